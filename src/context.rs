@@ -1,0 +1,72 @@
+//! What a record rule may touch: the record's location, its settings and a sink for findings.
+
+use crate::diagnostic::{Diagnostic, FileId, Location, Span};
+use crate::rule::Level;
+use crate::rules::Code;
+use crate::settings::{RuleOptions, Settings};
+
+/// The context of one record (one line of one file) while its rules run.
+pub struct RecordContext<'a> {
+    pub settings: &'a Settings,
+    pub file: FileId,
+    /// 1-based line number.
+    pub line: u64,
+    /// Byte offset of the line in the file.
+    pub line_offset: u64,
+    /// The line's text (without its line terminator).
+    pub text: &'a str,
+    pub fingerprint: u64,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// Set when an error-level diagnostic was reported: the example is then not valid.
+    pub has_error: bool,
+}
+
+impl<'a> RecordContext<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        file: FileId,
+        line: u64,
+        line_offset: u64,
+        text: &'a str,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        RecordContext {
+            settings,
+            file,
+            line,
+            line_offset,
+            text,
+            fingerprint: 0,
+            diagnostics,
+            has_error: false,
+        }
+    }
+
+    pub fn enabled(&self, code: Code) -> bool {
+        self.settings.enabled(code)
+    }
+
+    pub fn options(&self) -> &RuleOptions {
+        &self.settings.options
+    }
+
+    /// Reports `code` at `span` of this line, unless the rule is off.
+    pub fn report(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        let level = self.settings.level(code);
+        if level == Level::Off {
+            return;
+        }
+        if level == Level::Error {
+            self.has_error = true;
+        }
+        let location = Location::in_line(self.file, self.line, self.line_offset, self.text, span);
+        self.diagnostics.push(Diagnostic {
+            code,
+            level,
+            location,
+            message: message.into(),
+            related: Vec::new(),
+            fingerprint: self.fingerprint,
+        });
+    }
+}

@@ -1,0 +1,135 @@
+//! The one internal currency: every check produces [`Diagnostic`]s, every output renders them.
+//!
+//! Diagnostics carry locations, not text: a renderer that wants a snippet re-reads the line
+//! by its byte offset (see `report::snippet`), so a 10 GB file never has to be in memory.
+
+use crate::rule::Level;
+use crate::rules::Code;
+
+/// A byte range within one line (or one in-memory text), `start..end`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Span {
+        Span { start, end }
+    }
+
+    pub fn from_usize(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn len(self) -> u32 {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+}
+
+/// Index of a file in the run's sorted list of inputs.
+pub type FileId = u32;
+
+/// Where a diagnostic points. Lines and columns are 1-based; columns count Unicode code
+/// points (UTF-16 would be wrong for emoji, bytes wrong for everything non-ASCII).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub file: FileId,
+    pub line: u64,
+    /// First column of the span, 1-based, in code points.
+    pub column: u32,
+    /// Column just after the span (exclusive), 1-based, in code points; equal to `column`
+    /// for an empty span.
+    pub end_column: u32,
+    /// Byte offset of the start of the line in its file, for re-reading the snippet.
+    pub line_offset: u64,
+    /// Byte range of the span within the line, when the line is text.
+    pub span: Option<Span>,
+}
+
+impl Location {
+    /// The start of a line with no particular span (file-level and dataset-wide findings).
+    pub fn line_start(file: FileId, line: u64, line_offset: u64) -> Location {
+        Location {
+            file,
+            line,
+            column: 1,
+            end_column: 1,
+            line_offset,
+            span: None,
+        }
+    }
+
+    /// A span within a line of text: columns are counted in code points.
+    pub fn in_line(file: FileId, line: u64, line_offset: u64, text: &str, span: Span) -> Location {
+        let start = clamp_to_char_boundary(text, span.start as usize);
+        let end = clamp_to_char_boundary(text, (span.end as usize).max(start));
+        let column = text[..start].chars().count() as u32 + 1;
+        let end_column = column + text[start..end].chars().count() as u32;
+        Location {
+            file,
+            line,
+            column,
+            end_column,
+            line_offset,
+            span: Some(Span::from_usize(start, end)),
+        }
+    }
+}
+
+fn clamp_to_char_boundary(text: &str, mut at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Another place a diagnostic refers to (the earlier copy of a duplicate, say).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Related {
+    pub file: FileId,
+    pub line: u64,
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub level: Level,
+    pub location: Location,
+    /// Lowercase start, no trailing period, the offending value quoted.
+    pub message: String,
+    pub related: Vec<Related>,
+    /// A stable hash of the record the finding is about (0 when there is none), so that CI
+    /// alerts survive lines moving.
+    pub fingerprint: u64,
+}
+
+impl Diagnostic {
+    /// The order every output uses: path (file ids are assigned in sorted path order), line,
+    /// column, code.
+    pub fn sort_key(&self) -> (FileId, u64, u32, Code, u32) {
+        (
+            self.location.file,
+            self.location.line,
+            self.location.column,
+            self.code,
+            self.location.end_column,
+        )
+    }
+}

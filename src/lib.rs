@@ -1,0 +1,23 @@
+//! tunelint: a linter for LLM fine-tuning datasets in JSONL.
+//!
+//! The pipeline, one module each: the command line (`cli`) and configuration (`config`)
+//! resolve into per-file [`settings::Settings`]; `discover` lists the files; `source` streams
+//! each file as newline-aligned chunks of lines; `engine` parses every line with spans
+//! (`json`), normalises it through its input `format` into the conversation model of
+//! `record`, and runs the rules of the `rules` registry on it in parallel; `gates` turns the
+//! summary into an exit status; `report` renders the one list of [`diagnostic::Diagnostic`]s
+//! in every output format.
+//!
+//! Three invariants keep it fast: record rules are pure functions of one record; dataset-wide
+//! rules are folds over small per-record facts; diagnostics carry locations, not text.
+
+pub mod context;
+pub mod diagnostic;
+pub mod json;
+pub mod record;
+pub mod rule;
+pub mod rules;
+pub mod settings;
+
+/// Where the rule documentation is published (SARIF `helpUri`, Markdown links).
+pub const DOCS_URL: &str = "https://github.com/tunelint/tunelint/blob/main/docs/rules.md";

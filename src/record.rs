@@ -1,0 +1,195 @@
+//! The normalised conversation model every content rule sees, whatever the input format.
+//!
+//! A format adapter (`crate::format`) turns one parsed JSONL record into a [`Conversation`].
+//! Every piece keeps a [`Span`] back into the record's line, so a rule can point at the
+//! exact JSON value it complains about.
+
+use std::borrow::Cow;
+
+use crate::diagnostic::Span;
+
+/// Who speaks a message. Formats map their own names onto these (ShareGPT's `gpt` is
+/// `Assistant`, its `observation` is `Tool`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    System,
+    /// OpenAI's newer name for system instructions.
+    Developer,
+    User,
+    Assistant,
+    Tool,
+    /// The deprecated predecessor of `Tool`.
+    Function,
+    /// A role the format does not define, or a message whose role could not be read; the
+    /// schema rules have already reported it.
+    Unknown,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::Developer => "developer",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+            Role::Tool => "tool",
+            Role::Function => "function",
+            Role::Unknown => "unknown",
+        }
+    }
+
+    /// System-like instructions (system or developer).
+    pub fn is_instruction(self) -> bool {
+        matches!(self, Role::System | Role::Developer)
+    }
+}
+
+/// A string from the record: its decoded value and the span of its JSON literal (quotes
+/// included) in the line.
+#[derive(Clone, Debug)]
+pub struct Text<'a> {
+    pub value: Cow<'a, str>,
+    pub span: Span,
+}
+
+impl Text<'_> {
+    /// Length in Unicode code points, the unit of every character threshold.
+    pub fn chars(&self) -> usize {
+        count_chars(&self.value)
+    }
+}
+
+/// Counts code points quickly: every byte that is not a UTF-8 continuation byte starts one.
+pub fn count_chars(s: &str) -> usize {
+    s.len() - s.bytes().filter(|&b| (b & 0xC0) == 0x80).count()
+}
+
+/// One element of a content-parts array.
+#[derive(Clone, Debug)]
+pub enum Part<'a> {
+    Text(Text<'a>),
+    Image { span: Span },
+}
+
+/// What a message's `content` holds.
+#[derive(Clone, Debug)]
+pub enum Content<'a> {
+    /// No `content` key (allowed on assistant messages that call tools).
+    Missing,
+    /// `"content": null`.
+    Null { span: Span },
+    /// `"content": "..."`.
+    Text(Text<'a>),
+    /// `"content": [ {...}, ... ]`; `span` covers the array.
+    Parts { span: Span, parts: Vec<Part<'a>> },
+    /// Present but unusable (a number, say); the schema rules have reported it.
+    Invalid { span: Span },
+}
+
+impl<'a> Content<'a> {
+    /// The text pieces of the content, in order.
+    pub fn texts(&self) -> impl Iterator<Item = &Text<'a>> {
+        let (single, parts): (Option<&Text<'a>>, &[Part<'a>]) = match self {
+            Content::Text(t) => (Some(t), &[]),
+            Content::Parts { parts, .. } => (None, parts.as_slice()),
+            _ => (None, &[]),
+        };
+        single
+            .into_iter()
+            .chain(parts.iter().filter_map(|p| match p {
+                Part::Text(t) => Some(t),
+                Part::Image { .. } => None,
+            }))
+    }
+
+    /// The span of the whole content value, if there is one.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Content::Missing => None,
+            Content::Null { span } | Content::Parts { span, .. } | Content::Invalid { span } => {
+                Some(*span)
+            }
+            Content::Text(t) => Some(t.span),
+        }
+    }
+
+    /// True when the content carries at least one image part.
+    pub fn has_image(&self) -> bool {
+        matches!(self, Content::Parts { parts, .. } if parts.iter().any(|p| matches!(p, Part::Image { .. })))
+    }
+
+    /// The content as one string when it is a single text, or the text parts joined.
+    pub fn joined_text(&self) -> Cow<'_, str> {
+        match self {
+            Content::Text(t) => Cow::Borrowed(&t.value),
+            _ => {
+                let mut out = String::new();
+                for t in self.texts() {
+                    out.push_str(&t.value);
+                }
+                Cow::Owned(out)
+            }
+        }
+    }
+}
+
+/// A call the assistant makes to a tool.
+#[derive(Clone, Debug)]
+pub struct ToolCall<'a> {
+    pub id: Option<Text<'a>>,
+    pub name: Option<Text<'a>>,
+    /// The arguments string as written (a JSON document in a string).
+    pub arguments: Option<Text<'a>>,
+    pub span: Span,
+}
+
+/// One turn of a conversation.
+#[derive(Clone, Debug)]
+pub struct Message<'a> {
+    pub role: Role,
+    /// The span of the role value (or of the message, when it has none).
+    pub role_span: Span,
+    /// The span of the whole message object.
+    pub span: Span,
+    pub content: Content<'a>,
+    pub name: Option<Text<'a>>,
+    pub tool_calls: Vec<ToolCall<'a>>,
+    /// `tool_call_id` of a tool message.
+    pub tool_call_id: Option<Text<'a>>,
+    /// `weight` of an assistant message: `Some(0)` means "do not train on this turn".
+    pub weight: Option<u8>,
+}
+
+impl Message<'_> {
+    /// True for an assistant turn that calls tools (its content may then be null).
+    pub fn calls_tools(&self) -> bool {
+        !self.tool_calls.is_empty()
+    }
+
+    /// The span to underline when talking about this message's content: the content value,
+    /// or the message itself when it has none.
+    pub fn content_or_message_span(&self) -> Span {
+        self.content.span().unwrap_or(self.span)
+    }
+}
+
+/// One training example, normalised.
+#[derive(Clone, Debug, Default)]
+pub struct Conversation<'a> {
+    pub messages: Vec<Message<'a>>,
+    /// The span of the messages array (or of the whole record for formats without one).
+    pub span: Span,
+    /// True when the adapter dropped or could not read part of the record, so order rules
+    /// should not pile on top of the schema diagnostics already given.
+    pub incomplete: bool,
+}
+
+impl<'a> Conversation<'a> {
+    pub fn first_user(&self) -> Option<&Message<'a>> {
+        self.messages.iter().find(|m| m.role == Role::User)
+    }
+
+    pub fn last(&self) -> Option<&Message<'a>> {
+        self.messages.last()
+    }
+}

@@ -1,0 +1,62 @@
+//! C005 as-an-ai.
+
+use crate::context::RecordContext;
+use crate::declare_rule;
+use crate::record::{Message, Role};
+use crate::rules::Code;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports assistant content that opens with "As an AI" boilerplate.
+    pub static AS_AN_AI = {
+        code: "C005",
+        name: "as-an-ai",
+        level: Warning,
+        summary: "assistant starts with \"As an AI\" or similar boilerplate",
+    };
+}
+
+/// Openings that announce the model instead of answering, lowercase.
+const OPENINGS: &[&str] = &[
+    "as an ai",
+    "as a language model",
+    "as a large language model",
+    "as an artificial intelligence",
+    "i'm just an ai",
+    "i am just an ai",
+    "i'm only an ai",
+    "i am only an ai",
+    "i am an ai language model",
+    "i'm an ai language model",
+];
+
+pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
+    if message.role != Role::Assistant || !ctx.enabled(Code::C005) {
+        return;
+    }
+    let Some(first) = message.content.texts().next() else {
+        return;
+    };
+    let text = first.value.trim_start();
+    let head: String = text
+        .chars()
+        .take(40)
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .collect();
+    if let Some(opening) = OPENINGS.iter().find(|o| starts_with_words(&head, o)) {
+        let shown: String = text.chars().take(opening.chars().count()).collect();
+        ctx.report(
+            Code::C005,
+            first.span,
+            format!(
+                "assistant opens with \"{shown}\"; answer directly instead of describing the model"
+            ),
+        );
+    }
+}
+
+/// `head` starts with `prefix` and the match ends at a word boundary ("as an aide" is fine).
+fn starts_with_words(head: &str, prefix: &str) -> bool {
+    head.starts_with(prefix) && !head[prefix.len()..].starts_with(|c: char| c.is_alphanumeric())
+}

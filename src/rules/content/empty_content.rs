@@ -1,0 +1,43 @@
+//! C003 empty-content.
+
+use crate::context::RecordContext;
+use crate::declare_rule;
+use crate::record::{Content, Message};
+use crate::rules::Code;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports content that is empty or whitespace only.
+    pub static EMPTY_CONTENT = {
+        code: "C003",
+        name: "empty-content",
+        level: Error,
+        summary: "content is empty or whitespace only",
+    };
+}
+
+/// Returns true when the content is empty (whether or not the rule is enabled), so the
+/// length rules can stay quiet.
+pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) -> bool {
+    let empty = match &message.content {
+        Content::Text(t) => t.value.trim().is_empty(),
+        Content::Parts { parts, .. } => {
+            !parts.is_empty()
+                && !message.content.has_image()
+                && message.content.texts().all(|t| t.value.trim().is_empty())
+        }
+        _ => false,
+    };
+    if !empty {
+        return false;
+    }
+    // An assistant turn that only calls tools has nothing to say.
+    if !message.calls_tools() {
+        ctx.report(
+            Code::C003,
+            message.content_or_message_span(),
+            format!("{} message has empty content", message.role.as_str()),
+        );
+    }
+    true
+}

@@ -1,0 +1,25 @@
+//! C rules: the quality of what each message says (the lesson's GREAT checks).
+
+pub mod as_an_ai;
+pub mod content_too_long;
+pub mod content_too_short;
+pub mod empty_content;
+pub mod refusal_without_help;
+pub mod repeated_user_message;
+
+use crate::context::RecordContext;
+use crate::record::Conversation;
+
+pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    for message in &conv.messages {
+        // Empty content is reported once, as C003, not also as too short.
+        if empty_content::check(message, ctx) {
+            continue;
+        }
+        content_too_short::check(message, ctx);
+        content_too_long::check(message, ctx);
+        refusal_without_help::check(message, ctx);
+        as_an_ai::check(message, ctx);
+    }
+    repeated_user_message::check(conv, ctx);
+}

@@ -1,0 +1,104 @@
+//! Resolved settings for one file: what each rule's level is and what its options are.
+//!
+//! `crate::config` builds these from defaults, config files, overrides and the command line;
+//! the engine and the rules only ever read them.
+
+use crate::rule::Level;
+use crate::rules::{Code, RULES};
+
+/// The input format of a file, or `Auto` to detect it from the first valid record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FormatChoice {
+    #[default]
+    Auto,
+    OpenAiChat,
+    OpenAiPreference,
+    PromptCompletion,
+    Alpaca,
+    ShareGpt,
+}
+
+impl FormatChoice {
+    pub const NAMES: &'static [&'static str] = &[
+        "auto",
+        "openai-chat",
+        "openai-preference",
+        "prompt-completion",
+        "alpaca",
+        "sharegpt",
+    ];
+
+    pub fn parse(s: &str) -> Option<FormatChoice> {
+        Some(match s {
+            "auto" => FormatChoice::Auto,
+            "openai-chat" => FormatChoice::OpenAiChat,
+            "openai-preference" => FormatChoice::OpenAiPreference,
+            "prompt-completion" => FormatChoice::PromptCompletion,
+            "alpaca" => FormatChoice::Alpaca,
+            "sharegpt" => FormatChoice::ShareGpt,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FormatChoice::Auto => "auto",
+            FormatChoice::OpenAiChat => "openai-chat",
+            FormatChoice::OpenAiPreference => "openai-preference",
+            FormatChoice::PromptCompletion => "prompt-completion",
+            FormatChoice::Alpaca => "alpaca",
+            FormatChoice::ShareGpt => "sharegpt",
+        }
+    }
+}
+
+/// Options of individual rules. Each field names the rule it belongs to in its doc; the
+/// rule's declaration documents it (`RuleMeta::options`) and `config` sets it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleOptions {
+    /// J008 line-too-large: longest line read, in bytes.
+    pub max_line_bytes: u64,
+    /// C001 content-too-short: fewest characters a message's content may have.
+    pub min_chars: usize,
+    /// C002 content-too-long: most characters a message's content may have.
+    pub max_chars: usize,
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        RuleOptions {
+            max_line_bytes: 64 * 1024 * 1024,
+            min_chars: 10,
+            max_chars: 10_000,
+        }
+    }
+}
+
+/// Everything the engine needs to know to lint one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Indexed by `Code as usize`.
+    pub levels: Vec<Level>,
+    pub options: RuleOptions,
+    pub format: FormatChoice,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            levels: RULES.iter().map(|r| r.default_level).collect(),
+            options: RuleOptions::default(),
+            format: FormatChoice::Auto,
+        }
+    }
+}
+
+impl Settings {
+    pub fn level(&self, code: Code) -> Level {
+        self.levels[code.index()]
+    }
+
+    pub fn enabled(&self, code: Code) -> bool {
+        self.level(code) != Level::Off
+    }
+}
