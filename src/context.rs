@@ -53,6 +53,17 @@ impl<'a> RecordContext<'a> {
     /// Reports `code` at `span` of this line, unless the rule is off.
     pub fn report(&mut self, code: Code, span: Span, message: impl Into<String>) {
         let level = self.settings.level(code);
+        self.push(code, level, span, message.into());
+    }
+
+    /// Reports at most at `cap`: for the milder cases of a rule (S005 on `developer` is a
+    /// warning while S005 is an error).
+    pub fn report_capped(&mut self, code: Code, cap: Level, span: Span, message: impl Into<String>) {
+        let level = self.settings.level(code).min(cap);
+        self.push(code, level, span, message.into());
+    }
+
+    fn push(&mut self, code: Code, level: Level, span: Span, message: String) {
         if level == Level::Off {
             return;
         }
@@ -64,7 +75,7 @@ impl<'a> RecordContext<'a> {
             code,
             level,
             location,
-            message: message.into(),
+            message,
             related: Vec::new(),
             fingerprint: self.fingerprint,
         });

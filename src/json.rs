@@ -1,14 +1,40 @@
-//! A JSON parser that keeps spans: every value knows its byte range in the line.
+//! The JSON parser behind every line: strict RFC 8259, with a byte span on every value.
 //!
-//! PLACEHOLDER API — being implemented. See the helper task.
+//! This module owns turning one JSONL line into a [`Document`]: a flat arena of nodes that
+//! lives inside the [`Parser`] and is cleared, not freed, between lines, because the parser is
+//! most of the linter's cost. It also owns the findings only a parser can make: precise
+//! syntax errors ([`ParseError`]) and repeated object keys ([`DuplicateKey`], rule J010),
+//! which every ordinary loader silently collapses.
+//!
+//! Layout: node 0 is the root; a container's first child is at its own index + 1 and the
+//! following children are chained by `next`. An object's children are its keys (string
+//! nodes); a key's value is always at key index + 1, since a key has no children itself.
+//!
+//! Deliberate differences from `serde_json`: a lone UTF-16 surrogate in a `\u` escape decodes
+//! to U+FFFD instead of failing (Python's `json` writes and reads such data); numbers out of
+//! the `f64` range are accepted (they are valid JSON; [`Document::number`] gives ±infinity);
+//! nesting is limited to [`MAX_DEPTH`] levels where `serde_json` stops at 127.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::{Entry, RandomState};
+use std::fmt;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::diagnostic::Span;
 
 /// Deepest nesting accepted; deeper input is a parse error, never a stack overflow.
 pub const MAX_DEPTH: usize = 128;
+
+/// Objects with more keys than this get a hash set for the duplicate-key check; below it a
+/// pairwise scan is cheaper than hashing (most records have 2 to 5 keys per object).
+const SMALL_OBJECT: u32 = 16;
+
+/// Duplicate-key reports quote at most this many characters of the key.
+const KEY_QUOTE_CHARS: usize = 80;
+
+const NONE: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -20,41 +46,777 @@ pub enum Kind {
     Object,
 }
 
+/// A node of one [`Document`]; meaningless for any other document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct NodeId(pub u32);
 
+/// Why a line is not JSON. `offset` is the byte in the line a human should look at; `message`
+/// is lowercase with no trailing period.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub offset: usize,
     pub message: String,
 }
 
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A key that repeats an earlier key of the same object (compared after decoding escapes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DuplicateKey {
+    /// The decoded key, cut to 80 characters.
     pub key: String,
+    /// The repeated key literal, quotes included.
     pub span: Span,
+    /// The first occurrence's key literal, quotes included.
     pub first: Span,
 }
 
-#[derive(Default)]
-pub struct Parser {}
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    start: u32,
+    end: u32,
+    /// Next sibling (array element or object key), or `NONE`.
+    next: u32,
+    /// Children of a container: elements, or members of an object.
+    len: u32,
+    kind: Kind,
+    /// Strings: contains a backslash escape. Booleans: the value.
+    flag: bool,
+}
 
+const ABSENT: Node = Node {
+    start: 0,
+    end: 0,
+    next: NONE,
+    len: 0,
+    kind: Kind::Null,
+    flag: false,
+};
+
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    node: u32,
+    /// Last linked child (element or key), or `NONE`.
+    last: u32,
+    count: u32,
+    object: bool,
+}
+
+/// The keys of the duplicate-key hash set are already keyed SipHash outputs; hashing them
+/// again would only cost time.
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Scratch state of the duplicate-key check, kept across lines so it never allocates on the
+/// common path.
+#[derive(Default)]
+struct DupCheck {
+    keys: Vec<u32>,
+    /// Hash of a decoded key -> index of its first key node, for large objects only.
+    seen: HashMap<u64, u32, BuildHasherDefault<IdentityHasher>>,
+    /// Randomly keyed so that crafted keys cannot force hash collisions.
+    hasher: RandomState,
+    found: Vec<DuplicateKey>,
+}
+
+impl fmt::Debug for DupCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DupCheck")
+            .field("found", &self.found)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses lines one at a time into an arena it reuses; create one per thread.
+#[derive(Default, Debug)]
+pub struct Parser {
+    nodes: Vec<Node>,
+    stack: Vec<Frame>,
+    dups: DupCheck,
+}
+
+/// One parsed line: borrowed from the [`Parser`] (until its next `parse`) and from the line.
+///
+/// Accessors never panic: asked about a [`NodeId`] of another document they answer as for an
+/// empty `null`, and the kind-specific ones (`str`, `number`, ...) give `None` for other kinds.
+#[derive(Clone, Copy)]
 pub struct Document<'p, 's> {
     src: &'s str,
-    _p: std::marker::PhantomData<&'p ()>,
+    nodes: &'p [Node],
+    dups: &'p [DuplicateKey],
 }
 
 impl Parser {
     pub fn new() -> Parser {
-        Parser {}
+        Parser::default()
     }
 
+    /// Parses one JSON value, with optional JSON whitespace around it.
     pub fn parse<'p, 's>(&'p mut self, src: &'s str) -> Result<Document<'p, 's>, ParseError> {
-        let _ = src;
-        Err(ParseError {
-            offset: 0,
-            message: "not implemented".into(),
+        self.nodes.clear();
+        self.stack.clear();
+        self.dups.found.clear();
+        if src.len() >= NONE as usize {
+            return Err(error(0, "line longer than 4 GiB"));
+        }
+        parse_into(src, &mut self.nodes, &mut self.stack, &mut self.dups)?;
+        if self.dups.found.len() > 1 {
+            // Objects are checked when they close, inner ones first; report in line order.
+            self.dups.found.sort_by_key(|d| d.span.start);
+        }
+        Ok(Document {
+            src,
+            nodes: &self.nodes,
+            dups: &self.dups.found,
         })
+    }
+}
+
+fn parse_into(
+    src: &str,
+    nodes: &mut Vec<Node>,
+    stack: &mut Vec<Frame>,
+    dups: &mut DupCheck,
+) -> Result<(), ParseError> {
+    let b = src.as_bytes();
+    let mut i = skip_ws(b, 0);
+    if i == b.len() {
+        return Err(error(i, "empty line; expected a JSON value"));
+    }
+    // One iteration per value; containers push a frame and come back here for their first
+    // child, so nesting costs a 16-byte frame, not a stack frame.
+    'value: loop {
+        let Some(&c) = b.get(i) else {
+            return Err(value_error(src, i));
+        };
+        match c {
+            b'"' => {
+                let (end, escaped) = scan_string(b, i)?;
+                let id = push(nodes, Kind::String, i, end, escaped);
+                link_element(nodes, stack, id);
+                i = end;
+            }
+            b'{' | b'[' => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(error(i, format!("nesting deeper than {MAX_DEPTH} levels")));
+                }
+                let object = c == b'{';
+                let kind = if object { Kind::Object } else { Kind::Array };
+                let id = push(nodes, kind, i, i, false);
+                link_element(nodes, stack, id);
+                stack.push(Frame {
+                    node: id,
+                    last: NONE,
+                    count: 0,
+                    object,
+                });
+                i = skip_ws(b, i + 1);
+                let close = if object { b'}' } else { b']' };
+                if b.get(i) == Some(&close) {
+                    close_container(src, nodes, stack, dups, i);
+                    i += 1;
+                } else if object {
+                    i = parse_key(src, nodes, stack, i)?;
+                    continue 'value;
+                } else {
+                    continue 'value;
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let end = scan_number(src, i)?;
+                let id = push(nodes, Kind::Number, i, end, false);
+                link_element(nodes, stack, id);
+                i = end;
+            }
+            b't' | b'f' | b'n' => {
+                let (word, kind, value): (&[u8], _, _) = match c {
+                    b't' => (b"true", Kind::Bool, true),
+                    b'f' => (b"false", Kind::Bool, false),
+                    _ => (b"null", Kind::Null, false),
+                };
+                if !b[i..].starts_with(word) {
+                    return Err(value_error(src, i));
+                }
+                let end = i + word.len();
+                let id = push(nodes, kind, i, end, value);
+                link_element(nodes, stack, id);
+                i = end;
+            }
+            _ => return Err(value_error(src, i)),
+        }
+        // A value is complete: close containers until one wants another child.
+        loop {
+            i = skip_ws(b, i);
+            let Some(top) = stack.last() else {
+                if i < b.len() {
+                    return Err(error(i, "trailing characters after the JSON value"));
+                }
+                return Ok(());
+            };
+            let (object, close) = if top.object {
+                (true, b'}')
+            } else {
+                (false, b']')
+            };
+            match b.get(i) {
+                Some(b',') => {
+                    let comma = i;
+                    i = skip_ws(b, i + 1);
+                    if b.get(i) == Some(&close) {
+                        let message = format!("trailing comma before '{}'", close as char);
+                        return Err(error(comma, message));
+                    }
+                    if object {
+                        i = parse_key(src, nodes, stack, i)?;
+                    }
+                    continue 'value;
+                }
+                Some(&x) if x == close => {
+                    close_container(src, nodes, stack, dups, i);
+                    i += 1;
+                }
+                _ => return Err(after_child_error(src, i, object)),
+            }
+        }
+    }
+}
+
+#[inline]
+fn push(nodes: &mut Vec<Node>, kind: Kind, start: usize, end: usize, flag: bool) -> u32 {
+    let id = nodes.len() as u32;
+    nodes.push(Node {
+        start: start as u32,
+        end: end as u32,
+        next: NONE,
+        len: 0,
+        kind,
+        flag,
+    });
+    id
+}
+
+/// Chains a new value into an enclosing array. Values of object members are not chained:
+/// they sit right after their key.
+#[inline]
+fn link_element(nodes: &mut [Node], stack: &mut [Frame], id: u32) {
+    if let Some(top) = stack.last_mut()
+        && !top.object
+    {
+        link(nodes, top, id);
+    }
+}
+
+#[inline]
+fn link(nodes: &mut [Node], top: &mut Frame, id: u32) {
+    if let Some(prev) = nodes.get_mut(top.last as usize) {
+        prev.next = id;
+    }
+    top.last = id;
+    top.count += 1;
+}
+
+/// Parses `"key"` and the `:` after it (at `i`, whitespace already skipped); returns where
+/// the member's value starts.
+#[inline]
+fn parse_key(
+    src: &str,
+    nodes: &mut Vec<Node>,
+    stack: &mut [Frame],
+    i: usize,
+) -> Result<usize, ParseError> {
+    let b = src.as_bytes();
+    if b.get(i) != Some(&b'"') {
+        return Err(key_error(src, i));
+    }
+    let (end, escaped) = scan_string(b, i)?;
+    let id = push(nodes, Kind::String, i, end, escaped);
+    if let Some(top) = stack.last_mut() {
+        link(nodes, top, id);
+    }
+    let i = skip_ws(b, end);
+    if b.get(i) != Some(&b':') {
+        return Err(expected(src, i, "expected ':' after an object key"));
+    }
+    Ok(skip_ws(b, i + 1))
+}
+
+fn close_container(
+    src: &str,
+    nodes: &mut [Node],
+    stack: &mut Vec<Frame>,
+    dups: &mut DupCheck,
+    i: usize,
+) {
+    let Some(frame) = stack.pop() else {
+        return;
+    };
+    if let Some(node) = nodes.get_mut(frame.node as usize) {
+        node.end = i as u32 + 1;
+        node.len = frame.count;
+    }
+    if frame.object && frame.count > 1 {
+        dups.check(src, nodes, frame.node);
+    }
+}
+
+#[inline]
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(&c) = b.get(i) {
+        if !matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `w` (little-endian) that is `"`, `\` or below 0x20. Bits
+/// above the lowest set one may be false positives (borrows propagate upwards), so only the
+/// lowest is to be trusted.
+#[inline(always)]
+fn special_bytes(w: u64) -> u64 {
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    let zero_quote = quote.wrapping_sub(ONES) & !quote;
+    let zero_backslash = backslash.wrapping_sub(ONES) & !backslash;
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    (zero_quote | zero_backslash | control) & HIGHS
+}
+
+/// Index of the first `"`, `\` or control byte at or after `i`, or `b.len()`.
+#[inline(always)]
+fn find_special(b: &[u8], mut i: usize) -> usize {
+    // Two words per step: long message contents dominate the input.
+    while let Some(chunk) = b.get(i..).and_then(|r| r.first_chunk::<16>()) {
+        let w = u128::from_le_bytes(*chunk);
+        let lo = special_bytes(w as u64);
+        let hi = special_bytes((w >> 64) as u64);
+        if lo != 0 {
+            return i + (lo.trailing_zeros() / 8) as usize;
+        }
+        if hi != 0 {
+            return i + 8 + (hi.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// Validates the string literal starting at the quote `b[start]`; returns the index just
+/// past its closing quote and whether it contains escapes.
+#[inline]
+fn scan_string(b: &[u8], start: usize) -> Result<(usize, bool), ParseError> {
+    let mut i = start + 1;
+    let mut escaped = false;
+    loop {
+        i = find_special(b, i);
+        match b.get(i) {
+            Some(b'"') => return Ok((i + 1, escaped)),
+            Some(b'\\') => {
+                escaped = true;
+                i += escape_len(b, i)?;
+            }
+            Some(&c) => return Err(control_error(i, c)),
+            None => return Err(error(i, "unexpected end of line inside a string")),
+        }
+    }
+}
+
+/// Length of the valid escape at the backslash `b[i]`.
+#[inline]
+fn escape_len(b: &[u8], i: usize) -> Result<usize, ParseError> {
+    match b.get(i + 1) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(2),
+        Some(b'u') if hex4(b, i + 2).is_some() => Ok(6),
+        Some(b'u') => Err(error(
+            i,
+            "invalid \\u escape; expected 4 hex digits after \\u",
+        )),
+        Some(_) => Err(escape_error(b, i)),
+        None => Err(error(i + 1, "unexpected end of line inside a string")),
+    }
+}
+
+#[inline]
+fn hex4(b: &[u8], i: usize) -> Option<u32> {
+    let digits = b.get(i..i + 4)?;
+    let mut v = 0;
+    for &d in digits {
+        v = v << 4 | (d as char).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// Decodes the escape at the backslash `b[i]`: the character and how many bytes it spans.
+/// Never consumes a non-ASCII byte, so the caller stays on character boundaries even if the
+/// input was not validated.
+fn decode_escape(b: &[u8], i: usize) -> (char, usize) {
+    let c = match b.get(i + 1) {
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        Some(b'u') => {
+            return match hex4(b, i + 2) {
+                Some(hi @ 0xD800..=0xDBFF) => {
+                    let low = match b.get(i + 6..i + 8) {
+                        Some(br"\u") => hex4(b, i + 8),
+                        _ => None,
+                    };
+                    match low {
+                        Some(lo @ 0xDC00..=0xDFFF) => {
+                            let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                            (char::from_u32(cp).unwrap_or('\u{FFFD}'), 12)
+                        }
+                        _ => ('\u{FFFD}', 6),
+                    }
+                }
+                Some(cp) => (char::from_u32(cp).unwrap_or('\u{FFFD}'), 6),
+                None => ('\u{FFFD}', 1),
+            };
+        }
+        _ => return ('\u{FFFD}', 1),
+    };
+    (c, 2)
+}
+
+fn decode(raw: &str) -> Cow<'_, str> {
+    let b = raw.as_bytes();
+    let Some(first) = memchr::memchr(b'\\', b) else {
+        return Cow::Borrowed(raw);
+    };
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    let mut next = Some(first);
+    while let Some(at) = next {
+        out.push_str(raw.get(i..at).unwrap_or(""));
+        let (c, n) = decode_escape(b, at);
+        out.push(c);
+        i = at + n;
+        next = b
+            .get(i..)
+            .and_then(|rest| memchr::memchr(b'\\', rest))
+            .map(|p| i + p);
+    }
+    out.push_str(raw.get(i..).unwrap_or(""));
+    Cow::Owned(out)
+}
+
+/// Validates the number at `start`; returns the index just past it.
+fn scan_number(src: &str, start: usize) -> Result<usize, ParseError> {
+    let b = src.as_bytes();
+    let digits = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = start;
+    if b[i] == b'-' {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'0') => {
+            if b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                return Err(error(i, "number with a leading zero"));
+            }
+            i += 1;
+        }
+        Some(b'1'..=b'9') => i = digits(i + 1),
+        _ if b[i..].starts_with(b"Infinity") => {
+            return Err(error(start, "-Infinity is not valid JSON"));
+        }
+        _ => return Err(expected(src, i, "expected a digit after '-'")),
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
+            return Err(expected(src, i, "expected a digit after the decimal point"));
+        }
+        i = digits(i + 1);
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
+            return Err(expected(src, i, "expected a digit in the exponent"));
+        }
+        i = digits(i + 1);
+    }
+    Ok(i)
+}
+
+#[cold]
+fn error(offset: usize, message: impl Into<String>) -> ParseError {
+    ParseError {
+        offset,
+        message: message.into(),
+    }
+}
+
+/// `message`, or the same prefixed with the end of the line when that is what was found.
+#[cold]
+fn expected(src: &str, i: usize, message: &str) -> ParseError {
+    let rest = src.get(i..).unwrap_or("");
+    if rest.is_empty() {
+        error(i, format!("unexpected end of line; {message}"))
+    } else if rest.starts_with('/') {
+        error(i, "comments are not allowed in JSON")
+    } else {
+        error(i, message)
+    }
+}
+
+#[cold]
+fn value_error(src: &str, i: usize) -> ParseError {
+    let rest = src.get(i..).unwrap_or("");
+    let starts = |word: &str| rest.starts_with(word);
+    let message = if starts("'") {
+        "single-quoted string; JSON strings use double quotes"
+    } else if starts("NaN") {
+        "NaN is not valid JSON"
+    } else if starts("Infinity") {
+        "Infinity is not valid JSON"
+    } else if starts("+") {
+        "number with a leading '+'"
+    } else if starts(".") {
+        "number without a digit before the decimal point"
+    } else if starts("True") {
+        "Python literal True; JSON uses true"
+    } else if starts("False") {
+        "Python literal False; JSON uses false"
+    } else if starts("None") {
+        "Python literal None; JSON uses null"
+    } else if starts("t") {
+        "invalid literal; expected true"
+    } else if starts("f") {
+        "invalid literal; expected false"
+    } else if starts("n") {
+        "invalid literal; expected null"
+    } else if starts("\u{FEFF}") {
+        "byte order mark (U+FEFF) before the JSON value"
+    } else {
+        "expected a JSON value"
+    };
+    expected(src, i, message)
+}
+
+#[cold]
+fn key_error(src: &str, i: usize) -> ParseError {
+    let message = match src.as_bytes().get(i) {
+        Some(b'\'') => "single-quoted key; JSON strings use double quotes",
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' || *c == b'$' => {
+            "unquoted key; JSON keys must be double-quoted strings"
+        }
+        _ => "expected a string key",
+    };
+    expected(src, i, message)
+}
+
+#[cold]
+fn after_child_error(src: &str, i: usize, object: bool) -> ParseError {
+    let message = if object {
+        "expected ',' or '}' after an object member"
+    } else {
+        "expected ',' or ']' after an array element"
+    };
+    expected(src, i, message)
+}
+
+#[cold]
+fn control_error(i: usize, c: u8) -> ParseError {
+    let escape = match c {
+        b'\n' => "\\n".to_string(),
+        b'\r' => "\\r".to_string(),
+        b'\t' => "\\t".to_string(),
+        0x08 => "\\b".to_string(),
+        0x0c => "\\f".to_string(),
+        _ => format!("\\u{c:04X}"),
+    };
+    error(
+        i,
+        format!("control character U+{c:04X} in a string; escape it as {escape}"),
+    )
+}
+
+#[cold]
+fn escape_error(b: &[u8], i: usize) -> ParseError {
+    // The escaped character may be non-ASCII: show it whole.
+    let rest = b.get(i + 1..).unwrap_or(&[]);
+    let shown = match std::str::from_utf8(rest.get(..4.min(rest.len())).unwrap_or(&[])) {
+        Ok(s) => s.chars().next(),
+        Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()])
+            .ok()
+            .and_then(|s| s.chars().next()),
+    };
+    match shown {
+        Some(c) if c.is_control() => error(
+            i,
+            format!(
+                "invalid escape: backslash followed by control character U+{:04X}",
+                c as u32
+            ),
+        ),
+        Some(c) => error(i, format!("invalid escape '\\{c}'")),
+        None => error(i, "invalid escape"),
+    }
+}
+
+impl DupCheck {
+    /// Records the repeated keys of the object node `obj`, whose members are complete.
+    fn check(&mut self, src: &str, nodes: &[Node], obj: u32) {
+        self.keys.clear();
+        let mut k = obj.wrapping_add(1);
+        while let Some(node) = nodes.get(k as usize) {
+            self.keys.push(k);
+            k = node.next;
+        }
+        if self.keys.len() <= SMALL_OBJECT as usize {
+            for j in 1..self.keys.len() {
+                let key = self.keys[j];
+                if let Some(&first) = self.keys[..j]
+                    .iter()
+                    .find(|&&p| keys_equal(src, nodes, p, key))
+                {
+                    self.report(src, nodes, first, key);
+                }
+            }
+            return;
+        }
+        self.seen.clear();
+        for j in 0..self.keys.len() {
+            let key = self.keys[j];
+            let decoded = key_text(src, nodes, key);
+            match self.seen.entry(self.hasher.hash_one(&*decoded)) {
+                Entry::Vacant(slot) => {
+                    slot.insert(key);
+                }
+                Entry::Occupied(slot) => {
+                    let candidate = *slot.get();
+                    let first = if key_text(src, nodes, candidate) == decoded {
+                        Some(candidate)
+                    } else {
+                        // A genuine 64-bit hash collision: settle it by comparing.
+                        self.keys[..j]
+                            .iter()
+                            .copied()
+                            .find(|&p| keys_equal(src, nodes, p, key))
+                    };
+                    if let Some(first) = first {
+                        self.report(src, nodes, first, key);
+                    }
+                }
+            }
+        }
+        if self.seen.capacity() > 1 << 16 {
+            // One huge object should not pin its table for the rest of the file.
+            self.seen = HashMap::default();
+        }
+    }
+
+    #[cold]
+    fn report(&mut self, src: &str, nodes: &[Node], first: u32, key: u32) {
+        let text = key_text(src, nodes, key);
+        let span = |id: u32| nodes.get(id as usize).map_or(Span::default(), node_span);
+        self.found.push(DuplicateKey {
+            key: text.chars().take(KEY_QUOTE_CHARS).collect(),
+            span: span(key),
+            first: span(first),
+        });
+    }
+}
+
+fn node_span(n: &Node) -> Span {
+    Span::new(n.start, n.end)
+}
+
+/// The text between the quotes of a string node, escapes not decoded.
+fn inner<'s>(src: &'s str, n: &Node) -> &'s str {
+    if n.kind != Kind::String || n.end < n.start + 2 {
+        return "";
+    }
+    src.get(n.start as usize + 1..n.end as usize - 1)
+        .unwrap_or("")
+}
+
+fn key_text<'s>(src: &'s str, nodes: &[Node], id: u32) -> Cow<'s, str> {
+    match nodes.get(id as usize) {
+        Some(n) if n.flag => decode(inner(src, n)),
+        Some(n) => Cow::Borrowed(inner(src, n)),
+        None => Cow::Borrowed(""),
+    }
+}
+
+fn keys_equal(src: &str, nodes: &[Node], a: u32, b: u32) -> bool {
+    let (Some(na), Some(nb)) = (nodes.get(a as usize), nodes.get(b as usize)) else {
+        return false;
+    };
+    if !na.flag && !nb.flag {
+        return inner(src, na) == inner(src, nb);
+    }
+    key_text(src, nodes, a) == key_text(src, nodes, b)
+}
+
+/// Children of a container in source order.
+struct Siblings<'p> {
+    nodes: &'p [Node],
+    cur: u32,
+}
+
+impl Iterator for Siblings<'_> {
+    type Item = NodeId;
+
+    fn next(&mut self) -> Option<NodeId> {
+        let node = self.nodes.get(self.cur as usize)?;
+        let id = NodeId(self.cur);
+        self.cur = node.next;
+        Some(id)
+    }
+}
+
+impl fmt::Debug for Document<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The line may be megabytes long: summarise it.
+        f.debug_struct("Document")
+            .field("src_len", &self.src.len())
+            .field("nodes", &self.nodes.len())
+            .field("duplicate_keys", &self.dups)
+            .finish()
     }
 }
 
@@ -62,43 +824,792 @@ impl<'p, 's> Document<'p, 's> {
     pub fn src(&self) -> &'s str {
         self.src
     }
+
     pub fn root(&self) -> NodeId {
         NodeId(0)
     }
-    pub fn kind(&self, _id: NodeId) -> Kind {
-        Kind::Null
+
+    fn node(&self, id: NodeId) -> &'p Node {
+        self.nodes.get(id.0 as usize).unwrap_or(&ABSENT)
     }
-    pub fn span(&self, _id: NodeId) -> Span {
-        Span::default()
+
+    pub fn kind(&self, id: NodeId) -> Kind {
+        self.node(id).kind
     }
-    pub fn duplicate_keys(&self) -> &[DuplicateKey] {
-        &[]
+
+    /// The value's bytes in the line; for strings, quotes included.
+    pub fn span(&self, id: NodeId) -> Span {
+        node_span(self.node(id))
     }
-    pub fn members(&self, _obj: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
-        std::iter::empty()
+
+    /// Every key that repeats an earlier key of its object, in line order.
+    pub fn duplicate_keys(&self) -> &'p [DuplicateKey] {
+        self.dups
     }
-    pub fn get(&self, _obj: NodeId, _key: &str) -> Option<NodeId> {
-        None
+
+    /// `(key, value)` pairs in source order, repeated keys included; empty if `obj` is not
+    /// an object.
+    pub fn members(&self, obj: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        self.children(obj, Kind::Object)
+            .map(|k| (k, NodeId(k.0 + 1)))
     }
-    pub fn elements(&self, _arr: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-        std::iter::empty()
+
+    /// The value of `key` in the object `obj`, comparing decoded keys. When a key repeats,
+    /// the LAST occurrence wins, as in Python's `json` and `serde_json`.
+    pub fn get(&self, obj: NodeId, key: &str) -> Option<NodeId> {
+        let mut found = None;
+        for (k, v) in self.members(obj) {
+            let n = self.node(k);
+            let raw = inner(self.src, n);
+            let same = if n.flag {
+                // Decoding only shortens: a longer wanted key cannot match.
+                key.len() <= raw.len() && decode(raw) == key
+            } else {
+                raw == key
+            };
+            if same {
+                found = Some(v);
+            }
+        }
+        found
     }
-    pub fn len(&self, _id: NodeId) -> usize {
-        0
+
+    /// Elements in source order; empty if `arr` is not an array.
+    pub fn elements(&self, arr: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.children(arr, Kind::Array)
     }
-    pub fn str(&self, _id: NodeId) -> Option<Cow<'s, str>> {
-        None
+
+    fn children(&self, id: NodeId, kind: Kind) -> Siblings<'p> {
+        let n = self.node(id);
+        let cur = if n.kind == kind && n.len > 0 {
+            id.0 + 1
+        } else {
+            NONE
+        };
+        Siblings {
+            nodes: self.nodes,
+            cur,
+        }
     }
+
+    /// Members of an object or elements of an array (repeated keys counted); 0 for scalars.
+    pub fn len(&self, id: NodeId) -> usize {
+        self.node(id).len as usize
+    }
+
+    /// The decoded string; borrowed from the line unless it has escapes.
+    pub fn str(&self, id: NodeId) -> Option<Cow<'s, str>> {
+        let n = self.node(id);
+        if n.kind != Kind::String {
+            return None;
+        }
+        let raw = inner(self.src, n);
+        Some(if n.flag {
+            decode(raw)
+        } else {
+            Cow::Borrowed(raw)
+        })
+    }
+
+    /// Whether the string literal contains backslash escapes (`str` then allocates).
+    pub fn has_escapes(&self, id: NodeId) -> bool {
+        let n = self.node(id);
+        n.kind == Kind::String && n.flag
+    }
+
+    /// The value's text exactly as in the line.
     pub fn raw(&self, id: NodeId) -> &'s str {
-        &self.src[self.span(id).range()]
+        self.src.get(self.span(id).range()).unwrap_or("")
     }
-    pub fn bool(&self, _id: NodeId) -> Option<bool> {
-        None
+
+    pub fn bool(&self, id: NodeId) -> Option<bool> {
+        let n = self.node(id);
+        (n.kind == Kind::Bool).then_some(n.flag)
     }
-    pub fn number(&self, _id: NodeId) -> Option<f64> {
-        None
+
+    /// The number as `f64` (correctly rounded; ±infinity beyond the `f64` range).
+    pub fn number(&self, id: NodeId) -> Option<f64> {
+        if self.kind(id) != Kind::Number {
+            return None;
+        }
+        self.raw(id).parse().ok()
     }
-    pub fn string_span_of(&self, id: NodeId, _decoded: Range<usize>) -> Span {
-        self.span(id)
+
+    /// Maps a byte range of the DECODED string `id` to the bytes of the line that produce
+    /// it, so a finding inside an escaped string underlines the right text. An endpoint
+    /// inside an escape's output widens to the whole escape; out-of-range input is clamped.
+    /// Not a string: the value's whole span. Costs a walk over the string.
+    pub fn string_span_of(&self, id: NodeId, decoded: Range<usize>) -> Span {
+        let n = self.node(id);
+        if n.kind != Kind::String {
+            return node_span(n);
+        }
+        let raw = inner(self.src, n);
+        let base = n.start as usize + 1;
+        if !n.flag {
+            let start = decoded.start.min(raw.len());
+            let end = decoded.end.clamp(start, raw.len());
+            return Span::from_usize(base + start, base + end);
+        }
+        let (start, end) = map_decoded(raw.as_bytes(), decoded.start, decoded.end);
+        Span::from_usize(base + start, base + end)
+    }
+}
+
+/// Raw positions in `b` (a string's inside) of the decoded byte offsets `start..end`.
+fn map_decoded(b: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let end = end.max(start);
+    let mut raw_start = None;
+    let mut raw = 0;
+    let mut out = 0;
+    while raw < b.len() {
+        // One unit: a run of plain bytes up to the next backslash, or one escape.
+        let (raw_len, out_len, plain) = if b[raw] == b'\\' {
+            let (c, n) = decode_escape(b, raw);
+            (n, c.len_utf8(), false)
+        } else {
+            let n = memchr::memchr(b'\\', &b[raw..]).unwrap_or(b.len() - raw);
+            (n, n, true)
+        };
+        if raw_start.is_none() && start < out + out_len {
+            raw_start = Some(if plain { raw + (start - out) } else { raw });
+        }
+        if end <= out {
+            return (raw_start.unwrap_or(raw), raw);
+        }
+        if end < out + out_len {
+            let raw_end = if plain {
+                raw + (end - out)
+            } else {
+                raw + raw_len
+            };
+            return (raw_start.unwrap_or(raw), raw_end);
+        }
+        raw += raw_len;
+        out += out_len;
+    }
+    (raw_start.unwrap_or(b.len()), b.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    fn parse(src: &str) -> Result<Document<'static, '_>, ParseError> {
+        // Each test document gets its own parser; leaking keeps the test code short.
+        let parser: &'static mut Parser = Box::leak(Box::new(Parser::new()));
+        parser.parse(src)
+    }
+
+    /// How exactly numbers must match: serde_json's default float parsing can be a few ULPs
+    /// off (ours is correctly rounded), so only values built in memory compare exactly.
+    #[derive(Clone, Copy)]
+    enum Numbers {
+        Exact,
+        Close,
+    }
+
+    fn close(a: f64, b: f64, numbers: Numbers) -> bool {
+        match numbers {
+            Numbers::Exact => a == b,
+            Numbers::Close => a == b || (a - b).abs() <= 1e-14 * a.abs().max(b.abs()),
+        }
+    }
+
+    /// Whether node `id` holds the same JSON as `v` (objects: last repeated key wins).
+    fn same(doc: &Document, id: NodeId, v: &Value, numbers: Numbers) -> bool {
+        match v {
+            Value::Null => doc.kind(id) == Kind::Null,
+            Value::Bool(b) => doc.bool(id) == Some(*b),
+            Value::Number(n) => match (doc.number(id), n.as_f64()) {
+                (Some(a), Some(b)) => close(a, b, numbers),
+                _ => false,
+            },
+            Value::String(s) => doc.str(id).as_deref() == Some(s.as_str()),
+            Value::Array(items) => {
+                doc.kind(id) == Kind::Array
+                    && doc.len(id) == items.len()
+                    && doc
+                        .elements(id)
+                        .zip(items)
+                        .all(|(e, v)| same(doc, e, v, numbers))
+            }
+            Value::Object(map) => {
+                doc.kind(id) == Kind::Object
+                    && doc
+                        .members(id)
+                        .all(|(k, _)| doc.str(k).is_some_and(|k| map.contains_key(k.as_ref())))
+                    && map.iter().all(|(k, v)| {
+                        doc.get(id, k)
+                            .is_some_and(|found| same(doc, found, v, numbers))
+                    })
+            }
+        }
+    }
+
+    /// Errors where we knowingly differ from serde_json (see the module docs).
+    fn serde_only_error(e: &serde_json::Error) -> bool {
+        let m = e.to_string();
+        m.contains("surrogate") || m.contains("out of range") || m.contains("recursion limit")
+    }
+
+    /// Checks `src` against serde_json: same verdict, same values.
+    fn agrees(src: &str) -> Result<(), String> {
+        let ours = parse(src);
+        let theirs = serde_json::from_str::<Value>(src);
+        match (&ours, &theirs) {
+            (Ok(doc), Ok(v)) if same(doc, doc.root(), v, Numbers::Close) => Ok(()),
+            (Ok(_), Ok(v)) => Err(format!("{src:?}: values differ from {v:?}")),
+            (Err(_), Err(_)) => Ok(()),
+            (Ok(_), Err(e)) if serde_only_error(e) => Ok(()),
+            (Ok(_), Err(e)) => Err(format!("{src:?}: accepted, serde_json says {e}")),
+            (Err(e), Ok(_)) => Err(format!("{src:?}: rejected ({e}), serde_json accepts")),
+        }
+    }
+
+    const CORPUS: &[&str] = &[
+        // valid
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "12.5",
+        "1e5",
+        "1E+5",
+        "1e-5",
+        "-0.0e0",
+        "123456789012345678901234567890",
+        "1.7976931348623157e308",
+        "5e-324",
+        "0.1",
+        "true",
+        "false",
+        "null",
+        "\"\"",
+        "\"abc\"",
+        " \t\r\n\"x\" \t\r\n",
+        r#""\"\\\/\b\f\n\r\t""#,
+        r#""\u0041\u00e9\u4e2d\ud83d\ude00""#,
+        "\"é中😀\"",
+        "\"\u{7f}\"",
+        "[]",
+        "{}",
+        "[ ]",
+        "{ }",
+        "[1,2,3]",
+        "[[[]]]",
+        r#"{"a":1}"#,
+        r#"{"a":{"b":[1,{"c":null}]}}"#,
+        r#"{"a":1,"a":2}"#,
+        r#"{"a":1,"\u0061":2}"#,
+        r#" { "a" : [ 1 , true , "x" ] } "#,
+        r#"{"messages":[{"role":"user","content":"hi\nthere"}]}"#,
+        r#"{"":""}"#,
+        // invalid
+        "",
+        " ",
+        "[1,]",
+        "[1,,2]",
+        "[,1]",
+        r#"{"a":1,}"#,
+        r#"{,}"#,
+        "{'a':1}",
+        "'a'",
+        "{a:1}",
+        "[1] // comment",
+        "/* c */ 1",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "01",
+        "-01",
+        "00",
+        "+1",
+        ".5",
+        "1.",
+        "1.e5",
+        "1e",
+        "1e+",
+        "-",
+        "0x10",
+        "tru",
+        "truex",
+        "nul",
+        "True",
+        "None",
+        "\"abc",
+        "\"a\nb\"",
+        "\"a\tb\"",
+        "\"\u{0}\"",
+        r#""\q""#,
+        r#""\u12""#,
+        r#""\u12g4""#,
+        r#""\"#,
+        r#""\u"#,
+        "[1 2]",
+        r#"{"a" 1}"#,
+        r#"{"a":1 "b":2}"#,
+        r#"{"a":}"#,
+        r#"{"a"}"#,
+        "[1}",
+        "{\"a\":1]",
+        "[",
+        "{",
+        "]",
+        "}",
+        "1 2",
+        "{} {}",
+        "\u{feff}{}",
+        "[\"a\"\u{a0}]",
+        "1\u{0}",
+    ];
+
+    #[test]
+    fn corpus_agrees_with_serde_json() {
+        for src in CORPUS {
+            agrees(src).unwrap();
+        }
+    }
+
+    #[test]
+    fn lone_surrogates_decode_to_replacement_character() {
+        // serde_json rejects these; Python's json reads and writes them.
+        for (src, want) in [
+            (r#""\ud800""#, "\u{FFFD}"),
+            (r#""\udc00x""#, "\u{FFFD}x"),
+            (r#""\ud800\u0041""#, "\u{FFFD}A"),
+            (r#""\ud800\ud800\udc00""#, "\u{FFFD}\u{10000}"),
+            (r#""\ud83d\ude00""#, "😀"),
+            (r#""\ud83d""#, "\u{FFFD}"),
+        ] {
+            let doc = parse(src).unwrap();
+            assert_eq!(doc.str(doc.root()).unwrap(), want, "{src}");
+        }
+    }
+
+    #[test]
+    fn error_offsets_and_messages() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("", 0, "empty line; expected a JSON value"),
+            ("  ", 2, "empty line; expected a JSON value"),
+            (
+                r#"{"a":1 "b":2}"#,
+                7,
+                "expected ',' or '}' after an object member",
+            ),
+            ("[1 2]", 3, "expected ',' or ']' after an array element"),
+            ("{1:2}", 1, "expected a string key"),
+            (
+                "{a:2}",
+                1,
+                "unquoted key; JSON keys must be double-quoted strings",
+            ),
+            (
+                "{'a':2}",
+                1,
+                "single-quoted key; JSON strings use double quotes",
+            ),
+            (r#"{"a" 1}"#, 5, "expected ':' after an object key"),
+            (r#"{"a":"x"#, 7, "unexpected end of line inside a string"),
+            (
+                "\"a\nb\"",
+                2,
+                "control character U+000A in a string; escape it as \\n",
+            ),
+            (
+                "\"a\u{1f}\"",
+                2,
+                "control character U+001F in a string; escape it as \\u001F",
+            ),
+            (r#""ab\q""#, 3, "invalid escape '\\q'"),
+            ("\"\\é\"", 1, "invalid escape '\\é'"),
+            (
+                r#""\u12x4""#,
+                1,
+                "invalid \\u escape; expected 4 hex digits after \\u",
+            ),
+            ("[1] x", 4, "trailing characters after the JSON value"),
+            ("[1,]", 2, "trailing comma before ']'"),
+            (r#"{"a":1 , }"#, 7, "trailing comma before '}'"),
+            ("[}", 1, "expected a JSON value"),
+            (r#"{"a":}"#, 5, "expected a JSON value"),
+            (
+                r#"{"a":"#,
+                5,
+                "unexpected end of line; expected a JSON value",
+            ),
+            (
+                r#"{"a":1"#,
+                6,
+                "unexpected end of line; expected ',' or '}' after an object member",
+            ),
+            (
+                "[1,2",
+                4,
+                "unexpected end of line; expected ',' or ']' after an array element",
+            ),
+            ("01", 0, "number with a leading zero"),
+            ("[-012]", 2, "number with a leading zero"),
+            ("+1", 0, "number with a leading '+'"),
+            (
+                "1.",
+                2,
+                "unexpected end of line; expected a digit after the decimal point",
+            ),
+            ("1ex", 2, "expected a digit in the exponent"),
+            ("-x", 1, "expected a digit after '-'"),
+            ("NaN", 0, "NaN is not valid JSON"),
+            ("[-Infinity]", 1, "-Infinity is not valid JSON"),
+            (
+                "'x'",
+                0,
+                "single-quoted string; JSON strings use double quotes",
+            ),
+            ("[1, // c\n 2]", 4, "comments are not allowed in JSON"),
+            ("{\"a\": True}", 6, "Python literal True; JSON uses true"),
+            ("nul", 0, "invalid literal; expected null"),
+        ];
+        for &(src, offset, message) in cases {
+            let e = parse(src).err().unwrap_or_else(|| panic!("{src:?} parsed"));
+            assert_eq!((e.offset, e.message.as_str()), (offset, message), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn spans_slice_exactly_the_value_text() {
+        let src = r#" {"a": [1, -2.5e3, "x\ny", true, null, {}, []], "b" : {"c":false}} "#;
+        let doc = parse(src).unwrap();
+        let root = doc.root();
+        assert_eq!(doc.kind(root), Kind::Object);
+        assert_eq!(doc.raw(root), src.trim());
+        let (k, a) = doc.members(root).next().unwrap();
+        assert_eq!(doc.raw(k), r#""a""#);
+        let texts: Vec<&str> = doc.elements(a).map(|e| doc.raw(e)).collect();
+        assert_eq!(
+            texts,
+            ["1", "-2.5e3", r#""x\ny""#, "true", "null", "{}", "[]"]
+        );
+        let b = doc.get(root, "b").unwrap();
+        assert_eq!(doc.raw(b), r#"{"c":false}"#);
+        assert_eq!(doc.len(root), 2);
+        assert_eq!(doc.len(a), 7);
+        assert_eq!(doc.len(b), 1);
+        assert_eq!(doc.len(k), 0);
+        let items: Vec<NodeId> = doc.elements(a).collect();
+        assert_eq!(doc.number(items[1]), Some(-2500.0));
+        assert_eq!(doc.str(items[2]).unwrap(), "x\ny");
+        assert!(matches!(doc.str(k), Some(Cow::Borrowed("a"))));
+        assert!(doc.has_escapes(items[2]) && !doc.has_escapes(k));
+        assert_eq!(doc.bool(items[3]), Some(true));
+        assert_eq!(doc.bool(doc.get(b, "c").unwrap()), Some(false));
+        assert_eq!(doc.kind(items[4]), Kind::Null);
+        assert_eq!(doc.str(items[1]), None);
+        assert_eq!(doc.number(items[2]), None);
+        assert_eq!(doc.members(a).count(), 0);
+        assert_eq!(doc.elements(root).count(), 0);
+        assert_eq!(doc.get(a, "a"), None);
+        // A foreign id answers like an empty null instead of panicking.
+        let foreign = NodeId(10_000);
+        assert_eq!(
+            (doc.kind(foreign), doc.raw(foreign), doc.len(foreign)),
+            (Kind::Null, "", 0)
+        );
+    }
+
+    #[test]
+    fn string_span_of_maps_decoded_ranges_to_raw_bytes() {
+        let src = r#"["a\nb\u00e9c", "plain é text"]"#;
+        let doc = parse(src).unwrap();
+        let items: Vec<NodeId> = doc.elements(doc.root()).collect();
+        let (esc, plain) = (items[0], items[1]);
+        assert_eq!(doc.str(esc).unwrap(), "a\nbéc");
+        let at = |id, r: Range<usize>| &src[doc.string_span_of(id, r).range()];
+        assert_eq!(at(esc, 5..6), "c");
+        assert_eq!(at(esc, 0..1), "a");
+        assert_eq!(at(esc, 1..2), r"\n");
+        assert_eq!(at(esc, 3..5), r"\u00e9");
+        assert_eq!(at(esc, 2..6), r"b\u00e9c");
+        // An endpoint inside an escape's output widens to the whole escape.
+        assert_eq!(at(esc, 4..5), r"\u00e9");
+        assert_eq!(at(esc, 3..4), r"\u00e9");
+        assert_eq!(at(esc, 0..6), r"a\nb\u00e9c");
+        assert_eq!(at(esc, 6..6), "");
+        assert_eq!(
+            doc.string_span_of(esc, 6..6).start as usize,
+            src.find("c\"").unwrap() + 1
+        );
+        // Clamped, never panicking.
+        assert_eq!(at(esc, 0..100), r"a\nb\u00e9c");
+        assert_eq!(at(esc, 100..200), "");
+        #[allow(clippy::reversed_empty_ranges)]
+        let reversed = 5..2;
+        assert_eq!(at(esc, reversed), "");
+        assert_eq!(at(plain, 9..13), "text");
+        assert_eq!(at(plain, 0..50), "plain é text");
+        assert_eq!(doc.string_span_of(doc.root(), 0..1), doc.span(doc.root()));
+
+        let src = r#""x\ud83d\ude00y\ud800z""#;
+        let doc = parse(src).unwrap();
+        assert_eq!(doc.str(doc.root()).unwrap(), "x😀y\u{FFFD}z");
+        let at = |r: Range<usize>| &src[doc.string_span_of(doc.root(), r).range()];
+        assert_eq!(at(1..5), r"\ud83d\ude00");
+        assert_eq!(at(5..6), "y");
+        assert_eq!(at(6..9), r"\ud800");
+        assert_eq!(at(9..10), "z");
+    }
+
+    #[test]
+    fn string_span_of_agrees_with_decoding_everywhere() {
+        let src = r#""a\"b\\c\/d\be\ff\ng\rh\ti\u0041j\u00e9k\u4e2dl\ud83d\ude00m é中😀""#;
+        let doc = parse(src).unwrap();
+        let id = doc.root();
+        let decoded = doc.str(id).unwrap();
+        let boundaries: Vec<usize> = decoded
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([decoded.len()])
+            .collect();
+        for (n, &s) in boundaries.iter().enumerate() {
+            for &e in &boundaries[n..] {
+                let raw = &src[doc.string_span_of(id, s..e).range()];
+                assert_eq!(decode(raw), &decoded[s..e], "{s}..{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn nesting_limit_is_an_error_not_a_crash() {
+        let nest = |n: usize| "[".repeat(n) + &"]".repeat(n);
+        assert!(parse(&nest(MAX_DEPTH)).is_ok());
+        let e = parse(&nest(MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!(
+            (e.offset, e.message.as_str()),
+            (128, "nesting deeper than 128 levels")
+        );
+        let objects = r#"{"a":"#.repeat(129) + "1" + &"}".repeat(129);
+        assert!(parse(&objects).is_err());
+        assert!(parse(&"[".repeat(100_000)).is_err());
+        assert!(parse(&"{\"a\":[".repeat(50_000)).is_err());
+        let big = "[".repeat(64 << 20);
+        assert_eq!(parse(&big).unwrap_err().offset, 128);
+    }
+
+    #[test]
+    fn duplicate_keys_in_small_objects() {
+        let src = r#"{"a":1,"b":{"x":1,"x":2},"\u0061":3,"a":4,"c":5}"#;
+        let doc = parse(src).unwrap();
+        let root = doc.root();
+        let dups: Vec<(&str, &str, &str)> = doc
+            .duplicate_keys()
+            .iter()
+            .map(|d| (d.key.as_str(), &src[d.span.range()], &src[d.first.range()]))
+            .collect();
+        assert_eq!(
+            dups,
+            [
+                ("x", r#""x""#, r#""x""#),
+                ("a", r#""\u0061""#, r#""a""#),
+                ("a", r#""a""#, r#""a""#),
+            ]
+        );
+        assert_eq!(doc.duplicate_keys()[2].first.start, 1);
+        assert_eq!(doc.get(root, "a").map(|v| doc.raw(v)), Some("4"));
+        assert_eq!(doc.len(root), 5);
+        assert_eq!(doc.members(root).count(), 5);
+        // Reset per parse.
+        let mut parser = Parser::new();
+        assert_eq!(parser.parse(src).unwrap().duplicate_keys().len(), 3);
+        assert!(
+            parser
+                .parse(r#"{"a":1}"#)
+                .unwrap()
+                .duplicate_keys()
+                .is_empty()
+        );
+        // An escaped key that is NOT a repeat.
+        assert!(
+            parse(r#"{"a\n":1,"a":2,"a\t":3}"#)
+                .unwrap()
+                .duplicate_keys()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_in_large_objects() {
+        let mut src = String::from("{");
+        for i in 0..100 {
+            src += &format!("\"k{i}\":{i},");
+        }
+        src += r#""\u006b7":1,"k99":2,"new":3,"k7":4,"#;
+        src += &format!(
+            "\"{}\":5,\"{}\":6}}",
+            "é".repeat(100),
+            r"\u00e9".repeat(100)
+        );
+        let doc = parse(&src).unwrap();
+        let dups = doc.duplicate_keys();
+        let keys: Vec<&str> = dups.iter().map(|d| d.key.as_str()).collect();
+        let long = "é".repeat(80);
+        assert_eq!(keys, ["k7", "k99", "k7", long.as_str()]);
+        assert_eq!(&src[dups[0].span.range()], r#""\u006b7""#);
+        assert_eq!(&src[dups[0].first.range()], r#""k7""#);
+        assert_eq!(dups[2].first, dups[0].first);
+        assert_eq!(doc.get(doc.root(), "k7").map(|v| doc.raw(v)), Some("4"));
+        assert_eq!(doc.len(doc.root()), 106);
+    }
+
+    #[test]
+    fn huge_objects_stay_linear() {
+        let n = 200_000;
+        let mut distinct = String::from("{");
+        let mut repeated = String::from("{");
+        for i in 0..n {
+            distinct += &format!("\"key{i}\":{i},");
+            repeated += "\"a\":0,";
+        }
+        distinct += "\"end\":0}";
+        repeated += "\"a\":1}";
+        let mut parser = Parser::new();
+        let doc = parser.parse(&distinct).unwrap();
+        assert!(doc.duplicate_keys().is_empty());
+        assert_eq!(doc.len(doc.root()), n + 1);
+        let doc = parser.parse(&repeated).unwrap();
+        assert_eq!(doc.duplicate_keys().len(), n);
+        assert_eq!(doc.get(doc.root(), "a").map(|v| doc.raw(v)), Some("1"));
+    }
+
+    #[test]
+    fn parser_reuse_gives_independent_results() {
+        let mut parser = Parser::new();
+        for src in [r#"{"a":[1,2]}"#, "[]", "\"x\"", r#"{"b":{"c":{}}}"#] {
+            let doc = parser.parse(src).unwrap();
+            assert_eq!(doc.raw(doc.root()), src);
+            assert!(parser.parse("[1,").is_err());
+        }
+    }
+
+    #[test]
+    fn long_strings_around_the_word_scanner() {
+        // Every position of every special byte relative to the 16-byte steps.
+        for len in 0..40 {
+            for at in 0..len {
+                for special in ["\\n", "\\u00e9", "é", "\u{1}", "\"", "\\"] {
+                    let mut s = "x".repeat(len);
+                    s.replace_range(at..at + 1, special);
+                    agrees(&format!("[\"{s}\",1]")).unwrap();
+                }
+            }
+        }
+    }
+
+    /// Rewrites every non-ASCII character as `\u` escapes (surrogate pairs beyond the BMP).
+    fn ascii_only(json: &str) -> String {
+        let mut out = String::new();
+        for c in json.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                let mut units = [0; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out += &format!("\\u{u:04x}");
+                }
+            }
+        }
+        out
+    }
+
+    fn arb_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            any::<String>().prop_map(Value::String),
+            "[a-c\"\\\\/\n\t\u{1}é中😀 ]{0,24}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(8, 96, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::btree_map("[a-c\"\\\\é\n]{0,3}", inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        // No regression files: this module's tests must not write into the source tree.
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn generated_json_round_trips(v in arb_json()) {
+            for text in [
+                serde_json::to_string(&v).unwrap(),
+                serde_json::to_string_pretty(&v).unwrap(),
+                ascii_only(&serde_json::to_string(&v).unwrap()),
+            ] {
+                let doc = parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+                prop_assert!(same(&doc, doc.root(), &v, Numbers::Exact), "{}", text);
+                prop_assert_eq!(doc.raw(doc.root()), text.trim());
+                prop_assert!(doc.duplicate_keys().is_empty());
+            }
+        }
+
+        #[test]
+        fn mutated_json_never_panics_and_agrees(
+            v in arb_json(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, any::<u8>()), 1..4),
+        ) {
+            let mut bytes = serde_json::to_string(&v).unwrap().into_bytes();
+            const STRUCTURAL: &[u8] = b"{}[],:\"\\ 0-.eE+tn'/u";
+            for (at, op, byte) in edits {
+                let at = at.index(bytes.len() + 1);
+                let replacement = STRUCTURAL[byte as usize % STRUCTURAL.len()];
+                match op {
+                    0 if at < bytes.len() => { bytes.remove(at); }
+                    1 if at < bytes.len() => bytes[at] = replacement,
+                    2 => bytes.insert(at, replacement),
+                    _ => bytes.insert(at, byte),
+                }
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            agrees(&text).map_err(TestCaseError::fail)?;
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let text = String::from_utf8_lossy(&bytes);
+            agrees(&text).map_err(TestCaseError::fail)?;
+            if let Ok(doc) = parse(&text) {
+                for i in 0..bytes.len() as u32 {
+                    let id = NodeId(i);
+                    let _ = (doc.str(id), doc.number(id), doc.raw(id), doc.len(id));
+                    let _ = doc.string_span_of(id, 0..usize::MAX);
+                }
+            }
+        }
+
+        #[test]
+        fn numbers_agree(text in "-?[0-9.eE+-]{1,10}") {
+            agrees(&text).map_err(TestCaseError::fail)?;
+        }
+
+        #[test]
+        fn string_span_of_never_panics(s in any::<String>(), a in 0usize..64, b in 0usize..64) {
+            let text = ascii_only(&serde_json::to_string(&s).unwrap());
+            let doc = parse(&text).unwrap();
+            let span = doc.string_span_of(doc.root(), a..b);
+            prop_assert!(span.start <= span.end && (span.end as usize) < text.len());
+            prop_assert!(span.start >= 1);
+        }
     }
 }

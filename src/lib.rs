@@ -21,3 +21,12 @@ pub mod settings;
 
 /// Where the rule documentation is published (SARIF `helpUri`, Markdown links).
 pub const DOCS_URL: &str = "https://github.com/tunelint/tunelint/blob/main/docs/rules.md";
+pub mod app;
+pub mod config;
+pub mod cli;
+pub mod discover;
+pub mod engine;
+pub mod format;
+pub mod gates;
+pub mod report;
+pub mod source;

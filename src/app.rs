@@ -1,0 +1,207 @@
+//! One run: config → discover → engine → gates → render → exit status.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat};
+use crate::config::{self, CliOverrides, Config};
+use crate::discover::{self, Exclusion, Found};
+use crate::engine::{self, FileSummary, InputSource, Job};
+use crate::gates;
+use crate::report::{FileInfo, RenderOptions, Renderer, RunSummary, concise::Concise, full::Full};
+use crate::rules::{self, RULES};
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Every gate passed.
+    Success,
+    /// A gate failed.
+    Failure,
+    /// Usage, configuration or I/O trouble kept something from being linted.
+    Error,
+}
+
+impl Status {
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Success => 0,
+            Status::Failure => 1,
+            Status::Error => 2,
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<Status> {
+    match cli.command {
+        None => check(cli.check),
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Rules) => {
+            print_rules()?;
+            Ok(Status::Success)
+        }
+        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Init { force }) => init(force),
+    }
+}
+
+fn print_rules() -> Result<()> {
+    let mut out = io::stdout().lock();
+    let name_w = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for r in RULES {
+        let line = format!("{}  {:<name_w$}  {:<7}  {}", r.code, r.name, r.default_level.as_str(), r.summary);
+        if let Err(e) = writeln!(out, "{line}") {
+            return ignore_broken_pipe(e);
+        }
+    }
+    Ok(())
+}
+
+fn explain(rule: &str) -> Result<Status> {
+    let Some(code) = rules::lookup(rule) else {
+        let best = RULES
+            .iter()
+            .flat_map(|r| [r.code, r.name])
+            .map(|c| (strsim::jaro_winkler(&c.to_ascii_lowercase(), &rule.to_ascii_lowercase()), c))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|(s, _)| *s > 0.8)
+            .map(|(_, c)| format!("; did you mean \"{c}\"?"))
+            .unwrap_or_else(|| "; `tunelint rules` lists them all".into());
+        bail!("unknown rule \"{rule}\"{best}");
+    };
+    let meta = code.meta();
+    let text = format!(
+        "# {} {}\n\nDefault level: {}. Category: {}.\n\n{}",
+        meta.code,
+        meta.name,
+        meta.default_level,
+        meta.category.title(),
+        meta.documentation()
+    );
+    if let Err(e) = io::stdout().lock().write_all(text.as_bytes()) {
+        ignore_broken_pipe(e)?;
+    }
+    Ok(Status::Success)
+}
+
+fn init(force: bool) -> Result<Status> {
+    let path = Path::new("tunelint.toml");
+    if path.exists() && !force {
+        bail!("tunelint.toml already exists; use --force to overwrite it");
+    }
+    std::fs::write(path, config::STARTER).context("could not write tunelint.toml")?;
+    println!("wrote tunelint.toml");
+    Ok(Status::Success)
+}
+
+fn check(args: CheckArgs) -> Result<Status> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let config = if args.isolated {
+        Config::default()
+    } else if let Some(path) = &args.config {
+        config::load(path).map_err(config_error)?
+    } else {
+        config::discover(&cwd).map_err(config_error)?.unwrap_or_default()
+    };
+    let overrides = CliOverrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        warn: args.warn.clone(),
+        min_valid_pct: args.min_valid_pct,
+        max_duplicates: args.max_duplicates,
+        max_warnings: args.max_warnings,
+        format: None,
+    };
+    if let Some(p) = args.min_valid_pct {
+        if !(0.0..=100.0).contains(&p) {
+            bail!("--min-valid-pct must be between 0 and 100, not {p}");
+        }
+    }
+    let gates_config = config.gates(&overrides);
+
+    let is_excluded = |p: &Path| config.is_excluded(p);
+    let found = discover::discover(&args.paths, &Exclusion { is_excluded: &is_excluded, force: args.force_exclude })?;
+
+    let mut jobs = Vec::with_capacity(found.len());
+    for f in &found {
+        let (display, source, path) = match f {
+            Found::File(p) => (p.display().to_string(), InputSource::File(p.clone()), p.as_path()),
+            Found::Stdin => ("-".to_string(), InputSource::Stdin, Path::new("-")),
+        };
+        let settings = config.settings_for(path, &overrides).map_err(config_error)?;
+        jobs.push(Job { display, source, settings });
+    }
+    // With no file to lint, still validate the command-line selectors.
+    if jobs.is_empty() {
+        config.settings_for(Path::new("-"), &overrides).map_err(config_error)?;
+    }
+
+    let stdout_tty = io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if stdout_tty && args.output_file.is_none() { OutputFormat::Full } else { OutputFormat::Concise });
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout_tty && args.output_file.is_none() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let options = RenderOptions { color, quiet: args.quiet, statistics: args.statistics };
+    let mut renderer: Box<dyn Renderer> = match format {
+        OutputFormat::Full => Box::new(Full::new(options)),
+        OutputFormat::Concise => Box::new(Concise { options }),
+    };
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(path) => Box::new(BufWriter::new(File::create(path).with_context(|| format!("cannot write {}", path.display()))?)),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+
+    let files: Vec<FileInfo> = jobs.iter().map(|j| FileInfo { display: j.display.clone(), source: j.source.clone() }).collect();
+    let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let mut write_error: Option<io::Error> = None;
+    let summaries = engine::run(&jobs, threads, &mut |finding| {
+        if write_error.is_none() {
+            if let Err(e) = renderer.diagnostic(&mut out, &finding, &files) {
+                write_error = Some(e);
+            }
+        }
+    });
+    if let Some(e) = write_error {
+        return ignore_broken_pipe(e).map(|_| Status::Error);
+    }
+
+    let mut total = FileSummary { counts: vec![[0; 3]; RULES.len()], ..Default::default() };
+    for s in &summaries {
+        total.add(s);
+    }
+    let unreadable: Vec<(&FileInfo, &String)> = files.iter().zip(&summaries).filter_map(|(f, s)| s.io_error.as_ref().map(|e| (f, e))).collect();
+    let gate_outcomes = gates::evaluate(&total, unreadable.len(), &gates_config);
+    let failed = gate_outcomes.iter().any(|g| !g.passed);
+    let summary = RunSummary { files: &files, summaries: &summaries, total, gates: gate_outcomes };
+    if let Err(e) = renderer.finish(&mut out, &summary).and_then(|_| out.flush()) {
+        return ignore_broken_pipe(e).map(|_| Status::Error);
+    }
+    for (f, e) in &unreadable {
+        eprintln!("tunelint: error: {}: could not be read: {e}", f.display);
+    }
+    Ok(if !unreadable.is_empty() {
+        Status::Error
+    } else if failed && !args.exit_zero {
+        Status::Failure
+    } else {
+        Status::Success
+    })
+}
+
+fn config_error(e: config::ConfigError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+/// A closed pipe (`tunelint | head`) is how the reader says "enough", not an error.
+fn ignore_broken_pipe(e: io::Error) -> Result<()> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e.into())
+    }
+}

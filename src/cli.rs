@@ -1,0 +1,129 @@
+//! The command line, declared with clap's derive: `check` (the default), `rules`,
+//! `explain`, `init`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Threshold;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tunelint",
+    version,
+    about = "A linter for LLM fine-tuning datasets in JSONL",
+    long_about = "A linter for LLM fine-tuning datasets in JSONL.\n\n`tunelint [check] [PATHS]...` lints the given files and every *.jsonl file under the given directories (default: the current directory).",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and directories (the default command)
+    Check(CheckArgs),
+    /// List every rule: code, name, default level, summary
+    Rules,
+    /// Show the full documentation of one rule
+    Explain {
+        /// A rule code (S005) or name (unknown-role)
+        rule: String,
+    },
+    /// Write a commented starter tunelint.toml in the current directory
+    Init {
+        /// Overwrite an existing tunelint.toml
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Diagnostics with the offending line and a summary (default on a terminal)
+    Full,
+    /// One line per diagnostic: PATH:LINE:COL: CODE message (default otherwise)
+    Concise,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct CheckArgs {
+    /// Files and directories to lint; "-" reads standard input [default: .]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format [default: full on a terminal, concise otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+
+    /// Write the output to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Use this configuration file instead of discovering one
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Run only these rules (codes, names or prefixes; comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Turn these rules off (codes, names or prefixes; comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Report these rules as warnings (codes, names or prefixes; comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub warn: Vec<String>,
+
+    /// Gate: fail when fewer than N% of examples are valid [config: gates.min_valid_pct; default 100]
+    #[arg(long, value_name = "N")]
+    pub min_valid_pct: Option<f64>,
+
+    /// Gate: fail above N duplicates, or N% of examples ("1%") [config: gates.max_duplicates; default 0]
+    #[arg(long, value_name = "N")]
+    pub max_duplicates: Option<Threshold>,
+
+    /// Gate: fail above N warnings [config: gates.max_warnings; default unlimited]
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<u64>,
+
+    /// Exit 0 even when a gate fails (errors that stop linting still exit 2)
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Show the count of every rule in the summary
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// When to use colour
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Worker threads [default: number of CPUs]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Print diagnostics only, no summary
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Apply the configuration's `exclude` to files named on the command line too
+    #[arg(long)]
+    pub force_exclude: bool,
+}

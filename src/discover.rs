@@ -1,0 +1,95 @@
+//! Which files to lint: the paths named on the command line, and every `*.jsonl` under the
+//! directories among them, walked with the `ignore` crate (`.gitignore`, `.ignore` and hidden
+//! directories respected, also outside a git repository). The result is sorted and
+//! deduplicated so output never depends on directory order.
+
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+
+/// One input found.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Found {
+    /// A file, with the path as it will be displayed.
+    File(PathBuf),
+    Stdin,
+}
+
+/// A path that could not be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DiscoverError {
+    #[error("{0}: no such file or directory")]
+    Missing(String),
+    #[error("{path}: {reason}")]
+    Walk { path: String, reason: String },
+}
+
+/// What discovery needs to know about exclusion.
+pub struct Exclusion<'a> {
+    /// True when a path is excluded by configuration.
+    pub is_excluded: &'a dyn Fn(&Path) -> bool,
+    /// Apply exclusion to paths named explicitly too (pre-commit passes every file name).
+    pub force: bool,
+}
+
+/// Lists the inputs for `paths` (which default to `.`).
+pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Found>, DiscoverError> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut found = Vec::new();
+    let mut stdin = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            stdin = true;
+            continue;
+        }
+        let meta = std::fs::metadata(path).map_err(|_| DiscoverError::Missing(path.display().to_string()))?;
+        if meta.is_dir() {
+            walk(path, exclusion, &mut found)?;
+        } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
+            found.push(Found::File(clean(path)));
+        }
+    }
+    found.sort();
+    found.dedup();
+    if stdin {
+        found.push(Found::Stdin);
+    }
+    Ok(found)
+}
+
+fn walk(dir: &Path, exclusion: &Exclusion<'_>, found: &mut Vec<Found>) -> Result<(), DiscoverError> {
+    let walker = WalkBuilder::new(dir)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(true)
+        .ignore(true)
+        .parents(true)
+        .require_git(false)
+        .follow_links(false)
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| DiscoverError::Walk { path: dir.display().to_string(), reason: walk_error_text(&e) })?;
+        let path = entry.path();
+        let is_file = entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
+        if !is_file || path.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        if (exclusion.is_excluded)(path) {
+            continue;
+        }
+        found.push(Found::File(clean(path)));
+    }
+    Ok(())
+}
+
+fn walk_error_text(e: &ignore::Error) -> String {
+    let s = e.to_string();
+    s.split(" (os error").next().unwrap_or(&s).to_string()
+}
+
+/// `./data/x.jsonl` → `data/x.jsonl`: paths are shown the way a user would type them.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}

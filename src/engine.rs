@@ -1,0 +1,546 @@
+//! The linting pipeline: one reader thread splits every input into newline-aligned chunks,
+//! worker threads run the record rules on them, and the results come back in input order.
+//!
+//! Diagnostics reach the caller's sink sorted by (file, line, column, code) while the run
+//! goes on, so memory holds only the chunks in flight, never a whole file or all findings.
+//! File-level findings (byte-order mark, LFS pointer, not JSONL, over-long lines, missing
+//! final newline) travel through the same ordered stream as the chunks they belong to.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+
+use crate::context::RecordContext;
+use crate::diagnostic::{Diagnostic, FileId, Location, Span};
+use crate::format;
+use crate::json::{Kind, Parser};
+use crate::rule::Level;
+use crate::rules::{self, Code};
+use crate::settings::{FormatChoice, Settings};
+use crate::source::{self, ChunkReader, Piece};
+
+/// Where a file's bytes come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputSource {
+    File(PathBuf),
+    Stdin,
+}
+
+/// One input to lint, with its resolved settings.
+#[derive(Clone, Debug)]
+pub struct Job {
+    /// The path as shown to the user (`-` for stdin).
+    pub display: String,
+    pub source: InputSource,
+    pub settings: Settings,
+}
+
+/// What the run learned about one file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileSummary {
+    pub examples: u64,
+    pub valid: u64,
+    pub bytes: u64,
+    /// Format the file was read as.
+    pub format: Option<FormatChoice>,
+    /// Diagnostics per rule, split by level: `[info, warning, error]`, indexed by `Code`.
+    pub counts: Vec<[u64; 3]>,
+    /// The file could not be read (the reason), so its figures are incomplete.
+    pub io_error: Option<String>,
+}
+
+impl FileSummary {
+    fn new() -> Self {
+        FileSummary { counts: vec![[0; 3]; rules::RULES.len()], ..Default::default() }
+    }
+
+    pub fn count(&self, level: Level) -> u64 {
+        let i = level_slot(level);
+        i.map_or(0, |i| self.counts.iter().map(|c| c[i]).sum())
+    }
+
+    pub fn count_code(&self, code: Code) -> u64 {
+        self.counts[code.index()].iter().sum()
+    }
+
+    pub fn add(&mut self, other: &FileSummary) {
+        self.examples += other.examples;
+        self.valid += other.valid;
+        self.bytes += other.bytes;
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            for k in 0..3 {
+                a[k] += b[k];
+            }
+        }
+    }
+}
+
+fn level_slot(level: Level) -> Option<usize> {
+    match level {
+        Level::Off => None,
+        Level::Info => Some(0),
+        Level::Warning => Some(1),
+        Level::Error => Some(2),
+    }
+}
+
+/// A diagnostic on its way to a renderer, with the text of its line when the input cannot
+/// be read again (stdin).
+pub struct Finding<'a> {
+    pub diagnostic: Diagnostic,
+    pub line_text: Option<&'a str>,
+}
+
+/// Lints every job on `threads` workers, calling `sink` with each diagnostic in order.
+pub fn run(jobs: &[Job], threads: usize, sink: &mut dyn FnMut(Finding<'_>)) -> Vec<FileSummary> {
+    let threads = threads.max(1);
+    let (work_tx, work_rx) = bounded::<Work>(threads * 2);
+    let (done_tx, done_rx) = unbounded::<Done>();
+    let (pool_tx, pool_rx) = unbounded::<Vec<u8>>();
+    let mut summaries: Vec<FileSummary> = jobs.iter().map(|_| FileSummary::new()).collect();
+
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (work_rx, done_tx, pool_tx) = (work_rx.clone(), done_tx.clone(), pool_tx.clone());
+            scope.spawn(move || worker(jobs, work_rx, done_tx, pool_tx));
+        }
+        drop(done_tx);
+        let reader = scope.spawn(move || {
+            let mut seq = 0u64;
+            for (id, job) in jobs.iter().enumerate() {
+                read_job(id as FileId, job, &work_tx, &pool_rx, &mut seq);
+            }
+        });
+        collect(jobs, &done_rx, &mut summaries, sink);
+        // The reader only fails by panicking, which scope() re-raises.
+        let _ = reader.join();
+    });
+    summaries
+}
+
+struct Work {
+    seq: u64,
+    file: FileId,
+    kind: WorkKind,
+}
+
+enum WorkKind {
+    Lines { buf: Vec<u8>, first_line: u64, offset: u64, format: FormatChoice },
+    /// Findings the reader made itself, and figures to add to the file's summary.
+    Findings { diagnostics: Vec<Diagnostic>, bytes: u64, io_error: Option<String>, format: Option<FormatChoice> },
+    /// A line too long to read: an example, invalid when J008 is an error.
+    TooLong(Diagnostic),
+}
+
+/// A processed chunk.
+#[derive(Default)]
+struct Done {
+    seq: u64,
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+    /// Blank lines after the chunk's last data line: J003 only if a later chunk has data.
+    trailing_blank: Vec<Diagnostic>,
+    has_data: bool,
+    examples: u64,
+    valid: u64,
+    bytes: u64,
+    io_error: Option<String>,
+    format: Option<FormatChoice>,
+    /// Line texts for inputs that cannot be re-read, keyed by line number.
+    texts: BTreeMap<u64, String>,
+}
+
+fn read_job(file: FileId, job: &Job, work: &Sender<Work>, pool: &Receiver<Vec<u8>>, seq: &mut u64) {
+    let mut send = |kind: WorkKind| {
+        let _ = work.send(Work { seq: *seq, file, kind });
+        *seq += 1;
+    };
+    let findings = |diagnostics, bytes, io_error: Option<String>, format| WorkKind::Findings { diagnostics, bytes, io_error, format };
+    let src: Box<dyn Read> = match &job.source {
+        InputSource::Stdin => Box::new(io::stdin().lock()),
+        InputSource::File(path) => match File::open(path).and_then(|f| {
+            if f.metadata()?.is_dir() {
+                Err(io::Error::other("is a directory"))
+            } else {
+                Ok(f)
+            }
+        }) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+                return;
+            }
+        },
+    };
+    let settings = &job.settings;
+    let mut reader = ChunkReader::new(src, settings.options.max_line_bytes);
+    let mut first = true;
+    let mut format = settings.format;
+    let mut last_line: Option<(u64, u64, u32)> = None; // (line, offset, chars) of the last line
+    loop {
+        let mut buf = pool.try_recv().unwrap_or_default();
+        let piece = match reader.next_piece(&mut buf) {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(e) => {
+                send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+                return;
+            }
+        };
+        match piece {
+            Piece::TooLong { line, offset, len } => {
+                last_line = None;
+                let loc = Location::line_start(file, line, offset);
+                let message = too_long_message(len, settings.options.max_line_bytes);
+                let level = settings.level(Code::J008);
+                send(WorkKind::TooLong(Diagnostic { code: Code::J008, level, location: loc, message, related: Vec::new(), fingerprint: 0 }));
+            }
+            Piece::Lines { first_line, mut offset } => {
+                let mut pre = Vec::new();
+                if first {
+                    first = false;
+                    match inspect_head(&mut buf, file, job, &mut pre) {
+                        Head::Lint { bom } => {
+                            if bom {
+                                offset += 3;
+                            }
+                        }
+                        Head::Stop => {
+                            send(findings(pre, reader.total_bytes(), None, None));
+                            drain(&mut reader, &mut buf);
+                            return;
+                        }
+                    }
+                    if format == FormatChoice::Auto {
+                        format = detect_format(&buf).unwrap_or(FormatChoice::OpenAiChat);
+                    }
+                    send(findings(pre, 0, None, Some(format)));
+                }
+                last_line = last_line_of(&buf, first_line, offset);
+                send(WorkKind::Lines { buf, first_line, offset, format });
+            }
+        }
+    }
+    let mut end = Vec::new();
+    if !reader.ends_with_newline() {
+        if let Some((line, offset, chars)) = last_line {
+            let mut loc = Location::line_start(file, line, offset);
+            loc.column = chars + 1;
+            loc.end_column = chars + 1;
+            push_finding_at(&mut end, settings, Code::J009, loc, "file does not end with a newline; some tools drop or merge the last line".into());
+        }
+    }
+    send(findings(end, reader.total_bytes(), None, if first { Some(format) } else { None }));
+}
+
+/// Reads the rest of an input we stopped linting, so its size is known (and a pipe is not
+/// left half-read).
+fn drain<R: Read>(reader: &mut ChunkReader<R>, buf: &mut Vec<u8>) {
+    while let Ok(Some(_)) = reader.next_piece(buf) {}
+}
+
+/// The line number, offset and length in characters of the last line of a chunk that does
+/// not end with a newline (the file's final line), for J009.
+fn last_line_of(buf: &[u8], first_line: u64, offset: u64) -> Option<(u64, u64, u32)> {
+    if buf.last() == Some(&b'\n') {
+        return None;
+    }
+    let start = memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1);
+    let line = first_line + memchr::memchr_iter(b'\n', buf).count() as u64;
+    let text = String::from_utf8_lossy(&buf[start..]);
+    Some((line, offset + start as u64, text.chars().count() as u32))
+}
+
+enum Head {
+    /// Lint the lines; `bom` when a byte-order mark was stripped from the buffer.
+    Lint { bom: bool },
+    Stop,
+}
+
+const LFS_HEADER: &[u8] = b"version https://git-lfs.github.com/spec/";
+
+/// File-level checks on the first chunk: BOM (stripped, then linted), LFS pointer, binary
+/// data, a whole-file JSON document (the last three stop linting the file).
+fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagnostic>) -> Head {
+    let settings = &job.settings;
+    let bom = buf.starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        buf.drain(..3);
+        push_file_finding(out, settings, Code::J005, file, 1, 0, "file starts with a UTF-8 byte-order mark; most JSONL loaders fail on it".into());
+    }
+    if buf.starts_with(LFS_HEADER) {
+        push_file_finding(out, settings, Code::J006, file, 1, 0, "file is a Git LFS pointer, not the data; run `git lfs pull` to fetch the content".into());
+        return Head::Stop;
+    }
+    let head = &buf[..buf.len().min(8192)];
+    if let Some(nul) = memchr::memchr(0, head) {
+        push_file_finding(out, settings, Code::J007, file, 1, 0, format!("file is binary (NUL byte at offset {nul}), not JSON Lines"));
+        return Head::Stop;
+    }
+    // The first data line.
+    let Some((line, offset, text)) = source::lines(buf, 1, 0).find(|(_, _, t)| !is_blank(t)) else {
+        return Head::Lint { bom };
+    };
+    let trimmed = trim_ascii(text);
+    let data_lines = source::lines(buf, 1, 0).filter(|(_, _, t)| !is_blank(t)).take(2).count();
+    let mut parser = Parser::new();
+    let parsed_kind = std::str::from_utf8(trimmed).ok().and_then(|s| parser.parse(s).ok().map(|d| d.kind(d.root())));
+    let message = match parsed_kind {
+        // A lone `[` or `{` on the first line: a pretty-printed document.
+        None if trimmed == b"[" || trimmed == b"{" => {
+            let what = if trimmed == b"[" { "array" } else { "object" };
+            Some(format!("file is one pretty-printed JSON {what}, not JSON Lines; write one example per line (e.g. `jq -c '.[]'`)"))
+        }
+        None if trimmed.starts_with(b"[") && whole_file_is_json(job) => {
+            Some("file is one JSON array spread over several lines, not JSON Lines; write one example per line (e.g. `jq -c '.[]'`)".into())
+        }
+        Some(Kind::Array) if data_lines == 1 && whole_file_is_json(job) => {
+            Some("file is one JSON array on one line, not JSON Lines; write one example per line (e.g. `jq -c '.[]'`)".into())
+        }
+        _ => None,
+    };
+    match message {
+        Some(m) => {
+            push_file_finding(out, settings, Code::J007, file, line, offset, m);
+            if settings.enabled(Code::J007) { Head::Stop } else { Head::Lint { bom } }
+        }
+        None => Head::Lint { bom },
+    }
+}
+
+/// Whether the whole input parses as one JSON value. Streams the file (no buffering of the
+/// whole document); stdin cannot be read twice, so it answers by the first line alone.
+fn whole_file_is_json(job: &Job) -> bool {
+    use io::BufRead;
+    use serde::Deserialize;
+    let InputSource::File(path) = &job.source else { return true };
+    let Ok(file) = File::open(path) else { return false };
+    let mut reader = io::BufReader::new(file);
+    if reader.fill_buf().is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF")) {
+        reader.consume(3);
+    }
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    serde::de::IgnoredAny::deserialize(&mut de).is_ok() && de.end().is_ok()
+}
+
+/// The format of the first record of the chunk that fits a known shape.
+fn detect_format(buf: &[u8]) -> Option<FormatChoice> {
+    let mut parser = Parser::new();
+    for (_, _, text) in source::lines(buf, 1, 0).take(1000) {
+        let Ok(s) = std::str::from_utf8(text) else { continue };
+        if let Ok(doc) = parser.parse(s) {
+            if let Some(f) = format::detect(&doc) {
+                return Some(f);
+            }
+        }
+    }
+    None
+}
+
+fn push_file_finding(out: &mut Vec<Diagnostic>, settings: &Settings, code: Code, file: FileId, line: u64, offset: u64, message: String) {
+    push_finding_at(out, settings, code, Location::line_start(file, line, offset), message);
+}
+
+fn push_finding_at(out: &mut Vec<Diagnostic>, settings: &Settings, code: Code, location: Location, message: String) {
+    let level = settings.level(code);
+    if level == Level::Off {
+        return;
+    }
+    out.push(Diagnostic { code, level, location, message, related: Vec::new(), fingerprint: 0 });
+}
+
+fn too_long_message(len: u64, max: u64) -> String {
+    format!("line is {len} bytes, over the limit of {max} (max_line_bytes); it was skipped")
+}
+
+fn io_error_text(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            // "Too many levels of symbolic links (os error 40)" → without the errno.
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+}
+
+fn trim_ascii(line: &[u8]) -> &[u8] {
+    line.trim_ascii()
+}
+
+fn worker(jobs: &[Job], work: Receiver<Work>, done: Sender<Done>, pool: Sender<Vec<u8>>) {
+    let mut parser = Parser::new();
+    for item in work.iter() {
+        let mut result = Done { seq: item.seq, file: item.file, ..Default::default() };
+        match item.kind {
+            WorkKind::Lines { buf, first_line, offset, format } => {
+                let job = &jobs[item.file as usize];
+                lint_chunk(&buf, first_line, offset, format, item.file, job, &mut parser, &mut result);
+                let _ = pool.send(buf);
+            }
+            WorkKind::Findings { diagnostics, bytes, io_error, format } => {
+                result.diagnostics = diagnostics;
+                result.bytes = bytes;
+                result.io_error = io_error;
+                result.format = format;
+            }
+            WorkKind::TooLong(d) => {
+                result.examples = 1;
+                result.has_data = true;
+                if d.level != Level::Error {
+                    result.valid = 1;
+                }
+                if d.level != Level::Off {
+                    result.diagnostics.push(d);
+                }
+            }
+        }
+        if done.send(result).is_err() {
+            return;
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lint_chunk(buf: &[u8], first_line: u64, offset: u64, format: FormatChoice, file: FileId, job: &Job, parser: &mut Parser, out: &mut Done) {
+    let settings = &job.settings;
+    let keep_text = job.source == InputSource::Stdin;
+    let max_line = settings.options.max_line_bytes;
+    let mut blank = Vec::new();
+    for (line, line_offset, bytes) in source::lines(buf, first_line, offset) {
+        if is_blank(bytes) {
+            if settings.enabled(Code::J003) {
+                blank.push(Diagnostic {
+                    code: Code::J003,
+                    level: settings.level(Code::J003),
+                    location: Location::line_start(file, line, line_offset),
+                    message: "blank line; JSONL loaders treat it as an empty record or an error".into(),
+                    related: Vec::new(),
+                    fingerprint: 0,
+                });
+            }
+            continue;
+        }
+        // Blank lines are reported only when data follows them.
+        out.diagnostics.append(&mut blank);
+        out.has_data = true;
+        out.examples += 1;
+        let before = out.diagnostics.len();
+        let valid = if bytes.len() as u64 > max_line {
+            let mut d = Vec::new();
+            push_file_finding(&mut d, settings, Code::J008, file, line, line_offset, too_long_message(bytes.len() as u64, max_line));
+            let is_error = d.iter().any(|d| d.level == Level::Error);
+            out.diagnostics.append(&mut d);
+            !is_error
+        } else {
+            match std::str::from_utf8(bytes) {
+                Err(e) => {
+                    let prefix = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+                    let mut loc = Location::in_line(file, line, line_offset, prefix, Span::from_usize(prefix.len(), prefix.len()));
+                    loc.end_column = loc.column + 1;
+                    loc.span = None;
+                    let mut d = Vec::new();
+                    push_finding_at(&mut d, settings, Code::J004, loc, format!("line is not valid UTF-8 (byte 0x{:02X} at byte offset {})", bytes[e.valid_up_to()], e.valid_up_to()));
+                    let is_error = d.iter().any(|d| d.level == Level::Error);
+                    out.diagnostics.append(&mut d);
+                    !is_error
+                }
+                Ok(text) => lint_record(text, line, line_offset, format, file, settings, parser, &mut out.diagnostics),
+            }
+        };
+        if valid {
+            out.valid += 1;
+        }
+        if keep_text && out.diagnostics.len() > before {
+            out.texts.insert(line, String::from_utf8_lossy(bytes).into_owned());
+        }
+    }
+    out.trailing_blank = blank;
+    out.diagnostics.sort_by_key(|d| d.sort_key());
+}
+
+/// Lints one line of text; returns whether the example is valid (no error-level finding).
+#[allow(clippy::too_many_arguments)]
+pub fn lint_record(text: &str, line: u64, line_offset: u64, format: FormatChoice, file: FileId, settings: &Settings, parser: &mut Parser, out: &mut Vec<Diagnostic>) -> bool {
+    let mut ctx = RecordContext::new(settings, file, line, line_offset, text, out);
+    match parser.parse(text) {
+        Err(e) => {
+            let at = e.offset.min(text.len());
+            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            ctx.report(Code::J001, Span::from_usize(at, end), format!("invalid JSON: {}", e.message));
+        }
+        Ok(doc) => {
+            for dup in doc.duplicate_keys() {
+                let first_col = text[..(dup.first.start as usize).min(text.len())].chars().count() + 1;
+                ctx.report(
+                    Code::J010,
+                    dup.span,
+                    format!("duplicate key {}; the value at column {first_col} is silently replaced by this one", format::openai_chat::quote(&dup.key)),
+                );
+            }
+            let root = doc.root();
+            if doc.kind(root) != Kind::Object {
+                let what = format::openai_chat::describe(&doc, root);
+                ctx.report(Code::J002, doc.span(root), format!("line is {what}; expected a JSON object, one example per line"));
+            } else if let Some(conv) = format::normalize(format, &doc, &mut ctx) {
+                rules::check_record(&conv, &mut ctx);
+            }
+        }
+    }
+    !ctx.has_error
+}
+
+/// Puts the processed chunks back in input order and hands their diagnostics to the sink.
+fn collect(jobs: &[Job], done: &Receiver<Done>, summaries: &mut [FileSummary], sink: &mut dyn FnMut(Finding<'_>)) {
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut next = 0u64;
+    // Blank lines at the end of the chunks seen so far of the current file.
+    let mut held_blank: Vec<Diagnostic> = Vec::new();
+    let mut held_file: Option<FileId> = None;
+    for item in done.iter() {
+        pending.insert(item.seq, item);
+        while let Some(item) = pending.remove(&next) {
+            next += 1;
+            if held_file != Some(item.file) {
+                held_blank.clear();
+                held_file = Some(item.file);
+            }
+            let summary = &mut summaries[item.file as usize];
+            summary.examples += item.examples;
+            summary.valid += item.valid;
+            summary.bytes += item.bytes;
+            if item.format.is_some() {
+                summary.format = item.format;
+            }
+            if item.io_error.is_some() {
+                summary.io_error = item.io_error.clone();
+            }
+            let has_data = item.has_data;
+            let mut emit = |d: Diagnostic, summary: &mut FileSummary, texts: &BTreeMap<u64, String>| {
+                if let Some(slot) = level_slot(d.level) {
+                    summary.counts[d.code.index()][slot] += 1;
+                }
+                let line_text = texts.get(&d.location.line).map(String::as_str);
+                sink(Finding { diagnostic: d, line_text });
+            };
+            if has_data {
+                for d in held_blank.drain(..) {
+                    emit(d, summary, &item.texts);
+                }
+            }
+            for d in item.diagnostics {
+                emit(d, summary, &item.texts);
+            }
+            held_blank.extend(item.trailing_blank);
+        }
+    }
+    let _ = jobs;
+}

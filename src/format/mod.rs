@@ -1,0 +1,54 @@
+//! Input formats: each file in this folder reads one record shape and normalises it into the
+//! conversation model of [`crate::record`], reporting schema (S) diagnostics as it goes.
+//!
+//! Adding a format is one file here plus one arm in [`detect`] and [`normalize`]; no rule
+//! changes, because every later rule sees only the [`Conversation`].
+
+pub mod openai_chat;
+
+use crate::context::RecordContext;
+use crate::json::{Document, Kind};
+use crate::record::Conversation;
+use crate::settings::FormatChoice;
+
+/// Guesses the format of a file from one of its records (an object). `None` when the record
+/// fits no known shape; the caller then keeps looking or falls back to OpenAI chat.
+pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
+    let root = doc.root();
+    if doc.kind(root) != Kind::Object {
+        return None;
+    }
+    let has = |k: &str| doc.get(root, k).is_some();
+    if has("messages") {
+        Some(FormatChoice::OpenAiChat)
+    } else if has("input") && (has("preferred_output") || has("non_preferred_output")) {
+        Some(FormatChoice::OpenAiPreference)
+    } else if has("conversations") {
+        Some(FormatChoice::ShareGpt)
+    } else if has("instruction") && has("output") {
+        Some(FormatChoice::Alpaca)
+    } else if has("prompt") && has("completion") {
+        Some(FormatChoice::PromptCompletion)
+    } else {
+        None
+    }
+}
+
+/// Normalises one record (the root of `doc`, known to be an object). Returns `None` when the
+/// record is too broken to hold a conversation (the schema diagnostics say why).
+pub fn normalize<'s>(
+    format: FormatChoice,
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    match format {
+        // Formats without an adapter yet are read as OpenAI chat; `openai_chat` then says
+        // which format the record looks like in its S001 hint.
+        FormatChoice::Auto
+        | FormatChoice::OpenAiChat
+        | FormatChoice::OpenAiPreference
+        | FormatChoice::PromptCompletion
+        | FormatChoice::Alpaca
+        | FormatChoice::ShareGpt => openai_chat::normalize(doc, ctx),
+    }
+}

@@ -1,0 +1,666 @@
+//! OpenAI chat fine-tuning records: `{"messages": [...], "tools"?: [...], "parallel_tool_calls"?: bool}`.
+//!
+//! The schema follows OpenAI's fine-tuning documentation: roles system, developer, user,
+//! assistant, tool and the deprecated function; content as a string, an array of text and
+//! image parts, or null on an assistant turn that calls tools; `weight` 0/1 on assistant
+//! turns; `tool_calls` whose arguments are a JSON object encoded in a string; tool results
+//! paired to calls by `tool_call_id`. A valid tool-calling or multimodal example produces no
+//! diagnostic: a validator that rejects valid data gets switched off.
+
+use std::borrow::Cow;
+
+use crate::context::RecordContext;
+use crate::diagnostic::Span;
+use crate::json::{Document, Kind, NodeId};
+use crate::record::{Content, Conversation, Message, Part, Role, Text, ToolCall};
+use crate::rule::Level;
+use crate::rules::Code;
+
+/// Most images OpenAI accepts in one example.
+const MAX_IMAGES: usize = 10;
+
+const TOP_LEVEL_KEYS: &[&str] = &["messages", "tools", "parallel_tool_calls", "functions"];
+const ROLES: &str = "system, user, assistant, tool";
+
+pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Option<Conversation<'s>> {
+    let root = doc.root();
+    let mut messages_node = None;
+    let mut tools_node = None;
+    for (key, value) in doc.members(root) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "messages" => messages_node = Some(value),
+            "tools" => tools_node = Some(value),
+            "parallel_tool_calls" => {
+                if doc.kind(value) != Kind::Bool {
+                    ctx.report(Code::S010, doc.span(value), format!("`parallel_tool_calls` is {}; expected true or false", describe(doc, value)));
+                }
+            }
+            "functions" => check_function_definitions(doc, value, ctx),
+            other => unknown_key(ctx, doc.span(key), other, "the top level of a chat record", TOP_LEVEL_KEYS),
+        }
+    }
+    if let Some(tools) = tools_node {
+        check_tool_definitions(doc, tools, ctx);
+    }
+    let Some(messages_node) = messages_node else {
+        let hint = match crate::format::detect(doc) {
+            Some(other) if other != crate::settings::FormatChoice::OpenAiChat => {
+                format!("; this record looks like {} format, which this file is not read as", other.as_str())
+            }
+            _ => String::new(),
+        };
+        ctx.report(Code::S001, doc.span(root), format!("record has no \"messages\" key{hint}"));
+        return None;
+    };
+    let messages_span = doc.span(messages_node);
+    if doc.kind(messages_node) != Kind::Array {
+        ctx.report(Code::S002, messages_span, format!("\"messages\" is {}; expected an array of messages", describe(doc, messages_node)));
+        return None;
+    }
+    if doc.len(messages_node) == 0 {
+        ctx.report(Code::S002, messages_span, "\"messages\" is empty; expected at least a user and an assistant message");
+        return None;
+    }
+
+    let mut conv = Conversation { messages: Vec::with_capacity(doc.len(messages_node)), span: messages_span, incomplete: false };
+    let mut images = 0usize;
+    for node in doc.elements(messages_node) {
+        match read_message(doc, node, ctx, &mut images) {
+            Some(message) => {
+                if message.role == Role::Unknown {
+                    conv.incomplete = true;
+                }
+                conv.messages.push(message);
+            }
+            None => conv.incomplete = true,
+        }
+    }
+    check_tool_pairing(&conv, ctx);
+    Some(conv)
+}
+
+fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContext<'_>, images: &mut usize) -> Option<Message<'s>> {
+    let span = doc.span(node);
+    if doc.kind(node) != Kind::Object {
+        ctx.report(Code::S003, span, format!("message is {}; expected an object with \"role\" and \"content\"", describe(doc, node)));
+        return None;
+    }
+    let (role, role_span) = match doc.get(node, "role") {
+        None => {
+            ctx.report(Code::S004, span, "message has no \"role\"");
+            (Role::Unknown, span)
+        }
+        Some(r) => match doc.str(r) {
+            None => {
+                ctx.report(Code::S004, doc.span(r), format!("\"role\" is {}; expected a string such as \"user\"", describe(doc, r)));
+                (Role::Unknown, doc.span(r))
+            }
+            Some(name) => (read_role(&name, doc.span(r), ctx), doc.span(r)),
+        },
+    };
+
+    let mut message = Message {
+        role,
+        role_span,
+        span,
+        content: Content::Missing,
+        name: None,
+        tool_calls: Vec::new(),
+        tool_call_id: None,
+        weight: None,
+    };
+    let mut has_function_call = false;
+    let mut content_node = None;
+    for (key, value) in doc.members(node) {
+        let key_name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match key_name.as_ref() {
+            "role" => {}
+            "content" => content_node = Some(value),
+            "name" => match text(doc, value) {
+                Some(t) => message.name = Some(t),
+                None => ctx.report(Code::S003, doc.span(value), format!("\"name\" is {}; expected a string", describe(doc, value))),
+            },
+            "weight" => message.weight = read_weight(doc, value, role, ctx),
+            "tool_calls" if role == Role::Assistant || role == Role::Unknown => {
+                message.tool_calls = read_tool_calls(doc, value, ctx);
+            }
+            "function_call" if role == Role::Assistant || role == Role::Unknown => {
+                has_function_call = true;
+                if let Some(call) = read_function(doc, value, "\"function_call\"", ctx) {
+                    message.tool_calls.push(call);
+                }
+            }
+            "tool_calls" | "function_call" => {
+                ctx.report(Code::S010, doc.span(key), format!("\"{key_name}\" on a {} message; only assistant messages call tools", role.as_str()));
+            }
+            "tool_call_id" if role == Role::Tool || role == Role::Unknown => match text(doc, value) {
+                Some(t) => message.tool_call_id = Some(t),
+                None => ctx.report(Code::S011, doc.span(value), format!("\"tool_call_id\" is {}; expected the id of an earlier tool call", describe(doc, value))),
+            },
+            "refusal" if role == Role::Assistant || role == Role::Unknown => {
+                if !matches!(doc.kind(value), Kind::String | Kind::Null) {
+                    ctx.report(Code::S003, doc.span(value), format!("\"refusal\" is {}; expected a string or null", describe(doc, value)));
+                }
+            }
+            other => {
+                let allowed: &[&str] = match role {
+                    Role::Assistant => &["role", "content", "name", "weight", "tool_calls", "function_call", "refusal"],
+                    Role::Tool => &["role", "content", "tool_call_id"],
+                    _ => &["role", "content", "name"],
+                };
+                unknown_key(ctx, doc.span(key), other, &format!("a {} message", role.as_str()), allowed);
+            }
+        }
+    }
+    if role == Role::Tool && message.tool_call_id.is_none() && doc.get(node, "tool_call_id").is_none() {
+        ctx.report(Code::S011, role_span, "tool message has no \"tool_call_id\"; it must name the tool call it answers");
+    }
+    if role == Role::Function && message.name.is_none() {
+        ctx.report(Code::S003, role_span, "function message has no \"name\"; it must name the function whose result it carries");
+    }
+
+    let calls_tools = !message.tool_calls.is_empty() || has_function_call;
+    message.content = match content_node {
+        None => {
+            if !(role == Role::Assistant && calls_tools) && role != Role::Unknown {
+                ctx.report(Code::S006, role_span, format!("{} message has no \"content\"", role.as_str()));
+            }
+            Content::Missing
+        }
+        Some(c) => read_content(doc, c, role, calls_tools, ctx, images),
+    };
+    Some(message)
+}
+
+fn read_role(name: &str, span: Span, ctx: &mut RecordContext<'_>) -> Role {
+    match name {
+        "system" => Role::System,
+        "user" => Role::User,
+        "assistant" => Role::Assistant,
+        "tool" => Role::Tool,
+        "function" => Role::Function,
+        "developer" => {
+            ctx.report_capped(
+                Code::S005,
+                Level::Warning,
+                span,
+                "role \"developer\" is not accepted by every fine-tuning API; use \"system\" for instructions",
+            );
+            Role::Developer
+        }
+        other => {
+            let hint = match role_alias(other) {
+                Some(r) => format!(" (did you mean \"{r}\"?)"),
+                None => String::new(),
+            };
+            ctx.report(Code::S005, span, format!("unknown role {}; expected one of {ROLES}{hint}", quote(other)));
+            Role::Unknown
+        }
+    }
+}
+
+/// The role other formats and habits call by another name.
+fn role_alias(name: &str) -> Option<&'static str> {
+    let lower = name.trim().to_ascii_lowercase();
+    Some(match lower.as_str() {
+        "system" | "sys" | "instruction" | "instructions" => "system",
+        "user" | "human" | "customer" | "question" | "prompt" | "usr" => "user",
+        "assistant" | "gpt" | "bot" | "model" | "ai" | "chatbot" | "agent" | "answer" | "response" | "asistant" | "assistent" => "assistant",
+        "tool" | "observation" | "tool_result" | "function_response" | "ipython" => "tool",
+        _ => return None,
+    })
+}
+
+fn read_weight(doc: &Document<'_, '_>, value: NodeId, role: Role, ctx: &mut RecordContext<'_>) -> Option<u8> {
+    let span = doc.span(value);
+    if role != Role::Assistant && role != Role::Unknown {
+        ctx.report(Code::S009, span, format!("\"weight\" on a {} message; only assistant messages can be weighted", role.as_str()));
+        return None;
+    }
+    match (doc.kind(value), doc.raw(value)) {
+        (Kind::Number, "0") => Some(0),
+        (Kind::Number, "1") => Some(1),
+        _ => {
+            ctx.report(Code::S009, span, format!("\"weight\" is {}; expected 0 or 1", describe(doc, value)));
+            None
+        }
+    }
+}
+
+fn read_content<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    role: Role,
+    calls_tools: bool,
+    ctx: &mut RecordContext<'_>,
+    images: &mut usize,
+) -> Content<'s> {
+    let span = doc.span(node);
+    match doc.kind(node) {
+        Kind::String => Content::Text(Text { value: doc.str(node).unwrap_or_default(), span }),
+        Kind::Null => {
+            if !(role == Role::Assistant && calls_tools) && role != Role::Unknown {
+                ctx.report(Code::S006, span, format!("{} message has null content and no tool call", role.as_str()));
+            }
+            Content::Null { span }
+        }
+        Kind::Array => {
+            if doc.len(node) == 0 {
+                ctx.report(Code::S007, span, "content is an empty array; expected at least one text or image part");
+                return Content::Invalid { span };
+            }
+            let mut parts = Vec::with_capacity(doc.len(node));
+            for part in doc.elements(node) {
+                if let Some(p) = read_part(doc, part, role, ctx, images) {
+                    parts.push(p);
+                }
+            }
+            Content::Parts { span, parts }
+        }
+        _ => {
+            ctx.report(Code::S007, span, format!("content is {}; expected a string or an array of content parts", describe(doc, node)));
+            Content::Invalid { span }
+        }
+    }
+}
+
+fn read_part<'s>(doc: &Document<'_, 's>, part: NodeId, role: Role, ctx: &mut RecordContext<'_>, images: &mut usize) -> Option<Part<'s>> {
+    let span = doc.span(part);
+    if doc.kind(part) != Kind::Object {
+        ctx.report(Code::S007, span, format!("content part is {}; expected an object with a \"type\"", describe(doc, part)));
+        return None;
+    }
+    let Some(type_node) = doc.get(part, "type") else {
+        ctx.report(Code::S007, span, "content part has no \"type\"; expected \"text\" or \"image_url\"");
+        return None;
+    };
+    let kind = doc.str(type_node);
+    match kind.as_deref() {
+        Some("text") => {
+            check_part_keys(doc, part, &["type", "text"], ctx);
+            match doc.get(part, "text").and_then(|t| text(doc, t)) {
+                Some(t) => Some(Part::Text(t)),
+                None => {
+                    let at = doc.get(part, "text").map_or(span, |t| doc.span(t));
+                    ctx.report(Code::S007, at, "text part needs a string \"text\"");
+                    None
+                }
+            }
+        }
+        Some("image_url") => {
+            check_part_keys(doc, part, &["type", "image_url"], ctx);
+            *images += 1;
+            if role != Role::User && role != Role::Unknown {
+                ctx.report(Code::S012, span, format!("image in a {} message; images belong in user messages", role.as_str()));
+            } else if *images == MAX_IMAGES + 1 {
+                ctx.report(Code::S012, span, format!("more than {MAX_IMAGES} images in one example"));
+            }
+            check_image(doc, part, ctx);
+            Some(Part::Image { span })
+        }
+        Some(other) => {
+            ctx.report(Code::S007, doc.span(type_node), format!("unknown content part type {}; expected \"text\" or \"image_url\"", quote(other)));
+            None
+        }
+        None => {
+            ctx.report(Code::S007, doc.span(type_node), format!("content part \"type\" is {}; expected \"text\" or \"image_url\"", describe(doc, type_node)));
+            None
+        }
+    }
+}
+
+fn check_part_keys(doc: &Document<'_, '_>, part: NodeId, allowed: &[&str], ctx: &mut RecordContext<'_>) {
+    for (key, _) in doc.members(part) {
+        let name = doc.str(key).unwrap_or_default();
+        if !allowed.contains(&name.as_ref()) {
+            unknown_key(ctx, doc.span(key), &name, "a content part", allowed);
+        }
+    }
+}
+
+fn check_image(doc: &Document<'_, '_>, part: NodeId, ctx: &mut RecordContext<'_>) {
+    let Some(image) = doc.get(part, "image_url") else {
+        ctx.report(Code::S012, doc.span(part), "image part has no \"image_url\"");
+        return;
+    };
+    if doc.kind(image) != Kind::Object {
+        ctx.report(Code::S012, doc.span(image), format!("\"image_url\" is {}; expected an object with a \"url\"", describe(doc, image)));
+        return;
+    }
+    for (key, value) in doc.members(image) {
+        let name = doc.str(key).unwrap_or_default();
+        match name.as_ref() {
+            "url" => {}
+            "detail" => {
+                if !matches!(doc.str(value).as_deref(), Some("auto" | "low" | "high")) {
+                    ctx.report(Code::S012, doc.span(value), "image \"detail\" must be \"auto\", \"low\" or \"high\"");
+                }
+            }
+            other => unknown_key(ctx, doc.span(key), other, "an image_url object", &["url", "detail"]),
+        }
+    }
+    let Some(url_node) = doc.get(image, "url") else {
+        ctx.report(Code::S012, doc.span(image), "\"image_url\" has no \"url\"");
+        return;
+    };
+    let Some(url) = doc.str(url_node) else {
+        ctx.report(Code::S012, doc.span(url_node), format!("image \"url\" is {}; expected a string", describe(doc, url_node)));
+        return;
+    };
+    if let Some(problem) = image_url_problem(&url) {
+        ctx.report(Code::S012, doc.span(url_node), problem);
+    }
+}
+
+/// What is wrong with an image URL, if anything: it must be http(s) or a base64 data URL of
+/// an image type the API reads.
+fn image_url_problem(url: &str) -> Option<String> {
+    if url.starts_with("https://") || url.starts_with("http://") {
+        return None;
+    }
+    let Some(rest) = url.strip_prefix("data:") else {
+        let shown: String = url.chars().take(24).collect();
+        return Some(format!("image URL {} is neither an http(s) URL nor a data: URL", quote(&shown)));
+    };
+    let Some((meta, data)) = rest.split_once(',') else {
+        return Some("malformed data URL: no ',' before the data".into());
+    };
+    let Some(mime) = meta.strip_suffix(";base64") else {
+        return Some("malformed data URL: images must be base64-encoded (\";base64,\")".into());
+    };
+    if !matches!(mime, "image/png" | "image/jpeg" | "image/jpg" | "image/gif" | "image/webp") {
+        return Some(format!("data URL of type {}; expected image/png, image/jpeg, image/gif or image/webp", quote(mime)));
+    }
+    if data.is_empty() {
+        return Some("malformed data URL: no image data".into());
+    }
+    let body = data.trim_end_matches('=');
+    if data.len() - body.len() > 2 || !body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/') {
+        return Some("malformed data URL: the data is not valid base64".into());
+    }
+    if data.len() % 4 != 0 {
+        return Some("malformed data URL: base64 data length is not a multiple of 4".into());
+    }
+    None
+}
+
+fn read_tool_calls<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContext<'_>) -> Vec<ToolCall<'s>> {
+    if doc.kind(node) != Kind::Array {
+        ctx.report(Code::S010, doc.span(node), format!("\"tool_calls\" is {}; expected an array of tool calls", describe(doc, node)));
+        return Vec::new();
+    }
+    let mut calls: Vec<ToolCall<'s>> = Vec::with_capacity(doc.len(node));
+    for call in doc.elements(node) {
+        let span = doc.span(call);
+        if doc.kind(call) != Kind::Object {
+            ctx.report(Code::S010, span, format!("tool call is {}; expected an object with id, type and function", describe(doc, call)));
+            continue;
+        }
+        let mut parsed = None;
+        for (key, value) in doc.members(call) {
+            let name = doc.str(key).unwrap_or_default();
+            match name.as_ref() {
+                "id" | "function" => {}
+                "type" => {
+                    if doc.str(value).as_deref() != Some("function") {
+                        ctx.report(Code::S010, doc.span(value), format!("tool call \"type\" is {}; expected \"function\"", describe(doc, value)));
+                    }
+                }
+                other => unknown_key(ctx, doc.span(key), other, "a tool call", &["id", "type", "function"]),
+            }
+        }
+        if doc.get(call, "type").is_none() {
+            ctx.report(Code::S010, span, "tool call has no \"type\"; expected \"type\": \"function\"");
+        }
+        match doc.get(call, "function") {
+            None => ctx.report(Code::S010, span, "tool call has no \"function\""),
+            Some(f) => parsed = read_function(doc, f, "tool call \"function\"", ctx),
+        }
+        let id = match doc.get(call, "id") {
+            None => {
+                ctx.report(Code::S010, span, "tool call has no \"id\"; the tool message answering it needs one");
+                None
+            }
+            Some(i) => match text(doc, i) {
+                Some(t) if !t.value.is_empty() => Some(t),
+                _ => {
+                    ctx.report(Code::S010, doc.span(i), format!("tool call \"id\" is {}; expected a non-empty string", describe(doc, i)));
+                    None
+                }
+            },
+        };
+        if let Some(id) = &id {
+            if calls.iter().any(|c| c.id.as_ref().is_some_and(|o| o.value == id.value)) {
+                ctx.report(Code::S010, id.span, format!("tool call id {} is used twice in one message", quote(&id.value)));
+            }
+        }
+        let mut call_model = parsed.unwrap_or(ToolCall { id: None, name: None, arguments: None, span });
+        call_model.id = id;
+        call_model.span = span;
+        calls.push(call_model);
+    }
+    calls
+}
+
+/// Reads `{name, arguments}` (a tool call's function, or a deprecated `function_call`).
+fn read_function<'s>(doc: &Document<'_, 's>, node: NodeId, what: &str, ctx: &mut RecordContext<'_>) -> Option<ToolCall<'s>> {
+    let span = doc.span(node);
+    if doc.kind(node) != Kind::Object {
+        ctx.report(Code::S010, span, format!("{what} is {}; expected an object with name and arguments", describe(doc, node)));
+        return None;
+    }
+    for (key, _) in doc.members(node) {
+        let name = doc.str(key).unwrap_or_default();
+        if !matches!(name.as_ref(), "name" | "arguments") {
+            unknown_key(ctx, doc.span(key), &name, "a function call", &["name", "arguments"]);
+        }
+    }
+    let name = match doc.get(node, "name") {
+        None => {
+            ctx.report(Code::S010, span, format!("{what} has no \"name\""));
+            None
+        }
+        Some(n) => {
+            let t = text(doc, n);
+            match &t {
+                Some(t) if valid_function_name(&t.value) => {}
+                Some(t) => ctx.report(Code::S010, t.span, format!("function name {} must match ^[a-zA-Z0-9_-]{{1,64}}$", quote(&t.value))),
+                None => ctx.report(Code::S010, doc.span(n), format!("function \"name\" is {}; expected a string", describe(doc, n))),
+            }
+            t
+        }
+    };
+    let arguments = match doc.get(node, "arguments") {
+        None => {
+            ctx.report(Code::S010, span, format!("{what} has no \"arguments\"; use \"{{}}\" for none"));
+            None
+        }
+        Some(a) => match text(doc, a) {
+            None => {
+                ctx.report(
+                    Code::S010,
+                    doc.span(a),
+                    format!("\"arguments\" is {}; expected a JSON object encoded as a string, such as \"{{\\\"city\\\": \\\"Paris\\\"}}\"", describe(doc, a)),
+                );
+                None
+            }
+            Some(t) => {
+                if let Some(problem) = arguments_problem(&t.value) {
+                    ctx.report(Code::S010, t.span, problem);
+                }
+                Some(t)
+            }
+        },
+    };
+    Some(ToolCall { id: None, name, arguments, span })
+}
+
+/// Arguments must be a JSON object, written as a string. Parsed with a fresh parser: this is
+/// a rare, small string, and the record's own parser is borrowed by the document.
+fn arguments_problem(arguments: &str) -> Option<String> {
+    let mut parser = crate::json::Parser::new();
+    match parser.parse(arguments) {
+        Err(e) => Some(format!("\"arguments\" is not valid JSON ({} at character {})", e.message, arguments[..e.offset.min(arguments.len())].chars().count() + 1)),
+        Ok(d) if d.kind(d.root()) != Kind::Object => Some(format!("\"arguments\" encodes {}; expected a JSON object", describe(&d, d.root()))),
+        Ok(_) => None,
+    }
+}
+
+fn valid_function_name(name: &str) -> bool {
+    (1..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn check_tool_definitions(doc: &Document<'_, '_>, node: NodeId, ctx: &mut RecordContext<'_>) {
+    if doc.kind(node) != Kind::Array {
+        ctx.report(Code::S010, doc.span(node), format!("\"tools\" is {}; expected an array of tool definitions", describe(doc, node)));
+        return;
+    }
+    for tool in doc.elements(node) {
+        let span = doc.span(tool);
+        if doc.kind(tool) != Kind::Object {
+            ctx.report(Code::S010, span, format!("tool definition is {}; expected {{\"type\": \"function\", \"function\": {{...}}}}", describe(doc, tool)));
+            continue;
+        }
+        for (key, value) in doc.members(tool) {
+            let name = doc.str(key).unwrap_or_default();
+            match name.as_ref() {
+                "type" => {
+                    if doc.str(value).as_deref() != Some("function") {
+                        ctx.report(Code::S010, doc.span(value), format!("tool \"type\" is {}; expected \"function\"", describe(doc, value)));
+                    }
+                }
+                "function" => check_function_definition(doc, value, ctx),
+                other => unknown_key(ctx, doc.span(key), other, "a tool definition", &["type", "function"]),
+            }
+        }
+        if doc.get(tool, "function").is_none() {
+            ctx.report(Code::S010, span, "tool definition has no \"function\"");
+        }
+    }
+}
+
+fn check_function_definitions(doc: &Document<'_, '_>, node: NodeId, ctx: &mut RecordContext<'_>) {
+    if doc.kind(node) != Kind::Array {
+        ctx.report(Code::S010, doc.span(node), format!("\"functions\" is {}; expected an array of function definitions", describe(doc, node)));
+        return;
+    }
+    for f in doc.elements(node) {
+        check_function_definition(doc, f, ctx);
+    }
+}
+
+fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut RecordContext<'_>) {
+    let span = doc.span(node);
+    if doc.kind(node) != Kind::Object {
+        ctx.report(Code::S010, span, format!("function definition is {}; expected an object with a \"name\"", describe(doc, node)));
+        return;
+    }
+    for (key, value) in doc.members(node) {
+        let name = doc.str(key).unwrap_or_default();
+        match name.as_ref() {
+            "name" => match doc.str(value) {
+                Some(n) if valid_function_name(&n) => {}
+                Some(n) => ctx.report(Code::S010, doc.span(value), format!("function name {} must match ^[a-zA-Z0-9_-]{{1,64}}$", quote(&n))),
+                None => ctx.report(Code::S010, doc.span(value), format!("function \"name\" is {}; expected a string", describe(doc, value))),
+            },
+            "description" => {
+                if doc.kind(value) != Kind::String {
+                    ctx.report(Code::S010, doc.span(value), format!("function \"description\" is {}; expected a string", describe(doc, value)));
+                }
+            }
+            "parameters" => {
+                if doc.kind(value) != Kind::Object {
+                    ctx.report(Code::S010, doc.span(value), format!("function \"parameters\" is {}; expected a JSON Schema object", describe(doc, value)));
+                }
+            }
+            "strict" => {
+                if !matches!(doc.kind(value), Kind::Bool | Kind::Null) {
+                    ctx.report(Code::S010, doc.span(value), format!("function \"strict\" is {}; expected true or false", describe(doc, value)));
+                }
+            }
+            other => unknown_key(ctx, doc.span(key), other, "a function definition", &["name", "description", "parameters", "strict"]),
+        }
+    }
+    if doc.get(node, "name").is_none() {
+        ctx.report(Code::S010, span, "function definition has no \"name\"");
+    }
+}
+
+/// S011: every tool result answers an earlier call, and every call but those of the final
+/// assistant turn gets an answer (an example may end on a tool call: that is what it teaches).
+fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    if !ctx.enabled(Code::S011) {
+        return;
+    }
+    let last_index = conv.messages.len().saturating_sub(1);
+    for (i, m) in conv.messages.iter().enumerate() {
+        if m.role == Role::Tool {
+            if let Some(id) = &m.tool_call_id {
+                let answered = conv.messages[..i]
+                    .iter()
+                    .any(|p| p.tool_calls.iter().any(|c| c.id.as_ref().is_some_and(|c| c.value == id.value)));
+                if !answered {
+                    ctx.report(Code::S011, id.span, format!("tool message answers {}, which no earlier assistant message calls", quote(&id.value)));
+                }
+            }
+        }
+        if m.role == Role::Assistant && i != last_index {
+            for call in &m.tool_calls {
+                let Some(id) = &call.id else { continue };
+                let answered = conv.messages[i + 1..]
+                    .iter()
+                    .any(|r| r.role == Role::Tool && r.tool_call_id.as_ref().is_some_and(|t| t.value == id.value));
+                if !answered {
+                    ctx.report(Code::S011, id.span, format!("tool call {} is never answered by a tool message", quote(&id.value)));
+                }
+            }
+        }
+    }
+}
+
+fn text<'s>(doc: &Document<'_, 's>, node: NodeId) -> Option<Text<'s>> {
+    doc.str(node).map(|value| Text { value, span: doc.span(node) })
+}
+
+fn unknown_key(ctx: &mut RecordContext<'_>, span: Span, key: &str, place: &str, allowed: &[&str]) {
+    if !ctx.enabled(Code::S008) {
+        return;
+    }
+    let hint = allowed
+        .iter()
+        .map(|a| (strsim::jaro_winkler(a, key), a))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, a)| format!(" (did you mean \"{a}\"?)"))
+        .unwrap_or_default();
+    ctx.report(Code::S008, span, format!("unknown key {} in {place}{hint}", quote(key)));
+}
+
+/// A JSON value's type as a message says it: `a number (42)`, `null`, `an object`.
+pub fn describe(doc: &Document<'_, '_>, node: NodeId) -> String {
+    match doc.kind(node) {
+        Kind::Null => "null".into(),
+        Kind::Bool => doc.raw(node).to_string(),
+        Kind::Number => format!("a number ({})", shorten(doc.raw(node), 20)),
+        Kind::String => format!("a string ({})", quote(&doc.str(node).unwrap_or_default())),
+        Kind::Array => "an array".into(),
+        Kind::Object => "an object".into(),
+    }
+}
+
+/// A value quoted for a message: JSON-escaped, cut to a readable length.
+pub fn quote(s: &str) -> String {
+    let short = shorten(s, 40);
+    serde_json::to_string(&short).unwrap_or_else(|_| format!("\"{short}\""))
+}
+
+fn shorten(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max_chars - 1).collect();
+        out.push('…');
+        out
+    }
+}

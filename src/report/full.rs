@@ -1,0 +1,110 @@
+//! `full`: every diagnostic rendered by codespan-reporting with the offending JSON value
+//! underlined in its line (cropped around the span), then the run summary.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity};
+use codespan_reporting::files::{Error as FilesError, Files};
+use codespan_reporting::term::{self, Config, termcolor};
+
+use super::snippet::{self, Snippet, SnippetReader};
+use super::{FileInfo, RenderOptions, Renderer, RunSummary};
+use crate::engine::{Finding, InputSource};
+use crate::rule::Level;
+
+pub struct Full {
+    pub options: RenderOptions,
+    snippets: SnippetReader,
+    config: Config,
+}
+
+impl Full {
+    pub fn new(options: RenderOptions) -> Self {
+        Full { options, snippets: SnippetReader::default(), config: Config::default() }
+    }
+}
+
+/// One cropped line posing as a whole file, so codespan prints the real line and column
+/// numbers of a window into a line that may be megabytes long.
+struct LineView<'a> {
+    name: &'a str,
+    line: u64,
+    snippet: Snippet,
+}
+
+impl<'a> Files<'a> for LineView<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, _: ()) -> Result<&'a str, FilesError> {
+        Ok(self.name)
+    }
+
+    fn source(&'a self, _: ()) -> Result<&'a str, FilesError> {
+        Ok(&self.snippet.text)
+    }
+
+    fn line_index(&'a self, _: (), _: usize) -> Result<usize, FilesError> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, _: (), _: usize) -> Result<usize, FilesError> {
+        Ok(self.line as usize)
+    }
+
+    fn column_number(&'a self, _: (), _: usize, byte_index: usize) -> Result<usize, FilesError> {
+        let upto = byte_index.min(self.snippet.text.len());
+        let chars = self.snippet.text.get(..upto).map_or(0, |s| s.chars().count());
+        Ok(self.snippet.first_column as usize + chars)
+    }
+
+    fn line_range(&'a self, _: (), _: usize) -> Result<Range<usize>, FilesError> {
+        Ok(0..self.snippet.text.len())
+    }
+}
+
+fn severity(level: Level) -> Severity {
+    match level {
+        Level::Error => Severity::Error,
+        Level::Warning => Severity::Warning,
+        Level::Info | Level::Off => Severity::Note,
+    }
+}
+
+impl Renderer for Full {
+    fn diagnostic(&mut self, out: &mut dyn Write, finding: &Finding<'_>, files: &[FileInfo]) -> io::Result<()> {
+        let d = &finding.diagnostic;
+        let info = &files[d.location.file as usize];
+        let snippet = match (&info.source, finding.line_text) {
+            (_, Some(text)) => Some(snippet::from_text(text, &d.location)),
+            (InputSource::File(path), None) => self.snippets.read(path, &d.location),
+            (InputSource::Stdin, None) => None,
+        };
+        let snippet = snippet.unwrap_or_else(|| Snippet { text: String::new(), label: 0..0, first_column: d.location.column });
+        let label = snippet.label.clone();
+        let view = LineView { name: &info.display, line: d.location.line, snippet };
+        let meta = d.code.meta();
+        let mut notes: Vec<String> = d.related.iter().map(|r| format!("{}:{}: {}", files[r.file as usize].display, r.line, r.message)).collect();
+        notes.push(format!("run `tunelint explain {}` for details", meta.code));
+        let diagnostic = CsDiagnostic::new(severity(d.level))
+            .with_code(meta.code)
+            .with_message(&d.message)
+            .with_labels(vec![Label::primary((), label).with_message(meta.name)])
+            .with_notes(notes);
+        let mut buffer = if self.options.color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
+        term::emit_to_write_style(&mut buffer, &self.config, &view, &diagnostic).map_err(|e| match e {
+            FilesError::Io(e) => e,
+            other => io::Error::other(other.to_string()),
+        })?;
+        out.write_all(buffer.as_slice())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
+        if self.options.quiet {
+            return Ok(());
+        }
+        super::summary::write(out, summary, self.options.statistics)
+    }
+}

@@ -1,0 +1,103 @@
+//! The run summary as plain text: per-file table, rule counts, gate lines.
+
+use std::io::{self, Write};
+
+use super::RunSummary;
+use crate::gates::{format_pct, valid_pct};
+use crate::rule::Level;
+use crate::rules::Code;
+
+/// Rules listed in the summary without `--statistics`.
+const TOP_RULES: usize = 8;
+
+/// One line: `3 errors, 2 warnings, 1 info in 10 examples of 1 file; 70.0% valid`.
+pub fn one_line(summary: &RunSummary<'_>) -> String {
+    let t = &summary.total;
+    format!(
+        "{}, {}, {} in {} of {}; {} valid",
+        plural(t.count(Level::Error), "error"),
+        plural(t.count(Level::Warning), "warning"),
+        plural(t.count(Level::Info), "info"),
+        plural(t.examples, "example"),
+        plural(summary.files.len() as u64, "file"),
+        format_pct(valid_pct(t)),
+    )
+}
+
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 || word == "info" { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+/// The full text summary: files table, rules, gates.
+pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) -> io::Result<()> {
+    let rows: Vec<[String; 6]> = summary
+        .files
+        .iter()
+        .zip(summary.summaries)
+        .map(|(f, s)| row(&f.display, s))
+        .chain(std::iter::once(row("total", &summary.total)))
+        .collect();
+    let header = ["file", "examples", "valid", "valid %", "errors", "warnings"].map(String::from);
+    let widths: Vec<usize> = (0..6).map(|i| rows.iter().chain(std::iter::once(&header)).map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    writeln!(out, "Summary")?;
+    for (k, r) in std::iter::once(&header).chain(&rows).enumerate() {
+        if k == rows.len() && rows.len() > 2 {
+            // A rule above the total when there is more than one file.
+            writeln!(out, "  {}", "-".repeat(widths.iter().sum::<usize>() + 2 * 5))?;
+        }
+        if k == rows.len() && rows.len() == 2 {
+            continue; // one file: its row is the total
+        }
+        write!(out, "  {:<w$}", r[0], w = widths[0])?;
+        for i in 1..6 {
+            write!(out, "  {:>w$}", r[i], w = widths[i])?;
+        }
+        writeln!(out)?;
+    }
+    for (f, s) in summary.files.iter().zip(summary.summaries) {
+        if let Some(e) = &s.io_error {
+            writeln!(out, "  {}: could not be read: {e}", f.display)?;
+        }
+    }
+
+    let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
+        .iter()
+        .map(|&c| (c, summary.total.counts[c.index()]))
+        .filter(|(_, n)| n.iter().sum::<u64>() > 0)
+        .collect();
+    by_rule.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
+    if !by_rule.is_empty() {
+        writeln!(out)?;
+        let shown = if statistics { by_rule.len() } else { by_rule.len().min(TOP_RULES) };
+        if statistics || shown == by_rule.len() {
+            writeln!(out, "Findings by rule")?;
+        } else {
+            writeln!(out, "Findings by rule (top {shown} of {}; --statistics for all)", by_rule.len())?;
+        }
+        let name_w = by_rule[..shown].iter().map(|(c, _)| c.meta().name.len()).max().unwrap_or(0);
+        for (code, n) in &by_rule[..shown] {
+            let parts: Vec<String> = [(2, "error"), (1, "warning"), (0, "info")]
+                .iter()
+                .filter(|(i, _)| n[*i] > 0)
+                .map(|(i, w)| plural(n[*i], w))
+                .collect();
+            writeln!(out, "  {} {:<name_w$}  {}", code.as_str(), code.meta().name, parts.join(", "))?;
+        }
+    }
+    writeln!(out)?;
+    for gate in &summary.gates {
+        writeln!(out, "{}", gate.line())?;
+    }
+    Ok(())
+}
+
+fn row(name: &str, s: &crate::engine::FileSummary) -> [String; 6] {
+    [
+        name.to_string(),
+        s.examples.to_string(),
+        s.valid.to_string(),
+        format_pct(valid_pct(s)),
+        s.count(Level::Error).to_string(),
+        s.count(Level::Warning).to_string(),
+    ]
+}

@@ -1,0 +1,245 @@
+//! Streaming input: a file (or stdin) read as newline-aligned chunks of whole lines.
+//!
+//! One reader per input keeps at most one chunk plus the unfinished line in memory; a line
+//! longer than `max_line_bytes` is never buffered whole: it is skipped to the next newline
+//! and reported as a [`Piece::TooLong`]. Line numbers are 1-based, offsets are bytes from the
+//! start of the file.
+
+use std::io::{self, Read};
+
+/// Target size of one chunk: large enough that the per-chunk overhead vanishes, small enough
+/// that one file of a few hundred MB splits into hundreds of chunks for all cores.
+pub const CHUNK_SIZE: usize = 1 << 20;
+
+/// What [`ChunkReader::next_piece`] produced.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// The caller's buffer now holds whole lines: every one ends in `\n` except, at the end of
+    /// the input, possibly the last.
+    Lines { first_line: u64, offset: u64 },
+    /// A line longer than the limit was skipped; `len` counts its bytes (without newline).
+    TooLong { line: u64, offset: u64, len: u64 },
+}
+
+/// Splits a byte stream into chunks of whole lines.
+pub struct ChunkReader<R> {
+    src: R,
+    /// Bytes read past the last emitted chunk: the start of the next line.
+    carry: Vec<u8>,
+    line: u64,
+    offset: u64,
+    eof: bool,
+    max_line_bytes: u64,
+    /// Whether the last byte of the input was `\n` (known once the input is exhausted).
+    ends_with_newline: bool,
+    total_bytes: u64,
+}
+
+impl<R: Read> ChunkReader<R> {
+    pub fn new(src: R, max_line_bytes: u64) -> Self {
+        ChunkReader {
+            src,
+            carry: Vec::new(),
+            line: 1,
+            offset: 0,
+            eof: false,
+            max_line_bytes: max_line_bytes.max(1),
+            ends_with_newline: true,
+            total_bytes: 0,
+        }
+    }
+
+    /// Starts numbering at a byte offset other than 0 (after a byte-order mark that the
+    /// caller consumed itself).
+    pub fn with_offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self.total_bytes = offset;
+        self
+    }
+
+    /// Whether the input ended with a newline; meaningful once `next_piece` returned `None`.
+    pub fn ends_with_newline(&self) -> bool {
+        self.ends_with_newline
+    }
+
+    /// Bytes read so far.
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
+
+    /// The number the next line would get.
+    pub fn next_line(&self) -> u64 {
+        self.line
+    }
+
+    /// Fills `out` (cleared first) with the next chunk of whole lines.
+    pub fn next_piece(&mut self, out: &mut Vec<u8>) -> io::Result<Option<Piece>> {
+        out.clear();
+        out.extend_from_slice(&self.carry);
+        self.carry.clear();
+        // Search for newlines only in bytes not searched before.
+        let mut searched = 0;
+        loop {
+            while out.len() < CHUNK_SIZE && !self.eof {
+                self.fill(out, CHUNK_SIZE - out.len())?;
+            }
+            if let Some(last_nl) = memchr::memrchr(b'\n', &out[searched..]).map(|i| i + searched) {
+                self.carry.extend_from_slice(&out[last_nl + 1..]);
+                out.truncate(last_nl + 1);
+                return Ok(Some(self.emit_lines(out)));
+            }
+            if self.eof {
+                if out.is_empty() {
+                    return Ok(None);
+                }
+                return Ok(Some(self.emit_lines(out)));
+            }
+            // No newline in the whole buffer: one line longer than a chunk.
+            if out.len() as u64 > self.max_line_bytes {
+                return self.skip_long_line(out).map(Some);
+            }
+            searched = out.len();
+            let want = (out.len()).min(64 << 20).max(CHUNK_SIZE);
+            self.fill(out, want)?;
+        }
+    }
+
+    fn emit_lines(&mut self, out: &[u8]) -> Piece {
+        let piece = Piece::Lines { first_line: self.line, offset: self.offset };
+        let newlines = memchr::memchr_iter(b'\n', out).count() as u64;
+        self.line += newlines;
+        if out.last() != Some(&b'\n') {
+            // The final line, without newline: it is a line all the same.
+            self.line += 1;
+        }
+        self.offset += out.len() as u64;
+        piece
+    }
+
+    /// Reads and discards the rest of an over-long line, keeping what follows its newline.
+    fn skip_long_line(&mut self, out: &mut Vec<u8>) -> io::Result<Piece> {
+        let (line, offset) = (self.line, self.offset);
+        let mut len = out.len() as u64;
+        loop {
+            out.clear();
+            if self.eof {
+                break;
+            }
+            self.fill(out, CHUNK_SIZE)?;
+            if let Some(nl) = memchr::memchr(b'\n', out) {
+                len += nl as u64;
+                self.carry.extend_from_slice(&out[nl + 1..]);
+                self.offset += len + 1;
+                self.line += 1;
+                out.clear();
+                return Ok(Piece::TooLong { line, offset, len });
+            }
+            len += out.len() as u64;
+        }
+        self.offset += len;
+        self.line += 1;
+        Ok(Piece::TooLong { line, offset, len })
+    }
+
+    /// Appends up to `want` bytes from the source to `out`.
+    fn fill(&mut self, out: &mut Vec<u8>, want: usize) -> io::Result<()> {
+        let start = out.len();
+        out.resize(start + want, 0);
+        let n = loop {
+            match self.src.read(&mut out[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    out.truncate(start);
+                    return Err(e);
+                }
+            }
+        };
+        out.truncate(start + n);
+        if n == 0 {
+            self.eof = true;
+        } else {
+            self.total_bytes += n as u64;
+            self.ends_with_newline = out[start + n - 1] == b'\n';
+        }
+        Ok(())
+    }
+}
+
+/// Iterates the lines of a chunk: `(line number, byte offset in file, line without its
+/// terminator)`. A trailing `\r` is removed (CRLF files are fine).
+pub fn lines(chunk: &[u8], first_line: u64, offset: u64) -> impl Iterator<Item = (u64, u64, &[u8])> {
+    let mut pos = 0usize;
+    let mut line = first_line;
+    std::iter::from_fn(move || {
+        if pos >= chunk.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |i| pos + i);
+        let mut text = &chunk[pos..end];
+        if let Some(stripped) = text.strip_suffix(b"\r") {
+            text = stripped;
+        }
+        let item = (line, offset + pos as u64, text);
+        pos = end + 1;
+        line += 1;
+        Some(item)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(data: &[u8], max: u64) -> Vec<(Piece, Vec<u8>)> {
+        let mut r = ChunkReader::new(data, max);
+        let mut out = Vec::new();
+        let mut all = Vec::new();
+        while let Some(p) = r.next_piece(&mut out).unwrap() {
+            all.push((p, out.clone()));
+        }
+        all
+    }
+
+    #[test]
+    fn splits_whole_lines_and_numbers_them() {
+        let got = pieces(b"a\nb\r\nc", 100);
+        assert_eq!(got.len(), 1);
+        let (Piece::Lines { first_line, offset }, ref bytes) = got[0] else { panic!() };
+        let ls: Vec<_> = lines(bytes, first_line, offset).collect();
+        assert_eq!(ls, vec![(1, 0, &b"a"[..]), (2, 2, &b"b"[..]), (3, 5, &b"c"[..])]);
+    }
+
+    #[test]
+    fn skips_a_line_over_the_limit_without_buffering_it() {
+        let mut data = b"{}\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 3 * CHUNK_SIZE));
+        data.extend_from_slice(b"\n{\"a\":1}\n");
+        let got = pieces(&data, CHUNK_SIZE as u64);
+        let kinds: Vec<_> = got.iter().map(|(p, _)| p).collect();
+        assert_eq!(kinds[0], &Piece::Lines { first_line: 1, offset: 0 });
+        assert_eq!(kinds[1], &Piece::TooLong { line: 2, offset: 3, len: 3 * CHUNK_SIZE as u64 });
+        assert_eq!(kinds[2], &Piece::Lines { first_line: 3, offset: 4 + 3 * CHUNK_SIZE as u64 });
+        assert_eq!(got[2].1, b"{\"a\":1}\n");
+    }
+
+    #[test]
+    fn long_line_under_the_limit_is_kept_whole() {
+        let mut data = vec![b'y'; 2 * CHUNK_SIZE + 7];
+        data.push(b'\n');
+        let got = pieces(&data, 10 * CHUNK_SIZE as u64);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1.len(), 2 * CHUNK_SIZE + 8);
+    }
+
+    #[test]
+    fn reports_missing_final_newline() {
+        let mut r = ChunkReader::new(&b"a\nb"[..], 100);
+        let mut out = Vec::new();
+        while r.next_piece(&mut out).unwrap().is_some() {}
+        assert!(!r.ends_with_newline());
+        let mut r = ChunkReader::new(&b"a\n"[..], 100);
+        while r.next_piece(&mut out).unwrap().is_some() {}
+        assert!(r.ends_with_newline());
+    }
+}
