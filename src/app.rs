@@ -115,11 +115,10 @@ fn check(args: CheckArgs) -> Result<Status> {
         max_warnings: args.max_warnings,
         format: None,
     };
-    if let Some(p) = args.min_valid_pct {
-        if !(0.0..=100.0).contains(&p) {
+    if let Some(p) = args.min_valid_pct
+        && !(0.0..=100.0).contains(&p) {
             bail!("--min-valid-pct must be between 0 and 100, not {p}");
         }
-    }
     let gates_config = config.gates(&overrides);
 
     let is_excluded = |p: &Path| config.is_excluded(p);
@@ -160,11 +159,10 @@ fn check(args: CheckArgs) -> Result<Status> {
     let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut write_error: Option<io::Error> = None;
     let summaries = engine::run(&jobs, threads, &mut |finding| {
-        if write_error.is_none() {
-            if let Err(e) = renderer.diagnostic(&mut out, &finding, &files) {
+        if write_error.is_none()
+            && let Err(e) = renderer.diagnostic(&mut out, &finding, &files) {
                 write_error = Some(e);
             }
-        }
     });
     if let Some(e) = write_error {
         return ignore_broken_pipe(e).map(|_| Status::Error);
@@ -193,8 +191,12 @@ fn check(args: CheckArgs) -> Result<Status> {
     })
 }
 
+/// A configuration error: one line saying what and where, then the TOML line it is about.
 fn config_error(e: config::ConfigError) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
+    match e.snippet() {
+        Some(snippet) => anyhow::anyhow!("{e}\n{snippet}"),
+        None => anyhow::anyhow!("{e}"),
+    }
 }
 
 /// A closed pipe (`tunelint | head`) is how the reader says "enough", not an error.

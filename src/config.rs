@@ -1481,6 +1481,9 @@ impl<'a> Document<'a> {
                 .into_iter()
                 .map(|(s, _)| s)
                 .collect();
+            if paths.is_empty() {
+                return Err(self.invalid(k, value, "at least one path"));
+            }
             match k {
                 "train" => group.train = paths,
                 "valid" => group.valid = paths,
@@ -1700,8 +1703,8 @@ fn locate(text: &str, span: Range<usize>) -> ErrorLocation {
 /// The commented starter `tunelint.toml` written by `tunelint init`. The active lines are
 /// the defaults; commented-out `key = value` lines are defaults or valid examples (a test
 /// uncomments them all and loads the result).
-pub const STARTER: &str = r#"# tunelint configuration. Every key is optional: the commented-out lines show each key
-# with its default or, where it has none, an example. Globs and paths are relative to the
+pub const STARTER: &str = r#"# tunelint configuration. Every key is optional: a commented-out `key = value` line shows
+# the key's default, or an example where it has none. Globs and paths are relative to the
 # directory of this file. Command-line flags override what is set here.
 
 # Input format of every file: "auto" (detected from the first valid record), "openai-chat",
@@ -2119,6 +2122,10 @@ mod tests {
         assert_eq!(
             error("\n[[overrides]]\nrules = {}\n"),
             "tunelint.toml:2:1: missing key \"files\" in [[overrides]]"
+        );
+        assert_eq!(
+            error("[[datasets]]\ntrain = []\n"),
+            "tunelint.toml:2:9: invalid value for \"train\"; expected at least one path, found an array"
         );
         assert_eq!(
             error("[[datasets]]\ntrain = [\"a\"]\n"),

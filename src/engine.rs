@@ -27,6 +27,15 @@ use crate::source::{self, ChunkReader, Piece};
 pub enum InputSource {
     File(PathBuf),
     Stdin,
+    /// Bytes in memory (tests, fuzzing, editor integrations).
+    Memory(std::sync::Arc<[u8]>),
+}
+
+impl InputSource {
+    /// Whether a renderer can read a line again by its offset.
+    pub fn rereadable(&self) -> bool {
+        matches!(self, InputSource::File(_))
+    }
 }
 
 /// One input to lint, with its resolved settings.
@@ -92,6 +101,15 @@ fn level_slot(level: Level) -> Option<usize> {
 pub struct Finding<'a> {
     pub diagnostic: Diagnostic,
     pub line_text: Option<&'a str>,
+}
+
+/// Lints bytes held in memory with `settings`, returning the diagnostics in order and the
+/// summary: the whole pipeline, for tests and fuzzing.
+pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSummary) {
+    let job = Job { display: "<memory>".into(), source: InputSource::Memory(bytes.into()), settings: settings.clone() };
+    let mut out = Vec::new();
+    let mut summaries = run(std::slice::from_ref(&job), 2, &mut |f| out.push(f.diagnostic));
+    (out, summaries.pop().unwrap_or_default())
 }
 
 /// Lints every job on `threads` workers, calling `sink` with each diagnostic in order.
@@ -161,6 +179,7 @@ fn read_job(file: FileId, job: &Job, work: &Sender<Work>, pool: &Receiver<Vec<u8
     let findings = |diagnostics, bytes, io_error: Option<String>, format| WorkKind::Findings { diagnostics, bytes, io_error, format };
     let src: Box<dyn Read> = match &job.source {
         InputSource::Stdin => Box::new(io::stdin().lock()),
+        InputSource::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
         InputSource::File(path) => match File::open(path).and_then(|f| {
             if f.metadata()?.is_dir() {
                 Err(io::Error::other("is a directory"))
@@ -225,14 +244,13 @@ fn read_job(file: FileId, job: &Job, work: &Sender<Work>, pool: &Receiver<Vec<u8
         }
     }
     let mut end = Vec::new();
-    if !reader.ends_with_newline() {
-        if let Some((line, offset, chars)) = last_line {
+    if !reader.ends_with_newline()
+        && let Some((line, offset, chars)) = last_line {
             let mut loc = Location::line_start(file, line, offset);
             loc.column = chars + 1;
             loc.end_column = chars + 1;
             push_finding_at(&mut end, settings, Code::J009, loc, "file does not end with a newline; some tools drop or merge the last line".into());
         }
-    }
     send(findings(end, reader.total_bytes(), None, if first { Some(format) } else { None }));
 }
 
@@ -316,7 +334,14 @@ fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagno
 fn whole_file_is_json(job: &Job) -> bool {
     use io::BufRead;
     use serde::Deserialize;
-    let InputSource::File(path) = &job.source else { return true };
+    let path = match &job.source {
+        InputSource::File(path) => path,
+        InputSource::Memory(bytes) => {
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            return serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
+        }
+        InputSource::Stdin => return true,
+    };
     let Ok(file) = File::open(path) else { return false };
     let mut reader = io::BufReader::new(file);
     if reader.fill_buf().is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF")) {
@@ -331,11 +356,10 @@ fn detect_format(buf: &[u8]) -> Option<FormatChoice> {
     let mut parser = Parser::new();
     for (_, _, text) in source::lines(buf, 1, 0).take(1000) {
         let Ok(s) = std::str::from_utf8(text) else { continue };
-        if let Ok(doc) = parser.parse(s) {
-            if let Some(f) = format::detect(&doc) {
+        if let Ok(doc) = parser.parse(s)
+            && let Some(f) = format::detect(&doc) {
                 return Some(f);
             }
-        }
     }
     None
 }
@@ -412,7 +436,7 @@ fn worker(jobs: &[Job], work: Receiver<Work>, done: Sender<Done>, pool: Sender<V
 #[allow(clippy::too_many_arguments)]
 fn lint_chunk(buf: &[u8], first_line: u64, offset: u64, format: FormatChoice, file: FileId, job: &Job, parser: &mut Parser, out: &mut Done) {
     let settings = &job.settings;
-    let keep_text = job.source == InputSource::Stdin;
+    let keep_text = !job.source.rereadable();
     let max_line = settings.options.max_line_bytes;
     let mut blank = Vec::new();
     for (line, line_offset, bytes) in source::lines(buf, first_line, offset) {

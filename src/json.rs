@@ -36,6 +36,10 @@ const KEY_QUOTE_CHARS: usize = 80;
 
 const NONE: u32 = u32::MAX;
 
+/// Scratch capacity (in elements) kept between lines; anything larger came from an
+/// outlandish line and is given back.
+const RETAINED: usize = 1 << 16;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Null,
@@ -176,6 +180,19 @@ impl Parser {
         self.nodes.clear();
         self.stack.clear();
         self.dups.found.clear();
+        // One pathological line (a 64 MiB array of zeros needs 670 MB of nodes) must not pin
+        // its memory in every worker for the rest of the run. A value takes at least two
+        // bytes of the line, which bounds what this line can need.
+        let needed = (src.len() / 2 + 2).max(RETAINED);
+        if self.nodes.capacity() > needed {
+            self.nodes.shrink_to(needed);
+        }
+        if self.dups.found.capacity() > RETAINED {
+            self.dups.found.shrink_to(RETAINED);
+        }
+        if self.dups.keys.capacity() > RETAINED {
+            self.dups.keys.shrink_to(RETAINED);
+        }
         if src.len() >= NONE as usize {
             return Err(error(0, "line longer than 4 GiB"));
         }
@@ -743,7 +760,7 @@ impl DupCheck {
                 }
             }
         }
-        if self.seen.capacity() > 1 << 16 {
+        if self.seen.capacity() > RETAINED {
             // One huge object should not pin its table for the rest of the file.
             self.seen = HashMap::default();
         }
@@ -872,6 +889,11 @@ impl<'p, 's> Document<'p, 's> {
             }
         }
         found
+    }
+
+    /// Every node of the document (keys included) in source order, the root first.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeId> + use<> {
+        (0..self.nodes.len() as u32).map(NodeId)
     }
 
     /// Elements in source order; empty if `arr` is not an array.
@@ -1489,6 +1511,18 @@ mod tests {
             assert_eq!(doc.raw(doc.root()), src);
             assert!(parser.parse("[1,").is_err());
         }
+        let doc = parser.parse(r#"{"a":[1,"x"]}"#).unwrap();
+        let texts: Vec<&str> = doc.nodes().map(|id| doc.raw(id)).collect();
+        assert_eq!(
+            texts,
+            [r#"{"a":[1,"x"]}"#, r#""a""#, r#"[1,"x"]"#, "1", r#""x""#]
+        );
+        // A huge line's arena is given back on the next, ordinary line.
+        let huge = format!("[{}0]", "0,".repeat(1 << 20));
+        assert!(parser.parse(&huge).is_ok());
+        assert!(parser.nodes.capacity() > 1 << 20);
+        assert!(parser.parse("[]").is_ok());
+        assert!(parser.nodes.capacity() <= RETAINED);
     }
 
     #[test]

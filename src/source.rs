@@ -99,7 +99,7 @@ impl<R: Read> ChunkReader<R> {
                 return self.skip_long_line(out).map(Some);
             }
             searched = out.len();
-            let want = (out.len()).min(64 << 20).max(CHUNK_SIZE);
+            let want = out.len().clamp(CHUNK_SIZE, 64 << 20);
             self.fill(out, want)?;
         }
     }

@@ -132,7 +132,7 @@ fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContex
                 }
             }
             "tool_calls" | "function_call" => {
-                ctx.report(Code::S010, doc.span(key), format!("\"{key_name}\" on a {} message; only assistant messages call tools", role.as_str()));
+                ctx.report(Code::S010, doc.span(key), format!("\"{key_name}\" on {} message; only assistant messages call tools", with_article(role.as_str())));
             }
             "tool_call_id" if role == Role::Tool || role == Role::Unknown => match text(doc, value) {
                 Some(t) => message.tool_call_id = Some(t),
@@ -149,7 +149,7 @@ fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContex
                     Role::Tool => &["role", "content", "tool_call_id"],
                     _ => &["role", "content", "name"],
                 };
-                unknown_key(ctx, doc.span(key), other, &format!("a {} message", role.as_str()), allowed);
+                unknown_key(ctx, doc.span(key), other, &format!("{} message", with_article(role.as_str())), allowed);
             }
         }
     }
@@ -215,7 +215,7 @@ fn role_alias(name: &str) -> Option<&'static str> {
 fn read_weight(doc: &Document<'_, '_>, value: NodeId, role: Role, ctx: &mut RecordContext<'_>) -> Option<u8> {
     let span = doc.span(value);
     if role != Role::Assistant && role != Role::Unknown {
-        ctx.report(Code::S009, span, format!("\"weight\" on a {} message; only assistant messages can be weighted", role.as_str()));
+        ctx.report(Code::S009, span, format!("\"weight\" on {} message; only assistant messages can be weighted", with_article(role.as_str())));
         return None;
     }
     match (doc.kind(value), doc.raw(value)) {
@@ -292,7 +292,7 @@ fn read_part<'s>(doc: &Document<'_, 's>, part: NodeId, role: Role, ctx: &mut Rec
             check_part_keys(doc, part, &["type", "image_url"], ctx);
             *images += 1;
             if role != Role::User && role != Role::Unknown {
-                ctx.report(Code::S012, span, format!("image in a {} message; images belong in user messages", role.as_str()));
+                ctx.report(Code::S012, span, format!("image in {} message; images belong in user messages", with_article(role.as_str())));
             } else if *images == MAX_IMAGES + 1 {
                 ctx.report(Code::S012, span, format!("more than {MAX_IMAGES} images in one example"));
             }
@@ -430,11 +430,10 @@ fn read_tool_calls<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordCon
                 }
             },
         };
-        if let Some(id) = &id {
-            if calls.iter().any(|c| c.id.as_ref().is_some_and(|o| o.value == id.value)) {
+        if let Some(id) = &id
+            && calls.iter().any(|c| c.id.as_ref().is_some_and(|o| o.value == id.value)) {
                 ctx.report(Code::S010, id.span, format!("tool call id {} is used twice in one message", quote(&id.value)));
             }
-        }
         let mut call_model = parsed.unwrap_or(ToolCall { id: None, name: None, arguments: None, span });
         call_model.id = id;
         call_model.span = span;
@@ -595,8 +594,8 @@ fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     }
     let last_index = conv.messages.len().saturating_sub(1);
     for (i, m) in conv.messages.iter().enumerate() {
-        if m.role == Role::Tool {
-            if let Some(id) = &m.tool_call_id {
+        if m.role == Role::Tool
+            && let Some(id) = &m.tool_call_id {
                 let answered = conv.messages[..i]
                     .iter()
                     .any(|p| p.tool_calls.iter().any(|c| c.id.as_ref().is_some_and(|c| c.value == id.value)));
@@ -604,7 +603,6 @@ fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                     ctx.report(Code::S011, id.span, format!("tool message answers {}, which no earlier assistant message calls", quote(&id.value)));
                 }
             }
-        }
         if m.role == Role::Assistant && i != last_index {
             for call in &m.tool_calls {
                 let Some(id) = &call.id else { continue };
@@ -635,6 +633,12 @@ fn unknown_key(ctx: &mut RecordContext<'_>, span: Span, key: &str, place: &str, 
         .map(|(_, a)| format!(" (did you mean \"{a}\"?)"))
         .unwrap_or_default();
     ctx.report(Code::S008, span, format!("unknown key {} in {place}{hint}", quote(key)));
+}
+
+/// "a user", "an assistant".
+pub fn with_article(word: &str) -> String {
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }
 
 /// A JSON value's type as a message says it: `a number (42)`, `null`, `an object`.

@@ -80,7 +80,7 @@ impl Renderer for Full {
         let snippet = match (&info.source, finding.line_text) {
             (_, Some(text)) => Some(snippet::from_text(text, &d.location)),
             (InputSource::File(path), None) => self.snippets.read(path, &d.location),
-            (InputSource::Stdin, None) => None,
+            (_, None) => None,
         };
         let snippet = snippet.unwrap_or_else(|| Snippet { text: String::new(), label: 0..0, first_column: d.location.column });
         let label = snippet.label.clone();

@@ -86,7 +86,8 @@ fn crop(raw: &[u8], s: usize, e: usize, cut_before_window: bool, column: u32) ->
     }
     let span_shown = &span[..span.len().min(SPAN_MAX)];
     let span_cut = span.len() > SPAN_MAX;
-    let room = WIDTH.saturating_sub(before.len() + span_shown.len());
+    // After a cut span, more text would read as if the value ended there.
+    let room = if span_cut { 0 } else { WIDTH.saturating_sub(before.len() + span_shown.len()) };
     let after_shown = &after[..after.len().min(room)];
     let after_cut = after.len() > room;
 

@@ -38,6 +38,10 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
         return;
     };
     let text = first.value.trim_start();
+    // Every opening starts with "as" or "i": most answers are ruled out by one byte.
+    if !matches!(text.as_bytes().first(), Some(b'a' | b'A' | b'i' | b'I')) {
+        return;
+    }
     let head: String = text
         .chars()
         .take(40)
@@ -45,12 +49,16 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
         .map(|c| if c == '\u{2019}' { '\'' } else { c })
         .collect();
     if let Some(opening) = OPENINGS.iter().find(|o| starts_with_words(&head, o)) {
-        let shown: String = text.chars().take(opening.chars().count()).collect();
+        let n = opening.chars().count();
+        let phrase_len = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+        let lead = first.value.len() - text.len();
+        let span = first.sub_span(ctx.text, lead..lead + phrase_len);
         ctx.report(
             Code::C005,
-            first.span,
+            span,
             format!(
-                "assistant opens with \"{shown}\"; answer directly instead of describing the model"
+                "assistant opens with \"{}\"; answer directly instead of describing the model",
+                &text[..phrase_len]
             ),
         );
     }

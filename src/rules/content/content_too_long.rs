@@ -41,8 +41,9 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
             Code::C002,
             span,
             format!(
-                "{} content is {chars} characters, over the maximum of {max}",
-                message.role.as_str()
+                "{} content is {}, over the maximum of {max}",
+                message.role.as_str(),
+                crate::report::summary::plural(chars as u64, "character")
             ),
         );
     }

@@ -29,15 +29,21 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     let Some(span) = message.content.span() else {
         return;
     };
-    let chars: usize = message.content.texts().map(|t| count_chars(&t.value)).sum();
     let min = ctx.options().min_chars;
+    // A character is at most 4 bytes: long content needs no counting.
+    let bytes: usize = message.content.texts().map(|t| t.value.len()).sum();
+    if bytes >= min.saturating_mul(4) {
+        return;
+    }
+    let chars: usize = message.content.texts().map(|t| count_chars(&t.value)).sum();
     if chars > 0 && chars < min {
         ctx.report(
             Code::C001,
             span,
             format!(
-                "{} content is {chars} characters, under the minimum of {min}",
-                message.role.as_str()
+                "{} content is {}, under the minimum of {min}",
+                message.role.as_str(),
+                crate::report::summary::plural(chars as u64, "character")
             ),
         );
     }

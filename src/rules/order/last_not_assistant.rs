@@ -17,8 +17,8 @@ declare_rule! {
 }
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
-    if let Some(last) = conv.last() {
-        if last.role != Role::Assistant && last.role != Role::Unknown {
+    if let Some(last) = conv.last()
+        && last.role != Role::Assistant && last.role != Role::Unknown {
             ctx.report(
                 Code::O002,
                 last.role_span,
@@ -28,5 +28,4 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                 ),
             );
         }
-    }
 }
