@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
 
@@ -11,6 +12,7 @@ use crate::config::{self, CliOverrides, Config};
 use crate::discover::{self, Exclusion, Found};
 use crate::engine::{self, FileSummary, InputSource, Job};
 use crate::gates;
+use crate::report::progress;
 use crate::report::{FileInfo, RenderOptions, Renderer, RunSummary, concise::Concise, full::Full};
 use crate::rules::{self, RULES};
 
@@ -158,11 +160,27 @@ fn check(args: CheckArgs) -> Result<Status> {
     let files: Vec<FileInfo> = jobs.iter().map(|j| FileInfo { display: j.display.clone(), source: j.source.clone() }).collect();
     let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut write_error: Option<io::Error> = None;
-    let summaries = engine::run(&jobs, threads, &mut |finding| {
-        if write_error.is_none()
-            && let Err(e) = renderer.diagnostic(&mut out, &finding, &files) {
+    let total_bytes: u64 = jobs
+        .iter()
+        .filter_map(|j| match &j.source {
+            InputSource::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            _ => None,
+        })
+        .sum();
+    let (read, done) = (AtomicU64::new(0), AtomicBool::new(false));
+    let summaries = std::thread::scope(|scope| {
+        if !args.quiet {
+            scope.spawn(|| progress::show(&read, total_bytes, &done));
+        }
+        let summaries = engine::run_with_progress(&jobs, threads, Some(&read), &mut |finding| {
+            if write_error.is_none()
+                && let Err(e) = renderer.diagnostic(&mut out, &finding, &files)
+            {
                 write_error = Some(e);
             }
+        });
+        done.store(true, Ordering::Relaxed);
+        summaries
     });
     if let Some(e) = write_error {
         return ignore_broken_pipe(e).map(|_| Status::Error);

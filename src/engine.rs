@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
@@ -114,6 +115,16 @@ pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSu
 
 /// Lints every job on `threads` workers, calling `sink` with each diagnostic in order.
 pub fn run(jobs: &[Job], threads: usize, sink: &mut dyn FnMut(Finding<'_>)) -> Vec<FileSummary> {
+    run_with_progress(jobs, threads, None, sink)
+}
+
+/// [`run`], adding the bytes read so far to `progress` as the reader goes.
+pub fn run_with_progress(
+    jobs: &[Job],
+    threads: usize,
+    progress: Option<&AtomicU64>,
+    sink: &mut dyn FnMut(Finding<'_>),
+) -> Vec<FileSummary> {
     let threads = threads.max(1);
     let (work_tx, work_rx) = bounded::<Work>(threads * 2);
     let (done_tx, done_rx) = unbounded::<Done>();
@@ -129,7 +140,7 @@ pub fn run(jobs: &[Job], threads: usize, sink: &mut dyn FnMut(Finding<'_>)) -> V
         let reader = scope.spawn(move || {
             let mut seq = 0u64;
             for (id, job) in jobs.iter().enumerate() {
-                read_job(id as FileId, job, &work_tx, &pool_rx, &mut seq);
+                read_job(id as FileId, job, &work_tx, &pool_rx, &mut seq, progress);
             }
         });
         collect(jobs, &done_rx, &mut summaries, sink);
@@ -171,7 +182,14 @@ struct Done {
     texts: BTreeMap<u64, String>,
 }
 
-fn read_job(file: FileId, job: &Job, work: &Sender<Work>, pool: &Receiver<Vec<u8>>, seq: &mut u64) {
+fn read_job(
+    file: FileId,
+    job: &Job,
+    work: &Sender<Work>,
+    pool: &Receiver<Vec<u8>>,
+    seq: &mut u64,
+    progress: Option<&AtomicU64>,
+) {
     let mut send = |kind: WorkKind| {
         let _ = work.send(Work { seq: *seq, file, kind });
         *seq += 1;
@@ -201,7 +219,12 @@ fn read_job(file: FileId, job: &Job, work: &Sender<Work>, pool: &Receiver<Vec<u8
     let mut last_line: Option<(u64, u64, u32)> = None; // (line, offset, chars) of the last line
     loop {
         let mut buf = pool.try_recv().unwrap_or_default();
-        let piece = match reader.next_piece(&mut buf) {
+        let read_before = reader.total_bytes();
+        let piece = reader.next_piece(&mut buf);
+        if let Some(p) = progress {
+            p.fetch_add(reader.total_bytes() - read_before, Ordering::Relaxed);
+        }
+        let piece = match piece {
             Ok(Some(p)) => p,
             Ok(None) => break,
             Err(e) => {

@@ -2,6 +2,7 @@
 
 pub mod concise;
 pub mod full;
+pub mod progress;
 pub mod snippet;
 pub mod summary;
 
