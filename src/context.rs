@@ -19,6 +19,7 @@ pub struct RecordContext<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// Set when an error-level diagnostic was reported: the example is then not valid.
     pub has_error: bool,
+    reported: usize,
 }
 
 impl<'a> RecordContext<'a> {
@@ -39,7 +40,13 @@ impl<'a> RecordContext<'a> {
             fingerprint: 0,
             diagnostics,
             has_error: false,
+            reported: 0,
         }
+    }
+
+    /// How many diagnostics this context has reported so far.
+    pub fn reported(&self) -> usize {
+        self.reported
     }
 
     pub fn enabled(&self, code: Code) -> bool {
@@ -70,6 +77,7 @@ impl<'a> RecordContext<'a> {
         if level == Level::Error {
             self.has_error = true;
         }
+        self.reported += 1;
         let location = Location::in_line(self.file, self.line, self.line_offset, self.text, span);
         self.diagnostics.push(Diagnostic {
             code,

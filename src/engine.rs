@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
+use crate::canonical;
 use crate::context::RecordContext;
 use crate::diagnostic::{Diagnostic, FileId, Location, Span};
 use crate::format;
@@ -216,7 +217,7 @@ fn read_job(
     let mut reader = ChunkReader::new(src, settings.options.max_line_bytes);
     let mut first = true;
     let mut format = settings.format;
-    let mut last_line: Option<(u64, u64, u32)> = None; // (line, offset, chars) of the last line
+    let mut last_line: Option<(u64, u64, u32, u32)> = None; // (line, offset, chars, bytes) of the last line
     loop {
         let mut buf = pool.try_recv().unwrap_or_default();
         let read_before = reader.total_bytes();
@@ -268,10 +269,12 @@ fn read_job(
     }
     let mut end = Vec::new();
     if !reader.ends_with_newline()
-        && let Some((line, offset, chars)) = last_line {
+        && let Some((line, offset, chars, bytes)) = last_line {
             let mut loc = Location::line_start(file, line, offset);
             loc.column = chars + 1;
             loc.end_column = chars + 1;
+            // An empty span at the end of the line, so snippets point there, not at column 1.
+            loc.span = Some(Span::new(bytes, bytes));
             push_finding_at(&mut end, settings, Code::J009, loc, "file does not end with a newline; some tools drop or merge the last line".into());
         }
     send(findings(end, reader.total_bytes(), None, if first { Some(format) } else { None }));
@@ -283,16 +286,16 @@ fn drain<R: Read>(reader: &mut ChunkReader<R>, buf: &mut Vec<u8>) {
     while let Ok(Some(_)) = reader.next_piece(buf) {}
 }
 
-/// The line number, offset and length in characters of the last line of a chunk that does
-/// not end with a newline (the file's final line), for J009.
-fn last_line_of(buf: &[u8], first_line: u64, offset: u64) -> Option<(u64, u64, u32)> {
+/// The line number, offset and length in characters and in bytes of the last line of a chunk
+/// that does not end with a newline (the file's final line), for J009.
+fn last_line_of(buf: &[u8], first_line: u64, offset: u64) -> Option<(u64, u64, u32, u32)> {
     if buf.last() == Some(&b'\n') {
         return None;
     }
     let start = memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1);
     let line = first_line + memchr::memchr_iter(b'\n', buf).count() as u64;
     let text = String::from_utf8_lossy(&buf[start..]);
-    Some((line, offset + start as u64, text.chars().count() as u32))
+    Some((line, offset + start as u64, text.chars().count() as u32, (buf.len() - start) as u32))
 }
 
 enum Head {
@@ -517,6 +520,8 @@ fn lint_chunk(buf: &[u8], first_line: u64, offset: u64, format: FormatChoice, fi
 /// Lints one line of text; returns whether the example is valid (no error-level finding).
 #[allow(clippy::too_many_arguments)]
 pub fn lint_record(text: &str, line: u64, line_offset: u64, format: FormatChoice, file: FileId, settings: &Settings, parser: &mut Parser, out: &mut Vec<Diagnostic>) -> bool {
+    let first = out.len();
+    let mut fingerprint = None;
     let mut ctx = RecordContext::new(settings, file, line, line_offset, text, out);
     match parser.parse(text) {
         Err(e) => {
@@ -540,9 +545,20 @@ pub fn lint_record(text: &str, line: u64, line_offset: u64, format: FormatChoice
             } else if let Some(conv) = format::normalize(format, &doc, &mut ctx) {
                 rules::check_record(&conv, &mut ctx);
             }
+            if ctx.reported() > 0 {
+                fingerprint = Some(canonical::hash(&doc));
+            }
         }
     }
-    !ctx.has_error
+    let valid = !ctx.has_error;
+    // Only records with findings need their fingerprint, so most records never pay for it.
+    if out.len() > first {
+        let fingerprint = fingerprint.unwrap_or_else(|| canonical::hash_raw(text.as_bytes()));
+        for d in &mut out[first..] {
+            d.fingerprint = fingerprint;
+        }
+    }
+    valid
 }
 
 /// Puts the processed chunks back in input order and hands their diagnostics to the sink.

@@ -11,6 +11,7 @@
 //! Three invariants keep it fast: record rules are pure functions of one record; dataset-wide
 //! rules are folds over small per-record facts; diagnostics carry locations, not text.
 
+pub mod canonical;
 pub mod context;
 pub mod diagnostic;
 pub mod json;

@@ -111,12 +111,13 @@ fn crop(raw: &[u8], s: usize, e: usize, cut_before_window: bool, column: u32) ->
     Snippet { text, label: label_start..label_end, first_column }
 }
 
-/// Decodes bytes for display: invalid UTF-8 becomes U+FFFD, control characters become `·`
-/// (one character each, so columns still line up).
+/// Decodes bytes for display: invalid UTF-8 becomes U+FFFD, control characters and the
+/// invisible, zero-width byte-order mark become `·` (one character each, so columns still
+/// line up and J005 has something to underline).
 fn printable(bytes: &[u8]) -> Vec<char> {
     String::from_utf8_lossy(bytes)
         .chars()
-        .map(|c| if c.is_control() && c != '\t' { '·' } else if c == '\t' { ' ' } else { c })
+        .map(|c| if (c.is_control() && c != '\t') || c == '\u{FEFF}' { '·' } else if c == '\t' { ' ' } else { c })
         .collect()
 }
 
