@@ -4,7 +4,11 @@
 //! Adding a format is one file here plus one arm in [`detect`] and [`normalize`]; no rule
 //! changes, because every later rule sees only the [`Conversation`].
 
+pub mod alpaca;
 pub mod openai_chat;
+pub mod openai_preference;
+pub mod prompt_completion;
+pub mod sharegpt;
 
 use crate::context::RecordContext;
 use crate::json::{Document, Kind};
@@ -42,13 +46,10 @@ pub fn normalize<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
     match format {
-        // Formats without an adapter yet are read as OpenAI chat; `openai_chat` then says
-        // which format the record looks like in its S001 hint.
-        FormatChoice::Auto
-        | FormatChoice::OpenAiChat
-        | FormatChoice::OpenAiPreference
-        | FormatChoice::PromptCompletion
-        | FormatChoice::Alpaca
-        | FormatChoice::ShareGpt => openai_chat::normalize(doc, ctx),
+        FormatChoice::Auto | FormatChoice::OpenAiChat => openai_chat::normalize(doc, ctx),
+        FormatChoice::OpenAiPreference => openai_preference::normalize(doc, ctx),
+        FormatChoice::PromptCompletion => prompt_completion::normalize(doc, ctx),
+        FormatChoice::Alpaca => alpaca::normalize(doc, ctx),
+        FormatChoice::ShareGpt => sharegpt::normalize(doc, ctx),
     }
 }

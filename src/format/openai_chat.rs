@@ -15,6 +15,7 @@ use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Part, Role, Text, ToolCall};
 use crate::rule::Level;
 use crate::rules::Code;
+use crate::settings::FormatChoice;
 
 /// Most images OpenAI accepts in one example.
 const MAX_IMAGES: usize = 10;
@@ -24,49 +25,84 @@ const ROLES: &str = "system, user, assistant, tool";
 
 pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Option<Conversation<'s>> {
     let root = doc.root();
+    // Without messages this is not a chat record at all: one S001 says so, rather than an
+    // unknown-key warning for every key it does have.
+    if doc.get(root, "messages").is_none() {
+        missing_key(doc, root, "messages", FormatChoice::OpenAiChat, ctx);
+        return None;
+    }
+    let messages_node = read_chat_object(doc, root, "the top level of a chat record", ctx)?;
+    let mut conv = Conversation { messages: Vec::new(), span: doc.span(messages_node), incomplete: false };
+    let mut images = 0usize;
+    if !read_message_list(doc, messages_node, "\"messages\"", ctx, &mut conv, &mut images) {
+        return None;
+    }
+    check_tool_pairing(&conv, ctx);
+    Some(conv)
+}
+
+/// Reads the keys of a chat object (`messages`, `tools`, `parallel_tool_calls`,
+/// `functions`), checking all but `messages`, whose node it returns.
+pub(crate) fn read_chat_object(doc: &Document<'_, '_>, obj: NodeId, place: &str, ctx: &mut RecordContext<'_>) -> Option<NodeId> {
     let mut messages_node = None;
-    let mut tools_node = None;
-    for (key, value) in doc.members(root) {
+    for (key, value) in doc.members(obj) {
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match name.as_ref() {
             "messages" => messages_node = Some(value),
-            "tools" => tools_node = Some(value),
+            "tools" => check_tool_definitions(doc, value, ctx),
             "parallel_tool_calls" => {
                 if doc.kind(value) != Kind::Bool {
                     ctx.report(Code::S010, doc.span(value), format!("`parallel_tool_calls` is {}; expected true or false", describe(doc, value)));
                 }
             }
             "functions" => check_function_definitions(doc, value, ctx),
-            other => unknown_key(ctx, doc.span(key), other, "the top level of a chat record", TOP_LEVEL_KEYS),
+            other => unknown_key(ctx, doc.span(key), other, place, TOP_LEVEL_KEYS),
         }
     }
-    if let Some(tools) = tools_node {
-        check_tool_definitions(doc, tools, ctx);
-    }
-    let Some(messages_node) = messages_node else {
-        let hint = match crate::format::detect(doc) {
-            Some(other) if other != crate::settings::FormatChoice::OpenAiChat => {
-                format!("; this record looks like {} format, which this file is not read as", other.as_str())
-            }
-            _ => String::new(),
-        };
-        ctx.report(Code::S001, doc.span(root), format!("record has no \"messages\" key{hint}"));
-        return None;
-    };
-    let messages_span = doc.span(messages_node);
-    if doc.kind(messages_node) != Kind::Array {
-        ctx.report(Code::S002, messages_span, format!("\"messages\" is {}; expected an array of messages", describe(doc, messages_node)));
-        return None;
-    }
-    if doc.len(messages_node) == 0 {
-        ctx.report(Code::S002, messages_span, "\"messages\" is empty; expected at least a user and an assistant message");
-        return None;
-    }
+    messages_node
+}
 
-    let mut conv = Conversation { messages: Vec::with_capacity(doc.len(messages_node)), span: messages_span, incomplete: false };
-    let mut images = 0usize;
-    for node in doc.elements(messages_node) {
-        match read_message(doc, node, ctx, &mut images) {
+/// S001 for a record without a required key, with a hint when the record has the shape of
+/// another format.
+pub(crate) fn missing_key(doc: &Document<'_, '_>, obj: NodeId, key: &str, format: FormatChoice, ctx: &mut RecordContext<'_>) {
+    let hint = match crate::format::detect(doc) {
+        Some(other) if other != format => {
+            format!("; this record looks like {} format, but the file is read as {} (set `format` in tunelint.toml)", other.as_str(), format.as_str())
+        }
+        Some(_) => String::new(),
+        None => {
+            let keys: Vec<String> = doc.members(obj).take(6).map(|(k, _)| quote(&doc.str(k).unwrap_or_default())).collect();
+            if keys.is_empty() {
+                "; the record is an empty object".to_string()
+            } else {
+                format!("; its keys ({}) match no supported format", keys.join(", "))
+            }
+        }
+    };
+    ctx.report(Code::S001, doc.span(obj), format!("record has no \"{key}\" key{hint}"));
+}
+
+/// Reads an array of messages into `conv`; false (with S002) when it is not a non-empty array.
+pub(crate) fn read_message_list<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    what: &str,
+    ctx: &mut RecordContext<'_>,
+    conv: &mut Conversation<'s>,
+    images: &mut usize,
+) -> bool {
+    let span = doc.span(node);
+    if doc.kind(node) != Kind::Array {
+        ctx.report(Code::S002, span, format!("{what} is {}; expected an array of messages", describe(doc, node)));
+        return false;
+    }
+    if doc.len(node) == 0 {
+        ctx.report(Code::S002, span, format!("{what} is empty; expected at least one message"));
+        return false;
+    }
+    conv.messages.reserve(doc.len(node));
+    for element in doc.elements(node) {
+        match read_message(doc, element, ctx, images) {
             Some(message) => {
                 if message.role == Role::Unknown {
                     conv.incomplete = true;
@@ -76,11 +112,10 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
             None => conv.incomplete = true,
         }
     }
-    check_tool_pairing(&conv, ctx);
-    Some(conv)
+    true
 }
 
-fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContext<'_>, images: &mut usize) -> Option<Message<'s>> {
+pub(crate) fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContext<'_>, images: &mut usize) -> Option<Message<'s>> {
     let span = doc.span(node);
     if doc.kind(node) != Kind::Object {
         ctx.report(Code::S003, span, format!("message is {}; expected an object with \"role\" and \"content\"", describe(doc, node)));
@@ -174,6 +209,11 @@ fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContex
 }
 
 fn read_role(name: &str, span: Span, ctx: &mut RecordContext<'_>) -> Role {
+    read_role_in(name, span, ROLES, ctx)
+}
+
+/// Maps a role name to a [`Role`], reporting S005 for names outside OpenAI's set.
+pub(crate) fn read_role_in(name: &str, span: Span, expected: &str, ctx: &mut RecordContext<'_>) -> Role {
     match name {
         "system" => Role::System,
         "user" => Role::User,
@@ -194,14 +234,14 @@ fn read_role(name: &str, span: Span, ctx: &mut RecordContext<'_>) -> Role {
                 Some(r) => format!(" (did you mean \"{r}\"?)"),
                 None => String::new(),
             };
-            ctx.report(Code::S005, span, format!("unknown role {}; expected one of {ROLES}{hint}", quote(other)));
+            ctx.report(Code::S005, span, format!("unknown role {}; expected one of {expected}{hint}", quote(other)));
             Role::Unknown
         }
     }
 }
 
 /// The role other formats and habits call by another name.
-fn role_alias(name: &str) -> Option<&'static str> {
+pub(crate) fn role_alias(name: &str) -> Option<&'static str> {
     let lower = name.trim().to_ascii_lowercase();
     Some(match lower.as_str() {
         "system" | "sys" | "instruction" | "instructions" => "system",
@@ -588,7 +628,7 @@ fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Rec
 
 /// S011: every tool result answers an earlier call, and every call but those of the final
 /// assistant turn gets an answer (an example may end on a tool call: that is what it teaches).
-fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if !ctx.enabled(Code::S011) {
         return;
     }
@@ -617,11 +657,11 @@ fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     }
 }
 
-fn text<'s>(doc: &Document<'_, 's>, node: NodeId) -> Option<Text<'s>> {
+pub(crate) fn text<'s>(doc: &Document<'_, 's>, node: NodeId) -> Option<Text<'s>> {
     doc.str(node).map(|value| Text { value, span: doc.span(node) })
 }
 
-fn unknown_key(ctx: &mut RecordContext<'_>, span: Span, key: &str, place: &str, allowed: &[&str]) {
+pub(crate) fn unknown_key(ctx: &mut RecordContext<'_>, span: Span, key: &str, place: &str, allowed: &[&str]) {
     if !ctx.enabled(Code::S008) {
         return;
     }
