@@ -338,7 +338,8 @@ fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagno
             let what = if trimmed == b"[" { "array" } else { "object" };
             Some(format!("file is one pretty-printed JSON {what}, not JSON Lines; write one example per line (e.g. `jq -c '.[]'`)"))
         }
-        None if trimmed.starts_with(b"[") && whole_file_is_json(job) => {
+        // (Only with more lines: one line that fails to parse is J001, e.g. nested too deep.)
+        None if trimmed.starts_with(b"[") && data_lines > 1 && whole_file_is_json(job) => {
             Some("file is one JSON array spread over several lines, not JSON Lines; write one example per line (e.g. `jq -c '.[]'`)".into())
         }
         Some(Kind::Array) if data_lines == 1 && whole_file_is_json(job) => {

@@ -195,11 +195,13 @@ pub(crate) fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut R
         ctx.report(Code::S003, role_span, "function message has no \"name\"; it must name the function whose result it carries");
     }
 
-    let calls_tools = !message.tool_calls.is_empty() || has_function_call;
+    // A refusal stands in for content, as a tool call does.
+    let has_refusal = role == Role::Assistant && doc.get(node, "refusal").is_some_and(|r| doc.kind(r) == Kind::String);
+    let calls_tools = !message.tool_calls.is_empty() || has_function_call || has_refusal;
     message.content = match content_node {
         None => {
             if !(role == Role::Assistant && calls_tools) && role != Role::Unknown {
-                ctx.report(Code::S006, role_span, format!("{} message has no \"content\"", role.as_str()));
+                ctx.report(Code::S006, role_span, format!("{} message has no \"content\"{}", role.as_str(), if role == Role::Assistant { " and no tool call" } else { "" }));
             }
             Content::Missing
         }
