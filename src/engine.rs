@@ -158,7 +158,7 @@ struct Work {
 }
 
 enum WorkKind {
-    Lines { buf: Vec<u8>, first_line: u64, offset: u64, format: FormatChoice },
+    Lines { buf: Vec<u8>, first_line: u64, offset: u64, format: FormatChoice, pre: Vec<Diagnostic> },
     /// Findings the reader made itself, and figures to add to the file's summary.
     Findings { diagnostics: Vec<Diagnostic>, bytes: u64, io_error: Option<String>, format: Option<FormatChoice> },
     /// A line too long to read: an example, invalid when J008 is an error.
@@ -216,6 +216,7 @@ fn read_job(
     let settings = &job.settings;
     let mut reader = ChunkReader::new(src, settings.options.max_line_bytes);
     let mut first = true;
+    let mut first_findings = Vec::new();
     let mut format = settings.format;
     let mut last_line: Option<(u64, u64, u32, u32)> = None; // (line, offset, chars, bytes) of the last line
     loop {
@@ -260,10 +261,13 @@ fn read_job(
                     if format == FormatChoice::Auto {
                         format = detect_format(&buf).unwrap_or(FormatChoice::OpenAiChat);
                     }
-                    send(findings(pre, 0, None, Some(format)));
+                    // Findings on line 1 go with the first chunk, to be sorted with its own.
+                    send(findings(Vec::new(), 0, None, Some(format)));
+                    first_findings = pre;
                 }
                 last_line = last_line_of(&buf, first_line, offset);
-                send(WorkKind::Lines { buf, first_line, offset, format });
+                let pre = std::mem::take(&mut first_findings);
+                send(WorkKind::Lines { buf, first_line, offset, format, pre });
             }
         }
     }
@@ -432,8 +436,9 @@ fn worker(jobs: &[Job], work: Receiver<Work>, done: Sender<Done>, pool: Sender<V
     for item in work.iter() {
         let mut result = Done { seq: item.seq, file: item.file, ..Default::default() };
         match item.kind {
-            WorkKind::Lines { buf, first_line, offset, format } => {
+            WorkKind::Lines { buf, first_line, offset, format, pre } => {
                 let job = &jobs[item.file as usize];
+                result.diagnostics = pre;
                 lint_chunk(&buf, first_line, offset, format, item.file, job, &mut parser, &mut result);
                 let _ = pool.send(buf);
             }

@@ -153,7 +153,7 @@ impl RuleMeta {
 
 /// Declares a rule: its doc comment becomes the rule's documentation.
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// ...

@@ -93,9 +93,47 @@ fn refusal_end(text: &str) -> Option<usize> {
         let tail = &text[m.end()..];
         let window_end = tail.char_indices().nth(40).map_or(tail.len(), |(i, _)| i);
         let window = tail[..window_end].to_ascii_lowercase();
-        if let Some(act_end) = REFUSED_ACTS.iter().filter_map(|a| window.find(a).map(|p| p + a.len())).min() {
+        if let Some(act_end) = refused_act(&window) {
             return Some(m.end() + act_end);
         }
     }
     None
+}
+
+/// Where the refused act ends in the words after a refusal opening: it must be one of the
+/// first three words ("I can't really help with that"), and "can't help but" / "can't help
+/// feeling" are idioms, not refusals.
+fn refused_act(window: &str) -> Option<usize> {
+    let mut words = window
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.as_ptr() as usize - window.as_ptr() as usize, w));
+    let first: Vec<(usize, &str)> = words.by_ref().take(3).collect();
+    for (i, &(at, word)) in first.iter().enumerate() {
+        let Some(act) = REFUSED_ACTS.iter().find(|a| window[at..].starts_with(*a)) else { continue };
+        if word == "help" {
+            let next = first.get(i + 1).map(|(_, w)| *w).or_else(|| words.clone().next().map(|(_, w)| w));
+            if next.is_some_and(|n| n == "but" || n.ends_with("ing")) {
+                return None;
+            }
+        }
+        return Some(at + act.len());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal_end;
+
+    #[test]
+    fn refusals_and_idioms() {
+        assert!(refusal_end("I can't help with that.").is_some());
+        assert!(refusal_end("Sorry, I cannot really assist you here.").is_some());
+        assert!(refusal_end("I can\u{2019}t provide that information.").is_some());
+        assert!(refusal_end("I cannot help but reflect on the past.").is_none());
+        assert!(refusal_end("I can't help feeling drawn to the sea.").is_none());
+        assert!(refusal_end("I cannot stress enough how much we want to help you.").is_none());
+        assert!(refusal_end("Titan can't help with that.").is_none());
+    }
 }

@@ -1,0 +1,1080 @@
+//! The command line as a user meets it: the real binary, run in a temporary directory (so no
+//! configuration of this repository is discovered), asserting exit status, stdout and stderr.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+use tunelint::rules::RULES;
+
+/// A clean two-turn example.
+const GOOD: &str = r#"{"messages":[{"role":"user","content":"Hello there, how are you today?"},{"role":"assistant","content":"I am fine, thank you for asking."}]}"#;
+/// An example with one error: the role "bot" (S005) at column 22.
+const BAD_ROLE: &str = r#"{"messages":[{"role":"bot","content":"Hello there, how are you today?"},{"role":"assistant","content":"I am fine, thank you for asking."}]}"#;
+/// A clean example whose answer is too short (C001, a warning).
+const SHORT: &str = r#"{"messages":[{"role":"user","content":"Hello there, how are you today?"},{"role":"assistant","content":"Fine."}]}"#;
+
+fn tunelint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create dir");
+    }
+    fs::write(path, text).expect("write file");
+}
+
+fn lines(parts: &[&str]) -> String {
+    parts.iter().map(|l| format!("{l}\n")).collect()
+}
+
+fn tempdir() -> TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+fn stdout_of(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("run tunelint");
+    let code = out.status.code().expect("exited normally, not by a signal");
+    (
+        code,
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    )
+}
+
+/// The `PATH:LINE:COL: CODE` heads of the concise diagnostics in `stdout`.
+fn heads(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            let (loc, rest) = l.split_once(": ")?;
+            let code = rest.split(' ').next()?;
+            let is_code = code.len() == 4
+                && code.as_bytes()[0].is_ascii_uppercase()
+                && code[1..].bytes().all(|b| b.is_ascii_digit());
+            (is_code && loc.matches(':').count() == 2).then(|| format!("{loc}: {code}"))
+        })
+        .collect()
+}
+
+/// stderr of a failed run: one line (plus an optional snippet), never a panic or backtrace.
+fn assert_clean_error(stderr: &str) {
+    assert!(stderr.starts_with("tunelint: error: "), "stderr: {stderr}");
+    for bad in [
+        "panicked",
+        "RUST_BACKTRACE",
+        "stack backtrace",
+        "Error {",
+        "Os {",
+    ] {
+        assert!(!stderr.contains(bad), "stderr has {bad:?}: {stderr}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Exit status and gates
+
+#[test]
+fn clean_file_exits_0() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD, GOOD]));
+    tunelint(dir.path())
+        .args(["--format", "concise", "train.jsonl"])
+        .assert()
+        .code(0)
+        .stdout("0 errors, 0 warnings, 0 info in 2 examples of 1 file; 100.0% valid\n")
+        .stderr("");
+}
+
+#[test]
+fn default_valid_gate_is_100_percent_and_fails_with_1() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "train.jsonl",
+        &lines(&[GOOD, BAD_ROLE, GOOD, GOOD]),
+    );
+    tunelint(dir.path())
+        .args(["--format", "concise", "train.jsonl"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("train.jsonl:2:22: S005 unknown role \"bot\""))
+        .stdout(predicate::str::contains(
+            "gate failed: valid examples 75.0% (3 of 4), required at least 100% (gates.min_valid_pct)",
+        ));
+}
+
+#[test]
+fn min_valid_pct_flag_lowers_the_gate() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "train.jsonl",
+        &lines(&[GOOD, BAD_ROLE, GOOD, GOOD]),
+    );
+    tunelint(dir.path())
+        .args([
+            "--format",
+            "concise",
+            "--min-valid-pct",
+            "50",
+            "train.jsonl",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("train.jsonl:2:22: S005"))
+        .stdout(predicate::str::contains("gate failed").not());
+    // 75% is below 80: still a failure.
+    tunelint(dir.path())
+        .args([
+            "--format",
+            "concise",
+            "--min-valid-pct",
+            "80",
+            "train.jsonl",
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn min_valid_pct_out_of_range_is_a_usage_error() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD]));
+    let (code, stdout, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--min-valid-pct", "150", "train.jsonl"]));
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_clean_error(&stderr);
+    assert!(stderr.contains("150"), "{stderr}");
+}
+
+#[test]
+fn exit_zero_turns_a_failed_gate_into_0() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[BAD_ROLE]));
+    tunelint(dir.path())
+        .args(["--format", "concise", "--exit-zero", "train.jsonl"])
+        .assert()
+        .code(0)
+        // The failure is still reported; only the status changes.
+        .stdout(predicate::str::contains("train.jsonl:1:22: S005"))
+        .stdout(predicate::str::contains(
+            "gate failed: valid examples 0.0% (0 of 1)",
+        ));
+}
+
+#[test]
+fn max_warnings_gate() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD, SHORT]));
+    // Warnings alone do not fail the default gates.
+    tunelint(dir.path())
+        .args(["--format", "concise", "train.jsonl"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("train.jsonl:2:"))
+        .stdout(predicate::str::contains("C001"));
+    tunelint(dir.path())
+        .args(["--format", "concise", "--max-warnings", "0", "train.jsonl"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "gate failed: warnings 1, required at most 0 (gates.max_warnings)",
+        ));
+    tunelint(dir.path())
+        .args(["--format", "concise", "--max-warnings", "1", "train.jsonl"])
+        .assert()
+        .code(0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Exit status 2: something kept tunelint from linting
+
+#[test]
+fn missing_path_exits_2_with_one_line_naming_it() {
+    let dir = tempdir();
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args(["data/nope.jsonl"]));
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_clean_error(&stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("data/nope.jsonl"), "{stderr}");
+}
+
+#[test]
+fn exit_zero_never_hides_2() {
+    let dir = tempdir();
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(["--exit-zero", "nope.jsonl"]));
+    assert_eq!(code, 2);
+    assert_clean_error(&stderr);
+}
+
+#[test]
+fn unknown_config_key_exits_2_with_location_line_and_suggestion() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD]));
+    write(
+        dir.path(),
+        "tunelint.toml",
+        "format = \"auto\"\n\n[gates]\nmin_valid_pc = 90\n",
+    );
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args(["train.jsonl"]));
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_clean_error(&stderr);
+    assert!(
+        stderr.contains("tunelint.toml:4:1: unknown key \"min_valid_pc\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean \"min_valid_pct\"?"),
+        "{stderr}"
+    );
+    // The offending TOML line, with the key underlined.
+    assert!(stderr.contains("4 | min_valid_pc = 90\n"), "{stderr}");
+    assert!(
+        stderr.contains("  | ^^^^^^^^^^^^\n") || stderr.ends_with("  | ^^^^^^^^^^^^"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn explicit_config_file_errors_exit_2_too() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD]));
+    write(dir.path(), "ci.toml", "[rules]\nS005 = \"loud\"\n");
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--config", "ci.toml", "train.jsonl"]));
+    assert_eq!(code, 2);
+    assert_clean_error(&stderr);
+    assert!(stderr.contains("ci.toml:2:"), "{stderr}");
+    assert!(stderr.contains("loud"), "{stderr}");
+    // A config file that does not exist.
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--config", "nope.toml", "train.jsonl"]));
+    assert_eq!(code, 2);
+    assert_clean_error(&stderr);
+    assert!(stderr.contains("nope.toml"), "{stderr}");
+}
+
+#[test]
+fn unknown_rule_in_select_exits_2() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD]));
+    let (code, stdout, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--select", "S005,S999", "train.jsonl"]));
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_clean_error(&stderr);
+    assert!(stderr.contains("\"S999\""), "{stderr}");
+    assert!(stderr.contains("--select"), "{stderr}");
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--ignore", "unknown-rol", "train.jsonl"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("did you mean \"unknown-role\"?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn select_runs_only_the_selected_rules() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[BAD_ROLE, SHORT]));
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "concise",
+        "--select",
+        "C",
+        "train.jsonl",
+    ]));
+    let column = SHORT.find("\"Fine.\"").expect("in SHORT") + 1;
+    assert_eq!(heads(&stdout), [format!("train.jsonl:2:{column}: C001")]);
+    assert_eq!(code, 0);
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "concise",
+        "--warn",
+        "S005",
+        "train.jsonl",
+    ]));
+    assert_eq!(code, 0, "S005 demoted to a warning: every example is valid");
+    assert!(stdout.contains("0 errors, 2 warnings"), "{stdout}");
+}
+
+#[test]
+fn unreadable_file_exits_2_and_the_others_are_still_linted() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    write(dir.path(), "a.jsonl", &lines(&[BAD_ROLE]));
+    write(dir.path(), "locked.jsonl", &lines(&[GOOD]));
+    let locked = dir.path().join("locked.jsonl");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).expect("chmod");
+    if fs::File::open(&locked).is_ok() {
+        // Running as root: permissions do not stop reading. `unreadable_symlinks_exit_2`
+        // covers the same path through the engine.
+        eprintln!("note: running with permission to read a mode-000 file; skipping");
+        return;
+    }
+    let (code, stdout, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "--exit-zero", "."]));
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o644)).expect("chmod back");
+    assert_eq!(code, 2, "--exit-zero does not hide an unreadable file");
+    assert!(stdout.contains("a.jsonl:1:22: S005"), "{stdout}");
+    assert!(
+        stdout.contains("gate failed: file-level errors 1"),
+        "{stdout}"
+    );
+    assert_clean_error(&stderr);
+    assert!(
+        stderr.contains("locked.jsonl: could not be read: permission denied"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unreadable_symlinks_exit_2() {
+    use std::os::unix::fs::symlink;
+    let dir = tempdir();
+    write(dir.path(), "a.jsonl", &lines(&[GOOD]));
+    symlink("nowhere.jsonl", dir.path().join("dangling.jsonl")).expect("symlink");
+    symlink("loop2.jsonl", dir.path().join("loop1.jsonl")).expect("symlink");
+    symlink("loop1.jsonl", dir.path().join("loop2.jsonl")).expect("symlink");
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args(["--format", "concise", "."]));
+    assert_eq!(code, 2);
+    assert!(stdout.contains("in 1 example of 4 files"), "{stdout}");
+    assert!(
+        stdout.contains("gate failed: file-level errors 3"),
+        "{stdout}"
+    );
+    assert_clean_error(&stderr);
+    assert!(
+        stderr.contains("dangling.jsonl: could not be read: no such file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("loop1.jsonl: could not be read: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("loop2.jsonl: could not be read: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------
+// rules, explain, init
+
+#[test]
+fn explain_prints_the_documentation_by_code_or_name() {
+    let dir = tempdir();
+    for which in ["S005", "unknown-role", "s005"] {
+        let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args(["explain", which]));
+        assert_eq!(code, 0, "{which}: {stderr}");
+        assert!(
+            stdout.starts_with("# S005 unknown-role\n"),
+            "{which}: {stdout}"
+        );
+        assert!(stdout.contains("Default level: error"), "{stdout}");
+        assert!(stdout.contains("## What it does"), "{stdout}");
+        let doc = tunelint::rules::Code::S005.meta().documentation();
+        assert!(
+            stdout.ends_with(&doc),
+            "the whole doc of the rule: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn explain_unknown_rule_exits_2_with_a_hint() {
+    let dir = tempdir();
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args(["explain", "S999"]));
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_clean_error(&stderr);
+    assert!(stderr.contains("unknown rule \"S999\""), "{stderr}");
+    // No rule is a plausible typo of S999, so the hint points at the list.
+    assert!(stderr.contains("tunelint rules"), "{stderr}");
+    for (typo, meant) in [
+        ("S05", "S005"),
+        ("unknown-rol", "unknown-role"),
+        ("invalid-jsn", "invalid-json"),
+    ] {
+        let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(["explain", typo]));
+        assert_eq!(code, 2);
+        assert!(
+            stderr.contains(&format!("did you mean \"{meant}\"?")),
+            "{typo}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn rules_lists_every_code_with_name_and_level() {
+    let dir = tempdir();
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).arg("rules"));
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), RULES.len());
+    for (line, rule) in stdout.lines().zip(RULES) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            words[..3],
+            [rule.code, rule.name, rule.default_level.as_str()],
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD]));
+    tunelint(dir.path()).arg("init").assert().code(0);
+    let written =
+        fs::read_to_string(dir.path().join("tunelint.toml")).expect("init wrote tunelint.toml");
+    assert!(written.contains("[gates]"), "{written}");
+    // The starter config is discovered and valid.
+    tunelint(dir.path())
+        .args(["--format", "concise", "train.jsonl"])
+        .assert()
+        .code(0)
+        .stderr("");
+
+    fs::write(dir.path().join("tunelint.toml"), "# mine\n").expect("write");
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("init"));
+    assert_eq!(code, 2);
+    assert_clean_error(&stderr);
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("tunelint.toml")).expect("read"),
+        "# mine\n",
+        "left untouched"
+    );
+    tunelint(dir.path())
+        .args(["init", "--force"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("tunelint.toml")).expect("read"),
+        written
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Standard input
+
+#[test]
+fn stdin_is_named_dash() {
+    let dir = tempdir();
+    let input = lines(&[GOOD, BAD_ROLE, "{\"messages\": ["]);
+    let (code, stdout, _) = stdout_of(
+        tunelint(dir.path())
+            .args(["--format", "concise", "-"])
+            .write_stdin(input),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(heads(&stdout), ["-:2:22: S005", "-:3:15: J001"]);
+    assert!(
+        stdout.contains("-:2:22: S005 unknown role \"bot\""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn stdin_full_format_shows_the_line() {
+    let dir = tempdir();
+    let (code, stdout, _) = stdout_of(
+        tunelint(dir.path())
+            .args(["--format", "full", "--color", "never", "--quiet", "-"])
+            .write_stdin(lines(&[GOOD, BAD_ROLE])),
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.contains("┌─ -:2:22\n"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("2 │ {}", &BAD_ROLE[..100])),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("  │ {}^^^^^ unknown-role\n", " ".repeat(21))),
+        "{stdout}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Discovery
+
+#[test]
+fn discovery_respects_ignore_files_hidden_directories_and_extension() {
+    let dir = tempdir();
+    let d = dir.path();
+    // Outside any git repository: .gitignore still applies.
+    assert!(!d.join(".git").exists());
+    for rel in [
+        "a.jsonl",
+        "sub/b.jsonl",
+        "sub/skip.jsonl",
+        ".hidden/c.jsonl",
+        "ignored.jsonl",
+        "logs/x.jsonl",
+        "cache/y.jsonl",
+        "notes.txt",
+        "data.json",
+        "b.jsonl.bak",
+    ] {
+        write(d, rel, &lines(&[BAD_ROLE]));
+    }
+    write(d, ".gitignore", "ignored.jsonl\nlogs/\n");
+    write(d, ".ignore", "cache/\n");
+    write(d, "sub/.gitignore", "skip.jsonl\n");
+    let (code, stdout, _) = stdout_of(tunelint(d).args(["--format", "concise", "--isolated"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        heads(&stdout),
+        ["a.jsonl:1:22: S005", "sub/b.jsonl:1:22: S005"]
+    );
+    assert!(stdout.contains("of 2 files"), "{stdout}");
+
+    // Named explicitly, an ignored file is linted.
+    let (_, stdout, _) = stdout_of(tunelint(d).args([
+        "--format",
+        "concise",
+        "--isolated",
+        "ignored.jsonl",
+        "logs/x.jsonl",
+    ]));
+    assert_eq!(
+        heads(&stdout),
+        ["ignored.jsonl:1:22: S005", "logs/x.jsonl:1:22: S005"]
+    );
+    // A directory named explicitly is walked with the same rules, its own .gitignore too.
+    let (_, stdout, _) = stdout_of(tunelint(d).args(["--format", "concise", "--isolated", "sub"]));
+    assert_eq!(heads(&stdout), ["sub/b.jsonl:1:22: S005"]);
+}
+
+#[test]
+fn config_exclude_applies_to_named_files_only_with_force_exclude() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "tunelint.toml", "exclude = [\"raw/**\"]\n");
+    write(d, "raw/dump.jsonl", &lines(&[BAD_ROLE]));
+    write(d, "train.jsonl", &lines(&[GOOD]));
+    // Walking: excluded.
+    let (code, stdout, _) = stdout_of(tunelint(d).args(["--format", "concise"]));
+    assert_eq!((code, heads(&stdout).len()), (0, 0), "{stdout}");
+    assert!(stdout.contains("of 1 file;"), "{stdout}");
+    // Named: linted.
+    let (code, stdout, _) = stdout_of(tunelint(d).args(["--format", "concise", "raw/dump.jsonl"]));
+    assert_eq!(code, 1);
+    assert_eq!(heads(&stdout), ["raw/dump.jsonl:1:22: S005"]);
+    // Named with --force-exclude (what the pre-commit hook passes): skipped.
+    let (code, stdout, _) = stdout_of(tunelint(d).args([
+        "--format",
+        "concise",
+        "--force-exclude",
+        "raw/dump.jsonl",
+        "train.jsonl",
+    ]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(heads(&stdout).is_empty(), "{stdout}");
+    assert!(stdout.contains("in 1 example of 1 file;"), "{stdout}");
+}
+
+#[test]
+fn output_is_sorted_by_path_then_line_whatever_the_creation_order() {
+    let dir = tempdir();
+    let d = dir.path();
+    // Created in reverse path order, so directory order (often creation order) is not sorted.
+    write(d, "z.jsonl", &lines(&[GOOD, BAD_ROLE]));
+    write(d, "m/inner.jsonl", &lines(&[BAD_ROLE, GOOD, BAD_ROLE]));
+    write(d, "b.jsonl", &lines(&["[1]", BAD_ROLE]));
+    write(d, "a.jsonl", &lines(&[GOOD, GOOD, "{", BAD_ROLE]));
+    let expected = [
+        "a.jsonl:3:2: J001",
+        "a.jsonl:4:22: S005",
+        "b.jsonl:1:1: J002",
+        "b.jsonl:2:22: S005",
+        "m/inner.jsonl:1:22: S005",
+        "m/inner.jsonl:3:22: S005",
+        "z.jsonl:2:22: S005",
+    ];
+    let (_, stdout, _) = stdout_of(tunelint(d).args(["--format", "concise", "--isolated"]));
+    assert_eq!(heads(&stdout), expected);
+    // Named on the command line in another order, and twice: the same sorted list, once.
+    let (_, stdout, _) = stdout_of(tunelint(d).args([
+        "--format",
+        "concise",
+        "--isolated",
+        "z.jsonl",
+        "m",
+        "a.jsonl",
+        "b.jsonl",
+        "z.jsonl",
+    ]));
+    assert_eq!(heads(&stdout), expected);
+    for jobs in ["1", "3"] {
+        let (_, stdout, _) =
+            stdout_of(tunelint(d).args(["--format", "concise", "--isolated", "--jobs", jobs]));
+        assert_eq!(heads(&stdout), expected, "--jobs {jobs}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// File-level findings
+
+#[test]
+fn byte_order_mark_fails_the_file_level_gate_even_at_0_percent() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "bom.jsonl",
+        &format!("\u{FEFF}{}", lines(&[GOOD, GOOD])),
+    );
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "concise",
+        "--min-valid-pct",
+        "0",
+        "bom.jsonl",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(heads(&stdout), ["bom.jsonl:1:1: J005"]);
+    assert!(
+        stdout.contains("gate failed: file-level errors 1, required 0"),
+        "{stdout}"
+    );
+    // The lines after the mark are still linted, with the right columns.
+    write(
+        dir.path(),
+        "bom.jsonl",
+        &format!("\u{FEFF}{}", lines(&[BAD_ROLE, BAD_ROLE])),
+    );
+    let (_, stdout, _) = stdout_of(tunelint(dir.path()).args(["--format", "concise", "bom.jsonl"]));
+    assert_eq!(
+        heads(&stdout),
+        [
+            "bom.jsonl:1:1: J005",
+            "bom.jsonl:1:22: S005",
+            "bom.jsonl:2:22: S005"
+        ]
+    );
+    // In the full format the first line is shown from its first character, not the mark.
+    let (_, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "full",
+        "--color",
+        "never",
+        "-q",
+        "bom.jsonl",
+    ]));
+    assert!(
+        stdout.contains("1 │ ·{\"messages\":[{\"role\":\"bot\""),
+        "J005 shows the mark: {stdout}"
+    );
+    assert!(
+        stdout.contains("1 │ {\"messages\":[{\"role\":\"bot\""),
+        "S005 starts after it: {stdout}"
+    );
+    assert!(
+        !stdout.contains('\u{FEFF}'),
+        "the invisible mark is shown as a visible character: {stdout}"
+    );
+    let exit_zero = tunelint(dir.path())
+        .args(["--format", "concise", "--exit-zero", "bom.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(exit_zero.status.code(), Some(0));
+}
+
+#[test]
+fn lfs_pointer_is_reported_once() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "train.jsonl",
+        "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n",
+    );
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(code, 1);
+    assert_eq!(heads(&stdout), ["train.jsonl:1:1: J006"]);
+    assert!(stdout.contains("git lfs pull"), "{stdout}");
+    assert!(
+        stdout.contains("gate failed: file-level errors 1"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn pretty_printed_json_array_is_one_j007_not_a_flood_of_j001() {
+    let dir = tempdir();
+    let pretty = "[\n  {\n    \"messages\": [\n      {\"role\": \"user\", \"content\": \"Hello there, how are you?\"},\n      {\"role\": \"assistant\", \"content\": \"Fine, thank you for asking.\"}\n    ]\n  },\n  {\n    \"messages\": []\n  }\n]\n";
+    write(dir.path(), "train.jsonl", pretty);
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "concise",
+        "--min-valid-pct",
+        "0",
+        "train.jsonl",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(heads(&stdout), ["train.jsonl:1:1: J007"]);
+    assert!(stdout.contains("jq -c"), "{stdout}");
+    // A compact array whose elements are spread over lines: the same.
+    write(dir.path(), "train.jsonl", &format!("[{GOOD},\n {GOOD}]\n"));
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(code, 1);
+    assert_eq!(heads(&stdout), ["train.jsonl:1:1: J007"]);
+    // A pretty-printed object.
+    write(dir.path(), "train.jsonl", "{\n  \"messages\": []\n}\n");
+    let (_, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(heads(&stdout), ["train.jsonl:1:1: J007"]);
+}
+
+#[test]
+fn crlf_line_endings_lint_clean() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "train.jsonl",
+        &format!("{GOOD}\r\n{GOOD}\r\n{BAD_ROLE}\r\n"),
+    );
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(heads(&stdout), ["train.jsonl:3:22: S005"]);
+    assert_eq!(code, 1);
+    write(dir.path(), "train.jsonl", &format!("{GOOD}\r\n{GOOD}\r\n"));
+    tunelint(dir.path())
+        .args(["--format", "concise", "train.jsonl"])
+        .assert()
+        .code(0)
+        .stdout("0 errors, 0 warnings, 0 info in 2 examples of 1 file; 100.0% valid\n");
+}
+
+#[test]
+fn missing_final_newline_is_info_and_passes() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &format!("{GOOD}\n{GOOD}"));
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(code, 0);
+    let end = GOOD.chars().count() + 1;
+    assert_eq!(heads(&stdout), [format!("train.jsonl:2:{end}: J009")]);
+    assert!(
+        stdout.contains("0 errors, 0 warnings, 1 info in 2 examples"),
+        "{stdout}"
+    );
+    // The full format points at the end of the line, where the newline is missing.
+    let (_, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "full",
+        "--color",
+        "never",
+        "-q",
+        "train.jsonl",
+    ]));
+    let source = stdout
+        .lines()
+        .find(|l| l.starts_with("2 │ "))
+        .expect("the line is shown");
+    let carets = stdout
+        .lines()
+        .find(|l| l.contains("^ missing-final-newline"))
+        .expect("underlined");
+    assert_eq!(
+        carets.find('^').map(|i| carets[..i].chars().count()),
+        Some(source.chars().count()),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn blank_lines_inside_are_j003_at_the_end_nothing() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "train.jsonl",
+        &format!("{GOOD}\n\n{GOOD}\n   \n{GOOD}\n\n\n \n"),
+    );
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(code, 0, "J003 is a warning");
+    assert_eq!(
+        heads(&stdout),
+        ["train.jsonl:2:1: J003", "train.jsonl:4:1: J003"]
+    );
+    assert!(stdout.contains("in 3 examples"), "{stdout}");
+}
+
+#[test]
+fn empty_file_and_only_newlines_pass() {
+    let dir = tempdir();
+    write(dir.path(), "empty.jsonl", "");
+    write(dir.path(), "newlines.jsonl", "\n\n\n");
+    tunelint(dir.path())
+        .args(["--format", "concise", "empty.jsonl", "newlines.jsonl"])
+        .assert()
+        .code(0)
+        .stdout("0 errors, 0 warnings, 0 info in 0 examples of 2 files; 100.0% valid\n");
+}
+
+#[test]
+fn over_long_lines_are_skipped_and_the_rest_keeps_its_line_numbers() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "tunelint.toml",
+        "[rules]\nJ008 = { max_line_bytes = 1000 }\n",
+    );
+    let long = |n: usize| {
+        format!(
+            r#"{{"messages":[{{"role":"bot","content":"{}"}}]}}"#,
+            "x".repeat(n)
+        )
+    };
+    // 2,000 bytes: within one read chunk. 1.5 MiB: longer than a chunk, never buffered whole.
+    let (small, huge) = (long(2000), long(3 << 19));
+    let text = lines(&[GOOD, &small, BAD_ROLE, &huge, GOOD, BAD_ROLE, &huge]);
+    write(dir.path(), "train.jsonl", &text);
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        heads(&stdout),
+        [
+            "train.jsonl:2:1: J008",
+            "train.jsonl:3:22: S005",
+            "train.jsonl:4:1: J008",
+            "train.jsonl:6:22: S005",
+            "train.jsonl:7:1: J008"
+        ]
+    );
+    assert!(
+        stdout.contains(&format!(
+            "train.jsonl:2:1: J008 line is {} bytes",
+            small.len()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "train.jsonl:4:1: J008 line is {} bytes",
+            huge.len()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("in 7 examples"), "{stdout}");
+    // The full format shows a cropped start of a skipped line, not megabytes.
+    let (_, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "full",
+        "--color",
+        "never",
+        "train.jsonl",
+    ]));
+    assert!(
+        stdout.lines().all(|l| l.chars().count() < 200),
+        "no line of the output is huge"
+    );
+    assert!(stdout.contains("┌─ train.jsonl:4:1\n"), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Output options
+
+#[test]
+fn color_always_never_and_piped() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[BAD_ROLE]));
+    let run = |color: Option<&str>| {
+        let mut cmd = tunelint(dir.path());
+        cmd.args(["--format", "full"]);
+        if let Some(c) = color {
+            cmd.args(["--color", c]);
+        }
+        stdout_of(cmd.arg("train.jsonl")).1
+    };
+    let always = run(Some("always"));
+    assert!(
+        always.contains("\u{1b}["),
+        "ANSI escapes with --color always"
+    );
+    let never = run(Some("never"));
+    assert!(!never.contains('\u{1b}'), "{never}");
+    // Piped (as here) with the default auto: no colour.
+    assert_eq!(run(None), never);
+    // Without the escapes, the coloured output says the same thing.
+    let mut stripped = String::new();
+    let mut chars = always.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            stripped.push(c);
+        }
+    }
+    assert_eq!(stripped, never);
+}
+
+#[test]
+fn output_file_receives_the_output() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[BAD_ROLE]));
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "concise",
+        "--output-file",
+        "out.txt",
+        "train.jsonl",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(stdout, "");
+    let written = fs::read_to_string(dir.path().join("out.txt")).expect("output file written");
+    assert!(
+        written.starts_with("train.jsonl:1:22: S005 unknown role \"bot\""),
+        "{written}"
+    );
+    assert!(written.contains("gate failed"), "{written}");
+    // Into a directory that does not exist: an I/O error, exit 2.
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).args([
+        "--output-file",
+        "no/such/dir/out.txt",
+        "train.jsonl",
+    ]));
+    assert_eq!(code, 2);
+    assert_clean_error(&stderr);
+    assert!(stderr.contains("no/such/dir/out.txt"), "{stderr}");
+}
+
+/// A multi-MB file with defects spread across it, and what tunelint must report for it:
+/// `(line, column, code)`.
+fn generated_dataset() -> (String, Vec<(usize, usize, &'static str)>) {
+    let mut text = String::new();
+    let mut expected = Vec::new();
+    let filler = "lorem ipsum dolor sit amet, consectetur adipiscing elit; ".repeat(5);
+    let mut line = 0;
+    for i in 0..15_000 {
+        line += 1;
+        // Non-ASCII text before the defect: columns count code points, not bytes.
+        let user = format!("Question {i}: ¿qué tal? 日本語 {filler}");
+        let record = if i % 997 == 500 {
+            let head = format!(r#"{{"messages":[{{"role":"user","content":"{user}"}},{{"role":"#);
+            expected.push((line, head.chars().count() + 1, "S005"));
+            format!(r#"{head}"bot","content":"Answer {i}: fine, thank you."}}]}}"#)
+        } else if i % 1499 == 700 {
+            let head = format!(r#"{{"messages":[{{"role":"user","content":"{user}"}},"#);
+            // The trailing comma is the error.
+            expected.push((line, head.chars().count(), "J001"));
+            format!("{head}]}}")
+        } else {
+            format!(
+                r#"{{"messages":[{{"role":"user","content":"{user}"}},{{"role":"assistant","content":"Answer {i}: fine, thank you."}}]}}"#
+            )
+        };
+        text.push_str(&record);
+        text.push('\n');
+        if i % 2503 == 1000 {
+            line += 1;
+            expected.push((line, 1, "J003"));
+            text.push('\n');
+        }
+    }
+    (text, expected)
+}
+
+#[test]
+fn jobs_1_and_4_give_identical_output_on_a_multi_megabyte_file() {
+    let dir = tempdir();
+    let (text, expected) = generated_dataset();
+    assert!(
+        text.len() > 5 << 20,
+        "more than five 1 MiB chunks: {}",
+        text.len()
+    );
+    write(dir.path(), "big.jsonl", &text);
+    let run = |format: &str, jobs: &str| {
+        stdout_of(tunelint(dir.path()).args([
+            "--format",
+            format,
+            "--color",
+            "never",
+            "--jobs",
+            jobs,
+            "big.jsonl",
+        ]))
+    };
+    let (code1, concise1, _) = run("concise", "1");
+    let (code4, concise4, _) = run("concise", "4");
+    assert_eq!((code1, code4), (1, 1));
+    assert_eq!(concise1, concise4);
+    let want: Vec<String> = expected
+        .iter()
+        .map(|(line, col, code)| format!("big.jsonl:{line}:{col}: {code}"))
+        .collect();
+    assert_eq!(heads(&concise1), want);
+    // One defect far into the file, worked out by hand: the 15th bad role is record 14,458
+    // (0-based), after six blank lines (records 1000, 3503, 6006, 8509, 11012, 13515).
+    let record = 997 * 14 + 500;
+    let line = record + 1 + 6;
+    assert_eq!(line, 14_465);
+    let source = text.lines().nth(line - 1).expect("line exists");
+    let at = source
+        .find("\"bot\"")
+        .expect("the bad role is on that line");
+    let column = source[..at].chars().count() + 1;
+    assert_ne!(
+        column,
+        at + 1,
+        "non-ASCII text before the role: code points differ from bytes"
+    );
+    assert!(
+        concise1.contains(&format!(
+            "big.jsonl:{line}:{column}: S005 unknown role \"bot\""
+        )),
+        "line {line}"
+    );
+    let (_, full1, _) = run("full", "1");
+    let (_, full4, _) = run("full", "4");
+    assert_eq!(full1, full4);
+    assert!(full1.contains(&format!("┌─ big.jsonl:{line}:")), "{line}");
+}
+
+#[test]
+fn deeply_nested_lines_are_j001_not_a_crash() {
+    let dir = tempdir();
+    let open = "[".repeat(100_000);
+    let closed = format!("{open}{}", "]".repeat(100_000));
+    for (first, name) in [(&open, "open"), (&closed, "closed")] {
+        for rest in [&[][..], &[GOOD][..]] {
+            let mut all = vec![first.as_str()];
+            all.extend(rest);
+            write(dir.path(), "deep.jsonl", &lines(&all));
+            let (code, stdout, stderr) =
+                stdout_of(tunelint(dir.path()).args(["--format", "concise", "deep.jsonl"]));
+            assert_eq!(code, 1, "{name}: {stderr}");
+            assert_eq!(
+                heads(&stdout),
+                ["deep.jsonl:1:129: J001"],
+                "{name}, {} lines",
+                all.len()
+            );
+            assert!(
+                stdout.contains("nesting deeper than 128 levels"),
+                "{stdout}"
+            );
+        }
+    }
+}

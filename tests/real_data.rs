@@ -1,0 +1,379 @@
+//! Real datasets from public fine-tuning repositories (`../shared/datasets/chat`, outside this
+//! repository): tunelint must lint every one of them without an error exit or a crash, and
+//! report the real defects they contain. Each pinned defect is first checked in the data
+//! itself (with serde_json), so the test says why the finding is right.
+//!
+//! When the folder is absent (a checkout without the shared data) the tests pass with a note.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn data_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/chat");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "note: {} is absent; skipping the real-data tests",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Runs `tunelint --format concise` on one dataset from inside its folder, so paths show as
+/// bare file names. Returns the exit status and stdout.
+fn lint(dir: &Path, file: &str) -> (i32, String) {
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(dir)
+        .args(["--isolated", "--format", "concise", file])
+        .output()
+        .expect("run tunelint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("{file}: killed by a signal; stderr: {stderr}"));
+    assert!(!stderr.contains("panicked"), "{file}: {stderr}");
+    (code, String::from_utf8(out.stdout).expect("utf-8 output"))
+}
+
+/// Line `n` (1-based) of a dataset, parsed.
+fn record(dir: &Path, file: &str, n: usize) -> Value {
+    let text = std::fs::read_to_string(dir.join(file)).expect("read dataset");
+    let line = text.lines().nth(n - 1).expect("line exists");
+    serde_json::from_str(line).expect("the line is valid JSON")
+}
+
+fn messages(record: &Value) -> &Vec<Value> {
+    record["messages"].as_array().expect("messages array")
+}
+
+fn roles(record: &Value) -> Vec<&str> {
+    messages(record)
+        .iter()
+        .map(|m| m["role"].as_str().expect("string role"))
+        .collect()
+}
+
+/// The diagnostics of `code` on `line`, as `COL: message`.
+fn findings(stdout: &str, file: &str, line: usize, code: &str) -> Vec<String> {
+    let prefix = format!("{file}:{line}:");
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix(&prefix))
+        .filter_map(|rest| {
+            let (col, tail) = rest.split_once(": ")?;
+            let msg = tail.strip_prefix(code)?.strip_prefix(' ')?;
+            Some(format!("{col}: {msg}"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_dataset_lints_without_an_error_exit() {
+    let Some(dir) = data_dir() else { return };
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("list datasets")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".jsonl"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "{files:?}");
+    for file in &files {
+        let (code, stdout) = lint(&dir, file);
+        assert!(code == 0 || code == 1, "{file}: exit {code}\n{stdout}");
+        let summary = stdout
+            .lines()
+            .rev()
+            .find(|l| l.contains(" examples of 1 file"))
+            .unwrap_or_else(|| panic!("{file}: no summary"));
+        let lines = std::fs::read_to_string(dir.join(file))
+            .expect("read")
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        let examples = if lines == 1 {
+            "1 example".to_owned()
+        } else {
+            format!("{lines} examples")
+        };
+        assert!(
+            summary.contains(&format!(" in {examples} of 1 file")),
+            "{file}: every line is an example: {summary}"
+        );
+    }
+}
+
+#[test]
+fn openai_cookbook_toy_chat_has_no_user_turn_and_a_huge_answer() {
+    let Some(dir) = data_dir() else { return };
+    let file = "openai_cookbook_toy_chat.jsonl";
+    let (code, stdout) = lint(&dir, file);
+    assert_eq!(code, 1, "{stdout}");
+    // Line 4: a system prompt and an assistant turn answering nobody.
+    assert_eq!(roles(&record(&dir, file, 4)), ["system", "assistant"]);
+    assert_eq!(findings(&stdout, file, 4, "O003").len(), 1, "{stdout}");
+    // Line 5: "Eat a banana!" repeated 2,000 times.
+    let line5 = record(&dir, file, 5);
+    let answer = messages(&line5)[2]["content"].as_str().expect("content");
+    assert_eq!(answer.chars().count(), 26_000);
+    let c002 = findings(&stdout, file, 5, "C002");
+    assert_eq!(c002.len(), 1, "{stdout}");
+    assert!(
+        c002[0].ends_with("assistant content is 26000 characters, over the maximum of 10000"),
+        "{c002:?}"
+    );
+    assert!(stdout.contains("valid examples 80.0% (4 of 5)"), "{stdout}");
+}
+
+#[test]
+fn axolotl_example_uses_a_customer_role() {
+    let Some(dir) = data_dir() else { return };
+    let file = "axolotl_mistral_example.jsonl";
+    let (code, stdout) = lint(&dir, file);
+    assert_eq!(code, 1);
+    for n in 1..=10 {
+        assert_eq!(roles(&record(&dir, file, n))[0], "Customer", "line {n}");
+        let s005 = findings(&stdout, file, n, "S005");
+        assert_eq!(s005.len(), 1, "line {n}: {stdout}");
+        assert!(
+            s005[0].starts_with("24: unknown role \"Customer\""),
+            "{s005:?}"
+        );
+        assert!(s005[0].contains("did you mean \"user\"?"), "{s005:?}");
+    }
+    assert!(stdout.contains("valid examples 0.0% (0 of 10)"), "{stdout}");
+}
+
+/// The tool-call ids of the assistant messages, and the ids the tool messages answer.
+fn calls_and_answers(record: &Value) -> (Vec<String>, Vec<String>) {
+    let (mut calls, mut answers) = (Vec::new(), Vec::new());
+    for m in messages(record) {
+        for c in m["tool_calls"].as_array().into_iter().flatten() {
+            calls.push(c["id"].as_str().expect("id").to_owned());
+        }
+        if let Some(id) = m["tool_call_id"].as_str() {
+            answers.push(id.to_owned());
+        }
+    }
+    (calls, answers)
+}
+
+#[test]
+fn reason_tool_use_packs_several_results_into_one_tool_message() {
+    let Some(dir) = data_dir() else { return };
+    let file = "llamafactory_reason_tool_use_50.jsonl";
+    let (code, stdout) = lint(&dir, file);
+    assert_eq!(code, 1);
+    // Line 3: two assistant turns call call_1..call_2 and call_3..call_5, but the converter
+    // wrote one tool message per turn (call_1, call_2), holding all of that turn's results.
+    let line3 = record(&dir, file, 3);
+    let (calls, answers) = calls_and_answers(&line3);
+    assert_eq!(calls, ["call_1", "call_2", "call_3", "call_4", "call_5"]);
+    assert_eq!(answers, ["call_1", "call_2"]);
+    let packed = messages(&line3)
+        .iter()
+        .find(|m| m["role"] == "tool")
+        .expect("tool message");
+    let results: Vec<Value> =
+        serde_json::from_str(packed["content"].as_str().expect("content")).expect("a JSON list");
+    assert_eq!(
+        results.len(),
+        2,
+        "both results of the first turn in one message"
+    );
+    let s011: Vec<String> = findings(&stdout, file, 3, "S011")
+        .iter()
+        .map(|f| f.split_once(": ").expect("col").1.to_owned())
+        .collect();
+    assert_eq!(
+        s011,
+        [3, 4, 5].map(|i| format!("tool call \"call_{i}\" is never answered by a tool message")),
+        "{stdout}"
+    );
+    // Line 35 has the same defect with two calls.
+    assert_eq!(findings(&stdout, file, 35, "S011").len(), 2, "{stdout}");
+}
+
+#[test]
+fn reason_tool_use_puts_required_outside_the_parameters() {
+    let Some(dir) = data_dir() else { return };
+    let file = "llamafactory_reason_tool_use_50.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    // Line 1: `"required"` is a key of the function, beside `parameters` instead of inside it,
+    // so the JSON schema never says the arguments are required.
+    let line1 = record(&dir, file, 1);
+    let tools = line1["tools"].as_array().expect("tools");
+    assert_eq!(tools.len(), 3);
+    for tool in tools {
+        let function = &tool["function"];
+        assert!(function.get("required").is_some(), "{function}");
+        assert!(
+            function["parameters"].get("required").is_none(),
+            "{function}"
+        );
+    }
+    let s008 = findings(&stdout, file, 1, "S008");
+    let required: Vec<&String> = s008
+        .iter()
+        .filter(|f| f.contains("unknown key \"required\" in a function definition"))
+        .collect();
+    assert_eq!(required.len(), 3, "{s008:?}");
+    // The first one at its real column.
+    let text = std::fs::read_to_string(dir.join(file)).expect("read");
+    let first_line = text.lines().next().expect("line 1");
+    let at = first_line.find("\"required\"").expect("key");
+    assert_eq!(
+        required[0],
+        &format!(
+            "{}: unknown key \"required\" in a function definition",
+            first_line[..at].chars().count() + 1
+        )
+    );
+}
+
+#[test]
+fn rewardbench_has_bare_refusals() {
+    let Some(dir) = data_dir() else { return };
+    let file = "together_rewardbench2_dpo_val.jsonl";
+    let (code, stdout) = lint(&dir, file);
+    assert_eq!(code, 0, "warnings only");
+    // Line 12: a refusal and nothing else; no alternative is offered.
+    let line12 = record(&dir, file, 12);
+    assert_eq!(
+        messages(&line12)[1]["content"],
+        "I'm sorry, but I can't assist with that request."
+    );
+    assert_eq!(findings(&stdout, file, 12, "C004").len(), 1, "{stdout}");
+}
+
+#[test]
+fn coqa_asks_the_same_question_twice_in_one_conversation() {
+    let Some(dir) = data_dir() else { return };
+    let file = "together_small_coqa_10.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    let line6 = record(&dir, file, 6);
+    let m = messages(&line6);
+    assert_eq!(
+        (&m[7]["role"], &m[11]["role"]),
+        (&Value::from("user"), &Value::from("user"))
+    );
+    assert_eq!(m[7]["content"], "Where was it located?");
+    assert_eq!(m[11]["content"], m[7]["content"]);
+    let c006 = findings(&stdout, file, 6, "C006");
+    assert_eq!(c006.len(), 1, "{stdout}");
+    assert!(
+        c006[0].ends_with("user message 12 repeats user message 8 word for word"),
+        "{c006:?}"
+    );
+}
+
+#[test]
+fn kto_demo_repeats_continue_and_carries_a_label_key() {
+    let Some(dir) = data_dir() else { return };
+    let file = "llamafactory_kto_en_demo.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    // Line 60: the user says "continue" three times.
+    let line60 = record(&dir, file, 60);
+    let m = messages(&line60);
+    for i in [2, 6, 8] {
+        assert_eq!(m[i]["content"], "continue", "message {}", i + 1);
+    }
+    let c006 = findings(&stdout, file, 60, "C006");
+    assert_eq!(c006.len(), 2, "{stdout}");
+    assert!(
+        c006[0].ends_with("user message 7 repeats user message 3 word for word"),
+        "{c006:?}"
+    );
+    assert!(
+        c006[1].ends_with("user message 9 repeats user message 3 word for word"),
+        "{c006:?}"
+    );
+    // Every record has KTO's top-level "label", which OpenAI chat does not define.
+    assert!(record(&dir, file, 1)["label"].is_boolean());
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.contains(" S008 unknown key \"label\" in the top level"))
+            .count(),
+        300
+    );
+}
+
+#[test]
+fn vicuna_dummy_data_describes_the_model() {
+    let Some(dir) = data_dir() else { return };
+    let file = "fastchat_dummy_conversation.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    let line4 = record(&dir, file, 4);
+    let answer = messages(&line4)[1]["content"].as_str().expect("content");
+    assert!(
+        answer.starts_with("As a language model, I go by the name Vicuna"),
+        "{answer}"
+    );
+    let c005 = findings(&stdout, file, 4, "C005");
+    assert_eq!(c005.len(), 1, "{stdout}");
+    assert!(
+        c005[0].contains("assistant opens with \"As a language model\""),
+        "{c005:?}"
+    );
+}
+
+#[test]
+fn identity_dataset_greets_with_two_characters() {
+    let Some(dir) = data_dir() else { return };
+    let file = "llamafactory_identity.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    let line1 = record(&dir, file, 1);
+    assert_eq!(messages(&line1)[0]["content"], "hi");
+    assert_eq!(
+        findings(&stdout, file, 1, "C001"),
+        ["43: user content is 2 characters, under the minimum of 10"],
+        "{stdout}"
+    );
+}
+
+/// "I can't help but …" is an idiom, not a refusal: these role-play answers refuse nothing.
+#[test]
+fn cannot_help_but_is_not_a_refusal() {
+    let Some(dir) = data_dir() else { return };
+    let mut linted: Vec<(&str, String)> = Vec::new();
+    for (file, line, phrase) in [
+        ("gpteacher_roleplay.jsonl", 118, "I cannot help but reflect"),
+        (
+            "gpteacher_roleplay.jsonl",
+            1179,
+            "can't help but feel a connection",
+        ),
+        (
+            "gpteacher_roleplay.jsonl",
+            1507,
+            "can't help but feel intrigued",
+        ),
+        (
+            "self_instruct_seed_tasks.jsonl",
+            50,
+            "I can't help but be drawn to her",
+        ),
+    ] {
+        let r = record(&dir, file, line);
+        let answer = messages(&r).last().expect("messages")["content"]
+            .as_str()
+            .expect("content")
+            .to_owned();
+        assert!(answer.contains(phrase), "{file}:{line}: {answer}");
+        if linted.last().is_none_or(|(f, _)| *f != file) {
+            linted.push((file, lint(&dir, file).1));
+        }
+        let stdout = &linted.last().expect("linted").1;
+        assert_eq!(
+            findings(stdout, file, line, "C004"),
+            Vec::<String>::new(),
+            "{file}:{line}: {phrase:?} is not a refusal"
+        );
+    }
+}
