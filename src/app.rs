@@ -1,8 +1,8 @@
 //! One run: config → discover → engine → gates → render → exit status.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
@@ -12,7 +12,11 @@ use crate::config::{self, CliOverrides, Config};
 use crate::discover::{self, Exclusion, Found};
 use crate::engine::{self, FileSummary, InputSource, Job};
 use crate::gates;
+use crate::report::github::Github;
+use crate::report::json::Json;
+use crate::report::markdown::Markdown;
 use crate::report::progress;
+use crate::report::sarif::{self, Sarif};
 use crate::report::{FileInfo, RenderOptions, Renderer, RunSummary, concise::Concise, full::Full};
 use crate::rules::{self, RULES};
 
@@ -54,7 +58,13 @@ fn print_rules() -> Result<()> {
     let mut out = io::stdout().lock();
     let name_w = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
     for r in RULES {
-        let line = format!("{}  {:<name_w$}  {:<7}  {}", r.code, r.name, r.default_level.as_str(), r.summary);
+        let line = format!(
+            "{}  {:<name_w$}  {:<7}  {}",
+            r.code,
+            r.name,
+            r.default_level.as_str(),
+            r.summary
+        );
         if let Err(e) = writeln!(out, "{line}") {
             return ignore_broken_pipe(e);
         }
@@ -67,7 +77,12 @@ fn explain(rule: &str) -> Result<Status> {
         let best = RULES
             .iter()
             .flat_map(|r| [r.code, r.name])
-            .map(|c| (strsim::jaro_winkler(&c.to_ascii_lowercase(), &rule.to_ascii_lowercase()), c))
+            .map(|c| {
+                (
+                    strsim::jaro_winkler(&c.to_ascii_lowercase(), &rule.to_ascii_lowercase()),
+                    c,
+                )
+            })
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .filter(|(s, _)| *s > 0.8)
             .map(|(_, c)| format!("; did you mean \"{c}\"?"))
@@ -106,7 +121,9 @@ fn check(args: CheckArgs) -> Result<Status> {
     } else if let Some(path) = &args.config {
         config::load(path).map_err(config_error)?
     } else {
-        config::discover(&cwd).map_err(config_error)?.unwrap_or_default()
+        config::discover(&cwd)
+            .map_err(config_error)?
+            .unwrap_or_default()
     };
     let overrides = CliOverrides {
         select: args.select.clone(),
@@ -118,48 +135,59 @@ fn check(args: CheckArgs) -> Result<Status> {
         format: None,
     };
     if let Some(p) = args.min_valid_pct
-        && !(0.0..=100.0).contains(&p) {
-            bail!("--min-valid-pct must be between 0 and 100, not {p}");
-        }
+        && !(0.0..=100.0).contains(&p)
+    {
+        bail!("--min-valid-pct must be between 0 and 100, not {p}");
+    }
     let gates_config = config.gates(&overrides);
 
     let is_excluded = |p: &Path| config.is_excluded(p);
-    let found = discover::discover(&args.paths, &Exclusion { is_excluded: &is_excluded, force: args.force_exclude })?;
+    let found = discover::discover(
+        &args.paths,
+        &Exclusion {
+            is_excluded: &is_excluded,
+            force: args.force_exclude,
+        },
+    )?;
 
     let mut jobs = Vec::with_capacity(found.len());
     for f in &found {
         let (display, source, path) = match f {
-            Found::File(p) => (p.display().to_string(), InputSource::File(p.clone()), p.as_path()),
+            Found::File(p) => (
+                p.display().to_string(),
+                InputSource::File(p.clone()),
+                p.as_path(),
+            ),
             Found::Stdin => ("-".to_string(), InputSource::Stdin, Path::new("-")),
         };
-        let settings = config.settings_for(path, &overrides).map_err(config_error)?;
-        jobs.push(Job { display, source, settings });
+        let settings = config
+            .settings_for(path, &overrides)
+            .map_err(config_error)?;
+        jobs.push(Job {
+            display,
+            source,
+            settings,
+        });
     }
     // With no file to lint, still validate the command-line selectors.
     if jobs.is_empty() {
-        config.settings_for(Path::new("-"), &overrides).map_err(config_error)?;
+        config
+            .settings_for(Path::new("-"), &overrides)
+            .map_err(config_error)?;
     }
 
-    let stdout_tty = io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if stdout_tty && args.output_file.is_none() { OutputFormat::Full } else { OutputFormat::Concise });
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => stdout_tty && args.output_file.is_none() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    let options = RenderOptions { color, quiet: args.quiet, statistics: args.statistics };
-    let mut renderer: Box<dyn Renderer> = match format {
-        OutputFormat::Full => Box::new(Full::new(options)),
-        OutputFormat::Concise => Box::new(Concise { options }),
-    };
-    let mut out: Box<dyn Write> = match &args.output_file {
-        Some(path) => Box::new(BufWriter::new(File::create(path).with_context(|| format!("cannot write {}", path.display()))?)),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
+    let files: Vec<FileInfo> = jobs
+        .iter()
+        .map(|j| FileInfo {
+            display: j.display.clone(),
+            source: j.source.clone(),
+        })
+        .collect();
+    let mut outputs = open_outputs(&args, &cwd, &files)?;
 
-    let files: Vec<FileInfo> = jobs.iter().map(|j| FileInfo { display: j.display.clone(), source: j.source.clone() }).collect();
-    let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let mut write_error: Option<io::Error> = None;
+    let threads = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let total_bytes: u64 = jobs
         .iter()
         .filter_map(|j| match &j.source {
@@ -173,29 +201,59 @@ fn check(args: CheckArgs) -> Result<Status> {
             scope.spawn(|| progress::show(&read, total_bytes, &done));
         }
         let summaries = engine::run_with_progress(&jobs, threads, Some(&read), &mut |finding| {
-            if write_error.is_none()
-                && let Err(e) = renderer.diagnostic(&mut out, &finding, &files)
-            {
-                write_error = Some(e);
+            for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
+                if let Err(e) = o.renderer.diagnostic(&mut o.out, &finding, &files) {
+                    o.error = Some(e);
+                }
             }
         });
         done.store(true, Ordering::Relaxed);
         summaries
     });
-    if let Some(e) = write_error {
-        return ignore_broken_pipe(e).map(|_| Status::Error);
-    }
 
-    let mut total = FileSummary { counts: vec![[0; 3]; RULES.len()], ..Default::default() };
+    let mut total = FileSummary {
+        counts: vec![[0; 3]; RULES.len()],
+        ..Default::default()
+    };
     for s in &summaries {
         total.add(s);
     }
-    let unreadable: Vec<(&FileInfo, &String)> = files.iter().zip(&summaries).filter_map(|(f, s)| s.io_error.as_ref().map(|e| (f, e))).collect();
+    let unreadable: Vec<(&FileInfo, &String)> = files
+        .iter()
+        .zip(&summaries)
+        .filter_map(|(f, s)| s.io_error.as_ref().map(|e| (f, e)))
+        .collect();
     let gate_outcomes = gates::evaluate(&total, unreadable.len(), &gates_config);
     let failed = gate_outcomes.iter().any(|g| !g.passed);
-    let summary = RunSummary { files: &files, summaries: &summaries, total, gates: gate_outcomes };
-    if let Err(e) = renderer.finish(&mut out, &summary).and_then(|_| out.flush()) {
-        return ignore_broken_pipe(e).map(|_| Status::Error);
+    let summary = RunSummary {
+        files: &files,
+        summaries: &summaries,
+        total,
+        gates: gate_outcomes,
+    };
+    for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
+        if let Err(e) = o
+            .renderer
+            .finish(&mut o.out, &summary)
+            .and_then(|_| o.out.flush())
+        {
+            o.error = Some(e);
+        }
+    }
+    // A file that could not be written is an error; the main output's closed pipe is not
+    // (it ends the run quietly with status 2, as it always has).
+    let mut outputs = outputs.into_iter();
+    let main = outputs.next().and_then(|o| o.error.map(|e| (o.path, e)));
+    for o in outputs {
+        if let (Some(path), Some(e)) = (o.path, o.error) {
+            bail!("cannot write {}: {e}", path.display());
+        }
+    }
+    if let Some((path, e)) = main {
+        return match path {
+            Some(path) => Err(anyhow::anyhow!("cannot write {}: {e}", path.display())),
+            None => ignore_broken_pipe(e).map(|_| Status::Error),
+        };
     }
     for (f, e) in &unreadable {
         eprintln!("tunelint: error: {}: could not be read: {e}", f.display);
@@ -207,6 +265,128 @@ fn check(args: CheckArgs) -> Result<Status> {
     } else {
         Status::Success
     })
+}
+
+/// A renderer and where it writes.
+struct Output {
+    renderer: Box<dyn Renderer>,
+    out: Box<dyn Write>,
+    /// The file written; `None` for standard output.
+    path: Option<PathBuf>,
+    /// The first write error; the renderer is not called again after it.
+    error: Option<io::Error>,
+}
+
+/// The main output (`--format` to stdout or `--output-file`) first, then the extra files
+/// (`--sarif-file`, `--json-file`, `--summary-file`), all opened before linting starts so
+/// a wrong path fails at once.
+fn open_outputs(args: &CheckArgs, cwd: &Path, files: &[FileInfo]) -> Result<Vec<Output>> {
+    let stdout_tty = io::stdout().is_terminal();
+    let github_actions = std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true");
+    let format = args.format.unwrap_or(if github_actions {
+        OutputFormat::Github
+    } else if stdout_tty && args.output_file.is_none() {
+        OutputFormat::Full
+    } else {
+        OutputFormat::Concise
+    });
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stdout_tty
+                && args.output_file.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let options = RenderOptions {
+        color,
+        quiet: args.quiet,
+        statistics: args.statistics,
+    };
+
+    let root = args
+        .project_root
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."));
+    if let Some(dir) = &args.project_root
+        && !dir.is_dir()
+    {
+        bail!("--project-root {}: not a directory", dir.display());
+    }
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| sarif::project_path(&root, cwd, &f.display))
+        .collect();
+    let wants_paths =
+        args.sarif_file.is_some() || matches!(format, OutputFormat::Sarif | OutputFormat::Github);
+    if wants_paths && let Some(outside) = paths.iter().find(|p| p.starts_with("../")) {
+        eprintln!(
+            "tunelint: warning: {outside} is outside the project root {}; code scanning cannot show findings there (set --project-root to the repository root)",
+            root.display()
+        );
+    }
+
+    let create = |path: &PathBuf| -> Result<Box<dyn Write>> {
+        let file =
+            File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(Box::new(BufWriter::new(file)))
+    };
+    let full_list = args
+        .sarif_file
+        .as_ref()
+        .or(args.json_file.as_ref())
+        .map(|p| p.display().to_string());
+    let renderer = |format: OutputFormat| -> Box<dyn Renderer> {
+        match format {
+            OutputFormat::Full => Box::new(Full::new(options)),
+            OutputFormat::Concise => Box::new(Concise { options }),
+            OutputFormat::Json => Box::new(Json::new()),
+            OutputFormat::Sarif => Box::new(Sarif::new(paths.clone())),
+            OutputFormat::Github => {
+                Box::new(Github::new(options, paths.clone(), full_list.clone()))
+            }
+            OutputFormat::Markdown => Box::new(Markdown::new()),
+        }
+    };
+    let main_out: Box<dyn Write> = match &args.output_file {
+        Some(path) => create(path)?,
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let mut outputs = vec![Output {
+        renderer: renderer(format),
+        out: main_out,
+        path: args.output_file.clone(),
+        error: None,
+    }];
+    for (path, format) in [
+        (&args.sarif_file, OutputFormat::Sarif),
+        (&args.json_file, OutputFormat::Json),
+    ] {
+        if let Some(path) = path {
+            outputs.push(Output {
+                renderer: renderer(format),
+                out: create(path)?,
+                path: Some(path.clone()),
+                error: None,
+            });
+        }
+    }
+    if let Some(path) = &args.summary_file {
+        // $GITHUB_STEP_SUMMARY collects every step's summary: append, never truncate.
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        outputs.push(Output {
+            renderer: renderer(OutputFormat::Markdown),
+            out: Box::new(BufWriter::new(file)),
+            path: Some(path.clone()),
+            error: None,
+        });
+    }
+    Ok(outputs)
 }
 
 /// A configuration error: one line saying what and where, then the TOML line it is about.

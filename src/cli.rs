@@ -23,6 +23,8 @@ pub struct Cli {
     pub check: CheckArgs,
 }
 
+// `check` carries every option; the command line is parsed once, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (the default command)
@@ -48,6 +50,15 @@ pub enum OutputFormat {
     Full,
     /// One line per diagnostic: PATH:LINE:COL: CODE message (default otherwise)
     Concise,
+    /// One JSON document: files, summary, gates, diagnostics (see docs/json-output.md)
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per diagnostic (default when
+    /// GITHUB_ACTIONS=true)
+    Github,
+    /// The run summary as GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -63,13 +74,31 @@ pub struct CheckArgs {
     /// Files and directories to lint; "-" reads standard input [default: .]
     pub paths: Vec<PathBuf>,
 
-    /// Output format [default: full on a terminal, concise otherwise]
+    /// Output format [default: github when GITHUB_ACTIONS=true, full on a terminal, concise
+    /// otherwise]
     #[arg(long, value_enum)]
     pub format: Option<OutputFormat>,
 
     /// Write the output to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+
+    /// Also write SARIF 2.1.0 to this file (for GitHub code scanning), in the same run
+    #[arg(long, value_name = "FILE")]
+    pub sarif_file: Option<PathBuf>,
+
+    /// Also write the JSON document to this file, in the same run
+    #[arg(long, value_name = "FILE")]
+    pub json_file: Option<PathBuf>,
+
+    /// Also append the Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY), in the same run
+    #[arg(long, value_name = "FILE")]
+    pub summary_file: Option<PathBuf>,
+
+    /// The directory SARIF URIs and GitHub annotation paths are relative to (the repository
+    /// root) [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub project_root: Option<PathBuf>,
 
     /// Use this configuration file instead of discovering one
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]

@@ -2,7 +2,11 @@
 
 pub mod concise;
 pub mod full;
+pub mod github;
+pub mod json;
+pub mod markdown;
 pub mod progress;
+pub mod sarif;
 pub mod snippet;
 pub mod summary;
 

@@ -1,0 +1,152 @@
+//! `github`: GitHub Actions workflow commands, one annotation per diagnostic as it arrives,
+//! `::error file=PATH,line=L,col=C,endColumn=E,title=CODE name::message`.
+//!
+//! GitHub shows only the first few annotations of each level per step, so the output ends
+//! with a plain line saying how many there were and where the full list is.
+
+use std::io::{self, Write};
+
+use super::{FileInfo, RenderOptions, Renderer, RunSummary};
+use crate::engine::Finding;
+use crate::rule::Level;
+
+/// How many annotations of one level GitHub shows for a step.
+pub const SHOWN_PER_LEVEL: u64 = 10;
+
+/// Escapes the message of a workflow command, as GitHub's toolkit does (`escapeData`).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command (`escapeProperty`): also `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Info | Level::Off => "notice",
+    }
+}
+
+pub struct Github {
+    pub options: RenderOptions,
+    /// Each input's path relative to the repository root, by file id.
+    paths: Vec<String>,
+    /// Where the full list of findings is (a SARIF or JSON file written in the same run).
+    full_list: Option<String>,
+    /// Annotations written, by level: `[notice, warning, error]`.
+    counts: [u64; 3],
+}
+
+impl Github {
+    pub fn new(options: RenderOptions, paths: Vec<String>, full_list: Option<String>) -> Self {
+        Github {
+            options,
+            paths,
+            full_list,
+            counts: [0; 3],
+        }
+    }
+}
+
+impl Renderer for Github {
+    fn diagnostic(
+        &mut self,
+        out: &mut dyn Write,
+        finding: &Finding<'_>,
+        files: &[FileInfo],
+    ) -> io::Result<()> {
+        let d = &finding.diagnostic;
+        let loc = &d.location;
+        let path = |file: u32| {
+            self.paths
+                .get(file as usize)
+                .or_else(|| files.get(file as usize).map(|f| &f.display))
+                .map_or("-", String::as_str)
+        };
+        let mut props = format!("file={},line={}", escape_property(path(loc.file)), loc.line);
+        // Columns only for a real span; a finding about a whole line points at the line.
+        if loc.end_column > loc.column {
+            props.push_str(&format!(",col={},endColumn={}", loc.column, loc.end_column));
+        }
+        let meta = d.code.meta();
+        props.push_str(&format!(
+            ",title={}",
+            escape_property(&format!("{} {}", meta.code, meta.name))
+        ));
+        let mut message = d.message.clone();
+        for r in &d.related {
+            message.push_str(&format!("\n{}:{}: {}", path(r.file), r.line, r.message));
+        }
+        message.push_str(&format!(
+            "\nrun `tunelint explain {}` for details",
+            meta.code
+        ));
+        self.counts[match d.level {
+            Level::Error => 2,
+            Level::Warning => 1,
+            _ => 0,
+        }] += 1;
+        writeln!(
+            out,
+            "::{} {props}::{}",
+            command(d.level),
+            escape_data(&message)
+        )
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
+        for gate in summary.gates.iter().filter(|g| !g.passed) {
+            writeln!(
+                out,
+                "::error title=tunelint gate::{}",
+                escape_data(&gate.line())
+            )?;
+        }
+        if !self.options.quiet {
+            writeln!(out, "{}", super::summary::one_line(summary))?;
+        }
+        let [notices, warnings, errors] = self.counts;
+        let total = notices + warnings + errors;
+        let plural = super::summary::plural;
+        let mut line = format!(
+            "tunelint: {} ({}, {}, {})",
+            plural(total, "annotation"),
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            plural(notices, "notice"),
+        );
+        if self.counts.iter().any(|&n| n > SHOWN_PER_LEVEL) {
+            line.push_str(&format!(
+                "; GitHub shows the first {SHOWN_PER_LEVEL} of each level per step"
+            ));
+        }
+        match &self.full_list {
+            Some(file) => line.push_str(&format!("; the full list is in {file}")),
+            None if total > 0 => {
+                line.push_str("; run tunelint locally (`tunelint --format full`) for the full list")
+            }
+            None => {}
+        }
+        writeln!(out, "{line}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_the_toolkit() {
+        assert_eq!(
+            escape_data("100% sure\r\nnext: a, b"),
+            "100%25 sure%0D%0Anext: a, b"
+        );
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

@@ -1,0 +1,252 @@
+//! `json`: one JSON document with the files, the summary, the gates and every diagnostic,
+//! documented field by field in `docs/json-output.md`.
+//!
+//! The diagnostics come last in the document but first in the run, so they are buffered
+//! (compactly, without any line text) until the summary is known. Keys are written in the
+//! declaration order of these structs, which is the documented order.
+
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use super::{FileInfo, Renderer, RunSummary};
+use crate::engine::{FileSummary, Finding};
+use crate::gates::{GateOutcome, valid_pct};
+use crate::rule::{Category, Level};
+use crate::rules::{Code, RULES};
+
+/// The whole document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// The tunelint version that wrote the document.
+    pub version: String,
+    pub files: Vec<File>,
+    pub summary: Summary,
+    pub gates: Vec<Gate>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One linted file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct File {
+    pub path: String,
+    /// The input format it was read as (`openai-chat`, ...), `null` when it was not read.
+    pub format: Option<String>,
+    pub bytes: u64,
+    pub examples: u64,
+    pub valid: u64,
+    pub valid_pct: f64,
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+    pub duplicates: u64,
+    /// Why the file could not be read, `null` when it was.
+    pub read_error: Option<String>,
+}
+
+/// The totals over every file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub files: u64,
+    pub bytes: u64,
+    pub examples: u64,
+    pub valid: u64,
+    pub valid_pct: f64,
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+    pub duplicates: u64,
+    /// Whether every gate passed.
+    pub passed: bool,
+    /// Every rule that fired, most findings first.
+    pub rules: Vec<RuleCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleCount {
+    pub code: String,
+    pub name: String,
+    pub errors: u64,
+    pub warnings: u64,
+    pub infos: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Gate {
+    pub name: String,
+    /// The configuration key that sets the threshold, `null` when it cannot be changed.
+    pub key: Option<String>,
+    pub passed: bool,
+    pub measured: String,
+    pub threshold: String,
+    /// The gate's line as the other formats print it.
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub code: String,
+    pub name: String,
+    /// `error`, `warning` or `info`.
+    pub level: String,
+    pub path: String,
+    pub line: u64,
+    pub column: u32,
+    pub end_line: u64,
+    pub end_column: u32,
+    pub message: String,
+    pub related: Vec<Related>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Related {
+    pub path: String,
+    pub line: u64,
+    pub message: String,
+}
+
+/// A percentage as every output shows it: floored to one decimal, so 99.96 is 99.9, never
+/// a failing run rounded up to 100.
+fn pct(s: &FileSummary) -> f64 {
+    (valid_pct(s) * 10.0).floor() / 10.0
+}
+
+fn duplicates(s: &FileSummary) -> u64 {
+    RULES
+        .iter()
+        .zip(&s.counts)
+        .filter(|(r, _)| r.category == Category::Duplicates)
+        .map(|(_, n)| n.iter().sum::<u64>())
+        .sum()
+}
+
+fn file_entry(info: &FileInfo, s: &FileSummary) -> File {
+    File {
+        path: info.display.clone(),
+        format: s.format.map(|f| f.as_str().to_string()),
+        bytes: s.bytes,
+        examples: s.examples,
+        valid: s.valid,
+        valid_pct: pct(s),
+        errors: s.count(Level::Error),
+        warnings: s.count(Level::Warning),
+        infos: s.count(Level::Info),
+        duplicates: duplicates(s),
+        read_error: s.io_error.clone(),
+    }
+}
+
+fn gate_entry(g: &GateOutcome) -> Gate {
+    Gate {
+        name: g.name.to_string(),
+        key: (!g.key.is_empty()).then(|| g.key.to_string()),
+        passed: g.passed,
+        measured: g.measured.clone(),
+        threshold: g.threshold.clone(),
+        message: g.line(),
+    }
+}
+
+/// The summary part of the document.
+pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
+    let t = &summary.total;
+    let mut rules: Vec<(Code, [u64; 3])> = Code::ALL
+        .iter()
+        .map(|&c| (c, t.counts[c.index()]))
+        .filter(|(_, n)| n.iter().sum::<u64>() > 0)
+        .collect();
+    rules.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
+    Summary {
+        files: summary.files.len() as u64,
+        bytes: t.bytes,
+        examples: t.examples,
+        valid: t.valid,
+        valid_pct: pct(t),
+        errors: t.count(Level::Error),
+        warnings: t.count(Level::Warning),
+        infos: t.count(Level::Info),
+        duplicates: duplicates(t),
+        passed: summary.gates.iter().all(|g| g.passed),
+        rules: rules
+            .into_iter()
+            .map(|(c, n)| RuleCount {
+                code: c.as_str().to_string(),
+                name: c.meta().name.to_string(),
+                errors: n[2],
+                warnings: n[1],
+                infos: n[0],
+            })
+            .collect(),
+    }
+}
+
+/// Buffers the diagnostics, writes the document at the end.
+#[derive(Default)]
+pub struct Json {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Json {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The document for `summary`, with the diagnostics seen so far (they are moved out).
+    pub fn document(&mut self, summary: &RunSummary<'_>) -> Document {
+        Document {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            files: summary
+                .files
+                .iter()
+                .zip(summary.summaries)
+                .map(|(f, s)| file_entry(f, s))
+                .collect(),
+            summary: summary_entry(summary),
+            gates: summary.gates.iter().map(gate_entry).collect(),
+            diagnostics: std::mem::take(&mut self.diagnostics),
+        }
+    }
+}
+
+impl Renderer for Json {
+    fn diagnostic(
+        &mut self,
+        _out: &mut dyn Write,
+        finding: &Finding<'_>,
+        files: &[FileInfo],
+    ) -> io::Result<()> {
+        let d = &finding.diagnostic;
+        let path = |file: u32| {
+            files
+                .get(file as usize)
+                .map_or_else(|| "-".to_string(), |f| f.display.clone())
+        };
+        self.diagnostics.push(Diagnostic {
+            code: d.code.as_str().to_string(),
+            name: d.code.meta().name.to_string(),
+            level: d.level.as_str().to_string(),
+            path: path(d.location.file),
+            line: d.location.line,
+            column: d.location.column,
+            end_line: d.location.line,
+            end_column: d.location.end_column,
+            message: d.message.clone(),
+            related: d
+                .related
+                .iter()
+                .map(|r| Related {
+                    path: path(r.file),
+                    line: r.line,
+                    message: r.message.clone(),
+                })
+                .collect(),
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
+        let document = self.document(summary);
+        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+        writeln!(out)
+    }
+}

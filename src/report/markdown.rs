@@ -1,0 +1,209 @@
+//! `markdown`: the run summary as GitHub-flavoured Markdown for `$GITHUB_STEP_SUMMARY`:
+//! the verdict first, a table per file, the top rules linked to their documentation.
+//!
+//! It is read on phones too: no line of data, no table wider than a few short columns, long
+//! paths cropped from the left.
+
+use std::io::{self, Write};
+
+use super::{FileInfo, Renderer, RunSummary};
+use crate::engine::{FileSummary, Finding};
+use crate::gates::{format_pct, valid_pct};
+use crate::rule::{Category, Level};
+use crate::rules::{Code, RULES};
+
+/// Files listed in the table; the rest are summed up in one row.
+const MAX_FILES: usize = 20;
+/// Rules listed under "Top rules".
+const TOP_RULES: usize = 10;
+/// The longest path shown, in characters; longer ones keep their end.
+const MAX_PATH_CHARS: usize = 40;
+
+#[derive(Default)]
+pub struct Markdown;
+
+impl Markdown {
+    pub fn new() -> Self {
+        Markdown
+    }
+}
+
+/// `text` as a code span that is safe inside a table cell.
+fn code_span(text: &str) -> String {
+    let text = text.replace('|', "\\|");
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+fn crop_path(path: &str) -> String {
+    let n = path.chars().count();
+    if n <= MAX_PATH_CHARS {
+        return path.to_string();
+    }
+    let tail: String = path.chars().skip(n - (MAX_PATH_CHARS - 1)).collect();
+    format!("…{tail}")
+}
+
+fn duplicates(s: &FileSummary) -> u64 {
+    RULES
+        .iter()
+        .zip(&s.counts)
+        .filter(|(r, _)| r.category == Category::Duplicates)
+        .map(|(_, n)| n.iter().sum::<u64>())
+        .sum()
+}
+
+fn row(name: &str, s: &FileSummary) -> String {
+    format!(
+        "| {name} | {} | {} | {} | {} | {} |",
+        s.examples,
+        format_pct(valid_pct(s)),
+        s.count(Level::Error),
+        s.count(Level::Warning),
+        duplicates(s)
+    )
+}
+
+/// Writes the summary.
+pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
+    let failed: Vec<_> = summary.gates.iter().filter(|g| !g.passed).collect();
+    if failed.is_empty() {
+        writeln!(out, "## ✅ tunelint: passed\n")?;
+    } else {
+        writeln!(out, "## ❌ tunelint: failed\n")?;
+        for g in &failed {
+            let key = if g.key.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", code_span(g.key))
+            };
+            writeln!(
+                out,
+                "- **{}**: {}, {}{key}",
+                g.name, g.measured, g.threshold
+            )?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}\n", super::summary::one_line(summary))?;
+
+    if !summary.files.is_empty() {
+        writeln!(
+            out,
+            "| file | examples | valid % | errors | warnings | duplicates |"
+        )?;
+        writeln!(out, "|:--|--:|--:|--:|--:|--:|")?;
+        for (f, s) in summary.files.iter().zip(summary.summaries).take(MAX_FILES) {
+            writeln!(out, "{}", row(&code_span(&crop_path(&f.display)), s))?;
+        }
+        if summary.files.len() > MAX_FILES {
+            let mut rest = FileSummary {
+                counts: vec![[0; 3]; RULES.len()],
+                ..Default::default()
+            };
+            for s in &summary.summaries[MAX_FILES..] {
+                rest.add(s);
+            }
+            writeln!(
+                out,
+                "{}",
+                row(
+                    &format!("{} more files", summary.files.len() - MAX_FILES),
+                    &rest
+                )
+            )?;
+        }
+        if summary.files.len() > 1 {
+            writeln!(out, "{}", row("**total**", &summary.total))?;
+        }
+        writeln!(out)?;
+        for (f, s) in summary.files.iter().zip(summary.summaries) {
+            if let Some(e) = &s.io_error {
+                writeln!(
+                    out,
+                    "- {} could not be read: {e}",
+                    code_span(&crop_path(&f.display))
+                )?;
+            }
+        }
+    }
+
+    let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
+        .iter()
+        .map(|&c| (c, summary.total.counts[c.index()]))
+        .filter(|(_, n)| n.iter().sum::<u64>() > 0)
+        .collect();
+    by_rule.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
+    if !by_rule.is_empty() {
+        let shown = by_rule.len().min(TOP_RULES);
+        if shown == by_rule.len() {
+            writeln!(out, "### Findings by rule\n")?;
+        } else {
+            writeln!(out, "### Top {shown} of {} rules\n", by_rule.len())?;
+        }
+        writeln!(out, "| rule | findings | level |")?;
+        writeln!(out, "|:--|--:|:--|")?;
+        for (code, n) in &by_rule[..shown] {
+            let meta = code.meta();
+            let level = [(2, "error"), (1, "warning"), (0, "info")]
+                .iter()
+                .filter(|(i, _)| n[*i] > 0)
+                .map(|(_, w)| *w)
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(
+                out,
+                "| [{} {}]({}) | {} | {level} |",
+                meta.code,
+                meta.name,
+                meta.help_uri(),
+                n.iter().sum::<u64>()
+            )?;
+        }
+        writeln!(out)?;
+    }
+
+    writeln!(out, "<details><summary>Gates</summary>\n")?;
+    for g in &summary.gates {
+        let mark = if g.passed { "✅" } else { "❌" };
+        writeln!(out, "- {mark} {}: {}, {}", g.name, g.measured, g.threshold)?;
+    }
+    writeln!(out, "\n</details>\n")
+}
+
+impl Renderer for Markdown {
+    fn diagnostic(
+        &mut self,
+        _out: &mut dyn Write,
+        _finding: &Finding<'_>,
+        _files: &[FileInfo],
+    ) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
+        write(out, summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_paths_keep_their_end() {
+        let p = format!("{}/train.jsonl", "very-long-directory-name".repeat(4));
+        let c = crop_path(&p);
+        assert_eq!(c.chars().count(), MAX_PATH_CHARS);
+        assert!(c.starts_with('…') && c.ends_with("/train.jsonl"));
+    }
+
+    #[test]
+    fn table_cells_cannot_break_the_table() {
+        assert_eq!(code_span("a|b"), "`a\\|b`");
+        assert_eq!(code_span("a`b"), "`` a`b ``");
+    }
+}

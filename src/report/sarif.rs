@@ -1,0 +1,745 @@
+//! `sarif`: one SARIF 2.1.0 log for GitHub code scanning, written when the run ends.
+//!
+//! GitHub shows at most 25,000 results of a run, so at most that many are kept while the
+//! diagnostics stream by: a heap holds the most severe ones (error, then warning, then note;
+//! within a level the first in file and line order), and the last result says how many were
+//! left out. Results carry no dataset text beyond the message (no `region.snippet`), and a
+//! `partialFingerprints` entry derived from the record's canonical content, so an alert
+//! survives lines being inserted above it.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use serde_sarif::sarif;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{FileInfo, Renderer, RunSummary};
+use crate::diagnostic::{FileId, Related};
+use crate::engine::{FileSummary, Finding};
+use crate::gates::GateOutcome;
+use crate::rule::{Category, Level, RuleMeta};
+use crate::rules::{Code, RULES};
+
+/// The most results GitHub code scanning shows for one run.
+pub const MAX_RESULTS: usize = 25_000;
+
+/// The longest message kept, in characters: a message quotes at most a short excerpt of the
+/// data, and this bounds what any rule can put into a code-scanning alert.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+
+/// The `$schema` of the log: the final OASIS text of SARIF 2.1.0 (errata 01).
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// The key of the one partial fingerprint; the suffix changes if the recipe ever does.
+pub const FINGERPRINT_KEY: &str = "tunelintRecord/v1";
+
+/// The rule id of the result that says how many results were left out.
+pub const OMITTED_RULE_ID: &str = "tunelint-results-omitted";
+
+/// A failed gate is a result of its own rule; these are declared beside the lint rules.
+pub struct GateRule {
+    pub id: &'static str,
+    /// `GateOutcome::name` of the gate.
+    pub gate: &'static str,
+    pub name: &'static str,
+    pub short: &'static str,
+    pub full: &'static str,
+}
+
+pub static GATE_RULES: &[GateRule] = &[
+    GateRule {
+        id: "gate-min-valid-pct",
+        gate: "valid examples",
+        name: "min-valid-pct",
+        short: "too few examples are valid",
+        full: "The share of examples without an error-level finding is below the threshold set by `gates.min_valid_pct` or `--min-valid-pct` (default 100%).",
+    },
+    GateRule {
+        id: "gate-max-duplicates",
+        gate: "duplicates",
+        name: "max-duplicates",
+        short: "too many duplicate examples",
+        full: "The number of duplicate findings (D001, D002, D003) is above the threshold set by `gates.max_duplicates` or `--max-duplicates` (default 0).",
+    },
+    GateRule {
+        id: "gate-max-warnings",
+        gate: "warnings",
+        name: "max-warnings",
+        short: "too many warnings",
+        full: "The number of warnings is above the threshold set by `gates.max_warnings` or `--max-warnings` (default: no limit).",
+    },
+    GateRule {
+        id: "gate-file-level-errors",
+        gate: "file-level errors",
+        name: "file-level-errors",
+        short: "a file could not be linted as JSONL",
+        full: "A file starts with a byte-order mark, is a Git LFS pointer, is not JSON Lines, or could not be read. Such a file always fails the run.",
+    },
+];
+
+/// The rule id of a gate: `gate-min-valid-pct`, or one made from its name for a gate this
+/// table does not know yet.
+pub fn gate_rule_id(gate: &GateOutcome) -> String {
+    match GATE_RULES.iter().find(|r| r.gate == gate.name) {
+        Some(r) => r.id.to_string(),
+        None => format!("gate-{}", gate.name.replace(' ', "-")),
+    }
+}
+
+/// A path as the repository sees it: `display` (as given on the command line, relative to
+/// `cwd` unless absolute) made relative to `root`, with `/` separators. A path outside the
+/// root keeps `..` segments; stdin stays `-`.
+pub fn project_path(root: &Path, cwd: &Path, display: &str) -> String {
+    if display == "-" {
+        return display.to_string();
+    }
+    let absolute = normalize(&cwd.join(display));
+    let root = normalize(&cwd.join(root));
+    let rel = match absolute.strip_prefix(&root) {
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => {
+            // Symlinked directories (macOS /tmp, say): compare the resolved parents.
+            let resolved = absolute
+                .parent()
+                .and_then(|p| p.canonicalize().ok())
+                .zip(absolute.file_name())
+                .map(|(p, f)| p.join(f));
+            let root_resolved = root.canonicalize().ok();
+            match (resolved, root_resolved) {
+                (Some(f), Some(r)) if f.starts_with(&r) => {
+                    f.strip_prefix(&r).map(Path::to_path_buf).unwrap_or(f)
+                }
+                _ => relative_with_parents(&absolute, &root),
+            }
+        }
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// `path` relative to `base`, climbing with `..` where needed (both absolute and normal).
+fn relative_with_parents(path: &Path, base: &Path) -> PathBuf {
+    let p: Vec<Component> = path.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
+/// Removes `.` and folds `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A relative path as a URI reference: every byte outside the unreserved set and `/` is
+/// percent-encoded (a space, `#`, `?` or `%` in a file name must not change the URI's meaning).
+pub fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &b in path.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `message`, cut to [`MAX_MESSAGE_CHARS`] characters with `…` where it was cut.
+pub fn cap_message(message: &str) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS - 1) {
+        Some((at, _)) if message[at..].chars().nth(1).is_some() => format!("{}…", &message[..at]),
+        _ => message.to_string(),
+    }
+}
+
+/// The partial fingerprint of a finding: the record's canonical hash, the rule, the
+/// occurrence of that (record, rule) pair in the file, and the file's path. None of these
+/// change when lines are inserted above the record. Hex of an xxh3 hash: stable across
+/// releases and platforms, unlike std's `DefaultHasher`.
+pub fn partial_fingerprint(record: u64, code: &str, occurrence: u32, path: &str) -> String {
+    let mut h = Xxh3::new();
+    h.update(&record.to_le_bytes());
+    h.update(code.as_bytes());
+    h.update(&[0]);
+    h.update(&occurrence.to_le_bytes());
+    h.update(path.as_bytes());
+    format!("{:016x}", h.digest())
+}
+
+fn level_rank(level: Level) -> u8 {
+    match level {
+        Level::Error => 3,
+        Level::Warning => 2,
+        Level::Info => 1,
+        Level::Off => 0,
+    }
+}
+
+fn sarif_level(level: Level) -> sarif::ResultLevel {
+    match level {
+        Level::Error => sarif::ResultLevel::Error,
+        Level::Warning => sarif::ResultLevel::Warning,
+        Level::Info => sarif::ResultLevel::Note,
+        Level::Off => sarif::ResultLevel::None,
+    }
+}
+
+fn level_value(level: Level) -> serde_json::Value {
+    serde_json::Value::String(sarif_level(level).to_string())
+}
+
+/// One result waiting for the end of the run: what the SARIF result needs, nothing more.
+struct Kept {
+    rank: u8,
+    seq: u64,
+    code: Code,
+    level: Level,
+    file: FileId,
+    line: u64,
+    column: u32,
+    end_column: u32,
+    message: String,
+    related: Vec<Related>,
+    fingerprint: String,
+}
+
+impl Kept {
+    /// Greater means "dropped first": less severe, then later in file order.
+    fn key(&self) -> (Reverse<u8>, u64) {
+        (Reverse(self.rank), self.seq)
+    }
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Kept {}
+impl PartialOrd for Kept {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Kept {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+pub struct Sarif {
+    /// Project-relative path of every input, by file id.
+    paths: Vec<String>,
+    limit: usize,
+    kept: BinaryHeap<Kept>,
+    seq: u64,
+    omitted: u64,
+    /// Occurrences so far of each (record, rule) pair in the current file, keyed by a hash
+    /// of the pair: one small entry per finding, cleared at each new file.
+    occurrences: HashMap<u64, u32>,
+    occurrences_file: Option<FileId>,
+}
+
+impl Sarif {
+    /// `paths`: each input's path relative to the project root (see [`project_path`]).
+    pub fn new(paths: Vec<String>) -> Self {
+        Self::with_limit(paths, MAX_RESULTS)
+    }
+
+    /// At most `limit` results (at least 2: one finding and the note about the rest).
+    pub fn with_limit(paths: Vec<String>, limit: usize) -> Self {
+        Sarif {
+            paths,
+            limit: limit.max(2),
+            kept: BinaryHeap::new(),
+            seq: 0,
+            omitted: 0,
+            occurrences: HashMap::new(),
+            occurrences_file: None,
+        }
+    }
+
+    fn path(&self, file: FileId) -> &str {
+        self.paths.get(file as usize).map_or("-", String::as_str)
+    }
+
+    fn occurrence(&mut self, file: FileId, record: u64, code: Code) -> u32 {
+        if self.occurrences_file != Some(file) {
+            self.occurrences.clear();
+            self.occurrences_file = Some(file);
+        }
+        let key = xxhash_rust::xxh3::xxh3_64_with_seed(&record.to_le_bytes(), code as u64);
+        let n = self.occurrences.entry(key).or_insert(0);
+        let occurrence = *n;
+        *n += 1;
+        occurrence
+    }
+
+    fn location(
+        &self,
+        file: FileId,
+        line: u64,
+        columns: Option<(u32, u32)>,
+        message: Option<String>,
+    ) -> sarif::Location {
+        let mut region = sarif::Region {
+            start_line: Some(line.max(1) as i64),
+            ..Default::default()
+        };
+        if let Some((start, end)) = columns {
+            region.start_column = Some(i64::from(start));
+            region.end_column = Some(i64::from(end.max(start)));
+        }
+        sarif::Location {
+            physical_location: Some(sarif::PhysicalLocation {
+                artifact_location: Some(sarif::ArtifactLocation {
+                    uri: Some(uri_reference(self.path(file))),
+                    ..Default::default()
+                }),
+                region: Some(region),
+                ..Default::default()
+            }),
+            message: message.map(text_message),
+            ..Default::default()
+        }
+    }
+
+    fn result_of(&self, k: Kept) -> sarif::Result {
+        // A finding at the start of a line with no span (file-level, blank line) points at
+        // the whole line; otherwise at its columns.
+        let columns = (k.end_column > k.column || k.column > 1).then_some((k.column, k.end_column));
+        let related: Vec<sarif::Location> = k
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut loc = self.location(r.file, r.line, None, Some(cap_message(&r.message)));
+                loc.id = Some(i as i64 + 1);
+                loc
+            })
+            .collect();
+        let mut r = result(
+            k.code.as_str().to_string(),
+            k.code.index(),
+            sarif_level(k.level),
+            k.message,
+            self.location(k.file, k.line, columns, None),
+            k.fingerprint,
+        );
+        r.related_locations = (!related.is_empty()).then_some(related);
+        r
+    }
+
+    fn gate_result(&self, gate: &GateOutcome, summary: &RunSummary<'_>) -> sarif::Result {
+        let id = gate_rule_id(gate);
+        let file = concerned_file(gate, summary);
+        let index = GATE_RULES
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| RULES.len() + i);
+        let fingerprint = partial_fingerprint(0, &id, 0, self.path(file));
+        let mut r = result(
+            id,
+            index.unwrap_or(0),
+            sarif::ResultLevel::Error,
+            cap_message(&gate.line()),
+            self.location(file, 1, None, None),
+            fingerprint,
+        );
+        if index.is_none() {
+            r.rule_index = None;
+        }
+        r
+    }
+
+    fn omitted_result(&self, kept: usize) -> sarif::Result {
+        let message = format!(
+            "{} less severe results were left out: code scanning shows at most {MAX_RESULTS} results, so this file keeps the {kept} most severe findings; run tunelint locally or write --json-file for all of them",
+            self.omitted
+        );
+        let fingerprint = partial_fingerprint(0, OMITTED_RULE_ID, 0, self.path(0));
+        result(
+            OMITTED_RULE_ID.to_string(),
+            RULES.len() + GATE_RULES.len(),
+            sarif::ResultLevel::Warning,
+            message,
+            self.location(0, 1, None, None),
+            fingerprint,
+        )
+    }
+
+    /// The whole log.
+    pub fn log(&mut self, summary: &RunSummary<'_>) -> sarif::Sarif {
+        let failed: Vec<&GateOutcome> = summary.gates.iter().filter(|g| !g.passed).collect();
+        if self.kept.len() + failed.len() > self.limit {
+            let room = self.limit.saturating_sub(failed.len() + 1).max(1);
+            while self.kept.len() > room {
+                self.kept.pop();
+                self.omitted += 1;
+            }
+        }
+        let mut kept = std::mem::take(&mut self.kept).into_vec();
+        kept.sort_by_key(|k| k.seq);
+        let n_kept = kept.len();
+        let mut results: Vec<sarif::Result> = kept.into_iter().map(|k| self.result_of(k)).collect();
+        results.extend(failed.iter().map(|g| self.gate_result(g, summary)));
+        if self.omitted > 0 {
+            results.push(self.omitted_result(n_kept));
+        }
+        let version = env!("CARGO_PKG_VERSION");
+        let mut driver = sarif::ToolComponent::builder().name("tunelint").build();
+        driver.full_name = Some(format!("tunelint {version}"));
+        driver.version = Some(version.to_string());
+        driver.semantic_version = Some(version.to_string());
+        driver.information_uri = Some(repository_url().to_string());
+        driver.rules = Some(rule_descriptors());
+        let mut run = sarif::Run::builder()
+            .tool(sarif::Tool::builder().driver(driver).build())
+            .build();
+        run.column_kind = Some(serde_json::Value::String("unicodeCodePoints".to_string()));
+        run.results = Some(results);
+        let mut log = sarif::Sarif::builder()
+            .version(serde_json::Value::String("2.1.0".to_string()))
+            .runs(vec![run])
+            .build();
+        log.schema = Some(SCHEMA_URI.to_string());
+        log
+    }
+}
+
+/// The project's home: the documentation address up to `/blob/`.
+fn repository_url() -> &'static str {
+    crate::DOCS_URL
+        .split("/blob/")
+        .next()
+        .unwrap_or(crate::DOCS_URL)
+}
+
+fn text_message(text: String) -> sarif::Message {
+    sarif::Message {
+        text: Some(text),
+        ..Default::default()
+    }
+}
+
+fn multiformat(text: String, markdown: Option<String>) -> sarif::MultiformatMessageString {
+    let mut m = sarif::MultiformatMessageString::builder()
+        .text(text)
+        .build();
+    m.markdown = markdown;
+    m
+}
+
+fn result(
+    rule_id: String,
+    rule_index: usize,
+    level: sarif::ResultLevel,
+    message: String,
+    location: sarif::Location,
+    fingerprint: String,
+) -> sarif::Result {
+    let mut r = sarif::Result::builder()
+        .message(text_message(message))
+        .build();
+    r.rule_id = Some(rule_id);
+    r.rule_index = Some(rule_index as i64);
+    r.level = Some(level);
+    r.locations = Some(vec![location]);
+    r.partial_fingerprints = Some(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]));
+    r
+}
+
+/// The texts of a rule's metadata.
+struct RuleText {
+    short: String,
+    full: String,
+    /// Markdown, shown as it is where Markdown is not rendered.
+    help: String,
+    help_uri: String,
+}
+
+/// A rule's metadata.
+fn descriptor(
+    id: &str,
+    name: &str,
+    text: RuleText,
+    level: Level,
+    tags: &[&str],
+) -> sarif::ReportingDescriptor {
+    let mut d = sarif::ReportingDescriptor::builder().id(id).build();
+    d.name = Some(name.to_string());
+    d.short_description = Some(multiformat(text.short, None));
+    d.full_description = Some(multiformat(text.full, None));
+    d.help = Some(multiformat(text.help.clone(), Some(text.help)));
+    d.help_uri = Some(text.help_uri);
+    d.default_configuration = Some(sarif::ReportingConfiguration {
+        level: Some(level_value(level)),
+        ..Default::default()
+    });
+    if !tags.is_empty() {
+        d.properties = Some(sarif::PropertyBag {
+            tags: Some(tags.iter().map(|t| t.to_string()).collect()),
+            ..Default::default()
+        });
+    }
+    d
+}
+
+/// The first paragraph under `## What it does`, or the summary when there is none.
+fn full_description(meta: &RuleMeta) -> String {
+    let doc = meta.documentation();
+    let para: Vec<&str> = doc
+        .lines()
+        .skip_while(|l| !l.starts_with("## What it does"))
+        .skip(1)
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::trim)
+        .collect();
+    if para.is_empty() {
+        format!("{}.", capitalize(meta.summary))
+    } else {
+        para.join(" ")
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// Every lint rule (index = `Code` index), then the gate rules, then the omitted-results rule.
+fn rule_descriptors() -> Vec<sarif::ReportingDescriptor> {
+    let mut out: Vec<sarif::ReportingDescriptor> = RULES
+        .iter()
+        .map(|meta| {
+            let text = RuleText {
+                short: meta.summary.to_string(),
+                full: full_description(meta),
+                help: meta.documentation(),
+                help_uri: meta.help_uri(),
+            };
+            descriptor(
+                meta.code,
+                meta.name,
+                text,
+                meta.default_level,
+                &[category_tag(meta.category)],
+            )
+        })
+        .collect();
+    let gates_uri = format!("{}/blob/main/README.md#gates", repository_url());
+    for g in GATE_RULES {
+        let help = format!(
+            "{}\n\nEach failed gate makes `tunelint` exit with status 1 (`--exit-zero` turns that into 0).",
+            g.full
+        );
+        let text = RuleText {
+            short: g.short.to_string(),
+            full: g.full.to_string(),
+            help,
+            help_uri: gates_uri.clone(),
+        };
+        out.push(descriptor(g.id, g.name, text, Level::Error, &["gate"]));
+    }
+    let help = format!(
+        "GitHub code scanning shows at most {MAX_RESULTS} results of one run. When a run finds more, the SARIF file keeps the most severe ones (errors, then warnings, then notes; within a level, the first in file and line order) and this one result says how many were left out. `--json-file` and the other formats list every finding."
+    );
+    let text = RuleText {
+        short: "more results than code scanning shows".to_string(),
+        full: format!(
+            "The run found more than {MAX_RESULTS} results; the least severe were left out of the SARIF file."
+        ),
+        help,
+        help_uri: format!(
+            "{}/blob/main/README.md#using-tunelint-in-ci",
+            repository_url()
+        ),
+    };
+    out.push(descriptor(
+        OMITTED_RULE_ID,
+        "results-omitted",
+        text,
+        Level::Warning,
+        &[],
+    ));
+    out
+}
+
+fn category_tag(category: Category) -> &'static str {
+    match category {
+        Category::Jsonl => "jsonl",
+        Category::Schema => "schema",
+        Category::Order => "order",
+        Category::Content => "content",
+        Category::Privacy => "privacy",
+        Category::Tokens => "tokens",
+        Category::Duplicates => "duplicates",
+        Category::Balance => "balance",
+    }
+}
+
+/// The file a failed gate is about: the first file that contributes to it, else the first.
+pub fn concerned_file(gate: &GateOutcome, summary: &RunSummary<'_>) -> FileId {
+    let contributes = |s: &FileSummary| -> bool {
+        match gate.name {
+            "valid examples" => s.valid < s.examples,
+            "duplicates" => RULES
+                .iter()
+                .zip(&s.counts)
+                .any(|(r, n)| r.category == Category::Duplicates && n.iter().sum::<u64>() > 0),
+            "warnings" => s.count(Level::Warning) > 0,
+            "file-level errors" => {
+                s.io_error.is_some()
+                    || [Code::J005, Code::J006, Code::J007]
+                        .iter()
+                        .any(|c| s.counts[c.index()][2] > 0)
+            }
+            _ => false,
+        }
+    };
+    summary.summaries.iter().position(contributes).unwrap_or(0) as FileId
+}
+
+impl Renderer for Sarif {
+    fn diagnostic(
+        &mut self,
+        _out: &mut dyn Write,
+        finding: &Finding<'_>,
+        _files: &[FileInfo],
+    ) -> io::Result<()> {
+        let d = &finding.diagnostic;
+        let occurrence = self.occurrence(d.location.file, d.fingerprint, d.code);
+        let seq = self.seq;
+        self.seq += 1;
+        let rank = level_rank(d.level);
+        if self.kept.len() >= self.limit {
+            // Full: keep the new finding only if it beats the weakest kept one.
+            let weakest = self.kept.peek().map(Kept::key);
+            if weakest.is_some_and(|w| (Reverse(rank), seq) >= w) {
+                self.omitted += 1;
+                return Ok(());
+            }
+            self.kept.pop();
+            self.omitted += 1;
+        }
+        let fingerprint = partial_fingerprint(
+            d.fingerprint,
+            d.code.as_str(),
+            occurrence,
+            self.path(d.location.file),
+        );
+        self.kept.push(Kept {
+            rank,
+            seq,
+            code: d.code,
+            level: d.level,
+            file: d.location.file,
+            line: d.location.line,
+            column: d.location.column,
+            end_column: d.location.end_column,
+            message: cap_message(&d.message),
+            related: d.related.clone(),
+            fingerprint,
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
+        let log = self.log(summary);
+        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+        writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_to_the_root() {
+        let cwd = Path::new("/repo/sub");
+        assert_eq!(
+            project_path(Path::new("/repo"), cwd, "data/train.jsonl"),
+            "sub/data/train.jsonl"
+        );
+        assert_eq!(
+            project_path(Path::new("."), cwd, "./data/../x.jsonl"),
+            "x.jsonl"
+        );
+        assert_eq!(
+            project_path(Path::new(".."), cwd, "/repo/a.jsonl"),
+            "a.jsonl"
+        );
+        assert_eq!(project_path(Path::new("/repo/sub"), cwd, "-"), "-");
+    }
+
+    #[test]
+    fn uris_escape_what_would_change_their_meaning() {
+        assert_eq!(
+            uri_reference("data/my file#1.jsonl"),
+            "data/my%20file%231.jsonl"
+        );
+        assert_eq!(
+            uri_reference("données/é.jsonl"),
+            "donn%C3%A9es/%C3%A9.jsonl"
+        );
+    }
+
+    #[test]
+    fn messages_are_capped() {
+        let long = "x".repeat(1000);
+        let capped = cap_message(&long);
+        assert_eq!(capped.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(capped.ends_with('…'));
+        let exact = "y".repeat(MAX_MESSAGE_CHARS);
+        assert_eq!(cap_message(&exact), exact);
+    }
+
+    #[test]
+    fn fingerprints_are_stable_across_releases() {
+        // A change here changes every alert's identity in code scanning: bump the key's /v1.
+        assert_eq!(
+            partial_fingerprint(0x1234_5678_9abc_def0, "S005", 0, "data/train.jsonl"),
+            "57351f441533f36c"
+        );
+        assert_ne!(
+            partial_fingerprint(1, "S005", 0, "a"),
+            partial_fingerprint(1, "S005", 1, "a")
+        );
+        assert_ne!(
+            partial_fingerprint(1, "S005", 0, "a"),
+            partial_fingerprint(1, "S006", 0, "a")
+        );
+    }
+}

@@ -1,0 +1,777 @@
+//! The CI outputs as a pipeline sees them: `json`, `sarif`, `github` and `markdown` from the
+//! real binary on one mixed fixture (J, S, O and C findings, two failed gates), the SARIF
+//! checked against the SARIF 2.1.0 schema, the extra output files of one run, fingerprints
+//! that survive inserted lines, and the 25,000-result cap.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+use tunelint::diagnostic::{Diagnostic, Location, Related, Span};
+use tunelint::engine::{FileSummary, Finding, InputSource};
+use tunelint::gates::GateOutcome;
+use tunelint::report::github::Github;
+use tunelint::report::json::{Document, Json};
+use tunelint::report::sarif::{self, Sarif};
+use tunelint::report::{FileInfo, RenderOptions, Renderer, RunSummary};
+use tunelint::rule::Level;
+use tunelint::rules::{Code, RULES};
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ci")
+}
+
+/// The binary in `dir`, with no configuration and no GitHub Actions environment.
+fn tunelint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
+    cmd.current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("NO_COLOR")
+        .arg("--isolated");
+    cmd
+}
+
+/// Runs and returns (exit status, stdout).
+fn run(cmd: &mut Command) -> (i32, String) {
+    let out = cmd.output().expect("run tunelint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    (
+        out.status.code().expect("exited normally"),
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+    )
+}
+
+fn mixed(format: &str) -> String {
+    let (code, stdout) = run(tunelint(&fixtures()).args(["--format", format, "mixed/"]));
+    assert_eq!(code, 1, "the mixed fixture fails its gates");
+    stdout.replace(VERSION, "[version]")
+}
+
+fn sarif_of(text: &str) -> Value {
+    serde_json::from_str(text).expect("SARIF is JSON")
+}
+
+fn results(log: &Value) -> &Vec<Value> {
+    log["runs"][0]["results"].as_array().expect("results")
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!(mixed("json"));
+}
+
+#[test]
+fn sarif_snapshot() {
+    // The rule table is the same for every run; the snapshot keeps the results readable.
+    let mut log = sarif_of(&mixed("sarif"));
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array_mut()
+        .expect("rules");
+    let ids: Vec<Value> = rules.iter().map(|r| r["id"].clone()).collect();
+    *rules = vec![Value::String(format!(
+        "{} rules: {}",
+        ids.len(),
+        ids.iter()
+            .map(|v| v.as_str().unwrap_or("?"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ))];
+    insta::assert_snapshot!(serde_json::to_string_pretty(&log).expect("json"));
+}
+
+#[test]
+fn github_snapshot() {
+    insta::assert_snapshot!(mixed("github"));
+}
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!(mixed("markdown"));
+}
+
+#[test]
+fn sarif_rule_metadata_snapshot() {
+    let log = sarif_of(&mixed("sarif"));
+    let s005 = &log["runs"][0]["tool"]["driver"]["rules"][Code::S005.index()];
+    insta::assert_snapshot!(serde_json::to_string_pretty(s005).expect("json"));
+}
+
+#[test]
+fn sarif_matches_the_sarif_2_1_0_schema() {
+    let schema: Value =
+        serde_json::from_str(include_str!("sarif-schema-2.1.0.json")).expect("schema is JSON");
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    let log = sarif_of(&mixed("sarif"));
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "schema errors:\n{}", errors.join("\n"));
+    // The check has teeth: a result without a message is refused.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]
+        .as_object_mut()
+        .expect("result")
+        .remove("message");
+    assert!(!validator.is_valid(&broken));
+}
+
+/// What GitHub's ingestion rules (`github-sarif-ingestion-rules.md`) require, checked one by one.
+#[test]
+fn sarif_follows_github_ingestion_rules() {
+    let log = sarif_of(&mixed("sarif"));
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(log["$schema"], sarif::SCHEMA_URI);
+    let runs = log["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "tunelint");
+    let rules = driver["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules
+        .iter()
+        .map(|r| r["id"].as_str().expect("id"))
+        .collect();
+    for rule in RULES {
+        assert!(ids.contains(&rule.code), "{} is declared", rule.code);
+    }
+    for r in rules {
+        for key in ["shortDescription", "fullDescription", "help"] {
+            assert!(
+                r[key]["text"].as_str().is_some_and(|t| !t.is_empty()),
+                "{} has {key}",
+                r["id"]
+            );
+        }
+        assert!(
+            r["helpUri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("https://"))
+        );
+        assert!(
+            ["error", "warning", "note"]
+                .contains(&r["defaultConfiguration"]["level"].as_str().expect("level"))
+        );
+        assert_ne!(r["name"], r["id"]);
+    }
+    let results = results(&log);
+    assert_eq!(results.len(), 13, "11 findings and 2 failed gates");
+    for r in results {
+        let id = r["ruleId"].as_str().expect("ruleId");
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], id, "ruleIndex points at the rule");
+        assert!(
+            r["message"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty() && t.chars().count() <= sarif::MAX_MESSAGE_CHARS)
+        );
+        let locations = r["locations"].as_array().expect("locations");
+        assert_eq!(locations.len(), 1);
+        let physical = &locations[0]["physicalLocation"];
+        let uri = physical["artifactLocation"]["uri"].as_str().expect("uri");
+        assert!(
+            uri.starts_with("mixed/") && !uri.contains(':'),
+            "repo-relative uri: {uri}"
+        );
+        let region = &physical["region"];
+        assert!(region["startLine"].as_u64().expect("startLine") >= 1);
+        if let Some(start) = region["startColumn"].as_u64() {
+            assert!(region["endColumn"].as_u64().expect("endColumn") >= start);
+        }
+        assert!(
+            region.get("snippet").is_none() && physical.get("contextRegion").is_none(),
+            "no dataset text"
+        );
+        let fp = r["partialFingerprints"][sarif::FINGERPRINT_KEY]
+            .as_str()
+            .expect("fingerprint");
+        assert_eq!(fp.len(), 16);
+    }
+    let fingerprints: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"][sarif::FINGERPRINT_KEY]
+                .as_str()
+                .unwrap_or("")
+        })
+        .collect();
+    assert_eq!(
+        fingerprints.len(),
+        results.len(),
+        "fingerprints are distinct"
+    );
+    // Gates point at line 1 of the file they are about.
+    let gate = |id: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == id)
+            .unwrap_or_else(|| panic!("{id} result"))
+    };
+    assert_eq!(
+        gate("gate-file-level-errors")["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "mixed/bom.jsonl"
+    );
+    assert_eq!(
+        gate("gate-min-valid-pct")["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "mixed/train.jsonl"
+    );
+    assert_eq!(
+        gate("gate-min-valid-pct")["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
+}
+
+#[test]
+fn sarif_columns_count_code_points() {
+    let log = sarif_of(&mixed("sarif"));
+    // Line 6: `こんにちは` after French text with «», é and ’: columns are code points.
+    let c001 = results(&log)
+        .iter()
+        .find(|r| r["ruleId"] == "C001")
+        .expect("C001");
+    let region = &c001["locations"][0]["physicalLocation"]["region"];
+    let line = fs::read_to_string(fixtures().join("mixed/train.jsonl"))
+        .expect("fixture")
+        .lines()
+        .nth(5)
+        .expect("line 6")
+        .to_string();
+    let at = line.find("\"こんにちは\"").expect("value");
+    assert_eq!(
+        region["startColumn"].as_u64(),
+        Some(line[..at].chars().count() as u64 + 1)
+    );
+    assert_eq!(
+        region["endColumn"].as_u64(),
+        Some(line[..at].chars().count() as u64 + 1 + 7)
+    );
+}
+
+#[test]
+fn json_round_trips_through_serde() {
+    let text = mixed("json");
+    let doc: Document = serde_json::from_str(&text).expect("the document deserialises");
+    assert_eq!(
+        serde_json::to_string_pretty(&doc).expect("serialise") + "\n",
+        text
+    );
+    assert_eq!(doc.files.len(), 3);
+    assert_eq!(doc.diagnostics.len(), 11);
+    assert!(!doc.summary.passed);
+    assert_eq!(doc.gates.iter().filter(|g| !g.passed).count(), 2);
+    // Keys in the documented order.
+    let top: Vec<String> = serde_json::from_str::<serde_json::Map<String, Value>>(&text)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut sorted_by_position = top.clone();
+    sorted_by_position.sort_by_key(|k| text.find(&format!("\"{k}\":")).unwrap_or(0));
+    assert_eq!(
+        sorted_by_position,
+        ["version", "files", "summary", "gates", "diagnostics"]
+    );
+    let first = text.find("\"diagnostics\"").expect("diagnostics");
+    let keys = [
+        "code",
+        "name",
+        "level",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "related",
+    ];
+    let positions: Vec<usize> = keys
+        .iter()
+        .map(|k| first + text[first..].find(&format!("\"{k}\":")).expect("key"))
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "diagnostic keys in order"
+    );
+}
+
+fn copy_fixture(dir: &Path) {
+    fs::create_dir_all(dir.join("data")).expect("mkdir");
+    for f in ["train.jsonl", "valid.jsonl", "bom.jsonl"] {
+        fs::copy(fixtures().join("mixed").join(f), dir.join("data").join(f)).expect("copy");
+    }
+}
+
+#[test]
+fn one_run_writes_every_extra_file() {
+    let dir = TempDir::new().expect("tempdir");
+    copy_fixture(dir.path());
+    fs::write(dir.path().join("summary.md"), "## an earlier step\n\n").expect("write");
+    let args = [
+        "--format",
+        "github",
+        "--sarif-file",
+        "out.sarif",
+        "--json-file",
+        "out.json",
+        "--summary-file",
+        "summary.md",
+        "data",
+    ];
+    let (code, stdout) = run(tunelint(dir.path()).args(args));
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("::error file=data/bom.jsonl,line=1,title=J005 byte-order-mark::"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.iter().filter(|l| l.starts_with("::")).count(), 11 + 2);
+    assert_eq!(
+        *lines.last().expect("a last line"),
+        "tunelint: 11 annotations (7 errors, 3 warnings, 1 notice); the full list is in out.sarif"
+    );
+
+    let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF written"));
+    assert_eq!(results(&log).len(), 13);
+    let doc: Document = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("out.json")).expect("JSON written"),
+    )
+    .expect("JSON document");
+    assert_eq!(doc.diagnostics.len(), 11);
+    let summary = fs::read_to_string(dir.path().join("summary.md")).expect("summary written");
+    assert!(
+        summary.starts_with("## an earlier step\n\n## ❌ tunelint: failed"),
+        "appended, not truncated:\n{summary}"
+    );
+
+    // A second run appends again ($GITHUB_STEP_SUMMARY collects every step's summary) and
+    // rewrites the SARIF and JSON files.
+    run(tunelint(dir.path()).args(args));
+    let summary = fs::read_to_string(dir.path().join("summary.md")).expect("summary");
+    assert_eq!(summary.matches("## ❌ tunelint: failed").count(), 2);
+    let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF"));
+    assert_eq!(results(&log).len(), 13);
+}
+
+#[test]
+fn extra_files_leave_the_main_output_and_exit_status_alone() {
+    let dir = TempDir::new().expect("tempdir");
+    copy_fixture(dir.path());
+    let (code_plain, plain) = run(tunelint(dir.path()).args(["--format", "concise", "data"]));
+    let (code_extra, extra) = run(tunelint(dir.path()).args([
+        "--format",
+        "concise",
+        "--sarif-file",
+        "x.sarif",
+        "--json-file",
+        "x.json",
+        "data",
+    ]));
+    assert_eq!((code_plain, &plain), (code_extra, &extra));
+    let (code, _) =
+        run(tunelint(dir.path()).args(["--exit-zero", "--sarif-file", "x.sarif", "data"]));
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn an_unwritable_extra_file_is_an_error_before_linting() {
+    let dir = TempDir::new().expect("tempdir");
+    copy_fixture(dir.path());
+    let out = tunelint(dir.path())
+        .args(["--sarif-file", "no/such/dir/x.sarif", "data"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("tunelint: error: cannot write no/such/dir/x.sarif"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn github_actions_defaults_to_annotations() {
+    let (_, stdout) = run(tunelint(&fixtures())
+        .env("GITHUB_ACTIONS", "true")
+        .arg("mixed/"));
+    assert!(
+        stdout.starts_with("::error file=mixed/bom.jsonl,line=1,"),
+        "{stdout}"
+    );
+    let (_, stdout) = run(tunelint(&fixtures())
+        .env("GITHUB_ACTIONS", "true")
+        .args(["--format", "concise", "mixed/"]));
+    assert!(stdout.starts_with("mixed/bom.jsonl:1:1: J005"), "{stdout}");
+}
+
+#[test]
+fn project_root_makes_paths_repository_relative() {
+    let dir = TempDir::new().expect("tempdir");
+    copy_fixture(dir.path());
+    let data = dir.path().join("data");
+    let (_, stdout) =
+        run(tunelint(&data).args(["--format", "sarif", "--project-root", "..", "train.jsonl"]));
+    let log = sarif_of(&stdout);
+    assert_eq!(
+        results(&log)[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "data/train.jsonl"
+    );
+    let (_, stdout) =
+        run(tunelint(&data).args(["--format", "github", "--project-root", "..", "train.jsonl"]));
+    assert!(
+        stdout.starts_with("::error file=data/train.jsonl,line=2,"),
+        "{stdout}"
+    );
+    let out = tunelint(&data)
+        .args(["--project-root", "nowhere", "train.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// (ruleId, message) → (line, fingerprint) of every result.
+fn fingerprints(log: &Value) -> BTreeMap<(String, String), (u64, String)> {
+    results(log)
+        .iter()
+        .map(|r| {
+            let key = (
+                r["ruleId"].as_str().unwrap_or("").to_string(),
+                r["message"]["text"].as_str().unwrap_or("").to_string(),
+            );
+            let line = r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap_or(0);
+            (
+                key,
+                (
+                    line,
+                    r["partialFingerprints"][sarif::FINGERPRINT_KEY]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn fingerprints_survive_lines_inserted_above() {
+    let dir = TempDir::new().expect("tempdir");
+    let original = fs::read_to_string(fixtures().join("mixed/train.jsonl")).expect("fixture");
+    fs::write(dir.path().join("train.jsonl"), &original).expect("write");
+    let (_, before) = run(tunelint(dir.path()).args(["--format", "sarif", "train.jsonl"]));
+    let inserted = [
+        r#"{"messages": [{"role": "user", "content": "A new question at the top of the file?"}, {"role": "assistant", "content": "And a new answer to go with it."}]}"#,
+        r#"{"messages": [{"role": "robot", "content": "A new broken example."}, {"role": "assistant", "content": "With an unknown role above."}]}"#,
+        r#"{"messages": [{"role": "user", "content": "One more new example, this time fine."}, {"role": "assistant", "content": "Indeed, nothing is wrong with it."}]}"#,
+    ];
+    fs::write(
+        dir.path().join("train.jsonl"),
+        format!("{}\n{original}", inserted.join("\n")),
+    )
+    .expect("write");
+    let (_, after) = run(tunelint(dir.path()).args(["--format", "sarif", "train.jsonl"]));
+    let (before, after) = (
+        fingerprints(&sarif_of(&before)),
+        fingerprints(&sarif_of(&after)),
+    );
+    let mut moved = 0;
+    for (key, (line, fp)) in &before {
+        if key.0.starts_with("gate-") {
+            continue;
+        }
+        let (new_line, new_fp) = after
+            .get(key)
+            .unwrap_or_else(|| panic!("{key:?} still reported"));
+        assert_eq!(*new_line, line + 3, "{key:?} moved down three lines");
+        assert_eq!(new_fp, fp, "{key:?} kept its fingerprint");
+        moved += 1;
+    }
+    assert_eq!(moved, 10);
+    let robot = after
+        .iter()
+        .find(|(k, _)| k.1.contains("\"robot\""))
+        .expect("the new finding");
+    assert!(
+        before.values().all(|(_, fp)| *fp != robot.1.1),
+        "a new finding gets a new fingerprint"
+    );
+}
+
+#[test]
+fn the_same_record_twice_gets_two_fingerprints() {
+    let dir = TempDir::new().expect("tempdir");
+    let bad = r#"{"messages": [{"role": "bot", "content": "Hello there, how are you today?"}, {"role": "assistant", "content": "I am fine, thank you for asking."}]}"#;
+    fs::write(dir.path().join("a.jsonl"), format!("{bad}\n{bad}\n")).expect("write");
+    let (_, stdout) = run(tunelint(dir.path()).args(["--format", "sarif", "a.jsonl"]));
+    let log = sarif_of(&stdout);
+    let fps: Vec<&str> = results(&log)
+        .iter()
+        .filter(|r| r["ruleId"] == "S005")
+        .map(|r| {
+            r["partialFingerprints"][sarif::FINGERPRINT_KEY]
+                .as_str()
+                .unwrap_or("")
+        })
+        .collect();
+    assert_eq!(fps.len(), 2);
+    assert_ne!(fps[0], fps[1]);
+}
+
+#[test]
+fn sarif_keeps_the_25000_most_severe_results() {
+    let dir = TempDir::new().expect("tempdir");
+    let error = r#"{"messages": [{"role": "bot", "content": "Hello there, how are you today?"}, {"role": "assistant", "content": "I am fine, thank you for asking."}]}"#;
+    let warning = r#"{"messages": [{"role": "user", "content": "Hello there, how are you today?"}, {"role": "assistant", "content": "Fine."}]}"#;
+    // 10,000 errors (every third line) and 20,000 warnings.
+    let text: String = (0..30_000)
+        .map(|i| {
+            if i % 3 == 2 {
+                format!("{error}\n")
+            } else {
+                format!("{warning}\n")
+            }
+        })
+        .collect();
+    fs::write(dir.path().join("big.jsonl"), text).expect("write");
+    let (code, stdout) = run(tunelint(dir.path()).args([
+        "--format",
+        "sarif",
+        "--sarif-file",
+        "copy.sarif",
+        "big.jsonl",
+    ]));
+    assert_eq!(code, 1);
+    let log = sarif_of(&stdout);
+    let results = results(&log);
+    assert_eq!(results.len(), sarif::MAX_RESULTS);
+    let count = |id: &str| results.iter().filter(|r| r["ruleId"] == id).count();
+    assert_eq!(count("S005"), 10_000, "every error is kept");
+    assert_eq!(count("gate-min-valid-pct"), 1);
+    assert_eq!(count(sarif::OMITTED_RULE_ID), 1);
+    let warnings = sarif::MAX_RESULTS - 10_000 - 2;
+    assert_eq!(count("C001"), warnings);
+    let omitted = results.last().expect("the last result");
+    assert_eq!(omitted["ruleId"], sarif::OMITTED_RULE_ID);
+    let left_out = 30_000 - 10_000 - warnings;
+    assert!(
+        omitted["message"]["text"]
+            .as_str()
+            .expect("text")
+            .starts_with(&format!("{left_out} less severe results were left out"))
+    );
+    // The warnings kept are the first ones in line order.
+    let last_warning_line = results
+        .iter()
+        .filter(|r| r["ruleId"] == "C001")
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
+        .max();
+    let nth_warning_line = (1..=30_000u64)
+        .filter(|l| (l - 1) % 3 != 2)
+        .nth(warnings - 1);
+    assert_eq!(last_warning_line, nth_warning_line);
+    // Results stay in file order.
+    let lines: Vec<u64> = results[..results.len() - 2]
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
+        .collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("copy.sarif")).expect("copy"),
+        stdout
+    );
+}
+
+// --- renderers driven directly, for what no rule produces yet (related locations) ---------
+
+fn file_summary() -> FileSummary {
+    FileSummary {
+        examples: 2,
+        valid: 1,
+        counts: vec![[0; 3]; RULES.len()],
+        ..Default::default()
+    }
+}
+
+fn render(renderer: &mut dyn Renderer, diagnostics: Vec<Diagnostic>) -> String {
+    let files = vec![FileInfo {
+        display: "data/train.jsonl".into(),
+        source: InputSource::File("data/train.jsonl".into()),
+    }];
+    let mut out = Vec::new();
+    for d in diagnostics {
+        renderer
+            .diagnostic(
+                &mut out,
+                &Finding {
+                    diagnostic: d,
+                    line_text: None,
+                },
+                &files,
+            )
+            .expect("render");
+    }
+    let summaries = vec![file_summary()];
+    let gates = vec![GateOutcome {
+        name: "duplicates",
+        key: "gates.max_duplicates",
+        passed: false,
+        measured: "1".into(),
+        threshold: "required at most 0".into(),
+    }];
+    let summary = RunSummary {
+        files: &files,
+        summaries: &summaries,
+        total: file_summary(),
+        gates,
+    };
+    renderer.finish(&mut out, &summary).expect("finish");
+    String::from_utf8(out).expect("utf-8")
+}
+
+fn duplicate_finding(message: &str) -> Diagnostic {
+    let text = r#"{"messages": [{"role": "user", "content": "hi"}]}"#;
+    Diagnostic {
+        code: Code::C006,
+        level: Level::Warning,
+        location: Location::in_line(0, 12, 400, text, Span::new(0, text.len() as u32)),
+        message: message.into(),
+        related: vec![Related {
+            file: 0,
+            line: 3,
+            message: "first seen here".into(),
+        }],
+        fingerprint: 42,
+    }
+}
+
+#[test]
+fn related_locations_reach_every_format() {
+    let log = sarif_of(&render(
+        &mut Sarif::new(vec!["data/train.jsonl".into()]),
+        vec![duplicate_finding("same as line 3")],
+    ));
+    let related = &results(&log)[0]["relatedLocations"][0];
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uri"],
+        "data/train.jsonl"
+    );
+    assert_eq!(related["physicalLocation"]["region"]["startLine"], 3);
+    assert_eq!(related["message"]["text"], "first seen here");
+    assert_eq!(results(&log)[1]["ruleId"], "gate-max-duplicates");
+
+    let github = render(
+        &mut Github::new(
+            RenderOptions::default(),
+            vec!["data/train.jsonl".into()],
+            None,
+        ),
+        vec![duplicate_finding("same as line 3")],
+    );
+    assert!(github.starts_with("::warning file=data/train.jsonl,line=12,col=1,endColumn=50,title=C006 repeated-user-message::same as line 3%0Adata/train.jsonl:3: first seen here%0A"), "{github}");
+    assert!(github.contains("::error title=tunelint gate::gate failed: duplicates 1, required at most 0 (gates.max_duplicates)\n"));
+
+    let json: Document = serde_json::from_str(&render(
+        &mut Json::new(),
+        vec![duplicate_finding("same as line 3")],
+    ))
+    .expect("json");
+    assert_eq!(json.diagnostics[0].related[0].line, 3);
+    assert_eq!(json.diagnostics[0].related[0].path, "data/train.jsonl");
+}
+
+#[test]
+fn long_messages_are_capped_in_sarif() {
+    let message = format!("unknown role \"{}\"", "x".repeat(2000));
+    let log = sarif_of(&render(
+        &mut Sarif::new(vec!["data/train.jsonl".into()]),
+        vec![duplicate_finding(&message)],
+    ));
+    let text = results(&log)[0]["message"]["text"].as_str().expect("text");
+    assert_eq!(text.chars().count(), sarif::MAX_MESSAGE_CHARS);
+    assert!(text.ends_with('…'));
+}
+
+#[test]
+fn github_escapes_messages_and_properties() {
+    let mut d = duplicate_finding("100% broken:\r\nsecond line, really");
+    d.related.clear();
+    let out = render(
+        &mut Github::new(
+            RenderOptions::default(),
+            vec!["data/a,b:c.jsonl".into()],
+            None,
+        ),
+        vec![d],
+    );
+    let first = out.lines().next().expect("a line");
+    assert_eq!(
+        first,
+        "::warning file=data/a%2Cb%3Ac.jsonl,line=12,col=1,endColumn=50,title=C006 repeated-user-message::100%25 broken:%0D%0Asecond line, really%0Arun `tunelint explain C006` for details"
+    );
+}
+
+#[test]
+fn the_cap_counts_gates_and_the_note_about_the_rest() {
+    let finding = |line: u64, level: Level| {
+        let mut d = duplicate_finding(&format!("finding on line {line}"));
+        d.location.line = line;
+        d.level = level;
+        d.related.clear();
+        d
+    };
+    let levels = [
+        Level::Info,
+        Level::Warning,
+        Level::Error,
+        Level::Warning,
+        Level::Info,
+        Level::Error,
+        Level::Warning,
+    ];
+    let diagnostics: Vec<Diagnostic> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| finding(i as u64 + 1, l))
+        .collect();
+    // Room for 5: one failed gate, the note, and the three most severe findings.
+    let log = sarif_of(&render(
+        &mut Sarif::with_limit(vec!["data/train.jsonl".into()], 5),
+        diagnostics,
+    ));
+    let kept: Vec<(String, u64)> = results(&log)
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap_or("").to_string(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap_or(0),
+            )
+        })
+        .collect();
+    let expected = [
+        ("C006", 2),
+        ("C006", 3),
+        ("C006", 6),
+        ("gate-max-duplicates", 1),
+        (sarif::OMITTED_RULE_ID, 1),
+    ];
+    assert_eq!(kept, expected.map(|(id, line)| (id.to_string(), line)));
+    assert!(
+        results(&log)[4]["message"]["text"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("4 less severe results were left out")
+    );
+}
