@@ -21,7 +21,11 @@ pub fn hash_raw(line: &[u8]) -> u64 {
 fn feed(doc: &Document<'_, '_>, node: NodeId, h: &mut Xxh3) {
     match doc.kind(node) {
         Kind::Null => h.update(b"n"),
-        Kind::Bool => h.update(if doc.bool(node) == Some(true) { b"t" } else { b"f" }),
+        Kind::Bool => h.update(if doc.bool(node) == Some(true) {
+            b"t"
+        } else {
+            b"f"
+        }),
         Kind::Number => {
             // 1, 1.0 and 1e0 are one number to every loader.
             h.update(b"#");
@@ -37,8 +41,10 @@ fn feed(doc: &Document<'_, '_>, node: NodeId, h: &mut Xxh3) {
         }
         Kind::Object => {
             // Key order does not matter; with a repeated key the last value wins, as in loaders.
-            let mut members: Vec<(std::borrow::Cow<'_, str>, NodeId)> =
-                doc.members(node).map(|(k, v)| (doc.str(k).unwrap_or_default(), v)).collect();
+            let mut members: Vec<(std::borrow::Cow<'_, str>, NodeId)> = doc
+                .members(node)
+                .map(|(k, v)| (doc.str(k).unwrap_or_default(), v))
+                .collect();
             members.sort_by(|a, b| a.0.cmp(&b.0));
             members.dedup_by(|later, earlier| {
                 if later.0 == earlier.0 {
@@ -77,8 +83,14 @@ mod tests {
     #[test]
     fn key_order_whitespace_and_escapes_do_not_matter() {
         let a = h(r#"{"messages":[{"role":"user","content":"héllo"}],"x":1}"#);
-        assert_eq!(a, h(r#"{ "x" : 1.0, "messages" : [ { "content" : "h\u00e9llo", "role" : "user" } ] }"#));
-        assert_ne!(a, h(r#"{"messages":[{"role":"user","content":"hello"}],"x":1}"#));
+        assert_eq!(
+            a,
+            h(r#"{ "x" : 1.0, "messages" : [ { "content" : "h\u00e9llo", "role" : "user" } ] }"#)
+        );
+        assert_ne!(
+            a,
+            h(r#"{"messages":[{"role":"user","content":"hello"}],"x":1}"#)
+        );
         assert_ne!(h(r#"["a","b"]"#), h(r#"["ab"]"#));
         assert_ne!(h(r#"{"a":"b"}"#), h(r#"["a","b"]"#));
     }

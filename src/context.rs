@@ -65,7 +65,13 @@ impl<'a> RecordContext<'a> {
 
     /// Reports at most at `cap`: for the milder cases of a rule (S005 on `developer` is a
     /// warning while S005 is an error).
-    pub fn report_capped(&mut self, code: Code, cap: Level, span: Span, message: impl Into<String>) {
+    pub fn report_capped(
+        &mut self,
+        code: Code,
+        cap: Level,
+        span: Span,
+        message: impl Into<String>,
+    ) {
         let level = self.settings.level(code).min(cap);
         self.push(code, level, span, message.into());
     }

@@ -35,7 +35,11 @@ pub struct Exclusion<'a> {
 /// Lists the inputs for `paths` (which default to `.`).
 pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Found>, DiscoverError> {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut found = Vec::new();
     let mut stdin = false;
     for path in paths {
@@ -43,7 +47,8 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Foun
             stdin = true;
             continue;
         }
-        let meta = std::fs::metadata(path).map_err(|_| DiscoverError::Missing(path.display().to_string()))?;
+        let meta = std::fs::metadata(path)
+            .map_err(|_| DiscoverError::Missing(path.display().to_string()))?;
         if meta.is_dir() {
             walk(path, exclusion, &mut found)?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
@@ -58,7 +63,11 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Foun
     Ok(found)
 }
 
-fn walk(dir: &Path, exclusion: &Exclusion<'_>, found: &mut Vec<Found>) -> Result<(), DiscoverError> {
+fn walk(
+    dir: &Path,
+    exclusion: &Exclusion<'_>,
+    found: &mut Vec<Found>,
+) -> Result<(), DiscoverError> {
     let walker = WalkBuilder::new(dir)
         .hidden(true)
         .git_ignore(true)
@@ -70,9 +79,14 @@ fn walk(dir: &Path, exclusion: &Exclusion<'_>, found: &mut Vec<Found>) -> Result
         .follow_links(false)
         .build();
     for entry in walker {
-        let entry = entry.map_err(|e| DiscoverError::Walk { path: dir.display().to_string(), reason: walk_error_text(&e) })?;
+        let entry = entry.map_err(|e| DiscoverError::Walk {
+            path: dir.display().to_string(),
+            reason: walk_error_text(&e),
+        })?;
         let path = entry.path();
-        let is_file = entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
+        let is_file = entry
+            .file_type()
+            .is_some_and(|t| t.is_file() || t.is_symlink());
         if !is_file || path.extension().is_none_or(|e| e != "jsonl") {
             continue;
         }
@@ -91,5 +105,7 @@ fn walk_error_text(e: &ignore::Error) -> String {
 
 /// `./data/x.jsonl` → `data/x.jsonl`: paths are shown the way a user would type them.
 fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }

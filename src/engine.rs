@@ -65,7 +65,10 @@ pub struct FileSummary {
 
 impl FileSummary {
     fn new() -> Self {
-        FileSummary { counts: vec![[0; 3]; rules::RULES.len()], ..Default::default() }
+        FileSummary {
+            counts: vec![[0; 3]; rules::RULES.len()],
+            ..Default::default()
+        }
     }
 
     pub fn count(&self, level: Level) -> u64 {
@@ -108,9 +111,15 @@ pub struct Finding<'a> {
 /// Lints bytes held in memory with `settings`, returning the diagnostics in order and the
 /// summary: the whole pipeline, for tests and fuzzing.
 pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSummary) {
-    let job = Job { display: "<memory>".into(), source: InputSource::Memory(bytes.into()), settings: settings.clone() };
+    let job = Job {
+        display: "<memory>".into(),
+        source: InputSource::Memory(bytes.into()),
+        settings: settings.clone(),
+    };
     let mut out = Vec::new();
-    let mut summaries = run(std::slice::from_ref(&job), 2, &mut |f| out.push(f.diagnostic));
+    let mut summaries = run(std::slice::from_ref(&job), 2, &mut |f| {
+        out.push(f.diagnostic)
+    });
     (out, summaries.pop().unwrap_or_default())
 }
 
@@ -158,9 +167,20 @@ struct Work {
 }
 
 enum WorkKind {
-    Lines { buf: Vec<u8>, first_line: u64, offset: u64, format: FormatChoice, pre: Vec<Diagnostic> },
+    Lines {
+        buf: Vec<u8>,
+        first_line: u64,
+        offset: u64,
+        format: FormatChoice,
+        pre: Vec<Diagnostic>,
+    },
     /// Findings the reader made itself, and figures to add to the file's summary.
-    Findings { diagnostics: Vec<Diagnostic>, bytes: u64, io_error: Option<String>, format: Option<FormatChoice> },
+    Findings {
+        diagnostics: Vec<Diagnostic>,
+        bytes: u64,
+        io_error: Option<String>,
+        format: Option<FormatChoice>,
+    },
     /// A line too long to read: an example, invalid when J008 is an error.
     TooLong(Diagnostic),
 }
@@ -192,10 +212,19 @@ fn read_job(
     progress: Option<&AtomicU64>,
 ) {
     let mut send = |kind: WorkKind| {
-        let _ = work.send(Work { seq: *seq, file, kind });
+        let _ = work.send(Work {
+            seq: *seq,
+            file,
+            kind,
+        });
         *seq += 1;
     };
-    let findings = |diagnostics, bytes, io_error: Option<String>, format| WorkKind::Findings { diagnostics, bytes, io_error, format };
+    let findings = |diagnostics, bytes, io_error: Option<String>, format| WorkKind::Findings {
+        diagnostics,
+        bytes,
+        io_error,
+        format,
+    };
     let src: Box<dyn Read> = match &job.source {
         InputSource::Stdin => Box::new(io::stdin().lock()),
         InputSource::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
@@ -240,9 +269,19 @@ fn read_job(
                 let loc = Location::line_start(file, line, offset);
                 let message = too_long_message(len, settings.options.max_line_bytes);
                 let level = settings.level(Code::J008);
-                send(WorkKind::TooLong(Diagnostic { code: Code::J008, level, location: loc, message, related: Vec::new(), fingerprint: 0 }));
+                send(WorkKind::TooLong(Diagnostic {
+                    code: Code::J008,
+                    level,
+                    location: loc,
+                    message,
+                    related: Vec::new(),
+                    fingerprint: 0,
+                }));
             }
-            Piece::Lines { first_line, mut offset } => {
+            Piece::Lines {
+                first_line,
+                mut offset,
+            } => {
                 let mut pre = Vec::new();
                 if first {
                     first = false;
@@ -267,21 +306,39 @@ fn read_job(
                 }
                 last_line = last_line_of(&buf, first_line, offset);
                 let pre = std::mem::take(&mut first_findings);
-                send(WorkKind::Lines { buf, first_line, offset, format, pre });
+                send(WorkKind::Lines {
+                    buf,
+                    first_line,
+                    offset,
+                    format,
+                    pre,
+                });
             }
         }
     }
     let mut end = Vec::new();
     if !reader.ends_with_newline()
-        && let Some((line, offset, chars, bytes)) = last_line {
-            let mut loc = Location::line_start(file, line, offset);
-            loc.column = chars + 1;
-            loc.end_column = chars + 1;
-            // An empty span at the end of the line, so snippets point there, not at column 1.
-            loc.span = Some(Span::new(bytes, bytes));
-            push_finding_at(&mut end, settings, Code::J009, loc, "file does not end with a newline; some tools drop or merge the last line".into());
-        }
-    send(findings(end, reader.total_bytes(), None, if first { Some(format) } else { None }));
+        && let Some((line, offset, chars, bytes)) = last_line
+    {
+        let mut loc = Location::line_start(file, line, offset);
+        loc.column = chars + 1;
+        loc.end_column = chars + 1;
+        // An empty span at the end of the line, so snippets point there, not at column 1.
+        loc.span = Some(Span::new(bytes, bytes));
+        push_finding_at(
+            &mut end,
+            settings,
+            Code::J009,
+            loc,
+            "file does not end with a newline; some tools drop or merge the last line".into(),
+        );
+    }
+    send(findings(
+        end,
+        reader.total_bytes(),
+        None,
+        if first { Some(format) } else { None },
+    ));
 }
 
 /// Reads the rest of an input we stopped linting, so its size is known (and a pipe is not
@@ -299,12 +356,19 @@ fn last_line_of(buf: &[u8], first_line: u64, offset: u64) -> Option<(u64, u64, u
     let start = memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1);
     let line = first_line + memchr::memchr_iter(b'\n', buf).count() as u64;
     let text = String::from_utf8_lossy(&buf[start..]);
-    Some((line, offset + start as u64, text.chars().count() as u32, (buf.len() - start) as u32))
+    Some((
+        line,
+        offset + start as u64,
+        text.chars().count() as u32,
+        (buf.len() - start) as u32,
+    ))
 }
 
 enum Head {
     /// Lint the lines; `bom` when a byte-order mark was stripped from the buffer.
-    Lint { bom: bool },
+    Lint {
+        bom: bool,
+    },
     Stop,
 }
 
@@ -317,15 +381,40 @@ fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagno
     let bom = buf.starts_with(b"\xEF\xBB\xBF");
     if bom {
         buf.drain(..3);
-        push_file_finding(out, settings, Code::J005, file, 1, 0, "file starts with a UTF-8 byte-order mark; most JSONL loaders fail on it".into());
+        push_file_finding(
+            out,
+            settings,
+            Code::J005,
+            file,
+            1,
+            0,
+            "file starts with a UTF-8 byte-order mark; most JSONL loaders fail on it".into(),
+        );
     }
     if buf.starts_with(LFS_HEADER) {
-        push_file_finding(out, settings, Code::J006, file, 1, 0, "file is a Git LFS pointer, not the data; run `git lfs pull` to fetch the content".into());
+        push_file_finding(
+            out,
+            settings,
+            Code::J006,
+            file,
+            1,
+            0,
+            "file is a Git LFS pointer, not the data; run `git lfs pull` to fetch the content"
+                .into(),
+        );
         return Head::Stop;
     }
     let head = &buf[..buf.len().min(8192)];
     if let Some(nul) = memchr::memchr(0, head) {
-        push_file_finding(out, settings, Code::J007, file, 1, 0, format!("file is binary (NUL byte at offset {nul}), not JSON Lines"));
+        push_file_finding(
+            out,
+            settings,
+            Code::J007,
+            file,
+            1,
+            0,
+            format!("file is binary (NUL byte at offset {nul}), not JSON Lines"),
+        );
         return Head::Stop;
     }
     // The first data line.
@@ -333,9 +422,14 @@ fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagno
         return Head::Lint { bom };
     };
     let trimmed = trim_ascii(text);
-    let data_lines = source::lines(buf, 1, 0).filter(|(_, _, t)| !is_blank(t)).take(2).count();
+    let data_lines = source::lines(buf, 1, 0)
+        .filter(|(_, _, t)| !is_blank(t))
+        .take(2)
+        .count();
     let mut parser = Parser::new();
-    let parsed_kind = std::str::from_utf8(trimmed).ok().and_then(|s| parser.parse(s).ok().map(|d| d.kind(d.root())));
+    let parsed_kind = std::str::from_utf8(trimmed)
+        .ok()
+        .and_then(|s| parser.parse(s).ok().map(|d| d.kind(d.root())));
     let message = match parsed_kind {
         // A lone `[` or `{` on the first line: a pretty-printed document.
         None if trimmed == b"[" || trimmed == b"{" => {
@@ -354,7 +448,11 @@ fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagno
     match message {
         Some(m) => {
             push_file_finding(out, settings, Code::J007, file, line, offset, m);
-            if settings.enabled(Code::J007) { Head::Stop } else { Head::Lint { bom } }
+            if settings.enabled(Code::J007) {
+                Head::Stop
+            } else {
+                Head::Lint { bom }
+            }
         }
         None => Head::Lint { bom },
     }
@@ -373,9 +471,14 @@ fn whole_file_is_json(job: &Job) -> bool {
         }
         InputSource::Stdin => return true,
     };
-    let Ok(file) = File::open(path) else { return false };
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
     let mut reader = io::BufReader::new(file);
-    if reader.fill_buf().is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF")) {
+    if reader
+        .fill_buf()
+        .is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF"))
+    {
         reader.consume(3);
     }
     let mut de = serde_json::Deserializer::from_reader(reader);
@@ -386,25 +489,55 @@ fn whole_file_is_json(job: &Job) -> bool {
 fn detect_format(buf: &[u8]) -> Option<FormatChoice> {
     let mut parser = Parser::new();
     for (_, _, text) in source::lines(buf, 1, 0).take(1000) {
-        let Ok(s) = std::str::from_utf8(text) else { continue };
+        let Ok(s) = std::str::from_utf8(text) else {
+            continue;
+        };
         if let Ok(doc) = parser.parse(s)
-            && let Some(f) = format::detect(&doc) {
-                return Some(f);
-            }
+            && let Some(f) = format::detect(&doc)
+        {
+            return Some(f);
+        }
     }
     None
 }
 
-fn push_file_finding(out: &mut Vec<Diagnostic>, settings: &Settings, code: Code, file: FileId, line: u64, offset: u64, message: String) {
-    push_finding_at(out, settings, code, Location::line_start(file, line, offset), message);
+fn push_file_finding(
+    out: &mut Vec<Diagnostic>,
+    settings: &Settings,
+    code: Code,
+    file: FileId,
+    line: u64,
+    offset: u64,
+    message: String,
+) {
+    push_finding_at(
+        out,
+        settings,
+        code,
+        Location::line_start(file, line, offset),
+        message,
+    );
 }
 
-fn push_finding_at(out: &mut Vec<Diagnostic>, settings: &Settings, code: Code, location: Location, message: String) {
+fn push_finding_at(
+    out: &mut Vec<Diagnostic>,
+    settings: &Settings,
+    code: Code,
+    location: Location,
+    message: String,
+) {
     let level = settings.level(code);
     if level == Level::Off {
         return;
     }
-    out.push(Diagnostic { code, level, location, message, related: Vec::new(), fingerprint: 0 });
+    out.push(Diagnostic {
+        code,
+        level,
+        location,
+        message,
+        related: Vec::new(),
+        fingerprint: 0,
+    });
 }
 
 fn too_long_message(len: u64, max: u64) -> String {
@@ -434,15 +567,39 @@ fn trim_ascii(line: &[u8]) -> &[u8] {
 fn worker(jobs: &[Job], work: Receiver<Work>, done: Sender<Done>, pool: Sender<Vec<u8>>) {
     let mut parser = Parser::new();
     for item in work.iter() {
-        let mut result = Done { seq: item.seq, file: item.file, ..Default::default() };
+        let mut result = Done {
+            seq: item.seq,
+            file: item.file,
+            ..Default::default()
+        };
         match item.kind {
-            WorkKind::Lines { buf, first_line, offset, format, pre } => {
+            WorkKind::Lines {
+                buf,
+                first_line,
+                offset,
+                format,
+                pre,
+            } => {
                 let job = &jobs[item.file as usize];
                 result.diagnostics = pre;
-                lint_chunk(&buf, first_line, offset, format, item.file, job, &mut parser, &mut result);
+                lint_chunk(
+                    &buf,
+                    first_line,
+                    offset,
+                    format,
+                    item.file,
+                    job,
+                    &mut parser,
+                    &mut result,
+                );
                 let _ = pool.send(buf);
             }
-            WorkKind::Findings { diagnostics, bytes, io_error, format } => {
+            WorkKind::Findings {
+                diagnostics,
+                bytes,
+                io_error,
+                format,
+            } => {
                 result.diagnostics = diagnostics;
                 result.bytes = bytes;
                 result.io_error = io_error;
@@ -466,7 +623,16 @@ fn worker(jobs: &[Job], work: Receiver<Work>, done: Sender<Done>, pool: Sender<V
 }
 
 #[allow(clippy::too_many_arguments)]
-fn lint_chunk(buf: &[u8], first_line: u64, offset: u64, format: FormatChoice, file: FileId, job: &Job, parser: &mut Parser, out: &mut Done) {
+fn lint_chunk(
+    buf: &[u8],
+    first_line: u64,
+    offset: u64,
+    format: FormatChoice,
+    file: FileId,
+    job: &Job,
+    parser: &mut Parser,
+    out: &mut Done,
+) {
     let settings = &job.settings;
     let keep_text = !job.source.rereadable();
     let max_line = settings.options.max_line_bytes;
@@ -478,7 +644,8 @@ fn lint_chunk(buf: &[u8], first_line: u64, offset: u64, format: FormatChoice, fi
                     code: Code::J003,
                     level: settings.level(Code::J003),
                     location: Location::line_start(file, line, line_offset),
-                    message: "blank line; JSONL loaders treat it as an empty record or an error".into(),
+                    message: "blank line; JSONL loaders treat it as an empty record or an error"
+                        .into(),
                     related: Vec::new(),
                     fingerprint: 0,
                 });
@@ -492,7 +659,15 @@ fn lint_chunk(buf: &[u8], first_line: u64, offset: u64, format: FormatChoice, fi
         let before = out.diagnostics.len();
         let valid = if bytes.len() as u64 > max_line {
             let mut d = Vec::new();
-            push_file_finding(&mut d, settings, Code::J008, file, line, line_offset, too_long_message(bytes.len() as u64, max_line));
+            push_file_finding(
+                &mut d,
+                settings,
+                Code::J008,
+                file,
+                line,
+                line_offset,
+                too_long_message(bytes.len() as u64, max_line),
+            );
             let is_error = d.iter().any(|d| d.level == Level::Error);
             out.diagnostics.append(&mut d);
             !is_error
@@ -500,23 +675,49 @@ fn lint_chunk(buf: &[u8], first_line: u64, offset: u64, format: FormatChoice, fi
             match std::str::from_utf8(bytes) {
                 Err(e) => {
                     let prefix = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
-                    let mut loc = Location::in_line(file, line, line_offset, prefix, Span::from_usize(prefix.len(), prefix.len()));
+                    let mut loc = Location::in_line(
+                        file,
+                        line,
+                        line_offset,
+                        prefix,
+                        Span::from_usize(prefix.len(), prefix.len()),
+                    );
                     loc.end_column = loc.column + 1;
                     loc.span = None;
                     let mut d = Vec::new();
-                    push_finding_at(&mut d, settings, Code::J004, loc, format!("line is not valid UTF-8 (byte 0x{:02X} at byte offset {})", bytes[e.valid_up_to()], e.valid_up_to()));
+                    push_finding_at(
+                        &mut d,
+                        settings,
+                        Code::J004,
+                        loc,
+                        format!(
+                            "line is not valid UTF-8 (byte 0x{:02X} at byte offset {})",
+                            bytes[e.valid_up_to()],
+                            e.valid_up_to()
+                        ),
+                    );
                     let is_error = d.iter().any(|d| d.level == Level::Error);
                     out.diagnostics.append(&mut d);
                     !is_error
                 }
-                Ok(text) => lint_record(text, line, line_offset, format, file, settings, parser, &mut out.diagnostics),
+                Ok(text) => lint_record(
+                    text,
+                    line,
+                    line_offset,
+                    format,
+                    file,
+                    settings,
+                    parser,
+                    &mut out.diagnostics,
+                ),
             }
         };
         if valid {
             out.valid += 1;
         }
         if keep_text && out.diagnostics.len() > before {
-            out.texts.insert(line, String::from_utf8_lossy(bytes).into_owned());
+            out.texts
+                .insert(line, String::from_utf8_lossy(bytes).into_owned());
         }
     }
     out.trailing_blank = blank;
@@ -525,7 +726,16 @@ fn lint_chunk(buf: &[u8], first_line: u64, offset: u64, format: FormatChoice, fi
 
 /// Lints one line of text; returns whether the example is valid (no error-level finding).
 #[allow(clippy::too_many_arguments)]
-pub fn lint_record(text: &str, line: u64, line_offset: u64, format: FormatChoice, file: FileId, settings: &Settings, parser: &mut Parser, out: &mut Vec<Diagnostic>) -> bool {
+pub fn lint_record(
+    text: &str,
+    line: u64,
+    line_offset: u64,
+    format: FormatChoice,
+    file: FileId,
+    settings: &Settings,
+    parser: &mut Parser,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
     let first = out.len();
     let mut fingerprint = None;
     let mut ctx = RecordContext::new(settings, file, line, line_offset, text, out);
@@ -533,11 +743,18 @@ pub fn lint_record(text: &str, line: u64, line_offset: u64, format: FormatChoice
         Err(e) => {
             let at = e.offset.min(text.len());
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-            ctx.report(Code::J001, Span::from_usize(at, end), format!("invalid JSON: {}", e.message));
+            ctx.report(
+                Code::J001,
+                Span::from_usize(at, end),
+                format!("invalid JSON: {}", e.message),
+            );
         }
         Ok(doc) => {
             for dup in doc.duplicate_keys() {
-                let first_col = text[..(dup.first.start as usize).min(text.len())].chars().count() + 1;
+                let first_col = text[..(dup.first.start as usize).min(text.len())]
+                    .chars()
+                    .count()
+                    + 1;
                 ctx.report(
                     Code::J010,
                     dup.span,
@@ -547,7 +764,11 @@ pub fn lint_record(text: &str, line: u64, line_offset: u64, format: FormatChoice
             let root = doc.root();
             if doc.kind(root) != Kind::Object {
                 let what = format::openai_chat::describe(&doc, root);
-                ctx.report(Code::J002, doc.span(root), format!("line is {what}; expected a JSON object, one example per line"));
+                ctx.report(
+                    Code::J002,
+                    doc.span(root),
+                    format!("line is {what}; expected a JSON object, one example per line"),
+                );
             } else if let Some(conv) = format::normalize(format, &doc, &mut ctx) {
                 rules::check_record(&conv, &mut ctx);
             }
@@ -568,7 +789,12 @@ pub fn lint_record(text: &str, line: u64, line_offset: u64, format: FormatChoice
 }
 
 /// Puts the processed chunks back in input order and hands their diagnostics to the sink.
-fn collect(jobs: &[Job], done: &Receiver<Done>, summaries: &mut [FileSummary], sink: &mut dyn FnMut(Finding<'_>)) {
+fn collect(
+    jobs: &[Job],
+    done: &Receiver<Done>,
+    summaries: &mut [FileSummary],
+    sink: &mut dyn FnMut(Finding<'_>),
+) {
     let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
     let mut next = 0u64;
     // Blank lines at the end of the chunks seen so far of the current file.
@@ -593,13 +819,17 @@ fn collect(jobs: &[Job], done: &Receiver<Done>, summaries: &mut [FileSummary], s
                 summary.io_error = item.io_error.clone();
             }
             let has_data = item.has_data;
-            let mut emit = |d: Diagnostic, summary: &mut FileSummary, texts: &BTreeMap<u64, String>| {
-                if let Some(slot) = level_slot(d.level) {
-                    summary.counts[d.code.index()][slot] += 1;
-                }
-                let line_text = texts.get(&d.location.line).map(String::as_str);
-                sink(Finding { diagnostic: d, line_text });
-            };
+            let mut emit =
+                |d: Diagnostic, summary: &mut FileSummary, texts: &BTreeMap<u64, String>| {
+                    if let Some(slot) = level_slot(d.level) {
+                        summary.counts[d.code.index()][slot] += 1;
+                    }
+                    let line_text = texts.get(&d.location.line).map(String::as_str);
+                    sink(Finding {
+                        diagnostic: d,
+                        line_text,
+                    });
+                };
             if has_data {
                 for d in held_blank.drain(..) {
                     emit(d, summary, &item.texts);

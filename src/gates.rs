@@ -2,8 +2,8 @@
 
 use crate::config::{Gates, Threshold};
 use crate::engine::FileSummary;
-use crate::rule::Level;
 use crate::rule::Category;
+use crate::rule::Level;
 use crate::rules::{Code, RULES};
 
 /// One gate's verdict.
@@ -24,14 +24,25 @@ impl GateOutcome {
     /// The one line shown for this gate.
     pub fn line(&self) -> String {
         let verdict = if self.passed { "passed" } else { "failed" };
-        let key = if self.key.is_empty() { String::new() } else { format!(" ({})", self.key) };
-        format!("gate {verdict}: {} {}, {}{key}", self.name, self.measured, self.threshold)
+        let key = if self.key.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.key)
+        };
+        format!(
+            "gate {verdict}: {} {}, {}{key}",
+            self.name, self.measured, self.threshold
+        )
     }
 }
 
 /// Valid examples as a percentage; 100 for no examples (nothing is wrong with nothing).
 pub fn valid_pct(summary: &FileSummary) -> f64 {
-    if summary.examples == 0 { 100.0 } else { summary.valid as f64 * 100.0 / summary.examples as f64 }
+    if summary.examples == 0 {
+        100.0
+    } else {
+        summary.valid as f64 * 100.0 / summary.examples as f64
+    }
 }
 
 /// Formats a percentage the way every output shows it: one decimal, never rounding a
@@ -52,16 +63,28 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
         .sum();
     let (dup_limit, dup_shown) = match gates.max_duplicates {
         Threshold::Count(n) => (n as f64, format!("required at most {n}")),
-        Threshold::Percent(p) => (p / 100.0 * total.examples as f64, format!("required at most {p}% of {} examples", total.examples)),
+        Threshold::Percent(p) => (
+            p / 100.0 * total.examples as f64,
+            format!("required at most {p}% of {} examples", total.examples),
+        ),
     };
     let warnings = total.count(Level::Warning);
-    let file_errors: u64 = [Code::J005, Code::J006, Code::J007].iter().map(|c| total.counts[c.index()][2]).sum::<u64>() + unreadable as u64;
+    let file_errors: u64 = [Code::J005, Code::J006, Code::J007]
+        .iter()
+        .map(|c| total.counts[c.index()][2])
+        .sum::<u64>()
+        + unreadable as u64;
     vec![
         GateOutcome {
             name: "valid examples",
             key: "gates.min_valid_pct",
             passed: pct >= gates.min_valid_pct,
-            measured: format!("{} ({} of {})", format_pct(pct), total.valid, total.examples),
+            measured: format!(
+                "{} ({} of {})",
+                format_pct(pct),
+                total.valid,
+                total.examples
+            ),
             threshold: format!("required at least {}%", gates.min_valid_pct),
         },
         GateOutcome {
@@ -76,14 +99,17 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
             key: "gates.max_warnings",
             passed: gates.max_warnings.is_none_or(|m| warnings <= m),
             measured: warnings.to_string(),
-            threshold: gates.max_warnings.map_or("no limit".to_string(), |m| format!("required at most {m}")),
+            threshold: gates
+                .max_warnings
+                .map_or("no limit".to_string(), |m| format!("required at most {m}")),
         },
         GateOutcome {
             name: "file-level errors",
             key: "",
             passed: file_errors == 0,
             measured: file_errors.to_string(),
-            threshold: "required 0 (byte-order mark, LFS pointer, not JSONL, unreadable file)".to_string(),
+            threshold: "required 0 (byte-order mark, LFS pointer, not JSONL, unreadable file)"
+                .to_string(),
         },
     ]
 }

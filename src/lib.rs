@@ -11,23 +11,23 @@
 //! Three invariants keep it fast: record rules are pure functions of one record; dataset-wide
 //! rules are folds over small per-record facts; diagnostics carry locations, not text.
 
+pub mod app;
 pub mod canonical;
+pub mod cli;
+pub mod config;
 pub mod context;
 pub mod diagnostic;
-pub mod json;
-pub mod record;
-pub mod rule;
-pub mod rules;
-pub mod settings;
-
-/// Where the rule documentation is published (SARIF `helpUri`, Markdown links).
-pub const DOCS_URL: &str = "https://github.com/tunelint/tunelint/blob/main/docs/rules.md";
-pub mod app;
-pub mod config;
-pub mod cli;
 pub mod discover;
 pub mod engine;
 pub mod format;
 pub mod gates;
+pub mod json;
+pub mod record;
 pub mod report;
+pub mod rule;
+pub mod rules;
+pub mod settings;
 pub mod source;
+
+/// Where the rule documentation is published (SARIF `helpUri`, Markdown links).
+pub const DOCS_URL: &str = "https://github.com/tunelint/tunelint/blob/main/docs/rules.md";

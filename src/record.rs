@@ -62,7 +62,9 @@ impl Text<'_> {
     /// one word inside a string that contains escapes. Falls back to the whole literal when
     /// `line` is not the line this text came from.
     pub fn sub_span(&self, line: &str, range: std::ops::Range<usize>) -> Span {
-        let Some(raw) = line.get(self.span.range()) else { return self.span };
+        let Some(raw) = line.get(self.span.range()) else {
+            return self.span;
+        };
         if raw.len() < 2 || range.start > range.end {
             return self.span;
         }
@@ -97,7 +99,11 @@ impl Text<'_> {
 fn escape_unit(raw: &[u8]) -> (usize, usize) {
     match raw {
         [b'\\', b'u', rest @ ..] => {
-            let hex = |b: &[u8]| std::str::from_utf8(b.get(..4).unwrap_or(&[])).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
+            let hex = |b: &[u8]| {
+                std::str::from_utf8(b.get(..4).unwrap_or(&[]))
+                    .ok()
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+            };
             match hex(rest) {
                 Some(0xD800..=0xDBFF) => match (rest.get(4..6), rest.get(6..).and_then(hex)) {
                     (Some(b"\\u"), Some(0xDC00..=0xDFFF)) => (12, 4),

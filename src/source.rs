@@ -105,7 +105,10 @@ impl<R: Read> ChunkReader<R> {
     }
 
     fn emit_lines(&mut self, out: &[u8]) -> Piece {
-        let piece = Piece::Lines { first_line: self.line, offset: self.offset };
+        let piece = Piece::Lines {
+            first_line: self.line,
+            offset: self.offset,
+        };
         let newlines = memchr::memchr_iter(b'\n', out).count() as u64;
         self.line += newlines;
         if out.last() != Some(&b'\n') {
@@ -168,7 +171,11 @@ impl<R: Read> ChunkReader<R> {
 
 /// Iterates the lines of a chunk: `(line number, byte offset in file, line without its
 /// terminator)`. A trailing `\r` is removed (CRLF files are fine).
-pub fn lines(chunk: &[u8], first_line: u64, offset: u64) -> impl Iterator<Item = (u64, u64, &[u8])> {
+pub fn lines(
+    chunk: &[u8],
+    first_line: u64,
+    offset: u64,
+) -> impl Iterator<Item = (u64, u64, &[u8])> {
     let mut pos = 0usize;
     let mut line = first_line;
     std::iter::from_fn(move || {
@@ -206,10 +213,16 @@ mod tests {
         let got = pieces(b"a\nb\r\nc", 100);
         let mut all = Vec::new();
         for (piece, bytes) in &got {
-            let Piece::Lines { first_line, offset } = *piece else { panic!("unexpected {piece:?}") };
+            let Piece::Lines { first_line, offset } = *piece else {
+                panic!("unexpected {piece:?}")
+            };
             all.extend(lines(bytes, first_line, offset).map(|(l, o, t)| (l, o, t.to_vec())));
         }
-        let want: Vec<(u64, u64, Vec<u8>)> = vec![(1, 0, b"a".to_vec()), (2, 2, b"b".to_vec()), (3, 5, b"c".to_vec())];
+        let want: Vec<(u64, u64, Vec<u8>)> = vec![
+            (1, 0, b"a".to_vec()),
+            (2, 2, b"b".to_vec()),
+            (3, 5, b"c".to_vec()),
+        ];
         assert_eq!(all, want);
     }
 
@@ -220,9 +233,28 @@ mod tests {
         data.extend_from_slice(b"\n{\"a\":1}\n");
         let got = pieces(&data, CHUNK_SIZE as u64);
         let kinds: Vec<_> = got.iter().map(|(p, _)| p).collect();
-        assert_eq!(kinds[0], &Piece::Lines { first_line: 1, offset: 0 });
-        assert_eq!(kinds[1], &Piece::TooLong { line: 2, offset: 3, len: 3 * CHUNK_SIZE as u64 });
-        assert_eq!(kinds[2], &Piece::Lines { first_line: 3, offset: 4 + 3 * CHUNK_SIZE as u64 });
+        assert_eq!(
+            kinds[0],
+            &Piece::Lines {
+                first_line: 1,
+                offset: 0
+            }
+        );
+        assert_eq!(
+            kinds[1],
+            &Piece::TooLong {
+                line: 2,
+                offset: 3,
+                len: 3 * CHUNK_SIZE as u64
+            }
+        );
+        assert_eq!(
+            kinds[2],
+            &Piece::Lines {
+                first_line: 3,
+                offset: 4 + 3 * CHUNK_SIZE as u64
+            }
+        );
         assert_eq!(got[2].1, b"{\"a\":1}\n");
     }
 

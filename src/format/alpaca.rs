@@ -15,9 +15,13 @@ use crate::settings::FormatChoice;
 
 const KEYS: &[&str] = &["instruction", "input", "output", "system", "history"];
 
-pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Option<Conversation<'s>> {
+pub fn normalize<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
     let root = doc.root();
-    let (mut instruction, mut input, mut output, mut system, mut history) = (None, None, None, None, None);
+    let (mut instruction, mut input, mut output, mut system, mut history) =
+        (None, None, None, None, None);
     for (key, value) in doc.members(root) {
         let slot = match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "instruction" => &mut instruction,
@@ -32,7 +36,11 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
         };
         *slot = Some((key, value));
     }
-    let mut conv = Conversation { messages: Vec::with_capacity(4), span: doc.span(root), incomplete: false };
+    let mut conv = Conversation {
+        messages: Vec::with_capacity(4),
+        span: doc.span(root),
+        incomplete: false,
+    };
     if let Some((key, value)) = system {
         match string_field(doc, key, value, "system", Role::System, ctx) {
             Some(m) => conv.messages.push(m),
@@ -51,15 +59,31 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
             Some(mut user) => {
                 if let Some((_, input_value)) = input {
                     if doc.kind(input_value) != Kind::String {
-                        ctx.report(Code::S007, doc.span(input_value), format!("\"input\" is {}; expected a string", describe(doc, input_value)));
+                        ctx.report(
+                            Code::S007,
+                            doc.span(input_value),
+                            format!(
+                                "\"input\" is {}; expected a string",
+                                describe(doc, input_value)
+                            ),
+                        );
                     } else if !doc.str(input_value).unwrap_or_default().is_empty() {
                         // The instruction and its input are one user turn, in two parts.
                         let instruction_text = match user.content {
                             Content::Text(t) => t,
-                            _ => Text { value: Cow::Borrowed(""), span: user.span },
+                            _ => Text {
+                                value: Cow::Borrowed(""),
+                                span: user.span,
+                            },
                         };
-                        let input_text = Text { value: doc.str(input_value).unwrap_or_default(), span: doc.span(input_value) };
-                        user.content = Content::Parts { span: user.span, parts: vec![Part::Text(instruction_text), Part::Text(input_text)] };
+                        let input_text = Text {
+                            value: doc.str(input_value).unwrap_or_default(),
+                            span: doc.span(input_value),
+                        };
+                        user.content = Content::Parts {
+                            span: user.span,
+                            parts: vec![Part::Text(instruction_text), Part::Text(input_text)],
+                        };
                     }
                 }
                 conv.messages.push(user);
@@ -81,20 +105,39 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
 }
 
 /// `history`: an array of `[user, assistant]` string pairs.
-fn read_history<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContext<'_>, conv: &mut Conversation<'s>) {
+fn read_history<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    ctx: &mut RecordContext<'_>,
+    conv: &mut Conversation<'s>,
+) {
     if doc.kind(node) != Kind::Array {
-        ctx.report(Code::S002, doc.span(node), format!("\"history\" is {}; expected an array of [user, assistant] pairs", describe(doc, node)));
+        ctx.report(
+            Code::S002,
+            doc.span(node),
+            format!(
+                "\"history\" is {}; expected an array of [user, assistant] pairs",
+                describe(doc, node)
+            ),
+        );
         conv.incomplete = true;
         return;
     }
     for pair in doc.elements(node) {
         let items: Vec<NodeId> = doc.elements(pair).collect();
         if doc.kind(pair) != Kind::Array || items.len() != 2 {
-            ctx.report(Code::S003, doc.span(pair), "history entry must be a [user, assistant] pair of strings");
+            ctx.report(
+                Code::S003,
+                doc.span(pair),
+                "history entry must be a [user, assistant] pair of strings",
+            );
             conv.incomplete = true;
             continue;
         }
-        for (item, name, role) in [(items[0], "history user turn", Role::User), (items[1], "history assistant turn", Role::Assistant)] {
+        for (item, name, role) in [
+            (items[0], "history user turn", Role::User),
+            (items[1], "history assistant turn", Role::Assistant),
+        ] {
             match string_field(doc, item, item, name, role, ctx) {
                 Some(m) => conv.messages.push(m),
                 None => conv.incomplete = true,

@@ -23,7 +23,10 @@ const MAX_IMAGES: usize = 10;
 const TOP_LEVEL_KEYS: &[&str] = &["messages", "tools", "parallel_tool_calls", "functions"];
 const ROLES: &str = "system, user, assistant, tool";
 
-pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Option<Conversation<'s>> {
+pub fn normalize<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
     let root = doc.root();
     // Without messages this is not a chat record at all: one S001 says so, rather than an
     // unknown-key warning for every key it does have.
@@ -32,9 +35,20 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
         return None;
     }
     let messages_node = read_chat_object(doc, root, "the top level of a chat record", ctx)?;
-    let mut conv = Conversation { messages: Vec::new(), span: doc.span(messages_node), incomplete: false };
+    let mut conv = Conversation {
+        messages: Vec::new(),
+        span: doc.span(messages_node),
+        incomplete: false,
+    };
     let mut images = 0usize;
-    if !read_message_list(doc, messages_node, "\"messages\"", ctx, &mut conv, &mut images) {
+    if !read_message_list(
+        doc,
+        messages_node,
+        "\"messages\"",
+        ctx,
+        &mut conv,
+        &mut images,
+    ) {
         return None;
     }
     check_tool_pairing(&conv, ctx);
@@ -43,7 +57,12 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
 
 /// Reads the keys of a chat object (`messages`, `tools`, `parallel_tool_calls`,
 /// `functions`), checking all but `messages`, whose node it returns.
-pub(crate) fn read_chat_object(doc: &Document<'_, '_>, obj: NodeId, place: &str, ctx: &mut RecordContext<'_>) -> Option<NodeId> {
+pub(crate) fn read_chat_object(
+    doc: &Document<'_, '_>,
+    obj: NodeId,
+    place: &str,
+    ctx: &mut RecordContext<'_>,
+) -> Option<NodeId> {
     let mut messages_node = None;
     for (key, value) in doc.members(obj) {
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
@@ -52,7 +71,14 @@ pub(crate) fn read_chat_object(doc: &Document<'_, '_>, obj: NodeId, place: &str,
             "tools" => check_tool_definitions(doc, value, ctx),
             "parallel_tool_calls" => {
                 if doc.kind(value) != Kind::Bool {
-                    ctx.report(Code::S010, doc.span(value), format!("`parallel_tool_calls` is {}; expected true or false", describe(doc, value)));
+                    ctx.report(
+                        Code::S010,
+                        doc.span(value),
+                        format!(
+                            "`parallel_tool_calls` is {}; expected true or false",
+                            describe(doc, value)
+                        ),
+                    );
                 }
             }
             "functions" => check_function_definitions(doc, value, ctx),
@@ -64,14 +90,28 @@ pub(crate) fn read_chat_object(doc: &Document<'_, '_>, obj: NodeId, place: &str,
 
 /// S001 for a record without a required key, with a hint when the record has the shape of
 /// another format.
-pub(crate) fn missing_key(doc: &Document<'_, '_>, obj: NodeId, key: &str, format: FormatChoice, ctx: &mut RecordContext<'_>) {
+pub(crate) fn missing_key(
+    doc: &Document<'_, '_>,
+    obj: NodeId,
+    key: &str,
+    format: FormatChoice,
+    ctx: &mut RecordContext<'_>,
+) {
     let hint = match crate::format::detect(doc) {
         Some(other) if other != format => {
-            format!("; this record looks like {} format, but the file is read as {} (set `format` in tunelint.toml)", other.as_str(), format.as_str())
+            format!(
+                "; this record looks like {} format, but the file is read as {} (set `format` in tunelint.toml)",
+                other.as_str(),
+                format.as_str()
+            )
         }
         Some(_) => String::new(),
         None => {
-            let keys: Vec<String> = doc.members(obj).take(6).map(|(k, _)| quote(&doc.str(k).unwrap_or_default())).collect();
+            let keys: Vec<String> = doc
+                .members(obj)
+                .take(6)
+                .map(|(k, _)| quote(&doc.str(k).unwrap_or_default()))
+                .collect();
             if keys.is_empty() {
                 "; the record is an empty object".to_string()
             } else {
@@ -79,7 +119,11 @@ pub(crate) fn missing_key(doc: &Document<'_, '_>, obj: NodeId, key: &str, format
             }
         }
     };
-    ctx.report(Code::S001, doc.span(obj), format!("record has no \"{key}\" key{hint}"));
+    ctx.report(
+        Code::S001,
+        doc.span(obj),
+        format!("record has no \"{key}\" key{hint}"),
+    );
 }
 
 /// Reads an array of messages into `conv`; false (with S002) when it is not a non-empty array.
@@ -93,11 +137,22 @@ pub(crate) fn read_message_list<'s>(
 ) -> bool {
     let span = doc.span(node);
     if doc.kind(node) != Kind::Array {
-        ctx.report(Code::S002, span, format!("{what} is {}; expected an array of messages", describe(doc, node)));
+        ctx.report(
+            Code::S002,
+            span,
+            format!(
+                "{what} is {}; expected an array of messages",
+                describe(doc, node)
+            ),
+        );
         return false;
     }
     if doc.len(node) == 0 {
-        ctx.report(Code::S002, span, format!("{what} is empty; expected at least one message"));
+        ctx.report(
+            Code::S002,
+            span,
+            format!("{what} is empty; expected at least one message"),
+        );
         return false;
     }
     conv.messages.reserve(doc.len(node));
@@ -115,10 +170,22 @@ pub(crate) fn read_message_list<'s>(
     true
 }
 
-pub(crate) fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContext<'_>, images: &mut usize) -> Option<Message<'s>> {
+pub(crate) fn read_message<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    ctx: &mut RecordContext<'_>,
+    images: &mut usize,
+) -> Option<Message<'s>> {
     let span = doc.span(node);
     if doc.kind(node) != Kind::Object {
-        ctx.report(Code::S003, span, format!("message is {}; expected an object with \"role\" and \"content\"", describe(doc, node)));
+        ctx.report(
+            Code::S003,
+            span,
+            format!(
+                "message is {}; expected an object with \"role\" and \"content\"",
+                describe(doc, node)
+            ),
+        );
         return None;
     }
     let (role, role_span) = match doc.get(node, "role") {
@@ -128,7 +195,14 @@ pub(crate) fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut R
         }
         Some(r) => match doc.str(r) {
             None => {
-                ctx.report(Code::S004, doc.span(r), format!("\"role\" is {}; expected a string such as \"user\"", describe(doc, r)));
+                ctx.report(
+                    Code::S004,
+                    doc.span(r),
+                    format!(
+                        "\"role\" is {}; expected a string such as \"user\"",
+                        describe(doc, r)
+                    ),
+                );
                 (Role::Unknown, doc.span(r))
             }
             Some(name) => (read_role(&name, doc.span(r), ctx), doc.span(r)),
@@ -154,7 +228,11 @@ pub(crate) fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut R
             "content" => content_node = Some(value),
             "name" => match text(doc, value) {
                 Some(t) => message.name = Some(t),
-                None => ctx.report(Code::S003, doc.span(value), format!("\"name\" is {}; expected a string", describe(doc, value))),
+                None => ctx.report(
+                    Code::S003,
+                    doc.span(value),
+                    format!("\"name\" is {}; expected a string", describe(doc, value)),
+                ),
             },
             "weight" => message.weight = read_weight(doc, value, role, ctx),
             "tool_calls" if role == Role::Assistant || role == Role::Unknown => {
@@ -167,41 +245,103 @@ pub(crate) fn read_message<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut R
                 }
             }
             "tool_calls" | "function_call" => {
-                ctx.report(Code::S010, doc.span(key), format!("\"{key_name}\" on {} message; only assistant messages call tools", with_article(role.as_str())));
+                ctx.report(
+                    Code::S010,
+                    doc.span(key),
+                    format!(
+                        "\"{key_name}\" on {} message; only assistant messages call tools",
+                        with_article(role.as_str())
+                    ),
+                );
             }
-            "tool_call_id" if role == Role::Tool || role == Role::Unknown => match text(doc, value) {
+            "tool_call_id" if role == Role::Tool || role == Role::Unknown => match text(doc, value)
+            {
                 Some(t) => message.tool_call_id = Some(t),
-                None => ctx.report(Code::S011, doc.span(value), format!("\"tool_call_id\" is {}; expected the id of an earlier tool call", describe(doc, value))),
+                None => ctx.report(
+                    Code::S011,
+                    doc.span(value),
+                    format!(
+                        "\"tool_call_id\" is {}; expected the id of an earlier tool call",
+                        describe(doc, value)
+                    ),
+                ),
             },
             "refusal" if role == Role::Assistant || role == Role::Unknown => {
                 if !matches!(doc.kind(value), Kind::String | Kind::Null) {
-                    ctx.report(Code::S003, doc.span(value), format!("\"refusal\" is {}; expected a string or null", describe(doc, value)));
+                    ctx.report(
+                        Code::S003,
+                        doc.span(value),
+                        format!(
+                            "\"refusal\" is {}; expected a string or null",
+                            describe(doc, value)
+                        ),
+                    );
                 }
             }
             other => {
                 let allowed: &[&str] = match role {
-                    Role::Assistant => &["role", "content", "name", "weight", "tool_calls", "function_call", "refusal"],
+                    Role::Assistant => &[
+                        "role",
+                        "content",
+                        "name",
+                        "weight",
+                        "tool_calls",
+                        "function_call",
+                        "refusal",
+                    ],
                     Role::Tool => &["role", "content", "tool_call_id"],
                     _ => &["role", "content", "name"],
                 };
-                unknown_key(ctx, doc.span(key), other, &format!("{} message", with_article(role.as_str())), allowed);
+                unknown_key(
+                    ctx,
+                    doc.span(key),
+                    other,
+                    &format!("{} message", with_article(role.as_str())),
+                    allowed,
+                );
             }
         }
     }
-    if role == Role::Tool && message.tool_call_id.is_none() && doc.get(node, "tool_call_id").is_none() {
-        ctx.report(Code::S011, role_span, "tool message has no \"tool_call_id\"; it must name the tool call it answers");
+    if role == Role::Tool
+        && message.tool_call_id.is_none()
+        && doc.get(node, "tool_call_id").is_none()
+    {
+        ctx.report(
+            Code::S011,
+            role_span,
+            "tool message has no \"tool_call_id\"; it must name the tool call it answers",
+        );
     }
     if role == Role::Function && message.name.is_none() {
-        ctx.report(Code::S003, role_span, "function message has no \"name\"; it must name the function whose result it carries");
+        ctx.report(
+            Code::S003,
+            role_span,
+            "function message has no \"name\"; it must name the function whose result it carries",
+        );
     }
 
     // A refusal stands in for content, as a tool call does.
-    let has_refusal = role == Role::Assistant && doc.get(node, "refusal").is_some_and(|r| doc.kind(r) == Kind::String);
+    let has_refusal = role == Role::Assistant
+        && doc
+            .get(node, "refusal")
+            .is_some_and(|r| doc.kind(r) == Kind::String);
     let calls_tools = !message.tool_calls.is_empty() || has_function_call || has_refusal;
     message.content = match content_node {
         None => {
             if !(role == Role::Assistant && calls_tools) && role != Role::Unknown {
-                ctx.report(Code::S006, role_span, format!("{} message has no \"content\"{}", role.as_str(), if role == Role::Assistant { " and no tool call" } else { "" }));
+                ctx.report(
+                    Code::S006,
+                    role_span,
+                    format!(
+                        "{} message has no \"content\"{}",
+                        role.as_str(),
+                        if role == Role::Assistant {
+                            " and no tool call"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
             }
             Content::Missing
         }
@@ -215,7 +355,12 @@ fn read_role(name: &str, span: Span, ctx: &mut RecordContext<'_>) -> Role {
 }
 
 /// Maps a role name to a [`Role`], reporting S005 for names outside OpenAI's set.
-pub(crate) fn read_role_in(name: &str, span: Span, expected: &str, ctx: &mut RecordContext<'_>) -> Role {
+pub(crate) fn read_role_in(
+    name: &str,
+    span: Span,
+    expected: &str,
+    ctx: &mut RecordContext<'_>,
+) -> Role {
     match name {
         "system" => Role::System,
         "user" => Role::User,
@@ -236,7 +381,14 @@ pub(crate) fn read_role_in(name: &str, span: Span, expected: &str, ctx: &mut Rec
                 Some(r) => format!(" (did you mean \"{r}\"?)"),
                 None => String::new(),
             };
-            ctx.report(Code::S005, span, format!("unknown role {}; expected one of {expected}{hint}", quote(other)));
+            ctx.report(
+                Code::S005,
+                span,
+                format!(
+                    "unknown role {}; expected one of {expected}{hint}",
+                    quote(other)
+                ),
+            );
             Role::Unknown
         }
     }
@@ -248,23 +400,40 @@ pub(crate) fn role_alias(name: &str) -> Option<&'static str> {
     Some(match lower.as_str() {
         "system" | "sys" | "instruction" | "instructions" => "system",
         "user" | "human" | "customer" | "question" | "prompt" | "usr" => "user",
-        "assistant" | "gpt" | "bot" | "model" | "ai" | "chatbot" | "agent" | "answer" | "response" | "asistant" | "assistent" => "assistant",
+        "assistant" | "gpt" | "bot" | "model" | "ai" | "chatbot" | "agent" | "answer"
+        | "response" | "asistant" | "assistent" => "assistant",
         "tool" | "observation" | "tool_result" | "function_response" | "ipython" => "tool",
         _ => return None,
     })
 }
 
-fn read_weight(doc: &Document<'_, '_>, value: NodeId, role: Role, ctx: &mut RecordContext<'_>) -> Option<u8> {
+fn read_weight(
+    doc: &Document<'_, '_>,
+    value: NodeId,
+    role: Role,
+    ctx: &mut RecordContext<'_>,
+) -> Option<u8> {
     let span = doc.span(value);
     if role != Role::Assistant && role != Role::Unknown {
-        ctx.report(Code::S009, span, format!("\"weight\" on {} message; only assistant messages can be weighted", with_article(role.as_str())));
+        ctx.report(
+            Code::S009,
+            span,
+            format!(
+                "\"weight\" on {} message; only assistant messages can be weighted",
+                with_article(role.as_str())
+            ),
+        );
         return None;
     }
     match (doc.kind(value), doc.raw(value)) {
         (Kind::Number, "0") => Some(0),
         (Kind::Number, "1") => Some(1),
         _ => {
-            ctx.report(Code::S009, span, format!("\"weight\" is {}; expected 0 or 1", describe(doc, value)));
+            ctx.report(
+                Code::S009,
+                span,
+                format!("\"weight\" is {}; expected 0 or 1", describe(doc, value)),
+            );
             None
         }
     }
@@ -280,16 +449,30 @@ fn read_content<'s>(
 ) -> Content<'s> {
     let span = doc.span(node);
     match doc.kind(node) {
-        Kind::String => Content::Text(Text { value: doc.str(node).unwrap_or_default(), span }),
+        Kind::String => Content::Text(Text {
+            value: doc.str(node).unwrap_or_default(),
+            span,
+        }),
         Kind::Null => {
             if !(role == Role::Assistant && calls_tools) && role != Role::Unknown {
-                ctx.report(Code::S006, span, format!("{} message has null content and no tool call", role.as_str()));
+                ctx.report(
+                    Code::S006,
+                    span,
+                    format!(
+                        "{} message has null content and no tool call",
+                        role.as_str()
+                    ),
+                );
             }
             Content::Null { span }
         }
         Kind::Array => {
             if doc.len(node) == 0 {
-                ctx.report(Code::S007, span, "content is an empty array; expected at least one text or image part");
+                ctx.report(
+                    Code::S007,
+                    span,
+                    "content is an empty array; expected at least one text or image part",
+                );
                 return Content::Invalid { span };
             }
             let mut parts = Vec::with_capacity(doc.len(node));
@@ -301,20 +484,44 @@ fn read_content<'s>(
             Content::Parts { span, parts }
         }
         _ => {
-            ctx.report(Code::S007, span, format!("content is {}; expected a string or an array of content parts", describe(doc, node)));
+            ctx.report(
+                Code::S007,
+                span,
+                format!(
+                    "content is {}; expected a string or an array of content parts",
+                    describe(doc, node)
+                ),
+            );
             Content::Invalid { span }
         }
     }
 }
 
-fn read_part<'s>(doc: &Document<'_, 's>, part: NodeId, role: Role, ctx: &mut RecordContext<'_>, images: &mut usize) -> Option<Part<'s>> {
+fn read_part<'s>(
+    doc: &Document<'_, 's>,
+    part: NodeId,
+    role: Role,
+    ctx: &mut RecordContext<'_>,
+    images: &mut usize,
+) -> Option<Part<'s>> {
     let span = doc.span(part);
     if doc.kind(part) != Kind::Object {
-        ctx.report(Code::S007, span, format!("content part is {}; expected an object with a \"type\"", describe(doc, part)));
+        ctx.report(
+            Code::S007,
+            span,
+            format!(
+                "content part is {}; expected an object with a \"type\"",
+                describe(doc, part)
+            ),
+        );
         return None;
     }
     let Some(type_node) = doc.get(part, "type") else {
-        ctx.report(Code::S007, span, "content part has no \"type\"; expected \"text\" or \"image_url\"");
+        ctx.report(
+            Code::S007,
+            span,
+            "content part has no \"type\"; expected \"text\" or \"image_url\"",
+        );
         return None;
     };
     let kind = doc.str(type_node);
@@ -334,25 +541,55 @@ fn read_part<'s>(doc: &Document<'_, 's>, part: NodeId, role: Role, ctx: &mut Rec
             check_part_keys(doc, part, &["type", "image_url"], ctx);
             *images += 1;
             if role != Role::User && role != Role::Unknown {
-                ctx.report(Code::S012, span, format!("image in {} message; images belong in user messages", with_article(role.as_str())));
+                ctx.report(
+                    Code::S012,
+                    span,
+                    format!(
+                        "image in {} message; images belong in user messages",
+                        with_article(role.as_str())
+                    ),
+                );
             } else if *images == MAX_IMAGES + 1 {
-                ctx.report(Code::S012, span, format!("more than {MAX_IMAGES} images in one example"));
+                ctx.report(
+                    Code::S012,
+                    span,
+                    format!("more than {MAX_IMAGES} images in one example"),
+                );
             }
             check_image(doc, part, ctx);
             Some(Part::Image { span })
         }
         Some(other) => {
-            ctx.report(Code::S007, doc.span(type_node), format!("unknown content part type {}; expected \"text\" or \"image_url\"", quote(other)));
+            ctx.report(
+                Code::S007,
+                doc.span(type_node),
+                format!(
+                    "unknown content part type {}; expected \"text\" or \"image_url\"",
+                    quote(other)
+                ),
+            );
             None
         }
         None => {
-            ctx.report(Code::S007, doc.span(type_node), format!("content part \"type\" is {}; expected \"text\" or \"image_url\"", describe(doc, type_node)));
+            ctx.report(
+                Code::S007,
+                doc.span(type_node),
+                format!(
+                    "content part \"type\" is {}; expected \"text\" or \"image_url\"",
+                    describe(doc, type_node)
+                ),
+            );
             None
         }
     }
 }
 
-fn check_part_keys(doc: &Document<'_, '_>, part: NodeId, allowed: &[&str], ctx: &mut RecordContext<'_>) {
+fn check_part_keys(
+    doc: &Document<'_, '_>,
+    part: NodeId,
+    allowed: &[&str],
+    ctx: &mut RecordContext<'_>,
+) {
     for (key, _) in doc.members(part) {
         let name = doc.str(key).unwrap_or_default();
         if !allowed.contains(&name.as_ref()) {
@@ -363,11 +600,22 @@ fn check_part_keys(doc: &Document<'_, '_>, part: NodeId, allowed: &[&str], ctx: 
 
 fn check_image(doc: &Document<'_, '_>, part: NodeId, ctx: &mut RecordContext<'_>) {
     let Some(image) = doc.get(part, "image_url") else {
-        ctx.report(Code::S012, doc.span(part), "image part has no \"image_url\"");
+        ctx.report(
+            Code::S012,
+            doc.span(part),
+            "image part has no \"image_url\"",
+        );
         return;
     };
     if doc.kind(image) != Kind::Object {
-        ctx.report(Code::S012, doc.span(image), format!("\"image_url\" is {}; expected an object with a \"url\"", describe(doc, image)));
+        ctx.report(
+            Code::S012,
+            doc.span(image),
+            format!(
+                "\"image_url\" is {}; expected an object with a \"url\"",
+                describe(doc, image)
+            ),
+        );
         return;
     }
     for (key, value) in doc.members(image) {
@@ -376,10 +624,20 @@ fn check_image(doc: &Document<'_, '_>, part: NodeId, ctx: &mut RecordContext<'_>
             "url" => {}
             "detail" => {
                 if !matches!(doc.str(value).as_deref(), Some("auto" | "low" | "high")) {
-                    ctx.report(Code::S012, doc.span(value), "image \"detail\" must be \"auto\", \"low\" or \"high\"");
+                    ctx.report(
+                        Code::S012,
+                        doc.span(value),
+                        "image \"detail\" must be \"auto\", \"low\" or \"high\"",
+                    );
                 }
             }
-            other => unknown_key(ctx, doc.span(key), other, "an image_url object", &["url", "detail"]),
+            other => unknown_key(
+                ctx,
+                doc.span(key),
+                other,
+                "an image_url object",
+                &["url", "detail"],
+            ),
         }
     }
     let Some(url_node) = doc.get(image, "url") else {
@@ -387,7 +645,14 @@ fn check_image(doc: &Document<'_, '_>, part: NodeId, ctx: &mut RecordContext<'_>
         return;
     };
     let Some(url) = doc.str(url_node) else {
-        ctx.report(Code::S012, doc.span(url_node), format!("image \"url\" is {}; expected a string", describe(doc, url_node)));
+        ctx.report(
+            Code::S012,
+            doc.span(url_node),
+            format!(
+                "image \"url\" is {}; expected a string",
+                describe(doc, url_node)
+            ),
+        );
         return;
     };
     if let Some(problem) = image_url_problem(&url) {
@@ -403,7 +668,10 @@ fn image_url_problem(url: &str) -> Option<String> {
     }
     let Some(rest) = url.strip_prefix("data:") else {
         let shown: String = url.chars().take(24).collect();
-        return Some(format!("image URL {} is neither an http(s) URL nor a data: URL", quote(&shown)));
+        return Some(format!(
+            "image URL {} is neither an http(s) URL nor a data: URL",
+            quote(&shown)
+        ));
     };
     let Some((meta, data)) = rest.split_once(',') else {
         return Some("malformed data URL: no ',' before the data".into());
@@ -411,14 +679,24 @@ fn image_url_problem(url: &str) -> Option<String> {
     let Some(mime) = meta.strip_suffix(";base64") else {
         return Some("malformed data URL: images must be base64-encoded (\";base64,\")".into());
     };
-    if !matches!(mime, "image/png" | "image/jpeg" | "image/jpg" | "image/gif" | "image/webp") {
-        return Some(format!("data URL of type {}; expected image/png, image/jpeg, image/gif or image/webp", quote(mime)));
+    if !matches!(
+        mime,
+        "image/png" | "image/jpeg" | "image/jpg" | "image/gif" | "image/webp"
+    ) {
+        return Some(format!(
+            "data URL of type {}; expected image/png, image/jpeg, image/gif or image/webp",
+            quote(mime)
+        ));
     }
     if data.is_empty() {
         return Some("malformed data URL: no image data".into());
     }
     let body = data.trim_end_matches('=');
-    if data.len() - body.len() > 2 || !body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/') {
+    if data.len() - body.len() > 2
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    {
         return Some("malformed data URL: the data is not valid base64".into());
     }
     if data.len() % 4 != 0 {
@@ -427,16 +705,34 @@ fn image_url_problem(url: &str) -> Option<String> {
     None
 }
 
-fn read_tool_calls<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordContext<'_>) -> Vec<ToolCall<'s>> {
+fn read_tool_calls<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> Vec<ToolCall<'s>> {
     if doc.kind(node) != Kind::Array {
-        ctx.report(Code::S010, doc.span(node), format!("\"tool_calls\" is {}; expected an array of tool calls", describe(doc, node)));
+        ctx.report(
+            Code::S010,
+            doc.span(node),
+            format!(
+                "\"tool_calls\" is {}; expected an array of tool calls",
+                describe(doc, node)
+            ),
+        );
         return Vec::new();
     }
     let mut calls: Vec<ToolCall<'s>> = Vec::with_capacity(doc.len(node));
     for call in doc.elements(node) {
         let span = doc.span(call);
         if doc.kind(call) != Kind::Object {
-            ctx.report(Code::S010, span, format!("tool call is {}; expected an object with id, type and function", describe(doc, call)));
+            ctx.report(
+                Code::S010,
+                span,
+                format!(
+                    "tool call is {}; expected an object with id, type and function",
+                    describe(doc, call)
+                ),
+            );
             continue;
         }
         let mut parsed = None;
@@ -446,14 +742,31 @@ fn read_tool_calls<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordCon
                 "id" | "function" => {}
                 "type" => {
                     if doc.str(value).as_deref() != Some("function") {
-                        ctx.report(Code::S010, doc.span(value), format!("tool call \"type\" is {}; expected \"function\"", describe(doc, value)));
+                        ctx.report(
+                            Code::S010,
+                            doc.span(value),
+                            format!(
+                                "tool call \"type\" is {}; expected \"function\"",
+                                describe(doc, value)
+                            ),
+                        );
                     }
                 }
-                other => unknown_key(ctx, doc.span(key), other, "a tool call", &["id", "type", "function"]),
+                other => unknown_key(
+                    ctx,
+                    doc.span(key),
+                    other,
+                    "a tool call",
+                    &["id", "type", "function"],
+                ),
             }
         }
         if doc.get(call, "type").is_none() {
-            ctx.report(Code::S010, span, "tool call has no \"type\"; expected \"type\": \"function\"");
+            ctx.report(
+                Code::S010,
+                span,
+                "tool call has no \"type\"; expected \"type\": \"function\"",
+            );
         }
         match doc.get(call, "function") {
             None => ctx.report(Code::S010, span, "tool call has no \"function\""),
@@ -461,22 +774,48 @@ fn read_tool_calls<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordCon
         }
         let id = match doc.get(call, "id") {
             None => {
-                ctx.report(Code::S010, span, "tool call has no \"id\"; the tool message answering it needs one");
+                ctx.report(
+                    Code::S010,
+                    span,
+                    "tool call has no \"id\"; the tool message answering it needs one",
+                );
                 None
             }
             Some(i) => match text(doc, i) {
                 Some(t) if !t.value.is_empty() => Some(t),
                 _ => {
-                    ctx.report(Code::S010, doc.span(i), format!("tool call \"id\" is {}; expected a non-empty string", describe(doc, i)));
+                    ctx.report(
+                        Code::S010,
+                        doc.span(i),
+                        format!(
+                            "tool call \"id\" is {}; expected a non-empty string",
+                            describe(doc, i)
+                        ),
+                    );
                     None
                 }
             },
         };
         if let Some(id) = &id
-            && calls.iter().any(|c| c.id.as_ref().is_some_and(|o| o.value == id.value)) {
-                ctx.report(Code::S010, id.span, format!("tool call id {} is used twice in one message", quote(&id.value)));
-            }
-        let mut call_model = parsed.unwrap_or(ToolCall { id: None, name: None, arguments: None, span });
+            && calls
+                .iter()
+                .any(|c| c.id.as_ref().is_some_and(|o| o.value == id.value))
+        {
+            ctx.report(
+                Code::S010,
+                id.span,
+                format!(
+                    "tool call id {} is used twice in one message",
+                    quote(&id.value)
+                ),
+            );
+        }
+        let mut call_model = parsed.unwrap_or(ToolCall {
+            id: None,
+            name: None,
+            arguments: None,
+            span,
+        });
         call_model.id = id;
         call_model.span = span;
         calls.push(call_model);
@@ -485,16 +824,34 @@ fn read_tool_calls<'s>(doc: &Document<'_, 's>, node: NodeId, ctx: &mut RecordCon
 }
 
 /// Reads `{name, arguments}` (a tool call's function, or a deprecated `function_call`).
-fn read_function<'s>(doc: &Document<'_, 's>, node: NodeId, what: &str, ctx: &mut RecordContext<'_>) -> Option<ToolCall<'s>> {
+fn read_function<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    what: &str,
+    ctx: &mut RecordContext<'_>,
+) -> Option<ToolCall<'s>> {
     let span = doc.span(node);
     if doc.kind(node) != Kind::Object {
-        ctx.report(Code::S010, span, format!("{what} is {}; expected an object with name and arguments", describe(doc, node)));
+        ctx.report(
+            Code::S010,
+            span,
+            format!(
+                "{what} is {}; expected an object with name and arguments",
+                describe(doc, node)
+            ),
+        );
         return None;
     }
     for (key, _) in doc.members(node) {
         let name = doc.str(key).unwrap_or_default();
         if !matches!(name.as_ref(), "name" | "arguments") {
-            unknown_key(ctx, doc.span(key), &name, "a function call", &["name", "arguments"]);
+            unknown_key(
+                ctx,
+                doc.span(key),
+                &name,
+                "a function call",
+                &["name", "arguments"],
+            );
         }
     }
     let name = match doc.get(node, "name") {
@@ -506,15 +863,33 @@ fn read_function<'s>(doc: &Document<'_, 's>, node: NodeId, what: &str, ctx: &mut
             let t = text(doc, n);
             match &t {
                 Some(t) if valid_function_name(&t.value) => {}
-                Some(t) => ctx.report(Code::S010, t.span, format!("function name {} must match ^[a-zA-Z0-9_-]{{1,64}}$", quote(&t.value))),
-                None => ctx.report(Code::S010, doc.span(n), format!("function \"name\" is {}; expected a string", describe(doc, n))),
+                Some(t) => ctx.report(
+                    Code::S010,
+                    t.span,
+                    format!(
+                        "function name {} must match ^[a-zA-Z0-9_-]{{1,64}}$",
+                        quote(&t.value)
+                    ),
+                ),
+                None => ctx.report(
+                    Code::S010,
+                    doc.span(n),
+                    format!(
+                        "function \"name\" is {}; expected a string",
+                        describe(doc, n)
+                    ),
+                ),
             }
             t
         }
     };
     let arguments = match doc.get(node, "arguments") {
         None => {
-            ctx.report(Code::S010, span, format!("{what} has no \"arguments\"; use \"{{}}\" for none"));
+            ctx.report(
+                Code::S010,
+                span,
+                format!("{what} has no \"arguments\"; use \"{{}}\" for none"),
+            );
             None
         }
         Some(a) => match text(doc, a) {
@@ -534,7 +909,12 @@ fn read_function<'s>(doc: &Document<'_, 's>, node: NodeId, what: &str, ctx: &mut
             }
         },
     };
-    Some(ToolCall { id: None, name, arguments, span })
+    Some(ToolCall {
+        id: None,
+        name,
+        arguments,
+        span,
+    })
 }
 
 /// Arguments must be a JSON object, written as a string. Parsed with a fresh parser: this is
@@ -542,19 +922,36 @@ fn read_function<'s>(doc: &Document<'_, 's>, node: NodeId, what: &str, ctx: &mut
 fn arguments_problem(arguments: &str) -> Option<String> {
     let mut parser = crate::json::Parser::new();
     match parser.parse(arguments) {
-        Err(e) => Some(format!("\"arguments\" is not valid JSON ({} at character {})", e.message, arguments[..e.offset.min(arguments.len())].chars().count() + 1)),
-        Ok(d) if d.kind(d.root()) != Kind::Object => Some(format!("\"arguments\" encodes {}; expected a JSON object", describe(&d, d.root()))),
+        Err(e) => Some(format!(
+            "\"arguments\" is not valid JSON ({} at character {})",
+            e.message,
+            arguments[..e.offset.min(arguments.len())].chars().count() + 1
+        )),
+        Ok(d) if d.kind(d.root()) != Kind::Object => Some(format!(
+            "\"arguments\" encodes {}; expected a JSON object",
+            describe(&d, d.root())
+        )),
         Ok(_) => None,
     }
 }
 
 fn valid_function_name(name: &str) -> bool {
-    (1..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn check_tool_definitions(doc: &Document<'_, '_>, node: NodeId, ctx: &mut RecordContext<'_>) {
     if doc.kind(node) != Kind::Array {
-        ctx.report(Code::S010, doc.span(node), format!("\"tools\" is {}; expected an array of tool definitions", describe(doc, node)));
+        ctx.report(
+            Code::S010,
+            doc.span(node),
+            format!(
+                "\"tools\" is {}; expected an array of tool definitions",
+                describe(doc, node)
+            ),
+        );
         return;
     }
     for tool in doc.elements(node) {
@@ -568,11 +965,24 @@ fn check_tool_definitions(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Record
             match name.as_ref() {
                 "type" => {
                     if doc.str(value).as_deref() != Some("function") {
-                        ctx.report(Code::S010, doc.span(value), format!("tool \"type\" is {}; expected \"function\"", describe(doc, value)));
+                        ctx.report(
+                            Code::S010,
+                            doc.span(value),
+                            format!(
+                                "tool \"type\" is {}; expected \"function\"",
+                                describe(doc, value)
+                            ),
+                        );
                     }
                 }
                 "function" => check_function_definition(doc, value, ctx),
-                other => unknown_key(ctx, doc.span(key), other, "a tool definition", &["type", "function"]),
+                other => unknown_key(
+                    ctx,
+                    doc.span(key),
+                    other,
+                    "a tool definition",
+                    &["type", "function"],
+                ),
             }
         }
         if doc.get(tool, "function").is_none() {
@@ -583,7 +993,14 @@ fn check_tool_definitions(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Record
 
 fn check_function_definitions(doc: &Document<'_, '_>, node: NodeId, ctx: &mut RecordContext<'_>) {
     if doc.kind(node) != Kind::Array {
-        ctx.report(Code::S010, doc.span(node), format!("\"functions\" is {}; expected an array of function definitions", describe(doc, node)));
+        ctx.report(
+            Code::S010,
+            doc.span(node),
+            format!(
+                "\"functions\" is {}; expected an array of function definitions",
+                describe(doc, node)
+            ),
+        );
         return;
     }
     for f in doc.elements(node) {
@@ -594,7 +1011,14 @@ fn check_function_definitions(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Re
 fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut RecordContext<'_>) {
     let span = doc.span(node);
     if doc.kind(node) != Kind::Object {
-        ctx.report(Code::S010, span, format!("function definition is {}; expected an object with a \"name\"", describe(doc, node)));
+        ctx.report(
+            Code::S010,
+            span,
+            format!(
+                "function definition is {}; expected an object with a \"name\"",
+                describe(doc, node)
+            ),
+        );
         return;
     }
     for (key, value) in doc.members(node) {
@@ -602,25 +1026,66 @@ fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Rec
         match name.as_ref() {
             "name" => match doc.str(value) {
                 Some(n) if valid_function_name(&n) => {}
-                Some(n) => ctx.report(Code::S010, doc.span(value), format!("function name {} must match ^[a-zA-Z0-9_-]{{1,64}}$", quote(&n))),
-                None => ctx.report(Code::S010, doc.span(value), format!("function \"name\" is {}; expected a string", describe(doc, value))),
+                Some(n) => ctx.report(
+                    Code::S010,
+                    doc.span(value),
+                    format!(
+                        "function name {} must match ^[a-zA-Z0-9_-]{{1,64}}$",
+                        quote(&n)
+                    ),
+                ),
+                None => ctx.report(
+                    Code::S010,
+                    doc.span(value),
+                    format!(
+                        "function \"name\" is {}; expected a string",
+                        describe(doc, value)
+                    ),
+                ),
             },
             "description" => {
                 if doc.kind(value) != Kind::String {
-                    ctx.report(Code::S010, doc.span(value), format!("function \"description\" is {}; expected a string", describe(doc, value)));
+                    ctx.report(
+                        Code::S010,
+                        doc.span(value),
+                        format!(
+                            "function \"description\" is {}; expected a string",
+                            describe(doc, value)
+                        ),
+                    );
                 }
             }
             "parameters" => {
                 if doc.kind(value) != Kind::Object {
-                    ctx.report(Code::S010, doc.span(value), format!("function \"parameters\" is {}; expected a JSON Schema object", describe(doc, value)));
+                    ctx.report(
+                        Code::S010,
+                        doc.span(value),
+                        format!(
+                            "function \"parameters\" is {}; expected a JSON Schema object",
+                            describe(doc, value)
+                        ),
+                    );
                 }
             }
             "strict" => {
                 if !matches!(doc.kind(value), Kind::Bool | Kind::Null) {
-                    ctx.report(Code::S010, doc.span(value), format!("function \"strict\" is {}; expected true or false", describe(doc, value)));
+                    ctx.report(
+                        Code::S010,
+                        doc.span(value),
+                        format!(
+                            "function \"strict\" is {}; expected true or false",
+                            describe(doc, value)
+                        ),
+                    );
                 }
             }
-            other => unknown_key(ctx, doc.span(key), other, "a function definition", &["name", "description", "parameters", "strict"]),
+            other => unknown_key(
+                ctx,
+                doc.span(key),
+                other,
+                "a function definition",
+                &["name", "description", "parameters", "strict"],
+            ),
         }
     }
     if doc.get(node, "name").is_none() {
@@ -637,22 +1102,40 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
     let last_index = conv.messages.len().saturating_sub(1);
     for (i, m) in conv.messages.iter().enumerate() {
         if m.role == Role::Tool
-            && let Some(id) = &m.tool_call_id {
-                let answered = conv.messages[..i]
+            && let Some(id) = &m.tool_call_id
+        {
+            let answered = conv.messages[..i].iter().any(|p| {
+                p.tool_calls
                     .iter()
-                    .any(|p| p.tool_calls.iter().any(|c| c.id.as_ref().is_some_and(|c| c.value == id.value)));
-                if !answered {
-                    ctx.report(Code::S011, id.span, format!("tool message answers {}, which no earlier assistant message calls", quote(&id.value)));
-                }
+                    .any(|c| c.id.as_ref().is_some_and(|c| c.value == id.value))
+            });
+            if !answered {
+                ctx.report(
+                    Code::S011,
+                    id.span,
+                    format!(
+                        "tool message answers {}, which no earlier assistant message calls",
+                        quote(&id.value)
+                    ),
+                );
             }
+        }
         if m.role == Role::Assistant && i != last_index {
             for call in &m.tool_calls {
                 let Some(id) = &call.id else { continue };
-                let answered = conv.messages[i + 1..]
-                    .iter()
-                    .any(|r| r.role == Role::Tool && r.tool_call_id.as_ref().is_some_and(|t| t.value == id.value));
+                let answered = conv.messages[i + 1..].iter().any(|r| {
+                    r.role == Role::Tool
+                        && r.tool_call_id.as_ref().is_some_and(|t| t.value == id.value)
+                });
                 if !answered {
-                    ctx.report(Code::S011, id.span, format!("tool call {} is never answered by a tool message", quote(&id.value)));
+                    ctx.report(
+                        Code::S011,
+                        id.span,
+                        format!(
+                            "tool call {} is never answered by a tool message",
+                            quote(&id.value)
+                        ),
+                    );
                 }
             }
         }
@@ -660,10 +1143,19 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
 }
 
 pub(crate) fn text<'s>(doc: &Document<'_, 's>, node: NodeId) -> Option<Text<'s>> {
-    doc.str(node).map(|value| Text { value, span: doc.span(node) })
+    doc.str(node).map(|value| Text {
+        value,
+        span: doc.span(node),
+    })
 }
 
-pub(crate) fn unknown_key(ctx: &mut RecordContext<'_>, span: Span, key: &str, place: &str, allowed: &[&str]) {
+pub(crate) fn unknown_key(
+    ctx: &mut RecordContext<'_>,
+    span: Span,
+    key: &str,
+    place: &str,
+    allowed: &[&str],
+) {
     if !ctx.enabled(Code::S008) {
         return;
     }
@@ -674,7 +1166,11 @@ pub(crate) fn unknown_key(ctx: &mut RecordContext<'_>, span: Span, key: &str, pl
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, a)| format!(" (did you mean \"{a}\"?)"))
         .unwrap_or_default();
-    ctx.report(Code::S008, span, format!("unknown key {} in {place}{hint}", quote(key)));
+    ctx.report(
+        Code::S008,
+        span,
+        format!("unknown key {} in {place}{hint}", quote(key)),
+    );
 }
 
 /// "a user", "an assistant".

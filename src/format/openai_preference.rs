@@ -16,7 +16,10 @@ use crate::settings::FormatChoice;
 
 const TOP_LEVEL_KEYS: &[&str] = &["input", "preferred_output", "non_preferred_output"];
 
-pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Option<Conversation<'s>> {
+pub fn normalize<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
     let root = doc.root();
     let (mut input, mut preferred, mut non_preferred) = (None, None, None);
     for (key, value) in doc.members(root) {
@@ -24,11 +27,21 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
             "input" => input = Some(value),
             "preferred_output" => preferred = Some(value),
             "non_preferred_output" => non_preferred = Some(value),
-            other => unknown_key(ctx, doc.span(key), other, "the top level of a preference record", TOP_LEVEL_KEYS),
+            other => unknown_key(
+                ctx,
+                doc.span(key),
+                other,
+                "the top level of a preference record",
+                TOP_LEVEL_KEYS,
+            ),
         }
     }
     let mut missing = false;
-    for (node, key) in [(input, "input"), (preferred, "preferred_output"), (non_preferred, "non_preferred_output")] {
+    for (node, key) in [
+        (input, "input"),
+        (preferred, "preferred_output"),
+        (non_preferred, "non_preferred_output"),
+    ] {
         if node.is_none() {
             openai_chat::missing_key(doc, root, key, FormatChoice::OpenAiPreference, ctx);
             missing = true;
@@ -36,26 +49,62 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
     }
     let input = input?;
     if doc.kind(input) != Kind::Object {
-        ctx.report(Code::S002, doc.span(input), format!("\"input\" is {}; expected an object with \"messages\"", describe(doc, input)));
+        ctx.report(
+            Code::S002,
+            doc.span(input),
+            format!(
+                "\"input\" is {}; expected an object with \"messages\"",
+                describe(doc, input)
+            ),
+        );
         return None;
     }
     let Some(messages) = openai_chat::read_chat_object(doc, input, "\"input\"", ctx) else {
-        ctx.report(Code::S001, doc.span(input), "\"input\" has no \"messages\" key");
+        ctx.report(
+            Code::S001,
+            doc.span(input),
+            "\"input\" has no \"messages\" key",
+        );
         return None;
     };
-    let mut conv = Conversation { messages: Vec::new(), span: doc.span(messages), incomplete: missing };
+    let mut conv = Conversation {
+        messages: Vec::new(),
+        span: doc.span(messages),
+        incomplete: missing,
+    };
     let mut images = 0usize;
-    if !openai_chat::read_message_list(doc, messages, "\"input\".\"messages\"", ctx, &mut conv, &mut images) {
+    if !openai_chat::read_message_list(
+        doc,
+        messages,
+        "\"input\".\"messages\"",
+        ctx,
+        &mut conv,
+        &mut images,
+    ) {
         return None;
     }
     if let Some(node) = non_preferred {
         let mut scratch = Conversation::default();
-        if read_output(doc, node, "\"non_preferred_output\"", ctx, &mut scratch, &mut images) {
+        if read_output(
+            doc,
+            node,
+            "\"non_preferred_output\"",
+            ctx,
+            &mut scratch,
+            &mut images,
+        ) {
             openai_chat::check_tool_pairing(&scratch, ctx);
         }
     }
     if let Some(node) = preferred
-        && !read_output(doc, node, "\"preferred_output\"", ctx, &mut conv, &mut images)
+        && !read_output(
+            doc,
+            node,
+            "\"preferred_output\"",
+            ctx,
+            &mut conv,
+            &mut images,
+        )
     {
         conv.incomplete = true;
     }
@@ -77,11 +126,25 @@ fn read_output<'s>(
         return false;
     }
     if conv.messages.len() - before != 1 || doc.len(node) != 1 {
-        ctx.report(Code::S002, doc.span(node), format!("{what} holds {} messages; expected exactly one assistant message", doc.len(node)));
+        ctx.report(
+            Code::S002,
+            doc.span(node),
+            format!(
+                "{what} holds {} messages; expected exactly one assistant message",
+                doc.len(node)
+            ),
+        );
     }
     for m in &conv.messages[before..] {
         if m.role != Role::Assistant && m.role != Role::Unknown {
-            ctx.report(Code::S005, m.role_span, format!("{what} holds {} message; expected an assistant message", openai_chat::with_article(m.role.as_str())));
+            ctx.report(
+                Code::S005,
+                m.role_span,
+                format!(
+                    "{what} holds {} message; expected an assistant message",
+                    openai_chat::with_article(m.role.as_str())
+                ),
+            );
         }
     }
     true

@@ -12,18 +12,34 @@ use crate::settings::FormatChoice;
 
 const KEYS: &[&str] = &["prompt", "completion"];
 
-pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Option<Conversation<'s>> {
+pub fn normalize<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
     let root = doc.root();
     let (mut prompt, mut completion) = (None, None);
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "prompt" => prompt = Some((key, value)),
             "completion" => completion = Some((key, value)),
-            other => unknown_key(ctx, doc.span(key), other, "a prompt-completion record", KEYS),
+            other => unknown_key(
+                ctx,
+                doc.span(key),
+                other,
+                "a prompt-completion record",
+                KEYS,
+            ),
         }
     }
-    let mut conv = Conversation { messages: Vec::with_capacity(2), span: doc.span(root), incomplete: false };
-    for (field, name, role) in [(prompt, "prompt", Role::User), (completion, "completion", Role::Assistant)] {
+    let mut conv = Conversation {
+        messages: Vec::with_capacity(2),
+        span: doc.span(root),
+        incomplete: false,
+    };
+    for (field, name, role) in [
+        (prompt, "prompt", Role::User),
+        (completion, "completion", Role::Assistant),
+    ] {
         match field {
             None => {
                 missing_key(doc, root, name, FormatChoice::PromptCompletion, ctx);
@@ -48,7 +64,11 @@ pub(crate) fn string_field<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Option<Message<'s>> {
     if doc.kind(value) != Kind::String {
-        ctx.report(Code::S007, doc.span(value), format!("\"{name}\" is {}; expected a string", describe(doc, value)));
+        ctx.report(
+            Code::S007,
+            doc.span(value),
+            format!("\"{name}\" is {}; expected a string", describe(doc, value)),
+        );
         return None;
     }
     let span = doc.span(value);
@@ -56,7 +76,10 @@ pub(crate) fn string_field<'s>(
         role,
         role_span: doc.span(key),
         span,
-        content: Content::Text(Text { value: doc.str(value).unwrap_or_default(), span }),
+        content: Content::Text(Text {
+            value: doc.str(value).unwrap_or_default(),
+            span,
+        }),
         name: None,
         tool_calls: Vec::new(),
         tool_call_id: None,

@@ -15,7 +15,10 @@ use crate::settings::FormatChoice;
 const KEYS: &[&str] = &["conversations", "system", "tools", "id"];
 const ROLES: &str = "system, human, gpt, function_call, observation";
 
-pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Option<Conversation<'s>> {
+pub fn normalize<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
     let root = doc.root();
     let (mut conversations, mut system) = (None, None);
     for (key, value) in doc.members(root) {
@@ -36,11 +39,23 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
         return None;
     };
     if doc.kind(turns) != Kind::Array || doc.len(turns) == 0 {
-        let what = if doc.kind(turns) == Kind::Array { "empty".to_string() } else { describe(doc, turns) };
-        ctx.report(Code::S002, doc.span(turns), format!("\"conversations\" is {what}; expected an array of turns"));
+        let what = if doc.kind(turns) == Kind::Array {
+            "empty".to_string()
+        } else {
+            describe(doc, turns)
+        };
+        ctx.report(
+            Code::S002,
+            doc.span(turns),
+            format!("\"conversations\" is {what}; expected an array of turns"),
+        );
         return None;
     }
-    let mut conv = Conversation { messages: Vec::with_capacity(doc.len(turns) + 1), span: doc.span(turns), incomplete: false };
+    let mut conv = Conversation {
+        messages: Vec::with_capacity(doc.len(turns) + 1),
+        span: doc.span(turns),
+        incomplete: false,
+    };
     if let Some((key, value)) = system {
         match string_field(doc, key, value, "system", Role::System, ctx) {
             Some(m) => conv.messages.push(m),
@@ -59,16 +74,33 @@ pub fn normalize<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Opt
     Some(conv)
 }
 
-fn read_turn<'s>(doc: &Document<'_, 's>, turn: NodeId, ctx: &mut RecordContext<'_>) -> Option<Message<'s>> {
+fn read_turn<'s>(
+    doc: &Document<'_, 's>,
+    turn: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Message<'s>> {
     let span = doc.span(turn);
     if doc.kind(turn) != Kind::Object {
-        ctx.report(Code::S003, span, format!("turn is {}; expected an object with \"from\" and \"value\"", describe(doc, turn)));
+        ctx.report(
+            Code::S003,
+            span,
+            format!(
+                "turn is {}; expected an object with \"from\" and \"value\"",
+                describe(doc, turn)
+            ),
+        );
         return None;
     }
     for (key, _) in doc.members(turn) {
         let name = doc.str(key).unwrap_or_default();
         if !matches!(name.as_ref(), "from" | "value") {
-            unknown_key(ctx, doc.span(key), &name, "a ShareGPT turn", &["from", "value"]);
+            unknown_key(
+                ctx,
+                doc.span(key),
+                &name,
+                "a ShareGPT turn",
+                &["from", "value"],
+            );
         }
     }
     let (role, role_span, is_call) = match doc.get(turn, "from") {
@@ -78,7 +110,14 @@ fn read_turn<'s>(doc: &Document<'_, 's>, turn: NodeId, ctx: &mut RecordContext<'
         }
         Some(f) => match doc.str(f) {
             None => {
-                ctx.report(Code::S004, doc.span(f), format!("\"from\" is {}; expected a string such as \"human\"", describe(doc, f)));
+                ctx.report(
+                    Code::S004,
+                    doc.span(f),
+                    format!(
+                        "\"from\" is {}; expected a string such as \"human\"",
+                        describe(doc, f)
+                    ),
+                );
                 (Role::Unknown, doc.span(f), false)
             }
             Some(name) => {
@@ -96,7 +135,14 @@ fn read_turn<'s>(doc: &Document<'_, 's>, turn: NodeId, ctx: &mut RecordContext<'
                             Some("system") => " (did you mean \"system\"?)",
                             _ => "",
                         };
-                        ctx.report(Code::S005, doc.span(f), format!("unknown role {}; expected one of {ROLES}{hint}", quote(other)));
+                        ctx.report(
+                            Code::S005,
+                            doc.span(f),
+                            format!(
+                                "unknown role {}; expected one of {ROLES}{hint}",
+                                quote(other)
+                            ),
+                        );
                         (Role::Unknown, false)
                     }
                 };
@@ -110,28 +156,59 @@ fn read_turn<'s>(doc: &Document<'_, 's>, turn: NodeId, ctx: &mut RecordContext<'
             Content::Missing
         }
         Some(v) if doc.kind(v) != Kind::String => {
-            ctx.report(Code::S007, doc.span(v), format!("\"value\" is {}; expected a string", describe(doc, v)));
+            ctx.report(
+                Code::S007,
+                doc.span(v),
+                format!("\"value\" is {}; expected a string", describe(doc, v)),
+            );
             Content::Invalid { span: doc.span(v) }
         }
-        Some(v) => Content::Text(Text { value: doc.str(v).unwrap_or_default(), span: doc.span(v) }),
+        Some(v) => Content::Text(Text {
+            value: doc.str(v).unwrap_or_default(),
+            span: doc.span(v),
+        }),
     };
     let mut tool_calls = Vec::new();
     if is_call && let Content::Text(t) = &content {
         tool_calls.push(read_call(t, ctx));
     }
     let content = if is_call { Content::Missing } else { content };
-    Some(Message { role, role_span, span, content, name: None, tool_calls, tool_call_id: None, weight: None })
+    Some(Message {
+        role,
+        role_span,
+        span,
+        content,
+        name: None,
+        tool_calls,
+        tool_call_id: None,
+        weight: None,
+    })
 }
 
 /// A `function_call` turn's value: `{"name": str, "arguments": ...}` as JSON text.
 fn read_call<'s>(value: &Text<'s>, ctx: &mut RecordContext<'_>) -> ToolCall<'s> {
     let mut parser = Parser::new();
     let ok = match parser.parse(&value.value) {
-        Ok(call) => call.kind(call.root()) == Kind::Object && call.get(call.root(), "name").and_then(|n| call.str(n)).is_some(),
+        Ok(call) => {
+            call.kind(call.root()) == Kind::Object
+                && call
+                    .get(call.root(), "name")
+                    .and_then(|n| call.str(n))
+                    .is_some()
+        }
         Err(_) => false,
     };
     if !ok {
-        ctx.report(Code::S010, value.span, "function_call value must be a JSON object with a \"name\" and \"arguments\"");
+        ctx.report(
+            Code::S010,
+            value.span,
+            "function_call value must be a JSON object with a \"name\" and \"arguments\"",
+        );
     }
-    ToolCall { id: None, name: None, arguments: Some(value.clone()), span: value.span }
+    ToolCall {
+        id: None,
+        name: None,
+        arguments: Some(value.clone()),
+        span: value.span,
+    }
 }

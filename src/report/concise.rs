@@ -10,10 +10,23 @@ pub struct Concise {
 }
 
 impl Renderer for Concise {
-    fn diagnostic(&mut self, out: &mut dyn Write, finding: &Finding<'_>, files: &[FileInfo]) -> io::Result<()> {
+    fn diagnostic(
+        &mut self,
+        out: &mut dyn Write,
+        finding: &Finding<'_>,
+        files: &[FileInfo],
+    ) -> io::Result<()> {
         let d = &finding.diagnostic;
         let path = &files[d.location.file as usize].display;
-        writeln!(out, "{}:{}:{}: {} {}", path, d.location.line, d.location.column, d.code.as_str(), d.message)
+        writeln!(
+            out,
+            "{}:{}:{}: {} {}",
+            path,
+            d.location.line,
+            d.location.column,
+            d.code.as_str(),
+            d.message
+        )
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {

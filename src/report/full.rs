@@ -21,7 +21,11 @@ pub struct Full {
 
 impl Full {
     pub fn new(options: RenderOptions) -> Self {
-        Full { options, snippets: SnippetReader::default(), config: Config::default() }
+        Full {
+            options,
+            snippets: SnippetReader::default(),
+            config: Config::default(),
+        }
     }
 }
 
@@ -56,7 +60,11 @@ impl<'a> Files<'a> for LineView<'a> {
 
     fn column_number(&'a self, _: (), _: usize, byte_index: usize) -> Result<usize, FilesError> {
         let upto = byte_index.min(self.snippet.text.len());
-        let chars = self.snippet.text.get(..upto).map_or(0, |s| s.chars().count());
+        let chars = self
+            .snippet
+            .text
+            .get(..upto)
+            .map_or(0, |s| s.chars().count());
         Ok(self.snippet.first_column as usize + chars)
     }
 
@@ -74,7 +82,12 @@ fn severity(level: Level) -> Severity {
 }
 
 impl Renderer for Full {
-    fn diagnostic(&mut self, out: &mut dyn Write, finding: &Finding<'_>, files: &[FileInfo]) -> io::Result<()> {
+    fn diagnostic(
+        &mut self,
+        out: &mut dyn Write,
+        finding: &Finding<'_>,
+        files: &[FileInfo],
+    ) -> io::Result<()> {
         let d = &finding.diagnostic;
         let info = &files[d.location.file as usize];
         let snippet = match (&info.source, finding.line_text) {
@@ -82,21 +95,44 @@ impl Renderer for Full {
             (InputSource::File(path), None) => self.snippets.read(path, &d.location),
             (_, None) => None,
         };
-        let snippet = snippet.unwrap_or_else(|| Snippet { text: String::new(), label: 0..0, first_column: d.location.column });
+        let snippet = snippet.unwrap_or_else(|| Snippet {
+            text: String::new(),
+            label: 0..0,
+            first_column: d.location.column,
+        });
         let label = snippet.label.clone();
-        let view = LineView { name: &info.display, line: d.location.line, snippet };
+        let view = LineView {
+            name: &info.display,
+            line: d.location.line,
+            snippet,
+        };
         let meta = d.code.meta();
-        let mut notes: Vec<String> = d.related.iter().map(|r| format!("{}:{}: {}", files[r.file as usize].display, r.line, r.message)).collect();
+        let mut notes: Vec<String> = d
+            .related
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}:{}: {}",
+                    files[r.file as usize].display, r.line, r.message
+                )
+            })
+            .collect();
         notes.push(format!("run `tunelint explain {}` for details", meta.code));
         let diagnostic = CsDiagnostic::new(severity(d.level))
             .with_code(meta.code)
             .with_message(&d.message)
             .with_labels(vec![Label::primary((), label).with_message(meta.name)])
             .with_notes(notes);
-        let mut buffer = if self.options.color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
-        term::emit_to_write_style(&mut buffer, &self.config, &view, &diagnostic).map_err(|e| match e {
-            FilesError::Io(e) => e,
-            other => io::Error::other(other.to_string()),
+        let mut buffer = if self.options.color {
+            termcolor::Buffer::ansi()
+        } else {
+            termcolor::Buffer::no_color()
+        };
+        term::emit_to_write_style(&mut buffer, &self.config, &view, &diagnostic).map_err(|e| {
+            match e {
+                FilesError::Io(e) => e,
+                other => io::Error::other(other.to_string()),
+            }
         })?;
         out.write_all(buffer.as_slice())
     }

@@ -31,7 +31,12 @@ pub struct RunSummary<'a> {
 
 /// How a format writes: diagnostics as they arrive (in order), then the summary.
 pub trait Renderer {
-    fn diagnostic(&mut self, out: &mut dyn Write, finding: &Finding<'_>, files: &[FileInfo]) -> io::Result<()>;
+    fn diagnostic(
+        &mut self,
+        out: &mut dyn Write,
+        finding: &Finding<'_>,
+        files: &[FileInfo],
+    ) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()>;
 }
 

@@ -19,7 +19,12 @@ pub fn show(read: &AtomicU64, total: u64, done: &AtomicBool) {
         }
         let n = read.load(Ordering::Relaxed);
         let line = if total > 0 {
-            format!("tunelint: {} of {} read ({}%)", mb(n), mb(total), (n * 100 / total).min(100))
+            format!(
+                "tunelint: {} of {} read ({}%)",
+                mb(n),
+                mb(total),
+                (n * 100 / total).min(100)
+            )
         } else {
             format!("tunelint: {} read", mb(n))
         };

@@ -37,15 +37,22 @@ pub struct SnippetReader {
 impl SnippetReader {
     /// The snippet of `location` in the file at `path`, or `None` if it cannot be read.
     pub fn read(&mut self, path: &Path, location: &Location) -> Option<Snippet> {
-        if self.open.as_ref().is_none_or(|(id, _)| *id != location.file) {
+        if self
+            .open
+            .as_ref()
+            .is_none_or(|(id, _)| *id != location.file)
+        {
             self.open = Some((location.file, File::open(path).ok()?));
         }
         let (_, file) = self.open.as_mut()?;
-        let (start, end) = location.span.map_or((0, 0), |s| (u64::from(s.start), u64::from(s.end)));
+        let (start, end) = location
+            .span
+            .map_or((0, 0), |s| (u64::from(s.start), u64::from(s.end)));
         let window_start = start.saturating_sub(READ_MARGIN);
         let span_read = (end - start).min(4 * SPAN_MAX as u64 + 4);
         let want = (start - window_start) + span_read + 4 * WIDTH as u64;
-        file.seek(SeekFrom::Start(location.line_offset + window_start)).ok()?;
+        file.seek(SeekFrom::Start(location.line_offset + window_start))
+            .ok()?;
         let mut raw = Vec::with_capacity(want as usize);
         file.take(want).read_to_end(&mut raw).ok()?;
         if let Some(nl) = memchr::memchr(b'\n', &raw) {
@@ -63,7 +70,9 @@ impl SnippetReader {
 /// The snippet of a line held in memory (stdin).
 pub fn from_text(line: &str, location: &Location) -> Snippet {
     let bytes = line.as_bytes();
-    let (start, end) = location.span.map_or((0, 0), |s| (s.start as usize, s.end as usize));
+    let (start, end) = location
+        .span
+        .map_or((0, 0), |s| (s.start as usize, s.end as usize));
     let s = start.min(bytes.len());
     let e = end.clamp(s, bytes.len());
     crop(bytes, s, e, false, location.column)
@@ -87,7 +96,11 @@ fn crop(raw: &[u8], s: usize, e: usize, cut_before_window: bool, column: u32) ->
     let span_shown = &span[..span.len().min(SPAN_MAX)];
     let span_cut = span.len() > SPAN_MAX;
     // After a cut span, more text would read as if the value ended there.
-    let room = if span_cut { 0 } else { WIDTH.saturating_sub(before.len() + span_shown.len()) };
+    let room = if span_cut {
+        0
+    } else {
+        WIDTH.saturating_sub(before.len() + span_shown.len())
+    };
     let after_shown = &after[..after.len().min(room)];
     let after_cut = after.len() > room;
 
@@ -107,8 +120,16 @@ fn crop(raw: &[u8], s: usize, e: usize, cut_before_window: bool, column: u32) ->
     if after_cut && !span_cut {
         text.push('…');
     }
-    let first_column = if cropped_left { first_column.saturating_sub(1).max(1) } else { first_column };
-    Snippet { text, label: label_start..label_end, first_column }
+    let first_column = if cropped_left {
+        first_column.saturating_sub(1).max(1)
+    } else {
+        first_column
+    };
+    Snippet {
+        text,
+        label: label_start..label_end,
+        first_column,
+    }
 }
 
 /// Decodes bytes for display: invalid UTF-8 becomes U+FFFD, control characters and the
@@ -117,7 +138,15 @@ fn crop(raw: &[u8], s: usize, e: usize, cut_before_window: bool, column: u32) ->
 fn printable(bytes: &[u8]) -> Vec<char> {
     String::from_utf8_lossy(bytes)
         .chars()
-        .map(|c| if (c.is_control() && c != '\t') || c == '\u{FEFF}' { '·' } else if c == '\t' { ' ' } else { c })
+        .map(|c| {
+            if (c.is_control() && c != '\t') || c == '\u{FEFF}' {
+                '·'
+            } else if c == '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

@@ -25,7 +25,11 @@ pub fn one_line(summary: &RunSummary<'_>) -> String {
 }
 
 pub fn plural(n: u64, word: &str) -> String {
-    if n == 1 || word == "info" { format!("{n} {word}") } else { format!("{n} {word}s") }
+    if n == 1 || word == "info" {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// The full text summary: files table, rules, gates.
@@ -38,12 +42,24 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
         .chain(std::iter::once(row("total", &summary.total)))
         .collect();
     let header = ["file", "examples", "valid", "valid %", "errors", "warnings"].map(String::from);
-    let widths: Vec<usize> = (0..6).map(|i| rows.iter().chain(std::iter::once(&header)).map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..6)
+        .map(|i| {
+            rows.iter()
+                .chain(std::iter::once(&header))
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     writeln!(out, "Summary")?;
     for (k, r) in std::iter::once(&header).chain(&rows).enumerate() {
         if k == rows.len() && rows.len() > 2 {
             // A rule above the total when there is more than one file.
-            writeln!(out, "  {}", "-".repeat(widths.iter().sum::<usize>() + 2 * 5))?;
+            writeln!(
+                out,
+                "  {}",
+                "-".repeat(widths.iter().sum::<usize>() + 2 * 5)
+            )?;
         }
         if k == rows.len() && rows.len() == 2 {
             continue; // one file: its row is the total
@@ -68,20 +84,38 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
     by_rule.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
     if !by_rule.is_empty() {
         writeln!(out)?;
-        let shown = if statistics { by_rule.len() } else { by_rule.len().min(TOP_RULES) };
+        let shown = if statistics {
+            by_rule.len()
+        } else {
+            by_rule.len().min(TOP_RULES)
+        };
         if statistics || shown == by_rule.len() {
             writeln!(out, "Findings by rule")?;
         } else {
-            writeln!(out, "Findings by rule (top {shown} of {}; --statistics for all)", by_rule.len())?;
+            writeln!(
+                out,
+                "Findings by rule (top {shown} of {}; --statistics for all)",
+                by_rule.len()
+            )?;
         }
-        let name_w = by_rule[..shown].iter().map(|(c, _)| c.meta().name.len()).max().unwrap_or(0);
+        let name_w = by_rule[..shown]
+            .iter()
+            .map(|(c, _)| c.meta().name.len())
+            .max()
+            .unwrap_or(0);
         for (code, n) in &by_rule[..shown] {
             let parts: Vec<String> = [(2, "error"), (1, "warning"), (0, "info")]
                 .iter()
                 .filter(|(i, _)| n[*i] > 0)
                 .map(|(i, w)| plural(n[*i], w))
                 .collect();
-            writeln!(out, "  {} {:<name_w$}  {}", code.as_str(), code.meta().name, parts.join(", "))?;
+            writeln!(
+                out,
+                "  {} {:<name_w$}  {}",
+                code.as_str(),
+                code.meta().name,
+                parts.join(", ")
+            )?;
         }
     }
     writeln!(out)?;
