@@ -6,7 +6,8 @@
 //! (`json`), normalises it through its input `format` into the conversation model of
 //! `record`, and runs the rules of the `rules` registry on it in parallel; `gates` turns the
 //! summary into an exit status; `report` renders the one list of [`diagnostic::Diagnostic`]s
-//! in every output format.
+//! in every output format. Every rule is declared once (`rule`) with its documentation, from
+//! which `docs` generates the reference, `docs/rules.md`.
 //!
 //! Three invariants keep it fast: record rules are pure functions of one record; dataset-wide
 //! rules are folds over small per-record facts; diagnostics carry locations, not text.
@@ -18,6 +19,7 @@ pub mod config;
 pub mod context;
 pub mod diagnostic;
 pub mod discover;
+pub mod docs;
 pub mod engine;
 pub mod format;
 pub mod gates;

@@ -145,9 +145,10 @@ impl RuleMeta {
         out
     }
 
-    /// The address of this rule's documentation, for SARIF `helpUri` and Markdown links.
+    /// The address of this rule's section of `docs/rules.md`, for SARIF `helpUri` and
+    /// Markdown links: the fragment is GitHub's anchor for the heading `## J001 invalid-json`.
     pub fn help_uri(&self) -> String {
-        format!("{}#{}", crate::DOCS_URL, self.code.to_ascii_lowercase())
+        format!("{}#{}", crate::DOCS_URL, crate::docs::anchor(self))
     }
 }
 

@@ -1175,7 +1175,9 @@ pub(crate) fn unknown_key(
 
 /// "a user", "an assistant".
 pub fn with_article(word: &str) -> String {
-    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    // By sound, not letter: "a user" but "an unknown".
+    let vowel = word.starts_with(['a', 'e', 'i', 'o'])
+        || (word.starts_with('u') && !word.starts_with("us"));
     format!("{} {word}", if vowel { "an" } else { "a" })
 }
 

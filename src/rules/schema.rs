@@ -5,7 +5,30 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a record has no `messages` (or the format's required keys).
+    /// Reports a record (a JSON object) without the key its format requires: `messages` in
+    /// OpenAI chat; `input`, `preferred_output` and `non_preferred_output` in OpenAI
+    /// preference (and `messages` inside `input`); `prompt` and `completion` in
+    /// prompt-completion; `instruction` and `output` in Alpaca; `conversations` in ShareGPT.
+    /// When the record has the shape of another format, the message says which one (the file
+    /// mixes formats, or `format` is set wrong); otherwise it lists the keys the record has.
+    /// An OpenAI chat record without `messages` gets no other diagnostic.
+    ///
+    /// ## Why is this bad?
+    /// The record holds no conversation the trainer can find. OpenAI's upload validation
+    /// rejects the file, and a training script either raises `KeyError: 'messages'` or,
+    /// with `example.get("messages", [])`, silently trains on nothing. A misspelled key
+    /// (`"message"`, `"conversation"`) or a record of another format pasted into the file
+    /// is the usual cause.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"conversation": [{"role": "user", "content": "How do I cancel my plan?"}, {"role": "assistant", "content": "Open Billing, choose Cancel plan and confirm."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "How do I cancel my plan?"}, {"role": "assistant", "content": "Open Billing, choose Cancel plan and confirm."}]}
+    /// ```
     pub static MISSING_MESSAGES = {
         code: "S001",
         name: "missing-messages",
@@ -16,7 +39,28 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `messages` is not an array, or is empty.
+    /// Reports a `messages` value that is not an array (an object, `null`, or a string,
+    /// typically the message list encoded as JSON a second time) or is an empty array. The
+    /// same holds for ShareGPT's `conversations`, Alpaca's `history` and the preference
+    /// format's `input`; each preference output must hold exactly one message. A record
+    /// reported here is not checked any further.
+    ///
+    /// ## Why is this bad?
+    /// There is no conversation to train on. OpenAI rejects the file; a training script that
+    /// iterates over a string iterates over its characters and fails on the first
+    /// `message["role"]`; an empty list becomes an example of zero tokens that the trainer
+    /// drops or that breaks its batching.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": "[{\"role\": \"user\", \"content\": \"How do I cancel my plan?\"}, {\"role\": \"assistant\", \"content\": \"Open Billing and choose Cancel plan.\"}]"}
+    /// {"messages": []}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "How do I cancel my plan?"}, {"role": "assistant", "content": "Open Billing and choose Cancel plan."}]}
+    /// ```
     pub static INVALID_MESSAGES = {
         code: "S002",
         name: "invalid-messages",
@@ -27,18 +71,59 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a a message is not an object.
+    /// Reports an element of `messages` that is not an object (a string, a `["user", "..."]`
+    /// pair, `null`), and a message whose `name` is not a string, whose `refusal` is neither
+    /// a string nor `null`, or whose role is `function` but which has no `name`. The same
+    /// holds for ShareGPT turns and Alpaca `history` pairs. A record with a message that
+    /// cannot be read is left out of the conversation-order rules (O), which would only
+    /// repeat the problem.
+    ///
+    /// ## Why is this bad?
+    /// Every chat template and OpenAI's validation read `message["role"]` and
+    /// `message["content"]` from each message: a bare string makes the trainer raise
+    /// `TypeError` and OpenAI reject the file. A `name` that is not a string cannot be
+    /// rendered, and a `function` result without the function's `name` cannot be attributed
+    /// to its call.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": ["How do I export my invoices?", {"role": "assistant", "content": "Open Billing, then Invoices, and click Export CSV."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "How do I export my invoices?"}, {"role": "assistant", "content": "Open Billing, then Invoices, and click Export CSV."}]}
+    /// ```
     pub static INVALID_MESSAGE = {
         code: "S003",
         name: "invalid-message",
         level: Error,
-        summary: "a message is not an object",
+        summary: "a message is not an object, or has a malformed `name` or `refusal`",
     };
 }
 
 declare_rule! {
     /// ## What it does
-    /// Reports a message without a string `role`.
+    /// Reports a message without a `role` key, or whose `role` is not a string (`null`, a
+    /// number, an object); in ShareGPT, a turn without a string `from`. The message's content
+    /// is still checked, but the conversation-order rules (O) skip the record, since its turn
+    /// order is unknown.
+    ///
+    /// ## Why is this bad?
+    /// The role decides what the model learns: trainers compute the loss on assistant turns
+    /// only and chat templates render each turn by its role. Without one, OpenAI rejects the
+    /// file and a template raises `KeyError` or renders the turn under no speaker, so the
+    /// text is either lost or trained on as if the model had said it.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"content": "My invoice shows the wrong VAT number."}, {"role": "assistant", "content": "Sorry about that. Update it under Billing, Tax details, and we will reissue the invoice."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "My invoice shows the wrong VAT number."}, {"role": "assistant", "content": "Sorry about that. Update it under Billing, Tax details, and we will reissue the invoice."}]}
+    /// ```
     pub static MISSING_ROLE = {
         code: "S004",
         name: "missing-role",
@@ -49,18 +134,58 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a role outside the format's set.
+    /// Reports a role outside the format's set. OpenAI chat has `system`, `user`, `assistant`,
+    /// `tool` and the deprecated `function`, in lowercase; ShareGPT has `system`, `human`,
+    /// `gpt`, `function_call` and `observation` (and accepts `user` and `assistant`). Names
+    /// other tools use (`bot`, `human`, `gpt`, `model`, `Assistant`) get a hint with the
+    /// right one. `developer`, OpenAI's newer name for system instructions, is reported as a
+    /// warning at most, since not every fine-tuning API accepts it. A record with an unknown
+    /// role is left out of the conversation-order rules (O).
+    ///
+    /// ## Why is this bad?
+    /// OpenAI rejects the file. Open-model chat templates either raise on the unknown role or
+    /// render it as a header of its own, so the turn is not trained as the assistant's answer:
+    /// a dataset that calls the assistant `bot` in some files teaches nothing from those turns,
+    /// or teaches the model to write `bot:` headers.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "How do I cancel my plan?"}, {"role": "bot", "content": "Open Billing, choose Cancel plan and confirm."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "How do I cancel my plan?"}, {"role": "assistant", "content": "Open Billing, choose Cancel plan and confirm."}]}
+    /// ```
     pub static UNKNOWN_ROLE = {
         code: "S005",
         name: "unknown-role",
         level: Error,
-        summary: "role outside the format's set",
+        summary: "role outside the format's set (`developer` is a warning)",
     };
 }
 
 declare_rule! {
     /// ## What it does
-    /// Reports a message with no content and no tool call.
+    /// Reports a message without a `content` key, or with `"content": null`, unless it is an
+    /// assistant message that calls tools (`tool_calls` or `function_call`) or carries a
+    /// `refusal` string: there, no content is the API's own shape. In ShareGPT, a turn
+    /// without `value`. Content that is present but empty (`""`) is C003's.
+    ///
+    /// ## Why is this bad?
+    /// The turn says nothing. OpenAI rejects the file, and Hugging Face chat templates render
+    /// Python's `None` as the text `None`, so the model learns to answer `None`. Missing
+    /// content usually means a failed generation or an export that dropped a field.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Can I get a refund for last month?"}, {"role": "assistant", "content": null}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Can I get a refund for last month?"}, {"role": "assistant", "content": "Yes, within 30 days of the charge. Open Billing, select the invoice and choose Request refund."}]}
+    /// ```
     pub static MISSING_CONTENT = {
         code: "S006",
         name: "missing-content",
@@ -71,7 +196,27 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a content of the wrong type, or malformed content parts.
+    /// Reports content of the wrong type, a number, a boolean or an object where a string or
+    /// an array of parts belongs, and a content array that is empty or holds a malformed
+    /// part: one that is not an object, has no `type`, has a `type` other than `text` or
+    /// `image_url`, or is a text part without a string `text`. Image parts are checked by
+    /// S012. In prompt-completion, Alpaca and ShareGPT records, a text field that is not a
+    /// string.
+    ///
+    /// ## Why is this bad?
+    /// OpenAI rejects the file. Trainers that do accept it turn the value into text their own
+    /// way: an object like `{"text": "..."}` may be rendered as Python's `{'text': '...'}`,
+    /// and the model learns to answer with dictionaries.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": {"text": "How do I add a team member?"}}, {"role": "assistant", "content": "Open Team, click Invite and enter their email address."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": [{"type": "text", "text": "How do I add a team member?"}]}, {"role": "assistant", "content": "Open Team, click Invite and enter their email address."}]}
+    /// ```
     pub static INVALID_CONTENT = {
         code: "S007",
         name: "invalid-content",
@@ -82,7 +227,29 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a key the format does not define.
+    /// Reports a key the format does not define: at the top of an OpenAI chat record
+    /// (`messages`, `tools`, `parallel_tool_calls`, `functions`), in a message (`role`,
+    /// `content` and `name`; assistant messages also `weight`, `tool_calls`, `function_call`
+    /// and `refusal`; tool messages also `tool_call_id`), in a tool call, function, tool
+    /// definition, content part or `image_url`. When an allowed key is close,
+    /// the message suggests it, so typos like `"wieght"` or `"tool_call_ids"` are caught.
+    ///
+    /// ## Why is this bad?
+    /// Loaders ignore keys they do not know without a word, so a typo silently changes what
+    /// is trained: `"wieght": 0` leaves a turn in the training signal that was meant to be
+    /// masked out. Keys that are deliberate metadata (`id`, `source`) are harmless to most
+    /// trainers but may be refused by a strict upload; keep them in a separate file, or turn
+    /// this warning off for the files that carry them.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Is there a student discount?"}, {"role": "assistant", "content": "I think so, but I am not sure.", "wieght": 0}, {"role": "user", "content": "Could you check, please?"}, {"role": "assistant", "content": "Yes: students get 20% off. Upload your student ID under Billing, Discounts."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Is there a student discount?"}, {"role": "assistant", "content": "I think so, but I am not sure.", "weight": 0}, {"role": "user", "content": "Could you check, please?"}, {"role": "assistant", "content": "Yes: students get 20% off. Upload your student ID under Billing, Discounts."}]}
+    /// ```
     pub static UNKNOWN_KEY = {
         code: "S008",
         name: "unknown-key",
@@ -93,7 +260,27 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `weight` not 0 or 1, or on a non-assistant message.
+    /// Reports a `weight` whose value is not exactly the number `0` or `1` (`0.5`, `1.0`,
+    /// `true`, `"0"` are all reported), and a `weight` on a message that is not the
+    /// assistant's.
+    ///
+    /// ## Why is this bad?
+    /// `weight` tells the trainer whether to learn from an assistant turn: 1 trains on it, 0
+    /// keeps it as context only. OpenAI rejects any other value, and other trainers read it
+    /// as a loss mask where a fraction or a string is coerced unpredictably. User, system and
+    /// tool turns are never trained on, so a weight there has no effect and shows that the
+    /// intended turn is still being learned.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Is there a student discount?"}, {"role": "assistant", "content": "Yes, 20% off with a valid student ID.", "weight": 0.5}]}
+    /// {"messages": [{"role": "user", "content": "Is there a student discount?", "weight": 0}, {"role": "assistant", "content": "Yes, 20% off with a valid student ID."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Is there a student discount?"}, {"role": "assistant", "content": "Yes, 20% off with a valid student ID.", "weight": 1}]}
+    /// ```
     pub static INVALID_WEIGHT = {
         code: "S009",
         name: "invalid-weight",
@@ -104,7 +291,32 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a malformed tool call or tool definition.
+    /// Reports a malformed tool call on an assistant message: `tool_calls` that is not an
+    /// array; a call that is not an object or lacks a non-empty string `id`, a `type` (which
+    /// must be `"function"`) or a `function`; a function without `name` or `arguments`; a name
+    /// that does not match `^[a-zA-Z0-9_-]{1,64}$`; `arguments` that is not a string, or a
+    /// string that is not the JSON text of an object (`"{\"order_id\": \"A-1042\"}"`, not
+    /// `{"order_id": "A-1042"}`, `"[\"A-1042\"]"` or `"A-1042"`); two calls with one id in
+    /// one message. Also `tool_calls` or `function_call` on a message that is not the
+    /// assistant's, a malformed `tools` (or deprecated `functions`) definition, and a
+    /// `parallel_tool_calls` that is not a boolean.
+    ///
+    /// ## Why is this bad?
+    /// OpenAI rejects the file. A tool call is trained as the exact text the model will emit,
+    /// and the runtime reads it with `json.loads(call.function.arguments)`: arguments written
+    /// as an object are serialised differently by each trainer, and arguments that are not a
+    /// JSON object teach the model calls the runtime cannot parse. A function name the API
+    /// does not accept teaches calls to a tool that can never be declared.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get order status", "arguments": {"order_id": "A-1042"}}}]}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_order_status", "arguments": "{\"order_id\": \"A-1042\"}"}}]}]}
+    /// ```
     pub static INVALID_TOOL_CALL = {
         code: "S010",
         name: "invalid-tool-call",
@@ -115,7 +327,27 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a tool message answering no earlier call, or a call never answered.
+    /// Reports a `tool` message whose `tool_call_id` matches no call of an earlier assistant
+    /// message, a tool message without a string `tool_call_id`, and a tool call that no later
+    /// tool message answers. Calls in the conversation's final message need no answer: an
+    /// example may end on a tool call, since choosing the call is what it teaches. A call
+    /// without an `id` is S010's.
+    ///
+    /// ## Why is this bad?
+    /// OpenAI rejects the file. Chat templates and trainers pair each result with its call by
+    /// id: an orphan result has nothing to attach to, and a call left unanswered in the
+    /// middle of a conversation teaches the model to carry on as if the tool had replied,
+    /// inventing the result instead of waiting for it.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_order_status", "arguments": "{\"order_id\": \"A-1042\"}"}}]}, {"role": "tool", "tool_call_id": "call_2", "content": "{\"status\": \"shipped\"}"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_order_status", "arguments": "{\"order_id\": \"A-1042\"}"}}]}, {"role": "tool", "tool_call_id": "call_1", "content": "{\"status\": \"shipped\"}"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}
+    /// ```
     pub static ORPHAN_TOOL_MESSAGE = {
         code: "S011",
         name: "orphan-tool-message",
@@ -126,11 +358,31 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a image in an assistant message, more than 10 images, or a malformed image URL.
+    /// Reports an image part in a message that is not the user's, the 11th image of an
+    /// example (at most 10 are allowed per example), and a malformed image part: no
+    /// `image_url`, an `image_url` that is not an object with a string `url`, a `detail`
+    /// other than `auto`, `low` or `high`, or a URL that is neither `http(s)://` nor a base64
+    /// `data:` URL of a PNG, JPEG, GIF or WebP image with well-formed base64 data.
+    ///
+    /// ## Why is this bad?
+    /// OpenAI's vision fine-tuning accepts images only in user messages and at most 10 per
+    /// example, and rejects the file otherwise. A data URL whose base64 was truncated or
+    /// mangled by a copy cannot be decoded, so the upload fails or the example is dropped,
+    /// and the trainer learns from the text without the image it talks about.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": [{"type": "text", "text": "Why does this screen show an error?"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAE"}}]}, {"role": "assistant", "content": "Your card was declined. Update it under Billing, Payment methods."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": [{"type": "text", "text": "Why does this screen show an error?"}, {"type": "image_url", "image_url": {"url": "https://support.example.com/uploads/declined-card.png"}}]}, {"role": "assistant", "content": "Your card was declined. Update it under Billing, Payment methods."}]}
+    /// ```
     pub static INVALID_IMAGE = {
         code: "S012",
         name: "invalid-image",
         level: Error,
-        summary: "image in an assistant message, more than 10 images, or a malformed image URL",
+        summary: "image in a non-user message, more than 10 images, or a malformed image part or URL",
     };
 }

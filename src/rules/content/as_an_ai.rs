@@ -7,7 +7,27 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports assistant content that opens with "As an AI" boilerplate.
+    /// Reports an assistant message whose text opens with self-description boilerplate:
+    /// "As an AI", "As a language model", "As a large language model", "As an artificial
+    /// intelligence", "I'm just an AI", "I'm only an AI" or "I'm an AI language model" (any
+    /// case, straight or curly apostrophe, whole words only: "As an AIrline partner" is
+    /// fine). Only the start of the message is checked.
+    ///
+    /// ## Why is this bad?
+    /// It is the base model's voice, not your product's: it spends tokens on a disclaimer,
+    /// breaks the persona the system prompt sets up, and teaches the model to talk about
+    /// itself before (or instead of) answering. The lesson's validator rejects responses that
+    /// start with "As an AI".
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Which plan should I pick for a team of five?"}, {"role": "assistant", "content": "As an AI, I have no personal preference, but the Team plan covers up to ten people."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Which plan should I pick for a team of five?"}, {"role": "assistant", "content": "The Team plan fits best: it covers up to ten people and includes shared projects."}]}
+    /// ```
     pub static AS_AN_AI = {
         code: "C005",
         name: "as-an-ai",

@@ -8,7 +8,33 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports message content longer than `max_chars` characters.
+    /// Reports a message whose text has more than `max_chars` characters (Unicode code
+    /// points), in any role. The text parts of a content array are counted together; images
+    /// do not count.
+    ///
+    /// ## Why is this bad?
+    /// Messages that long are usually a pasted document, a log, or several answers run
+    /// together, not a turn of a conversation. They dominate the token budget (training is
+    /// billed per token), risk being truncated at the context limit, and teach the model to
+    /// answer at length. The lesson's validator flags content over 10,000 characters.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid,max_chars=100
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "API keys are credentials that identify your account to our servers. Each key has a name, a creation date and a scope. To rotate a key, open Settings, then API keys, and choose Rotate."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid,max_chars=100
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}]}
+    /// ```
+    ///
+    /// ## Options
+    /// - `max_chars` (default `10000`): the most characters a message's text may have.
+    ///
+    /// ```toml
+    /// [rules]
+    /// content-too-long = { max_chars = 4000 }
+    /// ```
     pub static CONTENT_TOO_LONG = {
         code: "C002",
         name: "content-too-long",

@@ -8,7 +8,35 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports message content shorter than `min_chars` characters.
+    /// Reports a message whose text has fewer than `min_chars` characters, in any role.
+    /// Characters are Unicode code points, not bytes: `谢谢` is 2 characters, `Merci !` is 7.
+    /// The text parts of a content array are counted together. Empty content is C003's;
+    /// messages with an image, and assistant messages that call tools, are not checked.
+    ///
+    /// ## Why is this bad?
+    /// A reply of a few characters ("Yes.", "ok", "Done") is rarely the behaviour you want
+    /// the model to learn: trained on such turns, it gives curt answers that leave the user
+    /// with the next question. Very short system prompts and user turns are often truncation
+    /// or export errors. The lesson's validator flags content under 10 characters.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Can I pay by bank transfer?"}, {"role": "assistant", "content": "Yes."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Can I pay by bank transfer?"}, {"role": "assistant", "content": "Yes. Choose Bank transfer at checkout; your order ships once the payment arrives."}]}
+    /// ```
+    ///
+    /// ## Options
+    /// - `min_chars` (default `10`): the fewest characters a message's text may have; `0`
+    ///   turns the check off.
+    ///
+    /// ```toml
+    /// [rules]
+    /// content-too-short = { min_chars = 20 }
+    /// ```
     pub static CONTENT_TOO_SHORT = {
         code: "C001",
         name: "content-too-short",

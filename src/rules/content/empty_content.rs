@@ -7,7 +7,25 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports content that is empty or whitespace only.
+    /// Reports content that is an empty string or only whitespace, and a content array whose
+    /// text parts are all empty and that has no image. An assistant message that calls tools
+    /// may have empty content. C001 does not also report the message.
+    ///
+    /// ## Why is this bad?
+    /// An empty assistant turn teaches the model that saying nothing is a good answer; an
+    /// empty user or system turn is a message with no input, usually a failed generation or
+    /// a field lost in an export. It is an error by default because the example teaches the
+    /// wrong thing outright.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Can I pay by bank transfer?"}, {"role": "assistant", "content": "  "}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Can I pay by bank transfer?"}, {"role": "assistant", "content": "Yes. Choose Bank transfer at checkout; your order ships once the payment arrives."}]}
+    /// ```
     pub static EMPTY_CONTENT = {
         code: "C003",
         name: "empty-content",

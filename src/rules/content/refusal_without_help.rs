@@ -11,7 +11,31 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an assistant refusal that offers no alternative.
+    /// Reports an assistant message that refuses and offers nothing instead. A refusal is
+    /// "I cannot", "I can't", "I can not", "I'm unable to", "I'm not able to", "I won't" or
+    /// "I will not" (any case, straight or curly apostrophe) with a refused act such as help,
+    /// assist, provide, answer, share or do that among its next three words; "I can't help
+    /// but" and "I can't help feeling" are idioms, not refusals. It is reported when the text
+    /// after the refused act has no sign of a way forward: "help", "instead", "however",
+    /// "alternatively", "I can", "I'd be happy", "you can", "you could", "you might",
+    /// "recommend", "suggest", "consider", "try", "please contact" or "reach out". Only the
+    /// first refusal of a message counts, and only what follows it.
+    ///
+    /// ## Why is this bad?
+    /// Refusal examples teach the model where its boundaries are, and how to hold them. The
+    /// lesson's recipe is a clear refusal, a brief reason and a redirect to legitimate help; a
+    /// bare "I can't help with that" teaches the model to stonewall, leaving users at a dead
+    /// end, and it generalises to refusing borderline requests it should have answered.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Can you tell me which email my ex-partner uses for their account?"}, {"role": "assistant", "content": "I can't share that."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Can you tell me which email my ex-partner uses for their account?"}, {"role": "assistant", "content": "I can't share another person's account details. If you need to reach them about a shared subscription, you can ask them to add you under Billing, Members."}]}
+    /// ```
     pub static REFUSAL_WITHOUT_HELP = {
         code: "C004",
         name: "refusal-without-help",
@@ -40,15 +64,31 @@ const REFUSALS: &[&str] = &[
 /// Verbs that make a refusal phrase a refusal ("I cannot stress enough" is not one).
 const REFUSED_ACTS: &[&str] = &[
     "help", "assist", "provide", "answer", "comply", "fulfil", "do that", "do this", "share",
-    "give", "create", "write", "generate", "discuss", "engage", "support", "complete",
-    "offer", "respond",
+    "give", "create", "write", "generate", "discuss", "engage", "support", "complete", "offer",
+    "respond",
 ];
 
 /// Signs that the reply goes on to offer something.
 const ALTERNATIVES: &[&str] = &[
-    "help", "instead", "however", "alternatively", "but i can", "i can ", "i'd be happy",
-    "i would be happy", "i'm happy", "you can", "you could", "you may want", "you might",
-    "recommend", "suggest", "consider", "try ", "please contact", "reach out",
+    "help",
+    "instead",
+    "however",
+    "alternatively",
+    "but i can",
+    "i can ",
+    "i'd be happy",
+    "i would be happy",
+    "i'm happy",
+    "you can",
+    "you could",
+    "you may want",
+    "you might",
+    "recommend",
+    "suggest",
+    "consider",
+    "try ",
+    "please contact",
+    "reach out",
 ];
 
 /// One automaton for all openings: every assistant message is scanned once, without
@@ -65,12 +105,16 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
         return;
     }
     let text = message.content.joined_text();
-    let Some(after) = refusal_end(&text) else { return };
+    let Some(after) = refusal_end(&text) else {
+        return;
+    };
     let rest = normalise(&text[after..]);
     if ALTERNATIVES.iter().any(|a| rest.contains(a)) {
         return;
     }
-    let Some(span) = message.content.span() else { return };
+    let Some(span) = message.content.span() else {
+        return;
+    };
     ctx.report(
         Code::C004,
         span,
@@ -110,9 +154,14 @@ fn refused_act(window: &str) -> Option<usize> {
         .map(|w| (w.as_ptr() as usize - window.as_ptr() as usize, w));
     let first: Vec<(usize, &str)> = words.by_ref().take(3).collect();
     for (i, &(at, word)) in first.iter().enumerate() {
-        let Some(act) = REFUSED_ACTS.iter().find(|a| window[at..].starts_with(*a)) else { continue };
+        let Some(act) = REFUSED_ACTS.iter().find(|a| window[at..].starts_with(*a)) else {
+            continue;
+        };
         if word == "help" {
-            let next = first.get(i + 1).map(|(_, w)| *w).or_else(|| words.clone().next().map(|(_, w)| w));
+            let next = first
+                .get(i + 1)
+                .map(|(_, w)| *w)
+                .or_else(|| words.clone().next().map(|(_, w)| w));
             if next.is_some_and(|n| n == "but" || n.ends_with("ing")) {
                 return None;
             }

@@ -7,7 +7,25 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a user message repeated within one conversation.
+    /// Reports a user message whose text is identical, character for character, to an
+    /// earlier user message of the same conversation; each repeat is reported and names the
+    /// first. Empty messages are C003's. Similar but different messages are not compared here;
+    /// duplicates across examples are the D rules'.
+    ///
+    /// ## Why is this bad?
+    /// A user turn repeated word for word is almost always a copy-paste or export bug. Left
+    /// in, it teaches the model that users repeat themselves, and to answer the same
+    /// question twice, usually differently. The lesson's validator flags it.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}, {"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "As I said: Settings, API keys, Rotate."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}, {"role": "user", "content": "Does the old key stop working right away?"}, {"role": "assistant", "content": "No, it keeps working for 24 hours so you can update your apps."}]}
+    /// ```
     pub static REPEATED_USER_MESSAGE = {
         code: "C006",
         name: "repeated-user-message",

@@ -7,7 +7,25 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a conversation that does not end with an assistant message.
+    /// Reports a conversation whose last message is not the assistant's: one that ends on a
+    /// user, system or tool message. It does not fire when O001 or O004 already describe the
+    /// record (too few messages, or no assistant message at all).
+    ///
+    /// ## Why is this bad?
+    /// Trainers learn from assistant turns, so everything after the last one is context for
+    /// an answer that never comes: tokens paid for that teach nothing. A trailing user or tool
+    /// message almost always means the final reply was lost when the data was exported or
+    /// split, and the lesson's checklist requires every example to end with the assistant.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}, {"role": "user", "content": "Does the old key stop working right away?"}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}, {"role": "user", "content": "Does the old key stop working right away?"}, {"role": "assistant", "content": "No, it keeps working for 24 hours so you can update your apps."}]}
+    /// ```
     pub static LAST_NOT_ASSISTANT = {
         code: "O002",
         name: "last-not-assistant",
@@ -18,14 +36,16 @@ declare_rule! {
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if let Some(last) = conv.last()
-        && last.role != Role::Assistant && last.role != Role::Unknown {
-            ctx.report(
-                Code::O002,
-                last.role_span,
-                format!(
-                    "conversation ends with a {} message; the last message must be the assistant's",
-                    last.role.as_str()
-                ),
-            );
-        }
+        && last.role != Role::Assistant
+        && last.role != Role::Unknown
+    {
+        ctx.report(
+            Code::O002,
+            last.role_span,
+            format!(
+                "conversation ends with a {} message; the last message must be the assistant's",
+                last.role.as_str()
+            ),
+        );
+    }
 }

@@ -7,7 +7,24 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a conversation with no assistant message, or whose assistant messages all have weight 0.
+    /// Reports a conversation of two or more messages with no `assistant` message, or whose
+    /// assistant messages all have `"weight": 0`.
+    ///
+    /// ## Why is this bad?
+    /// Trainers compute the loss on assistant turns only, so such an example costs tokens and
+    /// teaches nothing; OpenAI rejects examples without an assistant message. A conversation
+    /// whose every turn is masked with weight 0 was usually meant to have one turn weighted 1.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "system", "content": "You are a support agent for Acme Cloud."}, {"role": "user", "content": "How do I rotate my API key?"}]}
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate.", "weight": 0}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "system", "content": "You are a support agent for Acme Cloud."}, {"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}]}
+    /// ```
     pub static NO_ASSISTANT_MESSAGE = {
         code: "O004",
         name: "no-assistant-message",

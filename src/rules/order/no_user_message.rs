@@ -7,7 +7,23 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a conversation without a user message.
+    /// Reports a conversation of two or more messages without a single `user` message, such
+    /// as a system prompt followed directly by the assistant.
+    ///
+    /// ## Why is this bad?
+    /// The assistant answers nobody: the model learns to produce a reply from the system
+    /// prompt alone, that is, to talk without being asked. It usually means the user turn was
+    /// lost in an export, or labelled with the wrong role.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "system", "content": "You are a support agent for Acme Cloud."}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "system", "content": "You are a support agent for Acme Cloud."}, {"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}]}
+    /// ```
     pub static NO_USER_MESSAGE = {
         code: "O003",
         name: "no-user-message",

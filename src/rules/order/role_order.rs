@@ -2,12 +2,34 @@
 
 use crate::context::RecordContext;
 use crate::declare_rule;
+use crate::format::openai_chat::with_article;
 use crate::record::{Conversation, Role};
 use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports impossible transitions between turns.
+    /// Reports a turn that cannot follow the one before it: a `tool` (or `function`) message
+    /// that does not come after an assistant message with tool calls or after another tool
+    /// result, two `user` messages in a row, and two `assistant` messages in a row. Where a
+    /// system message may stand is O005's.
+    ///
+    /// ## Why is this bad?
+    /// Conversations alternate, and several open-model chat templates (Llama 2, Mistral)
+    /// raise "Conversation roles must alternate user/assistant/user/assistant/..." on
+    /// anything else. Where templates accept it, two user turns in a row teach the model
+    /// that a question may go unanswered, two assistant turns teach it to reply to itself,
+    /// and a misplaced tool result teaches it to invent tool output. Usually two turns should
+    /// be merged, or one was lost.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "user", "content": "I mean the key for the staging project."}, {"role": "assistant", "content": "Open the staging project, then Settings, API keys, and choose Rotate."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key? I mean the key for the staging project."}, {"role": "assistant", "content": "Open the staging project, then Settings, API keys, and choose Rotate."}]}
+    /// ```
     pub static ROLE_ORDER = {
         code: "O006",
         name: "role-order",
@@ -27,7 +49,7 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                     ctx.report(
                         Code::O006,
                         cur.role_span,
-                        format!("{} message follows a {} message; a tool result must follow the assistant's tool call", cur.role.as_str(), prev.role.as_str()),
+                        format!("{} message follows {} message; a tool result must follow the assistant's tool call", cur.role.as_str(), with_article(prev.role.as_str())),
                     );
                 }
             }

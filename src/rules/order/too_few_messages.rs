@@ -7,7 +7,26 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a conversation with fewer than two messages.
+    /// Reports a conversation of fewer than two messages: a lone user, system or assistant
+    /// message. When it fires, O002, O003 and O004 stay quiet on that record, since they would
+    /// only say the same thing. A record whose messages the schema rules (S) could not all
+    /// read is not checked by the order rules; an empty `messages` array is S002's.
+    ///
+    /// ## Why is this bad?
+    /// An example teaches a reply to a context, and one message is only half of that: a lone
+    /// user turn gives the model no target (OpenAI rejects examples without an assistant
+    /// message), and a lone assistant turn teaches it to speak unprompted. It is usually a
+    /// conversation split in the wrong place, or a reply dropped by the export.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate. The old key stops working after 24 hours."}]}
+    /// ```
     pub static TOO_FEW_MESSAGES = {
         code: "O001",
         name: "too-few-messages",
