@@ -89,15 +89,7 @@ fn explain(rule: &str) -> Result<Status> {
             .unwrap_or_else(|| "; `tunelint rules` lists them all".into());
         bail!("unknown rule \"{rule}\"{best}");
     };
-    let meta = code.meta();
-    let text = format!(
-        "# {} {}\n\nDefault level: {}. Category: {}.\n\n{}",
-        meta.code,
-        meta.name,
-        meta.default_level,
-        meta.category.title(),
-        meta.documentation()
-    );
+    let text = crate::docs::rule_text(code.meta());
     if let Err(e) = io::stdout().lock().write_all(text.as_bytes()) {
         ignore_broken_pipe(e)?;
     }

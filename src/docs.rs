@@ -219,6 +219,13 @@ In the examples, each line is one line of a JSONL file. The first example of a r
 that rule and no other; the example after \"Use instead\" fires nothing. A test runs every one.
 ";
 
+/// One rule's documentation as `tunelint explain` prints it: the section of `docs/rules.md`.
+pub fn rule_text(meta: &RuleMeta) -> String {
+    let mut out = String::new();
+    rule_section(meta, &mut out);
+    out
+}
+
 /// One rule's section: heading, metadata, then its documentation with the headings one level
 /// down and the example fences made plain `jsonl`.
 fn rule_section(meta: &RuleMeta, out: &mut String) {

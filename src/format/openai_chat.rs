@@ -235,6 +235,8 @@ pub(crate) fn read_message<'s>(
                 ),
             },
             "weight" => message.weight = read_weight(doc, value, role, ctx),
+            // API exports write `"tool_calls": null` on turns without calls.
+            "tool_calls" | "function_call" if doc.kind(value) == Kind::Null => {}
             "tool_calls" if role == Role::Assistant || role == Role::Unknown => {
                 message.tool_calls = read_tool_calls(doc, value, ctx);
             }
@@ -536,6 +538,18 @@ fn read_part<'s>(
                     None
                 }
             }
+        }
+        // An assistant may refuse in a part of its own.
+        Some("refusal") if matches!(role, Role::Assistant | Role::Unknown) => {
+            check_part_keys(doc, part, &["type", "refusal"], ctx);
+            if doc
+                .get(part, "refusal")
+                .is_none_or(|r| doc.kind(r) != Kind::String)
+            {
+                let at = doc.get(part, "refusal").map_or(span, |r| doc.span(r));
+                ctx.report(Code::S007, at, "refusal part needs a string \"refusal\"");
+            }
+            None
         }
         Some("image_url") => {
             check_part_keys(doc, part, &["type", "image_url"], ctx);

@@ -2,7 +2,7 @@
 
 use crate::context::RecordContext;
 use crate::declare_rule;
-use crate::record::{Message, count_chars};
+use crate::record::{Message, Role, count_chars};
 use crate::rule::RuleOption;
 use crate::rules::Code;
 
@@ -51,7 +51,13 @@ declare_rule! {
 }
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
-    if !ctx.enabled(Code::C001) || message.content.has_image() || message.calls_tools() {
+    // Tool results are data ("42", "true"), not prose.
+    let is_tool_result = matches!(message.role, Role::Tool | Role::Function);
+    if !ctx.enabled(Code::C001)
+        || message.content.has_image()
+        || message.calls_tools()
+        || is_tool_result
+    {
         return;
     }
     let Some(span) = message.content.span() else {

@@ -59,6 +59,11 @@ const REFUSALS: &[&str] = &[
     "i won't ",
     "i won\u{2019}t ",
     "i will not ",
+    "i won't be able to ",
+    "i won\u{2019}t be able to ",
+    "i will not be able to ",
+    "i'm not going to ",
+    "i\u{2019}m not going to ",
 ];
 
 /// Verbs that make a refusal phrase a refusal ("I cannot stress enough" is not one).
@@ -96,6 +101,7 @@ const ALTERNATIVES: &[&str] = &[
 static OPENINGS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
         .build(REFUSALS)
         .expect("constant patterns build")
 });
@@ -154,6 +160,10 @@ fn refused_act(window: &str) -> Option<usize> {
         .map(|w| (w.as_ptr() as usize - window.as_ptr() as usize, w));
     let first: Vec<(usize, &str)> = words.by_ref().take(3).collect();
     for (i, &(at, word)) in first.iter().enumerate() {
+        // The act is the first word, or follows softeners ("I can't really help").
+        if i > 0 && !first[..i].iter().all(|(_, w)| is_softener(w)) {
+            return None;
+        }
         let Some(act) = REFUSED_ACTS.iter().find(|a| window[at..].starts_with(*a)) else {
             continue;
         };
@@ -171,6 +181,11 @@ fn refused_act(window: &str) -> Option<usize> {
     None
 }
 
+/// Words that may stand between a refusal opening and the refused act.
+fn is_softener(word: &str) -> bool {
+    word.ends_with("ly") || matches!(word, "just" | "even" | "still" | "simply" | "really")
+}
+
 #[cfg(test)]
 mod tests {
     use super::refusal_end;
@@ -184,5 +199,8 @@ mod tests {
         assert!(refusal_end("I can't help feeling drawn to the sea.").is_none());
         assert!(refusal_end("I cannot stress enough how much we want to help you.").is_none());
         assert!(refusal_end("Titan can't help with that.").is_none());
+        assert!(refusal_end("I can't wait to help you plan the trip!").is_none());
+        assert!(refusal_end("I won't be able to assist with that request.").is_some());
+        assert!(refusal_end("I'm unable to directly provide legal advice.").is_some());
     }
 }
