@@ -8,7 +8,8 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a message whose text has fewer than `min_chars` characters, in any role.
+    /// Reports a message whose text has fewer than `min_chars` characters, in any role but
+    /// tool and function results (short data such as `42` is what a tool returns).
     /// Characters are Unicode code points, not bytes: `谢谢` is 2 characters, `Merci !` is 7.
     /// The text parts of a content array are counted together. Empty content is C003's;
     /// messages with an image, and assistant messages that call tools, are not checked.

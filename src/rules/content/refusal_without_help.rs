@@ -13,9 +13,10 @@ declare_rule! {
     /// ## What it does
     /// Reports an assistant message that refuses and offers nothing instead. A refusal is
     /// "I cannot", "I can't", "I can not", "I'm unable to", "I'm not able to", "I won't" or
-    /// "I will not" (any case, straight or curly apostrophe) with a refused act such as help,
-    /// assist, provide, answer, share or do that among its next three words; "I can't help
-    /// but" and "I can't help feeling" are idioms, not refusals. It is reported when the text
+    /// "I will not", "I won't be able to" or "I'm not going to" (any case, straight or curly
+    /// apostrophe) followed directly by a refused act such as help, assist, provide, answer,
+    /// share or do that (softeners such as "really" or "directly" may stand between); "I can't
+    /// wait to help", "I can't help but" and "I can't help feeling" are not refusals. It is reported when the text
     /// after the refused act has no sign of a way forward: "help", "instead", "however",
     /// "alternatively", "I can", "I'd be happy", "you can", "you could", "you might",
     /// "recommend", "suggest", "consider", "try", "please contact" or "reach out". Only the
