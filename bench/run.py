@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""tunelint vs the lesson's validator, side by side (Python 3 standard library only).
+
+    bench/run.sh [--examples 100000] [--runs 5] [--jobs N] [--big] [--no-build]
+
+Run from anywhere; paths are relative to the repository root. Builds tunelint
+(`cargo build --release`) and the data generator (`bench/gen_dataset.rs`), generates
+`bench-data/chat-<N>.jsonl` (fixed seed; reused when present), then times, in alternating
+order:
+
+  (a) tunelint check --format concise --quiet --exit-zero FILE > /dev/null
+  (b) python3 ../shared/reference/lesson_reference.py validate REFSAFE
+  (c) tunelint on REFSAFE too, so there is one like-for-like pair
+
+REFSAFE is FILE without the lines the reference crashes on (it raises on malformed JSON and
+blank lines, and with a TypeError on null content and content parts): a one-off filter that
+keeps every line on which json.loads and the lesson's validate_example() both succeed.
+
+Prints a Markdown table of medians to stdout (progress goes to stderr).
+BENCH_TUNELINT=path overrides the tunelint binary (and skips building it).
+"""
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REFERENCE = os.path.normpath(os.path.join(ROOT, "..", "shared", "reference", "lesson_reference.py"))
+GEN_SRC = os.path.join(ROOT, "bench", "gen_dataset.rs")
+DATA = os.path.join(ROOT, "bench-data")
+SEED = 42
+DEFECTS = 3
+TIME = "/usr/bin/time"
+
+
+def log(msg):
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def die(msg):
+    log(f"error: {msg}")
+    sys.exit(2)
+
+
+def target_dir():
+    t = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    return t if os.path.isabs(t) else os.path.join(ROOT, t)
+
+
+def build_tunelint(args):
+    override = os.environ.get("BENCH_TUNELINT")
+    if override:
+        path = shutil.which(override) or os.path.abspath(override)
+        if not os.access(path, os.X_OK):
+            die(f"BENCH_TUNELINT={override} is not an executable")
+        log(f"tunelint: {path} (BENCH_TUNELINT)")
+        return path
+    path = os.path.join(target_dir(), "release", "tunelint")
+    if not args.no_build:
+        log("cargo build --release")
+        if subprocess.run(["cargo", "build", "--release"], cwd=ROOT).returncode != 0:
+            die("cargo build --release failed")
+    if not os.access(path, os.X_OK):
+        die(f"no tunelint binary at {path}")
+    return path
+
+
+_generator = None
+
+
+def generator():
+    """The gen_dataset binary: the cargo example, or (when the crate does not build right
+    now, since an example links the library) the same file compiled alone with rustc."""
+    global _generator
+    if _generator:
+        return _generator
+    path = os.path.join(target_dir(), "release", "examples", "gen_dataset")
+    log("cargo build --release --example gen_dataset")
+    r = subprocess.run(["cargo", "build", "--release", "--example", "gen_dataset"], cwd=ROOT,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0 or not os.access(path, os.X_OK):
+        log("the example did not build (does the library compile?); compiling bench/gen_dataset.rs with rustc")
+        path = os.path.join(target_dir(), "bench", "gen_dataset")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        r2 = subprocess.run(["rustc", "--edition", "2024", "-O", GEN_SRC, "-o", path], cwd=ROOT)
+        if r2.returncode != 0:
+            sys.stderr.write(r.stderr[-3000:])
+            die("could not build the generator")
+    _generator = path
+    return path
+
+
+def gen_hash():
+    with open(GEN_SRC, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
+
+
+def dataset(n, dedup_safe=False):
+    """bench-data/chat-<n>.jsonl (+ .labels.tsv, .meta.json); reused when present and made
+    by the current generator (a file without .meta.json is reused as is)."""
+    os.makedirs(DATA, exist_ok=True)
+    stem = os.path.join(DATA, f"chat-{n}" + (".dedupsafe" if dedup_safe else ""))
+    path, labels, meta_path = stem + ".jsonl", stem + ".labels.tsv", stem + ".meta.json"
+    want = {"examples": n, "seed": SEED, "defects": DEFECTS, "dedup_safe": dedup_safe, "generator": gen_hash()}
+    if os.path.exists(path):
+        meta = None
+        if os.path.exists(meta_path):
+            with open(meta_path) as f:
+                meta = json.load(f)
+        if meta is None or meta.get("args") == want:
+            log(f"reusing {os.path.relpath(path, ROOT)}")
+            return path, (meta or {}).get("stderr", "")
+        log(f"{os.path.relpath(path, ROOT)} was made by another generator version or arguments: regenerating")
+    need = int(n * 2300 * 1.1)
+    free = shutil.disk_usage(DATA).free
+    if free < need:
+        die(f"{need / 1e9:.1f} GB needed for {path}, {free / 1e9:.1f} GB free")
+    cmd = [generator(), "--examples", str(n), "--seed", str(SEED), "--defects", str(DEFECTS),
+           "--labels", labels, "-o", path + ".tmp"] + (["--dedup-safe"] if dedup_safe else [])
+    log(" ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd))
+    r = subprocess.run(cmd, stderr=subprocess.PIPE, text=True)
+    sys.stderr.write(r.stderr)
+    if r.returncode != 0:
+        die("generator failed")
+    os.replace(path + ".tmp", path)
+    with open(meta_path, "w") as f:
+        json.dump({"args": want, "stderr": r.stderr}, f, indent=1)
+    return path, r.stderr
+
+
+def refsafe(path):
+    """A copy of `path` with only the lines the reference's validate_example() can take."""
+    out = path[: -len(".jsonl")] + ".refsafe.jsonl"
+    info = out + ".info.json"
+    if os.path.exists(out) and os.path.exists(info) and os.path.getmtime(out) >= os.path.getmtime(path):
+        with open(info) as f:
+            return out, json.load(f)
+    spec = importlib.util.spec_from_file_location("lesson_reference", REFERENCE)
+    ref = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ref)
+    dropped = {}
+    kept = 0
+    log(f"writing {os.path.relpath(out, ROOT)}: the lines the reference does not crash on")
+    with open(path, encoding="utf-8") as src, open(out + ".tmp", "w", encoding="utf-8", newline="\n") as dst:
+        for idx, line in enumerate(src):
+            try:
+                ref.validate_example(json.loads(line), idx)
+            except json.JSONDecodeError:
+                why = "blank line" if not line.strip() else "malformed JSON"
+            except Exception as e:
+                why = f"{type(e).__name__} in validate_example"
+            else:
+                dst.write(line)
+                kept += 1
+                continue
+            dropped[why] = dropped.get(why, 0) + 1
+    os.replace(out + ".tmp", out)
+    meta = {"kept": kept, "dropped": dropped}
+    with open(info, "w") as f:
+        json.dump(meta, f, indent=1)
+    return out, meta
+
+
+def count_examples(path):
+    n = 0
+    with open(path, "rb") as f:
+        for line in f:
+            if line.strip():
+                n += 1
+    return n
+
+
+def warm(path):
+    with open(path, "rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
+def measure(cmd, ok_codes, stdout=subprocess.DEVNULL):
+    """Run once: (wall seconds, peak RSS in MB, exit code, captured stdout, CPU seconds)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tfile, efile = os.path.join(tmp, "time"), os.path.join(tmp, "err")
+        use_time = os.access(TIME, os.X_OK)
+        full = ([TIME, "-f", "%e %M %U %S", "-o", tfile] if use_time else []) + cmd
+        with open(efile, "w") as err:
+            out = subprocess.PIPE if stdout is None else stdout
+            t0 = time.perf_counter()
+            p = subprocess.Popen(full, stdout=out, stderr=err, text=True)
+            captured = p.stdout.read() if out == subprocess.PIPE else ""
+            _, status, usage = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - t0
+            p.returncode = os.waitstatus_to_exitcode(status)
+        rss_kb = usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime
+        if use_time:
+            with open(tfile) as f:
+                last = f.read().strip().splitlines()[-1].split()
+            rss_kb = int(last[1])
+            cpu = float(last[2]) + float(last[3])
+        with open(efile) as f:
+            err_tail = f.read()[-2000:]
+    if p.returncode not in ok_codes:
+        sys.stderr.write(err_tail)
+        die(f"exit status {p.returncode} from: {' '.join(cmd)}")
+    return wall, rss_kb / 1024, p.returncode, captured, cpu
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / 1024 / 1024:.0f} GB RAM, "
+    except OSError:
+        pass
+    return f"{model}, nproc {os.cpu_count()}, {mem}Linux {platform.release()}, load average {load:.2f} at start"
+
+
+def version(tunelint):
+    try:
+        r = subprocess.run([tunelint, "--version"], capture_output=True, text=True, timeout=10)
+        v = (r.stdout or r.stderr).strip().splitlines()
+        v = v[0] if v and r.returncode == 0 else "version unknown"
+    except Exception:
+        v = "version unknown"
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        if rev:
+            v += f" (git {rev}{', uncommitted changes' if dirty else ''})"
+    except Exception:
+        pass
+    return v
+
+
+def fmt_int(x):
+    return f"{x:,.0f}"
+
+
+HEADER = ("| tool | input | MB | examples | seconds | MB/s | examples/s | CPU s | peak RSS MB |\n"
+          "|---|---|---:|---:|---:|---:|---:|---:|---:|")
+
+
+def row(name, path, mb, examples, walls, rss, cpus):
+    med = statistics.median(walls)
+    rel = os.path.relpath(path, ROOT)
+    d = 3 if med < 1 else 2
+    return (f"| {name} | `{rel}` | {mb:.1f} | {fmt_int(examples)} | {med:.{d}f} ({min(walls):.{d}f}–{max(walls):.{d}f}) "
+            f"| {mb / med:,.0f} | {fmt_int(examples / med)} | {statistics.median(cpus):.{d}f} | {statistics.median(rss):.1f} |")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--examples", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--jobs", type=int, help="passed to tunelint as --jobs N")
+    ap.add_argument("--big", action="store_true",
+                    help="also time tunelint alone on a ~2.2 GB file (1M examples; target < 100 MB peak RSS)")
+    ap.add_argument("--big-examples", type=int, default=1_000_000, help=argparse.SUPPRESS)
+    ap.add_argument("--no-build", action="store_true", help="use the tunelint binary already built")
+    args = ap.parse_args()
+    if args.runs < 1 or args.examples < 1:
+        die("--runs and --examples must be at least 1")
+    if not os.path.exists(REFERENCE):
+        die(f"reference not found: {REFERENCE}")
+
+    tunelint = build_tunelint(args)
+    path, gen_stderr = dataset(args.examples)
+    safe, safe_info = refsafe(path)
+    mb = os.path.getsize(path) / 1e6
+    safe_mb = os.path.getsize(safe) / 1e6
+    n_full, n_safe = count_examples(path), safe_info["kept"]
+
+    tl = [tunelint, "check", "--format", "concise", "--quiet", "--exit-zero"]
+    if args.jobs:
+        tl += ["--jobs", str(args.jobs)]
+    runs = {
+        "tunelint": lambda: measure(tl + [path], (0, 1)),
+        "tunelint_safe": lambda: measure(tl + [safe], (0, 1)),
+        "reference": lambda: measure([sys.executable, REFERENCE, "validate", safe], (0,), stdout=None),
+    }
+    warm(path)
+    warm(safe)
+    # one untimed round, so the first timed run of each does not pay for cold caches
+    log("warm-up round")
+    for f in runs.values():
+        f()
+    results = {k: {"wall": [], "rss": [], "cpu": [], "codes": set(), "inner": []} for k in runs}
+    order = list(runs)
+    for r in range(args.runs):
+        seq = order if r % 2 == 0 else order[::-1]
+        for k in seq:
+            wall, rss, code, out, cpu = runs[k]()
+            results[k]["cpu"].append(cpu)
+            results[k]["wall"].append(wall)
+            results[k]["rss"].append(rss)
+            results[k]["codes"].add(code)
+            if k == "reference":
+                res = json.loads(out.strip().splitlines()[-1])
+                results[k]["inner"].append(res["seconds"])
+                results[k]["valid_pct"] = res["valid_pct"]
+        log(f"round {r + 1}/{args.runs}: " + ", ".join(f"{k} {results[k]['wall'][-1]:.2f} s" for k in order))
+
+    t, ts, ref = results["tunelint"], results["tunelint_safe"], results["reference"]
+    med = {k: statistics.median(v["wall"]) for k, v in results.items()}
+    same_input = (safe_mb / med["tunelint_safe"]) / (safe_mb / med["reference"])
+    full_vs_ref = (mb / med["tunelint"]) / (safe_mb / med["reference"])
+    dropped = ", ".join(f"{v:,} {k}" for k, v in sorted(safe_info["dropped"].items(), key=lambda kv: -kv[1]))
+    jobs = f" --jobs {args.jobs}" if args.jobs else ""
+
+    print(f"### tunelint vs the lesson's `validate_dataset`, {args.examples:,} examples\n")
+    print(f"- Machine: {machine()}.")
+    print(f"- tunelint: {version(tunelint)}; Python {platform.python_version()}.")
+    print(f"- Data: `bench/gen_dataset.rs --examples {args.examples} --seed {SEED} --defects {DEFECTS}` → "
+          f"`{os.path.relpath(path, ROOT)}` ({mb:.1f} MB, {n_full:,} non-blank lines). The reference crashes on "
+          f"some of them, so it reads `{os.path.relpath(safe, ROOT)}`: the same file filtered once, keeping every "
+          f"line on which `json.loads` and the lesson's `validate_example` succeed ({safe_mb:.1f} MB, "
+          f"{n_safe:,} lines; dropped: {dropped}).")
+    print(f"- Commands: `tunelint check --format concise --quiet --exit-zero{jobs} FILE > /dev/null` "
+          f"(exit status seen: {sorted(t['codes'] | ts['codes'])}) and "
+          f"`python3 lesson_reference.py validate FILE` (whole process, interpreter start included; "
+          f"its own timer says {statistics.median(ref['inner']):.2f} s; it reports {ref.get('valid_pct')}% valid).")
+    print(f"- {args.runs} runs each after one warm-up round, order alternating every round, file in page cache; "
+          f"wall time median (min–max), MB/s and examples/s from that median; CPU s = user + system, median; peak RSS from {'`/usr/bin/time -f %M`' if os.access(TIME, os.X_OK) else 'wait4() ru_maxrss'}. "
+          f"MB = 10^6 bytes.\n")
+    print(HEADER)
+    print(row("tunelint", path, mb, n_full, t["wall"], t["rss"], t["cpu"]))
+    print(row("tunelint", safe, safe_mb, n_safe, ts["wall"], ts["rss"], ts["cpu"]))
+    print(row("lesson `validate_dataset` (Python)", safe, safe_mb, n_safe, ref["wall"], ref["rss"], ref["cpu"]))
+    print(f"\ntunelint / reference throughput (MB/s): **{same_input:.1f}×** on the same input; "
+          f"{full_vs_ref:.1f}× with tunelint on the full file.")
+
+    if args.big:
+        big, _ = dataset(args.big_examples)
+        big_mb = os.path.getsize(big) / 1e6
+        n_big = count_examples(big)
+        warm(big)
+        walls, rss, cpus = [], [], []
+        for r in range(min(args.runs, 3)):
+            wall, peak, _, _, cpu = measure(tl + [big], (0, 1))
+            walls.append(wall)
+            rss.append(peak)
+            cpus.append(cpu)
+            log(f"big run {r + 1}: {wall:.2f} s, {peak:.1f} MB")
+        verdict = "meets" if max(rss) < 100 else "**misses**"
+        print(f"\n#### Large file: tunelint alone, {n_big:,} examples\n")
+        print(HEADER)
+        print(row("tunelint", big, big_mb, n_big, walls, rss, cpus))
+        print(f"\nPeak RSS {max(rss):.1f} MB (worst of {len(rss)} runs) {verdict} the < 100 MB target.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
