@@ -232,8 +232,8 @@ fn check(args: CheckArgs) -> Result<Status> {
             o.error = Some(e);
         }
     }
-    // A file that could not be written is an error; the main output's closed pipe is not
-    // (it ends the run quietly with status 2, as it always has).
+    // A file that could not be written is an error; the main output's closed pipe is not:
+    // `tunelint | head` stops reading, and the run's status is still the gates' verdict.
     let mut outputs = outputs.into_iter();
     let main = outputs.next().and_then(|o| o.error.map(|e| (o.path, e)));
     for o in outputs {
@@ -242,10 +242,10 @@ fn check(args: CheckArgs) -> Result<Status> {
         }
     }
     if let Some((path, e)) = main {
-        return match path {
-            Some(path) => Err(anyhow::anyhow!("cannot write {}: {e}", path.display())),
-            None => ignore_broken_pipe(e).map(|_| Status::Error),
-        };
+        match path {
+            Some(path) => bail!("cannot write {}: {e}", path.display()),
+            None => ignore_broken_pipe(e)?,
+        }
     }
     for (f, e) in &unreadable {
         eprintln!("tunelint: error: {}: could not be read: {e}", f.display);
