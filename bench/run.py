@@ -276,6 +276,9 @@ def main():
                     help="also time tunelint alone on a ~2.2 GB file (1M examples; target < 100 MB peak RSS)")
     ap.add_argument("--big-examples", type=int, default=1_000_000, help=argparse.SUPPRESS)
     ap.add_argument("--no-build", action="store_true", help="use the tunelint binary already built")
+    ap.add_argument("--select", default="J,S,O,C001,C002,C003,C004,C005,C006",
+                    help="rules tunelint runs; the default matches what the reference checks "
+                         "(structure and the lesson's content checks); 'all' runs every rule")
     args = ap.parse_args()
     if args.runs < 1 or args.examples < 1:
         die("--runs and --examples must be at least 1")
@@ -290,6 +293,8 @@ def main():
     n_full, n_safe = count_examples(path), safe_info["kept"]
 
     tl = [tunelint, "check", "--format", "concise", "--quiet", "--exit-zero"]
+    if args.select != "all":
+        tl += ["--select", args.select]
     if args.jobs:
         tl += ["--jobs", str(args.jobs)]
     runs = {

@@ -51,6 +51,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         }
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Init { force }) => init(force),
+        Some(Command::Dedupe(args)) => dedupe(args),
     }
 }
 
@@ -106,6 +107,77 @@ fn init(force: bool) -> Result<Status> {
     Ok(Status::Success)
 }
 
+fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
+    use crate::dedup::dedupe::{self, Reason};
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let config = if args.isolated {
+        Config::default()
+    } else if let Some(path) = &args.config {
+        config::load(path).map_err(config_error)?
+    } else {
+        config::discover(&cwd)
+            .map_err(config_error)?
+            .unwrap_or_default()
+    };
+    let mut settings = config
+        .settings_for(&args.input, &CliOverrides::default())
+        .map_err(config_error)?;
+    if let Some(t) = args.threshold {
+        if !(t > 0.0 && t <= 1.0) {
+            bail!("--threshold must be above 0 and at most 1, not {t}");
+        }
+        settings.dedup.threshold = t;
+    }
+    if !args.input.is_file() {
+        bail!("{}: no such file", args.input.display());
+    }
+    let output = if args.dry_run {
+        None
+    } else {
+        args.output.as_deref()
+    };
+    let outcome = dedupe::dedupe(&args.input, output, &settings)?;
+    let mut out = io::stdout().lock();
+    let input = args.input.display();
+    let mut write = || -> io::Result<()> {
+        if args.dry_run {
+            for d in &outcome.dropped {
+                match d.reason {
+                    Reason::Exact { of_line } => writeln!(
+                        out,
+                        "{input}:{}: would remove: exact duplicate of line {of_line}",
+                        d.line
+                    )?,
+                    Reason::Near {
+                        of_line,
+                        similarity,
+                    } => writeln!(
+                        out,
+                        "{input}:{}: would remove: near-duplicate of line {of_line} ({:.1}% similar)",
+                        d.line,
+                        (similarity * 1000.0).floor() / 10.0
+                    )?,
+                }
+            }
+        }
+        let verb = if args.dry_run {
+            "Would reduce"
+        } else {
+            "Reduced"
+        };
+        writeln!(
+            out,
+            "{verb} from {} to {} examples",
+            outcome.examples,
+            outcome.examples - outcome.dropped.len() as u64
+        )
+    };
+    if let Err(e) = write() {
+        ignore_broken_pipe(e)?;
+    }
+    Ok(Status::Success)
+}
+
 fn check(args: CheckArgs) -> Result<Status> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = if args.isolated {
@@ -143,6 +215,9 @@ fn check(args: CheckArgs) -> Result<Status> {
     )?;
 
     let mut jobs = Vec::with_capacity(found.len());
+    // Standard input is copied to a temporary file first, so that it can be read again by
+    // offset like any file (snippets, duplicate confirmation) without holding it in memory.
+    let mut _stdin_spool = None;
     for f in &found {
         let (display, source, path) = match f {
             Found::File(p) => (
@@ -150,7 +225,12 @@ fn check(args: CheckArgs) -> Result<Status> {
                 InputSource::File(p.clone()),
                 p.as_path(),
             ),
-            Found::Stdin => ("-".to_string(), InputSource::Stdin, Path::new("-")),
+            Found::Stdin => {
+                let spool = engine::Spool::stdin().context("cannot read standard input")?;
+                let source = InputSource::File(spool.path().to_path_buf());
+                _stdin_spool = Some(spool);
+                ("-".to_string(), source, Path::new("-"))
+            }
         };
         let settings = config
             .settings_for(path, &overrides)
@@ -167,6 +247,15 @@ fn check(args: CheckArgs) -> Result<Status> {
             .settings_for(Path::new("-"), &overrides)
             .map_err(config_error)?;
     }
+
+    let paths: Vec<Option<PathBuf>> = found
+        .iter()
+        .map(|f| match f {
+            Found::File(p) => Some(p.clone()),
+            Found::Stdin => None,
+        })
+        .collect();
+    let split_groups = crate::dataset::split_groups(&paths, &config.datasets, config.root());
 
     let files: Vec<FileInfo> = jobs
         .iter()
@@ -192,7 +281,12 @@ fn check(args: CheckArgs) -> Result<Status> {
         if !args.quiet {
             scope.spawn(|| progress::show(&read, total_bytes, &done));
         }
-        let summaries = engine::run_with_progress(&jobs, threads, Some(&read), &mut |finding| {
+        let run_options = engine::RunOptions {
+            threads,
+            progress: Some(&read),
+            splits: split_groups.clone(),
+        };
+        let summaries = engine::run_with(&jobs, &run_options, &mut |finding| {
             for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
                 if let Err(e) = o.renderer.diagnostic(&mut o.out, &finding, &files) {
                     o.error = Some(e);

@@ -36,6 +36,8 @@ pub enum Command {
         /// A rule code (S005) or name (unknown-role)
         rule: String,
     },
+    /// Write IN without exact and near duplicates (keeps the first of each group)
+    Dedupe(DedupeArgs),
     /// Write a commented starter tunelint.toml in the current directory
     Init {
         /// Overwrite an existing tunelint.toml
@@ -155,4 +157,35 @@ pub struct CheckArgs {
     /// Apply the configuration's `exclude` to files named on the command line too
     #[arg(long)]
     pub force_exclude: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DedupeArgs {
+    /// The JSONL file to deduplicate (never modified)
+    pub input: PathBuf,
+
+    /// Where to write the result (written to a temporary file, then renamed)
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "OUT",
+        required_unless_present = "dry_run"
+    )]
+    pub output: Option<PathBuf>,
+
+    /// List what would be removed, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Similarity above which two examples are near duplicates [config: dedup.threshold; default 0.85]
+    #[arg(long, value_name = "T")]
+    pub threshold: Option<f64>,
+
+    /// Use this configuration file instead of discovering one
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file
+    #[arg(long)]
+    pub isolated: bool,
 }

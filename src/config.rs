@@ -11,6 +11,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use toml::Spanned;
@@ -18,7 +19,7 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use crate::rule::{Category, Level};
 use crate::rules::{Code, RULES, lookup};
-use crate::settings::{FormatChoice, RuleOptions, Settings};
+use crate::settings::{FormatChoice, PiiAllow, RuleOptions, Settings};
 
 /// Names of the config files looked for in each directory, in order of preference.
 const CONFIG_FILES: &[&str] = &["tunelint.toml", ".tunelint.toml"];
@@ -312,8 +313,8 @@ impl Default for TokensConfig {
 /// `[pii]`: privacy rules (P001–P006).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PiiConfig {
-    /// Regular expressions of known-safe matches, as written; compiled by the privacy rules.
-    pub allow: Vec<String>,
+    /// Regular expressions of known-safe matches, compiled when the config is read.
+    pub allow: Arc<PiiAllow>,
 }
 
 /// The kinds of example the composition rules count (B002–B004).
@@ -834,6 +835,8 @@ impl Config {
     pub fn settings_for(&self, path: &Path, cli: &CliOverrides) -> Result<Settings, ConfigError> {
         let mut settings = Settings {
             format: self.format,
+            dedup: self.dedup.clone(),
+            pii_allow: Arc::clone(&self.pii.allow),
             ..Settings::default()
         };
         apply_entries(&self.rules, &mut settings);
@@ -1268,11 +1271,21 @@ impl<'a> Document<'a> {
                     self.check_keys(t, PII_KEYS, &section("pii"))?;
                     for (key, value) in entries(t) {
                         let k = key.get_ref().as_ref();
-                        config.pii.allow = self
-                            .strings(k, value)?
-                            .into_iter()
-                            .map(|(s, _)| s)
-                            .collect();
+                        let items = self.strings(k, value)?;
+                        let patterns = items.iter().map(|(s, _)| s.clone()).collect();
+                        let allow = PiiAllow::new(patterns).map_err(|(index, why)| {
+                            let span = items
+                                .get(index)
+                                .map_or_else(|| value.span(), |(_, span)| span.clone());
+                            // The regex error spans several lines; its last says what is wrong.
+                            let why = why.lines().last().unwrap_or_default().trim();
+                            let why = why.strip_prefix("error: ").unwrap_or(why);
+                            self.error(
+                                span,
+                                format!("invalid regular expression in \"allow\": {why}"),
+                            )
+                        })?;
+                        config.pii.allow = Arc::new(allow);
                     }
                 }
                 "composition" => self.read_composition(
@@ -2515,7 +2528,9 @@ valid = ["b/valid.jsonl"]
                 max_per_example: 4096
             }
         );
-        assert_eq!(config.pii.allow, ["@acme\\.example$"]);
+        assert_eq!(config.pii.allow.patterns(), ["@acme\\.example$"]);
+        assert!(config.pii.allow.allows("support@acme.example"));
+        assert!(!config.pii.allow.allows("jane@gmail.com"));
         assert_eq!(
             config.composition,
             CompositionConfig {
@@ -2543,6 +2558,32 @@ valid = ["b/valid.jsonl"]
                 },
             ]
         );
+    }
+
+    #[test]
+    fn pii_allow_patterns_are_compiled_once_and_reach_the_settings() {
+        let config =
+            parse("[pii]\nallow = [\"^jane@corp\\\\.com$\", \"^\\\\+1 415\"]\n").expect("valid");
+        let settings = config
+            .settings_for(Path::new("a.jsonl"), &CliOverrides::default())
+            .expect("valid");
+        assert!(Arc::ptr_eq(&settings.pii_allow, &config.pii.allow));
+        assert!(settings.pii_allow.allows("jane@corp.com"));
+        assert!(settings.pii_allow.allows("+1 415 555 2671"));
+        assert!(!settings.pii_allow.allows("bob@corp.com"));
+    }
+
+    #[test]
+    fn invalid_pii_allow_pattern_is_located() {
+        let err = parse("[pii]\nallow = [\"ok\", \"(unclosed\"]\n").expect_err("invalid regex");
+        assert_eq!(err.line(), Some(2));
+        assert_eq!(err.column(), Some(16));
+        assert!(
+            err.message()
+                .starts_with("invalid regular expression in \"allow\": "),
+            "{err}"
+        );
+        assert!(err.message().contains("unclosed group"), "{err}");
     }
 
     fn assert_defaults(config: &Config) {

@@ -8,6 +8,8 @@
 //! modifiers for what a doc comment cannot show literally:
 //! - `bytes`: `\xHH` in the block stands for the single byte `HH` (invalid UTF-8, a BOM);
 //! - `no-final-newline`: the last line of the block ends the file without a newline;
+//! - `split`: the lines before a line `---` are a `train.jsonl`, the lines after it a
+//!   `valid.jsonl` in the same directory (for the split-leak rule);
 //! - `OPTION=VALUE`: the example runs with that option of the rule set, as in
 //!   `[rules] CODE = { OPTION = VALUE }`.
 
@@ -17,7 +19,7 @@ use crate::rule::{Category, RuleMeta};
 use crate::rules::RULES;
 
 /// The modifiers an example block may carry besides `OPTION=VALUE`.
-pub const MODIFIERS: &[&str] = &["bytes", "no-final-newline"];
+pub const MODIFIERS: &[&str] = &["bytes", "no-final-newline", "split"];
 
 /// One `jsonl,invalid` or `jsonl,valid` block of a rule's documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,12 +62,22 @@ impl Example {
         Ok(out)
     }
 
+    /// For a `split` example, the training file and the validation file.
+    pub fn split_files(&self) -> Result<(Vec<u8>, Vec<u8>), String> {
+        let bytes = self.bytes()?;
+        let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+        let (train, valid) = text
+            .split_once("---\n")
+            .ok_or("a `split` example needs a `---` line")?;
+        Ok((train.as_bytes().to_vec(), valid.as_bytes().to_vec()))
+    }
+
     /// The `OPTION=VALUE` modifiers.
     pub fn options(&self) -> impl Iterator<Item = (&str, &str)> {
         self.modifiers.iter().filter_map(|m| m.split_once('='))
     }
 
-    fn has(&self, modifier: &str) -> bool {
+    pub fn has(&self, modifier: &str) -> bool {
         self.modifiers.iter().any(|m| m == modifier)
     }
 
@@ -80,6 +92,11 @@ impl Example {
         }
         if self.has("no-final-newline") {
             parts.push("the file ends without a newline".into());
+        }
+        if self.has("split") {
+            parts.push(
+                "the lines above `---` are `train.jsonl`, the lines below it `valid.jsonl`".into(),
+            );
         }
         if parts.is_empty() {
             return None;

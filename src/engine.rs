@@ -16,6 +16,7 @@ use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::canonical;
 use crate::context::RecordContext;
+use crate::dataset;
 use crate::diagnostic::{Diagnostic, FileId, Location, Span};
 use crate::format;
 use crate::json::{Kind, Parser};
@@ -125,21 +126,39 @@ pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSu
 
 /// Lints every job on `threads` workers, calling `sink` with each diagnostic in order.
 pub fn run(jobs: &[Job], threads: usize, sink: &mut dyn FnMut(Finding<'_>)) -> Vec<FileSummary> {
-    run_with_progress(jobs, threads, None, sink)
+    run_with(
+        jobs,
+        &RunOptions {
+            threads,
+            ..RunOptions::default()
+        },
+        sink,
+    )
 }
 
-/// [`run`], adding the bytes read so far to `progress` as the reader goes.
-pub fn run_with_progress(
+/// What a run needs besides its jobs.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    pub threads: usize,
+    /// Bytes read so far, for a progress display.
+    pub progress: Option<&'a AtomicU64>,
+    /// Train/evaluation groups checked against each other for leakage (D003).
+    pub splits: Vec<dataset::SplitGroup>,
+}
+
+/// [`run`] with every option.
+pub fn run_with(
     jobs: &[Job],
-    threads: usize,
-    progress: Option<&AtomicU64>,
+    options: &RunOptions<'_>,
     sink: &mut dyn FnMut(Finding<'_>),
 ) -> Vec<FileSummary> {
-    let threads = threads.max(1);
+    let threads = options.threads.max(1);
+    let progress = options.progress;
     let (work_tx, work_rx) = bounded::<Work>(threads * 2);
     let (done_tx, done_rx) = unbounded::<Done>();
     let (pool_tx, pool_rx) = unbounded::<Vec<u8>>();
     let mut summaries: Vec<FileSummary> = jobs.iter().map(|_| FileSummary::new()).collect();
+    let mut collected = Collected::new(jobs.len());
 
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -153,11 +172,123 @@ pub fn run_with_progress(
                 read_job(id as FileId, job, &work_tx, &pool_rx, &mut seq, progress);
             }
         });
-        collect(jobs, &done_rx, &mut summaries, sink);
+        collect(&done_rx, &mut summaries, &mut collected);
         // The reader only fails by panicking, which scope() re-raises.
         let _ = reader.join();
     });
+
+    // Dataset-wide rules: folds over the facts of every record, once all are in.
+    let lines = LineSource { jobs };
+    let mut dataset_findings = Vec::new();
+    dataset::check(
+        jobs,
+        &collected.facts,
+        &options.splits,
+        &lines,
+        threads,
+        &mut dataset_findings,
+    );
+    for d in &dataset_findings {
+        // A record invalid only because of a dataset finding stops counting as valid.
+        if d.level == Level::Error
+            && let Some(item) =
+                collected.facts[d.location.file as usize].item_at_mut(d.location.line)
+            && item.valid
+        {
+            item.valid = false;
+            summaries[d.location.file as usize].valid -= 1;
+        }
+    }
+    collected.diagnostics.extend(dataset_findings);
+    collected.diagnostics.sort_by_key(|d| d.sort_key());
+    for d in collected.diagnostics {
+        if let Some(slot) = level_slot(d.level) {
+            summaries[d.location.file as usize].counts[d.code.index()][slot] += 1;
+        }
+        let line_text = collected
+            .texts
+            .get(&(d.location.file, d.location.line))
+            .map(String::as_str);
+        sink(Finding {
+            diagnostic: d,
+            line_text,
+        });
+    }
     summaries
+}
+
+/// A temporary copy of standard input, removed when dropped.
+pub struct Spool {
+    path: PathBuf,
+}
+
+impl Spool {
+    /// Copies standard input to a new file in the temporary directory.
+    pub fn stdin() -> io::Result<Spool> {
+        let dir = std::env::temp_dir();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path = dir.join(format!(
+            "tunelint-stdin-{}-{nanos}.jsonl",
+            std::process::id()
+        ));
+        let spool = Spool { path };
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&spool.path)?;
+        io::copy(&mut io::stdin().lock(), &mut file)?;
+        Ok(spool)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Reads single lines of the inputs again, by byte offset: dataset rules confirm what the
+/// fingerprints suggest against the real records.
+pub struct LineSource<'a> {
+    jobs: &'a [Job],
+}
+
+impl LineSource<'_> {
+    /// The line of `file` starting at `offset`, without its terminator.
+    pub fn line(&self, file: FileId, offset: u64) -> Option<Vec<u8>> {
+        let job = self.jobs.get(file as usize)?;
+        let mut bytes = match &job.source {
+            InputSource::Memory(data) => {
+                let rest = data.get(offset as usize..)?;
+                let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                rest[..end].to_vec()
+            }
+            InputSource::File(path) => {
+                use std::io::{BufRead, Seek, SeekFrom};
+                let mut f = io::BufReader::new(File::open(path).ok()?);
+                f.seek(SeekFrom::Start(offset)).ok()?;
+                let mut line = Vec::new();
+                f.take(job.settings.options.max_line_bytes + 2)
+                    .read_until(b'\n', &mut line)
+                    .ok()?;
+                if line.last() == Some(&b'\n') {
+                    line.pop();
+                }
+                line
+            }
+            InputSource::Stdin => return None,
+        };
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        Some(bytes)
+    }
 }
 
 struct Work {
@@ -201,6 +332,8 @@ struct Done {
     format: Option<FormatChoice>,
     /// Line texts for inputs that cannot be re-read, keyed by line number.
     texts: BTreeMap<u64, String>,
+    /// What the dataset rules need of each record, in line order.
+    facts: dataset::FileFacts,
 }
 
 fn read_job(
@@ -700,16 +833,22 @@ fn lint_chunk(
                     out.diagnostics.append(&mut d);
                     !is_error
                 }
-                Ok(text) => lint_record(
-                    text,
-                    line,
-                    line_offset,
-                    format,
-                    file,
-                    settings,
-                    parser,
-                    &mut out.diagnostics,
-                ),
+                Ok(text) => {
+                    let (valid, facts) = lint_record_with_facts(
+                        text,
+                        line,
+                        line_offset,
+                        format,
+                        file,
+                        settings,
+                        parser,
+                        &mut out.diagnostics,
+                    );
+                    if let Some(facts) = facts {
+                        out.facts.push(line, line_offset, valid, facts);
+                    }
+                    valid
+                }
             }
         };
         if valid {
@@ -736,8 +875,24 @@ pub fn lint_record(
     parser: &mut Parser,
     out: &mut Vec<Diagnostic>,
 ) -> bool {
+    lint_record_with_facts(text, line, line_offset, format, file, settings, parser, out).0
+}
+
+/// [`lint_record`], also returning the facts the dataset rules need of a record that parsed.
+#[allow(clippy::too_many_arguments)]
+fn lint_record_with_facts(
+    text: &str,
+    line: u64,
+    line_offset: u64,
+    format: FormatChoice,
+    file: FileId,
+    settings: &Settings,
+    parser: &mut Parser,
+    out: &mut Vec<Diagnostic>,
+) -> (bool, Option<dataset::RecordFacts>) {
     let first = out.len();
     let mut fingerprint = None;
+    let mut facts = None;
     let mut ctx = RecordContext::new(settings, file, line, line_offset, text, out);
     match parser.parse(text) {
         Err(e) => {
@@ -762,6 +917,10 @@ pub fn lint_record(
                 );
             }
             let root = doc.root();
+            // The canonical hash identifies exact duplicates; otherwise only records with
+            // findings need it (as their fingerprint), so clean data does not pay for it.
+            let needs_hash = settings.enabled(Code::D001) || settings.enabled(Code::D003);
+            let hash = if needs_hash { canonical::hash(&doc) } else { 0 };
             if doc.kind(root) != Kind::Object {
                 let what = format::openai_chat::describe(&doc, root);
                 ctx.report(
@@ -771,30 +930,48 @@ pub fn lint_record(
                 );
             } else if let Some(conv) = format::normalize(format, &doc, &mut ctx) {
                 rules::check_record(&conv, &mut ctx);
+                facts = Some(dataset::RecordFacts::of(hash, &conv, settings));
+            } else {
+                facts = Some(dataset::RecordFacts::hash_only(hash));
             }
             if ctx.reported() > 0 {
-                fingerprint = Some(canonical::hash(&doc));
+                fingerprint = Some(if needs_hash {
+                    hash
+                } else {
+                    canonical::hash(&doc)
+                });
             }
         }
     }
     let valid = !ctx.has_error;
-    // Only records with findings need their fingerprint, so most records never pay for it.
     if out.len() > first {
         let fingerprint = fingerprint.unwrap_or_else(|| canonical::hash_raw(text.as_bytes()));
         for d in &mut out[first..] {
             d.fingerprint = fingerprint;
         }
     }
-    valid
+    (valid, facts)
 }
 
-/// Puts the processed chunks back in input order and hands their diagnostics to the sink.
-fn collect(
-    jobs: &[Job],
-    done: &Receiver<Done>,
-    summaries: &mut [FileSummary],
-    sink: &mut dyn FnMut(Finding<'_>),
-) {
+/// Everything the collector keeps until the dataset rules have run.
+struct Collected {
+    diagnostics: Vec<Diagnostic>,
+    texts: std::collections::HashMap<(FileId, u64), String>,
+    facts: Vec<dataset::FileFacts>,
+}
+
+impl Collected {
+    fn new(files: usize) -> Self {
+        Collected {
+            diagnostics: Vec::new(),
+            texts: Default::default(),
+            facts: (0..files).map(|_| dataset::FileFacts::default()).collect(),
+        }
+    }
+}
+
+/// Puts the processed chunks back in input order, keeping their diagnostics and facts.
+fn collect(done: &Receiver<Done>, summaries: &mut [FileSummary], collected: &mut Collected) {
     let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
     let mut next = 0u64;
     // Blank lines at the end of the chunks seen so far of the current file.
@@ -802,7 +979,7 @@ fn collect(
     let mut held_file: Option<FileId> = None;
     for item in done.iter() {
         pending.insert(item.seq, item);
-        while let Some(item) = pending.remove(&next) {
+        while let Some(mut item) = pending.remove(&next) {
             next += 1;
             if held_file != Some(item.file) {
                 held_blank.clear();
@@ -818,28 +995,15 @@ fn collect(
             if item.io_error.is_some() {
                 summary.io_error = item.io_error.clone();
             }
-            let has_data = item.has_data;
-            let mut emit =
-                |d: Diagnostic, summary: &mut FileSummary, texts: &BTreeMap<u64, String>| {
-                    if let Some(slot) = level_slot(d.level) {
-                        summary.counts[d.code.index()][slot] += 1;
-                    }
-                    let line_text = texts.get(&d.location.line).map(String::as_str);
-                    sink(Finding {
-                        diagnostic: d,
-                        line_text,
-                    });
-                };
-            if has_data {
-                for d in held_blank.drain(..) {
-                    emit(d, summary, &item.texts);
-                }
+            if item.has_data {
+                collected.diagnostics.append(&mut held_blank);
             }
-            for d in item.diagnostics {
-                emit(d, summary, &item.texts);
-            }
+            collected.diagnostics.append(&mut item.diagnostics);
             held_blank.extend(item.trailing_blank);
+            for (line, text) in item.texts {
+                collected.texts.insert((item.file, line), text);
+            }
+            collected.facts[item.file as usize].append(item.facts);
         }
     }
-    let _ = jobs;
 }

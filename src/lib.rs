@@ -17,6 +17,8 @@ pub mod canonical;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod dataset;
+pub mod dedup;
 pub mod diagnostic;
 pub mod discover;
 pub mod docs;

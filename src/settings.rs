@@ -3,6 +3,10 @@
 //! `crate::config` builds these from defaults, config files, overrides and the command line;
 //! the engine and the rules only ever read them.
 
+use std::sync::Arc;
+
+use regex::RegexSet;
+
 use crate::rule::Level;
 use crate::rules::{Code, RULES};
 
@@ -81,6 +85,11 @@ pub struct Settings {
     pub levels: Vec<Level>,
     pub options: RuleOptions,
     pub format: FormatChoice,
+    /// `[dedup]`: what D002/D003 compare and from which similarity on.
+    pub dedup: crate::config::DedupConfig,
+    /// `[pii] allow`: known-safe matches of the P rules, compiled once per config and shared
+    /// by every file it applies to.
+    pub pii_allow: Arc<PiiAllow>,
 }
 
 impl Default for Settings {
@@ -89,6 +98,8 @@ impl Default for Settings {
             levels: RULES.iter().map(|r| r.default_level).collect(),
             options: RuleOptions::default(),
             format: FormatChoice::Auto,
+            dedup: crate::config::DedupConfig::default(),
+            pii_allow: Arc::default(),
         }
     }
 }
@@ -100,5 +111,45 @@ impl Settings {
 
     pub fn enabled(&self, code: Code) -> bool {
         self.level(code) != Level::Off
+    }
+}
+
+/// `[pii] allow`: regular expressions of known-safe matches. A P rule stays quiet about a
+/// match (the email address, phone number, key ... as written) that any of them finds.
+#[derive(Clone, Debug, Default)]
+pub struct PiiAllow {
+    patterns: Vec<String>,
+    /// `None` when there are no patterns.
+    set: Option<RegexSet>,
+}
+
+impl PiiAllow {
+    /// Compiles the patterns; an error names the index of the first invalid one and why.
+    pub fn new(patterns: Vec<String>) -> Result<PiiAllow, (usize, String)> {
+        for (i, p) in patterns.iter().enumerate() {
+            regex::Regex::new(p).map_err(|e| (i, e.to_string()))?;
+        }
+        let set = if patterns.is_empty() {
+            None
+        } else {
+            Some(RegexSet::new(&patterns).map_err(|e| (0, e.to_string()))?)
+        };
+        Ok(PiiAllow { patterns, set })
+    }
+
+    /// The patterns as written.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    /// True when a pattern allows `matched`.
+    pub fn allows(&self, matched: &str) -> bool {
+        self.set.as_ref().is_some_and(|s| s.is_match(matched))
+    }
+}
+
+impl PartialEq for PiiAllow {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns == other.patterns
     }
 }

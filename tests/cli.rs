@@ -30,8 +30,45 @@ fn write(dir: &Path, rel: &str, text: &str) {
     fs::write(path, text).expect("write file");
 }
 
+/// The user question of the fixture lines, and same-length replacements: each line of a
+/// file gets its own question, so files made of repeated fixture lines are not duplicates
+/// (D001/D002 have their own tests) while every column stays where the tests expect it.
+const QUESTION: &str = "Hello there, how are you today?";
+const QUESTIONS: [&str; 12] = [
+    "Which cards do you take online?",
+    "Is shipping free to Norway too?",
+    "My parcel arrived damaged, help",
+    "Can I pause my plan for a month",
+    "Do you sell gift vouchers here?",
+    "Why was I billed twice in March",
+    "When does the support desk open",
+    "Could you explain API rate caps",
+    "Where is the invoice PDF stored",
+    "Does your app work offline too?",
+    "How many seats can a team add??",
+    "Is my data stored inside the EU",
+];
+
+/// `GOOD` with the `i`-th question (0: the original).
+fn good(i: usize) -> String {
+    match i {
+        0 => GOOD.to_string(),
+        i => GOOD.replace(QUESTION, QUESTIONS[(i - 1) % QUESTIONS.len()]),
+    }
+}
+
 fn lines(parts: &[&str]) -> String {
-    parts.iter().map(|l| format!("{l}\n")).collect()
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let line = match i {
+                0 => l.to_string(),
+                i => l.replace(QUESTION, QUESTIONS[(i - 1) % QUESTIONS.len()]),
+            };
+            format!("{line}\n")
+        })
+        .collect()
 }
 
 fn tempdir() -> TempDir {
@@ -497,8 +534,13 @@ fn stdin_full_format_shows_the_line() {
     );
     assert_eq!(code, 1);
     assert!(stdout.contains("┌─ -:2:22\n"), "{stdout}");
+    let second = lines(&[GOOD, BAD_ROLE])
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
     assert!(
-        stdout.contains(&format!("2 │ {}", &BAD_ROLE[..100])),
+        stdout.contains(&format!("2 │ {}", &second[..100])),
         "{stdout}"
     );
     assert!(
@@ -745,13 +787,17 @@ fn crlf_line_endings_lint_clean() {
     write(
         dir.path(),
         "train.jsonl",
-        &format!("{GOOD}\r\n{GOOD}\r\n{BAD_ROLE}\r\n"),
+        &lines(&[GOOD, GOOD, BAD_ROLE]).replace('\n', "\r\n"),
     );
     let (code, stdout, _) =
         stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
     assert_eq!(heads(&stdout), ["train.jsonl:3:22: S005"]);
     assert_eq!(code, 1);
-    write(dir.path(), "train.jsonl", &format!("{GOOD}\r\n{GOOD}\r\n"));
+    write(
+        dir.path(),
+        "train.jsonl",
+        &lines(&[GOOD, GOOD]).replace('\n', "\r\n"),
+    );
     tunelint(dir.path())
         .args(["--format", "concise", "train.jsonl"])
         .assert()
@@ -762,7 +808,7 @@ fn crlf_line_endings_lint_clean() {
 #[test]
 fn missing_final_newline_is_info_and_passes() {
     let dir = tempdir();
-    write(dir.path(), "train.jsonl", &format!("{GOOD}\n{GOOD}"));
+    write(dir.path(), "train.jsonl", lines(&[GOOD, GOOD]).trim_end());
     let (code, stdout, _) =
         stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
     assert_eq!(code, 0);
@@ -802,7 +848,7 @@ fn blank_lines_inside_are_j003_at_the_end_nothing() {
     write(
         dir.path(),
         "train.jsonl",
-        &format!("{GOOD}\n\n{GOOD}\n   \n{GOOD}\n\n\n \n"),
+        &format!("{}\n\n{}\n   \n{}\n\n\n \n", good(0), good(1), good(2)),
     );
     let (code, stdout, _) =
         stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
@@ -1010,6 +1056,10 @@ fn jobs_1_and_4_give_identical_output_on_a_multi_megabyte_file() {
             format,
             "--color",
             "never",
+            // The records come from one template: near-duplicates would bury the planted
+            // defects this test is about (D rules have their own tests).
+            "--ignore",
+            "D",
             "--jobs",
             jobs,
             "big.jsonl",

@@ -193,6 +193,28 @@ fn settings_for(meta: &RuleMeta, example: &Example) -> Result<Settings, String> 
         .map_err(|e| e.message().to_owned())
 }
 
+/// Lints a `split` example: its training part and its validation part as one split group.
+fn lint_split(example: &docs::Example, settings: &Settings) -> Result<Vec<Diagnostic>, String> {
+    let (train, valid) = example.split_files()?;
+    let job = |name: &str, bytes: Vec<u8>| engine::Job {
+        display: name.into(),
+        source: engine::InputSource::Memory(bytes.into()),
+        settings: settings.clone(),
+    };
+    let jobs = [job("train.jsonl", train), job("valid.jsonl", valid)];
+    let options = engine::RunOptions {
+        threads: 2,
+        splits: vec![tunelint::dataset::SplitGroup {
+            train: vec![0],
+            eval: vec![1],
+        }],
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    engine::run_with(&jobs, &options, &mut |f| out.push(f.diagnostic));
+    Ok(out)
+}
+
 fn concise(diagnostics: &[Diagnostic]) -> String {
     diagnostics
         .iter()
@@ -232,7 +254,17 @@ fn documented_examples_fire_exactly_their_rule() {
                     }
                 };
             ran += 1;
-            let (diagnostics, _) = engine::lint_bytes(&bytes, &settings);
+            let diagnostics = if example.has("split") {
+                match lint_split(&example, &settings) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        problems.push(format!("{which}: {e}"));
+                        continue;
+                    }
+                }
+            } else {
+                engine::lint_bytes(&bytes, &settings).0
+            };
             let input = String::from_utf8_lossy(&bytes);
             if example.valid && !diagnostics.is_empty() {
                 problems.push(format!(

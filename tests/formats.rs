@@ -115,13 +115,14 @@ fn concise_lines_have_the_documented_shape() {
     ] {
         assert!(!is_concise_line(bad, FIXTURE), "{bad}");
     }
-    // Without --quiet the same lines come first, then the summary and the failed gate.
+    // Without --quiet the same lines come first, then the summary and the failed gates.
     let full = run(&["--format", "concise"]);
     assert!(full.starts_with(&quiet));
     let tail: Vec<&str> = full[quiet.len()..].lines().collect();
-    assert_eq!(tail.len(), 2, "{full}");
+    assert_eq!(tail.len(), 3, "{full}");
     assert!(tail[0].ends_with("valid"), "{full}");
     assert!(tail[1].starts_with("gate failed: valid examples"), "{full}");
+    assert!(tail[2].starts_with("gate failed: duplicates 2"), "{full}");
 }
 
 #[test]

@@ -241,7 +241,14 @@ fn rewardbench_has_bare_refusals() {
     let Some(dir) = data_dir() else { return };
     let file = "together_rewardbench2_dpo_val.jsonl";
     let (code, stdout) = lint(&dir, file);
-    assert_eq!(code, 0, "warnings only");
+    // No errors: the one failing gate is duplicates (the file repeats examples exactly).
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("gate failed: duplicates"), "{stdout}");
+    assert!(!stdout.contains("gate failed: valid"), "{stdout}");
+    assert!(
+        stdout.contains(" D001 exact duplicate of the example at line "),
+        "{stdout}"
+    );
     // Line 12: a refusal and nothing else; no alternative is offered.
     let line12 = record(&dir, file, 12);
     assert_eq!(
@@ -376,4 +383,155 @@ fn cannot_help_but_is_not_a_refusal() {
             "{file}:{line}: {phrase:?} is not a refusal"
         );
     }
+}
+
+/// The examples (line numbers) with at least one finding of `code`.
+fn lines_with(stdout: &str, file: &str, code: &str) -> std::collections::BTreeSet<usize> {
+    let marker = format!(" {code} ");
+    stdout
+        .lines()
+        .filter(|l| l.starts_with(&format!("{file}:")) && l.contains(&marker))
+        .filter_map(|l| l.split(':').nth(1)?.parse().ok())
+        .collect()
+}
+
+/// The noise budget of the content and privacy rules (docs/real-data.md): GSM8K is clean by
+/// most measures, so each rule may fire on under 0.5% of its examples. The five C008
+/// findings are real: a full stop in the middle of a sentence, then a lowercase word.
+#[test]
+fn gsm8k_stays_within_the_noise_budget_of_the_text_rules() {
+    let Some(dir) = data_dir() else { return };
+    let file = "gsm8k_train.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    let examples = 7473;
+    for code in [
+        "C007", "C008", "C009", "C010", "C011", "P001", "P002", "P003", "P004", "P005", "P006",
+    ] {
+        let hits = lines_with(&stdout, file, code).len();
+        assert!(
+            hits * 200 < examples,
+            "{code} fires on {hits} of {examples}"
+        );
+    }
+    assert_eq!(lines_with(&stdout, file, "C008").len(), 5, "{stdout}");
+    let answer = messages(&record(&dir, file, 468))[1]["content"]
+        .as_str()
+        .expect("content")
+        .to_owned();
+    assert!(
+        answer.contains("adding 4-1=3 miles. to his journey"),
+        "{answer}"
+    );
+    assert!(
+        findings(&stdout, file, 468, "C008")
+            .iter()
+            .any(|f| f.contains("a sentence starts in lowercase (\"to\")")),
+        "{stdout}"
+    );
+}
+
+/// LLaMA-Factory's identity set is a template: `{{name}}` and `{{author}}` are meant to be
+/// filled in before training, and 85 of its 91 answers still hold them.
+#[test]
+fn identity_dataset_ships_its_template_unrendered() {
+    let Some(dir) = data_dir() else { return };
+    let file = "llamafactory_identity.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    let answer = messages(&record(&dir, file, 1))[1]["content"]
+        .as_str()
+        .expect("content")
+        .to_owned();
+    assert!(answer.contains("I am {{name}}, an AI assistant developed by {{author}}"));
+    let c007 = findings(&stdout, file, 1, "C007");
+    assert_eq!(c007.len(), 1, "{stdout}");
+    assert!(
+        c007[0].ends_with(
+            "placeholder \"{{name}}\" in assistant content; render the template before exporting the data"
+        ),
+        "{c007:?}"
+    );
+    assert_eq!(lines_with(&stdout, file, "C007").len(), 85, "{stdout}");
+}
+
+/// Every prompt of the Dolly HH-RLHF sample has the Alpaca template baked in, so a chat
+/// template would wrap a second template around it.
+#[test]
+fn dolly_bakes_the_alpaca_prompt_into_every_user_message() {
+    let Some(dir) = data_dir() else { return };
+    let file = "llmfoundry_dolly_hhrlhf_small.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    let prompt = messages(&record(&dir, file, 1))[0]["content"]
+        .as_str()
+        .expect("content")
+        .to_owned();
+    assert!(prompt.contains("\n\n### Instruction:\n"), "{prompt}");
+    assert_eq!(lines_with(&stdout, file, "C010").len(), 1000, "{stdout}");
+    assert!(
+        findings(&stdout, file, 1, "C010")[0]
+            .ends_with("chat-template token \"### Instruction:\" inside user content; remove it, the chat template adds its own"),
+        "{stdout}"
+    );
+}
+
+/// KTO demo answers that go on past their end: a leaked `</s>` stop token, a `<|user|>`
+/// token and a made-up next user turn.
+#[test]
+fn kto_answers_leak_stop_tokens_and_user_turns() {
+    let Some(dir) = data_dir() else { return };
+    let file = "llamafactory_kto_en_demo.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    for (line, token, message) in [
+        (
+            140,
+            "</s>",
+            "chat-template token \"</s>\" inside assistant content",
+        ),
+        (
+            258,
+            "<|user|>",
+            "chat-template token \"<|user|>\" inside assistant content",
+        ),
+        (
+            99,
+            "\nUser: ",
+            "line starts with \"User:\" inside assistant content",
+        ),
+    ] {
+        let r = record(&dir, file, line);
+        let answer = messages(&r)
+            .iter()
+            .rev()
+            .find(|m| m["role"] == "assistant")
+            .and_then(|m| m["content"].as_str())
+            .expect("an assistant answer");
+        assert!(answer.contains(token), "line {line}: {answer}");
+        let c010 = findings(&stdout, file, line, "C010");
+        assert_eq!(c010.len(), 1, "line {line}: {stdout}");
+        assert!(c010[0].contains(message), "line {line}: {c010:?}");
+    }
+    assert_eq!(lines_with(&stdout, file, "C010").len(), 3, "{stdout}");
+}
+
+/// A LaTeX `\frac` written into JSON without doubling its backslash decodes as a form feed
+/// and "rac".
+#[test]
+fn dpo_demo_has_a_latex_backslash_lost_to_json_escaping() {
+    let Some(dir) = data_dir() else { return };
+    let file = "llamafactory_dpo_en_demo.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    let prompt = messages(&record(&dir, file, 287))[0]["content"]
+        .as_str()
+        .expect("content")
+        .to_owned();
+    assert!(prompt.contains("\u{c}rac{y - 19}{x}"), "{prompt}");
+    assert_eq!(
+        findings(&stdout, file, 287, "C011")
+            .iter()
+            .map(|f| f.split_once(": ").expect("col").1)
+            .collect::<Vec<_>>(),
+        [
+            "control character U+000C before \"rac\" in user content; a backslash sequence such as \"\\frac\" was written to JSON without doubling the backslash"
+        ],
+        "{stdout}"
+    );
 }

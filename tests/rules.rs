@@ -6,7 +6,9 @@
 //!
 //! Both run through the whole pipeline (`engine::lint_bytes`) with the default settings, or,
 //! when the folder has a `tunelint.toml`, with the settings it gives (for options whose
-//! default is impractical in a fixture, such as J008's 64 MiB). A new snapshot is written as
+//! default is impractical in a fixture, such as J008's 64 MiB). When the folder has a
+//! `train.jsonl`, the fixture is checked as the validation split of that training file
+//! (split-leak). A new snapshot is written as
 //! `.snap.new` for review (`cargo insta review`, or read it and rename it); in CI
 //! (`CI=true`) a missing snapshot fails.
 
@@ -17,7 +19,7 @@ use tunelint::config::{CliOverrides, Config};
 use tunelint::diagnostic::Diagnostic;
 use tunelint::engine;
 use tunelint::rule::RuleMeta;
-use tunelint::rules::RULES;
+use tunelint::rules::{Code, RULES};
 use tunelint::settings::Settings;
 
 fn fixture_dir(meta: &RuleMeta) -> PathBuf {
@@ -26,7 +28,22 @@ fn fixture_dir(meta: &RuleMeta) -> PathBuf {
         .join(meta.name)
 }
 
+/// The fixture settings. A record rule's fixtures repeat one conversation with variations on
+/// purpose, so for them the dataset-wide rules (duplicates, system-prompt consistency),
+/// which judge a file as a whole and have fixtures of their own, are off.
 fn settings_for(dir: &Path) -> Settings {
+    let mut settings = fixture_settings(dir);
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let dataset_wide = [Code::C012, Code::D001, Code::D002, Code::D003];
+    if !dataset_wide.iter().any(|c| c.meta().name == name) {
+        for code in dataset_wide {
+            settings.levels[code.index()] = tunelint::rule::Level::Off;
+        }
+    }
+    settings
+}
+
+fn fixture_settings(dir: &Path) -> Settings {
     let config = dir.join("tunelint.toml");
     match std::fs::read_to_string(&config) {
         Ok(text) => Config::parse(&text, &config)
@@ -40,7 +57,32 @@ fn lint(meta: &RuleMeta, file: &str) -> Vec<Diagnostic> {
     let dir = fixture_dir(meta);
     let path = dir.join(file);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    engine::lint_bytes(&bytes, &settings_for(&dir)).0
+    let settings = settings_for(&dir);
+    let Ok(train) = std::fs::read(dir.join("train.jsonl")) else {
+        return engine::lint_bytes(&bytes, &settings).0;
+    };
+    // The fixture is file 1, the validation split of file 0; only its findings count.
+    let job = |name: &str, bytes: Vec<u8>| engine::Job {
+        display: name.into(),
+        source: engine::InputSource::Memory(bytes.into()),
+        settings: settings.clone(),
+    };
+    let jobs = [job("train.jsonl", train), job(file, bytes)];
+    let options = engine::RunOptions {
+        threads: 2,
+        splits: vec![tunelint::dataset::SplitGroup {
+            train: vec![0],
+            eval: vec![1],
+        }],
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    engine::run_with(&jobs, &options, &mut |f| {
+        if f.diagnostic.location.file == 1 {
+            out.push(f.diagnostic)
+        }
+    });
+    out
 }
 
 /// `LINE:COL: CODE message`, one per line: the concise format without the path.

@@ -11,7 +11,7 @@ use codespan_reporting::term::{self, Config, termcolor};
 use super::snippet::{self, Snippet, SnippetReader};
 use super::{FileInfo, RenderOptions, Renderer, RunSummary};
 use crate::engine::{Finding, InputSource};
-use crate::rule::Level;
+use crate::rule::{Category, Level};
 
 pub struct Full {
     pub options: RenderOptions,
@@ -95,11 +95,17 @@ impl Renderer for Full {
             (InputSource::File(path), None) => self.snippets.read(path, &d.location),
             (_, None) => None,
         };
-        let snippet = snippet.unwrap_or_else(|| Snippet {
+        let mut snippet = snippet.unwrap_or_else(|| Snippet {
             text: String::new(),
             label: 0..0,
             first_column: d.location.column,
         });
+        // The line may hold a secret or someone's details: shown masked, as the P messages
+        // quote them, under every message (not only the P rule's own).
+        snippet.mask_with(crate::rules::privacy::mask_matches);
+        if d.code.meta().category == Category::Privacy {
+            snippet.redact();
+        }
         let label = snippet.label.clone();
         let view = LineView {
             name: &info.display,

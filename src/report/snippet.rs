@@ -28,6 +28,39 @@ pub struct Snippet {
     pub first_column: u32,
 }
 
+impl Snippet {
+    /// Replaces the text with `mask(text)`, which must keep the number of characters (it
+    /// turns some into `*`); the label stays on the same characters.
+    pub fn mask_with(&mut self, mask: impl FnOnce(&str) -> String) {
+        let start = self.text[..self.label.start].chars().count();
+        let len = self.text[self.label.clone()].chars().count();
+        let masked = mask(&self.text);
+        let byte_at = |n: usize| {
+            masked
+                .char_indices()
+                .nth(n)
+                .map_or(masked.len(), |(i, _)| i)
+        };
+        self.label = byte_at(start)..byte_at(start + len);
+        self.text = masked;
+    }
+
+    /// Masks the span as the P rules' messages do: its first 4 characters stay, every other
+    /// becomes `*` (one for one, so columns still line up). A secret or a person's details
+    /// are never printed whole, not even in the line under the message.
+    pub fn redact(&mut self) {
+        let span = &self.text[self.label.clone()];
+        let masked: String = span
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < 4 { c } else { '*' })
+            .collect();
+        let end = self.label.start + masked.len();
+        self.text.replace_range(self.label.clone(), &masked);
+        self.label.end = end;
+    }
+}
+
 /// Re-reads lines of files, keeping the last file open.
 #[derive(Default)]
 pub struct SnippetReader {
@@ -165,6 +198,16 @@ mod tests {
         assert!(s.text.chars().count() <= WIDTH + 2);
         // The first shown 'a' is column 451; the ellipsis stands just before it.
         assert_eq!(s.first_column, 450);
+    }
+
+    #[test]
+    fn redact_keeps_four_characters_of_the_span() {
+        let line = r#"{"key":"AKIA4QW7ZR2KXNB5TG3M","n":1}"#;
+        let loc = Location::in_line(0, 1, 0, line, Span::new(8, 28));
+        let mut s = from_text(line, &loc);
+        s.redact();
+        assert_eq!(s.text, r#"{"key":"AKIA****************","n":1}"#);
+        assert_eq!(&s.text[s.label.clone()], "AKIA****************");
     }
 
     #[test]

@@ -6,8 +6,11 @@
 //! [`Conversation`] in a file of its own, run by [`check_record`].
 
 pub mod content;
+pub mod duplicates;
 pub mod jsonl;
+mod literals;
 pub mod order;
+pub mod privacy;
 pub mod schema;
 
 use crate::context::RecordContext;
@@ -79,12 +82,28 @@ registry! {
     C004 => content::refusal_without_help::REFUSAL_WITHOUT_HELP,
     C005 => content::as_an_ai::AS_AN_AI,
     C006 => content::repeated_user_message::REPEATED_USER_MESSAGE,
+    C007 => content::placeholder_text::PLACEHOLDER_TEXT,
+    C008 => content::informal_grammar::INFORMAL_GRAMMAR,
+    C009 => content::truncated_response::TRUNCATED_RESPONSE,
+    C010 => content::template_token_leak::TEMPLATE_TOKEN_LEAK,
+    C011 => content::encoding_artifact::ENCODING_ARTIFACT,
+    C012 => content::inconsistent_system_prompt::INCONSISTENT_SYSTEM_PROMPT,
+    P001 => privacy::email_address::EMAIL_ADDRESS,
+    P002 => privacy::phone_number::PHONE_NUMBER,
+    P003 => privacy::credit_card_number::CREDIT_CARD_NUMBER,
+    P004 => privacy::national_id::NATIONAL_ID,
+    P005 => privacy::ip_address::IP_ADDRESS,
+    P006 => privacy::secret::SECRET,
+    D001 => duplicates::exact_duplicate::EXACT_DUPLICATE,
+    D002 => duplicates::near_duplicate::NEAR_DUPLICATE,
+    D003 => duplicates::split_leak::SPLIT_LEAK,
 }
 
 /// Runs every enabled conversation rule on one record.
 pub fn check_record(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     order::check(conv, ctx);
     content::check(conv, ctx);
+    privacy::check(conv, ctx);
 }
 
 /// Finds a rule by its code or its name (case-insensitive for codes).

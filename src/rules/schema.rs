@@ -274,7 +274,7 @@ declare_rule! {
     /// ## Example
     /// ```jsonl,invalid
     /// {"messages": [{"role": "user", "content": "Is there a student discount?"}, {"role": "assistant", "content": "Yes, 20% off with a valid student ID.", "weight": 0.5}]}
-    /// {"messages": [{"role": "user", "content": "Is there a student discount?", "weight": 0}, {"role": "assistant", "content": "Yes, 20% off with a valid student ID."}]}
+    /// {"messages": [{"role": "user", "content": "Do teachers get a discount too?", "weight": 0}, {"role": "assistant", "content": "Yes, 20% off with a valid staff ID."}]}
     /// ```
     ///
     /// Use instead:

@@ -18,7 +18,7 @@ declare_rule! {
     /// ## Example
     /// ```jsonl,invalid
     /// {"messages": [{"role": "system", "content": "You are a support agent for Acme Cloud."}, {"role": "user", "content": "How do I rotate my API key?"}]}
-    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate.", "weight": 0}]}
+    /// {"messages": [{"role": "user", "content": "Where can I see my monthly usage?"}, {"role": "assistant", "content": "Open Billing, then Usage, for the current month.", "weight": 0}]}
     /// ```
     ///
     /// Use instead:

@@ -1,0 +1,317 @@
+//! `tunelint dedupe IN -o OUT`: a copy of IN without exact and near duplicates, keeping the
+//! first example of each group with the lesson's greedy semantics: an example is dropped when
+//! it matches an example already kept (exactly after canonicalisation, or with a similarity
+//! above the threshold), and every other line is copied unchanged, in order.
+//!
+//! IN is streamed; the kept examples' compared texts, signatures and hashes stay in memory.
+//! OUT is written to a temporary file beside it and renamed into place, so a crash never
+//! leaves half a file, and IN is never written.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::index::{self, BANDS, Signature};
+use super::similarity::Matcher;
+use crate::config::DedupConfig;
+use crate::json::{Kind, Parser};
+use crate::settings::{FormatChoice, Settings};
+
+/// Why an example goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason {
+    Exact { of_line: u64 },
+    Near { of_line: u64, similarity: f64 },
+}
+
+/// One dropped example.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dropped {
+    pub line: u64,
+    pub reason: Reason,
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    pub examples: u64,
+    pub kept: u64,
+    pub dropped: Vec<Dropped>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DedupeError {
+    #[error("{0}: refusing to overwrite the input; write the result to another file")]
+    SameFile(String),
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+}
+
+fn io_err(path: &Path) -> impl Fn(io::Error) -> DedupeError + '_ {
+    move |source| DedupeError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Kept examples, indexed for the near-duplicate search.
+struct Kept {
+    lines: Vec<u64>,
+    offsets: Vec<u64>,
+    texts: Vec<String>,
+    sigs: Vec<Signature>,
+    by_hash: HashMap<u64, Vec<u32>>,
+    bands: Vec<HashMap<u32, Vec<u32>>>,
+}
+
+/// Ids taken from each band bucket, most recent first.
+const PER_BAND: usize = 16;
+/// Exact checks per example, best estimates first.
+const MAX_CHECKS: usize = 16;
+
+/// Deduplicates `input` into `output` (or only reports, when `output` is `None`).
+pub fn dedupe(
+    input: &Path,
+    output: Option<&Path>,
+    settings: &Settings,
+) -> Result<Outcome, DedupeError> {
+    if let Some(out) = output
+        && same_file(input, out)
+    {
+        return Err(DedupeError::SameFile(out.display().to_string()));
+    }
+    let file = File::open(input).map_err(io_err(input))?;
+    let mut reread = File::open(input).map_err(io_err(input))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let tmp = output.map(temp_path);
+    let mut writer = match (&tmp, output) {
+        (Some(t), Some(out)) => Some(BufWriter::new(File::create(t).map_err(io_err(out))?)),
+        _ => None,
+    };
+    let result = (|| {
+        let mut kept = Kept {
+            lines: Vec::new(),
+            offsets: Vec::new(),
+            texts: Vec::new(),
+            sigs: Vec::new(),
+            by_hash: HashMap::new(),
+            bands: (0..BANDS).map(|_| HashMap::new()).collect(),
+        };
+        let mut outcome = Outcome::default();
+        let (mut parser, mut check_parser, mut matcher) =
+            (Parser::new(), Parser::new(), Matcher::new());
+        let mut buf = Vec::new();
+        let (mut line_no, mut offset) = (0u64, 0u64);
+        let format = settings.format;
+        let dedup = &settings.dedup;
+        loop {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf).map_err(io_err(input))?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            let line_offset = offset;
+            offset += n as u64;
+            let body = trim_line(&buf);
+            let verdict = if body.iter().all(|b| b.is_ascii_whitespace()) {
+                None
+            } else {
+                outcome.examples += 1;
+                judge(
+                    body,
+                    line_offset,
+                    format,
+                    dedup,
+                    &mut kept,
+                    &mut parser,
+                    &mut check_parser,
+                    &mut matcher,
+                    &mut reread,
+                    line_no,
+                )
+            };
+            match verdict {
+                Some(Verdict::Drop(reason)) => outcome.dropped.push(Dropped {
+                    line: line_no,
+                    reason,
+                }),
+                other => {
+                    if let Some(Verdict::Keep) = other {
+                        outcome.kept += 1;
+                    } else if !body.iter().all(|b| b.is_ascii_whitespace()) {
+                        // Lines that are not examples we can judge are kept as they are.
+                        outcome.kept += 1;
+                    }
+                    if let Some(w) = writer.as_mut() {
+                        w.write_all(&buf).map_err(io_err(output.unwrap_or(input)))?;
+                    }
+                }
+            }
+        }
+        if let (Some(mut w), Some(out)) = (writer.take(), output) {
+            w.flush().map_err(io_err(out))?;
+            w.get_ref().sync_all().map_err(io_err(out))?;
+        }
+        Ok(outcome)
+    })();
+    match (result, tmp, output) {
+        (Ok(outcome), Some(tmp), Some(out)) => {
+            std::fs::rename(&tmp, out).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                io_err(out)(e)
+            })?;
+            Ok(outcome)
+        }
+        (Err(e), Some(tmp), _) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+        (result, _, _) => result,
+    }
+}
+
+enum Verdict {
+    Keep,
+    Drop(Reason),
+}
+
+/// Decides one example; `None` for a line that is not an example we can judge.
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    body: &[u8],
+    offset: u64,
+    format: FormatChoice,
+    dedup: &DedupConfig,
+    kept: &mut Kept,
+    parser: &mut Parser,
+    check_parser: &mut Parser,
+    matcher: &mut Matcher,
+    reread: &mut File,
+    line_no: u64,
+) -> Option<Verdict> {
+    let text = std::str::from_utf8(body).ok()?;
+    let doc = parser.parse(text).ok()?;
+    if doc.kind(doc.root()) != Kind::Object {
+        return None;
+    }
+    let hash = crate::canonical::hash(&doc);
+    // Exact: a kept record with the same hash and the same canonical text.
+    if let Some(ids) = kept.by_hash.get(&hash) {
+        let canonical = crate::canonical::to_string(&doc);
+        for &id in ids {
+            if canonical_at(reread, kept.offsets[id as usize], check_parser).as_deref()
+                == Some(canonical.as_str())
+            {
+                return Some(Verdict::Drop(Reason::Exact {
+                    of_line: kept.lines[id as usize],
+                }));
+            }
+        }
+    }
+    // Near: the compared text against the kept examples the index suggests.
+    let mut sink = Vec::new();
+    let settings = Settings {
+        format,
+        dedup: dedup.clone(),
+        ..Settings::default()
+    };
+    let mut ctx =
+        crate::context::RecordContext::new(&settings, 0, line_no, offset, text, &mut sink);
+    let compared = crate::format::normalize(resolve(format, &doc), &doc, &mut ctx)
+        .map(|conv| crate::dataset::dedup_text(&conv, dedup.field))
+        .unwrap_or_default();
+    let sig = (!compared.is_empty()).then(|| index::signature(&compared));
+    if let Some(sig) = &sig {
+        let mut candidates: Vec<u32> = Vec::new();
+        for (b, table) in kept.bands.iter().enumerate() {
+            if let Some(ids) = table.get(&band_key(sig, b)) {
+                candidates.extend(ids.iter().rev().take(PER_BAND));
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut ranked: Vec<(f64, u32)> = candidates
+            .into_iter()
+            .map(|c| (index::estimate(sig, &kept.sigs[c as usize]), c))
+            .filter(|(e, _)| *e >= crate::rules::duplicates::MIN_ESTIMATE)
+            .collect();
+        // Best estimate first; among equals the earliest kept, as the lesson's loop would.
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.truncate(MAX_CHECKS);
+        ranked.sort_by_key(|&(_, c)| c);
+        for (_, c) in ranked {
+            if let Some(similarity) =
+                matcher.exceeds(&compared, &kept.texts[c as usize], dedup.threshold)
+            {
+                return Some(Verdict::Drop(Reason::Near {
+                    of_line: kept.lines[c as usize],
+                    similarity,
+                }));
+            }
+        }
+    }
+    let id = kept.lines.len() as u32;
+    kept.lines.push(line_no);
+    kept.offsets.push(offset);
+    kept.by_hash.entry(hash).or_default().push(id);
+    if let Some(sig) = sig {
+        for (b, table) in kept.bands.iter_mut().enumerate() {
+            table.entry(band_key(&sig, b)).or_default().push(id);
+        }
+        kept.sigs.push(sig);
+    } else {
+        kept.sigs.push([u32::MAX; index::HASHES]);
+    }
+    kept.texts.push(compared);
+    Some(Verdict::Keep)
+}
+
+fn resolve(format: FormatChoice, doc: &crate::json::Document<'_, '_>) -> FormatChoice {
+    match format {
+        FormatChoice::Auto => crate::format::detect(doc).unwrap_or(FormatChoice::OpenAiChat),
+        f => f,
+    }
+}
+
+fn band_key(sig: &Signature, band: usize) -> u32 {
+    index::band_key(sig, band)
+}
+
+fn canonical_at(file: &mut File, offset: u64, parser: &mut Parser) -> Option<String> {
+    file.seek(SeekFrom::Start(offset)).ok()?;
+    let mut line = Vec::new();
+    BufReader::new(file.take(u64::MAX))
+        .read_until(b'\n', &mut line)
+        .ok()?;
+    let text = std::str::from_utf8(trim_line(&line)).ok()?;
+    let doc = parser.parse(text).ok()?;
+    Some(crate::canonical::to_string(&doc))
+}
+
+fn trim_line(buf: &[u8]) -> &[u8] {
+    let mut b = buf;
+    if let Some(x) = b.strip_suffix(b"\n") {
+        b = x;
+    }
+    if let Some(x) = b.strip_suffix(b"\r") {
+        b = x;
+    }
+    b
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// `OUT` → `.OUT.tunelint-<pid>.tmp` in the same directory (a rename stays on one filesystem).
+fn temp_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.tunelint-{}.tmp", std::process::id()))
+}

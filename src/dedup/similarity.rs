@@ -1,0 +1,946 @@
+//! An exact port of Python's `difflib.SequenceMatcher(None, a, b)` similarity for `str`
+//! inputs, i.e. sequences of Unicode code points (one `char` per element, emoji included).
+//!
+//! Exact means: the same matching blocks as CPython's `get_matching_blocks()` and the same
+//! `ratio()`, `quick_ratio()` and `real_quick_ratio()` bits. Three details of difflib decide
+//! the result and are reproduced as-is:
+//!
+//! * the *autojunk* heuristic: when `len(b) >= 200`, every element occurring more than
+//!   `len(b) // 100 + 1` times in `b` is "popular" and dropped from the `b2j` index, so
+//!   `find_longest_match` never starts or continues a run on it. Popular elements are not
+//!   junk (`isjunk=None` makes `bjunk` empty), so the extension loops that grow the best run
+//!   on both sides still step over them. One consequence: `ratio("y" + "x"*250, "x"*250)` is
+//!   `0.0`, because no run is ever found and the extension from `(0, 0)` stops at `y != x`;
+//! * `find_longest_match` tie-breaking: the longest run that starts earliest in `a`, then
+//!   earliest in `b`, as CPython's loop order (`i` ascending, `j` ascending, strict `>`)
+//!   yields; the extension happens only once, on that winner;
+//! * `ratio = 2.0 * M / (len(a) + len(b))`, `1.0` when both are empty.
+//!
+//! The `difflib` crate (0.4.0) inverts the popular-element filter and disagrees with Python
+//! on strings of 200+ characters, which is why this is a port rather than a dependency.
+//!
+//! `b2j` is a compact index (positions of each distinct character of `b`, grouped by
+//! character, ascending) with a direct table for ASCII; `find_longest_match` keeps its
+//! `j2len` rows in one array indexed by `j`, validated by a generation stamp instead of a
+//! dictionary per row. All buffers live in [`Matcher`] and are reused between calls.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// One matching block: `a[a..a + size] == b[b..b + size]` (character indices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Match {
+    pub a: usize,
+    pub b: usize,
+    pub size: usize,
+}
+
+/// Reusable matcher: keeps its buffers between calls (the dedup phase calls it millions of
+/// times). Argument order matters, as in difflib: the index is built on `b`.
+pub struct Matcher {
+    a_buf: Vec<char>,
+    b_buf: Vec<char>,
+    core: Core,
+}
+
+impl Default for Matcher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Matcher {
+    pub fn new() -> Self {
+        Matcher {
+            a_buf: Vec::new(),
+            b_buf: Vec::new(),
+            core: Core::new(),
+        }
+    }
+
+    /// `SequenceMatcher(None, a, b).ratio()`
+    pub fn ratio(&mut self, a: &str, b: &str) -> f64 {
+        self.load(a, b);
+        self.core.ratio(&self.a_buf, &self.b_buf)
+    }
+
+    /// [`Matcher::ratio`] on pre-decoded code points.
+    pub fn ratio_chars(&mut self, a: &[char], b: &[char]) -> f64 {
+        self.core.ratio(a, b)
+    }
+
+    /// Cheap upper bound, as difflib's `real_quick_ratio()` (same value as Python).
+    pub fn real_quick_ratio(a_len_chars: usize, b_len_chars: usize) -> f64 {
+        calculate_ratio(a_len_chars.min(b_len_chars), a_len_chars + b_len_chars)
+    }
+
+    /// Upper bound, as difflib's `quick_ratio()` (same value as Python): the size of the
+    /// multiset intersection of the characters.
+    pub fn quick_ratio(&mut self, a: &str, b: &str) -> f64 {
+        self.load(a, b);
+        self.core.quick_ratio(&self.a_buf, &self.b_buf)
+    }
+
+    /// [`Matcher::quick_ratio`] on pre-decoded code points.
+    pub fn quick_ratio_chars(&mut self, a: &[char], b: &[char]) -> f64 {
+        self.core.quick_ratio(a, b)
+    }
+
+    /// `Some(ratio(a, b))` when it is `> threshold`, else `None`; exact. The cheap bounds
+    /// are tried first: `ratio <= quick_ratio <= real_quick_ratio` holds for the floats too
+    /// (same denominator, numerators `M <= Q <= min(la, lb)`), so a bound at or below the
+    /// threshold proves the answer without the full computation.
+    pub fn exceeds(&mut self, a: &str, b: &str, threshold: f64) -> Option<f64> {
+        self.load(a, b);
+        self.core.exceeds(&self.a_buf, &self.b_buf, threshold)
+    }
+
+    /// [`Matcher::exceeds`] on pre-decoded code points.
+    pub fn exceeds_chars(&mut self, a: &[char], b: &[char], threshold: f64) -> Option<f64> {
+        self.core.exceeds(a, b, threshold)
+    }
+
+    /// `SequenceMatcher(None, a, b).get_matching_blocks()`, with the final dummy
+    /// `(len(a), len(b), 0)`.
+    pub fn matching_blocks(&mut self, a: &str, b: &str) -> Vec<Match> {
+        self.load(a, b);
+        self.core.matching_blocks(&self.a_buf, &self.b_buf)
+    }
+
+    fn load(&mut self, a: &str, b: &str) {
+        decode_into(a, &mut self.a_buf);
+        decode_into(b, &mut self.b_buf);
+    }
+}
+
+fn decode_into(s: &str, buf: &mut Vec<char>) {
+    buf.clear();
+    if s.is_ascii() {
+        buf.extend(s.bytes().map(char::from));
+    } else {
+        buf.extend(s.chars());
+    }
+}
+
+/// difflib's `_calculate_ratio`.
+fn calculate_ratio(matches: usize, length: usize) -> f64 {
+    if length > 0 {
+        2.0 * matches as f64 / length as f64
+    } else {
+        1.0
+    }
+}
+
+/// Symbol id meaning "not in `b2j`" (absent from `b`, or popular).
+const NONE: u32 = u32::MAX;
+
+/// Multiplicative hasher for `char` keys (Fx-style); the keys are not attacker-chosen in a
+/// way that matters here, and SipHash would dominate the non-ASCII path.
+#[derive(Default, Clone, Copy)]
+struct CharHasher(u64);
+
+impl Hasher for CharHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u32(u32::from(byte));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type CharMap<V> = HashMap<char, V, BuildHasherDefault<CharHasher>>;
+
+struct Core {
+    // ---- b2j: symbol ids for the distinct characters of b ----
+    /// Symbol of each ASCII character present in the current `b`, else `NONE`.
+    ascii_sym: [u32; 128],
+    /// Symbol of each non-ASCII character present in the current `b`.
+    other_sym: CharMap<u32>,
+    /// Character of each symbol (to reset `ascii_sym`).
+    sym_char: Vec<char>,
+    /// Occurrences of each symbol in `b`; then reused as fill cursors.
+    sym_count: Vec<u32>,
+    /// `positions[sym_start[s]..sym_start[s + 1]]`: ascending indices of symbol `s` in `b`;
+    /// empty for popular symbols.
+    sym_start: Vec<u32>,
+    positions: Vec<u32>,
+    /// Symbol of each element of `b`, then of `a` (`NONE` when not in `b2j`).
+    bsym: Vec<u32>,
+    asym: Vec<u32>,
+    // ---- find_longest_match ----
+    /// `j2len[j + 1] = (stamp, k)`: a run of length `k` ends at `b[j]` in the row stamped
+    /// `stamp`. Stamps only grow (until a wrap resets everything to `(0, 0)`), so stale
+    /// entries never look current; a `(0, 0)` entry reads as "no run" whatever its stamp.
+    j2len: Vec<(u32, u32)>,
+    generation: u32,
+    // ---- get_matching_blocks ----
+    queue: Vec<(usize, usize, usize, usize)>,
+    blocks: Vec<Match>,
+    // ---- quick_ratio ----
+    ascii_count: [i32; 128],
+    other_count: CharMap<i32>,
+}
+
+impl Core {
+    fn new() -> Self {
+        Core {
+            ascii_sym: [NONE; 128],
+            other_sym: CharMap::default(),
+            sym_char: Vec::new(),
+            sym_count: Vec::new(),
+            sym_start: Vec::new(),
+            positions: Vec::new(),
+            bsym: Vec::new(),
+            asym: Vec::new(),
+            j2len: Vec::new(),
+            generation: 0,
+            queue: Vec::new(),
+            blocks: Vec::new(),
+            ascii_count: [0; 128],
+            other_count: CharMap::default(),
+        }
+    }
+
+    fn ratio(&mut self, a: &[char], b: &[char]) -> f64 {
+        // Identical inputs always match in full, popular elements or not: the longest run
+        // is then on the diagonal (a run at (i, j) with j < i would also exist at (j, j)),
+        // and with no run at all the forward extension from (alo, blo) covers the range.
+        if a == b {
+            return 1.0;
+        }
+        let matches = self.match_count(a, b);
+        calculate_ratio(matches, a.len() + b.len())
+    }
+
+    fn exceeds(&mut self, a: &[char], b: &[char], threshold: f64) -> Option<f64> {
+        if Matcher::real_quick_ratio(a.len(), b.len()) <= threshold {
+            return None;
+        }
+        if self.quick_ratio(a, b) <= threshold {
+            return None;
+        }
+        let ratio = self.ratio(a, b);
+        (ratio > threshold).then_some(ratio)
+    }
+
+    fn quick_ratio(&mut self, a: &[char], b: &[char]) -> f64 {
+        // difflib's `avail` bookkeeping amounts to: each element of `a` counts as a match
+        // while copies of it remain unclaimed in `b`.
+        self.ascii_count = [0; 128];
+        self.other_count.clear();
+        for &c in b {
+            if c.is_ascii() {
+                self.ascii_count[c as usize] += 1;
+            } else {
+                *self.other_count.entry(c).or_insert(0) += 1;
+            }
+        }
+        let mut matches = 0;
+        for &c in a {
+            let avail = if c.is_ascii() {
+                &mut self.ascii_count[c as usize]
+            } else {
+                match self.other_count.get_mut(&c) {
+                    Some(n) => n,
+                    None => continue,
+                }
+            };
+            if *avail > 0 {
+                matches += 1;
+            }
+            *avail -= 1;
+        }
+        calculate_ratio(matches, a.len() + b.len())
+    }
+
+    fn matching_blocks(&mut self, a: &[char], b: &[char]) -> Vec<Match> {
+        self.match_count(a, b);
+        self.blocks.sort_unstable();
+        let mut out = Vec::with_capacity(self.blocks.len() + 1);
+        let (mut i1, mut j1, mut k1) = (0, 0, 0);
+        for &Match {
+            a: i2,
+            b: j2,
+            size: k2,
+        } in &self.blocks
+        {
+            if i1 + k1 == i2 && j1 + k1 == j2 {
+                k1 += k2;
+            } else {
+                if k1 > 0 {
+                    out.push(Match {
+                        a: i1,
+                        b: j1,
+                        size: k1,
+                    });
+                }
+                (i1, j1, k1) = (i2, j2, k2);
+            }
+        }
+        if k1 > 0 {
+            out.push(Match {
+                a: i1,
+                b: j1,
+                size: k1,
+            });
+        }
+        out.push(Match {
+            a: a.len(),
+            b: b.len(),
+            size: 0,
+        });
+        out
+    }
+
+    /// `get_matching_blocks()` before its sort and merge (which keep the sum): fills
+    /// `self.blocks` in discovery order and returns the total size `M`.
+    fn match_count(&mut self, a: &[char], b: &[char]) -> usize {
+        self.chain_b(b);
+        self.index_a(a);
+        self.blocks.clear();
+        self.queue.clear();
+        self.queue.push((0, a.len(), 0, b.len()));
+        let mut matches = 0;
+        // Python's list.pop() takes the last entry: a depth-first order, right part first.
+        while let Some((alo, ahi, blo, bhi)) = self.queue.pop() {
+            let m = self.find_longest_match(a, b, alo, ahi, blo, bhi);
+            let (i, j, k) = (m.a, m.b, m.size);
+            if k > 0 {
+                self.blocks.push(m);
+                matches += k;
+                if alo < i && blo < j {
+                    self.queue.push((alo, i, blo, j));
+                }
+                if i + k < ahi && j + k < bhi {
+                    self.queue.push((i + k, ahi, j + k, bhi));
+                }
+            }
+        }
+        matches
+    }
+
+    /// difflib's `__chain_b` with `isjunk=None` and `autojunk=True`.
+    fn chain_b(&mut self, b: &[char]) {
+        // Forget the previous b's symbols.
+        for &c in &self.sym_char {
+            if c.is_ascii() {
+                self.ascii_sym[c as usize] = NONE;
+            }
+        }
+        if !self.other_sym.is_empty() {
+            self.other_sym.clear();
+        }
+        self.sym_char.clear();
+        self.sym_count.clear();
+        self.bsym.clear();
+
+        for &c in b {
+            let slot = if c.is_ascii() {
+                &mut self.ascii_sym[c as usize]
+            } else {
+                self.other_sym.entry(c).or_insert(NONE)
+            };
+            if *slot == NONE {
+                *slot = self.sym_char.len() as u32;
+                self.sym_char.push(c);
+                self.sym_count.push(0);
+            }
+            let s = *slot;
+            self.sym_count[s as usize] += 1;
+            self.bsym.push(s);
+        }
+
+        // The popular-element heuristic: drop elements occurring more than
+        // len(b) // 100 + 1 times, for len(b) >= 200.
+        if b.len() >= 200 {
+            let ntest = (b.len() / 100 + 1) as u32;
+            for count in &mut self.sym_count {
+                if *count > ntest {
+                    *count = 0;
+                }
+            }
+        }
+
+        // Group the positions by symbol; `sym_count` becomes each group's fill cursor.
+        self.sym_start.clear();
+        let mut total = 0u32;
+        for count in &mut self.sym_count {
+            self.sym_start.push(total);
+            let n = *count;
+            *count = total;
+            total += n;
+        }
+        self.sym_start.push(total);
+        self.positions.clear();
+        self.positions.resize(total as usize, 0);
+        for (j, &s) in self.bsym.iter().enumerate() {
+            let s = s as usize;
+            if self.sym_start[s] < self.sym_start[s + 1] {
+                let cursor = &mut self.sym_count[s];
+                self.positions[*cursor as usize] = j as u32;
+                *cursor += 1;
+            }
+        }
+
+        if self.j2len.len() < b.len() + 1 {
+            self.j2len.resize(b.len() + 1, (0, 0));
+        }
+    }
+
+    /// The `b2j` symbol of each element of `a` (`NONE` when `b2j` has no entry for it).
+    fn index_a(&mut self, a: &[char]) {
+        self.asym.clear();
+        for &c in a {
+            let s = if c.is_ascii() {
+                self.ascii_sym[c as usize]
+            } else {
+                self.other_sym.get(&c).copied().unwrap_or(NONE)
+            };
+            let live = s != NONE && {
+                let s = s as usize;
+                self.sym_start[s] < self.sym_start[s + 1]
+            };
+            self.asym.push(if live { s } else { NONE });
+        }
+    }
+
+    /// difflib's `find_longest_match(alo, ahi, blo, bhi)` with an empty `bjunk`.
+    fn find_longest_match(
+        &mut self,
+        a: &[char],
+        b: &[char],
+        alo: usize,
+        ahi: usize,
+        blo: usize,
+        bhi: usize,
+    ) -> Match {
+        let (mut besti, mut bestj, mut bestsize) = (alo, blo, 0usize);
+
+        // Rows alo..ahi get stamps base+1..=base+(ahi-alo); nothing carries stamp `base`.
+        let rows = (ahi - alo) as u32;
+        if u32::MAX - self.generation <= rows + 1 {
+            self.j2len.iter_mut().for_each(|e| *e = (0, 0));
+            self.generation = 0;
+        }
+        let base = self.generation;
+        self.generation = base + rows + 1;
+
+        // Plain locals keep the hot loop in registers.
+        let asym = &self.asym[alo..ahi];
+        let sym_start = &self.sym_start[..];
+        let positions = &self.positions[..];
+        let j2len = &mut self.j2len[..=bhi];
+
+        for (row, &s) in asym.iter().enumerate() {
+            if s == NONE {
+                // Python's row dict is then empty: chains break, which the stamps give.
+                continue;
+            }
+            let i = alo + row;
+            let stamp = base + row as u32 + 1;
+            let list =
+                &positions[sym_start[s as usize] as usize..sym_start[s as usize + 1] as usize];
+            // Bounds checks on the ends first: most lists are short and lie inside.
+            let (Some(&first), Some(&last)) = (list.first(), list.last()) else {
+                continue;
+            };
+            let lo = if first as usize >= blo {
+                0
+            } else {
+                list.partition_point(|&j| (j as usize) < blo)
+            };
+            let hi = if (last as usize) < bhi {
+                list.len()
+            } else {
+                list.partition_point(|&j| (j as usize) < bhi)
+            };
+            // Descending j lets one array serve as both the previous row (read at j) and
+            // the current one (written at j + 1). CPython scans ascending with a strict `>`,
+            // so within a row it keeps the smallest j of the row's longest run; going
+            // downwards, an equal run found in this same row must therefore replace it.
+            for &j in list[lo..hi].iter().rev() {
+                let j = j as usize;
+                let (prev_stamp, prev_k) = j2len[j];
+                // Branch-free: whether a run continues is data-dependent and unpredictable.
+                let k = (prev_k * u32::from(prev_stamp == stamp - 1) + 1) as usize;
+                j2len[j + 1] = (stamp, k as u32);
+                if k > bestsize || (k == bestsize && besti + k == i + 1) {
+                    besti = i + 1 - k;
+                    bestj = j + 1 - k;
+                    bestsize = k;
+                }
+            }
+        }
+
+        // Extend over equal elements on both sides (popular ones included: they are not
+        // junk). The two junk-only extension loops of CPython never run with bjunk empty.
+        while besti > alo && bestj > blo && a[besti - 1] == b[bestj - 1] {
+            besti -= 1;
+            bestj -= 1;
+            bestsize += 1;
+        }
+        while besti + bestsize < ahi
+            && bestj + bestsize < bhi
+            && a[besti + bestsize] == b[bestj + bestsize]
+        {
+            bestsize += 1;
+        }
+        Match {
+            a: besti,
+            b: bestj,
+            size: bestsize,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::path::Path;
+    use std::process::Command;
+
+    fn m(a: usize, b: usize, size: usize) -> Match {
+        Match { a, b, size }
+    }
+
+    #[test]
+    fn empty_strings() {
+        let mut sm = Matcher::new();
+        assert_eq!(sm.ratio("", ""), 1.0);
+        assert_eq!(sm.quick_ratio("", ""), 1.0);
+        assert_eq!(Matcher::real_quick_ratio(0, 0), 1.0);
+        assert_eq!(sm.ratio("abc", ""), 0.0);
+        assert_eq!(sm.ratio("", "abc"), 0.0);
+        assert_eq!(sm.quick_ratio("", "abc"), 0.0);
+        assert_eq!(Matcher::real_quick_ratio(3, 0), 0.0);
+        assert_eq!(sm.matching_blocks("", ""), vec![m(0, 0, 0)]);
+    }
+
+    #[test]
+    fn identical_and_disjoint() {
+        let mut sm = Matcher::new();
+        assert_eq!(sm.ratio("hello world", "hello world"), 1.0);
+        assert_eq!(sm.ratio("abc", "xyz"), 0.0);
+        assert_eq!(sm.quick_ratio("abc", "xyz"), 0.0);
+        assert_eq!(sm.matching_blocks("abc", "xyz"), vec![m(3, 3, 0)]);
+        // Identical long strings made of one popular character still match in full.
+        let x = "x".repeat(300);
+        assert_eq!(
+            sm.matching_blocks(&x, &x),
+            vec![m(0, 0, 300), m(300, 300, 0)]
+        );
+    }
+
+    #[test]
+    fn python_doc_examples() {
+        let mut sm = Matcher::new();
+        assert_eq!(sm.ratio("abcd", "bcde"), 0.75);
+        assert_eq!(sm.quick_ratio("abcd", "bcde"), 0.75);
+        assert_eq!(Matcher::real_quick_ratio(4, 4), 1.0);
+        assert_eq!(
+            sm.matching_blocks("abxcd", "abcd"),
+            vec![m(0, 0, 2), m(3, 2, 2), m(5, 4, 0)]
+        );
+        // find_longest_match(" abcd", "abcd abcd") = (0, 4, 5): earliest i wins.
+        assert_eq!(
+            sm.matching_blocks(" abcd", "abcd abcd"),
+            vec![m(0, 4, 5), m(5, 9, 0)]
+        );
+        assert_eq!(
+            sm.matching_blocks("qabxcd", "abycdf"),
+            vec![m(1, 0, 2), m(4, 3, 2), m(6, 6, 0)]
+        );
+    }
+
+    #[test]
+    fn popular_filter_changes_the_result() {
+        let mut sm = Matcher::new();
+        // len(b) = 200 and 'x' occurs 197 > 200 // 100 + 1 times: 'x' is popular, so the
+        // ten x's of a can't be found; "abc" is matched instead (Python: 0.028169014084507043;
+        // without autojunk it would be 20 / 213).
+        let a = format!("{}abc", "x".repeat(10));
+        let b = format!("abc{}", "x".repeat(197));
+        assert_eq!(sm.matching_blocks(&a, &b), vec![m(10, 0, 3), m(13, 200, 0)]);
+        assert_eq!(sm.ratio(&a, &b).to_bits(), (6.0f64 / 213.0).to_bits());
+        assert_eq!(sm.ratio(&a, &b), 0.028169014084507043);
+        // One character shorter, b is under 200 and nothing is popular.
+        let b = format!("abc{}", "x".repeat(196));
+        assert_eq!(sm.matching_blocks(&a, &b), vec![m(0, 3, 10), m(13, 199, 0)]);
+        // No run at all, and the extension from (0, 0) stops at once: 0.0 (Python agrees).
+        let a = format!("y{}", "x".repeat(250));
+        let b = "x".repeat(250);
+        assert_eq!(sm.ratio(&a, &b), 0.0);
+        // ... but popular elements are not junk: the run "q" found at (0, 0) extends over
+        // the x's, then "r" is matched in the right remainder (Python agrees).
+        let a = format!("q{}r", "x".repeat(250));
+        let b = format!("q{}r", "x".repeat(251));
+        assert_eq!(
+            sm.matching_blocks(&a, &b),
+            vec![m(0, 0, 251), m(251, 252, 1), m(252, 253, 0)]
+        );
+    }
+
+    #[test]
+    fn non_ascii_and_emoji_count_as_one_element() {
+        let mut sm = Matcher::new();
+        let (a, b) = ("héllo wörld 🎉👍", "hello world 🎉");
+        assert_eq!(
+            sm.matching_blocks(a, b),
+            vec![m(0, 0, 1), m(2, 2, 5), m(8, 8, 5), m(14, 13, 0)]
+        );
+        assert_eq!(sm.ratio(a, b), 0.8148148148148148);
+        assert_eq!(sm.quick_ratio(a, b), 0.8148148148148148);
+        assert_eq!(sm.ratio("日本語", "日本"), 0.8);
+        assert_eq!(sm.ratio("🎉", "🎊"), 0.0);
+    }
+
+    #[test]
+    fn exceeds_uses_bounds_and_is_exact() {
+        let mut sm = Matcher::new();
+        assert_eq!(sm.exceeds("abcd", "bcde", 0.7), Some(0.75));
+        assert_eq!(sm.exceeds("abcd", "bcde", 0.75), None);
+        assert_eq!(sm.exceeds("a", "abcdefgh", 0.5), None); // real_quick_ratio 2/9
+        assert_eq!(sm.exceeds("abcd", "dcba", 0.5), None); // ratio 0.25, quick 1.0
+        assert_eq!(sm.exceeds("", "", 0.99), Some(1.0));
+    }
+
+    #[test]
+    fn generation_wraparound_keeps_results() {
+        let pairs = [
+            ("the quick brown fox jumps", "the quick brown dog jumps"),
+            ("abcabcabcabc", "cbacbacbacba"),
+            ("ab ab ab ab ab ab", "ab ab ab ab ab"),
+        ];
+        let mut fresh = Matcher::new();
+        let mut worn = Matcher::new();
+        for start in [u32::MAX - 40, u32::MAX - 3, u32::MAX] {
+            for (a, b) in pairs {
+                worn.core.generation = start;
+                assert_eq!(worn.matching_blocks(a, b), fresh.matching_blocks(a, b));
+                worn.core.generation = start;
+                assert_eq!(worn.ratio(a, b).to_bits(), fresh.ratio(a, b).to_bits());
+            }
+        }
+    }
+
+    /// Deterministic generator (splitmix64).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+            &items[self.below(items.len())]
+        }
+    }
+
+    const ALPHABETS: &[&str] = &[
+        "a",
+        "ab",
+        "abc",
+        "abcd",
+        "ab ",
+        "xyzw ",
+        "abcdefghij",
+        "abcdefghijklmnopqrstuvwxyz ",
+        "aé日🎉",
+        "ab🎉",
+        "αβγδ ",
+    ];
+
+    const WORDS: &[&str] = &[
+        "the",
+        "a",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "you",
+        "that",
+        "it",
+        "for",
+        "write",
+        "please",
+        "explain",
+        "how",
+        "what",
+        "why",
+        "function",
+        "python",
+        "list",
+        "data",
+        "model",
+        "story",
+        "summary",
+        "about",
+        "with",
+        "user",
+        "question",
+        "answer",
+        "give",
+        "me",
+        "three",
+        "examples",
+        "describe",
+        "difference",
+        "between",
+        "café",
+        "naïve",
+        "東京",
+        "🙂",
+    ];
+
+    fn random_string(rng: &mut Rng, alphabet: &[char], len: usize) -> String {
+        (0..len).map(|_| *rng.pick(alphabet)).collect()
+    }
+
+    fn sentence(rng: &mut Rng, max_chars: usize) -> String {
+        let mut s = String::new();
+        while s.chars().count() < max_chars {
+            if !s.is_empty() {
+                s.push_str(if rng.below(12) == 0 { ", " } else { " " });
+            }
+            let word: &&str = rng.pick(WORDS);
+            s.push_str(word);
+        }
+        s.chars().take(max_chars).collect()
+    }
+
+    /// Typos, word swaps, insertions and deletions, 1..=4 of them.
+    fn mutate(rng: &mut Rng, s: &str) -> String {
+        let mut chars: Vec<char> = s.chars().collect();
+        for _ in 0..1 + rng.below(4) {
+            let n = chars.len();
+            match rng.below(5) {
+                0 if n > 0 => {
+                    let i = rng.below(n);
+                    chars[i] = *rng.pick(&['x', 'e', ' ', 'q', 'é', '🎉']);
+                }
+                1 => {
+                    // Swap two words.
+                    let text: String = chars.iter().collect();
+                    let mut words: Vec<&str> = text.split(' ').collect();
+                    if words.len() > 1 {
+                        let i = rng.below(words.len());
+                        let j = rng.below(words.len());
+                        words.swap(i, j);
+                    }
+                    chars = words.join(" ").chars().collect();
+                }
+                2 => {
+                    let i = rng.below(n + 1);
+                    let ins: Vec<char> = rng.pick(WORDS).chars().chain([' ']).collect();
+                    chars.splice(i..i, ins);
+                }
+                3 if n > 0 => {
+                    let i = rng.below(n);
+                    let len = 1 + rng.below(12.min(n - i));
+                    chars.drain(i..i + len);
+                }
+                _ => {
+                    // Duplicate a slice elsewhere (creates repeated runs for tie-breaking).
+                    if n > 2 {
+                        let i = rng.below(n - 1);
+                        let len = 1 + rng.below(20.min(n - i));
+                        let piece: Vec<char> = chars[i..i + len].to_vec();
+                        let at = rng.below(n + 1);
+                        chars.splice(at..at, piece);
+                    }
+                }
+            }
+        }
+        chars.into_iter().collect()
+    }
+
+    fn truncate_chars(s: &str, n: usize) -> String {
+        s.chars().take(n).collect()
+    }
+
+    /// First user message of each of the first lines of every `*.jsonl` file there.
+    fn real_messages(dir: &Path, per_file: usize) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut files: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .collect();
+        files.sort();
+        let mut out = Vec::new();
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let mut taken = 0;
+            for line in text.lines() {
+                if taken == per_file {
+                    break;
+                }
+                let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+                    continue;
+                };
+                let first_user = value["messages"].as_array().and_then(|msgs| {
+                    msgs.iter()
+                        .find(|m| m["role"] == "user")
+                        .and_then(|m| m["content"].as_str())
+                });
+                if let Some(content) = first_user {
+                    out.push(content.to_owned());
+                    taken += 1;
+                }
+            }
+        }
+        out
+    }
+
+    fn generate_pairs() -> Vec<(String, String)> {
+        let mut rng = Rng(0x7475_6e65_6c69_6e74);
+        let mut pairs = Vec::new();
+        // Random strings over small alphabets: long runs, popular characters, ties.
+        for n in 0..3000 {
+            let alphabet: Vec<char> = rng.pick(ALPHABETS).chars().collect();
+            let la = match n % 4 {
+                0 => rng.below(40),
+                1 => rng.below(200),
+                2 => 180 + rng.below(60), // around the 200 threshold
+                _ => rng.below(600),
+            };
+            let a = random_string(&mut rng, &alphabet, la);
+            let b = if rng.below(2) == 0 {
+                let lb = if rng.below(2) == 0 {
+                    la
+                } else {
+                    rng.below(600)
+                };
+                random_string(&mut rng, &alphabet, lb)
+            } else {
+                mutate(&mut rng, &a)
+            };
+            pairs.push((a, b));
+        }
+        // English-like sentences and their mutations.
+        for _ in 0..2000 {
+            let max_chars = 10 + rng.below(500);
+            let base = sentence(&mut rng, max_chars);
+            let other = mutate(&mut rng, &base);
+            if rng.below(2) == 0 {
+                pairs.push((base, other));
+            } else {
+                pairs.push((other, base));
+            }
+        }
+        // Real first user messages: mutated, and against their neighbours.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/chat");
+        let real: Vec<String> = real_messages(&dir, 60)
+            .iter()
+            .map(|s| truncate_chars(s, 700))
+            .collect();
+        for (idx, msg) in real.iter().enumerate() {
+            pairs.push((msg.clone(), mutate(&mut rng, msg)));
+            if let Some(next) = real.get(idx + 1) {
+                pairs.push((msg.clone(), next.clone()));
+            }
+        }
+        // Fixed edge cases.
+        for (a, b) in [("", ""), ("", "a"), ("a", ""), ("abc", "abc")] {
+            pairs.push((a.to_owned(), b.to_owned()));
+        }
+        pairs
+    }
+
+    const PYTHON: &str = r#"
+import json, struct, sys
+from difflib import SequenceMatcher
+bits = lambda x: struct.unpack('<Q', struct.pack('<d', x))[0]
+out = []
+for a, b in json.load(open(sys.argv[1], encoding='utf-8')):
+    s = SequenceMatcher(None, a, b)
+    out.append([bits(s.ratio()), bits(s.quick_ratio()), bits(s.real_quick_ratio()),
+                [list(m) for m in s.get_matching_blocks()]])
+json.dump(out, sys.stdout)
+"#;
+
+    #[test]
+    fn differential_against_python_difflib() {
+        if Command::new("python3").arg("--version").output().is_err() {
+            eprintln!("note: python3 not found on PATH; skipping the difflib differential test");
+            return;
+        }
+        let pairs = generate_pairs();
+        assert!(pairs.len() >= 5000, "only {} pairs", pairs.len());
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(serde_json::to_string(&pairs).unwrap().as_bytes())
+            .unwrap();
+        file.flush().unwrap();
+        let output = Command::new("python3")
+            .arg("-c")
+            .arg(PYTHON)
+            .arg(file.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "python3 failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // Floats travel as their IEEE bits: exact whatever the JSON float parser does.
+        type Expected = (u64, u64, u64, Vec<(usize, usize, usize)>);
+        let expected: Vec<Expected> = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(expected.len(), pairs.len());
+
+        let mut sm = Matcher::new();
+        for (n, ((a, b), (ratio, quick, real_quick, blocks))) in
+            pairs.iter().zip(&expected).enumerate()
+        {
+            let (la, lb) = (a.chars().count(), b.chars().count());
+            let got = (
+                sm.ratio(a, b).to_bits(),
+                sm.quick_ratio(a, b).to_bits(),
+                Matcher::real_quick_ratio(la, lb).to_bits(),
+                sm.matching_blocks(a, b)
+                    .iter()
+                    .map(|m| (m.a, m.b, m.size))
+                    .collect::<Vec<_>>(),
+            );
+            let want = (*ratio, *quick, *real_quick, blocks.clone());
+            assert!(
+                got == want,
+                "pair #{n} differs from Python\n a = {a:?}\n b = {b:?}\n len = ({la}, {lb})\n \
+                 rust   ratio={} quick={} real_quick={} blocks={:?}\n \
+                 python ratio={} quick={} real_quick={} blocks={:?}",
+                f64::from_bits(got.0),
+                f64::from_bits(got.1),
+                f64::from_bits(got.2),
+                got.3,
+                f64::from_bits(want.0),
+                f64::from_bits(want.1),
+                f64::from_bits(want.2),
+                want.3,
+            );
+            // exceeds() agrees with ratio() around the actual value.
+            let r = f64::from_bits(*ratio);
+            assert_eq!(sm.exceeds(a, b, r), None, "pair #{n}");
+            let below = if r > 0.0 { r - 1e-9 } else { -1.0 };
+            assert_eq!(sm.exceeds(a, b, below), Some(r), "pair #{n}");
+        }
+        eprintln!(
+            "difflib differential: {} pairs match Python bit for bit",
+            pairs.len()
+        );
+    }
+}

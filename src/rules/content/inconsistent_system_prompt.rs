@@ -1,0 +1,119 @@
+//! C012 inconsistent-system-prompt.
+
+use std::collections::HashMap;
+
+use crate::dataset::{DatasetContext, FileFacts};
+use crate::declare_rule;
+use crate::diagnostic::{FileId, Related};
+use crate::rules::Code;
+
+declare_rule! {
+    /// ## What it does
+    /// Compares the system prompts of a file's examples (the first system or developer
+    /// message, by a hash of its text) once the file has at least 10 examples, and reports
+    /// the rare exceptions to a clear majority: an example whose system prompt differs from
+    /// the most common one, when more than half of the examples with a system prompt use that
+    /// one and the differing prompt is used by fewer than 10% of them; and an example without
+    /// a system prompt, when fewer than 10% of the examples lack one. The finding names the
+    /// line of the first example with the most common prompt. A deliberate mix (several
+    /// personas, or a sizeable share of examples without a prompt) is not reported. The fix
+    /// is the same system prompt in every example.
+    ///
+    /// ## Why is this bad?
+    /// The system prompt is the condition under which the model learns its behaviour; at
+    /// inference time it gets one prompt. Examples trained under a stray wording (a typo, an
+    /// older version, a missing prompt) teach behaviour that is never triggered, or blur what
+    /// the real prompt means. The lesson's checklist asks for consistent system prompts.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "How do I reset my password?"}, {"role": "assistant", "content": "Click Forgot password on the sign-in page."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "Can I change my email address?"}, {"role": "assistant", "content": "Yes, under Account, Profile, Email."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "Where are my invoices kept?"}, {"role": "assistant", "content": "Under Billing, Invoices, as PDF files."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "Do you offer a student discount?"}, {"role": "assistant", "content": "Yes, 30% off with a student email address."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "How long does shipping take?"}, {"role": "assistant", "content": "Three to five working days in Europe."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "Can I return an opened item?"}, {"role": "assistant", "content": "Yes, within 30 days, from Orders, Return item."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "Which cards do you accept?"}, {"role": "assistant", "content": "Visa, Mastercard and American Express."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "Is there a mobile app available?"}, {"role": "assistant", "content": "Yes, for iOS and Android, free of charge."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "How do I close my account?"}, {"role": "assistant", "content": "Under Account, Privacy, Close account."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCrop's support agent."}, {"role": "user", "content": "Can I pause my subscription?"}, {"role": "assistant", "content": "Yes, for up to three months, under Billing."}]}
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "Do you ship to Switzerland?"}, {"role": "assistant", "content": "Yes; customs fees are shown at checkout."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "system", "content": "You are TechCorp's support agent."}, {"role": "user", "content": "Can I pause my subscription?"}, {"role": "assistant", "content": "Yes, for up to three months, under Billing."}]}
+    /// ```
+    pub static INCONSISTENT_SYSTEM_PROMPT = {
+        code: "C012",
+        name: "inconsistent-system-prompt",
+        level: Warning,
+        summary: "system prompt differs from the file's dominant one, or is missing where most examples have one",
+    };
+}
+
+/// Fewest examples before a file's prompts are judged.
+const MIN_EXAMPLES: usize = 10;
+
+pub fn check(ctx: &mut DatasetContext<'_>, file: FileId, facts: &FileFacts) {
+    if !ctx.settings(file).enabled(Code::C012) {
+        return;
+    }
+    let convs: Vec<usize> = facts
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.conversation)
+        .map(|(i, _)| i)
+        .collect();
+    if convs.len() < MIN_EXAMPLES {
+        return;
+    }
+    // hash → (examples using it, first item): a fold over hashes, never the prompts' text.
+    let mut prompts: HashMap<u64, (usize, usize)> = HashMap::new();
+    for &i in &convs {
+        if let Some(h) = facts.items[i].system {
+            prompts.entry(h).or_insert((0, i)).0 += 1;
+        }
+    }
+    let with_system: usize = prompts.values().map(|(n, _)| n).sum();
+    let Some((&dominant, &(count, first))) = prompts
+        .iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
+    else {
+        return;
+    };
+    let dominant_line = facts.items[first].line;
+    // Only rare exceptions to a clear majority are mistakes; a sizeable group is a choice.
+    let rare = |n: usize, of: usize| n * 10 < of;
+    let missing_flagged = rare(convs.len() - with_system, convs.len());
+    let differing_flagged = count * 2 > with_system;
+    let variant_counts: HashMap<u64, usize> = prompts.iter().map(|(h, (n, _))| (*h, *n)).collect();
+    let related = || {
+        Some(Related {
+            file,
+            line: dominant_line,
+            message: "the most common system prompt".into(),
+        })
+    };
+    for &i in &convs {
+        let item = facts.items[i].clone();
+        match item.system {
+            None if missing_flagged => ctx.report(
+                Code::C012,
+                file,
+                &item,
+                format!("no system prompt, while {with_system} of {} examples have one (the most common is at line {dominant_line})", convs.len()),
+                related(),
+            ),
+            Some(h) if h != dominant && differing_flagged && rare(variant_counts[&h], with_system) => ctx.report(
+                Code::C012,
+                file,
+                &item,
+                format!("system prompt differs from the most common one (line {dominant_line}, used by {count} of {with_system} examples with a system prompt)"),
+                related(),
+            ),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,535 @@
+//! C008 informal-grammar.
+
+use std::sync::LazyLock;
+
+use aho_corasick::packed::Searcher;
+
+use crate::context::RecordContext;
+use crate::declare_rule;
+use crate::record::{Message, Role};
+use crate::rules::content::prose::{self, Mask};
+use crate::rules::{Code, literals};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an assistant message written like a text message. The signs:
+    ///
+    /// - text-speak words standing alone: `ur`, `pls`, `plz`, `thx`, `thnx`, `tnx`, `b4`,
+    ///   `gr8`, `l8r`, `idk`, `imo`, `btw`, `omg`, `lol`, `cuz`, `coz` (lowercase, after a
+    ///   space or at the start of the text);
+    /// - `u` for "you" and `r` for "are" beside a word that shows it (`thank u`, `u can`,
+    ///   `r u`), so the vector in "let u be a vector" is not one;
+    /// - `2` for "to" between a word that takes "to" and a verb or pronoun (`want 2 go`,
+    ///   `nice 2 meet u`), and `4` for "for" between a lowercase word and a pronoun
+    ///   (`thanks 4 ur help`), so "add 2 cups" and "the next 2 buy" are not one;
+    /// - the pronoun `i` in lowercase (`i think`, `i'm`);
+    /// - a sentence that starts in lowercase: the message itself, when its first line opens
+    ///   with a sentence of three or more words of plain prose (so `def main():` and
+    ///   `import os` are not one), or a word after `.`, `!` or `?` and a space, when the word
+    ///   before is a lowercase word that is not an abbreviation (`e.g.`, `etc.`, `vs.`,
+    ///   `approx.`, ...), a roman list number (`iii.`) or part of an ellipsis;
+    /// - two or more exclamation marks after a word (`Thanks!!`).
+    ///
+    /// Deliberately not matched: signs inside code (fenced blocks, inline code, `<pre>`,
+    /// `<code>`, and lines with `//`, `/*`, `{` or `}`, which are code even without a fence),
+    /// inside URLs, and right after an opening quotation mark (`the word "u"`); words glued to
+    /// other characters (`u_id`, `$u`, `u-substitution`). Only assistant messages are checked:
+    /// users write as they like, and the model should answer well regardless. Each message is
+    /// reported once, at its first sign, with the number of other signs.
+    /// ## Why is this bad?
+    /// The model imitates the register of its training answers. A handful of answers in
+    /// text-speak or without capitals is enough to make the model slip into that voice with
+    /// real customers; the lesson's checklist asks for consistent, professional writing in
+    /// every example.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Can I return a bike I bought last week?"}, {"role": "assistant", "content": "Sure, u can return it within 30 days. Bring the receipt pls."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Can I return a bike I bought last week?"}, {"role": "assistant", "content": "Yes, you can return it within 30 days. Please bring the receipt."}]}
+    /// ```
+    pub static INFORMAL_GRAMMAR = {
+        code: "C008",
+        name: "informal-grammar",
+        level: Warning,
+        summary: "assistant text-speak (\"u\", \"ur\", \"2\" for \"to\", \"pls\", \"thx\"), lowercase sentence start, \"!!\"",
+    };
+}
+
+/// Text-speak that is never a word of careful English, with what it stands for.
+const TEXT_SPEAK: &[(&str, &str)] = &[
+    ("ur", "your"),
+    ("pls", "please"),
+    ("plz", "please"),
+    ("thx", "thanks"),
+    ("thnx", "thanks"),
+    ("tnx", "thanks"),
+    ("b4", "before"),
+    ("gr8", "great"),
+    ("l8r", "later"),
+    ("idk", "I don't know"),
+    ("imo", "in my opinion"),
+    ("btw", "by the way"),
+    ("omg", "oh my god"),
+    ("lol", "a full sentence"),
+    ("cuz", "because"),
+    ("coz", "because"),
+];
+
+/// Words that, next to a lone `u` or `r`, show it means "you" or "are".
+const YOU_BEFORE: &[&str] = &[
+    "thank", "thanks", "see", "love", "miss", "are", "r", "do", "did", "can", "could", "will",
+    "would", "help", "tell", "ask", "meet", "get", "got", "give", "send", "show", "call", "text",
+    "hope", "if", "when", "have", "told", "for", "with", "bless",
+];
+const YOU_AFTER: &[&str] = &[
+    "are", "r", "can", "could", "will", "would", "should", "have", "need", "want", "know", "get",
+    "got", "were", "may", "might", "must", "think", "like", "see", "go", "did", "do", "ll", "re",
+    "ve", "wanna", "gonna",
+];
+
+/// `2` means "to" between one of these words and a verb (`want 2 go`): "the next 2 buy"
+/// and "have 2 cats" are numbers.
+const TO_BEFORE: &[&str] = &[
+    "want", "wants", "need", "needs", "going", "have", "has", "had", "got", "able", "trying",
+    "try", "like", "love", "hate", "nice", "good", "great", "hard", "easy", "happy", "glad",
+    "sorry", "ready", "used", "supposed", "hope", "plan", "decided", "forgot", "remember", "time",
+    "way", "how", "back", "welcome", "talk", "listen", "go", "come", "up",
+];
+const TO_AFTER: &[&str] = &[
+    "be", "go", "do", "see", "get", "help", "know", "me", "u", "you", "ur", "your", "hear", "talk",
+    "meet", "say", "come", "make", "check", "call", "buy", "pay", "ask", "try", "find", "use",
+    "visit", "reach",
+];
+/// Words after `4` that show it means "for" (`thanks 4 ur help`).
+const FOR_AFTER: &[&str] = &["u", "you", "ur", "your", "me", "us", "now", "sure"];
+
+/// Words after a lowercase `i` that show it is the pronoun.
+const I_AFTER: &[&str] = &[
+    "am",
+    "was",
+    "think",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "do",
+    "did",
+    "know",
+    "want",
+    "need",
+    "love",
+    "like",
+    "guess",
+    "mean",
+    "hope",
+    "feel",
+    "just",
+    "really",
+    "see",
+    "understand",
+    "recommend",
+    "suggest",
+    "believe",
+];
+
+/// Lowercase abbreviations that end in a full stop without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "etc", "vs", "approx", "incl", "esp", "misc", "ca", "cf", "al", "resp", "min", "max", "sec",
+    "hr", "hrs", "mins", "lb", "lbs", "oz", "ft", "in", "no", "nos", "fig", "figs", "vol", "ed",
+    "eds", "jr", "sr", "dept", "est", "st", "ave", "inc", "ltd", "co", "corp", "pp", "ch", "op",
+    "cit", "viz", "mr", "mrs", "ms", "dr", "prof", "gen", "gov", "govt", "tel", "ext", "mt", "km",
+    "kg", "mg", "ml", "cm", "mm", "sq", "yr", "yrs", "wk", "mo", "pt", "pts", "qt", "tbsp", "tsp",
+    "temp", "avg", "dist", "div", "var", "ref", "cal", "kcal",
+];
+
+/// One sign of informal writing: where it is and how to put it.
+struct Sign {
+    range: std::ops::Range<usize>,
+    what: String,
+}
+
+pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
+    if message.role != Role::Assistant || !ctx.enabled(Code::C008) {
+        return;
+    }
+    for text in message.content.texts() {
+        let signs = signs(&text.value);
+        let Some(first) = signs.first() else {
+            continue;
+        };
+        let more = match signs.len() {
+            1 => String::new(),
+            2 => " (and 1 more sign)".to_owned(),
+            n => format!(" (and {} more signs)", n - 1),
+        };
+        let span = text.sub_span(ctx.text, first.range.clone());
+        ctx.report(
+            Code::C008,
+            span,
+            format!(
+                "informal writing in assistant content: {}{more}",
+                first.what
+            ),
+        );
+        return;
+    }
+}
+
+/// One-letter text-speak after a space and before a delimiter. The text-speak words have
+/// their own searcher: apart, each keeps its SIMD prefilter precise (together, `" u"` and
+/// `"pls"` would let every `" us"` through).
+const SHORT: &[&str] = &[
+    " u ",
+    " u,",
+    " u.",
+    " u!",
+    " u?",
+    " r ",
+    " 2 ",
+    " 4 ",
+    " i ",
+    " i'",
+    " i\u{2019}",
+    " ur ",
+    " ur,",
+    " ur.",
+];
+
+static SHORT_WORDS: LazyLock<Searcher> =
+    LazyLock::new(|| literals::searcher(SHORT.iter().copied()));
+static SPEAK_WORDS: LazyLock<Searcher> = LazyLock::new(|| {
+    // Three bytes at least, so the prefilter compares three ("th" alone would be a flood).
+    literals::searcher(
+        TEXT_SPEAK
+            .iter()
+            .map(|(w, _)| *w)
+            .filter(|w| *w != "ur")
+            .map(|w| if w == "b4" { " b4" } else { w }),
+    )
+});
+
+/// Every sign of informal writing in `text`, in order.
+fn signs(text: &str) -> Vec<Sign> {
+    let mut out = Vec::new();
+    if let Some(sign) = lowercase_opening(text) {
+        out.push(sign);
+    }
+    // A short word at the very start has no space before it.
+    let first_len = text.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    if (1..=4).contains(&first_len) {
+        word_sign(text, 0, first_len, &mut out);
+    }
+    for automaton in [&*SHORT_WORDS, &*SPEAK_WORDS] {
+        for m in automaton.find_iter(text) {
+            let word = &text[m.range()];
+            let start = m.start() + usize::from(word.starts_with(' '));
+            let len = word
+                .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                .len();
+            word_sign(text, start, len, &mut out);
+        }
+    }
+    lowercase_sentences(text, &mut out);
+    exclamations(text, &mut out);
+    if out.is_empty() {
+        return out;
+    }
+    let mask = Mask::new(text);
+    out.sort_by_key(|s| s.range.start);
+    out.dedup_by_key(|s| s.range.start);
+    // Each line is judged once, however many signs it holds.
+    let mut line: Option<(std::ops::Range<usize>, bool)> = None;
+    out.retain(|s| {
+        let at = s.range.start;
+        if line.as_ref().is_none_or(|(r, _)| !r.contains(&at)) {
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            line = Some((start..end.max(at + 1), is_prose_line(&text[start..end])));
+        }
+        let prose_line = line.as_ref().is_some_and(|(_, prose)| *prose);
+        prose_line && !mask.covers(at) && !prose::is_quoted(text, at)
+    });
+    out
+}
+
+/// Judges the word at `start..start + len` in its context.
+fn word_sign(text: &str, start: usize, len: usize, out: &mut Vec<Sign>) {
+    let bytes = text.as_bytes();
+    let end = start + len;
+    let word = &text[start..end];
+    if !matches!(word, "u" | "r" | "2" | "4" | "i") && !TEXT_SPEAK.iter().any(|(w, _)| *w == word) {
+        return;
+    }
+    let glued = |b: Option<&u8>| {
+        b.is_some_and(|&b| {
+            b.is_ascii_alphanumeric()
+                || matches!(b, b'_' | b'@' | b'/' | b'\\' | b'-' | b'$' | b'#')
+                || b >= 0x80
+        })
+    };
+    // A curly apostrophe after the word (`i’m`) does not glue it to anything.
+    let glued_after = glued(bytes.get(end)) && !text[end..].starts_with('\u{2019}');
+    if glued(start.checked_sub(1).map(|i| &bytes[i]))
+        || glued_after
+        || is_apostrophe_tail(text, start)
+    {
+        return;
+    }
+    // Neighbours count only when separated by a single space.
+    let prev = (start >= 2 && bytes[start - 1] == b' ')
+        .then(|| word_ending_at(text, start - 1))
+        .filter(|w| !w.is_empty());
+    let next = (bytes.get(end) == Some(&b' '))
+        .then(|| word_starting_at(text, end + 1))
+        .filter(|w| !w.is_empty());
+    let is = |list: &[&str], w: Option<&str>| {
+        w.is_some_and(|w| list.iter().any(|l| l.eq_ignore_ascii_case(w)))
+    };
+    let lower_prev = prev.is_some_and(is_lower_word);
+    let what = match word {
+        "u" if is(YOU_BEFORE, prev) || is(YOU_AFTER, next) => {
+            "text-speak \"u\"; write \"you\"".to_owned()
+        }
+        "r" if prev == Some("u") || next == Some("u") => {
+            "text-speak \"r\"; write \"are\"".to_owned()
+        }
+        "2" if is(TO_BEFORE, prev) && is(TO_AFTER, next) => {
+            "text-speak \"2\"; write \"to\"".to_owned()
+        }
+        "4" if lower_prev && is(FOR_AFTER, next) => "text-speak \"4\"; write \"for\"".to_owned(),
+        "i" => {
+            let mut tail = text[end..].chars();
+            let contraction = matches!(tail.next(), Some('\'' | '\u{2019}'))
+                && matches!(tail.next(), Some('m' | 'd' | 'l' | 'v'));
+            if !(is(I_AFTER, next) || contraction) {
+                return;
+            }
+            "lowercase \"i\"; write \"I\"".to_owned()
+        }
+        _ => match TEXT_SPEAK.iter().find(|(speak, _)| *speak == word) {
+            Some((speak, full)) => format!("text-speak \"{speak}\"; write \"{full}\""),
+            None => return,
+        },
+    };
+    out.push(Sign {
+        range: start..end,
+        what,
+    });
+}
+
+/// The word of ASCII letters and digits that ends at `end`.
+fn word_ending_at(text: &str, end: usize) -> &str {
+    let start = text[..end]
+        .bytes()
+        .rposition(|b| !b.is_ascii_alphanumeric())
+        .map_or(0, |i| i + 1);
+    &text[start..end]
+}
+
+/// The word of ASCII letters and digits that starts at `start`.
+fn word_starting_at(text: &str, start: usize) -> &str {
+    let len = text[start..]
+        .bytes()
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
+    &text[start..start + len]
+}
+
+/// The line is not a line of unfenced code (`// Print Hello, world! in C++`).
+fn is_prose_line(line: &str) -> bool {
+    !line.contains("//") && !line.contains("/*") && !line.contains(['{', '}'])
+}
+
+fn is_lower_word(w: &str) -> bool {
+    w.len() >= 2 && w.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// The word is the tail of a contraction (`don't` → `t`), not a word of its own.
+fn is_apostrophe_tail(text: &str, start: usize) -> bool {
+    text[..start].ends_with(['\'', '\u{2019}'])
+}
+
+/// A message that opens with a lowercase sentence of plain prose.
+fn lowercase_opening(text: &str) -> Option<Sign> {
+    let lead = text.len() - text.trim_start().len();
+    let body = &text[lead..];
+    let first_word_len = body.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let first_word = &body[..first_word_len];
+    if first_word.is_empty()
+        || !first_word.bytes().all(|b| b.is_ascii_lowercase())
+        || (first_word.len() == 1 && first_word != "a" && first_word != "i")
+    {
+        return None;
+    }
+    let line = body.split('\n').next().unwrap_or(body);
+    let sentence_end = line
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '.' | '!' | '?') && line[i + 1..].starts_with([' ', '\n'])
+                || matches!(c, '.' | '!' | '?') && i + 1 == line.len()
+        })
+        .map(|(i, _)| i)?;
+    let sentence = &line[..sentence_end];
+    let words = sentence.split_whitespace().count();
+    let plain = sentence.chars().all(|c| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                ' ' | ',' | '\'' | '\u{2019}' | '-' | '%' | '$' | '"' | '\u{201C}' | '\u{201D}'
+            )
+    });
+    (words >= 3 && plain).then(|| Sign {
+        range: lead..lead + first_word_len,
+        what: format!(
+            "the answer starts in lowercase (\"{first_word}\"); capitalise the first word"
+        ),
+    })
+}
+
+/// Lowercase words after the end of a sentence: `done. then`.
+fn lowercase_sentences(text: &str, out: &mut Vec<Sign>) {
+    let bytes = text.as_bytes();
+    for at in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        // Most full stops are followed by a capital, a digit or the end of a line.
+        if bytes.get(at + 1) != Some(&b' ')
+            || !bytes.get(at + 2).is_some_and(u8::is_ascii_lowercase)
+        {
+            continue;
+        }
+        if bytes[at] == b'.' && at > 0 && bytes[at - 1] == b'.' {
+            continue;
+        }
+        let before = prose::word_before(text, at);
+        if before.len() < 2
+            || !before.bytes().all(|b| b.is_ascii_lowercase())
+            || ABBREVIATIONS.contains(&before)
+        {
+            continue;
+        }
+        let word_start = at - before.len();
+        if word_start > 0
+            && matches!(
+                bytes[word_start - 1],
+                b'.' | b'_' | b'/' | b'@' | b'-' | b'\''
+            )
+        {
+            continue;
+        }
+        if is_roman_numeral(before) {
+            continue;
+        }
+        let start = at + 2;
+        let next_len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        let next = &text[start..start + next_len];
+        let ends_word = bytes
+            .get(start + next_len)
+            .is_none_or(|b| matches!(b, b' ' | b',' | b'\n'));
+        let lower = !next.is_empty() && next.bytes().all(|b| b.is_ascii_lowercase());
+        if lower && ends_word && (next.len() >= 2 || next == "i") {
+            out.push(Sign {
+                range: start..start + next_len,
+                what: format!("a sentence starts in lowercase (\"{next}\"); capitalise it"),
+            });
+        }
+    }
+}
+
+/// List numbers such as `iii.` and `iv.`.
+fn is_roman_numeral(word: &str) -> bool {
+    word.len() <= 4 && word.bytes().all(|b| matches!(b, b'i' | b'v' | b'x'))
+}
+
+/// `!!` after a word, not in code such as `!!value` or `x!!.length`.
+fn exclamations(text: &str, out: &mut Vec<Sign>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(start) = literals::pairs(&bytes[i..], *b"!!").next().map(|at| i + at) {
+        let run = bytes[start..].iter().take_while(|&&b| b == b'!').count();
+        let after = bytes.get(start + run);
+        let after_word = start > 0 && bytes[start - 1].is_ascii_alphabetic();
+        let ends = after.is_none_or(|&b| {
+            b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b')') || b >= 0x80
+        });
+        if after_word && ends {
+            out.push(Sign {
+                range: start..start + run,
+                what: format!(
+                    "\"{}\"; one exclamation mark is enough",
+                    &text[start..start + run]
+                ),
+            });
+        }
+        i = start + run;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signs;
+
+    fn first(text: &str) -> Option<String> {
+        signs(text)
+            .first()
+            .map(|s| text[s.range.clone()].to_owned())
+    }
+
+    #[test]
+    fn informal() {
+        assert_eq!(first("Sure, u can return it."), Some("u".into()));
+        assert_eq!(first("Thank u so much!"), Some("u".into()));
+        assert_eq!(first("Check ur inbox."), Some("ur".into()));
+        assert_eq!(first("I want 2 go there."), Some("2".into()));
+        assert_eq!(first("Bring the receipt pls."), Some("pls".into()));
+        assert_eq!(first("Done, thx."), Some("thx".into()));
+        assert_eq!(
+            first("the order ships tomorrow morning."),
+            Some("the".into())
+        );
+        assert_eq!(
+            first("It ships today. then it takes two days."),
+            Some("then".into())
+        );
+        assert_eq!(first("Great news!!"), Some("!!".into()));
+        assert_eq!(first("Yes, i think so."), Some("i".into()));
+        assert_eq!(first("Yes, i'm sure."), Some("i".into()));
+        assert_eq!(first("Yes, i\u{2019}m sure."), Some("i".into()));
+        assert_eq!(first("u can do it."), Some("u".into()));
+        assert_eq!(first("See u later, ok."), Some("u".into()));
+        assert_eq!(first("That is gr8 news"), Some("gr8".into()));
+    }
+
+    #[test]
+    fn formal() {
+        for text in [
+            "Let u be a vector and v another.",
+            "Add 2 cups of flour, then 4 eggs.",
+            "His next 2 buy 2 DVDs each, and we have 2 cats.",
+            "def main():\n    return 1",
+            "import os\nimport sys",
+            "Use e.g. the app. Also etc. and so on.",
+            "Wait... then it worked.",
+            "Version 7.8.15 is out. It fixes bugs.",
+            "`pls` is a command; see https://example.com/u/ur for it.",
+            "The word \"u\" is text-speak.",
+            "if (!!value) { x!!.length }",
+            "Don't worry, it's fine.",
+            "iPhone users can tap Settings.",
+            "x = 5 so the answer is 5.",
+            "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\n#### 72",
+            "int main() {\n    // Print Hello, world! in C++\n}",
+            "ii. wrong\niii. no - this option is also wrong.",
+            "u-substitution and $u and u_id are maths.",
+        ] {
+            assert_eq!(first(text), None, "{text}");
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Which parts of a message's text are prose: everything except code (fenced blocks, inline
+//! code spans, HTML `<pre>` and `<code>` elements) and URLs.
+//!
+//! The rules that judge writing (C007 placeholders, C008 text-speak, C009 truncation, C010
+//! template tokens) skip what is not prose: `{{name}}` in a Jinja sample, `TODO` in a code
+//! comment or `/u/` in a URL are not defects. The mask is built only when a rule has found a
+//! candidate, so the text of a clean message is never scanned for it.
+
+use std::ops::Range;
+
+use memchr::memmem;
+
+/// The code and URL ranges of one text, in byte offsets of the decoded value.
+#[derive(Debug, Default)]
+pub struct Mask {
+    /// Sorted, non-overlapping.
+    code: Vec<Range<usize>>,
+    urls: Vec<Range<usize>>,
+    /// The start of a fence line (```` ``` ```` or `~~~`) that is never closed.
+    unclosed_fence: Option<usize>,
+}
+
+impl Mask {
+    pub fn new(text: &str) -> Mask {
+        let mut mask = Mask::default();
+        mask.find_fences(text);
+        mask.find_inline_code(text);
+        mask.find_html_code(text, "<pre", "</pre>");
+        mask.find_html_code(text, "<code", "</code>");
+        mask.code = merged(std::mem::take(&mut mask.code));
+        mask.find_urls(text);
+        mask
+    }
+
+    /// True when `at` is inside code or a URL.
+    pub fn covers(&self, at: usize) -> bool {
+        in_ranges(&self.code, at) || in_ranges(&self.urls, at)
+    }
+
+    /// True when `at` is inside code.
+    pub fn in_code(&self, at: usize) -> bool {
+        in_ranges(&self.code, at)
+    }
+
+    /// Where a code fence opens that is never closed.
+    pub fn unclosed_fence(&self) -> Option<usize> {
+        self.unclosed_fence
+    }
+
+    /// Fenced blocks: a line starting (after indentation) with three or more backticks or
+    /// tildes opens a block; a line of at least as many of the same character closes it.
+    fn find_fences(&mut self, text: &str) {
+        if !crate::rules::literals::has_fence(text.as_bytes()) {
+            return;
+        }
+        let mut open: Option<(usize, u8, usize)> = None;
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            let trimmed = line.trim_start();
+            let Some(&c) = trimmed.as_bytes().first() else {
+                continue;
+            };
+            if c != b'`' && c != b'~' {
+                continue;
+            }
+            let run = trimmed.bytes().take_while(|&b| b == c).count();
+            if run < 3 {
+                continue;
+            }
+            match open {
+                None => open = Some((start, c, run)),
+                Some((from, fc, n)) => {
+                    if c == fc && run >= n && trimmed[run..].trim().is_empty() {
+                        self.code.push(from..at);
+                        open = None;
+                    }
+                }
+            }
+        }
+        if let Some((from, _, _)) = open {
+            self.code.push(from..text.len());
+            self.unclosed_fence = Some(from);
+        }
+    }
+
+    /// Inline code: a run of backticks up to the next run of the same length, within one
+    /// paragraph. A run without its partner is a literal backtick.
+    fn find_inline_code(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        // Fences are sorted and disjoint; the end of the current paragraph is remembered,
+        // so a long text with many backticks is still read a bounded number of times.
+        let fences = self.code.clone();
+        let mut paragraph_end = 0;
+        let mut i = 0;
+        while let Some(found) = memchr::memchr(b'`', &bytes[i..]) {
+            let start = i + found;
+            let k = fences.partition_point(|r| r.end <= start);
+            if let Some(r) = fences.get(k).filter(|r| r.start <= start) {
+                i = r.end;
+                continue;
+            }
+            let run = bytes[start..].iter().take_while(|&&b| b == b'`').count();
+            let after = start + run;
+            if paragraph_end < after {
+                paragraph_end =
+                    memmem::find(&bytes[after..], b"\n\n").map_or(bytes.len(), |p| after + p);
+            }
+            let mut j = after;
+            let mut closed = None;
+            while let Some(f) = memchr::memchr(b'`', &bytes[j..paragraph_end]) {
+                let s = j + f;
+                let n = bytes[s..].iter().take_while(|&&b| b == b'`').count();
+                if n == run {
+                    closed = Some(s + n);
+                    break;
+                }
+                j = s + n;
+            }
+            match closed {
+                Some(end) => {
+                    self.code.push(start..end);
+                    i = end;
+                }
+                None => i = after,
+            }
+        }
+    }
+
+    /// `<pre>…</pre>` and `<code>…</code>` (an element without its end tag runs to the end).
+    fn find_html_code(&mut self, text: &str, open: &str, close: &str) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(found) = memmem::find(&bytes[i..], open.as_bytes()) {
+            let start = i + found;
+            let next = bytes.get(start + open.len());
+            if !matches!(next, Some(b'>' | b' ')) {
+                i = start + open.len();
+                continue;
+            }
+            let end = memmem::find(&bytes[start..], close.as_bytes())
+                .map_or(bytes.len(), |p| start + p + close.len());
+            self.code.push(start..end);
+            i = end;
+        }
+    }
+
+    /// `http://`, `https://` and `www.` up to whitespace or a quote or angle bracket, without
+    /// trailing sentence punctuation.
+    fn find_urls(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        for prefix in [&b"http://"[..], b"https://", b"www."] {
+            let mut last_end = 0;
+            for start in memmem::find_iter(bytes, prefix) {
+                // `https://www.…` is one URL, and so is a run of glued prefixes.
+                if start < last_end
+                    || (prefix == b"www." && start > 0 && bytes[start - 1].is_ascii_alphanumeric())
+                {
+                    continue;
+                }
+                let mut end = start
+                    + bytes[start..]
+                        .iter()
+                        .position(|&b| {
+                            b.is_ascii_whitespace() || matches!(b, b'"' | b'<' | b'>' | b'`')
+                        })
+                        .unwrap_or(bytes.len() - start);
+                while end > start
+                    && matches!(
+                        bytes[end - 1],
+                        b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b'\''
+                    )
+                {
+                    end -= 1;
+                }
+                last_end = end.max(start + prefix.len());
+                self.urls.push(start..end);
+            }
+        }
+        self.urls = merged(std::mem::take(&mut self.urls));
+    }
+}
+
+/// `ranges` sorted, with overlapping ones (inline code inside `<pre>`) joined.
+fn merged(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// `at` is inside one of the sorted, disjoint `ranges`.
+fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
+    let k = ranges.partition_point(|r| r.end <= at);
+    ranges.get(k).is_some_and(|r| r.start <= at)
+}
+
+/// True when the text at `at` directly follows an opening quotation mark: `"TODO"`,
+/// `'Lorem ipsum dolor…'`, `“<|endoftext|>”` are quoted examples, not defects.
+pub fn is_quoted(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(c, '"' | '\'' | '\u{201C}' | '\u{2018}' | '\u{00AB}' | '`'))
+}
+
+/// The word (ASCII letters) that ends at `at`.
+pub fn word_before(text: &str, at: usize) -> &str {
+    let head = &text[..at];
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &head[start..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_inline_code_and_urls() {
+        let text =
+            "Use `{{name}}` here.\n```jinja\nHello {{ user }}\n```\nSee https://x.test/u/1. Done";
+        let mask = Mask::new(text);
+        assert!(mask.in_code(text.find("{{name}}").unwrap()));
+        assert!(mask.in_code(text.find("{{ user }}").unwrap()));
+        assert!(!mask.covers(text.find("here").unwrap()));
+        assert!(mask.covers(text.find("/u/").unwrap()));
+        assert!(!mask.covers(text.find("Done").unwrap()));
+        assert_eq!(mask.unclosed_fence(), None);
+    }
+
+    #[test]
+    fn an_unclosed_fence_runs_to_the_end() {
+        let text = "Here:\n```python\ndef f(x):\n    return";
+        let mask = Mask::new(text);
+        assert_eq!(mask.unclosed_fence(), Some(6));
+        assert!(mask.in_code(text.len() - 1));
+    }
+
+    #[test]
+    fn a_lone_backtick_is_literal() {
+        let text = "press ` then type ``code`` and go";
+        let mask = Mask::new(text);
+        assert!(!mask.in_code(text.find("then").unwrap()));
+        assert!(mask.in_code(text.find("code`").unwrap()));
+        assert!(!mask.in_code(text.find("and go").unwrap()));
+    }
+
+    #[test]
+    fn word_before_stops_at_any_character() {
+        let text = "ancien régime.";
+        assert_eq!(word_before(text, text.len() - 1), "gime");
+        let text = "E=mc². ok";
+        assert_eq!(word_before(text, text.find('.').unwrap()), "");
+        assert_eq!(word_before("done", 4), "done");
+    }
+
+    #[test]
+    fn html_code_elements() {
+        let text = "Run <pre>git push TODO</pre> then <code>x</code>. <preface>";
+        let mask = Mask::new(text);
+        assert!(mask.in_code(text.find("TODO").unwrap()));
+        assert!(mask.in_code(text.find("x</code>").unwrap()));
+        assert!(!mask.in_code(text.find("then").unwrap()));
+        assert!(!mask.in_code(text.find("face").unwrap()));
+    }
+}

@@ -1,0 +1,238 @@
+//! C010 template-token-leak.
+
+use std::sync::LazyLock;
+
+use aho_corasick::packed::Searcher;
+
+use crate::context::RecordContext;
+use crate::declare_rule;
+use crate::record::Message;
+use crate::rules::content::prose::{self, Mask};
+use crate::rules::{Code, literals};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports chat-template markup written into a message's text:
+    ///
+    /// - special tokens of the form `<|name|>` (`<|endoftext|>`, `<|im_start|>`,
+    ///   `<|im_end|>`, `<|eot_id|>`, `<|start_header_id|>`, ...);
+    /// - Llama and Mistral markup: `</s>`, `[INST]`, `[/INST]`, `<<SYS>>`, `<</SYS>>`;
+    ///   Gemma's `<start_of_turn>` and `<end_of_turn>`;
+    /// - Alpaca and Vicuna headings: `### Instruction:`, `### Input:`, `### Response:`,
+    ///   `### Human:`, `### Assistant:`;
+    /// - a line that starts with `Human:`, `User:` or `Assistant:` (case as written): one
+    ///   message holding another turn of the dialogue.
+    ///
+    /// Each text is reported once, at its first token. Deliberately not matched:
+    ///
+    /// - tokens inside code (fenced blocks, inline code, `<pre>`, `<code>`) or right after
+    ///   an opening quotation mark (a quoted example: `the "</s>" token ends a turn`);
+    /// - `</s>` when the text also has the HTML `<s>` element it closes, and `<s>` alone,
+    ///   which is HTML as often as a token;
+    /// - a role label in the middle of a line (`the User: field`), and a role line whose
+    ///   neighbouring line has another `Label: value` label: a table such as
+    ///   `Goat: Endothermic` / `Human: Endothermic`, or a scripted dialogue with other
+    ///   speakers (`User: ...` / `Bot: ...`) that the user asked for.
+    ///
+    /// ## Why is this bad?
+    /// The chat template is applied at training time; markup already in the text is
+    /// trained on as words. A leaked `</s>` or `<|im_end|>` teaches the model to print its
+    /// own stop token, a baked-in `### Instruction:` template doubles the prompt format, and a
+    /// `User:` line in an answer teaches the model to write the user's next turn itself.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "How long does shipping to Canada take?"}, {"role": "assistant", "content": "Shipping to Canada takes 5 to 7 business days.<|im_end|>"}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Which token ends a turn in the ChatML format?"}, {"role": "assistant", "content": "ChatML ends each turn with `<|im_end|>`; the chat template adds it for you."}]}
+    /// ```
+    pub static TEMPLATE_TOKEN_LEAK = {
+        code: "C010",
+        name: "template-token-leak",
+        level: Warning,
+        summary: "chat-template tokens inside content (`<|endoftext|>`, `<|im_start|>`, `</s>`, `[INST]`, `<<SYS>>`, `<|eot_id|>`, `### Instruction:`, lines starting `Human:`/`User:`/`Assistant:`)",
+    };
+}
+
+/// Tokens of three bytes or more; `<|name|>` is found by its `<|` apart.
+const TOKENS: &[&str] = &[
+    "</s>",
+    "[INST]",
+    "[/INST]",
+    "<<SYS>>",
+    "<</SYS>>",
+    "<start_of_turn>",
+    "<end_of_turn>",
+    "### Instruction:",
+    "### Input:",
+    "### Response:",
+    "### Human:",
+    "### Assistant:",
+    "\nHuman:",
+    "\nUser:",
+    "\nAssistant:",
+];
+
+/// Role labels that start a turn when they start a line.
+const ROLE_LABELS: &[&str] = &["Human:", "User:", "Assistant:"];
+
+static SEARCHER: LazyLock<Searcher> = LazyLock::new(|| literals::searcher(TOKENS.iter().copied()));
+
+pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
+    if !ctx.enabled(Code::C010) {
+        return;
+    }
+    for text in message.content.texts() {
+        let Some(found) = first_token(&text.value) else {
+            continue;
+        };
+        let shown = &text.value[found.clone()];
+        let span = text.sub_span(ctx.text, found.clone());
+        let role = message.role.as_str();
+        let message = if ROLE_LABELS.contains(&shown) {
+            format!(
+                "line starts with \"{shown}\" inside {role} content; one message should hold one turn"
+            )
+        } else {
+            format!(
+                "chat-template token \"{shown}\" inside {role} content; remove it, the chat template adds its own"
+            )
+        };
+        ctx.report(Code::C010, span, message);
+    }
+}
+
+/// The byte range of the first template token of `text`, if any.
+pub fn first_token(text: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let special = literals::pairs(bytes, *b"<|").map(|at| (at, at + 2));
+    let others = SEARCHER.find_iter(text).map(|m| {
+        // `\nUser:` starts at the line break; the token at the word.
+        (m.start() + usize::from(bytes[m.start()] == b'\n'), m.end())
+    });
+    // A role label on the first line has no line break before it.
+    let opening = ROLE_LABELS
+        .iter()
+        .find(|l| text.starts_with(*l))
+        .map(|l| (0, l.len()));
+    let mut mask: Option<Mask> = None;
+    let mut strikethrough: Option<bool> = None;
+    let mut first: Option<std::ops::Range<usize>> = None;
+    let streams: [&mut dyn Iterator<Item = (usize, usize)>; 3] = [
+        &mut opening.into_iter(),
+        &mut special.into_iter(),
+        &mut others.into_iter(),
+    ];
+    for candidates in streams {
+        for (start, end) in candidates {
+            if first.as_ref().is_some_and(|f| start >= f.start) {
+                break;
+            }
+            let Some(end) = confirm(text, start, end, &mut strikethrough) else {
+                continue;
+            };
+            if !mask.get_or_insert_with(|| Mask::new(text)).covers(start) {
+                first = Some(start..end);
+                break;
+            }
+        }
+    }
+    first
+}
+
+/// Checks one candidate token in its context; returns where it ends.
+fn confirm(
+    text: &str,
+    start: usize,
+    end: usize,
+    strikethrough: &mut Option<bool>,
+) -> Option<usize> {
+    let token = &text[start..end];
+    let mut end = end;
+    if token == "<|" {
+        // `<|name|>`: letters, digits and `_.:-`, then `|>`.
+        let rest = &text[end..];
+        let name_len = rest
+            .bytes()
+            .take(41)
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
+            .count();
+        if name_len == 0 || name_len > 40 || !rest[name_len..].starts_with("|>") {
+            return None;
+        }
+        end += name_len + 2;
+    } else if ROLE_LABELS.contains(&token) {
+        if in_label_list(text, start) {
+            return None;
+        }
+    } else if token == "</s>" && *strikethrough.get_or_insert_with(|| text.contains("<s>")) {
+        // Looked up once per text, however many `</s>` there are.
+        return None;
+    }
+    (!prose::is_quoted(text, start)).then_some(end)
+}
+
+/// True when the line at `line_start` is one of a list of `Label: value` lines, and a
+/// neighbouring line has a label that is not a role: a table such as
+/// `Goat: Endothermic\nHuman: Endothermic`, not a transcript.
+fn in_label_list(text: &str, line_start: usize) -> bool {
+    let previous = text[..line_start.saturating_sub(1)]
+        .rsplit('\n')
+        .next()
+        .filter(|_| line_start > 0);
+    let next = text[line_start..].split('\n').nth(1);
+    [previous, next].into_iter().flatten().any(|line| {
+        label(line).is_some_and(|l| !ROLE_LABELS.iter().any(|r| r.trim_end_matches(':') == l))
+    })
+}
+
+/// The label of a `Label: value` line: one to three capitalised ASCII words before `: `.
+fn label(line: &str) -> Option<&str> {
+    let (label, _) = line.split_once(": ")?;
+    let ok = label.len() <= 30
+        && label.starts_with(|c: char| c.is_ascii_uppercase())
+        && label.split(' ').count() <= 3
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b' ');
+    ok.then_some(label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_token;
+
+    fn found(text: &str) -> Option<&str> {
+        first_token(text).map(|r| &text[r])
+    }
+
+    #[test]
+    fn tokens() {
+        assert_eq!(found("Sure.<|im_end|>"), Some("<|im_end|>"));
+        assert_eq!(found("too subjective.</s> \nHow"), Some("</s>"));
+        assert_eq!(found("[INST] hi [/INST]"), Some("[INST]"));
+        assert_eq!(
+            found("Below.\n\n### Instruction:\nwhat?"),
+            Some("### Instruction:")
+        );
+        assert_eq!(found("Fine.\nUser: and then?"), Some("User:"));
+        assert_eq!(found("User: Hi there!\nAssistant: Hello."), Some("User:"));
+    }
+
+    #[test]
+    fn not_tokens() {
+        assert_eq!(found("ChatML ends turns with `<|im_end|>`."), None);
+        assert_eq!(found("the \"</s>\" token"), None);
+        assert_eq!(found("<s>old price</s> new price"), None);
+        assert_eq!(
+            found("Frog: Ectothermic\nGoat: Endothermic\nHuman: Endothermic"),
+            None
+        );
+        assert_eq!(found("The User: field is required"), None);
+        assert_eq!(found("a <|> b"), None);
+        assert_eq!(found("```\nUser: hi\n```"), None);
+    }
+}

@@ -1,0 +1,264 @@
+//! C009 truncated-response.
+
+use crate::context::RecordContext;
+use crate::declare_rule;
+use crate::record::{Conversation, Role};
+use crate::rules::content::prose::Mask;
+use crate::rules::{Code, literals};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a final assistant message (the last assistant message of the example) that
+    /// stops mid-sentence. The signs, checked in this order:
+    ///
+    /// - a code fence (```` ``` ```` or `~~~`) opened and never closed;
+    /// - the text ends with a comma or a colon, or with a word that cannot end a sentence:
+    ///   `and`, `or`, `but`, `nor`, `because`, `although`, `whereas`, `unless`, `than`, `the`,
+    ///   `a`, `an`, `of`, `to`, `with`, `from`, `into`, `such as`;
+    /// - the last line, outside code, opens a bracket `(`, `[` or `{` that it never closes,
+    ///   or a quotation it never closes: a `“` without its `”`, or an odd number of `"` of
+    ///   which the last opens a quotation (after a space, bracket or colon, before a letter or
+    ///   digit).
+    ///
+    /// Deliberately not matched: a missing full stop by itself (an answer may end with a list
+    /// item, a number, a heading, an emoji or a closing code fence); a dangling word at the end
+    /// of a line of unfenced code (indented, or with `=`, `;`, `{`, `}`: `    return a`); a `;`
+    /// at the end, which closes a statement of code (`... GROUP BY id;`); closing brackets
+    /// without an opening one (`1)` list numbers) and smileys such as `:(`; a `"` after a
+    /// letter, digit or punctuation, which closes a quotation or is an inch mark (`a 5"
+    /// screen`), or names the character (`(")`); and a bracket left open on an earlier line,
+    /// which is a typo rather than a cut.
+    /// ## Why is this bad?
+    /// An answer cut off by a generation limit or an export bug teaches the model to stop
+    /// in the middle of a thought. The last assistant message is the one most often
+    /// truncated, and the one the model learns to end on.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "What do I need to replace the brake pads?"}, {"role": "assistant", "content": "You need a set of pads that fit your caliper, a hex key and"}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "What do I need to replace the brake pads?"}, {"role": "assistant", "content": "You need:\n- a set of pads that fit your caliper\n- a 5 mm hex key\n- a clean rag"}]}
+    /// ```
+    pub static TRUNCATED_RESPONSE = {
+        code: "C009",
+        name: "truncated-response",
+        level: Warning,
+        summary: "final assistant message ends mid-sentence: trailing comma/conjunction, unclosed code fence, unbalanced brackets or quotes",
+    };
+}
+
+/// Words a sentence cannot end on.
+const DANGLING: &[&str] = &[
+    "and", "or", "but", "nor", "because", "although", "whereas", "unless", "than", "the", "a",
+    "an", "of", "to", "with", "from", "into", "as",
+];
+
+pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    if !ctx.enabled(Code::C009) {
+        return;
+    }
+    let Some(message) = conv
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.role == Role::Assistant)
+    else {
+        return;
+    };
+    let Some(text) = message.content.texts().last() else {
+        return;
+    };
+    if text.value.trim().is_empty() {
+        return;
+    }
+    if let Some((range, what)) = truncation(&text.value) {
+        let span = text.sub_span(ctx.text, range);
+        ctx.report(
+            Code::C009,
+            span,
+            format!(
+                "final assistant message ends mid-sentence: {what}; complete or drop the answer"
+            ),
+        );
+    }
+}
+
+/// Where and how `text` looks cut off.
+fn truncation(text: &str) -> Option<(std::ops::Range<usize>, String)> {
+    // The mask of code and URLs is built only when a sign needs it.
+    let mut mask: Option<Mask> = None;
+    let bytes = text.as_bytes();
+    if literals::has_fence(bytes) {
+        let built = mask.insert(Mask::new(text));
+        if let Some(at) = built.unclosed_fence() {
+            let fence_len = text[at..].find('\n').unwrap_or(text.len() - at);
+            return Some((
+                at..at + fence_len,
+                "a code block is opened and never closed".to_owned(),
+            ));
+        }
+    }
+    let trimmed = text.trim_end();
+    let end = trimmed.len();
+    if let Some(last) = trimmed.chars().next_back()
+        && matches!(last, ',' | ':')
+        && !mask.get_or_insert_with(|| Mask::new(text)).covers(end - 1)
+    {
+        return Some((end - 1..end, format!("it ends with \"{last}\"")));
+    }
+    let word_start = trimmed
+        .rfind(|c: char| !c.is_ascii_alphabetic())
+        .map_or(0, |i| {
+            i + trimmed[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    let word = &trimmed[word_start..];
+    let before = &trimmed[..word_start];
+    let last_line = &trimmed[trimmed.rfind('\n').map_or(0, |i| i + 1)..];
+    if DANGLING.contains(&word)
+        && before.ends_with(' ')
+        && is_prose_line(last_line)
+        && (word != "as" || before.trim_end().ends_with("such"))
+        && !mask
+            .get_or_insert_with(|| Mask::new(text))
+            .covers(word_start)
+    {
+        return Some((word_start..end, format!("it ends with \"{word}\"")));
+    }
+    // Only inline code or an HTML code element can hide a bracket of the last line.
+    if mask.is_none() && last_line.contains(['`', '<']) {
+        mask = Some(Mask::new(text));
+    }
+    unbalanced(text, mask.as_ref())
+}
+
+/// The stack of [`unbalanced`] a bracket belongs to.
+fn bracket_kind(c: char) -> usize {
+    match c {
+        '(' | ')' => 0,
+        '[' | ']' => 1,
+        _ => 2,
+    }
+}
+
+/// A line of prose, not of unfenced code (`    return a`, `x = a`).
+fn is_prose_line(line: &str) -> bool {
+    !line.starts_with("    ") && !line.starts_with('\t') && !line.contains(['=', ';', '{', '}'])
+}
+
+/// An opening bracket or quotation mark of the last line that is never closed: the text
+/// stops inside it. (A stray bracket on an earlier line is a typo, not a cut.) URLs count
+/// here: `(see https://example.com)` closes its bracket.
+fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>, String)> {
+    let trimmed = text.trim_end();
+    let start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    let line = &trimmed[start..];
+    // One stack per kind of bracket: a closer pops its own kind, in constant time.
+    let mut open: [Vec<usize>; 3] = Default::default();
+    let mut straight = 0usize;
+    let mut last_straight = None;
+    let mut curly: Vec<usize> = Vec::new();
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        let at = start + i;
+        let p = prev;
+        prev = c;
+        if !matches!(
+            c,
+            '(' | '[' | '{' | ')' | ']' | '}' | '"' | '\u{201C}' | '\u{201D}'
+        ) || mask.is_some_and(|m| m.in_code(at))
+        {
+            continue;
+        }
+        match c {
+            // Smileys: `:(`, `;-(`.
+            '(' if matches!(p, ':' | ';' | '=' | '-') => {}
+            '(' | '[' | '{' => open[bracket_kind(c)].push(at),
+            ')' | ']' | '}' => {
+                open[bracket_kind(c)].pop();
+            }
+            '"' => {
+                straight += 1;
+                let next = line[i + 1..].chars().next();
+                last_straight = Some((at, p, next));
+            }
+            '\u{201C}' => curly.push(at),
+            _ => {
+                curly.pop();
+            }
+        }
+    }
+    // An odd count of `"` ends inside a quotation only when the last one opens it: after a
+    // space or a bracket and before a word. `22"` is an inch mark or a closing quote, and
+    // `(")` names the character.
+    let straight_open = last_straight
+        .filter(|&(_, before, after)| {
+            straight % 2 == 1
+                && matches!(before, ' ' | '(' | '[' | ':')
+                && after.is_some_and(char::is_alphanumeric)
+        })
+        .map(|(at, _, _)| at);
+    let at = [
+        open.iter().filter_map(|stack| stack.first().copied()).min(),
+        straight_open,
+        curly.first().copied(),
+    ]
+    .into_iter()
+    .flatten()
+    .min()?;
+    let c = text[at..].chars().next()?;
+    let what = if matches!(c, '(' | '[' | '{') {
+        format!("\"{c}\" is never closed")
+    } else {
+        format!("the quotation opened with {c} is never closed")
+    };
+    Some((at..at + c.len_utf8(), what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncation;
+
+    fn cut(text: &str) -> Option<String> {
+        truncation(text).map(|(_, what)| what)
+    }
+
+    #[test]
+    fn truncated() {
+        assert!(cut("You need pads, a hex key and").is_some());
+        assert!(cut("The steps are as follows,").is_some());
+        assert!(cut("Here is how:").is_some());
+        assert!(cut("Run this:\n```python\nprint(1)").is_some());
+        assert!(cut("It costs $5 (plus tax, which depends on").is_some());
+        assert!(cut("He said \"we will be there at noon").is_some());
+        assert!(cut("Great tools such as").is_some());
+    }
+
+    #[test]
+    fn complete() {
+        for text in [
+            "You need:\n- pads\n- a hex key",
+            "#### 72",
+            "Done.",
+            "Here:\n```\ncode\n```",
+            "1) first 2) second",
+            "I'm sad :(",
+            "A 5\" screen is small.",
+            "Use the `(` key.",
+            "The (first) and [second] are fine. He said “yes”.",
+            "Unbalanced earlier (oops.\nBut this line is fine.",
+            "Values \"greater than 22\" are 5 and 20.",
+            "See (https://en.wikipedia.org/wiki/Foo) and (www.example.com)：next",
+            "uvicorn.run(app, host=\"127.0.0.1\", port=8000)",
+            "It should be surrounded by double quotes (\").",
+            "SELECT id FROM t GROUP BY id;",
+            "It is as good as",
+            "Pick plan A",
+            "def gcd(a, b):\n    while b:\n        a, b = b, a % b\n    return a",
+        ] {
+            assert_eq!(cut(text), None, "{text}");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! D rules: examples that repeat other examples, within a file (D001, D002) or across the
+//! train and evaluation splits of a dataset (D003). They run in the dataset phase
+//! (`crate::dataset`), over fingerprints and the compared texts, never whole records.
+
+pub mod exact_duplicate;
+pub mod near_duplicate;
+pub mod split_leak;
+
+use crate::dataset::{DatasetContext, FileFacts};
+use crate::diagnostic::FileId;
+use crate::json::Parser;
+
+/// The canonical text of the record at `offset`, read again from its file; `None` when it
+/// cannot be read or no longer parses (the file changed under us).
+pub(crate) fn canonical_at(
+    ctx: &DatasetContext<'_>,
+    parser: &mut Parser,
+    file: FileId,
+    offset: u64,
+) -> Option<String> {
+    let bytes = ctx.lines.line(file, offset)?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let doc = parser.parse(text).ok()?;
+    Some(crate::canonical::to_string(&doc))
+}
+
+/// Splits `0..n` into interleaved stripes, one per thread, runs `f` on each and returns the
+/// results in index order. Used for the exact similarity checks, the costly part.
+pub(crate) fn parallel_map<T: Send>(
+    n: usize,
+    threads: usize,
+    f: impl Fn(usize, &mut crate::dedup::similarity::Matcher) -> Option<T> + Sync,
+) -> Vec<(usize, T)> {
+    let threads = threads.clamp(1, n.max(1));
+    let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let f = &f;
+                scope.spawn(move || {
+                    let mut matcher = crate::dedup::similarity::Matcher::new();
+                    (t..n)
+                        .step_by(threads)
+                        .filter_map(|i| f(i, &mut matcher).map(|r| (i, r)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results
+}
+
+/// Candidates worth an exact check: estimated 3-gram similarity at least this.
+pub(crate) const MIN_ESTIMATE: f64 = 0.25;
+/// Exact checks per example, at most (best estimates first): bounds the work on data where
+/// many examples look alike.
+pub(crate) const MAX_CHECKS: usize = 32;
+/// Ids taken from each band's bucket.
+pub(crate) const PER_BAND: usize = 16;
+
+/// The first candidate of `facts` (text ids in `candidates`) whose text is more similar to
+/// `text` than `threshold`, checked in order of estimated similarity.
+pub(crate) fn best_match(
+    text: &str,
+    sig: &crate::dedup::index::Signature,
+    facts: &FileFacts,
+    candidates: &[u32],
+    threshold: f64,
+    matcher: &mut crate::dedup::similarity::Matcher,
+) -> Option<(u32, f64)> {
+    let mut ranked: Vec<(f64, u32)> = candidates
+        .iter()
+        .map(|&c| {
+            (
+                crate::dedup::index::estimate(sig, &facts.sigs[c as usize]),
+                c,
+            )
+        })
+        .filter(|(e, _)| *e >= MIN_ESTIMATE)
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.into_iter().take(MAX_CHECKS).find_map(|(_, c)| {
+        matcher
+            .exceeds(text, facts.text(c), threshold)
+            .map(|r| (c, r))
+    })
+}

@@ -1,0 +1,148 @@
+//! D003 split-leak.
+
+use std::collections::HashMap;
+
+use crate::dataset::{DatasetContext, FileFacts, SplitGroup};
+use crate::declare_rule;
+use crate::dedup::index::Index;
+use crate::diagnostic::Related;
+use crate::json::Parser;
+use crate::rules::Code;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an example of a validation or test split that duplicates an example of its
+    /// training split: exactly (as D001: identical after JSON canonicalisation, confirmed in
+    /// full) or nearly (as D002: the `dedup.field` text more similar than `dedup.threshold`).
+    /// The finding is on the evaluation example and names the training example.
+    ///
+    /// Splits are the files of one directory named `train`, and `valid`, `validation`,
+    /// `val`, `test` or `eval` (`train.jsonl` with `valid.jsonl`, say), and the groups listed
+    /// under `[[datasets]]` in the configuration; both sides must be linted in the same run.
+    /// The similarity settings are D002's, under `[dedup]`. An explicit group:
+    ///
+    /// ```toml
+    /// [[datasets]]
+    /// name = "support"
+    /// train = ["data/train.jsonl"]
+    /// valid = ["data/holdout.jsonl"]
+    /// ```
+    ///
+    /// ## Why is this bad?
+    /// An evaluation example the model has trained on measures memory, not skill: leakage
+    /// silently inflates validation loss and test scores, so a model looks better than it
+    /// is and the numbers used to choose between runs, epochs or checkpoints are wrong.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid,split
+    /// {"messages": [{"role": "user", "content": "How do I reset my password?"}, {"role": "assistant", "content": "Click Forgot password on the sign-in page."}]}
+    /// ---
+    /// {"messages": [{"role": "user", "content": "How do I reset my pasword?"}, {"role": "assistant", "content": "Use the Forgot password link when you sign in."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid,split
+    /// {"messages": [{"role": "user", "content": "How do I reset my password?"}, {"role": "assistant", "content": "Click Forgot password on the sign-in page."}]}
+    /// ---
+    /// {"messages": [{"role": "user", "content": "Why was my card declined at checkout?"}, {"role": "assistant", "content": "Usually the bank blocked it; try again or call them."}]}
+    /// ```
+    pub static SPLIT_LEAK = {
+        code: "D003",
+        name: "split-leak",
+        level: Warning,
+        summary: "a validation or test example duplicates, exactly or nearly, a training example",
+    };
+}
+
+pub fn check(ctx: &mut DatasetContext<'_>, group: &SplitGroup, facts: &[FileFacts]) {
+    let mut parser = Parser::new();
+    for &train in &group.train {
+        let train_facts = &facts[train as usize];
+        let mut by_hash: HashMap<u64, usize> = HashMap::new();
+        for (i, item) in train_facts.items.iter().enumerate() {
+            by_hash.entry(item.hash).or_insert(i);
+        }
+        let index = Index::build(&train_facts.sigs);
+        let train_owner: Vec<usize> = train_facts
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, it)| it.text.map(|_| i))
+            .collect();
+        for &eval in &group.eval {
+            if eval == train || !ctx.settings(eval).enabled(Code::D003) {
+                continue;
+            }
+            let eval_facts = &facts[eval as usize];
+            let threshold = ctx.settings(eval).dedup.threshold;
+            let mut exact = vec![false; eval_facts.items.len()];
+            for (e, item) in eval_facts.items.iter().enumerate() {
+                let Some(&t) = by_hash.get(&item.hash) else {
+                    continue;
+                };
+                let same = super::canonical_at(ctx, &mut parser, eval, item.offset)
+                    .zip(super::canonical_at(
+                        ctx,
+                        &mut parser,
+                        train,
+                        train_facts.items[t].offset,
+                    ))
+                    .is_some_and(|(a, b)| a == b);
+                if same {
+                    exact[e] = true;
+                    let line = train_facts.items[t].line;
+                    let place = ctx.place(eval, train, line);
+                    ctx.report(
+                        Code::D003,
+                        eval,
+                        &item.clone(),
+                        format!("exact copy of training example {place}; evaluation scores would count it as learned"),
+                        Some(Related { file: train, line, message: "training example".into() }),
+                    );
+                }
+            }
+            if train_facts.sigs.is_empty() {
+                continue;
+            }
+            let eval_owner: Vec<usize> = eval_facts
+                .items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, it)| it.text.map(|_| i))
+                .collect();
+            let found = super::parallel_map(eval_owner.len(), ctx.threads, |t, matcher| {
+                if exact[eval_owner[t]] {
+                    return None;
+                }
+                let mut candidates = Vec::new();
+                index.candidates(
+                    &eval_facts.sigs[t],
+                    u32::MAX,
+                    super::PER_BAND,
+                    &mut candidates,
+                );
+                super::best_match(
+                    eval_facts.text(t as u32),
+                    &eval_facts.sigs[t],
+                    train_facts,
+                    &candidates,
+                    threshold,
+                    matcher,
+                )
+            });
+            for (t, (c, ratio)) in found {
+                let item = eval_facts.items[eval_owner[t]].clone();
+                let line = train_facts.items[train_owner[c as usize]].line;
+                let place = ctx.place(eval, train, line);
+                let pct = super::near_duplicate::floor_pct(ratio);
+                ctx.report(
+                    Code::D003,
+                    eval,
+                    &item,
+                    format!("near copy of training example {place} ({pct:.1}% similar); evaluation scores would count it as learned"),
+                    Some(Related { file: train, line, message: format!("training example, {pct:.1}% similar") }),
+                );
+            }
+        }
+    }
+}

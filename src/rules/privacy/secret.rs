@@ -1,0 +1,270 @@
+//! P006 secret.
+
+use std::sync::LazyLock;
+
+use aho_corasick::packed::Searcher;
+use regex::Regex;
+
+use super::Found;
+use crate::declare_rule;
+use crate::rules::{Code, literals};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports credentials in any message or tool-call argument, by the formats their
+    /// issuers give them:
+    ///
+    /// | kind | form |
+    /// |---|---|
+    /// | OpenAI API key | `sk-` (or `sk-proj-`, `sk-svcacct-`, `sk-admin-`) and 20 or more of `A-Za-z0-9_-` |
+    /// | AWS access key ID | `AKIA` or `ASIA` and 16 capitals or digits |
+    /// | GitHub token | `ghp_`, `gho_`, `ghu_`, `ghs_` or `ghr_` and 36 letters or digits; `github_pat_` and 22 or more of `A-Za-z0-9_` |
+    /// | Slack token | `xoxa-`, `xoxb-`, `xoxp-`, `xoxo-`, `xoxr-` or `xoxs-`, digits, `-`, more characters |
+    /// | Google API key | `AIza` and 35 of `A-Za-z0-9_-` |
+    /// | Stripe secret key | `sk_live_` or `rk_live_` and 20 or more letters or digits |
+    /// | PEM private key | `-----BEGIN ... PRIVATE KEY-----` followed by a base64 body |
+    ///
+    /// A key must stand alone (no letter or digit right before or after it), and the part
+    /// after its prefix must look random: letters and digits mixed, no run of 6 equal
+    /// characters, none of `xxxx`, `your`, `example`, `dummy`, `fake`, `sample`, `redacted`
+    /// or `placeholder` (any case). Deliberately not matched: AWS keys ending in `EXAMPLE`
+    /// (AWS's documentation key), stand-ins such as `sk-your-api-key-here`, and a PEM
+    /// header without a base64 body of 40 characters or more (`...` in documentation).
+    /// Keys in code count: a key in a code sample is as live as anywhere else.
+    ///
+    /// A secret is never printed whole, in any output format. The message quotes it
+    /// masked: its first 4 characters (of a PEM key, of its body), then one `*` for each
+    /// other character (at most 32); the `full` output masks it the same way in the line
+    /// it shows. `[pii] allow` patterns that find the key keep it quiet (known test keys).
+    /// Ten findings per text are reported one by one; one more finding counts the rest.
+    ///
+    /// ## Why is this bad?
+    /// A live credential in a dataset is leaked to everyone who can read the dataset, and a
+    /// model trained on it can print it for anyone who asks the right way. Revoke the key
+    /// first, then remove it; rewriting git history is not enough once it was pushed.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "My deploy fails with this config: AWS_ACCESS_KEY_ID=AKIA4QW7ZR2KXNB5TG3M"}, {"role": "assistant", "content": "Never paste keys into a chat: revoke that key in IAM, then set the variables in your CI secrets."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "My deploy fails with this config: AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"}, {"role": "assistant", "content": "Never paste keys into a chat: revoke that key in IAM, then set the variables in your CI secrets."}]}
+    /// ```
+    pub static SECRET = {
+        code: "P006",
+        name: "secret",
+        level: Error,
+        summary: "secrets: API keys and credentials (OpenAI `sk-`, AWS `AKIA`, GitHub `ghp_`/`github_pat_`, Slack `xox?-`, Google `AIza`, Stripe `sk_live_`, PEM private keys)",
+    };
+}
+
+/// A kind of credential: its name, the prefixes that start it and the regex of the whole
+/// key, anchored at the prefix.
+struct Kind {
+    name: &'static str,
+    prefixes: &'static [&'static str],
+    pattern: &'static str,
+}
+
+const KINDS: &[Kind] = &[
+    Kind {
+        name: "OpenAI API key",
+        prefixes: &["sk-"],
+        pattern: r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
+    },
+    Kind {
+        name: "AWS access key ID",
+        prefixes: &["AKIA", "ASIA"],
+        pattern: r"^(?:AKIA|ASIA)[0-9A-Z]{16}",
+    },
+    Kind {
+        name: "GitHub token",
+        prefixes: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+        pattern: r"^gh[pousr]_[A-Za-z0-9]{36}",
+    },
+    Kind {
+        name: "GitHub token",
+        prefixes: &["github_pat_"],
+        pattern: r"^github_pat_[A-Za-z0-9_]{22,}",
+    },
+    Kind {
+        name: "Slack token",
+        prefixes: &["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxr-", "xoxs-"],
+        pattern: r"^xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{6,}",
+    },
+    Kind {
+        name: "Google API key",
+        prefixes: &["AIza"],
+        pattern: r"^AIza[0-9A-Za-z_-]{35}",
+    },
+    Kind {
+        name: "Stripe secret key",
+        prefixes: &["sk_live_", "rk_live_"],
+        pattern: r"^[sr]k_live_[0-9A-Za-z]{20,}",
+    },
+    Kind {
+        name: "PEM private key",
+        prefixes: &["-----BEGIN "],
+        pattern: r"^-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\r?\n?[A-Za-z0-9+/=]{40,}(?:\r?\n[A-Za-z0-9+/=]+)*",
+    },
+];
+
+/// Every prefix of every kind, with the index of its kind.
+static PREFIXES: LazyLock<(Searcher, Vec<usize>)> = LazyLock::new(|| {
+    let mut patterns = Vec::new();
+    let mut kinds = Vec::new();
+    for (k, kind) in KINDS.iter().enumerate() {
+        for p in kind.prefixes {
+            patterns.push(*p);
+            kinds.push(k);
+        }
+    }
+    (literals::searcher(patterns), kinds)
+});
+
+static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    KINDS
+        .iter()
+        .map(|k| Regex::new(k.pattern).expect("constant regex"))
+        .collect()
+});
+
+/// Words that mark a key as a stand-in.
+const STAND_INS: &[&str] = &[
+    "xxxx",
+    "your",
+    "example",
+    "dummy",
+    "fake",
+    "sample",
+    "redacted",
+    "placeholder",
+];
+
+pub fn check(text: &str, found: &mut Found<'_>) {
+    if !found.enabled(Code::P006) {
+        return;
+    }
+    let (automaton, kinds) = &*PREFIXES;
+    for m in automaton.find_iter(text) {
+        let start = m.start();
+        let kind_index = kinds[m.pattern().as_usize()];
+        let kind = &KINDS[kind_index];
+        let glued = text[..start].chars().next_back().is_some_and(|c| {
+            c.is_alphanumeric() || c == '_' || (c == '-' && kind.name != "PEM private key")
+        });
+        if glued {
+            continue;
+        }
+        let Some(key) = PATTERNS[kind_index].find(&text[start..]) else {
+            continue;
+        };
+        let end = start + key.end();
+        let after_glued = text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric());
+        if after_glued && kind.name != "PEM private key" {
+            continue;
+        }
+        let random = if kind.name == "PEM private key" {
+            key.as_str().rsplit("-----").next().unwrap_or_default()
+        } else {
+            &key.as_str()[m.len()..]
+        };
+        let random_enough = if kind.name == "PEM private key" {
+            !is_stand_in(random)
+        } else {
+            looks_random(random)
+        };
+        if !random_enough || (kind.name == "AWS access key ID" && key.as_str().ends_with("EXAMPLE"))
+        {
+            continue;
+        }
+        // The message quotes the key, or a PEM key's body rather than its header.
+        let quote = if kind.name == "PEM private key" {
+            end - random.trim_start().len()..end
+        } else {
+            start..end
+        };
+        found.report_quoting(
+            Code::P006,
+            start..end,
+            quote,
+            "secret",
+            &format!(" ({})", kind.name),
+            "revoke it, then remove it from the data",
+        );
+    }
+}
+
+/// The random part of a key is random: letters and digits mixed, no long runs, no words
+/// that say it is a stand-in.
+fn looks_random(s: &str) -> bool {
+    let has_digit = s.bytes().any(|b| b.is_ascii_digit());
+    let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
+    let mut run = 1;
+    let mut longest = 1;
+    for w in s.as_bytes().windows(2) {
+        run = if w[0] == w[1] { run + 1 } else { 1 };
+        longest = longest.max(run);
+    }
+    has_digit && has_letter && longest < 6 && !is_stand_in(s)
+}
+
+fn is_stand_in(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    STAND_INS.iter().any(|w| lower.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(text: &str) -> Option<&'static str> {
+        let (automaton, kinds) = &*PREFIXES;
+        let m = automaton.find(text)?;
+        let k = kinds[m.pattern().as_usize()];
+        let key = PATTERNS[k].find(&text[m.start()..])?;
+        looks_random(&key.as_str()[m.len()..]).then_some(KINDS[k].name)
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            kind_of("key sk-proj-4fK9xQ2mZ7pL1vB8nR3tY6wE0aS5dG"),
+            Some("OpenAI API key")
+        );
+        assert_eq!(kind_of("AKIA4QW7ZR2KXNB5TG3M"), Some("AWS access key ID"));
+        assert_eq!(
+            kind_of("ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R"),
+            Some("GitHub token")
+        );
+        assert_eq!(
+            kind_of("xoxb-1234567890-9876543210-AbCdEfGhIjKlMn"),
+            Some("Slack token")
+        );
+        assert_eq!(
+            kind_of("AIzaSyD4f8K2mX9pQ7wL3nB6vT1rY5uE0cZ8hJk"),
+            Some("Google API key")
+        );
+        assert_eq!(
+            kind_of("sk_live_51H8xK2eZvKYlo2C9nQ4pR7tW"),
+            Some("Stripe secret key")
+        );
+    }
+
+    #[test]
+    fn stand_ins() {
+        assert_eq!(kind_of("sk-xxxxxxxxxxxxxxxxxxxxxxxx"), None);
+        assert_eq!(kind_of("sk-your-api-key-here-please"), None);
+        assert_eq!(kind_of("sk-..."), None);
+        assert_eq!(kind_of("xoxb-your-token"), None);
+        assert_eq!(
+            kind_of("-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"),
+            None
+        );
+    }
+}

@@ -1,0 +1,450 @@
+//! Duplicate detection: the index finds what comparing every pair finds (recall), the
+//! `dedupe` command keeps what the lesson's `deduplicate()` keeps, and the D rules behave
+//! through the binary (files, splits, configuration, the gate).
+//!
+//! Recall is measured on the first user messages of the real datasets in
+//! `../shared/datasets/chat` (when present) and on a synthetic set with planted
+//! near-duplicates of every edit kind. `TUNELINT_RECALL_N` raises the examples per set
+//! (default 600, so the brute-force reference stays quick in a debug build).
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use tunelint::dataset::{FileFacts, RecordFacts};
+use tunelint::dedup::index;
+use tunelint::dedup::similarity::Matcher;
+use tunelint::rules::duplicates::near_duplicate::find_earlier;
+
+const THRESHOLD: f64 = 0.85;
+
+fn per_set() -> usize {
+    std::env::var("TUNELINT_RECALL_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(600)
+}
+
+fn data_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/chat");
+    dir.is_dir().then_some(dir)
+}
+
+/// The first user message of each record, as the lesson's dedup compares.
+fn first_user_messages(path: &Path, n: usize) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            v["messages"]
+                .as_array()?
+                .iter()
+                .find(|m| m["role"] == "user")
+                .and_then(|m| m["content"].as_str().map(str::to_owned))
+        })
+        .filter(|t| !t.is_empty())
+        .take(n)
+        .collect()
+}
+
+/// A deterministic synthetic set: base questions, short and long, and near copies made by
+/// typos, word swaps, insertions and deletions.
+fn synthetic(n: usize) -> Vec<String> {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut rand = move |m: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % m as u64) as usize
+    };
+    let words = [
+        "account",
+        "password",
+        "invoice",
+        "refund",
+        "shipping",
+        "order",
+        "delivery",
+        "billing",
+        "plan",
+        "upgrade",
+        "cancel",
+        "email",
+        "address",
+        "card",
+        "payment",
+        "login",
+        "error",
+        "app",
+        "mobile",
+        "subscription",
+        "discount",
+        "warehouse",
+        "parcel",
+        "tracking",
+        "support",
+        "team",
+        "seat",
+        "export",
+        "report",
+        "data",
+        "privacy",
+        "region",
+    ];
+    let mut out: Vec<String> = Vec::new();
+    while out.len() < n {
+        if out.len() < 10 || rand(3) == 0 {
+            // A new base text: 3 to 60 words, so short and long messages both occur.
+            let len = 3 + rand(58);
+            let text: Vec<&str> = (0..len).map(|_| words[rand(words.len())]).collect();
+            out.push(format!("How do I {}?", text.join(" ")));
+        } else {
+            let base = out[rand(out.len())].clone();
+            let mut chars: Vec<char> = base.chars().collect();
+            match rand(4) {
+                0 => {
+                    let at = rand(chars.len());
+                    chars[at] = 'x';
+                }
+                1 => {
+                    let mut w: Vec<&str> = base.split(' ').collect();
+                    if w.len() > 2 {
+                        let a = rand(w.len() - 1);
+                        w.swap(a, a + 1);
+                    }
+                    chars = w.join(" ").chars().collect();
+                }
+                2 => {
+                    let at = rand(chars.len());
+                    chars.splice(at..at, " please".chars());
+                }
+                _ => {
+                    if chars.len() > 4 {
+                        let at = rand(chars.len() - 3);
+                        chars.drain(at..at + 3);
+                    }
+                }
+            }
+            out.push(chars.into_iter().collect());
+        }
+    }
+    out
+}
+
+fn facts_of(texts: &[String]) -> FileFacts {
+    let mut facts = FileFacts::default();
+    for (i, t) in texts.iter().enumerate() {
+        let sig = index::signature(t);
+        let record = RecordFacts {
+            hash: i as u64,
+            conversation: true,
+            system: None,
+            dedup: Some((t.clone(), sig)),
+        };
+        facts.push(i as u64 + 1, 0, true, record);
+    }
+    facts
+}
+
+/// (examples brute force flags, of those the index flags too, index flags that are wrong).
+fn recall(texts: &[String]) -> (usize, usize, usize) {
+    let mut matcher = Matcher::new();
+    let brute: Vec<bool> = (0..texts.len())
+        .map(|i| (0..i).any(|j| matcher.exceeds(&texts[i], &texts[j], THRESHOLD).is_some()))
+        .collect();
+    let facts = facts_of(texts);
+    let found = find_earlier(&facts, THRESHOLD, 2, |_| false);
+    let mut hits = 0;
+    let mut wrong = 0;
+    for (i, (j, ratio)) in &found {
+        // Every reported pair is above the threshold, by the exact measure.
+        assert!(*ratio > THRESHOLD && (*j as usize) < *i);
+        assert_eq!(matcher.ratio(&texts[*i], &texts[*j as usize]), *ratio);
+        if brute[*i] { hits += 1 } else { wrong += 1 }
+    }
+    (brute.iter().filter(|b| **b).count(), hits, wrong)
+}
+
+#[test]
+fn the_index_finds_at_least_99_percent_of_what_comparing_every_pair_finds() {
+    let n = per_set();
+    let mut sets: Vec<(String, Vec<String>)> = vec![("synthetic".into(), synthetic(n))];
+    if let Some(dir) = data_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for f in files {
+            let texts = first_user_messages(&f, n);
+            if texts.len() > 1 {
+                sets.push((
+                    f.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                    texts,
+                ));
+            }
+        }
+    } else {
+        eprintln!(
+            "note: ../shared/datasets/chat is absent; recall measured on synthetic data only"
+        );
+    }
+    let (mut total, mut found) = (0, 0);
+    for (name, texts) in &sets {
+        let (flagged, hits, wrong) = recall(texts);
+        eprintln!(
+            "recall {name}: {hits} of {flagged} near-duplicates found ({} examples)",
+            texts.len()
+        );
+        assert_eq!(
+            wrong, 0,
+            "{name}: the index flagged examples that have no earlier near-duplicate"
+        );
+        total += flagged;
+        found += hits;
+    }
+    let rate = found as f64 / total.max(1) as f64;
+    eprintln!("recall overall: {found} of {total} = {:.2}%", rate * 100.0);
+    assert!(
+        total > 50,
+        "the sets must contain near-duplicates to measure anything"
+    );
+    assert!(rate >= 0.99, "recall {:.2}% is under 99%", rate * 100.0);
+}
+
+/// `tunelint dedupe ...` in `dir`, ignoring any configuration.
+fn dedupe(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
+    cmd.current_dir(dir)
+        .arg("dedupe")
+        .arg("--isolated")
+        .args(args);
+    cmd
+}
+
+fn tunelint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
+    cmd.current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .arg("--isolated");
+    cmd
+}
+
+fn chat(user: &str, assistant: &str) -> String {
+    serde_json::json!({"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}).to_string()
+}
+
+#[test]
+fn split_files_in_one_directory_are_checked_for_leaks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let train = [
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("Where are my invoices?", "Under Billing."),
+    ];
+    std::fs::write(d.join("train.jsonl"), train.join("\n") + "\n").expect("write");
+    let valid = [
+        chat("Where are my invoices?", "Under Billing."),
+        chat(
+            "How do I reset my pasword?",
+            "Forgot password, on the sign-in page.",
+        ),
+    ];
+    std::fs::write(d.join("valid.jsonl"), valid.join("\n") + "\n").expect("write");
+    let out = tunelint(d)
+        .args(["--format", "concise", "."])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("valid.jsonl:1:1: D003 exact copy of training example train.jsonl:2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("valid.jsonl:2:1: D003 near copy of training example train.jsonl:1 ("),
+        "{stdout}"
+    );
+    assert!(stdout.contains("gate failed: duplicates 2"), "{stdout}");
+    // The gate as a percentage: 2 of 4 examples is 50%.
+    let out = tunelint(d)
+        .args(["--format", "concise", "--max-duplicates", "50%", "."])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn dataset_groups_in_config_are_checked_for_leaks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("data")).expect("mkdir");
+    std::fs::write(
+        d.join("data/a.jsonl"),
+        chat("How do I reset my password?", "Use Forgot password.") + "\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("data/b.jsonl"),
+        chat("How do I reset my password?", "Use Forgot password.") + "\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("tunelint.toml"),
+        "[[datasets]]\ntrain = [\"data/a.jsonl\"]\ntest = [\"data/b.jsonl\"]\n",
+    )
+    .expect("write");
+    let mut cmd = Command::cargo_bin("tunelint").expect("binary");
+    let out = cmd
+        .current_dir(d)
+        .args(["--format", "concise", "data"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("data/b.jsonl:1:1: D003 exact copy of training example data/a.jsonl:1"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn dedup_threshold_and_field_come_from_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let lines = [
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("How do I reset my pasword?", "Something else entirely."),
+    ];
+    std::fs::write(d.join("x.jsonl"), lines.join("\n") + "\n").expect("write");
+    let run = |config: &str| {
+        std::fs::write(d.join("tunelint.toml"), config).expect("write");
+        let out = Command::cargo_bin("tunelint")
+            .expect("binary")
+            .current_dir(d)
+            .args(["--format", "concise", "x.jsonl"])
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run("").contains("x.jsonl:2:1: D002 near-duplicate of the example at line 1"));
+    assert!(!run("[dedup]\nthreshold = 0.99\n").contains("D002"));
+    assert!(!run("[dedup]\nfield = \"assistant\"\n").contains("D002"));
+}
+
+#[test]
+fn dedupe_writes_a_copy_without_duplicates_and_never_touches_its_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let lines = [
+        chat("How do I reset my password?", "Use Forgot password."),
+        "not json at all".to_string(),
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("How do I reset my pasword?", "Use the link."),
+        chat("Where are my invoices kept?", "Under Billing."),
+    ];
+    let input = lines.join("\n") + "\n";
+    std::fs::write(d.join("in.jsonl"), &input).expect("write");
+    let out = dedupe(d, &["in.jsonl", "--dry-run"]).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout,
+        "in.jsonl:3: would remove: exact duplicate of line 1\nin.jsonl:4: would remove: near-duplicate of line 1 (98.1% similar)\nWould reduce from 5 to 3 examples\n"
+    );
+    assert!(!d.join("out.jsonl").exists());
+    let out = dedupe(d, &["in.jsonl", "-o", "out.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Reduced from 5 to 3 examples\n"
+    );
+    let written = std::fs::read_to_string(d.join("out.jsonl")).expect("read");
+    assert_eq!(
+        written,
+        [lines[0].as_str(), lines[1].as_str(), lines[4].as_str()].join("\n") + "\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("in.jsonl")).expect("read"),
+        input,
+        "input unchanged"
+    );
+    // Refuses to overwrite its input, and leaves no temporary file behind.
+    let out = dedupe(d, &["in.jsonl", "-o", "./in.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to overwrite the input"));
+    assert_eq!(
+        std::fs::read_to_string(d.join("in.jsonl")).expect("read"),
+        input
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .expect("ls")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+/// The kept flags the lesson's `deduplicate()` gives, from the reference script.
+fn lesson_kept(file: &Path, n: usize) -> Option<Vec<bool>> {
+    let reference =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/lesson_reference.py");
+    if !reference.is_file() {
+        return None;
+    }
+    let pairs = tempfile::NamedTempFile::new().ok()?;
+    let status = Process::new("python3")
+        .arg(&reference)
+        .arg("dedup")
+        .arg(file)
+        .arg(n.to_string())
+        .arg(pairs.path())
+        .output()
+        .ok()?;
+    if !status.status.success() {
+        return None;
+    }
+    let text = std::fs::read_to_string(pairs.path()).ok()?;
+    Some(text.lines().map(|l| l.ends_with("\t1")).collect())
+}
+
+#[test]
+fn dedupe_keeps_what_the_lessons_deduplicate_keeps() {
+    // A synthetic support set with planted near-duplicates, every line loadable by the lesson.
+    let n = 400;
+    let texts = synthetic(n);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| chat(t, &format!("Answer number {i}.")))
+        .collect();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").expect("write");
+    let Some(expected) = lesson_kept(&input, n) else {
+        eprintln!("note: python3 or the reference is absent; the lesson comparison is skipped");
+        return;
+    };
+    dedupe(dir.path(), &["in.jsonl", "-o", "out.jsonl"])
+        .assert()
+        .success();
+    let out = std::fs::read_to_string(dir.path().join("out.jsonl")).expect("read");
+    let kept: std::collections::HashSet<&str> = out.lines().collect();
+    let ours: Vec<bool> = lines.iter().map(|l| kept.contains(l.as_str())).collect();
+    let dropped = expected.iter().filter(|k| !**k).count();
+    assert!(dropped > 20, "the set must contain duplicates ({dropped})");
+    let differ: Vec<usize> = (0..n).filter(|&i| ours[i] != expected[i]).collect();
+    assert!(differ.is_empty(), "kept sets differ at examples {differ:?}");
+}

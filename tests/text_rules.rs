@@ -1,0 +1,284 @@
+//! The rules that read the text of messages (C007–C011, P001–P006), end to end:
+//! - a secret or a person's details are never printed whole, in any output format;
+//! - `[pii] allow` in a config file keeps known-safe matches quiet;
+//! - no text, however odd, makes them panic or point outside the line (property test).
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use tunelint::engine::lint_bytes;
+use tunelint::settings::Settings;
+
+// Not the values of the rules' documented examples, which SARIF carries as rule help.
+const SECRET: &str = "AKIAZ7Q2M4XW9TB3KR6P";
+const EMAIL: &str = "lena.fischer@web.de";
+const CARD: &str = "4916 3380 5523 1871";
+
+fn record() -> String {
+    let user = format!("My key is {SECRET}, mail me at {EMAIL}, card {CARD}.");
+    serde_json::json!({"messages": [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": "Please revoke that key and never share card numbers in chat."},
+    ]})
+    .to_string()
+}
+
+fn tunelint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
+    cmd.current_dir(dir).env_remove("GITHUB_ACTIONS");
+    cmd
+}
+
+#[test]
+fn secrets_and_personal_data_are_masked_in_every_output_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("train.jsonl"), format!("{}\n", record())).expect("write");
+    for format in ["full", "concise", "json", "sarif", "github", "markdown"] {
+        let out = tunelint(dir.path())
+            .args(["--isolated", "--format", format, "train.jsonl"])
+            .output()
+            .expect("run tunelint");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: P006 is an error\n{stdout}"
+        );
+        for whole in [SECRET, EMAIL, CARD] {
+            assert!(
+                !stdout.contains(whole),
+                "{format} prints {whole:?} whole:\n{stdout}"
+            );
+        }
+        if format != "markdown" {
+            // The markdown summary has counts, not messages.
+            for masked in ["AKIA****************", "lena***************"] {
+                assert!(
+                    stdout.contains(masked),
+                    "{format} lacks {masked:?}:\n{stdout}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn pii_allow_in_the_config_suppresses_matches() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("train.jsonl"), format!("{}\n", record())).expect("write");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        "[pii]\nallow = [\"@web\\\\.de$\", \"^AKIAZ7Q2\"]\n",
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "train.jsonl"])
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !stdout.contains(" P001 ") && !stdout.contains(" P006 "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(" P003 credit card number \"4916"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(0), "warnings only\n{stdout}");
+}
+
+#[test]
+fn an_invalid_allow_pattern_is_a_config_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("train.jsonl"), format!("{}\n", record())).expect("write");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        "[pii]\nallow = [\"(oops\"]\n",
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "train.jsonl"])
+        .output()
+        .expect("run tunelint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("tunelint.toml:2:10: invalid regular expression in \"allow\""),
+        "{stderr}"
+    );
+}
+
+/// Pieces that the text rules react to, mixed with text that is awkward for byte offsets.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::sample::select(vec![
+            "{{",
+            "}}",
+            "{{name}}",
+            "${{ x }}",
+            "[insert ",
+            "]",
+            "<",
+            ">",
+            "placeholder",
+            "TODO",
+            "TBD",
+            "lorem ipsum dolor",
+            "Lorem",
+            "```",
+            "~~~",
+            "`",
+            "<pre>",
+            "</code>",
+            "http://",
+            "www.",
+            "<|",
+            "|>",
+            "<|im_end|>",
+            "</s>",
+            "<s>",
+            "[INST]",
+            "### Instruction:",
+            "\nUser:",
+            "Human: ",
+            ": ",
+            " u ",
+            " ur ",
+            " 2 ",
+            " i'",
+            " pls",
+            "!!",
+            ". ",
+            "? ",
+            "e.g.",
+            "...",
+            "\u{2019}",
+            "\u{201C}",
+            "\u{201D}",
+            "\"",
+            "(",
+            ")",
+            "[",
+            "Ã",
+            "©",
+            "â€",
+            "™",
+            "\u{FFFD}",
+            "\u{0}",
+            "\u{C}",
+            "\u{85}",
+            "ß",
+            "é",
+            "日本",
+            "😀",
+            "@",
+            "a.b@c.de",
+            "+44 ",
+            "(415) ",
+            "867-2309",
+            "4539 1488 0343 6467",
+            "536-22-8147",
+            "81.2.69.160",
+            "2a00:1450::1",
+            "::",
+            "sk-",
+            "AKIA",
+            "ghp_",
+            "xoxb-1234567890-",
+            "-----BEGIN RSA PRIVATE KEY-----\n",
+            "MIIEowIBAAKCAQEA",
+            "\n",
+            "\n\n",
+            " ",
+            "0",
+            "9",
+            ".",
+            "-",
+            "/",
+            ",",
+            "and",
+            "the",
+            "of",
+        ])
+        .prop_map(str::to_owned),
+        "[a-zA-Z0-9 .,:;!?'\"()\\-]{0,12}",
+        any::<char>().prop_map(|c| c.to_string()),
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(piece(), 0..40).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn text_rules_never_panic_and_point_inside_the_line(user in text(), answer in text(), args in text(), parts in any::<bool>()) {
+        let answer = if parts {
+            serde_json::json!([{"type": "text", "text": answer}, {"type": "text", "text": "tail"}])
+        } else {
+            serde_json::json!(answer)
+        };
+        let line = serde_json::json!({"messages": [
+            {"role": "system", "content": "You are a support assistant."},
+            {"role": "user", "content": user},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": args}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": "ok"},
+            {"role": "assistant", "content": answer},
+        ]})
+        .to_string();
+        let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
+        let width = line.chars().count() as u32 + 1;
+        for d in &diagnostics {
+            prop_assert_eq!(d.location.line, 1);
+            prop_assert!(d.location.column >= 1 && d.location.end_column <= width, "{:?}", d);
+            prop_assert!(d.location.column <= d.location.end_column, "{:?}", d);
+        }
+    }
+}
+
+/// Texts made to trip a rule that reads them more than once: one long line each (about a
+/// megabyte) of a repeated piece. Read a bounded number of times, each lints in well under
+/// a second; a quadratic rule would take minutes.
+#[test]
+fn long_repetitive_texts_are_linted_in_linear_time() {
+    let pieces = [
+        "TODO list ",
+        "# TODO ",
+        "{{",
+        "placeholder placeholder ",
+        "[insert ",
+        "</s>",
+        "<s></s>",
+        "`` ` ",
+        "```\n",
+        "https://http://",
+        "( [ ",
+        "pls thx u ",
+        "word. then ",
+        "sk-sk-",
+        "1 2 3 4 5 6 7 8 9 ",
+        "a@b.co ",
+        "::1:2:3 ",
+        "Ã©",
+    ];
+    for piece in pieces {
+        let text = piece.repeat(1_000_000 / piece.len());
+        let line = serde_json::json!({"messages": [
+            {"role": "user", "content": text},
+            {"role": "assistant", "content": text},
+        ]})
+        .to_string();
+        let started = std::time::Instant::now();
+        let (_, summary) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
+        let took = started.elapsed();
+        assert_eq!(summary.examples, 1);
+        assert!(
+            took < std::time::Duration::from_secs(30),
+            "{piece:?} x {}: {took:?}",
+            1_000_000 / piece.len()
+        );
+    }
+}
