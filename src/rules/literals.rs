@@ -5,8 +5,9 @@
 //! `" r "`) or are two bytes long it picks one that stops at every space or at every common
 //! pair of letters. A packed (Teddy) searcher over literals of three bytes or more compares
 //! three bytes per position with SIMD and stops almost only at real matches, so the rules
-//! build theirs here. Literals shorter than three bytes (`{{`, `<|`) are better found with
-//! `memchr::memmem`.
+//! build theirs here, with literals chosen so their first three bytes are rare in prose
+//! (and one searcher per group whose fingerprints would blur each other). Literals that start
+//! with a byte rare in prose (`{{`, `<`, `` ``` ``) are found with `memchr` instead.
 
 use aho_corasick::packed::{Config, MatchKind, Searcher};
 

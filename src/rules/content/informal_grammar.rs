@@ -15,8 +15,9 @@ declare_rule! {
     /// Reports an assistant message written like a text message. The signs:
     ///
     /// - text-speak words standing alone: `ur`, `pls`, `plz`, `thx`, `thnx`, `tnx`, `b4`,
-    ///   `gr8`, `l8r`, `idk`, `imo`, `btw`, `omg`, `lol`, `cuz`, `coz` (lowercase, after a
-    ///   space or at the start of the text);
+    ///   `gr8`, `l8r`, `idk`, `imo`, `btw`, `omg`, `lol`, `cuz`, `coz`, in lowercase or with
+    ///   a capital (`Thx`, `Btw`; not `Ur`, a city, nor `B4`, a paper size) but not in
+    ///   capitals (`IMO` is an organisation);
     /// - `u` for "you" and `r` for "are" beside a word that shows it (`thank u`, `u can`,
     ///   `r u`), so the vector in "let u be a vector" is not one;
     /// - `2` for "to" between a word that takes "to" and a verb or pronoun (`want 2 go`,
@@ -36,6 +37,7 @@ declare_rule! {
     /// other characters (`u_id`, `$u`, `u-substitution`). Only assistant messages are checked:
     /// users write as they like, and the model should answer well regardless. Each message is
     /// reported once, at its first sign, with the number of other signs.
+    ///
     /// ## Why is this bad?
     /// The model imitates the register of its training answers. A handful of answers in
     /// text-speak or without capitals is enough to make the model slip into that voice with
@@ -205,13 +207,19 @@ static SHORT_WORDS: LazyLock<Searcher> =
     LazyLock::new(|| literals::searcher(SHORT.iter().copied()));
 static SPEAK_WORDS: LazyLock<Searcher> = LazyLock::new(|| {
     // Three bytes at least, so the prefilter compares three ("th" alone would be a flood).
-    literals::searcher(
-        TEXT_SPEAK
-            .iter()
-            .map(|(w, _)| *w)
-            .filter(|w| *w != "ur")
-            .map(|w| if w == "b4" { " b4" } else { w }),
-    )
+    // Each word also with a capital, as it is written at the start of a sentence.
+    let words: Vec<String> = TEXT_SPEAK
+        .iter()
+        .map(|(w, _)| *w)
+        .filter(|w| *w != "ur")
+        .flat_map(|w| {
+            // `Ur` is a city and `B4` a paper size: two-letter words stay lowercase.
+            let capital = (w.len() >= 3).then(|| capitalised(w));
+            std::iter::once(w.to_owned()).chain(capital)
+        })
+        .map(|w| if w == "b4" { " b4".to_owned() } else { w })
+        .collect();
+    literals::searcher(words.iter().map(String::as_str))
 });
 
 /// Every sign of informal writing in `text`, in order.
@@ -235,8 +243,7 @@ fn signs(text: &str) -> Vec<Sign> {
             word_sign(text, start, len, &mut out);
         }
     }
-    lowercase_sentences(text, &mut out);
-    exclamations(text, &mut out);
+    sentence_ends(text, &mut out);
     if out.is_empty() {
         return out;
     }
@@ -263,7 +270,10 @@ fn word_sign(text: &str, start: usize, len: usize, out: &mut Vec<Sign>) {
     let bytes = text.as_bytes();
     let end = start + len;
     let word = &text[start..end];
-    if !matches!(word, "u" | "r" | "2" | "4" | "i") && !TEXT_SPEAK.iter().any(|(w, _)| *w == word) {
+    let speak = TEXT_SPEAK
+        .iter()
+        .find(|(w, _)| *w == word || (w.len() >= 3 && is_capitalised(w, word)));
+    if !matches!(word, "u" | "r" | "2" | "4" | "i") && speak.is_none() {
         return;
     }
     let glued = |b: Option<&u8>| {
@@ -312,8 +322,8 @@ fn word_sign(text: &str, start: usize, len: usize, out: &mut Vec<Sign>) {
             }
             "lowercase \"i\"; write \"I\"".to_owned()
         }
-        _ => match TEXT_SPEAK.iter().find(|(speak, _)| *speak == word) {
-            Some((speak, full)) => format!("text-speak \"{speak}\"; write \"{full}\""),
+        _ => match speak {
+            Some((_, full)) => format!("text-speak \"{word}\"; write \"{full}\""),
             None => return,
         },
     };
@@ -321,6 +331,20 @@ fn word_sign(text: &str, start: usize, len: usize, out: &mut Vec<Sign>) {
         range: start..end,
         what,
     });
+}
+
+/// `word` is `speak` with a capital first letter (`Thx` for `thx`), without allocating.
+fn is_capitalised(speak: &str, word: &str) -> bool {
+    speak.len() == word.len()
+        && word.as_bytes()[0] == speak.as_bytes()[0].to_ascii_uppercase()
+        && word[1..] == speak[1..]
+}
+
+/// `word` with its first letter in capitals: `thx` → `Thx`.
+fn capitalised(word: &str) -> String {
+    let mut out = word.to_owned();
+    out[..1].make_ascii_uppercase();
+    out
 }
 
 /// The word of ASCII letters and digits that ends at `end`.
@@ -392,10 +416,17 @@ fn lowercase_opening(text: &str) -> Option<Sign> {
     })
 }
 
-/// Lowercase words after the end of a sentence: `done. then`.
-fn lowercase_sentences(text: &str, out: &mut Vec<Sign>) {
+/// Lowercase words after the end of a sentence (`done. then`), and `!!`: one pass over
+/// the text's `.`, `!` and `?`.
+fn sentence_ends(text: &str, out: &mut Vec<Sign>) {
     let bytes = text.as_bytes();
     for at in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        if bytes[at] == b'!' && bytes.get(at + 1) == Some(&b'!') {
+            if at == 0 || bytes[at - 1] != b'!' {
+                exclamations(text, at, out);
+            }
+            continue;
+        }
         // Most full stops are followed by a capital, a digit or the end of a line.
         if bytes.get(at + 1) != Some(&b' ')
             || !bytes.get(at + 2).is_some_and(u8::is_ascii_lowercase)
@@ -448,27 +479,23 @@ fn is_roman_numeral(word: &str) -> bool {
     word.len() <= 4 && word.bytes().all(|b| matches!(b, b'i' | b'v' | b'x'))
 }
 
-/// `!!` after a word, not in code such as `!!value` or `x!!.length`.
-fn exclamations(text: &str, out: &mut Vec<Sign>) {
+/// The run of `!` starting at `start` (two or more) after a word, not in code such as
+/// `!!value` or `x!!.length`.
+fn exclamations(text: &str, start: usize, out: &mut Vec<Sign>) {
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while let Some(start) = literals::pairs(&bytes[i..], *b"!!").next().map(|at| i + at) {
-        let run = bytes[start..].iter().take_while(|&&b| b == b'!').count();
-        let after = bytes.get(start + run);
-        let after_word = start > 0 && bytes[start - 1].is_ascii_alphabetic();
-        let ends = after.is_none_or(|&b| {
-            b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b')') || b >= 0x80
+    let run = bytes[start..].iter().take_while(|&&b| b == b'!').count();
+    let after = bytes.get(start + run);
+    let after_word = start > 0 && bytes[start - 1].is_ascii_alphabetic();
+    let ends = after
+        .is_none_or(|&b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b')') || b >= 0x80);
+    if after_word && ends {
+        out.push(Sign {
+            range: start..start + run,
+            what: format!(
+                "\"{}\"; one exclamation mark is enough",
+                &text[start..start + run]
+            ),
         });
-        if after_word && ends {
-            out.push(Sign {
-                range: start..start + run,
-                what: format!(
-                    "\"{}\"; one exclamation mark is enough",
-                    &text[start..start + run]
-                ),
-            });
-        }
-        i = start + run;
     }
 }
 
@@ -505,6 +532,8 @@ mod tests {
         assert_eq!(first("u can do it."), Some("u".into()));
         assert_eq!(first("See u later, ok."), Some("u".into()));
         assert_eq!(first("That is gr8 news"), Some("gr8".into()));
+        assert_eq!(first("Thx, I got it."), Some("Thx".into()));
+        assert_eq!(first("Done. Btw the app is free."), Some("Btw".into()));
     }
 
     #[test]

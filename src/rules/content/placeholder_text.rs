@@ -38,6 +38,7 @@ declare_rule! {
     /// - `<input placeholder="Name">` (an HTML attribute), single braces (`{name}`, common in
     ///   maths and code) and fill-in signatures such as `[Your Name]`, which an assistant
     ///   drafting a letter for the user rightly leaves open.
+    ///
     /// ## Why is this bad?
     /// A model trained on `Hello! I am {{name}}` learns to say "{{name}}". Unrendered
     /// variables, drafting notes and filler text teach the model to produce them, and they

@@ -57,7 +57,8 @@ declare_rule! {
     };
 }
 
-/// Tokens of three bytes or more; `<|name|>` is found by its `<|` apart.
+/// Tokens other than `<|name|>` and role labels. Each starts with `<`, `[` or `#`, rare
+/// bytes in prose: a SIMD search for the three finds every candidate in one pass.
 const TOKENS: &[&str] = &[
     "</s>",
     "[INST]",
@@ -71,15 +72,15 @@ const TOKENS: &[&str] = &[
     "### Response:",
     "### Human:",
     "### Assistant:",
-    "\nHuman:",
-    "\nUser:",
-    "\nAssistant:",
 ];
 
 /// Role labels that start a turn when they start a line.
 const ROLE_LABELS: &[&str] = &["Human:", "User:", "Assistant:"];
 
-static SEARCHER: LazyLock<Searcher> = LazyLock::new(|| literals::searcher(TOKENS.iter().copied()));
+/// The role labels after a line break. Line breaks are too common to stop at each; these
+/// three literals have prefilter bytes of their own (`\nUs`, `\nHu`, `\nAs`).
+static LINE_LABELS: LazyLock<Searcher> =
+    LazyLock::new(|| literals::searcher(["\nHuman:", "\nUser:", "\nAssistant:"]));
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     if !ctx.enabled(Code::C010) {
@@ -108,24 +109,29 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
 /// The byte range of the first template token of `text`, if any.
 pub fn first_token(text: &str) -> Option<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
-    let special = literals::pairs(bytes, *b"<|").map(|at| (at, at + 2));
-    let others = SEARCHER.find_iter(text).map(|m| {
-        // `\nUser:` starts at the line break; the token at the word.
-        (m.start() + usize::from(bytes[m.start()] == b'\n'), m.end())
+    let tokens = memchr::memchr3_iter(b'<', b'[', b'#', bytes).filter_map(|at| {
+        let rest = &text[at..];
+        if rest.starts_with("<|") {
+            return Some((at, at + 2));
+        }
+        let token = TOKENS.iter().find(|t| rest.starts_with(*t))?;
+        Some((at, at + token.len()))
     });
-    // A role label on the first line has no line break before it.
+    // Role labels at the start of a line (the first line has no line break before it).
     let opening = ROLE_LABELS
         .iter()
         .find(|l| text.starts_with(*l))
         .map(|l| (0, l.len()));
+    let labels = opening.into_iter().chain(
+        LINE_LABELS
+            .find_iter(text)
+            .map(|m| (m.start() + 1, m.end())),
+    );
     let mut mask: Option<Mask> = None;
     let mut strikethrough: Option<bool> = None;
     let mut first: Option<std::ops::Range<usize>> = None;
-    let streams: [&mut dyn Iterator<Item = (usize, usize)>; 3] = [
-        &mut opening.into_iter(),
-        &mut special.into_iter(),
-        &mut others.into_iter(),
-    ];
+    let streams: [&mut dyn Iterator<Item = (usize, usize)>; 2] =
+        [&mut tokens.into_iter(), &mut labels.into_iter()];
     for candidates in streams {
         for (start, end) in candidates {
             if first.as_ref().is_some_and(|f| start >= f.start) {

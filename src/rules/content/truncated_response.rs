@@ -28,6 +28,7 @@ declare_rule! {
     /// letter, digit or punctuation, which closes a quotation or is an inch mark (`a 5"
     /// screen`), or names the character (`(")`); and a bracket left open on an earlier line,
     /// which is a typo rather than a cut.
+    ///
     /// ## Why is this bad?
     /// An answer cut off by a generation limit or an export bug teaches the model to stop
     /// in the middle of a thought. The last assistant message is the one most often
@@ -135,10 +136,10 @@ fn truncation(text: &str) -> Option<(std::ops::Range<usize>, String)> {
 }
 
 /// The stack of [`unbalanced`] a bracket belongs to.
-fn bracket_kind(c: char) -> usize {
-    match c {
-        '(' | ')' => 0,
-        '[' | ']' => 1,
+fn bracket_kind(b: u8) -> usize {
+    match b {
+        b'(' | b')' => 0,
+        b'[' | b']' => 1,
         _ => 2,
     }
 }
@@ -154,39 +155,50 @@ fn is_prose_line(line: &str) -> bool {
 fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>, String)> {
     let trimmed = text.trim_end();
     let start = trimmed.rfind('\n').map_or(0, |i| i + 1);
-    let line = &trimmed[start..];
-    // One stack per kind of bracket: a closer pops its own kind, in constant time.
+    let line = &trimmed.as_bytes()[start..];
+    // Most last lines have no bracket or quotation mark at all.
+    let has_curly = memchr::memmem::find(line, "\u{201C}".as_bytes()).is_some();
+    if !has_curly && !line.iter().any(|b| matches!(b, b'(' | b'[' | b'{' | b'"')) {
+        return None;
+    }
+    // One stack per kind of bracket: a closer pops its own kind, in constant time. The
+    // characters looked at are ASCII or start with 0xE2 (`“`, `”`), so the line is read as
+    // bytes; the byte before an ASCII character is enough to tell `:(` or `5"`.
     let mut open: [Vec<usize>; 3] = Default::default();
     let mut straight = 0usize;
     let mut last_straight = None;
     let mut curly: Vec<usize> = Vec::new();
-    let mut prev = ' ';
-    for (i, c) in line.char_indices() {
-        let at = start + i;
-        let p = prev;
-        prev = c;
-        if !matches!(
-            c,
-            '(' | '[' | '{' | ')' | ']' | '}' | '"' | '\u{201C}' | '\u{201D}'
-        ) || mask.is_some_and(|m| m.in_code(at))
-        {
+    for (i, &b) in line.iter().enumerate() {
+        let curly_quote = (b == 0xE2 && line.get(i + 1) == Some(&0x80))
+            .then(|| line.get(i + 2).copied())
+            .flatten()
+            .filter(|&third| third == 0x9C || third == 0x9D);
+        if !matches!(b, b'(' | b'[' | b'{' | b')' | b']' | b'}' | b'"') && curly_quote.is_none() {
             continue;
         }
-        match c {
-            // Smileys: `:(`, `;-(`.
-            '(' if matches!(p, ':' | ';' | '=' | '-') => {}
-            '(' | '[' | '{' => open[bracket_kind(c)].push(at),
-            ')' | ']' | '}' => {
-                open[bracket_kind(c)].pop();
-            }
-            '"' => {
-                straight += 1;
-                let next = line[i + 1..].chars().next();
-                last_straight = Some((at, p, next));
-            }
-            '\u{201C}' => curly.push(at),
-            _ => {
+        let at = start + i;
+        if mask.is_some_and(|m| m.in_code(at)) {
+            continue;
+        }
+        let before = i.checked_sub(1).map_or(b' ', |k| line[k]);
+        match (b, curly_quote) {
+            (0xE2, Some(0x9C)) => curly.push(at),
+            (0xE2, _) => {
                 curly.pop();
+            }
+            // Smileys: `:(`, `;-(`.
+            (b'(', _) if matches!(before, b':' | b';' | b'=' | b'-') => {}
+            (b'(' | b'[' | b'{', _) => open[bracket_kind(b)].push(at),
+            (b')' | b']' | b'}', _) => {
+                open[bracket_kind(b)].pop();
+            }
+            _ => {
+                straight += 1;
+                // A letter or digit after it, ASCII or not (a byte that starts a character).
+                let after = line
+                    .get(i + 1)
+                    .is_some_and(|&n| n.is_ascii_alphanumeric() || n >= 0xC0);
+                last_straight = Some((at, before, after));
             }
         }
     }
@@ -195,9 +207,7 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
     // `(")` names the character.
     let straight_open = last_straight
         .filter(|&(_, before, after)| {
-            straight % 2 == 1
-                && matches!(before, ' ' | '(' | '[' | ':')
-                && after.is_some_and(char::is_alphanumeric)
+            straight % 2 == 1 && matches!(before, b' ' | b'(' | b'[' | b':') && after
         })
         .map(|(at, _, _)| at);
     let at = [

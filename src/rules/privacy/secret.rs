@@ -62,66 +62,88 @@ declare_rule! {
 
 /// A kind of credential: its name, the prefixes that start it and the regex of the whole
 /// key, anchored at the prefix.
+///
+/// A prefix is searched for from its `skip`-th byte on (`("ghp_", 1)` searches `hp_`): the
+/// searcher compares the first three bytes it is given, and `hp_` is rare in prose where
+/// `gh` followed by the `t` of another pattern would stop at every "might" and "light".
 struct Kind {
     name: &'static str,
-    prefixes: &'static [&'static str],
+    prefixes: &'static [(&'static str, usize)],
     pattern: &'static str,
 }
 
 const KINDS: &[Kind] = &[
     Kind {
         name: "OpenAI API key",
-        prefixes: &["sk-"],
+        prefixes: &[("sk-", 0)],
         pattern: r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
     },
     Kind {
         name: "AWS access key ID",
-        prefixes: &["AKIA", "ASIA"],
+        prefixes: &[("AKIA", 0), ("ASIA", 0)],
         pattern: r"^(?:AKIA|ASIA)[0-9A-Z]{16}",
     },
     Kind {
         name: "GitHub token",
-        prefixes: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+        prefixes: &[
+            ("ghp_", 1),
+            ("gho_", 1),
+            ("ghu_", 1),
+            ("ghs_", 1),
+            ("ghr_", 1),
+        ],
         pattern: r"^gh[pousr]_[A-Za-z0-9]{36}",
     },
     Kind {
         name: "GitHub token",
-        prefixes: &["github_pat_"],
+        prefixes: &[("github_pat_", 4)],
         pattern: r"^github_pat_[A-Za-z0-9_]{22,}",
     },
     Kind {
         name: "Slack token",
-        prefixes: &["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxr-", "xoxs-"],
+        prefixes: &[
+            ("xoxa-", 0),
+            ("xoxb-", 0),
+            ("xoxp-", 0),
+            ("xoxo-", 0),
+            ("xoxr-", 0),
+            ("xoxs-", 0),
+        ],
         pattern: r"^xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{6,}",
     },
     Kind {
         name: "Google API key",
-        prefixes: &["AIza"],
+        prefixes: &[("AIza", 0)],
         pattern: r"^AIza[0-9A-Za-z_-]{35}",
     },
     Kind {
         name: "Stripe secret key",
-        prefixes: &["sk_live_", "rk_live_"],
+        prefixes: &[("sk_live_", 1), ("rk_live_", 1)],
         pattern: r"^[sr]k_live_[0-9A-Za-z]{20,}",
     },
     Kind {
         name: "PEM private key",
-        prefixes: &["-----BEGIN "],
+        prefixes: &[("-----BEGIN ", 4)],
         pattern: r"^-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\r?\n?[A-Za-z0-9+/=]{40,}(?:\r?\n[A-Za-z0-9+/=]+)*",
     },
 ];
 
-/// Every prefix of every kind, with the index of its kind.
-static PREFIXES: LazyLock<(Searcher, Vec<usize>)> = LazyLock::new(|| {
+/// Of one searched pattern: the index of its kind, the bytes of the prefix skipped, and the
+/// prefix's length.
+type Owner = (usize, usize, usize);
+
+/// A searcher for every prefix of every kind (from its `skip`-th byte), and the owner of
+/// each of its patterns.
+static PREFIXES: LazyLock<(Searcher, Vec<Owner>)> = LazyLock::new(|| {
     let mut patterns = Vec::new();
-    let mut kinds = Vec::new();
+    let mut owners = Vec::new();
     for (k, kind) in KINDS.iter().enumerate() {
-        for p in kind.prefixes {
-            patterns.push(*p);
-            kinds.push(k);
+        for &(prefix, skip) in kind.prefixes {
+            patterns.push(&prefix[skip..]);
+            owners.push((k, skip, prefix.len()));
         }
     }
-    (literals::searcher(patterns), kinds)
+    (literals::searcher(patterns), owners)
 });
 
 static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -147,10 +169,17 @@ pub fn check(text: &str, found: &mut Found<'_>) {
     if !found.enabled(Code::P006) {
         return;
     }
-    let (automaton, kinds) = &*PREFIXES;
-    for m in automaton.find_iter(text) {
-        let start = m.start();
-        let kind_index = kinds[m.pattern().as_usize()];
+    let (searcher, owners) = &*PREFIXES;
+    for m in searcher.find_iter(text) {
+        let (kind_index, skip, prefix_len) = owners[m.pattern().as_usize()];
+        // The skipped bytes may be part of another character (`éhp_`): then no key.
+        let Some(start) = m
+            .start()
+            .checked_sub(skip)
+            .filter(|&start| text.is_char_boundary(start))
+        else {
+            continue;
+        };
         let kind = &KINDS[kind_index];
         let glued = text[..start].chars().next_back().is_some_and(|c| {
             c.is_alphanumeric() || c == '_' || (c == '-' && kind.name != "PEM private key")
@@ -158,6 +187,7 @@ pub fn check(text: &str, found: &mut Found<'_>) {
         if glued {
             continue;
         }
+        // The regex checks the skipped bytes too (`^gh[pousr]_`).
         let Some(key) = PATTERNS[kind_index].find(&text[start..]) else {
             continue;
         };
@@ -172,7 +202,7 @@ pub fn check(text: &str, found: &mut Found<'_>) {
         let random = if kind.name == "PEM private key" {
             key.as_str().rsplit("-----").next().unwrap_or_default()
         } else {
-            &key.as_str()[m.len()..]
+            &key.as_str()[prefix_len.min(key.len())..]
         };
         let random_enough = if kind.name == "PEM private key" {
             !is_stand_in(random)
@@ -222,38 +252,55 @@ fn is_stand_in(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::privacy::Match;
 
-    fn kind_of(text: &str) -> Option<&'static str> {
-        let (automaton, kinds) = &*PREFIXES;
-        let m = automaton.find(text)?;
-        let k = kinds[m.pattern().as_usize()];
-        let key = PATTERNS[k].find(&text[m.start()..])?;
-        looks_random(&key.as_str()[m.len()..]).then_some(KINDS[k].name)
+    /// The kind of the first key `check` finds in `text`.
+    fn kind_of(text: &str) -> Option<String> {
+        let mut kinds = Vec::new();
+        check(
+            text,
+            &mut Found {
+                enabled: &|_| true,
+                sink: &mut |m: Match<'_>| {
+                    kinds.push(m.detail.trim_matches([' ', '(', ')']).to_owned())
+                },
+            },
+        );
+        kinds.into_iter().next()
     }
 
     #[test]
     fn keys() {
         assert_eq!(
-            kind_of("key sk-proj-4fK9xQ2mZ7pL1vB8nR3tY6wE0aS5dG"),
+            kind_of("key sk-proj-4fK9xQ2mZ7pL1vB8nR3tY6wE0aS5dG").as_deref(),
             Some("OpenAI API key")
         );
-        assert_eq!(kind_of("AKIA4QW7ZR2KXNB5TG3M"), Some("AWS access key ID"));
         assert_eq!(
-            kind_of("ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R"),
+            kind_of("AKIA4QW7ZR2KXNB5TG3M").as_deref(),
+            Some("AWS access key ID")
+        );
+        assert_eq!(
+            kind_of("ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R").as_deref(),
             Some("GitHub token")
         );
         assert_eq!(
-            kind_of("xoxb-1234567890-9876543210-AbCdEfGhIjKlMn"),
+            kind_of("xoxb-1234567890-9876543210-AbCdEfGhIjKlMn").as_deref(),
             Some("Slack token")
         );
         assert_eq!(
-            kind_of("AIzaSyD4f8K2mX9pQ7wL3nB6vT1rY5uE0cZ8hJk"),
+            kind_of("AIzaSyD4f8K2mX9pQ7wL3nB6vT1rY5uE0cZ8hJk").as_deref(),
             Some("Google API key")
         );
         assert_eq!(
-            kind_of("sk_live_51H8xK2eZvKYlo2C9nQ4pR7tW"),
+            kind_of("sk_live_51H8xK2eZvKYlo2C9nQ4pR7tW").as_deref(),
             Some("Stripe secret key")
         );
+        assert_eq!(
+            kind_of("token=github_pat_11ABCDEFG0aBcDeFgHiJkL_mN0pQrStUvWxYz12345").as_deref(),
+            Some("GitHub token")
+        );
+        let pem = "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----";
+        assert_eq!(kind_of(pem).as_deref(), Some("PEM private key"));
     }
 
     #[test]
@@ -262,6 +309,7 @@ mod tests {
         assert_eq!(kind_of("sk-your-api-key-here-please"), None);
         assert_eq!(kind_of("sk-..."), None);
         assert_eq!(kind_of("xoxb-your-token"), None);
+        assert_eq!(kind_of("éhp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R"), None);
         assert_eq!(
             kind_of("-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"),
             None
