@@ -107,18 +107,24 @@ fn init(force: bool) -> Result<Status> {
     Ok(Status::Success)
 }
 
+/// The configuration of a run: none with `--isolated`, the file named by `--config`, or the
+/// one discovered from `cwd` upwards.
+fn load_config(isolated: bool, explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
+    Ok(if isolated {
+        Config::default()
+    } else if let Some(path) = explicit {
+        config::load(path).map_err(config_error)?
+    } else {
+        config::discover(cwd)
+            .map_err(config_error)?
+            .unwrap_or_default()
+    })
+}
+
 fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
     use crate::dedup::dedupe::{self, Reason};
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let config = if args.isolated {
-        Config::default()
-    } else if let Some(path) = &args.config {
-        config::load(path).map_err(config_error)?
-    } else {
-        config::discover(&cwd)
-            .map_err(config_error)?
-            .unwrap_or_default()
-    };
+    let config = load_config(args.isolated, args.config.as_deref(), &cwd)?;
     let mut settings = config
         .settings_for(&args.input, &CliOverrides::default())
         .map_err(config_error)?;
@@ -180,15 +186,7 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
 
 fn check(args: CheckArgs) -> Result<Status> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let config = if args.isolated {
-        Config::default()
-    } else if let Some(path) = &args.config {
-        config::load(path).map_err(config_error)?
-    } else {
-        config::discover(&cwd)
-            .map_err(config_error)?
-            .unwrap_or_default()
-    };
+    let config = load_config(args.isolated, args.config.as_deref(), &cwd)?;
     let overrides = CliOverrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
