@@ -77,6 +77,16 @@ impl FileSummary {
         i.map_or(0, |i| self.counts.iter().map(|c| c[i]).sum())
     }
 
+    /// Findings of the duplicate rules (D001–D003), what the duplicates gate counts.
+    pub fn duplicates(&self) -> u64 {
+        rules::RULES
+            .iter()
+            .zip(&self.counts)
+            .filter(|(r, _)| r.category == crate::rule::Category::Duplicates)
+            .map(|(_, n)| n.iter().sum::<u64>())
+            .sum()
+    }
+
     pub fn count_code(&self, code: Code) -> u64 {
         self.counts[code.index()].iter().sum()
     }
@@ -834,7 +844,7 @@ fn lint_chunk(
                     !is_error
                 }
                 Ok(text) => {
-                    let (valid, facts) = lint_record_with_facts(
+                    let (valid, facts) = lint_record(
                         text,
                         line,
                         line_offset,
@@ -863,24 +873,10 @@ fn lint_chunk(
     out.diagnostics.sort_by_key(|d| d.sort_key());
 }
 
-/// Lints one line of text; returns whether the example is valid (no error-level finding).
+/// Lints one line of text; returns whether the example is valid (no error-level finding)
+/// and, for a record that parsed, the facts the dataset rules need of it.
 #[allow(clippy::too_many_arguments)]
-pub fn lint_record(
-    text: &str,
-    line: u64,
-    line_offset: u64,
-    format: FormatChoice,
-    file: FileId,
-    settings: &Settings,
-    parser: &mut Parser,
-    out: &mut Vec<Diagnostic>,
-) -> bool {
-    lint_record_with_facts(text, line, line_offset, format, file, settings, parser, out).0
-}
-
-/// [`lint_record`], also returning the facts the dataset rules need of a record that parsed.
-#[allow(clippy::too_many_arguments)]
-fn lint_record_with_facts(
+fn lint_record(
     text: &str,
     line: u64,
     line_offset: u64,

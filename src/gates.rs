@@ -2,9 +2,8 @@
 
 use crate::config::{Gates, Threshold};
 use crate::engine::FileSummary;
-use crate::rule::Category;
 use crate::rule::Level;
-use crate::rules::{Code, RULES};
+use crate::rules::Code;
 
 /// One gate's verdict.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,12 +54,7 @@ pub fn format_pct(pct: f64) -> String {
 /// Evaluates every gate on the run's total.
 pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<GateOutcome> {
     let pct = valid_pct(total);
-    let duplicates: u64 = RULES
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.category == Category::Duplicates)
-        .map(|(i, _)| total.counts[i].iter().sum::<u64>())
-        .sum();
+    let duplicates = total.duplicates();
     let (dup_limit, dup_shown) = match gates.max_duplicates {
         Threshold::Count(n) => (n as f64, format!("required at most {n}")),
         Threshold::Percent(p) => (

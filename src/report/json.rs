@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::{FileInfo, Renderer, RunSummary};
 use crate::engine::{FileSummary, Finding};
 use crate::gates::{GateOutcome, valid_pct};
-use crate::rule::{Category, Level};
-use crate::rules::{Code, RULES};
+use crate::rule::Level;
+use crate::rules::Code;
 
 /// The whole document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -111,15 +111,6 @@ fn pct(s: &FileSummary) -> f64 {
     (valid_pct(s) * 10.0).floor() / 10.0
 }
 
-fn duplicates(s: &FileSummary) -> u64 {
-    RULES
-        .iter()
-        .zip(&s.counts)
-        .filter(|(r, _)| r.category == Category::Duplicates)
-        .map(|(_, n)| n.iter().sum::<u64>())
-        .sum()
-}
-
 fn file_entry(info: &FileInfo, s: &FileSummary) -> File {
     File {
         path: info.display.clone(),
@@ -131,7 +122,7 @@ fn file_entry(info: &FileInfo, s: &FileSummary) -> File {
         errors: s.count(Level::Error),
         warnings: s.count(Level::Warning),
         infos: s.count(Level::Info),
-        duplicates: duplicates(s),
+        duplicates: s.duplicates(),
         read_error: s.io_error.clone(),
     }
 }
@@ -165,7 +156,7 @@ pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
         errors: t.count(Level::Error),
         warnings: t.count(Level::Warning),
         infos: t.count(Level::Info),
-        duplicates: duplicates(t),
+        duplicates: t.duplicates(),
         passed: summary.gates.iter().all(|g| g.passed),
         rules: rules
             .into_iter()

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use super::{FileInfo, Renderer, RunSummary};
 use crate::engine::{FileSummary, Finding};
 use crate::gates::{format_pct, valid_pct};
-use crate::rule::{Category, Level};
+use crate::rule::Level;
 use crate::rules::{Code, RULES};
 
 /// Files listed in the table; the rest are summed up in one row.
@@ -47,15 +47,6 @@ fn crop_path(path: &str) -> String {
     format!("…{tail}")
 }
 
-fn duplicates(s: &FileSummary) -> u64 {
-    RULES
-        .iter()
-        .zip(&s.counts)
-        .filter(|(r, _)| r.category == Category::Duplicates)
-        .map(|(_, n)| n.iter().sum::<u64>())
-        .sum()
-}
-
 fn row(name: &str, s: &FileSummary) -> String {
     format!(
         "| {name} | {} | {} | {} | {} | {} |",
@@ -63,7 +54,7 @@ fn row(name: &str, s: &FileSummary) -> String {
         format_pct(valid_pct(s)),
         s.count(Level::Error),
         s.count(Level::Warning),
-        duplicates(s)
+        s.duplicates()
     )
 }
 
