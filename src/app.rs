@@ -43,8 +43,9 @@ impl Status {
 
 pub fn run(cli: Cli) -> Result<Status> {
     match cli.command {
-        None => check(cli.check),
-        Some(Command::Check(args)) => check(args),
+        None => check(cli.check, Mode::Check),
+        Some(Command::Check(args)) => check(args, Mode::Check),
+        Some(Command::Stats(args)) => stats(args),
         Some(Command::Rules) => {
             print_rules()?;
             Ok(Status::Success)
@@ -184,7 +185,32 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
     Ok(Status::Success)
 }
 
-fn check(args: CheckArgs) -> Result<Status> {
+/// What `check` runs for: linting, or the `stats` report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Check,
+    /// Token statistics on, no diagnostics, no gates: a report that never fails.
+    Stats,
+}
+
+fn stats(mut args: CheckArgs) -> Result<Status> {
+    if let Some(f) = args.format
+        && !matches!(
+            f,
+            OutputFormat::Full | OutputFormat::Json | OutputFormat::Markdown
+        )
+    {
+        bail!("`stats` writes a report, not diagnostics: use --format full, json or markdown");
+    }
+    if args.sarif_file.is_some() {
+        bail!("`stats` writes no diagnostics, so no SARIF: drop --sarif-file");
+    }
+    args.format = Some(args.format.unwrap_or(OutputFormat::Full));
+    args.token_stats = true;
+    check(args, Mode::Stats)
+}
+
+fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = load_config(args.isolated, args.config.as_deref(), &cwd)?;
     let overrides = CliOverrides {
@@ -230,9 +256,10 @@ fn check(args: CheckArgs) -> Result<Status> {
                 ("-".to_string(), source, Path::new("-"))
             }
         };
-        let settings = config
+        let mut settings = config
             .settings_for(path, &overrides)
             .map_err(config_error)?;
+        settings.token_stats = args.token_stats;
         jobs.push(Job {
             display,
             source,
@@ -285,6 +312,9 @@ fn check(args: CheckArgs) -> Result<Status> {
             splits: split_groups.clone(),
         };
         let summaries = engine::run_with(&jobs, &run_options, &mut |finding| {
+            if mode == Mode::Stats {
+                return;
+            }
             for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
                 if let Err(e) = o.renderer.diagnostic(&mut o.out, &finding, &files) {
                     o.error = Some(e);
@@ -307,7 +337,10 @@ fn check(args: CheckArgs) -> Result<Status> {
         .zip(&summaries)
         .filter_map(|(f, s)| s.io_error.as_ref().map(|e| (f, e)))
         .collect();
-    let gate_outcomes = gates::evaluate(&total, unreadable.len(), &gates_config);
+    let gate_outcomes = match mode {
+        Mode::Check => gates::evaluate(&total, unreadable.len(), &gates_config),
+        Mode::Stats => Vec::new(),
+    };
     let failed = gate_outcomes.iter().any(|g| !g.passed);
     let summary = RunSummary {
         files: &files,

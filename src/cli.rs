@@ -1,5 +1,5 @@
 //! The command line, declared with clap's derive: `check` (the default), `rules`,
-//! `explain`, `init`.
+//! `explain`, `stats`, `dedupe`, `init`.
 
 use std::path::PathBuf;
 
@@ -36,6 +36,9 @@ pub enum Command {
         /// A rule code (S005) or name (unknown-role)
         rule: String,
     },
+    /// The dataset report only, with token statistics: examples, validity, duplicates, token
+    /// distribution and billed-token estimate (never fails a gate)
+    Stats(CheckArgs),
     /// Write IN without exact and near duplicates (keeps the first of each group)
     Dedupe(DedupeArgs),
     /// Write a commented starter tunelint.toml in the current directory
@@ -153,6 +156,11 @@ pub struct CheckArgs {
     /// Print diagnostics only, no summary
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Count every example's tokens for the summary: total, p50, p95, max, trainable and
+    /// billed tokens (tokenizes everything, so slower; `stats` always does)
+    #[arg(long)]
+    pub token_stats: bool,
 
     /// Apply the configuration's `exclude` to files named on the command line too
     #[arg(long)]

@@ -578,6 +578,9 @@ fn set_option(
             let n = integer(1, "a positive integer")?;
             options.max_chars = usize::try_from(n).map_err(|_| "a smaller integer".to_owned())?;
         }
+        (Code::T001, "max_per_example") => {
+            options.max_tokens = integer(1, "a positive integer (tokens)")?.unsigned_abs();
+        }
         _ => return Err(format!("an option of {}", code.as_str())),
     }
     Ok(())
@@ -837,8 +840,10 @@ impl Config {
             format: self.format,
             dedup: self.dedup.clone(),
             pii_allow: Arc::clone(&self.pii.allow),
+            encoding: self.tokens.encoding,
             ..Settings::default()
         };
+        settings.options.max_tokens = self.tokens.max_per_example;
         apply_entries(&self.rules, &mut settings);
         if !self.overrides.is_empty()
             && let Some(rel) = self.relative(path)
@@ -2343,8 +2348,24 @@ rules = { C001 = "info" }
                 max_line_bytes: 1024,
                 min_chars: 20,
                 max_chars: 500,
+                max_tokens: 65_536,
             }
         );
+
+        // `[tokens] max_per_example` is T001's limit; a `[rules]` entry overrides it.
+        let config =
+            parse("[tokens]\nmax_per_example = 4096\nencoding = \"cl100k_base\"\n").expect("valid");
+        let settings = config
+            .settings_for(Path::new("a.jsonl"), &CliOverrides::default())
+            .expect("valid");
+        assert_eq!(settings.options.max_tokens, 4096);
+        assert_eq!(settings.encoding, Encoding::Cl100kBase);
+        let config = parse("[tokens]\nmax_per_example = 4096\n[rules]\ntoo-many-tokens = { max_per_example = 100 }\n")
+            .expect("valid");
+        let settings = config
+            .settings_for(Path::new("a.jsonl"), &CliOverrides::default())
+            .expect("valid");
+        assert_eq!(settings.options.max_tokens, 100);
 
         let config = parse(
             "[rules]\nC002 = { max_chars = 100 }\n[[overrides]]\nfiles = [\"big/**\"]\nrules = { C002 = { max_chars = 50000 } }\n",

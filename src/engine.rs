@@ -62,6 +62,8 @@ pub struct FileSummary {
     pub counts: Vec<[u64; 3]>,
     /// The file could not be read (the reason), so its figures are incomplete.
     pub io_error: Option<String>,
+    /// Token statistics, when they were asked for (`--token-stats`, `stats`).
+    pub tokens: Option<crate::tokens::TokenStats>,
 }
 
 impl FileSummary {
@@ -100,6 +102,9 @@ impl FileSummary {
                 a[k] += b[k];
             }
         }
+        if let Some(t) = &other.tokens {
+            self.tokens.get_or_insert_with(Default::default).add_file(t);
+        }
     }
 }
 
@@ -132,6 +137,21 @@ pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSu
         out.push(f.diagnostic)
     });
     (out, summaries.pop().unwrap_or_default())
+}
+
+/// The token figures of one record line, counted on the calling thread, whose tokenizer
+/// later calls reuse; `None` when the line is not a record of a known format.
+pub fn count_tokens(line: &str, settings: &Settings) -> Option<crate::tokens::ExampleTokens> {
+    let mut parser = Parser::new();
+    let doc = parser.parse(line).ok()?;
+    let format = match settings.format {
+        FormatChoice::Auto => format::detect(&doc)?,
+        chosen => chosen,
+    };
+    let mut scratch = Vec::new();
+    let mut ctx = RecordContext::new(settings, 0, 1, 0, line, &mut scratch);
+    let conv = format::normalize(format, &doc, &mut ctx)?;
+    Some(crate::tokens::count(&conv, line, settings.encoding))
 }
 
 /// Lints every job on `threads` workers, calling `sink` with each diagnostic in order.
@@ -344,6 +364,8 @@ struct Done {
     texts: BTreeMap<u64, String>,
     /// What the dataset rules need of each record, in line order.
     facts: dataset::FileFacts,
+    /// Token figures of the chunk's examples, when token statistics are on.
+    tokens: crate::tokens::TokenStats,
 }
 
 fn read_job(
@@ -853,6 +875,7 @@ fn lint_chunk(
                         settings,
                         parser,
                         &mut out.diagnostics,
+                        &mut out.tokens,
                     );
                     if let Some(facts) = facts {
                         out.facts.push(line, line_offset, valid, facts);
@@ -885,6 +908,7 @@ fn lint_record(
     settings: &Settings,
     parser: &mut Parser,
     out: &mut Vec<Diagnostic>,
+    tokens: &mut crate::tokens::TokenStats,
 ) -> (bool, Option<dataset::RecordFacts>) {
     let first = out.len();
     let mut fingerprint = None;
@@ -926,6 +950,11 @@ fn lint_record(
                 );
             } else if let Some(conv) = format::normalize(format, &doc, &mut ctx) {
                 rules::check_record(&conv, &mut ctx);
+                if let Some(counted) = rules::tokens::check(&conv, &mut ctx)
+                    && settings.token_stats
+                {
+                    tokens.add_example(&counted, settings.encoding, settings.options.max_tokens);
+                }
                 facts = Some(dataset::RecordFacts::of(hash, &conv, settings));
             } else {
                 facts = Some(dataset::RecordFacts::hash_only(hash));
@@ -1000,6 +1029,12 @@ fn collect(done: &Receiver<Done>, summaries: &mut [FileSummary], collected: &mut
                 collected.texts.insert((item.file, line), text);
             }
             collected.facts[item.file as usize].append(item.facts);
+            if item.tokens.examples() > 0 {
+                summary
+                    .tokens
+                    .get_or_insert_with(Default::default)
+                    .merge(&item.tokens);
+            }
         }
     }
 }

@@ -4,7 +4,8 @@
 //! resolve into per-file [`settings::Settings`]; `discover` lists the files; `source` streams
 //! each file as newline-aligned chunks of lines; `engine` parses every line with spans
 //! (`json`), normalises it through its input `format` into the conversation model of
-//! `record`, and runs the rules of the `rules` registry on it in parallel; `gates` turns the
+//! `record`, and runs the rules of the `rules` registry on it in parallel (`tokens` counts
+//! OpenAI tokens for T001 and the statistics); `gates` turns the
 //! summary into an exit status; `report` renders the one list of [`diagnostic::Diagnostic`]s
 //! in every output format. Every rule is declared once (`rule`) with its documentation, from
 //! which `docs` generates the reference, `docs/rules.md`.
@@ -32,6 +33,7 @@ pub mod rule;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod tokens;
 
 /// Where the rule documentation is published (SARIF `helpUri`, Markdown links).
 pub const DOCS_URL: &str = "https://github.com/tunelint/tunelint/blob/main/docs/rules.md";

@@ -250,6 +250,9 @@ pub struct Conversation<'a> {
     /// True when the adapter dropped or could not read part of the record, so order rules
     /// should not pile on top of the schema diagnostics already given.
     pub incomplete: bool,
+    /// The tool definitions (`tools`, or the deprecated `functions`) of formats that carry
+    /// them as JSON: what the token count adds for them.
+    pub tools: Option<Span>,
 }
 
 impl<'a> Conversation<'a> {

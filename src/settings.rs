@@ -66,6 +66,8 @@ pub struct RuleOptions {
     pub min_chars: usize,
     /// C002 content-too-long: most characters a message's content may have.
     pub max_chars: usize,
+    /// T001 too-many-tokens: most tokens in one example (`[tokens] max_per_example`).
+    pub max_tokens: u64,
 }
 
 impl Default for RuleOptions {
@@ -74,6 +76,7 @@ impl Default for RuleOptions {
             max_line_bytes: 64 * 1024 * 1024,
             min_chars: 10,
             max_chars: 10_000,
+            max_tokens: 65_536,
         }
     }
 }
@@ -90,6 +93,11 @@ pub struct Settings {
     /// `[pii] allow`: known-safe matches of the P rules, compiled once per config and shared
     /// by every file it applies to.
     pub pii_allow: Arc<PiiAllow>,
+    /// `[tokens] encoding`: the tokenizer of T001 and the token statistics.
+    pub encoding: crate::config::Encoding,
+    /// Count every example's tokens for the summary (`--token-stats`, `stats`), not only
+    /// those T001 must check.
+    pub token_stats: bool,
 }
 
 impl Default for Settings {
@@ -100,6 +108,8 @@ impl Default for Settings {
             format: FormatChoice::Auto,
             dedup: crate::config::DedupConfig::default(),
             pii_allow: Arc::default(),
+            encoding: crate::config::Encoding::default(),
+            token_stats: false,
         }
     }
 }

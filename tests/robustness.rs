@@ -445,7 +445,15 @@ fn chat(user: &str, assistant: &str) -> String {
 fn a_3_mib_line_is_linted_whole() {
     let line = chat(&"x".repeat(3 << 20), "Fine, thank you.");
     let (diagnostics, summary) = lint_checked(format!("{line}\n").as_bytes(), &Settings::default());
-    assert_eq!(codes(&diagnostics), [(1, "C002")]);
+    // 3 MiB of one letter: far too long in characters (C002) and in tokens (T001, counted).
+    assert_eq!(codes(&diagnostics), [(1, "C002"), (1, "T001")]);
+    assert!(
+        diagnostics[1]
+            .message
+            .starts_with("example has 393,232 tokens (o200k_base)"),
+        "{}",
+        diagnostics[1].message
+    );
     assert_eq!(diagnostics[0].location.column, 39);
     assert!(
         diagnostics[0].message.contains("3145728 characters"),
@@ -455,9 +463,9 @@ fn a_3_mib_line_is_linted_whole() {
     assert_eq!((summary.examples, summary.valid), (1, 1));
     // Without a final newline: also J009, at the end of the line.
     let (diagnostics, _) = lint_checked(line.as_bytes(), &Settings::default());
-    assert_eq!(codes(&diagnostics), [(1, "C002"), (1, "J009")]);
+    assert_eq!(codes(&diagnostics), [(1, "C002"), (1, "T001"), (1, "J009")]);
     assert_eq!(
-        diagnostics[1].location.column as usize,
+        diagnostics[2].location.column as usize,
         line.chars().count() + 1
     );
 }

@@ -40,6 +40,7 @@ pub fn normalize<'s>(
         messages: Vec::with_capacity(4),
         span: doc.span(root),
         incomplete: false,
+        tools: None,
     };
     if let Some((key, value)) = system {
         match string_field(doc, key, value, "system", Role::System, ctx) {

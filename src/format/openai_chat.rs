@@ -34,11 +34,13 @@ pub fn normalize<'s>(
         missing_key(doc, root, "messages", FormatChoice::OpenAiChat, ctx);
         return None;
     }
-    let messages_node = read_chat_object(doc, root, "the top level of a chat record", ctx)?;
+    let (messages_node, tools) =
+        read_chat_object(doc, root, "the top level of a chat record", ctx)?;
     let mut conv = Conversation {
         messages: Vec::new(),
         span: doc.span(messages_node),
         incomplete: false,
+        tools,
     };
     let mut images = 0usize;
     if !read_message_list(
@@ -56,19 +58,24 @@ pub fn normalize<'s>(
 }
 
 /// Reads the keys of a chat object (`messages`, `tools`, `parallel_tool_calls`,
-/// `functions`), checking all but `messages`, whose node it returns.
+/// `functions`), checking all but `messages`, whose node it returns with the span of the
+/// tool definitions (`tools`, else the deprecated `functions`).
 pub(crate) fn read_chat_object(
     doc: &Document<'_, '_>,
     obj: NodeId,
     place: &str,
     ctx: &mut RecordContext<'_>,
-) -> Option<NodeId> {
+) -> Option<(NodeId, Option<Span>)> {
     let mut messages_node = None;
+    let (mut tools, mut functions) = (None, None);
     for (key, value) in doc.members(obj) {
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match name.as_ref() {
             "messages" => messages_node = Some(value),
-            "tools" => check_tool_definitions(doc, value, ctx),
+            "tools" => {
+                check_tool_definitions(doc, value, ctx);
+                tools = Some(doc.span(value));
+            }
             "parallel_tool_calls" => {
                 if doc.kind(value) != Kind::Bool {
                     ctx.report(
@@ -81,11 +88,14 @@ pub(crate) fn read_chat_object(
                     );
                 }
             }
-            "functions" => check_function_definitions(doc, value, ctx),
+            "functions" => {
+                check_function_definitions(doc, value, ctx);
+                functions = Some(doc.span(value));
+            }
             other => unknown_key(ctx, doc.span(key), other, place, TOP_LEVEL_KEYS),
         }
     }
-    messages_node
+    messages_node.map(|m| (m, tools.or(functions)))
 }
 
 /// S001 for a record without a required key, with a hint when the record has the shape of

@@ -59,7 +59,8 @@ pub fn normalize<'s>(
         );
         return None;
     }
-    let Some(messages) = openai_chat::read_chat_object(doc, input, "\"input\"", ctx) else {
+    let Some((messages, tools)) = openai_chat::read_chat_object(doc, input, "\"input\"", ctx)
+    else {
         ctx.report(
             Code::S001,
             doc.span(input),
@@ -71,6 +72,7 @@ pub fn normalize<'s>(
         messages: Vec::new(),
         span: doc.span(messages),
         incomplete: missing,
+        tools,
     };
     let mut images = 0usize;
     if !openai_chat::read_message_list(

@@ -35,6 +35,7 @@ pub fn normalize<'s>(
         messages: Vec::with_capacity(2),
         span: doc.span(root),
         incomplete: false,
+        tools: None,
     };
     for (field, name, role) in [
         (prompt, "prompt", Role::User),

@@ -55,6 +55,7 @@ pub fn normalize<'s>(
         messages: Vec::with_capacity(doc.len(turns) + 1),
         span: doc.span(turns),
         incomplete: false,
+        tools: None,
     };
     if let Some((key, value)) = system {
         match string_field(doc, key, value, "system", Role::System, ctx) {

@@ -40,8 +40,47 @@ pub struct File {
     pub warnings: u64,
     pub infos: u64,
     pub duplicates: u64,
+    /// Token statistics, `null` unless they were counted (`--token-stats`, `stats`).
+    pub tokens: Option<Tokens>,
     /// Why the file could not be read, `null` when it was.
     pub read_error: Option<String>,
+}
+
+/// Token statistics of a file or of the whole run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tokens {
+    /// `o200k_base` or `cl100k_base`.
+    pub encoding: String,
+    /// Examples counted (those read as conversations).
+    pub examples: u64,
+    pub total: u64,
+    pub p50: u64,
+    pub p95: u64,
+    pub max: u64,
+    /// Tokens of assistant content and tool calls.
+    pub assistant: u64,
+    /// Assistant tokens of messages without `weight: 0`: what training learns from.
+    pub trainable: u64,
+    /// OpenAI's default epochs for this many examples; `null` for a total over files.
+    pub epochs: Option<u64>,
+    /// Estimated billed tokens: each example capped at `tokens.max_per_example`, times the
+    /// epochs (for a total: the sum over the files).
+    pub billed: u64,
+}
+
+fn tokens_entry(t: &crate::tokens::TokenStats) -> Tokens {
+    Tokens {
+        encoding: t.encoding.as_str().to_string(),
+        examples: t.examples(),
+        total: t.total,
+        p50: t.percentile(50),
+        p95: t.percentile(95),
+        max: t.max(),
+        assistant: t.assistant,
+        trainable: t.trainable,
+        epochs: t.files_billed.is_none().then(|| t.default_epochs()),
+        billed: t.billed(),
+    }
 }
 
 /// The totals over every file.
@@ -56,6 +95,8 @@ pub struct Summary {
     pub warnings: u64,
     pub infos: u64,
     pub duplicates: u64,
+    /// Token statistics over every file, `null` unless they were counted.
+    pub tokens: Option<Tokens>,
     /// Whether every gate passed.
     pub passed: bool,
     /// Every rule that fired, most findings first.
@@ -123,6 +164,7 @@ fn file_entry(info: &FileInfo, s: &FileSummary) -> File {
         warnings: s.count(Level::Warning),
         infos: s.count(Level::Info),
         duplicates: s.duplicates(),
+        tokens: s.tokens.as_ref().map(tokens_entry),
         read_error: s.io_error.clone(),
     }
 }
@@ -157,6 +199,7 @@ pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
         warnings: t.count(Level::Warning),
         infos: t.count(Level::Info),
         duplicates: t.duplicates(),
+        tokens: t.tokens.as_ref().map(tokens_entry),
         passed: summary.gates.iter().all(|g| g.passed),
         rules: rules
             .into_iter()

@@ -61,7 +61,10 @@ fn row(name: &str, s: &FileSummary) -> String {
 /// Writes the summary.
 pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
     let failed: Vec<_> = summary.gates.iter().filter(|g| !g.passed).collect();
-    if failed.is_empty() {
+    if summary.gates.is_empty() {
+        // `stats`: a report, not a verdict.
+        writeln!(out, "## tunelint: dataset report\n")?;
+    } else if failed.is_empty() {
         writeln!(out, "## ✅ tunelint: passed\n")?;
     } else {
         writeln!(out, "## ❌ tunelint: failed\n")?;
@@ -122,6 +125,26 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         }
     }
 
+    if let Some((encoding, mut rows)) = super::summary::token_table(summary) {
+        writeln!(out, "### Tokens ({})\n", encoding.as_str())?;
+        writeln!(out, "| {} |", super::summary::TOKEN_HEADER.join(" | "))?;
+        writeln!(out, "|:--|--:|--:|--:|--:|--:|--:|--:|--:|")?;
+        let total = (rows.len() > 1).then(|| rows.pop()).flatten();
+        let more = rows.len().saturating_sub(MAX_FILES);
+        for mut r in rows.into_iter().take(MAX_FILES) {
+            r[0] = code_span(&crop_path(&r[0]));
+            writeln!(out, "| {} |", r.join(" | "))?;
+        }
+        if more > 0 {
+            writeln!(out, "| {more} more files | | | | | | | | |")?;
+        }
+        if let Some(mut r) = total {
+            r[0] = "**total**".into();
+            writeln!(out, "| {} |", r.join(" | "))?;
+        }
+        writeln!(out)?;
+    }
+
     let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
         .iter()
         .map(|&c| (c, summary.total.counts[c.index()]))
@@ -157,6 +180,9 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         writeln!(out)?;
     }
 
+    if summary.gates.is_empty() {
+        return Ok(());
+    }
     writeln!(out, "<details><summary>Gates</summary>\n")?;
     for g in &summary.gates {
         let mark = if g.passed { "✅" } else { "❌" };

@@ -75,6 +75,27 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
             writeln!(out, "  {}: could not be read: {e}", f.display)?;
         }
     }
+    if let Some((encoding, rows)) = token_table(summary) {
+        writeln!(out)?;
+        writeln!(out, "Tokens ({})", encoding.as_str())?;
+        let header = TOKEN_HEADER.map(String::from);
+        let widths: Vec<usize> = (0..TOKEN_HEADER.len())
+            .map(|i| {
+                rows.iter()
+                    .chain(std::iter::once(&header))
+                    .map(|r| r[i].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for r in std::iter::once(&header).chain(&rows) {
+            write!(out, "  {:<w$}", r[0], w = widths[0])?;
+            for i in 1..r.len() {
+                write!(out, "  {:>w$}", r[i], w = widths[i])?;
+            }
+            writeln!(out)?;
+        }
+    }
 
     let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
         .iter()
@@ -124,6 +145,56 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
     }
     Ok(())
 }
+
+/// The columns of the token table.
+pub const TOKEN_HEADER: [&str; 9] = [
+    "file",
+    "examples",
+    "tokens",
+    "p50",
+    "p95",
+    "max",
+    "trainable",
+    "epochs",
+    "billed",
+];
+
+/// The token table, when token statistics were counted: one row per file that has them,
+/// then the total when there is more than one. The total's billed figure is the sum of the
+/// files' (each trained on its own), so it shows no epochs.
+pub fn token_table(
+    summary: &RunSummary<'_>,
+) -> Option<(crate::tokens::Encoding, Vec<[String; 9]>)> {
+    let total = summary.total.tokens.as_ref()?;
+    let token_row = |name: &str, t: &crate::tokens::TokenStats, epochs: String| {
+        [
+            name.to_string(),
+            thousands(t.examples()),
+            thousands(t.total),
+            thousands(t.percentile(50)),
+            thousands(t.percentile(95)),
+            thousands(t.max()),
+            thousands(t.trainable),
+            epochs,
+            thousands(t.billed()),
+        ]
+    };
+    let mut rows: Vec<[String; 9]> = summary
+        .files
+        .iter()
+        .zip(summary.summaries)
+        .filter_map(|(f, s)| {
+            let t = s.tokens.as_ref()?;
+            Some(token_row(&f.display, t, t.default_epochs().to_string()))
+        })
+        .collect();
+    if rows.len() > 1 {
+        rows.push(token_row("total", total, "-".into()));
+    }
+    Some((total.encoding, rows))
+}
+
+pub use crate::rules::tokens::thousands;
 
 fn row(name: &str, s: &crate::engine::FileSummary) -> [String; 6] {
     [

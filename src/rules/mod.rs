@@ -12,6 +12,7 @@ mod literals;
 pub mod order;
 pub mod privacy;
 pub mod schema;
+pub mod tokens;
 
 use crate::context::RecordContext;
 use crate::record::Conversation;
@@ -94,6 +95,7 @@ registry! {
     P004 => privacy::national_id::NATIONAL_ID,
     P005 => privacy::ip_address::IP_ADDRESS,
     P006 => privacy::secret::SECRET,
+    T001 => tokens::TOO_MANY_TOKENS,
     D001 => duplicates::exact_duplicate::EXACT_DUPLICATE,
     D002 => duplicates::near_duplicate::NEAR_DUPLICATE,
     D003 => duplicates::split_leak::SPLIT_LEAK,

@@ -1,0 +1,144 @@
+//! T rules: token counts.
+
+use crate::context::RecordContext;
+use crate::declare_rule;
+use crate::record::Conversation;
+use crate::rule::RuleOption;
+use crate::rules::Code;
+use crate::tokens::{self, ExampleTokens};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an example with more than `max_per_example` tokens (`[tokens]
+    /// max_per_example`, default 65,536), counted exactly with the configured OpenAI
+    /// tokenizer (`[tokens] encoding`: `o200k_base`, the default, or `cl100k_base`; both are
+    /// built in, nothing is downloaded). The finding points at the example's largest message.
+    ///
+    /// The count is OpenAI's chat formula: 3 tokens per message plus the tokens of its role,
+    /// its content (each text part of a content array; images are not counted), its `name`
+    /// (plus 1) and a tool message's `tool_call_id`; each tool call, and the example's tool
+    /// definitions, as the tokens of their compact JSON text; plus 3 for the reply priming.
+    /// Text is encoded as ordinary text, so a literal `<|endoftext|>` counts as the few tokens
+    /// of its characters (C010 reports it). Every token stands for at least one byte, so an
+    /// example whose text is shorter than the limit is never tokenized for this rule; and no
+    /// token stands for more than 128 bytes, so an example with over 128 times the limit in
+    /// bytes (and over 1 MiB) is reported as "at least" that many tokens without tokenizing it.
+    ///
+    /// ## Why is this bad?
+    /// Fine-tuning truncates an example at the model's context limit: the end of the
+    /// conversation — usually the assistant's answer, the part training learns from — is cut
+    /// off, and the tokens before it are still billed. An example this long is usually a
+    /// pasted document or several conversations run together.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid,max_per_example=40
+    /// {"messages": [{"role": "user", "content": "Summarise our refund policy."}, {"role": "assistant", "content": "Refunds are available within 30 days of purchase for unused items in their original packaging. Opened items can be returned for store credit. Shipping costs are not refunded unless the item arrived damaged."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid,max_per_example=40
+    /// {"messages": [{"role": "user", "content": "Summarise our refund policy."}, {"role": "assistant", "content": "Unused items: refund within 30 days."}]}
+    /// ```
+    ///
+    /// ## Options
+    /// - `max_per_example` (default `65536`): the most tokens one example may have. It is
+    ///   set for every file by `[tokens] max_per_example` (next to `[tokens] encoding`); a
+    ///   `[rules]` or `[[overrides]]` entry sets it for some files.
+    ///
+    /// ```toml
+    /// [rules]
+    /// too-many-tokens = { max_per_example = 16385 }
+    /// ```
+    pub static TOO_MANY_TOKENS = {
+        code: "T001",
+        name: "too-many-tokens",
+        level: Warning,
+        summary: "example over `tokens.max_per_example` tokens; training would truncate it",
+        options: [RuleOption {
+            name: "max_per_example",
+            default: "65536",
+            doc: "most tokens one example may have (also `[tokens] max_per_example`)",
+        }],
+    };
+}
+
+/// Examples with up to this many bytes of text are always counted exactly.
+const EXACT_UP_TO: u64 = 1 << 20;
+
+/// Counts the example's tokens when T001 or the token statistics need them, reports T001,
+/// and returns the count for the statistics.
+pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> Option<ExampleTokens> {
+    let settings = ctx.settings;
+    let max = settings.options.max_tokens;
+    let t001 = ctx.enabled(Code::T001);
+    let upper = if settings.token_stats || t001 {
+        tokens::upper_bound(conv, ctx.text)
+    } else {
+        0
+    };
+    let needed = settings.token_stats || (t001 && upper > max);
+    if !needed {
+        return None;
+    }
+    if !settings.token_stats && upper > EXACT_UP_TO {
+        // Megabytes of text over the limit by their length alone: say so without tokenizing
+        // them (a long run of one letter costs the tokenizer more than linear time).
+        let (lower, largest) = tokens::lower_bound(conv);
+        if lower > max {
+            let span = largest.map_or(conv.span, |i| conv.messages[i].content_or_message_span());
+            ctx.report(
+                Code::T001,
+                span,
+                format!(
+                    "example has at least {} tokens ({}) by its length alone, over the limit of {} (tokens.max_per_example), so training would truncate it",
+                    thousands(lower),
+                    settings.encoding.as_str(),
+                    thousands(max),
+                ),
+            );
+            return None;
+        }
+    }
+    let counted = tokens::count(conv, ctx.text, settings.encoding);
+    if t001 && counted.total > max {
+        let (span, largest) = match counted.largest {
+            Some((i, n)) => {
+                let m = &conv.messages[i];
+                (
+                    m.content_or_message_span(),
+                    format!(
+                        "; the largest message is #{} ({}, {} tokens)",
+                        i + 1,
+                        m.role.as_str(),
+                        thousands(n)
+                    ),
+                )
+            }
+            None => (conv.span, String::new()),
+        };
+        ctx.report(
+            Code::T001,
+            span,
+            format!(
+                "example has {} tokens ({}), over the limit of {} (tokens.max_per_example), so training would truncate it{largest}",
+                thousands(counted.total),
+                settings.encoding.as_str(),
+                thousands(max),
+            ),
+        );
+    }
+    Some(counted)
+}
+
+/// `65536` as `65,536`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,501 @@
+//! Exact OpenAI token counts of one example (PRODUCT.md §4 T).
+//!
+//! The count follows OpenAI's published chat formula (the cookbook's
+//! `num_tokens_from_messages`):
+//!
+//! - 3 tokens per message, plus the tokens of the message's string fields: its role, the
+//!   text of its content (each text part of a content array on its own), its `name` (plus 1
+//!   more token) and a tool message's `tool_call_id`;
+//! - each tool call of an assistant message counts as the tokens of its JSON text, and the
+//!   example's tool definitions (`tools`, or the deprecated `functions`) as the tokens of
+//!   theirs; "JSON text" is the value as `json.dumps(value, ensure_ascii=False,
+//!   separators=(",", ":"))` writes it, numbers as written in the file;
+//! - 3 tokens per example for the reply priming.
+//!
+//! Images are not text and are not counted. Text is encoded as ordinary text: a literal
+//! `<|endoftext|>` in the data is a few ordinary tokens (and C010 reports it).
+//!
+//! Every byte-level BPE token stands for at least one byte of its text, so the UTF-8 length of
+//! the strings bounds the count from above: [`upper_bound`] lets T001 skip the tokenizer for
+//! every example that cannot reach the limit.
+
+use std::cell::RefCell;
+
+use tiktoken_rs::CoreBPE;
+
+pub use crate::config::Encoding;
+use crate::record::{Conversation, Message, Role};
+
+/// Tokens per message (`<|start|>{role}<|message|>…<|end|>` framing).
+pub const PER_MESSAGE: u64 = 3;
+/// Extra tokens for a message with a `name`.
+pub const PER_NAME: u64 = 1;
+/// Tokens that prime the reply (`<|start|>assistant<|message|>`).
+pub const PER_EXAMPLE: u64 = 3;
+
+/// Longest role name the model can produce (`assistant`, `developer`).
+const LONGEST_ROLE: u64 = 9;
+
+/// The most bytes one token of o200k_base or cl100k_base stands for (a unit test checks it
+/// against both vocabularies): `n` bytes of text are at least `n / 128` tokens.
+pub const MAX_TOKEN_BYTES: u64 = 128;
+
+/// The token figures of one example.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExampleTokens {
+    /// Everything, by the chat formula.
+    pub total: u64,
+    /// The content and tool calls of assistant messages.
+    pub assistant: u64,
+    /// The assistant tokens training learns from: those of messages without `weight: 0`.
+    pub trainable: u64,
+    /// Index of the message with the most tokens, and its tokens (formula overhead included).
+    pub largest: Option<(usize, u64)>,
+}
+
+/// An upper bound of [`count`]: the UTF-8 bytes of everything counted plus the formula's
+/// overhead. Cheap (no tokenizer); `line` is the record's line, the one the spans index.
+pub fn upper_bound(conv: &Conversation<'_>, line: &str) -> u64 {
+    let mut bound = PER_EXAMPLE + json_len(line, conv.tools);
+    for m in &conv.messages {
+        bound += PER_MESSAGE + PER_NAME + LONGEST_ROLE.max(role_text(m, line).len() as u64);
+        bound += m.content.texts().map(|t| t.value.len() as u64).sum::<u64>();
+        bound += [&m.name, &m.tool_call_id]
+            .into_iter()
+            .flatten()
+            .map(|t| t.value.len() as u64)
+            .sum::<u64>();
+        bound += m
+            .tool_calls
+            .iter()
+            .map(|c| json_len(line, Some(c.span)))
+            .sum::<u64>();
+    }
+    bound
+}
+
+/// A lower bound of [`count`]'s total, without the tokenizer: the formula's overhead plus,
+/// for each string, its bytes over [`MAX_TOKEN_BYTES`]. With the index of the message with the
+/// most text. Lets T001 report a huge example without tokenizing megabytes of text.
+pub fn lower_bound(conv: &Conversation<'_>) -> (u64, Option<usize>) {
+    let mut bound = PER_EXAMPLE;
+    let mut largest: Option<(usize, u64)> = None;
+    for (i, m) in conv.messages.iter().enumerate() {
+        // Every message has its framing and at least one token of role.
+        bound += PER_MESSAGE + 1;
+        let bytes: u64 = m.content.texts().map(|t| t.value.len() as u64).sum();
+        bound += m
+            .content
+            .texts()
+            .map(|t| (t.value.len() as u64).div_ceil(MAX_TOKEN_BYTES))
+            .sum::<u64>();
+        if largest.is_none_or(|(_, b)| bytes > b) {
+            largest = Some((i, bytes));
+        }
+    }
+    (bound, largest.map(|(i, _)| i))
+}
+
+/// The exact token figures of `conv` (from the record `line`) with `encoding`.
+pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> ExampleTokens {
+    with_encoder(encoding, |enc| {
+        let mut out = ExampleTokens {
+            total: PER_EXAMPLE,
+            ..Default::default()
+        };
+        let mut json = String::new();
+        if let Some(span) = conv.tools {
+            json.clear();
+            compact_json(span_text(line, span), &mut json);
+            out.total += enc.count(&json);
+        }
+        for (i, m) in conv.messages.iter().enumerate() {
+            let mut said = 0;
+            for t in m.content.texts() {
+                said += enc.count(&t.value);
+            }
+            for call in &m.tool_calls {
+                json.clear();
+                compact_json(span_text(line, call.span), &mut json);
+                said += enc.count(&json);
+            }
+            let mut message = PER_MESSAGE + said + enc.count(role_text(m, line));
+            if let Some(name) = &m.name {
+                message += enc.count(&name.value) + PER_NAME;
+            }
+            if let Some(id) = &m.tool_call_id {
+                message += enc.count(&id.value);
+            }
+            out.total += message;
+            if m.role == Role::Assistant {
+                out.assistant += said;
+                if m.weight != Some(0) {
+                    out.trainable += said;
+                }
+            }
+            if out.largest.is_none_or(|(_, n)| message > n) {
+                out.largest = Some((i, message));
+            }
+        }
+        out
+    })
+}
+
+/// The number of tokens of `text` encoded as ordinary text.
+pub fn count_text(text: &str, encoding: Encoding) -> u64 {
+    with_encoder(encoding, |enc| enc.count(text))
+}
+
+/// The role as the model sees it: the OpenAI name of a known role, the role string as
+/// written otherwise.
+fn role_text<'l>(m: &Message<'_>, line: &'l str) -> &'l str {
+    match m.role {
+        Role::Unknown => {
+            let raw = span_text(line, m.role_span);
+            raw.strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .unwrap_or("")
+        }
+        known => known.as_str(),
+    }
+}
+
+fn span_text(line: &str, span: crate::diagnostic::Span) -> &str {
+    line.get(span.range()).unwrap_or("")
+}
+
+/// The bytes of the JSON value at `span`, an upper bound of its compact text's length.
+fn json_len(line: &str, span: Option<crate::diagnostic::Span>) -> u64 {
+    span.map_or(0, |s| span_text(line, s).len() as u64)
+}
+
+/// Writes the JSON value `raw` (valid JSON, as written in the file) the way Python's
+/// `json.dumps(value, ensure_ascii=False, separators=(",", ":"))` writes it: no whitespace
+/// between tokens; strings with only `"`, `\` and control characters escaped (`\n`, `\r`,
+/// `\t`, `\b`, `\f`, otherwise `\u00xx`); numbers as written. Never longer than `raw`.
+pub fn compact_json(raw: &str, out: &mut String) {
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b'"' => i = compact_string(raw, i, out),
+            _ => {
+                // Copy a run of structural characters, literals and numbers.
+                let start = i;
+                while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | b'"') {
+                    i += 1;
+                }
+                out.push_str(&raw[start..i]);
+            }
+        }
+    }
+}
+
+/// Writes the string literal starting at `raw[start]` (a quote) minimally escaped; returns
+/// the offset after its closing quote (or the end of `raw`).
+fn compact_string(raw: &str, start: usize, out: &mut String) -> usize {
+    let bytes = raw.as_bytes();
+    out.push('"');
+    let mut i = start + 1;
+    let mut run = i;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                out.push_str(&raw[run..i]);
+                out.push('"');
+                return i + 1;
+            }
+            b'\\' => {
+                out.push_str(&raw[run..i]);
+                let (consumed, c) = unescape(&raw[i..]);
+                match c {
+                    Some(c) => push_escaped(c, out),
+                    // A lone surrogate or a broken escape: keep it as written.
+                    None => out.push_str(&raw[i..i + consumed]),
+                }
+                i += consumed;
+                run = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&raw[run..]);
+    bytes.len()
+}
+
+/// Decodes the escape at the start of `s` (which starts with `\`): its length in bytes and
+/// the character, or `None` for a lone surrogate or a malformed escape.
+fn unescape(s: &str) -> (usize, Option<char>) {
+    let b = s.as_bytes();
+    let Some(&kind) = b.get(1) else {
+        return (b.len(), None);
+    };
+    let simple = match kind {
+        b'"' => Some('"'),
+        b'\\' => Some('\\'),
+        b'/' => Some('/'),
+        b'b' => Some('\u{8}'),
+        b'f' => Some('\u{c}'),
+        b'n' => Some('\n'),
+        b'r' => Some('\r'),
+        b't' => Some('\t'),
+        b'u' => None,
+        _ => return (2.min(b.len()), None),
+    };
+    if simple.is_some() {
+        return (2, simple);
+    }
+    let hex = |at: usize| {
+        s.get(at..at + 4)
+            .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+    };
+    let Some(unit) = hex(2) else {
+        return (2, None);
+    };
+    match unit {
+        0xD800..=0xDBFF => {
+            if s.get(6..8) == Some("\\u")
+                && let Some(low @ 0xDC00..=0xDFFF) = hex(8)
+            {
+                let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                return (12, char::from_u32(c));
+            }
+            (6, None)
+        }
+        0xDC00..=0xDFFF => (6, None),
+        c => (6, char::from_u32(c)),
+    }
+}
+
+fn push_escaped(c: char, out: &mut String) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        c if (c as u32) < 0x20 => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// A tokenizer for one encoding, built on first use in each thread: one encoder shared by
+/// threads does not scale (PERFORMANCE.md), and building one takes a fraction of a second,
+/// which a run that never needs it does not pay.
+struct Encoder {
+    bpe: CoreBPE,
+}
+
+impl Encoder {
+    fn new(encoding: Encoding) -> Encoder {
+        let bpe = match encoding {
+            Encoding::O200kBase => tiktoken_rs::o200k_base(),
+            Encoding::Cl100kBase => tiktoken_rs::cl100k_base(),
+        };
+        // The encodings are compiled into the binary; failing to load them is a build defect.
+        Encoder {
+            bpe: bpe.expect("the built-in token encodings load"),
+        }
+    }
+
+    fn count(&self, text: &str) -> u64 {
+        if text.is_empty() {
+            return 0;
+        }
+        self.bpe.encode_ordinary(text).len() as u64
+    }
+}
+
+thread_local! {
+    static ENCODERS: RefCell<[Option<Encoder>; 2]> = const { RefCell::new([None, None]) };
+}
+
+fn with_encoder<R>(encoding: Encoding, f: impl FnOnce(&Encoder) -> R) -> R {
+    ENCODERS.with(|cell| {
+        let mut encoders = cell.borrow_mut();
+        let slot = &mut encoders[encoding as usize];
+        f(slot.get_or_insert_with(|| Encoder::new(encoding)))
+    })
+}
+
+/// Token figures of many examples: what the summary shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TokenStats {
+    pub encoding: Encoding,
+    /// Each counted example's total, in input order.
+    pub per_example: Vec<u32>,
+    pub total: u64,
+    pub assistant: u64,
+    pub trainable: u64,
+    /// The per-example cap billing applies (`tokens.max_per_example`).
+    pub cap: u64,
+    /// Sum of `min(cap, total)` per example: the tokens one epoch is billed for.
+    pub billed_per_epoch: u64,
+    /// For a total over files: the sum of each file's billed estimate (each file trained on
+    /// its own, with its own default epochs). `None` for one file's figures.
+    pub files_billed: Option<u64>,
+}
+
+impl TokenStats {
+    pub fn add_example(&mut self, t: &ExampleTokens, encoding: Encoding, cap: u64) {
+        self.encoding = encoding;
+        self.per_example
+            .push(u32::try_from(t.total).unwrap_or(u32::MAX));
+        self.total += t.total;
+        self.assistant += t.assistant;
+        self.trainable += t.trainable;
+        self.cap = cap;
+        self.billed_per_epoch += t.total.min(cap);
+    }
+
+    pub fn merge(&mut self, other: &TokenStats) {
+        self.encoding = other.encoding;
+        self.per_example.extend_from_slice(&other.per_example);
+        self.total += other.total;
+        self.assistant += other.assistant;
+        self.trainable += other.trainable;
+        self.cap = self.cap.max(other.cap);
+        self.billed_per_epoch += other.billed_per_epoch;
+    }
+
+    /// Adds one file's figures to a total over files.
+    pub fn add_file(&mut self, file: &TokenStats) {
+        if self.examples() == 0 && self.files_billed.is_none() {
+            // The first file: a total of one file is that file.
+            *self = file.clone();
+            return;
+        }
+        let billed = self.billed() + file.billed();
+        self.merge(file);
+        self.files_billed = Some(billed);
+    }
+
+    pub fn examples(&self) -> u64 {
+        self.per_example.len() as u64
+    }
+
+    /// The `p`th percentile (nearest rank) of the per-example totals.
+    pub fn percentile(&self, p: u32) -> u64 {
+        if self.per_example.is_empty() {
+            return 0;
+        }
+        let mut sorted = self.per_example.clone();
+        let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1) as usize;
+        let (_, nth, _) = sorted.select_nth_unstable(rank - 1);
+        u64::from(*nth)
+    }
+
+    pub fn max(&self) -> u64 {
+        self.per_example.iter().copied().max().map_or(0, u64::from)
+    }
+
+    /// The epochs OpenAI trains for by default on this many examples: 3, adjusted so that
+    /// examples × epochs stays within 100–25,000, and clamped to 1–25.
+    pub fn default_epochs(&self) -> u64 {
+        default_epochs(self.examples())
+    }
+
+    /// The billed-token estimate of a training run with the default epochs: each example
+    /// capped at `cap` tokens, times the epochs. For a total, the sum over its files.
+    pub fn billed(&self) -> u64 {
+        self.files_billed
+            .unwrap_or_else(|| self.billed_per_epoch * self.default_epochs())
+    }
+}
+
+/// OpenAI's default epoch rule for `n` training examples.
+pub fn default_epochs(n: u64) -> u64 {
+    const TARGET: u64 = 3;
+    const MIN_TARGET_EXAMPLES: u64 = 100;
+    const MAX_TARGET_EXAMPLES: u64 = 25_000;
+    if n == 0 {
+        return TARGET;
+    }
+    if n * TARGET < MIN_TARGET_EXAMPLES {
+        (MIN_TARGET_EXAMPLES / n).min(25)
+    } else if n * TARGET > MAX_TARGET_EXAMPLES {
+        (MAX_TARGET_EXAMPLES / n).max(1)
+    } else {
+        TARGET
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compact(raw: &str) -> String {
+        let mut s = String::new();
+        compact_json(raw, &mut s);
+        s
+    }
+
+    #[test]
+    fn compact_json_writes_what_python_json_dumps_writes() {
+        assert_eq!(
+            compact(r#" { "a" : [1, 2.50, true,null] , "b":"x y" } "#),
+            r#"{"a":[1,2.50,true,null],"b":"x y"}"#
+        );
+        assert_eq!(
+            compact(r#"["caf\u00e9 \ud83d\ude00", "\/", "\u001F\n\"\\", "\u0041"]"#),
+            "[\"café 😀\",\"/\",\"\\u001f\\n\\\"\\\\\",\"A\"]"
+        );
+        // A lone surrogate stays as written.
+        assert_eq!(compact(r#""\ud800x""#), r#""\ud800x""#);
+        for raw in [r#"{"k": "\u00e9\t"}"#, "[ ]", r#""\ud83d\ude00""#] {
+            assert!(compact(raw).len() <= raw.len());
+        }
+    }
+
+    #[test]
+    fn no_token_is_longer_than_max_token_bytes() {
+        for encoding in [Encoding::O200kBase, Encoding::Cl100kBase] {
+            let longest = with_encoder(encoding, |enc| {
+                (0..210_000u32)
+                    .filter_map(|rank| enc.bpe.decode_bytes(&[rank]).ok())
+                    .map(|b| b.len() as u64)
+                    .max()
+            });
+            assert_eq!(longest, Some(MAX_TOKEN_BYTES), "{}", encoding.as_str());
+        }
+    }
+
+    #[test]
+    fn epochs_follow_openais_rule() {
+        assert_eq!(default_epochs(10), 10);
+        assert_eq!(default_epochs(2), 25);
+        assert_eq!(default_epochs(1), 25);
+        assert_eq!(default_epochs(34), 3);
+        assert_eq!(default_epochs(33), 3);
+        assert_eq!(default_epochs(32), 3);
+        assert_eq!(default_epochs(30), 3);
+        assert_eq!(default_epochs(20), 5);
+        assert_eq!(default_epochs(8_333), 3);
+        assert_eq!(default_epochs(8_334), 2);
+        assert_eq!(default_epochs(100_000), 1);
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let mut s = TokenStats::default();
+        for n in 1..=100 {
+            s.add_example(
+                &ExampleTokens {
+                    total: n,
+                    ..Default::default()
+                },
+                Encoding::O200kBase,
+                65_536,
+            );
+        }
+        assert_eq!((s.percentile(50), s.percentile(95), s.max()), (50, 95, 100));
+        assert_eq!(s.total, 5050);
+    }
+}

@@ -1,0 +1,560 @@
+//! Token counts (PRODUCT.md §4 T): exact against OpenAI's tokenizer, T001 at its limit, and
+//! the token statistics of `check --token-stats` and `stats`.
+//!
+//! `tests/fixtures/tokens/vectors.jsonl` holds examples with non-ASCII text, escapes, names,
+//! content parts, tool definitions and calls, `weight: 0` and special-token text;
+//! `expected.tsv` their counts by OpenAI's Python `tiktoken`, written by `make_expected.py`
+//! (the formula written out independently in Python). The first vector is the OpenAI
+//! cookbook's example conversation, whose counts OpenAI publishes (124 tokens for gpt-4o's
+//! o200k_base, 129 for gpt-4's cl100k_base, "counted by the OpenAI API"). When a Python with
+//! `tiktoken` is at hand (`TUNELINT_TIKTOKEN_PYTHON`, or `python3` if it imports tiktoken),
+//! random examples are compared with it too.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tunelint::config::Encoding;
+use tunelint::engine::{count_tokens, lint_bytes};
+use tunelint::rules::Code;
+use tunelint::settings::Settings;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tokens")
+}
+
+/// The vectors' lines (split at `\n` only: one holds a U+2028).
+fn vectors() -> Vec<String> {
+    std::fs::read_to_string(fixtures().join("vectors.jsonl"))
+        .expect("read vectors")
+        .split('\n')
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// `(total, assistant, trainable)` per line, for o200k_base and cl100k_base.
+type Expected = Vec<[(u64, u64, u64); 2]>;
+
+fn parse_expected(tsv: &str) -> Expected {
+    tsv.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let n: Vec<u64> = l
+                .split('\t')
+                .map(|c| c.parse().expect("a number"))
+                .collect();
+            [(n[1], n[2], n[3]), (n[4], n[5], n[6])]
+        })
+        .collect()
+}
+
+const ENCODINGS: [Encoding; 2] = [Encoding::O200kBase, Encoding::Cl100kBase];
+
+fn compare(lines: &[String], expected: &Expected) -> Vec<String> {
+    assert_eq!(lines.len(), expected.len(), "one expectation per line");
+    let mut wrong = Vec::new();
+    for (i, (line, want)) in lines.iter().zip(expected).enumerate() {
+        for (encoding, want) in ENCODINGS.iter().zip(want) {
+            let settings = Settings {
+                encoding: *encoding,
+                ..Settings::default()
+            };
+            let t = count_tokens(line, &settings).expect("a chat record");
+            let got = (t.total, t.assistant, t.trainable);
+            if got != *want {
+                wrong.push(format!(
+                    "line {} ({}): tunelint (total, assistant, trainable) = {got:?}, tiktoken = {want:?}\n  {line}",
+                    i + 1,
+                    encoding.as_str()
+                ));
+            }
+        }
+    }
+    wrong
+}
+
+#[test]
+fn counts_equal_openais_on_the_test_vectors() {
+    let expected = parse_expected(
+        &std::fs::read_to_string(fixtures().join("expected.tsv")).expect("read expected"),
+    );
+    let lines = vectors();
+    let wrong = compare(&lines, &expected);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // The whole pipeline (worker threads, statistics) gives the same totals, in order.
+    for (k, encoding) in ENCODINGS.iter().enumerate() {
+        let settings = Settings {
+            encoding: *encoding,
+            token_stats: true,
+            ..Settings::default()
+        };
+        let (_, summary) = lint_bytes((lines.join("\n") + "\n").as_bytes(), &settings);
+        let stats = summary.tokens.expect("statistics");
+        let want: Vec<u32> = expected.iter().map(|e| e[k].0 as u32).collect();
+        assert_eq!(stats.per_example, want, "{}", encoding.as_str());
+        assert_eq!(
+            stats.trainable,
+            expected.iter().map(|e| e[k].2).sum::<u64>()
+        );
+        assert_eq!(
+            stats.assistant,
+            expected.iter().map(|e| e[k].1).sum::<u64>()
+        );
+    }
+}
+
+#[test]
+fn the_cookbook_example_has_openais_published_counts() {
+    let first = &vectors()[0];
+    assert!(first.contains("translates corporate jargon"));
+    for (encoding, published) in [(Encoding::O200kBase, 124), (Encoding::Cl100kBase, 129)] {
+        let settings = Settings {
+            encoding,
+            token_stats: true,
+            ..Settings::default()
+        };
+        let (_, summary) = lint_bytes(format!("{first}\n").as_bytes(), &settings);
+        assert_eq!(summary.tokens.expect("statistics").total, published);
+    }
+}
+
+/// T001 fires one token over the limit and not at it — for every vector, so the byte bound
+/// that lets T001 skip the tokenizer never skips an example that is over.
+#[test]
+fn t001_fires_exactly_above_the_limit() {
+    for line in vectors() {
+        for encoding in ENCODINGS {
+            let settings = Settings {
+                encoding,
+                ..Settings::default()
+            };
+            let total = count_tokens(&line, &settings).expect("a record").total;
+            for (max, fires) in [(total, false), (total - 1, true)] {
+                let mut settings = Settings {
+                    encoding,
+                    ..Settings::default()
+                };
+                settings.options.max_tokens = max;
+                let (diagnostics, summary) = lint_bytes(format!("{line}\n").as_bytes(), &settings);
+                assert!(summary.tokens.is_none(), "no statistics unless asked for");
+                let t001: Vec<_> = diagnostics
+                    .iter()
+                    .filter(|d| d.code == Code::T001)
+                    .collect();
+                assert_eq!(
+                    t001.len(),
+                    usize::from(fires),
+                    "{} limit {max}, count {total}: {t001:?}\n{line}",
+                    encoding.as_str()
+                );
+                if let Some(d) = t001.first() {
+                    let count = tunelint::rules::tokens::thousands(total);
+                    assert!(
+                        d.message
+                            .contains(&format!("has {count} tokens ({})", encoding.as_str())),
+                        "{}",
+                        d.message
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn tunelint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
+    cmd.current_dir(dir).env_remove("GITHUB_ACTIONS");
+    cmd
+}
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn t001_from_the_config_file_points_at_the_largest_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let long = "word ".repeat(300);
+    let record = serde_json::json!({"messages": [
+        {"role": "user", "content": "Tell me everything."},
+        {"role": "assistant", "content": long},
+    ]});
+    std::fs::write(dir.path().join("train.jsonl"), format!("{record}\n")).expect("write");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        "[tokens]\nencoding = \"cl100k_base\"\nmax_per_example = 200\n",
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T001", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let column = record.to_string().find("\"word").expect("content") + 1;
+    assert!(
+        stdout.contains(&format!("train.jsonl:1:{column}: T001 example has ")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("(cl100k_base), over the limit of 200 (tokens.max_per_example)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the largest message is #2 (assistant, "),
+        "{stdout}"
+    );
+    // A warning: the default gates pass.
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
+
+#[test]
+fn stats_and_token_stats_report_the_figures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = vectors();
+    std::fs::write(dir.path().join("train.jsonl"), lines.join("\n") + "\n").expect("write");
+    let expected = parse_expected(
+        &std::fs::read_to_string(fixtures().join("expected.tsv")).expect("read expected"),
+    );
+    let want_total: u64 = expected.iter().map(|e| e[0].0).sum();
+    let want_trainable: u64 = expected.iter().map(|e| e[0].2).sum();
+    let mut totals: Vec<u64> = expected.iter().map(|e| e[0].0).collect();
+    totals.sort_unstable();
+
+    // `stats` never fails (the vectors hold errors), and always counts tokens.
+    let out = tunelint(dir.path())
+        .args(["stats", "--isolated", "--format", "json", "train.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let doc = json(&out);
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+    assert_eq!(doc["gates"], serde_json::json!([]));
+    let t = &doc["summary"]["tokens"];
+    assert_eq!(t["encoding"], "o200k_base");
+    assert_eq!(t["examples"], lines.len() as u64);
+    assert_eq!(t["total"], want_total);
+    assert_eq!(t["trainable"], want_trainable);
+    assert_eq!(t["max"], *totals.last().expect("vectors"));
+    assert_eq!(t["p50"], totals[(totals.len() * 50).div_ceil(100) - 1]);
+    assert_eq!(t["p95"], totals[(totals.len() * 95).div_ceil(100) - 1]);
+    // 16 examples: 100 / 16 = 6 epochs by OpenAI's rule; nothing is over the cap.
+    assert_eq!(t["epochs"], 6);
+    assert_eq!(t["billed"], want_total * 6);
+    assert_eq!(doc["files"][0]["tokens"], *t);
+
+    // `check` counts them only with --token-stats.
+    let out = tunelint(dir.path())
+        .args(["--isolated", "--format", "json", "train.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(json(&out)["summary"]["tokens"], serde_json::Value::Null);
+    let out = tunelint(dir.path())
+        .args([
+            "--isolated",
+            "--format",
+            "json",
+            "--token-stats",
+            "train.jsonl",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(json(&out)["summary"]["tokens"], *t);
+
+    // The text and Markdown reports show the same figures.
+    let out = tunelint(dir.path())
+        .args(["stats", "--isolated", "train.jsonl"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Tokens (o200k_base)"), "{text}");
+    let total = tunelint::rules::tokens::thousands(want_total);
+    assert!(text.contains(&total), "{text}");
+    let out = tunelint(dir.path())
+        .args(["stats", "--isolated", "--format", "markdown", "train.jsonl"])
+        .output()
+        .expect("run");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.starts_with("## tunelint: dataset report"), "{md}");
+    assert!(
+        md.contains("### Tokens (o200k_base)") && md.contains(&total),
+        "{md}"
+    );
+    assert!(!md.contains("Gates"), "{md}");
+
+    // Formats that list diagnostics make no sense for a report.
+    let out = tunelint(dir.path())
+        .args(["stats", "--isolated", "--format", "sarif", "train.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use --format full, json or markdown"));
+}
+
+#[test]
+fn token_totals_over_several_files_sum_each_files_billing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = vectors();
+    std::fs::write(dir.path().join("a.jsonl"), lines[..10].join("\n") + "\n").expect("write");
+    std::fs::write(dir.path().join("b.jsonl"), lines[10..].join("\n") + "\n").expect("write");
+    let out = tunelint(dir.path())
+        .args(["stats", "--isolated", "--format", "json", "."])
+        .output()
+        .expect("run");
+    let doc = json(&out);
+    let files = doc["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2);
+    let billed: u64 = files
+        .iter()
+        .map(|f| f["tokens"]["billed"].as_u64().expect("billed"))
+        .sum();
+    let total = &doc["summary"]["tokens"];
+    assert_eq!(total["billed"], billed);
+    assert_eq!(total["epochs"], serde_json::Value::Null);
+    assert_eq!(total["examples"], lines.len() as u64);
+    // 10 examples: 10 epochs; 6 examples: 16 epochs.
+    assert_eq!(files[0]["tokens"]["epochs"], 10);
+    assert_eq!(files[1]["tokens"]["epochs"], 16);
+}
+
+// ---------------------------------------------------------------------------------------
+// Differential test against OpenAI's tiktoken on random examples
+
+/// A Python that imports tiktoken, if there is one.
+fn python_with_tiktoken() -> Option<String> {
+    let candidates = std::env::var("TUNELINT_TIKTOKEN_PYTHON")
+        .ok()
+        .into_iter()
+        .chain(["python3".to_string()]);
+    for python in candidates {
+        let ok = std::process::Command::new(&python)
+            .args(["-c", "import tiktoken"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(python);
+        }
+    }
+    None
+}
+
+/// splitmix64.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const PIECES: &[&str] = &[
+    "Hello",
+    " world",
+    "!",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    " 1234567",
+    "3.14",
+    "é",
+    "naïve",
+    "東京",
+    "の",
+    "天気",
+    "😀",
+    "👨\u{200d}👩\u{200d}👧",
+    "🇩🇪",
+    "Привет",
+    "مرحبا",
+    "שלום",
+    "ﬁ",
+    "Ａ",
+    "<|endoftext|>",
+    "<|im_start|>",
+    "```python\n",
+    "def f(x):\n    return x\n",
+    "```",
+    "don't",
+    "I'm",
+    "'s",
+    " the",
+    " THE",
+    "ing",
+    "https://example.com/a?b=c",
+    "a\u{301}",
+    "\u{a0}",
+    "\u{2028}",
+    "\u{0}",
+    "\u{7f}",
+    "\"quoted\"",
+    "\\back\\slash",
+    "{{name}}",
+    "---",
+    "......",
+    "1,000,000",
+    "2026-11-25",
+    "x",
+    "Z",
+    " ",
+    "—",
+    "…",
+    "\u{feff}",
+];
+
+fn random_text(rng: &mut Rng) -> String {
+    let n = rng.below(40);
+    (0..n).map(|_| rng.pick(PIECES)).collect()
+}
+
+fn random_example(rng: &mut Rng) -> serde_json::Value {
+    use serde_json::json;
+    let mut messages = Vec::new();
+    if rng.below(2) == 0 {
+        messages.push(json!({"role": "system", "content": random_text(rng)}));
+    }
+    let turns = 1 + rng.below(3);
+    let tool = rng.below(4) == 0;
+    for t in 0..turns {
+        let mut user = json!({"role": "user", "content": random_text(rng)});
+        if rng.below(5) == 0 {
+            user["name"] = json!(rng.pick(&["alice", "bob_2", "x-y"]));
+        }
+        if rng.below(6) == 0 {
+            user["content"] = json!([
+                {"type": "text", "text": random_text(rng)},
+                {"type": "image_url", "image_url": {"url": "https://example.com/i.png"}},
+                {"type": "text", "text": random_text(rng)},
+            ]);
+        }
+        messages.push(user);
+        if tool && t == 0 {
+            let args = json!({"q": random_text(rng), "n": rng.below(100)}).to_string();
+            messages.push(json!({"role": "assistant", "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": "search", "arguments": args}}
+            ]}));
+            messages.push(
+                json!({"role": "tool", "tool_call_id": "call_1", "content": random_text(rng)}),
+            );
+        }
+        let mut answer = json!({"role": "assistant", "content": random_text(rng)});
+        if rng.below(4) == 0 {
+            answer["weight"] = json!(rng.below(2));
+        }
+        messages.push(answer);
+    }
+    let mut example = json!({"messages": messages});
+    if tool {
+        example["tools"] = json!([{"type": "function", "function": {
+            "name": "search", "description": random_text(rng),
+            "parameters": {"type": "object", "properties": {"q": {"type": "string"}, "n": {"type": "integer"}}}
+        }}]);
+    }
+    example
+}
+
+#[test]
+fn counts_equal_tiktoken_on_random_examples() {
+    let Some(python) = python_with_tiktoken() else {
+        eprintln!(
+            "note: no Python with tiktoken (set TUNELINT_TIKTOKEN_PYTHON); the random comparison is skipped"
+        );
+        return;
+    };
+    let mut rng = Rng(2026);
+    let lines: Vec<String> = (0..300)
+        .map(|i| {
+            let e = random_example(&mut rng);
+            // Half with \u escapes, as Python's json.dumps writes by default.
+            if i % 2 == 0 {
+                e.to_string()
+            } else {
+                ascii_escaped(&e.to_string())
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("random.jsonl");
+    let output = dir.path().join("expected.tsv");
+    std::fs::write(&input, lines.join("\n") + "\n").expect("write");
+    let run = std::process::Command::new(&python)
+        .arg(fixtures().join("make_expected.py"))
+        .arg(&input)
+        .arg(&output)
+        .output()
+        .expect("run python");
+    assert!(
+        run.status.success(),
+        "make_expected.py failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let expected = parse_expected(&std::fs::read_to_string(&output).expect("read"));
+    let wrong = compare(&lines, &expected);
+    assert!(
+        wrong.is_empty(),
+        "{} of {} differ:\n{}",
+        wrong.len(),
+        lines.len() * 2,
+        wrong[..wrong.len().min(5)].join("\n")
+    );
+}
+
+/// JSON text with every non-ASCII character as `\u` escapes (surrogate pairs above U+FFFF).
+fn ascii_escaped(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out
+}
+
+/// Over a MiB of text, over 128 times the limit in bytes, is over it by length alone: T001
+/// says "at least" without tokenizing it (a run of one letter costs the tokenizer more than linear time).
+#[test]
+fn t001_reports_huge_examples_without_tokenizing_them() {
+    let line = serde_json::json!({"messages": [
+        {"role": "user", "content": "Repeat the letter x."},
+        {"role": "assistant", "content": "x".repeat(10_000 * 128)},
+    ]})
+    .to_string();
+    let mut settings = Settings::default();
+    settings.options.max_tokens = 10_000;
+    let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &settings);
+    let t001: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::T001)
+        .collect();
+    assert_eq!(t001.len(), 1, "{diagnostics:?}");
+    assert!(
+        t001[0].message.starts_with("example has at least 10,012 tokens (o200k_base) by its length alone, over the limit of 10,000"),
+        "{}",
+        t001[0].message
+    );
+    // The exact count agrees that it is over.
+    let exact = count_tokens(&line, &Settings::default())
+        .expect("record")
+        .total;
+    assert!(exact > 10_012, "{exact}");
+}
