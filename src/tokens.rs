@@ -21,7 +21,7 @@
 
 use std::cell::RefCell;
 
-use tiktoken_rs::CoreBPE;
+use rustc_hash::FxHashMap;
 
 pub use crate::config::Encoding;
 use crate::record::{Conversation, Message, Role};
@@ -286,30 +286,56 @@ fn push_escaped(c: char, out: &mut String) {
     }
 }
 
-/// A tokenizer for one encoding, built on first use in each thread: one encoder shared by
-/// threads does not scale (PERFORMANCE.md), and building one takes a fraction of a second,
-/// which a run that never needs it does not pay.
+/// Pieces of text up to this many bytes have their token count cached.
+const CACHED_PIECE: usize = 32;
+/// The cache is emptied when it holds this many pieces, which bounds its memory.
+const CACHE_CAPACITY: usize = 1 << 18;
+
+/// One thread's tokenizer for one encoding.
+///
+/// The tokenizer (GitHub's `bpe-openai`: OpenAI's vocabularies and pre-tokenizing patterns,
+/// token for token equal to tiktoken, in time linear in the text) splits text into pieces
+/// — words, numbers, runs of punctuation or blanks — and encodes each piece on its own. Words
+/// repeat, so each thread remembers the count of the short pieces it has met: most pieces of
+/// natural text are then one hash lookup.
 struct Encoder {
-    bpe: CoreBPE,
+    tokenizer: &'static bpe_openai::Tokenizer,
+    cache: FxHashMap<Box<str>, u32>,
 }
 
 impl Encoder {
     fn new(encoding: Encoding) -> Encoder {
-        let bpe = match encoding {
-            Encoding::O200kBase => tiktoken_rs::o200k_base(),
-            Encoding::Cl100kBase => tiktoken_rs::cl100k_base(),
+        // The vocabularies are compiled into the binary; loading one takes tens of
+        // milliseconds, paid only by a run that tokenizes.
+        let tokenizer = match encoding {
+            Encoding::O200kBase => bpe_openai::o200k_base(),
+            Encoding::Cl100kBase => bpe_openai::cl100k_base(),
         };
-        // The encodings are compiled into the binary; failing to load them is a build defect.
         Encoder {
-            bpe: bpe.expect("the built-in token encodings load"),
+            tokenizer,
+            cache: FxHashMap::default(),
         }
     }
 
-    fn count(&self, text: &str) -> u64 {
-        if text.is_empty() {
-            return 0;
+    fn count(&mut self, text: &str) -> u64 {
+        let mut n = 0u64;
+        for piece in self.tokenizer.split(text) {
+            if piece.len() > CACHED_PIECE {
+                n += self.tokenizer.bpe.count(piece.as_bytes()) as u64;
+                continue;
+            }
+            if let Some(&c) = self.cache.get(piece) {
+                n += u64::from(c);
+                continue;
+            }
+            let c = self.tokenizer.bpe.count(piece.as_bytes()) as u32;
+            if self.cache.len() >= CACHE_CAPACITY {
+                self.cache.clear();
+            }
+            self.cache.insert(piece.into(), c);
+            n += u64::from(c);
         }
-        self.bpe.encode_ordinary(text).len() as u64
+        n
     }
 }
 
@@ -317,7 +343,7 @@ thread_local! {
     static ENCODERS: RefCell<[Option<Encoder>; 2]> = const { RefCell::new([None, None]) };
 }
 
-fn with_encoder<R>(encoding: Encoding, f: impl FnOnce(&Encoder) -> R) -> R {
+fn with_encoder<R>(encoding: Encoding, f: impl FnOnce(&mut Encoder) -> R) -> R {
     ENCODERS.with(|cell| {
         let mut encoders = cell.borrow_mut();
         let slot = &mut encoders[encoding as usize];
@@ -458,9 +484,9 @@ mod tests {
     fn no_token_is_longer_than_max_token_bytes() {
         for encoding in [Encoding::O200kBase, Encoding::Cl100kBase] {
             let longest = with_encoder(encoding, |enc| {
-                (0..210_000u32)
-                    .filter_map(|rank| enc.bpe.decode_bytes(&[rank]).ok())
-                    .map(|b| b.len() as u64)
+                let bpe = &enc.tokenizer.bpe;
+                (0..bpe.num_tokens() as u32)
+                    .map(|id| bpe.token_len(id) as u64)
                     .max()
             });
             assert_eq!(longest, Some(MAX_TOKEN_BYTES), "{}", encoding.as_str());

@@ -82,7 +82,7 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> Option<Exa
     }
     if !settings.token_stats && upper > EXACT_UP_TO {
         // Megabytes of text over the limit by their length alone: say so without tokenizing
-        // them (a long run of one letter costs the tokenizer more than linear time).
+        // them: the exact figure would cost a second per few megabytes and change nothing.
         let (lower, largest) = tokens::lower_bound(conv);
         if lower > max {
             let span = largest.map_or(conv.span, |i| conv.messages[i].content_or_message_span());
