@@ -406,6 +406,7 @@ fn gsm8k_stays_within_the_noise_budget_of_the_text_rules() {
     let examples = 7473;
     for code in [
         "C007", "C008", "C009", "C010", "C011", "P001", "P002", "P003", "P004", "P005", "P006",
+        "T001",
     ] {
         let hits = lines_with(&stdout, file, code).len();
         assert!(
@@ -534,4 +535,38 @@ fn dpo_demo_has_a_latex_backslash_lost_to_json_escaping() {
         ],
         "{stdout}"
     );
+}
+
+/// The OpenAI cookbook's toy chat set holds one long document to summarise: 8,031 tokens
+/// (o200k_base), under T001's default limit but over an older model's 4,096-token context.
+#[test]
+fn a_stricter_token_limit_finds_the_long_document() {
+    let Some(dir) = data_dir() else { return };
+    let file = "openai_cookbook_toy_chat.jsonl";
+    let (_, stdout) = lint(&dir, file);
+    assert!(lines_with(&stdout, file, "T001").is_empty(), "{stdout}");
+    let config = tempfile::NamedTempFile::new().expect("temp config");
+    std::fs::write(config.path(), "[tokens]\nmax_per_example = 4096\n").expect("write");
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(&dir)
+        .args(["--format", "concise", "--select", "T001", "--config"])
+        .arg(config.path())
+        .arg(file)
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let hits = lines_with(&stdout, file, "T001");
+    assert_eq!(hits.len(), 1, "{stdout}");
+    assert!(
+        findings(&stdout, file, 5, "T001")
+            .iter()
+            .any(|f| f.contains("example has 8,031 tokens (o200k_base), over the limit of 4,096")),
+        "{stdout}"
+    );
+    let text: usize = messages(&record(&dir, file, 5))
+        .iter()
+        .map(|m| m["content"].as_str().map_or(0, str::len))
+        .sum();
+    assert!(text > 4096 * 3, "a long document ({text} bytes)");
 }
