@@ -95,6 +95,26 @@ impl Matcher {
         self.core.exceeds(&self.a_buf, &self.b_buf, threshold)
     }
 
+    /// Decodes `a` once for several [`Matcher::exceeds_against`] calls.
+    pub fn set_a(&mut self, a: &str) {
+        decode_into(a, &mut self.a_buf);
+    }
+
+    /// [`Matcher::exceeds`] with the `a` of the last [`Matcher::set_a`]; the length bound is
+    /// tried before `b` is even decoded.
+    pub fn exceeds_against(&mut self, b: &str, threshold: f64) -> Option<f64> {
+        let lb = if b.is_ascii() {
+            b.len()
+        } else {
+            b.chars().count()
+        };
+        if Matcher::real_quick_ratio(self.a_buf.len(), lb) <= threshold {
+            return None;
+        }
+        decode_into(b, &mut self.b_buf);
+        self.core.exceeds(&self.a_buf, &self.b_buf, threshold)
+    }
+
     /// [`Matcher::exceeds`] on pre-decoded code points.
     pub fn exceeds_chars(&mut self, a: &[char], b: &[char], threshold: f64) -> Option<f64> {
         self.core.exceeds(a, b, threshold)
@@ -224,7 +244,11 @@ impl Core {
         if self.quick_ratio(a, b) <= threshold {
             return None;
         }
-        let ratio = self.ratio(a, b);
+        if a == b {
+            return (1.0 > threshold).then_some(1.0);
+        }
+        let matches = self.match_count_bounded(a, b, threshold)?;
+        let ratio = calculate_ratio(matches, a.len() + b.len());
         (ratio > threshold).then_some(ratio)
     }
 
@@ -322,6 +346,43 @@ impl Core {
             }
         }
         matches
+    }
+
+    /// [`Core::match_count`], or `None` as soon as the ratio provably cannot exceed
+    /// `threshold`. The blocks are found independently per sub-range, so the matches still
+    /// to come are at most the shorter side of every queued range; once the matches found
+    /// plus that bound give a ratio at or below the threshold (the same float computation
+    /// as the final ratio, monotone in the match count), the true ratio is too.
+    fn match_count_bounded(&mut self, a: &[char], b: &[char], threshold: f64) -> Option<usize> {
+        let length = a.len() + b.len();
+        self.chain_b(b);
+        self.index_a(a);
+        self.blocks.clear();
+        self.queue.clear();
+        self.queue.push((0, a.len(), 0, b.len()));
+        let mut matches = 0;
+        let mut pending = a.len().min(b.len());
+        while let Some((alo, ahi, blo, bhi)) = self.queue.pop() {
+            pending -= (ahi - alo).min(bhi - blo);
+            let m = self.find_longest_match(a, b, alo, ahi, blo, bhi);
+            let (i, j, k) = (m.a, m.b, m.size);
+            if k > 0 {
+                self.blocks.push(m);
+                matches += k;
+                if alo < i && blo < j {
+                    self.queue.push((alo, i, blo, j));
+                    pending += (i - alo).min(j - blo);
+                }
+                if i + k < ahi && j + k < bhi {
+                    self.queue.push((i + k, ahi, j + k, bhi));
+                    pending += (ahi - i - k).min(bhi - j - k);
+                }
+            }
+            if calculate_ratio(matches + pending, length) <= threshold {
+                return None;
+            }
+        }
+        Some(matches)
     }
 
     /// difflib's `__chain_b` with `isjunk=None` and `autojunk=True`.
@@ -937,6 +998,13 @@ json.dump(out, sys.stdout)
             assert_eq!(sm.exceeds(a, b, r), None, "pair #{n}");
             let below = if r > 0.0 { r - 1e-9 } else { -1.0 };
             assert_eq!(sm.exceeds(a, b, below), Some(r), "pair #{n}");
+            // The early exit inside the match count never changes an answer.
+            sm.set_a(a);
+            for t in [0.3, 0.5, 0.7, 0.85, 0.9, 0.95] {
+                let want = (r > t).then_some(r);
+                assert_eq!(sm.exceeds(a, b, t), want, "pair #{n} at {t}");
+                assert_eq!(sm.exceeds_against(b, t), want, "pair #{n} at {t}");
+            }
         }
         eprintln!(
             "difflib differential: {} pairs match Python bit for bit",

@@ -83,9 +83,10 @@ pub(crate) fn best_match(
         .filter(|(e, _)| *e >= MIN_ESTIMATE)
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    matcher.set_a(text);
     ranked.into_iter().take(MAX_CHECKS).find_map(|(_, c)| {
         matcher
-            .exceeds(text, facts.text(c), threshold)
+            .exceeds_against(facts.text(c), threshold)
             .map(|r| (c, r))
     })
 }
