@@ -143,7 +143,7 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
     } else {
         args.output.as_deref()
     };
-    let outcome = dedupe::dedupe(&args.input, output, &settings)?;
+    let outcome = dedupe::dedupe(&args.input, output, &settings, args.exhaustive)?;
     let mut out = io::stdout().lock();
     let input = args.input.display();
     let mut write = || -> io::Result<()> {

@@ -185,6 +185,12 @@ pub struct DedupeArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Compare each example with every kept one, as the lesson's deduplicate() does: its
+    /// exact result, in quadratic time (automatic for inputs of up to 3,000 lines; larger
+    /// ones use the near-duplicate index)
+    #[arg(long)]
+    pub exhaustive: bool,
+
     /// Similarity above which two examples are near duplicates [config: dedup.threshold; default 0.85]
     #[arg(long, value_name = "T")]
     pub threshold: Option<f64>,

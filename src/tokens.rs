@@ -12,7 +12,8 @@
 //!   separators=(",", ":"))` writes it, numbers as written in the file;
 //! - 3 tokens per example for the reply priming.
 //!
-//! Images are not text and are not counted. Text is encoded as ordinary text: a literal
+//! Images are not text and are not counted, nor are ShareGPT's `tools` (a string of JSON
+//! whose use depends on the chat template). Text is encoded as ordinary text: a literal
 //! `<|endoftext|>` in the data is a few ordinary tokens (and C010 reports it).
 //!
 //! Every byte-level BPE token stands for at least one byte of its text, so the UTF-8 length of
