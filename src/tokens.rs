@@ -24,6 +24,8 @@ use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 
+mod ascii_split;
+
 pub use crate::config::Encoding;
 use crate::record::{Conversation, Message, Role};
 
@@ -301,6 +303,8 @@ const CACHE_CAPACITY: usize = 1 << 18;
 /// natural text are then one hash lookup.
 struct Encoder {
     tokenizer: &'static bpe_openai::Tokenizer,
+    /// o200k_base splits ASCII text by hand ([`ascii_split`]), without its regex.
+    ascii_fast: bool,
     cache: FxHashMap<Box<str>, u32>,
 }
 
@@ -314,29 +318,48 @@ impl Encoder {
         };
         Encoder {
             tokenizer,
+            ascii_fast: encoding == Encoding::O200kBase,
             cache: FxHashMap::default(),
         }
     }
 
     fn count(&mut self, text: &str) -> u64 {
-        let mut n = 0u64;
-        for piece in self.tokenizer.split(text) {
-            if piece.len() > CACHED_PIECE {
-                n += self.tokenizer.bpe.count(piece.as_bytes()) as u64;
-                continue;
+        let tokenizer = self.tokenizer;
+        if self.ascii_fast {
+            let mut n = 0;
+            for part in ascii_split::segments(text) {
+                if part.is_ascii() {
+                    for piece in ascii_split::split(part) {
+                        n += self.count_piece(tokenizer, piece);
+                    }
+                } else {
+                    for piece in tokenizer.split(part) {
+                        n += self.count_piece(tokenizer, piece);
+                    }
+                }
             }
-            if let Some(&c) = self.cache.get(piece) {
-                n += u64::from(c);
-                continue;
-            }
-            let c = self.tokenizer.bpe.count(piece.as_bytes()) as u32;
-            if self.cache.len() >= CACHE_CAPACITY {
-                self.cache.clear();
-            }
-            self.cache.insert(piece.into(), c);
-            n += u64::from(c);
+            return n;
         }
-        n
+        tokenizer
+            .split(text)
+            .map(|piece| self.count_piece(tokenizer, piece))
+            .sum()
+    }
+
+    /// The tokens of one piece, from the cache when it is short.
+    fn count_piece(&mut self, tokenizer: &bpe_openai::Tokenizer, piece: &str) -> u64 {
+        if piece.len() > CACHED_PIECE {
+            return tokenizer.bpe.count(piece.as_bytes()) as u64;
+        }
+        if let Some(&c) = self.cache.get(piece) {
+            return u64::from(c);
+        }
+        let c = tokenizer.bpe.count(piece.as_bytes()) as u32;
+        if self.cache.len() >= CACHE_CAPACITY {
+            self.cache.clear();
+        }
+        self.cache.insert(piece.into(), c);
+        u64::from(c)
     }
 }
 
