@@ -503,9 +503,10 @@ fn lesson_kept(file: &Path, n: usize) -> Option<Vec<bool>> {
 /// prefix and checks the fixture against it, which keeps the fixture honest.
 #[test]
 #[ignore = "tunelint dedupe keeps 39 of the 2,000 examples that the lesson drops (first at \
-            example 788, 99.3% similar to the kept example 9), most likely because its \
-            candidate search takes only the newest PER_BAND ids of a band bucket \
-            (src/dedup/dedupe.rs); un-ignore with the fix"]
+            example 788, 99.3% similar to the kept example 9): its candidate search takes \
+            only the newest PER_BAND ids of a band bucket and MAX_CHECKS of them \
+            (src/dedup/dedupe.rs); with both lifted it keeps exactly the lesson's 798. \
+            Un-ignore with the fix"]
 fn dedupe_keeps_what_the_lessons_deduplicate_keeps() {
     let dir = tempfile::tempdir().expect("tempdir");
     let lines = lesson_input(dir.path(), LESSON_N);
