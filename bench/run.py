@@ -2,6 +2,7 @@
 """tunelint vs the lesson's validator, side by side (Python 3 standard library only).
 
     bench/run.sh [--examples 100000] [--runs 5] [--jobs N] [--big] [--no-build]
+                 [--dedup [--dedup-sizes 1000,2000] [--ref-runs 1] [--big-runs 1]] [--no-validate]
 
 Run from anywhere; paths are relative to the repository root. Builds tunelint
 (`cargo build --release`) and the data generator (`bench/gen_dataset.rs`), generates
@@ -16,7 +17,20 @@ REFSAFE is FILE without the lines the reference crashes on (it raises on malform
 blank lines, and with a TypeError on null content and content parts): a one-off filter that
 keeps every line on which json.loads and the lesson's validate_example() both succeed.
 
-Prints a Markdown table of medians to stdout (progress goes to stderr).
+With --dedup, the same run also reports duplicates:
+
+  (d) tunelint dedupe --isolated HEAD -o OUT vs python3 lesson_reference.py dedup HEAD n PAIRS,
+      on the first n examples (--dedup-sizes) of a --dedup-safe generated file: median wall
+      time, ratio, and whether both keep the same examples (the lesson's kept flags from
+      PAIRS, tunelint's from OUT). The lesson's search is quadratic (minutes for 1,000
+      examples), so it runs --ref-runs times (default 1).
+  (e) tunelint alone on FILE (and with --big on the 1M file): check --select D001,D002 and
+      check with every rule, both --format json: wall time, CPU, peak RSS, and recall on
+      the generator's labels: the share of labelled exact duplicates, and of labelled near
+      duplicates whose first user messages the lesson's SequenceMatcher rates > 0.85, that
+      tunelint flags with D001 or D002.
+
+Prints Markdown tables of medians to stdout (progress goes to stderr).
 BENCH_TUNELINT=path overrides the tunelint binary (and skips building it).
 """
 import argparse
@@ -267,6 +281,227 @@ def row(name, path, mb, examples, walls, rss, cpus):
             f"| {mb / med:,.0f} | {fmt_int(examples / med)} | {statistics.median(cpus):.{d}f} | {statistics.median(rss):.1f} |")
 
 
+# ------------------------------------------------------------------ duplicates ---
+
+def head_file(path, n):
+    """The first n lines of `path` (a dedup-safe file: no blank lines) as bench-data/<stem>.head<n>.jsonl."""
+    out = path[: -len(".jsonl")] + f".head{n}.jsonl"
+    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(path):
+        return out
+    got = 0
+    with open(path, "rb") as src, open(out + ".tmp", "wb") as dst:
+        for line in src:
+            if got == n:
+                break
+            if not line.strip():
+                die(f"{path} has a blank line; the lesson's deduplicate() cannot load it")
+            dst.write(line)
+            got += 1
+    if got < n:
+        die(f"{path} has only {got} examples, {n} wanted")
+    os.replace(out + ".tmp", out)
+    return out
+
+
+def kept_from_output(inp, out):
+    """Kept flags per input line from `tunelint dedupe` output, which is the input without
+    the removed lines, in order. Matching greedily is exact here: of identical lines the
+    first is always kept."""
+    with open(inp, "rb") as f:
+        lines = f.read().splitlines()
+    with open(out, "rb") as f:
+        kept_lines = f.read().splitlines()
+    flags, k = [], 0
+    for line in lines:
+        hit = k < len(kept_lines) and kept_lines[k] == line
+        flags.append(hit)
+        k += hit
+    if k != len(kept_lines):
+        die(f"{out} is not a subsequence of {inp}")
+    return flags
+
+
+def kept_from_pairs(pairs):
+    with open(pairs) as f:
+        return [l.rstrip("\n").split("\t")[1] == "1" for l in f if l.strip()]
+
+
+def dedup_vs_lesson(tunelint, args):
+    """(d): tunelint dedupe vs the lesson's deduplicate() on the first n examples."""
+    sizes = args.dedup_sizes
+    src, _ = dataset(max(sizes), dedup_safe=True)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            inp = head_file(src, n)
+            out, pairs = os.path.join(tmp, f"out{n}.jsonl"), os.path.join(tmp, f"pairs{n}.tsv")
+            tl = [tunelint, "dedupe", "--isolated", inp, "-o", out]
+            ref = [sys.executable, REFERENCE, "dedup", inp, str(n), pairs]
+            measure(tl, (0,))  # warm-up
+            t_wall, t_rss, r_wall, r_rss, r_inner = [], [], [], [], []
+            for r in range(max(args.runs, args.ref_runs)):
+                if r < args.runs:
+                    wall, rss, _, _, _ = measure(tl, (0,))
+                    t_wall.append(wall)
+                    t_rss.append(rss)
+                if r < args.ref_runs:
+                    log(f"lesson deduplicate() on {n:,} examples (quadratic: minutes)")
+                    wall, rss, _, captured, _ = measure(ref, (0,), stdout=None)
+                    r_wall.append(wall)
+                    r_rss.append(rss)
+                    r_inner.append(json.loads(captured.strip().splitlines()[-1])["seconds"])
+                    log(f"lesson deduplicate() on {n:,} examples: {wall:.1f} s")
+            ours, theirs = kept_from_output(inp, out), kept_from_pairs(pairs)
+            if len(theirs) != n or len(ours) != n:
+                die(f"kept flags for {len(ours)} (tunelint) and {len(theirs)} (lesson) examples, {n} expected")
+            differ = [i + 1 for i in range(n) if ours[i] != theirs[i]]
+            rows.append({"n": n, "path": inp, "mb": os.path.getsize(inp) / 1e6, "t_wall": t_wall, "t_rss": t_rss,
+                         "r_wall": r_wall, "r_rss": r_rss, "r_inner": r_inner,
+                         "t_kept": sum(ours), "r_kept": sum(theirs), "differ": differ})
+            log(f"dedupe {n:,}: tunelint {statistics.median(t_wall):.3f} s, lesson {statistics.median(r_wall):.1f} s, "
+                f"kept {sum(ours)} / {sum(theirs)}, {'same' if not differ else f'{len(differ)} differ'}")
+
+    print(f"\n### `tunelint dedupe` vs the lesson's `deduplicate()`\n")
+    print(f"- Data: the first N lines of `bench/gen_dataset.rs --examples {max(sizes)} --seed {SEED} --defects {DEFECTS} "
+          f"--dedup-safe` (`{os.path.relpath(src, ROOT)}`; every line loads in the lesson's `deduplicate()`).")
+    print(f"- Commands: `tunelint dedupe --isolated HEAD -o OUT` ({args.runs} runs after a warm-up) and "
+          f"`python3 lesson_reference.py dedup HEAD N PAIRS` ({args.ref_runs} run{'s' if args.ref_runs > 1 else ''}; "
+          f"whole process, JSON loading included; in brackets its own timer around `deduplicate()`). "
+          f"Kept sets compared example by example: tunelint's from OUT, the lesson's from PAIRS.\n")
+    print("| examples | MB | tunelint dedupe s | lesson deduplicate s | ratio | kept (tunelint / lesson) | same kept set |")
+    print("|---:|---:|---:|---:|---:|---:|---|")
+    for x in rows:
+        t, r = statistics.median(x["t_wall"]), statistics.median(x["r_wall"])
+        same = "yes" if not x["differ"] else f"**no**: lines {x['differ'][:10]}{' …' if len(x['differ']) > 10 else ''}"
+        print(f"| {fmt_int(x['n'])} | {x['mb']:.1f} | {t:.3f} ({min(x['t_wall']):.3f}–{max(x['t_wall']):.3f}) "
+              f"| {r:.1f} ({statistics.median(x['r_inner']):.1f}) | **{r / t:,.0f}×** | {x['t_kept']:,} / {x['r_kept']:,} | {same} |")
+    return all(not x["differ"] for x in rows)
+
+
+def first_user(line):
+    """The lesson's user_content: the first user message's content, "" when there is none."""
+    try:
+        ex = json.loads(line)
+        return next((m["content"] for m in ex["messages"] if m["role"] == "user"), "")
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def recall_truth(path, labels):
+    """Which labelled lines a duplicate detector with the lesson's semantics must flag:
+    every exact_duplicate, and every near_duplicate whose first user message and its
+    source's are > 0.85 similar by the lesson's SequenceMatcher (computed here, for the
+    labelled pairs only)."""
+    from difflib import SequenceMatcher
+    pairs = {}
+    with open(labels) as f:
+        for row in f:
+            parts = row.rstrip("\n").split("\t")
+            if len(parts) == 3 and parts[1] in ("exact_duplicate", "near_duplicate"):
+                pairs[int(parts[0])] = (parts[1], int(parts[2]))
+    want = set(pairs) | {s for _, s in pairs.values()}
+    text = {}
+    with open(path, "rb") as f:
+        for no, line in enumerate(f, 1):
+            if no in want:
+                text[no] = first_user(line)
+    truth = {"exact_duplicate": set(), "near_duplicate": set(), "near_at_or_under": set(), "not_comparable": set()}
+    for line, (kind, src) in pairs.items():
+        a, b = text.get(line), text.get(src)
+        if kind == "exact_duplicate":
+            truth["exact_duplicate"].add(line)
+        elif not isinstance(a, str) or not isinstance(b, str):
+            truth["not_comparable"].add(line)
+        elif SequenceMatcher(None, a, b).ratio() > 0.85:
+            truth["near_duplicate"].add(line)
+        else:
+            truth["near_at_or_under"].add(line)
+    return truth
+
+
+def flagged_lines(json_path, path):
+    """{line: code} of the D001/D002 diagnostics on `path` in a tunelint JSON document."""
+    with open(json_path) as f:
+        doc = json.load(f)
+    out = {}
+    for d in doc["diagnostics"]:
+        if d["code"] in ("D001", "D002") and os.path.realpath(d["path"]) == os.path.realpath(path):
+            out[d["line"]] = d["code"]
+    return out
+
+
+DUP_HEADER = ("| run | examples | MB | seconds | CPU s | peak RSS MB | D001 | D002 | recall exact | recall near | recall |\n"
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+
+def duplicates_alone(tunelint, path, labels, runs, warmup, jobs):
+    """(e): tunelint alone, duplicate rules and every rule, with recall on the labels."""
+    n = count_examples(path)
+    mb = os.path.getsize(path) / 1e6
+    log(f"recall truth for {os.path.relpath(path, ROOT)} (lesson's SequenceMatcher on the labelled near-duplicate pairs)")
+    truth = recall_truth(path, labels)
+    warm(path)
+    base = [tunelint, "check", "--isolated", "--format", "json", "--quiet", "--exit-zero"]
+    if jobs:
+        base += ["--jobs", str(jobs)]
+    variants = [("`check --select D001,D002`", ["--select", "D001,D002"]), ("`check` (every rule)", [])]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = os.path.join(tmp, "out.json")
+        cmds = [(name, base + extra + ["-o", doc, path]) for name, extra in variants]
+        if warmup:
+            for _, cmd in cmds:
+                measure(cmd, (0, 1))
+        res = {name: {"wall": [], "rss": [], "cpu": [], "flags": None} for name, _ in cmds}
+        for r in range(runs):
+            for name, cmd in (cmds if r % 2 == 0 else cmds[::-1]):
+                wall, rss, _, _, cpu = measure(cmd, (0, 1))
+                res[name]["wall"].append(wall)
+                res[name]["rss"].append(rss)
+                res[name]["cpu"].append(cpu)
+                flags = flagged_lines(doc, path)
+                if res[name]["flags"] is not None and res[name]["flags"] != flags:
+                    log(f"warning: {name} flagged different lines in run {r + 1}")
+                res[name]["flags"] = flags
+                log(f"{os.path.basename(path)} {name} run {r + 1}/{runs}: {wall:.2f} s, {rss:.0f} MB")
+    for name, _ in cmds:
+        x = res[name]
+        flags = x["flags"]
+        ex, near = truth["exact_duplicate"], truth["near_duplicate"]
+        hit_ex, hit_near = len(ex & flags.keys()), len(near & flags.keys())
+        rows.append({"name": name, "wall": x["wall"], "rss": x["rss"], "cpu": x["cpu"],
+                     "d001": sum(1 for c in flags.values() if c == "D001"),
+                     "d002": sum(1 for c in flags.values() if c == "D002"),
+                     "ex": (hit_ex, len(ex)), "near": (hit_near, len(near)),
+                     "all": (hit_ex + hit_near, len(ex) + len(near)),
+                     "missed": sorted((ex | near) - flags.keys()),
+                     "under_flagged": len(truth["near_at_or_under"] & flags.keys()),
+                     "unlabelled": len(flags.keys() - ex - near - truth["near_at_or_under"] - truth["not_comparable"])})
+
+    def pct(hit_total):
+        h, t = hit_total
+        return f"{h / t * 100:.1f}% ({h}/{t})" if t else "–"
+
+    print(f"\n#### Duplicates: tunelint alone, {n:,} examples (`{os.path.relpath(path, ROOT)}`, {mb:,.0f} MB)\n")
+    print(DUP_HEADER)
+    for x in rows:
+        med = statistics.median(x["wall"])
+        d = 3 if med < 1 else 2
+        print(f"| {x['name']} | {fmt_int(n)} | {mb:,.1f} | {med:.{d}f} ({min(x['wall']):.{d}f}–{max(x['wall']):.{d}f}) "
+              f"| {statistics.median(x['cpu']):.{d}f} | {statistics.median(x['rss']):.1f} | {x['d001']:,} | {x['d002']:,} "
+              f"| {pct(x['ex'])} | {pct(x['near'])} | **{pct(x['all'])}** |")
+    first = rows[0]
+    print(f"\n{len(first['wall'])} run{'s' if len(first['wall']) > 1 else ''} each{' after a warm-up round' if warmup else ''}, "
+          f"`--format json --quiet --exit-zero -o FILE`, order alternating; recall counts labelled lines flagged "
+          f"D001 or D002. Labelled near-duplicates the lesson itself rates ≤ 0.85 are left out: "
+          f"{len(truth['near_at_or_under'])} (tunelint flags {first['under_flagged']} of them anyway)"
+          + (f"; {len(truth['not_comparable'])} whose first user message is not a string are left out too" if truth["not_comparable"] else "")
+          + f". Flags on unlabelled lines (chance near-duplicates among the templated clean examples, or copies "
+          f"of labelled lines; not checked against the lesson at this size): {first['unlabelled']:,}."
+          + (f" Missed: lines {first['missed'][:20]}{' …' if len(first['missed']) > 20 else ''}." if first["missed"] else ""))
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--examples", type=int, default=100_000)
@@ -279,13 +514,63 @@ def main():
     ap.add_argument("--select", default="J,S,O,C001,C002,C003,C004,C005,C006",
                     help="rules tunelint runs; the default matches what the reference checks "
                          "(structure and the lesson's content checks); 'all' runs every rule")
+    ap.add_argument("--dedup", action="store_true",
+                    help="also: tunelint dedupe vs the lesson's deduplicate() (--dedup-sizes), and the "
+                         "duplicate rules alone on --examples (and with --big the 1M file): time, peak RSS, recall")
+    ap.add_argument("--dedup-sizes", default="1000,2000",
+                    help="comma-separated example counts for dedupe vs the lesson ('none' skips it; "
+                         "the lesson takes minutes per thousand)")
+    ap.add_argument("--ref-runs", type=int, default=1, help="runs of the lesson's deduplicate() per size")
+    ap.add_argument("--big-runs", type=int, default=1, help="runs of each duplicate command on the --big file")
+    ap.add_argument("--no-validate", action="store_true",
+                    help="skip tunelint vs the lesson's validate_dataset (for --dedup alone)")
     args = ap.parse_args()
-    if args.runs < 1 or args.examples < 1:
-        die("--runs and --examples must be at least 1")
+    if args.runs < 1 or args.examples < 1 or args.ref_runs < 1 or args.big_runs < 1:
+        die("--runs, --ref-runs, --big-runs and --examples must be at least 1")
+    try:
+        args.dedup_sizes = [] if args.dedup_sizes == "none" else sorted({int(x) for x in args.dedup_sizes.split(",")})
+    except ValueError:
+        die("--dedup-sizes takes comma-separated numbers or 'none'")
+    if any(x < 1 for x in args.dedup_sizes):
+        die("--dedup-sizes must be at least 1")
     if not os.path.exists(REFERENCE):
         die(f"reference not found: {REFERENCE}")
 
     tunelint = build_tunelint(args)
+    if args.no_validate and not args.dedup:
+        die("--no-validate leaves nothing to run without --dedup")
+    if not args.no_validate:
+        validate_section(tunelint, args)
+    if args.dedup:
+        print(f"\n### Duplicates\n")
+        print(f"- Machine: {machine()}.")
+        print(f"- tunelint: {version(tunelint)}; Python {platform.python_version()}.")
+        same = dedup_vs_lesson(tunelint, args) if args.dedup_sizes else True
+        path, _ = dataset(args.examples)
+        duplicates_alone(tunelint, path, labels_of(path), args.runs, True, args.jobs)
+        if args.big:
+            big, _ = dataset(args.big_examples)
+            rows = duplicates_alone(tunelint, big, labels_of(big), args.big_runs, False, args.jobs)
+            print()
+            for x in rows:
+                wall, rss = statistics.median(x["wall"]), max(x["rss"])
+                ok = wall < 60 and rss < 1024
+                print(f"- {x['name']} on {args.big_examples:,} examples: {wall:.0f} s, {rss:,.0f} MB peak: "
+                      f"{'meets' if ok else '**misses**'} the target (< 60 s, < 1 GB).")
+        if not same:
+            log("the kept sets of tunelint dedupe and the lesson's deduplicate() differ")
+            return 1
+    return 0
+
+
+def labels_of(path):
+    labels = path[: -len(".jsonl")] + ".labels.tsv"
+    if not os.path.exists(labels):
+        die(f"{labels} is missing (regenerate: delete {path})")
+    return labels
+
+
+def validate_section(tunelint, args):
     path, gen_stderr = dataset(args.examples)
     safe, safe_info = refsafe(path)
     mb = os.path.getsize(path) / 1e6
@@ -370,7 +655,6 @@ def main():
         print(HEADER)
         print(row("tunelint", big, big_mb, n_big, walls, rss, cpus))
         print(f"\nPeak RSS {max(rss):.1f} MB (worst of {len(rss)} runs) {verdict} the < 100 MB target.")
-    return 0
 
 
 if __name__ == "__main__":
