@@ -140,11 +140,12 @@ for r in log["runs"][0]["results"]:
 repo=$(new_repo pass-repo "$good" "$good2")
 run_action pass "$repo" sarif-file=tunelint.sarif --env "TUNELINT_BIN=$debug_bin"
 expect_status 0
-expect stdout '^Running: .* check --format github --json-file .* --summary-file .* --sarif-file tunelint\.sarif -- \.$' \
-    "the default inputs (format github, paths .) did not reach tunelint"
+expect stdout '^Running: .* check --format github --json-file .* --summary-file .* --sarif-file tunelint\.sarif --token-stats -- \.$' \
+    "the default inputs (format github, paths ., token-stats true) did not reach tunelint"
 expect_not stdout '^::(error|warning) ' "annotations on a clean dataset"
 expect stdout '^tunelint: 0 annotations' "no annotation count line"
 expect summary.md '^## ✅ tunelint: passed$' "the summary has no passing verdict"
+expect summary.md '^### Tokens \(o200k_base\)$' "the summary has no token totals"
 expect_output sarif-file tunelint.sarif
 expect_output valid-pct 100.0
 expect_output examples 2
@@ -188,7 +189,7 @@ fi
 # The same dataset passes with the thresholds lowered through the inputs; no SARIF asked for.
 run_action thresholds "$repo" min-valid-pct=70 max-duplicates=2 --env "TUNELINT_BIN=$debug_bin"
 expect_status 0
-expect stdout ' --min-valid-pct 70 --max-duplicates 2 -- \.$' "the thresholds did not reach tunelint"
+expect stdout ' --min-valid-pct 70 --max-duplicates 2 --token-stats -- \.$' "the thresholds did not reach tunelint"
 expect stdout '^::error file=data/train\.jsonl,line=3,' "the annotation is missing when the gates pass"
 expect summary.md '^## ✅ tunelint: passed$' "the summary has no passing verdict"
 expect_output sarif-file ''
@@ -214,7 +215,7 @@ expect_status 2
 for file in pwned-paths pwned-semicolon pwned-args; do
     [ ! -e "$repo/$file" ] || fail "quoting: an input ran a command (created $file)"
 done
-expect stdout "^Running: .* --sarif-file \\\$HOME\\.sarif --select=\`touch pwned-args\` -- data/\\*\\.jsonl \\\$\\(touch pwned-paths\\) ;touch pwned-semicolon\$" \
+expect stdout "^Running: .* --sarif-file \\\$HOME\\.sarif --token-stats --select=\`touch pwned-args\` -- data/\\*\\.jsonl \\\$\\(touch pwned-paths\\) ;touch pwned-semicolon\$" \
     "the inputs did not reach tunelint word for word"
 
 section "installing tunelint"

@@ -11,6 +11,7 @@
 #   INPUT_SARIF_FILE      also write SARIF to this file (--sarif-file)
 #   INPUT_MIN_VALID_PCT   --min-valid-pct N
 #   INPUT_MAX_DUPLICATES  --max-duplicates N|N%
+#   INPUT_TOKEN_STATS     "true" (default) or "false": --token-stats, token totals in the summary
 #   INPUT_ARGS            more options, separated by spaces or newlines (split without eval,
 #                         without globbing; an option cannot contain a space)
 #   INPUT_VERSION         the tunelint release to use (default: the version of the action's
@@ -176,6 +177,11 @@ command=("$tunelint" check --format "${INPUT_FORMAT:-github}" --json-file "$json
 [ -n "${INPUT_CONFIG:-}" ] && command+=(--config "$INPUT_CONFIG")
 [ -n "${INPUT_MIN_VALID_PCT:-}" ] && command+=(--min-valid-pct "$INPUT_MIN_VALID_PCT")
 [ -n "${INPUT_MAX_DUPLICATES:-}" ] && command+=(--max-duplicates "$INPUT_MAX_DUPLICATES")
+case "${INPUT_TOKEN_STATS:-true}" in
+    true) command+=(--token-stats) ;;
+    false) ;;
+    *) die "token-stats: \"$INPUT_TOKEN_STATS\" is neither true nor false" ;;
+esac
 # ${a[@]+...}: an empty array is "unbound" under set -u before bash 4.4 (macOS's bash 3.2).
 command+=(${extra[@]+"${extra[@]}"} -- "${paths[@]}")
 
