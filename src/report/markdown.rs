@@ -129,7 +129,8 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         writeln!(out, "### Tokens ({})\n", encoding.as_str())?;
         writeln!(out, "| {} |", super::summary::TOKEN_HEADER.join(" | "))?;
         writeln!(out, "|:--|--:|--:|--:|--:|--:|--:|--:|--:|")?;
-        let total = (rows.len() > 1).then(|| rows.pop()).flatten();
+        // The last row is the total; below one file it repeats that file.
+        let total = rows.pop().filter(|_| rows.len() > 1);
         let more = rows.len().saturating_sub(MAX_FILES);
         for mut r in rows.into_iter().take(MAX_FILES) {
             r[0] = code_span(&crop_path(&r[0]));

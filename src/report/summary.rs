@@ -41,35 +41,9 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
         .map(|(f, s)| row(&f.display, s))
         .chain(std::iter::once(row("total", &summary.total)))
         .collect();
-    let header = ["file", "examples", "valid", "valid %", "errors", "warnings"].map(String::from);
-    let widths: Vec<usize> = (0..6)
-        .map(|i| {
-            rows.iter()
-                .chain(std::iter::once(&header))
-                .map(|r| r[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
     writeln!(out, "Summary")?;
-    for (k, r) in std::iter::once(&header).chain(&rows).enumerate() {
-        if k == rows.len() && rows.len() > 2 {
-            // A rule above the total when there is more than one file.
-            writeln!(
-                out,
-                "  {}",
-                "-".repeat(widths.iter().sum::<usize>() + 2 * 5)
-            )?;
-        }
-        if k == rows.len() && rows.len() == 2 {
-            continue; // one file: its row is the total
-        }
-        write!(out, "  {:<w$}", r[0], w = widths[0])?;
-        for i in 1..6 {
-            write!(out, "  {:>w$}", r[i], w = widths[i])?;
-        }
-        writeln!(out)?;
-    }
+    let header = ["file", "examples", "valid", "valid %", "errors", "warnings"];
+    write_table(out, header, &rows)?;
     for (f, s) in summary.files.iter().zip(summary.summaries) {
         if let Some(e) = &s.io_error {
             writeln!(out, "  {}: could not be read: {e}", f.display)?;
@@ -78,23 +52,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
     if let Some((encoding, rows)) = token_table(summary) {
         writeln!(out)?;
         writeln!(out, "Tokens ({})", encoding.as_str())?;
-        let header = TOKEN_HEADER.map(String::from);
-        let widths: Vec<usize> = (0..TOKEN_HEADER.len())
-            .map(|i| {
-                rows.iter()
-                    .chain(std::iter::once(&header))
-                    .map(|r| r[i].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for r in std::iter::once(&header).chain(&rows) {
-            write!(out, "  {:<w$}", r[0], w = widths[0])?;
-            for i in 1..r.len() {
-                write!(out, "  {:>w$}", r[i], w = widths[i])?;
-            }
-            writeln!(out)?;
-        }
+        write_table(out, TOKEN_HEADER, &rows)?;
     }
 
     let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
@@ -146,6 +104,41 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
     Ok(())
 }
 
+/// Writes a table: the first column left-aligned, the others right-aligned. Its last row is
+/// the total: set off by a rule below several rows, and left out below one (that row is the
+/// total).
+fn write_table<const N: usize>(
+    out: &mut dyn Write,
+    header: [&str; N],
+    rows: &[[String; N]],
+) -> io::Result<()> {
+    let header = header.map(String::from);
+    let widths: Vec<usize> = (0..N)
+        .map(|i| {
+            rows.iter()
+                .chain(std::iter::once(&header))
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for (k, r) in std::iter::once(&header).chain(rows).enumerate() {
+        if k == rows.len() && rows.len() > 2 {
+            let width = widths.iter().sum::<usize>() + 2 * (N - 1);
+            writeln!(out, "  {}", "-".repeat(width))?;
+        }
+        if k == rows.len() && rows.len() == 2 {
+            continue; // one file: its row is the total
+        }
+        write!(out, "  {:<w$}", r[0], w = widths[0])?;
+        for i in 1..N {
+            write!(out, "  {:>w$}", r[i], w = widths[i])?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// The columns of the token table.
 pub const TOKEN_HEADER: [&str; 9] = [
     "file",
@@ -160,8 +153,8 @@ pub const TOKEN_HEADER: [&str; 9] = [
 ];
 
 /// The token table, when token statistics were counted: one row per file that has them,
-/// then the total when there is more than one. The total's billed figure is the sum of the
-/// files' (each trained on its own), so it shows no epochs.
+/// then the total. The total's billed figure is the sum of the files' (each trained on its
+/// own), so it shows no epochs when there are several.
 pub fn token_table(
     summary: &RunSummary<'_>,
 ) -> Option<(crate::tokens::Encoding, Vec<[String; 9]>)> {
@@ -188,9 +181,11 @@ pub fn token_table(
             Some(token_row(&f.display, t, t.default_epochs().to_string()))
         })
         .collect();
-    if rows.len() > 1 {
-        rows.push(token_row("total", total, "-".into()));
-    }
+    let epochs = match total.files_billed {
+        Some(_) => "-".to_string(),
+        None => total.default_epochs().to_string(),
+    };
+    rows.push(token_row("total", total, epochs));
     Some((total.encoding, rows))
 }
 
