@@ -64,9 +64,15 @@ pub(crate) const PER_BAND: usize = 16;
 
 /// The first candidate of `facts` (text ids in `candidates`) whose text is more similar to
 /// `text` than `threshold`, checked in order of estimated similarity.
+///
+/// Each of the first `MAX_CHECKS` candidates counts as checked, whichever bound settles it:
+/// the profiles (lengths, then character buckets) rule out most pairs without reading the
+/// other text, and [`Matcher::exceeds_against`](crate::dedup::similarity::Matcher) the rest
+/// exactly.
 pub(crate) fn best_match(
     text: &str,
     sig: &crate::dedup::index::Signature,
+    profile: &crate::dedup::similarity::Profile,
     facts: &FileFacts,
     candidates: &[u32],
     threshold: f64,
@@ -83,8 +89,15 @@ pub(crate) fn best_match(
         .filter(|(e, _)| *e >= MIN_ESTIMATE)
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    matcher.set_a(text);
+    let mut a_set = false;
     ranked.into_iter().take(MAX_CHECKS).find_map(|(_, c)| {
+        if !profile.may_exceed(&facts.profiles[c as usize], threshold) {
+            return None;
+        }
+        if !a_set {
+            matcher.set_a(text);
+            a_set = true;
+        }
         matcher
             .exceeds_against(facts.text(c), threshold)
             .map(|r| (c, r))

@@ -106,6 +106,7 @@ pub fn find_earlier(
         super::best_match(
             facts.text(t as u32),
             &facts.sigs[t],
+            &facts.profiles[t],
             facts,
             &candidates,
             threshold,
