@@ -75,7 +75,12 @@ pub fn signature(text: &str) -> Signature {
 
 /// The share of equal positions: an estimate of the Jaccard similarity of two signatures.
 pub fn estimate(a: &Signature, b: &Signature) -> f64 {
-    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / HASHES as f64
+    equal_hashes(a, b) as f64 / HASHES as f64
+}
+
+/// The number of equal positions: [`estimate`] times `HASHES`, exactly.
+pub fn equal_hashes(a: &Signature, b: &Signature) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x == y).count()
 }
 
 pub fn band_key(sig: &Signature, band: usize) -> u32 {
