@@ -8,6 +8,7 @@
 
 use crate::config::DedupField;
 use crate::dedup::index::{self, Signature};
+use crate::dedup::similarity::Profile;
 use crate::diagnostic::{Diagnostic, FileId, Location, Related};
 use crate::engine::{Job, LineSource};
 use crate::record::{Conversation, Role};
@@ -120,6 +121,8 @@ pub struct FileFacts {
     arena: String,
     spans: Vec<(u64, u32)>,
     pub sigs: Vec<Signature>,
+    /// Per text id, the length and character buckets the exact checks are screened with.
+    pub profiles: Vec<Profile>,
 }
 
 impl FileFacts {
@@ -129,6 +132,7 @@ impl FileFacts {
             self.spans
                 .push((self.arena.len() as u64, text.len() as u32));
             self.arena.push_str(&text);
+            self.profiles.push(Profile::of(&text));
             self.sigs.push(sig);
             id
         });
@@ -151,6 +155,7 @@ impl FileFacts {
         self.spans
             .extend(other.spans.iter().map(|&(s, l)| (s + arena_base, l)));
         self.sigs.extend(other.sigs);
+        self.profiles.extend(other.profiles);
         self.items.extend(other.items.into_iter().map(|mut i| {
             i.text = i.text.map(|t| t + base);
             i

@@ -75,7 +75,12 @@ pub fn signature(text: &str) -> Signature {
 
 /// The share of equal positions: an estimate of the Jaccard similarity of two signatures.
 pub fn estimate(a: &Signature, b: &Signature) -> f64 {
-    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / HASHES as f64
+    equal_hashes(a, b) as f64 / HASHES as f64
+}
+
+/// The number of equal positions: [`estimate`] times `HASHES`, exactly.
+pub fn equal_hashes(a: &Signature, b: &Signature) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x == y).count()
 }
 
 pub fn band_key(sig: &Signature, band: usize) -> u32 {
@@ -90,10 +95,27 @@ pub fn band_key(sig: &Signature, band: usize) -> u32 {
 pub struct Index {
     /// Per band, `(key, id)` sorted.
     bands: Vec<Vec<(u32, u32)>>,
+    /// Per id, its entry's position in each band's table, when built
+    /// [`Index::with_positions`]: the ids below it in its bucket are the entries just before.
+    positions: Vec<[u32; BANDS]>,
 }
 
 impl Index {
     pub fn build(sigs: &[Signature]) -> Index {
+        Index::make(sigs, false)
+    }
+
+    /// [`Index::build`], able to answer [`Index::earlier_candidates`] too.
+    pub fn with_positions(sigs: &[Signature]) -> Index {
+        Index::make(sigs, true)
+    }
+
+    fn make(sigs: &[Signature], with_positions: bool) -> Index {
+        let mut positions = if with_positions {
+            vec![[0u32; BANDS]; sigs.len()]
+        } else {
+            Vec::new()
+        };
         let bands = (0..BANDS)
             .map(|b| {
                 let mut table: Vec<(u32, u32)> = sigs
@@ -102,10 +124,15 @@ impl Index {
                     .map(|(id, s)| (band_key(s, b), id as u32))
                     .collect();
                 table.sort_unstable();
+                if with_positions {
+                    for (p, &(_, id)) in table.iter().enumerate() {
+                        positions[id as usize][b] = p as u32;
+                    }
+                }
                 table
             })
             .collect();
-        Index { bands }
+        Index { bands, positions }
     }
 
     /// Candidate ids for `sig`: from each band, up to `per_band` ids sharing its bucket,
@@ -119,6 +146,28 @@ impl Index {
             let end = table.partition_point(|&(k, id)| k < key || (k == key && id < below));
             let from = end.saturating_sub(per_band).max(start);
             out.extend(table[from..end].iter().rev().map(|&(_, id)| id));
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// `candidates(sigs[id], id, per_band, out)` for an indexed id, without a search: its
+    /// bucket's ids below it sit just before its own entry. On templated data, where
+    /// buckets hold thousands of ids, the binary searches missed the cache at every step.
+    /// Needs [`Index::with_positions`].
+    pub fn earlier_candidates(&self, id: u32, per_band: usize, out: &mut Vec<u32>) {
+        out.clear();
+        let positions = &self.positions[id as usize];
+        for (table, &p) in self.bands.iter().zip(positions) {
+            let p = p as usize;
+            let key = table[p].0;
+            let from = p.saturating_sub(per_band);
+            let run = table[from..p]
+                .iter()
+                .rev()
+                .take_while(|&&(k, _)| k == key)
+                .map(|&(_, id)| id);
+            out.extend(run);
         }
         out.sort_unstable();
         out.dedup();
@@ -141,6 +190,24 @@ mod tests {
         index.candidates(&b, 2, 4, &mut out);
         assert!(out.contains(&0));
         assert!(!out.contains(&2));
+    }
+
+    #[test]
+    fn earlier_candidates_are_the_candidates_below_an_id() {
+        // Few distinct texts, so buckets are long and shared.
+        let texts: Vec<String> = (0..3000)
+            .map(|i| format!("question {} about plan {}", i % 37, i % 11))
+            .collect();
+        let sigs: Vec<Signature> = texts.iter().map(|t| signature(t)).collect();
+        let index = Index::with_positions(&sigs);
+        let (mut want, mut got) = (Vec::new(), Vec::new());
+        for per_band in [0, 1, 4, 16] {
+            for (id, sig) in sigs.iter().enumerate() {
+                index.candidates(sig, id as u32, per_band, &mut want);
+                index.earlier_candidates(id as u32, per_band, &mut got);
+                assert_eq!(got, want, "id {id} per_band {per_band}");
+            }
+        }
     }
 
     #[test]

@@ -64,27 +64,46 @@ pub(crate) const PER_BAND: usize = 16;
 
 /// The first candidate of `facts` (text ids in `candidates`) whose text is more similar to
 /// `text` than `threshold`, checked in order of estimated similarity.
+///
+/// Each of the first `MAX_CHECKS` candidates counts as checked, whichever bound settles it:
+/// the profiles (lengths, then character buckets) rule out most pairs without reading the
+/// other text, and [`Matcher::exceeds_against`](crate::dedup::similarity::Matcher) the rest
+/// exactly.
 pub(crate) fn best_match(
     text: &str,
     sig: &crate::dedup::index::Signature,
+    profile: &crate::dedup::similarity::Profile,
     facts: &FileFacts,
     candidates: &[u32],
     threshold: f64,
     matcher: &mut crate::dedup::similarity::Matcher,
 ) -> Option<(u32, f64)> {
-    let mut ranked: Vec<(f64, u32)> = candidates
+    // Ranked by equal hashes (descending), then id, packed into one integer: the order
+    // of the estimates, which are those counts divided by a power of two, exactly.
+    let hashes = crate::dedup::index::HASHES;
+    let min_equal = (MIN_ESTIMATE * hashes as f64).ceil() as usize;
+    let mut ranked: Vec<u64> = candidates
         .iter()
-        .map(|&c| {
-            (
-                crate::dedup::index::estimate(sig, &facts.sigs[c as usize]),
-                c,
-            )
+        .filter_map(|&c| {
+            let equal = crate::dedup::index::equal_hashes(sig, &facts.sigs[c as usize]);
+            (equal >= min_equal).then_some((((hashes - equal) as u64) << 32) | u64::from(c))
         })
-        .filter(|(e, _)| *e >= MIN_ESTIMATE)
         .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    matcher.set_a(text);
-    ranked.into_iter().take(MAX_CHECKS).find_map(|(_, c)| {
+    if ranked.len() > MAX_CHECKS {
+        ranked.select_nth_unstable(MAX_CHECKS - 1);
+        ranked.truncate(MAX_CHECKS);
+    }
+    ranked.sort_unstable();
+    let mut a_set = false;
+    ranked.into_iter().find_map(|key| {
+        let c = key as u32;
+        if !profile.may_exceed(&facts.profiles[c as usize], threshold) {
+            return None;
+        }
+        if !a_set {
+            matcher.set_a(text);
+            a_set = true;
+        }
         matcher
             .exceeds_against(facts.text(c), threshold)
             .map(|r| (c, r))

@@ -95,17 +95,18 @@ pub fn find_earlier(
     threads: usize,
     skip: impl Fn(usize) -> bool + Sync,
 ) -> Vec<(usize, (u32, f64))> {
-    let index = Index::build(&facts.sigs);
+    let index = Index::with_positions(&facts.sigs);
     super::parallel_map(facts.sigs.len(), threads, |t, matcher| {
         if skip(t) {
             return None;
         }
         let mut candidates = Vec::new();
-        index.candidates(&facts.sigs[t], t as u32, super::PER_BAND, &mut candidates);
+        index.earlier_candidates(t as u32, super::PER_BAND, &mut candidates);
         candidates.retain(|&c| !skip(c as usize));
         super::best_match(
             facts.text(t as u32),
             &facts.sigs[t],
+            &facts.profiles[t],
             facts,
             &candidates,
             threshold,

@@ -124,6 +124,7 @@ pub fn check(ctx: &mut DatasetContext<'_>, group: &SplitGroup, facts: &[FileFact
                 super::best_match(
                     eval_facts.text(t as u32),
                     &eval_facts.sigs[t],
+                    &eval_facts.profiles[t],
                     train_facts,
                     &candidates,
                     threshold,
