@@ -69,10 +69,9 @@ struct Kept {
     bands: Vec<HashMap<u32, Vec<u32>>>,
 }
 
-/// Ids taken from each band bucket, most recent first.
-const PER_BAND: usize = 16;
-/// Exact checks per example, best estimates first.
-const MAX_CHECKS: usize = 16;
+// Ids taken from each band bucket, most recent first, and exact checks per example, best
+// estimates first: the limits of D002's search.
+use crate::rules::duplicates::{MAX_CHECKS, PER_BAND};
 /// Inputs of up to this many lines are searched exhaustively, every example against every
 /// kept one like the lesson's loop (with exact length and character-count shortcuts), so
 /// that their result is the lesson's exactly; larger ones use the index. The search is
