@@ -530,28 +530,9 @@ impl Core {
     /// `get_matching_blocks()` before its sort and merge (which keep the sum): fills
     /// `self.blocks` in discovery order and returns the total size `M`.
     fn match_count(&mut self, a: &[char], b: &[char]) -> usize {
-        self.chain_b(b);
-        self.index_a(a);
-        self.blocks.clear();
-        self.queue.clear();
-        self.queue.push((0, a.len(), 0, b.len()));
-        let mut matches = 0;
-        // Python's list.pop() takes the last entry: a depth-first order, right part first.
-        while let Some((alo, ahi, blo, bhi)) = self.queue.pop() {
-            let m = self.find_longest_match(a, b, alo, ahi, blo, bhi);
-            let (i, j, k) = (m.a, m.b, m.size);
-            if k > 0 {
-                self.blocks.push(m);
-                matches += k;
-                if alo < i && blo < j {
-                    self.queue.push((alo, i, blo, j));
-                }
-                if i + k < ahi && j + k < bhi {
-                    self.queue.push((i + k, ahi, j + k, bhi));
-                }
-            }
-        }
-        matches
+        // No ratio is at or below -inf: the search runs to the end.
+        self.match_count_bounded(a, b, f64::NEG_INFINITY)
+            .unwrap_or_default()
     }
 
     /// [`Core::match_count`], or `None` as soon as the ratio provably cannot exceed
@@ -568,6 +549,7 @@ impl Core {
         self.queue.push((0, a.len(), 0, b.len()));
         let mut matches = 0;
         let mut pending = a.len().min(b.len());
+        // Python's list.pop() takes the last entry: a depth-first order, right part first.
         while let Some((alo, ahi, blo, bhi)) = self.queue.pop() {
             pending -= (ahi - alo).min(bhi - blo);
             let m = self.find_longest_match(a, b, alo, ahi, blo, bhi);
