@@ -162,7 +162,7 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
                         out,
                         "{input}:{}: would remove: near-duplicate of line {of_line} ({:.1}% similar)",
                         d.line,
-                        (similarity * 1000.0).floor() / 10.0
+                        crate::rules::duplicates::near_duplicate::floor_pct(similarity)
                     )?,
                 }
             }

@@ -71,19 +71,21 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> Option<Exa
     let settings = ctx.settings;
     let max = settings.options.max_tokens;
     let t001 = ctx.enabled(Code::T001);
-    let upper = if settings.token_stats || t001 {
-        tokens::upper_bound(conv, ctx.text)
-    } else {
-        0
-    };
-    let needed = settings.token_stats || (t001 && upper > max);
-    if !needed {
-        return None;
-    }
-    if !settings.token_stats && upper > EXACT_UP_TO {
+    if !settings.token_stats {
+        // Only T001 wants a count: none when the bytes cannot reach the limit.
+        if !t001 {
+            return None;
+        }
+        let upper = tokens::upper_bound(conv, ctx.text);
+        if upper <= max {
+            return None;
+        }
         // Megabytes of text over the limit by their length alone: say so without tokenizing
         // them: the exact figure would cost a second per few megabytes and change nothing.
-        let (lower, largest) = tokens::lower_bound(conv);
+        let (lower, largest) = match upper > EXACT_UP_TO {
+            true => tokens::lower_bound(conv),
+            false => (0, None),
+        };
         if lower > max {
             let span = largest.map_or(conv.span, |i| conv.messages[i].content_or_message_span());
             ctx.report(
