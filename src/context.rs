@@ -84,6 +84,9 @@ impl<'a> RecordContext<'a> {
             self.has_error = true;
         }
         self.reported += 1;
+        // Values from the data reach messages through `wording::quote`, which masks them;
+        // this catches any that do not, so no message ever prints a secret whole.
+        let message = crate::rules::privacy::mask_matches(&message);
         let location = Location::in_line(self.file, self.line, self.line_offset, self.text, span);
         self.diagnostics.push(Diagnostic {
             code,

@@ -34,6 +34,7 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod tokens;
+pub mod wording;
 
 /// Where the rule documentation is published (SARIF `helpUri`, Markdown links).
 pub const DOCS_URL: &str = "https://github.com/tunelint/tunelint/blob/main/docs/rules.md";

@@ -1197,38 +1197,4 @@ pub(crate) fn unknown_key(
     );
 }
 
-/// "a user", "an assistant".
-pub fn with_article(word: &str) -> String {
-    // By sound, not letter: "a user" but "an unknown".
-    let vowel = word.starts_with(['a', 'e', 'i', 'o'])
-        || (word.starts_with('u') && !word.starts_with("us"));
-    format!("{} {word}", if vowel { "an" } else { "a" })
-}
-
-/// A JSON value's type as a message says it: `a number (42)`, `null`, `an object`.
-pub fn describe(doc: &Document<'_, '_>, node: NodeId) -> String {
-    match doc.kind(node) {
-        Kind::Null => "null".into(),
-        Kind::Bool => doc.raw(node).to_string(),
-        Kind::Number => format!("a number ({})", shorten(doc.raw(node), 20)),
-        Kind::String => format!("a string ({})", quote(&doc.str(node).unwrap_or_default())),
-        Kind::Array => "an array".into(),
-        Kind::Object => "an object".into(),
-    }
-}
-
-/// A value quoted for a message: JSON-escaped, cut to a readable length.
-pub fn quote(s: &str) -> String {
-    let short = shorten(s, 40);
-    serde_json::to_string(&short).unwrap_or_else(|_| format!("\"{short}\""))
-}
-
-fn shorten(s: &str, max_chars: usize) -> String {
-    if s.chars().count() <= max_chars {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max_chars - 1).collect();
-        out.push('…');
-        out
-    }
-}
+pub use crate::wording::{describe, quote, with_article};

@@ -100,9 +100,8 @@ impl Renderer for Full {
             label: 0..0,
             first_column: d.location.column,
         });
-        // The line may hold a secret or someone's details: shown masked, as the P messages
-        // quote them, under every message (not only the P rule's own).
-        snippet.mask_with(crate::rules::privacy::mask_matches);
+        // The snippet comes masked (secrets and personal details, as the P messages quote
+        // them); a P rule's own span is hidden too.
         if d.code.meta().category == Category::Privacy {
             snippet.redact();
         }

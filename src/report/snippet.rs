@@ -1,6 +1,8 @@
 //! Snippets: the part of a line a diagnostic points at, re-read from the file by byte
 //! offset (diagnostics carry no text) and cropped around the span, so a 64 MiB line shows
-//! as one readable row.
+//! as one readable row. Secrets and personal details are masked before the line is cropped,
+//! on a window wider than the one shown, so a secret that starts left of the shown part is
+//! still recognised and masked.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -15,7 +17,12 @@ const SPAN_MAX: usize = 80;
 /// Characters shown in all, at most (the span wins over the context after it).
 const WIDTH: usize = 120;
 /// Bytes read on either side of the span: enough for `BEFORE` characters of 4 bytes.
-const READ_MARGIN: u64 = 4 * BEFORE as u64 + 4;
+const READ_MARGIN: usize = 4 * BEFORE + 4;
+/// Bytes read beyond the shown window on either side, only to recognise (and mask) a secret
+/// that the window cuts: a PEM private key of 4096 bits fits in it whole.
+const MASK_MARGIN: usize = 4096;
+/// Bytes of the span read at most (`SPAN_MAX` characters of 4 bytes).
+const SPAN_READ: usize = 4 * SPAN_MAX + 4;
 
 /// A cropped view of one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,22 +36,6 @@ pub struct Snippet {
 }
 
 impl Snippet {
-    /// Replaces the text with `mask(text)`, which must keep the number of characters (it
-    /// turns some into `*`); the label stays on the same characters.
-    pub fn mask_with(&mut self, mask: impl FnOnce(&str) -> String) {
-        let start = self.text[..self.label.start].chars().count();
-        let len = self.text[self.label.clone()].chars().count();
-        let masked = mask(&self.text);
-        let byte_at = |n: usize| {
-            masked
-                .char_indices()
-                .nth(n)
-                .map_or(masked.len(), |(i, _)| i)
-        };
-        self.label = byte_at(start)..byte_at(start + len);
-        self.text = masked;
-    }
-
     /// Masks the span as the P rules' messages do: its first 4 characters stay, every other
     /// becomes `*` (one for one, so columns still line up). A secret or a person's details
     /// are never printed whole, not even in the line under the message.
@@ -78,50 +69,86 @@ impl SnippetReader {
             self.open = Some((location.file, File::open(path).ok()?));
         }
         let (_, file) = self.open.as_mut()?;
-        let (start, end) = location
-            .span
-            .map_or((0, 0), |s| (u64::from(s.start), u64::from(s.end)));
-        let window_start = start.saturating_sub(READ_MARGIN);
-        let span_read = (end - start).min(4 * SPAN_MAX as u64 + 4);
-        let want = (start - window_start) + span_read + 4 * WIDTH as u64;
-        file.seek(SeekFrom::Start(location.line_offset + window_start))
+        let (start, end) = span_of(location);
+        let w = Window::around(start, end);
+        file.seek(SeekFrom::Start(location.line_offset + w.start as u64))
             .ok()?;
-        let mut raw = Vec::with_capacity(want as usize);
-        file.take(want).read_to_end(&mut raw).ok()?;
-        if let Some(nl) = memchr::memchr(b'\n', &raw) {
-            raw.truncate(nl);
-        }
+        let mut raw = Vec::with_capacity(w.len);
+        file.take(w.len as u64).read_to_end(&mut raw).ok()?;
+        let cut_right = match memchr::memchr(b'\n', &raw) {
+            Some(nl) => {
+                raw.truncate(nl);
+                false
+            }
+            // The read stopped at its limit rather than at the end of the line.
+            None => raw.len() == w.len,
+        };
         if raw.last() == Some(&b'\r') {
             raw.pop();
         }
-        let s_rel = ((start - window_start) as usize).min(raw.len());
-        let e_rel = ((end - window_start) as usize).clamp(s_rel, raw.len());
-        Some(crop(&raw, s_rel, e_rel, window_start > 0, location.column))
+        Some(w.snippet(&raw, cut_right, location.column))
     }
 }
 
 /// The snippet of a line held in memory (stdin).
 pub fn from_text(line: &str, location: &Location) -> Snippet {
     let bytes = line.as_bytes();
-    let (start, end) = location
-        .span
-        .map_or((0, 0), |s| (s.start as usize, s.end as usize));
-    let s = start.min(bytes.len());
-    let e = end.clamp(s, bytes.len());
-    crop(bytes, s, e, false, location.column)
+    let (start, end) = span_of(location);
+    let w = Window::around(start.min(bytes.len()), end.min(bytes.len()));
+    let raw = &bytes[w.start..bytes.len().min(w.start + w.len)];
+    w.snippet(raw, w.start + w.len < bytes.len(), location.column)
 }
 
-/// Crops `raw[..s]` (before), `raw[s..e]` (span) and `raw[e..]` (after) to the display width.
-fn crop(raw: &[u8], s: usize, e: usize, cut_before_window: bool, column: u32) -> Snippet {
-    let before: Vec<char> = printable(&raw[..s]);
-    let span: Vec<char> = printable(&raw[s..e]);
-    let after: Vec<char> = printable(&raw[e..]);
-    // A window that starts mid-line may start mid-character; drop the replacement char.
-    let mut before = &before[..];
-    let mut cropped_left = cut_before_window;
-    if cut_before_window && before.first() == Some(&'\u{FFFD}') {
-        before = &before[1..];
+fn span_of(location: &Location) -> (usize, usize) {
+    location
+        .span
+        .map_or((0, 0), |s| (s.start as usize, s.end.max(s.start) as usize))
+}
+
+/// The bytes of a line read for a snippet: the shown window and the masking margin around it.
+struct Window {
+    /// Byte offset in the line of the first byte read.
+    start: usize,
+    /// Bytes to read at most.
+    len: usize,
+    /// The span, relative to the line.
+    span: (usize, usize),
+}
+
+impl Window {
+    fn around(span_start: usize, span_end: usize) -> Window {
+        let start = span_start.saturating_sub(READ_MARGIN + MASK_MARGIN);
+        let span_read = (span_end - span_start).min(SPAN_READ);
+        let len = (span_start - start) + span_read + 4 * WIDTH + MASK_MARGIN;
+        Window {
+            start,
+            len,
+            span: (span_start, span_end),
+        }
     }
+
+    /// The snippet of `raw`, the bytes read from `self.start` to the end of the line (or
+    /// less, when `cut_right`).
+    fn snippet(&self, raw: &[u8], cut_right: bool, column: u32) -> Snippet {
+        let s = (self.span.0 - self.start).min(raw.len());
+        let e = (self.span.1 - self.start).clamp(s, raw.len());
+        crop(raw, s, e, self.start > 0, cut_right, column)
+    }
+}
+
+/// Crops `raw[..s]` (before), `raw[s..e]` (span) and `raw[e..]` (after) to the display width,
+/// after masking the secrets and personal details in all of `raw`.
+fn crop(raw: &[u8], s: usize, e: usize, cut_left: bool, cut_right: bool, column: u32) -> Snippet {
+    let mut before: Vec<char> = printable(&raw[..s]);
+    let mut span: Vec<char> = printable(&raw[s..e]);
+    let mut after: Vec<char> = printable(&raw[e..]);
+    // A window that starts mid-line may start mid-character; drop the replacement char.
+    if cut_left && before.first() == Some(&'\u{FFFD}') {
+        before.remove(0);
+    }
+    mask(&mut before, &mut span, &mut after, cut_left, cut_right);
+    let mut before = &before[..];
+    let mut cropped_left = cut_left;
     if before.len() > BEFORE {
         before = &before[before.len() - BEFORE..];
         cropped_left = true;
@@ -163,6 +190,64 @@ fn crop(raw: &[u8], s: usize, e: usize, cut_before_window: bool, column: u32) ->
         label: label_start..label_end,
         first_column,
     }
+}
+
+/// Masks every secret and personal detail in the characters read, as the P rules' messages
+/// do. A run of key-like characters cut by an edge of the read window may be the tail or the
+/// head of a secret that cannot be recognised: it is hidden whole (it lies at least
+/// `MASK_MARGIN` bytes from the shown part unless it is that long).
+fn mask(
+    before: &mut [char],
+    span: &mut [char],
+    after: &mut [char],
+    cut_left: bool,
+    cut_right: bool,
+) {
+    // The line is raw JSON: a PEM key's line breaks are `\n` escapes there. They are seen
+    // as the two characters `\r\n`, so the key is found and the mask still lines up.
+    let mut all = String::new();
+    let mut chars = before.iter().chain(&*span).chain(&*after).peekable();
+    while let Some(&c) = chars.next() {
+        if c == '\\' && chars.peek() == Some(&&'n') {
+            chars.next();
+            all.push_str("\r\n");
+        } else {
+            all.push(c);
+        }
+    }
+    let masked = crate::rules::privacy::mask_matches(&all);
+    // Back to the characters read: the escapes kept, everything masked stays masked.
+    let original = before.iter().chain(&*span).chain(&*after);
+    let mut chars: Vec<char> = masked
+        .chars()
+        .zip(original)
+        .map(|(m, &o)| if m == '*' && o != '*' { '*' } else { o })
+        .collect();
+    if chars.len() != before.len() + span.len() + after.len() {
+        return;
+    }
+    let key_like = |c: &char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '=');
+    if cut_left {
+        for c in chars.iter_mut() {
+            if !key_like(c) {
+                break;
+            }
+            *c = '*';
+        }
+    }
+    if cut_right {
+        for c in chars.iter_mut().rev() {
+            if !key_like(c) {
+                break;
+            }
+            *c = '*';
+        }
+    }
+    let (b, rest) = chars.split_at(before.len());
+    let (m, a) = rest.split_at(span.len());
+    before.copy_from_slice(b);
+    span.copy_from_slice(m);
+    after.copy_from_slice(a);
 }
 
 /// Decodes bytes for display: invalid UTF-8 becomes U+FFFD, control characters and the

@@ -1,0 +1,110 @@
+//! How messages say things: every value taken from the data and put in a message goes
+//! through [`quote`] (or [`describe`], which uses it), so that a secret or a person's details
+//! in a key, a role or a type name is masked in every output format, and a megabyte string
+//! is cut to a readable length.
+
+use crate::json::{Document, Kind, NodeId};
+
+/// Characters of a data value a message shows at most.
+const QUOTED_CHARS: usize = 40;
+
+/// Characters of a value scanned for secrets before it is cut for a message: a secret that
+/// starts among the shown characters is found whole as long as it is shorter than this.
+const SCANNED_CHARS: usize = 4096;
+
+/// A value quoted for a message: secrets and personal details masked as the P rules mask
+/// them (first 4 characters, then `*`), cut to 40 characters, JSON-escaped.
+pub fn quote(s: &str) -> String {
+    let masked = masked_prefix(s);
+    let short = shorten(&masked, QUOTED_CHARS);
+    serde_json::to_string(&short).unwrap_or_else(|_| format!("\"{short}\""))
+}
+
+/// A word taken from the data and shown as it is written (`it ends with "and"`): masked like
+/// [`quote`], cut to 40 characters, but not JSON-escaped.
+pub fn word(s: &str) -> String {
+    shorten(&masked_prefix(s), QUOTED_CHARS)
+}
+
+/// The first [`SCANNED_CHARS`] characters of `s` with every secret and personal detail masked.
+fn masked_prefix(s: &str) -> String {
+    let prefix = match s.char_indices().nth(SCANNED_CHARS) {
+        Some((at, _)) => &s[..at],
+        None => s,
+    };
+    crate::rules::privacy::mask_matches(prefix)
+}
+
+/// `s` cut to `max_chars` characters, the last of them `…` when it was cut.
+pub fn shorten(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        None => s.to_string(),
+        Some(_) => {
+            let mut out: String = s.chars().take(max_chars.saturating_sub(1)).collect();
+            out.push('…');
+            out
+        }
+    }
+}
+
+/// "a user", "an assistant".
+pub fn with_article(word: &str) -> String {
+    // By sound, not letter: "a user" but "an unknown".
+    let vowel = word.starts_with(['a', 'e', 'i', 'o'])
+        || (word.starts_with('u') && !word.starts_with("us"));
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
+/// A JSON value's type as a message says it: `a number (42)`, `null`, `an object`.
+pub fn describe(doc: &Document<'_, '_>, node: NodeId) -> String {
+    match doc.kind(node) {
+        Kind::Null => "null".into(),
+        Kind::Bool => doc.raw(node).to_string(),
+        // A number can be a card number: masked like any other value.
+        Kind::Number => format!("a number ({})", shorten(&masked_prefix(doc.raw(node)), 20)),
+        Kind::String => format!("a string ({})", quote(&doc.str(node).unwrap_or_default())),
+        Kind::Array => "an array".into(),
+        Kind::Object => "an object".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_masks_before_cutting() {
+        // 47 characters: cut first, the key would no longer match and would show in clear.
+        let key = "sk-proj-Q7vX2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eU7i";
+        let q = quote(key);
+        assert!(q.starts_with("\"sk-p***"), "{q}");
+        assert!(!q.contains("Q7vX2mK9"), "{q}");
+    }
+
+    #[test]
+    fn quote_cuts_and_escapes() {
+        assert_eq!(quote("bot"), "\"bot\"");
+        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
+        let long = "x".repeat(100);
+        assert_eq!(quote(&long), format!("\"{}…\"", "x".repeat(39)));
+    }
+
+    #[test]
+    fn quote_of_a_huge_value_scans_a_prefix() {
+        let huge = format!(
+            "ghp_{} {}",
+            "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6",
+            "y".repeat(1 << 20)
+        );
+        let q = quote(&huge);
+        assert!(q.starts_with("\"ghp_***"), "{q}");
+        assert_eq!(q.chars().count(), 42);
+    }
+
+    #[test]
+    fn articles_follow_the_sound() {
+        assert_eq!(with_article("user"), "a user");
+        assert_eq!(with_article("assistant"), "an assistant");
+        assert_eq!(with_article("unknown"), "an unknown");
+    }
+}

@@ -1,0 +1,222 @@
+//! No output format ever prints a secret: each kind of credential P006 knows is put in every
+//! place a message or a snippet can echo a value from the data (a key, a role, a duplicate
+//! key, a weight, a tool name, a tool-call type, a content-part type, and the edges of the
+//! window the `full` format shows), and no run of 8 of its characters may appear in any
+//! format's output.
+
+use assert_cmd::Command;
+use serde_json::json;
+
+/// One secret of each kind P006 knows, and the part of it that must never be printed.
+fn secrets() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "openai",
+            "sk-proj-Q7vX2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eU7iW4".to_owned(),
+        ),
+        ("aws", "AKIAZ7QX3M9KV2LR8TWB".to_owned()),
+        ("github", "ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6".to_owned()),
+        (
+            "github-pat",
+            "github_pat_11ABCDEFG0aB3dE6gH9jK2_mN5pQ8sT1vW4yZ7bC0eF3hJ6kL9".to_owned(),
+        ),
+        (
+            "slack",
+            "xoxb-2840193746-5920183746-Zk8Qw3Rt9Yp2Lm5Nx7Vb4Hc6".to_owned(),
+        ),
+        ("google", "AIzaSyD4kR9xQ2mV7nB3tL8wP5cJ1hF6gZ0aE4s".to_owned()),
+        ("stripe", "sk_live_4eC39HqLyjWDarjtT1zdp7dc9Q".to_owned()),
+        (
+            "pem",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx3Kq9Vb7Lm2Nw8Rt5Yp1Zs4Qa6Hc0Jd3Fg7Ek9Wm2Tb5Xn8\nUr4Ov1Pi6Ly3Ka0Mj7Nh2Gf5Dc8Se1Bz4Vx9Qw3Rt6Yp1Lm8Nk5Jh2Gf0\n-----END RSA PRIVATE KEY-----".to_owned(),
+        ),
+    ]
+}
+
+/// The characters of a secret that must stay hidden: all but its public prefix (`sk-proj-`
+/// is in the rule's own documentation), or a PEM key's body.
+fn hidden_part(kind: &str, secret: &str) -> String {
+    if kind == "pem" {
+        return secret
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect::<Vec<_>>()
+            .join("");
+    }
+    let prefixes = [
+        "sk-proj-",
+        "AKIA",
+        "ghp_",
+        "github_pat_",
+        "xoxb-",
+        "AIza",
+        "sk_live_",
+    ];
+    let prefix = prefixes.iter().find(|p| secret.starts_with(*p)).unwrap();
+    secret[prefix.len()..].to_owned()
+}
+
+fn chat(user: &str) -> serde_json::Value {
+    json!([
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": "Here is a complete and helpful answer for you."}
+    ])
+}
+
+/// One line per place a value can be echoed, each holding `secret` there.
+fn lines_with(secret: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let ok = chat("How do I rotate the credentials of our service?");
+    // An unknown key (S008) and a duplicated one (J010), at the top level and in a message.
+    lines.push(format!(
+        r#"{{"messages": {ok}, {k}: 1, {k}: 2}}"#,
+        k = serde_json::to_string(secret).unwrap()
+    ));
+    lines.push(
+        json!({"messages": [
+            {"role": "user", "content": "What is the weather in Paris?", secret: true},
+            {"role": "assistant", "content": "It is sunny and warm in Paris today."}
+        ]})
+        .to_string(),
+    );
+    // A role (S005).
+    lines.push(
+        json!({"messages": [
+            {"role": "user", "content": "What is the weather in Paris?"},
+            {"role": secret, "content": "It is sunny and warm in Paris today."}
+        ]})
+        .to_string(),
+    );
+    // A weight (S009).
+    lines.push(
+        json!({"messages": [
+            {"role": "user", "content": "What is the weather in Paris?"},
+            {"role": "assistant", "content": "It is sunny and warm in Paris today.", "weight": secret}
+        ]})
+        .to_string(),
+    );
+    // A tool name that breaks the name pattern (S010), a tool-call type (S010), a tool
+    // call id answered by nobody (S011), and a content part's type (S007).
+    lines.push(
+        json!({"messages": [
+            {"role": "user", "content": "What is the weather in Paris?"},
+            {"role": "assistant", "content": null, "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": format!("{secret}!"), "arguments": "{}"}},
+                {"id": "call_2", "type": secret, "function": {"name": "weather", "arguments": "{}"}},
+                {"id": secret, "type": "function", "function": {"name": "weather", "arguments": "{}"}}
+            ]},
+            {"role": "tool", "tool_call_id": format!("{secret} "), "content": "sunny"},
+            {"role": "user", "content": [{"type": secret, "text": "and tomorrow?"}]},
+            {"role": "assistant", "content": "Tomorrow it will be sunny and warm too."}
+        ]})
+        .to_string(),
+    );
+    // A tool definition's name.
+    lines.push(
+        json!({"messages": ok, "tools": [{"type": "function", "function": {"name": format!("{secret}!"), "parameters": {"type": "object"}}}]})
+            .to_string(),
+    );
+    // The edges of the window `full` shows: the secret starts left of it, or runs past its
+    // right end, by various amounts, with a finding (S005) beside it.
+    for pad in [0, 10, 25, 40, 60, 90, 130] {
+        let text = format!("{} {secret} and more", "x".repeat(pad));
+        lines.push(
+            json!({"messages": [
+                {"role": "user", "content": text},
+                {"role": "bot", "content": "It is sunny and warm in Paris today."}
+            ]})
+            .to_string(),
+        );
+        lines.push(
+            json!({"messages": [
+                {"role": "user", "content": "What is the weather in Paris?"},
+                {"role": "bot", "content": format!("{} {secret} see", "y".repeat(pad))}
+            ]})
+            .to_string(),
+        );
+    }
+    lines
+}
+
+const FORMATS: &[&str] = &["full", "concise", "json", "sarif", "github", "markdown"];
+
+#[test]
+fn no_format_prints_eight_characters_of_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, secret) in secrets() {
+        let path = dir.path().join(format!("{kind}.jsonl"));
+        let mut body = lines_with(&secret).join("\n");
+        body.push('\n');
+        std::fs::write(&path, body).unwrap();
+        let hidden = hidden_part(kind, &secret);
+        let hidden: Vec<char> = hidden.chars().collect();
+        for format in FORMATS {
+            let output = Command::cargo_bin("tunelint")
+                .unwrap()
+                .current_dir(dir.path())
+                .args(["--isolated", "--color", "never", "--statistics", "--format"])
+                .arg(format)
+                .arg(&path)
+                .env_remove("GITHUB_ACTIONS")
+                .output()
+                .unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            // JSON outputs escape `/` and `+` not at all, but a PEM body's line breaks are
+            // `\n` there: compare against the text with escapes undone too.
+            let unescaped = text.replace("\\n", "\n");
+            assert!(
+                output.status.code() == Some(1),
+                "{kind} in {format}: exit {:?}\n{text}",
+                output.status.code()
+            );
+            for run in hidden.windows(8) {
+                let run: String = run.iter().collect();
+                assert!(
+                    !text.contains(&run) && !unescaped.contains(&run),
+                    "{format} prints {run:?} of the {kind} secret:\n{}",
+                    text.lines()
+                        .filter(|l| l.contains(&run))
+                        .take(5)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_positions_are_really_echoed() {
+    // The test above is only worth something if the places it fills are reported: each
+    // line draws a finding, and a harmless value there is printed as it is.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.jsonl");
+    let value = "plainvalue";
+    let mut body = lines_with(value).join("\n");
+    body.push('\n');
+    std::fs::write(&path, &body).unwrap();
+    let output = Command::cargo_bin("tunelint")
+        .unwrap()
+        .args(["--isolated", "--format", "concise"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    for code in ["S008", "J010", "S005", "S009", "S010", "S011", "S007"] {
+        let echoed = text
+            .lines()
+            .any(|l| l.contains(&format!(" {code} ")) && l.contains(value));
+        assert!(echoed, "{code} does not quote the value:\n{text}");
+    }
+    let lines = body.lines().count();
+    for n in 1..=lines {
+        assert!(
+            text.lines().any(|l| l.contains(&format!(":{n}:"))),
+            "line {n} draws no finding:\n{text}"
+        );
+    }
+}
