@@ -1,6 +1,5 @@
 //! One run: config → discover → engine → gates → render → exit status.
 
-use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -12,6 +11,7 @@ use crate::config::{self, CliOverrides, Config};
 use crate::discover::{self, Exclusion, Found};
 use crate::engine::{self, FileSummary, InputSource, Job};
 use crate::gates;
+use crate::output::{self, Inputs, OutputFile};
 use crate::report::github::Github;
 use crate::report::json::Json;
 use crate::report::markdown::Markdown;
@@ -238,6 +238,36 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         },
     )?;
 
+    if found.is_empty() {
+        let named = if args.paths.is_empty() {
+            ".".to_string()
+        } else {
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // pre-commit names the staged files; when configuration excludes all of them
+        // (`--force-exclude`), there is nothing to do, and that is not an error.
+        let all_excluded = args.force_exclude
+            && !args.paths.is_empty()
+            && args
+                .paths
+                .iter()
+                .all(|p| p.is_file() && config.is_excluded(p));
+        if all_excluded {
+            if !args.quiet {
+                eprintln!(
+                    "tunelint: every file named is excluded by the configuration; nothing to lint"
+                );
+            }
+            return Ok(Status::Success);
+        }
+        bail!(
+            "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files (name a file explicitly to lint it whatever its name)"
+        );
+    }
     let mut jobs = Vec::with_capacity(found.len());
     // Standard input is copied to a temporary file first, so that it can be read again by
     // offset like any file (snippets, duplicate confirmation) without holding it in memory.
@@ -250,6 +280,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 p.as_path(),
             ),
             Found::Stdin => {
+                if !stdin_is_open() {
+                    bail!(
+                        "standard input is closed or /dev/null; pipe a JSONL file into `tunelint -`"
+                    );
+                }
                 let spool = engine::Spool::stdin().context("cannot read standard input")?;
                 let source = InputSource::File(spool.path().to_path_buf());
                 _stdin_spool = Some(spool);
@@ -289,11 +324,18 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             source: j.source.clone(),
         })
         .collect();
-    let mut outputs = open_outputs(&args, &cwd, &files)?;
+    let mut inputs = Inputs::default();
+    for f in &found {
+        if let Found::File(p) = f {
+            inputs.add(p);
+        }
+    }
+    let mut outputs = open_outputs(&args, &cwd, &files, &inputs)?;
 
-    let threads = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
     let total_bytes: u64 = jobs
         .iter()
         .filter_map(|j| match &j.source {
@@ -357,20 +399,36 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             o.error = Some(e);
         }
     }
-    // A file that could not be written is an error; the main output's closed pipe is not:
-    // `tunelint | head` stops reading, and the run's status is still the gates' verdict.
-    let mut outputs = outputs.into_iter();
-    let main = outputs.next().and_then(|o| o.error.map(|e| (o.path, e)));
+    // A file that could not be written is an error (and the file keeps its old content);
+    // the main output's closed pipe is not: `tunelint | head` stops reading, and the run's
+    // status is still the gates' verdict.
+    let mut failure = None;
     for o in outputs {
-        if let (Some(path), Some(e)) = (o.path, o.error) {
-            bail!("cannot write {}: {e}", path.display());
+        let path = o.out.path().map(Path::to_path_buf);
+        let result = match o.error {
+            Some(e) => Err(e),
+            None => o.out.commit(),
+        };
+        match (result, path) {
+            (Ok(()), _) => {}
+            (Err(e), Some(path)) => {
+                failure.get_or_insert_with(|| {
+                    anyhow::anyhow!(
+                        "cannot write {}: {}",
+                        path.display(),
+                        output::io_error_text(&e)
+                    )
+                });
+            }
+            (Err(e), None) => {
+                if let Err(e) = ignore_broken_pipe(e) {
+                    failure.get_or_insert(e);
+                }
+            }
         }
     }
-    if let Some((path, e)) = main {
-        match path {
-            Some(path) => bail!("cannot write {}: {e}", path.display()),
-            None => ignore_broken_pipe(e)?,
-        }
+    if let Some(e) = failure {
+        return Err(e);
     }
     for (f, e) in &unreadable {
         eprintln!("tunelint: error: {}: could not be read: {e}", f.display);
@@ -387,9 +445,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
 /// A renderer and where it writes.
 struct Output {
     renderer: Box<dyn Renderer>,
-    out: Box<dyn Write>,
-    /// The file written; `None` for standard output.
-    path: Option<PathBuf>,
+    out: Sink,
     /// The first write error; the renderer is not called again after it.
     error: Option<io::Error>,
 }
@@ -397,7 +453,12 @@ struct Output {
 /// The main output (`--format` to stdout or `--output-file`) first, then the extra files
 /// (`--sarif-file`, `--json-file`, `--summary-file`), all opened before linting starts so
 /// a wrong path fails at once.
-fn open_outputs(args: &CheckArgs, cwd: &Path, files: &[FileInfo]) -> Result<Vec<Output>> {
+fn open_outputs(
+    args: &CheckArgs,
+    cwd: &Path,
+    files: &[FileInfo],
+    inputs: &Inputs,
+) -> Result<Vec<Output>> {
     let stdout_tty = io::stdout().is_terminal();
     let github_actions = std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true");
     let format = args.format.unwrap_or(if github_actions {
@@ -444,11 +505,6 @@ fn open_outputs(args: &CheckArgs, cwd: &Path, files: &[FileInfo]) -> Result<Vec<
         );
     }
 
-    let create = |path: &PathBuf| -> Result<Box<dyn Write>> {
-        let file =
-            File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(Box::new(BufWriter::new(file)))
-    };
     let full_list = args
         .sarif_file
         .as_ref()
@@ -466,14 +522,28 @@ fn open_outputs(args: &CheckArgs, cwd: &Path, files: &[FileInfo]) -> Result<Vec<
             OutputFormat::Markdown => Box::new(Markdown::new()),
         }
     };
-    let main_out: Box<dyn Write> = match &args.output_file {
-        Some(path) => create(path)?,
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+    // No output may land on an input or on another output, however it is spelt.
+    let named: Vec<(&str, &Path)> = [
+        ("--output-file", &args.output_file),
+        ("--sarif-file", &args.sarif_file),
+        ("--json-file", &args.json_file),
+        ("--summary-file", &args.summary_file),
+    ]
+    .into_iter()
+    .filter_map(|(option, path)| path.as_deref().map(|p| (option, p)))
+    .collect();
+    for (option, path) in &named {
+        inputs.check(option, path)?;
+    }
+    output::check_distinct(&named)?;
+
+    let main_out = match &args.output_file {
+        Some(path) => Sink::File(OutputFile::create(path)?),
+        None => Sink::Stdout(BufWriter::new(io::stdout().lock())),
     };
     let mut outputs = vec![Output {
         renderer: renderer(format),
         out: main_out,
-        path: args.output_file.clone(),
         error: None,
     }];
     for (path, format) in [
@@ -483,27 +553,60 @@ fn open_outputs(args: &CheckArgs, cwd: &Path, files: &[FileInfo]) -> Result<Vec<
         if let Some(path) = path {
             outputs.push(Output {
                 renderer: renderer(format),
-                out: create(path)?,
-                path: Some(path.clone()),
+                out: Sink::File(OutputFile::create(path)?),
                 error: None,
             });
         }
     }
     if let Some(path) = &args.summary_file {
         // $GITHUB_STEP_SUMMARY collects every step's summary: append, never truncate.
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
         outputs.push(Output {
             renderer: renderer(OutputFormat::Markdown),
-            out: Box::new(BufWriter::new(file)),
-            path: Some(path.clone()),
+            out: Sink::File(OutputFile::append(path)?),
             error: None,
         });
     }
     Ok(outputs)
+}
+
+/// Where an output goes: standard output, or a file committed at the end of the run.
+enum Sink {
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    File(OutputFile),
+}
+
+impl Sink {
+    /// The file written; `None` for standard output.
+    fn path(&self) -> Option<&Path> {
+        match self {
+            Sink::Stdout(_) => None,
+            Sink::File(f) => Some(f.path()),
+        }
+    }
+
+    /// Puts a finished file in place (standard output is only flushed).
+    fn commit(self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(mut out) => out.flush(),
+            Sink::File(f) => f.commit(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(out) => out.write(data),
+            Sink::File(f) => f.write(data),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(out) => out.flush(),
+            Sink::File(f) => f.flush(),
+        }
+    }
 }
 
 /// A configuration error: one line saying what and where, then the TOML line it is about.
@@ -511,6 +614,33 @@ fn config_error(e: config::ConfigError) -> anyhow::Error {
     match e.snippet() {
         Some(snippet) => anyhow::anyhow!("{e}\n{snippet}"),
         None => anyhow::anyhow!("{e}"),
+    }
+}
+
+/// Whether standard input is open. Rust's runtime reopens a closed descriptor 0 as
+/// `/dev/null` before `main`, so a closed standard input (`tunelint - <&-`) shows as
+/// `/dev/null`, which is refused too: neither is a dataset piped in.
+fn stdin_is_open() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let Ok(fd) = io::stdin().as_fd().try_clone_to_owned() else {
+            return false;
+        };
+        use std::os::unix::fs::FileTypeExt;
+        let is_null = |m: &std::fs::Metadata| m.file_type().is_char_device();
+        match (
+            std::fs::File::from(fd).metadata(),
+            std::fs::metadata("/dev/null"),
+        ) {
+            (Ok(stdin), Ok(null)) => !(is_null(&stdin) && stdin.rdev() == null.rdev()),
+            _ => true,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        true
     }
 }
 

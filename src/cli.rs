@@ -7,6 +7,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Threshold;
 
+/// Most worker threads `--jobs` accepts: each holds up to two 1 MiB chunks in flight, and
+/// more threads than that never help on a machine that has fewer cores.
+pub const MAX_JOBS: i64 = 256;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tunelint",
@@ -149,9 +153,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Worker threads [default: number of CPUs]
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Worker threads, 1 to 256 [default: number of CPUs]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
+    pub jobs: Option<u16>,
 
     /// Print diagnostics only, no summary
     #[arg(long, short = 'q')]

@@ -907,7 +907,7 @@ impl Config {
 
 /// Command-line selectors; a value may list several separated by commas.
 fn cli_selectors(values: &[String], flag: &str) -> Result<Vec<Selector>, ConfigError> {
-    values
+    let selectors: Vec<Selector> = values
         .iter()
         .flat_map(|v| v.split(','))
         .map(str::trim)
@@ -915,7 +915,14 @@ fn cli_selectors(values: &[String], flag: &str) -> Result<Vec<Selector>, ConfigE
         .map(|s| {
             Selector::parse(s).ok_or_else(|| ConfigError::new(unknown_selector_message(s, flag)))
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    // `--select ''` (an unset shell variable, say) must not quietly mean every rule.
+    if !values.is_empty() && selectors.is_empty() {
+        return Err(ConfigError::new(format!(
+            "{flag} was given no rule; name rule codes, names or prefixes (e.g. {flag} S005,C)"
+        )));
+    }
+    Ok(selectors)
 }
 
 fn is_pyproject(path: &Path) -> bool {

@@ -87,7 +87,7 @@ fn walk(
         let is_file = entry
             .file_type()
             .is_some_and(|t| t.is_file() || t.is_symlink());
-        if !is_file || path.extension().is_none_or(|e| e != "jsonl") {
+        if !is_file || !is_dataset_name(path) {
             continue;
         }
         if (exclusion.is_excluded)(path) {
@@ -96,6 +96,12 @@ fn walk(
         found.push(Found::File(clean(path)));
     }
     Ok(())
+}
+
+/// `*.jsonl` and `*.ndjson`, in any case (`TRAIN.JSONL`).
+fn is_dataset_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
 }
 
 fn walk_error_text(e: &ignore::Error) -> String {

@@ -69,17 +69,32 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
         .sum::<u64>()
         + unreadable as u64;
     vec![
-        GateOutcome {
-            name: "valid examples",
-            key: "gates.min_valid_pct",
-            passed: pct >= gates.min_valid_pct,
-            measured: format!(
-                "{} ({} of {})",
-                format_pct(pct),
-                total.valid,
-                total.examples
-            ),
-            threshold: format!("required at least {}%", gates.min_valid_pct),
+        // A run that read no example at all (an empty file, a path with a typo that still
+        // names a file) fails: a green check must mean data was checked.
+        if total.examples == 0 {
+            GateOutcome {
+                name: "valid examples",
+                key: "gates.min_valid_pct",
+                passed: false,
+                measured: "none (the files hold no examples)".to_string(),
+                threshold: format!(
+                    "required at least one example, {}% of them valid",
+                    gates.min_valid_pct
+                ),
+            }
+        } else {
+            GateOutcome {
+                name: "valid examples",
+                key: "gates.min_valid_pct",
+                passed: pct >= gates.min_valid_pct,
+                measured: format!(
+                    "{} ({} of {})",
+                    format_pct(pct),
+                    total.valid,
+                    total.examples
+                ),
+                threshold: format!("required at least {}%", gates.min_valid_pct),
+            }
         },
         GateOutcome {
             name: "duplicates",

@@ -27,6 +27,7 @@ pub mod engine;
 pub mod format;
 pub mod gates;
 pub mod json;
+pub mod output;
 pub mod record;
 pub mod report;
 pub mod rule;

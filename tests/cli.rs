@@ -861,15 +861,238 @@ fn blank_lines_inside_are_j003_at_the_end_nothing() {
 }
 
 #[test]
-fn empty_file_and_only_newlines_pass() {
+fn files_without_examples_fail_the_valid_gate() {
+    // An empty file, one of only newlines, /dev/null: nothing was checked, so nothing passes.
     let dir = tempdir();
     write(dir.path(), "empty.jsonl", "");
     write(dir.path(), "newlines.jsonl", "\n\n\n");
     tunelint(dir.path())
         .args(["--format", "concise", "empty.jsonl", "newlines.jsonl"])
         .assert()
-        .code(0)
-        .stdout("0 errors, 0 warnings, 0 info in 0 examples of 2 files; 100.0% valid\n");
+        .code(1)
+        .stdout("0 errors, 0 warnings, 0 info in 0 examples of 2 files; nothing to train on\ngate failed: valid examples none (the files hold no examples), required at least one example, 100% of them valid (gates.min_valid_pct)\n");
+    if Path::new("/dev/null").exists() {
+        tunelint(dir.path())
+            .args(["--format", "concise", "/dev/null"])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("gate failed: valid examples none"));
+    }
+    // With one example, the same files pass.
+    write(dir.path(), "one.jsonl", &lines(&[GOOD]));
+    tunelint(dir.path())
+        .args(["--format", "concise", "empty.jsonl", "one.jsonl"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn nothing_to_lint_is_an_error_naming_the_paths() {
+    let dir = tempdir();
+    fs::create_dir_all(dir.path().join("empty")).unwrap();
+    write(dir.path(), "notes/readme.txt", "not data");
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args(["empty", "notes"]));
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert_clean_error(&stderr);
+    assert!(stderr.contains("empty, notes"), "{stderr}");
+    assert!(stderr.contains("*.jsonl"), "{stderr}");
+    // The current directory, when no path is given.
+    let (code, _, stderr) = stdout_of(tunelint(&dir.path().join("empty")).arg("--isolated"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("in ."), "{stderr}");
+    // pre-commit naming only files the configuration excludes: nothing to do, no failure.
+    write(dir.path(), "tunelint.toml", "exclude = [\"raw/**\"]\n");
+    write(dir.path(), "raw/a.jsonl", &lines(&[BAD_ROLE]));
+    tunelint(dir.path())
+        .args(["--force-exclude", "raw/a.jsonl"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn ndjson_and_upper_case_extensions_are_discovered() {
+    let dir = tempdir();
+    write(dir.path(), "data/a.ndjson", &lines(&[BAD_ROLE]));
+    write(dir.path(), "data/B.JSONL", &lines(&[BAD_ROLE]));
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "-q", "data"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        heads(&stdout),
+        ["data/B.JSONL:1:22: S005", "data/a.ndjson:1:22: S005"]
+    );
+}
+
+#[test]
+fn closed_stdin_is_an_error() {
+    let dir = tempdir();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+        .arg("-")
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let (code, stderr) = (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("standard input is closed"), "{stderr}");
+}
+
+#[test]
+fn jobs_out_of_range_is_a_usage_error() {
+    let dir = tempdir();
+    write(dir.path(), "t.jsonl", &lines(&[GOOD]));
+    for jobs in ["0", "257", "100000", "99999999999", "many"] {
+        let (code, stdout, stderr) =
+            stdout_of(tunelint(dir.path()).args(["--jobs", jobs, "t.jsonl"]));
+        assert_eq!(code, 2, "--jobs {jobs}: {stdout}{stderr}");
+        assert!(stderr.contains("--jobs"), "{stderr}");
+    }
+    tunelint(dir.path())
+        .args(["--jobs", "256", "t.jsonl"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn an_empty_rule_list_is_a_usage_error() {
+    let dir = tempdir();
+    write(dir.path(), "t.jsonl", &lines(&[BAD_ROLE]));
+    for flag in ["--select", "--ignore", "--warn"] {
+        let (code, _, stderr) = stdout_of(tunelint(dir.path()).args([flag, "", "t.jsonl"]));
+        assert_eq!(code, 2, "{flag} ''");
+        assert!(
+            stderr.contains(&format!("{flag} was given no rule")),
+            "{stderr}"
+        );
+    }
+}
+
+/// The ways one path can name a file: as given, `./`, absolute, a symlink, a hard link.
+fn spellings(dir: &Path, name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string(), format!("./{name}")];
+    out.push(dir.join(name).display().to_string());
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(name, dir.join("link.jsonl")).unwrap();
+        out.push("link.jsonl".to_string());
+    }
+    fs::hard_link(dir.join(name), dir.join("hard.jsonl")).unwrap();
+    out.push("hard.jsonl".to_string());
+    out
+}
+
+#[test]
+fn no_output_option_writes_over_an_input() {
+    let dir = tempdir();
+    let data = lines(&[BAD_ROLE, GOOD]);
+    write(dir.path(), "data/t.jsonl", &data);
+    let here = dir.path().join("data");
+    let options = [
+        "-o",
+        "--output-file",
+        "--json-file",
+        "--sarif-file",
+        "--summary-file",
+    ];
+    for path in spellings(&here, "t.jsonl") {
+        for option in options {
+            let (code, stdout, stderr) =
+                stdout_of(tunelint(&here).args(["--format", "concise", option, &path, "t.jsonl"]));
+            assert_eq!(code, 2, "{option} {path}: {stdout}{stderr}");
+            assert_clean_error(&stderr);
+            assert!(stderr.contains("never writes over its input"), "{stderr}");
+            assert_eq!(fs::read_to_string(here.join("t.jsonl")).unwrap(), data);
+        }
+    }
+    // An output inside a directory being linted, which discovery finds as an input.
+    for option in options {
+        let (code, _, stderr) =
+            stdout_of(tunelint(dir.path()).args([option, "data/t.jsonl", "data"]));
+        assert_eq!(code, 2, "{option}: {stderr}");
+        assert_eq!(fs::read_to_string(here.join("t.jsonl")).unwrap(), data);
+    }
+    // dedupe -o, by every spelling too.
+    for path in ["t.jsonl", "./t.jsonl", "link.jsonl", "hard.jsonl"] {
+        if !here.join(path).exists() {
+            continue;
+        }
+        let (code, _, stderr) = stdout_of(tunelint(&here).args(["dedupe", "t.jsonl", "-o", path]));
+        assert_eq!(code, 2, "dedupe -o {path}: {stderr}");
+        assert!(stderr.contains("never writes over its input"), "{stderr}");
+        assert_eq!(fs::read_to_string(here.join("t.jsonl")).unwrap(), data);
+    }
+    // Two outputs on one file would interleave.
+    let (code, _, stderr) =
+        stdout_of(tunelint(&here).args(["-o", "out.txt", "--json-file", "./out.txt", "t.jsonl"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("give each output its own path"), "{stderr}");
+}
+
+#[test]
+fn outputs_replace_files_whole_and_append_the_summary() {
+    let dir = tempdir();
+    write(dir.path(), "t.jsonl", &lines(&[BAD_ROLE]));
+    write(dir.path(), "report.json", "old report");
+    write(dir.path(), "summary.md", "# earlier step\n");
+    let (code, _, _) = stdout_of(tunelint(dir.path()).args([
+        "--json-file",
+        "report.json",
+        "--summary-file",
+        "summary.md",
+        "t.jsonl",
+    ]));
+    assert_eq!(code, 1);
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .expect("the old report is replaced by a whole JSON document");
+    assert_eq!(json["summary"]["examples"], 1);
+    let summary = fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.starts_with("# earlier step\n"), "{summary}");
+    assert!(summary.len() > "# earlier step\n".len(), "{summary}");
+    // No temporary file is left beside the outputs.
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tunelint"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    // Writing to a device works and does not replace it.
+    #[cfg(unix)]
+    tunelint(dir.path())
+        .args(["-o", "/dev/null", "t.jsonl"])
+        .assert()
+        .code(1);
+    #[cfg(unix)]
+    assert!(!fs::metadata("/dev/null").unwrap().is_file());
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error_in_any_format() {
+    // `tunelint | head -c 1`: the reader stops early; the status is still the gates'.
+    let dir = tempdir();
+    let many: Vec<String> = (0..3000).map(|_| BAD_ROLE.to_string()).collect();
+    let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+    write(dir.path(), "t.jsonl", &lines(&refs));
+    for format in ["full", "concise", "json", "sarif", "github", "markdown"] {
+        let bin = assert_cmd::cargo::cargo_bin("tunelint");
+        let script = format!(
+            "'{}' --isolated --format {format} t.jsonl | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+            bin.display()
+        );
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let status = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(status, "1", "{format}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{format}: {stderr}");
+    }
 }
 
 #[test]

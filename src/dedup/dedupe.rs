@@ -9,8 +9,8 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::Path;
 
 use super::index::{self, BANDS, Signature};
 use super::similarity::Matcher;
@@ -42,8 +42,8 @@ pub struct Outcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DedupeError {
-    #[error("{0}: refusing to overwrite the input; write the result to another file")]
-    SameFile(String),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
 }
@@ -86,18 +86,17 @@ pub fn dedupe(
     settings: &Settings,
     exhaustive: bool,
 ) -> Result<Outcome, DedupeError> {
-    if let Some(out) = output
-        && same_file(input, out)
-    {
-        return Err(DedupeError::SameFile(out.display().to_string()));
+    if let Some(out) = output {
+        let mut inputs = crate::output::Inputs::default();
+        inputs.add(input);
+        inputs.check("-o", out)?;
     }
     let file = File::open(input).map_err(io_err(input))?;
     let mut reread = File::open(input).map_err(io_err(input))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
-    let tmp = output.map(temp_path);
-    let mut writer = match (&tmp, output) {
-        (Some(t), Some(out)) => Some(BufWriter::new(File::create(t).map_err(io_err(out))?)),
-        _ => None,
+    let mut writer = match output {
+        Some(out) => Some(crate::output::OutputFile::create(out)?),
+        None => None,
     };
     let lines = count_lines(input).map_err(io_err(input))?;
     let result = (|| {
@@ -163,23 +162,13 @@ pub fn dedupe(
                 }
             }
         }
-        if let (Some(mut w), Some(out)) = (writer.take(), output) {
-            w.flush().map_err(io_err(out))?;
-            w.get_ref().sync_all().map_err(io_err(out))?;
-        }
         Ok(outcome)
     })();
-    match (result, tmp, output) {
-        (Ok(outcome), Some(tmp), Some(out)) => {
-            std::fs::rename(&tmp, out).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                io_err(out)(e)
-            })?;
+    // The temporary file becomes OUT only when everything went well; otherwise it is removed.
+    match (result, writer, output) {
+        (Ok(outcome), Some(w), Some(out)) => {
+            w.commit().map_err(io_err(out))?;
             Ok(outcome)
-        }
-        (Err(e), Some(tmp), _) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
         }
         (result, _, _) => result,
     }
@@ -344,19 +333,4 @@ fn trim_line(buf: &[u8]) -> &[u8] {
         b = x;
     }
     b
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
-/// `OUT` → `.OUT.tunelint-<pid>.tmp` in the same directory (a rename stays on one filesystem).
-fn temp_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.tunelint-{}.tmp", std::process::id()))
 }

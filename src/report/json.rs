@@ -280,7 +280,7 @@ impl Renderer for Json {
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         let document = self.document(summary);
-        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

@@ -677,7 +677,7 @@ impl Renderer for Sarif {
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         let log = self.log(summary);
-        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

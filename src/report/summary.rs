@@ -13,14 +13,18 @@ const TOP_RULES: usize = 8;
 /// One line: `3 errors, 2 warnings, 1 info in 10 examples of 1 file; 70.0% valid`.
 pub fn one_line(summary: &RunSummary<'_>) -> String {
     let t = &summary.total;
+    let valid = if t.examples == 0 {
+        "nothing to train on".to_string()
+    } else {
+        format!("{} valid", format_pct(valid_pct(t)))
+    };
     format!(
-        "{}, {}, {} in {} of {}; {} valid",
+        "{}, {}, {} in {} of {}; {valid}",
         plural(t.count(Level::Error), "error"),
         plural(t.count(Level::Warning), "warning"),
         plural(t.count(Level::Info), "info"),
         plural(t.examples, "example"),
         plural(summary.files.len() as u64, "file"),
-        format_pct(valid_pct(t)),
     )
 }
 

@@ -1,0 +1,308 @@
+//! Files tunelint writes (`-o`, `--json-file`, `--sarif-file`, `--summary-file`, `dedupe -o`):
+//! never one of the inputs, and written through a temporary file renamed into place, so a
+//! dataset is never overwritten and a half-written report never replaces a whole one.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use same_file::Handle;
+
+/// An output that would destroy something, or cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(
+        "{option} {output} is {what}; tunelint never writes over its input (choose another output path)"
+    )]
+    IsInput {
+        option: String,
+        output: String,
+        what: String,
+    },
+    #[error(
+        "{option} {output} is the same file as {other} {other_path}; give each output its own path"
+    )]
+    SameOutput {
+        option: String,
+        output: String,
+        other: String,
+        other_path: String,
+    },
+    #[error("cannot write {path}: {reason}")]
+    Io { path: String, reason: String },
+}
+
+/// The files a run reads, by identity and by path, to check outputs against.
+#[derive(Default)]
+pub struct Inputs {
+    files: Vec<(PathBuf, Option<Handle>, Option<PathBuf>)>,
+}
+
+impl Inputs {
+    /// Records `path` (a file the run will read).
+    pub fn add(&mut self, path: &Path) {
+        let handle = Handle::from_path(path).ok();
+        let resolved = std::fs::canonicalize(path).ok();
+        self.files.push((path.to_path_buf(), handle, resolved));
+    }
+
+    /// Fails when writing `output` would write over one of the inputs: the same file after
+    /// resolving links (device and inode, so hard links and symlinks count), or the same path.
+    pub fn check(&self, option: &str, output: &Path) -> Result<(), OutputError> {
+        let handle = Handle::from_path(output).ok();
+        let resolved = resolve(output);
+        for (input, input_handle, input_resolved) in &self.files {
+            let same_file = matches!((&handle, input_handle), (Some(a), Some(b)) if a == b);
+            let same_path = matches!((&resolved, input_resolved), (Some(a), Some(b)) if a == b);
+            if same_file || same_path {
+                let what = if output == input {
+                    "an input of this run".to_string()
+                } else {
+                    format!("the same file as the input {}", input.display())
+                };
+                return Err(OutputError::IsInput {
+                    option: option.to_owned(),
+                    output: output.display().to_string(),
+                    what,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks that no two outputs name the same file: two writers would interleave.
+pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
+    for (i, (option, path)) in outputs.iter().enumerate() {
+        for (other, other_path) in &outputs[..i] {
+            let same = match (Handle::from_path(path), Handle::from_path(other_path)) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => resolve(path).is_some() && resolve(path) == resolve(other_path),
+            };
+            if same {
+                return Err(OutputError::SameOutput {
+                    option: (*option).to_owned(),
+                    output: path.display().to_string(),
+                    other: (*other).to_owned(),
+                    other_path: other_path.display().to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The absolute path a write to `path` lands on: links resolved, and for a file that does
+/// not exist yet, its resolved directory joined with its name.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let name = path.file_name()?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(name))
+}
+
+/// An output file being written. A regular file (or a new one) is written to a temporary
+/// file beside it and renamed over it by [`OutputFile::commit`]; dropped uncommitted, the
+/// temporary file is removed and the old file stays. A device or a pipe (`/dev/stdout`,
+/// `/dev/null`, a FIFO) is written directly: renaming over it would replace the device node.
+pub struct OutputFile {
+    path: PathBuf,
+    target: Target,
+}
+
+enum Target {
+    Temp {
+        file: io::BufWriter<tempfile::NamedTempFile>,
+        /// Where the rename goes: `path` with its symlinks resolved, so a link stays a link.
+        dest: PathBuf,
+    },
+    Direct(io::BufWriter<File>),
+    /// Appended to `dest` at commit, in one write ($GITHUB_STEP_SUMMARY collects every
+    /// step's summary: it is never truncated).
+    Append {
+        buf: Vec<u8>,
+        dest: PathBuf,
+    },
+}
+
+impl OutputFile {
+    /// Starts writing `path`, replacing it at commit.
+    pub fn create(path: &Path) -> Result<OutputFile, OutputError> {
+        let io_error = |e: io::Error| OutputError::Io {
+            path: path.display().to_string(),
+            reason: io_error_text(&e),
+        };
+        let meta = std::fs::metadata(path).ok();
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+            return Err(io_error(io::Error::other("is a directory")));
+        }
+        if meta.as_ref().is_some_and(|m| !m.is_file()) {
+            let file = OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .map_err(io_error)?;
+            return Ok(OutputFile {
+                path: path.to_path_buf(),
+                target: Target::Direct(io::BufWriter::new(file)),
+            });
+        }
+        let dest =
+            resolve(path).ok_or_else(|| io_error(io::Error::from(io::ErrorKind::NotFound)))?;
+        let dir = dest.parent().unwrap_or(Path::new("."));
+        let name = dest
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tunelint.tmp")
+            .tempfile_in(dir)
+            .map_err(io_error)?;
+        if let Some(m) = &meta {
+            // A replaced file keeps its permissions.
+            let _ = temp.as_file().set_permissions(m.permissions());
+        }
+        Ok(OutputFile {
+            path: path.to_path_buf(),
+            target: Target::Temp {
+                file: io::BufWriter::new(temp),
+                dest,
+            },
+        })
+    }
+
+    /// Starts writing what will be appended to `path` at commit (created if missing).
+    pub fn append(path: &Path) -> Result<OutputFile, OutputError> {
+        // Fail now, before linting, when the file cannot be opened for appending.
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| OutputError::Io {
+                path: path.display().to_string(),
+                reason: io_error_text(&e),
+            })?;
+        Ok(OutputFile {
+            path: path.to_path_buf(),
+            target: Target::Append {
+                buf: Vec::new(),
+                dest: path.to_path_buf(),
+            },
+        })
+    }
+
+    /// The path as the user gave it.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Finishes the file: renames the temporary file into place (or appends).
+    pub fn commit(self) -> io::Result<()> {
+        match self.target {
+            Target::Temp { file, dest } => {
+                let temp = file.into_inner().map_err(|e| e.into_error())?;
+                temp.as_file().sync_all()?;
+                temp.persist(&dest).map_err(|e| e.error)?;
+                Ok(())
+            }
+            Target::Direct(mut file) => file.flush(),
+            Target::Append { buf, dest } => {
+                let mut file = OpenOptions::new().create(true).append(true).open(dest)?;
+                file.write_all(&buf)?;
+                file.flush()
+            }
+        }
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        match &mut self.target {
+            Target::Temp { file, .. } => file.write(data),
+            Target::Direct(file) => file.write(data),
+            Target::Append { buf, .. } => buf.write(data),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.target {
+            Target::Temp { file, .. } => file.flush(),
+            Target::Direct(file) => file.flush(),
+            Target::Append { .. } => Ok(()),
+        }
+    }
+}
+
+/// An I/O error as a message says it: "permission denied", without "(os error 13)".
+pub fn io_error_text(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_reached_by_any_path_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("t.jsonl");
+        std::fs::write(&data, "{}\n").unwrap();
+        let hard = dir.path().join("hard.jsonl");
+        std::fs::hard_link(&data, &hard).unwrap();
+        let mut inputs = Inputs::default();
+        inputs.add(&data);
+        assert!(inputs.check("-o", &data).is_err());
+        assert!(inputs.check("-o", &hard).is_err());
+        assert!(inputs.check("-o", &dir.path().join("./t.jsonl")).is_err());
+        assert!(inputs.check("-o", &dir.path().join("other.txt")).is_ok());
+    }
+
+    #[test]
+    fn an_uncommitted_output_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.txt");
+        std::fs::write(&path, "old").unwrap();
+        let mut out = OutputFile::create(&path).unwrap();
+        out.write_all(b"new").unwrap();
+        drop(out);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        let mut out = OutputFile::create(&path).unwrap();
+        out.write_all(b"new").unwrap();
+        out.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_output_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.txt");
+        let link = dir.path().join("link.txt");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut out = OutputFile::create(&link).unwrap();
+        out.write_all(b"new").unwrap();
+        out.commit().unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+    }
+}
