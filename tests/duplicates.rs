@@ -384,7 +384,7 @@ fn dedupe_writes_a_copy_without_duplicates_and_never_touches_its_input() {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to overwrite the input"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never writes over its input"));
     assert_eq!(
         std::fs::read_to_string(d.join("in.jsonl")).expect("read"),
         input
