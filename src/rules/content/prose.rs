@@ -210,17 +210,17 @@ pub fn is_quoted(text: &str, at: usize) -> bool {
         .is_some_and(|c| matches!(c, '"' | '\'' | '\u{201C}' | '\u{2018}' | '\u{00AB}' | '`'))
 }
 
-/// The quotations of one text: spans from an opening quotation mark to the closing mark
-/// that matches it, within one paragraph.
+/// The quotations of one text: what stands between an opening quotation mark and the
+/// closing mark that matches it, within one paragraph.
 ///
 /// `is_quoted` only looks at the character before a word, so a closing mark passes for an
 /// opening one there: in `"two systems bolted together"<|endoftext|>` the token follows a
-/// quotation, it is not in one. Here each mark is paired: a token is quoted only when an
+/// quotation, it is not in one. Here each mark is paired: a word is quoted only when an
 /// opening mark comes before it and the matching closing mark after it.
 #[derive(Debug, Default)]
 pub struct Quotations {
-    /// From the opening mark to the start of its closing mark. Sorted by start; quotations
-    /// of different marks may nest (`"the '</s>' token"`).
+    /// The quoted text, without its marks. Sorted by start; quotations of different marks
+    /// may nest (`"the '</s>' token"`).
     spans: Vec<Range<usize>>,
 }
 
@@ -284,7 +284,7 @@ impl Quotations {
                         open[kind] = None;
                     }
                     // An opening mark while one is open: the first had no partner.
-                    _ if opens => open[kind] = Some(at),
+                    _ if opens => open[kind] = Some(at + c.len_utf8()),
                     _ => {}
                 }
             }
@@ -294,12 +294,13 @@ impl Quotations {
         Quotations { spans }
     }
 
-    /// True when `range` lies between an opening mark and its closing mark.
-    pub fn contains(&self, range: Range<usize>) -> bool {
+    /// The quotations that hold `range`, innermost last, each without its marks.
+    pub fn around(&self, range: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
         self.spans
             .iter()
-            .take_while(|s| s.start < range.start)
-            .any(|s| range.end <= s.end)
+            .take_while(move |s| s.start <= range.start)
+            .filter(move |s| range.end <= s.end)
+            .cloned()
     }
 }
 
@@ -359,7 +360,7 @@ mod tests {
 
     fn quoted(text: &str, needle: &str) -> bool {
         let at = text.find(needle).unwrap();
-        Quotations::new(text).contains(at..at + needle.len())
+        Quotations::new(text).around(at..at + needle.len()).count() > 0
     }
 
     #[test]

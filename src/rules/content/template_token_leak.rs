@@ -25,10 +25,12 @@ declare_rule! {
     ///
     /// Each text is reported once, at its first token. Deliberately not matched:
     ///
-    /// - tokens inside code (fenced blocks, inline code, `<pre>`, `<code>`) or inside a
-    ///   quotation, between an opening mark and its closing mark (`"`, `'`, `“ ”`, `‘ ’`,
-    ///   `« »`): a quoted example, `the "</s>" token ends a turn`. A token right after a
-    ///   closing mark is not quoted: `"two systems bolted together"<|endoftext|>` is reported;
+    /// - tokens inside code (fenced blocks, inline code, `<pre>`, `<code>`) or in a quoted
+    ///   example: a quotation that opens with markup, between an opening mark and its
+    ///   closing mark (`"`, `'`, `“ ”`, `‘ ’`, `« »`), as in `the "</s>" token ends a turn`
+    ///   or `"<|im_start|>user\nHi<|im_end|>"`. Still reported: a token right after a
+    ///   closing mark (`"two systems bolted together"<|endoftext|>`) and one inside a quoted
+    ///   sentence (`"Of course!<|im_end|> Let's start"`);
     /// - `</s>` when the text also has the HTML `<s>` element it closes, and `<s>` alone,
     ///   which is HTML as often as a token;
     /// - a role label in the middle of a line (`the User: field`), and a role line whose
@@ -151,11 +153,12 @@ pub fn first_token(text: &str) -> Option<std::ops::Range<usize>> {
             // A role label is never a quoted example: it starts a line, and a quotation
             // that runs over lines (an in-character answer) does not excuse a turn in it.
             let label = ROLE_LABELS.contains(&&text[start..end]);
-            if label
-                || !quotations
+            let example = !label
+                && quotations
                     .get_or_insert_with(|| Quotations::new(text))
-                    .contains(start..end)
-            {
+                    .around(start..end)
+                    .any(|quoted| starts_with_markup(&text[quoted.start..]));
+            if !example {
                 first = Some(start..end);
                 break;
             }
@@ -194,6 +197,15 @@ fn confirm(
         return None;
     }
     Some(end)
+}
+
+/// True when a quotation opens with markup: it shows a template (`"</s>"`,
+/// `"<|im_start|>user\nHi<|im_end|>"`), its tokens are examples. Markup later in a quoted
+/// sentence (`"Of course!<|im_end|> Let's start"`) leaked into the quoted text.
+fn starts_with_markup(quoted: &str) -> bool {
+    quoted.starts_with("<|")
+        || quoted.starts_with("<s>")
+        || TOKENS.iter().any(|t| quoted.starts_with(t))
 }
 
 /// True when the line at `line_start` is one of a list of `Label: value` lines, and a
@@ -252,6 +264,11 @@ mod tests {
         );
         assert_eq!(found("the token \"<|endoftext|>"), Some("<|endoftext|>"));
         assert_eq!(found("it's James'</s>"), Some("</s>"));
+        // Markup leaked into a quoted sentence.
+        assert_eq!(
+            found("\"Of course, Lily!<|im_end|> Let's start.\""),
+            Some("<|im_end|>")
+        );
         // A quoted answer does not hide the next turn written into it.
         assert_eq!(found("\"Welcome!\nUser: thanks\""), Some("User:"));
         assert_eq!(found("User: Hi there!\nAssistant: Hello."), Some("User:"));
@@ -269,6 +286,8 @@ mod tests {
             None
         );
         assert_eq!(found("set eos_token=\"</s>\" first"), None);
+        assert_eq!(found("the prompt \"<s>[INST] Hi [/INST]\""), None);
+        assert_eq!(found("\"the '</s>' token\" he wrote"), None);
         assert_eq!(found("<s>old price</s> new price"), None);
         assert_eq!(
             found("Frog: Ectothermic\nGoat: Endothermic\nHuman: Endothermic"),
