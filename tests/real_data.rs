@@ -570,3 +570,52 @@ fn a_stricter_token_limit_finds_the_long_document() {
         .sum();
     assert!(text > 4096 * 3, "a long document ({text} bytes)");
 }
+
+/// An exporter that appends GPT-2's `<|endoftext|>` to every answer leaks it into the text.
+/// Many Alpaca answers end with a quotation ("...a Healthy and Nutritious Meal\""); the token
+/// right after the closing mark is a leak like any other, not a quoted example.
+#[test]
+fn a_token_after_a_closing_quotation_mark_is_a_leak() {
+    let Some(dir) = data_dir() else { return };
+    let file = "llamafactory_alpaca_en_demo.jsonl";
+    let text = std::fs::read_to_string(dir.join(file)).expect("read dataset");
+    let mut quoted_ends = Vec::new();
+    let mut leaked = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut record: Value = serde_json::from_str(line).expect("the line is valid JSON");
+        for m in record["messages"].as_array_mut().expect("messages array") {
+            if m["role"] != "assistant" {
+                continue;
+            }
+            let answer = m["content"].as_str().expect("string content").to_owned();
+            if answer.ends_with(['"', '\u{201D}', '\'']) {
+                quoted_ends.push(i + 1);
+            }
+            m["content"] = Value::String(answer + "<|endoftext|>");
+        }
+        leaked.push_str(&record.to_string());
+        leaked.push('\n');
+    }
+    assert!(quoted_ends.len() >= 50, "{quoted_ends:?}");
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .args(["--isolated", "--format", "concise", "--select", "C010", "-"])
+        .write_stdin(leaked)
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8(out.stdout).expect("utf-8 output");
+    let reported: std::collections::BTreeSet<usize> = stdout
+        .lines()
+        .filter(|l| l.contains(" C010 chat-template token \"<|endoftext|>\" inside assistant"))
+        .filter_map(|l| l.split(':').nth(1)?.parse().ok())
+        .collect();
+    let missed: Vec<usize> = quoted_ends
+        .iter()
+        .copied()
+        .filter(|n| !reported.contains(n))
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "not reported: lines {missed:?}\n{stdout}"
+    );
+}

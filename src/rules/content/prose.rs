@@ -210,6 +210,100 @@ pub fn is_quoted(text: &str, at: usize) -> bool {
         .is_some_and(|c| matches!(c, '"' | '\'' | '\u{201C}' | '\u{2018}' | '\u{00AB}' | '`'))
 }
 
+/// The quotations of one text: what stands between an opening quotation mark and the
+/// closing mark that matches it, within one paragraph.
+///
+/// `is_quoted` only looks at the character before a word, so a closing mark passes for an
+/// opening one there: in `"two systems bolted together"<|endoftext|>` the token follows a
+/// quotation, it is not in one. Here each mark is paired: a word is quoted only when an
+/// opening mark comes before it and the matching closing mark after it.
+#[derive(Debug, Default)]
+pub struct Quotations {
+    /// The quoted text, without its marks. Sorted by start; quotations of different marks
+    /// may nest (`"the '</s>' token"`).
+    spans: Vec<Range<usize>>,
+}
+
+/// The kinds of quotation marks, each paired with its own kind only: `"`, `'`, `“”`, `‘’`,
+/// `«»`.
+const QUOTE_KINDS: usize = 5;
+
+/// How a character can serve as a quotation mark.
+enum Mark {
+    /// Straight `"` or `'`: opening or closing by what stands around it.
+    Straight(usize),
+    Opening(usize),
+    Closing(usize),
+    /// `’`: a closing mark, or an apostrophe when a letter follows (`don’t`).
+    RightSingle(usize),
+}
+
+fn mark(c: char) -> Option<Mark> {
+    Some(match c {
+        '"' => Mark::Straight(0),
+        '\'' => Mark::Straight(1),
+        '\u{201C}' => Mark::Opening(2),
+        '\u{201D}' => Mark::Closing(2),
+        '\u{2018}' => Mark::Opening(3),
+        '\u{2019}' => Mark::RightSingle(3),
+        '\u{00AB}' => Mark::Opening(4),
+        '\u{00BB}' => Mark::Closing(4),
+        _ => return None,
+    })
+}
+
+impl Quotations {
+    pub fn new(text: &str) -> Quotations {
+        let mut open: [Option<usize>; QUOTE_KINDS] = [None; QUOTE_KINDS];
+        let mut spans = Vec::new();
+        let mut prev: Option<char> = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            if c == '\n' && prev == Some('\n') {
+                // A quotation does not run past its paragraph.
+                open = [None; QUOTE_KINDS];
+            } else if let Some(m) = mark(c) {
+                // A straight mark opens before a word: at the start, after a space or an
+                // opening bracket (`("`, `="`), never glued to the end of a word. It closes
+                // after a word: before a space, punctuation, the end, or a token (`"<|`),
+                // never before a letter (`it's`).
+                let can_open = next.is_some_and(|n| !n.is_whitespace())
+                    && !prev.is_some_and(char::is_alphanumeric);
+                let can_close = prev.is_some_and(|p| !p.is_whitespace())
+                    && !next.is_some_and(char::is_alphanumeric);
+                let (kind, opens, closes) = match m {
+                    Mark::Straight(k) => (k, can_open, can_close),
+                    Mark::Opening(k) => (k, true, false),
+                    Mark::Closing(k) => (k, false, true),
+                    Mark::RightSingle(k) => (k, false, !next.is_some_and(char::is_alphanumeric)),
+                };
+                match open[kind] {
+                    Some(from) if closes => {
+                        spans.push(from..at);
+                        open[kind] = None;
+                    }
+                    // An opening mark while one is open: the first had no partner.
+                    _ if opens => open[kind] = Some(at + c.len_utf8()),
+                    _ => {}
+                }
+            }
+            prev = Some(c);
+        }
+        spans.sort_by_key(|r| r.start);
+        Quotations { spans }
+    }
+
+    /// The quotations that hold `range`, innermost last, each without its marks.
+    pub fn around(&self, range: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.spans
+            .iter()
+            .take_while(move |s| s.start <= range.start)
+            .filter(move |s| range.end <= s.end)
+            .cloned()
+    }
+}
+
 /// The word (ASCII letters) that ends at `at`.
 pub fn word_before(text: &str, at: usize) -> &str {
     let head = &text[..at];
@@ -262,6 +356,33 @@ mod tests {
         let text = "E=mc². ok";
         assert_eq!(word_before(text, text.find('.').unwrap()), "");
         assert_eq!(word_before("done", 4), "done");
+    }
+
+    fn quoted(text: &str, needle: &str) -> bool {
+        let at = text.find(needle).unwrap();
+        Quotations::new(text).around(at..at + needle.len()).count() > 0
+    }
+
+    #[test]
+    fn quotations_pair_opening_and_closing_marks() {
+        assert!(quoted("the string \"<|endoftext|>\" marks the end", "<|"));
+        assert!(quoted("(\"</s>\")", "</s>"));
+        assert!(quoted("\"the '</s>' token\"", "</s>"));
+        assert!(quoted("“a <b> c”", "<b>"));
+        assert!(quoted("don’t ‘<b>’", "<b>"));
+        // A closing mark is not an opening one.
+        assert!(!quoted(
+            "\"two systems bolted together\"<|endoftext|>",
+            "<|"
+        ));
+        assert!(!quoted("“two systems”<|endoftext|>", "<|"));
+        assert!(!quoted("He said \"hi\" and then <b> \"bye\"", "<b>"));
+        // A mark without its partner quotes nothing.
+        assert!(!quoted("the token \"<b>", "<b>"));
+        assert!(!quoted("it's <b> isn't it", "<b>"));
+        assert!(!quoted("6' 2\" tall <b>", "<b>"));
+        // Nor across a paragraph.
+        assert!(!quoted("\"one\n\n<b> two\"", "<b>"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use aho_corasick::packed::Searcher;
 use crate::context::RecordContext;
 use crate::declare_rule;
 use crate::record::Message;
-use crate::rules::content::prose::{self, Mask};
+use crate::rules::content::prose::{Mask, Quotations};
 use crate::rules::{Code, literals};
 
 declare_rule! {
@@ -25,8 +25,12 @@ declare_rule! {
     ///
     /// Each text is reported once, at its first token. Deliberately not matched:
     ///
-    /// - tokens inside code (fenced blocks, inline code, `<pre>`, `<code>`) or right after
-    ///   an opening quotation mark (a quoted example: `the "</s>" token ends a turn`);
+    /// - tokens inside code (fenced blocks, inline code, `<pre>`, `<code>`) or in a quoted
+    ///   example: a quotation that opens with markup, between an opening mark and its
+    ///   closing mark (`"`, `'`, `“ ”`, `‘ ’`, `« »`), as in `the "</s>" token ends a turn`
+    ///   or `"<|im_start|>user\nHi<|im_end|>"`. Still reported: a token right after a
+    ///   closing mark (`"two systems bolted together"<|endoftext|>`) and one inside a quoted
+    ///   sentence (`"Of course!<|im_end|> Let's start"`);
     /// - `</s>` when the text also has the HTML `<s>` element it closes, and `<s>` alone,
     ///   which is HTML as often as a token;
     /// - a role label in the middle of a line (`the User: field`), and a role line whose
@@ -43,11 +47,13 @@ declare_rule! {
     /// ## Example
     /// ```jsonl,invalid
     /// {"messages": [{"role": "user", "content": "How long does shipping to Canada take?"}, {"role": "assistant", "content": "Shipping to Canada takes 5 to 7 business days.<|im_end|>"}]}
+    /// {"messages": [{"role": "user", "content": "Sum up the review in a few words."}, {"role": "assistant", "content": "\"Two systems bolted together\"<|endoftext|>"}]}
     /// ```
     ///
     /// Use instead:
     /// ```jsonl,valid
     /// {"messages": [{"role": "user", "content": "Which token ends a turn in the ChatML format?"}, {"role": "assistant", "content": "ChatML ends each turn with `<|im_end|>`; the chat template adds it for you."}]}
+    /// {"messages": [{"role": "user", "content": "How does GPT-2 separate documents?"}, {"role": "assistant", "content": "The string \"<|endoftext|>\" marks the end of each document."}]}
     /// ```
     pub static TEMPLATE_TOKEN_LEAK = {
         code: "C010",
@@ -128,6 +134,7 @@ pub fn first_token(text: &str) -> Option<std::ops::Range<usize>> {
             .map(|m| (m.start() + 1, m.end())),
     );
     let mut mask: Option<Mask> = None;
+    let mut quotations: Option<Quotations> = None;
     let mut strikethrough: Option<bool> = None;
     let mut first: Option<std::ops::Range<usize>> = None;
     let streams: [&mut dyn Iterator<Item = (usize, usize)>; 2] =
@@ -140,7 +147,18 @@ pub fn first_token(text: &str) -> Option<std::ops::Range<usize>> {
             let Some(end) = confirm(text, start, end, &mut strikethrough) else {
                 continue;
             };
-            if !mask.get_or_insert_with(|| Mask::new(text)).covers(start) {
+            if mask.get_or_insert_with(|| Mask::new(text)).covers(start) {
+                continue;
+            }
+            // A role label is never a quoted example: it starts a line, and a quotation
+            // that runs over lines (an in-character answer) does not excuse a turn in it.
+            let label = ROLE_LABELS.contains(&&text[start..end]);
+            let example = !label
+                && quotations
+                    .get_or_insert_with(|| Quotations::new(text))
+                    .around(start..end)
+                    .any(|quoted| starts_with_markup(&text[quoted.start..]));
+            if !example {
                 first = Some(start..end);
                 break;
             }
@@ -178,7 +196,16 @@ fn confirm(
         // Looked up once per text, however many `</s>` there are.
         return None;
     }
-    (!prose::is_quoted(text, start)).then_some(end)
+    Some(end)
+}
+
+/// True when a quotation opens with markup: it shows a template (`"</s>"`,
+/// `"<|im_start|>user\nHi<|im_end|>"`), its tokens are examples. Markup later in a quoted
+/// sentence (`"Of course!<|im_end|> Let's start"`) leaked into the quoted text.
+fn starts_with_markup(quoted: &str) -> bool {
+    quoted.starts_with("<|")
+        || quoted.starts_with("<s>")
+        || TOKENS.iter().any(|t| quoted.starts_with(t))
 }
 
 /// True when the line at `line_start` is one of a list of `Label: value` lines, and a
@@ -225,6 +252,25 @@ mod tests {
             Some("### Instruction:")
         );
         assert_eq!(found("Fine.\nUser: and then?"), Some("User:"));
+        // After a closing quotation mark, not inside a quotation.
+        assert_eq!(
+            found("\"two systems bolted together\"<|endoftext|>"),
+            Some("<|endoftext|>")
+        );
+        assert_eq!(found("“Two systems.”<|endoftext|>"), Some("<|endoftext|>"));
+        assert_eq!(
+            found("He said \"hi\" and then <|im_end|>"),
+            Some("<|im_end|>")
+        );
+        assert_eq!(found("the token \"<|endoftext|>"), Some("<|endoftext|>"));
+        assert_eq!(found("it's James'</s>"), Some("</s>"));
+        // Markup leaked into a quoted sentence.
+        assert_eq!(
+            found("\"Of course, Lily!<|im_end|> Let's start.\""),
+            Some("<|im_end|>")
+        );
+        // A quoted answer does not hide the next turn written into it.
+        assert_eq!(found("\"Welcome!\nUser: thanks\""), Some("User:"));
         assert_eq!(found("User: Hi there!\nAssistant: Hello."), Some("User:"));
     }
 
@@ -232,6 +278,16 @@ mod tests {
     fn not_tokens() {
         assert_eq!(found("ChatML ends turns with `<|im_end|>`."), None);
         assert_eq!(found("the \"</s>\" token"), None);
+        assert_eq!(found("the string “<|endoftext|>” marks the end"), None);
+        assert_eq!(found("the '[INST]' and ‘[/INST]’ tags"), None);
+        assert_eq!(found("«<|im_start|>» opens a turn"), None);
+        assert_eq!(
+            found("as in \"<|im_start|>user\nHi<|im_end|>\" below"),
+            None
+        );
+        assert_eq!(found("set eos_token=\"</s>\" first"), None);
+        assert_eq!(found("the prompt \"<s>[INST] Hi [/INST]\""), None);
+        assert_eq!(found("\"the '</s>' token\" he wrote"), None);
         assert_eq!(found("<s>old price</s> new price"), None);
         assert_eq!(
             found("Frog: Ectothermic\nGoat: Endothermic\nHuman: Endothermic"),
