@@ -29,6 +29,7 @@ pub mod gates;
 pub mod json;
 pub mod output;
 pub mod record;
+pub mod registry;
 pub mod report;
 pub mod rule;
 pub mod rules;

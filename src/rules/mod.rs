@@ -18,31 +18,28 @@ use crate::context::RecordContext;
 use crate::record::Conversation;
 use crate::rule::RuleMeta;
 
+pub use crate::registry::Code;
+
 macro_rules! registry {
     ($($code:ident => $meta:path,)*) => {
-        /// A rule's code; the discriminant indexes [`RULES`] and per-file level tables.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[repr(u16)]
-        pub enum Code {
-            $($code,)*
-        }
-
-        /// Every rule, in code order.
+        /// Every rule, in code order (the order of [`Code`], which a compile-time check
+        /// below keeps).
         pub static RULES: &[&RuleMeta] = &[$(&$meta,)*];
 
-        impl Code {
-            pub const ALL: &'static [Code] = &[$(Code::$code,)*];
+        const _: () = {
+            let codes: &[Code] = &[$(Code::$code,)*];
+            assert!(codes.len() == Code::ALL.len(), "RULES and Code list different rules");
+            let mut i = 0;
+            while i < codes.len() {
+                assert!(codes[i] as usize == i, "RULES is not in the order of Code");
+                i += 1;
+            }
+        };
 
+        impl Code {
+            /// The rule's documentation and metadata.
             pub fn meta(self) -> &'static RuleMeta {
                 RULES[self as usize]
-            }
-
-            pub fn index(self) -> usize {
-                self as usize
-            }
-
-            pub fn as_str(self) -> &'static str {
-                self.meta().code
             }
         }
     };
@@ -114,4 +111,17 @@ pub fn lookup(code_or_name: &str) -> Option<Code> {
         let m = c.meta();
         m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_names_its_own_rule() {
+        for &code in Code::ALL {
+            assert_eq!(code.meta().code, code.as_str());
+            assert_eq!(Some(code), Code::from_code(code.as_str()));
+        }
+    }
 }
