@@ -1239,6 +1239,7 @@ mod tests {
             (r#""\ud83d""#, 1, r"\ud83d", true),
             (r#""\ud83d\n""#, 1, r"\ud83d", true),
             (r#"{"k\udc00":1}"#, 3, r"\udc00", false),
+            (r#"{"\ud800k":1}"#, 2, r"\ud800", true),
             (r#"{"k":["x", "\uD800"]}"#, 12, r"\uD800", true),
         ] {
             let e = parse(src).err().unwrap_or_else(|| panic!("{src} parsed"));
