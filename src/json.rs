@@ -10,10 +10,11 @@
 //! following children are chained by `next`. An object's children are its keys (string
 //! nodes); a key's value is always at key index + 1, since a key has no children itself.
 //!
-//! Deliberate differences from `serde_json`: a lone UTF-16 surrogate in a `\u` escape decodes
-//! to U+FFFD instead of failing (Python's `json` writes and reads such data); numbers out of
-//! the `f64` range are accepted (they are valid JSON; [`Document::number`] gives ±infinity);
-//! nesting is limited to [`MAX_DEPTH`] levels where `serde_json` stops at 127.
+//! Deliberate differences from `serde_json`: numbers out of the `f64` range are accepted
+//! (they are valid JSON; [`Document::number`] gives ±infinity); nesting is limited to
+//! [`MAX_DEPTH`] levels where `serde_json` stops at 127. Like `serde_json` (and unlike Python's
+//! `json`, which reads it but cannot write the result as UTF-8), a lone UTF-16 surrogate in a
+//! `\u` escape is an error, so every later reader of a string sees only whole characters.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -468,16 +469,23 @@ fn scan_string(b: &[u8], start: usize) -> Result<(usize, bool), ParseError> {
     }
 }
 
-/// Length of the valid escape at the backslash `b[i]`.
+/// Length of the valid escape at the backslash `b[i]`: a surrogate pair is one escape.
 #[inline]
 fn escape_len(b: &[u8], i: usize) -> Result<usize, ParseError> {
     match b.get(i + 1) {
         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(2),
-        Some(b'u') if hex4(b, i + 2).is_some() => Ok(6),
-        Some(b'u') => Err(error(
-            i,
-            "invalid \\u escape; expected 4 hex digits after \\u",
-        )),
+        Some(b'u') => match hex4(b, i + 2) {
+            Some(0xD800..=0xDBFF) => match (b.get(i + 6..i + 8), hex4(b, i + 8)) {
+                (Some(br"\u"), Some(0xDC00..=0xDFFF)) => Ok(12),
+                _ => Err(lone_surrogate_error(b, i, true)),
+            },
+            Some(0xDC00..=0xDFFF) => Err(lone_surrogate_error(b, i, false)),
+            Some(_) => Ok(6),
+            None => Err(error(
+                i,
+                "invalid \\u escape; expected 4 hex digits after \\u",
+            )),
+        },
         Some(_) => Err(escape_error(b, i)),
         None => Err(error(i + 1, "unexpected end of line inside a string")),
     }
@@ -495,7 +503,7 @@ fn hex4(b: &[u8], i: usize) -> Option<u32> {
 
 /// Decodes the escape at the backslash `b[i]`: the character and how many bytes it spans.
 /// Never consumes a non-ASCII byte, so the caller stays on character boundaries even if the
-/// input was not validated.
+/// input was not validated (only then can it meet a lone surrogate, which gives U+FFFD).
 fn decode_escape(b: &[u8], i: usize) -> (char, usize) {
     let c = match b.get(i + 1) {
         Some(b'"') => '"',
@@ -688,6 +696,24 @@ fn control_error(i: usize, c: u8) -> ParseError {
     error(
         i,
         format!("control character U+{c:04X} in a string; escape it as {escape}"),
+    )
+}
+
+/// A `\u` escape of a UTF-16 surrogate at `b[i]` that is not half of a pair: it stands for
+/// no character, so no UTF-8 text can hold it.
+#[cold]
+fn lone_surrogate_error(b: &[u8], i: usize, high: bool) -> ParseError {
+    let escape = String::from_utf8_lossy(b.get(i..i + 6).unwrap_or(&[]));
+    let pairing = if high {
+        "a high surrogate must be followed by a low one, \\udc00 to \\udfff"
+    } else {
+        "a low surrogate must follow a high one, \\ud800 to \\udbff"
+    };
+    error(
+        i,
+        format!(
+            "lone surrogate {escape} in a string ({pairing}); the record cannot be encoded as UTF-8 and strict loaders such as Arrow reject it: restore the character or remove the escape"
+        ),
     )
 }
 
@@ -1074,7 +1100,7 @@ mod tests {
     /// Errors where we knowingly differ from serde_json (see the module docs).
     fn serde_only_error(e: &serde_json::Error) -> bool {
         let m = e.to_string();
-        m.contains("surrogate") || m.contains("out of range") || m.contains("recursion limit")
+        m.contains("out of range") || m.contains("recursion limit")
     }
 
     /// Checks `src` against serde_json: same verdict, same values.
@@ -1168,6 +1194,11 @@ mod tests {
         r#""\q""#,
         r#""\u12""#,
         r#""\u12g4""#,
+        r#""\ud800""#,
+        r#""\udc00""#,
+        r#""\ud800\ud800""#,
+        r#""\ud800\u0041""#,
+        r#"{"\udfff":1}"#,
         r#""\"#,
         r#""\u"#,
         "[1 2]",
@@ -1196,15 +1227,40 @@ mod tests {
     }
 
     #[test]
-    fn lone_surrogates_decode_to_replacement_character() {
-        // serde_json rejects these; Python's json reads and writes them.
+    fn lone_surrogates_are_errors_at_their_escape() {
+        for (src, offset, escape, high) in [
+            (r#""\ud800""#, 1, r"\ud800", true),
+            (r#""ab\udc00x""#, 3, r"\udc00", false),
+            (r#""\ud800\u0041""#, 1, r"\ud800", true),
+            // A high surrogate followed by another high one: the first is alone.
+            (r#""\ud800\ud800\udc00""#, 1, r"\ud800", true),
+            // A low one after a complete pair.
+            (r#""\ud83d\ude00\uDE00""#, 13, r"\uDE00", false),
+            (r#""\ud83d""#, 1, r"\ud83d", true),
+            (r#""\ud83d\n""#, 1, r"\ud83d", true),
+            (r#"{"k\udc00":1}"#, 3, r"\udc00", false),
+            (r#"{"\ud800k":1}"#, 2, r"\ud800", true),
+            (r#"{"k":["x", "\uD800"]}"#, 12, r"\uD800", true),
+        ] {
+            let e = parse(src).err().unwrap_or_else(|| panic!("{src} parsed"));
+            assert_eq!(e.offset, offset, "{src}");
+            let pairing = if high {
+                "(a high surrogate must be followed by a low one, \\udc00 to \\udfff)"
+            } else {
+                "(a low surrogate must follow a high one, \\ud800 to \\udbff)"
+            };
+            assert!(
+                e.message
+                    .starts_with(&format!("lone surrogate {escape} in a string {pairing}; ")),
+                "{src}: {}",
+                e.message
+            );
+        }
         for (src, want) in [
-            (r#""\ud800""#, "\u{FFFD}"),
-            (r#""\udc00x""#, "\u{FFFD}x"),
-            (r#""\ud800\u0041""#, "\u{FFFD}A"),
-            (r#""\ud800\ud800\udc00""#, "\u{FFFD}\u{10000}"),
             (r#""\ud83d\ude00""#, "😀"),
-            (r#""\ud83d""#, "\u{FFFD}"),
+            (r#""\uD83D\uDE00""#, "😀"),
+            (r#""\udbff\udfff""#, "\u{10FFFF}"),
+            (r#""\ud7ff\ue000""#, "\u{D7FF}\u{E000}"),
         ] {
             let doc = parse(src).unwrap();
             assert_eq!(doc.str(doc.root()).unwrap(), want, "{src}");
@@ -1372,13 +1428,13 @@ mod tests {
         assert_eq!(at(plain, 0..50), "plain é text");
         assert_eq!(doc.string_span_of(doc.root(), 0..1), doc.span(doc.root()));
 
-        let src = r#""x\ud83d\ude00y\ud800z""#;
+        let src = r#""x\ud83d\ude00y\u20acz""#;
         let doc = parse(src).unwrap();
-        assert_eq!(doc.str(doc.root()).unwrap(), "x😀y\u{FFFD}z");
+        assert_eq!(doc.str(doc.root()).unwrap(), "x😀y€z");
         let at = |r: Range<usize>| &src[doc.string_span_of(doc.root(), r).range()];
         assert_eq!(at(1..5), r"\ud83d\ude00");
         assert_eq!(at(5..6), "y");
-        assert_eq!(at(6..9), r"\ud800");
+        assert_eq!(at(6..9), r"\u20ac");
         assert_eq!(at(9..10), "z");
     }
 

@@ -397,6 +397,114 @@ fn dedupe_writes_a_copy_without_duplicates_and_never_touches_its_input() {
     assert!(leftovers.is_empty());
 }
 
+/// Pairs of numbers and whether they are the same number: by exact decimal value, never
+/// rounded to a float (which would make the second half equal too).
+fn number_pairs() -> Vec<(&'static str, String, bool)> {
+    let mut pairs: Vec<(&'static str, String, bool)> = [
+        ("100", "1e2"),
+        ("100", "100.0"),
+        ("100", "1E+2"),
+        ("1", "0.1e1"),
+        ("0", "-0"),
+        ("0.5", "5000e-4"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a, b.to_string(), true))
+    .collect();
+    pairs.extend([
+        ("9007199254740993", "9007199254740992".to_string(), false),
+        ("1e99", format!("1{}1", "0".repeat(98)), false),
+        ("1e999", "1e998".to_string(), false),
+        ("1e999999999999", "1e999999999998".to_string(), false),
+        ("0.1", "0.10000000000000001".to_string(), false),
+    ]);
+    pairs
+}
+
+/// Two records per pair, differing only in the number; each pair has its own conversation.
+fn number_pair_records() -> String {
+    const QUESTIONS: [&str; 11] = [
+        "How do I reset my password?",
+        "Where are my invoices kept?",
+        "Can I change the email on my account?",
+        "Why was my card declined yesterday?",
+        "Do you ship to Norway or only within the EU?",
+        "What happens to my files when the trial ends?",
+        "Is there a student discount on the annual plan?",
+        "How long does a refund take to arrive?",
+        "Can two people share one licence key?",
+        "Which browsers does the dashboard support?",
+        "Who do I contact about a data deletion request?",
+    ];
+    let pairs = number_pairs();
+    assert!(pairs.len() <= QUESTIONS.len(), "one question per pair");
+    let mut out = String::new();
+    for ((a, b, _), question) in pairs.iter().zip(QUESTIONS) {
+        for n in [*a, b.as_str()] {
+            out.push_str(&format!(
+                r#"{{"messages": [{{"role": "user", "content": "{question}"}}, {{"role": "assistant", "content": "Let me look that up for you."}}], "score": {n}}}"#
+            ));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn exact_duplicates_compare_numbers_by_exact_value() {
+    let input = number_pair_records();
+    let (diagnostics, _) =
+        tunelint::engine::lint_bytes(input.as_bytes(), &tunelint::settings::Settings::default());
+    let found: Vec<(u64, String)> = diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "D001")
+        .map(|d| (d.location.line, d.message.clone()))
+        .collect();
+    let want: Vec<(u64, String)> = number_pairs()
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, _, same))| *same)
+        .map(|(k, _)| {
+            let first = 2 * k as u64 + 1;
+            (
+                first + 1,
+                format!("exact duplicate of the example at line {first}"),
+            )
+        })
+        .collect();
+    assert_eq!(found, want, "{diagnostics:#?}");
+}
+
+#[test]
+fn dedupe_agrees_with_d001_on_numbers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let input = number_pair_records();
+    std::fs::write(d.join("in.jsonl"), &input).expect("write");
+    let out = dedupe(d, &["in.jsonl", "--dry-run"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    // Records that differ only in a number have the same text: different numbers make them
+    // near-duplicates (100% similar), equal ones exact duplicates.
+    let mut want = String::new();
+    let pairs = number_pairs();
+    for (k, (_, _, same)) in pairs.iter().enumerate() {
+        let (first, second) = (2 * k + 1, 2 * k + 2);
+        if *same {
+            want += &format!("in.jsonl:{second}: would remove: exact duplicate of line {first}\n");
+        } else {
+            want += &format!(
+                "in.jsonl:{second}: would remove: near-duplicate of line {first} (100.0% similar)\n"
+            );
+        }
+    }
+    want += &format!(
+        "Would reduce from {} to {} examples\n",
+        2 * pairs.len(),
+        pairs.len()
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), want);
+}
+
 /// Examples in the comparison with the lesson's `deduplicate()`.
 const LESSON_N: usize = 2000;
 

@@ -9,8 +9,10 @@ declare_rule! {
     /// Checks that every line that is not blank is one JSON value under the strict rules of
     /// RFC 8259, and reports the first syntax error of a line at the column where the parser
     /// stopped, with what it expected: a trailing comma, single quotes, an unquoted key, a
-    /// comment, Python's `True`/`False`/`None`, `NaN`, a raw tab or newline inside a string.
-    /// A line that is not JSON is not checked any further.
+    /// comment, Python's `True`/`False`/`None`, `NaN`, a raw tab or newline inside a string,
+    /// a lone UTF-16 surrogate escape (`\ud83d` without the `\ude00` that completes it, or a
+    /// low surrogate alone), reported at the escape. A line that is not JSON is not checked
+    /// any further.
     ///
     /// ## Why is this bad?
     /// Every fine-tuning pipeline parses the file one line at a time with a strict JSON
@@ -18,6 +20,10 @@ declare_rule! {
     /// `json.loads(line)` or `datasets.load_dataset("json", ...)` raises at the first broken
     /// line, so one bad line stops the whole run. Such lines usually come from a hand edit,
     /// or from a script that wrote Python's `repr()` of a dict instead of `json.dumps()`.
+    /// A lone surrogate is half of a character, usually an emoji cut by a limit counted in
+    /// UTF-16 units: Python's `json.loads` reads it, but the string cannot be encoded as
+    /// UTF-8 (`UnicodeEncodeError` when the record is written out), and Arrow-based loaders
+    /// such as `datasets` reject the line.
     ///
     /// ## Example
     /// ```jsonl,invalid

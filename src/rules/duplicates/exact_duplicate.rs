@@ -10,8 +10,12 @@ declare_rule! {
     /// ## What it does
     /// Reports an example identical to an earlier example of the same file after JSON
     /// canonicalisation: key order, whitespace and the spelling of escapes (`é` or `\u00e9`)
-    /// do not matter, and numbers compare by value (`1` and `1.0`). The finding is on the
-    /// later copy and names the first. Records are fingerprinted by a hash of their canonical
+    /// do not matter, and numbers compare by their exact decimal value, whatever their
+    /// spelling: `100`, `100.0`, `1e2` and `1E+2` are one number, and `-0` is `0` (as in
+    /// Python, where `-0.0 == 0`). Numbers are never rounded to a float first, so
+    /// `9007199254740993` and `9007199254740992`, or `1e999` and `1e998`, stay different even
+    /// though a float holds neither exactly. The finding is on the later copy and names the
+    /// first. Records are fingerprinted by a hash of their canonical
     /// form; two records with equal hashes are read again and compared in full before
     /// anything is reported, so a hash collision can never produce a false report.
     ///
