@@ -5,13 +5,86 @@ use crate::engine::FileSummary;
 use crate::rule::Level;
 use crate::rules::Code;
 
+/// The gates, in the order they are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    MinValidPct,
+    MaxDuplicates,
+    MaxWarnings,
+    FileLevelErrors,
+}
+
+impl Gate {
+    pub const ALL: &'static [Gate] = &[
+        Gate::MinValidPct,
+        Gate::MaxDuplicates,
+        Gate::MaxWarnings,
+        Gate::FileLevelErrors,
+    ];
+
+    /// How the gate lines name it: `valid examples`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Gate::MinValidPct => "valid examples",
+            Gate::MaxDuplicates => "duplicates",
+            Gate::MaxWarnings => "warnings",
+            Gate::FileLevelErrors => "file-level errors",
+        }
+    }
+
+    /// Where the threshold is set (`gates.min_valid_pct`), empty when it cannot be changed.
+    pub fn key(self) -> &'static str {
+        match self {
+            Gate::MinValidPct => "gates.min_valid_pct",
+            Gate::MaxDuplicates => "gates.max_duplicates",
+            Gate::MaxWarnings => "gates.max_warnings",
+            Gate::FileLevelErrors => "",
+        }
+    }
+
+    /// The kebab-case name of the gate as a SARIF rule: `min-valid-pct`.
+    pub fn rule_name(self) -> &'static str {
+        match self {
+            Gate::MinValidPct => "min-valid-pct",
+            Gate::MaxDuplicates => "max-duplicates",
+            Gate::MaxWarnings => "max-warnings",
+            Gate::FileLevelErrors => "file-level-errors",
+        }
+    }
+
+    /// What a failure of the gate means, in one line.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Gate::MinValidPct => "too few examples are valid",
+            Gate::MaxDuplicates => "too many duplicate examples",
+            Gate::MaxWarnings => "too many warnings",
+            Gate::FileLevelErrors => "a file could not be linted as JSONL",
+        }
+    }
+
+    /// What the gate measures and where its threshold is set.
+    pub fn description(self) -> &'static str {
+        match self {
+            Gate::MinValidPct => {
+                "The share of examples without an error-level finding is below the threshold set by `gates.min_valid_pct` or `--min-valid-pct` (default 100%)."
+            }
+            Gate::MaxDuplicates => {
+                "The number of duplicate findings (D001, D002, D003) is above the threshold set by `gates.max_duplicates` or `--max-duplicates` (default 0)."
+            }
+            Gate::MaxWarnings => {
+                "The number of warnings is above the threshold set by `gates.max_warnings` or `--max-warnings` (default: no limit)."
+            }
+            Gate::FileLevelErrors => {
+                "A file starts with a byte-order mark, is a Git LFS pointer, is not JSON Lines, or could not be read. Such a file always fails the run."
+            }
+        }
+    }
+}
+
 /// One gate's verdict.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GateOutcome {
-    /// Short name: `valid examples`, `duplicates`, `warnings`, `file-level errors`.
-    pub name: &'static str,
-    /// Where the threshold is set (`gates.min_valid_pct`), empty when it cannot be changed.
-    pub key: &'static str,
+    pub gate: Gate,
     pub passed: bool,
     /// The measured value, as shown (`97.5%`, `3`).
     pub measured: String,
@@ -23,14 +96,15 @@ impl GateOutcome {
     /// The one line shown for this gate.
     pub fn line(&self) -> String {
         let verdict = if self.passed { "passed" } else { "failed" };
-        let key = if self.key.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", self.key)
+        let key = match self.gate.key() {
+            "" => String::new(),
+            key => format!(" ({key})"),
         };
         format!(
             "gate {verdict}: {} {}, {}{key}",
-            self.name, self.measured, self.threshold
+            self.gate.name(),
+            self.measured,
+            self.threshold
         )
     }
 }
@@ -44,12 +118,7 @@ pub fn valid_pct(summary: &FileSummary) -> f64 {
     }
 }
 
-/// Formats a percentage the way every output shows it: one decimal, never rounding a
-/// failure up to a pass (99.96% shows as 99.9%, not 100.0%).
-pub fn format_pct(pct: f64) -> String {
-    let floored = (pct * 10.0).floor() / 10.0;
-    format!("{floored:.1}%")
-}
+use crate::wording::format_pct;
 
 /// Evaluates every gate on the run's total.
 pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<GateOutcome> {
@@ -73,8 +142,7 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
         // names a file) fails: a green check must mean data was checked.
         if total.examples == 0 {
             GateOutcome {
-                name: "valid examples",
-                key: "gates.min_valid_pct",
+                gate: Gate::MinValidPct,
                 passed: false,
                 measured: "none (the files hold no examples)".to_string(),
                 threshold: format!(
@@ -84,8 +152,7 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
             }
         } else {
             GateOutcome {
-                name: "valid examples",
-                key: "gates.min_valid_pct",
+                gate: Gate::MinValidPct,
                 passed: pct >= gates.min_valid_pct,
                 measured: format!(
                     "{} ({} of {})",
@@ -97,15 +164,13 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
             }
         },
         GateOutcome {
-            name: "duplicates",
-            key: "gates.max_duplicates",
+            gate: Gate::MaxDuplicates,
             passed: duplicates as f64 <= dup_limit,
             measured: duplicates.to_string(),
             threshold: dup_shown,
         },
         GateOutcome {
-            name: "warnings",
-            key: "gates.max_warnings",
+            gate: Gate::MaxWarnings,
             passed: gates.max_warnings.is_none_or(|m| warnings <= m),
             measured: warnings.to_string(),
             threshold: gates
@@ -113,8 +178,7 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
                 .map_or("no limit".to_string(), |m| format!("required at most {m}")),
         },
         GateOutcome {
-            name: "file-level errors",
-            key: "",
+            gate: Gate::FileLevelErrors,
             passed: file_errors == 0,
             measured: file_errors.to_string(),
             threshold: "required 0 (byte-order mark, LFS pointer, not JSONL, unreadable file)"

@@ -47,6 +47,39 @@ pub fn shorten(s: &str, max_chars: usize) -> String {
     }
 }
 
+/// `3 errors`, `1 warning`; `info` has no plural.
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 || word == "info" {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// `65536` as `65,536`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A percentage floored to one decimal, as every output shows it: 99.96 is 99.9, never a
+/// failing run rounded up to 100, and an 85.04% similarity never a misleading 85.1%.
+pub fn floor_pct(pct: f64) -> f64 {
+    (pct * 10.0).floor() / 10.0
+}
+
+/// [`floor_pct`] written with one decimal and `%`: `99.9%`.
+pub fn format_pct(pct: f64) -> String {
+    format!("{:.1}%", floor_pct(pct))
+}
+
 /// "a user", "an assistant".
 pub fn with_article(word: &str) -> String {
     // By sound, not letter: "a user" but "an unknown".
@@ -99,6 +132,17 @@ mod tests {
         let q = quote(&huge);
         assert!(q.starts_with("\"ghp_***"), "{q}");
         assert_eq!(q.chars().count(), 42);
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(2, "error"), "2 errors");
+        assert_eq!(plural(2, "info"), "2 info");
+        assert_eq!(thousands(65536), "65,536");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(format_pct(99.96), "99.9%");
+        assert_eq!(format_pct(100.0), "100.0%");
     }
 
     #[test]

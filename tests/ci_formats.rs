@@ -12,7 +12,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 use tunelint::diagnostic::{Diagnostic, Location, Related, Span};
 use tunelint::engine::{FileSummary, Finding, InputSource};
-use tunelint::gates::GateOutcome;
+use tunelint::gates::{Gate, GateOutcome};
 use tunelint::report::github::Github;
 use tunelint::report::json::{Document, Json};
 use tunelint::report::sarif::{self, Sarif};
@@ -626,8 +626,7 @@ fn render(renderer: &mut dyn Renderer, diagnostics: Vec<Diagnostic>) -> String {
     }
     let summaries = vec![file_summary()];
     let gates = vec![GateOutcome {
-        name: "duplicates",
-        key: "gates.max_duplicates",
+        gate: Gate::MaxDuplicates,
         passed: false,
         measured: "1".into(),
         threshold: "required at most 0".into(),

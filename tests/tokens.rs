@@ -148,7 +148,7 @@ fn t001_fires_exactly_above_the_limit() {
                     encoding.as_str()
                 );
                 if let Some(d) = t001.first() {
-                    let count = tunelint::rules::tokens::thousands(total);
+                    let count = tunelint::wording::thousands(total);
                     assert!(
                         d.message
                             .contains(&format!("has {count} tokens ({})", encoding.as_str())),
@@ -273,7 +273,7 @@ fn stats_and_token_stats_report_the_figures() {
         .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Tokens (o200k_base)"), "{text}");
-    let total = tunelint::rules::tokens::thousands(want_total);
+    let total = tunelint::wording::thousands(want_total);
     assert!(text.contains(&total), "{text}");
     let out = tunelint(dir.path())
         .args(["stats", "--isolated", "--format", "markdown", "train.jsonl"])

@@ -113,7 +113,7 @@ impl Renderer for Github {
         }
         let [notices, warnings, errors] = self.counts;
         let total = notices + warnings + errors;
-        let plural = super::summary::plural;
+        let plural = crate::wording::plural;
         let mut line = format!(
             "tunelint: {} ({}, {}, {})",
             plural(total, "annotation"),

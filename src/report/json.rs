@@ -146,10 +146,9 @@ pub struct Related {
     pub message: String,
 }
 
-/// A percentage as every output shows it: floored to one decimal, so 99.96 is 99.9, never
-/// a failing run rounded up to 100.
+/// The valid share as every output shows it (see [`crate::wording::floor_pct`]).
 fn pct(s: &FileSummary) -> f64 {
-    (valid_pct(s) * 10.0).floor() / 10.0
+    crate::wording::floor_pct(valid_pct(s))
 }
 
 fn file_entry(info: &FileInfo, s: &FileSummary) -> File {
@@ -171,8 +170,8 @@ fn file_entry(info: &FileInfo, s: &FileSummary) -> File {
 
 fn gate_entry(g: &GateOutcome) -> Gate {
     Gate {
-        name: g.name.to_string(),
-        key: (!g.key.is_empty()).then(|| g.key.to_string()),
+        name: g.gate.name().to_string(),
+        key: (!g.gate.key().is_empty()).then(|| g.gate.key().to_string()),
         passed: g.passed,
         measured: g.measured.clone(),
         threshold: g.threshold.clone(),

@@ -8,9 +8,10 @@ use std::io::{self, Write};
 
 use super::{FileInfo, Renderer, RunSummary};
 use crate::engine::{FileSummary, Finding};
-use crate::gates::{format_pct, valid_pct};
+use crate::gates::valid_pct;
 use crate::rule::Level;
 use crate::rules::{Code, RULES};
+use crate::wording::format_pct;
 
 /// Files listed in the table; the rest are summed up in one row.
 const MAX_FILES: usize = 20;
@@ -69,15 +70,17 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
     } else {
         writeln!(out, "## ❌ tunelint: failed\n")?;
         for g in &failed {
-            let key = if g.key.is_empty() {
+            let key = if g.gate.key().is_empty() {
                 String::new()
             } else {
-                format!(" ({})", code_span(g.key))
+                format!(" ({})", code_span(g.gate.key()))
             };
             writeln!(
                 out,
                 "- **{}**: {}, {}{key}",
-                g.name, g.measured, g.threshold
+                g.gate.name(),
+                g.measured,
+                g.threshold
             )?;
         }
         writeln!(out)?;
@@ -187,7 +190,13 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
     writeln!(out, "<details><summary>Gates</summary>\n")?;
     for g in &summary.gates {
         let mark = if g.passed { "✅" } else { "❌" };
-        writeln!(out, "- {mark} {}: {}, {}", g.name, g.measured, g.threshold)?;
+        writeln!(
+            out,
+            "- {mark} {}: {}, {}",
+            g.gate.name(),
+            g.measured,
+            g.threshold
+        )?;
     }
     writeln!(out, "\n</details>\n")
 }

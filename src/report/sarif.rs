@@ -18,7 +18,7 @@ use xxhash_rust::xxh3::Xxh3;
 use super::{FileInfo, Renderer, RunSummary};
 use crate::diagnostic::{FileId, Related};
 use crate::engine::{FileSummary, Finding};
-use crate::gates::GateOutcome;
+use crate::gates::{Gate, GateOutcome};
 use crate::rule::{Category, Level, RuleMeta};
 use crate::rules::{Code, RULES};
 
@@ -39,54 +39,10 @@ pub const FINGERPRINT_KEY: &str = "tunelintRecord/v1";
 /// The rule id of the result that says how many results were left out.
 pub const OMITTED_RULE_ID: &str = "tunelint-results-omitted";
 
-/// A failed gate is a result of its own rule; these are declared beside the lint rules.
-pub struct GateRule {
-    pub id: &'static str,
-    /// `GateOutcome::name` of the gate.
-    pub gate: &'static str,
-    pub name: &'static str,
-    pub short: &'static str,
-    pub full: &'static str,
-}
-
-pub static GATE_RULES: &[GateRule] = &[
-    GateRule {
-        id: "gate-min-valid-pct",
-        gate: "valid examples",
-        name: "min-valid-pct",
-        short: "too few examples are valid",
-        full: "The share of examples without an error-level finding is below the threshold set by `gates.min_valid_pct` or `--min-valid-pct` (default 100%).",
-    },
-    GateRule {
-        id: "gate-max-duplicates",
-        gate: "duplicates",
-        name: "max-duplicates",
-        short: "too many duplicate examples",
-        full: "The number of duplicate findings (D001, D002, D003) is above the threshold set by `gates.max_duplicates` or `--max-duplicates` (default 0).",
-    },
-    GateRule {
-        id: "gate-max-warnings",
-        gate: "warnings",
-        name: "max-warnings",
-        short: "too many warnings",
-        full: "The number of warnings is above the threshold set by `gates.max_warnings` or `--max-warnings` (default: no limit).",
-    },
-    GateRule {
-        id: "gate-file-level-errors",
-        gate: "file-level errors",
-        name: "file-level-errors",
-        short: "a file could not be linted as JSONL",
-        full: "A file starts with a byte-order mark, is a Git LFS pointer, is not JSON Lines, or could not be read. Such a file always fails the run.",
-    },
-];
-
-/// The rule id of a gate: `gate-min-valid-pct`, or one made from its name for a gate this
-/// table does not know yet.
-pub fn gate_rule_id(gate: &GateOutcome) -> String {
-    match GATE_RULES.iter().find(|r| r.gate == gate.name) {
-        Some(r) => r.id.to_string(),
-        None => format!("gate-{}", gate.name.replace(' ', "-")),
-    }
+/// The SARIF rule id of a gate: `gate-min-valid-pct`. A failed gate is a result of its own
+/// rule, declared beside the lint rules.
+pub fn gate_rule_id(gate: Gate) -> String {
+    format!("gate-{}", gate.rule_name())
 }
 
 /// A path as the repository sees it: `display` (as given on the command line, relative to
@@ -360,25 +316,18 @@ impl Sarif {
     }
 
     fn gate_result(&self, gate: &GateOutcome, summary: &RunSummary<'_>) -> sarif::Result {
-        let id = gate_rule_id(gate);
+        let id = gate_rule_id(gate.gate);
         let file = concerned_file(gate, summary);
-        let index = GATE_RULES
-            .iter()
-            .position(|r| r.id == id)
-            .map(|i| RULES.len() + i);
+        let index = RULES.len() + Gate::ALL.iter().position(|g| *g == gate.gate).unwrap_or(0);
         let fingerprint = partial_fingerprint(0, &id, 0, self.path(file));
-        let mut r = result(
+        result(
             id,
-            index.unwrap_or(0),
+            index,
             sarif::ResultLevel::Error,
             cap_message(&gate.line()),
             self.location(file, 1, None, None),
             fingerprint,
-        );
-        if index.is_none() {
-            r.rule_index = None;
-        }
-        r
+        )
     }
 
     fn omitted_result(&self, kept: usize) -> sarif::Result {
@@ -389,7 +338,7 @@ impl Sarif {
         let fingerprint = partial_fingerprint(0, OMITTED_RULE_ID, 0, self.path(0));
         result(
             OMITTED_RULE_ID.to_string(),
-            RULES.len() + GATE_RULES.len(),
+            RULES.len() + Gate::ALL.len(),
             sarif::ResultLevel::Warning,
             message,
             self.location(0, 1, None, None),
@@ -559,18 +508,24 @@ fn rule_descriptors() -> Vec<sarif::ReportingDescriptor> {
         })
         .collect();
     let gates_uri = format!("{}/blob/main/README.md#gates", repository_url());
-    for g in GATE_RULES {
+    for &g in Gate::ALL {
         let help = format!(
             "{}\n\nEach failed gate makes `tunelint` exit with status 1 (`--exit-zero` turns that into 0).",
-            g.full
+            g.description()
         );
         let text = RuleText {
-            short: g.short.to_string(),
-            full: g.full.to_string(),
+            short: g.summary().to_string(),
+            full: g.description().to_string(),
             help,
             help_uri: gates_uri.clone(),
         };
-        out.push(descriptor(g.id, g.name, text, Level::Error, &["gate"]));
+        out.push(descriptor(
+            &gate_rule_id(g),
+            g.rule_name(),
+            text,
+            Level::Error,
+            &["gate"],
+        ));
     }
     let help = format!(
         "GitHub code scanning shows at most {MAX_RESULTS} results of one run. When a run finds more, the SARIF file keeps the most severe ones (errors, then warnings, then notes; within a level, the first in file and line order) and this one result says how many were left out. `--json-file` and the other formats list every finding."
@@ -612,20 +567,19 @@ fn category_tag(category: Category) -> &'static str {
 /// The file a failed gate is about: the first file that contributes to it, else the first.
 pub fn concerned_file(gate: &GateOutcome, summary: &RunSummary<'_>) -> FileId {
     let contributes = |s: &FileSummary| -> bool {
-        match gate.name {
-            "valid examples" => s.valid < s.examples,
-            "duplicates" => RULES
+        match gate.gate {
+            Gate::MinValidPct => s.valid < s.examples || s.examples == 0,
+            Gate::MaxDuplicates => RULES
                 .iter()
                 .zip(&s.counts)
                 .any(|(r, n)| r.category == Category::Duplicates && n.iter().sum::<u64>() > 0),
-            "warnings" => s.count(Level::Warning) > 0,
-            "file-level errors" => {
+            Gate::MaxWarnings => s.count(Level::Warning) > 0,
+            Gate::FileLevelErrors => {
                 s.io_error.is_some()
                     || [Code::J005, Code::J006, Code::J007]
                         .iter()
                         .any(|c| s.counts[c.index()][2] > 0)
             }
-            _ => false,
         }
     };
     summary.summaries.iter().position(contributes).unwrap_or(0) as FileId

@@ -3,9 +3,10 @@
 use std::io::{self, Write};
 
 use super::RunSummary;
-use crate::gates::{format_pct, valid_pct};
+use crate::gates::valid_pct;
 use crate::rule::Level;
 use crate::rules::Code;
+use crate::wording::{format_pct, plural};
 
 /// Rules listed in the summary without `--statistics`.
 const TOP_RULES: usize = 8;
@@ -26,14 +27,6 @@ pub fn one_line(summary: &RunSummary<'_>) -> String {
         plural(t.examples, "example"),
         plural(summary.files.len() as u64, "file"),
     )
-}
-
-pub fn plural(n: u64, word: &str) -> String {
-    if n == 1 || word == "info" {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// The full text summary: files table, rules, gates.
@@ -193,7 +186,7 @@ pub fn token_table(
     Some((total.encoding, rows))
 }
 
-pub use crate::rules::tokens::thousands;
+use crate::wording::thousands;
 
 fn row(name: &str, s: &crate::engine::FileSummary) -> [String; 6] {
     [

@@ -6,6 +6,7 @@ use crate::record::Conversation;
 use crate::rule::RuleOption;
 use crate::rules::Code;
 use crate::tokens::{self, ExampleTokens};
+use crate::wording::thousands;
 
 declare_rule! {
     /// ## What it does
@@ -130,17 +131,4 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> Option<Exa
         );
     }
     Some(counted)
-}
-
-/// `65536` as `65,536`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

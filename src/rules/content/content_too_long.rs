@@ -69,7 +69,7 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
             format!(
                 "{} content is {}, over the maximum of {max}",
                 message.role.as_str(),
-                crate::report::summary::plural(chars as u64, "character")
+                crate::wording::plural(chars as u64, "character")
             ),
         );
     }

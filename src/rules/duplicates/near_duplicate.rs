@@ -117,5 +117,5 @@ pub fn find_earlier(
 
 /// A similarity as a percentage, rounded down so 85.04% never shows as a misleading 85.1%.
 pub(crate) fn floor_pct(ratio: f64) -> f64 {
-    (ratio * 1000.0).floor() / 10.0
+    crate::wording::floor_pct(ratio * 100.0)
 }
