@@ -435,6 +435,10 @@ fn open_outputs(args: &CheckArgs, cwd: &Path, files: &[FileInfo]) -> Result<Vec<
         .iter()
         .map(|f| sarif::project_path(&root, cwd, &f.display))
         .collect();
+    let uris: Vec<String> = files
+        .iter()
+        .map(|f| sarif::project_uri(&root, cwd, f))
+        .collect();
     let wants_paths =
         args.sarif_file.is_some() || matches!(format, OutputFormat::Sarif | OutputFormat::Github);
     if wants_paths && let Some(outside) = paths.iter().find(|p| p.starts_with("../")) {
@@ -459,7 +463,7 @@ fn open_outputs(args: &CheckArgs, cwd: &Path, files: &[FileInfo]) -> Result<Vec<
             OutputFormat::Full => Box::new(Full::new(options)),
             OutputFormat::Concise => Box::new(Concise { options }),
             OutputFormat::Json => Box::new(Json::new()),
-            OutputFormat::Sarif => Box::new(Sarif::new(paths.clone())),
+            OutputFormat::Sarif => Box::new(Sarif::new(paths.clone()).with_uris(uris.clone())),
             OutputFormat::Github => {
                 Box::new(Github::new(options, paths.clone(), full_list.clone()))
             }

@@ -778,3 +778,75 @@ fn the_cap_counts_gates_and_the_note_about_the_rest() {
             .starts_with("4 less severe results were left out")
     );
 }
+
+#[test]
+fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TempDir::new().expect("tempdir");
+    // Two findings each: a role "bot" (S005) and the missing final newline (J009).
+    let record = r#"{"messages":[{"role":"user","content":"Hello there, how are you today?"},{"role":"bot","content":"I am fine, thank you for asking."}]}"#;
+    fs::write(dir.path().join("a\nb.jsonl"), record).expect("write");
+    fs::write(dir.path().join(OsStr::from_bytes(b"x\xFF.jsonl")), record).expect("write");
+    let lint = |format: &str| {
+        let (_, stdout) =
+            run(tunelint(dir.path()).args(["--format", format, "--color", "never", "."]));
+        stdout
+    };
+
+    // A newline in a name is written `\n`; a byte that is not UTF-8 as U+FFFD.
+    let concise = lint("concise");
+    let heads: Vec<&str> = concise
+        .lines()
+        .take(4)
+        .map(|l| &l[..l.find(": ").unwrap_or(0) + 6])
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            r"a\nb.jsonl:1:82: S005",
+            r"a\nb.jsonl:1:135: J009",
+            "x\u{FFFD}.jsonl:1:82: S005",
+            "x\u{FFFD}.jsonl:1:135: J009"
+        ],
+        "{concise}"
+    );
+    assert_eq!(
+        concise.lines().count(),
+        4 + 2,
+        "and the summary and gate lines: {concise}"
+    );
+    let full = lint("full");
+    assert!(full.contains("┌─ a\\nb.jsonl:1:82\n"), "{full}");
+    assert!(
+        full.contains("  a\\nb.jsonl  "),
+        "the summary table: {full}"
+    );
+
+    // GitHub decodes `%0A` in a property back into the real name; messages stay one line.
+    let github = lint("github");
+    assert!(
+        github.lines().all(|l| !l.starts_with("b.jsonl")),
+        "{github}"
+    );
+    assert!(
+        github.starts_with("::error file=a%0Ab.jsonl,line=1,col=82,"),
+        "{github}"
+    );
+
+    // JSON keeps the exact name.
+    let doc: Document = serde_json::from_str(&lint("json")).expect("JSON document");
+    assert_eq!(doc.files[0].path, "a\nb.jsonl");
+
+    // SARIF URIs percent-encode the bytes of the name: 0xFF is %FF.
+    let log = sarif_of(&lint("sarif"));
+    let uris: std::collections::BTreeSet<&str> = results(&log)
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("a uri")
+        })
+        .collect();
+    assert_eq!(uris, ["a%0Ab.jsonl", "x%FF.jsonl"].into());
+}

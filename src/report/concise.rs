@@ -17,7 +17,7 @@ impl Renderer for Concise {
         files: &[FileInfo],
     ) -> io::Result<()> {
         let d = &finding.diagnostic;
-        let path = &files[d.location.file as usize].display;
+        let path = super::shown_path(&files[d.location.file as usize].display);
         writeln!(
             out,
             "{}:{}:{}: {} {}",

@@ -108,7 +108,7 @@ impl Renderer for Full {
         }
         let label = snippet.label.clone();
         let view = LineView {
-            name: &info.display,
+            name: &super::shown_path(&info.display),
             line: d.location.line,
             snippet,
         };
@@ -119,7 +119,9 @@ impl Renderer for Full {
             .map(|r| {
                 format!(
                     "{}:{}: {}",
-                    files[r.file as usize].display, r.line, r.message
+                    super::shown_path(&files[r.file as usize].display),
+                    r.line,
+                    r.message
                 )
             })
             .collect();

@@ -81,7 +81,8 @@ impl Renderer for Github {
         ));
         let mut message = d.message.clone();
         for r in &d.related {
-            message.push_str(&format!("\n{}:{}: {}", path(r.file), r.line, r.message));
+            let shown = super::shown_path(path(r.file));
+            message.push_str(&format!("\n{shown}:{}: {}", r.line, r.message));
         }
         message.push_str(&format!(
             "\nrun `tunelint explain {}` for details",

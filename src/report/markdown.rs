@@ -91,7 +91,11 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         )?;
         writeln!(out, "|:--|--:|--:|--:|--:|--:|")?;
         for (f, s) in summary.files.iter().zip(summary.summaries).take(MAX_FILES) {
-            writeln!(out, "{}", row(&code_span(&crop_path(&f.display)), s))?;
+            writeln!(
+                out,
+                "{}",
+                row(&code_span(&crop_path(&super::shown_path(&f.display))), s)
+            )?;
         }
         if summary.files.len() > MAX_FILES {
             let mut rest = FileSummary {
@@ -119,7 +123,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
                 writeln!(
                     out,
                     "- {} could not be read: {e}",
-                    code_span(&crop_path(&f.display))
+                    code_span(&crop_path(&super::shown_path(&f.display)))
                 )?;
             }
         }

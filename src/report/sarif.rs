@@ -96,9 +96,55 @@ pub fn project_path(root: &Path, cwd: &Path, display: &str) -> String {
     if display == "-" {
         return display.to_string();
     }
-    let absolute = normalize(&cwd.join(display));
+    let parts: Vec<String> = project_relative(root, cwd, Path::new(display))
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The `artifactLocation.uri` of an input: its [`project_path`] as a URI reference, made
+/// from the bytes of the real file name, so a name that is not UTF-8 keeps them (`0xFF` is
+/// `%FF`, not the `%EF%BF%BD` of a replacement character). Stdin stays `-`.
+pub fn project_uri(root: &Path, cwd: &Path, file: &FileInfo) -> String {
+    let path = match &file.source {
+        crate::engine::InputSource::File(path) if file.display != "-" => path,
+        _ => return uri_reference(&project_path(root, cwd, &file.display)),
+    };
+    let parts: Vec<String> = project_relative(root, cwd, path)
+        .components()
+        .map(|c| percent_encode(&os_bytes(c.as_os_str())))
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(unix)]
+fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    s.as_bytes().into()
+}
+
+#[cfg(not(unix))]
+fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    match s.to_string_lossy() {
+        std::borrow::Cow::Borrowed(t) => t.as_bytes().into(),
+        std::borrow::Cow::Owned(t) => t.into_bytes().into(),
+    }
+}
+
+/// `path` (relative to `cwd` unless absolute) relative to `root`.
+fn project_relative(root: &Path, cwd: &Path, path: &Path) -> PathBuf {
+    let absolute = normalize(&cwd.join(path));
     let root = normalize(&cwd.join(root));
-    let rel = match absolute.strip_prefix(&root) {
+    match absolute.strip_prefix(&root) {
         Ok(rel) => rel.to_path_buf(),
         Err(_) => {
             // Symlinked directories (macOS /tmp, say): compare the resolved parents.
@@ -115,15 +161,6 @@ pub fn project_path(root: &Path, cwd: &Path, display: &str) -> String {
                 _ => relative_with_parents(&absolute, &root),
             }
         }
-    };
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if parts.is_empty() {
-        ".".to_string()
-    } else {
-        parts.join("/")
     }
 }
 
@@ -162,8 +199,12 @@ fn normalize(path: &Path) -> PathBuf {
 /// A relative path as a URI reference: every byte outside the unreserved set and `/` is
 /// percent-encoded (a space, `#`, `?` or `%` in a file name must not change the URI's meaning).
 pub fn uri_reference(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
+    percent_encode(path.as_bytes())
+}
+
+fn percent_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {
@@ -259,6 +300,9 @@ impl Ord for Kept {
 pub struct Sarif {
     /// Project-relative path of every input, by file id.
     paths: Vec<String>,
+    /// The URI of every input, by file id, when they were given (see [`project_uri`]);
+    /// else made from `paths`.
+    uris: Vec<String>,
     limit: usize,
     kept: BinaryHeap<Kept>,
     seq: u64,
@@ -279,6 +323,7 @@ impl Sarif {
     pub fn with_limit(paths: Vec<String>, limit: usize) -> Self {
         Sarif {
             paths,
+            uris: Vec::new(),
             limit: limit.max(2),
             kept: BinaryHeap::new(),
             seq: 0,
@@ -288,8 +333,22 @@ impl Sarif {
         }
     }
 
+    /// The URIs of the inputs, by file id, made from the real file names (see
+    /// [`project_uri`]): a name that is not UTF-8 has no faithful `paths` entry.
+    pub fn with_uris(mut self, uris: Vec<String>) -> Self {
+        self.uris = uris;
+        self
+    }
+
     fn path(&self, file: FileId) -> &str {
         self.paths.get(file as usize).map_or("-", String::as_str)
+    }
+
+    fn uri(&self, file: FileId) -> String {
+        match self.uris.get(file as usize) {
+            Some(uri) => uri.clone(),
+            None => uri_reference(self.path(file)),
+        }
     }
 
     fn occurrence(&mut self, file: FileId, record: u64, code: Code) -> u32 {
@@ -322,7 +381,7 @@ impl Sarif {
         sarif::Location {
             physical_location: Some(sarif::PhysicalLocation {
                 artifact_location: Some(sarif::ArtifactLocation {
-                    uri: Some(uri_reference(self.path(file))),
+                    uri: Some(self.uri(file)),
                     ..Default::default()
                 }),
                 region: Some(region),

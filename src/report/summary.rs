@@ -38,7 +38,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
         .files
         .iter()
         .zip(summary.summaries)
-        .map(|(f, s)| row(&f.display, s))
+        .map(|(f, s)| row(&super::shown_path(&f.display), s))
         .chain(std::iter::once(row("total", &summary.total)))
         .collect();
     writeln!(out, "Summary")?;
@@ -46,7 +46,11 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
     write_table(out, header, &rows)?;
     for (f, s) in summary.files.iter().zip(summary.summaries) {
         if let Some(e) = &s.io_error {
-            writeln!(out, "  {}: could not be read: {e}", f.display)?;
+            writeln!(
+                out,
+                "  {}: could not be read: {e}",
+                super::shown_path(&f.display)
+            )?;
         }
     }
     if let Some((encoding, rows)) = token_table(summary) {
@@ -178,7 +182,11 @@ pub fn token_table(
         .zip(summary.summaries)
         .filter_map(|(f, s)| {
             let t = s.tokens.as_ref()?;
-            Some(token_row(&f.display, t, t.default_epochs().to_string()))
+            Some(token_row(
+                &super::shown_path(&f.display),
+                t,
+                t.default_epochs().to_string(),
+            ))
         })
         .collect();
     let epochs = match total.files_billed {
