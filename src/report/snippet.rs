@@ -111,6 +111,13 @@ pub fn from_text(line: &str, location: &Location) -> Snippet {
     crop(bytes, s, e, false, location.column)
 }
 
+/// A long line of any text (a configuration file's) cropped around the byte range `span`,
+/// the way diagnostics' lines are.
+pub fn crop_line(line: &str, span: std::ops::Range<usize>) -> Snippet {
+    let s = span.start.min(line.len());
+    crop(line.as_bytes(), s, span.end.clamp(s, line.len()), false, 1)
+}
+
 /// Crops `raw[..s]` (before), `raw[s..e]` (span) and `raw[e..]` (after) to the display width.
 fn crop(raw: &[u8], s: usize, e: usize, cut_before_window: bool, column: u32) -> Snippet {
     let before: Vec<char> = printable(&raw[..s]);
