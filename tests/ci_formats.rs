@@ -336,7 +336,7 @@ fn one_run_writes_every_extra_file() {
     assert_eq!(lines.iter().filter(|l| l.starts_with("::")).count(), 11 + 2);
     assert_eq!(
         *lines.last().expect("a last line"),
-        "tunelint: 11 annotations (7 errors, 3 warnings, 1 notice); the full list is in out.sarif"
+        "tunelint: 13 annotations (9 errors, 3 warnings, 1 notice); the full list is in out.sarif"
     );
 
     let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF written"));
@@ -849,4 +849,73 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
         })
         .collect();
     assert_eq!(uris, ["a%0Ab.jsonl", "x%FF.jsonl"].into());
+}
+
+#[test]
+fn an_unreadable_file_is_reported_by_every_machine_format() {
+    let dir = TempDir::new().expect("tempdir");
+    copy_fixture(dir.path());
+    std::os::unix::fs::symlink("nowhere.jsonl", dir.path().join("data/gone.jsonl"))
+        .expect("symlink");
+    let lint = |format: &str| {
+        let (code, stdout) = run(tunelint(dir.path()).args(["--format", format, "data"]));
+        assert_eq!(code, 2, "an unreadable file exits 2");
+        stdout
+    };
+
+    // github: an annotation on the file, and a closing count of every annotation printed.
+    let github = lint("github");
+    let annotations: Vec<&str> = github.lines().filter(|l| l.starts_with("::")).collect();
+    assert!(
+        annotations.contains(
+            &"::error file=data/gone.jsonl,title=unreadable file::could not be read: no such file; it was not linted"
+        ),
+        "{github}"
+    );
+    let errors = annotations
+        .iter()
+        .filter(|l| l.starts_with("::error "))
+        .count();
+    assert_eq!(
+        github.lines().last(),
+        Some(
+            format!(
+                "tunelint: {} annotations ({errors} errors, 3 warnings, 1 notice); run tunelint locally (`tunelint --format full`) for the full list",
+                annotations.len()
+            )
+            .as_str()
+        ),
+        "{github}"
+    );
+
+    // json: the file, with its reason.
+    let doc: Document = serde_json::from_str(&lint("json")).expect("JSON document");
+    let gone = doc
+        .files
+        .iter()
+        .find(|f| f.path == "data/gone.jsonl")
+        .expect("listed");
+    assert_eq!(gone.read_error.as_deref(), Some("no such file"));
+
+    // sarif: a tool execution notification on the file, and a log the schema accepts.
+    let log = sarif_of(&lint("sarif"));
+    let notifications = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(
+        notifications,
+        &serde_json::json!([{
+            "level": "error",
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "data/gone.jsonl"}}}],
+            "message": {"text": "data/gone.jsonl could not be read: no such file"}
+        }])
+    );
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    let schema: Value =
+        serde_json::from_str(include_str!("sarif-schema-2.1.0.json")).expect("schema is JSON");
+    let validator = jsonschema::draft4::options()
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    assert!(validator.is_valid(&log));
 }

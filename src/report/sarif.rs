@@ -456,6 +456,30 @@ impl Sarif {
         )
     }
 
+    /// A file that could not be read has no results of its own (the file-level gate's
+    /// result names only the first): each is a tool execution notification, an error.
+    fn unreadable_notifications(&self, summary: &RunSummary<'_>) -> Vec<sarif::Notification> {
+        summary
+            .summaries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i as FileId, s.io_error.as_ref()?)))
+            .map(|(file, reason)| {
+                let mut location = self.location(file, 1, None, None);
+                if let Some(physical) = &mut location.physical_location {
+                    physical.region = None;
+                }
+                let message = format!("{} could not be read: {reason}", self.path(file));
+                let mut n = sarif::Notification::builder()
+                    .message(text_message(cap_message(&message)))
+                    .build();
+                n.level = Some(level_value(Level::Error));
+                n.locations = Some(vec![location]);
+                n
+            })
+            .collect()
+    }
+
     /// The whole log.
     pub fn log(&mut self, summary: &RunSummary<'_>) -> sarif::Sarif {
         let failed: Vec<&GateOutcome> = summary.gates.iter().filter(|g| !g.passed).collect();
@@ -486,6 +510,14 @@ impl Sarif {
             .build();
         run.column_kind = Some(serde_json::Value::String("unicodeCodePoints".to_string()));
         run.results = Some(results);
+        let notifications = self.unreadable_notifications(summary);
+        if !notifications.is_empty() {
+            let mut invocation = sarif::Invocation::builder()
+                .execution_successful(true)
+                .build();
+            invocation.tool_execution_notifications = Some(notifications);
+            run.invocations = Some(vec![invocation]);
+        }
         let mut log = sarif::Sarif::builder()
             .version(serde_json::Value::String("2.1.0".to_string()))
             .runs(vec![run])
