@@ -266,6 +266,32 @@ fn stats_and_token_stats_report_the_figures() {
         .expect("run");
     assert_eq!(json(&out)["summary"]["tokens"], *t);
 
+    // `concise` adds one line of totals to its summary; not with --quiet or without counts.
+    let concise = |extra: &[&str]| {
+        let out = tunelint(dir.path())
+            .args(["--isolated", "--format", "concise", "train.jsonl"])
+            .args(extra)
+            .output()
+            .expect("run");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let n = tunelint::rules::tokens::thousands;
+    let line = format!(
+        "tokens: {} total, p50 {}, p95 {}, max {} (o200k_base)",
+        n(want_total),
+        n(totals[(totals.len() * 50).div_ceil(100) - 1]),
+        n(totals[(totals.len() * 95).div_ceil(100) - 1]),
+        n(*totals.last().expect("vectors"))
+    );
+    let text = concise(&["--token-stats"]);
+    let summary = text
+        .lines()
+        .position(|l| l.contains(" examples of 1 file; "))
+        .expect("summary");
+    assert_eq!(text.lines().nth(summary + 1), Some(line.as_str()), "{text}");
+    assert!(!concise(&[]).contains("tokens: "));
+    assert!(!concise(&["--token-stats", "--quiet"]).contains("tokens: "));
+
     // The text and Markdown reports show the same figures.
     let out = tunelint(dir.path())
         .args(["stats", "--isolated", "train.jsonl"])
