@@ -302,7 +302,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         })
         .sum();
     let (read, done) = (AtomicU64::new(0), AtomicBool::new(false));
-    let summaries = std::thread::scope(|scope| {
+    let mut summaries = std::thread::scope(|scope| {
         if !args.quiet {
             scope.spawn(|| progress::show(&read, total_bytes, &done));
         }
@@ -325,6 +325,12 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         summaries
     });
 
+    // Evaluation splits are not trained on: their tokens are not billed.
+    for id in split_groups.iter().flat_map(|g| &g.eval) {
+        if let Some(t) = summaries[*id as usize].tokens.as_mut() {
+            t.evaluation_split = true;
+        }
+    }
     let mut total = FileSummary {
         counts: vec![[0; 3]; RULES.len()],
         ..Default::default()

@@ -148,6 +148,17 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
             writeln!(out, "| {} |", r.join(" | "))?;
         }
         writeln!(out)?;
+        let mut unbilled = super::summary::evaluation_splits(summary).peekable();
+        if unbilled.peek().is_some() {
+            for f in unbilled {
+                writeln!(
+                    out,
+                    "- {} is not billed: an evaluation split, not trained on",
+                    code_span(&crop_path(&super::shown_path(&f.display)))
+                )?;
+            }
+            writeln!(out)?;
+        }
     }
 
     let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
