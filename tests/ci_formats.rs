@@ -919,3 +919,40 @@ fn an_unreadable_file_is_reported_by_every_machine_format() {
         .expect("the SARIF schema compiles");
     assert!(validator.is_valid(&log));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_error_for_json_and_sarif() {
+    use std::io::Read;
+    use std::process::{Command as Process, Stdio};
+    // Far more output than a pipe holds (64 KiB), so the writer meets the closed pipe.
+    let dir = TempDir::new().expect("tempdir");
+    let lines: String = (0..2000)
+        .map(|i| format!("{{\"messages\":[{{\"role\":\"user\",\"content\":\"Question number {i} here\"}},{{\"role\":\"bot\",\"content\":\"Answer number {i} here\"}}]}}\n"))
+        .collect();
+    fs::write(dir.path().join("train.jsonl"), lines).expect("write");
+    for format in ["json", "sarif"] {
+        let mut child = Process::new(assert_cmd::cargo::cargo_bin("tunelint"))
+            .current_dir(dir.path())
+            .env_remove("GITHUB_ACTIONS")
+            .args(["--isolated", "--format", format, "train.jsonl"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run tunelint");
+        // `tunelint --format sarif | head -c 10`: read a little, then close the pipe.
+        let mut first = [0u8; 10];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut first)
+            .expect("a first bytes");
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "",
+            "{format}: a closed pipe is not an error"
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: the gates' verdict");
+    }
+}

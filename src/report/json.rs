@@ -284,7 +284,8 @@ impl Renderer for Json {
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         let document = self.document(summary);
-        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+        // `From` keeps an I/O error's kind: a closed pipe stays a broken pipe, which is no error.
+        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

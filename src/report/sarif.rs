@@ -768,7 +768,8 @@ impl Renderer for Sarif {
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         let log = self.log(summary);
-        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+        // `From` keeps an I/O error's kind: a closed pipe stays a broken pipe, which is no error.
+        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
         writeln!(out)
     }
 }
