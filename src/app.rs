@@ -344,7 +344,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         })
         .sum();
     let (read, done) = (AtomicU64::new(0), AtomicBool::new(false));
-    let summaries = std::thread::scope(|scope| {
+    let mut summaries = std::thread::scope(|scope| {
         if !args.quiet {
             scope.spawn(|| progress::show(&read, total_bytes, &done));
         }
@@ -367,6 +367,12 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         summaries
     });
 
+    // Evaluation splits are not trained on: their tokens are not billed.
+    for id in split_groups.iter().flat_map(|g| &g.eval) {
+        if let Some(t) = summaries[*id as usize].tokens.as_mut() {
+            t.evaluation_split = true;
+        }
+    }
     let mut total = FileSummary {
         counts: vec![[0; 3]; RULES.len()],
         ..Default::default()
@@ -496,6 +502,10 @@ fn open_outputs(
         .iter()
         .map(|f| sarif::project_path(&root, cwd, &f.display))
         .collect();
+    let uris: Vec<String> = files
+        .iter()
+        .map(|f| sarif::project_uri(&root, cwd, f))
+        .collect();
     let wants_paths =
         args.sarif_file.is_some() || matches!(format, OutputFormat::Sarif | OutputFormat::Github);
     if wants_paths && let Some(outside) = paths.iter().find(|p| p.starts_with("../")) {
@@ -515,7 +525,7 @@ fn open_outputs(
             OutputFormat::Full => Box::new(Full::new(options)),
             OutputFormat::Concise => Box::new(Concise { options }),
             OutputFormat::Json => Box::new(Json::new()),
-            OutputFormat::Sarif => Box::new(Sarif::new(paths.clone())),
+            OutputFormat::Sarif => Box::new(Sarif::new(paths.clone()).with_uris(uris.clone())),
             OutputFormat::Github => {
                 Box::new(Github::new(options, paths.clone(), full_list.clone()))
             }

@@ -121,16 +121,29 @@ impl ConfigError {
     /// 3 | exlude = ["data/raw/**"]
     ///   | ^^^^^^
     /// ```
+    ///
+    /// A long line (a 200 KB array on one line) is cropped around the key or value, with `…`
+    /// where it was cut, as the `full` format crops a dataset's lines.
     pub fn snippet(&self) -> Option<String> {
         let loc = self.location.as_ref()?;
         let number = loc.line.to_string();
         let gutter = " ".repeat(number.len());
-        // Tabs become single spaces so the carets, counted in code points, stay aligned.
-        let text = loc.source_line.replace('\t', " ");
+        let line = &loc.source_line;
+        let byte_at = |chars: usize| {
+            line.char_indices()
+                .nth(chars)
+                .map_or(line.len(), |(i, _)| i)
+        };
+        let start = byte_at(loc.column - 1);
+        let shown =
+            crate::report::snippet::crop_line(line, start..byte_at(loc.column - 1 + loc.width));
+        // Tabs and control characters are one character wide there, so the carets, counted
+        // in code points, stay aligned.
+        let text = &shown.text;
         Some(format!(
             "{gutter} |\n{number} | {text}\n{gutter} | {}{}",
-            " ".repeat(loc.column - 1),
-            "^".repeat(loc.width)
+            " ".repeat(text[..shown.label.start].chars().count()),
+            "^".repeat(text[shown.label].chars().count().max(1))
         ))
     }
 }
@@ -1969,6 +1982,44 @@ mod tests {
             err.snippet().as_deref(),
             Some("  |\n3 | exlude = [\"data/raw/**\"]\n  | ^^^^^^")
         );
+    }
+
+    #[test]
+    fn a_long_line_is_cropped_around_the_error_in_the_snippet() {
+        // 200 KB of padding before the key, on one line: the snippet shows 50 characters of
+        // it, the key, and what follows; the message keeps its location and suggestion.
+        let padding = " ".repeat(200_000);
+        let err = parse(&format!(
+            "gates = {{{padding}min_valid_pc = 90, max_warnings = 3 }}\n"
+        ))
+        .expect_err("invalid");
+        assert_eq!(
+            err.to_string(),
+            "tunelint.toml:1:200010: unknown key \"min_valid_pc\" in [gates]; did you mean \"min_valid_pct\"?"
+        );
+        let snippet = err.snippet().expect("a snippet");
+        assert_eq!(
+            snippet,
+            format!(
+                "  |\n1 | …{}min_valid_pc = 90, max_warnings = 3 }}\n  | {}{}",
+                " ".repeat(50),
+                " ".repeat(51),
+                "^".repeat(12)
+            )
+        );
+        // A long comment after the key: cropped after it.
+        let err = parse(&format!(
+            "[gates]\nmin_valid_pc = 90 # {}\n",
+            "x".repeat(200_000)
+        ))
+        .expect_err("invalid");
+        let snippet = err.snippet().expect("a snippet");
+        assert!(snippet.len() < 400, "{} bytes", snippet.len());
+        assert!(
+            snippet.starts_with("  |\n2 | min_valid_pc = 90 # xxx"),
+            "{snippet}"
+        );
+        assert!(snippet.ends_with("x…\n  | ^^^^^^^^^^^^"), "{snippet}");
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum Found {
 pub enum DiscoverError {
     #[error("{0}: no such file or directory")]
     Missing(String),
+    /// A path that exists but cannot be used (a symlink loop, a directory without access).
+    #[error("{path}: {reason}")]
+    Unusable { path: String, reason: String },
     #[error("{path}: {reason}")]
     Walk { path: String, reason: String },
 }
@@ -47,8 +50,13 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Foun
             stdin = true;
             continue;
         }
-        let meta = std::fs::metadata(path)
-            .map_err(|_| DiscoverError::Missing(path.display().to_string()))?;
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => DiscoverError::Missing(path.display().to_string()),
+            _ => DiscoverError::Unusable {
+                path: path.display().to_string(),
+                reason: crate::source::io_error_text(&e),
+            },
+        })?;
         if meta.is_dir() {
             walk(path, exclusion, &mut found)?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {

@@ -35,9 +35,14 @@ pub enum InputSource {
 }
 
 impl InputSource {
-    /// Whether a renderer can read a line again by its offset.
+    /// Whether a renderer can read a line again by its offset: a regular file can, a pipe
+    /// or a device (`<(cat data.jsonl)`, a named pipe) cannot: opening it again would wait
+    /// for a writer or read other bytes.
     pub fn rereadable(&self) -> bool {
-        matches!(self, InputSource::File(_))
+        match self {
+            InputSource::File(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+            _ => false,
+        }
     }
 }
 
@@ -268,7 +273,15 @@ impl Spool {
             .write(true)
             .create_new(true)
             .open(&spool.path)?;
-        io::copy(&mut io::stdin().lock(), &mut file)?;
+        let mut input = io::stdin().lock();
+        let mut head = Vec::new();
+        read_head(&mut input, &mut head)?;
+        io::Write::write_all(&mut file, &head)?;
+        // Binary data or another encoding is reported from its head alone (J007); the rest,
+        // perhaps endless (`tunelint - < /dev/zero`), is not copied.
+        if not_utf8_lines(&head).is_none() {
+            io::copy(&mut input, &mut file)?;
+        }
         Ok(spool)
     }
 
@@ -299,6 +312,7 @@ impl LineSource<'_> {
                 let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
                 rest[..end].to_vec()
             }
+            InputSource::File(_) if !job.source.rereadable() => return None,
             InputSource::File(path) => {
                 use std::io::{BufRead, Seek, SeekFrom};
                 let mut f = io::BufReader::new(File::open(path).ok()?);
@@ -390,17 +404,22 @@ fn read_job(
         io_error,
         format,
     };
-    let src: Box<dyn Read> = match &job.source {
-        InputSource::Stdin => Box::new(io::stdin().lock()),
-        InputSource::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
+    // `size`: the length of a regular file (or of bytes in memory), known without reading.
+    let (mut src, size): (Box<dyn Read>, Option<u64>) = match &job.source {
+        InputSource::Stdin => (Box::new(io::stdin().lock()), None),
+        InputSource::Memory(bytes) => (
+            Box::new(io::Cursor::new(bytes.clone())),
+            Some(bytes.len() as u64),
+        ),
         InputSource::File(path) => match File::open(path).and_then(|f| {
-            if f.metadata()?.is_dir() {
+            let meta = f.metadata()?;
+            if meta.is_dir() {
                 Err(io::Error::other("is a directory"))
             } else {
-                Ok(f)
+                Ok((f, meta.is_file().then_some(meta.len())))
             }
         }) {
-            Ok(f) => Box::new(f),
+            Ok((f, size)) => (Box::new(f), size),
             Err(e) => {
                 send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
                 return;
@@ -408,6 +427,24 @@ fn read_job(
         },
     };
     let settings = &job.settings;
+    // The head decides whether the input is UTF-8 text with lines at all before a line is
+    // read: /dev/zero has no line end to wait for, /dev/urandom no end at all.
+    let mut head = Vec::new();
+    if let Err(e) = read_head(&mut src, &mut head) {
+        send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+        return;
+    }
+    if let Some(message) = not_utf8_lines(&head) {
+        let mut out = Vec::new();
+        push_file_finding(&mut out, settings, Code::J007, file, 1, 0, message);
+        // With J007 off, a regular file is linted all the same; an endless device never is.
+        if !out.is_empty() || size.is_none() {
+            stop_reading(progress, head.len() as u64, size);
+            send(findings(out, size.unwrap_or(head.len() as u64), None, None));
+            return;
+        }
+    }
+    let src = io::Cursor::new(head).chain(src);
     let mut reader = ChunkReader::new(src, settings.options.max_line_bytes);
     let mut first = true;
     let mut first_findings = Vec::new();
@@ -457,8 +494,15 @@ fn read_job(
                             }
                         }
                         Head::Stop => {
-                            send(findings(pre, reader.total_bytes(), None, None));
-                            drain(&mut reader, &mut buf);
+                            // Not read to its end: the size of a regular file is known
+                            // without, and a pipe or device may never end.
+                            stop_reading(progress, reader.total_bytes(), size);
+                            send(findings(
+                                pre,
+                                size.unwrap_or(reader.total_bytes()),
+                                None,
+                                None,
+                            ));
                             return;
                         }
                     }
@@ -506,10 +550,111 @@ fn read_job(
     ));
 }
 
-/// Reads the rest of an input we stopped linting, so its size is known (and a pipe is not
-/// left half-read).
-fn drain<R: Read>(reader: &mut ChunkReader<R>, buf: &mut Vec<u8>) {
-    while let Ok(Some(_)) = reader.next_piece(buf) {}
+/// Counts the unread rest of a file that linting stopped on as done, for the progress display.
+fn stop_reading(progress: Option<&AtomicU64>, read: u64, size: Option<u64>) {
+    if let (Some(p), Some(size)) = (progress, size) {
+        p.fetch_add(size.saturating_sub(read), Ordering::Relaxed);
+    }
+}
+
+/// Bytes of an input looked at before its lines are read.
+const HEAD_BYTES: usize = 8192;
+
+/// Reads the first [`HEAD_BYTES`] of `src` (fewer at its end) into `head`.
+fn read_head(src: &mut dyn Read, head: &mut Vec<u8>) -> io::Result<()> {
+    src.take(HEAD_BYTES as u64).read_to_end(head).map(drop)
+}
+
+/// Why the head of an input shows that it is not UTF-8 text split into lines by `\n`, for
+/// J007: text in a wider Unicode encoding, classic Mac line ends, or binary data.
+fn not_utf8_lines(head: &[u8]) -> Option<String> {
+    if let Some((name, order, bom)) = wide_encoding(head) {
+        let (endian, iconv) = match order {
+            ByteOrder::Little => ("little-endian", "LE"),
+            ByteOrder::Big => ("big-endian", "BE"),
+        };
+        // iconv's plain UTF-16/UTF-32 read the byte-order mark and drop it; with LE or BE
+        // named it would stay, as a UTF-8 byte-order mark.
+        let (with_bom, from) = if bom {
+            (", with a byte-order mark", name.to_string())
+        } else {
+            ("", format!("{name}{iconv}"))
+        };
+        return Some(format!(
+            "file is {name} ({endian}{with_bom}) text, not UTF-8; convert it with `iconv -f {from} -t UTF-8`"
+        ));
+    }
+    if let Some(nul) = memchr::memchr(0, head) {
+        return Some(format!(
+            "file is binary (NUL byte at offset {nul}), not JSON Lines"
+        ));
+    }
+    // No `\n` at all, but `\r` between data: every record would be one line.
+    let cr_between = head
+        .windows(2)
+        .any(|w| w[0] == b'\r' && !w[1].is_ascii_whitespace());
+    if cr_between && memchr::memchr(b'\n', head).is_none() {
+        return Some(
+            "file uses CR-only line endings (\\r), which JSONL loaders do not split on; convert them to \\n (e.g. `tr '\\r' '\\n'`)"
+                .into(),
+        );
+    }
+    None
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ByteOrder {
+    Little,
+    Big,
+}
+
+/// `("UTF-16" or "UTF-32", byte order, has a byte-order mark)` when `head` is text in one of
+/// them: by its byte-order mark, or else by the NUL bytes with which they spell ASCII (JSON
+/// starts with `{`, `[` or white space, and its keys and punctuation are ASCII).
+fn wide_encoding(head: &[u8]) -> Option<(&'static str, ByteOrder, bool)> {
+    use ByteOrder::{Big, Little};
+    // UTF-32's marks first: `FF FE 00 00` also starts with UTF-16's little-endian one.
+    for (mark, name, order) in [
+        (&b"\xFF\xFE\0\0"[..], "UTF-32", Little),
+        (b"\0\0\xFE\xFF", "UTF-32", Big),
+        (b"\xFF\xFE", "UTF-16", Little),
+        (b"\xFE\xFF", "UTF-16", Big),
+    ] {
+        if head.starts_with(mark) {
+            return Some((name, order, true));
+        }
+    }
+    // Every UTF-32 unit is at most 0x10FFFF: one byte is always 0, the next at most 0x10.
+    let units: Vec<&[u8]> = head.chunks_exact(4).collect();
+    if let Some(first) = units.first() {
+        if first[0] != 0
+            && first[1..] == [0, 0, 0]
+            && units.iter().all(|u| u[3] == 0 && u[2] <= 0x10)
+        {
+            return Some(("UTF-32", Little, false));
+        }
+        if first[..3] == [0, 0, 0]
+            && first[3] != 0
+            && units.iter().all(|u| u[0] == 0 && u[1] <= 0x10)
+        {
+            return Some(("UTF-32", Big, false));
+        }
+    }
+    // UTF-16 spells ASCII with a NUL in every other byte: the high bytes are mostly 0, the
+    // low ones almost never are.
+    let zeros = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    match head {
+        [a, 0, ..] if *a != 0 && even * 8 < odd => Some(("UTF-16", Little, false)),
+        [0, b, ..] if *b != 0 && odd * 8 < even => Some(("UTF-16", Big, false)),
+        _ => None,
+    }
 }
 
 /// The line number, offset and length in characters and in bytes of the last line of a chunk
@@ -539,8 +684,13 @@ enum Head {
 
 const LFS_HEADER: &[u8] = b"version https://git-lfs.github.com/spec/";
 
-/// File-level checks on the first chunk: BOM (stripped, then linted), LFS pointer, binary
-/// data, a whole-file JSON document (the last three stop linting the file).
+/// The commands J007 suggests for a JSON array and for a JSON object.
+const JQ_ARRAY: &str = "`jq -c '.[]'`";
+const JQ_OBJECT: &str = "`jq -c .`";
+
+/// File-level checks on the first chunk: BOM (stripped, then linted), LFS pointer, a
+/// whole-file JSON document (the last two stop linting the file). Binary data and other
+/// encodings were ruled out on the raw head before ([`not_utf8_lines`]).
 fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagnostic>) -> Head {
     let settings = &job.settings;
     let bom = buf.starts_with(b"\xEF\xBB\xBF");
@@ -569,19 +719,6 @@ fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagno
         );
         return Head::Stop;
     }
-    let head = &buf[..buf.len().min(8192)];
-    if let Some(nul) = memchr::memchr(0, head) {
-        push_file_finding(
-            out,
-            settings,
-            Code::J007,
-            file,
-            1,
-            0,
-            format!("file is binary (NUL byte at offset {nul}), not JSON Lines"),
-        );
-        return Head::Stop;
-    }
     // The first data line.
     let Some((line, offset, text)) = source::lines(buf, 1, 0).find(|(_, _, t)| !is_blank(t)) else {
         return Head::Lint { bom };
@@ -597,17 +734,33 @@ fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagno
         .and_then(|s| parser.parse(s).ok().map(|d| d.kind(d.root())));
     let message = match parsed_kind {
         // A lone `[` or `{` on the first line: a pretty-printed document.
-        None if trimmed == b"[" || trimmed == b"{" => {
-            let what = if trimmed == b"[" { "array" } else { "object" };
-            Some(format!("file is one pretty-printed JSON {what}, not JSON Lines; write one example per line (e.g. `jq -c '.[]'`)"))
-        }
+        // `jq -c '.[]'` writes an array's elements one per line; `jq -c .` an object on one.
+        None if trimmed == b"[" => Some(format!(
+            "file is one pretty-printed JSON array, not JSON Lines; write one example per line (e.g. {JQ_ARRAY})"
+        )),
+        None if trimmed == b"{" => Some(format!(
+            "file is one pretty-printed JSON object, not JSON Lines; write it on one line (e.g. {JQ_OBJECT})"
+        )),
         // (Only with more lines: one line that fails to parse is J001, e.g. nested too deep.)
         None if trimmed.starts_with(b"[") && data_lines > 1 && whole_file_is_json(job) => {
-            Some("file is one JSON array spread over several lines, not JSON Lines; write one example per line (e.g. `jq -c '.[]'`)".into())
+            Some(format!(
+                "file is one JSON array spread over several lines, not JSON Lines; write one example per line (e.g. {JQ_ARRAY})"
+            ))
         }
-        Some(Kind::Array) if data_lines == 1 && whole_file_is_json(job) => {
-            Some("file is one JSON array on one line, not JSON Lines; write one example per line (e.g. `jq -c '.[]'`)".into())
+        // Every JSONL line starts with `{`: only a file read whole can tell a broken first
+        // record from an object spread over lines.
+        None if trimmed.starts_with(b"{")
+            && data_lines > 1
+            && is_regular(job)
+            && whole_file_is_json(job) =>
+        {
+            Some(format!(
+                "file is one JSON object spread over several lines, not JSON Lines; write it on one line (e.g. {JQ_OBJECT})"
+            ))
         }
+        Some(Kind::Array) if data_lines == 1 && whole_file_is_json(job) => Some(format!(
+            "file is one JSON array on one line, not JSON Lines; write one example per line (e.g. {JQ_ARRAY})"
+        )),
         _ => None,
     };
     match message {
@@ -623,8 +776,14 @@ fn inspect_head(buf: &mut Vec<u8>, file: FileId, job: &Job, out: &mut Vec<Diagno
     }
 }
 
+/// Whether the input can be read again from the start: bytes in memory or a regular file.
+fn is_regular(job: &Job) -> bool {
+    matches!(job.source, InputSource::Memory(_)) || job.source.rereadable()
+}
+
 /// Whether the whole input parses as one JSON value. Streams the file (no buffering of the
-/// whole document); stdin cannot be read twice, so it answers by the first line alone.
+/// whole document); stdin, a pipe or a device cannot be read twice (and may never end), so
+/// it answers by the first lines alone.
 fn whole_file_is_json(job: &Job) -> bool {
     use io::BufRead;
     use serde::Deserialize;
@@ -636,6 +795,9 @@ fn whole_file_is_json(job: &Job) -> bool {
         }
         InputSource::Stdin => return true,
     };
+    if !is_regular(job) {
+        return true;
+    }
     let Ok(file) = File::open(path) else {
         return false;
     };
@@ -710,15 +872,7 @@ fn too_long_message(len: u64, max: u64) -> String {
 }
 
 fn io_error_text(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            // "Too many levels of symbolic links (os error 40)" → without the errno.
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        }
-    }
+    source::io_error_text(e)
 }
 
 fn is_blank(line: &[u8]) -> bool {

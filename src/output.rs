@@ -41,7 +41,7 @@ pub struct Inputs {
 impl Inputs {
     /// Records `path` (a file the run will read).
     pub fn add(&mut self, path: &Path) {
-        let handle = Handle::from_path(path).ok();
+        let handle = regular_file_handle(path);
         let resolved = std::fs::canonicalize(path).ok();
         self.files.push((path.to_path_buf(), handle, resolved));
     }
@@ -49,7 +49,7 @@ impl Inputs {
     /// Fails when writing `output` would write over one of the inputs: the same file after
     /// resolving links (device and inode, so hard links and symlinks count), or the same path.
     pub fn check(&self, option: &str, output: &Path) -> Result<(), OutputError> {
-        let handle = Handle::from_path(output).ok();
+        let handle = regular_file_handle(output);
         let resolved = resolve(output);
         for (input, input_handle, input_resolved) in &self.files {
             let same_file = matches!((&handle, input_handle), (Some(a), Some(b)) if a == b);
@@ -75,8 +75,8 @@ impl Inputs {
 pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
     for (i, (option, path)) in outputs.iter().enumerate() {
         for (other, other_path) in &outputs[..i] {
-            let same = match (Handle::from_path(path), Handle::from_path(other_path)) {
-                (Ok(a), Ok(b)) => a == b,
+            let same = match (regular_file_handle(path), regular_file_handle(other_path)) {
+                (Some(a), Some(b)) => a == b,
                 _ => resolve(path).is_some() && resolve(path) == resolve(other_path),
             };
             if same {
@@ -90,6 +90,16 @@ pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
         }
     }
     Ok(())
+}
+
+/// A handle that identifies the regular file at `path` (device and inode, links followed).
+/// Nothing else is opened: opening a named pipe would wait for its writer, and take the
+/// data the run is about to read.
+fn regular_file_handle(path: &Path) -> Option<Handle> {
+    std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .and_then(|_| Handle::from_path(path).ok())
 }
 
 /// The absolute path a write to `path` lands on: links resolved, and for a file that does

@@ -169,6 +169,50 @@ impl<R: Read> ChunkReader<R> {
     }
 }
 
+/// Why a file could not be opened or read, in the house style: lowercase, without the
+/// operating system's error number (`too many levels of symbolic links (a symlink loop)`).
+pub fn io_error_text(e: &io::Error) -> String {
+    // The error number of a symlink loop (ELOOP); `ErrorKind::FilesystemLoop` is unstable.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const ELOOP: Option<i32> = Some(40);
+    #[cfg(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    ))]
+    const ELOOP: Option<i32> = Some(62);
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    )))]
+    const ELOOP: Option<i32> = None;
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ if ELOOP.is_some() && e.raw_os_error() == ELOOP => {
+            "too many levels of symbolic links (a symlink loop)".into()
+        }
+        _ => {
+            let s = e.to_string();
+            // "Is a directory (os error 21)" → "is a directory".
+            let s = s.split(" (os error").next().unwrap_or(&s);
+            let mut chars = s.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_lowercase().chain(chars).collect::<String>()
+            })
+        }
+    }
+}
+
 /// Iterates the lines of a chunk: `(line number, byte offset in file, line without its
 /// terminator)`. A trailing `\r` is removed (CRLF files are fine).
 pub fn lines(

@@ -391,6 +391,9 @@ pub struct TokenStats {
     /// For a total over files: the sum of each file's billed estimate (each file trained on
     /// its own, with its own default epochs). `None` for one file's figures.
     pub files_billed: Option<u64>,
+    /// The file is an evaluation split (`valid`, `test`, ... beside a `train` file, or a
+    /// `[[datasets]]` group's): it is not trained on, so it is not billed.
+    pub evaluation_split: bool,
 }
 
 impl TokenStats {
@@ -425,6 +428,8 @@ impl TokenStats {
         let billed = self.billed() + file.billed();
         self.merge(file);
         self.files_billed = Some(billed);
+        // A total over files is billed for its training files only, whatever the first was.
+        self.evaluation_split = false;
     }
 
     pub fn examples(&self) -> u64 {
@@ -453,10 +458,20 @@ impl TokenStats {
     }
 
     /// The billed-token estimate of a training run with the default epochs: each example
-    /// capped at `cap` tokens, times the epochs. For a total, the sum over its files.
+    /// capped at `cap` tokens, times the epochs. For a total, the sum over its files; for an
+    /// evaluation split, 0 (validation files are not billed as training).
     pub fn billed(&self) -> u64 {
-        self.files_billed
-            .unwrap_or_else(|| self.billed_per_epoch * self.default_epochs())
+        match self.files_billed {
+            Some(billed) => billed,
+            None if self.evaluation_split => 0,
+            None => self.billed_per_epoch * self.default_epochs(),
+        }
+    }
+
+    /// The epochs shown beside the billed estimate: `None` for a total over files and for an
+    /// evaluation split, which are not one training run.
+    pub fn epochs(&self) -> Option<u64> {
+        (self.files_billed.is_none() && !self.evaluation_split).then(|| self.default_epochs())
     }
 }
 

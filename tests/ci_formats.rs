@@ -336,7 +336,7 @@ fn one_run_writes_every_extra_file() {
     assert_eq!(lines.iter().filter(|l| l.starts_with("::")).count(), 11 + 2);
     assert_eq!(
         *lines.last().expect("a last line"),
-        "tunelint: 11 annotations (7 errors, 3 warnings, 1 notice); the full list is in out.sarif"
+        "tunelint: 13 annotations (9 errors, 3 warnings, 1 notice); the full list is in out.sarif"
     );
 
     let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF written"));
@@ -776,4 +776,182 @@ fn the_cap_counts_gates_and_the_note_about_the_rest() {
             .unwrap_or("")
             .starts_with("4 less severe results were left out")
     );
+}
+
+#[test]
+fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TempDir::new().expect("tempdir");
+    // Two findings each: a role "bot" (S005) and the missing final newline (J009).
+    let record = r#"{"messages":[{"role":"user","content":"Hello there, how are you today?"},{"role":"bot","content":"I am fine, thank you for asking."}]}"#;
+    fs::write(dir.path().join("a\nb.jsonl"), record).expect("write");
+    fs::write(dir.path().join(OsStr::from_bytes(b"x\xFF.jsonl")), record).expect("write");
+    let lint = |format: &str| {
+        let (_, stdout) =
+            run(tunelint(dir.path()).args(["--format", format, "--color", "never", "."]));
+        stdout
+    };
+
+    // A newline in a name is written `\n`; a byte that is not UTF-8 as U+FFFD.
+    let concise = lint("concise");
+    let heads: Vec<&str> = concise
+        .lines()
+        .take(4)
+        .map(|l| &l[..l.find(": ").unwrap_or(0) + 6])
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            r"a\nb.jsonl:1:82: S005",
+            r"a\nb.jsonl:1:135: J009",
+            "x\u{FFFD}.jsonl:1:82: S005",
+            "x\u{FFFD}.jsonl:1:135: J009"
+        ],
+        "{concise}"
+    );
+    assert_eq!(
+        concise.lines().count(),
+        4 + 2,
+        "and the summary and gate lines: {concise}"
+    );
+    let full = lint("full");
+    assert!(full.contains("┌─ a\\nb.jsonl:1:82\n"), "{full}");
+    assert!(
+        full.contains("  a\\nb.jsonl  "),
+        "the summary table: {full}"
+    );
+
+    // GitHub decodes `%0A` in a property back into the real name; messages stay one line.
+    let github = lint("github");
+    assert!(
+        github.lines().all(|l| !l.starts_with("b.jsonl")),
+        "{github}"
+    );
+    assert!(
+        github.starts_with("::error file=a%0Ab.jsonl,line=1,col=82,"),
+        "{github}"
+    );
+
+    // JSON keeps the exact name.
+    let doc: Document = serde_json::from_str(&lint("json")).expect("JSON document");
+    assert_eq!(doc.files[0].path, "a\nb.jsonl");
+
+    // SARIF URIs percent-encode the bytes of the name: 0xFF is %FF.
+    let log = sarif_of(&lint("sarif"));
+    let uris: std::collections::BTreeSet<&str> = results(&log)
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("a uri")
+        })
+        .collect();
+    assert_eq!(uris, ["a%0Ab.jsonl", "x%FF.jsonl"].into());
+}
+
+#[test]
+fn an_unreadable_file_is_reported_by_every_machine_format() {
+    let dir = TempDir::new().expect("tempdir");
+    copy_fixture(dir.path());
+    std::os::unix::fs::symlink("nowhere.jsonl", dir.path().join("data/gone.jsonl"))
+        .expect("symlink");
+    let lint = |format: &str| {
+        let (code, stdout) = run(tunelint(dir.path()).args(["--format", format, "data"]));
+        assert_eq!(code, 2, "an unreadable file exits 2");
+        stdout
+    };
+
+    // github: an annotation on the file, and a closing count of every annotation printed.
+    let github = lint("github");
+    let annotations: Vec<&str> = github.lines().filter(|l| l.starts_with("::")).collect();
+    assert!(
+        annotations.contains(
+            &"::error file=data/gone.jsonl,title=unreadable file::could not be read: no such file; it was not linted"
+        ),
+        "{github}"
+    );
+    let errors = annotations
+        .iter()
+        .filter(|l| l.starts_with("::error "))
+        .count();
+    assert_eq!(
+        github.lines().last(),
+        Some(
+            format!(
+                "tunelint: {} annotations ({errors} errors, 3 warnings, 1 notice); run tunelint locally (`tunelint --format full`) for the full list",
+                annotations.len()
+            )
+            .as_str()
+        ),
+        "{github}"
+    );
+
+    // json: the file, with its reason.
+    let doc: Document = serde_json::from_str(&lint("json")).expect("JSON document");
+    let gone = doc
+        .files
+        .iter()
+        .find(|f| f.path == "data/gone.jsonl")
+        .expect("listed");
+    assert_eq!(gone.read_error.as_deref(), Some("no such file"));
+
+    // sarif: a tool execution notification on the file, and a log the schema accepts.
+    let log = sarif_of(&lint("sarif"));
+    let notifications = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(
+        notifications,
+        &serde_json::json!([{
+            "level": "error",
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "data/gone.jsonl"}}}],
+            "message": {"text": "data/gone.jsonl could not be read: no such file"}
+        }])
+    );
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    let schema: Value =
+        serde_json::from_str(include_str!("sarif-schema-2.1.0.json")).expect("schema is JSON");
+    let validator = jsonschema::draft4::options()
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    assert!(validator.is_valid(&log));
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_error_for_json_and_sarif() {
+    use std::io::Read;
+    use std::process::{Command as Process, Stdio};
+    // Far more output than a pipe holds (64 KiB), so the writer meets the closed pipe.
+    let dir = TempDir::new().expect("tempdir");
+    let lines: String = (0..2000)
+        .map(|i| format!("{{\"messages\":[{{\"role\":\"user\",\"content\":\"Question number {i} here\"}},{{\"role\":\"bot\",\"content\":\"Answer number {i} here\"}}]}}\n"))
+        .collect();
+    fs::write(dir.path().join("train.jsonl"), lines).expect("write");
+    for format in ["json", "sarif"] {
+        let mut child = Process::new(assert_cmd::cargo::cargo_bin("tunelint"))
+            .current_dir(dir.path())
+            .env_remove("GITHUB_ACTIONS")
+            .args(["--isolated", "--format", format, "train.jsonl"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run tunelint");
+        // `tunelint --format sarif | head -c 10`: read a little, then close the pipe.
+        let mut first = [0u8; 10];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut first)
+            .expect("a first bytes");
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "",
+            "{format}: a closed pipe is not an error"
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: the gates' verdict");
+    }
 }

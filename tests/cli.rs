@@ -396,15 +396,36 @@ fn unreadable_symlinks_exit_2() {
         stderr.contains("dangling.jsonl: could not be read: no such file"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("loop1.jsonl: could not be read: "),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("loop2.jsonl: could not be read: "),
-        "{stderr}"
-    );
+    for name in ["loop1.jsonl", "loop2.jsonl"] {
+        assert!(
+            stderr.contains(&format!(
+                "{name}: could not be read: too many levels of symbolic links (a symlink loop)\n"
+            )),
+            "{stderr}"
+        );
+    }
     assert_eq!(stderr.lines().count(), 3, "{stderr}");
+}
+
+#[test]
+fn a_symlink_loop_named_on_the_command_line_is_called_one() {
+    use std::os::unix::fs::symlink;
+    let dir = tempdir();
+    symlink("loop", dir.path().join("loop")).expect("symlink");
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).arg("loop"));
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "tunelint: error: loop: too many levels of symbolic links (a symlink loop)\n"
+    );
+    // A path that does not exist is still just missing.
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("nowhere.jsonl"));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "tunelint: error: nowhere.jsonl: no such file or directory\n"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -774,11 +795,152 @@ fn pretty_printed_json_array_is_one_j007_not_a_flood_of_j001() {
         stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
     assert_eq!(code, 1);
     assert_eq!(heads(&stdout), ["train.jsonl:1:1: J007"]);
-    // A pretty-printed object.
+    assert!(stdout.contains("(e.g. `jq -c '.[]'`)"), "{stdout}");
+    // A pretty-printed object: `.[]` would print its values; `jq -c .` is the fix.
     write(dir.path(), "train.jsonl", "{\n  \"messages\": []\n}\n");
     let (_, stdout, _) =
         stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
-    assert_eq!(heads(&stdout), ["train.jsonl:1:1: J007"]);
+    assert_eq!(
+        stdout.lines().next(),
+        Some(
+            "train.jsonl:1:1: J007 file is one pretty-printed JSON object, not JSON Lines; write it on one line (e.g. `jq -c .`)"
+        )
+    );
+    // An object whose first line holds more than its `{`.
+    write(
+        dir.path(),
+        "train.jsonl",
+        &format!("{{\"messages\": [\n  {GOOD},\n  {GOOD}]}}\n"),
+    );
+    let (_, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(
+        stdout.lines().next(),
+        Some(
+            "train.jsonl:1:1: J007 file is one JSON object spread over several lines, not JSON Lines; write it on one line (e.g. `jq -c .`)"
+        )
+    );
+    // JSONL whose first record is broken is not one object: J001 on its lines.
+    write(
+        dir.path(),
+        "train.jsonl",
+        &format!("{}\n{GOOD}\n", &GOOD[..GOOD.len() - 1]),
+    );
+    let (_, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(heads(&stdout)[0], "train.jsonl:1:140: J001");
+}
+
+#[test]
+fn endless_devices_end_at_once_with_j007() {
+    for device in ["/dev/zero", "/dev/urandom"] {
+        let started = std::time::Instant::now();
+        let (code, stdout, _) = stdout_of(
+            tunelint(Path::new("/"))
+                .args(["--format", "concise", device])
+                .timeout(std::time::Duration::from_secs(30)),
+        );
+        assert_eq!(code, 1, "{device}: {stdout}");
+        assert_eq!(heads(&stdout), [format!("{device}:1:1: J007")]);
+        assert!(
+            stdout.contains("file is binary (NUL byte at offset "),
+            "{stdout}"
+        );
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "{device} took {:?}",
+            started.elapsed()
+        );
+        // On standard input, which is copied to a temporary file first: the copy stops too.
+        // (std's Command: assert_cmd would read the whole device into memory first.)
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+            .args(["--format", "concise", "-"])
+            .stdin(fs::File::open(device).expect("open the device"))
+            .output()
+            .expect("run tunelint");
+        let stdout = String::from_utf8(out.stdout).expect("utf-8 stdout");
+        assert_eq!(out.status.code(), Some(1), "{device}: {stdout}");
+        assert_eq!(heads(&stdout), ["-:1:1: J007"]);
+    }
+}
+
+#[test]
+fn a_pipe_holding_jsonl_is_linted_and_one_holding_binary_is_not_read_to_its_end() {
+    use std::io::Write;
+    use std::process::{Command as Process, Stdio};
+    let dir = tempdir();
+    let fifo = dir.path().join("pipe.jsonl");
+    let made = Process::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    // JSONL through a named pipe (what `tunelint <(cat train.jsonl)` opens): linted, and
+    // the `full` format shows the line from memory (opening the pipe again would wait for
+    // another writer forever).
+    for format in ["concise", "full"] {
+        let data = lines(&[GOOD, BAD_ROLE]);
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open(fifo)
+                    .expect("open the pipe")
+                    .write_all(data.as_bytes())
+            })
+        };
+        let (code, stdout, _) = stdout_of(
+            tunelint(dir.path())
+                .args(["--format", format, "--color", "never", "pipe.jsonl"])
+                .timeout(std::time::Duration::from_secs(30)),
+        );
+        writer.join().expect("writer").expect("written");
+        assert_eq!(code, 1);
+        match format {
+            "concise" => assert_eq!(heads(&stdout), ["pipe.jsonl:2:22: S005"]),
+            _ => assert!(
+                stdout.contains(r#"2 │ {"messages":[{"role":"bot","content":"#),
+                "{stdout}"
+            ),
+        }
+    }
+    // Binary data without end: J007, and the writer is left behind, not waited for.
+    let mut writer = Process::new("sh")
+        .arg("-c")
+        .arg(format!("cat /dev/zero > '{}'", fifo.display()))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cat /dev/zero");
+    let (code, stdout, _) = stdout_of(
+        tunelint(dir.path())
+            .args(["--format", "concise", "pipe.jsonl"])
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    let _ = writer.kill();
+    let _ = writer.wait();
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(heads(&stdout), ["pipe.jsonl:1:1: J007"]);
+}
+
+#[test]
+fn utf16_and_cr_only_files_are_one_j007_that_says_how_to_convert_them() {
+    let dir = tempdir();
+    let text = lines(&[GOOD, GOOD]);
+    let utf16le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let with_bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(utf16le.clone()).collect();
+    fs::write(dir.path().join("le.jsonl"), &utf16le).expect("write");
+    fs::write(dir.path().join("bom.jsonl"), &with_bom).expect("write");
+    write(dir.path(), "mac.jsonl", &text.replace('\n', "\r"));
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).args(["--format", "concise", "."]));
+    assert_eq!(code, 1);
+    let findings: Vec<&str> = stdout.lines().take(3).collect();
+    assert_eq!(
+        findings,
+        [
+            "bom.jsonl:1:1: J007 file is UTF-16 (little-endian, with a byte-order mark) text, not UTF-8; convert it with `iconv -f UTF-16 -t UTF-8`",
+            "le.jsonl:1:1: J007 file is UTF-16 (little-endian) text, not UTF-8; convert it with `iconv -f UTF-16LE -t UTF-8`",
+            "mac.jsonl:1:1: J007 file uses CR-only line endings (\\r), which JSONL loaders do not split on; convert them to \\n (e.g. `tr '\\r' '\\n'`)",
+        ]
+    );
+    assert!(stdout.contains("in 0 examples of 3 files"), "{stdout}");
 }
 
 #[test]

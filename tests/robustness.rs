@@ -539,3 +539,97 @@ fn line_numbers_stay_exact_across_chunks() {
     );
     assert_eq!(summary.examples, line - line / 1000);
 }
+
+#[test]
+fn utf16_and_utf32_text_is_named_with_the_command_that_converts_it() {
+    // Mostly non-ASCII text: only the JSON punctuation and keys give the NUL-byte pattern.
+    let text = format!(
+        "{}\n{}\n",
+        chat(
+            "日本語で答えてください。東京の天気は？",
+            "東京は今日晴れです。"
+        ),
+        chat("¿Qué tiempo hace en Madrid?", "Hace sol en Madrid hoy."),
+    );
+    let utf16 = |big: bool| -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    let utf32 = |big: bool| -> Vec<u8> {
+        text.chars()
+            .flat_map(|c| {
+                let u = c as u32;
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    let with_bom =
+        |bom: &[u8], body: Vec<u8>| -> Vec<u8> { bom.iter().copied().chain(body).collect() };
+    let cases = [
+        (utf16(false), "UTF-16 (little-endian)", "UTF-16LE"),
+        (utf16(true), "UTF-16 (big-endian)", "UTF-16BE"),
+        (utf32(false), "UTF-32 (little-endian)", "UTF-32LE"),
+        (utf32(true), "UTF-32 (big-endian)", "UTF-32BE"),
+        (
+            with_bom(b"\xFF\xFE", utf16(false)),
+            "UTF-16 (little-endian, with a byte-order mark)",
+            "UTF-16",
+        ),
+        (
+            with_bom(b"\xFE\xFF", utf16(true)),
+            "UTF-16 (big-endian, with a byte-order mark)",
+            "UTF-16",
+        ),
+        (
+            with_bom(b"\xFF\xFE\0\0", utf32(false)),
+            "UTF-32 (little-endian, with a byte-order mark)",
+            "UTF-32",
+        ),
+        (
+            with_bom(b"\0\0\xFE\xFF", utf32(true)),
+            "UTF-32 (big-endian, with a byte-order mark)",
+            "UTF-32",
+        ),
+    ];
+    for (input, what, from) in cases {
+        let (diagnostics, summary) = lint_checked(&input, &Settings::default());
+        assert_eq!(codes(&diagnostics), [(1, "J007")], "{what}");
+        assert_eq!(
+            diagnostics[0].message,
+            format!("file is {what} text, not UTF-8; convert it with `iconv -f {from} -t UTF-8`")
+        );
+        assert_eq!(summary.examples, 0);
+    }
+}
+
+#[test]
+fn cr_only_line_endings_are_one_j007_and_crlf_or_a_final_cr_are_fine() {
+    let (diagnostics, summary) = lint_checked(
+        format!("{VALID}\r{VALID}\r").as_bytes(),
+        &Settings::default(),
+    );
+    assert_eq!(codes(&diagnostics), [(1, "J007")]);
+    assert_eq!(
+        diagnostics[0].message,
+        r"file uses CR-only line endings (\r), which JSONL loaders do not split on; convert them to \n (e.g. `tr '\r' '\n'`)"
+    );
+    assert_eq!(summary.examples, 0);
+    // One record ending in `\r` has no second line to lose (only its final newline, J009);
+    // CRLF is what Windows writes.
+    let (diagnostics, _) = lint_checked(format!("{VALID}\r").as_bytes(), &Settings::default());
+    assert_eq!(codes(&diagnostics), [(1, "J009")]);
+    let input = format!("{VALID}\r\n{VALID}\r\n");
+    let (diagnostics, _) = lint_checked(input.as_bytes(), &Settings::default());
+    assert_eq!(codes(&without_duplicates(&diagnostics)), []);
+}

@@ -266,6 +266,32 @@ fn stats_and_token_stats_report_the_figures() {
         .expect("run");
     assert_eq!(json(&out)["summary"]["tokens"], *t);
 
+    // `concise` adds one line of totals to its summary; not with --quiet or without counts.
+    let concise = |extra: &[&str]| {
+        let out = tunelint(dir.path())
+            .args(["--isolated", "--format", "concise", "train.jsonl"])
+            .args(extra)
+            .output()
+            .expect("run");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let n = tunelint::wording::thousands;
+    let line = format!(
+        "tokens: {} total, p50 {}, p95 {}, max {} (o200k_base)",
+        n(want_total),
+        n(totals[(totals.len() * 50).div_ceil(100) - 1]),
+        n(totals[(totals.len() * 95).div_ceil(100) - 1]),
+        n(*totals.last().expect("vectors"))
+    );
+    let text = concise(&["--token-stats"]);
+    let summary = text
+        .lines()
+        .position(|l| l.contains(" examples of 1 file; "))
+        .expect("summary");
+    assert_eq!(text.lines().nth(summary + 1), Some(line.as_str()), "{text}");
+    assert!(!concise(&[]).contains("tokens: "));
+    assert!(!concise(&["--token-stats", "--quiet"]).contains("tokens: "));
+
     // The text and Markdown reports show the same figures.
     let out = tunelint(dir.path())
         .args(["stats", "--isolated", "train.jsonl"])
@@ -320,6 +346,82 @@ fn token_totals_over_several_files_sum_each_files_billing() {
     // 10 examples: 10 epochs; 6 examples: 16 epochs.
     assert_eq!(files[0]["tokens"]["epochs"], 10);
     assert_eq!(files[1]["tokens"]["epochs"], 16);
+}
+
+#[test]
+fn evaluation_splits_are_not_billed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = vectors();
+    // `test` sorts before `train`: the total must not take the first file's status.
+    for (name, part) in [
+        ("train.jsonl", &lines[..10]),
+        ("test.jsonl", &lines[10..13]),
+        ("valid.jsonl", &lines[13..]),
+    ] {
+        std::fs::write(dir.path().join(name), part.join("\n") + "\n").expect("write");
+    }
+    let out = tunelint(dir.path())
+        .args(["stats", "--isolated", "--format", "json", "."])
+        .output()
+        .expect("run");
+    let doc = json(&out);
+    let tokens = |path: &str| -> serde_json::Value {
+        doc["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .find(|f| f["path"] == path)
+            .expect("listed")["tokens"]
+            .clone()
+    };
+    let train = tokens("train.jsonl");
+    assert_eq!(train["evaluation_split"], false);
+    assert_eq!(train["epochs"], 10);
+    assert_eq!(
+        train["billed"],
+        train["total"].as_u64().expect("total") * 10
+    );
+    for eval in ["test.jsonl", "valid.jsonl"] {
+        let t = tokens(eval);
+        assert_eq!(t["evaluation_split"], true, "{eval}");
+        assert_eq!(t["billed"], 0, "{eval}");
+        assert_eq!(t["epochs"], serde_json::Value::Null, "{eval}");
+        assert!(
+            t["total"].as_u64().expect("total") > 0,
+            "still counted: {eval}"
+        );
+    }
+    let total = &doc["summary"]["tokens"];
+    assert_eq!(total["billed"], train["billed"]);
+    assert_eq!(total["evaluation_split"], false);
+    assert_eq!(total["examples"], lines.len() as u64);
+
+    // The text report: a dash in the billed column, and a line saying why.
+    let out = tunelint(dir.path())
+        .args(["stats", "--isolated", "."])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|cells| cells.len() == 9 && cells[0] == "valid.jsonl")
+        .collect();
+    assert_eq!(rows.len(), 1, "one token row: {text}");
+    assert_eq!(rows[0][7..], ["-", "-"], "epochs and billed: {text}");
+    assert!(
+        text.contains("  test.jsonl: not billed (an evaluation split, not trained on)\n"),
+        "{text}"
+    );
+
+    // Alone, a validation file is not an evaluation split of anything: billed as before.
+    let out = tunelint(dir.path())
+        .args(["stats", "--isolated", "--format", "json", "valid.jsonl"])
+        .output()
+        .expect("run");
+    let t = &json(&out)["files"][0]["tokens"];
+    assert_eq!(t["evaluation_split"], false);
+    assert!(t["billed"].as_u64().expect("billed") > 0);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-//! `concise`: one line per diagnostic, `PATH:LINE:COL: CODE message`, for editors and grep.
+//! `concise`: one line per diagnostic, `PATH:LINE:COL: CODE message`, for editors and grep;
+//! then the summary line, the token totals (`--token-stats`) and the failed gates.
 
 use std::io::{self, Write};
 
@@ -17,7 +18,7 @@ impl Renderer for Concise {
         files: &[FileInfo],
     ) -> io::Result<()> {
         let d = &finding.diagnostic;
-        let path = &files[d.location.file as usize].display;
+        let path = super::shown_path(&files[d.location.file as usize].display);
         writeln!(
             out,
             "{}:{}:{}: {} {}",
@@ -34,6 +35,18 @@ impl Renderer for Concise {
             return Ok(());
         }
         writeln!(out, "{}", super::summary::one_line(summary))?;
+        if let Some(t) = &summary.total.tokens {
+            let n = crate::wording::thousands;
+            writeln!(
+                out,
+                "tokens: {} total, p50 {}, p95 {}, max {} ({})",
+                n(t.total),
+                n(t.percentile(50)),
+                n(t.percentile(95)),
+                n(t.max()),
+                t.encoding.as_str()
+            )?;
+        }
         for gate in summary.gates.iter().filter(|g| !g.passed) {
             writeln!(out, "{}", gate.line())?;
         }

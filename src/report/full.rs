@@ -107,7 +107,7 @@ impl Renderer for Full {
         }
         let label = snippet.label.clone();
         let view = LineView {
-            name: &info.display,
+            name: &super::shown_path(&info.display),
             line: d.location.line,
             snippet,
         };
@@ -118,7 +118,9 @@ impl Renderer for Full {
             .map(|r| {
                 format!(
                     "{}:{}: {}",
-                    files[r.file as usize].display, r.line, r.message
+                    super::shown_path(&files[r.file as usize].display),
+                    r.line,
+                    r.message
                 )
             })
             .collect();

@@ -1,8 +1,10 @@
 //! `github`: GitHub Actions workflow commands, one annotation per diagnostic as it arrives,
 //! `::error file=PATH,line=L,col=C,endColumn=E,title=CODE name::message`.
 //!
+//! A file that could not be read and each failed gate are annotations too, at the end.
 //! GitHub shows only the first few annotations of each level per step, so the output ends
-//! with a plain line saying how many there were and where the full list is.
+//! with a plain line saying how many there were (every `::` line above) and where the full
+//! list is.
 
 use std::io::{self, Write};
 
@@ -81,7 +83,8 @@ impl Renderer for Github {
         ));
         let mut message = d.message.clone();
         for r in &d.related {
-            message.push_str(&format!("\n{}:{}: {}", path(r.file), r.line, r.message));
+            let shown = super::shown_path(path(r.file));
+            message.push_str(&format!("\n{shown}:{}: {}", r.line, r.message));
         }
         message.push_str(&format!(
             "\nrun `tunelint explain {}` for details",
@@ -101,12 +104,26 @@ impl Renderer for Github {
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
+        // A file that could not be read has no findings: its own annotation says why.
+        for (i, (f, s)) in summary.files.iter().zip(summary.summaries).enumerate() {
+            if let Some(reason) = &s.io_error {
+                let path = self.paths.get(i).unwrap_or(&f.display);
+                writeln!(
+                    out,
+                    "::error file={},title=unreadable file::{}",
+                    escape_property(path),
+                    escape_data(&format!("could not be read: {reason}; it was not linted"))
+                )?;
+                self.counts[2] += 1;
+            }
+        }
         for gate in summary.gates.iter().filter(|g| !g.passed) {
             writeln!(
                 out,
                 "::error title=tunelint gate::{}",
                 escape_data(&gate.line())
             )?;
+            self.counts[2] += 1;
         }
         if !self.options.quiet {
             writeln!(out, "{}", super::summary::one_line(summary))?;

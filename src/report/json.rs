@@ -61,11 +61,14 @@ pub struct Tokens {
     pub assistant: u64,
     /// Assistant tokens of messages without `weight: 0`: what training learns from.
     pub trainable: u64,
-    /// OpenAI's default epochs for this many examples; `null` for a total over files.
+    /// OpenAI's default epochs for this many examples; `null` for a total over files and for
+    /// an evaluation split.
     pub epochs: Option<u64>,
     /// Estimated billed tokens: each example capped at `tokens.max_per_example`, times the
-    /// epochs (for a total: the sum over the files).
+    /// epochs (for a total: the sum over the training files; for an evaluation split: 0).
     pub billed: u64,
+    /// The file is an evaluation split, not trained on and not billed.
+    pub evaluation_split: bool,
 }
 
 fn tokens_entry(t: &crate::tokens::TokenStats) -> Tokens {
@@ -78,8 +81,9 @@ fn tokens_entry(t: &crate::tokens::TokenStats) -> Tokens {
         max: t.max(),
         assistant: t.assistant,
         trainable: t.trainable,
-        epochs: t.files_billed.is_none().then(|| t.default_epochs()),
+        epochs: t.epochs(),
         billed: t.billed(),
+        evaluation_split: t.evaluation_split,
     }
 }
 
@@ -279,6 +283,7 @@ impl Renderer for Json {
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         let document = self.document(summary);
+        // `From` keeps an I/O error's kind: a closed pipe stays a broken pipe, which is no error.
         serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
         writeln!(out)
     }

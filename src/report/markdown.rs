@@ -94,7 +94,11 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         )?;
         writeln!(out, "|:--|--:|--:|--:|--:|--:|")?;
         for (f, s) in summary.files.iter().zip(summary.summaries).take(MAX_FILES) {
-            writeln!(out, "{}", row(&code_span(&crop_path(&f.display)), s))?;
+            writeln!(
+                out,
+                "{}",
+                row(&code_span(&crop_path(&super::shown_path(&f.display))), s)
+            )?;
         }
         if summary.files.len() > MAX_FILES {
             let mut rest = FileSummary {
@@ -122,7 +126,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
                 writeln!(
                     out,
                     "- {} could not be read: {e}",
-                    code_span(&crop_path(&f.display))
+                    code_span(&crop_path(&super::shown_path(&f.display)))
                 )?;
             }
         }
@@ -147,6 +151,17 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
             writeln!(out, "| {} |", r.join(" | "))?;
         }
         writeln!(out)?;
+        let mut unbilled = super::summary::evaluation_splits(summary).peekable();
+        if unbilled.peek().is_some() {
+            for f in unbilled {
+                writeln!(
+                    out,
+                    "- {} is not billed: an evaluation split, not trained on",
+                    code_span(&crop_path(&super::shown_path(&f.display)))
+                )?;
+            }
+            writeln!(out)?;
+        }
     }
 
     let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL

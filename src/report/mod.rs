@@ -21,6 +21,29 @@ pub struct FileInfo {
     pub source: InputSource,
 }
 
+/// A path as a line of text output shows it: a control character in a file name (a newline
+/// would split a `PATH:LINE:COL: CODE message` line in two) is written as an escape, `\n`,
+/// `\r`, `\t` or `\u{1b}`, and a path so escaped has its backslashes doubled, so the
+/// escapes read one way. Other paths are shown as they are (Windows separators included).
+/// The `json` format keeps the exact path.
+pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.chars().any(char::is_control) {
+        return path.into();
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
 /// Everything known at the end of a run.
 pub struct RunSummary<'a> {
     pub files: &'a [FileInfo],
@@ -46,4 +69,20 @@ pub struct RenderOptions {
     pub color: bool,
     pub quiet: bool,
     pub statistics: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_path;
+
+    #[test]
+    fn control_characters_in_paths_are_escaped() {
+        assert_eq!(shown_path("data/train.jsonl"), "data/train.jsonl");
+        assert_eq!(shown_path(r"data\train.jsonl"), r"data\train.jsonl");
+        assert_eq!(shown_path("a\nb.jsonl"), r"a\nb.jsonl");
+        assert_eq!(
+            shown_path("a\\b\r\t\u{1b}[31m.jsonl"),
+            r"a\\b\r\t\u{1b}[31m.jsonl"
+        );
+    }
 }

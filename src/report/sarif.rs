@@ -52,9 +52,55 @@ pub fn project_path(root: &Path, cwd: &Path, display: &str) -> String {
     if display == "-" {
         return display.to_string();
     }
-    let absolute = normalize(&cwd.join(display));
+    let parts: Vec<String> = project_relative(root, cwd, Path::new(display))
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The `artifactLocation.uri` of an input: its [`project_path`] as a URI reference, made
+/// from the bytes of the real file name, so a name that is not UTF-8 keeps them (`0xFF` is
+/// `%FF`, not the `%EF%BF%BD` of a replacement character). Stdin stays `-`.
+pub fn project_uri(root: &Path, cwd: &Path, file: &FileInfo) -> String {
+    let path = match &file.source {
+        crate::engine::InputSource::File(path) if file.display != "-" => path,
+        _ => return uri_reference(&project_path(root, cwd, &file.display)),
+    };
+    let parts: Vec<String> = project_relative(root, cwd, path)
+        .components()
+        .map(|c| percent_encode(&os_bytes(c.as_os_str())))
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(unix)]
+fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    s.as_bytes().into()
+}
+
+#[cfg(not(unix))]
+fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+    match s.to_string_lossy() {
+        std::borrow::Cow::Borrowed(t) => t.as_bytes().into(),
+        std::borrow::Cow::Owned(t) => t.into_bytes().into(),
+    }
+}
+
+/// `path` (relative to `cwd` unless absolute) relative to `root`.
+fn project_relative(root: &Path, cwd: &Path, path: &Path) -> PathBuf {
+    let absolute = normalize(&cwd.join(path));
     let root = normalize(&cwd.join(root));
-    let rel = match absolute.strip_prefix(&root) {
+    match absolute.strip_prefix(&root) {
         Ok(rel) => rel.to_path_buf(),
         Err(_) => {
             // Symlinked directories (macOS /tmp, say): compare the resolved parents.
@@ -71,15 +117,6 @@ pub fn project_path(root: &Path, cwd: &Path, display: &str) -> String {
                 _ => relative_with_parents(&absolute, &root),
             }
         }
-    };
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if parts.is_empty() {
-        ".".to_string()
-    } else {
-        parts.join("/")
     }
 }
 
@@ -118,8 +155,12 @@ fn normalize(path: &Path) -> PathBuf {
 /// A relative path as a URI reference: every byte outside the unreserved set and `/` is
 /// percent-encoded (a space, `#`, `?` or `%` in a file name must not change the URI's meaning).
 pub fn uri_reference(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
+    percent_encode(path.as_bytes())
+}
+
+fn percent_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {
@@ -215,6 +256,9 @@ impl Ord for Kept {
 pub struct Sarif {
     /// Project-relative path of every input, by file id.
     paths: Vec<String>,
+    /// The URI of every input, by file id, when they were given (see [`project_uri`]);
+    /// else made from `paths`.
+    uris: Vec<String>,
     limit: usize,
     kept: BinaryHeap<Kept>,
     seq: u64,
@@ -235,6 +279,7 @@ impl Sarif {
     pub fn with_limit(paths: Vec<String>, limit: usize) -> Self {
         Sarif {
             paths,
+            uris: Vec::new(),
             limit: limit.max(2),
             kept: BinaryHeap::new(),
             seq: 0,
@@ -244,8 +289,22 @@ impl Sarif {
         }
     }
 
+    /// The URIs of the inputs, by file id, made from the real file names (see
+    /// [`project_uri`]): a name that is not UTF-8 has no faithful `paths` entry.
+    pub fn with_uris(mut self, uris: Vec<String>) -> Self {
+        self.uris = uris;
+        self
+    }
+
     fn path(&self, file: FileId) -> &str {
         self.paths.get(file as usize).map_or("-", String::as_str)
+    }
+
+    fn uri(&self, file: FileId) -> String {
+        match self.uris.get(file as usize) {
+            Some(uri) => uri.clone(),
+            None => uri_reference(self.path(file)),
+        }
     }
 
     fn occurrence(&mut self, file: FileId, record: u64, code: Code) -> u32 {
@@ -278,7 +337,7 @@ impl Sarif {
         sarif::Location {
             physical_location: Some(sarif::PhysicalLocation {
                 artifact_location: Some(sarif::ArtifactLocation {
-                    uri: Some(uri_reference(self.path(file))),
+                    uri: Some(self.uri(file)),
                     ..Default::default()
                 }),
                 region: Some(region),
@@ -346,6 +405,30 @@ impl Sarif {
         )
     }
 
+    /// A file that could not be read has no results of its own (the file-level gate's
+    /// result names only the first): each is a tool execution notification, an error.
+    fn unreadable_notifications(&self, summary: &RunSummary<'_>) -> Vec<sarif::Notification> {
+        summary
+            .summaries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i as FileId, s.io_error.as_ref()?)))
+            .map(|(file, reason)| {
+                let mut location = self.location(file, 1, None, None);
+                if let Some(physical) = &mut location.physical_location {
+                    physical.region = None;
+                }
+                let message = format!("{} could not be read: {reason}", self.path(file));
+                let mut n = sarif::Notification::builder()
+                    .message(text_message(cap_message(&message)))
+                    .build();
+                n.level = Some(level_value(Level::Error));
+                n.locations = Some(vec![location]);
+                n
+            })
+            .collect()
+    }
+
     /// The whole log.
     pub fn log(&mut self, summary: &RunSummary<'_>) -> sarif::Sarif {
         let failed: Vec<&GateOutcome> = summary.gates.iter().filter(|g| !g.passed).collect();
@@ -376,6 +459,14 @@ impl Sarif {
             .build();
         run.column_kind = Some(serde_json::Value::String("unicodeCodePoints".to_string()));
         run.results = Some(results);
+        let notifications = self.unreadable_notifications(summary);
+        if !notifications.is_empty() {
+            let mut invocation = sarif::Invocation::builder()
+                .execution_successful(true)
+                .build();
+            invocation.tool_execution_notifications = Some(notifications);
+            run.invocations = Some(vec![invocation]);
+        }
         let mut log = sarif::Sarif::builder()
             .version(serde_json::Value::String("2.1.0".to_string()))
             .runs(vec![run])
@@ -631,6 +722,7 @@ impl Renderer for Sarif {
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         let log = self.log(summary);
+        // `From` keeps an I/O error's kind: a closed pipe stays a broken pipe, which is no error.
         serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
         writeln!(out)
     }

@@ -99,6 +99,20 @@ pub fn from_text(line: &str, location: &Location) -> Snippet {
     w.snippet(raw, w.start + w.len < bytes.len(), location.column)
 }
 
+/// A long line of any text (a configuration file's) cropped around the byte range `span`,
+/// the way diagnostics' lines are.
+pub fn crop_line(line: &str, span: std::ops::Range<usize>) -> Snippet {
+    let s = span.start.min(line.len());
+    crop(
+        line.as_bytes(),
+        s,
+        span.end.clamp(s, line.len()),
+        false,
+        false,
+        1,
+    )
+}
+
 fn span_of(location: &Location) -> (usize, usize) {
     location
         .span

@@ -35,7 +35,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
         .files
         .iter()
         .zip(summary.summaries)
-        .map(|(f, s)| row(&f.display, s))
+        .map(|(f, s)| row(&super::shown_path(&f.display), s))
         .chain(std::iter::once(row("total", &summary.total)))
         .collect();
     writeln!(out, "Summary")?;
@@ -43,13 +43,24 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
     write_table(out, header, &rows)?;
     for (f, s) in summary.files.iter().zip(summary.summaries) {
         if let Some(e) = &s.io_error {
-            writeln!(out, "  {}: could not be read: {e}", f.display)?;
+            writeln!(
+                out,
+                "  {}: could not be read: {e}",
+                super::shown_path(&f.display)
+            )?;
         }
     }
     if let Some((encoding, rows)) = token_table(summary) {
         writeln!(out)?;
         writeln!(out, "Tokens ({})", encoding.as_str())?;
         write_table(out, TOKEN_HEADER, &rows)?;
+        for f in evaluation_splits(summary) {
+            writeln!(
+                out,
+                "  {}: not billed (an evaluation split, not trained on)",
+                super::shown_path(&f.display)
+            )?;
+        }
     }
 
     let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
@@ -156,7 +167,8 @@ pub fn token_table(
     summary: &RunSummary<'_>,
 ) -> Option<(crate::tokens::Encoding, Vec<[String; 9]>)> {
     let total = summary.total.tokens.as_ref()?;
-    let token_row = |name: &str, t: &crate::tokens::TokenStats, epochs: String| {
+    let token_row = |name: &str, t: &crate::tokens::TokenStats| {
+        let dash = || "-".to_string();
         [
             name.to_string(),
             thousands(t.examples()),
@@ -165,8 +177,12 @@ pub fn token_table(
             thousands(t.percentile(95)),
             thousands(t.max()),
             thousands(t.trainable),
-            epochs,
-            thousands(t.billed()),
+            t.epochs().map_or_else(dash, |e| e.to_string()),
+            if t.evaluation_split {
+                dash()
+            } else {
+                thousands(t.billed())
+            },
         ]
     };
     let mut rows: Vec<[String; 9]> = summary
@@ -175,18 +191,26 @@ pub fn token_table(
         .zip(summary.summaries)
         .filter_map(|(f, s)| {
             let t = s.tokens.as_ref()?;
-            Some(token_row(&f.display, t, t.default_epochs().to_string()))
+            Some(token_row(&super::shown_path(&f.display), t))
         })
         .collect();
-    let epochs = match total.files_billed {
-        Some(_) => "-".to_string(),
-        None => total.default_epochs().to_string(),
-    };
-    rows.push(token_row("total", total, epochs));
+    rows.push(token_row("total", total));
     Some((total.encoding, rows))
 }
 
 use crate::wording::thousands;
+
+/// The files whose tokens are not billed: evaluation splits.
+pub fn evaluation_splits<'a>(
+    summary: &'a RunSummary<'_>,
+) -> impl Iterator<Item = &'a super::FileInfo> {
+    summary
+        .files
+        .iter()
+        .zip(summary.summaries)
+        .filter(|(_, s)| s.tokens.as_ref().is_some_and(|t| t.evaluation_split))
+        .map(|(f, _)| f)
+}
 
 fn row(name: &str, s: &crate::engine::FileSummary) -> [String; 6] {
     [

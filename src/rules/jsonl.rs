@@ -201,17 +201,29 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file that is not JSON Lines at all: a pretty-printed JSON document (its first
-    /// data line is a lone `{` or `[`), a JSON array spread over several lines, a file whose
-    /// only line is one JSON array, or a binary file (a NUL byte in its first 8 KiB). It is
-    /// reported once, at the first data line, and the rest of the file is not linted; with
-    /// the rule off, every line is linted as JSONL.
+    /// Reports a file that is not JSON Lines at all:
+    ///
+    /// - a pretty-printed JSON document (its first data line is a lone `{` or `[`), a JSON
+    ///   array or object spread over several lines, or a file whose only line is one JSON
+    ///   array;
+    /// - text in UTF-16 or UTF-32, told by its byte-order mark or by the NUL bytes with
+    ///   which those encodings spell ASCII; the message names the encoding and the `iconv`
+    ///   command that converts it;
+    /// - a file with classic Mac line ends: `\r` between records and no `\n` in its first
+    ///   8 KiB;
+    /// - a binary file (a NUL byte in its first 8 KiB).
+    ///
+    /// It is reported once, at the first data line, and the rest of the file is not linted
+    /// (nor read: a device such as `/dev/zero` ends at once); with the rule off, every line
+    /// of a regular file is linted as JSONL.
     ///
     /// ## Why is this bad?
     /// JSONL loaders read one example per line: a pretty-printed file fails on its first line
     /// (OpenAI rejects it), and a one-line array is read as a single record that is not an
-    /// example. A `.json` export renamed to `.jsonl` is the usual cause; convert it with
-    /// `jq -c '.[]' data.json > data.jsonl`.
+    /// example. A `.json` export renamed to `.jsonl` is the usual cause; convert an array
+    /// with `jq -c '.[]' data.json > data.jsonl`, an object with `jq -c .`. Loaders read
+    /// UTF-8 only and split lines on `\n` only: a UTF-16 export from a Windows tool, or a
+    /// file with `\r` line ends, is one unreadable record to them.
     ///
     /// ## Example
     /// ```jsonl,invalid
@@ -231,7 +243,7 @@ declare_rule! {
         code: "J007",
         name: "not-jsonl",
         level: Error,
-        summary: "whole file is one JSON array or pretty-printed JSON",
+        summary: "whole file is not JSON Lines: one JSON document, binary, UTF-16/32 or CR line ends",
     };
 }
 
