@@ -1,5 +1,9 @@
 //! C006 repeated-user-message.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use crate::context::RecordContext;
 use crate::declare_rule;
 use crate::record::{Conversation, Role};
@@ -38,28 +42,33 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if !ctx.enabled(Code::C006) {
         return;
     }
-    let users: Vec<(usize, std::borrow::Cow<'_, str>, crate::diagnostic::Span)> = conv
-        .messages
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.role == Role::User)
-        .filter_map(|(i, m)| m.content.span().map(|s| (i, m.content.joined_text(), s)))
-        .collect();
-    // Conversations are short: a quadratic scan beats hashing here.
-    for (k, (i, text, span)) in users.iter().enumerate() {
+    // The first user message of each text: a hash lookup per message, since a hostile
+    // record may hold 100,000 user turns.
+    let mut first_of: HashMap<Cow<'_, str>, usize> = HashMap::new();
+    for (i, m) in conv.messages.iter().enumerate() {
+        if m.role != Role::User {
+            continue;
+        }
+        let Some(span) = m.content.span() else {
+            continue;
+        };
+        let text = m.content.joined_text();
         if text.trim().is_empty() {
             continue;
         }
-        if let Some((first, _, _)) = users[..k].iter().find(|(_, t, _)| t == text) {
-            ctx.report(
+        match first_of.entry(text) {
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+            Entry::Occupied(slot) => ctx.report(
                 Code::C006,
-                *span,
+                span,
                 format!(
                     "user message {} repeats user message {} word for word",
                     i + 1,
-                    first + 1
+                    slot.get() + 1
                 ),
-            );
+            ),
         }
     }
 }
