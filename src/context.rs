@@ -14,7 +14,8 @@ use crate::settings::{RuleOptions, Settings};
 /// Most findings of one rule shown for one record. The others are counted, and one more
 /// finding of the rule, at the first one not shown, says how many: `4990 more invalid-message
 /// findings in this record not shown one by one`. Validity counts them all: a record with a
-/// hidden error is invalid.
+/// hidden error is invalid. The figure is documented in the README (output) and in the
+/// introduction of `docs/rules.md` (`crate::docs`): change them with it.
 pub const MAX_PER_RULE: usize = 10;
 
 /// The findings of one rule that were counted but not shown.
