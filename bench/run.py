@@ -36,7 +36,8 @@ repeated keys, 150k tool calls and answers, ...; see HOSTILE), written by this s
 `bench-data/hostile-<case>.jsonl`, and
   (f) tunelint check --isolated --format concise --quiet --exit-zero FILE: median wall time,
       CPU, peak RSS and the number of findings printed, each run stopped after --timeout
-      seconds; with --baseline PATH, another tunelint binary (an older build, say) side by
+      seconds, beside one run of the lesson's validate_dataset (or the exception it raises);
+      with --baseline PATH, another tunelint binary (an older build, say) side by
       side, --baseline-runs times (default 1: a build that hangs costs --timeout per run).
 
 Prints Markdown tables of medians to stdout (progress goes to stderr).
@@ -558,9 +559,10 @@ def hostile_files():
     return files
 
 
-def measure_limited(cmd, timeout):
+def measure_limited(cmd, timeout, failure_ok=False):
     """Run once, stopped after `timeout` s: (wall s, peak RSS MB, CPU s, stdout) or None
-    when it timed out. The command runs in its own process group, which is what is stopped."""
+    when it timed out. The command runs in its own process group, which is what is stopped.
+    With `failure_ok`, a failing command gives the last line of its stderr as stdout."""
     with tempfile.TemporaryDirectory() as tmp:
         tfile = os.path.join(tmp, "time")
         use_time = os.access(TIME, os.X_OK)
@@ -575,6 +577,9 @@ def measure_limited(cmd, timeout):
             p.communicate()
             return None
         wall = time.perf_counter() - t0
+        if failure_ok and p.returncode != 0:
+            last = [line for line in err.splitlines() if line.strip() and not line.startswith("Command exited")]
+            return wall, float("nan"), float("nan"), "raises " + (last[-1].split(":")[0] if last else f"exit {p.returncode}")
         if p.returncode not in (0, 1):
             sys.stderr.write(err[-2000:])
             die(f"exit status {p.returncode} from: {' '.join(cmd)}")
@@ -622,9 +627,11 @@ def hostile_section(tunelint, args):
     print(f"- Command: `tunelint check --isolated --format concise --quiet --exit-zero FILE` (every rule); "
           f"{args.runs} run(s) after one warm-up, median wall time (min–max), CPU s = user + system "
           f"(median), peak RSS (max); a run is stopped after {args.timeout:g} s"
-          + (f"; the baseline {args.baseline_runs} run(s) each, no warm-up." if baseline else ".") + "\n")
-    head = "| case | line | MB | findings shown | seconds | CPU s | peak RSS MB |"
-    rule = "|---|---|---:|---:|---:|---:|---:|"
+          + (f"; the baseline {args.baseline_runs} run(s) each, no warm-up." if baseline else "."))
+    print("- Reference: `python3 lesson_reference.py validate FILE` (the lesson's `validate_dataset`), "
+          "one run per case, whole process.\n")
+    head = "| case | line | MB | findings shown | seconds | CPU s | peak RSS MB | lesson seconds |"
+    rule = "|---|---|---:|---:|---:|---:|---:|---:|"
     if baseline:
         head += " baseline seconds |"
         rule += "---:|"
@@ -639,6 +646,13 @@ def hostile_section(tunelint, args):
         line = (f"| `{name}` | {what} | {os.path.getsize(path) / 1e6:.1f} | {findings} | "
                 f"{seconds(done, stopped, args.runs)} | {cpu} | {rss} |")
         log(f"{name}: {seconds(done, stopped, args.runs)} s")
+        ref = measure_limited([sys.executable, REFERENCE, "validate", path], args.timeout, failure_ok=True)
+        if ref is None:
+            line += f" > {args.timeout:g} (stopped) |"
+        elif ref[3].startswith("raises "):
+            line += f" {ref[3]} |"
+        else:
+            line += f" {ref[0]:.2f} |"
         if baseline:
             b_done, b_stopped = runs(baseline, path, args.baseline_runs, False)
             line += f" {seconds(b_done, b_stopped, args.baseline_runs)} |"
@@ -676,6 +690,8 @@ def main():
     ap.add_argument("--baseline-runs", type=int, default=1, help="--hostile: runs of the --baseline binary per case")
     args = ap.parse_args()
     if args.hostile:
+        if not os.path.exists(REFERENCE):
+            die(f"reference not found: {REFERENCE}")
         if args.runs < 1 or args.baseline_runs < 1 or args.timeout <= 0:
             die("--runs and --baseline-runs must be at least 1, --timeout positive")
         hostile_section(build_tunelint(args), args)
