@@ -881,3 +881,38 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn a_hidden_error_still_makes_the_example_invalid() {
+    // Ten `developer` roles (S005 as a warning) fill the limit; the unknown role after them
+    // (S005 as an error) is only counted, yet the example is invalid and the count an error.
+    let developer = r#"{"role":"developer","content":"Answer briefly, please."}"#;
+    let mut messages = vec![developer; MAX_PER_RULE];
+    messages.extend([
+        r#"{"role":"bot","content":"Hello there, friend."}"#,
+        r#"{"role":"user","content":"Hello there, friend."}"#,
+        r#"{"role":"assistant","content":"Hello to you too."}"#,
+    ]);
+    let input = format!("{{\"messages\":[{}]}}\n", messages.join(","));
+    let (diagnostics, summary) = lint_checked(input.as_bytes(), &Settings::default());
+    let s005: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::S005)
+        .collect();
+    assert_eq!(s005.len(), MAX_PER_RULE + 1);
+    assert!(
+        s005[..MAX_PER_RULE]
+            .iter()
+            .all(|d| d.level == tunelint::rule::Level::Warning)
+    );
+    let count = s005[MAX_PER_RULE];
+    assert_eq!(
+        count.message,
+        "1 more unknown-role finding in this record not shown one by one (at most 10 per rule and record)"
+    );
+    assert_eq!(count.level, tunelint::rule::Level::Error);
+    // At the unknown role itself.
+    let bot_at = input.find(r#""bot""#).unwrap();
+    assert_eq!(count.location.column as usize, bot_at + 1);
+    assert_eq!((summary.examples, summary.valid), (1, 0));
+}
