@@ -3,6 +3,7 @@
 
     bench/run.sh [--examples 100000] [--runs 5] [--jobs N] [--big] [--no-build]
                  [--dedup [--dedup-sizes 1000,2000] [--ref-runs 1] [--big-runs 1]] [--no-validate]
+    bench/run.sh --hostile [--runs 5] [--timeout 60] [--baseline PATH [--baseline-runs 1]]
 
 Run from anywhere; paths are relative to the repository root. Builds tunelint
 (`cargo build --release`) and the data generator (`bench/gen_dataset.rs`), generates
@@ -29,6 +30,15 @@ With --dedup, the same run also reports duplicates:
       the generator's labels: the share of labelled exact duplicates, and of labelled near
       duplicates whose first user messages the lesson's SequenceMatcher rates > 0.85, that
       tunelint flags with D001 or D002.
+
+With --hostile, instead: one hostile line per file (a 5M-element messages array, 100k
+repeated keys, 150k tool calls and answers, ...; see HOSTILE), written by this script to
+`bench-data/hostile-<case>.jsonl`, and
+  (f) tunelint check --isolated --format concise --quiet --exit-zero FILE: median wall time,
+      CPU, peak RSS and the number of findings printed, each run stopped after --timeout
+      seconds, beside one run of the lesson's validate_dataset (or the exception it raises);
+      with --baseline PATH, another tunelint binary (an older build, say) side by
+      side, --baseline-runs times (default 1: a build that hangs costs --timeout per run).
 
 Prints Markdown tables of medians to stdout (progress goes to stderr).
 BENCH_TUNELINT=path overrides the tunelint binary (and skips building it).
@@ -502,6 +512,154 @@ def duplicates_alone(tunelint, path, labels, runs, warmup, jobs):
     return rows
 
 
+def _tool_calls(n):
+    call = '{"id":"call_%d","type":"function","function":{"name":"lookup","arguments":"{}"}}'
+    answer = '{"role":"tool","tool_call_id":"call_%d","content":"found it"}'
+    return ('{"messages":[{"role":"user","content":"Look these up for me, please."},'
+            '{"role":"assistant","content":null,"tool_calls":['
+            + ",".join(call % i for i in range(n)) + "]},"
+            + ",".join(answer % i for i in range(n))
+            + ',{"role":"assistant","content":"Here is what the lookups found."}]}')
+
+
+def _user_turns(n):
+    turn = ('{"role":"user","content":"Question %d: what does the %d-th step do?"},'
+            '{"role":"assistant","content":"It checks the input and moves on."}')
+    return '{"messages":[' + ",".join(turn % (i, i) for i in range(n)) + "]}"
+
+
+# One record per file, each of which once took tunelint minutes (a finding per element with a
+# column counted from the line's start, or a scan of every earlier message per message).
+HOSTILE = [
+    ("array-5m-numbers", "`{\"messages\":[1,1,…]}`, 5,000,000 elements",
+     lambda: '{"messages":[' + ",".join(["1"] * 5_000_000) + "]}"),
+    ("array-2.5m-objects", "`{\"messages\":[{},{},…]}`, 2,500,000 elements",
+     lambda: '{"messages":[' + ",".join(["{}"] * 2_500_000) + "]}"),
+    ("keys-100k", "`{\"messages\":[],\"messages\":[],…}`, 100,000 keys",
+     lambda: "{" + ",".join(['"messages":[]'] * 100_000) + "}"),
+    ("tool-calls-50k", "one assistant turn with 50,000 tool calls, 50,000 tool answers",
+     lambda: _tool_calls(50_000)),
+    ("tool-calls-150k", "one assistant turn with 150,000 tool calls, 150,000 tool answers",
+     lambda: _tool_calls(150_000)),
+    ("user-turns-150k", "150,000 distinct user turns, each answered",
+     lambda: _user_turns(150_000)),
+]
+
+
+def hostile_files():
+    """Writes bench-data/hostile-<case>.jsonl (deterministic, rewritten each run: seconds)."""
+    os.makedirs(DATA, exist_ok=True)
+    files = []
+    for name, what, make in HOSTILE:
+        path = os.path.join(DATA, f"hostile-{name}.jsonl")
+        with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as f:
+            f.write(make() + "\n")
+        os.replace(path + ".tmp", path)
+        files.append((name, what, path))
+    return files
+
+
+def measure_limited(cmd, timeout, failure_ok=False):
+    """Run once, stopped after `timeout` s: (wall s, peak RSS MB, CPU s, stdout) or None
+    when it timed out. The command runs in its own process group, which is what is stopped.
+    With `failure_ok`, a failing command gives the last line of its stderr as stdout."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tfile = os.path.join(tmp, "time")
+        use_time = os.access(TIME, os.X_OK)
+        full = ([TIME, "-f", "%e %M %U %S", "-o", tfile] if use_time else []) + cmd
+        t0 = time.perf_counter()
+        p = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, 9)
+            p.communicate()
+            return None
+        wall = time.perf_counter() - t0
+        if failure_ok and p.returncode != 0:
+            last = [line for line in err.splitlines() if line.strip() and not line.startswith("Command exited")]
+            return wall, float("nan"), float("nan"), "raises " + (last[-1].split(":")[0] if last else f"exit {p.returncode}")
+        if p.returncode not in (0, 1):
+            sys.stderr.write(err[-2000:])
+            die(f"exit status {p.returncode} from: {' '.join(cmd)}")
+        rss, cpu = float("nan"), float("nan")
+        if use_time:
+            with open(tfile) as f:
+                last = f.read().strip().splitlines()[-1].split()
+            rss, cpu = int(last[1]) / 1024, float(last[2]) + float(last[3])
+    return wall, rss, cpu, out
+
+
+def hostile_section(tunelint, args):
+    files = hostile_files()
+    cmd = [tunelint, "check", "--isolated", "--format", "concise", "--quiet", "--exit-zero"]
+    if args.jobs:
+        cmd += ["--jobs", str(args.jobs)]
+    baseline = None
+    if args.baseline:
+        baseline = shutil.which(args.baseline) or os.path.abspath(args.baseline)
+        if not os.access(baseline, os.X_OK):
+            die(f"--baseline {args.baseline} is not an executable")
+
+    def runs(binary, path, n, warm_up):
+        if warm_up:
+            measure_limited([binary] + cmd[1:] + [path], args.timeout)
+        got = [measure_limited([binary] + cmd[1:] + [path], args.timeout) for _ in range(n)]
+        done = [g for g in got if g is not None]
+        return done, len(got) - len(done)
+
+    def seconds(done, stopped, n):
+        if stopped == n:
+            return f"> {args.timeout:g} (stopped)"
+        walls = [d[0] for d in done]
+        text = f"{statistics.median(walls):.2f}"
+        if len(walls) > 1:
+            text += f" ({min(walls):.2f}–{max(walls):.2f})"
+        if stopped:
+            text += f", {stopped} of {n} stopped at {args.timeout:g} s"
+        return text
+
+    print("### Hostile lines: one record each\n")
+    print(f"- Machine: {machine()}.")
+    print(f"- tunelint: {version(tunelint)}"
+          + (f"; baseline: `{args.baseline}`" if baseline else "") + ".")
+    print(f"- Command: `tunelint check --isolated --format concise --quiet --exit-zero FILE` (every rule); "
+          f"{args.runs} run(s) after one warm-up, median wall time (min–max), CPU s = user + system "
+          f"(median), peak RSS (max); a run is stopped after {args.timeout:g} s"
+          + (f"; the baseline {args.baseline_runs} run(s) each, no warm-up." if baseline else "."))
+    print("- Reference: `python3 lesson_reference.py validate FILE` (the lesson's `validate_dataset`), "
+          "one run per case, whole process.\n")
+    head = "| case | line | MB | findings shown | seconds | CPU s | peak RSS MB | lesson seconds |"
+    rule = "|---|---|---:|---:|---:|---:|---:|---:|"
+    if baseline:
+        head += " baseline seconds |"
+        rule += "---:|"
+    print(head)
+    print(rule)
+    for name, what, path in files:
+        warm(path)
+        done, stopped = runs(tunelint, path, args.runs, True)
+        findings = len(done[0][3].splitlines()) if done else "–"
+        cpu = f"{statistics.median(d[2] for d in done):.2f}" if done else "–"
+        rss = f"{max(d[1] for d in done):.0f}" if done else "–"
+        line = (f"| `{name}` | {what} | {os.path.getsize(path) / 1e6:.1f} | {findings} | "
+                f"{seconds(done, stopped, args.runs)} | {cpu} | {rss} |")
+        log(f"{name}: {seconds(done, stopped, args.runs)} s")
+        ref = measure_limited([sys.executable, REFERENCE, "validate", path], args.timeout, failure_ok=True)
+        if ref is None:
+            line += f" > {args.timeout:g} (stopped) |"
+        elif ref[3].startswith("raises "):
+            line += f" {ref[3]} |"
+        else:
+            line += f" {ref[0]:.2f} |"
+        if baseline:
+            b_done, b_stopped = runs(baseline, path, args.baseline_runs, False)
+            line += f" {seconds(b_done, b_stopped, args.baseline_runs)} |"
+            log(f"{name} (baseline): {seconds(b_done, b_stopped, args.baseline_runs)} s")
+        print(line, flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--examples", type=int, default=100_000)
@@ -524,7 +682,20 @@ def main():
     ap.add_argument("--big-runs", type=int, default=1, help="runs of each duplicate command on the --big file")
     ap.add_argument("--no-validate", action="store_true",
                     help="skip tunelint vs the lesson's validate_dataset (for --dedup alone)")
+    ap.add_argument("--hostile", action="store_true",
+                    help="instead: tunelint on single hostile lines (huge arrays, repeated keys, "
+                         "150k tool calls), each run stopped after --timeout seconds")
+    ap.add_argument("--timeout", type=float, default=60, help="--hostile: seconds before a run is stopped")
+    ap.add_argument("--baseline", help="--hostile: another tunelint binary, timed side by side")
+    ap.add_argument("--baseline-runs", type=int, default=1, help="--hostile: runs of the --baseline binary per case")
     args = ap.parse_args()
+    if args.hostile:
+        if not os.path.exists(REFERENCE):
+            die(f"reference not found: {REFERENCE}")
+        if args.runs < 1 or args.baseline_runs < 1 or args.timeout <= 0:
+            die("--runs and --baseline-runs must be at least 1, --timeout positive")
+        hostile_section(build_tunelint(args), args)
+        return 0
     if args.runs < 1 or args.examples < 1 or args.ref_runs < 1 or args.big_runs < 1:
         die("--runs, --ref-runs, --big-runs and --examples must be at least 1")
     try:

@@ -73,9 +73,39 @@ impl Location {
 
     /// A span within a line of text: columns are counted in code points.
     pub fn in_line(file: FileId, line: u64, line_offset: u64, text: &str, span: Span) -> Location {
+        Location::in_line_from(
+            file,
+            line,
+            line_offset,
+            text,
+            span,
+            &mut ColumnMark::default(),
+        )
+    }
+
+    /// [`Location::in_line`], counting columns from `mark` when the span starts at or after
+    /// it, and moving `mark` to the span's start: findings made in line order then cost
+    /// one pass over the line between them, not one from the line's start each.
+    pub fn in_line_from(
+        file: FileId,
+        line: u64,
+        line_offset: u64,
+        text: &str,
+        span: Span,
+        mark: &mut ColumnMark,
+    ) -> Location {
         let start = clamp_to_char_boundary(text, span.start as usize);
         let end = clamp_to_char_boundary(text, (span.end as usize).max(start));
-        let column = text[..start].chars().count() as u32 + 1;
+        let (from, before) = if mark.byte <= start && text.is_char_boundary(mark.byte) {
+            (mark.byte, mark.chars)
+        } else {
+            (0, 0)
+        };
+        let column = (before + text[from..start].chars().count()) as u32 + 1;
+        *mark = ColumnMark {
+            byte: start,
+            chars: column as usize - 1,
+        };
         let end_column = column + text[start..end].chars().count() as u32;
         Location {
             file,
@@ -86,6 +116,14 @@ impl Location {
             span: Some(Span::from_usize(start, end)),
         }
     }
+}
+
+/// A byte offset of a line and the number of characters before it: where
+/// [`Location::in_line_from`] resumes counting columns.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ColumnMark {
+    byte: usize,
+    chars: usize,
 }
 
 fn clamp_to_char_boundary(text: &str, mut at: usize) -> usize {

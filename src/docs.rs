@@ -232,6 +232,12 @@ On the command line, `--select`, `--ignore` and `--warn` take the same selectors
 `tunelint rules` lists every rule; `tunelint explain <CODE|NAME>` prints one rule's
 documentation, the same text as its section below.
 
+One example shows at most 10 findings of each rule. When a rule finds more, one more finding
+of that rule, where the first one not shown is, counts them: `4990 more invalid-message
+findings in this record not shown one by one (at most 10 per rule and record)`. It has the
+level of the most severe of them, and a hidden error still makes the example invalid; the
+counts by rule and the warnings gate count the summary as one finding.
+
 In the examples, each line is one line of a JSONL file. The first example of a rule fires
 that rule and no other; the example after \"Use instead\" fires nothing. A test runs every one.
 ";

@@ -1080,15 +1080,17 @@ fn lint_record(
         }
         Ok(doc) => {
             for dup in doc.duplicate_keys() {
-                let first_col = text[..(dup.first.start as usize).min(text.len())]
-                    .chars()
-                    .count()
-                    + 1;
-                ctx.report(
-                    Code::J010,
-                    dup.span,
-                    format!("duplicate key {}; the value at column {first_col} is silently replaced by this one", format::openai_chat::quote(&dup.key)),
-                );
+                // Counting the column is linear in the line: only for findings shown.
+                ctx.report_with(Code::J010, || {
+                    let first_col = text[..(dup.first.start as usize).min(text.len())]
+                        .chars()
+                        .count()
+                        + 1;
+                    (
+                        dup.span,
+                        format!("duplicate key {}; the value at column {first_col} is silently replaced by this one", format::openai_chat::quote(&dup.key)),
+                    )
+                });
             }
             let root = doc.root();
             // The canonical hash identifies exact duplicates; otherwise only records with
@@ -1122,6 +1124,7 @@ fn lint_record(
             }
         }
     }
+    ctx.finish();
     let valid = !ctx.has_error;
     if out.len() > first {
         let fingerprint = fingerprint.unwrap_or_else(|| canonical::hash_raw(text.as_bytes()));

@@ -4,6 +4,7 @@
 //! find.
 
 use proptest::prelude::*;
+use tunelint::context::MAX_PER_RULE;
 use tunelint::diagnostic::Diagnostic;
 use tunelint::engine::{FileSummary, lint_bytes};
 use tunelint::rules::Code;
@@ -538,6 +539,382 @@ fn line_numbers_stay_exact_across_chunks() {
             .all(|d| d.location.column == 82)
     );
     assert_eq!(summary.examples, line - line / 1000);
+}
+
+// Hostile lines: one record that would give a finding per element, per key or per tool
+// call. Every rule shows at most `MAX_PER_RULE` findings of a record one by one, then one
+// finding that counts the rest; and no step is quadratic in the size of one record.
+
+/// `N more NAME findings in this record not shown one by one (...)`: N, or `None` for a
+/// finding shown one by one.
+fn hidden_count(d: &Diagnostic) -> Option<usize> {
+    let (n, rest) = d.message.split_once(" more ")?;
+    let name = d.code.meta().name;
+    (rest.starts_with(&format!("{name} finding"))
+        && rest.contains(" in this record not shown one by one"))
+    .then(|| n.parse().ok())
+    .flatten()
+}
+
+/// The findings of `code` on `line` as a user reads them: how many are shown one by one,
+/// and how many they add up to with the counted ones.
+fn shown_and_total(diagnostics: &[Diagnostic], code: Code, line: u64) -> (usize, usize) {
+    let of_code = diagnostics
+        .iter()
+        .filter(|d| d.code == code && d.location.line == line);
+    let (mut shown, mut total, mut summaries) = (0, 0, 0);
+    for d in of_code {
+        match hidden_count(d) {
+            Some(n) => {
+                summaries += 1;
+                total += n;
+            }
+            None => {
+                shown += 1;
+                total += 1;
+            }
+        }
+    }
+    assert!(
+        summaries <= 1,
+        "{code:?}: {summaries} summaries on line {line}"
+    );
+    assert!(
+        shown <= MAX_PER_RULE,
+        "{code:?}: {shown} shown on line {line}"
+    );
+    assert_eq!(
+        summaries == 1,
+        shown == MAX_PER_RULE && total > MAX_PER_RULE,
+        "{code:?} on line {line}: a summary exactly when findings were hidden"
+    );
+    (shown, total)
+}
+
+/// Every rule keeps to the limit on every line.
+fn assert_bounded(diagnostics: &[Diagnostic]) {
+    let mut lines: Vec<u64> = diagnostics.iter().map(|d| d.location.line).collect();
+    lines.dedup();
+    for line in lines {
+        for &code in Code::ALL {
+            shown_and_total(diagnostics, code, line);
+        }
+    }
+}
+
+fn repeat_joined(item: &str, n: usize) -> String {
+    vec![item; n].join(",")
+}
+
+#[test]
+fn five_million_messages_that_are_numbers_give_ten_s003_and_one_count() {
+    let n = 5_000_000;
+    let input = format!("{{\"messages\":[{}]}}\n", repeat_joined("1", n));
+    assert!(input.len() > 10_000_000);
+    let (diagnostics, summary) = lint_checked(input.as_bytes(), &Settings::default());
+    assert_bounded(&diagnostics);
+    let s003: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::S003)
+        .collect();
+    assert_eq!(s003.len(), MAX_PER_RULE + 1);
+    // The ten shown are the first ten elements (columns 14, 16, ...); the count sits at the
+    // eleventh, an error like them.
+    for (k, d) in s003.iter().enumerate() {
+        assert_eq!(d.location.column as usize, 14 + 2 * k, "{d:?}");
+        assert_eq!(d.level, tunelint::rule::Level::Error);
+    }
+    assert_eq!(
+        s003[..MAX_PER_RULE]
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect::<Vec<_>>(),
+        [r#"message is a number (1); expected an object with "role" and "content""#; 10]
+    );
+    assert_eq!(
+        s003[MAX_PER_RULE].message,
+        "4999990 more invalid-message findings in this record not shown one by one (at most 10 per rule and record)"
+    );
+    assert_eq!((summary.examples, summary.valid), (1, 0));
+    // Counted by rule as they are shown: eleven S003 errors.
+    assert_eq!(summary.count_code(Code::S003), 11);
+}
+
+#[test]
+fn a_million_empty_message_objects_give_ten_s004_and_one_count() {
+    let n = 1_000_000;
+    let input = format!("{{\"messages\":[{}]}}\n", repeat_joined("{}", n));
+    let (diagnostics, _) = lint_checked(input.as_bytes(), &Settings::default());
+    assert_bounded(&diagnostics);
+    assert_eq!(
+        shown_and_total(&diagnostics, Code::S004, 1),
+        (MAX_PER_RULE, n)
+    );
+    // Nothing else is reported per element: every other rule has at most one finding.
+    for &code in Code::ALL {
+        if code != Code::S004 {
+            assert!(
+                diagnostics.iter().filter(|d| d.code == code).count() <= 1,
+                "{code:?}: {diagnostics:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_hundred_thousand_repeated_messages_keys_give_ten_j010_and_one_count() {
+    let n = 100_000;
+    let input = format!("{{{}}}\n", repeat_joined(r#""messages":[]"#, n));
+    let (diagnostics, summary) = lint_checked(input.as_bytes(), &Settings::default());
+    assert_bounded(&diagnostics);
+    assert_eq!(
+        shown_and_total(&diagnostics, Code::J010, 1),
+        (MAX_PER_RULE, n - 1)
+    );
+    let j010: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::J010)
+        .collect();
+    assert_eq!(
+        j010[0].message,
+        r#"duplicate key "messages"; the value at column 2 is silently replaced by this one"#
+    );
+    // Each `"messages":[],` is 14 characters; the count sits at the 11th repeat (12th key).
+    assert_eq!(j010[0].location.column, 2 + 14);
+    assert_eq!(j010[MAX_PER_RULE].location.column, 2 + 11 * 14);
+    assert_eq!(
+        j010[MAX_PER_RULE].message,
+        "99989 more duplicate-key findings in this record not shown one by one (at most 10 per rule and record)"
+    );
+    // The last value (an empty array) is what a loader keeps: S002 says it is empty.
+    assert_eq!(
+        codes(&diagnostics)
+            .into_iter()
+            .filter(|(_, c)| *c != "J010")
+            .collect::<Vec<_>>(),
+        [(1, "S002")]
+    );
+    assert_eq!((summary.examples, summary.valid), (1, 0));
+}
+
+/// A record in which one assistant turn makes `calls` tool calls (`call_0`, ...) and tool
+/// messages answer the ids `answers`, in order, before a final assistant turn.
+fn tool_record(calls: usize, answers: impl Iterator<Item = String>) -> String {
+    let call = |i: usize| {
+        format!(
+            r#"{{"id":"call_{i}","type":"function","function":{{"name":"lookup","arguments":"{{}}"}}}}"#
+        )
+    };
+    let calls: Vec<String> = (0..calls).map(call).collect();
+    let mut messages = vec![
+        r#"{"role":"user","content":"Look these up for me, please."}"#.to_string(),
+        format!(
+            r#"{{"role":"assistant","content":null,"tool_calls":[{}]}}"#,
+            calls.join(",")
+        ),
+    ];
+    messages.extend(
+        answers
+            .map(|id| format!(r#"{{"role":"tool","tool_call_id":"{id}","content":"found it"}}"#)),
+    );
+    messages.push(r#"{"role":"assistant","content":"Here is what the lookups found."}"#.into());
+    format!("{{\"messages\":[{}]}}\n", messages.join(","))
+}
+
+#[test]
+fn a_hundred_and_fifty_thousand_answered_tool_calls_are_clean() {
+    let n = 150_000;
+    let input = tool_record(n, (0..n).map(|i| format!("call_{i}")));
+    let mut settings = Settings::default();
+    // By length alone the record is far over the token limit; that is not this test.
+    settings.options.max_tokens = u64::MAX;
+    let (diagnostics, summary) = lint_checked(input.as_bytes(), &settings);
+    assert_eq!(codes(&diagnostics), []);
+    assert_eq!((summary.examples, summary.valid), (1, 1));
+
+    // Answers in reverse order, one call left unanswered, one answer to no call, and
+    // `call_7` renamed `call_3` (used twice, and the answer to `call_7` now answers
+    // nothing): exactly those are reported.
+    let answers = (1..n)
+        .rev()
+        .map(|i| format!("call_{i}"))
+        .chain(["call_none".to_string()]);
+    let input = tool_record(n, answers).replacen(r#""id":"call_7""#, r#""id":"call_3""#, 1);
+    let (diagnostics, _) = lint_checked(input.as_bytes(), &settings);
+    let messages: Vec<(&str, &str)> = diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "S011",
+                r#"tool call "call_0" is never answered by a tool message"#
+            ),
+            (
+                "S010",
+                r#"tool call id "call_3" is used twice in one message"#
+            ),
+            (
+                "S011",
+                r#"tool message answers "call_7", which no earlier assistant message calls"#
+            ),
+            (
+                "S011",
+                r#"tool message answers "call_none", which no earlier assistant message calls"#
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_hundred_and_fifty_thousand_unanswered_tool_calls_give_ten_s011_and_one_count() {
+    let n = 150_000;
+    // No tool message answers the calls, and a final assistant turn follows them: each
+    // call is reported as never answered.
+    let input = tool_record(n, std::iter::empty());
+    let mut settings = Settings::default();
+    settings.options.max_tokens = u64::MAX;
+    let (diagnostics, _) = lint_checked(input.as_bytes(), &settings);
+    assert_bounded(&diagnostics);
+    assert_eq!(
+        shown_and_total(&diagnostics, Code::S011, 1),
+        (MAX_PER_RULE, n)
+    );
+    let s011: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::S011)
+        .collect();
+    assert_eq!(
+        s011[MAX_PER_RULE].message,
+        "149990 more orphan-tool-message findings in this record not shown one by one (at most 10 per rule and record)"
+    );
+}
+
+/// One element of a large messages array, and the rule it fires on every copy but the
+/// `skip` first (a repeated user message is a finding from its second copy on).
+fn array_element() -> impl Strategy<Value = (&'static str, Code, usize)> {
+    proptest::sample::select(vec![
+        ("1", Code::S003, 0),
+        ("null", Code::S003, 0),
+        ("{}", Code::S004, 0),
+        (
+            r#"{"role":1,"content":"Hello there, friend."}"#,
+            Code::S004,
+            0,
+        ),
+        (
+            r#"{"role":"bot","content":"Hello there, friend."}"#,
+            Code::S005,
+            0,
+        ),
+        (r#"{"role":"user","content":7}"#, Code::S007, 0),
+        (
+            r#"{"role":"user","content":"Hello there, friend.","x":1}"#,
+            Code::S008,
+            0,
+        ),
+        (
+            r#"{"role":"user","content":"Hello there, friend.","weight":1}"#,
+            Code::S009,
+            0,
+        ),
+        (
+            r#"{"role":"tool","tool_call_id":"c","content":"42"}"#,
+            Code::S011,
+            0,
+        ),
+        (
+            r#"{"role":"user","content":"Hello there, friend."}"#,
+            Code::C006,
+            1,
+        ),
+        (
+            r#"{"role":"user","content":"Mail me at jane.roe@gmail.com"}"#,
+            Code::P001,
+            0,
+        ),
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn large_messages_arrays_give_bounded_exact_counts(n in 1usize..3000, (element, code, skip) in array_element(), tail in any::<bool>()) {
+        // An assistant answer at the end, or not: the order rules have their say either way.
+        let mut items = vec![element; n];
+        if tail {
+            items.push(r#"{"role":"assistant","content":"Thanks, that is all I needed."}"#);
+        }
+        let input = format!("{{\"messages\":[{}]}}\n", items.join(","));
+        let (diagnostics, _) = lint_checked(input.as_bytes(), &Settings::default());
+        assert_bounded(&diagnostics);
+        let expected = n - skip;
+        prop_assert_eq!(
+            shown_and_total(&diagnostics, code, 1),
+            (expected.min(MAX_PER_RULE), expected),
+            "{} x {}", n, element
+        );
+    }
+
+    #[test]
+    fn many_keys_give_bounded_exact_counts(n in 1usize..3000, distinct in any::<bool>(), in_message in any::<bool>()) {
+        // `n` unknown keys (S008 each), all named alike (J010 from the second) or not.
+        let keys: Vec<String> = (0..n)
+            .map(|i| if distinct { format!(r#""extra_{i}":{i}"#) } else { r#""extra":0"#.to_string() })
+            .collect();
+        let keys = keys.join(",");
+        let input = if in_message {
+            format!(r#"{{"messages":[{{"role":"user","content":"Hello there, friend.",{keys}}},{{"role":"assistant","content":"Hello to you too."}}]}}"#)
+        } else {
+            format!(r#"{{"messages":[{{"role":"user","content":"Hello there, friend."}},{{"role":"assistant","content":"Hello to you too."}}],{keys}}}"#)
+        } + "\n";
+        let (diagnostics, _) = lint_checked(input.as_bytes(), &Settings::default());
+        assert_bounded(&diagnostics);
+        prop_assert_eq!(shown_and_total(&diagnostics, Code::S008, 1), (n.min(MAX_PER_RULE), n));
+        let duplicates = if distinct { 0 } else { n - 1 };
+        prop_assert_eq!(
+            shown_and_total(&diagnostics, Code::J010, 1),
+            (duplicates.min(MAX_PER_RULE), duplicates)
+        );
+    }
+}
+
+#[test]
+fn a_hidden_error_still_makes_the_example_invalid() {
+    // Ten `developer` roles (S005 as a warning) fill the limit; the unknown role after them
+    // (S005 as an error) is only counted, yet the example is invalid and the count an error.
+    let developer = r#"{"role":"developer","content":"Answer briefly, please."}"#;
+    let mut messages = vec![developer; MAX_PER_RULE];
+    messages.extend([
+        r#"{"role":"bot","content":"Hello there, friend."}"#,
+        r#"{"role":"user","content":"Hello there, friend."}"#,
+        r#"{"role":"assistant","content":"Hello to you too."}"#,
+    ]);
+    let input = format!("{{\"messages\":[{}]}}\n", messages.join(","));
+    let (diagnostics, summary) = lint_checked(input.as_bytes(), &Settings::default());
+    let s005: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::S005)
+        .collect();
+    assert_eq!(s005.len(), MAX_PER_RULE + 1);
+    assert!(
+        s005[..MAX_PER_RULE]
+            .iter()
+            .all(|d| d.level == tunelint::rule::Level::Warning)
+    );
+    let count = s005[MAX_PER_RULE];
+    assert_eq!(
+        count.message,
+        "1 more unknown-role finding in this record not shown one by one (at most 10 per rule and record)"
+    );
+    assert_eq!(count.level, tunelint::rule::Level::Error);
+    // At the unknown role itself.
+    let bot_at = input.find(r#""bot""#).unwrap();
+    assert_eq!(count.location.column as usize, bot_at + 1);
+    assert_eq!((summary.examples, summary.valid), (1, 0));
 }
 
 #[test]

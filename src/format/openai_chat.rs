@@ -8,6 +8,7 @@
 //! diagnostic: a validator that rejects valid data gets switched off.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
@@ -188,14 +189,16 @@ pub(crate) fn read_message<'s>(
 ) -> Option<Message<'s>> {
     let span = doc.span(node);
     if doc.kind(node) != Kind::Object {
-        ctx.report(
-            Code::S003,
-            span,
-            format!(
-                "message is {}; expected an object with \"role\" and \"content\"",
-                describe(doc, node)
-            ),
-        );
+        // Lazy: an array of five million numbers shows ten of these.
+        ctx.report_with(Code::S003, || {
+            (
+                span,
+                format!(
+                    "message is {}; expected an object with \"role\" and \"content\"",
+                    describe(doc, node)
+                ),
+            )
+        });
         return None;
     }
     let (role, role_span) = match doc.get(node, "role") {
@@ -205,14 +208,15 @@ pub(crate) fn read_message<'s>(
         }
         Some(r) => match doc.str(r) {
             None => {
-                ctx.report(
-                    Code::S004,
-                    doc.span(r),
-                    format!(
-                        "\"role\" is {}; expected a string such as \"user\"",
-                        describe(doc, r)
-                    ),
-                );
+                ctx.report_with(Code::S004, || {
+                    (
+                        doc.span(r),
+                        format!(
+                            "\"role\" is {}; expected a string such as \"user\"",
+                            describe(doc, r)
+                        ),
+                    )
+                });
                 (Role::Unknown, doc.span(r))
             }
             Some(name) => (read_role(&name, doc.span(r), ctx), doc.span(r)),
@@ -518,14 +522,15 @@ fn read_part<'s>(
 ) -> Option<Part<'s>> {
     let span = doc.span(part);
     if doc.kind(part) != Kind::Object {
-        ctx.report(
-            Code::S007,
-            span,
-            format!(
-                "content part is {}; expected an object with a \"type\"",
-                describe(doc, part)
-            ),
-        );
+        ctx.report_with(Code::S007, || {
+            (
+                span,
+                format!(
+                    "content part is {}; expected an object with a \"type\"",
+                    describe(doc, part)
+                ),
+            )
+        });
         return None;
     }
     let Some(type_node) = doc.get(part, "type") else {
@@ -746,6 +751,8 @@ fn read_tool_calls<'s>(
         return Vec::new();
     }
     let mut calls: Vec<ToolCall<'s>> = Vec::with_capacity(doc.len(node));
+    // The ids so far, for the reused-id check: a set, since one message may carry 100,000 calls.
+    let mut ids: HashSet<Cow<'s, str>> = HashSet::new();
     for call in doc.elements(node) {
         let span = doc.span(call);
         if doc.kind(call) != Kind::Object {
@@ -821,9 +828,7 @@ fn read_tool_calls<'s>(
             },
         };
         if let Some(id) = &id
-            && calls
-                .iter()
-                .any(|c| c.id.as_ref().is_some_and(|o| o.value == id.value))
+            && !ids.insert(id.value.clone())
         {
             ctx.report(
                 Code::S010,
@@ -1124,34 +1129,38 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
         return;
     }
     let last_index = conv.messages.len().saturating_sub(1);
+    // Hash lookups, not scans of the other messages: one record may hold 100,000 calls and
+    // as many answers. The last tool message answering each id, and the ids called so far.
+    let mut last_answer: HashMap<&str, usize> = HashMap::new();
     for (i, m) in conv.messages.iter().enumerate() {
         if m.role == Role::Tool
             && let Some(id) = &m.tool_call_id
         {
-            let answered = conv.messages[..i].iter().any(|p| {
-                p.tool_calls
-                    .iter()
-                    .any(|c| c.id.as_ref().is_some_and(|c| c.value == id.value))
-            });
-            if !answered {
-                ctx.report(
-                    Code::S011,
-                    id.span,
-                    format!(
-                        "tool message answers {}, which no earlier assistant message calls",
-                        quote(&id.value)
-                    ),
-                );
-            }
+            last_answer.insert(&id.value, i);
+        }
+    }
+    let mut called: HashSet<&str> = HashSet::new();
+    for (i, m) in conv.messages.iter().enumerate() {
+        if m.role == Role::Tool
+            && let Some(id) = &m.tool_call_id
+            && !called.contains(id.value.as_ref())
+        {
+            ctx.report(
+                Code::S011,
+                id.span,
+                format!(
+                    "tool message answers {}, which no earlier assistant message calls",
+                    quote(&id.value)
+                ),
+            );
         }
         if m.role == Role::Assistant && i != last_index {
             for call in &m.tool_calls {
                 let Some(id) = &call.id else { continue };
-                let answered = conv.messages[i + 1..].iter().any(|r| {
-                    r.role == Role::Tool
-                        && r.tool_call_id.as_ref().is_some_and(|t| t.value == id.value)
-                });
-                if !answered {
+                if last_answer
+                    .get(id.value.as_ref())
+                    .is_none_or(|&answer| answer <= i)
+                {
                     ctx.report(
                         Code::S011,
                         id.span,
@@ -1163,6 +1172,11 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
                 }
             }
         }
+        called.extend(
+            m.tool_calls
+                .iter()
+                .filter_map(|c| c.id.as_ref().map(|id| id.value.as_ref())),
+        );
     }
 }
 

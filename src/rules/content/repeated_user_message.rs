@@ -1,7 +1,12 @@
 //! C006 repeated-user-message.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use crate::context::RecordContext;
 use crate::declare_rule;
+use crate::diagnostic::Span;
 use crate::record::{Conversation, Role};
 use crate::rules::Code;
 
@@ -34,32 +39,49 @@ declare_rule! {
     };
 }
 
+/// Most user messages compared pairwise; more are looked up by hash.
+const SMALL: usize = 16;
+
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if !ctx.enabled(Code::C006) {
         return;
     }
-    let users: Vec<(usize, std::borrow::Cow<'_, str>, crate::diagnostic::Span)> = conv
+    let users: Vec<(usize, Cow<'_, str>, Span)> = conv
         .messages
         .iter()
         .enumerate()
         .filter(|(_, m)| m.role == Role::User)
         .filter_map(|(i, m)| m.content.span().map(|s| (i, m.content.joined_text(), s)))
+        .filter(|(_, text, _)| !text.trim().is_empty())
         .collect();
-    // Conversations are short: a quadratic scan beats hashing here.
-    for (k, (i, text, span)) in users.iter().enumerate() {
-        if text.trim().is_empty() {
-            continue;
+    let mut report = |i: usize, first: usize, span: Span| {
+        ctx.report(
+            Code::C006,
+            span,
+            format!(
+                "user message {} repeats user message {} word for word",
+                i + 1,
+                first + 1
+            ),
+        );
+    };
+    if users.len() <= SMALL {
+        // Conversations are short: comparing each with those before it beats hashing.
+        for (k, (i, text, span)) in users.iter().enumerate() {
+            if let Some((first, _, _)) = users[..k].iter().find(|(_, t, _)| t == text) {
+                report(*i, *first, *span);
+            }
         }
-        if let Some((first, _, _)) = users[..k].iter().find(|(_, t, _)| t == text) {
-            ctx.report(
-                Code::C006,
-                *span,
-                format!(
-                    "user message {} repeats user message {} word for word",
-                    i + 1,
-                    first + 1
-                ),
-            );
+        return;
+    }
+    // A hostile record may hold 100,000 user turns: one hash lookup each.
+    let mut first_of: HashMap<&str, usize> = HashMap::with_capacity(users.len());
+    for (i, text, span) in &users {
+        match first_of.entry(text) {
+            Entry::Vacant(slot) => {
+                slot.insert(*i);
+            }
+            Entry::Occupied(slot) => report(*i, *slot.get(), *span),
         }
     }
 }

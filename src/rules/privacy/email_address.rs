@@ -23,8 +23,8 @@ declare_rule! {
     ///
     /// The message quotes the address masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it
-    /// shows, and `[pii] allow` patterns that find it in the match keep it quiet. Ten
-    /// findings per text are reported one by one; one more finding counts the rest.
+    /// shows, and `[pii] allow` patterns that find it in the match keep it quiet. As
+    /// with every rule, ten findings per example are shown one by one; one more counts the rest.
     /// Known-safe addresses, such as your public support address, are allowed that way:
     /// `allow = ["^support@acme\\.com$"]` under `[pii]`.
     ///

@@ -54,38 +54,29 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     }
 }
 
-/// Most findings of one rule reported for one text; the rest are counted in one more
-/// finding. A pasted mailing list of 100,000 addresses needs fixing once, and a diagnostic
-/// per address would make the report (and its memory) as big as the data.
-pub const MAX_PER_TEXT: usize = 10;
-
 /// Runs every enabled P rule on one text of the record and reports what `[pii] allow` does
-/// not allow: `{what} "{masked}"{detail} in {place}; {hint}`.
+/// not allow: `{what} "{masked}"{detail} in {place}; {hint}`. A pasted mailing list of
+/// 100,000 addresses is reported by the record's limit (`context::MAX_PER_RULE`): the span
+/// and message of the matches not shown one by one are never worked out.
 fn check_text(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
     let settings = ctx.settings;
     let enabled = |code: Code| settings.enabled(code);
-    // Per rule: findings so far, and the words for the count of those not shown.
-    let mut counts = [0usize; CODES.len()];
-    let mut names = [""; CODES.len()];
     let mut report = |m: Match<'_>| {
         if settings.pii_allow.allows(&text.value[m.range.clone()]) {
             return;
         }
-        let k = CODES.iter().position(|&c| c == m.code).unwrap_or(0);
-        counts[k] += 1;
-        if counts[k] > MAX_PER_TEXT {
-            names[k] = plural(m.what);
-            return;
-        }
-        let span = text.sub_span(ctx.text, m.range);
-        let message = format!(
-            "{} \"{}\"{} in {place}; {}",
-            m.what,
-            mask(&text.value[m.quote]),
-            m.detail,
-            m.hint
-        );
-        ctx.report(m.code, span, message);
+        let line = ctx.text;
+        ctx.report_with(m.code, || {
+            let span = text.sub_span(line, m.range);
+            let message = format!(
+                "{} \"{}\"{} in {place}; {}",
+                m.what,
+                mask(&text.value[m.quote]),
+                m.detail,
+                m.hint
+            );
+            (span, message)
+        });
     };
     scan(
         &text.value,
@@ -94,31 +85,6 @@ fn check_text(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
             sink: &mut report,
         },
     );
-    for (k, &count) in counts.iter().enumerate() {
-        if count > MAX_PER_TEXT {
-            ctx.report(
-                CODES[k],
-                text.span,
-                format!(
-                    "{} more {} in {place} not shown one by one",
-                    count - MAX_PER_TEXT,
-                    names[k]
-                ),
-            );
-        }
-    }
-}
-
-/// The plural of a finding's name: `email address` → `email addresses`.
-fn plural(what: &str) -> &'static str {
-    match what {
-        "email address" => "email addresses",
-        "phone number" => "phone numbers",
-        "credit card number" => "credit card numbers",
-        "social security number" => "social security numbers",
-        "public IP address" => "public IP addresses",
-        _ => "secrets",
-    }
 }
 
 /// `text` with every match of the P rules masked as their messages mask it: the first 4
@@ -361,10 +327,11 @@ mod tests {
             .filter(|d| d.code == Code::P001)
             .map(|d| d.message.as_str())
             .collect();
-        assert_eq!(p001.len(), MAX_PER_TEXT + 1, "{p001:?}");
-        assert!(
-            p001.contains(&"15 more email addresses in user content not shown one by one"),
-            "{p001:?}"
+        let max = crate::context::MAX_PER_RULE;
+        assert_eq!(p001.len(), max + 1, "{p001:?}");
+        assert_eq!(
+            p001[max],
+            "15 more email-address findings in this record not shown one by one (at most 10 per rule and record)"
         );
     }
 

@@ -28,8 +28,8 @@ declare_rule! {
     ///
     /// The message quotes the number masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it
-    /// shows, and `[pii] allow` patterns that find it in the match keep it quiet. Ten
-    /// findings per text are reported one by one; one more finding counts the rest.
+    /// shows, and `[pii] allow` patterns that find it in the match keep it quiet. As
+    /// with every rule, ten findings per example are shown one by one; one more counts the rest.
     ///
     /// ## Why is this bad?
     /// A phone number identifies a person as surely as a name does. Customer-support logs

@@ -36,7 +36,7 @@ declare_rule! {
     /// masked: its first 4 characters (of a PEM key, of its body), then one `*` for each
     /// other character (at most 32); the `full` output masks it the same way in the line
     /// it shows. `[pii] allow` patterns that find the key keep it quiet (known test keys).
-    /// Ten findings per text are reported one by one; one more finding counts the rest.
+    /// As with every rule, ten findings per example are shown one by one; one more counts the rest.
     ///
     /// ## Why is this bad?
     /// A live credential in a dataset is leaked to everyone who can read the dataset, and a
