@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, FileId, Location, Span};
 use crate::rule::Level;
 use crate::rules::Code;
-use crate::settings::{RuleOptions, Settings};
+use crate::settings::Settings;
 
 /// The context of one record (one line of one file) while its rules run.
 pub struct RecordContext<'a> {
@@ -51,10 +51,6 @@ impl<'a> RecordContext<'a> {
 
     pub fn enabled(&self, code: Code) -> bool {
         self.settings.enabled(code)
-    }
-
-    pub fn options(&self) -> &RuleOptions {
-        &self.settings.options
     }
 
     /// Reports `code` at `span` of this line, unless the rule is off.

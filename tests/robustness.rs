@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use tunelint::diagnostic::Diagnostic;
 use tunelint::engine::{FileSummary, lint_bytes};
 use tunelint::rules::Code;
+use tunelint::rules::jsonl::LineTooLargeOptions;
 use tunelint::settings::Settings;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -22,7 +23,7 @@ fn without_duplicates(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
 
 fn small_settings() -> Settings {
     let mut settings = Settings::default();
-    settings.options.max_line_bytes = 64;
+    settings.set_options(Code::J008, LineTooLargeOptions { max_line_bytes: 64 });
     settings
 }
 
@@ -473,7 +474,12 @@ fn a_3_mib_line_is_linted_whole() {
 #[test]
 fn a_3_mib_line_over_the_limit_is_skipped_and_the_next_line_keeps_its_number() {
     let mut settings = Settings::default();
-    settings.options.max_line_bytes = 1 << 20;
+    settings.set_options(
+        Code::J008,
+        LineTooLargeOptions {
+            max_line_bytes: 1 << 20,
+        },
+    );
     let bad = r#"{"messages":[{"role":"bot","content":"Hello there, how are you?"}]}"#;
     let input = format!(
         "{}\n{bad}\n{}\n{bad}\n",
