@@ -250,9 +250,15 @@ impl Document<'_> {
     }
 }
 
-/// What a value should have been, from a serde message: my types say `expected ...` or
-/// `did you mean ...?` themselves; serde's own messages end in `, expected <what>`.
+/// What a value should have been, from a serde message: the value types of `super::file`
+/// say `expected ...` or `did you mean ...?` themselves; serde's own messages end in
+/// `, expected <what>`; toml's own are about numbers it cannot hold.
 fn expectation(message: &str) -> String {
+    match message {
+        "integer number overflowed" => return "expected a smaller integer".to_owned(),
+        "floating-point number overflowed" => return "expected a smaller number".to_owned(),
+        _ => {}
+    }
     let serde_says =
         message.starts_with("invalid type: ") || message.starts_with("invalid value: ");
     if !serde_says {

@@ -40,9 +40,15 @@ impl Globs {
             if body.trim_matches('/').is_empty() {
                 return Err(invalid("empty pattern"));
             }
-            // A leading `#` is a comment in a .gitignore file, not in this list.
+            // A pattern is not a .gitignore line: a leading `#` is not a comment, and trailing
+            // spaces are part of the name.
             let escape = if body.starts_with('#') { "\\" } else { "" };
-            let line = format!("{}{escape}{body}", if negated { "!" } else { "" });
+            let trimmed = body.trim_end_matches(' ');
+            let spaces = "\\ ".repeat(body.len() - trimmed.len());
+            let line = format!(
+                "{}{escape}{trimmed}{spaces}",
+                if negated { "!" } else { "" }
+            );
             let mut builder = GitignoreBuilder::new(root);
             builder
                 .allow_unclosed_class(false)

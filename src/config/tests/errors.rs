@@ -256,6 +256,15 @@ fn values_of_the_wrong_kind_anywhere_are_located() {
         error("[gates]\nmax_warnings = 99999999999999999999\n"),
         "tunelint.toml:2:16: invalid value 99999999999999999999 for \"max_warnings\"; expected a non-negative integer"
     );
+    // Numbers toml itself cannot hold.
+    assert_eq!(
+        error("[gates]\nmax_warnings = 999999999999999999999999999999999999999999\n"),
+        "tunelint.toml:2:16: invalid value 999999999999999999999999999999999999999999 for \"max_warnings\"; expected a smaller integer"
+    );
+    assert_eq!(
+        error("[gates]\nmin_valid_pct = 1e999\n"),
+        "tunelint.toml:2:17: invalid value 1e999 for \"min_valid_pct\"; expected a smaller number"
+    );
     assert_eq!(
         error("[rules]\nJ008 = { max_line_bytes = 1.5 }\n"),
         "tunelint.toml:2:27: invalid value 1.5 for \"max_line_bytes\"; expected a positive integer (bytes)"

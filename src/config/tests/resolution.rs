@@ -360,7 +360,7 @@ fn the_last_matching_pattern_wins_over_a_directory_too() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     let config = Config::parse(
-        "exclude = [\"!*.jsonl\", \"scratch\", \"#drafts\", \"data/\", \"!data/keep.jsonl\"]\n",
+        "exclude = [\"!*.jsonl\", \"scratch\", \"#drafts\", \"data/\", \"!data/keep.jsonl\", \"notes \"]\n",
         &root.join("tunelint.toml"),
     )
     .expect("valid");
@@ -369,8 +369,10 @@ fn the_last_matching_pattern_wins_over_a_directory_too() {
     assert!(excluded("scratch/a.jsonl"));
     assert!(excluded("x/scratch/y/a.jsonl"));
     assert!(!excluded("a.jsonl"));
-    // A pattern is not a .gitignore line: `#` is part of a name, not a comment.
+    // A pattern is not a .gitignore line: `#` and trailing spaces are part of a name.
     assert!(excluded("#drafts/a.jsonl"));
+    assert!(excluded("notes /a.jsonl"));
+    assert!(!excluded("notes/a.jsonl"));
     // A later pattern re-includes one file of an excluded directory.
     assert!(excluded("data/a.jsonl"));
     assert!(!excluded("data/keep.jsonl"));
