@@ -9,7 +9,7 @@
 use crate::diagnostic::{ColumnMark, Diagnostic, FileId, Location, Span};
 use crate::rule::Level;
 use crate::rules::Code;
-use crate::settings::{RuleOptions, Settings};
+use crate::settings::Settings;
 
 /// Most findings of one rule shown for one record. The others are counted, and one more
 /// finding of the rule, at the first one not shown, says how many: `4990 more invalid-message
@@ -82,10 +82,6 @@ impl<'a> RecordContext<'a> {
 
     pub fn enabled(&self, code: Code) -> bool {
         self.settings.enabled(code)
-    }
-
-    pub fn options(&self) -> &RuleOptions {
-        &self.settings.options
     }
 
     /// Reports `code` at `span` of this line, unless the rule is off.

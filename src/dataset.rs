@@ -6,7 +6,6 @@
 //! suggests something (two records with one canonical hash), the rule confirms it by
 //! reading those lines again through [`LineSource`].
 
-use crate::config::DedupField;
 use crate::dedup::index::{self, Signature};
 use crate::dedup::similarity::Profile;
 use crate::diagnostic::{Diagnostic, FileId, Location, Related};
@@ -14,6 +13,7 @@ use crate::engine::{Job, LineSource};
 use crate::record::{Conversation, Role};
 use crate::rule::Level;
 use crate::rules::{Code, content, duplicates};
+use crate::settings::DedupField;
 use crate::settings::Settings;
 
 /// What one record contributes to the dataset rules.

@@ -318,7 +318,7 @@ impl LineSource<'_> {
                 let mut f = io::BufReader::new(File::open(path).ok()?);
                 f.seek(SeekFrom::Start(offset)).ok()?;
                 let mut line = Vec::new();
-                f.take(job.settings.options.max_line_bytes + 2)
+                f.take(job.settings.max_line_bytes() + 2)
                     .read_until(b'\n', &mut line)
                     .ok()?;
                 if line.last() == Some(&b'\n') {
@@ -445,7 +445,7 @@ fn read_job(
         }
     }
     let src = io::Cursor::new(head).chain(src);
-    let mut reader = ChunkReader::new(src, settings.options.max_line_bytes);
+    let mut reader = ChunkReader::new(src, settings.max_line_bytes());
     let mut first = true;
     let mut first_findings = Vec::new();
     let mut format = settings.format;
@@ -469,7 +469,7 @@ fn read_job(
             Piece::TooLong { line, offset, len } => {
                 last_line = None;
                 let loc = Location::line_start(file, line, offset);
-                let message = too_long_message(len, settings.options.max_line_bytes);
+                let message = too_long_message(len, settings.max_line_bytes());
                 let level = settings.level(Code::J008);
                 send(WorkKind::TooLong(Diagnostic {
                     code: Code::J008,
@@ -954,7 +954,7 @@ fn lint_chunk(
 ) {
     let settings = &job.settings;
     let keep_text = !job.source.rereadable();
-    let max_line = settings.options.max_line_bytes;
+    let max_line = settings.max_line_bytes();
     let mut blank = Vec::new();
     for (line, line_offset, bytes) in source::lines(buf, first_line, offset) {
         if is_blank(bytes) {
@@ -1109,7 +1109,7 @@ fn lint_record(
                 if let Some(counted) = rules::tokens::check(&conv, &mut ctx)
                     && settings.token_stats
                 {
-                    tokens.add_example(&counted, settings.encoding, settings.options.max_tokens);
+                    tokens.add_example(&counted, settings.encoding, settings.max_tokens());
                 }
                 facts = Some(dataset::RecordFacts::of(hash, &conv, settings));
             } else {

@@ -4,7 +4,12 @@
 //! `tunelint rules`, `tunelint explain`, `docs/rules.md` and SARIF rule metadata all read the
 //! same text. The ordered table of all rules is [`crate::rules::RULES`].
 
-use serde::Serialize;
+use std::any::Any;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::{Deserialize, Serialize};
 
 /// How loudly a rule speaks. Ordered by severity: `Off < Info < Warning < Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -120,6 +125,60 @@ pub struct RuleOption {
     pub doc: &'static str,
 }
 
+/// A rule's options: a small serde struct in the rule's own file, deserialised from the
+/// rule's `[rules]` table (`deny_unknown_fields`, every field defaulted), read by the rule
+/// through [`crate::settings::Settings::options`].
+pub trait RuleOptions:
+    DeserializeOwned + Clone + Debug + PartialEq + Send + Sync + 'static
+{
+    /// The options when nothing is configured; equal to what the documentation says.
+    const DEFAULT: Self;
+}
+
+/// A rule's options with their type erased, so settings can hold every rule's options
+/// without knowing the rules. Implemented for every [`RuleOptions`].
+pub trait AnyOptions: Any + Debug + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+    fn eq_options(&self, other: &dyn AnyOptions) -> bool;
+}
+
+impl<T: RuleOptions> AnyOptions for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn eq_options(&self, other: &dyn AnyOptions) -> bool {
+        other.as_any().downcast_ref::<T>() == Some(self)
+    }
+}
+
+/// Parses a rule's options from its `[rules]` table: `None` when they are the defaults. The
+/// error is the rule's own message, such as `expected a positive integer`.
+pub type ParseOptions = fn(toml::Table) -> Result<Option<Arc<dyn AnyOptions>>, String>;
+
+/// The [`ParseOptions`] of the options type `T`, which `declare_rule!` stores in `RuleMeta`.
+pub fn parse_options<T: RuleOptions>(
+    table: toml::Table,
+) -> Result<Option<Arc<dyn AnyOptions>>, String> {
+    let options: T = table.try_into().map_err(|e| e.message().to_owned())?;
+    Ok((options != T::DEFAULT).then(|| Arc::new(options) as Arc<dyn AnyOptions>))
+}
+
+/// Deserialises an integer option of at least `min`, for `#[serde(deserialize_with)]` in a
+/// rule's options; any other value is an error saying what was `expected`.
+pub fn integer_option<'de, D, T>(d: D, min: i64, expected: &str) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    let value = toml::Value::deserialize(d)?;
+    let n = match value {
+        toml::Value::Integer(n) if n >= min => n,
+        _ => return Err(D::Error::custom(format!("expected {expected}"))),
+    };
+    T::try_from(n).map_err(|_| D::Error::custom("expected a smaller integer"))
+}
+
 /// Everything known about a rule except how it checks.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -132,6 +191,8 @@ pub struct RuleMeta {
     /// Markdown: What it does / Why is this bad? / Example / Options.
     pub doc: &'static str,
     pub options: &'static [RuleOption],
+    /// Parses the rule's options (`config:` in `declare_rule!`); `None` when it has none.
+    pub parse_options: Option<ParseOptions>,
 }
 
 impl RuleMeta {
@@ -164,8 +225,13 @@ impl RuleMeta {
 ///     };
 /// }
 /// ```
+///
+/// A rule with options documents each one (`options: [RuleOption { .. }]`) and names the
+/// serde struct that reads them (`config: Options`, a [`RuleOptions`]).
 #[macro_export]
 macro_rules! declare_rule {
+    (@parse) => { None };
+    (@parse $config:ty) => { Some($crate::rule::parse_options::<$config>) };
     (
         $(#[doc = $doc:literal])*
         $vis:vis static $ident:ident = {
@@ -174,6 +240,7 @@ macro_rules! declare_rule {
             level: $level:ident,
             summary: $summary:literal
             $(, options: [$($opt:expr),* $(,)?])?
+            $(, config: $config:ty)?
             $(,)?
         };
     ) => {
@@ -186,6 +253,7 @@ macro_rules! declare_rule {
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
             options: &[$($($opt),*)?],
+            parse_options: $crate::declare_rule!(@parse $($config)?),
         };
     };
 }

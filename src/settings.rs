@@ -1,14 +1,15 @@
 //! Resolved settings for one file: what each rule's level is and what its options are.
 //!
 //! `crate::config` builds these from defaults, config files, overrides and the command line;
-//! the engine and the rules only ever read them.
+//! the engine and the rules only ever read them. This is a base layer: it knows rule codes
+//! (`crate::registry`) and what a rule's options are (`crate::rule`), not the rules.
 
 use std::sync::Arc;
 
 use regex::RegexSet;
 
-use crate::rule::Level;
-use crate::rules::{Code, RULES};
+use crate::registry::Code;
+use crate::rule::{AnyOptions, Level, RuleOptions};
 
 /// The input format of a file, or `Auto` to detect it from the first valid record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -56,62 +57,93 @@ impl FormatChoice {
     }
 }
 
-/// Options of individual rules. Each field names the rule it belongs to in its doc; the
-/// rule's declaration documents it (`RuleMeta::options`) and `config` sets it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RuleOptions {
-    /// J008 line-too-large: longest line read, in bytes.
-    pub max_line_bytes: u64,
-    /// C001 content-too-short: fewest characters a message's content may have.
-    pub min_chars: usize,
-    /// C002 content-too-long: most characters a message's content may have.
-    pub max_chars: usize,
-    /// T001 too-many-tokens: most tokens in one example (`[tokens] max_per_example`).
-    pub max_tokens: u64,
+/// What near-duplicate detection compares (`[dedup] field`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DedupField {
+    #[default]
+    User,
+    Assistant,
+    Conversation,
 }
 
-impl Default for RuleOptions {
+impl DedupField {
+    pub const NAMES: &'static [&'static str] = &["user", "assistant", "conversation"];
+
+    pub fn parse(s: &str) -> Option<DedupField> {
+        Some(match s {
+            "user" => DedupField::User,
+            "assistant" => DedupField::Assistant,
+            "conversation" => DedupField::Conversation,
+            _ => return None,
+        })
+    }
+}
+
+/// `[dedup]`: duplicate detection (D002, D003).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DedupConfig {
+    pub field: DedupField,
+    /// Similarity at or above which two examples are near duplicates, in (0, 1].
+    pub threshold: f64,
+}
+
+impl Default for DedupConfig {
     fn default() -> Self {
-        RuleOptions {
-            max_line_bytes: 64 * 1024 * 1024,
-            min_chars: 10,
-            max_chars: 10_000,
-            max_tokens: 65_536,
+        DedupConfig {
+            field: DedupField::User,
+            threshold: 0.85,
+        }
+    }
+}
+
+/// The tokenizer (`[tokens] encoding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    O200kBase,
+    Cl100kBase,
+}
+
+impl Encoding {
+    pub const NAMES: &'static [&'static str] = &["o200k_base", "cl100k_base"];
+
+    pub fn parse(s: &str) -> Option<Encoding> {
+        Some(match s {
+            "o200k_base" => Encoding::O200kBase,
+            "cl100k_base" => Encoding::Cl100kBase,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::O200kBase => "o200k_base",
+            Encoding::Cl100kBase => "cl100k_base",
         }
     }
 }
 
 /// Everything the engine needs to know to lint one file.
+///
+/// `Settings::default()` (every rule at its declared level, with its default options) is
+/// implemented by `crate::config`, which knows the rules; this module does not.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
-    /// Indexed by `Code as usize`.
+    /// Indexed by `Code::index()`.
     pub levels: Vec<Level>,
-    pub options: RuleOptions,
+    /// The options a configuration sets, read with [`Settings::options`].
+    pub rule_options: ConfiguredOptions,
     pub format: FormatChoice,
     /// `[dedup]`: what D002/D003 compare and from which similarity on.
-    pub dedup: crate::config::DedupConfig,
+    pub dedup: DedupConfig,
     /// `[pii] allow`: known-safe matches of the P rules, compiled once per config and shared
     /// by every file it applies to.
     pub pii_allow: Arc<PiiAllow>,
     /// `[tokens] encoding`: the tokenizer of T001 and the token statistics.
-    pub encoding: crate::config::Encoding,
+    pub encoding: Encoding,
     /// Count every example's tokens for the summary (`--token-stats`, `stats`), not only
     /// those T001 must check.
     pub token_stats: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            levels: RULES.iter().map(|r| r.default_level).collect(),
-            options: RuleOptions::default(),
-            format: FormatChoice::Auto,
-            dedup: crate::config::DedupConfig::default(),
-            pii_allow: Arc::default(),
-            encoding: crate::config::Encoding::default(),
-            token_stats: false,
-        }
-    }
 }
 
 impl Settings {
@@ -121,6 +153,66 @@ impl Settings {
 
     pub fn enabled(&self, code: Code) -> bool {
         self.level(code) != Level::Off
+    }
+
+    /// The options of the rule `code`, whose options type is `T`: as configured, or
+    /// `T::DEFAULT`.
+    pub fn options<T: RuleOptions>(&self, code: Code) -> T {
+        self.rule_options.get(code)
+    }
+
+    /// Sets the options of the rule `code`, whose options type is `T`.
+    pub fn set_options<T: RuleOptions>(&mut self, code: Code, options: T) {
+        let value = (options != T::DEFAULT).then(|| Arc::new(options) as Arc<dyn AnyOptions>);
+        self.rule_options.set(code, value);
+    }
+}
+
+/// Each rule's configured options, type-erased, by `Code::index()`; a rule without an entry
+/// has its defaults. Equal when every rule's options are.
+#[derive(Clone, Debug, Default)]
+pub struct ConfiguredOptions(Vec<Option<Arc<dyn AnyOptions>>>);
+
+impl ConfiguredOptions {
+    fn get<T: RuleOptions>(&self, code: Code) -> T {
+        match self.0.get(code.index()).and_then(Option::as_ref) {
+            None => T::DEFAULT,
+            Some(any) => match any.as_any().downcast_ref::<T>() {
+                Some(options) => options.clone(),
+                None => {
+                    debug_assert!(
+                        false,
+                        "{code} options read as {}",
+                        std::any::type_name::<T>()
+                    );
+                    T::DEFAULT
+                }
+            },
+        }
+    }
+
+    /// Sets the options of `code`, as [`crate::rule::ParseOptions`] gives them (`None`: the
+    /// defaults).
+    pub fn set(&mut self, code: Code, options: Option<Arc<dyn AnyOptions>>) {
+        let i = code.index();
+        if self.0.len() <= i {
+            if options.is_none() {
+                return;
+            }
+            self.0.resize(i + 1, None);
+        }
+        self.0[i] = options;
+    }
+}
+
+impl PartialEq for ConfiguredOptions {
+    fn eq(&self, other: &Self) -> bool {
+        let at = |o: &Self, i: usize| o.0.get(i).cloned().flatten();
+        (0..self.0.len().max(other.0.len())).all(|i| match (at(self, i), at(other, i)) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.eq_options(b.as_ref()),
+            _ => false,
+        })
     }
 }
 

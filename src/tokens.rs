@@ -26,8 +26,8 @@ use rustc_hash::FxHashMap;
 
 mod ascii_split;
 
-pub use crate::config::Encoding;
 use crate::record::{Conversation, Message, Role};
+pub use crate::settings::Encoding;
 
 /// Tokens per message (`<|start|>{role}<|message|>…<|end|>` framing).
 pub const PER_MESSAGE: u64 = 3;

@@ -8,6 +8,7 @@ use tunelint::context::MAX_PER_RULE;
 use tunelint::diagnostic::Diagnostic;
 use tunelint::engine::{FileSummary, lint_bytes};
 use tunelint::rules::Code;
+use tunelint::rules::jsonl::LineTooLargeOptions;
 use tunelint::settings::Settings;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -23,7 +24,7 @@ fn without_duplicates(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
 
 fn small_settings() -> Settings {
     let mut settings = Settings::default();
-    settings.options.max_line_bytes = 64;
+    settings.set_options(Code::J008, LineTooLargeOptions { max_line_bytes: 64 });
     settings
 }
 
@@ -474,7 +475,12 @@ fn a_3_mib_line_is_linted_whole() {
 #[test]
 fn a_3_mib_line_over_the_limit_is_skipped_and_the_next_line_keeps_its_number() {
     let mut settings = Settings::default();
-    settings.options.max_line_bytes = 1 << 20;
+    settings.set_options(
+        Code::J008,
+        LineTooLargeOptions {
+            max_line_bytes: 1 << 20,
+        },
+    );
     let bad = r#"{"messages":[{"role":"bot","content":"Hello there, how are you?"}]}"#;
     let input = format!(
         "{}\n{bad}\n{}\n{bad}\n",
@@ -727,7 +733,12 @@ fn a_hundred_and_fifty_thousand_answered_tool_calls_are_clean() {
     let input = tool_record(n, (0..n).map(|i| format!("call_{i}")));
     let mut settings = Settings::default();
     // By length alone the record is far over the token limit; that is not this test.
-    settings.options.max_tokens = u64::MAX;
+    settings.set_options(
+        Code::T001,
+        tunelint::rules::tokens::TooManyTokensOptions {
+            max_per_example: u64::MAX,
+        },
+    );
     let (diagnostics, summary) = lint_checked(input.as_bytes(), &settings);
     assert_eq!(codes(&diagnostics), []);
     assert_eq!((summary.examples, summary.valid), (1, 1));
@@ -775,7 +786,12 @@ fn a_hundred_and_fifty_thousand_unanswered_tool_calls_give_ten_s011_and_one_coun
     // call is reported as never answered.
     let input = tool_record(n, std::iter::empty());
     let mut settings = Settings::default();
-    settings.options.max_tokens = u64::MAX;
+    settings.set_options(
+        Code::T001,
+        tunelint::rules::tokens::TooManyTokensOptions {
+            max_per_example: u64::MAX,
+        },
+    );
     let (diagnostics, _) = lint_checked(input.as_bytes(), &settings);
     assert_bounded(&diagnostics);
     assert_eq!(

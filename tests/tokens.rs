@@ -13,9 +13,10 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use tunelint::config::Encoding;
 use tunelint::engine::{count_tokens, lint_bytes};
 use tunelint::rules::Code;
+use tunelint::rules::tokens::TooManyTokensOptions;
+use tunelint::settings::Encoding;
 use tunelint::settings::Settings;
 
 fn fixtures() -> PathBuf {
@@ -134,7 +135,12 @@ fn t001_fires_exactly_above_the_limit() {
                     encoding,
                     ..Settings::default()
                 };
-                settings.options.max_tokens = max;
+                settings.set_options(
+                    Code::T001,
+                    TooManyTokensOptions {
+                        max_per_example: max,
+                    },
+                );
                 let (diagnostics, summary) = lint_bytes(format!("{line}\n").as_bytes(), &settings);
                 assert!(summary.tokens.is_none(), "no statistics unless asked for");
                 let t001: Vec<_> = diagnostics
@@ -643,7 +649,12 @@ fn t001_reports_huge_examples_without_tokenizing_them() {
     ]})
     .to_string();
     let mut settings = Settings::default();
-    settings.options.max_tokens = 10_000;
+    settings.set_options(
+        Code::T001,
+        TooManyTokensOptions {
+            max_per_example: 10_000,
+        },
+    );
     let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &settings);
     let t001: Vec<_> = diagnostics
         .iter()

@@ -14,8 +14,8 @@ use std::path::Path;
 
 use super::index::{self, BANDS, Signature};
 use super::similarity::Matcher;
-use crate::config::DedupConfig;
 use crate::json::{Kind, Parser};
+use crate::settings::DedupConfig;
 use crate::settings::{FormatChoice, Settings};
 
 /// Why an example goes.

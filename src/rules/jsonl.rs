@@ -1,8 +1,12 @@
 //! J rules: the file and its lines. Emitted by the reader (`crate::source`) and the
 //! record parser (`crate::engine`), which are where these facts are known.
 
+use serde::{Deserialize, Deserializer};
+
 use crate::declare_rule;
-use crate::rule::RuleOption;
+use crate::registry::Code;
+use crate::rule::{RuleOption, RuleOptions, integer_option};
+use crate::settings::Settings;
 
 declare_rule! {
     /// ## What it does
@@ -287,7 +291,41 @@ declare_rule! {
             default: "67108864",
             doc: "longest line read, in bytes (64 MiB); longer lines are skipped",
         }],
+        config: LineTooLargeOptions,
     };
+}
+
+/// J008's options: `[rules] line-too-large = { max_line_bytes = 1048576 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LineTooLargeOptions {
+    /// The longest line read, in bytes; longer lines are skipped.
+    #[serde(deserialize_with = "max_line_bytes")]
+    pub max_line_bytes: u64,
+}
+
+impl RuleOptions for LineTooLargeOptions {
+    const DEFAULT: LineTooLargeOptions = LineTooLargeOptions {
+        max_line_bytes: 64 * 1024 * 1024,
+    };
+}
+
+impl Default for LineTooLargeOptions {
+    fn default() -> Self {
+        LineTooLargeOptions::DEFAULT
+    }
+}
+
+fn max_line_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    integer_option(d, 1, "a positive integer (bytes)")
+}
+
+impl Settings {
+    /// J008's `max_line_bytes`: the reader skips longer lines unread.
+    pub fn max_line_bytes(&self) -> u64 {
+        self.options::<LineTooLargeOptions>(Code::J008)
+            .max_line_bytes
+    }
 }
 
 declare_rule! {

@@ -1,10 +1,13 @@
 //! T rules: token counts.
 
+use serde::{Deserialize, Deserializer};
+
 use crate::context::RecordContext;
 use crate::declare_rule;
 use crate::record::Conversation;
-use crate::rule::RuleOption;
+use crate::rule::{RuleOption, RuleOptions, integer_option};
 use crate::rules::Code;
+use crate::settings::Settings;
 use crate::tokens::{self, ExampleTokens};
 use crate::wording::thousands;
 
@@ -60,7 +63,42 @@ declare_rule! {
             default: "65536",
             doc: "most tokens one example may have (also `[tokens] max_per_example`)",
         }],
+        config: TooManyTokensOptions,
     };
+}
+
+/// T001's options: `[tokens] max_per_example` for every file, or `[rules] too-many-tokens =
+/// { max_per_example = 16385 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TooManyTokensOptions {
+    /// The most tokens one example may have.
+    #[serde(deserialize_with = "max_per_example")]
+    pub max_per_example: u64,
+}
+
+impl RuleOptions for TooManyTokensOptions {
+    const DEFAULT: TooManyTokensOptions = TooManyTokensOptions {
+        max_per_example: 65_536,
+    };
+}
+
+impl Default for TooManyTokensOptions {
+    fn default() -> Self {
+        TooManyTokensOptions::DEFAULT
+    }
+}
+
+fn max_per_example<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    integer_option(d, 1, "a positive integer (tokens)")
+}
+
+impl Settings {
+    /// T001's `max_per_example`: the most tokens one example may have.
+    pub fn max_tokens(&self) -> u64 {
+        self.options::<TooManyTokensOptions>(Code::T001)
+            .max_per_example
+    }
 }
 
 /// Examples with up to this many bytes of text are always counted exactly.
@@ -70,7 +108,7 @@ const EXACT_UP_TO: u64 = 1 << 20;
 /// and returns the count for the statistics.
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> Option<ExampleTokens> {
     let settings = ctx.settings;
-    let max = settings.options.max_tokens;
+    let max = settings.max_tokens();
     let t001 = ctx.enabled(Code::T001);
     if !settings.token_stats {
         // Only T001 wants a count: none when the bytes cannot reach the limit.

@@ -1,9 +1,11 @@
 //! C002 content-too-long.
 
+use serde::{Deserialize, Deserializer};
+
 use crate::context::RecordContext;
 use crate::declare_rule;
 use crate::record::{Message, count_chars};
-use crate::rule::RuleOption;
+use crate::rule::{RuleOption, RuleOptions, integer_option};
 use crate::rules::Code;
 
 declare_rule! {
@@ -45,7 +47,31 @@ declare_rule! {
             default: "10000",
             doc: "most characters (Unicode code points) a message's content may have",
         }],
+        config: Options,
     };
+}
+
+/// C002's options: `[rules] content-too-long = { max_chars = 4000 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Options {
+    /// The most characters a message's text may have.
+    #[serde(deserialize_with = "max_chars")]
+    pub max_chars: usize,
+}
+
+impl RuleOptions for Options {
+    const DEFAULT: Options = Options { max_chars: 10_000 };
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options::DEFAULT
+    }
+}
+
+fn max_chars<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    integer_option(d, 1, "a positive integer")
 }
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
@@ -55,7 +81,7 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     let Some(span) = message.content.span() else {
         return;
     };
-    let max = ctx.options().max_chars;
+    let max = ctx.settings.options::<Options>(Code::C002).max_chars;
     // Bytes bound characters from above: most content needs no counting at all.
     let bytes: usize = message.content.texts().map(|t| t.value.len()).sum();
     if bytes <= max {

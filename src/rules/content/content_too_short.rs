@@ -1,9 +1,11 @@
 //! C001 content-too-short.
 
+use serde::{Deserialize, Deserializer};
+
 use crate::context::RecordContext;
 use crate::declare_rule;
 use crate::record::{Message, Role, count_chars};
-use crate::rule::RuleOption;
+use crate::rule::{RuleOption, RuleOptions, integer_option};
 use crate::rules::Code;
 
 declare_rule! {
@@ -48,7 +50,31 @@ declare_rule! {
             default: "10",
             doc: "fewest characters (Unicode code points) a message's content may have",
         }],
+        config: Options,
     };
+}
+
+/// C001's options: `[rules] content-too-short = { min_chars = 20 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Options {
+    /// The fewest characters a message's text may have; `0` turns the check off.
+    #[serde(deserialize_with = "min_chars")]
+    pub min_chars: usize,
+}
+
+impl RuleOptions for Options {
+    const DEFAULT: Options = Options { min_chars: 10 };
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options::DEFAULT
+    }
+}
+
+fn min_chars<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    integer_option(d, 0, "a non-negative integer")
 }
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
@@ -64,7 +90,7 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     let Some(span) = message.content.span() else {
         return;
     };
-    let min = ctx.options().min_chars;
+    let min = ctx.settings.options::<Options>(Code::C001).min_chars;
     // A character is at most 4 bytes: long content needs no counting.
     let bytes: usize = message.content.texts().map(|t| t.value.len()).sum();
     if bytes >= min.saturating_mul(4) {

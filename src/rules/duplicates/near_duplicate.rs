@@ -69,9 +69,9 @@ pub fn check(ctx: &mut DatasetContext<'_>, file: FileId, facts: &FileFacts, exac
         .collect();
     let found = find_earlier(facts, threshold, ctx.threads, |t| exact[owner[t]]);
     let field = match settings.dedup.field {
-        crate::config::DedupField::User => "first user message",
-        crate::config::DedupField::Assistant => "assistant messages",
-        crate::config::DedupField::Conversation => "conversation",
+        crate::settings::DedupField::User => "first user message",
+        crate::settings::DedupField::Assistant => "assistant messages",
+        crate::settings::DedupField::Conversation => "conversation",
     };
     for (t, (c, ratio)) in found {
         let item = facts.items[owner[t]].clone();

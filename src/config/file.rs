@@ -1,0 +1,527 @@
+//! The config file as written: serde types, `deny_unknown_fields`, with `toml::Spanned` where
+//! a later check must point at a value.
+//!
+//! serde checks the shape and the types; what needs the rules or more than one value (rule
+//! selectors and options, globs, regular expressions) is checked by `super`. Every value type
+//! here says what it expected in words (`expected a number from 0 to 100`), which
+//! `super::error` turns into the user's message; field order is the order the keys are
+//! listed in messages.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use toml::Spanned;
+
+use super::error::{DATETIME_KEY, closest};
+use super::gates::Threshold;
+use crate::settings::{DedupField, Encoding, FormatChoice};
+
+/// The whole file, or `[tool.tunelint]` of a pyproject.toml.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FileConfig {
+    pub format: Option<Choice<FormatChoice>>,
+    pub exclude: Option<Strings>,
+    pub rules: Option<RuleTable>,
+    pub gates: Option<GatesFile>,
+    pub dedup: Option<DedupFile>,
+    pub tokens: Option<TokensFile>,
+    pub pii: Option<PiiFile>,
+    pub overrides: Option<TableArray<OverrideFile>>,
+    pub datasets: Option<TableArray<DatasetFile>>,
+    /// Reserved for the B rules (composition and size), which tunelint does not have yet:
+    /// `tunelint init` of earlier versions wrote these headers, so an empty section is
+    /// accepted and anything in it is an error.
+    #[serde(default, rename = "composition")]
+    _composition: Option<Reserved>,
+    #[serde(default, rename = "dataset")]
+    _dataset: Option<Reserved>,
+}
+
+/// The sections kept for rules that do not exist yet, left out of the keys messages list.
+pub(super) const RESERVED: &[&str] = &["composition", "dataset"];
+
+/// What a reserved section with something in it is told (`super::error` adds the section).
+pub(super) const RESERVED_MESSAGE: &str = "configures the composition and size rules (B001-B004), which this version of tunelint does not have yet; remove what the section holds";
+
+/// A section kept for rules that do not exist yet: only an empty table is accepted.
+pub(super) struct Reserved;
+
+impl<'de> Deserialize<'de> for Reserved {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Reserved;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an empty table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Reserved, A::Error> {
+                match map.next_key::<IgnoredAny>()? {
+                    None => Ok(Reserved),
+                    Some(_) => Err(A::Error::custom(RESERVED_MESSAGE)),
+                }
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// `[gates]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GatesFile {
+    #[serde(default, deserialize_with = "percent")]
+    pub min_valid_pct: Option<f64>,
+    #[serde(default, deserialize_with = "threshold")]
+    pub max_duplicates: Option<Threshold>,
+    #[serde(default, deserialize_with = "count")]
+    pub max_warnings: Option<u64>,
+}
+
+/// `[dedup]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DedupFile {
+    pub field: Option<Choice<DedupField>>,
+    #[serde(default, deserialize_with = "similarity")]
+    pub threshold: Option<f64>,
+}
+
+/// `[tokens]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TokensFile {
+    pub encoding: Option<Choice<Encoding>>,
+    #[serde(default, deserialize_with = "positive")]
+    pub max_per_example: Option<u64>,
+}
+
+/// `[pii]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PiiFile {
+    pub allow: Option<Strings>,
+}
+
+/// One `[[overrides]]` entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OverrideFile {
+    pub files: Spanned<Strings>,
+    pub rules: Option<RuleTable>,
+    pub format: Option<Choice<FormatChoice>>,
+}
+
+/// One `[[datasets]]` entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DatasetFile {
+    pub name: Option<Text>,
+    pub train: Spanned<Strings>,
+    pub valid: Option<Spanned<Strings>>,
+    pub test: Option<Spanned<Strings>>,
+}
+
+/// Any TOML value, reduced to what the value types below need to know.
+enum Raw {
+    String(String),
+    Integer(i64),
+    Float(f64),
+    /// A boolean, a date, an array, a table, or an integer beyond 64 bits.
+    Other,
+}
+
+impl Raw {
+    fn number(&self) -> Option<f64> {
+        match *self {
+            Raw::Integer(n) => Some(n as f64),
+            Raw::Float(x) if x.is_finite() => Some(x),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
+        struct RawVisitor;
+
+        impl<'de> Visitor<'de> for RawVisitor {
+            type Value = Raw;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a TOML value")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw, E> {
+                Ok(Raw::String(v.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Raw, E> {
+                Ok(Raw::String(v))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw, E> {
+                Ok(Raw::Integer(v))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw, E> {
+                Ok(i64::try_from(v).map_or(Raw::Other, Raw::Integer))
+            }
+
+            fn visit_i128<E: de::Error>(self, _: i128) -> Result<Raw, E> {
+                Ok(Raw::Other)
+            }
+
+            fn visit_u128<E: de::Error>(self, _: u128) -> Result<Raw, E> {
+                Ok(Raw::Other)
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
+                Ok(Raw::Float(v))
+            }
+
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Raw, E> {
+                Ok(Raw::Other)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Raw::Other)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Raw::Other)
+            }
+        }
+
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+/// Reads any value and keeps it if `check` accepts it; else the error says what was
+/// `expected`.
+fn checked<'de, D, T>(
+    d: D,
+    expected: &str,
+    check: impl FnOnce(Raw) -> Option<T>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    check(Raw::deserialize(d)?).ok_or_else(|| D::Error::custom(format!("expected {expected}")))
+}
+
+fn percent<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    checked(d, "a number from 0 to 100", |raw| {
+        raw.number().filter(|x| (0.0..=100.0).contains(x))
+    })
+    .map(Some)
+}
+
+fn similarity<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    checked(d, "a number greater than 0 and at most 1", |raw| {
+        raw.number().filter(|x| *x > 0.0 && *x <= 1.0)
+    })
+    .map(Some)
+}
+
+fn integer_at_least<'de, D: Deserializer<'de>>(
+    d: D,
+    min: i64,
+    expected: &str,
+) -> Result<Option<u64>, D::Error> {
+    checked(d, expected, |raw| match raw {
+        Raw::Integer(n) if n >= min => Some(n.unsigned_abs()),
+        _ => None,
+    })
+    .map(Some)
+}
+
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    integer_at_least(d, 0, "a non-negative integer")
+}
+
+fn positive<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    integer_at_least(d, 1, "a positive integer")
+}
+
+/// `max_duplicates`: a count, or a percentage written as a string.
+fn threshold<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Threshold>, D::Error> {
+    checked(
+        d,
+        "a count like 3 or a percentage like \"1.5%\"",
+        |raw| match raw {
+            Raw::Integer(n) => u64::try_from(n).ok().map(Threshold::Count),
+            Raw::String(s) if s.trim().ends_with('%') => s.trim().parse().ok(),
+            _ => None,
+        },
+    )
+    .map(Some)
+}
+
+/// A string value.
+pub(super) struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        checked(d, "a string", |raw| match raw {
+            Raw::String(s) => Some(Text(s)),
+            _ => None,
+        })
+    }
+}
+
+/// An array of strings, each with its span: globs, paths, regular expressions. An element
+/// that is not a string is `None`, for `super` to report at that element (serde has no way
+/// to point an error at an array element).
+pub(super) struct Strings(pub Vec<Spanned<Option<String>>>);
+
+impl<'de> Deserialize<'de> for Strings {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Strings, D::Error> {
+        struct StringsVisitor;
+
+        impl<'de> Visitor<'de> for StringsVisitor {
+            type Value = Strings;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of strings")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strings, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<Raw>>()? {
+                    let span = item.span();
+                    let text = match item.into_inner() {
+                        Raw::String(s) => Some(s),
+                        _ => None,
+                    };
+                    out.push(Spanned::new(span, text));
+                }
+                Ok(Strings(out))
+            }
+        }
+
+        d.deserialize_seq(StringsVisitor)
+    }
+}
+
+/// An array of tables, `[[overrides]]`; an element that is not a table is
+/// [`Element::Other`], for `super` to report at that element.
+pub(super) struct TableArray<T>(pub Vec<Spanned<Element<T>>>);
+
+pub(super) enum Element<T> {
+    Table(T),
+    Other,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for TableArray<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TableArray<T>, D::Error> {
+        struct TablesVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for TablesVisitor<T> {
+            type Value = TableArray<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of tables")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TableArray<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    out.push(item);
+                }
+                Ok(TableArray(out))
+            }
+        }
+
+        d.deserialize_seq(TablesVisitor(PhantomData))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Element<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Element<T>, D::Error> {
+        struct ElementVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ElementVisitor<T> {
+            type Value = Element<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Element<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Element::Table)
+            }
+
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Element<T>, E> {
+                Ok(Element::Other)
+            }
+
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Element<T>, E> {
+                Ok(Element::Other)
+            }
+
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Element<T>, E> {
+                Ok(Element::Other)
+            }
+
+            fn visit_i128<E: de::Error>(self, _: i128) -> Result<Element<T>, E> {
+                Ok(Element::Other)
+            }
+
+            fn visit_u128<E: de::Error>(self, _: u128) -> Result<Element<T>, E> {
+                Ok(Element::Other)
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Element<T>, E> {
+                Ok(Element::Other)
+            }
+
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Element<T>, E> {
+                Ok(Element::Other)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Element<T>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Element::Other)
+            }
+        }
+
+        d.deserialize_any(ElementVisitor(PhantomData))
+    }
+}
+
+/// The settings enums a string value names.
+pub(super) trait Named: Sized {
+    const NAMES: &'static [&'static str];
+    fn parse(s: &str) -> Option<Self>;
+}
+
+impl Named for FormatChoice {
+    const NAMES: &'static [&'static str] = FormatChoice::NAMES;
+    fn parse(s: &str) -> Option<Self> {
+        FormatChoice::parse(s)
+    }
+}
+
+impl Named for DedupField {
+    const NAMES: &'static [&'static str] = DedupField::NAMES;
+    fn parse(s: &str) -> Option<Self> {
+        DedupField::parse(s)
+    }
+}
+
+impl Named for Encoding {
+    const NAMES: &'static [&'static str] = Encoding::NAMES;
+    fn parse(s: &str) -> Option<Self> {
+        Encoding::parse(s)
+    }
+}
+
+/// A string naming one of `T::NAMES`; a near miss is answered with a did-you-mean.
+pub(super) struct Choice<T>(pub T);
+
+impl<'de, T: Named> Deserialize<'de> for Choice<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Choice<T>, D::Error> {
+        let expected = format!("expected one of {}", T::NAMES.join(", "));
+        match Raw::deserialize(d)? {
+            Raw::String(s) => T::parse(&s).map(Choice).ok_or_else(|| {
+                D::Error::custom(match closest(&s, T::NAMES.iter().copied()) {
+                    Some(near) => format!("did you mean {near:?}?"),
+                    None => expected,
+                })
+            }),
+            _ => Err(D::Error::custom(expected)),
+        }
+    }
+}
+
+/// A `[rules]` table (also the `rules` of an override): selectors, each with a level or a
+/// table of level and options, checked against the rules by `super::selectors`.
+pub(super) struct RuleTable(pub Vec<(Spanned<String>, Spanned<RuleValue>)>);
+
+pub(super) enum RuleValue {
+    Level(String),
+    Table(Vec<(Spanned<String>, Spanned<toml::Value>)>),
+}
+
+impl<'de> Deserialize<'de> for RuleTable {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RuleTable, D::Error> {
+        struct RulesVisitor;
+
+        impl<'de> Visitor<'de> for RulesVisitor {
+            type Value = RuleTable;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RuleTable, A::Error> {
+                entries(map, &self).map(RuleTable)
+            }
+        }
+
+        d.deserialize_map(RulesVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RuleValue, D::Error> {
+        struct ValueVisitor;
+
+        impl<'de> Visitor<'de> for ValueVisitor {
+            type Value = RuleValue;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a level (off, info, warning, error) or a table of level and options")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RuleValue, E> {
+                Ok(RuleValue::Level(v.to_owned()))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RuleValue, A::Error> {
+                entries(map, &self).map(RuleValue::Table)
+            }
+        }
+
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+/// A table's entries with their spans.
+fn entries<'de, A, V>(
+    mut map: A,
+    expected: &dyn de::Expected,
+) -> Result<Vec<(Spanned<String>, V)>, A::Error>
+where
+    A: MapAccess<'de>,
+    V: Deserialize<'de>,
+{
+    let mut out = Vec::new();
+    while let Some(key) = map.next_key_seed(KeySeed(expected))? {
+        out.push((key, map.next_value()?));
+    }
+    Ok(out)
+}
+
+/// A key with its span. toml hands a date to a visitor as a table with one private key,
+/// which has no span: that is a date where a table was `expected`, not a table.
+struct KeySeed<'e>(&'e dyn de::Expected);
+
+impl<'de> de::DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Spanned<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Spanned<String>, D::Error> {
+        Spanned::<String>::deserialize(d).map_err(|e| {
+            if e.to_string().contains(DATETIME_KEY) {
+                D::Error::invalid_type(de::Unexpected::Other("a date"), self.0)
+            } else {
+                e
+            }
+        })
+    }
+}

@@ -1,0 +1,575 @@
+//! Configuration files: discovery, parsing with located errors, and resolution into per-file
+//! [`Settings`] together with the command line.
+//!
+//! A file is read with serde into the types of [`file`] (`deny_unknown_fields`, spans kept
+//! where a later check points at a value); what serde cannot check alone — rule selectors and
+//! each rule's options ([`selectors`]), globs ([`globs`]), regular expressions — is checked
+//! here. Every error carries the line and column of the offending key or value, the TOML line
+//! itself and a did-you-mean, like ruff and cargo do ([`error`]).
+
+mod error;
+mod file;
+mod gates;
+mod globs;
+mod selectors;
+mod starter;
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+pub use self::error::ConfigError;
+pub use self::gates::{Gates, Threshold};
+pub use self::starter::STARTER;
+
+use self::error::Document;
+use self::file::{DatasetFile, Element, FileConfig, OverrideFile, Strings, TableArray};
+use self::globs::Globs;
+use self::selectors::{RuleEntry, apply_entries, cli_selectors, rule_entries, set_options};
+use crate::rule::Level;
+use crate::rules::{Code, RULES};
+use crate::settings::{ConfiguredOptions, DedupConfig, Encoding, FormatChoice, PiiAllow, Settings};
+
+/// Names of the config files looked for in each directory, in order of preference.
+const CONFIG_FILES: &[&str] = &["tunelint.toml", ".tunelint.toml"];
+const PYPROJECT: &str = "pyproject.toml";
+
+/// What the command line says on top of the config file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CliOverrides {
+    /// Only these rules (codes, names, prefixes or `ALL`) run.
+    pub select: Vec<String>,
+    /// These rules are turned off.
+    pub ignore: Vec<String>,
+    /// These rules report warnings.
+    pub warn: Vec<String>,
+    pub min_valid_pct: Option<f64>,
+    pub max_duplicates: Option<Threshold>,
+    pub max_warnings: Option<u64>,
+    pub format: Option<FormatChoice>,
+}
+
+/// `[tokens]`: token counting (T001).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokensConfig {
+    pub encoding: Encoding,
+    /// T001's `max_per_example` for every file; a `[rules]` entry overrides it.
+    pub max_per_example: u64,
+}
+
+impl Default for TokensConfig {
+    fn default() -> Self {
+        TokensConfig {
+            encoding: Encoding::O200kBase,
+            max_per_example: 65_536,
+        }
+    }
+}
+
+/// `[pii]`: privacy rules (P001–P006).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PiiConfig {
+    /// Regular expressions of known-safe matches, compiled when the config is read.
+    pub allow: Arc<PiiAllow>,
+}
+
+/// One `[[datasets]]` entry: files of one dataset by split, for the split-leak check (D003).
+/// Paths are as written, relative to [`Config::root`].
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DatasetGroup {
+    pub name: Option<String>,
+    pub train: Vec<String>,
+    pub valid: Vec<String>,
+    pub test: Vec<String>,
+}
+
+impl Default for Settings {
+    /// Every rule at its declared level with its default options. Implemented here because
+    /// the configuration knows the rules and `crate::settings` does not.
+    fn default() -> Self {
+        Settings {
+            levels: RULES.iter().map(|r| r.default_level).collect(),
+            rule_options: ConfiguredOptions::default(),
+            format: FormatChoice::Auto,
+            dedup: DedupConfig::default(),
+            pii_allow: Arc::default(),
+            encoding: Encoding::default(),
+            token_stats: false,
+        }
+    }
+}
+
+/// One `[[overrides]]` entry.
+#[derive(Clone, Debug)]
+struct Override {
+    files: Globs,
+    rules: Vec<RuleEntry>,
+    format: Option<FormatChoice>,
+}
+
+/// A loaded configuration, or the defaults.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The config file, as shown in messages; `None` for the defaults.
+    path: Option<PathBuf>,
+    /// Absolute directory globs are relative to.
+    root: PathBuf,
+    pub format: FormatChoice,
+    exclude: Globs,
+    /// Sorted least specific first; equally specific entries keep their file order.
+    rules: Vec<RuleEntry>,
+    min_valid_pct: Option<f64>,
+    max_duplicates: Option<Threshold>,
+    max_warnings: Option<u64>,
+    overrides: Vec<Override>,
+    pub dedup: DedupConfig,
+    pub tokens: TokensConfig,
+    pub pii: PiiConfig,
+    pub datasets: Vec<DatasetGroup>,
+}
+
+impl Default for Config {
+    /// The configuration without a file (`--isolated`), rooted at the current directory.
+    fn default() -> Self {
+        Config::empty(None, absolute(Path::new(".")))
+    }
+}
+
+impl Config {
+    fn empty(path: Option<PathBuf>, root: PathBuf) -> Config {
+        Config {
+            path,
+            root,
+            format: FormatChoice::Auto,
+            exclude: Globs::default(),
+            rules: Vec::new(),
+            min_valid_pct: None,
+            max_duplicates: None,
+            max_warnings: None,
+            overrides: Vec::new(),
+            dedup: DedupConfig::default(),
+            tokens: TokensConfig::default(),
+            pii: PiiConfig::default(),
+            datasets: Vec::new(),
+        }
+    }
+
+    /// Parses config text as if read from `path`: a file named `pyproject.toml` contributes
+    /// its `[tool.tunelint]` table (an error when there is none), any other file all of it.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let shown = display_path(path);
+        let doc = Document { text, path: &shown };
+        let root = absolute(path)
+            .parent()
+            .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
+        let table = DeTable::parse(text).map_err(|e| doc.syntax(&e))?;
+        let (file, prefix) = if is_pyproject(path) {
+            let Some(tool) = tool_table(&doc, table)? else {
+                let message = "no [tool.tunelint] table".to_owned();
+                return Err(ConfigError::in_file(&shown, message));
+            };
+            let de = toml::de::ValueDeserializer::from(tool);
+            (FileConfig::deserialize(de), "tool.tunelint.")
+        } else {
+            let de = toml::de::Deserializer::from(table);
+            (FileConfig::deserialize(de), "")
+        };
+        let file = file.map_err(|e| doc.serde_error(&e))?;
+        let mut config = Config::empty(Some(shown.clone()), root);
+        config.read(&doc, file, prefix)?;
+        Ok(config)
+    }
+
+    /// Takes in what serde read, checking what needs more than its type. When several
+    /// values are wrong, the first in the file is reported.
+    fn read(
+        &mut self,
+        doc: &Document<'_>,
+        file: FileConfig,
+        prefix: &str,
+    ) -> Result<(), ConfigError> {
+        let mut first: Option<ConfigError> = None;
+        let mut note = |result: Result<(), ConfigError>| {
+            if let Err(e) = result {
+                let at = |e: &ConfigError| (e.line(), e.column());
+                if first.as_ref().is_none_or(|f| at(&e) < at(f)) {
+                    first = Some(e);
+                }
+            }
+        };
+        if let Some(choice) = file.format {
+            self.format = choice.0;
+        }
+        if let Some(exclude) = file.exclude {
+            note(globs(doc, &self.root, "exclude", &exclude).map(|g| self.exclude = g));
+        }
+        if let Some(table) = file.rules {
+            let context = format!("[{prefix}rules]");
+            note(rule_entries(doc, &table, &context).map(|r| self.rules = r));
+        }
+        if let Some(gates) = file.gates {
+            self.min_valid_pct = gates.min_valid_pct;
+            self.max_duplicates = gates.max_duplicates;
+            self.max_warnings = gates.max_warnings;
+        }
+        if let Some(dedup) = file.dedup {
+            self.dedup.field = dedup.field.map_or(self.dedup.field, |c| c.0);
+            self.dedup.threshold = dedup.threshold.unwrap_or(self.dedup.threshold);
+        }
+        if let Some(tokens) = file.tokens {
+            self.tokens.encoding = tokens.encoding.map_or(self.tokens.encoding, |c| c.0);
+            self.tokens.max_per_example = tokens
+                .max_per_example
+                .unwrap_or(self.tokens.max_per_example);
+        }
+        if let Some(allow) = file.pii.and_then(|pii| pii.allow) {
+            note(pii_allow(doc, &allow).map(|a| self.pii.allow = Arc::new(a)));
+        }
+        let context = format!("[[{prefix}overrides]]");
+        for entry in tables(doc, "overrides", file.overrides, &context) {
+            let over = entry.and_then(|(table, _)| read_override(doc, &self.root, table, &context));
+            note(over.map(|o| self.overrides.push(o)));
+        }
+        let context = format!("[[{prefix}datasets]]");
+        for entry in tables(doc, "datasets", file.datasets, &context) {
+            let group =
+                entry.and_then(|(table, header)| read_dataset_group(doc, table, header, &context));
+            note(group.map(|g| self.datasets.push(g)));
+        }
+        first.map_or(Ok(()), Err)
+    }
+
+    /// The config file in use, as shown in messages; `None` for the defaults.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The directory globs in `exclude`, `[[overrides]]` and `[[datasets]]` are relative to:
+    /// the config file's, or the current directory for the defaults. Always absolute.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The `exclude` patterns as written.
+    pub fn exclude_patterns(&self) -> &[String] {
+        self.exclude.patterns()
+    }
+
+    /// `path` (absolute or relative to the current directory) relative to the root, when it
+    /// is under it.
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        absolute(path)
+            .strip_prefix(&self.root)
+            .ok()
+            .map(Path::to_path_buf)
+    }
+
+    /// Whether `exclude` matches `path` (absolute or relative to the current directory).
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.relative(path)
+            .is_some_and(|rel| !rel.as_os_str().is_empty() && self.exclude.is_match(&rel))
+    }
+
+    /// The settings for one file: rule defaults, then `[rules]` (least specific selector
+    /// first), then each matching `[[overrides]]` in file order, then the command line.
+    pub fn settings_for(&self, path: &Path, cli: &CliOverrides) -> Result<Settings, ConfigError> {
+        let mut settings = Settings {
+            format: self.format,
+            dedup: self.dedup.clone(),
+            pii_allow: Arc::clone(&self.pii.allow),
+            encoding: self.tokens.encoding,
+            ..Settings::default()
+        };
+        let mut options = vec![toml::Table::new(); Code::ALL.len()];
+        // `[tokens] max_per_example` is T001's option for every file; `[rules]` may override it.
+        let max_tokens = i64::try_from(self.tokens.max_per_example).unwrap_or(i64::MAX);
+        options[Code::T001.index()].insert("max_per_example".to_owned(), max_tokens.into());
+        apply_entries(&self.rules, &mut settings, &mut options);
+        if !self.overrides.is_empty()
+            && let Some(rel) = self.relative(path)
+        {
+            for over in &self.overrides {
+                if over.files.is_match(&rel) {
+                    apply_entries(&over.rules, &mut settings, &mut options);
+                    if let Some(format) = over.format {
+                        settings.format = format;
+                    }
+                }
+            }
+        }
+        set_options(options, &mut settings)?;
+
+        let select = cli_selectors(&cli.select, "--select")?;
+        let ignore = cli_selectors(&cli.ignore, "--ignore")?;
+        let warn = cli_selectors(&cli.warn, "--warn")?;
+        if !select.is_empty() {
+            for &code in Code::ALL {
+                let level = &mut settings.levels[code.index()];
+                if !select.iter().any(|s| s.matches(code)) {
+                    *level = Level::Off;
+                } else if *level == Level::Off {
+                    // Selecting a rule that is off turns it on, at its usual level if it has one.
+                    *level = match code.meta().default_level {
+                        Level::Off => Level::Warning,
+                        default => default,
+                    };
+                }
+            }
+        }
+        for (selectors, level) in [(&ignore, Level::Off), (&warn, Level::Warning)] {
+            for selector in selectors {
+                for code in selector.codes() {
+                    settings.levels[code.index()] = level;
+                }
+            }
+        }
+        if let Some(format) = cli.format {
+            settings.format = format;
+        }
+        Ok(settings)
+    }
+
+    /// The gates: the command line over the config over the defaults.
+    pub fn gates(&self, cli: &CliOverrides) -> Gates {
+        let defaults = Gates::default();
+        Gates {
+            min_valid_pct: cli
+                .min_valid_pct
+                .or(self.min_valid_pct)
+                .unwrap_or(defaults.min_valid_pct),
+            max_duplicates: cli
+                .max_duplicates
+                .or(self.max_duplicates)
+                .unwrap_or(defaults.max_duplicates),
+            max_warnings: cli.max_warnings.or(self.max_warnings),
+        }
+    }
+}
+
+/// The strings of the array `key`, each with its span.
+fn strings(
+    doc: &Document<'_>,
+    key: &str,
+    list: &Strings,
+) -> Result<Vec<Spanned<String>>, ConfigError> {
+    list.0
+        .iter()
+        .map(|item| match item.get_ref() {
+            Some(s) => Ok(Spanned::new(item.span(), s.clone())),
+            None => Err(doc.invalid(item.span(), key, "expected a string")),
+        })
+        .collect()
+}
+
+/// The tables of the array of tables `key`, each with the span of its header.
+fn tables<T>(
+    doc: &Document<'_>,
+    key: &str,
+    array: Option<TableArray<T>>,
+    context: &str,
+) -> Vec<Result<(T, Range<usize>), ConfigError>> {
+    let items = array.map(|a| a.0).unwrap_or_default();
+    let expected = format!("expected an array of tables ({context})");
+    let table = |item: Spanned<Element<T>>| {
+        let span = item.span();
+        match item.into_inner() {
+            Element::Table(table) => Ok((table, span)),
+            Element::Other => Err(doc.invalid(span, key, &expected)),
+        }
+    };
+    items.into_iter().map(table).collect()
+}
+
+fn globs(
+    doc: &Document<'_>,
+    root: &Path,
+    key: &str,
+    patterns: &Strings,
+) -> Result<Globs, ConfigError> {
+    let patterns = strings(doc, key, patterns)?;
+    Globs::new(root, &patterns).map_err(|(span, message)| doc.error(span, message))
+}
+
+fn pii_allow(doc: &Document<'_>, allow: &Strings) -> Result<PiiAllow, ConfigError> {
+    let items = strings(doc, "allow", allow)?;
+    let patterns = items.iter().map(|p| p.get_ref().clone()).collect();
+    PiiAllow::new(patterns).map_err(|(index, why)| {
+        // The regex error spans several lines; its last says what is wrong.
+        let why = why.lines().last().unwrap_or_default().trim();
+        let why = why.strip_prefix("error: ").unwrap_or(why);
+        let span = items.get(index).map(Spanned::span).unwrap_or_default();
+        doc.error(
+            span,
+            format!("invalid regular expression in \"allow\": {why}"),
+        )
+    })
+}
+
+fn read_override(
+    doc: &Document<'_>,
+    root: &Path,
+    entry: OverrideFile,
+    context: &str,
+) -> Result<Override, ConfigError> {
+    if entry.files.get_ref().0.is_empty() {
+        return Err(doc.invalid(entry.files.span(), "files", "expected at least one glob"));
+    }
+    let files = globs(doc, root, "files", entry.files.get_ref())?;
+    let rules = match &entry.rules {
+        Some(table) => rule_entries(doc, table, &format!("{context} rules"))?,
+        None => Vec::new(),
+    };
+    Ok(Override {
+        files,
+        rules,
+        format: entry.format.map(|c| c.0),
+    })
+}
+
+fn read_dataset_group(
+    doc: &Document<'_>,
+    entry: DatasetFile,
+    header: Range<usize>,
+    context: &str,
+) -> Result<DatasetGroup, ConfigError> {
+    let paths = |key: &str, value: Option<Spanned<Strings>>| -> Result<Vec<String>, ConfigError> {
+        let Some(value) = value else {
+            return Ok(Vec::new());
+        };
+        let paths = strings(doc, key, value.get_ref())?;
+        if paths.is_empty() {
+            return Err(doc.invalid(value.span(), key, "expected at least one path"));
+        }
+        Ok(paths.into_iter().map(Spanned::into_inner).collect())
+    };
+    let group = DatasetGroup {
+        name: entry.name.map(|n| n.0),
+        train: paths("train", Some(entry.train))?,
+        valid: paths("valid", entry.valid)?,
+        test: paths("test", entry.test)?,
+    };
+    if group.valid.is_empty() && group.test.is_empty() {
+        let message = format!("missing key \"valid\" or \"test\" in {context}");
+        return Err(doc.error(header, message));
+    }
+    Ok(group)
+}
+
+/// The `[tool.tunelint]` table of a pyproject.toml, if any.
+fn tool_table<'a>(
+    doc: &Document<'_>,
+    root: Spanned<DeTable<'a>>,
+) -> Result<Option<Spanned<DeValue<'a>>>, ConfigError> {
+    let Some(tool) = root.into_inner().remove("tool") else {
+        return Ok(None);
+    };
+    let DeValue::Table(mut tool) = tool.into_inner() else {
+        return Ok(None);
+    };
+    match tool.remove("tunelint") {
+        None => Ok(None),
+        Some(table) if matches!(table.get_ref(), DeValue::Table(_)) => Ok(Some(table)),
+        Some(other) => Err(doc.invalid(other.span(), "tool.tunelint", "expected a table")),
+    }
+}
+
+fn is_pyproject(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == PYPROJECT)
+}
+
+/// `path` made absolute against the current directory, with `.` and `..` resolved
+/// lexically (no file system access, so a path that does not exist yet still works).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to the current directory when it is under it, for messages.
+fn display_path(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            path.strip_prefix(absolute(&cwd))
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Finds and loads the configuration for `start_dir`: in it or the nearest directory above
+/// it, `tunelint.toml`, else `.tunelint.toml`, else a `pyproject.toml` with a
+/// `[tool.tunelint]` table (one without is passed over). `None` when there is none up to the
+/// file system root.
+pub fn discover(start_dir: &Path) -> Result<Option<Config>, ConfigError> {
+    let start = absolute(start_dir);
+    for dir in start.ancestors() {
+        for name in CONFIG_FILES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return load(&candidate).map(Some);
+            }
+        }
+        let pyproject = dir.join(PYPROJECT);
+        if pyproject.is_file() {
+            let text = read(&pyproject)?;
+            // Most pyproject.toml files are not ours: skip them without parsing, so a
+            // syntax error in an unrelated one does not stop the search.
+            if !text.contains("tunelint") {
+                continue;
+            }
+            let shown = display_path(&pyproject);
+            let doc = Document {
+                text: &text,
+                path: &shown,
+            };
+            let table = DeTable::parse(&text).map_err(|e| doc.syntax(&e))?;
+            if tool_table(&doc, table)?.is_some() {
+                return Config::parse(&text, &pyproject).map(Some);
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Loads the config file named by `--config`.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = read(path)?;
+    Config::parse(&text, path)
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        ConfigError::in_file(
+            &display_path(path),
+            format!(
+                "cannot read config file: {}",
+                lowercase_first(&e.to_string())
+            ),
+        )
+    })
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,378 @@
+//! Every config error names the file, line and column, shows the TOML line and says what
+//! was expected, with a did-you-mean when a valid name is close.
+
+use super::{error, levels, parse};
+use crate::config::CliOverrides;
+use crate::config::error::locate;
+use crate::rule::Level;
+use crate::rules::Code;
+
+#[test]
+fn unknown_top_level_key_has_location_line_and_suggestion() {
+    let err =
+        parse("# comment\nformat = \"auto\"\nexlude = [\"data/raw/**\"]\n").expect_err("invalid");
+    assert_eq!(
+        err.to_string(),
+        "tunelint.toml:3:1: unknown key \"exlude\" in the top level; did you mean \"exclude\"?"
+    );
+    assert_eq!(err.line(), Some(3));
+    assert_eq!(err.column(), Some(1));
+    assert_eq!(err.source_line(), Some("exlude = [\"data/raw/**\"]"));
+    assert_eq!(
+        err.snippet().as_deref(),
+        Some("  |\n3 | exlude = [\"data/raw/**\"]\n  | ^^^^^^")
+    );
+}
+
+#[test]
+fn unknown_key_without_a_close_match_lists_the_keys() {
+    assert_eq!(
+        error("[gates]\nzzz = 1\n"),
+        "tunelint.toml:2:1: unknown key \"zzz\" in [gates]; expected one of min_valid_pct, max_duplicates, max_warnings"
+    );
+    assert_eq!(
+        error("[dedup]\ntreshold = 0.9\n"),
+        "tunelint.toml:2:1: unknown key \"treshold\" in [dedup]; did you mean \"threshold\"?"
+    );
+    assert_eq!(
+        error("[[overrides]]\nfiles = [\"a\"]\nrule = {}\n"),
+        "tunelint.toml:3:1: unknown key \"rule\" in [[overrides]]; did you mean \"rules\"?"
+    );
+    assert_eq!(
+        error("[[datasets]]\ntrain = [\"a\"]\nvalidation = [\"b\"]\n"),
+        "tunelint.toml:3:1: unknown key \"validation\" in [[datasets]]; did you mean \"valid\"?"
+    );
+}
+
+#[test]
+fn unknown_rule_selectors_suggest_codes_names_and_prefixes() {
+    assert_eq!(
+        error("[rules]\nC0011 = \"off\"\n"),
+        "tunelint.toml:2:1: unknown rule selector \"C0011\" in [rules]; did you mean \"C001\"?"
+    );
+    assert_eq!(
+        error("[rules]\ncontent-to-short = \"off\"\n"),
+        "tunelint.toml:2:1: unknown rule selector \"content-to-short\" in [rules]; did you mean \"content-too-short\"?"
+    );
+    assert_eq!(
+        error("[rules]\nX = \"off\"\n"),
+        "tunelint.toml:2:1: unknown rule selector \"X\" in [rules]; expected a rule code, name, code prefix or ALL"
+    );
+    assert_eq!(
+        error("[[overrides]]\nfiles = [\"a\"]\nrules = { S08 = \"off\" }\n"),
+        "tunelint.toml:3:11: unknown rule selector \"S08\" in [[overrides]] rules; did you mean \"S008\"?"
+    );
+}
+
+#[test]
+fn unknown_rule_options_suggest_the_rule_options() {
+    assert_eq!(
+        error("[rules]\nC002 = { max_char = 5 }\n"),
+        "tunelint.toml:2:10: unknown option \"max_char\" for \"C002\"; did you mean \"max_chars\"?"
+    );
+    assert_eq!(
+        error("[rules]\nas-an-ai = { min_chars = 5 }\n"),
+        "tunelint.toml:2:14: unknown option \"min_chars\" for \"as-an-ai\"; expected one of level"
+    );
+    assert_eq!(
+        error("[rules]\nC001 = { min_chars = -1 }\n"),
+        "tunelint.toml:2:22: invalid value -1 for \"min_chars\"; expected a non-negative integer"
+    );
+    assert_eq!(
+        error("[rules]\nC = { max_chars = \"big\" }\n"),
+        "tunelint.toml:2:19: invalid value \"big\" for \"max_chars\"; expected a positive integer"
+    );
+}
+
+#[test]
+fn wrong_types_and_out_of_range_values() {
+    assert_eq!(
+        error("[gates]\nmin_valid_pct = \"high\"\n"),
+        "tunelint.toml:2:17: invalid value \"high\" for \"min_valid_pct\"; expected a number from 0 to 100"
+    );
+    assert_eq!(
+        error("[gates]\nmin_valid_pct = 150\n"),
+        "tunelint.toml:2:17: invalid value 150 for \"min_valid_pct\"; expected a number from 0 to 100"
+    );
+    assert_eq!(
+        error("[gates]\nmax_duplicates = \"many\"\n"),
+        "tunelint.toml:2:18: invalid value \"many\" for \"max_duplicates\"; expected a count like 3 or a percentage like \"1.5%\""
+    );
+    assert_eq!(
+        error("[gates]\nmax_duplicates = 0.5\n"),
+        "tunelint.toml:2:18: invalid value 0.5 for \"max_duplicates\"; expected a count like 3 or a percentage like \"1.5%\""
+    );
+    assert_eq!(
+        error("[gates]\nmax_warnings = -1\n"),
+        "tunelint.toml:2:16: invalid value -1 for \"max_warnings\"; expected a non-negative integer"
+    );
+    assert_eq!(
+        error("[dedup]\nthreshold = 0\n"),
+        "tunelint.toml:2:13: invalid value 0 for \"threshold\"; expected a number greater than 0 and at most 1"
+    );
+    assert_eq!(
+        error("gates = 3\n"),
+        "tunelint.toml:1:9: invalid value 3 for \"gates\"; expected a table"
+    );
+    assert_eq!(
+        error("exclude = \"data\"\n"),
+        "tunelint.toml:1:11: invalid value \"data\" for \"exclude\"; expected an array of strings"
+    );
+    assert_eq!(
+        error("exclude = [\"a\", 1]\n"),
+        "tunelint.toml:1:17: invalid value 1 for \"exclude\"; expected a string"
+    );
+    assert_eq!(
+        error("[rules]\nC001 = [1]\n"),
+        "tunelint.toml:2:8: invalid value for \"C001\"; expected a level (off, info, warning, error) or a table of level and options, found an array"
+    );
+    assert_eq!(
+        error("[overrides]\nfiles = [\"a\"]\n"),
+        "tunelint.toml:1:1: invalid value for \"overrides\"; expected an array of tables ([[overrides]]), found a table"
+    );
+}
+
+#[test]
+fn enumerated_values_suggest_or_list() {
+    assert_eq!(
+        error("format = \"openai_chat\"\n"),
+        "tunelint.toml:1:10: invalid value \"openai_chat\" for \"format\"; did you mean \"openai-chat\"?"
+    );
+    assert_eq!(
+        error("[tokens]\nencoding = \"gpt2\"\n"),
+        "tunelint.toml:2:12: invalid value \"gpt2\" for \"encoding\"; expected one of o200k_base, cl100k_base"
+    );
+    assert_eq!(
+        error("[dedup]\nfield = 3\n"),
+        "tunelint.toml:2:9: invalid value 3 for \"field\"; expected one of user, assistant, conversation"
+    );
+}
+
+#[test]
+fn levels_accept_warn_and_reject_unknown_ones() {
+    let config = parse("[rules]\nC001 = \"warn\"\nJ001 = { level = \"info\" }\n").expect("valid");
+    assert_eq!(
+        levels(
+            &config,
+            "a.jsonl",
+            &CliOverrides::default(),
+            &[Code::C001, Code::J001]
+        ),
+        [Level::Warning, Level::Info]
+    );
+    assert_eq!(
+        error("[rules]\nC001 = \"fatal\"\n"),
+        "tunelint.toml:2:8: invalid level \"fatal\" for \"C001\"; expected one of off, info, warning, error"
+    );
+    assert_eq!(
+        error("[rules]\nC001 = { level = \"Error\" }\n"),
+        "tunelint.toml:2:18: invalid level \"Error\" for \"C001\"; did you mean \"error\"?"
+    );
+}
+
+#[test]
+fn bad_globs_point_at_the_pattern() {
+    assert_eq!(
+        error("exclude = [\"ok/**\", \"data/[raw\"]\n"),
+        "tunelint.toml:1:21: invalid glob \"data/[raw\"; unclosed character class; missing ']'"
+    );
+    assert_eq!(
+        error("[[overrides]]\nfiles = [\"/\"]\n"),
+        "tunelint.toml:2:10: invalid glob \"/\"; empty pattern"
+    );
+    assert_eq!(
+        error("[[overrides]]\nfiles = []\n"),
+        "tunelint.toml:2:9: invalid value for \"files\"; expected at least one glob, found an array"
+    );
+    assert_eq!(
+        error("x = 1\n\n[[overrides]]\nrules = {}\n"),
+        "tunelint.toml:1:1: unknown key \"x\" in the top level; expected one of format, exclude, rules, gates, dedup, tokens, pii, overrides, datasets"
+    );
+    assert_eq!(
+        error("\n[[overrides]]\nrules = {}\n"),
+        "tunelint.toml:2:1: missing key \"files\" in [[overrides]]"
+    );
+    assert_eq!(
+        error("[[datasets]]\ntrain = []\n"),
+        "tunelint.toml:2:9: invalid value for \"train\"; expected at least one path, found an array"
+    );
+    assert_eq!(
+        error("[[datasets]]\ntrain = [\"a\"]\n"),
+        "tunelint.toml:1:1: missing key \"valid\" or \"test\" in [[datasets]]"
+    );
+}
+
+#[test]
+fn toml_syntax_errors_have_line_and_column() {
+    assert_eq!(
+        error("format = \"auto\"\nexclude = \n"),
+        "tunelint.toml:2:11: invalid TOML: string values must be quoted, expected literal string"
+    );
+    assert_eq!(
+        error("[gates]\nmax_warnings = 1\nmax_warnings = 2\n"),
+        "tunelint.toml:3:1: invalid TOML: duplicate key \"max_warnings\""
+    );
+}
+
+#[test]
+fn columns_count_code_points() {
+    let loc = locate("a = \"é\", b\nc", 10..11);
+    assert_eq!((loc.line, loc.column, loc.width), (1, 10, 1));
+    assert_eq!(loc.source_line, "a = \"é\", b");
+    let loc = locate("x\r\ny = 1\r\n", 3..4);
+    assert_eq!((loc.line, loc.column), (2, 1));
+    assert_eq!(loc.source_line, "y = 1");
+}
+
+#[test]
+fn sections_for_rules_that_do_not_exist_must_be_empty() {
+    // `[composition]` and `[dataset]` configure B rules that tunelint does not have yet.
+    // Earlier versions of `tunelint init` wrote their headers: an empty section is accepted,
+    // anything in one is an error that says why.
+    assert!(parse("[composition]\n[dataset]\n").is_ok());
+    let why = "configures the composition and size rules (B001-B004), which this version of tunelint does not have yet; remove what the section holds";
+    assert_eq!(
+        error("[composition]\nmin_examples = 50\n"),
+        format!("tunelint.toml:1:1: [composition] {why}")
+    );
+    assert_eq!(
+        error("format = \"auto\"\n[composition.targets]\nrefusal = 0.1\n"),
+        format!("tunelint.toml:2:2: [composition] {why}")
+    );
+    assert_eq!(
+        error("[dataset]\ngoal = \"style\"\n"),
+        format!("tunelint.toml:1:1: [dataset] {why}")
+    );
+}
+
+#[test]
+fn values_of_the_wrong_kind_anywhere_are_located() {
+    assert_eq!(
+        error("[rules]\nC001 = { min_chars = 99999999999999999999 }\n"),
+        "tunelint.toml:2:22: invalid value 99999999999999999999 for \"min_chars\"; expected a smaller integer"
+    );
+    assert_eq!(
+        error("[gates]\nmax_warnings = 99999999999999999999\n"),
+        "tunelint.toml:2:16: invalid value 99999999999999999999 for \"max_warnings\"; expected a non-negative integer"
+    );
+    // Numbers toml itself cannot hold.
+    assert_eq!(
+        error("[gates]\nmax_warnings = 999999999999999999999999999999999999999999\n"),
+        "tunelint.toml:2:16: invalid value 999999999999999999999999999999999999999999 for \"max_warnings\"; expected a smaller integer"
+    );
+    assert_eq!(
+        error("[gates]\nmin_valid_pct = 1e999\n"),
+        "tunelint.toml:2:17: invalid value 1e999 for \"min_valid_pct\"; expected a smaller number"
+    );
+    assert_eq!(
+        error("[rules]\nJ008 = { max_line_bytes = 1.5 }\n"),
+        "tunelint.toml:2:27: invalid value 1.5 for \"max_line_bytes\"; expected a positive integer (bytes)"
+    );
+    assert_eq!(
+        error("[rules]\nC001 = { level = 3 }\n"),
+        "tunelint.toml:2:18: invalid value 3 for \"C001\"; expected one of off, info, warning, error"
+    );
+    assert_eq!(
+        error("overrides = [1]\n"),
+        "tunelint.toml:1:14: invalid value 1 for \"overrides\"; expected an array of tables ([[overrides]])"
+    );
+    assert_eq!(
+        error("[[datasets]]\ntrain = [\"a\"]\nvalid = [\"b\"]\nname = 3\n"),
+        "tunelint.toml:4:8: invalid value 3 for \"name\"; expected a string"
+    );
+    assert_eq!(
+        error("[[overrides]]\nfiles = [\"a\"]\nrules = { C002 = { max_char = 5 } }\n"),
+        "tunelint.toml:3:20: unknown option \"max_char\" for \"C002\"; did you mean \"max_chars\"?"
+    );
+    // A date is a table to serde; the message says what it is.
+    assert_eq!(
+        error("gates = 1979-05-27\n"),
+        "tunelint.toml:1:9: invalid value 1979-05-27 for \"gates\"; expected a table"
+    );
+    assert_eq!(
+        error("[rules]\nC001 = 1979-05-27\n"),
+        "tunelint.toml:2:8: invalid value 1979-05-27 for \"C001\"; expected a level (off, info, warning, error) or a table of level and options"
+    );
+    assert_eq!(
+        error("overrides = [1979-05-27]\n"),
+        "tunelint.toml:1:14: invalid value 1979-05-27 for \"overrides\"; expected an array of tables ([[overrides]])"
+    );
+}
+
+#[test]
+fn pyproject_errors_name_the_tool_tunelint_sections() {
+    let error = |text: &str| {
+        crate::config::Config::parse(text, std::path::Path::new("pyproject.toml"))
+            .expect_err("invalid")
+            .to_string()
+    };
+    assert_eq!(
+        error("[tool.tunelint]\nrules = { X = \"off\" }\n"),
+        "pyproject.toml:2:11: unknown rule selector \"X\" in [tool.tunelint.rules]; expected a rule code, name, code prefix or ALL"
+    );
+    assert_eq!(
+        error("[[tool.tunelint.overrides]]\nrules = {}\n"),
+        "pyproject.toml:1:1: missing key \"files\" in [[tool.tunelint.overrides]]"
+    );
+    assert_eq!(
+        error("[tool.tunelint.overrides]\nfiles = [\"a\"]\n"),
+        "pyproject.toml:1:1: invalid value for \"overrides\"; expected an array of tables ([[tool.tunelint.overrides]]), found a table"
+    );
+    assert_eq!(
+        error("tool.tunelint = 3\n"),
+        "pyproject.toml:1:17: invalid value 3 for \"tool.tunelint\"; expected a table"
+    );
+}
+
+#[test]
+fn of_several_errors_the_first_in_the_file_is_reported() {
+    assert_eq!(
+        error("[pii]\nallow = [\"(\"]\n[rules]\nX = \"off\"\n"),
+        "tunelint.toml:2:10: invalid regular expression in \"allow\": unclosed group"
+    );
+    assert_eq!(
+        error("[rules]\nX = \"off\"\n[pii]\nallow = [\"(\"]\n"),
+        "tunelint.toml:2:1: unknown rule selector \"X\" in [rules]; expected a rule code, name, code prefix or ALL"
+    );
+    assert_eq!(
+        error("[[datasets]]\ntrain = [\"a\"]\n[[datasets]]\ntrain = []\n"),
+        "tunelint.toml:1:1: missing key \"valid\" or \"test\" in [[datasets]]"
+    );
+}
+#[test]
+fn a_long_line_is_cropped_around_the_error_in_the_snippet() {
+    // 200 KB of padding before the key, on one line: the snippet shows 50 characters of
+    // it, the key, and what follows; the message keeps its location and suggestion.
+    let padding = " ".repeat(200_000);
+    let err = parse(&format!(
+        "gates = {{{padding}min_valid_pc = 90, max_warnings = 3 }}\n"
+    ))
+    .expect_err("invalid");
+    assert_eq!(
+        err.to_string(),
+        "tunelint.toml:1:200010: unknown key \"min_valid_pc\" in [gates]; did you mean \"min_valid_pct\"?"
+    );
+    let snippet = err.snippet().expect("a snippet");
+    assert_eq!(
+        snippet,
+        format!(
+            "  |\n1 | …{}min_valid_pc = 90, max_warnings = 3 }}\n  | {}{}",
+            " ".repeat(50),
+            " ".repeat(51),
+            "^".repeat(12)
+        )
+    );
+    // A long comment after the key: cropped after it.
+    let err = parse(&format!(
+        "[gates]\nmin_valid_pc = 90 # {}\n",
+        "x".repeat(200_000)
+    ))
+    .expect_err("invalid");
+    let snippet = err.snippet().expect("a snippet");
+    assert!(snippet.len() < 400, "{} bytes", snippet.len());
+    assert!(
+        snippet.starts_with("  |\n2 | min_valid_pc = 90 # xxx"),
+        "{snippet}"
+    );
+    assert!(snippet.ends_with("x…\n  | ^^^^^^^^^^^^"), "{snippet}");
+}
