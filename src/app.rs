@@ -2,7 +2,6 @@
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
 
@@ -15,7 +14,7 @@ use crate::output::{self, Inputs, OutputFile};
 use crate::report::github::Github;
 use crate::report::json::Json;
 use crate::report::markdown::Markdown;
-use crate::report::progress;
+use crate::report::progress::Progress;
 use crate::report::sarif::{self, Sarif};
 use crate::report::{FileInfo, RenderOptions, Renderer, RunSummary, concise::Concise, full::Full};
 use crate::rules::{self, RULES};
@@ -269,9 +268,10 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         );
     }
     let mut jobs = Vec::with_capacity(found.len());
-    // Standard input is copied to a temporary file first, so that it can be read again by
-    // offset like any file (snippets, duplicate confirmation) without holding it in memory.
-    let mut _stdin_spool = None;
+    // An input that cannot be read twice (standard input, a pipe, a device) is copied to a
+    // temporary file as it is read, so that its lines can be read again by offset like any
+    // file's (snippets, duplicate confirmation) without holding it in memory.
+    let mut spools = Vec::new();
     for f in &found {
         let (display, source, path) = match f {
             Found::File(p) => (
@@ -285,21 +285,24 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                         "standard input is closed or /dev/null; pipe a JSONL file into `tunelint -`"
                     );
                 }
-                let spool = engine::Spool::stdin().context("cannot read standard input")?;
-                let source = InputSource::File(spool.path().to_path_buf());
-                _stdin_spool = Some(spool);
-                ("-".to_string(), source, Path::new("-"))
+                ("-".to_string(), InputSource::Stdin, Path::new("-"))
             }
         };
         let mut settings = config
             .settings_for(path, &overrides)
             .map_err(config_error)?;
         settings.token_stats = args.token_stats;
-        jobs.push(Job {
-            display,
-            source,
-            settings,
-        });
+        let mut job = Job::new(display, source, settings);
+        if !job.source.is_regular() {
+            let spool = tempfile::Builder::new()
+                .prefix("tunelint-input-")
+                .suffix(".jsonl")
+                .tempfile()
+                .context("cannot create a temporary file for an input read once")?;
+            job.spool = Some(spool.path().to_path_buf());
+            spools.push(spool);
+        }
+        jobs.push(job);
     }
     // With no file to lint, still validate the command-line selectors.
     if jobs.is_empty() {
@@ -315,13 +318,14 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             Found::Stdin => None,
         })
         .collect();
-    let split_groups = crate::dataset::split_groups(&paths, &config.datasets, config.root());
+    let split_groups = crate::splits::split_groups(&paths, &config.datasets, config.root());
 
     let files: Vec<FileInfo> = jobs
         .iter()
         .map(|j| FileInfo {
             display: j.display.clone(),
             source: j.source.clone(),
+            reread: j.reread(),
         })
         .collect();
     let mut inputs = Inputs::default();
@@ -343,29 +347,37 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             _ => None,
         })
         .sum();
-    let (read, done) = (AtomicU64::new(0), AtomicBool::new(false));
-    let mut summaries = std::thread::scope(|scope| {
+    let progress = Progress::default();
+    // Findings printed to the terminal while the run goes on replace the progress line.
+    let terminal = io::stdout().is_terminal() && args.output_file.is_none();
+    let run = std::thread::scope(|scope| {
         if !args.quiet {
-            scope.spawn(|| progress::show(&read, total_bytes, &done));
+            scope.spawn(|| progress.show(total_bytes));
         }
         let run_options = engine::RunOptions {
             threads,
-            progress: Some(&read),
+            progress: Some(&progress.read),
             splits: split_groups.clone(),
+            ..engine::RunOptions::default()
         };
-        let summaries = engine::run_with(&jobs, &run_options, &mut |finding| {
+        let run = engine::run(&jobs, &run_options, &mut |d| {
             if mode == Mode::Stats {
                 return;
             }
+            if terminal {
+                progress.yield_to_output();
+            }
             for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
-                if let Err(e) = o.renderer.diagnostic(&mut o.out, &finding, &files) {
+                if let Err(e) = o.renderer.diagnostic(&mut o.out, d, &files) {
                     o.error = Some(e);
                 }
             }
         });
-        done.store(true, Ordering::Relaxed);
-        summaries
+        progress.finish();
+        run
     });
+    let mut summaries =
+        run.context("cannot keep the findings in order (writing a temporary file failed)")?;
 
     // Evaluation splits are not trained on: their tokens are not billed.
     for id in split_groups.iter().flat_map(|g| &g.eval) {
@@ -373,10 +385,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             t.evaluation_split = true;
         }
     }
-    let mut total = FileSummary {
-        counts: vec![[0; 3]; RULES.len()],
-        ..Default::default()
-    };
+    let mut total = FileSummary::default();
     for s in &summaries {
         total.add(s);
     }

@@ -1,4 +1,6 @@
-//! What a record rule may touch: the record's location, its settings and a sink for findings.
+//! What a rule may touch: where it is (a file, or one record of it), the settings, and a
+//! sink for findings. [`diagnostic`] is the one constructor of a diagnostic: the level
+//! comes from the file's settings, and a rule that is off makes nothing.
 //!
 //! Every finding of a record passes through [`RecordContext`], which shows at most
 //! [`MAX_PER_RULE`] findings of one rule for one record and counts the rest into one summary
@@ -7,9 +9,77 @@
 //! time) as big as the data.
 
 use crate::diagnostic::{ColumnMark, Diagnostic, FileId, Location, Span};
+use crate::registry::Code;
 use crate::rule::Level;
-use crate::rules::Code;
 use crate::settings::Settings;
+
+/// A diagnostic of `code` at `location`, at the rule's level in `settings` (at most `cap`);
+/// `None` when the rule is off. Every finding is made here.
+pub fn diagnostic(
+    settings: &Settings,
+    code: Code,
+    cap: Level,
+    location: Location,
+    message: String,
+) -> Option<Diagnostic> {
+    let level = settings.level(code).min(cap);
+    (level != Level::Off).then(|| Diagnostic {
+        code,
+        level,
+        location,
+        message,
+        related: Vec::new(),
+        fingerprint: 0,
+    })
+}
+
+/// The context of the file-level checks (J rules on the head, the lines and the end of a
+/// file): its settings and where its findings go.
+pub struct FileContext<'a> {
+    pub settings: &'a Settings,
+    pub file: FileId,
+    pub out: &'a mut Vec<Diagnostic>,
+    /// Set when an error-level diagnostic was reported (a line that is then not valid).
+    pub has_error: bool,
+}
+
+impl<'a> FileContext<'a> {
+    pub fn new(settings: &'a Settings, file: FileId, out: &'a mut Vec<Diagnostic>) -> Self {
+        FileContext {
+            settings,
+            file,
+            out,
+            has_error: false,
+        }
+    }
+
+    pub fn enabled(&self, code: Code) -> bool {
+        self.settings.enabled(code)
+    }
+
+    /// Reports `code` at `location`, unless the rule is off; returns whether it did.
+    pub fn report(&mut self, code: Code, location: Location, message: impl Into<String>) -> bool {
+        match diagnostic(self.settings, code, Level::Error, location, message.into()) {
+            Some(d) => {
+                self.has_error |= d.level == Level::Error;
+                self.out.push(d);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reports `code` at the start of `line` (file-level findings).
+    pub fn report_line(
+        &mut self,
+        code: Code,
+        line: u64,
+        offset: u64,
+        message: impl Into<String>,
+    ) -> bool {
+        self.report(code, Location::line_start(self.file, line, offset), message)
+    }
+}
 
 /// Most findings of one rule shown for one record. The others are counted, and one more
 /// finding of the rule, at the first one not shown, says how many: `4990 more invalid-message
@@ -45,6 +115,10 @@ pub struct RecordContext<'a> {
     reported: usize,
     /// Findings shown so far, per rule (indexed by `Code`).
     shown: [u32; Code::ALL.len()],
+    /// Findings reported so far, shown or not, per rule.
+    counts: [u32; Code::ALL.len()],
+    /// The example's tokens, once counted (by T001, or for the token statistics).
+    pub tokens: Option<crate::tokens::ExampleTokens>,
     hidden: Vec<Hidden>,
     /// Where the last location's column was counted, to count the next one from there.
     mark: ColumnMark,
@@ -70,6 +144,8 @@ impl<'a> RecordContext<'a> {
             has_error: false,
             reported: 0,
             shown: [0; Code::ALL.len()],
+            counts: [0; Code::ALL.len()],
+            tokens: None,
             hidden: Vec::new(),
             mark: ColumnMark::default(),
         }
@@ -80,22 +156,25 @@ impl<'a> RecordContext<'a> {
         self.reported
     }
 
+    /// How many findings of `code` this record has had so far, shown or not.
+    pub fn count(&self, code: Code) -> usize {
+        self.counts[code.index()] as usize
+    }
+
     pub fn enabled(&self, code: Code) -> bool {
         self.settings.enabled(code)
     }
 
     /// Reports `code` at `span` of this line, unless the rule is off.
     pub fn report(&mut self, code: Code, span: Span, message: impl Into<String>) {
-        let level = self.settings.level(code);
-        self.push(code, level, || (span, message.into()));
+        self.push(code, Level::Error, || (span, message.into()));
     }
 
     /// [`report`](Self::report) for a rule whose span or message costs time to work out
     /// (a column counted from the start of a long line, say): `finding` is called only for a
     /// finding that is shown, and for the first one that is not (the summary's location).
     pub fn report_with(&mut self, code: Code, finding: impl FnOnce() -> (Span, String)) {
-        let level = self.settings.level(code);
-        self.push(code, level, finding);
+        self.push(code, Level::Error, finding);
     }
 
     /// Reports at most at `cap`: for the milder cases of a rule (S005 on `developer` is a
@@ -107,11 +186,13 @@ impl<'a> RecordContext<'a> {
         span: Span,
         message: impl Into<String>,
     ) {
-        let level = self.settings.level(code).min(cap);
-        self.push(code, level, || (span, message.into()));
+        self.push(code, cap, || (span, message.into()));
     }
 
-    fn push(&mut self, code: Code, level: Level, finding: impl FnOnce() -> (Span, String)) {
+    /// Counts a finding of `code` at the rule's level (at most `cap`); makes it when it is
+    /// among the first [`MAX_PER_RULE`] of its rule in this record.
+    fn push(&mut self, code: Code, cap: Level, finding: impl FnOnce() -> (Span, String)) {
+        let level = self.settings.level(code).min(cap);
         if level == Level::Off {
             return;
         }
@@ -119,6 +200,7 @@ impl<'a> RecordContext<'a> {
             self.has_error = true;
         }
         self.reported += 1;
+        self.counts[code.index()] += 1;
         let shown = &mut self.shown[code.index()];
         if (*shown as usize) >= MAX_PER_RULE {
             match self.hidden.iter_mut().find(|h| h.code == code) {
@@ -145,14 +227,10 @@ impl<'a> RecordContext<'a> {
         // this catches any that do not, so no message ever prints a secret whole.
         let message = crate::rules::privacy::mask_matches(&message);
         let location = self.locate(span);
-        self.diagnostics.push(Diagnostic {
-            code,
-            level,
-            location,
-            message,
-            related: Vec::new(),
-            fingerprint: self.fingerprint,
-        });
+        if let Some(mut d) = diagnostic(self.settings, code, level, location, message) {
+            d.fingerprint = self.fingerprint;
+            self.diagnostics.push(d);
+        }
     }
 
     fn locate(&mut self, span: Span) -> Location {
@@ -167,22 +245,20 @@ impl<'a> RecordContext<'a> {
     }
 
     /// Adds one finding per rule that had more than [`MAX_PER_RULE`] findings in this
-    /// record, saying how many were not shown. Call it once, after the record's last rule.
-    pub fn finish(&mut self) {
+    /// record, saying how many were not shown (`name` gives a rule's name). Call it once,
+    /// after the record's last rule.
+    pub fn finish(&mut self, name: fn(Code) -> &'static str) {
         for h in std::mem::take(&mut self.hidden) {
-            let name = h.code.meta().name;
+            let name = name(h.code);
             let findings = if h.count == 1 { "finding" } else { "findings" };
-            self.diagnostics.push(Diagnostic {
-                code: h.code,
-                level: h.level,
-                location: h.location,
-                message: format!(
-                    "{} more {name} {findings} in this record not shown one by one (at most {MAX_PER_RULE} per rule and record)",
-                    h.count
-                ),
-                related: Vec::new(),
-                fingerprint: self.fingerprint,
-            });
+            let message = format!(
+                "{} more {name} {findings} in this record not shown one by one (at most {MAX_PER_RULE} per rule and record)",
+                h.count
+            );
+            if let Some(mut d) = diagnostic(self.settings, h.code, h.level, h.location, message) {
+                d.fingerprint = self.fingerprint;
+                self.diagnostics.push(d);
+            }
         }
     }
 }

@@ -170,7 +170,7 @@ pub fn rules_markdown() -> String {
     for &category in Category::ALL {
         let rules: Vec<&RuleMeta> = RULES
             .iter()
-            .copied()
+            .map(|r| r.meta)
             .filter(|r| r.category == category)
             .collect();
         if rules.is_empty() {

@@ -35,6 +35,8 @@ pub mod rule;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod splits;
+pub mod summary;
 pub mod tokens;
 pub mod wording;
 

@@ -6,6 +6,69 @@
 //! start of the file.
 
 use std::io::{self, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where an input's bytes come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputSource {
+    File(PathBuf),
+    Stdin,
+    /// Bytes in memory (tests, fuzzing, editor integrations).
+    Memory(Arc<[u8]>),
+}
+
+impl InputSource {
+    /// Whether this is a regular file (or bytes in memory): something that can be read
+    /// again from the start. A pipe or a device (`<(cat data.jsonl)`, a named pipe) cannot:
+    /// opening it again would wait for a writer or read other bytes.
+    pub fn is_regular(&self) -> bool {
+        match self {
+            InputSource::File(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+            InputSource::Memory(_) => true,
+            InputSource::Stdin => false,
+        }
+    }
+}
+
+/// Where the lines of an input can be read again by their offsets: the file itself, the
+/// copy of what was read from a pipe or standard input, or the bytes in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reread {
+    File(PathBuf),
+    Memory(Arc<[u8]>),
+}
+
+impl Reread {
+    /// The line starting at `offset`, without its terminator (`\n`, `\r\n`), at most
+    /// `max` bytes of it; `None` when it cannot be read.
+    pub fn line(&self, offset: u64, max: u64) -> Option<Vec<u8>> {
+        let mut bytes = match self {
+            Reread::Memory(data) => {
+                let rest = data.get(usize::try_from(offset).ok()?..)?;
+                let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                rest[..end.min(usize::try_from(max).unwrap_or(usize::MAX))].to_vec()
+            }
+            Reread::File(path) => {
+                use std::io::{BufRead, Seek, SeekFrom};
+                let mut f = io::BufReader::new(std::fs::File::open(path).ok()?);
+                f.seek(SeekFrom::Start(offset)).ok()?;
+                let mut line = Vec::new();
+                f.take(max.saturating_add(2))
+                    .read_until(b'\n', &mut line)
+                    .ok()?;
+                if line.last() == Some(&b'\n') {
+                    line.pop();
+                }
+                line
+            }
+        };
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        Some(bytes)
+    }
+}
 
 /// Target size of one chunk: large enough that the per-chunk overhead vanishes, small enough
 /// that one file of a few hundred MB splits into hundreds of chunks for all cores.
@@ -49,14 +112,6 @@ impl<R: Read> ChunkReader<R> {
         }
     }
 
-    /// Starts numbering at a byte offset other than 0 (after a byte-order mark that the
-    /// caller consumed itself).
-    pub fn with_offset(mut self, offset: u64) -> Self {
-        self.offset = offset;
-        self.total_bytes = offset;
-        self
-    }
-
     /// Whether the input ended with a newline; meaningful once `next_piece` returned `None`.
     pub fn ends_with_newline(&self) -> bool {
         self.ends_with_newline
@@ -65,11 +120,6 @@ impl<R: Read> ChunkReader<R> {
     /// Bytes read so far.
     pub fn total_bytes(&self) -> u64 {
         self.total_bytes
-    }
-
-    /// The number the next line would get.
-    pub fn next_line(&self) -> u64 {
-        self.line
     }
 
     /// Fills `out` (cleared first) with the next chunk of whole lines.

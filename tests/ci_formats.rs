@@ -11,7 +11,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 use tunelint::diagnostic::{Diagnostic, Location, Related, Span};
-use tunelint::engine::{FileSummary, Finding, InputSource};
+use tunelint::engine::{FileSummary, InputSource};
 use tunelint::gates::{Gate, GateOutcome};
 use tunelint::report::github::Github;
 use tunelint::report::json::{Document, Json};
@@ -610,19 +610,11 @@ fn render(renderer: &mut dyn Renderer, diagnostics: Vec<Diagnostic>) -> String {
     let files = vec![FileInfo {
         display: "data/train.jsonl".into(),
         source: InputSource::File("data/train.jsonl".into()),
+        reread: None,
     }];
     let mut out = Vec::new();
     for d in diagnostics {
-        renderer
-            .diagnostic(
-                &mut out,
-                &Finding {
-                    diagnostic: d,
-                    line_text: None,
-                },
-                &files,
-            )
-            .expect("render");
+        renderer.diagnostic(&mut out, &d, &files).expect("render");
     }
     let summaries = vec![file_summary()];
     let gates = vec![GateOutcome {

@@ -196,10 +196,12 @@ fn settings_for(meta: &RuleMeta, example: &Example) -> Result<Settings, String> 
 /// Lints a `split` example: its training part and its validation part as one split group.
 fn lint_split(example: &docs::Example, settings: &Settings) -> Result<Vec<Diagnostic>, String> {
     let (train, valid) = example.split_files()?;
-    let job = |name: &str, bytes: Vec<u8>| engine::Job {
-        display: name.into(),
-        source: engine::InputSource::Memory(bytes.into()),
-        settings: settings.clone(),
+    let job = |name: &str, bytes: Vec<u8>| {
+        engine::Job::new(
+            name,
+            engine::InputSource::Memory(bytes.into()),
+            settings.clone(),
+        )
     };
     let jobs = [job("train.jsonl", train), job("valid.jsonl", valid)];
     let options = engine::RunOptions {
@@ -211,7 +213,7 @@ fn lint_split(example: &docs::Example, settings: &Settings) -> Result<Vec<Diagno
         ..Default::default()
     };
     let mut out = Vec::new();
-    engine::run_with(&jobs, &options, &mut |f| out.push(f.diagnostic));
+    engine::run(&jobs, &options, &mut |d| out.push(d.clone())).map_err(|e| e.to_string())?;
     Ok(out)
 }
 

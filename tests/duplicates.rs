@@ -11,9 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use assert_cmd::Command;
-use tunelint::dataset::{FileFacts, RecordFacts};
-use tunelint::dedup::index;
 use tunelint::dedup::similarity::Matcher;
+use tunelint::dedup::texts::CompareTexts;
 use tunelint::rules::duplicates::near_duplicate::find_earlier;
 
 const THRESHOLD: f64 = 0.85;
@@ -131,17 +130,10 @@ fn synthetic(n: usize) -> Vec<String> {
     out
 }
 
-fn facts_of(texts: &[String]) -> FileFacts {
-    let mut facts = FileFacts::default();
-    for (i, t) in texts.iter().enumerate() {
-        let sig = index::signature(t);
-        let record = RecordFacts {
-            hash: i as u64,
-            conversation: true,
-            system: None,
-            dedup: Some((t.clone(), sig)),
-        };
-        facts.push(i as u64 + 1, 0, true, record);
+fn facts_of(texts: &[String]) -> CompareTexts {
+    let mut facts = CompareTexts::default();
+    for t in texts {
+        facts.push(t);
     }
     facts
 }

@@ -8,7 +8,7 @@ use tunelint::context::MAX_PER_RULE;
 use tunelint::diagnostic::Diagnostic;
 use tunelint::engine::{FileSummary, lint_bytes};
 use tunelint::rules::Code;
-use tunelint::rules::jsonl::LineTooLargeOptions;
+use tunelint::rules::jsonl::line_too_large::LineTooLargeOptions;
 use tunelint::settings::Settings;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";

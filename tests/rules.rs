@@ -34,7 +34,10 @@ fn fixture_dir(meta: &RuleMeta) -> PathBuf {
 fn settings_for(dir: &Path) -> Settings {
     let mut settings = fixture_settings(dir);
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let dataset_wide = [Code::C012, Code::D001, Code::D002, Code::D003];
+    let dataset_wide: Vec<Code> = tunelint::rules::dataset_rules()
+        .map(|(code, _, _)| code)
+        .collect();
+    assert!(!dataset_wide.is_empty(), "the registry lists dataset rules");
     if !dataset_wide.iter().any(|c| c.meta().name == name) {
         for code in dataset_wide {
             settings.levels[code.index()] = tunelint::rule::Level::Off;
@@ -62,10 +65,12 @@ fn lint(meta: &RuleMeta, file: &str) -> Vec<Diagnostic> {
         return engine::lint_bytes(&bytes, &settings).0;
     };
     // The fixture is file 1, the validation split of file 0; only its findings count.
-    let job = |name: &str, bytes: Vec<u8>| engine::Job {
-        display: name.into(),
-        source: engine::InputSource::Memory(bytes.into()),
-        settings: settings.clone(),
+    let job = |name: &str, bytes: Vec<u8>| {
+        engine::Job::new(
+            name,
+            engine::InputSource::Memory(bytes.into()),
+            settings.clone(),
+        )
     };
     let jobs = [job("train.jsonl", train), job(file, bytes)];
     let options = engine::RunOptions {
@@ -77,11 +82,12 @@ fn lint(meta: &RuleMeta, file: &str) -> Vec<Diagnostic> {
         ..Default::default()
     };
     let mut out = Vec::new();
-    engine::run_with(&jobs, &options, &mut |f| {
-        if f.diagnostic.location.file == 1 {
-            out.push(f.diagnostic)
+    engine::run(&jobs, &options, &mut |d| {
+        if d.location.file == 1 {
+            out.push(d.clone())
         }
-    });
+    })
+    .expect("a run in memory");
     out
 }
 

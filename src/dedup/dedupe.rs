@@ -222,7 +222,7 @@ fn judge(
     let mut ctx =
         crate::context::RecordContext::new(&settings, 0, line_no, offset, text, &mut sink);
     let compared = crate::format::normalize(resolve(format, &doc), &doc, &mut ctx)
-        .map(|conv| crate::dataset::dedup_text(&conv, dedup.field))
+        .map(|conv| crate::dedup::texts::dedup_text(&conv, dedup.field))
         .unwrap_or_default();
     let sig = (!compared.is_empty()).then(|| index::signature(&compared));
     let char_len = compared.chars().count();

@@ -4,3 +4,4 @@
 pub mod dedupe;
 pub mod index;
 pub mod similarity;
+pub mod texts;

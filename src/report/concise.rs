@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{FileInfo, RenderOptions, Renderer, RunSummary};
-use crate::engine::Finding;
+use crate::diagnostic::Diagnostic;
 
 pub struct Concise {
     pub options: RenderOptions,
@@ -14,10 +14,9 @@ impl Renderer for Concise {
     fn diagnostic(
         &mut self,
         out: &mut dyn Write,
-        finding: &Finding<'_>,
+        d: &Diagnostic,
         files: &[FileInfo],
     ) -> io::Result<()> {
-        let d = &finding.diagnostic;
         let path = super::shown_path(&files[d.location.file as usize].display);
         writeln!(
             out,

@@ -8,9 +8,9 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config, termcolor};
 
-use super::snippet::{self, Snippet, SnippetReader};
+use super::snippet::{Snippet, SnippetReader};
 use super::{FileInfo, RenderOptions, Renderer, RunSummary};
-use crate::engine::{Finding, InputSource};
+use crate::diagnostic::Diagnostic;
 use crate::rule::{Category, Level};
 
 pub struct Full {
@@ -85,16 +85,14 @@ impl Renderer for Full {
     fn diagnostic(
         &mut self,
         out: &mut dyn Write,
-        finding: &Finding<'_>,
+        d: &Diagnostic,
         files: &[FileInfo],
     ) -> io::Result<()> {
-        let d = &finding.diagnostic;
         let info = &files[d.location.file as usize];
-        let snippet = match (&info.source, finding.line_text) {
-            (_, Some(text)) => Some(snippet::from_text(text, &d.location)),
-            (InputSource::File(path), None) => self.snippets.read(path, &d.location),
-            (_, None) => None,
-        };
+        let snippet = info
+            .reread
+            .as_ref()
+            .and_then(|r| self.snippets.read(r, &d.location));
         let mut snippet = snippet.unwrap_or_else(|| Snippet {
             text: String::new(),
             label: 0..0,

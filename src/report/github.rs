@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 
 use super::{FileInfo, RenderOptions, Renderer, RunSummary};
-use crate::engine::Finding;
+use crate::diagnostic::Diagnostic;
 use crate::rule::Level;
 
 /// How many annotations of one level GitHub shows for a step.
@@ -60,10 +60,9 @@ impl Renderer for Github {
     fn diagnostic(
         &mut self,
         out: &mut dyn Write,
-        finding: &Finding<'_>,
+        d: &Diagnostic,
         files: &[FileInfo],
     ) -> io::Result<()> {
-        let d = &finding.diagnostic;
         let loc = &d.location;
         let path = |file: u32| {
             self.paths

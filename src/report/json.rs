@@ -10,10 +10,11 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 
 use super::{FileInfo, Renderer, RunSummary};
-use crate::engine::{FileSummary, Finding};
+use crate::diagnostic::Diagnostic as Finding;
 use crate::gates::{GateOutcome, valid_pct};
 use crate::rule::Level;
 use crate::rules::Code;
+use crate::summary::FileSummary;
 
 /// The whole document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -249,10 +250,9 @@ impl Renderer for Json {
     fn diagnostic(
         &mut self,
         _out: &mut dyn Write,
-        finding: &Finding<'_>,
+        d: &Finding,
         files: &[FileInfo],
     ) -> io::Result<()> {
-        let d = &finding.diagnostic;
         let path = |file: u32| {
             files
                 .get(file as usize)

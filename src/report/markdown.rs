@@ -7,10 +7,11 @@
 use std::io::{self, Write};
 
 use super::{FileInfo, Renderer, RunSummary};
-use crate::engine::{FileSummary, Finding};
+use crate::diagnostic::Diagnostic;
 use crate::gates::valid_pct;
 use crate::rule::Level;
 use crate::rules::{Code, RULES};
+use crate::summary::FileSummary;
 use crate::wording::format_pct;
 
 /// Files listed in the table; the rest are summed up in one row.
@@ -220,7 +221,7 @@ impl Renderer for Markdown {
     fn diagnostic(
         &mut self,
         _out: &mut dyn Write,
-        _finding: &Finding<'_>,
+        _diagnostic: &Diagnostic,
         _files: &[FileInfo],
     ) -> io::Result<()> {
         Ok(())

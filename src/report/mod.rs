@@ -12,13 +12,17 @@ pub mod summary;
 
 use std::io::{self, Write};
 
-use crate::engine::{FileSummary, Finding, InputSource};
+use crate::diagnostic::Diagnostic;
 use crate::gates::GateOutcome;
+use crate::source::{InputSource, Reread};
+use crate::summary::FileSummary;
 
 /// The inputs, as renderers see them.
 pub struct FileInfo {
     pub display: String,
     pub source: InputSource,
+    /// Where a line can be read again for a snippet.
+    pub reread: Option<Reread>,
 }
 
 /// A path as a line of text output shows it: a control character in a file name (a newline
@@ -57,7 +61,7 @@ pub trait Renderer {
     fn diagnostic(
         &mut self,
         out: &mut dyn Write,
-        finding: &Finding<'_>,
+        diagnostic: &Diagnostic,
         files: &[FileInfo],
     ) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()>;

@@ -16,11 +16,12 @@ use serde_sarif::sarif;
 use xxhash_rust::xxh3::Xxh3;
 
 use super::{FileInfo, Renderer, RunSummary};
+use crate::diagnostic::Diagnostic;
 use crate::diagnostic::{FileId, Related};
-use crate::engine::{FileSummary, Finding};
 use crate::gates::{Gate, GateOutcome};
 use crate::rule::{Category, Level, RuleMeta};
 use crate::rules::{Code, RULES};
+use crate::summary::FileSummary;
 
 /// The most results GitHub code scanning shows for one run.
 pub const MAX_RESULTS: usize = 25_000;
@@ -68,7 +69,7 @@ pub fn project_path(root: &Path, cwd: &Path, display: &str) -> String {
 /// `%FF`, not the `%EF%BF%BD` of a replacement character). Stdin stays `-`.
 pub fn project_uri(root: &Path, cwd: &Path, file: &FileInfo) -> String {
     let path = match &file.source {
-        crate::engine::InputSource::File(path) if file.display != "-" => path,
+        crate::source::InputSource::File(path) if file.display != "-" => path,
         _ => return uri_reference(&project_path(root, cwd, &file.display)),
     };
     let parts: Vec<String> = project_relative(root, cwd, path)
@@ -680,10 +681,9 @@ impl Renderer for Sarif {
     fn diagnostic(
         &mut self,
         _out: &mut dyn Write,
-        finding: &Finding<'_>,
+        d: &Diagnostic,
         _files: &[FileInfo],
     ) -> io::Result<()> {
-        let d = &finding.diagnostic;
         let occurrence = self.occurrence(d.location.file, d.fingerprint, d.code);
         let seq = self.seq;
         self.seq += 1;

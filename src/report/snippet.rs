@@ -6,9 +6,9 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
 
 use crate::diagnostic::{FileId, Location};
+use crate::source::Reread;
 
 /// Characters shown before the span, at most.
 const BEFORE: usize = 50;
@@ -59,8 +59,15 @@ pub struct SnippetReader {
 }
 
 impl SnippetReader {
-    /// The snippet of `location` in the file at `path`, or `None` if it cannot be read.
-    pub fn read(&mut self, path: &Path, location: &Location) -> Option<Snippet> {
+    /// The snippet of `location` in the input `reread` reads, or `None` if it cannot be read.
+    pub fn read(&mut self, reread: &Reread, location: &Location) -> Option<Snippet> {
+        let path = match reread {
+            Reread::File(path) => path,
+            Reread::Memory(_) => {
+                let line = reread.line(location.line_offset, u64::MAX)?;
+                return Some(from_text(&String::from_utf8_lossy(&line), location));
+            }
+        };
         if self
             .open
             .as_ref()

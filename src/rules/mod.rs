@@ -1,9 +1,12 @@
-//! The rule registry: one ordered table, one line per rule.
+//! The rule registry: one ordered table, one line per rule, saying what each rule runs on
+//! and which rules suppress it; and the dispatcher that runs a record's rules from it.
 //!
-//! J and S rules are emitted while reading and normalising a record (`crate::source`,
-//! `crate::format`), because that is where the facts are; their declarations live in
-//! `jsonl.rs` and `schema.rs`. Every other record rule is a pure function of one
-//! [`Conversation`] in a file of its own, run by [`check_record`].
+//! A rule file holds the rule's declaration (its documentation, `declare_rule!`) and its
+//! logic, nothing else: whether the rule is enabled, in which order it runs and when a more
+//! specific rule silences it are decided here, once. J rules run on the file and its lines
+//! (the engine's reading stages call their functions), S rules while an input format
+//! normalises a record, the others on the normalised record, one of its messages, or the
+//! whole dataset.
 
 pub mod content;
 pub mod duplicates;
@@ -14,17 +17,70 @@ pub mod privacy;
 pub mod schema;
 pub mod tokens;
 
+use std::sync::LazyLock;
+
 use crate::context::RecordContext;
-use crate::record::Conversation;
+use crate::dataset::{DatasetContext, FactKind};
+use crate::record::{Conversation, Message};
+pub use crate::registry::Code;
 use crate::rule::RuleMeta;
 
-pub use crate::registry::Code;
+/// What a rule runs on.
+#[derive(Clone, Copy)]
+pub enum RunsOn {
+    /// The file and its lines, before and while they parse as JSON: the engine's reading
+    /// stages call the rule's functions (J rules).
+    Reader,
+    /// A record's shape, checked by its input format while it normalises the record (S rules).
+    Format,
+    /// A normalised record, whatever its state.
+    Record(fn(&Conversation<'_>, &mut RecordContext<'_>)),
+    /// A normalised record whose shape is complete: order rules would only echo the schema
+    /// findings of a record the format already tore apart.
+    Conversation(fn(&Conversation<'_>, &mut RecordContext<'_>)),
+    /// Each message of a normalised record.
+    Message(fn(&Message<'_>, &mut RecordContext<'_>)),
+    /// One pass that serves several rules (the P rules share one scan of the text): run once
+    /// when any of them is enabled; it reports each rule's findings under its own code.
+    Shared(&'static Shared),
+    /// The whole dataset, once every record is read, from the facts it declares.
+    Dataset {
+        check: fn(&mut DatasetContext<'_>),
+        facts: &'static [&'static FactKind],
+    },
+}
+
+/// A pass several rules share.
+pub struct Shared {
+    pub check: fn(&Conversation<'_>, &mut RecordContext<'_>),
+}
+
+/// One line of the registry.
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub runs_on: RunsOn,
+    /// Rules that, when they report on the same record (or, for message rules, the same
+    /// message), make this one stay quiet: the more specific finding is enough.
+    pub suppressed_by: &'static [Code],
+}
+
+impl std::ops::Deref for Rule {
+    type Target = RuleMeta;
+
+    fn deref(&self) -> &RuleMeta {
+        self.meta
+    }
+}
 
 macro_rules! registry {
-    ($($code:ident => $meta:path,)*) => {
+    ($($code:ident => $meta:path, $runs_on:expr $(, suppressed_by $by:expr)?;)*) => {
         /// Every rule, in code order (the order of [`Code`], which a compile-time check
         /// below keeps).
-        pub static RULES: &[&RuleMeta] = &[$(&$meta,)*];
+        pub static RULES: &[Rule] = &[$(Rule {
+            meta: &$meta,
+            runs_on: $runs_on,
+            suppressed_by: registry!(@by $($by)?),
+        },)*];
 
         const _: () = {
             let codes: &[Code] = &[$(Code::$code,)*];
@@ -35,74 +91,77 @@ macro_rules! registry {
                 i += 1;
             }
         };
-
-        impl Code {
-            /// The rule's documentation and metadata.
-            pub fn meta(self) -> &'static RuleMeta {
-                RULES[self as usize]
-            }
-        }
     };
+    (@by) => { &[] };
+    (@by $by:expr) => { &$by };
 }
+
+use Code::*;
+use RunsOn::{Conversation as Conv, Format, Message as Msg, Reader, Record};
 
 registry! {
-    J001 => jsonl::INVALID_JSON,
-    J002 => jsonl::NOT_AN_OBJECT,
-    J003 => jsonl::BLANK_LINE,
-    J004 => jsonl::INVALID_UTF8,
-    J005 => jsonl::BYTE_ORDER_MARK,
-    J006 => jsonl::LFS_POINTER,
-    J007 => jsonl::NOT_JSONL,
-    J008 => jsonl::LINE_TOO_LARGE,
-    J009 => jsonl::MISSING_FINAL_NEWLINE,
-    J010 => jsonl::DUPLICATE_KEY,
-    S001 => schema::MISSING_MESSAGES,
-    S002 => schema::INVALID_MESSAGES,
-    S003 => schema::INVALID_MESSAGE,
-    S004 => schema::MISSING_ROLE,
-    S005 => schema::UNKNOWN_ROLE,
-    S006 => schema::MISSING_CONTENT,
-    S007 => schema::INVALID_CONTENT,
-    S008 => schema::UNKNOWN_KEY,
-    S009 => schema::INVALID_WEIGHT,
-    S010 => schema::INVALID_TOOL_CALL,
-    S011 => schema::ORPHAN_TOOL_MESSAGE,
-    S012 => schema::INVALID_IMAGE,
-    O001 => order::too_few_messages::TOO_FEW_MESSAGES,
-    O002 => order::last_not_assistant::LAST_NOT_ASSISTANT,
-    O003 => order::no_user_message::NO_USER_MESSAGE,
-    O004 => order::no_assistant_message::NO_ASSISTANT_MESSAGE,
-    O005 => order::system_not_first::SYSTEM_NOT_FIRST,
-    O006 => order::role_order::ROLE_ORDER,
-    C001 => content::content_too_short::CONTENT_TOO_SHORT,
-    C002 => content::content_too_long::CONTENT_TOO_LONG,
-    C003 => content::empty_content::EMPTY_CONTENT,
-    C004 => content::refusal_without_help::REFUSAL_WITHOUT_HELP,
-    C005 => content::as_an_ai::AS_AN_AI,
-    C006 => content::repeated_user_message::REPEATED_USER_MESSAGE,
-    C007 => content::placeholder_text::PLACEHOLDER_TEXT,
-    C008 => content::informal_grammar::INFORMAL_GRAMMAR,
-    C009 => content::truncated_response::TRUNCATED_RESPONSE,
-    C010 => content::template_token_leak::TEMPLATE_TOKEN_LEAK,
-    C011 => content::encoding_artifact::ENCODING_ARTIFACT,
-    C012 => content::inconsistent_system_prompt::INCONSISTENT_SYSTEM_PROMPT,
-    P001 => privacy::email_address::EMAIL_ADDRESS,
-    P002 => privacy::phone_number::PHONE_NUMBER,
-    P003 => privacy::credit_card_number::CREDIT_CARD_NUMBER,
-    P004 => privacy::national_id::NATIONAL_ID,
-    P005 => privacy::ip_address::IP_ADDRESS,
-    P006 => privacy::secret::SECRET,
-    T001 => tokens::TOO_MANY_TOKENS,
-    D001 => duplicates::exact_duplicate::EXACT_DUPLICATE,
-    D002 => duplicates::near_duplicate::NEAR_DUPLICATE,
-    D003 => duplicates::split_leak::SPLIT_LEAK,
+    J001 => jsonl::invalid_json::INVALID_JSON, Reader;
+    J002 => jsonl::not_an_object::NOT_AN_OBJECT, Reader;
+    J003 => jsonl::blank_line::BLANK_LINE, Reader;
+    J004 => jsonl::invalid_utf8::INVALID_UTF8, Reader;
+    J005 => jsonl::byte_order_mark::BYTE_ORDER_MARK, Reader;
+    J006 => jsonl::lfs_pointer::LFS_POINTER, Reader;
+    J007 => jsonl::not_jsonl::NOT_JSONL, Reader;
+    J008 => jsonl::line_too_large::LINE_TOO_LARGE, Reader;
+    J009 => jsonl::missing_final_newline::MISSING_FINAL_NEWLINE, Reader;
+    J010 => jsonl::duplicate_key::DUPLICATE_KEY, Reader;
+    S001 => schema::MISSING_MESSAGES, Format;
+    S002 => schema::INVALID_MESSAGES, Format;
+    S003 => schema::INVALID_MESSAGE, Format;
+    S004 => schema::MISSING_ROLE, Format;
+    S005 => schema::UNKNOWN_ROLE, Format;
+    S006 => schema::MISSING_CONTENT, Format;
+    S007 => schema::INVALID_CONTENT, Format;
+    S008 => schema::UNKNOWN_KEY, Format;
+    S009 => schema::INVALID_WEIGHT, Format;
+    S010 => schema::INVALID_TOOL_CALL, Format;
+    S011 => schema::ORPHAN_TOOL_MESSAGE, Format;
+    S012 => schema::INVALID_IMAGE, Format;
+    O001 => order::too_few_messages::TOO_FEW_MESSAGES, Conv(order::too_few_messages::check);
+    O002 => order::last_not_assistant::LAST_NOT_ASSISTANT, Conv(order::last_not_assistant::check), suppressed_by [O001, O004];
+    O003 => order::no_user_message::NO_USER_MESSAGE, Conv(order::no_user_message::check), suppressed_by [O001];
+    O004 => order::no_assistant_message::NO_ASSISTANT_MESSAGE, Conv(order::no_assistant_message::check), suppressed_by [O001];
+    O005 => order::system_not_first::SYSTEM_NOT_FIRST, Conv(order::system_not_first::check);
+    O006 => order::role_order::ROLE_ORDER, Conv(order::role_order::check);
+    C001 => content::content_too_short::CONTENT_TOO_SHORT, Msg(content::content_too_short::check), suppressed_by [C003, C007];
+    C002 => content::content_too_long::CONTENT_TOO_LONG, Msg(content::content_too_long::check), suppressed_by [C003];
+    C003 => content::empty_content::EMPTY_CONTENT, Msg(content::empty_content::check);
+    C004 => content::refusal_without_help::REFUSAL_WITHOUT_HELP, Msg(content::refusal_without_help::check), suppressed_by [C003];
+    C005 => content::as_an_ai::AS_AN_AI, Msg(content::as_an_ai::check), suppressed_by [C003];
+    C006 => content::repeated_user_message::REPEATED_USER_MESSAGE, Record(content::repeated_user_message::check);
+    C007 => content::placeholder_text::PLACEHOLDER_TEXT, Msg(content::placeholder_text::check), suppressed_by [C003];
+    C008 => content::informal_grammar::INFORMAL_GRAMMAR, Msg(content::informal_grammar::check), suppressed_by [C003];
+    C009 => content::truncated_response::TRUNCATED_RESPONSE, Record(content::truncated_response::check);
+    C010 => content::template_token_leak::TEMPLATE_TOKEN_LEAK, Msg(content::template_token_leak::check), suppressed_by [C003];
+    C011 => content::encoding_artifact::ENCODING_ARTIFACT, Msg(content::encoding_artifact::check), suppressed_by [C003];
+    C012 => content::inconsistent_system_prompt::INCONSISTENT_SYSTEM_PROMPT, content::inconsistent_system_prompt::RUNS_ON;
+    P001 => privacy::email_address::EMAIL_ADDRESS, RunsOn::Shared(&privacy::SCAN);
+    P002 => privacy::phone_number::PHONE_NUMBER, RunsOn::Shared(&privacy::SCAN);
+    P003 => privacy::credit_card_number::CREDIT_CARD_NUMBER, RunsOn::Shared(&privacy::SCAN);
+    P004 => privacy::national_id::NATIONAL_ID, RunsOn::Shared(&privacy::SCAN);
+    P005 => privacy::ip_address::IP_ADDRESS, RunsOn::Shared(&privacy::SCAN);
+    P006 => privacy::secret::SECRET, RunsOn::Shared(&privacy::SCAN);
+    T001 => tokens::TOO_MANY_TOKENS, Record(tokens::check);
+    D001 => duplicates::exact_duplicate::EXACT_DUPLICATE, duplicates::exact_duplicate::RUNS_ON;
+    D002 => duplicates::near_duplicate::NEAR_DUPLICATE, duplicates::near_duplicate::RUNS_ON;
+    D003 => duplicates::split_leak::SPLIT_LEAK, duplicates::split_leak::RUNS_ON;
 }
 
-/// Runs every enabled conversation rule on one record.
-pub fn check_record(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
-    order::check(conv, ctx);
-    content::check(conv, ctx);
-    privacy::check(conv, ctx);
+impl Code {
+    /// The rule's documentation and metadata.
+    pub fn meta(self) -> &'static RuleMeta {
+        RULES[self as usize].meta
+    }
+
+    /// The rule's line of the registry.
+    pub fn rule(self) -> &'static Rule {
+        &RULES[self as usize]
+    }
 }
 
 /// Finds a rule by its code or its name (case-insensitive for codes).
@@ -111,6 +170,87 @@ pub fn lookup(code_or_name: &str) -> Option<Code> {
         let m = c.meta();
         m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name
     })
+}
+
+/// The order record rules run in: the registry's, except that a rule runs after the rules
+/// that suppress it.
+static ORDER: LazyLock<Vec<Code>> = LazyLock::new(|| {
+    let mut order: Vec<Code> = Vec::with_capacity(RULES.len());
+    let mut placed = [false; Code::ALL.len()];
+    fn place(code: Code, order: &mut Vec<Code>, placed: &mut [bool]) {
+        if placed[code.index()] {
+            return;
+        }
+        placed[code.index()] = true;
+        for &by in code.rule().suppressed_by {
+            place(by, order, placed);
+        }
+        order.push(code);
+    }
+    for &code in Code::ALL {
+        place(code, &mut order, &mut placed);
+    }
+    order
+});
+
+/// Runs every enabled rule of a normalised record: record and conversation rules, message
+/// rules on each message, shared passes once, each after the rules that suppress it.
+pub fn check_record(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    let settings = ctx.settings;
+    let mut shared_done: Vec<*const Shared> = Vec::new();
+    let start: Vec<usize> = Code::ALL.iter().map(|&c| ctx.count(c)).collect();
+    let suppressed = |code: Code, ctx: &RecordContext<'_>, since: &[usize]| {
+        code.rule()
+            .suppressed_by
+            .iter()
+            .any(|&by| ctx.count(by) > since[by.index()])
+    };
+    // Message rules first, message by message, as a reader goes through the conversation.
+    for message in &conv.messages {
+        let since: Vec<usize> = Code::ALL.iter().map(|&c| ctx.count(c)).collect();
+        for &code in ORDER.iter() {
+            if let RunsOn::Message(check) = code.rule().runs_on
+                && settings.enabled(code)
+                && !suppressed(code, ctx, &since)
+            {
+                check(message, ctx);
+            }
+        }
+    }
+    for &code in ORDER.iter() {
+        if !settings.enabled(code) || suppressed(code, ctx, &start) {
+            continue;
+        }
+        match code.rule().runs_on {
+            RunsOn::Record(check) => check(conv, ctx),
+            RunsOn::Conversation(check) if !conv.incomplete => check(conv, ctx),
+            RunsOn::Shared(shared) => {
+                let key: *const Shared = shared;
+                if !shared_done.contains(&key) {
+                    shared_done.push(key);
+                    (shared.check)(conv, ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The dataset rules, in registry order, with the facts each one needs.
+pub fn dataset_rules() -> impl Iterator<
+    Item = (
+        Code,
+        fn(&mut DatasetContext<'_>),
+        &'static [&'static FactKind],
+    ),
+> {
+    RULES
+        .iter()
+        .zip(Code::ALL)
+        .filter_map(|(r, &code)| match r.runs_on {
+            RunsOn::Dataset { check, facts } => Some((code, check, facts)),
+            _ => None,
+        })
 }
 
 #[cfg(test)]
@@ -122,6 +262,30 @@ mod tests {
         for &code in Code::ALL {
             assert_eq!(code.meta().code, code.as_str());
             assert_eq!(Some(code), Code::from_code(code.as_str()));
+        }
+    }
+
+    #[test]
+    fn suppressors_run_first_and_are_rules_of_the_same_kind() {
+        let at = |c: Code| ORDER.iter().position(|&o| o == c).unwrap();
+        for rule in RULES {
+            let code = Code::from_code(rule.code).unwrap();
+            for &by in rule.suppressed_by {
+                assert!(
+                    at(by) < at(code),
+                    "{by} runs after {code}, which it suppresses"
+                );
+                let kind = |r: &Rule| std::mem::discriminant(&r.runs_on);
+                let same = kind(by.rule()) == kind(rule)
+                    || matches!(
+                        (&by.rule().runs_on, &rule.runs_on),
+                        (
+                            RunsOn::Conversation(_) | RunsOn::Record(_),
+                            RunsOn::Conversation(_) | RunsOn::Record(_)
+                        )
+                    );
+                assert!(same, "{by} suppresses {code} but runs on something else");
+            }
         }
     }
 }

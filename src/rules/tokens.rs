@@ -8,7 +8,7 @@ use crate::record::Conversation;
 use crate::rule::{RuleOption, RuleOptions, integer_option};
 use crate::rules::Code;
 use crate::settings::Settings;
-use crate::tokens::{self, ExampleTokens};
+use crate::tokens;
 use crate::wording::thousands;
 
 declare_rule! {
@@ -104,20 +104,16 @@ impl Settings {
 /// Examples with up to this many bytes of text are always counted exactly.
 const EXACT_UP_TO: u64 = 1 << 20;
 
-/// Counts the example's tokens when T001 or the token statistics need them, reports T001,
-/// and returns the count for the statistics.
-pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> Option<ExampleTokens> {
+/// Reports T001. Uses the example's count when the engine made one for the token
+/// statistics (`ctx.tokens`); otherwise counts only when the bytes could reach the limit,
+/// and keeps the count in `ctx.tokens`.
+pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     let settings = ctx.settings;
     let max = settings.max_tokens();
-    let t001 = ctx.enabled(Code::T001);
-    if !settings.token_stats {
-        // Only T001 wants a count: none when the bytes cannot reach the limit.
-        if !t001 {
-            return None;
-        }
+    if ctx.tokens.is_none() {
         let upper = tokens::upper_bound(conv, ctx.text);
         if upper <= max {
-            return None;
+            return;
         }
         // Megabytes of text over the limit by their length alone: say so without tokenizing
         // them: the exact figure would cost a second per few megabytes and change nothing.
@@ -137,11 +133,14 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> Option<Exa
                     thousands(max),
                 ),
             );
-            return None;
+            return;
         }
+        ctx.tokens = Some(tokens::count(conv, ctx.text, settings.encoding));
     }
-    let counted = tokens::count(conv, ctx.text, settings.encoding);
-    if t001 && counted.total > max {
+    let Some(counted) = &ctx.tokens else {
+        return;
+    };
+    if counted.total > max {
         let (span, largest) = match counted.largest {
             Some((i, n)) => {
                 let m = &conv.messages[i];
@@ -157,16 +156,12 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> Option<Exa
             }
             None => (conv.span, String::new()),
         };
-        ctx.report(
-            Code::T001,
-            span,
-            format!(
-                "example has {} tokens ({}), over the limit of {} (tokens.max_per_example), so training would truncate it{largest}",
-                thousands(counted.total),
-                settings.encoding.as_str(),
-                thousands(max),
-            ),
+        let message = format!(
+            "example has {} tokens ({}), over the limit of {} (tokens.max_per_example), so training would truncate it{largest}",
+            thousands(counted.total),
+            settings.encoding.as_str(),
+            thousands(max),
         );
+        ctx.report(Code::T001, span, message);
     }
-    Some(counted)
 }

@@ -9,7 +9,7 @@ use crate::config::*;
 use crate::rule::Level;
 use crate::rules::Code;
 use crate::rules::content::{content_too_long as long, content_too_short as short};
-use crate::rules::jsonl::LineTooLargeOptions;
+use crate::rules::jsonl::line_too_large::LineTooLargeOptions;
 use crate::settings::{DedupConfig, DedupField, Encoding, FormatChoice, Settings};
 
 #[test]

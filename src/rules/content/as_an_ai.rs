@@ -51,7 +51,7 @@ const OPENINGS: &[&str] = &[
 ];
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
-    if message.role != Role::Assistant || !ctx.enabled(Code::C005) {
+    if message.role != Role::Assistant {
         return;
     }
     let Some(first) = message.content.texts().next() else {

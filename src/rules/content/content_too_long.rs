@@ -75,9 +75,6 @@ fn max_chars<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 }
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
-    if !ctx.enabled(Code::C002) {
-        return;
-    }
     let Some(span) = message.content.span() else {
         return;
     };

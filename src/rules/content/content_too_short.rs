@@ -80,11 +80,7 @@ fn min_chars<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     // Tool results are data ("42", "true"), not prose.
     let is_tool_result = matches!(message.role, Role::Tool | Role::Function);
-    if !ctx.enabled(Code::C001)
-        || message.content.has_image()
-        || message.calls_tools()
-        || is_tool_result
-    {
+    if message.content.has_image() || message.calls_tools() || is_tool_result {
         return;
     }
     let Some(span) = message.content.span() else {

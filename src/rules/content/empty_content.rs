@@ -34,9 +34,7 @@ declare_rule! {
     };
 }
 
-/// Returns true when the content is empty (whether or not the rule is enabled), so the
-/// length rules can stay quiet.
-pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) -> bool {
+pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     let empty = match &message.content {
         Content::Text(t) => t.value.trim().is_empty(),
         Content::Parts { parts, .. } => {
@@ -47,7 +45,7 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) -> bool {
         _ => false,
     };
     if !empty {
-        return false;
+        return;
     }
     // An assistant turn that only calls tools has nothing to say.
     if !message.calls_tools() {
@@ -57,5 +55,4 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) -> bool {
             format!("{} message has empty content", message.role.as_str()),
         );
     }
-    true
 }

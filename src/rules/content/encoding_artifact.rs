@@ -50,9 +50,6 @@ declare_rule! {
 }
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
-    if !ctx.enabled(Code::C011) {
-        return;
-    }
     for text in message.content.texts() {
         let Some(artifact) = first_artifact(&text.value) else {
             continue;

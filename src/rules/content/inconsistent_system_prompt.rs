@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use crate::dataset::{DatasetContext, FileFacts};
+use crate::dataset::{DatasetContext, FactKind, Facts, RecordView};
 use crate::declare_rule;
 use crate::diagnostic::{FileId, Related};
-use crate::rules::Code;
+use crate::rules::{Code, RunsOn};
 
 declare_rule! {
     /// ## What it does
@@ -55,16 +55,64 @@ declare_rule! {
 /// Fewest examples before a file's prompts are judged.
 const MIN_EXAMPLES: usize = 10;
 
-pub fn check(ctx: &mut DatasetContext<'_>, file: FileId, facts: &FileFacts) {
-    if !ctx.settings(file).enabled(Code::C012) {
-        return;
+/// Runs on the dataset, from the hash of each record's system prompt.
+pub const RUNS_ON: RunsOn = RunsOn::Dataset {
+    check,
+    facts: &[&SYSTEM_PROMPTS],
+};
+
+/// Of each record: whether it is a conversation, and the hash of its first system (or
+/// developer) message's text.
+#[derive(Default)]
+pub struct SystemPrompts {
+    prompts: Vec<Option<Option<u64>>>,
+}
+
+static SYSTEM_PROMPTS: FactKind = FactKind {
+    name: "system prompts",
+    new: |_| Box::<SystemPrompts>::default(),
+};
+
+impl Facts for SystemPrompts {
+    fn add(&mut self, record: &RecordView<'_, '_>) {
+        self.prompts.push(record.conv.map(|conv| {
+            conv.messages
+                .iter()
+                .find(|m| m.role.is_instruction())
+                .map(|m| xxhash_rust::xxh3::xxh3_64(m.content.joined_text().as_bytes()))
+        }));
     }
-    let convs: Vec<usize> = facts
-        .items
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.conversation)
-        .map(|(i, _)| i)
+
+    fn append(&mut self, next: Box<dyn Facts>) {
+        let next: SystemPrompts = crate::dataset::downcast(next);
+        self.prompts.extend(next.prompts);
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+}
+
+fn check(ctx: &mut DatasetContext<'_>) {
+    let files: Vec<FileId> = ctx.files_enabling(Code::C012).map(|(f, _)| f).collect();
+    for file in files {
+        check_file(ctx, file);
+    }
+}
+
+fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
+    let all = ctx.facts;
+    let facts = &all[file as usize];
+    let Some(prompts) = facts.get::<SystemPrompts>() else {
+        return;
+    };
+    let system = |i: usize| prompts.prompts[i].flatten();
+    let convs: Vec<usize> = (0..prompts.prompts.len())
+        .filter(|&i| prompts.prompts[i].is_some())
         .collect();
     if convs.len() < MIN_EXAMPLES {
         return;
@@ -72,7 +120,7 @@ pub fn check(ctx: &mut DatasetContext<'_>, file: FileId, facts: &FileFacts) {
     // hash → (examples using it, first item): a fold over hashes, never the prompts' text.
     let mut prompts: HashMap<u64, (usize, usize)> = HashMap::new();
     for &i in &convs {
-        if let Some(h) = facts.items[i].system {
+        if let Some(h) = system(i) {
             prompts.entry(h).or_insert((0, i)).0 += 1;
         }
     }
@@ -97,19 +145,18 @@ pub fn check(ctx: &mut DatasetContext<'_>, file: FileId, facts: &FileFacts) {
         })
     };
     for &i in &convs {
-        let item = facts.items[i].clone();
-        match item.system {
+        match system(i) {
             None if missing_flagged => ctx.report(
                 Code::C012,
                 file,
-                &item,
+                i,
                 format!("no system prompt, while {with_system} of {} examples have one (the most common is at line {dominant_line})", convs.len()),
                 related(),
             ),
             Some(h) if h != dominant && differing_flagged && rare(variant_counts[&h], with_system) => ctx.report(
                 Code::C012,
                 file,
-                &item,
+                i,
                 format!("system prompt differs from the most common one (line {dominant_line}, used by {count} of {with_system} examples with a system prompt)"),
                 related(),
             ),

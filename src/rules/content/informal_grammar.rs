@@ -157,7 +157,7 @@ struct Sign {
 }
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
-    if message.role != Role::Assistant || !ctx.enabled(Code::C008) {
+    if message.role != Role::Assistant {
         return;
     }
     for text in message.content.texts() {

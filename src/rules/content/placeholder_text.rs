@@ -85,33 +85,25 @@ static TRIGGER_SEARCHER: LazyLock<Searcher> =
 /// Whole contents that stand for an answer nobody wrote.
 const WHOLE: &[&str] = &["...", "\u{2026}", "N/A", "n/a"];
 
-/// Reports the first placeholder of each text of the message. Returns true when a text is
-/// nothing but a placeholder (whether or not the rule is enabled), so C001 stays quiet.
-pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) -> bool {
-    let mut whole_placeholder = false;
+/// Reports the first placeholder of each text of the message.
+pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     for text in message.content.texts() {
         let trimmed = text.value.trim();
         if WHOLE.contains(&trimmed) || (trimmed.len() >= 3 && trimmed.bytes().all(|b| b == b'.')) {
-            whole_placeholder = true;
-            if ctx.enabled(Code::C007) {
-                ctx.report(
-                    Code::C007,
-                    text.span,
-                    format!(
-                        "{} content is only \"{trimmed}\", a placeholder; write the real text or drop the message",
-                        message.role.as_str()
-                    ),
-                );
-            }
+            ctx.report(
+                Code::C007,
+                text.span,
+                format!(
+                    "{} content is only \"{trimmed}\", a placeholder; write the real text or drop the message",
+                    message.role.as_str()
+                ),
+            );
             continue;
         }
-        if ctx.enabled(Code::C007)
-            && let Some(found) = first_placeholder(&text.value, message.role)
-        {
+        if let Some(found) = first_placeholder(&text.value, message.role) {
             report(text, message, found, ctx);
         }
     }
-    whole_placeholder
 }
 
 fn report(

@@ -108,7 +108,7 @@ static OPENINGS: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
-    if message.role != Role::Assistant || !ctx.enabled(Code::C004) {
+    if message.role != Role::Assistant {
         return;
     }
     let text = message.content.joined_text();

@@ -43,9 +43,6 @@ declare_rule! {
 const SMALL: usize = 16;
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
-    if !ctx.enabled(Code::C006) {
-        return;
-    }
     let users: Vec<(usize, Cow<'_, str>, Span)> = conv
         .messages
         .iter()

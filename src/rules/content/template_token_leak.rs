@@ -89,9 +89,6 @@ static LINE_LABELS: LazyLock<Searcher> =
     LazyLock::new(|| literals::searcher(["\nHuman:", "\nUser:", "\nAssistant:"]));
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
-    if !ctx.enabled(Code::C010) {
-        return;
-    }
     for text in message.content.texts() {
         let Some(found) = first_token(&text.value) else {
             continue;

@@ -58,9 +58,6 @@ const DANGLING: &[&str] = &[
 ];
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
-    if !ctx.enabled(Code::C009) {
-        return;
-    }
     let Some(message) = conv
         .messages
         .iter()

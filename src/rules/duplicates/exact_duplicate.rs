@@ -1,10 +1,10 @@
 //! D001 exact-duplicate.
 
-use crate::dataset::{DatasetContext, FileFacts};
+use crate::dataset::DatasetContext;
 use crate::declare_rule;
 use crate::diagnostic::{FileId, Related};
 use crate::json::Parser;
-use crate::rules::Code;
+use crate::rules::{Code, RunsOn};
 
 declare_rule! {
     /// ## What it does
@@ -43,55 +43,62 @@ declare_rule! {
     };
 }
 
-/// Reports exact duplicates in one file; returns, per item, whether it was reported (the
-/// near-duplicate check then leaves it alone).
-pub fn check(ctx: &mut DatasetContext<'_>, file: FileId, facts: &FileFacts) -> Vec<bool> {
-    let mut flagged = vec![false; facts.items.len()];
-    if !ctx.settings(file).enabled(Code::D001) {
-        return flagged;
+/// Runs on the dataset, from the records' canonical hashes alone.
+pub const RUNS_ON: RunsOn = RunsOn::Dataset { check, facts: &[] };
+
+fn check(ctx: &mut DatasetContext<'_>) {
+    let files: Vec<FileId> = ctx.files_enabling(Code::D001).map(|(f, _)| f).collect();
+    for file in files {
+        for (i, first) in first_copies(ctx, file).into_iter().enumerate() {
+            let Some(first) = first else { continue };
+            let first_line = ctx.facts[file as usize].items[first].line;
+            ctx.report(
+                Code::D001,
+                file,
+                i,
+                format!("exact duplicate of the example at line {first_line}"),
+                Some(Related {
+                    file,
+                    line: first_line,
+                    message: "first occurrence".into(),
+                }),
+            );
+        }
     }
-    let mut order: Vec<u32> = (0..facts.items.len() as u32).collect();
-    order.sort_unstable_by_key(|&i| (facts.items[i as usize].hash, i));
+}
+
+/// For each record of `file`, the earlier record it is identical to: same canonical hash,
+/// confirmed on the canonical text of both lines read again.
+pub fn first_copies(ctx: &DatasetContext<'_>, file: FileId) -> Vec<Option<usize>> {
+    let items = &ctx.facts[file as usize].items;
+    let mut copies = vec![None; items.len()];
+    let mut order: Vec<u32> = (0..items.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| (items[i as usize].hash, i));
     let mut parser = Parser::new();
     let mut start = 0;
     while start < order.len() {
-        let hash = facts.items[order[start] as usize].hash;
+        let hash = items[order[start] as usize].hash;
         let end = start
             + order[start..]
                 .iter()
-                .take_while(|&&i| facts.items[i as usize].hash == hash)
+                .take_while(|&&i| items[i as usize].hash == hash)
                 .count();
         if end - start > 1 {
             // First occurrences of each distinct record in this hash bucket, confirmed by text.
             let mut firsts: Vec<(u32, String)> = Vec::new();
             for &i in &order[start..end] {
-                let item = &facts.items[i as usize];
+                let item = &items[i as usize];
                 let Some(canonical) = super::canonical_at(ctx, &mut parser, file, item.offset)
                 else {
                     continue;
                 };
                 match firsts.iter().find(|(_, c)| *c == canonical) {
-                    Some(&(first, _)) => {
-                        let first_line = facts.items[first as usize].line;
-                        let item = item.clone();
-                        ctx.report(
-                            Code::D001,
-                            file,
-                            &item,
-                            format!("exact duplicate of the example at line {first_line}"),
-                            Some(Related {
-                                file,
-                                line: first_line,
-                                message: "first occurrence".into(),
-                            }),
-                        );
-                        flagged[i as usize] = true;
-                    }
+                    Some(&(first, _)) => copies[i as usize] = Some(first as usize),
                     None => firsts.push((i, canonical)),
                 }
             }
         }
         start = end;
     }
-    flagged
+    copies
 }

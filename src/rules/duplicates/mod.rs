@@ -6,7 +6,8 @@ pub mod exact_duplicate;
 pub mod near_duplicate;
 pub mod split_leak;
 
-use crate::dataset::{DatasetContext, FileFacts};
+use crate::dataset::DatasetContext;
+use crate::dedup::texts::CompareTexts;
 use crate::diagnostic::FileId;
 use crate::json::Parser;
 
@@ -66,7 +67,7 @@ pub(crate) const MAX_CHECKS: usize = 32;
 /// (1M in 79 s, over the one-minute target).
 pub(crate) const PER_BAND: usize = 64;
 
-/// The first candidate of `facts` (text ids in `candidates`) whose text is more similar to
+/// The first candidate of `texts` (text ids in `candidates`) whose text is more similar to
 /// `text` than `threshold`, checked in order of estimated similarity.
 ///
 /// Each of the first `MAX_CHECKS` candidates counts as checked, whichever bound settles it:
@@ -77,7 +78,7 @@ pub(crate) fn best_match(
     text: &str,
     sig: &crate::dedup::index::Signature,
     profile: &crate::dedup::similarity::Profile,
-    facts: &FileFacts,
+    facts: &CompareTexts,
     candidates: &[u32],
     threshold: f64,
     matcher: &mut crate::dedup::similarity::Matcher,

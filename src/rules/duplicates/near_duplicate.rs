@@ -1,10 +1,11 @@
 //! D002 near-duplicate.
 
-use crate::dataset::{DatasetContext, FileFacts};
+use crate::dataset::DatasetContext;
 use crate::declare_rule;
 use crate::dedup::index::Index;
+use crate::dedup::texts::{COMPARE_TEXTS, CompareTexts};
 use crate::diagnostic::{FileId, Related};
-use crate::rules::Code;
+use crate::rules::{Code, RunsOn};
 
 declare_rule! {
     /// ## What it does
@@ -54,43 +55,65 @@ declare_rule! {
     };
 }
 
-pub fn check(ctx: &mut DatasetContext<'_>, file: FileId, facts: &FileFacts, exact: &[bool]) {
+/// Runs on the dataset, from the compared texts of every record.
+pub const RUNS_ON: RunsOn = RunsOn::Dataset {
+    check,
+    facts: &[&COMPARE_TEXTS],
+};
+
+fn check(ctx: &mut DatasetContext<'_>) {
+    let files: Vec<FileId> = ctx.files_enabling(Code::D002).map(|(f, _)| f).collect();
+    for file in files {
+        check_file(ctx, file);
+    }
+}
+
+fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
     let settings = ctx.settings(file);
-    if !settings.enabled(Code::D002) || facts.sigs.len() < 2 {
+    let all = ctx.facts;
+    let facts = &all[file as usize];
+    let Some(texts) = facts.get::<CompareTexts>() else {
+        return;
+    };
+    if texts.len() < 2 {
         return;
     }
+    // Exact duplicates are D001's: not compared, unless D001 is off.
+    let exact: Vec<bool> = if settings.enabled(Code::D001) {
+        super::exact_duplicate::first_copies(ctx, file)
+            .iter()
+            .map(Option::is_some)
+            .collect()
+    } else {
+        vec![false; facts.items.len()]
+    };
     let threshold = settings.dedup.threshold;
-    // Text id → item index; text ids follow item order.
-    let owner: Vec<usize> = facts
-        .items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, it)| it.text.map(|_| i))
-        .collect();
-    let found = find_earlier(facts, threshold, ctx.threads, |t| exact[owner[t]]);
+    let found = find_earlier(texts, threshold, ctx.threads, |t| {
+        exact[texts.owner[t] as usize]
+    });
     let field = match settings.dedup.field {
         crate::settings::DedupField::User => "first user message",
         crate::settings::DedupField::Assistant => "assistant messages",
         crate::settings::DedupField::Conversation => "conversation",
     };
     for (t, (c, ratio)) in found {
-        let item = facts.items[owner[t]].clone();
-        let earlier = facts.items[owner[c as usize]].line;
+        let record = texts.owner[t] as usize;
+        let earlier = facts.items[texts.owner[c as usize] as usize].line;
         ctx.report(
             Code::D002,
             file,
-            &item,
+            record,
             format!("near-duplicate of the example at line {earlier}: {field} {:.1}% similar (threshold {}%)", floor_pct(ratio), (threshold * 1000.0).round() / 10.0),
             Some(Related { file, line: earlier, message: format!("{:.1}% similar", floor_pct(ratio)) }),
         );
     }
 }
 
-/// For each text of `facts` (by text id), an earlier text more similar than `threshold`
+/// For each text of `texts` (by text id), an earlier text more similar than `threshold`
 /// and the similarity, as D002 finds them: candidates from the index, checked exactly.
 /// Texts for which `skip` is true are neither checked nor offered as matches.
 pub fn find_earlier(
-    facts: &FileFacts,
+    facts: &CompareTexts,
     threshold: f64,
     threads: usize,
     skip: impl Fn(usize) -> bool + Sync,

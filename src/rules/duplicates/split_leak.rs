@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 
-use crate::dataset::{DatasetContext, FileFacts, SplitGroup};
+use crate::dataset::{DatasetContext, SplitGroup};
 use crate::declare_rule;
 use crate::dedup::index::Index;
+use crate::dedup::texts::{COMPARE_TEXTS, CompareTexts};
 use crate::diagnostic::Related;
 use crate::json::Parser;
-use crate::rules::Code;
+use crate::rules::{Code, RunsOn};
 
 declare_rule! {
     /// ## What it does
@@ -54,7 +55,21 @@ declare_rule! {
     };
 }
 
-pub fn check(ctx: &mut DatasetContext<'_>, group: &SplitGroup, facts: &[FileFacts]) {
+/// Runs on the dataset's split groups, from the records' hashes and compared texts.
+pub const RUNS_ON: RunsOn = RunsOn::Dataset {
+    check,
+    facts: &[&COMPARE_TEXTS],
+};
+
+fn check(ctx: &mut DatasetContext<'_>) {
+    let splits = ctx.splits;
+    for group in splits {
+        check_group(ctx, group);
+    }
+}
+
+fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
+    let facts = ctx.facts;
     let mut parser = Parser::new();
     for &train in &group.train {
         let train_facts = &facts[train as usize];
@@ -62,13 +77,9 @@ pub fn check(ctx: &mut DatasetContext<'_>, group: &SplitGroup, facts: &[FileFact
         for (i, item) in train_facts.items.iter().enumerate() {
             by_hash.entry(item.hash).or_insert(i);
         }
-        let index = Index::build(&train_facts.sigs);
-        let train_owner: Vec<usize> = train_facts
-            .items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, it)| it.text.map(|_| i))
-            .collect();
+        let empty = CompareTexts::default();
+        let train_texts = train_facts.get::<CompareTexts>().unwrap_or(&empty);
+        let index = Index::build(&train_texts.sigs);
         for &eval in &group.eval {
             if eval == train || !ctx.settings(eval).enabled(Code::D003) {
                 continue;
@@ -95,51 +106,48 @@ pub fn check(ctx: &mut DatasetContext<'_>, group: &SplitGroup, facts: &[FileFact
                     ctx.report(
                         Code::D003,
                         eval,
-                        &item.clone(),
+                        e,
                         format!("exact copy of training example {place}; evaluation scores would count it as learned"),
                         Some(Related { file: train, line, message: "training example".into() }),
                     );
                 }
             }
-            if train_facts.sigs.is_empty() {
+            let Some(eval_texts) = eval_facts.get::<CompareTexts>() else {
+                continue;
+            };
+            if train_texts.is_empty() {
                 continue;
             }
-            let eval_owner: Vec<usize> = eval_facts
-                .items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, it)| it.text.map(|_| i))
-                .collect();
-            let found = super::parallel_map(eval_owner.len(), ctx.threads, |t, matcher| {
-                if exact[eval_owner[t]] {
+            let found = super::parallel_map(eval_texts.len(), ctx.threads, |t, matcher| {
+                if exact[eval_texts.owner[t] as usize] {
                     return None;
                 }
                 let mut candidates = Vec::new();
                 index.candidates(
-                    &eval_facts.sigs[t],
+                    &eval_texts.sigs[t],
                     u32::MAX,
                     super::PER_BAND,
                     &mut candidates,
                 );
                 super::best_match(
-                    eval_facts.text(t as u32),
-                    &eval_facts.sigs[t],
-                    &eval_facts.profiles[t],
-                    train_facts,
+                    eval_texts.text(t as u32),
+                    &eval_texts.sigs[t],
+                    &eval_texts.profiles[t],
+                    train_texts,
                     &candidates,
                     threshold,
                     matcher,
                 )
             });
             for (t, (c, ratio)) in found {
-                let item = eval_facts.items[eval_owner[t]].clone();
-                let line = train_facts.items[train_owner[c as usize]].line;
+                let record = eval_texts.owner[t] as usize;
+                let line = train_facts.items[train_texts.owner[c as usize] as usize].line;
                 let place = ctx.place(eval, train, line);
                 let pct = super::near_duplicate::floor_pct(ratio);
                 ctx.report(
                     Code::D003,
                     eval,
-                    &item,
+                    record,
                     format!("near copy of training example {place} ({pct:.1}% similar); evaluation scores would count it as learned"),
                     Some(Related { file: train, line, message: format!("training example, {pct:.1}% similar") }),
                 );

@@ -33,8 +33,7 @@ declare_rule! {
     };
 }
 
-/// Returns true when it fired.
-pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> bool {
+pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     let mut assistants = conv
         .messages
         .iter()
@@ -46,11 +45,9 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> bool {
             conv.span,
             "no assistant message; the model has nothing to learn from this example",
         );
-        return true;
+        return;
     }
     if assistants.all(|m| m.weight == Some(0)) {
         ctx.report(Code::O004, conv.span, "every assistant message has weight 0; the model has nothing to learn from this example");
-        return true;
     }
-    false
 }

@@ -35,11 +35,10 @@ declare_rule! {
     };
 }
 
-/// Returns true when it fired (the order rules it subsumes then stay quiet).
-pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> bool {
+pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     let n = conv.messages.len();
     if n >= 2 {
-        return false;
+        return;
     }
     let what = if n == 0 {
         "no messages".to_string()
@@ -51,5 +50,4 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> bool {
         conv.span,
         format!("{what}; an example needs at least one user and one assistant message"),
     );
-    true
 }

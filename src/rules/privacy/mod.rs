@@ -285,6 +285,10 @@ pub fn digits_of(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// The one scan of a record's texts that every P rule shares (`RunsOn::Shared`): it runs
+/// once when any of them is enabled, and each detector runs only for its enabled rule.
+pub static SCAN: crate::rules::Shared = crate::rules::Shared { check };
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,134 @@
+//! The texts near-duplicate checks compare (`[dedup] field`), one per record of a file, with
+//! the signature that finds candidates and the profile that screens exact checks: the facts
+//! D002 and D003 declare. Texts live in one arena to keep allocations few.
+
+use crate::dataset::{FactKind, Facts, RecordView};
+use crate::record::{Conversation, Role};
+use crate::settings::DedupField;
+
+use super::index::{self, Signature};
+use super::similarity::Profile;
+
+/// The compared texts of one file.
+#[derive(Debug, Default)]
+pub struct CompareTexts {
+    field: DedupField,
+    arena: String,
+    /// Per text id: start in the arena and length in bytes.
+    spans: Vec<(u64, u32)>,
+    pub sigs: Vec<Signature>,
+    /// Per text id, the length and character buckets the exact checks are screened with.
+    pub profiles: Vec<Profile>,
+    /// Per text id, the index of its record in the file.
+    pub owner: Vec<u32>,
+    /// Records seen so far (the next record's index).
+    records: u32,
+}
+
+/// The facts kind of [`CompareTexts`].
+pub static COMPARE_TEXTS: FactKind = FactKind {
+    name: "compared texts",
+    new: |settings| Box::new(CompareTexts::new(settings.dedup.field)),
+};
+
+impl CompareTexts {
+    pub fn new(field: DedupField) -> Self {
+        CompareTexts {
+            field,
+            ..Default::default()
+        }
+    }
+
+    /// The compared text of text id `id`.
+    pub fn text(&self, id: u32) -> &str {
+        let (start, len) = self.spans[id as usize];
+        &self.arena[start as usize..start as usize + len as usize]
+    }
+
+    /// How many texts there are.
+    pub fn len(&self) -> usize {
+        self.sigs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sigs.is_empty()
+    }
+
+    /// Adds a text for the next record.
+    pub fn push(&mut self, text: &str) {
+        if !text.is_empty() {
+            self.spans
+                .push((self.arena.len() as u64, text.len() as u32));
+            self.arena.push_str(text);
+            self.profiles.push(Profile::of(text));
+            self.sigs.push(index::signature(text));
+            self.owner.push(self.records);
+        }
+        self.records += 1;
+    }
+}
+
+impl Facts for CompareTexts {
+    fn add(&mut self, record: &RecordView<'_, '_>) {
+        match record.conv {
+            Some(conv) => self.push(&dedup_text(conv, self.field)),
+            None => self.records += 1,
+        }
+    }
+
+    fn append(&mut self, next: Box<dyn Facts>) {
+        let next: CompareTexts = crate::dataset::downcast(next);
+        let arena_base = self.arena.len() as u64;
+        self.arena.push_str(&next.arena);
+        self.spans
+            .extend(next.spans.iter().map(|&(s, l)| (s + arena_base, l)));
+        self.sigs.extend(next.sigs);
+        self.profiles.extend(next.profiles);
+        let base = self.records;
+        self.owner.extend(next.owner.iter().map(|o| o + base));
+        self.records += next.records;
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+}
+
+/// The text `[dedup] field` selects: the first user message (the lesson's choice), the
+/// assistant messages, or every message.
+pub fn dedup_text(conv: &Conversation<'_>, field: DedupField) -> String {
+    match field {
+        DedupField::User => conv
+            .messages
+            .iter()
+            .find(|m| m.role == Role::User)
+            .map(|m| m.content.joined_text().into_owned())
+            .unwrap_or_default(),
+        DedupField::Assistant => join(
+            conv.messages
+                .iter()
+                .filter(|m| m.role == Role::Assistant)
+                .map(|m| m.content.joined_text()),
+        ),
+        DedupField::Conversation => join(
+            conv.messages
+                .iter()
+                .map(|m| format!("{}: {}", m.role.as_str(), m.content.joined_text()).into()),
+        ),
+    }
+}
+
+fn join<'a>(parts: impl Iterator<Item = std::borrow::Cow<'a, str>>) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&p);
+    }
+    out
+}

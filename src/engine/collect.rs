@@ -1,0 +1,218 @@
+//! The collector, on the calling thread: puts the processed chunks back in input order,
+//! counts and passes on their findings, appends their facts, and at the end runs the
+//! dataset rules and merges their findings in.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io;
+
+use crossbeam_channel::Receiver;
+
+use super::store::{RunId, Store};
+use super::work::Done;
+use super::{FileSummary, Job, RunOptions};
+use crate::dataset::{DatasetContext, DatasetFile, FactKind, FileFacts, LineReader, SplitGroup};
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::rule::Level;
+use crate::rules::{self, Code};
+use crate::source::Reread;
+
+/// The fact kinds the enabled dataset rules declare, over every file; `None` when no
+/// dataset rule is enabled anywhere (then no facts are collected at all).
+pub(super) fn fact_kinds(jobs: &[Job]) -> Option<Vec<&'static FactKind>> {
+    let mut kinds: Option<Vec<&'static FactKind>> = None;
+    for (code, _, facts) in rules::dataset_rules() {
+        if !jobs.iter().any(|j| j.settings.enabled(code)) {
+            continue;
+        }
+        let kinds = kinds.get_or_insert_with(Vec::new);
+        for &kind in facts {
+            if !kinds.iter().any(|k| k.is(kind)) {
+                kinds.push(kind);
+            }
+        }
+    }
+    kinds
+}
+
+/// Where the findings go while the run goes on.
+enum Output {
+    /// Straight to the sink, as each chunk completes: nothing waits for the dataset rules.
+    Stream,
+    /// Into the store, to be merged with the dataset rules' findings at the end.
+    Store { store: Store, records: RunId },
+}
+
+pub(super) struct Collector<'a, 's> {
+    jobs: &'a [Job],
+    options: &'a RunOptions<'a>,
+    summaries: Vec<FileSummary>,
+    facts: Vec<FileFacts>,
+    output: Output,
+    sink: &'s mut dyn FnMut(&Diagnostic),
+}
+
+impl<'a, 's> Collector<'a, 's> {
+    pub fn new(
+        jobs: &'a [Job],
+        options: &'a RunOptions<'a>,
+        kinds: &Option<Vec<&'static FactKind>>,
+        sink: &'s mut dyn FnMut(&Diagnostic),
+    ) -> Self {
+        let output = match kinds {
+            None => Output::Stream,
+            Some(_) => {
+                let mut store = Store::new(options.findings_budget);
+                let records = store.run();
+                Output::Store { store, records }
+            }
+        };
+        Collector {
+            jobs,
+            options,
+            summaries: jobs.iter().map(|_| FileSummary::default()).collect(),
+            facts: jobs.iter().map(|_| FileFacts::default()).collect(),
+            output,
+            sink,
+        }
+    }
+
+    /// Takes every processed chunk, in input order, until the workers are done.
+    pub fn take(&mut self, done: &Receiver<Done>) -> io::Result<()> {
+        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut next = 0u64;
+        // Blank lines at the end of the chunks seen so far of the current file.
+        let mut held_blank: Vec<Diagnostic> = Vec::new();
+        let mut held_file: Option<FileId> = None;
+        let mut result = Ok(());
+        for item in done.iter() {
+            pending.insert(item.seq, item);
+            while let Some(item) = pending.remove(&next) {
+                next += 1;
+                if held_file != Some(item.file) {
+                    held_blank.clear();
+                    held_file = Some(item.file);
+                }
+                let summary = &mut self.summaries[item.file as usize];
+                summary.examples += item.examples;
+                summary.valid += item.valid;
+                summary.bytes += item.bytes;
+                if item.format.is_some() {
+                    summary.format = item.format;
+                }
+                if item.io_error.is_some() {
+                    summary.io_error = item.io_error.clone();
+                }
+                if item.tokens.examples() > 0 {
+                    summary
+                        .tokens
+                        .get_or_insert_with(Default::default)
+                        .merge(&item.tokens);
+                }
+                if let Some(facts) = item.facts {
+                    self.facts[item.file as usize].append(facts);
+                }
+                if item.has_data {
+                    for d in std::mem::take(&mut held_blank) {
+                        result = result.and(self.emit(d));
+                    }
+                }
+                for d in item.diagnostics {
+                    result = result.and(self.emit(d));
+                }
+                held_blank.extend(item.trailing_blank);
+            }
+        }
+        result
+    }
+
+    /// Passes on one record finding, or keeps it for the merge.
+    fn emit(&mut self, d: Diagnostic) -> io::Result<()> {
+        match &mut self.output {
+            Output::Stream => {
+                self.summaries[d.location.file as usize].tally(d.code, d.level);
+                (self.sink)(&d);
+                Ok(())
+            }
+            Output::Store { store, records } => store.push(records, d),
+        }
+    }
+
+    /// Runs the dataset rules, merges their findings with the record findings kept, and
+    /// returns the summaries.
+    pub fn finish(mut self) -> io::Result<Vec<FileSummary>> {
+        let Output::Store { mut store, .. } = std::mem::replace(&mut self.output, Output::Stream)
+        else {
+            return Ok(self.summaries);
+        };
+        let files: Vec<DatasetFile<'_>> = self
+            .jobs
+            .iter()
+            .map(|j| DatasetFile {
+                display: &j.display,
+                settings: &j.settings,
+            })
+            .collect();
+        let lines = Lines {
+            rereads: self
+                .jobs
+                .iter()
+                .map(|j| (j.reread(), j.settings.max_line_bytes()))
+                .collect(),
+        };
+        let mut failed: Option<io::Error> = None;
+        {
+            let mut runs: HashMap<Code, RunId> = HashMap::new();
+            let mut invalidated: HashSet<(FileId, usize)> = HashSet::new();
+            let (facts, summaries) = (&self.facts, &mut self.summaries);
+            let mut out = |d: Diagnostic, index: usize| {
+                let file = d.location.file;
+                // A record invalid only because of a dataset finding stops counting as valid.
+                if d.level == Level::Error
+                    && facts[file as usize].items[index].valid
+                    && invalidated.insert((file, index))
+                {
+                    summaries[file as usize].valid -= 1;
+                }
+                let run = runs.entry(d.code).or_insert_with(|| store.run());
+                if let Err(e) = store.push(run, d) {
+                    failed.get_or_insert(e);
+                }
+            };
+            let splits: &[SplitGroup] = &self.options.splits;
+            let mut ctx = DatasetContext::new(
+                &files,
+                facts,
+                &lines,
+                splits,
+                self.options.threads,
+                &mut out,
+            );
+            for (code, check, _) in rules::dataset_rules() {
+                if self.jobs.iter().any(|j| j.settings.enabled(code)) {
+                    check(&mut ctx);
+                }
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        for d in store.drain()? {
+            let d = d?;
+            self.summaries[d.location.file as usize].tally(d.code, d.level);
+            (self.sink)(&d);
+        }
+        Ok(self.summaries)
+    }
+}
+
+/// The inputs' lines, read again by offset.
+struct Lines {
+    rereads: Vec<(Option<Reread>, u64)>,
+}
+
+impl LineReader for Lines {
+    fn line(&self, file: FileId, offset: u64) -> Option<Vec<u8>> {
+        let (reread, max) = self.rereads.get(file as usize)?;
+        reread.as_ref()?.line(offset, *max)
+    }
+}

@@ -1,0 +1,167 @@
+//! The linting pipeline. One reader thread splits every input into newline-aligned chunks
+//! and runs the checks of the file's head and end (`read`); worker threads parse each line,
+//! normalise it through its input format and run the record rules on it (`work`); the
+//! collector on the calling thread puts the chunks back in input order, streams their
+//! findings, folds the facts the dataset rules declared, and runs those rules at the end
+//! (`collect`).
+//!
+//! Findings reach the caller's sink in output order, sorted by (file, line, column, code).
+//! With no dataset rule enabled they are passed on as each chunk completes; with one, record
+//! findings wait for the dataset findings in a store that spills to a temporary file beyond
+//! a memory budget (`store`), so memory stays bounded however many findings there are.
+
+mod collect;
+mod read;
+pub(crate) mod store;
+mod work;
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+
+use crossbeam_channel::{bounded, unbounded};
+
+use crate::context::RecordContext;
+use crate::dataset::SplitGroup;
+use crate::diagnostic::Diagnostic;
+use crate::format;
+use crate::json::Parser;
+use crate::settings::{FormatChoice, Settings};
+pub use crate::source::InputSource;
+use crate::source::Reread;
+pub use crate::summary::FileSummary;
+
+/// One input to lint, with its resolved settings.
+#[derive(Clone, Debug)]
+pub struct Job {
+    /// The path as shown to the user (`-` for stdin).
+    pub display: String,
+    pub source: InputSource,
+    pub settings: Settings,
+    /// For an input that cannot be read twice (standard input, a pipe): a file the reader
+    /// copies every byte it reads to, so that lines can be read again from it by offset.
+    pub spool: Option<PathBuf>,
+}
+
+impl Job {
+    pub fn new(display: impl Into<String>, source: InputSource, settings: Settings) -> Job {
+        Job {
+            display: display.into(),
+            source,
+            settings,
+            spool: None,
+        }
+    }
+
+    /// Where this input's lines can be read again by offset, if anywhere.
+    pub fn reread(&self) -> Option<Reread> {
+        if let Some(spool) = &self.spool {
+            return Some(Reread::File(spool.clone()));
+        }
+        match &self.source {
+            InputSource::Memory(bytes) => Some(Reread::Memory(bytes.clone())),
+            InputSource::File(path) if self.source.is_regular() => Some(Reread::File(path.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// What a run needs besides its jobs.
+pub struct RunOptions<'a> {
+    pub threads: usize,
+    /// Bytes read so far, for a progress display.
+    pub progress: Option<&'a AtomicU64>,
+    /// Train/evaluation groups checked against each other for leakage (D003).
+    pub splits: Vec<SplitGroup>,
+    /// Bytes of findings held in memory while the dataset rules need them to wait; more are
+    /// written to a temporary file.
+    pub findings_budget: usize,
+}
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions {
+            threads: 1,
+            progress: None,
+            splits: Vec::new(),
+            findings_budget: store::DEFAULT_BUDGET,
+        }
+    }
+}
+
+/// Lints every job, calling `sink` with each diagnostic in output order; returns each
+/// file's summary. A finding that could not be kept for ordering (the disk of the spill
+/// file full, say) ends the run with that I/O error.
+pub fn run(
+    jobs: &[Job],
+    options: &RunOptions<'_>,
+    sink: &mut dyn FnMut(&Diagnostic),
+) -> std::io::Result<Vec<FileSummary>> {
+    let threads = options.threads.max(1);
+    let (work_tx, work_rx) = bounded::<work::Work>(threads * 2);
+    let (done_tx, done_rx) = unbounded::<work::Done>();
+    let (pool_tx, pool_rx) = unbounded::<Vec<u8>>();
+    let kinds = collect::fact_kinds(jobs);
+    let mut collector = collect::Collector::new(jobs, options, &kinds, sink);
+    std::thread::scope(|scope| -> std::io::Result<()> {
+        for _ in 0..threads {
+            let (work_rx, done_tx, pool_tx) = (work_rx.clone(), done_tx.clone(), pool_tx.clone());
+            let kinds = &kinds;
+            scope.spawn(move || work::worker(jobs, kinds, work_rx, done_tx, pool_tx));
+        }
+        drop(done_tx);
+        let progress = options.progress;
+        let reader = scope.spawn(move || {
+            let mut seq = 0u64;
+            for (id, job) in jobs.iter().enumerate() {
+                read::read_job(
+                    id as crate::diagnostic::FileId,
+                    job,
+                    &work_tx,
+                    &pool_rx,
+                    &mut seq,
+                    progress,
+                );
+            }
+        });
+        let result = collector.take(&done_rx);
+        // The reader only fails by panicking, which scope() re-raises.
+        let _ = reader.join();
+        result
+    })?;
+    collector.finish()
+}
+
+/// Lints bytes held in memory with `settings`, returning the diagnostics in order and the
+/// summary: the whole pipeline, for tests and fuzzing.
+pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSummary) {
+    let job = Job::new(
+        "<memory>",
+        InputSource::Memory(bytes.into()),
+        settings.clone(),
+    );
+    let mut out = Vec::new();
+    let options = RunOptions {
+        threads: 2,
+        ..RunOptions::default()
+    };
+    let summaries = run(std::slice::from_ref(&job), &options, &mut |d| {
+        out.push(d.clone())
+    });
+    let summary = summaries.ok().and_then(|mut s| s.pop()).unwrap_or_default();
+    (out, summary)
+}
+
+/// The token figures of one record line, counted on the calling thread, whose tokenizer
+/// later calls reuse; `None` when the line is not a record of a known format.
+pub fn count_tokens(line: &str, settings: &Settings) -> Option<crate::tokens::ExampleTokens> {
+    let mut parser = Parser::new();
+    let doc = parser.parse(line).ok()?;
+    let format = match settings.format {
+        FormatChoice::Auto => format::detect(&doc)?,
+        chosen => chosen,
+    };
+    let mut scratch = Vec::new();
+    let mut ctx = RecordContext::new(settings, 0, 1, 0, line, &mut scratch);
+    let conv = format::normalize(format, &doc, &mut ctx)?;
+    Some(crate::tokens::count(&conv, line, settings.encoding))
+}

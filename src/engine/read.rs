@@ -1,0 +1,298 @@
+//! The reader thread: opens each input, checks its head (is it UTF-8 JSON Lines at all?),
+//! splits it into newline-aligned chunks for the workers, and checks its end. An input that
+//! cannot be read twice is copied to its spool as it is read.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crossbeam_channel::{Receiver, Sender};
+
+use super::Job;
+use super::work::{Work, WorkKind};
+use crate::context::FileContext;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::format;
+use crate::json::Parser;
+use crate::rules::jsonl::{
+    byte_order_mark, lfs_pointer, line_too_large, missing_final_newline, not_jsonl,
+};
+use crate::settings::FormatChoice;
+use crate::source::{self, ChunkReader, InputSource, Piece, io_error_text};
+
+/// Bytes of an input looked at before its lines are read.
+const HEAD_BYTES: usize = 8192;
+
+/// Reads one input to its end (or until its head shows it is not JSON Lines), sending its
+/// chunks and file-level findings to the workers in order.
+pub(super) fn read_job(
+    file: FileId,
+    job: &Job,
+    work: &Sender<Work>,
+    pool: &Receiver<Vec<u8>>,
+    seq: &mut u64,
+    progress: Option<&AtomicU64>,
+) {
+    let mut send = |kind: WorkKind| {
+        let _ = work.send(Work {
+            seq: *seq,
+            file,
+            kind,
+        });
+        *seq += 1;
+    };
+    let findings = |diagnostics, bytes, io_error: Option<String>, format| WorkKind::Findings {
+        diagnostics,
+        bytes,
+        io_error,
+        format,
+    };
+    let settings = &job.settings;
+    // `size`: the length of a regular file (or of bytes in memory), known without reading.
+    let (src, size) = match open(job) {
+        Ok(opened) => opened,
+        Err(e) => {
+            send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+            return;
+        }
+    };
+    let mut src = match &job.spool {
+        Some(path) => match File::create(path) {
+            Ok(copy) => Box::new(Tee { src, copy }) as Box<dyn Read>,
+            Err(e) => {
+                send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+                return;
+            }
+        },
+        None => src,
+    };
+    // The head decides whether the input is UTF-8 text with lines at all before a line is
+    // read: /dev/zero has no line end to wait for, /dev/urandom no end at all.
+    let mut head = Vec::new();
+    if let Err(e) = src.by_ref().take(HEAD_BYTES as u64).read_to_end(&mut head) {
+        send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+        return;
+    }
+    let mut out = Vec::new();
+    let mut ctx = FileContext::new(settings, file, &mut out);
+    if let Some(reported) = not_jsonl::check_head(&head, &mut ctx) {
+        // With J007 off, a regular file is linted all the same; an endless device never is.
+        if reported || size.is_none() {
+            stop_reading(progress, head.len() as u64, size);
+            send(findings(out, size.unwrap_or(head.len() as u64), None, None));
+            return;
+        }
+    }
+    let src = io::Cursor::new(head).chain(src);
+    let mut reader = ChunkReader::new(src, settings.max_line_bytes());
+    let mut first = true;
+    let mut first_findings = Vec::new();
+    let mut format = settings.format;
+    // (line, offset, chars, bytes) of the last line when it has no newline.
+    let mut last_line: Option<(u64, u64, u32, u32)> = None;
+    loop {
+        let mut buf = pool.try_recv().unwrap_or_default();
+        let read_before = reader.total_bytes();
+        let piece = reader.next_piece(&mut buf);
+        if let Some(p) = progress {
+            p.fetch_add(reader.total_bytes() - read_before, Ordering::Relaxed);
+        }
+        let piece = match piece {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(e) => {
+                send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+                return;
+            }
+        };
+        match piece {
+            Piece::TooLong { line, offset, len } => {
+                last_line = None;
+                let mut out = Vec::new();
+                let mut ctx = FileContext::new(settings, file, &mut out);
+                line_too_large::report(&mut ctx, line, offset, len);
+                let valid = !ctx.has_error;
+                send(WorkKind::TooLong {
+                    diagnostics: out,
+                    valid,
+                });
+            }
+            Piece::Lines {
+                first_line,
+                mut offset,
+            } => {
+                if first {
+                    first = false;
+                    let pre = match check_first_chunk(&mut buf, file, job) {
+                        Ok((bom, found)) => {
+                            if bom {
+                                offset += 3;
+                            }
+                            found
+                        }
+                        Err(found) => {
+                            // Not read to its end: the size of a regular file is known
+                            // without, and a pipe or device may never end.
+                            stop_reading(progress, reader.total_bytes(), size);
+                            let bytes = size.unwrap_or(reader.total_bytes());
+                            send(findings(found, bytes, None, None));
+                            return;
+                        }
+                    };
+                    if format == FormatChoice::Auto {
+                        format = detect_format(&buf).unwrap_or(FormatChoice::OpenAiChat);
+                    }
+                    // Findings on line 1 go with the first chunk, to be sorted with its own.
+                    send(findings(Vec::new(), 0, None, Some(format)));
+                    first_findings = pre;
+                }
+                last_line = last_line_of(&buf, first_line, offset);
+                let pre = std::mem::take(&mut first_findings);
+                send(WorkKind::Lines {
+                    buf,
+                    first_line,
+                    offset,
+                    format,
+                    pre,
+                });
+            }
+        }
+    }
+    let mut end = Vec::new();
+    if !reader.ends_with_newline()
+        && let Some((line, offset, chars, bytes)) = last_line
+    {
+        let mut ctx = FileContext::new(settings, file, &mut end);
+        missing_final_newline::report(&mut ctx, line, offset, chars, bytes);
+    }
+    send(findings(
+        end,
+        reader.total_bytes(),
+        None,
+        if first { Some(format) } else { None },
+    ));
+}
+
+/// The input's bytes, and its length when it is known without reading it.
+fn open(job: &Job) -> io::Result<(Box<dyn Read>, Option<u64>)> {
+    Ok(match &job.source {
+        InputSource::Stdin => (Box::new(io::stdin().lock()), None),
+        InputSource::Memory(bytes) => (
+            Box::new(io::Cursor::new(bytes.clone())),
+            Some(bytes.len() as u64),
+        ),
+        InputSource::File(path) => {
+            let f = File::open(path)?;
+            let meta = f.metadata()?;
+            if meta.is_dir() {
+                return Err(io::Error::other("is a directory"));
+            }
+            let size = meta.is_file().then_some(meta.len());
+            (Box::new(f), size)
+        }
+    })
+}
+
+/// Copies every byte read from `src` to `copy`, where lines can be read again.
+struct Tee {
+    src: Box<dyn Read>,
+    copy: File,
+}
+
+impl Read for Tee {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.src.read(buf)?;
+        self.copy.write_all(&buf[..n])?;
+        Ok(n)
+    }
+}
+
+/// Counts the unread rest of a file that linting stopped on as done, for the progress display.
+fn stop_reading(progress: Option<&AtomicU64>, read: u64, size: Option<u64>) {
+    if let (Some(p), Some(size)) = (progress, size) {
+        p.fetch_add(size.saturating_sub(read), Ordering::Relaxed);
+    }
+}
+
+/// The file-level checks of the first chunk: a byte-order mark (stripped, then linted), an
+/// LFS pointer, a whole-file JSON document (the last two stop linting the file).
+/// `Ok((bom, findings))` to lint the lines, `Err(findings)` to stop.
+fn check_first_chunk(
+    buf: &mut Vec<u8>,
+    file: FileId,
+    job: &Job,
+) -> Result<(bool, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let mut ctx = FileContext::new(&job.settings, file, &mut out);
+    let bom = byte_order_mark::check(buf, &mut ctx);
+    if lfs_pointer::check(buf, &mut ctx) {
+        return Err(out);
+    }
+    let regular = job.source.is_regular();
+    let whole = || whole_file_is_json(job);
+    if not_jsonl::check_document(buf, regular, &whole, &mut ctx) {
+        return Err(out);
+    }
+    Ok((bom, out))
+}
+
+/// Whether the whole input parses as one JSON value. Streams the file (no buffering of the
+/// whole document); stdin, a pipe or a device cannot be read twice (and may never end), so
+/// it answers by the first lines alone.
+fn whole_file_is_json(job: &Job) -> bool {
+    use io::BufRead;
+    use serde::Deserialize;
+    let path = match &job.source {
+        InputSource::File(path) if job.source.is_regular() => path,
+        InputSource::Memory(bytes) => {
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            return serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
+        }
+        _ => return true,
+    };
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let mut reader = io::BufReader::new(file);
+    if reader
+        .fill_buf()
+        .is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF"))
+    {
+        reader.consume(3);
+    }
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    serde::de::IgnoredAny::deserialize(&mut de).is_ok() && de.end().is_ok()
+}
+
+/// The format of the first record of the chunk that fits a known shape.
+fn detect_format(buf: &[u8]) -> Option<FormatChoice> {
+    let mut parser = Parser::new();
+    for (_, _, text) in source::lines(buf, 1, 0).take(1000) {
+        let Ok(s) = std::str::from_utf8(text) else {
+            continue;
+        };
+        if let Ok(doc) = parser.parse(s)
+            && let Some(f) = format::detect(&doc)
+        {
+            return Some(f);
+        }
+    }
+    None
+}
+
+/// The line number, offset and length in characters and in bytes of the last line of a chunk
+/// that does not end with a newline (the file's final line), for J009.
+fn last_line_of(buf: &[u8], first_line: u64, offset: u64) -> Option<(u64, u64, u32, u32)> {
+    if buf.last() == Some(&b'\n') {
+        return None;
+    }
+    let start = memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1);
+    let line = first_line + memchr::memchr_iter(b'\n', buf).count() as u64;
+    let text = String::from_utf8_lossy(&buf[start..]);
+    Some((
+        line,
+        offset + start as u64,
+        text.chars().count() as u32,
+        (buf.len() - start) as u32,
+    ))
+}

@@ -1,0 +1,245 @@
+//! The workers: each takes a chunk of whole lines and, line by line, checks the bytes (J003,
+//! J004, J008), parses the JSON (J001, J002, J010), normalises the record through its input
+//! format (the S rules), runs the registry's record rules on it, and feeds the facts the
+//! dataset rules declared.
+
+use crossbeam_channel::{Receiver, Sender};
+
+use super::Job;
+use crate::context::{FileContext, RecordContext};
+use crate::dataset::{FactKind, FileFacts, Item, RecordView};
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::format;
+use crate::json::Parser;
+use crate::rules::jsonl::{
+    blank_line, duplicate_key, invalid_json, invalid_utf8, line_too_large, not_an_object,
+};
+use crate::rules::{self, Code};
+use crate::settings::FormatChoice;
+use crate::source;
+
+/// One unit of the reader's output, numbered in input order.
+pub(super) struct Work {
+    pub seq: u64,
+    pub file: FileId,
+    pub kind: WorkKind,
+}
+
+pub(super) enum WorkKind {
+    Lines {
+        buf: Vec<u8>,
+        first_line: u64,
+        offset: u64,
+        format: FormatChoice,
+        /// Findings of the file's head, sorted in with the first chunk's.
+        pre: Vec<Diagnostic>,
+    },
+    /// Findings the reader made itself, and figures to add to the file's summary.
+    Findings {
+        diagnostics: Vec<Diagnostic>,
+        bytes: u64,
+        io_error: Option<String>,
+        format: Option<FormatChoice>,
+    },
+    /// A line too long to read (J008): an example, invalid when J008 is an error.
+    TooLong {
+        diagnostics: Vec<Diagnostic>,
+        valid: bool,
+    },
+}
+
+/// A processed chunk.
+#[derive(Default)]
+pub(super) struct Done {
+    pub seq: u64,
+    pub file: FileId,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Blank lines after the chunk's last data line: J003 only if a later chunk has data.
+    pub trailing_blank: Vec<Diagnostic>,
+    pub has_data: bool,
+    pub examples: u64,
+    pub valid: u64,
+    pub bytes: u64,
+    pub io_error: Option<String>,
+    pub format: Option<FormatChoice>,
+    /// What the dataset rules need of each record, in line order.
+    pub facts: Option<FileFacts>,
+    /// Token figures of the chunk's examples, when token statistics are on.
+    pub tokens: crate::tokens::TokenStats,
+}
+
+pub(super) fn worker(
+    jobs: &[Job],
+    kinds: &Option<Vec<&'static FactKind>>,
+    work: Receiver<Work>,
+    done: Sender<Done>,
+    pool: Sender<Vec<u8>>,
+) {
+    let mut parser = Parser::new();
+    for item in work.iter() {
+        let mut result = Done {
+            seq: item.seq,
+            file: item.file,
+            ..Default::default()
+        };
+        match item.kind {
+            WorkKind::Lines {
+                buf,
+                first_line,
+                offset,
+                format,
+                pre,
+            } => {
+                let job = &jobs[item.file as usize];
+                result.diagnostics = pre;
+                let mut chunk = Chunk {
+                    file: item.file,
+                    job,
+                    format,
+                    parser: &mut parser,
+                    facts: kinds.as_ref().map(|k| FileFacts::new(k, &job.settings)),
+                    out: &mut result,
+                };
+                chunk.lint(&buf, first_line, offset);
+                let facts = chunk.facts.take();
+                result.facts = facts;
+                let _ = pool.send(buf);
+            }
+            WorkKind::Findings {
+                diagnostics,
+                bytes,
+                io_error,
+                format,
+            } => {
+                result.diagnostics = diagnostics;
+                result.bytes = bytes;
+                result.io_error = io_error;
+                result.format = format;
+            }
+            WorkKind::TooLong { diagnostics, valid } => {
+                result.examples = 1;
+                result.has_data = true;
+                result.valid = u64::from(valid);
+                result.diagnostics = diagnostics;
+            }
+        }
+        if done.send(result).is_err() {
+            return;
+        }
+    }
+}
+
+/// The state of one chunk being linted.
+struct Chunk<'a> {
+    file: FileId,
+    job: &'a Job,
+    format: FormatChoice,
+    parser: &'a mut Parser,
+    facts: Option<FileFacts>,
+    out: &'a mut Done,
+}
+
+impl Chunk<'_> {
+    fn lint(&mut self, buf: &[u8], first_line: u64, offset: u64) {
+        let settings = &self.job.settings;
+        let max_line = settings.max_line_bytes();
+        let mut blank = Vec::new();
+        for (line, line_offset, bytes) in source::lines(buf, first_line, offset) {
+            if blank_line::is_blank(bytes) {
+                blank_line::report(
+                    &mut FileContext::new(settings, self.file, &mut blank),
+                    line,
+                    line_offset,
+                );
+                continue;
+            }
+            // Blank lines are reported only when data follows them.
+            self.out.diagnostics.append(&mut blank);
+            self.out.has_data = true;
+            self.out.examples += 1;
+            let valid = if bytes.len() as u64 > max_line {
+                let mut ctx = FileContext::new(settings, self.file, &mut self.out.diagnostics);
+                line_too_large::report(&mut ctx, line, line_offset, bytes.len() as u64);
+                !ctx.has_error
+            } else {
+                let mut ctx = FileContext::new(settings, self.file, &mut self.out.diagnostics);
+                match invalid_utf8::check(bytes, line, line_offset, &mut ctx) {
+                    Some(text) => self.record(text, line, line_offset),
+                    None => !ctx.has_error,
+                }
+            };
+            if valid {
+                self.out.valid += 1;
+            }
+        }
+        self.out.trailing_blank = blank;
+        self.out.diagnostics.sort_by_key(|d| d.sort_key());
+    }
+
+    /// Lints one line of text; returns whether the example is valid (no error-level
+    /// finding), and adds what the dataset rules need of a record that parsed.
+    fn record(&mut self, text: &str, line: u64, line_offset: u64) -> bool {
+        let settings = &self.job.settings;
+        let first = self.out.diagnostics.len();
+        let mut fingerprint = None;
+        let mut ctx = RecordContext::new(
+            settings,
+            self.file,
+            line,
+            line_offset,
+            text,
+            &mut self.out.diagnostics,
+        );
+        match self.parser.parse(text) {
+            Err(e) => invalid_json::report(text, &e, &mut ctx),
+            Ok(doc) => {
+                duplicate_key::check(&doc, &mut ctx);
+                if !not_an_object::check(&doc, &mut ctx) {
+                    let conv = format::normalize(self.format, &doc, &mut ctx);
+                    if let Some(conv) = &conv {
+                        if settings.token_stats {
+                            ctx.tokens = Some(crate::tokens::count(conv, text, settings.encoding));
+                        }
+                        rules::check_record(conv, &mut ctx);
+                        if let Some(counted) = &ctx.tokens
+                            && settings.token_stats
+                        {
+                            self.out.tokens.add_example(
+                                counted,
+                                settings.encoding,
+                                settings.max_tokens(),
+                            );
+                        }
+                    }
+                    let view = RecordView::new(&doc, conv.as_ref(), settings);
+                    if let Some(facts) = &mut self.facts {
+                        // Every dataset finding is about a record, which its hash names.
+                        let item = Item {
+                            line,
+                            offset: line_offset,
+                            hash: view.hash(),
+                            valid: !ctx.has_error,
+                        };
+                        facts.add(item, &view);
+                    }
+                    if ctx.reported() > 0 {
+                        fingerprint = Some(view.hash());
+                    }
+                } else if ctx.reported() > 0 {
+                    fingerprint = Some(crate::canonical::hash(&doc));
+                }
+            }
+        }
+        ctx.finish(|code: Code| code.meta().name);
+        let valid = !ctx.has_error;
+        let out = &mut self.out.diagnostics;
+        if out.len() > first {
+            let fingerprint =
+                fingerprint.unwrap_or_else(|| crate::canonical::hash_raw(text.as_bytes()));
+            for d in &mut out[first..] {
+                d.fingerprint = fingerprint;
+            }
+        }
+        valid
+    }
+}

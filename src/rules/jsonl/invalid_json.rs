@@ -1,0 +1,58 @@
+//! J001 invalid-json.
+
+use crate::context::RecordContext;
+use crate::declare_rule;
+use crate::diagnostic::Span;
+use crate::json::ParseError;
+use crate::registry::Code;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that every line that is not blank is one JSON value under the strict rules of
+    /// RFC 8259, and reports the first syntax error of a line at the column where the parser
+    /// stopped, with what it expected: a trailing comma, single quotes, an unquoted key, a
+    /// comment, Python's `True`/`False`/`None`, `NaN`, a raw tab or newline inside a string,
+    /// a lone UTF-16 surrogate escape (`\ud83d` without the `\ude00` that completes it, or a
+    /// low surrogate alone), reported at the escape. A line that is not JSON is not checked
+    /// any further.
+    ///
+    /// ## Why is this bad?
+    /// Every fine-tuning pipeline parses the file one line at a time with a strict JSON
+    /// parser: OpenAI's upload validation rejects the whole file, and a training script's
+    /// `json.loads(line)` or `datasets.load_dataset("json", ...)` raises at the first broken
+    /// line, so one bad line stops the whole run. Such lines usually come from a hand edit,
+    /// or from a script that wrote Python's `repr()` of a dict instead of `json.dumps()`.
+    /// A lone surrogate is half of a character, usually an emoji cut by a limit counted in
+    /// UTF-16 units: Python's `json.loads` reads it, but the string cannot be encoded as
+    /// UTF-8 (`UnicodeEncodeError` when the record is written out), and Arrow-based loaders
+    /// such as `datasets` reject the line.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {"messages": [{"role": "user", "content": "Where is my order #4821?"}, {"role": "assistant", "content": "It shipped yesterday and arrives by Friday."},]}
+    /// {'messages': [{'role': 'user', 'content': 'Can I change my delivery address?'}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "Where is my order #4821?"}, {"role": "assistant", "content": "It shipped yesterday and arrives by Friday."}]}
+    /// {"messages": [{"role": "user", "content": "Can I change my delivery address?"}, {"role": "assistant", "content": "Yes, until the order ships: open Orders and choose Edit address."}]}
+    /// ```
+    pub static INVALID_JSON = {
+        code: "J001",
+        name: "invalid-json",
+        level: Error,
+        summary: "line is not valid JSON",
+    };
+}
+
+/// Reports the parser's error at the character where it stopped.
+pub fn report(text: &str, error: &ParseError, ctx: &mut RecordContext<'_>) {
+    let at = error.offset.min(text.len());
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    ctx.report(
+        Code::J001,
+        Span::from_usize(at, end),
+        format!("invalid JSON: {}", error.message),
+    );
+}

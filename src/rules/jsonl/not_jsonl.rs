@@ -1,0 +1,217 @@
+//! J007 not-jsonl.
+
+use crate::context::FileContext;
+use crate::declare_rule;
+use crate::json::{Kind, Parser};
+use crate::registry::Code;
+use crate::source;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a file that is not JSON Lines at all:
+    ///
+    /// - a pretty-printed JSON document (its first data line is a lone `{` or `[`), a JSON
+    ///   array or object spread over several lines, or a file whose only line is one JSON
+    ///   array;
+    /// - text in UTF-16 or UTF-32, told by its byte-order mark or by the NUL bytes with
+    ///   which those encodings spell ASCII; the message names the encoding and the `iconv`
+    ///   command that converts it;
+    /// - a file with classic Mac line ends: `\r` between records and no `\n` in its first
+    ///   8 KiB;
+    /// - a binary file (a NUL byte in its first 8 KiB).
+    ///
+    /// It is reported once, at the first data line, and the rest of the file is not linted
+    /// (nor read: a device such as `/dev/zero` ends at once); with the rule off, every line
+    /// of a regular file is linted as JSONL.
+    ///
+    /// ## Why is this bad?
+    /// JSONL loaders read one example per line: a pretty-printed file fails on its first line
+    /// (OpenAI rejects it), and a one-line array is read as a single record that is not an
+    /// example. A `.json` export renamed to `.jsonl` is the usual cause; convert an array
+    /// with `jq -c '.[]' data.json > data.jsonl`, an object with `jq -c .`. Loaders read
+    /// UTF-8 only and split lines on `\n` only: a UTF-16 export from a Windows tool, or a
+    /// file with `\r` line ends, is one unreadable record to them.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid
+    /// {
+    ///   "messages": [
+    ///     {"role": "user", "content": "How do I cancel my plan?"},
+    ///     {"role": "assistant", "content": "Open Billing, choose Cancel plan and confirm."}
+    ///   ]
+    /// }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid
+    /// {"messages": [{"role": "user", "content": "How do I cancel my plan?"}, {"role": "assistant", "content": "Open Billing, choose Cancel plan and confirm."}]}
+    /// ```
+    pub static NOT_JSONL = {
+        code: "J007",
+        name: "not-jsonl",
+        level: Error,
+        summary: "whole file is not JSON Lines: one JSON document, binary, UTF-16/32 or CR line ends",
+    };
+}
+
+/// Reports a file whose first bytes show it is not UTF-8 text split into lines by `\n`
+/// (binary data, UTF-16 or UTF-32, classic Mac line ends). `None` when the head looks like
+/// JSON Lines; otherwise whether the finding was made (the rule may be off).
+pub fn check_head(head: &[u8], ctx: &mut FileContext<'_>) -> Option<bool> {
+    let message = not_utf8_lines(head)?;
+    Some(ctx.report_line(Code::J007, 1, 0, message))
+}
+
+/// Reports a file that is one JSON document (an array or an object, on one line or
+/// pretty-printed) rather than one record per line, from its first chunk `buf`;
+/// `whole_file_is_json` reads the whole input to be sure when the first lines cannot tell,
+/// and `regular` says whether the input can be read again for that. Returns whether the
+/// file is reported and the rule is on: then nothing more of it is linted.
+pub fn check_document(
+    buf: &[u8],
+    regular: bool,
+    whole_file_is_json: &dyn Fn() -> bool,
+    ctx: &mut FileContext<'_>,
+) -> bool {
+    let is_blank = super::blank_line::is_blank;
+    // The first data line.
+    let Some((line, offset, text)) = source::lines(buf, 1, 0).find(|(_, _, t)| !is_blank(t)) else {
+        return false;
+    };
+    let trimmed = text.trim_ascii();
+    let data_lines = source::lines(buf, 1, 0)
+        .filter(|(_, _, t)| !is_blank(t))
+        .take(2)
+        .count();
+    let mut parser = Parser::new();
+    let parsed_kind = std::str::from_utf8(trimmed)
+        .ok()
+        .and_then(|s| parser.parse(s).ok().map(|d| d.kind(d.root())));
+    let message = match parsed_kind {
+        // A lone `[` or `{` on the first line: a pretty-printed document.
+        // `jq -c '.[]'` writes an array's elements one per line; `jq -c .` an object on one.
+        None if trimmed == b"[" => Some(format!(
+            "file is one pretty-printed JSON array, not JSON Lines; write one example per line (e.g. {JQ_ARRAY})"
+        )),
+        None if trimmed == b"{" => Some(format!(
+            "file is one pretty-printed JSON object, not JSON Lines; write it on one line (e.g. {JQ_OBJECT})"
+        )),
+        // (Only with more lines: one line that fails to parse is J001, e.g. nested too deep.)
+        None if trimmed.starts_with(b"[") && data_lines > 1 && whole_file_is_json() => {
+            Some(format!(
+                "file is one JSON array spread over several lines, not JSON Lines; write one example per line (e.g. {JQ_ARRAY})"
+            ))
+        }
+        // Every JSONL line starts with `{`: only a file read whole can tell a broken first
+        // record from an object spread over lines.
+        None if trimmed.starts_with(b"{") && data_lines > 1 && regular && whole_file_is_json() => {
+            Some(format!(
+                "file is one JSON object spread over several lines, not JSON Lines; write it on one line (e.g. {JQ_OBJECT})"
+            ))
+        }
+        Some(Kind::Array) if data_lines == 1 && whole_file_is_json() => Some(format!(
+            "file is one JSON array on one line, not JSON Lines; write one example per line (e.g. {JQ_ARRAY})"
+        )),
+        _ => None,
+    };
+    match message {
+        Some(m) => ctx.report_line(Code::J007, line, offset, m),
+        None => false,
+    }
+}
+
+/// The commands J007 suggests for a JSON array and for a JSON object.
+const JQ_ARRAY: &str = "`jq -c '.[]'`";
+const JQ_OBJECT: &str = "`jq -c .`";
+
+/// Why the head of an input shows that it is not UTF-8 text split into lines by `\n`, for
+/// J007: text in a wider Unicode encoding, classic Mac line ends, or binary data.
+fn not_utf8_lines(head: &[u8]) -> Option<String> {
+    if let Some((name, order, bom)) = wide_encoding(head) {
+        let (endian, iconv) = match order {
+            ByteOrder::Little => ("little-endian", "LE"),
+            ByteOrder::Big => ("big-endian", "BE"),
+        };
+        // iconv's plain UTF-16/UTF-32 read the byte-order mark and drop it; with LE or BE
+        // named it would stay, as a UTF-8 byte-order mark.
+        let (with_bom, from) = if bom {
+            (", with a byte-order mark", name.to_string())
+        } else {
+            ("", format!("{name}{iconv}"))
+        };
+        return Some(format!(
+            "file is {name} ({endian}{with_bom}) text, not UTF-8; convert it with `iconv -f {from} -t UTF-8`"
+        ));
+    }
+    if let Some(nul) = memchr::memchr(0, head) {
+        return Some(format!(
+            "file is binary (NUL byte at offset {nul}), not JSON Lines"
+        ));
+    }
+    // No `\n` at all, but `\r` between data: every record would be one line.
+    let cr_between = head
+        .windows(2)
+        .any(|w| w[0] == b'\r' && !w[1].is_ascii_whitespace());
+    if cr_between && memchr::memchr(b'\n', head).is_none() {
+        return Some(
+            "file uses CR-only line endings (\\r), which JSONL loaders do not split on; convert them to \\n (e.g. `tr '\\r' '\\n'`)"
+                .into(),
+        );
+    }
+    None
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ByteOrder {
+    Little,
+    Big,
+}
+
+/// `("UTF-16" or "UTF-32", byte order, has a byte-order mark)` when `head` is text in one of
+/// them: by its byte-order mark, or else by the NUL bytes with which they spell ASCII (JSON
+/// starts with `{`, `[` or white space, and its keys and punctuation are ASCII).
+fn wide_encoding(head: &[u8]) -> Option<(&'static str, ByteOrder, bool)> {
+    use ByteOrder::{Big, Little};
+    // UTF-32's marks first: `FF FE 00 00` also starts with UTF-16's little-endian one.
+    for (mark, name, order) in [
+        (&b"\xFF\xFE\0\0"[..], "UTF-32", Little),
+        (b"\0\0\xFE\xFF", "UTF-32", Big),
+        (b"\xFF\xFE", "UTF-16", Little),
+        (b"\xFE\xFF", "UTF-16", Big),
+    ] {
+        if head.starts_with(mark) {
+            return Some((name, order, true));
+        }
+    }
+    // Every UTF-32 unit is at most 0x10FFFF: one byte is always 0, the next at most 0x10.
+    let units: Vec<&[u8]> = head.chunks_exact(4).collect();
+    if let Some(first) = units.first() {
+        if first[0] != 0
+            && first[1..] == [0, 0, 0]
+            && units.iter().all(|u| u[3] == 0 && u[2] <= 0x10)
+        {
+            return Some(("UTF-32", Little, false));
+        }
+        if first[..3] == [0, 0, 0]
+            && first[3] != 0
+            && units.iter().all(|u| u[0] == 0 && u[1] <= 0x10)
+        {
+            return Some(("UTF-32", Big, false));
+        }
+    }
+    // UTF-16 spells ASCII with a NUL in every other byte: the high bytes are mostly 0, the
+    // low ones almost never are.
+    let zeros = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    match head {
+        [a, 0, ..] if *a != 0 && even * 8 < odd => Some(("UTF-16", Little, false)),
+        [0, b, ..] if *b != 0 && odd * 8 < even => Some(("UTF-16", Big, false)),
+        _ => None,
+    }
+}

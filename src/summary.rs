@@ -1,0 +1,87 @@
+//! What a run learned about each file: examples, valid examples, findings per rule and
+//! level, token figures. The engine fills it; gates and every renderer read it.
+
+use crate::registry::Code;
+use crate::rule::{Category, Level};
+use crate::settings::FormatChoice;
+
+/// What the run learned about one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileSummary {
+    pub examples: u64,
+    pub valid: u64,
+    pub bytes: u64,
+    /// Format the file was read as.
+    pub format: Option<FormatChoice>,
+    /// Diagnostics per rule, split by level: `[info, warning, error]`, indexed by `Code`.
+    pub counts: Vec<[u64; 3]>,
+    /// The file could not be read (the reason), so its figures are incomplete.
+    pub io_error: Option<String>,
+    /// Token statistics, when they were asked for (`--token-stats`, `stats`).
+    pub tokens: Option<crate::tokens::TokenStats>,
+}
+
+impl Default for FileSummary {
+    fn default() -> Self {
+        FileSummary {
+            examples: 0,
+            valid: 0,
+            bytes: 0,
+            format: None,
+            counts: vec![[0; 3]; Code::ALL.len()],
+            io_error: None,
+            tokens: None,
+        }
+    }
+}
+
+impl FileSummary {
+    pub fn count(&self, level: Level) -> u64 {
+        let i = level_slot(level);
+        i.map_or(0, |i| self.counts.iter().map(|c| c[i]).sum())
+    }
+
+    /// Findings of the duplicate rules (D001–D003), what the duplicates gate counts.
+    pub fn duplicates(&self) -> u64 {
+        Code::ALL
+            .iter()
+            .zip(&self.counts)
+            .filter(|(c, _)| c.category() == Category::Duplicates)
+            .map(|(_, n)| n.iter().sum::<u64>())
+            .sum()
+    }
+
+    pub fn count_code(&self, code: Code) -> u64 {
+        self.counts[code.index()].iter().sum()
+    }
+
+    /// Counts one diagnostic of `code` at `level`.
+    pub fn tally(&mut self, code: Code, level: Level) {
+        if let Some(slot) = level_slot(level) {
+            self.counts[code.index()][slot] += 1;
+        }
+    }
+
+    pub fn add(&mut self, other: &FileSummary) {
+        self.examples += other.examples;
+        self.valid += other.valid;
+        self.bytes += other.bytes;
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            for k in 0..3 {
+                a[k] += b[k];
+            }
+        }
+        if let Some(t) = &other.tokens {
+            self.tokens.get_or_insert_with(Default::default).add_file(t);
+        }
+    }
+}
+
+fn level_slot(level: Level) -> Option<usize> {
+    match level {
+        Level::Off => None,
+        Level::Info => Some(0),
+        Level::Warning => Some(1),
+        Level::Error => Some(2),
+    }
+}
