@@ -138,7 +138,12 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 
 fn after_version_word(text: &str, at: usize) -> bool {
     let head = text[..at].trim_end_matches([' ', ':']);
-    let word = crate::rules::content::prose::word_before(head, head.len()).to_ascii_lowercase();
+    // The ASCII letters that end `head`.
+    let word = head
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     VERSION_WORDS.contains(&word.as_str())
 }
 
