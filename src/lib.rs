@@ -27,6 +27,7 @@ pub mod engine;
 pub mod format;
 pub mod gates;
 pub mod json;
+mod literals;
 pub mod output;
 pub mod record;
 pub mod registry;

@@ -7,7 +7,8 @@ use regex::Regex;
 
 use super::Found;
 use crate::declare_rule;
-use crate::rules::{Code, literals};
+use crate::literals;
+use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
