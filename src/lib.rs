@@ -29,6 +29,7 @@ pub mod gates;
 pub mod json;
 mod literals;
 pub mod output;
+mod pii;
 pub mod record;
 pub mod registry;
 pub mod report;
