@@ -225,7 +225,7 @@ impl<'a> RecordContext<'a> {
         let (span, message) = finding();
         // Values from the data reach messages through `wording::quote`, which masks them;
         // this catches any that do not, so no message ever prints a secret whole.
-        let message = crate::rules::privacy::mask_matches(&message);
+        let message = crate::pii::mask_matches(&message);
         let location = self.locate(span);
         if let Some(mut d) = diagnostic(self.settings, code, level, location, message) {
             d.fingerprint = self.fingerprint;

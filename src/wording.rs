@@ -32,7 +32,7 @@ fn masked_prefix(s: &str) -> String {
         Some((at, _)) => &s[..at],
         None => s,
     };
-    crate::rules::privacy::mask_matches(prefix)
+    crate::pii::mask_matches(prefix)
 }
 
 /// `s` cut to `max_chars` characters, the last of them `…` when it was cut.

@@ -236,7 +236,7 @@ fn mask(
             all.push(c);
         }
     }
-    let masked = crate::rules::privacy::mask_matches(&all);
+    let masked = crate::pii::mask_matches(&all);
     // Back to the characters read: the escapes kept, everything masked stays masked.
     let original = before.iter().chain(&*span).chain(&*after);
     let mut chars: Vec<char> = masked

@@ -11,7 +11,6 @@
 pub mod content;
 pub mod duplicates;
 pub mod jsonl;
-mod literals;
 pub mod order;
 pub mod privacy;
 pub mod schema;

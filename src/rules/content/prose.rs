@@ -50,7 +50,7 @@ impl Mask {
     /// Fenced blocks: a line starting (after indentation) with three or more backticks or
     /// tildes opens a block; a line of at least as many of the same character closes it.
     fn find_fences(&mut self, text: &str) {
-        if !crate::rules::literals::has_fence(text.as_bytes()) {
+        if !crate::literals::has_fence(text.as_bytes()) {
             return;
         }
         let mut open: Option<(usize, u8, usize)> = None;

@@ -6,9 +6,10 @@ use aho_corasick::packed::Searcher;
 
 use crate::context::RecordContext;
 use crate::declare_rule;
+use crate::literals;
 use crate::record::Message;
+use crate::rules::Code;
 use crate::rules::content::prose::{Mask, Quotations};
-use crate::rules::{Code, literals};
 
 declare_rule! {
     /// ## What it does

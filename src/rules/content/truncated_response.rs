@@ -2,9 +2,10 @@
 
 use crate::context::RecordContext;
 use crate::declare_rule;
+use crate::literals;
 use crate::record::{Conversation, Role};
+use crate::rules::Code;
 use crate::rules::content::prose::Mask;
-use crate::rules::{Code, literals};
 
 declare_rule! {
     /// ## What it does

@@ -1,12 +1,8 @@
 //! P001 email-address.
+//!
+//! The rule's documentation; `crate::pii::email` finds what it reports.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-use super::Found;
 use crate::declare_rule;
-use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
@@ -49,88 +45,4 @@ declare_rule! {
         level: Warning,
         summary: "email address, except reserved domains (example.com/.org/.net, *.example, *.test, *.invalid, localhost)",
     };
-}
-
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}")
-        .expect("constant regex")
-});
-
-const RESERVED_DOMAINS: &[&str] = &["example.com", "example.org", "example.net"];
-const RESERVED_TLDS: &[&str] = &["example", "test", "invalid", "localhost"];
-const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
-
-pub fn check(text: &str, found: &mut Found<'_>) {
-    if !found.enabled(Code::P001) {
-        return;
-    }
-    for m in EMAIL.find_iter(text) {
-        let address = m.as_str();
-        let Some((_, domain)) = address.rsplit_once('@') else {
-            continue;
-        };
-        let before = text[..m.start()].chars().next_back();
-        let after = text[m.end()..].chars().next();
-        let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if glued(before) || glued(after) || is_reserved(domain) {
-            continue;
-        }
-        // `git@github.com:org/repo`, `ftp://user:pw@host`, `logo@2x.png`.
-        let ssh_remote = after == Some(':');
-        let url_user = matches!(before, Some(':' | '/'));
-        let tld = domain
-            .rsplit('.')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if ssh_remote || url_user || IMAGE_EXTENSIONS.contains(&tld.as_str()) {
-            continue;
-        }
-        found.report(
-            Code::P001,
-            m.range(),
-            "email address",
-            "",
-            "replace it with an address at example.com",
-        );
-    }
-}
-
-/// Domains reserved for documentation and tests (RFC 2606, RFC 6761).
-fn is_reserved(domain: &str) -> bool {
-    let domain = domain.to_ascii_lowercase();
-    let tld = domain.rsplit('.').next().unwrap_or_default();
-    RESERVED_TLDS.contains(&tld)
-        || RESERVED_DOMAINS
-            .iter()
-            .any(|r| domain == *r || domain.ends_with(&format!(".{r}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_reserved;
-
-    #[test]
-    fn reserved_domains() {
-        for d in [
-            "example.com",
-            "mail.example.org",
-            "EXAMPLE.NET",
-            "shop.example",
-            "a.test",
-            "x.invalid",
-            "dev.localhost",
-        ] {
-            assert!(is_reserved(d), "{d}");
-        }
-        for d in [
-            "gmail.com",
-            "example.co",
-            "myexample.com",
-            "email.com",
-            "test.com",
-        ] {
-            assert!(!is_reserved(d), "{d}");
-        }
-    }
 }

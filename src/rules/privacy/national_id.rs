@@ -1,12 +1,8 @@
 //! P004 national-id.
+//!
+//! The rule's documentation; `crate::pii::national_id` finds what it reports.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-use super::{DigitRun, Found, stands_alone};
 use crate::declare_rule;
-use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
@@ -46,60 +42,4 @@ declare_rule! {
         level: Warning,
         summary: "a US social security number with a valid area, group and serial",
     };
-}
-
-static SSN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"([0-9]{3})-([0-9]{2})-([0-9]{4})").expect("constant regex"));
-
-/// Numbers everyone has seen in print: the Woolworth wallet insert, the 1940s pamphlet, the
-/// textbook example.
-const FAMOUS: &[&str] = &["078-05-1120", "219-09-9999", "123-45-6789"];
-
-pub fn check(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
-    if !found.enabled(Code::P004) {
-        return;
-    }
-    for run in runs.iter().filter(|r| r.digits >= 9) {
-        let slice = &text[run.range.clone()];
-        if !slice.contains('-') {
-            continue;
-        }
-        for caps in SSN.captures_iter(slice) {
-            let whole = caps.get(0).expect("group 0");
-            let range = run.range.start + whole.start()..run.range.start + whole.end();
-            if stands_alone(text, &range)
-                && is_issuable(&caps[1], &caps[2], &caps[3])
-                && !FAMOUS.contains(&whole.as_str())
-            {
-                found.report(
-                    Code::P004,
-                    range,
-                    "social security number",
-                    " (US)",
-                    "remove it or use an impossible number such as 000-12-3456",
-                );
-            }
-        }
-    }
-}
-
-/// Area, group and serial the SSA could issue.
-fn is_issuable(area: &str, group: &str, serial: &str) -> bool {
-    let area: u32 = area.parse().unwrap_or(0);
-    area != 0 && area != 666 && area < 900 && group != "00" && serial != "0000"
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_issuable;
-
-    #[test]
-    fn issuable_numbers() {
-        assert!(is_issuable("536", "22", "8147"));
-        assert!(!is_issuable("000", "22", "8147"));
-        assert!(!is_issuable("666", "22", "8147"));
-        assert!(!is_issuable("987", "65", "4320"));
-        assert!(!is_issuable("536", "00", "8147"));
-        assert!(!is_issuable("536", "22", "0000"));
-    }
 }

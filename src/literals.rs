@@ -1,5 +1,5 @@
-//! Finding a few short literals in text fast: the prefilter every content and privacy rule
-//! runs before it looks closer.
+//! Finding a few short literals in text fast: the prefilter every content rule and secret
+//! detector runs before it looks closer.
 //!
 //! aho-corasick picks its own prefilter, and for literals that share a first byte (`" u "`,
 //! `" r "`) or are two bytes long it picks one that stops at every space or at every common

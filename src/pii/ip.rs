@@ -1,0 +1,194 @@
+//! Public IP addresses, as P005 ip-address reports them: IPv4 and IPv6 outside the special
+//! ranges, the public resolvers, CIDR networks and version numbers.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{DigitRun, Found, stands_alone};
+use crate::registry::Code;
+
+static IPV4: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}").expect("constant regex"));
+
+/// Public DNS resolvers everyone writes in examples: Google, Cloudflare, Quad9, OpenDNS.
+const RESOLVERS: &[Ipv4Addr] = &[
+    Ipv4Addr::new(8, 8, 8, 8),
+    Ipv4Addr::new(8, 8, 4, 4),
+    Ipv4Addr::new(1, 1, 1, 1),
+    Ipv4Addr::new(1, 0, 0, 1),
+    Ipv4Addr::new(9, 9, 9, 9),
+    Ipv4Addr::new(149, 112, 112, 112),
+    Ipv4Addr::new(208, 67, 222, 222),
+    Ipv4Addr::new(208, 67, 220, 220),
+];
+
+/// Words before a dotted number that make it a version, not an address.
+const VERSION_WORDS: &[&str] = &["version", "ver", "release", "build", "firmware", "v"];
+
+pub(crate) fn check_v4(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
+    if !found.enabled(Code::P005) {
+        return;
+    }
+    for run in runs {
+        let slice = &text[run.range.clone()];
+        if slice.bytes().filter(|&b| b == b'.').count() < 3 {
+            continue;
+        }
+        for m in IPV4.find_iter(slice) {
+            let range = run.range.start + m.start()..run.range.start + m.end();
+            let Some(ip) = parse_v4(m.as_str()) else {
+                continue;
+            };
+            let cidr = text[range.end..].starts_with('/')
+                && text[range.end + 1..].starts_with(|c: char| c.is_ascii_digit());
+            if !is_public_v4(ip)
+                || RESOLVERS.contains(&ip)
+                || cidr
+                || !stands_alone(text, &range)
+                || after_version_word(text, range.start)
+            {
+                continue;
+            }
+            found.report(
+                Code::P005,
+                range,
+                "public IP address",
+                "",
+                "use a documentation address such as 192.0.2.10",
+            );
+        }
+    }
+}
+
+/// Dotted decimal without leading zeros (`010.1.1.1` is octal to some parsers).
+fn parse_v4(s: &str) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = s.split('.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        if part.len() > 1 && part.starts_with('0') {
+            return None;
+        }
+        *octet = part.parse().ok()?;
+    }
+    Some(Ipv4Addr::from(octets))
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    let special = a == 0
+        || ip.is_private()
+        || (a == 100 && (64..128).contains(&b))
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || (a == 192 && b == 0 && c == 0)
+        || ip.is_documentation()
+        || (a == 198 && (18..20).contains(&b))
+        || a >= 224;
+    !special
+}
+
+fn after_version_word(text: &str, at: usize) -> bool {
+    let head = text[..at].trim_end_matches([' ', ':']);
+    // The ASCII letters that end `head`.
+    let word = head
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    VERSION_WORDS.contains(&word.as_str())
+}
+
+pub(crate) fn check_v6(text: &str, found: &mut Found<'_>) {
+    if !found.enabled(Code::P005) {
+        return;
+    }
+    let bytes = text.as_bytes();
+    let is_v6_byte = |b: u8| b.is_ascii_hexdigit() || b == b':';
+    let mut done_to = 0;
+    for colon in memchr::memchr_iter(b':', bytes) {
+        if colon < done_to {
+            continue;
+        }
+        // A colon between hex digits (or doubled) starts a candidate.
+        let prev = colon.checked_sub(1).map(|i| bytes[i]);
+        let next = bytes.get(colon + 1).copied();
+        if !(prev.is_some_and(is_v6_byte) && next.is_some_and(is_v6_byte)) {
+            continue;
+        }
+        let mut start = colon;
+        while start > 0 && is_v6_byte(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = colon;
+        while end < bytes.len() && (is_v6_byte(bytes[end]) || bytes[end] == b'.') {
+            end += 1;
+        }
+        while end > colon && matches!(bytes[end - 1], b'.' | b':') {
+            end -= 1;
+        }
+        done_to = end;
+        let candidate = &text[start..end];
+        if candidate.bytes().filter(|&b| b == b':').count() < 2
+            || !stands_alone(text, &(start..end))
+        {
+            continue;
+        }
+        let Ok(ip) = candidate.parse::<Ipv6Addr>() else {
+            continue;
+        };
+        let first = ip.segments()[0];
+        let global = (0x2000..0x4000).contains(&first);
+        let documentation = first == 0x2001 && ip.segments()[1] == 0x0db8;
+        let cidr = text[end..].starts_with('/');
+        if global && !documentation && !cidr {
+            found.report(
+                Code::P005,
+                start..end,
+                "public IP address",
+                "",
+                "use a documentation address such as 2001:db8::10",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_and_special_v4() {
+        for s in ["81.2.69.160", "34.120.5.9"] {
+            assert!(parse_v4(s).is_some_and(is_public_v4), "{s}");
+        }
+        for s in [
+            "10.0.0.1",
+            "172.16.4.1",
+            "192.168.1.20",
+            "127.0.0.1",
+            "169.254.1.1",
+            "192.0.2.10",
+            "198.51.100.7",
+            "203.0.113.24",
+            "100.64.0.1",
+            "224.0.0.251",
+            "255.255.255.255",
+            "0.0.0.0",
+            "198.18.0.1",
+        ] {
+            assert!(!parse_v4(s).is_some_and(is_public_v4), "{s}");
+        }
+        assert_eq!(parse_v4("010.1.1.1"), None);
+        assert_eq!(parse_v4("256.1.1.1"), None);
+    }
+
+    #[test]
+    fn version_words() {
+        assert!(after_version_word("firmware 1.2.3.4", 9));
+        assert!(after_version_word("Version: 1.2.3.4", 9));
+        assert!(!after_version_word("server 1.2.3.4", 7));
+    }
+}

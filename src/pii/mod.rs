@@ -1,0 +1,255 @@
+//! What personal data and secrets look like: found in text, masked in output.
+//!
+//! Every text handed to [`scan`] is passed over once by cheap prefilters — an `@` for email
+//! addresses, runs of digits for phone, card, SSN and IPv4 numbers, colons between hex
+//! digits for IPv6, one Aho-Corasick pass for key prefixes — and only the candidates they
+//! find meet a regular expression and the detector's own checks. One detector per kind,
+//! each behind the P rule that reports it (`crate::rules::privacy`), which also decides
+//! what `[pii] allow` lets through. Whatever shows a match shows it masked: its first 4
+//! characters, then one `*` per character (see [`mask`]); [`mask_matches`] masks every match
+//! in a line, for messages and the lines under them.
+//!
+//! Below the rules: only base modules are imported here, so wording, context and report
+//! mask with it without depending on the rules.
+
+mod card;
+mod email;
+mod ip;
+mod national_id;
+mod phone;
+mod secret;
+
+use std::ops::Range;
+
+use crate::registry::Code;
+
+/// `text` with every match of the P rules masked as their messages mask it: the first 4
+/// characters of each stay, the others become `*` one for one, so columns still line up.
+/// Every rule runs and `[pii] allow` does not apply. For the line under a message (the
+/// `full` output), where a secret must not show either.
+pub(crate) fn mask_matches(text: &str) -> String {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    scan(
+        text,
+        &mut Found {
+            enabled: &|_| true,
+            sink: &mut |m: Match<'_>| ranges.push(m.range),
+        },
+    );
+    if ranges.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        let hidden = ranges
+            .iter()
+            .any(|r| r.contains(&at) && text[r.start..at].chars().count() >= SHOWN);
+        out.push(if hidden { '*' } else { c });
+    }
+    out
+}
+
+/// Runs the detectors of the P rules `found` enables on one text.
+pub(crate) fn scan(value: &str, found: &mut Found<'_>) {
+    if memchr::memchr(b'@', value.as_bytes()).is_some() {
+        email::check(value, found);
+    }
+    let runs = digit_runs(value);
+    if !runs.is_empty() {
+        phone::check(value, &runs, found);
+        card::check(value, &runs, found);
+        national_id::check(value, &runs, found);
+        ip::check_v4(value, &runs, found);
+    }
+    ip::check_v6(value, found);
+    secret::check(value, found);
+}
+
+/// One match of a P rule: where it is, what part of it a message quotes (masked), and the
+/// words of the message.
+pub(crate) struct Match<'a> {
+    pub(crate) code: Code,
+    pub(crate) range: Range<usize>,
+    pub(crate) quote: Range<usize>,
+    pub(crate) what: &'a str,
+    pub(crate) detail: &'a str,
+    pub(crate) hint: &'a str,
+}
+
+/// Which rules run on a text, and where their matches go.
+pub(crate) struct Found<'a> {
+    pub(crate) enabled: &'a dyn Fn(Code) -> bool,
+    pub(crate) sink: &'a mut dyn FnMut(Match<'_>),
+}
+
+impl Found<'_> {
+    fn enabled(&self, code: Code) -> bool {
+        (self.enabled)(code)
+    }
+
+    /// A match of `code` at `range`, quoted whole (masked) in the message.
+    fn report(&mut self, code: Code, range: Range<usize>, what: &str, detail: &str, hint: &str) {
+        self.report_quoting(code, range.clone(), range, what, detail, hint);
+    }
+
+    /// [`Found::report`], quoting (masked) the part `quote` of the match: the body of a PEM
+    /// key rather than its header.
+    fn report_quoting(
+        &mut self,
+        code: Code,
+        range: Range<usize>,
+        quote: Range<usize>,
+        what: &str,
+        detail: &str,
+        hint: &str,
+    ) {
+        if (self.enabled)(code) {
+            (self.sink)(Match {
+                code,
+                range,
+                quote,
+                what,
+                detail,
+                hint,
+            });
+        }
+    }
+}
+
+/// Characters of a match shown before the mask.
+pub(crate) const SHOWN: usize = 4;
+/// Most `*` in a masked match, so a 3 KB private key does not fill the screen.
+const MAX_STARS: usize = 32;
+
+/// `s` with all but its first 4 characters replaced by `*` (at most 32 of them): a
+/// secret or personal detail is never printed whole.
+pub(crate) fn mask(s: &str) -> String {
+    let shown: String = s.chars().take(SHOWN).collect();
+    let hidden = s.chars().count().saturating_sub(SHOWN).min(MAX_STARS);
+    shown + &"*".repeat(hidden)
+}
+
+/// A run of digits and the separators between them, as phone, card, SSN and IPv4 numbers
+/// are written: digit groups joined by one or two of ` -.()/+`, with a `+` or `(` just
+/// before the first digit included. Only runs of 4 or more digits are kept.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct DigitRun {
+    pub(crate) range: Range<usize>,
+    pub(crate) digits: usize,
+}
+
+fn digit_runs(text: &str) -> Vec<DigitRun> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = next_digit(bytes, from) {
+        let mut start = i;
+        let mut digits = 0;
+        let mut j = i;
+        let end = loop {
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+                digits += 1;
+            }
+            // One or two separators and then a digit continue the run.
+            let mut k = j;
+            while k < bytes.len() && k - j < 2 && is_separator(bytes[k]) {
+                k += 1;
+            }
+            if k > j && k < bytes.len() && bytes[k].is_ascii_digit() {
+                j = k;
+            } else {
+                break j;
+            }
+        };
+        while start > 0 && matches!(bytes[start - 1], b'+' | b'(') {
+            start -= 1;
+        }
+        if digits >= 4 {
+            out.push(DigitRun {
+                range: start..end,
+                digits,
+            });
+        }
+        from = end;
+    }
+    out
+}
+
+/// The first ASCII digit at or after `from`. Chunks without a digit, most of them in prose,
+/// are passed over by a branch-free test the compiler vectorises.
+fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    for chunk in bytes.get(from..)?.chunks(32) {
+        if chunk.iter().fold(false, |any, b| any | b.is_ascii_digit()) {
+            return chunk.iter().position(u8::is_ascii_digit).map(|i| at + i);
+        }
+        at += chunk.len();
+    }
+    None
+}
+
+fn is_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'-' | b'.' | b'(' | b')' | b'/' | b'+')
+}
+
+/// True when the match at `range` stands alone: not glued to letters, digits or `_`, nor to
+/// a `.` or `-` that continues the number (`1.2.3.4.5`, `123-45-6789-0`).
+pub(crate) fn stands_alone(text: &str, range: &Range<usize>) -> bool {
+    let bytes = text.as_bytes();
+    let glued = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let before_ok = match range.start.checked_sub(1).map(|i| bytes[i]) {
+        None => true,
+        Some(b) if glued(b) => false,
+        Some(b'.' | b'-') => !range
+            .start
+            .checked_sub(2)
+            .is_some_and(|i| bytes[i].is_ascii_digit()),
+        Some(_) => true,
+    };
+    let after_ok = match bytes.get(range.end) {
+        None => true,
+        Some(&b) if glued(b) => false,
+        Some(b'.' | b'-') => !bytes.get(range.end + 1).is_some_and(u8::is_ascii_digit),
+        Some(_) => true,
+    };
+    before_ok && after_ok
+}
+
+/// The digits of `s`.
+pub(crate) fn digits_of(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_all_but_four_characters() {
+        assert_eq!(mask("jane.doe@gmail.com"), "jane**************");
+        assert_eq!(mask("abc"), "abc");
+        assert_eq!(mask(&"x".repeat(100)), format!("xxxx{}", "*".repeat(32)));
+        assert_eq!(mask("Ünïcödé"), "Ünïc***");
+    }
+
+    #[test]
+    fn mask_matches_masks_every_match_in_place() {
+        let line = r#"{"content": "key AKIA4QW7ZR2KXNB5TG3M, mail maria@gmail.com, ok"}"#;
+        assert_eq!(
+            mask_matches(line),
+            r#"{"content": "key AKIA****************, mail mari***********, ok"}"#
+        );
+        assert_eq!(mask_matches("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn digit_runs_join_separated_groups() {
+        let text = "Call (555) 123-4567 or 12 cats; ip 192.0.2.1 and 7.8.15";
+        let runs: Vec<&str> = digit_runs(text)
+            .iter()
+            .map(|r| &text[r.range.clone()])
+            .collect();
+        assert_eq!(runs, ["(555) 123-4567", "192.0.2.1", "7.8.15"]);
+    }
+}

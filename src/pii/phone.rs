@@ -1,0 +1,144 @@
+//! Phone numbers, as P002 phone-number reports them: North American and international
+//! forms, without the fictional 555-01xx range.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{DigitRun, Found, digits_of, stands_alone};
+use crate::registry::Code;
+
+static NANP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?P<cc>\+1[\ .-]?|1-)?
+        (?: \((?P<a1>[0-9]{3})\)\ ? | (?P<a2>[0-9]{3})(?P<s1>[\ .-]?) )
+        (?P<ex>[0-9]{3})(?P<s2>[\ .-]?)(?P<line>[0-9]{4})",
+    )
+    .expect("constant regex")
+});
+
+static INTERNATIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\+[2-9][0-9]{0,2}(?:[ .-]?\(0\))?(?:[ .-]?[0-9]{1,5}){1,6}")
+        .expect("constant regex")
+});
+
+pub(crate) fn check(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
+    if !found.enabled(Code::P002) {
+        return;
+    }
+    for run in runs
+        .iter()
+        .filter(|r| r.digits >= 8 || (r.digits >= 7 && text[r.range.clone()].starts_with('+')))
+    {
+        let slice = &text[run.range.clone()];
+        let mut reported_to = 0;
+        for caps in NANP.captures_iter(slice) {
+            let whole = caps.get(0).expect("group 0");
+            let range = run.range.start + whole.start()..run.range.start + whole.end();
+            if whole.start() < reported_to || !stands_alone(text, &range) || !is_nanp(&caps) {
+                continue;
+            }
+            reported_to = whole.end();
+            found.report(
+                Code::P002,
+                range,
+                "phone number",
+                "",
+                "replace it with a fictional 555-01xx number",
+            );
+        }
+        for m in INTERNATIONAL.find_iter(slice) {
+            let range = run.range.start + m.start()..run.range.start + m.end();
+            let digits = digits_of(m.as_str()).len() - usize::from(m.as_str().contains("(0)"));
+            if m.start() < reported_to || !(8..=15).contains(&digits) || !stands_alone(text, &range)
+            {
+                continue;
+            }
+            found.report(
+                Code::P002,
+                range,
+                "phone number",
+                "",
+                "remove it or replace it with a fictional number",
+            );
+        }
+    }
+}
+
+/// The separators and digits of a NANP match make a real, non-fictional number.
+fn is_nanp(caps: &regex::Captures<'_>) -> bool {
+    let get = |name: &str| caps.name(name).map_or("", |m| m.as_str());
+    let (area, exchange, line) = (
+        if caps.name("a1").is_some() {
+            get("a1")
+        } else {
+            get("a2")
+        },
+        get("ex"),
+        get("line"),
+    );
+    let country = get("cc");
+    let valid_digits = area.starts_with(|c: char| ('2'..='9').contains(&c))
+        && !area.ends_with("11")
+        && exchange.starts_with(|c: char| ('2'..='9').contains(&c));
+    let fictional = exchange == "555" && line.starts_with("01");
+    let separators_ok = if caps.name("a1").is_some() {
+        true
+    } else {
+        let (s1, s2) = (get("s1"), get("s2"));
+        match (s1, s2) {
+            // `+14155552671`: compact only with the country code.
+            ("", "") => country.starts_with('+'),
+            (" ", " ") => !country.is_empty(),
+            (a, b) => a == b && !a.is_empty(),
+        }
+    };
+    valid_digits && !fictional && separators_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{INTERNATIONAL, NANP, is_nanp};
+
+    fn nanp(s: &str) -> bool {
+        NANP.captures(s)
+            .is_some_and(|c| c.get(0).unwrap().as_str() == s && is_nanp(&c))
+    }
+
+    #[test]
+    fn north_american_numbers() {
+        for s in [
+            "(415) 867-2309",
+            "415-867-2309",
+            "415.867.2309",
+            "+1 415 867 2309",
+            "1-800-867-2309",
+            "+14158672309",
+        ] {
+            assert!(nanp(s), "{s}");
+        }
+        for s in [
+            "(415) 555-0142",
+            "(123) 456-7890",
+            "415 867 2309",
+            "4158672309",
+            "415-867.2309",
+            "911-555-1234",
+        ] {
+            assert!(!nanp(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn international_numbers() {
+        for s in [
+            "+44 20 7946 0958",
+            "+49 (0)30 901820",
+            "+33 1 23 45 67 89",
+            "+8613812345678",
+        ] {
+            assert_eq!(INTERNATIONAL.find(s).map(|m| m.as_str()), Some(s), "{s}");
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Secrets, as P006 secret reports them: the prefixes and forms of API keys and PEM private
+//! keys, and the test that their random part looks random.
+
+use std::sync::LazyLock;
+
+use aho_corasick::packed::Searcher;
+use regex::Regex;
+
+use super::Found;
+use crate::literals;
+use crate::registry::Code;
+
+/// A kind of credential: its name, the prefixes that start it and the regex of the whole
+/// key, anchored at the prefix.
+///
+/// A prefix is searched for from its `skip`-th byte on (`("ghp_", 1)` searches `hp_`): the
+/// searcher compares the first three bytes it is given, and `hp_` is rare in prose where
+/// `gh` followed by the `t` of another pattern would stop at every "might" and "light".
+struct Kind {
+    name: &'static str,
+    prefixes: &'static [(&'static str, usize)],
+    pattern: &'static str,
+}
+
+const KINDS: &[Kind] = &[
+    Kind {
+        name: "OpenAI API key",
+        prefixes: &[("sk-", 0)],
+        pattern: r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
+    },
+    Kind {
+        name: "AWS access key ID",
+        prefixes: &[("AKIA", 0), ("ASIA", 0)],
+        pattern: r"^(?:AKIA|ASIA)[0-9A-Z]{16}",
+    },
+    Kind {
+        name: "GitHub token",
+        prefixes: &[
+            ("ghp_", 1),
+            ("gho_", 1),
+            ("ghu_", 1),
+            ("ghs_", 1),
+            ("ghr_", 1),
+        ],
+        pattern: r"^gh[pousr]_[A-Za-z0-9]{36}",
+    },
+    Kind {
+        name: "GitHub token",
+        prefixes: &[("github_pat_", 4)],
+        pattern: r"^github_pat_[A-Za-z0-9_]{22,}",
+    },
+    Kind {
+        name: "Slack token",
+        prefixes: &[
+            ("xoxa-", 0),
+            ("xoxb-", 0),
+            ("xoxp-", 0),
+            ("xoxo-", 0),
+            ("xoxr-", 0),
+            ("xoxs-", 0),
+        ],
+        pattern: r"^xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{6,}",
+    },
+    Kind {
+        name: "Google API key",
+        prefixes: &[("AIza", 0)],
+        pattern: r"^AIza[0-9A-Za-z_-]{35}",
+    },
+    Kind {
+        name: "Stripe secret key",
+        prefixes: &[("sk_live_", 1), ("rk_live_", 1)],
+        pattern: r"^[sr]k_live_[0-9A-Za-z]{20,}",
+    },
+    Kind {
+        name: "PEM private key",
+        prefixes: &[("-----BEGIN ", 4)],
+        pattern: r"^-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\r?\n?[A-Za-z0-9+/=]{40,}(?:\r?\n[A-Za-z0-9+/=]+)*",
+    },
+];
+
+/// Of one searched pattern: the index of its kind, the bytes of the prefix skipped, and the
+/// prefix's length.
+type Owner = (usize, usize, usize);
+
+/// A searcher for every prefix of every kind (from its `skip`-th byte), and the owner of
+/// each of its patterns.
+static PREFIXES: LazyLock<(Searcher, Vec<Owner>)> = LazyLock::new(|| {
+    let mut patterns = Vec::new();
+    let mut owners = Vec::new();
+    for (k, kind) in KINDS.iter().enumerate() {
+        for &(prefix, skip) in kind.prefixes {
+            patterns.push(&prefix[skip..]);
+            owners.push((k, skip, prefix.len()));
+        }
+    }
+    (literals::searcher(patterns), owners)
+});
+
+static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    KINDS
+        .iter()
+        .map(|k| Regex::new(k.pattern).expect("constant regex"))
+        .collect()
+});
+
+/// Words that mark a key as a stand-in.
+const STAND_INS: &[&str] = &[
+    "xxxx",
+    "your",
+    "example",
+    "dummy",
+    "fake",
+    "sample",
+    "redacted",
+    "placeholder",
+];
+
+pub(crate) fn check(text: &str, found: &mut Found<'_>) {
+    if !found.enabled(Code::P006) {
+        return;
+    }
+    let (searcher, owners) = &*PREFIXES;
+    for m in searcher.find_iter(text) {
+        let (kind_index, skip, prefix_len) = owners[m.pattern().as_usize()];
+        // The skipped bytes may be part of another character (`éhp_`): then no key.
+        let Some(start) = m
+            .start()
+            .checked_sub(skip)
+            .filter(|&start| text.is_char_boundary(start))
+        else {
+            continue;
+        };
+        let kind = &KINDS[kind_index];
+        let glued = text[..start].chars().next_back().is_some_and(|c| {
+            c.is_alphanumeric() || c == '_' || (c == '-' && kind.name != "PEM private key")
+        });
+        if glued {
+            continue;
+        }
+        // The regex checks the skipped bytes too (`^gh[pousr]_`).
+        let Some(key) = PATTERNS[kind_index].find(&text[start..]) else {
+            continue;
+        };
+        let end = start + key.end();
+        let after_glued = text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric());
+        if after_glued && kind.name != "PEM private key" {
+            continue;
+        }
+        let random = if kind.name == "PEM private key" {
+            key.as_str().rsplit("-----").next().unwrap_or_default()
+        } else {
+            &key.as_str()[prefix_len.min(key.len())..]
+        };
+        let random_enough = if kind.name == "PEM private key" {
+            !is_stand_in(random)
+        } else {
+            looks_random(random)
+        };
+        if !random_enough || (kind.name == "AWS access key ID" && key.as_str().ends_with("EXAMPLE"))
+        {
+            continue;
+        }
+        // The message quotes the key, or a PEM key's body rather than its header.
+        let quote = if kind.name == "PEM private key" {
+            end - random.trim_start().len()..end
+        } else {
+            start..end
+        };
+        found.report_quoting(
+            Code::P006,
+            start..end,
+            quote,
+            "secret",
+            &format!(" ({})", kind.name),
+            "revoke it, then remove it from the data",
+        );
+    }
+}
+
+/// The random part of a key is random: letters and digits mixed, no long runs, no words
+/// that say it is a stand-in.
+fn looks_random(s: &str) -> bool {
+    let has_digit = s.bytes().any(|b| b.is_ascii_digit());
+    let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
+    let mut run = 1;
+    let mut longest = 1;
+    for w in s.as_bytes().windows(2) {
+        run = if w[0] == w[1] { run + 1 } else { 1 };
+        longest = longest.max(run);
+    }
+    has_digit && has_letter && longest < 6 && !is_stand_in(s)
+}
+
+fn is_stand_in(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    STAND_INS.iter().any(|w| lower.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pii::Match;
+
+    /// The kind of the first key `check` finds in `text`.
+    fn kind_of(text: &str) -> Option<String> {
+        let mut kinds = Vec::new();
+        check(
+            text,
+            &mut Found {
+                enabled: &|_| true,
+                sink: &mut |m: Match<'_>| {
+                    kinds.push(m.detail.trim_matches([' ', '(', ')']).to_owned())
+                },
+            },
+        );
+        kinds.into_iter().next()
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            kind_of("key sk-proj-4fK9xQ2mZ7pL1vB8nR3tY6wE0aS5dG").as_deref(),
+            Some("OpenAI API key")
+        );
+        assert_eq!(
+            kind_of("AKIA4QW7ZR2KXNB5TG3M").as_deref(),
+            Some("AWS access key ID")
+        );
+        assert_eq!(
+            kind_of("ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R").as_deref(),
+            Some("GitHub token")
+        );
+        assert_eq!(
+            kind_of("xoxb-1234567890-9876543210-AbCdEfGhIjKlMn").as_deref(),
+            Some("Slack token")
+        );
+        assert_eq!(
+            kind_of("AIzaSyD4f8K2mX9pQ7wL3nB6vT1rY5uE0cZ8hJk").as_deref(),
+            Some("Google API key")
+        );
+        assert_eq!(
+            kind_of("sk_live_51H8xK2eZvKYlo2C9nQ4pR7tW").as_deref(),
+            Some("Stripe secret key")
+        );
+        assert_eq!(
+            kind_of("token=github_pat_11ABCDEFG0aBcDeFgHiJkL_mN0pQrStUvWxYz12345").as_deref(),
+            Some("GitHub token")
+        );
+        let pem = "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----";
+        assert_eq!(kind_of(pem).as_deref(), Some("PEM private key"));
+    }
+
+    #[test]
+    fn stand_ins() {
+        assert_eq!(kind_of("sk-xxxxxxxxxxxxxxxxxxxxxxxx"), None);
+        assert_eq!(kind_of("sk-your-api-key-here-please"), None);
+        assert_eq!(kind_of("sk-..."), None);
+        assert_eq!(kind_of("xoxb-your-token"), None);
+        assert_eq!(kind_of("éhp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R"), None);
+        assert_eq!(
+            kind_of("-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"),
+            None
+        );
+    }
+}
