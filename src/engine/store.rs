@@ -384,7 +384,12 @@ mod tests {
             let mut dupes = store.run();
             let mut expected = Vec::new();
             for line in 1..=200u64 {
-                let d = finding((line > 100) as u32, line, Code::S005, &"x".repeat(line as usize));
+                let d = finding(
+                    (line > 100) as u32,
+                    line,
+                    Code::S005,
+                    &"x".repeat(line as usize),
+                );
                 expected.push(d.clone());
                 store.push(&mut records, d).unwrap();
                 if line % 3 == 0 {
