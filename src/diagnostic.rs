@@ -3,8 +3,8 @@
 //! Diagnostics carry locations, not text: a renderer that wants a snippet re-reads the line
 //! by its byte offset (see `report::snippet`), so a 10 GB file never has to be in memory.
 
+use crate::registry::Code;
 use crate::rule::Level;
-use crate::rules::Code;
 
 /// A byte range within one line (or one in-memory text), `start..end`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

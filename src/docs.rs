@@ -159,7 +159,7 @@ pub fn examples(documentation: &str) -> Vec<Example> {
 /// The `#fragment` of a rule's section in `docs/rules.md`: what GitHub makes of its heading
 /// `## J001 invalid-json`.
 pub fn anchor(meta: &RuleMeta) -> String {
-    format!("{}-{}", meta.code.to_ascii_lowercase(), meta.name)
+    meta.anchor()
 }
 
 /// `docs/rules.md`.

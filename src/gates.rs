@@ -1,9 +1,9 @@
 //! Gates: the thresholds that decide the exit status, each reported as its own line.
 
 use crate::config::{Gates, Threshold};
-use crate::engine::FileSummary;
+use crate::registry::Code;
 use crate::rule::Level;
-use crate::rules::Code;
+use crate::summary::FileSummary;
 
 /// The gates, in the order they are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

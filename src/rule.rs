@@ -206,10 +206,15 @@ impl RuleMeta {
         out
     }
 
+    /// GitHub's anchor for the rule's heading `## J001 invalid-json` in `docs/rules.md`.
+    pub fn anchor(&self) -> String {
+        format!("{}-{}", self.code.to_ascii_lowercase(), self.name)
+    }
+
     /// The address of this rule's section of `docs/rules.md`, for SARIF `helpUri` and
     /// Markdown links: the fragment is GitHub's anchor for the heading `## J001 invalid-json`.
     pub fn help_uri(&self) -> String {
-        format!("{}#{}", crate::DOCS_URL, crate::docs::anchor(self))
+        format!("{}#{}", crate::DOCS_URL, self.anchor())
     }
 }
 

@@ -282,3 +282,28 @@ fn long_repetitive_texts_are_linted_in_linear_time() {
         );
     }
 }
+
+#[test]
+fn privacy_findings_past_the_limit_are_counted_in_one() {
+    let list = (0..25)
+        .map(|i| format!("user{i}@corp.io"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let line = serde_json::json!({"messages": [
+        {"role": "user", "content": format!("Mail these: {list}")},
+        {"role": "assistant", "content": "Done, I have mailed all of them."},
+    ]})
+    .to_string();
+    let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
+    let p001: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.code == tunelint::rules::Code::P001)
+        .map(|d| d.message.as_str())
+        .collect();
+    let max = tunelint::context::MAX_PER_RULE;
+    assert_eq!(p001.len(), max + 1, "{p001:?}");
+    assert_eq!(
+        p001[max],
+        "15 more email-address findings in this record not shown one by one (at most 10 per rule and record)"
+    );
+}

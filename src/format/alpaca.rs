@@ -10,7 +10,7 @@ use super::prompt_completion::string_field;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Part, Role, Text};
-use crate::rules::Code;
+use crate::registry::Code;
 use crate::settings::FormatChoice;
 
 const KEYS: &[&str] = &["instruction", "input", "output", "system", "history"];

@@ -14,8 +14,8 @@ use crate::context::RecordContext;
 use crate::diagnostic::Span;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Part, Role, Text, ToolCall};
+use crate::registry::Code;
 use crate::rule::Level;
-use crate::rules::Code;
 use crate::settings::FormatChoice;
 
 /// Most images OpenAI accepts in one example.

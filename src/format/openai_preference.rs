@@ -11,7 +11,7 @@ use super::openai_chat::{self, describe, unknown_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Conversation, Role};
-use crate::rules::Code;
+use crate::registry::Code;
 use crate::settings::FormatChoice;
 
 const TOP_LEVEL_KEYS: &[&str] = &["input", "preferred_output", "non_preferred_output"];

@@ -7,7 +7,7 @@ use super::openai_chat::{describe, missing_key, unknown_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Role, Text};
-use crate::rules::Code;
+use crate::registry::Code;
 use crate::settings::FormatChoice;
 
 const KEYS: &[&str] = &["prompt", "completion"];

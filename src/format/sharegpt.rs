@@ -9,7 +9,7 @@ use super::prompt_completion::string_field;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId, Parser};
 use crate::record::{Content, Conversation, Message, Role, Text, ToolCall};
-use crate::rules::Code;
+use crate::registry::Code;
 use crate::settings::FormatChoice;
 
 const KEYS: &[&str] = &["conversations", "system", "tools", "id"];

@@ -212,7 +212,7 @@ pub fn evaluation_splits<'a>(
         .map(|(f, _)| f)
 }
 
-fn row(name: &str, s: &crate::engine::FileSummary) -> [String; 6] {
+fn row(name: &str, s: &crate::summary::FileSummary) -> [String; 6] {
     [
         name.to_string(),
         s.examples.to_string(),

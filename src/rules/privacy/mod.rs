@@ -88,36 +88,3 @@ fn check_text(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
 /// The one scan of a record's texts that every P rule shares (`RunsOn::Shared`): it runs
 /// once when any of them is enabled, and each detector runs only for its enabled rule.
 pub static SCAN: crate::rules::Shared = crate::rules::Shared { check };
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn findings_past_the_limit_are_counted_in_one() {
-        let list = (0..25)
-            .map(|i| format!("user{i}@corp.io"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let line = serde_json::json!({"messages": [
-            {"role": "user", "content": format!("Mail these: {list}")},
-            {"role": "assistant", "content": "Done, I have mailed all of them."},
-        ]})
-        .to_string();
-        let (diagnostics, _) = crate::engine::lint_bytes(
-            format!("{line}\n").as_bytes(),
-            &crate::settings::Settings::default(),
-        );
-        let p001: Vec<&str> = diagnostics
-            .iter()
-            .filter(|d| d.code == Code::P001)
-            .map(|d| d.message.as_str())
-            .collect();
-        let max = crate::context::MAX_PER_RULE;
-        assert_eq!(p001.len(), max + 1, "{p001:?}");
-        assert_eq!(
-            p001[max],
-            "15 more email-address findings in this record not shown one by one (at most 10 per rule and record)"
-        );
-    }
-}
