@@ -994,14 +994,27 @@ impl<'p, 's> Document<'p, 's> {
         }
         let raw = inner(self.src, n);
         let base = n.start as usize + 1;
-        if !n.flag {
+        let (start, end) = if n.flag {
+            map_decoded(raw.as_bytes(), decoded.start, decoded.end)
+        } else {
             let start = decoded.start.min(raw.len());
-            let end = decoded.end.clamp(start, raw.len());
-            return Span::from_usize(base + start, base + end);
-        }
-        let (start, end) = map_decoded(raw.as_bytes(), decoded.start, decoded.end);
+            (start, decoded.end.clamp(start, raw.len()))
+        };
         Span::from_usize(base + start, base + end)
     }
+}
+
+/// [`Document::string_span_of`] for a string literal given as text (`"a\nb"`, quotes
+/// included): the byte range of the literal that produces the decoded bytes `decoded`.
+/// The one place besides the parser that reads JSON escapes.
+pub fn literal_range_of(literal: &str, decoded: Range<usize>) -> Range<usize> {
+    let inside = literal
+        .strip_prefix('"')
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap_or(literal);
+    let base = usize::from(inside.len() < literal.len());
+    let (start, end) = map_decoded(inside.as_bytes(), decoded.start, decoded.end);
+    base + start..base + end
 }
 
 /// Raw positions in `b` (a string's inside) of the decoded byte offsets `start..end`.

@@ -68,62 +68,9 @@ impl Text<'_> {
         if raw.len() < 2 || range.start > range.end {
             return self.span;
         }
-        let body = &raw.as_bytes()[1..raw.len() - 1];
-        let base = self.span.start + 1;
-        if body.len() == self.value.len() {
-            // No escapes: decoded and raw offsets agree.
-            let end = range.end.min(body.len());
-            return Span::from_usize(base as usize + range.start.min(end), base as usize + end);
-        }
-        let (mut raw_at, mut decoded_at) = (0usize, 0usize);
-        let (mut start, mut end) = (None, None);
-        while raw_at < body.len() {
-            let (raw_len, decoded_len) = escape_unit(&body[raw_at..]);
-            if start.is_none() && decoded_at + decoded_len > range.start {
-                start = Some(raw_at);
-            }
-            if end.is_none() && decoded_at >= range.end {
-                end = Some(raw_at);
-            }
-            raw_at += raw_len;
-            decoded_at += decoded_len;
-        }
-        let start = start.unwrap_or(body.len());
-        let end = end.unwrap_or(body.len()).max(start);
-        Span::from_usize(base as usize + start, base as usize + end)
-    }
-}
-
-/// The raw and decoded byte lengths of the first unit of a JSON string body: a character,
-/// an escape, or a `\u` escape (a surrogate pair counts as one unit).
-fn escape_unit(raw: &[u8]) -> (usize, usize) {
-    match raw {
-        [b'\\', b'u', rest @ ..] => {
-            let hex = |b: &[u8]| {
-                std::str::from_utf8(b.get(..4).unwrap_or(&[]))
-                    .ok()
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-            };
-            match hex(rest) {
-                Some(0xD800..=0xDBFF) => match (rest.get(4..6), rest.get(6..).and_then(hex)) {
-                    (Some(b"\\u"), Some(0xDC00..=0xDFFF)) => (12, 4),
-                    _ => (6, 3),
-                },
-                Some(c) => (6, char::from_u32(c).map_or(3, char::len_utf8)),
-                None => (2, 1),
-            }
-        }
-        [b'\\', _, ..] => (2, 1),
-        [b, ..] => {
-            let len = match b {
-                0x00..=0x7F => 1,
-                0xC0..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                _ => 4,
-            };
-            (len.min(raw.len()), len.min(raw.len()))
-        }
-        [] => (1, 0),
+        let found = crate::json::literal_range_of(raw, range);
+        let base = self.span.start as usize;
+        Span::from_usize(base + found.start, base + found.end)
     }
 }
 
