@@ -3,6 +3,7 @@
 
     bench/run.sh [--examples 100000] [--runs 5] [--jobs N] [--big] [--no-build]
                  [--dedup [--dedup-sizes 1000,2000] [--ref-runs 1] [--big-runs 1]] [--no-validate]
+    bench/run.sh --groups [--file PATH] [--runs 5] [--jobs N]
     bench/run.sh --hostile [--runs 5] [--timeout 60] [--baseline PATH [--baseline-runs 1]]
 
 Run from anywhere; paths are relative to the repository root. Builds tunelint
@@ -30,6 +31,16 @@ With --dedup, the same run also reports duplicates:
       the generator's labels: the share of labelled exact duplicates, and of labelled near
       duplicates whose first user messages the lesson's SequenceMatcher rates > 0.85, that
       tunelint flags with D001 or D002.
+
+With --groups, instead: where the time goes, per rule group, side by side in one run on one
+file (the generated one, or --file PATH such as a real dataset):
+
+  (g) tunelint check --isolated --format concise --quiet --exit-zero --select GROUP FILE for
+      validation (J,S,O), content (C,P), duplicates (D), T001 (T) and token statistics
+      (T --token-stats), the default check (every rule), and the lesson's validate_dataset
+      (on the refsafe copy of a generated file; on --file as it is): all in turn each round,
+      order reversed every other round; medians, MB/s, and per-round ratios (each group's time
+      over validation's in the same round, each group's MB/s over the lesson's), median.
 
 With --hostile, instead: one hostile line per file (a 5M-element messages array, 100k
 repeated keys, 150k tool calls and answers, ...; see HOSTILE), written by this script to
@@ -660,6 +671,93 @@ def hostile_section(tunelint, args):
         print(line, flush=True)
 
 
+# ------------------------------------------------------------------ rule groups ---
+
+# (name, what, extra arguments of `tunelint check`); the first is the base of the ratios.
+GROUPS = [
+    ("validation", "J, S, O", ["--select", "J,S,O"]),
+    ("content", "C, P", ["--select", "C,P"]),
+    ("duplicates", "D", ["--select", "D"]),
+    ("T001", "T", ["--select", "T"]),
+    ("token statistics", "T + `--token-stats`", ["--select", "T", "--token-stats"]),
+    ("default check", "every rule", []),
+]
+
+
+def groups_section(tunelint, args):
+    """(g): each rule group alone, the default check and the lesson's validator, in turn."""
+    if args.file:
+        path = os.path.abspath(args.file)
+        if not os.path.isfile(path):
+            die(f"--file {args.file}: no such file")
+        ref_input = path
+        probe = subprocess.run([sys.executable, REFERENCE, "validate", path], capture_output=True, text=True)
+        if probe.returncode != 0:
+            log(f"the lesson's validate_dataset fails on {path}; timing tunelint alone")
+            log(probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else f"exit {probe.returncode}")
+            ref_input = None
+    else:
+        path, _ = dataset(args.examples)
+        ref_input, _ = refsafe(path)
+    mb, n = os.path.getsize(path) / 1e6, count_examples(path)
+    base = [tunelint, "check", "--isolated", "--format", "concise", "--quiet", "--exit-zero"]
+    if args.jobs:
+        base += ["--jobs", str(args.jobs)]
+    cmds = [(name, base + extra + [path]) for name, _, extra in GROUPS]
+    if ref_input:
+        cmds.append(("lesson", [sys.executable, REFERENCE, "validate", ref_input]))
+        ref_mb = os.path.getsize(ref_input) / 1e6
+    res = {name: {"wall": [], "cpu": [], "rss": []} for name, _ in cmds}
+    warm(path)
+    if ref_input:
+        warm(ref_input)
+    where_run = machine()
+    log("warm-up round")
+    for _, cmd in cmds:
+        measure(cmd, (0, 1))
+    for r in range(args.runs):
+        for name, cmd in (cmds if r % 2 == 0 else cmds[::-1]):
+            wall, rss, _, _, cpu = measure(cmd, (0, 1))
+            res[name]["wall"].append(wall)
+            res[name]["cpu"].append(cpu)
+            res[name]["rss"].append(rss)
+        log(f"round {r + 1}/{args.runs}: " + ", ".join(f"{k} {v['wall'][-1]:.2f} s" for k, v in res.items()))
+    load_end = os.getloadavg()[0]
+
+    def ratio_to_base(name):
+        return statistics.median(w / b for w, b in zip(res[name]["wall"], res["validation"]["wall"]))
+
+    def vs_lesson(name):
+        return statistics.median((mb / w) / (ref_mb / ref) for w, ref in zip(res[name]["wall"], res["lesson"]["wall"]))
+
+    where = os.path.relpath(path, ROOT) if path.startswith(ROOT) else path
+    print(f"### Where the time goes, per rule group: `{where}`\n")
+    print(f"- Machine: {where_run}, {load_end:.2f} at the end (1-minute figures).")
+    print(f"- tunelint: {version(tunelint)}; Python {platform.python_version()}.")
+    print(f"- Data: `{where}`, {mb:.1f} MB, {n:,} examples"
+          + (f"; the lesson reads `{os.path.relpath(ref_input, ROOT)}` ({ref_mb:.1f} MB), the lines it does not crash on."
+             if ref_input and ref_input != path else "."))
+    print(f"- Commands: `tunelint check --isolated --format concise --quiet --exit-zero"
+          f"{' --jobs ' + str(args.jobs) if args.jobs else ''} [--select GROUP] FILE`"
+          + (" and `python3 lesson_reference.py validate FILE`" if ref_input else "")
+          + f"; {args.runs} rounds after a warm-up round, every command once a round, order reversed every "
+          f"other round. Ratios are medians of the per-round ratios.\n")
+    print("| group | rules | seconds | MB/s | CPU s | peak RSS MB | time / validation |"
+          + (" MB/s / lesson's |" if ref_input else ""))
+    print("|---|---|---:|---:|---:|---:|---:|" + ("---:|" if ref_input else ""))
+    for name, what, _ in GROUPS + ([("lesson", "`validate_dataset` (Python)", None)] if ref_input else []):
+        x = res[name]
+        med = statistics.median(x["wall"])
+        d = 3 if med < 1 else 2
+        size = ref_mb if name == "lesson" else mb
+        line = (f"| {name} | {what} | {med:.{d}f} ({min(x['wall']):.{d}f}–{max(x['wall']):.{d}f}) | {size / med:,.0f} "
+                f"| {statistics.median(x['cpu']):.{d}f} | {statistics.median(x['rss']):.1f} "
+                f"| {'' if name == 'lesson' else f'{ratio_to_base(name):.2f}×'} |")
+        if ref_input:
+            line += " 1× |" if name == "lesson" else f" {vs_lesson(name):.1f}× |"
+        print(line, flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--examples", type=int, default=100_000)
@@ -685,6 +783,9 @@ def main():
     ap.add_argument("--hostile", action="store_true",
                     help="instead: tunelint on single hostile lines (huge arrays, repeated keys, "
                          "150k tool calls), each run stopped after --timeout seconds")
+    ap.add_argument("--groups", action="store_true",
+                    help="instead: each rule group alone, the default check and the lesson's validator, in turn")
+    ap.add_argument("--file", help="--groups: time this file (a real dataset, say) instead of a generated one")
     ap.add_argument("--timeout", type=float, default=60, help="--hostile: seconds before a run is stopped")
     ap.add_argument("--baseline", help="--hostile: another tunelint binary, timed side by side")
     ap.add_argument("--baseline-runs", type=int, default=1, help="--hostile: runs of the --baseline binary per case")
@@ -698,6 +799,13 @@ def main():
         return 0
     if args.runs < 1 or args.examples < 1 or args.ref_runs < 1 or args.big_runs < 1:
         die("--runs, --ref-runs, --big-runs and --examples must be at least 1")
+    if args.file and not args.groups:
+        die("--file goes with --groups")
+    if args.groups:
+        if not os.path.exists(REFERENCE):
+            die(f"reference not found: {REFERENCE}")
+        groups_section(build_tunelint(args), args)
+        return 0
     try:
         args.dedup_sizes = [] if args.dedup_sizes == "none" else sorted({int(x) for x in args.dedup_sizes.split(",")})
     except ValueError:
