@@ -5,13 +5,14 @@
 
 use std::borrow::Cow;
 
-use super::openai_chat::{describe, missing_key, unknown_key};
+use super::openai_chat::{missing_key, unknown_key};
 use super::prompt_completion::string_field;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Part, Role, Text};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
+use crate::wording::describe;
 
 const KEYS: &[&str] = &["instruction", "input", "output", "system", "history"];
 

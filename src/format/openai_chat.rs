@@ -1211,4 +1211,4 @@ pub(crate) fn unknown_key(
     );
 }
 
-pub use crate::wording::{describe, quote, with_article};
+use crate::wording::{describe, quote, with_article};

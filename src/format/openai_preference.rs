@@ -7,12 +7,13 @@
 
 use std::borrow::Cow;
 
-use super::openai_chat::{self, describe, unknown_key};
+use super::openai_chat::{self, unknown_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Conversation, Role};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
+use crate::wording::{describe, with_article};
 
 const TOP_LEVEL_KEYS: &[&str] = &["input", "preferred_output", "non_preferred_output"];
 
@@ -144,7 +145,7 @@ fn read_output<'s>(
                 m.role_span,
                 format!(
                     "{what} holds {} message; expected an assistant message",
-                    openai_chat::with_article(m.role.as_str())
+                    with_article(m.role.as_str())
                 ),
             );
         }

@@ -3,12 +3,13 @@
 
 use std::borrow::Cow;
 
-use super::openai_chat::{describe, missing_key, unknown_key};
+use super::openai_chat::{missing_key, unknown_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Role, Text};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
+use crate::wording::describe;
 
 const KEYS: &[&str] = &["prompt", "completion"];
 

@@ -4,13 +4,14 @@
 
 use std::borrow::Cow;
 
-use super::openai_chat::{describe, missing_key, quote, role_alias, unknown_key};
+use super::openai_chat::{missing_key, role_alias, unknown_key};
 use super::prompt_completion::string_field;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId, Parser};
 use crate::record::{Content, Conversation, Message, Role, Text, ToolCall};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
+use crate::wording::{describe, quote};
 
 const KEYS: &[&str] = &["conversations", "system", "tools", "id"];
 const ROLES: &str = "system, human, gpt, function_call, observation";

@@ -2,9 +2,9 @@
 
 use crate::context::RecordContext;
 use crate::declare_rule;
-use crate::format::openai_chat::with_article;
 use crate::record::{Conversation, Role};
 use crate::rules::Code;
+use crate::wording::with_article;
 
 declare_rule! {
     /// ## What it does
