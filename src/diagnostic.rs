@@ -1,7 +1,7 @@
 //! The one internal currency: every check produces [`Diagnostic`]s, every output renders them.
 //!
 //! Diagnostics carry locations, not text: a renderer that wants a snippet re-reads the line
-//! by its byte offset (see `report::snippet`), so a 10 GB file never has to be in memory.
+//! by its byte offset (see `crate::snippet`), so a 10 GB file never has to be in memory.
 
 use crate::registry::Code;
 use crate::rule::Level;

@@ -36,6 +36,7 @@ pub mod report;
 pub mod rule;
 pub mod rules;
 pub mod settings;
+pub mod snippet;
 pub mod source;
 pub mod splits;
 pub mod summary;

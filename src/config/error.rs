@@ -118,8 +118,7 @@ impl ConfigError {
                 .map_or(line.len(), |(i, _)| i)
         };
         let start = byte_at(loc.column - 1);
-        let shown =
-            crate::report::snippet::crop_line(line, start..byte_at(loc.column - 1 + loc.width));
+        let shown = crate::snippet::crop_line(line, start..byte_at(loc.column - 1 + loc.width));
         // Tabs and control characters are one character wide there, so the carets, counted
         // in code points, stay aligned.
         let text = &shown.text;

@@ -8,10 +8,10 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config, termcolor};
 
-use super::snippet::{Snippet, SnippetReader};
 use super::{FileInfo, RenderOptions, Renderer, RunSummary};
 use crate::diagnostic::Diagnostic;
 use crate::rule::{Category, Level};
+use crate::snippet::{Snippet, SnippetReader};
 
 pub struct Full {
     pub options: RenderOptions,

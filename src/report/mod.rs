@@ -7,7 +7,6 @@ pub mod json;
 pub mod markdown;
 pub mod progress;
 pub mod sarif;
-pub mod snippet;
 pub mod summary;
 
 use std::io::{self, Write};
