@@ -14,33 +14,33 @@
 //! rules are folds over small per-record facts; diagnostics carry locations, not text.
 
 pub mod app;
-pub mod canonical;
+pub(crate) mod canonical;
 pub mod cli;
 pub mod config;
 pub mod context;
 pub mod dataset;
 pub mod dedup;
 pub mod diagnostic;
-pub mod discover;
+pub(crate) mod discover;
 pub mod docs;
 pub mod engine;
-pub mod format;
+pub(crate) mod format;
 pub mod gates;
-pub mod json;
+pub(crate) mod json;
 mod literals;
-pub mod output;
+pub(crate) mod output;
 mod pii;
-pub mod record;
-pub mod registry;
+pub(crate) mod record;
+pub(crate) mod registry;
 pub mod report;
 pub mod rule;
 pub mod rules;
 pub mod settings;
-pub mod snippet;
-pub mod source;
-pub mod splits;
-pub mod summary;
-pub mod tokens;
+pub(crate) mod snippet;
+pub(crate) mod source;
+pub(crate) mod splits;
+pub(crate) mod summary;
+pub(crate) mod tokens;
 pub mod wording;
 
 /// Where the rule documentation is published (SARIF `helpUri`, Markdown links).

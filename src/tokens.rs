@@ -144,11 +144,6 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
     })
 }
 
-/// The number of tokens of `text` encoded as ordinary text.
-pub fn count_text(text: &str, encoding: Encoding) -> u64 {
-    with_encoder(encoding, |enc| enc.count(text))
-}
-
 /// The role as the model sees it: the OpenAI name of a known role, the role string as
 /// written otherwise.
 fn role_text<'l>(m: &Message<'_>, line: &'l str) -> &'l str {

@@ -1,13 +1,13 @@
 //! Output formats: each file renders the one stream of diagnostics plus one run summary.
 
-pub mod concise;
-pub mod full;
+pub(crate) mod concise;
+pub(crate) mod full;
 pub mod github;
 pub mod json;
-pub mod markdown;
-pub mod progress;
+pub(crate) mod markdown;
+pub(crate) mod progress;
 pub mod sarif;
-pub mod summary;
+pub(crate) mod summary;
 
 use std::io::{self, Write};
 

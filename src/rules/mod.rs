@@ -8,12 +8,12 @@
 //! normalises a record, the others on the normalised record, one of its messages, or the
 //! whole dataset.
 
-pub mod content;
+pub(crate) mod content;
 pub mod duplicates;
 pub mod jsonl;
-pub mod order;
-pub mod privacy;
-pub mod schema;
+pub(crate) mod order;
+pub(crate) mod privacy;
+pub(crate) mod schema;
 pub mod tokens;
 
 use std::sync::LazyLock;
