@@ -1,14 +1,18 @@
 //! tunelint: a linter for LLM fine-tuning datasets in JSONL.
 //!
-//! The pipeline, one module each: the command line (`cli`) and configuration (`config`)
-//! resolve into per-file [`settings::Settings`]; `discover` lists the files; `source` streams
-//! each file as newline-aligned chunks of lines; `engine` parses every line with spans
-//! (`json`), normalises it through its input `format` into the conversation model of
-//! `record`, and runs the rules of the `rules` registry on it in parallel (`tokens` counts
-//! OpenAI tokens for T001 and the statistics); `gates` turns the
-//! summary into an exit status; `report` renders the one list of [`diagnostic::Diagnostic`]s
-//! in every output format. Every rule is declared once (`rule`) with its documentation, from
-//! which `docs` generates the reference, `docs/rules.md`.
+//! The pipeline, one module each: the command line (`cli`, `app`) and configuration
+//! (`config`) resolve into per-file [`settings::Settings`]; `discover` lists the files and
+//! `splits` groups train and evaluation splits; `engine` reads each file (`source`) as
+//! newline-aligned chunks, and its workers parse every line with spans (`json`), normalise it
+//! through its input `format` into the conversation model of `record`, and run the rules the
+//! registry dispatches (`rules`: what each rule runs on, which rules suppress it); the
+//! dataset rules then fold over the facts they declared (`dataset`, `dedup`); `gates` turns
+//! each file's `summary` into an exit status; `report` renders the one stream of
+//! [`diagnostic::Diagnostic`]s in every output format, and `output` writes files safely.
+//! Every rule is declared once (`rule`, with its code in `registry`) with its documentation,
+//! from which `docs` generates `docs/rules.md`. Values from the data reach messages only
+//! through `wording`, which masks what `pii` recognises. CONTRIBUTING.md draws the layers and
+//! says where each kind of change goes.
 //!
 //! Three invariants keep it fast: record rules are pure functions of one record; dataset-wide
 //! rules are folds over small per-record facts; diagnostics carry locations, not text.
