@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use assert_cmd::Command;
+use tunelint::dedup::search::{self, first_matches};
 use tunelint::dedup::similarity::Matcher;
 use tunelint::dedup::texts::CompareTexts;
-use tunelint::rules::duplicates::near_duplicate::find_earlier;
 
 const THRESHOLD: f64 = 0.85;
 
@@ -138,21 +138,29 @@ fn facts_of(texts: &[String]) -> CompareTexts {
     facts
 }
 
-/// (examples brute force flags, of those the index flags too, index flags that are wrong).
+/// (examples brute force flags, of those the index flags too, index flags that are wrong),
+/// on the search's first matches: what the index finds, before the greedy pass keeps only
+/// the matches of examples that are kept.
 fn recall(texts: &[String]) -> (usize, usize, usize) {
     let mut matcher = Matcher::new();
     let brute: Vec<bool> = (0..texts.len())
         .map(|i| (0..i).any(|j| matcher.exceeds(&texts[i], &texts[j], THRESHOLD).is_some()))
         .collect();
     let facts = facts_of(texts);
-    let found = find_earlier(&facts, THRESHOLD, 2, |_| false);
+    let options = search::Options {
+        threshold: THRESHOLD,
+        exhaustive: false,
+        threads: 2,
+    };
+    let found = first_matches(&facts, &options, |_| false);
     let mut hits = 0;
     let mut wrong = 0;
-    for (i, (j, ratio)) in &found {
+    for f in &found {
+        let (i, j) = (f.text as usize, f.of as usize);
         // Every reported pair is above the threshold, by the exact measure.
-        assert!(*ratio > THRESHOLD && (*j as usize) < *i);
-        assert_eq!(matcher.ratio(&texts[*i], &texts[*j as usize]), *ratio);
-        if brute[*i] { hits += 1 } else { wrong += 1 }
+        assert!(f.similarity > THRESHOLD && j < i);
+        assert_eq!(matcher.ratio(&texts[i], &texts[j]), f.similarity);
+        if brute[i] { hits += 1 } else { wrong += 1 }
     }
     (brute.iter().filter(|b| **b).count(), hits, wrong)
 }

@@ -71,7 +71,7 @@ struct Kept {
 
 // Ids taken from each band bucket, most recent first, and exact checks per example, best
 // estimates first: the limits of D002's search.
-use crate::rules::duplicates::{MAX_CHECKS, PER_BAND};
+use super::search::{MAX_CHECKS, MIN_ESTIMATE, PER_BAND};
 /// Inputs of up to this many lines are searched exhaustively, every example against every
 /// kept one like the lesson's loop (with exact length and character-count shortcuts), so
 /// that their result is the lesson's exactly; larger ones use the index. The search is
@@ -252,7 +252,7 @@ fn judge(
         let mut ranked: Vec<(f64, u32)> = candidates
             .into_iter()
             .map(|c| (index::estimate(sig, &kept.sigs[c as usize]), c))
-            .filter(|(e, _)| *e >= crate::rules::duplicates::MIN_ESTIMATE)
+            .filter(|(e, _)| *e >= MIN_ESTIMATE)
             .collect();
         // Best estimate first; among equals the earliest kept, as the lesson's loop would.
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
