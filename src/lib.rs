@@ -20,6 +20,7 @@ pub mod config;
 pub mod context;
 pub mod dataset;
 pub mod dedup;
+pub mod dedupe;
 pub mod diagnostic;
 pub mod discover;
 pub mod docs;

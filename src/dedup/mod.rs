@@ -1,8 +1,7 @@
 //! Duplicate detection, below the rules: the exact similarity of the lesson (`similarity`),
 //! the index that finds candidate pairs without comparing every pair (`index`), the texts
-//! compared (`texts`), the one search of D002 and D003 (`search`), and the `dedupe` command.
+//! compared (`texts`) and the one search D002, D003 and `dedupe` use (`search`).
 
-pub mod dedupe;
 pub mod index;
 pub mod search;
 pub mod similarity;

@@ -14,7 +14,8 @@ declare_rule! {
     /// the lesson's greedy `deduplicate()`: going down the file, an example is kept unless it
     /// is an exact duplicate (D001) or a near-duplicate of an example kept before it. On a
     /// chain where B is similar to A and C to B, but C not to A, B is reported and C is not:
-    /// once B goes, nothing C repeats is left. The finding names the kept example.
+    /// once B goes, nothing C repeats is left. The finding names the kept example, and
+    /// `tunelint dedupe` removes exactly the examples D001 and D002 report.
     ///
     /// Similarity is the lesson's measure exactly: Python's
     /// `difflib.SequenceMatcher(None, a, b).ratio()`, 2·M/(|a|+|b|) over characters, with `a`
