@@ -21,7 +21,7 @@ keeps every line on which json.loads and the lesson's validate_example() both su
 
 With --dedup, the same run also reports duplicates:
 
-  (d) tunelint dedupe --isolated HEAD -o OUT vs python3 lesson_reference.py dedup HEAD n PAIRS,
+  (d) tunelint dedupe --isolated --exhaustive HEAD -o OUT vs python3 lesson_reference.py dedup HEAD n PAIRS,
       on the first n examples (--dedup-sizes) of a --dedup-safe generated file: median wall
       time, ratio, and whether both keep the same examples (the lesson's kept flags from
       PAIRS, tunelint's from OUT). The lesson's search is quadratic (minutes for 1,000
@@ -356,7 +356,7 @@ def dedup_vs_lesson(tunelint, args):
         for n in sizes:
             inp = head_file(src, n)
             out, pairs = os.path.join(tmp, f"out{n}.jsonl"), os.path.join(tmp, f"pairs{n}.tsv")
-            tl = [tunelint, "dedupe", "--isolated", inp, "-o", out]
+            tl = [tunelint, "dedupe", "--isolated", "--exhaustive", inp, "-o", out]
             ref = [sys.executable, REFERENCE, "dedup", inp, str(n), pairs]
             measure(tl, (0,))  # warm-up
             t_wall, t_rss, r_wall, r_rss, r_inner = [], [], [], [], []
@@ -385,7 +385,7 @@ def dedup_vs_lesson(tunelint, args):
     print(f"\n### `tunelint dedupe` vs the lesson's `deduplicate()`\n")
     print(f"- Data: the first N lines of `bench/gen_dataset.rs --examples {max(sizes)} --seed {SEED} --defects {DEFECTS} "
           f"--dedup-safe` (`{os.path.relpath(src, ROOT)}`; every line loads in the lesson's `deduplicate()`).")
-    print(f"- Commands: `tunelint dedupe --isolated HEAD -o OUT` ({args.runs} runs after a warm-up) and "
+    print(f"- Commands: `tunelint dedupe --isolated --exhaustive HEAD -o OUT` ({args.runs} runs after a warm-up) and "
           f"`python3 lesson_reference.py dedup HEAD N PAIRS` ({args.ref_runs} run{'s' if args.ref_runs > 1 else ''}; "
           f"whole process, JSON loading included; in brackets its own timer around `deduplicate()`). "
           f"Kept sets compared example by example: tunelint's from OUT, the lesson's from PAIRS.\n")

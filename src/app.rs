@@ -122,7 +122,7 @@ fn load_config(isolated: bool, explicit: Option<&Path>, cwd: &Path) -> Result<Co
 }
 
 fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
-    use crate::dedup::dedupe::{self, Reason};
+    use crate::dedupe::{self, Reason};
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = load_config(args.isolated, args.config.as_deref(), &cwd)?;
     let mut settings = config
@@ -134,6 +134,7 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         }
         settings.dedup.threshold = t;
     }
+    settings.dedup.exhaustive = args.exhaustive;
     if !args.input.is_file() {
         bail!("{}: no such file", args.input.display());
     }
@@ -142,26 +143,29 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
     } else {
         args.output.as_deref()
     };
-    let outcome = dedupe::dedupe(&args.input, output, &settings, args.exhaustive)?;
+    let input = args.input.display().to_string();
+    let plan = dedupe::dedupe(&dedupe::Request {
+        display: &input,
+        input: &args.input,
+        output,
+        settings: &settings,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        force: args.force,
+    })?;
     let mut out = io::stdout().lock();
-    let input = args.input.display();
     let mut write = || -> io::Result<()> {
         if args.dry_run {
-            for d in &outcome.dropped {
-                match d.reason {
+            for d in &plan.removals {
+                match &d.reason {
                     Reason::Exact { of_line } => writeln!(
                         out,
                         "{input}:{}: would remove: exact duplicate of line {of_line}",
                         d.line
                     )?,
-                    Reason::Near {
-                        of_line,
-                        similarity,
-                    } => writeln!(
+                    Reason::Near { of_line, similar } => writeln!(
                         out,
-                        "{input}:{}: would remove: near-duplicate of line {of_line} ({:.1}% similar)",
+                        "{input}:{}: would remove: near-duplicate of line {of_line} ({similar})",
                         d.line,
-                        crate::rules::duplicates::near_duplicate::floor_pct(similarity)
                     )?,
                 }
             }
@@ -174,8 +178,8 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         writeln!(
             out,
             "{verb} from {} to {} examples",
-            outcome.examples,
-            outcome.examples - outcome.dropped.len() as u64
+            plan.examples,
+            plan.kept()
         )
     };
     if let Err(e) = write() {

@@ -190,10 +190,15 @@ pub struct DedupeArgs {
     pub dry_run: bool,
 
     /// Compare each example with every kept one, as the lesson's deduplicate() does: its
-    /// exact result, in quadratic time (automatic for inputs of up to 3,000 lines; larger
-    /// ones use the near-duplicate index)
+    /// exact result, in quadratic time (by default, as `check`, the near-duplicate index
+    /// proposes at most 32 earlier examples to compare with)
     #[arg(long)]
     pub exhaustive: bool,
+
+    /// Remove more than half of the examples if that is what it takes (without it, dedupe
+    /// refuses and writes nothing)
+    #[arg(long)]
+    pub force: bool,
 
     /// Similarity above which two examples are near duplicates [config: dedup.threshold; default 0.85]
     #[arg(long, value_name = "T")]

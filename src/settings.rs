@@ -85,6 +85,9 @@ pub struct DedupConfig {
     pub field: DedupField,
     /// Similarity at or above which two examples are near duplicates, in (0, 1].
     pub threshold: f64,
+    /// Compare each example with every kept one, as the lesson's loop does (its exact answer,
+    /// in quadratic time), instead of the index's candidates: `dedupe --exhaustive`.
+    pub exhaustive: bool,
 }
 
 impl Default for DedupConfig {
@@ -92,6 +95,7 @@ impl Default for DedupConfig {
         DedupConfig {
             field: DedupField::User,
             threshold: 0.85,
+            exhaustive: false,
         }
     }
 }

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use assert_cmd::Command;
+use tunelint::dedup::search::{self, first_matches};
 use tunelint::dedup::similarity::Matcher;
 use tunelint::dedup::texts::CompareTexts;
-use tunelint::rules::duplicates::near_duplicate::find_earlier;
 
 const THRESHOLD: f64 = 0.85;
 
@@ -138,21 +138,29 @@ fn facts_of(texts: &[String]) -> CompareTexts {
     facts
 }
 
-/// (examples brute force flags, of those the index flags too, index flags that are wrong).
+/// (examples brute force flags, of those the index flags too, index flags that are wrong),
+/// on the search's first matches: what the index finds, before the greedy pass keeps only
+/// the matches of examples that are kept.
 fn recall(texts: &[String]) -> (usize, usize, usize) {
     let mut matcher = Matcher::new();
     let brute: Vec<bool> = (0..texts.len())
         .map(|i| (0..i).any(|j| matcher.exceeds(&texts[i], &texts[j], THRESHOLD).is_some()))
         .collect();
     let facts = facts_of(texts);
-    let found = find_earlier(&facts, THRESHOLD, 2, |_| false);
+    let options = search::Options {
+        threshold: THRESHOLD,
+        exhaustive: false,
+        threads: 2,
+    };
+    let found = first_matches(&facts, &options, |_| false);
     let mut hits = 0;
     let mut wrong = 0;
-    for (i, (j, ratio)) in &found {
+    for f in &found {
+        let (i, j) = (f.text as usize, f.of as usize);
         // Every reported pair is above the threshold, by the exact measure.
-        assert!(*ratio > THRESHOLD && (*j as usize) < *i);
-        assert_eq!(matcher.ratio(&texts[*i], &texts[*j as usize]), *ratio);
-        if brute[*i] { hits += 1 } else { wrong += 1 }
+        assert!(f.similarity > THRESHOLD && j < i);
+        assert_eq!(matcher.ratio(&texts[i], &texts[j]), f.similarity);
+        if brute[i] { hits += 1 } else { wrong += 1 }
     }
     (brute.iter().filter(|b| **b).count(), hits, wrong)
 }
@@ -389,6 +397,331 @@ fn dedupe_writes_a_copy_without_duplicates_and_never_touches_its_input() {
     assert!(leftovers.is_empty());
 }
 
+/// A chain of near-duplicates, as the lesson's `deduplicate()` sees it: line 2 repeats line 1
+/// and goes, so line 3, similar to line 2 only, has nothing kept to repeat and stays. Line 6
+/// is most like line 5, which goes: it repeats line 4, which is kept, and names it. `check`
+/// and `dedupe` say the same, with the index and exhaustively.
+#[test]
+fn near_duplicates_are_judged_against_kept_examples_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let users = [
+        "How do I reset my password?",
+        "How do I reset my password now?",       // 93.1% like 1
+        "How do I reset my password right now?", // 91.1% like 2, 84.3% like 1
+        "Where can I download my invoices?",
+        "Where can I download my invoices now?", // 94.2% like 4
+        "Where can I download my invoices, now?", // 98.6% like 5, 92.9% like 4
+    ];
+    let lines: Vec<String> = users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| chat(u, &format!("Answer {i}.")))
+        .collect();
+    std::fs::write(d.join("in.jsonl"), lines.join("\n") + "\n").expect("write");
+    let out = tunelint(d)
+        .args([
+            "--select", "D", "--format", "concise", "--quiet", "in.jsonl",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "in.jsonl:2:1: D002 near-duplicate of the example at line 1: first user message 93.1% similar (threshold 85%)\n\
+         in.jsonl:5:1: D002 near-duplicate of the example at line 4: first user message 94.2% similar (threshold 85%)\n\
+         in.jsonl:6:1: D002 near-duplicate of the example at line 4: first user message 92.9% similar (threshold 85%)\n"
+    );
+    for extra in [&[][..], &["--exhaustive"]] {
+        let out = dedupe(d, &[&["in.jsonl", "--dry-run"], extra].concat())
+            .output()
+            .expect("run");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "in.jsonl:2: would remove: near-duplicate of line 1 (93.1% similar)\n\
+             in.jsonl:5: would remove: near-duplicate of line 4 (94.2% similar)\n\
+             in.jsonl:6: would remove: near-duplicate of line 4 (92.9% similar)\n\
+             Would reduce from 6 to 3 examples\n",
+            "{extra:?}"
+        );
+    }
+}
+
+/// `dedupe` removes at most half of a dataset unless `--force` says so: it refuses with exit
+/// 2, says how many would go, and writes nothing. `--dry-run` only reports.
+#[test]
+fn dedupe_refuses_to_remove_more_than_half_without_force() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let copy = chat("How do I reset my password?", "Use Forgot password.");
+    let other = chat("Where are my invoices kept?", "Under Billing.");
+    // 2 of 4 go: exactly half is allowed.
+    std::fs::write(
+        d.join("half.jsonl"),
+        [&copy, &copy, &copy, &other]
+            .map(|l| format!("{l}\n"))
+            .concat(),
+    )
+    .expect("write");
+    dedupe(d, &["half.jsonl", "-o", "half.out.jsonl"])
+        .assert()
+        .success()
+        .stdout("Reduced from 4 to 2 examples\n");
+    // 3 of 5 go.
+    let input = [&copy, &copy, &copy, &copy, &other]
+        .map(|l| format!("{l}\n"))
+        .concat();
+    std::fs::write(d.join("in.jsonl"), &input).expect("write");
+    let out = dedupe(d, &["in.jsonl", "-o", "out.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("in.jsonl: would remove 3 of 5 examples, more than half of them; dedupe does that only with --force"),
+        "{stderr}"
+    );
+    assert!(!d.join("out.jsonl").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .expect("ls")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    dedupe(d, &["in.jsonl", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicates::str::ends_with(
+            "Would reduce from 5 to 2 examples\n",
+        ));
+    dedupe(d, &["in.jsonl", "-o", "out.jsonl", "--force"])
+        .assert()
+        .success()
+        .stdout("Reduced from 5 to 2 examples\n");
+    assert_eq!(
+        std::fs::read_to_string(d.join("out.jsonl")).expect("read"),
+        format!("{copy}\n{other}\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("in.jsonl")).expect("read"),
+        input
+    );
+}
+
+/// The duplicates `check` reports in `dir/file` (D001 and D002), as (line, line it repeats).
+fn check_duplicates(dir: &Path, file: &str, config: &[&str]) -> Vec<(u64, u64)> {
+    let out = Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .args(config)
+        .args([
+            "--select",
+            "D001,D002",
+            "--format",
+            "concise",
+            "--quiet",
+            "--exit-zero",
+            file,
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{file}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let prefix = format!("{file}:");
+    stdout
+        .lines()
+        .filter_map(|l| {
+            let (line, rest) = l.strip_prefix(&prefix)?.split_once(':')?;
+            let rest = rest.split_once(": ")?.1;
+            let message = rest
+                .strip_prefix("D001 ")
+                .or_else(|| rest.strip_prefix("D002 "))?;
+            let of = message.split_once("at line ")?.1;
+            let of = of.split(|c: char| !c.is_ascii_digit()).next()?;
+            Some((line.parse().ok()?, of.parse().ok()?))
+        })
+        .collect()
+}
+
+/// What `dedupe --dry-run` would remove from `dir/file`, as (line, line it repeats).
+fn dedupe_removals(dir: &Path, file: &str, config: &[&str]) -> Vec<(u64, u64)> {
+    let out = Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(dir)
+        .args(["dedupe", file, "--dry-run"])
+        .args(config)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{file}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let prefix = format!("{file}:");
+    let removals: Vec<(u64, u64)> = stdout
+        .lines()
+        .filter_map(|l| {
+            let (line, rest) = l.strip_prefix(&prefix)?.split_once(": would remove: ")?;
+            let of = rest.split_once("of line ")?.1;
+            let of = of.split(|c: char| !c.is_ascii_digit()).next()?;
+            Some((line.parse().ok()?, of.parse().ok()?))
+        })
+        .collect();
+    assert_eq!(
+        stdout.lines().count(),
+        removals.len() + 1,
+        "{file}: every line but the last is a removal: {stdout}"
+    );
+    removals
+}
+
+/// `bytes` without the lines numbered in `lines` (1-based; a line ends after its `\n`).
+fn without_lines(bytes: &[u8], lines: &[u64]) -> Vec<u8> {
+    bytes
+        .split_inclusive(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(i, _)| !lines.contains(&(*i as u64 + 1)))
+        .flat_map(|(_, line)| line.iter().copied())
+        .collect()
+}
+
+/// `dedupe` removes exactly the lines `check` reports as D001 or D002, naming the same
+/// earlier lines, and `dedupe -o` writes every other byte of the input unchanged. Returns
+/// how many lines go.
+fn assert_dedupe_agrees_with_check(dir: &Path, file: &str, config: &[&str]) -> usize {
+    let reported = check_duplicates(dir, file, config);
+    let removals = dedupe_removals(dir, file, config);
+    assert_eq!(
+        removals,
+        reported,
+        "{}: dedupe and check disagree",
+        dir.join(file).display()
+    );
+    let out = tempfile::tempdir().expect("tempdir");
+    let written = out.path().join("out.jsonl");
+    Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(dir)
+        .args(["dedupe", file, "--force", "-o"])
+        .arg(&written)
+        .args(config)
+        .assert()
+        .success();
+    let input = std::fs::read(dir.join(file)).expect("read input");
+    let lines: Vec<u64> = removals.iter().map(|(line, _)| *line).collect();
+    assert!(
+        std::fs::read(&written).expect("read output") == without_lines(&input, &lines),
+        "{file}: dedupe -o wrote something else than the input without lines {lines:?}"
+    );
+    removals.len()
+}
+
+/// What the lines of a file can be besides examples, around duplicates: a byte-order mark,
+/// CRLF line ends, blank lines, a line that is not JSON, a line over `max_line_bytes` (a copy
+/// of an earlier example, skipped unread: `check` does not call it a duplicate, so it stays),
+/// and no newline at the end.
+#[test]
+fn dedupe_removes_what_check_reports_whatever_the_lines_around() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let a = chat("How do I reset my password?", "Use Forgot password.");
+    let b = chat("Where are my invoices kept?", "Under Billing.");
+    let near = chat("How do I reset my pasword?", "Use the link.");
+    let long = chat(
+        "How do I reset my password?",
+        &"Use Forgot password. ".repeat(30),
+    );
+    std::fs::write(
+        d.join("tunelint.toml"),
+        "[rules]\nJ008 = { max_line_bytes = 400 }\n",
+    )
+    .expect("write");
+    let files: Vec<(&str, String)> = vec![
+        ("bom.jsonl", format!("\u{feff}{a}\n{a}\n")),
+        ("crlf.jsonl", format!("{a}\r\n{b}\r\n{near}\r\n{a}\r\n")),
+        ("bom-crlf.jsonl", format!("\u{feff}{a}\r\n{a}\r\n{b}\r\n")),
+        (
+            "blank.jsonl",
+            format!("\n{a}\n\n  \t\n{a}\r\n\r\n{b}\n\n{near}\n\n"),
+        ),
+        (
+            "invalid.jsonl",
+            format!("{a}\nnot json at all\n{{\"messages\": [\n{a}\n[1, 2]\n{b}\n{a}"),
+        ),
+        (
+            "long.jsonl",
+            format!("{long}\n{a}\n{long}\n{b}\n{a}\n{near}\n"),
+        ),
+    ];
+    for (name, body) in &files {
+        std::fs::write(d.join(name), body).expect("write");
+        let config: &[&str] = if *name == "long.jsonl" {
+            &["--config", "tunelint.toml"]
+        } else {
+            &["--isolated"]
+        };
+        let removed = assert_dedupe_agrees_with_check(d, name, config);
+        assert!(removed > 0, "{name}: the file has duplicates");
+    }
+    // The case that disagreed: a byte-order mark and two identical lines.
+    assert_eq!(dedupe_removals(d, "bom.jsonl", &["--isolated"]), [(2, 1)]);
+    // The over-long copy of line 1 is a J008 finding, not a duplicate, and stays.
+    assert_eq!(
+        dedupe_removals(d, "long.jsonl", &["--config", "tunelint.toml"]),
+        [(5, 2), (6, 2)]
+    );
+}
+
+/// Every JSONL file of the shared real datasets (`../shared/datasets`, every folder):
+/// `dedupe` removes exactly what `check` reports as D001 or D002. Skipped with a note when
+/// the folder is absent, except under `CI=true`, where it must be there.
+#[test]
+fn dedupe_removes_what_check_reports_on_every_real_dataset() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    if !root.is_dir() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{} is absent, and CI=true needs it",
+            root.display()
+        );
+        eprintln!(
+            "note: {} is absent; the real-data comparison of dedupe and check is skipped",
+            root.display()
+        );
+        return;
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("list datasets").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "jsonl") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 10, "{} holds the datasets", root.display());
+    let mut removed = 0;
+    for path in &files {
+        let dir = path.parent().expect("a folder");
+        let name = path.file_name().expect("a name").to_string_lossy();
+        removed += assert_dedupe_agrees_with_check(dir, &name, &["--isolated"]);
+    }
+    eprintln!("{} files, {removed} duplicates removed", files.len());
+    assert!(removed > 1000, "the datasets have duplicates ({removed})");
+}
+
 /// Pairs of numbers and whether they are the same number: by exact decimal value, never
 /// rounded to a float (which would make the second half equal too).
 fn number_pairs() -> Vec<(&'static str, String, bool)> {
@@ -544,11 +877,15 @@ fn lesson_input(dir: &Path, n: usize) -> Vec<String> {
     lines
 }
 
-/// What `tunelint dedupe` keeps of `dir/in.jsonl`, line by line.
+/// What `tunelint dedupe --exhaustive` keeps of `dir/in.jsonl`, line by line (`--force`:
+/// most of the synthetic examples go).
 fn dedupe_kept(dir: &Path, lines: &[String]) -> Vec<bool> {
-    dedupe(dir, &["in.jsonl", "-o", "out.jsonl"])
-        .assert()
-        .success();
+    dedupe(
+        dir,
+        &["in.jsonl", "-o", "out.jsonl", "--exhaustive", "--force"],
+    )
+    .assert()
+    .success();
     let out = std::fs::read_to_string(dir.join("out.jsonl")).expect("read");
     // The lines are distinct (every answer is numbered).
     let kept: std::collections::HashSet<&str> = out.lines().collect();
@@ -602,8 +939,9 @@ fn lesson_kept(file: &Path, n: usize) -> Option<Vec<bool>> {
 /// reference script) and this test needs no Python; the next test runs the reference live on a
 /// prefix and checks the fixture against it, which keeps the fixture honest.
 ///
-/// An input this small is searched exhaustively (`dedupe --exhaustive` is automatic up to
-/// 3,000 lines); with only the index's candidates, 39 examples the lesson drops were kept.
+/// `dedupe --exhaustive` compares every example with every kept one, as the lesson's loop
+/// does; with the index's candidates (the default, as `check`), 14 of the 2,000 examples
+/// are judged otherwise.
 #[test]
 fn dedupe_keeps_what_the_lessons_deduplicate_keeps() {
     let dir = tempfile::tempdir().expect("tempdir");

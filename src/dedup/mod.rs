@@ -1,7 +1,8 @@
-//! Duplicate detection: the exact similarity of the lesson (`similarity`), the index that
-//! finds candidate pairs without comparing every pair (`index`), and the `dedupe` command.
+//! Duplicate detection, below the rules: the exact similarity of the lesson (`similarity`),
+//! the index that finds candidate pairs without comparing every pair (`index`), the texts
+//! compared (`texts`) and the one search D002, D003 and `dedupe` use (`search`).
 
-pub mod dedupe;
 pub mod index;
+pub mod search;
 pub mod similarity;
 pub mod texts;

@@ -404,7 +404,8 @@ valid = ["b/valid.jsonl"]
         config.dedup,
         DedupConfig {
             field: DedupField::Conversation,
-            threshold: 0.9
+            threshold: 0.9,
+            exhaustive: false,
         }
     );
     assert_eq!(

@@ -2,7 +2,7 @@
 
 use crate::dataset::DatasetContext;
 use crate::declare_rule;
-use crate::dedup::index::Index;
+use crate::dedup::search;
 use crate::dedup::texts::{COMPARE_TEXTS, CompareTexts};
 use crate::diagnostic::{FileId, Related};
 use crate::rules::{Code, RunsOn};
@@ -10,13 +10,18 @@ use crate::rules::{Code, RunsOn};
 declare_rule! {
     /// ## What it does
     /// Reports an example whose compared text is more similar than `dedup.threshold`
-    /// (default 0.85) to the same text of an earlier example in the file. Similarity is the
-    /// lesson's measure exactly: Python's `difflib.SequenceMatcher(None, a, b).ratio()`,
-    /// 2·M/(|a|+|b|) over characters, with `a` the later text. The compared text is
-    /// `dedup.field`: the first user message (default, as in the lesson), the assistant
-    /// messages, or the whole conversation. Examples without that text, and exact
-    /// duplicates (D001), are not compared. Both settings live under `[dedup]`, not
-    /// `[rules]`:
+    /// (default 0.85) to the same text of an earlier example of the file that is kept, with
+    /// the lesson's greedy `deduplicate()`: going down the file, an example is kept unless it
+    /// is an exact duplicate (D001) or a near-duplicate of an example kept before it. On a
+    /// chain where B is similar to A and C to B, but C not to A, B is reported and C is not:
+    /// once B goes, nothing C repeats is left. The finding names the kept example, and
+    /// `tunelint dedupe` removes exactly the examples D001 and D002 report.
+    ///
+    /// Similarity is the lesson's measure exactly: Python's
+    /// `difflib.SequenceMatcher(None, a, b).ratio()`, 2·M/(|a|+|b|) over characters, with `a`
+    /// the later text. The compared text is `dedup.field`: the first user message (default,
+    /// as in the lesson), the assistant messages, or the whole conversation. Examples without
+    /// that text are not compared. Both settings live under `[dedup]`, not `[rules]`:
     ///
     /// ```toml
     /// [dedup]
@@ -27,8 +32,10 @@ declare_rule! {
     /// Candidate pairs come from a MinHash index of character 3-grams (16 bands of 2
     /// hashes), so a million examples take seconds instead of the lesson's quadratic years;
     /// each reported pair's similarity is computed exactly. At most 32 candidates per example
-    /// are checked, best first, which keeps templated data fast; measured recall against
-    /// comparing every pair is in the README.
+    /// are checked, best first, which keeps templated data fast, and the first of them that is
+    /// kept and similar enough is named; measured recall against comparing every pair is in
+    /// the README. `tunelint dedupe --exhaustive` compares every example with every kept one
+    /// instead: the lesson's loop and its exact answer, in quadratic time.
     ///
     /// ## Why is this bad?
     /// Near-copies (a typo fixed, a word swapped) add little the model has not seen and tilt
@@ -78,7 +85,7 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
     if texts.len() < 2 {
         return;
     }
-    // Exact duplicates are D001's: not compared, unless D001 is off.
+    // Exact duplicates are D001's: neither compared nor kept, unless D001 is off.
     let exact: Vec<bool> = if settings.enabled(Code::D001) {
         super::exact_duplicate::first_copies(ctx, file)
             .iter()
@@ -88,54 +95,29 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
         vec![false; facts.items.len()]
     };
     let threshold = settings.dedup.threshold;
-    let found = find_earlier(texts, threshold, ctx.threads, |t| {
-        exact[texts.owner[t] as usize]
-    });
+    let options = search::Options::new(&settings.dedup, ctx.threads);
+    let found = search::within(texts, &options, |t| exact[texts.owner[t] as usize]);
     let field = match settings.dedup.field {
         crate::settings::DedupField::User => "first user message",
         crate::settings::DedupField::Assistant => "assistant messages",
         crate::settings::DedupField::Conversation => "conversation",
     };
-    for (t, (c, ratio)) in found {
-        let record = texts.owner[t] as usize;
-        let earlier = facts.items[texts.owner[c as usize] as usize].line;
+    for f in found {
+        let record = texts.owner[f.text as usize] as usize;
+        let earlier = facts.items[texts.owner[f.of as usize] as usize].line;
         ctx.report(
             Code::D002,
             file,
             record,
-            format!("near-duplicate of the example at line {earlier}: {field} {:.1}% similar (threshold {}%)", floor_pct(ratio), (threshold * 1000.0).round() / 10.0),
-            Some(Related { file, line: earlier, message: format!("{:.1}% similar", floor_pct(ratio)) }),
+            format!("near-duplicate of the example at line {earlier}: {field} {:.1}% similar (threshold {}%)", floor_pct(f.similarity), (threshold * 1000.0).round() / 10.0),
+            Some(Related { file, line: earlier, message: similar(f.similarity) }),
         );
     }
 }
 
-/// For each text of `texts` (by text id), an earlier text more similar than `threshold`
-/// and the similarity, as D002 finds them: candidates from the index, checked exactly.
-/// Texts for which `skip` is true are neither checked nor offered as matches.
-pub fn find_earlier(
-    facts: &CompareTexts,
-    threshold: f64,
-    threads: usize,
-    skip: impl Fn(usize) -> bool + Sync,
-) -> Vec<(usize, (u32, f64))> {
-    let index = Index::with_positions(&facts.sigs);
-    super::parallel_map(facts.sigs.len(), threads, |t, matcher| {
-        if skip(t) {
-            return None;
-        }
-        let mut candidates = Vec::new();
-        index.earlier_candidates(t as u32, super::PER_BAND, &mut candidates);
-        candidates.retain(|&c| !skip(c as usize));
-        super::best_match(
-            facts.text(t as u32),
-            &facts.sigs[t],
-            &facts.profiles[t],
-            facts,
-            &candidates,
-            threshold,
-            matcher,
-        )
-    })
+/// `98.1% similar`: how a D002 finding's related location, and `dedupe --dry-run`, say it.
+pub fn similar(ratio: f64) -> String {
+    format!("{:.1}% similar", floor_pct(ratio))
 }
 
 /// A similarity as a percentage, rounded down so 85.04% never shows as a misleading 85.1%.

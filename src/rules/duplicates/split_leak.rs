@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::dataset::{DatasetContext, SplitGroup};
 use crate::declare_rule;
-use crate::dedup::index::Index;
+use crate::dedup::search;
 use crate::dedup::texts::{COMPARE_TEXTS, CompareTexts};
 use crate::diagnostic::Related;
 use crate::json::Parser;
@@ -79,13 +79,12 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
         }
         let empty = CompareTexts::default();
         let train_texts = train_facts.get::<CompareTexts>().unwrap_or(&empty);
-        let index = Index::build(&train_texts.sigs);
+        let against = search::Against::new(train_texts);
         for &eval in &group.eval {
             if eval == train || !ctx.settings(eval).enabled(Code::D003) {
                 continue;
             }
             let eval_facts = &facts[eval as usize];
-            let threshold = ctx.settings(eval).dedup.threshold;
             let mut exact = vec![false; eval_facts.items.len()];
             for (e, item) in eval_facts.items.iter().enumerate() {
                 let Some(&t) = by_hash.get(&item.hash) else {
@@ -118,32 +117,15 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
             if train_texts.is_empty() {
                 continue;
             }
-            let found = super::parallel_map(eval_texts.len(), ctx.threads, |t, matcher| {
-                if exact[eval_texts.owner[t] as usize] {
-                    return None;
-                }
-                let mut candidates = Vec::new();
-                index.candidates(
-                    &eval_texts.sigs[t],
-                    u32::MAX,
-                    super::PER_BAND,
-                    &mut candidates,
-                );
-                super::best_match(
-                    eval_texts.text(t as u32),
-                    &eval_texts.sigs[t],
-                    &eval_texts.profiles[t],
-                    train_texts,
-                    &candidates,
-                    threshold,
-                    matcher,
-                )
+            let options = search::Options::new(&ctx.settings(eval).dedup, ctx.threads);
+            let found = against.find(eval_texts, &options, |t| {
+                exact[eval_texts.owner[t] as usize]
             });
-            for (t, (c, ratio)) in found {
-                let record = eval_texts.owner[t] as usize;
-                let line = train_facts.items[train_texts.owner[c as usize] as usize].line;
+            for f in found {
+                let record = eval_texts.owner[f.text as usize] as usize;
+                let line = train_facts.items[train_texts.owner[f.of as usize] as usize].line;
                 let place = ctx.place(eval, train, line);
-                let pct = super::near_duplicate::floor_pct(ratio);
+                let pct = super::near_duplicate::floor_pct(f.similarity);
                 ctx.report(
                     Code::D003,
                     eval,

@@ -1,0 +1,402 @@
+//! The near-duplicate search, the one D002, D003 and `dedupe` use: candidates from the
+//! MinHash index (or, exhaustively, every text), ranked by their estimated similarity,
+//! screened by the texts' profiles, confirmed by the exact similarity, in parallel; and on
+//! top, the lesson's greedy semantics for the texts of one file ([`within`]).
+
+use std::cell::OnceCell;
+
+use super::index::{self, Index};
+use super::similarity::Matcher;
+use super::texts::CompareTexts;
+use crate::settings::DedupConfig;
+
+/// Candidates worth an exact check: estimated 3-gram similarity at least this.
+pub const MIN_ESTIMATE: f64 = 0.25;
+/// Exact checks per example, at most (best estimates first): bounds the work on data where
+/// many examples look alike.
+pub const MAX_CHECKS: usize = 32;
+/// Ids taken from each band's bucket, the nearest earlier ones first. Templated data fills
+/// buckets with thousands of look-alikes, among which an example's real near-duplicate may
+/// lie far back. Of the planted near-duplicates of the benchmark files, 16 per band found
+/// 87.6% (100k) and 53.5% (1M), 64 find 98.1% and 77.7% (1M in 47 s), 128 99.5% and 87.9%
+/// (1M in 79 s, over the one-minute target).
+pub const PER_BAND: usize = 64;
+
+/// How a search compares texts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    /// Similarity above which two texts are near duplicates.
+    pub threshold: f64,
+    /// Compare with every text instead of the index's candidates: the lesson's loop, whose
+    /// answer is exact, in quadratic time.
+    pub exhaustive: bool,
+    pub threads: usize,
+}
+
+impl Options {
+    pub fn new(dedup: &DedupConfig, threads: usize) -> Options {
+        Options {
+            threshold: dedup.threshold,
+            exhaustive: dedup.exhaustive,
+            threads: threads.max(1),
+        }
+    }
+}
+
+/// A near duplicate: text `text` is more similar than the threshold to text `of`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Found {
+    pub text: u32,
+    pub of: u32,
+    pub similarity: f64,
+}
+
+/// The near duplicates among the texts of one file, with the lesson's greedy semantics:
+/// going down the file, a text is a near duplicate when it is more similar than the
+/// threshold to an earlier text that is kept, and it is kept otherwise. Texts for which
+/// `skip` is true (exact duplicates) are neither checked nor kept. Each finding names the
+/// kept text it repeats; findings come in text order.
+///
+/// With the index, a text is checked against its best `MAX_CHECKS` earlier candidates that
+/// are not skipped, best estimate first, and repeats the first of them that is kept and
+/// similar enough; exhaustively, against every earlier kept text in order, as the lesson.
+/// Both in two phases: in parallel, the first similar earlier text of each text whether it
+/// is kept or not ([`first_matches`]); then in text order, that text when it is kept, or
+/// else the text's further candidates that are kept, checked then (only chains of near
+/// duplicates need it).
+pub fn within(
+    texts: &CompareTexts,
+    options: &Options,
+    skip: impl Fn(usize) -> bool + Sync,
+) -> Vec<Found> {
+    let earlier = Earlier::new(texts, options);
+    let first = earlier.first_matches(options, &skip);
+    let mut kept: Vec<bool> = (0..texts.len()).map(|t| !skip(t)).collect();
+    let mut matcher = Matcher::new();
+    let mut out = Vec::with_capacity(first.len());
+    for f in first {
+        let t = f.text as usize;
+        let found = if kept[f.of as usize] {
+            Some(f)
+        } else {
+            let rest = earlier.after(t, f.of, &skip);
+            first_passing(
+                texts,
+                t,
+                texts,
+                rest.into_iter().filter(|&c| kept[c as usize]),
+                options.threshold,
+                &mut matcher,
+            )
+        };
+        if let Some(found) = found {
+            kept[t] = false;
+            out.push(found);
+        }
+    }
+    out
+}
+
+/// For each text of one file that is not skipped, the first earlier text more similar than
+/// the threshold, kept or not, in the order [`within`] checks them: what the index finds,
+/// before the greedy semantics (the recall of the index is measured on it).
+pub fn first_matches(
+    texts: &CompareTexts,
+    options: &Options,
+    skip: impl Fn(usize) -> bool + Sync,
+) -> Vec<Found> {
+    Earlier::new(texts, options).first_matches(options, &skip)
+}
+
+/// The texts of another file searched for near duplicates of a file's texts (D003: the
+/// training split's, for each evaluation split), indexed once for every file searched.
+pub struct Against<'a> {
+    texts: &'a CompareTexts,
+    index: OnceCell<Index>,
+}
+
+impl<'a> Against<'a> {
+    pub fn new(texts: &'a CompareTexts) -> Self {
+        Against {
+            texts,
+            index: OnceCell::new(),
+        }
+    }
+
+    /// For each text of `queries` for which `skip` is false, the first of these texts more
+    /// similar than the threshold: of its best `MAX_CHECKS` candidates by estimate, or of
+    /// every text in order when exhaustive. Nothing is dropped here, so no greedy pass.
+    pub fn find(
+        &self,
+        queries: &CompareTexts,
+        options: &Options,
+        skip: impl Fn(usize) -> bool + Sync,
+    ) -> Vec<Found> {
+        let against = self.texts;
+        if against.is_empty() {
+            return Vec::new();
+        }
+        let index =
+            (!options.exhaustive).then(|| self.index.get_or_init(|| Index::build(&against.sigs)));
+        parallel_map(queries.len(), options.threads, |t, matcher| {
+            if skip(t) {
+                return None;
+            }
+            let threshold = options.threshold;
+            match index {
+                Some(index) => {
+                    let mut candidates = Vec::new();
+                    index.candidates(&queries.sigs[t], u32::MAX, PER_BAND, &mut candidates);
+                    rank(&queries.sigs[t], against, &mut candidates);
+                    first_passing(
+                        queries,
+                        t,
+                        against,
+                        candidates.into_iter(),
+                        threshold,
+                        matcher,
+                    )
+                }
+                None => {
+                    let all = 0..against.len() as u32;
+                    first_passing(queries, t, against, all, threshold, matcher)
+                }
+            }
+        })
+    }
+}
+
+/// The earlier texts each text of a file is checked against.
+struct Earlier<'a> {
+    texts: &'a CompareTexts,
+    /// `None` when exhaustive: every earlier text.
+    index: Option<Index>,
+}
+
+impl<'a> Earlier<'a> {
+    fn new(texts: &'a CompareTexts, options: &Options) -> Self {
+        Earlier {
+            texts,
+            index: (!options.exhaustive).then(|| Index::with_positions(&texts.sigs)),
+        }
+    }
+
+    /// Text `t`'s earlier texts to check, in order, skipped ones left out.
+    fn candidates(&self, t: usize, skip: &(impl Fn(usize) -> bool + Sync)) -> Vec<u32> {
+        match &self.index {
+            Some(index) => {
+                let mut out = Vec::new();
+                index.earlier_candidates(t as u32, PER_BAND, &mut out);
+                out.retain(|&c| !skip(c as usize));
+                rank(&self.texts.sigs[t], self.texts, &mut out);
+                out
+            }
+            None => (0..t as u32).filter(|&c| !skip(c as usize)).collect(),
+        }
+    }
+
+    /// Text `t`'s candidates that come after `of` in checking order.
+    fn after(&self, t: usize, of: u32, skip: &(impl Fn(usize) -> bool + Sync)) -> Vec<u32> {
+        if self.index.is_none() {
+            return (of + 1..t as u32).filter(|&c| !skip(c as usize)).collect();
+        }
+        let mut all = self.candidates(t, skip);
+        let at = all
+            .iter()
+            .position(|&c| c == of)
+            .map_or(all.len(), |p| p + 1);
+        all.drain(..at);
+        all
+    }
+
+    fn first_matches(
+        &self,
+        options: &Options,
+        skip: &(impl Fn(usize) -> bool + Sync),
+    ) -> Vec<Found> {
+        let texts = self.texts;
+        parallel_map(texts.len(), options.threads, |t, matcher| {
+            if skip(t) {
+                return None;
+            }
+            if self.index.is_none() {
+                // Not collected: every earlier text is a candidate.
+                let earlier = (0..t as u32).filter(|&c| !skip(c as usize));
+                return first_passing(texts, t, texts, earlier, options.threshold, matcher);
+            }
+            let candidates = self.candidates(t, skip);
+            first_passing(
+                texts,
+                t,
+                texts,
+                candidates.into_iter(),
+                options.threshold,
+                matcher,
+            )
+        })
+    }
+}
+
+/// Keeps the candidates worth an exact check, the best `MAX_CHECKS` estimates, in order of
+/// estimate (descending), then id. Ranked by equal hashes and id packed into one integer:
+/// the order of the estimates, which are those counts divided by a power of two, exactly.
+fn rank(sig: &index::Signature, against: &CompareTexts, candidates: &mut Vec<u32>) {
+    let hashes = index::HASHES;
+    let min_equal = (MIN_ESTIMATE * hashes as f64).ceil() as usize;
+    let mut ranked: Vec<u64> = candidates
+        .iter()
+        .filter_map(|&c| {
+            let equal = index::equal_hashes(sig, &against.sigs[c as usize]);
+            (equal >= min_equal).then_some((((hashes - equal) as u64) << 32) | u64::from(c))
+        })
+        .collect();
+    if ranked.len() > MAX_CHECKS {
+        ranked.select_nth_unstable(MAX_CHECKS - 1);
+        ranked.truncate(MAX_CHECKS);
+    }
+    ranked.sort_unstable();
+    candidates.clear();
+    candidates.extend(ranked.into_iter().map(|key| key as u32));
+}
+
+/// The first of `candidates` (texts of `against`) to which text `t` of `queries` is more
+/// similar than `threshold`. Every candidate counts as checked, whichever bound settles it:
+/// the profiles (lengths, then character buckets) rule out most pairs without reading the
+/// other text, and [`Matcher::exceeds_against`] the rest exactly.
+fn first_passing(
+    queries: &CompareTexts,
+    t: usize,
+    against: &CompareTexts,
+    candidates: impl Iterator<Item = u32>,
+    threshold: f64,
+    matcher: &mut Matcher,
+) -> Option<Found> {
+    let profile = &queries.profiles[t];
+    let mut a_set = false;
+    for c in candidates {
+        if !profile.may_exceed(&against.profiles[c as usize], threshold) {
+            continue;
+        }
+        if !a_set {
+            matcher.set_a(queries.text(t as u32));
+            a_set = true;
+        }
+        if let Some(similarity) = matcher.exceeds_against(against.text(c), threshold) {
+            return Some(Found {
+                text: t as u32,
+                of: c,
+                similarity,
+            });
+        }
+    }
+    None
+}
+
+/// Splits `0..n` into interleaved stripes, one per thread, runs `f` on each and returns the
+/// results in index order. Used for the exact similarity checks, the costly part.
+fn parallel_map<T: Send>(
+    n: usize,
+    threads: usize,
+    f: impl Fn(usize, &mut Matcher) -> Option<T> + Sync,
+) -> Vec<T> {
+    let threads = threads.clamp(1, n.max(1));
+    let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let f = &f;
+                scope.spawn(move || {
+                    let mut matcher = Matcher::new();
+                    (t..n)
+                        .step_by(threads)
+                        .filter_map(|i| f(i, &mut matcher).map(|r| (i, r)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(list: &[&str]) -> CompareTexts {
+        let mut t = CompareTexts::default();
+        for s in list {
+            t.push(s);
+        }
+        t
+    }
+
+    fn options(exhaustive: bool) -> Options {
+        Options {
+            threshold: 0.85,
+            exhaustive,
+            threads: 2,
+        }
+    }
+
+    /// A ≈ B ≈ C with A ≉ C: B repeats A, and C is kept, because the only example it is
+    /// similar to, B, is not.
+    #[test]
+    fn a_chain_keeps_its_third_link_as_the_lesson_does() {
+        let chain = texts(&[
+            "How do I reset my password?",
+            "How do I reset my password now?",
+            "How do I reset my password right now?",
+        ]);
+        let mut m = Matcher::new();
+        let r = |m: &mut Matcher, a: u32, b: u32| m.ratio(chain.text(a), chain.text(b));
+        assert!(r(&mut m, 1, 0) > 0.85 && r(&mut m, 2, 1) > 0.85, "a chain");
+        assert!(
+            r(&mut m, 2, 0) <= 0.85,
+            "whose ends differ: {}",
+            r(&mut m, 2, 0)
+        );
+        for exhaustive in [false, true] {
+            let found = within(&chain, &options(exhaustive), |_| false);
+            let pairs: Vec<(u32, u32)> = found.iter().map(|f| (f.text, f.of)).collect();
+            assert_eq!(pairs, [(1, 0)], "exhaustive: {exhaustive}");
+            // Without the greedy pass, C would repeat B.
+            let first = first_matches(&chain, &options(exhaustive), |_| false);
+            let pairs: Vec<(u32, u32)> = first.iter().map(|f| (f.text, f.of)).collect();
+            assert_eq!(pairs, [(1, 0), (2, 1)]);
+        }
+    }
+
+    /// When the first similar earlier text was dropped, a later one that is kept is found
+    /// all the same: going in order (exhaustively), text 3 is first found similar to text 1,
+    /// which repeats text 0 and goes; it repeats text 2, and not text 0.
+    #[test]
+    fn a_text_whose_first_match_was_dropped_repeats_a_later_kept_one() {
+        let set = texts(&[
+            "where can I today old please download the invoices for my account",
+            "where can I please download the now invoices our for my account",
+            "the where can I download the invoices for account",
+            "where can I download the invoices for my account",
+        ]);
+        let mut m = Matcher::new();
+        let r = |m: &mut Matcher, a: u32, b: u32| m.ratio(set.text(a), set.text(b)) > 0.85;
+        assert!(r(&mut m, 1, 0) && !r(&mut m, 2, 0) && !r(&mut m, 2, 1));
+        assert!(!r(&mut m, 3, 0) && r(&mut m, 3, 1) && r(&mut m, 3, 2));
+        let first = first_matches(&set, &options(true), |_| false);
+        let pairs: Vec<(u32, u32)> = first.iter().map(|f| (f.text, f.of)).collect();
+        assert_eq!(pairs, [(1, 0), (3, 1)]);
+        for exhaustive in [false, true] {
+            let found = within(&set, &options(exhaustive), |_| false);
+            let pairs: Vec<(u32, u32)> = found.iter().map(|f| (f.text, f.of)).collect();
+            assert_eq!(pairs, [(1, 0), (3, 2)], "exhaustive: {exhaustive}");
+        }
+        // A skipped text is neither checked nor matched, nor kept: with text 0 skipped, text
+        // 1 is kept, and text 3 repeats it.
+        let found = within(&set, &options(true), |t| t == 0);
+        let pairs: Vec<(u32, u32)> = found.iter().map(|f| (f.text, f.of)).collect();
+        assert_eq!(pairs, [(3, 1)]);
+    }
+}

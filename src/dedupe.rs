@@ -1,0 +1,287 @@
+//! The `dedupe` command: a copy of a file without the examples `check` reports as exact
+//! (D001) or near (D002) duplicates, which is what the lesson's greedy `deduplicate()` drops.
+//!
+//! The duplicates are found by the engine, as `check` finds them: the file's own settings
+//! with D001 and D002 the only rules besides the J rules (which stay as configured: they
+//! decide what is an example), read through the same bounded reader. Their findings name
+//! the lines that go; the copy then streams the input block by block and leaves those lines
+//! out, every other byte unchanged (byte-order mark, line ends, blank and invalid lines).
+//! The output is written to a temporary file beside it and renamed into place, and the
+//! input is never written.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use crate::engine::{self, InputSource, Job, RunOptions};
+use crate::output::{OutputError, OutputFile};
+use crate::registry::Code;
+use crate::rule::{Category, Level};
+use crate::settings::Settings;
+use crate::wording::thousands;
+
+/// Why an example goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason {
+    Exact {
+        of_line: u64,
+    },
+    /// `similar` says how similar, as the D002 finding does: `98.1% similar`.
+    Near {
+        of_line: u64,
+        similar: String,
+    },
+}
+
+/// One example that goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Removal {
+    pub line: u64,
+    /// Where the line starts in the file, to check that the copy drops the same line.
+    pub offset: u64,
+    pub reason: Reason,
+}
+
+/// What deduplicating a file removes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    /// Examples in the file, as `check` counts them (lines that are not blank).
+    pub examples: u64,
+    /// In line order.
+    pub removals: Vec<Removal>,
+}
+
+impl Plan {
+    pub fn kept(&self) -> u64 {
+        self.examples.saturating_sub(self.removals.len() as u64)
+    }
+
+    /// More than half of the examples would go: a wrong field or threshold is more likely
+    /// than a dataset that is mostly copies, so it takes `--force`.
+    pub fn removes_most(&self) -> bool {
+        2 * self.removals.len() as u64 > self.examples
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DedupeError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("{path}: {reason}; nothing was deduplicated")]
+    NotLinted { path: String, reason: String },
+    #[error(
+        "{path}: would remove {} of {} examples, more than half of them; dedupe does that only \
+         with --force (list them with --dry-run first: a `dedup.field` or `dedup.threshold` \
+         that does not fit the data can make most examples look alike)",
+        thousands(*removed),
+        thousands(*examples)
+    )]
+    MostRemoved {
+        path: String,
+        removed: u64,
+        examples: u64,
+    },
+    #[error(
+        "{path} changed while it was deduplicated (line {line} is no longer where it was); nothing was written"
+    )]
+    Changed { path: String, line: u64 },
+}
+
+/// The settings `dedupe` lints a file with: its own, with every rule off but the J rules
+/// (as configured: they decide what is an example) and D001 and D002 (on whatever their
+/// configured level: removing duplicates is what `dedupe` is asked to do).
+pub fn settings(mut settings: Settings) -> Settings {
+    for &code in Code::ALL {
+        let keep = code.category() == Category::Jsonl;
+        if matches!(code, Code::D001 | Code::D002) {
+            if !settings.enabled(code) {
+                settings.levels[code.index()] = code.meta().default_level;
+            }
+        } else if !keep {
+            settings.levels[code.index()] = Level::Off;
+        }
+    }
+    settings.token_stats = false;
+    settings
+}
+
+/// Finds what deduplicating `input` removes, with [`settings`] made of `settings`.
+pub fn plan(
+    display: &str,
+    input: &Path,
+    settings: &Settings,
+    threads: usize,
+) -> Result<Plan, DedupeError> {
+    let job = Job::new(
+        display,
+        InputSource::File(input.to_path_buf()),
+        self::settings(settings.clone()),
+    );
+    let options = RunOptions {
+        threads,
+        ..RunOptions::default()
+    };
+    let mut removals: Vec<Removal> = Vec::new();
+    let mut not_linted: Option<String> = None;
+    let summaries = engine::run(std::slice::from_ref(&job), &options, &mut |d| {
+        let related = d.related.first();
+        let reason = match (d.code, related) {
+            (Code::D001, Some(r)) => Reason::Exact { of_line: r.line },
+            (Code::D002, Some(r)) => Reason::Near {
+                of_line: r.line,
+                similar: r.message.clone(),
+            },
+            // The reader stops at these: the file is not JSON Lines, or not the data.
+            (Code::J006 | Code::J007, _) => {
+                not_linted.get_or_insert_with(|| d.message.clone());
+                return;
+            }
+            _ => return,
+        };
+        // One removal per line (D002 never reports an exact duplicate, but be sure).
+        if removals.last().is_none_or(|r| r.line != d.location.line) {
+            removals.push(Removal {
+                line: d.location.line,
+                offset: d.location.line_offset,
+                reason,
+            });
+        }
+    })
+    .map_err(|source| DedupeError::Io {
+        path: display.to_owned(),
+        source,
+    })?;
+    let summary = summaries.into_iter().next().unwrap_or_default();
+    if let Some(reason) = summary.io_error.or(not_linted) {
+        return Err(DedupeError::NotLinted {
+            path: display.to_owned(),
+            reason,
+        });
+    }
+    Ok(Plan {
+        examples: summary.examples,
+        removals,
+    })
+}
+
+/// What to deduplicate, and where to.
+pub struct Request<'a> {
+    /// The input as shown to the user.
+    pub display: &'a str,
+    pub input: &'a Path,
+    /// `None`: only find what would go (`--dry-run`).
+    pub output: Option<&'a Path>,
+    /// The input's settings (`dedup.exhaustive` included).
+    pub settings: &'a Settings,
+    pub threads: usize,
+    /// Remove more than half of the examples if need be.
+    pub force: bool,
+}
+
+/// Deduplicates `request.input` into `request.output`, or only finds what would go when
+/// there is no output. Refuses, writing nothing, to remove more than half of the examples
+/// without `force`. The output is checked against the input and created before the input
+/// is read, written through a temporary file and renamed into place once all is written.
+pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
+    let path = request.display;
+    let out = match request.output {
+        Some(output) => {
+            let mut inputs = crate::output::Inputs::default();
+            inputs.add(request.input);
+            inputs.check("-o", output)?;
+            Some((output, OutputFile::create(output)?))
+        }
+        None => None,
+    };
+    let plan = plan(path, request.input, request.settings, request.threads)?;
+    let Some((output, mut file)) = out else {
+        return Ok(plan);
+    };
+    if plan.removes_most() && !request.force {
+        return Err(DedupeError::MostRemoved {
+            path: path.to_owned(),
+            removed: plan.removals.len() as u64,
+            examples: plan.examples,
+        });
+    }
+    copy_without(path, request.input, output, &mut file, &plan.removals)?;
+    file.commit().map_err(|source| DedupeError::Io {
+        path: output.display().to_string(),
+        source,
+    })?;
+    Ok(plan)
+}
+
+/// Copies `input` to `out` block by block, leaving out the lines of `removals` (in line
+/// order). Memory stays one block however long a line is; a removed line that is not where
+/// the engine saw it means the file changed in between, and nothing is written.
+fn copy_without(
+    display: &str,
+    input: &Path,
+    output: &Path,
+    out: &mut impl Write,
+    removals: &[Removal],
+) -> Result<(), DedupeError> {
+    let read_err = |source| DedupeError::Io {
+        path: display.to_owned(),
+        source,
+    };
+    let write_err = |source| DedupeError::Io {
+        path: output.display().to_string(),
+        source,
+    };
+    let mut file = File::open(input).map_err(read_err)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut next = removals.iter().peekable();
+    let (mut line, mut line_start, mut pos) = (1u64, 0u64, 0u64);
+    // Whether the current line goes: decided at its start.
+    let mut starts = |line: u64, start: u64| -> Result<bool, DedupeError> {
+        match next.peek() {
+            Some(r) if r.line == line => {
+                if r.offset != start {
+                    return Err(DedupeError::Changed {
+                        path: display.to_owned(),
+                        line,
+                    });
+                }
+                next.next();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    };
+    let mut dropping = starts(line, line_start)?;
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_err(e)),
+        };
+        let mut i = 0;
+        while i < n {
+            let newline = memchr::memchr(b'\n', &buf[i..n]);
+            let end = newline.map_or(n, |k| i + k + 1);
+            if !dropping {
+                out.write_all(&buf[i..end]).map_err(write_err)?;
+            }
+            if newline.is_some() {
+                line += 1;
+                line_start = pos + end as u64;
+                dropping = starts(line, line_start)?;
+            }
+            i = end;
+        }
+        pos += n as u64;
+    }
+    // A line the engine removed that the copy never reached: the file shrank.
+    if let Some(r) = next.peek() {
+        return Err(DedupeError::Changed {
+            path: display.to_owned(),
+            line: r.line,
+        });
+    }
+    Ok(())
+}
