@@ -24,7 +24,7 @@ pub mod config;
 pub mod context;
 pub mod dataset;
 pub mod dedup;
-pub mod dedupe;
+pub(crate) mod dedupe;
 pub mod diagnostic;
 pub(crate) mod discover;
 pub mod docs;

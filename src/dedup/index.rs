@@ -73,12 +73,8 @@ pub fn signature(text: &str) -> Signature {
     sig
 }
 
-/// The share of equal positions: an estimate of the Jaccard similarity of two signatures.
-pub fn estimate(a: &Signature, b: &Signature) -> f64 {
-    equal_hashes(a, b) as f64 / HASHES as f64
-}
-
-/// The number of equal positions: [`estimate`] times `HASHES`, exactly.
+/// The number of equal positions; divided by `HASHES`, an estimate of the Jaccard
+/// similarity of the two texts.
 pub fn equal_hashes(a: &Signature, b: &Signature) -> usize {
     a.iter().zip(b).filter(|(x, y)| x == y).count()
 }
@@ -183,6 +179,7 @@ mod tests {
         let a = signature("How do I reset my password on the mobile app?");
         let b = signature("How do I reset my pasword on the mobile app?");
         let c = signature("Which payment methods do you accept for annual plans?");
+        let estimate = |x, y| equal_hashes(x, y) as f64 / HASHES as f64;
         assert!(estimate(&a, &b) > 0.5, "{}", estimate(&a, &b));
         assert!(estimate(&a, &c) < 0.3, "{}", estimate(&a, &c));
         let index = Index::build(&[a, c, b]);

@@ -2,7 +2,7 @@
 //! the index that finds candidate pairs without comparing every pair (`index`), the texts
 //! compared (`texts`) and the one search D002, D003 and `dedupe` use (`search`).
 
-pub mod index;
+pub(crate) mod index;
 pub mod search;
 pub mod similarity;
 pub mod texts;
