@@ -46,7 +46,7 @@ planted=$work/planted/.github/workflows/release.yml
 # An unquoted variable in a run: script (shellcheck SC2086, through actionlint), and a job
 # that needs one that does not exist.
 # shellcheck disable=SC2016 # the workflow's text, not expansions
-sed -e 's|run: rustup target add "$TARGET"|run: rustup target add $TARGET|' \
+sed -e 's|rustup target add "$TARGET"|rustup target add $TARGET|' \
     -e 's|needs: \[github-release\]|needs: [no-such-job]|' "$workflow" > "$planted"
 cmp -s "$workflow" "$planted" && fail "could not plant faults in a copy of $workflow"
 if (cd "$work/planted" && actionlint .github/workflows/release.yml) > "$work/actionlint.out" 2>&1 ||
@@ -58,7 +58,7 @@ echo "actionlint reports the faults planted in a copy (SC2086, an unknown job in
 # A tag-pinned action and the tag name written into a run: script.
 # shellcheck disable=SC2016 # the workflow's text, not expansions
 sed -e 's|uses: PyO3/maturin-action@[0-9a-f]* # v1.51.0|uses: PyO3/maturin-action@v1|' \
-    -e 's|run: rustup target add "$TARGET"|run: rustup target add "${{ github.ref_name }}"|' \
+    -e 's|rustup target add "$TARGET"|rustup target add "${{ github.ref_name }}"|' \
     "$workflow" > "$planted"
 if "${zizmor[@]}" "$planted" > "$work/zizmor.out" 2>&1 ||
     ! grep -q 'unpinned-uses' "$work/zizmor.out" || ! grep -q 'template-injection' "$work/zizmor.out"; then
