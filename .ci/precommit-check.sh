@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Tests the pre-commit hook (.pre-commit-hooks.yaml) the way a user runs it: pre-commit from
-# PyPI validates the manifest, then `pre-commit try-repo <this repository> tunelint
-# --all-files` runs in a scratch git repository, once on a clean dataset (must pass) and once
-# on a broken one (must fail and print the diagnostic). try-repo clones this repository and
-# builds the hook with pre-commit's own `cargo install --bins --path .` (a release build),
-# exactly as `repo: https://github.com/tunelint/tunelint` in a user's config does.
-#
-# try-repo uses a fresh temporary store on every call (PRE_COMMIT_HOME does not apply), so
-# the build is cached through CARGO_TARGET_DIR instead: it points at this checkout's
-# target/, where the release build of `cargo run --release` (.ci/run) already is, and the
-# second try-repo reuses the first one's build.
+# Tests the pre-commit hooks (.pre-commit-hooks.yaml) the way a user runs them: pre-commit
+# from PyPI validates the manifest and the README's configuration, then `pre-commit try-repo
+# <this repository> HOOK --all-files` runs in a scratch git repository, once on a clean
+# dataset (must pass) and once on a broken one (must fail and print the diagnostic), for each
+# hook (the source hook on the broken one only):
+#   - `tunelint` (language: python): pre-commit runs `pip install .`, the root pyproject.toml
+#     shim, which depends on tunelint==VERSION. It runs with cargo and rustc removed from PATH
+#     and pip pointed at a local wheelhouse only (PIP_FIND_LINKS, PIP_NO_INDEX): the wheel that
+#     .ci/wheel-check.sh built (target/ci-wheels/, built here if missing) and setuptools, the
+#     shim's build backend. pip's log must show the tunelint wheel installed, nothing built
+#     but the shim; the time of each try-repo (a fresh environment each time) is printed.
+#   - `tunelint-src` (language: rust): pre-commit builds the checkout with its own `cargo
+#     install --bins --path .` (a release build), exactly as `repo:
+#     https://github.com/tunelint/tunelint` in a user's config does. try-repo uses a fresh
+#     temporary store on every call (PRE_COMMIT_HOME does not apply), so the build is cached
+#     through CARGO_TARGET_DIR instead: it points at this checkout's target/, where the release
+#     build of `cargo run --release` (.ci/run) already is, so only the tunelint crate itself is
+#     compiled. It runs on the broken dataset only (see below).
 #
 # try-repo on a local path takes the repository's HEAD and, when tracked files are modified,
 # a temporary commit of them; it leaves untracked files out. A clean checkout (CI) is used as
@@ -21,7 +28,7 @@ root=$PWD
 
 # shellcheck source=.ci/venv.sh
 source .ci/venv.sh
-venv_install pre-commit==4.7.0
+venv_install pre-commit==4.7.0 maturin==1.16.0
 pre_commit=$PWD/$VENV_BIN/pre-commit
 "$pre_commit" --version
 
@@ -41,6 +48,10 @@ sys.stdout.write(blocks[0])
 EOF
 "$pre_commit" validate-config "$work/readme-config.yaml"
 echo "validate-config: README.md's .pre-commit-config.yaml is valid"
+grep -Eq '^ +- id: tunelint$' "$work/readme-config.yaml" || {
+    echo "precommit-check: README.md's configuration does not use the hook tunelint (the wheel)" >&2
+    exit 1
+}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 # git_commit DIR MESSAGE: commits everything in DIR, whatever the user's git configuration.
 git_commit() {
@@ -76,33 +87,83 @@ printf 'exclude = ["data/raw/**"]\n' > "$user/tunelint.toml"
 printf '# not a dataset\n' > "$user/README.md"
 git_commit "$user" "clean dataset"
 
-# Runs the hook on every file of the user's repository; prints its output, sets $status.
+# The wheelhouse of the python hook: the tunelint wheel and the shim's build backend.
+version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
+wheelhouse=$work/wheelhouse
+mkdir "$wheelhouse"
+shopt -s nullglob
+wheels=("$root"/target/ci-wheels/tunelint-"$version"-*.whl)
+if [ ${#wheels[@]} -eq 0 ]; then
+    (cd pypi && "$root/$VENV_BIN/maturin" build --release --locked --out "$root/target/ci-wheels")
+    wheels=("$root"/target/ci-wheels/tunelint-"$version"-*.whl)
+fi
+cp "${wheels[@]}" "$wheelhouse/"
+"$VENV_BIN/python" -m pip download --quiet --disable-pip-version-check --only-binary :all: \
+    --no-deps -d "$wheelhouse" setuptools==84.2.1
+echo "wheelhouse: $(cd "$wheelhouse" && echo *)"
+# PATH without cargo and rustc, for the python hook.
+no_rust=
+while IFS= read -r -d ':' dir; do
+    [ -n "$dir" ] && [ ! -x "$dir/cargo" ] && [ ! -x "$dir/rustc" ] && no_rust=${no_rust:+$no_rust:}$dir
+done <<< "$PATH:"
+PATH=$no_rust command -v cargo > /dev/null && { echo "precommit-check: cargo is still on PATH" >&2; exit 1; }
+
+# try_repo HOOK: runs the hook on every file of the user's repository; prints its output,
+# sets $status. The python hook runs without cargo and rustc and with the wheelhouse only.
 try_repo() {
-    local started=$SECONDS
+    local hook=$1 started=$EPOCHREALTIME environment=()
     status=0
-    (cd "$user" && "$pre_commit" try-repo "$hook_repo" tunelint --all-files --color never) \
+    if [ "$hook" = tunelint ]; then
+        rm -f "$work/pip.log"
+        environment=(env "PATH=$no_rust" "PIP_FIND_LINKS=$wheelhouse" PIP_NO_INDEX=1
+            PIP_DISABLE_PIP_VERSION_CHECK=1 "PIP_LOG=$work/pip.log")
+    fi
+    (cd "$user" && ${environment[@]+"${environment[@]}"} "$pre_commit" try-repo "$hook_repo" "$hook" --all-files --color never) \
         > "$work/out" 2>&1 || status=$?
     sed 's/^/    /' "$work/out"
-    echo "pre-commit try-repo: exit status $status in $((SECONDS - started))s"
+    echo "pre-commit try-repo $hook: exit status $status in $(awk -v s="$started" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')s (installing the hook's environment, then the run)"
 }
 fail() { echo "precommit-check: $*" >&2; exit 1; }
 
-echo
-echo "-- clean dataset: the hook must pass"
-try_repo
-[ "$status" -eq 0 ] || fail "the hook failed on a clean dataset (status $status)"
-grep -Eq '^tunelint\.+Passed$' "$work/out" || fail "no 'tunelint....Passed' line"
+# The python hook installed the wheel from the wheelhouse and compiled nothing.
+check_pip_log() {
+    [ -f "$work/pip.log" ] || fail "tunelint: pip wrote no log: was the hook installed with pip?"
+    grep -q "Processing .*/wheelhouse/tunelint-$version-.*\.whl" "$work/pip.log" ||
+        fail "tunelint: pip's log does not show the tunelint wheel from the wheelhouse installed"
+    grep -q 'Successfully installed .*tunelint-'"$version" "$work/pip.log" ||
+        fail "tunelint: pip's log does not show tunelint $version installed"
+    ! grep -Eiq 'Building wheel for tunelint |maturin|cargo (build|rustc)' "$work/pip.log" ||
+        fail "tunelint: pip built tunelint instead of installing the wheel"
+    echo "pip's log: the tunelint $version wheel was installed from the wheelhouse, nothing compiled"
+}
 
-echo
-echo "-- broken dataset (unknown role on line 3): the hook must fail and print S005"
-printf '%s\n' "$broken" >> "$user/data/train.jsonl"
-git_commit "$user" "broken dataset"
-try_repo
-[ "$status" -eq 1 ] || fail "expected exit status 1 from pre-commit on a broken dataset, got $status"
-grep -Eq '^tunelint\.+Failed$' "$work/out" || fail "no 'tunelint....Failed' line"
-grep -Eq '^data/train\.jsonl:3:[0-9]+: S005 unknown role "bot"' "$work/out" ||
-    fail "the S005 diagnostic for data/train.jsonl:3 is not in the output"
-grep -q 'gate failed: valid examples' "$work/out" || fail "the failed gate is not in the output"
-! grep -q 'data/raw/' "$work/out" || fail "data/raw/ is excluded by tunelint.toml but was linted"
+# The source hook runs on the broken dataset only: each try-repo clones the repository to a
+# new path, so each compiles the tunelint crate again (a minute or two), and the clean run
+# would prove nothing the python hook's clean run and this failing run do not.
+for hook in tunelint tunelint-src; do
+    git -C "$user" reset -q --hard "$(git -C "$user" rev-list --max-parents=0 HEAD)"
+
+    if [ "$hook" = tunelint ]; then
+        echo
+        echo "-- $hook, clean dataset: the hook must pass"
+        try_repo "$hook"
+        [ "$status" -eq 0 ] || fail "$hook failed on a clean dataset (status $status)"
+        grep -Eq '^tunelint\.+Passed$' "$work/out" || fail "$hook: no 'tunelint....Passed' line"
+        check_pip_log
+    fi
+
+    echo
+    echo "-- $hook, broken dataset (unknown role on line 3): the hook must fail and print S005"
+    printf '%s\n' "$broken" >> "$user/data/train.jsonl"
+    git_commit "$user" "broken dataset"
+    try_repo "$hook"
+    [ "$status" -eq 1 ] || fail "$hook: expected exit status 1 from pre-commit on a broken dataset, got $status"
+    grep -Eq '^tunelint\.+Failed$' "$work/out" || fail "$hook: no 'tunelint....Failed' line"
+    grep -Eq '^data/train\.jsonl:3:[0-9]+: S005 unknown role "bot"' "$work/out" ||
+        fail "$hook: the S005 diagnostic for data/train.jsonl:3 is not in the output"
+    grep -q 'gate failed: valid examples' "$work/out" || fail "$hook: the failed gate is not in the output"
+    ! grep -q 'data/raw/' "$work/out" || fail "$hook: data/raw/ is excluded by tunelint.toml but was linted"
+    if [ "$hook" = tunelint ]; then check_pip_log; fi
+done
 echo
 echo "precommit-check: ok"

@@ -24,12 +24,14 @@
 # script also runs outside GitHub).
 #
 # Installation: $TUNELINT_DOWNLOAD_URL/v$VERSION/tunelint-$TARGET.tar.gz (with the binary
-# `tunelint`, or `tunelint.exe`, at its top level) is downloaded, checked against the
-# sha256 in the file of the same name plus `.sha256`, and unpacked into $RUNNER_TEMP.
-# $TARGET is x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu, x86_64-apple-darwin,
-# aarch64-apple-darwin or x86_64-pc-windows-msvc. When there is no such release (or no
-# binary for this runner) and the version asked for is the checkout's own, tunelint is built
-# from the action's checkout with `cargo install --locked`.
+# `tunelint`, or `tunelint.exe`, at its top level), as .github/workflows/release.yml publishes
+# it, is downloaded, checked against the sha256 in the file of the same name plus `.sha256`,
+# and unpacked into $RUNNER_TEMP. $TARGET is x86_64-unknown-linux-musl or
+# aarch64-unknown-linux-musl (static binaries, for any Linux runner), x86_64-apple-darwin,
+# aarch64-apple-darwin or x86_64-pc-windows-msvc. A missing asset or a wrong checksum is an
+# error (status 2): nothing is built in its place. tunelint is built from the action's
+# checkout with `cargo install --locked` only for `version: source`, or on a runner for which
+# no binary is released (when the version asked for is the checkout's own).
 #
 # Outputs ($GITHUB_OUTPUT): sarif-file (the SARIF file written, or empty), valid-pct (one
 # decimal, as in the summary), examples, duplicates (empty when linting did not happen).
@@ -71,8 +73,8 @@ checkout_version() {
 
 runner_target() {
     case "${RUNNER_OS:-$(uname -s)}/${RUNNER_ARCH:-$(uname -m)}" in
-        Linux/X64 | Linux/x86_64) echo x86_64-unknown-linux-gnu ;;
-        Linux/ARM64 | Linux/aarch64) echo aarch64-unknown-linux-gnu ;;
+        Linux/X64 | Linux/x86_64) echo x86_64-unknown-linux-musl ;;
+        Linux/ARM64 | Linux/aarch64) echo aarch64-unknown-linux-musl ;;
         macOS/X64 | Darwin/x86_64) echo x86_64-apple-darwin ;;
         macOS/ARM64 | Darwin/arm64) echo aarch64-apple-darwin ;;
         Windows/X64 | MINGW*/x86_64 | MSYS*/x86_64) echo x86_64-pc-windows-msvc ;;
@@ -88,23 +90,19 @@ sha256() {
     fi
 }
 
-# Downloads the release binary of version $1 into directory $2 and sets $tunelint; status 1
-# when there is none for this runner.
+# Downloads the release binary of version $1 for target $2 into directory $3, checks its
+# sha256 and sets $tunelint; any failure ends the action (status 2).
 download() {
-    local version=$1 dir=$2 target base url expected actual exe=tunelint
-    if ! target=$(runner_target); then
-        echo "no release binary is built for ${RUNNER_OS:-$(uname -s)}/${RUNNER_ARCH:-$(uname -m)}"
-        return 1
-    fi
+    local version=$1 target=$2 dir=$3 base url expected actual error exe=tunelint
     [[ $target == *windows* ]] && exe=tunelint.exe
     base=${TUNELINT_DOWNLOAD_URL:-https://github.com/tunelint/tunelint/releases/download}
     url="$base/v$version/tunelint-$target.tar.gz"
     mkdir -p "$dir"
     echo "downloading $url"
-    if ! curl --fail --silent --show-error --location --retry 3 -o "$dir/tunelint.tar.gz" "$url" ||
-        ! curl --fail --silent --show-error --location --retry 3 -o "$dir/tunelint.tar.gz.sha256" "$url.sha256"; then
-        echo "no release binary at $url"
-        return 1
+    # --fail: an HTTP error (404 for a missing asset) is an error, not a saved error page.
+    if ! error=$(curl --fail --silent --show-error --location --retry 3 -o "$dir/tunelint.tar.gz" "$url" 2>&1) ||
+        ! error=$(curl --fail --silent --show-error --location --retry 3 -o "$dir/tunelint.tar.gz.sha256" "$url.sha256" 2>&1); then
+        die "cannot download the release binary of tunelint $version for $target (${error//$'\n'/ }): is $version a release? \"version: source\" builds the action's checkout instead"
     fi
     expected=$(cut -d ' ' -f 1 < "$dir/tunelint.tar.gz.sha256" | tr -d '\r\n')
     actual=$(sha256 "$dir/tunelint.tar.gz")
@@ -130,9 +128,10 @@ build() {
     return 0
 }
 
-# Sets $tunelint: $TUNELINT_BIN, else the release binary, else a build of the checkout.
+# Sets $tunelint: $TUNELINT_BIN, else the release binary for this runner, else (version
+# "source", or a runner without a released binary) a build of the checkout.
 install() {
-    local own version=${INPUT_VERSION:-}
+    local own target version=${INPUT_VERSION:-}
     version=${version#v}
     if [ -n "${TUNELINT_BIN:-}" ]; then
         [ -f "$TUNELINT_BIN" ] && [ -x "$TUNELINT_BIN" ] ||
@@ -149,9 +148,13 @@ install() {
     version=${version:-$own}
     [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]] ||
         die "version: \"$INPUT_VERSION\" is not a version such as 0.1.0 (or \"source\")"
-    download "$version" "$temp/tunelint-$version" && return
+    if target=$(runner_target); then
+        download "$version" "$target" "$temp/tunelint-$version"
+        return
+    fi
+    echo "no release binary is built for ${RUNNER_OS:-$(uname -s)}/${RUNNER_ARCH:-$(uname -m)}"
     [ "$version" = "$own" ] ||
-        die "tunelint $version has no release binary for this runner, and the action's checkout is $own: leave version empty or set it to $own"
+        die "tunelint $version has no release binary for this runner, and the action's checkout is $own: leave version empty, set it to $own or to \"source\""
     build
 }
 
