@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
-use super::error::{DATETIME_KEY, closest};
+use super::error::{DATETIME_KEY, RESERVED_MESSAGE, closest};
 use super::gates::Threshold;
 use crate::settings::{DedupField, Encoding, FormatChoice};
 
@@ -39,12 +39,6 @@ pub(super) struct FileConfig {
     #[serde(default, rename = "dataset")]
     _dataset: Option<Reserved>,
 }
-
-/// The sections kept for rules that do not exist yet, left out of the keys messages list.
-pub(super) const RESERVED: &[&str] = &["composition", "dataset"];
-
-/// What a reserved section with something in it is told (`super::error` adds the section).
-pub(super) const RESERVED_MESSAGE: &str = "configures the composition and size rules (B001-B004), which this version of tunelint does not have yet; remove what the section holds";
 
 /// A section kept for rules that do not exist yet: only an empty table is accepted.
 pub(super) struct Reserved;
