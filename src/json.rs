@@ -982,31 +982,12 @@ impl<'p, 's> Document<'p, 's> {
         }
         self.raw(id).parse().ok()
     }
-
-    /// Maps a byte range of the DECODED string `id` to the bytes of the line that produce
-    /// it, so a finding inside an escaped string underlines the right text. An endpoint
-    /// inside an escape's output widens to the whole escape; out-of-range input is clamped.
-    /// Not a string: the value's whole span. Costs a walk over the string.
-    pub fn string_span_of(&self, id: NodeId, decoded: Range<usize>) -> Span {
-        let n = self.node(id);
-        if n.kind != Kind::String {
-            return node_span(n);
-        }
-        let raw = inner(self.src, n);
-        let base = n.start as usize + 1;
-        let (start, end) = if n.flag {
-            map_decoded(raw.as_bytes(), decoded.start, decoded.end)
-        } else {
-            let start = decoded.start.min(raw.len());
-            (start, decoded.end.clamp(start, raw.len()))
-        };
-        Span::from_usize(base + start, base + end)
-    }
 }
 
-/// [`Document::string_span_of`] for a string literal given as text (`"a\nb"`, quotes
-/// included): the byte range of the literal that produces the decoded bytes `decoded`.
-/// The one place besides the parser that reads JSON escapes.
+/// Maps a byte range of a DECODED string to the bytes of its literal (`"a\nb"`, quotes
+/// included) that produce it, so a finding inside an escaped string underlines the right
+/// text: the one place besides the parser that reads JSON escapes. An endpoint inside an
+/// escape's output widens to the whole escape; out-of-range input is clamped.
 pub fn literal_range_of(literal: &str, decoded: Range<usize>) -> Range<usize> {
     let inside = literal
         .strip_prefix('"')
@@ -1409,6 +1390,17 @@ mod tests {
         );
     }
 
+    /// The span in `doc`'s line of the decoded bytes `decoded` of the string `id`.
+    fn string_span_of(doc: &Document<'_, '_>, id: NodeId, decoded: Range<usize>) -> Span {
+        let span = doc.span(id);
+        let literal = &doc.src[span.range()];
+        let found = literal_range_of(literal, decoded);
+        Span::from_usize(
+            span.start as usize + found.start,
+            span.start as usize + found.end,
+        )
+    }
+
     #[test]
     fn string_span_of_maps_decoded_ranges_to_raw_bytes() {
         let src = r#"["a\nb\u00e9c", "plain é text"]"#;
@@ -1416,7 +1408,7 @@ mod tests {
         let items: Vec<NodeId> = doc.elements(doc.root()).collect();
         let (esc, plain) = (items[0], items[1]);
         assert_eq!(doc.str(esc).unwrap(), "a\nbéc");
-        let at = |id, r: Range<usize>| &src[doc.string_span_of(id, r).range()];
+        let at = |id, r: Range<usize>| &src[string_span_of(&doc, id, r).range()];
         assert_eq!(at(esc, 5..6), "c");
         assert_eq!(at(esc, 0..1), "a");
         assert_eq!(at(esc, 1..2), r"\n");
@@ -1428,7 +1420,7 @@ mod tests {
         assert_eq!(at(esc, 0..6), r"a\nb\u00e9c");
         assert_eq!(at(esc, 6..6), "");
         assert_eq!(
-            doc.string_span_of(esc, 6..6).start as usize,
+            string_span_of(&doc, esc, 6..6).start as usize,
             src.find("c\"").unwrap() + 1
         );
         // Clamped, never panicking.
@@ -1439,12 +1431,11 @@ mod tests {
         assert_eq!(at(esc, reversed), "");
         assert_eq!(at(plain, 9..13), "text");
         assert_eq!(at(plain, 0..50), "plain é text");
-        assert_eq!(doc.string_span_of(doc.root(), 0..1), doc.span(doc.root()));
 
         let src = r#""x\ud83d\ude00y\u20acz""#;
         let doc = parse(src).unwrap();
         assert_eq!(doc.str(doc.root()).unwrap(), "x😀y€z");
-        let at = |r: Range<usize>| &src[doc.string_span_of(doc.root(), r).range()];
+        let at = |r: Range<usize>| &src[string_span_of(&doc, doc.root(), r).range()];
         assert_eq!(at(1..5), r"\ud83d\ude00");
         assert_eq!(at(5..6), "y");
         assert_eq!(at(6..9), r"\u20ac");
@@ -1464,7 +1455,7 @@ mod tests {
             .collect();
         for (n, &s) in boundaries.iter().enumerate() {
             for &e in &boundaries[n..] {
-                let raw = &src[doc.string_span_of(id, s..e).range()];
+                let raw = &src[string_span_of(&doc, id, s..e).range()];
                 assert_eq!(decode(raw), &decoded[s..e], "{s}..{e}");
             }
         }
@@ -1696,7 +1687,7 @@ mod tests {
                 for i in 0..bytes.len() as u32 {
                     let id = NodeId(i);
                     let _ = (doc.str(id), doc.number(id), doc.raw(id), doc.len(id));
-                    let _ = doc.string_span_of(id, 0..usize::MAX);
+                    let _ = string_span_of(&doc, id, 0..usize::MAX);
                 }
             }
         }
@@ -1710,7 +1701,7 @@ mod tests {
         fn string_span_of_never_panics(s in any::<String>(), a in 0usize..64, b in 0usize..64) {
             let text = ascii_only(&serde_json::to_string(&s).unwrap());
             let doc = parse(&text).unwrap();
-            let span = doc.string_span_of(doc.root(), a..b);
+            let span = string_span_of(&doc, doc.root(), a..b);
             prop_assert!(span.start <= span.end && (span.end as usize) < text.len());
             prop_assert!(span.start >= 1);
         }

@@ -67,11 +67,6 @@ impl Matcher {
         self.core.ratio(&self.a_buf, &self.b_buf)
     }
 
-    /// [`Matcher::ratio`] on pre-decoded code points.
-    pub fn ratio_chars(&mut self, a: &[char], b: &[char]) -> f64 {
-        self.core.ratio(a, b)
-    }
-
     /// Cheap upper bound, as difflib's `real_quick_ratio()` (same value as Python).
     pub fn real_quick_ratio(a_len_chars: usize, b_len_chars: usize) -> f64 {
         calculate_ratio(a_len_chars.min(b_len_chars), a_len_chars + b_len_chars)
@@ -82,11 +77,6 @@ impl Matcher {
     pub fn quick_ratio(&mut self, a: &str, b: &str) -> f64 {
         self.load(a, b);
         self.core.quick_ratio(&self.a_buf, &self.b_buf)
-    }
-
-    /// [`Matcher::quick_ratio`] on pre-decoded code points.
-    pub fn quick_ratio_chars(&mut self, a: &[char], b: &[char]) -> f64 {
-        self.core.quick_ratio(a, b)
     }
 
     /// `Some(ratio(a, b))` when it is `> threshold`, else `None`; exact. The cheap bounds
@@ -143,11 +133,6 @@ impl Matcher {
     pub fn lcs_len(&mut self, b: &str) -> usize {
         decode_into(b, &mut self.b_buf);
         self.lcs.len(&self.b_buf)
-    }
-
-    /// [`Matcher::exceeds`] on pre-decoded code points.
-    pub fn exceeds_chars(&mut self, a: &[char], b: &[char], threshold: f64) -> Option<f64> {
-        self.core.exceeds(a, b, threshold)
     }
 
     /// `SequenceMatcher(None, a, b).get_matching_blocks()`, with the final dummy
