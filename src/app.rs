@@ -435,7 +435,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                     anyhow::anyhow!(
                         "cannot write {}: {}",
                         path.display(),
-                        output::io_error_text(&e)
+                        crate::source::io_error_text(&e)
                     )
                 });
             }

@@ -248,17 +248,7 @@ impl Write for OutputFile {
     }
 }
 
-/// An I/O error as a message says it: "permission denied", without "(os error 13)".
-pub fn io_error_text(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file or directory".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        }
-    }
-}
+use crate::source::io_error_text;
 
 #[cfg(test)]
 mod tests {
