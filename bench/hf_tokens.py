@@ -3,7 +3,7 @@
 run (run from the repository root):
 
     python3 bench/hf_tokens.py [--file bench-data/chat-100000.refsafe.jsonl] [--runs 3]
-        [--python PY] [--tokenizer DIR] [--template FILE]
+        [--warmup 1] [--python PY] [--tokenizer DIR] [--template FILE]
 
 tunelint (`tunelint stats` with `[tokens] tokenizer` and `chat_template`, every example
 rendered and tokenized on all cores) against the loop a user would write in Python: for each
@@ -16,7 +16,7 @@ the mistral-common package ships, converted to tokenizer.json by transformers
 (tests/fixtures/hf/oracle.py convert; written once to bench-data/hf/), and the template is
 tests/fixtures/hf/templates/chatml_qwen.jinja (ChatML as Qwen2.5 writes it). PY must import
 transformers and mistral_common (CI's .ci/.venv does). The file is bench/run.sh's data
-(examples the Python reference can read). Medians of --runs runs after one warm-up.
+(examples the Python reference can read). Medians of --runs runs after --warmup rounds.
 """
 import argparse
 import json
@@ -70,6 +70,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--file", default=os.path.join(ROOT, "bench-data/chat-100000.refsafe.jsonl"))
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1, help="warm-up rounds before the timed ones")
     ap.add_argument("--python", default=os.path.join(ROOT, ".ci/.venv/bin/python"))
     ap.add_argument("--tokenizer")
     ap.add_argument("--template", default=os.path.join(ROOT, "tests/fixtures/hf/templates/chatml_qwen.jinja"))
@@ -96,8 +97,9 @@ def main():
             ("tunelint stats", [binary, "stats", "--config", config, "--format", "json", args.file]),
             ("Python apply_chat_template loop", [args.python, script, tokenizer, args.template, args.file]),
         ]
-        for _, c in cmds:
-            timed(c, env)
+        for _ in range(args.warmup):
+            for _, c in cmds:
+                timed(c, env)
         walls = [[] for _ in cmds]
         outs = [None] * len(cmds)
         for r in range(args.runs):
