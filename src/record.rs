@@ -181,6 +181,13 @@ impl Message<'_> {
         !self.tool_calls.is_empty()
     }
 
+    /// Whether training learns from this message, if it is an assistant turn: not when the
+    /// data marks it otherwise (`weight: 0`). Formats that mark turns their own way (axolotl's
+    /// `train`, LLaMA-Factory's `loss_weight`) are to set `weight` from it (0 or 1).
+    pub fn trained(&self) -> bool {
+        self.weight != Some(0)
+    }
+
     /// The span to underline when talking about this message's content: the content value,
     /// or the message itself when it has none.
     pub fn content_or_message_span(&self) -> Span {

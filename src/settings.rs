@@ -127,6 +127,35 @@ impl Encoding {
     }
 }
 
+/// What a trainer does with an example longer than `[tokens] max_length`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Overflow {
+    /// Keeps the first `max_length` tokens (TRL's `max_length`, LLaMA-Factory's `cutoff_len`).
+    #[default]
+    Truncate,
+    /// Leaves the example out (axolotl's `sequence_len`, which drops longer sequences).
+    Drop,
+}
+
+impl Overflow {
+    pub const NAMES: &'static [&'static str] = &["truncate", "drop"];
+
+    pub fn parse(s: &str) -> Option<Overflow> {
+        Some(match s {
+            "truncate" => Overflow::Truncate,
+            "drop" => Overflow::Drop,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Overflow::Truncate => "truncate",
+            Overflow::Drop => "drop",
+        }
+    }
+}
+
 /// Everything the engine needs to know to lint one file.
 ///
 /// `Settings::default()` (every rule at its declared level, with its default options) is
@@ -148,6 +177,11 @@ pub struct Settings {
     /// Count every example's tokens for the summary (`--token-stats`, `stats`), not only
     /// those T001 must check.
     pub token_stats: bool,
+    /// `[tokens] tokenizer`: an open-weight model's tokenizer and chat template, loaded once
+    /// and shared by every file; `None` counts with OpenAI's `encoding`.
+    pub model: Option<Arc<crate::tokens::hf::Model>>,
+    /// `[tokens] overflow`: what the trainer does with a longer example.
+    pub overflow: Overflow,
 }
 
 impl Settings {
@@ -157,6 +191,14 @@ impl Settings {
 
     pub fn enabled(&self, code: Code) -> bool {
         self.level(code) != Level::Off
+    }
+
+    /// The name of the tokenizer counts are made with: the model's, or the OpenAI encoding.
+    pub fn tokenizer_name(&self) -> &str {
+        match &self.model {
+            Some(model) => &model.name,
+            None => self.encoding.as_str(),
+        }
     }
 
     /// The options of the rule `code`, whose options type is `T`: as configured, or

@@ -25,6 +25,8 @@ use std::cell::RefCell;
 use rustc_hash::FxHashMap;
 
 mod ascii_split;
+pub mod hf;
+pub mod template;
 
 use crate::record::{Conversation, Message, Role};
 pub use crate::settings::Encoding;
@@ -44,7 +46,7 @@ const LONGEST_ROLE: u64 = 9;
 pub const MAX_TOKEN_BYTES: u64 = 128;
 
 /// The token figures of one example.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExampleTokens {
     /// Everything, by the chat formula.
     pub total: u64,
@@ -52,8 +54,45 @@ pub struct ExampleTokens {
     pub assistant: u64,
     /// The assistant tokens training learns from: those of messages without `weight: 0`.
     pub trainable: u64,
-    /// Index of the message with the most tokens, and its tokens (formula overhead included).
+    /// Index of the message with the most tokens, and its tokens (formula overhead included);
+    /// with a model's tokenizer, the message with the most text (and 0).
     pub largest: Option<(usize, u64)>,
+    /// Where the trained tokens are in the example's token sequence, in order: what a trainer
+    /// that cuts the sequence at `max_length` loses.
+    pub answers: Vec<Answer>,
+}
+
+/// A run of trained tokens: positions `start..end` of the example's token sequence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The assistant message they belong to, when known.
+    pub message: Option<usize>,
+    pub start: u64,
+    pub end: u64,
+}
+
+impl Answer {
+    pub fn len(&self) -> u64 {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+}
+
+/// The token figures of `conv` (from the record `line`) with the tokenizer `settings` name:
+/// the model's (`[tokens] tokenizer`) or OpenAI's `encoding`. An error when the model's chat
+/// template cannot render the example.
+pub fn count_example(
+    conv: &Conversation<'_>,
+    line: &str,
+    settings: &crate::settings::Settings,
+) -> Result<ExampleTokens, hf::RenderError> {
+    match &settings.model {
+        Some(model) => model.count(conv, line),
+        None => Ok(count(conv, line, settings.encoding)),
+    }
 }
 
 /// An upper bound of [`count`]: the UTF-8 bytes of everything counted plus the formula's
@@ -112,6 +151,9 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
             compact_json(span_text(line, span), &mut json);
             out.total += enc.count(&json);
         }
+        // Positions in the sequence the formula describes: tools first, then each message as
+        // `<|start|>{role}<|message|>{content}<|end|>`, then the reply priming.
+        let mut position = out.total - PER_EXAMPLE;
         for (i, m) in conv.messages.iter().enumerate() {
             let mut said = 0;
             for t in m.content.texts() {
@@ -132,10 +174,20 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
             out.total += message;
             if m.role == Role::Assistant {
                 out.assistant += said;
-                if m.weight != Some(0) {
+                if m.trained() {
                     out.trainable += said;
+                    // The content ends just before `<|end|>`.
+                    let end = position + message - 1;
+                    if said > 0 {
+                        out.answers.push(Answer {
+                            message: Some(i),
+                            start: end - said,
+                            end,
+                        });
+                    }
                 }
             }
+            position += message;
             if out.largest.is_none_or(|(_, n)| message > n) {
                 out.largest = Some((i, message));
             }
@@ -374,6 +426,9 @@ fn with_encoder<R>(encoding: Encoding, f: impl FnOnce(&mut Encoder) -> R) -> R {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TokenStats {
     pub encoding: Encoding,
+    /// The open-weight model's tokenizer (`[tokens] tokenizer`) the counts were made with;
+    /// `None` for OpenAI's `encoding`.
+    pub tokenizer: Option<String>,
     /// Each counted example's total, in input order.
     pub per_example: Vec<u32>,
     pub total: u64,
@@ -381,6 +436,17 @@ pub struct TokenStats {
     pub trainable: u64,
     /// The per-example cap billing applies (`tokens.max_per_example`).
     pub cap: u64,
+    /// The limit examples are judged by: `tokens.max_length` when set, else the cap.
+    pub limit: u64,
+    /// `tokens.max_length`, when set.
+    pub max_length: Option<u64>,
+    /// Examples over `limit`.
+    pub over_limit: u64,
+    /// Tokens the trainer loses to the limit: those past it, or the whole example when it
+    /// drops long examples (`overflow = "drop"`).
+    pub lost: u64,
+    /// The trained tokens among them.
+    pub trained_lost: u64,
     /// Sum of `min(cap, total)` per example: the tokens one epoch is billed for.
     pub billed_per_epoch: u64,
     /// For a total over files: the sum of each file's billed estimate (each file trained on
@@ -392,25 +458,59 @@ pub struct TokenStats {
 }
 
 impl TokenStats {
-    pub fn add_example(&mut self, t: &ExampleTokens, encoding: Encoding, cap: u64) {
-        self.encoding = encoding;
+    pub fn add_example(&mut self, t: &ExampleTokens, settings: &crate::settings::Settings) {
+        let cap = settings.max_tokens();
+        let (limit, _) = settings.token_limit();
+        self.encoding = settings.encoding;
+        if self.tokenizer.is_none() {
+            self.tokenizer = settings.model.as_ref().map(|m| m.name.clone());
+        }
         self.per_example
             .push(u32::try_from(t.total).unwrap_or(u32::MAX));
         self.total += t.total;
         self.assistant += t.assistant;
         self.trainable += t.trainable;
         self.cap = cap;
+        self.limit = limit;
+        self.max_length = settings.max_length();
         self.billed_per_epoch += t.total.min(cap);
+        if t.total > limit {
+            self.over_limit += 1;
+            let drop =
+                self.max_length.is_some() && settings.overflow == crate::settings::Overflow::Drop;
+            let kept = if drop { 0 } else { limit };
+            self.lost += t.total - kept;
+            self.trained_lost += t
+                .answers
+                .iter()
+                .map(|a| a.end.saturating_sub(a.start.max(kept)).min(a.len()))
+                .sum::<u64>();
+        }
     }
 
     pub fn merge(&mut self, other: &TokenStats) {
         self.encoding = other.encoding;
+        if self.tokenizer.is_none() {
+            self.tokenizer = other.tokenizer.clone();
+        }
         self.per_example.extend_from_slice(&other.per_example);
         self.total += other.total;
         self.assistant += other.assistant;
         self.trainable += other.trainable;
         self.cap = self.cap.max(other.cap);
+        self.limit = self.limit.max(other.limit);
+        self.max_length = self.max_length.or(other.max_length);
+        self.over_limit += other.over_limit;
+        self.lost += other.lost;
+        self.trained_lost += other.trained_lost;
         self.billed_per_epoch += other.billed_per_epoch;
+    }
+
+    /// The tokenizer the figures were counted with: the model's, or the OpenAI encoding.
+    pub fn tokenizer_name(&self) -> &str {
+        self.tokenizer
+            .as_deref()
+            .unwrap_or_else(|| self.encoding.as_str())
     }
 
     /// Adds one file's figures to a total over files.
@@ -456,6 +556,10 @@ impl TokenStats {
     /// capped at `cap` tokens, times the epochs. For a total, the sum over its files; for an
     /// evaluation split, 0 (validation files are not billed as training).
     pub fn billed(&self) -> u64 {
+        if self.tokenizer.is_some() {
+            // An open-weight model is trained on one's own hardware: nothing is billed.
+            return 0;
+        }
         match self.files_billed {
             Some(billed) => billed,
             None if self.evaluation_split => 0,
@@ -466,7 +570,8 @@ impl TokenStats {
     /// The epochs shown beside the billed estimate: `None` for a total over files and for an
     /// evaluation split, which are not one training run.
     pub fn epochs(&self) -> Option<u64> {
-        (self.files_billed.is_none() && !self.evaluation_split).then(|| self.default_epochs())
+        (self.files_billed.is_none() && !self.evaluation_split && self.tokenizer.is_none())
+            .then(|| self.default_epochs())
     }
 }
 
@@ -545,14 +650,14 @@ mod tests {
     #[test]
     fn percentiles_are_nearest_rank() {
         let mut s = TokenStats::default();
+        let settings = crate::settings::Settings::default();
         for n in 1..=100 {
             s.add_example(
                 &ExampleTokens {
                     total: n,
                     ..Default::default()
                 },
-                Encoding::O200kBase,
-                65_536,
+                &settings,
             );
         }
         assert_eq!((s.percentile(50), s.percentile(95), s.max()), (50, 95, 100));

@@ -411,10 +411,10 @@ fn evaluation_splits_are_not_billed() {
     let rows: Vec<Vec<&str>> = text
         .lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .filter(|cells| cells.len() == 9 && cells[0] == "valid.jsonl")
+        .filter(|cells| cells.len() == 11 && cells[0] == "valid.jsonl")
         .collect();
     assert_eq!(rows.len(), 1, "one token row: {text}");
-    assert_eq!(rows[0][7..], ["-", "-"], "epochs and billed: {text}");
+    assert_eq!(rows[0][9..], ["-", "-"], "epochs and billed: {text}");
     assert!(
         text.contains("  test.jsonl: not billed (an evaluation split, not trained on)\n"),
         "{text}"

@@ -16,7 +16,7 @@ use toml::Spanned;
 
 use super::error::{DATETIME_KEY, RESERVED_MESSAGE, closest};
 use super::gates::Threshold;
-use crate::settings::{DedupField, Encoding, FormatChoice};
+use crate::settings::{DedupField, Encoding, FormatChoice, Overflow};
 
 /// The whole file, or `[tool.tunelint]` of a pyproject.toml.
 #[derive(Deserialize)]
@@ -90,6 +90,13 @@ pub(super) struct TokensFile {
     pub encoding: Option<Choice<Encoding>>,
     #[serde(default, deserialize_with = "positive")]
     pub max_per_example: Option<u64>,
+    /// A Hugging Face `tokenizer.json` or model directory, relative to the config file.
+    pub tokenizer: Option<Spanned<Text>>,
+    /// A Jinja chat template file, relative to the config file.
+    pub chat_template: Option<Spanned<Text>>,
+    #[serde(default, deserialize_with = "positive")]
+    pub max_length: Option<u64>,
+    pub overflow: Option<Choice<Overflow>>,
 }
 
 /// `[pii]`.
@@ -405,6 +412,13 @@ impl Named for DedupField {
     const NAMES: &'static [&'static str] = DedupField::NAMES;
     fn parse(s: &str) -> Option<Self> {
         DedupField::parse(s)
+    }
+}
+
+impl Named for Overflow {
+    const NAMES: &'static [&'static str] = Overflow::NAMES;
+    fn parse(s: &str) -> Option<Self> {
+        Overflow::parse(s)
     }
 }
 

@@ -34,7 +34,9 @@ use self::globs::Globs;
 use self::selectors::{RuleEntry, apply_entries, cli_selectors, rule_entries, set_options};
 use crate::rule::Level;
 use crate::rules::{Code, RULES};
-use crate::settings::{ConfiguredOptions, DedupConfig, Encoding, FormatChoice, PiiAllow, Settings};
+use crate::settings::{
+    ConfiguredOptions, DedupConfig, Encoding, FormatChoice, Overflow, PiiAllow, Settings,
+};
 
 /// Names of the config files looked for in each directory, in order of preference.
 const CONFIG_FILES: &[&str] = &["tunelint.toml", ".tunelint.toml"];
@@ -55,12 +57,18 @@ pub struct CliOverrides {
     pub format: Option<FormatChoice>,
 }
 
-/// `[tokens]`: token counting (T001).
+/// `[tokens]`: token counting (T001-T003).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokensConfig {
     pub encoding: Encoding,
     /// T001's `max_per_example` for every file; a `[rules]` entry overrides it.
     pub max_per_example: u64,
+    /// `tokenizer` (with `chat_template`): the open-weight model, loaded when the config is
+    /// read, once for every file.
+    pub model: Option<Arc<crate::tokens::hf::Model>>,
+    /// Where the trainer cuts an example, and what it does with a longer one.
+    pub max_length: Option<u64>,
+    pub overflow: Overflow,
 }
 
 impl Default for TokensConfig {
@@ -68,6 +76,9 @@ impl Default for TokensConfig {
         TokensConfig {
             encoding: Encoding::O200kBase,
             max_per_example: 65_536,
+            model: None,
+            max_length: None,
+            overflow: Overflow::Truncate,
         }
     }
 }
@@ -101,6 +112,8 @@ impl Default for Settings {
             pii_allow: Arc::default(),
             encoding: Encoding::default(),
             token_stats: false,
+            model: None,
+            overflow: Overflow::Truncate,
         }
     }
 }
@@ -227,6 +240,19 @@ impl Config {
             self.tokens.max_per_example = tokens
                 .max_per_example
                 .unwrap_or(self.tokens.max_per_example);
+            self.tokens.max_length = tokens.max_length.or(self.tokens.max_length);
+            self.tokens.overflow = tokens.overflow.map_or(self.tokens.overflow, |c| c.0);
+            match (tokens.tokenizer, tokens.chat_template) {
+                (Some(tokenizer), template) => {
+                    let model = load_model(doc, &self.root, &tokenizer, template.as_ref());
+                    note(model.map(|m| self.tokens.model = Some(Arc::new(m))));
+                }
+                (None, Some(template)) => note(Err(doc.error(
+                    template.span(),
+                    "a chat template needs its tokenizer: set [tokens] tokenizer too".to_string(),
+                ))),
+                (None, None) => {}
+            }
         }
         if let Some(allow) = file.pii.and_then(|pii| pii.allow) {
             note(pii_allow(doc, &allow).map(|a| self.pii.allow = Arc::new(a)));
@@ -284,12 +310,22 @@ impl Config {
             dedup: self.dedup.clone(),
             pii_allow: Arc::clone(&self.pii.allow),
             encoding: self.tokens.encoding,
+            model: self.tokens.model.clone(),
+            overflow: self.tokens.overflow,
             ..Settings::default()
         };
         let mut options = vec![toml::Table::new(); Code::ALL.len()];
         // `[tokens] max_per_example` is T001's option for every file; `[rules]` may override it.
         let max_tokens = i64::try_from(self.tokens.max_per_example).unwrap_or(i64::MAX);
         options[Code::T001.index()].insert("max_per_example".to_owned(), max_tokens.into());
+        // `[tokens] max_length` is T002's and T003's option, which T001 and the statistics
+        // read too.
+        if let Some(max_length) = self.tokens.max_length {
+            let max_length = i64::try_from(max_length).unwrap_or(i64::MAX);
+            for code in [Code::T002, Code::T003] {
+                options[code.index()].insert("max_length".to_owned(), max_length.into());
+            }
+        }
         apply_entries(&self.rules, &mut settings, &mut options);
         if !self.overrides.is_empty()
             && let Some(rel) = self.relative(path)
@@ -408,6 +444,41 @@ fn pii_allow(doc: &Document<'_>, allow: &Strings) -> Result<PiiAllow, ConfigErro
             span,
             format!("invalid regular expression in \"allow\": {why}"),
         )
+    })
+}
+
+/// Loads `[tokens] tokenizer` (and `chat_template`), paths relative to the config file's
+/// directory `root`; an error points at the value whose file is missing or wrong.
+fn load_model(
+    doc: &Document<'_>,
+    root: &Path,
+    tokenizer: &Spanned<file::Text>,
+    template: Option<&Spanned<file::Text>>,
+) -> Result<crate::tokens::hf::Model, ConfigError> {
+    let tokenizer_path = absolute(&root.join(&tokenizer.get_ref().0));
+    let template_path = template.map(|t| absolute(&root.join(&t.get_ref().0)));
+    if let (Some(t), Some(path)) = (template, &template_path)
+        && !path.is_file()
+    {
+        let message = format!(
+            "no chat template at {}; tunelint never downloads one: point at a Jinja file on disk",
+            display_path(path).display()
+        );
+        return Err(doc.error(t.span(), message));
+    }
+    let shown = |p: &Path| display_path(p).display().to_string();
+    let files = crate::tokens::hf::ModelFiles {
+        tokenizer: &tokenizer_path,
+        chat_template: template_path.as_deref(),
+        shown: &shown,
+    };
+    crate::tokens::hf::Model::load(&files).map_err(|message| {
+        // A template that does not compile is the template's fault, not the tokenizer's.
+        let span = match template {
+            Some(t) if message.starts_with("chat template") => t.span(),
+            _ => tokenizer.span(),
+        };
+        doc.error(span, message)
     })
 }
 

@@ -152,7 +152,8 @@ pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSu
 }
 
 /// The token figures of one record line, counted on the calling thread, whose tokenizer
-/// later calls reuse; `None` when the line is not a record of a known format.
+/// later calls reuse, with the tokenizer `settings` name; `None` when the line is not a record
+/// of a known format or the model's chat template cannot render it.
 pub fn count_tokens(line: &str, settings: &Settings) -> Option<crate::tokens::ExampleTokens> {
     let mut parser = Parser::new();
     let doc = parser.parse(line).ok()?;
@@ -163,5 +164,5 @@ pub fn count_tokens(line: &str, settings: &Settings) -> Option<crate::tokens::Ex
     let mut scratch = Vec::new();
     let mut ctx = RecordContext::new(settings, 0, 1, 0, line, &mut scratch);
     let conv = format::normalize(format, &doc, &mut ctx)?;
-    Some(crate::tokens::count(&conv, line, settings.encoding))
+    crate::tokens::count_example(&conv, line, settings).ok()
 }

@@ -198,17 +198,15 @@ impl Chunk<'_> {
                     let conv = format::normalize(self.format, &doc, &mut ctx);
                     if let Some(conv) = &conv {
                         if settings.token_stats {
-                            ctx.tokens = Some(crate::tokens::count(conv, text, settings.encoding));
+                            // A template that cannot render the example leaves it uncounted;
+                            // T003 reports why.
+                            ctx.tokens = crate::tokens::count_example(conv, text, settings).ok();
                         }
                         rules::check_record(conv, &mut ctx);
                         if let Some(counted) = &ctx.tokens
                             && settings.token_stats
                         {
-                            self.out.tokens.add_example(
-                                counted,
-                                settings.encoding,
-                                settings.max_tokens(),
-                            );
+                            self.out.tokens.add_example(counted, settings);
                         }
                     }
                     let view = RecordView::new(&doc, conv.as_ref(), settings);

@@ -43,7 +43,7 @@ impl Renderer for Concise {
                 n(t.percentile(50)),
                 n(t.percentile(95)),
                 n(t.max()),
-                t.encoding.as_str()
+                t.tokenizer_name()
             )?;
         }
         for gate in summary.gates.iter().filter(|g| !g.passed) {

@@ -52,6 +52,9 @@ pub struct File {
 pub struct Tokens {
     /// `o200k_base` or `cl100k_base`.
     pub encoding: String,
+    /// The open-weight model's tokenizer (`[tokens] tokenizer`) the counts were made with,
+    /// `null` for OpenAI's encoding.
+    pub tokenizer: Option<String>,
     /// Examples counted (those read as conversations).
     pub examples: u64,
     pub total: u64,
@@ -60,8 +63,20 @@ pub struct Tokens {
     pub max: u64,
     /// Tokens of assistant content and tool calls.
     pub assistant: u64,
-    /// Assistant tokens of messages without `weight: 0`: what training learns from.
+    /// Assistant tokens of messages without `weight: 0`: what training learns from (with a
+    /// model's chat template, its trained tokens).
     pub trainable: u64,
+    /// The limit examples are judged by: `tokens.max_length` when set, else
+    /// `tokens.max_per_example`.
+    pub limit: u64,
+    /// `tokens.max_length`, `null` when not set.
+    pub max_length: Option<u64>,
+    /// Examples over the limit.
+    pub over_limit: u64,
+    /// Tokens the trainer loses to the limit (past it, or whole dropped examples).
+    pub truncated: u64,
+    /// The trained tokens among them.
+    pub truncated_trained: u64,
     /// OpenAI's default epochs for this many examples; `null` for a total over files and for
     /// an evaluation split.
     pub epochs: Option<u64>,
@@ -75,6 +90,7 @@ pub struct Tokens {
 fn tokens_entry(t: &crate::tokens::TokenStats) -> Tokens {
     Tokens {
         encoding: t.encoding.as_str().to_string(),
+        tokenizer: t.tokenizer.clone(),
         examples: t.examples(),
         total: t.total,
         p50: t.percentile(50),
@@ -82,6 +98,11 @@ fn tokens_entry(t: &crate::tokens::TokenStats) -> Tokens {
         max: t.max(),
         assistant: t.assistant,
         trainable: t.trainable,
+        limit: t.limit,
+        max_length: t.max_length,
+        over_limit: t.over_limit,
+        truncated: t.lost,
+        truncated_trained: t.trained_lost,
         epochs: t.epochs(),
         billed: t.billed(),
         evaluation_split: t.evaluation_split,

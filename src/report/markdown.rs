@@ -31,6 +31,15 @@ impl Markdown {
 }
 
 /// `text` as a code span that is safe inside a table cell.
+/// `text` with its first letter in upper case: a sentence of its own.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn code_span(text: &str) -> String {
     let text = text.replace('|', "\\|");
     if text.contains('`') {
@@ -133,10 +142,14 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         }
     }
 
-    if let Some((encoding, mut rows)) = super::summary::token_table(summary) {
-        writeln!(out, "### Tokens ({})\n", encoding.as_str())?;
+    if let Some((tokenizer, mut rows)) = super::summary::token_table(summary) {
+        writeln!(out, "### Tokens ({tokenizer})\n")?;
         writeln!(out, "| {} |", super::summary::TOKEN_HEADER.join(" | "))?;
-        writeln!(out, "|:--|--:|--:|--:|--:|--:|--:|--:|--:|")?;
+        writeln!(
+            out,
+            "|:--|{}",
+            "--:|".repeat(super::summary::TOKEN_COLUMNS - 1)
+        )?;
         // The last row is the total; below one file it repeats that file.
         let total = rows.pop().filter(|_| rows.len() > 1);
         let more = rows.len().saturating_sub(MAX_FILES);
@@ -145,13 +158,20 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
             writeln!(out, "| {} |", r.join(" | "))?;
         }
         if more > 0 {
-            writeln!(out, "| {more} more files | | | | | | | | |")?;
+            writeln!(
+                out,
+                "| {more} more files |{}",
+                " |".repeat(super::summary::TOKEN_COLUMNS - 1)
+            )?;
         }
         if let Some(mut r) = total {
             r[0] = "**total**".into();
             writeln!(out, "| {} |", r.join(" | "))?;
         }
         writeln!(out)?;
+        if let Some(note) = super::summary::limit_note(summary) {
+            writeln!(out, "{}\n", upper_first(&note))?;
+        }
         let mut unbilled = super::summary::evaluation_splits(summary).peekable();
         if unbilled.peek().is_some() {
             for f in unbilled {

@@ -50,10 +50,13 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
             )?;
         }
     }
-    if let Some((encoding, rows)) = token_table(summary) {
+    if let Some((tokenizer, rows)) = token_table(summary) {
         writeln!(out)?;
-        writeln!(out, "Tokens ({})", encoding.as_str())?;
+        writeln!(out, "Tokens ({tokenizer})")?;
         write_table(out, TOKEN_HEADER, &rows)?;
+        if let Some(note) = limit_note(summary) {
+            writeln!(out, "  {note}")?;
+        }
         for f in evaluation_splits(summary) {
             writeln!(
                 out,
@@ -148,24 +151,43 @@ fn write_table<const N: usize>(
 }
 
 /// The columns of the token table.
-pub const TOKEN_HEADER: [&str; 9] = [
+pub const TOKEN_HEADER: [&str; TOKEN_COLUMNS] = [
     "file",
     "examples",
     "tokens",
     "p50",
     "p95",
     "max",
-    "trainable",
+    "trained",
+    "over limit",
+    "cut",
     "epochs",
     "billed",
 ];
 
+pub const TOKEN_COLUMNS: usize = 11;
+
+/// What "over limit" and "cut" mean for this run: `limit 2,048 (tokens.max_length): 3
+/// examples over it, 1,234 tokens cut (56 of them trained)`.
+pub fn limit_note(summary: &RunSummary<'_>) -> Option<String> {
+    let t = summary.total.tokens.as_ref()?;
+    let key = match t.max_length {
+        Some(_) => "tokens.max_length",
+        None => "tokens.max_per_example",
+    };
+    Some(format!(
+        "limit {} ({key}): {} over it, {} cut ({} of them trained)",
+        thousands(t.limit),
+        crate::wording::plural(t.over_limit, "example"),
+        crate::wording::plural(t.lost, "token"),
+        thousands(t.trained_lost),
+    ))
+}
+
 /// The token table, when token statistics were counted: one row per file that has them,
 /// then the total. The total's billed figure is the sum of the files' (each trained on its
 /// own), so it shows no epochs when there are several.
-pub fn token_table(
-    summary: &RunSummary<'_>,
-) -> Option<(crate::tokens::Encoding, Vec<[String; 9]>)> {
+pub fn token_table(summary: &RunSummary<'_>) -> Option<(String, Vec<[String; TOKEN_COLUMNS]>)> {
     let total = summary.total.tokens.as_ref()?;
     let token_row = |name: &str, t: &crate::tokens::TokenStats| {
         let dash = || "-".to_string();
@@ -177,15 +199,17 @@ pub fn token_table(
             thousands(t.percentile(95)),
             thousands(t.max()),
             thousands(t.trainable),
+            thousands(t.over_limit),
+            thousands(t.lost),
             t.epochs().map_or_else(dash, |e| e.to_string()),
-            if t.evaluation_split {
+            if t.evaluation_split || t.tokenizer.is_some() {
                 dash()
             } else {
                 thousands(t.billed())
             },
         ]
     };
-    let mut rows: Vec<[String; 9]> = summary
+    let mut rows: Vec<[String; TOKEN_COLUMNS]> = summary
         .files
         .iter()
         .zip(summary.summaries)
@@ -195,7 +219,7 @@ pub fn token_table(
         })
         .collect();
     rows.push(token_row("total", total));
-    Some((total.encoding, rows))
+    Some((total.tokenizer_name().to_string(), rows))
 }
 
 use crate::wording::thousands;

@@ -145,7 +145,9 @@ registry! {
     P004 => privacy::national_id::NATIONAL_ID, RunsOn::Shared(&privacy::SCAN);
     P005 => privacy::ip_address::IP_ADDRESS, RunsOn::Shared(&privacy::SCAN);
     P006 => privacy::secret::SECRET, RunsOn::Shared(&privacy::SCAN);
-    T001 => tokens::TOO_MANY_TOKENS, Record(tokens::check);
+    T001 => tokens::TOO_MANY_TOKENS, RunsOn::Shared(&tokens::PASS);
+    T002 => tokens::TRUNCATED_ANSWER, RunsOn::Shared(&tokens::PASS);
+    T003 => tokens::NOTHING_TO_TRAIN, RunsOn::Shared(&tokens::PASS);
     D001 => duplicates::exact_duplicate::EXACT_DUPLICATE, duplicates::exact_duplicate::RUNS_ON;
     D002 => duplicates::near_duplicate::NEAR_DUPLICATE, duplicates::near_duplicate::RUNS_ON;
     D003 => duplicates::split_leak::SPLIT_LEAK, duplicates::split_leak::RUNS_ON;

@@ -1,15 +1,19 @@
-//! T rules: token counts.
+//! T rules: token counts, and what a trainer that cuts examples at `max_length` loses.
+//!
+//! The three rules share one pass ([`PASS`]): it measures an example once, with the bound
+//! when the bound settles every question, with the tokenizer otherwise, and reports each
+//! rule under its own code; T001 stays quiet when T002 or T003 says more.
 
 use serde::{Deserialize, Deserializer};
 
 use crate::context::RecordContext;
 use crate::declare_rule;
-use crate::record::Conversation;
+use crate::record::{Conversation, Role};
 use crate::rule::{RuleOption, RuleOptions, integer_option};
-use crate::rules::Code;
-use crate::settings::Settings;
-use crate::tokens;
-use crate::wording::thousands;
+use crate::rules::{Code, Shared};
+use crate::settings::{Overflow, Settings};
+use crate::tokens::{self, ExampleTokens};
+use crate::wording::{plural, thousands};
 
 declare_rule! {
     /// ## What it does
@@ -101,67 +105,406 @@ impl Settings {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports an example whose trained tokens (its answers) run past `max_length`, when the
+    /// trainer truncates long examples (`[tokens] max_length`, with `overflow = "truncate"`,
+    /// the default). The message says how many tokens of the answer are cut.
+    ///
+    /// `max_length` is the trainer's setting: TRL's `SFTConfig(max_length=...)`,
+    /// LLaMA-Factory's `cutoff_len`; both keep the first `max_length` tokens of the rendered
+    /// example. Counts use the configured tokenizer: an open-weight model's
+    /// (`[tokens] tokenizer`, the example rendered with its chat template) or OpenAI's. An
+    /// example whose bytes cannot reach `max_length` tokens is never tokenized for this rule.
+    ///
+    /// ## Why is this bad?
+    /// Truncation keeps the start of the example. When the cut falls inside an answer, the
+    /// model is trained on an answer that stops mid-sentence, with no end-of-turn token: it
+    /// learns to stop mid-way. An answer wholly past the cut is never learned, yet the prompt
+    /// before it is still paid for.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid,max_length=40
+    /// {"messages": [{"role": "user", "content": "Summarise our refund policy."}, {"role": "assistant", "content": "Refunds are available within 30 days of purchase for unused items in their original packaging. Opened items can be returned for store credit."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid,max_length=40
+    /// {"messages": [{"role": "user", "content": "Summarise our refund policy."}, {"role": "assistant", "content": "Unused items: refund within 30 days."}]}
+    /// ```
+    ///
+    /// ## Options
+    /// - `max_length` (default `0`, no limit): where the trainer cuts an example, in tokens. Set for
+    ///   every file by `[tokens] max_length`, which T001, T003 and the token statistics also
+    ///   follow; `[rules]` sets it for this rule alone.
+    ///
+    /// ```toml
+    /// [rules]
+    /// truncated-answer = { max_length = 2048 }
+    /// ```
+    pub static TRUNCATED_ANSWER = {
+        code: "T002",
+        name: "truncated-answer",
+        level: Warning,
+        summary: "with the trainer's `max_length`, truncation cuts into an answer: the model learns to stop mid-way",
+        options: [RuleOption {
+            name: "max_length",
+            default: "0",
+            doc: "where the trainer cuts an example, in tokens; 0: nowhere (also `[tokens] max_length`)",
+        }],
+        config: TruncatedAnswerOptions,
+    };
+}
+
+/// T002's options: `[tokens] max_length` for every file, or `[rules] truncated-answer = {
+/// max_length = 2048 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TruncatedAnswerOptions {
+    /// Where the trainer cuts an example, in tokens; 0 when it does not.
+    #[serde(deserialize_with = "max_length")]
+    pub max_length: u64,
+}
+
+impl RuleOptions for TruncatedAnswerOptions {
+    const DEFAULT: TruncatedAnswerOptions = TruncatedAnswerOptions { max_length: 0 };
+}
+
+impl Default for TruncatedAnswerOptions {
+    fn default() -> Self {
+        TruncatedAnswerOptions::DEFAULT
+    }
+}
+
+fn max_length<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    integer_option(d, 0, "a non-negative integer (tokens; 0 for no limit)")
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an example nothing of which is trained on: every answer falls past
+    /// `[tokens] max_length` (the trainer keeps the first `max_length` tokens: TRL's
+    /// `max_length`, LLaMA-Factory's `cutoff_len`), the trainer drops the example for being
+    /// longer (`overflow = "drop"`, as axolotl does beyond `sequence_len`), or the model's
+    /// chat template marks no text of it as generated (`{% generation %}`). Also an example
+    /// the model's chat template refuses to render (`raise_exception`), which stops
+    /// `apply_chat_template` and with it the trainer's preprocessing; the message names the
+    /// template's file and line.
+    ///
+    /// An example with no assistant message, or only masked ones (`weight: 0`), is O004's.
+    /// Counts use the configured tokenizer; an example whose bytes cannot reach `max_length`
+    /// tokens is not tokenized.
+    ///
+    /// ## Why is this bad?
+    /// The example costs compute (its tokens go through the model) and teaches nothing. When
+    /// it was meant to teach something, the masking or the limit is wrong.
+    ///
+    /// ## Example
+    /// ```jsonl,invalid,max_length=40
+    /// {"messages": [{"role": "user", "content": "Here is our whole refund policy: refunds are available within 30 days of purchase for unused items in their original packaging, opened items can be returned for store credit. Summarise it."}, {"role": "assistant", "content": "Unused items: refund within 30 days."}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```jsonl,valid,max_length=40
+    /// {"messages": [{"role": "user", "content": "Summarise our refund policy."}, {"role": "assistant", "content": "Unused items: refund within 30 days."}]}
+    /// ```
+    ///
+    /// ## Options
+    /// - `max_length` (default `0`, no limit): where the trainer cuts an example, in tokens. Set for
+    ///   every file by `[tokens] max_length` (with `[tokens] overflow`); `[rules]` sets it for
+    ///   this rule alone.
+    ///
+    /// ```toml
+    /// [rules]
+    /// nothing-to-train = { max_length = 2048 }
+    /// ```
+    pub static NOTHING_TO_TRAIN = {
+        code: "T003",
+        name: "nothing-to-train",
+        level: Warning,
+        summary: "every trained token is masked, beyond `max_length` or dropped: the example teaches nothing",
+        options: [RuleOption {
+            name: "max_length",
+            default: "0",
+            doc: "where the trainer cuts an example, in tokens; 0: nowhere (also `[tokens] max_length`)",
+        }],
+        config: TruncatedAnswerOptions,
+    };
+}
+
+impl Settings {
+    /// `[tokens] max_length` (T002's and T003's option): where the trainer cuts an example.
+    pub fn max_length(&self) -> Option<u64> {
+        self.rule_max_length(Code::T002)
+            .or_else(|| self.rule_max_length(Code::T003))
+    }
+
+    /// The `max_length` of T002 or T003 alone (`[rules]` may set one).
+    fn rule_max_length(&self, code: Code) -> Option<u64> {
+        Some(self.options::<TruncatedAnswerOptions>(code).max_length).filter(|&n| n > 0)
+    }
+
+    /// The limit T001 and the statistics judge by: `max_length` when set, else
+    /// `max_per_example`.
+    pub fn token_limit(&self) -> (u64, &'static str) {
+        match self.max_length() {
+            Some(n) => (n, "tokens.max_length"),
+            None => (self.max_tokens(), "tokens.max_per_example"),
+        }
+    }
+}
+
+/// The pass T001, T002 and T003 share.
+pub static PASS: Shared = Shared { check };
+
 /// Examples with up to this many bytes of text are always counted exactly.
 const EXACT_UP_TO: u64 = 1 << 20;
 
-/// Reports T001. Uses the example's count when the engine made one for the token
-/// statistics (`ctx.tokens`); otherwise counts only when the bytes could reach the limit,
-/// and keeps the count in `ctx.tokens`.
-pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+/// What is known of an example's tokens.
+enum Measured {
+    /// Counted.
+    Exact,
+    /// At most `limit` tokens by their bytes, so nothing is cut; whether any text is
+    /// trained on.
+    WithinLimit { trained: bool },
+    /// Over the limit by its bytes alone (OpenAI counts of huge examples).
+    AtLeast { lower: u64, largest: Option<usize> },
+}
+
+fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     let settings = ctx.settings;
-    let max = settings.max_tokens();
-    if ctx.tokens.is_none() {
-        let upper = tokens::upper_bound(conv, ctx.text);
-        if upper <= max {
+    let (limit, limit_key) = settings.token_limit();
+    let measured = match measure(conv, ctx, limit) {
+        Ok(m) => m,
+        Err(e) => {
+            ctx.report(
+                Code::T003,
+                conv.span,
+                format!("{e}; the trainer's preprocessing would stop here"),
+            );
             return;
         }
-        // Megabytes of text over the limit by their length alone: say so without tokenizing
-        // them: the exact figure would cost a second per few megabytes and change nothing.
-        let (lower, largest) = match upper > EXACT_UP_TO {
-            true => tokens::lower_bound(conv),
-            false => (0, None),
-        };
-        if lower > max {
+    };
+    let tokenizer = settings.tokenizer_name().to_string();
+    match measured {
+        Measured::AtLeast { lower, largest } => {
             let span = largest.map_or(conv.span, |i| conv.messages[i].content_or_message_span());
             ctx.report(
                 Code::T001,
                 span,
                 format!(
-                    "example has at least {} tokens ({}) by its length alone, over the limit of {} (tokens.max_per_example), so training would truncate it",
+                    "example has at least {} tokens ({tokenizer}) by its length alone, over the limit of {} ({limit_key}), so training would truncate it",
                     thousands(lower),
-                    settings.encoding.as_str(),
-                    thousands(max),
+                    thousands(limit),
                 ),
             );
-            return;
         }
-        ctx.tokens = Some(tokens::count(conv, ctx.text, settings.encoding));
-    }
-    let Some(counted) = &ctx.tokens else {
-        return;
-    };
-    if counted.total > max {
-        let (span, largest) = match counted.largest {
-            Some((i, n)) => {
-                let m = &conv.messages[i];
-                (
-                    m.content_or_message_span(),
-                    format!(
-                        "; the largest message is #{} ({}, {} tokens)",
-                        i + 1,
-                        m.role.as_str(),
-                        thousands(n)
-                    ),
-                )
+        Measured::WithinLimit { trained } => {
+            if !trained {
+                nothing_trained(conv, ctx);
             }
-            None => (conv.span, String::new()),
-        };
-        let message = format!(
-            "example has {} tokens ({}), over the limit of {} (tokens.max_per_example), so training would truncate it{largest}",
-            thousands(counted.total),
-            settings.encoding.as_str(),
-            thousands(max),
-        );
-        ctx.report(Code::T001, span, message);
+        }
+        Measured::Exact => {
+            let Some(counted) = ctx.tokens.clone() else {
+                return;
+            };
+            let said = nothing_trained_exact(conv, ctx, &counted) || cut(conv, ctx, &counted);
+            if !said && counted.total > limit {
+                too_many(conv, ctx, &counted, limit, limit_key, &tokenizer);
+            }
+        }
     }
+}
+
+/// Measures the example: from the engine's count, by its bytes, or by counting it (kept in
+/// `ctx.tokens`).
+fn measure(
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+    limit: u64,
+) -> Result<Measured, tokens::hf::RenderError> {
+    let settings = ctx.settings;
+    if ctx.tokens.is_some() {
+        return Ok(Measured::Exact);
+    }
+    if let Some(model) = &settings.model {
+        let rendered = model.render(conv, ctx.text)?;
+        if model.upper_bound(rendered.text.len()) <= limit {
+            return Ok(Measured::WithinLimit {
+                trained: rendered.has_trained(),
+            });
+        }
+        ctx.tokens = Some(model.count_rendered(conv, &rendered));
+        return Ok(Measured::Exact);
+    }
+    let upper = tokens::upper_bound(conv, ctx.text);
+    if upper <= limit {
+        let trained = conv.messages.iter().any(|m| {
+            m.role == Role::Assistant
+                && m.trained()
+                && (m.content.texts().any(|t| !t.value.is_empty()) || m.calls_tools())
+        });
+        return Ok(Measured::WithinLimit { trained });
+    }
+    // Megabytes of text over the limit by their length alone: say so without tokenizing
+    // them: the exact figure would cost a second per few megabytes and change nothing.
+    if upper > EXACT_UP_TO {
+        let (lower, largest) = tokens::lower_bound(conv);
+        if lower > limit {
+            return Ok(Measured::AtLeast { lower, largest });
+        }
+    }
+    ctx.tokens = Some(tokens::count(conv, ctx.text, settings.encoding));
+    Ok(Measured::Exact)
+}
+
+/// T003 for an example with nothing trained before any limit: the model's template marks
+/// nothing. Masked (`weight: 0`) or missing answers are O004's, empty ones C003's.
+fn nothing_trained(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) -> bool {
+    let assistants: Vec<_> = conv
+        .messages
+        .iter()
+        .filter(|m| m.role == Role::Assistant)
+        .collect();
+    let Some(first) = assistants.first() else {
+        return false;
+    };
+    if assistants.iter().all(|m| !m.trained()) {
+        return false;
+    }
+    let Some(model) = &ctx.settings.model else {
+        return false;
+    };
+    let message = format!(
+        "the chat template ({}) marks no text of this example as trained (no {{% generation %}} output for its answers): it costs compute and teaches nothing",
+        model.template_origin()
+    );
+    ctx.report(Code::T003, first.content_or_message_span(), message);
+    ctx.enabled(Code::T003)
+}
+
+/// T003 from the exact count: nothing trained, or nothing left after the trainer's limit.
+fn nothing_trained_exact(
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+    counted: &ExampleTokens,
+) -> bool {
+    if counted.trainable == 0 {
+        return nothing_trained(conv, ctx);
+    }
+    let settings = ctx.settings;
+    let Some(max_length) = settings.rule_max_length(Code::T003) else {
+        return false;
+    };
+    if counted.total <= max_length {
+        return false;
+    }
+    let tokenizer = settings.tokenizer_name();
+    let message = match settings.overflow {
+        Overflow::Drop => format!(
+            "example has {} tokens ({tokenizer}); with max_length {} and overflow \"drop\" the trainer leaves it out, so it teaches nothing",
+            thousands(counted.total),
+            thousands(max_length)
+        ),
+        Overflow::Truncate => {
+            let Some(first) = counted.answers.first().filter(|a| a.start >= max_length) else {
+                return false;
+            };
+            format!(
+                "with max_length {} every trained token is cut: the first answer starts at token {} of {} ({tokenizer}), so the example costs compute and teaches nothing",
+                thousands(max_length),
+                thousands(first.start + 1),
+                thousands(counted.total)
+            )
+        }
+    };
+    let span = counted
+        .answers
+        .first()
+        .and_then(|a| a.message)
+        .map_or(conv.span, |i| conv.messages[i].content_or_message_span());
+    ctx.report(Code::T003, span, message);
+    ctx.enabled(Code::T003)
+}
+
+/// T002: truncation at `max_length` cuts into an answer.
+fn cut(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, counted: &ExampleTokens) -> bool {
+    let settings = ctx.settings;
+    let Some(max_length) = settings.rule_max_length(Code::T002) else {
+        return false;
+    };
+    if settings.overflow != Overflow::Truncate || counted.total <= max_length {
+        return false;
+    }
+    let mut cut = counted.answers.iter().filter(|a| a.end > max_length);
+    let Some(first) = cut.next() else {
+        return false;
+    };
+    let later: Vec<_> = cut.collect();
+    let later_tokens: u64 = later.iter().map(|a| a.len()).sum();
+    let mut message = if first.start < max_length {
+        format!(
+            "with max_length {} the last {} of this answer's {} tokens are cut ({}); the model learns to stop mid-sentence",
+            thousands(max_length),
+            thousands(first.end - max_length),
+            thousands(first.len()),
+            settings.tokenizer_name(),
+        )
+    } else {
+        format!(
+            "with max_length {} this answer ({} tokens from token {}; {}) is cut entirely; the model never learns it",
+            thousands(max_length),
+            thousands(first.len()),
+            thousands(first.start + 1),
+            settings.tokenizer_name(),
+        )
+    };
+    if !later.is_empty() {
+        message.push_str(&format!(
+            ", and {} after it ({} tokens) {} cut entirely",
+            plural(later.len() as u64, "more answer"),
+            thousands(later_tokens),
+            if later.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    let span = first
+        .message
+        .map_or(conv.span, |i| conv.messages[i].content_or_message_span());
+    ctx.report(Code::T002, span, message);
+    ctx.enabled(Code::T002)
+}
+
+/// T001: the example is over the limit.
+fn too_many(
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+    counted: &ExampleTokens,
+    limit: u64,
+    limit_key: &str,
+    tokenizer: &str,
+) {
+    let (span, largest) = match counted.largest {
+        Some((i, n)) => {
+            let m = &conv.messages[i];
+            let tokens = match n {
+                0 => String::new(),
+                n => format!(", {} tokens", thousands(n)),
+            };
+            (
+                m.content_or_message_span(),
+                format!(
+                    "; the largest message is #{} ({}{tokens})",
+                    i + 1,
+                    m.role.as_str(),
+                ),
+            )
+        }
+        None => (conv.span, String::new()),
+    };
+    let message = format!(
+        "example has {} tokens ({tokenizer}), over the limit of {} ({limit_key}), so training would truncate it{largest}",
+        thousands(counted.total),
+        thousands(limit),
+    );
+    ctx.report(Code::T001, span, message);
 }

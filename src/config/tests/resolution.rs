@@ -412,7 +412,8 @@ valid = ["b/valid.jsonl"]
         config.tokens,
         TokensConfig {
             encoding: Encoding::Cl100kBase,
-            max_per_example: 4096
+            max_per_example: 4096,
+            ..TokensConfig::default()
         }
     );
     assert_eq!(config.pii.allow.patterns(), ["@acme\\.example$"]);

@@ -1,0 +1,587 @@
+//! Open-weight models: a Hugging Face tokenizer and its chat template, loaded once per run from
+//! files the user has (PRODUCT.md §4 T, "Open-weight models"). Nothing is ever downloaded.
+//!
+//! An example is rendered with the model's chat template the way `transformers`'
+//! `apply_chat_template(messages, tools=tools)` renders it (the template sees each message as
+//! written in the file, without its `null` keys, plus `bos_token`, `eos_token` and the other
+//! named special tokens of `tokenizer_config.json`), then encoded with the `tokenizers` crate
+//! without adding special tokens, as `apply_chat_template(..., tokenize=True)` does.
+//!
+//! What training learns from (the trained tokens) is, like `return_assistant_tokens_mask`,
+//! every token that overlaps a trained part of the text:
+//! - with a template that marks `{% generation %}` blocks, those blocks;
+//! - otherwise each assistant turn as the trainer's prompt/answer split sees it: the text the
+//!   template adds for the assistant message after the prompt that ends with the generation
+//!   prompt (`<|im_start|>assistant\n`, say). That is the answer and its end-of-turn token, as
+//!   LLaMA-Factory and axolotl label it. A template whose output for a shorter conversation is
+//!   not a prefix of the whole (one that drops earlier reasoning, say) has each answer's own
+//!   text found in the output instead.
+//!
+//! An assistant message the data marks as not trained (`weight: 0`, [`Message::trained`])
+//! is left out either way.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use minijinja::value::Value;
+
+use super::template::{ChatTemplate, Rendered, TemplateError, json_value};
+use super::{Answer, ExampleTokens};
+use crate::json::{Kind, Parser};
+use crate::record::{Conversation, Message, Role};
+
+/// The named special tokens `transformers` passes to every template (`special_tokens_map`).
+const SPECIAL_TOKENS: [&str; 7] = [
+    "bos_token",
+    "eos_token",
+    "unk_token",
+    "sep_token",
+    "pad_token",
+    "cls_token",
+    "mask_token",
+];
+
+/// A tokenizer with its chat template, shared by every worker of a run.
+pub struct Model {
+    /// The tokenizer as configured, for messages and reports.
+    pub name: String,
+    tokenizer: tokenizers::Tokenizer,
+    template: ChatTemplate,
+    /// `tokenizer_config.json`'s template named `tool_use`, used for examples with tools.
+    tool_template: Option<ChatTemplate>,
+    specials: Vec<(String, Value)>,
+    /// No token stands for less than one byte of text once normalised, and normalising
+    /// multiplies the bytes by at most this: `bytes × expansion + 1` bounds the count.
+    expansion: u64,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("name", &self.name)
+            .field("template", &self.template.origin)
+            .finish()
+    }
+}
+
+impl PartialEq for Model {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+/// Where a model's files are, as the configuration names them.
+pub struct ModelFiles<'a> {
+    /// `[tokens] tokenizer`: a `tokenizer.json` or a model directory (absolute).
+    pub tokenizer: &'a Path,
+    /// `[tokens] chat_template`: a Jinja file (absolute), instead of the model's own.
+    pub chat_template: Option<&'a Path>,
+    /// How paths are shown in messages.
+    pub shown: &'a dyn Fn(&Path) -> String,
+}
+
+impl Model {
+    /// Loads the tokenizer and compiles the chat template. The error says which file and why.
+    pub fn load(files: &ModelFiles<'_>) -> Result<Model, String> {
+        let shown = files.shown;
+        let path = files.tokenizer;
+        let never = "tunelint never downloads a tokenizer: point at a tokenizer.json or a model directory on disk";
+        let meta = std::fs::metadata(path).map_err(|e| {
+            format!(
+                "cannot read tokenizer {}: {}; {never}",
+                shown(path),
+                io_why(&e)
+            )
+        })?;
+        let (json, dir) = if meta.is_dir() {
+            let json = path.join("tokenizer.json");
+            if !json.is_file() {
+                return Err(format!(
+                    "model directory {} has no tokenizer.json; {never}",
+                    shown(path)
+                ));
+            }
+            (json, path.to_path_buf())
+        } else {
+            let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+            (path.to_path_buf(), dir)
+        };
+        let tokenizer = tokenizers::Tokenizer::from_file(&json).map_err(|e| {
+            format!(
+                "cannot load tokenizer {}: {e} (expected a Hugging Face tokenizer.json)",
+                shown(&json)
+            )
+        })?;
+        let config_path = dir.join("tokenizer_config.json");
+        let config: Option<serde_json::Value> = match std::fs::read_to_string(&config_path) {
+            Ok(text) => Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| format!("cannot read {}: {e}", shown(&config_path)))?,
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(format!(
+                    "cannot read {}: {}",
+                    shown(&config_path),
+                    io_why(&e)
+                ));
+            }
+        };
+
+        let read_template = |p: &Path| -> Result<ChatTemplate, String> {
+            let source = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read chat template {}: {}", shown(p), io_why(&e)))?;
+            compile(&source, shown(p))
+        };
+        let jinja = dir.join("chat_template.jinja");
+        let mut tool_template = None;
+        let template = if let Some(p) = files.chat_template {
+            read_template(p)?
+        } else if jinja.is_file() {
+            read_template(&jinja)?
+        } else {
+            let origin = format!("{} (chat_template)", shown(&config_path));
+            match config.as_ref().and_then(|c| c.get("chat_template")) {
+                Some(serde_json::Value::String(source)) => compile(source, origin)?,
+                Some(serde_json::Value::Array(named)) => {
+                    let find = |name: &str| {
+                        named.iter().find_map(|t| {
+                            (t.get("name")?.as_str()? == name)
+                                .then(|| t.get("template")?.as_str())
+                                .flatten()
+                        })
+                    };
+                    if let Some(tool) = find("tool_use") {
+                        tool_template = Some(compile(tool, format!("{origin} \"tool_use\""))?);
+                    }
+                    let Some(default) = find("default") else {
+                        return Err(format!(
+                            "{} has several chat templates and none named \"default\"; name one with [tokens] chat_template",
+                            shown(&config_path)
+                        ));
+                    };
+                    compile(default, format!("{origin} \"default\""))?
+                }
+                _ => {
+                    return Err(format!(
+                        "no chat template for tokenizer {}: found no chat_template.jinja and no \"chat_template\" in tokenizer_config.json beside it; name one with [tokens] chat_template",
+                        shown(path)
+                    ));
+                }
+            }
+        };
+        let mut specials = Vec::new();
+        if let Some(config) = &config {
+            for key in SPECIAL_TOKENS {
+                let token = match config.get(key) {
+                    Some(serde_json::Value::String(s)) => Some(s.clone()),
+                    Some(serde_json::Value::Object(o)) => o
+                        .get("content")
+                        .and_then(|c| c.as_str())
+                        .map(str::to_string),
+                    _ => None,
+                };
+                if let Some(token) = token {
+                    specials.push((key.to_string(), Value::from(token)));
+                }
+            }
+        }
+        let expansion = expansion(&json);
+        Ok(Model {
+            name: shown(path),
+            tokenizer,
+            template,
+            tool_template,
+            specials,
+            expansion,
+        })
+    }
+
+    /// Where the chat template comes from, for messages.
+    pub fn template_origin(&self) -> &str {
+        &self.template.origin
+    }
+
+    fn template_for(&self, tools: bool) -> &ChatTemplate {
+        match (&self.tool_template, tools) {
+            (Some(t), true) => t,
+            _ => &self.template,
+        }
+    }
+
+    /// Renders `conv` (from the record `line`) as the trainer sees it, and finds the trained
+    /// parts of the text. No tokenizing.
+    pub fn render(
+        &self,
+        conv: &Conversation<'_>,
+        line: &str,
+    ) -> Result<RenderedExample, RenderError> {
+        let input = Input::new(conv, line);
+        let template = self.template_for(input.tools.is_some());
+        let render = |messages: &Value, generation_prompt: bool| {
+            template
+                .render(
+                    messages,
+                    input.tools.as_ref(),
+                    generation_prompt,
+                    &self.specials,
+                )
+                .map_err(|error| RenderError {
+                    origin: template.origin.clone(),
+                    error,
+                })
+        };
+        let full = render(&Value::from(input.messages.clone()), false)?;
+        let mut turns: Vec<Turn> = Vec::new();
+        let untrained = conv
+            .messages
+            .iter()
+            .any(|m| m.role == Role::Assistant && !m.trained());
+        if !template.has_generation || untrained {
+            turns = self.assistant_turns(conv, &input, &full.text, &render);
+        }
+        let trained: Vec<Turn> = if template.has_generation {
+            // The template's blocks, less those inside an untrained turn; the k-th block is
+            // the k-th assistant message's when there are as many.
+            let assistants: Vec<usize> = conv
+                .messages
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.role == Role::Assistant)
+                .map(|(i, _)| i)
+                .collect();
+            let same = assistants.len() == full.generation.len();
+            full.generation
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| {
+                    !turns.iter().any(|t| {
+                        !conv.messages[t.message].trained()
+                            && g.start < t.text.end
+                            && t.text.start < g.end
+                    })
+                })
+                .map(|(k, g)| Turn {
+                    message: if same { Some(assistants[k]) } else { None }.unwrap_or(usize::MAX),
+                    text: g.clone(),
+                })
+                .collect()
+        } else {
+            turns
+                .into_iter()
+                .filter(|t| conv.messages[t.message].trained())
+                .collect()
+        };
+        Ok(RenderedExample {
+            text: full.text,
+            trained,
+        })
+    }
+
+    /// The text of each assistant turn: after the prompt that ends with the generation prompt,
+    /// up to the end of the turn; or, when the template does not render prefixes, the
+    /// message's content where it is found in the text.
+    fn assistant_turns(
+        &self,
+        conv: &Conversation<'_>,
+        input: &Input,
+        full: &str,
+        render: &dyn Fn(&Value, bool) -> Result<Rendered, RenderError>,
+    ) -> Vec<Turn> {
+        let mut turns = Vec::new();
+        let mut searched = 0usize;
+        for (i, m) in conv.messages.iter().enumerate() {
+            if m.role != Role::Assistant {
+                continue;
+            }
+            let prefix = |n: usize, prompt: bool| -> Option<usize> {
+                // `apply_chat_template` refuses an empty conversation.
+                if n == 0 {
+                    return None;
+                }
+                let r = render(&Value::from(input.messages[..n].to_vec()), prompt).ok()?;
+                full.starts_with(&r.text).then_some(r.text.len())
+            };
+            let by_prefix = match (prefix(i, true), prefix(i + 1, false)) {
+                (Some(start), Some(end)) if start <= end && start >= searched => Some(start..end),
+                _ => None,
+            };
+            let span = by_prefix.or_else(|| {
+                let content = m.content.joined_text();
+                let content = content.as_ref();
+                [content, content.trim()]
+                    .into_iter()
+                    .filter(|c| !c.is_empty())
+                    .find_map(|c| {
+                        full.get(searched..)?
+                            .find(c)
+                            .map(|at| searched + at..searched + at + c.len())
+                    })
+            });
+            if let Some(span) = span {
+                searched = span.end;
+                turns.push(Turn {
+                    message: i,
+                    text: span,
+                });
+            }
+        }
+        turns
+    }
+
+    /// The token figures of `conv` (from the record `line`).
+    pub fn count(&self, conv: &Conversation<'_>, line: &str) -> Result<ExampleTokens, RenderError> {
+        let rendered = self.render(conv, line)?;
+        Ok(self.count_rendered(conv, &rendered))
+    }
+
+    /// Tokenizes a rendered example and maps its trained text to tokens.
+    pub fn count_rendered(&self, conv: &Conversation<'_>, r: &RenderedExample) -> ExampleTokens {
+        let offsets = match self.tokenizer.encode(r.text.as_str(), false) {
+            Ok(encoding) => encoding.get_offsets().to_vec(),
+            // The tokenizer fails only on inputs it cannot represent; count nothing rather
+            // than guess.
+            Err(_) => Vec::new(),
+        };
+        let total = offsets.len() as u64;
+        let mut out = ExampleTokens {
+            total,
+            ..ExampleTokens::default()
+        };
+        let mut trained_tokens = 0u64;
+        let mut t = 0usize;
+        for turn in &r.trained {
+            // Tokens are in text order, and so are the trained parts.
+            while t < offsets.len() && offsets[t].1 <= turn.text.start {
+                t += 1;
+            }
+            let start = t;
+            let mut end = t;
+            while end < offsets.len() && offsets[end].0 < turn.text.end {
+                end += 1;
+            }
+            // A token of width zero before the part (none exist in practice) is not in it.
+            if end > start {
+                trained_tokens += (end - start) as u64;
+                out.answers.push(Answer {
+                    message: (turn.message != usize::MAX).then_some(turn.message),
+                    start: start as u64,
+                    end: end as u64,
+                });
+            }
+            t = end;
+        }
+        out.trainable = trained_tokens;
+        out.assistant = trained_tokens;
+        out.largest = largest_message(conv);
+        out
+    }
+
+    /// An upper bound of the tokens of a rendered text of `bytes` bytes.
+    pub fn upper_bound(&self, bytes: usize) -> u64 {
+        (bytes as u64)
+            .saturating_mul(self.expansion)
+            .saturating_add(1)
+    }
+}
+
+/// The message with the most text: T001 points at it.
+fn largest_message(conv: &Conversation<'_>) -> Option<(usize, u64)> {
+    conv.messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            (
+                i,
+                m.content.texts().map(|t| t.value.len() as u64).sum::<u64>(),
+            )
+        })
+        .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
+        .map(|(i, _)| (i, 0))
+}
+
+/// A rendered example and its trained parts (byte ranges of the text, in order).
+pub struct RenderedExample {
+    pub text: String,
+    pub trained: Vec<Turn>,
+}
+
+impl RenderedExample {
+    /// Whether any part of the text is trained on (before any truncation).
+    pub fn has_trained(&self) -> bool {
+        self.trained.iter().any(|t| !t.text.is_empty())
+    }
+}
+
+/// A trained part of a rendered example.
+pub struct Turn {
+    /// The message it belongs to; `usize::MAX` when the template's blocks do not match the
+    /// assistant messages one to one.
+    pub message: usize,
+    pub text: Range<usize>,
+}
+
+/// The chat template could not render an example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderError {
+    /// The template's file (or `tokenizer_config.json`).
+    pub origin: String,
+    pub error: TemplateError,
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.error.located(&self.origin);
+        if self.error.raised {
+            write!(
+                f,
+                "the chat template refuses this example ({at}): {}",
+                self.error.message
+            )
+        } else {
+            write!(
+                f,
+                "the chat template fails on this example ({at}): {}",
+                self.error.message
+            )
+        }
+    }
+}
+
+/// The messages and tools of an example as the template sees them.
+struct Input {
+    messages: Vec<Value>,
+    tools: Option<Value>,
+}
+
+impl Input {
+    fn new(conv: &Conversation<'_>, line: &str) -> Input {
+        PARSER.with(|parser| {
+            let mut parser = parser.borrow_mut();
+            let messages = conv
+                .messages
+                .iter()
+                .map(|m| message_value(&mut parser, m, line))
+                .collect();
+            let tools = conv.tools.and_then(|span| {
+                let raw = line.get(span.range())?;
+                let doc = parser.parse(raw).ok()?;
+                Some(json_value(&doc, doc.root(), false))
+            });
+            Input { messages, tools }
+        })
+    }
+}
+
+thread_local! {
+    static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(Parser::new());
+}
+
+/// A message as `apply_chat_template` gets it: the object as written without its `null` keys
+/// when it has a `role` (OpenAI chat); otherwise (ShareGPT, Alpaca, ...) `role` and `content`
+/// from the normalised conversation.
+fn message_value(parser: &mut Parser, m: &Message<'_>, line: &str) -> Value {
+    if let Some(raw) = line.get(m.span.range())
+        && let Ok(doc) = parser.parse(raw)
+        && doc.kind(doc.root()) == Kind::Object
+        && doc
+            .get(doc.root(), "role")
+            .is_some_and(|r| doc.kind(r) == Kind::String)
+    {
+        return json_value(&doc, doc.root(), true);
+    }
+    let mut map: indexmap::IndexMap<Value, Value> = indexmap::IndexMap::new();
+    map.insert(Value::from("role"), Value::from(m.role.as_str()));
+    map.insert(
+        Value::from("content"),
+        Value::from(m.content.joined_text().into_owned()),
+    );
+    Value::from(map)
+}
+
+fn compile(source: &str, origin: String) -> Result<ChatTemplate, String> {
+    ChatTemplate::new(source, origin.clone()).map_err(|e| {
+        format!(
+            "chat template {} does not compile: {}",
+            e.located(&origin),
+            e.message
+        )
+    })
+}
+
+fn io_why(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        _ => {
+            let s = e.to_string();
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_lowercase().chain(c).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// How many bytes of normalised text one byte of input can become at most (see
+/// [`Model::upper_bound`]), read off the tokenizer's normalizer and pre-tokenizer: 1 without a
+/// normalizer; 3 for NFC, lowercasing, BERT's and `▁` replacements; 18 for the compatibility
+/// forms (NFKC of one character can be 18); doubled for a Metaspace pre-tokenizer, which may
+/// add a `▁` to every piece.
+fn expansion(json: &Path) -> u64 {
+    let Ok(text) = std::fs::read_to_string(json) else {
+        return 18;
+    };
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return 18;
+    };
+    fn normalizer(n: &serde_json::Value) -> u64 {
+        match n.get("type").and_then(|t| t.as_str()) {
+            None => 1,
+            Some("Sequence") => n
+                .get("normalizers")
+                .and_then(|s| s.as_array())
+                .map_or(18, |s| {
+                    s.iter().map(normalizer).product::<u64>().min(1 << 20)
+                }),
+            Some("NFC" | "Lowercase" | "BertNormalizer" | "Strip" | "StripAccents") => 3,
+            Some("Prepend") => {
+                1 + n
+                    .get("prepend")
+                    .and_then(|p| p.as_str())
+                    .map_or(3, |p| p.len() as u64)
+            }
+            Some("Replace") => {
+                let content = n
+                    .get("content")
+                    .and_then(|c| c.as_str())
+                    .map_or(18, str::len);
+                (content as u64).max(1)
+            }
+            _ => 18,
+        }
+    }
+    fn pre(p: &serde_json::Value) -> u64 {
+        match p.get("type").and_then(|t| t.as_str()) {
+            Some("Metaspace") => 2,
+            Some("ByteLevel")
+                if p.get("add_prefix_space").and_then(|a| a.as_bool()) == Some(true) =>
+            {
+                2
+            }
+            Some("Sequence") => p
+                .get("pretokenizers")
+                .and_then(|s| s.as_array())
+                .map_or(2, |s| s.iter().map(pre).max().unwrap_or(1)),
+            _ => 1,
+        }
+    }
+    let n = doc
+        .get("normalizer")
+        .filter(|n| !n.is_null())
+        .map_or(1, normalizer);
+    let p = doc
+        .get("pre_tokenizer")
+        .filter(|p| !p.is_null())
+        .map_or(1, pre);
+    n.saturating_mul(p)
+}

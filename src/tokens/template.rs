@@ -1,0 +1,590 @@
+//! A model's Jinja chat template, compiled once with MiniJinja and rendered the way Hugging
+//! Face `transformers` renders it (`apply_chat_template`).
+//!
+//! `transformers` renders with Jinja2 in a sandbox with `trim_blocks` and `lstrip_blocks`,
+//! the `loopcontrols` extension, its own `tojson` (Python's `json.dumps`, not Jinja's HTML-safe
+//! one), `raise_exception`, `strftime_now`, and a `{% generation %}` block that records which
+//! characters of the output the assistant generates. Templates also call Python's string and
+//! dict methods (`.strip()`, `.startswith()`, `.items()`, ...): MiniJinja's pycompat layer
+//! (`minijinja-contrib`) answers those.
+//!
+//! `{% generation %}…{% endgeneration %}` is rewritten, before compiling, to a `{% filter %}`
+//! block of the same whitespace control on the same line: its body passes through a filter
+//! that wraps it in two noncharacters (U+FDD0, U+FDD1), which [`Rendered::from_marked`] takes
+//! out again as byte ranges. Line numbers of errors are those of the file.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use minijinja::value::{Kwargs, Value, ValueKind};
+use minijinja::{Environment, Error, ErrorKind};
+
+use crate::json::{Document, Kind, NodeId};
+
+/// The name the template is compiled under.
+const NAME: &str = "chat_template";
+/// Start and end of a `{% generation %}` block in the raw output.
+const GEN_START: char = '\u{FDD0}';
+const GEN_END: char = '\u{FDD1}';
+
+/// A compiled chat template.
+pub struct ChatTemplate {
+    env: Environment<'static>,
+    /// Where it comes from, for messages: a file, or `tokenizer_config.json`'s `chat_template`.
+    pub origin: String,
+    /// The template marks what the assistant generates (`{% generation %}`).
+    pub has_generation: bool,
+}
+
+impl std::fmt::Debug for ChatTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatTemplate")
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+/// One rendering: the text, and the byte ranges `{% generation %}` blocks produced.
+#[derive(Debug, Default, PartialEq)]
+pub struct Rendered {
+    pub text: String,
+    pub generation: Vec<Range<usize>>,
+}
+
+impl Rendered {
+    /// Takes the generation markers out of `raw`.
+    fn from_marked(raw: String) -> Rendered {
+        if !raw.contains([GEN_START, GEN_END]) {
+            return Rendered {
+                text: raw,
+                generation: Vec::new(),
+            };
+        }
+        let mut text = String::with_capacity(raw.len());
+        let mut generation = Vec::new();
+        let mut open: Option<usize> = None;
+        let mut depth = 0usize;
+        for c in raw.chars() {
+            match c {
+                GEN_START => {
+                    if depth == 0 {
+                        open = Some(text.len());
+                    }
+                    depth += 1;
+                }
+                GEN_END => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0
+                        && let Some(start) = open.take()
+                    {
+                        generation.push(start..text.len());
+                    }
+                }
+                c => text.push(c),
+            }
+        }
+        Rendered { text, generation }
+    }
+}
+
+/// Why a template did not compile or render: what went wrong and where, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateError {
+    pub message: String,
+    /// The line of the template, when known.
+    pub line: Option<usize>,
+    /// The template called `raise_exception`: it refuses this conversation on purpose.
+    pub raised: bool,
+}
+
+impl TemplateError {
+    fn new(e: &Error, raised: bool) -> TemplateError {
+        let mut message = match e.detail() {
+            Some(detail) => detail.to_string(),
+            None => e.kind().to_string(),
+        };
+        // MiniJinja's detail of a raise_exception is the message the template gave.
+        if !raised && e.kind() != ErrorKind::InvalidOperation {
+            message = format!("{}: {message}", e.kind());
+        }
+        TemplateError {
+            message,
+            line: e.line(),
+            raised,
+        }
+    }
+
+    /// `the chat template (path line 12) ...` for messages.
+    pub fn located(&self, origin: &str) -> String {
+        match self.line {
+            Some(line) => format!("{origin}, line {line}"),
+            None => origin.to_string(),
+        }
+    }
+}
+
+impl ChatTemplate {
+    /// Compiles `source`; `origin` names it in messages.
+    pub fn new(source: &str, origin: String) -> Result<ChatTemplate, TemplateError> {
+        let (source, has_generation) = rewrite_generation(source);
+        let mut env = Environment::new();
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(false)
+            .build()
+            .map_err(|e| TemplateError::new(&e, false))?;
+        env.set_syntax(syntax);
+        env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+        env.add_filter("tojson", tojson);
+        env.add_filter("__tunelint_generation", |body: String| {
+            format!("{GEN_START}{body}{GEN_END}")
+        });
+        env.add_function(
+            "raise_exception",
+            |message: String| -> Result<Value, Error> {
+                Err(Error::new(ErrorKind::InvalidOperation, message))
+            },
+        );
+        env.add_function("strftime_now", strftime_now);
+        env.add_template_owned(NAME, source)
+            .map_err(|e| TemplateError::new(&e, false))?;
+        Ok(ChatTemplate {
+            env,
+            origin,
+            has_generation,
+        })
+    }
+
+    /// Renders the conversation `messages` (a list of dicts, as the template sees them).
+    pub fn render(
+        &self,
+        messages: &Value,
+        tools: Option<&Value>,
+        add_generation_prompt: bool,
+        specials: &[(String, Value)],
+    ) -> Result<Rendered, TemplateError> {
+        let template = self
+            .env
+            .get_template(NAME)
+            .map_err(|e| TemplateError::new(&e, false))?;
+        let mut ctx: IndexMap<Value, Value> = IndexMap::with_capacity(specials.len() + 4);
+        for (k, v) in specials {
+            ctx.insert(Value::from(k.as_str()), v.clone());
+        }
+        ctx.insert(Value::from("messages"), messages.clone());
+        ctx.insert(
+            Value::from("tools"),
+            tools.cloned().unwrap_or(Value::from(())),
+        );
+        ctx.insert(Value::from("documents"), Value::from(()));
+        ctx.insert(
+            Value::from("add_generation_prompt"),
+            Value::from(add_generation_prompt),
+        );
+        match template.render(Value::from(ctx)) {
+            Ok(raw) => Ok(Rendered::from_marked(raw)),
+            Err(e) => {
+                let raised = e.kind() == ErrorKind::InvalidOperation
+                    && e.name() == Some(NAME)
+                    && !e.to_string().contains("unknown method");
+                Err(TemplateError::new(&e, raised))
+            }
+        }
+    }
+}
+
+/// Rewrites `{% generation %}` and `{% endgeneration %}` (with any whitespace control) into a
+/// filter block, keeping every line where it was; says whether there was any.
+fn rewrite_generation(source: &str) -> (String, bool) {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    let mut found = false;
+    while let Some(at) = rest.find("{%") {
+        out.push_str(&rest[..at]);
+        let tag = &rest[at..];
+        let Some(close) = tag.find("%}") else {
+            out.push_str(tag);
+            return (out, found);
+        };
+        let inner = &tag[2..close];
+        let (open_ws, body) = match inner.as_bytes().first() {
+            Some(b'-' | b'+') => (&inner[..1], &inner[1..]),
+            _ => ("", inner),
+        };
+        let (body, close_ws) = match body.as_bytes().last() {
+            Some(b'-' | b'+') => (&body[..body.len() - 1], &body[body.len() - 1..]),
+            _ => (body, ""),
+        };
+        match body.trim() {
+            "generation" => {
+                found = true;
+                let _ = write!(
+                    out,
+                    "{{%{open_ws} filter __tunelint_generation {close_ws}%}}"
+                );
+            }
+            "endgeneration" => {
+                let _ = write!(out, "{{%{open_ws} endfilter {close_ws}%}}");
+            }
+            _ => out.push_str(&tag[..close + 2]),
+        }
+        rest = &tag[close + 2..];
+    }
+    out.push_str(rest);
+    (out, found)
+}
+
+/// `tojson` as `transformers` defines it: Python's `json.dumps(x, ensure_ascii=False,
+/// indent=indent, separators=separators, sort_keys=sort_keys)`.
+fn tojson(value: Value, kwargs: Kwargs) -> Result<Value, Error> {
+    let indent: Option<Value> = kwargs.get("indent")?;
+    let separators: Option<Value> = kwargs.get("separators")?;
+    let sort_keys: Option<bool> = kwargs.get("sort_keys")?;
+    let ensure_ascii: Option<bool> = kwargs.get("ensure_ascii")?;
+    kwargs.assert_all_used()?;
+    let indent = match indent {
+        None => None,
+        Some(v) if v.is_none() => None,
+        Some(v) => match v.kind() {
+            ValueKind::Number => Some(" ".repeat(i64::try_from(v)?.max(0) as usize)),
+            ValueKind::String => Some(v.as_str().unwrap_or_default().to_string()),
+            _ => None,
+        },
+    };
+    let (item, key) = match separators.filter(|s| !s.is_none()) {
+        Some(s) => {
+            let item = s.get_item_by_index(0)?;
+            let key = s.get_item_by_index(1)?;
+            (
+                item.as_str().unwrap_or(",").to_string(),
+                key.as_str().unwrap_or(":").to_string(),
+            )
+        }
+        None if indent.is_some() => (",".to_string(), ": ".to_string()),
+        None => (", ".to_string(), ": ".to_string()),
+    };
+    let style = JsonStyle {
+        indent,
+        item,
+        key,
+        sort_keys: sort_keys.unwrap_or(false),
+        ensure_ascii: ensure_ascii.unwrap_or(false),
+    };
+    let mut out = String::new();
+    style.write(&value, 0, &mut out)?;
+    Ok(Value::from(out))
+}
+
+struct JsonStyle {
+    indent: Option<String>,
+    item: String,
+    key: String,
+    sort_keys: bool,
+    ensure_ascii: bool,
+}
+
+impl JsonStyle {
+    fn newline(&self, depth: usize, out: &mut String) {
+        if let Some(indent) = &self.indent {
+            out.push('\n');
+            for _ in 0..depth {
+                out.push_str(indent);
+            }
+        }
+    }
+
+    fn write(&self, v: &Value, depth: usize, out: &mut String) -> Result<(), Error> {
+        match v.kind() {
+            ValueKind::Undefined | ValueKind::None => out.push_str("null"),
+            ValueKind::Bool => out.push_str(if v.is_true() { "true" } else { "false" }),
+            ValueKind::Number => out.push_str(&python_number(v)),
+            ValueKind::String => {
+                python_string(v.as_str().unwrap_or_default(), self.ensure_ascii, out)
+            }
+            ValueKind::Seq | ValueKind::Iterable => {
+                let items: Vec<Value> = v.try_iter()?.collect();
+                if items.is_empty() {
+                    out.push_str("[]");
+                    return Ok(());
+                }
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(&self.item);
+                    }
+                    self.newline(depth + 1, out);
+                    self.write(item, depth + 1, out)?;
+                }
+                self.newline(depth, out);
+                out.push(']');
+            }
+            ValueKind::Map => {
+                let mut pairs: Vec<(Value, Value)> = Vec::new();
+                for k in v.try_iter()? {
+                    let value = v.get_item(&k)?;
+                    pairs.push((k, value));
+                }
+                if self.sort_keys {
+                    pairs.sort_by_key(|a| a.0.to_string());
+                }
+                if pairs.is_empty() {
+                    out.push_str("{}");
+                    return Ok(());
+                }
+                out.push('{');
+                for (i, (k, value)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(&self.item);
+                    }
+                    self.newline(depth + 1, out);
+                    match k.as_str() {
+                        Some(s) => python_string(s, self.ensure_ascii, out),
+                        None => python_string(&k.to_string(), self.ensure_ascii, out),
+                    }
+                    out.push_str(&self.key);
+                    self.write(value, depth + 1, out)?;
+                }
+                self.newline(depth, out);
+                out.push('}');
+            }
+            _ => python_string(&v.to_string(), self.ensure_ascii, out),
+        }
+        Ok(())
+    }
+}
+
+/// A number as Python's `json.dumps` writes it: integers in full, floats as `repr`.
+fn python_number(v: &Value) -> String {
+    if v.is_integer() {
+        return v.to_string();
+    }
+    match f64::try_from(v.clone()) {
+        Ok(x) => python_float(x),
+        Err(_) => v.to_string(),
+    }
+}
+
+/// Python's `repr` of a float: the shortest digits that read back, positional from 1e-4 up to
+/// 1e16, scientific (`1e-05`, `1.5e+16`) outside.
+pub fn python_float(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let sci = format!("{x:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..16).contains(&exp) {
+        let s = format!("{x}");
+        if s.contains('.') { s } else { format!("{s}.0") }
+    } else {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    }
+}
+
+/// A JSON string literal as Python's `json.dumps` writes it.
+fn python_string(s: &str, ensure_ascii: bool, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if ensure_ascii && !c.is_ascii() => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{u:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `strftime_now(format)`: today's date (UTC) for the few formats templates use.
+fn strftime_now(format: String) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    let (y, m, d) = civil_from_days(days);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    const FULL: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('d') => {
+                let _ = write!(out, "{d:02}");
+            }
+            Some('m') => {
+                let _ = write!(out, "{m:02}");
+            }
+            Some('Y') => {
+                let _ = write!(out, "{y}");
+            }
+            Some('b') => out.push_str(MONTHS[(m - 1) as usize]),
+            Some('B') => out.push_str(FULL[(m - 1) as usize]),
+            Some('%') => out.push('%'),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
+}
+
+/// Howard Hinnant's days-to-civil.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// The JSON value `id` of `doc` as the template sees it after Python's `json.loads`: objects
+/// keep their key order (a repeated key keeps its first place and its last value), integers
+/// are integers and other numbers floats. `drop_null_keys` leaves out the keys whose value is
+/// `null`, as `apply_chat_template` does with each message.
+pub fn json_value(doc: &Document<'_, '_>, id: NodeId, drop_null_keys: bool) -> Value {
+    match doc.kind(id) {
+        Kind::Null => Value::from(()),
+        Kind::Bool => Value::from(doc.bool(id).unwrap_or(false)),
+        Kind::Number => {
+            let raw = doc.raw(id);
+            if !raw.contains(['.', 'e', 'E']) {
+                if let Ok(i) = raw.parse::<i64>() {
+                    return Value::from(i);
+                }
+                if let Ok(u) = raw.parse::<u64>() {
+                    return Value::from(u);
+                }
+            }
+            Value::from(doc.number(id).unwrap_or(f64::NAN))
+        }
+        Kind::String => Value::from(doc.str(id).unwrap_or_default().into_owned()),
+        Kind::Array => doc
+            .elements(id)
+            .map(|e| json_value(doc, e, false))
+            .collect(),
+        Kind::Object => {
+            let mut map: IndexMap<Value, Value> = IndexMap::new();
+            for (k, v) in doc.members(id) {
+                if drop_null_keys && doc.kind(v) == Kind::Null {
+                    continue;
+                }
+                let key = Value::from(doc.str(k).unwrap_or_default().into_owned());
+                map.insert(key, json_value(doc, v, false));
+            }
+            Value::from(map)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(source: &str, messages: Value) -> Result<Rendered, TemplateError> {
+        ChatTemplate::new(source, "t.jinja".into())?.render(&messages, None, false, &[])
+    }
+
+    fn msgs(pairs: &[(&str, &str)]) -> Value {
+        pairs
+            .iter()
+            .map(|(r, c)| {
+                let mut m: IndexMap<Value, Value> = IndexMap::new();
+                m.insert("role".into(), (*r).into());
+                m.insert("content".into(), (*c).into());
+                Value::from(m)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn generation_blocks_become_byte_ranges() {
+        let t = "{% for m in messages %}<{{ m.role }}>{% if m.role == 'assistant' %}{% generation %}{{ m.content }}</s>{% endgeneration %}{% else %}{{ m.content }}{% endif %}\n{% endfor %}";
+        let r = render(t, msgs(&[("user", "hi"), ("assistant", "héllo")])).expect("renders");
+        assert_eq!(r.text, "<user>hi<assistant>héllo</s>");
+        assert_eq!(&r.text[r.generation[0].clone()], "héllo</s>");
+    }
+
+    #[test]
+    fn whitespace_control_of_generation_is_kept() {
+        let t = "{%- for m in messages -%}\n  {%- generation -%}\n  {{ m.content }}\n  {%- endgeneration -%}\n{%- endfor -%}";
+        let r = render(t, msgs(&[("assistant", "a"), ("assistant", "b")])).expect("renders");
+        assert_eq!(r.text, "ab");
+        assert_eq!(r.generation, vec![0..1, 1..2]);
+    }
+
+    #[test]
+    fn python_methods_and_exceptions() {
+        let t = "{% if messages[0].content.strip().startswith('x') %}{{ raise_exception('no x please') }}{% endif %}{{ messages[0].content.strip() | tojson }}";
+        assert_eq!(
+            render(t, msgs(&[("user", "  a\"é ")]))
+                .expect("renders")
+                .text,
+            "\"a\\\"é\""
+        );
+        let e = render(t, msgs(&[("user", " x")])).expect_err("raises");
+        assert!(e.raised, "{e:?}");
+        assert_eq!(e.message, "no x please");
+        assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn tojson_writes_what_python_json_dumps_writes() {
+        let t = "{{ messages | tojson }}|{{ messages[0] | tojson(indent=2) }}|{{ 1.5e-7 | tojson }}|{{ 100000000000000000.0 | tojson }}";
+        let r = render(t, msgs(&[("user", "<b>&")])).expect("renders");
+        assert_eq!(
+            r.text,
+            "[{\"role\": \"user\", \"content\": \"<b>&\"}]|{\n  \"role\": \"user\",\n  \"content\": \"<b>&\"\n}|1.5e-07|1e+17"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let e = ChatTemplate::new("a\nb\n{% if %}", "t.jinja".into()).expect_err("bad");
+        assert_eq!(e.line, Some(3), "{e:?}");
+    }
+}

@@ -1,0 +1,682 @@
+//! Token counts with open-weight models' tokenizers and chat templates (PRODUCT.md §4 T,
+//! "Open-weight models"), compared with Hugging Face `transformers` itself.
+//!
+//! `tests/fixtures/hf/` holds three chat templates of different families (ChatML as Qwen2.5
+//! writes it, Llama 3.1's header ids, ChatML with `{% generation %}` blocks, a default system
+//! prompt and a role check that raises), three small tokenizers built with the `tokenizers`
+//! library (`make_tokenizers.py`), and `oracle.py`, which renders and tokenizes examples with
+//! `AutoTokenizer.apply_chat_template(..., tokenize=True)`. The two real tokenizers come from
+//! the mistral-common package on PyPI (Mistral 7B v0.1's SentencePiece BPE and Mistral NeMo's
+//! byte-level "tekken"), converted to `tokenizer.json` by `transformers` (`oracle.py
+//! convert`). The comparison runs when a Python with transformers and mistral-common is at
+//! hand: `TUNELINT_HF_PYTHON` (CI sets it; it must work), or `python3` if it imports them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::sync::Arc;
+
+use assert_cmd::Command;
+use tunelint::engine::{count_tokens, lint_bytes};
+use tunelint::rules::Code;
+use tunelint::settings::{Overflow, Settings};
+use tunelint::tokens::hf::{Model, ModelFiles};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf")
+}
+
+fn template(name: &str) -> PathBuf {
+    fixtures().join("templates").join(name)
+}
+
+fn tokenizer(name: &str) -> PathBuf {
+    fixtures().join("tokenizers").join(name)
+}
+
+const TEMPLATES: [&str; 3] = ["chatml_qwen.jinja", "llama3.jinja", "generation_smol.jinja"];
+const BUILT: [&str; 3] = ["bpe-chatml", "bpe-llama3", "unigram-metaspace"];
+
+fn load(dir: &Path, template: Option<&Path>) -> Result<Model, String> {
+    let shown = |p: &Path| p.display().to_string();
+    Model::load(&ModelFiles {
+        tokenizer: dir,
+        chat_template: template,
+        shown: &shown,
+    })
+}
+
+fn settings_with(model: Model) -> Settings {
+    Settings {
+        model: Some(Arc::new(model)),
+        ..Settings::default()
+    }
+}
+
+/// A Python with transformers and mistral-common, if there is one.
+fn python_with_transformers() -> Option<String> {
+    let imports = |python: &str| {
+        Process::new(python)
+            .args(["-c", "import transformers, mistral_common, tokenizers"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if let Ok(python) = std::env::var("TUNELINT_HF_PYTHON") {
+        assert!(
+            imports(&python),
+            "TUNELINT_HF_PYTHON={python} cannot import transformers and mistral_common"
+        );
+        return Some(python);
+    }
+    imports("python3").then(|| "python3".to_string())
+}
+
+/// splitmix64.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const PIECES: &[&str] = &[
+    "Hello",
+    " world",
+    "!",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    " 1234567",
+    "3.14",
+    "é",
+    "naïve",
+    "東京",
+    "の天気",
+    "😀",
+    "👨\u{200d}👩\u{200d}👧",
+    "Привет",
+    "مرحبا",
+    "Ａ",
+    "<|im_start|>",
+    "<|eot_id|>",
+    "</s>",
+    "[INST]",
+    "```python\ndef f(x):\n    return x\n```",
+    "don't",
+    " the",
+    " THE",
+    "https://example.com/a?b=c",
+    "a\u{301}",
+    "\u{a0}",
+    "\"quoted\"",
+    "\\back\\slash",
+    "{{name}}",
+    "{% raw %}",
+    "—",
+    "…",
+    " Thinking:",
+];
+
+fn random_text(rng: &mut Rng) -> String {
+    if rng.below(12) == 0 {
+        return String::new();
+    }
+    let n = rng.below(30);
+    (0..n).map(|_| rng.pick(PIECES)).collect()
+}
+
+/// Multi-turn conversations, with or without a system prompt, tool definitions and calls,
+/// empty strings, non-ASCII text, `weight`, reasoning, and some that break a template's role
+/// rules.
+fn random_example(rng: &mut Rng) -> serde_json::Value {
+    use serde_json::json;
+    let mut messages = Vec::new();
+    if rng.below(2) == 0 {
+        messages.push(json!({"role": "system", "content": random_text(rng)}));
+    }
+    let turns = 1 + rng.below(3);
+    let tool = rng.below(4) == 0;
+    for t in 0..turns {
+        messages.push(json!({"role": "user", "content": random_text(rng)}));
+        if tool && t == 0 {
+            let calls = 1 + usize::from(rng.below(5) == 0);
+            let calls: Vec<_> = (0..calls)
+                .map(|k| {
+                    let args = json!({"q": random_text(rng), "n": rng.below(100)}).to_string();
+                    json!({"id": format!("call_{k}"), "type": "function", "function": {"name": "search", "arguments": args}})
+                })
+                .collect();
+            messages.push(json!({"role": "assistant", "content": null, "tool_calls": calls}));
+            messages.push(
+                json!({"role": "tool", "tool_call_id": "call_0", "content": random_text(rng)}),
+            );
+        }
+        let mut content = random_text(rng);
+        if rng.below(8) == 0 {
+            content = format!("Thinking: {content}");
+        }
+        let mut answer = json!({"role": "assistant", "content": content});
+        if rng.below(5) == 0 {
+            answer["weight"] = json!(rng.below(2));
+        }
+        messages.push(answer);
+    }
+    if rng.below(15) == 0 {
+        // Two user turns in a row: templates that check roles refuse it.
+        messages.insert(
+            messages.len() - 1,
+            json!({"role": "user", "content": "and?"}),
+        );
+    }
+    let mut example = json!({"messages": messages});
+    if tool {
+        example["tools"] = json!([{"type": "function", "function": {
+            "name": "search", "description": random_text(rng),
+            "parameters": {"type": "object", "properties": {"q": {"type": "string"}, "n": {"type": "integer", "minimum": 0.5}}}
+        }}]);
+    }
+    example
+}
+
+/// Every template with every tokenizer, 300 random examples each: tunelint's total and
+/// trained tokens equal transformers', and a template that raises raises in both.
+#[test]
+fn counts_equal_transformers_on_random_examples() {
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = Process::new(&python)
+            .arg(fixtures().join("oracle.py"))
+            .args(args)
+            .env("HF_HUB_OFFLINE", "1")
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "oracle.py failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let real = dir.path().join("real");
+    run(&["convert".as_ref(), real.as_os_str()]);
+
+    let mut rng = Rng(2027);
+    let lines: Vec<String> = (0..300)
+        .map(|_| random_example(&mut rng).to_string())
+        .collect();
+    let input = dir.path().join("examples.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").expect("write");
+
+    let mut tokenizers: Vec<PathBuf> = BUILT.iter().map(|t| tokenizer(t)).collect();
+    tokenizers.push(real.join("mistral-7b-v0.1"));
+    tokenizers.push(real.join("mistral-nemo"));
+    let pairs: Vec<(PathBuf, PathBuf)> = tokenizers
+        .iter()
+        .flat_map(|t| {
+            TEMPLATES
+                .iter()
+                .map(move |name| (t.clone(), template(name)))
+        })
+        .collect();
+    let output = dir.path().join("expected.tsv");
+    let mut args: Vec<&std::ffi::OsStr> =
+        vec!["count".as_ref(), input.as_os_str(), output.as_os_str()];
+    for (t, tpl) in &pairs {
+        args.push(t.as_os_str());
+        args.push(tpl.as_os_str());
+    }
+    run(&args);
+    let expected = std::fs::read_to_string(&output).expect("read");
+
+    let mut wrong = Vec::new();
+    let mut compared = 0;
+    let mut refused = 0;
+    let mut trained_checked = 0;
+    let mut models = Vec::new();
+    for (t, tpl) in &pairs {
+        models.push(settings_with(load(t, Some(tpl)).expect("loads")));
+    }
+    for row in expected.lines() {
+        let cells: Vec<&str> = row.split('\t').collect();
+        let pair: usize = cells[0].parse().expect("pair");
+        let i: usize = cells[1].parse().expect("line");
+        let want = match cells[2] {
+            "error" => None,
+            total => Some((
+                total.parse::<u64>().expect("total"),
+                cells[3].parse::<u64>().expect("trained"),
+            )),
+        };
+        let got = count_tokens(&lines[i], &models[pair]).map(|t| (t.total, t.trainable));
+        compared += 1;
+        refused += usize::from(want.is_none());
+        trained_checked += usize::from(want.is_some_and(|(_, n)| n > 0));
+        if got != want {
+            wrong.push(format!(
+                "{} with {}: line {}: tunelint (total, trained) {got:?}, transformers {want:?}\n  {}",
+                pairs[pair].1.file_name().unwrap_or_default().to_string_lossy(),
+                pairs[pair].0.display(),
+                i + 1,
+                lines[i]
+            ));
+        }
+    }
+    assert_eq!(
+        compared,
+        lines.len() * pairs.len(),
+        "one row per example and pair"
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} of {compared} differ:\n{}",
+        wrong.len(),
+        wrong[..wrong.len().min(6)].join("\n")
+    );
+    // The examples exercise what they are meant to.
+    assert!(refused > 0 && refused < compared / 5, "{refused} refused");
+    assert!(
+        trained_checked > compared / 2,
+        "{trained_checked} with trained tokens"
+    );
+
+    // The whole pipeline, through the binary: `stats` sums the same totals.
+    let (nemo, llama3) = (real.join("mistral-nemo"), template("llama3.jinja"));
+    let pair = pairs
+        .iter()
+        .position(|p| p.0 == nemo && p.1 == llama3)
+        .expect("pair");
+    let mut total = 0u64;
+    let mut trained = 0u64;
+    let mut counted = 0u64;
+    for row in expected.lines() {
+        let cells: Vec<&str> = row.split('\t').collect();
+        if cells[0] == pair.to_string() && cells[2] != "error" {
+            total += cells[2].parse::<u64>().expect("total");
+            trained += cells[3].parse::<u64>().expect("trained");
+            counted += 1;
+        }
+    }
+    let work = dir.path().join("project");
+    std::fs::create_dir_all(work.join("data")).expect("mkdir");
+    std::fs::write(work.join("data/train.jsonl"), lines.join("\n") + "\n").expect("write");
+    std::fs::write(
+        work.join("tunelint.toml"),
+        format!(
+            "[tokens]\ntokenizer = {:?}\nchat_template = {:?}\n",
+            nemo.display().to_string(),
+            llama3.display().to_string()
+        ),
+    )
+    .expect("write");
+    let out = Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(&work)
+        .args(["stats", "--format", "json", "data/train.jsonl"])
+        .output()
+        .expect("run");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let t = &doc["summary"]["tokens"];
+    assert_eq!(t["examples"], counted, "{t}");
+    assert_eq!(t["total"], total, "{t}");
+    assert_eq!(t["trainable"], trained, "{t}");
+    assert_eq!(t["tokenizer"], nemo.display().to_string());
+}
+
+fn tunelint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
+    cmd.current_dir(dir).env_remove("GITHUB_ACTIONS");
+    cmd
+}
+
+/// A model directory with the given template, in a fresh project.
+fn project(template_name: &str, config: &str, lines: &[serde_json::Value]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = dir.path().join("models/chat");
+    std::fs::create_dir_all(&model).expect("mkdir");
+    for f in ["tokenizer.json", "tokenizer_config.json"] {
+        std::fs::copy(tokenizer("bpe-chatml").join(f), model.join(f)).expect("copy");
+    }
+    std::fs::copy(template(template_name), model.join("chat_template.jinja")).expect("copy");
+    std::fs::write(dir.path().join("tunelint.toml"), config).expect("write");
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("train.jsonl"), text).expect("write");
+    dir
+}
+
+fn long_answer(words: usize) -> serde_json::Value {
+    serde_json::json!({"messages": [
+        {"role": "user", "content": "Tell me about refunds."},
+        {"role": "assistant", "content": "Refunds are available within thirty days. ".repeat(words)},
+    ]})
+}
+
+#[test]
+fn t002_says_how_much_of_the_answer_the_trainer_cuts() {
+    let short = serde_json::json!({"messages": [
+        {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]});
+    let dir = project("chatml_qwen.jinja", "", &[short.clone(), long_answer(20)]);
+    // The exact figures, from the library; the limit falls inside the answer.
+    let model = load(&dir.path().join("models/chat"), None).expect("loads");
+    let settings = settings_with(model);
+    let counted = count_tokens(&long_answer(20).to_string(), &settings).expect("counts");
+    let answer = *counted.answers.last().expect("an answer");
+    let max = answer.start + 20;
+    assert!(answer.end > max, "{counted:?}");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        format!("[tokens]\ntokenizer = \"models/chat\"\nmax_length = {max}\n"),
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let want = format!(
+        "train.jsonl:2:{}: T002 with max_length {max} the last {} of this answer's {} tokens are cut (models/chat); the model learns to stop mid-sentence",
+        long_answer(20)
+            .to_string()
+            .find("\"Refunds")
+            .expect("content")
+            + 1,
+        answer.end - max,
+        answer.len(),
+    );
+    assert!(stdout.contains(&want), "{stdout}\nwanted: {want}");
+    // T001 says nothing more about the same example; the short one is fine.
+    assert!(!stdout.contains("T001"), "{stdout}");
+    assert!(!stdout.contains("train.jsonl:1:"), "{stdout}");
+
+    // With overflow = "drop" the trainer leaves the example out: T003, not T002.
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        format!("[tokens]\ntokenizer = \"models/chat\"\nmax_length = {max}\noverflow = \"drop\"\n"),
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "T003 example has {} tokens (models/chat); with max_length {max} and overflow \"drop\" the trainer leaves it out, so it teaches nothing",
+            counted.total
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("T002"), "{stdout}");
+}
+
+#[test]
+fn t003_when_every_answer_is_past_max_length_or_masked() {
+    let long_prompt = serde_json::json!({"messages": [
+        {"role": "user", "content": "Read this. ".repeat(60)},
+        {"role": "assistant", "content": "Done."},
+    ]});
+    let masked = serde_json::json!({"messages": [
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello!", "weight": 0},
+    ]});
+    let dir = project(
+        "chatml_qwen.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\nmax_length = 64\n",
+        &[long_prompt, masked],
+    );
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("train.jsonl:1:") && stdout.contains("T003 with max_length 64 every trained token is cut: the first answer starts at token "),
+        "{stdout}"
+    );
+    // A masked answer is O004's, not T003's.
+    assert!(!stdout.contains("train.jsonl:2:"), "{stdout}");
+}
+
+#[test]
+fn a_template_that_refuses_an_example_is_reported_with_its_line() {
+    let bad = serde_json::json!({"messages": [
+        {"role": "user", "content": "Hi"},
+        {"role": "user", "content": "Hello?"},
+        {"role": "assistant", "content": "Yes?"},
+    ]});
+    let dir = project(
+        "generation_smol.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\n",
+        &[bad],
+    );
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = std::fs::read_to_string(template("generation_smol.jinja"))
+        .expect("read")
+        .lines()
+        .position(|l| l.contains("raise_exception"))
+        .expect("raises")
+        + 1;
+    assert!(
+        stdout.contains(&format!(
+            "T003 the chat template refuses this example (models/chat/chat_template.jinja, line {line}): Conversation roles must alternate user/assistant/user/assistant/...; the trainer's preprocessing would stop here"
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn generation_blocks_decide_what_is_trained() {
+    let example = serde_json::json!({"messages": [
+        {"role": "user", "content": "What is 2 + 2?"},
+        {"role": "assistant", "content": "4"},
+    ]})
+    .to_string();
+    let with = |name: &str| {
+        let model = load(&tokenizer("bpe-chatml"), Some(&template(name))).expect("loads");
+        count_tokens(&example, &settings_with(model)).expect("counts")
+    };
+    let marked = with("generation_smol.jinja");
+    // `4<|im_end|>\n`: the answer, the end of turn and the newline inside the block.
+    assert!(marked.trainable >= 2 && marked.trainable <= 4, "{marked:?}");
+    assert_eq!(marked.answers.len(), 1);
+    assert_eq!(marked.answers[0].end, marked.total, "{marked:?}");
+    // Without blocks, the assistant turn after the generation prompt: the same text here.
+    let turn = with("chatml_qwen.jinja");
+    assert_eq!(turn.trainable, marked.trainable, "{turn:?} {marked:?}");
+}
+
+#[test]
+fn missing_files_are_clear_errors_and_nothing_is_downloaded() {
+    let dir = project(
+        "chatml_qwen.jinja",
+        "[tokens]\ntokenizer = \"models/none\"\n",
+        &[],
+    );
+    let out = tunelint(dir.path())
+        .args(["train.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read tokenizer models/none: no such file or directory; tunelint never downloads a tokenizer"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("tunelint.toml:2:"), "{stderr}");
+
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        "[tokens]\ntokenizer = \"models/chat\"\nchat_template = \"broken.jinja\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("broken.jinja"),
+        "{{ bos_token }}\n{% for m in messages %}\n{{ m.content }\n{% endfor %}\n",
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["train.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("chat template broken.jinja, line 3 does not compile"),
+        "{stderr}"
+    );
+
+    // A model directory without a template of its own needs one named.
+    std::fs::remove_file(dir.path().join("models/chat/chat_template.jinja")).expect("rm");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        "[tokens]\ntokenizer = \"models/chat/tokenizer.json\"\n",
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["train.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no chat template for tokenizer models/chat/tokenizer.json"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The byte bound never lets an example over the limit through: T001 fires one token over the
+/// limit and not at it, for every tokenizer.
+#[test]
+fn t001_fires_exactly_above_max_length_with_every_tokenizer() {
+    let mut rng = Rng(7);
+    let lines: Vec<String> = (0..40)
+        .map(|_| random_example(&mut rng).to_string())
+        .collect();
+    for name in BUILT {
+        let model =
+            Arc::new(load(&tokenizer(name), Some(&template("chatml_qwen.jinja"))).expect("loads"));
+        for line in &lines {
+            let base = Settings {
+                model: Some(model.clone()),
+                ..Settings::default()
+            };
+            let counted = count_tokens(line, &base).expect("counts");
+            let total = counted.total;
+            if counted.trainable == 0 {
+                continue; // T003 says so, whatever the length
+            }
+            for (max, fires) in [(total, false), (total - 1, true)] {
+                let mut settings = base.clone();
+                settings.set_options(
+                    Code::T002,
+                    tunelint::rules::tokens::TruncatedAnswerOptions { max_length: max },
+                );
+                settings.overflow = Overflow::Truncate;
+                let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &settings);
+                let over = diagnostics
+                    .iter()
+                    .filter(|d| {
+                        matches!(d.code, Code::T001 | Code::T002)
+                            || (d.code == Code::T003 && d.message.contains("max_length"))
+                    })
+                    .count();
+                assert_eq!(
+                    over > 0,
+                    fires,
+                    "{name} limit {max}, count {total}: {diagnostics:?}\n{line}"
+                );
+            }
+        }
+    }
+}
+
+/// The README's `[tokens]` examples (```` ```toml title="tunelint.toml" ```` blocks of "Tokens
+/// for your model") work as written, with a model directory and template where they say.
+#[test]
+fn readme_token_configs_work() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("read README");
+    let section = readme
+        .split("## Tokens for your model")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("the section");
+    let blocks: Vec<&str> = section
+        .split("```toml title=\"tunelint.toml\"\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap_or_default())
+        .collect();
+    assert_eq!(blocks.len(), 2, "a TRL and a LLaMA-Factory example");
+    let line = serde_json::json!({"messages": [
+        {"role": "user", "content": "What is the capital of France?"},
+        {"role": "assistant", "content": "Paris is the capital of France."}]});
+    for block in blocks {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config: toml::Table = block.parse().expect("toml");
+        let tokens = config["tokens"].as_table().expect("[tokens]");
+        let path = tokens["tokenizer"].as_str().expect("tokenizer");
+        let model_dir = match path.strip_suffix("/tokenizer.json") {
+            Some(dir) => dir.to_string(),
+            None => path.to_string(),
+        };
+        let model = dir.path().join(&model_dir);
+        std::fs::create_dir_all(&model).expect("mkdir");
+        for f in ["tokenizer.json", "tokenizer_config.json"] {
+            std::fs::copy(tokenizer("bpe-llama3").join(f), model.join(f)).expect("copy");
+        }
+        match tokens.get("chat_template").and_then(|t| t.as_str()) {
+            Some(t) => {
+                let to = dir.path().join(t);
+                std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+                std::fs::copy(template("llama3.jinja"), to).expect("copy");
+            }
+            None => {
+                std::fs::copy(
+                    template("chatml_qwen.jinja"),
+                    model.join("chat_template.jinja"),
+                )
+                .expect("copy");
+            }
+        }
+        std::fs::write(dir.path().join("tunelint.toml"), block).expect("write");
+        std::fs::write(dir.path().join("train.jsonl"), format!("{line}\n")).expect("write");
+        let out = tunelint(dir.path())
+            .args(["stats", "--format", "json", "train.jsonl"])
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let t = &doc["summary"]["tokens"];
+        assert_eq!(t["tokenizer"], path, "{t}");
+        assert_eq!(
+            t["max_length"],
+            tokens["max_length"].as_integer().expect("max_length")
+        );
+        assert!(t["trainable"].as_u64().expect("trainable") > 0, "{t}");
+    }
+}
