@@ -45,7 +45,7 @@ pub(crate) mod snippet;
 pub(crate) mod source;
 pub(crate) mod splits;
 pub(crate) mod summary;
-pub(crate) mod tokens;
+pub mod tokens;
 pub mod wording;
 
 /// Where the rule documentation is published (SARIF `helpUri`, Markdown links).

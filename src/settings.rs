@@ -100,61 +100,7 @@ impl Default for DedupConfig {
     }
 }
 
-/// The tokenizer (`[tokens] encoding`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Encoding {
-    #[default]
-    O200kBase,
-    Cl100kBase,
-}
-
-impl Encoding {
-    pub const NAMES: &'static [&'static str] = &["o200k_base", "cl100k_base"];
-
-    pub fn parse(s: &str) -> Option<Encoding> {
-        Some(match s {
-            "o200k_base" => Encoding::O200kBase,
-            "cl100k_base" => Encoding::Cl100kBase,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Encoding::O200kBase => "o200k_base",
-            Encoding::Cl100kBase => "cl100k_base",
-        }
-    }
-}
-
-/// What a trainer does with an example longer than `[tokens] max_length`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Overflow {
-    /// Keeps the first `max_length` tokens (TRL's `max_length`, LLaMA-Factory's `cutoff_len`).
-    #[default]
-    Truncate,
-    /// Leaves the example out (axolotl's `sequence_len`, which drops longer sequences).
-    Drop,
-}
-
-impl Overflow {
-    pub const NAMES: &'static [&'static str] = &["truncate", "drop"];
-
-    pub fn parse(s: &str) -> Option<Overflow> {
-        Some(match s {
-            "truncate" => Overflow::Truncate,
-            "drop" => Overflow::Drop,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Overflow::Truncate => "truncate",
-            Overflow::Drop => "drop",
-        }
-    }
-}
+pub use crate::tokens::{Encoding, Overflow};
 
 /// Everything the engine needs to know to lint one file.
 ///

@@ -29,7 +29,62 @@ pub mod hf;
 pub mod template;
 
 use crate::record::{Conversation, Message, Role};
-pub use crate::settings::Encoding;
+
+/// The tokenizer (`[tokens] encoding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    O200kBase,
+    Cl100kBase,
+}
+
+impl Encoding {
+    pub const NAMES: &'static [&'static str] = &["o200k_base", "cl100k_base"];
+
+    pub fn parse(s: &str) -> Option<Encoding> {
+        Some(match s {
+            "o200k_base" => Encoding::O200kBase,
+            "cl100k_base" => Encoding::Cl100kBase,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::O200kBase => "o200k_base",
+            Encoding::Cl100kBase => "cl100k_base",
+        }
+    }
+}
+
+/// What a trainer does with an example longer than `[tokens] max_length`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Overflow {
+    /// Keeps the first `max_length` tokens (TRL's `max_length`, LLaMA-Factory's `cutoff_len`).
+    #[default]
+    Truncate,
+    /// Leaves the example out (axolotl's `sequence_len`, which drops longer sequences).
+    Drop,
+}
+
+impl Overflow {
+    pub const NAMES: &'static [&'static str] = &["truncate", "drop"];
+
+    pub fn parse(s: &str) -> Option<Overflow> {
+        Some(match s {
+            "truncate" => Overflow::Truncate,
+            "drop" => Overflow::Drop,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Overflow::Truncate => "truncate",
+            Overflow::Drop => "drop",
+        }
+    }
+}
 
 /// Tokens per message (`<|start|>{role}<|message|>…<|end|>` framing).
 pub const PER_MESSAGE: u64 = 3;
@@ -81,18 +136,34 @@ impl Answer {
     }
 }
 
-/// The token figures of `conv` (from the record `line`) with the tokenizer `settings` name:
-/// the model's (`[tokens] tokenizer`) or OpenAI's `encoding`. An error when the model's chat
-/// template cannot render the example.
+/// The token figures of `conv` (from the record `line`) with the file's tokenizer: the
+/// model's (`[tokens] tokenizer`) when there is one, else OpenAI's `encoding`. An error when
+/// the model's chat template cannot render the example.
 pub fn count_example(
     conv: &Conversation<'_>,
     line: &str,
-    settings: &crate::settings::Settings,
+    model: Option<&hf::Model>,
+    encoding: Encoding,
 ) -> Result<ExampleTokens, hf::RenderError> {
-    match &settings.model {
+    match model {
         Some(model) => model.count(conv, line),
-        None => Ok(count(conv, line, settings.encoding)),
+        None => Ok(count(conv, line, encoding)),
     }
+}
+
+/// What the token statistics need to know of a file's settings: its tokenizer and limits.
+#[derive(Clone, Debug, Default)]
+pub struct Counting {
+    pub encoding: Encoding,
+    /// The model's name, when a `[tokens] tokenizer` counts.
+    pub tokenizer: Option<String>,
+    /// `max_per_example`: the most tokens one example is billed for.
+    pub cap: u64,
+    /// The limit T001 judges examples against.
+    pub limit: u64,
+    /// `[tokens] max_length`, when set.
+    pub max_length: Option<u64>,
+    pub overflow: Overflow,
 }
 
 /// An upper bound of [`count`]: the UTF-8 bytes of everything counted plus the formula's
@@ -458,12 +529,11 @@ pub struct TokenStats {
 }
 
 impl TokenStats {
-    pub fn add_example(&mut self, t: &ExampleTokens, settings: &crate::settings::Settings) {
-        let cap = settings.max_tokens();
-        let (limit, _) = settings.token_limit();
-        self.encoding = settings.encoding;
+    pub fn add_example(&mut self, t: &ExampleTokens, counting: &Counting) {
+        let (cap, limit) = (counting.cap, counting.limit);
+        self.encoding = counting.encoding;
         if self.tokenizer.is_none() {
-            self.tokenizer = settings.model.as_ref().map(|m| m.name.clone());
+            self.tokenizer.clone_from(&counting.tokenizer);
         }
         self.per_example
             .push(u32::try_from(t.total).unwrap_or(u32::MAX));
@@ -472,12 +542,11 @@ impl TokenStats {
         self.trainable += t.trainable;
         self.cap = cap;
         self.limit = limit;
-        self.max_length = settings.max_length();
+        self.max_length = counting.max_length;
         self.billed_per_epoch += t.total.min(cap);
         if t.total > limit {
             self.over_limit += 1;
-            let drop =
-                self.max_length.is_some() && settings.overflow == crate::settings::Overflow::Drop;
+            let drop = self.max_length.is_some() && counting.overflow == Overflow::Drop;
             let kept = if drop { 0 } else { limit };
             self.lost += t.total - kept;
             self.trained_lost += t
@@ -650,14 +719,18 @@ mod tests {
     #[test]
     fn percentiles_are_nearest_rank() {
         let mut s = TokenStats::default();
-        let settings = crate::settings::Settings::default();
+        let counting = Counting {
+            cap: 65_536,
+            limit: 65_536,
+            ..Counting::default()
+        };
         for n in 1..=100 {
             s.add_example(
                 &ExampleTokens {
                     total: n,
                     ..Default::default()
                 },
-                &settings,
+                &counting,
             );
         }
         assert_eq!((s.percentile(50), s.percentile(95), s.max()), (50, 95, 100));

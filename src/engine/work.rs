@@ -98,6 +98,7 @@ pub(super) fn worker(
                     format,
                     parser: &mut parser,
                     facts: kinds.as_ref().map(|k| FileFacts::new(k, &job.settings)),
+                    counting: job.settings.token_stats.then(|| job.settings.counting()),
                     out: &mut result,
                 };
                 chunk.lint(&buf, first_line, offset);
@@ -136,6 +137,8 @@ struct Chunk<'a> {
     format: FormatChoice,
     parser: &'a mut Parser,
     facts: Option<FileFacts>,
+    /// The file's tokenizer and limits, when token statistics are on.
+    counting: Option<crate::tokens::Counting>,
     out: &'a mut Done,
 }
 
@@ -200,13 +203,17 @@ impl Chunk<'_> {
                         if settings.token_stats {
                             // A template that cannot render the example leaves it uncounted;
                             // T003 reports why.
-                            ctx.tokens = crate::tokens::count_example(conv, text, settings).ok();
+                            ctx.tokens = crate::tokens::count_example(
+                                conv,
+                                text,
+                                settings.model.as_deref(),
+                                settings.encoding,
+                            )
+                            .ok();
                         }
                         rules::check_record(conv, &mut ctx);
-                        if let Some(counted) = &ctx.tokens
-                            && settings.token_stats
-                        {
-                            self.out.tokens.add_example(counted, settings);
+                        if let (Some(counted), Some(counting)) = (&ctx.tokens, &self.counting) {
+                            self.out.tokens.add_example(counted, counting);
                         }
                     }
                     let view = RecordView::new(&doc, conv.as_ref(), settings);

@@ -244,6 +244,18 @@ impl Settings {
         Some(self.options::<TruncatedAnswerOptions>(code).max_length).filter(|&n| n > 0)
     }
 
+    /// What the token statistics need of these settings.
+    pub fn counting(&self) -> crate::tokens::Counting {
+        crate::tokens::Counting {
+            encoding: self.encoding,
+            tokenizer: self.model.as_ref().map(|m| m.name.clone()),
+            cap: self.max_tokens(),
+            limit: self.token_limit().0,
+            max_length: self.max_length(),
+            overflow: self.overflow,
+        }
+    }
+
     /// The limit T001 and the statistics judge by: `max_length` when set, else
     /// `max_per_example`.
     pub fn token_limit(&self) -> (u64, &'static str) {

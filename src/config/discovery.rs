@@ -1,0 +1,128 @@
+//! Where the configuration comes from: `tunelint.toml`, `.tunelint.toml` or a
+//! `pyproject.toml` with a `[tool.tunelint]` table, found from a directory upwards, or the
+//! file `--config` names.
+
+use std::path::{Component, Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::Config;
+use super::error::{ConfigError, Document};
+
+/// Names of the config files looked for in each directory, in order of preference.
+const CONFIG_FILES: &[&str] = &["tunelint.toml", ".tunelint.toml"];
+const PYPROJECT: &str = "pyproject.toml";
+
+/// The `[tool.tunelint]` table of a pyproject.toml, if any.
+pub(super) fn tool_table<'a>(
+    doc: &Document<'_>,
+    root: Spanned<DeTable<'a>>,
+) -> Result<Option<Spanned<DeValue<'a>>>, ConfigError> {
+    let Some(tool) = root.into_inner().remove("tool") else {
+        return Ok(None);
+    };
+    let DeValue::Table(mut tool) = tool.into_inner() else {
+        return Ok(None);
+    };
+    match tool.remove("tunelint") {
+        None => Ok(None),
+        Some(table) if matches!(table.get_ref(), DeValue::Table(_)) => Ok(Some(table)),
+        Some(other) => Err(doc.invalid(other.span(), "tool.tunelint", "expected a table")),
+    }
+}
+
+pub(super) fn is_pyproject(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == PYPROJECT)
+}
+
+/// `path` made absolute against the current directory, with `.` and `..` resolved
+/// lexically (no file system access, so a path that does not exist yet still works).
+pub(super) fn absolute(path: &Path) -> PathBuf {
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to the current directory when it is under it, for messages.
+pub(super) fn display_path(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            path.strip_prefix(absolute(&cwd))
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Finds and loads the configuration for `start_dir`: in it or the nearest directory above
+/// it, `tunelint.toml`, else `.tunelint.toml`, else a `pyproject.toml` with a
+/// `[tool.tunelint]` table (one without is passed over). `None` when there is none up to the
+/// file system root.
+pub fn discover(start_dir: &Path) -> Result<Option<Config>, ConfigError> {
+    let start = absolute(start_dir);
+    for dir in start.ancestors() {
+        for name in CONFIG_FILES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return load(&candidate).map(Some);
+            }
+        }
+        let pyproject = dir.join(PYPROJECT);
+        if pyproject.is_file() {
+            let text = read(&pyproject)?;
+            // Most pyproject.toml files are not ours: skip them without parsing, so a
+            // syntax error in an unrelated one does not stop the search.
+            if !text.contains("tunelint") {
+                continue;
+            }
+            let shown = display_path(&pyproject);
+            let doc = Document {
+                text: &text,
+                path: &shown,
+            };
+            let table = DeTable::parse(&text).map_err(|e| doc.syntax(&e))?;
+            if tool_table(&doc, table)?.is_some() {
+                return Config::parse(&text, &pyproject).map(Some);
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Loads the config file named by `--config`.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = read(path)?;
+    Config::parse(&text, path)
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        ConfigError::in_file(
+            &display_path(path),
+            format!(
+                "cannot read config file: {}",
+                lowercase_first(&e.to_string())
+            ),
+        )
+    })
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
