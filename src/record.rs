@@ -195,6 +195,24 @@ impl Message<'_> {
     }
 }
 
+/// What kind of example a record is, which decides how the order rules judge its turns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// A conversation that ends on the answers the model learns (supervised fine-tuning,
+    /// preference pairs): every order rule applies.
+    #[default]
+    Chat,
+    /// A prompt without its answer (`prompt-only`: GRPO and other RL prompt sets): the trainer
+    /// generates the answer, so ending on a user turn with no assistant turn is right (no
+    /// O001, O002, O004); the other order rules apply.
+    Prompt,
+    /// Plain text for language modelling (`text`): one message holding the whole text, with
+    /// the assistant role because every token of it is trained. It has no turns, so no order
+    /// rule applies; the content, privacy, token and duplicate rules read it as they read an
+    /// answer.
+    Text,
+}
+
 /// One training example, normalised.
 #[derive(Clone, Debug, Default)]
 pub struct Conversation<'a> {
@@ -207,6 +225,8 @@ pub struct Conversation<'a> {
     /// The tool definitions (`tools`, or the deprecated `functions`) of formats that carry
     /// them as JSON: what the token count adds for them.
     pub tools: Option<Span>,
+    /// What kind of example this is (chat, prompt, plain text).
+    pub shape: Shape,
 }
 
 impl<'a> Conversation<'a> {

@@ -21,6 +21,11 @@ pub enum FormatChoice {
     PromptCompletion,
     Alpaca,
     ShareGpt,
+    Text,
+    TrlPromptCompletion,
+    TrlPreference,
+    TrlUnpairedPreference,
+    PromptOnly,
 }
 
 impl FormatChoice {
@@ -31,6 +36,11 @@ impl FormatChoice {
         "prompt-completion",
         "alpaca",
         "sharegpt",
+        "text",
+        "trl-prompt-completion",
+        "trl-preference",
+        "trl-unpaired-preference",
+        "prompt-only",
     ];
 
     pub fn parse(s: &str) -> Option<FormatChoice> {
@@ -41,6 +51,11 @@ impl FormatChoice {
             "prompt-completion" => FormatChoice::PromptCompletion,
             "alpaca" => FormatChoice::Alpaca,
             "sharegpt" => FormatChoice::ShareGpt,
+            "text" => FormatChoice::Text,
+            "trl-prompt-completion" => FormatChoice::TrlPromptCompletion,
+            "trl-preference" => FormatChoice::TrlPreference,
+            "trl-unpaired-preference" => FormatChoice::TrlUnpairedPreference,
+            "prompt-only" => FormatChoice::PromptOnly,
             _ => return None,
         })
     }
@@ -53,6 +68,11 @@ impl FormatChoice {
             FormatChoice::PromptCompletion => "prompt-completion",
             FormatChoice::Alpaca => "alpaca",
             FormatChoice::ShareGpt => "sharegpt",
+            FormatChoice::Text => "text",
+            FormatChoice::TrlPromptCompletion => "trl-prompt-completion",
+            FormatChoice::TrlPreference => "trl-preference",
+            FormatChoice::TrlUnpairedPreference => "trl-unpaired-preference",
+            FormatChoice::PromptOnly => "prompt-only",
         }
     }
 }

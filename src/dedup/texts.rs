@@ -3,7 +3,7 @@
 //! D002 and D003 declare. Texts live in one arena to keep allocations few.
 
 use crate::dataset::{FactKind, Facts, RecordView};
-use crate::record::{Conversation, Role};
+use crate::record::{Conversation, Role, Shape};
 use crate::settings::DedupField;
 
 use super::index::{self, Signature};
@@ -99,8 +99,13 @@ impl Facts for CompareTexts {
 }
 
 /// The text `[dedup] field` selects: the first user message (the lesson's choice), the
-/// assistant messages, or every message.
+/// assistant messages, or every message; the text of a `text` record whatever the field.
 pub fn dedup_text(conv: &Conversation<'_>, field: DedupField) -> String {
+    // Plain text (the `text` format) has no user or assistant turn to choose: every field
+    // compares the text itself.
+    if conv.shape == Shape::Text {
+        return join(conv.messages.iter().map(|m| m.content.joined_text()));
+    }
     match field {
         DedupField::User => conv
             .messages

@@ -1,12 +1,13 @@
 //! Alpaca records: `{"instruction": str, "input"?: str, "output": str}`, read as a user turn
 //! (the instruction, then the input when there is one) and an assistant turn. The optional
 //! `system` string and `history` list of `[user, assistant]` pairs of LLaMA-Factory's
-//! alpaca variant become a system turn and earlier turns.
+//! alpaca variant become a system turn and earlier turns. GPTeacher spells `output`
+//! `response`; both are read, and messages name the key the record uses.
 
 use std::borrow::Cow;
 
 use super::openai_chat::{missing_key, unknown_key};
-use super::prompt_completion::string_field;
+use super::prompt_completion::{answer_key, string_field};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Part, Role, Text};
@@ -14,7 +15,14 @@ use crate::registry::Code;
 use crate::settings::FormatChoice;
 use crate::wording::describe;
 
-const KEYS: &[&str] = &["instruction", "input", "output", "system", "history"];
+const KEYS: &[&str] = &[
+    "instruction",
+    "input",
+    "output",
+    "response",
+    "system",
+    "history",
+];
 
 pub fn normalize<'s>(
     doc: &Document<'_, 's>,
@@ -27,7 +35,14 @@ pub fn normalize<'s>(
         let slot = match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "instruction" => &mut instruction,
             "input" => &mut input,
-            "output" => &mut output,
+            "output" => {
+                answer_key(doc, key, value, "output", &mut output, ctx);
+                continue;
+            }
+            "response" => {
+                answer_key(doc, key, value, "response", &mut output, ctx);
+                continue;
+            }
             "system" => &mut system,
             "history" => &mut history,
             other => {
@@ -42,6 +57,7 @@ pub fn normalize<'s>(
         span: doc.span(root),
         incomplete: false,
         tools: None,
+        ..Default::default()
     };
     if let Some((key, value)) = system {
         match string_field(doc, key, value, "system", Role::System, ctx) {
@@ -98,7 +114,8 @@ pub fn normalize<'s>(
             missing_key(doc, root, "output", FormatChoice::Alpaca, ctx);
             conv.incomplete = true;
         }
-        Some((key, value)) => match string_field(doc, key, value, "output", Role::Assistant, ctx) {
+        Some((key, value, name)) => match string_field(doc, key, value, name, Role::Assistant, ctx)
+        {
             Some(m) => conv.messages.push(m),
             None => conv.incomplete = true,
         },

@@ -8,7 +8,13 @@ pub mod alpaca;
 pub mod openai_chat;
 pub mod openai_preference;
 pub mod prompt_completion;
+pub mod prompt_only;
 pub mod sharegpt;
+pub mod text;
+mod trl;
+pub mod trl_preference;
+pub mod trl_prompt_completion;
+pub mod trl_unpaired_preference;
 
 use crate::context::RecordContext;
 use crate::json::{Document, Kind};
@@ -17,22 +23,44 @@ use crate::settings::FormatChoice;
 
 /// Guesses the format of a file from one of its records (an object). `None` when the record
 /// fits no known shape; the caller then keeps looking or falls back to OpenAI chat.
+///
+/// The keys decide, in this order, so every record has one answer: `messages`; `input` with
+/// an output; `conversations`; `instruction` with `output` or `response`; `prompt` with
+/// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
+/// prompt or completion is a list of messages, `prompt-completion` otherwise) or with
+/// `response`; `chosen` with `rejected`; `text`; `prompt` alone (no `chosen`, `rejected` or
+/// `label`, which say a key is missing rather than that the record is a prompt).
 pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     let root = doc.root();
     if doc.kind(root) != Kind::Object {
         return None;
     }
     let has = |k: &str| doc.get(root, k).is_some();
+    let is_list = |k: &str| doc.get(root, k).is_some_and(|v| doc.kind(v) == Kind::Array);
     if has("messages") {
         Some(FormatChoice::OpenAiChat)
     } else if has("input") && (has("preferred_output") || has("non_preferred_output")) {
         Some(FormatChoice::OpenAiPreference)
     } else if has("conversations") {
         Some(FormatChoice::ShareGpt)
-    } else if has("instruction") && has("output") {
+    } else if has("instruction") && (has("output") || has("response")) {
         Some(FormatChoice::Alpaca)
     } else if has("prompt") && has("completion") {
+        Some(if has("label") {
+            FormatChoice::TrlUnpairedPreference
+        } else if is_list("prompt") || is_list("completion") {
+            FormatChoice::TrlPromptCompletion
+        } else {
+            FormatChoice::PromptCompletion
+        })
+    } else if has("prompt") && has("response") {
         Some(FormatChoice::PromptCompletion)
+    } else if has("chosen") && has("rejected") {
+        Some(FormatChoice::TrlPreference)
+    } else if has("text") {
+        Some(FormatChoice::Text)
+    } else if has("prompt") && !has("chosen") && !has("rejected") && !has("label") {
+        Some(FormatChoice::PromptOnly)
     } else {
         None
     }
@@ -51,5 +79,10 @@ pub fn normalize<'s>(
         FormatChoice::PromptCompletion => prompt_completion::normalize(doc, ctx),
         FormatChoice::Alpaca => alpaca::normalize(doc, ctx),
         FormatChoice::ShareGpt => sharegpt::normalize(doc, ctx),
+        FormatChoice::Text => text::normalize(doc, ctx),
+        FormatChoice::TrlPromptCompletion => trl_prompt_completion::normalize(doc, ctx),
+        FormatChoice::TrlPreference => trl_preference::normalize(doc, ctx),
+        FormatChoice::TrlUnpairedPreference => trl_unpaired_preference::normalize(doc, ctx),
+        FormatChoice::PromptOnly => prompt_only::normalize(doc, ctx),
     }
 }

@@ -42,6 +42,7 @@ pub fn normalize<'s>(
         span: doc.span(messages_node),
         incomplete: false,
         tools,
+        ..Default::default()
     };
     let mut images = 0usize;
     if !read_message_list(

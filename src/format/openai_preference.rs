@@ -74,6 +74,7 @@ pub fn normalize<'s>(
         span: doc.span(messages),
         incomplete: missing,
         tools,
+        ..Default::default()
     };
     let mut images = 0usize;
     if !openai_chat::read_message_list(

@@ -1,5 +1,6 @@
-//! Prompt-completion records: `{"prompt": str, "completion": str}`, read as one user turn
-//! and one assistant turn.
+//! Prompt-completion records: `{"prompt": str, "completion": str}` (OpenAI's legacy
+//! format), read as one user turn and one assistant turn. llm-foundry spells `completion`
+//! `response`; both are read, and messages name the key the record uses.
 
 use std::borrow::Cow;
 
@@ -11,7 +12,7 @@ use crate::registry::Code;
 use crate::settings::FormatChoice;
 use crate::wording::describe;
 
-const KEYS: &[&str] = &["prompt", "completion"];
+const KEYS: &[&str] = &["prompt", "completion", "response"];
 
 pub fn normalize<'s>(
     doc: &Document<'_, 's>,
@@ -22,7 +23,8 @@ pub fn normalize<'s>(
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "prompt" => prompt = Some((key, value)),
-            "completion" => completion = Some((key, value)),
+            "completion" => answer_key(doc, key, value, "completion", &mut completion, ctx),
+            "response" => answer_key(doc, key, value, "response", &mut completion, ctx),
             other => unknown_key(
                 ctx,
                 doc.span(key),
@@ -37,7 +39,9 @@ pub fn normalize<'s>(
         span: doc.span(root),
         incomplete: false,
         tools: None,
+        ..Default::default()
     };
+    let prompt = prompt.map(|(key, value)| (key, value, "prompt"));
     for (field, name, role) in [
         (prompt, "prompt", Role::User),
         (completion, "completion", Role::Assistant),
@@ -47,13 +51,34 @@ pub fn normalize<'s>(
                 missing_key(doc, root, name, FormatChoice::PromptCompletion, ctx);
                 conv.incomplete = true;
             }
-            Some((key, value)) => match string_field(doc, key, value, name, role, ctx) {
+            Some((key, value, used)) => match string_field(doc, key, value, used, role, ctx) {
                 Some(m) => conv.messages.push(m),
                 None => conv.incomplete = true,
             },
         }
     }
     Some(conv)
+}
+
+/// Keeps the answer key of a format that accepts two spellings of it (`output`/`response`,
+/// `completion`/`response`): the first one written; S008 on a second, which trainers read
+/// instead of the first or not at all.
+pub(crate) fn answer_key<'k>(
+    doc: &Document<'_, '_>,
+    key: NodeId,
+    value: NodeId,
+    name: &'k str,
+    slot: &mut Option<(NodeId, NodeId, &'k str)>,
+    ctx: &mut RecordContext<'_>,
+) {
+    match slot {
+        None => *slot = Some((key, value, name)),
+        Some((_, _, first)) => ctx.report(
+            Code::S008,
+            doc.span(key),
+            format!("\"{name}\" repeats the answer already given as \"{first}\"; keep one of them"),
+        ),
+    }
 }
 
 /// A message made of one string field; S007 when the field is not a string.

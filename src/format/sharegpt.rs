@@ -57,6 +57,7 @@ pub fn normalize<'s>(
         span: doc.span(turns),
         incomplete: false,
         tools: None,
+        ..Default::default()
     };
     if let Some((key, value)) = system {
         match string_field(doc, key, value, "system", Role::System, ctx) {

@@ -2,14 +2,16 @@
 
 use crate::context::RecordContext;
 use crate::declare_rule;
-use crate::record::{Conversation, Role};
+use crate::record::{Conversation, Role, Shape};
 use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
     /// Reports a conversation whose last message is not the assistant's: one that ends on a
     /// user, system or tool message. It does not fire when O001 or O004 already describe the
-    /// record (too few messages, or no assistant message at all).
+    /// record (too few messages, or no assistant message at all). A `prompt-only` record ends
+    /// on the prompt by design (the trainer generates the answer) and a `text` record has no
+    /// turns: neither is checked.
     ///
     /// ## Why is this bad?
     /// Trainers learn from assistant turns, so everything after the last one is context for
@@ -35,6 +37,9 @@ declare_rule! {
 }
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    if conv.shape != Shape::Chat {
+        return;
+    }
     if let Some(last) = conv.last()
         && last.role != Role::Assistant
         && last.role != Role::Unknown

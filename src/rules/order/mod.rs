@@ -3,7 +3,10 @@
 //! The first three overlap (a lone user message has too few messages, no assistant message
 //! and does not end with one); only the most specific is reported: O001, then O004, then
 //! O002 (the registry says which suppresses which). None runs on a record whose shape the
-//! schema rules already tore apart: it would only collect echoes.
+//! schema rules already tore apart: it would only collect echoes. A record's
+//! [`Shape`](crate::record::Shape) says which apply: all of them to a chat; to a prompt set
+//! (`prompt-only`) not those that want an answer (O001, O002, O004); none to plain text
+//! (`text`), which has no turns.
 
 pub mod last_not_assistant;
 pub mod no_assistant_message;

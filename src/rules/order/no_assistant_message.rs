@@ -2,13 +2,14 @@
 
 use crate::context::RecordContext;
 use crate::declare_rule;
-use crate::record::{Conversation, Role};
+use crate::record::{Conversation, Role, Shape};
 use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
     /// Reports a conversation of two or more messages with no `assistant` message, or whose
-    /// assistant messages all have `"weight": 0`.
+    /// assistant messages all have `"weight": 0`. A `prompt-only` record has no answer by
+    /// design (the trainer generates it) and a `text` record no turns: neither is checked.
     ///
     /// ## Why is this bad?
     /// Trainers compute the loss on assistant turns only, so such an example costs tokens and
@@ -34,6 +35,9 @@ declare_rule! {
 }
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    if conv.shape != Shape::Chat {
+        return;
+    }
     let mut assistants = conv
         .messages
         .iter()

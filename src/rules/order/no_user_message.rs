@@ -2,13 +2,14 @@
 
 use crate::context::RecordContext;
 use crate::declare_rule;
-use crate::record::{Conversation, Role};
+use crate::record::{Conversation, Role, Shape};
 use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
     /// Reports a conversation of two or more messages without a single `user` message, such
-    /// as a system prompt followed directly by the assistant.
+    /// as a system prompt followed directly by the assistant. A `text` record (plain text, no
+    /// turns) is not checked.
     ///
     /// ## Why is this bad?
     /// The assistant answers nobody: the model learns to produce a reply from the system
@@ -33,6 +34,9 @@ declare_rule! {
 }
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    if conv.shape == Shape::Text {
+        return;
+    }
     if !conv.messages.iter().any(|m| m.role == Role::User) {
         ctx.report(
             Code::O003,

@@ -2,7 +2,7 @@
 
 use crate::context::RecordContext;
 use crate::declare_rule;
-use crate::record::Conversation;
+use crate::record::{Conversation, Shape};
 use crate::rules::Code;
 
 declare_rule! {
@@ -10,7 +10,9 @@ declare_rule! {
     /// Reports a conversation of fewer than two messages: a lone user, system or assistant
     /// message. When it fires, O002, O003 and O004 stay quiet on that record, since they would
     /// only say the same thing. A record whose messages the schema rules (S) could not all
-    /// read is not checked by the order rules; an empty `messages` array is S002's.
+    /// read is not checked by the order rules; an empty `messages` array is S002's. A
+    /// `prompt-only` record (one user prompt is all an RL trainer needs) and a `text` record
+    /// (plain text, no turns) are not checked.
     ///
     /// ## Why is this bad?
     /// An example teaches a reply to a context, and one message is only half of that: a lone
@@ -36,6 +38,9 @@ declare_rule! {
 }
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    if conv.shape != Shape::Chat {
+        return;
+    }
     let n = conv.messages.len();
     if n >= 2 {
         return;

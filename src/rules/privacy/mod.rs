@@ -15,7 +15,7 @@ pub mod secret;
 
 use crate::context::RecordContext;
 use crate::pii::{Found, Match, mask, scan};
-use crate::record::{Conversation, Role, Text};
+use crate::record::{Conversation, Role, Shape, Text};
 use crate::rules::Code;
 
 const CODES: &[Code] = &[
@@ -33,6 +33,8 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     }
     for message in &conv.messages {
         let place = match message.role {
+            // Plain text (the `text` format) is nobody's turn.
+            _ if conv.shape == Shape::Text => "text",
             Role::System => "system content",
             Role::Developer => "developer content",
             Role::User => "user content",

@@ -1,0 +1,147 @@
+//! What the TRL formats share: a field that holds a string or a list of messages (TRL's
+//! "standard" and "conversational" forms of one column), and the columns every TRL trainer
+//! reads besides a type's own.
+
+use std::borrow::Cow;
+
+use super::openai_chat::{self, unknown_key};
+use super::prompt_completion::string_field;
+use crate::context::RecordContext;
+use crate::json::{Document, Kind, NodeId};
+use crate::record::{Conversation, Role};
+use crate::registry::Code;
+use crate::wording::{describe, with_article};
+
+/// Columns TRL's trainers read in every dataset type: the images of a vision-language
+/// example, the tool definitions and the chat template's arguments. Never reported.
+pub(crate) const EXTRA_KEYS: &[&str] = &["images", "image", "tools", "chat_template_kwargs"];
+
+/// The form of a column: a string (TRL's "standard" datasets) or a list of messages
+/// ("conversational").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Form {
+    Standard,
+    Conversational,
+}
+
+impl Form {
+    fn of(doc: &Document<'_, '_>, node: NodeId) -> Option<Form> {
+        match doc.kind(node) {
+            Kind::String => Some(Form::Standard),
+            Kind::Array => Some(Form::Conversational),
+            _ => None,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Form::Standard => "a string",
+            Form::Conversational => "a list of messages",
+        }
+    }
+}
+
+/// A top-level key outside the type's own `keys`: one of [`EXTRA_KEYS`] is read (the tool
+/// definitions count as tokens), any other is S008.
+pub(crate) fn other_key(
+    doc: &Document<'_, '_>,
+    key: NodeId,
+    value: NodeId,
+    place: &str,
+    keys: &[&str],
+    conv: &mut Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+) {
+    let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+    if name == "tools" && doc.kind(value) == Kind::Array {
+        conv.tools = Some(doc.span(value));
+    }
+    if EXTRA_KEYS.contains(&name.as_ref()) {
+        return;
+    }
+    let allowed: Vec<&str> = keys.iter().chain(EXTRA_KEYS).copied().collect();
+    unknown_key(ctx, doc.span(key), &name, place, &allowed);
+}
+
+/// Reads the column `name` into `conv`: a string as one message of `role`, a list as its
+/// messages. Returns its form, or `None` (reported) when it is neither or unreadable.
+pub(crate) fn read_turns<'s>(
+    doc: &Document<'_, 's>,
+    (key, value): (NodeId, NodeId),
+    name: &str,
+    role: Role,
+    ctx: &mut RecordContext<'_>,
+    conv: &mut Conversation<'s>,
+    images: &mut usize,
+) -> Option<Form> {
+    match Form::of(doc, value) {
+        Some(Form::Standard) => {
+            let message = string_field(doc, key, value, name, role, ctx)?;
+            conv.messages.push(message);
+            Some(Form::Standard)
+        }
+        Some(Form::Conversational) => {
+            let what = format!("\"{name}\"");
+            openai_chat::read_message_list(doc, value, &what, ctx, conv, images)
+                .then_some(Form::Conversational)
+        }
+        None => {
+            ctx.report(
+                Code::S007,
+                doc.span(value),
+                format!(
+                    "\"{name}\" is {}; expected a string or a list of messages",
+                    describe(doc, value)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// S007 when the column `name` is not in the form of the column `first` (TRL formats a
+/// record's columns all as text or all with the chat template, never a mix).
+pub(crate) fn check_same_form(
+    doc: &Document<'_, '_>,
+    value: NodeId,
+    name: &str,
+    form: Form,
+    (first, first_form): (&str, Form),
+    ctx: &mut RecordContext<'_>,
+) -> bool {
+    if form == first_form {
+        return true;
+    }
+    ctx.report(
+        Code::S007,
+        doc.span(value),
+        format!(
+            "\"{name}\" is {} but \"{first}\" is {}; TRL expects both in the same form",
+            form.describe(),
+            first_form.describe()
+        ),
+    );
+    false
+}
+
+/// S005 for each message of `conv.messages[from..]` that is not the assistant's: an answer
+/// (a completion, a chosen or rejected reply) is the assistant's.
+pub(crate) fn check_answer_roles(
+    conv: &Conversation<'_>,
+    from: usize,
+    name: &str,
+    ctx: &mut RecordContext<'_>,
+) {
+    for m in conv.messages.get(from..).unwrap_or_default() {
+        if !matches!(m.role, Role::Assistant | Role::Unknown | Role::Tool) {
+            ctx.report(
+                Code::S005,
+                m.role_span,
+                format!(
+                    "\"{name}\" holds {} message; the answer is the assistant's",
+                    with_article(m.role.as_str())
+                ),
+            );
+        }
+    }
+}
