@@ -125,13 +125,15 @@ pub(crate) fn check_same_form(
 }
 
 /// S005 for each message of `conv.messages[from..]` that is not the assistant's: an answer
-/// (a completion, a chosen or rejected reply) is the assistant's.
+/// (a completion, a chosen or rejected reply) is the assistant's. True when it reported one:
+/// the order rules would only repeat it.
 pub(crate) fn check_answer_roles(
     conv: &Conversation<'_>,
     from: usize,
     name: &str,
     ctx: &mut RecordContext<'_>,
-) {
+) -> bool {
+    let mut reported = false;
     for m in conv.messages.get(from..).unwrap_or_default() {
         if !matches!(m.role, Role::Assistant | Role::Unknown | Role::Tool) {
             ctx.report(
@@ -142,6 +144,8 @@ pub(crate) fn check_answer_roles(
                     with_article(m.role.as_str())
                 ),
             );
+            reported = true;
         }
     }
+    reported
 }

@@ -76,7 +76,7 @@ fn explicit<'s>(
         else {
             return false;
         };
-        trl::check_answer_roles(conv, start, name, ctx);
+        conv.incomplete |= trl::check_answer_roles(conv, start, name, ctx);
         prompt_form.is_none_or(|first| {
             trl::check_same_form(doc, field.1, name, form, ("prompt", first), ctx)
         })
@@ -169,7 +169,7 @@ fn implicit<'s>(
                 identical(doc, rejected_value, ctx);
                 conv.incomplete = true;
             } else if whole {
-                trl::check_answer_roles(conv, common, "chosen", ctx);
+                conv.incomplete |= trl::check_answer_roles(conv, common, "chosen", ctx);
                 trl::check_answer_roles(&scratch, common, "rejected", ctx);
             }
         }

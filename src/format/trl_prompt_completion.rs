@@ -98,6 +98,6 @@ pub(crate) fn read_pair<'s>(
     {
         conv.incomplete = true;
     }
-    trl::check_answer_roles(conv, start, "completion", ctx);
+    conv.incomplete |= trl::check_answer_roles(conv, start, "completion", ctx);
     Some(start)
 }

@@ -1,0 +1,128 @@
+//! Input formats against their fixtures, `tests/fixtures/formats/<format>/`:
+//! - every line of `valid.jsonl` is detected as the format (`format = "auto"`) and produces
+//!   no diagnostic at all, detected or with the format set;
+//! - `invalid.jsonl`, read with the format set, produces the S diagnostics listed here, one
+//!   per broken record, and they are an insta snapshot (`LINE:COL: CODE message`), so a
+//!   change of wording is reviewed. In CI (`CI=true`) a missing snapshot fails.
+//!
+//! Both run through the whole pipeline (`engine::lint_bytes`). The dataset-wide rules are off:
+//! the fixtures repeat one question on purpose.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use tunelint::diagnostic::Diagnostic;
+use tunelint::engine;
+use tunelint::rule::Level;
+use tunelint::settings::{FormatChoice, Settings};
+
+fn settings(format: FormatChoice) -> Settings {
+    let mut settings = Settings {
+        format,
+        ..Settings::default()
+    };
+    for (code, _, _) in tunelint::rules::dataset_rules() {
+        settings.levels[code.index()] = Level::Off;
+    }
+    settings
+}
+
+fn fixture(format: &str, file: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats")
+        .join(format)
+        .join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `LINE:COL: CODE message`, one per line: the concise format without the path.
+fn concise(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}: {} {}\n",
+                d.location.line,
+                d.location.column,
+                d.code.as_str(),
+                d.message
+            )
+        })
+        .collect()
+}
+
+fn check(name: &str, expected: &[&str]) {
+    let format = FormatChoice::parse(name).expect("a format name");
+    assert_eq!(format.as_str(), name);
+    let valid = fixture(name, "valid.jsonl");
+    for (i, line) in valid.lines().enumerate() {
+        let record = format!("{line}\n");
+        let (found, summary) = engine::lint_bytes(record.as_bytes(), &settings(FormatChoice::Auto));
+        assert_eq!(
+            summary.format,
+            Some(format),
+            "{name}/valid.jsonl:{}: detected as another format",
+            i + 1
+        );
+        assert!(
+            found.is_empty(),
+            "{name}/valid.jsonl:{}:\n{}",
+            i + 1,
+            concise(&found)
+        );
+    }
+    let (found, _) = engine::lint_bytes(valid.as_bytes(), &settings(format));
+    assert!(found.is_empty(), "{name}/valid.jsonl:\n{}", concise(&found));
+
+    let invalid = fixture(name, "invalid.jsonl");
+    let (found, _) = engine::lint_bytes(invalid.as_bytes(), &settings(format));
+    let report = concise(&found);
+    let codes: BTreeSet<&str> = found.iter().map(|d| d.code.as_str()).collect();
+    let expected: BTreeSet<&str> = expected.iter().copied().collect();
+    assert_eq!(codes, expected, "{name}/invalid.jsonl:\n{report}");
+    let broken: BTreeSet<u64> = found.iter().map(|d| d.location.line).collect();
+    assert_eq!(
+        broken.len(),
+        invalid.lines().count(),
+        "{name}/invalid.jsonl: every line is broken:\n{report}"
+    );
+    insta::assert_snapshot!(format!("input_format_{name}"), report);
+}
+
+#[test]
+fn text() {
+    check("text", &["S001", "S007", "S008"]);
+}
+
+#[test]
+fn alpaca_with_response() {
+    check("alpaca", &["S007", "S008", "S001"]);
+}
+
+#[test]
+fn prompt_completion_with_response() {
+    check("prompt-completion", &["S001", "S007", "S008"]);
+}
+
+#[test]
+fn trl_prompt_completion() {
+    check(
+        "trl-prompt-completion",
+        &["S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008"],
+    );
+}
+
+#[test]
+fn trl_preference() {
+    check("trl-preference", &["S001", "S002", "S005", "S007", "S008"]);
+}
+
+#[test]
+fn trl_unpaired_preference() {
+    check("trl-unpaired-preference", &["S001", "S007", "S008"]);
+}
+
+#[test]
+fn prompt_only() {
+    check("prompt-only", &["S001", "S002", "S005", "S007"]);
+}
