@@ -108,7 +108,9 @@ fn prompt_completion_with_response() {
 fn trl_prompt_completion() {
     check(
         "trl-prompt-completion",
-        &["S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008"],
+        &[
+            "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008",
+        ],
     );
 }
 
@@ -125,4 +127,34 @@ fn trl_unpaired_preference() {
 #[test]
 fn prompt_only() {
     check("prompt-only", &["S001", "S002", "S005", "S007"]);
+}
+
+/// Plain text is compared whole for near duplicates, whatever `[dedup] field` says (it has
+/// no user turn), and the privacy rules say where they found a match: in the text.
+#[test]
+fn text_records_are_checked_for_duplicates_and_privacy() {
+    let records = concat!(
+        "{\"text\": \"The river rises in the northern hills and reaches the sea after three hundred kilometres.\"}\n",
+        "{\"text\": \"The river rises in the northern hills and reaches the sea after three hundred kilometers.\"}\n",
+        "{\"text\": \"Write to the river authority at office@river-authority.org for a map of the valley.\"}\n",
+    );
+    let (found, summary) = engine::lint_bytes(records.as_bytes(), &Settings::default());
+    assert_eq!(summary.format, Some(FormatChoice::Text));
+    let report = concise(&found);
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code.as_str() == "D002" && d.location.line == 2),
+        "{report}"
+    );
+    assert!(
+        found.iter().any(|d| d.code.as_str() == "P001"
+            && d.location.line == 3
+            && d.message.contains(" in text")),
+        "{report}"
+    );
+    assert!(
+        !found.iter().any(|d| d.code.as_str().starts_with('O')),
+        "{report}"
+    );
 }
