@@ -7,8 +7,12 @@ declare_rule! {
     /// ## What it does
     /// Reports a record (a JSON object) without the key its format requires: `messages` in
     /// OpenAI chat; `input`, `preferred_output` and `non_preferred_output` in OpenAI
-    /// preference (and `messages` inside `input`); `prompt` and `completion` in
-    /// prompt-completion; `instruction` and `output` in Alpaca; `conversations` in ShareGPT.
+    /// preference (and `messages` inside `input`); `prompt` and `completion` (or `response`)
+    /// in prompt-completion; `instruction` and `output` (or `response`) in Alpaca;
+    /// `conversations` in ShareGPT; `text` in text; `prompt` and `completion` in TRL
+    /// prompt-completion, and a `label` too in TRL unpaired preference; `chosen` and
+    /// `rejected` in TRL preference, with a `prompt` unless the two begin alike (the implicit
+    /// prompt); `prompt` in prompt-only.
     /// When the record has the shape of another format, the message says which one (the file
     /// mixes formats, or `format` is set wrong); otherwise it lists the keys the record has.
     /// An OpenAI chat record without `messages` gets no other diagnostic.
@@ -42,7 +46,9 @@ declare_rule! {
     /// Reports a `messages` value that is not an array (an object, `null`, or a string,
     /// typically the message list encoded as JSON a second time) or is an empty array. The
     /// same holds for ShareGPT's `conversations`, Alpaca's `history` and the preference
-    /// format's `input`; each preference output must hold exactly one message. A record
+    /// format's `input`, and the message lists of the TRL formats; each preference output
+    /// must hold exactly one message, and a TRL preference pair whose `chosen` and
+    /// `rejected` give the same answer is reported here too (it teaches no preference). A record
     /// reported here is not checked any further.
     ///
     /// ## Why is this bad?
@@ -200,8 +206,10 @@ declare_rule! {
     /// an array of parts belongs, and a content array that is empty or holds a malformed
     /// part: one that is not an object, has no `type`, has a `type` other than `text` or
     /// `image_url`, or is a text part without a string `text`. Image parts are checked by
-    /// S012. In prompt-completion, Alpaca and ShareGPT records, a text field that is not a
-    /// string.
+    /// S012. In prompt-completion, Alpaca, ShareGPT and text records, a text field that is not a
+    /// string; in the TRL formats, a column that is neither a string nor a list of messages,
+    /// columns of one record in different forms (a list-of-messages prompt with a string
+    /// completion), and an unpaired preference `label` that is not `true` or `false`.
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. Trainers that do accept it turn the value into text their own
@@ -233,6 +241,10 @@ declare_rule! {
     /// and `refusal`; tool messages also `tool_call_id`), in a tool call, function, tool
     /// definition, content part or `image_url`. When an allowed key is close,
     /// the message suggests it, so typos like `"wieght"` or `"tool_call_ids"` are caught.
+    /// The TRL formats accept the columns TRL's trainers read in every dataset (`images`,
+    /// `image`, `tools`, `chat_template_kwargs`), and prompt-only records any key (GRPO hands
+    /// every column to the reward functions). A record that gives an answer twice
+    /// (`output` and `response`) is reported on the second.
     ///
     /// ## Why is this bad?
     /// Loaders ignore keys they do not know without a word, so a typo silently changes what
