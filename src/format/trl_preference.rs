@@ -141,6 +141,7 @@ fn implicit<'s>(
                 &mut scratch,
                 &mut images,
             ) else {
+                conv.incomplete = true;
                 return;
             };
             if !trl::check_same_form(
