@@ -158,3 +158,14 @@ fn text_records_are_checked_for_duplicates_and_privacy() {
         "{report}"
     );
 }
+
+/// A prompt set ends on the user's turn with no answer, which is right for it (no O001,
+/// O002, O004); the order rules that do not ask for an answer still apply.
+#[test]
+fn prompts_get_only_the_order_rules_that_do_not_ask_for_an_answer() {
+    let record = "{\"prompt\": [{\"role\": \"user\", \"content\": \"What is 12 times 7?\"}, {\"role\": \"system\", \"content\": \"Reason step by step.\"}]}\n";
+    let (found, summary) = engine::lint_bytes(record.as_bytes(), &Settings::default());
+    assert_eq!(summary.format, Some(FormatChoice::PromptOnly));
+    let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["O005"], "{}", concise(&found));
+}
