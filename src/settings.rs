@@ -21,6 +21,8 @@ pub enum FormatChoice {
     PromptCompletion,
     Alpaca,
     ShareGpt,
+    LlamaFactory,
+    AxolotlChat,
 }
 
 impl FormatChoice {
@@ -31,6 +33,8 @@ impl FormatChoice {
         "prompt-completion",
         "alpaca",
         "sharegpt",
+        "llama-factory",
+        "axolotl-chat",
     ];
 
     pub fn parse(s: &str) -> Option<FormatChoice> {
@@ -41,6 +45,8 @@ impl FormatChoice {
             "prompt-completion" => FormatChoice::PromptCompletion,
             "alpaca" => FormatChoice::Alpaca,
             "sharegpt" => FormatChoice::ShareGpt,
+            "llama-factory" => FormatChoice::LlamaFactory,
+            "axolotl-chat" => FormatChoice::AxolotlChat,
             _ => return None,
         })
     }
@@ -53,6 +59,8 @@ impl FormatChoice {
             FormatChoice::PromptCompletion => "prompt-completion",
             FormatChoice::Alpaca => "alpaca",
             FormatChoice::ShareGpt => "sharegpt",
+            FormatChoice::LlamaFactory => "llama-factory",
+            FormatChoice::AxolotlChat => "axolotl-chat",
         }
     }
 }

@@ -5,6 +5,8 @@
 //! changes, because every later rule sees only the [`Conversation`].
 
 pub mod alpaca;
+pub mod axolotl;
+pub mod llama_factory;
 pub mod openai_chat;
 pub mod openai_preference;
 pub mod prompt_completion;
@@ -23,6 +25,11 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
         return None;
     }
     let has = |k: &str| doc.get(root, k).is_some();
+    // Trainer-specific shapes first, each on a key or value only its trainer writes, so a
+    // plain OpenAI chat or ShareGPT record is detected as before.
+    if let Some(f) = axolotl::detect(doc).or_else(|| llama_factory::detect(doc)) {
+        return Some(f);
+    }
     if has("messages") {
         Some(FormatChoice::OpenAiChat)
     } else if has("input") && (has("preferred_output") || has("non_preferred_output")) {
@@ -51,5 +58,7 @@ pub fn normalize<'s>(
         FormatChoice::PromptCompletion => prompt_completion::normalize(doc, ctx),
         FormatChoice::Alpaca => alpaca::normalize(doc, ctx),
         FormatChoice::ShareGpt => sharegpt::normalize(doc, ctx),
+        FormatChoice::LlamaFactory => llama_factory::normalize(doc, ctx),
+        FormatChoice::AxolotlChat => axolotl::normalize(doc, ctx),
     }
 }

@@ -1,0 +1,749 @@
+//! LLaMA-Factory records, in the shapes its own demo data uses:
+//!
+//! - v1 `{"messages": [{"role", "content": [{"type", "value"}], "loss_weight"?}], "tools"?}`,
+//!   content parts of type `text`, `reasoning`, `tool_call` (a JSON `{"name", "arguments"}`
+//!   in `value`), `image_url`, `video_url`, `audio_url`; `loss_weight` a number, 0.0 for
+//!   turns it does not learn from;
+//! - v1 preference `{"chosen_messages": [...], "rejected_messages": [...]}`;
+//! - the `messages` column with `role`/`content` strings, with a KTO `label`/`kto_tag`;
+//! - ShareGPT `conversations` with `chosen`/`rejected` turn objects (preference) or a
+//!   `kto_tag`, `images`/`videos`/`audios` and `system`/`tools` columns;
+//! - alpaca with `system`/`history` (read by [`super::alpaca`]).
+//!
+//! The conversation the content rules see is the prompt followed by the chosen answer; the
+//! rejected answer is checked against the schema only. Messages use LLaMA-Factory's words
+//! (`value` parts, `loss_weight`), as its loader and converters do.
+
+use std::borrow::Cow;
+
+use super::openai_chat::{missing_key, role_alias, unknown_key};
+use super::prompt_completion::string_field;
+use super::{alpaca, sharegpt};
+use crate::context::RecordContext;
+use crate::json::{Document, Kind, NodeId, Parser};
+use crate::record::{Content, Conversation, Message, Part, Role, Text, ToolCall};
+use crate::registry::Code;
+use crate::settings::FormatChoice;
+use crate::wording::{describe, quote, with_article};
+
+const ROLES: &str = "system, user, assistant, tool";
+const PART_TYPES: &str = "text, reasoning, tool_call, image_url, video_url, audio_url";
+/// LLaMA-Factory trains on an assistant turn whose `loss_weight` is above this.
+const TRAINED_ABOVE: f64 = 1e-6;
+/// How many messages [`detect`] looks at for a LLaMA-Factory-only key or part.
+const DETECT_MESSAGES: usize = 64;
+
+/// LLaMA-Factory when the record shows a key or value only LLaMA-Factory writes: v1
+/// preference lists, a KTO label beside `messages`, `chosen`/`rejected`/`kto_tag` beside
+/// `conversations`, or a message with `loss_weight` or content parts holding `value`.
+pub(crate) fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
+    let root = doc.root();
+    let has = |k: &str| doc.get(root, k).is_some();
+    let lf = if has("chosen_messages") || has("rejected_messages") {
+        true
+    } else if let Some(messages) = doc.get(root, "messages") {
+        has("label") || has("kto_tag") || has_v1_message(doc, messages)
+    } else if has("conversations") {
+        has("chosen") || has("rejected") || has("kto_tag")
+    } else {
+        false
+    };
+    lf.then_some(FormatChoice::LlamaFactory)
+}
+
+fn has_v1_message(doc: &Document<'_, '_>, messages: NodeId) -> bool {
+    doc.kind(messages) == Kind::Array
+        && doc.elements(messages).take(DETECT_MESSAGES).any(|m| {
+            doc.kind(m) == Kind::Object
+                && (doc.get(m, "loss_weight").is_some()
+                    || doc.get(m, "content").is_some_and(|c| {
+                        doc.kind(c) == Kind::Array
+                            && doc.elements(c).any(|p| {
+                                doc.kind(p) == Kind::Object
+                                    && doc.get(p, "value").is_some()
+                                    && doc.get(p, "text").is_none()
+                            })
+                    }))
+        })
+}
+
+pub fn normalize<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    let root = doc.root();
+    let has = |k: &str| doc.get(root, k).is_some();
+    if has("chosen_messages") || has("rejected_messages") {
+        read_v1_pair(doc, ctx)
+    } else if has("messages") {
+        read_messages_record(doc, ctx)
+    } else if has("conversations") {
+        read_sharegpt_record(doc, ctx)
+    } else if has("instruction") || has("output") {
+        alpaca::normalize(doc, ctx)
+    } else {
+        missing_key(doc, root, "messages", FormatChoice::LlamaFactory, ctx);
+        None
+    }
+}
+
+/// The columns every LLaMA-Factory shape may carry beside its messages; true when `key` is
+/// one of them (checked here).
+fn common_column(
+    doc: &Document<'_, '_>,
+    key: &str,
+    value: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> bool {
+    match key {
+        "tools" => {
+            if doc.kind(value) != Kind::String {
+                ctx.report(
+                    Code::S010,
+                    doc.span(value),
+                    format!(
+                        "\"tools\" is {}; LLaMA-Factory expects the tool definitions as a JSON string",
+                        describe(doc, value)
+                    ),
+                );
+            }
+        }
+        "label" | "kto_tag" => {
+            if doc.kind(value) != Kind::Bool {
+                ctx.report(
+                    Code::S007,
+                    doc.span(value),
+                    format!(
+                        "KTO {} is {}; expected true (a desirable answer) or false",
+                        quote(key),
+                        describe(doc, value)
+                    ),
+                );
+            }
+        }
+        "images" | "videos" | "audios" => {
+            let ok = doc.kind(value) == Kind::String
+                || (doc.kind(value) == Kind::Array
+                    && doc.elements(value).all(|e| doc.kind(e) == Kind::String));
+            if !ok {
+                ctx.report(
+                    Code::S012,
+                    doc.span(value),
+                    format!(
+                        "{} is {}; expected a path or a list of paths",
+                        quote(key),
+                        describe(doc, value)
+                    ),
+                );
+            }
+        }
+        "extra_info" | "_dataset_name" => {}
+        _ => return false,
+    }
+    true
+}
+
+/// `{"messages": [...], "tools"?, "label"?, "chosen"?, "rejected"?, "system"?, ...}`.
+fn read_messages_record<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    const KEYS: &[&str] = &[
+        "messages",
+        "tools",
+        "system",
+        "label",
+        "kto_tag",
+        "chosen",
+        "rejected",
+        "images",
+        "videos",
+        "audios",
+        "extra_info",
+    ];
+    let root = doc.root();
+    let (mut messages, mut system, mut chosen, mut rejected) = (None, None, None, None);
+    for (key, value) in doc.members(root) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "messages" => messages = Some(value),
+            "system" => system = Some((key, value)),
+            "chosen" => chosen = Some(value),
+            "rejected" => rejected = Some(value),
+            other => {
+                if !common_column(doc, other, value, ctx) {
+                    unknown_key(ctx, doc.span(key), other, "a LLaMA-Factory record", KEYS);
+                }
+            }
+        }
+    }
+    let messages = messages?;
+    let mut conv = Conversation {
+        messages: Vec::new(),
+        span: doc.span(messages),
+        incomplete: false,
+        tools: None,
+    };
+    if let Some((key, value)) = system {
+        match string_field(doc, key, value, "system", Role::System, ctx) {
+            Some(m) => conv.messages.push(m),
+            None => conv.incomplete = true,
+        }
+    }
+    if !read_message_list(doc, messages, "\"messages\"", ctx, &mut conv) {
+        return None;
+    }
+    read_answers(doc, chosen, rejected, ctx, &mut conv, read_message);
+    Some(conv)
+}
+
+/// `{"chosen_messages": [...], "rejected_messages": [...], "tools"?}`: the chosen list is the
+/// conversation; the rejected one is checked against the schema.
+fn read_v1_pair<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    const KEYS: &[&str] = &[
+        "chosen_messages",
+        "rejected_messages",
+        "tools",
+        "extra_info",
+    ];
+    let root = doc.root();
+    let (mut chosen, mut rejected) = (None, None);
+    for (key, value) in doc.members(root) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "chosen_messages" => chosen = Some(value),
+            "rejected_messages" => rejected = Some(value),
+            other => {
+                if !common_column(doc, other, value, ctx) {
+                    unknown_key(
+                        ctx,
+                        doc.span(key),
+                        other,
+                        "a LLaMA-Factory preference record",
+                        KEYS,
+                    );
+                }
+            }
+        }
+    }
+    if let Some(node) = rejected {
+        let mut scratch = Conversation::default();
+        read_message_list(doc, node, "\"rejected_messages\"", ctx, &mut scratch);
+    } else {
+        missing_key(
+            doc,
+            root,
+            "rejected_messages",
+            FormatChoice::LlamaFactory,
+            ctx,
+        );
+    }
+    let Some(node) = chosen else {
+        missing_key(
+            doc,
+            root,
+            "chosen_messages",
+            FormatChoice::LlamaFactory,
+            ctx,
+        );
+        return None;
+    };
+    let mut conv = Conversation {
+        messages: Vec::new(),
+        span: doc.span(node),
+        incomplete: rejected.is_none(),
+        tools: None,
+    };
+    read_message_list(doc, node, "\"chosen_messages\"", ctx, &mut conv).then_some(conv)
+}
+
+/// ShareGPT `conversations` with LLaMA-Factory's extra columns.
+fn read_sharegpt_record<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    const KEYS: &[&str] = &[
+        "conversations",
+        "system",
+        "tools",
+        "chosen",
+        "rejected",
+        "kto_tag",
+        "images",
+        "videos",
+        "audios",
+    ];
+    let root = doc.root();
+    let (mut turns, mut system, mut chosen, mut rejected) = (None, None, None, None);
+    for (key, value) in doc.members(root) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "conversations" => turns = Some(value),
+            "system" => system = Some((key, value)),
+            "chosen" => chosen = Some(value),
+            "rejected" => rejected = Some(value),
+            "id" => {}
+            other => {
+                if !common_column(doc, other, value, ctx) {
+                    unknown_key(ctx, doc.span(key), other, "a LLaMA-Factory record", KEYS);
+                }
+            }
+        }
+    }
+    let turns = turns?;
+    if doc.kind(turns) != Kind::Array || doc.len(turns) == 0 {
+        let what = if doc.kind(turns) == Kind::Array {
+            "empty".to_string()
+        } else {
+            describe(doc, turns)
+        };
+        ctx.report(
+            Code::S002,
+            doc.span(turns),
+            format!("\"conversations\" is {what}; expected an array of turns"),
+        );
+        return None;
+    }
+    let mut conv = Conversation {
+        messages: Vec::with_capacity(doc.len(turns) + 2),
+        span: doc.span(turns),
+        incomplete: false,
+        tools: None,
+    };
+    if let Some((key, value)) = system {
+        match string_field(doc, key, value, "system", Role::System, ctx) {
+            Some(m) => conv.messages.push(m),
+            None => conv.incomplete = true,
+        }
+    }
+    for turn in doc.elements(turns) {
+        match sharegpt::read_turn(doc, turn, ctx) {
+            Some(m) => {
+                conv.incomplete |= m.role == Role::Unknown;
+                conv.messages.push(m);
+            }
+            None => conv.incomplete = true,
+        }
+    }
+    read_answers(doc, chosen, rejected, ctx, &mut conv, sharegpt::read_turn);
+    Some(conv)
+}
+
+/// The `chosen` and `rejected` answers of a preference record, each one message object: the
+/// chosen one continues the conversation, the rejected one is only checked. One without the
+/// other is an incomplete pair.
+fn read_answers<'s>(
+    doc: &Document<'_, 's>,
+    chosen: Option<NodeId>,
+    rejected: Option<NodeId>,
+    ctx: &mut RecordContext<'_>,
+    conv: &mut Conversation<'s>,
+    read_one: impl Fn(&Document<'_, 's>, NodeId, &mut RecordContext<'_>) -> Option<Message<'s>>,
+) {
+    let root = doc.root();
+    match (chosen, rejected) {
+        (None, None) => return,
+        (Some(_), None) => {
+            missing_key(doc, root, "rejected", FormatChoice::LlamaFactory, ctx);
+            conv.incomplete = true;
+        }
+        (None, Some(_)) => {
+            missing_key(doc, root, "chosen", FormatChoice::LlamaFactory, ctx);
+            conv.incomplete = true;
+        }
+        (Some(_), Some(_)) => {}
+    }
+    for (node, name, keep) in [(rejected, "rejected", false), (chosen, "chosen", true)] {
+        let Some(node) = node else { continue };
+        if doc.kind(node) != Kind::Object {
+            ctx.report(
+                Code::S003,
+                doc.span(node),
+                format!(
+                    "\"{name}\" is {}; LLaMA-Factory expects one answer turn (an object)",
+                    describe(doc, node)
+                ),
+            );
+            conv.incomplete |= keep;
+            continue;
+        }
+        let Some(answer) = read_one(doc, node, ctx) else {
+            conv.incomplete |= keep;
+            continue;
+        };
+        if !matches!(answer.role, Role::Assistant | Role::Unknown) {
+            ctx.report(
+                Code::S005,
+                answer.role_span,
+                format!(
+                    "\"{name}\" is {} turn; expected the assistant's answer",
+                    with_article(answer.role.as_str())
+                ),
+            );
+        }
+        if keep {
+            conv.incomplete |= answer.role == Role::Unknown;
+            conv.messages.push(answer);
+        }
+    }
+}
+
+/// Reads a list of LLaMA-Factory messages into `conv`; false (with S002) when it is not a
+/// non-empty array.
+fn read_message_list<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    what: &str,
+    ctx: &mut RecordContext<'_>,
+    conv: &mut Conversation<'s>,
+) -> bool {
+    if doc.kind(node) != Kind::Array || doc.len(node) == 0 {
+        let how = if doc.kind(node) == Kind::Array {
+            "empty".to_string()
+        } else {
+            describe(doc, node)
+        };
+        ctx.report(
+            Code::S002,
+            doc.span(node),
+            format!("{what} is {how}; expected an array of messages"),
+        );
+        return false;
+    }
+    conv.messages.reserve(doc.len(node));
+    for element in doc.elements(node) {
+        match read_message(doc, element, ctx) {
+            Some(m) => {
+                conv.incomplete |= m.role == Role::Unknown;
+                conv.messages.push(m);
+            }
+            None => conv.incomplete = true,
+        }
+    }
+    true
+}
+
+/// One message: `role`, `content` (v1 parts, or a string in the `messages` column of older
+/// data), `loss_weight`.
+fn read_message<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Message<'s>> {
+    let span = doc.span(node);
+    if doc.kind(node) != Kind::Object {
+        ctx.report_with(Code::S003, || {
+            (
+                span,
+                format!(
+                    "message is {}; expected an object with \"role\" and \"content\"",
+                    describe(doc, node)
+                ),
+            )
+        });
+        return None;
+    }
+    let (role, role_span) = read_role(doc, node, ctx);
+    let mut message = Message {
+        role,
+        role_span,
+        span,
+        content: Content::Missing,
+        name: None,
+        tool_calls: Vec::new(),
+        tool_call_id: None,
+        weight: None,
+    };
+    let mut content = None;
+    for (key, value) in doc.members(node) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "role" => {}
+            "content" => content = Some(value),
+            "loss_weight" => {
+                let weight = read_loss_weight(doc, value, ctx);
+                if role == Role::Assistant {
+                    message.weight = weight;
+                }
+            }
+            other => unknown_key(
+                ctx,
+                doc.span(key),
+                other,
+                "a LLaMA-Factory message",
+                &["role", "content", "loss_weight"],
+            ),
+        }
+    }
+    let Some(content) = content else {
+        if role != Role::Unknown {
+            ctx.report(
+                Code::S006,
+                role_span,
+                format!("{} message has no \"content\"", role.as_str()),
+            );
+        }
+        return Some(message);
+    };
+    let span = doc.span(content);
+    message.content = match doc.kind(content) {
+        Kind::String => Content::Text(Text {
+            value: doc.str(content).unwrap_or_default(),
+            span,
+        }),
+        Kind::Array if doc.len(content) == 0 => {
+            ctx.report(
+                Code::S007,
+                span,
+                "content is an empty array; expected at least one {\"type\", \"value\"} part",
+            );
+            Content::Invalid { span }
+        }
+        Kind::Array => {
+            let mut parts = Vec::with_capacity(doc.len(content));
+            for part in doc.elements(content) {
+                read_part(doc, part, &mut message, &mut parts, ctx);
+            }
+            if parts.is_empty() && message.calls_tools() {
+                Content::Missing
+            } else {
+                Content::Parts { span, parts }
+            }
+        }
+        _ => {
+            ctx.report(
+                Code::S007,
+                span,
+                format!(
+                    "content is {}; LLaMA-Factory expects a list of {{\"type\", \"value\"}} parts",
+                    describe(doc, content)
+                ),
+            );
+            Content::Invalid { span }
+        }
+    };
+    Some(message)
+}
+
+fn read_role(
+    doc: &Document<'_, '_>,
+    node: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> (Role, crate::diagnostic::Span) {
+    let Some(r) = doc.get(node, "role") else {
+        ctx.report(Code::S004, doc.span(node), "message has no \"role\"");
+        return (Role::Unknown, doc.span(node));
+    };
+    let span = doc.span(r);
+    let Some(name) = doc.str(r) else {
+        ctx.report(
+            Code::S004,
+            span,
+            format!(
+                "\"role\" is {}; expected a string such as \"user\"",
+                describe(doc, r)
+            ),
+        );
+        return (Role::Unknown, span);
+    };
+    let role = match name.as_ref() {
+        "system" => Role::System,
+        "user" => Role::User,
+        "assistant" => Role::Assistant,
+        "tool" => Role::Tool,
+        other => {
+            let hint = match role_alias(other) {
+                Some(r) => format!(" (did you mean \"{r}\"?)"),
+                None => String::new(),
+            };
+            ctx.report(
+                Code::S005,
+                span,
+                format!(
+                    "unknown role {}; LLaMA-Factory messages use {ROLES}{hint}",
+                    quote(other)
+                ),
+            );
+            Role::Unknown
+        }
+    };
+    (role, span)
+}
+
+/// `loss_weight`: a number, 0.0 or more (LLaMA-Factory multiplies the turn's loss by it and
+/// trains on an assistant turn above 1e-6). `Some(0)` for an untrained turn, `Some(1)` else.
+fn read_loss_weight(
+    doc: &Document<'_, '_>,
+    value: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> Option<u8> {
+    match doc.number(value) {
+        Some(w) if w.is_finite() && w >= 0.0 => Some(u8::from(w > TRAINED_ABOVE)),
+        _ => {
+            ctx.report(
+                Code::S009,
+                doc.span(value),
+                format!(
+                    "\"loss_weight\" is {}; expected a number of 0.0 or more (0.0: not trained, 1.0: trained)",
+                    describe(doc, value)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// One `{"type", "value"}` content part.
+fn read_part<'s>(
+    doc: &Document<'_, 's>,
+    part: NodeId,
+    message: &mut Message<'s>,
+    parts: &mut Vec<Part<'s>>,
+    ctx: &mut RecordContext<'_>,
+) {
+    let span = doc.span(part);
+    if doc.kind(part) != Kind::Object {
+        ctx.report(
+            Code::S007,
+            span,
+            format!(
+                "content part is {}; expected an object {{\"type\", \"value\"}}",
+                describe(doc, part)
+            ),
+        );
+        return;
+    }
+    for (key, _) in doc.members(part) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "type" | "value" => {}
+            "text" => ctx.report(
+                Code::S008,
+                doc.span(key),
+                "unknown key \"text\" in a LLaMA-Factory content part; it holds its text in \"value\"",
+            ),
+            other => unknown_key(
+                ctx,
+                doc.span(key),
+                other,
+                "a LLaMA-Factory content part",
+                &["type", "value"],
+            ),
+        }
+    }
+    let kind = match doc.get(part, "type") {
+        None => {
+            ctx.report(
+                Code::S007,
+                span,
+                format!("content part has no \"type\"; expected one of {PART_TYPES}"),
+            );
+            return;
+        }
+        Some(t) => match doc.str(t) {
+            Some(k) => (k, doc.span(t)),
+            None => {
+                ctx.report(
+                    Code::S007,
+                    doc.span(t),
+                    format!(
+                        "\"type\" is {}; expected one of {PART_TYPES}",
+                        describe(doc, t)
+                    ),
+                );
+                return;
+            }
+        },
+    };
+    let value = match doc.get(part, "value") {
+        Some(v) if doc.kind(v) == Kind::String => Text {
+            value: doc.str(v).unwrap_or_default(),
+            span: doc.span(v),
+        },
+        Some(v) => {
+            ctx.report(
+                Code::S007,
+                doc.span(v),
+                format!(
+                    "{} part's \"value\" is {}; expected a string",
+                    kind.0,
+                    describe(doc, v)
+                ),
+            );
+            return;
+        }
+        None => {
+            ctx.report(
+                Code::S007,
+                span,
+                format!("{} part has no \"value\"", quote(&kind.0)),
+            );
+            return;
+        }
+    };
+    match kind.0.as_ref() {
+        "text" | "reasoning" => parts.push(Part::Text(value)),
+        "image_url" | "video_url" | "audio_url" => parts.push(Part::Image { span: value.span }),
+        "tool_call" => {
+            if !matches!(message.role, Role::Assistant | Role::Unknown) {
+                ctx.report(
+                    Code::S010,
+                    kind.1,
+                    format!(
+                        "tool_call part in {} message; only assistant messages call tools",
+                        with_article(message.role.as_str())
+                    ),
+                );
+            } else {
+                check_call(&value, ctx);
+            }
+            message.tool_calls.push(ToolCall {
+                id: None,
+                name: None,
+                span: value.span,
+                arguments: Some(value),
+            });
+        }
+        other => ctx.report(
+            Code::S007,
+            kind.1,
+            format!(
+                "unknown content part type {}; expected one of {PART_TYPES}",
+                quote(other)
+            ),
+        ),
+    }
+}
+
+/// A `tool_call` part's value: a JSON object with `name` and `arguments`, as LLaMA-Factory's
+/// renderer requires.
+fn check_call(value: &Text<'_>, ctx: &mut RecordContext<'_>) {
+    let mut parser = Parser::new();
+    let problem = match parser.parse(&value.value) {
+        Err(_) => Some("is not valid JSON"),
+        Ok(call) => {
+            let root = call.root();
+            if call.kind(root) != Kind::Object {
+                Some("is not a JSON object")
+            } else if call.get(root, "name").and_then(|n| call.str(n)).is_none() {
+                Some("has no string \"name\"")
+            } else if call.get(root, "arguments").is_none() {
+                Some("has no \"arguments\"")
+            } else {
+                None
+            }
+        }
+    };
+    if let Some(problem) = problem {
+        ctx.report(
+            Code::S010,
+            value.span,
+            format!(
+                "tool_call value {problem}; expected a JSON object {{\"name\": ..., \"arguments\": {{...}}}}"
+            ),
+        );
+    }
+}
