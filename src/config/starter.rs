@@ -8,7 +8,8 @@ pub const STARTER: &str = r#"# tunelint configuration. Every key is optional: a 
 # directory of this file. Command-line flags override what is set here.
 
 # Input format of every file: "auto" (detected from the first valid record), "openai-chat",
-# "openai-preference", "prompt-completion", "alpaca" or "sharegpt".
+# "openai-preference", "prompt-completion", "alpaca", "sharegpt", "llama-factory" or
+# "axolotl-chat".
 format = "auto"
 
 # Files never linted when a directory is walked (files named on the command line are, unless
