@@ -107,8 +107,15 @@ pub fn normalize<'s>(
         incomplete: false,
         tools,
     };
-    if let Some(value) = system {
-        // axolotl adds `system` as a first turn only when the messages do not start with one.
+    // axolotl adds `system` as a first turn only when the messages do not start with one.
+    let starts_with_system = doc.elements(list).next().is_some_and(|first| {
+        ["role", "from"].iter().any(|k| {
+            doc.get(first, k)
+                .and_then(|r| doc.str(r))
+                .is_some_and(|r| r == "system")
+        })
+    });
+    if let Some(value) = system.filter(|_| !starts_with_system) {
         match text(doc, value) {
             Some(t) => conv.messages.push(Message {
                 role: Role::System,
@@ -313,8 +320,8 @@ fn read_role(
 /// A `weight` flag: 0 or 1 (axolotl also reads 0.0 and 1.0). `Some(trained)`.
 fn read_flag_weight(doc: &Document<'_, '_>, value: NodeId) -> Option<bool> {
     match doc.number(value) {
-        Some(w) if w == 0.0 => Some(false),
-        Some(w) if w == 1.0 => Some(true),
+        Some(0.0) => Some(false),
+        Some(1.0) => Some(true),
         _ => None,
     }
 }

@@ -139,11 +139,8 @@ declare_rule! {
     /// `gpt`, `function_call` and `observation` (and accepts `user` and `assistant`). Names
     /// other tools use (`bot`, `human`, `gpt`, `model`, `Assistant`) get a hint with the
     /// right one. `developer`, OpenAI's newer name for system instructions, is reported as a
-    /// warning at most, since not every fine-tuning API accepts it. LLaMA-Factory messages use
-    /// `system`, `user`, `assistant`, `tool`; axolotl-chat accepts its default `roles` mapping
-    /// (`human`/`user`, `gpt`/`assistant`, `system`, `tool`), and a dataset's `roles:` setting
-    /// maps any other name. A record with an unknown role is left out of the
-    /// conversation-order rules (O).
+    /// warning at most, since not every fine-tuning API accepts it. A record with an unknown
+    /// role is left out of the conversation-order rules (O).
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. Open-model chat templates either raise on the unknown role or
@@ -265,9 +262,7 @@ declare_rule! {
     /// ## What it does
     /// Reports a `weight` whose value is not exactly the number `0` or `1` (`0.5`, `1.0`,
     /// `true`, `"0"` are all reported), and a `weight` on a message that is not the
-    /// assistant's. In LLaMA-Factory data, a `loss_weight` that is not a number of 0.0 or
-    /// more; in axolotl-chat, a `train` that is not true or false, a `weight` not 0 or 1, and
-    /// a `train_detail` range that is malformed, reversed or past the end of the content.
+    /// assistant's.
     ///
     /// ## Why is this bad?
     /// `weight` tells the trainer whether to learn from an assistant turn: 1 trains on it, 0
