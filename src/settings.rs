@@ -26,6 +26,8 @@ pub enum FormatChoice {
     TrlPreference,
     TrlUnpairedPreference,
     PromptOnly,
+    LlamaFactory,
+    AxolotlChat,
 }
 
 impl FormatChoice {
@@ -41,6 +43,8 @@ impl FormatChoice {
         "trl-preference",
         "trl-unpaired-preference",
         "prompt-only",
+        "llama-factory",
+        "axolotl-chat",
     ];
 
     pub fn parse(s: &str) -> Option<FormatChoice> {
@@ -56,6 +60,8 @@ impl FormatChoice {
             "trl-preference" => FormatChoice::TrlPreference,
             "trl-unpaired-preference" => FormatChoice::TrlUnpairedPreference,
             "prompt-only" => FormatChoice::PromptOnly,
+            "llama-factory" => FormatChoice::LlamaFactory,
+            "axolotl-chat" => FormatChoice::AxolotlChat,
             _ => return None,
         })
     }
@@ -73,6 +79,8 @@ impl FormatChoice {
             FormatChoice::TrlPreference => "trl-preference",
             FormatChoice::TrlUnpairedPreference => "trl-unpaired-preference",
             FormatChoice::PromptOnly => "prompt-only",
+            FormatChoice::LlamaFactory => "llama-factory",
+            FormatChoice::AxolotlChat => "axolotl-chat",
         }
     }
 }

@@ -280,7 +280,7 @@ fn coqa_asks_the_same_question_twice_in_one_conversation() {
 }
 
 #[test]
-fn kto_demo_repeats_continue_and_carries_a_label_key() {
+fn kto_demo_repeats_continue_and_its_label_is_known() {
     let Some(dir) = data_dir() else { return };
     let file = "llamafactory_kto_en_demo.jsonl";
     let (_, stdout) = lint(&dir, file);
@@ -300,15 +300,10 @@ fn kto_demo_repeats_continue_and_carries_a_label_key() {
         c006[1].ends_with("user message 9 repeats user message 3 word for word"),
         "{c006:?}"
     );
-    // Every record has KTO's top-level "label", which OpenAI chat does not define.
+    // Every record has KTO's top-level "label": LLaMA-Factory's KTO tag, so the file is
+    // read as llama-factory and the label is no unknown key.
     assert!(record(&dir, file, 1)["label"].is_boolean());
-    assert_eq!(
-        stdout
-            .lines()
-            .filter(|l| l.contains(" S008 unknown key \"label\" in the top level"))
-            .count(),
-        300
-    );
+    assert!(!stdout.contains(" S008 "), "{stdout}");
 }
 
 #[test]

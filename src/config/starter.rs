@@ -9,7 +9,8 @@ pub const STARTER: &str = r#"# tunelint configuration. Every key is optional: a 
 
 # Input format of every file: "auto" (detected from the first valid record), "openai-chat",
 # "openai-preference", "prompt-completion", "alpaca", "sharegpt", "text",
-# "trl-prompt-completion", "trl-preference", "trl-unpaired-preference" or "prompt-only".
+# "trl-prompt-completion", "trl-preference", "trl-unpaired-preference", "prompt-only",
+# "llama-factory" or "axolotl-chat".
 format = "auto"
 
 # Files never linted when a directory is walked (files named on the command line are, unless

@@ -5,6 +5,8 @@
 //! changes, because every later rule sees only the [`Conversation`].
 
 pub mod alpaca;
+pub mod axolotl;
+pub mod llama_factory;
 pub mod openai_chat;
 pub mod openai_preference;
 pub mod prompt_completion;
@@ -24,7 +26,8 @@ use crate::settings::FormatChoice;
 /// Guesses the format of a file from one of its records (an object). `None` when the record
 /// fits no known shape; the caller then keeps looking or falls back to OpenAI chat.
 ///
-/// The keys decide, in this order, so every record has one answer: `messages`; `input` with
+/// A key or value only one trainer writes decides first (`axolotl-chat`, then `llama-factory`:
+/// see their `detect`). Then the keys decide, in this order, so every record has one answer: `messages`; `input` with
 /// an output; `conversations`; `instruction` with `output` or `response`; `prompt` with
 /// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
 /// prompt or completion is a list of messages, `prompt-completion` otherwise) or with
@@ -37,6 +40,11 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     }
     let has = |k: &str| doc.get(root, k).is_some();
     let is_list = |k: &str| doc.get(root, k).is_some_and(|v| doc.kind(v) == Kind::Array);
+    // Trainer-specific shapes first, each on a key or value only its trainer writes, so a
+    // plain OpenAI chat or ShareGPT record is detected as before.
+    if let Some(f) = axolotl::detect(doc).or_else(|| llama_factory::detect(doc)) {
+        return Some(f);
+    }
     if has("messages") {
         Some(FormatChoice::OpenAiChat)
     } else if has("input") && (has("preferred_output") || has("non_preferred_output")) {
@@ -84,5 +92,7 @@ pub fn normalize<'s>(
         FormatChoice::TrlPreference => trl_preference::normalize(doc, ctx),
         FormatChoice::TrlUnpairedPreference => trl_unpaired_preference::normalize(doc, ctx),
         FormatChoice::PromptOnly => prompt_only::normalize(doc, ctx),
+        FormatChoice::LlamaFactory => llama_factory::normalize(doc, ctx),
+        FormatChoice::AxolotlChat => axolotl::normalize(doc, ctx),
     }
 }

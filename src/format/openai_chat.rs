@@ -735,7 +735,7 @@ fn image_url_problem(url: &str) -> Option<String> {
     None
 }
 
-fn read_tool_calls<'s>(
+pub(crate) fn read_tool_calls<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
     ctx: &mut RecordContext<'_>,

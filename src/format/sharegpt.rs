@@ -77,7 +77,7 @@ pub fn normalize<'s>(
     Some(conv)
 }
 
-fn read_turn<'s>(
+pub(crate) fn read_turn<'s>(
     doc: &Document<'_, 's>,
     turn: NodeId,
     ctx: &mut RecordContext<'_>,
@@ -142,7 +142,7 @@ fn read_turn<'s>(
                             Code::S005,
                             doc.span(f),
                             format!(
-                                "unknown role {}; expected one of {ROLES}{hint}",
+                                "unknown role {}; expected one of {ROLES}{hint}; a trainer maps other names only when configured to (axolotl: `roles:` in the dataset config)",
                                 quote(other)
                             ),
                         );

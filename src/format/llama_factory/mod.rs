@@ -1,0 +1,394 @@
+//! LLaMA-Factory records, in the shapes its own demo data uses:
+//!
+//! - v1 `{"messages": [{"role", "content": [{"type", "value"}], "loss_weight"?}], "tools"?}`,
+//!   content parts of type `text`, `reasoning`, `tool_call` (a JSON `{"name", "arguments"}`
+//!   in `value`), `image_url`, `video_url`, `audio_url`; `loss_weight` a number, 0.0 for
+//!   turns it does not learn from;
+//! - v1 preference `{"chosen_messages": [...], "rejected_messages": [...]}`;
+//! - the `messages` column with `role`/`content` strings, with a KTO `label`/`kto_tag`;
+//! - ShareGPT `conversations` with `chosen`/`rejected` turn objects (preference) or a
+//!   `kto_tag`, `images`/`videos`/`audios` and `system`/`tools` columns;
+//! - alpaca with `system`/`history` (read by [`super::alpaca`]).
+//!
+//! The conversation the content rules see is the prompt followed by the chosen answer; the
+//! rejected answer is checked against the schema only. Messages use LLaMA-Factory's words
+//! (`value` parts, `loss_weight`), as its loader and converters do.
+
+mod message;
+
+use std::borrow::Cow;
+
+use self::message::{read_message, read_message_list};
+use super::openai_chat::{missing_key, unknown_key};
+use super::prompt_completion::string_field;
+use super::{alpaca, sharegpt};
+use crate::context::RecordContext;
+use crate::json::{Document, Kind, NodeId};
+use crate::record::{Conversation, Message, Role};
+use crate::registry::Code;
+use crate::settings::FormatChoice;
+use crate::wording::{describe, quote, with_article};
+
+/// How many messages [`detect`] looks at for a LLaMA-Factory-only key or part.
+const DETECT_MESSAGES: usize = 64;
+
+/// LLaMA-Factory when the record shows a key or value only LLaMA-Factory writes: v1
+/// preference lists, a KTO label beside `messages`, `chosen`/`rejected`/`kto_tag` beside
+/// `conversations`, or a message with `loss_weight` or content parts holding `value`.
+pub(crate) fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
+    let root = doc.root();
+    let has = |k: &str| doc.get(root, k).is_some();
+    let lf = if has("chosen_messages") || has("rejected_messages") {
+        true
+    } else if let Some(messages) = doc.get(root, "messages") {
+        has("label") || has("kto_tag") || has_v1_message(doc, messages)
+    } else if has("conversations") {
+        has("chosen") || has("rejected") || has("kto_tag")
+    } else {
+        false
+    };
+    lf.then_some(FormatChoice::LlamaFactory)
+}
+
+fn has_v1_message(doc: &Document<'_, '_>, messages: NodeId) -> bool {
+    doc.kind(messages) == Kind::Array
+        && doc.elements(messages).take(DETECT_MESSAGES).any(|m| {
+            doc.kind(m) == Kind::Object
+                && (doc.get(m, "loss_weight").is_some()
+                    || doc.get(m, "content").is_some_and(|c| {
+                        doc.kind(c) == Kind::Array
+                            && doc.elements(c).any(|p| {
+                                doc.kind(p) == Kind::Object
+                                    && doc.get(p, "value").is_some()
+                                    && doc.get(p, "text").is_none()
+                            })
+                    }))
+        })
+}
+
+pub fn normalize<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    let root = doc.root();
+    let has = |k: &str| doc.get(root, k).is_some();
+    if has("chosen_messages") || has("rejected_messages") {
+        read_v1_pair(doc, ctx)
+    } else if has("messages") {
+        read_messages_record(doc, ctx)
+    } else if has("conversations") {
+        read_sharegpt_record(doc, ctx)
+    } else if has("instruction") || has("output") {
+        alpaca::normalize(doc, ctx)
+    } else {
+        missing_key(doc, root, "messages", FormatChoice::LlamaFactory, ctx);
+        None
+    }
+}
+
+/// The columns every LLaMA-Factory shape may carry beside its messages; true when `key` is
+/// one of them (checked here).
+fn common_column(
+    doc: &Document<'_, '_>,
+    key: &str,
+    value: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> bool {
+    match key {
+        "tools" => {
+            if doc.kind(value) != Kind::String {
+                ctx.report(
+                    Code::S010,
+                    doc.span(value),
+                    format!(
+                        "\"tools\" is {}; LLaMA-Factory expects the tool definitions as a JSON string",
+                        describe(doc, value)
+                    ),
+                );
+            }
+        }
+        "label" | "kto_tag" => {
+            if doc.kind(value) != Kind::Bool {
+                ctx.report(
+                    Code::S007,
+                    doc.span(value),
+                    format!(
+                        "KTO {} is {}; expected true (a desirable answer) or false",
+                        quote(key),
+                        describe(doc, value)
+                    ),
+                );
+            }
+        }
+        "images" | "videos" | "audios" => {
+            let ok = doc.kind(value) == Kind::String
+                || (doc.kind(value) == Kind::Array
+                    && doc.elements(value).all(|e| doc.kind(e) == Kind::String));
+            if !ok {
+                ctx.report(
+                    Code::S012,
+                    doc.span(value),
+                    format!(
+                        "{} is {}; expected a path or a list of paths",
+                        quote(key),
+                        describe(doc, value)
+                    ),
+                );
+            }
+        }
+        "extra_info" | "_dataset_name" => {}
+        _ => return false,
+    }
+    true
+}
+
+/// `{"messages": [...], "tools"?, "label"?, "chosen"?, "rejected"?, "system"?, ...}`.
+fn read_messages_record<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    const KEYS: &[&str] = &[
+        "messages",
+        "tools",
+        "system",
+        "label",
+        "kto_tag",
+        "chosen",
+        "rejected",
+        "images",
+        "videos",
+        "audios",
+        "extra_info",
+    ];
+    let root = doc.root();
+    let (mut messages, mut system, mut chosen, mut rejected) = (None, None, None, None);
+    for (key, value) in doc.members(root) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "messages" => messages = Some(value),
+            "system" => system = Some((key, value)),
+            "chosen" => chosen = Some(value),
+            "rejected" => rejected = Some(value),
+            other => {
+                if !common_column(doc, other, value, ctx) {
+                    unknown_key(ctx, doc.span(key), other, "a LLaMA-Factory record", KEYS);
+                }
+            }
+        }
+    }
+    let messages = messages?;
+    let mut conv = Conversation {
+        messages: Vec::new(),
+        span: doc.span(messages),
+        incomplete: false,
+        tools: None,
+        ..Default::default()
+    };
+    if let Some((key, value)) = system {
+        match string_field(doc, key, value, "system", Role::System, ctx) {
+            Some(m) => conv.messages.push(m),
+            None => conv.incomplete = true,
+        }
+    }
+    if !read_message_list(doc, messages, "\"messages\"", ctx, &mut conv) {
+        return None;
+    }
+    read_answers(doc, chosen, rejected, ctx, &mut conv, read_message);
+    Some(conv)
+}
+
+/// `{"chosen_messages": [...], "rejected_messages": [...], "tools"?}`: the chosen list is the
+/// conversation; the rejected one is checked against the schema.
+fn read_v1_pair<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    const KEYS: &[&str] = &[
+        "chosen_messages",
+        "rejected_messages",
+        "tools",
+        "extra_info",
+    ];
+    let root = doc.root();
+    let (mut chosen, mut rejected) = (None, None);
+    for (key, value) in doc.members(root) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "chosen_messages" => chosen = Some(value),
+            "rejected_messages" => rejected = Some(value),
+            other => {
+                if !common_column(doc, other, value, ctx) {
+                    unknown_key(
+                        ctx,
+                        doc.span(key),
+                        other,
+                        "a LLaMA-Factory preference record",
+                        KEYS,
+                    );
+                }
+            }
+        }
+    }
+    if let Some(node) = rejected {
+        let mut scratch = Conversation::default();
+        read_message_list(doc, node, "\"rejected_messages\"", ctx, &mut scratch);
+    } else {
+        missing_key(
+            doc,
+            root,
+            "rejected_messages",
+            FormatChoice::LlamaFactory,
+            ctx,
+        );
+    }
+    let Some(node) = chosen else {
+        missing_key(
+            doc,
+            root,
+            "chosen_messages",
+            FormatChoice::LlamaFactory,
+            ctx,
+        );
+        return None;
+    };
+    let mut conv = Conversation {
+        messages: Vec::new(),
+        span: doc.span(node),
+        incomplete: rejected.is_none(),
+        tools: None,
+        ..Default::default()
+    };
+    read_message_list(doc, node, "\"chosen_messages\"", ctx, &mut conv).then_some(conv)
+}
+
+/// ShareGPT `conversations` with LLaMA-Factory's extra columns.
+fn read_sharegpt_record<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    const KEYS: &[&str] = &[
+        "conversations",
+        "system",
+        "tools",
+        "chosen",
+        "rejected",
+        "kto_tag",
+        "images",
+        "videos",
+        "audios",
+    ];
+    let root = doc.root();
+    let (mut turns, mut system, mut chosen, mut rejected) = (None, None, None, None);
+    for (key, value) in doc.members(root) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "conversations" => turns = Some(value),
+            "system" => system = Some((key, value)),
+            "chosen" => chosen = Some(value),
+            "rejected" => rejected = Some(value),
+            "id" => {}
+            other => {
+                if !common_column(doc, other, value, ctx) {
+                    unknown_key(ctx, doc.span(key), other, "a LLaMA-Factory record", KEYS);
+                }
+            }
+        }
+    }
+    let turns = turns?;
+    if doc.kind(turns) != Kind::Array || doc.len(turns) == 0 {
+        let what = if doc.kind(turns) == Kind::Array {
+            "empty".to_string()
+        } else {
+            describe(doc, turns)
+        };
+        ctx.report(
+            Code::S002,
+            doc.span(turns),
+            format!("\"conversations\" is {what}; expected an array of turns"),
+        );
+        return None;
+    }
+    let mut conv = Conversation {
+        messages: Vec::with_capacity(doc.len(turns) + 2),
+        span: doc.span(turns),
+        incomplete: false,
+        tools: None,
+        ..Default::default()
+    };
+    if let Some((key, value)) = system {
+        match string_field(doc, key, value, "system", Role::System, ctx) {
+            Some(m) => conv.messages.push(m),
+            None => conv.incomplete = true,
+        }
+    }
+    for turn in doc.elements(turns) {
+        match sharegpt::read_turn(doc, turn, ctx) {
+            Some(m) => {
+                conv.incomplete |= m.role == Role::Unknown;
+                conv.messages.push(m);
+            }
+            None => conv.incomplete = true,
+        }
+    }
+    read_answers(doc, chosen, rejected, ctx, &mut conv, sharegpt::read_turn);
+    Some(conv)
+}
+
+/// The `chosen` and `rejected` answers of a preference record, each one message object: the
+/// chosen one continues the conversation, the rejected one is only checked. One without the
+/// other is an incomplete pair.
+fn read_answers<'s>(
+    doc: &Document<'_, 's>,
+    chosen: Option<NodeId>,
+    rejected: Option<NodeId>,
+    ctx: &mut RecordContext<'_>,
+    conv: &mut Conversation<'s>,
+    read_one: impl Fn(&Document<'_, 's>, NodeId, &mut RecordContext<'_>) -> Option<Message<'s>>,
+) {
+    let root = doc.root();
+    match (chosen, rejected) {
+        (None, None) => return,
+        (Some(_), None) => {
+            missing_key(doc, root, "rejected", FormatChoice::LlamaFactory, ctx);
+            conv.incomplete = true;
+        }
+        (None, Some(_)) => {
+            missing_key(doc, root, "chosen", FormatChoice::LlamaFactory, ctx);
+            conv.incomplete = true;
+        }
+        (Some(_), Some(_)) => {}
+    }
+    for (node, name, keep) in [(rejected, "rejected", false), (chosen, "chosen", true)] {
+        let Some(node) = node else { continue };
+        if doc.kind(node) != Kind::Object {
+            ctx.report(
+                Code::S003,
+                doc.span(node),
+                format!(
+                    "\"{name}\" is {}; LLaMA-Factory expects one answer turn (an object)",
+                    describe(doc, node)
+                ),
+            );
+            conv.incomplete |= keep;
+            continue;
+        }
+        let Some(answer) = read_one(doc, node, ctx) else {
+            conv.incomplete |= keep;
+            continue;
+        };
+        if !matches!(answer.role, Role::Assistant | Role::Unknown) {
+            ctx.report(
+                Code::S005,
+                answer.role_span,
+                format!(
+                    "\"{name}\" is {} turn; expected the assistant's answer",
+                    with_article(answer.role.as_str())
+                ),
+            );
+        }
+        if keep {
+            conv.incomplete |= answer.role == Role::Unknown;
+            conv.messages.push(answer);
+        }
+    }
+}
