@@ -71,8 +71,10 @@ impl Job {
     /// Gives this input a spool when it needs one: when it cannot be read twice (standard
     /// input, a pipe, a device) or is compressed (its text is decompressed once, as it is
     /// linted, and copied to the spool, rather than decompressed again from the start for
-    /// every line read later). The spool is removed when the returned file is dropped.
-    pub fn spool_if_needed(&mut self) -> std::io::Result<Option<tempfile::NamedTempFile>> {
+    /// every line read later). The spool is removed when the returned path is dropped; it is
+    /// not held open meanwhile, so a run over thousands of compressed shards does not run out
+    /// of file descriptors.
+    pub fn spool_if_needed(&mut self) -> std::io::Result<Option<tempfile::TempPath>> {
         if self.source.is_regular() && self.source.compression().is_none() {
             return Ok(None);
         }
@@ -80,7 +82,8 @@ impl Job {
             .prefix("tunelint-input-")
             .suffix(".jsonl")
             .tempfile()?;
-        self.spool = Some(spool.path().to_path_buf());
+        let spool = spool.into_temp_path();
+        self.spool = Some(spool.to_path_buf());
         Ok(Some(spool))
     }
 }
