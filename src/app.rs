@@ -268,12 +268,12 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             return Ok(Status::Success);
         }
         bail!(
-            "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files (name a file explicitly to lint it whatever its name)"
+            "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to lint it whatever its name)"
         );
     }
     let mut jobs = Vec::with_capacity(found.len());
-    // An input that cannot be read twice (standard input, a pipe, a device) is copied to a
-    // temporary file as it is read, so that its lines can be read again by offset like any
+    // An input that cannot be read twice (standard input, a pipe, a device) or is compressed
+    // is copied (decompressed) to a temporary file as it is read, so that its lines can be read again by offset like any
     // file's (snippets, duplicate confirmation) without holding it in memory.
     let mut spools = Vec::new();
     for f in &found {
@@ -297,13 +297,10 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             .map_err(config_error)?;
         settings.token_stats = args.token_stats;
         let mut job = Job::new(display, source, settings);
-        if !job.source.is_regular() {
-            let spool = tempfile::Builder::new()
-                .prefix("tunelint-input-")
-                .suffix(".jsonl")
-                .tempfile()
-                .context("cannot create a temporary file for an input read once")?;
-            job.spool = Some(spool.path().to_path_buf());
+        if let Some(spool) = job
+            .spool_if_needed()
+            .context("cannot create a temporary file for an input read once or compressed")?
+        {
             spools.push(spool);
         }
         jobs.push(job);

@@ -83,6 +83,20 @@ pub enum DedupeError {
         removed: u64,
         examples: u64,
     },
+    /// Writing the copy compressed again is not done yet; a plain copy under a `.gz` name
+    /// would mislead whatever reads it next.
+    #[error(
+        "{path}: is {}-compressed; dedupe reads and writes plain JSON Lines only: decompress it first (`{}`) and dedupe the result",
+        compression.name(),
+        match compression {
+            crate::source::Compression::Gzip => "gzip -dk FILE",
+            crate::source::Compression::Zstd => "zstd -d FILE",
+        }
+    )]
+    Compressed {
+        path: String,
+        compression: crate::source::Compression,
+    },
     #[error(
         "{path} changed while it was deduplicated (line {line} is no longer where it was); nothing was written"
     )]
@@ -186,6 +200,12 @@ pub struct Request<'a> {
 /// is read, written through a temporary file and renamed into place once all is written.
 pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
     let path = request.display;
+    if let Some(compression) = InputSource::File(request.input.to_path_buf()).compression() {
+        return Err(DedupeError::Compressed {
+            path: path.to_owned(),
+            compression,
+        });
+    }
     let out = match request.output {
         Some(output) => {
             let mut inputs = crate::output::Inputs::default();

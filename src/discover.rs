@@ -1,5 +1,5 @@
-//! Which files to lint: the paths named on the command line, and every `*.jsonl` under the
-//! directories among them, walked with the `ignore` crate (`.gitignore`, `.ignore` and hidden
+//! Which files to lint: the paths named on the command line, and every `*.jsonl` (or
+//! `*.ndjson`, either of them compressed: `.gz`, `.zst`) under the directories among them, walked with the `ignore` crate (`.gitignore`, `.ignore` and hidden
 //! directories respected, also outside a git repository). The result is sorted and
 //! deduplicated so output never depends on directory order.
 
@@ -106,10 +106,22 @@ fn walk(
     Ok(())
 }
 
-/// `*.jsonl` and `*.ndjson`, in any case (`TRAIN.JSONL`).
+/// `*.jsonl` and `*.ndjson`, plain or compressed (`*.jsonl.gz`, `*.jsonl.zst`), in any case
+/// (`TRAIN.JSONL.GZ`). The reader tells compression by the first bytes, not by this name.
 fn is_dataset_name(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+    let is_lines = |p: &Path| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+    };
+    let compressed = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("zst"));
+    if compressed {
+        path.file_stem()
+            .is_some_and(|stem| is_lines(Path::new(stem)))
+    } else {
+        is_lines(path)
+    }
 }
 
 fn walk_error_text(e: &ignore::Error) -> String {
@@ -122,4 +134,37 @@ fn clean(path: &Path) -> PathBuf {
     path.strip_prefix(".")
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dataset_names_plain_and_compressed_in_any_case() {
+        for name in [
+            "a.jsonl",
+            "A.JSONL",
+            "b.ndjson",
+            "d/train.jsonl.gz",
+            "train.JSONL.GZ",
+            "train.jsonl.zst",
+            "x.ndjson.Zst",
+            "x.ndjson.gz",
+        ] {
+            assert!(is_dataset_name(Path::new(name)), "{name}");
+        }
+        for name in [
+            "a.json",
+            "a.gz",
+            "a.zst",
+            "jsonl.gz",
+            "a.jsonl.bz2",
+            "a.jsonl.gz.part",
+            "a.txt.gz",
+            ".gz",
+        ] {
+            assert!(!is_dataset_name(Path::new(name)), "{name}");
+        }
+    }
 }

@@ -3,11 +3,16 @@
 //! One reader per input keeps at most one chunk plus the unfinished line in memory; a line
 //! longer than `max_line_bytes` is never buffered whole: it is skipped to the next newline
 //! and reported as a [`Piece::TooLong`]. Line numbers are 1-based, offsets are bytes from the
-//! start of the file.
+//! start of the file. A gzip or zstd input is decompressed as it is read (`compressed`):
+//! its lines, numbers and offsets are those of the decompressed text.
+
+mod compressed;
 
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
+
+pub use compressed::{Compression, CorruptData, corrupt_data, decompressed};
 
 /// Where an input's bytes come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +32,25 @@ impl InputSource {
             InputSource::File(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
             InputSource::Memory(_) => true,
             InputSource::Stdin => false,
+        }
+    }
+
+    /// The compression of a file or of bytes in memory, told by their first bytes; `None`
+    /// for plain text, a file that cannot be read, and standard input (which is told once
+    /// it is read).
+    pub fn compression(&self) -> Option<Compression> {
+        match self {
+            InputSource::File(path) => {
+                let mut head = Vec::with_capacity(compressed::MAGIC_BYTES);
+                std::fs::File::open(path)
+                    .ok()?
+                    .take(compressed::MAGIC_BYTES as u64)
+                    .read_to_end(&mut head)
+                    .ok()?;
+                Compression::sniff(&head)
+            }
+            InputSource::Memory(bytes) => Compression::sniff(bytes),
+            InputSource::Stdin => None,
         }
     }
 }
@@ -122,6 +146,11 @@ impl<R: Read> ChunkReader<R> {
         self.total_bytes
     }
 
+    /// The number of the next line to read: the lines before it were read whole.
+    pub fn next_line(&self) -> u64 {
+        self.line
+    }
+
     /// Fills `out` (cleared first) with the next chunk of whole lines.
     pub fn next_piece(&mut self, out: &mut Vec<u8>) -> io::Result<Option<Piece>> {
         out.clear();
@@ -131,7 +160,18 @@ impl<R: Read> ChunkReader<R> {
         let mut searched = 0;
         loop {
             while out.len() < CHUNK_SIZE && !self.eof {
-                self.fill(out, CHUNK_SIZE - out.len())?;
+                if let Err(e) = self.fill(out, CHUNK_SIZE - out.len()) {
+                    // The whole lines read before a failure (a corrupt compressed stream
+                    // fails part-way) are linted; the error comes with the next call.
+                    return match memchr::memrchr(b'\n', out) {
+                        Some(last_nl) => {
+                            self.carry.extend_from_slice(&out[last_nl + 1..]);
+                            out.truncate(last_nl + 1);
+                            Ok(Some(self.emit_lines(out)))
+                        }
+                        None => Err(e),
+                    };
+                }
             }
             if let Some(last_nl) = memchr::memrchr(b'\n', &out[searched..]).map(|i| i + searched) {
                 self.carry.extend_from_slice(&out[last_nl + 1..]);

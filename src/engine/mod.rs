@@ -37,8 +37,9 @@ pub struct Job {
     pub display: String,
     pub source: InputSource,
     pub settings: Settings,
-    /// For an input that cannot be read twice (standard input, a pipe): a file the reader
-    /// copies every byte it reads to, so that lines can be read again from it by offset.
+    /// For an input that cannot be read twice (standard input, a pipe) or whose lines cannot
+    /// be found by offset (a compressed file): a file the reader copies the text it reads
+    /// to, so that lines can be read again from it by offset.
     pub spool: Option<PathBuf>,
 }
 
@@ -57,11 +58,33 @@ impl Job {
         if let Some(spool) = &self.spool {
             return Some(Reread::File(spool.clone()));
         }
+        if self.source.compression().is_some() {
+            return None;
+        }
         match &self.source {
             InputSource::Memory(bytes) => Some(Reread::Memory(bytes.clone())),
             InputSource::File(path) if self.source.is_regular() => Some(Reread::File(path.clone())),
             _ => None,
         }
+    }
+
+    /// Gives this input a spool when it needs one: when it cannot be read twice (standard
+    /// input, a pipe, a device) or is compressed (its text is decompressed once, as it is
+    /// linted, and copied to the spool, rather than decompressed again from the start for
+    /// every line read later). The spool is removed when the returned path is dropped; it is
+    /// not held open meanwhile, so a run over thousands of compressed shards does not run out
+    /// of file descriptors.
+    pub fn spool_if_needed(&mut self) -> std::io::Result<Option<tempfile::TempPath>> {
+        if self.source.is_regular() && self.source.compression().is_none() {
+            return Ok(None);
+        }
+        let spool = tempfile::Builder::new()
+            .prefix("tunelint-input-")
+            .suffix(".jsonl")
+            .tempfile()?;
+        let spool = spool.into_temp_path();
+        self.spool = Some(spool.to_path_buf());
+        Ok(Some(spool))
     }
 }
 
@@ -134,11 +157,15 @@ pub fn run(
 /// Lints bytes held in memory with `settings`, returning the diagnostics in order and the
 /// summary: the whole pipeline, for tests and fuzzing.
 pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSummary) {
-    let job = Job::new(
+    let mut job = Job::new(
         "<memory>",
         InputSource::Memory(bytes.into()),
         settings.clone(),
     );
+    // Compressed bytes are decompressed once, to a spool; without one (a temporary
+    // directory that cannot be written) their lines are linted all the same, only not read
+    // again.
+    let _spool = job.spool_if_needed().ok().flatten();
     let mut out = Vec::new();
     let options = RunOptions {
         threads: 2,

@@ -2,8 +2,10 @@
 //! splits it into newline-aligned chunks for the workers, and checks its end. An input that
 //! cannot be read twice is copied to its spool as it is read.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -49,16 +51,31 @@ pub(super) fn read_job(
     };
     let settings = &job.settings;
     // `size`: the length of a regular file (or of bytes in memory), known without reading.
-    let (src, size) = match open(job) {
+    let (raw, size) = match open(job) {
         Ok(opened) => opened,
         Err(e) => {
             send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
             return;
         }
     };
+    // Progress counts the bytes of the file, compressed or not, as its size does.
+    let raw_read = Rc::new(Cell::new(0));
+    let raw = Counted {
+        inner: raw,
+        read: raw_read.clone(),
+        progress,
+    };
+    let (src, compression) = match source::decompressed(Box::new(raw)) {
+        Ok(opened) => opened,
+        Err(e) => {
+            send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+            return;
+        }
+    };
+    // What is spooled is the text: offsets are those of the decompressed lines.
     let mut src = match &job.spool {
         Some(path) => match File::create(path) {
-            Ok(copy) => Box::new(Tee { src, copy }) as Box<dyn Read>,
+            Ok(copy) => Box::new(Tee { src, copy }) as Box<dyn Read + '_>,
             Err(e) => {
                 send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
                 return;
@@ -67,19 +84,28 @@ pub(super) fn read_job(
         None => src,
     };
     // The head decides whether the input is UTF-8 text with lines at all before a line is
-    // read: /dev/zero has no line end to wait for, /dev/urandom no end at all.
+    // read: /dev/zero has no line end to wait for, /dev/urandom no end at all. A compressed
+    // stream that fails within it fails again when its lines are read.
     let mut head = Vec::new();
-    if let Err(e) = src.by_ref().take(HEAD_BYTES as u64).read_to_end(&mut head) {
+    if let Err(e) = src.by_ref().take(HEAD_BYTES as u64).read_to_end(&mut head)
+        && source::corrupt_data(&e).is_none()
+    {
         send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
         return;
     }
+    // Bytes of text when the file stops being read early: a plain file's size, or what was
+    // decompressed.
+    let text_bytes = |read: u64| match (compression, size) {
+        (None, Some(size)) => size,
+        _ => read,
+    };
     let mut out = Vec::new();
     let mut ctx = FileContext::new(settings, file, &mut out);
     if let Some(reported) = not_jsonl::check_head(&head, &mut ctx) {
         // With J007 off, a regular file is linted all the same; an endless device never is.
         if reported || size.is_none() {
-            stop_reading(progress, head.len() as u64, size);
-            send(findings(out, size.unwrap_or(head.len() as u64), None, None));
+            stop_reading(progress, raw_read.get(), size);
+            send(findings(out, text_bytes(head.len() as u64), None, None));
             return;
         }
     }
@@ -92,16 +118,15 @@ pub(super) fn read_job(
     let mut last_line: Option<(u64, u64, u32, u32)> = None;
     loop {
         let mut buf = pool.try_recv().unwrap_or_default();
-        let read_before = reader.total_bytes();
-        let piece = reader.next_piece(&mut buf);
-        if let Some(p) = progress {
-            p.fetch_add(reader.total_bytes() - read_before, Ordering::Relaxed);
-        }
-        let piece = match piece {
+        let piece = match reader.next_piece(&mut buf) {
             Ok(Some(p)) => p,
             Ok(None) => break,
             Err(e) => {
-                send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+                let reason = match source::corrupt_data(&e) {
+                    Some(corrupt) => corrupt_text(corrupt, reader.next_line() - 1),
+                    None => io_error_text(&e),
+                };
+                send(findings(Vec::new(), 0, Some(reason), None));
                 return;
             }
         };
@@ -133,8 +158,8 @@ pub(super) fn read_job(
                         Err(found) => {
                             // Not read to its end: the size of a regular file is known
                             // without, and a pipe or device may never end.
-                            stop_reading(progress, reader.total_bytes(), size);
-                            let bytes = size.unwrap_or(reader.total_bytes());
+                            stop_reading(progress, raw_read.get(), size);
+                            let bytes = text_bytes(reader.total_bytes());
                             send(findings(found, bytes, None, None));
                             return;
                         }
@@ -193,13 +218,46 @@ fn open(job: &Job) -> io::Result<(Box<dyn Read>, Option<u64>)> {
     })
 }
 
+/// Counts the bytes read from an input, for the progress display.
+struct Counted<'a> {
+    inner: Box<dyn Read>,
+    read: Rc<Cell<u64>>,
+    progress: Option<&'a AtomicU64>,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        if let Some(p) = self.progress {
+            p.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// A compressed stream's failure, with the last line decompressed whole before it.
+fn corrupt_text(corrupt: &source::CorruptData, last_line: u64) -> String {
+    let name = corrupt.compression.name();
+    let reason = &corrupt.reason;
+    if last_line == 0 {
+        format!(
+            "corrupt or truncated {name} data before the first line of the decompressed text: {reason}"
+        )
+    } else {
+        format!(
+            "corrupt or truncated {name} data after line {last_line} of the decompressed text: {reason}"
+        )
+    }
+}
+
 /// Copies every byte read from `src` to `copy`, where lines can be read again.
-struct Tee {
-    src: Box<dyn Read>,
+struct Tee<'a> {
+    src: Box<dyn Read + 'a>,
     copy: File,
 }
 
-impl Read for Tee {
+impl Read for Tee<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.src.read(buf)?;
         self.copy.write_all(&buf[..n])?;
@@ -242,18 +300,22 @@ fn check_first_chunk(
 fn whole_file_is_json(job: &Job) -> bool {
     use io::BufRead;
     use serde::Deserialize;
-    let path = match &job.source {
-        InputSource::File(path) if job.source.is_regular() => path,
-        InputSource::Memory(bytes) => {
+    let raw: Box<dyn Read> = match &job.source {
+        InputSource::File(path) if job.source.is_regular() => match File::open(path) {
+            Ok(file) => Box::new(file),
+            Err(_) => return false,
+        },
+        InputSource::Memory(bytes) if job.source.compression().is_none() => {
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             return serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
         }
+        InputSource::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
         _ => return true,
     };
-    let Ok(file) = File::open(path) else {
+    let Ok((text, _)) = source::decompressed(raw) else {
         return false;
     };
-    let mut reader = io::BufReader::new(file);
+    let mut reader = io::BufReader::new(text);
     if reader
         .fill_buf()
         .is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF"))

@@ -1,0 +1,326 @@
+//! Compressed inputs (`.jsonl.gz`, `.jsonl.zst`): told by their first bytes, never by their
+//! name alone (a `.jsonl` may be compressed, standard input has no name), and decompressed as
+//! a stream, so memory holds one decoder window, never the whole text.
+//!
+//! gzip goes through flate2 with the pure-Rust zlib-rs backend, zstd through ruzstd: both
+//! pure Rust, so the static musl release binaries and the Python wheels build without a C
+//! toolchain, as they do today. A decoder's failure is sticky: once a stream is found
+//! corrupt or truncated, every later read fails the same way, so a reader that lints the
+//! lines decompressed before the failure cannot read past it by retrying.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
+use ruzstd::decoding::{BlockDecodingStrategy, FrameDecoder};
+
+/// How an input's bytes are compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Zstd,
+}
+
+/// The bytes every gzip member and every zstd frame starts with.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+/// Bytes to read to tell a compressed input from a plain one.
+pub const MAGIC_BYTES: usize = 4;
+
+impl Compression {
+    /// The compression whose magic number `head` starts with, if any. No JSON Lines text
+    /// starts with these bytes (0x1f and 0x28 0xb5 are not the start of a UTF-8 record).
+    pub fn sniff(head: &[u8]) -> Option<Compression> {
+        if head.starts_with(&GZIP_MAGIC) {
+            Some(Compression::Gzip)
+        } else if head.starts_with(&ZSTD_MAGIC) {
+            Some(Compression::Zstd)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
+/// Why a compressed stream could not be decompressed: the `reason` is the decoder's.
+#[derive(Debug, thiserror::Error)]
+#[error("corrupt or truncated {} data ({reason})", compression.name())]
+pub struct CorruptData {
+    pub compression: Compression,
+    pub reason: String,
+}
+
+/// The decompression failure behind an I/O error, if it is one.
+pub fn corrupt_data(e: &io::Error) -> Option<&CorruptData> {
+    e.get_ref()?.downcast_ref::<CorruptData>()
+}
+
+/// Reads the first bytes of `src`; returns a reader of its text (decompressed when those
+/// bytes are a gzip or zstd magic number, as they were otherwise) and its compression.
+pub fn decompressed<'a>(
+    mut src: Box<dyn Read + 'a>,
+) -> io::Result<(Box<dyn Read + 'a>, Option<Compression>)> {
+    let mut head = Vec::with_capacity(MAGIC_BYTES);
+    src.by_ref()
+        .take(MAGIC_BYTES as u64)
+        .read_to_end(&mut head)?;
+    let compression = Compression::sniff(&head);
+    let raw = BufReader::with_capacity(1 << 16, io::Cursor::new(head).chain(src));
+    let text: Box<dyn Read + 'a> = match compression {
+        None => Box::new(raw),
+        Some(c @ Compression::Gzip) => {
+            Box::new(Sticky::new(c, flate2::bufread::MultiGzDecoder::new(raw)))
+        }
+        Some(c @ Compression::Zstd) => Box::new(Sticky::new(c, ZstdFrames::new(raw))),
+    };
+    Ok((text, compression))
+}
+
+/// A decoder whose first error is returned again by every later read, worded as
+/// [`CorruptData`].
+struct Sticky<R> {
+    compression: Compression,
+    inner: R,
+    failed: Option<String>,
+}
+
+impl<R> Sticky<R> {
+    fn new(compression: Compression, inner: R) -> Self {
+        Sticky {
+            compression,
+            inner,
+            failed: None,
+        }
+    }
+
+    fn error(&self, reason: String) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            CorruptData {
+                compression: self.compression,
+                reason,
+            },
+        )
+    }
+}
+
+impl<R: Read> Read for Sticky<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(reason) = &self.failed {
+            return Err(self.error(reason.clone()));
+        }
+        loop {
+            match self.inner.read(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let reason = decoder_reason(&e);
+                    self.failed = Some(reason.clone());
+                    return Err(self.error(reason));
+                }
+            }
+        }
+    }
+}
+
+/// A decoder's error, lowercase and without the operating system's error number: "corrupt
+/// deflate stream", "unexpected end of file".
+fn decoder_reason(e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::UnexpectedEof {
+        return "the data ends early".into();
+    }
+    let text = super::io_error_text(e);
+    let first = text.chars().next().map(|c| c.to_ascii_lowercase());
+    first.map_or(text.clone(), |c| {
+        c.to_string() + &text[text.chars().next().map_or(0, char::len_utf8)..]
+    })
+}
+
+/// A zstd stream of one frame or several (`cat a.zst b.zst`, `pzstd`), skippable frames
+/// skipped, each frame's checksum checked when it has one. ruzstd's streaming decoder reads
+/// one frame; this loops over them. The window a frame may ask for is ruzstd's default limit
+/// (128 MiB), so a hostile header cannot make it allocate more.
+struct ZstdFrames<R> {
+    source: R,
+    decoder: FrameDecoder,
+    in_frame: bool,
+}
+
+impl<R: BufRead> ZstdFrames<R> {
+    fn new(source: R) -> Self {
+        ZstdFrames {
+            source,
+            decoder: FrameDecoder::new(),
+            in_frame: false,
+        }
+    }
+
+    /// Starts the next frame; `Ok(false)` at the clean end of the stream.
+    fn next_frame(&mut self) -> io::Result<bool> {
+        loop {
+            if self.source.fill_buf()?.is_empty() {
+                return Ok(false);
+            }
+            match self.decoder.reset(&mut self.source) {
+                Ok(()) => return Ok(true),
+                Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame {
+                    length,
+                    ..
+                })) => {
+                    let skipped = io::copy(
+                        &mut (&mut self.source).take(u64::from(length)),
+                        &mut io::sink(),
+                    )?;
+                    if skipped < u64::from(length) {
+                        return Err(io::ErrorKind::UnexpectedEof.into());
+                    }
+                }
+                Err(e) => return Err(io::Error::other(zstd_reason(&e))),
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Read for ZstdFrames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if !self.in_frame {
+                if !self.next_frame()? {
+                    return Ok(0);
+                }
+                self.in_frame = true;
+            }
+            while self.decoder.can_collect() == 0 && !self.decoder.is_finished() {
+                self.decoder
+                    .decode_blocks(&mut self.source, BlockDecodingStrategy::UptoBlocks(1))
+                    .map_err(|e| io::Error::other(zstd_reason(&e)))?;
+            }
+            let n = self.decoder.read(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            // The frame is decoded and drained: its checksum, then the next frame.
+            if let (Some(want), Some(got)) = (
+                self.decoder.get_checksum_from_data(),
+                self.decoder.get_calculated_checksum(),
+            ) && want != got
+            {
+                return Err(io::Error::other("checksum mismatch"));
+            }
+            self.in_frame = false;
+        }
+    }
+}
+
+/// ruzstd's error, in a few words: the end of the data reached inside a frame is a
+/// truncated file, whatever part of the frame was being read.
+fn zstd_reason(e: &FrameDecoderError) -> String {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::UnexpectedEof
+        {
+            return "the data ends early".into();
+        }
+        source = s.source();
+    }
+    let text = e.to_string();
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_lowercase().chain(chars).collect::<String>()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    fn zstd(data: &[u8]) -> Vec<u8> {
+        ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
+    }
+
+    fn text(bytes: Vec<u8>) -> (io::Result<Vec<u8>>, Option<Compression>) {
+        let (mut r, c) = decompressed(Box::new(io::Cursor::new(bytes))).unwrap();
+        let mut out = Vec::new();
+        (r.read_to_end(&mut out).map(|_| out), c)
+    }
+
+    #[test]
+    fn plain_text_passes_through() {
+        let (out, c) = text(b"{}\n{}".to_vec());
+        assert_eq!(out.unwrap(), b"{}\n{}");
+        assert_eq!(c, None);
+        let (out, _) = text(b"{".to_vec());
+        assert_eq!(out.unwrap(), b"{");
+    }
+
+    #[test]
+    fn several_gzip_members_and_zstd_frames_are_one_text() {
+        let mut two = gzip(b"a\n");
+        two.extend(gzip(b"b\n"));
+        let (out, c) = text(two);
+        assert_eq!(
+            (out.unwrap(), c),
+            (b"a\nb\n".to_vec(), Some(Compression::Gzip))
+        );
+        let mut two = zstd(b"a\n");
+        // A skippable frame between the two.
+        two.extend([0x50, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 7, 7]);
+        two.extend(zstd(b"b\n"));
+        let (out, c) = text(two);
+        assert_eq!(
+            (out.unwrap(), c),
+            (b"a\nb\n".to_vec(), Some(Compression::Zstd))
+        );
+    }
+
+    #[test]
+    fn truncated_and_corrupt_streams_fail_and_stay_failed() {
+        let data: Vec<u8> = (0..20_000)
+            .flat_map(|i| format!("{{\"n\":{i}}}\n").into_bytes())
+            .collect();
+        for (bytes, c) in [
+            (gzip(&data), Compression::Gzip),
+            (zstd(&data), Compression::Zstd),
+        ] {
+            let cut = bytes[..bytes.len() / 2].to_vec();
+            let (mut r, _) = decompressed(Box::new(io::Cursor::new(cut))).unwrap();
+            let mut out = Vec::new();
+            let e = r.read_to_end(&mut out).unwrap_err();
+            let corrupt = corrupt_data(&e).expect("a decompression error");
+            assert_eq!(corrupt.compression, c);
+            // What was decompressed before the end is kept (ruzstd holds back one window,
+            // the whole of this small text, until its frame ends).
+            assert!(data.starts_with(&out));
+            assert!(c == Compression::Zstd || !out.is_empty());
+            assert!(
+                r.read(&mut [0; 16]).is_err(),
+                "{c:?} reads past its failure"
+            );
+
+            let mut bad = bytes.clone();
+            let mid = bad.len() / 2;
+            bad[mid..mid + 64].iter_mut().for_each(|b| *b ^= 0x5a);
+            let (out, _) = text(bad);
+            assert!(
+                out.is_err_and(|e| corrupt_data(&e).is_some()),
+                "{c:?} corrupt"
+            );
+        }
+    }
+}
