@@ -6,8 +6,6 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use same_file::Handle;
-
 /// An output that would destroy something, or cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -35,13 +33,13 @@ pub enum OutputError {
 /// The files a run reads, by identity and by path, to check outputs against.
 #[derive(Default)]
 pub struct Inputs {
-    files: Vec<(PathBuf, Option<Handle>, Option<PathBuf>)>,
+    files: Vec<(PathBuf, Option<Identity>, Option<PathBuf>)>,
 }
 
 impl Inputs {
     /// Records `path` (a file the run will read).
     pub fn add(&mut self, path: &Path) {
-        let handle = regular_file_handle(path);
+        let handle = identity(path);
         let resolved = std::fs::canonicalize(path).ok();
         self.files.push((path.to_path_buf(), handle, resolved));
     }
@@ -49,7 +47,7 @@ impl Inputs {
     /// Fails when writing `output` would write over one of the inputs: the same file after
     /// resolving links (device and inode, so hard links and symlinks count), or the same path.
     pub fn check(&self, option: &str, output: &Path) -> Result<(), OutputError> {
-        let handle = regular_file_handle(output);
+        let handle = identity(output);
         let resolved = resolve(output);
         for (input, input_handle, input_resolved) in &self.files {
             let same_file = matches!((&handle, input_handle), (Some(a), Some(b)) if a == b);
@@ -75,7 +73,7 @@ impl Inputs {
 pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
     for (i, (option, path)) in outputs.iter().enumerate() {
         for (other, other_path) in &outputs[..i] {
-            let same = match (regular_file_handle(path), regular_file_handle(other_path)) {
+            let same = match (identity(path), identity(other_path)) {
                 (Some(a), Some(b)) => a == b,
                 _ => resolve(path).is_some() && resolve(path) == resolve(other_path),
             };
@@ -92,14 +90,33 @@ pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// A handle that identifies the regular file at `path` (device and inode, links followed).
-/// Nothing else is opened: opening a named pipe would wait for its writer, and take the
-/// data the run is about to read.
-fn regular_file_handle(path: &Path) -> Option<Handle> {
-    std::fs::metadata(path)
+/// What identifies a file whatever path names it: device and inode on Unix, kept without
+/// holding the file open (a run over thousands of inputs must not run out of file
+/// descriptors); elsewhere an open handle, the only identity the platform offers.
+#[cfg(unix)]
+#[derive(PartialEq, Eq)]
+struct Identity(u64, u64);
+#[cfg(not(unix))]
+#[derive(PartialEq, Eq)]
+struct Identity(same_file::Handle);
+
+/// The identity of the regular file at `path` (links followed). Nothing else is looked at
+/// further: opening a named pipe would wait for its writer, and take the data the run is
+/// about to read.
+fn identity(path: &Path) -> Option<Identity> {
+    let meta = std::fs::metadata(path)
         .ok()
-        .filter(std::fs::Metadata::is_file)
-        .and_then(|_| Handle::from_path(path).ok())
+        .filter(std::fs::Metadata::is_file)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(Identity(meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        same_file::Handle::from_path(path).ok().map(Identity)
+    }
 }
 
 /// The absolute path a write to `path` lands on: links resolved, and for a file that does

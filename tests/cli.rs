@@ -1512,3 +1512,36 @@ fn deeply_nested_lines_are_j001_not_a_crash() {
         }
     }
 }
+
+/// The inputs are remembered (so no output can overwrite one) without holding them open: a
+/// run over more files than the process may open at once lints every one of them.
+#[cfg(unix)]
+#[test]
+fn more_inputs_than_open_file_descriptors_are_all_linted() {
+    let dir = tempdir();
+    let files = 400;
+    for i in 0..files {
+        write(
+            dir.path(),
+            &format!("data/part-{i:04}.jsonl"),
+            &lines(&[GOOD]),
+        );
+    }
+    let bin = assert_cmd::cargo::cargo_bin("tunelint");
+    let out = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .args(["-c", "ulimit -n 128 && exec \"$0\" \"$@\""])
+        .arg(&bin)
+        .args(["--isolated", "--format", "json", "data"])
+        .output()
+        .expect("run tunelint under sh");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
+    let linted = json["files"].as_array().expect("files array");
+    assert_eq!(linted.len(), files, "{stderr}");
+    assert!(
+        linted.iter().all(|f| f["examples"] == 1 && f["valid"] == 1),
+        "every file read: {stderr}"
+    );
+}
