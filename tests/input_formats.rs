@@ -142,9 +142,9 @@ fn text_records_are_checked_for_duplicates_and_privacy() {
     assert_eq!(summary.format, Some(FormatChoice::Text));
     let report = concise(&found);
     assert!(
-        found
-            .iter()
-            .any(|d| d.code.as_str() == "D002" && d.location.line == 2),
+        found.iter().any(|d| d.code.as_str() == "D002"
+            && d.location.line == 2
+            && d.message.contains(": text 9")),
         "{report}"
     );
     assert!(

@@ -23,6 +23,9 @@ pub struct CompareTexts {
     pub owner: Vec<u32>,
     /// Records seen so far (the next record's index).
     records: u32,
+    /// The texts are whole records of plain text (the `text` format), not the field
+    /// `[dedup] field` names: what a finding calls the compared text.
+    pub plain_text: bool,
 }
 
 /// The facts kind of [`CompareTexts`].
@@ -71,7 +74,10 @@ impl CompareTexts {
 impl Facts for CompareTexts {
     fn add(&mut self, record: &RecordView<'_, '_>) {
         match record.conv {
-            Some(conv) => self.push(&dedup_text(conv, self.field)),
+            Some(conv) => {
+                self.plain_text |= conv.shape == Shape::Text;
+                self.push(&dedup_text(conv, self.field));
+            }
             None => self.records += 1,
         }
     }
@@ -87,6 +93,7 @@ impl Facts for CompareTexts {
         let base = self.records;
         self.owner.extend(next.owner.iter().map(|o| o + base));
         self.records += next.records;
+        self.plain_text |= next.plain_text;
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

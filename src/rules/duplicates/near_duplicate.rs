@@ -98,6 +98,7 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
     let options = search::Options::new(&settings.dedup, ctx.threads);
     let found = search::within(texts, &options, |t| exact[texts.owner[t] as usize]);
     let field = match settings.dedup.field {
+        _ if texts.plain_text => "text",
         crate::settings::DedupField::User => "first user message",
         crate::settings::DedupField::Assistant => "assistant messages",
         crate::settings::DedupField::Conversation => "conversation",
