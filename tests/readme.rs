@@ -385,3 +385,38 @@ fn anchors_follow_github() {
     }
     assert!(!got.contains("not-a-heading"));
 }
+
+/// Every input format tunelint reads has its row in the README's table of formats, and the
+/// table names no format that does not exist.
+#[test]
+fn the_formats_table_lists_every_format() {
+    let readme = read("README.md");
+    let rows: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| format | record |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.strip_prefix("| `")?.split_once('`').map(|(name, _)| name))
+        .collect();
+    assert!(
+        !rows.is_empty(),
+        "README.md has no table headed `| format | record |`"
+    );
+    let names: Vec<&str> = tunelint::settings::FormatChoice::NAMES
+        .iter()
+        .copied()
+        .filter(|n| *n != "auto")
+        .collect();
+    for name in &names {
+        assert!(
+            rows.contains(name),
+            "README.md's formats table has no row for `{name}`"
+        );
+    }
+    for row in &rows {
+        assert!(
+            names.contains(row),
+            "README.md's formats table names `{row}`, which is not a format"
+        );
+    }
+}
