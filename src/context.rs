@@ -119,6 +119,9 @@ pub struct RecordContext<'a> {
     counts: [u32; Code::ALL.len()],
     /// The example's tokens, once counted (by T001, or for the token statistics).
     pub tokens: Option<crate::tokens::ExampleTokens>,
+    /// The format the record is read as (set by `format::normalize`): what a shared reader
+    /// such as the OpenAI message reader accepts may depend on it.
+    pub format: crate::settings::FormatChoice,
     hidden: Vec<Hidden>,
     /// Where the last location's column was counted, to count the next one from there.
     mark: ColumnMark,
@@ -146,6 +149,7 @@ impl<'a> RecordContext<'a> {
             shown: [0; Code::ALL.len()],
             counts: [0; Code::ALL.len()],
             tokens: None,
+            format: crate::settings::FormatChoice::Auto,
             hidden: Vec::new(),
             mark: ColumnMark::default(),
         }

@@ -31,6 +31,18 @@ pub enum FormatChoice {
 }
 
 impl FormatChoice {
+    /// One of TRL's dataset formats, whose message lists follow TRL's conventions (an
+    /// `{"type": "image"}` part stands for an image of the record's `images` column).
+    pub fn is_trl(self) -> bool {
+        matches!(
+            self,
+            FormatChoice::TrlPromptCompletion
+                | FormatChoice::TrlPreference
+                | FormatChoice::TrlUnpairedPreference
+                | FormatChoice::PromptOnly
+        )
+    }
+
     pub const NAMES: &'static [&'static str] = &[
         "auto",
         "openai-chat",

@@ -169,3 +169,37 @@ fn prompts_get_only_the_order_rules_that_do_not_ask_for_an_answer() {
     let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["O005"], "{}", concise(&found));
 }
+
+/// TRL's vision datasets mark where an image of the `images` column goes with an
+/// `{"type": "image"}` part: accepted in TRL's formats (in a user turn), an S012 in an answer,
+/// and not a part type of OpenAI chat.
+#[test]
+fn trl_image_placeholders() {
+    let lint = |record: &str| {
+        let (found, summary) = engine::lint_bytes(
+            format!("{record}\n").as_bytes(),
+            &settings(FormatChoice::Auto),
+        );
+        (summary.format, concise(&found))
+    };
+    let (format, report) = lint(
+        r#"{"prompt": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Which bird is this?"}]}], "completion": [{"role": "assistant", "content": "It is a European robin."}], "images": ["robin.png"]}"#,
+    );
+    assert_eq!(format, Some(FormatChoice::TrlPromptCompletion));
+    assert_eq!(report, "");
+    let (_, report) = lint(
+        r#"{"prompt": [{"role": "user", "content": "Draw a robin."}], "completion": [{"role": "assistant", "content": [{"type": "image"}]}], "images": ["robin.png"]}"#,
+    );
+    assert!(
+        report.contains("S012 image in an assistant message"),
+        "{report}"
+    );
+    let (format, report) = lint(
+        r#"{"messages": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Which bird is this?"}]}, {"role": "assistant", "content": "It is a European robin."}]}"#,
+    );
+    assert_eq!(format, Some(FormatChoice::OpenAiChat));
+    assert!(
+        report.contains("S007 unknown content part type \"image\""),
+        "{report}"
+    );
+}

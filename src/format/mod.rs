@@ -81,6 +81,7 @@ pub fn normalize<'s>(
     doc: &Document<'_, 's>,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
+    ctx.format = format;
     match format {
         FormatChoice::Auto | FormatChoice::OpenAiChat => openai_chat::normalize(doc, ctx),
         FormatChoice::OpenAiPreference => openai_preference::normalize(doc, ctx),

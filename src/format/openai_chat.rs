@@ -567,6 +567,22 @@ fn read_part<'s>(
             }
             None
         }
+        // TRL's vision datasets: a placeholder for the next image of the `images` column.
+        Some("image") if ctx.format.is_trl() => {
+            check_part_keys(doc, part, &["type", "image"], ctx);
+            *images += 1;
+            if role != Role::User && role != Role::Unknown && role != Role::System {
+                ctx.report(
+                    Code::S012,
+                    span,
+                    format!(
+                        "image in {} message; images belong in user messages",
+                        with_article(role.as_str())
+                    ),
+                );
+            }
+            Some(Part::Image { span })
+        }
         Some("image_url") => {
             check_part_keys(doc, part, &["type", "image_url"], ctx);
             *images += 1;
