@@ -230,3 +230,30 @@ fn unknown_sharegpt_role_names_axolotl_roles_setting() {
     assert_eq!(s005.len(), 1, "{diags:#?}");
     assert!(s005[0].contains("`roles:`"), "{}", s005[0]);
 }
+
+/// LLaMA-Factory's alpaca shape carries its own columns beside alpaca's (`images`, `tools`,
+/// `kto_tag`, ...): such a file is LLaMA-Factory's, and the columns are checked, not S008.
+#[test]
+fn llama_factory_alpaca_columns() {
+    let lint = |record: &str| {
+        engine::lint_bytes(
+            format!("{record}\n").as_bytes(),
+            &settings(FormatChoice::Auto),
+        )
+    };
+    let (diags, summary) = lint(
+        r#"{"instruction": "Describe the picture.", "input": "", "output": "A lighthouse on a rocky coast at dusk.", "images": ["lighthouse.jpg"], "kto_tag": true}"#,
+    );
+    assert_eq!(summary.format, Some(FormatChoice::LlamaFactory));
+    assert!(diags.is_empty(), "{diags:?}");
+    let (diags, _) = lint(
+        r#"{"instruction": "Describe the picture.", "input": "", "output": "A lighthouse on a rocky coast at dusk.", "images": ["lighthouse.jpg"], "kto_tag": "yes"}"#,
+    );
+    let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![Code::S007], "{diags:?}");
+    // Without such a column the record stays plain alpaca.
+    let (_, summary) = lint(
+        r#"{"instruction": "Describe a lighthouse.", "input": "", "output": "A tower with a light that guides ships at night."}"#,
+    );
+    assert_eq!(summary.format, Some(FormatChoice::Alpaca));
+}

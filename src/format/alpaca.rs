@@ -28,6 +28,20 @@ pub fn normalize<'s>(
     doc: &Document<'_, 's>,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
+    normalize_with(doc, ctx, &mut |_, _, _, _| false)
+}
+
+/// A column beside alpaca's own that a trainer reads (LLaMA-Factory's `images`, `tools`,
+/// `kto_tag`, ...): true when `extra` knows the key (and has checked its value).
+pub type ExtraColumn<'f> =
+    dyn FnMut(&Document<'_, '_>, &str, NodeId, &mut RecordContext<'_>) -> bool + 'f;
+
+/// [`normalize`], with the columns `extra` accepts besides alpaca's own.
+pub fn normalize_with<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+    extra: &mut ExtraColumn<'_>,
+) -> Option<Conversation<'s>> {
     let root = doc.root();
     let (mut instruction, mut input, mut output, mut system, mut history) =
         (None, None, None, None, None);
@@ -46,7 +60,9 @@ pub fn normalize<'s>(
             "system" => &mut system,
             "history" => &mut history,
             other => {
-                unknown_key(ctx, doc.span(key), other, "an alpaca record", KEYS);
+                if !extra(doc, other, value, ctx) {
+                    unknown_key(ctx, doc.span(key), other, "an alpaca record", KEYS);
+                }
                 continue;
             }
         };

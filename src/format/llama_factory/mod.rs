@@ -8,7 +8,8 @@
 //! - the `messages` column with `role`/`content` strings, with a KTO `label`/`kto_tag`;
 //! - ShareGPT `conversations` with `chosen`/`rejected` turn objects (preference) or a
 //!   `kto_tag`, `images`/`videos`/`audios` and `system`/`tools` columns;
-//! - alpaca with `system`/`history` (read by [`super::alpaca`]).
+//! - alpaca with `system`/`history` (read by [`super::alpaca`]) and LLaMA-Factory's own
+//!   `images`/`videos`/`audios`, `tools` and `kto_tag` columns beside it.
 //!
 //! The conversation the content rules see is the prompt followed by the chosen answer; the
 //! rejected answer is checked against the schema only. Messages use LLaMA-Factory's words
@@ -44,6 +45,9 @@ pub(crate) fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
         has("label") || has("kto_tag") || has_v1_message(doc, messages)
     } else if has("conversations") {
         has("chosen") || has("rejected") || has("kto_tag")
+    } else if has("instruction") && (has("output") || has("response")) {
+        // Alpaca with a column only LLaMA-Factory reads beside it.
+        has("kto_tag") || has("images") || has("videos") || has("audios")
     } else {
         false
     };
@@ -79,7 +83,11 @@ pub fn normalize<'s>(
     } else if has("conversations") {
         read_sharegpt_record(doc, ctx)
     } else if has("instruction") || has("output") {
-        alpaca::normalize(doc, ctx)
+        // LLaMA-Factory's alpaca columns: alpaca's, and the multimodal, tool and KTO ones.
+        alpaca::normalize_with(doc, ctx, &mut |doc, key, value, ctx| {
+            matches!(key, "tools" | "kto_tag" | "images" | "videos" | "audios")
+                && common_column(doc, key, value, ctx)
+        })
     } else {
         missing_key(doc, root, "messages", FormatChoice::LlamaFactory, ctx);
         None
