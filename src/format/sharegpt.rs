@@ -39,6 +39,18 @@ pub fn normalize<'s>(
         missing_key(doc, root, "conversations", FormatChoice::ShareGpt, ctx);
         return None;
     };
+    read_conversation(doc, turns, system, ctx)
+}
+
+/// The `conversations` array of turns, after a `system` column when there is one: the
+/// conversation both ShareGPT and LLaMA-Factory's ShareGPT shape read. `None` (with S002) when
+/// it is not a non-empty array.
+pub(crate) fn read_conversation<'s>(
+    doc: &Document<'_, 's>,
+    turns: NodeId,
+    system: Option<(NodeId, NodeId)>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
     if doc.kind(turns) != Kind::Array || doc.len(turns) == 0 {
         let what = if doc.kind(turns) == Kind::Array {
             "empty".to_string()
@@ -53,7 +65,7 @@ pub fn normalize<'s>(
         return None;
     }
     let mut conv = Conversation {
-        messages: Vec::with_capacity(doc.len(turns) + 1),
+        messages: Vec::with_capacity(doc.len(turns) + 2),
         span: doc.span(turns),
         incomplete: false,
         tools: None,

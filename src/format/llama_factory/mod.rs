@@ -302,42 +302,7 @@ fn read_sharegpt_record<'s>(
             }
         }
     }
-    let turns = turns?;
-    if doc.kind(turns) != Kind::Array || doc.len(turns) == 0 {
-        let what = if doc.kind(turns) == Kind::Array {
-            "empty".to_string()
-        } else {
-            describe(doc, turns)
-        };
-        ctx.report(
-            Code::S002,
-            doc.span(turns),
-            format!("\"conversations\" is {what}; expected an array of turns"),
-        );
-        return None;
-    }
-    let mut conv = Conversation {
-        messages: Vec::with_capacity(doc.len(turns) + 2),
-        span: doc.span(turns),
-        incomplete: false,
-        tools: None,
-        ..Default::default()
-    };
-    if let Some((key, value)) = system {
-        match string_field(doc, key, value, "system", Role::System, ctx) {
-            Some(m) => conv.messages.push(m),
-            None => conv.incomplete = true,
-        }
-    }
-    for turn in doc.elements(turns) {
-        match sharegpt::read_turn(doc, turn, ctx) {
-            Some(m) => {
-                conv.incomplete |= m.role == Role::Unknown;
-                conv.messages.push(m);
-            }
-            None => conv.incomplete = true,
-        }
-    }
+    let mut conv = sharegpt::read_conversation(doc, turns?, system, ctx)?;
     read_answers(doc, chosen, rejected, ctx, &mut conv, sharegpt::read_turn);
     Some(conv)
 }
