@@ -13,6 +13,8 @@ use crate::registry::Code;
 use crate::rule::Level;
 use crate::settings::Settings;
 
+/// Findings per rule (indexed by [`Code::index`]).
+pub type Counts = [u32; Code::ALL.len()];
 /// A diagnostic of `code` at `location`, at the rule's level in `settings` (at most `cap`);
 /// `None` when the rule is off. Every finding is made here.
 pub fn diagnostic(
@@ -116,7 +118,7 @@ pub struct RecordContext<'a> {
     /// Findings shown so far, per rule (indexed by `Code`).
     shown: [u32; Code::ALL.len()],
     /// Findings reported so far, shown or not, per rule.
-    counts: [u32; Code::ALL.len()],
+    counts: Counts,
     /// The example's tokens, once counted (by T001, or for the token statistics).
     pub tokens: Option<crate::tokens::ExampleTokens>,
     /// The format the record is read as (set by `format::normalize`): what a shared reader
@@ -158,6 +160,11 @@ impl<'a> RecordContext<'a> {
     /// How many diagnostics this context has reported so far, shown or not.
     pub fn reported(&self) -> usize {
         self.reported
+    }
+
+    /// How many findings of each rule this record has had so far, shown or not.
+    pub fn counts(&self) -> Counts {
+        self.counts
     }
 
     /// How many findings of `code` this record has had so far, shown or not.

@@ -37,6 +37,8 @@ pub struct Job {
     pub display: String,
     pub source: InputSource,
     pub settings: Settings,
+    /// The record rules `settings` enable, in the order they run.
+    pub plan: crate::rules::Plan,
     /// For an input that cannot be read twice (standard input, a pipe) or whose lines cannot
     /// be found by offset (a compressed file): a file the reader copies the text it reads
     /// to, so that lines can be read again from it by offset.
@@ -48,6 +50,7 @@ impl Job {
         Job {
             display: display.into(),
             source,
+            plan: crate::rules::Plan::new(&settings),
             settings,
             spool: None,
         }

@@ -11,10 +11,10 @@ use crate::dataset::{FactKind, FileFacts, Item, RecordView};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::format;
 use crate::json::Parser;
+use crate::rules::Code;
 use crate::rules::jsonl::{
     blank_line, duplicate_key, invalid_json, invalid_utf8, line_too_large, not_an_object,
 };
-use crate::rules::{self, Code};
 use crate::settings::FormatChoice;
 use crate::source;
 
@@ -211,7 +211,7 @@ impl Chunk<'_> {
                             )
                             .ok();
                         }
-                        rules::check_record(conv, &mut ctx);
+                        self.job.plan.check_record(conv, &mut ctx);
                         if let (Some(counted), Some(counting)) = (&ctx.tokens, &self.counting) {
                             self.out.tokens.add_example(counted, counting);
                         }

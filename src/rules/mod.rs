@@ -18,11 +18,12 @@ pub mod tokens;
 
 use std::sync::LazyLock;
 
-use crate::context::RecordContext;
+use crate::context::{Counts, RecordContext};
 use crate::dataset::{DatasetContext, FactKind};
 use crate::record::{Conversation, Message};
 pub use crate::registry::Code;
 use crate::rule::RuleMeta;
+use crate::settings::Settings;
 
 /// What a rule runs on.
 #[derive(Clone, Copy)]
@@ -194,45 +195,84 @@ static ORDER: LazyLock<Vec<Code>> = LazyLock::new(|| {
     order
 });
 
-/// Runs every enabled rule of a normalised record: record and conversation rules, message
-/// rules on each message, shared passes once, each after the rules that suppress it.
-pub fn check_record(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
-    let settings = ctx.settings;
-    let mut shared_done: Vec<*const Shared> = Vec::new();
-    let start: Vec<usize> = Code::ALL.iter().map(|&c| ctx.count(c)).collect();
-    let suppressed = |code: Code, ctx: &RecordContext<'_>, since: &[usize]| {
-        code.rule()
-            .suppressed_by
-            .iter()
-            .any(|&by| ctx.count(by) > since[by.index()])
-    };
-    // Message rules first, message by message, as a reader goes through the conversation.
-    for message in &conv.messages {
-        let since: Vec<usize> = Code::ALL.iter().map(|&c| ctx.count(c)).collect();
+/// What one file's settings enable of the record rules, worked out once per file rather
+/// than for every record: the enabled message rules and the enabled record, conversation and
+/// shared passes, in [`ORDER`], each shared pass once.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    message: Vec<(Suppressors, MessageCheck)>,
+    record: Vec<(Suppressors, Step)>,
+}
+
+/// The rules whose findings suppress a rule (its registry line's `suppressed_by`), kept
+/// beside its function so that the check does not visit the registry for every record.
+type Suppressors = &'static [Code];
+
+type MessageCheck = fn(&Message<'_>, &mut RecordContext<'_>);
+
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    Record(fn(&Conversation<'_>, &mut RecordContext<'_>)),
+    Conversation(fn(&Conversation<'_>, &mut RecordContext<'_>)),
+    Shared(fn(&Conversation<'_>, &mut RecordContext<'_>)),
+}
+
+impl Plan {
+    pub fn new(settings: &Settings) -> Plan {
+        let mut message = Vec::new();
+        let mut record = Vec::new();
+        let mut shared_done: Vec<*const Shared> = Vec::new();
         for &code in ORDER.iter() {
-            if let RunsOn::Message(check) = code.rule().runs_on
-                && settings.enabled(code)
-                && !suppressed(code, ctx, &since)
-            {
-                check(message, ctx);
+            if !settings.enabled(code) {
+                continue;
+            }
+            let by = code.rule().suppressed_by;
+            match code.rule().runs_on {
+                RunsOn::Message(check) => message.push((by, check)),
+                RunsOn::Record(check) => record.push((by, Step::Record(check))),
+                RunsOn::Conversation(check) => record.push((by, Step::Conversation(check))),
+                RunsOn::Shared(shared) => {
+                    let key: *const Shared = shared;
+                    if !shared_done.contains(&key) {
+                        shared_done.push(key);
+                        record.push((by, Step::Shared(shared.check)));
+                    }
+                }
+                RunsOn::Reader | RunsOn::Format | RunsOn::Dataset { .. } => {}
             }
         }
+        Plan { message, record }
     }
-    for &code in ORDER.iter() {
-        if !settings.enabled(code) || suppressed(code, ctx, &start) {
-            continue;
-        }
-        match code.rule().runs_on {
-            RunsOn::Record(check) => check(conv, ctx),
-            RunsOn::Conversation(check) if !conv.incomplete => check(conv, ctx),
-            RunsOn::Shared(shared) => {
-                let key: *const Shared = shared;
-                if !shared_done.contains(&key) {
-                    shared_done.push(key);
-                    (shared.check)(conv, ctx);
+
+    /// Runs the enabled record rules on one normalised record: message rules message by
+    /// message (as a reader goes through the conversation), then the record, conversation and
+    /// shared passes; a rule is skipped when a rule that suppresses it has reported on the same
+    /// message (message rules) or record (the others).
+    pub fn check_record(&self, conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+        let suppressed = |by: Suppressors, ctx: &RecordContext<'_>, since: &Counts| {
+            by.iter()
+                .any(|&by| ctx.count(by) > since[by.index()] as usize)
+        };
+        let start = ctx.counts();
+        if !self.message.is_empty() {
+            for message in &conv.messages {
+                let since = ctx.counts();
+                for &(by, check) in &self.message {
+                    if !suppressed(by, ctx, &since) {
+                        check(message, ctx);
+                    }
                 }
             }
-            _ => {}
+        }
+        for &(by, step) in &self.record {
+            if suppressed(by, ctx, &start) {
+                continue;
+            }
+            match step {
+                Step::Record(check) | Step::Shared(check) => check(conv, ctx),
+                Step::Conversation(check) if !conv.incomplete => check(conv, ctx),
+                Step::Conversation(_) => {}
+            }
         }
     }
 }
