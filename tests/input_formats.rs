@@ -203,3 +203,43 @@ fn trl_image_placeholders() {
         "{report}"
     );
 }
+
+#[test]
+fn bedrock_claude() {
+    check(
+        "bedrock-claude",
+        &[
+            "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "O002", "O006",
+        ],
+    );
+}
+
+#[test]
+fn bedrock_nova() {
+    check(
+        "bedrock-nova",
+        &[
+            "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "S010", "S011", "S012",
+        ],
+    );
+}
+
+#[test]
+fn vertex_gemini() {
+    check(
+        "vertex-gemini",
+        &[
+            "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "S010", "S011", "S012",
+        ],
+    );
+}
+
+#[test]
+fn openai_rft() {
+    check(
+        "openai-rft",
+        &[
+            "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "S010",
+        ],
+    );
+}
