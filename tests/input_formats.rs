@@ -274,6 +274,15 @@ fn a_record_ending_on_the_user_is_rft_only_with_grader_keys() {
     let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["O002"], "{}", concise(&found));
 
+    // Answers before the last user turn: a supervised example missing its last answer, even
+    // with a key beside `messages`.
+    let (format, found) = detect(
+        r#"{"messages": [{"role": "user", "content": "What is 17 times 23?"}, {"role": "assistant", "content": "17 times 23 is 391."}, {"role": "user", "content": "And 17 times 24?"}], "id": "math-7"}"#,
+    );
+    assert_eq!(format, Some(FormatChoice::OpenAiChat));
+    let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["O002", "S008"], "{}", concise(&found));
+
     // A grader key, `label` among them (LLaMA-Factory's KTO records end on an answer).
     for grader in [r#""reference_answer": "391""#, r#""label": "391""#] {
         let (format, found) = detect(&format!(

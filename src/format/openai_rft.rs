@@ -14,14 +14,17 @@
 //! user's is S005 (the role the format accepts there is `user`). Grader keys are never S008.
 //!
 //! Detection ([`detect`]), from the first record as for every format: `messages` whose last
-//! message is the user's, beside at least one top-level key that is not OpenAI chat's own
-//! (`tools`, `parallel_tool_calls`, `functions`) and is not Amazon Bedrock's or Vertex AI's
-//! (`system`, `schemaVersion`, `systemInstruction`, `contents`): what PRODUCT §3b calls a record that "ends on a user turn and carries
-//! grader keys". It runs before the trainers' detection, so a grader key named `label` does
-//! not make the record a LLaMA-Factory KTO record (those end on the assistant's answer). A supervised chat record that ends on a user
-//! turn has no such key and stays `openai-chat`, where O002 reports it; one that carries an
-//! extra key (`id`, say) and ends on the user is read as a reinforcement prompt when it is
-//! the file's first record: set `format = "openai-chat"` to read it as chat.
+//! message is the user's, with no assistant turn, beside at least one top-level key that is neither OpenAI chat's own
+//! (`tools`, `parallel_tool_calls`, `functions`) nor Amazon Bedrock's or Vertex AI's
+//! (`system`, `schemaVersion`, `systemInstruction`, `contents`): what PRODUCT §3b calls a
+//! record that "ends on a user turn and carries grader keys". It runs before the trainers'
+//! detection, so a grader key named `label` does not make the record a LLaMA-Factory KTO
+//! record (those end on the assistant's answer). A supervised chat record that ends on a user
+//! turn has no such key, or has answers before its last turn, and stays `openai-chat`, where
+//! O002 reports it. One that carries an extra key (`id`, say) and has only instructions and a
+//! user turn is read as a reinforcement prompt when it is the file's first record: set `format = "openai-chat"` to read it as chat. The later
+//! records of a file follow its first: one that ends on an answer is S005 here, one without a
+//! grader key is still a prompt (whether the grader needs the key, the data cannot say).
 
 use std::borrow::Cow;
 
@@ -34,11 +37,14 @@ use crate::record::{Conversation, Role, Shape};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
 
+/// How many messages [`detect`] looks at for an assistant turn.
+const DETECT_MESSAGES: usize = 64;
+
 /// OpenAI chat's own top-level keys: any other is a grader key.
 const CHAT_KEYS: &[&str] = &["messages", "tools", "parallel_tool_calls", "functions"];
 
-/// True when the record has `messages` ending on a user message and a key of its own for a
-/// grader (see the module documentation).
+/// True when the record has `messages` ending on a user message, with no assistant message,
+/// and a key of its own for a grader (see the module documentation).
 pub(crate) fn detect(doc: &Document<'_, '_>) -> bool {
     let root = doc.root();
     let Some(messages) = doc.get(root, "messages") else {
@@ -52,15 +58,26 @@ pub(crate) fn detect(doc: &Document<'_, '_>) -> bool {
     {
         return false;
     }
-    let ends_on_user = doc.kind(messages) == Kind::Array
-        && doc.elements(messages).last().is_some_and(|m| {
-            doc.kind(m) == Kind::Object
-                && doc
-                    .get(m, "role")
-                    .and_then(|r| doc.str(r))
-                    .is_some_and(|r| r == "user")
-        });
+    if doc.kind(messages) != Kind::Array {
+        return false;
+    }
+    let role = |m| {
+        (doc.kind(m) == Kind::Object)
+            .then(|| doc.get(m, "role").and_then(|r| doc.str(r)))
+            .flatten()
+    };
+    let ends_on_user = doc
+        .elements(messages)
+        .last()
+        .is_some_and(|m| role(m).as_deref() == Some("user"));
+    // A conversation with an answer in it that ends on the user is a supervised example
+    // whose last answer is missing (O002), not a prompt.
+    let answered = doc
+        .elements(messages)
+        .take(DETECT_MESSAGES)
+        .any(|m| role(m).as_deref() == Some("assistant"));
     ends_on_user
+        && !answered
         && doc
             .members(root)
             .any(|(k, _)| doc.str(k).is_some_and(|k| !CHAT_KEYS.contains(&k.as_ref())))

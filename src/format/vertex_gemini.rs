@@ -10,7 +10,13 @@
 //! turns) or `functionResponse` (`{"name", "response"}`). A user content made only of
 //! function responses is a tool message in the conversation model.
 //!
-//! Findings speak Vertex's words: contents, parts, `model`; never messages or assistant.
+//! The API lets a single-turn request leave `role` unset; a tuning example has a user turn and
+//! a model turn, which only the role tells apart, so a content without one is S004 here. The
+//! order of turns is the order rules' (O001 to O006), as for OpenAI chat.
+//!
+//! Its schema findings speak Vertex's words: contents, parts, `model`; never messages or
+//! assistant. (The order rules' messages are shared by every format and name the roles of the
+//! conversation model.)
 //!
 //! Detection: a `contents` or `systemInstruction` key.
 
