@@ -28,6 +28,10 @@ pub enum FormatChoice {
     PromptOnly,
     LlamaFactory,
     AxolotlChat,
+    BedrockClaude,
+    BedrockNova,
+    VertexGemini,
+    OpenAiRft,
 }
 
 impl FormatChoice {
@@ -57,6 +61,10 @@ impl FormatChoice {
         "prompt-only",
         "llama-factory",
         "axolotl-chat",
+        "bedrock-claude",
+        "bedrock-nova",
+        "vertex-gemini",
+        "openai-rft",
     ];
 
     pub fn parse(s: &str) -> Option<FormatChoice> {
@@ -74,6 +82,10 @@ impl FormatChoice {
             "prompt-only" => FormatChoice::PromptOnly,
             "llama-factory" => FormatChoice::LlamaFactory,
             "axolotl-chat" => FormatChoice::AxolotlChat,
+            "bedrock-claude" => FormatChoice::BedrockClaude,
+            "bedrock-nova" => FormatChoice::BedrockNova,
+            "vertex-gemini" => FormatChoice::VertexGemini,
+            "openai-rft" => FormatChoice::OpenAiRft,
             _ => return None,
         })
     }
@@ -93,6 +105,10 @@ impl FormatChoice {
             FormatChoice::PromptOnly => "prompt-only",
             FormatChoice::LlamaFactory => "llama-factory",
             FormatChoice::AxolotlChat => "axolotl-chat",
+            FormatChoice::BedrockClaude => "bedrock-claude",
+            FormatChoice::BedrockNova => "bedrock-nova",
+            FormatChoice::VertexGemini => "vertex-gemini",
+            FormatChoice::OpenAiRft => "openai-rft",
         }
     }
 }

@@ -203,3 +203,216 @@ fn trl_image_placeholders() {
         "{report}"
     );
 }
+
+#[test]
+fn bedrock_claude() {
+    check(
+        "bedrock-claude",
+        &[
+            "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "O002", "O006",
+        ],
+    );
+}
+
+#[test]
+fn bedrock_nova() {
+    check(
+        "bedrock-nova",
+        &[
+            "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "S010", "S011", "S012",
+        ],
+    );
+}
+
+#[test]
+fn vertex_gemini() {
+    check(
+        "vertex-gemini",
+        &[
+            "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "S010", "S011", "S012",
+        ],
+    );
+}
+
+#[test]
+fn openai_rft() {
+    check(
+        "openai-rft",
+        &[
+            "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "S010",
+        ],
+    );
+}
+
+/// The format a one-record file is detected as, and its findings.
+fn detect(record: &str) -> (Option<FormatChoice>, Vec<Diagnostic>) {
+    let (found, summary) = engine::lint_bytes(
+        format!("{record}\n").as_bytes(),
+        &settings(FormatChoice::Auto),
+    );
+    (summary.format, found)
+}
+
+/// A chat record that ends on the user's turn is a supervised example missing its answer
+/// (O002), unless it carries a key for a grader: then it is a reinforcement prompt, and the
+/// first record decides for the whole file.
+#[test]
+fn a_record_ending_on_the_user_is_rft_only_with_grader_keys() {
+    let (format, found) = detect(
+        r#"{"messages": [{"role": "user", "content": "What is 17 times 23?"}], "tools": []}"#,
+    );
+    assert_eq!(format, Some(FormatChoice::OpenAiChat));
+    assert!(
+        found.iter().any(|d| d.code.as_str() == "O001"),
+        "{}",
+        concise(&found)
+    );
+    let (format, found) = detect(
+        r#"{"messages": [{"role": "user", "content": "What is 17 times 23?"}, {"role": "assistant", "content": "17 times 23 is 391."}, {"role": "user", "content": "And 17 times 24?"}]}"#,
+    );
+    assert_eq!(format, Some(FormatChoice::OpenAiChat));
+    let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["O002"], "{}", concise(&found));
+
+    // Answers before the last user turn: a supervised example missing its last answer, even
+    // with a key beside `messages`.
+    let (format, found) = detect(
+        r#"{"messages": [{"role": "user", "content": "What is 17 times 23?"}, {"role": "assistant", "content": "17 times 23 is 391."}, {"role": "user", "content": "And 17 times 24?"}], "id": "math-7"}"#,
+    );
+    assert_eq!(format, Some(FormatChoice::OpenAiChat));
+    let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["O002", "S008"], "{}", concise(&found));
+
+    // A grader key, `label` among them (LLaMA-Factory's KTO records end on an answer).
+    for grader in [r#""reference_answer": "391""#, r#""label": "391""#] {
+        let (format, found) = detect(&format!(
+            r#"{{"messages": [{{"role": "user", "content": "What is 17 times 23?"}}], {grader}}}"#
+        ));
+        assert_eq!(format, Some(FormatChoice::OpenAiRft), "{grader}");
+        assert!(found.is_empty(), "{}", concise(&found));
+    }
+
+    // The first record decides: a later record that ends on an answer is reported in the
+    // file's format, and a later record without grader keys is still a prompt.
+    let file = concat!(
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"What is 17 times 23?\"}], \"answer\": \"391\"}\n",
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"What is 12 times 12?\"}]}\n",
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"What is 9 times 9?\"}, {\"role\": \"assistant\", \"content\": \"9 times 9 is 81.\"}], \"answer\": \"81\"}\n",
+    );
+    let (found, summary) = engine::lint_bytes(file.as_bytes(), &settings(FormatChoice::Auto));
+    assert_eq!(summary.format, Some(FormatChoice::OpenAiRft));
+    assert_eq!(
+        concise(&found),
+        "3:75: S005 the last message is the assistant's; reinforcement fine-tuning ends on a \"user\" message (the model writes the answer, the grader scores it)\n"
+    );
+}
+
+/// Each provider's own keys decide its format; without them the record keeps the format it
+/// had before (a Bedrock Claude record without `system` is also a valid OpenAI chat record).
+#[test]
+fn provider_keys_decide_the_provider_formats() {
+    let cases = [
+        (
+            r#"{"system": "Be brief.", "messages": [{"role": "user", "content": "Which planet is the largest?"}, {"role": "assistant", "content": "Jupiter is the largest planet."}]}"#,
+            FormatChoice::BedrockClaude,
+        ),
+        (
+            r#"{"messages": [{"role": "user", "content": "Which planet is the largest?"}, {"role": "assistant", "content": "Jupiter is the largest planet."}]}"#,
+            FormatChoice::OpenAiChat,
+        ),
+        (
+            r#"{"system": [{"text": "Be brief."}], "messages": [{"role": "user", "content": [{"text": "Which planet is the largest?"}]}, {"role": "assistant", "content": [{"text": "Jupiter is the largest planet."}]}]}"#,
+            FormatChoice::BedrockNova,
+        ),
+        (
+            r#"{"schemaVersion": "bedrock-conversation-2024", "messages": [{"role": "user", "content": [{"text": "Which planet is the largest?"}]}]}"#,
+            FormatChoice::BedrockNova,
+        ),
+        (
+            r#"{"contents": [{"role": "user", "parts": [{"text": "Which planet is the largest?"}]}]}"#,
+            FormatChoice::VertexGemini,
+        ),
+        (
+            r#"{"systemInstruction": {"parts": [{"text": "Be brief."}]}, "messages": [{"role": "user", "content": "Which planet is the largest?"}]}"#,
+            FormatChoice::VertexGemini,
+        ),
+        // Bedrock's and Vertex's keys are not grader keys.
+        (
+            r#"{"system": "Be brief.", "messages": [{"role": "user", "content": "Which planet is the largest?"}]}"#,
+            FormatChoice::BedrockClaude,
+        ),
+        // A trainer's key still decides first.
+        (
+            r#"{"system": "Be brief.", "messages": [{"role": "user", "content": "Which planet is the largest?", "train": false}, {"role": "assistant", "content": "Jupiter is the largest planet.", "train": true}]}"#,
+            FormatChoice::AxolotlChat,
+        ),
+    ];
+    for (record, format) in cases {
+        assert_eq!(detect(record).0, Some(format), "{record}");
+    }
+}
+
+/// A Vertex record is told about contents, parts and `model`, in Vertex's words: no schema
+/// finding calls its turns messages or its model the assistant (outside the quoted data).
+#[test]
+fn vertex_findings_speak_vertex_words() {
+    let invalid = fixture("vertex-gemini", "invalid.jsonl");
+    let (found, _) = engine::lint_bytes(invalid.as_bytes(), &settings(FormatChoice::VertexGemini));
+    for d in found.iter().filter(|d| d.code.as_str().starts_with('S')) {
+        // The prose of the message, without the values it quotes from the record.
+        let prose: String = d
+            .message
+            .split('"')
+            .step_by(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            !prose.contains("message") && !prose.contains("assistant"),
+            "{}",
+            d.message
+        );
+    }
+}
+
+/// `format = "..."` in tunelint.toml names each provider format, and reads a record with its
+/// rules even where detection would say otherwise: a Bedrock Claude record without `system`
+/// looks like OpenAI chat, whose `weight` Bedrock does not accept.
+#[test]
+fn config_names_the_provider_formats() {
+    for name in [
+        "bedrock-claude",
+        "bedrock-nova",
+        "vertex-gemini",
+        "openai-rft",
+    ] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/formats")
+            .join(name);
+        let out = assert_cmd::Command::cargo_bin("tunelint")
+            .expect("the tunelint binary is built")
+            .arg("check")
+            .arg("--config")
+            .arg(dir.join("tunelint.toml"))
+            .args(["--format", "json", "--exit-zero"])
+            .arg(dir.join("valid.jsonl"))
+            .output()
+            .expect("run tunelint");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+        assert_eq!(json["files"][0]["format"], name, "{json}");
+    }
+    let record = "{\"messages\": [{\"role\": \"user\", \"content\": \"Which planet is the largest?\"}, {\"role\": \"assistant\", \"content\": \"Jupiter is the largest planet in the solar system.\", \"weight\": 1}]}\n";
+    let (found, summary) = engine::lint_bytes(record.as_bytes(), &settings(FormatChoice::Auto));
+    assert_eq!(summary.format, Some(FormatChoice::OpenAiChat));
+    assert!(found.is_empty(), "{}", concise(&found));
+    let (found, _) = engine::lint_bytes(record.as_bytes(), &settings(FormatChoice::BedrockClaude));
+    assert_eq!(
+        concise(&found),
+        "1:163: S008 unknown key \"weight\" in a Bedrock Claude message\n"
+    );
+}

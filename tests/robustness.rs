@@ -1026,3 +1026,70 @@ fn cr_only_line_endings_are_one_j007_and_crlf_or_a_final_cr_are_fine() {
     let (diagnostics, _) = lint_checked(input.as_bytes(), &Settings::default());
     assert_eq!(codes(&without_duplicates(&diagnostics)), []);
 }
+
+/// The valid records of the provider formats (Bedrock, Vertex AI, OpenAI reinforcement
+/// fine-tuning), each with its format.
+fn provider_records() -> Vec<(&'static str, tunelint::settings::FormatChoice)> {
+    use tunelint::settings::FormatChoice;
+    [
+        (
+            include_str!("fixtures/formats/bedrock-claude/valid.jsonl"),
+            FormatChoice::BedrockClaude,
+        ),
+        (
+            include_str!("fixtures/formats/bedrock-nova/valid.jsonl"),
+            FormatChoice::BedrockNova,
+        ),
+        (
+            include_str!("fixtures/formats/vertex-gemini/valid.jsonl"),
+            FormatChoice::VertexGemini,
+        ),
+        (
+            include_str!("fixtures/formats/openai-rft/valid.jsonl"),
+            FormatChoice::OpenAiRft,
+        ),
+    ]
+    .into_iter()
+    .flat_map(|(file, format)| file.lines().map(move |line| (line, format)))
+    .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A provider record mutated, read as its own format (the shape its reader expects,
+    /// broken) or detected: diagnostics at real places, never a panic.
+    #[test]
+    fn mutated_provider_records_never_panic(pick in any::<usize>(), mutations in proptest::collection::vec(mutation(), 1..4), detected in any::<bool>()) {
+        let records = provider_records();
+        let (line, format) = records[pick % records.len()];
+        let mut record = line.as_bytes().to_vec();
+        for m in &mutations {
+            apply(&mut record, m);
+        }
+        record.push(b'\n');
+        let settings = Settings {
+            format: if detected { tunelint::settings::FormatChoice::Auto } else { format },
+            ..Settings::default()
+        };
+        lint_checked(&record, &settings);
+    }
+}
+
+/// Every provider record read as every format (a file named with the wrong `format`): a
+/// finding or none, never a panic.
+#[test]
+fn provider_records_read_as_every_format_never_panic() {
+    use tunelint::settings::FormatChoice;
+    for (line, _) in provider_records() {
+        let input = format!("{line}\n");
+        for name in FormatChoice::NAMES {
+            let format = FormatChoice::parse(name).expect("a format name");
+            let settings = Settings {
+                format,
+                ..Settings::default()
+            };
+            lint_checked(input.as_bytes(), &settings);
+        }
+    }
+}

@@ -6,9 +6,12 @@
 
 pub mod alpaca;
 pub mod axolotl;
+pub mod bedrock_claude;
+pub mod bedrock_nova;
 pub mod llama_factory;
 pub mod openai_chat;
 pub mod openai_preference;
+pub mod openai_rft;
 pub mod prompt_completion;
 pub mod prompt_only;
 pub mod sharegpt;
@@ -17,6 +20,7 @@ mod trl;
 pub mod trl_preference;
 pub mod trl_prompt_completion;
 pub mod trl_unpaired_preference;
+pub mod vertex_gemini;
 
 use crate::context::RecordContext;
 use crate::json::{Document, Kind};
@@ -26,8 +30,13 @@ use crate::settings::FormatChoice;
 /// Guesses the format of a file from one of its records (an object). `None` when the record
 /// fits no known shape; the caller then keeps looking or falls back to OpenAI chat.
 ///
-/// A key or value only one trainer writes decides first (`axolotl-chat`, then `llama-factory`:
-/// see their `detect`). Then the keys decide, in this order, so every record has one answer: `messages`; `input` with
+/// A reinforcement prompt decides first: `messages` ending on a user turn beside a key OpenAI
+/// chat does not define, for the grader (`openai-rft`, see [`openai_rft::detect`]). Then a
+/// key or value only one trainer writes (`axolotl-chat`, then `llama-factory`: see their
+/// `detect`). Then a provider's own keys: `contents` or `systemInstruction`
+/// (`vertex-gemini`); `schemaVersion`, or `messages` beside a `system` list (`bedrock-nova`);
+/// `messages` beside a `system` string (`bedrock-claude`). Then the keys decide, in this
+/// order, so every record has one answer: `messages`; `input` with
 /// an output; `conversations`; `instruction` with `output` or `response`; `prompt` with
 /// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
 /// prompt or completion is a list of messages, `prompt-completion` otherwise) or with
@@ -40,12 +49,24 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     }
     let has = |k: &str| doc.get(root, k).is_some();
     let is_list = |k: &str| doc.get(root, k).is_some_and(|v| doc.kind(v) == Kind::Array);
-    // Trainer-specific shapes first, each on a key or value only its trainer writes, so a
+    // A reinforcement prompt first: its grader keys are free (`label` among them, which
+    // LLaMA-Factory's KTO records also carry, on a conversation that ends on an answer).
+    if openai_rft::detect(doc) {
+        return Some(FormatChoice::OpenAiRft);
+    }
+    // Trainer-specific shapes next, each on a key or value only its trainer writes, so a
     // plain OpenAI chat or ShareGPT record is detected as before.
     if let Some(f) = axolotl::detect(doc).or_else(|| llama_factory::detect(doc)) {
         return Some(f);
     }
-    if has("messages") {
+    let system = doc.get(root, "system").map(|s| doc.kind(s));
+    if has("contents") || has("systemInstruction") {
+        Some(FormatChoice::VertexGemini)
+    } else if has("schemaVersion") || (has("messages") && system == Some(Kind::Array)) {
+        Some(FormatChoice::BedrockNova)
+    } else if has("messages") && system == Some(Kind::String) {
+        Some(FormatChoice::BedrockClaude)
+    } else if has("messages") {
         Some(FormatChoice::OpenAiChat)
     } else if has("input") && (has("preferred_output") || has("non_preferred_output")) {
         Some(FormatChoice::OpenAiPreference)
@@ -95,5 +116,9 @@ pub fn normalize<'s>(
         FormatChoice::PromptOnly => prompt_only::normalize(doc, ctx),
         FormatChoice::LlamaFactory => llama_factory::normalize(doc, ctx),
         FormatChoice::AxolotlChat => axolotl::normalize(doc, ctx),
+        FormatChoice::BedrockClaude => bedrock_claude::normalize(doc, ctx),
+        FormatChoice::BedrockNova => bedrock_nova::normalize(doc, ctx),
+        FormatChoice::VertexGemini => vertex_gemini::normalize(doc, ctx),
+        FormatChoice::OpenAiRft => openai_rft::normalize(doc, ctx),
     }
 }

@@ -384,6 +384,8 @@ pub(crate) fn read_role_in(
         "assistant" => Role::Assistant,
         "tool" => Role::Tool,
         "function" => Role::Function,
+        // Reinforcement fine-tuning's reasoning models take developer instructions.
+        "developer" if ctx.format == FormatChoice::OpenAiRft => Role::Developer,
         "developer" => {
             ctx.report_capped(
                 Code::S005,
@@ -988,7 +990,11 @@ fn valid_function_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-fn check_tool_definitions(doc: &Document<'_, '_>, node: NodeId, ctx: &mut RecordContext<'_>) {
+pub(crate) fn check_tool_definitions(
+    doc: &Document<'_, '_>,
+    node: NodeId,
+    ctx: &mut RecordContext<'_>,
+) {
     if doc.kind(node) != Kind::Array {
         ctx.report(
             Code::S010,

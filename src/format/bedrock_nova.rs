@@ -1,0 +1,537 @@
+//! Amazon Bedrock fine-tuning records for Amazon Nova, in the Converse API's shape:
+//! `{"schemaVersion": "bedrock-conversation-2024", "system"?: [{"text": str}], "messages":
+//! [{"role": "user" | "assistant", "content": [block, ...]}], "toolConfig"?: {...}}`.
+//!
+//! From Amazon's "Preparing data for fine-tuning Understanding models" (Nova 1) and
+//! "Preparing data for SFT on Amazon Nova 2": `schemaVersion` may be any string; the
+//! system prompt is a list of text blocks; roles are `user` and `assistant`, the first turn
+//! the user's, the last the assistant's, alternating; content is a list of blocks, each an
+//! object with one key: `text`, `image` and `video` (`{"format", "source": {"s3Location":
+//! {"uri", "bucketOwner"?}}}`, user turns only, one video per record), `document` (user
+//! turns), `reasoningContent` (`{"reasoningText": {"text"}}`, assistant turns), `toolUse`
+//! (`{"toolUseId", "name", "input"}`, assistant turns) and `toolResult` (`{"toolUseId",
+//! "content"}`, user turns). A user turn of tool results only is a tool message in the
+//! conversation model.
+//!
+//! Order: as for Bedrock Claude, the order rules report the last turn (O002) and alternation
+//! (O006); a first turn that is the assistant's is S005 here.
+//!
+//! Detection: a `schemaVersion` key, or `messages` beside a `system` list.
+
+use std::borrow::Cow;
+
+use super::bedrock_claude::{check_first_turn, message_list, read_role};
+use super::openai_chat::{check_tool_pairing, missing_key, text, unknown_key};
+use crate::context::RecordContext;
+use crate::json::{Document, Kind, NodeId};
+use crate::record::{Content, Conversation, Message, Part, Role, ToolCall};
+use crate::registry::Code;
+use crate::settings::FormatChoice;
+use crate::wording::{describe, quote};
+
+const KEYS: &[&str] = &["schemaVersion", "system", "messages", "toolConfig"];
+const MESSAGE_KEYS: &[&str] = &["role", "content"];
+const BLOCKS: &str = "text, image, video, document, reasoningContent, toolUse, toolResult";
+const IMAGE_FORMATS: &[&str] = &["png", "jpeg", "gif", "webp"];
+const VIDEO_FORMATS: &[&str] = &[
+    "mkv", "mov", "mp4", "webm", "flv", "mpeg", "mpg", "wmv", "three_gp",
+];
+
+pub fn normalize<'s>(
+    doc: &Document<'_, 's>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    let root = doc.root();
+    let (mut system, mut messages, mut tools) = (None, None, None);
+    for (key, value) in doc.members(root) {
+        match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
+            "schemaVersion" => {
+                if doc.kind(value) != Kind::String {
+                    ctx.report(
+                        Code::S007,
+                        doc.span(value),
+                        format!(
+                            "\"schemaVersion\" is {}; expected a string such as \"bedrock-conversation-2024\"",
+                            describe(doc, value)
+                        ),
+                    );
+                }
+            }
+            "system" => system = Some((key, value)),
+            "messages" => messages = Some(value),
+            "toolConfig" => {
+                if doc.kind(value) == Kind::Object {
+                    tools = Some(doc.span(value));
+                } else {
+                    ctx.report(
+                        Code::S010,
+                        doc.span(value),
+                        format!(
+                            "\"toolConfig\" is {}; expected an object with \"tools\"",
+                            describe(doc, value)
+                        ),
+                    );
+                }
+            }
+            other => unknown_key(ctx, doc.span(key), other, "a Bedrock Nova record", KEYS),
+        }
+    }
+    let Some(list) = messages else {
+        missing_key(doc, root, "messages", FormatChoice::BedrockNova, ctx);
+        return None;
+    };
+    if !message_list(doc, list, ctx) {
+        return None;
+    }
+    let mut conv = Conversation {
+        messages: Vec::with_capacity(doc.len(list) + 1),
+        span: doc.span(list),
+        tools,
+        ..Default::default()
+    };
+    let mut videos = 0usize;
+    if let Some((key, value)) = system {
+        match read_system(doc, key, value, ctx) {
+            Some(m) => conv.messages.push(m),
+            None => conv.incomplete = true,
+        }
+    }
+    let first = conv.messages.len();
+    for element in doc.elements(list) {
+        match read_message(doc, element, &mut videos, ctx) {
+            Some(m) => {
+                conv.incomplete |= m.role == Role::Unknown;
+                conv.messages.push(m);
+            }
+            None => conv.incomplete = true,
+        }
+    }
+    check_first_turn(&conv, first, "Bedrock Nova", ctx);
+    check_tool_pairing(&conv, ctx);
+    Some(conv)
+}
+
+/// `"system": [{"text": str}, ...]` as one system message.
+fn read_system<'s>(
+    doc: &Document<'_, 's>,
+    key: NodeId,
+    value: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Message<'s>> {
+    if doc.kind(value) != Kind::Array {
+        ctx.report(
+            Code::S007,
+            doc.span(value),
+            format!(
+                "\"system\" is {}; Bedrock Nova expects a list of text blocks such as [{{\"text\": \"...\"}}]",
+                describe(doc, value)
+            ),
+        );
+        return None;
+    }
+    let mut parts = Vec::with_capacity(doc.len(value));
+    for block in doc.elements(value) {
+        match doc.get(block, "text").and_then(|t| text(doc, t)) {
+            Some(t) if doc.kind(block) == Kind::Object && doc.len(block) == 1 => {
+                parts.push(Part::Text(t))
+            }
+            _ => ctx.report(
+                Code::S007,
+                doc.span(block),
+                format!(
+                    "system block is {}; expected {{\"text\": \"...\"}}",
+                    describe(doc, block)
+                ),
+            ),
+        }
+    }
+    Some(Message {
+        role: Role::System,
+        role_span: doc.span(key),
+        span: doc.span(value),
+        content: Content::Parts {
+            span: doc.span(value),
+            parts,
+        },
+        name: None,
+        tool_calls: Vec::new(),
+        tool_call_id: None,
+        weight: None,
+    })
+}
+
+fn read_message<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    videos: &mut usize,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Message<'s>> {
+    if doc.kind(node) != Kind::Object {
+        ctx.report_with(Code::S003, || {
+            (
+                doc.span(node),
+                format!(
+                    "message is {}; expected an object with \"role\" and \"content\"",
+                    describe(doc, node)
+                ),
+            )
+        });
+        return None;
+    }
+    for (key, _) in doc.members(node) {
+        let name = doc.str(key).unwrap_or_default();
+        if !MESSAGE_KEYS.contains(&name.as_ref()) {
+            unknown_key(
+                ctx,
+                doc.span(key),
+                &name,
+                "a Bedrock Nova message",
+                MESSAGE_KEYS,
+            );
+        }
+    }
+    let (mut role, role_span) = read_role(doc, node, "Bedrock Nova", ctx);
+    let mut message = Message {
+        role,
+        role_span,
+        span: doc.span(node),
+        content: Content::Missing,
+        name: None,
+        tool_calls: Vec::new(),
+        tool_call_id: None,
+        weight: None,
+    };
+    let Some(content) = doc.get(node, "content") else {
+        ctx.report(Code::S006, role_span, "message has no \"content\"");
+        return Some(message);
+    };
+    if doc.kind(content) != Kind::Array {
+        ctx.report(
+            Code::S007,
+            doc.span(content),
+            format!(
+                "\"content\" is {}; Bedrock Nova expects a list of content blocks such as [{{\"text\": \"...\"}}]",
+                describe(doc, content)
+            ),
+        );
+        message.content = Content::Invalid {
+            span: doc.span(content),
+        };
+        return Some(message);
+    }
+    if doc.len(content) == 0 {
+        ctx.report(
+            Code::S006,
+            doc.span(content),
+            "\"content\" is an empty list; expected at least one content block",
+        );
+    }
+    let mut parts = Vec::new();
+    let (mut results, mut others) = (0usize, 0usize);
+    for block in doc.elements(content) {
+        match read_block(doc, block, role, videos, ctx) {
+            Block::Part(p) => {
+                others += 1;
+                parts.push(p)
+            }
+            Block::Call(call) => {
+                others += 1;
+                message.tool_calls.push(call)
+            }
+            Block::Result(id) => {
+                results += 1;
+                if message.tool_call_id.is_none() {
+                    message.tool_call_id = id;
+                }
+            }
+            Block::Other => others += 1,
+        }
+    }
+    // A user turn that only returns tool results is the model's tool message.
+    if role == Role::User && results > 0 && others == 0 {
+        role = Role::Tool;
+        message.role = role;
+    }
+    message.content = Content::Parts {
+        span: doc.span(content),
+        parts,
+    };
+    Some(message)
+}
+
+enum Block<'s> {
+    Part(Part<'s>),
+    Call(ToolCall<'s>),
+    /// A tool result, with the id of the call it answers when it has one.
+    Result(Option<crate::record::Text<'s>>),
+    /// Read (or reported) and not part of the conversation model: reasoning, a document, a
+    /// video, a malformed block.
+    Other,
+}
+
+fn read_block<'s>(
+    doc: &Document<'_, 's>,
+    block: NodeId,
+    role: Role,
+    videos: &mut usize,
+    ctx: &mut RecordContext<'_>,
+) -> Block<'s> {
+    let span = doc.span(block);
+    let mut members = doc.members(block);
+    let (key, value) = match (doc.kind(block), members.next(), members.next()) {
+        (Kind::Object, Some(only), None) => only,
+        _ => {
+            ctx.report(
+                Code::S007,
+                span,
+                format!(
+                    "content block is {}; expected an object with one key: {BLOCKS}",
+                    if doc.kind(block) == Kind::Object {
+                        format!("an object with {} keys", doc.len(block))
+                    } else {
+                        describe(doc, block)
+                    }
+                ),
+            );
+            return Block::Other;
+        }
+    };
+    let name = doc.str(key).unwrap_or_default();
+    let user_only = |what: &str, code: Code, ctx: &mut RecordContext<'_>| {
+        if role == Role::Assistant {
+            ctx.report(
+                code,
+                doc.span(key),
+                format!("{what} block in an assistant message; Bedrock Nova accepts it in user messages only"),
+            );
+        }
+    };
+    match name.as_ref() {
+        "text" => match text(doc, value) {
+            Some(t) => return Block::Part(Part::Text(t)),
+            None => ctx.report(
+                Code::S007,
+                doc.span(value),
+                format!("\"text\" is {}; expected a string", describe(doc, value)),
+            ),
+        },
+        "image" => {
+            user_only("image", Code::S012, ctx);
+            if media(doc, value, "image", IMAGE_FORMATS, Code::S012, ctx) {
+                return Block::Part(Part::Image { span });
+            }
+        }
+        "video" => {
+            user_only("video", Code::S007, ctx);
+            *videos += 1;
+            if *videos == 2 {
+                ctx.report(
+                    Code::S007,
+                    span,
+                    "second video in one record; Bedrock Nova accepts one video per example",
+                );
+            }
+            media(doc, value, "video", VIDEO_FORMATS, Code::S007, ctx);
+        }
+        "document" => {
+            user_only("document", Code::S007, ctx);
+            if doc.kind(value) != Kind::Object || doc.get(value, "source").is_none() {
+                ctx.report(
+                    Code::S007,
+                    doc.span(value),
+                    "\"document\" must be an object with \"format\" and \"source\"",
+                );
+            }
+        }
+        "reasoningContent" => {
+            if role == Role::User {
+                ctx.report(
+                    Code::S007,
+                    doc.span(key),
+                    "reasoningContent block in a user message; it belongs to assistant messages",
+                );
+            }
+            let reasoning = doc
+                .get(value, "reasoningText")
+                .and_then(|r| doc.get(r, "text"))
+                .and_then(|t| doc.str(t));
+            if doc.kind(value) != Kind::Object || reasoning.is_none() {
+                ctx.report(
+                    Code::S007,
+                    doc.span(value),
+                    "\"reasoningContent\" must be {\"reasoningText\": {\"text\": \"...\"}}",
+                );
+            }
+        }
+        "toolUse" => {
+            if role == Role::User {
+                ctx.report(
+                    Code::S010,
+                    doc.span(key),
+                    "toolUse block in a user message; only assistant messages call tools",
+                );
+            }
+            return tool_use(doc, value, ctx);
+        }
+        "toolResult" => {
+            if role == Role::Assistant {
+                ctx.report(
+                    Code::S011,
+                    doc.span(key),
+                    "toolResult block in an assistant message; tool results go in a user message",
+                );
+            }
+            return tool_result(doc, value, ctx);
+        }
+        other => ctx.report(
+            Code::S007,
+            doc.span(key),
+            format!(
+                "unknown content block {}; expected one of {BLOCKS}",
+                quote(other)
+            ),
+        ),
+    }
+    Block::Other
+}
+
+/// An image or video: `{"format", "source": {"s3Location": {"uri": "s3://...",
+/// "bucketOwner"?}}}`. False (reported with `code`) when malformed.
+fn media(
+    doc: &Document<'_, '_>,
+    value: NodeId,
+    what: &str,
+    formats: &[&str],
+    code: Code,
+    ctx: &mut RecordContext<'_>,
+) -> bool {
+    if doc.kind(value) != Kind::Object {
+        ctx.report(
+            code,
+            doc.span(value),
+            format!(
+                "\"{what}\" is {}; expected {{\"format\", \"source\": {{\"s3Location\": {{\"uri\"}}}}}}",
+                describe(doc, value)
+            ),
+        );
+        return false;
+    }
+    let mut ok = true;
+    match doc.get(value, "format") {
+        Some(f) if doc.str(f).is_some_and(|f| formats.contains(&f.as_ref())) => {}
+        Some(f) => {
+            ctx.report(
+                code,
+                doc.span(f),
+                format!(
+                    "{what} \"format\" is {}; expected one of {}",
+                    describe(doc, f),
+                    formats.join(", ")
+                ),
+            );
+            ok = false;
+        }
+        None => {
+            ctx.report(code, doc.span(value), format!("{what} has no \"format\""));
+            ok = false;
+        }
+    }
+    let uri = doc
+        .get(value, "source")
+        .and_then(|s| doc.get(s, "s3Location"))
+        .and_then(|l| doc.get(l, "uri"));
+    match uri {
+        Some(u) if doc.str(u).is_some_and(|u| u.starts_with("s3://")) => {}
+        Some(u) => {
+            ctx.report(
+                code,
+                doc.span(u),
+                format!(
+                    "{what} uri is {}; expected an Amazon S3 address \"s3://bucket/key\"",
+                    describe(doc, u)
+                ),
+            );
+            ok = false;
+        }
+        None => {
+            ctx.report(
+                code,
+                doc.span(value),
+                format!("{what} has no \"source\": {{\"s3Location\": {{\"uri\"}}}}; Bedrock reads media from Amazon S3"),
+            );
+            ok = false;
+        }
+    }
+    ok
+}
+
+fn tool_use<'s>(doc: &Document<'_, 's>, value: NodeId, ctx: &mut RecordContext<'_>) -> Block<'s> {
+    let span = doc.span(value);
+    if doc.kind(value) != Kind::Object {
+        ctx.report(
+            Code::S010,
+            span,
+            format!(
+                "\"toolUse\" is {}; expected {{\"toolUseId\", \"name\", \"input\"}}",
+                describe(doc, value)
+            ),
+        );
+        return Block::Other;
+    }
+    let string = |key: &str, ctx: &mut RecordContext<'_>| match doc.get(value, key) {
+        Some(v) => match text(doc, v) {
+            Some(t) if !t.value.is_empty() => Some(t),
+            _ => {
+                ctx.report(
+                    Code::S010,
+                    doc.span(v),
+                    format!(
+                        "toolUse \"{key}\" is {}; expected a non-empty string",
+                        describe(doc, v)
+                    ),
+                );
+                None
+            }
+        },
+        None => {
+            ctx.report(Code::S010, span, format!("toolUse has no \"{key}\""));
+            None
+        }
+    };
+    let id = string("toolUseId", ctx);
+    let name = string("name", ctx);
+    match doc.get(value, "input") {
+        Some(i) if doc.kind(i) == Kind::Object => {}
+        Some(i) => ctx.report(
+            Code::S010,
+            doc.span(i),
+            format!(
+                "toolUse \"input\" is {}; expected a JSON object",
+                describe(doc, i)
+            ),
+        ),
+        None => ctx.report(Code::S010, span, "toolUse has no \"input\""),
+    }
+    Block::Call(ToolCall {
+        id,
+        name,
+        arguments: None,
+        span,
+    })
+}
+
+fn tool_result<'s>(
+    doc: &Document<'_, 's>,
+    value: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> Block<'s> {
+    let id = doc.get(value, "toolUseId").and_then(|i| text(doc, i));
+    if doc.kind(value) != Kind::Object || id.is_none() || doc.get(value, "content").is_none() {
+        ctx.report(
+            Code::S011,
+            doc.span(value),
+            "\"toolResult\" must be an object with \"toolUseId\" (the call it answers) and \"content\"",
+        );
+    }
+    Block::Result(id)
+}
