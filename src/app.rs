@@ -50,7 +50,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             Ok(Status::Success)
         }
         Some(Command::Explain { rule }) => explain(&rule),
-        Some(Command::Init { force }) => init(force),
+        Some(Command::Init { force, target }) => init(force, target.and_then(|t| t.0)),
         Some(Command::Dedupe(args)) => dedupe(args),
     }
 }
@@ -74,10 +74,19 @@ fn print_rules() -> Result<()> {
 }
 
 fn explain(rule: &str) -> Result<Status> {
+    if rules::lookup(rule).is_none()
+        && let Some(target) = crate::target::lookup(rule)
+    {
+        if let Err(e) = io::stdout().lock().write_all(target.describe().as_bytes()) {
+            ignore_broken_pipe(e)?;
+        }
+        return Ok(Status::Success);
+    }
     let Some(code) = rules::lookup(rule) else {
         let best = RULES
             .iter()
             .flat_map(|r| [r.code, r.name])
+            .chain(crate::target::ALL.iter().map(|t| t.name))
             .map(|c| {
                 (
                     strsim::jaro_winkler(&c.to_ascii_lowercase(), &rule.to_ascii_lowercase()),
@@ -97,13 +106,16 @@ fn explain(rule: &str) -> Result<Status> {
     Ok(Status::Success)
 }
 
-fn init(force: bool) -> Result<Status> {
+fn init(force: bool, target: Option<&crate::target::Target>) -> Result<Status> {
     let path = Path::new("tunelint.toml");
     if path.exists() && !force {
         bail!("tunelint.toml already exists; use --force to overwrite it");
     }
-    std::fs::write(path, config::STARTER).context("could not write tunelint.toml")?;
-    println!("wrote tunelint.toml");
+    std::fs::write(path, config::starter(target)).context("could not write tunelint.toml")?;
+    match target {
+        Some(t) => println!("wrote tunelint.toml for target {}", t.name),
+        None => println!("wrote tunelint.toml"),
+    }
     Ok(Status::Success)
 }
 
@@ -224,6 +236,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         max_duplicates: args.max_duplicates,
         max_warnings: args.max_warnings,
         format: None,
+        target: args.target,
     };
     if let Some(p) = args.min_valid_pct
         && !(0.0..=100.0).contains(&p)

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Threshold;
+use crate::target::{self, TargetChoice};
 
 /// Most worker threads `--jobs` accepts: each holds up to two 1 MiB chunks in flight, and
 /// more threads than that never help on a machine that has fewer cores.
@@ -35,9 +36,9 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule: code, name, default level, summary
     Rules,
-    /// Show the full documentation of one rule
+    /// Show the full documentation of one rule, or what a target accepts
     Explain {
-        /// A rule code (S005) or name (unknown-role)
+        /// A rule code (S005) or name (unknown-role), or a target (together)
         rule: String,
     },
     /// The dataset report only, with token statistics: examples, validity, duplicates, token
@@ -50,6 +51,11 @@ pub enum Command {
         /// Overwrite an existing tunelint.toml
         #[arg(long)]
         force: bool,
+        /// Write the starter for this target (openai, azure-openai, together, fireworks,
+        /// bedrock-claude, bedrock-nova, vertex-gemini, mistral, trl, axolotl, llama-factory,
+        /// unsloth)
+        #[arg(long, value_name = "NAME", value_parser = parse_target)]
+        target: Option<TargetChoice>,
     },
 }
 
@@ -169,6 +175,29 @@ pub struct CheckArgs {
     /// Apply the configuration's `exclude` to files named on the command line too
     #[arg(long)]
     pub force_exclude: bool,
+
+    /// What the data will be trained with: its accepted formats and limits apply ("auto": none)
+    /// [config: target; default auto]
+    #[arg(long, value_name = "NAME", value_parser = parse_target)]
+    pub target: Option<TargetChoice>,
+}
+
+/// `--target NAME`: a target's name or `auto`, a near miss answered with a did-you-mean.
+fn parse_target(s: &str) -> Result<TargetChoice, String> {
+    TargetChoice::parse(s).ok_or_else(|| {
+        let near = target::CHOICES
+            .iter()
+            .map(|c| (strsim::jaro_winkler(c, &s.to_ascii_lowercase()), *c))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|(score, _)| *score > 0.8);
+        match near {
+            Some((_, c)) => format!("unknown target; did you mean \"{c}\"?"),
+            None => format!(
+                "unknown target; expected one of {}",
+                target::CHOICES.join(", ")
+            ),
+        }
+    })
 }
 
 #[derive(Debug, Args, Clone)]

@@ -11,7 +11,8 @@
 //! - `split`: the lines before a line `---` are a `train.jsonl`, the lines after it a
 //!   `valid.jsonl` in the same directory (for the split-leak rule);
 //! - `OPTION=VALUE`: the example runs with that option of the rule set, as in
-//!   `[rules] CODE = { OPTION = VALUE }`.
+//!   `[rules] CODE = { OPTION = VALUE }`;
+//! - `target=NAME`: the example runs with `target = "NAME"` (S014 and the target limits).
 
 use std::fmt::Write as _;
 
@@ -85,7 +86,10 @@ impl Example {
     fn note(&self) -> Option<String> {
         let mut parts: Vec<String> = self
             .options()
-            .map(|(k, v)| format!("with `{k} = {v}`"))
+            .map(|(k, v)| match k {
+                "target" => format!("with `target = \"{v}\"`"),
+                _ => format!("with `{k} = {v}`"),
+            })
             .collect();
         if self.has("bytes") {
             parts.push("`\\xHH` stands for the single byte `HH`".into());
@@ -292,6 +296,17 @@ fn rule_section(meta: &RuleMeta, out: &mut String) {
             let _ = writeln!(out, "#{line}");
         } else {
             let _ = writeln!(out, "{line}");
+        }
+    }
+    // What each target changes in the rule, generated from the target data with its sources.
+    if let Some(section) = crate::target::rule_section(meta.code) {
+        out.push('\n');
+        for line in section.lines() {
+            if line.starts_with('#') {
+                let _ = writeln!(out, "#{line}");
+            } else {
+                let _ = writeln!(out, "{line}");
+            }
         }
     }
 }

@@ -45,6 +45,7 @@ pub(crate) mod snippet;
 pub(crate) mod source;
 pub(crate) mod splits;
 pub(crate) mod summary;
+pub mod target;
 pub mod tokens;
 pub mod wording;
 

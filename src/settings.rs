@@ -184,6 +184,9 @@ pub struct Settings {
     pub model: Option<Arc<crate::tokens::hf::Model>>,
     /// `[tokens] overflow`: what the trainer does with a longer example.
     pub overflow: Overflow,
+    /// `target`: what the data will be trained with (§3b); `None` checks only what holds
+    /// for every target.
+    pub target: Option<&'static crate::target::Target>,
 }
 
 impl Settings {

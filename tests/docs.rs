@@ -16,7 +16,8 @@
 //!   `\xEF\xBB\xBF{"messages": ...}` is a file that starts with a byte-order mark;
 //! - `no-final-newline`: the file ends without a newline after the block's last line;
 //! - `OPTION=VALUE`: the block runs with that option of the rule, set through the config
-//!   file as `[rules] CODE = { OPTION = VALUE }`: ```` ```jsonl,invalid,max_chars=100 ````.
+//!   file as `[rules] CODE = { OPTION = VALUE }`: ```` ```jsonl,invalid,max_chars=100 ````;
+//! - `target=NAME`: the block runs with `target = "NAME"` in the config file.
 //!
 //! A blank line inside a block is a blank line of the file (J003).
 //!
@@ -173,19 +174,31 @@ fn settings_for(meta: &RuleMeta, example: &Example) -> Result<Settings, String> 
     for m in &example.modifiers {
         let known = docs::MODIFIERS.contains(&m.as_str())
             || m.split_once('=')
-                .is_some_and(|(k, _)| meta.options.iter().any(|o| o.name == k));
+                .is_some_and(|(k, _)| k == "target" || meta.options.iter().any(|o| o.name == k));
         if !known {
             return Err(format!("unknown modifier `{m}` in the info string"));
         }
     }
     let options: Vec<String> = example
         .options()
+        .filter(|(k, _)| *k != "target")
         .map(|(k, v)| format!("{k} = {v}"))
         .collect();
-    if options.is_empty() {
+    let target = example.options().find(|(k, _)| *k == "target");
+    if options.is_empty() && target.is_none() {
         return Ok(Settings::default());
     }
-    let toml = format!("[rules]\n{} = {{ {} }}\n", meta.code, options.join(", "));
+    let mut toml = String::new();
+    if let Some((_, name)) = target {
+        toml.push_str(&format!("target = \"{name}\"\n"));
+    }
+    if !options.is_empty() {
+        toml.push_str(&format!(
+            "[rules]\n{} = {{ {} }}\n",
+            meta.code,
+            options.join(", ")
+        ));
+    }
     let path = Path::new("tunelint.toml");
     let config = Config::parse(&toml, path).map_err(|e| format!("{toml}: {}", e.message()))?;
     config

@@ -17,12 +17,14 @@ use toml::Spanned;
 use super::error::{DATETIME_KEY, RESERVED_MESSAGE, closest};
 use super::gates::Threshold;
 use crate::settings::{DedupField, Encoding, FormatChoice, Overflow};
+use crate::target::TargetChoice;
 
 /// The whole file, or `[tool.tunelint]` of a pyproject.toml.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct FileConfig {
     pub format: Option<Choice<FormatChoice>>,
+    pub target: Option<Choice<TargetChoice>>,
     pub exclude: Option<Strings>,
     pub rules: Option<RuleTable>,
     pub gates: Option<GatesFile>,
@@ -113,6 +115,7 @@ pub(super) struct OverrideFile {
     pub files: Spanned<Strings>,
     pub rules: Option<RuleTable>,
     pub format: Option<Choice<FormatChoice>>,
+    pub target: Option<Choice<TargetChoice>>,
 }
 
 /// One `[[datasets]]` entry.
@@ -405,6 +408,13 @@ impl Named for FormatChoice {
     const NAMES: &'static [&'static str] = FormatChoice::NAMES;
     fn parse(s: &str) -> Option<Self> {
         FormatChoice::parse(s)
+    }
+}
+
+impl Named for TargetChoice {
+    const NAMES: &'static [&'static str] = crate::target::CHOICES;
+    fn parse(s: &str) -> Option<Self> {
+        TargetChoice::parse(s)
     }
 }
 

@@ -29,7 +29,7 @@ use self::discovery::{absolute, display_path, is_pyproject, tool_table};
 pub use self::discovery::{discover, load};
 pub use self::error::ConfigError;
 pub use self::gates::{Gates, Threshold};
-pub use self::starter::STARTER;
+pub use self::starter::{STARTER, starter};
 
 use self::error::Document;
 use self::file::{DatasetFile, Element, FileConfig, OverrideFile, Strings, TableArray};
@@ -40,6 +40,7 @@ use crate::rules::{Code, RULES};
 use crate::settings::{
     ConfiguredOptions, DedupConfig, Encoding, FormatChoice, Overflow, PiiAllow, Settings,
 };
+use crate::target::TargetChoice;
 
 /// What the command line says on top of the config file.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -54,6 +55,8 @@ pub struct CliOverrides {
     pub max_duplicates: Option<Threshold>,
     pub max_warnings: Option<u64>,
     pub format: Option<FormatChoice>,
+    /// `--target`: over the config's `target`, for every file.
+    pub target: Option<TargetChoice>,
 }
 
 /// `[tokens]`: token counting (T001-T003).
@@ -113,6 +116,7 @@ impl Default for Settings {
             token_stats: false,
             model: None,
             overflow: Overflow::Truncate,
+            target: None,
         }
     }
 }
@@ -123,6 +127,7 @@ struct Override {
     files: Globs,
     rules: Vec<RuleEntry>,
     format: Option<FormatChoice>,
+    target: Option<TargetChoice>,
 }
 
 /// A loaded configuration, or the defaults.
@@ -133,6 +138,8 @@ pub struct Config {
     /// Absolute directory globs are relative to.
     root: PathBuf,
     pub format: FormatChoice,
+    /// `target`: what the data will be trained with; `[[overrides]]` may change it per file.
+    pub target: TargetChoice,
     exclude: Globs,
     /// Sorted least specific first; equally specific entries keep their file order.
     rules: Vec<RuleEntry>,
@@ -159,6 +166,7 @@ impl Config {
             path,
             root,
             format: FormatChoice::Auto,
+            target: TargetChoice::default(),
             exclude: Globs::default(),
             rules: Vec::new(),
             min_valid_pct: None,
@@ -217,6 +225,9 @@ impl Config {
         };
         if let Some(choice) = file.format {
             self.format = choice.0;
+        }
+        if let Some(choice) = file.target {
+            self.target = choice.0;
         }
         if let Some(exclude) = file.exclude {
             note(globs(doc, &self.root, "exclude", &exclude).map(|g| self.exclude = g));
@@ -306,6 +317,7 @@ impl Config {
     pub fn settings_for(&self, path: &Path, cli: &CliOverrides) -> Result<Settings, ConfigError> {
         let mut settings = Settings {
             format: self.format,
+            target: self.target.0,
             dedup: self.dedup.clone(),
             pii_allow: Arc::clone(&self.pii.allow),
             encoding: self.tokens.encoding,
@@ -334,6 +346,9 @@ impl Config {
                     apply_entries(&over.rules, &mut settings, &mut options);
                     if let Some(format) = over.format {
                         settings.format = format;
+                    }
+                    if let Some(target) = over.target {
+                        settings.target = target.0;
                     }
                 }
             }
@@ -366,6 +381,9 @@ impl Config {
         }
         if let Some(format) = cli.format {
             settings.format = format;
+        }
+        if let Some(target) = cli.target {
+            settings.target = target.0;
         }
         Ok(settings)
     }
@@ -499,6 +517,7 @@ fn read_override(
         files,
         rules,
         format: entry.format.map(|c| c.0),
+        target: entry.target.map(|c| c.0),
     })
 }
 

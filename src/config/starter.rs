@@ -1,4 +1,6 @@
-//! The starter `tunelint.toml` that `tunelint init` writes.
+//! The starter `tunelint.toml` that `tunelint init` writes, with `--target` for a target.
+
+use crate::target::Target;
 
 /// The commented starter `tunelint.toml` written by `tunelint init`. The active lines are
 /// the defaults; commented-out `key = value` lines are defaults or valid examples (a test
@@ -12,6 +14,13 @@ pub const STARTER: &str = r#"# tunelint configuration. Every key is optional: a 
 # "trl-prompt-completion", "trl-preference", "trl-unpaired-preference", "prompt-only",
 # "llama-factory" or "axolotl-chat".
 format = "auto"
+
+# What the data will be trained with: "auto" (no target: only the checks that hold for every
+# target), "openai", "azure-openai", "together", "fireworks", "bedrock-claude", "bedrock-nova",
+# "vertex-gemini", "mistral", "trl", "axolotl", "llama-factory" or "unsloth". A target sets
+# the formats accepted (S014) and its limits; `tunelint explain TARGET` shows them with their
+# sources. `tunelint init --target NAME` writes this file with a target set.
+# target = "openai"
 
 # Files never linted when a directory is walked (files named on the command line are, unless
 # --force-exclude is given). Gitignore-style: a pattern without a slash matches a name at any
@@ -63,6 +72,7 @@ exclude = []
 # files = ["data/legacy/**"]
 # rules = { C = "off", S008 = "error" }
 # format = "sharegpt"
+# target = "llama-factory"
 
 # Split groups for the split-leak check (D003). Files named train, valid/validation/val
 # and test/eval in one directory are grouped without this.
@@ -71,3 +81,28 @@ exclude = []
 # train = ["data/train.jsonl"]
 # valid = ["data/valid.jsonl"]
 "#;
+
+/// The line of [`STARTER`] that [`starter`] replaces with the target.
+const TARGET_LINE: &str = "# target = \"openai\"\n";
+
+/// The starter `tunelint init` writes: [`STARTER`], with `target` set and what the target
+/// accepts summed up above it when one is named.
+pub fn starter(target: Option<&Target>) -> String {
+    let Some(target) = target else {
+        return STARTER.to_owned();
+    };
+    let mut set = format!(
+        "# {} reads {} (source: {}).\n",
+        target.title,
+        target.formats.value.join(", "),
+        target.formats.source
+    );
+    if let Some(images) = target.max_images {
+        set.push_str(&format!(
+            "# At most {} images per example (source: {}).\n",
+            images.value, images.source
+        ));
+    }
+    set.push_str(&format!("target = \"{}\"\n", target.name));
+    STARTER.replacen(TARGET_LINE, &set, 1)
+}

@@ -25,6 +25,7 @@ pub mod vertex_gemini;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind};
 use crate::record::Conversation;
+use crate::registry::Code;
 use crate::settings::FormatChoice;
 
 /// Guesses the format of a file from one of its records (an object). `None` when the record
@@ -103,6 +104,16 @@ pub fn normalize<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
     ctx.format = format;
+    // S014: the record is read in its own format either way, so the other rules still run.
+    if let Some(target) = ctx.settings.target {
+        let name = match format {
+            FormatChoice::Auto => FormatChoice::OpenAiChat.as_str(),
+            f => f.as_str(),
+        };
+        if let Some(message) = target.mismatch(name) {
+            ctx.report(Code::S014, doc.span(doc.root()), message);
+        }
+    }
     match format {
         FormatChoice::Auto | FormatChoice::OpenAiChat => openai_chat::normalize(doc, ctx),
         FormatChoice::OpenAiPreference => openai_preference::normalize(doc, ctx),

@@ -18,8 +18,23 @@ use crate::registry::Code;
 use crate::rule::Level;
 use crate::settings::FormatChoice;
 
-/// Most images OpenAI accepts in one example.
+/// Most images in one example without a target: OpenAI's limit (a target sets its own, see
+/// `crate::target`).
 const MAX_IMAGES: usize = 10;
+
+/// S012's message for the `images`-th image of an example when it is one too many: at the
+/// target's limit, naming the target, or at [`MAX_IMAGES`] without one.
+fn too_many_images(images: usize, ctx: &RecordContext<'_>) -> Option<String> {
+    match ctx.settings.target {
+        Some(target) => {
+            let max = target.max_images?.value;
+            (images == max + 1)
+                .then(|| format!("{} accepts at most {max} images per example", target.title))
+        }
+        None => (images == MAX_IMAGES + 1)
+            .then(|| format!("more than {MAX_IMAGES} images in one example")),
+    }
+}
 
 const TOP_LEVEL_KEYS: &[&str] = &["messages", "tools", "parallel_tool_calls", "functions"];
 const ROLES: &str = "system, user, assistant, tool";
@@ -597,12 +612,8 @@ fn read_part<'s>(
                         with_article(role.as_str())
                     ),
                 );
-            } else if *images == MAX_IMAGES + 1 {
-                ctx.report(
-                    Code::S012,
-                    span,
-                    format!("more than {MAX_IMAGES} images in one example"),
-                );
+            } else if let Some(message) = too_many_images(*images, ctx) {
+                ctx.report(Code::S012, span, message);
             }
             check_image(doc, part, ctx);
             Some(Part::Image { span })
@@ -846,6 +857,21 @@ pub(crate) fn read_tool_calls<'s>(
                 }
             },
         };
+        if let (Some(id), Some(shape)) = (&id, ctx.settings.target.and_then(|t| t.tool_call_id))
+            && !shape.value.accepts(&id.value)
+            && let Some(target) = ctx.settings.target
+        {
+            ctx.report(
+                Code::S010,
+                id.span,
+                format!(
+                    "tool call id {} is not {} ASCII letters and digits, which {} requires",
+                    quote(&id.value),
+                    shape.value.len,
+                    target.title
+                ),
+            );
+        }
         if let Some(id) = &id
             && !ids.insert(id.value.clone())
         {

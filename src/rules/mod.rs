@@ -122,6 +122,7 @@ registry! {
     S010 => schema::INVALID_TOOL_CALL, Format;
     S011 => schema::ORPHAN_TOOL_MESSAGE, Format;
     S012 => schema::INVALID_IMAGE, Format;
+    S014 => schema::target_mismatch::TARGET_MISMATCH, Format;
     O001 => order::too_few_messages::TOO_FEW_MESSAGES, Conv(order::too_few_messages::check);
     O002 => order::last_not_assistant::LAST_NOT_ASSISTANT, Conv(order::last_not_assistant::check), suppressed_by [O001, O004];
     O003 => order::no_user_message::NO_USER_MESSAGE, Conv(order::no_user_message::check), suppressed_by [O001];

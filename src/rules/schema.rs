@@ -1,6 +1,8 @@
 //! S rules: the record against its format's schema. Emitted by the format adapters
 //! (`crate::format`), which read the record field by field while normalising it.
 
+pub mod target_mismatch;
+
 use crate::declare_rule;
 
 declare_rule! {
@@ -371,7 +373,8 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Reports an image part in a message that is not the user's, the 11th image of an
-    /// example (at most 10 are allowed per example), and a malformed image part: no
+    /// example (at most 10 are allowed per example; with a target, its own limit, listed
+    /// below), and a malformed image part: no
     /// `image_url`, an `image_url` that is not an object with a string `url`, a `detail`
     /// other than `auto`, `low` or `high`, or a URL that is neither `http(s)://` nor a base64
     /// `data:` URL of a PNG, JPEG, GIF or WebP image with well-formed base64 data.

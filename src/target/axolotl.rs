@@ -1,0 +1,32 @@
+//! axolotl.
+
+use super::{Cited, Target};
+
+const FORMATS: &str = "https://docs.axolotl.ai/docs/dataset-formats/";
+
+pub(super) const TARGET: Target = Target {
+    name: "axolotl",
+    title: "axolotl",
+    // `chat_template` datasets (`messages` or `conversations`, per-message `train`/`weight`),
+    // the instruction types such as `alpaca`, and `completion` (raw text).
+    formats: Cited {
+        value: &["axolotl-chat", "openai-chat", "sharegpt", "alpaca", "text"],
+        source: FORMATS,
+    },
+    roles: Cited {
+        value: &["system", "user", "assistant", "tool"],
+        source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
+    },
+    turns: Cited {
+        value: "whatever the chat template accepts; roles_to_train (assistant by default) \
+                are trained",
+        source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
+    },
+    max_images: None,
+    tool_call_id: None,
+    limits: &[],
+    tokenizer: Cited {
+        value: "the model's own tokenizer and chat template (point [tokens] tokenizer at it)",
+        source: FORMATS,
+    },
+};

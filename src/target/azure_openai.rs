@@ -1,0 +1,40 @@
+//! Azure OpenAI fine-tuning (Microsoft Foundry).
+
+use super::{Cited, Target};
+
+pub(super) const TARGET: Target = Target {
+    name: "azure-openai",
+    title: "Azure OpenAI",
+    formats: Cited {
+        value: &["openai-chat", "openai-preference", "openai-rft"],
+        source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
+    },
+    roles: Cited {
+        value: &["system", "user", "assistant", "tool", "function"],
+        source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
+    },
+    turns: Cited {
+        value: "as OpenAI's chat format: an SFT example ends on the assistant message it trains",
+        source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
+    },
+    max_images: Some(Cited {
+        value: 64,
+        source: "https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision",
+    }),
+    tool_call_id: None,
+    limits: &[
+        Cited {
+            value: "at least 10 examples per training file",
+            source: "https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision",
+        },
+        Cited {
+            value: "at most 50,000 examples with images per training file; each image at most \
+                    10 MB, JPEG, PNG or WEBP, never in an assistant message",
+            source: "https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision",
+        },
+    ],
+    tokenizer: Cited {
+        value: "o200k_base (GPT-4o and later models)",
+        source: "https://github.com/openai/tiktoken/blob/main/tiktoken/model.py",
+    },
+};

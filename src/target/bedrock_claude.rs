@@ -1,0 +1,30 @@
+//! Amazon Bedrock fine-tuning of Anthropic's Claude models.
+
+use super::{Cited, Target};
+
+const FORMAT: &str = "https://platform.claude.com/cookbook/finetuning-finetuning-on-bedrock";
+
+pub(super) const TARGET: Target = Target {
+    name: "bedrock-claude",
+    title: "Amazon Bedrock (Claude)",
+    formats: Cited {
+        value: &["bedrock-claude"],
+        source: FORMAT,
+    },
+    roles: Cited {
+        value: &["user", "assistant"],
+        source: FORMAT,
+    },
+    turns: Cited {
+        value: "an optional top-level system string; at least two messages, the first from \
+                the user, the last from the assistant, strictly alternating; no other keys",
+        source: FORMAT,
+    },
+    max_images: None,
+    tool_call_id: None,
+    limits: &[],
+    tokenizer: Cited {
+        value: "Claude's, which is not published (counts with o200k_base are an estimate)",
+        source: "https://docs.anthropic.com/en/docs/build-with-claude/token-counting",
+    },
+};

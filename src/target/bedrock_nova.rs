@@ -1,0 +1,31 @@
+//! Amazon Bedrock fine-tuning of Amazon Nova models (the Converse shape).
+
+use super::{Cited, Target};
+
+const FORMAT: &str =
+    "https://docs.aws.amazon.com/nova/latest/userguide/customize-fine-tune-prepare.html";
+
+pub(super) const TARGET: Target = Target {
+    name: "bedrock-nova",
+    title: "Amazon Bedrock (Nova)",
+    formats: Cited {
+        value: &["bedrock-nova"],
+        source: FORMAT,
+    },
+    roles: Cited {
+        value: &["user", "assistant"],
+        source: FORMAT,
+    },
+    turns: Cited {
+        value: "\"schemaVersion\": \"bedrock-conversation-2024\", an optional system list of \
+                text blocks, then user and assistant messages in turn, multi-turn allowed",
+        source: "https://docs.aws.amazon.com/bedrock/latest/userguide/distillation-data-prep-option-1.html",
+    },
+    max_images: None,
+    tool_call_id: None,
+    limits: &[],
+    tokenizer: Cited {
+        value: "Nova's, which is not published (counts with o200k_base are an estimate)",
+        source: FORMAT,
+    },
+};

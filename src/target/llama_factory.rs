@@ -1,0 +1,32 @@
+//! LLaMA-Factory.
+
+use super::{Cited, Target};
+
+const DATA: &str = "https://github.com/hiyouga/LLaMA-Factory/blob/main/data/README.md";
+
+pub(super) const TARGET: Target = Target {
+    name: "llama-factory",
+    title: "LLaMA-Factory",
+    // Alpaca and ShareGPT, with LLaMA-Factory's own columns, and the OpenAI `messages`
+    // shape as ShareGPT with role/content tags.
+    formats: Cited {
+        value: &["llama-factory", "alpaca", "sharegpt", "openai-chat"],
+        source: DATA,
+    },
+    roles: Cited {
+        value: &["system", "human", "gpt", "function_call", "observation"],
+        source: DATA,
+    },
+    turns: Cited {
+        value: "human and observation at odd positions, gpt and function_call at even \
+                positions; the system prompt in its own column",
+        source: DATA,
+    },
+    max_images: None,
+    tool_call_id: None,
+    limits: &[],
+    tokenizer: Cited {
+        value: "the model's own tokenizer and template (point [tokens] tokenizer at it)",
+        source: DATA,
+    },
+};

@@ -1,0 +1,38 @@
+//! Mistral fine-tuning (the fine-tuning API and mistral-finetune).
+
+use super::{Cited, Target, ToolCallId};
+
+const API: &str = "https://docs.mistral.ai/capabilities/finetuning/text_finetuning";
+
+pub(super) const TARGET: Target = Target {
+    name: "mistral",
+    title: "Mistral",
+    // Instruct data as `messages` (with or without function calling); `{"text"}` for
+    // continued pretraining in mistral-finetune.
+    formats: Cited {
+        value: &["openai-chat", "text"],
+        source: "https://github.com/mistralai/mistral-finetune/blob/main/README.md",
+    },
+    roles: Cited {
+        value: &["system", "user", "assistant", "tool"],
+        source: API,
+    },
+    turns: Cited {
+        value: "user and assistant messages, one or more turns; a tool message answers an \
+                assistant's tool call by its id",
+        source: API,
+    },
+    max_images: None,
+    tool_call_id: Some(Cited {
+        value: ToolCallId {
+            len: 9,
+            alphanumeric: true,
+        },
+        source: "https://github.com/mistralai/mistral-common/blob/main/src/mistral_common/protocol/instruct/validator.py",
+    }),
+    limits: &[],
+    tokenizer: Cited {
+        value: "Mistral's own (mistral-common's tokenizers; point [tokens] tokenizer at it)",
+        source: "https://github.com/mistralai/mistral-common",
+    },
+};

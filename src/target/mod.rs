@@ -1,0 +1,319 @@
+//! Targets (§3b): what a dataset will be trained with, and what that trainer or provider
+//! accepts. One file per target holds its data — accepted formats, roles, turn rules,
+//! limits, default tokenizer — each fact with the documentation or code it comes from, which
+//! `tunelint explain` prints.
+//!
+//! This is data only, in the base layer: formats are named by their config names (strings,
+//! resolved against [`crate::settings::FormatChoice`] where they are used), so a target may
+//! name a format another module adds later. The formats read [`Target::max_images`] and
+//! [`Target::tool_call_id`]; the format dispatcher reports S014 with [`Target::mismatch`].
+
+mod axolotl;
+mod azure_openai;
+mod bedrock_claude;
+mod bedrock_nova;
+mod fireworks;
+mod llama_factory;
+mod mistral;
+mod openai;
+mod together;
+mod trl;
+mod unsloth;
+mod vertex_gemini;
+
+use std::fmt::Write as _;
+
+/// A value with the documentation (a URL) or trainer code (repository and path) it comes
+/// from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cited<T: 'static> {
+    pub value: T,
+    pub source: &'static str,
+}
+
+/// The shape a target requires of tool call ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ToolCallId {
+    /// Exactly this many characters.
+    pub len: usize,
+    /// Only ASCII letters and digits.
+    pub alphanumeric: bool,
+}
+
+impl ToolCallId {
+    pub fn accepts(&self, id: &str) -> bool {
+        id.chars().count() == self.len
+            && (!self.alphanumeric || id.chars().all(|c| c.is_ascii_alphanumeric()))
+    }
+}
+
+/// One target's data.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The config name: `target = "together"`.
+    pub name: &'static str,
+    /// How messages name it: "Together".
+    pub title: &'static str,
+    /// The formats it reads, by config name (`crate::settings::FormatChoice::as_str`).
+    pub formats: Cited<&'static [&'static str]>,
+    /// The message roles it accepts.
+    pub roles: Cited<&'static [&'static str]>,
+    /// Its turn-order rules, in words.
+    pub turns: Cited<&'static str>,
+    /// Most images in one example (S012), where documented.
+    pub max_images: Option<Cited<usize>>,
+    /// The shape tool call ids must have (S010), where it is restricted.
+    pub tool_call_id: Option<Cited<ToolCallId>>,
+    /// Other documented limits (examples, file size), in words.
+    pub limits: &'static [Cited<&'static str>],
+    /// The tokenizer its token counts should use.
+    pub tokenizer: Cited<&'static str>,
+}
+
+/// Every target, in the order of the specification and the README.
+pub const ALL: &[&Target] = &[
+    &openai::TARGET,
+    &azure_openai::TARGET,
+    &together::TARGET,
+    &fireworks::TARGET,
+    &bedrock_claude::TARGET,
+    &bedrock_nova::TARGET,
+    &vertex_gemini::TARGET,
+    &mistral::TARGET,
+    &trl::TARGET,
+    &axolotl::TARGET,
+    &llama_factory::TARGET,
+    &unsloth::TARGET,
+];
+
+/// What `target = ...` and `--target` accept: `auto` (no target) and every target's name.
+pub const CHOICES: &[&str] = &[
+    "auto",
+    "openai",
+    "azure-openai",
+    "together",
+    "fireworks",
+    "bedrock-claude",
+    "bedrock-nova",
+    "vertex-gemini",
+    "mistral",
+    "trl",
+    "axolotl",
+    "llama-factory",
+    "unsloth",
+];
+
+/// A target by its config name.
+pub fn lookup(name: &str) -> Option<&'static Target> {
+    ALL.iter().copied().find(|t| t.name == name)
+}
+
+/// `target = "NAME"` as written: `auto` (no target: only what holds for every target is
+/// checked) or a target.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TargetChoice(pub Option<&'static Target>);
+
+impl TargetChoice {
+    pub fn parse(s: &str) -> Option<TargetChoice> {
+        match s {
+            "auto" => Some(TargetChoice(None)),
+            _ => lookup(s).map(|t| TargetChoice(Some(t))),
+        }
+    }
+}
+
+/// The names of the targets that read `format`.
+pub fn readers(format: &str) -> Vec<&'static str> {
+    ALL.iter()
+        .filter(|t| t.accepts(format))
+        .map(|t| t.name)
+        .collect()
+}
+
+/// `a, b and c`.
+fn list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+impl Target {
+    pub fn accepts(&self, format: &str) -> bool {
+        self.formats.value.contains(&format)
+    }
+
+    /// S014's message when a record in `format` is not one this target reads: which targets
+    /// read it, and what this one accepts. `None` when the target reads it.
+    pub fn mismatch(&self, format: &str) -> Option<String> {
+        if self.accepts(format) {
+            return None;
+        }
+        let readers = readers(format);
+        let who = if readers.is_empty() {
+            "which no target reads".to_owned()
+        } else {
+            format!("which {} read", list(&readers))
+        };
+        Some(format!(
+            "this record is in {format} format, {who}; {} accepts {}",
+            self.name,
+            list(self.formats.value)
+        ))
+    }
+
+    /// This target's data with the source of each fact, as Markdown: what
+    /// `tunelint explain NAME` prints.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "## target {} ({})\n", self.name, self.title);
+        let _ = writeln!(
+            out,
+            "`target = \"{}\"` in tunelint.toml, or `--target {}`.\n",
+            self.name, self.name
+        );
+        let mut fact = |what: &str, value: String, source: &str| {
+            let _ = writeln!(out, "- **{what}**: {value}  \n  source: <{source}>");
+        };
+        fact(
+            "formats (S014)",
+            list(self.formats.value),
+            self.formats.source,
+        );
+        fact("roles", list(self.roles.value), self.roles.source);
+        fact("turns", self.turns.value.to_owned(), self.turns.source);
+        if let Some(images) = self.max_images {
+            fact(
+                "images per example (S012)",
+                format!("at most {}", images.value),
+                images.source,
+            );
+        }
+        if let Some(id) = self.tool_call_id {
+            let shape = if id.value.alphanumeric {
+                format!("exactly {} ASCII letters and digits", id.value.len)
+            } else {
+                format!("exactly {} characters", id.value.len)
+            };
+            fact("tool call ids (S010)", shape, id.source);
+        }
+        for limit in self.limits {
+            fact("limit", limit.value.to_owned(), limit.source);
+        }
+        fact(
+            "tokenizer",
+            self.tokenizer.value.to_owned(),
+            self.tokenizer.source,
+        );
+        out
+    }
+}
+
+/// The target-specific part of a rule's documentation, generated from the data so the
+/// citations cannot drift: S014 lists every target's formats, S012 the image limits, S010
+/// the tool-call id shapes. `None` for a rule no target changes.
+pub fn rule_section(code: &str) -> Option<String> {
+    let mut out = String::new();
+    match code {
+        "S014" => {
+            out.push_str("## Targets\n\n| target | accepted formats | source |\n|---|---|---|\n");
+            for t in ALL {
+                let formats: Vec<String> =
+                    t.formats.value.iter().map(|f| format!("`{f}`")).collect();
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | <{}> |",
+                    t.name,
+                    formats.join(", "),
+                    t.formats.source
+                );
+            }
+        }
+        "S012" => {
+            out.push_str(
+                "## Targets\n\nWithout a target, at most 10 images per example (OpenAI's limit). \
+                 With one, its own limit:\n\n| target | images per example | source |\n|---|---|---|\n",
+            );
+            for t in ALL {
+                if let Some(images) = t.max_images {
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | {} | <{}> |",
+                        t.name, images.value, images.source
+                    );
+                }
+            }
+        }
+        "S010" => {
+            out.push_str("## Targets\n\n| target | tool call id | source |\n|---|---|---|\n");
+            for t in ALL {
+                if let Some(id) = t.tool_call_id {
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | exactly {} ASCII letters and digits | <{}> |",
+                        t.name, id.value.len, id.source
+                    );
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_name_every_target_once_in_order() {
+        let names: Vec<&str> = ALL.iter().map(|t| t.name).collect();
+        assert_eq!(CHOICES[0], "auto");
+        assert_eq!(&CHOICES[1..], names.as_slice());
+    }
+
+    #[test]
+    fn every_fact_cites_a_source() {
+        for t in ALL {
+            let mut sources = vec![
+                t.formats.source,
+                t.roles.source,
+                t.turns.source,
+                t.tokenizer.source,
+            ];
+            sources.extend(t.max_images.map(|c| c.source));
+            sources.extend(t.tool_call_id.map(|c| c.source));
+            sources.extend(t.limits.iter().map(|c| c.source));
+            for s in sources {
+                assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
+            }
+            assert!(!t.formats.value.is_empty(), "{}", t.name);
+        }
+    }
+
+    #[test]
+    fn mismatch_names_the_readers_and_the_accepted_formats() {
+        let openai = lookup("openai").unwrap();
+        assert_eq!(openai.mismatch("openai-chat"), None);
+        let message = openai.mismatch("sharegpt").unwrap();
+        assert!(
+            message.starts_with("this record is in sharegpt format, which "),
+            "{message}"
+        );
+        assert!(message.contains("llama-factory"), "{message}");
+        assert!(
+            message.ends_with("openai accepts openai-chat, openai-preference and openai-rft"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn mistral_ids_are_nine_alphanumerics() {
+        let id = lookup("mistral").unwrap().tool_call_id.unwrap().value;
+        assert!(id.accepts("a1B2c3D4e"));
+        assert!(!id.accepts("call_1"));
+        assert!(!id.accepts("a1B2c3D4_"));
+        assert!(!id.accepts("a1B2c3D4e5"));
+    }
+}

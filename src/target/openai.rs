@@ -1,0 +1,41 @@
+//! OpenAI fine-tuning (supervised, DPO, reinforcement).
+
+use super::{Cited, Target};
+
+pub(super) const TARGET: Target = Target {
+    name: "openai",
+    title: "OpenAI",
+    formats: Cited {
+        value: &["openai-chat", "openai-preference", "openai-rft"],
+        source: "https://developers.openai.com/api/docs/guides/supervised-fine-tuning",
+    },
+    roles: Cited {
+        value: &[
+            "system",
+            "developer",
+            "user",
+            "assistant",
+            "tool",
+            "function",
+        ],
+        source: "https://platform.openai.com/docs/api-reference/fine-tuning/chat-input",
+    },
+    turns: Cited {
+        value: "an SFT example ends on the assistant message it trains; a reinforcement \
+                fine-tuning example ends on a user message",
+        source: "https://developers.openai.com/api/docs/guides/supervised-fine-tuning",
+    },
+    max_images: Some(Cited {
+        value: 10,
+        source: "https://developers.openai.com/api/docs/guides/vision-fine-tuning",
+    }),
+    tool_call_id: None,
+    limits: &[Cited {
+        value: "at least 10 examples per training file",
+        source: "https://developers.openai.com/api/docs/guides/supervised-fine-tuning",
+    }],
+    tokenizer: Cited {
+        value: "o200k_base (GPT-4o and later models)",
+        source: "https://github.com/openai/tiktoken/blob/main/tiktoken/model.py",
+    },
+};

@@ -1,0 +1,49 @@
+//! Together AI fine-tuning.
+
+use super::{Cited, Target};
+
+const DATA: &str = "https://docs.together.ai/docs/fine-tuning/data-preparation";
+const VISION: &str = "https://docs.together.ai/docs/fine-tuning-vlm";
+
+pub(super) const TARGET: Target = Target {
+    name: "together",
+    title: "Together",
+    // Conversational (`messages`), instruction (`prompt`/`completion`), preference
+    // (`input`/`preferred_output`/`non_preferred_output`) and generic text.
+    formats: Cited {
+        value: &[
+            "openai-chat",
+            "prompt-completion",
+            "openai-preference",
+            "text",
+        ],
+        source: DATA,
+    },
+    roles: Cited {
+        value: &["system", "user", "assistant"],
+        source: DATA,
+    },
+    turns: Cited {
+        value: "starts with a system or user message, then alternates user and assistant",
+        source: DATA,
+    },
+    max_images: Some(Cited {
+        value: 10,
+        source: VISION,
+    }),
+    tool_call_id: None,
+    limits: &[
+        Cited {
+            value: "a file of at most 100 GB; a file whose records fit two formats is rejected",
+            source: DATA,
+        },
+        Cited {
+            value: "images base64-encoded with their MIME type, each at most 10 MB",
+            source: VISION,
+        },
+    ],
+    tokenizer: Cited {
+        value: "the base model's own (point [tokens] tokenizer at it)",
+        source: DATA,
+    },
+};

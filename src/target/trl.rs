@@ -1,0 +1,40 @@
+//! Hugging Face TRL trainers (SFT, DPO/ORPO/CPO, KTO, GRPO).
+
+use super::{Cited, Target};
+
+const FORMATS: &str = "https://huggingface.co/docs/trl/dataset_formats";
+
+pub(super) const TARGET: Target = Target {
+    name: "trl",
+    title: "TRL",
+    // Standard and conversational language modelling, prompt-completion, preference,
+    // unpaired preference and prompt-only.
+    formats: Cited {
+        value: &[
+            "text",
+            "openai-chat",
+            "prompt-completion",
+            "trl-prompt-completion",
+            "trl-preference",
+            "trl-unpaired-preference",
+            "prompt-only",
+        ],
+        source: FORMATS,
+    },
+    roles: Cited {
+        value: &["system", "user", "assistant", "tool"],
+        source: FORMATS,
+    },
+    turns: Cited {
+        value: "whatever the model's chat template accepts; SFT trains the completion or the \
+                assistant turns",
+        source: FORMATS,
+    },
+    max_images: None,
+    tool_call_id: None,
+    limits: &[],
+    tokenizer: Cited {
+        value: "the model's own tokenizer and chat template (point [tokens] tokenizer at it)",
+        source: "https://huggingface.co/docs/transformers/chat_templating",
+    },
+};

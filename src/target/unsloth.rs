@@ -1,0 +1,40 @@
+//! Unsloth (which trains with TRL's trainers).
+
+use super::{Cited, Target};
+
+const DATASETS: &str = "https://unsloth.ai/docs/get-started/fine-tuning-llms-guide/datasets-guide";
+
+pub(super) const TARGET: Target = Target {
+    name: "unsloth",
+    title: "Unsloth",
+    // ShareGPT through `standardize_sharegpt`, ChatML `messages`, Alpaca-style instructions,
+    // raw text, and TRL's formats for its trainers.
+    formats: Cited {
+        value: &[
+            "openai-chat",
+            "sharegpt",
+            "alpaca",
+            "text",
+            "trl-prompt-completion",
+            "trl-preference",
+            "prompt-only",
+        ],
+        source: DATASETS,
+    },
+    roles: Cited {
+        value: &["system", "user", "assistant"],
+        source: DATASETS,
+    },
+    turns: Cited {
+        value: "whatever the model's chat template accepts (get_chat_template); \
+                train_on_responses_only trains the assistant turns",
+        source: DATASETS,
+    },
+    max_images: None,
+    tool_call_id: None,
+    limits: &[],
+    tokenizer: Cited {
+        value: "the model's own tokenizer and chat template (point [tokens] tokenizer at it)",
+        source: DATASETS,
+    },
+};

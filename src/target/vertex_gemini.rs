@@ -1,0 +1,39 @@
+//! Google Vertex AI supervised tuning of Gemini models.
+
+use super::{Cited, Target};
+
+const FORMAT: &str =
+    "https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning-prepare";
+const IMAGES: &str =
+    "https://cloud.google.com/vertex-ai/generative-ai/docs/models/tune_gemini/image_tune";
+
+pub(super) const TARGET: Target = Target {
+    name: "vertex-gemini",
+    title: "Vertex AI (Gemini)",
+    formats: Cited {
+        value: &["vertex-gemini"],
+        source: FORMAT,
+    },
+    roles: Cited {
+        value: &["user", "model"],
+        source: FORMAT,
+    },
+    turns: Cited {
+        value: "an optional systemInstruction, then contents alternating user and model, \
+                ending on model",
+        source: FORMAT,
+    },
+    max_images: Some(Cited {
+        value: 30,
+        source: IMAGES,
+    }),
+    tool_call_id: None,
+    limits: &[Cited {
+        value: "each image at most 20 MB",
+        source: IMAGES,
+    }],
+    tokenizer: Cited {
+        value: "Gemini's, counted by the Vertex AI API (counts with o200k_base are an estimate)",
+        source: "https://cloud.google.com/vertex-ai/generative-ai/docs/multimodal/list-token",
+    },
+};

@@ -1,0 +1,299 @@
+//! Targets (§3b) as a user meets them: `target` in the config, `--target`, `target` per glob
+//! in `[[overrides]]`, S014 and the limits that only a named target sets, `tunelint init
+//! --target` and `tunelint explain TARGET`. The real binary, in a temporary directory.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+use tunelint::config::{CliOverrides, Config};
+use tunelint::target;
+
+const CHAT: &str = r#"{"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate. The old key stops working after 24 hours."}]}"#;
+const SHAREGPT: &str = r#"{"conversations": [{"from": "human", "value": "How do I rotate my API key?"}, {"from": "gpt", "value": "Open Settings, then API keys, and choose Rotate. The old key stops working after 24 hours."}]}"#;
+const SHAREGPT_2: &str = r#"{"conversations": [{"from": "human", "value": "Can I pay by bank transfer?"}, {"from": "gpt", "value": "Yes. Choose Bank transfer under Billing, Payment methods; invoices then show our account details."}]}"#;
+const ALPACA: &str = r#"{"instruction": "Explain how to rotate an API key.", "input": "", "output": "Open Settings, then API keys, and choose Rotate. The old key stops working after 24 hours."}"#;
+
+fn tunelint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
+    cmd.current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create dir");
+    }
+    fs::write(path, text).expect("write file");
+}
+
+/// A user message with `n` image parts, and an answer.
+fn with_images(n: usize) -> String {
+    let images: Vec<String> = (0..n)
+        .map(|i| {
+            format!(r#"{{"type": "image_url", "image_url": {{"url": "https://support.example.com/shots/{i}.png"}}}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"messages": [{{"role": "user", "content": [{{"type": "text", "text": "Which of these screens shows the billing error?"}}, {}]}}, {{"role": "assistant", "content": "The third one: the card on file was declined, so the plan could not renew."}}]}}"#,
+        images.join(", ")
+    )
+}
+
+/// A tool call with the id `id`, answered.
+fn with_tool_call(id: &str) -> String {
+    format!(
+        r#"{{"messages": [{{"role": "user", "content": "Where is order A-1042?"}}, {{"role": "assistant", "content": null, "tool_calls": [{{"id": "{id}", "type": "function", "function": {{"name": "get_order_status", "arguments": "{{\"order_id\": \"A-1042\"}}"}}}}]}}, {{"role": "tool", "tool_call_id": "{id}", "content": "{{\"status\": \"shipped\"}}"}}, {{"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}}]}}"#
+    )
+}
+
+/// Runs `tunelint --format concise ARGS data.jsonl` on `lines`; the exit code and stdout.
+fn check(lines: &[&str], args: &[&str]) -> (i32, String) {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "data.jsonl", &(lines.join("\n") + "\n"));
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--quiet"])
+        .args(args)
+        .arg("data.jsonl")
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.code().unwrap_or(-1), stdout)
+}
+
+#[test]
+fn a_sharegpt_file_for_openai_is_s014_naming_both_sides() {
+    let (code, out) = check(&[SHAREGPT, SHAREGPT_2], &["--target", "openai"]);
+    assert_eq!(code, 1, "{out}");
+    let expected = "data.jsonl:1:1: S014 this record is in sharegpt format, which axolotl, \
+                    llama-factory and unsloth read; openai accepts openai-chat, \
+                    openai-preference and openai-rft";
+    assert!(out.contains(expected), "{out}");
+    assert_eq!(out.matches(" S014 ").count(), 2, "{out}");
+    // The record is still read as ShareGPT: nothing else is wrong with it.
+    assert_eq!(out.lines().count(), 2, "{out}");
+}
+
+#[test]
+fn a_target_that_reads_the_format_is_quiet() {
+    for target in ["llama-factory", "axolotl", "unsloth"] {
+        let (code, out) = check(&[SHAREGPT], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
+    }
+    let (code, out) = check(&[CHAT], &["--target", "fireworks"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn without_a_target_no_format_is_a_mismatch() {
+    for (line, what) in [(SHAREGPT, "sharegpt"), (ALPACA, "alpaca"), (CHAT, "chat")] {
+        let (code, out) = check(&[line], &[]);
+        assert_eq!((code, out.as_str()), (0, ""), "{what}");
+        let (code, out) = check(&[line], &["--target", "auto"]);
+        assert_eq!((code, out.as_str()), (0, ""), "{what} with --target auto");
+    }
+}
+
+#[test]
+fn target_in_the_config_and_per_glob_in_overrides() {
+    let dir = TempDir::new().expect("temp dir");
+    write(
+        dir.path(),
+        "tunelint.toml",
+        "target = \"openai\"\n\n[[overrides]]\nfiles = [\"legacy/**\"]\ntarget = \"llama-factory\"\n",
+    );
+    write(dir.path(), "legacy/old.jsonl", &format!("{SHAREGPT}\n"));
+    write(dir.path(), "new/data.jsonl", &format!("{SHAREGPT}\n"));
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--quiet", "."])
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("new/data.jsonl:1:1: S014 "), "{stdout}");
+    assert!(!stdout.contains("legacy/old.jsonl"), "{stdout}");
+    // --target wins over the config, for every file.
+    tunelint(dir.path())
+        .args(["--format", "concise", "--quiet", "--target", "axolotl", "."])
+        .assert()
+        .code(0)
+        .stdout("");
+}
+
+#[test]
+fn an_unknown_target_is_a_config_error_with_a_did_you_mean() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "data.jsonl", &format!("{CHAT}\n"));
+    write(
+        dir.path(),
+        "tunelint.toml",
+        "format = \"auto\"\ntarget = \"togther\"\n",
+    );
+    tunelint(dir.path())
+        .arg("data.jsonl")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("tunelint.toml:2:10"))
+        .stderr(predicate::str::contains("did you mean \"together\"?"));
+    write(
+        dir.path(),
+        "tunelint.toml",
+        "[[overrides]]\nfiles = [\"*.jsonl\"]\ntarget = \"open-ai\"\n",
+    );
+    tunelint(dir.path())
+        .arg("data.jsonl")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean \"openai\"?"));
+}
+
+#[test]
+fn an_unknown_target_on_the_command_line_exits_2_with_a_did_you_mean() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "data.jsonl", &format!("{CHAT}\n"));
+    tunelint(dir.path())
+        .args(["--target", "opneai", "data.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean \"openai\"?"));
+    tunelint(dir.path())
+        .args(["--target", "sagemaker", "data.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected one of auto, openai"));
+}
+
+#[test]
+fn the_image_limit_is_the_targets_and_names_it() {
+    let eleven = with_images(11);
+    // Without a target: OpenAI's 10, as always.
+    let (code, out) = check(&[&eleven], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(" S012 more than 10 images in one example"),
+        "{out}"
+    );
+    let (code, out) = check(&[&eleven], &["--target", "together"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(" S012 Together accepts at most 10 images per example"),
+        "{out}"
+    );
+    let (code, out) = check(&[&eleven], &["--target", "azure-openai"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[&with_images(65)], &["--target", "azure-openai"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(" S012 Azure OpenAI accepts at most 64 images per example"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    // A target without a documented limit sets none.
+    let (code, out) = check(&[&eleven], &["--target", "fireworks"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn mistral_tool_call_ids_are_nine_letters_and_digits() {
+    let (code, out) = check(&[&with_tool_call("call_1")], &["--target", "mistral"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(" S010 tool call id \"call_1\" is not 9 ASCII letters and digits, which Mistral requires"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (code, out) = check(&[&with_tool_call("a1B2c3D4e")], &["--target", "mistral"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // Only Mistral restricts ids.
+    let (code, out) = check(&[&with_tool_call("call_1")], &[]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[&with_tool_call("call_1")], &["--target", "openai"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn init_writes_a_starter_for_the_target() {
+    let dir = TempDir::new().expect("temp dir");
+    tunelint(dir.path())
+        .args(["init", "--target", "together"])
+        .assert()
+        .code(0)
+        .stdout("wrote tunelint.toml for target together\n");
+    let text = fs::read_to_string(dir.path().join("tunelint.toml")).expect("written");
+    assert!(text.contains("\ntarget = \"together\"\n"), "{text}");
+    assert!(text.contains("docs.together.ai"), "{text}");
+    // The written file is in force: a ShareGPT file is not Together's.
+    write(dir.path(), "data.jsonl", &format!("{SHAREGPT}\n"));
+    tunelint(dir.path())
+        .args(["--format", "concise", "--quiet", "data.jsonl"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "S014 this record is in sharegpt format, which axolotl, llama-factory and unsloth read; together accepts",
+        ));
+    tunelint(dir.path())
+        .args(["init", "--target", "mistrall"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean \"mistral\"?"));
+}
+
+#[test]
+fn every_targets_starter_loads_with_that_target() {
+    for t in target::ALL {
+        let text = tunelint::config::starter(Some(t));
+        let config = Config::parse(&text, Path::new("tunelint.toml"))
+            .unwrap_or_else(|e| panic!("{}: {}", t.name, e.message()));
+        let settings = config
+            .settings_for(Path::new("data.jsonl"), &CliOverrides::default())
+            .expect("settings");
+        assert_eq!(settings.target.map(|s| s.name), Some(t.name));
+    }
+    let plain = tunelint::config::starter(None);
+    let config = Config::parse(&plain, Path::new("tunelint.toml")).expect("the plain starter");
+    assert_eq!(config.target.0, None);
+}
+
+#[test]
+fn explain_cites_the_sources() {
+    let dir = TempDir::new().expect("temp dir");
+    let out = tunelint(dir.path())
+        .args(["explain", "S014"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for t in target::ALL {
+        assert!(
+            text.contains(&format!("| `{}` |", t.name)) && text.contains(t.formats.source),
+            "explain S014 lacks {}: {text}",
+            t.name
+        );
+    }
+    tunelint(dir.path())
+        .args(["explain", "S012"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "| `azure-openai` | 64 | <https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision> |",
+        ));
+    tunelint(dir.path())
+        .args(["explain", "mistral"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("## target mistral (Mistral)"))
+        .stdout(predicate::str::contains(
+            "exactly 9 ASCII letters and digits",
+        ))
+        .stdout(predicate::str::contains("mistral-common"));
+    tunelint(dir.path())
+        .args(["explain", "togeter"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean \"together\"?"));
+}
