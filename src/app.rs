@@ -319,7 +319,8 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             Found::Stdin => None,
         })
         .collect();
-    let split_groups = crate::splits::split_groups(&paths, &config.datasets, config.root());
+    let groups = crate::splits::groups(&paths, &config.datasets, config.root());
+    let split_groups = groups.splits;
 
     let files: Vec<FileInfo> = jobs
         .iter()
@@ -359,6 +360,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             threads,
             progress: Some(&progress.read),
             splits: split_groups.clone(),
+            datasets: groups.datasets.clone(),
             ..engine::RunOptions::default()
         };
         let run = engine::run(&jobs, &run_options, &mut |d| {

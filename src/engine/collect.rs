@@ -184,6 +184,7 @@ impl<'a, 's> Collector<'a, 's> {
                 facts,
                 &lines,
                 splits,
+                &self.options.datasets,
                 self.options.threads,
                 &mut out,
             );
