@@ -98,6 +98,9 @@ pub struct RunOptions<'a> {
     /// Files compared as one dataset by D001 and D002 (shards of one split), each in file
     /// order; a file in none is compared on its own.
     pub datasets: Vec<Vec<FileId>>,
+    /// Whether a finding is reported (and counted): false for the findings a baseline
+    /// accepts. Every finding is reported without it.
+    pub keep: Option<&'a (dyn Fn(&Diagnostic) -> bool + Sync)>,
     /// Bytes of findings held in memory while the dataset rules need them to wait; more are
     /// written to a temporary file.
     pub findings_budget: usize,
@@ -110,6 +113,7 @@ impl Default for RunOptions<'_> {
             progress: None,
             splits: Vec::new(),
             datasets: Vec::new(),
+            keep: None,
             findings_budget: store::DEFAULT_BUDGET,
         }
     }
