@@ -346,6 +346,18 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     let baseline_out = match &args.write_baseline {
         Some(path) => {
             inputs.check("--write-baseline", path)?;
+            let others = [
+                ("--output-file", &args.output_file),
+                ("--sarif-file", &args.sarif_file),
+                ("--json-file", &args.json_file),
+                ("--summary-file", &args.summary_file),
+            ];
+            let mut named: Vec<(&str, &Path)> = others
+                .into_iter()
+                .filter_map(|(option, p)| p.as_deref().map(|p| (option, p)))
+                .collect();
+            named.push(("--write-baseline", path.as_path()));
+            crate::output::check_distinct(&named)?;
             Some(crate::baseline::create(path)?)
         }
         None => None,

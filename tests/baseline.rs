@@ -368,4 +368,20 @@ fn bad_baselines_are_errors_and_inputs_are_never_written() {
         over.stderr
     );
     assert_eq!(std::fs::read(&input).expect("read"), before);
+    let twice = run(
+        d,
+        &[
+            "--output-file",
+            "out.txt",
+            "--write-baseline",
+            "./out.txt",
+            "data",
+        ],
+    );
+    assert_eq!(twice.code, Some(2), "{}", twice.stderr);
+    assert!(
+        twice.stderr.contains("give each output its own path"),
+        "{}",
+        twice.stderr
+    );
 }
