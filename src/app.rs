@@ -332,7 +332,8 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             Found::Stdin => None,
         })
         .collect();
-    let split_groups = crate::splits::split_groups(&paths, &config.datasets, config.root());
+    let groups = crate::splits::groups(&paths, &config.datasets, config.root());
+    let split_groups = groups.splits;
 
     let files: Vec<FileInfo> = jobs
         .iter()
@@ -349,6 +350,46 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
     }
     let mut outputs = open_outputs(&args, &cwd, &files, &inputs)?;
+
+    // A baseline: findings accepted as they are (read before the run, written after it).
+    let baseline_counts = match &args.baseline {
+        Some(path) => crate::baseline::read(path)?,
+        None => Default::default(),
+    };
+    let baseline_out = match &args.write_baseline {
+        Some(path) => {
+            inputs.check("--write-baseline", path)?;
+            let others = [
+                ("--output-file", &args.output_file),
+                ("--sarif-file", &args.sarif_file),
+                ("--json-file", &args.json_file),
+                ("--summary-file", &args.summary_file),
+            ];
+            let mut named: Vec<(&str, &Path)> = others
+                .into_iter()
+                .filter_map(|(option, p)| p.as_deref().map(|p| (option, p)))
+                .collect();
+            named.push(("--write-baseline", path.as_path()));
+            crate::output::check_distinct(&named)?;
+            Some(crate::baseline::create(path)?)
+        }
+        None => None,
+    };
+    let matcher = (args.baseline.is_some() || args.write_baseline.is_some()).then(|| {
+        let dir = |p: &Option<PathBuf>| p.as_deref().map(crate::baseline::dir_of);
+        let read_dir = dir(&args.baseline).or_else(|| dir(&args.write_baseline));
+        let write_dir = dir(&args.write_baseline).or_else(|| dir(&args.baseline));
+        let keys = |d: Option<PathBuf>| {
+            crate::baseline::key_paths(&paths, &d.unwrap_or_else(|| PathBuf::from(".")))
+        };
+        crate::baseline::Matcher::new(
+            baseline_counts,
+            keys(read_dir),
+            keys(write_dir),
+            args.write_baseline.is_some(),
+        )
+    });
+    let keep = |d: &crate::diagnostic::Diagnostic| matcher.as_ref().is_none_or(|m| m.keep(d));
 
     let threads = args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -372,6 +413,8 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             threads,
             progress: Some(&progress.read),
             splits: split_groups.clone(),
+            datasets: groups.datasets.clone(),
+            keep: matcher.is_some().then_some(&keep as _),
             ..engine::RunOptions::default()
         };
         let run = engine::run(&jobs, &run_options, &mut |d| {
@@ -459,6 +502,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     if let Some(e) = failure {
         return Err(e);
     }
+    if let Some(matcher) = matcher {
+        report_baseline(&args, matcher.finish(), baseline_out)?;
+    }
     for (f, e) in &unreadable {
         eprintln!("tunelint: error: {}: could not be read: {e}", f.display);
     }
@@ -469,6 +515,56 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     } else {
         Status::Success
     })
+}
+
+/// Writes the new baseline (`--write-baseline`) and says on stderr what the baseline did:
+/// how many findings it kept from the report, and which of its entries matched nothing.
+fn report_baseline(
+    args: &CheckArgs,
+    outcome: crate::baseline::Outcome,
+    out: Option<crate::output::OutputFile>,
+) -> Result<()> {
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if let (Some(path), false) = (&args.baseline, args.quiet) {
+        let path = path.display();
+        if outcome.suppressed > 0 && args.write_baseline.is_none() {
+            eprintln!(
+                "tunelint: baseline {path}: {} not reported (recorded in the baseline)",
+                plural(outcome.suppressed, "finding", "findings")
+            );
+        }
+        let stale: u64 = outcome.stale.values().map(|&n| u64::from(n)).sum();
+        if stale > 0 {
+            eprintln!(
+                "tunelint: baseline {path}: {} no longer found (fixed or deleted); --write-baseline {path} drops {}:",
+                plural(stale, "entry", "entries"),
+                if stale == 1 { "it" } else { "them" }
+            );
+            for (key, n) in &outcome.stale {
+                let times = if *n > 1 {
+                    format!(" ({n} times)")
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "  {} {} {:016x}{times}",
+                    key.path, key.rule, key.fingerprint
+                );
+            }
+        }
+    }
+    if let (Some(out), Some(path)) = (out, &args.write_baseline) {
+        let written: u64 = outcome.seen.values().map(|&n| u64::from(n)).sum();
+        crate::baseline::write(out, &outcome.seen)?;
+        if !args.quiet {
+            eprintln!(
+                "tunelint: wrote {} to the baseline {} (not reported)",
+                plural(written, "finding", "findings"),
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A renderer and where it writes.

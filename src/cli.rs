@@ -110,6 +110,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub summary_file: Option<PathBuf>,
 
+    /// Do not report the findings recorded in this baseline file (by path, rule and record
+    /// fingerprint; see docs/baseline.md); entries that no longer match are listed as stale
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every finding of this run in this baseline file (replacing it) and report none
+    /// of them
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// The directory SARIF URIs and GitHub annotation paths are relative to (the repository
     /// root) [default: the current directory]
     #[arg(long, value_name = "DIR")]

@@ -174,6 +174,9 @@ pub struct DatasetContext<'a> {
     pub facts: &'a [FileFacts],
     pub lines: &'a dyn LineReader,
     pub splits: &'a [SplitGroup],
+    /// Files compared as one dataset by D001 and D002, each in file order (see
+    /// [`DatasetContext::datasets_enabling`]).
+    pub datasets: &'a [Vec<FileId>],
     pub threads: usize,
     /// Receives each finding, with the index of the record it is about.
     out: &'a mut dyn FnMut(Diagnostic, usize),
@@ -185,6 +188,7 @@ impl<'a> DatasetContext<'a> {
         facts: &'a [FileFacts],
         lines: &'a dyn LineReader,
         splits: &'a [SplitGroup],
+        datasets: &'a [Vec<FileId>],
         threads: usize,
         out: &'a mut dyn FnMut(Diagnostic, usize),
     ) -> Self {
@@ -193,6 +197,7 @@ impl<'a> DatasetContext<'a> {
             facts,
             lines,
             splits,
+            datasets,
             threads: threads.max(1),
             out,
         }
@@ -212,6 +217,47 @@ impl<'a> DatasetContext<'a> {
         (0..files.len())
             .filter(move |&f| files[f].settings.enabled(code))
             .map(move |f| (f as FileId, &facts[f]))
+    }
+
+    /// The datasets whose files `code` compares with each other: every group of
+    /// [`DatasetContext::datasets`] and every other file on its own, each with only its files
+    /// that enable `code`, in file order, in order of first file.
+    pub fn datasets_enabling(&self, code: Code) -> Vec<Vec<FileId>> {
+        let mut grouped = vec![None; self.files.len()];
+        for (g, files) in self.datasets.iter().enumerate() {
+            for &f in files {
+                if let Some(slot) = grouped.get_mut(f as usize) {
+                    slot.get_or_insert(g);
+                }
+            }
+        }
+        let mut out: Vec<Vec<FileId>> = Vec::new();
+        let mut seen = vec![false; self.datasets.len()];
+        for (f, group) in grouped.iter().enumerate() {
+            let members: Vec<FileId> = match *group {
+                None => vec![f as FileId],
+                Some(g) if !seen[g] => {
+                    seen[g] = true;
+                    let mut m = self.datasets[g].clone();
+                    m.sort_unstable();
+                    m.dedup();
+                    m
+                }
+                Some(_) => continue,
+            };
+            let members: Vec<FileId> = members
+                .into_iter()
+                .filter(|&m| {
+                    self.files
+                        .get(m as usize)
+                        .is_some_and(|x| x.settings.enabled(code))
+                })
+                .collect();
+            if !members.is_empty() {
+                out.push(members);
+            }
+        }
+        out
     }
 
     /// `line 12`, or `data/train.jsonl:12` when the other record is in another file.

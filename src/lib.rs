@@ -18,6 +18,7 @@
 //! rules are folds over small per-record facts; diagnostics carry locations, not text.
 
 pub mod app;
+pub(crate) mod baseline;
 pub(crate) mod canonical;
 pub mod cli;
 pub mod config;

@@ -1,6 +1,16 @@
-//! Which files of a run are splits of one dataset: a training file and the validation and
-//! test files whose examples must not repeat it (D003), found by their names or listed in
-//! `[[datasets]]`.
+//! Which files of a run belong together: the splits of one dataset (a training file and the
+//! validation and test files whose examples must not repeat it, D003), and the files that
+//! are one dataset for D001 and D002 (the shards of one split), found by their names or
+//! listed in `[[datasets]]`.
+//!
+//! A file's name says its split when, once its extensions (`.jsonl`, `.ndjson`, `.gz`,
+//! `.zst`) and a Hugging Face shard suffix (`-00000-of-00004`) are set aside, it is a split
+//! word (`train`, or `valid`, `validation`, `val`, `test`, `eval`, `dev`), or starts or ends
+//! with one after a `-`, `_` or `.` (`gsm8k_train`, `test.gsm8k`); what remains is the
+//! dataset's name (`gsm8k`), and a split only pairs with splits of the same name. A file in a
+//! directory named as a split (`train/`, `test/`) with no split in its own name is of that
+//! split, and its dataset is the directory above. Words only count whole: `training_notes`
+//! and `contest` are not splits.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,42 +19,80 @@ use crate::config::DatasetGroup;
 use crate::dataset::SplitGroup;
 use crate::diagnostic::FileId;
 
-/// Stems of evaluation split files.
-const EVAL_SPLITS: &[&str] = &["valid", "validation", "val", "test", "eval"];
+/// The word naming a training split.
+const TRAIN: &str = "train";
+/// Words naming an evaluation split.
+const EVAL_SPLITS: &[&str] = &["valid", "validation", "val", "test", "eval", "dev"];
+/// Extensions set aside before a name is read (compression first, then the data's).
+const EXTENSIONS: &[&str] = &["gz", "zst", "zstd", "jsonl", "ndjson", "json"];
+/// Characters that separate a split word from the rest of a name.
+const SEPARATORS: &[char] = &['-', '_', '.'];
 
-/// The split groups of a run: in each directory, a `train` file with its `valid`,
-/// `validation`, `val`, `test` or `eval` siblings; then every `[[datasets]]` group of the
-/// configuration (paths relative to `root`). `paths[i]` is file `i`'s path (`None` for stdin).
-pub fn split_groups(
-    paths: &[Option<PathBuf>],
-    configured: &[DatasetGroup],
-    root: &Path,
-) -> Vec<SplitGroup> {
+/// How the files of a run group: see the module documentation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Groups {
+    /// Training files with their evaluation files (D003).
+    pub splits: Vec<SplitGroup>,
+    /// Files compared as one dataset by D001 and D002, each in path order (file id order);
+    /// a file in none of them is a dataset on its own.
+    pub datasets: Vec<Vec<FileId>>,
+}
+
+/// What a file's path says about it.
+#[derive(Debug, PartialEq, Eq)]
+struct Named {
+    /// The directory of the dataset and its name (empty for `train.jsonl`).
+    dataset: (PathBuf, String),
+    /// The split word (lowercase), or `None` for a shard of no named split.
+    split: Option<String>,
+    /// `data` for `data-00000-of-00004.jsonl`: shards of one unnamed set.
+    shards_of: Option<String>,
+}
+
+/// The split and dataset groups of a run. `paths[i]` is file `i`'s path (`None` for
+/// stdin); `configured` are the `[[datasets]]` groups, their paths relative to `root`.
+pub fn groups(paths: &[Option<PathBuf>], configured: &[DatasetGroup], root: &Path) -> Groups {
     let canonical: Vec<Option<PathBuf>> = paths
         .iter()
         .map(|p| p.as_ref().and_then(|p| std::fs::canonicalize(p).ok()))
         .collect();
-    let mut by_dir: BTreeMap<PathBuf, SplitGroup> = BTreeMap::new();
+    // By dataset: each split word's files.
+    let mut by_dataset: BTreeMap<(PathBuf, String), BTreeMap<String, Vec<FileId>>> =
+        BTreeMap::new();
+    let mut by_shards: BTreeMap<(PathBuf, String), Vec<FileId>> = BTreeMap::new();
     for (id, path) in canonical.iter().enumerate() {
-        let Some(path) = path else { continue };
-        let (Some(dir), Some(stem)) = (path.parent(), path.file_stem().and_then(|s| s.to_str()))
-        else {
+        let Some(named) = path.as_deref().and_then(named) else {
             continue;
         };
-        let group = by_dir.entry(dir.to_path_buf()).or_insert(SplitGroup {
-            train: Vec::new(),
-            eval: Vec::new(),
-        });
-        if stem == "train" {
-            group.train.push(id as FileId);
-        } else if EVAL_SPLITS.contains(&stem) {
-            group.eval.push(id as FileId);
+        let id = id as FileId;
+        match (named.split, named.shards_of) {
+            (Some(split), _) => by_dataset
+                .entry(named.dataset)
+                .or_default()
+                .entry(split)
+                .or_default()
+                .push(id),
+            (None, Some(prefix)) => by_shards
+                .entry((named.dataset.0, prefix))
+                .or_default()
+                .push(id),
+            (None, None) => {}
         }
     }
-    let mut groups: Vec<SplitGroup> = by_dir
-        .into_values()
-        .filter(|g| !g.train.is_empty() && !g.eval.is_empty())
-        .collect();
+    let mut splits = Vec::new();
+    let mut same: Vec<Vec<FileId>> = by_shards.into_values().collect();
+    for by_split in by_dataset.into_values() {
+        let train: Vec<FileId> = by_split.get(TRAIN).cloned().unwrap_or_default();
+        let eval: Vec<FileId> = by_split
+            .iter()
+            .filter(|(s, _)| s.as_str() != TRAIN)
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        if !train.is_empty() && !eval.is_empty() {
+            splits.push(SplitGroup { train, eval });
+        }
+        same.extend(by_split.into_values());
+    }
     let ids_of = |list: &[String]| -> Vec<FileId> {
         list.iter()
             .filter_map(|p| std::fs::canonicalize(root.join(Path::new(p))).ok())
@@ -53,17 +101,175 @@ pub fn split_groups(
             .collect()
     };
     for g in configured {
-        let train = ids_of(&g.train);
-        let eval: Vec<FileId> = ids_of(&g.valid)
-            .into_iter()
-            .chain(ids_of(&g.test))
-            .collect();
+        let (train, valid, test) = (ids_of(&g.train), ids_of(&g.valid), ids_of(&g.test));
+        let eval: Vec<FileId> = valid.iter().chain(&test).copied().collect();
+        same.extend([train.clone(), valid, test]);
         if !train.is_empty() && !eval.is_empty() {
             let group = SplitGroup { train, eval };
-            if !groups.contains(&group) {
-                groups.push(group);
+            if !splits.contains(&group) {
+                splits.push(group);
             }
         }
     }
-    groups
+    Groups {
+        splits,
+        datasets: merge(paths.len(), same),
+    }
+}
+
+/// Groups that share a file made one (a file listed in `[[datasets]]` and also a shard of
+/// a named split): the groups of two files or more, each sorted, in order of first file.
+fn merge(files: usize, groups: Vec<Vec<FileId>>) -> Vec<Vec<FileId>> {
+    let mut parent: Vec<usize> = (0..files).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for g in &groups {
+        let Some(&first) = g.first() else { continue };
+        for &other in &g[1..] {
+            let (a, b) = (
+                root(&mut parent, first as usize),
+                root(&mut parent, other as usize),
+            );
+            if a != b {
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut by_root: BTreeMap<usize, Vec<FileId>> = BTreeMap::new();
+    for i in 0..files {
+        let r = root(&mut parent, i);
+        by_root.entry(r).or_default().push(i as FileId);
+    }
+    by_root.into_values().filter(|g| g.len() > 1).collect()
+}
+
+/// What `path`'s name (or its directory's) says: see the module documentation.
+fn named(path: &Path) -> Option<Named> {
+    let dir = path.parent()?;
+    let mut stem = path.file_name()?.to_str()?.to_ascii_lowercase();
+    for ext in EXTENSIONS {
+        if let Some(s) = stem.strip_suffix(&format!(".{ext}"))
+            && !s.is_empty()
+        {
+            stem = s.to_owned();
+        }
+    }
+    let (stem, sharded) = match strip_shard(&stem) {
+        Some(s) => (s.to_owned(), true),
+        None => (stem, false),
+    };
+    if let Some((split, name)) = split_in(&stem) {
+        return Some(Named {
+            dataset: (dir.to_path_buf(), name),
+            split: Some(split),
+            shards_of: None,
+        });
+    }
+    let dir_name = dir.file_name()?.to_str()?.to_ascii_lowercase();
+    if is_split(&dir_name) {
+        return Some(Named {
+            dataset: (dir.parent()?.to_path_buf(), String::new()),
+            split: Some(dir_name),
+            shards_of: None,
+        });
+    }
+    sharded.then(|| Named {
+        dataset: (dir.to_path_buf(), String::new()),
+        split: None,
+        shards_of: Some(stem),
+    })
+}
+
+fn is_split(word: &str) -> bool {
+    word == TRAIN || EVAL_SPLITS.contains(&word)
+}
+
+/// `train` for `train-00000-of-00004`: the name before a Hugging Face shard suffix.
+fn strip_shard(stem: &str) -> Option<&str> {
+    let (head, total) = stem.rsplit_once("-of-")?;
+    let (head, index) = head.rsplit_once(['-', '_'])?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(total) && digits(index) && !head.is_empty()).then_some(head)
+}
+
+/// The split word of a stem and the dataset name around it (separators made `_`): `train`
+/// → (`train`, ``), `gsm8k-test` → (`test`, `gsm8k`), `val.my-set` → (`val`, `my_set`).
+fn split_in(stem: &str) -> Option<(String, String)> {
+    let norm = |s: &str| s.replace(SEPARATORS, "_");
+    if is_split(stem) {
+        return Some((stem.to_owned(), String::new()));
+    }
+    if let Some((first, rest)) = stem.split_once(SEPARATORS)
+        && is_split(first)
+        && !rest.is_empty()
+    {
+        return Some((first.to_owned(), norm(rest)));
+    }
+    if let Some((rest, last)) = stem.rsplit_once(SEPARATORS)
+        && is_split(last)
+        && !rest.is_empty()
+    {
+        return Some((last.to_owned(), norm(rest)));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split_of(name: &str) -> Option<(String, String)> {
+        let n = named(&Path::new("/d/data").join(name))?;
+        Some((n.split?, n.dataset.1))
+    }
+
+    #[test]
+    fn names_real_datasets_use() {
+        let s = |a: &str, b: &str| Some((a.to_owned(), b.to_owned()));
+        assert_eq!(split_of("train.jsonl"), s("train", ""));
+        assert_eq!(split_of("gsm8k_train.jsonl"), s("train", "gsm8k"));
+        assert_eq!(split_of("gsm8k-test.jsonl.gz"), s("test", "gsm8k"));
+        assert_eq!(split_of("test.gsm8k.jsonl"), s("test", "gsm8k"));
+        assert_eq!(
+            split_of("my-set.validation.ndjson"),
+            s("validation", "my_set")
+        );
+        assert_eq!(split_of("train-00000-of-00002.jsonl"), s("train", ""));
+        assert_eq!(split_of("Test-00000-of-00001.jsonl.zst"), s("test", ""));
+        assert_eq!(
+            split_of("gsm8k_dev-00001-of-00003.jsonl"),
+            s("dev", "gsm8k")
+        );
+        assert_eq!(split_of("train/part-1.jsonl"), s("train", ""));
+        assert_eq!(split_of("valid/gsm8k.jsonl"), s("valid", ""));
+    }
+
+    #[test]
+    fn words_only_count_whole() {
+        for name in [
+            "training_notes.jsonl",
+            "contest.jsonl",
+            "latest_eval_results.jsonl",
+            "trainer.jsonl",
+            "_train_.jsonl",
+            "data-00000-of-00002.jsonl",
+        ] {
+            assert_eq!(split_of(name), None, "{name}");
+        }
+        let n = named(Path::new("/d/data-00000-of-00002.jsonl")).expect("a shard");
+        assert_eq!(n.shards_of.as_deref(), Some("data"));
+    }
+
+    #[test]
+    fn overlapping_groups_become_one() {
+        assert_eq!(
+            merge(5, vec![vec![0, 1], vec![3], vec![1, 2], vec![]]),
+            vec![vec![0, 1, 2]]
+        );
+    }
 }

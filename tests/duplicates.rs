@@ -1005,3 +1005,241 @@ fn the_lessons_deduplicate_gives_the_committed_fixture_and_dedupe_agrees_live() 
         differ.len()
     );
 }
+
+/// Writes `lines` as the JSONL file `name` under `d` (creating its directory).
+fn write_lines(d: &Path, name: &str, lines: &[String]) {
+    let path = d.join(name);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, lines.join("\n") + "\n").expect("write");
+}
+
+/// `tunelint --format concise .` in `d`: the exit status and stdout.
+fn concise(d: &Path) -> (Option<i32>, String) {
+    let out = tunelint(d)
+        .args(["--format", "concise", "."])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// The D findings of a concise report: `path:line:col: CODE message` lines.
+fn d_findings(stdout: &str) -> Vec<&str> {
+    stdout.lines().filter(|l| l.contains(": D00")).collect()
+}
+
+#[test]
+fn splits_pair_up_by_the_names_real_datasets_use() {
+    let leaked = chat("What is 12 times 12?", "144.");
+    let other = chat("Name a prime above 100.", "101.");
+    // (training file, evaluation file): each pair in its own directory.
+    let pairs = [
+        ("gsm8k_train.jsonl", "gsm8k_test.jsonl"),
+        ("train-gsm8k.jsonl", "gsm8k.validation.jsonl"),
+        ("train-00000-of-00002.jsonl", "test-00000-of-00001.jsonl"),
+        ("train/part.jsonl", "dev/part.jsonl"),
+        ("data_train.jsonl.gz", "data_val.jsonl"),
+    ];
+    for (train, eval) in pairs {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        if let Some(gz) = train.strip_suffix(".gz") {
+            write_lines(d, gz, &[other.clone(), leaked.clone()]);
+            let status = Process::new("gzip")
+                .arg(d.join(gz))
+                .status()
+                .expect("gzip runs");
+            assert!(status.success());
+        } else {
+            write_lines(d, train, &[other.clone(), leaked.clone()]);
+        }
+        write_lines(d, eval, std::slice::from_ref(&leaked));
+        let (code, stdout) = concise(d);
+        assert_eq!(
+            d_findings(&stdout),
+            [format!(
+                "{eval}:1:1: D003 exact copy of training example {train}:2; evaluation scores would count it as learned"
+            )],
+            "{train} + {eval}:\n{stdout}"
+        );
+        assert_eq!(code, Some(1), "{stdout}");
+    }
+}
+
+#[test]
+fn names_that_only_contain_a_split_word_are_not_splits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let same = [chat("What is 12 times 12?", "144.")];
+    // None of these is a split, and no two of them a dataset: nothing is compared.
+    for name in [
+        "training_notes.jsonl",
+        "contest.jsonl",
+        "notes_training.jsonl",
+        "latest_eval_results.jsonl",
+        "gsm8k_train.jsonl",
+        "other_test.jsonl",
+    ] {
+        write_lines(d, name, &same);
+    }
+    let (code, stdout) = concise(d);
+    assert_eq!(d_findings(&stdout), Vec::<&str>::new(), "{stdout}");
+    assert_eq!(code, Some(0), "{stdout}");
+}
+
+#[test]
+fn the_shipped_gsm8k_pair_leaks_its_test_split() {
+    let Some(dir) = data_dir() else {
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v != "true"),
+            "../shared/datasets/chat is absent under CI=true"
+        );
+        eprintln!("note: ../shared/datasets/chat is absent; skipping the gsm8k pair");
+        return;
+    };
+    let out = tunelint(&dir)
+        .args([
+            "--format",
+            "concise",
+            "--select",
+            "D003",
+            "gsm8k_train.jsonl",
+            "gsm8k_test.jsonl",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("gsm8k_test.jsonl:603:1: D003 ")
+                && l.contains("training example gsm8k_train.jsonl:5163 (")),
+        "{stdout}"
+    );
+    let leaks = stdout.lines().filter(|l| l.contains(": D003 ")).count();
+    assert!(
+        leaks > 0 && !stdout.contains("gsm8k_train.jsonl:1:1: D003"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+}
+
+#[test]
+fn duplicates_are_found_across_the_shards_of_a_dataset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let topics = [
+        "Which river runs through Vienna?",
+        "How many legs does a spider have?",
+        "What is the boiling point of water at sea level?",
+        "Who painted the Mona Lisa?",
+        "Translate 'good morning' into French.",
+        "What does HTTP stand for?",
+        "Give me a synonym for happy.",
+        "How far is the Moon from Earth?",
+        "Name three primary colours.",
+        "What year did the Berlin Wall fall?",
+        "Why is the sky blue?",
+        "What is 17 squared?",
+        "Spell 'necessary' backwards.",
+        "Which planet has the most moons?",
+        "What is photosynthesis?",
+        "Recommend a beginner chess opening.",
+        "PLACEHOLDER",
+        "How do bees make honey?",
+        "What is the capital of Australia?",
+        "Define entropy in one sentence.",
+    ];
+    let mut first: Vec<String> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, q)| chat(q, &format!("Here is answer number {i}.")))
+        .collect();
+    first[16] = chat("How do I reset my password?", "Use Forgot password.");
+    write_lines(d, "train-00000-of-00002.jsonl", &first);
+    let second = [
+        chat("Where are my invoices?", "Under Billing."),
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("Where are my invoces?", "Billing, then Invoices."),
+    ];
+    write_lines(d, "train-00001-of-00002.jsonl", &second);
+    // The evaluation split repeats the training data: D003 only, never D001 or D002.
+    write_lines(
+        d,
+        "test-00000-of-00001.jsonl",
+        &[second[0].clone(), second[1].clone()],
+    );
+    // Files of a directory that are not shards of one split stay datasets of their own.
+    write_lines(d, "notes.jsonl", &[second[1].clone()]);
+    let (code, stdout) = concise(d);
+    assert_eq!(
+        d_findings(&stdout),
+        [
+            "test-00000-of-00001.jsonl:1:1: D003 exact copy of training example train-00001-of-00002.jsonl:1; evaluation scores would count it as learned",
+            "test-00000-of-00001.jsonl:2:1: D003 exact copy of training example train-00000-of-00002.jsonl:17; evaluation scores would count it as learned",
+            "train-00001-of-00002.jsonl:2:1: D001 exact duplicate of the example at train-00000-of-00002.jsonl:17",
+            "train-00001-of-00002.jsonl:3:1: D002 near-duplicate of the example at line 1: first user message 97.6% similar (threshold 85%)",
+        ],
+        "{stdout}"
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    // Shards of no named split are one dataset too.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write_lines(d, "data-00000-of-00002.jsonl", &first);
+    write_lines(d, "data-00001-of-00002.jsonl", &second[1..2]);
+    let (_, stdout) = concise(d);
+    assert_eq!(
+        d_findings(&stdout),
+        [
+            "data-00001-of-00002.jsonl:1:1: D001 exact duplicate of the example at data-00000-of-00002.jsonl:17"
+        ],
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_configured_dataset_is_one_dataset_for_duplicates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let same = chat("How do I reset my password?", "Use Forgot password.");
+    write_lines(d, "data/a.jsonl", std::slice::from_ref(&same));
+    write_lines(
+        d,
+        "data/b.jsonl",
+        &[chat("Where are my invoices?", "Under Billing."), same],
+    );
+    write_lines(
+        d,
+        "data/c.jsonl",
+        &[chat("Can I change my plan?", "Yes, under Account.")],
+    );
+    // Without configuration two files are two datasets.
+    let (code, stdout) = concise(d);
+    assert_eq!(d_findings(&stdout), Vec::<&str>::new(), "{stdout}");
+    assert_eq!(code, Some(0), "{stdout}");
+    std::fs::write(
+        d.join("tunelint.toml"),
+        "[[datasets]]\ntrain = [\"data/b.jsonl\", \"data/a.jsonl\"]\ntest = [\"data/c.jsonl\"]\n",
+    )
+    .expect("write");
+    let out = Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(d)
+        .env_remove("GITHUB_ACTIONS")
+        .args(["--format", "concise", "data"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The later example in path order carries the finding, whatever the configured order.
+    assert_eq!(
+        d_findings(&stdout),
+        ["data/b.jsonl:2:1: D001 exact duplicate of the example at data/a.jsonl:1"],
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+}

@@ -57,6 +57,29 @@ impl CompareTexts {
         self.sigs.is_empty()
     }
 
+    /// How many records the texts are of (records without the text included).
+    pub fn records(&self) -> usize {
+        self.records as usize
+    }
+
+    /// The texts of several files one after the other, as one file's: record indices go on
+    /// from one part to the next (the texts of a dataset of several files, for D002).
+    pub fn concat(parts: &[&CompareTexts]) -> CompareTexts {
+        let mut out = CompareTexts::new(parts.first().map_or_else(Default::default, |p| p.field));
+        for part in parts {
+            let (arena_base, base) = (out.arena.len() as u64, out.records);
+            out.arena.push_str(&part.arena);
+            out.spans
+                .extend(part.spans.iter().map(|&(s, l)| (s + arena_base, l)));
+            out.sigs.extend_from_slice(&part.sigs);
+            out.profiles.extend_from_slice(&part.profiles);
+            out.owner.extend(part.owner.iter().map(|o| o + base));
+            out.records += part.records;
+            out.plain_text |= part.plain_text;
+        }
+        out
+    }
+
     /// Adds a text for the next record.
     pub fn push(&mut self, text: &str) {
         if !text.is_empty() {

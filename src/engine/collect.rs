@@ -129,12 +129,20 @@ impl<'a, 's> Collector<'a, 's> {
     fn emit(&mut self, d: Diagnostic) -> io::Result<()> {
         match &mut self.output {
             Output::Stream => {
+                if !self.kept(&d) {
+                    return Ok(());
+                }
                 self.summaries[d.location.file as usize].tally(d.code, d.level);
                 (self.sink)(&d);
                 Ok(())
             }
             Output::Store { store, records } => store.push(records, d),
         }
+    }
+
+    /// Whether `d` is reported (a baseline may accept it).
+    fn kept(&self, d: &Diagnostic) -> bool {
+        self.options.keep.is_none_or(|keep| keep(d))
     }
 
     /// Runs the dataset rules, merges their findings with the record findings kept, and
@@ -184,6 +192,7 @@ impl<'a, 's> Collector<'a, 's> {
                 facts,
                 &lines,
                 splits,
+                &self.options.datasets,
                 self.options.threads,
                 &mut out,
             );
@@ -198,6 +207,9 @@ impl<'a, 's> Collector<'a, 's> {
         }
         for d in store.drain()? {
             let d = d?;
+            if !self.kept(&d) {
+                continue;
+            }
             self.summaries[d.location.file as usize].tally(d.code, d.level);
             (self.sink)(&d);
         }

@@ -22,7 +22,7 @@ use crossbeam_channel::{bounded, unbounded};
 
 use crate::context::RecordContext;
 use crate::dataset::SplitGroup;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::format;
 use crate::json::Parser;
 use crate::settings::{FormatChoice, Settings};
@@ -98,6 +98,12 @@ pub struct RunOptions<'a> {
     pub progress: Option<&'a AtomicU64>,
     /// Train/evaluation groups checked against each other for leakage (D003).
     pub splits: Vec<SplitGroup>,
+    /// Files compared as one dataset by D001 and D002 (shards of one split), each in file
+    /// order; a file in none is compared on its own.
+    pub datasets: Vec<Vec<FileId>>,
+    /// Whether a finding is reported (and counted): false for the findings a baseline
+    /// accepts. Every finding is reported without it.
+    pub keep: Option<&'a (dyn Fn(&Diagnostic) -> bool + Sync)>,
     /// Bytes of findings held in memory while the dataset rules need them to wait; more are
     /// written to a temporary file.
     pub findings_budget: usize,
@@ -109,6 +115,8 @@ impl Default for RunOptions<'_> {
             threads: 1,
             progress: None,
             splits: Vec::new(),
+            datasets: Vec::new(),
+            keep: None,
             findings_budget: store::DEFAULT_BUDGET,
         }
     }

@@ -8,7 +8,7 @@ use crate::rules::{Code, RunsOn};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an example identical to an earlier example of the same file after JSON
+    /// Reports an example identical to an earlier example of the same dataset after JSON
     /// canonicalisation: key order, whitespace and the spelling of escapes (`é` or `\u00e9`)
     /// do not matter, and numbers compare by their exact decimal value, whatever their
     /// spelling: `100`, `100.0`, `1e2` and `1E+2` are one number, and `-0` is `0` (as in
@@ -18,6 +18,16 @@ declare_rule! {
     /// first. Records are fingerprinted by a hash of their canonical
     /// form; two records with equal hashes are read again and compared in full before
     /// anything is reported, so a hash collision can never produce a false report.
+    ///
+    /// A dataset is one file, or the files that hold one split of a dataset, read as one
+    /// file in path order: a directory's Hugging Face shards (`train-00000-of-00004.jsonl`,
+    /// `train-00001-of-00004.jsonl`, or `data-00000-of-00002.jsonl` with its siblings), the
+    /// files of one split named as D003 reads names (`gsm8k_train.jsonl` with
+    /// `gsm8k_train-00001-of-00002.jsonl`, or every file under `train/`), and each list
+    /// (`train`, `valid`, `test`) of a `[[datasets]]` group. A copy in another file is named
+    /// by path and line (`data/train-00000-of-00002.jsonl:17`). Other files of a directory
+    /// are datasets of their own, and different splits are not compared here: an evaluation
+    /// example that repeats a training one is D003's.
     ///
     /// ## Why is this bad?
     /// A repeated example is trained on twice: it weighs double in the loss, the model
@@ -47,54 +57,74 @@ declare_rule! {
 pub const RUNS_ON: RunsOn = RunsOn::Dataset { check, facts: &[] };
 
 fn check(ctx: &mut DatasetContext<'_>) {
-    let files: Vec<FileId> = ctx.files_enabling(Code::D001).map(|(f, _)| f).collect();
-    for file in files {
-        for (i, first) in first_copies(ctx, file).into_iter().enumerate() {
-            let Some(first) = first else { continue };
-            let first_line = ctx.facts[file as usize].items[first].line;
-            ctx.report(
-                Code::D001,
-                file,
-                i,
-                format!("exact duplicate of the example at line {first_line}"),
-                Some(Related {
+    for files in ctx.datasets_enabling(Code::D001) {
+        let copies = first_copies(ctx, &files);
+        for (&file, copies) in files.iter().zip(copies) {
+            for (i, first) in copies.into_iter().enumerate() {
+                let Some(first) = first else { continue };
+                let first_line = ctx.facts[first.file as usize].items[first.index].line;
+                let place = ctx.place(file, first.file, first_line);
+                ctx.report(
+                    Code::D001,
                     file,
-                    line: first_line,
-                    message: "first occurrence".into(),
-                }),
-            );
+                    i,
+                    format!("exact duplicate of the example at {place}"),
+                    Some(Related {
+                        file: first.file,
+                        line: first_line,
+                        message: "first occurrence".into(),
+                    }),
+                );
+            }
         }
     }
 }
 
-/// For each record of `file`, the earlier record it is identical to: same canonical hash,
-/// confirmed on the canonical text of both lines read again.
-pub fn first_copies(ctx: &DatasetContext<'_>, file: FileId) -> Vec<Option<usize>> {
-    let items = &ctx.facts[file as usize].items;
-    let mut copies = vec![None; items.len()];
-    let mut order: Vec<u32> = (0..items.len() as u32).collect();
-    order.sort_unstable_by_key(|&i| (items[i as usize].hash, i));
+/// A record of one file of a dataset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub file: FileId,
+    pub index: usize,
+}
+
+/// For each record of each of `files` (one dataset, in file order), the first record it is
+/// identical to, in that order (file, then line): same canonical hash, confirmed on the
+/// canonical text of both lines read again. `copies[k][i]` is about record `i` of `files[k]`.
+pub fn first_copies(ctx: &DatasetContext<'_>, files: &[FileId]) -> Vec<Vec<Option<Record>>> {
+    let items = |k: u32| &ctx.facts[files[k as usize] as usize].items;
+    let mut copies: Vec<Vec<Option<Record>>> = files
+        .iter()
+        .map(|&f| vec![None; ctx.facts[f as usize].items.len()])
+        .collect();
+    // Every record as (file position, index), sorted by hash then dataset order.
+    let mut order: Vec<(u32, u32)> = (0..files.len() as u32)
+        .flat_map(|k| (0..items(k).len() as u32).map(move |i| (k, i)))
+        .collect();
+    let hash = |&(k, i): &(u32, u32)| items(k)[i as usize].hash;
+    order.sort_unstable_by_key(|r| (hash(r), *r));
     let mut parser = Parser::new();
     let mut start = 0;
     while start < order.len() {
-        let hash = items[order[start] as usize].hash;
-        let end = start
-            + order[start..]
-                .iter()
-                .take_while(|&&i| items[i as usize].hash == hash)
-                .count();
+        let h = hash(&order[start]);
+        let end = start + order[start..].iter().take_while(|r| hash(r) == h).count();
         if end - start > 1 {
             // First occurrences of each distinct record in this hash bucket, confirmed by text.
-            let mut firsts: Vec<(u32, String)> = Vec::new();
-            for &i in &order[start..end] {
-                let item = &items[i as usize];
-                let Some(canonical) = super::canonical_at(ctx, &mut parser, file, item.offset)
-                else {
+            let mut firsts: Vec<(Record, String)> = Vec::new();
+            for &(k, i) in &order[start..end] {
+                let file = files[k as usize];
+                let offset = items(k)[i as usize].offset;
+                let Some(canonical) = super::canonical_at(ctx, &mut parser, file, offset) else {
                     continue;
                 };
                 match firsts.iter().find(|(_, c)| *c == canonical) {
-                    Some(&(first, _)) => copies[i as usize] = Some(first as usize),
-                    None => firsts.push((i, canonical)),
+                    Some(&(first, _)) => copies[k as usize][i as usize] = Some(first),
+                    None => firsts.push((
+                        Record {
+                            file,
+                            index: i as usize,
+                        },
+                        canonical,
+                    )),
                 }
             }
         }

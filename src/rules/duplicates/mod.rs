@@ -1,4 +1,5 @@
-//! D rules: examples that repeat other examples, within a file (D001, D002) or across the
+//! D rules: examples that repeat other examples, within a dataset (D001, D002: a file, or
+//! the shards of one split, see `crate::splits`) or across the
 //! train and evaluation splits of a dataset (D003). They run in the dataset phase
 //! (`crate::dataset`), over fingerprints and the compared texts, never whole records; D002
 //! and D003 ask the one near-duplicate search of `crate::dedup::search`.

@@ -10,8 +10,9 @@ use crate::rules::{Code, RunsOn};
 declare_rule! {
     /// ## What it does
     /// Reports an example whose compared text is more similar than `dedup.threshold`
-    /// (default 0.85) to the same text of an earlier example of the file that is kept, with
-    /// the lesson's greedy `deduplicate()`: going down the file, an example is kept unless it
+    /// (default 0.85) to the same text of an earlier example of the dataset that is kept, with
+    /// the lesson's greedy `deduplicate()`: going down the dataset (its files in path order,
+    /// each from its first line, as D001 reads a dataset), an example is kept unless it
     /// is an exact duplicate (D001) or a near-duplicate of an example kept before it. On a
     /// chain where B is similar to A and C to B, but C not to A, B is reported and C is not:
     /// once B goes, nothing C repeats is left. The finding names the kept example, and
@@ -69,31 +70,69 @@ pub const RUNS_ON: RunsOn = RunsOn::Dataset {
 };
 
 fn check(ctx: &mut DatasetContext<'_>) {
-    let files: Vec<FileId> = ctx.files_enabling(Code::D002).map(|(f, _)| f).collect();
-    for file in files {
-        check_file(ctx, file);
+    for files in ctx.datasets_enabling(Code::D002) {
+        // Files of one dataset with different `[dedup]` settings cannot share one search:
+        // each set of settings searches its own files.
+        let mut parts: Vec<Vec<FileId>> = Vec::new();
+        for f in files {
+            let dedup = &ctx.settings(f).dedup;
+            match parts
+                .iter_mut()
+                .find(|p| ctx.settings(p[0]).dedup == *dedup)
+            {
+                Some(p) => p.push(f),
+                None => parts.push(vec![f]),
+            }
+        }
+        for part in parts {
+            check_dataset(ctx, &part);
+        }
     }
 }
 
-fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
-    let settings = ctx.settings(file);
+/// D002 over the files of one dataset, as if they were one file in file order.
+fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
+    let settings = ctx.settings(files[0]);
     let all = ctx.facts;
-    let facts = &all[file as usize];
-    let Some(texts) = facts.get::<CompareTexts>() else {
+    let parts: Vec<&CompareTexts> = files
+        .iter()
+        .filter_map(|&f| all[f as usize].get::<CompareTexts>())
+        .collect();
+    if parts.len() != files.len() {
         return;
+    }
+    let joined;
+    let texts: &CompareTexts = if let [one] = parts[..] {
+        one
+    } else {
+        joined = CompareTexts::concat(&parts);
+        &joined
     };
     if texts.len() < 2 {
         return;
     }
-    // Exact duplicates are D001's: neither compared nor kept, unless D001 is off.
-    let exact: Vec<bool> = if settings.enabled(Code::D001) {
-        super::exact_duplicate::first_copies(ctx, file)
-            .iter()
-            .map(Option::is_some)
-            .collect()
-    } else {
-        vec![false; facts.items.len()]
+    // Where each file's records start in the joined numbering.
+    let mut bases = Vec::with_capacity(files.len());
+    let mut next = 0;
+    for part in &parts {
+        bases.push(next);
+        next += part.records();
+    }
+    let record = |global: u32| -> (FileId, usize) {
+        let global = global as usize;
+        let k = bases.partition_point(|&b| b <= global) - 1;
+        (files[k], global - bases[k])
     };
+    // Exact duplicates are D001's: neither compared nor kept, unless D001 is off.
+    let copies = super::exact_duplicate::first_copies(ctx, files);
+    let exact: Vec<bool> = files
+        .iter()
+        .zip(&copies)
+        .flat_map(|(&f, c)| {
+            let d001 = ctx.settings(f).enabled(Code::D001);
+            c.iter().map(move |c| d001 && c.is_some())
+        })
+        .collect();
     let threshold = settings.dedup.threshold;
     let options = search::Options::new(&settings.dedup, ctx.threads);
     let found = search::within(texts, &options, |t| exact[texts.owner[t] as usize]);
@@ -104,14 +143,24 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
         crate::settings::DedupField::Conversation => "conversation",
     };
     for f in found {
-        let record = texts.owner[f.text as usize] as usize;
-        let earlier = facts.items[texts.owner[f.of as usize] as usize].line;
+        let (file, index) = record(texts.owner[f.text as usize]);
+        let (of_file, of_index) = record(texts.owner[f.of as usize]);
+        let earlier = all[of_file as usize].items[of_index].line;
+        let place = ctx.place(file, of_file, earlier);
         ctx.report(
             Code::D002,
             file,
-            record,
-            format!("near-duplicate of the example at line {earlier}: {field} {:.1}% similar (threshold {}%)", floor_pct(f.similarity), (threshold * 1000.0).round() / 10.0),
-            Some(Related { file, line: earlier, message: similar(f.similarity) }),
+            index,
+            format!(
+                "near-duplicate of the example at {place}: {field} {:.1}% similar (threshold {}%)",
+                floor_pct(f.similarity),
+                (threshold * 1000.0).round() / 10.0
+            ),
+            Some(Related {
+                file: of_file,
+                line: earlier,
+                message: similar(f.similarity),
+            }),
         );
     }
 }

@@ -18,8 +18,15 @@ declare_rule! {
     /// The finding is on the evaluation example and names the training example.
     ///
     /// Splits are the files of one directory named `train`, and `valid`, `validation`,
-    /// `val`, `test` or `eval` (`train.jsonl` with `valid.jsonl`, say), and the groups listed
-    /// under `[[datasets]]` in the configuration; both sides must be linted in the same run.
+    /// `val`, `test`, `eval` or `dev` (`train.jsonl` with `valid.jsonl`, say); a name may
+    /// also start or end with its split after a `-`, `_` or `.`, and then pairs with the
+    /// splits of the same name (`gsm8k_train.jsonl` with `gsm8k_test.jsonl`, or
+    /// `train.gsm8k.jsonl`), and Hugging Face shards count as their split
+    /// (`train-00000-of-00002.jsonl` with `test-00000-of-00001.jsonl`). Files in
+    /// subdirectories named as splits (`train/`, `test/`) are splits of the directory above.
+    /// The split must be a whole word: `training_notes.jsonl` and `contest.jsonl` are not
+    /// splits. The groups listed under `[[datasets]]` in the configuration are splits too;
+    /// both sides must be linted in the same run.
     /// The similarity settings are D002's, under `[dedup]`. An explicit group:
     ///
     /// ```toml
@@ -71,25 +78,42 @@ fn check(ctx: &mut DatasetContext<'_>) {
 fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
     let facts = ctx.facts;
     let mut parser = Parser::new();
-    for &train in &group.train {
-        let train_facts = &facts[train as usize];
-        let mut by_hash: HashMap<u64, usize> = HashMap::new();
-        for (i, item) in train_facts.items.iter().enumerate() {
-            by_hash.entry(item.hash).or_insert(i);
+    let empty = CompareTexts::default();
+    // Each training file: its records by hash, its texts, and their index (built once).
+    let trains: Vec<_> = group
+        .train
+        .iter()
+        .map(|&train| {
+            let train_facts = &facts[train as usize];
+            let mut by_hash: HashMap<u64, usize> = HashMap::new();
+            for (i, item) in train_facts.items.iter().enumerate() {
+                by_hash.entry(item.hash).or_insert(i);
+            }
+            let texts = train_facts.get::<CompareTexts>().unwrap_or(&empty);
+            (train, by_hash, texts, search::Against::new(texts))
+        })
+        .collect();
+    for &eval in &group.eval {
+        if !ctx.settings(eval).enabled(Code::D003) {
+            continue;
         }
-        let empty = CompareTexts::default();
-        let train_texts = train_facts.get::<CompareTexts>().unwrap_or(&empty);
-        let against = search::Against::new(train_texts);
-        for &eval in &group.eval {
-            if eval == train || !ctx.settings(eval).enabled(Code::D003) {
+        let eval_facts = &facts[eval as usize];
+        // Records already reported: one finding per evaluation example, naming the first
+        // training file (in path order) that has it.
+        let mut done = vec![false; eval_facts.items.len()];
+        for (train, by_hash, train_texts, against) in &trains {
+            let train = *train;
+            if eval == train {
                 continue;
             }
-            let eval_facts = &facts[eval as usize];
-            let mut exact = vec![false; eval_facts.items.len()];
+            let train_facts = &facts[train as usize];
             for (e, item) in eval_facts.items.iter().enumerate() {
                 let Some(&t) = by_hash.get(&item.hash) else {
                     continue;
                 };
+                if done[e] {
+                    continue;
+                }
                 let same = super::canonical_at(ctx, &mut parser, eval, item.offset)
                     .zip(super::canonical_at(
                         ctx,
@@ -99,7 +123,7 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
                     ))
                     .is_some_and(|(a, b)| a == b);
                 if same {
-                    exact[e] = true;
+                    done[e] = true;
                     let line = train_facts.items[t].line;
                     let place = ctx.place(eval, train, line);
                     ctx.report(
@@ -118,11 +142,10 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
                 continue;
             }
             let options = search::Options::new(&ctx.settings(eval).dedup, ctx.threads);
-            let found = against.find(eval_texts, &options, |t| {
-                exact[eval_texts.owner[t] as usize]
-            });
+            let found = against.find(eval_texts, &options, |t| done[eval_texts.owner[t] as usize]);
             for f in found {
                 let record = eval_texts.owner[f.text as usize] as usize;
+                done[record] = true;
                 let line = train_facts.items[train_texts.owner[f.of as usize] as usize].line;
                 let place = ctx.place(eval, train, line);
                 let pct = super::near_duplicate::floor_pct(f.similarity);

@@ -1,0 +1,387 @@
+//! `--baseline` and `--write-baseline` through the binary, on scratch directories: a
+//! baseline accepts the findings it records (whatever the lines around them), reports new
+//! ones, lists its stale entries, and shrinks when written again.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn chat(user: &str, assistant: &str) -> String {
+    serde_json::json!({"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}).to_string()
+}
+
+fn write_lines(d: &Path, name: &str, lines: &[String]) {
+    let path = d.join(name);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, lines.join("\n") + "\n").expect("write");
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// `tunelint --isolated --format concise ARGS` in `d`.
+fn run(d: &Path, args: &[&str]) -> Run {
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(d)
+        .env_remove("GITHUB_ACTIONS")
+        .args(["--isolated", "--format", "concise"])
+        .args(args)
+        .output()
+        .expect("run");
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+/// The findings of a concise report (`path:line:col: CODE message` lines).
+fn findings(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter(|l| {
+            l.split(": ")
+                .nth(1)
+                .is_some_and(|c| c.len() >= 4 && c.as_bytes()[1].is_ascii_digit())
+        })
+        .collect()
+}
+
+/// The entries of a baseline file: (path, rule, count).
+fn entries(path: &Path) -> Vec<(String, String, u64)> {
+    let text = std::fs::read_to_string(path).expect("the baseline is written");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("the baseline is JSON");
+    assert_eq!(doc["tunelint_baseline"], 1, "{text}");
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|e| {
+            let fp = e["fingerprint"].as_str().expect("fingerprint");
+            assert!(
+                fp.len() == 16 && fp.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{text}"
+            );
+            (
+                e["path"].as_str().expect("path").to_owned(),
+                e["rule"].as_str().expect("rule").to_owned(),
+                e["count"].as_u64().expect("count"),
+            )
+        })
+        .collect()
+}
+
+/// A dataset with legacy findings: an example three times (two D001), a near-duplicate
+/// (D002) and a placeholder (C007), across two shards of one split.
+fn legacy(d: &Path) -> (Vec<String>, Vec<String>) {
+    let reset = chat("How do I reset my password?", "Use Forgot password.");
+    let first = vec![
+        reset.clone(),
+        chat("Where are my invoices?", "Under Billing."),
+        chat("Can I change my plan?", "TODO"),
+        reset.clone(),
+    ];
+    let second = vec![
+        chat("Where are my invoces?", "Billing, then Invoices."),
+        chat(
+            "What payment methods do you take?",
+            "Cards and bank transfer.",
+        ),
+        reset,
+    ];
+    write_lines(d, "data/train-00000-of-00002.jsonl", &first);
+    write_lines(d, "data/train-00001-of-00002.jsonl", &second);
+    (first, second)
+}
+
+#[test]
+fn a_baseline_accepts_existing_findings_and_reports_new_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut first, second) = legacy(d);
+    let before = run(d, &["data"]);
+    let found = findings(&before.stdout);
+    assert_eq!(found.len(), 4, "{}", before.stdout);
+    assert_eq!(before.code, Some(1), "{}", before.stdout);
+
+    let written = run(d, &["--write-baseline", "baseline.json", "data"]);
+    assert_eq!(
+        findings(&written.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        written.stdout
+    );
+    assert_eq!(
+        written.code,
+        Some(0),
+        "{}{}",
+        written.stdout,
+        written.stderr
+    );
+    assert!(
+        written
+            .stderr
+            .contains("wrote 4 findings to the baseline baseline.json"),
+        "{}",
+        written.stderr
+    );
+    let shard = |n: u32| format!("data/train-0000{n}-of-00002.jsonl");
+    assert_eq!(
+        entries(&d.join("baseline.json")),
+        [
+            (shard(0), "C007".into(), 1),
+            (shard(0), "D001".into(), 1),
+            (shard(1), "D001".into(), 1),
+            (shard(1), "D002".into(), 1),
+        ]
+    );
+
+    let quiet = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(
+        findings(&quiet.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        quiet.stdout
+    );
+    assert_eq!(quiet.code, Some(0), "{}{}", quiet.stdout, quiet.stderr);
+    assert!(
+        quiet
+            .stderr
+            .contains("baseline baseline.json: 4 findings not reported"),
+        "{}",
+        quiet.stderr
+    );
+    assert!(
+        !quiet.stderr.contains("no longer found"),
+        "{}",
+        quiet.stderr
+    );
+
+    // A new duplicate is reported; the old ones stay accepted.
+    first.push(chat(
+        "What payment methods do you take?",
+        "Cards and bank transfer.",
+    ));
+    write_lines(d, "data/train-00000-of-00002.jsonl", &first);
+    let new = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(
+        findings(&new.stdout),
+        [
+            "data/train-00001-of-00002.jsonl:2:1: D001 exact duplicate of the example at data/train-00000-of-00002.jsonl:5"
+        ],
+        "{}",
+        new.stdout
+    );
+    assert_eq!(new.code, Some(1), "{}", new.stdout);
+    drop(second);
+}
+
+#[test]
+fn reordered_lines_stay_accepted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut first, mut second) = legacy(d);
+    // Run from another directory: paths are keyed relative to the baseline's.
+    std::fs::create_dir_all(d.join("elsewhere")).expect("mkdir");
+    let written = run(
+        &d.join("elsewhere"),
+        &["--write-baseline", "../baseline.json", "../data"],
+    );
+    assert_eq!(
+        written.code,
+        Some(0),
+        "{}{}",
+        written.stdout,
+        written.stderr
+    );
+    first.reverse();
+    first.insert(
+        0,
+        chat("Is there a mobile app?", "Yes, for iOS and Android."),
+    );
+    second.reverse();
+    write_lines(d, "data/train-00000-of-00002.jsonl", &first);
+    write_lines(d, "data/train-00001-of-00002.jsonl", &second);
+    let moved = run(d, &["data"]);
+    assert_eq!(findings(&moved.stdout).len(), 4, "{}", moved.stdout);
+    let accepted = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(
+        findings(&accepted.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        accepted.stdout
+    );
+    assert_eq!(accepted.code, Some(0), "{}", accepted.stderr);
+    assert!(
+        !accepted.stderr.contains("no longer found"),
+        "{}",
+        accepted.stderr
+    );
+}
+
+#[test]
+fn a_fixed_example_leaves_a_stale_entry_and_rewriting_drops_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut first, _) = legacy(d);
+    run(d, &["--write-baseline", "baseline.json", "data"]);
+    assert_eq!(entries(&d.join("baseline.json")).len(), 4);
+    // The placeholder is written out: its C007 entry matches nothing any more.
+    first[2] = chat("Can I change my plan?", "Yes, under Account, Plan.");
+    write_lines(d, "data/train-00000-of-00002.jsonl", &first);
+    let fixed = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(
+        findings(&fixed.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        fixed.stdout
+    );
+    assert_eq!(fixed.code, Some(0), "{}", fixed.stderr);
+    assert!(
+        fixed
+            .stderr
+            .contains("baseline baseline.json: 1 entry no longer found (fixed or deleted)"),
+        "{}",
+        fixed.stderr
+    );
+    assert!(
+        fixed
+            .stderr
+            .lines()
+            .any(|l| l.starts_with("  data/train-00000-of-00002.jsonl C007 ")),
+        "{}",
+        fixed.stderr
+    );
+    let rewritten = run(
+        d,
+        &[
+            "--baseline",
+            "baseline.json",
+            "--write-baseline",
+            "baseline.json",
+            "data",
+        ],
+    );
+    assert_eq!(rewritten.code, Some(0), "{}", rewritten.stderr);
+    let left = entries(&d.join("baseline.json"));
+    assert_eq!(left.len(), 3, "{left:?}");
+    assert!(left.iter().all(|(_, rule, _)| rule != "C007"), "{left:?}");
+    let again = run(d, &["--baseline", "baseline.json", "data"]);
+    assert!(
+        !again.stderr.contains("no longer found"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        findings(&again.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        again.stdout
+    );
+}
+
+#[test]
+fn copies_of_one_example_are_counted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let same = chat("How do I reset my password?", "Use Forgot password.");
+    write_lines(
+        d,
+        "train.jsonl",
+        &[same.clone(), same.clone(), same.clone()],
+    );
+    run(d, &["--write-baseline", "baseline.json", "train.jsonl"]);
+    assert_eq!(
+        entries(&d.join("baseline.json")),
+        [("train.jsonl".into(), "D001".into(), 2)]
+    );
+    // A fourth copy is one more than the baseline accepts.
+    write_lines(
+        d,
+        "train.jsonl",
+        &[same.clone(), same.clone(), same.clone(), same],
+    );
+    let more = run(d, &["--baseline", "baseline.json", "train.jsonl"]);
+    assert_eq!(findings(&more.stdout).len(), 1, "{}", more.stdout);
+    assert_eq!(more.code, Some(1), "{}", more.stdout);
+}
+
+#[test]
+fn bad_baselines_are_errors_and_inputs_are_never_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    legacy(d);
+    let missing = run(d, &["--baseline", "nope.json", "data"]);
+    assert_eq!(missing.code, Some(2), "{}", missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .contains("cannot read the baseline nope.json"),
+        "{}",
+        missing.stderr
+    );
+    for (text, says) in [
+        ("{\"findings\": []}", "missing field `tunelint_baseline`"),
+        (
+            "{\"tunelint_baseline\": 2, \"findings\": []}",
+            "format version 2 is not 1",
+        ),
+        (
+            "{\"tunelint_baseline\": 1, \"findings\": [{\"path\": \"a\", \"rule\": \"D001\", \"fingerprint\": \"xyz\"}]}",
+            "fingerprint \"xyz\" is not 16 hexadecimal digits",
+        ),
+        (
+            "{\"tunelint_baseline\": 1, \"findings\": [], \"extra\": 1}",
+            "unknown field `extra`",
+        ),
+    ] {
+        std::fs::write(d.join("bad.json"), text).expect("write");
+        let bad = run(d, &["--baseline", "bad.json", "data"]);
+        assert_eq!(bad.code, Some(2), "{text}: {}", bad.stderr);
+        assert!(
+            bad.stderr.contains("bad.json is not a tunelint baseline: ")
+                && bad.stderr.contains(says),
+            "{text}: {}",
+            bad.stderr
+        );
+    }
+    let input = d.join("data/train-00000-of-00002.jsonl");
+    let before = std::fs::read(&input).expect("read");
+    let over = run(
+        d,
+        &[
+            "--write-baseline",
+            "data/train-00000-of-00002.jsonl",
+            "data",
+        ],
+    );
+    assert_eq!(over.code, Some(2), "{}", over.stderr);
+    assert!(
+        over.stderr.contains("tunelint never writes over its input"),
+        "{}",
+        over.stderr
+    );
+    assert_eq!(std::fs::read(&input).expect("read"), before);
+    let twice = run(
+        d,
+        &[
+            "--output-file",
+            "out.txt",
+            "--write-baseline",
+            "./out.txt",
+            "data",
+        ],
+    );
+    assert_eq!(twice.code, Some(2), "{}", twice.stderr);
+    assert!(
+        twice.stderr.contains("give each output its own path"),
+        "{}",
+        twice.stderr
+    );
+}
