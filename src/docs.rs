@@ -11,7 +11,9 @@
 //! - `split`: the lines before a line `---` are a `train.jsonl`, the lines after it a
 //!   `valid.jsonl` in the same directory (for the split-leak rule);
 //! - `OPTION=VALUE`: the example runs with that option of the rule set, as in
-//!   `[rules] CODE = { OPTION = VALUE }`.
+//!   `[rules] CODE = { OPTION = VALUE }`;
+//! - `SECTION.KEY=VALUE`: with `KEY = VALUE` in `[SECTION]`, for the settings of the
+//!   dataset-wide rules that are not rule options ([`SECTION_MODIFIERS`]).
 
 use std::fmt::Write as _;
 
@@ -20,6 +22,13 @@ use crate::rules::RULES;
 
 /// The modifiers an example block may carry besides `OPTION=VALUE`.
 pub const MODIFIERS: &[&str] = &["bytes", "no-final-newline", "split"];
+
+/// The config keys outside `[rules]` an example block may set, as `SECTION.KEY=VALUE`.
+pub const SECTION_MODIFIERS: &[&str] = &[
+    "dataset.goal",
+    "composition.min_examples",
+    "composition.label_key",
+];
 
 /// One `jsonl,invalid` or `jsonl,valid` block of a rule's documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +94,10 @@ impl Example {
     fn note(&self) -> Option<String> {
         let mut parts: Vec<String> = self
             .options()
-            .map(|(k, v)| format!("with `{k} = {v}`"))
+            .map(|(k, v)| match k.split_once('.') {
+                Some((section, key)) => format!("with `[{section}] {key} = {v}`"),
+                None => format!("with `{k} = {v}`"),
+            })
             .collect();
         if self.has("bytes") {
             parts.push("`\\xHH` stands for the single byte `HH`".into());

@@ -168,6 +168,10 @@ pub struct Settings {
     pub model: Option<Arc<crate::tokens::hf::Model>>,
     /// `[tokens] overflow`: what the trainer does with a longer example.
     pub overflow: Overflow,
+    /// `[dataset] goal`: how many examples B001 expects; `None` leaves B001 quiet.
+    pub goal: Option<crate::composition::Goal>,
+    /// `[composition]`: the targets of B002-B004 and the label key, shared by every file.
+    pub composition: Arc<crate::composition::CompositionConfig>,
 }
 
 impl Settings {

@@ -3,62 +3,86 @@
 use crate::dataset::DatasetContext;
 use crate::declare_rule;
 use crate::diagnostic::FileId;
+use crate::rule::Level;
 use crate::rules::{Code, RunsOn};
 
-// TODO(new_rule): the documentation below is what `tunelint explain B001` and
-// docs/rules.md show. Both examples run (tests/docs.rs): the invalid one must fire
-// B001 and nothing else, the valid one nothing at all. The fixtures in
-// tests/fixtures/rules/too-few-examples/ follow the same two rules (tests/rules.rs).
 declare_rule! {
     /// ## What it does
-    /// TODO(new_rule): what the rule reports and where its finding points; what it leaves to
-    /// other rules (which of them suppress it: `suppressed_by` in the registry).
+    /// Counts a file's examples (its records that parse as JSON objects) against the lesson's
+    /// guidelines for the goal set in `[dataset] goal`: a warning below the minimum, an info
+    /// below the recommended count.
+    ///
+    /// | goal | what it is | minimum | recommended |
+    /// |---|---|---|---|
+    /// | `format` | format adherence | 50 | 200 |
+    /// | `style` | style or tone transfer | 100 | 500 |
+    /// | `domain` | domain vocabulary | 300 | 1000 |
+    /// | `complex` | complex behaviour | 500 | 5000 |
+    ///
+    /// Without a goal it says nothing: how much data is enough depends on what the
+    /// fine-tuning is for. Each file is counted on its own (a validation split is not added
+    /// to its training file). The finding is about the whole file and points at its line 1.
     ///
     /// ## Why is this bad?
-    /// TODO(new_rule): what a model trained on such examples learns, or how training or the
-    /// upload fails on them; and the usual cause in a real dataset.
+    /// Below the minimum, a fine-tuned model behaves inconsistently across similar inputs and
+    /// falls back to the base model's patterns: the run costs money and teaches little. Between
+    /// the minimum and the recommended count it usually works but is weak on variations.
     ///
     /// ## Example
-    /// ```jsonl,invalid
-    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate. The old key stops working after 24 hours."}]}
+    /// ```jsonl,invalid,dataset.goal="format"
+    /// {"messages": [{"role": "user", "content": "Convert to JSON: name Ada, age 36"}, {"role": "assistant", "content": "{\"name\": \"Ada\", \"age\": 36}"}]}
+    /// {"messages": [{"role": "user", "content": "Convert to JSON: city Lyon, population 522000"}, {"role": "assistant", "content": "{\"city\": \"Lyon\", \"population\": 522000}"}]}
     /// ```
     ///
-    /// Use instead:
+    /// Use instead: at least 50 such examples for format adherence, 200 to be comfortable.
+    /// Without a goal nothing is judged:
     /// ```jsonl,valid
-    /// {"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate. The old key stops working after 24 hours."}]}
+    /// {"messages": [{"role": "user", "content": "Convert to JSON: name Ada, age 36"}, {"role": "assistant", "content": "{\"name\": \"Ada\", \"age\": 36}"}]}
+    /// {"messages": [{"role": "user", "content": "Convert to JSON: city Lyon, population 522000"}, {"role": "assistant", "content": "{\"city\": \"Lyon\", \"population\": 522000}"}]}
     /// ```
     pub static TOO_FEW_EXAMPLES = {
         code: "B001",
         name: "too-few-examples",
         level: Warning,
-        summary: "todo(new_rule): what the rule fires on, in one lowercase line",
+        summary: "fewer examples than the lesson's minimum for `[dataset] goal` (info below the recommended count)",
     };
 }
 
-/// Runs on the dataset once every record is read. It needs nothing of a record but
-/// what every dataset rule gets (`crate::dataset::Item`: line, offset, canonical hash,
-/// validity); a rule that needs more declares the facts it collects of each record
-/// (see `crate::rules::content::inconsistent_system_prompt`).
+/// Runs on the dataset: it needs only the count of each file's records.
 pub const RUNS_ON: RunsOn = RunsOn::Dataset { check, facts: &[] };
 
 fn check(ctx: &mut DatasetContext<'_>) {
     let all = ctx.facts;
     let files: Vec<FileId> = ctx.files_enabling(Code::B001).map(|(f, _)| f).collect();
     for file in files {
-        let items = &all[file as usize].items;
-        // TODO(new_rule): the logic. Until it reports, the invalid example and fixture fail
-        // their tests. A message starts lowercase, has no final period, quotes values from the
-        // data with `crate::wording::quote`, and says the fix when there is an obvious one.
-        // Report on the record `index` of `items`; `Some(Related { .. })` points at
-        // another record when the finding is about a pair.
-        let wrong: Option<usize> = None;
-        if let Some(index) = wrong {
-            ctx.report(
+        let Some(goal) = ctx.settings(file).goal else {
+            continue;
+        };
+        let count = all[file as usize].items.len() as u64;
+        let (minimum, recommended) = (goal.minimum(), goal.recommended());
+        let examples = if count == 1 { "example" } else { "examples" };
+        let what = format!(
+            "{} (`[dataset] goal = \"{}\"`)",
+            goal.description(),
+            goal.as_str()
+        );
+        if count < minimum {
+            ctx.report_file(
                 Code::B001,
                 file,
-                index,
-                format!("todo(new_rule): what is wrong (examples: {})", items.len()),
-                None,
+                Level::Error,
+                format!(
+                    "{count} {examples}, fewer than the minimum of {minimum} for {what}; {recommended} are recommended"
+                ),
+            );
+        } else if count < recommended {
+            ctx.report_file(
+                Code::B001,
+                file,
+                Level::Info,
+                format!(
+                    "{count} {examples}: above the minimum of {minimum} for {what}, below the recommended {recommended}"
+                ),
             );
         }
     }
