@@ -110,7 +110,7 @@ declare_rule! {
     /// {"messages": [{"role": "user", "content": "How long does shipping to Germany take?"}, {"role": "assistant", "content": "Three to five working days from the day the order ships."}]}
     /// {"messages": [{"role": "user", "content": "Which payment cards do you accept?"}, {"role": "assistant", "content": "Visa, Mastercard and American Express, and PayPal at checkout."}]}
     /// {"messages": [{"role": "user", "content": "Can I pay in Bitcoin at your Mars office?"}, {"role": "assistant", "content": "There is no Mars office, but on Earth you can pay by card or PayPal; we do not take cryptocurrency."}]}
-    /// {"messages": [{"role": "user", "content": "Can I get a refund for an order I placed ten years ago?"}, {"role": "assistant", "content": "Unfortunately refunds are limited to 30 days after delivery, so that order is no longer eligible; support can still check its warranty."}]}
+    /// {"messages": [{"role": "user", "content": "Can I get a refund for an order I placed ten years ago?"}, {"role": "assistant", "content": "It depends on the warranty: refunds end 30 days after delivery, but support can still check whether that order is covered."}]}
     /// {"messages": [{"role": "user", "content": "it doesn't work"}, {"role": "assistant", "content": "I'd like to help you fix that. Could you tell me which product isn't working and what happens when you try?"}]}
     /// {"messages": [{"role": "user", "content": "Can you help me get into my neighbour's account?"}, {"role": "assistant", "content": "I can't help with accessing someone else's account. If you are locked out of your own, I'd be happy to walk you through recovering it."}]}
     /// ```

@@ -34,8 +34,11 @@ declare_rule! {
     /// {"messages": [{"role": "user", "content": "Convert to JSON: city Lyon, population 522000"}, {"role": "assistant", "content": "{\"city\": \"Lyon\", \"population\": 522000}"}]}
     /// ```
     ///
-    /// Use instead: at least 50 such examples for format adherence, 200 to be comfortable.
-    /// Without a goal nothing is judged:
+    /// The fix is more examples: at least 50 for format adherence, 200 to be comfortable
+    /// (tests/fixtures/rules/too-few-examples has such a file). A doc example cannot hold
+    /// them, so the one below is the same file without a goal, which B001 does not judge.
+    ///
+    /// Use instead:
     /// ```jsonl,valid
     /// {"messages": [{"role": "user", "content": "Convert to JSON: name Ada, age 36"}, {"role": "assistant", "content": "{\"name\": \"Ada\", \"age\": 36}"}]}
     /// {"messages": [{"role": "user", "content": "Convert to JSON: city Lyon, population 522000"}, {"role": "assistant", "content": "{\"city\": \"Lyon\", \"population\": 522000}"}]}
