@@ -300,7 +300,7 @@ fn is_refusal(answer: &str) -> bool {
             let after = &answer[at + opening.len()..];
             // The act comes first, or after one softener ("really", "directly").
             let second = after.find(' ').map_or(after.len(), |i| i + 1);
-            [&after[..], &after[second..]]
+            [after, &after[second..]]
                 .iter()
                 .any(|rest| REFUSED_ACTS.iter().any(|act| rest.starts_with(act)))
         })
