@@ -167,6 +167,9 @@ pub struct DatasetFile<'a> {
     pub settings: &'a Settings,
 }
 
+/// The record index of a finding about a whole file ([`DatasetContext::report_file`]).
+pub const NO_RECORD: usize = usize::MAX;
+
 /// What a dataset rule may touch: every file's settings and facts, the lines again, and a
 /// sink for its findings.
 pub struct DatasetContext<'a> {
@@ -266,6 +269,17 @@ impl<'a> DatasetContext<'a> {
             format!("line {line}")
         } else {
             format!("{}:{line}", self.display(file))
+        }
+    }
+
+    /// Reports `code` about the whole of `file` (its size, its composition): the finding
+    /// points at line 1 and is about no record in particular, so it makes none invalid.
+    /// `cap` lowers the level (B001 reports a shortfall below the recommended count as info).
+    pub fn report_file(&mut self, code: Code, file: FileId, cap: Level, message: String) {
+        let location = Location::line_start(file, 1, 0);
+        let settings = self.settings(file);
+        if let Some(d) = crate::context::diagnostic(settings, code, cap, location, message) {
+            (self.out)(d, NO_RECORD);
         }
     }
 

@@ -13,6 +13,8 @@
 //! - `OPTION=VALUE`: the example runs with that option of the rule set, as in
 //!   `[rules] CODE = { OPTION = VALUE }`;
 //! - `target=NAME`: the example runs with `target = "NAME"` (S014 and the target limits).
+//! - `SECTION.KEY=VALUE`: with `KEY = VALUE` in `[SECTION]`, for the settings of the
+//!   dataset-wide rules that are not rule options ([`SECTION_MODIFIERS`]).
 
 use std::fmt::Write as _;
 
@@ -21,6 +23,13 @@ use crate::rules::RULES;
 
 /// The modifiers an example block may carry besides `OPTION=VALUE`.
 pub const MODIFIERS: &[&str] = &["bytes", "no-final-newline", "split"];
+
+/// The config keys outside `[rules]` an example block may set, as `SECTION.KEY=VALUE`.
+pub const SECTION_MODIFIERS: &[&str] = &[
+    "dataset.goal",
+    "composition.min_examples",
+    "composition.label_key",
+];
 
 /// One `jsonl,invalid` or `jsonl,valid` block of a rule's documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,9 +95,10 @@ impl Example {
     fn note(&self) -> Option<String> {
         let mut parts: Vec<String> = self
             .options()
-            .map(|(k, v)| match k {
-                "target" => format!("with `target = \"{v}\"`"),
-                _ => format!("with `{k} = {v}`"),
+            .map(|(k, v)| match (k, k.split_once('.')) {
+                ("target", _) => format!("with `target = \"{v}\"`"),
+                (_, Some((section, key))) => format!("with `[{section}] {key} = {v}`"),
+                (_, None) => format!("with `{k} = {v}`"),
             })
             .collect();
         if self.has("bytes") {

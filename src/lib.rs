@@ -21,6 +21,7 @@ pub mod app;
 pub(crate) mod baseline;
 pub(crate) mod canonical;
 pub mod cli;
+pub mod composition;
 pub mod config;
 pub mod context;
 pub mod dataset;

@@ -187,6 +187,10 @@ pub struct Settings {
     /// `target`: what the data will be trained with (§3b); `None` checks only what holds
     /// for every target.
     pub target: Option<&'static crate::target::Target>,
+    /// `[dataset] goal`: how many examples B001 expects; `None` leaves B001 quiet.
+    pub goal: Option<crate::composition::Goal>,
+    /// `[composition]`: the targets of B002-B004 and the label key, shared by every file.
+    pub composition: Arc<crate::composition::CompositionConfig>,
 }
 
 impl Settings {

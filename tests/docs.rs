@@ -18,6 +18,8 @@
 //! - `OPTION=VALUE`: the block runs with that option of the rule, set through the config
 //!   file as `[rules] CODE = { OPTION = VALUE }`: ```` ```jsonl,invalid,max_chars=100 ````;
 //! - `target=NAME`: the block runs with `target = "NAME"` in the config file.
+//! - `SECTION.KEY=VALUE` (one of `docs::SECTION_MODIFIERS`): the block runs with `KEY = VALUE`
+//!   in `[SECTION]`: ```` ```jsonl,invalid,composition.min_examples=10 ````.
 //!
 //! A blank line inside a block is a blank line of the file (J003).
 //!
@@ -173,31 +175,40 @@ fn group_thousands(n: &str) -> String {
 fn settings_for(meta: &RuleMeta, example: &Example) -> Result<Settings, String> {
     for m in &example.modifiers {
         let known = docs::MODIFIERS.contains(&m.as_str())
-            || m.split_once('=')
-                .is_some_and(|(k, _)| k == "target" || meta.options.iter().any(|o| o.name == k));
+            || m.split_once('=').is_some_and(|(k, _)| {
+                k == "target"
+                    || meta.options.iter().any(|o| o.name == k)
+                    || docs::SECTION_MODIFIERS.contains(&k)
+            });
         if !known {
             return Err(format!("unknown modifier `{m}` in the info string"));
         }
     }
-    let options: Vec<String> = example
+    // `target=NAME` is a top-level key, `section.key=VALUE` goes to its own section
+    // (`[dataset] goal`), the others to the rule.
+    let target = example.options().find(|(k, _)| *k == "target");
+    let (sections, options): (Vec<_>, Vec<_>) = example
         .options()
         .filter(|(k, _)| *k != "target")
-        .map(|(k, v)| format!("{k} = {v}"))
-        .collect();
-    let target = example.options().find(|(k, _)| *k == "target");
-    if options.is_empty() && target.is_none() {
-        return Ok(Settings::default());
-    }
+        .partition(|(k, _)| k.contains('.'));
     let mut toml = String::new();
     if let Some((_, name)) = target {
         toml.push_str(&format!("target = \"{name}\"\n"));
     }
+    for (k, v) in sections {
+        let (section, key) = k.split_once('.').unwrap_or_default();
+        toml.push_str(&format!("[{section}]\n{key} = {v}\n"));
+    }
     if !options.is_empty() {
+        let options: Vec<String> = options.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         toml.push_str(&format!(
             "[rules]\n{} = {{ {} }}\n",
             meta.code,
             options.join(", ")
         ));
+    }
+    if toml.is_empty() {
+        return Ok(Settings::default());
     }
     let path = Path::new("tunelint.toml");
     let config = Config::parse(&toml, path).map_err(|e| format!("{toml}: {}", e.message()))?;

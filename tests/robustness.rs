@@ -518,7 +518,8 @@ fn line_numbers_stay_exact_across_chunks() {
     );
     let bad = r#"{"messages":[{"role":"user","content":"¿Cuántas patas tiene una araña?"},{"role":"bot","content":"Una araña tiene ocho patas."}]}"#;
     let mut input = String::new();
-    let mut expected = Vec::new();
+    // One kind of answer throughout: the composition rules report the file, at its line 1.
+    let mut expected = vec![(1, "B002"), (1, "B003"), (1, "B004")];
     let mut line = 0u64;
     while input.len() < 3 << 20 {
         line += 1;

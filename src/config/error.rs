@@ -130,12 +130,6 @@ impl ConfigError {
     }
 }
 
-/// The sections kept for rules that do not exist yet, left out of the keys messages list.
-pub(super) const RESERVED: &[&str] = &["composition", "dataset"];
-
-/// What a reserved section with something in it is told (`super::error` adds the section).
-pub(super) const RESERVED_MESSAGE: &str = "configures the composition and size rules (B001-B004), which this version of tunelint does not have yet; remove what the section holds";
-
 /// The valid name closest to `input`, if it is close enough to be what was meant.
 pub(super) fn closest<'c>(
     input: &str,
@@ -238,11 +232,6 @@ impl Document<'_> {
         };
         let tree = DeTable::parse(self.text).ok();
         let search = |what| tree.as_ref().and_then(|t| find(t.get_ref(), &span, what));
-        if message == RESERVED_MESSAGE {
-            let path = search(Find::Value).map(|hit| hit.path).unwrap_or_default();
-            let keys: Vec<&str> = path.iter().filter_map(Segment::key).collect();
-            return self.error(span, format!("[{}] {message}", keys.join(".")));
-        }
         let mut why = expectation(message);
         if let Some(rest) = message.strip_prefix("unknown field `") {
             // serde: "unknown field `x`, expected one of `a`, `b`" (or "expected `a`").
@@ -252,7 +241,7 @@ impl Document<'_> {
                 // toml hands a date to a struct as a table with this one key.
                 why = "expected a table".to_owned();
             } else {
-                let allowed: Vec<&str> = names.filter(|n| !RESERVED.contains(n)).collect();
+                let allowed: Vec<&str> = names.collect();
                 let path = search(Find::Key).map(|hit| hit.path).unwrap_or_default();
                 return self.error(span, unknown_key_message(name, &allowed, &section(&path)));
             }

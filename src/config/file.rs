@@ -14,8 +14,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
-use super::error::{DATETIME_KEY, RESERVED_MESSAGE, closest};
+use super::error::{DATETIME_KEY, closest};
 use super::gates::Threshold;
+use crate::composition::Goal;
 use crate::settings::{DedupField, Encoding, FormatChoice, Overflow};
 use crate::target::TargetChoice;
 
@@ -33,35 +34,8 @@ pub(super) struct FileConfig {
     pub pii: Option<PiiFile>,
     pub overrides: Option<TableArray<OverrideFile>>,
     pub datasets: Option<TableArray<DatasetFile>>,
-    /// Reserved for the B rules (composition and size), which tunelint does not have yet:
-    /// `tunelint init` of earlier versions wrote these headers, so an empty section is
-    /// accepted and anything in it is an error.
-    #[serde(default, rename = "composition")]
-    _composition: Option<Reserved>,
-    #[serde(default, rename = "dataset")]
-    _dataset: Option<Reserved>,
-}
-
-/// A section kept for rules that do not exist yet: only an empty table is accepted.
-pub(super) struct Reserved;
-
-impl<'de> Deserialize<'de> for Reserved {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Reserved;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an empty table")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Reserved, A::Error> {
-                match map.next_key::<IgnoredAny>()? {
-                    None => Ok(Reserved),
-                    Some(_) => Err(A::Error::custom(RESERVED_MESSAGE)),
-                }
-            }
-        }
-        d.deserialize_map(V)
-    }
+    pub dataset: Option<DatasetSectionFile>,
+    pub composition: Option<CompositionFile>,
 }
 
 /// `[gates]`.
@@ -74,6 +48,39 @@ pub(super) struct GatesFile {
     pub max_duplicates: Option<Threshold>,
     #[serde(default, deserialize_with = "count")]
     pub max_warnings: Option<u64>,
+}
+
+/// `[dataset]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DatasetSectionFile {
+    pub goal: Option<Choice<Goal>>,
+}
+
+/// `[composition]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CompositionFile {
+    pub targets: Option<Spanned<TargetsFile>>,
+    #[serde(default, deserialize_with = "percent")]
+    pub tolerance: Option<f64>,
+    #[serde(default, deserialize_with = "count")]
+    pub min_examples: Option<u64>,
+    pub label_key: Option<Spanned<Text>>,
+}
+
+/// `[composition] targets`: a share in percent per category.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TargetsFile {
+    #[serde(default, deserialize_with = "percent")]
+    pub common: Option<f64>,
+    #[serde(default, deserialize_with = "percent")]
+    pub edge: Option<f64>,
+    #[serde(default, deserialize_with = "percent")]
+    pub clarification: Option<f64>,
+    #[serde(default, deserialize_with = "percent")]
+    pub refusal: Option<f64>,
 }
 
 /// `[dedup]`.
@@ -422,6 +429,13 @@ impl Named for DedupField {
     const NAMES: &'static [&'static str] = DedupField::NAMES;
     fn parse(s: &str) -> Option<Self> {
         DedupField::parse(s)
+    }
+}
+
+impl Named for Goal {
+    const NAMES: &'static [&'static str] = Goal::NAMES;
+    fn parse(s: &str) -> Option<Self> {
+        Goal::parse(s)
     }
 }
 

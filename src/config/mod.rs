@@ -32,9 +32,12 @@ pub use self::gates::{Gates, Threshold};
 pub use self::starter::{STARTER, starter};
 
 use self::error::Document;
-use self::file::{DatasetFile, Element, FileConfig, OverrideFile, Strings, TableArray};
+use self::file::{
+    CompositionFile, DatasetFile, Element, FileConfig, OverrideFile, Strings, TableArray,
+};
 use self::globs::Globs;
 use self::selectors::{RuleEntry, apply_entries, cli_selectors, rule_entries, set_options};
+use crate::composition::{CompositionConfig, Goal};
 use crate::rule::Level;
 use crate::rules::{Code, RULES};
 use crate::settings::{
@@ -117,6 +120,8 @@ impl Default for Settings {
             model: None,
             overflow: Overflow::Truncate,
             target: None,
+            goal: None,
+            composition: Arc::default(),
         }
     }
 }
@@ -151,6 +156,10 @@ pub struct Config {
     pub tokens: TokensConfig,
     pub pii: PiiConfig,
     pub datasets: Vec<DatasetGroup>,
+    /// `[dataset] goal`.
+    pub goal: Option<Goal>,
+    /// `[composition]`.
+    pub composition: Arc<CompositionConfig>,
 }
 
 impl Default for Config {
@@ -177,6 +186,8 @@ impl Config {
             tokens: TokensConfig::default(),
             pii: PiiConfig::default(),
             datasets: Vec::new(),
+            goal: None,
+            composition: Arc::default(),
         }
     }
 
@@ -264,6 +275,12 @@ impl Config {
                 (None, None) => {}
             }
         }
+        if let Some(dataset) = file.dataset {
+            self.goal = dataset.goal.map(|c| c.0);
+        }
+        if let Some(composition) = file.composition {
+            note(read_composition(doc, composition).map(|c| self.composition = Arc::new(c)));
+        }
         if let Some(allow) = file.pii.and_then(|pii| pii.allow) {
             note(pii_allow(doc, &allow).map(|a| self.pii.allow = Arc::new(a)));
         }
@@ -323,6 +340,8 @@ impl Config {
             encoding: self.tokens.encoding,
             model: self.tokens.model.clone(),
             overflow: self.tokens.overflow,
+            goal: self.goal,
+            composition: Arc::clone(&self.composition),
             ..Settings::default()
         };
         let mut options = vec![toml::Table::new(); Code::ALL.len()];
@@ -497,6 +516,54 @@ fn load_model(
         };
         doc.error(span, message)
     })
+}
+
+/// `[composition]`, over the defaults: the targets must still add up to 100 percent and the
+/// label key must name something.
+fn read_composition(
+    doc: &Document<'_>,
+    file: CompositionFile,
+) -> Result<CompositionConfig, ConfigError> {
+    let mut config = CompositionConfig::default();
+    if let Some(targets) = file.targets {
+        let span = targets.span();
+        let t = targets.into_inner();
+        for (slot, value) in [t.common, t.edge, t.clarification, t.refusal]
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(v) = value {
+                config.targets[slot] = v;
+            }
+        }
+        let sum: f64 = config.targets.iter().sum();
+        if (sum - 100.0).abs() > 0.01 {
+            let shares = crate::composition::Category::ALL
+                .iter()
+                .map(|c| format!("{} {}", c.as_str(), config.target(*c)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(doc.error(
+                span,
+                format!("composition targets add up to {sum}%, not 100% ({shares}; a target left out keeps its default)"),
+            ));
+        }
+    }
+    config.tolerance = file.tolerance.unwrap_or(config.tolerance);
+    config.min_examples = file.min_examples.unwrap_or(config.min_examples);
+    if let Some(key) = file.label_key {
+        let span = key.span();
+        let key = key.into_inner().0;
+        if key.trim().is_empty() {
+            return Err(doc.error(
+                span,
+                "label_key is empty; expected the name of a top-level key such as \"category\""
+                    .to_owned(),
+            ));
+        }
+        config.label_key = Some(key);
+    }
+    Ok(config)
 }
 
 fn read_override(

@@ -67,6 +67,24 @@ exclude = []
 # Regular expressions of known-safe matches that the privacy rules (P001-P006) accept.
 # allow = ["@ourcompany\\.example$"]
 
+[dataset]
+# What the fine-tuning teaches, which sets how many examples B001 expects (minimum,
+# recommended): "format" (50, 200), "style" (100, 500), "domain" (300, 1000) or "complex"
+# (500, 5000). Without it B001 stays quiet.
+# goal = "style"
+
+[composition]
+# Target share of each kind of example in percent (B002); they add up to 100.
+# targets = { common = 60, edge = 20, clarification = 10, refusal = 10 }
+# How far a share may be from its target, in percentage points.
+# tolerance = 10
+# Fewest examples before B002-B004 judge a file's composition.
+# min_examples = 100
+# A top-level key holding each example's category ("common", "edge", "clarification" or
+# "refusal"), exempt from S008. Without it (or when a record has none) the final assistant
+# turn is classified: `tunelint explain B002` says how.
+# label_key = "category"
+
 # Other levels, options or format for some files. Every matching override applies, in
 # order, over [rules].
 # [[overrides]]

@@ -174,9 +174,13 @@ impl<'a, 's> Collector<'a, 's> {
             let (facts, summaries) = (&self.facts, &mut self.summaries);
             let mut out = |d: Diagnostic, index: usize| {
                 let file = d.location.file;
-                // A record invalid only because of a dataset finding stops counting as valid.
+                // A record invalid only because of a dataset finding stops counting as valid
+                // (a finding about a whole file, `NO_RECORD`, is about none of them).
                 if d.level == Level::Error
-                    && facts[file as usize].items[index].valid
+                    && facts[file as usize]
+                        .items
+                        .get(index)
+                        .is_some_and(|i| i.valid)
                     && invalidated.insert((file, index))
                 {
                     summaries[file as usize].valid -= 1;

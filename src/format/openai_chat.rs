@@ -1243,7 +1243,9 @@ pub(crate) fn unknown_key(
     place: &str,
     allowed: &[&str],
 ) {
-    if !ctx.enabled(Code::S008) {
+    // `[composition] label_key` names a key the B rules read (exempt wherever it appears:
+    // the formats report unknown keys of nested objects through here too).
+    if !ctx.enabled(Code::S008) || ctx.settings.composition.label_key.as_deref() == Some(key) {
         return;
     }
     let hint = allowed

@@ -8,6 +8,7 @@
 //! normalises a record, the others on the normalised record, one of its messages, or the
 //! whole dataset.
 
+pub mod balance;
 pub(crate) mod content;
 pub mod duplicates;
 pub mod jsonl;
@@ -153,6 +154,10 @@ registry! {
     D001 => duplicates::exact_duplicate::EXACT_DUPLICATE, duplicates::exact_duplicate::RUNS_ON;
     D002 => duplicates::near_duplicate::NEAR_DUPLICATE, duplicates::near_duplicate::RUNS_ON;
     D003 => duplicates::split_leak::SPLIT_LEAK, duplicates::split_leak::RUNS_ON;
+    B001 => balance::too_few_examples::TOO_FEW_EXAMPLES, balance::too_few_examples::RUNS_ON;
+    B002 => balance::composition_off_target::COMPOSITION_OFF_TARGET, balance::composition_off_target::RUNS_ON;
+    B003 => balance::missing_refusals::MISSING_REFUSALS, balance::missing_refusals::RUNS_ON;
+    B004 => balance::missing_clarifications::MISSING_CLARIFICATIONS, balance::missing_clarifications::RUNS_ON;
 }
 
 impl Code {

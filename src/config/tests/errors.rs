@@ -186,7 +186,7 @@ fn bad_globs_point_at_the_pattern() {
     );
     assert_eq!(
         error("x = 1\n\n[[overrides]]\nrules = {}\n"),
-        "tunelint.toml:1:1: unknown key \"x\" in the top level; expected one of format, target, exclude, rules, gates, dedup, tokens, pii, overrides, datasets"
+        "tunelint.toml:1:1: unknown key \"x\" in the top level; expected one of format, target, exclude, rules, gates, dedup, tokens, pii, overrides, datasets, dataset, composition"
     );
     assert_eq!(
         error("\n[[overrides]]\nrules = {}\n"),
@@ -225,23 +225,45 @@ fn columns_count_code_points() {
 }
 
 #[test]
-fn sections_for_rules_that_do_not_exist_must_be_empty() {
-    // `[composition]` and `[dataset]` configure B rules that tunelint does not have yet.
-    // Earlier versions of `tunelint init` wrote their headers: an empty section is accepted,
-    // anything in one is an error that says why.
-    assert!(parse("[composition]\n[dataset]\n").is_ok());
-    let why = "configures the composition and size rules (B001-B004), which this version of tunelint does not have yet; remove what the section holds";
+fn composition_and_dataset_sections_are_checked_and_located() {
+    let config = parse(
+        "[dataset]\ngoal = \"style\"\n[composition]\ntargets = { common = 70, edge = 10 }\ntolerance = 5\nmin_examples = 50\nlabel_key = \"kind\"\n",
+    )
+    .expect("valid");
+    assert_eq!(config.goal, Some(crate::composition::Goal::Style));
+    assert_eq!(config.composition.targets, [70.0, 10.0, 10.0, 10.0]);
+    assert_eq!(config.composition.tolerance, 5.0);
+    assert_eq!(config.composition.min_examples, 50);
+    assert_eq!(config.composition.label_key.as_deref(), Some("kind"));
+    let settings = config
+        .settings_for(std::path::Path::new("a.jsonl"), &CliOverrides::default())
+        .expect("settings");
+    assert_eq!(settings.goal, Some(crate::composition::Goal::Style));
+    assert_eq!(settings.composition.min_examples, 50);
+
     assert_eq!(
-        error("[composition]\nmin_examples = 50\n"),
-        format!("tunelint.toml:1:1: [composition] {why}")
+        error("[dataset]\ngoal = \"stlye\"\n"),
+        "tunelint.toml:2:8: invalid value \"stlye\" for \"goal\"; did you mean \"style\"?"
     );
     assert_eq!(
-        error("format = \"auto\"\n[composition.targets]\nrefusal = 0.1\n"),
-        format!("tunelint.toml:2:2: [composition] {why}")
+        error("[composition]\nmin_exemples = 50\n"),
+        "tunelint.toml:2:1: unknown key \"min_exemples\" in [composition]; did you mean \"min_examples\"?"
     );
     assert_eq!(
-        error("[dataset]\ngoal = \"style\"\n"),
-        format!("tunelint.toml:1:1: [dataset] {why}")
+        error("[composition]\ntargets = { common = 60, edges = 20 }\n"),
+        "tunelint.toml:2:26: unknown key \"edges\" in [composition.targets]; did you mean \"edge\"?"
+    );
+    assert_eq!(
+        error("[composition]\ntargets = { common = 50 }\n"),
+        "tunelint.toml:2:11: composition targets add up to 90%, not 100% (common 50, edge 20, clarification 10, refusal 10; a target left out keeps its default)"
+    );
+    assert_eq!(
+        error("[composition]\ntolerance = 150\n"),
+        "tunelint.toml:2:13: invalid value 150 for \"tolerance\"; expected a number from 0 to 100"
+    );
+    assert_eq!(
+        error("[composition]\nlabel_key = \" \"\n"),
+        "tunelint.toml:2:13: label_key is empty; expected the name of a top-level key such as \"category\""
     );
 }
 

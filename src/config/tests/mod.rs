@@ -209,9 +209,14 @@ fn starter_file_examples_are_valid_when_uncommented() {
 }
 
 #[test]
-fn starter_file_has_no_sections_for_rules_that_do_not_exist() {
-    // The B rules come with their own config; until then `init` writes none for them.
-    for section in ["[composition", "[dataset]", "goal", "label_key"] {
-        assert!(!STARTER.contains(section), "{section}");
+fn starter_file_shows_the_composition_and_size_settings() {
+    for section in [
+        "[composition]",
+        "[dataset]",
+        "# goal = ",
+        "# label_key = ",
+        "# targets = ",
+    ] {
+        assert!(STARTER.contains(section), "{section}");
     }
 }

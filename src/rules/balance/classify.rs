@@ -1,0 +1,491 @@
+//! The composition classifier: which of the lesson's four kinds an example is (common, edge
+//! case, clarification, refusal), from a label key when the record has one and otherwise
+//! from heuristics on its final assistant turn (and, for edge cases, the user turn before it).
+//!
+//! The heuristics are deliberately simple and listed in full in `tunelint explain B002`; their
+//! precision and recall against hand-labelled real examples are in docs/composition.md, and
+//! tests/balance.rs fails when they drop.
+
+use crate::composition::Category;
+use crate::dataset::RecordView;
+use crate::record::{Role, Shape};
+
+/// How far into the answer a refusal must start: a refusal leads, it is not buried in the
+/// middle of a long answer that quotes "I can't" in passing.
+const REFUSAL_WINDOW: usize = 240;
+
+/// Phrases that refuse on their own, matched in the first [`REFUSAL_WINDOW`] characters
+/// (lowercased, curly apostrophes made straight).
+pub const REFUSAL_PHRASES: &[&str] = &[
+    "i'm sorry, but i can",
+    "i'm sorry, but i won",
+    "i am sorry, but i can",
+    "sorry, but i can't",
+    "i apologize, but i can",
+    "i must decline",
+    "i have to decline",
+    "i refuse to",
+    "i'm not comfortable",
+    "i am not comfortable",
+    "i don't feel comfortable",
+    "it's not appropriate",
+    "it is not appropriate",
+    "it would not be appropriate",
+    "it wouldn't be appropriate",
+    "i'd rather not",
+    "i would rather not",
+    "i cannot and will not",
+    "i can't and won't",
+    "not something i can help",
+    "not able to help with",
+    "i'm not going to help",
+    "i don't have access to",
+    "i do not have access to",
+    "i cannot retrieve",
+    "cannot complete this task",
+];
+
+/// Openings that refuse when one of [`REFUSED_ACTS`] follows within a few words.
+pub const REFUSAL_OPENINGS: &[&str] = &[
+    "i cannot ",
+    "i can't ",
+    "i can not ",
+    "i'm unable to ",
+    "i am unable to ",
+    "i'm not able to ",
+    "i am not able to ",
+    "i won't ",
+    "i will not ",
+    "i'm not going to ",
+    "i am not going to ",
+];
+
+/// What a refusal opening refuses to do.
+pub const REFUSED_ACTS: &[&str] = &[
+    "help",
+    "assist",
+    "provide",
+    "answer",
+    "share",
+    "give",
+    "create",
+    "write",
+    "generate",
+    "support",
+    "fulfill",
+    "comply",
+    "engage",
+    "participate",
+    "endorse",
+    "condone",
+    "encourage",
+    "promote",
+    "offer",
+    "discuss",
+    "tell you",
+    "disclose",
+    "reveal",
+    "recommend",
+    "do that",
+    "do this",
+    "be of",
+    "facilitate",
+    "produce",
+    "make that",
+    "say that",
+];
+
+/// Phrases that ask the user for what is missing.
+pub const CLARIFYING_PHRASES: &[&str] = &[
+    "could you clarify",
+    "can you clarify",
+    "could you please provide",
+    "can you please provide",
+    "could you provide the",
+    "please provide the",
+    "please clarify",
+    "could you please clarify",
+    "could you be more specific",
+    "can you be more specific",
+    "could you specify",
+    "can you specify",
+    "please specify",
+    "could you provide more",
+    "can you provide more",
+    "could you give me more",
+    "can you give me more",
+    "could you tell me more",
+    "can you tell me more",
+    "could you tell me",
+    "can you tell me what",
+    "can you tell me which",
+    "what do you mean",
+    "what did you mean",
+    "do you mean",
+    "did you mean",
+    "are you asking",
+    "are you referring",
+    "more context",
+    "more details about",
+    "more information about what",
+    "i'm not sure what you mean",
+    "i'm not sure i understand",
+    "not sure what you're asking",
+    "i don't understand what",
+];
+
+/// Questions that offer more help rather than ask for what is missing: not clarifications.
+pub const OFFER_PHRASES: &[&str] = &[
+    "anything else",
+    "any other question",
+    "any more question",
+    "further question",
+    "would you like me to",
+    "do you want me to",
+    "shall i",
+    "should i",
+    "can i help",
+    "may i help",
+    "how can i help",
+    "how may i",
+    "how can i assist",
+    "what can i do for you",
+    "how can i be of",
+    "want to know more",
+    "would you like to know",
+    "would you like more",
+    "does that help",
+    "does this help",
+    "make sense",
+];
+
+/// Most words of an answer that is a clarifying question without one of the phrases.
+pub const SHORT_QUESTION_WORDS: usize = 40;
+
+/// Signs, in the first [`EDGE_WINDOW`] characters of the answer, that it handles an unusual
+/// request: a false or missing premise, an impossibility, or an answer that depends.
+pub const EDGE_PHRASES: &[&str] = &[
+    "actually,",
+    "it depends",
+    "depends on",
+    "there is no ",
+    "there are no ",
+    "there's no ",
+    "doesn't exist",
+    "does not exist",
+    "not possible",
+    "impossible",
+    "no such ",
+    "not enough information",
+    "cannot be determined",
+    "can't be determined",
+    "not clear",
+    "ambiguous",
+    "it's unclear",
+    "it is unclear",
+    "trick question",
+    "not a real",
+    "i'm not sure",
+    "i am not sure",
+    "i don't know",
+    "i do not know",
+    "hard to say",
+    "difficult to say",
+    "there is some dispute",
+    "hypothetical",
+    "as of my last update",
+    "as of my knowledge",
+    "real-time",
+    "i must inform you",
+    "i'd like to point out",
+    "i must point out",
+    "i must clarify",
+    "it seems like you",
+];
+
+/// Negations that, in a short first sentence without digits, correct the request's premise
+/// ("The light bulb was not invented by a US president.").
+pub const PREMISE_NEGATIONS: &[&str] = &[
+    "did not", "does not", "do not", "was not", "were not", "is not", "are not", "didn't",
+    "doesn't", "don't", "wasn't", "weren't", "isn't", "aren't",
+];
+
+/// Most words of a first sentence that corrects a premise.
+const PREMISE_WORDS: usize = 25;
+
+/// Words of a request that asks for a question as its answer ("Write a survey question"):
+/// then a question in the answer is the work asked for, not a clarification.
+pub const QUESTION_REQUESTS: &[&str] = &[
+    "question",
+    "survey",
+    "interrogative",
+    "ask ",
+    "quiz",
+    "interview",
+];
+
+/// Characters of the answer in which an edge-case phrase counts.
+const EDGE_WINDOW: usize = 200;
+
+/// The category of one record: its label, or the classifier's verdict on its final
+/// assistant turn; `None` when it has no answer to judge (a prompt-only record, plain text,
+/// or a record the format could not read).
+pub(crate) fn of_record(record: &RecordView<'_, '_>) -> Option<Category> {
+    if let Some(key) = &record.settings.composition.label_key {
+        let doc = record.doc;
+        if let Some(label) = doc
+            .get(doc.root(), key)
+            .and_then(|v| doc.str(v))
+            .and_then(|s| Category::parse(&s))
+        {
+            return Some(label);
+        }
+    }
+    let conv = record.conv?;
+    if conv.shape != Shape::Chat {
+        return None;
+    }
+    let last = conv
+        .messages
+        .iter()
+        .rposition(|m| m.role == Role::Assistant)?;
+    let answer = conv.messages[last].content.joined_text();
+    let user = conv.messages[..last]
+        .iter()
+        .rev()
+        .find(|m| m.role == Role::User)
+        .map(|m| m.content.joined_text());
+    Some(classify(user.as_deref(), &answer))
+}
+
+/// The classifier: a refusal first, then a clarification, then an edge case; otherwise
+/// common. `user` is the last user turn before the answer (a request for a question makes
+/// a question in the answer the work asked for).
+pub fn classify(user: Option<&str>, answer: &str) -> Category {
+    let answer = normalized(answer);
+    if is_refusal(&answer) {
+        Category::Refusal
+    } else if is_clarification(user.map(normalized).as_deref(), &answer) {
+        Category::Clarification
+    } else if is_edge(&answer) {
+        Category::Edge
+    } else {
+        Category::Common
+    }
+}
+
+/// Lowercase, with curly apostrophes straight.
+fn normalized(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .replace(['\u{2019}', '\u{2018}'], "'")
+}
+
+/// The first `n` bytes of `text`, cut back to a character boundary.
+fn head(text: &str, n: usize) -> &str {
+    let mut end = n.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn is_refusal(answer: &str) -> bool {
+    let start = head(answer, REFUSAL_WINDOW);
+    if REFUSAL_PHRASES.iter().any(|p| start.contains(p)) {
+        return true;
+    }
+    REFUSAL_OPENINGS.iter().any(|opening| {
+        start.match_indices(opening).any(|(at, _)| {
+            let after = &answer[at + opening.len()..];
+            // The act comes first, or after one softener ("really", "directly").
+            let second = after.find(' ').map_or(after.len(), |i| i + 1);
+            [after, &after[second..]]
+                .iter()
+                .any(|rest| REFUSED_ACTS.iter().any(|act| rest.starts_with(act)))
+        })
+    })
+}
+
+/// The sentences of `text` that end with a question mark.
+fn questions(text: &str) -> impl Iterator<Item = &str> {
+    text.split_inclusive(['?', '.', '!', '\n'])
+        .map(str::trim)
+        .filter(|s| s.ends_with('?'))
+}
+
+fn is_clarification(user: Option<&str>, answer: &str) -> bool {
+    if user.is_some_and(|u| QUESTION_REQUESTS.iter().any(|q| u.contains(q))) {
+        return false;
+    }
+    let asks: Vec<&str> = questions(answer)
+        .filter(|q| !OFFER_PHRASES.iter().any(|o| q.contains(o)))
+        .collect();
+    if asks.is_empty() {
+        return false;
+    }
+    if CLARIFYING_PHRASES.iter().any(|p| answer.contains(p)) {
+        return true;
+    }
+    // A short answer that is mostly a question to the user: "What kind of car do you have?"
+    let words = answer.split_whitespace().count();
+    let to_user = |q: &&str| {
+        q.split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .any(|w| matches!(w, "you" | "your" | "you're" | "you've" | "yours"))
+    };
+    words <= SHORT_QUESTION_WORDS && asks.iter().any(to_user)
+}
+
+fn is_edge(answer: &str) -> bool {
+    if EDGE_PHRASES
+        .iter()
+        .any(|p| head(answer, EDGE_WINDOW).contains(p))
+    {
+        return true;
+    }
+    // A short first sentence that negates, without numbers (a worked answer's "20 layers
+    // that are not limestone"), and not about the assistant itself ("I do not have"):
+    // the answer starts by correcting what the request took for granted.
+    let first = answer
+        .split_inclusive(['.', '!', '?', '\n'])
+        .next()
+        .unwrap_or_default();
+    let negates = PREMISE_NEGATIONS.iter().any(|n| {
+        first
+            .match_indices(n)
+            .any(|(i, _)| at_word_start(first, i) && at_word_end(first, i + n.len()))
+    });
+    negates
+        && first.split_whitespace().count() <= PREMISE_WORDS
+        && !first.chars().any(|c| c.is_ascii_digit())
+        && !first.starts_with("i ")
+        && !first.starts_with("as an ai")
+}
+
+fn at_word_start(text: &str, i: usize) -> bool {
+    text[..i]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+fn at_word_end(text: &str, i: usize) -> bool {
+    text[i..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lessons_examples_are_classified_as_the_lesson_means_them() {
+        let refusal = "I can't help with that request, as it would violate others' privacy and our terms of service.\n\nIf you're having trouble accessing your own account, I'd be happy to help you recover it through our secure process. Would you like me to explain how?";
+        assert_eq!(
+            classify(
+                Some("Can you help me hack into someone's account?"),
+                refusal
+            ),
+            Category::Refusal
+        );
+        let clarification = "I'd like to help you fix that! To get started, could you tell me:\n\n1. Which product or feature isn't working?\n2. What happens when you try to use it?\n3. Have you seen any error messages?\n\nThis will help me point you to the right solution.";
+        assert_eq!(
+            classify(Some("it doesn't work"), clarification),
+            Category::Clarification
+        );
+        assert_eq!(
+            classify(
+                Some("How do I rotate my API key?"),
+                "Open Settings, then API keys, and choose Rotate."
+            ),
+            Category::Common
+        );
+    }
+
+    #[test]
+    fn a_refusal_must_lead_and_refuse_an_act() {
+        assert_eq!(
+            classify(
+                Some("Tell me a story"),
+                "I can't wait to tell you this one."
+            ),
+            Category::Common
+        );
+        let buried = format!("{} I can't help it.", "Once upon a time. ".repeat(20));
+        assert_eq!(classify(Some("Tell me a story"), &buried), Category::Common);
+        assert_eq!(
+            classify(
+                Some("Give me her address"),
+                "I won\u{2019}t share someone's home address."
+            ),
+            Category::Refusal
+        );
+    }
+
+    #[test]
+    fn offers_of_more_help_and_questions_asked_for_are_not_clarifications() {
+        assert_eq!(
+            classify(
+                Some("Create a question to assess someone's personality."),
+                "How do you recharge after a long week?"
+            ),
+            Category::Common
+        );
+        assert_eq!(
+            classify(
+                Some("What is 2 + 2 in base ten?"),
+                "It is 4. Is there anything else?"
+            ),
+            Category::Common
+        );
+        assert_eq!(
+            classify(
+                Some("Recommend a car for me please"),
+                "What will you mostly use it for?"
+            ),
+            Category::Clarification
+        );
+    }
+
+    #[test]
+    fn every_phrase_is_listed_in_the_documentation() {
+        let doc = crate::rules::balance::composition_off_target::COMPOSITION_OFF_TARGET
+            .documentation()
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        for list in [
+            REFUSAL_PHRASES,
+            REFUSAL_OPENINGS,
+            REFUSED_ACTS,
+            CLARIFYING_PHRASES,
+            OFFER_PHRASES,
+            EDGE_PHRASES,
+            PREMISE_NEGATIONS,
+            QUESTION_REQUESTS,
+        ] {
+            for phrase in list {
+                let shown = format!("\"{}\"", phrase.trim());
+                assert!(doc.contains(&shown), "{shown} is not in B002's docs");
+            }
+        }
+    }
+
+    #[test]
+    fn odd_requests_and_premises_are_edge_cases() {
+        assert_eq!(
+            classify(Some("Hello."), "Hello! How can I assist you today?"),
+            Category::Common
+        );
+        assert_eq!(
+            classify(
+                Some("Who was the king of the United States in 1900?"),
+                "There is no king of the United States; in 1900 the president was McKinley."
+            ),
+            Category::Edge
+        );
+    }
+}

@@ -1,0 +1,102 @@
+//! B rules: balance and size, the lesson's "Dataset Composition" and "How Much Data?".
+//!
+//! B002-B004 share one fact per record, its category ([`Categories`]).
+
+pub mod classify;
+pub mod composition_off_target;
+pub mod missing_clarifications;
+pub mod missing_refusals;
+pub mod too_few_examples;
+
+use crate::composition::Category;
+use crate::dataset::{DatasetContext, FactKind, Facts, FileFacts, RecordView};
+use crate::diagnostic::FileId;
+
+/// Of each record of a file: its category, or `None` when it has no answer to judge.
+#[derive(Default)]
+pub struct Categories {
+    pub of: Vec<Option<Category>>,
+}
+
+pub(crate) static CATEGORIES: FactKind = FactKind {
+    name: "categories",
+    new: |_| Box::<Categories>::default(),
+};
+
+impl Facts for Categories {
+    fn add(&mut self, record: &RecordView<'_, '_>) {
+        self.of.push(classify::of_record(record));
+    }
+
+    fn append(&mut self, next: Box<dyn Facts>) {
+        let next: Categories = crate::dataset::downcast(next);
+        self.of.extend(next.of);
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+}
+
+/// A file's composition: how many of its examples are of each category.
+pub(crate) struct Composition {
+    pub counts: [u64; 4],
+    pub total: u64,
+}
+
+impl Composition {
+    fn of(facts: &FileFacts) -> Option<Composition> {
+        let categories = facts.get::<Categories>()?;
+        let mut counts = [0u64; 4];
+        for c in categories.of.iter().flatten() {
+            counts[*c as usize] += 1;
+        }
+        Some(Composition {
+            counts,
+            total: counts.iter().sum(),
+        })
+    }
+
+    pub fn count(&self, category: Category) -> u64 {
+        self.counts[category as usize]
+    }
+
+    /// The category's share in percent.
+    pub fn share(&self, category: Category) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.count(category) as f64 * 100.0 / self.total as f64
+        }
+    }
+}
+
+/// The files enabling `code` whose composition is judged (at least `[composition]
+/// min_examples` examples with a category), with their composition.
+pub(crate) fn judged(
+    ctx: &DatasetContext<'_>,
+    code: crate::registry::Code,
+) -> Vec<(FileId, Composition)> {
+    ctx.files_enabling(code)
+        .filter_map(|(file, facts)| {
+            let composition = Composition::of(facts)?;
+            let min = ctx.settings(file).composition.min_examples;
+            (composition.total > 0 && composition.total >= min).then_some((file, composition))
+        })
+        .collect()
+}
+
+/// Where the categories came from, for messages: the classifier, or the label key too.
+pub(crate) fn source(ctx: &DatasetContext<'_>, file: FileId) -> String {
+    match &ctx.settings(file).composition.label_key {
+        Some(key) => format!(
+            "categories from {} where present, else from the classifier",
+            crate::wording::quote(key)
+        ),
+        None => "categories from the classifier, see `tunelint explain B002`".to_owned(),
+    }
+}
