@@ -4,14 +4,17 @@
 //! longer than `max_line_bytes` is never buffered whole: it is skipped to the next newline
 //! and reported as a [`Piece::TooLong`]. Line numbers are 1-based, offsets are bytes from the
 //! start of the file. A gzip or zstd input is decompressed as it is read (`compressed`):
-//! its lines, numbers and offsets are those of the decompressed text.
+//! its lines, numbers and offsets are those of the decompressed text. A `.json` file holding
+//! one array of records is read record by record instead (`array`).
 
+mod array;
 mod compressed;
 
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use array::{ArrayEvent, ArrayReader, is_json_name};
 pub use compressed::{Compression, CorruptData, corrupt_data, decompressed};
 
 /// Where an input's bytes come from.

@@ -24,6 +24,7 @@ use crate::settings::{DedupField, Encoding, FormatChoice, Overflow};
 pub(super) struct FileConfig {
     pub format: Option<Choice<FormatChoice>>,
     pub exclude: Option<Strings>,
+    pub include: Option<Strings>,
     pub rules: Option<RuleTable>,
     pub gates: Option<GatesFile>,
     pub dedup: Option<DedupFile>,

@@ -134,6 +134,8 @@ pub struct Config {
     root: PathBuf,
     pub format: FormatChoice,
     exclude: Globs,
+    /// More files to lint when a directory is walked (`.json` arrays, say).
+    include: Globs,
     /// Sorted least specific first; equally specific entries keep their file order.
     rules: Vec<RuleEntry>,
     min_valid_pct: Option<f64>,
@@ -160,6 +162,7 @@ impl Config {
             root,
             format: FormatChoice::Auto,
             exclude: Globs::default(),
+            include: Globs::default(),
             rules: Vec::new(),
             min_valid_pct: None,
             max_duplicates: None,
@@ -220,6 +223,9 @@ impl Config {
         }
         if let Some(exclude) = file.exclude {
             note(globs(doc, &self.root, "exclude", &exclude).map(|g| self.exclude = g));
+        }
+        if let Some(include) = file.include {
+            note(globs(doc, &self.root, "include", &include).map(|g| self.include = g));
         }
         if let Some(table) = file.rules {
             let context = format!("[{prefix}rules]");
@@ -299,6 +305,15 @@ impl Config {
     pub fn is_excluded(&self, path: &Path) -> bool {
         self.relative(path)
             .is_some_and(|rel| !rel.as_os_str().is_empty() && self.exclude.is_match(&rel))
+    }
+
+    /// Whether `include` matches `path`: a file a directory walk lints besides the
+    /// `*.jsonl` and `*.ndjson` files.
+    pub fn is_included(&self, path: &Path) -> bool {
+        !self.include.patterns().is_empty()
+            && self
+                .relative(path)
+                .is_some_and(|rel| !rel.as_os_str().is_empty() && self.include.is_match(&rel))
     }
 
     /// The settings for one file: rule defaults, then `[rules]` (least specific selector

@@ -157,11 +157,17 @@ pub fn run(
 /// Lints bytes held in memory with `settings`, returning the diagnostics in order and the
 /// summary: the whole pipeline, for tests and fuzzing.
 pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSummary) {
-    let mut job = Job::new(
-        "<memory>",
-        InputSource::Memory(bytes.into()),
-        settings.clone(),
-    );
+    lint_bytes_as("<memory>", bytes, settings)
+}
+
+/// [`lint_bytes`] for bytes read as if from a file called `name`: a `.json` name makes an
+/// array of records read as one (`source::ArrayReader`).
+pub fn lint_bytes_as(
+    name: &str,
+    bytes: &[u8],
+    settings: &Settings,
+) -> (Vec<Diagnostic>, FileSummary) {
+    let mut job = Job::new(name, InputSource::Memory(bytes.into()), settings.clone());
     // Compressed bytes are decompressed once, to a spool; without one (a temporary
     // directory that cannot be written) their lines are linted all the same, only not read
     // again.
