@@ -97,6 +97,30 @@ impl Reread {
     }
 }
 
+impl Reread {
+    /// The record of a `.json` array starting at `offset` (it may span lines), at most
+    /// `max` bytes of it; `None` when it cannot be read.
+    pub fn record(&self, offset: u64, max: u64) -> Option<Vec<u8>> {
+        let src: Box<dyn Read> = match self {
+            Reread::Memory(data) => Box::new(io::Cursor::new(
+                data.get(usize::try_from(offset).ok()?..)?.to_vec(),
+            )),
+            Reread::File(path) => {
+                use std::io::{Seek, SeekFrom};
+                let mut f = std::fs::File::open(path).ok()?;
+                f.seek(SeekFrom::Start(offset)).ok()?;
+                Box::new(f)
+            }
+        };
+        let mut reader = ArrayReader::at_record(src, offset, max);
+        let mut batch = Vec::new();
+        match reader.next_event(&mut batch).ok()?? {
+            ArrayEvent::Record { start, end, .. } => Some(batch[start..end].to_vec()),
+            _ => None,
+        }
+    }
+}
+
 /// Target size of one chunk: large enough that the per-chunk overhead vanishes, small enough
 /// that one file of a few hundred MB splits into hundreds of chunks for all cores.
 pub const CHUNK_SIZE: usize = 1 << 20;

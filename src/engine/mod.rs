@@ -53,6 +53,15 @@ impl Job {
         }
     }
 
+    /// Whether this input is named `.json` (plain or compressed): read as an array of
+    /// records when it holds one.
+    pub fn is_json_file(&self) -> bool {
+        match &self.source {
+            InputSource::File(path) => crate::source::is_json_name(path),
+            _ => crate::source::is_json_name(std::path::Path::new(&self.display)),
+        }
+    }
+
     /// Where this input's lines can be read again by offset, if anywhere.
     pub fn reread(&self) -> Option<Reread> {
         if let Some(spool) = &self.spool {

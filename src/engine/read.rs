@@ -22,7 +22,7 @@ use crate::rules::jsonl::{
 };
 use crate::settings::FormatChoice;
 use crate::source::{
-    self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece, io_error_text, is_json_name,
+    self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece, io_error_text,
 };
 
 /// Bytes of an input looked at before its lines are read.
@@ -371,11 +371,7 @@ fn last_line_of(buf: &[u8], first_line: u64, offset: u64) -> Option<(u64, u64, u
 /// `.json` file of JSON Lines, which `datasets.load_dataset("json")` reads too, is linted
 /// as JSON Lines.
 fn is_array(job: &Job, head: &[u8]) -> bool {
-    let name = match &job.source {
-        InputSource::File(path) => path.as_path(),
-        _ => std::path::Path::new(&job.display),
-    };
-    if !is_json_name(name) {
+    if !job.is_json_file() {
         return false;
     }
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);

@@ -278,9 +278,12 @@ impl Chunk<'_> {
                     let view = RecordView::new(&doc, conv.as_ref(), settings);
                     if let Some(facts) = &mut self.facts {
                         // Every dataset finding is about a record, which its hash names.
+                        // A record of an array is found again by its own offset.
+                        let offset = start
+                            .map_or(line_offset, |s| s.line_offset + u64::from(s.column_bytes));
                         let item = Item {
                             line,
-                            offset: line_offset,
+                            offset,
                             hash: view.hash(),
                             valid: !ctx.has_error,
                         };

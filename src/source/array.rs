@@ -102,6 +102,10 @@ pub struct ArrayReader<R> {
     line_offset: u64,
     /// Characters of the current line before `win` (when the line started before it).
     line_chars_before: u64,
+    /// The file offset and column in characters of the last position worked out: the next
+    /// one on the same line is counted from there, so a minified array on one line costs
+    /// one pass over it, not one from the line's start per record.
+    col_mark: (u64, u64),
     state: State,
     /// Openers of the current record not yet closed.
     stack: Vec<u8>,
@@ -132,6 +136,7 @@ impl<R: Read> ArrayReader<R> {
             line: 1,
             line_offset: offset,
             line_chars_before: 0,
+            col_mark: (offset, 0),
             state: State::Start,
             stack: Vec::new(),
             in_string: false,
@@ -146,20 +151,33 @@ impl<R: Read> ArrayReader<R> {
         }
     }
 
+    /// A reader of the one record that starts at file offset `offset` of `src` (read again
+    /// by the dataset rules, which find a record by its offset).
+    pub fn at_record(src: R, offset: u64, max_record_bytes: u64) -> Self {
+        let mut reader = ArrayReader::new(src, offset, max_record_bytes);
+        reader.state = State::Value { comma: None };
+        reader
+    }
+
     /// Bytes read so far.
     pub fn total_bytes(&self) -> u64 {
         self.total_bytes
     }
 
     /// Where `win[p]` is: line, line offset, and column in bytes and in characters.
-    fn position(&self, p: usize) -> RecordStart {
+    fn position(&mut self, p: usize) -> RecordStart {
         let here = self.win_offset + p as u64;
-        let (from, before) = if self.line_offset >= self.win_offset {
+        let (mark, mark_chars) = self.col_mark;
+        let (from, before) = if mark >= self.line_offset && mark >= self.win_offset && mark <= here
+        {
+            ((mark - self.win_offset) as usize, mark_chars)
+        } else if self.line_offset >= self.win_offset {
             ((self.line_offset - self.win_offset) as usize, 0)
         } else {
             (0, self.line_chars_before)
         };
         let chars = before + count_chars(&self.win[from.min(p)..p]);
+        self.col_mark = (here, chars);
         RecordStart {
             line: self.line,
             line_offset: self.line_offset,
@@ -532,6 +550,23 @@ mod tests {
             records,
             vec![rec(1, 2, "{\"a\": [1}"), rec(1, 13, "{\"b\": 2}")]
         );
+    }
+
+    #[test]
+    fn columns_on_one_long_line_count_characters_across_windows() {
+        let one = "{\"é\":\"ü\"}";
+        let n = WINDOW / 8;
+        let text = format!("[{}]", vec![one; n].join(","));
+        let (records, other) = scan(&text, 1000);
+        assert!(other.is_empty());
+        assert_eq!(records.len(), n);
+        for (i, (line, col, t)) in records.iter().enumerate() {
+            assert_eq!(
+                (*line, *col, t.as_str()),
+                (1, 2 + 10 * i as u32, one),
+                "record {i}"
+            );
+        }
     }
 
     #[test]

@@ -100,12 +100,28 @@ pub fn per_record(found: &[Diagnostic], starts: &[u64]) -> Vec<(usize, String, S
                 .iter()
                 .rposition(|&s| s <= d.location.line)
                 .unwrap_or(0);
-            let message = lines_as_records(&d.message, starts);
+            let message = lines_as_records(&columns_dropped(&d.message), starts);
             (record, d.code.as_str().to_string(), message)
         })
         .collect();
     all.sort();
     all
+}
+
+/// `message` without the place of the first value of a duplicate key (J010 says "at column
+/// C" in a line, "at line L, column C" in an array): the finding's own location is compared.
+fn columns_dropped(message: &str) -> String {
+    if !message.starts_with("duplicate key ") {
+        return message.to_string();
+    }
+    let Some(at) = message
+        .find(" at line ")
+        .or_else(|| message.find(" at column "))
+    else {
+        return message.to_string();
+    };
+    let end = message[at..].find(" is ").map_or(message.len(), |i| at + i);
+    format!("{} at <place>{}", &message[..at], &message[end..])
 }
 
 /// `message` with each "line N" it names (the earlier copy of a duplicate, say) written as
