@@ -329,7 +329,7 @@ impl<R: Read> ArrayReader<R> {
                         let problem = Problem::StrayCloser(b);
                         return Ok(Some(ArrayEvent::Problem { at, problem }));
                     }
-                    _ => self.start_record(batch, p),
+                    _ => self.start_record(&*batch, p),
                 },
                 State::AfterRecord => match b {
                     b',' => {
@@ -349,7 +349,7 @@ impl<R: Read> ArrayReader<R> {
                     }
                     _ => {
                         let at = self.position(p);
-                        self.start_record(batch, p);
+                        self.start_record(&*batch, p);
                         let problem = Problem::MissingComma;
                         return Ok(Some(ArrayEvent::Problem { at, problem }));
                     }
@@ -365,7 +365,7 @@ impl<R: Read> ArrayReader<R> {
         }
     }
 
-    fn start_record(&mut self, batch: &mut Vec<u8>, p: usize) {
+    fn start_record(&mut self, batch: &[u8], p: usize) {
         self.state = State::Record;
         self.rec_at = self.position(p);
         self.rec_batch_start = batch.len();
@@ -483,8 +483,11 @@ pub fn is_json_name(name: &std::path::Path) -> bool {
 mod tests {
     use super::*;
 
-    /// (line, column in characters + 1, text) of each record, and the problems.
-    fn scan(text: &str, max: u64) -> (Vec<(u64, u32, String)>, Vec<(u64, u32, String)>) {
+    /// (line, column in characters + 1, text or what was found).
+    type Found = Vec<(u64, u32, String)>;
+
+    /// The records, and the problems.
+    fn scan(text: &str, max: u64) -> (Found, Found) {
         let mut r = ArrayReader::new(text.as_bytes(), 0, max);
         let mut batch = Vec::new();
         let (mut records, mut other) = (Vec::new(), Vec::new());
