@@ -246,10 +246,12 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     let gates_config = config.gates(&overrides);
 
     let is_excluded = |p: &Path| config.is_excluded(p);
+    let is_included = |p: &Path| config.is_included(p);
     let found = discover::discover(
         &args.paths,
         &Exclusion {
             is_excluded: &is_excluded,
+            is_included: &is_included,
             force: args.force_exclude,
         },
     )?;

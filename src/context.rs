@@ -8,7 +8,7 @@
 //! needs fixing once, and a diagnostic per element would make the report (and its memory and
 //! time) as big as the data.
 
-use crate::diagnostic::{ColumnMark, Diagnostic, FileId, Location, Span};
+use crate::diagnostic::{ColumnMark, Diagnostic, FileId, Location, RecordStart, Span};
 use crate::registry::Code;
 use crate::rule::Level;
 use crate::settings::Settings;
@@ -127,6 +127,9 @@ pub struct RecordContext<'a> {
     hidden: Vec<Hidden>,
     /// Where the last location's column was counted, to count the next one from there.
     mark: ColumnMark,
+    /// Set for a record that is not a whole line (an element of a `.json` array): spans are
+    /// located from where it starts, over its lines.
+    pub start: Option<RecordStart>,
 }
 
 impl<'a> RecordContext<'a> {
@@ -154,6 +157,7 @@ impl<'a> RecordContext<'a> {
             format: crate::settings::FormatChoice::Auto,
             hidden: Vec::new(),
             mark: ColumnMark::default(),
+            start: None,
         }
     }
 
@@ -245,6 +249,9 @@ impl<'a> RecordContext<'a> {
     }
 
     fn locate(&mut self, span: Span) -> Location {
+        if let Some(start) = &self.start {
+            return Location::in_record(self.file, start, self.text, span);
+        }
         Location::in_line_from(
             self.file,
             self.line,

@@ -118,6 +118,63 @@ impl Location {
     }
 }
 
+/// Where a record that is not a whole line starts (an element of a `.json` array): its
+/// line, that line's offset in the file, and the record's column there in bytes and in
+/// characters (0-based). Spans of the record's text are located from it, over its lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordStart {
+    pub line: u64,
+    pub line_offset: u64,
+    pub column_bytes: u32,
+    pub column_chars: u32,
+}
+
+impl RecordStart {
+    /// The record's first character.
+    pub fn location(&self, file: FileId) -> Location {
+        Location {
+            file,
+            line: self.line,
+            column: self.column_chars + 1,
+            end_column: self.column_chars + 2,
+            line_offset: self.line_offset,
+            span: Some(Span::new(self.column_bytes, self.column_bytes + 1)),
+        }
+    }
+}
+
+impl Location {
+    /// `span` of the text of a record that starts at `start` and may run over several
+    /// lines: the line the span starts on, its column there, its byte range within that
+    /// line (clamped to the line's end).
+    pub fn in_record(file: FileId, start: &RecordStart, text: &str, span: Span) -> Location {
+        let s = clamp_to_char_boundary(text, span.start as usize);
+        let e = clamp_to_char_boundary(text, (span.end as usize).max(s));
+        let before = &text.as_bytes()[..s];
+        let newlines = memchr::memchr_iter(b'\n', before).count() as u64;
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[s..]).map_or(text.len(), |i| s + i);
+        let e = e.min(line_end);
+        let (line_offset, lead_bytes, lead_chars) = if newlines == 0 {
+            (start.line_offset, start.column_bytes, start.column_chars)
+        } else {
+            let record_offset = start.line_offset + u64::from(start.column_bytes);
+            (record_offset + line_start as u64, 0, 0)
+        };
+        let column = lead_chars + text[line_start..s].chars().count() as u32 + 1;
+        let end_column = column + text[s..e].chars().count() as u32;
+        let to_line = |at: usize| (lead_bytes as usize + at - line_start) as u32;
+        Location {
+            file,
+            line: start.line + newlines,
+            column,
+            end_column,
+            line_offset,
+            span: Some(Span::new(to_line(s), to_line(e))),
+        }
+    }
+}
+
 /// A byte offset of a line and the number of characters before it: where
 /// [`Location::in_line_from`] resumes counting columns.
 #[derive(Clone, Copy, Debug, Default)]

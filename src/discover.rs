@@ -1,6 +1,9 @@
 //! Which files to lint: the paths named on the command line, and every `*.jsonl` (or
-//! `*.ndjson`, either of them compressed: `.gz`, `.zst`) under the directories among them, walked with the `ignore` crate (`.gitignore`, `.ignore` and hidden
-//! directories respected, also outside a git repository). The result is sorted and
+//! `*.ndjson`, either of them compressed: `.gz`, `.zst`) under the directories among them,
+//! walked with the `ignore` crate (`.gitignore`, `.ignore` and hidden directories
+//! respected, also outside a git repository), plus the files config `include` matches.
+//! A walk never picks up a `.json` file by its name alone (`package.json`): a `.json` array
+//! is linted when it is named on the command line or matched by `include`. The result is sorted and
 //! deduplicated so output never depends on directory order.
 
 use std::path::{Path, PathBuf};
@@ -31,6 +34,9 @@ pub enum DiscoverError {
 pub struct Exclusion<'a> {
     /// True when a path is excluded by configuration.
     pub is_excluded: &'a dyn Fn(&Path) -> bool,
+    /// True when configuration's `include` names a path that a walk lints besides the
+    /// dataset names (a `.json` array, say); `exclude` still wins.
+    pub is_included: &'a dyn Fn(&Path) -> bool,
     /// Apply exclusion to paths named explicitly too (pre-commit passes every file name).
     pub force: bool,
 }
@@ -95,7 +101,7 @@ fn walk(
         let is_file = entry
             .file_type()
             .is_some_and(|t| t.is_file() || t.is_symlink());
-        if !is_file || !is_dataset_name(path) {
+        if !is_file || !(is_dataset_name(path) || (exclusion.is_included)(path)) {
             continue;
         }
         if (exclusion.is_excluded)(path) {

@@ -4,14 +4,17 @@
 //! longer than `max_line_bytes` is never buffered whole: it is skipped to the next newline
 //! and reported as a [`Piece::TooLong`]. Line numbers are 1-based, offsets are bytes from the
 //! start of the file. A gzip or zstd input is decompressed as it is read (`compressed`):
-//! its lines, numbers and offsets are those of the decompressed text.
+//! its lines, numbers and offsets are those of the decompressed text. A `.json` file holding
+//! one array of records is read record by record instead (`array`).
 
+mod array;
 mod compressed;
 
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use array::{ArrayEvent, ArrayReader, is_json_name};
 pub use compressed::{Compression, CorruptData, corrupt_data, decompressed};
 
 /// Where an input's bytes come from.
@@ -91,6 +94,30 @@ impl Reread {
             bytes.pop();
         }
         Some(bytes)
+    }
+}
+
+impl Reread {
+    /// The record of a `.json` array starting at `offset` (it may span lines), at most
+    /// `max` bytes of it; `None` when it cannot be read.
+    pub fn record(&self, offset: u64, max: u64) -> Option<Vec<u8>> {
+        let src: Box<dyn Read> = match self {
+            Reread::Memory(data) => Box::new(io::Cursor::new(
+                data.get(usize::try_from(offset).ok()?..)?.to_vec(),
+            )),
+            Reread::File(path) => {
+                use std::io::{Seek, SeekFrom};
+                let mut f = std::fs::File::open(path).ok()?;
+                f.seek(SeekFrom::Start(offset)).ok()?;
+                Box::new(f)
+            }
+        };
+        let mut reader = ArrayReader::at_record(src, offset, max);
+        let mut batch = Vec::new();
+        match reader.next_event(&mut batch).ok()?? {
+            ArrayEvent::Record { start, end, .. } => Some(batch[start..end].to_vec()),
+            _ => None,
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! discovery, told by their first bytes (a misnamed file, standard input), decompressed as a
 //! stream, linted with the findings of the plain text on the lines of the decompressed text,
 //! and a corrupt or truncated stream is a read error naming the file and the line reached.
+//! `.json` files holding one array of records: read record by record, each finding at its
+//! line and column in the `.json` file, the same findings as the same records in JSONL.
 
 use std::fs;
 use std::io::Write;
@@ -9,10 +11,13 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use tempfile::TempDir;
-use tunelint::engine::lint_bytes;
+use tunelint::engine::{lint_bytes, lint_bytes_as};
 use tunelint::rules::Code;
 use tunelint::rules::jsonl::line_too_large::LineTooLargeOptions;
 use tunelint::settings::Settings;
+
+#[path = "support/json_array.rs"]
+mod json_array;
 
 const GOOD: &str = r#"{"messages":[{"role":"user","content":"Hello there, how are you today?"},{"role":"assistant","content":"I am fine, thank you for asking."}]}"#;
 /// The role "bot" (S005) at column 22.
@@ -398,4 +403,280 @@ fn dedupe_refuses_a_compressed_input_and_writes_nothing() {
         fs::read(dir.path().join("train.jsonl.gz")).expect("read"),
         gzip(text.as_bytes())
     );
+}
+
+/// (line, column, code) of each finding.
+fn places(found: &[tunelint::diagnostic::Diagnostic]) -> Vec<(u64, u32, &'static str)> {
+    found
+        .iter()
+        .map(|d| (d.location.line, d.location.column, d.code.as_str()))
+        .collect()
+}
+
+#[test]
+fn a_pretty_printed_array_with_crlf_and_a_bom_is_located_exactly() {
+    // Strings with brackets, braces and escaped quotes; nested arrays; a role "bot" on
+    // line 6 at column 18; a byte-order mark (J005); CRLF line ends.
+    let text = "\u{feff}[\r\n  {\r\n    \"messages\": [\r\n      {\"role\": \"user\", \"content\": \"What do [ ] { } and \\\" mean here?\"},\r\n      {\r\n        \"role\": \"bot\", \"content\": \"Brackets ]], braces }}{ and a quote \\\".\"\r\n      }\r\n    ]\r\n  },\r\n  {\"messages\": [{\"role\": \"user\", \"content\": \"Is shipping free to Norway too?\"}, {\"role\": \"assistant\", \"content\": \"Yes, on orders over fifty euros.\"}]}\r\n]\r\n";
+    let (found, summary) = lint_bytes_as("data.json", text.as_bytes(), &Settings::default());
+    assert_eq!(
+        places(&found),
+        [(1, 1, "J005"), (6, 17, "S005")],
+        "{found:#?}"
+    );
+    assert_eq!((summary.examples, summary.valid), (2, 1));
+    // The span is the value on its own line, for the snippet.
+    let bot = &found[1];
+    let line_start = bot.location.line_offset as usize;
+    let span = bot.location.span.expect("a span");
+    assert_eq!(
+        &text.as_bytes()[line_start + span.start as usize..line_start + span.end as usize],
+        b"\"bot\""
+    );
+    // Without the mark: the same record findings, and no J005.
+    let (found, _) = lint_bytes_as("data.json", &text.as_bytes()[3..], &Settings::default());
+    assert_eq!(places(&found), [(6, 17, "S005")]);
+}
+
+#[test]
+fn array_punctuation_and_broken_records_are_j001_at_their_place_and_linting_goes_on() {
+    let text = format!(
+        "[\n  {GOOD},\n  {{\"messages\": [{{\"role\": \"user\", \"content\": tru}}]}},\n  {OTHER}\n  {BAD_ROLE},,\n  {GOOD},\n]\n"
+    );
+    let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &Settings::default());
+    let j001: Vec<_> = found
+        .iter()
+        .filter(|d| d.code == Code::J001)
+        .map(|d| (d.location.line, d.location.column, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        j001,
+        [
+            (3, 45, "invalid JSON: invalid literal; expected true"),
+            (
+                5,
+                3,
+                "invalid JSON: no `,` between two records of the array"
+            ),
+            (5, 143, "invalid JSON: a `,` where a record should be"),
+            (
+                6,
+                143,
+                "invalid JSON: trailing comma after the last record of the array"
+            ),
+        ],
+        "{found:#?}"
+    );
+    // The records after the broken one are linted: the bad role, the duplicate of line 2.
+    let codes = places(&found);
+    assert!(codes.contains(&(5, 24, "S005")), "{codes:?}");
+    assert!(
+        codes.iter().any(|&(l, _, c)| l == 6 && c == "D001"),
+        "{codes:?}"
+    );
+    assert_eq!(summary.examples, 5);
+}
+
+#[test]
+fn a_truncated_array_an_empty_one_and_text_after_it() {
+    let settings = Settings::default();
+    // Cut inside a record: that record is invalid JSON where the text ends.
+    let text = format!("[\n  {GOOD},\n  {{\"messages\": [{{\"role\": \"us");
+    let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
+    assert_eq!(places(&found), [(3, 29, "J001")], "{found:#?}");
+    assert_eq!((summary.examples, summary.valid), (2, 1));
+    // Cut between records: the missing `]`, at the end.
+    let text = format!("[\n  {GOOD},\n");
+    let (found, _) = lint_bytes_as("a.json", text.as_bytes(), &settings);
+    assert_eq!(places(&found), [(3, 1, "J001")]);
+    assert!(
+        found[0].message.contains("closing `]`"),
+        "{}",
+        found[0].message
+    );
+    // Empty: nothing to report, no example.
+    for empty in ["[]", " [\r\n]\r\n", ""] {
+        let (found, summary) = lint_bytes_as("a.json", empty.as_bytes(), &settings);
+        assert!(found.is_empty(), "{empty:?}: {found:?}");
+        assert_eq!(summary.examples, 0);
+    }
+    let (found, _) = lint_bytes_as("a.json", format!("[{GOOD}]\n[]\n").as_bytes(), &settings);
+    assert_eq!(places(&found), [(2, 1, "J001")]);
+}
+
+#[test]
+fn a_json_file_that_is_an_object_or_json_lines() {
+    let settings = Settings::default();
+    // One object, pretty-printed: J007, not an array of records.
+    let (found, _) = lint_bytes_as("a.json", b"{\n  \"data\": []\n}\n", &settings);
+    assert_eq!(places(&found), [(1, 1, "J007")]);
+    assert!(
+        found[0].message.contains("not an array of records"),
+        "{}",
+        found[0].message
+    );
+    // JSON Lines named .json (datasets reads both): linted as JSON Lines.
+    let (found, summary) = lint_bytes_as("a.json", three_lines().as_bytes(), &settings);
+    assert_eq!(places(&found), [(3, 22, "S005")]);
+    assert_eq!(summary.examples, 3);
+    // An array in a .jsonl file is still not JSON Lines.
+    let array = format!("[\n{GOOD}\n]\n");
+    let (found, _) = lint_bytes_as("a.jsonl", array.as_bytes(), &settings);
+    assert_eq!(places(&found), [(1, 1, "J007")]);
+    // The J rules about lines stay quiet on an array: no final newline, blank lines.
+    let (found, _) = lint_bytes_as("a.json", format!("[\n\n{GOOD}\n\n]").as_bytes(), &settings);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn a_record_over_the_limit_is_j008_at_its_start_and_never_held_whole() {
+    let mut settings = Settings::default();
+    settings.set_options(
+        Code::J008,
+        LineTooLargeOptions {
+            max_line_bytes: 1 << 20,
+        },
+    );
+    let big = "x".repeat(8 << 20);
+    let text = format!(
+        "[\n  {GOOD},\n  {{\"messages\": [{{\"role\": \"user\", \"content\": \"{big}\"}}]}},\n  {BAD_ROLE}\n]\n"
+    );
+    let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
+    assert_eq!(
+        places(&found),
+        [(3, 3, "J008"), (4, 24, "S005")],
+        "{found:?}"
+    );
+    assert_eq!(summary.examples, 3);
+    // Compressed, the same.
+    for (name, bytes) in containers(text.as_bytes()) {
+        let (got, _) = lint_bytes_as("a.json.gz", &bytes, &settings);
+        assert_eq!(got, found, "{name}");
+    }
+}
+
+/// Records of every rule's fixtures that are JSON (the J rules' own fixtures are about
+/// lines), as JSONL and as a pretty-printed array (indent 2 with LF, 4 with CRLF): the same
+/// findings, record by record, in code and message, and each span in the array covers the
+/// text it covers in the JSONL line.
+#[test]
+fn an_array_has_the_findings_of_the_same_records_as_jsonl() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut dirs: Vec<_> = fs::read_dir(&fixtures)
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    dirs.sort();
+    let mut compared = 0;
+    for dir in dirs {
+        for kind in ["invalid.jsonl", "valid.jsonl"] {
+            let Ok(text) = fs::read_to_string(dir.join(kind)) else {
+                continue;
+            };
+            // Only records that are JSON: a broken line has no array form.
+            let jsonl: String = text
+                .lines()
+                .filter(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+                .map(|l| format!("{l}\n"))
+                .collect();
+            if jsonl.is_empty() {
+                continue;
+            }
+            let settings = Settings::default();
+            let (plain, plain_summary) = lint_bytes_as("a.jsonl", jsonl.as_bytes(), &settings);
+            let lines: Vec<u64> = (1..=jsonl.lines().count() as u64).collect();
+            let want = json_array::per_record(&plain, &lines);
+            for (indent, eol) in [(2, "\n"), (4, "\r\n")] {
+                let (array, starts) = json_array::pretty_array(&jsonl, indent, eol);
+                let (got, summary) = lint_bytes_as("a.json", array.as_bytes(), &settings);
+                let name = format!("{}/{kind} (indent {indent})", dir.display());
+                assert_eq!(
+                    json_array::per_record(&got, &starts),
+                    want,
+                    "{name}\n{array}"
+                );
+                assert_eq!(
+                    (summary.examples, summary.valid, summary.format),
+                    (
+                        plain_summary.examples,
+                        plain_summary.valid,
+                        plain_summary.format
+                    ),
+                    "{name}"
+                );
+                for d in &got {
+                    let Some(shown) = json_array::span_text(&array, d) else {
+                        continue;
+                    };
+                    let shown = shown.trim_end_matches('\r');
+                    let covered = plain.iter().any(|p| {
+                        p.code == d.code
+                            && json_array::span_text(&jsonl, p)
+                                .is_some_and(|t| t.starts_with(shown))
+                    });
+                    assert!(covered, "{name}: {} covers {shown:?}", d.code.as_str());
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 50, "only {compared} fixtures compared");
+}
+
+#[test]
+fn discovery_lints_a_json_array_named_or_included_never_any_json() {
+    let dir = TempDir::new().expect("temp dir");
+    let data = dir.path().join("data");
+    fs::create_dir_all(&data).expect("mkdir");
+    let (array, _) = json_array::pretty_array(&three_lines(), 2, "\n");
+    fs::write(data.join("train.json"), &array).expect("write");
+    fs::write(data.join("package.json"), "{\"name\": \"x\"}\n").expect("write");
+    fs::write(data.join("a.jsonl"), three_lines()).expect("write");
+    let run = |args: &[&str]| {
+        let (code, out, err) = stdout_of(tunelint(dir.path()).args(args));
+        assert!(matches!(code, Some(0 | 1)), "{err}");
+        let mut s005: Vec<String> = out
+            .lines()
+            .filter(|l| l.contains(" S005 ") || l.contains(" J007 "))
+            .map(|l| l.split(": ").next().unwrap_or("").to_string())
+            .collect();
+        s005.sort();
+        s005
+    };
+    let concise = ["--format", "concise", "--quiet"];
+    // A walk: the JSONL only.
+    assert_eq!(
+        run(&[&["--isolated"][..], &concise, &["data"]].concat()),
+        ["data/a.jsonl:3:22"]
+    );
+    // Named: linted, at the line and column in the .json file.
+    assert_eq!(
+        run(&[&["--isolated"][..], &concise, &["data/train.json"]].concat()),
+        ["data/train.json:29:17"]
+    );
+    // `include` in the config: walked too; package.json is not included.
+    fs::write(
+        dir.path().join("tunelint.toml"),
+        "include = [\"data/train.json\"]\n",
+    )
+    .expect("write");
+    assert_eq!(
+        run(&[&concise[..], &["data"]].concat()),
+        ["data/a.jsonl:3:22", "data/train.json:29:17"]
+    );
+    // exclude wins over include.
+    fs::write(
+        dir.path().join("tunelint.toml"),
+        "include = [\"*.json\"]\nexclude = [\"package.json\"]\n",
+    )
+    .expect("write");
+    assert_eq!(
+        run(&[&concise[..], &["data"]].concat()),
+        ["data/a.jsonl:3:22", "data/train.json:29:17"]
+    );
+    // A bad glob is an error pointing at it.
+    fs::write(dir.path().join("tunelint.toml"), "include = 3\n").expect("write");
+    let (code, _, err) = stdout_of(tunelint(dir.path()).args(["data"]));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("include"), "{err}");
 }

@@ -13,6 +13,9 @@ use tunelint::engine;
 use tunelint::rule::Level;
 use tunelint::settings::{FormatChoice, Settings};
 
+#[path = "support/json_array.rs"]
+mod json_array;
+
 fn data_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/native");
     if dir.is_dir() {
@@ -166,4 +169,63 @@ fn axolotl_example_keeps_its_unknown_role() {
         "{}",
         found.join("\n")
     );
+}
+
+// The LLaMA-Factory files that the trainer ships as `.json` arrays (SOURCES.md: alpaca_en_demo,
+// alpaca_zh_demo, identity, dpo_en_demo, kto_en_demo; the folder holds them converted to
+// JSONL), written back as the trainer writes them (`json.dump(indent=2, ensure_ascii=False)`)
+// and linted as `.json`: the same format, examples and findings record by record as the
+// JSONL, each finding on a line of its record, its span covering the same text.
+#[test]
+fn llamafactory_json_arrays_lint_like_their_jsonl() {
+    let Some(dir) = data_dir() else { return };
+    for (file, format) in [
+        ("llamafactory_alpaca_en_demo.jsonl", FormatChoice::Alpaca),
+        ("llamafactory_alpaca_zh_demo.jsonl", FormatChoice::Alpaca),
+        ("llamafactory_identity.jsonl", FormatChoice::Alpaca),
+        ("llamafactory_dpo_en_demo.jsonl", FormatChoice::LlamaFactory),
+        ("llamafactory_kto_en_demo.jsonl", FormatChoice::LlamaFactory),
+    ] {
+        let jsonl =
+            std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let settings = Settings::default();
+        let (plain, plain_summary) = engine::lint_bytes_as(file, jsonl.as_bytes(), &settings);
+        let lines: Vec<u64> = (1..=jsonl.lines().count() as u64).collect();
+        let (array, starts) = json_array::pretty_array(&jsonl, 2, "\n");
+        let name = file.replace(".jsonl", ".json");
+        let (found, summary) = engine::lint_bytes_as(&name, array.as_bytes(), &settings);
+        assert_eq!(summary.format, Some(format), "{name}: detected format");
+        assert_eq!(summary.format, plain_summary.format, "{name}");
+        assert_eq!(
+            summary.examples,
+            starts.len() as u64,
+            "{name}: every record an example"
+        );
+        assert_eq!(
+            (summary.examples, summary.valid),
+            (plain_summary.examples, plain_summary.valid),
+            "{name}"
+        );
+        assert_eq!(
+            json_array::per_record(&found, &starts),
+            json_array::per_record(&plain, &lines),
+            "{name}: findings per record"
+        );
+        for d in &found {
+            let Some(shown) = json_array::span_text(&array, d) else {
+                continue;
+            };
+            let covered = plain.iter().any(|p| {
+                p.code == d.code
+                    && json_array::span_text(&jsonl, p).is_some_and(|t| t.starts_with(shown))
+            });
+            assert!(
+                covered,
+                "{name}:{}:{}: {} covers {shown:?}",
+                d.location.line,
+                d.location.column,
+                d.code.as_str()
+            );
+        }
+    }
 }

@@ -27,6 +27,7 @@ pub(super) struct FileConfig {
     pub format: Option<Choice<FormatChoice>>,
     pub target: Option<Choice<TargetChoice>>,
     pub exclude: Option<Strings>,
+    pub include: Option<Strings>,
     pub rules: Option<RuleTable>,
     pub gates: Option<GatesFile>,
     pub dedup: Option<DedupFile>,

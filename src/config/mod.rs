@@ -146,6 +146,8 @@ pub struct Config {
     /// `target`: what the data will be trained with; `[[overrides]]` may change it per file.
     pub target: TargetChoice,
     exclude: Globs,
+    /// More files to lint when a directory is walked (`.json` arrays, say).
+    include: Globs,
     /// Sorted least specific first; equally specific entries keep their file order.
     rules: Vec<RuleEntry>,
     min_valid_pct: Option<f64>,
@@ -177,6 +179,7 @@ impl Config {
             format: FormatChoice::Auto,
             target: TargetChoice::default(),
             exclude: Globs::default(),
+            include: Globs::default(),
             rules: Vec::new(),
             min_valid_pct: None,
             max_duplicates: None,
@@ -242,6 +245,9 @@ impl Config {
         }
         if let Some(exclude) = file.exclude {
             note(globs(doc, &self.root, "exclude", &exclude).map(|g| self.exclude = g));
+        }
+        if let Some(include) = file.include {
+            note(globs(doc, &self.root, "include", &include).map(|g| self.include = g));
         }
         if let Some(table) = file.rules {
             let context = format!("[{prefix}rules]");
@@ -327,6 +333,15 @@ impl Config {
     pub fn is_excluded(&self, path: &Path) -> bool {
         self.relative(path)
             .is_some_and(|rel| !rel.as_os_str().is_empty() && self.exclude.is_match(&rel))
+    }
+
+    /// Whether `include` matches `path`: a file a directory walk lints besides the
+    /// `*.jsonl` and `*.ndjson` files.
+    pub fn is_included(&self, path: &Path) -> bool {
+        !self.include.patterns().is_empty()
+            && self
+                .relative(path)
+                .is_some_and(|rel| !rel.as_os_str().is_empty() && self.include.is_match(&rel))
     }
 
     /// The settings for one file: rule defaults, then `[rules]` (least specific selector

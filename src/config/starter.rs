@@ -28,6 +28,11 @@ format = "auto"
 # depth, "dir/**" everything under dir, and "!pattern" re-includes.
 exclude = []
 
+# More files to lint when a directory is walked, besides *.jsonl and *.ndjson (plain, .gz or
+# .zst): `.json` files holding one array of records, say. Same glob syntax as exclude;
+# exclude wins.
+# include = ["data/*.json"]
+
 [rules]
 # The level of rules — "off", "info", "warning" or "error" — by code ("C001"), name
 # ("content-too-short"), code prefix ("C", "C0") or "ALL". The most specific selector wins,

@@ -164,7 +164,7 @@ impl<'a, 's> Collector<'a, 's> {
             rereads: self
                 .jobs
                 .iter()
-                .map(|j| (j.reread(), j.settings.max_line_bytes()))
+                .map(|j| (j.reread(), j.settings.max_line_bytes(), j.is_json_file()))
                 .collect(),
         };
         let mut failed: Option<io::Error> = None;
@@ -221,14 +221,19 @@ impl<'a, 's> Collector<'a, 's> {
     }
 }
 
-/// The inputs' lines, read again by offset.
+/// The inputs' lines, read again by offset; in a `.json` file, the record at the offset
+/// (a record of an array may span lines; a line of JSON Lines is one record all the same).
 struct Lines {
-    rereads: Vec<(Option<Reread>, u64)>,
+    rereads: Vec<(Option<Reread>, u64, bool)>,
 }
 
 impl LineReader for Lines {
     fn line(&self, file: FileId, offset: u64) -> Option<Vec<u8>> {
-        let (reread, max) = self.rereads.get(file as usize)?;
-        reread.as_ref()?.line(offset, *max)
+        let (reread, max, json) = self.rereads.get(file as usize)?;
+        if *json {
+            reread.as_ref()?.record(offset, *max)
+        } else {
+            reread.as_ref()?.line(offset, *max)
+        }
     }
 }

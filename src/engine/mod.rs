@@ -56,6 +56,15 @@ impl Job {
         }
     }
 
+    /// Whether this input is named `.json` (plain or compressed): read as an array of
+    /// records when it holds one.
+    pub fn is_json_file(&self) -> bool {
+        match &self.source {
+            InputSource::File(path) => crate::source::is_json_name(path),
+            _ => crate::source::is_json_name(std::path::Path::new(&self.display)),
+        }
+    }
+
     /// Where this input's lines can be read again by offset, if anywhere.
     pub fn reread(&self) -> Option<Reread> {
         if let Some(spool) = &self.spool {
@@ -168,11 +177,17 @@ pub fn run(
 /// Lints bytes held in memory with `settings`, returning the diagnostics in order and the
 /// summary: the whole pipeline, for tests and fuzzing.
 pub fn lint_bytes(bytes: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSummary) {
-    let mut job = Job::new(
-        "<memory>",
-        InputSource::Memory(bytes.into()),
-        settings.clone(),
-    );
+    lint_bytes_as("<memory>", bytes, settings)
+}
+
+/// [`lint_bytes`] for bytes read as if from a file called `name`: a `.json` name makes an
+/// array of records read as one (`source::ArrayReader`).
+pub fn lint_bytes_as(
+    name: &str,
+    bytes: &[u8],
+    settings: &Settings,
+) -> (Vec<Diagnostic>, FileSummary) {
+    let mut job = Job::new(name, InputSource::Memory(bytes.into()), settings.clone());
     // Compressed bytes are decompressed once, to a spool; without one (a temporary
     // directory that cannot be written) their lines are linted all the same, only not read
     // again.

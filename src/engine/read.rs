@@ -13,14 +13,17 @@ use crossbeam_channel::{Receiver, Sender};
 use super::Job;
 use super::work::{Work, WorkKind};
 use crate::context::FileContext;
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::diagnostic::{Diagnostic, FileId, RecordStart};
 use crate::format;
 use crate::json::Parser;
+use crate::registry::Code;
 use crate::rules::jsonl::{
-    byte_order_mark, lfs_pointer, line_too_large, missing_final_newline, not_jsonl,
+    byte_order_mark, invalid_json, lfs_pointer, line_too_large, missing_final_newline, not_jsonl,
 };
 use crate::settings::FormatChoice;
-use crate::source::{self, ChunkReader, InputSource, Piece, io_error_text};
+use crate::source::{
+    self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece, io_error_text,
+};
 
 /// Bytes of an input looked at before its lines are read.
 const HEAD_BYTES: usize = 8192;
@@ -108,6 +111,10 @@ pub(super) fn read_job(
             send(findings(out, text_bytes(head.len() as u64), None, None));
             return;
         }
+    }
+    if is_array(job, &head) {
+        read_array(file, job, head, src, pool, &mut send);
+        return;
     }
     let src = io::Cursor::new(head).chain(src);
     let mut reader = ChunkReader::new(src, settings.max_line_bytes());
@@ -357,4 +364,204 @@ fn last_line_of(buf: &[u8], first_line: u64, offset: u64) -> Option<(u64, u64, u
         text.chars().count() as u32,
         (buf.len() - start) as u32,
     ))
+}
+
+/// Whether a `.json` input is read as an array of records: it starts with `[`, or with `{`
+/// and is one JSON object rather than JSON Lines (then J007 says it is not an array). A
+/// `.json` file of JSON Lines, which `datasets.load_dataset("json")` reads too, is linted
+/// as JSON Lines.
+fn is_array(job: &Job, head: &[u8]) -> bool {
+    if !job.is_json_file() {
+        return false;
+    }
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => true,
+        Some(b'{') => {
+            let first = source::lines(body, 1, 0)
+                .map(|(_, _, t)| t.trim_ascii())
+                .find(|t| !t.is_empty())
+                .unwrap_or_default();
+            let one_line_record = std::str::from_utf8(first)
+                .ok()
+                .is_some_and(|t| Parser::new().parse(t).is_ok());
+            !one_line_record && whole_file_is_json(job)
+        }
+        _ => false,
+    }
+}
+
+/// Reads a `.json` array record by record (`source::ArrayReader`), sending batches of
+/// records to the workers as chunks of lines are sent: J rules that are about lines (blank
+/// lines, the final newline, J007's "not JSON Lines") do not apply; the array's punctuation
+/// is checked here (J001), and a text that is not an array is J007.
+fn read_array(
+    file: FileId,
+    job: &Job,
+    mut head: Vec<u8>,
+    src: Box<dyn Read + '_>,
+    pool: &Receiver<Vec<u8>>,
+    send: &mut dyn FnMut(WorkKind),
+) {
+    let settings = &job.settings;
+    let mut pre = Vec::new();
+    let bom = byte_order_mark::check(&mut head, &mut FileContext::new(settings, file, &mut pre));
+    let offset = if bom { 3 } else { 0 };
+    let mut reader = ArrayReader::new(
+        io::Cursor::new(head).chain(src),
+        offset,
+        settings.max_line_bytes(),
+    );
+    let mut format = settings.format;
+    let mut sent_format = false;
+    let mut batch = Vec::new();
+    let mut records: Vec<(usize, usize, RecordStart)> = Vec::new();
+    // Sends the batch (and, before the first, the format detected from it).
+    let flush = |batch: &mut Vec<u8>,
+                 records: &mut Vec<(usize, usize, RecordStart)>,
+                 pre: &mut Vec<Diagnostic>,
+                 format: &mut FormatChoice,
+                 sent_format: &mut bool,
+                 send: &mut dyn FnMut(WorkKind)| {
+        if !*sent_format {
+            *sent_format = true;
+            if *format == FormatChoice::Auto {
+                *format = detect_array_format(batch, records).unwrap_or(FormatChoice::OpenAiChat);
+            }
+            send(WorkKind::Findings {
+                diagnostics: Vec::new(),
+                bytes: 0,
+                io_error: None,
+                format: Some(*format),
+            });
+        }
+        if records.is_empty() && pre.is_empty() {
+            return;
+        }
+        // The workers give the buffers back: reuse them, as chunks of lines do.
+        let mut next = pool.try_recv().unwrap_or_default();
+        next.clear();
+        send(WorkKind::Records {
+            buf: std::mem::replace(batch, next),
+            records: std::mem::take(records),
+            format: *format,
+            pre: std::mem::take(pre),
+        });
+    };
+    loop {
+        let event = match reader.next_event(&mut batch) {
+            Ok(Some(event)) => event,
+            Ok(None) => break,
+            Err(e) => {
+                flush(
+                    &mut batch,
+                    &mut records,
+                    &mut pre,
+                    &mut format,
+                    &mut sent_format,
+                    send,
+                );
+                let reason = match source::corrupt_data(&e) {
+                    Some(corrupt) => format!(
+                        "corrupt or truncated {} data ({})",
+                        corrupt.compression.name(),
+                        corrupt.reason
+                    ),
+                    None => io_error_text(&e),
+                };
+                send(WorkKind::Findings {
+                    diagnostics: Vec::new(),
+                    bytes: 0,
+                    io_error: Some(reason),
+                    format: None,
+                });
+                return;
+            }
+        };
+        match event {
+            ArrayEvent::Record { at, start, end } => {
+                records.push((start, end, at));
+                if batch.len() >= source::CHUNK_SIZE {
+                    flush(
+                        &mut batch,
+                        &mut records,
+                        &mut pre,
+                        &mut format,
+                        &mut sent_format,
+                        send,
+                    );
+                }
+            }
+            ArrayEvent::TooLong { at, len } => {
+                flush(
+                    &mut batch,
+                    &mut records,
+                    &mut pre,
+                    &mut format,
+                    &mut sent_format,
+                    send,
+                );
+                let mut out = Vec::new();
+                let mut ctx = FileContext::new(settings, file, &mut out);
+                line_too_large::report_record(&mut ctx, &at, len);
+                let valid = !ctx.has_error;
+                send(WorkKind::TooLong {
+                    diagnostics: out,
+                    valid,
+                });
+            }
+            ArrayEvent::Problem { at, problem } => {
+                let mut ctx = FileContext::new(settings, file, &mut pre);
+                invalid_json::report_at(&mut ctx, at.location(file), problem.message());
+            }
+            ArrayEvent::NotArray { at, found } => {
+                let what = if found == b'{' {
+                    "one JSON object"
+                } else {
+                    "not a JSON array"
+                };
+                let mut ctx = FileContext::new(settings, file, &mut pre);
+                ctx.report(
+                    Code::J007,
+                    at.location(file),
+                    format!(
+                        "file is {what}, not an array of records; a .json dataset holds one array of records (`[{{...}}, {{...}}]`) or one record per line"
+                    ),
+                );
+            }
+        }
+    }
+    flush(
+        &mut batch,
+        &mut records,
+        &mut pre,
+        &mut format,
+        &mut sent_format,
+        send,
+    );
+    send(WorkKind::Findings {
+        diagnostics: Vec::new(),
+        bytes: reader.total_bytes() + offset,
+        io_error: None,
+        format: None,
+    });
+}
+
+/// The format of the first record of an array's first batch that fits a known shape.
+fn detect_array_format(
+    buf: &[u8],
+    records: &[(usize, usize, RecordStart)],
+) -> Option<FormatChoice> {
+    let mut parser = Parser::new();
+    for (start, end, _) in records.iter().take(1000) {
+        let Ok(s) = std::str::from_utf8(&buf[*start..*end]) else {
+            continue;
+        };
+        if let Ok(doc) = parser.parse(s)
+            && let Some(f) = format::detect(&doc)
+        {
+            return Some(f);
+        }
+    }
+    None
 }

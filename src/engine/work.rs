@@ -8,7 +8,7 @@ use crossbeam_channel::{Receiver, Sender};
 use super::Job;
 use crate::context::{FileContext, RecordContext};
 use crate::dataset::{FactKind, FileFacts, Item, RecordView};
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::diagnostic::{Diagnostic, FileId, RecordStart};
 use crate::format;
 use crate::json::Parser;
 use crate::rules::Code;
@@ -32,6 +32,15 @@ pub(super) enum WorkKind {
         offset: u64,
         format: FormatChoice,
         /// Findings of the file's head, sorted in with the first chunk's.
+        pre: Vec<Diagnostic>,
+    },
+    /// Records of a `.json` array: each is `buf[start..end]`, starting at `at` in the file.
+    Records {
+        buf: Vec<u8>,
+        records: Vec<(usize, usize, RecordStart)>,
+        format: FormatChoice,
+        /// Findings of the file's head and of the array's punctuation, sorted in with the
+        /// records'.
         pre: Vec<Diagnostic>,
     },
     /// Findings the reader made itself, and figures to add to the file's summary.
@@ -106,6 +115,28 @@ pub(super) fn worker(
                 result.facts = facts;
                 let _ = pool.send(buf);
             }
+            WorkKind::Records {
+                buf,
+                records,
+                format,
+                pre,
+            } => {
+                let job = &jobs[item.file as usize];
+                result.diagnostics = pre;
+                let mut chunk = Chunk {
+                    file: item.file,
+                    job,
+                    format,
+                    parser: &mut parser,
+                    facts: kinds.as_ref().map(|k| FileFacts::new(k, &job.settings)),
+                    counting: job.settings.token_stats.then(|| job.settings.counting()),
+                    out: &mut result,
+                };
+                chunk.lint_records(&buf, &records);
+                let facts = chunk.facts.take();
+                result.facts = facts;
+                let _ = pool.send(buf);
+            }
             WorkKind::Findings {
                 diagnostics,
                 bytes,
@@ -167,7 +198,7 @@ impl Chunk<'_> {
             } else {
                 let mut ctx = FileContext::new(settings, self.file, &mut self.out.diagnostics);
                 match invalid_utf8::check(bytes, line, line_offset, &mut ctx) {
-                    Some(text) => self.record(text, line, line_offset),
+                    Some(text) => self.record(text, line, line_offset, None),
                     None => !ctx.has_error,
                 }
             };
@@ -179,9 +210,36 @@ impl Chunk<'_> {
         self.out.diagnostics.sort_by_key(|d| d.sort_key());
     }
 
-    /// Lints one line of text; returns whether the example is valid (no error-level
-    /// finding), and adds what the dataset rules need of a record that parsed.
-    fn record(&mut self, text: &str, line: u64, line_offset: u64) -> bool {
+    /// Lints the records of a `.json` array as [`lint`](Self::lint) lints lines: the
+    /// same checks, located from where each record starts.
+    fn lint_records(&mut self, buf: &[u8], records: &[(usize, usize, RecordStart)]) {
+        let settings = &self.job.settings;
+        for (start, end, at) in records {
+            let bytes = &buf[*start..*end];
+            self.out.has_data = true;
+            self.out.examples += 1;
+            let mut ctx = FileContext::new(settings, self.file, &mut self.out.diagnostics);
+            let valid = match invalid_utf8::check_record(bytes, at, &mut ctx) {
+                Some(text) => self.record(text, at.line, at.line_offset, Some(*at)),
+                None => !ctx.has_error,
+            };
+            if valid {
+                self.out.valid += 1;
+            }
+        }
+        self.out.diagnostics.sort_by_key(|d| d.sort_key());
+    }
+
+    /// Lints one record's text (a line, or from `start` an element of a `.json` array);
+    /// returns whether the example is valid (no error-level finding), and adds what the
+    /// dataset rules need of a record that parsed.
+    fn record(
+        &mut self,
+        text: &str,
+        line: u64,
+        line_offset: u64,
+        start: Option<RecordStart>,
+    ) -> bool {
         let settings = &self.job.settings;
         let first = self.out.diagnostics.len();
         let mut fingerprint = None;
@@ -193,6 +251,7 @@ impl Chunk<'_> {
             text,
             &mut self.out.diagnostics,
         );
+        ctx.start = start;
         match self.parser.parse(text) {
             Err(e) => invalid_json::report(text, &e, &mut ctx),
             Ok(doc) => {
@@ -219,9 +278,12 @@ impl Chunk<'_> {
                     let view = RecordView::new(&doc, conv.as_ref(), settings);
                     if let Some(facts) = &mut self.facts {
                         // Every dataset finding is about a record, which its hash names.
+                        // A record of an array is found again by its own offset.
+                        let offset = start
+                            .map_or(line_offset, |s| s.line_offset + u64::from(s.column_bytes));
                         let item = Item {
                             line,
-                            offset: line_offset,
+                            offset,
                             hash: view.hash(),
                             valid: !ctx.has_error,
                         };

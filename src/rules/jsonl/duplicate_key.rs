@@ -39,18 +39,29 @@ declare_rule! {
 
 /// Reports every key an object of the line repeats, at the repeat.
 pub fn check(doc: &Document<'_, '_>, ctx: &mut RecordContext<'_>) {
-    let text = ctx.text;
+    let (text, start, file) = (ctx.text, ctx.start, ctx.file);
     for dup in doc.duplicate_keys() {
         // Counting the column is linear in the line: only for findings shown.
         ctx.report_with(Code::J010, || {
-            let first_col = text[..(dup.first.start as usize).min(text.len())]
-                .chars()
-                .count()
-                + 1;
+            // In a record of a `.json` array, which may span lines, the line too.
+            let place = match &start {
+                Some(start) => {
+                    let at = crate::diagnostic::Span::new(dup.first.start, dup.first.start);
+                    let loc = crate::diagnostic::Location::in_record(file, start, text, at);
+                    format!("line {}, column {}", loc.line, loc.column)
+                }
+                None => {
+                    let col = text[..(dup.first.start as usize).min(text.len())]
+                        .chars()
+                        .count()
+                        + 1;
+                    format!("column {col}")
+                }
+            };
             (
                 dup.span,
                 format!(
-                    "duplicate key {}; the value at column {first_col} is silently replaced by this one",
+                    "duplicate key {}; the value at {place} is silently replaced by this one",
                     quote(&dup.key)
                 ),
             )

@@ -56,3 +56,13 @@ pub fn report(text: &str, error: &ParseError, ctx: &mut RecordContext<'_>) {
         format!("invalid JSON: {}", error.message),
     );
 }
+
+/// Reports invalid JSON outside any record: the punctuation of a `.json` array (a missing
+/// `,`, a trailing one, the file ending before the `]`).
+pub fn report_at(
+    ctx: &mut crate::context::FileContext<'_>,
+    location: crate::diagnostic::Location,
+    message: String,
+) {
+    ctx.report(Code::J001, location, message);
+}

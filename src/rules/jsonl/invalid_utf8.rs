@@ -2,7 +2,7 @@
 
 use crate::context::FileContext;
 use crate::declare_rule;
-use crate::diagnostic::{Location, Span};
+use crate::diagnostic::{Location, RecordStart, Span};
 use crate::registry::Code;
 
 declare_rule! {
@@ -61,6 +61,33 @@ pub fn check<'b>(
         loc,
         format!(
             "line is not valid UTF-8 (byte 0x{:02X} at byte offset {})",
+            bytes[e.valid_up_to()],
+            e.valid_up_to()
+        ),
+    );
+    None
+}
+
+/// [`check`] for a record of a `.json` array that starts at `start` and may span lines.
+pub fn check_record<'b>(
+    bytes: &'b [u8],
+    start: &RecordStart,
+    ctx: &mut FileContext<'_>,
+) -> Option<&'b str> {
+    let e = match std::str::from_utf8(bytes) {
+        Ok(text) => return Some(text),
+        Err(e) => e,
+    };
+    let prefix = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+    let at = Span::from_usize(prefix.len(), prefix.len());
+    let mut loc = Location::in_record(ctx.file, start, prefix, at);
+    loc.end_column = loc.column + 1;
+    loc.span = None;
+    ctx.report(
+        Code::J004,
+        loc,
+        format!(
+            "record is not valid UTF-8 (byte 0x{:02X} at byte offset {} of the record)",
             bytes[e.valid_up_to()],
             e.valid_up_to()
         ),

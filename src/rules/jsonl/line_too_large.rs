@@ -95,3 +95,14 @@ pub fn report(ctx: &mut FileContext<'_>, line: u64, offset: u64, len: u64) {
         format!("line is {len} bytes, over the limit of {max} (max_line_bytes); it was skipped"),
     );
 }
+
+/// [`report`] for a record of a `.json` array, at its first character.
+pub fn report_record(ctx: &mut FileContext<'_>, start: &crate::diagnostic::RecordStart, len: u64) {
+    let max = ctx.settings.max_line_bytes();
+    let location = start.location(ctx.file);
+    ctx.report(
+        Code::J008,
+        location,
+        format!("record is {len} bytes, over the limit of {max} (max_line_bytes); it was skipped"),
+    );
+}

@@ -1,0 +1,607 @@
+//! `.json` files holding one array of records (LLaMA-Factory's and many exporters' default
+//! container), read as a stream: the array's elements are found by their brackets, strings
+//! and escapes without parsing them, and each is handed on with where it starts in the file,
+//! so a 2 GB array needs one read window and one batch of records in memory, never the
+//! whole text. The records are then parsed and linted like JSONL lines.
+//!
+//! The scan is forgiving so that one broken record does not hide the rest: a closing bracket
+//! that does not match closes up to its opener, a raw newline ends a string (JSON strings
+//! cannot hold one), a missing comma between records is reported and the next record read.
+
+use std::io::{self, Read};
+
+use crate::diagnostic::RecordStart;
+
+/// Bytes read from the input at a time.
+const WINDOW: usize = 256 << 10;
+
+/// What the scan of an array found next.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ArrayEvent {
+    /// One element of the array: its text is `batch[start..end]`.
+    Record {
+        at: RecordStart,
+        start: usize,
+        end: usize,
+    },
+    /// An element longer than the limit, skipped without being buffered; `len` in bytes.
+    TooLong { at: RecordStart, len: u64 },
+    /// The array's punctuation is wrong at `at`.
+    Problem { at: RecordStart, problem: Problem },
+    /// The text is not an array: it starts with `found` at `at`; nothing more is read.
+    NotArray { at: RecordStart, found: u8 },
+}
+
+/// A fault in the array's own punctuation (the records' insides are the parser's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// `,` after the last record, before `]`.
+    TrailingComma,
+    /// `,` where a record should be (`[,` or `,,`).
+    EmptyElement,
+    /// Two records without a `,` between them.
+    MissingComma,
+    /// A closing bracket where a record or a `,` should be.
+    StrayCloser(u8),
+    /// The input ends before the array's `]`.
+    Unclosed,
+    /// Something other than white space after the array's `]`.
+    TextAfter,
+}
+
+impl Problem {
+    /// The finding's message (J001), lowercase, without a trailing period.
+    pub fn message(self) -> String {
+        match self {
+            Problem::TrailingComma => {
+                "invalid JSON: trailing comma after the last record of the array".into()
+            }
+            Problem::EmptyElement => "invalid JSON: a `,` where a record should be".into(),
+            Problem::MissingComma => "invalid JSON: no `,` between two records of the array".into(),
+            Problem::StrayCloser(b) => format!(
+                "invalid JSON: unexpected `{}` between records of the array",
+                char::from(b)
+            ),
+            Problem::Unclosed => {
+                "invalid JSON: the file ends before the array's closing `]` (truncated?)".into()
+            }
+            Problem::TextAfter => {
+                "invalid JSON: text after the array's closing `]`; a .json file holds one array"
+                    .into()
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Before the `[`.
+    Start,
+    /// Where a record (or the `]`) is expected; the position of the `,` just read, if any.
+    Value { comma: Option<RecordStart> },
+    /// Inside a record.
+    Record,
+    /// After a record closed by its bracket, before its `,` or the `]`.
+    AfterRecord,
+    /// After the `]`.
+    End,
+    /// Nothing more to read.
+    Done,
+}
+
+/// Splits a JSON array read from `src` into its elements.
+pub struct ArrayReader<R> {
+    src: R,
+    win: Vec<u8>,
+    pos: usize,
+    /// File offset of `win[0]`.
+    win_offset: u64,
+    eof: bool,
+    line: u64,
+    /// File offset of the current line's first byte.
+    line_offset: u64,
+    /// Characters of the current line before `win` (when the line started before it).
+    line_chars_before: u64,
+    /// The file offset and column in characters of the last position worked out: the next
+    /// one on the same line is counted from there, so a minified array on one line costs
+    /// one pass over it, not one from the line's start per record.
+    col_mark: (u64, u64),
+    state: State,
+    /// Openers of the current record not yet closed.
+    stack: Vec<u8>,
+    in_string: bool,
+    escape: bool,
+    /// The current record: where it starts, where its text starts in the batch, the window
+    /// position its not yet copied bytes start at, its length so far, and whether it is
+    /// being skipped as too long.
+    rec_at: RecordStart,
+    rec_batch_start: usize,
+    rec_seg: usize,
+    rec_len: u64,
+    rec_skipping: bool,
+    max_record_bytes: u64,
+    total_bytes: u64,
+}
+
+impl<R: Read> ArrayReader<R> {
+    /// A reader of `src`, whose first byte is at file offset `offset` (3 after a byte-order
+    /// mark), on line 1.
+    pub fn new(src: R, offset: u64, max_record_bytes: u64) -> Self {
+        ArrayReader {
+            src,
+            win: Vec::new(),
+            pos: 0,
+            win_offset: offset,
+            eof: false,
+            line: 1,
+            line_offset: offset,
+            line_chars_before: 0,
+            col_mark: (offset, 0),
+            state: State::Start,
+            stack: Vec::new(),
+            in_string: false,
+            escape: false,
+            rec_at: RecordStart::default(),
+            rec_batch_start: 0,
+            rec_seg: 0,
+            rec_len: 0,
+            rec_skipping: false,
+            max_record_bytes: max_record_bytes.max(1),
+            total_bytes: 0,
+        }
+    }
+
+    /// A reader of the one record that starts at file offset `offset` of `src` (read again
+    /// by the dataset rules, which find a record by its offset).
+    pub fn at_record(src: R, offset: u64, max_record_bytes: u64) -> Self {
+        let mut reader = ArrayReader::new(src, offset, max_record_bytes);
+        reader.state = State::Value { comma: None };
+        reader
+    }
+
+    /// Bytes read so far.
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
+
+    /// Where `win[p]` is: line, line offset, and column in bytes and in characters.
+    fn position(&mut self, p: usize) -> RecordStart {
+        let here = self.win_offset + p as u64;
+        let (mark, mark_chars) = self.col_mark;
+        let (from, before) = if mark >= self.line_offset && mark >= self.win_offset && mark <= here
+        {
+            ((mark - self.win_offset) as usize, mark_chars)
+        } else if self.line_offset >= self.win_offset {
+            ((self.line_offset - self.win_offset) as usize, 0)
+        } else {
+            (0, self.line_chars_before)
+        };
+        let chars = before + count_chars(&self.win[from.min(p)..p]);
+        self.col_mark = (here, chars);
+        RecordStart {
+            line: self.line,
+            line_offset: self.line_offset,
+            column_bytes: u32::try_from(here - self.line_offset).unwrap_or(u32::MAX),
+            column_chars: u32::try_from(chars).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn newline_at(&mut self, p: usize) {
+        self.line += 1;
+        self.line_offset = self.win_offset + p as u64 + 1;
+    }
+
+    /// Reads the next window, copying the current record's bytes of this one to `batch`.
+    fn refill(&mut self, batch: &mut Vec<u8>) -> io::Result<()> {
+        if self.state == State::Record {
+            self.keep(batch, self.win.len());
+            self.rec_seg = 0;
+        }
+        // The characters of the current line in this window, for columns in the next.
+        if self.line_offset >= self.win_offset {
+            let from = ((self.line_offset - self.win_offset) as usize).min(self.win.len());
+            self.line_chars_before = count_chars(&self.win[from..]);
+        } else {
+            self.line_chars_before += count_chars(&self.win);
+        }
+        self.win_offset += self.win.len() as u64;
+        self.win.resize(WINDOW, 0);
+        let n = loop {
+            match self.src.read(&mut self.win) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.win.clear();
+                    self.pos = 0;
+                    return Err(e);
+                }
+            }
+        };
+        self.win.truncate(n);
+        self.pos = 0;
+        self.total_bytes += n as u64;
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(())
+    }
+
+    /// Copies the current record's bytes up to window position `end` to `batch`, or counts
+    /// them when the record is too long to keep.
+    fn keep(&mut self, batch: &mut Vec<u8>, end: usize) {
+        let seg = &self.win[self.rec_seg.min(end)..end];
+        self.rec_len += seg.len() as u64;
+        if !self.rec_skipping {
+            if self.rec_len > self.max_record_bytes {
+                self.rec_skipping = true;
+                batch.truncate(self.rec_batch_start);
+            } else {
+                batch.extend_from_slice(seg);
+            }
+        }
+        self.rec_seg = end;
+    }
+
+    /// Ends the current record at window position `end` (exclusive).
+    fn end_record(&mut self, batch: &mut Vec<u8>, end: usize) -> ArrayEvent {
+        self.keep(batch, end);
+        if self.rec_skipping {
+            return ArrayEvent::TooLong {
+                at: self.rec_at,
+                len: self.rec_len,
+            };
+        }
+        // White space after a scalar element, before its `,`.
+        while batch.len() > self.rec_batch_start
+            && batch.last().is_some_and(|b| b.is_ascii_whitespace())
+        {
+            batch.pop();
+        }
+        ArrayEvent::Record {
+            at: self.rec_at,
+            start: self.rec_batch_start,
+            end: batch.len(),
+        }
+    }
+
+    /// The next element or problem; records' text is appended to `batch`. `None` at the end.
+    pub fn next_event(&mut self, batch: &mut Vec<u8>) -> io::Result<Option<ArrayEvent>> {
+        loop {
+            if self.state == State::Done {
+                return Ok(None);
+            }
+            if self.pos >= self.win.len() {
+                if self.eof {
+                    return Ok(self.at_eof(batch));
+                }
+                self.refill(batch)?;
+                continue;
+            }
+            if self.state == State::Record {
+                if let Some(event) = self.scan_record(batch) {
+                    return Ok(Some(event));
+                }
+                continue;
+            }
+            let p = self.pos;
+            let b = self.win[p];
+            if b == b'\n' {
+                self.newline_at(p);
+                self.pos += 1;
+                continue;
+            }
+            if b.is_ascii_whitespace() {
+                self.pos += 1;
+                continue;
+            }
+            match self.state {
+                State::Start => {
+                    self.pos += 1;
+                    if b == b'[' {
+                        self.state = State::Value { comma: None };
+                    } else {
+                        self.state = State::Done;
+                        return Ok(Some(ArrayEvent::NotArray {
+                            at: self.position(p),
+                            found: b,
+                        }));
+                    }
+                }
+                State::Value { comma } => match b {
+                    b']' => {
+                        self.pos += 1;
+                        self.state = State::End;
+                        if let Some(at) = comma {
+                            let problem = Problem::TrailingComma;
+                            return Ok(Some(ArrayEvent::Problem { at, problem }));
+                        }
+                    }
+                    b',' => {
+                        let at = self.position(p);
+                        self.pos += 1;
+                        self.state = State::Value { comma: Some(at) };
+                        let problem = Problem::EmptyElement;
+                        return Ok(Some(ArrayEvent::Problem { at, problem }));
+                    }
+                    b'}' => {
+                        let at = self.position(p);
+                        self.pos += 1;
+                        let problem = Problem::StrayCloser(b);
+                        return Ok(Some(ArrayEvent::Problem { at, problem }));
+                    }
+                    _ => self.start_record(&*batch, p),
+                },
+                State::AfterRecord => match b {
+                    b',' => {
+                        let at = self.position(p);
+                        self.pos += 1;
+                        self.state = State::Value { comma: Some(at) };
+                    }
+                    b']' => {
+                        self.pos += 1;
+                        self.state = State::End;
+                    }
+                    b'}' => {
+                        let at = self.position(p);
+                        self.pos += 1;
+                        let problem = Problem::StrayCloser(b);
+                        return Ok(Some(ArrayEvent::Problem { at, problem }));
+                    }
+                    _ => {
+                        let at = self.position(p);
+                        self.start_record(&*batch, p);
+                        let problem = Problem::MissingComma;
+                        return Ok(Some(ArrayEvent::Problem { at, problem }));
+                    }
+                },
+                State::End => {
+                    self.state = State::Done;
+                    let at = self.position(p);
+                    let problem = Problem::TextAfter;
+                    return Ok(Some(ArrayEvent::Problem { at, problem }));
+                }
+                State::Record | State::Done => unreachable!("handled above"),
+            }
+        }
+    }
+
+    fn start_record(&mut self, batch: &[u8], p: usize) {
+        self.state = State::Record;
+        self.rec_at = self.position(p);
+        self.rec_batch_start = batch.len();
+        self.rec_seg = p;
+        self.rec_len = 0;
+        self.rec_skipping = false;
+        self.stack.clear();
+        self.in_string = false;
+        self.escape = false;
+    }
+
+    /// Scans the current record from `pos` to its end or the end of the window.
+    fn scan_record(&mut self, batch: &mut Vec<u8>) -> Option<ArrayEvent> {
+        while self.pos < self.win.len() {
+            let p = self.pos;
+            if self.in_string {
+                if self.escape {
+                    self.escape = false;
+                    if self.win[p] == b'\n' {
+                        self.newline_at(p);
+                        self.in_string = false;
+                    }
+                    self.pos += 1;
+                    continue;
+                }
+                match memchr::memchr3(b'"', b'\\', b'\n', &self.win[p..]) {
+                    None => self.pos = self.win.len(),
+                    Some(i) => {
+                        let q = p + i;
+                        self.pos = q + 1;
+                        match self.win[q] {
+                            b'"' => self.in_string = false,
+                            b'\\' => self.escape = true,
+                            _ => {
+                                // A raw newline: the string was not closed on its line.
+                                self.newline_at(q);
+                                self.in_string = false;
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            let b = self.win[p];
+            self.pos += 1;
+            match b {
+                b'"' => self.in_string = true,
+                b'\n' => self.newline_at(p),
+                b'{' | b'[' => self.stack.push(b),
+                b'}' | b']' => {
+                    if self.stack.is_empty() {
+                        if b == b']' {
+                            // The array's own `]`: the record (a scalar) ends before it.
+                            self.pos = p;
+                            self.state = State::Value { comma: None };
+                            return Some(self.end_record(batch, p));
+                        }
+                        continue;
+                    }
+                    let opener = if b == b'}' { b'{' } else { b'[' };
+                    // A closer that does not match closes up to its opener, if there is one.
+                    if let Some(i) = self.stack.iter().rposition(|&o| o == opener) {
+                        self.stack.truncate(i);
+                    }
+                    if self.stack.is_empty() {
+                        self.state = State::AfterRecord;
+                        return Some(self.end_record(batch, p + 1));
+                    }
+                }
+                b',' if self.stack.is_empty() => {
+                    self.pos = p;
+                    self.state = State::AfterRecord;
+                    return Some(self.end_record(batch, p));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The end of the input in the current state.
+    fn at_eof(&mut self, batch: &mut Vec<u8>) -> Option<ArrayEvent> {
+        let state = std::mem::replace(&mut self.state, State::Done);
+        match state {
+            // A record cut short: the parser reports where it ends.
+            State::Record => Some(self.end_record(batch, self.win.len())),
+            State::Value { .. } | State::AfterRecord => Some(ArrayEvent::Problem {
+                at: self.position(self.win.len()),
+                problem: Problem::Unclosed,
+            }),
+            State::Start | State::End | State::Done => None,
+        }
+    }
+}
+
+/// Characters in UTF-8 `bytes` (bytes that are not continuation bytes).
+fn count_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+}
+
+/// Whether `name` is a `.json` file, plain or compressed (`.json.gz`, `.json.zst`), in any
+/// case: one whose text is read as an array of records when it starts with `[`.
+pub fn is_json_name(name: &std::path::Path) -> bool {
+    let ext =
+        |p: &std::path::Path, e: &str| p.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
+    if ext(name, "gz") || ext(name, "zst") {
+        name.file_stem()
+            .is_some_and(|stem| ext(std::path::Path::new(stem), "json"))
+    } else {
+        ext(name, "json")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (line, column in characters + 1, text or what was found).
+    type Found = Vec<(u64, u32, String)>;
+
+    /// The records, and the problems.
+    fn scan(text: &str, max: u64) -> (Found, Found) {
+        let mut r = ArrayReader::new(text.as_bytes(), 0, max);
+        let mut batch = Vec::new();
+        let (mut records, mut other) = (Vec::new(), Vec::new());
+        while let Some(e) = r.next_event(&mut batch).unwrap() {
+            match e {
+                ArrayEvent::Record { at, start, end } => records.push((
+                    at.line,
+                    at.column_chars + 1,
+                    String::from_utf8(batch[start..end].to_vec()).unwrap(),
+                )),
+                ArrayEvent::TooLong { at, len } => {
+                    other.push((at.line, at.column_chars + 1, format!("too long {len}")))
+                }
+                ArrayEvent::Problem { at, problem } => {
+                    other.push((at.line, at.column_chars + 1, format!("{problem:?}")))
+                }
+                ArrayEvent::NotArray { at, found } => other.push((
+                    at.line,
+                    at.column_chars + 1,
+                    format!("not {}", found as char),
+                )),
+            }
+        }
+        (records, other)
+    }
+
+    fn rec(line: u64, col: u32, text: &str) -> (u64, u32, String) {
+        (line, col, text.to_string())
+    }
+
+    #[test]
+    fn pretty_printed_records_with_their_positions() {
+        let text = "[\r\n  {\r\n    \"a\": \"x]}{[\\\"\"\r\n  },\r\n  {\"é\": [1, [2]]}, 3 , \"s\"\r\n]\r\n";
+        let (records, other) = scan(text, 1000);
+        assert_eq!(
+            records,
+            vec![
+                rec(2, 3, "{\r\n    \"a\": \"x]}{[\\\"\"\r\n  }"),
+                rec(5, 3, "{\"é\": [1, [2]]}"),
+                rec(5, 20, "3"),
+                rec(5, 24, "\"s\""),
+            ]
+        );
+        assert!(other.is_empty(), "{other:?}");
+    }
+
+    #[test]
+    fn punctuation_problems_are_located_and_the_scan_goes_on() {
+        let (records, other) = scan("[{\"a\":1} {\"b\":2},, {\"c\":3},]x", 1000);
+        assert_eq!(records.len(), 3);
+        assert_eq!(
+            other,
+            vec![
+                rec(1, 10, "MissingComma"),
+                rec(1, 18, "EmptyElement"),
+                rec(1, 27, "TrailingComma"),
+                rec(1, 29, "TextAfter"),
+            ]
+        );
+        // A mismatched bracket ends the record at its opener's closer.
+        let (records, _) = scan("[{\"a\": [1}, {\"b\": 2}]", 1000);
+        assert_eq!(
+            records,
+            vec![rec(1, 2, "{\"a\": [1}"), rec(1, 13, "{\"b\": 2}")]
+        );
+    }
+
+    #[test]
+    fn columns_on_one_long_line_count_characters_across_windows() {
+        let one = "{\"é\":\"ü\"}";
+        let n = WINDOW / 8;
+        let text = format!("[{}]", vec![one; n].join(","));
+        let (records, other) = scan(&text, 1000);
+        assert!(other.is_empty());
+        assert_eq!(records.len(), n);
+        for (i, (line, col, t)) in records.iter().enumerate() {
+            assert_eq!(
+                (*line, *col, t.as_str()),
+                (1, 2 + 10 * i as u32, one),
+                "record {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_truncated_and_non_arrays() {
+        assert_eq!(scan(" [ \n ] \n", 10), (vec![], vec![]));
+        assert_eq!(scan("", 10), (vec![], vec![]));
+        let (records, other) = scan("[\n {\"a\": 1},\n {\"b\": ", 100);
+        assert_eq!(records, vec![rec(2, 2, "{\"a\": 1}"), rec(3, 2, "{\"b\":")]);
+        assert!(other.is_empty());
+        assert_eq!(scan("[{}, ", 10).1, vec![rec(1, 6, "Unclosed")]);
+        assert_eq!(scan("\n {\"a\": 1}", 10).1, vec![rec(2, 2, "not {")]);
+    }
+
+    #[test]
+    fn a_record_over_the_limit_is_skipped_across_windows() {
+        let big = "x".repeat(3 * WINDOW);
+        let text = format!("[{{\"a\":\"{big}\"}},\n{{\"b\":1}}]");
+        let (records, other) = scan(&text, 1000);
+        assert_eq!(records, vec![rec(2, 1, "{\"b\":1}")]);
+        assert_eq!(other, vec![(1, 2, format!("too long {}", big.len() + 8))]);
+        // Under the limit, it is kept whole.
+        let (records, _) = scan(&text, 10 * WINDOW as u64);
+        assert_eq!(records[0].2.len(), big.len() + 8);
+    }
+
+    #[test]
+    fn json_names() {
+        for name in ["a.json", "A.JSON", "d/a.json.gz", "a.Json.zst"] {
+            assert!(is_json_name(std::path::Path::new(name)), "{name}");
+        }
+        for name in ["a.jsonl", "json", "a.json.bz2", "a.gz"] {
+            assert!(!is_json_name(std::path::Path::new(name)), "{name}");
+        }
+    }
+}
