@@ -151,6 +151,7 @@ registry! {
     D001 => duplicates::exact_duplicate::EXACT_DUPLICATE, duplicates::exact_duplicate::RUNS_ON;
     D002 => duplicates::near_duplicate::NEAR_DUPLICATE, duplicates::near_duplicate::RUNS_ON;
     D003 => duplicates::split_leak::SPLIT_LEAK, duplicates::split_leak::RUNS_ON;
+    D005 => duplicates::shared_prompt_template::SHARED_PROMPT_TEMPLATE, duplicates::shared_prompt_template::RUNS_ON;
 }
 
 impl Code {
