@@ -101,7 +101,14 @@ fn long_documents_find_their_near_copies_and_nothing_else() {
     let out = Command::cargo_bin("tunelint")
         .expect("binary")
         .current_dir(d)
-        .args(["check", "--isolated", "--select", "D002", "--format", "concise"])
+        .args([
+            "check",
+            "--isolated",
+            "--select",
+            "D002",
+            "--format",
+            "concise",
+        ])
         .arg("long.jsonl")
         .timeout(std::time::Duration::from_secs(600))
         .output()
@@ -116,7 +123,8 @@ fn long_documents_find_their_near_copies_and_nothing_else() {
     );
     assert!(
         found[1].starts_with("long.jsonl:42:")
-            && found[1].contains("near-duplicate of the example at line 18: first user message 99."),
+            && found[1]
+                .contains("near-duplicate of the example at line 18: first user message 99."),
         "{stdout}"
     );
     Command::cargo_bin("tunelint")

@@ -41,10 +41,20 @@ fn check(dir: &Path) -> (String, Option<i32>) {
     let out = Command::cargo_bin("tunelint")
         .expect("binary")
         .current_dir(dir)
-        .args(["check", "--select", "D", "--format", "concise", "tools.jsonl"])
+        .args([
+            "check",
+            "--select",
+            "D",
+            "--format",
+            "concise",
+            "tools.jsonl",
+        ])
         .output()
         .expect("run");
-    (String::from_utf8_lossy(&out.stdout).into_owned(), out.status.code())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
 }
 
 #[test]
@@ -65,13 +75,22 @@ fn one_finding_names_the_template_and_ignore_template_compares_what_differs() {
         )),
         "{stdout}"
     );
-    assert!(d005[0].contains("set `dedup.ignore_template = true`"), "{stdout}");
-    assert!(stdout.lines().filter(|l| l.contains("D002")).count() >= 4, "{stdout}");
+    assert!(
+        d005[0].contains("set `dedup.ignore_template = true`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.lines().filter(|l| l.contains("D002")).count() >= 4,
+        "{stdout}"
+    );
 
     std::fs::write(d.join("tunelint.toml"), "[dedup]\nignore_template = true\n").expect("write");
     let (stdout, code) = check(d);
     assert_eq!(code, Some(0), "{stdout}");
-    assert!(!stdout.contains("D002") && !stdout.contains("D005"), "{stdout}");
+    assert!(
+        !stdout.contains("D002") && !stdout.contains("D005"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -1376,13 +1376,21 @@ mod tests {
                 }
                 t
             };
-            let m: usize = sm.matching_blocks(&base, &other).iter().map(|x| x.size).sum();
+            let m: usize = sm
+                .matching_blocks(&base, &other)
+                .iter()
+                .map(|x| x.size)
+                .sum();
             let bound = sm.block_bound_of(&base, &other);
             assert!(bound >= m, "bound {bound} under M {m}");
             let r = sm.ratio(&base, &other);
             sm.set_a(&base);
             for t in [0.5, 0.85, 0.95] {
-                assert_eq!(sm.exceeds_against(&other, t), (r > t).then_some(r), "#{n} at {t}");
+                assert_eq!(
+                    sm.exceeds_against(&other, t),
+                    (r > t).then_some(r),
+                    "#{n} at {t}"
+                );
             }
             let limit = max_failing_matches(base.chars().count() + other.chars().count(), 0.85);
             settled += usize::from(limit.is_some_and(|l| bound <= l));

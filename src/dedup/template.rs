@@ -104,10 +104,12 @@ pub fn find(texts: &CompareTexts) -> Option<Template> {
     best
 }
 
-/// The longest prefix (or suffix) of at least [`MIN_CHARS`] characters that more than half
-/// of `texts` share: after sorting them (reversed, for suffixes), the texts that share a
-/// prefix are consecutive, so it is the longest common prefix of a window of `need` sorted
-/// texts, that of the window's first and last, cut back to its last whitespace.
+/// The prefix (or suffix) of at least [`MIN_CHARS`] characters that the most of `texts`
+/// share, more than half of them, the longest of those: after sorting the texts (reversed,
+/// for suffixes), the texts that share a prefix are consecutive, so the prefix `k` texts
+/// share is the common prefix of a window of `k` sorted texts, that of its first and last,
+/// cut back to its last whitespace (a template ends where a word does). Fewer texts share
+/// longer prefixes, so the largest `k` is found by bisection.
 fn longest_shared(texts: &[&str], end: End) -> Option<String> {
     let need = texts.len() / 2 + 1;
     let mut keys: Vec<Vec<u8>> = texts
@@ -118,27 +120,46 @@ fn longest_shared(texts: &[&str], end: End) -> Option<String> {
         })
         .collect();
     keys.sort_unstable();
-    let mut best: Option<(usize, usize)> = None; // (bytes, window start)
-    for i in 0..=keys.len().saturating_sub(need) {
-        let (x, y) = (&keys[i], &keys[i + need - 1]);
-        let common = x.iter().zip(y).take_while(|(a, b)| a == b).count();
-        if best.is_none_or(|(len, _)| common > len) {
-            best = Some((common, i));
+    // The longest cut common prefix of a window of `k` sorted keys: (bytes, window start).
+    let best_of = |k: usize| -> (usize, usize) {
+        let mut best = (0, 0);
+        for i in 0..=keys.len() - k {
+            let (x, y) = (&keys[i], &keys[i + k - 1]);
+            let common = x.iter().zip(y).take_while(|(a, b)| a == b).count();
+            let cut = x[..common]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(0, |p| p + 1);
+            if cut > best.0 {
+                best = (cut, i);
+            }
+        }
+        best
+    };
+    // Characters counted as the bytes that start one, whichever way the key runs.
+    let long_enough = |(len, at): (usize, usize)| {
+        keys[at][..len]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count()
+            >= MIN_CHARS
+    };
+    if need > keys.len() || !long_enough(best_of(need)) {
+        return None;
+    }
+    let (mut lo, mut hi) = (need, keys.len()); // lo qualifies; find the largest that does
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if long_enough(best_of(mid)) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
         }
     }
-    let (len, at) = best?;
-    // A template ends where a word does: its texts go on with different words, some of
-    // which may share their first letters ("What ...", "Who ...") with more than half.
-    let len = keys[at][..len]
-        .iter()
-        .rposition(u8::is_ascii_whitespace)
-        .map_or(0, |p| p + 1);
+    let (len, at) = best_of(lo);
     let bytes = &keys[at][..len];
     let text = match end {
-        End::Prefix => {
-            let s = utf8_prefix(bytes);
-            s.to_owned()
-        }
+        End::Prefix => utf8_prefix(bytes).to_owned(),
         End::Suffix => {
             let forward: Vec<u8> = bytes.iter().rev().copied().collect();
             utf8_suffix(&forward).to_owned()
@@ -159,10 +180,7 @@ fn utf8_prefix(bytes: &[u8]) -> &str {
 /// The longest suffix of `bytes` that is whole UTF-8 characters (`bytes` is a suffix of a
 /// `str`, cut anywhere): continuation bytes at its start are dropped.
 fn utf8_suffix(bytes: &[u8]) -> &str {
-    let skip = bytes
-        .iter()
-        .take_while(|&&b| (b & 0xC0) == 0x80)
-        .count();
+    let skip = bytes.iter().take_while(|&&b| (b & 0xC0) == 0x80).count();
     std::str::from_utf8(&bytes[skip..]).unwrap_or("")
 }
 
@@ -192,7 +210,11 @@ mod tests {
         assert_eq!(template.end, End::Prefix);
         assert_eq!(template.text, preamble);
         assert_eq!(template.carried_by(), 3);
-        assert!(template.first_line().starts_with("You can call these tools"));
+        assert!(
+            template
+                .first_line()
+                .starts_with("You can call these tools")
+        );
         let stripped = template.strip(&t);
         assert_eq!(stripped.text(1), "Who wrote Hamlet?");
         assert_eq!(stripped.text(3), list[3]);
@@ -200,7 +222,10 @@ mod tests {
 
     #[test]
     fn finds_a_suffix_and_ignores_short_or_rare_ones() {
-        let tail = format!("\n\n{}", "Répondez en français, en trois phrases au plus. ".repeat(3));
+        let tail = format!(
+            "\n\n{}",
+            "Répondez en français, en trois phrases au plus. ".repeat(3)
+        );
         let list: Vec<String> = ["Pourquoi le ciel est bleu ?", "Qu'est-ce qu'un atome ?"]
             .iter()
             .chain(["Comment pousse un arbre ?"].iter())
@@ -211,7 +236,11 @@ mod tests {
         assert_eq!(template.end, End::Suffix);
         assert!(template.text.ends_with(&tail));
         // Two of four is not more than half; a short shared opening is not a template.
-        let half: Vec<String> = list[..2].iter().cloned().chain(["a".into(), "b".into()]).collect();
+        let half: Vec<String> = list[..2]
+            .iter()
+            .cloned()
+            .chain(["a".into(), "b".into()])
+            .collect();
         assert_eq!(find(&texts(&half)), None);
         let short: Vec<String> = (0..6).map(|i| format!("Please answer: {i}")).collect();
         assert_eq!(find(&texts(&short)), None);

@@ -45,11 +45,13 @@ declare_rule! {
     /// {"messages": [{"role": "user", "content": "You can use these tools. Calculator(expression): evaluates arithmetic and returns the number. Calendar(): returns today's date. Answer with the call in brackets. Question: How much is 1200 divided by 8?"}, {"role": "assistant", "content": "[Calculator(1200/8)]"}]}
     /// ```
     ///
-    /// Use instead (or set `dedup.ignore_template = true`):
+    /// Use instead:
     /// ```jsonl,valid
-    /// {"messages": [{"role": "user", "content": "What is 17 times 23?"}, {"role": "assistant", "content": "391."}]}
+    /// {"messages": [{"role": "user", "content": "What is 17 times 23?"}, {"role": "assistant", "content": "17 times 23 is 391."}]}
     /// {"messages": [{"role": "user", "content": "Which planet has the most moons?"}, {"role": "assistant", "content": "Saturn, with well over a hundred."}]}
     /// ```
+    ///
+    /// Or keep the template and set `dedup.ignore_template = true`.
     pub static SHARED_PROMPT_TEMPLATE = {
         code: "D005",
         name: "shared-prompt-template",
