@@ -5,6 +5,7 @@
                  [--dedup [--dedup-sizes 1000,2000] [--ref-runs 1] [--big-runs 1]] [--no-validate]
     bench/run.sh --groups [--file PATH] [--runs 5] [--jobs N]
     bench/run.sh --hostile [--runs 5] [--timeout 60] [--baseline PATH [--baseline-runs 1]]
+    bench/run.sh --long [--runs 5] [--timeout 60]
 
 Run from anywhere; paths are relative to the repository root. Builds tunelint
 (`cargo build --release`) and the data generator (`bench/gen_dataset.rs`), generates
@@ -60,6 +61,7 @@ import importlib.util
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -557,6 +559,66 @@ HOSTILE = [
 ]
 
 
+def long_documents(n=200, chars=42_000, seed=7):
+    """Writes bench-data/long-<n>.jsonl: n distinct documents of `chars` characters each, as
+    the first user message (English-looking prose: words of one to four syllables from a
+    5,000-word vocabulary, Zipf-distributed, in sentences and paragraphs). Deterministic."""
+    os.makedirs(DATA, exist_ok=True)
+    path = os.path.join(DATA, f"long-{n}.jsonl")
+    rng = random.Random(seed)
+    syllables = [c + v for c in "bcdfghjklmnprstvwz" for v in "aeiou"] + ["th", "ch", "sh", "qu", "x", "y"]
+    words = set()
+    while len(words) < 5000:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.choice([1, 1, 2, 2, 2, 3, 3, 4]))))
+    words = sorted(words)
+    cum, total = [], 0.0
+    for i in range(len(words)):
+        total += 1 / (i + 1)
+        cum.append(total)
+    with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as f:
+        for i in range(n):
+            paragraphs, size = [], 0
+            while size < chars:
+                sentences = []
+                for _ in range(rng.randint(3, 8)):
+                    s = rng.choices(words, cum_weights=cum, k=rng.randint(6, 22))
+                    sentences.append(" ".join([s[0].capitalize()] + s[1:]) + rng.choice(".....?!"))
+                paragraphs.append(" ".join(sentences))
+                size += len(paragraphs[-1]) + 2
+            doc = "\n\n".join(paragraphs)[:chars]
+            f.write(json.dumps({"messages": [{"role": "user", "content": doc},
+                                             {"role": "assistant", "content": f"Summary {i}."}]}) + "\n")
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def long_section(tunelint, args):
+    """Long documents: D002 and dedupe on 200 distinct ~42 KB documents."""
+    path = long_documents()
+    warm(path)
+    cmds = [
+        ("check --select D002", [tunelint, "check", "--isolated", "--select", "D002", "--format", "concise",
+                                 "--quiet", "--exit-zero", path]),
+        ("dedupe", [tunelint, "dedupe", "--isolated", path, "-o", os.path.join(DATA, "long-200.out.jsonl")]),
+    ]
+    print("### Long documents: 200 distinct documents of 42,000 characters\n")
+    print(f"- Machine: {machine()}.")
+    print(f"- tunelint: {version(tunelint)}; {args.runs} run(s) after one warm-up, each stopped after "
+          f"{args.timeout:g} s.\n")
+    print("| command | seconds | CPU s | peak RSS MB |")
+    print("|---|---:|---:|---:|")
+    for name, cmd in cmds:
+        measure_limited(cmd, args.timeout)
+        got = [measure_limited(cmd, args.timeout) for _ in range(args.runs)]
+        done = [g for g in got if g is not None]
+        if not done:
+            print(f"| `{name}` | > {args.timeout:g} (stopped) | – | – |", flush=True)
+            continue
+        walls = [d[0] for d in done]
+        print(f"| `{name}` | {statistics.median(walls):.2f} ({min(walls):.2f}–{max(walls):.2f}) | "
+              f"{statistics.median(d[2] for d in done):.2f} | {max(d[1] for d in done):.0f} |", flush=True)
+
+
 def hostile_files():
     """Writes bench-data/hostile-<case>.jsonl (deterministic, rewritten each run: seconds)."""
     os.makedirs(DATA, exist_ok=True)
@@ -783,6 +845,8 @@ def main():
     ap.add_argument("--hostile", action="store_true",
                     help="instead: tunelint on single hostile lines (huge arrays, repeated keys, "
                          "150k tool calls), each run stopped after --timeout seconds")
+    ap.add_argument("--long", action="store_true",
+                    help="instead: D002 and dedupe on 200 distinct ~42 KB documents, each run stopped after --timeout seconds")
     ap.add_argument("--groups", action="store_true",
                     help="instead: each rule group alone, the default check and the lesson's validator, in turn")
     ap.add_argument("--file", help="--groups: time this file (a real dataset, say) instead of a generated one")
@@ -790,6 +854,9 @@ def main():
     ap.add_argument("--baseline", help="--hostile: another tunelint binary, timed side by side")
     ap.add_argument("--baseline-runs", type=int, default=1, help="--hostile: runs of the --baseline binary per case")
     args = ap.parse_args()
+    if args.long:
+        long_section(build_tunelint(args), args)
+        return 0
     if args.hostile:
         if not os.path.exists(REFERENCE):
             die(f"reference not found: {REFERENCE}")

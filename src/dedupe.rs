@@ -61,6 +61,35 @@ impl Plan {
     pub fn removes_most(&self) -> bool {
         2 * self.removals.len() as u64 > self.examples
     }
+
+    /// The largest group of removed examples that repeat one kept example: that example's
+    /// line and how many repeat it (the earliest line among equal groups), if anything goes.
+    pub fn largest_group(&self) -> Option<(u64, u64)> {
+        let mut sizes: std::collections::BTreeMap<u64, u64> = Default::default();
+        for r in &self.removals {
+            let of = match r.reason {
+                Reason::Exact { of_line } | Reason::Near { of_line, .. } => of_line,
+            };
+            *sizes.entry(of).or_insert(0) += 1;
+        }
+        sizes
+            .into_iter()
+            .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0)))
+    }
+}
+
+/// Why most of a file would go, for the refusal: the largest group and its share.
+fn most_removed_why(plan: &Plan) -> String {
+    match plan.largest_group() {
+        Some((line, size)) => format!(
+            "; the largest group is the example at line {line} and {} {} that {} it ({:.0}% of the file)",
+            thousands(size),
+            if size == 1 { "example" } else { "examples" },
+            if size == 1 { "repeats" } else { "repeat" },
+            100.0 * (size + 1) as f64 / plan.examples.max(1) as f64,
+        ),
+        None => String::new(),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +103,8 @@ pub enum DedupeError {
     #[error(
         "{path}: would remove {} of {} examples, more than half of them; dedupe does that only \
          with --force (list them with --dry-run first: a `dedup.field` or `dedup.threshold` \
-         that does not fit the data can make most examples look alike)",
+         that does not fit the data, or a prompt template most examples share, can make most \
+         examples look alike){why}",
         thousands(*removed),
         thousands(*examples)
     )]
@@ -82,6 +112,8 @@ pub enum DedupeError {
         path: String,
         removed: u64,
         examples: u64,
+        /// The largest group of look-alikes: what drives the removals.
+        why: String,
     },
     /// Writing the copy compressed again is not done yet; a plain copy under a `.gz` name
     /// would mislead whatever reads it next.
@@ -224,6 +256,7 @@ pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
             path: path.to_owned(),
             removed: plan.removals.len() as u64,
             examples: plan.examples,
+            why: most_removed_why(&plan),
         });
     }
     copy_without(path, request.input, output, &mut file, &plan.removals)?;

@@ -8,6 +8,7 @@
 //! modifiers for what a doc comment cannot show literally:
 //! - `bytes`: `\xHH` in the block stands for the single byte `HH` (invalid UTF-8, a BOM);
 //! - `no-final-newline`: the last line of the block ends the file without a newline;
+//! - `also-d002`: an invalid example whose near-duplicates D002 reports too (D005's);
 //! - `split`: the lines before a line `---` are a `train.jsonl`, the lines after it a
 //!   `valid.jsonl` in the same directory (for the split-leak rule);
 //! - `OPTION=VALUE`: the example runs with that option of the rule set, as in
@@ -22,7 +23,7 @@ use crate::rule::{Category, RuleMeta};
 use crate::rules::RULES;
 
 /// The modifiers an example block may carry besides `OPTION=VALUE`.
-pub const MODIFIERS: &[&str] = &["bytes", "no-final-newline", "split"];
+pub const MODIFIERS: &[&str] = &["bytes", "no-final-newline", "split", "also-d002"];
 
 /// The config keys outside `[rules]` an example block may set, as `SECTION.KEY=VALUE`.
 pub const SECTION_MODIFIERS: &[&str] = &[
@@ -111,6 +112,9 @@ impl Example {
             parts.push(
                 "the lines above `---` are `train.jsonl`, the lines below it `valid.jsonl`".into(),
             );
+        }
+        if self.has("also-d002") {
+            parts.push("D002 reports the near-duplicates too".into());
         }
         if parts.is_empty() {
             return None;

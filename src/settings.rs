@@ -144,6 +144,9 @@ pub struct DedupConfig {
     /// Compare each example with every kept one, as the lesson's loop does (its exact answer,
     /// in quadratic time), instead of the index's candidates: `dedupe --exhaustive`.
     pub exhaustive: bool,
+    /// Compare what differs: a prompt template most texts of a file share (D005) is taken
+    /// out of the texts before they are compared (`[dedup] ignore_template`).
+    pub ignore_template: bool,
 }
 
 impl Default for DedupConfig {
@@ -152,6 +155,7 @@ impl Default for DedupConfig {
             field: DedupField::User,
             threshold: 0.85,
             exhaustive: false,
+            ignore_template: false,
         }
     }
 }

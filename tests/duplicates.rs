@@ -151,6 +151,7 @@ fn recall(texts: &[String]) -> (usize, usize, usize) {
         threshold: THRESHOLD,
         exhaustive: false,
         threads: 2,
+        ignore_template: false,
     };
     let found = first_matches(&facts, &options, |_| false);
     let mut hits = 0;

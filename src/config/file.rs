@@ -91,6 +91,7 @@ pub(super) struct DedupFile {
     pub field: Option<Choice<DedupField>>,
     #[serde(default, deserialize_with = "similarity")]
     pub threshold: Option<f64>,
+    pub ignore_template: Option<bool>,
 }
 
 /// `[tokens]`.

@@ -261,6 +261,8 @@ impl Config {
         if let Some(dedup) = file.dedup {
             self.dedup.field = dedup.field.map_or(self.dedup.field, |c| c.0);
             self.dedup.threshold = dedup.threshold.unwrap_or(self.dedup.threshold);
+            self.dedup.ignore_template =
+                dedup.ignore_template.unwrap_or(self.dedup.ignore_template);
         }
         if let Some(tokens) = file.tokens {
             self.tokens.encoding = tokens.encoding.map_or(self.tokens.encoding, |c| c.0);

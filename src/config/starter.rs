@@ -61,6 +61,8 @@ exclude = []
 # field = "user"
 # Similarity (greater than 0, at most 1) from which two examples are near duplicates.
 # threshold = 0.85
+# Take out a prompt template most examples share (see D005) and compare what differs.
+# ignore_template = false
 
 [tokens]
 # Tokenizer: "o200k_base" or "cl100k_base".

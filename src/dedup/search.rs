@@ -7,6 +7,7 @@ use std::cell::OnceCell;
 
 use super::index::{self, Index};
 use super::similarity::Matcher;
+use super::template;
 use super::texts::CompareTexts;
 use crate::settings::DedupConfig;
 
@@ -31,6 +32,9 @@ pub struct Options {
     /// answer is exact, in quadratic time.
     pub exhaustive: bool,
     pub threads: usize,
+    /// Take a prompt template most texts of the file share out of them first
+    /// (`[dedup] ignore_template`, [`template`]): compare what differs.
+    pub ignore_template: bool,
 }
 
 impl Options {
@@ -39,6 +43,7 @@ impl Options {
             threshold: dedup.threshold,
             exhaustive: dedup.exhaustive,
             threads: threads.max(1),
+            ignore_template: dedup.ignore_template,
         }
     }
 }
@@ -64,7 +69,30 @@ pub struct Found {
 /// is kept or not ([`first_matches`]); then in text order, that text when it is kept, or
 /// else the text's further candidates that are kept, checked then (only chains of near
 /// duplicates need it).
+///
+/// With `ignore_template`, the texts compared are those with the file's shared template
+/// taken out ([`template::Template::strip`]), and the similarities are theirs.
 pub fn within(
+    texts: &CompareTexts,
+    options: &Options,
+    skip: impl Fn(usize) -> bool + Sync,
+) -> Vec<Found> {
+    if let Some(stripped) = without_template(texts, options) {
+        return within_texts(&stripped, options, skip);
+    }
+    within_texts(texts, options, skip)
+}
+
+/// The texts with their shared template taken out, when `ignore_template` is on and there
+/// is one.
+fn without_template(texts: &CompareTexts, options: &Options) -> Option<CompareTexts> {
+    if !options.ignore_template {
+        return None;
+    }
+    template::find(texts).map(|t| t.strip(texts))
+}
+
+fn within_texts(
     texts: &CompareTexts,
     options: &Options,
     skip: impl Fn(usize) -> bool + Sync,
@@ -105,6 +133,9 @@ pub fn first_matches(
     options: &Options,
     skip: impl Fn(usize) -> bool + Sync,
 ) -> Vec<Found> {
+    if let Some(stripped) = without_template(texts, options) {
+        return Earlier::new(&stripped, options).first_matches(options, &skip);
+    }
     Earlier::new(texts, options).first_matches(options, &skip)
 }
 
@@ -339,6 +370,7 @@ mod tests {
             threshold: 0.85,
             exhaustive,
             threads: 2,
+            ignore_template: false,
         }
     }
 

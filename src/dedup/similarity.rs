@@ -43,6 +43,114 @@ pub struct Matcher {
     core: Core,
     /// The bit-parallel LCS table of the `a` of the last [`Matcher::set_a`].
     lcs: Lcs,
+    /// The q-gram and character counts of long texts, for [`Matcher::block_bound`].
+    long: LongPair,
+}
+
+/// Pairs whose lengths multiply to at least this (two texts of 1,024 characters) try the
+/// block bound ([`Matcher::block_bound`]) before the LCS: below it, the LCS costs less than
+/// hashing and sorting the q-grams.
+const BLOCK_BOUND_FROM: u64 = 1 << 20;
+/// The q of the block bound's q-grams.
+const Q: usize = 8;
+/// Pairs whose lengths multiply to more than this (two texts of 131,072 characters) skip the
+/// LCS bound, whose cost grows with the product (`len(a) · len(b) / 64` word steps).
+const LCS_MAX_PRODUCT: u64 = 1 << 34;
+/// The most steps the exact matching blocks of one pair may take (a step: one entry of a
+/// `b2j` list visited, or one row of `find_longest_match`). About a second at worst; only
+/// pathological pairs reach it (long texts with no popular character and thousands of
+/// small common blocks), and such a pair is then not reported: a pair is reported only when
+/// its exact ratio is known to exceed the threshold.
+pub const EXACT_STEP_BUDGET: u64 = 1 << 30;
+
+/// Per-text data of the block bound, the `a` side computed once per [`Matcher::set_a`] and
+/// only when a long pair needs it.
+#[derive(Default)]
+struct LongPair {
+    a_ready: bool,
+    a_counts: CharCounts,
+    a_grams: Vec<u32>,
+    b_counts: CharCounts,
+    b_grams: Vec<u32>,
+}
+
+/// Occurrences of each character of a text.
+struct CharCounts {
+    ascii: [u32; 128],
+    other: CharMap<u32>,
+}
+
+impl Default for CharCounts {
+    fn default() -> Self {
+        CharCounts {
+            ascii: [0; 128],
+            other: CharMap::default(),
+        }
+    }
+}
+
+impl CharCounts {
+    fn count(&mut self, text: &[char]) {
+        self.ascii = [0; 128];
+        self.other.clear();
+        for &c in text {
+            if c.is_ascii() {
+                self.ascii[c as usize] += 1;
+            } else {
+                *self.other.entry(c).or_insert(0) += 1;
+            }
+        }
+    }
+
+    fn get(&self, c: char) -> u32 {
+        if c.is_ascii() {
+            self.ascii[c as usize]
+        } else {
+            self.other.get(&c).copied().unwrap_or(0)
+        }
+    }
+
+    /// Each distinct character and its count.
+    fn iter(&self) -> impl Iterator<Item = (char, u32)> + '_ {
+        (0u8..128)
+            .filter(|&c| self.ascii[c as usize] > 0)
+            .map(|c| (char::from(c), self.ascii[c as usize]))
+            .chain(self.other.iter().map(|(&c, &n)| (c, n)))
+    }
+}
+
+/// The hashes of the q-grams of `text`, sorted (equal hashes for equal q-grams; a collision
+/// only makes two q-grams look equal).
+fn sorted_grams(text: &[char], out: &mut Vec<u32>) {
+    out.clear();
+    if text.len() >= Q {
+        out.extend(text.windows(Q).map(|w| {
+            let mut h = 0u64;
+            for &c in w {
+                h = (h ^ u64::from(c)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                h ^= h >> 29;
+            }
+            (h >> 32) as u32
+        }));
+    }
+    out.sort_unstable();
+}
+
+/// The size of the multiset intersection of two sorted lists.
+fn common_sorted(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 impl Default for Matcher {
@@ -58,6 +166,7 @@ impl Matcher {
             b_buf: Vec::new(),
             core: Core::new(),
             lcs: Lcs::new(),
+            long: LongPair::default(),
         }
     }
 
@@ -92,16 +201,24 @@ impl Matcher {
     pub fn set_a(&mut self, a: &str) {
         decode_into(a, &mut self.a_buf);
         self.lcs.set(&self.a_buf);
+        self.long.a_ready = false;
     }
 
     /// [`Matcher::exceeds`] with the `a` of the last [`Matcher::set_a`]; the length bound is
     /// tried before `b` is even decoded.
     ///
+    /// Then, for long pairs, the block bound ([`Matcher::block_bound`]): linear in the
+    /// lengths (plus a sort), it rules out long texts that share words but not passages.
+    ///
     /// The bound tried next is the longest common subsequence: the matching blocks are
     /// disjoint and in order in both texts, so together they are a common subsequence and
     /// `M <= LCS <= Q` (`Q` the `quick_ratio` count). On templated texts, where characters
     /// are shared but their order is not, it rules out almost every pair that passes
-    /// `quick_ratio`, at a fraction of the cost of the matching blocks.
+    /// `quick_ratio`, at a fraction of the cost of the matching blocks. Its cost grows with
+    /// the product of the lengths, so it is skipped beyond [`LCS_MAX_PRODUCT`].
+    ///
+    /// The exact matching blocks come last, stopped after [`EXACT_STEP_BUDGET`] steps: a
+    /// pair stopped there is not reported (`None`), since its ratio was not confirmed.
     pub fn exceeds_against(&mut self, b: &str, threshold: f64) -> Option<f64> {
         let lb = if b.is_ascii() {
             b.len()
@@ -113,19 +230,79 @@ impl Matcher {
             return None;
         }
         decode_into(b, &mut self.b_buf);
-        if let Some(limit) = max_failing_matches(la + lb, threshold)
-            && self.lcs.run(&self.b_buf, limit) <= limit
-        {
-            return None;
+        let product = la as u64 * lb as u64;
+        if let Some(limit) = max_failing_matches(la + lb, threshold) {
+            if product >= BLOCK_BOUND_FROM && self.block_bound(limit) <= limit {
+                return None;
+            }
+            if product <= LCS_MAX_PRODUCT && self.lcs.run(&self.b_buf, limit) <= limit {
+                return None;
+            }
         }
         if self.a_buf == self.b_buf {
             return (1.0 > threshold).then_some(1.0);
         }
-        let matches = self
-            .core
-            .match_count_bounded(&self.a_buf, &self.b_buf, threshold)?;
+        let matches = self.core.match_count_bounded(
+            &self.a_buf,
+            &self.b_buf,
+            threshold,
+            EXACT_STEP_BUDGET,
+        )?;
         let ratio = calculate_ratio(matches, la + lb);
         (ratio > threshold).then_some(ratio)
+    }
+
+    /// An upper bound of difflib's `M` for the `a` of the last [`Matcher::set_a`] and the
+    /// last decoded `b`, from the autojunk heuristic, or `usize::MAX` when it cannot be at
+    /// most `limit`. Only for `b` of 200 characters or more (else `usize::MAX`).
+    ///
+    /// Every matching block `find_longest_match` returns either contains a run of its `j2len`
+    /// table, that is a position where `a` and `b` hold the same character that is not
+    /// popular in `b`, or was found with no run at all and is then the forward extension from
+    /// the start of its range. That start is `(0, 0)` or just after an earlier block, where
+    /// the extension had stopped on a mismatch; so there is at most one block of the second
+    /// kind. The blocks are disjoint in `a` and in `b`, so at most
+    /// `R = Σ min(count_a(c), count_b(c))` over the characters `c` not popular in `b` are of
+    /// the first kind, and `B <= R + 1` blocks in all. A block of `k` characters holds
+    /// `k - q + 1` of the texts' common q-grams when `k >= q`: so `M <= G + (q - 1) · B`,
+    /// with `G` the size of the multiset intersection of the q-grams of `a` and `b`.
+    ///
+    /// Long natural texts make almost every letter popular (more than 1% of `b`), so `R` is
+    /// small (capitals, digits, rare punctuation), and two different documents share few
+    /// 8-grams: the bound settles them in linear time where the LCS is quadratic.
+    fn block_bound(&mut self, limit: usize) -> usize {
+        let lb = self.b_buf.len();
+        if lb < 200 {
+            return usize::MAX;
+        }
+        let long = &mut self.long;
+        if !long.a_ready {
+            long.a_counts.count(&self.a_buf);
+            sorted_grams(&self.a_buf, &mut long.a_grams);
+            long.a_ready = true;
+        }
+        long.b_counts.count(&self.b_buf);
+        let popular = (lb / 100 + 1) as u32;
+        let rare: usize = long
+            .b_counts
+            .iter()
+            .filter(|&(_, n)| n <= popular)
+            .map(|(c, n)| n.min(long.a_counts.get(c)) as usize)
+            .sum();
+        let per_block = (Q - 1) * (rare + 1);
+        if per_block > limit {
+            return usize::MAX;
+        }
+        sorted_grams(&self.b_buf, &mut long.b_grams);
+        common_sorted(&long.a_grams, &long.b_grams) + per_block
+    }
+
+    /// [`Matcher::block_bound`] of `a` and `b` without a limit (tests).
+    #[cfg(test)]
+    fn block_bound_of(&mut self, a: &str, b: &str) -> usize {
+        self.set_a(a);
+        decode_into(b, &mut self.b_buf);
+        self.block_bound(usize::MAX - 1)
     }
 
     /// The length of the longest common subsequence of the `a` of the last
@@ -389,6 +566,8 @@ struct Core {
     /// entries never look current; a `(0, 0)` entry reads as "no run" whatever its stamp.
     j2len: Vec<(u32, u32)>,
     generation: u32,
+    /// Steps taken by the current `match_count_bounded`: rows plus `b2j` entries visited.
+    steps: u64,
     // ---- get_matching_blocks ----
     queue: Vec<(usize, usize, usize, usize)>,
     blocks: Vec<Match>,
@@ -410,6 +589,7 @@ impl Core {
             asym: Vec::new(),
             j2len: Vec::new(),
             generation: 0,
+            steps: 0,
             queue: Vec::new(),
             blocks: Vec::new(),
             ascii_count: [0; 128],
@@ -438,7 +618,7 @@ impl Core {
         if a == b {
             return (1.0 > threshold).then_some(1.0);
         }
-        let matches = self.match_count_bounded(a, b, threshold)?;
+        let matches = self.match_count_bounded(a, b, threshold, u64::MAX)?;
         let ratio = calculate_ratio(matches, a.len() + b.len());
         (ratio > threshold).then_some(ratio)
     }
@@ -516,7 +696,7 @@ impl Core {
     /// `self.blocks` in discovery order and returns the total size `M`.
     fn match_count(&mut self, a: &[char], b: &[char]) -> usize {
         // No ratio is at or below -inf: the search runs to the end.
-        self.match_count_bounded(a, b, f64::NEG_INFINITY)
+        self.match_count_bounded(a, b, f64::NEG_INFINITY, u64::MAX)
             .unwrap_or_default()
     }
 
@@ -524,9 +704,17 @@ impl Core {
     /// `threshold`. The blocks are found independently per sub-range, so the matches still
     /// to come are at most the shorter side of every queued range; once the matches found
     /// plus that bound give a ratio at or below the threshold (the same float computation
-    /// as the final ratio, monotone in the match count), the true ratio is too.
-    fn match_count_bounded(&mut self, a: &[char], b: &[char], threshold: f64) -> Option<usize> {
+    /// as the final ratio, monotone in the match count), the true ratio is too. Also `None`
+    /// once the search has taken more than `budget` steps (see [`EXACT_STEP_BUDGET`]).
+    fn match_count_bounded(
+        &mut self,
+        a: &[char],
+        b: &[char],
+        threshold: f64,
+        budget: u64,
+    ) -> Option<usize> {
         let length = a.len() + b.len();
+        self.steps = 0;
         self.chain_b(b);
         self.index_a(a);
         self.blocks.clear();
@@ -551,7 +739,7 @@ impl Core {
                     pending += (ahi - i - k).min(bhi - j - k);
                 }
             }
-            if calculate_ratio(matches + pending, length) <= threshold {
+            if calculate_ratio(matches + pending, length) <= threshold || self.steps > budget {
                 return None;
             }
         }
@@ -669,6 +857,7 @@ impl Core {
         let sym_start = &self.sym_start[..];
         let positions = &self.positions[..];
         let j2len = &mut self.j2len[..=bhi];
+        let mut steps = (ahi - alo) as u64;
 
         for (row, &s) in asym.iter().enumerate() {
             if s == NONE {
@@ -693,6 +882,7 @@ impl Core {
             } else {
                 list.partition_point(|&j| (j as usize) < bhi)
             };
+            steps += (hi - lo) as u64;
             // Descending j lets one array serve as both the previous row (read at j) and
             // the current one (written at j + 1). CPython scans ascending with a strict `>`,
             // so within a row it keeps the smallest j of the row's longest run; going
@@ -710,6 +900,8 @@ impl Core {
                 }
             }
         }
+
+        self.steps += steps;
 
         // Extend over equal elements on both sides (popular ones included: they are not
         // junk). The two junk-only extension loops of CPython never run with bjunk empty.
@@ -1151,6 +1343,59 @@ mod tests {
         // Both saturated: falls back to the shorter length.
         let (pa, pb) = (Profile::of(&long_a), Profile::of(&long_b));
         assert_eq!(pa.match_bound(&pb), 281);
+    }
+
+    /// The block bound is an upper bound of `M` on every pair with a `b` of 200 characters
+    /// or more, and long pairs, near-duplicate or not, get the same answer from
+    /// `exceeds_against` (bounds, then the exact blocks) as from the full `ratio()`.
+    #[test]
+    fn block_bound_bounds_the_matches_and_long_pairs_stay_exact() {
+        let mut sm = Matcher::new();
+        let mut bounded = 0;
+        for (a, b) in generate_pairs() {
+            if b.chars().count() < 200 {
+                continue;
+            }
+            let m: usize = sm.matching_blocks(&a, &b).iter().map(|x| x.size).sum();
+            assert!(sm.block_bound_of(&a, &b) >= m, "a = {a:?}\n b = {b:?}");
+            bounded += 1;
+        }
+        assert!(bounded > 500, "{bounded}");
+        let mut rng = Rng(0x6c6f_6e67);
+        let mut settled = 0;
+        for n in 0..60 {
+            let len = 1500 + rng.below(3000);
+            let base = sentence(&mut rng, len);
+            let other = if n % 3 == 0 {
+                let len = 1500 + rng.below(3000);
+                sentence(&mut rng, len)
+            } else {
+                let mut t = base.clone();
+                for _ in 0..n % 7 {
+                    t = mutate(&mut rng, &t);
+                }
+                t
+            };
+            let m: usize = sm
+                .matching_blocks(&base, &other)
+                .iter()
+                .map(|x| x.size)
+                .sum();
+            let bound = sm.block_bound_of(&base, &other);
+            assert!(bound >= m, "bound {bound} under M {m}");
+            let r = sm.ratio(&base, &other);
+            sm.set_a(&base);
+            for t in [0.5, 0.85, 0.95] {
+                assert_eq!(
+                    sm.exceeds_against(&other, t),
+                    (r > t).then_some(r),
+                    "#{n} at {t}"
+                );
+            }
+            let limit = max_failing_matches(base.chars().count() + other.chars().count(), 0.85);
+            settled += usize::from(limit.is_some_and(|l| bound <= l));
+        }
+        assert!(settled > 0, "the block bound settled no pair");
     }
 
     const PYTHON: &str = r#"

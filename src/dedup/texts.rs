@@ -92,6 +92,26 @@ impl CompareTexts {
         }
         self.records += 1;
     }
+
+    /// The same texts, each replaced by `f(id, text)` (empty ones kept, so the ids and the
+    /// records they belong to stay the same).
+    pub fn map_texts<'s>(&'s self, f: impl Fn(u32, &'s str) -> &'s str) -> CompareTexts {
+        let mut out = CompareTexts {
+            field: self.field,
+            records: self.records,
+            plain_text: self.plain_text,
+            owner: self.owner.clone(),
+            ..Default::default()
+        };
+        for id in 0..self.len() as u32 {
+            let text = f(id, self.text(id));
+            out.spans.push((out.arena.len() as u64, text.len() as u32));
+            out.arena.push_str(text);
+            out.profiles.push(Profile::of(text));
+            out.sigs.push(index::signature(text));
+        }
+        out
+    }
 }
 
 impl Facts for CompareTexts {

@@ -406,6 +406,7 @@ valid = ["b/valid.jsonl"]
             field: DedupField::Conversation,
             threshold: 0.9,
             exhaustive: false,
+            ignore_template: false,
         }
     );
     assert_eq!(

@@ -6,6 +6,7 @@
 
 pub mod exact_duplicate;
 pub mod near_duplicate;
+pub mod shared_prompt_template;
 pub mod split_leak;
 
 use crate::dataset::DatasetContext;

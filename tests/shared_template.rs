@@ -1,0 +1,129 @@
+//! D005 shared-prompt-template and `[dedup] ignore_template`, through the real binary: a
+//! file whose questions follow one long tool description gets one D005 finding naming the
+//! template, and with `ignore_template = true` the questions are compared on what differs.
+//! Also `dedupe`'s refusal to remove most of such a file, and what it says.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const PREAMBLE: &str = "You can use these tools. Calculator(expression): evaluates arithmetic \
+and returns the number. Calendar(): returns today's date. WikiSearch(query): returns the first \
+paragraph of the best Wikipedia article. Answer with the call in brackets.\n";
+
+const QUESTIONS: &[&str] = &[
+    "What is 17 times 23?",
+    "What day is it today?",
+    "Who painted the Night Watch?",
+    "How much is 1200 divided by 8?",
+    "When was the Eiffel Tower finished?",
+    "How tall is Mount Kilimanjaro?",
+];
+
+fn chat(user: &str, answer: &str) -> String {
+    serde_json::json!({"messages": [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": answer},
+    ]})
+    .to_string()
+}
+
+fn write_templated(dir: &Path) {
+    let lines: Vec<String> = QUESTIONS
+        .iter()
+        .enumerate()
+        .map(|(i, q)| chat(&format!("{PREAMBLE}{q}"), &format!("[answer {i}]")))
+        .collect();
+    std::fs::write(dir.join("tools.jsonl"), lines.join("\n") + "\n").expect("write");
+}
+
+fn check(dir: &Path) -> (String, Option<i32>) {
+    let out = Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(dir)
+        .args([
+            "check",
+            "--select",
+            "D",
+            "--format",
+            "concise",
+            "tools.jsonl",
+        ])
+        .output()
+        .expect("run");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn one_finding_names_the_template_and_ignore_template_compares_what_differs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write_templated(d);
+    let (stdout, code) = check(d);
+    assert_eq!(code, Some(1), "{stdout}");
+    let d005: Vec<&str> = stdout.lines().filter(|l| l.contains("D005")).collect();
+    assert_eq!(d005.len(), 1, "{stdout}");
+    let chars = PREAMBLE.chars().count();
+    assert!(d005[0].starts_with("tools.jsonl:1:"), "{stdout}");
+    assert!(
+        d005[0].contains(&format!(
+            "share a {chars}-character prompt template opening that 6 of 6 examples carry, \
+             starting \"You can use these tools."
+        )),
+        "{stdout}"
+    );
+    assert!(
+        d005[0].contains("set `dedup.ignore_template = true`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.lines().filter(|l| l.contains("D002")).count() >= 4,
+        "{stdout}"
+    );
+
+    std::fs::write(d.join("tunelint.toml"), "[dedup]\nignore_template = true\n").expect("write");
+    let (stdout, code) = check(d);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        !stdout.contains("D002") && !stdout.contains("D005"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn dedupe_refuses_most_of_a_templated_file_and_says_which_group_drives_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write_templated(d);
+    let out = Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(d)
+        .args(["dedupe", "--isolated", "tools.jsonl", "-o", "out.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("tools.jsonl: would remove 5 of 6 examples, more than half of them"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "the largest group is the example at line 1 and 5 examples that repeat it (100% of the file)"
+        ),
+        "{stderr}"
+    );
+    assert!(!d.join("out.jsonl").exists());
+    // With the template ignored, nothing goes.
+    std::fs::write(d.join("tunelint.toml"), "[dedup]\nignore_template = true\n").expect("write");
+    Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(d)
+        .args(["dedupe", "tools.jsonl", "-o", "out.jsonl"])
+        .assert()
+        .success()
+        .stdout("Reduced from 6 to 6 examples\n");
+}
