@@ -175,7 +175,22 @@ pub struct Message<'a> {
     pub weight: Option<u8>,
 }
 
-impl Message<'_> {
+impl<'a> Message<'a> {
+    /// A message with this role and content, no name, tool calls or weight: what the formats
+    /// fill in as they read a record.
+    pub fn new(role: Role, role_span: Span, span: Span, content: Content<'a>) -> Message<'a> {
+        Message {
+            role,
+            role_span,
+            span,
+            content,
+            name: None,
+            tool_calls: Vec::new(),
+            tool_call_id: None,
+            weight: None,
+        }
+    }
+
     /// True for an assistant turn that calls tools (its content may then be null).
     pub fn calls_tools(&self) -> bool {
         !self.tool_calls.is_empty()

@@ -118,16 +118,10 @@ pub fn normalize<'s>(
     });
     if let Some(value) = system.filter(|_| !starts_with_system) {
         match text(doc, value) {
-            Some(t) => conv.messages.push(Message {
-                role: Role::System,
-                role_span: t.span,
-                span: t.span,
-                content: Content::Text(t),
-                name: None,
-                tool_calls: Vec::new(),
-                tool_call_id: None,
-                weight: None,
-            }),
+            Some(t) => {
+                conv.messages
+                    .push(Message::new(Role::System, t.span, t.span, Content::Text(t)))
+            }
             None => {
                 ctx.report(
                     Code::S007,
@@ -178,16 +172,7 @@ fn read_message<'s>(
         ("role", "content")
     };
     let (role, role_span) = read_role(doc, node, role_key, ctx);
-    let mut message = Message {
-        role,
-        role_span,
-        span,
-        content: Content::Missing,
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        weight: None,
-    };
+    let mut message = Message::new(role, role_span, span, Content::Missing);
     // Whether axolotl trains on the turn, when the data says so.
     let mut trained: Option<bool> = None;
     let mut detail = None;

@@ -63,19 +63,15 @@ pub fn normalize<'s>(
     };
     if let Some((key, value)) = system {
         if doc.kind(value) == Kind::String {
-            conv.messages.push(Message {
-                role: Role::System,
-                role_span: doc.span(key),
-                span: doc.span(value),
-                content: Content::Text(Text {
+            conv.messages.push(Message::new(
+                Role::System,
+                doc.span(key),
+                doc.span(value),
+                Content::Text(Text {
                     value: doc.str(value).unwrap_or_default(),
                     span: doc.span(value),
                 }),
-                name: None,
-                tool_calls: Vec::new(),
-                tool_call_id: None,
-                weight: None,
-            });
+            ));
         } else {
             ctx.report(
                 Code::S007,
@@ -234,16 +230,7 @@ fn read_message<'s>(
             }
         },
     };
-    Some(Message {
-        role,
-        role_span,
-        span: doc.span(node),
-        content,
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        weight: None,
-    })
+    Some(Message::new(role, role_span, doc.span(node), content))
 }
 
 /// S005 when the first message (at `first`, after the system prompt) is the assistant's in a

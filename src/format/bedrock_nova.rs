@@ -145,19 +145,15 @@ fn read_system<'s>(
             ),
         }
     }
-    Some(Message {
-        role: Role::System,
-        role_span: doc.span(key),
-        span: doc.span(value),
-        content: Content::Parts {
+    Some(Message::new(
+        Role::System,
+        doc.span(key),
+        doc.span(value),
+        Content::Parts {
             span: doc.span(value),
             parts,
         },
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        weight: None,
-    })
+    ))
 }
 
 fn read_message<'s>(
@@ -191,16 +187,7 @@ fn read_message<'s>(
         }
     }
     let (mut role, role_span) = read_role(doc, node, "Bedrock Nova", ctx);
-    let mut message = Message {
-        role,
-        role_span,
-        span: doc.span(node),
-        content: Content::Missing,
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        weight: None,
-    };
+    let mut message = Message::new(role, role_span, doc.span(node), Content::Missing);
     let Some(content) = doc.get(node, "content") else {
         ctx.report(Code::S006, role_span, "message has no \"content\"");
         return Some(message);

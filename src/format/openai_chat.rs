@@ -239,16 +239,7 @@ pub(crate) fn read_message<'s>(
         },
     };
 
-    let mut message = Message {
-        role,
-        role_span,
-        span,
-        content: Content::Missing,
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        weight: None,
-    };
+    let mut message = Message::new(role, role_span, span, Content::Missing);
     let mut has_function_call = false;
     let mut content_node = None;
     for (key, value) in doc.members(node) {

@@ -99,17 +99,13 @@ pub(crate) fn string_field<'s>(
         return None;
     }
     let span = doc.span(value);
-    Some(Message {
+    Some(Message::new(
         role,
-        role_span: doc.span(key),
+        doc.span(key),
         span,
-        content: Content::Text(Text {
+        Content::Text(Text {
             value: doc.str(value).unwrap_or_default(),
             span,
         }),
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        weight: None,
-    })
+    ))
 }

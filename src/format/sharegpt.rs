@@ -189,14 +189,8 @@ pub(crate) fn read_turn<'s>(
     }
     let content = if is_call { Content::Missing } else { content };
     Some(Message {
-        role,
-        role_span,
-        span,
-        content,
-        name: None,
         tool_calls,
-        tool_call_id: None,
-        weight: None,
+        ..Message::new(role, role_span, span, content)
     })
 }
 

@@ -220,16 +220,12 @@ fn implicit_strings<'s>(
         (Role::User, piece(0..common)),
         (Role::Assistant, piece(common..chosen.len())),
     ] {
-        conv.messages.push(Message {
+        conv.messages.push(Message::new(
             role,
-            role_span: doc.span(key),
-            span: text.span,
-            content: Content::Text(text),
-            name: None,
-            tool_calls: Vec::new(),
-            tool_call_id: None,
-            weight: None,
-        });
+            doc.span(key),
+            text.span,
+            Content::Text(text),
+        ));
     }
 }
 

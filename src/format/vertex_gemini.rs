@@ -163,19 +163,15 @@ fn read_system<'s>(
             ),
         }
     }
-    Some(Message {
-        role: Role::System,
-        role_span: doc.span(key),
-        span: doc.span(value),
-        content: Content::Parts {
+    Some(Message::new(
+        Role::System,
+        doc.span(key),
+        doc.span(value),
+        Content::Parts {
             span: doc.span(parts_node),
             parts,
         },
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        weight: None,
-    })
+    ))
 }
 
 fn read_role(doc: &Document<'_, '_>, content: NodeId, ctx: &mut RecordContext<'_>) -> (Role, Span) {
@@ -256,16 +252,7 @@ fn read_content<'s>(
         }
     }
     let (role, role_span) = read_role(doc, node, ctx);
-    let mut message = Message {
-        role,
-        role_span,
-        span: doc.span(node),
-        content: Content::Missing,
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        weight: None,
-    };
+    let mut message = Message::new(role, role_span, doc.span(node), Content::Missing);
     let Some(parts_node) = doc.get(node, "parts") else {
         ctx.report(Code::S006, role_span, "content has no \"parts\"");
         return Some(message);

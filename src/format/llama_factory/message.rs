@@ -72,16 +72,7 @@ pub(super) fn read_message<'s>(
         return None;
     }
     let (role, role_span) = read_role(doc, node, ctx);
-    let mut message = Message {
-        role,
-        role_span,
-        span,
-        content: Content::Missing,
-        name: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        weight: None,
-    };
+    let mut message = Message::new(role, role_span, span, Content::Missing);
     let mut content = None;
     for (key, value) in doc.members(node) {
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
