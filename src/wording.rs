@@ -56,6 +56,15 @@ pub fn plural(n: u64, word: &str) -> String {
     }
 }
 
+/// `n word(s)` with `n` in thousands (`7,473 examples`), for counts a reader scans.
+pub fn counted(n: u64, word: &str) -> String {
+    let n_word = plural(n, word);
+    match n_word.split_once(' ') {
+        Some((_, word)) => format!("{} {word}", thousands(n)),
+        None => n_word,
+    }
+}
+
 /// `65536` as `65,536`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -104,6 +113,13 @@ pub fn describe(doc: &Document<'_, '_>, node: NodeId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_separates_thousands() {
+        assert_eq!(counted(7473, "example"), "7,473 examples");
+        assert_eq!(counted(1, "file"), "1 file");
+        assert_eq!(counted(1_000_000, "info"), "1,000,000 info");
+    }
 
     #[test]
     fn quote_masks_before_cutting() {

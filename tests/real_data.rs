@@ -96,10 +96,19 @@ fn every_dataset_lints_without_an_error_exit() {
             .lines()
             .filter(|l| !l.trim().is_empty())
             .count();
+        // The summary writes counts with thousands separators: 7,473 examples.
+        let digits = lines.to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
         let examples = if lines == 1 {
             "1 example".to_owned()
         } else {
-            format!("{lines} examples")
+            format!("{grouped} examples")
         };
         assert!(
             summary.contains(&format!(" in {examples} of 1 file")),

@@ -6,12 +6,12 @@ use super::RunSummary;
 use crate::gates::valid_pct;
 use crate::rule::Level;
 use crate::rules::Code;
-use crate::wording::{format_pct, plural};
+use crate::wording::{counted, format_pct, plural};
 
 /// Rules listed in the summary without `--statistics`.
 const TOP_RULES: usize = 8;
 
-/// One line: `3 errors, 2 warnings, 1 info in 10 examples of 1 file; 70.0% valid`.
+/// One line: `3 errors, 2 warnings, 1 info in 7,473 examples of 1 file; 70.0% valid`.
 pub fn one_line(summary: &RunSummary<'_>) -> String {
     let t = &summary.total;
     let valid = if t.examples == 0 {
@@ -21,11 +21,11 @@ pub fn one_line(summary: &RunSummary<'_>) -> String {
     };
     format!(
         "{}, {}, {} in {} of {}; {valid}",
-        plural(t.count(Level::Error), "error"),
-        plural(t.count(Level::Warning), "warning"),
-        plural(t.count(Level::Info), "info"),
-        plural(t.examples, "example"),
-        plural(summary.files.len() as u64, "file"),
+        counted(t.count(Level::Error), "error"),
+        counted(t.count(Level::Warning), "warning"),
+        counted(t.count(Level::Info), "info"),
+        counted(t.examples, "example"),
+        counted(summary.files.len() as u64, "file"),
     )
 }
 
