@@ -255,7 +255,8 @@ fn detect(record: &str) -> (Option<FormatChoice>, Vec<Diagnostic>) {
 
 /// A chat record that ends on the user's turn is a supervised example missing its answer
 /// (O002), unless it carries a key for a grader: then it is a reinforcement prompt, and the
-/// first record decides for the whole file.
+/// first record decides for the whole file (unless more of the file's first records hold
+/// answers than read as prompts: see the next test).
 #[test]
 fn a_record_ending_on_the_user_is_rft_only_with_grader_keys() {
     let (format, found) = detect(
@@ -304,6 +305,33 @@ fn a_record_ending_on_the_user_is_rft_only_with_grader_keys() {
     assert_eq!(
         concise(&found),
         "3:75: S005 the last message is the assistant's; reinforcement fine-tuning ends on a \"user\" message (the model writes the answer, the grader scores it)\n"
+    );
+}
+
+/// A supervised chat file whose first example is only a prompt (with an `id` beside it) is
+/// still a chat file when most of its records hold answers: its first record gets the
+/// order findings of a chat example, its answered records nothing.
+#[test]
+fn a_first_prompt_does_not_make_a_chat_file_rft() {
+    let file = concat!(
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"What is 17 times 23?\"}], \"id\": \"a1\"}\n",
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"What is 9 times 9?\"}, {\"role\": \"assistant\", \"content\": \"9 times 9 is 81.\"}], \"id\": \"a2\"}\n",
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"What is 12 times 12?\"}, {\"role\": \"assistant\", \"content\": \"12 times 12 is 144.\"}], \"id\": \"a3\"}\n",
+    );
+    let (found, summary) = engine::lint_bytes(file.as_bytes(), &settings(FormatChoice::Auto));
+    assert_eq!(summary.format, Some(FormatChoice::OpenAiChat));
+    let lines: Vec<u64> = found
+        .iter()
+        .filter(|d| d.code.as_str() != "S008")
+        .map(|d| d.location.line)
+        .collect();
+    assert!(lines.iter().all(|&l| l == 1), "{}", concise(&found));
+    assert!(
+        found
+            .iter()
+            .any(|d| d.location.line == 1 && d.code.as_str().starts_with('O')),
+        "{}",
+        concise(&found)
     );
 }
 

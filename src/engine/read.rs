@@ -333,20 +333,40 @@ fn whole_file_is_json(job: &Job) -> bool {
     serde::de::IgnoredAny::deserialize(&mut de).is_ok() && de.end().is_ok()
 }
 
-/// The format of the first record of the chunk that fits a known shape.
+/// The format of the first record of the chunk that fits a known shape. A first record
+/// that reads as a reinforcement prompt (openai-rft) is weighed against the rest of the
+/// chunk: when more of its records hold an answer than read as prompts for a grader, the file
+/// is supervised data whose first example lacks its answer, and the first answered record's
+/// format is the file's.
 fn detect_format(buf: &[u8]) -> Option<FormatChoice> {
     let mut parser = Parser::new();
+    let mut prompts = 0usize;
+    let mut answered: (usize, Option<FormatChoice>) = (0, None);
     for (_, _, text) in source::lines(buf, 1, 0).take(1000) {
         let Ok(s) = std::str::from_utf8(text) else {
             continue;
         };
-        if let Ok(doc) = parser.parse(s)
-            && let Some(f) = format::detect(&doc)
-        {
-            return Some(f);
+        let Ok(doc) = parser.parse(s) else {
+            continue;
+        };
+        let detected = format::detect(&doc);
+        if prompts == 0 {
+            match detected {
+                Some(FormatChoice::OpenAiRft) => prompts = 1,
+                Some(f) => return Some(f),
+                None => {}
+            }
+        } else if detected == Some(FormatChoice::OpenAiRft) {
+            prompts += 1;
+        } else if format::answered(&doc) {
+            answered.0 += 1;
+            answered.1 = answered.1.or(detected);
         }
     }
-    None
+    match answered {
+        (n, Some(f)) if n > prompts => Some(f),
+        _ => (prompts > 0).then_some(FormatChoice::OpenAiRft),
+    }
 }
 
 /// The line number, offset and length in characters and in bytes of the last line of a chunk

@@ -28,6 +28,13 @@ use crate::record::Conversation;
 use crate::registry::Code;
 use crate::settings::FormatChoice;
 
+/// Whether a record's `messages` hold an answer (an assistant message): what tells a
+/// supervised chat file from a file of reinforcement prompts (openai-rft) when its first
+/// record is only a prompt.
+pub fn answered(doc: &Document<'_, '_>) -> bool {
+    openai_rft::answered(doc)
+}
+
 /// Guesses the format of a file from one of its records (an object). `None` when the record
 /// fits no known shape; the caller then keeps looking or falls back to OpenAI chat.
 ///

@@ -22,7 +22,9 @@
 //! record (those end on the assistant's answer). A supervised chat record that ends on a user
 //! turn has no such key, or has answers before its last turn, and stays `openai-chat`, where
 //! O002 reports it. One that carries an extra key (`id`, say) and has only instructions and a
-//! user turn is read as a reinforcement prompt when it is the file's first record: set `format = "openai-chat"` to read it as chat. The later
+//! user turn is read as a reinforcement prompt when it is the file's first record, unless
+//! more of the file's first records (its first chunk) hold answers than read as prompts: then
+//! the file is chat (`engine::read::detect_format`); `format = "openai-chat"` settles it. The later
 //! records of a file follow its first: one that ends on an answer is S005 here, one without a
 //! grader key is still a prompt (whether the grader needs the key, the data cannot say).
 
@@ -72,15 +74,26 @@ pub(crate) fn detect(doc: &Document<'_, '_>) -> bool {
         .is_some_and(|m| role(m).as_deref() == Some("user"));
     // A conversation with an answer in it that ends on the user is a supervised example
     // whose last answer is missing (O002), not a prompt.
-    let answered = doc
-        .elements(messages)
-        .take(DETECT_MESSAGES)
-        .any(|m| role(m).as_deref() == Some("assistant"));
     ends_on_user
-        && !answered
+        && !answered(doc)
         && doc
             .members(root)
             .any(|(k, _)| doc.str(k).is_some_and(|k| !CHAT_KEYS.contains(&k.as_ref())))
+}
+
+/// True when the record's `messages` hold an assistant message (among the first
+/// [`DETECT_MESSAGES`]): a supervised example, never a reinforcement prompt.
+pub(crate) fn answered(doc: &Document<'_, '_>) -> bool {
+    let Some(messages) = doc.get(doc.root(), "messages") else {
+        return false;
+    };
+    doc.elements(messages).take(DETECT_MESSAGES).any(|m| {
+        doc.kind(m) == Kind::Object
+            && doc
+                .get(m, "role")
+                .and_then(|r| doc.str(r))
+                .is_some_and(|r| r == "assistant")
+    })
 }
 
 pub fn normalize<'s>(
