@@ -100,19 +100,10 @@ pub(super) fn worker(
                 pre,
             } => {
                 let job = &jobs[item.file as usize];
-                result.diagnostics = pre;
-                let mut chunk = Chunk {
-                    file: item.file,
-                    job,
-                    format,
-                    parser: &mut parser,
-                    facts: kinds.as_ref().map(|k| FileFacts::new(k, &job.settings)),
-                    counting: job.settings.token_stats.then(|| job.settings.counting()),
-                    out: &mut result,
-                };
+                let mut chunk =
+                    Chunk::new(job, item.file, format, &mut parser, kinds, pre, &mut result);
                 chunk.lint(&buf, first_line, offset);
-                let facts = chunk.facts.take();
-                result.facts = facts;
+                chunk.finish();
                 let _ = pool.send(buf);
             }
             WorkKind::Records {
@@ -122,19 +113,10 @@ pub(super) fn worker(
                 pre,
             } => {
                 let job = &jobs[item.file as usize];
-                result.diagnostics = pre;
-                let mut chunk = Chunk {
-                    file: item.file,
-                    job,
-                    format,
-                    parser: &mut parser,
-                    facts: kinds.as_ref().map(|k| FileFacts::new(k, &job.settings)),
-                    counting: job.settings.token_stats.then(|| job.settings.counting()),
-                    out: &mut result,
-                };
+                let mut chunk =
+                    Chunk::new(job, item.file, format, &mut parser, kinds, pre, &mut result);
                 chunk.lint_records(&buf, &records);
-                let facts = chunk.facts.take();
-                result.facts = facts;
+                chunk.finish();
                 let _ = pool.send(buf);
             }
             WorkKind::Findings {
@@ -173,7 +155,34 @@ struct Chunk<'a> {
     out: &'a mut Done,
 }
 
-impl Chunk<'_> {
+impl<'a> Chunk<'a> {
+    /// A chunk of `job`'s records to lint into `out`, after the reader's findings on it
+    /// (`pre`), collecting the facts of `kinds`.
+    fn new(
+        job: &'a Job,
+        file: FileId,
+        format: FormatChoice,
+        parser: &'a mut Parser,
+        kinds: &Option<Vec<&'static FactKind>>,
+        pre: Vec<Diagnostic>,
+        out: &'a mut Done,
+    ) -> Self {
+        out.diagnostics = pre;
+        Chunk {
+            file,
+            job,
+            format,
+            parser,
+            facts: kinds.as_ref().map(|k| FileFacts::new(k, &job.settings)),
+            counting: job.settings.token_stats.then(|| job.settings.counting()),
+            out,
+        }
+    }
+
+    /// Puts the facts collected into the result.
+    fn finish(mut self) {
+        self.out.facts = self.facts.take();
+    }
     fn lint(&mut self, buf: &[u8], first_line: u64, offset: u64) {
         let settings = &self.job.settings;
         let max_line = settings.max_line_bytes();
