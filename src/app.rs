@@ -463,6 +463,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         summaries: &summaries,
         total,
         gates: gate_outcomes,
+        charts: Vec::new(),
     };
     for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
         if let Err(e) = o

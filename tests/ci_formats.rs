@@ -631,6 +631,7 @@ fn render(renderer: &mut dyn Renderer, diagnostics: Vec<Diagnostic>) -> String {
         summaries: &summaries,
         total: file_summary(),
         gates,
+        charts: Vec::new(),
     };
     renderer.finish(&mut out, &summary).expect("finish");
     String::from_utf8(out).expect("utf-8")

@@ -127,6 +127,9 @@ pub struct Summary {
     pub passed: bool,
     /// Every rule that fired, most findings first.
     pub rules: Vec<RuleCount>,
+    /// The dataset's charts (`stats`); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charts: Vec<super::chart::Chart>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -236,6 +239,7 @@ pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
                 infos: n[0],
             })
             .collect(),
+        charts: summary.charts.clone(),
     }
 }
 

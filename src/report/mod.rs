@@ -1,5 +1,6 @@
 //! Output formats: each file renders the one stream of diagnostics plus one run summary.
 
+pub mod chart;
 pub(crate) mod concise;
 pub(crate) mod full;
 pub mod github;
@@ -53,6 +54,8 @@ pub struct RunSummary<'a> {
     pub summaries: &'a [FileSummary],
     pub total: FileSummary,
     pub gates: Vec<GateOutcome>,
+    /// Charts of the dataset (`stats`), drawn by every format that draws; empty when none.
+    pub charts: Vec<chart::Chart>,
 }
 
 /// How a format writes: diagnostics as they arrive (in order), then the summary.
