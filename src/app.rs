@@ -464,6 +464,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         total,
         gates: gate_outcomes,
         charts: Vec::new(),
+        tables: Vec::new(),
     };
     for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
         if let Err(e) = o

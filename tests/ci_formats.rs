@@ -632,6 +632,7 @@ fn render(renderer: &mut dyn Renderer, diagnostics: Vec<Diagnostic>) -> String {
         total: file_summary(),
         gates,
         charts: Vec::new(),
+        tables: Vec::new(),
     };
     renderer.finish(&mut out, &summary).expect("finish");
     String::from_utf8(out).expect("utf-8")

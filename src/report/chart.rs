@@ -25,3 +25,15 @@ pub struct Bar {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<f64>,
 }
+
+/// A table of the dataset (system-prompt variants, the largest duplicate clusters, findings by
+/// rule, ...), drawn by every format that draws: text in `full`, Markdown in `markdown`, HTML
+/// in `html`, data in `json` (`summary.tables`). Cells are already worded for reading.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// A stable identifier (`system-prompts`, `duplicate-clusters`, ...).
+    pub id: String,
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}

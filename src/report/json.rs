@@ -130,6 +130,9 @@ pub struct Summary {
     /// The dataset's charts (`stats`); absent when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub charts: Vec<super::chart::Chart>,
+    /// The dataset's tables (`stats`); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<super::chart::Table>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -240,6 +243,7 @@ pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
             })
             .collect(),
         charts: summary.charts.clone(),
+        tables: summary.tables.clone(),
     }
 }
 

@@ -56,6 +56,8 @@ pub struct RunSummary<'a> {
     pub gates: Vec<GateOutcome>,
     /// Charts of the dataset (`stats`), drawn by every format that draws; empty when none.
     pub charts: Vec<chart::Chart>,
+    /// Tables of the dataset (`stats`), drawn by every format that draws; empty when none.
+    pub tables: Vec<chart::Table>,
 }
 
 /// How a format writes: diagnostics as they arrive (in order), then the summary.
