@@ -189,9 +189,9 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         };
         writeln!(
             out,
-            "{verb} from {} to {} examples",
-            plan.examples,
-            plan.kept()
+            "{verb} from {} to {}",
+            crate::wording::thousands(plan.examples as u64),
+            crate::wording::plural(plan.kept() as u64, "example")
         )
     };
     if let Err(e) = write() {
@@ -528,7 +528,13 @@ fn report_baseline(
     outcome: crate::baseline::Outcome,
     out: Option<crate::output::OutputFile>,
 ) -> Result<()> {
-    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural = |n: u64, one: &str, many: &str| {
+        format!(
+            "{} {}",
+            crate::wording::thousands(n),
+            if n == 1 { one } else { many }
+        )
+    };
     if let (Some(path), false) = (&args.baseline, args.quiet) {
         let path = path.display();
         if outcome.suppressed > 0 && args.write_baseline.is_none() {

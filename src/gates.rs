@@ -128,7 +128,10 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
         Threshold::Count(n) => (n as f64, format!("required at most {n}")),
         Threshold::Percent(p) => (
             p / 100.0 * total.examples as f64,
-            format!("required at most {p}% of {} examples", total.examples),
+            format!(
+                "required at most {p}% of {}",
+                crate::wording::plural(total.examples, "example")
+            ),
         ),
     };
     let warnings = total.count(Level::Warning);

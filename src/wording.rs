@@ -47,21 +47,14 @@ pub fn shorten(s: &str, max_chars: usize) -> String {
     }
 }
 
-/// `3 errors`, `1 warning`; `info` has no plural.
+/// `3 errors`, `1 warning`, `7,473 examples` (every count a reader sees is grouped in
+/// thousands, as the summary writes it); `info` has no plural.
 pub fn plural(n: u64, word: &str) -> String {
+    let n_shown = thousands(n);
     if n == 1 || word == "info" {
-        format!("{n} {word}")
+        format!("{n_shown} {word}")
     } else {
-        format!("{n} {word}s")
-    }
-}
-
-/// `n word(s)` with `n` in thousands (`7,473 examples`), for counts a reader scans.
-pub fn counted(n: u64, word: &str) -> String {
-    let n_word = plural(n, word);
-    match n_word.split_once(' ') {
-        Some((_, word)) => format!("{} {word}", thousands(n)),
-        None => n_word,
+        format!("{n_shown} {word}s")
     }
 }
 
@@ -116,9 +109,9 @@ mod tests {
 
     #[test]
     fn counted_separates_thousands() {
-        assert_eq!(counted(7473, "example"), "7,473 examples");
-        assert_eq!(counted(1, "file"), "1 file");
-        assert_eq!(counted(1_000_000, "info"), "1,000,000 info");
+        assert_eq!(plural(7473, "example"), "7,473 examples");
+        assert_eq!(plural(1, "file"), "1 file");
+        assert_eq!(plural(1_000_000, "info"), "1,000,000 info");
     }
 
     #[test]

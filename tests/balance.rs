@@ -308,13 +308,13 @@ fn gsm8k_train_is_all_common_answers_without_refusals_or_clarifications() {
     assert_eq!(b002[0]["line"], 1);
     assert_eq!(
         b002[0]["message"],
-        "composition is off target: common 100.0% (7471 of 7473; target 60% ± 10), edge 0.0% (2 of 7473; target 20% ± 10); categories from the classifier, see `tunelint explain B002`"
+        "composition is off target: common 100.0% (7,471 of 7,473; target 60% ± 10), edge 0.0% (2 of 7,473; target 20% ± 10); categories from the classifier, see `tunelint explain B002`"
     );
     let b003 = findings(&report, "B003");
     assert_eq!(b003.len(), 1);
     assert_eq!(
         b003[0]["message"],
-        "no refusal examples among 7473 examples (target 10%: declining out-of-scope requests with a reason and a redirect); categories from the classifier, see `tunelint explain B002`"
+        "no refusal examples among 7,473 examples (target 10%: declining out-of-scope requests with a reason and a redirect); categories from the classifier, see `tunelint explain B002`"
     );
     assert_eq!(findings(&report, "B004").len(), 1);
 

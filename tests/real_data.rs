@@ -133,7 +133,7 @@ fn openai_cookbook_toy_chat_has_no_user_turn_and_a_huge_answer() {
     let c002 = findings(&stdout, file, 5, "C002");
     assert_eq!(c002.len(), 1, "{stdout}");
     assert!(
-        c002[0].ends_with("assistant content is 26000 characters, over the maximum of 10000"),
+        c002[0].ends_with("assistant content is 26,000 characters, over the maximum of 10,000"),
         "{c002:?}"
     );
     assert!(stdout.contains("valid examples 80.0% (4 of 5)"), "{stdout}");

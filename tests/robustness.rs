@@ -458,7 +458,7 @@ fn a_3_mib_line_is_linted_whole() {
     );
     assert_eq!(diagnostics[0].location.column, 39);
     assert!(
-        diagnostics[0].message.contains("3145728 characters"),
+        diagnostics[0].message.contains("3,145,728 characters"),
         "{}",
         diagnostics[0].message
     );

@@ -6,7 +6,7 @@ use super::RunSummary;
 use crate::gates::valid_pct;
 use crate::rule::Level;
 use crate::rules::Code;
-use crate::wording::{counted, format_pct, plural};
+use crate::wording::{format_pct, plural};
 
 /// Rules listed in the summary without `--statistics`.
 const TOP_RULES: usize = 8;
@@ -21,11 +21,11 @@ pub fn one_line(summary: &RunSummary<'_>) -> String {
     };
     format!(
         "{}, {}, {} in {} of {}; {valid}",
-        counted(t.count(Level::Error), "error"),
-        counted(t.count(Level::Warning), "warning"),
-        counted(t.count(Level::Info), "info"),
-        counted(t.examples, "example"),
-        counted(summary.files.len() as u64, "file"),
+        plural(t.count(Level::Error), "error"),
+        plural(t.count(Level::Warning), "warning"),
+        plural(t.count(Level::Info), "info"),
+        plural(t.examples, "example"),
+        plural(summary.files.len() as u64, "file"),
     )
 }
 

@@ -139,8 +139,8 @@ fn check(ctx: &mut DatasetContext<'_>) {
                     "{} {:.1}% ({} of {}; target {}% ± {})",
                     c.as_str(),
                     composition.share(c),
-                    composition.count(c),
-                    composition.total,
+                    crate::wording::thousands(composition.count(c)),
+                    crate::wording::thousands(composition.total),
                     config.target(c),
                     config.tolerance
                 )

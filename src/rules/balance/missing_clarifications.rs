@@ -71,8 +71,8 @@ fn check(ctx: &mut DatasetContext<'_>) {
             continue;
         }
         let message = format!(
-            "no clarification examples among {} examples (target {target}%: asking for what is missing instead of guessing); {}",
-            composition.total,
+            "no clarification examples among {} (target {target}%: asking for what is missing instead of guessing); {}",
+            crate::wording::plural(composition.total, "example"),
             balance::source(ctx, file)
         );
         ctx.report_file(Code::B004, file, Level::Error, message);

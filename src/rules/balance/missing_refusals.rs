@@ -69,8 +69,8 @@ fn check(ctx: &mut DatasetContext<'_>) {
             continue;
         }
         let message = format!(
-            "no refusal examples among {} examples (target {target}%: declining out-of-scope requests with a reason and a redirect); {}",
-            composition.total,
+            "no refusal examples among {} (target {target}%: declining out-of-scope requests with a reason and a redirect); {}",
+            crate::wording::plural(composition.total, "example"),
             balance::source(ctx, file)
         );
         ctx.report_file(Code::B003, file, Level::Error, message);

@@ -90,9 +90,10 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
             Code::C002,
             span,
             format!(
-                "{} content is {}, over the maximum of {max}",
+                "{} content is {}, over the maximum of {}",
                 message.role.as_str(),
-                crate::wording::plural(chars as u64, "character")
+                crate::wording::plural(chars as u64, "character"),
+                crate::wording::thousands(max as u64)
             ),
         );
     }

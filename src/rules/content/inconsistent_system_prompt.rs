@@ -6,6 +6,7 @@ use crate::dataset::{DatasetContext, FactKind, Facts, RecordView};
 use crate::declare_rule;
 use crate::diagnostic::{FileId, Related};
 use crate::rules::{Code, RunsOn};
+use crate::wording::{plural, thousands};
 
 declare_rule! {
     /// ## What it does
@@ -150,14 +151,14 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
                 Code::C012,
                 file,
                 i,
-                format!("no system prompt, while {with_system} of {} examples have one (the most common is at line {dominant_line})", convs.len()),
+                format!("no system prompt, while {} of {} have one (the most common is at line {dominant_line})", thousands(with_system as u64), plural(convs.len() as u64, "example")),
                 related(),
             ),
             Some(h) if h != dominant && differing_flagged && rare(variant_counts[&h], with_system) => ctx.report(
                 Code::C012,
                 file,
                 i,
-                format!("system prompt differs from the most common one (line {dominant_line}, used by {count} of {with_system} examples with a system prompt)"),
+                format!("system prompt differs from the most common one (line {dominant_line}, used by {} of {} with a system prompt)", thousands(count as u64), plural(with_system as u64, "example")),
                 related(),
             ),
             _ => {}
