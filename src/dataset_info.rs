@@ -107,7 +107,10 @@ pub fn read(path: &Path) -> Result<Registry, DatasetInfoError> {
         path: shown.clone(),
         line: 1,
         column: 1,
-        message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let dir = path.parent().unwrap_or(Path::new(""));

@@ -164,13 +164,7 @@ fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<St
             if other.len() > 1 { ", ..." } else { "" }
         ));
     }
-    (!parts.is_empty()).then(|| {
-        format!(
-            "{}: not linted: {}",
-            registry.display(),
-            parts.join("; ")
-        )
-    })
+    (!parts.is_empty()).then(|| format!("{}: not linted: {}", registry.display(), parts.join("; ")))
 }
 
 fn count(n: usize) -> String {

@@ -71,7 +71,10 @@ pub(crate) fn read_conversation_with<'s>(
         ctx.report(
             Code::S002,
             doc.span(turns),
-            format!("{} is {what}; expected an array of turns", quote(words.column)),
+            format!(
+                "{} is {what}; expected an array of turns",
+                quote(words.column)
+            ),
         );
         return None;
     }
@@ -226,8 +229,7 @@ pub(crate) fn read_turn_with<'s>(
     }
     for (key, _) in doc.members(turn) {
         let name = doc.str(key).unwrap_or_default();
-        if name != role_key && name != content_key && !words.other_keys.contains(&&*name)
-        {
+        if name != role_key && name != content_key && !words.other_keys.contains(&&*name) {
             let mut allowed = vec![role_key, content_key];
             allowed.extend_from_slice(words.other_keys);
             unknown_key(ctx, doc.span(key), &name, "a ShareGPT turn", &allowed);
@@ -235,11 +237,7 @@ pub(crate) fn read_turn_with<'s>(
     }
     let (role, role_span, is_call) = match doc.get(turn, role_key) {
         None => {
-            ctx.report(
-                Code::S004,
-                span,
-                format!("turn has no {}", quote(role_key)),
-            );
+            ctx.report(Code::S004, span, format!("turn has no {}", quote(role_key)));
             (Role::Unknown, span, false)
         }
         Some(f) => match doc.str(f) {

@@ -103,7 +103,10 @@ impl Found {
                 known = true;
                 found.push((*column, key, value));
                 // The media, tool and KTO columns have a type of their own.
-                if matches!(*column, "tools" | "images" | "videos" | "audios" | "kto_tag") {
+                if matches!(
+                    *column,
+                    "tools" | "images" | "videos" | "audios" | "kto_tag"
+                ) {
                     common_column(doc, column, &name, value, ctx);
                 }
             }
@@ -256,7 +259,11 @@ fn read_prompt<'s>(
             ctx.report(
                 Code::S007,
                 doc.span(q),
-                format!("{} is {}; expected a string", quote(query_key), describe(doc, q)),
+                format!(
+                    "{} is {}; expected a string",
+                    quote(query_key),
+                    describe(doc, q)
+                ),
             );
         } else if !doc.str(q).unwrap_or_default().is_empty()
             && let Content::Text(prompt_text) = user.content
@@ -311,9 +318,15 @@ fn read_turns<'s>(
         d.columns.chosen.as_deref().unwrap_or("chosen"),
         d.columns.rejected.as_deref().unwrap_or("rejected"),
     ];
-    read_answers(doc, chosen, rejected, keys, ctx, &mut conv, |doc, node, ctx| {
-        sharegpt::read_turn_with(doc, node, ctx, &words)
-    });
+    read_answers(
+        doc,
+        chosen,
+        rejected,
+        keys,
+        ctx,
+        &mut conv,
+        |doc, node, ctx| sharegpt::read_turn_with(doc, node, ctx, &words),
+    );
     // A ranking dataset with neither answer: LLaMA-Factory has no pair to train on.
     if d.ranking && chosen.is_none() && rejected.is_none() {
         missing_column(doc, &Reading::Declared(d), "chosen", keys[0], ctx);
