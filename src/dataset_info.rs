@@ -196,7 +196,7 @@ impl Reader<'_, '_, '_> {
         if let Some(remote) = REMOTE_KEYS.iter().find(|k| doc.get(value, k).is_some()) {
             registry.skipped.push(Skipped {
                 dataset: name.to_string(),
-                reason: SkipReason::Remote(*remote),
+                reason: SkipReason::Remote(remote),
             });
             return Ok(());
         }
