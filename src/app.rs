@@ -2,6 +2,7 @@
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
@@ -247,7 +248,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
 
     let is_excluded = |p: &Path| config.is_excluded(p);
     let is_included = |p: &Path| config.is_included(p);
-    let found = discover::discover(
+    let discovered = discover::discover(
         &args.paths,
         &Exclusion {
             is_excluded: &is_excluded,
@@ -255,6 +256,12 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             force: args.force_exclude,
         },
     )?;
+    if !args.quiet {
+        for note in &discovered.notes {
+            eprintln!("tunelint: note: {note}");
+        }
+    }
+    let found = discovered.found;
 
     if found.is_empty() {
         let named = if args.paths.is_empty() {
@@ -311,6 +318,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             .settings_for(path, &overrides)
             .map_err(config_error)?;
         settings.token_stats = args.token_stats;
+        // A file a LLaMA-Factory dataset_info.json names is read as that entry declares.
+        if let Some(declared) = discovered.declared.get(path) {
+            settings.declared = Some(Arc::clone(declared));
+            settings.format = crate::settings::FormatChoice::LlamaFactory;
+        }
         let mut job = Job::new(display, source, settings);
         if let Some(spool) = job
             .spool_if_needed()

@@ -3,12 +3,19 @@
 //! walked with the `ignore` crate (`.gitignore`, `.ignore` and hidden directories
 //! respected, also outside a git repository), plus the files config `include` matches.
 //! A walk never picks up a `.json` file by its name alone (`package.json`): a `.json` array
-//! is linted when it is named on the command line or matched by `include`. The result is sorted and
-//! deduplicated so output never depends on directory order.
+//! is linted when it is named on the command line or matched by `include`, or when a
+//! LLaMA-Factory `dataset_info.json` (walked or named) lists it: the files such a registry
+//! names are linted with what it declares about them (`crate::dataset_info`). The result is
+//! sorted and deduplicated so output never depends on directory order.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ignore::WalkBuilder;
+
+use crate::dataset_info::{self, DatasetInfoError, SkipReason};
+use crate::declared::Declared;
 
 /// One input found.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,6 +35,19 @@ pub enum DiscoverError {
     Unusable { path: String, reason: String },
     #[error("{path}: {reason}")]
     Walk { path: String, reason: String },
+    #[error(transparent)]
+    DatasetInfo(#[from] DatasetInfoError),
+}
+
+/// What discovery found: the inputs, what a `dataset_info.json` declares about some of them,
+/// and notes about the datasets it names that are not linted.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub found: Vec<Found>,
+    /// By path as in `found`: the entry of the first registry (in path order) naming it.
+    pub declared: BTreeMap<PathBuf, Arc<Declared>>,
+    /// One line per registry with datasets that are not linted, for the user.
+    pub notes: Vec<String>,
 }
 
 /// What discovery needs to know about exclusion.
@@ -42,7 +62,7 @@ pub struct Exclusion<'a> {
 }
 
 /// Lists the inputs for `paths` (which default to `.`).
-pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Found>, DiscoverError> {
+pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discovered, DiscoverError> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -50,6 +70,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Foun
         paths
     };
     let mut found = Vec::new();
+    let mut registries = Vec::new();
     let mut stdin = false;
     for path in paths {
         if path.as_os_str() == "-" {
@@ -64,9 +85,34 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Foun
             },
         })?;
         if meta.is_dir() {
-            walk(path, exclusion, &mut found)?;
+            walk(path, exclusion, &mut found, &mut registries)?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
-            found.push(Found::File(clean(path)));
+            if dataset_info::is_registry(path) {
+                registries.push(clean(path));
+            } else {
+                found.push(Found::File(clean(path)));
+            }
+        }
+    }
+    registries.sort();
+    registries.dedup();
+    let mut declared = BTreeMap::new();
+    let mut notes = Vec::new();
+    for registry in &registries {
+        let read = dataset_info::read(registry)?;
+        for entry in read.entries {
+            for file in entry.files {
+                if (exclusion.is_excluded)(&file) {
+                    continue;
+                }
+                declared
+                    .entry(file.clone())
+                    .or_insert_with(|| entry.declared.clone());
+                found.push(Found::File(file));
+            }
+        }
+        if let Some(note) = skipped_note(registry, &read.skipped) {
+            notes.push(note);
         }
     }
     found.sort();
@@ -74,13 +120,66 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Foun
     if stdin {
         found.push(Found::Stdin);
     }
-    Ok(found)
+    Ok(Discovered {
+        found,
+        declared,
+        notes,
+    })
+}
+
+/// What a registry names that is not linted, in one line: datasets on a hub or behind a
+/// loading script (never fetched) and local files of a type tunelint does not read.
+fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<String> {
+    let remote: Vec<&dataset_info::Skipped> = skipped
+        .iter()
+        .filter(|s| matches!(s.reason, SkipReason::Remote(_)))
+        .collect();
+    let other: Vec<&dataset_info::Skipped> = skipped
+        .iter()
+        .filter(|s| matches!(s.reason, SkipReason::FileType(_)))
+        .collect();
+    let mut parts = Vec::new();
+    if let Some(first) = remote.first() {
+        let key = match first.reason {
+            SkipReason::Remote(key) => key,
+            SkipReason::FileType(_) => "",
+        };
+        parts.push(format!(
+            "{} on a hub or behind a loading script, never fetched ({} has {key}{})",
+            count(remote.len()),
+            crate::wording::quote(&first.dataset),
+            if remote.len() > 1 { ", ..." } else { "" }
+        ));
+    }
+    if let Some(first) = other.first() {
+        let file = match &first.reason {
+            SkipReason::FileType(file) => file.as_str(),
+            SkipReason::Remote(_) => "",
+        };
+        parts.push(format!(
+            "{} of a file type tunelint does not read ({} is {}{}); it reads .json and .jsonl",
+            count(other.len()),
+            crate::wording::quote(&first.dataset),
+            crate::wording::quote(file),
+            if other.len() > 1 { ", ..." } else { "" }
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("{}: not linted: {}", registry.display(), parts.join("; ")))
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 dataset".to_string()
+    } else {
+        format!("{n} datasets")
+    }
 }
 
 fn walk(
     dir: &Path,
     exclusion: &Exclusion<'_>,
     found: &mut Vec<Found>,
+    registries: &mut Vec<PathBuf>,
 ) -> Result<(), DiscoverError> {
     let walker = WalkBuilder::new(dir)
         .hidden(true)
@@ -101,6 +200,10 @@ fn walk(
         let is_file = entry
             .file_type()
             .is_some_and(|t| t.is_file() || t.is_symlink());
+        if is_file && dataset_info::is_registry(path) && !(exclusion.is_excluded)(path) {
+            registries.push(clean(path));
+            continue;
+        }
         if !is_file || !(is_dataset_name(path) || (exclusion.is_included)(path)) {
             continue;
         }

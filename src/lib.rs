@@ -25,6 +25,8 @@ pub mod composition;
 pub mod config;
 pub mod context;
 pub mod dataset;
+pub(crate) mod dataset_info;
+pub mod declared;
 pub mod dedup;
 pub(crate) mod dedupe;
 pub mod diagnostic;

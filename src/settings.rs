@@ -195,6 +195,9 @@ pub struct Settings {
     pub goal: Option<crate::composition::Goal>,
     /// `[composition]`: the targets of B002-B004 and the label key, shared by every file.
     pub composition: Arc<crate::composition::CompositionConfig>,
+    /// The LLaMA-Factory `dataset_info.json` entry that names this file, when one does: its
+    /// columns, tags and ranking are how the file's records are read.
+    pub declared: Option<Arc<crate::declared::Declared>>,
 }
 
 impl Settings {

@@ -1,8 +1,8 @@
 //! The trainer input formats `llama-factory` and `axolotl-chat` against their fixtures,
 //! `tests/fixtures/formats/<format>/`:
 //! - every record of `valid.jsonl` is detected as the format on its own (LLaMA-Factory's
-//!   alpaca records stay `alpaca`, which reads them), and the file gives no diagnostic at
-//!   any level, detected or read as the format;
+//!   alpaca records stay `alpaca`, which reads them, except its alpaca preference pairs), and
+//!   the file gives no diagnostic at any level, detected or read as the format;
 //! - `invalid.jsonl`, read as the format (the folder's `tunelint.toml`), fires every schema
 //!   rule the format can raise, and its concise output is an insta snapshot;
 //! - plain OpenAI chat and ShareGPT records are detected as before.
@@ -54,7 +54,8 @@ fn assert_valid(name: &str, format: FormatChoice) {
     for (line, found) in detected(&bytes) {
         let text = std::str::from_utf8(&bytes).expect("utf-8 fixture");
         let record = text.lines().nth(line - 1).unwrap_or_default();
-        let expected = if record.starts_with("{\"instruction\"") {
+        // Alpaca records stay alpaca, except LLaMA-Factory's preference pair (`chosen`).
+        let expected = if record.starts_with("{\"instruction\"") && !record.contains("\"chosen\"") {
             FormatChoice::Alpaca
         } else {
             format

@@ -122,6 +122,7 @@ impl Default for Settings {
             target: None,
             goal: None,
             composition: Arc::default(),
+            declared: None,
         }
     }
 }

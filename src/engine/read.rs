@@ -57,7 +57,12 @@ pub(super) fn read_job(
     let (raw, size) = match open(job) {
         Ok(opened) => opened,
         Err(e) => {
-            send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+            let mut reason = io_error_text(&e);
+            // A file a dataset_info.json names: the error points at the entry naming it.
+            if let Some(declared) = &settings.declared {
+                reason = format!("{reason}; named by {}", declared.described());
+            }
+            send(findings(Vec::new(), 0, Some(reason), None));
             return;
         }
     };

@@ -140,7 +140,7 @@ pub fn normalize_with<'s>(
 }
 
 /// `history`: an array of `[user, assistant]` string pairs.
-fn read_history<'s>(
+pub(crate) fn read_history<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
     ctx: &mut RecordContext<'_>,

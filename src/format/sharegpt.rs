@@ -51,6 +51,17 @@ pub(crate) fn read_conversation<'s>(
     system: Option<(NodeId, NodeId)>,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
+    read_conversation_with(doc, turns, system, ctx, &TurnWords::SHAREGPT)
+}
+
+/// [`read_conversation`] with the words `words` gives for the column and the turns.
+pub(crate) fn read_conversation_with<'s>(
+    doc: &Document<'_, 's>,
+    turns: NodeId,
+    system: Option<(NodeId, NodeId)>,
+    ctx: &mut RecordContext<'_>,
+    words: &TurnWords<'_>,
+) -> Option<Conversation<'s>> {
     if doc.kind(turns) != Kind::Array || doc.len(turns) == 0 {
         let what = if doc.kind(turns) == Kind::Array {
             "empty".to_string()
@@ -60,7 +71,10 @@ pub(crate) fn read_conversation<'s>(
         ctx.report(
             Code::S002,
             doc.span(turns),
-            format!("\"conversations\" is {what}; expected an array of turns"),
+            format!(
+                "{} is {what}; expected an array of turns",
+                quote(words.column)
+            ),
         );
         return None;
     }
@@ -78,7 +92,7 @@ pub(crate) fn read_conversation<'s>(
         }
     }
     for turn in doc.elements(turns) {
-        match read_turn(doc, turn, ctx) {
+        match read_turn_with(doc, turn, ctx, words) {
             Some(m) => {
                 conv.incomplete |= m.role == Role::Unknown;
                 conv.messages.push(m);
@@ -89,75 +103,163 @@ pub(crate) fn read_conversation<'s>(
     Some(conv)
 }
 
+/// The words of a ShareGPT conversation: the column holding the turns, the keys of a turn's
+/// role and content, and the role values. ShareGPT's own, or those a LLaMA-Factory
+/// `dataset_info.json` entry declares (`columns.messages` and `tags`).
+pub(crate) struct TurnWords<'w> {
+    pub column: &'w str,
+    pub role_key: &'w str,
+    pub content_key: &'w str,
+    pub user: Option<&'w str>,
+    pub assistant: Option<&'w str>,
+    pub observation: Option<&'w str>,
+    pub function: Option<&'w str>,
+    pub system: Option<&'w str>,
+    /// Other keys a turn may carry (OpenAI's `tool_calls` in LLaMA-Factory's `openai`).
+    pub other_keys: &'w [&'w str],
+    /// The entry that declared these words, named in a message about an unknown role;
+    /// `None` for ShareGPT's own.
+    pub declared_by: Option<&'w str>,
+}
+
+impl TurnWords<'static> {
+    pub(crate) const SHAREGPT: TurnWords<'static> = TurnWords {
+        column: "conversations",
+        role_key: "from",
+        content_key: "value",
+        user: Some("human"),
+        assistant: Some("gpt"),
+        observation: Some("observation"),
+        function: Some("function_call"),
+        system: Some("system"),
+        other_keys: &[],
+        declared_by: None,
+    };
+}
+
+impl TurnWords<'_> {
+    /// The role a value of the role key names, and whether it is a function call.
+    fn role(&self, name: &str) -> Option<(Role, bool)> {
+        let is = |tag: Option<&str>| tag == Some(name);
+        Some(if is(self.system) {
+            (Role::System, false)
+        } else if is(self.user) {
+            (Role::User, false)
+        } else if is(self.assistant) {
+            (Role::Assistant, false)
+        } else if is(self.function) {
+            (Role::Assistant, true)
+        } else if is(self.observation) {
+            (Role::Tool, false)
+        } else if self.declared_by.is_none() && name == "user" {
+            (Role::User, false)
+        } else if self.declared_by.is_none() && name == "assistant" {
+            (Role::Assistant, false)
+        } else {
+            return None;
+        })
+    }
+
+    /// The message about a role value no tag names.
+    fn unknown_role(&self, other: &str) -> String {
+        let Some(entry) = self.declared_by else {
+            let hint = match role_alias(other) {
+                Some("user") => " (did you mean \"human\"?)",
+                Some("assistant") => " (did you mean \"gpt\"?)",
+                Some("tool") => " (did you mean \"observation\"?)",
+                Some("system") => " (did you mean \"system\"?)",
+                _ => "",
+            };
+            return format!(
+                "unknown role {}; expected one of {ROLES}{hint}; a trainer maps other names only when configured to (axolotl: `roles:` in the dataset config)",
+                quote(other)
+            );
+        };
+        let tags: Vec<String> = [
+            ("user_tag", self.user),
+            ("assistant_tag", self.assistant),
+            ("observation_tag", self.observation),
+            ("function_tag", self.function),
+            ("system_tag", self.system),
+        ]
+        .iter()
+        .filter_map(|(tag, value)| Some(format!("{tag} {}", quote((*value)?))))
+        .collect();
+        format!(
+            "unknown role {}; {entry} declares {}",
+            quote(other),
+            if tags.is_empty() {
+                "no role tags".to_string()
+            } else {
+                tags.join(", ")
+            }
+        )
+    }
+}
+
 pub(crate) fn read_turn<'s>(
     doc: &Document<'_, 's>,
     turn: NodeId,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Message<'s>> {
+    read_turn_with(doc, turn, ctx, &TurnWords::SHAREGPT)
+}
+
+/// One turn, read with the words `words` gives.
+pub(crate) fn read_turn_with<'s>(
+    doc: &Document<'_, 's>,
+    turn: NodeId,
+    ctx: &mut RecordContext<'_>,
+    words: &TurnWords<'_>,
+) -> Option<Message<'s>> {
     let span = doc.span(turn);
+    let (role_key, content_key) = (words.role_key, words.content_key);
     if doc.kind(turn) != Kind::Object {
         ctx.report(
             Code::S003,
             span,
             format!(
-                "turn is {}; expected an object with \"from\" and \"value\"",
-                describe(doc, turn)
+                "turn is {}; expected an object with {} and {}",
+                describe(doc, turn),
+                quote(role_key),
+                quote(content_key)
             ),
         );
         return None;
     }
     for (key, _) in doc.members(turn) {
         let name = doc.str(key).unwrap_or_default();
-        if !matches!(name.as_ref(), "from" | "value") {
-            unknown_key(
-                ctx,
-                doc.span(key),
-                &name,
-                "a ShareGPT turn",
-                &["from", "value"],
-            );
+        if name != role_key && name != content_key && !words.other_keys.contains(&&*name) {
+            let mut allowed = vec![role_key, content_key];
+            allowed.extend_from_slice(words.other_keys);
+            unknown_key(ctx, doc.span(key), &name, "a ShareGPT turn", &allowed);
         }
     }
-    let (role, role_span, is_call) = match doc.get(turn, "from") {
+    let (role, role_span, is_call) = match doc.get(turn, role_key) {
         None => {
-            ctx.report(Code::S004, span, "turn has no \"from\"");
+            ctx.report(Code::S004, span, format!("turn has no {}", quote(role_key)));
             (Role::Unknown, span, false)
         }
         Some(f) => match doc.str(f) {
             None => {
+                let example = words.user.unwrap_or("human");
                 ctx.report(
                     Code::S004,
                     doc.span(f),
                     format!(
-                        "\"from\" is {}; expected a string such as \"human\"",
-                        describe(doc, f)
+                        "{} is {}; expected a string such as {}",
+                        quote(role_key),
+                        describe(doc, f),
+                        quote(example)
                     ),
                 );
                 (Role::Unknown, doc.span(f), false)
             }
             Some(name) => {
-                let (role, is_call) = match name.as_ref() {
-                    "system" => (Role::System, false),
-                    "human" | "user" => (Role::User, false),
-                    "gpt" | "assistant" => (Role::Assistant, false),
-                    "function_call" => (Role::Assistant, true),
-                    "observation" => (Role::Tool, false),
-                    other => {
-                        let hint = match role_alias(other) {
-                            Some("user") => " (did you mean \"human\"?)",
-                            Some("assistant") => " (did you mean \"gpt\"?)",
-                            Some("tool") => " (did you mean \"observation\"?)",
-                            Some("system") => " (did you mean \"system\"?)",
-                            _ => "",
-                        };
-                        ctx.report(
-                            Code::S005,
-                            doc.span(f),
-                            format!(
-                                "unknown role {}; expected one of {ROLES}{hint}; a trainer maps other names only when configured to (axolotl: `roles:` in the dataset config)",
-                                quote(other)
-                            ),
-                        );
+                let (role, is_call) = match words.role(&name) {
+                    Some(found) => found,
+                    None => {
+                        ctx.report(Code::S005, doc.span(f), words.unknown_role(&name));
                         (Role::Unknown, false)
                     }
                 };
@@ -165,16 +267,24 @@ pub(crate) fn read_turn<'s>(
             }
         },
     };
-    let content = match doc.get(turn, "value") {
+    let content = match doc.get(turn, content_key) {
         None => {
-            ctx.report(Code::S006, role_span, "turn has no \"value\"");
+            ctx.report(
+                Code::S006,
+                role_span,
+                format!("turn has no {}", quote(content_key)),
+            );
             Content::Missing
         }
         Some(v) if doc.kind(v) != Kind::String => {
             ctx.report(
                 Code::S007,
                 doc.span(v),
-                format!("\"value\" is {}; expected a string", describe(doc, v)),
+                format!(
+                    "{} is {}; expected a string",
+                    quote(content_key),
+                    describe(doc, v)
+                ),
             );
             Content::Invalid { span: doc.span(v) }
         }

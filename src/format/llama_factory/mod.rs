@@ -11,10 +11,17 @@
 //! - alpaca with `system`/`history` (read by [`super::alpaca`]) and LLaMA-Factory's own
 //!   `images`/`videos`/`audios`, `tools` and `kto_tag` columns beside it.
 //!
+//! - alpaca preference pairs: `instruction` (+ `input`, `system`, `history`) with `chosen`
+//!   and `rejected` strings instead of `output`.
+//!
+//! A file a `dataset_info.json` names is read as its entry declares (columns, tags, ranking:
+//! [`declared`]), whatever its records look like.
+//!
 //! The conversation the content rules see is the prompt followed by the chosen answer; the
 //! rejected answer is checked against the schema only. Messages use LLaMA-Factory's words
 //! (`value` parts, `loss_weight`), as its loader and converters do.
 
+mod declared;
 mod message;
 
 use std::borrow::Cow;
@@ -48,6 +55,9 @@ pub(crate) fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     } else if has("instruction") && (has("output") || has("response")) {
         // Alpaca with a column only LLaMA-Factory reads beside it.
         has("kto_tag") || has("images") || has("videos") || has("audios")
+    } else if has("instruction") {
+        // Alpaca's preference pair: `chosen` and `rejected` answers instead of `output`.
+        has("chosen") && has("rejected")
     } else {
         false
     };
@@ -74,10 +84,17 @@ pub fn normalize<'s>(
     doc: &Document<'_, 's>,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
+    // The settings outlive the record's context, so the entry is borrowed from them.
+    let settings = ctx.settings;
+    if let Some(entry) = settings.declared.as_deref() {
+        return declared::normalize(doc, ctx, &declared::Reading::Declared(entry));
+    }
     let root = doc.root();
     let has = |k: &str| doc.get(root, k).is_some();
     if has("chosen_messages") || has("rejected_messages") {
         read_v1_pair(doc, ctx)
+    } else if has("instruction") && (has("chosen") || has("rejected")) && !has("output") {
+        declared::normalize(doc, ctx, &declared::Reading::AlpacaRanking)
     } else if has("messages") {
         read_messages_record(doc, ctx)
     } else if has("conversations") {
@@ -86,7 +103,7 @@ pub fn normalize<'s>(
         // LLaMA-Factory's alpaca columns: alpaca's, and the multimodal, tool and KTO ones.
         alpaca::normalize_with(doc, ctx, &mut |doc, key, value, ctx| {
             matches!(key, "tools" | "kto_tag" | "images" | "videos" | "audios")
-                && common_column(doc, key, value, ctx)
+                && common_column(doc, key, key, value, ctx)
         })
     } else {
         missing_key(doc, root, "messages", FormatChoice::LlamaFactory, ctx);
@@ -94,22 +111,24 @@ pub fn normalize<'s>(
     }
 }
 
-/// The columns every LLaMA-Factory shape may carry beside its messages; true when `key` is
-/// one of them (checked here).
+/// The columns every LLaMA-Factory shape may carry beside its messages; true when `column`
+/// is one of them (checked here). `key` is the record's name for it, which messages show.
 fn common_column(
     doc: &Document<'_, '_>,
+    column: &str,
     key: &str,
     value: NodeId,
     ctx: &mut RecordContext<'_>,
 ) -> bool {
-    match key {
+    match column {
         "tools" => {
             if doc.kind(value) != Kind::String {
                 ctx.report(
                     Code::S010,
                     doc.span(value),
                     format!(
-                        "\"tools\" is {}; LLaMA-Factory expects the tool definitions as a JSON string",
+                        "{} is {}; LLaMA-Factory expects the tool definitions as a JSON string",
+                        quote(key),
                         describe(doc, value)
                     ),
                 );
@@ -178,7 +197,7 @@ fn read_messages_record<'s>(
             "chosen" => chosen = Some(value),
             "rejected" => rejected = Some(value),
             other => {
-                if !common_column(doc, other, value, ctx) {
+                if !common_column(doc, other, other, value, ctx) {
                     unknown_key(ctx, doc.span(key), other, "a LLaMA-Factory record", KEYS);
                 }
             }
@@ -201,7 +220,15 @@ fn read_messages_record<'s>(
     if !read_message_list(doc, messages, "\"messages\"", ctx, &mut conv) {
         return None;
     }
-    read_answers(doc, chosen, rejected, ctx, &mut conv, read_message);
+    read_answers(
+        doc,
+        chosen,
+        rejected,
+        ["chosen", "rejected"],
+        ctx,
+        &mut conv,
+        read_message,
+    );
     Some(conv)
 }
 
@@ -225,7 +252,7 @@ fn read_v1_pair<'s>(
             "chosen_messages" => chosen = Some(value),
             "rejected_messages" => rejected = Some(value),
             other => {
-                if !common_column(doc, other, value, ctx) {
+                if !common_column(doc, other, other, value, ctx) {
                     unknown_key(
                         ctx,
                         doc.span(key),
@@ -296,49 +323,60 @@ fn read_sharegpt_record<'s>(
             "rejected" => rejected = Some(value),
             "id" => {}
             other => {
-                if !common_column(doc, other, value, ctx) {
+                if !common_column(doc, other, other, value, ctx) {
                     unknown_key(ctx, doc.span(key), other, "a LLaMA-Factory record", KEYS);
                 }
             }
         }
     }
     let mut conv = sharegpt::read_conversation(doc, turns?, system, ctx)?;
-    read_answers(doc, chosen, rejected, ctx, &mut conv, sharegpt::read_turn);
+    read_answers(
+        doc,
+        chosen,
+        rejected,
+        ["chosen", "rejected"],
+        ctx,
+        &mut conv,
+        sharegpt::read_turn,
+    );
     Some(conv)
 }
 
-/// The `chosen` and `rejected` answers of a preference record, each one message object: the
-/// chosen one continues the conversation, the rejected one is only checked. One without the
-/// other is an incomplete pair.
+/// The `chosen` and `rejected` answers of a preference record (under the record's `keys` for
+/// them), each one message object: the chosen one continues the conversation, the rejected
+/// one is only checked. One without the other is an incomplete pair.
 fn read_answers<'s>(
     doc: &Document<'_, 's>,
     chosen: Option<NodeId>,
     rejected: Option<NodeId>,
+    keys: [&str; 2],
     ctx: &mut RecordContext<'_>,
     conv: &mut Conversation<'s>,
     read_one: impl Fn(&Document<'_, 's>, NodeId, &mut RecordContext<'_>) -> Option<Message<'s>>,
 ) {
     let root = doc.root();
+    let [chosen_key, rejected_key] = keys;
     match (chosen, rejected) {
         (None, None) => return,
         (Some(_), None) => {
-            missing_key(doc, root, "rejected", FormatChoice::LlamaFactory, ctx);
+            missing_key(doc, root, rejected_key, FormatChoice::LlamaFactory, ctx);
             conv.incomplete = true;
         }
         (None, Some(_)) => {
-            missing_key(doc, root, "chosen", FormatChoice::LlamaFactory, ctx);
+            missing_key(doc, root, chosen_key, FormatChoice::LlamaFactory, ctx);
             conv.incomplete = true;
         }
         (Some(_), Some(_)) => {}
     }
-    for (node, name, keep) in [(rejected, "rejected", false), (chosen, "chosen", true)] {
+    for (node, name, keep) in [(rejected, rejected_key, false), (chosen, chosen_key, true)] {
         let Some(node) = node else { continue };
         if doc.kind(node) != Kind::Object {
             ctx.report(
                 Code::S003,
                 doc.span(node),
                 format!(
-                    "\"{name}\" is {}; LLaMA-Factory expects one answer turn (an object)",
+                    "{} is {}; LLaMA-Factory expects one answer turn (an object)",
+                    quote(name),
                     describe(doc, node)
                 ),
             );
@@ -354,7 +392,8 @@ fn read_answers<'s>(
                 Code::S005,
                 answer.role_span,
                 format!(
-                    "\"{name}\" is {} turn; expected the assistant's answer",
+                    "{} is {} turn; expected the assistant's answer",
+                    quote(name),
                     with_article(answer.role.as_str())
                 ),
             );

@@ -1,0 +1,281 @@
+//! LLaMA-Factory's `dataset_info.json`, through the real binary: the files it names are
+//! discovered (`.json` arrays included) and read with their entry's formatting, columns, tags
+//! and ranking; hub and script entries are noted, never fetched; a file it names that is
+//! missing, or records that do not match its columns, are errors naming the entry's line and
+//! column; a registry that is not valid JSON, or an entry LLaMA-Factory cannot load, stops
+//! the run (exit 2) at its line and column. The fixtures are under
+//! `tests/fixtures/dataset-info/`, modelled on LLaMA-Factory's own `data/dataset_info.json`.
+//! The real demo data (`../shared/datasets/native/llamafactory_*`) is read through a
+//! registry of the real entries with no schema or order error; when that folder is absent the
+//! test passes with a note, except under `CI=true`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+use tunelint::engine;
+use tunelint::rule::Level;
+use tunelint::settings::{FormatChoice, Settings};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/dataset-info")
+        .join(name)
+}
+
+/// A copy of a fixture folder in a temporary directory, so that no configuration of this
+/// repository is discovered and paths print short.
+fn copy_of(name: &str) -> TempDir {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).expect("create dir");
+        for entry in fs::read_dir(from).expect("read fixture dir") {
+            let entry = entry.expect("dir entry");
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), &target).expect("copy fixture");
+            }
+        }
+    }
+    let tmp = TempDir::new().expect("temp dir");
+    copy(&fixture(name), tmp.path());
+    tmp
+}
+
+/// Runs `tunelint ARGS` in `dir`: (exit status, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .args(args)
+        .output()
+        .expect("run tunelint");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json_report(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("json output: {e}\n{stdout}"))
+}
+
+#[test]
+fn declared_columns_tags_and_ranking_are_read_as_declared() {
+    let dir = copy_of("declared");
+    let (status, stdout, stderr) = run(dir.path(), &["--format", "json", "."]);
+    let report = json_report(&stdout);
+    let mut files: Vec<(String, String)> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["format"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    files.sort();
+    let expected: Vec<(String, String)> = [
+        "corpus.jsonl",
+        "dpo.jsonl",
+        "kto.jsonl",
+        "pairs.json",
+        "qa.json",
+        "shards/part-0.jsonl",
+        "shards/part-1.json",
+        "support.jsonl",
+    ]
+    .iter()
+    .map(|p| (p.to_string(), "llama-factory".to_string()))
+    .collect();
+    assert_eq!(files, expected, "{stderr}");
+    let schema_or_order: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            let code = d["code"].as_str().unwrap_or_default();
+            code.starts_with('S') || code.starts_with('O')
+        })
+        .map(|d| format!("{}:{} {} {}", d["path"], d["line"], d["code"], d["message"]))
+        .collect();
+    assert!(
+        schema_or_order.is_empty(),
+        "renamed columns and custom tags are read as declared:\n{}",
+        schema_or_order.join("\n")
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    // Every record is an example: the text corpus too.
+    assert_eq!(report["summary"]["examples"], 14, "{stdout}");
+    insta::assert_snapshot!("declared_notes", stderr);
+}
+
+#[test]
+fn mismatches_and_missing_files_point_at_the_entry() {
+    let dir = copy_of("mismatch");
+    let (status, stdout, stderr) = run(dir.path(), &["--format", "concise", "."]);
+    assert_eq!(
+        status, 2,
+        "a file the registry names is missing\n{stdout}\n{stderr}"
+    );
+    insta::assert_snapshot!(
+        "mismatch",
+        format!("--- stdout\n{stdout}--- stderr\n{stderr}")
+    );
+}
+
+#[test]
+fn the_registry_named_alone_lints_what_it_names() {
+    let dir = copy_of("declared");
+    let (status, stdout, stderr) = run(dir.path(), &["--format", "json", "dataset_info.json"]);
+    let report = json_report(&stdout);
+    assert_eq!(
+        report["files"].as_array().map(Vec::len),
+        Some(8),
+        "{stderr}"
+    );
+    assert_eq!(status, 0, "{stderr}");
+}
+
+#[test]
+fn a_registry_that_is_not_json_stops_the_run_at_its_line() {
+    let dir = copy_of("bad-json");
+    let (status, stdout, stderr) = run(dir.path(), &["--format", "concise", "."]);
+    assert_eq!(status, 2, "{stdout}");
+    insta::assert_snapshot!("bad_json", stderr);
+}
+
+#[test]
+fn an_entry_with_an_unknown_formatting_stops_the_run_at_its_value() {
+    let dir = copy_of("bad-entry");
+    let (status, stdout, stderr) = run(dir.path(), &["--format", "concise", "."]);
+    assert_eq!(status, 2, "{stdout}");
+    insta::assert_snapshot!("bad_entry", stderr);
+}
+
+#[test]
+fn without_a_registry_the_files_are_read_as_before() {
+    let dir = copy_of("declared");
+    fs::remove_file(dir.path().join("dataset_info.json")).expect("remove registry");
+    let (_, stdout, stderr) = run(dir.path(), &["--format", "json", "."]);
+    let report = json_report(&stdout);
+    let paths: Vec<&str> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    // A walk finds only the JSON Lines files; the renamed columns are unknown keys again.
+    assert!(!paths.contains(&"qa.json"), "{paths:?}");
+    assert!(paths.contains(&"support.jsonl"), "{paths:?}");
+    assert!(
+        stdout.contains("\"S008\"") || stdout.contains("\"S001\""),
+        "{stderr}"
+    );
+}
+
+/// LLaMA-Factory's alpaca preference pair, detected from its keys without a registry.
+#[test]
+fn alpaca_preference_pairs_are_detected_without_a_registry() {
+    let pair = br#"{"instruction": "Name the capital of France.", "input": "", "chosen": "The capital of France is Paris.", "rejected": "France is in Europe."}
+"#;
+    let (found, summary) = engine::lint_bytes(pair, &Settings::default());
+    assert_eq!(summary.format, Some(FormatChoice::LlamaFactory));
+    let errors: Vec<String> = found
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .map(|d| format!("{} {}", d.code.as_str(), d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    let half = br#"{"instruction": "Name the capital of France.", "input": "", "chosen": "The capital of France is Paris.", "rejected": 7}
+"#;
+    let (found, _) = engine::lint_bytes(half, &Settings::default());
+    let codes: Vec<String> = found
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .map(|d| format!("{} {}", d.code.as_str(), d.message))
+        .collect();
+    assert_eq!(
+        codes,
+        ["S007 \"rejected\" is a number (7); expected a string"],
+        "a rejected answer that is not a string"
+    );
+}
+
+fn native_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/native");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is absent, and CI=true needs it",
+        dir.display()
+    );
+    eprintln!(
+        "note: {} is absent; skipping the dataset_info.json real-data test",
+        dir.display()
+    );
+    None
+}
+
+/// LLaMA-Factory's own demo data, named by a registry with the entries of its own
+/// `data/dataset_info.json` (the files are JSON Lines copies of its `.json` arrays).
+#[test]
+fn llamafactory_demo_data_named_by_its_registry_has_no_schema_or_order_error() {
+    let Some(native) = native_dir() else { return };
+    let native = native.canonicalize().expect("native dir");
+    let file =
+        |name: &str| serde_json::Value::String(native.join(name).to_string_lossy().into_owned());
+    let registry = serde_json::json!({
+        "identity": {"file_name": file("llamafactory_identity.jsonl")},
+        "alpaca_en_demo": {"file_name": file("llamafactory_alpaca_en_demo.jsonl")},
+        "alpaca_zh_demo": {"file_name": file("llamafactory_alpaca_zh_demo.jsonl")},
+        "dpo_en_demo": {
+            "file_name": file("llamafactory_dpo_en_demo.jsonl"),
+            "ranking": true,
+            "formatting": "sharegpt",
+            "columns": {"messages": "conversations", "chosen": "chosen", "rejected": "rejected"}
+        },
+        "kto_en_demo": {
+            "file_name": file("llamafactory_kto_en_demo.jsonl"),
+            "formatting": "sharegpt",
+            "columns": {"messages": "messages", "kto_tag": "label"},
+            "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant"}
+        }
+    });
+    let dir = TempDir::new().expect("temp dir");
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        serde_json::to_string_pretty(&registry).expect("registry"),
+    )
+    .expect("write registry");
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &["--format", "json", "--select", "S,O", "dataset_info.json"],
+    );
+    let report = json_report(&stdout);
+    let files = report["files"].as_array().expect("files");
+    assert_eq!(files.len(), 5, "{stderr}");
+    for f in files {
+        assert_eq!(f["format"], "llama-factory", "{f}");
+        assert_eq!(f["examples"], f["valid"], "{f}");
+    }
+    let errors: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["level"] == "error")
+        .take(10)
+        .map(|d| format!("{}:{} {} {}", d["path"], d["line"], d["code"], d["message"]))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert_eq!(status, 0, "{stderr}");
+}
