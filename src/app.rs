@@ -13,6 +13,7 @@ use crate::engine::{self, FileSummary, InputSource, Job};
 use crate::gates;
 use crate::output::{self, Inputs, OutputFile};
 use crate::report::github::Github;
+use crate::report::html::Html;
 use crate::report::json::Json;
 use crate::report::markdown::Markdown;
 use crate::report::progress::Progress;
@@ -213,10 +214,12 @@ fn stats(mut args: CheckArgs) -> Result<Status> {
     if let Some(f) = args.format
         && !matches!(
             f,
-            OutputFormat::Full | OutputFormat::Json | OutputFormat::Markdown
+            OutputFormat::Full | OutputFormat::Json | OutputFormat::Markdown | OutputFormat::Html
         )
     {
-        bail!("`stats` writes a report, not diagnostics: use --format full, json or markdown");
+        bail!(
+            "`stats` writes a report, not diagnostics: use --format full, json, markdown or html"
+        );
     }
     if args.sarif_file.is_some() {
         bail!("`stats` writes no diagnostics, so no SARIF: drop --sarif-file");
@@ -671,6 +674,7 @@ fn open_outputs(
                 Box::new(Github::new(options, paths.clone(), full_list.clone()))
             }
             OutputFormat::Markdown => Box::new(Markdown::new()),
+            OutputFormat::Html => Box::new(Html::new()),
         }
     };
     // No output may land on an input or on another output, however it is spelt.

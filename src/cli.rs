@@ -74,6 +74,9 @@ pub enum OutputFormat {
     Github,
     /// The run summary as GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY
     Markdown,
+    /// The run summary as one self-contained HTML page (charts, tables, findings by rule
+    /// with examples; no network), for `--output-file report.html`
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

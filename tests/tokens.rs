@@ -325,7 +325,9 @@ fn stats_and_token_stats_report_the_figures() {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("use --format full, json or markdown"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("use --format full, json, markdown or html")
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@ pub mod chart;
 pub(crate) mod concise;
 pub(crate) mod full;
 pub mod github;
+pub mod html;
 pub mod json;
 pub(crate) mod markdown;
 pub(crate) mod progress;
