@@ -264,7 +264,7 @@ fn sequence(conv: &Conversation<'_>) -> String {
     let mut parts: Vec<String> = roles[..start].iter().map(|r| r.to_string()).collect();
     let pairs = rest.len() / 2;
     if pairs > 1
-        && rest.len() % 2 == 0
+        && rest.len().is_multiple_of(2)
         && rest
             .chunks(2)
             .all(|p| p[0] == "user" && p[1] == "assistant")
