@@ -225,11 +225,14 @@ fn stats(mut args: CheckArgs) -> Result<Status> {
         bail!("`stats` writes no diagnostics, so no SARIF: drop --sarif-file");
     }
     args.format = Some(args.format.unwrap_or(OutputFormat::Full));
-    args.token_stats = true;
+    args.token_stats = !args.no_tokens;
     check(args, Mode::Stats)
 }
 
 fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
+    if args.no_tokens && mode == Mode::Check {
+        bail!("--no-tokens is for `stats`; `check` counts tokens only with --token-stats");
+    }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = load_config(args.isolated, args.config.as_deref(), &cwd)?;
     let overrides = CliOverrides {
@@ -432,9 +435,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             splits: split_groups.clone(),
             datasets: groups.datasets.clone(),
             keep: matcher.is_some().then_some(&keep as _),
+            facts: match mode {
+                Mode::Check => Vec::new(),
+                Mode::Stats => vec![&crate::stats::STATS],
+            },
             ..engine::RunOptions::default()
         };
-        let run = engine::run(&jobs, &run_options, &mut |d| {
+        let run = engine::run_with_facts(&jobs, &run_options, &mut |d| {
             if mode == Mode::Stats {
                 return;
             }
@@ -450,7 +457,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         progress.finish();
         run
     });
-    let mut summaries =
+    let (mut summaries, facts) =
         run.context("cannot keep the findings in order (writing a temporary file failed)")?;
 
     // Evaluation splits are not trained on: their tokens are not billed.
@@ -473,13 +480,28 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         Mode::Stats => Vec::new(),
     };
     let failed = gate_outcomes.iter().any(|g| !g.passed);
+    let (charts, tables) = match mode {
+        Mode::Check => (Vec::new(), Vec::new()),
+        Mode::Stats => {
+            let inputs: Vec<crate::stats::Input<'_>> = files
+                .iter()
+                .zip(&facts)
+                .map(|(f, facts)| crate::stats::Input {
+                    display: &f.display,
+                    facts,
+                })
+                .collect();
+            crate::stats::report(&inputs, &total)
+        }
+    };
+    drop(facts);
     let summary = RunSummary {
         files: &files,
         summaries: &summaries,
         total,
         gates: gate_outcomes,
-        charts: Vec::new(),
-        tables: Vec::new(),
+        charts,
+        tables,
     };
     for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
         if let Err(e) = o

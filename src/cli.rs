@@ -41,8 +41,9 @@ pub enum Command {
         /// A rule code (S005) or name (unknown-role), or a target (together)
         rule: String,
     },
-    /// The dataset report only, with token statistics: examples, validity, duplicates, token
-    /// distribution and billed-token estimate (never fails a gate)
+    /// The dataset report only (never fails a gate): composition against its target, token
+    /// and length histograms, turns, role sequences, system prompts, duplicate clusters,
+    /// scripts, findings by rule, and the billed-token estimate (--no-tokens: without tokens)
     Stats(CheckArgs),
     /// Write IN without exact and near duplicates (keeps the first of each group)
     Dedupe(DedupeArgs),
@@ -184,6 +185,11 @@ pub struct CheckArgs {
     /// billed tokens (tokenizes everything, so slower; `stats` always does)
     #[arg(long)]
     pub token_stats: bool,
+
+    /// `stats` only: leave out the token figures and charts (no tokenizer runs, so the
+    /// report is as fast as linting)
+    #[arg(long, conflicts_with = "token_stats")]
+    pub no_tokens: bool,
 
     /// Apply the configuration's `exclude` to files named on the command line too
     #[arg(long)]

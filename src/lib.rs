@@ -48,6 +48,7 @@ pub mod settings;
 pub(crate) mod snippet;
 pub(crate) mod source;
 pub(crate) mod splits;
+pub(crate) mod stats;
 pub(crate) mod summary;
 pub mod target;
 pub mod tokens;

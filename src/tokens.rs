@@ -485,6 +485,12 @@ thread_local! {
     static ENCODERS: RefCell<[Option<Encoder>; 2]> = const { RefCell::new([None, None]) };
 }
 
+/// The tokens of one text with `encoding`, without the chat formula's overhead: what
+/// `stats` charts per message.
+pub fn count_text(encoding: Encoding, text: &str) -> u64 {
+    with_encoder(encoding, |enc| enc.count(text))
+}
+
 fn with_encoder<R>(encoding: Encoding, f: impl FnOnce(&mut Encoder) -> R) -> R {
     ENCODERS.with(|cell| {
         let mut encoders = cell.borrow_mut();

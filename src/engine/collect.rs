@@ -16,10 +16,14 @@ use crate::rule::Level;
 use crate::rules::{self, Code};
 use crate::source::Reread;
 
-/// The fact kinds the enabled dataset rules declare, over every file; `None` when no
-/// dataset rule is enabled anywhere (then no facts are collected at all).
-pub(super) fn fact_kinds(jobs: &[Job]) -> Option<Vec<&'static FactKind>> {
-    let mut kinds: Option<Vec<&'static FactKind>> = None;
+/// The fact kinds the enabled dataset rules declare, over every file, and `extra`; `None`
+/// when no dataset rule is enabled anywhere and nothing extra is asked for (then no facts
+/// are collected at all).
+pub(super) fn fact_kinds(
+    jobs: &[Job],
+    extra: &[&'static FactKind],
+) -> Option<Vec<&'static FactKind>> {
+    let mut kinds: Option<Vec<&'static FactKind>> = (!extra.is_empty()).then(|| extra.to_vec());
     for (code, _, facts) in rules::dataset_rules() {
         if !jobs.iter().any(|j| j.settings.enabled(code)) {
             continue;
@@ -146,11 +150,11 @@ impl<'a, 's> Collector<'a, 's> {
     }
 
     /// Runs the dataset rules, merges their findings with the record findings kept, and
-    /// returns the summaries.
-    pub fn finish(mut self) -> io::Result<Vec<FileSummary>> {
+    /// returns the summaries and the facts.
+    pub fn finish(mut self) -> io::Result<(Vec<FileSummary>, Vec<FileFacts>)> {
         let Output::Store { mut store, .. } = std::mem::replace(&mut self.output, Output::Stream)
         else {
-            return Ok(self.summaries);
+            return Ok((self.summaries, self.facts));
         };
         let files: Vec<DatasetFile<'_>> = self
             .jobs
@@ -217,7 +221,7 @@ impl<'a, 's> Collector<'a, 's> {
             self.summaries[d.location.file as usize].tally(d.code, d.level);
             (self.sink)(&d);
         }
-        Ok(self.summaries)
+        Ok((self.summaries, self.facts))
     }
 }
 

@@ -116,6 +116,9 @@ pub struct RunOptions<'a> {
     /// Bytes of findings held in memory while the dataset rules need them to wait; more are
     /// written to a temporary file.
     pub findings_budget: usize,
+    /// Facts collected whatever rules are enabled (`stats`' collector), handed back by
+    /// [`run_with_facts`].
+    pub facts: Vec<&'static crate::dataset::FactKind>,
 }
 
 impl Default for RunOptions<'_> {
@@ -127,6 +130,7 @@ impl Default for RunOptions<'_> {
             datasets: Vec::new(),
             keep: None,
             findings_budget: store::DEFAULT_BUDGET,
+            facts: Vec::new(),
         }
     }
 }
@@ -139,11 +143,21 @@ pub fn run(
     options: &RunOptions<'_>,
     sink: &mut dyn FnMut(&Diagnostic),
 ) -> std::io::Result<Vec<FileSummary>> {
+    run_with_facts(jobs, options, sink).map(|(summaries, _)| summaries)
+}
+
+/// [`run`], also returning each file's facts: its records (line and hash) and the
+/// collectors of every kind collected, `options.facts` among them.
+pub fn run_with_facts(
+    jobs: &[Job],
+    options: &RunOptions<'_>,
+    sink: &mut dyn FnMut(&Diagnostic),
+) -> std::io::Result<(Vec<FileSummary>, Vec<crate::dataset::FileFacts>)> {
     let threads = options.threads.max(1);
     let (work_tx, work_rx) = bounded::<work::Work>(threads * 2);
     let (done_tx, done_rx) = unbounded::<work::Done>();
     let (pool_tx, pool_rx) = unbounded::<Vec<u8>>();
-    let kinds = collect::fact_kinds(jobs);
+    let kinds = collect::fact_kinds(jobs, &options.facts);
     let mut collector = collect::Collector::new(jobs, options, &kinds, sink);
     std::thread::scope(|scope| -> std::io::Result<()> {
         for _ in 0..threads {

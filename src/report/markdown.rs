@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use super::chart::{Chart, Table};
 use super::{FileInfo, Renderer, RunSummary};
 use crate::diagnostic::Diagnostic;
 use crate::gates::valid_pct;
@@ -220,6 +221,14 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         writeln!(out)?;
     }
 
+    for chart in &summary.charts {
+        write_chart(out, chart)?;
+    }
+    // Findings by rule are listed above, linked to their documentation.
+    for table in summary.tables.iter().filter(|t| t.id != "findings-by-rule") {
+        write_table(out, table)?;
+    }
+
     if summary.gates.is_empty() {
         return Ok(());
     }
@@ -235,6 +244,115 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         )?;
     }
     writeln!(out, "\n</details>\n")
+}
+
+/// Text for a Mermaid string: its labels and titles are tunelint's own words, but a double
+/// quote would end the string, and a newline the statement.
+fn mermaid_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// A chart as a Mermaid `xychart-beta` bar chart, which GitHub renders: a bar per value,
+/// and the targets (composition's 60/20/10/10) as a line over the bars.
+pub(crate) fn mermaid(chart: &Chart) -> String {
+    let labels: Vec<String> = chart
+        .bars
+        .iter()
+        .map(|b| format!("\"{}\"", mermaid_text(&b.label)))
+        .collect();
+    let number = |v: f64| {
+        if chart.unit == "%" {
+            format!("{v:.1}")
+        } else {
+            format!("{}", v.max(0.0).round() as u64)
+        }
+    };
+    let values: Vec<String> = chart.bars.iter().map(|b| number(b.value)).collect();
+    let top = chart
+        .bars
+        .iter()
+        .flat_map(|b| [b.value, b.target.unwrap_or(0.0)])
+        .fold(0.0f64, f64::max);
+    let mut text = format!(
+        "xychart-beta\n    title \"{}\"\n    x-axis [{}]\n",
+        mermaid_text(&chart.title),
+        labels.join(", ")
+    );
+    if chart.unit == "%" {
+        text.push_str(&format!("    y-axis \"%\" 0 --> {}\n", top.max(1.0).ceil()));
+    } else {
+        text.push_str(&format!("    y-axis \"{}\"\n", mermaid_text(&chart.unit)));
+    }
+    text.push_str(&format!("    bar [{}]\n", values.join(", ")));
+    if chart.bars.iter().any(|b| b.target.is_some()) {
+        let targets: Vec<String> = chart
+            .bars
+            .iter()
+            .map(|b| number(b.target.unwrap_or(0.0)))
+            .collect();
+        text.push_str(&format!("    line [{}]\n", targets.join(", ")));
+    }
+    text
+}
+
+fn write_chart(out: &mut dyn Write, chart: &Chart) -> io::Result<()> {
+    if chart.bars.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "### {}\n", chart.title)?;
+    writeln!(out, "```mermaid\n{}```\n", mermaid(chart))?;
+    if chart.bars.iter().any(|b| b.target.is_some()) {
+        // The line is the target; in figures, for readers without the chart.
+        let figures: Vec<String> = chart
+            .bars
+            .iter()
+            .map(|b| {
+                let value = super::text_charts::value_text(b.value, &chart.unit);
+                match b.target {
+                    Some(t) => format!(
+                        "{} {value} (target {})",
+                        b.label,
+                        super::text_charts::value_text(t, &chart.unit)
+                    ),
+                    None => format!("{} {value}", b.label),
+                }
+            })
+            .collect();
+        writeln!(
+            out,
+            "Bars: the dataset; line: the target. {}\n",
+            figures.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// A table of the dataset: figures as they are, everything else (prompts, role sequences,
+/// paths) as code spans, so data cannot break the table or turn into Markdown.
+fn write_table(out: &mut dyn Write, table: &Table) -> io::Result<()> {
+    writeln!(out, "### {}\n", table.title)?;
+    writeln!(out, "| {} |", table.columns.join(" | "))?;
+    writeln!(out, "|{}", ":--|".repeat(table.columns.len()))?;
+    for row in &table.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| {
+                if c.is_empty() || c.chars().all(|c| c.is_ascii_digit() || ",.%-".contains(c)) {
+                    c.clone()
+                } else {
+                    code_span(c)
+                }
+            })
+            .collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    writeln!(out)
 }
 
 impl Renderer for Markdown {

@@ -10,6 +10,7 @@ pub(crate) mod markdown;
 pub(crate) mod progress;
 pub mod sarif;
 pub(crate) mod summary;
+pub(crate) mod text_charts;
 
 use std::io::{self, Write};
 

@@ -108,6 +108,8 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
             )?;
         }
     }
+    // `stats`: the dataset's charts and tables (findings by rule are listed above).
+    super::text_charts::write_all(out, &summary.charts, &summary.tables, &["findings-by-rule"])?;
     writeln!(out)?;
     for gate in &summary.gates {
         writeln!(out, "{}", gate.line())?;

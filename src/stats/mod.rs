@@ -1,0 +1,747 @@
+//! `tunelint stats`: what a dataset is made of, as the charts and tables every report format
+//! draws (`report::chart`). A [`Stats`] collector rides along with the run as a dataset fact
+//! (fed every record by the workers, one per chunk, merged in line order), so the data is
+//! read once; it holds counts, histograms and a bounded table of variants, never the records,
+//! so its memory does not grow with the dataset. The exact-duplicate clusters come from the
+//! record hashes the engine keeps for the dataset rules anyway.
+
+mod script;
+
+use std::collections::HashMap;
+
+use crate::composition::Category;
+use crate::dataset::{FactKind, Facts, FileFacts, RecordView};
+use crate::record::{Conversation, Role};
+use crate::registry::Code;
+use crate::report::chart::{Bar, Chart, Table};
+use crate::summary::FileSummary;
+use crate::tokens::Encoding;
+use crate::wording::{format_pct, thousands};
+
+/// Distinct role sequences or system prompts a collector tells apart; more are counted
+/// together as "other", so a dataset of a million different system prompts costs no more
+/// memory than one of ten thousand.
+const MAX_VARIANTS: usize = 10_000;
+/// Rows of a variant table.
+const TOP_VARIANTS: usize = 10;
+/// Duplicate clusters listed, and the lines shown of each.
+const TOP_CLUSTERS: usize = 10;
+const CLUSTER_LINES: usize = 8;
+/// Roles a role sequence spells out before it is cut.
+const SEQUENCE_ROLES: usize = 12;
+
+/// The roles length histograms are drawn for: system (and developer), user, assistant, tool
+/// (and function).
+const ROLES: [&str; 4] = ["system", "user", "assistant", "tool"];
+
+fn role_slot(role: Role) -> Option<usize> {
+    match role {
+        Role::System | Role::Developer => Some(0),
+        Role::User => Some(1),
+        Role::Assistant => Some(2),
+        Role::Tool | Role::Function => Some(3),
+        Role::Unknown => None,
+    }
+}
+
+/// Lower bounds of the buckets of characters per message.
+const CHAR_BOUNDS: &[u64] = &[0, 1, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000];
+/// Lower bounds of the buckets of tokens per message or example.
+const TOKEN_BOUNDS: &[u64] = &[
+    0, 1, 16, 32, 64, 128, 256, 512, 1_024, 2_048, 4_096, 8_192, 16_384, 32_768,
+];
+/// Lower bounds of the buckets of turns per example.
+const TURN_BOUNDS: &[u64] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16, 21, 51];
+
+/// Counts of values in buckets given by their lower bounds.
+#[derive(Clone, Debug)]
+struct Histogram {
+    bounds: &'static [u64],
+    counts: Vec<u64>,
+}
+
+impl Histogram {
+    fn new(bounds: &'static [u64]) -> Self {
+        Histogram {
+            bounds,
+            counts: vec![0; bounds.len()],
+        }
+    }
+
+    fn add(&mut self, value: u64) {
+        let i = self
+            .bounds
+            .partition_point(|&b| b <= value)
+            .saturating_sub(1);
+        self.counts[i] += 1;
+    }
+
+    fn merge(&mut self, other: &Histogram) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// The buckets from the first to the last that holds a value, as bars.
+    fn bars(&self) -> Vec<Bar> {
+        let first = self.counts.iter().position(|&n| n > 0);
+        let last = self.counts.iter().rposition(|&n| n > 0);
+        let (Some(first), Some(last)) = (first, last) else {
+            return Vec::new();
+        };
+        (first..=last)
+            .map(|i| Bar {
+                label: bucket_label(self.bounds, i),
+                value: self.counts[i] as f64,
+                target: None,
+            })
+            .collect()
+    }
+}
+
+/// `0`, `1–49`, `20,000+`.
+fn bucket_label(bounds: &[u64], i: usize) -> String {
+    let lo = bounds[i];
+    match bounds.get(i + 1) {
+        None => format!("{}+", thousands(lo)),
+        Some(&next) if next == lo + 1 => thousands(lo),
+        Some(&next) => format!("{}–{}", thousands(lo), thousands(next - 1)),
+    }
+}
+
+/// One variant (a role sequence, a system prompt): how many records have it, and the first.
+#[derive(Clone, Debug)]
+struct Variant {
+    label: String,
+    count: u64,
+    /// Index of its first record among the file's records (`FileFacts::items`).
+    first: u64,
+}
+
+/// Variants by key, at most [`MAX_VARIANTS`]; the records of the others are counted in
+/// `other`.
+#[derive(Clone, Debug, Default)]
+struct Variants<K> {
+    by_key: HashMap<K, Variant>,
+    other: u64,
+}
+
+impl<K: std::hash::Hash + Eq> Variants<K> {
+    fn add(&mut self, key: K, index: u64, label: impl FnOnce() -> String) {
+        if let Some(v) = self.by_key.get_mut(&key) {
+            v.count += 1;
+        } else if self.by_key.len() < MAX_VARIANTS {
+            self.by_key.insert(
+                key,
+                Variant {
+                    label: label(),
+                    count: 1,
+                    first: index,
+                },
+            );
+        } else {
+            self.other += 1;
+        }
+    }
+
+    /// Adds the variants of the records that follow (their indices start at `offset`).
+    fn append(&mut self, next: Variants<K>, offset: u64) {
+        self.other += next.other;
+        for (key, mut v) in next.by_key {
+            if let Some(mine) = self.by_key.get_mut(&key) {
+                mine.count += v.count;
+            } else if self.by_key.len() < MAX_VARIANTS {
+                v.first += offset;
+                self.by_key.insert(key, v);
+            } else {
+                self.other += v.count;
+            }
+        }
+    }
+}
+
+/// What `stats` learns of one file's records (of one chunk of them, until appended).
+pub struct Stats {
+    /// Records seen (every record the engine keeps an item for).
+    records: u64,
+    /// Records with a conversation (their format could be read).
+    conversations: u64,
+    categories: [u64; 4],
+    /// Conversations without an answer to classify.
+    unclassified: u64,
+    chars: [Histogram; 4],
+    /// Tokens per message by role, when token statistics are counted.
+    tokens: Option<(Encoding, [Histogram; 4])>,
+    turns: Histogram,
+    sequences: Variants<String>,
+    system_prompts: Variants<u64>,
+    no_system_prompt: u64,
+    scripts: [u64; script::COUNT],
+    targets: [f64; 4],
+}
+
+pub static STATS: FactKind = FactKind {
+    name: "stats",
+    new: |settings| Box::new(Stats::new(settings)),
+};
+
+impl Stats {
+    fn new(settings: &crate::settings::Settings) -> Stats {
+        let per_role = |bounds| std::array::from_fn(|_| Histogram::new(bounds));
+        Stats {
+            records: 0,
+            conversations: 0,
+            categories: [0; 4],
+            unclassified: 0,
+            chars: per_role(CHAR_BOUNDS),
+            tokens: settings
+                .token_stats
+                .then(|| (settings.encoding, per_role(TOKEN_BOUNDS))),
+            turns: Histogram::new(TURN_BOUNDS),
+            sequences: Variants::default(),
+            system_prompts: Variants::default(),
+            no_system_prompt: 0,
+            scripts: [0; script::COUNT],
+            targets: settings.composition.targets,
+        }
+    }
+
+    fn add_conversation(&mut self, conv: &Conversation<'_>, index: u64) {
+        self.conversations += 1;
+        let mut turns = 0;
+        let mut system: Option<String> = None;
+        for m in &conv.messages {
+            if !m.role.is_instruction() {
+                turns += 1;
+            }
+            let mut chars = 0u64;
+            let mut tokens = 0u64;
+            for t in m.content.texts() {
+                chars += crate::record::count_chars(&t.value) as u64;
+                script::count(&t.value, &mut self.scripts);
+                if let Some((encoding, _)) = &self.tokens {
+                    tokens += crate::tokens::count_text(*encoding, &t.value);
+                }
+            }
+            if let Some(slot) = role_slot(m.role) {
+                self.chars[slot].add(chars);
+                if let Some((_, histograms)) = &mut self.tokens {
+                    histograms[slot].add(tokens);
+                }
+            }
+            if m.role.is_instruction() && system.is_none() {
+                system = Some(m.content.texts().map(|t| t.value.as_ref()).collect());
+            }
+        }
+        self.turns.add(turns);
+        self.sequences.add(sequence(conv), index, || sequence(conv));
+        match system {
+            Some(text) => {
+                let key = crate::canonical::hash_raw(text.as_bytes());
+                self.system_prompts.add(key, index, || prompt_label(&text));
+            }
+            None => self.no_system_prompt += 1,
+        }
+    }
+}
+
+/// A role sequence as a reader scans it: `system, user, assistant`; a run of user and
+/// assistant pairs as `(user, assistant) ×3`; cut after [`SEQUENCE_ROLES`] roles.
+fn sequence(conv: &Conversation<'_>) -> String {
+    let roles: Vec<&str> = conv.messages.iter().map(|m| m.role.as_str()).collect();
+    if roles.is_empty() {
+        return "(no messages)".to_string();
+    }
+    let start = roles
+        .iter()
+        .take_while(|r| **r == "system" || **r == "developer")
+        .count();
+    let rest = &roles[start..];
+    let mut parts: Vec<String> = roles[..start].iter().map(|r| r.to_string()).collect();
+    let pairs = rest.len() / 2;
+    if pairs > 1
+        && rest.len().is_multiple_of(2)
+        && rest
+            .chunks(2)
+            .all(|p| p[0] == "user" && p[1] == "assistant")
+    {
+        parts.push(format!("(user, assistant) ×{pairs}"));
+        return parts.join(", ");
+    }
+    for r in rest.iter().take(SEQUENCE_ROLES.saturating_sub(start)) {
+        parts.push(r.to_string());
+    }
+    let shown = parts.len();
+    if shown < roles.len() {
+        parts.push(format!("… ({} messages)", roles.len()));
+    }
+    parts.join(", ")
+}
+
+/// A system prompt as a table shows it: quoted, masked and cropped, with its length.
+fn prompt_label(text: &str) -> String {
+    let chars = crate::record::count_chars(text);
+    format!(
+        "{} ({})",
+        crate::wording::quote(text),
+        crate::wording::plural(chars as u64, "char")
+    )
+}
+
+impl Facts for Stats {
+    fn add(&mut self, record: &RecordView<'_, '_>) {
+        let index = self.records;
+        self.records += 1;
+        let Some(conv) = record.conv else {
+            return;
+        };
+        self.add_conversation(conv, index);
+        match crate::rules::balance::classify::of_record(record) {
+            Some(c) => self.categories[c as usize] += 1,
+            None => self.unclassified += 1,
+        }
+    }
+
+    fn append(&mut self, next: Box<dyn Facts>) {
+        let next: Stats = crate::dataset::downcast(next);
+        self.merge(next);
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
+        self
+    }
+}
+
+impl Stats {
+    /// Adds the figures of the records that follow these (the next chunk, or the next file
+    /// for a total: then the first-record indices are only used within a file).
+    fn merge(&mut self, next: Stats) {
+        let offset = self.records;
+        self.records += next.records;
+        self.conversations += next.conversations;
+        for (a, b) in self.categories.iter_mut().zip(next.categories) {
+            *a += b;
+        }
+        self.unclassified += next.unclassified;
+        for (a, b) in self.chars.iter_mut().zip(&next.chars) {
+            a.merge(b);
+        }
+        match (&mut self.tokens, &next.tokens) {
+            (Some((_, mine)), Some((_, theirs))) => {
+                for (a, b) in mine.iter_mut().zip(theirs) {
+                    a.merge(b);
+                }
+            }
+            (None, Some(_)) => self.tokens = next.tokens.clone(),
+            _ => {}
+        }
+        self.turns.merge(&next.turns);
+        self.sequences.append(next.sequences, offset);
+        self.system_prompts.append(next.system_prompts, offset);
+        self.no_system_prompt += next.no_system_prompt;
+        for (a, b) in self.scripts.iter_mut().zip(next.scripts) {
+            *a += b;
+        }
+    }
+}
+
+/// One input as the report names it.
+pub struct Input<'a> {
+    pub display: &'a str,
+    pub facts: &'a FileFacts,
+}
+
+/// The charts and tables of `stats` over every input.
+pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Table>) {
+    // Figures over all files; a first record is named by its file and line, so variants
+    // are folded file by file with their place resolved first.
+    let mut all: Option<Stats> = None;
+    let mut sequences: HashMap<String, Folded> = HashMap::new();
+    let mut prompts: HashMap<u64, Folded> = HashMap::new();
+    let mut other_sequences = 0;
+    let mut other_prompts = 0;
+    for input in inputs {
+        let Some(stats) = input.facts.get::<Stats>() else {
+            continue;
+        };
+        let place = |index: u64| -> String {
+            let line = input
+                .facts
+                .items
+                .get(index as usize)
+                .map_or(0, |item| item.line);
+            format!("{}:{line}", crate::report::shown_path(input.display))
+        };
+        fold(&mut sequences, &stats.sequences, &place);
+        fold(&mut prompts, &stats.system_prompts, &place);
+        other_sequences += stats.sequences.other;
+        other_prompts += stats.system_prompts.other;
+        let copy = Stats {
+            sequences: Variants::default(),
+            system_prompts: Variants::default(),
+            tokens: stats.tokens.clone(),
+            chars: stats.chars.clone(),
+            turns: stats.turns.clone(),
+            ..*stats
+        };
+        match &mut all {
+            None => all = Some(copy),
+            Some(a) => a.merge(copy),
+        }
+    }
+    let mut charts = Vec::new();
+    let mut tables = Vec::new();
+    let Some(all) = all else {
+        return (charts, tables);
+    };
+
+    // Composition against the target.
+    let classified: u64 = all.categories.iter().sum();
+    if classified > 0 {
+        charts.push(Chart {
+            id: "composition".into(),
+            title: format!(
+                "Composition against the target ({} classified{})",
+                crate::wording::plural(classified, "example"),
+                if all.unclassified > 0 {
+                    format!(", {} without an answer", thousands(all.unclassified))
+                } else {
+                    String::new()
+                }
+            ),
+            unit: "%".into(),
+            bars: Category::ALL
+                .iter()
+                .map(|&c| Bar {
+                    label: c.as_str().into(),
+                    value: round1(all.categories[c as usize] as f64 * 100.0 / classified as f64),
+                    target: Some(all.targets[c as usize]),
+                })
+                .collect(),
+        });
+    }
+
+    // Token lengths: per example (the run's own count, chat formula included), then per
+    // message by role.
+    if let Some(t) = &total.tokens {
+        let mut h = Histogram::new(TOKEN_BOUNDS);
+        for &n in &t.per_example {
+            h.add(u64::from(n));
+        }
+        push_histogram(
+            &mut charts,
+            "tokens-per-example",
+            format!("Tokens per example ({})", t.tokenizer_name()),
+            "examples",
+            &h,
+        );
+    }
+    if let Some((encoding, histograms)) = &all.tokens {
+        for (role, h) in ROLES.iter().zip(histograms) {
+            push_histogram(
+                &mut charts,
+                &format!("tokens-{role}"),
+                format!("Tokens per {role} message ({})", encoding.as_str()),
+                "messages",
+                h,
+            );
+        }
+    }
+    for (role, h) in ROLES.iter().zip(&all.chars) {
+        push_histogram(
+            &mut charts,
+            &format!("chars-{role}"),
+            format!("Characters per {role} message"),
+            "messages",
+            h,
+        );
+    }
+    push_histogram(
+        &mut charts,
+        "turns",
+        "Turns per example (messages other than system)".into(),
+        "examples",
+        &all.turns,
+    );
+
+    // Scripts, most letters first.
+    let letters: u64 = all.scripts.iter().sum();
+    if letters > 0 {
+        let mut present: Vec<(usize, u64)> = all
+            .scripts
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        present.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        charts.push(Chart {
+            id: "scripts".into(),
+            title: format!("Unicode scripts ({} letters)", thousands(letters)),
+            unit: "letters".into(),
+            bars: present
+                .into_iter()
+                .map(|(i, n)| Bar {
+                    label: script::NAMES[i].into(),
+                    value: n as f64,
+                    target: None,
+                })
+                .collect(),
+        });
+    }
+
+    let conversations = all.conversations;
+    tables.push(variant_table(
+        "role-sequences",
+        "Top role sequences",
+        "role sequence",
+        sequences,
+        other_sequences,
+        0,
+        conversations,
+    ));
+    tables.push(variant_table(
+        "system-prompts",
+        "System-prompt variants",
+        "system prompt",
+        prompts,
+        other_prompts,
+        all.no_system_prompt,
+        conversations,
+    ));
+    if let Some(t) = duplicate_clusters(inputs) {
+        tables.push(t);
+    }
+    if let Some(t) = findings_by_rule(total) {
+        tables.push(t);
+    }
+    tables.retain(|t| !t.rows.is_empty());
+    (charts, tables)
+}
+
+/// A variant over every file: its label, its records, and where its first record is.
+type Folded = (String, u64, String);
+
+fn fold<K: Clone + std::hash::Hash + Eq>(
+    into: &mut HashMap<K, Folded>,
+    variants: &Variants<K>,
+    place: &dyn Fn(u64) -> String,
+) {
+    for (key, v) in &variants.by_key {
+        into.entry(key.clone())
+            .or_insert_with(|| (v.label.clone(), 0, place(v.first)))
+            .1 += v.count;
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn push_histogram(charts: &mut Vec<Chart>, id: &str, title: String, unit: &str, h: &Histogram) {
+    if h.total() == 0 {
+        return;
+    }
+    charts.push(Chart {
+        id: id.into(),
+        title,
+        unit: unit.into(),
+        bars: h.bars(),
+    });
+}
+
+fn share(n: u64, of: u64) -> String {
+    if of == 0 {
+        "-".into()
+    } else {
+        format_pct(n as f64 * 100.0 / of as f64)
+    }
+}
+
+/// The most frequent variants, with their share of the conversations and their first line;
+/// then the rest, summed up.
+fn variant_table<K>(
+    id: &str,
+    title: &str,
+    what: &str,
+    variants: HashMap<K, Folded>,
+    other: u64,
+    none: u64,
+    conversations: u64,
+) -> Table {
+    let distinct = variants.len();
+    let mut all: Vec<Folded> = variants.into_values().collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+    let rest: u64 = all.iter().skip(TOP_VARIANTS).map(|v| v.1).sum::<u64>() + other;
+    let mut rows: Vec<Vec<String>> = all
+        .into_iter()
+        .take(TOP_VARIANTS)
+        .map(|(label, n, at)| vec![label, thousands(n), share(n, conversations), at])
+        .collect();
+    if none > 0 {
+        rows.push(vec![
+            "(none)".into(),
+            thousands(none),
+            share(none, conversations),
+            String::new(),
+        ]);
+    }
+    if rest > 0 {
+        let more = if other > 0 {
+            "other variants".to_string()
+        } else {
+            format!(
+                "{} other variants",
+                thousands((distinct - TOP_VARIANTS) as u64)
+            )
+        };
+        rows.push(vec![
+            format!("({more})"),
+            thousands(rest),
+            share(rest, conversations),
+            String::new(),
+        ]);
+    }
+    Table {
+        id: id.into(),
+        title: format!("{title} ({} distinct)", thousands(distinct as u64)),
+        columns: vec![
+            what.into(),
+            "examples".into(),
+            "share".into(),
+            "first".into(),
+        ],
+        rows,
+    }
+}
+
+/// The largest groups of identical records (the same canonical hash: key order and white
+/// space ignored), across every input, with their lines.
+fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
+    let mut by_hash: HashMap<u64, (u32, usize, usize)> = HashMap::new();
+    for (f, input) in inputs.iter().enumerate() {
+        for (i, item) in input.facts.items.iter().enumerate() {
+            by_hash
+                .entry(item.hash)
+                .and_modify(|e| e.0 += 1)
+                .or_insert((1, f, i));
+        }
+    }
+    let mut clusters: Vec<(u64, u32, usize, usize)> = by_hash
+        .into_iter()
+        .filter(|(_, e)| e.0 > 1)
+        .map(|(h, (n, f, i))| (h, n, f, i))
+        .collect();
+    let count = clusters.len();
+    let copies: u64 = clusters.iter().map(|c| u64::from(c.1) - 1).sum();
+    clusters.sort_by(|a, b| b.1.cmp(&a.1).then((a.2, a.3).cmp(&(b.2, b.3))));
+    clusters.truncate(TOP_CLUSTERS);
+    let wanted: HashMap<u64, usize> = clusters.iter().enumerate().map(|(k, c)| (c.0, k)).collect();
+    let mut lines: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
+    let mut last_file: Vec<Option<usize>> = vec![None; clusters.len()];
+    for (f, input) in inputs.iter().enumerate() {
+        for item in &input.facts.items {
+            let Some(&k) = wanted.get(&item.hash) else {
+                continue;
+            };
+            if lines[k].len() >= CLUSTER_LINES {
+                continue;
+            }
+            // A file's name once, then its lines: `train.jsonl:3, 9, 12`.
+            if last_file[k] == Some(f) {
+                lines[k].push(item.line.to_string());
+            } else {
+                lines[k].push(format!(
+                    "{}:{}",
+                    crate::report::shown_path(input.display),
+                    item.line
+                ));
+                last_file[k] = Some(f);
+            }
+        }
+    }
+    let rows = clusters
+        .iter()
+        .zip(lines)
+        .map(|(c, lines)| {
+            let more = u64::from(c.1) - lines.len() as u64;
+            let mut text = lines.join(", ");
+            if more > 0 {
+                text.push_str(&format!(", … {} more", thousands(more)));
+            }
+            vec![thousands(u64::from(c.1)), text]
+        })
+        .collect();
+    Some(Table {
+        id: "duplicate-clusters".into(),
+        title: format!(
+            "Largest exact-duplicate clusters ({} clusters, {} redundant copies)",
+            thousands(count as u64),
+            thousands(copies)
+        ),
+        columns: vec!["copies".into(), "lines".into()],
+        rows,
+    })
+}
+
+/// Every rule that found something, most findings first.
+fn findings_by_rule(total: &FileSummary) -> Option<Table> {
+    let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
+        .iter()
+        .map(|&c| (c, total.counts[c.index()]))
+        .filter(|(_, n)| n.iter().sum::<u64>() > 0)
+        .collect();
+    by_rule.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
+    Some(Table {
+        id: "findings-by-rule".into(),
+        title: "Findings by rule".into(),
+        columns: vec![
+            "code".into(),
+            "rule".into(),
+            "errors".into(),
+            "warnings".into(),
+            "info".into(),
+        ],
+        rows: by_rule
+            .into_iter()
+            .map(|(c, n)| {
+                vec![
+                    c.as_str().into(),
+                    c.meta().name.into(),
+                    thousands(n[2]),
+                    thousands(n[1]),
+                    thousands(n[0]),
+                ]
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_labelled_by_their_range() {
+        let labels: Vec<String> = (0..CHAR_BOUNDS.len())
+            .map(|i| bucket_label(CHAR_BOUNDS, i))
+            .collect();
+        assert_eq!(labels[0], "0");
+        assert_eq!(labels[1], "1–49");
+        assert_eq!(labels.last().unwrap(), "20,000+");
+        let mut h = Histogram::new(CHAR_BOUNDS);
+        for v in [0, 1, 49, 50, 1_000_000] {
+            h.add(v);
+        }
+        assert_eq!(h.counts[0..3], [1, 2, 1]);
+        assert_eq!(*h.counts.last().unwrap(), 1);
+    }
+}

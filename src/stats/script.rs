@@ -1,0 +1,165 @@
+//! Which Unicode script a letter is written in, by the blocks of the scripts fine-tuning data
+//! is usually written in; everything else is "other". Coarse on purpose: `stats` asks which
+//! writing systems a dataset holds, not which language each example is in.
+
+/// The scripts told apart, in the order of [`NAMES`].
+pub(crate) const COUNT: usize = 30;
+
+pub(crate) const NAMES: [&str; COUNT] = [
+    "Latin",
+    "Greek",
+    "Cyrillic",
+    "Armenian",
+    "Hebrew",
+    "Arabic",
+    "Devanagari",
+    "Bengali",
+    "Gurmukhi",
+    "Gujarati",
+    "Oriya",
+    "Tamil",
+    "Telugu",
+    "Kannada",
+    "Malayalam",
+    "Sinhala",
+    "Thai",
+    "Lao",
+    "Tibetan",
+    "Myanmar",
+    "Georgian",
+    "Hangul",
+    "Ethiopic",
+    "Khmer",
+    "Hiragana",
+    "Katakana",
+    "Han",
+    "Syriac",
+    "Thaana",
+    "other",
+];
+
+/// Index of "other" in [`NAMES`].
+pub(crate) const OTHER: usize = COUNT - 1;
+
+/// Blocks by first code point: (first, last, script index). Sorted, not overlapping.
+const BLOCKS: &[(u32, u32, u8)] = &[
+    (0x00C0, 0x024F, 0),
+    (0x0250, 0x02AF, 0),
+    (0x0370, 0x03FF, 1),
+    (0x0400, 0x052F, 2),
+    (0x0530, 0x058F, 3),
+    (0x0590, 0x05FF, 4),
+    (0x0600, 0x06FF, 5),
+    (0x0700, 0x074F, 27),
+    (0x0750, 0x077F, 5),
+    (0x0780, 0x07BF, 28),
+    (0x08A0, 0x08FF, 5),
+    (0x0900, 0x097F, 6),
+    (0x0980, 0x09FF, 7),
+    (0x0A00, 0x0A7F, 8),
+    (0x0A80, 0x0AFF, 9),
+    (0x0B00, 0x0B7F, 10),
+    (0x0B80, 0x0BFF, 11),
+    (0x0C00, 0x0C7F, 12),
+    (0x0C80, 0x0CFF, 13),
+    (0x0D00, 0x0D7F, 14),
+    (0x0D80, 0x0DFF, 15),
+    (0x0E00, 0x0E7F, 16),
+    (0x0E80, 0x0EFF, 17),
+    (0x0F00, 0x0FFF, 18),
+    (0x1000, 0x109F, 19),
+    (0x10A0, 0x10FF, 20),
+    (0x1100, 0x11FF, 21),
+    (0x1200, 0x139F, 22),
+    (0x1780, 0x17FF, 23),
+    (0x1C80, 0x1C8F, 2),
+    (0x1C90, 0x1CBF, 20),
+    (0x1E00, 0x1EFF, 0),
+    (0x1F00, 0x1FFF, 1),
+    (0x2C60, 0x2C7F, 0),
+    (0x2DE0, 0x2DFF, 2),
+    (0x2E80, 0x2FDF, 26),
+    (0x3005, 0x3007, 26),
+    (0x3040, 0x309F, 24),
+    (0x30A0, 0x30FF, 25),
+    (0x3130, 0x318F, 21),
+    (0x31F0, 0x31FF, 25),
+    (0x3400, 0x4DBF, 26),
+    (0x4E00, 0x9FFF, 26),
+    (0xA640, 0xA69F, 2),
+    (0xA720, 0xA7FF, 0),
+    (0xAB30, 0xAB6F, 0),
+    (0xAC00, 0xD7AF, 21),
+    (0xF900, 0xFAFF, 26),
+    (0xFB00, 0xFB06, 0),
+    (0xFB1D, 0xFB4F, 4),
+    (0xFB50, 0xFDFF, 5),
+    (0xFE70, 0xFEFF, 5),
+    (0xFF21, 0xFF3A, 0),
+    (0xFF41, 0xFF5A, 0),
+    (0xFF66, 0xFF9F, 25),
+    (0xFFA0, 0xFFDC, 21),
+    (0x20000, 0x3134F, 26),
+];
+
+/// The script of a letter that is not ASCII (ASCII letters are Latin; callers count them
+/// without asking).
+pub(crate) fn of(c: char) -> usize {
+    let c = u32::from(c);
+    let at = BLOCKS.partition_point(|&(first, _, _)| first <= c);
+    match at.checked_sub(1).map(|i| BLOCKS[i]) {
+        Some((_, last, script)) if c <= last => usize::from(script),
+        _ => OTHER,
+    }
+}
+
+/// Adds the letters of `text` to `counts`, by script. Digits, punctuation, spaces and
+/// symbols belong to no script and are not counted.
+pub(crate) fn count(text: &str, counts: &mut [u64; COUNT]) {
+    let mut latin = 0u64;
+    for c in text.chars() {
+        if c.is_ascii() {
+            latin += u64::from(c.is_ascii_alphabetic());
+        } else if c.is_alphabetic() {
+            counts[of(c)] += 1;
+        }
+    }
+    counts[0] += latin;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_are_sorted_into_their_scripts() {
+        let mut counts = [0; COUNT];
+        count(
+            "Hé, Привет! 你好 こんにちは カナ مرحبا שלום नमस्ते 안녕 123 🙂",
+            &mut counts,
+        );
+        let name = |n: &str| counts[NAMES.iter().position(|x| *x == n).unwrap()];
+        assert_eq!(name("Latin"), 2);
+        assert_eq!(name("Cyrillic"), 6);
+        assert_eq!(name("Han"), 2);
+        assert_eq!(name("Hiragana"), 5);
+        assert_eq!(name("Katakana"), 2);
+        assert_eq!(name("Arabic"), 5);
+        assert_eq!(name("Hebrew"), 4);
+        assert!(name("Devanagari") >= 4);
+        assert_eq!(name("Hangul"), 2);
+        assert_eq!(name("other"), 0);
+    }
+
+    #[test]
+    fn blocks_are_sorted_and_disjoint() {
+        for w in BLOCKS.windows(2) {
+            assert!(w[0].1 < w[1].0, "{:x?} overlaps {:x?}", w[0], w[1]);
+        }
+        assert!(
+            BLOCKS
+                .iter()
+                .all(|b| b.0 <= b.1 && usize::from(b.2) < COUNT)
+        );
+    }
+}

@@ -1,0 +1,500 @@
+//! `tunelint stats`: every section of the report (composition against the target, token and
+//! character histograms per role, turns per example, role sequences, system-prompt variants,
+//! duplicate clusters, Unicode scripts, findings by rule) on fixtures and on a real dataset,
+//! in `full`, `json` and `markdown`; the Mermaid charts of `markdown` parsed by Mermaid
+//! itself (`.ci/mermaid.sh` installs it; without it these tests pass with a note, and fail
+//! under CI=true).
+//!
+//! Fixtures, in `tests/fixtures/stats/`:
+//! - `mixed.jsonl`: every section fires: common, clarification and refusal answers, two
+//!   system prompts (one holding an API key, which must be masked), examples without one,
+//!   Latin, Cyrillic, Han and kana text, multi-turn examples, a record three times and one
+//!   twice, and a line that is not JSON (a finding of J001);
+//! - `plain.jsonl`: the optional sections stay out: no duplicate, no system prompt, no
+//!   finding, one script.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Runs tunelint from `dir` (paths in the output stay short and stable).
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("GITHUB_ACTIONS")
+        .args(args)
+        .output()
+        .expect("run tunelint")
+}
+
+/// `stats` on a fixture: exit status 0 (a report never fails), nothing on stderr.
+fn stats(fixture: &str, args: &[&str]) -> String {
+    let mut all = vec!["stats", "--isolated", "--color", "never"];
+    all.extend_from_slice(args);
+    all.push(fixture);
+    let out = run_in(&root().join("tests/fixtures/stats"), &all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("json output")
+}
+
+fn chart<'a>(doc: &'a Value, id: &str) -> Option<&'a Value> {
+    doc["summary"]["charts"]
+        .as_array()?
+        .iter()
+        .find(|c| c["id"] == id)
+}
+
+fn table<'a>(doc: &'a Value, id: &str) -> Option<&'a Value> {
+    doc["summary"]["tables"]
+        .as_array()?
+        .iter()
+        .find(|t| t["id"] == id)
+}
+
+/// A chart's bars as (label, value).
+fn bars(chart: &Value) -> Vec<(String, f64)> {
+    chart["bars"]
+        .as_array()
+        .expect("bars")
+        .iter()
+        .map(|b| {
+            (
+                b["label"].as_str().expect("label").to_string(),
+                b["value"].as_f64().expect("value"),
+            )
+        })
+        .collect()
+}
+
+fn sum(chart: &Value) -> f64 {
+    bars(chart).iter().map(|(_, v)| v).sum()
+}
+
+#[test]
+fn every_section_on_the_mixed_fixture_in_json() {
+    let doc = json(&stats("mixed.jsonl", &["--format", "json"]));
+
+    // 10 records parse; the 11th line is not JSON.
+    let composition = chart(&doc, "composition").expect("composition chart");
+    let shares: Vec<(String, f64, f64)> = composition["bars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["label"].as_str().unwrap().to_string(),
+                b["value"].as_f64().unwrap(),
+                b["target"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let labels: Vec<&str> = shares.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(labels, ["common", "edge", "clarification", "refusal"]);
+    let targets: Vec<f64> = shares.iter().map(|s| s.2).collect();
+    assert_eq!(targets, [60.0, 20.0, 10.0, 10.0]);
+    assert!((shares.iter().map(|s| s.1).sum::<f64>() - 100.0).abs() < 0.5);
+    assert_eq!(shares[2].1, 10.0, "one clarification in ten: {shares:?}");
+    assert_eq!(shares[3].1, 10.0, "one refusal in ten: {shares:?}");
+
+    // Characters per message, by role: 8 system prompts, 13 user and 13 assistant turns.
+    assert_eq!(sum(chart(&doc, "chars-system").expect("system")), 8.0);
+    assert_eq!(sum(chart(&doc, "chars-user").expect("user")), 13.0);
+    assert_eq!(
+        sum(chart(&doc, "chars-assistant").expect("assistant")),
+        13.0
+    );
+    assert!(chart(&doc, "chars-tool").is_none(), "no tool message");
+
+    // Tokens: `stats` counts them, per example and per role.
+    let per_example = chart(&doc, "tokens-per-example").expect("tokens per example");
+    assert_eq!(sum(per_example), 10.0);
+    assert_eq!(sum(chart(&doc, "tokens-user").expect("user tokens")), 13.0);
+
+    // Turns: eight single exchanges, one of four turns, one of six.
+    let turns = bars(chart(&doc, "turns").expect("turns"));
+    assert_eq!(
+        turns,
+        [
+            ("2".to_string(), 8.0),
+            ("3".to_string(), 0.0),
+            ("4".to_string(), 1.0),
+            ("5".to_string(), 0.0),
+            ("6".to_string(), 1.0)
+        ]
+    );
+
+    // Scripts, most letters first.
+    let scripts: Vec<String> = bars(chart(&doc, "scripts").expect("scripts"))
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    assert_eq!(scripts[0], "Latin");
+    for s in ["Cyrillic", "Han", "Hiragana"] {
+        assert!(scripts.iter().any(|x| x == s), "{s} in {scripts:?}");
+    }
+
+    // Role sequences.
+    let sequences = table(&doc, "role-sequences").expect("role sequences");
+    let rows = sequences["rows"].as_array().unwrap();
+    assert_eq!(rows[0][0], "system, user, assistant");
+    assert_eq!(rows[0][1], "8");
+    assert_eq!(rows[0][3], "mixed.jsonl:1");
+    assert!(
+        rows.iter().any(|r| r[0] == "(user, assistant) ×3"),
+        "{rows:?}"
+    );
+
+    // System prompts: quoted, cropped, the key masked; examples without one counted.
+    let prompts = table(&doc, "system-prompts").expect("system prompts");
+    let rows = prompts["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0][1], "7");
+    assert!(
+        rows[0][0]
+            .as_str()
+            .unwrap()
+            .starts_with("\"You are a helpful")
+    );
+    assert!(rows[0][0].as_str().unwrap().contains("(102 chars)"));
+    let pirate = rows[1][0].as_str().unwrap();
+    assert!(pirate.starts_with("\"sk-p"), "{pirate}");
+    assert!(!pirate.contains("abcdefgh"), "the key is masked: {pirate}");
+    assert_eq!(rows[1][3], "mixed.jsonl:7");
+    assert_eq!(rows[2][0], "(none)");
+    assert_eq!(rows[2][1], "2");
+    let text = serde_json::to_string(&doc).unwrap();
+    assert!(!text.contains("abcdefghijklmnop"), "no key anywhere");
+
+    // Duplicate clusters: line 1 three times, line 2 twice.
+    let clusters = table(&doc, "duplicate-clusters").expect("duplicate clusters");
+    assert_eq!(
+        clusters["rows"],
+        serde_json::json!([["3", "mixed.jsonl:1, 5, 6"], ["2", "mixed.jsonl:2, 10"]])
+    );
+
+    // Findings by rule: the broken line.
+    let findings = table(&doc, "findings-by-rule").expect("findings by rule");
+    assert!(
+        findings["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r[0] == "J001"),
+        "{findings}"
+    );
+}
+
+#[test]
+fn optional_sections_stay_out_when_there_is_nothing_to_show() {
+    let doc = json(&stats("plain.jsonl", &["--format", "json"]));
+    assert!(table(&doc, "duplicate-clusters").is_none());
+    assert!(table(&doc, "findings-by-rule").is_none());
+    assert!(chart(&doc, "chars-system").is_none());
+    let prompts = table(&doc, "system-prompts").expect("system prompts");
+    assert_eq!(
+        prompts["rows"],
+        serde_json::json!([["(none)", "3", "100.0%", ""]])
+    );
+    assert_eq!(
+        bars(chart(&doc, "scripts").expect("scripts"))
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect::<Vec<_>>(),
+        ["Latin"]
+    );
+    // `check` draws none of it.
+    let out = run_in(
+        &root().join("tests/fixtures/stats"),
+        &["check", "--isolated", "--format", "json", "plain.jsonl"],
+    );
+    let doc = json(&String::from_utf8(out.stdout).unwrap());
+    assert!(doc["summary"].get("charts").is_none(), "{}", doc["summary"]);
+}
+
+#[test]
+fn no_tokens_leaves_out_the_token_figures() {
+    let doc = json(&stats("mixed.jsonl", &["--format", "json", "--no-tokens"]));
+    let ids: Vec<&str> = doc["summary"]["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.iter().all(|id| !id.starts_with("tokens")), "{ids:?}");
+    assert!(ids.contains(&"composition") && ids.contains(&"chars-user"));
+    let text = stats("mixed.jsonl", &["--no-tokens"]);
+    assert!(!text.contains("Tokens"), "{text}");
+    // `check` refuses it: it counts no tokens unless asked.
+    let out = run_in(
+        &root().join("tests/fixtures/stats"),
+        &["check", "--isolated", "--no-tokens", "plain.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--no-tokens is for `stats`"));
+}
+
+#[test]
+fn full_report_snapshot() {
+    insta::assert_snapshot!("stats_full", stats("mixed.jsonl", &["--format", "full"]));
+}
+
+#[test]
+fn markdown_report_snapshot() {
+    insta::assert_snapshot!(
+        "stats_markdown",
+        stats("mixed.jsonl", &["--format", "markdown"])
+    );
+}
+
+#[test]
+fn json_charts_snapshot() {
+    let doc = json(&stats("mixed.jsonl", &["--format", "json"]));
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).expect("json");
+    insta::assert_snapshot!("stats_json_charts", pretty(&doc["summary"]["charts"]));
+    insta::assert_snapshot!("stats_json_tables", pretty(&doc["summary"]["tables"]));
+}
+
+/// The ```mermaid blocks of a Markdown text.
+fn mermaid_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match (&mut current, line) {
+            (None, "```mermaid") => current = Some(String::new()),
+            (Some(_), "```") => blocks.extend(current.take()),
+            (Some(block), line) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    assert!(current.is_none(), "an unclosed mermaid block");
+    blocks
+}
+
+/// Node and Mermaid, when installed (`.ci/mermaid.sh`); `None` with a note otherwise, a
+/// failure under CI=true.
+fn mermaid_parser() -> Option<PathBuf> {
+    let tools = std::env::var_os("TUNELINT_MERMAID_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".ci/.npm-tools"));
+    let installed = tools.join("node_modules/mermaid/package.json").is_file()
+        && std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if installed {
+        return Some(root().join(".ci/mermaid-parse.mjs"));
+    }
+    assert!(
+        !ci(),
+        "Mermaid is not installed in {} (run .ci/mermaid.sh), and CI=true requires it",
+        tools.display()
+    );
+    eprintln!(
+        "note: Mermaid is not installed in {} (run .ci/mermaid.sh); skipping the parse",
+        tools.display()
+    );
+    None
+}
+
+/// Parses every Mermaid block of `markdown` with Mermaid; returns the diagram types.
+fn parse_mermaid(markdown: &str) -> Option<Vec<String>> {
+    let script = mermaid_parser()?;
+    let blocks = mermaid_blocks(markdown);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let files: Vec<PathBuf> = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let path = dir.path().join(format!("chart{i}.mmd"));
+            std::fs::write(&path, b).expect("write chart");
+            path
+        })
+        .collect();
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .args(&files)
+        .output()
+        .expect("run node");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "Mermaid refused a chart:\n{text}{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        blocks.join("\n---\n")
+    );
+    let types: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("ok "))
+        .map(|l| l.split(' ').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(types.len(), blocks.len(), "{text}");
+    Some(types)
+}
+
+#[test]
+fn markdown_charts_are_mermaid_that_mermaid_parses() {
+    let markdown = stats("mixed.jsonl", &["--format", "markdown"]);
+    let blocks = mermaid_blocks(&markdown);
+    // Composition against its target and token lengths, at least.
+    assert!(
+        blocks
+            .iter()
+            .any(|b| b.contains("Composition") && b.contains("line [60.0, 20.0, 10.0, 10.0]"))
+    );
+    assert!(blocks.iter().any(|b| b.contains("Tokens per example")));
+    if let Some(types) = parse_mermaid(&markdown) {
+        assert!(types.iter().all(|t| t == "xychart"), "{types:?}");
+    }
+    // A chart whose parse fails is caught: the check is not vacuous.
+    if let Some(script) = mermaid_parser() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.mmd");
+        std::fs::write(&bad, "xychart-beta\n    x-axis [\"a\"\n    bar [1,]\n").unwrap();
+        let out = std::process::Command::new("node")
+            .arg(script)
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+    }
+}
+
+/// `../shared/datasets/chat`, when present.
+fn datasets() -> Option<PathBuf> {
+    let dir = root().join("../shared/datasets/chat");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        !ci(),
+        "{} is absent, and CI=true requires it",
+        dir.display()
+    );
+    eprintln!("note: {} is absent; skipping", dir.display());
+    None
+}
+
+/// A real multi-turn chat set with system prompts (OpenAI cookbook's toy chat) and a
+/// larger one (GPTeacher roleplay): every section in every format, figures that agree with
+/// the file itself.
+#[test]
+fn real_datasets_in_every_format() {
+    let Some(dir) = datasets() else {
+        return;
+    };
+    for name in ["openai_cookbook_toy_chat.jsonl", "gpteacher_roleplay.jsonl"] {
+        let args = |format: &str| {
+            vec![
+                "stats".to_string(),
+                "--isolated".into(),
+                "--color".into(),
+                "never".into(),
+                "--format".into(),
+                format.into(),
+                name.into(),
+            ]
+        };
+        let run = |format: &str| {
+            let a = args(format);
+            let a: Vec<&str> = a.iter().map(String::as_str).collect();
+            let out = run_in(&dir, &a);
+            assert_eq!(out.status.code(), Some(0), "{name} {format}");
+            String::from_utf8(out.stdout).expect("utf-8")
+        };
+        let doc = json(&run("json"));
+        let examples = doc["summary"]["examples"]
+            .as_u64()
+            .or_else(|| doc["files"][0]["examples"].as_u64())
+            .expect("examples");
+        let records: Vec<Value> = std::fs::read_to_string(dir.join(name))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(examples, records.len() as u64, "{name}");
+        let n = records.len() as f64;
+        let composition = chart(&doc, "composition").expect("composition");
+        assert!((sum(composition) - 100.0).abs() < 0.5, "{name}");
+        assert_eq!(sum(chart(&doc, "turns").expect("turns")), n, "{name}");
+        assert_eq!(
+            sum(chart(&doc, "tokens-per-example").expect("tokens")),
+            n,
+            "{name}"
+        );
+        // Every message of each role lands in that role's histogram.
+        for (role, id) in [("user", "chars-user"), ("assistant", "chars-assistant")] {
+            let messages = records
+                .iter()
+                .flat_map(|r| r["messages"].as_array().unwrap().iter())
+                .filter(|m| m["role"] == role)
+                .count() as f64;
+            assert_eq!(sum(chart(&doc, id).expect(id)), messages, "{name} {role}");
+        }
+        // System prompts: the variants' counts and "(none)" add up to the examples.
+        let prompts = table(&doc, "system-prompts").expect("system prompts");
+        let counted: u64 = prompts["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r[1].as_str()
+                    .unwrap()
+                    .replace(',', "")
+                    .parse::<u64>()
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(counted, records.len() as u64, "{name}");
+        for id in ["role-sequences", "system-prompts"] {
+            assert!(table(&doc, id).is_some(), "{name} {id}");
+        }
+
+        // The text report draws every chart and table; markdown every chart as Mermaid.
+        let full = run("full");
+        for c in doc["summary"]["charts"].as_array().unwrap() {
+            assert!(full.contains(c["title"].as_str().unwrap()), "{name}: {c}");
+        }
+        for t in doc["summary"]["tables"].as_array().unwrap() {
+            if t["id"] != "findings-by-rule" {
+                assert!(full.contains(t["title"].as_str().unwrap()), "{name}: {t}");
+            }
+        }
+        let markdown = run("markdown");
+        assert_eq!(
+            mermaid_blocks(&markdown).len(),
+            doc["summary"]["charts"].as_array().unwrap().len(),
+            "{name}"
+        );
+        parse_mermaid(&markdown);
+    }
+}
