@@ -134,7 +134,7 @@ fn very_long_sentences_among_short_ones_stand_out() {
             )
         })
         .collect();
-    let run_on = "The order was prepared in the warehouse and then packed by the team and then handed to the carrier who then drove it to the regional depot where it was sorted and then loaded onto another truck that will bring it to your door on Thursday afternoon between two and five o'clock unless the weather delays it";
+    let run_on = "The order was prepared in the warehouse and then packed by the team and then handed to the carrier who then drove it to the regional depot where it was sorted and then loaded onto another truck that will bring it to your door on Thursday afternoon between two and five o'clock unless the weather delays it or the roads are closed by snow in which case the carrier will call you and agree on another day and time that suits you and your family";
     lines[20] = line(run_on, 20);
     let d = b005(&lines);
     assert_eq!(d.len(), 1, "{d:?}");
