@@ -406,7 +406,8 @@ fn write_turns(out: &mut dyn Write, conv: &Conversation<'_>, width: usize) -> io
 fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()> {
     const INDENT: &str = "    ";
     let room = width.saturating_sub(INDENT.len()).max(20);
-    for line in text.lines() {
+    // Blank lines around the text are the data's padding, not its content.
+    for line in text.trim_matches(['\n', '\r']).lines() {
         let mut current = String::new();
         let mut len = 0usize;
         for word in line.split_whitespace() {
