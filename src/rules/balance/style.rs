@@ -163,8 +163,9 @@ fn add_prose(style: &mut Style, line: &str) {
         }
         // An exclamation mark of prose follows a word and ends it: not `#!/bin/sh`, `!=`,
         // `[ ! -d`, the `World!"` of a quoted string, nor a factorial (`4!`, `n!`).
-        let factorial = word.chars().all(|c| c.is_ascii_digit())
-            || (word.chars().count() == 1 && word.chars().all(|c| c.is_ascii_alphabetic()));
+        let core = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let factorial = core.chars().all(|c| c.is_ascii_digit())
+            || (core.chars().count() == 1 && core.chars().all(|c| c.is_ascii_alphabetic()));
         if c == '!'
             && !factorial
             && (previous.is_alphanumeric() || previous == '!' || is_emoji(previous))
