@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Init { force, target }) => init(force, target.and_then(|t| t.0)),
         Some(Command::Dedupe(args)) => dedupe(args),
+        Some(Command::Sample(args)) => sample(args),
     }
 }
 
@@ -197,6 +198,75 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         )
     };
     if let Err(e) = write() {
+        ignore_broken_pipe(e)?;
+    }
+    Ok(Status::Success)
+}
+
+fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
+    use crate::sample::{self, Input, Request};
+    if args.n == 0 {
+        bail!("-n must be at least 1: a sample of no examples has nothing to read");
+    }
+    let n = usize::try_from(args.n).unwrap_or(usize::MAX);
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let config = load_config(args.isolated, args.config.as_deref(), &cwd)?;
+    let is_excluded = |p: &Path| config.is_excluded(p);
+    let is_included = |p: &Path| config.is_included(p);
+    let found = discover::discover(
+        &args.paths,
+        &Exclusion {
+            is_excluded: &is_excluded,
+            is_included: &is_included,
+            force: false,
+        },
+    )?;
+    if found.is_empty() {
+        bail!(
+            "no dataset files to sample from; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to read it whatever its name)"
+        );
+    }
+    let mut inputs = Vec::with_capacity(found.len());
+    for f in &found {
+        let (display, source, path) = match f {
+            Found::File(p) => (
+                p.display().to_string(),
+                InputSource::File(p.clone()),
+                p.as_path(),
+            ),
+            Found::Stdin => {
+                if !stdin_is_open() {
+                    bail!(
+                        "standard input is closed or /dev/null; pipe a JSONL file into `tunelint sample -`"
+                    );
+                }
+                ("-".to_string(), InputSource::Stdin, Path::new("-"))
+            }
+        };
+        let settings = config
+            .settings_for(path, &CliOverrides::default())
+            .map_err(config_error)?;
+        inputs.push(Input {
+            display,
+            source,
+            settings,
+        });
+    }
+    let request = Request {
+        n,
+        seed: args.seed,
+        by_category: args.by == Some(crate::cli::SampleBy::Category),
+    };
+    let drawn = sample::sample(&inputs, &request)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = match args.format {
+        crate::cli::SampleFormat::Text => {
+            sample::write_text(&mut out, &inputs, &drawn, &request, args.width)
+        }
+        crate::cli::SampleFormat::Jsonl => sample::write_jsonl(&mut out, &inputs, &drawn),
+    }
+    .and_then(|()| out.flush());
+    if let Err(e) = written {
         ignore_broken_pipe(e)?;
     }
     Ok(Status::Success)

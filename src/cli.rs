@@ -1,5 +1,5 @@
 //! The command line, declared with clap's derive: `check` (the default), `rules`,
-//! `explain`, `stats`, `dedupe`, `init`.
+//! `explain`, `stats`, `dedupe`, `sample`, `init`.
 
 use std::path::PathBuf;
 
@@ -47,6 +47,9 @@ pub enum Command {
     Stats(CheckArgs),
     /// Write IN without exact and near duplicates (keeps the first of each group)
     Dedupe(DedupeArgs),
+    /// A reproducible random sample of examples to read (the lesson's "reviewed 20+
+    /// examples"), stratified by category with --by category
+    Sample(SampleArgs),
     /// Write a commented starter tunelint.toml in the current directory
     Init {
         /// Overwrite an existing tunelint.toml
@@ -251,6 +254,59 @@ pub struct DedupeArgs {
     /// Similarity above which two examples are near duplicates [config: dedup.threshold; default 0.85]
     #[arg(long, value_name = "T")]
     pub threshold: Option<f64>,
+
+    /// Use this configuration file instead of discovering one
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file
+    #[arg(long)]
+    pub isolated: bool,
+}
+
+/// What `sample` stratifies by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SampleBy {
+    /// The composition classifier's categories (common, edge, clarification, refusal; see
+    /// `tunelint explain B002`), plus the records without an answer: an equal share of each
+    Category,
+}
+
+/// How `sample` writes the examples.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SampleFormat {
+    /// For reading: each example's place, category and turns, the text wrapped
+    #[default]
+    Text,
+    /// One JSON object a line: `path`, `line`, `category` and the `record` as written
+    Jsonl,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SampleArgs {
+    /// Files and directories to sample from; "-" reads standard input [default: .]
+    pub paths: Vec<PathBuf>,
+
+    /// How many examples, in all
+    #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 20)]
+    pub n: u64,
+
+    /// The seed: the same files and seed give the same sample on any machine
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+
+    /// Stratify: an equal share of the sample from each category (the rest from the larger
+    /// ones when a category has too few)
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub by: Option<SampleBy>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SampleFormat::Text)]
+    pub format: SampleFormat,
+
+    /// Wrap the text at this many columns (text format)
+    #[arg(long, value_name = "COLUMNS", default_value_t = 100)]
+    pub width: usize,
 
     /// Use this configuration file instead of discovering one
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]

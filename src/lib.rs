@@ -44,6 +44,7 @@ pub(crate) mod registry;
 pub mod report;
 pub mod rule;
 pub mod rules;
+pub(crate) mod sample;
 pub mod settings;
 pub(crate) mod snippet;
 pub(crate) mod source;

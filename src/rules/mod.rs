@@ -159,6 +159,7 @@ registry! {
     B002 => balance::composition_off_target::COMPOSITION_OFF_TARGET, balance::composition_off_target::RUNS_ON;
     B003 => balance::missing_refusals::MISSING_REFUSALS, balance::missing_refusals::RUNS_ON;
     B004 => balance::missing_clarifications::MISSING_CLARIFICATIONS, balance::missing_clarifications::RUNS_ON;
+    B005 => balance::tone_outlier::TONE_OUTLIER, balance::tone_outlier::RUNS_ON;
 }
 
 impl Code {

@@ -6,6 +6,8 @@ pub mod classify;
 pub mod composition_off_target;
 pub mod missing_clarifications;
 pub mod missing_refusals;
+pub mod style;
+pub mod tone_outlier;
 pub mod too_few_examples;
 
 use crate::composition::Category;

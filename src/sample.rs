@@ -1,0 +1,454 @@
+//! The `sample` command: a reproducible random sample of examples for a human to read (the
+//! lesson's checklist: "Reviewed random sample (20+ examples)"), optionally stratified by the
+//! composition classifier's categories so that the rare refusals and clarifications are read
+//! too.
+//!
+//! One pass, bounded memory: every record gets a key, a hash of its text seeded with the
+//! sample's seed, and each stratum keeps the records with the `n` smallest keys (a bottom-k
+//! sample, which is a uniform random sample without replacement). The same files and seed give
+//! the same sample on any machine, in any order of reading, and a record's chance does not
+//! depend on where it sits in the file.
+
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{self, Read, Write};
+
+use crate::composition::Category;
+use crate::dataset::RecordView;
+use crate::json::{Kind, Parser};
+use crate::record::Conversation;
+use crate::rules::balance::classify;
+use crate::settings::{FormatChoice, Settings};
+use crate::source::{self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece};
+
+/// One input of the sample, with its resolved settings (format, label key).
+pub struct Input {
+    pub display: String,
+    pub source: InputSource,
+    pub settings: Settings,
+}
+
+/// What to sample.
+#[derive(Clone, Copy, Debug)]
+pub struct Request {
+    /// Examples wanted in all.
+    pub n: usize,
+    pub seed: u64,
+    /// Stratify by the classifier's category (`--by category`).
+    pub by_category: bool,
+}
+
+/// A stratum: one of the four categories, or the records without an answer to classify
+/// (prompts, plain text). Without `--by category` every record is in [`Stratum::All`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stratum {
+    Category(Category),
+    Unclassified,
+    All,
+}
+
+impl Stratum {
+    const STRATA: usize = 6;
+
+    fn index(self) -> usize {
+        match self {
+            Stratum::Category(c) => c as usize,
+            Stratum::Unclassified => 4,
+            Stratum::All => 5,
+        }
+    }
+
+    fn of_index(i: usize) -> Stratum {
+        match i {
+            0..=3 => Stratum::Category(Category::ALL[i]),
+            4 => Stratum::Unclassified,
+            _ => Stratum::All,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stratum::Category(c) => c.as_str(),
+            Stratum::Unclassified => "unclassified",
+            Stratum::All => "all",
+        }
+    }
+}
+
+/// One example of the sample.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Picked {
+    key: u64,
+    /// The input's index in the request's inputs.
+    pub file: usize,
+    pub line: u64,
+    pub stratum: Stratum,
+    /// The record's text as written (a JSON object).
+    pub text: String,
+}
+
+impl Picked {
+    fn rank(&self) -> (u64, usize, u64) {
+        (self.key, self.file, self.line)
+    }
+}
+
+impl Ord for Picked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
+    }
+}
+
+impl PartialOrd for Picked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The sample and what it was drawn from.
+#[derive(Debug, Default)]
+pub struct Sample {
+    /// By stratum (in [`Stratum`] order), then by file and line.
+    pub picked: Vec<Picked>,
+    /// Records of each stratum, by [`Stratum`] index.
+    pub counts: [u64; Stratum::STRATA],
+    /// Records read (JSON objects).
+    pub records: u64,
+    /// Lines (or array elements) left out because they are not a JSON object.
+    pub skipped: u64,
+}
+
+impl Sample {
+    /// The strata that had records, with how many were read and how many picked.
+    pub fn strata(&self) -> Vec<(Stratum, u64, usize)> {
+        (0..Stratum::STRATA)
+            .filter(|&i| self.counts[i] > 0)
+            .map(|i| {
+                let s = Stratum::of_index(i);
+                (
+                    s,
+                    self.counts[i],
+                    self.picked.iter().filter(|p| p.stratum == s).count(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SampleError {
+    #[error("{path}: {reason}")]
+    Read { path: String, reason: String },
+}
+
+/// Draws the sample: one pass over every input, keeping at most `n` records per stratum.
+pub fn sample(inputs: &[Input], request: &Request) -> Result<Sample, SampleError> {
+    let mut heaps: Vec<BinaryHeap<Picked>> =
+        (0..Stratum::STRATA).map(|_| BinaryHeap::new()).collect();
+    let mut out = Sample::default();
+    for (file, input) in inputs.iter().enumerate() {
+        let mut sampler = FileSampler {
+            file,
+            settings: &input.settings,
+            request,
+            format: match input.settings.format {
+                FormatChoice::Auto => None,
+                f => Some(f),
+            },
+            parser: Parser::new(),
+            heaps: &mut heaps,
+            out: &mut out,
+        };
+        sampler.read(input).map_err(|e| SampleError::Read {
+            path: input.display.clone(),
+            reason: source::io_error_text(&e),
+        })?;
+    }
+    out.picked = choose(heaps, request.n);
+    Ok(out)
+}
+
+/// Takes `n` of the strata's candidates: one from each stratum in turn (so that a rare
+/// category is read as often as a common one), the smallest keys first, until `n` are taken
+/// or none is left; then orders them by stratum, file and line.
+fn choose(heaps: Vec<BinaryHeap<Picked>>, n: usize) -> Vec<Picked> {
+    let mut queues: Vec<std::vec::IntoIter<Picked>> = heaps
+        .into_iter()
+        .map(|h| h.into_sorted_vec().into_iter())
+        .collect();
+    let mut picked = Vec::with_capacity(n);
+    while picked.len() < n {
+        let before = picked.len();
+        for q in &mut queues {
+            if picked.len() < n
+                && let Some(p) = q.next()
+            {
+                picked.push(p);
+            }
+        }
+        if picked.len() == before {
+            break;
+        }
+    }
+    picked.sort_by_key(|p| (p.stratum, p.file, p.line));
+    picked
+}
+
+struct FileSampler<'a> {
+    file: usize,
+    settings: &'a Settings,
+    request: &'a Request,
+    /// The file's format: as configured, or detected from its first record of a known shape.
+    format: Option<FormatChoice>,
+    parser: Parser,
+    heaps: &'a mut Vec<BinaryHeap<Picked>>,
+    out: &'a mut Sample,
+}
+
+impl FileSampler<'_> {
+    fn read(&mut self, input: &Input) -> io::Result<()> {
+        let raw: Box<dyn Read> = match &input.source {
+            InputSource::File(path) => Box::new(File::open(path)?),
+            InputSource::Stdin => Box::new(io::stdin().lock()),
+            InputSource::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
+        };
+        let (text, _) = source::decompressed(raw)?;
+        let is_array = match &input.source {
+            InputSource::File(path) => source::is_json_name(path),
+            _ => source::is_json_name(std::path::Path::new(&input.display)),
+        };
+        let max = self.settings.max_line_bytes();
+        let mut buf = Vec::new();
+        if is_array {
+            let mut reader = ArrayReader::new(text, 0, max);
+            while let Some(event) = reader.next_event(&mut buf)? {
+                match event {
+                    ArrayEvent::Record { at, start, end } => {
+                        let bytes = buf[start..end].to_vec();
+                        self.record(&bytes, at.line);
+                    }
+                    ArrayEvent::TooLong { .. } => self.out.skipped += 1,
+                    ArrayEvent::Problem { .. } => {}
+                    ArrayEvent::NotArray { .. } => break,
+                }
+            }
+        } else {
+            let mut reader = ChunkReader::new(text, max);
+            while let Some(piece) = reader.next_piece(&mut buf)? {
+                match piece {
+                    Piece::Lines { first_line, offset } => {
+                        for (line, _, bytes) in source::lines(&buf, first_line, offset) {
+                            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                                self.record(bytes, line);
+                            }
+                        }
+                    }
+                    Piece::TooLong { .. } => self.out.skipped += 1,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Offers one record (a line, or an element of an array) to its stratum's sample.
+    fn record(&mut self, bytes: &[u8], line: u64) {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            self.out.skipped += 1;
+            return;
+        };
+        let Ok(doc) = self.parser.parse(text) else {
+            self.out.skipped += 1;
+            return;
+        };
+        if doc.kind(doc.root()) != Kind::Object {
+            self.out.skipped += 1;
+            return;
+        }
+        self.out.records += 1;
+        let stratum = if self.request.by_category {
+            if self.format.is_none() {
+                self.format = crate::format::detect(&doc);
+            }
+            let conv = self.format.and_then(|format| {
+                let mut scratch = Vec::new();
+                let mut ctx = crate::context::RecordContext::new(
+                    self.settings,
+                    0,
+                    line,
+                    0,
+                    text,
+                    &mut scratch,
+                );
+                crate::format::normalize(format, &doc, &mut ctx)
+            });
+            let view = RecordView::new(&doc, conv.as_ref(), self.settings);
+            classify::of_record(&view).map_or(Stratum::Unclassified, Stratum::Category)
+        } else {
+            Stratum::All
+        };
+        self.out.counts[stratum.index()] += 1;
+        let key = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.request.seed);
+        let heap = &mut self.heaps[stratum.index()];
+        let rank = (key, self.file, line);
+        if heap.len() >= self.request.n {
+            match heap.peek() {
+                Some(top) if rank < top.rank() => {
+                    heap.pop();
+                }
+                _ => return,
+            }
+        }
+        heap.push(Picked {
+            key,
+            file: self.file,
+            line,
+            stratum,
+            text: text.to_owned(),
+        });
+    }
+}
+
+/// Writes the sample for reading: a header, then each example with its place, category and
+/// turns, the text wrapped at `width` columns.
+pub fn write_text(
+    out: &mut dyn Write,
+    inputs: &[Input],
+    sample: &Sample,
+    request: &Request,
+    width: usize,
+) -> io::Result<()> {
+    let strata = sample.strata();
+    let drawn = if request.by_category {
+        let parts: Vec<String> = strata
+            .iter()
+            .map(|(s, count, picked)| {
+                format!(
+                    "{} {picked} of {}",
+                    s.as_str(),
+                    crate::wording::thousands(*count)
+                )
+            })
+            .collect();
+        format!("; by category: {}", parts.join(", "))
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "{} of {} (seed {}){drawn}",
+        crate::wording::counted(sample.picked.len() as u64, "example"),
+        crate::wording::thousands(sample.records),
+        request.seed,
+    )?;
+    if sample.skipped > 0 {
+        writeln!(
+            out,
+            "{} not sampled: not a JSON object",
+            crate::wording::counted(sample.skipped, "line")
+        )?;
+    }
+    let mut parser = Parser::new();
+    for (i, p) in sample.picked.iter().enumerate() {
+        let place = format!("{}:{}", inputs[p.file].display, p.line);
+        let category = match p.stratum {
+            Stratum::All => String::new(),
+            s => format!(" · {}", s.as_str()),
+        };
+        writeln!(out)?;
+        writeln!(
+            out,
+            "── {} of {} · {place}{category}",
+            i + 1,
+            sample.picked.len()
+        )?;
+        let settings = &inputs[p.file].settings;
+        let Ok(doc) = parser.parse(&p.text) else {
+            continue;
+        };
+        let format = match settings.format {
+            FormatChoice::Auto => crate::format::detect(&doc),
+            f => Some(f),
+        };
+        let mut scratch = Vec::new();
+        let mut ctx =
+            crate::context::RecordContext::new(settings, 0, p.line, 0, &p.text, &mut scratch);
+        let conv = format.and_then(|f| crate::format::normalize(f, &doc, &mut ctx));
+        match conv {
+            Some(conv) if !conv.messages.is_empty() => write_turns(out, &conv, width)?,
+            // A record no format reads is shown as written.
+            _ => write_wrapped(out, &p.text, width)?,
+        }
+    }
+    Ok(())
+}
+
+fn write_turns(out: &mut dyn Write, conv: &Conversation<'_>, width: usize) -> io::Result<()> {
+    for m in &conv.messages {
+        writeln!(out, "{}:", m.role.as_str())?;
+        let text = m.content.joined_text();
+        if !text.trim().is_empty() {
+            write_wrapped(out, &text, width)?;
+        }
+        for call in &m.tool_calls {
+            let name = call.name.as_ref().map_or("?", |n| &n.value);
+            let args = call.arguments.as_ref().map_or("", |a| &a.value);
+            write_wrapped(out, &format!("[calls {name}({args})]"), width)?;
+        }
+        if m.content.has_image() {
+            write_wrapped(out, "[image]", width)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` indented by four spaces, each of its lines wrapped at word boundaries to
+/// fit `width` columns (a word longer than that gets a line of its own).
+fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()> {
+    const INDENT: &str = "    ";
+    let room = width.saturating_sub(INDENT.len()).max(20);
+    // Blank lines around the text are the data's padding, not its content.
+    for line in text.trim_matches(['\n', '\r']).lines() {
+        let mut current = String::new();
+        let mut len = 0usize;
+        for word in line.split_whitespace() {
+            let w = word.chars().count();
+            if len > 0 && len + 1 + w > room {
+                writeln!(out, "{INDENT}{current}")?;
+                current.clear();
+                len = 0;
+            }
+            if len > 0 {
+                current.push(' ');
+                len += 1;
+            }
+            current.push_str(word);
+            len += w;
+        }
+        if current.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{INDENT}{current}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the sample as JSON Lines for reviewers' tools: each line an object with the
+/// example's `path`, `line`, `category` (with `--by category`) and the `record` as written.
+pub fn write_jsonl(out: &mut dyn Write, inputs: &[Input], sample: &Sample) -> io::Result<()> {
+    for p in &sample.picked {
+        let path =
+            serde_json::to_string(&inputs[p.file].display).unwrap_or_else(|_| "\"\"".to_owned());
+        let category = match p.stratum {
+            Stratum::All => String::new(),
+            s => format!(", \"category\": \"{}\"", s.as_str()),
+        };
+        writeln!(
+            out,
+            "{{\"path\": {path}, \"line\": {}{category}, \"record\": {}}}",
+            p.line,
+            p.text.trim()
+        )?;
+    }
+    Ok(())
+}

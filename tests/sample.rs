@@ -1,0 +1,377 @@
+//! `tunelint sample` as a user meets it: the real binary, in a temporary directory. The sample
+//! is the same for the same files and seed (whatever the order of the lines), stratified by
+//! category with `--by category`, written for reading or as JSON Lines, and bad requests are
+//! clear errors. The real-data test needs `../shared/datasets` (skipped with a note when
+//! absent, failing under `CI=true`).
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn tunelint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
+
+fn example(user: &str, assistant: &str) -> String {
+    serde_json::json!({"messages": [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": assistant},
+    ]})
+    .to_string()
+}
+
+/// `common` ordinary answers, then 3 refusals and 3 clarifications, at known lines.
+fn mixed(common: usize) -> Vec<String> {
+    let mut lines: Vec<String> = (0..common)
+        .map(|i| {
+            example(
+                &format!("What is {i} plus {i}?"),
+                &format!("{i} plus {i} is {}.", 2 * i),
+            )
+        })
+        .collect();
+    for i in 0..3 {
+        lines.push(example(
+            &format!("Write malware number {i} for me"),
+            "I can't help with creating malware. If you are testing your own systems, I can explain how to set up a safe lab.",
+        ));
+        lines.push(example(
+            &format!("Fix it {i}"),
+            "Could you tell me which file you mean and what error you see?",
+        ));
+    }
+    lines
+}
+
+fn write_lines(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, lines.join("\n") + "\n").expect("write");
+    path
+}
+
+fn run_ok(dir: &Path, args: &[&str]) -> String {
+    let out = tunelint(dir).args(args).assert().success();
+    String::from_utf8(out.get_output().stdout.clone()).expect("utf-8 output")
+}
+
+/// The JSONL sample's (line, category, record) triples.
+fn jsonl(out: &str) -> Vec<(u64, Option<String>, Value)> {
+    out.lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("each line is JSON");
+            (
+                v["line"].as_u64().expect("line"),
+                v.get("category").and_then(Value::as_str).map(str::to_owned),
+                v["record"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_sample_and_another_seed_another() {
+    let dir = TempDir::new().unwrap();
+    write_lines(dir.path(), "data.jsonl", &mixed(200));
+    let a = run_ok(
+        dir.path(),
+        &["sample", "data.jsonl", "-n", "20", "--seed", "7"],
+    );
+    let b = run_ok(
+        dir.path(),
+        &["sample", "data.jsonl", "-n", "20", "--seed", "7"],
+    );
+    let c = run_ok(
+        dir.path(),
+        &["sample", "data.jsonl", "-n", "20", "--seed", "8"],
+    );
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert!(a.starts_with("20 examples of 206 (seed 7)\n"), "{a}");
+    assert_eq!(a.matches("\n── ").count(), 20, "{a}");
+}
+
+#[test]
+fn the_sample_does_not_depend_on_the_order_of_the_lines() {
+    let dir = TempDir::new().unwrap();
+    let lines = mixed(100);
+    write_lines(dir.path(), "a.jsonl", &lines);
+    let mut reversed = lines.clone();
+    reversed.reverse();
+    write_lines(dir.path(), "b.jsonl", &reversed);
+    let records = |name: &str| -> BTreeSet<String> {
+        let out = run_ok(
+            dir.path(),
+            &[
+                "sample", name, "-n", "10", "--seed", "3", "--format", "jsonl",
+            ],
+        );
+        jsonl(&out)
+            .into_iter()
+            .map(|(_, _, r)| r.to_string())
+            .collect()
+    };
+    let a = records("a.jsonl");
+    assert_eq!(a.len(), 10);
+    assert_eq!(a, records("b.jsonl"));
+}
+
+#[test]
+fn by_category_reads_every_category_present_as_often_as_it_can() {
+    let dir = TempDir::new().unwrap();
+    write_lines(dir.path(), "data.jsonl", &mixed(300));
+    let out = run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "data.jsonl",
+            "-n",
+            "9",
+            "--by",
+            "category",
+            "--format",
+            "jsonl",
+        ],
+    );
+    let mut per: HashMap<String, usize> = HashMap::new();
+    for (line, category, _) in jsonl(&out) {
+        let category = category.expect("a category with --by category");
+        // The refusals and clarifications are the last 6 lines, alternating.
+        let expected = match line {
+            1..=300 => "common",
+            l if (l - 301) % 2 == 0 => "refusal",
+            _ => "clarification",
+        };
+        assert_eq!(category, expected, "line {line}");
+        *per.entry(category).or_default() += 1;
+    }
+    assert_eq!(per["common"], 3);
+    assert_eq!(per["refusal"], 3);
+    assert_eq!(per["clarification"], 3);
+    let text = run_ok(
+        dir.path(),
+        &["sample", "data.jsonl", "-n", "9", "--by", "category"],
+    );
+    assert!(
+        text.starts_with(
+            "9 examples of 306 (seed 0); by category: common 3 of 300, clarification 3 of 3, refusal 3 of 3\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_small_category_leaves_its_share_to_the_others() {
+    let dir = TempDir::new().unwrap();
+    write_lines(dir.path(), "data.jsonl", &mixed(300));
+    let out = run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "data.jsonl",
+            "-n",
+            "20",
+            "--by",
+            "category",
+            "--format",
+            "jsonl",
+        ],
+    );
+    let got = jsonl(&out);
+    assert_eq!(got.len(), 20);
+    let count = |c: &str| {
+        got.iter()
+            .filter(|(_, k, _)| k.as_deref() == Some(c))
+            .count()
+    };
+    assert_eq!(
+        (count("common"), count("refusal"), count("clarification")),
+        (14, 3, 3)
+    );
+}
+
+#[test]
+fn jsonl_gives_each_record_as_written_with_its_path_and_line() {
+    let dir = TempDir::new().unwrap();
+    let lines = mixed(50);
+    write_lines(dir.path(), "data.jsonl", &lines);
+    let out = run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "data.jsonl",
+            "-n",
+            "5",
+            "--seed",
+            "1",
+            "--format",
+            "jsonl",
+        ],
+    );
+    let mut last = 0;
+    for l in out.lines() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        assert_eq!(v["path"], "data.jsonl");
+        let line = v["line"].as_u64().unwrap();
+        assert!(line > last, "in line order");
+        last = line;
+        let original: Value = serde_json::from_str(&lines[line as usize - 1]).unwrap();
+        assert_eq!(v["record"], original);
+        assert!(v.get("category").is_none());
+    }
+    assert_eq!(out.lines().count(), 5);
+}
+
+#[test]
+fn fewer_records_than_asked_gives_them_all_and_skips_what_is_not_a_record() {
+    let dir = TempDir::new().unwrap();
+    let mut lines = mixed(2);
+    lines.insert(1, "{not json".into());
+    lines.insert(2, String::new());
+    write_lines(dir.path(), "data.jsonl", &lines);
+    let out = run_ok(dir.path(), &["sample", "data.jsonl"]);
+    assert!(
+        out.starts_with("8 examples of 8 (seed 0)\n1 line not sampled: not a JSON object\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_text_format_shows_place_roles_and_wrapped_text() {
+    let dir = TempDir::new().unwrap();
+    let long = "This answer is long enough to be wrapped at the width given on the command line, word by word.";
+    let lines = vec![
+        example("How do I reset my password?", long),
+        example(
+            "Write malware for me",
+            "I can't help with creating malware.",
+        ),
+    ];
+    write_lines(dir.path(), "data.jsonl", &lines);
+    let out = run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "data.jsonl",
+            "-n",
+            "2",
+            "--by",
+            "category",
+            "--width",
+            "40",
+        ],
+    );
+    insta::assert_snapshot!("sample_text", out);
+}
+
+#[test]
+fn it_reads_standard_input_compressed_files_and_json_arrays() {
+    let dir = TempDir::new().unwrap();
+    let lines = mixed(10);
+    let text = lines.join("\n") + "\n";
+    let out = tunelint(dir.path())
+        .args(["sample", "-", "-n", "3", "--format", "jsonl"])
+        .write_stdin(text.clone())
+        .assert()
+        .success();
+    let from_stdin = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(from_stdin.lines().count(), 3);
+    assert!(from_stdin.contains("\"path\": \"-\""));
+
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    fs::write(dir.path().join("data.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    let from_gz = run_ok(
+        dir.path(),
+        &["sample", "data.jsonl.gz", "-n", "3", "--format", "jsonl"],
+    );
+    let records = |s: &str| -> Vec<Value> { jsonl(s).into_iter().map(|(_, _, r)| r).collect() };
+    assert_eq!(records(&from_gz), records(&from_stdin));
+
+    let array = format!("[\n{}\n]\n", lines.join(",\n"));
+    fs::write(dir.path().join("data.json"), array).unwrap();
+    let from_array = run_ok(
+        dir.path(),
+        &["sample", "data.json", "-n", "3", "--format", "jsonl"],
+    );
+    assert_eq!(records(&from_array), records(&from_stdin));
+}
+
+#[test]
+fn bad_requests_are_clear_errors() {
+    let dir = TempDir::new().unwrap();
+    write_lines(dir.path(), "data.jsonl", &mixed(5));
+    tunelint(dir.path())
+        .args(["sample", "data.jsonl", "-n", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-n must be at least 1"));
+    tunelint(dir.path())
+        .args(["sample", "data.jsonl", "--by", "length"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid value 'length' for '--by <KEY>'",
+        ))
+        .stderr(predicate::str::contains("category"));
+    tunelint(dir.path())
+        .args(["sample", "missing.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.jsonl"));
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    tunelint(dir.path())
+        .args(["sample", "empty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no dataset files to sample from"));
+}
+
+#[test]
+fn a_real_dataset_is_sampled_the_same_way_twice() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/chat/gsm8k_train.jsonl");
+    if !file.is_file() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "{} is absent, and CI=true requires it",
+            file.display()
+        );
+        eprintln!("note: {} is absent; skipping", file.display());
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    let path = file.to_str().unwrap();
+    let args = [
+        "sample",
+        path,
+        "-n",
+        "20",
+        "--seed",
+        "42",
+        "--format",
+        "jsonl",
+        "--isolated",
+    ];
+    let a = run_ok(dir.path(), &args);
+    assert_eq!(a, run_ok(dir.path(), &args));
+    let got = jsonl(&a);
+    assert_eq!(got.len(), 20);
+    let lines: BTreeSet<u64> = got.iter().map(|(l, _, _)| *l).collect();
+    assert_eq!(lines.len(), 20, "20 different examples");
+    // Spread over the file, not its head: a uniform sample of 20 of 7,473 lines.
+    assert!(lines.iter().any(|&l| l > 3_700), "{lines:?}");
+    let text = fs::read_to_string(&file).unwrap();
+    let all: Vec<&str> = text.lines().collect();
+    for (line, _, record) in got {
+        let original: Value = serde_json::from_str(all[line as usize - 1]).unwrap();
+        assert_eq!(record, original);
+    }
+}
