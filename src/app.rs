@@ -221,13 +221,13 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
             force: false,
         },
     )?;
-    if found.is_empty() {
+    if found.found.is_empty() {
         bail!(
             "no dataset files to sample from; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to read it whatever its name)"
         );
     }
-    let mut inputs = Vec::with_capacity(found.len());
-    for f in &found {
+    let mut inputs = Vec::with_capacity(found.found.len());
+    for f in &found.found {
         let (display, source, path) = match f {
             Found::File(p) => (
                 p.display().to_string(),
@@ -243,9 +243,13 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
                 ("-".to_string(), InputSource::Stdin, Path::new("-"))
             }
         };
-        let settings = config
+        let mut settings = config
             .settings_for(path, &CliOverrides::default())
             .map_err(config_error)?;
+        if let Some(declared) = found.declared.get(path) {
+            settings.declared = Some(Arc::clone(declared));
+            settings.format = crate::settings::FormatChoice::LlamaFactory;
+        }
         inputs.push(Input {
             display,
             source,

@@ -336,7 +336,7 @@ pub fn write_text(
     writeln!(
         out,
         "{} of {} (seed {}){drawn}",
-        crate::wording::counted(sample.picked.len() as u64, "example"),
+        crate::wording::plural(sample.picked.len() as u64, "example"),
         crate::wording::thousands(sample.records),
         request.seed,
     )?;
@@ -344,7 +344,7 @@ pub fn write_text(
         writeln!(
             out,
             "{} not sampled: not a JSON object",
-            crate::wording::counted(sample.skipped, "line")
+            crate::wording::plural(sample.skipped, "line")
         )?;
     }
     let mut parser = Parser::new();
