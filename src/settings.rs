@@ -195,6 +195,9 @@ pub struct Settings {
     pub goal: Option<crate::composition::Goal>,
     /// `[composition]`: the targets of B002-B004 and the label key, shared by every file.
     pub composition: Arc<crate::composition::CompositionConfig>,
+    /// `[contamination]`: the benchmarks D004 checks against (built-in fingerprints and the
+    /// configured files), indexed once and shared by every file.
+    pub contamination: Arc<crate::contamination::Benchmarks>,
 }
 
 impl Settings {
