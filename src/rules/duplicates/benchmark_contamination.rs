@@ -20,13 +20,14 @@ declare_rule! {
     /// licences allow it: the 1,319 questions of GSM8K's test split
     /// (openai/grade-school-math, MIT). They are hashes of each question's word 8-grams;
     /// tunelint ships no benchmark text. Your own benchmarks, in any format tunelint reads,
-    /// are listed under `[contamination]` (globs relative to the config file); an item's
-    /// question is its record's first user turn (a `question` or `problem` string for files
-    /// such as GSM8K's own):
+    /// are listed under `[contamination]` (files or globs relative to the config file, JSONL or
+    /// a `.json` array); an item's question is its record's first user turn (a `question` or
+    /// `problem` string for files such as GSM8K's own). `builtins = false` leaves out the
+    /// built-in fingerprints:
     ///
     /// ```toml
     /// [contamination]
-    /// benchmarks = ["evals/*.jsonl", "evals/mmlu_test.json"]
+    /// benchmarks = ["evals/*.jsonl"]
     /// builtins = true
     /// ```
     ///
