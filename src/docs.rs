@@ -11,6 +11,9 @@
 //! - `also-d002`: an invalid example whose near-duplicates D002 reports too (D005's);
 //! - `split`: the lines before a line `---` are a `train.jsonl`, the lines after it a
 //!   `valid.jsonl` in the same directory (for the split-leak rule);
+//! - `benchmark`: the lines before a line `---` are a benchmark file `evals.jsonl`, set as
+//!   `[contamination] benchmarks = ["evals.jsonl"]`, the lines after it the file linted
+//!   (for the benchmark-contamination rule);
 //! - `OPTION=VALUE`: the example runs with that option of the rule set, as in
 //!   `[rules] CODE = { OPTION = VALUE }`;
 //! - `target=NAME`: the example runs with `target = "NAME"` (S014 and the target limits).
@@ -23,7 +26,13 @@ use crate::rule::{Category, RuleMeta};
 use crate::rules::RULES;
 
 /// The modifiers an example block may carry besides `OPTION=VALUE`.
-pub const MODIFIERS: &[&str] = &["bytes", "no-final-newline", "split", "also-d002"];
+pub const MODIFIERS: &[&str] = &[
+    "bytes",
+    "no-final-newline",
+    "split",
+    "also-d002",
+    "benchmark",
+];
 
 /// The config keys outside `[rules]` an example block may set, as `SECTION.KEY=VALUE`.
 pub const SECTION_MODIFIERS: &[&str] = &[
@@ -73,13 +82,14 @@ impl Example {
         Ok(out)
     }
 
-    /// For a `split` example, the training file and the validation file.
+    /// For a `split` example, the training file and the validation file; for a `benchmark`
+    /// example, the benchmark file and the file linted.
     pub fn split_files(&self) -> Result<(Vec<u8>, Vec<u8>), String> {
         let bytes = self.bytes()?;
         let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
         let (train, valid) = text
             .split_once("---\n")
-            .ok_or("a `split` example needs a `---` line")?;
+            .ok_or("a `split` or `benchmark` example needs a `---` line")?;
         Ok((train.as_bytes().to_vec(), valid.as_bytes().to_vec()))
     }
 
@@ -111,6 +121,11 @@ impl Example {
         if self.has("split") {
             parts.push(
                 "the lines above `---` are `train.jsonl`, the lines below it `valid.jsonl`".into(),
+            );
+        }
+        if self.has("benchmark") {
+            parts.push(
+                "the lines above `---` are the benchmark `evals.jsonl`, set as `[contamination] benchmarks = [\"evals.jsonl\"]`; the lines below it the file linted".into(),
             );
         }
         if self.has("also-d002") {

@@ -23,6 +23,7 @@ pub(crate) mod canonical;
 pub mod cli;
 pub mod composition;
 pub mod config;
+pub mod contamination;
 pub mod context;
 pub mod dataset;
 pub(crate) mod dataset_info;

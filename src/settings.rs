@@ -198,6 +198,9 @@ pub struct Settings {
     /// The LLaMA-Factory `dataset_info.json` entry that names this file, when one does: its
     /// columns, tags and ranking are how the file's records are read.
     pub declared: Option<Arc<crate::declared::Declared>>,
+    /// `[contamination]`: the benchmarks D004 checks against (built-in fingerprints and the
+    /// configured files), indexed once and shared by every file.
+    pub contamination: Arc<crate::contamination::Benchmarks>,
 }
 
 impl Settings {

@@ -16,6 +16,9 @@
 //!   `\xEF\xBB\xBF{"messages": ...}` is a file that starts with a byte-order mark;
 //! - `no-final-newline`: the file ends without a newline after the block's last line;
 //! - `also-d002`: the invalid block may produce D002 findings too (D005's near-duplicates);
+//! - `benchmark`: the lines above `---` are a benchmark file `evals.jsonl` in a temporary
+//!   directory, configured as `[contamination] benchmarks = ["evals.jsonl"]`; the lines
+//!   below it are the file linted (D004);
 //! - `OPTION=VALUE`: the block runs with that option of the rule, set through the config
 //!   file as `[rules] CODE = { OPTION = VALUE }`: ```` ```jsonl,invalid,max_chars=100 ````;
 //! - `target=NAME`: the block runs with `target = "NAME"` in the config file.
@@ -242,6 +245,21 @@ fn lint_split(example: &docs::Example, settings: &Settings) -> Result<Vec<Diagno
     Ok(out)
 }
 
+/// Lints a `benchmark` example: the part below `---` against the part above it, written to a
+/// temporary directory as `evals.jsonl` and configured as the benchmark.
+fn lint_with_benchmark(example: &docs::Example) -> Result<Vec<Diagnostic>, String> {
+    let (benchmark, linted) = example.split_files()?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    std::fs::write(dir.path().join("evals.jsonl"), benchmark).map_err(|e| e.to_string())?;
+    let toml = "[contamination]\nbenchmarks = [\"evals.jsonl\"]\n";
+    let config = Config::parse(toml, &dir.path().join("tunelint.toml"))
+        .map_err(|e| e.message().to_owned())?;
+    let settings = config
+        .settings_for(&dir.path().join("example.jsonl"), &CliOverrides::default())
+        .map_err(|e| e.message().to_owned())?;
+    Ok(engine::lint_bytes(&linted, &settings).0)
+}
+
 fn concise(diagnostics: &[Diagnostic]) -> String {
     diagnostics
         .iter()
@@ -281,7 +299,15 @@ fn documented_examples_fire_exactly_their_rule() {
                     }
                 };
             ran += 1;
-            let diagnostics = if example.has("split") {
+            let diagnostics = if example.has("benchmark") {
+                match lint_with_benchmark(&example) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        problems.push(format!("{which}: {e}"));
+                        continue;
+                    }
+                }
+            } else if example.has("split") {
                 match lint_split(&example, &settings) {
                     Ok(d) => d,
                     Err(e) => {
@@ -331,6 +357,15 @@ fn documented_examples_fire_exactly_their_rule() {
 
 #[test]
 fn documented_toml_is_valid_config() {
+    // Read from a directory holding the benchmark file D004's example names.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(dir.path().join("evals")).expect("mkdir evals");
+    std::fs::write(
+        dir.path().join("evals/math.jsonl"),
+        "{\"question\": \"How many legs do three spiders have in all?\", \"answer\": \"24\"}\n",
+    )
+    .expect("write a benchmark");
+    let config_path = dir.path().join("tunelint.toml");
     let mut problems = Vec::new();
     for meta in RULES {
         let doc = meta.documentation();
@@ -339,7 +374,7 @@ fn documented_toml_is_valid_config() {
             match (&mut block, line) {
                 (None, "```toml") => block = Some(String::new()),
                 (Some(text), "```") => {
-                    if let Err(e) = Config::parse(text, Path::new("tunelint.toml")) {
+                    if let Err(e) = Config::parse(text, &config_path) {
                         problems.push(format!(
                             "{} {}: {}\n{text}",
                             meta.code,

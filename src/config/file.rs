@@ -37,6 +37,15 @@ pub(super) struct FileConfig {
     pub datasets: Option<TableArray<DatasetFile>>,
     pub dataset: Option<DatasetSectionFile>,
     pub composition: Option<CompositionFile>,
+    pub contamination: Option<ContaminationFile>,
+}
+
+/// `[contamination]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ContaminationFile {
+    pub benchmarks: Option<Spanned<Strings>>,
+    pub builtins: Option<bool>,
 }
 
 /// `[gates]`.

@@ -7,6 +7,7 @@
 //! here. Every error carries the line and column of the offending key or value, the TOML line
 //! itself and a did-you-mean, like ruff and cargo do ([`error`]).
 
+mod contamination;
 mod discovery;
 mod error;
 mod file;
@@ -123,6 +124,7 @@ impl Default for Settings {
             goal: None,
             composition: Arc::default(),
             declared: None,
+            contamination: crate::contamination::Benchmarks::builtin(),
         }
     }
 }
@@ -163,6 +165,8 @@ pub struct Config {
     pub goal: Option<Goal>,
     /// `[composition]`.
     pub composition: Arc<CompositionConfig>,
+    /// `[contamination]`: the benchmarks D004 checks against, read when the config is.
+    pub contamination: Arc<crate::contamination::Benchmarks>,
 }
 
 impl Default for Config {
@@ -192,6 +196,7 @@ impl Config {
             datasets: Vec::new(),
             goal: None,
             composition: Arc::default(),
+            contamination: crate::contamination::Benchmarks::builtin(),
         }
     }
 
@@ -290,6 +295,10 @@ impl Config {
         if let Some(composition) = file.composition {
             note(read_composition(doc, composition).map(|c| self.composition = Arc::new(c)));
         }
+        if let Some(contamination) = file.contamination {
+            let read = contamination::read(doc, &self.root, contamination);
+            note(read.map(|b| self.contamination = b));
+        }
         if let Some(allow) = file.pii.and_then(|pii| pii.allow) {
             note(pii_allow(doc, &allow).map(|a| self.pii.allow = Arc::new(a)));
         }
@@ -360,6 +369,7 @@ impl Config {
             overflow: self.tokens.overflow,
             goal: self.goal,
             composition: Arc::clone(&self.composition),
+            contamination: Arc::clone(&self.contamination),
             ..Settings::default()
         };
         let mut options = vec![toml::Table::new(); Code::ALL.len()];

@@ -64,6 +64,13 @@ exclude = []
 # Take out a prompt template most examples share (see D005) and compare what differs.
 # ignore_template = false
 
+[contamination]
+# Evaluation benchmarks no example may contain (D004): files in any supported format, globs
+# relative to this file; each record's first user turn is the item's question.
+# benchmarks = ["evals/*.jsonl"]
+# Also check the built-in fingerprints (GSM8K test).
+# builtins = true
+
 [tokens]
 # Tokenizer: "o200k_base" or "cl100k_base".
 # encoding = "o200k_base"

@@ -154,6 +154,7 @@ registry! {
     D001 => duplicates::exact_duplicate::EXACT_DUPLICATE, duplicates::exact_duplicate::RUNS_ON;
     D002 => duplicates::near_duplicate::NEAR_DUPLICATE, duplicates::near_duplicate::RUNS_ON;
     D003 => duplicates::split_leak::SPLIT_LEAK, duplicates::split_leak::RUNS_ON;
+    D004 => duplicates::benchmark_contamination::BENCHMARK_CONTAMINATION, Record(duplicates::benchmark_contamination::check);
     D005 => duplicates::shared_prompt_template::SHARED_PROMPT_TEMPLATE, duplicates::shared_prompt_template::RUNS_ON;
     B001 => balance::too_few_examples::TOO_FEW_EXAMPLES, balance::too_few_examples::RUNS_ON;
     B002 => balance::composition_off_target::COMPOSITION_OFF_TARGET, balance::composition_off_target::RUNS_ON;

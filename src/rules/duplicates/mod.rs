@@ -2,8 +2,10 @@
 //! the shards of one split, see `crate::splits`) or across the
 //! train and evaluation splits of a dataset (D003). They run in the dataset phase
 //! (`crate::dataset`), over fingerprints and the compared texts, never whole records; D002
-//! and D003 ask the one near-duplicate search of `crate::dedup::search`.
+//! and D003 ask the one near-duplicate search of `crate::dedup::search`. D004 is a record
+//! rule: each example's user turns against the benchmarks of `crate::contamination`.
 
+pub mod benchmark_contamination;
 pub mod exact_duplicate;
 pub mod near_duplicate;
 pub mod shared_prompt_template;

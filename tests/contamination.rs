@@ -1,0 +1,289 @@
+//! D004 benchmark-contamination on real data: the built-in GSM8K fingerprints are what the
+//! generator derives from GSM8K's test set, planted test questions (verbatim and reworded)
+//! are all found in GSM8K's training set, the unmodified training set has exactly the hits
+//! docs/real-data.md lists, and no other dataset beside the repository has any.
+//!
+//! The data is `../shared/datasets` (outside the repository): when it is absent the tests
+//! pass with a note, except under `CI=true`, where they fail.
+//!
+//! The generator: `TUNELINT_UPDATE_FINGERPRINTS=1 cargo test --test contamination` rewrites
+//! `src/contamination/gsm8k_test.fp` from `../shared/datasets/chat/gsm8k_test.jsonl`; without
+//! it, a difference fails.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn datasets() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    if dir.join("chat/gsm8k_test.jsonl").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is absent, and CI=true: the contamination tests need it",
+        dir.display()
+    );
+    eprintln!("note: {} is absent; skipping", dir.display());
+    None
+}
+
+const FINGERPRINTS: &str = "src/contamination/gsm8k_test.fp";
+
+#[test]
+fn builtin_fingerprints_are_generated_from_gsm8k_test() {
+    let Some(dir) = datasets() else { return };
+    let test = dir.join("chat/gsm8k_test.jsonl");
+    let bench = tunelint::contamination::load::file(&test, "GSM8K test").expect("gsm8k test reads");
+    assert_eq!(bench.items.len(), 1319, "one item per test question");
+    for (i, (item, _)) in bench.items.iter().enumerate() {
+        assert_eq!(item.line, i as u64 + 1, "item {} is line {}", i + 1, i + 1);
+    }
+    let bytes = bench.to_fingerprint_bytes();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(FINGERPRINTS);
+    if std::env::var("TUNELINT_UPDATE_FINGERPRINTS").as_deref() == Ok("1") {
+        std::fs::write(&path, &bytes).expect("write the fingerprints");
+        return;
+    }
+    let committed = std::fs::read(&path).expect("the fingerprint file exists");
+    assert!(
+        committed == bytes,
+        "{FINGERPRINTS} is not what gsm8k_test.jsonl gives: TUNELINT_UPDATE_FINGERPRINTS=1 cargo test --test contamination"
+    );
+    // No benchmark text: no run of 12 printable ASCII bytes of a question is in the file.
+    let text = std::fs::read_to_string(&test).expect("read gsm8k test");
+    let first = question(text.lines().next().expect("a line"));
+    for window in first.as_bytes().windows(12).step_by(5) {
+        assert!(
+            !committed.windows(12).any(|w| w == window),
+            "the fingerprint file holds question text"
+        );
+    }
+}
+
+fn question(line: &str) -> String {
+    let v: Value = serde_json::from_str(line).expect("json");
+    v["messages"][0]["content"]
+        .as_str()
+        .expect("user content")
+        .to_owned()
+}
+
+fn record(user: &str, answer: &str) -> String {
+    serde_json::json!({"messages": [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": answer},
+    ]})
+    .to_string()
+}
+
+/// `(line, message)` of each D004 finding of `tunelint --format concise` run in `dir`.
+fn d004(dir: &Path, args: &[&str]) -> Vec<(u64, String)> {
+    let out = Command::cargo_bin("tunelint")
+        .expect("the binary")
+        .current_dir(dir)
+        .args(["--format", "concise", "--select", "D004"])
+        .args(args)
+        .output()
+        .expect("run tunelint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "exit {:?}: {stderr}",
+        out.status.code()
+    );
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    stdout
+        .lines()
+        .filter(|l| l.contains(" D004 "))
+        .map(|l| {
+            let mut parts = l.splitn(3, ':');
+            let _path = parts.next();
+            let line = parts
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("a line number");
+            (line, l.to_owned())
+        })
+        .collect()
+}
+
+/// Reworded forms of a question, as a contaminated set would hold it: wrapped in an
+/// instruction, re-punctuated and re-cased, a word swapped, a number changed.
+fn reworded(q: &str, k: usize) -> String {
+    match k % 4 {
+        0 => format!(
+            "Solve the following math word problem and explain your reasoning.\n\n{q}\nGive the final answer after ####."
+        ),
+        1 => q.to_uppercase().replace(['.', ','], " ;"),
+        2 => {
+            // Drop the opening word and a word near the middle.
+            let words: Vec<&str> = q.split(' ').collect();
+            let mid = words.len() / 2;
+            words
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != 0 && i != mid)
+                .map(|(_, w)| *w)
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        _ => {
+            // The first number changed.
+            let at = q.find(|c: char| c.is_ascii_digit());
+            match at {
+                Some(at) => format!("{}7{}", &q[..at], &q[at + 1..]),
+                None => format!("Question: {q}"),
+            }
+        }
+    }
+}
+
+/// GSM8K train with 40 test questions planted every 150 lines (20 verbatim, 20 reworded);
+/// returns the planted (line, test item number).
+fn planted(dir: &Path, out: &Path) -> Vec<(u64, u64)> {
+    let train = std::fs::read_to_string(dir.join("chat/gsm8k_train.jsonl")).expect("train");
+    let test = std::fs::read_to_string(dir.join("chat/gsm8k_test.jsonl")).expect("test");
+    let tests: Vec<&str> = test.lines().collect();
+    let mut lines: Vec<String> = train.lines().map(str::to_owned).collect();
+    let mut planted = Vec::new();
+    for k in 0..40usize {
+        let item = k * 33 + 5; // 0-based test line, spread over the set
+        let q = question(tests[item]);
+        let user = if k < 20 { q } else { reworded(&q, k) };
+        let at = k * 150 + 10;
+        lines.insert(at, record(&user, "Let me work it out. #### 42"));
+        planted.push((at as u64 + 1, item as u64 + 1));
+    }
+    std::fs::write(out, lines.join("\n") + "\n").expect("write planted");
+    planted
+}
+
+#[test]
+fn planted_test_questions_are_found_by_the_builtin_fingerprints() {
+    let Some(dir) = datasets() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let planted = planted(&dir, &tmp.path().join("train.jsonl"));
+    let found = d004(tmp.path(), &["--isolated", "train.jsonl"]);
+    for (line, item) in &planted {
+        let hit = found.iter().find(|(l, _)| l == line);
+        let hit =
+            hit.unwrap_or_else(|| panic!("planted test question {item} at line {line} not found"));
+        assert!(
+            hit.1
+                .contains(&format!("GSM8K test question {item} (line {item})")),
+            "{}",
+            hit.1
+        );
+        assert!(hit.1.contains("hash-only"), "{}", hit.1);
+    }
+    // Besides the planted lines, only the documented hits of the training set itself.
+    let extra: Vec<u64> = found
+        .iter()
+        .map(|(l, _)| *l)
+        .filter(|l| !planted.iter().any(|(p, _)| p == l))
+        .collect();
+    assert_eq!(extra.len(), TRAIN_HITS.len(), "{extra:?} vs {TRAIN_HITS:?}");
+}
+
+#[test]
+fn planted_test_questions_are_found_against_the_benchmark_file() {
+    let Some(dir) = datasets() else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let planted = planted(&dir, &tmp.path().join("train.jsonl"));
+    std::fs::create_dir(tmp.path().join("evals")).expect("mkdir");
+    std::fs::copy(
+        dir.join("native/gsm8k_test.jsonl"),
+        tmp.path().join("evals/gsm8k_test.jsonl"),
+    )
+    .expect("copy the native test set");
+    std::fs::write(
+        tmp.path().join("tunelint.toml"),
+        "[contamination]\nbenchmarks = [\"evals/*.jsonl\"]\nbuiltins = false\n",
+    )
+    .expect("config");
+    let found = d004(tmp.path(), &["train.jsonl"]);
+    for (line, item) in &planted {
+        let hit = found.iter().find(|(l, _)| l == line);
+        let hit =
+            hit.unwrap_or_else(|| panic!("planted test question {item} at line {line} not found"));
+        assert!(
+            hit.1.contains(&format!(
+                "item {item} of benchmark evals/gsm8k_test.jsonl (line {item})"
+            )),
+            "{}",
+            hit.1
+        );
+        assert!(hit.1.contains("similar"), "{}", hit.1);
+    }
+}
+
+/// The lines of the unmodified GSM8K training set that D004 reports, each read and judged in
+/// docs/real-data.md.
+const TRAIN_HITS: &[u64] = &[1315, 5163];
+
+#[test]
+fn gsm8k_train_hits_are_the_documented_ones() {
+    let Some(dir) = datasets() else { return };
+    let found = d004(&dir.join("chat"), &["--isolated", "gsm8k_train.jsonl"]);
+    let lines: Vec<u64> = found.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, TRAIN_HITS, "{found:#?}");
+}
+
+#[test]
+fn no_other_dataset_is_contaminated() {
+    let Some(dir) = datasets() else { return };
+    let mut checked = 0;
+    for sub in ["chat", "native", "preference"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".jsonl") && !n.starts_with("gsm8k_"))
+            .collect();
+        names.sort();
+        for name in names {
+            let found = d004(&dir.join(sub), &["--isolated", &name]);
+            assert!(found.is_empty(), "{sub}/{name}: {found:#?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} datasets checked");
+}
+
+#[test]
+fn the_test_set_itself_is_found_whole() {
+    let Some(dir) = datasets() else { return };
+    let found = d004(&dir.join("chat"), &["--isolated", "gsm8k_test.jsonl"]);
+    assert_eq!(found.len(), 1319);
+}
+
+#[test]
+fn a_benchmark_that_matches_nothing_is_a_config_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        tmp.path().join("tunelint.toml"),
+        "[contamination]\nbenchmarks = [\"evals/*.jsonl\"]\n",
+    )
+    .expect("config");
+    std::fs::write(
+        tmp.path().join("a.jsonl"),
+        record("hi there", "hello") + "\n",
+    )
+    .expect("data");
+    let out = Command::cargo_bin("tunelint")
+        .expect("the binary")
+        .current_dir(tmp.path())
+        .arg("a.jsonl")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no benchmark file matches \"evals/*.jsonl\"") && stderr.contains(":2:"),
+        "{stderr}"
+    );
+}
