@@ -28,6 +28,7 @@ pub mod dataset;
 pub mod dedup;
 pub(crate) mod dedupe;
 pub mod diagnostic;
+pub(crate) mod diffbase;
 pub(crate) mod discover;
 pub mod docs;
 pub mod engine;

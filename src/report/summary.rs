@@ -109,6 +109,11 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
         }
     }
     writeln!(out)?;
+    if let Some(diff) = &summary.diff {
+        writeln!(out, "{}", diff.records_line())?;
+        writeln!(out, "{}", diff.findings_line())?;
+        writeln!(out)?;
+    }
     for gate in &summary.gates {
         writeln!(out, "{}", gate.line())?;
     }
