@@ -190,6 +190,30 @@ else
     fail "fail: no out/tunelint.sarif in the workspace"
 fi
 
+# A pull request: only what it adds is reported, judged against the whole dataset; the base
+# commit comes from the event through env:, and the summary counts the findings left out.
+repo=$(new_repo pr-repo "$broken" "$good")
+git_here=(git -C "$repo" -c user.name=ci -c user.email=ci@example.com -c init.defaultBranch=main)
+"${git_here[@]}" init --quiet && "${git_here[@]}" add --all && "${git_here[@]}" commit --quiet -m base
+base_sha=$("${git_here[@]}" rev-parse HEAD)
+printf '%s\n' "$good2" "$good2" >> "$repo/data/train.jsonl"
+"${git_here[@]}" commit --quiet -am "a pull request"
+run_action pull-request "$repo" --env "TUNELINT_BIN=$debug_bin" --env GITHUB_EVENT_NAME=pull_request \
+    --github "event.pull_request.base.sha=$base_sha"
+expect_status 1
+expect stdout "^Running: .* --diff-base $base_sha -- \\.\$" "the pull request's base did not reach --diff-base"
+expect stdout '^::warning file=data/train\.jsonl,line=4,.*D001' "no annotation on the new duplicate"
+expect_not stdout '^::error file=data/train\.jsonl,line=1,' "a pre-existing finding was reported"
+expect summary.md '1 new finding in this pull request, 1 pre-existing \(not shown\)' \
+    "the summary does not count the new and the pre-existing findings"
+# On a push, or with diff-base: false, everything is reported.
+run_action push "$repo" --env "TUNELINT_BIN=$debug_bin" --env GITHUB_EVENT_NAME=push
+expect_not stdout '--diff-base' "--diff-base on a push"
+expect stdout '^::error file=data/train\.jsonl,line=1,' "the pre-existing finding is missing on a push"
+run_action pull-request-all "$repo" diff-base=false --env "TUNELINT_BIN=$debug_bin" \
+    --env GITHUB_EVENT_NAME=pull_request --github "event.pull_request.base.sha=$base_sha"
+expect_not stdout '--diff-base' "--diff-base with diff-base: false"
+
 # The same dataset passes with the thresholds lowered through the inputs; no SARIF asked for.
 run_action thresholds "$repo" min-valid-pct=70 max-duplicates=2 --env "TUNELINT_BIN=$debug_bin"
 expect_status 0

@@ -1,11 +1,15 @@
 """Runs a composite action's steps the way the GitHub Actions runner does, for .ci/action-check.sh.
 
     python simulate-action.py ACTION_DIR WORKSPACE RESULT_DIR [NAME=VALUE ...] [--env K=V ...]
+        [--github PATH=VALUE ...]
 
 Reads ACTION_DIR/action.yml and gives each input its value (NAME=VALUE) or the default that
 action.yml declares. Every step must be `shell: bash` with a `run:` that contains no
 expression: inputs may reach it only through `env:`, whose values may only be
-`${{ inputs.NAME }}` (the one expression this simulator evaluates). Each step runs as the
+`${{ inputs.NAME }}` or `${{ github.PATH }}` (the expressions this simulator evaluates; a
+context value is the --github PATH=VALUE given, empty otherwise, as GitHub evaluates a
+missing property: `--github event.pull_request.base.sha=SHA` simulates a pull request's
+event together with `--env GITHUB_EVENT_NAME=pull_request`). Each step runs as the
 runner runs it, `bash --noprofile --norc -eo pipefail FILE` in WORKSPACE, with a fresh
 environment: PATH, HOME and the Rust variables of the caller's, GITHUB_ACTIONS=true,
 GITHUB_ACTION_PATH, GITHUB_WORKSPACE, RUNNER_TEMP, RUNNER_OS=Linux, RUNNER_ARCH=X64,
@@ -26,6 +30,7 @@ import sys
 import yaml
 
 INPUT = re.compile(r"^\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}$")
+GITHUB = re.compile(r"^\$\{\{\s*github\.([A-Za-z0-9_.-]+)\s*\}\}$")
 STEP_OUTPUT = re.compile(r"^\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)\s*\}\}$")
 KEPT = ("PATH", "HOME", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "CARGO_TERM_COLOR")
 
@@ -58,12 +63,15 @@ def parse_github_output(text):
 
 def main(argv):
     action_dir, workspace, result_dir = (os.path.abspath(a) for a in argv[:3])
-    given, extra_env = {}, {}
+    given, extra_env, github = {}, {}, {}
     rest = iter(argv[3:])
     for arg in rest:
         if arg == "--env":
             key, _, value = next(rest).partition("=")
             extra_env[key] = value
+        elif arg == "--github":
+            key, _, value = next(rest).partition("=")
+            github[key] = value
         else:
             name, sep, value = arg.partition("=")
             if not sep:
@@ -107,9 +115,15 @@ def main(argv):
                 raise SystemExit(f"simulate-action: step {index}'s run: contains an expression")
             env = dict(base_env)
             for key, value in (step.get("env") or {}).items():
+                context = GITHUB.match(str(value))
+                if context:
+                    env[key] = github.get(context.group(1), "")
+                    continue
                 match = INPUT.match(str(value))
                 if not match or match.group(1) not in inputs:
-                    raise SystemExit(f"simulate-action: env {key}: {value!r} is not ${{{{ inputs.NAME }}}}")
+                    raise SystemExit(
+                        f"simulate-action: env {key}: {value!r} is not ${{{{ inputs.NAME }}}} or ${{{{ github.PATH }}}}"
+                    )
                 env[key] = inputs[match.group(1)]
             output_file = os.path.join(result_dir, "github-output")
             open(output_file, "w").close()

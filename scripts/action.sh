@@ -14,6 +14,10 @@
 #   INPUT_TOKEN_STATS     "true" (default) or "false": --token-stats, token totals in the summary
 #   INPUT_ARGS            more options, separated by spaces or newlines (split without eval,
 #                         without globbing; an option cannot contain a space)
+#   INPUT_DIFF_BASE       "auto" (default): on pull_request events, --diff-base
+#                         $PULL_REQUEST_BASE_SHA (report only what the pull request adds or
+#                         changes); "false": no --diff-base; else a revision for --diff-base
+#   PULL_REQUEST_BASE_SHA the pull request's base commit (github.event.pull_request.base.sha)
 #   INPUT_VERSION         the tunelint release to use (default: the version of the action's
 #                         own Cargo.toml); "source" builds the action's checkout instead
 #   TUNELINT_BIN          a tunelint binary to use as it is (skips the installation)
@@ -184,6 +188,17 @@ case "${INPUT_TOKEN_STATS:-true}" in
     true) command+=(--token-stats) ;;
     false) ;;
     *) die "token-stats: \"$INPUT_TOKEN_STATS\" is neither true nor false" ;;
+esac
+# On a pull request, only what it adds or changes is reported; the base commit must have
+# been fetched (actions/checkout with fetch-depth: 0), or tunelint says so (status 2).
+case "${INPUT_DIFF_BASE:-auto}" in
+    auto)
+        if [[ ${GITHUB_EVENT_NAME:-} == pull_request* ]] && [ -n "${PULL_REQUEST_BASE_SHA:-}" ]; then
+            command+=(--diff-base "$PULL_REQUEST_BASE_SHA")
+        fi
+        ;;
+    false) ;;
+    *) command+=(--diff-base "$INPUT_DIFF_BASE") ;;
 esac
 # ${a[@]+...}: an empty array is "unbound" under set -u before bash 4.4 (macOS's bash 3.2).
 command+=(${extra[@]+"${extra[@]}"} -- "${paths[@]}")

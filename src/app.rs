@@ -428,6 +428,22 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .collect();
     let groups = crate::splits::groups(&paths, &config.datasets, config.root());
     let split_groups = groups.splits;
+    // --diff-base: which records are new; the others are read as context only.
+    let changes = match &args.diff_base {
+        Some(rev) => Some(crate::diffbase::changes(
+            rev,
+            &cwd,
+            &paths,
+            &groups.datasets,
+        )?),
+        None => None,
+    };
+    let new_records = |file, line| {
+        changes
+            .as_ref()
+            .is_some_and(|c| c.is_new_record(file, line))
+    };
+    let mut judged = crate::diffbase::Judged::new(found.len());
 
     let files: Vec<FileInfo> = jobs
         .iter()
@@ -513,10 +529,16 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 Mode::Check => Vec::new(),
                 Mode::Stats => vec![&crate::stats::STATS],
             },
+            new_records: changes.is_some().then_some(&new_records as _),
             ..engine::RunOptions::default()
         };
         let run = engine::run_with_facts(&jobs, &run_options, &mut |d| {
             if mode == Mode::Stats {
+                return;
+            }
+            if let Some(c) = &changes
+                && !judged.note(c, d)
+            {
                 return;
             }
             if terminal {
@@ -544,13 +566,30 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     for s in &summaries {
         total.add(s);
     }
+    // --diff-base: the summaries show the changed records; the gates judge them unless
+    // --gate-scope all.
+    let gates_all = args.gate_scope == Some(crate::cli::GateScope::All);
+    let all_total = total.clone();
+    let diff = match &changes {
+        Some(c) => {
+            let (diff, judged_summaries) = judged.finish(c, &summaries, gates_all);
+            summaries = judged_summaries;
+            total = FileSummary::default();
+            for s in &summaries {
+                total.add(s);
+            }
+            Some(diff)
+        }
+        None => None,
+    };
+    let gated = if gates_all { &all_total } else { &total };
     let unreadable: Vec<(&FileInfo, &String)> = files
         .iter()
         .zip(&summaries)
         .filter_map(|(f, s)| s.io_error.as_ref().map(|e| (f, e)))
         .collect();
     let gate_outcomes = match mode {
-        Mode::Check => gates::evaluate(&total, unreadable.len(), &gates_config),
+        Mode::Check => gates::evaluate(gated, unreadable.len(), &gates_config),
         Mode::Stats => Vec::new(),
     };
     let failed = gate_outcomes.iter().any(|g| !g.passed);
@@ -574,6 +613,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         summaries: &summaries,
         total,
         gates: gate_outcomes,
+        diff,
         charts,
         tables,
     };

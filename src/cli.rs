@@ -83,6 +83,16 @@ pub enum OutputFormat {
     Html,
 }
 
+/// What the gates judge with `--diff-base`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum GateScope {
+    /// The records added or changed since the diff base
+    #[default]
+    Changed,
+    /// Every record read, the context included
+    All,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     #[default]
@@ -126,6 +136,15 @@ pub struct CheckArgs {
     /// of them
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Report only on the records added or changed since this git revision (the pull
+    /// request's base), judging them against the whole dataset (see docs/diff-base.md)
+    #[arg(long, value_name = "REV")]
+    pub diff_base: Option<String>,
+
+    /// What the gates judge with --diff-base: the changed records (default) or all of them
+    #[arg(long, value_enum, value_name = "SCOPE", requires = "diff_base")]
+    pub gate_scope: Option<GateScope>,
 
     /// The directory SARIF URIs and GitHub annotation paths are relative to (the repository
     /// root) [default: the current directory]

@@ -181,6 +181,9 @@ pub struct DatasetContext<'a> {
     /// [`DatasetContext::datasets_enabling`]).
     pub datasets: &'a [Vec<FileId>],
     pub threads: usize,
+    /// Whether the record starting on a line of a file was added since the diff base
+    /// (`--diff-base`): an older copy is then named as the first of a duplicate.
+    pub new_records: Option<&'a (dyn Fn(FileId, u64) -> bool + Sync)>,
     /// Receives each finding, with the index of the record it is about.
     out: &'a mut dyn FnMut(Diagnostic, usize),
 }
@@ -202,8 +205,19 @@ impl<'a> DatasetContext<'a> {
             splits,
             datasets,
             threads: threads.max(1),
+            new_records: None,
             out,
         }
+    }
+
+    /// Whether record `index` of `file` was added since the diff base (never without one).
+    pub fn is_new(&self, file: FileId, index: usize) -> bool {
+        self.new_records.is_some_and(|new| {
+            self.facts[file as usize]
+                .items
+                .get(index)
+                .is_some_and(|item| new(file, item.line))
+        })
     }
 
     pub fn settings(&self, file: FileId) -> &'a Settings {

@@ -31,6 +31,7 @@ pub mod declared;
 pub mod dedup;
 pub(crate) mod dedupe;
 pub mod diagnostic;
+pub(crate) mod diffbase;
 pub(crate) mod discover;
 pub mod docs;
 pub mod engine;

@@ -4,54 +4,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+#[path = "support/scratch.rs"]
+mod scratch;
 
-fn chat(user: &str, assistant: &str) -> String {
-    serde_json::json!({"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}).to_string()
-}
-
-fn write_lines(d: &Path, name: &str, lines: &[String]) {
-    let path = d.join(name);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-    std::fs::write(path, lines.join("\n") + "\n").expect("write");
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// `tunelint --isolated --format concise ARGS` in `d`.
-fn run(d: &Path, args: &[&str]) -> Run {
-    let out = Command::cargo_bin("tunelint")
-        .expect("the tunelint binary is built")
-        .current_dir(d)
-        .env_remove("GITHUB_ACTIONS")
-        .args(["--isolated", "--format", "concise"])
-        .args(args)
-        .output()
-        .expect("run");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
-
-/// The findings of a concise report (`path:line:col: CODE message` lines).
-fn findings(stdout: &str) -> Vec<&str> {
-    stdout
-        .lines()
-        .filter(|l| {
-            l.split(": ")
-                .nth(1)
-                .is_some_and(|c| c.len() >= 4 && c.as_bytes()[1].is_ascii_digit())
-        })
-        .collect()
-}
+use scratch::{chat, findings, run, write_lines};
 
 /// The entries of a baseline file: (path, rule, count).
 fn entries(path: &Path) -> Vec<(String, String, u64)> {

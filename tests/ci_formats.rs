@@ -627,6 +627,7 @@ fn render(renderer: &mut dyn Renderer, diagnostics: Vec<Diagnostic>) -> String {
         threshold: "required at most 0".into(),
     }];
     let summary = RunSummary {
+        diff: None,
         files: &files,
         summaries: &summaries,
         total: file_summary(),

@@ -204,6 +204,7 @@ impl<'a, 's> Collector<'a, 's> {
                 self.options.threads,
                 &mut out,
             );
+            ctx.new_records = self.options.new_records;
             for (code, check, _) in rules::dataset_rules() {
                 if self.jobs.iter().any(|j| j.settings.enabled(code)) {
                     check(&mut ctx);

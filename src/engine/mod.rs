@@ -113,6 +113,9 @@ pub struct RunOptions<'a> {
     /// Whether a finding is reported (and counted): false for the findings a baseline
     /// accepts. Every finding is reported without it.
     pub keep: Option<&'a (dyn Fn(&Diagnostic) -> bool + Sync)>,
+    /// Whether the record starting on a line of a file is new (`--diff-base`): the dataset
+    /// rules name an older copy as the first, so a finding lands on the new record.
+    pub new_records: Option<&'a (dyn Fn(FileId, u64) -> bool + Sync)>,
     /// Bytes of findings held in memory while the dataset rules need them to wait; more are
     /// written to a temporary file.
     pub findings_budget: usize,
@@ -129,6 +132,7 @@ impl Default for RunOptions<'_> {
             splits: Vec::new(),
             datasets: Vec::new(),
             keep: None,
+            new_records: None,
             findings_budget: store::DEFAULT_BUDGET,
             facts: Vec::new(),
         }

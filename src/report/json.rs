@@ -133,6 +133,22 @@ pub struct Summary {
     /// The dataset's tables (`stats`); absent when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<super::chart::Table>,
+    /// With `--diff-base`: what was judged and what read as context; absent without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff_base: Option<DiffBase>,
+}
+
+/// `summary.diff_base`: the records judged (added or changed since `base`) and read as
+/// context, the findings reported and those left out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffBase {
+    pub base: String,
+    pub judged_records: u64,
+    pub context_records: u64,
+    pub new_findings: u64,
+    pub preexisting_findings: u64,
+    /// `changed` or `all`: what the gates judged.
+    pub gate_scope: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -244,6 +260,14 @@ pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
             .collect(),
         charts: summary.charts.clone(),
         tables: summary.tables.clone(),
+        diff_base: summary.diff.as_ref().map(|d| DiffBase {
+            base: d.base.clone(),
+            judged_records: d.judged,
+            context_records: d.context,
+            new_findings: d.new_findings,
+            preexisting_findings: d.preexisting,
+            gate_scope: if d.gates_all { "all" } else { "changed" }.to_string(),
+        }),
     }
 }
 

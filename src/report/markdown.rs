@@ -97,6 +97,14 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         writeln!(out)?;
     }
     writeln!(out, "{}\n", super::summary::one_line(summary))?;
+    if let Some(diff) = &summary.diff {
+        writeln!(
+            out,
+            "**{}**; {}\n",
+            diff.findings_line(),
+            diff.records_line()
+        )?;
+    }
 
     if !summary.files.is_empty() {
         writeln!(

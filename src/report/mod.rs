@@ -56,10 +56,56 @@ pub struct RunSummary<'a> {
     pub summaries: &'a [FileSummary],
     pub total: FileSummary,
     pub gates: Vec<GateOutcome>,
+    /// With `--diff-base`: what was judged and what was read as context.
+    pub diff: Option<DiffSummary>,
     /// Charts of the dataset (`stats`), drawn by every format that draws; empty when none.
     pub charts: Vec<chart::Chart>,
     /// Tables of the dataset (`stats`), drawn by every format that draws; empty when none.
     pub tables: Vec<chart::Table>,
+}
+
+/// What a `--diff-base` run judged: the records added or changed since the base, and the
+/// findings on them; the rest was read as context (duplicates, leaks) and not reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffSummary {
+    /// The base revision, as given.
+    pub base: String,
+    /// Records added or changed since the base.
+    pub judged: u64,
+    /// Records read as context only.
+    pub context: u64,
+    /// Findings reported (on or involving a changed record).
+    pub new_findings: u64,
+    /// Findings on the context only, not reported.
+    pub preexisting: u64,
+    /// The gates judged every record (`--gate-scope all`), not only the changed ones.
+    pub gates_all: bool,
+}
+
+impl DiffSummary {
+    /// `judged 3 records added or changed since main; read 120 more as context`.
+    pub fn records_line(&self) -> String {
+        format!(
+            "judged {} added or changed since {}; read {} more as context{}",
+            crate::wording::plural(self.judged, "record"),
+            self.base,
+            crate::wording::thousands(self.context),
+            if self.gates_all {
+                " (the gates judge all of them)"
+            } else {
+                ""
+            }
+        )
+    }
+
+    /// `2 new findings in this pull request, 40 pre-existing (not shown)`.
+    pub fn findings_line(&self) -> String {
+        format!(
+            "{} in this pull request, {} pre-existing (not shown)",
+            crate::wording::plural(self.new_findings, "new finding"),
+            crate::wording::thousands(self.preexisting)
+        )
+    }
 }
 
 /// How a format writes: diagnostics as they arrive (in order), then the summary.

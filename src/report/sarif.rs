@@ -460,6 +460,21 @@ impl Sarif {
             .build();
         run.column_kind = Some(serde_json::Value::String("unicodeCodePoints".to_string()));
         run.results = Some(results);
+        if let Some(diff) = &summary.diff {
+            // --diff-base: what this run judged, as the json format's summary.diff_base says.
+            let properties = serde_json::json!({
+                "diffBase": diff.base,
+                "judgedRecords": diff.judged,
+                "contextRecords": diff.context,
+                "newFindings": diff.new_findings,
+                "preexistingFindings": diff.preexisting,
+                "gateScope": if diff.gates_all { "all" } else { "changed" },
+            });
+            run.properties = Some(sarif::PropertyBag {
+                additional_properties: [("tunelint".to_string(), properties)].into(),
+                ..Default::default()
+            });
+        }
         let notifications = self.unreadable_notifications(summary);
         if !notifications.is_empty() {
             let mut invocation = sarif::Invocation::builder()

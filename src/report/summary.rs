@@ -111,6 +111,11 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
     // `stats`: the dataset's charts and tables (findings by rule are listed above).
     super::text_charts::write_all(out, &summary.charts, &summary.tables, &["findings-by-rule"])?;
     writeln!(out)?;
+    if let Some(diff) = &summary.diff {
+        writeln!(out, "{}", diff.records_line())?;
+        writeln!(out, "{}", diff.findings_line())?;
+        writeln!(out)?;
+    }
     for gate in &summary.gates {
         writeln!(out, "{}", gate.line())?;
     }

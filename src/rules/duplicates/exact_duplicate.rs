@@ -88,7 +88,8 @@ pub struct Record {
 }
 
 /// For each record of each of `files` (one dataset, in file order), the first record it is
-/// identical to, in that order (file, then line): same canonical hash, confirmed on the
+/// identical to, in that order (file, then line; with `--diff-base`, records older than the
+/// base first, so the new copy is the one reported): same canonical hash, confirmed on the
 /// canonical text of both lines read again. `copies[k][i]` is about record `i` of `files[k]`.
 pub fn first_copies(ctx: &DatasetContext<'_>, files: &[FileId]) -> Vec<Vec<Option<Record>>> {
     let items = |k: u32| &ctx.facts[files[k as usize] as usize].items;
@@ -101,7 +102,8 @@ pub fn first_copies(ctx: &DatasetContext<'_>, files: &[FileId]) -> Vec<Vec<Optio
         .flat_map(|k| (0..items(k).len() as u32).map(move |i| (k, i)))
         .collect();
     let hash = |&(k, i): &(u32, u32)| items(k)[i as usize].hash;
-    order.sort_unstable_by_key(|r| (hash(r), *r));
+    let new = |&(k, i): &(u32, u32)| ctx.is_new(files[k as usize], i as usize);
+    order.sort_unstable_by_key(|r| (hash(r), new(r), *r));
     let mut parser = Parser::new();
     let mut start = 0;
     while start < order.len() {

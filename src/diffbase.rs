@@ -1,0 +1,595 @@
+//! `--diff-base REV`: which records were added or changed since a git revision, so that a
+//! run reads the whole dataset (duplicates and leaks need it) but reports only on those.
+//!
+//! git is run as a subprocess, not linked (libgit2): the user's own git reads the
+//! repository exactly as they see it (worktrees, partial and shallow clones, `safe.directory`,
+//! new index and pack formats), and a CI runner has it installed already.
+//!
+//! A record is *changed* when its canonical hash (`crate::canonical`, the fingerprint every
+//! finding carries) occurs more often in the dataset now than in the base version of the
+//! same files, and it sits on a line `git diff` shows as added. The hash makes a reordered
+//! or moved example unchanged (it still counts once), the count makes a new exact copy of an
+//! old example changed, and the added lines say which of the copies is the new one. A
+//! compressed file has no lines in `git diff`: its records are compared by hash alone, the
+//! later copies being the new ones. See docs/diff-base.md.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::report::DiffSummary;
+use crate::rule::Level;
+use crate::summary::FileSummary;
+
+/// Why the records changed since the base cannot be told.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffBaseError {
+    #[error("--diff-base needs git, which could not be run: {0}")]
+    NoGit(String),
+    #[error("--diff-base: {dir} is not in a git repository")]
+    NotARepository { dir: String },
+    #[error(
+        "--diff-base {rev}: no such commit in this repository; in a shallow clone (actions/checkout's default depth of 1) the base is missing: use fetch-depth: 0 or fetch the base (git fetch origin {rev})"
+    )]
+    MissingRevision { rev: String },
+    #[error("--diff-base compares files with git: it cannot read standard input")]
+    Stdin,
+    #[error("--diff-base: {path} is outside the git repository {root}")]
+    Outside { path: String, root: String },
+    #[error("--diff-base: {0}")]
+    Git(String),
+}
+
+/// One record of a file: the lines it spans and its canonical hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Record {
+    first_line: u64,
+    last_line: u64,
+    hash: u64,
+}
+
+/// What changed in one file.
+#[derive(Debug, Default)]
+struct FileChanges {
+    /// The records now, in line order.
+    records: Vec<Record>,
+    /// Per record, whether it was added or changed since the base.
+    changed: Vec<bool>,
+    /// Lines `git diff` shows as added (1-based, inclusive ranges, in order); every line
+    /// for a file without a base version.
+    added: Vec<(u64, u64)>,
+    /// No version of the file at the base: everything in it is new.
+    new_file: bool,
+}
+
+impl FileChanges {
+    fn record_at(&self, line: u64) -> Option<usize> {
+        let i = self.records.partition_point(|r| r.last_line < line);
+        self.records
+            .get(i)
+            .filter(|r| r.first_line <= line)
+            .map(|_| i)
+    }
+
+    fn line_added(&self, line: u64) -> bool {
+        let i = self.added.partition_point(|&(_, last)| last < line);
+        self.added.get(i).is_some_and(|&(first, _)| first <= line)
+    }
+
+    /// Whether something on `line` is new: a changed record, or (outside any record, a
+    /// blank line say) an added line.
+    fn line_changed(&self, line: u64) -> bool {
+        match self.record_at(line) {
+            Some(i) => self.changed[i],
+            None => self.new_file || self.line_added(line),
+        }
+    }
+}
+
+/// The records of every input added or changed since the base revision.
+#[derive(Debug)]
+pub struct Changes {
+    /// The revision as given on the command line.
+    pub rev: String,
+    files: Vec<FileChanges>,
+}
+
+impl Changes {
+    /// Whether a finding is judged: it is on a changed record (or an added line), or it
+    /// names one (a dataset-wide finding involving a new record).
+    pub fn judges(&self, d: &Diagnostic) -> bool {
+        let changed = |file: FileId, line: u64| {
+            self.files
+                .get(file as usize)
+                .is_some_and(|f| f.line_changed(line))
+        };
+        changed(d.location.file, d.location.line)
+            || d.related.iter().any(|r| changed(r.file, r.line))
+    }
+
+    /// Whether the record that starts on `line` of `file` was added or changed: the dataset
+    /// rules name an older copy as the first one, so the finding lands on the new record.
+    pub fn is_new_record(&self, file: FileId, line: u64) -> bool {
+        self.files.get(file as usize).is_some_and(|f| {
+            f.record_at(line)
+                .is_some_and(|i| f.changed[i] && f.records[i].first_line == line)
+        })
+    }
+
+    /// The record of `file` a finding on `line` is about, by index, when it is a changed one.
+    pub fn changed_record(&self, file: FileId, line: u64) -> Option<usize> {
+        let f = self.files.get(file as usize)?;
+        f.record_at(line).filter(|&i| f.changed[i])
+    }
+
+    /// Changed records of `file`.
+    pub fn judged_records(&self, file: FileId) -> u64 {
+        self.files
+            .get(file as usize)
+            .map_or(0, |f| f.changed.iter().filter(|&&c| c).count() as u64)
+    }
+
+    /// Every record of `file`, changed or read as context.
+    pub fn records(&self, file: FileId) -> u64 {
+        self.files
+            .get(file as usize)
+            .map_or(0, |f| f.records.len() as u64)
+    }
+}
+
+/// What a run reported with `--diff-base`: the findings judged, per file, and the changed
+/// records they make invalid; the findings on the context are only counted.
+pub struct Judged {
+    summaries: Vec<FileSummary>,
+    invalid: HashSet<(FileId, usize)>,
+    new_findings: u64,
+    preexisting: u64,
+}
+
+impl Judged {
+    pub fn new(files: usize) -> Judged {
+        Judged {
+            summaries: vec![FileSummary::default(); files],
+            invalid: HashSet::new(),
+            new_findings: 0,
+            preexisting: 0,
+        }
+    }
+
+    /// Counts `d`; returns whether it is reported (judged).
+    pub fn note(&mut self, changes: &Changes, d: &Diagnostic) -> bool {
+        if !changes.judges(d) {
+            self.preexisting += 1;
+            return false;
+        }
+        self.new_findings += 1;
+        let file = d.location.file;
+        if let Some(s) = self.summaries.get_mut(file as usize) {
+            s.tally(d.code, d.level);
+        }
+        if d.level == Level::Error
+            && let Some(i) = changes.changed_record(file, d.location.line)
+        {
+            self.invalid.insert((file, i));
+        }
+        true
+    }
+
+    /// The run's summary of what it judged, and each file's summary (`all`, the engine's)
+    /// narrowed to its changed records: their number, how many are valid, the findings
+    /// reported. Bytes and tokens stay the whole file's.
+    pub fn finish(
+        self,
+        changes: &Changes,
+        all: &[FileSummary],
+        gates_all: bool,
+    ) -> (DiffSummary, Vec<FileSummary>) {
+        let mut judged_records = 0;
+        let mut records = 0;
+        let summaries = all
+            .iter()
+            .zip(self.summaries)
+            .enumerate()
+            .map(|(i, (all, judged))| {
+                let file = i as FileId;
+                let examples = changes.judged_records(file);
+                judged_records += examples;
+                records += changes.records(file);
+                let invalid = self.invalid.iter().filter(|(f, _)| *f == file).count() as u64;
+                FileSummary {
+                    examples,
+                    valid: examples.saturating_sub(invalid),
+                    counts: judged.counts,
+                    ..all.clone()
+                }
+            })
+            .collect();
+        let diff = DiffSummary {
+            base: changes.rev.clone(),
+            judged: judged_records,
+            context: records - judged_records,
+            new_findings: self.new_findings,
+            preexisting: self.preexisting,
+            gates_all,
+        };
+        (diff, summaries)
+    }
+}
+
+/// Works out the changed records of `paths` (the run's inputs, `None` for standard input)
+/// since `rev`, in the git repository of `cwd`. `datasets` are the files compared as one
+/// dataset (shards): a record moved from one shard to another is not new.
+pub fn changes(
+    rev: &str,
+    cwd: &Path,
+    paths: &[Option<PathBuf>],
+    datasets: &[Vec<FileId>],
+) -> Result<Changes, DiffBaseError> {
+    if paths.iter().any(Option::is_none) {
+        return Err(DiffBaseError::Stdin);
+    }
+    let git = Git::open(cwd)?;
+    // A revision that could be read as an option is no revision of this repository.
+    let commit = if rev.starts_with('-') || rev.is_empty() {
+        None
+    } else {
+        git.output(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ])?
+        .map(|s| String::from_utf8_lossy(&s).trim().to_owned())
+    };
+    let commit = commit.ok_or_else(|| DiffBaseError::MissingRevision { rev: rev.into() })?;
+    let renamed = git.renames(&commit)?;
+
+    let mut files = Vec::with_capacity(paths.len());
+    let mut base_hashes: Vec<Vec<u64>> = Vec::with_capacity(paths.len());
+    for path in paths.iter().flatten() {
+        let relative = git.relative(path)?;
+        let base_path = renamed.get(&relative).unwrap_or(&relative);
+        let now = std::fs::read(path).unwrap_or_default();
+        let json = crate::source::is_json_name(path);
+        let mut file = FileChanges {
+            records: records(&now, json),
+            ..FileChanges::default()
+        };
+        match git.blob(&commit, base_path)? {
+            None => {
+                file.new_file = true;
+                file.added = vec![(1, u64::MAX)];
+                base_hashes.push(Vec::new());
+            }
+            Some(base) => {
+                base_hashes.push(records(&base, json).iter().map(|r| r.hash).collect());
+                file.added = if is_compressed(&now) || is_compressed(&base) {
+                    // No lines to diff: any copy may be the new one.
+                    vec![(1, u64::MAX)]
+                } else {
+                    git.added_lines(&commit, base_path, &relative)?
+                };
+            }
+        }
+        files.push(file);
+    }
+
+    // Each dataset (or file on its own) is compared with its files' base versions as one.
+    let mut grouped = vec![false; files.len()];
+    let mut scopes: Vec<Vec<usize>> = Vec::new();
+    for group in datasets {
+        let members: Vec<usize> = group
+            .iter()
+            .map(|&f| f as usize)
+            .filter(|&f| f < files.len() && !grouped[f])
+            .collect();
+        for &m in &members {
+            grouped[m] = true;
+        }
+        if !members.is_empty() {
+            scopes.push(members);
+        }
+    }
+    scopes.extend((0..files.len()).filter(|&f| !grouped[f]).map(|f| vec![f]));
+    for scope in scopes {
+        mark_changed(&mut files, &base_hashes, &scope);
+    }
+    Ok(Changes {
+        rev: rev.to_owned(),
+        files,
+    })
+}
+
+/// Marks the changed records of the files of one dataset: per hash, as many occurrences as
+/// the base held are old, those on unchanged lines first, then the earliest on added lines;
+/// the others are new.
+fn mark_changed(files: &mut [FileChanges], base_hashes: &[Vec<u64>], scope: &[usize]) {
+    let mut quota: HashMap<u64, usize> = HashMap::new();
+    for &f in scope {
+        for &h in &base_hashes[f] {
+            *quota.entry(h).or_default() += 1;
+        }
+    }
+    for &f in scope {
+        let file = &mut files[f];
+        file.changed = vec![true; file.records.len()];
+        for (i, r) in file.records.iter().enumerate() {
+            let added = (r.first_line..=r.last_line).any(|l| file.line_added(l));
+            if !added {
+                file.changed[i] = false;
+                if let Some(n) = quota.get_mut(&r.hash) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
+    }
+    for &f in scope {
+        let file = &mut files[f];
+        for (i, r) in file.records.iter().enumerate() {
+            if !file.changed[i] {
+                continue;
+            }
+            if let Some(n) = quota.get_mut(&r.hash)
+                && *n > 0
+            {
+                *n -= 1;
+                file.changed[i] = false;
+            }
+        }
+    }
+}
+
+fn is_compressed(bytes: &[u8]) -> bool {
+    crate::source::Compression::sniff(bytes).is_some()
+}
+
+/// The records of a file's bytes (decompressed when they are gzip or zstd), hashed as the
+/// engine fingerprints them: a `.json` file holding an array by its elements, anything else
+/// by its non-blank lines.
+fn records(bytes: &[u8], json_name: bool) -> Vec<Record> {
+    let mut text = Vec::new();
+    let bytes = if is_compressed(bytes) {
+        let reader: Box<dyn Read + '_> = Box::new(std::io::Cursor::new(bytes));
+        // A corrupt stream keeps what could be read; the engine reports the rest.
+        if let Ok((mut r, _)) = crate::source::decompressed(reader) {
+            let _ = r.read_to_end(&mut text);
+        }
+        &text[..]
+    } else {
+        bytes
+    };
+    let (bytes, offset) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, 3),
+        None => (bytes, 0),
+    };
+    let mut parser = crate::json::Parser::new();
+    let mut hash = |text: &[u8]| match std::str::from_utf8(text) {
+        Ok(s) => match parser.parse(s) {
+            Ok(doc) => crate::canonical::hash(&doc),
+            Err(_) => crate::canonical::hash_raw(text),
+        },
+        Err(_) => crate::canonical::hash_raw(text),
+    };
+    let is_array = json_name
+        && bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == b'[');
+    let mut out = Vec::new();
+    if is_array {
+        let mut reader = crate::source::ArrayReader::new(bytes, offset, u64::MAX);
+        let mut batch = Vec::new();
+        while let Ok(Some(event)) = reader.next_event(&mut batch) {
+            match event {
+                crate::source::ArrayEvent::Record { at, start, end } => {
+                    let text = &batch[start..end];
+                    let newlines = memchr::memchr_iter(b'\n', text).count() as u64;
+                    out.push(Record {
+                        first_line: at.line,
+                        last_line: at.line + newlines,
+                        hash: hash(text),
+                    });
+                    batch.clear();
+                }
+                crate::source::ArrayEvent::NotArray { .. } => break,
+                _ => {}
+            }
+        }
+    } else {
+        for (line, _, text) in crate::source::lines(bytes, 1, 0) {
+            if text.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            out.push(Record {
+                first_line: line,
+                last_line: line,
+                hash: hash(text),
+            });
+        }
+    }
+    out
+}
+
+/// The repository around the working directory.
+struct Git {
+    /// The top of the working tree, canonical.
+    root: PathBuf,
+}
+
+impl Git {
+    fn open(cwd: &Path) -> Result<Git, DiffBaseError> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(cwd)
+            .args(["rev-parse", "--show-toplevel"])
+            .output()
+            .map_err(|e| DiffBaseError::NoGit(crate::source::io_error_text(&e)))?;
+        if !out.status.success() {
+            return Err(DiffBaseError::NotARepository {
+                dir: cwd.display().to_string(),
+            });
+        }
+        let top = String::from_utf8_lossy(&out.stdout).trim_end().to_owned();
+        let root = std::fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(top));
+        Ok(Git { root })
+    }
+
+    /// `git ARGS` in the repository: its standard output, or `None` when it fails.
+    fn output(&self, args: &[&str]) -> Result<Option<Vec<u8>>, DiffBaseError> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(args)
+            .output()
+            .map_err(|e| DiffBaseError::NoGit(crate::source::io_error_text(&e)))?;
+        Ok(out.status.success().then_some(out.stdout))
+    }
+
+    /// `path` relative to the top of the working tree, with `/` separators.
+    fn relative(&self, path: &Path) -> Result<String, DiffBaseError> {
+        let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let outside = || DiffBaseError::Outside {
+            path: path.display().to_string(),
+            root: self.root.display().to_string(),
+        };
+        let rel = full.strip_prefix(&self.root).map_err(|_| outside())?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Ok(parts.join("/"))
+    }
+
+    /// Files renamed since `commit`: new path → old path.
+    fn renames(&self, commit: &str) -> Result<HashMap<String, String>, DiffBaseError> {
+        let out = self
+            .output(&[
+                "diff",
+                "--no-ext-diff",
+                "--no-textconv",
+                "--name-status",
+                "-z",
+                "-M",
+                commit,
+                "--",
+            ])?
+            .ok_or_else(|| DiffBaseError::Git(format!("git diff {commit} failed")))?;
+        let mut map = HashMap::new();
+        let mut fields = out
+            .split(|&b| b == 0)
+            .map(|f| String::from_utf8_lossy(f).into_owned());
+        while let Some(status) = fields.next() {
+            if status.is_empty() {
+                break;
+            }
+            let first = fields.next().unwrap_or_default();
+            if status.starts_with('R') || status.starts_with('C') {
+                let second = fields.next().unwrap_or_default();
+                if status.starts_with('R') {
+                    map.insert(second, first);
+                }
+            }
+        }
+        Ok(map)
+    }
+
+    /// The content of `path` at `commit`, `None` when it did not exist there.
+    fn blob(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>, DiffBaseError> {
+        self.output(&["cat-file", "blob", &format!("{commit}:{path}")])
+    }
+
+    /// The lines of `path` (in the working tree) that `git diff` shows as added since
+    /// `base_path` at `commit`: inclusive ranges, in order.
+    fn added_lines(
+        &self,
+        commit: &str,
+        base_path: &str,
+        path: &str,
+    ) -> Result<Vec<(u64, u64)>, DiffBaseError> {
+        let mut args = vec![
+            "diff",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-color",
+            "-U0",
+            "-M",
+            "-a",
+            commit,
+            "--",
+        ];
+        let (a, b) = (
+            format!(":(literal){base_path}"),
+            format!(":(literal){path}"),
+        );
+        args.push(&b);
+        if base_path != path {
+            args.push(&a);
+        }
+        let out = self
+            .output(&args)?
+            .ok_or_else(|| DiffBaseError::Git(format!("git diff {commit} -- {path} failed")))?;
+        let mut added = Vec::new();
+        for line in out.split(|&b| b == b'\n') {
+            let Some(rest) = line.strip_prefix(b"@@ ") else {
+                continue;
+            };
+            let rest = String::from_utf8_lossy(rest);
+            let Some(new) = rest.split(' ').find_map(|w| w.strip_prefix('+')) else {
+                continue;
+            };
+            let mut parts = new.split(',');
+            let start: u64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            let count: u64 = parts
+                .next()
+                .map_or(Some(1), |s| s.parse().ok())
+                .unwrap_or(0);
+            if count > 0 && start > 0 {
+                added.push((start, start + count - 1));
+            }
+        }
+        Ok(added)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_of_lines_and_arrays_hash_alike() {
+        let lines = records(b"{\"a\": 1}\n\n{\"b\":2}\n", false);
+        assert_eq!(
+            lines.iter().map(|r| r.first_line).collect::<Vec<_>>(),
+            [1, 3]
+        );
+        let array = records(b"[\n  {\"b\": 2},\n  {\"a\":\n 1}\n]\n", true);
+        assert_eq!(
+            array
+                .iter()
+                .map(|r| (r.first_line, r.last_line))
+                .collect::<Vec<_>>(),
+            [(2, 2), (3, 4)]
+        );
+        assert_eq!(array[1].hash, lines[0].hash);
+        assert_eq!(array[0].hash, lines[1].hash);
+    }
+
+    #[test]
+    fn a_new_copy_on_an_added_line_is_changed_and_a_moved_one_is_not() {
+        let rec = |line, hash| Record {
+            first_line: line,
+            last_line: line,
+            hash,
+        };
+        // Base: [7, 8]. Now: [8 (moved up, added line), 7, 7 (a new copy, added line)].
+        let mut files = vec![FileChanges {
+            records: vec![rec(1, 8), rec(2, 7), rec(3, 7)],
+            added: vec![(1, 1), (3, 3)],
+            ..FileChanges::default()
+        }];
+        mark_changed(&mut files, &[vec![7, 8]], &[0]);
+        assert_eq!(files[0].changed, [false, false, true]);
+    }
+}

@@ -1,0 +1,415 @@
+//! `--diff-base REV` and `--gate-scope` through the binary, on scratch git repositories with
+//! history: only records added or changed since REV are reported (examples added, edited,
+//! reordered, deleted; a new duplicate of an old example in another shard; compressed files,
+//! `.json` arrays, renamed files), the gates judge them (or everything, `--gate-scope all`),
+//! the summaries say what was judged, and a missing REV or a directory outside git is a
+//! clear error (status 2).
+
+use std::io::Write;
+use std::path::Path;
+
+#[path = "support/scratch.rs"]
+mod scratch;
+
+use scratch::{chat, commit_all, findings, git, git_init, run, run_as, write_lines};
+
+const TRAIN: &str = "data/train.jsonl";
+
+/// A legacy dataset in a new repository, committed: a placeholder (C007, line 3) and an
+/// exact duplicate (D001, line 4 of line 1). Returns its lines and the commit.
+fn legacy(d: &Path) -> (Vec<String>, String) {
+    git_init(d);
+    let lines = vec![
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("Where are my invoices?", "Under Billing."),
+        chat("Can I change my plan?", "TODO"),
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("Is there a mobile app?", "Yes, for iOS and Android."),
+    ];
+    write_lines(d, TRAIN, &lines);
+    let base = commit_all(d, "legacy data");
+    (lines, base)
+}
+
+#[test]
+fn only_added_and_edited_examples_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (old, base) = legacy(d);
+
+    let all = run(d, &["data"]);
+    assert_eq!(findings(&all.stdout).len(), 2, "{}", all.stdout);
+
+    // Reordered (the mobile app first), one deleted (invoices), one edited (a placeholder
+    // appears), one added with a finding of its own.
+    let now = vec![
+        old[4].clone(),
+        old[0].clone(),
+        chat("How do I cancel?", "FIXME"),
+        old[2].clone(),
+        old[3].clone(),
+        chat("How do I export my data?", "TODO"),
+    ];
+    write_lines(d, TRAIN, &now);
+    let changed = run(d, &["--diff-base", &base, "data"]);
+    assert_eq!(
+        findings(&changed.stdout),
+        [
+            "data/train.jsonl:3:71: C007 placeholder \"FIXME\" in assistant content; replace it with the real text",
+            "data/train.jsonl:6:79: C007 placeholder \"TODO\" in assistant content; replace it with the real text",
+        ],
+        "{}",
+        changed.stdout
+    );
+    // Nothing old resurfaces though every old line moved.
+    assert_eq!(
+        changed.code,
+        Some(0),
+        "{}{}",
+        changed.stdout,
+        changed.stderr
+    );
+
+    let full = run_as(d, "full", &["--diff-base", &base, "data"]);
+    assert!(
+        full.stdout.contains(&format!(
+            "judged 2 records added or changed since {base}; read 4 more as context"
+        )),
+        "{}",
+        full.stdout
+    );
+    assert!(
+        full.stdout
+            .contains("2 new findings in this pull request, 2 pre-existing (not shown)"),
+        "{}",
+        full.stdout
+    );
+    assert!(
+        full.stdout
+            .contains("gate passed: valid examples 100.0% (2 of 2)"),
+        "{}",
+        full.stdout
+    );
+
+    // Committed, the same: the diff is against REV, not against the index.
+    commit_all(d, "new data");
+    let committed = run(d, &["--diff-base", &base, "data"]);
+    assert_eq!(
+        findings(&committed.stdout),
+        findings(&changed.stdout),
+        "{}",
+        committed.stdout
+    );
+    // Against the new commit nothing changed, and nothing is reported.
+    let none = run(d, &["--diff-base", "HEAD", "data"]);
+    assert_eq!(
+        findings(&none.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        none.stdout
+    );
+    assert_eq!(
+        none.code,
+        Some(1),
+        "no example judged fails: {}",
+        none.stdout
+    );
+}
+
+#[test]
+fn a_deleted_example_and_an_unchanged_file_report_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut old, base) = legacy(d);
+    old.remove(1);
+    write_lines(d, TRAIN, &old);
+    write_lines(
+        d,
+        "data/other.jsonl",
+        &[chat("Who are you?", "A support bot.")],
+    );
+    let out = run(d, &["--diff-base", &base, "data"]);
+    assert_eq!(findings(&out.stdout), Vec::<&str>::new(), "{}", out.stdout);
+    // The new file's example is judged: the gates pass on it.
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn gates_judge_the_changed_records_unless_gate_scope_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut old, base) = legacy(d);
+    old.push(chat("Do you have an API?", "Yes, see the docs."));
+    write_lines(d, TRAIN, &old);
+    let changed = run(d, &["--diff-base", &base, "--max-warnings", "0", "data"]);
+    assert_eq!(changed.code, Some(0), "{}", changed.stdout);
+    let all = run(
+        d,
+        &[
+            "--diff-base",
+            &base,
+            "--gate-scope",
+            "all",
+            "--max-warnings",
+            "0",
+            "data",
+        ],
+    );
+    assert_eq!(all.code, Some(1), "{}", all.stdout);
+    // Still only the new findings (none) are listed.
+    assert_eq!(findings(&all.stdout), Vec::<&str>::new(), "{}", all.stdout);
+    assert!(
+        all.stdout.contains("gate failed: duplicates 1"),
+        "{}",
+        all.stdout
+    );
+
+    // --gate-scope needs --diff-base.
+    let alone = run(d, &["--gate-scope", "all", "data"]);
+    assert_eq!(alone.code, Some(2), "{}", alone.stderr);
+    assert!(alone.stderr.contains("--diff-base"), "{}", alone.stderr);
+}
+
+#[test]
+fn a_new_duplicate_in_another_shard_is_reported_on_the_new_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    git_init(d);
+    let first = "data/train-00000-of-00002.jsonl";
+    let second = "data/train-00001-of-00002.jsonl";
+    let payment = chat(
+        "What payment methods do you take?",
+        "Cards and bank transfer.",
+    );
+    let shard0 = vec![
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("Where are my invoices?", "Under Billing."),
+    ];
+    write_lines(d, first, &shard0);
+    write_lines(
+        d,
+        second,
+        &[
+            chat("Is there a mobile app?", "Yes, for iOS and Android."),
+            payment.clone(),
+        ],
+    );
+    let base = commit_all(d, "two shards");
+
+    // The copy goes first in the earlier shard: before its original in dataset order.
+    let mut now = vec![payment];
+    now.extend(shard0);
+    write_lines(d, first, &now);
+    let out = run(d, &["--diff-base", &base, "data"]);
+    assert_eq!(
+        findings(&out.stdout),
+        [format!(
+            "{first}:1:1: D001 exact duplicate of the example at {second}:2"
+        )],
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+
+    // Without --diff-base the later line, the old one, carries it.
+    let all = run(d, &["data"]);
+    assert_eq!(
+        findings(&all.stdout),
+        [format!(
+            "{second}:2:1: D001 exact duplicate of the example at {first}:1"
+        )],
+        "{}",
+        all.stdout
+    );
+}
+
+#[test]
+fn a_moved_example_between_shards_is_not_new() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    git_init(d);
+    let first = "data/train-00000-of-00002.jsonl";
+    let second = "data/train-00001-of-00002.jsonl";
+    let todo = chat("Can I change my plan?", "TODO");
+    write_lines(d, first, &[chat("Hi?", "Hello."), todo.clone()]);
+    write_lines(
+        d,
+        second,
+        &[chat("Is there a mobile app?", "Yes, for iOS and Android.")],
+    );
+    let base = commit_all(d, "two shards");
+    write_lines(d, first, &[chat("Hi?", "Hello.")]);
+    write_lines(
+        d,
+        second,
+        &[
+            chat("Is there a mobile app?", "Yes, for iOS and Android."),
+            todo,
+        ],
+    );
+    let out = run(d, &["--diff-base", &base, "data"]);
+    assert_eq!(findings(&out.stdout), Vec::<&str>::new(), "{}", out.stdout);
+}
+
+fn gzip(lines: &[String]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all((lines.join("\n") + "\n").as_bytes())
+        .expect("gzip");
+    enc.finish().expect("gzip")
+}
+
+#[test]
+fn compressed_files_are_compared_by_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (old, _) = legacy(d);
+    std::fs::remove_file(d.join(TRAIN)).expect("rm");
+    let path = d.join("data/train.jsonl.gz");
+    std::fs::write(&path, gzip(&old)).expect("write");
+    let base = commit_all(d, "compressed");
+    let mut now: Vec<String> = old.iter().rev().cloned().collect();
+    now.push(chat("How do I cancel?", "FIXME"));
+    std::fs::write(&path, gzip(&now)).expect("write");
+    let out = run(d, &["--diff-base", &base, "data"]);
+    assert_eq!(
+        findings(&out.stdout),
+        [
+            "data/train.jsonl.gz:6:71: C007 placeholder \"FIXME\" in assistant content; replace it with the real text"
+        ],
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn json_arrays_and_renamed_files_map_their_records() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (old, _) = legacy(d);
+    let array = |lines: &[String]| format!("[\n{}\n]\n", lines.join(",\n"));
+    std::fs::write(d.join("data/alpaca.json"), array(&old[..3])).expect("write");
+    let base = commit_all(d, "an array");
+    // The array's second record edited; the JSONL file renamed, one example added.
+    let mut edited = old[..3].to_vec();
+    edited[1] = chat("Where are my invoices?", "TODO");
+    std::fs::write(d.join("data/alpaca.json"), array(&edited)).expect("write");
+    git(d, &["mv", TRAIN, "data/support.jsonl"]);
+    let mut grown = old.clone();
+    grown.push(chat("How do I cancel?", "FIXME"));
+    write_lines(d, "data/support.jsonl", &grown);
+    let out = run(
+        d,
+        &[
+            "--diff-base",
+            &base,
+            "data/alpaca.json",
+            "data/support.jsonl",
+        ],
+    );
+    let found = findings(&out.stdout);
+    assert_eq!(found.len(), 2, "{}", out.stdout);
+    assert!(
+        found[0].starts_with("data/alpaca.json:3:"),
+        "{}",
+        out.stdout
+    );
+    assert!(found[0].contains("C007"), "{}", out.stdout);
+    assert!(
+        found[1].starts_with("data/support.jsonl:6:"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn json_markdown_and_sarif_say_what_was_judged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut old, base) = legacy(d);
+    old.push(chat("How do I cancel?", "FIXME"));
+    write_lines(d, TRAIN, &old);
+    let json = run_as(d, "json", &["--diff-base", &base, "data"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(
+        doc["summary"]["diff_base"],
+        serde_json::json!({
+            "base": base,
+            "judged_records": 1,
+            "context_records": 5,
+            "new_findings": 1,
+            "preexisting_findings": 2,
+            "gate_scope": "changed",
+        })
+    );
+    assert_eq!(doc["summary"]["examples"], 1);
+    assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(1));
+
+    let md = run_as(d, "markdown", &["--diff-base", &base, "data"]);
+    assert!(
+        md.stdout
+            .contains("**1 new finding in this pull request, 2 pre-existing (not shown)**"),
+        "{}",
+        md.stdout
+    );
+
+    let sarif = run_as(d, "sarif", &["--diff-base", &base, "data"]);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("sarif");
+    let props = &log["runs"][0]["properties"]["tunelint"];
+    assert_eq!(props["judgedRecords"], 1, "{}", sarif.stdout);
+    assert_eq!(props["preexistingFindings"], 2, "{}", sarif.stdout);
+    assert_eq!(
+        log["runs"][0]["results"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        sarif.stdout
+    );
+}
+
+#[test]
+fn a_base_missing_from_a_shallow_clone_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let origin = dir.path().join("origin");
+    std::fs::create_dir_all(&origin).expect("mkdir");
+    let (mut old, base) = legacy(&origin);
+    old.push(chat("How do I cancel?", "FIXME"));
+    write_lines(&origin, TRAIN, &old);
+    commit_all(&origin, "more");
+    let url = format!("file://{}", origin.display());
+    git(
+        dir.path(),
+        &["clone", "--quiet", "--depth", "1", &url, "clone"],
+    );
+    let clone = dir.path().join("clone");
+    let out = run(&clone, &["--diff-base", &base, "data"]);
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains(&base), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fetch-depth: 0 or fetch the base"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "", "nothing is linted");
+
+    // Once the base is fetched, it works.
+    git(&clone, &["fetch", "--quiet", "--unshallow"]);
+    let fetched = run(&clone, &["--diff-base", &base, "data"]);
+    assert_eq!(findings(&fetched.stdout).len(), 1, "{}", fetched.stdout);
+}
+
+#[test]
+fn outside_a_git_repository_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write_lines(d, TRAIN, &[chat("Hi?", "Hello.")]);
+    // GIT_CEILING_DIRECTORIES keeps git from finding a repository above the temp directory.
+    let out = assert_cmd::Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(d)
+        .env("GIT_CEILING_DIRECTORIES", d.parent().expect("parent"))
+        .args(["--isolated", "--diff-base", "main", "data"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not in a git repository"), "{stderr}");
+}
