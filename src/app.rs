@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat};
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, ContextScope, OutputFormat};
 use crate::config::{self, CliOverrides, Config};
 use crate::discover::{self, Exclusion, Found};
 use crate::engine::{self, FileSummary, InputSource, Job};
@@ -286,6 +286,55 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to lint it whatever its name)"
         );
     }
+    // `--context dataset`: the rest of the named files' datasets, read after them (file ids
+    // from `judged` on), and neither reported on nor counted (`dataset::Role`).
+    let judged = found.len();
+    let context: Vec<PathBuf> = match args.context {
+        ContextScope::Files => Vec::new(),
+        ContextScope::Dataset => {
+            let named: Vec<PathBuf> = found
+                .iter()
+                .filter_map(|f| match f {
+                    Found::File(p) => Some(p.clone()),
+                    Found::Stdin => None,
+                })
+                .collect();
+            let exclusion = Exclusion {
+                is_excluded: &is_excluded,
+                is_included: &is_included,
+                force: true,
+            };
+            let mut walk_error = None;
+            let context = crate::splits::dataset_context(
+                &named,
+                &config.datasets,
+                config.root(),
+                &mut |dir, depth| match discover::near(dir, depth, &exclusion) {
+                    Ok(files) => files,
+                    Err(e) => {
+                        walk_error.get_or_insert(e);
+                        Vec::new()
+                    }
+                },
+            );
+            if let Some(e) = walk_error {
+                bail!("cannot read the rest of the dataset (--context dataset): {e}");
+            }
+            // A `[[datasets]]` file is found from the configuration's directory: shown
+            // from the current one when it is under it, as a walk shows it.
+            context
+                .into_iter()
+                .map(|p| match p.strip_prefix(&cwd) {
+                    Ok(rel) if p.is_absolute() => rel.to_path_buf(),
+                    _ => p,
+                })
+                .collect()
+        }
+    };
+    let found: Vec<Found> = found
+        .into_iter()
+        .chain(context.into_iter().map(Found::File))
+        .collect();
     let mut jobs = Vec::with_capacity(found.len());
     // An input that cannot be read twice (standard input, a pipe, a device) or is compressed
     // is copied (decompressed) to a temporary file as it is read, so that its lines can be read again by offset like any
@@ -312,6 +361,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             .map_err(config_error)?;
         settings.token_stats = args.token_stats;
         let mut job = Job::new(display, source, settings);
+        if jobs.len() >= judged {
+            job.role = crate::dataset::Role::Context;
+        }
         if let Some(spool) = job
             .spool_if_needed()
             .context("cannot create a temporary file for an input read once or compressed")?
@@ -445,9 +497,25 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
     }
     let mut total = FileSummary::default();
-    for s in &summaries {
+    for s in &summaries[..judged] {
         total.add(s);
     }
+    let context = (args.context == ContextScope::Dataset).then(|| crate::report::ContextRead {
+        files: (summaries.len() - judged) as u64,
+        examples: summaries[judged..].iter().map(|s| s.examples).sum(),
+    });
+    let baseline = matcher.map(|m| m.finish());
+    let baseline_counts = baseline
+        .as_ref()
+        .filter(|_| args.baseline.is_some())
+        .map(|b| crate::report::BaselineCounts {
+            suppressed: if args.write_baseline.is_some() {
+                0
+            } else {
+                b.suppressed
+            },
+            stale: b.stale.values().map(|&n| u64::from(n)).sum(),
+        });
     let unreadable: Vec<(&FileInfo, &String)> = files
         .iter()
         .zip(&summaries)
@@ -458,13 +526,16 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         Mode::Stats => Vec::new(),
     };
     let failed = gate_outcomes.iter().any(|g| !g.passed);
+    // Context files come after the judged ones: the summary lists only the judged.
     let summary = RunSummary {
-        files: &files,
-        summaries: &summaries,
+        files: &files[..judged],
+        summaries: &summaries[..judged],
         total,
         gates: gate_outcomes,
         charts: Vec::new(),
         tables: Vec::new(),
+        context,
+        baseline: baseline_counts,
     };
     for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
         if let Err(e) = o
@@ -506,8 +577,8 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     if let Some(e) = failure {
         return Err(e);
     }
-    if let Some(matcher) = matcher {
-        report_baseline(&args, matcher.finish(), baseline_out)?;
+    if let Some(outcome) = baseline {
+        report_baseline(&args, outcome, baseline_out)?;
     }
     for (f, e) in &unreadable {
         eprintln!("tunelint: error: {}: could not be read: {e}", f.display);

@@ -64,7 +64,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Foun
             },
         })?;
         if meta.is_dir() {
-            walk(path, exclusion, &mut found)?;
+            walk(path, None, exclusion, &mut found)?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
             found.push(Found::File(clean(path)));
         }
@@ -77,12 +77,32 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Vec<Foun
     Ok(found)
 }
 
+/// The dataset files a walk of `dir` finds at most `depth` directories down (1: `dir`'s own
+/// files), as [`discover`] would: for `--context dataset`, the files beside a named one.
+pub fn near(
+    dir: &Path,
+    depth: usize,
+    exclusion: &Exclusion<'_>,
+) -> Result<Vec<PathBuf>, DiscoverError> {
+    let mut found = Vec::new();
+    walk(dir, Some(depth), exclusion, &mut found)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|f| match f {
+            Found::File(p) => Some(p),
+            Found::Stdin => None,
+        })
+        .collect())
+}
+
 fn walk(
     dir: &Path,
+    depth: Option<usize>,
     exclusion: &Exclusion<'_>,
     found: &mut Vec<Found>,
 ) -> Result<(), DiscoverError> {
     let walker = WalkBuilder::new(dir)
+        .max_depth(depth)
         .hidden(true)
         .git_ignore(true)
         .git_exclude(true)

@@ -133,6 +133,27 @@ pub struct Summary {
     /// The dataset's tables (`stats`); absent when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<super::chart::Table>,
+    /// What was read as context, not judged (`--context dataset`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+    /// What the baseline did (`--baseline`); absent without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+}
+
+/// `summary.context`: files and examples read as context (not in `files`, not counted).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Context {
+    pub files: u64,
+    pub examples: u64,
+}
+
+/// `summary.baseline`: findings the baseline kept from the report, and its entries that
+/// matched nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub suppressed: u64,
+    pub stale: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -244,6 +265,14 @@ pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
             .collect(),
         charts: summary.charts.clone(),
         tables: summary.tables.clone(),
+        context: summary.context.map(|c| Context {
+            files: c.files,
+            examples: c.examples,
+        }),
+        baseline: summary.baseline.map(|b| Baseline {
+            suppressed: b.suppressed,
+            stale: b.stale,
+        }),
     }
 }
 

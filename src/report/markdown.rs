@@ -96,6 +96,9 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         writeln!(out)?;
     }
     writeln!(out, "{}\n", super::summary::one_line(summary))?;
+    for note in super::summary::notes(summary) {
+        writeln!(out, "{}\n", upper_first(&note))?;
+    }
 
     if !summary.files.is_empty() {
         writeln!(
