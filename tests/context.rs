@@ -273,7 +273,7 @@ fn a_train_only_datasets_group_is_one_dataset_and_the_context_of_its_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let old = chat("How do I export my data?", "Settings, then Export.");
-    write_lines(d, "data/support.jsonl", &[old.clone()]);
+    write_lines(d, "data/support.jsonl", std::slice::from_ref(&old));
     write_lines(
         d,
         "data/new_batch.jsonl",
