@@ -108,17 +108,20 @@ while IFS= read -r -d ':' dir; do
 done <<< "$PATH:"
 PATH=$no_rust command -v cargo > /dev/null && { echo "precommit-check: cargo is still on PATH" >&2; exit 1; }
 
-# try_repo HOOK: runs the hook on every file of the user's repository; prints its output,
-# sets $status. The python hook runs without cargo and rustc and with the wheelhouse only.
+# try_repo HOOK [SCOPE]: runs the hook on every file of the user's repository (SCOPE
+# --all-files, the default) or, with SCOPE "staged", on the staged files as a commit does;
+# prints its output, sets $status. The python hook runs without cargo and rustc and with the
+# wheelhouse only.
 try_repo() {
-    local hook=$1 started=$EPOCHREALTIME environment=()
+    local hook=$1 scope=(--all-files) started=$EPOCHREALTIME environment=()
+    if [ "${2:-}" = staged ]; then scope=(); fi
     status=0
     if [ "$hook" = tunelint ]; then
         rm -f "$work/pip.log"
         environment=(env "PATH=$no_rust" "PIP_FIND_LINKS=$wheelhouse" PIP_NO_INDEX=1
             PIP_DISABLE_PIP_VERSION_CHECK=1 "PIP_LOG=$work/pip.log")
     fi
-    (cd "$user" && ${environment[@]+"${environment[@]}"} "$pre_commit" try-repo "$hook_repo" "$hook" --all-files --color never) \
+    (cd "$user" && ${environment[@]+"${environment[@]}"} "$pre_commit" try-repo "$hook_repo" "$hook" ${scope[@]+"${scope[@]}"} --color never) \
         > "$work/out" 2>&1 || status=$?
     sed 's/^/    /' "$work/out"
     echo "pre-commit try-repo $hook: exit status $status in $(awk -v s="$started" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')s (installing the hook's environment, then the run)"
@@ -165,5 +168,26 @@ for hook in tunelint tunelint-src; do
     ! grep -q 'data/raw/' "$work/out" || fail "$hook: data/raw/ is excluded by tunelint.toml but was linted"
     if [ "$hook" = tunelint ]; then check_pip_log; fi
 done
+
+# Pre-commit names only the staged files; the hook's --context dataset judges them against
+# the rest of their dataset. A new shard staged beside a committed one repeats one of its
+# examples: the hook reports it on the staged shard's line, naming the committed shard's
+# line, and nothing on the committed shard (whose own duplicate is not the commit's doing).
+echo
+echo "-- tunelint, a staged shard repeating an example of a committed shard: the hook must fail on the staged line"
+git -C "$user" reset -q --hard "$(git -C "$user" rev-list --max-parents=0 HEAD)"
+old='{"messages": [{"role": "user", "content": "Do you ship to Canada?"}, {"role": "assistant", "content": "Yes: 5 to 8 business days, duties paid at delivery."}]}'
+new='{"messages": [{"role": "user", "content": "Can I change my delivery address?"}, {"role": "assistant", "content": "Yes, until the parcel ships: Orders, then Change address."}]}'
+printf '%s\n%s\n' "$old" "$old" > "$user/data/train-00001-of-00002.jsonl"
+git_commit "$user" "a shard"
+printf '%s\n%s\n' "$new" "$old" > "$user/data/train-00000-of-00002.jsonl"
+git -C "$user" add data/train-00000-of-00002.jsonl
+try_repo tunelint staged
+[ "$status" -eq 1 ] || fail "tunelint: expected exit status 1 from pre-commit on a staged duplicate, got $status"
+grep -Eq '^data/train-00000-of-00002\.jsonl:2:1: D001 exact duplicate of the example at data/train-00001-of-00002\.jsonl:1$' "$work/out" ||
+    fail "tunelint: the D001 on the staged shard naming the committed shard's line is not in the output"
+! grep -q '^data/train-00001-of-00002\.jsonl:' "$work/out" ||
+    fail "tunelint: a finding was reported on the committed shard, read only as context"
+check_pip_log
 echo
 echo "precommit-check: ok"

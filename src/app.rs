@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat};
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, ContextScope, OutputFormat};
 use crate::config::{self, CliOverrides, Config};
 use crate::discover::{self, Exclusion, Found};
 use crate::engine::{self, FileSummary, InputSource, Job};
@@ -373,6 +373,55 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to lint it whatever its name)"
         );
     }
+    // `--context dataset`: the rest of the named files' datasets, read after them (file ids
+    // from `judged_files` on), and neither reported on nor counted (`dataset::Role`).
+    let judged_files = found.len();
+    let context: Vec<PathBuf> = match args.context {
+        ContextScope::Files => Vec::new(),
+        ContextScope::Dataset => {
+            let named: Vec<PathBuf> = found
+                .iter()
+                .filter_map(|f| match f {
+                    Found::File(p) => Some(p.clone()),
+                    Found::Stdin => None,
+                })
+                .collect();
+            let exclusion = Exclusion {
+                is_excluded: &is_excluded,
+                is_included: &is_included,
+                force: true,
+            };
+            let mut walk_error = None;
+            let context = crate::splits::dataset_context(
+                &named,
+                &config.datasets,
+                config.root(),
+                &mut |dir, depth| match discover::near(dir, depth, &exclusion) {
+                    Ok(files) => files,
+                    Err(e) => {
+                        walk_error.get_or_insert(e);
+                        Vec::new()
+                    }
+                },
+            );
+            if let Some(e) = walk_error {
+                bail!("cannot read the rest of the dataset (--context dataset): {e}");
+            }
+            // A `[[datasets]]` file is found from the configuration's directory: shown
+            // from the current one when it is under it, as a walk shows it.
+            context
+                .into_iter()
+                .map(|p| match p.strip_prefix(&cwd) {
+                    Ok(rel) if p.is_absolute() => rel.to_path_buf(),
+                    _ => p,
+                })
+                .collect()
+        }
+    };
+    let found: Vec<Found> = found
+        .into_iter()
+        .chain(context.into_iter().map(Found::File))
+        .collect();
     let mut jobs = Vec::with_capacity(found.len());
     // An input that cannot be read twice (standard input, a pipe, a device) or is compressed
     // is copied (decompressed) to a temporary file as it is read, so that its lines can be read again by offset like any
@@ -404,6 +453,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             settings.format = crate::settings::FormatChoice::LlamaFactory;
         }
         let mut job = Job::new(display, source, settings);
+        if jobs.len() >= judged_files {
+            job.role = crate::dataset::Role::Context;
+        }
         if let Some(spool) = job
             .spool_if_needed()
             .context("cannot create a temporary file for an input read once or compressed")?
@@ -563,9 +615,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
     }
     let mut total = FileSummary::default();
-    for s in &summaries {
+    for s in &summaries[..judged_files] {
         total.add(s);
     }
+    let context = (args.context == ContextScope::Dataset).then(|| crate::report::ContextRead {
+        files: (summaries.len() - judged_files) as u64,
+        examples: summaries[judged_files..].iter().map(|s| s.examples).sum(),
+    });
     // --diff-base: the summaries show the changed records; the gates judge them unless
     // --gate-scope all.
     let gates_all = args.gate_scope == Some(crate::cli::GateScope::All);
@@ -583,6 +639,18 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         None => None,
     };
     let gated = if gates_all { &all_total } else { &total };
+    let baseline = matcher.map(|m| m.finish());
+    let baseline_counts = baseline
+        .as_ref()
+        .filter(|_| args.baseline.is_some())
+        .map(|b| crate::report::BaselineCounts {
+            suppressed: if args.write_baseline.is_some() {
+                0
+            } else {
+                b.suppressed
+            },
+            stale: b.stale.values().map(|&n| u64::from(n)).sum(),
+        });
     let unreadable: Vec<(&FileInfo, &String)> = files
         .iter()
         .zip(&summaries)
@@ -596,7 +664,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     let (charts, tables) = match mode {
         Mode::Check => (Vec::new(), Vec::new()),
         Mode::Stats => {
-            let inputs: Vec<crate::stats::Input<'_>> = files
+            let inputs: Vec<crate::stats::Input<'_>> = files[..judged_files]
                 .iter()
                 .zip(&facts)
                 .map(|(f, facts)| crate::stats::Input {
@@ -608,14 +676,17 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
     };
     drop(facts);
+    // Context files come after the judged ones: the summary lists only the judged.
     let summary = RunSummary {
-        files: &files,
-        summaries: &summaries,
+        files: &files[..judged_files],
+        summaries: &summaries[..judged_files],
         total,
         gates: gate_outcomes,
         diff,
         charts,
         tables,
+        context,
+        baseline: baseline_counts,
     };
     for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
         if let Err(e) = o
@@ -657,8 +728,8 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     if let Some(e) = failure {
         return Err(e);
     }
-    if let Some(matcher) = matcher {
-        report_baseline(&args, matcher.finish(), baseline_out)?;
+    if let Some(outcome) = baseline {
+        report_baseline(&args, outcome, baseline_out)?;
     }
     for (f, e) in &unreadable {
         eprintln!("tunelint: error: {}: could not be read: {e}", f.display);

@@ -93,6 +93,16 @@ pub enum GateScope {
     All,
 }
 
+/// `--context`: which files a run reads besides those it lints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ContextScope {
+    /// Only the files named and found
+    #[default]
+    Files,
+    /// Also the other files of their datasets, as context
+    Dataset,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     #[default]
@@ -216,6 +226,12 @@ pub struct CheckArgs {
     /// Apply the configuration's `exclude` to files named on the command line too
     #[arg(long)]
     pub force_exclude: bool,
+
+    /// "dataset": also read the rest of each named file's dataset (its other shards and
+    /// splits, `[[datasets]]`) as context: duplicates and leaks are judged against it, nothing
+    /// is reported on it (the pre-commit hooks pass it) [default: files]
+    #[arg(long, value_enum, value_name = "SCOPE", default_value_t = ContextScope::Files, hide_default_value = true)]
+    pub context: ContextScope,
 
     /// What the data will be trained with: its accepted formats and limits apply ("auto": none)
     /// [config: target; default auto]

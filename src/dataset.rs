@@ -161,10 +161,26 @@ pub struct SplitGroup {
     pub eval: Vec<FileId>,
 }
 
+/// What a run does with a file: judges it (its findings are reported and counted), or reads
+/// it only as context, for what its records say about the judged files (the other shards and
+/// splits of a staged file's dataset, `--context dataset`): nothing is reported on a context
+/// file and nothing of it is counted, but a judged record that duplicates one of its records
+/// is reported, naming it. This is the only place the notion lives; the engine drops a
+/// context file's findings in `engine::collect` (`Collector::kept`), and
+/// [`DatasetContext::datasets_enabling`] puts context files first, so that the judged
+/// (new) record is the later copy that a duplicate finding is reported on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Role {
+    #[default]
+    Judged,
+    Context,
+}
+
 /// One input file as the dataset rules see it.
 pub struct DatasetFile<'a> {
     pub display: &'a str,
     pub settings: &'a Settings,
+    pub role: Role,
 }
 
 /// The record index of a finding about a whole file ([`DatasetContext::report_file`]).
@@ -238,7 +254,8 @@ impl<'a> DatasetContext<'a> {
 
     /// The datasets whose files `code` compares with each other: every group of
     /// [`DatasetContext::datasets`] and every other file on its own, each with only its files
-    /// that enable `code`, in file order, in order of first file.
+    /// that enable `code`, context files first (see [`Role`]) and then in file order, in
+    /// order of first file.
     pub fn datasets_enabling(&self, code: Code) -> Vec<Vec<FileId>> {
         let mut grouped = vec![None; self.files.len()];
         for (g, files) in self.datasets.iter().enumerate() {
@@ -258,6 +275,12 @@ impl<'a> DatasetContext<'a> {
                     let mut m = self.datasets[g].clone();
                     m.sort_unstable();
                     m.dedup();
+                    let judged = |&f: &FileId| {
+                        self.files
+                            .get(f as usize)
+                            .is_none_or(|x| x.role == Role::Judged)
+                    };
+                    m.sort_by_key(judged);
                     m
                 }
                 Some(_) => continue,

@@ -85,7 +85,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             },
         })?;
         if meta.is_dir() {
-            walk(path, exclusion, &mut found, &mut registries)?;
+            walk(path, None, exclusion, &mut found, &mut registries)?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
             if dataset_info::is_registry(path) {
                 registries.push(clean(path));
@@ -175,13 +175,35 @@ fn count(n: usize) -> String {
     }
 }
 
+/// The dataset files a walk of `dir` finds at most `depth` directories down (1: `dir`'s own
+/// files), as [`discover`] would: for `--context dataset`, the files beside a named one.
+pub fn near(
+    dir: &Path,
+    depth: usize,
+    exclusion: &Exclusion<'_>,
+) -> Result<Vec<PathBuf>, DiscoverError> {
+    let mut found = Vec::new();
+    // Context is the dataset's data files; a registry beside them declares nothing more here.
+    let mut registries = Vec::new();
+    walk(dir, Some(depth), exclusion, &mut found, &mut registries)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|f| match f {
+            Found::File(p) => Some(p),
+            Found::Stdin => None,
+        })
+        .collect())
+}
+
 fn walk(
     dir: &Path,
+    depth: Option<usize>,
     exclusion: &Exclusion<'_>,
     found: &mut Vec<Found>,
     registries: &mut Vec<PathBuf>,
 ) -> Result<(), DiscoverError> {
     let walker = WalkBuilder::new(dir)
+        .max_depth(depth)
         .hidden(true)
         .git_ignore(true)
         .git_exclude(true)

@@ -117,6 +117,91 @@ pub fn groups(paths: &[Option<PathBuf>], configured: &[DatasetGroup], root: &Pat
     }
 }
 
+/// `--context dataset`: the files of the datasets `judged` belong to that are not among
+/// them (the other shards of a split, the other splits, the other files of a `[[datasets]]`
+/// group), in path order. `near(dir, depth)` lists the dataset files a walk finds in `dir`
+/// (ignore files and the configuration's `exclude` honoured); the candidates are the files
+/// within two levels of each judged file's directory (and of the directory above one named
+/// as a split, `train/`), and the files `[[datasets]]` lists; those that group with a judged
+/// file (see [`groups`]) are its context.
+pub fn dataset_context(
+    judged: &[PathBuf],
+    configured: &[DatasetGroup],
+    root: &Path,
+    near: &mut dyn FnMut(&Path, usize) -> Vec<PathBuf>,
+) -> Vec<PathBuf> {
+    let key = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut seen: std::collections::BTreeSet<PathBuf> = judged.iter().map(|p| key(p)).collect();
+    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    for p in judged {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let dir_name = key(&dir)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_ascii_lowercase);
+        if dir_name.as_deref().is_some_and(is_split) {
+            let above = match dir.parent() {
+                _ if dir == Path::new(".") => PathBuf::from(".."),
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            dirs.insert(above);
+        }
+        dirs.insert(dir);
+    }
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    let mut add = |p: PathBuf, candidates: &mut Vec<PathBuf>| {
+        if p.is_file() && seen.insert(key(&p)) {
+            candidates.push(p);
+        }
+    };
+    for dir in &dirs {
+        for p in near(dir, 2) {
+            add(p, &mut candidates);
+        }
+    }
+    for g in configured {
+        for p in g.train.iter().chain(&g.valid).chain(&g.test) {
+            add(root.join(p), &mut candidates);
+        }
+    }
+    if candidates.is_empty() {
+        return candidates;
+    }
+    let all: Vec<Option<PathBuf>> = judged
+        .iter()
+        .chain(&candidates)
+        .map(|p| Some(p.clone()))
+        .collect();
+    let found = groups(&all, configured, root);
+    let is_judged = |f: &FileId| (*f as usize) < judged.len();
+    let mut context = vec![false; candidates.len()];
+    let mut mark = |files: &mut dyn Iterator<Item = &FileId>| {
+        let files: Vec<FileId> = files.copied().collect();
+        if files.iter().any(is_judged) {
+            for f in files.iter().filter(|f| !is_judged(f)) {
+                context[*f as usize - judged.len()] = true;
+            }
+        }
+    };
+    for g in &found.datasets {
+        mark(&mut g.iter());
+    }
+    for g in &found.splits {
+        mark(&mut g.train.iter().chain(&g.eval));
+    }
+    let mut out: Vec<PathBuf> = candidates
+        .into_iter()
+        .zip(context)
+        .filter_map(|(p, c)| c.then_some(p))
+        .collect();
+    out.sort();
+    out
+}
+
 /// Groups that share a file made one (a file listed in `[[datasets]]` and also a shard of
 /// a named split): the groups of two files or more, each sorted, in order of first file.
 fn merge(files: usize, groups: Vec<Vec<FileId>>) -> Vec<Vec<FileId>> {

@@ -7,7 +7,7 @@ use std::path::Path;
 #[path = "support/scratch.rs"]
 mod scratch;
 
-use scratch::{chat, findings, run, write_lines};
+use scratch::{chat, findings, run, run_as, write_lines};
 
 /// The entries of a baseline file: (path, rule, count).
 fn entries(path: &Path) -> Vec<(String, String, u64)> {
@@ -339,5 +339,87 @@ fn bad_baselines_are_errors_and_inputs_are_never_written() {
         twice.stderr.contains("give each output its own path"),
         "{}",
         twice.stderr
+    );
+}
+
+#[test]
+fn every_summary_says_what_the_baseline_did() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut first, _) = legacy(d);
+    run(d, &["--write-baseline", "baseline.json", "data"]);
+    let json = |d: &Path| {
+        let out = run_as(d, "json", &["--baseline", "baseline.json", "data"]);
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        doc["summary"]["baseline"].clone()
+    };
+    assert_eq!(json(d), serde_json::json!({"suppressed": 4, "stale": 0}));
+    // The placeholder fixed: its entry is stale, three findings are still held back.
+    first[2] = chat("Can I change my plan?", "Yes, under Settings, then Plan.");
+    write_lines(d, "data/train-00000-of-00002.jsonl", &first);
+    assert_eq!(json(d), serde_json::json!({"suppressed": 3, "stale": 1}));
+    let line =
+        "baseline: 3 findings not reported (recorded in the baseline), 1 entry no longer found";
+    let full = run_as(d, "full", &["--baseline", "baseline.json", "data"]);
+    assert!(full.stdout.contains(line), "{}", full.stdout);
+    let markdown = run_as(d, "markdown", &["--baseline", "baseline.json", "data"]);
+    assert!(
+        markdown.stdout.contains(&format!("B{}", &line[1..])),
+        "{}",
+        markdown.stdout
+    );
+    // Without a baseline, nothing is said about one.
+    let plain = run_as(d, "json", &["data"]);
+    let doc: serde_json::Value = serde_json::from_str(&plain.stdout).expect("json");
+    assert!(doc["summary"].get("baseline").is_none(), "{}", plain.stdout);
+}
+
+#[test]
+fn an_example_invalid_only_for_baselined_errors_counts_as_valid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bot = |q: &str| {
+        serde_json::json!({"messages": [{"role": "user", "content": q}, {"role": "bot", "content": "Under Billing."}]}).to_string()
+    };
+    let mut lines = vec![
+        chat("How do I reset my password?", "Use Forgot password."),
+        bot("Where are my invoices?"),
+        chat("Can I change my plan?", "Yes, under Plans."),
+    ];
+    write_lines(d, "data/train.jsonl", &lines);
+    let before = run(d, &["data"]);
+    assert_eq!(before.code, Some(1), "{}", before.stdout);
+    assert!(before.stdout.contains("66.6% valid"), "{}", before.stdout);
+
+    run(d, &["--write-baseline", "baseline.json", "data"]);
+    let summary = |d: &Path| {
+        let out = run_as(d, "json", &["--baseline", "baseline.json", "data"]);
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        (out.code, doc["summary"].clone())
+    };
+    // The S005 is baselined: the example is valid, the gate passes.
+    let (code, s) = summary(d);
+    assert_eq!(code, Some(0), "{s}");
+    assert_eq!(
+        (s["examples"].as_u64(), s["valid"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(s["valid_pct"].as_f64(), Some(100.0));
+
+    // A new error is counted: 3 of 4 valid, the gate fails.
+    lines.push(bot("Do you ship abroad?"));
+    write_lines(d, "data/train.jsonl", &lines);
+    let (code, s) = summary(d);
+    assert_eq!(code, Some(1), "{s}");
+    assert_eq!(
+        (s["examples"].as_u64(), s["valid"].as_u64()),
+        (Some(4), Some(3))
+    );
+    let new = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(findings(&new.stdout).len(), 1, "{}", new.stdout);
+    assert!(
+        findings(&new.stdout)[0].starts_with("data/train.jsonl:4:"),
+        "{}",
+        new.stdout
     );
 }

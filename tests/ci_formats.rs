@@ -634,6 +634,8 @@ fn render(renderer: &mut dyn Renderer, diagnostics: Vec<Diagnostic>) -> String {
         gates,
         charts: Vec::new(),
         tables: Vec::new(),
+        context: None,
+        baseline: None,
     };
     renderer.finish(&mut out, &summary).expect("finish");
     String::from_utf8(out).expect("utf-8")

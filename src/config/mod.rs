@@ -309,8 +309,7 @@ impl Config {
         }
         let context = format!("[[{prefix}datasets]]");
         for entry in tables(doc, "datasets", file.datasets, &context) {
-            let group =
-                entry.and_then(|(table, header)| read_dataset_group(doc, table, header, &context));
+            let group = entry.and_then(|(table, _)| read_dataset_group(doc, table));
             note(group.map(|g| self.datasets.push(g)));
         }
         first.map_or(Ok(()), Err)
@@ -616,12 +615,7 @@ fn read_override(
     })
 }
 
-fn read_dataset_group(
-    doc: &Document<'_>,
-    entry: DatasetFile,
-    header: Range<usize>,
-    context: &str,
-) -> Result<DatasetGroup, ConfigError> {
+fn read_dataset_group(doc: &Document<'_>, entry: DatasetFile) -> Result<DatasetGroup, ConfigError> {
     let paths = |key: &str, value: Option<Spanned<Strings>>| -> Result<Vec<String>, ConfigError> {
         let Some(value) = value else {
             return Ok(Vec::new());
@@ -638,9 +632,7 @@ fn read_dataset_group(
         valid: paths("valid", entry.valid)?,
         test: paths("test", entry.test)?,
     };
-    if group.valid.is_empty() && group.test.is_empty() {
-        let message = format!("missing key \"valid\" or \"test\" in {context}");
-        return Err(doc.error(header, message));
-    }
+    // A group with only `train` is one dataset split in several files (shards): D001 and
+    // D002 compare them as one; with `valid` or `test`, D003 checks the splits too.
     Ok(group)
 }

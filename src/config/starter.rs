@@ -107,8 +107,9 @@ exclude = []
 # format = "sharegpt"
 # target = "llama-factory"
 
-# Split groups for the split-leak check (D003). Files named train, valid/validation/val
-# and test/eval in one directory are grouped without this.
+# Files of one dataset: each list is compared as one for duplicates (D001, D002), and
+# valid/test against train for leaks (D003); `train` alone groups shards. Files named train,
+# valid/validation/val and test/eval in one directory are grouped without this.
 # [[datasets]]
 # name = "support"
 # train = ["data/train.jsonl"]

@@ -10,7 +10,9 @@ use crossbeam_channel::Receiver;
 use super::store::{RunId, Store};
 use super::work::Done;
 use super::{FileSummary, Job, RunOptions};
-use crate::dataset::{DatasetContext, DatasetFile, FactKind, FileFacts, LineReader, SplitGroup};
+use crate::dataset::{
+    DatasetContext, DatasetFile, FactKind, FileFacts, LineReader, Role, SplitGroup,
+};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::rule::Level;
 use crate::rules::{self, Code};
@@ -53,6 +55,19 @@ pub(super) struct Collector<'a, 's> {
     facts: Vec<FileFacts>,
     output: Output,
     sink: &'s mut dyn FnMut(&Diagnostic),
+    /// The record whose error findings are being passed on, for [`Collector::kept`].
+    record: Option<RecordErrors>,
+}
+
+/// The error findings of one record (file, line and fingerprint) as they pass, in output
+/// order: a record whose every error finding a baseline accepted was counted invalid for
+/// findings that are not reported, and counts as valid again. Findings about no record
+/// (blank lines, a whole file: fingerprint 0) are not about an example's validity.
+struct RecordErrors {
+    file: FileId,
+    line: u64,
+    fingerprint: u64,
+    kept: bool,
 }
 
 impl<'a, 's> Collector<'a, 's> {
@@ -77,6 +92,7 @@ impl<'a, 's> Collector<'a, 's> {
             facts: jobs.iter().map(|_| FileFacts::default()).collect(),
             output,
             sink,
+            record: None,
         }
     }
 
@@ -131,22 +147,54 @@ impl<'a, 's> Collector<'a, 's> {
 
     /// Passes on one record finding, or keeps it for the merge.
     fn emit(&mut self, d: Diagnostic) -> io::Result<()> {
-        match &mut self.output {
-            Output::Stream => {
-                if !self.kept(&d) {
-                    return Ok(());
-                }
-                self.summaries[d.location.file as usize].tally(d.code, d.level);
-                (self.sink)(&d);
-                Ok(())
-            }
-            Output::Store { store, records } => store.push(records, d),
+        if let Output::Store { store, records } = &mut self.output {
+            return store.push(records, d);
         }
+        if self.kept(&d) {
+            self.summaries[d.location.file as usize].tally(d.code, d.level);
+            (self.sink)(&d);
+        }
+        Ok(())
     }
 
-    /// Whether `d` is reported (a baseline may accept it).
-    fn kept(&self, d: &Diagnostic) -> bool {
-        self.options.keep.is_none_or(|keep| keep(d))
+    /// Whether `d` is reported: never on a context file (see [`Role`]); otherwise unless
+    /// the caller's `keep` (a baseline) accepts it. Called once per finding, in output order.
+    fn kept(&mut self, d: &Diagnostic) -> bool {
+        if self.jobs[d.location.file as usize].role == Role::Context {
+            return false;
+        }
+        let Some(keep) = self.options.keep else {
+            return true;
+        };
+        let kept = keep(d);
+        if d.level == Level::Error && d.fingerprint != 0 {
+            let (file, line, fingerprint) = (d.location.file, d.location.line, d.fingerprint);
+            match &mut self.record {
+                Some(r) if (r.file, r.line, r.fingerprint) == (file, line, fingerprint) => {
+                    r.kept |= kept
+                }
+                _ => {
+                    self.end_record();
+                    self.record = Some(RecordErrors {
+                        file,
+                        line,
+                        fingerprint,
+                        kept,
+                    });
+                }
+            }
+        }
+        kept
+    }
+
+    /// Closes the record of [`Collector::kept`]: valid again when no error of it was kept.
+    fn end_record(&mut self) {
+        if let Some(r) = self.record.take()
+            && !r.kept
+        {
+            let summary = &mut self.summaries[r.file as usize];
+            summary.valid = (summary.valid + 1).min(summary.examples);
+        }
     }
 
     /// Runs the dataset rules, merges their findings with the record findings kept, and
@@ -154,6 +202,7 @@ impl<'a, 's> Collector<'a, 's> {
     pub fn finish(mut self) -> io::Result<(Vec<FileSummary>, Vec<FileFacts>)> {
         let Output::Store { mut store, .. } = std::mem::replace(&mut self.output, Output::Stream)
         else {
+            self.end_record();
             return Ok((self.summaries, self.facts));
         };
         let files: Vec<DatasetFile<'_>> = self
@@ -162,6 +211,7 @@ impl<'a, 's> Collector<'a, 's> {
             .map(|j| DatasetFile {
                 display: &j.display,
                 settings: &j.settings,
+                role: j.role,
             })
             .collect();
         let lines = Lines {
@@ -222,6 +272,7 @@ impl<'a, 's> Collector<'a, 's> {
             self.summaries[d.location.file as usize].tally(d.code, d.level);
             (self.sink)(&d);
         }
+        self.end_record();
         Ok((self.summaries, self.facts))
     }
 }

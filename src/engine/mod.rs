@@ -43,6 +43,8 @@ pub struct Job {
     /// be found by offset (a compressed file): a file the reader copies the text it reads
     /// to, so that lines can be read again from it by offset.
     pub spool: Option<PathBuf>,
+    /// Judged (the default), or read only as context for the dataset rules.
+    pub role: crate::dataset::Role,
 }
 
 impl Job {
@@ -53,6 +55,7 @@ impl Job {
             plan: crate::rules::Plan::new(&settings),
             settings,
             spool: None,
+            role: crate::dataset::Role::Judged,
         }
     }
 
@@ -111,7 +114,9 @@ pub struct RunOptions<'a> {
     /// order; a file in none is compared on its own.
     pub datasets: Vec<Vec<FileId>>,
     /// Whether a finding is reported (and counted): false for the findings a baseline
-    /// accepts. Every finding is reported without it.
+    /// accepts. Every finding is reported without it. A record whose error findings it all
+    /// refuses counts as valid. It is not asked about a context file's findings (see
+    /// [`crate::dataset::Role`]), which are never reported.
     pub keep: Option<&'a (dyn Fn(&Diagnostic) -> bool + Sync)>,
     /// Whether the record starting on a line of a file is new (`--diff-base`): the dataset
     /// rules name an older copy as the first, so a finding lands on the new record.

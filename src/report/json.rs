@@ -136,6 +136,12 @@ pub struct Summary {
     /// With `--diff-base`: what was judged and what read as context; absent without it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff_base: Option<DiffBase>,
+    /// What was read as context, not judged (`--context dataset`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+    /// What the baseline did (`--baseline`); absent without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
 }
 
 /// `summary.diff_base`: the records judged (added or changed since `base`) and read as
@@ -149,6 +155,21 @@ pub struct DiffBase {
     pub preexisting_findings: u64,
     /// `changed` or `all`: what the gates judged.
     pub gate_scope: String,
+}
+
+/// `summary.context`: files and examples read as context (not in `files`, not counted).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Context {
+    pub files: u64,
+    pub examples: u64,
+}
+
+/// `summary.baseline`: findings the baseline kept from the report, and its entries that
+/// matched nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub suppressed: u64,
+    pub stale: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -267,6 +288,14 @@ pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
             new_findings: d.new_findings,
             preexisting_findings: d.preexisting,
             gate_scope: if d.gates_all { "all" } else { "changed" }.to_string(),
+        }),
+        context: summary.context.map(|c| Context {
+            files: c.files,
+            examples: c.examples,
+        }),
+        baseline: summary.baseline.map(|b| Baseline {
+            suppressed: b.suppressed,
+            stale: b.stale,
         }),
     }
 }

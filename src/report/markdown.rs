@@ -105,6 +105,9 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
             diff.records_line()
         )?;
     }
+    for note in super::summary::notes(summary) {
+        writeln!(out, "{}\n", upper_first(&note))?;
+    }
 
     if !summary.files.is_empty() {
         writeln!(

@@ -62,6 +62,27 @@ pub struct RunSummary<'a> {
     pub charts: Vec<chart::Chart>,
     /// Tables of the dataset (`stats`), drawn by every format that draws; empty when none.
     pub tables: Vec<chart::Table>,
+    /// Examples read only as context (`--context dataset`: the rest of the named files'
+    /// datasets), in files not listed in `files`; `None` when no context was asked for.
+    pub context: Option<ContextRead>,
+    /// What `--baseline` did; `None` without one.
+    pub baseline: Option<BaselineCounts>,
+}
+
+/// The files and examples read as context, not judged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ContextRead {
+    pub files: u64,
+    pub examples: u64,
+}
+
+/// What a baseline did in a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BaselineCounts {
+    /// Findings not reported because the baseline records them.
+    pub suppressed: u64,
+    /// Entries of the baseline that matched no finding (fixed or deleted records).
+    pub stale: u64,
 }
 
 /// What a `--diff-base` run judged: the records added or changed since the base, and the

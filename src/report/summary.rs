@@ -29,6 +29,32 @@ pub fn one_line(summary: &RunSummary<'_>) -> String {
     )
 }
 
+/// What the run read besides the files it judged and what its baseline held back, one
+/// sentence each: `also read 98,000 examples of 3 files as context (the rest of their
+/// datasets: duplicates and leaks judged against them, nothing reported on them)`.
+pub fn notes(summary: &RunSummary<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(c) = summary.context {
+        notes.push(format!(
+            "also read {} of {} as context (the rest of their datasets: duplicates and leaks judged against them, nothing reported on them)",
+            plural(c.examples, "example"),
+            plural(c.files, "file"),
+        ));
+    }
+    if let Some(b) = summary.baseline {
+        notes.push(format!(
+            "baseline: {} not reported (recorded in the baseline), {} no longer found",
+            plural(b.suppressed, "finding"),
+            if b.stale == 1 {
+                "1 entry".to_string()
+            } else {
+                format!("{} entries", crate::wording::thousands(b.stale))
+            },
+        ));
+    }
+    notes
+}
+
 /// The full text summary: files table, rules, gates.
 pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) -> io::Result<()> {
     let rows: Vec<[String; 6]> = summary
@@ -41,6 +67,9 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
     writeln!(out, "Summary")?;
     let header = ["file", "examples", "valid", "valid %", "errors", "warnings"];
     write_table(out, header, &rows)?;
+    for note in notes(summary) {
+        writeln!(out, "  {note}")?;
+    }
     for (f, s) in summary.files.iter().zip(summary.summaries) {
         if let Some(e) = &s.io_error {
             writeln!(

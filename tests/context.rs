@@ -1,0 +1,438 @@
+//! `--context dataset` (what the pre-commit hooks pass) through the binary: the files named
+//! are judged against the rest of their datasets (other shards, other splits, `[[datasets]]`
+//! groups), which are read as context: a finding on a named file that names a context record
+//! is reported, nothing is reported on a context file, and the gates count only the named
+//! files. Also a real `pre-commit try-repo` run on a scratch repository, when pre-commit is
+//! installed (`TUNELINT_PRE_COMMIT`, or .ci/.venv/bin/pre-commit).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn chat(user: &str, assistant: &str) -> String {
+    serde_json::json!({"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}).to_string()
+}
+
+fn write_lines(d: &Path, name: &str, lines: &[String]) {
+    let path = d.join(name);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, lines.join("\n") + "\n").expect("write");
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// `tunelint ARGS` in `d` (standard output not a terminal, not on GitHub Actions).
+fn run(d: &Path, args: &[&str]) -> Run {
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(d)
+        .env_remove("GITHUB_ACTIONS")
+        .args(args)
+        .output()
+        .expect("run");
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+/// The findings of a concise report (`path:line:col: CODE message` lines).
+fn findings(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter(|l| {
+            l.split(": ")
+                .nth(1)
+                .is_some_and(|c| c.len() >= 4 && c.as_bytes()[1].is_ascii_digit())
+        })
+        .collect()
+}
+
+/// A dataset of two shards of one split. The first shard (the staged one in these tests)
+/// repeats line 1 of the second on its line 2; the second, never named, has a duplicate of
+/// its own and a broken record, which are not reported when it is read as context.
+fn sharded(d: &Path) {
+    let old = chat("How do I reset my password?", "Use Forgot password.");
+    write_lines(
+        d,
+        "data/train-00000-of-00002.jsonl",
+        &[
+            chat("Where are my invoices?", "Under Billing, then Invoices."),
+            old.clone(),
+        ],
+    );
+    let broken = r#"{"messages": [{"role": "user", "content": "Can I pay by card?"}, {"role": "bot", "content": "Yes."}]}"#;
+    write_lines(
+        d,
+        "data/train-00001-of-00002.jsonl",
+        &[
+            old.clone(),
+            chat("Can I change my plan?", "Yes, under Plans."),
+            old,
+            broken.to_owned(),
+        ],
+    );
+}
+
+const STAGED: &str = "data/train-00000-of-00002.jsonl";
+
+#[test]
+fn a_named_shard_is_judged_against_the_shards_beside_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    sharded(d);
+    let with = run(
+        d,
+        &[
+            "--isolated",
+            "--format",
+            "concise",
+            "--context",
+            "dataset",
+            STAGED,
+        ],
+    );
+    // Reported on the named file, the later copy although its path sorts first, naming
+    // the other shard's line; nothing on the other shard (its own duplicate, its S005).
+    assert_eq!(
+        findings(&with.stdout),
+        [
+            "data/train-00000-of-00002.jsonl:2:1: D001 exact duplicate of the example at data/train-00001-of-00002.jsonl:1"
+        ],
+        "{}",
+        with.stdout
+    );
+    assert_eq!(with.code, Some(1), "{}{}", with.stdout, with.stderr);
+    // The gates count the named file only: 2 examples, all valid; one duplicate.
+    assert!(
+        with.stdout
+            .contains("0 errors, 1 warning, 0 info in 2 examples of 1 file; 100.0% valid"),
+        "{}",
+        with.stdout
+    );
+    assert!(
+        with.stdout.contains("gate failed: duplicates 1"),
+        "{}",
+        with.stdout
+    );
+
+    // Without it, only the named file is read: nothing to report.
+    let without = run(d, &["--isolated", "--format", "concise", STAGED]);
+    assert_eq!(
+        findings(&without.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        without.stdout
+    );
+    assert_eq!(without.code, Some(0), "{}", without.stdout);
+
+    // Naming the directory judges both shards: no context, both files reported on.
+    let all = run(
+        d,
+        &[
+            "--isolated",
+            "--format",
+            "concise",
+            "--context",
+            "dataset",
+            "data",
+        ],
+    );
+    let all_findings = findings(&all.stdout);
+    assert!(
+        all_findings
+            .iter()
+            .any(|f| f.starts_with("data/train-00001-of-00002.jsonl:4:")),
+        "{}",
+        all.stdout
+    );
+}
+
+#[test]
+fn every_summary_says_how_many_examples_were_read_as_context() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    sharded(d);
+    let args = |format: &'static str| {
+        [
+            "--isolated",
+            "--format",
+            format,
+            "--context",
+            "dataset",
+            STAGED,
+        ]
+    };
+    let json = run(d, &args("json"));
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let summary = &doc["summary"];
+    assert_eq!(
+        summary["context"],
+        serde_json::json!({"files": 1, "examples": 4})
+    );
+    assert_eq!(summary["files"], 1);
+    assert_eq!(summary["examples"], 2);
+    assert_eq!(doc["files"].as_array().map(Vec::len), Some(1));
+    let diagnostics = doc["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 1, "{}", json.stdout);
+    assert_eq!(
+        diagnostics[0]["related"][0],
+        serde_json::json!({"path": "data/train-00001-of-00002.jsonl", "line": 1, "message": "first occurrence"})
+    );
+
+    let note = "also read 4 examples of 1 file as context (the rest of their datasets: duplicates and leaks judged against them, nothing reported on them)";
+    let full = run(d, &args("full"));
+    assert!(full.stdout.contains(note), "{}", full.stdout);
+    let markdown = run(d, &args("markdown"));
+    assert!(
+        markdown.stdout.contains("Also read 4 examples of 1 file"),
+        "{}",
+        markdown.stdout
+    );
+
+    // Without --context, the summary says nothing about it.
+    let plain = run(d, &["--isolated", "--format", "json", STAGED]);
+    let doc: serde_json::Value = serde_json::from_str(&plain.stdout).expect("json");
+    assert!(doc["summary"].get("context").is_none(), "{}", plain.stdout);
+}
+
+#[test]
+fn a_named_evaluation_split_is_judged_against_its_training_split() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let leaked = chat(
+        "Natalia sold clips to 48 of her friends in April. How many clips?",
+        "72",
+    );
+    write_lines(
+        d,
+        "gsm8k_train.jsonl",
+        &[chat("What is 2 + 2?", "4"), leaked.clone()],
+    );
+    write_lines(
+        d,
+        "gsm8k_test.jsonl",
+        &[
+            chat(
+                "A train leaves at 3 pm and travels for 4 hours. When does it arrive?",
+                "7 pm",
+            ),
+            leaked,
+        ],
+    );
+    // An unrelated dataset beside them is not read.
+    write_lines(d, "other.jsonl", &[chat("Unrelated?", "Yes.")]);
+    let out = run(
+        d,
+        &[
+            "--isolated",
+            "--select",
+            "D",
+            "--format",
+            "json",
+            "--context",
+            "dataset",
+            "gsm8k_test.jsonl",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let found: Vec<(String, u64, String)> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{}", out.stdout);
+    assert_eq!(found[0].0, "gsm8k_test.jsonl");
+    assert_eq!(found[0].1, 2);
+    assert!(
+        found[0].2.contains("training example gsm8k_train.jsonl:2"),
+        "{found:?}"
+    );
+    assert_eq!(
+        doc["summary"]["context"],
+        serde_json::json!({"files": 1, "examples": 2})
+    );
+}
+
+#[test]
+fn a_train_only_datasets_group_is_one_dataset_and_the_context_of_its_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let old = chat("How do I export my data?", "Settings, then Export.");
+    write_lines(d, "data/support.jsonl", std::slice::from_ref(&old));
+    write_lines(
+        d,
+        "data/new_batch.jsonl",
+        &[chat("How do I log out?", "Menu, then Log out."), old],
+    );
+    std::fs::write(
+        d.join("tunelint.toml"),
+        "[[datasets]]\nname = \"support\"\ntrain = [\"data/support.jsonl\", \"data/new_batch.jsonl\"]\n",
+    )
+    .expect("write config");
+    // A train-only group is accepted, and compares its files as one dataset.
+    let whole = run(d, &["--format", "concise", "data"]);
+    assert_eq!(
+        findings(&whole.stdout),
+        ["data/support.jsonl:1:1: D001 exact duplicate of the example at data/new_batch.jsonl:2"],
+        "{}{}",
+        whole.stdout,
+        whole.stderr
+    );
+    // Named alone with --context dataset, the new batch is judged against the group's
+    // other file, and the finding lands on the named file.
+    let staged = run(
+        d,
+        &[
+            "--format",
+            "concise",
+            "--context",
+            "dataset",
+            "data/new_batch.jsonl",
+        ],
+    );
+    assert_eq!(
+        findings(&staged.stdout),
+        ["data/new_batch.jsonl:2:1: D001 exact duplicate of the example at data/support.jsonl:1"],
+        "{}{}",
+        staged.stdout,
+        staged.stderr
+    );
+}
+
+/// The pre-commit executable: `TUNELINT_PRE_COMMIT`, or the one .ci/venv.sh installs.
+fn pre_commit() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("TUNELINT_PRE_COMMIT") {
+        return Some(PathBuf::from(p));
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/.venv/bin/pre-commit");
+    venv.is_file().then_some(venv)
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@localhost",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// The hook of this repository's .pre-commit-hooks.yaml (`id: tunelint`), with its entry's
+/// options, files pattern and `require_serial`, made a `language: unsupported` hook that
+/// runs the binary under test (the wheel hook itself is .ci/precommit-check.sh's).
+fn hook_manifest() -> String {
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .expect("the manifest");
+    let hook = manifest
+        .split("- id: ")
+        .find(|h| h.starts_with("tunelint\n"))
+        .expect("the tunelint hook");
+    let field = |name: &str| -> String {
+        hook.lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("the hook has no {name}"))
+            .to_owned()
+    };
+    let entry = field("entry");
+    let options = entry
+        .strip_prefix("tunelint ")
+        .expect("the entry runs tunelint");
+    assert!(options.contains("--context dataset"), "{entry}");
+    let binary = assert_cmd::cargo::cargo_bin("tunelint");
+    format!(
+        "- id: tunelint\n  name: tunelint\n  entry: '{} {options}'\n  language: unsupported\n  files: {}\n  types: {}\n  require_serial: {}\n",
+        binary.display(),
+        field("files"),
+        field("types"),
+        field("require_serial"),
+    )
+}
+
+#[test]
+fn pre_commit_try_repo_judges_a_staged_shard_against_an_unstaged_one() {
+    let Some(pre_commit) = pre_commit() else {
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v != "true"),
+            "CI=true: pre-commit is needed (set TUNELINT_PRE_COMMIT or run .ci/venv.sh's venv_install pre-commit==4.7.0)"
+        );
+        eprintln!(
+            "note: pre-commit not found (TUNELINT_PRE_COMMIT, .ci/.venv/bin/pre-commit); skipping the try-repo run"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hooks = dir.path().join("hooks");
+    std::fs::create_dir_all(&hooks).expect("mkdir");
+    std::fs::write(hooks.join(".pre-commit-hooks.yaml"), hook_manifest()).expect("manifest");
+    git(&hooks, &["init", "-q"]);
+    git(&hooks, &["add", "-A"]);
+    git(&hooks, &["commit", "-q", "-m", "hook"]);
+
+    let user = dir.path().join("user");
+    std::fs::create_dir_all(&user).expect("mkdir");
+    git(&user, &["init", "-q"]);
+    sharded(&user);
+    // The second shard is committed; the first is new and staged.
+    git(&user, &["add", "data/train-00001-of-00002.jsonl"]);
+    git(&user, &["commit", "-q", "-m", "the dataset"]);
+    git(&user, &["add", STAGED]);
+
+    let out = std::process::Command::new(&pre_commit)
+        .current_dir(&user)
+        .env("PRE_COMMIT_HOME", dir.path().join("cache"))
+        .env_remove("GITHUB_ACTIONS")
+        .args([
+            "try-repo",
+            hooks.to_str().expect("utf-8 path"),
+            "tunelint",
+            "--color",
+            "never",
+        ])
+        .output()
+        .expect("pre-commit runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("tunelint...") && l.ends_with("Failed")),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "data/train-00000-of-00002.jsonl:2:1: D001 exact duplicate of the example at data/train-00001-of-00002.jsonl:1"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("data/train-00001-of-00002.jsonl:")),
+        "nothing is reported on the unstaged shard: {text}"
+    );
+}
