@@ -173,6 +173,10 @@ pub struct Message<'a> {
     pub tool_call_id: Option<Text<'a>>,
     /// `weight` of an assistant message: `Some(0)` means "do not train on this turn".
     pub weight: Option<u8>,
+    /// axolotl's `train_detail` (the JSON list of `{"begin_offset", "end_offset", "train"}`
+    /// character ranges of the content) when the format read one: which part of a trained
+    /// turn is learned from.
+    pub train_detail: Option<Span>,
 }
 
 impl<'a> Message<'a> {
@@ -188,6 +192,7 @@ impl<'a> Message<'a> {
             tool_calls: Vec::new(),
             tool_call_id: None,
             weight: None,
+            train_detail: None,
         }
     }
 

@@ -336,6 +336,243 @@ fn counts_equal_transformers_on_random_examples() {
     assert_eq!(t["total"], total, "{t}");
     assert_eq!(t["trainable"], trained, "{t}");
     assert_eq!(t["tokenizer"], nemo.display().to_string());
+
+    // Plain text (`{"text": ...}`) is not rendered with a chat template: TRL appends the EOS
+    // token and tokenizes it with the tokenizer's special tokens (Mistral 7B's adds a BOS).
+    let mut rng = Rng(2028);
+    let texts: Vec<String> = (0..60)
+        .map(|i| {
+            let mut text = random_text(&mut rng);
+            if i % 10 == 0 {
+                text.push_str("</s>");
+            }
+            serde_json::json!({ "text": text }).to_string()
+        })
+        .collect();
+    let input = dir.path().join("texts.jsonl");
+    std::fs::write(&input, texts.join("\n") + "\n").expect("write");
+    let output = dir.path().join("texts.tsv");
+    let mut args: Vec<&std::ffi::OsStr> =
+        vec!["text".as_ref(), input.as_os_str(), output.as_os_str()];
+    for t in &tokenizers {
+        args.push(t.as_os_str());
+    }
+    run(&args);
+    let expected = std::fs::read_to_string(&output).expect("read");
+    let models: Vec<Settings> = tokenizers
+        .iter()
+        .map(|t| settings_with(load(t, Some(&template("chatml_qwen.jinja"))).expect("loads")))
+        .collect();
+    let mut wrong = Vec::new();
+    for row in expected.lines() {
+        let cells: Vec<&str> = row.split('\t').collect();
+        let (m, i): (usize, usize) = (
+            cells[0].parse().expect("model"),
+            cells[1].parse().expect("line"),
+        );
+        let want: u64 = cells[2].parse().expect("total");
+        let got = count_tokens(&texts[i], &models[m]).map(|t| (t.total, t.trainable));
+        if got != Some((want, want)) {
+            wrong.push(format!(
+                "{}: line {}: tunelint (total, trained) {got:?}, transformers {want}\n  {}",
+                tokenizers[m].display(),
+                i + 1,
+                texts[i]
+            ));
+        }
+    }
+    assert_eq!(expected.lines().count(), texts.len() * tokenizers.len());
+    assert!(
+        wrong.is_empty(),
+        "{} plain texts differ:\n{}",
+        wrong.len(),
+        wrong[..wrong.len().min(6)].join("\n")
+    );
+}
+
+/// `bpe-llama3` with a post-processor that adds `<|begin_of_text|>`, as Llama 3's own
+/// tokenizer.json has: what `tokenizer(text)` adds and `apply_chat_template` does not.
+fn llama3_with_bos(dir: &Path) -> PathBuf {
+    let src = tokenizer("bpe-llama3");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(src.join("tokenizer.json")).expect("read"))
+            .expect("json");
+    let bos = json["added_tokens"]
+        .as_array()
+        .and_then(|a| a.iter().find(|t| t["content"] == "<|begin_of_text|>"))
+        .map(|t| t["id"].clone())
+        .expect("<|begin_of_text|>");
+    json["post_processor"] = serde_json::json!({
+        "type": "TemplateProcessing",
+        "single": [
+            {"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}},
+            {"Sequence": {"id": "A", "type_id": 0}}
+        ],
+        "pair": [
+            {"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}},
+            {"Sequence": {"id": "A", "type_id": 0}},
+            {"Sequence": {"id": "B", "type_id": 1}}
+        ],
+        "special_tokens": {"<|begin_of_text|>": {"id": "<|begin_of_text|>", "ids": [bos], "tokens": ["<|begin_of_text|>"]}}
+    });
+    let out = dir.join("llama3-bos");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("tokenizer.json"), json.to_string()).expect("write");
+    std::fs::copy(
+        src.join("tokenizer_config.json"),
+        out.join("tokenizer_config.json"),
+    )
+    .expect("copy");
+    out
+}
+
+/// The tokens of `text` as the tokenizer alone encodes it, without special tokens.
+fn plain_tokens(dir: &Path, text: &str) -> u64 {
+    let t = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).expect("tokenizer");
+    t.encode(text, false).expect("encodes").len() as u64
+}
+
+#[test]
+fn plain_text_is_tokenized_as_trl_does_without_the_chat_template() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = llama3_with_bos(dir.path());
+    let text = "Tokyo is the capital of Japan.\nIt has 14 million people.";
+    let n = plain_tokens(&model, text);
+    let work = dir.path().join("project");
+    std::fs::create_dir_all(&work).expect("mkdir");
+    std::fs::write(
+        work.join("tunelint.toml"),
+        format!(
+            "format = \"text\"\n[tokens]\ntokenizer = {:?}\nchat_template = {:?}\n",
+            model.display().to_string(),
+            template("llama3.jinja").display().to_string()
+        ),
+    )
+    .expect("write");
+    // The EOS is appended once: not to a text that already ends with it.
+    let lines = [
+        serde_json::json!({ "text": text }),
+        serde_json::json!({ "text": format!("{text}<|eot_id|>") }),
+    ];
+    std::fs::write(
+        work.join("train.jsonl"),
+        lines.map(|l| l.to_string()).join("\n") + "\n",
+    )
+    .expect("write");
+    let out = tunelint(&work)
+        .args(["stats", "--format", "json", "train.jsonl"])
+        .output()
+        .expect("run");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let t = &doc["summary"]["tokens"];
+    // <|begin_of_text|> from the post-processor, the text, <|eot_id|>: all trained.
+    let each = 1 + n + 1;
+    assert_eq!(t["examples"], 2, "{t}");
+    assert_eq!(t["total"], 2 * each, "{t}");
+    assert_eq!(t["trainable"], 2 * each, "{t}");
+    assert_eq!(t["max"], each, "{t}");
+}
+
+/// `stats --format json`'s token figures of `lines` with bpe-chatml and the ChatML template.
+fn chatml_stats(format: &str, lines: &[serde_json::Value]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        format!(
+            "format = {format:?}\n[tokens]\ntokenizer = {:?}\nchat_template = {:?}\n",
+            tokenizer("bpe-chatml").display().to_string(),
+            template("chatml_qwen.jinja").display().to_string()
+        ),
+    )
+    .expect("write");
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(dir.path().join("train.jsonl"), text.join("\n") + "\n").expect("write");
+    let out = tunelint(dir.path())
+        .args(["stats", "--format", "json", "train.jsonl"])
+        .output()
+        .expect("run");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    doc["summary"]["tokens"].clone()
+}
+
+#[test]
+fn axolotl_and_llama_factory_masks_decide_the_trained_tokens() {
+    let chatml = tokenizer("bpe-chatml");
+    // ChatML's assistant turn, after the generation prompt `<|im_start|>assistant\n`, is the
+    // answer, `<|im_end|>` and `\n`; `<|im_end|>` is an added token, so the answer's tokens
+    // are those it has alone.
+    let turn = |answer: &str| plain_tokens(&chatml, answer) + 1 + plain_tokens(&chatml, "\n");
+    let (first, second) = ("Paris is the capital.", "It has two million people.");
+    let both = turn(first) + turn(second);
+
+    // LLaMA-Factory: loss_weight 0.0 masks a turn, any weight above 1e-6 trains it.
+    let messages = |w1: f64, w2: f64| {
+        serde_json::json!({"messages": [
+            {"role": "user", "content": "Capital of France?"},
+            {"role": "assistant", "content": first, "loss_weight": w1},
+            {"role": "user", "content": "How big is it?"},
+            {"role": "assistant", "content": second, "loss_weight": w2}
+        ]})
+    };
+    let t = chatml_stats(
+        "llama-factory",
+        &[messages(1.0, 1.0), messages(0.0, 1.0), messages(0.5, 0.0)],
+    );
+    assert_eq!(t["examples"], 3, "{t}");
+    assert_eq!(t["trainable"], both + turn(second) + turn(first), "{t}");
+
+    // axolotl: `train` per message, `train_detail` per span of the content (character
+    // offsets, inclusive; characters no entry covers are not trained). " General Kenobi!"
+    // starts a pre-tokenizer piece, so its tokens are those it has alone; the turn's
+    // `<|im_end|>\n` is trained after a trained end of the content (train_on_eos: turn).
+    let answer = "Hello there. General Kenobi!";
+    let tail = " General Kenobi!";
+    let start = answer.chars().count() - tail.chars().count();
+    let detailed = |detail: serde_json::Value| {
+        serde_json::json!({"messages": [
+            {"role": "user", "content": "Say it."},
+            {"role": "assistant", "content": answer, "train_detail": detail}
+        ]})
+    };
+    let lines = [
+        serde_json::json!({"messages": [
+            {"role": "user", "content": "Capital of France?"},
+            {"role": "assistant", "content": first, "train": false},
+            {"role": "user", "content": "How big is it?"},
+            {"role": "assistant", "content": second, "train": true}
+        ]}),
+        detailed(serde_json::json!([
+            {"begin_offset": 0, "end_offset": start - 1, "train": false},
+            {"begin_offset": start, "end_offset": answer.chars().count() - 1, "train": true}
+        ])),
+        // A later entry overrides an earlier one.
+        detailed(serde_json::json!([
+            {"begin_offset": 0, "end_offset": answer.chars().count() - 1, "train": true},
+            {"begin_offset": 0, "end_offset": start - 1, "train": false}
+        ])),
+        detailed(serde_json::json!([
+            {"begin_offset": 0, "end_offset": answer.chars().count() - 1, "train": false}
+        ])),
+    ];
+    let t = chatml_stats("axolotl-chat", &lines);
+    assert_eq!(t["examples"], 4, "{t}");
+    assert_eq!(t["trainable"], turn(second) + 2 * turn(tail), "{t}");
+    // Without the masks, every answer is trained.
+    let unmasked: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| {
+            let mut l = l.clone();
+            for m in l["messages"].as_array_mut().expect("messages") {
+                if let Some(m) = m.as_object_mut() {
+                    m.remove("train");
+                    m.remove("train_detail");
+                }
+            }
+            l
+        })
+        .collect();
+    let t = chatml_stats("axolotl-chat", &unmasked);
+    assert_eq!(t["trainable"], both + 3 * turn(answer), "{t}");
 }
 
 fn tunelint(dir: &Path) -> Command {

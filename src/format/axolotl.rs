@@ -246,6 +246,9 @@ fn read_message<'s>(
     if let Some(d) = detail {
         let detail_trains = check_train_detail(doc, d, &message.content, ctx);
         trained = trained.or(detail_trains);
+        if detail_trains.is_some() {
+            message.train_detail = Some(doc.span(d));
+        }
     }
     if role == Role::Assistant {
         message.weight = trained.map(u8::from);

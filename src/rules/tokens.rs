@@ -111,9 +111,11 @@ declare_rule! {
     /// trainer truncates long examples (`[tokens] max_length`, with `overflow = "truncate"`,
     /// the default). The message says how many tokens of the answer are cut.
     ///
-    /// `max_length` is the trainer's setting: TRL's `SFTConfig(max_length=...)`,
-    /// LLaMA-Factory's `cutoff_len`; both keep the first `max_length` tokens of the rendered
-    /// example. Counts use the configured tokenizer: an open-weight model's
+    /// `max_length` is the trainer's setting: TRL's `SFTConfig(max_length=...)`, which keeps
+    /// the first `max_length` tokens of the rendered example (`truncation_mode =
+    /// "keep_start"`); LLaMA-Factory's `cutoff_len` bounds the same length but shortens the
+    /// prompt and the answer of the turn it falls in, in proportion, so the examples it cuts
+    /// are these while the cut may fall elsewhere in them. Counts use the configured tokenizer: an open-weight model's
     /// (`[tokens] tokenizer`, the example rendered with its chat template) or OpenAI's. An
     /// example whose bytes cannot reach `max_length` tokens is never tokenized for this rule.
     ///
@@ -184,14 +186,15 @@ declare_rule! {
     /// ## What it does
     /// Reports an example nothing of which is trained on: every answer falls past
     /// `[tokens] max_length` (the trainer keeps the first `max_length` tokens: TRL's
-    /// `max_length`, LLaMA-Factory's `cutoff_len`), the trainer drops the example for being
+    /// `max_length`; LLaMA-Factory's `cutoff_len` cuts the same examples), the trainer drops the example for being
     /// longer (`overflow = "drop"`, as axolotl does beyond `sequence_len`), or the model's
     /// chat template marks no text of it as generated (`{% generation %}`). Also an example
     /// the model's chat template refuses to render (`raise_exception`), which stops
     /// `apply_chat_template` and with it the trainer's preprocessing; the message names the
     /// template's file and line.
     ///
-    /// An example with no assistant message, or only masked ones (`weight: 0`), is O004's.
+    /// An example with no assistant message, or only masked ones (`weight: 0`, axolotl's
+    /// `train: false`, LLaMA-Factory's `loss_weight: 0.0`), is O004's.
     /// Counts use the configured tokenizer; an example whose bytes cannot reach `max_length`
     /// tokens is not tokenized.
     ///
@@ -340,8 +343,16 @@ fn measure(
         return Ok(Measured::Exact);
     }
     if let Some(model) = &settings.model {
+        // One rendering bounds the count; finding the trained parts takes more, needed only
+        // past the bound or when the template's `{% generation %}` blocks say what is trained
+        // (without them, the trained assistant turns are: O004 reports an example with none).
+        if !model.marks_generation(conv)
+            && model.upper_bound(&model.render_text(conv, ctx.text)?) <= limit
+        {
+            return Ok(Measured::WithinLimit { trained: true });
+        }
         let rendered = model.render(conv, ctx.text)?;
-        if model.upper_bound(rendered.text.len()) <= limit {
+        if model.upper_bound(&rendered) <= limit {
             return Ok(Measured::WithinLimit {
                 trained: rendered.has_trained(),
             });

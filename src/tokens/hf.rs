@@ -19,6 +19,11 @@
 //!
 //! An assistant message the data marks as not trained (`weight: 0`, [`Message::trained`])
 //! is left out either way.
+//!
+//! Plain text for language modelling (`text`, [`Shape::Text`]) has no turns and no template:
+//! TRL's `SFTTrainer` appends the EOS token unless the text ends with it and tokenizes the
+//! string as it is, with the tokenizer's special tokens (`tokenizer(text)`), and trains on
+//! every token.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -28,7 +33,7 @@ use minijinja::value::Value;
 use super::template::{ChatTemplate, Rendered, TemplateError, json_value};
 use super::{Answer, ExampleTokens};
 use crate::json::{Kind, Parser};
-use crate::record::{Conversation, Message, Role};
+use crate::record::{Content, Conversation, Message, Role, Shape};
 
 /// The named special tokens `transformers` passes to every template (`special_tokens_map`).
 const SPECIAL_TOKENS: [&str; 7] = [
@@ -53,6 +58,11 @@ pub struct Model {
     /// No token stands for less than one byte of text once normalised, and normalising
     /// multiplies the bytes by at most this: `bytes × expansion + 1` bounds the count.
     expansion: u64,
+    /// The EOS token (`tokenizer_config.json`'s `eos_token`), which TRL appends to plain text.
+    eos: Option<String>,
+    /// Tokens the tokenizer's post-processor adds to a text encoded with special tokens
+    /// (a BOS, say).
+    post_added: u64,
 }
 
 impl std::fmt::Debug for Model {
@@ -186,7 +196,18 @@ impl Model {
                 }
             }
         }
-        let expansion = expansion(&json);
+        let doc: Option<serde_json::Value> = std::fs::read_to_string(&json)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok());
+        let expansion = doc.as_ref().map_or(18, expansion);
+        let eos = specials
+            .iter()
+            .find(|(k, _)| k == "eos_token")
+            .and_then(|(_, v)| v.as_str())
+            .map(str::to_string);
+        let post_added = tokenizer.get_post_processor().map_or(0, |p| {
+            tokenizers::PostProcessor::added_tokens(p, false) as u64
+        });
         Ok(Model {
             name: shown(path),
             tokenizer,
@@ -194,6 +215,8 @@ impl Model {
             tool_template,
             specials,
             expansion,
+            eos,
+            post_added,
         })
     }
 
@@ -216,6 +239,9 @@ impl Model {
         conv: &Conversation<'_>,
         line: &str,
     ) -> Result<RenderedExample, RenderError> {
+        if conv.shape == Shape::Text {
+            return Ok(self.plain_text(conv));
+        }
         let input = Input::new(conv, line);
         let template = self.template_for(input.tools.is_some());
         let render = |messages: &Value, generation_prompt: bool| {
@@ -237,7 +263,8 @@ impl Model {
             .messages
             .iter()
             .any(|m| m.role == Role::Assistant && !m.trained());
-        if !template.has_generation || untrained {
+        let detailed = conv.messages.iter().any(|m| m.train_detail.is_some());
+        if !template.has_generation || untrained || detailed {
             turns = self.assistant_turns(conv, &input, &full.text, &render);
         }
         let trained: Vec<Turn> = if template.has_generation {
@@ -272,10 +299,77 @@ impl Model {
                 .filter(|t| conv.messages[t.message].trained())
                 .collect()
         };
+        let trained = if detailed {
+            trained
+                .into_iter()
+                .flat_map(|t| train_detail_parts(conv, line, &full.text, t))
+                .collect()
+        } else {
+            trained
+        };
         Ok(RenderedExample {
             text: full.text,
             trained,
+            special_tokens: false,
         })
+    }
+
+    /// Plain text as TRL tokenizes it: the text and the EOS token, all of it trained.
+    fn plain_text(&self, conv: &Conversation<'_>) -> RenderedExample {
+        let mut text = String::new();
+        for m in &conv.messages {
+            text.push_str(&m.content.joined_text());
+        }
+        if let Some(eos) = &self.eos
+            && !text.ends_with(eos.as_str())
+        {
+            text.push_str(eos);
+        }
+        let all = 0..text.len();
+        RenderedExample {
+            text,
+            trained: vec![Turn {
+                message: 0,
+                text: all,
+            }],
+            special_tokens: true,
+        }
+    }
+
+    /// Renders `conv` once, without finding its trained parts (which takes a rendering of
+    /// the prompt and of each assistant turn): enough for a bound on its tokens.
+    pub fn render_text(
+        &self,
+        conv: &Conversation<'_>,
+        line: &str,
+    ) -> Result<RenderedExample, RenderError> {
+        if conv.shape == Shape::Text {
+            return Ok(self.plain_text(conv));
+        }
+        let input = Input::new(conv, line);
+        let template = self.template_for(input.tools.is_some());
+        let full = template
+            .render(
+                &Value::from(input.messages),
+                input.tools.as_ref(),
+                false,
+                &self.specials,
+            )
+            .map_err(|error| RenderError {
+                origin: template.origin.clone(),
+                error,
+            })?;
+        Ok(RenderedExample {
+            text: full.text,
+            trained: Vec::new(),
+            special_tokens: false,
+        })
+    }
+
+    /// Whether the template that renders `conv` decides what is trained (`{% generation %}`
+    /// blocks): then whether anything is takes [`Model::render`].
+    pub fn marks_generation(&self, conv: &Conversation<'_>) -> bool {
+        conv.shape != Shape::Text && self.template_for(conv.tools.is_some()).has_generation
     }
 
     /// The text of each assistant turn: after the prompt that ends with the generation prompt,
@@ -337,12 +431,7 @@ impl Model {
 
     /// Tokenizes a rendered example and maps its trained text to tokens.
     pub fn count_rendered(&self, conv: &Conversation<'_>, r: &RenderedExample) -> ExampleTokens {
-        let offsets = match self.tokenizer.encode(r.text.as_str(), false) {
-            Ok(encoding) => encoding.get_offsets().to_vec(),
-            // The tokenizer fails only on inputs it cannot represent; count nothing rather
-            // than guess.
-            Err(_) => Vec::new(),
-        };
+        let offsets = encode_offsets(&self.tokenizer, &r.text, r.special_tokens);
         let total = offsets.len() as u64;
         let mut out = ExampleTokens {
             total,
@@ -350,6 +439,20 @@ impl Model {
         };
         let mut trained_tokens = 0u64;
         let mut t = 0usize;
+        if r.special_tokens {
+            // Plain text: every token is trained, the post-processor's too.
+            if total > 0 {
+                out.answers.push(Answer {
+                    message: Some(0),
+                    start: 0,
+                    end: total,
+                });
+            }
+            out.trainable = total;
+            out.assistant = total;
+            out.largest = largest_message(conv);
+            return out;
+        }
         for turn in &r.trained {
             // Tokens are in text order, and so are the trained parts.
             while t < offsets.len() && offsets[t].1 <= turn.text.start {
@@ -377,12 +480,98 @@ impl Model {
         out
     }
 
-    /// An upper bound of the tokens of a rendered text of `bytes` bytes.
-    pub fn upper_bound(&self, bytes: usize) -> u64 {
-        (bytes as u64)
+    /// An upper bound of the tokens of a rendered example.
+    pub fn upper_bound(&self, r: &RenderedExample) -> u64 {
+        let added = if r.special_tokens { self.post_added } else { 0 };
+        (r.text.len() as u64)
             .saturating_mul(self.expansion)
-            .saturating_add(1)
+            .saturating_add(1 + added)
     }
+}
+
+/// The trained parts of `turn` when its message has axolotl's `train_detail`: the characters
+/// of the content that its entries mark `train: true` (a later entry overrides an earlier one;
+/// characters no entry covers are not trained, as in axolotl), found where the content is in
+/// the turn's text, and the text the template writes after the content (the end-of-turn
+/// token, which axolotl trains on by default: `train_on_eos: turn`). A turn whose content is not
+/// found in its text is kept whole.
+fn train_detail_parts(conv: &Conversation<'_>, line: &str, full: &str, turn: Turn) -> Vec<Turn> {
+    let Some(m) = conv.messages.get(turn.message) else {
+        return vec![turn];
+    };
+    let (Some(span), Content::Text(content)) = (m.train_detail, &m.content) else {
+        return vec![turn];
+    };
+    let content: &str = &content.value;
+    let Some(at) = full
+        .get(turn.text.clone())
+        .and_then(|t| t.find(content))
+        .filter(|_| !content.is_empty())
+    else {
+        return vec![turn];
+    };
+    let start = turn.text.start + at;
+    let mut chars: Vec<bool> = vec![false; content.chars().count()];
+    PARSER.with(|parser| {
+        let mut parser = parser.borrow_mut();
+        let Some(raw) = line.get(span.range()) else {
+            return;
+        };
+        let Ok(doc) = parser.parse(raw) else {
+            return;
+        };
+        if doc.kind(doc.root()) != Kind::Array {
+            return;
+        }
+        for d in doc.elements(doc.root()) {
+            let offset = |key: &str| {
+                doc.get(d, key)
+                    .and_then(|v| doc.number(v))
+                    .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+                    .map(|n| n as usize)
+            };
+            let train = doc.get(d, "train").and_then(|v| doc.bool(v));
+            if let (Some(begin), Some(end), Some(train)) =
+                (offset("begin_offset"), offset("end_offset"), train)
+                && begin <= end
+            {
+                // Offsets are inclusive.
+                let end = end.saturating_add(1).min(chars.len());
+                if let Some(range) = chars.get_mut(begin.min(end)..end) {
+                    range.fill(train);
+                }
+            }
+        }
+    });
+    let mut parts = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut bytes = content.char_indices().map(|(b, _)| b);
+    for &trained in &chars {
+        let b = bytes.next().unwrap_or(content.len());
+        match (trained, open) {
+            (true, None) => open = Some(b),
+            (false, Some(o)) => {
+                parts.push(start + o..start + b);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    let content_end = start + content.len();
+    let tail = content_end..turn.text.end;
+    match open {
+        // The last trained characters run into the end of the turn.
+        Some(o) => parts.push(start + o..turn.text.end.max(content_end)),
+        None if !tail.is_empty() && !parts.is_empty() => parts.push(tail),
+        None => {}
+    }
+    parts
+        .into_iter()
+        .map(|text| Turn {
+            message: turn.message,
+            text,
+        })
+        .collect()
 }
 
 /// The message with the most text: T001 points at it.
@@ -404,6 +593,9 @@ fn largest_message(conv: &Conversation<'_>) -> Option<(usize, u64)> {
 pub struct RenderedExample {
     pub text: String,
     pub trained: Vec<Turn>,
+    /// Encoded with the tokenizer's special tokens (plain text), not as the chat template
+    /// wrote them (`apply_chat_template` adds none).
+    pub special_tokens: bool,
 }
 
 impl RenderedExample {
@@ -527,13 +719,7 @@ fn io_why(e: &std::io::Error) -> String {
 /// normalizer; 3 for NFC, lowercasing, BERT's and `▁` replacements; 18 for the compatibility
 /// forms (NFKC of one character can be 18); doubled for a Metaspace pre-tokenizer, which may
 /// add a `▁` to every piece.
-fn expansion(json: &Path) -> u64 {
-    let Ok(text) = std::fs::read_to_string(json) else {
-        return 18;
-    };
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return 18;
-    };
+fn expansion(doc: &serde_json::Value) -> u64 {
     fn normalizer(n: &serde_json::Value) -> u64 {
         match n.get("type").and_then(|t| t.as_str()) {
             None => 1,
@@ -584,4 +770,18 @@ fn expansion(json: &Path) -> u64 {
         .filter(|p| !p.is_null())
         .map_or(1, pre);
     n.saturating_mul(p)
+}
+
+/// The byte offsets of the tokens of `text`, as `tokenizer.encode(text, special_tokens)` gives
+/// them. The tokenizer fails only on inputs it cannot represent: then nothing is counted
+/// rather than guessed.
+fn encode_offsets(
+    tokenizer: &tokenizers::Tokenizer,
+    text: &str,
+    special_tokens: bool,
+) -> Vec<(usize, usize)> {
+    match tokenizer.encode(text, special_tokens) {
+        Ok(encoding) => encoding.get_offsets().to_vec(),
+        Err(_) => Vec::new(),
+    }
 }
