@@ -662,7 +662,19 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     };
     let failed = gate_outcomes.iter().any(|g| !g.passed);
     let (charts, tables) = match mode {
-        Mode::Check => (Vec::new(), Vec::new()),
+        // The verdict's charts (composition, token lengths) for the markdown job summary
+        // and html; the terminal report leaves them to `stats`.
+        Mode::Check => match jobs.first() {
+            Some(job) => (
+                crate::stats::verdict_charts(
+                    &facts[..judged_files],
+                    &job.settings.composition.targets,
+                    &total,
+                ),
+                Vec::new(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        },
         Mode::Stats => {
             let inputs: Vec<crate::stats::Input<'_>> = files[..judged_files]
                 .iter()

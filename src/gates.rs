@@ -118,14 +118,14 @@ pub fn valid_pct(summary: &FileSummary) -> f64 {
     }
 }
 
-use crate::wording::format_pct;
+use crate::wording::{format_pct, thousands};
 
 /// Evaluates every gate on the run's total.
 pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<GateOutcome> {
     let pct = valid_pct(total);
     let duplicates = total.duplicates();
     let (dup_limit, dup_shown) = match gates.max_duplicates {
-        Threshold::Count(n) => (n as f64, format!("required at most {n}")),
+        Threshold::Count(n) => (n as f64, format!("required at most {}", thousands(n))),
         Threshold::Percent(p) => (
             p / 100.0 * total.examples as f64,
             format!(
@@ -160,8 +160,8 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
                 measured: format!(
                     "{} ({} of {})",
                     format_pct(pct),
-                    total.valid,
-                    total.examples
+                    thousands(total.valid),
+                    thousands(total.examples)
                 ),
                 threshold: format!("required at least {}%", gates.min_valid_pct),
             }
@@ -169,21 +169,21 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
         GateOutcome {
             gate: Gate::MaxDuplicates,
             passed: duplicates as f64 <= dup_limit,
-            measured: duplicates.to_string(),
+            measured: thousands(duplicates),
             threshold: dup_shown,
         },
         GateOutcome {
             gate: Gate::MaxWarnings,
             passed: gates.max_warnings.is_none_or(|m| warnings <= m),
-            measured: warnings.to_string(),
-            threshold: gates
-                .max_warnings
-                .map_or("no limit".to_string(), |m| format!("required at most {m}")),
+            measured: thousands(warnings),
+            threshold: gates.max_warnings.map_or("no limit".to_string(), |m| {
+                format!("required at most {}", thousands(m))
+            }),
         },
         GateOutcome {
             gate: Gate::FileLevelErrors,
             passed: file_errors == 0,
-            measured: file_errors.to_string(),
+            measured: thousands(file_errors),
             threshold: "required 0 (byte-order mark, LFS pointer, not JSONL, unreadable file)"
                 .to_string(),
         },

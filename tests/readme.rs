@@ -35,20 +35,24 @@ fn read(rel: &str) -> String {
 /// A fenced code block: its info string, its lines, the line of the opening fence (1-based)
 /// and the `readme-test` comment right above it, if any.
 struct Block {
+    /// The opening fence's backticks: a block that shows Markdown with ``` blocks in it
+    /// opens with four.
+    fence: String,
     info: String,
     lines: Vec<String>,
     line: usize,
     directive: Option<String>,
 }
 
-/// The fenced blocks of a Markdown page (fences of three backticks, not indented).
+/// The fenced blocks of a Markdown page (fences of three or more backticks, not indented;
+/// a block closes on a fence of the same length).
 fn blocks(page: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut open: Option<Block> = None;
     let mut last_text: Option<&str> = None;
     for (i, line) in page.lines().enumerate() {
         match open.take() {
-            Some(block) if line.trim_end() == "```" => {
+            Some(block) if line.trim_end() == block.fence => {
                 out.push(block);
                 last_text = Some("```");
             }
@@ -57,12 +61,15 @@ fn blocks(page: &str) -> Vec<Block> {
                 open = Some(block);
             }
             None => {
-                if let Some(info) = line.strip_prefix("```") {
+                if line.starts_with("```") {
+                    let ticks = line.len() - line.trim_start_matches('`').len();
+                    let (fence, info) = line.split_at(ticks);
                     let directive = last_text
                         .and_then(|t| t.strip_prefix("<!-- readme-test:"))
                         .and_then(|t| t.strip_suffix("-->"))
                         .map(|t| t.trim().to_string());
                     open = Some(Block {
+                        fence: fence.to_string(),
                         info: info.trim().to_string(),
                         lines: Vec::new(),
                         line: i + 1,

@@ -388,6 +388,81 @@ fn markdown_charts_are_mermaid_that_mermaid_parses() {
     }
 }
 
+/// `check --format markdown` (the Action's job summary, `--summary-file`) draws the verdict's
+/// charts as Mermaid: the composition against its target and, with token statistics, tokens
+/// per example; the terminal report does not.
+#[test]
+fn check_job_summary_has_mermaid_charts() {
+    let dir = root().join("tests/fixtures/stats");
+    let args = [
+        "check",
+        "--isolated",
+        "--exit-zero",
+        "--token-stats",
+        "--format",
+        "markdown",
+        "mixed.jsonl",
+    ];
+    let out = run_in(&dir, &args);
+    assert_eq!(out.status.code(), Some(0));
+    let markdown = String::from_utf8(out.stdout).expect("utf-8 output");
+    let blocks = mermaid_blocks(&markdown);
+    assert_eq!(blocks.len(), 2, "{markdown}");
+    assert!(
+        blocks[0].contains("Composition against the target")
+            && blocks[0].contains("line [60.0, 20.0, 10.0, 10.0]"),
+        "{}",
+        blocks[0]
+    );
+    assert!(blocks[1].contains("Tokens per example"), "{}", blocks[1]);
+    if let Some(types) = parse_mermaid(&markdown) {
+        assert_eq!(types, ["xychart", "xychart"]);
+    }
+    // The same charts as `stats` draws from the same records.
+    let doc = json(&stats("mixed.jsonl", &["--format", "json"]));
+    let composition = chart(&doc, "composition").expect("stats draws the composition");
+    let bars: Vec<String> = bars(composition)
+        .iter()
+        .map(|(_, v)| format!("{v:.1}"))
+        .collect();
+    assert!(
+        blocks[0].contains(&format!("bar [{}]", bars.join(", "))),
+        "{bars:?} vs {}",
+        blocks[0]
+    );
+
+    // Without token statistics, no token chart; the terminal report draws none.
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            "--isolated",
+            "--exit-zero",
+            "--format",
+            "markdown",
+            "mixed.jsonl",
+        ],
+    );
+    let markdown = String::from_utf8(out.stdout).expect("utf-8 output");
+    assert_eq!(mermaid_blocks(&markdown).len(), 1, "{markdown}");
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            "--isolated",
+            "--exit-zero",
+            "--token-stats",
+            "--format",
+            "full",
+            "--color",
+            "never",
+            "mixed.jsonl",
+        ],
+    );
+    let full = String::from_utf8(out.stdout).expect("utf-8 output");
+    assert!(!full.contains("Composition against the target"), "{full}");
+}
+
 /// `../shared/datasets/chat`, when present.
 fn datasets() -> Option<PathBuf> {
     let dir = root().join("../shared/datasets/chat");

@@ -35,6 +35,9 @@ pub const MAX_ROWS: usize = 200;
 
 /// Characters of a bar's label drawn beside it (the whole label is its tooltip).
 const LABEL_CHARS: usize = 34;
+/// The narrowest bar drawn for a value above zero, in SVG units.
+const MIN_BAR: f64 = 1.0;
+
 /// Geometry of a chart, in SVG units (the SVG scales to the page's width).
 const LABEL_WIDTH: f64 = 250.0;
 const BAR_AREA: f64 = 380.0;
@@ -501,7 +504,13 @@ pub fn draw_chart(p: &mut String, chart: &Chart, source: &str) {
              <rect x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{w:.1}\" height=\"{BAR_HEIGHT}\" rx=\"2\"></rect>",
             value = exact_number(bar.value),
             lx = LABEL_WIDTH - 8.0,
-            w = width(bar.value),
+            // A value too small for its scale (0.01% of the text in Greek) is still drawn,
+            // a sliver wide, so a bar is there whenever its value is not zero.
+            w = if finite(bar.value) > 0.0 {
+                width(bar.value).max(MIN_BAR)
+            } else {
+                0.0
+            },
         );
         if let Some(t) = bar.target {
             let x = LABEL_WIDTH + width(t);

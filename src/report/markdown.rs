@@ -13,7 +13,7 @@ use crate::gates::valid_pct;
 use crate::rule::Level;
 use crate::rules::{Code, RULES};
 use crate::summary::FileSummary;
-use crate::wording::format_pct;
+use crate::wording::{format_pct, thousands};
 
 /// Files listed in the table; the rest are summed up in one row.
 const MAX_FILES: usize = 20;
@@ -62,11 +62,11 @@ fn crop_path(path: &str) -> String {
 fn row(name: &str, s: &FileSummary) -> String {
     format!(
         "| {name} | {} | {} | {} | {} | {} |",
-        s.examples,
+        thousands(s.examples),
         format_pct(valid_pct(s)),
-        s.count(Level::Error),
-        s.count(Level::Warning),
-        s.duplicates()
+        thousands(s.count(Level::Error)),
+        thousands(s.count(Level::Warning)),
+        thousands(s.duplicates())
     )
 }
 
@@ -226,7 +226,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
                 meta.code,
                 meta.name,
                 meta.help_uri(),
-                n.iter().sum::<u64>()
+                thousands(n.iter().sum::<u64>())
             )?;
         }
         writeln!(out)?;

@@ -137,8 +137,16 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
             )?;
         }
     }
-    // `stats`: the dataset's charts and tables (findings by rule are listed above).
-    super::text_charts::write_all(out, &summary.charts, &summary.tables, &["findings-by-rule"])?;
+    // `stats`: the dataset's charts and tables (findings by rule are listed above). `check`'s
+    // charts are for the reports people look at (markdown, html), not the terminal.
+    if summary.gates.is_empty() {
+        super::text_charts::write_all(
+            out,
+            &summary.charts,
+            &summary.tables,
+            &["findings-by-rule"],
+        )?;
+    }
     writeln!(out)?;
     if let Some(diff) = &summary.diff {
         writeln!(out, "{}", diff.records_line())?;

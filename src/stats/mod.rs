@@ -403,47 +403,15 @@ pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Tab
         return (charts, tables);
     };
 
-    // Composition against the target.
-    let classified: u64 = all.categories.iter().sum();
-    if classified > 0 {
-        charts.push(Chart {
-            id: "composition".into(),
-            title: format!(
-                "Composition against the target ({} classified{})",
-                crate::wording::plural(classified, "example"),
-                if all.unclassified > 0 {
-                    format!(", {} without an answer", thousands(all.unclassified))
-                } else {
-                    String::new()
-                }
-            ),
-            unit: "%".into(),
-            bars: Category::ALL
-                .iter()
-                .map(|&c| Bar {
-                    label: c.as_str().into(),
-                    value: round1(all.categories[c as usize] as f64 * 100.0 / classified as f64),
-                    target: Some(all.targets[c as usize]),
-                })
-                .collect(),
-        });
-    }
+    charts.extend(composition_chart(
+        &all.categories,
+        all.unclassified,
+        &all.targets,
+    ));
 
     // Token lengths: per example (the run's own count, chat formula included), then per
     // message by role.
-    if let Some(t) = &total.tokens {
-        let mut h = Histogram::new(TOKEN_BOUNDS);
-        for &n in &t.per_example {
-            h.add(u64::from(n));
-        }
-        push_histogram(
-            &mut charts,
-            "tokens-per-example",
-            format!("Tokens per example ({})", t.tokenizer_name()),
-            "examples",
-            &h,
-        );
-    }
+    charts.extend(tokens_per_example_chart(total));
     if let Some((encoding, histograms)) = &all.tokens {
         for (role, h) in ROLES.iter().zip(histograms) {
             push_histogram(
@@ -540,6 +508,86 @@ fn fold<K: Clone + std::hash::Hash + Eq>(
             .or_insert_with(|| (v.label.clone(), 0, place(v.first)))
             .1 += v.count;
     }
+}
+
+/// The composition against the target, as bars with their targets: `None` when no example
+/// could be classified.
+fn composition_chart(
+    categories: &[u64; 4],
+    unclassified: u64,
+    targets: &[f64; 4],
+) -> Option<Chart> {
+    let classified: u64 = categories.iter().sum();
+    if classified == 0 {
+        return None;
+    }
+    Some(Chart {
+        id: "composition".into(),
+        title: format!(
+            "Composition against the target ({} classified{})",
+            crate::wording::plural(classified, "example"),
+            if unclassified > 0 {
+                format!(", {} without an answer", thousands(unclassified))
+            } else {
+                String::new()
+            }
+        ),
+        unit: "%".into(),
+        bars: Category::ALL
+            .iter()
+            .map(|&c| Bar {
+                label: c.as_str().into(),
+                value: round1(categories[c as usize] as f64 * 100.0 / classified as f64),
+                target: Some(targets[c as usize]),
+            })
+            .collect(),
+    })
+}
+
+/// Tokens per example (the run's own count, chat formula included), when they were counted.
+fn tokens_per_example_chart(total: &FileSummary) -> Option<Chart> {
+    let t = total.tokens.as_ref()?;
+    let mut h = Histogram::new(TOKEN_BOUNDS);
+    for &n in &t.per_example {
+        h.add(u64::from(n));
+    }
+    let mut charts = Vec::new();
+    push_histogram(
+        &mut charts,
+        "tokens-per-example",
+        format!("Tokens per example ({})", t.tokenizer_name()),
+        "examples",
+        &h,
+    );
+    charts.pop()
+}
+
+/// `check`'s charts, for the reports people look at (the markdown job summary, html): the
+/// composition against the target, from the categories B002-B004 classified (absent when
+/// they are off), and tokens per example (when token statistics were counted). `facts` are
+/// the judged files'.
+pub fn verdict_charts(facts: &[FileFacts], targets: &[f64; 4], total: &FileSummary) -> Vec<Chart> {
+    let mut categories = [0u64; 4];
+    let mut unclassified = 0;
+    let mut any = false;
+    for f in facts {
+        let Some(c) = f.get::<crate::rules::balance::Categories>() else {
+            continue;
+        };
+        any = true;
+        for of in &c.of {
+            match of {
+                Some(c) => categories[*c as usize] += 1,
+                None => unclassified += 1,
+            }
+        }
+    }
+    let mut charts = Vec::new();
+    if any {
+        charts.extend(composition_chart(&categories, unclassified, targets));
+    }
+    charts.extend(tokens_per_example_chart(total));
+    charts
 }
 
 fn round1(x: f64) -> f64 {
