@@ -413,3 +413,87 @@ fn outside_a_git_repository_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("is not in a git repository"), "{stderr}");
 }
+
+#[test]
+fn a_new_near_duplicate_and_a_new_leak_are_reported_on_the_new_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    git_init(d);
+    let first = "data/train-00000-of-00002.jsonl";
+    let second = "data/train-00001-of-00002.jsonl";
+    let test = "data/test.jsonl";
+    let refund = "How do I get a refund for an order that arrived damaged last week?";
+    let shard0 = vec![
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("Where are my invoices?", "Under Billing."),
+    ];
+    write_lines(d, first, &shard0);
+    write_lines(
+        d,
+        second,
+        &[
+            chat("Is there a mobile app?", "Yes, for iOS and Android."),
+            chat(refund, "Open the order and choose Request a refund."),
+        ],
+    );
+    let exam = "Which plans include priority support and a dedicated account manager?";
+    write_lines(
+        d,
+        test,
+        &[
+            chat("Can I pay by invoice?", "Yes, on the annual plan."),
+            chat(exam, "The Business and Enterprise plans."),
+        ],
+    );
+    let base = commit_all(d, "two shards and a test split");
+
+    // New in the first shard, before their old counterparts in dataset order: a near copy
+    // of the refund question and a near copy of a test question.
+    let mut now = vec![
+        chat(
+            "How do I get a refund for an order that arrived damaged last month?",
+            "Open the order and choose Request a refund.",
+        ),
+        chat(
+            "Which plans include priority support and a dedicated account manager??",
+            "The Business and Enterprise plans.",
+        ),
+    ];
+    now.extend(shard0);
+    write_lines(d, first, &now);
+    let out = run(d, &["--diff-base", &base, "data"]);
+    let found = findings(&out.stdout);
+    assert_eq!(found.len(), 2, "{}", out.stdout);
+    assert!(
+        found[0].starts_with(&format!(
+            "{first}:1:1: D002 near-duplicate of the example at {second}:2:"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        found[1].starts_with(&format!(
+            "{first}:2:1: D003 near copy of evaluation example {test}:2 ("
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        found[1].ends_with("; evaluation scores would count it as learned"),
+        "{}",
+        out.stdout
+    );
+
+    // Without --diff-base the usual places: the later copy, the evaluation example.
+    let all = run(d, &["data"]);
+    let places: Vec<String> = findings(&all.stdout)
+        .iter()
+        .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        places,
+        [format!("{test}:2:1: D003"), format!("{second}:2:1: D002"),],
+        "{}",
+        all.stdout
+    );
+}

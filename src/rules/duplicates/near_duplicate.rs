@@ -142,9 +142,19 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
         crate::settings::DedupField::Assistant => "assistant messages",
         crate::settings::DedupField::Conversation => "conversation",
     };
+    // With --diff-base, a new example near an old one is reported on the new one, naming
+    // the old one, whichever comes first; each record is reported once.
+    let mut reported = std::collections::HashSet::new();
     for f in found {
-        let (file, index) = record(texts.owner[f.text as usize]);
-        let (of_file, of_index) = record(texts.owner[f.of as usize]);
+        let mut here = record(texts.owner[f.text as usize]);
+        let mut of = record(texts.owner[f.of as usize]);
+        if ctx.is_new(of.0, of.1) && !ctx.is_new(here.0, here.1) {
+            std::mem::swap(&mut here, &mut of);
+        }
+        if !reported.insert(here) {
+            continue;
+        }
+        let ((file, index), (of_file, of_index)) = (here, of);
         let earlier = all[of_file as usize].items[of_index].line;
         let place = ctx.place(file, of_file, earlier);
         ctx.report(

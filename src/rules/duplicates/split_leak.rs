@@ -1,12 +1,12 @@
 //! D003 split-leak.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::dataset::{DatasetContext, SplitGroup};
 use crate::declare_rule;
 use crate::dedup::search;
 use crate::dedup::texts::{COMPARE_TEXTS, CompareTexts};
-use crate::diagnostic::Related;
+use crate::diagnostic::{FileId, Related};
 use crate::json::Parser;
 use crate::rules::{Code, RunsOn};
 
@@ -101,6 +101,9 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
         // Records already reported: one finding per evaluation example, naming the first
         // training file (in path order) that has it.
         let mut done = vec![false; eval_facts.items.len()];
+        // Training records already reported on (--diff-base: a new one leaking an old
+        // evaluation example), once each.
+        let mut swapped = HashSet::new();
         for (train, by_hash, train_texts, against) in &trains {
             let train = *train;
             if eval == train {
@@ -124,15 +127,7 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
                     .is_some_and(|(a, b)| a == b);
                 if same {
                     done[e] = true;
-                    let line = train_facts.items[t].line;
-                    let place = ctx.place(eval, train, line);
-                    ctx.report(
-                        Code::D003,
-                        eval,
-                        e,
-                        format!("exact copy of training example {place}; evaluation scores would count it as learned"),
-                        Some(Related { file: train, line, message: "training example".into() }),
-                    );
+                    leak(ctx, &mut swapped, (eval, e), (train, t), None);
                 }
             }
             let Some(eval_texts) = eval_facts.get::<CompareTexts>() else {
@@ -146,17 +141,61 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
             for f in found {
                 let record = eval_texts.owner[f.text as usize] as usize;
                 done[record] = true;
-                let line = train_facts.items[train_texts.owner[f.of as usize] as usize].line;
-                let place = ctx.place(eval, train, line);
-                let pct = super::near_duplicate::floor_pct(f.similarity);
-                ctx.report(
-                    Code::D003,
-                    eval,
-                    record,
-                    format!("near copy of training example {place} ({pct:.1}% similar); evaluation scores would count it as learned"),
-                    Some(Related { file: train, line, message: format!("training example, {pct:.1}% similar") }),
+                let t = train_texts.owner[f.of as usize] as usize;
+                leak(
+                    ctx,
+                    &mut swapped,
+                    (eval, record),
+                    (train, t),
+                    Some(f.similarity),
                 );
             }
         }
     }
+}
+
+/// Reports evaluation record `eval` as a copy (`similarity` for a near one) of training
+/// record `train`. With --diff-base, when the training record is new and the evaluation one
+/// is not, the finding is the new training record's, naming the evaluation example it leaks
+/// (once per training record).
+fn leak(
+    ctx: &mut DatasetContext<'_>,
+    swapped: &mut HashSet<(FileId, usize)>,
+    eval: (FileId, usize),
+    train: (FileId, usize),
+    similarity: Option<f64>,
+) {
+    let pct = similarity.map(super::near_duplicate::floor_pct);
+    let on_train = ctx.is_new(train.0, train.1) && !ctx.is_new(eval.0, eval.1);
+    if on_train && !swapped.insert(train) {
+        return;
+    }
+    let ((here, index), (other, other_index), whose) = if on_train {
+        (train, eval, "evaluation")
+    } else {
+        (eval, train, "training")
+    };
+    let line = ctx.facts[other as usize].items[other_index].line;
+    let place = ctx.place(here, other, line);
+    let (copy, related) = match pct {
+        None => (
+            format!("exact copy of {whose} example {place}"),
+            format!("{whose} example"),
+        ),
+        Some(p) => (
+            format!("near copy of {whose} example {place} ({p:.1}% similar)"),
+            format!("{whose} example, {p:.1}% similar"),
+        ),
+    };
+    ctx.report(
+        Code::D003,
+        here,
+        index,
+        format!("{copy}; evaluation scores would count it as learned"),
+        Some(Related {
+            file: other,
+            line,
+            message: related,
+        }),
+    );
 }
