@@ -226,14 +226,21 @@ impl<'a> DatasetContext<'a> {
         }
     }
 
-    /// Whether record `index` of `file` was added since the diff base (never without one).
+    /// Whether record `index` of `file` is new, what a finding between a new and an old
+    /// record is reported on: never a record of a file read as context (`--context
+    /// dataset`); with `--diff-base`, one added or changed since the base; otherwise, with
+    /// context files, every record of a judged file; never without either.
     pub fn is_new(&self, file: FileId, index: usize) -> bool {
-        self.new_records.is_some_and(|new| {
-            self.facts[file as usize]
+        if self.files[file as usize].role == Role::Context {
+            return false;
+        }
+        match self.new_records {
+            Some(new) => self.facts[file as usize]
                 .items
                 .get(index)
-                .is_some_and(|item| new(file, item.line))
-        })
+                .is_some_and(|item| new(file, item.line)),
+            None => self.files.iter().any(|f| f.role == Role::Context),
+        }
     }
 
     pub fn settings(&self, file: FileId) -> &'a Settings {

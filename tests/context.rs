@@ -266,6 +266,31 @@ fn a_named_evaluation_split_is_judged_against_its_training_split() {
         doc["summary"]["context"],
         serde_json::json!({"files": 1, "examples": 2})
     );
+
+    // The training split staged, the evaluation split read as context: the leak is
+    // reported on the staged training example, naming the evaluation one.
+    let out = run(
+        d,
+        &[
+            "--isolated",
+            "--select",
+            "D",
+            "--format",
+            "concise",
+            "--context",
+            "dataset",
+            "gsm8k_train.jsonl",
+        ],
+    );
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.contains(" D0")).collect();
+    assert_eq!(
+        lines,
+        [
+            "gsm8k_train.jsonl:2:1: D003 exact copy of evaluation example gsm8k_test.jsonl:2; evaluation scores would count it as learned"
+        ],
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -228,13 +228,20 @@ fn optional_sections_stay_out_when_there_is_nothing_to_show() {
             .collect::<Vec<_>>(),
         ["Latin"]
     );
-    // `check` draws none of it.
+    // `check` draws only the verdict's composition (tokens need --token-stats), no table.
     let out = run_in(
         &root().join("tests/fixtures/stats"),
         &["check", "--isolated", "--format", "json", "plain.jsonl"],
     );
     let doc = json(&String::from_utf8(out.stdout).unwrap());
-    assert!(doc["summary"].get("charts").is_none(), "{}", doc["summary"]);
+    let ids: Vec<&str> = doc["summary"]["charts"]
+        .as_array()
+        .expect("charts")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["composition"], "{}", doc["summary"]);
+    assert!(doc["summary"].get("tables").is_none(), "{}", doc["summary"]);
 }
 
 #[test]

@@ -143,16 +143,59 @@ fn markdown_marks(line: &str) -> u32 {
     marks
 }
 
+/// The word being read, and what a `!` after it needs to know of its core (the word after
+/// any leading punctuation), kept as it grows so that a line that is one long word stays
+/// linear.
+#[derive(Default)]
+struct Word {
+    text: String,
+    core_chars: u32,
+    /// Whether every character of the core is an ASCII digit (true for an empty core).
+    core_digits: bool,
+    core_letters: bool,
+}
+
+impl Word {
+    fn new() -> Word {
+        Word {
+            core_digits: true,
+            core_letters: true,
+            ..Word::default()
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        if self.core_chars > 0 || c.is_alphanumeric() {
+            self.core_chars += 1;
+            self.core_digits &= c.is_ascii_digit();
+            self.core_letters &= c.is_ascii_alphabetic();
+        }
+        self.text.push(c);
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.core_chars = 0;
+        self.core_digits = true;
+        self.core_letters = true;
+    }
+
+    /// A factorial's operand before its `!`: a number (`4!`) or one letter (`n!`).
+    fn is_factorial_operand(&self) -> bool {
+        self.core_digits || (self.core_chars == 1 && self.core_letters)
+    }
+}
+
 /// Words, sentences and the word- and character-level features of one line of prose.
 fn add_prose(style: &mut Style, line: &str) {
     let mut words_in_sentence = 0u32;
     let mut chars = line.chars().peekable();
-    let mut word = String::new();
-    let end_word = |word: &mut String, style: &mut Style, words_in_sentence: &mut u32| {
-        if word.chars().any(char::is_alphanumeric) {
+    let mut word = Word::new();
+    let end_word = |word: &mut Word, style: &mut Style, words_in_sentence: &mut u32| {
+        if word.core_chars > 0 {
             style.words += 1;
             *words_in_sentence += 1;
-            classify_word(style, word);
+            classify_word(style, &word.text);
         }
         word.clear();
     };
@@ -163,11 +206,8 @@ fn add_prose(style: &mut Style, line: &str) {
         }
         // An exclamation mark of prose follows a word and ends it: not `#!/bin/sh`, `!=`,
         // `[ ! -d`, the `World!"` of a quoted string, nor a factorial (`4!`, `n!`).
-        let core = word.trim_start_matches(|c: char| !c.is_alphanumeric());
-        let factorial = core.chars().all(|c| c.is_ascii_digit())
-            || (core.chars().count() == 1 && core.chars().all(|c| c.is_ascii_alphabetic()));
         if c == '!'
-            && !factorial
+            && !word.is_factorial_operand()
             && (previous.is_alphanumeric() || previous == '!' || is_emoji(previous))
             && chars
                 .peek()
