@@ -221,8 +221,7 @@ impl Stats {
             let mut chars = 0u64;
             let mut tokens = 0u64;
             for t in m.content.texts() {
-                chars += crate::record::count_chars(&t.value) as u64;
-                script::count(&t.value, &mut self.scripts);
+                chars += script::count(&t.value, &mut self.scripts);
                 if let Some((encoding, _)) = &self.tokens {
                     tokens += crate::tokens::count_text(*encoding, &t.value);
                 }

@@ -6,9 +6,27 @@
 //! precision and recall against hand-labelled real examples are in docs/composition.md, and
 //! tests/balance.rs fails when they drop.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::composition::Category;
 use crate::dataset::RecordView;
 use crate::record::{Role, Shape};
+
+/// One automaton per phrase list: whether a text contains any of its phrases, in one pass
+/// (the lists are searched in every example's answer, by `stats` and B002-B004 alike).
+fn automaton(list: &[&str]) -> AhoCorasick {
+    AhoCorasick::new(list).expect("the phrase lists are a few dozen short strings")
+}
+
+static REFUSAL: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(REFUSAL_PHRASES));
+static QUESTION_REQUEST: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(QUESTION_REQUESTS));
+static OFFER: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(OFFER_PHRASES));
+static CLARIFYING: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(CLARIFYING_PHRASES));
+static EDGE: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(EDGE_PHRASES));
+static OPENING: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(REFUSAL_OPENINGS));
+static NEGATION: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(PREMISE_NEGATIONS));
 
 /// How far into the answer a refusal must start: a refusal leads, it is not buried in the
 /// middle of a long answer that quotes "I can't" in passing.
@@ -265,7 +283,7 @@ pub fn classify(user: Option<&str>, answer: &str) -> Category {
     let answer = normalized(answer);
     if is_refusal(&answer) {
         Category::Refusal
-    } else if is_clarification(user.map(normalized).as_deref(), &answer) {
+    } else if is_clarification(user, &answer) {
         Category::Clarification
     } else if is_edge(&answer) {
         Category::Edge
@@ -276,9 +294,22 @@ pub fn classify(user: Option<&str>, answer: &str) -> Category {
 
 /// Lowercase, with curly apostrophes straight.
 fn normalized(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .replace(['\u{2019}', '\u{2018}'], "'")
+    let text = text.trim();
+    if text.is_ascii() {
+        // The same result, without Unicode case tables or a search for curly quotes.
+        return text.to_ascii_lowercase();
+    }
+    // Character by character (the phrases are English: a Greek final sigma lowercased as
+    // σ rather than ς changes nothing they match).
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' => out.push('\''),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
 /// The first `n` bytes of `text`, cut back to a character boundary.
@@ -292,18 +323,17 @@ fn head(text: &str, n: usize) -> &str {
 
 fn is_refusal(answer: &str) -> bool {
     let start = head(answer, REFUSAL_WINDOW);
-    if REFUSAL_PHRASES.iter().any(|p| start.contains(p)) {
+    if REFUSAL.is_match(start) {
         return true;
     }
-    REFUSAL_OPENINGS.iter().any(|opening| {
-        start.match_indices(opening).any(|(at, _)| {
-            let after = &answer[at + opening.len()..];
-            // The act comes first, or after one softener ("really", "directly").
-            let second = after.find(' ').map_or(after.len(), |i| i + 1);
-            [after, &after[second..]]
-                .iter()
-                .any(|rest| REFUSED_ACTS.iter().any(|act| rest.starts_with(act)))
-        })
+    // Every place an opening starts in the window (overlapping ones too).
+    OPENING.find_overlapping_iter(start).any(|m| {
+        let after = &answer[m.end()..];
+        // The act comes first, or after one softener ("really", "directly").
+        let second = after.find(' ').map_or(after.len(), |i| i + 1);
+        [after, &after[second..]]
+            .iter()
+            .any(|rest| REFUSED_ACTS.iter().any(|act| rest.starts_with(act)))
     })
 }
 
@@ -314,17 +344,17 @@ fn questions(text: &str) -> impl Iterator<Item = &str> {
         .filter(|s| s.ends_with('?'))
 }
 
+/// `answer` is normalized; `user` (the turn before it) is normalized only when the answer
+/// asks something.
 fn is_clarification(user: Option<&str>, answer: &str) -> bool {
-    if user.is_some_and(|u| QUESTION_REQUESTS.iter().any(|q| u.contains(q))) {
-        return false;
-    }
-    let asks: Vec<&str> = questions(answer)
-        .filter(|q| !OFFER_PHRASES.iter().any(|o| q.contains(o)))
-        .collect();
+    let asks: Vec<&str> = questions(answer).filter(|q| !OFFER.is_match(q)).collect();
     if asks.is_empty() {
         return false;
     }
-    if CLARIFYING_PHRASES.iter().any(|p| answer.contains(p)) {
+    if user.is_some_and(|u| QUESTION_REQUEST.is_match(&normalized(u))) {
+        return false;
+    }
+    if CLARIFYING.is_match(answer) {
         return true;
     }
     // A short answer that is mostly a question to the user: "What kind of car do you have?"
@@ -337,10 +367,7 @@ fn is_clarification(user: Option<&str>, answer: &str) -> bool {
 }
 
 fn is_edge(answer: &str) -> bool {
-    if EDGE_PHRASES
-        .iter()
-        .any(|p| head(answer, EDGE_WINDOW).contains(p))
-    {
+    if EDGE.is_match(head(answer, EDGE_WINDOW)) {
         return true;
     }
     // A short first sentence that negates, without numbers (a worked answer's "20 layers
@@ -350,11 +377,9 @@ fn is_edge(answer: &str) -> bool {
         .split_inclusive(['.', '!', '?', '\n'])
         .next()
         .unwrap_or_default();
-    let negates = PREMISE_NEGATIONS.iter().any(|n| {
-        first
-            .match_indices(n)
-            .any(|(i, _)| at_word_start(first, i) && at_word_end(first, i + n.len()))
-    });
+    let negates = NEGATION
+        .find_overlapping_iter(first)
+        .any(|m| at_word_start(first, m.start()) && at_word_end(first, m.end()));
     negates
         && first.split_whitespace().count() <= PREMISE_WORDS
         && !first.chars().any(|c| c.is_ascii_digit())
