@@ -155,6 +155,76 @@ fn a_named_shard_is_judged_against_the_shards_beside_it() {
     );
 }
 
+/// A staged near-copy of an example in an unstaged shard is reported on the staged line,
+/// naming the other shard's; near-copies within the unstaged shards are not looked for.
+#[test]
+fn a_staged_near_duplicate_of_another_shard_is_reported_on_the_staged_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let question = "How do I reset the password of my account on the customer portal?";
+    write_lines(
+        d,
+        "data/train-00001-of-00002.jsonl",
+        &[
+            chat("Can I change my plan?", "Yes, under Plans."),
+            chat(question, "Use Forgot password on the sign-in page."),
+            chat(&format!("{question}?"), "Click Forgot password."),
+        ],
+    );
+    write_lines(
+        d,
+        STAGED,
+        &[
+            chat("Where are my invoices?", "Under Billing, then Invoices."),
+            chat(
+                "How do I reset the password of my account on the customer portal, please?",
+                "Sign-in page, Forgot password.",
+            ),
+        ],
+    );
+    let out = run(
+        d,
+        &[
+            "--isolated",
+            "--format",
+            "concise",
+            "--select",
+            "D002",
+            "--context",
+            "dataset",
+            STAGED,
+        ],
+    );
+    let found = findings(&out.stdout);
+    assert_eq!(found.len(), 1, "{}", out.stdout);
+    assert!(
+        found[0].starts_with(
+            "data/train-00000-of-00002.jsonl:2:1: D002 near-duplicate of the example at data/train-00001-of-00002.jsonl:"
+        ),
+        "{}",
+        out.stdout
+    );
+    // The whole dataset: the unstaged shard's own near-copy is reported too.
+    let all = run(
+        d,
+        &[
+            "--isolated",
+            "--format",
+            "concise",
+            "--select",
+            "D002",
+            "data",
+        ],
+    );
+    assert!(
+        findings(&all.stdout)
+            .iter()
+            .any(|f| f.starts_with("data/train-00001-of-00002.jsonl:3:1: D002")),
+        "{}",
+        all.stdout
+    );
+}
+
 #[test]
 fn every_summary_says_how_many_examples_were_read_as_context() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -1,6 +1,6 @@
 //! D002 near-duplicate.
 
-use crate::dataset::DatasetContext;
+use crate::dataset::{DatasetContext, Role};
 use crate::declare_rule;
 use crate::dedup::search;
 use crate::dedup::texts::{COMPARE_TEXTS, CompareTexts};
@@ -37,6 +37,12 @@ declare_rule! {
     /// kept and similar enough is named; measured recall against comparing every pair is in
     /// the README. `tunelint dedupe --exhaustive` compares every example with every kept one
     /// instead: the lesson's loop and its exact answer, in quadratic time.
+    ///
+    /// With `--context dataset` (the pre-commit hooks), the named files' examples are compared
+    /// with each other as above and with every example of the rest of the dataset, kept or
+    /// not, but the rest is not compared within itself: a staged example close to any
+    /// example already in the dataset is reported, naming the first candidate found similar
+    /// enough, and the hook does not pay for the whole dataset's search.
     ///
     /// ## Why is this bad?
     /// Near-copies (a typo fixed, a word swapped) add little the model has not seen and tilt
@@ -101,16 +107,6 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
     if parts.len() != files.len() {
         return;
     }
-    let joined;
-    let texts: &CompareTexts = if let [one] = parts[..] {
-        one
-    } else {
-        joined = CompareTexts::concat(&parts);
-        &joined
-    };
-    if texts.len() < 2 {
-        return;
-    }
     // Where each file's records start in the joined numbering.
     let mut bases = Vec::with_capacity(files.len());
     let mut next = 0;
@@ -133,11 +129,73 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
             c.iter().map(move |c| d001 && c.is_some())
         })
         .collect();
-    let threshold = settings.dedup.threshold;
     let options = search::Options::new(&settings.dedup, ctx.threads);
-    let found = search::within(texts, &options, |t| exact[texts.owner[t] as usize]);
+    // --context dataset: the files read as context come first; only pairs with a judged
+    // record can be reported, so the context is searched against and never among itself
+    // (the pre-commit hook on one staged shard would otherwise pay for the whole dataset).
+    let context = files
+        .iter()
+        .take_while(|&&f| ctx.files[f as usize].role == Role::Context)
+        .count();
+    // (text, of, similarity) with record numbers of the joined dataset.
+    let found: Vec<(u32, u32, f64)> =
+        if context > 0 && context < files.len() && !options.ignore_template {
+            let old = CompareTexts::concat(&parts[..context]);
+            let new = CompareTexts::concat(&parts[context..]);
+            let shift = bases[context] as u32;
+            let skip_new = |t: usize| exact[(new.owner[t] + shift) as usize];
+            if new.is_empty() {
+                return;
+            }
+            let mut found: Vec<(u32, u32, f64)> = search::Against::new(&old)
+                .find(&new, &options, skip_new)
+                .into_iter()
+                .map(|f| {
+                    (
+                        new.owner[f.text as usize] + shift,
+                        old.owner[f.of as usize],
+                        f.similarity,
+                    )
+                })
+                .collect();
+            found.extend(
+                search::within(&new, &options, skip_new)
+                    .into_iter()
+                    .map(|f| {
+                        (
+                            new.owner[f.text as usize] + shift,
+                            new.owner[f.of as usize] + shift,
+                            f.similarity,
+                        )
+                    }),
+            );
+            found
+        } else {
+            let joined;
+            let texts: &CompareTexts = if let [one] = parts[..] {
+                one
+            } else {
+                joined = CompareTexts::concat(&parts);
+                &joined
+            };
+            if texts.len() < 2 {
+                return;
+            }
+            search::within(texts, &options, |t| exact[texts.owner[t] as usize])
+                .into_iter()
+                .map(|f| {
+                    (
+                        texts.owner[f.text as usize],
+                        texts.owner[f.of as usize],
+                        f.similarity,
+                    )
+                })
+                .collect()
+        };
+    let threshold = settings.dedup.threshold;
+    let plain_text = parts.iter().any(|p| p.plain_text);
     let field = match settings.dedup.field {
-        _ if texts.plain_text => "text",
+        _ if plain_text => "text",
         crate::settings::DedupField::User => "first user message",
         crate::settings::DedupField::Assistant => "assistant messages",
         crate::settings::DedupField::Conversation => "conversation",
@@ -145,9 +203,9 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
     // With --diff-base, a new example near an old one is reported on the new one, naming
     // the old one, whichever comes first; each record is reported once.
     let mut reported = std::collections::HashSet::new();
-    for f in found {
-        let mut here = record(texts.owner[f.text as usize]);
-        let mut of = record(texts.owner[f.of as usize]);
+    for (text, of, similarity) in found {
+        let mut here = record(text);
+        let mut of = record(of);
         if ctx.is_new(of.0, of.1) && !ctx.is_new(here.0, here.1) {
             std::mem::swap(&mut here, &mut of);
         }
@@ -163,13 +221,13 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
             index,
             format!(
                 "near-duplicate of the example at {place}: {field} {:.1}% similar (threshold {}%)",
-                floor_pct(f.similarity),
+                floor_pct(similarity),
                 (threshold * 1000.0).round() / 10.0
             ),
             Some(Related {
                 file: of_file,
                 line: earlier,
-                message: similar(f.similarity),
+                message: similar(similarity),
             }),
         );
     }
