@@ -163,6 +163,7 @@ fi
 
 # A failing dataset (an unknown role on line 3), two paths given on two lines.
 repo=$(new_repo fail-repo "$good" "$good2" "$broken")
+fail_repo=$repo
 mkdir "$repo/more"
 printf '%s\n' "$good3" > "$repo/more/extra.jsonl"
 run_action fail "$repo" "paths=data/train.jsonl
@@ -214,8 +215,8 @@ run_action pull-request-all "$repo" diff-base=false --env "TUNELINT_BIN=$debug_b
     --env GITHUB_EVENT_NAME=pull_request --github "event.pull_request.base.sha=$base_sha"
 expect_not stdout '--diff-base' "--diff-base with diff-base: false"
 
-# The same dataset passes with the thresholds lowered through the inputs; no SARIF asked for.
-run_action thresholds "$repo" min-valid-pct=70 max-duplicates=2 --env "TUNELINT_BIN=$debug_bin"
+# The failing dataset passes with the thresholds lowered through the inputs; no SARIF asked for.
+run_action thresholds "$fail_repo" min-valid-pct=70 max-duplicates=2 --env "TUNELINT_BIN=$debug_bin"
 expect_status 0
 expect stdout ' --min-valid-pct 70 --max-duplicates 2 --token-stats -- \.$' "the thresholds did not reach tunelint"
 expect stdout '^::error file=data/train\.jsonl,line=3,' "the annotation is missing when the gates pass"
@@ -226,8 +227,8 @@ expect_output examples 4
 
 # An error that keeps tunelint from linting (a missing config file): status 2, no figures,
 # and no sarif-file output, even with a SARIF file of an earlier run in the way.
-echo '{"stale": true}' > "$repo/tunelint.sarif"
-run_action error "$repo" config=missing.toml sarif-file=tunelint.sarif --env "TUNELINT_BIN=$debug_bin"
+echo '{"stale": true}' > "$fail_repo/tunelint.sarif"
+run_action error "$fail_repo" config=missing.toml sarif-file=tunelint.sarif --env "TUNELINT_BIN=$debug_bin"
 expect_status 2
 expect stderr 'missing\.toml' "the error does not name the missing configuration file"
 expect_output valid-pct ''

@@ -454,7 +454,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
         let mut job = Job::new(display, source, settings);
         if jobs.len() >= judged_files {
-            job.role = crate::dataset::Role::Context;
+            job.read_as_context();
         }
         if let Some(spool) = job
             .spool_if_needed()

@@ -59,6 +59,14 @@ impl Job {
         }
     }
 
+    /// Marks this input as read only as context for the dataset rules (`--context
+    /// dataset`): its record findings would be dropped, so its record rules do not run and
+    /// its tokens are not counted; its records still feed the dataset rules' facts.
+    pub fn read_as_context(&mut self) {
+        self.role = crate::dataset::Role::Context;
+        self.plan = crate::rules::Plan::none();
+    }
+
     /// Whether this input is named `.json` (plain or compressed): read as an array of
     /// records when it holds one.
     pub fn is_json_file(&self) -> bool {

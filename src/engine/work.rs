@@ -268,7 +268,7 @@ impl<'a> Chunk<'a> {
                 if !not_an_object::check(&doc, &mut ctx) {
                     let conv = format::normalize(self.format, &doc, &mut ctx);
                     if let Some(conv) = &conv {
-                        if settings.token_stats {
+                        if settings.token_stats && self.job.role == crate::dataset::Role::Judged {
                             // A template that cannot render the example leaves it uncounted;
                             // T003 reports why.
                             ctx.tokens = crate::tokens::count_example(
