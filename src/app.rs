@@ -228,28 +228,8 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
     }
     let mut inputs = Vec::with_capacity(found.found.len());
     for f in &found.found {
-        let (display, source, path) = match f {
-            Found::File(p) => (
-                p.display().to_string(),
-                InputSource::File(p.clone()),
-                p.as_path(),
-            ),
-            Found::Stdin => {
-                if !stdin_is_open() {
-                    bail!(
-                        "standard input is closed or /dev/null; pipe a JSONL file into `tunelint sample -`"
-                    );
-                }
-                ("-".to_string(), InputSource::Stdin, Path::new("-"))
-            }
-        };
-        let mut settings = config
-            .settings_for(path, &CliOverrides::default())
-            .map_err(config_error)?;
-        if let Some(declared) = found.declared.get(path) {
-            settings.declared = Some(Arc::clone(declared));
-            settings.format = crate::settings::FormatChoice::LlamaFactory;
-        }
+        let (display, source, path) = input_of(f, "tunelint sample -")?;
+        let settings = settings_of(&config, path, &CliOverrides::default(), &found.declared)?;
         inputs.push(Input {
             display,
             source,
@@ -428,30 +408,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     // file's (snippets, duplicate confirmation) without holding it in memory.
     let mut spools = Vec::new();
     for f in &found {
-        let (display, source, path) = match f {
-            Found::File(p) => (
-                p.display().to_string(),
-                InputSource::File(p.clone()),
-                p.as_path(),
-            ),
-            Found::Stdin => {
-                if !stdin_is_open() {
-                    bail!(
-                        "standard input is closed or /dev/null; pipe a JSONL file into `tunelint -`"
-                    );
-                }
-                ("-".to_string(), InputSource::Stdin, Path::new("-"))
-            }
-        };
-        let mut settings = config
-            .settings_for(path, &overrides)
-            .map_err(config_error)?;
+        let (display, source, path) = input_of(f, "tunelint -")?;
+        let mut settings = settings_of(&config, path, &overrides, &discovered.declared)?;
         settings.token_stats = args.token_stats;
-        // A file a LLaMA-Factory dataset_info.json names is read as that entry declares.
-        if let Some(declared) = discovered.declared.get(path) {
-            settings.declared = Some(Arc::clone(declared));
-            settings.format = crate::settings::FormatChoice::LlamaFactory;
-        }
         let mut job = Job::new(display, source, settings);
         if jobs.len() >= judged_files {
             job.read_as_context();
@@ -984,6 +943,41 @@ impl Write for Sink {
 }
 
 /// A configuration error: one line saying what and where, then the TOML line it is about.
+/// An input as the engine reads it: its name as shown, its source, and the path its
+/// settings are resolved for (`-` for standard input, which `pipe` tells how to fill when it
+/// is closed).
+fn input_of<'a>(f: &'a Found, pipe: &str) -> Result<(String, InputSource, &'a Path)> {
+    Ok(match f {
+        Found::File(p) => (
+            p.display().to_string(),
+            InputSource::File(p.clone()),
+            p.as_path(),
+        ),
+        Found::Stdin => {
+            if !stdin_is_open() {
+                bail!("standard input is closed or /dev/null; pipe a JSONL file into `{pipe}`");
+            }
+            ("-".to_string(), InputSource::Stdin, Path::new("-"))
+        }
+    })
+}
+
+/// The settings of the file at `path`: the configuration's, and a file a LLaMA-Factory
+/// dataset_info.json names is read as that entry declares.
+fn settings_of(
+    config: &Config,
+    path: &Path,
+    overrides: &CliOverrides,
+    declared: &std::collections::BTreeMap<PathBuf, Arc<crate::declared::Declared>>,
+) -> Result<crate::settings::Settings> {
+    let mut settings = config.settings_for(path, overrides).map_err(config_error)?;
+    if let Some(declared) = declared.get(path) {
+        settings.declared = Some(Arc::clone(declared));
+        settings.format = crate::settings::FormatChoice::LlamaFactory;
+    }
+    Ok(settings)
+}
+
 fn config_error(e: config::ConfigError) -> anyhow::Error {
     match e.snippet() {
         Some(snippet) => anyhow::anyhow!("{e}\n{snippet}"),

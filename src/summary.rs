@@ -51,6 +51,18 @@ impl FileSummary {
             .sum()
     }
 
+    /// The rules that found something, with their (info, warning, error) counts, the most
+    /// findings first, ties by code: what every report's "findings by rule" lists.
+    pub fn by_rule(&self) -> Vec<(Code, [u64; 3])> {
+        let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
+            .iter()
+            .map(|&c| (c, self.counts[c.index()]))
+            .filter(|(_, n)| n.iter().sum::<u64>() > 0)
+            .collect();
+        by_rule.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
+        by_rule
+    }
+
     pub fn count_code(&self, code: Code) -> u64 {
         self.counts[code.index()].iter().sum()
     }

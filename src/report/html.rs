@@ -372,24 +372,13 @@ fn tokens_section(p: &mut String, summary: &RunSummary<'_>) {
     p.push_str("</section>\n");
 }
 
-/// Findings per rule, most first (as `summary.rules` in the JSON output).
-fn rule_counts(summary: &RunSummary<'_>) -> Vec<(Code, [u64; 3])> {
-    let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
-        .iter()
-        .map(|&c| (c, summary.total.counts[c.index()]))
-        .filter(|(_, n)| n.iter().sum::<u64>() > 0)
-        .collect();
-    by_rule.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
-    by_rule
-}
-
 /// The charts the page draws from the run's own figures, beside the summary's charts: the
 /// findings by rule, and token lengths when they were counted (p50, p95, max: the limit, often
 /// far above them, would flatten their bars; the token table's note says it). A summary chart
 /// with the same id replaces one of these.
 pub fn built_in_charts(summary: &RunSummary<'_>) -> Vec<Chart> {
     let mut charts = Vec::new();
-    let by_rule = rule_counts(summary);
+    let by_rule = summary.total.by_rule();
     if !by_rule.is_empty() {
         charts.push(Chart {
             id: "findings-by-rule".into(),
@@ -597,7 +586,7 @@ pub fn draw_table(p: &mut String, table: &Table) {
 }
 
 fn findings_section(p: &mut String, summary: &RunSummary<'_>, by_rule: &[RuleFindings]) {
-    let counts = rule_counts(summary);
+    let counts = summary.total.by_rule();
     if counts.is_empty() {
         return;
     }

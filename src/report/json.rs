@@ -13,7 +13,6 @@ use super::{FileInfo, Renderer, RunSummary};
 use crate::diagnostic::Diagnostic as Finding;
 use crate::gates::{GateOutcome, valid_pct};
 use crate::rule::Level;
-use crate::rules::Code;
 use crate::summary::FileSummary;
 
 /// The whole document.
@@ -251,12 +250,7 @@ fn gate_entry(g: &GateOutcome) -> Gate {
 /// The summary part of the document.
 pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
     let t = &summary.total;
-    let mut rules: Vec<(Code, [u64; 3])> = Code::ALL
-        .iter()
-        .map(|&c| (c, t.counts[c.index()]))
-        .filter(|(_, n)| n.iter().sum::<u64>() > 0)
-        .collect();
-    rules.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
+    let rules = t.by_rule();
     Summary {
         files: summary.files.len() as u64,
         bytes: t.bytes,

@@ -11,7 +11,7 @@ use super::{FileInfo, Renderer, RunSummary};
 use crate::diagnostic::Diagnostic;
 use crate::gates::valid_pct;
 use crate::rule::Level;
-use crate::rules::{Code, RULES};
+use crate::rules::RULES;
 use crate::summary::FileSummary;
 use crate::wording::{format_pct, thousands};
 
@@ -197,12 +197,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         }
     }
 
-    let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
-        .iter()
-        .map(|&c| (c, summary.total.counts[c.index()]))
-        .filter(|(_, n)| n.iter().sum::<u64>() > 0)
-        .collect();
-    by_rule.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
+    let by_rule = summary.total.by_rule();
     if !by_rule.is_empty() {
         let shown = by_rule.len().min(TOP_RULES);
         if shown == by_rule.len() {

@@ -5,7 +5,6 @@ use std::io::{self, Write};
 use super::RunSummary;
 use crate::gates::valid_pct;
 use crate::rule::Level;
-use crate::rules::Code;
 use crate::wording::{format_pct, plural};
 
 /// Rules listed in the summary without `--statistics`.
@@ -95,12 +94,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
         }
     }
 
-    let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
-        .iter()
-        .map(|&c| (c, summary.total.counts[c.index()]))
-        .filter(|(_, n)| n.iter().sum::<u64>() > 0)
-        .collect();
-    by_rule.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
+    let by_rule = summary.total.by_rule();
     if !by_rule.is_empty() {
         writeln!(out)?;
         let shown = if statistics {

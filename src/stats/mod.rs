@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use crate::composition::Category;
 use crate::dataset::{FactKind, Facts, FileFacts, RecordView};
 use crate::record::{Conversation, Role};
-use crate::registry::Code;
 use crate::report::chart::{Bar, Chart, Table};
 use crate::summary::FileSummary;
 use crate::tokens::Encoding;
@@ -741,12 +740,7 @@ fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
 
 /// Every rule that found something, most findings first.
 fn findings_by_rule(total: &FileSummary) -> Option<Table> {
-    let mut by_rule: Vec<(Code, [u64; 3])> = Code::ALL
-        .iter()
-        .map(|&c| (c, total.counts[c.index()]))
-        .filter(|(_, n)| n.iter().sum::<u64>() > 0)
-        .collect();
-    by_rule.sort_by_key(|(c, n)| (std::cmp::Reverse(n.iter().sum::<u64>()), *c));
+    let by_rule = total.by_rule();
     Some(Table {
         id: "findings-by-rule".into(),
         title: "Findings by rule".into(),
