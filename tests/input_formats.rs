@@ -381,12 +381,33 @@ fn provider_keys_decide_the_provider_formats() {
 }
 
 /// A Vertex record is told about contents, parts and `model`, in Vertex's words: no schema
-/// finding calls its turns messages or its model the assistant (outside the quoted data).
+/// or order finding calls its turns messages or its model the assistant (outside the quoted
+/// data).
 #[test]
 fn vertex_findings_speak_vertex_words() {
-    let invalid = fixture("vertex-gemini", "invalid.jsonl");
+    let mut invalid = fixture("vertex-gemini", "invalid.jsonl");
+    // Turns out of order: one content only, two model contents in a row, no user content.
+    invalid.push_str(concat!(
+        r#"{"contents": [{"role": "user", "parts": [{"text": "Which planet is the largest?"}]}]}"#,
+        "\n",
+        r#"{"contents": [{"role": "user", "parts": [{"text": "Which planet is the largest?"}]}, {"role": "model", "parts": [{"text": "Jupiter."}]}, {"role": "model", "parts": [{"text": "It is a gas giant."}]}]}"#,
+        "\n",
+        r#"{"systemInstruction": {"parts": [{"text": "Be brief."}]}, "contents": [{"role": "model", "parts": [{"text": "Jupiter is the largest planet."}]}]}"#,
+        "\n",
+    ));
     let (found, _) = engine::lint_bytes(invalid.as_bytes(), &settings(FormatChoice::VertexGemini));
-    for d in found.iter().filter(|d| d.code.as_str().starts_with('S')) {
+    let order: Vec<&str> = found
+        .iter()
+        .map(|d| d.code.as_str())
+        .filter(|c| c.starts_with('O'))
+        .collect();
+    for code in ["O001", "O003", "O006"] {
+        assert!(order.contains(&code), "{code} in {order:?}");
+    }
+    for d in found
+        .iter()
+        .filter(|d| d.code.as_str().starts_with('S') || d.code.as_str().starts_with('O'))
+    {
         // The prose of the message, without the values it quotes from the record.
         let prose: String = d
             .message

@@ -44,12 +44,16 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         && last.role != Role::Assistant
         && last.role != Role::Unknown
     {
+        let w = super::words(ctx.format);
         ctx.report(
             Code::O002,
             last.role_span,
             format!(
-                "conversation ends with a {} message; the last message must be the assistant's",
-                last.role.as_str()
+                "conversation ends with a {} {}; the last {} must be the {}'s",
+                w.role(last.role),
+                w.message,
+                w.message,
+                w.assistant
             ),
         );
     }

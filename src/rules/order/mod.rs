@@ -14,3 +14,39 @@ pub mod no_user_message;
 pub mod role_order;
 pub mod system_not_first;
 pub mod too_few_messages;
+
+use crate::record::Role;
+use crate::settings::FormatChoice;
+
+/// How a format names a conversation's parts, for the O rules' messages: a Vertex AI record
+/// is told about its `contents` and the `model` role, not messages and an assistant.
+pub(crate) struct Words {
+    pub assistant: &'static str,
+    pub message: &'static str,
+    pub messages: &'static str,
+}
+
+pub(crate) fn words(format: FormatChoice) -> Words {
+    match format {
+        FormatChoice::VertexGemini => Words {
+            assistant: "model",
+            message: "content",
+            messages: "contents",
+        },
+        _ => Words {
+            assistant: "assistant",
+            message: "message",
+            messages: "messages",
+        },
+    }
+}
+
+impl Words {
+    /// A role as the format spells it.
+    pub fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Assistant => self.assistant,
+            r => r.as_str(),
+        }
+    }
+}

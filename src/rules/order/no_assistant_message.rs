@@ -44,10 +44,14 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         .filter(|m| m.role == Role::Assistant)
         .peekable();
     if assistants.peek().is_none() {
+        let w = super::words(ctx.format);
         ctx.report(
             Code::O004,
             conv.span,
-            "no assistant message; the model has nothing to learn from this example",
+            format!(
+                "no {} {}; the model has nothing to learn from this example",
+                w.assistant, w.message
+            ),
         );
         return;
     }

@@ -38,10 +38,11 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         return;
     }
     if !conv.messages.iter().any(|m| m.role == Role::User) {
+        let w = super::words(ctx.format);
         ctx.report(
             Code::O003,
             conv.span,
-            "no user message; the assistant answers nobody",
+            format!("no user {}; the {} answers nobody", w.message, w.assistant),
         );
     }
 }

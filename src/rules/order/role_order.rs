@@ -54,10 +54,26 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                 }
             }
             Role::User if prev.role == Role::User => {
-                ctx.report(Code::O006, cur.role_span, "two user messages in a row; merge them or add the assistant's reply between them");
+                let w = super::words(ctx.format);
+                ctx.report(
+                    Code::O006,
+                    cur.role_span,
+                    format!(
+                        "two user {} in a row; merge them or add the {}'s reply between them",
+                        w.messages, w.assistant
+                    ),
+                );
             }
             Role::Assistant if prev.role == Role::Assistant => {
-                ctx.report(Code::O006, cur.role_span, "two assistant messages in a row; merge them or add the user's turn between them");
+                let w = super::words(ctx.format);
+                ctx.report(
+                    Code::O006,
+                    cur.role_span,
+                    format!(
+                        "two {} {} in a row; merge them or add the user's turn between them",
+                        w.assistant, w.messages
+                    ),
+                );
             }
             _ => {}
         }

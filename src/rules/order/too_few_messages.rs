@@ -45,14 +45,18 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if n >= 2 {
         return;
     }
+    let w = super::words(ctx.format);
     let what = if n == 0 {
-        "no messages".to_string()
+        format!("no {}", w.messages)
     } else {
-        format!("only one message ({})", conv.messages[0].role.as_str())
+        format!("only one {} ({})", w.message, w.role(conv.messages[0].role))
     };
     ctx.report(
         Code::O001,
         conv.span,
-        format!("{what}; an example needs at least one user and one assistant message"),
+        format!(
+            "{what}; an example needs at least one user and one {} {}",
+            w.assistant, w.message
+        ),
     );
 }
