@@ -352,6 +352,15 @@ fn json_markdown_and_sarif_say_what_was_judged() {
         md.stdout
     );
 
+    let html = run_as(d, "html", &["--diff-base", &base, "data"]);
+    assert!(
+        html.stdout.contains(
+            "<p class=\"diff-base\">1 new finding in this pull request, 2 pre-existing (not shown); judged 1 record"
+        ),
+        "{}",
+        html.stdout
+    );
+
     let sarif = run_as(d, "sarif", &["--diff-base", &base, "data"]);
     let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("sarif");
     let props = &log["runs"][0]["properties"]["tunelint"];

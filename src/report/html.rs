@@ -190,10 +190,23 @@ fn page(summary: &RunSummary<'_>, by_rule: &[RuleFindings]) -> String {
          <title>tunelint: {verdict}</title>\n<style>{STYLE}</style>\n</head>\n\
          <body data-verdict=\"{verdict_class}\">\n<main>\n\
          <header class=\"verdict {verdict_class}\">\n<h1>tunelint: {verdict}</h1>\n\
-         <p class=\"one-line\">{line}</p>\n</header>\n",
+         <p class=\"one-line\">{line}</p>\n",
         version = env!("CARGO_PKG_VERSION"),
         line = escape(&super::summary::one_line(summary)),
     );
+    // What --diff-base judged, and the notes every summary gives (context, baseline).
+    if let Some(diff) = &summary.diff {
+        let _ = writeln!(
+            p,
+            "<p class=\"diff-base\">{}; {}</p>",
+            escape(&diff.findings_line()),
+            escape(&diff.records_line())
+        );
+    }
+    for note in super::summary::notes(summary) {
+        let _ = writeln!(p, "<p class=\"note\">{}</p>", escape(&note));
+    }
+    p.push_str("</header>\n");
     gates_section(&mut p, summary);
     files_section(&mut p, summary);
     tokens_section(&mut p, summary);
