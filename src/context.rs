@@ -32,6 +32,7 @@ pub fn diagnostic(
         message,
         related: Vec::new(),
         fingerprint: 0,
+        about_file: false,
     })
 }
 

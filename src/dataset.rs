@@ -322,7 +322,8 @@ impl<'a> DatasetContext<'a> {
     pub fn report_file(&mut self, code: Code, file: FileId, cap: Level, message: String) {
         let location = Location::line_start(file, 1, 0);
         let settings = self.settings(file);
-        if let Some(d) = crate::context::diagnostic(settings, code, cap, location, message) {
+        if let Some(mut d) = crate::context::diagnostic(settings, code, cap, location, message) {
+            d.about_file = true;
             (self.out)(d, NO_RECORD);
         }
     }

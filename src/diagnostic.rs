@@ -213,6 +213,9 @@ pub struct Diagnostic {
     /// A stable hash of the record the finding is about (0 when there is none), so that CI
     /// alerts survive lines moving.
     pub fingerprint: u64,
+    /// About the whole file (its size, its composition), not the line it points at: under
+    /// `--diff-base` it is new only in a file added since the base.
+    pub about_file: bool,
 }
 
 impl Diagnostic {

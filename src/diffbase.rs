@@ -98,8 +98,17 @@ pub struct Changes {
 
 impl Changes {
     /// Whether a finding is judged: it is on a changed record (or an added line), or it
-    /// names one (a dataset-wide finding involving a new record).
+    /// names one (a dataset-wide finding involving a new record). A finding about a whole
+    /// file (its size, its composition) is judged only in a file added since the base.
     pub fn judges(&self, d: &Diagnostic) -> bool {
+        if d.about_file {
+            // It points at line 1, but which lines changed says nothing about it: it is taken
+            // to be as old as the file (`--gate-scope all` gates on it all the same).
+            return self
+                .files
+                .get(d.location.file as usize)
+                .is_some_and(|f| f.new_file);
+        }
         let changed = |file: FileId, line: u64| {
             self.files
                 .get(file as usize)

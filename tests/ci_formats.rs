@@ -654,6 +654,7 @@ fn duplicate_finding(message: &str) -> Diagnostic {
             message: "first seen here".into(),
         }],
         fingerprint: 42,
+        about_file: false,
     }
 }
 

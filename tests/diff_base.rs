@@ -11,7 +11,9 @@ use std::path::Path;
 #[path = "support/scratch.rs"]
 mod scratch;
 
-use scratch::{chat, commit_all, findings, git, git_init, run, run_as, write_lines};
+use scratch::{
+    chat, commit_all, findings, git, git_init, run, run_as, run_configured, write_lines,
+};
 
 const TRAIN: &str = "data/train.jsonl";
 
@@ -504,5 +506,64 @@ fn a_new_near_duplicate_and_a_new_leak_are_reported_on_the_new_lines() {
         [format!("{test}:2:1: D003"), format!("{second}:2:1: D002"),],
         "{}",
         all.stdout
+    );
+}
+
+/// B001 about a committed file of 5 examples with `goal = "format"` (minimum 50).
+fn too_few(d: &Path) -> (Vec<String>, String) {
+    git_init(d);
+    std::fs::write(d.join("tunelint.toml"), "[dataset]\ngoal = \"format\"\n").expect("config");
+    legacy(d)
+}
+
+#[test]
+fn a_finding_about_a_whole_file_is_new_only_in_a_new_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (old, base) = too_few(d);
+    let all = run_configured(d, "concise", &["data"]);
+    assert!(
+        findings(&all.stdout)
+            .iter()
+            .any(|f| f.starts_with("data/train.jsonl:1:1: B001 5 examples")),
+        "{}",
+        all.stdout
+    );
+
+    // A new example before the old ones changes line 1, one after them does not: neither
+    // makes the file's size a new finding.
+    let new = chat("Do you have an API?", "Yes, see the docs.");
+    for now in [
+        [vec![new.clone()], old.clone()].concat(),
+        [old.clone(), vec![new.clone()]].concat(),
+    ] {
+        write_lines(d, TRAIN, &now);
+        let out = run_configured(d, "full", &["--diff-base", &base, "data"]);
+        assert!(!out.stdout.contains("B001"), "{}", out.stdout);
+        assert!(
+            out.stdout
+                .contains("0 new findings in this pull request, 3 pre-existing (not shown)"),
+            "{}",
+            out.stdout
+        );
+        let all = run_configured(
+            d,
+            "concise",
+            &["--diff-base", &base, "--gate-scope", "all", "data"],
+        );
+        assert_eq!(findings(&all.stdout), Vec::<&str>::new(), "{}", all.stdout);
+    }
+
+    // A file added since the base is new, its size with it.
+    write_lines(d, TRAIN, &old);
+    write_lines(d, "data/extra.jsonl", &[new]);
+    let out = run_configured(d, "concise", &["--diff-base", &base, "data"]);
+    assert_eq!(
+        findings(&out.stdout),
+        [
+            "data/extra.jsonl:1:1: B001 1 example, fewer than the minimum of 50 for format adherence (`[dataset] goal = \"format\"`); 200 are recommended"
+        ],
+        "{}",
+        out.stdout
     );
 }

@@ -259,6 +259,7 @@ fn encode(d: &Diagnostic, out: &mut Vec<u8>) {
         None => out.push(0),
     }
     put_u64(out, d.fingerprint);
+    out.push(u8::from(d.about_file));
     put_str(out, &d.message);
     put_u32(out, d.related.len() as u32);
     for r in &d.related {
@@ -321,6 +322,7 @@ fn decode<R: Read>(inner: &mut R) -> io::Result<(Diagnostic, u64)> {
         _ => Some(Span::new(r.u32()?, r.u32()?)),
     };
     let fingerprint = r.u64()?;
+    let about_file = r.u8()? != 0;
     let message = r.string()?;
     let n = r.u32()?;
     let mut related = Vec::with_capacity(n.min(64) as usize);
@@ -345,6 +347,7 @@ fn decode<R: Read>(inner: &mut R) -> io::Result<(Diagnostic, u64)> {
         message,
         related,
         fingerprint,
+        about_file,
     };
     Ok((d, r.used))
 }
@@ -365,6 +368,7 @@ mod tests {
                 message: "first".into(),
             }],
             fingerprint: line,
+            about_file: line.is_multiple_of(2),
         }
     }
 

@@ -33,11 +33,22 @@ pub fn run(d: &Path, args: &[&str]) -> Run {
 
 /// `tunelint --isolated --format FORMAT ARGS` in `d`.
 pub fn run_as(d: &Path, format: &str, args: &[&str]) -> Run {
+    run_with(d, &["--isolated", "--format", format], args)
+}
+
+/// `tunelint --config d/tunelint.toml --format FORMAT ARGS` in `d`.
+pub fn run_configured(d: &Path, format: &str, args: &[&str]) -> Run {
+    let config = d.join("tunelint.toml");
+    let config = config.to_str().expect("a UTF-8 path");
+    run_with(d, &["--config", config, "--format", format], args)
+}
+
+fn run_with(d: &Path, options: &[&str], args: &[&str]) -> Run {
     let out = Command::cargo_bin("tunelint")
         .expect("the tunelint binary is built")
         .current_dir(d)
         .env_remove("GITHUB_ACTIONS")
-        .args(["--isolated", "--format", format])
+        .args(options)
         .args(args)
         .output()
         .expect("run");
