@@ -11,7 +11,7 @@
 use std::any::{Any, TypeId};
 use std::cell::OnceCell;
 
-use crate::diagnostic::{Diagnostic, FileId, Location, Related};
+use crate::diagnostic::{Diagnostic, FileId, Location, RecordStart, Related};
 use crate::json::Document;
 use crate::record::Conversation;
 use crate::registry::Code;
@@ -24,6 +24,10 @@ pub struct RecordView<'a, 'd> {
     /// The record in the conversation model, when its format could normalise it.
     pub conv: Option<&'a Conversation<'d>>,
     pub settings: &'a Settings,
+    /// Where the record starts, to locate a span of its text (`Location::in_record`).
+    pub start: RecordStart,
+    /// No error-level finding from the record rules.
+    pub valid: bool,
     hash: OnceCell<u64>,
 }
 
@@ -32,11 +36,14 @@ impl<'a, 'd> RecordView<'a, 'd> {
         doc: &'a Document<'d, 'a>,
         conv: Option<&'a Conversation<'d>>,
         settings: &'a Settings,
+        start: RecordStart,
     ) -> Self {
         RecordView {
             doc,
             conv,
             settings,
+            start,
+            valid: true,
             hash: OnceCell::new(),
         }
     }
@@ -339,10 +346,25 @@ impl<'a> DatasetContext<'a> {
     ) {
         let item = self.facts[file as usize].items[index];
         let location = Location::line_start(file, item.line, item.offset);
+        self.report_at(code, index, location, Level::Error, message, related);
+    }
+
+    /// Reports `code` on record `index` of `location.file` at `location` (a span of the
+    /// record, which a collector located from [`RecordView::start`]), its level capped at
+    /// `cap`.
+    pub fn report_at(
+        &mut self,
+        code: Code,
+        index: usize,
+        location: Location,
+        cap: Level,
+        message: String,
+        related: Option<Related>,
+    ) {
+        let file = location.file;
+        let item = self.facts[file as usize].items[index];
         let settings = self.settings(file);
-        if let Some(mut d) =
-            crate::context::diagnostic(settings, code, Level::Error, location, message)
-        {
+        if let Some(mut d) = crate::context::diagnostic(settings, code, cap, location, message) {
             d.related = related.into_iter().collect();
             d.fingerprint = item.hash;
             (self.out)(d, index);

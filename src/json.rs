@@ -113,10 +113,10 @@ struct Frame {
     object: bool,
 }
 
-/// The keys of the duplicate-key hash set are already keyed SipHash outputs; hashing them
-/// again would only cost time.
+/// A hasher for keys that are already hashes (the duplicate-key set's keyed SipHash outputs,
+/// S013's path hashes): hashing them again would only cost time.
 #[derive(Default)]
-struct IdentityHasher(u64);
+pub struct IdentityHasher(u64);
 
 impl Hasher for IdentityHasher {
     fn finish(&self) -> u64 {

@@ -281,7 +281,11 @@ impl FileSampler<'_> {
                 );
                 crate::format::normalize(format, &doc, &mut ctx)
             });
-            let view = RecordView::new(&doc, conv.as_ref(), self.settings);
+            let start = crate::diagnostic::RecordStart {
+                line,
+                ..Default::default()
+            };
+            let view = RecordView::new(&doc, conv.as_ref(), self.settings, start);
             classify::of_record(&view).map_or(Stratum::Unclassified, Stratum::Category)
         } else {
             Stratum::All

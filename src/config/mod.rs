@@ -107,10 +107,11 @@ pub struct DatasetGroup {
 }
 
 impl Default for Settings {
-    /// Every rule at its declared level with its default options. Implemented here because
+    /// Every rule at its declared level (capped for no target, `crate::rules::cap_by_target`)
+    /// with its default options. Implemented here because
     /// the configuration knows the rules and `crate::settings` does not.
     fn default() -> Self {
-        Settings {
+        let mut settings = Settings {
             levels: RULES.iter().map(|r| r.default_level).collect(),
             rule_options: ConfiguredOptions::default(),
             format: FormatChoice::Auto,
@@ -125,7 +126,10 @@ impl Default for Settings {
             composition: Arc::default(),
             declared: None,
             contamination: crate::contamination::Benchmarks::builtin(),
-        }
+        };
+        // No target: the rules that depend on one are capped accordingly (S013 is off).
+        crate::rules::cap_by_target(&mut settings);
+        settings
     }
 }
 
@@ -359,6 +363,8 @@ impl Config {
     /// first), then each matching `[[overrides]]` in file order, then the command line.
     pub fn settings_for(&self, path: &Path, cli: &CliOverrides) -> Result<Settings, ConfigError> {
         let mut settings = Settings {
+            // The declared levels, uncapped: the target is settled below, and capped for.
+            levels: RULES.iter().map(|r| r.default_level).collect(),
             format: self.format,
             target: self.target.0,
             dedup: self.dedup.clone(),
@@ -431,6 +437,7 @@ impl Config {
         if let Some(target) = cli.target {
             settings.target = target.0;
         }
+        crate::rules::cap_by_target(&mut settings);
         Ok(settings)
     }
 

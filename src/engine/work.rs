@@ -284,7 +284,14 @@ impl<'a> Chunk<'a> {
                             self.out.tokens.add_example(counted, counting);
                         }
                     }
-                    let view = RecordView::new(&doc, conv.as_ref(), settings);
+                    let record_start = start.unwrap_or(RecordStart {
+                        line,
+                        line_offset,
+                        column_bytes: 0,
+                        column_chars: 0,
+                    });
+                    let mut view = RecordView::new(&doc, conv.as_ref(), settings, record_start);
+                    view.valid = !ctx.has_error;
                     if let Some(facts) = &mut self.facts {
                         // Every dataset finding is about a record, which its hash names.
                         // A record of an array is found again by its own offset.
@@ -294,7 +301,7 @@ impl<'a> Chunk<'a> {
                             line,
                             offset,
                             hash: view.hash(),
-                            valid: !ctx.has_error,
+                            valid: view.valid,
                         };
                         facts.add(item, &view);
                     }

@@ -123,6 +123,7 @@ registry! {
     S010 => schema::INVALID_TOOL_CALL, Format;
     S011 => schema::ORPHAN_TOOL_MESSAGE, Format;
     S012 => schema::INVALID_IMAGE, Format;
+    S013 => schema::unloadable_column::UNLOADABLE_COLUMN, schema::unloadable_column::RUNS_ON;
     S014 => schema::target_mismatch::TARGET_MISMATCH, Format;
     O001 => order::too_few_messages::TOO_FEW_MESSAGES, Conv(order::too_few_messages::check);
     O002 => order::last_not_assistant::LAST_NOT_ASSISTANT, Conv(order::last_not_assistant::check), suppressed_by [O001, O004];
@@ -309,6 +310,13 @@ pub fn dataset_rules() -> impl Iterator<
             RunsOn::Dataset { check, facts } => Some((code, check, facts)),
             _ => None,
         })
+}
+
+/// Lowers the levels of the rules whose weight depends on the target (S013 follows how the
+/// target loads a file), once the target of a file is settled.
+pub fn cap_by_target(settings: &mut crate::settings::Settings) {
+    let s013 = &mut settings.levels[Code::S013.index()];
+    *s013 = (*s013).min(schema::unloadable_column::cap(settings.target));
 }
 
 #[cfg(test)]

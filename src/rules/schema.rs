@@ -2,6 +2,7 @@
 //! (`crate::format`), which read the record field by field while normalising it.
 
 pub mod target_mismatch;
+pub mod unloadable_column;
 
 use crate::declare_rule;
 

@@ -1,6 +1,6 @@
 //! axolotl.
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 const FORMATS: &str = "https://docs.axolotl.ai/docs/dataset-formats/";
 
@@ -28,5 +28,12 @@ pub(super) const TARGET: Target = Target {
     tokenizer: Cited {
         value: "the model's own tokenizer and chat template (point [tokens] tokenizer at it)",
         source: FORMATS,
+    },
+    loader: Cited {
+        value: Loader::Datasets {
+            pin: "==4.8.4",
+            fails: false,
+        },
+        source: "https://github.com/axolotl-ai-cloud/axolotl/blob/main/requirements.txt",
     },
 };

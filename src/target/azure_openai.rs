@@ -1,6 +1,6 @@
 //! Azure OpenAI fine-tuning (Microsoft Foundry).
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 pub(super) const TARGET: Target = Target {
     name: "azure-openai",
@@ -36,5 +36,9 @@ pub(super) const TARGET: Target = Target {
     tokenizer: Cited {
         value: "o200k_base (GPT-4o and later models)",
         source: "https://github.com/openai/tiktoken/blob/main/tiktoken/model.py",
+    },
+    loader: Cited {
+        value: Loader::Own,
+        source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
     },
 };

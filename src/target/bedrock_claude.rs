@@ -1,6 +1,6 @@
 //! Amazon Bedrock fine-tuning of Anthropic's Claude models.
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 const FORMAT: &str = "https://platform.claude.com/cookbook/finetuning-finetuning-on-bedrock";
 
@@ -26,5 +26,9 @@ pub(super) const TARGET: Target = Target {
     tokenizer: Cited {
         value: "Claude's, which is not published (counts with o200k_base are an estimate)",
         source: "https://docs.anthropic.com/en/docs/build-with-claude/token-counting",
+    },
+    loader: Cited {
+        value: Loader::Own,
+        source: FORMAT,
     },
 };

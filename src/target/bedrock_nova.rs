@@ -1,6 +1,6 @@
 //! Amazon Bedrock fine-tuning of Amazon Nova models (the Converse shape).
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 const FORMAT: &str =
     "https://docs.aws.amazon.com/nova/latest/userguide/customize-fine-tune-prepare.html";
@@ -26,6 +26,10 @@ pub(super) const TARGET: Target = Target {
     limits: &[],
     tokenizer: Cited {
         value: "Nova's, which is not published (counts with o200k_base are an estimate)",
+        source: FORMAT,
+    },
+    loader: Cited {
+        value: Loader::Own,
         source: FORMAT,
     },
 };

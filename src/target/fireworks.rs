@@ -1,6 +1,6 @@
 //! Fireworks AI supervised fine-tuning.
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 const SFT: &str = "https://docs.fireworks.ai/fine-tuning/fine-tuning-models";
 
@@ -33,6 +33,10 @@ pub(super) const TARGET: Target = Target {
     ],
     tokenizer: Cited {
         value: "the base model's own (point [tokens] tokenizer at it)",
+        source: SFT,
+    },
+    loader: Cited {
+        value: Loader::Own,
         source: SFT,
     },
 };

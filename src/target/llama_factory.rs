@@ -1,6 +1,6 @@
 //! LLaMA-Factory.
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 const DATA: &str = "https://github.com/hiyouga/LLaMA-Factory/blob/main/data/README.md";
 
@@ -28,5 +28,12 @@ pub(super) const TARGET: Target = Target {
     tokenizer: Cited {
         value: "the model's own tokenizer and template (point [tokens] tokenizer at it)",
         source: DATA,
+    },
+    loader: Cited {
+        value: Loader::Datasets {
+            pin: "<=4.0.0",
+            fails: true,
+        },
+        source: "https://github.com/hiyouga/LLaMA-Factory/blob/main/requirements.txt",
     },
 };

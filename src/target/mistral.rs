@@ -1,6 +1,6 @@
 //! Mistral fine-tuning (the fine-tuning API and mistral-finetune).
 
-use super::{Cited, Target, ToolCallId};
+use super::{Cited, Loader, Target, ToolCallId};
 
 const API: &str = "https://docs.mistral.ai/capabilities/finetuning/text_finetuning";
 
@@ -34,5 +34,9 @@ pub(super) const TARGET: Target = Target {
     tokenizer: Cited {
         value: "Mistral's own (mistral-common's tokenizers; point [tokens] tokenizer at it)",
         source: "https://github.com/mistralai/mistral-common",
+    },
+    loader: Cited {
+        value: Loader::Own,
+        source: "https://github.com/mistralai/mistral-finetune/blob/main/README.md",
     },
 };

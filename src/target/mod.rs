@@ -47,6 +47,21 @@ impl ToolCallId {
     }
 }
 
+/// How a target reads a JSON Lines file, which decides whether a field may hold one JSON
+/// type in one record and another in the next (S013).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loader {
+    /// The provider's own upload validation, record by record: OpenAI's `content` is a
+    /// string in one message and a list of parts in the next.
+    Own,
+    /// Hugging Face `datasets.load_dataset("json")` at the version the trainer pins; `fails`
+    /// when that version cannot load a column whose type changes (before 4.7).
+    Datasets { pin: &'static str, fails: bool },
+    /// `datasets.load_dataset("json")` at whatever version is installed (`pin` is the range
+    /// the trainer allows), which fails before 4.7.
+    DatasetsUnpinned { pin: &'static str },
+}
+
 /// One target's data.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Target {
@@ -68,6 +83,8 @@ pub struct Target {
     pub limits: &'static [Cited<&'static str>],
     /// The tokenizer its token counts should use.
     pub tokenizer: Cited<&'static str>,
+    /// How it loads a JSON Lines file (S013).
+    pub loader: Cited<Loader>,
 }
 
 /// Every target, in the order of the specification and the README.
@@ -206,7 +223,33 @@ impl Target {
             self.tokenizer.value.to_owned(),
             self.tokenizer.source,
         );
+        fact(
+            "loader (S013)",
+            self.loader.value.describe(),
+            self.loader.source,
+        );
         out
+    }
+}
+
+impl Loader {
+    /// In words, for `explain`.
+    pub fn describe(&self) -> String {
+        match self {
+            Loader::Own => {
+                "its own reader, record by record: a field may change type between records"
+                    .to_owned()
+            }
+            Loader::Datasets { pin, fails: true } => format!(
+                "datasets.load_dataset(\"json\") at datasets {pin}, which cannot load a field whose type changes"
+            ),
+            Loader::Datasets { pin, fails: false } => format!(
+                "datasets.load_dataset(\"json\") at datasets {pin}, which loads a field whose type changes as Json"
+            ),
+            Loader::DatasetsUnpinned { pin } => format!(
+                "datasets.load_dataset(\"json\") at the installed datasets ({pin}), which cannot load a field whose type changes before 4.7"
+            ),
+        }
     }
 }
 
@@ -245,6 +288,23 @@ pub fn rule_section(code: &str) -> Option<String> {
                 }
             }
         }
+        "S013" => {
+            out.push_str("## Targets\n\n| target | loads JSON Lines with | S013 | source |\n|---|---|---|---|\n");
+            for t in ALL {
+                let level = match t.loader.value {
+                    Loader::Own | Loader::Datasets { fails: false, .. } => "off",
+                    Loader::Datasets { fails: true, .. } => "error",
+                    Loader::DatasetsUnpinned { .. } => "warning",
+                };
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {level} | <{}> |",
+                    t.name,
+                    t.loader.value.describe(),
+                    t.loader.source
+                );
+            }
+        }
         "S010" => {
             out.push_str("## Targets\n\n| target | tool call id | source |\n|---|---|---|\n");
             for t in ALL {
@@ -281,6 +341,7 @@ mod tests {
                 t.roles.source,
                 t.turns.source,
                 t.tokenizer.source,
+                t.loader.source,
             ];
             sources.extend(t.max_images.map(|c| c.source));
             sources.extend(t.tool_call_id.map(|c| c.source));

@@ -1,6 +1,6 @@
 //! OpenAI fine-tuning (supervised, DPO, reinforcement).
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 pub(super) const TARGET: Target = Target {
     name: "openai",
@@ -37,5 +37,9 @@ pub(super) const TARGET: Target = Target {
     tokenizer: Cited {
         value: "o200k_base (GPT-4o and later models)",
         source: "https://github.com/openai/tiktoken/blob/main/tiktoken/model.py",
+    },
+    loader: Cited {
+        value: Loader::Own,
+        source: "https://developers.openai.com/api/docs/guides/supervised-fine-tuning",
     },
 };

@@ -1,6 +1,6 @@
 //! Together AI fine-tuning.
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 const DATA: &str = "https://docs.together.ai/docs/fine-tuning/data-preparation";
 const VISION: &str = "https://docs.together.ai/docs/fine-tuning-vlm";
@@ -44,6 +44,10 @@ pub(super) const TARGET: Target = Target {
     ],
     tokenizer: Cited {
         value: "the base model's own (point [tokens] tokenizer at it)",
+        source: DATA,
+    },
+    loader: Cited {
+        value: Loader::Own,
         source: DATA,
     },
 };

@@ -1,6 +1,6 @@
 //! Hugging Face TRL trainers (SFT, DPO/ORPO/CPO, KTO, GRPO).
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 const FORMATS: &str = "https://huggingface.co/docs/trl/dataset_formats";
 
@@ -36,5 +36,9 @@ pub(super) const TARGET: Target = Target {
     tokenizer: Cited {
         value: "the model's own tokenizer and chat template (point [tokens] tokenizer at it)",
         source: "https://huggingface.co/docs/transformers/chat_templating",
+    },
+    loader: Cited {
+        value: Loader::DatasetsUnpinned { pin: ">=3.0" },
+        source: "https://github.com/huggingface/trl/blob/main/setup.cfg",
     },
 };

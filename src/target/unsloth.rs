@@ -1,6 +1,6 @@
 //! Unsloth (which trains with TRL's trainers).
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 const DATASETS: &str = "https://unsloth.ai/docs/get-started/fine-tuning-llms-guide/datasets-guide";
 
@@ -36,5 +36,9 @@ pub(super) const TARGET: Target = Target {
     tokenizer: Cited {
         value: "the model's own tokenizer and chat template (point [tokens] tokenizer at it)",
         source: DATASETS,
+    },
+    loader: Cited {
+        value: Loader::DatasetsUnpinned { pin: "any" },
+        source: "https://github.com/unslothai/unsloth/blob/main/pyproject.toml",
     },
 };

@@ -1,6 +1,6 @@
 //! Google Vertex AI supervised tuning of Gemini models.
 
-use super::{Cited, Target};
+use super::{Cited, Loader, Target};
 
 const FORMAT: &str =
     "https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning-prepare";
@@ -35,5 +35,9 @@ pub(super) const TARGET: Target = Target {
     tokenizer: Cited {
         value: "Gemini's, counted by the Vertex AI API (counts with o200k_base are an estimate)",
         source: "https://cloud.google.com/vertex-ai/generative-ai/docs/multimodal/list-token",
+    },
+    loader: Cited {
+        value: Loader::Own,
+        source: FORMAT,
     },
 };
