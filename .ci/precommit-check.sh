@@ -85,6 +85,9 @@ printf '%s\n%s\n' "$good" "$good2" > "$user/data/train.jsonl"
 printf '%s\n' "$broken" > "$user/data/raw/scraped.jsonl"
 printf 'exclude = ["data/raw/**"]\n' > "$user/tunelint.toml"
 printf '# not a dataset\n' > "$user/README.md"
+# A staged .json that is configuration, not data: the hook passes it (`files` takes .json for
+# LLaMA-Factory's arrays of records) and `--json-records-only` skips it.
+printf '{"name": "site", "private": true}\n' > "$user/package.json"
 git_commit "$user" "clean dataset"
 
 # The wheelhouse of the python hook: the tunelint wheel and the shim's build backend.
@@ -166,6 +169,7 @@ for hook in tunelint tunelint-src; do
         fail "$hook: the S005 diagnostic for data/train.jsonl:3 is not in the output"
     grep -q 'gate failed: valid examples' "$work/out" || fail "$hook: the failed gate is not in the output"
     ! grep -q 'data/raw/' "$work/out" || fail "$hook: data/raw/ is excluded by tunelint.toml but was linted"
+    ! grep -q 'package\.json' "$work/out" || fail "$hook: package.json is not a dataset but was linted"
     if [ "$hook" = tunelint ]; then check_pip_log; fi
 done
 

@@ -219,6 +219,7 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
             is_excluded: &is_excluded,
             is_included: &is_included,
             force: false,
+            json_records_only: false,
         },
     )?;
     if found.found.is_empty() {
@@ -314,6 +315,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             is_excluded: &is_excluded,
             is_included: &is_included,
             force: args.force_exclude,
+            json_records_only: args.json_records_only,
         },
     )?;
     if !args.quiet {
@@ -321,6 +323,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             eprintln!("tunelint: note: {note}");
         }
     }
+    let not_records = discovered.not_records;
     let found = discovered.found;
 
     if found.is_empty() {
@@ -349,6 +352,16 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             }
             return Ok(Status::Success);
         }
+        // `--json-records-only`: the staged .json files were configuration, not data.
+        if let Some(first) = not_records.first() {
+            if !args.quiet {
+                eprintln!(
+                    "tunelint: no file named holds records ({} is not an array of records); nothing to lint",
+                    first.display()
+                );
+            }
+            return Ok(Status::Success);
+        }
         bail!(
             "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to lint it whatever its name)"
         );
@@ -370,6 +383,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 is_excluded: &is_excluded,
                 is_included: &is_included,
                 force: true,
+                json_records_only: args.json_records_only,
             };
             let mut walk_error = None;
             let context = crate::splits::dataset_context(

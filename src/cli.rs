@@ -227,6 +227,12 @@ pub struct CheckArgs {
     #[arg(long)]
     pub force_exclude: bool,
 
+    /// Skip a named `.json` file that holds no records (package.json, tsconfig.json: not a
+    /// top-level array), unless `include` or a dataset_info.json names it (the pre-commit
+    /// hooks pass it with every staged .json file)
+    #[arg(long)]
+    pub json_records_only: bool,
+
     /// "dataset": also read the rest of each named file's dataset (its other shards and
     /// splits, `[[datasets]]`) as context: duplicates and leaks are judged against it, nothing
     /// is reported on it (the pre-commit hooks pass it) [default: files]

@@ -48,6 +48,8 @@ pub struct Discovered {
     pub declared: BTreeMap<PathBuf, Arc<Declared>>,
     /// One line per registry with datasets that are not linted, for the user.
     pub notes: Vec<String>,
+    /// `.json` files named but skipped as holding no records (`json_records_only`).
+    pub not_records: Vec<PathBuf>,
 }
 
 /// What discovery needs to know about exclusion.
@@ -59,6 +61,9 @@ pub struct Exclusion<'a> {
     pub is_included: &'a dyn Fn(&Path) -> bool,
     /// Apply exclusion to paths named explicitly too (pre-commit passes every file name).
     pub force: bool,
+    /// Skip a `.json` file named explicitly that is not an array of records, unless `include`
+    /// names it (`--json-records-only`: pre-commit passes every staged `.json` file).
+    pub json_records_only: bool,
 }
 
 /// Lists the inputs for `paths` (which default to `.`).
@@ -71,6 +76,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     };
     let mut found = Vec::new();
     let mut registries = Vec::new();
+    let mut not_records = Vec::new();
     let mut stdin = false;
     for path in paths {
         if path.as_os_str() == "-" {
@@ -89,6 +95,12 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
             if dataset_info::is_registry(path) {
                 registries.push(clean(path));
+            } else if exclusion.json_records_only
+                && is_json_name(path)
+                && !(exclusion.is_included)(path)
+                && !starts_an_array(path)
+            {
+                not_records.push(clean(path));
             } else {
                 found.push(Found::File(clean(path)));
             }
@@ -120,10 +132,13 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     if stdin {
         found.push(Found::Stdin);
     }
+    // A registry may name a file that was skipped by its look alone.
+    not_records.retain(|p| !found.contains(&Found::File(p.clone())));
     Ok(Discovered {
         found,
         declared,
         notes,
+        not_records,
     })
 }
 
@@ -255,6 +270,32 @@ fn is_dataset_name(path: &Path) -> bool {
     }
 }
 
+/// `*.json`, in any case.
+fn is_json_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// Whether the file's first character, after a byte order mark and white space, is `[`: an
+/// array of records, where a configuration file (`package.json`) is an object. A file that
+/// cannot be read is kept, so that reading it reports why.
+fn starts_an_array(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return true;
+    };
+    let mut head = Vec::with_capacity(4096);
+    if file.take(4096).read_to_end(&mut head).is_err() {
+        return true;
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(&b) => b == b'[',
+        // Blank for its first 4 KiB: read it, and let the reader say what it is.
+        None => true,
+    }
+}
+
 fn walk_error_text(e: &ignore::Error) -> String {
     let s = e.to_string();
     s.split(" (os error").next().unwrap_or(&s).to_string()
@@ -297,5 +338,58 @@ mod tests {
         ] {
             assert!(!is_dataset_name(Path::new(name)), "{name}");
         }
+    }
+
+    #[test]
+    fn json_records_only_keeps_arrays_and_skips_other_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let paths = vec![
+            write("package.json", b"{\"name\": \"x\"}"),
+            write("train.json", b"\xEF\xBB\xBF\n  [{\"messages\": []}]"),
+            write("blank.json", b"  \n"),
+            write("DATA.JSON", b"[]"),
+            write("tsconfig.json", b"// comment\n{}"),
+            write("x.jsonl", b"{\"a\": 1}\n"),
+        ];
+        let no = |_: &Path| false;
+        let run = |records_only: bool| {
+            discover(
+                &paths,
+                &Exclusion {
+                    is_excluded: &no,
+                    is_included: &no,
+                    force: false,
+                    json_records_only: records_only,
+                },
+            )
+            .unwrap()
+        };
+        let names = |found: &[Found]| -> Vec<String> {
+            found
+                .iter()
+                .map(|f| match f {
+                    Found::File(p) => p.file_name().unwrap().to_string_lossy().into_owned(),
+                    Found::Stdin => "-".into(),
+                })
+                .collect()
+        };
+        let only = run(true);
+        assert_eq!(
+            names(&only.found),
+            ["DATA.JSON", "blank.json", "train.json", "x.jsonl"]
+        );
+        let skipped: Vec<String> = only
+            .not_records
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(skipped, ["package.json", "tsconfig.json"]);
+        // Without the option a named file is always read.
+        assert_eq!(run(false).found.len(), 6);
     }
 }

@@ -468,8 +468,10 @@ fn hook_manifest() -> String {
     )
 }
 
-#[test]
-fn pre_commit_try_repo_judges_a_staged_shard_against_an_unstaged_one() {
+/// A scratch hook repository with the real manifest's tunelint hook (running the binary
+/// under test) and an empty user repository beside it, in `dir`; `None` when pre-commit is
+/// missing (a failure under `CI=true`).
+fn try_repo_setup(dir: &Path) -> Option<(PathBuf, PathBuf, PathBuf)> {
     let Some(pre_commit) = pre_commit() else {
         assert!(
             std::env::var_os("CI").is_none_or(|v| v != "true"),
@@ -478,28 +480,26 @@ fn pre_commit_try_repo_judges_a_staged_shard_against_an_unstaged_one() {
         eprintln!(
             "note: pre-commit not found (TUNELINT_PRE_COMMIT, .ci/.venv/bin/pre-commit); skipping the try-repo run"
         );
-        return;
+        return None;
     };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let hooks = dir.path().join("hooks");
+    let hooks = dir.join("hooks");
     std::fs::create_dir_all(&hooks).expect("mkdir");
     std::fs::write(hooks.join(".pre-commit-hooks.yaml"), hook_manifest()).expect("manifest");
     git(&hooks, &["init", "-q"]);
     git(&hooks, &["add", "-A"]);
     git(&hooks, &["commit", "-q", "-m", "hook"]);
-
-    let user = dir.path().join("user");
+    let user = dir.join("user");
     std::fs::create_dir_all(&user).expect("mkdir");
     git(&user, &["init", "-q"]);
-    sharded(&user);
-    // The second shard is committed; the first is new and staged.
-    git(&user, &["add", "data/train-00001-of-00002.jsonl"]);
-    git(&user, &["commit", "-q", "-m", "the dataset"]);
-    git(&user, &["add", STAGED]);
+    Some((pre_commit, hooks, user))
+}
 
-    let out = std::process::Command::new(&pre_commit)
-        .current_dir(&user)
-        .env("PRE_COMMIT_HOME", dir.path().join("cache"))
+/// `pre-commit try-repo HOOKS tunelint` on the staged files of `user`: its exit status and
+/// output.
+fn try_repo(pre_commit: &Path, dir: &Path, hooks: &Path, user: &Path) -> (Option<i32>, String) {
+    let out = std::process::Command::new(pre_commit)
+        .current_dir(user)
+        .env("PRE_COMMIT_HOME", dir.join("cache"))
         .env_remove("GITHUB_ACTIONS")
         .args([
             "try-repo",
@@ -512,7 +512,23 @@ fn pre_commit_try_repo_judges_a_staged_shard_against_an_unstaged_one() {
         .expect("pre-commit runs");
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    (out.status.code(), text)
+}
+
+#[test]
+fn pre_commit_try_repo_judges_a_staged_shard_against_an_unstaged_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some((pre_commit, hooks, user)) = try_repo_setup(dir.path()) else {
+        return;
+    };
+    sharded(&user);
+    // The second shard is committed; the first is new and staged.
+    git(&user, &["add", "data/train-00001-of-00002.jsonl"]);
+    git(&user, &["commit", "-q", "-m", "the dataset"]);
+    git(&user, &["add", STAGED]);
+
+    let (code, text) = try_repo(&pre_commit, dir.path(), &hooks, &user);
+    assert_eq!(code, Some(1), "{text}");
     assert!(
         text.lines()
             .any(|l| l.starts_with("tunelint...") && l.ends_with("Failed")),
@@ -530,4 +546,43 @@ fn pre_commit_try_repo_judges_a_staged_shard_against_an_unstaged_one() {
             .any(|l| l.starts_with("data/train-00001-of-00002.jsonl:")),
         "nothing is reported on the unstaged shard: {text}"
     );
+}
+
+#[test]
+fn pre_commit_try_repo_lints_a_staged_json_array_and_skips_package_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some((pre_commit, hooks, user)) = try_repo_setup(dir.path()) else {
+        return;
+    };
+    std::fs::write(
+        user.join("package.json"),
+        "{\"name\": \"site\", \"private\": true}\n",
+    )
+    .expect("write");
+    git(&user, &["add", "package.json"]);
+    // Configuration alone: nothing to lint, and the hook passes.
+    let (code, text) = try_repo(&pre_commit, dir.path(), &hooks, &user);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("package.json:"), "{text}");
+
+    // A LLaMA-Factory-style array of records staged beside it is linted.
+    let records = [
+        chat("How do I reset my password?", "Use Forgot password on the sign-in page."),
+        r#"{"messages": [{"role": "user", "content": "Where are my invoices?"}, {"role": "bot", "content": "Under Billing, Invoices."}]}"#.to_owned(),
+    ];
+    std::fs::create_dir_all(user.join("data")).expect("mkdir");
+    std::fs::write(
+        user.join("data/train.json"),
+        format!("[\n{}\n]\n", records.join(",\n")),
+    )
+    .expect("write");
+    git(&user, &["add", "data/train.json"]);
+    let (code, text) = try_repo(&pre_commit, dir.path(), &hooks, &user);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("data/train.json:3:") && l.contains("S005 unknown role \"bot\"")),
+        "{text}"
+    );
+    assert!(!text.contains("package.json:"), "{text}");
 }
