@@ -7,53 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+#[path = "support/scratch.rs"]
+mod scratch;
 
-fn chat(user: &str, assistant: &str) -> String {
-    serde_json::json!({"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]}).to_string()
-}
-
-fn write_lines(d: &Path, name: &str, lines: &[String]) {
-    let path = d.join(name);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-    std::fs::write(path, lines.join("\n") + "\n").expect("write");
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// `tunelint ARGS` in `d` (standard output not a terminal, not on GitHub Actions).
-fn run(d: &Path, args: &[&str]) -> Run {
-    let out = Command::cargo_bin("tunelint")
-        .expect("the tunelint binary is built")
-        .current_dir(d)
-        .env_remove("GITHUB_ACTIONS")
-        .args(args)
-        .output()
-        .expect("run");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
-
-/// The findings of a concise report (`path:line:col: CODE message` lines).
-fn findings(stdout: &str) -> Vec<&str> {
-    stdout
-        .lines()
-        .filter(|l| {
-            l.split(": ")
-                .nth(1)
-                .is_some_and(|c| c.len() >= 4 && c.as_bytes()[1].is_ascii_digit())
-        })
-        .collect()
-}
+use scratch::{chat, findings, git, run_raw as run, write_lines};
 
 /// A dataset of two shards of one split. The first shard (the staged one in these tests)
 /// repeats line 1 of the second on its line 2; the second, never named, has a duplicate of
@@ -416,23 +373,6 @@ fn pre_commit() -> Option<PathBuf> {
     }
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/.venv/bin/pre-commit");
     venv.is_file().then_some(venv)
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@localhost",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
 }
 
 /// The hook of this repository's .pre-commit-hooks.yaml (`id: tunelint`), with its entry's

@@ -1,6 +1,6 @@
 //! Scratch datasets for tests through the real binary: chat examples, files of lines, a run
 //! of `tunelint` in a directory, the findings of its concise report, and git repositories
-//! with history. Shared by tests/baseline.rs and tests/diff_base.rs.
+//! with history. Shared by tests/baseline.rs, tests/context.rs and tests/diff_base.rs.
 
 #![allow(dead_code)]
 
@@ -41,6 +41,12 @@ pub fn run_configured(d: &Path, format: &str, args: &[&str]) -> Run {
     let config = d.join("tunelint.toml");
     let config = config.to_str().expect("a UTF-8 path");
     run_with(d, &["--config", config, "--format", format], args)
+}
+
+/// `tunelint ARGS` in `d`, with no option added (standard output not a terminal, not on
+/// GitHub Actions).
+pub fn run_raw(d: &Path, args: &[&str]) -> Run {
+    run_with(d, &[], args)
 }
 
 fn run_with(d: &Path, options: &[&str], args: &[&str]) -> Run {
