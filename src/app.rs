@@ -601,10 +601,12 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     let all_total = total.clone();
     let diff = match &changes {
         Some(c) => {
-            let (diff, judged_summaries) = judged.finish(c, &summaries, gates_all);
-            summaries = judged_summaries;
+            // The context files (`--context dataset`) stay out of the judged records, the
+            // records read and the total: the context note counts them.
+            let (diff, judged_summaries) = judged.finish(c, &summaries[..judged_files], gates_all);
+            summaries.splice(..judged_files, judged_summaries);
             total = FileSummary::default();
-            for s in &summaries {
+            for s in &summaries[..judged_files] {
                 total.add(s);
             }
             Some(diff)

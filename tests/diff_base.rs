@@ -213,6 +213,29 @@ fn a_new_duplicate_in_another_shard_is_reported_on_the_new_line() {
     );
     assert_eq!(out.code, Some(1), "{}", out.stdout);
 
+    // Named alone with the rest of its dataset as context, as the hook runs: the same
+    // finding, the changed record judged, the shard's other records read as context, and
+    // the other shard counted once, as context, not among the records judged or read.
+    let hook = run_as(
+        d,
+        "full",
+        &["--diff-base", &base, "--context", "dataset", first],
+    );
+    assert!(
+        hook.stdout.contains(&format!(
+            "warning[D001]: exact duplicate of the example at {second}:2"
+        )),
+        "{}",
+        hook.stdout
+    );
+    assert!(
+        hook.stdout.contains(&format!(
+            "judged 1 record added or changed since {base}; read 2 more as context"
+        )),
+        "{}",
+        hook.stdout
+    );
+
     // Without --diff-base the later line, the old one, carries it.
     let all = run(d, &["data"]);
     assert_eq!(
