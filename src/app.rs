@@ -437,6 +437,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
         jobs.push(job);
     }
+    if !args.quiet
+        && let Some(note) = jobs.iter().find_map(|j| estimated_tokens_note(&j.settings))
+    {
+        eprintln!("tunelint: note: {note}");
+    }
     // With no file to lint, still validate the command-line selectors.
     if jobs.is_empty() {
         config
@@ -1034,5 +1039,36 @@ fn ignore_broken_pipe(e: io::Error) -> Result<()> {
         Ok(())
     } else {
         Err(e.into())
+    }
+}
+
+/// Why the token counts of a file are an estimate, when they are: its target trains with a
+/// tokenizer tunelint does not have (the model's own, with no `[tokens] tokenizer`, or an
+/// unpublished one), and something counts tokens (a T rule or the statistics).
+fn estimated_tokens_note(settings: &crate::settings::Settings) -> Option<String> {
+    use crate::target::Tokenizer;
+    let target = settings.target?;
+    let counts = settings.token_stats
+        || [
+            crate::registry::Code::T001,
+            crate::registry::Code::T002,
+            crate::registry::Code::T003,
+        ]
+        .iter()
+        .any(|&c| settings.enabled(c));
+    if !counts || settings.model.is_some() {
+        return None;
+    }
+    let encoding = settings.encoding.as_str();
+    match target.tokenizer.value {
+        Tokenizer::O200kBase => None,
+        Tokenizer::Unpublished { whose } => Some(format!(
+            "{} trains with {whose} tokenizer, which is not published: token counts use {encoding} and are an estimate",
+            target.title
+        )),
+        Tokenizer::Model { what } => Some(format!(
+            "{} trains with {what}: token counts use {encoding} and are an estimate until `[tokens] tokenizer` points at the model's files",
+            target.title
+        )),
     }
 }

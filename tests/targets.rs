@@ -297,3 +297,41 @@ fn explain_cites_the_sources() {
         .code(2)
         .stderr(predicate::str::contains("did you mean \"together\"?"));
 }
+
+/// A target that trains with a tokenizer tunelint does not have says the token counts are an
+/// estimate, once, on standard error; an OpenAI target, a configured tokenizer's absence of
+/// token rules, or `--quiet`, say nothing.
+#[test]
+fn a_target_with_its_own_tokenizer_says_counts_are_an_estimate() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "data.jsonl", &format!("{CHAT}\n{CHAT}\n"));
+    let stderr = |args: &[&str]| {
+        let out = tunelint(dir.path())
+            .args(["--isolated", "--format", "concise"])
+            .args(args)
+            .arg("data.jsonl")
+            .output()
+            .expect("run tunelint");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let trl = stderr(&["--target", "trl"]);
+    assert_eq!(
+        trl.matches("tunelint: note: TRL trains with the model's own tokenizer and chat template: token counts use o200k_base and are an estimate until `[tokens] tokenizer` points at the model's files").count(),
+        1,
+        "{trl}"
+    );
+    let claude = stderr(&["--target", "bedrock-claude"]);
+    assert!(
+        claude.contains("Claude's tokenizer, which is not published: token counts use o200k_base and are an estimate"),
+        "{claude}"
+    );
+    for args in [
+        &["--target", "openai"][..],
+        &["--target", "trl", "--select", "C"],
+        &["--target", "trl", "--quiet"],
+        &[],
+    ] {
+        let err = stderr(args);
+        assert!(!err.contains("estimate"), "{args:?}: {err}");
+    }
+}

@@ -1,6 +1,6 @@
 //! axolotl.
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 const FORMATS: &str = "https://docs.axolotl.ai/docs/dataset-formats/";
 
@@ -26,7 +26,9 @@ pub(super) const TARGET: Target = Target {
     tool_call_id: None,
     limits: &[],
     tokenizer: Cited {
-        value: "the model's own tokenizer and chat template (point [tokens] tokenizer at it)",
+        value: Tokenizer::Model {
+            what: "the model's own tokenizer and chat template",
+        },
         source: FORMATS,
     },
     loader: Cited {

@@ -1,6 +1,6 @@
 //! Azure OpenAI fine-tuning (Microsoft Foundry).
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 pub(super) const TARGET: Target = Target {
     name: "azure-openai",
@@ -34,7 +34,7 @@ pub(super) const TARGET: Target = Target {
         },
     ],
     tokenizer: Cited {
-        value: "o200k_base (GPT-4o and later models)",
+        value: Tokenizer::O200kBase,
         source: "https://github.com/openai/tiktoken/blob/main/tiktoken/model.py",
     },
     loader: Cited {

@@ -1,6 +1,6 @@
 //! Amazon Bedrock fine-tuning of Anthropic's Claude models.
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 const FORMAT: &str = "https://platform.claude.com/cookbook/finetuning-finetuning-on-bedrock";
 
@@ -24,7 +24,7 @@ pub(super) const TARGET: Target = Target {
     tool_call_id: None,
     limits: &[],
     tokenizer: Cited {
-        value: "Claude's, which is not published (counts with o200k_base are an estimate)",
+        value: Tokenizer::Unpublished { whose: "Claude's" },
         source: "https://docs.anthropic.com/en/docs/build-with-claude/token-counting",
     },
     loader: Cited {

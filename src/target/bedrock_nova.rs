@@ -1,6 +1,6 @@
 //! Amazon Bedrock fine-tuning of Amazon Nova models (the Converse shape).
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 const FORMAT: &str =
     "https://docs.aws.amazon.com/nova/latest/userguide/customize-fine-tune-prepare.html";
@@ -25,7 +25,7 @@ pub(super) const TARGET: Target = Target {
     tool_call_id: None,
     limits: &[],
     tokenizer: Cited {
-        value: "Nova's, which is not published (counts with o200k_base are an estimate)",
+        value: Tokenizer::Unpublished { whose: "Nova's" },
         source: FORMAT,
     },
     loader: Cited {

@@ -1,6 +1,6 @@
 //! Fireworks AI supervised fine-tuning.
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 const SFT: &str = "https://docs.fireworks.ai/fine-tuning/fine-tuning-models";
 
@@ -32,7 +32,9 @@ pub(super) const TARGET: Target = Target {
         },
     ],
     tokenizer: Cited {
-        value: "the base model's own (point [tokens] tokenizer at it)",
+        value: Tokenizer::Model {
+            what: "the base model's own",
+        },
         source: SFT,
     },
     loader: Cited {

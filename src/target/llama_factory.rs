@@ -1,6 +1,6 @@
 //! LLaMA-Factory.
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 const DATA: &str = "https://github.com/hiyouga/LLaMA-Factory/blob/main/data/README.md";
 
@@ -26,7 +26,9 @@ pub(super) const TARGET: Target = Target {
     tool_call_id: None,
     limits: &[],
     tokenizer: Cited {
-        value: "the model's own tokenizer and template (point [tokens] tokenizer at it)",
+        value: Tokenizer::Model {
+            what: "the model's own tokenizer and template",
+        },
         source: DATA,
     },
     loader: Cited {

@@ -1,6 +1,6 @@
 //! Mistral fine-tuning (the fine-tuning API and mistral-finetune).
 
-use super::{Cited, Loader, Target, ToolCallId};
+use super::{Cited, Loader, Target, Tokenizer, ToolCallId};
 
 const API: &str = "https://docs.mistral.ai/capabilities/finetuning/text_finetuning";
 
@@ -32,7 +32,9 @@ pub(super) const TARGET: Target = Target {
     }),
     limits: &[],
     tokenizer: Cited {
-        value: "Mistral's own (mistral-common's tokenizers; point [tokens] tokenizer at it)",
+        value: Tokenizer::Model {
+            what: "Mistral's own (mistral-common's tokenizers)",
+        },
         source: "https://github.com/mistralai/mistral-common",
     },
     loader: Cited {

@@ -62,6 +62,32 @@ pub enum Loader {
     DatasetsUnpinned { pin: &'static str },
 }
 
+/// The tokenizer a target counts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tokenizer {
+    /// OpenAI's `o200k_base`, built in: the counts are the provider's.
+    O200kBase,
+    /// The provider's own, not published (`whose`: "Claude's"): counts with `o200k_base` are
+    /// an estimate.
+    Unpublished { whose: &'static str },
+    /// The trained model's own (`what`: "the base model's own"): exact once `[tokens]
+    /// tokenizer` points at it, an estimate with `o200k_base` until then.
+    Model { what: &'static str },
+}
+
+impl Tokenizer {
+    /// In words, for `explain`.
+    pub fn describe(&self) -> String {
+        match self {
+            Tokenizer::O200kBase => "o200k_base (GPT-4o and later models)".to_owned(),
+            Tokenizer::Unpublished { whose } => {
+                format!("{whose}, which is not published (counts with o200k_base are an estimate)")
+            }
+            Tokenizer::Model { what } => format!("{what} (point [tokens] tokenizer at it)"),
+        }
+    }
+}
+
 /// One target's data.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Target {
@@ -82,7 +108,7 @@ pub struct Target {
     /// Other documented limits (examples, file size), in words.
     pub limits: &'static [Cited<&'static str>],
     /// The tokenizer its token counts should use.
-    pub tokenizer: Cited<&'static str>,
+    pub tokenizer: Cited<Tokenizer>,
     /// How it loads a JSON Lines file (S013).
     pub loader: Cited<Loader>,
 }
@@ -220,7 +246,7 @@ impl Target {
         }
         fact(
             "tokenizer",
-            self.tokenizer.value.to_owned(),
+            self.tokenizer.value.describe(),
             self.tokenizer.source,
         );
         fact(

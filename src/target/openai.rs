@@ -1,6 +1,6 @@
 //! OpenAI fine-tuning (supervised, DPO, reinforcement).
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 pub(super) const TARGET: Target = Target {
     name: "openai",
@@ -35,7 +35,7 @@ pub(super) const TARGET: Target = Target {
         source: "https://developers.openai.com/api/docs/guides/supervised-fine-tuning",
     }],
     tokenizer: Cited {
-        value: "o200k_base (GPT-4o and later models)",
+        value: Tokenizer::O200kBase,
         source: "https://github.com/openai/tiktoken/blob/main/tiktoken/model.py",
     },
     loader: Cited {

@@ -1,6 +1,6 @@
 //! Together AI fine-tuning.
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 const DATA: &str = "https://docs.together.ai/docs/fine-tuning/data-preparation";
 const VISION: &str = "https://docs.together.ai/docs/fine-tuning-vlm";
@@ -43,7 +43,9 @@ pub(super) const TARGET: Target = Target {
         },
     ],
     tokenizer: Cited {
-        value: "the base model's own (point [tokens] tokenizer at it)",
+        value: Tokenizer::Model {
+            what: "the base model's own",
+        },
         source: DATA,
     },
     loader: Cited {

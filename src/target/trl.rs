@@ -1,6 +1,6 @@
 //! Hugging Face TRL trainers (SFT, DPO/ORPO/CPO, KTO, GRPO).
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 const FORMATS: &str = "https://huggingface.co/docs/trl/dataset_formats";
 
@@ -34,7 +34,9 @@ pub(super) const TARGET: Target = Target {
     tool_call_id: None,
     limits: &[],
     tokenizer: Cited {
-        value: "the model's own tokenizer and chat template (point [tokens] tokenizer at it)",
+        value: Tokenizer::Model {
+            what: "the model's own tokenizer and chat template",
+        },
         source: "https://huggingface.co/docs/transformers/chat_templating",
     },
     loader: Cited {

@@ -1,6 +1,6 @@
 //! Unsloth (which trains with TRL's trainers).
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 const DATASETS: &str = "https://unsloth.ai/docs/get-started/fine-tuning-llms-guide/datasets-guide";
 
@@ -34,7 +34,9 @@ pub(super) const TARGET: Target = Target {
     tool_call_id: None,
     limits: &[],
     tokenizer: Cited {
-        value: "the model's own tokenizer and chat template (point [tokens] tokenizer at it)",
+        value: Tokenizer::Model {
+            what: "the model's own tokenizer and chat template",
+        },
         source: DATASETS,
     },
     loader: Cited {

@@ -1,6 +1,6 @@
 //! Google Vertex AI supervised tuning of Gemini models.
 
-use super::{Cited, Loader, Target};
+use super::{Cited, Loader, Target, Tokenizer};
 
 const FORMAT: &str =
     "https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning-prepare";
@@ -33,7 +33,7 @@ pub(super) const TARGET: Target = Target {
         source: IMAGES,
     }],
     tokenizer: Cited {
-        value: "Gemini's, counted by the Vertex AI API (counts with o200k_base are an estimate)",
+        value: Tokenizer::Unpublished { whose: "Gemini's" },
         source: "https://cloud.google.com/vertex-ai/generative-ai/docs/multimodal/list-token",
     },
     loader: Cited {
