@@ -9,6 +9,8 @@ mod script;
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::composition::Category;
 use crate::dataset::{FactKind, Facts, FileFacts, RecordView};
 use crate::record::{Conversation, Role};
@@ -122,10 +124,11 @@ struct Variant {
 }
 
 /// Variants by key, at most [`MAX_VARIANTS`]; the records of the others are counted in
-/// `other`.
+/// `other`. Looked up for every record: the keys are short (a few bytes, a hash), so a
+/// hasher that mixes them rather than SipHash.
 #[derive(Clone, Debug, Default)]
 struct Variants<K> {
-    by_key: HashMap<K, Variant>,
+    by_key: FxHashMap<K, Variant>,
     other: u64,
 }
 
@@ -721,7 +724,10 @@ fn variant_table<K>(
 /// The largest groups of identical records (the same canonical hash: key order and white
 /// space ignored), across every input, with their lines.
 fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
-    let mut by_hash: HashMap<u64, (u32, usize, usize)> = HashMap::new();
+    // Keyed by hashes already: a hasher that only mixes them (on a million records, 0.07 s
+    // less than SipHash, on the one thread that writes the report; the clusters are
+    // sorted, so the map's order decides nothing).
+    let mut by_hash: FxHashMap<u64, (u32, usize, usize)> = FxHashMap::default();
     for (f, input) in inputs.iter().enumerate() {
         for (i, item) in input.facts.items.iter().enumerate() {
             by_hash
@@ -739,7 +745,8 @@ fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
     let copies: u64 = clusters.iter().map(|c| u64::from(c.1) - 1).sum();
     clusters.sort_by(|a, b| b.1.cmp(&a.1).then((a.2, a.3).cmp(&(b.2, b.3))));
     clusters.truncate(TOP_CLUSTERS);
-    let wanted: HashMap<u64, usize> = clusters.iter().enumerate().map(|(k, c)| (c.0, k)).collect();
+    let wanted: FxHashMap<u64, usize> =
+        clusters.iter().enumerate().map(|(k, c)| (c.0, k)).collect();
     let mut lines: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
     let mut last_file: Vec<Option<usize>> = vec![None; clusters.len()];
     for (f, input) in inputs.iter().enumerate() {
