@@ -33,9 +33,11 @@ fn node_hash(doc: &Document<'_, '_>, node: NodeId) -> u64 {
             }
         }
         Kind::Number => number_hash(doc.raw(node)),
-        Kind::String => DECODED.with_borrow_mut(|buf| {
+        Kind::String if doc.has_escapes(node) => DECODED.with_borrow_mut(|buf| {
             xxh3_64_with_seed(doc.str_in(node, buf).unwrap_or_default().as_bytes(), 2)
         }),
+        // Without escapes the string is the literal's inside, borrowed.
+        Kind::String => xxh3_64_with_seed(doc.str(node).unwrap_or_default().as_bytes(), 2),
         Kind::Array => {
             let mut h = Xxh3::with_seed(3);
             for e in doc.elements(node) {
