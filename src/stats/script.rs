@@ -289,7 +289,8 @@ mod tests {
             (counts, text.chars().count() as u64)
         };
         let pieces = [
-            "a", "Z", "1", " ", "’", "é", "Я", "你", "🙂", "—", "ß", "\n",
+            "a", "Z", "1", " ", "’", "é", "Я", "你", "🙂", "—", "ß", "\n", "…", "\u{2071}",
+            "\u{2040}",
         ];
         let mut seed = 7u64;
         // One for every text, as a collector keeps one.
