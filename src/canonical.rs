@@ -18,6 +18,11 @@ pub fn hash(doc: &Document<'_, '_>) -> u64 {
 
 fn node_hash(doc: &Document<'_, '_>, node: NodeId) -> u64 {
     use xxhash_rust::xxh3::xxh3_64_with_seed;
+    thread_local! {
+        /// The decoded text of a string with escapes, hashed and dropped: one buffer per
+        /// thread rather than an allocation per string.
+        static DECODED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
     match doc.kind(node) {
         Kind::Null => 0x6E75_6C6C,
         Kind::Bool => {
@@ -28,6 +33,10 @@ fn node_hash(doc: &Document<'_, '_>, node: NodeId) -> u64 {
             }
         }
         Kind::Number => number_hash(doc.raw(node)),
+        Kind::String if doc.has_escapes(node) => DECODED.with_borrow_mut(|buf| {
+            xxh3_64_with_seed(doc.str_in(node, buf).unwrap_or_default().as_bytes(), 2)
+        }),
+        // Without escapes the string is the literal's inside, borrowed.
         Kind::String => xxh3_64_with_seed(doc.str(node).unwrap_or_default().as_bytes(), 2),
         Kind::Array => {
             let mut h = Xxh3::with_seed(3);

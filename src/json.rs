@@ -544,6 +544,13 @@ fn decode(raw: &str) -> Cow<'_, str> {
         return Cow::Borrowed(raw);
     };
     let mut out = String::with_capacity(raw.len());
+    decode_into(raw, first, &mut out);
+    Cow::Owned(out)
+}
+
+/// Appends the decoded `raw` to `out`; `first` is where its first backslash is.
+fn decode_into(raw: &str, first: usize, out: &mut String) {
+    let b = raw.as_bytes();
     let mut i = 0;
     let mut next = Some(first);
     while let Some(at) = next {
@@ -557,7 +564,6 @@ fn decode(raw: &str) -> Cow<'_, str> {
             .map(|p| i + p);
     }
     out.push_str(raw.get(i..).unwrap_or(""));
-    Cow::Owned(out)
 }
 
 /// Validates the number at `start`; returns the index just past it.
@@ -957,6 +963,29 @@ impl<'p, 's> Document<'p, 's> {
         } else {
             Cow::Borrowed(raw)
         })
+    }
+
+    /// The decoded string [`str`](Self::str) gives, written into `buf` (cleared first) only
+    /// when it has escapes: for a caller that decodes many strings one after the other
+    /// without keeping them, one buffer instead of an allocation for each.
+    pub fn str_in<'b>(&self, id: NodeId, buf: &'b mut String) -> Option<&'b str>
+    where
+        's: 'b,
+    {
+        let n = self.node(id);
+        if n.kind != Kind::String {
+            return None;
+        }
+        let raw = inner(self.src, n);
+        if !n.flag {
+            return Some(raw);
+        }
+        let Some(first) = memchr::memchr(b'\\', raw.as_bytes()) else {
+            return Some(raw);
+        };
+        buf.clear();
+        decode_into(raw, first, buf);
+        Some(buf)
     }
 
     /// Whether the string literal contains backslash escapes (`str` then allocates).

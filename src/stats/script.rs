@@ -113,44 +113,139 @@ pub(crate) fn of(c: char) -> usize {
     }
 }
 
+/// Bytes [`count`] takes at a time.
+const BLOCK: usize = 64;
+
 /// Adds the letters of `text` to `counts`, by script, and returns its length in
 /// characters. Digits, punctuation, spaces and symbols belong to no script and are not
-/// counted. One pass: blocks of ASCII are counted with arithmetic the compiler vectorises;
-/// only blocks with other characters are decoded.
-pub(crate) fn count(text: &str, counts: &mut [u64; COUNT]) -> u64 {
-    const BLOCK: usize = 32;
+/// counted.
+///
+/// One pass over the bytes, in blocks the compiler vectorises: a block's characters are its
+/// bytes that do not continue a character, its Latin letters its ASCII letters (no byte of a
+/// longer character is one). Only the characters of more than one byte are decoded, each
+/// from its first byte, so a curly apostrophe costs one decoding, not its block's.
+pub(crate) fn count(text: &str, counts: &mut [u64; COUNT], seen: &mut Seen) -> u64 {
     let bytes = text.as_bytes();
     let (mut chars, mut latin) = (0u64, 0u64);
-    let mut i = 0;
-    while i < bytes.len() {
-        let end = (i + BLOCK).min(bytes.len());
-        let block = &bytes[i..end];
-        if block.iter().fold(0u8, |acc, &b| acc | b) < 0x80 {
-            chars += block.len() as u64;
-            latin += block
-                .iter()
-                .map(|&b| u64::from((b | 0x20).wrapping_sub(b'a') < 26))
-                .sum::<u64>();
-            i = end;
-            continue;
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    let mut start = 0;
+    for block in blocks.by_ref() {
+        let (c, l, high) = block_counts(block.try_into().expect("a whole block"));
+        chars += c;
+        latin += l;
+        if high {
+            others(text, start, block, counts, seen);
         }
-        // `i` is on a character boundary: blocks end on one, or run on to the end of the
-        // character that crosses them.
-        for c in text[i..].chars() {
-            i += c.len_utf8();
-            chars += 1;
-            if c.is_ascii() {
-                latin += u64::from(c.is_ascii_alphabetic());
-            } else if !(0x2000..=0x206F).contains(&u32::from(c)) && c.is_alphabetic() {
-                counts[of(c)] += 1;
-            }
-            if i >= end {
-                break;
-            }
+        start += BLOCK;
+    }
+    // The rest as a whole block, padded with zeros (each counted as a character, and no
+    // letter), so that it takes the same vectorised path.
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        let mut padded = [0u8; BLOCK];
+        padded[..rest.len()].copy_from_slice(rest);
+        let (c, l, high) = block_counts(&padded);
+        chars += c - (BLOCK - rest.len()) as u64;
+        latin += l;
+        if high {
+            others(text, start, rest, counts, seen);
         }
     }
     counts[0] += latin;
     chars
+}
+
+/// A block's characters (bytes that start one), ASCII letters, and whether it holds a byte
+/// of a longer character.
+#[inline(always)]
+fn block_counts(block: &[u8; BLOCK]) -> (u64, u64, bool) {
+    // At most 64 bytes: the sums fit in a byte, which lets the loop use every lane.
+    let (mut chars, mut letters, mut high) = (0u8, 0u8, 0u8);
+    for &b in block {
+        chars += u8::from((b as i8) >= -0x40);
+        letters += u8::from((b | 0x20).wrapping_sub(b'a') < 26);
+        high |= b;
+    }
+    (u64::from(chars), u64::from(letters), high >= 0x80)
+}
+
+/// Counts the letters of more than one byte that start in `block`, which starts at byte
+/// `start` of `text` (a character that starts in it may end in the next). Their first bytes
+/// are found eight at a time.
+fn others(text: &str, start: usize, block: &[u8], counts: &mut [u64; COUNT], seen: &mut Seen) {
+    let mut words = block.chunks_exact(8);
+    let mut at = start;
+    for word in words.by_ref() {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(word);
+        let w = u64::from_le_bytes(bytes);
+        // The top bit of each byte that starts a longer character (0b11xx_xxxx).
+        let mut firsts = w & (w << 1) & 0x8080_8080_8080_8080;
+        while firsts != 0 {
+            letter(
+                text,
+                at + firsts.trailing_zeros() as usize / 8,
+                counts,
+                seen,
+            );
+            firsts &= firsts - 1;
+        }
+        at += 8;
+    }
+    for (j, &b) in words.remainder().iter().enumerate() {
+        if b >= 0xC0 {
+            letter(text, at + j, counts, seen);
+        }
+    }
+}
+
+/// Counts the character that starts at byte `at` of `text` if it is a letter (the general
+/// punctuation block, curly quotes and dashes, is skipped without a lookup).
+fn letter(text: &str, at: usize, counts: &mut [u64; COUNT], seen: &mut Seen) {
+    let Some(c) = text[at..].chars().next() else {
+        return;
+    };
+    let code = u32::from(c);
+    let slot = code as usize % SEEN;
+    let script = if seen.chars[slot] == code {
+        seen.scripts[slot]
+    } else {
+        let script = if !(0x2000..=0x206F).contains(&code) && c.is_alphabetic() {
+            of(c) as u8
+        } else {
+            NO_SCRIPT
+        };
+        seen.chars[slot] = code;
+        seen.scripts[slot] = script;
+        script
+    };
+    if script != NO_SCRIPT {
+        counts[usize::from(script)] += 1;
+    }
+}
+
+/// Characters [`Seen`] remembers.
+const SEEN: usize = 64;
+/// What [`Seen`] remembers of a character that is no letter.
+const NO_SCRIPT: u8 = u8::MAX;
+
+/// The script of the characters of more than one byte met last, by code point modulo
+/// [`SEEN`]: a dataset repeats a few of them (curly quotes, arrows, accented letters,
+/// emoji) millions of times, and the Unicode lookups take longer than this one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Seen {
+    /// Code points (0, never looked up here, for none).
+    chars: [u32; SEEN],
+    scripts: [u8; SEEN],
+}
+
+impl Default for Seen {
+    fn default() -> Seen {
+        Seen {
+            chars: [0; SEEN],
+            scripts: [NO_SCRIPT; SEEN],
+        }
+    }
 }
 
 #[cfg(test)]
@@ -161,7 +256,10 @@ mod tests {
     fn letters_are_sorted_into_their_scripts() {
         let mut counts = [0; COUNT];
         let text = "Hé, Привет! 你好 こんにちは カナ مرحبا שלום नमस्ते 안녕 123 🙂";
-        assert_eq!(count(text, &mut counts), text.chars().count() as u64);
+        assert_eq!(
+            count(text, &mut counts, &mut Seen::default()),
+            text.chars().count() as u64
+        );
         let name = |n: &str| counts[NAMES.iter().position(|x| *x == n).unwrap()];
         assert_eq!(name("Latin"), 2);
         assert_eq!(name("Cyrillic"), 6);
@@ -191,10 +289,13 @@ mod tests {
             (counts, text.chars().count() as u64)
         };
         let pieces = [
-            "a", "Z", "1", " ", "’", "é", "Я", "你", "🙂", "—", "ß", "\n",
+            "a", "Z", "1", " ", "’", "é", "Я", "你", "🙂", "—", "ß", "\n", "…", "\u{2071}",
+            "\u{2040}",
         ];
         let mut seed = 7u64;
-        for len in [0, 1, 31, 32, 33, 63, 64, 65, 200] {
+        // One for every text, as a collector keeps one.
+        let mut seen = Seen::default();
+        for len in [0, 1, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200] {
             for _ in 0..20 {
                 let text: String = (0..len)
                     .map(|_| {
@@ -205,7 +306,7 @@ mod tests {
                     })
                     .collect();
                 let mut counts = [0u64; COUNT];
-                let chars = count(&text, &mut counts);
+                let chars = count(&text, &mut counts, &mut seen);
                 assert_eq!((counts, chars), plain(&text), "{text:?}");
             }
         }

@@ -8,7 +8,8 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
+use memchr::memmem::Finder;
 
 use crate::composition::Category;
 use crate::dataset::RecordView;
@@ -16,8 +17,14 @@ use crate::record::{Role, Shape};
 
 /// One automaton per phrase list: whether a text contains any of its phrases, in one pass
 /// (the lists are searched in every example's answer, by `stats` and B002-B004 alike).
+/// Leftmost-first: whether some phrase occurs does not depend on the match kind, and this
+/// kind lets the search skip to candidates with a vectorised prefilter, which the standard
+/// kind has not (the search is about twice as fast on English answers).
 fn automaton(list: &[&str]) -> AhoCorasick {
-    AhoCorasick::new(list).expect("the phrase lists are a few dozen short strings")
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(list)
+        .expect("the phrase lists are a few dozen short strings")
 }
 
 static REFUSAL: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(REFUSAL_PHRASES));
@@ -25,8 +32,21 @@ static QUESTION_REQUEST: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(QUES
 static OFFER: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(OFFER_PHRASES));
 static CLARIFYING: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(CLARIFYING_PHRASES));
 static EDGE: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(EDGE_PHRASES));
-static OPENING: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(REFUSAL_OPENINGS));
-static NEGATION: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(PREMISE_NEGATIONS));
+/// The refusal and edge-case phrases together: one search of the answer's head tells that
+/// it holds neither, as most answers do.
+static LEADING: LazyLock<AhoCorasick> =
+    LazyLock::new(|| automaton(&[REFUSAL_PHRASES, EDGE_PHRASES].concat()));
+/// Every occurrence of a negation, overlapping ones too (each is checked for word
+/// boundaries).
+static NEGATION: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(PREMISE_NEGATIONS).expect("the phrase lists are a few dozen short strings")
+});
+/// What every refusal opening starts with (a test checks).
+static OPENING_STARTS: LazyLock<[Finder<'static>; 2]> =
+    LazyLock::new(|| [Finder::new("i "), Finder::new("i'")]);
+/// What every negation holds (a test checks).
+static NEGATION_CORES: LazyLock<[Finder<'static>; 2]> =
+    LazyLock::new(|| [Finder::new(" not"), Finder::new("n't")]);
 
 /// How far into the answer a refusal must start: a refusal leads, it is not buried in the
 /// middle of a long answer that quotes "I can't" in passing.
@@ -276,40 +296,110 @@ pub(crate) fn of_record(record: &RecordView<'_, '_>) -> Option<Category> {
     Some(classify(user.as_deref(), &answer))
 }
 
+/// Bytes of the (trimmed) answer lowercased and searched when it asks no question: a
+/// refusal and an edge case are decided on its first few hundred bytes, so a long answer is
+/// read whole only when it asks something (a clarification may ask anywhere), or when its
+/// head cannot settle the verdict (the answer is then read whole, as if it were short).
+const HEAD: usize = 320;
+
 /// The classifier: a refusal first, then a clarification, then an edge case; otherwise
 /// common. `user` is the last user turn before the answer (a request for a question makes
 /// a question in the answer the work asked for).
 pub fn classify(user: Option<&str>, answer: &str) -> Category {
-    let answer = normalized(answer);
-    if is_refusal(&answer) {
+    classify_reading(user, answer, HEAD)
+}
+
+/// [`classify`], lowercasing `head_bytes` of an answer without a question mark first.
+fn classify_reading(user: Option<&str>, answer: &str, head_bytes: usize) -> Category {
+    let answer = answer.trim();
+    // Without a question mark no sentence is a question, and nothing but a clarification
+    // needs more than the answer's head.
+    if memchr::memchr(b'?', answer.as_bytes()).is_none() {
+        let start = head(answer, head_bytes);
+        let complete = start.len() == answer.len();
+        // The normalized head is a prefix of the normalized answer (lowercasing goes
+        // character by character), and the answer itself when `complete`.
+        if let Some(c) = classify_head(&normalized(start), complete) {
+            return c;
+        }
+    }
+    classify_whole(user, &normalized(answer))
+}
+
+/// The verdict on the whole answer, normalized.
+fn classify_whole(user: Option<&str>, answer: &str) -> Category {
+    let leading = has_leading_phrase(answer);
+    if is_refusal(answer, true, leading) == Some(true) {
         Category::Refusal
-    } else if is_clarification(user, &answer) {
+    } else if is_clarification(user, answer) {
         Category::Clarification
-    } else if is_edge(&answer) {
+    } else if is_edge(answer, true, leading) == Some(true) {
         Category::Edge
     } else {
         Category::Common
     }
 }
 
+/// The verdict on an answer without a question mark from `start`, its normalized head (the
+/// whole answer when `complete`); `None` when the head does not settle it.
+fn classify_head(start: &str, complete: bool) -> Option<Category> {
+    let leading = has_leading_phrase(start);
+    if is_refusal(start, complete, leading)? {
+        return Some(Category::Refusal);
+    }
+    // No question: not a clarification.
+    Some(if is_edge(start, complete, leading)? {
+        Category::Edge
+    } else {
+        Category::Common
+    })
+}
+
 /// Lowercase, with curly apostrophes straight.
 fn normalized(text: &str) -> String {
     let text = text.trim();
-    if text.is_ascii() {
-        // The same result, without Unicode case tables or a search for curly quotes.
-        return text.to_ascii_lowercase();
-    }
-    // Character by character (the phrases are English: a Greek final sigma lowercased as
-    // σ rather than ς changes nothing they match).
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut rest = text;
+    // Runs of ASCII are copied whole and lowercased at the end; the other characters one by
+    // one (the phrases are English: a Greek final sigma lowercased as σ rather than ς
+    // changes nothing they match).
+    loop {
+        let run = ascii_run(rest.as_bytes());
+        out.push_str(&rest[..run]);
+        rest = &rest[run..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         match c {
             '\u{2019}' | '\u{2018}' => out.push('\''),
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             c => out.extend(c.to_lowercase()),
         }
+        rest = &rest[c.len_utf8()..];
     }
+    // Lowercasing ASCII changes no other character, and no lowercase letter has an
+    // uppercase ASCII letter in it.
+    out.make_ascii_lowercase();
     out
+}
+
+/// How many bytes `bytes` starts with that are ASCII, looked at eight at a time.
+fn ascii_run(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut run = 0;
+    for word in words.by_ref() {
+        let mut w = [0; 8];
+        w.copy_from_slice(word);
+        let high = u64::from_le_bytes(w) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return run + high.trailing_zeros() as usize / 8;
+        }
+        run += 8;
+    }
+    run + words
+        .remainder()
+        .iter()
+        .position(|b| !b.is_ascii())
+        .unwrap_or(words.remainder().len())
 }
 
 /// The first `n` bytes of `text`, cut back to a character boundary.
@@ -321,27 +411,99 @@ fn head(text: &str, n: usize) -> &str {
     &text[..end]
 }
 
-fn is_refusal(answer: &str) -> bool {
-    let start = head(answer, REFUSAL_WINDOW);
-    if REFUSAL.is_match(start) {
-        return true;
+/// The longest of [`REFUSED_ACTS`], in bytes.
+const LONGEST_ACT: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < REFUSED_ACTS.len() {
+        if REFUSED_ACTS[i].len() > longest {
+            longest = REFUSED_ACTS[i].len();
+        }
+        i += 1;
     }
-    // Every place an opening starts in the window (overlapping ones too).
-    OPENING.find_overlapping_iter(start).any(|m| {
-        let after = &answer[m.end()..];
-        // The act comes first, or after one softener ("really", "directly").
-        let second = after.find(' ').map_or(after.len(), |i| i + 1);
-        [after, &after[second..]]
-            .iter()
-            .any(|rest| REFUSED_ACTS.iter().any(|act| rest.starts_with(act)))
-    })
+    longest
+};
+
+/// Whether the first [`REFUSAL_WINDOW`] bytes of `answer` hold a refusal or an edge-case
+/// phrase (the edge-case window is the shorter).
+fn has_leading_phrase(answer: &str) -> bool {
+    LEADING.is_match(head(answer, REFUSAL_WINDOW))
 }
 
-/// The sentences of `text` that end with a question mark.
+/// Whether the normalized `answer` refuses; when it is only the answer's head (not
+/// `complete`), `None` if that head is too short to tell. `leading`: what
+/// [`has_leading_phrase`] says of it.
+fn is_refusal(answer: &str, complete: bool, leading: bool) -> Option<bool> {
+    if !complete && answer.len() < REFUSAL_WINDOW {
+        return None;
+    }
+    let start = head(answer, REFUSAL_WINDOW);
+    if leading && REFUSAL.is_match(start) {
+        return Some(true);
+    }
+    // Every place an opening starts in the window (overlapping ones too).
+    let mut unsure = false;
+    for end in opening_ends(start) {
+        let after = &answer[end..];
+        // The act comes first, or after one softener ("really", "directly").
+        let space = after.find(' ');
+        if !complete && space.is_none_or(|i| after.len() < i + 1 + LONGEST_ACT) {
+            // The head ends before the act would.
+            unsure = true;
+            continue;
+        }
+        let second = space.map_or(after.len(), |i| i + 1);
+        if [after, &after[second..]]
+            .iter()
+            .any(|rest| REFUSED_ACTS.iter().any(|act| rest.starts_with(act)))
+        {
+            return Some(true);
+        }
+    }
+    if unsure { None } else { Some(false) }
+}
+
+/// Where each refusal opening in `window` ends, overlapping ones too. Openings start with
+/// "i " or "i'", rare in English text: two vectorised searches find every place one can
+/// start, and only there are the openings compared.
+fn opening_ends(window: &str) -> impl Iterator<Item = usize> + '_ {
+    OPENING_STARTS
+        .iter()
+        .flat_map(move |start| start.find_iter(window.as_bytes()))
+        .flat_map(move |at| {
+            REFUSAL_OPENINGS
+                .iter()
+                .filter(move |o| window[at..].starts_with(**o))
+                .map(move |o| at + o.len())
+        })
+}
+
+/// The first sentence of `text`, with the mark that ends it (all of `text` when none does).
+fn first_sentence(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mark = memchr::memchr3(b'.', b'!', b'?', bytes);
+    let line = memchr::memchr(b'\n', &bytes[..mark.unwrap_or(bytes.len())]);
+    match line.or(mark) {
+        Some(end) => &text[..=end],
+        None => text,
+    }
+}
+
+/// The sentences of `text` that end with a question mark (sentences end with one of
+/// `.!?` or a line break), trimmed. Found from the question marks back to the mark before
+/// each.
 fn questions(text: &str) -> impl Iterator<Item = &str> {
-    text.split_inclusive(['?', '.', '!', '\n'])
-        .map(str::trim)
-        .filter(|s| s.ends_with('?'))
+    let bytes = text.as_bytes();
+    let mut after_last = 0;
+    memchr::memchr_iter(b'?', bytes).map(move |at| {
+        let since = &bytes[after_last..at];
+        let start = match memchr::memrchr3(b'.', b'!', b'\n', since) {
+            Some(mark) => after_last + mark + 1,
+            None => after_last,
+        };
+        after_last = at + 1;
+        text[start..=at].trim()
+    })
 }
 
 /// `answer` is normalized; `user` (the turn before it) is normalized only when the answer
@@ -366,25 +528,39 @@ fn is_clarification(user: Option<&str>, answer: &str) -> bool {
     words <= SHORT_QUESTION_WORDS && asks.iter().any(to_user)
 }
 
-fn is_edge(answer: &str) -> bool {
-    if EDGE.is_match(head(answer, EDGE_WINDOW)) {
-        return true;
+/// Whether the normalized `answer` handles an edge case; when it is only the answer's head
+/// (not `complete`), `None` if that head is too short to tell. `leading`: what
+/// [`has_leading_phrase`] says of it.
+fn is_edge(answer: &str, complete: bool, leading: bool) -> Option<bool> {
+    if !complete && answer.len() < EDGE_WINDOW {
+        return None;
+    }
+    if leading && EDGE.is_match(head(answer, EDGE_WINDOW)) {
+        return Some(true);
     }
     // A short first sentence that negates, without numbers (a worked answer's "20 layers
     // that are not limestone"), and not about the assistant itself ("I do not have"):
     // the answer starts by correcting what the request took for granted.
-    let first = answer
-        .split_inclusive(['.', '!', '?', '\n'])
-        .next()
-        .unwrap_or_default();
-    let negates = NEGATION
-        .find_overlapping_iter(first)
-        .any(|m| at_word_start(first, m.start()) && at_word_end(first, m.end()));
-    negates
-        && first.split_whitespace().count() <= PREMISE_WORDS
-        && !first.chars().any(|c| c.is_ascii_digit())
-        && !first.starts_with("i ")
-        && !first.starts_with("as an ai")
+    let first = first_sentence(answer);
+    if !complete && !first.ends_with(['.', '!', '?', '\n']) {
+        // The first sentence runs past the head: it can only be too long. (A word cut at
+        // the head's end is still one word of the whole sentence.)
+        return (first.split_whitespace().count() > PREMISE_WORDS).then_some(false);
+    }
+    // Every negation holds " not" or "n't": without them, none is searched for.
+    let negates = NEGATION_CORES
+        .iter()
+        .any(|core| core.find(first.as_bytes()).is_some())
+        && NEGATION
+            .find_overlapping_iter(first)
+            .any(|m| at_word_start(first, m.start()) && at_word_end(first, m.end()));
+    Some(
+        negates
+            && first.split_whitespace().count() <= PREMISE_WORDS
+            && !first.chars().any(|c| c.is_ascii_digit())
+            && !first.starts_with("i ")
+            && !first.starts_with("as an ai"),
+    )
 }
 
 fn at_word_start(text: &str, i: usize) -> bool {
@@ -472,6 +648,157 @@ mod tests {
             ),
             Category::Clarification
         );
+    }
+
+    /// Deciding on the answer's head gives the verdict on the whole answer, on answers made
+    /// to put refusal openings, acts, edge phrases and sentence ends on every side of the
+    /// head's end.
+    #[test]
+    fn the_head_gives_the_verdict_of_the_whole_answer() {
+        let pieces = [
+            "I can\u{2019}t ",
+            "I CANNOT ",
+            "i won't ",
+            "really ",
+            "help",
+            " assist",
+            "participate",
+            "I'm sorry, but I can",
+            "Actually, ",
+            "There is no ",
+            "it depends",
+            "The bulb was not ",
+            "isn't",
+            "did not",
+            "word ",
+            "words and more words ",
+            ". ",
+            "!",
+            "\n",
+            "\n\n",
+            "?",
+            "3",
+            "\u{c9}t\u{e9} ",
+            "\u{130}",
+            "\u{212a}",
+            "\u{2019}",
+            "\u{1e9e}",
+            " ",
+            "   ",
+            "x",
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "could you clarify",
+            "What do you use it for",
+            "anything else",
+        ];
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut decided = [0usize; 4];
+        for round in 0..6000 {
+            let len = [1, 4, 12, 30, 60][round % 5];
+            // Half of the answers ask nothing, so that their heads are read.
+            let answer: String = (0..len)
+                .map(|_| match pieces[next(pieces.len())] {
+                    "?" if round % 2 == 0 => ".",
+                    p => p,
+                })
+                .collect();
+            let whole = classify_whole(Some("help me"), &normalized(&answer));
+            decided[whole as usize] += 1;
+            for head_bytes in [0, 1, 50, 199, 200, 201, 239, 240, 241, 260, 300, 600, HEAD] {
+                assert_eq!(
+                    classify_reading(Some("help me"), &answer, head_bytes),
+                    whole,
+                    "head of {head_bytes} bytes of {answer:?}"
+                );
+            }
+        }
+        // Every verdict was reached.
+        assert!(decided.iter().all(|&n| n > 50), "{decided:?}");
+    }
+
+    /// The shortcuts give what the plain searches gave: every opening's end (overlapping
+    /// ones too), the negations only where one of their cores is, the lowercasing of every
+    /// character.
+    #[test]
+    fn the_shortcuts_find_what_the_plain_searches_find() {
+        assert!(
+            REFUSAL_OPENINGS
+                .iter()
+                .all(|o| o.starts_with("i ") || o.starts_with("i'"))
+        );
+        assert!(
+            PREMISE_NEGATIONS
+                .iter()
+                .all(|n| n.contains(" not") || n.contains("n't"))
+        );
+        let all_openings = AhoCorasick::new(REFUSAL_OPENINGS).unwrap();
+        let pieces = [
+            "i ",
+            "i'",
+            "i can",
+            "i cannot ",
+            "i can't i can't ",
+            "i won",
+            "'t ",
+            "i'm not going to ",
+            "i am not able to ",
+            "hi ",
+            "x",
+            " ",
+            "\u{e9}",
+            "\u{2019}",
+            "\u{130}",
+            "\u{212a}",
+            "I",
+            "\u{3a3}",
+            "A",
+            "\u{1e9e}",
+            "?",
+            ". ",
+            "!",
+            "\n",
+            " ?",
+        ];
+        let mut seed = 5u64;
+        for _ in 0..3000 {
+            let text: String = (0..12)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    pieces[(seed >> 33) as usize % pieces.len()]
+                })
+                .collect();
+            let mut fast: Vec<usize> = opening_ends(&text).collect();
+            let mut plain: Vec<usize> = all_openings
+                .find_overlapping_iter(&text)
+                .map(|m| m.end())
+                .collect();
+            fast.sort();
+            plain.sort();
+            assert_eq!(fast, plain, "{text:?}");
+            let by_char: String = text
+                .trim()
+                .chars()
+                .flat_map(|c| match c {
+                    '\u{2019}' | '\u{2018}' => vec!['\''],
+                    c => c.to_lowercase().collect(),
+                })
+                .collect();
+            assert_eq!(normalized(&text), by_char, "{text:?}");
+            let split: Vec<&str> = text
+                .split_inclusive(['?', '.', '!', '\n'])
+                .map(str::trim)
+                .filter(|s| s.ends_with('?'))
+                .collect();
+            assert_eq!(questions(&text).collect::<Vec<_>>(), split, "{text:?}");
+        }
     }
 
     #[test]
