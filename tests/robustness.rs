@@ -668,6 +668,45 @@ fn a_million_empty_message_objects_give_ten_s004_and_one_count() {
     }
 }
 
+/// S013 reads a repeated key's last value, as every loader keeps, in linear time: 100,000
+/// repeats of one key, a string then a number in turn, leave a number, which the next
+/// record's string then changes.
+#[test]
+fn s013_takes_the_last_of_a_hundred_thousand_repeated_keys_in_linear_time() {
+    let n = 100_000;
+    let chat = r#""messages":[{"role":"user","content":"Hello there, friend."},{"role":"assistant","content":"Hello to you too."}]"#;
+    let keys: Vec<String> = (0..n)
+        .map(|i| {
+            if i % 2 == 1 {
+                format!(r#""k":{i}"#)
+            } else {
+                r#""k":"s""#.to_owned()
+            }
+        })
+        .collect();
+    let input = format!("{{{chat},{}}}\n{{{chat},\"k\":\"text\"}}\n", keys.join(","));
+    let mut settings = Settings {
+        target: tunelint::target::lookup("llama-factory"),
+        ..Settings::default()
+    };
+    settings.levels[Code::S013.index()] = tunelint::rule::Level::Error;
+    settings.levels[Code::J010.index()] = tunelint::rule::Level::Off;
+    let (diagnostics, _) = lint_checked(input.as_bytes(), &settings);
+    let s013: Vec<(u64, &str)> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::S013)
+        .map(|d| (d.location.line, d.message.as_str()))
+        .collect();
+    assert_eq!(s013.len(), 1, "{s013:?}");
+    assert_eq!(s013[0].0, 2);
+    assert!(
+        s013[0]
+            .1
+            .starts_with("`k` is a string here and a number at line 1"),
+        "{s013:?}"
+    );
+}
+
 #[test]
 fn a_hundred_thousand_repeated_messages_keys_give_ten_j010_and_one_count() {
     let n = 100_000;

@@ -157,12 +157,21 @@ impl Columns {
             self.fields.push((path, ty, node));
         }
         match kind {
+            Kind::Object if dups => {
+                // A repeated key: the last one is the value every reader keeps.
+                let mut last: HashMap<std::borrow::Cow<'_, str>, NodeId> = HashMap::new();
+                for (k, v) in doc.members(node) {
+                    last.insert(doc.str(k).unwrap_or_default(), v);
+                }
+                for (k, v) in doc.members(node) {
+                    if last.get(&doc.str(k).unwrap_or_default()) == Some(&v) {
+                        let key = xxhash_rust::xxh3::xxh3_64(doc.raw(k).as_bytes());
+                        self.walk(doc, v, step(path, key), dups);
+                    }
+                }
+            }
             Kind::Object => {
                 for (k, v) in doc.members(node) {
-                    // A repeated key: the last one is the value every reader keeps.
-                    if dups && doc.get(node, &doc.str(k).unwrap_or_default()) != Some(v) {
-                        continue;
-                    }
                     let key = xxhash_rust::xxh3::xxh3_64(doc.raw(k).as_bytes());
                     self.walk(doc, v, step(path, key), dups);
                 }
