@@ -335,3 +335,38 @@ fn a_target_with_its_own_tokenizer_says_counts_are_an_estimate() {
         assert!(!err.contains("estimate"), "{args:?}: {err}");
     }
 }
+
+/// A Vertex AI record with `n` images in its user turn.
+fn vertex_with_images(n: usize) -> String {
+    let mut parts = vec![serde_json::json!({"text": "What do these receipts have in common?"})];
+    for i in 0..n {
+        parts.push(serde_json::json!({"fileData": {"mimeType": "image/png", "fileUri": format!("gs://receipts/{i}.png")}}));
+    }
+    serde_json::json!({"contents": [{"role": "user", "parts": parts}, {"role": "model", "parts": [{"text": "They are all from the same shop, on the same day."}]}]}).to_string()
+}
+
+/// Vertex AI's limit of 30 images per example holds for its own format, with its target and
+/// without one, on the first image past it.
+#[test]
+fn a_vertex_record_with_more_than_30_images_is_s012() {
+    for args in [&["--target", "vertex-gemini"][..], &[]] {
+        let (code, out) = check(&[&vertex_with_images(30)], args);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+        let (code, out) = check(&[&vertex_with_images(31)], args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "{args:?}: {out}");
+        assert!(
+            lines[0].contains(" S012 Vertex AI (Gemini) accepts at most 30 images per example"),
+            "{out}"
+        );
+        // At the 31st image: its `fileData` value.
+        let record = vertex_with_images(31);
+        let key = "{\"fileData\":";
+        let at = record.match_indices(key).nth(30).expect("31 images").0 + key.len();
+        assert!(
+            lines[0].starts_with(&format!("data.jsonl:1:{}: ", at + 1)),
+            "{out}"
+        );
+    }
+}

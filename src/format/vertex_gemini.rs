@@ -100,7 +100,37 @@ pub fn normalize<'s>(
             None => conv.incomplete = true,
         }
     }
+    too_many_images(&conv, ctx);
     Some(conv)
+}
+
+/// S012 on the first image past Vertex AI's limit per example (30): only Vertex AI reads
+/// this format, so its limit holds with any target and without one.
+fn too_many_images(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    let Some(limit) = crate::target::lookup("vertex-gemini").and_then(|t| t.max_images) else {
+        return;
+    };
+    let max = limit.value;
+    let past = conv
+        .messages
+        .iter()
+        .filter_map(|m| match &m.content {
+            Content::Parts { parts, .. } => Some(parts.iter()),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|p| match p {
+            Part::Image { span } => Some(*span),
+            Part::Text(_) => None,
+        })
+        .nth(max);
+    if let Some(span) = past {
+        ctx.report(
+            Code::S012,
+            span,
+            format!("Vertex AI (Gemini) accepts at most {max} images per example"),
+        );
+    }
 }
 
 /// `"systemInstruction": {"role"?, "parts": [{"text"}]}` as one system message.

@@ -301,8 +301,9 @@ pub fn rule_section(code: &str) -> Option<String> {
         }
         "S012" => {
             out.push_str(
-                "## Targets\n\nWithout a target, at most 10 images per example (OpenAI's limit). \
-                 With one, its own limit:\n\n| target | images per example | source |\n|---|---|---|\n",
+                "## Targets\n\nWithout a target, at most 10 images per example (OpenAI's limit), and \
+                 30 in a Vertex AI record, whatever the target (only Vertex AI reads that format). \
+                 With a target, its own limit:\n\n| target | images per example | source |\n|---|---|---|\n",
             );
             for t in ALL {
                 if let Some(images) = t.max_images {
