@@ -668,6 +668,42 @@ fn a_million_empty_message_objects_give_ten_s004_and_one_count() {
     }
 }
 
+/// S013 on a record of 100,000 distinct keys: each is a new column, spelled and located in
+/// one pass over the record (it once took minutes: each column's path and column were
+/// searched for from the record's start).
+#[test]
+fn s013_on_a_hundred_thousand_distinct_keys_then_a_change() {
+    let n = 100_000;
+    let chat = r#""messages":[{"role":"user","content":"Hello there, friend."},{"role":"assistant","content":"Hello to you too."}]"#;
+    let keys: Vec<String> = (0..n).map(|i| format!(r#""k{i}":{i}"#)).collect();
+    let input = format!(
+        "{{{chat},{}}}\n{{{chat},\"k99999\":\"text\"}}\n",
+        keys.join(",")
+    );
+    let mut settings = Settings {
+        target: tunelint::target::lookup("llama-factory"),
+        ..Settings::default()
+    };
+    settings.levels[Code::S013.index()] = tunelint::rule::Level::Error;
+    let (diagnostics, _) = lint_checked(input.as_bytes(), &settings);
+    let s013: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::S013)
+        .collect();
+    assert_eq!(s013.len(), 1, "{s013:?}");
+    assert_eq!(
+        (s013[0].location.line, s013[0].related[0].line),
+        (2, 1),
+        "{s013:?}"
+    );
+    assert!(
+        s013[0]
+            .message
+            .starts_with("`k99999` is a string here and a number at line 1"),
+        "{s013:?}"
+    );
+}
+
 /// S013 reads a repeated key's last value, as every loader keeps, in linear time: 100,000
 /// repeats of one key, a string then a number in turn, leave a number, which the next
 /// record's string then changes.

@@ -5,7 +5,7 @@ use std::hash::BuildHasherDefault;
 
 use crate::dataset::{DatasetContext, FactKind, Facts, RecordView};
 use crate::declare_rule;
-use crate::diagnostic::{FileId, Location, Related};
+use crate::diagnostic::{FileId, Location, RecordStart, Related, Span};
 use crate::json::{Document, IdentityHasher, Kind, NodeId};
 use crate::rule::Level;
 use crate::rules::{Code, RunsOn};
@@ -137,8 +137,11 @@ pub struct Columns {
     /// Hashes of the record shapes already merged into `columns`.
     shapes: HashMap<u64, (), BuildHasherDefault<IdentityHasher>>,
     records: usize,
-    /// Scratch: the (path hash, type, node) of the record being added.
-    fields: Vec<(u64, Type, NodeId)>,
+    /// Scratch: the (path hash, type, node, trail index) of the record being added.
+    fields: Vec<(u64, Type, NodeId, u32)>,
+    /// Scratch: per node walked, its parent's trail index and its key (`None`: an array
+    /// element), to spell a path in time proportional to its depth.
+    trail: Vec<(u32, Option<NodeId>)>,
 }
 
 const ELEMENT: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -150,12 +153,26 @@ fn step(path: u64, segment: u64) -> u64 {
 }
 
 impl Columns {
-    /// Every (path hash, type) of the value `node` at `path`, depth first.
-    fn walk(&mut self, doc: &Document<'_, '_>, node: NodeId, path: u64, dups: bool) {
+    /// Every (path hash, type) of the value `node` at `path`, depth first; `parent` and `key`
+    /// say where it sits, for its path's spelling.
+    fn walk(
+        &mut self,
+        doc: &Document<'_, '_>,
+        node: NodeId,
+        path: u64,
+        (parent, key): (u32, Option<NodeId>),
+        dups: bool,
+    ) {
+        let here = self.trail.len() as u32;
+        self.trail.push((parent, key));
         let kind = doc.kind(node);
         if let Some(ty) = Type::of(kind) {
-            self.fields.push((path, ty, node));
+            self.fields.push((path, ty, node, here));
         }
+        let member = |this: &mut Self, k: NodeId, v: NodeId| {
+            let hash = xxhash_rust::xxh3::xxh3_64(doc.raw(k).as_bytes());
+            this.walk(doc, v, step(path, hash), (here, Some(k)), dups);
+        };
         match kind {
             Kind::Object if dups => {
                 // A repeated key: the last one is the value every reader keeps.
@@ -165,48 +182,75 @@ impl Columns {
                 }
                 for (k, v) in doc.members(node) {
                     if last.get(&doc.str(k).unwrap_or_default()) == Some(&v) {
-                        let key = xxhash_rust::xxh3::xxh3_64(doc.raw(k).as_bytes());
-                        self.walk(doc, v, step(path, key), dups);
+                        member(self, k, v);
                     }
                 }
             }
             Kind::Object => {
                 for (k, v) in doc.members(node) {
-                    let key = xxhash_rust::xxh3::xxh3_64(doc.raw(k).as_bytes());
-                    self.walk(doc, v, step(path, key), dups);
+                    member(self, k, v);
                 }
             }
             Kind::Array => {
                 for e in doc.elements(node) {
-                    self.walk(doc, e, step(path, ELEMENT), dups);
+                    self.walk(doc, e, step(path, ELEMENT), (here, None), dups);
                 }
             }
             _ => {}
         }
     }
 
-    /// Records `ty` at the column `path` of `record` when it is the column's first of
-    /// that type.
+    /// The path of the node at `trail` index `at`, as `messages[].content`: keys joined by
+    /// dots, `[]` for an array's elements.
+    fn path_text(&self, doc: &Document<'_, '_>, mut at: u32) -> String {
+        let mut segments = Vec::new();
+        while at != 0 {
+            let (parent, key) = self.trail[at as usize];
+            segments.push(key);
+            at = parent;
+        }
+        let mut path = String::new();
+        for key in segments.into_iter().rev() {
+            match key {
+                Some(k) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&doc.str(k).unwrap_or_default());
+                }
+                None => path.push_str("[]"),
+            }
+        }
+        path
+    }
+
+    fn is_new(&self, path: u64, ty: Type) -> bool {
+        self.columns
+            .get(&path)
+            .is_none_or(|c| !c.types.iter().any(|f| f.ty == ty))
+    }
+
+    /// Records `ty` at the column `path` (spelled `text`) of `record` when it is the
+    /// column's first of that type.
     fn note(
         &mut self,
         path: u64,
         ty: Type,
         record: usize,
-        at: impl FnOnce() -> (String, Location),
+        text: impl FnOnce() -> String,
+        at: Location,
     ) {
         match self.columns.get_mut(&path) {
             Some(c) => {
                 if !c.types.iter().any(|f| f.ty == ty) {
-                    let (_, at) = at();
                     c.types.push(First { ty, record, at });
                 }
             }
             None => {
-                let (path_text, at) = at();
                 self.columns.insert(
                     path,
                     Column {
-                        path: path_text,
+                        path: text(),
                         types: vec![First { ty, record, at }],
                     },
                 );
@@ -215,47 +259,44 @@ impl Columns {
     }
 }
 
-/// The path of `target` within the record, as `messages[].content`: keys joined by dots,
-/// `[]` for an array's elements.
-fn path_of(doc: &Document<'_, '_>, target: NodeId) -> String {
-    fn find(doc: &Document<'_, '_>, node: NodeId, target: NodeId, out: &mut Vec<String>) -> bool {
-        if node == target {
-            return true;
-        }
-        match doc.kind(node) {
-            Kind::Object => {
-                for (k, v) in doc.members(node) {
-                    let key = doc.str(k).map(|s| s.into_owned()).unwrap_or_default();
-                    out.push(key);
-                    if find(doc, v, target, out) {
-                        return true;
-                    }
-                    out.pop();
-                }
+/// Where each of `starts` (byte offsets into `text`, ascending) is, for a record that
+/// begins at `start`: one pass over the text however many there are. A location points at
+/// the value's first character.
+fn locate_all(text: &str, start: &RecordStart, starts: &[u32]) -> Vec<Location> {
+    let bytes = text.as_bytes();
+    let (mut pos, mut line, mut line_start, mut chars) = (0usize, 0u64, 0usize, 0u32);
+    let mut out = Vec::with_capacity(starts.len());
+    for &at in starts {
+        let at = (at as usize).min(bytes.len());
+        while pos < at {
+            if bytes[pos] == b'\n' {
+                line += 1;
+                line_start = pos + 1;
+                chars = 0;
+            } else if bytes[pos] & 0xC0 != 0x80 {
+                chars += 1;
             }
-            Kind::Array => {
-                for e in doc.elements(node) {
-                    out.push("[]".to_owned());
-                    if find(doc, e, target, out) {
-                        return true;
-                    }
-                    out.pop();
-                }
-            }
-            _ => {}
+            pos += 1;
         }
-        false
+        let (line_offset, lead_bytes, lead_chars) = if line == 0 {
+            (start.line_offset, start.column_bytes, start.column_chars)
+        } else {
+            let record_offset = start.line_offset + u64::from(start.column_bytes);
+            (record_offset + line_start as u64, 0, 0)
+        };
+        let column = lead_chars + chars + 1;
+        let in_line = lead_bytes + (at - line_start) as u32;
+        let width = text[at..].chars().next().map_or(0, char::len_utf8) as u32;
+        out.push(Location {
+            file: 0,
+            line: start.line + line,
+            column,
+            end_column: column + u32::from(width > 0),
+            line_offset,
+            span: Some(Span::new(in_line, in_line + width)),
+        });
     }
-    let mut segments = Vec::new();
-    find(doc, doc.root(), target, &mut segments);
-    let mut path = String::new();
-    for s in segments {
-        if s != "[]" && !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(&s);
-    }
-    path
+    out
 }
 
 impl Facts for Columns {
@@ -269,22 +310,29 @@ impl Facts for Columns {
             return;
         }
         self.fields.clear();
+        self.trail.clear();
         let dups = !doc.duplicate_keys().is_empty();
-        self.walk(doc, doc.root(), 0, dups);
+        self.walk(doc, doc.root(), 0, (0, None), dups);
         let mut fields = std::mem::take(&mut self.fields);
         // The set of (path, type) pairs, each with its first node: records that differ only
         // in how many messages they hold have one shape.
-        fields.sort_by_key(|&(path, ty, _)| (path, ty as u8));
-        fields.dedup_by_key(|&mut (path, ty, _)| (path, ty as u8));
-        let shape = fields.iter().fold(0u64, |h, &(p, ty, _)| {
+        fields.sort_by_key(|&(path, ty, _, _)| (path, ty as u8));
+        fields.dedup_by_key(|&mut (path, ty, _, _)| (path, ty as u8));
+        let shape = fields.iter().fold(0u64, |h, &(p, ty, _, _)| {
             step(h, p ^ (ty as u64 + 1).wrapping_mul(ELEMENT))
         });
         if self.shapes.insert(shape, ()).is_none() {
-            for &(path, ty, node) in &fields {
-                self.note(path, ty, index, || {
-                    let at = Location::in_record(0, &record.start, doc.src(), doc.span(node));
-                    (path_of(doc, node), at)
-                });
+            // The new (path, type) pairs, located in one pass in text order.
+            fields.retain(|&(path, ty, _, _)| self.is_new(path, ty));
+            fields.sort_by_key(|&(_, _, node, _)| doc.span(node).start);
+            let starts: Vec<u32> = fields
+                .iter()
+                .map(|&(_, _, n, _)| doc.span(n).start)
+                .collect();
+            let places = locate_all(doc.src(), &record.start, &starts);
+            for (&(path, ty, _, trail), at) in fields.iter().zip(places) {
+                let text = self.path_text(doc, trail);
+                self.note(path, ty, index, || text, at);
             }
         }
         fields.clear();
@@ -296,9 +344,13 @@ impl Facts for Columns {
         let offset = self.records;
         for (path, column) in next.columns {
             for first in column.types {
-                self.note(path, first.ty, first.record + offset, || {
-                    (column.path.clone(), first.at)
-                });
+                self.note(
+                    path,
+                    first.ty,
+                    first.record + offset,
+                    || column.path.clone(),
+                    first.at,
+                );
             }
         }
         self.shapes.extend(next.shapes);
@@ -384,12 +436,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_name_keys_and_elements() {
+    fn paths_name_keys_and_elements_and_locations_count_characters() {
         let mut parser = crate::json::Parser::new();
-        let doc = parser
-            .parse(r#"{"messages": [{"role": "user", "content": [{"type": "text"}]}]}"#)
+        let src = r#"{"é": 1, "messages": [{"role": "user", "content": [{"type": "text"}]}]}"#;
+        let doc = parser.parse(src).unwrap();
+        let mut columns = Columns::default();
+        columns.walk(&doc, doc.root(), 0, (0, None), false);
+        let (_, _, node, trail) = *columns
+            .fields
+            .iter()
+            .find(|&&(_, _, n, _)| doc.raw(n) == r#""text""#)
             .unwrap();
-        let text = doc.nodes().find(|&n| doc.raw(n) == r#""text""#).unwrap();
-        assert_eq!(path_of(&doc, text), "messages[].content[].type");
+        assert_eq!(columns.path_text(&doc, trail), "messages[].content[].type");
+        let start = RecordStart {
+            line: 7,
+            ..Default::default()
+        };
+        let at = locate_all(src, &start, &[doc.span(node).start]);
+        // Columns count characters: "é" is one.
+        let column = src[..doc.span(node).start as usize].chars().count() as u32 + 1;
+        assert_eq!((at[0].line, at[0].column), (7, column));
     }
 }
