@@ -4,15 +4,63 @@
 //!
 //! Candidates are only suggestions: every pair reported is confirmed with the exact
 //! similarity of `similarity.rs`. The index is tuned for recall at the lesson's threshold
-//! (SequenceMatcher ratio > 0.85): 16 bands of 2 hashes make a pair whose 3-gram Jaccard
-//! similarity is 0.5 a candidate with probability 1 - (1 - 0.5²)¹⁶ ≈ 99%, and pairs above
-//! the threshold are usually far more alike than that.
+//! (SequenceMatcher ratio > 0.85), with three families of bands over the same 32 hashes
+//! ([`FAMILIES`]):
+//!
+//! * 16 bands of 2 hashes make a pair whose 3-gram Jaccard similarity is 0.5 a candidate
+//!   with probability 1 - (1 - 0.5²)¹⁶ ≈ 99%: this family catches the loosely alike pairs
+//!   (short texts, where one typo changes a large share of the 3-grams);
+//! * 8 bands of 4 hashes are selective: on templated data (texts built from the same
+//!   sentences) a 2-hash bucket holds a tenth of the file, and a text's real near-duplicate
+//!   may lie hundreds of thousands of entries back in it, far beyond any window that can be
+//!   afforded, while a 4-hash bucket holds far fewer look-alikes. A pair with Jaccard 0.9
+//!   shares one with probability 1 - (1 - 0.9⁴)⁸ ≈ 99.9998%;
+//! * 4 bands of 8 hashes hold a handful of texts each even on templated data: what is left
+//!   of a near-identical pair (Jaccard 0.95: 1 - (1 - 0.95⁸)⁴ ≈ 98.7%) is found wherever its
+//!   two texts are in the file.
+//!
+//! From each bucket a text is in, only the nearest entries are taken (`per_band`): that
+//! bounds the work on data where buckets hold thousands of look-alikes.
 
 /// Hashes per signature.
 pub const HASHES: usize = 32;
-/// Bands of `ROWS` hashes each.
-pub const BANDS: usize = 16;
-pub const ROWS: usize = HASHES / BANDS;
+
+/// A family of bands: the signature cut into bands of `rows` consecutive hashes
+/// (`HASHES / rows` bands), two texts sharing a band's hashes sharing its bucket, and the
+/// ids taken from each bucket, the nearest ones first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Family {
+    pub rows: usize,
+    pub per_band: usize,
+}
+
+impl Family {
+    pub const fn bands(&self) -> usize {
+        HASHES / self.rows
+    }
+}
+
+/// The families of the index. Measured on the planted near-duplicates of the benchmark
+/// files (`bench/README.md`), on a million examples: the 2-hash family alone with 64 ids per
+/// band found 74.5% of them, 16 per band under half; with the 4-hash family beside it (64
+/// per band) 98.2%, from about half the candidates per text; the 8-hash family, whose
+/// buckets hold a handful of texts, adds the near-identical pairs that still lay out of
+/// reach in crowded 4-hash buckets: 98.6%. What remains is mostly pairs whose source was
+/// itself dropped as a near-duplicate, which the lesson's greedy loop does not report either.
+pub const FAMILIES: [Family; 3] = [
+    Family {
+        rows: 2,
+        per_band: 16,
+    },
+    Family {
+        rows: 4,
+        per_band: 64,
+    },
+    Family {
+        rows: 8,
+        per_band: 64,
+    },
+];
 
 /// A MinHash signature.
 pub type Signature = [u32; HASHES];
@@ -75,96 +123,174 @@ pub fn signature(text: &str) -> Signature {
 
 /// The number of equal positions; divided by `HASHES`, an estimate of the Jaccard
 /// similarity of the two texts.
+#[cfg(test)]
 pub fn equal_hashes(a: &Signature, b: &Signature) -> usize {
     a.iter().zip(b).filter(|(x, y)| x == y).count()
 }
 
-pub fn band_key(sig: &Signature, band: usize) -> u32 {
-    let mut x = 0u64;
-    for r in 0..ROWS {
-        x = splitmix(x ^ u64::from(sig[band * ROWS + r]));
+/// The low byte of each hash of a signature: what ranking candidates reads. A quarter of
+/// the signature and one aligned half cache line: ranking reads hundreds of candidates per
+/// text, scattered over the whole file, so the bytes read are the cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, align(32))]
+pub struct Sketch([u8; HASHES]);
+
+impl Sketch {
+    pub fn of(sig: &Signature) -> Sketch {
+        Sketch(sig.map(|h| h as u8))
+    }
+
+    /// The number of equal positions: at least the signatures' [`equal_hashes`], and more
+    /// by one in 256 of the unequal ones on average.
+    #[inline]
+    pub fn equal(&self, other: &Sketch) -> usize {
+        // Eight bytes at a time: a byte of `x` is zero where the sketches agree, and its high
+        // bit in `t` is clear exactly then (adding 0x7f to the low seven bits carries into
+        // the high bit unless they are all zero).
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        let mut equal = 0;
+        for (a, b) in self.0.chunks_exact(8).zip(other.0.chunks_exact(8)) {
+            let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or_default());
+            let x = word(a) ^ word(b);
+            let t = ((x & LOW) + LOW) | x;
+            equal += (!t & !LOW).count_ones() as usize;
+        }
+        equal
+    }
+}
+
+/// The bucket key of band `band` of the bands of `rows` hashes.
+pub fn band_key(sig: &Signature, rows: usize, band: usize) -> u32 {
+    let mut x = rows as u64;
+    for &h in &sig[band * rows..(band + 1) * rows] {
+        x = splitmix(x ^ u64::from(h));
     }
     x as u32
 }
 
+/// One band's table: `(key, id)` sorted, and how many ids a lookup takes from a bucket.
+struct Band {
+    rows: usize,
+    band: usize,
+    per_band: usize,
+    table: Vec<(u32, u32)>,
+}
+
 /// An index over a list of signatures (their positions are the ids).
 pub struct Index {
-    /// Per band, `(key, id)` sorted.
-    bands: Vec<Vec<(u32, u32)>>,
-    /// Per id, its entry's position in each band's table, when built
+    /// Every band of every family, in order.
+    bands: Vec<Band>,
+    /// Per id, its signature's sketch.
+    sketches: Vec<Sketch>,
+    /// Per id, its entry's position in each band's table (`bands.len()` per id), when built
     /// [`Index::with_positions`]: the ids below it in its bucket are the entries just before.
-    positions: Vec<[u32; BANDS]>,
+    positions: Vec<u32>,
 }
 
 impl Index {
     pub fn build(sigs: &[Signature]) -> Index {
-        Index::make(sigs, false)
+        Index::make(sigs, &FAMILIES, false)
     }
 
     /// [`Index::build`], able to answer [`Index::earlier_candidates`] too.
     pub fn with_positions(sigs: &[Signature]) -> Index {
-        Index::make(sigs, true)
+        Index::make(sigs, &FAMILIES, true)
     }
 
-    fn make(sigs: &[Signature], with_positions: bool) -> Index {
+    /// An index with other families than [`FAMILIES`].
+    #[cfg(test)]
+    pub fn with_families(sigs: &[Signature], families: &[Family], with_positions: bool) -> Index {
+        Index::make(sigs, families, with_positions)
+    }
+
+    fn make(sigs: &[Signature], families: &[Family], with_positions: bool) -> Index {
+        let layout: Vec<(usize, usize, usize)> = families
+            .iter()
+            .flat_map(|f| (0..f.bands()).map(move |b| (f.rows, b, f.per_band)))
+            .collect();
+        let stride = layout.len();
         let mut positions = if with_positions {
-            vec![[0u32; BANDS]; sigs.len()]
+            vec![0u32; sigs.len() * stride]
         } else {
             Vec::new()
         };
-        let bands = (0..BANDS)
-            .map(|b| {
+        let bands = layout
+            .into_iter()
+            .enumerate()
+            .map(|(slot, (rows, band, per_band))| {
                 let mut table: Vec<(u32, u32)> = sigs
                     .iter()
                     .enumerate()
-                    .map(|(id, s)| (band_key(s, b), id as u32))
+                    .map(|(id, s)| (band_key(s, rows, band), id as u32))
                     .collect();
                 table.sort_unstable();
                 if with_positions {
                     for (p, &(_, id)) in table.iter().enumerate() {
-                        positions[id as usize][b] = p as u32;
+                        positions[id as usize * stride + slot] = p as u32;
                     }
                 }
-                table
+                Band {
+                    rows,
+                    band,
+                    per_band,
+                    table,
+                }
             })
             .collect();
-        Index { bands, positions }
+        let sketches = sigs.iter().map(Sketch::of).collect();
+        Index {
+            bands,
+            sketches,
+            positions,
+        }
     }
 
-    /// Candidate ids for `sig`: from each band, up to `per_band` ids sharing its bucket,
-    /// those just below `below` (all ids when `below` is `u32::MAX`), most recent first.
-    /// The result is deduplicated and excludes `below` itself.
-    pub fn candidates(&self, sig: &Signature, below: u32, per_band: usize, out: &mut Vec<u32>) {
+    /// The sketch of id `id`.
+    pub fn sketch(&self, id: u32) -> &Sketch {
+        &self.sketches[id as usize]
+    }
+
+    /// Candidate ids for `sig`: from each band, up to its family's `per_band` ids sharing
+    /// its bucket, those just below `below` (all ids when `below` is `u32::MAX`), most recent
+    /// first. The result is deduplicated and excludes `below` itself.
+    pub fn candidates(&self, sig: &Signature, below: u32, out: &mut Vec<u32>) {
         out.clear();
-        for (b, table) in self.bands.iter().enumerate() {
-            let key = band_key(sig, b);
+        for band in &self.bands {
+            let table = &band.table;
+            let key = band_key(sig, band.rows, band.band);
             let start = table.partition_point(|&(k, _)| k < key);
             let end = table.partition_point(|&(k, id)| k < key || (k == key && id < below));
-            let from = end.saturating_sub(per_band).max(start);
+            let from = end.saturating_sub(band.per_band).max(start);
             out.extend(table[from..end].iter().rev().map(|&(_, id)| id));
         }
         out.sort_unstable();
         out.dedup();
     }
 
-    /// `candidates(sigs[id], id, per_band, out)` for an indexed id, without a search: its
-    /// bucket's ids below it sit just before its own entry. On templated data, where
-    /// buckets hold thousands of ids, the binary searches missed the cache at every step.
-    /// Needs [`Index::with_positions`].
-    pub fn earlier_candidates(&self, id: u32, per_band: usize, out: &mut Vec<u32>) {
-        out.clear();
-        let positions = &self.positions[id as usize];
-        for (table, &p) in self.bands.iter().zip(positions) {
+    /// The ids of `candidates(sigs[id], id, out)` for an indexed id, without a search, as
+    /// they come (an id in several buckets comes once from each): its bucket's ids below it
+    /// sit just before its own entry. On templated data, where buckets hold thousands of
+    /// ids, the binary searches missed the cache at every step. Needs
+    /// [`Index::with_positions`].
+    pub fn earlier(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
+        let stride = self.bands.len();
+        let positions = &self.positions[id as usize * stride..][..stride];
+        self.bands.iter().zip(positions).flat_map(|(band, &p)| {
             let p = p as usize;
-            let key = table[p].0;
-            let from = p.saturating_sub(per_band);
-            let run = table[from..p]
+            let key = band.table[p].0;
+            let from = p.saturating_sub(band.per_band);
+            band.table[from..p]
                 .iter()
                 .rev()
-                .take_while(|&&(k, _)| k == key)
-                .map(|&(_, id)| id);
-            out.extend(run);
-        }
+                .take_while(move |&&(k, _)| k == key)
+                .map(|&(_, id)| id)
+        })
+    }
+
+    /// [`Index::earlier`], sorted and deduplicated: `candidates(sigs[id], id, out)`.
+    pub fn earlier_candidates(&self, id: u32, out: &mut Vec<u32>) {
+        out.clear();
+        out.extend(self.earlier(id));
         out.sort_unstable();
         out.dedup();
     }
@@ -184,7 +310,7 @@ mod tests {
         assert!(estimate(&a, &c) < 0.3, "{}", estimate(&a, &c));
         let index = Index::build(&[a, c, b]);
         let mut out = Vec::new();
-        index.candidates(&b, 2, 4, &mut out);
+        index.candidates(&b, 2, &mut out);
         assert!(out.contains(&0));
         assert!(!out.contains(&2));
     }
@@ -196,15 +322,46 @@ mod tests {
             .map(|i| format!("question {} about plan {}", i % 37, i % 11))
             .collect();
         let sigs: Vec<Signature> = texts.iter().map(|t| signature(t)).collect();
-        let index = Index::with_positions(&sigs);
         let (mut want, mut got) = (Vec::new(), Vec::new());
         for per_band in [0, 1, 4, 16] {
+            let families = [
+                Family { rows: 2, per_band },
+                Family {
+                    rows: 4,
+                    per_band: per_band * 2,
+                },
+            ];
+            let index = Index::with_families(&sigs, &families, true);
             for (id, sig) in sigs.iter().enumerate() {
-                index.candidates(sig, id as u32, per_band, &mut want);
-                index.earlier_candidates(id as u32, per_band, &mut got);
+                index.candidates(sig, id as u32, &mut want);
+                index.earlier_candidates(id as u32, &mut got);
                 assert_eq!(got, want, "id {id} per_band {per_band}");
             }
         }
+    }
+
+    #[test]
+    fn a_sketch_counts_its_equal_bytes() {
+        let mut a = [0u8; HASHES];
+        let mut b = [0u8; HASHES];
+        for i in 0..HASHES {
+            a[i] = (i * 37) as u8;
+            b[i] = if i % 3 == 0 {
+                a[i]
+            } else {
+                a[i] ^ (1 << (i % 8))
+            };
+        }
+        let expected = (0..HASHES).filter(|i| i % 3 == 0).count();
+        assert_eq!(Sketch(a).equal(&Sketch(b)), expected);
+        assert_eq!(Sketch(a).equal(&Sketch(a)), HASHES);
+        // The high bit and the value 0x80 alone.
+        b = a;
+        b[5] ^= 0x80;
+        b[31] ^= 0x7f;
+        assert_eq!(Sketch(a).equal(&Sketch(b)), HASHES - 2);
+        let sig = signature("How do I reset my password?");
+        assert_eq!(Sketch::of(&sig).equal(&Sketch::of(&sig)), HASHES);
     }
 
     #[test]
