@@ -477,11 +477,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
 
     let files: Vec<FileInfo> = jobs
         .iter()
-        .map(|j| FileInfo {
-            display: j.display.clone(),
-            source: j.source.clone(),
-            reread: j.reread(),
-        })
+        .map(|j| FileInfo::new(j.display.clone(), j.source.clone(), j.reread()))
         .collect();
     let mut inputs = Inputs::default();
     for f in &found {

@@ -188,6 +188,8 @@ pub struct DatasetFile<'a> {
     pub display: &'a str,
     pub settings: &'a Settings,
     pub role: Role,
+    /// A Parquet table: its records are rows, numbered from 0 (see [`Self::place`]).
+    pub rows: bool,
 }
 
 /// The record index of a finding about a whole file ([`DatasetContext::report_file`]).
@@ -314,12 +316,16 @@ impl<'a> DatasetContext<'a> {
         out
     }
 
-    /// `line 12`, or `data/train.jsonl:12` when the other record is in another file.
+    /// `line 12`, or `data/train.jsonl:12` when the other record is in another file; `row 11`
+    /// or `data/train.parquet row 11` for the row of a Parquet table that line 12 of its text
+    /// holds.
     pub fn place(&self, here: FileId, file: FileId, line: u64) -> String {
-        if here == file {
-            format!("line {line}")
-        } else {
-            format!("{}:{line}", self.display(file))
+        let rows = self.files.get(file as usize).is_some_and(|f| f.rows);
+        match (here == file, rows) {
+            (true, false) => format!("line {line}"),
+            (false, false) => format!("{}:{line}", self.display(file)),
+            (true, true) => format!("row {}", crate::report::row_of(line)),
+            (false, true) => format!("{} row {}", self.display(file), crate::report::row_of(line)),
         }
     }
 

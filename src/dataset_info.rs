@@ -77,11 +77,14 @@ pub fn is_registry(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == FILE_NAME)
 }
 
-/// A name tunelint reads as a dataset: `.json`, `.jsonl` or `.ndjson`, plain or compressed.
+/// A name tunelint reads as a dataset: `.json`, `.jsonl` or `.ndjson`, plain or compressed,
+/// and `.parquet`.
 fn is_readable(path: &Path) -> bool {
     let ext = |p: &Path, e: &str| p.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
     let data = |p: &Path| ext(p, "json") || ext(p, "jsonl") || ext(p, "ndjson");
-    if ext(path, "gz") || ext(path, "zst") {
+    if ext(path, "parquet") {
+        true
+    } else if ext(path, "gz") || ext(path, "zst") {
         path.file_stem().is_some_and(|stem| data(Path::new(stem)))
     } else {
         data(path)
@@ -418,10 +421,17 @@ mod tests {
 
     #[test]
     fn readable_names() {
-        for name in ["a.json", "a.JSONL", "a.jsonl.gz", "a.json.zst", "a.ndjson"] {
+        for name in [
+            "a.json",
+            "a.JSONL",
+            "a.jsonl.gz",
+            "a.json.zst",
+            "a.ndjson",
+            "a.parquet",
+        ] {
             assert!(is_readable(Path::new(name)), "{name}");
         }
-        for name in ["a.csv", "a.parquet", "a.txt", "a.arrow", "a.gz"] {
+        for name in ["a.csv", "a.parquet.gz", "a.txt", "a.arrow", "a.gz"] {
             assert!(!is_readable(Path::new(name)), "{name}");
         }
     }

@@ -129,6 +129,11 @@ pub enum DedupeError {
         path: String,
         compression: crate::source::Compression,
     },
+    /// A table's rows cannot be rewritten as they were read: dedupe writes JSON Lines.
+    #[error(
+        "{path}: is a Parquet table; dedupe rewrites JSON Lines only. `tunelint check {path}` lists its duplicates (D001, D002) by row; to dedupe it, convert it to JSON Lines first (`datasets`: `Dataset.from_parquet(PATH).to_json(OUT)`) and dedupe the result"
+    )]
+    Table { path: String },
     #[error(
         "{path} changed while it was deduplicated (line {line} is no longer where it was); nothing was written"
     )]
@@ -236,6 +241,11 @@ pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
         return Err(DedupeError::Compressed {
             path: path.to_owned(),
             compression,
+        });
+    }
+    if InputSource::File(request.input.to_path_buf()).is_parquet() {
+        return Err(DedupeError::Table {
+            path: path.to_owned(),
         });
     }
     let out = match request.output {

@@ -274,7 +274,7 @@ pub fn changes(
             }
             Some(base) => {
                 base_hashes.push(records(&base, json).iter().map(|r| r.hash).collect());
-                file.added = if is_compressed(&now) || is_compressed(&base) {
+                file.added = if is_encoded(&now) || is_encoded(&base) {
                     // No lines to diff: any copy may be the new one.
                     vec![(1, u64::MAX)]
                 } else {
@@ -350,16 +350,24 @@ fn mark_changed(files: &mut [FileChanges], base_hashes: &[Vec<u64>], scope: &[us
     }
 }
 
-fn is_compressed(bytes: &[u8]) -> bool {
-    crate::source::Compression::sniff(bytes).is_some()
+/// Whether a file's bytes are not its text: compressed, or a Parquet table.
+fn is_encoded(bytes: &[u8]) -> bool {
+    crate::source::Compression::sniff(bytes).is_some() || crate::source::is_parquet(bytes)
 }
 
-/// The records of a file's bytes (decompressed when they are gzip or zstd), hashed as the
-/// engine fingerprints them: a `.json` file holding an array by its elements, anything else
-/// by its non-blank lines.
+/// The records of a file's bytes (decompressed when they are gzip or zstd, a Parquet table's
+/// rows as lines of JSON), hashed as the engine fingerprints them: a `.json` file holding an
+/// array by its elements, anything else by its non-blank lines.
 fn records(bytes: &[u8], json_name: bool) -> Vec<Record> {
     let mut text = Vec::new();
-    let bytes = if is_compressed(bytes) {
+    let bytes = if crate::source::is_parquet(bytes) {
+        // An unreadable table has no records; the engine reports why.
+        if let Ok(mut rows) = crate::source::RowsAsLines::open(bytes::Bytes::copy_from_slice(bytes))
+        {
+            let _ = rows.read_to_end(&mut text);
+        }
+        &text[..]
+    } else if crate::source::Compression::sniff(bytes).is_some() {
         let reader: Box<dyn Read + '_> = Box::new(std::io::Cursor::new(bytes));
         // A corrupt stream keeps what could be read; the engine reports the rest.
         if let Ok((mut r, _)) = crate::source::decompressed(reader) {

@@ -1,5 +1,6 @@
 //! Which files to lint: the paths named on the command line, and every `*.jsonl` (or
-//! `*.ndjson`, either of them compressed: `.gz`, `.zst`) under the directories among them,
+//! `*.ndjson`, either of them compressed: `.gz`, `.zst`) and `*.parquet` under the
+//! directories among them,
 //! walked with the `ignore` crate (`.gitignore`, `.ignore` and hidden directories
 //! respected, also outside a git repository), plus the files config `include` matches.
 //! A walk never picks up a `.json` file by its name alone (`package.json`): a `.json` array
@@ -172,7 +173,7 @@ fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<St
             SkipReason::Remote(_) => "",
         };
         parts.push(format!(
-            "{} of a file type tunelint does not read ({} is {}{}); it reads .json and .jsonl",
+            "{} of a file type tunelint does not read ({} is {}{}); it reads .json, .jsonl and .parquet",
             count(other.len()),
             crate::wording::quote(&first.dataset),
             crate::wording::quote(file),
@@ -252,9 +253,16 @@ fn walk(
     Ok(())
 }
 
-/// `*.jsonl` and `*.ndjson`, plain or compressed (`*.jsonl.gz`, `*.jsonl.zst`), in any case
-/// (`TRAIN.JSONL.GZ`). The reader tells compression by the first bytes, not by this name.
+/// `*.jsonl` and `*.ndjson`, plain or compressed (`*.jsonl.gz`, `*.jsonl.zst`), and
+/// `*.parquet`, in any case (`TRAIN.JSONL.GZ`). The reader tells compression and Parquet by
+/// the first bytes, not by this name.
 fn is_dataset_name(path: &Path) -> bool {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+    {
+        return true;
+    }
     let is_lines = |p: &Path| {
         p.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
@@ -323,6 +331,8 @@ mod tests {
             "train.jsonl.zst",
             "x.ndjson.Zst",
             "x.ndjson.gz",
+            "train-00000-of-00001.parquet",
+            "TRAIN.PARQUET",
         ] {
             assert!(is_dataset_name(Path::new(name)), "{name}");
         }
@@ -335,6 +345,7 @@ mod tests {
             "a.jsonl.gz.part",
             "a.txt.gz",
             ".gz",
+            "a.parquet.gz",
         ] {
             assert!(!is_dataset_name(Path::new(name)), "{name}");
         }

@@ -9,6 +9,7 @@
 
 mod array;
 mod compressed;
+mod parquet;
 
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 pub use array::{ArrayEvent, ArrayReader, is_json_name};
 pub use compressed::{Compression, CorruptData, corrupt_data, decompressed};
+pub use parquet::{RowsAsLines, is_parquet};
 
 /// Where an input's bytes come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +37,27 @@ impl InputSource {
             InputSource::File(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
             InputSource::Memory(_) => true,
             InputSource::Stdin => false,
+        }
+    }
+
+    /// Whether this is a Parquet table, told by its first bytes: its rows are read as lines
+    /// of JSON (`parquet`). Standard input's first bytes are looked at and left to be read
+    /// (this waits for them); a pipe or device given by name is never a table, since looking
+    /// would consume what it reads.
+    pub fn is_parquet(&self) -> bool {
+        match self {
+            InputSource::File(path) if self.is_regular() => {
+                let mut head = Vec::with_capacity(4);
+                std::fs::File::open(path)
+                    .and_then(|f| f.take(4).read_to_end(&mut head))
+                    .is_ok_and(|_| is_parquet(&head))
+            }
+            InputSource::File(_) => false,
+            InputSource::Memory(bytes) => is_parquet(bytes),
+            InputSource::Stdin => {
+                use std::io::BufRead;
+                io::stdin().lock().fill_buf().is_ok_and(is_parquet)
+            }
         }
     }
 

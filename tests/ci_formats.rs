@@ -610,11 +610,11 @@ fn file_summary() -> FileSummary {
 }
 
 fn render(renderer: &mut dyn Renderer, diagnostics: Vec<Diagnostic>) -> String {
-    let files = vec![FileInfo {
-        display: "data/train.jsonl".into(),
-        source: InputSource::File("data/train.jsonl".into()),
-        reread: None,
-    }];
+    let files = vec![FileInfo::new(
+        "data/train.jsonl".into(),
+        InputSource::File("data/train.jsonl".into()),
+        None,
+    )];
     let mut out = Vec::new();
     for d in diagnostics {
         renderer.diagnostic(&mut out, &d, &files).expect("render");

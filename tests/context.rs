@@ -526,3 +526,26 @@ fn pre_commit_try_repo_lints_a_staged_json_array_and_skips_package_json() {
     );
     assert!(!text.contains("package.json:"), "{text}");
 }
+
+#[test]
+fn pre_commit_try_repo_lints_a_staged_parquet_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some((pre_commit, hooks, user)) = try_repo_setup(dir.path()) else {
+        return;
+    };
+    std::fs::create_dir_all(user.join("data")).expect("mkdir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parquet/chat.parquet"),
+        user.join("data/train-00000-of-00001.parquet"),
+    )
+    .expect("copy");
+    git(&user, &["add", "data"]);
+    let (code, text) = try_repo(&pre_commit, dir.path(), &hooks, &user);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(
+            "data/train-00000-of-00001.parquet: row 1: C003 assistant message has empty content"
+        ),
+        "{text}"
+    );
+}

@@ -16,6 +16,10 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
+#[path = "support/datasets_python.rs"]
+mod datasets_python;
+use datasets_python::oracle_python;
+
 /// Loads each file named on the command line with `datasets.load_dataset("json")`, in a
 /// cache of its own, and prints `OK path` or `FAIL path: error`.
 const ORACLE: &str = r#"
@@ -33,37 +37,6 @@ for path in sys.argv[1:]:
             cause = e.__cause__ or e
             print("FAIL", path + ":", type(cause).__name__, str(cause).replace("\n", " ")[:200], flush=True)
 "#;
-
-/// A Python whose `datasets` is 4.0.0, if there is one.
-fn oracle_python() -> Option<String> {
-    let right_version = |python: &str| {
-        Process::new(python)
-            .args([
-                "-c",
-                "import datasets, sys; sys.exit(datasets.__version__ != '4.0.0')",
-            ])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if let Ok(python) = std::env::var("TUNELINT_DATASETS_PYTHON") {
-        assert!(
-            right_version(&python),
-            "TUNELINT_DATASETS_PYTHON={python} has no datasets 4.0.0"
-        );
-        return Some(python);
-    }
-    if right_version("python3") {
-        return Some("python3".into());
-    }
-    assert!(
-        std::env::var("CI").is_err(),
-        "no Python with datasets==4.0.0 under CI: set TUNELINT_DATASETS_PYTHON"
-    );
-    eprintln!(
-        "note: no Python with datasets==4.0.0 (set TUNELINT_DATASETS_PYTHON); the comparison is skipped"
-    );
-    None
-}
 
 /// The files among `paths` that the oracle fails to load.
 fn unloadable(python: &str, paths: &[PathBuf]) -> BTreeSet<PathBuf> {

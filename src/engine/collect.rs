@@ -212,6 +212,7 @@ impl<'a, 's> Collector<'a, 's> {
                 display: &j.display,
                 settings: &j.settings,
                 role: j.role,
+                rows: j.source.is_parquet(),
             })
             .collect();
         let lines = Lines {

@@ -81,7 +81,7 @@ impl Job {
         if let Some(spool) = &self.spool {
             return Some(Reread::File(spool.clone()));
         }
-        if self.source.compression().is_some() {
+        if self.source.compression().is_some() || self.source.is_parquet() {
             return None;
         }
         match &self.source {
@@ -94,11 +94,15 @@ impl Job {
     /// Gives this input a spool when it needs one: when it cannot be read twice (standard
     /// input, a pipe, a device) or is compressed (its text is decompressed once, as it is
     /// linted, and copied to the spool, rather than decompressed again from the start for
-    /// every line read later). The spool is removed when the returned path is dropped; it is
+    /// every line read later), or is a Parquet table (the spool holds its rows as lines of
+    /// JSON, the text its findings point into). The spool is removed when the returned path is dropped; it is
     /// not held open meanwhile, so a run over thousands of compressed shards does not run out
     /// of file descriptors.
     pub fn spool_if_needed(&mut self) -> std::io::Result<Option<tempfile::TempPath>> {
-        if self.source.is_regular() && self.source.compression().is_none() {
+        if self.source.is_regular()
+            && self.source.compression().is_none()
+            && !self.source.is_parquet()
+        {
             return Ok(None);
         }
         let spool = tempfile::Builder::new()

@@ -53,30 +53,47 @@ pub(super) fn read_job(
         format,
     };
     let settings = &job.settings;
-    // `size`: the length of a regular file (or of bytes in memory), known without reading.
-    let (raw, size) = match open(job) {
-        Ok(opened) => opened,
-        Err(e) => {
-            let mut reason = io_error_text(&e);
-            // A file a dataset_info.json names: the error points at the entry naming it.
-            if let Some(declared) = &settings.declared {
-                reason = format!("{reason}; named by {}", declared.described());
-            }
-            send(findings(Vec::new(), 0, Some(reason), None));
-            return;
+    let not_opened = |e: &io::Error| {
+        let mut reason = io_error_text(e);
+        // A file a dataset_info.json names: the error points at the entry naming it.
+        if let Some(declared) = &settings.declared {
+            reason = format!("{reason}; named by {}", declared.described());
         }
+        reason
     };
-    // Progress counts the bytes of the file, compressed or not, as its size does.
     let raw_read = Rc::new(Cell::new(0));
-    let raw = Counted {
-        inner: raw,
-        read: raw_read.clone(),
-        progress,
-    };
-    let (src, compression) = match source::decompressed(Box::new(raw)) {
-        Ok(opened) => opened,
+    // `size`: the length of a regular file (or of bytes in memory), known without reading;
+    // `None` for a Parquet table, whose text is made as it is read.
+    let (src, compression, size) = match open_parquet(job) {
+        Ok(Some(rows)) => (
+            Box::new(rows.with_progress(progress)) as Box<dyn Read>,
+            None,
+            None,
+        ),
+        Ok(None) => {
+            let (raw, size) = match open(job) {
+                Ok(opened) => opened,
+                Err(e) => {
+                    send(findings(Vec::new(), 0, Some(not_opened(&e)), None));
+                    return;
+                }
+            };
+            // Progress counts the bytes of the file, compressed or not, as its size does.
+            let raw = Counted {
+                inner: raw,
+                read: raw_read.clone(),
+                progress,
+            };
+            match source::decompressed(Box::new(raw)) {
+                Ok((src, compression)) => (src, compression, size),
+                Err(e) => {
+                    send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+                    return;
+                }
+            }
+        }
         Err(e) => {
-            send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+            send(findings(Vec::new(), 0, Some(not_opened(&e)), None));
             return;
         }
     };
@@ -208,6 +225,31 @@ pub(super) fn read_job(
         None,
         if first { Some(format) } else { None },
     ));
+}
+
+/// The rows of an input that is a Parquet table, as lines of JSON; `None` for any other input.
+/// Standard input is told by its first bytes, left unread; a table read from it is copied to
+/// a temporary file first, since a table is read from its end (the footer) back.
+fn open_parquet(job: &Job) -> io::Result<Option<source::RowsAsLines<'static>>> {
+    match &job.source {
+        InputSource::File(path) if job.source.is_parquet() => {
+            source::RowsAsLines::open(File::open(path)?).map(Some)
+        }
+        InputSource::Memory(bytes) if job.source.is_parquet() => {
+            source::RowsAsLines::open(bytes::Bytes::copy_from_slice(bytes)).map(Some)
+        }
+        InputSource::Stdin => {
+            use io::BufRead;
+            let mut stdin = io::stdin().lock();
+            if !source::is_parquet(stdin.fill_buf()?) {
+                return Ok(None);
+            }
+            let mut copy = tempfile::tempfile()?;
+            io::copy(&mut stdin, &mut copy)?;
+            source::RowsAsLines::open(copy).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The input's bytes, and its length when it is known without reading it.

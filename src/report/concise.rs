@@ -17,7 +17,18 @@ impl Renderer for Concise {
         d: &Diagnostic,
         files: &[FileInfo],
     ) -> io::Result<()> {
-        let path = super::shown_path(&files[d.location.file as usize].display);
+        let info = &files[d.location.file as usize];
+        if info.rows {
+            // A table's row has no line and column a reader could go to.
+            return writeln!(
+                out,
+                "{}: {} {}",
+                info.at(d.location.line),
+                d.code.as_str(),
+                d.message
+            );
+        }
+        let path = super::shown_path(&info.display);
         writeln!(
             out,
             "{}:{}:{}: {} {}",

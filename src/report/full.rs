@@ -104,23 +104,25 @@ impl Renderer for Full {
             snippet.redact();
         }
         let label = snippet.label.clone();
+        // A Parquet table's row is shown as the one line of JSON it was read as.
+        let (name, line) = if info.rows {
+            (info.at(d.location.line), 1)
+        } else {
+            (
+                super::shown_path(&info.display).into_owned(),
+                d.location.line,
+            )
+        };
         let view = LineView {
-            name: &super::shown_path(&info.display),
-            line: d.location.line,
+            name: &name,
+            line,
             snippet,
         };
         let meta = d.code.meta();
         let mut notes: Vec<String> = d
             .related
             .iter()
-            .map(|r| {
-                format!(
-                    "{}:{}: {}",
-                    super::shown_path(&files[r.file as usize].display),
-                    r.line,
-                    r.message
-                )
-            })
+            .map(|r| format!("{}: {}", files[r.file as usize].at(r.line), r.message))
             .collect();
         notes.push(format!("run `tunelint explain {}` for details", meta.code));
         let diagnostic = CsDiagnostic::new(severity(d.level))

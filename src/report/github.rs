@@ -70,20 +70,36 @@ impl Renderer for Github {
                 .or_else(|| files.get(file as usize).map(|f| &f.display))
                 .map_or("-", String::as_str)
         };
-        let mut props = format!("file={},line={}", escape_property(path(loc.file)), loc.line);
-        // Columns only for a real span; a finding about a whole line points at the line.
-        if loc.end_column > loc.column {
-            props.push_str(&format!(",col={},endColumn={}", loc.column, loc.end_column));
+        let rows = |file: u32| files.get(file as usize).is_some_and(|f| f.rows);
+        let mut props = format!("file={}", escape_property(path(loc.file)));
+        let mut message = String::new();
+        if rows(loc.file) {
+            // A Parquet table's row: the annotation is on the file, the row in its message.
+            message.push_str(&format!("row {}: ", super::row_of(loc.line)));
+        } else {
+            props.push_str(&format!(",line={}", loc.line));
+            // Columns only for a real span; a finding about a whole line points at the line.
+            if loc.end_column > loc.column {
+                props.push_str(&format!(",col={},endColumn={}", loc.column, loc.end_column));
+            }
         }
         let meta = d.code.meta();
         props.push_str(&format!(
             ",title={}",
             escape_property(&format!("{} {}", meta.code, meta.name))
         ));
-        let mut message = d.message.clone();
+        message.push_str(&d.message);
         for r in &d.related {
             let shown = super::shown_path(path(r.file));
-            message.push_str(&format!("\n{shown}:{}: {}", r.line, r.message));
+            if rows(r.file) {
+                message.push_str(&format!(
+                    "\n{shown}: row {}: {}",
+                    super::row_of(r.line),
+                    r.message
+                ));
+            } else {
+                message.push_str(&format!("\n{shown}:{}: {}", r.line, r.message));
+            }
         }
         message.push_str(&format!(
             "\nrun `tunelint explain {}` for details",

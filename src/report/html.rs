@@ -47,9 +47,8 @@ const BAR_HEIGHT: f64 = 14.0;
 
 /// One finding kept as an example of its rule.
 struct Example {
-    path: String,
-    line: u64,
-    column: u32,
+    /// `PATH:LINE:COL`, or `PATH: row N` in a Parquet table.
+    at: String,
     level: Level,
     message: String,
 }
@@ -92,13 +91,13 @@ impl Renderer for Html {
         };
         rule.seen += 1;
         if rule.examples.len() < EXAMPLES_PER_RULE {
-            let path = files
-                .get(d.location.file as usize)
-                .map_or_else(|| "-".to_string(), |f| f.display.clone());
+            let at = match files.get(d.location.file as usize) {
+                Some(f) if f.rows => f.at(d.location.line),
+                Some(f) => format!("{}:{}", f.at(d.location.line), d.location.column),
+                None => "-".to_string(),
+            };
             rule.examples.push(Example {
-                path: super::shown_path(&path).into_owned(),
-                line: d.location.line,
-                column: d.location.column,
+                at,
                 level: d.level,
                 message: d.message.clone(),
             });
@@ -638,12 +637,10 @@ fn findings_section(p: &mut String, summary: &RunSummary<'_>, by_rule: &[RuleFin
         for e in kept.map_or(&[][..], |r| &r.examples[..]) {
             let _ = writeln!(
                 p,
-                "<li class=\"{level}\"><code class=\"where\">{path}:{line}:{col}</code> \
+                "<li class=\"{level}\"><code class=\"where\">{at}</code> \
                  <span class=\"level\">{level}</span> <span class=\"message\">{message}</span></li>",
                 level = e.level.as_str(),
-                path = escape(&e.path),
-                line = e.line,
-                col = e.column,
+                at = escape(&e.at),
                 message = escape(&e.message),
             );
         }

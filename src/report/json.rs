@@ -203,6 +203,10 @@ pub struct Diagnostic {
     pub column: u32,
     pub end_line: u64,
     pub end_column: u32,
+    /// For a Parquet table: the row (from 0); `line` and the columns are then those of the
+    /// row read as one line of JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
     pub message: String,
     pub related: Vec<Related>,
 }
@@ -211,6 +215,9 @@ pub struct Diagnostic {
 pub struct Related {
     pub path: String,
     pub line: u64,
+    /// For a Parquet table: the row (from 0), as in [`Diagnostic::row`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
     pub message: String,
 }
 
@@ -334,6 +341,12 @@ impl Renderer for Json {
                 .get(file as usize)
                 .map_or_else(|| "-".to_string(), |f| f.display.clone())
         };
+        let row = |file: u32, line: u64| {
+            files
+                .get(file as usize)
+                .is_some_and(|f| f.rows)
+                .then(|| super::row_of(line))
+        };
         self.diagnostics.push(Diagnostic {
             code: d.code.as_str().to_string(),
             name: d.code.meta().name.to_string(),
@@ -343,6 +356,7 @@ impl Renderer for Json {
             column: d.location.column,
             end_line: d.location.line,
             end_column: d.location.end_column,
+            row: row(d.location.file, d.location.line),
             message: d.message.clone(),
             related: d
                 .related
@@ -350,6 +364,7 @@ impl Renderer for Json {
                 .map(|r| Related {
                     path: path(r.file),
                     line: r.line,
+                    row: row(r.file, r.line),
                     message: r.message.clone(),
                 })
                 .collect(),

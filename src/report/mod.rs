@@ -25,6 +25,38 @@ pub struct FileInfo {
     pub source: InputSource,
     /// Where a line can be read again for a snippet.
     pub reread: Option<Reread>,
+    /// The input is a Parquet table: line N of its text is row N-1 (see [`row_of`]), and
+    /// findings point at rows, not at lines of the file.
+    pub rows: bool,
+}
+
+impl FileInfo {
+    /// An input as it is read, told whether it is a Parquet table.
+    pub fn new(display: String, source: InputSource, reread: Option<Reread>) -> FileInfo {
+        FileInfo {
+            rows: source.is_parquet(),
+            display,
+            source,
+            reread,
+        }
+    }
+
+    /// Line `line` of this input as text formats point at it: `PATH:LINE`, or `PATH: row N`
+    /// for a Parquet table's row.
+    pub fn at(&self, line: u64) -> String {
+        let path = shown_path(&self.display);
+        if self.rows {
+            format!("{path}: row {}", row_of(line))
+        } else {
+            format!("{path}:{line}")
+        }
+    }
+}
+
+/// The row of a Parquet table that line `line` of its text holds: rows are numbered from 0,
+/// as `datasets` and pandas index them.
+pub fn row_of(line: u64) -> u64 {
+    line.saturating_sub(1)
 }
 
 /// A path as a line of text output shows it: a control character in a file name (a newline

@@ -268,6 +268,8 @@ pub struct Sarif {
     /// of the pair: one small entry per finding, cleared at each new file.
     occurrences: HashMap<u64, u32>,
     occurrences_file: Option<FileId>,
+    /// Whether each input is a Parquet table, by file id (see [`FileInfo::rows`]).
+    rows: Vec<bool>,
 }
 
 impl Sarif {
@@ -287,6 +289,7 @@ impl Sarif {
             omitted: 0,
             occurrences: HashMap::new(),
             occurrences_file: None,
+            rows: Vec::new(),
         }
     }
 
@@ -320,6 +323,22 @@ impl Sarif {
         occurrence
     }
 
+    /// Whether `file` is a Parquet table, whose findings point at rows.
+    fn is_table(&self, file: FileId) -> bool {
+        self.rows.get(file as usize).copied().unwrap_or(false)
+    }
+
+    /// `row N: message` for a Parquet table's row, the message as it is otherwise.
+    fn at_row(&self, file: FileId, line: u64, message: String) -> String {
+        if self.is_table(file) {
+            format!("row {}: {message}", super::row_of(line))
+        } else {
+            message
+        }
+    }
+
+    /// A location in `file`. A Parquet table has no line to point at: its region is the
+    /// file's start (GitHub requires a `startLine`), and the row is in the message.
     fn location(
         &self,
         file: FileId,
@@ -327,11 +346,12 @@ impl Sarif {
         columns: Option<(u32, u32)>,
         message: Option<String>,
     ) -> sarif::Location {
+        let table = self.is_table(file);
         let mut region = sarif::Region {
-            start_line: Some(line.max(1) as i64),
+            start_line: Some(if table { 1 } else { line.max(1) as i64 }),
             ..Default::default()
         };
-        if let Some((start, end)) = columns {
+        if let Some((start, end)) = columns.filter(|_| !table) {
             region.start_column = Some(i64::from(start));
             region.end_column = Some(i64::from(end.max(start)));
         }
@@ -358,7 +378,8 @@ impl Sarif {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let mut loc = self.location(r.file, r.line, None, Some(cap_message(&r.message)));
+                let message = self.at_row(r.file, r.line, cap_message(&r.message));
+                let mut loc = self.location(r.file, r.line, None, Some(message));
                 loc.id = Some(i as i64 + 1);
                 loc
             })
@@ -367,7 +388,7 @@ impl Sarif {
             k.code.as_str().to_string(),
             k.code.index(),
             sarif_level(k.level),
-            k.message,
+            self.at_row(k.file, k.line, k.message),
             self.location(k.file, k.line, columns, None),
             k.fingerprint,
         );
@@ -697,8 +718,11 @@ impl Renderer for Sarif {
         &mut self,
         _out: &mut dyn Write,
         d: &Diagnostic,
-        _files: &[FileInfo],
+        files: &[FileInfo],
     ) -> io::Result<()> {
+        if self.rows.len() != files.len() {
+            self.rows = files.iter().map(|f| f.rows).collect();
+        }
         let occurrence = self.occurrence(d.location.file, d.fingerprint, d.code);
         let seq = self.seq;
         self.seq += 1;

@@ -133,6 +133,7 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
         return;
     };
     let dominant_line = facts.items[first].line;
+    let dominant_place = ctx.place(file, file, dominant_line);
     // Only rare exceptions to a clear majority are mistakes; a sizeable group is a choice.
     let rare = |n: usize, of: usize| n * 10 < of;
     let missing_flagged = rare(convs.len() - with_system, convs.len());
@@ -151,14 +152,14 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
                 Code::C012,
                 file,
                 i,
-                format!("no system prompt, while {} of {} have one (the most common is at line {dominant_line})", thousands(with_system as u64), plural(convs.len() as u64, "example")),
+                format!("no system prompt, while {} of {} have one (the most common is at {dominant_place})", thousands(with_system as u64), plural(convs.len() as u64, "example")),
                 related(),
             ),
             Some(h) if h != dominant && differing_flagged && rare(variant_counts[&h], with_system) => ctx.report(
                 Code::C012,
                 file,
                 i,
-                format!("system prompt differs from the most common one (line {dominant_line}, used by {} of {} with a system prompt)", thousands(count as u64), plural(with_system as u64, "example")),
+                format!("system prompt differs from the most common one ({dominant_place}, used by {} of {} with a system prompt)", thousands(count as u64), plural(with_system as u64, "example")),
                 related(),
             ),
             _ => {}

@@ -397,7 +397,7 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
         let there = if first.record == then.record {
             "earlier in this record".to_owned()
         } else {
-            format!("at line {}", first.at.line)
+            format!("at {}", ctx.place(file, file, first.at.line))
         };
         let path = shown(&column.path);
         let message = format!(

@@ -1,0 +1,386 @@
+//! Parquet tables (PRODUCT.md §3 "Containers"): found by discovery and by their first bytes,
+//! read row by row, linted with the findings the same rows get as JSON Lines, and located by
+//! row (from 0, as `datasets` indexes them) in every output format: no format points at a line
+//! or column of the binary file. A table tunelint cannot read is a read error that says why.
+//!
+//! The fixtures are written by tests/fixtures/parquet/make.py with pyarrow. When
+//! `TUNELINT_DATASETS_PYTHON` names a python3 with `datasets`, every real dataset under
+//! ../shared/datasets that `datasets` loads is also written as Parquet by `datasets` itself and
+//! read back as JSON Lines by it: tunelint must find the same on both.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+#[path = "support/datasets_python.rs"]
+mod datasets_python;
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::{run, run_as};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parquet")
+}
+
+/// A scratch directory holding copies of the named fixtures.
+fn scratch_with(names: &[&str]) -> TempDir {
+    let d = TempDir::new().expect("tempdir");
+    for name in names {
+        std::fs::copy(fixtures().join(name), d.path().join(name)).expect("copy");
+    }
+    d
+}
+
+/// The findings of a concise report on tables: `PATH: row N: CODE message` lines.
+fn row_findings(stdout: &str) -> Vec<&str> {
+    stdout.lines().filter(|l| l.contains(": row ")).collect()
+}
+
+/// The rows of chat.parquet as make.py writes them, one JSON line each.
+const CHAT_ROWS: &str = r#"{"messages":[{"role":"user","content":"What is the capital of France?"},{"role":"assistant","content":"Paris."}]}
+{"messages":[{"role":"user","content":"Name a prime number."},{"role":"assistant","content":""}]}
+{"messages":[{"role":"user","content":"Say hi."},{"role":"assistant","content":null}]}
+{"messages":[{"role":"user","content":"Is anyone there?"}]}
+{"messages":[{"role":"user","content":"Write 2+2 in words, with accents: é, ü."},{"role":"assistant","content":"Four — vier, quatre."}]}
+"#;
+
+const CHAT_FINDINGS: [&str; 5] = [
+    "chat.parquet: row 0: C001 assistant content is 6 characters, under the minimum of 10",
+    "chat.parquet: row 1: C003 assistant message has empty content",
+    "chat.parquet: row 2: C001 user content is 7 characters, under the minimum of 10",
+    "chat.parquet: row 2: S006 assistant message has null content and no tool call",
+    "chat.parquet: row 3: O001 only one message (user); an example needs at least one user and one assistant message",
+];
+
+#[test]
+fn a_table_is_linted_row_by_row() {
+    let d = scratch_with(&["chat.parquet"]);
+    let r = run(d.path(), &["chat.parquet"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().take(5).collect();
+    assert_eq!(lines, CHAT_FINDINGS);
+    assert!(
+        r.stdout
+            .contains("3 errors, 2 warnings, 0 info in 5 examples of 1 file; 40.0% valid"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn row_groups_and_codecs_do_not_change_the_findings() {
+    // chat_groups.parquet: the same rows, gzip-compressed, in row groups of two.
+    let d = scratch_with(&["chat_groups.parquet"]);
+    let r = run(d.path(), &["chat_groups.parquet"]);
+    let lines: Vec<String> = r.stdout.lines().take(5).map(str::to_owned).collect();
+    let expected: Vec<String> = CHAT_FINDINGS
+        .iter()
+        .map(|l| l.replacen("chat.parquet", "chat_groups.parquet", 1))
+        .collect();
+    assert_eq!(lines, expected);
+}
+
+/// The findings of the `json` format, without the path and the row: code, level, line,
+/// columns, message and related lines.
+fn json_findings(stdout: &str) -> Vec<String> {
+    let doc: Value = serde_json::from_str(stdout).expect("a JSON document");
+    doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let related: Vec<&Value> = d["related"]
+                .as_array()
+                .map(|r| r.iter().map(|x| &x["line"]).collect())
+                .unwrap_or_default();
+            format!(
+                "{} {} {}:{}-{} {} {related:?}",
+                d["code"], d["level"], d["line"], d["column"], d["end_column"], d["message"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_table_gets_the_findings_of_its_rows_as_json_lines() {
+    let d = scratch_with(&["chat.parquet"]);
+    std::fs::write(d.path().join("chat.jsonl"), CHAT_ROWS).expect("write");
+    let table = run_as(d.path(), "json", &["chat.parquet"]);
+    let lines = run_as(d.path(), "json", &["chat.jsonl"]);
+    assert_eq!(json_findings(&table.stdout), json_findings(&lines.stdout));
+    assert_eq!(json_findings(&table.stdout).len(), 5);
+    // The JSON format adds the row to a table's findings, only to a table's.
+    let doc: Value = serde_json::from_str(&table.stdout).expect("json");
+    let rows: Vec<u64> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["row"].as_u64().expect("a row"))
+        .collect();
+    assert_eq!(rows, [0, 1, 2, 2, 3]);
+    let doc: Value = serde_json::from_str(&lines.stdout).expect("json");
+    assert!(doc["diagnostics"][0].get("row").is_none());
+}
+
+/// duplicates.parquet as `d/dup.parquet`: three copies of one example, so D001 names the
+/// first by its row.
+fn duplicates(d: &Path) {
+    std::fs::copy(fixtures().join("duplicates.parquet"), d.join("dup.parquet")).expect("copy");
+}
+
+#[test]
+fn every_format_points_at_rows_not_at_lines_of_the_file() {
+    let d = scratch_with(&[]);
+    duplicates(d.path());
+
+    let concise = run(d.path(), &["dup.parquet"]);
+    let found = row_findings(&concise.stdout);
+    assert_eq!(
+        found,
+        [
+            "dup.parquet: row 1: D001 exact duplicate of the example at row 0",
+            "dup.parquet: row 2: D001 exact duplicate of the example at row 0",
+        ],
+        "{}",
+        concise.stdout
+    );
+
+    let full = run_as(d.path(), "full", &["dup.parquet"]);
+    assert!(
+        full.stdout.contains("┌─ dup.parquet: row 1:1:1"),
+        "{}",
+        full.stdout
+    );
+    assert!(
+        full.stdout
+            .contains("= dup.parquet: row 0: first occurrence")
+    );
+    // The snippet is the row as JSON.
+    assert!(full.stdout.contains(r#"1 │ {"messages":[{"role":"user""#));
+
+    let github = run_as(d.path(), "github", &["dup.parquet"]);
+    let first = github.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(
+            "::warning file=dup.parquet,title=D001 exact-duplicate::row 1: exact duplicate of the example at row 0%0Adup.parquet: row 0: first occurrence"
+        ),
+        "{first}"
+    );
+
+    let sarif = run_as(d.path(), "sarif", &["dup.parquet"]);
+    let doc: Value = serde_json::from_str(&sarif.stdout).expect("SARIF");
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(
+        result["message"]["text"],
+        "row 1: exact duplicate of the example at row 0"
+    );
+    // GitHub needs a start line: the file's first, with no columns; the row is in the message.
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region, &serde_json::json!({"startLine": 1}));
+    let related = &result["relatedLocations"][0];
+    assert_eq!(related["message"]["text"], "row 0: first occurrence");
+    assert_eq!(
+        related["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 1})
+    );
+
+    let html = run_as(d.path(), "html", &["dup.parquet"]);
+    assert!(
+        html.stdout
+            .contains(r#"<code class="where">dup.parquet: row 1</code>"#),
+        "the html report names rows"
+    );
+}
+
+#[test]
+fn discovery_finds_tables_and_standard_input_is_told_by_its_bytes() {
+    let d = scratch_with(&["chat.parquet"]);
+    std::fs::create_dir(d.path().join("data")).expect("mkdir");
+    std::fs::rename(
+        d.path().join("chat.parquet"),
+        d.path().join("data/train-00000-of-00001.parquet"),
+    )
+    .expect("move");
+    let r = run(d.path(), &["."]);
+    assert_eq!(
+        row_findings(&r.stdout).first().copied().unwrap_or_default(),
+        "data/train-00000-of-00001.parquet: row 0: C001 assistant content is 6 characters, under the minimum of 10"
+    );
+
+    let out = assert_cmd::Command::cargo_bin("tunelint")
+        .expect("binary")
+        .args(["--isolated", "--format", "concise", "-"])
+        .pipe_stdin(fixtures().join("chat.parquet"))
+        .expect("stdin")
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let expected: Vec<String> = CHAT_FINDINGS
+        .iter()
+        .map(|l| l.replacen("chat.parquet", "-", 1))
+        .collect();
+    let lines: Vec<String> = stdout.lines().take(5).map(str::to_owned).collect();
+    assert_eq!(lines, expected, "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_table_that_cannot_be_read_is_an_error_that_says_why() {
+    let d = scratch_with(&["chat_zstd.parquet", "truncated.parquet", "empty.parquet"]);
+    let r = run(d.path(), &["chat_zstd.parquet"]);
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "chat_zstd.parquet: could not be read: column `messages.list.element.role` of this Parquet table is compressed with zstd, which tunelint does not read"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(d.path(), &["truncated.parquet"]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr
+            .contains("truncated.parquet: could not be read: not a readable Parquet table"),
+        "{}",
+        r.stderr
+    );
+    // A table with no rows holds no examples: the gate says so, nothing is an error.
+    let r = run(d.path(), &["empty.parquet"]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stdout
+            .contains("in 0 examples of 1 file; nothing to train on")
+    );
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+#[test]
+fn diff_base_judges_only_the_rows_added_since_the_base() {
+    let d = scratch_with(&["chat.parquet"]);
+    scratch::git_init(d.path());
+    scratch::commit_all(d.path(), "base");
+    std::fs::copy(
+        fixtures().join("chat_plus.parquet"),
+        d.path().join("chat.parquet"),
+    )
+    .expect("copy");
+    let r = run(d.path(), &["--diff-base", "HEAD", "chat.parquet"]);
+    assert_eq!(
+        row_findings(&r.stdout),
+        [
+            "chat.parquet: row 5: C001 user content is 2 characters, under the minimum of 10",
+            "chat.parquet: row 5: C001 assistant content is 2 characters, under the minimum of 10",
+        ],
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn dedupe_refuses_a_table_and_leaves_it_alone() {
+    let d = scratch_with(&[]);
+    duplicates(d.path());
+    let before = std::fs::read(d.path().join("dup.parquet")).expect("read");
+    let out = assert_cmd::Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(d.path())
+        .args(["dedupe", "dup.parquet", "-o", "out.jsonl"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("dup.parquet: is a Parquet table; dedupe rewrites JSON Lines only"));
+    assert!(!d.path().join("out.jsonl").exists());
+    assert_eq!(
+        std::fs::read(d.path().join("dup.parquet")).expect("read"),
+        before
+    );
+}
+
+/// Each finding of a `json` report as a comparable line: code, line, message, related lines.
+/// A table's message names rows (`row 36`), the JSON Lines' the line holding it (`line 37`).
+fn as_lines(stdout: &str) -> Vec<String> {
+    let doc: Value = serde_json::from_str(stdout).expect("a JSON document");
+    let row = regex::Regex::new(r"\brow (\d+)").expect("regex");
+    doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let message = d["message"].as_str().unwrap_or_default();
+            let message = row.replace_all(message, |c: &regex::Captures<'_>| {
+                format!("line {}", c[1].parse::<u64>().unwrap_or_default() + 1)
+            });
+            let related: Vec<u64> = d["related"]
+                .as_array()
+                .map(|r| r.iter().filter_map(|x| x["line"].as_u64()).collect())
+                .unwrap_or_default();
+            format!("{} {} {message} {related:?}", d["code"], d["line"])
+        })
+        .collect()
+}
+
+#[test]
+fn real_datasets_written_as_parquet_by_datasets_get_the_findings_of_their_json_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    if !root.is_dir() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "../shared/datasets is missing under CI"
+        );
+        eprintln!("note: ../shared/datasets is absent; skipped");
+        return;
+    }
+    let Some(python) = datasets_python::oracle_python() else {
+        return;
+    };
+    let mut files = Vec::new();
+    // preference/ holds copies of native/ files.
+    for dir in ["chat", "native"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "jsonl") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let out = TempDir::new().expect("tempdir");
+    let made = std::process::Command::new(&python)
+        .arg(fixtures().join("roundtrip.py"))
+        .arg(out.path())
+        .args(&files)
+        .env("HF_DATASETS_OFFLINE", "1")
+        .output()
+        .expect("run roundtrip.py");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let names: Vec<String> = String::from_utf8_lossy(&made.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    // Every file but the ones datasets 4.0.0 cannot load (S013's).
+    assert!(names.len() + 3 >= files.len(), "{names:?}");
+    // Two at a time: each pair is two runs of the debug binary.
+    let compare = |name: &String| {
+        let table = run_as(out.path(), "json", &[&format!("{name}.parquet")]);
+        let lines = run_as(out.path(), "json", &[&format!("{name}.jsonl")]);
+        assert!(table.stderr.is_empty(), "{name}: {}", table.stderr);
+        let found = as_lines(&table.stdout);
+        assert_eq!(
+            found,
+            as_lines(&lines.stdout),
+            "{name}: the table and its rows as JSON Lines"
+        );
+        found.len()
+    };
+    let (even, odd): (Vec<_>, Vec<_>) = names.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let compared: usize = std::thread::scope(|s| {
+        let other = s.spawn(|| odd.iter().map(|(_, n)| compare(n)).sum::<usize>());
+        even.iter().map(|(_, n)| compare(n)).sum::<usize>() + other.join().expect("a thread")
+    });
+    assert!(compared > 10_000, "{compared} findings compared");
+}
