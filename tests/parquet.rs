@@ -322,29 +322,13 @@ fn as_lines(stdout: &str) -> Vec<String> {
 
 #[test]
 fn real_datasets_written_as_parquet_by_datasets_get_the_findings_of_their_json_lines() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
-    if !root.is_dir() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "../shared/datasets is missing under CI"
-        );
-        eprintln!("note: ../shared/datasets is absent; skipped");
+    // preference/ holds copies of native/ files.
+    let Some(files) = datasets_python::real_datasets(&["chat", "native"]) else {
         return;
-    }
+    };
     let Some(python) = datasets_python::oracle_python() else {
         return;
     };
-    let mut files = Vec::new();
-    // preference/ holds copies of native/ files.
-    for dir in ["chat", "native"] {
-        for entry in std::fs::read_dir(root.join(dir)).expect("read_dir") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "jsonl") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
     let out = TempDir::new().expect("tempdir");
     let made = std::process::Command::new(&python)
         .arg(fixtures().join("roundtrip.py"))

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 #[path = "support/datasets_python.rs"]
 mod datasets_python;
-use datasets_python::oracle_python;
+use datasets_python::{oracle_python, real_datasets};
 
 /// Loads each file named on the command line with `datasets.load_dataset("json")`, in a
 /// cache of its own, and prints `OK path` or `FAIL path: error`.
@@ -286,25 +286,9 @@ fn s013_fires_exactly_on_the_generated_files_datasets_4_cannot_load() {
 
 #[test]
 fn s013_fires_exactly_on_the_real_datasets_datasets_4_cannot_load() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
-    if !root.is_dir() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "../shared/datasets is missing under CI"
-        );
-        eprintln!("note: ../shared/datasets is absent; skipped");
+    let Some(files) = real_datasets(&["chat", "native", "preference"]) else {
         return;
-    }
-    let mut files = Vec::new();
-    for dir in ["chat", "native", "preference"] {
-        for entry in std::fs::read_dir(root.join(dir)).expect("read_dir") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "jsonl") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    };
     let reported = reported(&files);
     // The OpenAI-shaped copy of LLaMA-Factory's tool-use demo gives a tool parameter's
     // `default` as a string in one record and a number in another.

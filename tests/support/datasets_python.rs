@@ -1,7 +1,8 @@
 //! The Python with Hugging Face `datasets` 4.0.0 that tests use as an oracle (the version
 //! LLaMA-Factory pins): `TUNELINT_DATASETS_PYTHON` (CI sets it; it must work), or `python3`
 //! if it has that version. Without one a test skips its comparison with a note, and fails
-//! under `CI=true`. Shared by tests/unloadable_column.rs and tests/parquet.rs.
+//! under `CI=true`. Also the real datasets of ../shared/datasets. Shared by
+//! tests/unloadable_column.rs and tests/parquet.rs.
 
 use std::process::Command as Process;
 
@@ -34,4 +35,29 @@ pub fn oracle_python() -> Option<String> {
         "note: no Python with datasets==4.0.0 (set TUNELINT_DATASETS_PYTHON); the comparison is skipped"
     );
     None
+}
+
+/// The `.jsonl` files of the named folders of ../shared/datasets, sorted; `None` (with a
+/// note) when that folder is absent, which fails under `CI=true`.
+pub fn real_datasets(dirs: &[&str]) -> Option<Vec<std::path::PathBuf>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    if !root.is_dir() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "../shared/datasets is missing under CI"
+        );
+        eprintln!("note: ../shared/datasets is absent; skipped");
+        return None;
+    }
+    let mut files = Vec::new();
+    for dir in dirs {
+        for entry in std::fs::read_dir(root.join(dir)).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "jsonl") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Some(files)
 }
