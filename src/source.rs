@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 pub use array::{ArrayEvent, ArrayReader, is_json_name};
 pub use compressed::{Compression, CorruptData, corrupt_data, decompressed};
-pub use parquet::{RowsAsLines, is_parquet};
+pub use parquet::{RowsAsLines, is_parquet, unreadable_rows};
 
 /// Where an input's bytes come from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -244,6 +244,24 @@ fn a_table_that_cannot_be_read_is_an_error_that_says_why() {
         "{}",
         r.stderr
     );
+    // A page that cannot be decoded stops the table there: the rows before it are linted.
+    let d2 = scratch_with(&["corrupt_page.parquet"]);
+    let r = run(d2.path(), &["corrupt_page.parquet"]);
+    assert_eq!(r.code, Some(2));
+    assert_eq!(
+        row_findings(&r.stdout),
+        [
+            "corrupt_page.parquet: row 0: C001 assistant content is 6 characters, under the minimum of 10",
+            "corrupt_page.parquet: row 1: C003 assistant message has empty content",
+        ]
+    );
+    assert!(
+        r.stderr.contains(
+            "corrupt_page.parquet: could not be read: the Parquet table cannot be read from row 2 on ("
+        ),
+        "{}",
+        r.stderr
+    );
     // A table with no rows holds no examples: the gate says so, nothing is an error.
     let r = run(d.path(), &["empty.parquet"]);
     assert_eq!(r.code, Some(1));

@@ -110,10 +110,11 @@ pub(super) fn read_job(
     };
     // The head decides whether the input is UTF-8 text with lines at all before a line is
     // read: /dev/zero has no line end to wait for, /dev/urandom no end at all. A compressed
-    // stream that fails within it fails again when its lines are read.
+    // stream or a table that fails within it fails again when its lines are read.
     let mut head = Vec::new();
     if let Err(e) = src.by_ref().take(HEAD_BYTES as u64).read_to_end(&mut head)
         && source::corrupt_data(&e).is_none()
+        && !source::unreadable_rows(&e)
     {
         send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
         return;
