@@ -7,6 +7,7 @@
 //! its lines, numbers and offsets are those of the decompressed text. A `.json` file holding
 //! one array of records is read record by record instead (`array`).
 
+mod ahead;
 mod array;
 mod compressed;
 mod parquet;
@@ -15,6 +16,7 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use ahead::ReadAhead;
 pub use array::{ArrayEvent, ArrayReader, is_json_name};
 pub use compressed::{Compression, CorruptData, corrupt_data, decompressed};
 pub use parquet::{RowsAsLines, is_parquet, unreadable_rows};

@@ -2,10 +2,9 @@
 //! splits it into newline-aligned chunks for the workers, and checks its end. An input that
 //! cannot be read twice is copied to its spool as it is read.
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -61,53 +60,70 @@ pub(super) fn read_job(
         }
         reason
     };
-    let raw_read = Rc::new(Cell::new(0));
-    // `size`: the length of a regular file (or of bytes in memory), known without reading;
-    // `None` for a Parquet table, whose text is made as it is read.
-    let (src, compression, size) = match open_parquet(job) {
-        Ok(Some(rows)) => (
-            Box::new(rows.with_progress(progress)) as Box<dyn Read>,
-            None,
-            None,
-        ),
-        Ok(None) => {
-            let (raw, size) = match open(job) {
-                Ok(opened) => opened,
-                Err(e) => {
-                    send(findings(Vec::new(), 0, Some(not_opened(&e)), None));
-                    return;
-                }
-            };
-            // Progress counts the bytes of the file, compressed or not, as its size does.
-            let raw = Counted {
-                inner: raw,
-                read: raw_read.clone(),
-                progress,
-            };
-            match source::decompressed(Box::new(raw)) {
-                Ok((src, compression)) => (src, compression, size),
-                Err(e) => {
-                    send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
-                    return;
-                }
-            }
-        }
-        Err(e) => {
-            send(findings(Vec::new(), 0, Some(not_opened(&e)), None));
-            return;
-        }
-    };
-    // What is spooled is the text: offsets are those of the decompressed lines.
-    let mut src = match &job.spool {
+    // What is spooled is the text: offsets are those of the decompressed lines. A thread that
+    // makes the text writes the spool too.
+    let mut spool = match &job.spool {
         Some(path) => match File::create(path) {
-            Ok(copy) => Box::new(Tee { src, copy }) as Box<dyn Read + '_>,
+            Ok(copy) => Some(copy),
             Err(e) => {
                 send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
                 return;
             }
         },
-        None => src,
+        None => None,
     };
+    // Progress counts the bytes of the file, compressed or not, as its size does.
+    let raw_read = Arc::new(AtomicU64::new(0));
+    // `size`: the length of a regular file (or of bytes in memory), known without reading;
+    // `None` for a Parquet table, whose text is made as it is read.
+    let opened = match open_parquet(job) {
+        // A table's rows are decoded on a thread of their own.
+        Ok(Some(rows)) => {
+            let rows = rows.with_progress(raw_read.clone());
+            let copy = spool.take();
+            let make = move || Ok(teed(Box::new(rows), copy));
+            source::ReadAhead::spawn(make, raw_read.clone(), progress)
+                .map(|ahead| (Box::new(ahead) as Box<dyn Read>, None, None))
+        }
+        Ok(None) => open(job).and_then(|(raw, size)| {
+            let raw = Counted {
+                inner: raw,
+                read: raw_read.clone(),
+            };
+            // Looking at a pipe's first bytes would consume them: only a regular file (or
+            // bytes in memory) is told compressed before it is read.
+            let compression = job.source.is_regular().then(|| job.source.compression());
+            match compression.flatten() {
+                // A compressed file (or bytes in memory) is decompressed on a thread of its
+                // own; standard input and pipes, told only as they are read, here.
+                Some(compression) => {
+                    let copy = spool.take();
+                    let make = move || {
+                        source::decompressed(Box::new(raw)).map(|(text, _)| teed(text, copy))
+                    };
+                    source::ReadAhead::spawn(make, raw_read.clone(), progress)
+                        .map(|ahead| (Box::new(ahead) as Box<dyn Read>, Some(compression), size))
+                }
+                None => {
+                    let raw = Progress {
+                        inner: raw,
+                        progress,
+                    };
+                    source::decompressed(Box::new(raw))
+                        .map(|(text, compression)| (text, compression, size))
+                }
+            }
+        }),
+        Err(e) => Err(e),
+    };
+    let (src, compression, size) = match opened {
+        Ok(opened) => opened,
+        Err(e) => {
+            send(findings(Vec::new(), 0, Some(not_opened(&e)), None));
+            return;
+        }
+    };
+    let mut src = teed(src, spool);
     // The head decides whether the input is UTF-8 text with lines at all before a line is
     // read: /dev/zero has no line end to wait for, /dev/urandom no end at all. A compressed
     // stream or a table that fails within it fails again when its lines are read.
@@ -130,7 +146,7 @@ pub(super) fn read_job(
     if let Some(reported) = not_jsonl::check_head(&head, &mut ctx) {
         // With J007 off, a regular file is linted all the same; an endless device never is.
         if reported || size.is_none() {
-            stop_reading(progress, raw_read.get(), size);
+            stop_reading(progress, raw_read.load(Ordering::Relaxed), size);
             send(findings(out, text_bytes(head.len() as u64), None, None));
             return;
         }
@@ -188,7 +204,7 @@ pub(super) fn read_job(
                         Err(found) => {
                             // Not read to its end: the size of a regular file is known
                             // without, and a pipe or device may never end.
-                            stop_reading(progress, raw_read.get(), size);
+                            stop_reading(progress, raw_read.load(Ordering::Relaxed), size);
                             let bytes = text_bytes(reader.total_bytes());
                             send(findings(found, bytes, None, None));
                             return;
@@ -231,7 +247,7 @@ pub(super) fn read_job(
 /// The rows of an input that is a Parquet table, as lines of JSON; `None` for any other input.
 /// Standard input is told by its first bytes, left unread; a table read from it is copied to
 /// a temporary file first, since a table is read from its end (the footer) back.
-fn open_parquet(job: &Job) -> io::Result<Option<source::RowsAsLines<'static>>> {
+fn open_parquet(job: &Job) -> io::Result<Option<source::RowsAsLines>> {
     match &job.source {
         InputSource::File(path) if job.source.is_parquet() => {
             source::RowsAsLines::open(File::open(path)?).map(Some)
@@ -254,9 +270,9 @@ fn open_parquet(job: &Job) -> io::Result<Option<source::RowsAsLines<'static>>> {
 }
 
 /// The input's bytes, and its length when it is known without reading it.
-fn open(job: &Job) -> io::Result<(Box<dyn Read>, Option<u64>)> {
+fn open(job: &Job) -> io::Result<(Box<dyn Read + Send>, Option<u64>)> {
     Ok(match &job.source {
-        InputSource::Stdin => (Box::new(io::stdin().lock()), None),
+        InputSource::Stdin => (Box::new(io::stdin()), None),
         InputSource::Memory(bytes) => (
             Box::new(io::Cursor::new(bytes.clone())),
             Some(bytes.len() as u64),
@@ -273,17 +289,30 @@ fn open(job: &Job) -> io::Result<(Box<dyn Read>, Option<u64>)> {
     })
 }
 
-/// Counts the bytes read from an input, for the progress display.
-struct Counted<'a> {
-    inner: Box<dyn Read>,
-    read: Rc<Cell<u64>>,
+/// Counts the bytes read from an input, for the progress display (given to it as a read-ahead
+/// thread's blocks are read, or by [`Progress`]) and for the rest of a file left unread.
+struct Counted {
+    inner: Box<dyn Read + Send>,
+    read: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Adds the bytes read to the progress display as they are read.
+struct Progress<'a> {
+    inner: Counted,
     progress: Option<&'a AtomicU64>,
 }
 
-impl Read for Counted<'_> {
+impl Read for Progress<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.read.set(self.read.get() + n as u64);
         if let Some(p) = self.progress {
             p.fetch_add(n as u64, Ordering::Relaxed);
         }
@@ -303,6 +332,14 @@ fn corrupt_text(corrupt: &source::CorruptData, last_line: u64) -> String {
         format!(
             "corrupt or truncated {name} data after line {last_line} of the decompressed text: {reason}"
         )
+    }
+}
+
+/// `src`, copying what is read from it to `copy` when there is one.
+fn teed<'a>(src: Box<dyn Read + 'a>, copy: Option<File>) -> Box<dyn Read + 'a> {
+    match copy {
+        Some(copy) => Box::new(Tee { src, copy }),
+        None => src,
     }
 }
 

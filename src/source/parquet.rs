@@ -10,11 +10,13 @@
 //! non-finite float as null. Binary data (an image's bytes) is not text to lint: it is written
 //! as a short placeholder naming its length, so a row holding an image stays a short line.
 //!
-//! Memory holds one row group's pages, never the whole table. The codecs read are the pure-Rust
+//! Memory holds one row group's pages, never the whole table; the reader runs the rows on a
+//! thread of their own ([`super::ReadAhead`]), so decoding overlaps with linting. The codecs read are the pure-Rust
 //! ones (snappy, gzip, lz4, brotli, uncompressed): a table compressed with zstd is a clear error
 //! naming it, so the static release binaries and the wheels still build without a C toolchain.
 
 use std::io::{self, Read};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use parquet::basic::Compression as Codec;
@@ -48,90 +50,26 @@ fn unreadable(e: impl std::fmt::Display) -> io::Error {
     )
 }
 
-/// Bytes of lines the decoding thread hands over at a time.
-const BLOCK_BYTES: usize = 256 * 1024;
-/// Blocks decoded ahead of the reader, at most.
-const BLOCKS_AHEAD: usize = 4;
-
-/// A block of whole lines and the compressed bytes of the row groups begun in it, or why the
-/// table could not be read further.
-type Block = Result<(Vec<u8>, u64), String>;
-
-/// A Parquet table's rows as JSON Lines text. The rows are decoded and written as JSON on a
-/// thread of their own, a few blocks ahead of the reader, so decoding overlaps with linting.
-pub struct RowsAsLines<'a> {
-    blocks: crossbeam_channel::Receiver<Block>,
-    /// Text of lines not yet read, from `pos`.
+/// A Parquet table's rows as JSON Lines text.
+pub struct RowsAsLines {
+    rows: RowIter<'static>,
+    /// Rows written so far.
+    written: u64,
+    /// Text of rows not yet read, from `pos`.
     buf: Vec<u8>,
     pos: usize,
-    progress: Option<&'a AtomicU64>,
+    /// Compressed bytes of each row group, counted as read when its first row is.
+    group_sizes: Vec<(u64, u64)>,
+    progress: Option<Arc<AtomicU64>>,
     /// A failure, repeated by every later read.
     failed: Option<String>,
 }
 
-/// What the decoding thread owns: the rows, and where the row groups begin.
-struct Decoder {
-    rows: RowIter<'static>,
-    /// Rows written so far.
-    written: u64,
-    /// (first row, compressed bytes) of each row group not begun yet, the next one last.
-    group_sizes: Vec<(u64, u64)>,
-}
-
-impl Decoder {
-    /// Decodes and sends blocks of lines until the table ends, it fails, or the reader is gone.
-    fn run(mut self, blocks: crossbeam_channel::Sender<Block>) {
-        loop {
-            let mut text = Vec::with_capacity(BLOCK_BYTES + BLOCK_BYTES / 4);
-            let mut begun = 0u64;
-            let mut failure = None;
-            let mut ended = false;
-            while text.len() < BLOCK_BYTES {
-                match self.rows.next() {
-                    None => {
-                        ended = true;
-                        break;
-                    }
-                    Some(Ok(row)) => {
-                        while self
-                            .group_sizes
-                            .last()
-                            .is_some_and(|&(first, _)| first <= self.written)
-                        {
-                            begun += self.group_sizes.pop().map_or(0, |(_, size)| size);
-                        }
-                        write_row(&row, &mut text);
-                        text.push(b'\n');
-                        self.written += 1;
-                    }
-                    Some(Err(e)) => {
-                        failure = Some(format!(
-                            "the Parquet table cannot be read from row {} on ({e})",
-                            self.written
-                        ));
-                        break;
-                    }
-                }
-            }
-            if !text.is_empty() && blocks.send(Ok((text, begun))).is_err() {
-                return;
-            }
-            if let Some(reason) = failure {
-                let _ = blocks.send(Err(reason));
-                return;
-            }
-            if ended {
-                return;
-            }
-        }
-    }
-}
-
-impl<'a> RowsAsLines<'a> {
-    /// Opens the table in `reader` (a file, or bytes in memory) and starts decoding its rows.
-    /// Fails when it is not a Parquet file or its footer cannot be read, and when a column is
-    /// compressed with a codec this build does not read.
-    pub fn open<R: ChunkReader + 'static>(reader: R) -> io::Result<RowsAsLines<'a>> {
+impl RowsAsLines {
+    /// Opens the table in `reader` (a file, or bytes in memory). Fails when it is not a Parquet
+    /// file or its footer cannot be read, and when a column is compressed with a codec this
+    /// build does not read.
+    pub fn open<R: ChunkReader + 'static>(reader: R) -> io::Result<RowsAsLines> {
         let file = SerializedFileReader::new(reader).map_err(unreadable)?;
         let meta = file.metadata();
         let mut group_sizes = Vec::with_capacity(meta.num_row_groups());
@@ -154,49 +92,56 @@ impl<'a> RowsAsLines<'a> {
             first_row += group.num_rows().max(0) as u64;
         }
         group_sizes.reverse();
-        let decoder = Decoder {
+        Ok(RowsAsLines {
             rows: RowIter::from_file_into(Box::new(file)),
             written: 0,
-            group_sizes,
-        };
-        let (send, blocks) = crossbeam_channel::bounded(BLOCKS_AHEAD);
-        std::thread::Builder::new()
-            .name("tunelint-parquet".into())
-            .spawn(move || decoder.run(send))?;
-        Ok(RowsAsLines {
-            blocks,
             buf: Vec::new(),
             pos: 0,
+            group_sizes,
             progress: None,
             failed: None,
         })
     }
 
     /// Counts each row group's compressed bytes into `progress` as its first row is read.
-    pub fn with_progress(mut self, progress: Option<&'a AtomicU64>) -> RowsAsLines<'a> {
-        self.progress = progress;
+    pub fn with_progress(mut self, progress: Arc<AtomicU64>) -> RowsAsLines {
+        self.progress = Some(progress);
         self
     }
 
-    /// Takes the next block of lines into `buf`; false at the end of the table.
-    fn next_block(&mut self) -> io::Result<bool> {
+    /// Writes the next row's line into `buf`; false at the end of the table.
+    fn next_line(&mut self) -> io::Result<bool> {
         if let Some(reason) = &self.failed {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 UnreadableRows(reason.clone()),
             ));
         }
-        match self.blocks.recv() {
-            Err(_) => Ok(false),
-            Ok(Ok((text, begun))) => {
-                if let Some(p) = self.progress {
-                    p.fetch_add(begun, Ordering::Relaxed);
+        match self.rows.next() {
+            None => Ok(false),
+            Some(Ok(row)) => {
+                while self
+                    .group_sizes
+                    .last()
+                    .is_some_and(|&(first, _)| first <= self.written)
+                {
+                    let (_, size) = self.group_sizes.pop().unwrap_or_default();
+                    if let Some(p) = &self.progress {
+                        p.fetch_add(size, Ordering::Relaxed);
+                    }
                 }
-                self.buf = text;
+                self.buf.clear();
                 self.pos = 0;
+                write_row(&row, &mut self.buf);
+                self.buf.push(b'\n');
+                self.written += 1;
                 Ok(true)
             }
-            Ok(Err(reason)) => {
+            Some(Err(e)) => {
+                let reason = format!(
+                    "the Parquet table cannot be read from row {} on ({e})",
+                    self.written
+                );
                 self.failed = Some(reason.clone());
                 Err(io::Error::new(
                     io::ErrorKind::InvalidData,
@@ -207,13 +152,13 @@ impl<'a> RowsAsLines<'a> {
     }
 }
 
-impl Read for RowsAsLines<'_> {
+impl Read for RowsAsLines {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let mut n = 0;
         while n < out.len() {
             if self.pos == self.buf.len() {
                 // A failure after some bytes were given is reported by the next read.
-                match self.next_block() {
+                match self.next_line() {
                     Ok(true) => {}
                     Ok(false) => break,
                     Err(e) if n == 0 => return Err(e),
