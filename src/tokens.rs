@@ -63,16 +63,20 @@ pub enum Overflow {
     /// Keeps the first `max_length` tokens (TRL's `max_length`, LLaMA-Factory's `cutoff_len`).
     #[default]
     Truncate,
+    /// Keeps the last `max_length` tokens (TRL's `truncation_mode = "keep_end"`): the start of
+    /// the example, its system prompt and first question, is cut.
+    KeepEnd,
     /// Leaves the example out (axolotl's `sequence_len`, which drops longer sequences).
     Drop,
 }
 
 impl Overflow {
-    pub const NAMES: &'static [&'static str] = &["truncate", "drop"];
+    pub const NAMES: &'static [&'static str] = &["truncate", "keep_end", "drop"];
 
     pub fn parse(s: &str) -> Option<Overflow> {
         Some(match s {
             "truncate" => Overflow::Truncate,
+            "keep_end" => Overflow::KeepEnd,
             "drop" => Overflow::Drop,
             _ => return None,
         })
@@ -81,7 +85,19 @@ impl Overflow {
     pub fn as_str(self) -> &'static str {
         match self {
             Overflow::Truncate => "truncate",
+            Overflow::KeepEnd => "keep_end",
             Overflow::Drop => "drop",
+        }
+    }
+
+    /// The tokens `[start, end)` a trainer keeps of an example of `total` tokens over a limit
+    /// of `limit`; empty when it leaves the example out.
+    pub fn kept(self, total: u64, limit: u64) -> (u64, u64) {
+        match self {
+            _ if total <= limit => (0, total),
+            Overflow::Truncate => (0, limit),
+            Overflow::KeepEnd => (total - limit, total),
+            Overflow::Drop => (0, 0),
         }
     }
 }
@@ -519,8 +535,8 @@ pub struct TokenStats {
     pub max_length: Option<u64>,
     /// Examples over `limit`.
     pub over_limit: u64,
-    /// Tokens the trainer loses to the limit: those past it, or the whole example when it
-    /// drops long examples (`overflow = "drop"`).
+    /// Tokens the trainer loses to the limit: those past it (before it with `overflow =
+    /// "keep_end"`), or the whole example when it drops long examples (`overflow = "drop"`).
     pub lost: u64,
     /// The trained tokens among them.
     pub trained_lost: u64,
@@ -552,13 +568,17 @@ impl TokenStats {
         self.billed_per_epoch += t.total.min(cap);
         if t.total > limit {
             self.over_limit += 1;
-            let drop = self.max_length.is_some() && counting.overflow == Overflow::Drop;
-            let kept = if drop { 0 } else { limit };
-            self.lost += t.total - kept;
+            // Without `max_length` the limit is billing's, which keeps the first tokens.
+            let overflow = match self.max_length {
+                Some(_) => counting.overflow,
+                None => Overflow::Truncate,
+            };
+            let (start, end) = overflow.kept(t.total, limit);
+            self.lost += t.total - (end - start);
             self.trained_lost += t
                 .answers
                 .iter()
-                .map(|a| a.end.saturating_sub(a.start.max(kept)).min(a.len()))
+                .map(|a| a.len() - a.end.min(end).saturating_sub(a.start.max(start)))
                 .sum::<u64>();
         }
     }

@@ -917,3 +917,83 @@ fn readme_token_configs_work() {
         assert!(t["trainable"].as_u64().expect("trainable") > 0, "{t}");
     }
 }
+
+#[test]
+fn keep_end_cuts_the_start_of_a_long_example() {
+    let two = serde_json::json!({"messages": [
+        {"role": "user", "content": "Tell me about refunds."},
+        {"role": "assistant", "content": "Refunds are available within thirty days. ".repeat(8)},
+        {"role": "user", "content": "And exchanges?"},
+        {"role": "assistant", "content": "Exchanges are free within sixty days of purchase."},
+    ]});
+    let dir = project("chatml_qwen.jinja", "", std::slice::from_ref(&two));
+    let model = load(&dir.path().join("models/chat"), None).expect("loads");
+    let counted = count_tokens(&two.to_string(), &settings_with(model)).expect("counts");
+    let first = counted.answers[0];
+    // The trainer keeps the last tokens from five tokens into the first answer.
+    let max = counted.total - (first.start + 5);
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        format!(
+            "[tokens]\ntokenizer = \"models/chat\"\nmax_length = {max}\noverflow = \"keep_end\"\n"
+        ),
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let column = two.to_string().find("\"Refunds").expect("content") + 1;
+    let want = format!(
+        "train.jsonl:1:{column}: T002 with max_length {max} and overflow \"keep_end\" the first 5 of this answer's {} tokens are cut, with all before it (models/chat); the model learns an answer that starts mid-way, without its question",
+        first.len()
+    );
+    assert!(stdout.contains(&want), "{stdout}\nwanted: {want}");
+    assert!(!stdout.contains("T003"), "{stdout}");
+
+    // The statistics count the tokens lost at the start: the prompt and five of the answer.
+    let out = tunelint(dir.path())
+        .args(["stats", "--format", "json", "train.jsonl"])
+        .output()
+        .expect("run");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let tokens = &doc["summary"]["tokens"];
+    assert_eq!(tokens["truncated"], first.start + 5, "{tokens}");
+    assert_eq!(tokens["truncated_trained"], 5, "{tokens}");
+
+    // An answer followed by a long user turn: keeping only that turn cuts every trained
+    // token (T003).
+    let tail = serde_json::json!({"messages": [
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello!"},
+        {"role": "user", "content": "Read this. ".repeat(30)},
+    ]});
+    let counted = count_tokens(
+        &tail.to_string(),
+        &settings_with(load(&dir.path().join("models/chat"), None).expect("loads")),
+    )
+    .expect("counts");
+    let answer = counted.answers[0];
+    let max = counted.total - answer.end;
+    std::fs::write(dir.path().join("train.jsonl"), format!("{tail}\n")).expect("write");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        format!(
+            "[tokens]\ntokenizer = \"models/chat\"\nmax_length = {max}\noverflow = \"keep_end\"\n"
+        ),
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "T003 with max_length {max} and overflow \"keep_end\" every trained token is cut: the last answer ends at token {} and the trainer keeps the last {max} of {}",
+            answer.end, counted.total
+        )),
+        "{stdout}"
+    );
+}

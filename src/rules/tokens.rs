@@ -115,7 +115,10 @@ declare_rule! {
     /// the first `max_length` tokens of the rendered example (`truncation_mode =
     /// "keep_start"`); LLaMA-Factory's `cutoff_len` bounds the same length but shortens the
     /// prompt and the answer of the turn it falls in, in proportion, so the examples it cuts
-    /// are these while the cut may fall elsewhere in them. Counts use the configured tokenizer: an open-weight model's
+    /// are these while the cut may fall elsewhere in them. With `[tokens] overflow = "keep_end"`
+    /// (TRL's `truncation_mode = "keep_end"`) the trainer keeps the last `max_length` tokens
+    /// instead: this rule then reports the answer whose start is cut (and any before it, cut
+    /// entirely). Counts use the configured tokenizer: an open-weight model's
     /// (`[tokens] tokenizer`, the example rendered with its chat template) or OpenAI's. An
     /// example whose bytes cannot reach `max_length` tokens is never tokenized for this rule.
     ///
@@ -123,7 +126,8 @@ declare_rule! {
     /// Truncation keeps the start of the example. When the cut falls inside an answer, the
     /// model is trained on an answer that stops mid-sentence, with no end-of-turn token: it
     /// learns to stop mid-way. An answer wholly past the cut is never learned, yet the prompt
-    /// before it is still paid for.
+    /// before it is still paid for. Keeping the end instead, an answer cut at its start is
+    /// learned without its question and opening: the model learns to begin mid-thought.
     ///
     /// ## Example
     /// ```jsonl,invalid,max_length=40
@@ -186,7 +190,9 @@ declare_rule! {
     /// ## What it does
     /// Reports an example nothing of which is trained on: every answer falls past
     /// `[tokens] max_length` (the trainer keeps the first `max_length` tokens: TRL's
-    /// `max_length`; LLaMA-Factory's `cutoff_len` cuts the same examples), the trainer drops the example for being
+    /// `max_length`; LLaMA-Factory's `cutoff_len` cuts the same examples), or every answer falls
+    /// before the last `max_length` tokens when the trainer keeps those (`overflow = "keep_end"`,
+    /// TRL's `truncation_mode = "keep_end"`), the trainer drops the example for being
     /// longer (`overflow = "drop"`, as axolotl does beyond `sequence_len`), or the model's
     /// chat template marks no text of it as generated (`{% generation %}`). Also an example
     /// the model's chat template refuses to render (`raise_exception`), which stops
@@ -440,6 +446,19 @@ fn nothing_trained_exact(
                 thousands(counted.total)
             )
         }
+        Overflow::KeepEnd => {
+            let cut = counted.total - max_length;
+            let Some(last) = counted.answers.last().filter(|a| a.end <= cut) else {
+                return false;
+            };
+            format!(
+                "with max_length {} and overflow \"keep_end\" every trained token is cut: the last answer ends at token {} and the trainer keeps the last {} of {} ({tokenizer}), so the example costs compute and teaches nothing",
+                thousands(max_length),
+                thousands(last.end),
+                thousands(max_length),
+                thousands(counted.total)
+            )
+        }
     };
     let span = counted
         .answers
@@ -456,8 +475,13 @@ fn cut(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, counted: &ExampleTo
     let Some(max_length) = settings.rule_max_length(Code::T002) else {
         return false;
     };
-    if settings.overflow != Overflow::Truncate || counted.total <= max_length {
+    if counted.total <= max_length {
         return false;
+    }
+    match settings.overflow {
+        Overflow::Truncate => {}
+        Overflow::KeepEnd => return cut_start(conv, ctx, counted, max_length),
+        Overflow::Drop => return false,
     }
     let mut cut = counted.answers.iter().filter(|a| a.end > max_length);
     let Some(first) = cut.next() else {
@@ -491,6 +515,54 @@ fn cut(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, counted: &ExampleTo
         ));
     }
     let span = first
+        .message
+        .map_or(conv.span, |i| conv.messages[i].content_or_message_span());
+    ctx.report(Code::T002, span, message);
+    ctx.enabled(Code::T002)
+}
+
+/// T002 when the trainer keeps the end of a long example (`overflow = "keep_end"`): the
+/// answers in its first `total - max_length` tokens lose their start, or all of it.
+fn cut_start(
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+    counted: &ExampleTokens,
+    max_length: u64,
+) -> bool {
+    let settings = ctx.settings;
+    let cut = counted.total - max_length;
+    let cut_answers: Vec<_> = counted.answers.iter().filter(|a| a.start < cut).collect();
+    // The answer nearest the kept end; the others before it are cut entirely.
+    let Some((last, earlier)) = cut_answers.split_last() else {
+        return false;
+    };
+    let mut message = if last.end > cut {
+        format!(
+            "with max_length {} and overflow \"keep_end\" the first {} of this answer's {} tokens are cut, with all before it ({}); the model learns an answer that starts mid-way, without its question",
+            thousands(max_length),
+            thousands(cut - last.start),
+            thousands(last.len()),
+            settings.tokenizer_name(),
+        )
+    } else {
+        format!(
+            "with max_length {} and overflow \"keep_end\" this answer ({} tokens, ending at token {}; {}) is cut entirely; the model never learns it",
+            thousands(max_length),
+            thousands(last.len()),
+            thousands(last.end),
+            settings.tokenizer_name(),
+        )
+    };
+    if !earlier.is_empty() {
+        let tokens: u64 = earlier.iter().map(|a| a.len()).sum();
+        message.push_str(&format!(
+            ", and {} before it ({} tokens) {} cut entirely",
+            plural(earlier.len() as u64, "more answer"),
+            thousands(tokens),
+            if earlier.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    let span = last
         .message
         .map_or(conv.span, |i| conv.messages[i].content_or_message_span());
     ctx.report(Code::T002, span, message);
