@@ -261,10 +261,29 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
             out.total += message;
             if m.role == Role::Assistant {
                 out.assistant += said;
-                if m.trained() {
+                // The content ends just before `<|end|>`.
+                let end = position + message - 1;
+                let detail = hf::trained_detail(m, line);
+                if let (true, Some(runs), crate::record::Content::Text(text)) =
+                    (m.trained(), &detail, &m.content)
+                {
+                    // axolotl's `train_detail`: only the characters it marks are trained,
+                    // each run counted where it falls in the content.
+                    let start = end - said;
+                    for r in runs {
+                        let from = start + enc.count(&text.value[..r.start]);
+                        let to = start + enc.count(&text.value[..r.end]);
+                        out.trainable += to.saturating_sub(from);
+                        if to > from {
+                            out.answers.push(Answer {
+                                message: Some(i),
+                                start: from,
+                                end: to,
+                            });
+                        }
+                    }
+                } else if m.trained() {
                     out.trainable += said;
-                    // The content ends just before `<|end|>`.
-                    let end = position + message - 1;
                     if said > 0 {
                         out.answers.push(Answer {
                             message: Some(i),

@@ -674,3 +674,53 @@ fn t001_reports_huge_examples_without_tokenizing_them() {
         .total;
     assert!(exact > 10_012, "{exact}");
 }
+
+/// `stats --format json`'s token figures for one file of `lines`.
+fn token_figures(lines: &[serde_json::Value]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("train.jsonl"), text).expect("write");
+    let out = tunelint(dir.path())
+        .args(["stats", "--isolated", "--format", "json", "train.jsonl"])
+        .output()
+        .expect("run");
+    json(&out)["summary"]["tokens"].clone()
+}
+
+#[test]
+fn axolotl_train_detail_trains_only_its_characters_with_openais_tokenizer() {
+    let (kept, dropped) = (
+        "The refund window is thirty days.",
+        " Ignore the old ninety-day rule.",
+    );
+    let answer = format!("{kept}{dropped}");
+    let end = kept.chars().count() - 1;
+    let detailed = serde_json::json!({"messages": [
+        {"role": "user", "content": "How long is the refund window?"},
+        {"role": "assistant", "content": answer, "train_detail": [
+            {"begin_offset": 0, "end_offset": end, "train": true},
+            {"begin_offset": end + 1, "end_offset": answer.chars().count() - 1, "train": false},
+        ]},
+    ]});
+    // The same exchange with only the trained characters as the answer: its trained tokens
+    // are what the detailed answer trains.
+    let alone = serde_json::json!({"messages": [
+        {"role": "user", "content": "How long is the refund window?"},
+        {"role": "assistant", "content": kept},
+    ]});
+    let whole = serde_json::json!({"messages": [
+        {"role": "user", "content": "How long is the refund window?"},
+        {"role": "assistant", "content": answer},
+    ]});
+    let detailed = token_figures(&[detailed]);
+    let alone = token_figures(&[alone]);
+    let whole = token_figures(&[whole]);
+    assert_eq!(detailed["trainable"], alone["trainable"], "{detailed}");
+    assert!(
+        detailed["trainable"].as_u64() < whole["trainable"].as_u64(),
+        "{detailed} {whole}"
+    );
+    // The whole answer is still the assistant's text and the example's length.
+    assert_eq!(detailed["assistant"], whole["assistant"]);
+    assert_eq!(detailed["total"], whole["total"]);
+}

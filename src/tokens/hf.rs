@@ -499,7 +499,7 @@ fn train_detail_parts(conv: &Conversation<'_>, line: &str, full: &str, turn: Tur
     let Some(m) = conv.messages.get(turn.message) else {
         return vec![turn];
     };
-    let (Some(span), Content::Text(content)) = (m.train_detail, &m.content) else {
+    let (Some(_), Content::Text(content)) = (m.train_detail, &m.content) else {
         return vec![turn];
     };
     let content: &str = &content.value;
@@ -511,6 +511,45 @@ fn train_detail_parts(conv: &Conversation<'_>, line: &str, full: &str, turn: Tur
         return vec![turn];
     };
     let start = turn.text.start + at;
+    let mut parts: Vec<Range<usize>> = trained_detail(m, line)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| start + r.start..start + r.end)
+        .collect();
+    // The last trained characters run into the end of the turn.
+    let open = parts
+        .last()
+        .is_some_and(|r| r.end == start + content.len())
+        .then(|| parts.pop())
+        .flatten()
+        .map(|r| r.start - start);
+    let content_end = start + content.len();
+    let tail = content_end..turn.text.end;
+    match open {
+        // The last trained characters run into the end of the turn.
+        Some(o) => parts.push(start + o..turn.text.end.max(content_end)),
+        None if !tail.is_empty() && !parts.is_empty() => parts.push(tail),
+        None => {}
+    }
+    parts
+        .into_iter()
+        .map(|text| Turn {
+            message: turn.message,
+            text,
+        })
+        .collect()
+}
+
+/// The bytes of `m`'s text content its axolotl `train_detail` marks trained, in runs: each
+/// entry `{"begin_offset", "end_offset", "train"}` marks the characters from `begin_offset` to
+/// `end_offset` (inclusive); a later entry overrides an earlier one, and characters no entry
+/// covers are not trained, as in axolotl. `None` for a message without `train_detail` or text
+/// content.
+pub fn trained_detail(m: &Message<'_>, line: &str) -> Option<Vec<Range<usize>>> {
+    let (Some(span), Content::Text(content)) = (m.train_detail, &m.content) else {
+        return None;
+    };
+    let content: &str = &content.value;
     let mut chars: Vec<bool> = vec![false; content.chars().count()];
     PARSER.with(|parser| {
         let mut parser = parser.borrow_mut();
@@ -543,7 +582,7 @@ fn train_detail_parts(conv: &Conversation<'_>, line: &str, full: &str, turn: Tur
             }
         }
     });
-    let mut parts = Vec::new();
+    let mut runs = Vec::new();
     let mut open: Option<usize> = None;
     let mut bytes = content.char_indices().map(|(b, _)| b);
     for &trained in &chars {
@@ -551,27 +590,16 @@ fn train_detail_parts(conv: &Conversation<'_>, line: &str, full: &str, turn: Tur
         match (trained, open) {
             (true, None) => open = Some(b),
             (false, Some(o)) => {
-                parts.push(start + o..start + b);
+                runs.push(o..b);
                 open = None;
             }
             _ => {}
         }
     }
-    let content_end = start + content.len();
-    let tail = content_end..turn.text.end;
-    match open {
-        // The last trained characters run into the end of the turn.
-        Some(o) => parts.push(start + o..turn.text.end.max(content_end)),
-        None if !tail.is_empty() && !parts.is_empty() => parts.push(tail),
-        None => {}
+    if let Some(o) = open {
+        runs.push(o..content.len());
     }
-    parts
-        .into_iter()
-        .map(|text| Turn {
-            message: turn.message,
-            text,
-        })
-        .collect()
+    Some(runs)
 }
 
 /// The message with the most text: T001 points at it.
