@@ -171,7 +171,9 @@ pub struct Message<'a> {
     pub tool_calls: Vec<ToolCall<'a>>,
     /// `tool_call_id` of a tool message.
     pub tool_call_id: Option<Text<'a>>,
-    /// `weight` of an assistant message: `Some(0)` means "do not train on this turn".
+    /// `weight` of an assistant message: `Some(0)` means "do not train on this turn". Of
+    /// another message, `Some(1)` means "train on it too" (axolotl's `train: true` on a user
+    /// turn); see [`Message::trained_input`].
     pub weight: Option<u8>,
     /// axolotl's `train_detail` (the JSON list of `{"begin_offset", "end_offset", "train"}`
     /// character ranges of the content) when the format read one: which part of a trained
@@ -206,6 +208,13 @@ impl<'a> Message<'a> {
     /// `train`, LLaMA-Factory's `loss_weight`) are to set `weight` from it (0 or 1).
     pub fn trained(&self) -> bool {
         self.weight != Some(0)
+    }
+
+    /// Whether training learns from this message though it is not an assistant turn: axolotl
+    /// trains a user, system or tool turn its data marks `train: true` (its content and
+    /// end-of-turn token, as it trains an answer).
+    pub fn trained_input(&self) -> bool {
+        !matches!(self.role, Role::Assistant | Role::Unknown) && self.weight == Some(1)
     }
 
     /// The span to underline when talking about this message's content: the content value,

@@ -293,6 +293,10 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
                     }
                 }
             }
+            if m.trained_input() {
+                // axolotl's `train: true` on a user turn: trained, though no answer.
+                out.trainable += said;
+            }
             position += message;
             if out.largest.is_none_or(|(_, n)| message > n) {
                 out.largest = Some((i, message));

@@ -557,6 +557,19 @@ fn axolotl_and_llama_factory_masks_decide_the_trained_tokens() {
     let t = chatml_stats("axolotl-chat", &lines);
     assert_eq!(t["examples"], 4, "{t}");
     assert_eq!(t["trainable"], turn(second) + 2 * turn(tail), "{t}");
+
+    // `train: true` on a user turn trains its content and end-of-turn as an answer's are;
+    // `train: false` on one changes nothing.
+    let question = "Capital of France?";
+    let user_trained = serde_json::json!({"messages": [
+        {"role": "user", "content": question, "train": true},
+        {"role": "assistant", "content": first},
+        {"role": "user", "content": "How big is it?", "train": false},
+        {"role": "assistant", "content": second, "train": false}
+    ]});
+    let t = chatml_stats("axolotl-chat", &[user_trained]);
+    assert_eq!(t["trainable"], turn(question) + turn(first), "{t}");
+    assert_eq!(t["assistant"], turn(first), "{t}");
     // Without the masks, every answer is trained.
     let unmasked: Vec<serde_json::Value> = lines
         .iter()

@@ -724,3 +724,29 @@ fn axolotl_train_detail_trains_only_its_characters_with_openais_tokenizer() {
     assert_eq!(detailed["assistant"], whole["assistant"]);
     assert_eq!(detailed["total"], whole["total"]);
 }
+
+#[test]
+fn axolotl_train_true_on_a_user_turn_trains_it_with_openais_tokenizer() {
+    let question = "How long is the refund window for unused items?";
+    let exchange = |train: Option<bool>| {
+        let mut user = serde_json::json!({"role": "user", "content": question});
+        if let Some(train) = train {
+            user["train"] = train.into();
+        }
+        serde_json::json!({"messages": [user, {"role": "assistant", "content": "Thirty days.", "train": true}]})
+    };
+    let trained = token_figures(&[exchange(Some(true))]);
+    let untrained = token_figures(&[exchange(Some(false))]);
+    // The question's tokens, as an answer's would be counted.
+    let as_answer = token_figures(&[serde_json::json!({"messages": [
+        {"role": "user", "content": "Ask it."},
+        {"role": "assistant", "content": question},
+    ]})]);
+    let n = |v: &serde_json::Value| v["trainable"].as_u64().expect("trainable");
+    assert_eq!(
+        n(&trained),
+        n(&untrained) + n(&as_answer),
+        "{trained} {untrained}"
+    );
+    assert_eq!(trained["assistant"], untrained["assistant"]);
+}

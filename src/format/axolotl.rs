@@ -250,9 +250,12 @@ fn read_message<'s>(
             message.train_detail = Some(doc.span(d));
         }
     }
-    if role == Role::Assistant {
-        message.weight = trained.map(u8::from);
-    }
+    // An answer is trained unless marked otherwise; another turn only when marked
+    // (`Message::trained_input`).
+    message.weight = match role {
+        Role::Assistant => trained.map(u8::from),
+        _ => trained.filter(|&t| t).map(u8::from),
+    };
     Some(message)
 }
 

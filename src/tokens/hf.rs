@@ -299,7 +299,7 @@ impl Model {
                 .filter(|t| conv.messages[t.message].trained())
                 .collect()
         };
-        let trained = if detailed {
+        let mut trained: Vec<Turn> = if detailed {
             trained
                 .into_iter()
                 .flat_map(|t| train_detail_parts(conv, line, &full.text, t))
@@ -307,6 +307,10 @@ impl Model {
         } else {
             trained
         };
+        if conv.messages.iter().any(Message::trained_input) {
+            trained.extend(self.input_turns(conv, &input, &full.text, &render));
+            trained.sort_by_key(|t| (t.text.start, t.text.end));
+        }
         Ok(RenderedExample {
             text: full.text,
             trained,
@@ -423,6 +427,50 @@ impl Model {
         turns
     }
 
+    /// The trained parts of the turns other than answers that the data marks trained
+    /// (axolotl's `train: true` on a user turn, [`Message::trained_input`]): as axolotl trains
+    /// them, the turn's content and what the template writes after it (its end-of-turn
+    /// token), found in the text the message adds to the rendering of the messages before it.
+    /// A turn that cannot be found so is left untrained.
+    fn input_turns(
+        &self,
+        conv: &Conversation<'_>,
+        input: &Input,
+        full: &str,
+        render: &dyn Fn(&Value, bool) -> Result<Rendered, RenderError>,
+    ) -> Vec<Turn> {
+        let prefix = |n: usize| -> Option<usize> {
+            if n == 0 {
+                return Some(0);
+            }
+            let r = render(&Value::from(input.messages[..n].to_vec()), false).ok()?;
+            full.starts_with(&r.text).then_some(r.text.len())
+        };
+        let mut turns = Vec::new();
+        for (i, m) in conv.messages.iter().enumerate() {
+            if !m.trained_input() {
+                continue;
+            }
+            let (Some(start), Some(end)) = (prefix(i), prefix(i + 1)) else {
+                continue;
+            };
+            let content = m.content.joined_text();
+            let content = content.as_ref();
+            let Some(at) = full
+                .get(start..end)
+                .and_then(|t| t.find(content))
+                .filter(|_| !content.is_empty())
+            else {
+                continue;
+            };
+            turns.push(Turn {
+                message: i,
+                text: start + at..end,
+            });
+        }
+        turns
+    }
+
     /// The token figures of `conv` (from the record `line`).
     pub fn count(&self, conv: &Conversation<'_>, line: &str) -> Result<ExampleTokens, RenderError> {
         let rendered = self.render(conv, line)?;
@@ -464,7 +512,14 @@ impl Model {
                 end += 1;
             }
             // A token of width zero before the part (none exist in practice) is not in it.
-            if end > start {
+            let input = conv
+                .messages
+                .get(turn.message)
+                .is_some_and(Message::trained_input);
+            if end > start && input {
+                // A trained user turn is trained, but it is no answer (T002, T003).
+                out.trainable += (end - start) as u64;
+            } else if end > start {
                 trained_tokens += (end - start) as u64;
                 out.answers.push(Answer {
                     message: (turn.message != usize::MAX).then_some(turn.message),
@@ -474,7 +529,7 @@ impl Model {
             }
             t = end;
         }
-        out.trainable = trained_tokens;
+        out.trainable += trained_tokens;
         out.assistant = trained_tokens;
         out.largest = largest_message(conv);
         out
