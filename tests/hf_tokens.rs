@@ -148,7 +148,16 @@ fn random_example(rng: &mut Rng) -> serde_json::Value {
     let turns = 1 + rng.below(3);
     let tool = rng.below(4) == 0;
     for t in 0..turns {
-        messages.push(json!({"role": "user", "content": random_text(rng)}));
+        if rng.below(24) == 0 {
+            // OpenAI content parts: a template that prints the content whole prints the
+            // list as Python's repr.
+            let parts: Vec<_> = (0..1 + rng.below(2))
+                .map(|_| json!({"type": "text", "text": random_text(rng)}))
+                .collect();
+            messages.push(json!({"role": "user", "content": parts}));
+        } else {
+            messages.push(json!({"role": "user", "content": random_text(rng)}));
+        }
         if tool && t == 0 {
             let calls = 1 + usize::from(rng.below(5) == 0);
             let calls: Vec<_> = (0..calls)

@@ -6,7 +6,9 @@
 //! one), `raise_exception`, `strftime_now`, and a `{% generation %}` block that records which
 //! characters of the output the assistant generates. Templates also call Python's string and
 //! dict methods (`.strip()`, `.startswith()`, `.items()`, ...): MiniJinja's pycompat layer
-//! (`minijinja-contrib`) answers those.
+//! (`minijinja-contrib`) answers those. What Jinja2 prints as Python's `str()` is printed so
+//! here too: a list or a dict (content parts printed whole) as its `repr`, `None`, `True`,
+//! `False`, also through the `trim` and `string` filters.
 //!
 //! `{% generation %}…{% endgeneration %}` is rewritten, before compiling, to a `{% filter %}`
 //! block of the same whitespace control on the same line: its body passes through a filter
@@ -137,7 +139,10 @@ impl ChatTemplate {
             .map_err(|e| TemplateError::new(&e, false))?;
         env.set_syntax(syntax);
         env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+        env.set_formatter(python_formatter);
         env.add_filter("tojson", tojson);
+        env.add_filter("trim", python_trim);
+        env.add_filter("string", python_string_filter);
         env.add_filter("__tunelint_generation", |body: String| {
             format!("{GEN_START}{body}{GEN_END}")
         });
@@ -414,6 +419,146 @@ fn python_string(s: &str, ensure_ascii: bool, out: &mut String) {
     out.push('"');
 }
 
+/// How `{{ value }}` prints a value, as Jinja2 under `transformers` prints it: a list or a dict
+/// (a message's content parts, say) as Python's `repr` (`[{'type': 'text', 'text': 'Hi'}]`),
+/// `None`, `True` and `False` capitalised; strings and numbers as MiniJinja prints them, which
+/// is as Jinja2 does.
+fn python_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &mut minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), Error> {
+    let text = match value.kind() {
+        ValueKind::None | ValueKind::Bool | ValueKind::Seq | ValueKind::Map => {
+            let mut text = String::new();
+            python_repr(value, &mut text)?;
+            text
+        }
+        _ => return minijinja::escape_formatter(out, state, value),
+    };
+    out.write_str(&text)
+        .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
+}
+
+/// A value as Python's `str()` gives it: a string as it is, a list or a dict as its `repr`,
+/// anything else as it prints.
+fn python_str(value: &Value) -> Result<String, Error> {
+    Ok(match value.kind() {
+        ValueKind::String => value.as_str().unwrap_or_default().to_string(),
+        ValueKind::None | ValueKind::Bool | ValueKind::Seq | ValueKind::Map => {
+            let mut text = String::new();
+            python_repr(value, &mut text)?;
+            text
+        }
+        _ => value.to_string(),
+    })
+}
+
+/// Jinja2's `trim(value, chars=None)`: `str(value)` without the leading and trailing
+/// whitespace (or `chars`). A list of content parts is trimmed as its `repr`.
+fn python_trim(value: Value, chars: Option<String>) -> Result<String, Error> {
+    let text = python_str(&value)?;
+    Ok(match chars {
+        Some(chars) => text.trim_matches(|c| chars.contains(c)).to_string(),
+        None => text.trim().to_string(),
+    })
+}
+
+/// Jinja2's `string`: `str(value)`.
+fn python_string_filter(value: Value) -> Result<String, Error> {
+    python_str(&value)
+}
+
+/// Python's `repr` of a value.
+fn python_repr(v: &Value, out: &mut String) -> Result<(), Error> {
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => out.push_str("None"),
+        ValueKind::Bool => out.push_str(if v.is_true() { "True" } else { "False" }),
+        ValueKind::Number => match f64::try_from(v.clone()) {
+            Ok(x) if !v.is_integer() && x.is_nan() => out.push_str("nan"),
+            Ok(x) if !v.is_integer() && x.is_infinite() => {
+                out.push_str(if x > 0.0 { "inf" } else { "-inf" })
+            }
+            _ => out.push_str(&python_number(v)),
+        },
+        ValueKind::String => python_str_repr(v.as_str().unwrap_or_default(), out),
+        ValueKind::Map => {
+            out.push('{');
+            for (i, k) in v.try_iter()?.enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                python_repr(&k, out)?;
+                out.push_str(": ");
+                python_repr(&v.get_item(&k)?, out)?;
+            }
+            out.push('}');
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            out.push('[');
+            for (i, item) in v.try_iter()?.enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                python_repr(&item, out)?;
+            }
+            out.push(']');
+        }
+        _ => out.push_str(&v.to_string()),
+    }
+    Ok(())
+}
+
+/// Python's `repr` of a string: in single quotes, or double ones when it holds a single quote
+/// and no double quote; backslashes, that quote and the characters Python does not print
+/// escaped (`\n`, `\x07`, `\xa0`, `\u200b`).
+fn python_str_repr(s: &str, out: &mut String) {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !python_printable(c) => {
+                let n = c as u32;
+                let _ = if n < 0x100 {
+                    write!(out, "\\x{n:02x}")
+                } else if n < 0x10000 {
+                    write!(out, "\\u{n:04x}")
+                } else {
+                    write!(out, "\\U{n:08x}")
+                };
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+}
+
+/// Whether Python's `str.isprintable()` holds for `c`: not a control or format character, a
+/// separator other than the space, or a surrogate or private-use code point. (Unassigned code
+/// points, which Python also escapes, are printed.)
+fn python_printable(c: char) -> bool {
+    let n = c as u32;
+    !matches!(n,
+        0x00..=0x1f | 0x7f..=0xa0 | 0xad
+        | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890 | 0x891 | 0x8e2
+        | 0x1680 | 0x180e | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x2064
+        | 0x2066..=0x206f | 0x3000 | 0xd800..=0xf8ff | 0xfeff | 0xfff9..=0xfffb
+        | 0x110bd | 0x110cd | 0x13430..=0x1343f | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a
+        | 0xe0001 | 0xe0020..=0xe007f | 0xf0000..=0x10ffff)
+}
+
 /// `strftime_now(format)`: today's date (UTC) for the few formats templates use.
 fn strftime_now(format: String) -> String {
     let secs = std::time::SystemTime::now()
@@ -579,6 +724,22 @@ mod tests {
         assert_eq!(
             r.text,
             "[{\"role\": \"user\", \"content\": \"<b>&\"}]|{\n  \"role\": \"user\",\n  \"content\": \"<b>&\"\n}|1.5e-07|1e+17"
+        );
+    }
+
+    #[test]
+    fn lists_dicts_none_and_booleans_print_as_jinja2_prints_them() {
+        // The messages and the expected text are Python's: jinja2 3 rendering this template
+        // (trim_blocks, lstrip_blocks) with `json.loads` of this JSON prints this.
+        let json = r#"[{"role": "user", "content": [{"type": "text", "text": "It's \"quoted\"\nand\ttabbed \\ \u00e9 \ud83d\ude00 \u00a0\u200b\u0007"}, {"type": "image_url", "image_url": {"url": "https://x/y.png", "detail": null}}], "flag": true}, {"role": "assistant", "content": [{"type": "text", "text": "It's fine"}, 1, 2.5, 1e-05, false, null, [], {}], "name": null, "flag": false}]"#;
+        let mut parser = crate::json::Parser::new();
+        let doc = parser.parse(json).expect("json");
+        let messages = json_value(&doc, doc.root(), false);
+        let t = "{% for m in messages %}{{ m['content'] }}|{{ m.get('name') }}|{{ m.get('flag') }}\n{% endfor %}";
+        let r = render(t, messages).expect("renders");
+        assert_eq!(
+            r.text,
+            "[{'type': 'text', 'text': 'It\\'s \"quoted\"\\nand\\ttabbed \\\\ é 😀 \\xa0\\u200b\\x07'}, {'type': 'image_url', 'image_url': {'url': 'https://x/y.png', 'detail': None}}]|None|True\n[{'type': 'text', 'text': \"It's fine\"}, 1, 2.5, 1e-05, False, None, [], {}]|None|False\n"
         );
     }
 
