@@ -839,7 +839,10 @@ fn t001_fires_exactly_above_max_length_with_every_tokenizer() {
                 model: Some(model.clone()),
                 ..Settings::default()
             };
-            let counted = count_tokens(line, &base).expect("counts");
+            // A template that refuses an example (content parts it adds to a string) is T003.
+            let Some(counted) = count_tokens(line, &base) else {
+                continue;
+            };
             let total = counted.total;
             if counted.trainable == 0 {
                 continue; // T003 says so, whatever the length
@@ -940,6 +943,23 @@ fn readme_token_configs_work() {
     }
 }
 
+/// The T findings (`check --format concise --select T`) on `dir`'s train.jsonl with the
+/// model of `dir` and `[tokens] max_length = MAX, overflow = "keep_end"`.
+fn keep_end_findings(dir: &Path, max: u64) -> String {
+    std::fs::write(
+        dir.join("tunelint.toml"),
+        format!(
+            "[tokens]\ntokenizer = \"models/chat\"\nmax_length = {max}\noverflow = \"keep_end\"\n"
+        ),
+    )
+    .expect("write");
+    let out = tunelint(dir)
+        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .output()
+        .expect("run");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn keep_end_cuts_the_start_of_a_long_example() {
     let two = serde_json::json!({"messages": [
@@ -954,18 +974,7 @@ fn keep_end_cuts_the_start_of_a_long_example() {
     let first = counted.answers[0];
     // The trainer keeps the last tokens from five tokens into the first answer.
     let max = counted.total - (first.start + 5);
-    std::fs::write(
-        dir.path().join("tunelint.toml"),
-        format!(
-            "[tokens]\ntokenizer = \"models/chat\"\nmax_length = {max}\noverflow = \"keep_end\"\n"
-        ),
-    )
-    .expect("write");
-    let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
-        .output()
-        .expect("run");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = keep_end_findings(dir.path(), max);
     let column = two.to_string().find("\"Refunds").expect("content") + 1;
     let want = format!(
         "train.jsonl:1:{column}: T002 with max_length {max} and overflow \"keep_end\" the first 5 of this answer's {} tokens are cut, with all before it (models/chat); the model learns an answer that starts mid-way, without its question",
@@ -999,18 +1008,7 @@ fn keep_end_cuts_the_start_of_a_long_example() {
     let answer = counted.answers[0];
     let max = counted.total - answer.end;
     std::fs::write(dir.path().join("train.jsonl"), format!("{tail}\n")).expect("write");
-    std::fs::write(
-        dir.path().join("tunelint.toml"),
-        format!(
-            "[tokens]\ntokenizer = \"models/chat\"\nmax_length = {max}\noverflow = \"keep_end\"\n"
-        ),
-    )
-    .expect("write");
-    let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
-        .output()
-        .expect("run");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = keep_end_findings(dir.path(), max);
     assert!(
         stdout.contains(&format!(
             "T003 with max_length {max} and overflow \"keep_end\" every trained token is cut: the last answer ends at token {} and the trainer keeps the last {max} of {}",

@@ -392,14 +392,7 @@ impl Model {
             if m.role != Role::Assistant {
                 continue;
             }
-            let prefix = |n: usize, prompt: bool| -> Option<usize> {
-                // `apply_chat_template` refuses an empty conversation.
-                if n == 0 {
-                    return None;
-                }
-                let r = render(&Value::from(input.messages[..n].to_vec()), prompt).ok()?;
-                full.starts_with(&r.text).then_some(r.text.len())
-            };
+            let prefix = |n: usize, prompt: bool| prefix_len(input, full, render, n, prompt);
             let by_prefix = match (prefix(i, true), prefix(i + 1, false)) {
                 (Some(start), Some(end)) if start <= end && start >= searched => Some(start..end),
                 _ => None,
@@ -439,12 +432,9 @@ impl Model {
         full: &str,
         render: &dyn Fn(&Value, bool) -> Result<Rendered, RenderError>,
     ) -> Vec<Turn> {
-        let prefix = |n: usize| -> Option<usize> {
-            if n == 0 {
-                return Some(0);
-            }
-            let r = render(&Value::from(input.messages[..n].to_vec()), false).ok()?;
-            full.starts_with(&r.text).then_some(r.text.len())
+        let prefix = |n: usize| match n {
+            0 => Some(0),
+            n => prefix_len(input, full, render, n, false),
         };
         let mut turns = Vec::new();
         for (i, m) in conv.messages.iter().enumerate() {
@@ -542,6 +532,24 @@ impl Model {
             .saturating_mul(self.expansion)
             .saturating_add(1 + added)
     }
+}
+
+/// The length of the rendering of the first `n` messages (with the generation prompt when
+/// `prompt`), when it is the start of `full`, the whole conversation's; `None` for no messages
+/// (`apply_chat_template` refuses an empty conversation) and a template whose rendering of a
+/// shorter conversation is not a prefix of the whole.
+fn prefix_len(
+    input: &Input,
+    full: &str,
+    render: &dyn Fn(&Value, bool) -> Result<Rendered, RenderError>,
+    n: usize,
+    prompt: bool,
+) -> Option<usize> {
+    if n == 0 {
+        return None;
+    }
+    let r = render(&Value::from(input.messages[..n].to_vec()), prompt).ok()?;
+    full.starts_with(&r.text).then_some(r.text.len())
 }
 
 /// The trained parts of `turn` when its message has axolotl's `train_detail`: the characters
