@@ -82,6 +82,9 @@ pub struct Picked {
     /// The input's index in the request's inputs.
     pub file: usize,
     pub line: u64,
+    /// The record is a Parquet table's row (`row` is `line - 1`, see
+    /// [`crate::report::row_of`]).
+    pub table: bool,
     pub stratum: Stratum,
     /// The record's text as written (a JSON object).
     pub text: String,
@@ -156,6 +159,7 @@ pub fn sample(inputs: &[Input], request: &Request) -> Result<Sample, SampleError
                 f => Some(f),
             },
             parser: Parser::new(),
+            table: false,
             heaps: &mut heaps,
             out: &mut out,
         };
@@ -201,18 +205,29 @@ struct FileSampler<'a> {
     /// The file's format: as configured, or detected from its first record of a known shape.
     format: Option<FormatChoice>,
     parser: Parser,
+    /// The file being read is a Parquet table.
+    table: bool,
     heaps: &'a mut Vec<BinaryHeap<Picked>>,
     out: &'a mut Sample,
 }
 
 impl FileSampler<'_> {
     fn read(&mut self, input: &Input) -> io::Result<()> {
-        let raw: Box<dyn Read> = match &input.source {
-            InputSource::File(path) => Box::new(File::open(path)?),
-            InputSource::Stdin => Box::new(io::stdin().lock()),
-            InputSource::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
+        // A Parquet table's rows, as lines of JSON (line N is row N-1).
+        let text: Box<dyn Read> = match source::RowsAsLines::of(&input.source)? {
+            Some(rows) => {
+                self.table = true;
+                Box::new(rows)
+            }
+            None => {
+                let raw: Box<dyn Read> = match &input.source {
+                    InputSource::File(path) => Box::new(File::open(path)?),
+                    InputSource::Stdin => Box::new(io::stdin().lock()),
+                    InputSource::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
+                };
+                source::decompressed(raw)?.0
+            }
         };
-        let (text, _) = source::decompressed(raw)?;
         let is_array = match &input.source {
             InputSource::File(path) => source::is_json_name(path),
             _ => source::is_json_name(std::path::Path::new(&input.display)),
@@ -306,6 +321,7 @@ impl FileSampler<'_> {
             key,
             file: self.file,
             line,
+            table: self.table,
             stratum,
             text: text.to_owned(),
         });
@@ -353,7 +369,15 @@ pub fn write_text(
     }
     let mut parser = Parser::new();
     for (i, p) in sample.picked.iter().enumerate() {
-        let place = format!("{}:{}", inputs[p.file].display, p.line);
+        let place = if p.table {
+            format!(
+                "{}: row {}",
+                inputs[p.file].display,
+                crate::report::row_of(p.line)
+            )
+        } else {
+            format!("{}:{}", inputs[p.file].display, p.line)
+        };
         let category = match p.stratum {
             Stratum::All => String::new(),
             s => format!(" · {}", s.as_str()),
@@ -447,9 +471,15 @@ pub fn write_jsonl(out: &mut dyn Write, inputs: &[Input], sample: &Sample) -> io
             Stratum::All => String::new(),
             s => format!(", \"category\": \"{}\"", s.as_str()),
         };
+        // A table's row gives its row (from 0) beside the line of its text.
+        let row = if p.table {
+            format!(", \"row\": {}", crate::report::row_of(p.line))
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "{{\"path\": {path}, \"line\": {}{category}, \"record\": {}}}",
+            "{{\"path\": {path}, \"line\": {}{row}{category}, \"record\": {}}}",
             p.line,
             p.text.trim()
         )?;

@@ -386,3 +386,44 @@ fn real_datasets_written_as_parquet_by_datasets_get_the_findings_of_their_json_l
     });
     assert!(compared > 10_000, "{compared} findings compared");
 }
+
+#[test]
+fn sample_and_stats_read_a_tables_rows() {
+    let d = scratch_with(&["chat.parquet"]);
+    let out = assert_cmd::Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(d.path())
+        .args([
+            "sample",
+            "--isolated",
+            "--format",
+            "jsonl",
+            "-n",
+            "5",
+            "chat.parquet",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let picked: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(picked.len(), 5, "{stdout}");
+    for p in &picked {
+        let row = p["row"].as_u64().expect("a row");
+        assert_eq!(p["line"].as_u64(), Some(row + 1));
+        let expected: Value =
+            serde_json::from_str(CHAT_ROWS.lines().nth(row as usize).expect("row")).expect("json");
+        assert_eq!(p["record"], expected);
+    }
+
+    let out = assert_cmd::Command::cargo_bin("tunelint")
+        .expect("binary")
+        .current_dir(d.path())
+        .args(["stats", "--isolated", "--format", "json", "chat.parquet"])
+        .output()
+        .expect("run");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["summary"]["examples"], 5, "{doc}");
+}

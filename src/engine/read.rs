@@ -76,7 +76,7 @@ pub(super) fn read_job(
     let raw_read = Arc::new(AtomicU64::new(0));
     // `size`: the length of a regular file (or of bytes in memory), known without reading;
     // `None` for a Parquet table, whose text is made as it is read.
-    let opened = match open_parquet(job) {
+    let opened = match source::RowsAsLines::of(&job.source) {
         // A table's rows are decoded on a thread of their own.
         Ok(Some(rows)) => {
             let rows = rows.with_progress(raw_read.clone());
@@ -242,31 +242,6 @@ pub(super) fn read_job(
         None,
         if first { Some(format) } else { None },
     ));
-}
-
-/// The rows of an input that is a Parquet table, as lines of JSON; `None` for any other input.
-/// Standard input is told by its first bytes, left unread; a table read from it is copied to
-/// a temporary file first, since a table is read from its end (the footer) back.
-fn open_parquet(job: &Job) -> io::Result<Option<source::RowsAsLines>> {
-    match &job.source {
-        InputSource::File(path) if job.source.is_parquet() => {
-            source::RowsAsLines::open(File::open(path)?).map(Some)
-        }
-        InputSource::Memory(bytes) if job.source.is_parquet() => {
-            source::RowsAsLines::open(bytes::Bytes::copy_from_slice(bytes)).map(Some)
-        }
-        InputSource::Stdin => {
-            use io::BufRead;
-            let mut stdin = io::stdin().lock();
-            if !source::is_parquet(stdin.fill_buf()?) {
-                return Ok(None);
-            }
-            let mut copy = tempfile::tempfile()?;
-            io::copy(&mut stdin, &mut copy)?;
-            source::RowsAsLines::open(copy).map(Some)
-        }
-        _ => Ok(None),
-    }
 }
 
 /// The input's bytes, and its length when it is known without reading it.

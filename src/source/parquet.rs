@@ -103,6 +103,32 @@ impl RowsAsLines {
         })
     }
 
+    /// The rows of `source` when it is a Parquet table; `None` for any other input. Standard
+    /// input is told by its first bytes, left unread; a table read from it is copied to a
+    /// temporary file first, since a table is read from its end (the footer) back.
+    pub fn of(source: &super::InputSource) -> io::Result<Option<RowsAsLines>> {
+        use super::InputSource;
+        match source {
+            InputSource::File(path) if source.is_parquet() => {
+                RowsAsLines::open(std::fs::File::open(path)?).map(Some)
+            }
+            InputSource::Memory(bytes) if source.is_parquet() => {
+                RowsAsLines::open(bytes::Bytes::copy_from_slice(bytes)).map(Some)
+            }
+            InputSource::Stdin => {
+                use io::BufRead;
+                let mut stdin = io::stdin().lock();
+                if !is_parquet(stdin.fill_buf()?) {
+                    return Ok(None);
+                }
+                let mut copy = tempfile::tempfile()?;
+                io::copy(&mut stdin, &mut copy)?;
+                RowsAsLines::open(copy).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Counts each row group's compressed bytes into `progress` as its first row is read.
     pub fn with_progress(mut self, progress: Arc<AtomicU64>) -> RowsAsLines {
         self.progress = Some(progress);
