@@ -427,3 +427,36 @@ fn sample_and_stats_read_a_tables_rows() {
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["summary"]["examples"], 5, "{doc}");
 }
+
+/// A table through a named pipe cannot be read from its end: J007 says to name the file.
+#[cfg(unix)]
+#[test]
+fn a_table_through_a_named_pipe_is_told_what_to_do() {
+    let d = scratch_with(&["chat.parquet"]);
+    let fifo = d.path().join("pipe.parquet");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let table = std::fs::read(d.path().join("chat.parquet")).expect("read");
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            // Opening waits for the reader; the reader may stop early (a broken pipe).
+            if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&fifo) {
+                let _ = f.write_all(&table);
+            }
+        })
+    };
+    let r = run(d.path(), &["pipe.parquet"]);
+    writer.join().expect("writer");
+    assert!(
+        r.stdout.contains(
+            "pipe.parquet:1:1: J007 file is a Parquet table read from a pipe; tunelint reads a table from its end, so name the file itself"
+        ),
+        "{}",
+        r.stdout
+    );
+}

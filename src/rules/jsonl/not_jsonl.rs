@@ -18,7 +18,9 @@ declare_rule! {
     ///   command that converts it;
     /// - a file with classic Mac line ends: `\r` between records and no `\n` in its first
     ///   8 KiB;
-    /// - a binary file (a NUL byte in its first 8 KiB).
+    /// - a binary file (a NUL byte in its first 8 KiB); a Parquet table given through a pipe
+    ///   (`<(cat train.parquet)`) is told so: a table is read from its end, so a file or
+    ///   standard input holding one is read as a table, never reaching this rule.
     ///
     /// It is reported once, at the first data line, and the rest of the file is not linted
     /// (nor read: a device such as `/dev/zero` ends at once); with the rule off, every line
@@ -142,6 +144,13 @@ fn not_utf8_lines(head: &[u8]) -> Option<String> {
         return Some(format!(
             "file is {name} ({endian}{with_bom}) text, not UTF-8; convert it with `iconv -f {from} -t UTF-8`"
         ));
+    }
+    if crate::source::is_parquet(head) {
+        // Only a table given through a pipe gets here: a file or standard input is read as one.
+        return Some(
+            "file is a Parquet table read from a pipe; tunelint reads a table from its end, so name the file itself (or pass it on standard input)"
+                .into(),
+        );
     }
     if let Some(nul) = memchr::memchr(0, head) {
         return Some(format!(
