@@ -6,6 +6,7 @@
 
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::diagnostic::Span;
 use crate::json::{Document, Kind, NodeId};
 
 /// The canonical hash of the whole document: equal for documents whose canonical texts
@@ -13,10 +14,49 @@ use crate::json::{Document, Kind, NodeId};
 /// combined with an order-independent sum, so key order costs no sorting; a repeated key
 /// (rare, and then the last value wins) falls back to the sorted members.
 pub fn hash(doc: &Document<'_, '_>) -> u64 {
-    node_hash(doc, doc.root())
+    node_hash(doc, doc.root(), &Decoded::default())
 }
 
-fn node_hash(doc: &Document<'_, '_>, node: NodeId) -> u64 {
+/// [`hash`], taking the decoded value of a string literal with escapes from `decoded` when it
+/// holds one for the literal's span (a conversation's texts, which the format decoded
+/// already) rather than decoding it again. The same value as [`hash`] whenever each of
+/// `decoded`'s strings is the decoded literal at its span.
+pub fn hash_with(doc: &Document<'_, '_>, decoded: &Decoded<'_>) -> u64 {
+    node_hash(doc, doc.root(), decoded)
+}
+
+/// Strings already decoded, by the span of their literal in the line: at most
+/// [`Decoded::CAPACITY`] of them, on the stack (the rest are decoded again).
+#[derive(Default)]
+pub struct Decoded<'t> {
+    spans: [Span; Decoded::CAPACITY],
+    texts: [&'t str; Decoded::CAPACITY],
+    len: usize,
+}
+
+impl<'t> Decoded<'t> {
+    pub const CAPACITY: usize = 16;
+
+    /// Notes that the literal at `span` decodes to `text`; ignored once full.
+    pub fn push(&mut self, span: Span, text: &'t str) {
+        if self.len < Self::CAPACITY {
+            self.spans[self.len] = span;
+            self.texts[self.len] = text;
+            self.len += 1;
+        }
+    }
+
+    fn get(&self, span: Span) -> Option<&'t str> {
+        let at = self.spans[..self.len].iter().position(|&s| s == span)?;
+        Some(self.texts[at])
+    }
+}
+
+/// Elements of an array hashed in one call from the stack (the hash of their hashes is the
+/// same however it is fed to xxh3); longer arrays are streamed.
+const ARRAY_ON_STACK: usize = 32;
+
+fn node_hash(doc: &Document<'_, '_>, node: NodeId, decoded: &Decoded<'_>) -> u64 {
     use xxhash_rust::xxh3::xxh3_64_with_seed;
     thread_local! {
         /// The decoded text of a string with escapes, hashed and dropped: one buffer per
@@ -33,15 +73,32 @@ fn node_hash(doc: &Document<'_, '_>, node: NodeId) -> u64 {
             }
         }
         Kind::Number => number_hash(doc.raw(node)),
-        Kind::String if doc.has_escapes(node) => DECODED.with_borrow_mut(|buf| {
-            xxh3_64_with_seed(doc.str_in(node, buf).unwrap_or_default().as_bytes(), 2)
-        }),
+        Kind::String if doc.has_escapes(node) => match decoded.get(doc.span(node)) {
+            Some(text) => xxh3_64_with_seed(text.as_bytes(), 2),
+            None => DECODED.with_borrow_mut(|buf| {
+                xxh3_64_with_seed(doc.str_in(node, buf).unwrap_or_default().as_bytes(), 2)
+            }),
+        },
         // Without escapes the string is the literal's inside, borrowed.
         Kind::String => xxh3_64_with_seed(doc.str(node).unwrap_or_default().as_bytes(), 2),
         Kind::Array => {
+            let mut stack = [0u8; 8 * ARRAY_ON_STACK];
+            let mut len = 0;
+            let mut elements = doc.elements(node);
+            for e in elements.by_ref() {
+                stack[len..len + 8].copy_from_slice(&node_hash(doc, e, decoded).to_le_bytes());
+                len += 8;
+                if len == stack.len() {
+                    break;
+                }
+            }
+            if len < stack.len() {
+                return xxh3_64_with_seed(&stack[..len], 3);
+            }
             let mut h = Xxh3::with_seed(3);
-            for e in doc.elements(node) {
-                h.update(&node_hash(doc, e).to_le_bytes());
+            h.update(&stack);
+            for e in elements {
+                h.update(&node_hash(doc, e, decoded).to_le_bytes());
             }
             h.digest()
         }
@@ -50,7 +107,7 @@ fn node_hash(doc: &Document<'_, '_>, node: NodeId) -> u64 {
             let mut n = 0u64;
             let mut add = |key: &str, v: NodeId| {
                 let key = xxh3_64_with_seed(key.as_bytes(), 4);
-                sum = sum.wrapping_add(mix(key ^ node_hash(doc, v).rotate_left(29)));
+                sum = sum.wrapping_add(mix(key ^ node_hash(doc, v, decoded).rotate_left(29)));
                 n += 1;
             };
             if doc.duplicate_keys().is_empty() {
@@ -467,6 +524,36 @@ mod tests {
     fn h(s: &str) -> u64 {
         let mut p = Parser::new();
         hash(&p.parse(s).expect("valid test JSON"))
+    }
+
+    #[test]
+    fn arrays_hash_as_the_stream_of_their_element_hashes() {
+        // Fingerprints must not move: an array's hash is xxh3 (seed 3) of its elements'
+        // hashes however many there are, on the stack or streamed.
+        for n in 0..(3 * ARRAY_ON_STACK) {
+            let items: Vec<String> = (0..n).map(|i| format!("\"x{i}\"")).collect();
+            let array = format!("[{}]", items.join(","));
+            let mut streamed = Xxh3::with_seed(3);
+            for item in &items {
+                streamed.update(&h(item).to_le_bytes());
+            }
+            assert_eq!(h(&array), streamed.digest(), "{n} elements");
+        }
+    }
+
+    #[test]
+    fn decoded_texts_stand_for_their_literals() {
+        let line = r#"{"a":"x\ny","b":["\u00e9"]}"#;
+        let mut p = Parser::new();
+        let doc = p.parse(line).expect("valid test JSON");
+        let a = doc.get(doc.root(), "a").expect("a");
+        let mut decoded = Decoded::default();
+        decoded.push(doc.span(a), "x\ny");
+        assert_eq!(hash_with(&doc, &decoded), hash(&doc));
+        // Only a literal's own span counts: another value there would change the hash.
+        let mut wrong = Decoded::default();
+        wrong.push(doc.span(a), "other");
+        assert_ne!(hash_with(&doc, &wrong), hash(&doc));
     }
 
     #[test]

@@ -51,7 +51,26 @@ impl<'a, 'd> RecordView<'a, 'd> {
     /// The canonical hash of the whole record (key order and white space ignored), worked
     /// out once however many collectors and fingerprints ask for it.
     pub fn hash(&self) -> u64 {
-        *self.hash.get_or_init(|| crate::canonical::hash(self.doc))
+        *self.hash.get_or_init(|| {
+            // The texts the format decoded are not decoded again.
+            let mut decoded = crate::canonical::Decoded::default();
+            for m in self.conv.iter().flat_map(|c| &c.messages) {
+                for t in m.content.texts().chain(&m.name) {
+                    if let std::borrow::Cow::Owned(value) = &t.value {
+                        decoded.push(t.span, value);
+                    }
+                }
+            }
+            let hash = crate::canonical::hash_with(self.doc, &decoded);
+            // Every format's texts are their literals decoded: checked on every record the
+            // tests (and debug builds) lint.
+            debug_assert_eq!(
+                hash,
+                crate::canonical::hash(self.doc),
+                "a text's span and value disagree"
+            );
+            hash
+        })
     }
 
     /// The hash if something asked for it already.
@@ -96,9 +115,14 @@ pub fn downcast<T: Facts>(next: Box<dyn Facts>) -> T {
 pub struct Item {
     pub line: u64,
     pub offset: u64,
-    /// The canonical hash of the record: what exact duplicates share, and the fingerprint
-    /// of the findings about it.
+    /// The canonical hash of the record, when `hashed`: what exact duplicates share, and the
+    /// fingerprint of the findings about it.
     pub hash: u64,
+    /// Whether `hash` was worked out. It is for every record that another record of the run
+    /// could equal; a record without is one that no other record equals (its
+    /// [`record_key`] is its own), so duplicate searches pass it by, and a finding about it
+    /// works its fingerprint out from the line read again ([`DatasetContext::report_at`]).
+    pub hashed: bool,
     /// No error-level finding from the record rules.
     pub valid: bool,
 }
@@ -107,14 +131,20 @@ pub struct Item {
 #[derive(Default)]
 pub struct FileFacts {
     pub items: Vec<Item>,
+    /// Each record's [`record_key`], while the canonical hashes wait for
+    /// [`resolve_hashes`]; `None` when every record is hashed as it is read.
+    keys: Option<Vec<u64>>,
     facts: Vec<(TypeId, Box<dyn Facts>)>,
 }
 
 impl FileFacts {
-    /// Empty facts with a collector of each of `kinds`.
-    pub fn new(kinds: &[&'static FactKind], settings: &Settings) -> FileFacts {
+    /// Empty facts with a collector of each of `kinds`. With `defer_hashes`, a record's
+    /// canonical hash waits until every record is read, and only records that share their
+    /// [`record_key`] with another get one ([`resolve_hashes`]).
+    pub fn new(kinds: &[&'static FactKind], settings: &Settings, defer_hashes: bool) -> FileFacts {
         FileFacts {
             items: Vec::new(),
+            keys: defer_hashes.then(Vec::new),
             facts: kinds
                 .iter()
                 .map(|k| {
@@ -125,9 +155,40 @@ impl FileFacts {
         }
     }
 
-    /// Adds one record to every collector.
-    pub fn add(&mut self, item: Item, record: &RecordView<'_, '_>) {
-        self.items.push(item);
+    /// Adds one record, which starts at `offset` on `line`, to the items and to every
+    /// collector.
+    pub fn add(&mut self, line: u64, offset: u64, record: &RecordView<'_, '_>) {
+        let (hash, hashed) = match &mut self.keys {
+            None => (record.hash(), true),
+            Some(keys) => {
+                // A record the format could not read, or with a repeated key (its last value
+                // counts, which a conversation may not say), is hashed now; so is one whose
+                // findings needed the hash already.
+                let known = match record.conv {
+                    Some(conv) if record.doc.duplicate_keys().is_empty() => {
+                        record.hash_if_known().map(|h| (h, record_key(conv)))
+                    }
+                    _ => Some((record.hash(), record.hash())),
+                };
+                match known {
+                    Some((hash, key)) => {
+                        keys.push(key);
+                        (hash, true)
+                    }
+                    None => {
+                        keys.push(record_key(record.conv.expect("checked above")));
+                        (0, false)
+                    }
+                }
+            }
+        };
+        self.items.push(Item {
+            line,
+            offset,
+            hash,
+            hashed,
+            valid: record.valid,
+        });
         for (_, f) in &mut self.facts {
             f.add(record);
         }
@@ -135,7 +196,18 @@ impl FileFacts {
 
     /// Appends the facts of the next chunk of the same file.
     pub fn append(&mut self, next: FileFacts) {
+        // Every chunk of a run defers its hashes or none does.
+        match (&mut self.keys, next.keys) {
+            (Some(keys), Some(more)) => keys.extend(more),
+            (keys @ None, Some(more)) if self.items.is_empty() => *keys = Some(more),
+            _ => {}
+        }
         self.items.extend(next.items);
+        debug_assert!(
+            self.keys
+                .as_ref()
+                .is_none_or(|k| k.len() == self.items.len())
+        );
         if self.facts.is_empty() {
             self.facts = next.facts;
             return;
@@ -159,6 +231,94 @@ pub trait LineReader: Sync {
     /// The line of `file` starting at `offset`, without its terminator; `None` when it
     /// cannot be read again.
     fn line(&self, file: FileId, offset: u64) -> Option<Vec<u8>>;
+}
+
+/// A cheap key of a record read as a conversation, the same for records that are the same
+/// JSON whatever their spelling (it is made of what the format read, which depends only on
+/// the record's value and the file's settings): each turn's role and, for each of its
+/// texts, its length and its first and last 32 bytes. Records with different keys are
+/// different; records with one key are compared by their canonical hashes.
+pub fn record_key(conv: &Conversation<'_>) -> u64 {
+    use xxhash_rust::xxh3::xxh3_64_with_seed;
+    const ENDS: usize = 32;
+    let mut key = xxh3_64_with_seed(&[conv.shape as u8], conv.messages.len() as u64);
+    for m in &conv.messages {
+        key = key.rotate_left(7) ^ (m.role as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for t in m.content.texts() {
+            let b = t.value.as_bytes();
+            let ends = if b.len() <= 2 * ENDS {
+                xxh3_64_with_seed(b, b.len() as u64)
+            } else {
+                xxh3_64_with_seed(&b[..ENDS], b.len() as u64)
+                    ^ xxh3_64_with_seed(&b[b.len() - ENDS..], 1).rotate_left(17)
+            };
+            key = key.rotate_left(11) ^ ends;
+        }
+    }
+    key
+}
+
+/// Works out the canonical hash of every record that shares its [`record_key`] with another
+/// record of any file (read again through `lines`, on `threads` threads), so that equal
+/// records all have their hash; the keys are dropped. A record that cannot be read again
+/// (the file changed under us) stays without.
+pub fn resolve_hashes(facts: &mut [FileFacts], lines: &dyn LineReader, threads: usize) {
+    use rustc_hash::FxHashMap;
+    if facts.iter().all(|f| f.keys.is_none()) {
+        return;
+    }
+    let mut seen: FxHashMap<u64, bool> = FxHashMap::default();
+    for keys in facts.iter().filter_map(|f| f.keys.as_ref()) {
+        for &key in keys {
+            seen.entry(key)
+                .and_modify(|shared| *shared = true)
+                .or_insert(false);
+        }
+    }
+    // (file, index, offset) of each record to hash.
+    let mut wanted: Vec<(usize, usize, u64)> = Vec::new();
+    for (f, file) in facts.iter().enumerate() {
+        let Some(keys) = &file.keys else { continue };
+        for (i, (item, key)) in file.items.iter().zip(keys).enumerate() {
+            if !item.hashed && seen.get(key) == Some(&true) {
+                wanted.push((f, i, item.offset));
+            }
+        }
+    }
+    drop(seen);
+    let per_thread = wanted.len().div_ceil(threads.max(1)).max(1);
+    let hashes: Vec<Vec<Option<u64>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = wanted
+            .chunks(per_thread)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut parser = crate::json::Parser::new();
+                    part.iter()
+                        .map(|&(f, _, offset)| {
+                            let bytes = lines.line(f as FileId, offset)?;
+                            let text = std::str::from_utf8(&bytes).ok()?;
+                            let doc = parser.parse(text).ok()?;
+                            Some(crate::canonical::hash(&doc))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("hashing records again does not panic"))
+            .collect()
+    });
+    for (&(f, i, _), hash) in wanted.iter().zip(hashes.into_iter().flatten()) {
+        if let Some(hash) = hash {
+            let item = &mut facts[f].items[i];
+            item.hash = hash;
+            item.hashed = true;
+        }
+    }
+    for file in facts {
+        file.keys = None;
+    }
 }
 
 /// Files whose evaluation examples must not repeat their training examples.
@@ -355,6 +515,24 @@ impl<'a> DatasetContext<'a> {
         self.report_at(code, index, location, Level::Error, message, related);
     }
 
+    /// The canonical hash of the record at `offset` of `file`, read again (0 when it cannot
+    /// be: the file changed under us).
+    fn hash_again(&self, file: FileId, offset: u64) -> u64 {
+        let Some(bytes) = self.lines.line(file, offset) else {
+            return 0;
+        };
+        let mut parser = crate::json::Parser::new();
+        std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|text| {
+                parser
+                    .parse(text)
+                    .ok()
+                    .map(|doc| crate::canonical::hash(&doc))
+            })
+            .unwrap_or(0)
+    }
+
     /// Reports `code` on record `index` of `location.file` at `location` (a span of the
     /// record, which a collector located from [`RecordView::start`]), its level capped at
     /// `cap`.
@@ -372,7 +550,11 @@ impl<'a> DatasetContext<'a> {
         let settings = self.settings(file);
         if let Some(mut d) = crate::context::diagnostic(settings, code, cap, location, message) {
             d.related = related.into_iter().collect();
-            d.fingerprint = item.hash;
+            d.fingerprint = if item.hashed {
+                item.hash
+            } else {
+                self.hash_again(file, item.offset)
+            };
             (self.out)(d, index);
         }
     }

@@ -1244,3 +1244,81 @@ fn a_configured_dataset_is_one_dataset_for_duplicates() {
     );
     assert_eq!(out.status.code(), Some(1), "{stdout}");
 }
+
+/// (rule, line, fingerprint) of every SARIF result about `file`.
+fn sarif_findings(output: &[u8], file: &str) -> Vec<(String, u64, String)> {
+    let log: serde_json::Value = serde_json::from_slice(output).expect("SARIF is JSON");
+    let mut found: Vec<(String, u64, String)> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(file))
+        })
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap_or("").to_string(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap_or(0),
+                r["partialFingerprints"].to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// On one input, a record's canonical hash is worked out only when another record shares
+/// its cheap key; with two inputs in auto-detected formats every record is hashed as it is
+/// read. Both ways find the same duplicates with the same fingerprints: equal records
+/// spelled differently (key order, escapes, numbers, white space) are found, records that
+/// share their conversation but not their other fields are not duplicates, and findings
+/// on records with a key of their own (D002) carry their canonical hash.
+#[test]
+fn deferred_hashes_find_what_hashing_every_record_finds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = [
+        r#"{"messages":[{"role":"user","content":"café?"},{"role":"assistant","content":"Yes.\nIt is."}],"n":100}"#,
+        r#"{"n":1e2, "messages":[{"content":"caf\u00e9?","role":"user"},{"role":"assistant","content":"Yes.\u000aIt is."}]}"#,
+        r#"{"messages":[{"role":"user","content":"café?"},{"role":"assistant","content":"Yes.\nIt is."}],"n":101}"#,
+        r#"{"messages":[{"role":"user","content":"Where is the station, please tell me now"},{"role":"assistant","content":"Two streets north of the market square."}]}"#,
+        r#"{"messages":[{"role":"user","content":"Where is the station, please tell me now!"},{"role":"assistant","content":"Two streets north of the market square."}]}"#,
+        r#"{"messages":[{"role":"user","content":"Something else entirely"},{"role":"assistant","content":"A different answer altogether."}]}"#,
+        r#"  {"messages" : [{"role":"user","content":"café?"},{"role":"assistant","content":"Yes.\nIt is."}], "n":100.0}  "#,
+    ];
+    std::fs::write(dir.path().join("a.jsonl"), lines.join("\n") + "\n").expect("write");
+    std::fs::write(
+        dir.path().join("b.jsonl"),
+        chat("An unrelated question", "An unrelated answer") + "\n",
+    )
+    .expect("write");
+    let run = |files: &[&str]| {
+        let out = tunelint(dir.path())
+            .args(["--select", "D001,D002", "--format", "sarif", "--exit-zero"])
+            .args(files)
+            .output()
+            .expect("tunelint runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        sarif_findings(&out.stdout, "a.jsonl")
+    };
+    let deferred = run(&["a.jsonl"]);
+    let every = run(&["a.jsonl", "b.jsonl"]);
+    assert_eq!(deferred, every);
+    let lines_of = |rule: &str| -> Vec<u64> {
+        deferred
+            .iter()
+            .filter(|f| f.0 == rule)
+            .map(|f| f.1)
+            .collect()
+    };
+    assert_eq!(lines_of("D001"), [2, 7], "{deferred:?}");
+    // Line 3 has line 1's conversation but another `n`: the same texts, not the same record.
+    assert_eq!(lines_of("D002"), [3, 5], "{deferred:?}");
+}

@@ -200,6 +200,14 @@ impl<'a, 's> Collector<'a, 's> {
     /// Runs the dataset rules, merges their findings with the record findings kept, and
     /// returns the summaries and the facts.
     pub fn finish(mut self) -> io::Result<(Vec<FileSummary>, Vec<FileFacts>)> {
+        let lines = Lines {
+            rereads: self
+                .jobs
+                .iter()
+                .map(|j| (j.reread(), j.settings.max_line_bytes(), j.is_json_file()))
+                .collect(),
+        };
+        crate::dataset::resolve_hashes(&mut self.facts, &lines, self.options.threads);
         let Output::Store { mut store, .. } = std::mem::replace(&mut self.output, Output::Stream)
         else {
             self.end_record();
@@ -215,13 +223,6 @@ impl<'a, 's> Collector<'a, 's> {
                 rows: j.source.is_parquet(),
             })
             .collect();
-        let lines = Lines {
-            rereads: self
-                .jobs
-                .iter()
-                .map(|j| (j.reread(), j.settings.max_line_bytes(), j.is_json_file()))
-                .collect(),
-        };
         let mut failed: Option<io::Error> = None;
         {
             let mut runs: HashMap<Code, RunId> = HashMap::new();

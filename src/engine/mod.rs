@@ -179,12 +179,13 @@ pub fn run_with_facts(
     let (done_tx, done_rx) = unbounded::<work::Done>();
     let (pool_tx, pool_rx) = unbounded::<Vec<u8>>();
     let kinds = collect::fact_kinds(jobs, &options.facts);
+    let defer_hashes = defer_hashes(jobs);
     let mut collector = collect::Collector::new(jobs, options, &kinds, sink);
     std::thread::scope(|scope| -> std::io::Result<()> {
         for _ in 0..threads {
             let (work_rx, done_tx, pool_tx) = (work_rx.clone(), done_tx.clone(), pool_tx.clone());
             let kinds = &kinds;
-            scope.spawn(move || work::worker(jobs, kinds, work_rx, done_tx, pool_tx));
+            scope.spawn(move || work::worker(jobs, kinds, defer_hashes, work_rx, done_tx, pool_tx));
         }
         drop(done_tx);
         let progress = options.progress;
@@ -207,6 +208,22 @@ pub fn run_with_facts(
         result
     })?;
     collector.finish()
+}
+
+/// Whether the records' canonical hashes can wait for the end of the run, where only those
+/// of records that share their key with another are worked out (`dataset::resolve_hashes`):
+/// when every input can be read again, and a record is read as the same conversation in
+/// every input (one input, or inputs with the same settings and a format they name), which
+/// is what makes equal records' keys equal.
+fn defer_hashes(jobs: &[Job]) -> bool {
+    let same_reading = match jobs {
+        [] | [_] => true,
+        [first, rest @ ..] => {
+            first.settings.format != FormatChoice::Auto
+                && rest.iter().all(|j| j.settings == first.settings)
+        }
+    };
+    same_reading && jobs.iter().all(|j| j.reread().is_some())
 }
 
 /// Lints bytes held in memory with `settings`, returning the diagnostics in order and the

@@ -7,7 +7,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 use super::Job;
 use crate::context::{FileContext, RecordContext};
-use crate::dataset::{FactKind, FileFacts, Item, RecordView};
+use crate::dataset::{FactKind, FileFacts, RecordView};
 use crate::diagnostic::{Diagnostic, FileId, RecordStart};
 use crate::format;
 use crate::json::Parser;
@@ -80,6 +80,7 @@ pub(super) struct Done {
 pub(super) fn worker(
     jobs: &[Job],
     kinds: &Option<Vec<&'static FactKind>>,
+    defer_hashes: bool,
     work: Receiver<Work>,
     done: Sender<Done>,
     pool: Sender<Vec<u8>>,
@@ -100,8 +101,15 @@ pub(super) fn worker(
                 pre,
             } => {
                 let job = &jobs[item.file as usize];
-                let mut chunk =
-                    Chunk::new(job, item.file, format, &mut parser, kinds, pre, &mut result);
+                let mut chunk = Chunk::new(
+                    job,
+                    item.file,
+                    format,
+                    &mut parser,
+                    (kinds, defer_hashes),
+                    pre,
+                    &mut result,
+                );
                 chunk.lint(&buf, first_line, offset);
                 chunk.finish();
                 let _ = pool.send(buf);
@@ -113,8 +121,15 @@ pub(super) fn worker(
                 pre,
             } => {
                 let job = &jobs[item.file as usize];
-                let mut chunk =
-                    Chunk::new(job, item.file, format, &mut parser, kinds, pre, &mut result);
+                let mut chunk = Chunk::new(
+                    job,
+                    item.file,
+                    format,
+                    &mut parser,
+                    (kinds, defer_hashes),
+                    pre,
+                    &mut result,
+                );
                 chunk.lint_records(&buf, &records);
                 chunk.finish();
                 let _ = pool.send(buf);
@@ -157,13 +172,14 @@ struct Chunk<'a> {
 
 impl<'a> Chunk<'a> {
     /// A chunk of `job`'s records to lint into `out`, after the reader's findings on it
-    /// (`pre`), collecting the facts of `kinds`.
+    /// (`pre`), collecting the facts of `kinds` (with their hashes deferred, see
+    /// [`FileFacts::new`]).
     fn new(
         job: &'a Job,
         file: FileId,
         format: FormatChoice,
         parser: &'a mut Parser,
-        kinds: &Option<Vec<&'static FactKind>>,
+        (kinds, defer_hashes): (&Option<Vec<&'static FactKind>>, bool),
         pre: Vec<Diagnostic>,
         out: &'a mut Done,
     ) -> Self {
@@ -173,7 +189,9 @@ impl<'a> Chunk<'a> {
             job,
             format,
             parser,
-            facts: kinds.as_ref().map(|k| FileFacts::new(k, &job.settings)),
+            facts: kinds
+                .as_ref()
+                .map(|k| FileFacts::new(k, &job.settings, defer_hashes)),
             counting: job.settings.token_stats.then(|| job.settings.counting()),
             out,
         }
@@ -292,21 +310,15 @@ impl<'a> Chunk<'a> {
                     });
                     let mut view = RecordView::new(&doc, conv.as_ref(), settings, record_start);
                     view.valid = !ctx.has_error;
+                    if ctx.reported() > 0 {
+                        fingerprint = Some(view.hash());
+                    }
                     if let Some(facts) = &mut self.facts {
                         // Every dataset finding is about a record, which its hash names.
                         // A record of an array is found again by its own offset.
                         let offset = start
                             .map_or(line_offset, |s| s.line_offset + u64::from(s.column_bytes));
-                        let item = Item {
-                            line,
-                            offset,
-                            hash: view.hash(),
-                            valid: view.valid,
-                        };
-                        facts.add(item, &view);
-                    }
-                    if ctx.reported() > 0 {
-                        fingerprint = Some(view.hash());
+                        facts.add(line, offset, &view);
                     }
                 } else if ctx.reported() > 0 {
                     fingerprint = Some(crate::canonical::hash(&doc));

@@ -729,7 +729,14 @@ fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
     // sorted, so the map's order decides nothing).
     let mut by_hash: FxHashMap<u64, (u32, usize, usize)> = FxHashMap::default();
     for (f, input) in inputs.iter().enumerate() {
-        for (i, item) in input.facts.items.iter().enumerate() {
+        // A record without a hash is equal to no other (see `Item::hashed`).
+        for (i, item) in input
+            .facts
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.hashed)
+        {
             by_hash
                 .entry(item.hash)
                 .and_modify(|e| e.0 += 1)
@@ -750,7 +757,7 @@ fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
     let mut lines: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
     let mut last_file: Vec<Option<usize>> = vec![None; clusters.len()];
     for (f, input) in inputs.iter().enumerate() {
-        for item in &input.facts.items {
+        for item in input.facts.items.iter().filter(|i| i.hashed) {
             let Some(&k) = wanted.get(&item.hash) else {
                 continue;
             };

@@ -17,7 +17,11 @@ declare_rule! {
     /// though a float holds neither exactly. The finding is on the later copy and names the
     /// first. Records are fingerprinted by a hash of their canonical
     /// form; two records with equal hashes are read again and compared in full before
-    /// anything is reported, so a hash collision can never produce a false report.
+    /// anything is reported, so a hash collision can never produce a false report. When
+    /// every record is read the same way (one input, or inputs with one configuration that
+    /// names the format), the canonical hash is worked out only for records that share a
+    /// cheap key with another (their turns' roles, and each text's length and ends): a
+    /// record with a key of its own equals no other.
     ///
     /// A dataset is one file, or the files that hold one split of a dataset, read as one
     /// file in path order: a directory's Hugging Face shards (`train-00000-of-00004.jsonl`,
@@ -97,9 +101,14 @@ pub fn first_copies(ctx: &DatasetContext<'_>, files: &[FileId]) -> Vec<Vec<Optio
         .iter()
         .map(|&f| vec![None; ctx.facts[f as usize].items.len()])
         .collect();
-    // Every record as (file position, index), sorted by hash then dataset order.
+    // Every record that another could equal (see `Item::hashed`) as (file position,
+    // index), sorted by hash then dataset order.
     let mut order: Vec<(u32, u32)> = (0..files.len() as u32)
-        .flat_map(|k| (0..items(k).len() as u32).map(move |i| (k, i)))
+        .flat_map(|k| {
+            (0..items(k).len() as u32)
+                .filter(move |&i| items(k)[i as usize].hashed)
+                .map(move |i| (k, i))
+        })
         .collect();
     let hash = |&(k, i): &(u32, u32)| items(k)[i as usize].hash;
     let new = |&(k, i): &(u32, u32)| ctx.is_new(files[k as usize], i as usize);

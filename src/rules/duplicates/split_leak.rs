@@ -86,8 +86,11 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
         .map(|&train| {
             let train_facts = &facts[train as usize];
             let mut by_hash: HashMap<u64, usize> = HashMap::new();
+            // A record without a hash is equal to no other (see `Item::hashed`).
             for (i, item) in train_facts.items.iter().enumerate() {
-                by_hash.entry(item.hash).or_insert(i);
+                if item.hashed {
+                    by_hash.entry(item.hash).or_insert(i);
+                }
             }
             let texts = train_facts.get::<CompareTexts>().unwrap_or(&empty);
             (train, by_hash, texts, search::Against::new(texts))
@@ -111,7 +114,7 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
             }
             let train_facts = &facts[train as usize];
             for (e, item) in eval_facts.items.iter().enumerate() {
-                let Some(&t) = by_hash.get(&item.hash) else {
+                let Some(&t) = by_hash.get(&item.hash).filter(|_| item.hashed) else {
                     continue;
                 };
                 if done[e] {
