@@ -488,7 +488,6 @@ fn cut(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, counted: &ExampleTo
         return false;
     };
     let later: Vec<_> = cut.collect();
-    let later_tokens: u64 = later.iter().map(|a| a.len()).sum();
     let mut message = if first.start < max_length {
         format!(
             "with max_length {} the last {} of this answer's {} tokens are cut ({}); the model learns to stop mid-sentence",
@@ -506,15 +505,34 @@ fn cut(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, counted: &ExampleTo
             settings.tokenizer_name(),
         )
     };
-    if !later.is_empty() {
-        message.push_str(&format!(
-            ", and {} after it ({} tokens) {} cut entirely",
-            plural(later.len() as u64, "more answer"),
-            thousands(later_tokens),
-            if later.len() == 1 { "is" } else { "are" }
-        ));
+    also_cut(&mut message, &later, "after");
+    report_cut(conv, ctx, first, message)
+}
+
+/// Adds to a T002 message the answers cut entirely besides the one it is about, when any
+/// are: `", and 2 more answers after it (312 tokens) are cut entirely"`.
+fn also_cut(message: &mut String, others: &[&crate::tokens::Answer], side: &str) {
+    if others.is_empty() {
+        return;
     }
-    let span = first
+    let tokens: u64 = others.iter().map(|a| a.len()).sum();
+    message.push_str(&format!(
+        ", and {} {side} it ({} tokens) {} cut entirely",
+        plural(others.len() as u64, "more answer"),
+        thousands(tokens),
+        if others.len() == 1 { "is" } else { "are" }
+    ));
+}
+
+/// Reports T002 on `answer`'s content (the whole example when it has no message of its
+/// own); returns whether T002 is enabled.
+fn report_cut(
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+    answer: &crate::tokens::Answer,
+    message: String,
+) -> bool {
+    let span = answer
         .message
         .map_or(conv.span, |i| conv.messages[i].content_or_message_span());
     ctx.report(Code::T002, span, message);
@@ -553,20 +571,8 @@ fn cut_start(
             settings.tokenizer_name(),
         )
     };
-    if !earlier.is_empty() {
-        let tokens: u64 = earlier.iter().map(|a| a.len()).sum();
-        message.push_str(&format!(
-            ", and {} before it ({} tokens) {} cut entirely",
-            plural(earlier.len() as u64, "more answer"),
-            thousands(tokens),
-            if earlier.len() == 1 { "is" } else { "are" }
-        ));
-    }
-    let span = last
-        .message
-        .map_or(conv.span, |i| conv.messages[i].content_or_message_span());
-    ctx.report(Code::T002, span, message);
-    ctx.enabled(Code::T002)
+    also_cut(&mut message, earlier, "before");
+    report_cut(conv, ctx, last, message)
 }
 
 /// T001: the example is over the limit.

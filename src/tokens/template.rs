@@ -428,30 +428,34 @@ fn python_formatter(
     state: &mut minijinja::State<'_, '_>,
     value: &Value,
 ) -> Result<(), Error> {
-    let text = match value.kind() {
-        ValueKind::None | ValueKind::Bool | ValueKind::Seq | ValueKind::Map => {
-            let mut text = String::new();
-            python_repr(value, &mut text)?;
-            text
-        }
-        _ => return minijinja::escape_formatter(out, state, value),
-    };
-    out.write_str(&text)
+    if !prints_as_repr(value) {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    out.write_str(&python_str(value)?)
         .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
 }
 
 /// A value as Python's `str()` gives it: a string as it is, a list or a dict as its `repr`,
 /// anything else as it prints.
 fn python_str(value: &Value) -> Result<String, Error> {
+    if prints_as_repr(value) {
+        let mut text = String::new();
+        python_repr(value, &mut text)?;
+        return Ok(text);
+    }
     Ok(match value.kind() {
         ValueKind::String => value.as_str().unwrap_or_default().to_string(),
-        ValueKind::None | ValueKind::Bool | ValueKind::Seq | ValueKind::Map => {
-            let mut text = String::new();
-            python_repr(value, &mut text)?;
-            text
-        }
         _ => value.to_string(),
     })
+}
+
+/// Whether Python's `str()` of `value` is its `repr`, which MiniJinja prints otherwise
+/// (`None`, `True`, lists, dicts).
+fn prints_as_repr(value: &Value) -> bool {
+    matches!(
+        value.kind(),
+        ValueKind::None | ValueKind::Bool | ValueKind::Seq | ValueKind::Map
+    )
 }
 
 /// Jinja2's `trim(value, chars=None)`: `str(value)` without the leading and trailing
