@@ -92,6 +92,33 @@ fn most_removed_why(plan: &Plan) -> String {
     }
 }
 
+/// The shared prompt template that makes most examples look alike, when D005 finds one
+/// (a second pass, taken only to explain a refusal): `"; D005: 7,036 of 7,133 ..."`.
+fn template_why(display: &str, input: &Path, settings: &Settings, threads: usize) -> String {
+    let mut settings = self::settings(settings.clone());
+    for code in [Code::D001, Code::D002] {
+        settings.levels[code.index()] = Level::Off;
+    }
+    settings.levels[Code::D005.index()] = Code::D005.meta().default_level;
+    let job = Job::new(display, InputSource::File(input.to_path_buf()), settings);
+    let options = RunOptions {
+        threads,
+        ..RunOptions::default()
+    };
+    let mut why = String::new();
+    let _ = engine::run(std::slice::from_ref(&job), &options, &mut |d| {
+        if d.code == Code::D005 {
+            why = format!(
+                "; {} (line {}): {}",
+                d.code.as_str(),
+                d.location.line,
+                d.message
+            );
+        }
+    });
+    why
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DedupeError {
     #[error(transparent)]
@@ -266,7 +293,8 @@ pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
             path: path.to_owned(),
             removed: plan.removals.len() as u64,
             examples: plan.examples,
-            why: most_removed_why(&plan),
+            why: most_removed_why(&plan)
+                + &template_why(path, request.input, request.settings, request.threads),
         });
     }
     copy_without(path, request.input, output, &mut file, &plan.removals)?;

@@ -19,9 +19,17 @@ declare_rule! {
     /// it and how it starts.
     ///
     /// A template is the longest prefix or suffix, of at least 100 characters, that more
-    /// than half of the texts share: looked for on up to 2,000 texts spread over the file,
-    /// then counted on all of them. With the template taken out, the texts are compared on
-    /// what differs:
+    /// than half of the texts share. When there is none, the texts may fall into groups that
+    /// each open (or end) with a template of their own, as a tool-use set gives each tool its
+    /// description: a group is at least 4 texts, and at least 1 in 200 of those looked at,
+    /// that share at least 100 characters, and what follows in each differs (at least 90% of
+    /// the rests distinct, half of them 20 characters or more, so that a cluster of near
+    /// copies of one long text is not taken for a template). Such templates count when
+    /// together they open more than half of the texts, and a near-duplicate pair shares one
+    /// when both texts carry the same; the finding then says how many templates there are,
+    /// their lengths, and how the most common one starts. Templates are looked for on up to
+    /// 2,000 texts spread over the file, then counted on all of them. With each text's
+    /// template taken out, the texts are compared on what differs:
     ///
     /// ```toml
     /// [dedup]
@@ -56,7 +64,7 @@ declare_rule! {
         code: "D005",
         name: "shared-prompt-template",
         level: Warning,
-        summary: "most near-duplicates of a file come from one long prompt template the examples share",
+        summary: "most near-duplicates of a file come from a long prompt template the examples share",
     };
 }
 
@@ -89,23 +97,20 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
     let pairs = search::first_matches(texts, &options, |_| false);
     let shared = pairs
         .iter()
-        .filter(|p| template.carries(p.text) && template.carries(p.of))
+        .filter(|p| template.shared_by(p.text, p.of))
         .count();
     if pairs.len() < 2 || 2 * shared <= pairs.len() {
         return;
     }
-    let Some(first) = template.carriers.iter().position(|&c| c) else {
+    let Some(first) = template.first_carrier() else {
         return;
     };
-    let record = texts.owner[first] as usize;
+    let record = texts.owner[first as usize] as usize;
     let end = match template.end {
         End::Prefix => "opening",
         End::Suffix => "ending",
     };
-    ctx.report(
-        Code::D005,
-        file,
-        record,
+    let message = if template.texts.len() == 1 {
         format!(
             "{} of {} near-duplicate pairs share a {}-character prompt template {end} that {} of {} examples carry, starting {}; set `dedup.ignore_template = true` to compare what differs",
             thousands(shared as u64),
@@ -114,7 +119,21 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
             thousands(template.carried_by() as u64),
             thousands(texts.len() as u64),
             quote(template.first_line()),
-        ),
-        None,
-    );
+        )
+    } else {
+        let (shortest, longest) = template.char_range();
+        format!(
+            "{} of {} near-duplicate pairs share one of {} prompt template {end}s ({}–{} characters) that {} of {} examples carry; the most common, carried by {}, starts {}; set `dedup.ignore_template = true` to compare what differs",
+            thousands(shared as u64),
+            thousands(pairs.len() as u64),
+            template.texts.len(),
+            thousands(shortest as u64),
+            thousands(longest as u64),
+            thousands(template.carried_by() as u64),
+            thousands(texts.len() as u64),
+            thousands(template.counts[0] as u64),
+            quote(template.first_line()),
+        )
+    };
+    ctx.report(Code::D005, file, record, message, None);
 }
