@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 
 use super::openai_chat::{
-    check_tool_pairing, missing_key, read_tool_calls, role_alias, text, unknown_key,
+    check_tool_pairing, message_object, missing_key, read_tool_calls, role_alias, text, unknown_key,
 };
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
@@ -151,16 +151,7 @@ fn read_message<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Option<Message<'s>> {
     let span = doc.span(node);
-    if doc.kind(node) != Kind::Object {
-        ctx.report_with(Code::S003, || {
-            (
-                span,
-                format!(
-                    "message is {}; expected an object with \"role\" and \"content\"",
-                    describe(doc, node)
-                ),
-            )
-        });
+    if !message_object(doc, node, ctx) {
         return None;
     }
     // axolotl's message_property_mappings: `role`/`content` by default, `from`/`value` in

@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use super::openai_chat::{missing_key, unknown_key};
+use super::openai_chat::{message_object, missing_key, unknown_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Role, Text};
@@ -182,16 +182,7 @@ fn read_message<'s>(
     node: NodeId,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Message<'s>> {
-    if doc.kind(node) != Kind::Object {
-        ctx.report_with(Code::S003, || {
-            (
-                doc.span(node),
-                format!(
-                    "message is {}; expected an object with \"role\" and \"content\"",
-                    describe(doc, node)
-                ),
-            )
-        });
+    if !message_object(doc, node, ctx) {
         return None;
     }
     for (key, _) in doc.members(node) {

@@ -21,7 +21,7 @@
 use std::borrow::Cow;
 
 use super::bedrock_claude::{check_first_turn, message_list, read_role};
-use super::openai_chat::{check_tool_pairing, missing_key, text, unknown_key};
+use super::openai_chat::{check_tool_pairing, message_object, missing_key, text, unknown_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Part, Role, ToolCall};
@@ -162,16 +162,7 @@ fn read_message<'s>(
     videos: &mut usize,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Message<'s>> {
-    if doc.kind(node) != Kind::Object {
-        ctx.report_with(Code::S003, || {
-            (
-                doc.span(node),
-                format!(
-                    "message is {}; expected an object with \"role\" and \"content\"",
-                    describe(doc, node)
-                ),
-            )
-        });
+    if !message_object(doc, node, ctx) {
         return None;
     }
     for (key, _) in doc.members(node) {

@@ -197,6 +197,28 @@ pub(crate) fn read_message_list<'s>(
     true
 }
 
+/// Whether `node`, a message of a conversation, is an object; reports S003 when it is not
+/// (lazily: an array of five million numbers shows ten of these).
+pub(crate) fn message_object(
+    doc: &Document<'_, '_>,
+    node: NodeId,
+    ctx: &mut RecordContext<'_>,
+) -> bool {
+    if doc.kind(node) == Kind::Object {
+        return true;
+    }
+    ctx.report_with(Code::S003, || {
+        (
+            doc.span(node),
+            format!(
+                "message is {}; expected an object with \"role\" and \"content\"",
+                describe(doc, node)
+            ),
+        )
+    });
+    false
+}
+
 pub(crate) fn read_message<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
@@ -204,17 +226,7 @@ pub(crate) fn read_message<'s>(
     images: &mut usize,
 ) -> Option<Message<'s>> {
     let span = doc.span(node);
-    if doc.kind(node) != Kind::Object {
-        // Lazy: an array of five million numbers shows ten of these.
-        ctx.report_with(Code::S003, || {
-            (
-                span,
-                format!(
-                    "message is {}; expected an object with \"role\" and \"content\"",
-                    describe(doc, node)
-                ),
-            )
-        });
+    if !message_object(doc, node, ctx) {
         return None;
     }
     let (role, role_span) = match doc.get(node, "role") {

@@ -1,6 +1,7 @@
 //! LLaMA-Factory messages: `role`, `content` (v1 `{"type", "value"}` parts, or a string in
 //! the `messages` column of older data) and `loss_weight`, read into [`Message`]s.
 
+use crate::format::openai_chat::message_object;
 use std::borrow::Cow;
 
 use super::super::openai_chat::{role_alias, unknown_key};
@@ -59,16 +60,7 @@ pub(super) fn read_message<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Option<Message<'s>> {
     let span = doc.span(node);
-    if doc.kind(node) != Kind::Object {
-        ctx.report_with(Code::S003, || {
-            (
-                span,
-                format!(
-                    "message is {}; expected an object with \"role\" and \"content\"",
-                    describe(doc, node)
-                ),
-            )
-        });
+    if !message_object(doc, node, ctx) {
         return None;
     }
     let (role, role_span) = read_role(doc, node, ctx);
