@@ -164,22 +164,14 @@ impl FileFacts {
                 // A record the format could not read, or with a repeated key (its last value
                 // counts, which a conversation may not say), is hashed now; so is one whose
                 // findings needed the hash already.
-                let known = match record.conv {
+                let (key, hash) = match record.conv {
                     Some(conv) if record.doc.duplicate_keys().is_empty() => {
-                        record.hash_if_known().map(|h| (h, record_key(conv)))
+                        (record_key(conv), record.hash_if_known())
                     }
-                    _ => Some((record.hash(), record.hash())),
+                    _ => (record.hash(), Some(record.hash())),
                 };
-                match known {
-                    Some((hash, key)) => {
-                        keys.push(key);
-                        (hash, true)
-                    }
-                    None => {
-                        keys.push(record_key(record.conv.expect("checked above")));
-                        (0, false)
-                    }
-                }
+                keys.push(key);
+                hash.map_or((0, false), |h| (h, true))
             }
         };
         self.items.push(Item {
@@ -294,12 +286,7 @@ pub fn resolve_hashes(facts: &mut [FileFacts], lines: &dyn LineReader, threads: 
                 scope.spawn(move || {
                     let mut parser = crate::json::Parser::new();
                     part.iter()
-                        .map(|&(f, _, offset)| {
-                            let bytes = lines.line(f as FileId, offset)?;
-                            let text = std::str::from_utf8(&bytes).ok()?;
-                            let doc = parser.parse(text).ok()?;
-                            Some(crate::canonical::hash(&doc))
-                        })
+                        .map(|&(f, _, offset)| hash_again(lines, &mut parser, f as FileId, offset))
                         .collect()
                 })
             })
@@ -319,6 +306,20 @@ pub fn resolve_hashes(facts: &mut [FileFacts], lines: &dyn LineReader, threads: 
     for file in facts {
         file.keys = None;
     }
+}
+
+/// The canonical hash of the record at `offset` of `file`, read again; `None` when it
+/// cannot be (the file changed under us).
+fn hash_again(
+    lines: &dyn LineReader,
+    parser: &mut crate::json::Parser,
+    file: FileId,
+    offset: u64,
+) -> Option<u64> {
+    let bytes = lines.line(file, offset)?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let doc = parser.parse(text).ok()?;
+    Some(crate::canonical::hash(&doc))
 }
 
 /// Files whose evaluation examples must not repeat their training examples.
@@ -515,24 +516,6 @@ impl<'a> DatasetContext<'a> {
         self.report_at(code, index, location, Level::Error, message, related);
     }
 
-    /// The canonical hash of the record at `offset` of `file`, read again (0 when it cannot
-    /// be: the file changed under us).
-    fn hash_again(&self, file: FileId, offset: u64) -> u64 {
-        let Some(bytes) = self.lines.line(file, offset) else {
-            return 0;
-        };
-        let mut parser = crate::json::Parser::new();
-        std::str::from_utf8(&bytes)
-            .ok()
-            .and_then(|text| {
-                parser
-                    .parse(text)
-                    .ok()
-                    .map(|doc| crate::canonical::hash(&doc))
-            })
-            .unwrap_or(0)
-    }
-
     /// Reports `code` on record `index` of `location.file` at `location` (a span of the
     /// record, which a collector located from [`RecordView::start`]), its level capped at
     /// `cap`.
@@ -553,7 +536,14 @@ impl<'a> DatasetContext<'a> {
             d.fingerprint = if item.hashed {
                 item.hash
             } else {
-                self.hash_again(file, item.offset)
+                // 0 when the line cannot be read again (the file changed under us).
+                hash_again(
+                    self.lines,
+                    &mut crate::json::Parser::new(),
+                    file,
+                    item.offset,
+                )
+                .unwrap_or(0)
             };
             (self.out)(d, index);
         }

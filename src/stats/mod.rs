@@ -735,7 +735,7 @@ fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
             .items
             .iter()
             .enumerate()
-            .filter(|(_, i)| i.hashed)
+            .filter(|(_, item)| item.hashed)
         {
             by_hash
                 .entry(item.hash)
@@ -757,7 +757,7 @@ fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
     let mut lines: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
     let mut last_file: Vec<Option<usize>> = vec![None; clusters.len()];
     for (f, input) in inputs.iter().enumerate() {
-        for item in input.facts.items.iter().filter(|i| i.hashed) {
+        for item in input.facts.items.iter().filter(|item| item.hashed) {
             let Some(&k) = wanted.get(&item.hash) else {
                 continue;
             };
