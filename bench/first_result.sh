@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The README's "time from nothing to the first result" figures, rerun:
+#
+#   bench/first_result.sh [--runs N]   # linting examples/ with the release binary, median of N (default 11)
+#   bench/first_result.sh --install    # ... and pip install, uvx and pre-commit try-repo, by
+#                                      # running .ci/wheel-check.sh and .ci/precommit-check.sh
+#                                      # (as CI does) and printing the timings they report
+#   bench/first_result.sh --cargo      # ... and `cargo install --locked --path .` into a scratch
+#                                      # root with an empty target directory (dependencies are
+#                                      # compiled from scratch; their sources come from cargo's
+#                                      # download cache when it has them)
+#
+# Run from the repository root. Prints one line per figure.
+set -euo pipefail
+
+runs=11
+install=0
+cargo_build=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) runs="$2"; shift 2 ;;
+        --install) install=1; shift ;;
+        --cargo) cargo_build=1; shift ;;
+        *) echo "usage: bench/first_result.sh [--runs N] [--install] [--cargo]" >&2; exit 2 ;;
+    esac
+done
+
+cargo build --release --quiet
+bin=target/release/tunelint
+times=()
+for _ in $(seq "$runs"); do
+    start=$EPOCHREALTIME
+    # examples/ holds a dataset with findings on purpose: exit status 1 is expected.
+    "$bin" --quiet examples/ > /dev/null || true
+    times+=("$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.4f", e - s }')")
+done
+median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+echo "tunelint examples/: median ${median} s of ${runs} runs"
+
+if [ "$install" = 1 ]; then
+    log=$(mktemp)
+    bash .ci/wheel-check.sh > "$log" 2>&1 || { cat "$log"; exit 1; }
+    bash .ci/precommit-check.sh >> "$log" 2>&1 || { cat "$log"; exit 1; }
+    grep -E '^(maturin build|pip install|uvx, first run|pre-commit try-repo)[^:]*:' "$log"
+    rm -f "$log"
+fi
+
+if [ "$cargo_build" = 1 ]; then
+    scratch=$(mktemp -d)
+    start=$EPOCHREALTIME
+    CARGO_TARGET_DIR="$scratch/target" cargo install --quiet --locked --path . --root "$scratch/root"
+    echo "cargo install --locked --path .: $(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.0f", e - s }') s"
+    rm -rf "$scratch"
+fi
