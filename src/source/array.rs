@@ -121,6 +121,8 @@ pub struct ArrayReader<R> {
     rec_skipping: bool,
     max_record_bytes: u64,
     total_bytes: u64,
+    /// Bytes read at a time ([`WINDOW`]; smaller in tests, to cross windows everywhere).
+    window: usize,
 }
 
 impl<R: Read> ArrayReader<R> {
@@ -148,6 +150,7 @@ impl<R: Read> ArrayReader<R> {
             rec_skipping: false,
             max_record_bytes: max_record_bytes.max(1),
             total_bytes: 0,
+            window: WINDOW,
         }
     }
 
@@ -205,7 +208,7 @@ impl<R: Read> ArrayReader<R> {
             self.line_chars_before += count_chars(&self.win);
         }
         self.win_offset += self.win.len() as u64;
-        self.win.resize(WINDOW, 0);
+        self.win.resize(self.window, 0);
         let n = loop {
             match self.src.read(&mut self.win) {
                 Ok(n) => break n,
@@ -379,43 +382,55 @@ impl<R: Read> ArrayReader<R> {
 
     /// Scans the current record from `pos` to its end or the end of the window.
     fn scan_record(&mut self, batch: &mut Vec<u8>) -> Option<ArrayEvent> {
-        while self.pos < self.win.len() {
-            let p = self.pos;
+        let len = self.win.len();
+        let mut p = self.pos;
+        while p < len {
             if self.in_string {
                 if self.escape {
+                    // The byte after a backslash that ended the last window.
                     self.escape = false;
                     if self.win[p] == b'\n' {
                         self.newline_at(p);
                         self.in_string = false;
                     }
-                    self.pos += 1;
+                    p += 1;
                     continue;
                 }
-                match memchr::memchr3(b'"', b'\\', b'\n', &self.win[p..]) {
-                    None => self.pos = self.win.len(),
-                    Some(i) => {
-                        let q = p + i;
-                        self.pos = q + 1;
-                        match self.win[q] {
-                            b'"' => self.in_string = false,
-                            b'\\' => self.escape = true,
-                            _ => {
-                                // A raw newline: the string was not closed on its line.
-                                self.newline_at(q);
+                let q = string_stop(&self.win, p);
+                if q == len {
+                    p = len;
+                    break;
+                }
+                p = q + 1;
+                match self.win[q] {
+                    b'"' => self.in_string = false,
+                    b'\\' => match self.win.get(p) {
+                        None => self.escape = true,
+                        Some(&escaped) => {
+                            if escaped == b'\n' {
+                                self.newline_at(p);
                                 self.in_string = false;
                             }
+                            p += 1;
                         }
+                    },
+                    _ => {
+                        // A raw newline: the string was not closed on its line.
+                        self.newline_at(q);
+                        self.in_string = false;
                     }
                 }
                 continue;
             }
             let b = self.win[p];
-            self.pos += 1;
+            p += 1;
             match b {
+                b' ' => p = skip_spaces(&self.win, p),
                 b'"' => self.in_string = true,
-                b'\n' => self.newline_at(p),
+                b'\n' => self.newline_at(p - 1),
                 b'{' | b'[' => self.stack.push(b),
                 b'}' | b']' => {
+                    let p = p - 1;
                     if self.stack.is_empty() {
                         if b == b']' {
                             // The array's own `]`: the record (a scalar) ends before it.
@@ -431,11 +446,13 @@ impl<R: Read> ArrayReader<R> {
                         self.stack.truncate(i);
                     }
                     if self.stack.is_empty() {
+                        self.pos = p + 1;
                         self.state = State::AfterRecord;
                         return Some(self.end_record(batch, p + 1));
                     }
                 }
                 b',' if self.stack.is_empty() => {
+                    let p = p - 1;
                     self.pos = p;
                     self.state = State::AfterRecord;
                     return Some(self.end_record(batch, p));
@@ -443,6 +460,7 @@ impl<R: Read> ArrayReader<R> {
                 _ => {}
             }
         }
+        self.pos = p;
         None
     }
 
@@ -459,6 +477,47 @@ impl<R: Read> ArrayReader<R> {
             State::Start | State::End | State::Done => None,
         }
     }
+}
+
+/// Index of the first `"`, `\\` or newline in `win` at or after `p`, or `win.len()`. Most
+/// strings of a record are short (keys, roles): eight bytes at a time in a word first, then,
+/// for a long text, the vectorised search.
+#[inline]
+fn string_stop(win: &[u8], mut p: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    for _ in 0..4 {
+        let Some(word) = win.get(p..).and_then(|r| r.first_chunk::<8>()) else {
+            break;
+        };
+        let w = u64::from_le_bytes(*word);
+        // The lowest flagged byte is exact (borrows only carry upwards, past it).
+        let found = zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\n')));
+        if found != 0 {
+            return p + (found.trailing_zeros() / 8) as usize;
+        }
+        p += 8;
+    }
+    memchr::memchr3(b'"', b'\\', b'\n', &win[p.min(win.len())..]).map_or(win.len(), |i| p + i)
+}
+
+/// Index of the first byte at or after `p` that is not a space (indentation), or `win.len()`.
+#[inline]
+fn skip_spaces(win: &[u8], mut p: usize) -> usize {
+    while let Some(word) = win.get(p..).and_then(|r| r.first_chunk::<8>()) {
+        let other = u64::from_le_bytes(*word) ^ 0x2020_2020_2020_2020;
+        if other != 0 {
+            return p + (other.trailing_zeros() / 8) as usize;
+        }
+        p += 8;
+    }
+    while win.get(p) == Some(&b' ') {
+        p += 1;
+    }
+    p
 }
 
 /// Characters in UTF-8 `bytes` (bytes that are not continuation bytes).
@@ -512,6 +571,43 @@ mod tests {
             }
         }
         (records, other)
+    }
+
+    /// Every event of a scan with windows of `window` bytes, in order, as text.
+    fn events(text: &[u8], window: usize, max: u64) -> Vec<String> {
+        let mut r = ArrayReader::new(text, 0, max);
+        r.window = window;
+        let mut batch = Vec::new();
+        let mut out = Vec::new();
+        while let Some(e) = r.next_event(&mut batch).unwrap() {
+            out.push(match e {
+                ArrayEvent::Record { at, start, end } => {
+                    format!("{at:?} {:?}", String::from_utf8_lossy(&batch[start..end]))
+                }
+                other => format!("{other:?}"),
+            });
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Where the windows end changes nothing: records, problems and places are the same
+        /// read a byte at a time, a few bytes or a whole window at a time, whatever the text
+        /// (strings, escapes, raw newlines, runs of spaces, brackets that do not match).
+        #[test]
+        fn windows_change_nothing(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "[", "]", "{", "}", ",", "\"", "\\", "\\\"", "\n", "\r\n", " ", "        ",
+                "\"role\": \"user\"", "\"long text without stops, é ü 🙂\"", "1", "x", "é",
+            ]), 0..80),
+            max in proptest::sample::select(vec![4u64, 40, 1000]),
+        ) {
+            let text = format!("[{}", parts.concat());
+            let whole = events(text.as_bytes(), WINDOW, max);
+            for window in [1, 2, 3, 7, 8, 9, 33] {
+                proptest::prop_assert_eq!(&events(text.as_bytes(), window, max), &whole, "window {}", window);
+            }
+        }
     }
 
     fn rec(line: u64, col: u32, text: &str) -> (u64, u32, String) {
