@@ -420,7 +420,6 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     // An input that cannot be read twice (standard input, a pipe, a device) or is compressed
     // is copied (decompressed) to a temporary file as it is read, so that its lines can be read again by offset like any
     // file's (snippets, duplicate confirmation) without holding it in memory.
-    let mut spools = Vec::new();
     for f in &found {
         let (display, source, path) = input_of(f, "tunelint -")?;
         let mut settings = settings_of(&config, path, &overrides, &discovered.declared)?;
@@ -429,13 +428,26 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         if jobs.len() >= judged_files {
             job.read_as_context();
         }
-        if let Some(spool) = job
-            .spool_if_needed()
-            .context("cannot create a temporary file for an input read once or compressed")?
-        {
-            spools.push(spool);
-        }
         jobs.push(job);
+    }
+    // Lines are read again only for the snippets of `full` and for the dataset rules and
+    // `stats` (records shared, clusters, fingerprints): only then is an input that cannot be
+    // read twice spooled. Decompressing a .jsonl.zst costs about as much CPU again as the
+    // spool's copy, and the copy is on the thread that decompresses.
+    let facts: &[&'static crate::dataset::FactKind] = match mode {
+        Mode::Check => &[],
+        Mode::Stats => &[&crate::stats::STATS],
+    };
+    let mut spools = Vec::new();
+    if main_format(&args) == OutputFormat::Full || engine::reads_records_again(&jobs, facts) {
+        for job in &mut jobs {
+            if let Some(spool) = job
+                .spool_if_needed()
+                .context("cannot create a temporary file for an input read once or compressed")?
+            {
+                spools.push(spool);
+            }
+        }
     }
     if !args.quiet
         && let Some(note) = jobs.iter().find_map(|j| estimated_tokens_note(&j.settings))
@@ -551,10 +563,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             splits: split_groups.clone(),
             datasets: groups.datasets.clone(),
             keep: matcher.is_some().then_some(&keep as _),
-            facts: match mode {
-                Mode::Check => Vec::new(),
-                Mode::Stats => vec![&crate::stats::STATS],
-            },
+            facts: facts.to_vec(),
             new_records: changes.is_some().then_some(&new_records as _),
             ..engine::RunOptions::default()
         };
@@ -805,14 +814,7 @@ fn open_outputs(
     inputs: &Inputs,
 ) -> Result<Vec<Output>> {
     let stdout_tty = io::stdout().is_terminal();
-    let github_actions = std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true");
-    let format = args.format.unwrap_or(if github_actions {
-        OutputFormat::Github
-    } else if stdout_tty && args.output_file.is_none() {
-        OutputFormat::Full
-    } else {
-        OutputFormat::Concise
-    });
+    let format = main_format(args);
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -963,6 +965,19 @@ impl Write for Sink {
 /// An input as the engine reads it: its name as shown, its source, and the path its
 /// settings are resolved for (`-` for standard input, which `pipe` tells how to fill when it
 /// is closed).
+/// The format of the main output: `--format`, else `github` in GitHub Actions, `full` on a
+/// terminal, `concise` otherwise.
+fn main_format(args: &CheckArgs) -> OutputFormat {
+    let github_actions = std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true");
+    args.format.unwrap_or(if github_actions {
+        OutputFormat::Github
+    } else if io::stdout().is_terminal() && args.output_file.is_none() {
+        OutputFormat::Full
+    } else {
+        OutputFormat::Concise
+    })
+}
+
 fn input_of<'a>(f: &'a Found, pipe: &str) -> Result<(String, InputSource, &'a Path)> {
     Ok(match f {
         Found::File(p) => (

@@ -232,6 +232,52 @@ fn every_output_shows_the_path_as_given_and_the_decompressed_line() {
     }
 }
 
+/// A compressed input is copied to a temporary file only when its lines are read again: for
+/// the snippets of `full` and for the dataset rules. Without a temporary directory to write
+/// to, the other runs go on, and those two say why they cannot.
+#[test]
+fn a_compressed_input_is_spooled_only_when_its_lines_are_read_again() {
+    let dir = TempDir::new().expect("temp dir");
+    let text = format!("{}{GOOD}\n", three_lines());
+    fs::write(dir.path().join("train.jsonl.zst"), zstd(text.as_bytes())).expect("write");
+    let run = |args: &[&str]| {
+        let mut cmd = tunelint(dir.path());
+        cmd.env("TMPDIR", dir.path().join("no-such-dir"))
+            .args(["--isolated", "--quiet"])
+            .args(args)
+            .arg("train.jsonl.zst");
+        stdout_of(&mut cmd)
+    };
+    let (code, out, err) = run(&["--format", "concise", "--select", "S"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        out.contains("train.jsonl.zst:3:22: S005 unknown role"),
+        "{out}"
+    );
+    for args in [
+        &["--format", "full", "--select", "S"][..],
+        &["--format", "concise", "--select", "S,D001"][..],
+    ] {
+        let (code, _, err) = run(args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(
+            err.contains("cannot create a temporary file for an input read once or compressed"),
+            "{args:?}: {err}"
+        );
+    }
+    // With one, the duplicate of line 1 is found on line 4.
+    let (_, out, err) = stdout_of(tunelint(dir.path()).args([
+        "--isolated",
+        "--quiet",
+        "--format",
+        "concise",
+        "--select",
+        "D001",
+        "train.jsonl.zst",
+    ]));
+    assert!(out.contains("train.jsonl.zst:4:1: D001"), "{out}{err}");
+}
+
 #[test]
 fn compressed_standard_input_is_told_by_its_magic_bytes() {
     let dir = TempDir::new().expect("temp dir");

@@ -167,6 +167,12 @@ pub fn run(
     run_with_facts(jobs, options, sink).map(|(summaries, _)| summaries)
 }
 
+/// Whether a run of `jobs` collecting `facts` reads records again after reading them
+/// once: when a dataset rule is on for one of them, or facts are asked for.
+pub fn reads_records_again(jobs: &[Job], facts: &[&'static crate::dataset::FactKind]) -> bool {
+    collect::fact_kinds(jobs, facts).is_some()
+}
+
 /// [`run`], also returning each file's facts: its records (line and hash) and the
 /// collectors of every kind collected, `options.facts` among them.
 pub fn run_with_facts(
