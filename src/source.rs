@@ -203,45 +203,61 @@ impl<R: Read> ChunkReader<R> {
         self.line
     }
 
-    /// Fills `out` (cleared first) with the next chunk of whole lines.
+    /// Fills `out` (its old bytes replaced) with the next chunk of whole lines.
     pub fn next_piece(&mut self, out: &mut Vec<u8>) -> io::Result<Option<Piece>> {
-        out.clear();
-        out.extend_from_slice(&self.carry);
+        // A buffer used before keeps its length while it is filled, so that reading into it
+        // does not first write zeros over a megabyte: `Filling` counts the bytes in use, and
+        // `out` is cut to them at the end.
+        let mut chunk = Filling {
+            buf: std::mem::take(out),
+            len: 0,
+        };
+        let result = self.next_piece_in(&mut chunk);
+        chunk.buf.truncate(chunk.len);
+        *out = chunk.buf;
+        result
+    }
+
+    fn next_piece_in(&mut self, out: &mut Filling) -> io::Result<Option<Piece>> {
+        out.len = 0;
+        out.extend(&self.carry);
         self.carry.clear();
         // Search for newlines only in bytes not searched before.
         let mut searched = 0;
         loop {
-            while out.len() < CHUNK_SIZE && !self.eof {
-                if let Err(e) = self.fill(out, CHUNK_SIZE - out.len()) {
+            while out.len < CHUNK_SIZE && !self.eof {
+                if let Err(e) = self.fill(out, CHUNK_SIZE - out.len) {
                     // The whole lines read before a failure (a corrupt compressed stream
                     // fails part-way) are linted; the error comes with the next call.
-                    return match memchr::memrchr(b'\n', out) {
+                    return match memchr::memrchr(b'\n', out.bytes()) {
                         Some(last_nl) => {
-                            self.carry.extend_from_slice(&out[last_nl + 1..]);
-                            out.truncate(last_nl + 1);
-                            Ok(Some(self.emit_lines(out)))
+                            self.carry.extend_from_slice(&out.bytes()[last_nl + 1..]);
+                            out.len = last_nl + 1;
+                            Ok(Some(self.emit_lines(out.bytes())))
                         }
                         None => Err(e),
                     };
                 }
             }
-            if let Some(last_nl) = memchr::memrchr(b'\n', &out[searched..]).map(|i| i + searched) {
-                self.carry.extend_from_slice(&out[last_nl + 1..]);
-                out.truncate(last_nl + 1);
-                return Ok(Some(self.emit_lines(out)));
+            if let Some(last_nl) =
+                memchr::memrchr(b'\n', &out.bytes()[searched..]).map(|i| i + searched)
+            {
+                self.carry.extend_from_slice(&out.bytes()[last_nl + 1..]);
+                out.len = last_nl + 1;
+                return Ok(Some(self.emit_lines(out.bytes())));
             }
             if self.eof {
-                if out.is_empty() {
+                if out.len == 0 {
                     return Ok(None);
                 }
-                return Ok(Some(self.emit_lines(out)));
+                return Ok(Some(self.emit_lines(out.bytes())));
             }
             // No newline in the whole buffer: one line longer than a chunk.
-            if out.len() as u64 > self.max_line_bytes {
+            if out.len as u64 > self.max_line_bytes {
                 return self.skip_long_line(out).map(Some);
             }
-            searched = out.len();
-            let want = out.len().clamp(CHUNK_SIZE, 64 << 20);
+            searched = out.len;
+            let want = out.len.clamp(CHUNK_SIZE, 64 << 20);
             self.fill(out, want)?;
         }
     }
@@ -262,24 +278,24 @@ impl<R: Read> ChunkReader<R> {
     }
 
     /// Reads and discards the rest of an over-long line, keeping what follows its newline.
-    fn skip_long_line(&mut self, out: &mut Vec<u8>) -> io::Result<Piece> {
+    fn skip_long_line(&mut self, out: &mut Filling) -> io::Result<Piece> {
         let (line, offset) = (self.line, self.offset);
-        let mut len = out.len() as u64;
+        let mut len = out.len as u64;
         loop {
-            out.clear();
+            out.len = 0;
             if self.eof {
                 break;
             }
             self.fill(out, CHUNK_SIZE)?;
-            if let Some(nl) = memchr::memchr(b'\n', out) {
+            if let Some(nl) = memchr::memchr(b'\n', out.bytes()) {
                 len += nl as u64;
-                self.carry.extend_from_slice(&out[nl + 1..]);
+                self.carry.extend_from_slice(&out.bytes()[nl + 1..]);
                 self.offset += len + 1;
                 self.line += 1;
-                out.clear();
+                out.len = 0;
                 return Ok(Piece::TooLong { line, offset, len });
             }
-            len += out.len() as u64;
+            len += out.len as u64;
         }
         self.offset += len;
         self.line += 1;
@@ -287,27 +303,48 @@ impl<R: Read> ChunkReader<R> {
     }
 
     /// Appends up to `want` bytes from the source to `out`.
-    fn fill(&mut self, out: &mut Vec<u8>, want: usize) -> io::Result<()> {
-        let start = out.len();
-        out.resize(start + want, 0);
+    fn fill(&mut self, out: &mut Filling, want: usize) -> io::Result<()> {
+        let start = out.len;
+        if out.buf.len() < start + want {
+            out.buf.resize(start + want, 0);
+        }
         let n = loop {
-            match self.src.read(&mut out[start..]) {
+            match self.src.read(&mut out.buf[start..start + want]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    out.truncate(start);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         };
-        out.truncate(start + n);
+        out.len = start + n;
         if n == 0 {
             self.eof = true;
         } else {
             self.total_bytes += n as u64;
-            self.ends_with_newline = out[start + n - 1] == b'\n';
+            self.ends_with_newline = out.buf[start + n - 1] == b'\n';
         }
         Ok(())
+    }
+}
+
+/// A buffer being filled: its first `len` bytes are the chunk, the rest are old bytes that
+/// will be read over.
+struct Filling {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Filling {
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    fn extend(&mut self, more: &[u8]) {
+        let end = self.len + more.len();
+        if self.buf.len() < end {
+            self.buf.resize(end, 0);
+        }
+        self.buf[self.len..end].copy_from_slice(more);
+        self.len = end;
     }
 }
 
@@ -451,6 +488,56 @@ mod tests {
         let got = pieces(&data, 10 * CHUNK_SIZE as u64);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].1.len(), 2 * CHUNK_SIZE + 8);
+    }
+
+    /// Gives at most `step` bytes per read, as a pipe or a decompressor may.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.data.len().min(out.len()).min(self.step);
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_buffer_used_before_holds_only_the_new_chunk() {
+        let data: Vec<u8> = (0..3 * CHUNK_SIZE / 10)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .chain(*b"last")
+            .collect();
+        for (step, stale) in [
+            (1 << 20, 0),
+            (7, 10),
+            (4096, 3 * CHUNK_SIZE),
+            (1000, CHUNK_SIZE),
+        ] {
+            let mut r = ChunkReader::new(Trickle { data: &data, step }, 100);
+            let mut out = vec![b'#'; stale];
+            let mut joined = Vec::new();
+            let mut next_offset = 0;
+            while let Some(piece) = r.next_piece(&mut out).unwrap() {
+                let Piece::Lines { offset, .. } = piece else {
+                    panic!("unexpected {piece:?}")
+                };
+                assert_eq!(offset, next_offset, "step {step}");
+                assert!(
+                    !out.contains(&b'#'),
+                    "step {step}: an old byte in the chunk"
+                );
+                next_offset += out.len() as u64;
+                joined.extend_from_slice(&out);
+                // The next call gets the buffer back with something else in it.
+                out.iter_mut().for_each(|b| *b = b'#');
+                out.extend_from_slice(b"####");
+            }
+            assert_eq!(joined, data, "step {step}");
+        }
     }
 
     #[test]

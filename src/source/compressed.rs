@@ -202,6 +202,22 @@ mod tests {
     }
 
     #[test]
+    fn a_frame_asking_for_a_window_over_128_mib_is_refused_before_allocating_it() {
+        // A frame header asking for a 2 GiB window (descriptor 0xa8: 2^(10+21)), then one
+        // raw block holding `{`; the same header asking for 128 MiB (0x88) is read.
+        let frame = |window: u8| vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, window, 0x09, 0, 0, b'{'];
+        let (out, _) = text(frame(0xa8));
+        let e = out.expect_err("a 2 GiB window");
+        let corrupt = corrupt_data(&e).expect("a decompression error");
+        assert_eq!(
+            corrupt.reason,
+            "frame requires too much memory for decoding"
+        );
+        let (out, _) = text(frame(0x88));
+        assert_eq!(out.expect("a 128 MiB window"), b"{");
+    }
+
+    #[test]
     fn truncated_and_corrupt_streams_fail_and_stay_failed() {
         let data: Vec<u8> = (0..20_000)
             .flat_map(|i| format!("{{\"n\":{i}}}\n").into_bytes())
