@@ -4,6 +4,7 @@ use super::{Cited, Loader, Target, Tokenizer};
 
 const DATA: &str = "https://docs.together.ai/docs/fine-tuning/data-preparation";
 const VISION: &str = "https://docs.together.ai/docs/fine-tuning-vlm";
+const TOOLS: &str = "https://docs.together.ai/docs/fine-tuning/function-calling";
 
 pub(super) const TARGET: Target = Target {
     name: "together",
@@ -19,12 +20,13 @@ pub(super) const TARGET: Target = Target {
         ],
         source: DATA,
     },
+    // Function-calling fine-tuning: assistant `tool_calls`, results in `tool` messages.
     roles: Cited {
-        value: &["system", "user", "assistant"],
-        source: DATA,
+        value: &["system", "user", "assistant", "tool"],
+        source: TOOLS,
     },
     turns: Cited {
-        value: "starts with a system or user message, then alternates user and assistant",
+        value: "starts with a system or user message, then alternates user and assistant; tool results follow the assistant message that called the tools",
         source: DATA,
     },
     max_images: Some(Cited {
