@@ -4,6 +4,15 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of musl's allocator in the static release binaries: parsing, the
+/// tokenizers' encode and the duplicate index allocate small blocks by the million, and with
+/// musl's allocator the release binary took 2.2x the glibc build's time (100k examples,
+/// `--select J,S,O`); with mimalloc, 0.52x what it took. glibc's allocator is kept: mimalloc
+/// measured no faster there and doubled peak memory.
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = tunelint::cli::Cli::parse();
     match tunelint::app::run(cli) {
