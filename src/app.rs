@@ -417,9 +417,6 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .chain(context.into_iter().map(Found::File))
         .collect();
     let mut jobs = Vec::with_capacity(found.len());
-    // An input that cannot be read twice (standard input, a pipe, a device) or is compressed
-    // is copied (decompressed) to a temporary file as it is read, so that its lines can be read again by offset like any
-    // file's (snippets, duplicate confirmation) without holding it in memory.
     for f in &found {
         let (display, source, path) = input_of(f, "tunelint -")?;
         let mut settings = settings_of(&config, path, &overrides, &discovered.declared)?;
@@ -430,10 +427,12 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
         jobs.push(job);
     }
-    // Lines are read again only for the snippets of `full` and for the dataset rules and
-    // `stats` (records shared, clusters, fingerprints): only then is an input that cannot be
-    // read twice spooled. Decompressing a .jsonl.zst costs about as much CPU again as the
-    // spool's copy, and the copy is on the thread that decompresses.
+    // An input that cannot be read twice (standard input, a pipe, a device), is compressed or
+    // is a Parquet table is copied (as text) to a temporary file as it is read, so that its
+    // lines can be read again by offset without holding it in memory. Lines are read again
+    // only for the snippets of `full`, the dataset rules and `stats` (records shared,
+    // clusters, fingerprints): only then is the copy made. It costs about as much CPU as
+    // decompressing a .jsonl.zst, on the thread that decompresses.
     let facts: &[&'static crate::dataset::FactKind] = match mode {
         Mode::Check => &[],
         Mode::Stats => &[&crate::stats::STATS],
@@ -962,9 +961,6 @@ impl Write for Sink {
 }
 
 /// A configuration error: one line saying what and where, then the TOML line it is about.
-/// An input as the engine reads it: its name as shown, its source, and the path its
-/// settings are resolved for (`-` for standard input, which `pipe` tells how to fill when it
-/// is closed).
 /// The format of the main output: `--format`, else `github` in GitHub Actions, `full` on a
 /// terminal, `concise` otherwise.
 fn main_format(args: &CheckArgs) -> OutputFormat {
@@ -978,6 +974,9 @@ fn main_format(args: &CheckArgs) -> OutputFormat {
     })
 }
 
+/// An input as the engine reads it: its name as shown, its source, and the path its
+/// settings are resolved for (`-` for standard input, which `pipe` tells how to fill when it
+/// is closed).
 fn input_of<'a>(f: &'a Found, pipe: &str) -> Result<(String, InputSource, &'a Path)> {
     Ok(match f {
         Found::File(p) => (

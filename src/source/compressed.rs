@@ -3,10 +3,11 @@
 //! a stream, so memory holds one decoder window, never the whole text.
 //!
 //! gzip goes through flate2 with the pure-Rust zlib-rs backend, zstd through the C libzstd
-//! (the `zstd` crate builds it from source; pure-Rust decoders took three times its CPU, which
-//! made a `.jsonl.zst` cost more than twice its plain text). A decoder's failure is sticky: once a stream is found
-//! corrupt or truncated, every later read fails the same way, so a reader that lints the
-//! lines decompressed before the failure cannot read past it by retrying.
+//! (the `zstd` crate builds it from source; the pure-Rust decoder took three times its CPU,
+//! which made a `.jsonl.zst` cost more than twice its plain text). A decoder's failure is
+//! sticky: once a stream is found corrupt or truncated, every later read fails the same way,
+//! so a reader that lints the lines decompressed before the failure cannot read past it by
+//! retrying.
 
 use std::io::{self, BufRead, BufReader, Read};
 
