@@ -57,26 +57,33 @@ fn check(dir: &Path) -> (String, Option<i32>) {
     )
 }
 
+/// `check` on `dir`, which must fail with exactly one D005 finding: the output and that line.
+fn one_d005(dir: &Path) -> (String, String) {
+    let (stdout, code) = check(dir);
+    assert_eq!(code, Some(1), "{stdout}");
+    let d005: Vec<&str> = stdout.lines().filter(|l| l.contains("D005")).collect();
+    assert_eq!(d005.len(), 1, "{stdout}");
+    let line = d005[0].to_owned();
+    (stdout, line)
+}
+
 #[test]
 fn one_finding_names_the_template_and_ignore_template_compares_what_differs() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     write_templated(d);
-    let (stdout, code) = check(d);
-    assert_eq!(code, Some(1), "{stdout}");
-    let d005: Vec<&str> = stdout.lines().filter(|l| l.contains("D005")).collect();
-    assert_eq!(d005.len(), 1, "{stdout}");
+    let (stdout, d005) = one_d005(d);
     let chars = PREAMBLE.chars().count();
-    assert!(d005[0].starts_with("tools.jsonl:1:"), "{stdout}");
+    assert!(d005.starts_with("tools.jsonl:1:"), "{stdout}");
     assert!(
-        d005[0].contains(&format!(
+        d005.contains(&format!(
             "share a {chars}-character prompt template opening that 6 of 6 examples carry, \
              starting \"You can use these tools."
         )),
         "{stdout}"
     );
     assert!(
-        d005[0].contains("set `dedup.ignore_template = true`"),
+        d005.contains("set `dedup.ignore_template = true`"),
         "{stdout}"
     );
     assert!(
@@ -182,13 +189,10 @@ fn a_template_per_tool_is_named_and_ignored_like_one_template() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     write_per_tool(d);
-    let (stdout, code) = check(d);
-    assert_eq!(code, Some(1), "{stdout}");
-    let d005: Vec<&str> = stdout.lines().filter(|l| l.contains("D005")).collect();
-    assert_eq!(d005.len(), 1, "{stdout}");
+    let (stdout, d005) = one_d005(d);
     assert!(
-        d005[0].contains("share one of 3 prompt template openings (")
-            && d005[0].contains("characters) that 18 of 18 examples carry; the most common, carried by 6, starts \"toolformer: enabled\""),
+        d005.contains("share one of 3 prompt template openings (")
+            && d005.contains("characters) that 18 of 18 examples carry; the most common, carried by 6, starts \"toolformer: enabled\""),
         "{stdout}"
     );
     assert!(
