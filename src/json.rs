@@ -416,12 +416,17 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// lowest is to be trusted.
 #[inline(always)]
 fn special_bytes(w: u64) -> u64 {
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let backslash = w ^ (ONES * u64::from(b'\\'));
-    let zero_quote = quote.wrapping_sub(ONES) & !quote;
-    let zero_backslash = backslash.wrapping_sub(ONES) & !backslash;
-    let control = w.wrapping_sub(ONES * 0x20) & !w;
-    (zero_quote | zero_backslash | control) & HIGHS
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+    bytes_equal(w, b'"') | bytes_equal(w, b'\\') | control
+}
+
+/// High bit set in each byte of `w` (eight bytes read little-endian) that equals `b`. Bits
+/// above the lowest set one may be false positives (borrows carry upwards), so only the
+/// lowest is to be trusted; an OR of such masks keeps that property.
+#[inline(always)]
+pub(crate) fn bytes_equal(w: u64, b: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(b));
+    x.wrapping_sub(ONES) & !x & HIGHS
 }
 
 /// Index of the first `"`, `\` or control byte at or after `i`, or `b.len()`.

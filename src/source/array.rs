@@ -484,18 +484,14 @@ impl<R: Read> ArrayReader<R> {
 /// for a long text, the vectorised search.
 #[inline]
 fn string_stop(win: &[u8], mut p: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    use crate::json::bytes_equal;
     for _ in 0..4 {
         let Some(word) = win.get(p..).and_then(|r| r.first_chunk::<8>()) else {
             break;
         };
         let w = u64::from_le_bytes(*word);
-        // The lowest flagged byte is exact (borrows only carry upwards, past it).
-        let found = zero_bytes(w ^ (ONES * u64::from(b'"')))
-            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
-            | zero_bytes(w ^ (ONES * u64::from(b'\n')));
+        // The lowest flagged byte is exact.
+        let found = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_equal(w, b'\n');
         if found != 0 {
             return p + (found.trailing_zeros() / 8) as usize;
         }
