@@ -429,29 +429,41 @@ fn the_formats_table_lists_every_format() {
 }
 
 /// The README's table of targets has one row per target, in order, and each row's accepted
-/// formats are the target's data (so the page cannot drift from what S014 checks).
+/// formats and roles are the target's data (so the page cannot drift from what S014 and S005
+/// check).
 #[test]
 fn the_targets_table_matches_the_target_data() {
     let readme = read("README.md");
-    let rows: Vec<(String, String)> = readme
+    let rows: Vec<(String, String, String)> = readme
         .lines()
         .skip_while(|l| !l.starts_with("| target | trained with |"))
         .skip(2)
         .take_while(|l| l.starts_with('|'))
         .map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
-            (cells[1].trim_matches('`').to_owned(), cells[3].to_owned())
+            (
+                cells[1].trim_matches('`').to_owned(),
+                cells[3].to_owned(),
+                cells[4].to_owned(),
+            )
         })
         .collect();
     assert!(
         !rows.is_empty(),
         "README.md has no table headed `| target | trained with |`"
     );
-    let expected: Vec<(String, String)> = tunelint::target::ALL
+    let code_list = |items: &[&str]| {
+        let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+        quoted.join(", ")
+    };
+    let expected: Vec<(String, String, String)> = tunelint::target::ALL
         .iter()
         .map(|t| {
-            let formats: Vec<String> = t.formats.value.iter().map(|f| format!("`{f}`")).collect();
-            (t.name.to_owned(), formats.join(", "))
+            (
+                t.name.to_owned(),
+                code_list(t.formats.value),
+                code_list(t.roles.value),
+            )
         })
         .collect();
     assert_eq!(

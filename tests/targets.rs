@@ -216,6 +216,117 @@ fn mistral_tool_call_ids_are_nine_letters_and_digits() {
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
+/// An answered call in the deprecated `function` shape: a `function` message carries the
+/// result.
+const FUNCTION_MESSAGE: &str = r#"{"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "function_call": {"name": "get_order_status", "arguments": "{\"order_id\": \"A-1042\"}"}}, {"role": "function", "name": "get_order_status", "content": "{\"status\": \"shipped\"}"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}"#;
+const DEVELOPER: &str = r#"{"messages": [{"role": "developer", "content": "Answer billing questions in one short paragraph."}, {"role": "user", "content": "Can I pay by bank transfer?"}, {"role": "assistant", "content": "Yes. Choose Bank transfer under Billing, Payment methods; invoices then show our account details."}]}"#;
+
+#[test]
+fn a_role_the_target_does_not_take_is_s005_naming_the_target() {
+    // Providers reject the upload: an error, at the role, with the roles they take.
+    for (target, title) in [("mistral", "Mistral"), ("together", "Together")] {
+        let (code, out) = check(&[FUNCTION_MESSAGE], &["--target", target]);
+        assert_eq!(code, 1, "--target {target}: {out}");
+        let expected = format!(
+            "data.jsonl:1:209: S005 role \"function\" is not accepted by {title}, which takes \
+             \"system\", \"user\", \"assistant\" and \"tool\""
+        );
+        assert_eq!(out.trim_end(), expected, "--target {target}");
+    }
+    // A trainer hands roles to the chat template: a warning (exit 0 under the default gate).
+    let (code, out) = check(&[FUNCTION_MESSAGE], &["--target", "trl"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        "data.jsonl:1:209: S005 role \"function\" is not one TRL documents (\"system\", \"user\", \
+         \"assistant\" and \"tool\"); the model's chat template may drop it or fail on it"
+    );
+    // OpenAI and Azure take `function` messages; without a target the format's roles hold.
+    for args in [
+        &["--target", "openai"][..],
+        &["--target", "azure-openai"],
+        &[],
+    ] {
+        let (code, out) = check(&[FUNCTION_MESSAGE], args);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+    }
+}
+
+#[test]
+fn developer_messages_are_judged_by_the_targets_roles() {
+    // Without a target: a warning that not every API takes it.
+    let (code, out) = check(&[DEVELOPER], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(" S005 role \"developer\" is not accepted by every fine-tuning API"),
+        "{out}"
+    );
+    // OpenAI takes it; Fireworks does not, and says so once (not also the generic warning).
+    let (code, out) = check(&[DEVELOPER], &["--target", "openai"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[DEVELOPER], &["--target", "fireworks"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        "data.jsonl:1:24: S005 role \"developer\" is not accepted by Fireworks, which takes \
+         \"system\", \"user\", \"assistant\" and \"tool\""
+    );
+}
+
+#[test]
+fn tool_calls_train_on_fireworks_and_not_through_unsloths_sharegpt() {
+    // Fireworks trains OpenAI's tool-calling examples unchanged.
+    let (code, out) = check(&[&with_tool_call("call_1")], &["--target", "fireworks"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // Unsloth's standardize_sharegpt maps system, user and assistant names only.
+    let observation = r#"{"conversations": [{"from": "human", "value": "Where is order A-1042?"}, {"from": "function_call", "value": "{\"name\": \"get_order_status\", \"arguments\": {\"order_id\": \"A-1042\"}}"}, {"from": "observation", "value": "{\"status\": \"shipped\"}"}, {"from": "gpt", "value": "Order A-1042 has shipped and arrives on Friday."}]}"#;
+    let (code, out) = check(&[observation], &["--target", "unsloth"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(" S005 role \"observation\" is not one Unsloth documents"),
+        "{out}"
+    );
+    // LLaMA-Factory names both.
+    let (code, out) = check(&[observation], &["--target", "llama-factory"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn a_chain_of_thought_key_is_known_to_the_targets_that_read_it() {
+    let line = r#"{"messages": [{"role": "user", "content": "Can I pay by bank transfer?"}, {"role": "assistant", "reasoning_content": "Billing supports cards and bank transfer.", "content": "Yes. Choose Bank transfer under Billing, Payment methods."}]}"#;
+    for target in ["together", "fireworks"] {
+        let (code, out) = check(&[line], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
+    }
+    let (_, out) = check(&[line], &["--target", "together"]);
+    assert_eq!(out, "");
+    // Without a target (or for one that does not read it), S008 says who does.
+    for args in [&[][..], &["--target", "mistral"]] {
+        let (code, out) = check(&[line], args);
+        assert_eq!(code, 0, "{out}");
+        assert_eq!(
+            out.trim_end(),
+            "data.jsonl:1:97: S008 unknown key \"reasoning_content\" in an assistant message; \
+             together and fireworks read it (set `target`)",
+            "{args:?}"
+        );
+    }
+    // Together's other spelling; a value that is not text is S007.
+    let reasoning = line.replace("reasoning_content", "reasoning");
+    let (code, out) = check(&[&reasoning], &["--target", "together"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[&reasoning], &["--target", "fireworks"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(" S008 unknown key \"reasoning\""), "{out}");
+    let numeric = line.replace(r#""Billing supports cards and bank transfer.""#, "42");
+    let (code, out) = check(&[&numeric], &["--target", "fireworks"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S007 \"reasoning_content\" is a number (42); expected a string"),
+        "{out}"
+    );
+}
+
 #[test]
 fn init_writes_a_starter_for_the_target() {
     let dir = TempDir::new().expect("temp dir");

@@ -24,9 +24,11 @@ pub mod vertex_gemini;
 
 use crate::context::RecordContext;
 use crate::json::{Document, Kind};
-use crate::record::Conversation;
+use crate::record::{Conversation, Role};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
+use crate::target::Target;
+use crate::wording::quote;
 
 /// Whether a record's `messages` hold an answer (an assistant message): what tells a
 /// supervised chat file from a file of reinforcement prompts (openai-rft) when its first
@@ -121,7 +123,7 @@ pub fn normalize<'s>(
             ctx.report(Code::S014, doc.span(doc.root()), message);
         }
     }
-    match format {
+    let conv = match format {
         FormatChoice::Auto | FormatChoice::OpenAiChat => openai_chat::normalize(doc, ctx),
         FormatChoice::OpenAiPreference => openai_preference::normalize(doc, ctx),
         FormatChoice::PromptCompletion => prompt_completion::normalize(doc, ctx),
@@ -138,5 +140,110 @@ pub fn normalize<'s>(
         FormatChoice::BedrockNova => bedrock_nova::normalize(doc, ctx),
         FormatChoice::VertexGemini => vertex_gemini::normalize(doc, ctx),
         FormatChoice::OpenAiRft => openai_rft::normalize(doc, ctx),
+    };
+    if let (Some(target), Some(conv)) = (ctx.settings.target, &conv) {
+        check_target_roles(target, conv, ctx);
+    }
+    conv
+}
+
+/// S005 under a target: a message whose role the format accepts but the target does not
+/// (Mistral and Together take no `function` messages; Unsloth's `standardize_sharegpt` no
+/// tool results). Only where the target reads the record's format (otherwise S014 has said
+/// so) and only for formats that write roles by name and that several targets read: the
+/// Bedrock and Vertex formats already accept exactly their target's roles, and Alpaca,
+/// prompt-completion and text records have no role names to judge.
+fn check_target_roles(
+    target: &'static Target,
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+) {
+    let format = ctx.format;
+    let named_roles = matches!(
+        format,
+        FormatChoice::Auto
+            | FormatChoice::OpenAiChat
+            | FormatChoice::OpenAiRft
+            | FormatChoice::ShareGpt
+            | FormatChoice::AxolotlChat
+            | FormatChoice::LlamaFactory
+            | FormatChoice::TrlPromptCompletion
+            | FormatChoice::TrlPreference
+            | FormatChoice::TrlUnpairedPreference
+            | FormatChoice::PromptOnly
+    );
+    let name = match format {
+        FormatChoice::Auto => FormatChoice::OpenAiChat,
+        f => f,
+    };
+    if !named_roles || !target.accepts(name.as_str()) {
+        return;
+    }
+    for message in &conv.messages {
+        let accepted = match message.role {
+            // Already S004/S005 by the format.
+            Role::Unknown => true,
+            // A reinforcement prompt's instructions: the format's own role, whoever reads it.
+            Role::Developer if format == FormatChoice::OpenAiRft => true,
+            role => target
+                .roles
+                .value
+                .iter()
+                .any(|name| role_named(name) == Some(role)),
+        };
+        if accepted {
+            continue;
+        }
+        let span = message.role_span;
+        let written = ctx
+            .text
+            .get(span.start as usize..span.end as usize)
+            .and_then(|raw| serde_json::from_str::<String>(raw).ok())
+            .unwrap_or_else(|| message.role.as_str().to_owned());
+        ctx.report_capped(
+            Code::S005,
+            target.role_level(),
+            span,
+            target.role_refused(&quote(&written)),
+        );
+    }
+}
+
+/// The conversation-model role a target's role name stands for: targets list roles in their
+/// own vocabulary (ShareGPT's `human` and `gpt`, Gemini's `model`, LLaMA-Factory's
+/// `function_call` and `observation`).
+fn role_named(name: &str) -> Option<Role> {
+    Some(match name {
+        "system" => Role::System,
+        "developer" => Role::Developer,
+        "user" | "human" => Role::User,
+        "assistant" | "gpt" | "model" | "function_call" => Role::Assistant,
+        "tool" | "observation" => Role::Tool,
+        "function" => Role::Function,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A role name a target lists that maps to no role would refuse every message silently
+    /// (S005 on valid data); each must stand for one.
+    #[test]
+    fn every_targets_role_names_map_to_a_role() {
+        for target in crate::target::ALL {
+            for name in target.roles.value {
+                assert!(role_named(name).is_some(), "{}: {name:?}", target.name);
+            }
+            let roles: Vec<Role> = target
+                .roles
+                .value
+                .iter()
+                .filter_map(|n| role_named(n))
+                .collect();
+            assert!(roles.contains(&Role::User), "{}", target.name);
+            assert!(roles.contains(&Role::Assistant), "{}", target.name);
+        }
     }
 }

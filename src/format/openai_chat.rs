@@ -17,6 +17,7 @@ use crate::record::{Content, Conversation, Message, Part, Role, Text, ToolCall};
 use crate::registry::Code;
 use crate::rule::Level;
 use crate::settings::FormatChoice;
+use crate::target::{KeyPlace, key_readers};
 
 /// Most images in one example without a target: OpenAI's limit (a target sets its own, see
 /// `crate::target`).
@@ -313,6 +314,19 @@ pub(crate) fn read_message<'s>(
                     );
                 }
             }
+            other if role == Role::Assistant && target_reads(ctx, other) => {
+                if !matches!(doc.kind(value), Kind::String | Kind::Null) {
+                    ctx.report(
+                        Code::S007,
+                        doc.span(value),
+                        format!(
+                            "{} is {}; expected a string",
+                            quote(other),
+                            describe(doc, value)
+                        ),
+                    );
+                }
+            }
             other => {
                 let allowed: &[&str] = match role {
                     Role::Assistant => &[
@@ -327,13 +341,18 @@ pub(crate) fn read_message<'s>(
                     Role::Tool => &["role", "content", "tool_call_id"],
                     _ => &["role", "content", "name"],
                 };
-                unknown_key(
-                    ctx,
-                    doc.span(key),
-                    other,
-                    &format!("{} message", with_article(role.as_str())),
-                    allowed,
-                );
+                let readers = match role {
+                    Role::Assistant => key_readers(KeyPlace::AssistantMessage, other),
+                    _ => Vec::new(),
+                };
+                let place = format!("{} message", with_article(role.as_str()));
+                if readers.is_empty() {
+                    unknown_key(ctx, doc.span(key), other, &place, allowed);
+                } else {
+                    // A key some targets read (a chain of thought): say which.
+                    let note = format!("; {} read it (set `target`)", readers.join(" and "));
+                    unknown_key_noted(ctx, doc.span(key), other, &place, allowed, &note);
+                }
             }
         }
     }
@@ -404,6 +423,8 @@ pub(crate) fn read_role_in(
         "function" => Role::Function,
         // Reinforcement fine-tuning's reasoning models take developer instructions.
         "developer" if ctx.format == FormatChoice::OpenAiRft => Role::Developer,
+        // Under a target its role list decides (`format::check_target_roles`).
+        "developer" if ctx.settings.target.is_some() => Role::Developer,
         "developer" => {
             ctx.report_capped(
                 Code::S005,
@@ -1246,6 +1267,26 @@ pub(crate) fn unknown_key(
     place: &str,
     allowed: &[&str],
 ) {
+    unknown_key_noted(ctx, span, key, place, allowed, "");
+}
+
+/// Whether the configured target reads `key` on assistant messages, although OpenAI's
+/// format does not define it (Together's and Fireworks' `reasoning_content`).
+fn target_reads(ctx: &RecordContext<'_>, key: &str) -> bool {
+    ctx.settings
+        .target
+        .is_some_and(|t| t.reads_key(KeyPlace::AssistantMessage, key))
+}
+
+/// [`unknown_key`] with `note` after the message.
+fn unknown_key_noted(
+    ctx: &mut RecordContext<'_>,
+    span: Span,
+    key: &str,
+    place: &str,
+    allowed: &[&str],
+    note: &str,
+) {
     // `[composition] label_key` names a key the B rules read (exempt wherever it appears:
     // the formats report unknown keys of nested objects through here too).
     if !ctx.enabled(Code::S008) || ctx.settings.composition.label_key.as_deref() == Some(key) {
@@ -1261,7 +1302,7 @@ pub(crate) fn unknown_key(
     ctx.report(
         Code::S008,
         span,
-        format!("unknown key {} in {place}{hint}", quote(key)),
+        format!("unknown key {} in {place}{hint}{note}", quote(key)),
     );
 }
 

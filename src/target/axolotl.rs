@@ -17,6 +17,7 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant", "tool"],
         source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
     },
+    keys: &[],
     turns: Cited {
         value: "whatever the chat template accepts; roles_to_train (assistant by default) \
                 are trained",

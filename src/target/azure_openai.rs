@@ -13,6 +13,7 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant", "tool", "function"],
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
     },
+    keys: &[],
     turns: Cited {
         value: "as OpenAI's chat format: an SFT example ends on the assistant message it trains",
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",

@@ -15,6 +15,7 @@ pub(super) const TARGET: Target = Target {
         value: &["user", "assistant"],
         source: FORMAT,
     },
+    keys: &[],
     turns: Cited {
         value: "an optional top-level system string; at least two messages, the first from \
                 the user, the last from the assistant, strictly alternating; no other keys",

@@ -16,6 +16,7 @@ pub(super) const TARGET: Target = Target {
         value: &["user", "assistant"],
         source: FORMAT,
     },
+    keys: &[],
     turns: Cited {
         value: "\"schemaVersion\": \"bedrock-conversation-2024\", an optional system list of \
                 text blocks, then user and assistant messages in turn, multi-turn allowed",

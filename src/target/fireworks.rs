@@ -1,8 +1,11 @@
 //! Fireworks AI supervised fine-tuning.
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
 
 const SFT: &str = "https://docs.fireworks.ai/fine-tuning/fine-tuning-models";
+/// "Training compatibility": OpenAI SFT files work unconverted (`role`, `content`,
+/// `tool_calls`, `weight`), plus `reasoning_content` on assistant messages.
+const OPENAI_COMPATIBLE: &str = "https://docs.fireworks.ai/tools-sdks/openai-compatibility";
 
 pub(super) const TARGET: Target = Target {
     name: "fireworks",
@@ -11,10 +14,19 @@ pub(super) const TARGET: Target = Target {
         value: &["openai-chat"],
         source: SFT,
     },
+    // The SFT guide's schema lists system, user and assistant; the compatibility page says
+    // OpenAI's tool-calling examples (tool results in `tool` messages) train unchanged.
     roles: Cited {
-        value: &["system", "user", "assistant"],
-        source: SFT,
+        value: &["system", "user", "assistant", "tool"],
+        source: OPENAI_COMPATIBLE,
     },
+    keys: &[Cited {
+        value: Keys {
+            place: KeyPlace::AssistantMessage,
+            names: &["reasoning_content"],
+        },
+        source: OPENAI_COMPATIBLE,
+    }],
     turns: Cited {
         value: "an optional system message first, then user and assistant messages",
         source: SFT,

@@ -17,6 +17,7 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "human", "gpt", "function_call", "observation"],
         source: DATA,
     },
+    keys: &[],
     turns: Cited {
         value: "human and observation at odd positions, gpt and function_call at even \
                 positions; the system prompt in its own column",

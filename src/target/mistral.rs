@@ -17,6 +17,7 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant", "tool"],
         source: API,
     },
+    keys: &[],
     turns: Cited {
         value: "user and assistant messages, one or more turns; a tool message answers an \
                 assistant's tool call by its id",

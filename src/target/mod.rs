@@ -23,6 +23,8 @@ mod vertex_gemini;
 
 use std::fmt::Write as _;
 
+use crate::rule::Level;
+
 /// A value with the documentation (a URL) or trainer code (repository and path) it comes
 /// from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +64,30 @@ pub enum Loader {
     DatasetsUnpinned { pin: &'static str },
 }
 
+/// Where a key that a target reads sits in a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyPlace {
+    /// On an assistant message (a chain of thought beside the answer).
+    AssistantMessage,
+}
+
+impl KeyPlace {
+    /// In words, for messages and `explain`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            KeyPlace::AssistantMessage => "assistant messages",
+        }
+    }
+}
+
+/// Keys a target reads beyond what its formats define: under that target they are not
+/// unknown (S008), and their value must be a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Keys {
+    pub place: KeyPlace,
+    pub names: &'static [&'static str],
+}
+
 /// The tokenizer a target counts with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tokenizer {
@@ -99,6 +125,8 @@ pub struct Target {
     pub formats: Cited<&'static [&'static str]>,
     /// The message roles it accepts.
     pub roles: Cited<&'static [&'static str]>,
+    /// Keys it reads beyond its formats' own (S008), where it documents some.
+    pub keys: &'static [Cited<Keys>],
     /// Its turn-order rules, in words.
     pub turns: Cited<&'static str>,
     /// Most images in one example (S012), where documented.
@@ -173,6 +201,12 @@ pub fn readers(format: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// [`list`] of owned strings.
+fn list_refs(items: &[String]) -> String {
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    list(&refs)
+}
+
 /// `a, b and c`.
 fn list(items: &[&str]) -> String {
     match items {
@@ -182,9 +216,57 @@ fn list(items: &[&str]) -> String {
     }
 }
 
+/// The names of the targets that read `name` at `place` although their formats do not
+/// define it (S008's hint without a target).
+pub fn key_readers(place: KeyPlace, name: &str) -> Vec<&'static str> {
+    ALL.iter()
+        .filter(|t| t.reads_key(place, name))
+        .map(|t| t.name)
+        .collect()
+}
+
 impl Target {
     pub fn accepts(&self, format: &str) -> bool {
         self.formats.value.contains(&format)
+    }
+
+    /// Whether this target reads the key `name` at `place` (beyond its formats' own keys).
+    pub fn reads_key(&self, place: KeyPlace, name: &str) -> bool {
+        self.keys
+            .iter()
+            .any(|k| k.value.place == place && k.value.names.contains(&name))
+    }
+
+    /// The level of S005 for a role outside [`Target::roles`]: an error where the provider
+    /// validates the upload itself (it rejects the file), a warning where a trainer hands the
+    /// roles to the model's chat template (which may render it, drop it or fail).
+    pub fn role_level(&self) -> Level {
+        match self.loader.value {
+            Loader::Own => Level::Error,
+            _ => Level::Warning,
+        }
+    }
+
+    /// S005's message for a role (`written` as in the record) this target does not accept.
+    pub fn role_refused(&self, written: &str) -> String {
+        let roles: Vec<String> = self
+            .roles
+            .value
+            .iter()
+            .map(|r| format!("\"{r}\""))
+            .collect();
+        match self.role_level() {
+            Level::Error => format!(
+                "role {written} is not accepted by {}, which takes {}",
+                self.title,
+                list_refs(&roles)
+            ),
+            _ => format!(
+                "role {written} is not one {} documents ({}); the model's chat template may drop it or fail on it",
+                self.title,
+                list_refs(&roles)
+            ),
+        }
     }
 
     /// S014's message when a record in `format` is not one this target reads: which targets
@@ -224,7 +306,15 @@ impl Target {
             list(self.formats.value),
             self.formats.source,
         );
-        fact("roles", list(self.roles.value), self.roles.source);
+        fact("roles (S005)", list(self.roles.value), self.roles.source);
+        for keys in self.keys {
+            let names: Vec<String> = keys.value.names.iter().map(|n| format!("`{n}`")).collect();
+            fact(
+                "keys (S008)",
+                format!("{} on {}", list_refs(&names), keys.value.place.describe()),
+                keys.source,
+            );
+        }
         fact("turns", self.turns.value.to_owned(), self.turns.source);
         if let Some(images) = self.max_images {
             fact(
@@ -332,6 +422,54 @@ pub fn rule_section(code: &str) -> Option<String> {
                 );
             }
         }
+        "S005" => {
+            out.push_str(
+                "## Targets\n\nWith a target, a message whose role the format accepts but the \
+                 target does not is S005 too, naming the target: an error for a provider, which \
+                 rejects the upload, a warning for a trainer, which hands the role to the model's \
+                 chat template (it may render it, drop it or fail on it). Roles are in each \
+                 target's own words (`human` is the user, `gpt` and `model` the assistant, \
+                 `observation` a tool result). Without a target, `developer` is a warning and \
+                 every other role of the format is accepted.\n\n\
+                 | target | roles | level | source |\n|---|---|---|---|\n",
+            );
+            for t in ALL {
+                let roles: Vec<String> = t.roles.value.iter().map(|r| format!("`{r}`")).collect();
+                let level = match t.role_level() {
+                    Level::Error => "error",
+                    _ => "warning",
+                };
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {level} | <{}> |",
+                    t.name,
+                    roles.join(", "),
+                    t.roles.source
+                );
+            }
+        }
+        "S008" => {
+            out.push_str(
+                "## Targets\n\nKeys a target reads beyond its formats' own are not unknown under \
+                 that target (their value must be a string, S007 otherwise); without it, S008's \
+                 message names the targets that read the key.\n\n\
+                 | target | keys | where | source |\n|---|---|---|---|\n",
+            );
+            for t in ALL {
+                for keys in t.keys {
+                    let names: Vec<String> =
+                        keys.value.names.iter().map(|n| format!("`{n}`")).collect();
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | {} | {} | <{}> |",
+                        t.name,
+                        names.join(", "),
+                        keys.value.place.describe(),
+                        keys.source
+                    );
+                }
+            }
+        }
         "S010" => {
             out.push_str("## Targets\n\n| target | tool call id | source |\n|---|---|---|\n");
             for t in ALL {
@@ -373,6 +511,7 @@ mod tests {
             sources.extend(t.max_images.map(|c| c.source));
             sources.extend(t.tool_call_id.map(|c| c.source));
             sources.extend(t.limits.iter().map(|c| c.source));
+            sources.extend(t.keys.iter().map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }

@@ -1,10 +1,11 @@
 //! Together AI fine-tuning.
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
 
 const DATA: &str = "https://docs.together.ai/docs/fine-tuning/data-preparation";
 const VISION: &str = "https://docs.together.ai/docs/fine-tuning-vlm";
 const TOOLS: &str = "https://docs.together.ai/docs/fine-tuning/function-calling";
+const REASONING: &str = "https://docs.together.ai/docs/fine-tuning/reasoning";
 
 pub(super) const TARGET: Target = Target {
     name: "together",
@@ -25,6 +26,14 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant", "tool"],
         source: TOOLS,
     },
+    // Reasoning fine-tuning: the chain of thought beside the answer's `content`.
+    keys: &[Cited {
+        value: Keys {
+            place: KeyPlace::AssistantMessage,
+            names: &["reasoning", "reasoning_content"],
+        },
+        source: REASONING,
+    }],
     turns: Cited {
         value: "starts with a system or user message, then alternates user and assistant; tool results follow the assistant message that called the tools",
         source: DATA,

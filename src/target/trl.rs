@@ -25,6 +25,7 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant", "tool"],
         source: FORMATS,
     },
+    keys: &[],
     turns: Cited {
         value: "whatever the model's chat template accepts; SFT trains the completion or the \
                 assistant turns",

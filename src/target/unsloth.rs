@@ -25,6 +25,7 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant"],
         source: DATASETS,
     },
+    keys: &[],
     turns: Cited {
         value: "whatever the model's chat template accepts (get_chat_template); \
                 train_on_responses_only trains the assistant turns",

@@ -18,6 +18,7 @@ pub(super) const TARGET: Target = Target {
         value: &["user", "model"],
         source: FORMAT,
     },
+    keys: &[],
     turns: Cited {
         value: "an optional systemInstruction, then contents alternating user and model, \
                 ending on model",
