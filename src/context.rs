@@ -205,10 +205,24 @@ impl<'a> RecordContext<'a> {
         self.push(code, cap, || (span, message.into()));
     }
 
+    /// Reports an error whatever the rule's level, unless the rule is off: for the case of a
+    /// rule that a named target turns into a rejected upload (two user messages in a row are
+    /// an O006 warning, and an error where Together or Bedrock validates the file).
+    pub fn report_error(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        if self.enabled(code) {
+            self.push_at(code, Level::Error, || (span, message.into()));
+        }
+    }
+
     /// Counts a finding of `code` at the rule's level (at most `cap`); makes it when it is
     /// among the first [`MAX_PER_RULE`] of its rule in this record.
     fn push(&mut self, code: Code, cap: Level, finding: impl FnOnce() -> (Span, String)) {
         let level = self.settings.level(code).min(cap);
+        self.push_at(code, level, finding);
+    }
+
+    /// [`push`](Self::push) at `level`.
+    fn push_at(&mut self, code: Code, level: Level, finding: impl FnOnce() -> (Span, String)) {
         if level == Level::Off {
             return;
         }

@@ -327,6 +327,54 @@ fn a_chain_of_thought_key_is_known_to_the_targets_that_read_it() {
     );
 }
 
+const TWO_USER_TURNS: &str = r#"{"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "user", "content": "I mean the key for the staging project."}, {"role": "assistant", "content": "Open the staging project, then Settings, API keys, and choose Rotate."}]}"#;
+const BEDROCK_TWO_USER_TURNS: &str = r#"{"system": "You answer account questions.", "messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "user", "content": "I mean the key for the staging project."}, {"role": "assistant", "content": "Open the staging project, then Settings, API keys, and choose Rotate."}]}"#;
+
+#[test]
+fn two_turns_of_one_role_are_an_error_where_the_provider_rejects_them() {
+    // A warning in general.
+    let warning = "data.jsonl:1:84: O006 two user messages in a row; merge them or add the \
+                   assistant's reply between them";
+    for args in [&[][..], &["--target", "fireworks"], &["--target", "trl"]] {
+        let (code, out) = check(&[TWO_USER_TURNS], args);
+        assert_eq!((code, out.trim_end()), (0, warning), "{args:?}");
+    }
+    // Together's upload check rejects the file: an error naming it.
+    let (code, out) = check(&[TWO_USER_TURNS], &["--target", "together"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        "data.jsonl:1:84: O006 two user messages in a row, which Together rejects (after an \
+         optional system message, user and assistant messages alternate); merge them or add \
+         the assistant's reply between them"
+    );
+    // Only Bedrock reads its record shape: its rule holds with or without the target.
+    for args in [&[][..], &["--target", "bedrock-claude"]] {
+        let (code, out) = check(&[BEDROCK_TWO_USER_TURNS], args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains(" O006 two user messages in a row, which Amazon Bedrock (Claude) rejects"),
+            "{args:?}: {out}"
+        );
+    }
+    // Off is off, target or not.
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "tunelint.toml", "[rules]\nO006 = \"off\"\n");
+    write(dir.path(), "data.jsonl", &format!("{TWO_USER_TURNS}\n"));
+    tunelint(dir.path())
+        .args([
+            "--format",
+            "concise",
+            "--quiet",
+            "--target",
+            "together",
+            "data.jsonl",
+        ])
+        .assert()
+        .code(0)
+        .stdout("");
+}
+
 #[test]
 fn init_writes_a_starter_for_the_target() {
     let dir = TempDir::new().expect("temp dir");

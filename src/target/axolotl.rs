@@ -18,6 +18,7 @@ pub(super) const TARGET: Target = Target {
         source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
     },
     keys: &[],
+    alternation: None,
     turns: Cited {
         value: "whatever the chat template accepts; roles_to_train (assistant by default) \
                 are trained",

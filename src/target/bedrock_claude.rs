@@ -16,6 +16,10 @@ pub(super) const TARGET: Target = Target {
         source: FORMAT,
     },
     keys: &[],
+    alternation: Some(Cited {
+        value: "user and assistant messages alternate",
+        source: FORMAT,
+    }),
     turns: Cited {
         value: "an optional top-level system string; at least two messages, the first from \
                 the user, the last from the assistant, strictly alternating; no other keys",

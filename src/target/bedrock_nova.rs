@@ -17,6 +17,10 @@ pub(super) const TARGET: Target = Target {
         source: FORMAT,
     },
     keys: &[],
+    alternation: Some(Cited {
+        value: "user and assistant messages alternate",
+        source: FORMAT,
+    }),
     turns: Cited {
         value: "\"schemaVersion\": \"bedrock-conversation-2024\", an optional system list of \
                 text blocks, then user and assistant messages in turn, multi-turn allowed",

@@ -27,6 +27,7 @@ pub(super) const TARGET: Target = Target {
         },
         source: OPENAI_COMPATIBLE,
     }],
+    alternation: None,
     turns: Cited {
         value: "an optional system message first, then user and assistant messages",
         source: SFT,

@@ -18,6 +18,7 @@ pub(super) const TARGET: Target = Target {
         source: DATA,
     },
     keys: &[],
+    alternation: None,
     turns: Cited {
         value: "human and observation at odd positions, gpt and function_call at even \
                 positions; the system prompt in its own column",

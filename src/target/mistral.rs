@@ -18,6 +18,7 @@ pub(super) const TARGET: Target = Target {
         source: API,
     },
     keys: &[],
+    alternation: None,
     turns: Cited {
         value: "user and assistant messages, one or more turns; a tool message answers an \
                 assistant's tool call by its id",

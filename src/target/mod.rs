@@ -127,6 +127,9 @@ pub struct Target {
     pub roles: Cited<&'static [&'static str]>,
     /// Keys it reads beyond its formats' own (S008), where it documents some.
     pub keys: &'static [Cited<Keys>],
+    /// Where the provider rejects two user or two assistant messages in a row (O006 is then
+    /// an error naming it): the rule in its words.
+    pub alternation: Option<Cited<&'static str>>,
     /// Its turn-order rules, in words.
     pub turns: Cited<&'static str>,
     /// Most images in one example (S012), where documented.
@@ -191,6 +194,14 @@ impl TargetChoice {
             _ => lookup(s).map(|t| TargetChoice(Some(t))),
         }
     }
+}
+
+/// The one target that reads `format`, when only one does (Bedrock's and Vertex AI's own
+/// shapes): its rules hold for such a record even without `target`.
+pub fn sole_reader(format: &str) -> Option<&'static Target> {
+    let mut readers = ALL.iter().copied().filter(|t| t.accepts(format));
+    let first = readers.next()?;
+    readers.next().is_none().then_some(first)
 }
 
 /// The names of the targets that read `format`.
@@ -316,6 +327,13 @@ impl Target {
             );
         }
         fact("turns", self.turns.value.to_owned(), self.turns.source);
+        if let Some(rule) = self.alternation {
+            fact(
+                "alternation (O006, an error)",
+                rule.value.to_owned(),
+                rule.source,
+            );
+        }
         if let Some(images) = self.max_images {
             fact(
                 "images per example (S012)",
@@ -470,6 +488,19 @@ pub fn rule_section(code: &str) -> Option<String> {
                 }
             }
         }
+        "O006" => {
+            out.push_str(
+                "## Targets\n\nWhere the provider rejects the file for two user or two assistant \
+                 messages in a row, O006 reports them as errors naming it: with the target, or \
+                 without one for a format only that provider reads.\n\n\
+                 | target | its rule | source |\n|---|---|---|\n",
+            );
+            for t in ALL {
+                if let Some(rule) = t.alternation {
+                    let _ = writeln!(out, "| `{}` | {} | <{}> |", t.name, rule.value, rule.source);
+                }
+            }
+        }
         "S010" => {
             out.push_str("## Targets\n\n| target | tool call id | source |\n|---|---|---|\n");
             for t in ALL {
@@ -512,6 +543,7 @@ mod tests {
             sources.extend(t.tool_call_id.map(|c| c.source));
             sources.extend(t.limits.iter().map(|c| c.source));
             sources.extend(t.keys.iter().map(|c| c.source));
+            sources.extend(t.alternation.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }

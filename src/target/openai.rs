@@ -21,6 +21,7 @@ pub(super) const TARGET: Target = Target {
         source: "https://platform.openai.com/docs/api-reference/fine-tuning/chat-input",
     },
     keys: &[],
+    alternation: None,
     turns: Cited {
         value: "an SFT example ends on the assistant message it trains; a reinforcement \
                 fine-tuning example ends on a user message",

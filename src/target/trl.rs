@@ -26,6 +26,7 @@ pub(super) const TARGET: Target = Target {
         source: FORMATS,
     },
     keys: &[],
+    alternation: None,
     turns: Cited {
         value: "whatever the model's chat template accepts; SFT trains the completion or the \
                 assistant turns",

@@ -26,6 +26,7 @@ pub(super) const TARGET: Target = Target {
         source: DATASETS,
     },
     keys: &[],
+    alternation: None,
     turns: Cited {
         value: "whatever the model's chat template accepts (get_chat_template); \
                 train_on_responses_only trains the assistant turns",

@@ -19,6 +19,7 @@ pub(super) const TARGET: Target = Target {
         source: FORMAT,
     },
     keys: &[],
+    alternation: None,
     turns: Cited {
         value: "an optional systemInstruction, then contents alternating user and model, \
                 ending on model",

@@ -2,8 +2,11 @@
 
 use crate::context::RecordContext;
 use crate::declare_rule;
+use crate::diagnostic::Span;
 use crate::record::{Conversation, Role};
 use crate::rules::Code;
+use crate::settings::FormatChoice;
+use crate::target;
 use crate::wording::with_article;
 
 declare_rule! {
@@ -12,6 +15,11 @@ declare_rule! {
     /// that does not come after an assistant message with tool calls or after another tool
     /// result, two `user` messages in a row, and two `assistant` messages in a row. Where a
     /// system message may stand is O005's.
+    ///
+    /// A warning, except where the provider rejects the file for two user or two assistant
+    /// turns in a row: under `target = "together"` (its upload check), and for Bedrock's
+    /// record shapes (with their target or without one, as only Bedrock reads them), where it
+    /// is an error naming the provider. `O006 = "off"` still turns it off.
     ///
     /// ## Why is this bad?
     /// Conversations alternate, and several open-model chat templates (Llama 2, Mistral)
@@ -55,27 +63,44 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             }
             Role::User if prev.role == Role::User => {
                 let w = super::words(ctx.format);
-                ctx.report(
-                    Code::O006,
-                    cur.role_span,
-                    format!(
-                        "two user {} in a row; merge them or add the {}'s reply between them",
-                        w.messages, w.assistant
-                    ),
-                );
+                let turns = format!("two user {} in a row", w.messages);
+                let fix = format!("merge them or add the {}'s reply between them", w.assistant);
+                report_repeat(ctx, cur.role_span, &turns, &fix);
             }
             Role::Assistant if prev.role == Role::Assistant => {
                 let w = super::words(ctx.format);
-                ctx.report(
-                    Code::O006,
+                let turns = format!("two {} {} in a row", w.assistant, w.messages);
+                report_repeat(
+                    ctx,
                     cur.role_span,
-                    format!(
-                        "two {} {} in a row; merge them or add the user's turn between them",
-                        w.assistant, w.messages
-                    ),
+                    &turns,
+                    "merge them or add the user's turn between them",
                 );
             }
             _ => {}
         }
+    }
+}
+
+/// Two turns of one role in a row: a warning, or an error naming the provider where the
+/// record's target rejects the file for it (Together's upload check, Bedrock's).
+fn report_repeat(ctx: &mut RecordContext<'_>, span: Span, turns: &str, fix: &str) {
+    let format = match ctx.format {
+        FormatChoice::Auto => FormatChoice::OpenAiChat,
+        f => f,
+    };
+    // The configured target, where it reads the format (S014 has said so otherwise), or the
+    // one provider that reads it (Bedrock's shapes) when no target is named.
+    let target = match ctx.settings.target {
+        Some(t) => t.accepts(format.as_str()).then_some(t),
+        None => target::sole_reader(format.as_str()),
+    };
+    match target.and_then(|t| Some((t.title, t.alternation?.value))) {
+        Some((title, rule)) => ctx.report_error(
+            Code::O006,
+            span,
+            format!("{turns}, which {title} rejects ({rule}); {fix}"),
+        ),
+        None => ctx.report(Code::O006, span, format!("{turns}; {fix}")),
     }
 }
