@@ -25,7 +25,14 @@ pub fn diagnostic(
     message: String,
 ) -> Option<Diagnostic> {
     let level = settings.level(code).min(cap);
-    (level != Level::Off).then(|| Diagnostic {
+    (level != Level::Off).then(|| diagnostic_at(code, level, location, message))
+}
+
+/// A diagnostic of `code` at `level` whatever the rule's level: for a finding that a named
+/// target makes an error (see [`RecordContext::report_error`]); the caller has checked that
+/// the rule is on.
+pub fn diagnostic_at(code: Code, level: Level, location: Location, message: String) -> Diagnostic {
+    Diagnostic {
         code,
         level,
         location,
@@ -33,7 +40,7 @@ pub fn diagnostic(
         related: Vec::new(),
         fingerprint: 0,
         about_file: false,
-    })
+    }
 }
 
 /// The context of the file-level checks (J rules on the head, the lines and the end of a
@@ -257,10 +264,9 @@ impl<'a> RecordContext<'a> {
         // this catches any that do not, so no message ever prints a secret whole.
         let message = crate::pii::mask_matches(&message);
         let location = self.locate(span);
-        if let Some(mut d) = diagnostic(self.settings, code, level, location, message) {
-            d.fingerprint = self.fingerprint;
-            self.diagnostics.push(d);
-        }
+        let mut d = diagnostic_at(code, level, location, message);
+        d.fingerprint = self.fingerprint;
+        self.diagnostics.push(d);
     }
 
     fn locate(&mut self, span: Span) -> Location {

@@ -348,6 +348,24 @@ fn two_turns_of_one_role_are_an_error_where_the_provider_rejects_them() {
          optional system message, user and assistant messages alternate); merge them or add \
          the assistant's reply between them"
     );
+    // At the error level, not only counted as one.
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "data.jsonl", &format!("{TWO_USER_TURNS}\n"));
+    for (target, level) in [("together", "error[O006]"), ("fireworks", "warning[O006]")] {
+        let out = tunelint(dir.path())
+            .args([
+                "--format",
+                "full",
+                "--quiet",
+                "--target",
+                target,
+                "data.jsonl",
+            ])
+            .output()
+            .expect("run tunelint");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.starts_with(level), "--target {target}: {stdout}");
+    }
     // Only Bedrock reads its record shape: its rule holds with or without the target.
     for args in [&[][..], &["--target", "bedrock-claude"]] {
         let (code, out) = check(&[BEDROCK_TWO_USER_TURNS], args);
