@@ -502,6 +502,18 @@ impl<'a> DatasetContext<'a> {
         }
     }
 
+    /// [`report_file`](Self::report_file) as an error whatever the rule's level, unless the
+    /// rule is off: a limit the file's target enforces (the provider rejects the upload).
+    pub fn report_file_error(&mut self, code: Code, file: FileId, message: String) {
+        if !self.settings(file).enabled(code) {
+            return;
+        }
+        let location = Location::line_start(file, 1, 0);
+        let mut d = crate::context::diagnostic_at(code, Level::Error, location, message);
+        d.about_file = true;
+        (self.out)(d, NO_RECORD);
+    }
+
     /// Reports `code` on record `index` of `file`, pointing at `related` when given.
     pub fn report(
         &mut self,

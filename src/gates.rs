@@ -58,7 +58,9 @@ impl Gate {
             Gate::MinValidPct => "too few examples are valid",
             Gate::MaxDuplicates => "too many duplicate examples",
             Gate::MaxWarnings => "too many warnings",
-            Gate::FileLevelErrors => "a file could not be linted as JSONL",
+            Gate::FileLevelErrors => {
+                "a file could not be linted as JSONL, or its target rejects it"
+            }
         }
     }
 
@@ -75,7 +77,7 @@ impl Gate {
                 "The number of warnings is above the threshold set by `gates.max_warnings` or `--max-warnings` (default: no limit)."
             }
             Gate::FileLevelErrors => {
-                "A file starts with a byte-order mark, is a Git LFS pointer, is not JSON Lines, or could not be read. Such a file always fails the run."
+                "A file starts with a byte-order mark, is a Git LFS pointer, is not JSON Lines, or could not be read, or it holds fewer or more examples than its target accepts in a training file (B001 as an error). Such a file always fails the run."
             }
         }
     }
@@ -135,7 +137,9 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
         ),
     };
     let warnings = total.count(Level::Warning);
-    let file_errors: u64 = [Code::J005, Code::J006, Code::J007]
+    // B001 is an error where the file's target rejects a file of its size (OpenAI: fewer
+    // than 10 examples): the upload would fail as surely as for a byte-order mark.
+    let file_errors: u64 = [Code::J005, Code::J006, Code::J007, Code::B001]
         .iter()
         .map(|c| total.counts[c.index()][2])
         .sum::<u64>()
@@ -184,7 +188,7 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
             gate: Gate::FileLevelErrors,
             passed: file_errors == 0,
             measured: thousands(file_errors),
-            threshold: "required 0 (byte-order mark, LFS pointer, not JSONL, unreadable file)"
+            threshold: "required 0 (byte-order mark, LFS pointer, not JSONL, unreadable file, too many or too few examples for the target)"
                 .to_string(),
         },
     ]

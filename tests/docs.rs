@@ -203,13 +203,18 @@ fn settings_for(meta: &RuleMeta, example: &Example) -> Result<Settings, String> 
         let (section, key) = k.split_once('.').unwrap_or_default();
         toml.push_str(&format!("[{section}]\n{key} = {v}\n"));
     }
+    let mut rules = Vec::new();
     if !options.is_empty() {
         let options: Vec<String> = options.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-        toml.push_str(&format!(
-            "[rules]\n{} = {{ {} }}\n",
-            meta.code,
-            options.join(", ")
-        ));
+        rules.push(format!("{} = {{ {} }}", meta.code, options.join(", ")));
+    }
+    // An example is a line or two, fewer than some targets take in a training file: that is
+    // B001's to show, not every target-dependent rule's.
+    if target.is_some() && meta.code != "B001" {
+        rules.push("B001 = \"off\"".to_owned());
+    }
+    if !rules.is_empty() {
+        toml.push_str(&format!("[rules]\n{}\n", rules.join("\n")));
     }
     if toml.is_empty() {
         return Ok(Settings::default());

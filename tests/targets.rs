@@ -53,11 +53,13 @@ fn with_tool_call(id: &str) -> String {
 }
 
 /// Runs `tunelint --format concise ARGS data.jsonl` on `lines`; the exit code and stdout.
+/// B001 is off: these files of a line or two are below some targets' minimum count, which
+/// `a_training_file_below_the_targets_minimum_fails_the_run` tests.
 fn check(lines: &[&str], args: &[&str]) -> (i32, String) {
     let dir = TempDir::new().expect("temp dir");
     write(dir.path(), "data.jsonl", &(lines.join("\n") + "\n"));
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--quiet"])
+        .args(["--format", "concise", "--quiet", "--ignore", "B001"])
         .args(args)
         .arg("data.jsonl")
         .output()
@@ -357,6 +359,8 @@ fn two_turns_of_one_role_are_an_error_where_the_provider_rejects_them() {
                 "--format",
                 "full",
                 "--quiet",
+                "--ignore",
+                "B001",
                 "--target",
                 target,
                 "data.jsonl",
@@ -391,6 +395,67 @@ fn two_turns_of_one_role_are_an_error_where_the_provider_rejects_them() {
         .assert()
         .code(0)
         .stdout("");
+}
+
+#[test]
+fn a_training_file_below_the_targets_minimum_fails_the_run() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "small.jsonl", &format!("{CHAT}\n{CHAT}\n"));
+    let run = |args: &[&str]| {
+        let out = tunelint(dir.path())
+            .args(["--format", "concise"])
+            .args(args)
+            .output()
+            .expect("run tunelint");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = run(&["--target", "openai", "--ignore", "D", "small.jsonl"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "small.jsonl:1:1: B001 2 examples; OpenAI rejects a training file of fewer than 10"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("gate failed: file-level errors 1, required 0"),
+        "{out}"
+    );
+    // Fireworks takes three; a target without a documented minimum, or none, says nothing.
+    let (code, out) = run(&["--target", "fireworks", "--ignore", "D", "small.jsonl"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" B001 2 examples; Fireworks rejects a training file of fewer than 3"),
+        "{out}"
+    );
+    for args in [&["--target", "together"][..], &[]] {
+        let (code, out) = run(&[args, &["--ignore", "D", "--quiet", "small.jsonl"]].concat());
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+    }
+    // A validation split is not held to the minimum; its training file is.
+    write(
+        dir.path(),
+        "support_train.jsonl",
+        &format!("{CHAT}\n").repeat(10),
+    );
+    write(
+        dir.path(),
+        "support_valid.jsonl",
+        &format!("{SHAREGPT_2}\n").repeat(2),
+    );
+    let (code, out) = run(&[
+        "--target",
+        "openai",
+        "--ignore",
+        "D,S014",
+        "--quiet",
+        "support_train.jsonl",
+        "support_valid.jsonl",
+    ]);
+    assert_eq!((code, out.as_str()), (0, ""));
 }
 
 #[test]

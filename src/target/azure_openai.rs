@@ -1,6 +1,6 @@
 //! Azure OpenAI fine-tuning (Microsoft Foundry).
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, ExampleCount, Loader, Target, Tokenizer};
 
 pub(super) const TARGET: Target = Target {
     name: "azure-openai",
@@ -24,17 +24,15 @@ pub(super) const TARGET: Target = Target {
         source: "https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision",
     }),
     tool_call_id: None,
-    limits: &[
-        Cited {
-            value: "at least 10 examples per training file",
-            source: "https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision",
-        },
-        Cited {
-            value: "at most 50,000 examples with images per training file; each image at most \
+    examples: Some(Cited {
+        value: ExampleCount { min: 10, max: None },
+        source: "https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision",
+    }),
+    limits: &[Cited {
+        value: "at most 50,000 examples with images per training file; each image at most \
                     10 MB, JPEG, PNG or WEBP, never in an assistant message",
-            source: "https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision",
-        },
-    ],
+        source: "https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision",
+    }],
     tokenizer: Cited {
         value: Tokenizer::O200kBase,
         source: "https://github.com/openai/tiktoken/blob/main/tiktoken/model.py",

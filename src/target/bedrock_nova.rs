@@ -28,6 +28,7 @@ pub(super) const TARGET: Target = Target {
     },
     max_images: None,
     tool_call_id: None,
+    examples: None,
     limits: &[],
     tokenizer: Cited {
         value: Tokenizer::Unpublished { whose: "Nova's" },

@@ -1,6 +1,6 @@
 //! Fireworks AI supervised fine-tuning.
 
-use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
+use super::{Cited, ExampleCount, KeyPlace, Keys, Loader, Target, Tokenizer};
 
 const SFT: &str = "https://docs.fireworks.ai/fine-tuning/fine-tuning-models";
 /// "Training compatibility": OpenAI SFT files work unconverted (`role`, `content`,
@@ -34,16 +34,17 @@ pub(super) const TARGET: Target = Target {
     },
     max_images: None,
     tool_call_id: None,
-    limits: &[
-        Cited {
-            value: "at least 3 and at most 3 million examples per dataset",
-            source: SFT,
+    examples: Some(Cited {
+        value: ExampleCount {
+            min: 3,
+            max: Some(3_000_000),
         },
-        Cited {
-            value: "images base64-encoded with their MIME type: PNG, JPG or JPEG",
-            source: "https://docs.fireworks.ai/fine-tuning/fine-tuning-vlm",
-        },
-    ],
+        source: SFT,
+    }),
+    limits: &[Cited {
+        value: "images base64-encoded with their MIME type: PNG, JPG or JPEG",
+        source: "https://docs.fireworks.ai/fine-tuning/fine-tuning-vlm",
+    }],
     tokenizer: Cited {
         value: Tokenizer::Model {
             what: "the base model's own",

@@ -26,6 +26,7 @@ pub(super) const TARGET: Target = Target {
     },
     max_images: None,
     tool_call_id: None,
+    examples: None,
     limits: &[],
     tokenizer: Cited {
         value: Tokenizer::Model {

@@ -32,6 +32,7 @@ pub(super) const TARGET: Target = Target {
         },
         source: "https://github.com/mistralai/mistral-common/blob/main/src/mistral_common/protocol/instruct/validator.py",
     }),
+    examples: None,
     limits: &[],
     tokenizer: Cited {
         value: Tokenizer::Model {

@@ -24,6 +24,7 @@ mod vertex_gemini;
 use std::fmt::Write as _;
 
 use crate::rule::Level;
+use crate::wording::thousands;
 
 /// A value with the documentation (a URL) or trainer code (repository and path) it comes
 /// from.
@@ -88,6 +89,23 @@ pub struct Keys {
     pub names: &'static [&'static str],
 }
 
+/// How many examples a target takes in one training file (B001).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExampleCount {
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+impl ExampleCount {
+    /// In words, for `explain`: "at least 10", "3 to 3,000,000".
+    pub fn describe(&self) -> String {
+        match self.max {
+            Some(max) => format!("{} to {}", thousands(self.min), thousands(max)),
+            None => format!("at least {}", thousands(self.min)),
+        }
+    }
+}
+
 /// The tokenizer a target counts with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tokenizer {
@@ -136,7 +154,9 @@ pub struct Target {
     pub max_images: Option<Cited<usize>>,
     /// The shape tool call ids must have (S010), where it is restricted.
     pub tool_call_id: Option<Cited<ToolCallId>>,
-    /// Other documented limits (examples, file size), in words.
+    /// How many examples a training file must hold (B001), where documented.
+    pub examples: Option<Cited<ExampleCount>>,
+    /// Other documented limits (file size, images), in words.
     pub limits: &'static [Cited<&'static str>],
     /// The tokenizer its token counts should use.
     pub tokenizer: Cited<Tokenizer>,
@@ -349,6 +369,13 @@ impl Target {
             };
             fact("tool call ids (S010)", shape, id.source);
         }
+        if let Some(examples) = self.examples {
+            fact(
+                "examples per training file (B001)",
+                examples.value.describe(),
+                examples.source,
+            );
+        }
         for limit in self.limits {
             fact("limit", limit.value.to_owned(), limit.source);
         }
@@ -544,6 +571,7 @@ mod tests {
             sources.extend(t.limits.iter().map(|c| c.source));
             sources.extend(t.keys.iter().map(|c| c.source));
             sources.extend(t.alternation.map(|c| c.source));
+            sources.extend(t.examples.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }

@@ -1,6 +1,6 @@
 //! OpenAI fine-tuning (supervised, DPO, reinforcement).
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, ExampleCount, Loader, Target, Tokenizer};
 
 pub(super) const TARGET: Target = Target {
     name: "openai",
@@ -32,10 +32,11 @@ pub(super) const TARGET: Target = Target {
         source: "https://developers.openai.com/api/docs/guides/vision-fine-tuning",
     }),
     tool_call_id: None,
-    limits: &[Cited {
-        value: "at least 10 examples per training file",
+    examples: Some(Cited {
+        value: ExampleCount { min: 10, max: None },
         source: "https://developers.openai.com/api/docs/guides/supervised-fine-tuning",
-    }],
+    }),
+    limits: &[],
     tokenizer: Cited {
         value: Tokenizer::O200kBase,
         source: "https://github.com/openai/tiktoken/blob/main/tiktoken/model.py",

@@ -47,6 +47,7 @@ pub(super) const TARGET: Target = Target {
         source: VISION,
     }),
     tool_call_id: None,
+    examples: None,
     limits: &[
         Cited {
             value: "a file of at most 100 GB; a file whose records fit two formats is rejected",

@@ -30,6 +30,7 @@ pub(super) const TARGET: Target = Target {
         source: IMAGES,
     }),
     tool_call_id: None,
+    examples: None,
     limits: &[Cited {
         value: "each image at most 20 MB",
         source: IMAGES,

@@ -5,6 +5,7 @@ use crate::declare_rule;
 use crate::diagnostic::FileId;
 use crate::rule::Level;
 use crate::rules::{Code, RunsOn};
+use crate::wording::thousands;
 
 declare_rule! {
     /// ## What it does
@@ -22,6 +23,13 @@ declare_rule! {
     /// Without a goal it says nothing: how much data is enough depends on what the
     /// fine-tuning is for. Each file is counted on its own (a validation split is not added
     /// to its training file). The finding is about the whole file and points at its line 1.
+    ///
+    /// A target's own limits come first, whatever the goal: where the provider rejects a
+    /// training file of too few (or too many) examples, a file outside them is an error
+    /// naming the provider (OpenAI and Azure OpenAI: at least 10; Fireworks: 3 to 3 million;
+    /// `explain TARGET` cites each). Evaluation files (a split's `valid` or `test` file) are
+    /// not held to the minimum. Below a target's minimum the goal's shortfall is not
+    /// reported as well.
     ///
     /// ## Why is this bad?
     /// Below the minimum, a fine-tuned model behaves inconsistently across similar inputs and
@@ -58,10 +66,13 @@ fn check(ctx: &mut DatasetContext<'_>) {
     let all = ctx.facts;
     let files: Vec<FileId> = ctx.files_enabling(Code::B001).map(|(f, _)| f).collect();
     for file in files {
+        let count = all[file as usize].items.len() as u64;
+        if target_limits(ctx, file, count) {
+            continue;
+        }
         let Some(goal) = ctx.settings(file).goal else {
             continue;
         };
-        let count = all[file as usize].items.len() as u64;
         let (minimum, recommended) = (goal.minimum(), goal.recommended());
         let examples = if count == 1 { "example" } else { "examples" };
         let what = format!(
@@ -89,4 +100,41 @@ fn check(ctx: &mut DatasetContext<'_>) {
             );
         }
     }
+}
+
+/// Reports a training file outside its target's example limits; true when it is under the
+/// minimum (the goal's shortfall is then not reported too).
+fn target_limits(ctx: &mut DatasetContext<'_>, file: FileId, count: u64) -> bool {
+    let Some((title, limits)) = ctx
+        .settings(file)
+        .target
+        .and_then(|t| Some((t.title, t.examples?.value)))
+    else {
+        return false;
+    };
+    let examples = if count == 1 { "example" } else { "examples" };
+    let evaluation = ctx.splits.iter().any(|s| s.eval.contains(&file));
+    if count < limits.min && !evaluation {
+        ctx.report_file_error(
+            Code::B001,
+            file,
+            format!(
+                "{count} {examples}; {title} rejects a training file of fewer than {}",
+                thousands(limits.min)
+            ),
+        );
+        return true;
+    }
+    if let Some(max) = limits.max.filter(|&max| count > max) {
+        ctx.report_file_error(
+            Code::B001,
+            file,
+            format!(
+                "{} examples; {title} takes at most {} in one dataset (split the file)",
+                thousands(count),
+                thousands(max)
+            ),
+        );
+    }
+    false
 }
