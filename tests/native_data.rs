@@ -171,6 +171,70 @@ fn axolotl_example_keeps_its_unknown_role() {
     );
 }
 
+/// Each file with the target it is written for (issue: "linted in its native shape with the
+/// matching target"): the S, O and B errors are exactly the real defects docs/real-data.md
+/// lists. The targets' role lists (S005), alternation (O006) and example counts (B001) take
+/// part; so does S014, which must not fire on a file its target reads.
+#[test]
+fn each_file_with_its_target_has_only_its_known_errors() {
+    let Some(dir) = data_dir() else { return };
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("axolotl_mistral_example.jsonl", "axolotl", &["S005"; 10]),
+        ("fastchat_dummy_conversation.jsonl", "axolotl", &[]),
+        ("fastchat_dummy_conversation.jsonl", "llama-factory", &[]),
+        ("gpteacher_codegen.jsonl", "llama-factory", &[]),
+        ("gpteacher_roleplay.jsonl", "llama-factory", &[]),
+        ("gpteacher_toolformer.jsonl", "axolotl", &[]),
+        ("llamafactory_alpaca_en_demo.jsonl", "llama-factory", &[]),
+        ("llamafactory_alpaca_zh_demo.jsonl", "llama-factory", &[]),
+        ("llamafactory_identity.jsonl", "llama-factory", &[]),
+        ("llamafactory_dpo_en_demo.jsonl", "llama-factory", &[]),
+        ("llamafactory_kto_en_demo.jsonl", "llama-factory", &[]),
+        (
+            "llamafactory_reason_tool_use_50.jsonl",
+            "llama-factory",
+            &[],
+        ),
+        ("llamafactory_v1_dpo_demo.jsonl", "llama-factory", &[]),
+        ("llamafactory_v1_sft_demo.jsonl", "llama-factory", &[]),
+        ("llmfoundry_dolly_hhrlhf_small.jsonl", "trl", &[]),
+        ("mlx_lora_wikisql_train.jsonl", "trl", &[]),
+        ("mlx_lora_wikisql_train.jsonl", "mistral", &[]),
+        // Five examples, where OpenAI takes ten; line 4 has no user message.
+        (
+            "openai_cookbook_toy_chat.jsonl",
+            "openai",
+            &["B001", "O003"],
+        ),
+        ("pirate_training_set.jsonl", "openai", &[]),
+        ("pirate_training_set.jsonl", "fireworks", &[]),
+        ("together_rewardbench2_dpo_val.jsonl", "together", &[]),
+        ("together_small_coqa_10.jsonl", "together", &[]),
+    ];
+    for (file, target, expected) in cases {
+        let out = Command::cargo_bin("tunelint")
+            .expect("the tunelint binary is built")
+            .current_dir(&dir)
+            .args(["check", "--isolated", "--format", "json", "--exit-zero"])
+            .args(["--target", target, file])
+            .output()
+            .expect("run tunelint");
+        let report: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let mut errors: Vec<String> = report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| {
+                d["level"] == "error" && d["code"].as_str().is_some_and(|c| "SOB".contains(&c[..1]))
+            })
+            .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        errors.sort();
+        assert_eq!(errors, *expected, "{file} with --target {target}");
+    }
+}
+
 // The LLaMA-Factory files that the trainer ships as `.json` arrays (SOURCES.md: alpaca_en_demo,
 // alpaca_zh_demo, identity, dpo_en_demo, kto_en_demo; the folder holds them converted to
 // JSONL), written back as the trainer writes them (`json.dump(indent=2, ensure_ascii=False)`)
