@@ -492,8 +492,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .collect();
     let mut inputs = Inputs::default();
     for f in &found {
-        if let Found::File(p) = f {
-            inputs.add(p);
+        match f {
+            Found::File(p) => inputs.add(p),
+            Found::Stdin => inputs.add_stdin(),
         }
     }
     let mut outputs = open_outputs(&args, &cwd, &files, &inputs)?;
@@ -590,8 +591,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     let (mut summaries, facts) =
         run.context("cannot keep the findings in order (writing a temporary file failed)")?;
 
-    // Evaluation splits are not trained on: their tokens are not billed.
-    for id in split_groups.iter().flat_map(|g| &g.eval) {
+    // Evaluation splits are not trained on: their tokens are not billed. Alone (no training
+    // file in the run), a validation file may be what is uploaded to train: billed.
+    for id in split_groups
+        .iter()
+        .filter(|g| !g.train.is_empty())
+        .flat_map(|g| &g.eval)
+    {
         if let Some(t) = summaries[*id as usize].tokens.as_mut() {
             t.evaluation_split = true;
         }

@@ -125,6 +125,27 @@ pub struct Item {
     pub hashed: bool,
     /// No error-level finding from the record rules.
     pub valid: bool,
+    /// Where on its line the record starts, in bytes and in characters: 0 for a line of
+    /// JSON Lines, the column of its `{` for an element of a `.json` array (`offset` is then
+    /// the record's own offset, past the start of its line by `column_bytes`).
+    pub column_bytes: u32,
+    pub column_chars: u32,
+}
+
+impl Item {
+    /// Where a finding about the whole record points: its first character.
+    pub fn location(&self, file: FileId) -> Location {
+        if self.column_bytes == 0 {
+            return Location::line_start(file, self.line, self.offset);
+        }
+        RecordStart {
+            line: self.line,
+            line_offset: self.offset - u64::from(self.column_bytes),
+            column_bytes: self.column_bytes,
+            column_chars: self.column_chars,
+        }
+        .location(file)
+    }
 }
 
 /// The facts of one file: its records, and one collector per kind the enabled rules need.
@@ -180,6 +201,8 @@ impl FileFacts {
             hash,
             hashed,
             valid: record.valid,
+            column_bytes: record.start.column_bytes,
+            column_chars: record.start.column_chars,
         });
         for (_, f) in &mut self.facts {
             f.add(record);
@@ -480,6 +503,19 @@ impl<'a> DatasetContext<'a> {
     /// `line 12`, or `data/train.jsonl:12` when the other record is in another file; `row 11`
     /// or `data/train.parquet row 11` for the row of a Parquet table that line 12 of its text
     /// holds.
+    /// [`place`](Self::place) of record `index` of `file`, with its column where it does
+    /// not start its line (an element of a minified `.json` array: "line 1" would not say
+    /// which).
+    pub fn place_of(&self, here: FileId, file: FileId, index: usize) -> String {
+        let item = &self.facts[file as usize].items[index];
+        let place = self.place(here, file, item.line);
+        if item.column_bytes == 0 {
+            place
+        } else {
+            format!("{place}, column {}", item.column_chars + 1)
+        }
+    }
+
     pub fn place(&self, here: FileId, file: FileId, line: u64) -> String {
         let rows = self.files.get(file as usize).is_some_and(|f| f.rows);
         match (here == file, rows) {
@@ -523,8 +559,7 @@ impl<'a> DatasetContext<'a> {
         message: String,
         related: Option<Related>,
     ) {
-        let item = self.facts[file as usize].items[index];
-        let location = Location::line_start(file, item.line, item.offset);
+        let location = self.facts[file as usize].items[index].location(file);
         self.report_at(code, index, location, Level::Error, message, related);
     }
 

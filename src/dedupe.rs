@@ -161,10 +161,35 @@ pub enum DedupeError {
         "{path}: is a Parquet table; dedupe rewrites JSON Lines only. `tunelint check {path}` lists its duplicates (D001, D002) by row; to dedupe it, convert it to JSON Lines first (`datasets`: `Dataset.from_parquet(PATH).to_json(OUT)`) and dedupe the result"
     )]
     Table { path: String },
+    /// An array's elements cannot be dropped line by line: dedupe writes JSON Lines.
+    #[error(
+        "{path}: is a JSON array; dedupe rewrites JSON Lines only. `tunelint check {path}` lists its duplicates (D001, D002) at each record's line and column; to dedupe it, convert it to JSON Lines first (`jq -c '.[]' {path} > OUT.jsonl`) and dedupe the result"
+    )]
+    Array { path: String },
     #[error(
         "{path} changed while it was deduplicated (line {line} is no longer where it was); nothing was written"
     )]
     Changed { path: String, line: u64 },
+}
+
+/// Whether `input` is a `.json` file whose text is an array (its first byte after white
+/// space is `[`), which the engine reads record by record but a line-wise copy cannot
+/// rewrite. A file that cannot be opened is not one: reading it reports why.
+fn holds_array(input: &std::path::Path) -> bool {
+    use std::io::Read;
+    if !crate::source::is_json_name(input) {
+        return false;
+    }
+    let Ok(file) = std::fs::File::open(input) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if file.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    // A byte-order mark before it is J005's to report, not a reason to miss the array.
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
 }
 
 /// The settings `dedupe` lints a file with: its own, with every rule off but the J rules
@@ -272,6 +297,11 @@ pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
     }
     if InputSource::File(request.input.to_path_buf()).is_parquet() {
         return Err(DedupeError::Table {
+            path: path.to_owned(),
+        });
+    }
+    if holds_array(request.input) {
+        return Err(DedupeError::Array {
             path: path.to_owned(),
         });
     }

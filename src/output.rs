@@ -44,6 +44,15 @@ impl Inputs {
         self.files.push((path.to_path_buf(), handle, resolved));
     }
 
+    /// Records standard input, when the run reads it (`-`): redirected from a file
+    /// (`tunelint -o data.jsonl - < data.jsonl`), that file is an input like any other.
+    pub fn add_stdin(&mut self) {
+        if let Some(id) = stdin_identity() {
+            self.files
+                .push((PathBuf::from("standard input"), Some(id), None));
+        }
+    }
+
     /// Fails when writing `output` would write over one of the inputs: the same file after
     /// resolving links (device and inode, so hard links and symlinks count), or the same path.
     pub fn check(&self, option: &str, output: &Path) -> Result<(), OutputError> {
@@ -53,7 +62,9 @@ impl Inputs {
             let same_file = matches!((&handle, input_handle), (Some(a), Some(b)) if a == b);
             let same_path = matches!((&resolved, input_resolved), (Some(a), Some(b)) if a == b);
             if same_file || same_path {
-                let what = if output == input {
+                let what = if input_resolved.is_none() && input == Path::new("standard input") {
+                    "the file standard input is read from".to_string()
+                } else if output == input {
                     "an input of this run".to_string()
                 } else {
                     format!("the same file as the input {}", input.display())
@@ -117,6 +128,23 @@ fn identity(path: &Path) -> Option<Identity> {
         let _ = meta;
         same_file::Handle::from_path(path).ok().map(Identity)
     }
+}
+
+/// The identity of the regular file standard input is redirected from, if it is one.
+#[cfg(unix)]
+fn stdin_identity() -> Option<Identity> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = File::from(fd)
+        .metadata()
+        .ok()
+        .filter(std::fs::Metadata::is_file)?;
+    Some(Identity(meta.dev(), meta.ino()))
+}
+#[cfg(not(unix))]
+fn stdin_identity() -> Option<Identity> {
+    None
 }
 
 /// The absolute path a write to `path` lands on: links resolved, and for a file that does

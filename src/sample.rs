@@ -16,6 +16,7 @@ use std::io::{self, Read, Write};
 use crate::composition::Category;
 use crate::dataset::RecordView;
 use crate::json::{Kind, Parser};
+use crate::pii::mask_matches;
 use crate::record::Conversation;
 use crate::rules::balance::classify;
 use crate::settings::{FormatChoice, Settings};
@@ -180,7 +181,9 @@ fn choose(heaps: Vec<BinaryHeap<Picked>>, n: usize) -> Vec<Picked> {
         .into_iter()
         .map(|h| h.into_sorted_vec().into_iter())
         .collect();
-    let mut picked = Vec::with_capacity(n);
+    // `-n` is the user's number, as large as they like: reserve for what there is.
+    let available: usize = queues.iter().map(ExactSizeIterator::len).sum();
+    let mut picked = Vec::with_capacity(n.min(available));
     while picked.len() < n {
         let before = picked.len();
         for q in &mut queues {
@@ -404,7 +407,7 @@ pub fn write_text(
         match conv {
             Some(conv) if !conv.messages.is_empty() => write_turns(out, &conv, width)?,
             // A record no format reads is shown as written.
-            _ => write_wrapped(out, &p.text, width)?,
+            _ => write_wrapped(out, &mask_matches(&p.text), width)?,
         }
     }
     Ok(())
@@ -415,12 +418,16 @@ fn write_turns(out: &mut dyn Write, conv: &Conversation<'_>, width: usize) -> io
         writeln!(out, "{}:", m.role.as_str())?;
         let text = m.content.joined_text();
         if !text.trim().is_empty() {
-            write_wrapped(out, &text, width)?;
+            write_wrapped(out, &mask_matches(&text), width)?;
         }
         for call in &m.tool_calls {
             let name = call.name.as_ref().map_or("?", |n| &n.value);
             let args = call.arguments.as_ref().map_or("", |a| &a.value);
-            write_wrapped(out, &format!("[calls {name}({args})]"), width)?;
+            write_wrapped(
+                out,
+                &mask_matches(&format!("[calls {name}({args})]")),
+                width,
+            )?;
         }
         if m.content.has_image() {
             write_wrapped(out, "[image]", width)?;
@@ -481,8 +488,36 @@ pub fn write_jsonl(out: &mut dyn Write, inputs: &[Input], sample: &Sample) -> io
             out,
             "{{\"path\": {path}, \"line\": {}{row}{category}, \"record\": {}}}",
             p.line,
-            p.text.trim()
+            masked_record(p.text.trim())
         )?;
     }
     Ok(())
+}
+
+/// A record's JSON text with what the privacy rules find (P006's keys first of all) masked,
+/// as every snippet is: a sample handed to reviewers must not carry a live key. Masking
+/// replaces characters inside strings by `*`, which keeps the JSON as written; should a
+/// match reach across an escape and break it, each string of the parsed record is masked
+/// instead.
+fn masked_record(text: &str) -> String {
+    let masked = mask_matches(text);
+    if masked == text || serde_json::from_str::<serde::de::IgnoredAny>(&masked).is_ok() {
+        return masked;
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(mut value) => {
+            mask_strings(&mut value);
+            value.to_string()
+        }
+        Err(_) => masked,
+    }
+}
+
+fn mask_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => *s = mask_matches(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(mask_strings),
+        _ => {}
+    }
 }

@@ -31,7 +31,8 @@ const SEPARATORS: &[char] = &['-', '_', '.'];
 /// How the files of a run group: see the module documentation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Groups {
-    /// Training files with their evaluation files (D003).
+    /// Training files with their evaluation files (D003); evaluation files named as such
+    /// without their training file in the run form a group with no training file.
     pub splits: Vec<SplitGroup>,
     /// Files compared as one dataset by D001 and D002, each in path order (file id order);
     /// a file in none of them is a dataset on its own.
@@ -88,7 +89,11 @@ pub fn groups(paths: &[Option<PathBuf>], configured: &[DatasetGroup], root: &Pat
             .filter(|(s, _)| s.as_str() != TRAIN)
             .flat_map(|(_, ids)| ids.iter().copied())
             .collect();
-        if !train.is_empty() && !eval.is_empty() {
+        // Evaluation files without their training file in the run still form a group: they
+        // are evaluation files all the same (not held to a target's minimum count, B001), and
+        // D003 has nothing to compare them with. (Their tokens are billed, as a file linted
+        // alone may be the one uploaded.)
+        if !eval.is_empty() {
             splits.push(SplitGroup { train, eval });
         }
         same.extend(by_split.into_values());

@@ -1186,6 +1186,32 @@ fn no_output_option_writes_over_an_input() {
         assert!(stderr.contains("never writes over its input"), "{stderr}");
         assert_eq!(fs::read_to_string(here.join("t.jsonl")).unwrap(), data);
     }
+    // Standard input redirected from the file (`tunelint -o t.jsonl - < t.jsonl`), for
+    // `check` and `stats`: the file is an input all the same.
+    for args in [
+        &["-o", "t.jsonl", "-"][..],
+        &["--sarif-file", "t.jsonl", "-"],
+        &["stats", "-o", "t.jsonl", "-"],
+    ] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+            .current_dir(&here)
+            .args(args)
+            .arg("--isolated")
+            .stdin(fs::File::open(here.join("t.jsonl")).unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("is the file standard input is read from"),
+            "{stderr}"
+        );
+        assert_eq!(
+            fs::read_to_string(here.join("t.jsonl")).unwrap(),
+            data,
+            "{args:?}"
+        );
+    }
     // Two outputs on one file would interleave.
     let (code, _, stderr) =
         stdout_of(tunelint(&here).args(["-o", "out.txt", "--json-file", "./out.txt", "t.jsonl"]));

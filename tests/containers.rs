@@ -655,11 +655,7 @@ fn an_array_has_the_findings_of_the_same_records_as_jsonl() {
                         continue;
                     };
                     let shown = shown.trim_end_matches('\r');
-                    let covered = plain.iter().any(|p| {
-                        p.code == d.code
-                            && json_array::span_text(&jsonl, p)
-                                .is_some_and(|t| t.starts_with(shown))
-                    });
+                    let covered = json_array::covered_by(&plain, &jsonl, d, shown);
                     assert!(covered, "{name}: {} covers {shown:?}", d.code.as_str());
                 }
                 compared += 1;
@@ -725,4 +721,58 @@ fn discovery_lints_a_json_array_named_or_included_never_any_json() {
     let (code, _, err) = stdout_of(tunelint(dir.path()).args(["data"]));
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("include"), "{err}");
+}
+
+/// A duplicate in a minified array (every record on line 1) is located at its record, and
+/// names the first copy by its column too: "line 1" alone would not say which. Pretty-printed,
+/// the record's `{` is the place. `dedupe` says it rewrites JSON Lines only.
+#[test]
+fn duplicates_in_an_array_point_at_their_records() {
+    let dir = TempDir::new().expect("temp dir");
+    let other = GOOD.replace("Hello there", "Good morning");
+    let minified = format!("[{GOOD},{GOOD},{other}]");
+    fs::write(dir.path().join("m.json"), &minified).expect("write");
+    let second = GOOD.chars().count() + 3;
+    let (code, out, err) = stdout_of(tunelint(dir.path()).args([
+        "--isolated",
+        "--format",
+        "concise",
+        "--select",
+        "D001",
+        "m.json",
+    ]));
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(
+        out.lines().next().unwrap_or_default(),
+        format!("m.json:1:{second}: D001 exact duplicate of the example at line 1, column 2")
+    );
+    // Pretty-printed: each record on lines of its own, indented.
+    let pretty = format!("[\n  {GOOD},\n  {GOOD}\n]\n");
+    fs::write(dir.path().join("p.json"), &pretty).expect("write");
+    let (_, out, _) = stdout_of(tunelint(dir.path()).args([
+        "--isolated",
+        "--format",
+        "concise",
+        "--select",
+        "D001",
+        "p.json",
+    ]));
+    assert_eq!(
+        out.lines().next().unwrap_or_default(),
+        "p.json:3:3: D001 exact duplicate of the example at line 2, column 3"
+    );
+    let (code, _, err) = stdout_of(tunelint(dir.path()).args([
+        "dedupe",
+        "--isolated",
+        "--force",
+        "m.json",
+        "-o",
+        "out.json",
+    ]));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("m.json: is a JSON array; dedupe rewrites JSON Lines only"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out.json").exists());
 }

@@ -279,10 +279,7 @@ fn llamafactory_json_arrays_lint_like_their_jsonl() {
             let Some(shown) = json_array::span_text(&array, d) else {
                 continue;
             };
-            let covered = plain.iter().any(|p| {
-                p.code == d.code
-                    && json_array::span_text(&jsonl, p).is_some_and(|t| t.starts_with(shown))
-            });
+            let covered = json_array::covered_by(&plain, &jsonl, d, shown);
             assert!(
                 covered,
                 "{name}:{}:{}: {} covers {shown:?}",

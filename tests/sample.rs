@@ -375,3 +375,54 @@ fn a_real_dataset_is_sampled_the_same_way_twice() {
         assert_eq!(record, original);
     }
 }
+
+/// A sample is shown to people: a secret in it is masked as in every finding's snippet, in the
+/// text and in the JSONL handed to reviewers (which stays valid JSON, the record otherwise as
+/// written).
+#[test]
+fn secrets_in_the_sample_are_masked() {
+    let dir = TempDir::new().unwrap();
+    let key = "sk-proj-ZZ9aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789QQ";
+    let lines = vec![
+        serde_json::json!({"messages": [
+            {"role": "system", "content": format!("Use key {key} for calls.")},
+            {"role": "user", "content": "Which key do you use?"},
+            {"role": "assistant", "content": "The one in my instructions."},
+        ]})
+        .to_string(),
+    ];
+    write_lines(dir.path(), "data.jsonl", &lines);
+    let text = run_ok(dir.path(), &["sample", "--isolated", "data.jsonl"]);
+    assert!(!text.contains(key), "{text}");
+    assert!(text.contains("sk-p*"), "{text}");
+    let out = run_ok(
+        dir.path(),
+        &["sample", "--isolated", "--format", "jsonl", "data.jsonl"],
+    );
+    assert!(!out.contains(key), "{out}");
+    let records = jsonl(&out);
+    assert_eq!(records.len(), 1);
+    let system = records[0].2["messages"][0]["content"].as_str().unwrap();
+    assert!(
+        system.starts_with("Use key sk-p*") && system.ends_with(" for calls."),
+        "{system}"
+    );
+    assert_eq!(
+        records[0].2["messages"][2]["content"],
+        "The one in my instructions."
+    );
+}
+
+/// `-n` is a count the user types: any size is read as "up to that many".
+#[test]
+fn a_huge_count_takes_what_there_is() {
+    let dir = TempDir::new().unwrap();
+    write_lines(dir.path(), "data.jsonl", &mixed(4));
+    for n in ["1000000000", "18446744073709551615"] {
+        let out = run_ok(dir.path(), &["sample", "--isolated", "-n", n, "data.jsonl"]);
+        assert!(
+            out.starts_with("10 examples of 10 (seed 0)\n"),
+            "-n {n}: {out}"
+        );
+    }
+}

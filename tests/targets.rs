@@ -456,6 +456,16 @@ fn a_training_file_below_the_targets_minimum_fails_the_run() {
         "support_valid.jsonl",
     ]);
     assert_eq!((code, out.as_str()), (0, ""));
+    // Named on its own (a CI run on the changed file), it is still an evaluation file.
+    let (code, out) = run(&[
+        "--target",
+        "openai",
+        "--ignore",
+        "D,S014",
+        "--quiet",
+        "support_valid.jsonl",
+    ]);
+    assert_eq!((code, out.as_str()), (0, ""));
 }
 
 #[test]

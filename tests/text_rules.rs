@@ -259,6 +259,8 @@ fn long_repetitive_texts_are_linted_in_linear_time() {
         "pls thx u ",
         "word. then ",
         "sk-sk-",
+        "_sk-",
+        "sk-proj-a1",
         "1 2 3 4 5 6 7 8 9 ",
         "a@b.co ",
         "::1:2:3 ",

@@ -103,6 +103,10 @@ static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The longest key of a kind other than PEM, in bytes, with room to spare (OpenAI's project
+/// keys are about 164).
+const MAX_KEY: usize = 256;
+
 /// Words that mark a key as a stand-in.
 const STAND_INS: &[&str] = &[
     "xxxx",
@@ -131,15 +135,45 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             continue;
         };
         let kind = &KINDS[kind_index];
-        let glued = text[..start].chars().next_back().is_some_and(|c| {
-            c.is_alphanumeric() || c == '_' || (c == '-' && kind.name != "PEM private key")
-        });
+        // Only a letter or digit glues: `_sk-proj-...` and `=sk-proj-...` are keys.
+        let glued = text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
         if glued {
             continue;
         }
-        // The regex checks the skipped bytes too (`^gh[pousr]_`).
-        let Some(key) = PATTERNS[kind_index].find(&text[start..]) else {
+        // The regex checks the skipped bytes too (`^gh[pousr]_`). It reads at most
+        // `MAX_KEY` bytes (a PEM key, all of the text): a key is never longer, and a prefix
+        // repeated through a long text (`sk-sk-sk-...`) then costs a bounded match each rather
+        // than a match to the end of the text each.
+        let window = if kind.name == "PEM private key" {
+            &text[start..]
+        } else {
+            let mut end = (start + MAX_KEY).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            &text[start..end]
+        };
+        let Some(found_key) = PATTERNS[kind_index].find(window) else {
             continue;
+        };
+        // A match that fills the window runs on past it: no key is that long.
+        if found_key.end() == MAX_KEY {
+            continue;
+        }
+        // Separators after a key are not part of it (`sk-proj-...______ # set it`): its
+        // character class takes `_` and `-`, but a run of them would fail the randomness test
+        // and hide the key. The key without them must still be one.
+        let trimmed = found_key.as_str().trim_end_matches(['_', '-']);
+        let key = if trimmed.len() == found_key.len() || kind.name == "PEM private key" {
+            found_key
+        } else {
+            match PATTERNS[kind_index].find(trimmed) {
+                Some(k) => k,
+                None => continue,
+            }
         };
         let end = start + key.end();
         let after_glued = text[end..]
@@ -217,6 +251,25 @@ mod tests {
             },
         );
         kinds.into_iter().next()
+    }
+
+    /// What touches a key does not hide it, unless it is a letter or digit: a run of
+    /// separators after it (the class of its random part takes `_` and `-`), an underscore
+    /// before it.
+    #[test]
+    fn separators_around_a_key_do_not_hide_it() {
+        let key = "sk-proj-ZZ9aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789QQ";
+        for text in [
+            format!("export OPENAI_API_KEY={key}______ # set it"),
+            format!("my keys: _{key}"),
+            format!("my keys: {key}------"),
+            format!("({key}_)"),
+        ] {
+            assert_eq!(kind_of(&text).as_deref(), Some("OpenAI API key"), "{text}");
+        }
+        // Glued to a letter or digit, it is part of a longer word.
+        assert_eq!(kind_of(&format!("x{key}")), None);
+        assert_eq!(kind_of(&format!("{key}______x")), None);
     }
 
     #[test]

@@ -141,6 +141,14 @@ fn lines_as_records(message: &str, starts: &[u64]) -> String {
             Err(_) => out.push_str("line "),
         }
         rest = &after[digits..];
+        // An array's record is named with its column too ("line 3, column 3"): the record
+        // is what is compared.
+        if let Some(col) = rest.strip_prefix(", column ") {
+            let digits = col.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                rest = &col[digits..];
+            }
+        }
     }
     out.push_str(rest);
     out
@@ -152,4 +160,18 @@ pub fn span_text<'a>(text: &'a str, d: &Diagnostic) -> Option<&'a str> {
     let from = d.location.line_offset as usize;
     let line = text.get(from..)?.split('\n').next()?;
     line.get(span.start as usize..span.end as usize)
+}
+
+/// Whether a finding `d` of the array, whose span shows `shown`, has its counterpart among
+/// the JSONL's findings `plain`: one of the same rule whose span starts with the same text.
+/// A finding about a whole record (a duplicate) has no span on a line of its own; in an array
+/// it points at the record's `{`.
+pub fn covered_by(plain: &[Diagnostic], jsonl: &str, d: &Diagnostic, shown: &str) -> bool {
+    plain.iter().any(|p| {
+        p.code == d.code
+            && match span_text(jsonl, p) {
+                Some(t) => t.starts_with(shown),
+                None => shown == "{" && p.location.column == 1,
+            }
+    })
 }

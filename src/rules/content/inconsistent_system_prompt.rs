@@ -133,7 +133,7 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
         return;
     };
     let dominant_line = facts.items[first].line;
-    let dominant_place = ctx.place(file, file, dominant_line);
+    let dominant_place = ctx.place_of(file, file, first);
     // Only rare exceptions to a clear majority are mistakes; a sizeable group is a choice.
     let rare = |n: usize, of: usize| n * 10 < of;
     let missing_flagged = rare(convs.len() - with_system, convs.len());

@@ -67,7 +67,7 @@ fn check(ctx: &mut DatasetContext<'_>) {
             for (i, first) in copies.into_iter().enumerate() {
                 let Some(first) = first else { continue };
                 let first_line = ctx.facts[first.file as usize].items[first.index].line;
-                let place = ctx.place(file, first.file, first_line);
+                let place = ctx.place_of(file, first.file, first.index);
                 ctx.report(
                     Code::D001,
                     file,

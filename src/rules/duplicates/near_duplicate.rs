@@ -216,7 +216,7 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
         }
         let ((file, index), (of_file, of_index)) = (here, of);
         let earlier = all[of_file as usize].items[of_index].line;
-        let place = ctx.place(file, of_file, earlier);
+        let place = ctx.place_of(file, of_file, of_index);
         ctx.report(
             Code::D002,
             file,

@@ -179,7 +179,7 @@ fn leak(
         (eval, train, "training")
     };
     let line = ctx.facts[other as usize].items[other_index].line;
-    let place = ctx.place(here, other, line);
+    let place = ctx.place_of(here, other, other_index);
     let (copy, related) = match pct {
         None => (
             format!("exact copy of {whose} example {place}"),
