@@ -35,6 +35,15 @@ pub enum FormatChoice {
 }
 
 impl FormatChoice {
+    /// The format a record is read as: `auto` reads a record of no known shape as OpenAI
+    /// chat (`format::normalize`), so that is the format a target must accept.
+    pub fn read_as(self) -> FormatChoice {
+        match self {
+            FormatChoice::Auto => FormatChoice::OpenAiChat,
+            f => f,
+        }
+    }
+
     /// One of TRL's dataset formats, whose message lists follow TRL's conventions (an
     /// `{"type": "image"}` part stands for an image of the record's `images` column).
     pub fn is_trl(self) -> bool {

@@ -114,14 +114,10 @@ pub fn normalize<'s>(
 ) -> Option<Conversation<'s>> {
     ctx.format = format;
     // S014: the record is read in its own format either way, so the other rules still run.
-    if let Some(target) = ctx.settings.target {
-        let name = match format {
-            FormatChoice::Auto => FormatChoice::OpenAiChat.as_str(),
-            f => f.as_str(),
-        };
-        if let Some(message) = target.mismatch(name) {
-            ctx.report(Code::S014, doc.span(doc.root()), message);
-        }
+    if let Some(target) = ctx.settings.target
+        && let Some(message) = target.mismatch(format.read_as().as_str())
+    {
+        ctx.report(Code::S014, doc.span(doc.root()), message);
     }
     let conv = match format {
         FormatChoice::Auto | FormatChoice::OpenAiChat => openai_chat::normalize(doc, ctx),
@@ -172,11 +168,7 @@ fn check_target_roles(
             | FormatChoice::TrlUnpairedPreference
             | FormatChoice::PromptOnly
     );
-    let name = match format {
-        FormatChoice::Auto => FormatChoice::OpenAiChat,
-        f => f,
-    };
-    if !named_roles || !target.accepts(name.as_str()) {
+    if !named_roles || !target.accepts(format.read_as().as_str()) {
         return;
     }
     for message in &conv.messages {

@@ -5,7 +5,6 @@ use crate::declare_rule;
 use crate::diagnostic::Span;
 use crate::record::{Conversation, Role};
 use crate::rules::Code;
-use crate::settings::FormatChoice;
 use crate::target;
 use crate::wording::with_article;
 
@@ -85,10 +84,7 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
 /// Two turns of one role in a row: a warning, or an error naming the provider where the
 /// record's target rejects the file for it (Together's upload check, Bedrock's).
 fn report_repeat(ctx: &mut RecordContext<'_>, span: Span, turns: &str, fix: &str) {
-    let format = match ctx.format {
-        FormatChoice::Auto => FormatChoice::OpenAiChat,
-        f => f,
-    };
+    let format = ctx.format.read_as();
     // The configured target, where it reads the format (S014 has said so otherwise), or the
     // one provider that reads it (Bedrock's shapes) when no target is named.
     let target = match ctx.settings.target {
