@@ -559,12 +559,22 @@ HOSTILE = [
 ]
 
 
-def long_documents(n=200, chars=42_000, seed=7):
-    """Writes bench-data/long-<n>.jsonl: n distinct documents of `chars` characters each, as
+LONG_KINDS = (
+    ("prose", "distinct documents of English-looking prose"),
+    ("figures", "distinct documents of prose with names, amounts and codes in it (many characters "
+                "that are not popular: capitals, digits)"),
+    ("near", "prose in which every fourth document is a near copy of an earlier one (a dozen word edits)"),
+)
+
+
+def long_documents(n=200, chars=42_000, seed=7, kind="prose"):
+    """Writes bench-data/long-<n>[-<kind>].jsonl: n documents of `chars` characters each, as
     the first user message (English-looking prose: words of one to four syllables from a
-    5,000-word vocabulary, Zipf-distributed, in sentences and paragraphs). Deterministic."""
+    5,000-word vocabulary, Zipf-distributed, in sentences and paragraphs). `figures` puts a
+    capitalised name, an amount or a code in about one word of six; `near` makes every fourth
+    document a near copy of an earlier one. Deterministic."""
     os.makedirs(DATA, exist_ok=True)
-    path = os.path.join(DATA, f"long-{n}.jsonl")
+    path = os.path.join(DATA, f"long-{n}.jsonl" if kind == "prose" else f"long-{n}-{kind}.jsonl")
     rng = random.Random(seed)
     syllables = [c + v for c in "bcdfghjklmnprstvwz" for v in "aeiou"] + ["th", "ch", "sh", "qu", "x", "y"]
     words = set()
@@ -575,17 +585,36 @@ def long_documents(n=200, chars=42_000, seed=7):
     for i in range(len(words)):
         total += 1 / (i + 1)
         cum.append(total)
+
+    def figure():
+        r = rng.random()
+        if r < 0.4:
+            return rng.choice(words).capitalize() + rng.choice(["", " " + rng.choice(words).capitalize()])
+        if r < 0.7:
+            return f"${rng.randint(1, 99_999):,}.{rng.randint(0, 99):02d}"
+        return f"{rng.choice('ABCDEFGHKLMNPRSTXZ')}{rng.choice('ABCDEFGHKLMNPRSTXZ')}-{rng.randint(100, 99_999)}"
+
+    docs = []
     with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as f:
         for i in range(n):
-            paragraphs, size = [], 0
-            while size < chars:
-                sentences = []
-                for _ in range(rng.randint(3, 8)):
-                    s = rng.choices(words, cum_weights=cum, k=rng.randint(6, 22))
-                    sentences.append(" ".join([s[0].capitalize()] + s[1:]) + rng.choice(".....?!"))
-                paragraphs.append(" ".join(sentences))
-                size += len(paragraphs[-1]) + 2
-            doc = "\n\n".join(paragraphs)[:chars]
+            if kind == "near" and i % 4 == 3:
+                ws = rng.choice(docs).split(" ")
+                for _ in range(12):
+                    ws[rng.randrange(len(ws))] = rng.choice(words)
+                doc = " ".join(ws)
+            else:
+                paragraphs, size = [], 0
+                while size < chars:
+                    sentences = []
+                    for _ in range(rng.randint(3, 8)):
+                        s = rng.choices(words, cum_weights=cum, k=rng.randint(6, 22))
+                        if kind == "figures":
+                            s = [figure() if rng.random() < 1 / 6 else w for w in s]
+                        sentences.append(" ".join([s[0][:1].upper() + s[0][1:]] + s[1:]) + rng.choice(".....?!"))
+                    paragraphs.append(" ".join(sentences))
+                    size += len(paragraphs[-1]) + 2
+                doc = "\n\n".join(paragraphs)[:chars]
+            docs.append(doc)
             f.write(json.dumps({"messages": [{"role": "user", "content": doc},
                                              {"role": "assistant", "content": f"Summary {i}."}]}) + "\n")
     os.replace(path + ".tmp", path)
@@ -593,30 +622,37 @@ def long_documents(n=200, chars=42_000, seed=7):
 
 
 def long_section(tunelint, args):
-    """Long documents: D002 and dedupe on 200 distinct ~42 KB documents."""
-    path = long_documents()
-    warm(path)
-    cmds = [
-        ("check --select D002", [tunelint, "check", "--isolated", "--select", "D002", "--format", "concise",
-                                 "--quiet", "--exit-zero", path]),
-        ("dedupe", [tunelint, "dedupe", "--isolated", path, "-o", os.path.join(DATA, "long-200.out.jsonl")]),
-    ]
-    print("### Long documents: 200 distinct documents of 42,000 characters\n")
+    """Long documents: D002 and dedupe on 200 ~42 KB documents of each kind."""
+    print("### Long documents: 200 documents of 42,000 characters\n")
     print(f"- Machine: {machine()}.")
     print(f"- tunelint: {version(tunelint)}; {args.runs} run(s) after one warm-up, each stopped after "
           f"{args.timeout:g} s.\n")
-    print("| command | seconds | CPU s | peak RSS MB |")
-    print("|---|---:|---:|---:|")
-    for name, cmd in cmds:
-        measure_limited(cmd, args.timeout)
-        got = [measure_limited(cmd, args.timeout) for _ in range(args.runs)]
-        done = [g for g in got if g is not None]
-        if not done:
-            print(f"| `{name}` | > {args.timeout:g} (stopped) | – | – |", flush=True)
-            continue
-        walls = [d[0] for d in done]
-        print(f"| `{name}` | {statistics.median(walls):.2f} ({min(walls):.2f}–{max(walls):.2f}) | "
-              f"{statistics.median(d[2] for d in done):.2f} | {max(d[1] for d in done):.0f} |", flush=True)
+    print("| documents | command | seconds | CPU s | peak RSS MB | D002 findings |")
+    print("|---|---|---:|---:|---:|---:|")
+    for kind, what in LONG_KINDS:
+        path = long_documents(kind=kind)
+        warm(path)
+        out = os.path.join(DATA, f"long-200-{kind}.out.jsonl")
+        cmds = [
+            ("check --select D002", [tunelint, "check", "--isolated", "--select", "D002", "--format", "concise",
+                                     "--exit-zero", path]),
+            ("dedupe", [tunelint, "dedupe", "--isolated", "--force", path, "-o", out]),
+        ]
+        for name, cmd in cmds:
+            measure_limited(cmd, args.timeout)
+            got = [measure_limited(cmd, args.timeout) for _ in range(args.runs)]
+            done = [g for g in got if g is not None]
+            if not done:
+                print(f"| {kind} | `{name}` | > {args.timeout:g} (stopped) | – | – | – |", flush=True)
+                continue
+            walls = [d[0] for d in done]
+            found = sum(" D002 " in line for line in done[0][3].splitlines()) if name.startswith("check") else "–"
+            print(f"| {kind} | `{name}` | {statistics.median(walls):.2f} ({min(walls):.2f}–{max(walls):.2f}) | "
+                  f"{statistics.median(d[2] for d in done):.2f} | {max(d[1] for d in done):.0f} | {found} |",
+                  flush=True)
+    print()
+    for kind, what in LONG_KINDS:
+        print(f"- {kind}: {what}.")
 
 
 def hostile_files():

@@ -62,16 +62,42 @@ const LCS_MAX_PRODUCT: u64 = 1 << 34;
 /// small common blocks), and such a pair is then not reported: a pair is reported only when
 /// its exact ratio is known to exceed the threshold.
 pub const EXACT_STEP_BUDGET: u64 = 1 << 30;
+/// When the block bound has not settled a long pair, the exact search goes before the LCS
+/// bound if its first pass costs at most this fraction of the LCS's word steps, with half of
+/// them as its budget: near copies, which pass every bound, need a few passes over ever
+/// smaller ranges.
+const EXACT_FIRST_FACTOR: u64 = 8;
+/// A pass of the exact search that costs at most this many steps per character of the two
+/// texts is about a scan of them: the exact search then goes before the block bound...
+const SCAN_LIKE: u64 = 2;
+/// ... with a budget of this many passes (near copies need one per difference, over ever
+/// smaller ranges, and sorting the q-grams costs about as much).
+const SCAN_PASSES: u64 = 8;
+
+/// How an exact search with a bound and a budget ended.
+enum Search {
+    /// It finished: the total size of the matching blocks.
+    Done(usize),
+    /// The ratio cannot exceed the threshold.
+    AtMostThreshold,
+    /// It took more steps than its budget.
+    OverBudget,
+}
 
 /// Per-text data of the block bound, the `a` side computed once per [`Matcher::set_a`] and
 /// only when a long pair needs it.
 #[derive(Default)]
 struct LongPair {
     a_ready: bool,
+    a_grams_ready: bool,
     a_counts: CharCounts,
     a_grams: Vec<u32>,
     b_counts: CharCounts,
     b_grams: Vec<u32>,
+    /// The characters of `a` and of `b` that are not popular in `b`, and the LCS of the two.
+    rare_a: Vec<char>,
+    rare_b: Vec<char>,
+    rare_lcs: Lcs,
 }
 
 /// Occurrences of each character of a text.
@@ -202,6 +228,7 @@ impl Matcher {
         decode_into(a, &mut self.a_buf);
         self.lcs.set(&self.a_buf);
         self.long.a_ready = false;
+        self.long.a_grams_ready = false;
     }
 
     /// [`Matcher::exceeds`] with the `a` of the last [`Matcher::set_a`]; the length bound is
@@ -219,6 +246,15 @@ impl Matcher {
     ///
     /// The exact matching blocks come last, stopped after [`EXACT_STEP_BUDGET`] steps: a
     /// pair stopped there is not reported (`None`), since its ratio was not confirmed.
+    ///
+    /// Except where they cost little: in long texts in which almost every character is
+    /// popular, `b2j` is nearly empty and one pass of `find_longest_match` is a plain scan
+    /// ([`Matcher::long_counts`] gives its cost before it runs). Near copies of such texts
+    /// pass every bound, and the LCS would cost far more than the answer. So when a pass
+    /// costs about a scan of the texts, the exact search goes first, on a budget of a few
+    /// passes; and when the block bound has not settled the pair and a pass costs at most
+    /// an eighth of the LCS, it goes before the LCS, on half the LCS's budget. Out of
+    /// budget, the order above resumes.
     pub fn exceeds_against(&mut self, b: &str, threshold: f64) -> Option<f64> {
         let lb = if b.is_ascii() {
             b.len()
@@ -230,31 +266,59 @@ impl Matcher {
             return None;
         }
         decode_into(b, &mut self.b_buf);
-        let product = la as u64 * lb as u64;
-        if let Some(limit) = max_failing_matches(la + lb, threshold) {
-            if product >= BLOCK_BOUND_FROM && self.block_bound(limit) <= limit {
-                return None;
-            }
-            if product <= LCS_MAX_PRODUCT && self.lcs.run(&self.b_buf, limit) <= limit {
-                return None;
-            }
-        }
         if self.a_buf == self.b_buf {
             return (1.0 > threshold).then_some(1.0);
         }
-        let matches = self.core.match_count_bounded(
-            &self.a_buf,
-            &self.b_buf,
-            threshold,
-            EXACT_STEP_BUDGET,
-        )?;
-        let ratio = calculate_ratio(matches, la + lb);
-        (ratio > threshold).then_some(ratio)
+        let product = la as u64 * lb as u64;
+        let lcs = product <= LCS_MAX_PRODUCT;
+        if let Some(limit) = max_failing_matches(la + lb, threshold) {
+            if product >= BLOCK_BOUND_FROM && lb >= 200 {
+                let (rare, scan) = self.long_counts();
+                let lcs_words = lb as u64 * la.div_ceil(64) as u64;
+                if scan <= SCAN_LIKE * (la + lb) as u64
+                    && let Some(found) = self.exact(threshold, SCAN_PASSES * scan)
+                {
+                    return found;
+                }
+                if self.block_bound(rare, limit) <= limit {
+                    return None;
+                }
+                if lcs
+                    && scan.saturating_mul(EXACT_FIRST_FACTOR) <= lcs_words
+                    && let Some(found) = self.exact(threshold, lcs_words / 2)
+                {
+                    return found;
+                }
+            }
+            if lcs && self.lcs.run(&self.b_buf, limit) <= limit {
+                return None;
+            }
+        }
+        self.exact(threshold, EXACT_STEP_BUDGET).flatten()
+    }
+
+    /// The exact ratio of the `a` of the last [`Matcher::set_a`] and the last decoded `b`
+    /// when it exceeds `threshold`: `Some(Some(ratio))`, `Some(None)` when it provably does
+    /// not, `None` when the search took more than `budget` steps.
+    fn exact(&mut self, threshold: f64, budget: u64) -> Option<Option<f64>> {
+        let length = self.a_buf.len() + self.b_buf.len();
+        match self
+            .core
+            .match_count_bounded(&self.a_buf, &self.b_buf, threshold, budget)
+        {
+            Search::Done(matches) => {
+                let ratio = calculate_ratio(matches, length);
+                Some((ratio > threshold).then_some(ratio))
+            }
+            Search::AtMostThreshold => Some(None),
+            Search::OverBudget => None,
+        }
     }
 
     /// An upper bound of difflib's `M` for the `a` of the last [`Matcher::set_a`] and the
     /// last decoded `b`, from the autojunk heuristic, or `usize::MAX` when it cannot be at
-    /// most `limit`. Only for `b` of 200 characters or more (else `usize::MAX`).
+    /// most `limit`. Only for `b` of 200 characters or more, with `rare` (`R` below) from
+    /// [`Matcher::long_counts`].
     ///
     /// Every matching block `find_longest_match` returns either contains a run of its `j2len`
     /// table, that is a position where `a` and `b` hold the same character that is not
@@ -267,42 +331,76 @@ impl Matcher {
     /// `k - q + 1` of the texts' common q-grams when `k >= q`: so `M <= G + (q - 1) · B`,
     /// with `G` the size of the multiset intersection of the q-grams of `a` and `b`.
     ///
+    /// The blocks are also in the same order in both texts, so one shared non-popular
+    /// character picked in each block of the first kind makes a common subsequence of the
+    /// non-popular characters of `a` and of `b`: `B <= LCS(rare a, rare b) + 1`, computed
+    /// when `R` alone is not enough (texts with many capitals or digits), on subsequences a
+    /// fraction of the texts' length.
+    ///
     /// Long natural texts make almost every letter popular (more than 1% of `b`), so `R` is
     /// small (capitals, digits, rare punctuation), and two different documents share few
     /// 8-grams: the bound settles them in linear time where the LCS is quadratic.
-    fn block_bound(&mut self, limit: usize) -> usize {
-        let lb = self.b_buf.len();
-        if lb < 200 {
+    fn block_bound(&mut self, rare: usize, limit: usize) -> usize {
+        if Q - 1 > limit {
             return usize::MAX;
         }
         let long = &mut self.long;
+        if !long.a_grams_ready {
+            sorted_grams(&self.a_buf, &mut long.a_grams);
+            long.a_grams_ready = true;
+        }
+        sorted_grams(&self.b_buf, &mut long.b_grams);
+        let grams = common_sorted(&long.a_grams, &long.b_grams);
+        let bound = |blocks: usize| grams.saturating_add((Q - 1).saturating_mul(blocks));
+        if bound(rare + 1) <= limit || bound(1) > limit {
+            return bound(rare + 1);
+        }
+        // The blocks of the first kind, one shared non-popular character picked in each,
+        // are a common subsequence of the texts' non-popular characters.
+        let most = (limit - grams) / (Q - 1) - 1;
+        let popular = (self.b_buf.len() / 100 + 1) as u32;
+        let b_counts = &long.b_counts;
+        let is_rare = |c: &&char| (1..=popular).contains(&b_counts.get(**c));
+        long.rare_a.clear();
+        long.rare_a.extend(self.a_buf.iter().filter(is_rare));
+        long.rare_b.clear();
+        long.rare_b.extend(self.b_buf.iter().filter(is_rare));
+        long.rare_lcs.set(&long.rare_a);
+        bound(long.rare_lcs.run(&long.rare_b, most).min(rare) + 1)
+    }
+
+    /// For a `b` of 200 characters or more: `R` of [`Matcher::block_bound`], and what one
+    /// pass of `find_longest_match` over the whole texts costs in steps (`len(a)` rows plus
+    /// `Σ count_a(c) · count_b(c)` over the characters not popular in `b`), the first and
+    /// largest pass of the exact search. Linear in the lengths.
+    fn long_counts(&mut self) -> (usize, u64) {
+        let lb = self.b_buf.len();
+        let long = &mut self.long;
         if !long.a_ready {
             long.a_counts.count(&self.a_buf);
-            sorted_grams(&self.a_buf, &mut long.a_grams);
             long.a_ready = true;
         }
         long.b_counts.count(&self.b_buf);
         let popular = (lb / 100 + 1) as u32;
-        let rare: usize = long
-            .b_counts
-            .iter()
-            .filter(|&(_, n)| n <= popular)
-            .map(|(c, n)| n.min(long.a_counts.get(c)) as usize)
-            .sum();
-        let per_block = (Q - 1) * (rare + 1);
-        if per_block > limit {
-            return usize::MAX;
+        let (mut rare, mut scan) = (0usize, self.a_buf.len() as u64);
+        for (c, n) in long.b_counts.iter().filter(|&(_, n)| n <= popular) {
+            let in_a = long.a_counts.get(c);
+            rare += n.min(in_a) as usize;
+            scan += u64::from(n) * u64::from(in_a);
         }
-        sorted_grams(&self.b_buf, &mut long.b_grams);
-        common_sorted(&long.a_grams, &long.b_grams) + per_block
+        (rare, scan)
     }
 
-    /// [`Matcher::block_bound`] of `a` and `b` without a limit (tests).
+    /// [`Matcher::block_bound`] of `a` and `b` with `limit` (tests).
     #[cfg(test)]
-    fn block_bound_of(&mut self, a: &str, b: &str) -> usize {
+    fn block_bound_of(&mut self, a: &str, b: &str, limit: usize) -> usize {
         self.set_a(a);
         decode_into(b, &mut self.b_buf);
-        self.block_bound(usize::MAX - 1)
+        if self.b_buf.len() < 200 {
+            return usize::MAX;
+        }
+        let (rare, _) = self.long_counts();
+        self.block_bound(rare, limit)
     }
 
     /// The length of the longest common subsequence of the `a` of the last
@@ -405,6 +503,12 @@ struct Lcs {
     /// `masks[row * words..][..words]`: bit `i` set where `a[i]` is the row's character.
     masks: Vec<u64>,
     v: Vec<u64>,
+}
+
+impl Default for Lcs {
+    fn default() -> Self {
+        Lcs::new()
+    }
 }
 
 impl Lcs {
@@ -618,7 +722,9 @@ impl Core {
         if a == b {
             return (1.0 > threshold).then_some(1.0);
         }
-        let matches = self.match_count_bounded(a, b, threshold, u64::MAX)?;
+        let Search::Done(matches) = self.match_count_bounded(a, b, threshold, u64::MAX) else {
+            return None;
+        };
         let ratio = calculate_ratio(matches, a.len() + b.len());
         (ratio > threshold).then_some(ratio)
     }
@@ -696,23 +802,26 @@ impl Core {
     /// `self.blocks` in discovery order and returns the total size `M`.
     fn match_count(&mut self, a: &[char], b: &[char]) -> usize {
         // No ratio is at or below -inf: the search runs to the end.
-        self.match_count_bounded(a, b, f64::NEG_INFINITY, u64::MAX)
-            .unwrap_or_default()
+        match self.match_count_bounded(a, b, f64::NEG_INFINITY, u64::MAX) {
+            Search::Done(matches) => matches,
+            Search::AtMostThreshold | Search::OverBudget => 0,
+        }
     }
 
-    /// [`Core::match_count`], or `None` as soon as the ratio provably cannot exceed
-    /// `threshold`. The blocks are found independently per sub-range, so the matches still
-    /// to come are at most the shorter side of every queued range; once the matches found
-    /// plus that bound give a ratio at or below the threshold (the same float computation
-    /// as the final ratio, monotone in the match count), the true ratio is too. Also `None`
-    /// once the search has taken more than `budget` steps (see [`EXACT_STEP_BUDGET`]).
+    /// [`Core::match_count`], or [`Search::AtMostThreshold`] as soon as the ratio provably
+    /// cannot exceed `threshold`. The blocks are found independently per sub-range, so the
+    /// matches still to come are at most the shorter side of every queued range; once the
+    /// matches found plus that bound give a ratio at or below the threshold (the same float
+    /// computation as the final ratio, monotone in the match count), the true ratio is too.
+    /// [`Search::OverBudget`] once the search has taken more than `budget` steps (see
+    /// [`EXACT_STEP_BUDGET`]).
     fn match_count_bounded(
         &mut self,
         a: &[char],
         b: &[char],
         threshold: f64,
         budget: u64,
-    ) -> Option<usize> {
+    ) -> Search {
         let length = a.len() + b.len();
         self.steps = 0;
         self.chain_b(b);
@@ -739,11 +848,14 @@ impl Core {
                     pending += (ahi - i - k).min(bhi - j - k);
                 }
             }
-            if calculate_ratio(matches + pending, length) <= threshold || self.steps > budget {
-                return None;
+            if calculate_ratio(matches + pending, length) <= threshold {
+                return Search::AtMostThreshold;
+            }
+            if self.steps > budget {
+                return Search::OverBudget;
             }
         }
-        Some(matches)
+        Search::Done(matches)
     }
 
     /// difflib's `__chain_b` with `isjunk=None` and `autojunk=True`.
@@ -1357,7 +1469,7 @@ mod tests {
                 continue;
             }
             let m: usize = sm.matching_blocks(&a, &b).iter().map(|x| x.size).sum();
-            assert!(sm.block_bound_of(&a, &b) >= m, "a = {a:?}\n b = {b:?}");
+            assert_bounds(&mut sm, &a, &b, m);
             bounded += 1;
         }
         assert!(bounded > 500, "{bounded}");
@@ -1381,8 +1493,8 @@ mod tests {
                 .iter()
                 .map(|x| x.size)
                 .sum();
-            let bound = sm.block_bound_of(&base, &other);
-            assert!(bound >= m, "bound {bound} under M {m}");
+            let bound = sm.block_bound_of(&base, &other, usize::MAX - 1);
+            assert_bounds(&mut sm, &base, &other, m);
             let r = sm.ratio(&base, &other);
             sm.set_a(&base);
             for t in [0.5, 0.85, 0.95] {
@@ -1396,6 +1508,112 @@ mod tests {
             settled += usize::from(limit.is_some_and(|l| bound <= l));
         }
         assert!(settled > 0, "the block bound settled no pair");
+    }
+
+    /// The block bound never settles a pair whose `M` exceeds the limit: with the limit just
+    /// under `M` it stays above it, and with any limit it settles, `M` is at most the limit.
+    fn assert_bounds(sm: &mut Matcher, a: &str, b: &str, m: usize) {
+        for limit in [m.saturating_sub(1), m, m + 7, m + m / 4, usize::MAX - 1] {
+            let bound = sm.block_bound_of(a, b, limit);
+            assert!(
+                bound > limit || m <= limit,
+                "bound {bound} <= limit {limit} under M {m}\n a = {a:?}\n b = {b:?}"
+            );
+            if limit >= m {
+                continue;
+            }
+            assert!(bound >= m, "bound {bound} under M {m}");
+        }
+    }
+
+    /// Long texts of three kinds the bounds treat differently: prose in a small alphabet
+    /// (every character popular, so the exact search goes first), text full of capitals and
+    /// digits (many characters not popular, so the block bound takes the LCS of those), and
+    /// Chinese (most characters not popular). Near copies and unrelated texts alike get
+    /// the same answer from `exceeds_against` as from the full ratio, and the block bound
+    /// holds on all of them.
+    #[test]
+    fn long_texts_of_every_kind_get_the_exact_answer() {
+        let mut rng = Rng(0x6b69_6e64);
+        let lower = |rng: &mut Rng, len: usize| -> String {
+            let mut s = String::new();
+            while s.len() < len {
+                for _ in 0..2 + rng.below(6) {
+                    s.push(char::from(b'a' + rng.below(26) as u8));
+                }
+                s.push(' ');
+            }
+            s
+        };
+        let codes = |rng: &mut Rng, len: usize| -> String {
+            let mut s = String::new();
+            while s.len() < len {
+                let word: &&str = rng.pick(WORDS);
+                s.push_str(word);
+                match rng.below(4) {
+                    0 => s.push_str(&format!(" #{}-{} ", rng.below(100_000), rng.below(90))),
+                    1 => s.push_str(&format!(
+                        " {}{} ",
+                        char::from(b'A' + rng.below(26) as u8),
+                        rng.below(1000)
+                    )),
+                    _ => s.push(' '),
+                }
+            }
+            s
+        };
+        let chinese = |rng: &mut Rng, len: usize| -> String {
+            (0..len / 3)
+                .map(|_| char::from_u32(0x4E00 + rng.below(600) as u32).unwrap_or('中'))
+                .collect()
+        };
+        type Make<'a> = &'a dyn Fn(&mut Rng, usize) -> String;
+        let kinds: [Make; 3] = [&lower, &codes, &chinese];
+        let mut checked = 0;
+        for (k, make) in kinds.iter().enumerate() {
+            for n in 0..24 {
+                let len = 1500 + rng.below(4000);
+                let base = make(&mut rng, len);
+                let other = match n % 4 {
+                    0 => make(&mut rng, len),
+                    1 => {
+                        // Same words, another order: shares characters and q-grams.
+                        let mut words: Vec<&str> = base.split(' ').collect();
+                        words.reverse();
+                        words.join(" ")
+                    }
+                    _ => {
+                        let mut t = base.clone();
+                        for _ in 0..1 + n % 9 {
+                            t = mutate(&mut rng, &t);
+                        }
+                        t
+                    }
+                };
+                let m: usize = sm_blocks(&base, &other);
+                let mut sm = Matcher::new();
+                assert_bounds(&mut sm, &base, &other, m);
+                let r = sm.ratio(&base, &other);
+                sm.set_a(&base);
+                for t in [0.3, 0.6, 0.85, 0.95] {
+                    assert_eq!(
+                        sm.exceeds_against(&other, t),
+                        (r > t).then_some(r),
+                        "kind {k} #{n} at {t}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 3 * 24 * 4);
+    }
+
+    fn sm_blocks(a: &str, b: &str) -> usize {
+        Matcher::new()
+            .matching_blocks(a, b)
+            .iter()
+            .map(|x| x.size)
+            .sum()
     }
 
     const PYTHON: &str = r#"
