@@ -374,6 +374,17 @@ mod tests {
         t
     }
 
+    /// A deterministic generator of numbers below `m`.
+    fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut state = seed;
+        move |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        }
+    }
+
     fn options(exhaustive: bool) -> Options {
         Options {
             threshold: 0.85,
@@ -447,16 +458,11 @@ mod tests {
     /// so the index keeps about what the lesson's exhaustive loop keeps.
     #[test]
     fn a_cluster_of_near_copies_keeps_what_the_lesson_keeps() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut rand = move |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
-        // Words of characters from a large alphabet: few are popular, as in Chinese text
-        // (where every character is popular, difflib scores a pair by its common prefix).
-        // Each word once in the text (difflib aligns repeated words greedily, far apart).
+        let mut rand = xorshift(0x2545_F491_4F6C_DD1D);
+        // Words of characters from a large alphabet, so few characters are popular, as in
+        // Chinese text (in a small alphabet every character is popular, and difflib scores a
+        // pair by its common prefix); each word once in the text (difflib aligns a repeated
+        // word greedily, with a far copy).
         let words: Vec<String> = (0..800)
             .map(|_| {
                 (0..3)
@@ -513,13 +519,7 @@ mod tests {
         let names = [
             "Turin", "Lyon", "Porto", "Graz", "Ghent", "Bergen", "Cork", "Brno",
         ];
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut rand = move |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
+        let mut rand = xorshift(0x9E37_79B9_7F4A_7C15);
         let n = 4_000;
         let mut list: Vec<String> = Vec::with_capacity(n);
         let mut planted: Vec<(usize, usize)> = Vec::new();
