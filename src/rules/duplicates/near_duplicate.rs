@@ -36,8 +36,9 @@ declare_rule! {
     /// million examples take a minute instead of the lesson's quadratic years; each reported
     /// pair's similarity is computed exactly. At most 32 candidates per example
     /// are checked, best first, which keeps templated data fast, and the first of them that is
-    /// kept and similar enough is named; measured recall against comparing every pair is in
-    /// the README. `tunelint dedupe --exhaustive` compares every example with every kept one
+    /// kept and similar enough is named (a candidate that was itself dropped stands for the
+    /// kept example it repeats, so a cluster of near copies keeps about what the lesson
+    /// keeps); measured recall against comparing every pair is in the README. `tunelint dedupe --exhaustive` compares every example with every kept one
     /// instead: the lesson's loop and its exact answer, in quadratic time.
     ///
     /// With `--context dataset` (the pre-commit hooks), the named files' examples are compared
