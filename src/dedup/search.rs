@@ -104,24 +104,30 @@ fn within_texts(
             Some(f)
         } else {
             let rest = earlier.after(t, f.of, &skip);
-            let kept_for = |c: u32| {
-                if kept[c as usize] {
-                    c
-                } else {
-                    repeats[c as usize]
-                }
-            };
-            // In a cluster of near copies most candidates are dropped copies: the kept text
-            // each of them repeats is then the likeliest match, the first match's first.
             tried.clear();
-            let order = std::iter::once(repeats[f.of as usize])
-                .chain(rest.into_iter().map(kept_for))
-                .filter(|&c| {
-                    c != u32::MAX && !tried.contains(&c) && {
-                        tried.push(c);
-                        true
+            if earlier.index.is_none() {
+                // Every earlier kept text is in `rest`, in the lesson's order.
+                tried.extend(rest.into_iter().filter(|&c| kept[c as usize]));
+            } else {
+                // In a cluster of near copies most candidates are dropped copies: the kept
+                // text each of them repeats is then the likeliest match, the first match's
+                // first. At most `MAX_CHECKS` of them.
+                let kept_for = |c: u32| {
+                    if kept[c as usize] {
+                        c
+                    } else {
+                        repeats[c as usize]
                     }
-                });
+                };
+                for c in
+                    std::iter::once(repeats[f.of as usize]).chain(rest.into_iter().map(kept_for))
+                {
+                    if c != u32::MAX && !tried.contains(&c) {
+                        tried.push(c);
+                    }
+                }
+            }
+            let order = tried.iter().copied();
             first_passing(texts, t, texts, order, options.threshold, &mut matcher)
         };
         if let Some(found) = found {
@@ -482,7 +488,18 @@ mod tests {
             .collect();
         let refs: Vec<&str> = list.iter().map(String::as_str).collect();
         let set = texts(&refs);
-        let lesson = within(&set, &options(true), |_| false).len();
+        let exhaustive = within(&set, &options(true), |_| false);
+        // Exhaustively, each copy names the first kept text it is similar to, as the lesson.
+        let dropped: std::collections::HashSet<u32> = exhaustive.iter().map(|f| f.text).collect();
+        let mut m = Matcher::new();
+        for f in &exhaustive {
+            let first = (0..f.text).filter(|k| !dropped.contains(k)).find(|&k| {
+                m.exceeds(&list[f.text as usize], &list[k as usize], 0.85)
+                    .is_some()
+            });
+            assert_eq!(first, Some(f.of), "text {}", f.text);
+        }
+        let lesson = exhaustive.len();
         let index = within(&set, &options(false), |_| false).len();
         assert!(lesson > 250, "{lesson} dropped by the lesson's loop");
         assert!(
