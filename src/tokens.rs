@@ -25,6 +25,7 @@ use std::cell::RefCell;
 use rustc_hash::FxHashMap;
 
 mod ascii_split;
+mod bytelevel;
 pub mod hf;
 pub mod template;
 

@@ -198,6 +198,149 @@ fn random_example(rng: &mut Rng) -> serde_json::Value {
     example
 }
 
+/// Texts to tokenize both ways: random mixes of [`PIECES`], the cases byte-level
+/// pre-tokenizers treat specially (runs of spaces before a word, contractions in both cases,
+/// long digit runs, pieces too long to be remembered, partial special tokens), and every
+/// string of the real datasets when they are at hand.
+fn texts_to_compare() -> Vec<String> {
+    let mut rng = Rng(41);
+    let mut texts: Vec<String> = (0..2000).map(|_| random_text(&mut rng)).collect();
+    for special in [
+        "   x",
+        "a   \n  b",
+        "\n\n   \t\n",
+        "I'M SURE IT'S THEIR'S, WE'LL SEE, THEY'D'VE",
+        "it's 'tis 're'",
+        &"1234567890".repeat(40),
+        &" ".repeat(300),
+        &"ab".repeat(200),
+        &"ünï".repeat(120),
+        "<|im_start<|im_start|>|>",
+        "<|im_end|><|im_end|><|im_start|>user",
+        "\u{0}\u{1}\u{7f}\u{ad}\u{ff}",
+        "x\u{308}y\u{e9}\u{65}\u{301}",
+    ] {
+        texts.push(special.to_string());
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/chat");
+    if !dir.is_dir() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "{} is absent, and CI=true requires it",
+            dir.display()
+        );
+        eprintln!("note: {} is absent; only generated texts", dir.display());
+        return texts;
+    }
+    fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("read datasets")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read dataset");
+        for line in text.lines().take(150) {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+                strings(&v, &mut texts);
+            }
+        }
+    }
+    texts
+}
+
+/// The byte-level BPE fast path (src/tokens/bytelevel.rs) gives the tokens the `tokenizers`
+/// crate gives, offset for offset, and takes every text it can vouch for.
+fn fast_path_agrees(name: &str, model: &Model, texts: &[String]) {
+    let mut fast = 0;
+    let mut wrong = Vec::new();
+    for text in texts {
+        let Some(got) = model.fast_offsets(text) else {
+            continue;
+        };
+        fast += 1;
+        let want = model.crate_offsets(text).expect("the crate encodes it");
+        if got != want {
+            wrong.push(format!("{text:?}:\n  fast  {got:?}\n  crate {want:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{name}: {} of {fast} texts differ:\n{}",
+        wrong.len(),
+        wrong[..wrong.len().min(4)].join("\n")
+    );
+    // Only text that NFC would change goes through the crate.
+    assert!(
+        fast * 10 >= texts.len() * 9,
+        "{name}: the fast path took {fast} of {} texts",
+        texts.len()
+    );
+}
+
+#[test]
+fn byte_level_tokenizers_take_the_fast_path_and_agree_with_the_crate() {
+    let texts = texts_to_compare();
+    for name in ["bpe-chatml", "bpe-llama3"] {
+        let model = load(&tokenizer(name), Some(&template("chatml_qwen.jinja"))).expect("loads");
+        assert!(
+            model.fast_offsets("hello").is_some(),
+            "{name} takes the fast path"
+        );
+        fast_path_agrees(name, &model, &texts);
+    }
+    // `ignore_merges` (Llama 3's): a piece in the vocabulary is one token even where the
+    // merges would not make it. Here "zqzq" and " Hello" are words no merge sequence reaches.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = tokenizer("bpe-llama3");
+    let mut doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(source.join("tokenizer.json")).expect("read"),
+    )
+    .expect("json");
+    doc["model"]["ignore_merges"] = serde_json::json!(true);
+    let vocab = doc["model"]["vocab"].as_object_mut().expect("vocab");
+    let next = vocab
+        .values()
+        .filter_map(|v| v.as_u64())
+        .max()
+        .expect("ids")
+        + 1;
+    vocab.insert("zqzq".into(), serde_json::json!(next));
+    vocab.insert("\u{120}Hello".into(), serde_json::json!(next + 1));
+    std::fs::write(dir.path().join("tokenizer.json"), doc.to_string()).expect("write");
+    std::fs::copy(
+        source.join("tokenizer_config.json"),
+        dir.path().join("tokenizer_config.json"),
+    )
+    .expect("copy");
+    let model = load(dir.path(), Some(&template("chatml_qwen.jinja"))).expect("loads");
+    let words = model.fast_offsets("zqzq Hello").expect("fast path");
+    assert_eq!(words, [(0, 4), (4, 10)], "each word one token");
+    let mut with_words = texts.clone();
+    with_words.extend(
+        texts
+            .iter()
+            .take(500)
+            .map(|t| format!("{t} zqzq Hello zqzqzq")),
+    );
+    fast_path_agrees("bpe-llama3 with ignore_merges", &model, &with_words);
+
+    // Other kinds go through the crate.
+    let unigram = load(
+        &tokenizer("unigram-metaspace"),
+        Some(&template("chatml_qwen.jinja")),
+    )
+    .expect("loads");
+    assert!(unigram.fast_offsets("hello").is_none());
+}
+
 /// Every template with every tokenizer, 300 random examples each: tunelint's total and
 /// trained tokens equal transformers', and a template that raises raises in both.
 #[test]
@@ -257,6 +400,26 @@ fn counts_equal_transformers_on_random_examples() {
     let mut compared = 0;
     let mut refused = 0;
     let mut trained_checked = 0;
+    let nemo = load(
+        &real.join("mistral-nemo"),
+        Some(&template("chatml_qwen.jinja")),
+    )
+    .expect("loads");
+    assert!(
+        nemo.fast_offsets("hello").is_some(),
+        "tekken takes the fast path"
+    );
+    fast_path_agrees("mistral-nemo", &nemo, &texts_to_compare());
+    let mistral = load(
+        &real.join("mistral-7b-v0.1"),
+        Some(&template("chatml_qwen.jinja")),
+    )
+    .expect("loads");
+    assert!(
+        mistral.fast_offsets("hello").is_none(),
+        "SentencePiece BPE goes through the crate"
+    );
+
     let mut models = Vec::new();
     for (t, tpl) in &pairs {
         models.push(settings_with(load(t, Some(tpl)).expect("loads")));
