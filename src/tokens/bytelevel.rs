@@ -183,7 +183,7 @@ impl ByteLevelBpe {
             }
             if flag("normalized") {
                 // Matched against normalised text in its normalised form.
-                if nfc && !unicode_normalization::is_nfc(content) {
+                if nfc && !is_nfc(content) {
                     return None;
                 }
                 normalized.push(content);
@@ -232,7 +232,7 @@ impl ByteLevelBpe {
                 text.len(),
                 self.raw_added.as_ref(),
                 &mut |run, start, end| {
-                    if run.bpe.nfc && !unicode_normalization::is_nfc(&run.text[start..end]) {
+                    if run.bpe.nfc && !is_nfc(&run.text[start..end]) {
                         return false;
                     }
                     run.added(
@@ -347,6 +347,11 @@ impl<'a> Run<'a> {
             at += len;
         }
     }
+}
+
+/// Whether NFC leaves `text` as it is (ASCII always).
+fn is_nfc(text: &str) -> bool {
+    text.is_ascii() || unicode_normalization::is_nfc(text)
 }
 
 /// BPE on the bytes of one piece: the pair of adjacent tokens with the lowest merge rank
