@@ -27,6 +27,19 @@ use serde_json::Value;
 const GPT2_PATTERN: &str =
     r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
+/// Pre-tokenizer patterns no match of which holds a character that is not White_Space
+/// followed by a space (a space only ever starts a match or sits in a run of white space), and
+/// without look-behind: a text cut before each such space splits into the same pieces part by
+/// part as whole ([`super::ascii_split::segments`]), so each part's tokens can be remembered.
+/// GPT-2's; Qwen2's; Llama 3's (cl100k_base's); Mistral NeMo's (tekken); o200k_base's.
+const SEGMENTABLE: [&str; 5] = [
+    GPT2_PATTERN,
+    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+    r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+    r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+];
+
 /// Pieces longer than this are merged every time rather than remembered (as the crate does).
 const CACHED_PIECE: usize = 256;
 /// Remembered pieces per worker thread before the memory is given back and filling restarts.
@@ -37,6 +50,8 @@ pub struct ByteLevelBpe {
     /// Each piece is checked to be in NFC (the `NFC` normaliser), else the crate encodes.
     nfc: bool,
     split: fancy_regex::Regex,
+    /// Whether the pattern is one of [`SEGMENTABLE`].
+    segmentable: bool,
     /// Added tokens matched on the raw text, then those matched on the normalised pieces.
     raw_added: Option<AhoCorasick>,
     normalized_added: Option<AhoCorasick>,
@@ -49,12 +64,20 @@ pub struct ByteLevelBpe {
     id: usize,
 }
 
-/// A piece's bytes → the byte lengths of its tokens.
+/// A text's bytes → the byte lengths of its tokens.
 type Pieces = FxHashMap<Box<[u8]>, Box<[u32]>>;
 
+/// What a worker remembers for one model: the tokens of pieces, and of segments (parts of a
+/// text between cuts, [`SEGMENTABLE`]).
+#[derive(Default)]
+struct Cache {
+    pieces: Pieces,
+    segments: Pieces,
+}
+
 thread_local! {
-    /// Each model's remembered pieces, by [`ByteLevelBpe::id`].
-    static CACHE: RefCell<FxHashMap<usize, Pieces>> = RefCell::new(FxHashMap::default());
+    /// Each model's remembered tokens, by [`ByteLevelBpe::id`].
+    static CACHE: RefCell<FxHashMap<usize, Cache>> = RefCell::new(FxHashMap::default());
 }
 
 static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
@@ -110,6 +133,7 @@ impl ByteLevelBpe {
             _ => return None,
         };
         let split = split_pattern(doc.get("pre_tokenizer")?)?;
+        let segmentable = SEGMENTABLE.contains(&split.as_str());
         let split = fancy_regex::Regex::new(&split).ok()?;
 
         let model = doc.get("model")?;
@@ -204,6 +228,7 @@ impl ByteLevelBpe {
         Some(ByteLevelBpe {
             nfc,
             split,
+            segmentable,
             raw_added: automaton(&raw)?,
             normalized_added: automaton(&normalized)?,
             byte_ids,
@@ -220,12 +245,13 @@ impl ByteLevelBpe {
         out.clear();
         CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let pieces = cache.entry(self.id).or_default();
+            let cache = cache.entry(self.id).or_default();
             let mut run = Run {
                 bpe: self,
                 text,
-                cache: pieces,
+                cache,
                 out,
+                lengths: Vec::new(),
             };
             run.added(
                 0,
@@ -251,8 +277,10 @@ impl ByteLevelBpe {
 struct Run<'a> {
     bpe: &'a ByteLevelBpe,
     text: &'a str,
-    cache: &'a mut Pieces,
+    cache: &'a mut Cache,
     out: &'a mut Vec<(usize, usize)>,
+    /// Scratch: the token lengths of a segment.
+    lengths: Vec<u32>,
 }
 
 type Between<'a, 'r> = dyn FnMut(&mut Run<'a>, usize, usize) -> bool + 'r;
@@ -282,8 +310,44 @@ impl<'a> Run<'a> {
         at == end || between(self, at, end)
     }
 
-    /// Splits `text[start..end]` with the pre-tokenizer's pattern and tokenizes each piece.
+    /// Splits `text[start..end]` with the pre-tokenizer's pattern and tokenizes each piece;
+    /// with a [`SEGMENTABLE`] pattern, segment by segment, each remembered.
     fn split(&mut self, start: usize, end: usize) -> bool {
+        let mut lengths = std::mem::take(&mut self.lengths);
+        let mut ok = true;
+        if self.bpe.segmentable {
+            let mut at = start;
+            for segment in super::ascii_split::segments(&self.text[start..end]) {
+                let bytes = segment.as_bytes();
+                lengths.clear();
+                if let Some(known) = self.cache.segments.get(bytes) {
+                    lengths.extend_from_slice(known);
+                } else {
+                    if !self.pieces(at, at + bytes.len(), &mut lengths) {
+                        ok = false;
+                        break;
+                    }
+                    if bytes.len() < CACHED_PIECE {
+                        remember(&mut self.cache.segments, bytes, &lengths);
+                    }
+                }
+                self.emit(at, &lengths);
+                at += bytes.len();
+            }
+        } else {
+            lengths.clear();
+            ok = self.pieces(start, end, &mut lengths);
+            if ok {
+                self.emit(start, &lengths);
+            }
+        }
+        self.lengths = lengths;
+        ok
+    }
+
+    /// Appends to `lengths` the byte lengths of the tokens of `text[start..end]`, split with
+    /// the pre-tokenizer's pattern; `false` when the regular expression gives up.
+    fn pieces(&mut self, start: usize, end: usize, lengths: &mut Vec<u32>) -> bool {
         let part = &self.text[start..end];
         let mut at = 0;
         for m in self.bpe.split.find_iter(part) {
@@ -291,62 +355,62 @@ impl<'a> Run<'a> {
                 return false;
             };
             if at < m.start() {
-                self.piece(start + at, start + m.start());
+                self.piece(&part.as_bytes()[at..m.start()], lengths);
             }
             if m.start() < m.end() {
-                self.piece(start + m.start(), start + m.end());
+                self.piece(&part.as_bytes()[m.start()..m.end()], lengths);
             }
             at = m.end();
         }
         if at < part.len() {
-            self.piece(start + at, end);
+            self.piece(&part.as_bytes()[at..], lengths);
         }
         true
     }
 
-    /// The tokens of one piece, `text[start..end]`.
-    fn piece(&mut self, start: usize, end: usize) {
-        let bytes = &self.text.as_bytes()[start..end];
-        let text = self.text;
-        // A token's offsets cover the characters its bytes belong to.
-        let push = |out: &mut Vec<(usize, usize)>, from: usize, to: usize| {
-            let mut s = start + from;
-            while !text.is_char_boundary(s) {
-                s -= 1;
-            }
-            let mut e = start + to;
-            while !text.is_char_boundary(e) {
-                e += 1;
-            }
-            out.push((s, e));
-        };
-        let merged;
-        let lengths: &[u32] = match self.cache.get(bytes) {
-            Some(lengths) => lengths,
-            None => {
-                merged = match &self.bpe.whole {
-                    // `ignore_merges`: a piece in the vocabulary is one token.
-                    Some(whole) if whole.contains_key(bytes) => vec![bytes.len() as u32],
-                    _ => merge(self.bpe, bytes),
-                };
-                if bytes.len() < CACHED_PIECE {
-                    if self.cache.len() >= CACHE_ENTRIES {
-                        self.cache.clear();
-                        self.cache.shrink_to_fit();
-                    }
-                    self.cache
-                        .insert(bytes.into(), merged.clone().into_boxed_slice());
-                }
-                &merged
-            }
-        };
-        let mut at = 0;
-        for &len in lengths {
-            let len = len as usize;
-            push(self.out, at, at + len);
-            at += len;
+    /// Appends to `lengths` the byte lengths of the tokens of one piece.
+    fn piece(&mut self, bytes: &[u8], lengths: &mut Vec<u32>) {
+        if let Some(known) = self.cache.pieces.get(bytes) {
+            lengths.extend_from_slice(known);
+            return;
+        }
+        let from = lengths.len();
+        match &self.bpe.whole {
+            // `ignore_merges`: a piece in the vocabulary is one token.
+            Some(whole) if whole.contains_key(bytes) => lengths.push(bytes.len() as u32),
+            _ => merge(self.bpe, bytes, lengths),
+        }
+        if bytes.len() < CACHED_PIECE {
+            remember(&mut self.cache.pieces, bytes, &lengths[from..]);
         }
     }
+
+    /// The offsets of tokens of the byte `lengths` that follow each other from `start`: each
+    /// covers the characters its bytes belong to.
+    fn emit(&mut self, start: usize, lengths: &[u32]) {
+        let mut at = start;
+        for &len in lengths {
+            let mut s = at;
+            while !self.text.is_char_boundary(s) {
+                s -= 1;
+            }
+            at += len as usize;
+            let mut e = at;
+            while !self.text.is_char_boundary(e) {
+                e += 1;
+            }
+            self.out.push((s, e));
+        }
+    }
+}
+
+/// Remembers the token lengths of `bytes`, making room when the cache is full.
+fn remember(cache: &mut Pieces, bytes: &[u8], lengths: &[u32]) {
+    if cache.len() >= CACHE_ENTRIES {
+        cache.clear();
+        cache.shrink_to_fit();
+    }
+    cache.insert(bytes.into(), lengths.into());
 }
 
 /// Whether NFC leaves `text` as it is (ASCII always).
@@ -356,8 +420,8 @@ fn is_nfc(text: &str) -> bool {
 
 /// BPE on the bytes of one piece: the pair of adjacent tokens with the lowest merge rank
 /// (the leftmost of equals) is merged until none is in the merges list, as `tokenizers`'
-/// `Word::merge_all` does. The byte length of each resulting token, in order.
-fn merge(bpe: &ByteLevelBpe, bytes: &[u8]) -> Vec<u32> {
+/// `Word::merge_all` does. Appends the byte length of each resulting token, in order.
+fn merge(bpe: &ByteLevelBpe, bytes: &[u8], lengths: &mut Vec<u32>) {
     struct Symbol {
         id: u32,
         len: u32,
@@ -412,11 +476,7 @@ fn merge(bpe: &ByteLevelBpe, bytes: &[u8]) -> Vec<u32> {
             queue.push(Reverse((rank, pos, m)));
         }
     }
-    symbols
-        .iter()
-        .filter(|s| s.len > 0)
-        .map(|s| s.len)
-        .collect()
+    lengths.extend(symbols.iter().filter(|s| s.len > 0).map(|s| s.len));
 }
 
 /// The regular expression the pre-tokenizer splits with, when it is one of the two shapes
@@ -465,6 +525,83 @@ fn post_processor_keeps_offsets(p: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pieces of `text` by `regex`, as byte ranges.
+    fn pieces(regex: &fancy_regex::Regex, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for m in regex.find_iter(text) {
+            let m = m.expect("matches");
+            if at < m.start() {
+                out.push((at, m.start()));
+            }
+            if m.start() < m.end() {
+                out.push((m.start(), m.end()));
+            }
+            at = m.end();
+        }
+        if at < text.len() {
+            out.push((at, text.len()));
+        }
+        out
+    }
+
+    /// What makes remembering segments right: each [`SEGMENTABLE`] pattern splits a text into
+    /// the same pieces whole as segment by segment, on random text dense in what the patterns
+    /// treat specially (white space of every kind before letters, digits and punctuation,
+    /// contractions in both cases, marks, letters of every case class).
+    #[test]
+    fn segmentable_patterns_split_alike_whole_and_by_segment() {
+        const ATOMS: &[&str] = &[
+            " ", "  ", "\t", "\n", "\r\n", "\u{a0}", "\u{3000}", "\u{2028}", "\u{85}", "\u{b}",
+            "a", "Z", "é", "É", "ǅ", "ʰ", "中", "\u{301}", "7", "٣", "123456", "'s", "'LL", "'",
+            ".", "...", "/", "-", "😀", "_", "\"", "<|x|>",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for pattern in SEGMENTABLE {
+            let regex = fancy_regex::Regex::new(pattern).expect("compiles");
+            for _ in 0..3000 {
+                let n = (next() % 24) as usize;
+                let text: String = (0..n)
+                    .map(|_| ATOMS[(next() % ATOMS.len() as u64) as usize])
+                    .collect();
+                let mut by_segment = Vec::new();
+                let mut at = 0;
+                for segment in super::super::ascii_split::segments(&text) {
+                    by_segment.extend(
+                        pieces(&regex, segment)
+                            .into_iter()
+                            .map(|(s, e)| (at + s, at + e)),
+                    );
+                    at += segment.len();
+                }
+                assert_eq!(at, text.len(), "segments cover {text:?}");
+                assert_eq!(by_segment, pieces(&regex, &text), "{text:?} with {pattern}");
+            }
+        }
+    }
+
+    /// The test tokenizers' patterns are among [`SEGMENTABLE`] (so the tests exercise it).
+    #[test]
+    fn the_test_tokenizers_patterns_are_segmentable() {
+        for name in ["bpe-chatml", "bpe-llama3"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/hf/tokenizers")
+                .join(name)
+                .join("tokenizer.json");
+            let doc: Value =
+                serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
+            let pattern = split_pattern(&doc["pre_tokenizer"]).expect("a split pattern");
+            assert!(SEGMENTABLE.contains(&pattern.as_str()), "{name}");
+            assert!(ByteLevelBpe::from_json(&doc).expect("fast").segmentable);
+        }
+    }
 
     #[test]
     fn the_byte_alphabet_is_gpt2s() {
