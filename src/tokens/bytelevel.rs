@@ -154,16 +154,24 @@ impl ByteLevelBpe {
             return None;
         }
         let vocab = model.get("vocab")?.as_object()?;
+        let ids: FxHashMap<&str, u32> = vocab
+            .iter()
+            .map(|(token, id)| Some((token.as_str(), u32::try_from(id.as_u64()?).ok()?)))
+            .collect::<Option<_>>()?;
         let chars: FxHashMap<char, u8> = (0..=255u8).map(|b| (byte_char(b), b)).collect();
         let mut byte_ids = [0u32; 256];
         for b in 0..=255u8 {
-            let id = vocab.get(byte_char(b).to_string().as_str())?.as_u64()?;
-            byte_ids[usize::from(b)] = u32::try_from(id).ok()?;
+            byte_ids[usize::from(b)] = *ids.get(byte_char(b).to_string().as_str())?;
         }
-        let id_of =
-            |token: &str| -> Option<u32> { u32::try_from(vocab.get(token)?.as_u64()?).ok() };
+        let merges_list = model.get("merges")?.as_array()?;
         let mut merges = FxHashMap::default();
-        for (rank, merge) in model.get("merges")?.as_array()?.iter().enumerate() {
+        merges.reserve(merges_list.len());
+        let mut joined = String::new();
+        // Legacy "a b" lines: a "#version" line is no merge (and takes no rank).
+        let pairs = merges_list
+            .iter()
+            .filter(|m| !m.as_str().is_some_and(|line| line.starts_with("#version")));
+        for (rank, merge) in pairs.enumerate() {
             let (a, b) = match merge {
                 Value::Array(pair) if pair.len() == 2 => (pair[0].as_str()?, pair[1].as_str()?),
                 Value::String(line) => {
@@ -175,15 +183,21 @@ impl ByteLevelBpe {
                 }
                 _ => return None,
             };
-            let merged = id_of(&format!("{a}{b}"))?;
-            merges.insert((id_of(a)?, id_of(b)?), (u32::try_from(rank).ok()?, merged));
+            joined.clear();
+            joined.push_str(a);
+            joined.push_str(b);
+            let merged = *ids.get(joined.as_str())?;
+            merges.insert(
+                (*ids.get(a)?, *ids.get(b)?),
+                (u32::try_from(rank).ok()?, merged),
+            );
         }
         let ignore_merges = model.get("ignore_merges").and_then(Value::as_bool) == Some(true);
         let whole = if ignore_merges {
             let mut whole = FxHashMap::default();
-            for (token, id) in vocab {
+            for (&token, &id) in &ids {
                 if let Some(bytes) = token_bytes(token, &chars) {
-                    whole.insert(bytes, u32::try_from(id.as_u64()?).ok()?);
+                    whole.insert(bytes, id);
                 }
             }
             Some(whole)
