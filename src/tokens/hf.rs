@@ -6,8 +6,8 @@
 //! written in the file, without its `null` keys, plus `bos_token`, `eos_token` and the other
 //! named special tokens of `tokenizer_config.json`), then encoded with the `tokenizers` crate
 //! without adding special tokens, as `apply_chat_template(..., tokenize=True)` does. Byte-level
-//! BPE tokenizers (Qwen's, Llama 3's, Mistral NeMo's) are encoded by [`ByteLevelBpe`], which
-//! gives the crate's tokens at a fraction of its cost.
+//! BPE tokenizers (Qwen's, Llama 3's, Mistral NeMo's) are encoded by `ByteLevelBpe`
+//! (`src/tokens/bytelevel.rs`), which gives the crate's tokens at a fraction of its cost.
 //!
 //! What training learns from (the trained tokens) is, like `return_assistant_tokens_mask`,
 //! every token that overlaps a trained part of the text:
@@ -548,7 +548,7 @@ impl Model {
         }
     }
 
-    /// The offsets of `text` encoded without special tokens by [`ByteLevelBpe`]; `None` when
+    /// The offsets of `text` encoded without special tokens by `ByteLevelBpe`; `None` when
     /// the tokenizer or the text goes through the `tokenizers` crate. For tests of the fast
     /// path against [`Model::crate_offsets`].
     #[doc(hidden)]
