@@ -91,6 +91,38 @@ fn a_target_that_reads_the_format_is_quiet() {
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
+/// An unknown role is told the roles the target takes when it names them as the file does
+/// (OpenAI's take `developer` and `function` too), and the format's otherwise (LLaMA-Factory
+/// lists ShareGPT's names, which an OpenAI-style file does not use).
+#[test]
+fn an_unknown_role_lists_the_targets_roles() {
+    let human = r#"{"messages":[{"role":"human","content":"What is the capital of France?"},{"role":"assistant","content":"The capital of France is Paris."}]}"#;
+    let told = |target: &str| {
+        let (_, out) = check(&[human], &["--target", target]);
+        out.lines()
+            .find(|l| l.contains(" S005 "))
+            .unwrap_or_else(|| panic!("--target {target}: no S005 in {out}"))
+            .to_string()
+    };
+    assert!(
+        told("openai").contains(
+            "unknown role \"human\"; expected one of system, developer, user, assistant, tool, function (did you mean \"user\"?)"
+        ),
+        "{}",
+        told("openai")
+    );
+    assert!(
+        told("mistral").contains("expected one of system, user, assistant, tool (did"),
+        "{}",
+        told("mistral")
+    );
+    assert!(
+        told("llama-factory").contains("expected one of system, user, assistant, tool (did"),
+        "{}",
+        told("llama-factory")
+    );
+}
+
 #[test]
 fn without_a_target_no_format_is_a_mismatch() {
     for (line, what) in [(SHAREGPT, "sharegpt"), (ALPACA, "alpaca"), (CHAT, "chat")] {

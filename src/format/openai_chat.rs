@@ -39,6 +39,15 @@ fn too_many_images(images: usize, ctx: &RecordContext<'_>) -> Option<String> {
 
 const TOP_LEVEL_KEYS: &[&str] = &["messages", "tools", "parallel_tool_calls", "functions"];
 const ROLES: &str = "system, user, assistant, tool";
+/// Every role name this format reads.
+const OPENAI_ROLE_NAMES: [&str; 6] = [
+    "system",
+    "developer",
+    "user",
+    "assistant",
+    "tool",
+    "function",
+];
 
 pub fn normalize<'s>(
     doc: &Document<'_, 's>,
@@ -439,11 +448,20 @@ pub(crate) fn read_role_in(
                 Some(r) => format!(" (did you mean \"{r}\"?)"),
                 None => String::new(),
             };
+            // Under a target that reads the file with these role names, its list.
+            let listed = ctx
+                .settings
+                .target
+                .filter(|t| {
+                    t.accepts(ctx.format.read_as().as_str())
+                        && t.roles.value.iter().all(|r| OPENAI_ROLE_NAMES.contains(r))
+                })
+                .map_or_else(|| expected.to_string(), |t| t.roles.value.join(", "));
             ctx.report(
                 Code::S005,
                 span,
                 format!(
-                    "unknown role {}; expected one of {expected}{hint}",
+                    "unknown role {}; expected one of {listed}{hint}",
                     quote(other)
                 ),
             );
