@@ -372,7 +372,7 @@ pub struct DatasetFile<'a> {
     pub display: &'a str,
     pub settings: &'a Settings,
     pub role: Role,
-    /// A Parquet table: its records are rows, numbered from 0 (see [`Self::place`]).
+    /// A Parquet table: its records are rows, numbered from 0 (see `Self::place`).
     pub rows: bool,
 }
 

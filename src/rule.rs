@@ -1,6 +1,6 @@
 //! Rule metadata: the one place a rule's code, name, level and documentation live.
 //!
-//! Every rule is declared with [`declare_rule!`], which captures its `///` doc comment, so
+//! Every rule is declared with `declare_rule!`, which captures its `///` doc comment, so
 //! `tunelint rules`, `tunelint explain`, `docs/rules.md` and SARIF rule metadata all read the
 //! same text. The ordered table of all rules is [`crate::rules::RULES`].
 

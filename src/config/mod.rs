@@ -3,9 +3,9 @@
 //!
 //! A file is read with serde into the types of [`file`] (`deny_unknown_fields`, spans kept
 //! where a later check points at a value); what serde cannot check alone — rule selectors and
-//! each rule's options ([`selectors`]), globs ([`globs`]), regular expressions — is checked
+//! each rule's options (`selectors`), globs (`globs`), regular expressions — is checked
 //! here. Every error carries the line and column of the offending key or value, the TOML line
-//! itself and a did-you-mean, like ruff and cargo do ([`error`]).
+//! itself and a did-you-mean, like ruff and cargo do (`error`).
 
 mod contamination;
 mod discovery;

@@ -234,7 +234,7 @@ impl Matcher {
     /// [`Matcher::exceeds`] with the `a` of the last [`Matcher::set_a`]; the length bound is
     /// tried before `b` is even decoded.
     ///
-    /// Then, for long pairs, the block bound ([`Matcher::block_bound`]): linear in the
+    /// Then, for long pairs, the block bound (`Matcher::block_bound`): linear in the
     /// lengths (plus a sort), it rules out long texts that share words but not passages.
     ///
     /// The bound tried next is the longest common subsequence: the matching blocks are
@@ -242,14 +242,14 @@ impl Matcher {
     /// `M <= LCS <= Q` (`Q` the `quick_ratio` count). On templated texts, where characters
     /// are shared but their order is not, it rules out almost every pair that passes
     /// `quick_ratio`, at a fraction of the cost of the matching blocks. Its cost grows with
-    /// the product of the lengths, so it is skipped beyond [`LCS_MAX_PRODUCT`].
+    /// the product of the lengths, so it is skipped beyond `LCS_MAX_PRODUCT`.
     ///
     /// The exact matching blocks come last, stopped after [`EXACT_STEP_BUDGET`] steps: a
     /// pair stopped there is not reported (`None`), since its ratio was not confirmed.
     ///
     /// Except where they cost little: in long texts in which almost every character is
     /// popular, `b2j` is nearly empty and one pass of `find_longest_match` is a plain scan
-    /// ([`Matcher::long_counts`] gives its cost before it runs). Near copies of such texts
+    /// (`Matcher::long_counts` gives its cost before it runs). Near copies of such texts
     /// pass every bound, and the LCS would cost far more than the answer. So when a pass
     /// costs about a scan of the texts, the exact search goes first, on a budget of a few
     /// passes; and when the block bound has not settled the pair and a pass costs at most

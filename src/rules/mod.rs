@@ -207,7 +207,7 @@ static ORDER: LazyLock<Vec<Code>> = LazyLock::new(|| {
 
 /// What one file's settings enable of the record rules, worked out once per file rather
 /// than for every record: the enabled message rules and the enabled record, conversation and
-/// shared passes, in [`ORDER`], each shared pass once.
+/// shared passes, in `ORDER`, each shared pass once.
 #[derive(Clone, Debug)]
 pub struct Plan {
     message: Vec<(Suppressors, MessageCheck)>,

@@ -19,10 +19,10 @@
 //!   not a prefix of the whole (one that drops earlier reasoning, say) has each answer's own
 //!   text found in the output instead.
 //!
-//! An assistant message the data marks as not trained (`weight: 0`, [`Message::trained`])
+//! An assistant message the data marks as not trained (`weight: 0`, `Message::trained`)
 //! is left out either way.
 //!
-//! Plain text for language modelling (`text`, [`Shape::Text`]) has no turns and no template:
+//! Plain text for language modelling (`text`, `Shape::Text`) has no turns and no template:
 //! TRL's `SFTTrainer` appends the EOS token unless the text ends with it and tokenizes the
 //! string as it is, with the tokenizer's special tokens (`tokenizer(text)`), and trains on
 //! every token.

@@ -12,7 +12,7 @@
 //!
 //! `{% generation %}…{% endgeneration %}` is rewritten, before compiling, to a `{% filter %}`
 //! block of the same whitespace control on the same line: its body passes through a filter
-//! that wraps it in two noncharacters (U+FDD0, U+FDD1), which [`Rendered::from_marked`] takes
+//! that wraps it in two noncharacters (U+FDD0, U+FDD1), which `Rendered::from_marked` takes
 //! out again as byte ranges. Line numbers of errors are those of the file.
 
 use std::fmt::Write as _;

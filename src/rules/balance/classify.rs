@@ -52,7 +52,7 @@ static NEGATION_CORES: LazyLock<[Finder<'static>; 2]> =
 /// middle of a long answer that quotes "I can't" in passing.
 const REFUSAL_WINDOW: usize = 240;
 
-/// Phrases that refuse on their own, matched in the first [`REFUSAL_WINDOW`] characters
+/// Phrases that refuse on their own, matched in the first `REFUSAL_WINDOW` characters
 /// (lowercased, curly apostrophes made straight).
 pub const REFUSAL_PHRASES: &[&str] = &[
     "i'm sorry, but i can",
@@ -200,7 +200,7 @@ pub const OFFER_PHRASES: &[&str] = &[
 /// Most words of an answer that is a clarifying question without one of the phrases.
 pub const SHORT_QUESTION_WORDS: usize = 40;
 
-/// Signs, in the first [`EDGE_WINDOW`] characters of the answer, that it handles an unusual
+/// Signs, in the first `EDGE_WINDOW` characters of the answer, that it handles an unusual
 /// request: a false or missing premise, an impossibility, or an answer that depends.
 pub const EDGE_PHRASES: &[&str] = &[
     "actually,",
