@@ -21,6 +21,11 @@ use tunelint::rules::Code;
 use tunelint::settings::{Overflow, Settings};
 use tunelint::tokens::hf::{Model, ModelFiles};
 
+/// The real datasets (`real_datasets`); its Python oracle is not used here.
+#[allow(dead_code)]
+#[path = "support/datasets_python.rs"]
+mod datasets;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf")
 }
@@ -43,6 +48,11 @@ fn load(dir: &Path, template: Option<&Path>) -> Result<Model, String> {
         chat_template: template,
         shown: &shown,
     })
+}
+
+/// The tokenizer of `dir` with the ChatML template (Qwen2.5's).
+fn chatml(dir: &Path) -> Model {
+    load(dir, Some(&template("chatml_qwen.jinja"))).expect("loads")
 }
 
 fn settings_with(model: Model) -> Settings {
@@ -222,16 +232,9 @@ fn texts_to_compare() -> Vec<String> {
     ] {
         texts.push(special.to_string());
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/chat");
-    if !dir.is_dir() {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "{} is absent, and CI=true requires it",
-            dir.display()
-        );
-        eprintln!("note: {} is absent; only generated texts", dir.display());
+    let Some(files) = datasets::real_datasets(&["chat"]) else {
         return texts;
-    }
+    };
     fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
         match v {
             serde_json::Value::String(s) => out.push(s.clone()),
@@ -240,11 +243,6 @@ fn texts_to_compare() -> Vec<String> {
             _ => {}
         }
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("read datasets")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read dataset");
         for line in text.lines().take(150) {
@@ -289,7 +287,7 @@ fn fast_path_agrees(name: &str, model: &Model, texts: &[String]) {
 fn byte_level_tokenizers_take_the_fast_path_and_agree_with_the_crate() {
     let texts = texts_to_compare();
     for name in ["bpe-chatml", "bpe-llama3"] {
-        let model = load(&tokenizer(name), Some(&template("chatml_qwen.jinja"))).expect("loads");
+        let model = chatml(&tokenizer(name));
         assert!(
             model.fast_offsets("hello").is_some(),
             "{name} takes the fast path"
@@ -320,7 +318,7 @@ fn byte_level_tokenizers_take_the_fast_path_and_agree_with_the_crate() {
         dir.path().join("tokenizer_config.json"),
     )
     .expect("copy");
-    let model = load(dir.path(), Some(&template("chatml_qwen.jinja"))).expect("loads");
+    let model = chatml(dir.path());
     let words = model.fast_offsets("zqzq Hello").expect("fast path");
     assert_eq!(words, [(0, 4), (4, 10)], "each word one token");
     let mut with_words = texts.clone();
@@ -333,11 +331,7 @@ fn byte_level_tokenizers_take_the_fast_path_and_agree_with_the_crate() {
     fast_path_agrees("bpe-llama3 with ignore_merges", &model, &with_words);
 
     // Other kinds go through the crate.
-    let unigram = load(
-        &tokenizer("unigram-metaspace"),
-        Some(&template("chatml_qwen.jinja")),
-    )
-    .expect("loads");
+    let unigram = chatml(&tokenizer("unigram-metaspace"));
     assert!(unigram.fast_offsets("hello").is_none());
 }
 
@@ -400,21 +394,13 @@ fn counts_equal_transformers_on_random_examples() {
     let mut compared = 0;
     let mut refused = 0;
     let mut trained_checked = 0;
-    let nemo = load(
-        &real.join("mistral-nemo"),
-        Some(&template("chatml_qwen.jinja")),
-    )
-    .expect("loads");
+    let nemo = chatml(&real.join("mistral-nemo"));
     assert!(
         nemo.fast_offsets("hello").is_some(),
         "tekken takes the fast path"
     );
     fast_path_agrees("mistral-nemo", &nemo, &texts_to_compare());
-    let mistral = load(
-        &real.join("mistral-7b-v0.1"),
-        Some(&template("chatml_qwen.jinja")),
-    )
-    .expect("loads");
+    let mistral = chatml(&real.join("mistral-7b-v0.1"));
     assert!(
         mistral.fast_offsets("hello").is_none(),
         "SentencePiece BPE goes through the crate"
@@ -533,7 +519,7 @@ fn counts_equal_transformers_on_random_examples() {
     let expected = std::fs::read_to_string(&output).expect("read");
     let models: Vec<Settings> = tokenizers
         .iter()
-        .map(|t| settings_with(load(t, Some(&template("chatml_qwen.jinja"))).expect("loads")))
+        .map(|t| settings_with(chatml(t)))
         .collect();
     let mut wrong = Vec::new();
     for row in expected.lines() {
@@ -995,8 +981,7 @@ fn t001_fires_exactly_above_max_length_with_every_tokenizer() {
         .map(|_| random_example(&mut rng).to_string())
         .collect();
     for name in BUILT {
-        let model =
-            Arc::new(load(&tokenizer(name), Some(&template("chatml_qwen.jinja"))).expect("loads"));
+        let model = Arc::new(chatml(&tokenizer(name)));
         for line in &lines {
             let base = Settings {
                 model: Some(model.clone()),

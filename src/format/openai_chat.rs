@@ -39,15 +39,6 @@ fn too_many_images(images: usize, ctx: &RecordContext<'_>) -> Option<String> {
 
 const TOP_LEVEL_KEYS: &[&str] = &["messages", "tools", "parallel_tool_calls", "functions"];
 const ROLES: &str = "system, user, assistant, tool";
-/// Every role name this format reads.
-const OPENAI_ROLE_NAMES: [&str; 6] = [
-    "system",
-    "developer",
-    "user",
-    "assistant",
-    "tool",
-    "function",
-];
 
 pub fn normalize<'s>(
     doc: &Document<'_, 's>,
@@ -417,6 +408,19 @@ fn read_role(name: &str, span: Span, ctx: &mut RecordContext<'_>) -> Role {
     read_role_in(name, span, ROLES, ctx)
 }
 
+/// The role an OpenAI role name stands for; `None` for a name outside OpenAI's set.
+fn openai_role(name: &str) -> Option<Role> {
+    Some(match name {
+        "system" => Role::System,
+        "developer" => Role::Developer,
+        "user" => Role::User,
+        "assistant" => Role::Assistant,
+        "tool" => Role::Tool,
+        "function" => Role::Function,
+        _ => return None,
+    })
+}
+
 /// Maps a role name to a [`Role`], reporting S005 for names outside OpenAI's set.
 pub(crate) fn read_role_in(
     name: &str,
@@ -424,17 +428,12 @@ pub(crate) fn read_role_in(
     expected: &str,
     ctx: &mut RecordContext<'_>,
 ) -> Role {
-    match name {
-        "system" => Role::System,
-        "user" => Role::User,
-        "assistant" => Role::Assistant,
-        "tool" => Role::Tool,
-        "function" => Role::Function,
-        // Reinforcement fine-tuning's reasoning models take developer instructions.
-        "developer" if ctx.format == FormatChoice::OpenAiRft => Role::Developer,
-        // Under a target its role list decides (`format::check_target_roles`).
-        "developer" if ctx.settings.target.is_some() => Role::Developer,
-        "developer" => {
+    match openai_role(name) {
+        // Reinforcement fine-tuning's reasoning models take developer instructions; under a
+        // target its role list decides (`format::check_target_roles`).
+        Some(Role::Developer)
+            if ctx.format != FormatChoice::OpenAiRft && ctx.settings.target.is_none() =>
+        {
             ctx.report_capped(
                 Code::S005,
                 Level::Warning,
@@ -443,8 +442,9 @@ pub(crate) fn read_role_in(
             );
             Role::Developer
         }
-        other => {
-            let hint = match role_alias(other) {
+        Some(role) => role,
+        None => {
+            let hint = match role_alias(name) {
                 Some(r) => format!(" (did you mean \"{r}\"?)"),
                 None => String::new(),
             };
@@ -454,7 +454,7 @@ pub(crate) fn read_role_in(
                 .target
                 .filter(|t| {
                     t.accepts(ctx.format.read_as().as_str())
-                        && t.roles.value.iter().all(|r| OPENAI_ROLE_NAMES.contains(r))
+                        && t.roles.value.iter().all(|r| openai_role(r).is_some())
                 })
                 .map_or_else(|| expected.to_string(), |t| t.roles.value.join(", "));
             ctx.report(
@@ -462,7 +462,7 @@ pub(crate) fn read_role_in(
                 span,
                 format!(
                     "unknown role {}; expected one of {listed}{hint}",
-                    quote(other)
+                    quote(name)
                 ),
             );
             Role::Unknown

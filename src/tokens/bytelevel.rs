@@ -73,6 +73,8 @@ type Pieces = FxHashMap<Box<[u8]>, Box<[u32]>>;
 struct Cache {
     pieces: Pieces,
     segments: Pieces,
+    /// Scratch: the token lengths of a segment.
+    lengths: Vec<u32>,
 }
 
 thread_local! {
@@ -265,7 +267,6 @@ impl ByteLevelBpe {
                 text,
                 cache,
                 out,
-                lengths: Vec::new(),
             };
             run.added(
                 0,
@@ -293,8 +294,6 @@ struct Run<'a> {
     text: &'a str,
     cache: &'a mut Cache,
     out: &'a mut Vec<(usize, usize)>,
-    /// Scratch: the token lengths of a segment.
-    lengths: Vec<u32>,
 }
 
 type Between<'a, 'r> = dyn FnMut(&mut Run<'a>, usize, usize) -> bool + 'r;
@@ -327,7 +326,7 @@ impl<'a> Run<'a> {
     /// Splits `text[start..end]` with the pre-tokenizer's pattern and tokenizes each piece;
     /// with a [`SEGMENTABLE`] pattern, segment by segment, each remembered.
     fn split(&mut self, start: usize, end: usize) -> bool {
-        let mut lengths = std::mem::take(&mut self.lengths);
+        let mut lengths = std::mem::take(&mut self.cache.lengths);
         let mut ok = true;
         if self.bpe.segmentable {
             let mut at = start;
@@ -355,31 +354,18 @@ impl<'a> Run<'a> {
                 self.emit(start, &lengths);
             }
         }
-        self.lengths = lengths;
+        self.cache.lengths = lengths;
         ok
     }
 
     /// Appends to `lengths` the byte lengths of the tokens of `text[start..end]`, split with
     /// the pre-tokenizer's pattern; `false` when the regular expression gives up.
     fn pieces(&mut self, start: usize, end: usize, lengths: &mut Vec<u32>) -> bool {
-        let part = &self.text[start..end];
-        let mut at = 0;
-        for m in self.bpe.split.find_iter(part) {
-            let Ok(m) = m else {
-                return false;
-            };
-            if at < m.start() {
-                self.piece(&part.as_bytes()[at..m.start()], lengths);
-            }
-            if m.start() < m.end() {
-                self.piece(&part.as_bytes()[m.start()..m.end()], lengths);
-            }
-            at = m.end();
-        }
-        if at < part.len() {
-            self.piece(&part.as_bytes()[at..], lengths);
-        }
-        true
+        let part = &self.text.as_bytes()[start..end];
+        let text = self.text;
+        split_ranges(&self.bpe.split, &text[start..end], |s, e| {
+            self.piece(&part[s..e], lengths);
+        })
     }
 
     /// Appends to `lengths` the byte lengths of the tokens of one piece.
@@ -416,6 +402,29 @@ impl<'a> Run<'a> {
             self.out.push((s, e));
         }
     }
+}
+
+/// Calls `f` with the byte range of each piece of `text` in order, as an `Isolated` split does:
+/// the matches of `regex` and the stretches between them, none empty. `false` when the
+/// regular expression gives up (then the crate, which stops there, must encode the text).
+fn split_ranges(regex: &fancy_regex::Regex, text: &str, mut f: impl FnMut(usize, usize)) -> bool {
+    let mut at = 0;
+    for m in regex.find_iter(text) {
+        let Ok(m) = m else {
+            return false;
+        };
+        if at < m.start() {
+            f(at, m.start());
+        }
+        if m.start() < m.end() {
+            f(m.start(), m.end());
+        }
+        at = m.end();
+    }
+    if at < text.len() {
+        f(at, text.len());
+    }
+    true
 }
 
 /// Remembers the token lengths of `bytes`, making room when the cache is full.
@@ -539,64 +548,52 @@ fn post_processor_keeps_offsets(p: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// The pieces of `text` by `regex`, as byte ranges.
     fn pieces(regex: &fancy_regex::Regex, text: &str) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        let mut at = 0;
-        for m in regex.find_iter(text) {
-            let m = m.expect("matches");
-            if at < m.start() {
-                out.push((at, m.start()));
-            }
-            if m.start() < m.end() {
-                out.push((m.start(), m.end()));
-            }
-            at = m.end();
-        }
-        if at < text.len() {
-            out.push((at, text.len()));
-        }
+        assert!(split_ranges(regex, text, |s, e| out.push((s, e))));
         out
     }
 
-    /// What makes remembering segments right: each [`SEGMENTABLE`] pattern splits a text into
-    /// the same pieces whole as segment by segment, on random text dense in what the patterns
-    /// treat specially (white space of every kind before letters, digits and punctuation,
-    /// contractions in both cases, marks, letters of every case class).
-    #[test]
-    fn segmentable_patterns_split_alike_whole_and_by_segment() {
+    /// Texts dense in what the patterns treat specially: white space of every kind before
+    /// letters, digits and punctuation, contractions in both cases, marks, letters of every
+    /// case class.
+    fn tricky_text() -> impl Strategy<Value = String> {
         const ATOMS: &[&str] = &[
             " ", "  ", "\t", "\n", "\r\n", "\u{a0}", "\u{3000}", "\u{2028}", "\u{85}", "\u{b}",
             "a", "Z", "é", "É", "ǅ", "ʰ", "中", "\u{301}", "7", "٣", "123456", "'s", "'LL", "'",
             ".", "...", "/", "-", "😀", "_", "\"", "<|x|>",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        for pattern in SEGMENTABLE {
-            let regex = fancy_regex::Regex::new(pattern).expect("compiles");
-            for _ in 0..3000 {
-                let n = (next() % 24) as usize;
-                let text: String = (0..n)
-                    .map(|_| ATOMS[(next() % ATOMS.len() as u64) as usize])
-                    .collect();
+        proptest::collection::vec(proptest::sample::select(ATOMS), 0..24)
+            .prop_map(|atoms| atoms.concat())
+    }
+
+    /// [`SEGMENTABLE`] compiled once for all cases.
+    static COMPILED: std::sync::LazyLock<Vec<fancy_regex::Regex>> =
+        std::sync::LazyLock::new(|| {
+            SEGMENTABLE
+                .iter()
+                .map(|p| fancy_regex::Regex::new(p).expect("compiles"))
+                .collect()
+        });
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// What makes remembering segments right: each [`SEGMENTABLE`] pattern splits a text
+        /// into the same pieces whole as segment by segment.
+        #[test]
+        fn segmentable_patterns_split_alike_whole_and_by_segment(text in tricky_text()) {
+            for (pattern, regex) in SEGMENTABLE.iter().zip(COMPILED.iter()) {
                 let mut by_segment = Vec::new();
                 let mut at = 0;
                 for segment in super::super::ascii_split::segments(&text) {
-                    by_segment.extend(
-                        pieces(&regex, segment)
-                            .into_iter()
-                            .map(|(s, e)| (at + s, at + e)),
-                    );
+                    by_segment.extend(pieces(regex, segment).into_iter().map(|(s, e)| (at + s, at + e)));
                     at += segment.len();
                 }
-                assert_eq!(at, text.len(), "segments cover {text:?}");
-                assert_eq!(by_segment, pieces(&regex, &text), "{text:?} with {pattern}");
+                prop_assert_eq!(at, text.len());
+                prop_assert_eq!(by_segment, pieces(regex, &text), "{}", pattern);
             }
         }
     }

@@ -535,7 +535,7 @@ impl Model {
     /// The byte offsets of the tokens of `text`, as `tokenizer.encode(text, special_tokens)`
     /// gives them. The tokenizer fails only on inputs it cannot represent: then nothing is
     /// counted rather than guessed.
-    pub fn encode_offsets(&self, text: &str, special_tokens: bool) -> Vec<(usize, usize)> {
+    fn encode_offsets(&self, text: &str, special_tokens: bool) -> Vec<(usize, usize)> {
         let mut offsets = Vec::new();
         if let Some(fast) = self.fast.as_ref().filter(|_| !special_tokens)
             && fast.offsets(text, &mut offsets)
