@@ -550,8 +550,16 @@ impl Lcs {
     }
 
     /// The LCS length of the last `set` text and `b` when it exceeds `limit`; otherwise some
-    /// value at most `limit`, found as soon as the LCS so far plus the characters of `b`
-    /// still to come (each adds at most one) cannot exceed it.
+    /// value at most `limit`, found as soon as the characters of `b` read so far prove it.
+    ///
+    /// The proof: after `j` characters of `b`, the zero bits among the first `i` of `V` are
+    /// `Z(i) = LCS(a[..i], b[..j])`, and an alignment of the whole texts matches `b[..j]`
+    /// within some `a[..i]` and the rest of `b` at most `min(len(a) - i, len(b) - j)` times,
+    /// so `LCS ≤ max_i Z(i) + min(len(a) - i, len(b) - j)`. `Z` grows by at most one per
+    /// bit, so the maximum is at `i = len(a) - (len(b) - j)`. On a pair that is not alike,
+    /// `Z` there falls behind `j` from the start (it counts what `b[..j]` shares with the
+    /// same stretch of `a`, not with the whole of it), and the search stops a third of the
+    /// way through `b` rather than at its end.
     fn run(&mut self, b: &[char], limit: usize) -> usize {
         let words = self.words;
         if words == 0 {
@@ -568,9 +576,25 @@ impl Lcs {
                 rest.iter().map(|x| x.count_ones()).sum::<u32>() + (last & top_mask).count_ones();
             self.len - ones as usize
         };
+        // Z(i): the zero bits among the first `i` of `v` (i ≤ len(a)).
+        let zeros_below = |v: &[u64], i: usize| -> usize {
+            let (full, part) = (i / 64, i % 64);
+            let mut ones: u32 = v[..full].iter().map(|x| x.count_ones()).sum();
+            if part > 0 {
+                ones += (v[full] & ((1u64 << part) - 1)).count_ones();
+            }
+            i - ones as usize
+        };
         for (j, &c) in b.iter().enumerate() {
-            if j % 16 == 0 && limit != usize::MAX && zeros(v) + (b.len() - j) <= limit {
-                return limit;
+            if j % 16 == 0 && limit != usize::MAX {
+                let rest = b.len() - j;
+                let bound = match self.len.checked_sub(rest) {
+                    Some(i) => zeros_below(v, i) + rest,
+                    None => self.len,
+                };
+                if bound <= limit {
+                    return limit;
+                }
             }
             let row = if c.is_ascii() {
                 self.ascii_row[c as usize]
@@ -1428,6 +1452,33 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 1000, "{checked}");
+    }
+
+    /// `run(b, limit)` is the LCS when it exceeds `limit`, and at most `limit` otherwise,
+    /// for limits on both sides of it: the early stop never cuts off a pair above its limit.
+    #[test]
+    fn a_bounded_lcs_stops_only_at_or_under_its_limit() {
+        let mut lcs = Lcs::new();
+        let mut checked = 0;
+        for (a, b) in generate_pairs() {
+            let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            if ca.len() * cb.len() > 40_000 {
+                continue;
+            }
+            let want = lcs_dp(&ca, &cb);
+            lcs.set(&ca);
+            let near = want.saturating_sub(3)..want + 3;
+            for limit in near.chain([0, want / 2, (ca.len() + cb.len()) * 2 / 5]) {
+                let got = lcs.run(&cb, limit);
+                if want > limit {
+                    assert_eq!(got, want, "limit {limit}\n a = {a:?}\n b = {b:?}");
+                } else {
+                    assert!(got <= limit, "limit {limit}: {got}\n a = {a:?}\n b = {b:?}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 5000, "{checked}");
     }
 
     #[test]
