@@ -91,23 +91,23 @@ fn within_texts(
     skip: impl Fn(usize) -> bool + Sync,
 ) -> Vec<Found> {
     let earlier = Earlier::new(texts, options);
-    let first = earlier.first_matches(options, &skip);
-    let mut kept: Vec<bool> = (0..texts.len()).map(|t| !skip(t)).collect();
+    let skipped = Bits::of(texts.len(), skip);
+    let first = earlier.first_matches(options, &|t| skipped.get(t));
+    let mut kept: Vec<bool> = (0..texts.len()).map(|t| !skipped.get(t)).collect();
     // The kept text each dropped text repeats.
     let mut repeats: Vec<u32> = vec![u32::MAX; texts.len()];
     let mut matcher = Matcher::new();
     let mut out = Vec::with_capacity(first.len());
     let mut tried = Vec::new();
-    for f in first {
+    for (f, rest) in first {
         let t = f.text as usize;
         let found = if kept[f.of as usize] {
             Some(f)
         } else {
-            let rest = earlier.after(t, f.of, &skip);
             tried.clear();
             if earlier.index.is_none() {
-                // Every earlier kept text is in `rest`, in the lesson's order.
-                tried.extend(rest.into_iter().filter(|&c| kept[c as usize]));
+                // Every earlier kept text after the first match, in the lesson's order.
+                tried.extend((f.of + 1..f.text).filter(|&c| kept[c as usize]));
             } else {
                 // In a cluster of near copies most candidates are dropped copies: the kept
                 // text each of them repeats is then the likeliest match, the first match's
@@ -147,10 +147,16 @@ pub fn first_matches(
     options: &Options,
     skip: impl Fn(usize) -> bool + Sync,
 ) -> Vec<Found> {
-    if let Some(stripped) = without_template(texts, options) {
-        return Earlier::new(&stripped, options).first_matches(options, &skip);
+    let skipped = Bits::of(texts.len(), skip);
+    let first = |texts: &CompareTexts| {
+        let earlier = Earlier::new(texts, options);
+        let matches = earlier.first_matches(options, &|t| skipped.get(t));
+        matches.into_iter().map(|(found, _)| found).collect()
+    };
+    match without_template(texts, options) {
+        Some(stripped) => first(&stripped),
+        None => first(texts),
     }
-    Earlier::new(texts, options).first_matches(options, &skip)
 }
 
 /// The texts of another file searched for near duplicates of a file's texts (D003: the
@@ -181,9 +187,11 @@ impl<'a> Against<'a> {
         if against.is_empty() {
             return Vec::new();
         }
-        let index =
-            (!options.exhaustive).then(|| self.index.get_or_init(|| Index::build(&against.sigs)));
-        parallel_map(queries.len(), options.threads, |t, matcher| {
+        let index = (!options.exhaustive).then(|| {
+            self.index
+                .get_or_init(|| Index::build(&against.sigs, options.threads))
+        });
+        parallel_map(queries.len(), options.threads, |t, scratch| {
             if skip(t) {
                 return None;
             }
@@ -192,7 +200,16 @@ impl<'a> Against<'a> {
                 Some(index) => {
                     let mut candidates = Vec::new();
                     index.candidates(&queries.sigs[t], u32::MAX, &mut candidates);
-                    rank(&Sketch::of(&queries.sigs[t]), index, &mut candidates);
+                    let sketch = Sketch::of(&queries.sigs[t]);
+                    let ranked = &mut scratch.ranked;
+                    ranked.clear();
+                    ranked.extend(
+                        candidates
+                            .iter()
+                            .filter_map(|&c| rank_key(&sketch, index.sketch(c), c)),
+                    );
+                    keep_best(ranked, &mut candidates);
+                    let matcher = &mut scratch.matcher;
                     first_passing(
                         queries,
                         t,
@@ -204,7 +221,7 @@ impl<'a> Against<'a> {
                 }
                 None => {
                     let all = 0..against.len() as u32;
-                    first_passing(queries, t, against, all, threshold, matcher)
+                    first_passing(queries, t, against, all, threshold, &mut scratch.matcher)
                 }
             }
         })
@@ -222,87 +239,107 @@ impl<'a> Earlier<'a> {
     fn new(texts: &'a CompareTexts, options: &Options) -> Self {
         Earlier {
             texts,
-            index: (!options.exhaustive).then(|| Index::with_positions(&texts.sigs)),
+            index: (!options.exhaustive)
+                .then(|| Index::with_positions(&texts.sigs, options.threads)),
         }
     }
 
-    /// Text `t`'s earlier texts to check, in order, skipped ones left out.
-    fn candidates(&self, t: usize, skip: &(impl Fn(usize) -> bool + Sync)) -> Vec<u32> {
-        match &self.index {
-            Some(index) => {
-                let mut out = Vec::new();
-                index.earlier_candidates(t as u32, &mut out);
-                out.retain(|&c| !skip(c as usize));
-                rank(index.sketch(t as u32), index, &mut out);
-                out
+    /// Text `t`'s earlier candidates to check with the index, in order, skipped ones left
+    /// out: the best [`MAX_CHECKS`] by estimate among the ids that share a bucket with it.
+    /// One pass over the buckets' ids: an id several buckets hold is ranked once (the
+    /// thread's `seen` marks it until the text is done), and whether it is skipped is asked
+    /// only when its estimate is high enough to count.
+    fn ranked(
+        &self,
+        index: &Index,
+        t: usize,
+        skip: &(impl Fn(usize) -> bool + Sync),
+        scratch: &mut Scratch,
+    ) -> Vec<u32> {
+        let Scratch {
+            seen,
+            visited,
+            ranked,
+            ..
+        } = scratch;
+        seen.grow(self.texts.len());
+        let (sketch, sketches) = (index.sketch(t as u32), index.sketches());
+        ranked.clear();
+        index.each_earlier(t as u32, |c| {
+            if seen.insert(c as usize) {
+                visited.push(c);
+                if let Some(key) = rank_key(sketch, &sketches[c as usize], c)
+                    && !skip(c as usize)
+                {
+                    ranked.push(key);
+                }
             }
-            None => (0..t as u32).filter(|&c| !skip(c as usize)).collect(),
+        });
+        for c in visited.drain(..) {
+            seen.remove(c as usize);
         }
+        let mut out = Vec::with_capacity(ranked.len().min(MAX_CHECKS));
+        keep_best(ranked, &mut out);
+        out
     }
 
-    /// Text `t`'s candidates that come after `of` in checking order.
-    fn after(&self, t: usize, of: u32, skip: &(impl Fn(usize) -> bool + Sync)) -> Vec<u32> {
-        if self.index.is_none() {
-            return (of + 1..t as u32).filter(|&c| !skip(c as usize)).collect();
-        }
-        let mut all = self.candidates(t, skip);
-        let at = all
-            .iter()
-            .position(|&c| c == of)
-            .map_or(all.len(), |p| p + 1);
-        all.drain(..at);
-        all
-    }
-
+    /// For each text that is not skipped and has one, its first match, in parallel, with
+    /// (when searching with the index) its candidates after that match in checking order,
+    /// for the greedy pass of [`within`].
     fn first_matches(
         &self,
         options: &Options,
         skip: &(impl Fn(usize) -> bool + Sync),
-    ) -> Vec<Found> {
+    ) -> Vec<(Found, Vec<u32>)> {
         let texts = self.texts;
-        parallel_map(texts.len(), options.threads, |t, matcher| {
+        parallel_map(texts.len(), options.threads, |t, scratch| {
             if skip(t) {
                 return None;
             }
-            if self.index.is_none() {
+            let Some(index) = &self.index else {
                 // Not collected: every earlier text is a candidate.
                 let earlier = (0..t as u32).filter(|&c| !skip(c as usize));
-                return first_passing(texts, t, texts, earlier, options.threshold, matcher);
-            }
-            let candidates = self.candidates(t, skip);
-            first_passing(
-                texts,
-                t,
-                texts,
-                candidates.into_iter(),
-                options.threshold,
-                matcher,
-            )
+                let matcher = &mut scratch.matcher;
+                let found = first_passing(texts, t, texts, earlier, options.threshold, matcher);
+                return found.map(|f| (f, Vec::new()));
+            };
+            let mut candidates = self.ranked(index, t, skip, scratch);
+            let order = candidates.iter().copied();
+            let matcher = &mut scratch.matcher;
+            let found = first_passing(texts, t, texts, order, options.threshold, matcher)?;
+            let at = candidates
+                .iter()
+                .position(|&c| c == found.of)
+                .map_or(0, |p| p + 1);
+            // Kept for a hundred thousand texts at a million: only what is needed.
+            Some((found, candidates.split_off(at)))
         })
     }
 }
 
-/// Keeps the candidates worth an exact check, the best `MAX_CHECKS` estimates, in order of
-/// estimate (descending), then id. Ranked by equal sketch bytes ([`Sketch::equal`]) and id
-/// packed into one integer: the order of the estimates, which are those counts divided by
-/// a power of two, exactly.
-fn rank(sketch: &Sketch, index: &Index, candidates: &mut Vec<u32>) {
+/// The ranking key of candidate `id`, whose sketch is `other`, for a text whose sketch is
+/// `sketch`, when its estimate is at least [`MIN_ESTIMATE`]: equal sketch bytes
+/// ([`Sketch::equal`]) and id packed into one integer, smaller for a better estimate, then
+/// an earlier id; the order of the estimates, which are those counts divided by a power of
+/// two, exactly.
+#[inline]
+fn rank_key(sketch: &Sketch, other: &Sketch, id: u32) -> Option<u64> {
     let hashes = index::HASHES;
     let min_equal = (MIN_ESTIMATE * hashes as f64).ceil() as usize;
-    let mut ranked: Vec<u64> = candidates
-        .iter()
-        .filter_map(|&c| {
-            let equal = sketch.equal(index.sketch(c));
-            (equal >= min_equal).then_some((((hashes - equal) as u64) << 32) | u64::from(c))
-        })
-        .collect();
+    let equal = sketch.equal(other);
+    (equal >= min_equal).then_some((((hashes - equal) as u64) << 32) | u64::from(id))
+}
+
+/// Keeps the candidates worth an exact check in `out`: of the ranking keys of
+/// [`rank_key`], the best [`MAX_CHECKS`], in order of estimate (descending), then id.
+fn keep_best(ranked: &mut Vec<u64>, out: &mut Vec<u32>) {
     if ranked.len() > MAX_CHECKS {
         ranked.select_nth_unstable(MAX_CHECKS - 1);
         ranked.truncate(MAX_CHECKS);
     }
     ranked.sort_unstable();
-    candidates.clear();
-    candidates.extend(ranked.into_iter().map(|key| key as u32));
+    out.clear();
+    out.extend(ranked.iter().map(|&key| key as u32));
 }
 
 /// The first of `candidates` (texts of `against`) to which text `t` of `queries` is more
@@ -338,12 +375,65 @@ fn first_passing(
     None
 }
 
+/// What a searching thread reuses from one text to the next.
+#[derive(Default)]
+struct Scratch {
+    matcher: Matcher,
+    /// The ids already among the candidates of the text being ranked ...
+    seen: Bits,
+    /// ... listed, to clear them after it.
+    visited: Vec<u32>,
+    /// Ranking keys of a text's candidates.
+    ranked: Vec<u64>,
+}
+
+/// A set of text ids as one bit each: a million texts in 128 KB, which stays in the
+/// core's cache where a byte or a word per id would not.
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    /// The ids below `n` for which `f` holds.
+    fn of(n: usize, f: impl Fn(usize) -> bool) -> Bits {
+        let mut bits = Bits::default();
+        bits.grow(n);
+        for i in (0..n).filter(|&i| f(i)) {
+            bits.insert(i);
+        }
+        bits
+    }
+
+    /// Room for the ids below `n`.
+    fn grow(&mut self, n: usize) {
+        if self.0.len() * 64 < n {
+            self.0.resize(n.div_ceil(64), 0);
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] >> (i % 64) & 1 != 0
+    }
+
+    /// Adds `i`; whether it was new.
+    fn insert(&mut self, i: usize) -> bool {
+        let word = &mut self.0[i / 64];
+        let bit = 1 << (i % 64);
+        let new = *word & bit == 0;
+        *word |= bit;
+        new
+    }
+
+    fn remove(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
+    }
+}
+
 /// Splits `0..n` into interleaved stripes, one per thread, runs `f` on each and returns the
 /// results in index order. Used for the exact similarity checks, the costly part.
 fn parallel_map<T: Send>(
     n: usize,
     threads: usize,
-    f: impl Fn(usize, &mut Matcher) -> Option<T> + Sync,
+    f: impl Fn(usize, &mut Scratch) -> Option<T> + Sync,
 ) -> Vec<T> {
     let threads = threads.clamp(1, n.max(1));
     let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
@@ -351,10 +441,10 @@ fn parallel_map<T: Send>(
             .map(|t| {
                 let f = &f;
                 scope.spawn(move || {
-                    let mut matcher = Matcher::new();
+                    let mut scratch = Scratch::default();
                     (t..n)
                         .step_by(threads)
-                        .filter_map(|i| f(i, &mut matcher).map(|r| (i, r)))
+                        .filter_map(|i| f(i, &mut scratch).map(|r| (i, r)))
                         .collect::<Vec<_>>()
                 })
             })
