@@ -104,6 +104,14 @@ pub(super) fn read_job(
                     source::ReadAhead::spawn(make, raw_read.clone(), progress)
                         .map(|ahead| (Box::new(ahead) as Box<dyn Read>, Some(compression), size))
                 }
+                // A `.json` file is most likely an array, whose records this thread finds
+                // by scanning every byte: the file is read on a thread of its own, so that
+                // the kernel's copy of it into memory overlaps with the scan.
+                None if job.is_json_file() => {
+                    let make = move || Ok(Box::new(raw) as Box<dyn Read>);
+                    source::ReadAhead::spawn(make, raw_read.clone(), progress)
+                        .map(|ahead| (Box::new(ahead) as Box<dyn Read>, None, size))
+                }
                 None => {
                     let raw = Progress {
                         inner: raw,
