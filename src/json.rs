@@ -178,6 +178,24 @@ impl Parser {
 
     /// Parses one JSON value, with optional JSON whitespace around it.
     pub fn parse<'p, 's>(&'p mut self, src: &'s str) -> Result<Document<'p, 's>, ParseError> {
+        self.parse_as(src, false)
+    }
+
+    /// Parses the JSON value `src` starts with (no white space before it), ignoring what
+    /// follows it: the document's text is the value's own, which ends where the text of
+    /// the next element of an array begins. Spans are those of the value alone.
+    pub fn parse_prefix<'p, 's>(
+        &'p mut self,
+        src: &'s str,
+    ) -> Result<Document<'p, 's>, ParseError> {
+        self.parse_as(src, true)
+    }
+
+    fn parse_as<'p, 's>(
+        &'p mut self,
+        src: &'s str,
+        prefix: bool,
+    ) -> Result<Document<'p, 's>, ParseError> {
         self.nodes.clear();
         self.stack.clear();
         self.dups.found.clear();
@@ -197,7 +215,14 @@ impl Parser {
         if src.len() >= NONE as usize {
             return Err(error(0, "line longer than 4 GiB"));
         }
-        parse_into(src, &mut self.nodes, &mut self.stack, &mut self.dups)?;
+        let end = parse_into(
+            src,
+            &mut self.nodes,
+            &mut self.stack,
+            &mut self.dups,
+            prefix,
+        )?;
+        let src = &src[..end];
         if self.dups.found.len() > 1 {
             // Objects are checked when they close, inner ones first; report in line order.
             self.dups.found.sort_by_key(|d| d.span.start);
@@ -215,7 +240,8 @@ fn parse_into(
     nodes: &mut Vec<Node>,
     stack: &mut Vec<Frame>,
     dups: &mut DupCheck,
-) -> Result<(), ParseError> {
+    prefix: bool,
+) -> Result<usize, ParseError> {
     let b = src.as_bytes();
     let mut i = skip_ws(b, 0);
     if i == b.len() {
@@ -284,13 +310,17 @@ fn parse_into(
         }
         // A value is complete: close containers until one wants another child.
         loop {
-            i = skip_ws(b, i);
             let Some(top) = stack.last() else {
+                if prefix {
+                    return Ok(i);
+                }
+                i = skip_ws(b, i);
                 if i < b.len() {
                     return Err(error(i, "trailing characters after the JSON value"));
                 }
-                return Ok(());
+                return Ok(b.len());
             };
+            i = skip_ws(b, i);
             let (object, close) = if top.object {
                 (true, b'}')
             } else {
@@ -400,9 +430,27 @@ fn close_container(
 #[inline]
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while let Some(&c) = b.get(i) {
-        if !matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
-            break;
+        match c {
+            b' ' | b'\r' | b'\t' => i += 1,
+            // The indent of pretty-printed JSON, eight spaces at a time.
+            b'\n' => i = skip_spaces(b, i + 1),
+            _ => break,
         }
+    }
+    i
+}
+
+/// Index of the first byte at or after `i` that is not a space, or `b.len()`.
+#[inline]
+pub fn skip_spaces(b: &[u8], mut i: usize) -> usize {
+    while let Some(word) = b.get(i..).and_then(|r| r.first_chunk::<8>()) {
+        let other = u64::from_le_bytes(*word) ^ 0x2020_2020_2020_2020;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i) == Some(&b' ') {
         i += 1;
     }
     i

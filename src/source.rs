@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use ahead::ReadAhead;
-pub use array::{ArrayEvent, ArrayReader, is_json_name};
+pub use array::{ArrayEvent, ArrayReader, Paused, count_chars, is_json_name};
 pub use compressed::{Compression, CorruptData, corrupt_data, decompressed};
 pub use parquet::{RowsAsLines, is_parquet, unreadable_rows};
 

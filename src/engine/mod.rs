@@ -1,5 +1,6 @@
 //! The linting pipeline. One reader thread splits every input into newline-aligned chunks
-//! and runs the checks of the file's head and end (`read`); worker threads parse each line,
+//! and runs the checks of the file's head and end (`read`; a `.json` array is cut into
+//! pieces the workers split into records, `pieces`); worker threads parse each line,
 //! normalise it through its input format and run the record rules on it (`work`); the
 //! collector on the calling thread puts the chunks back in input order, streams their
 //! findings, folds the facts the dataset rules declared, and runs those rules at the end
@@ -11,12 +12,13 @@
 //! a memory budget (`store`), so memory stays bounded however many findings there are.
 
 mod collect;
+mod pieces;
 mod read;
 pub(crate) mod store;
 mod work;
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, AtomicUsize};
 
 use crossbeam_channel::{bounded, unbounded};
 
@@ -139,6 +141,9 @@ pub struct RunOptions<'a> {
     /// Facts collected whatever rules are enabled (`stats`' collector), handed back by
     /// [`run_with_facts`].
     pub facts: Vec<&'static crate::dataset::FactKind>,
+    /// Bytes of a `.json` array's text a worker is handed at a time (0: the records are
+    /// split on the reader thread): a setting only so that tests can cut small arrays.
+    pub array_piece_bytes: usize,
 }
 
 impl Default for RunOptions<'_> {
@@ -152,6 +157,7 @@ impl Default for RunOptions<'_> {
             new_records: None,
             findings_budget: store::DEFAULT_BUDGET,
             facts: Vec::new(),
+            array_piece_bytes: pieces::PIECE_BYTES,
         }
     }
 }
@@ -187,14 +193,23 @@ pub fn run_with_facts(
     let kinds = collect::fact_kinds(jobs, &options.facts);
     let defer_hashes = defer_hashes(jobs);
     let mut collector = collect::Collector::new(jobs, options, &kinds, sink);
+    let workers = AtomicUsize::new(threads);
     std::thread::scope(|scope| -> std::io::Result<()> {
+        let workers = &workers;
         for _ in 0..threads {
             let (work_rx, done_tx, pool_tx) = (work_rx.clone(), done_tx.clone(), pool_tx.clone());
             let kinds = &kinds;
-            scope.spawn(move || work::worker(jobs, kinds, defer_hashes, work_rx, done_tx, pool_tx));
+            scope.spawn(move || {
+                let _running = Running(workers);
+                work::worker(jobs, kinds, defer_hashes, work_rx, done_tx, pool_tx)
+            });
         }
         drop(done_tx);
-        let progress = options.progress;
+        let reading = read::Reading {
+            progress: options.progress,
+            piece_bytes: options.array_piece_bytes,
+            workers,
+        };
         let reader = scope.spawn(move || {
             let mut seq = 0u64;
             for (id, job) in jobs.iter().enumerate() {
@@ -204,7 +219,7 @@ pub fn run_with_facts(
                     &work_tx,
                     &pool_rx,
                     &mut seq,
-                    progress,
+                    &reading,
                 );
             }
         });
@@ -214,6 +229,15 @@ pub fn run_with_facts(
         result
     })?;
     collector.finish()
+}
+
+/// Counts a worker thread out when it ends, by returning or by panicking.
+struct Running<'a>(&'a AtomicUsize);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Release);
+    }
 }
 
 /// Whether the records' canonical hashes can wait for the end of the run, where only those

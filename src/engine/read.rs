@@ -1,15 +1,17 @@
 //! The reader thread: opens each input, checks its head (is it UTF-8 JSON Lines at all?),
-//! splits it into newline-aligned chunks for the workers, and checks its end. An input that
+//! splits it into newline-aligned chunks for the workers, and checks its end; a `.json`
+//! array goes to the workers in pieces (`pieces`) or record by record. An input that
 //! cannot be read twice is copied to its spool as it is read.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crossbeam_channel::{Receiver, Sender};
 
 use super::Job;
+use super::pieces;
 use super::work::{Work, WorkKind};
 use crate::context::FileContext;
 use crate::diagnostic::{Diagnostic, FileId, RecordStart};
@@ -27,6 +29,16 @@ use crate::source::{
 /// Bytes of an input looked at before its lines are read.
 const HEAD_BYTES: usize = 8192;
 
+/// What the reader thread is given besides its inputs.
+pub(super) struct Reading<'a> {
+    /// Bytes read so far, for a progress display.
+    pub progress: Option<&'a AtomicU64>,
+    /// See `RunOptions::array_piece_bytes`.
+    pub piece_bytes: usize,
+    /// Worker threads still running.
+    pub workers: &'a AtomicUsize,
+}
+
 /// Reads one input to its end (or until its head shows it is not JSON Lines), sending its
 /// chunks and file-level findings to the workers in order.
 pub(super) fn read_job(
@@ -35,8 +47,9 @@ pub(super) fn read_job(
     work: &Sender<Work>,
     pool: &Receiver<Vec<u8>>,
     seq: &mut u64,
-    progress: Option<&AtomicU64>,
+    reading: &Reading<'_>,
 ) {
+    let progress = reading.progress;
     let mut send = |kind: WorkKind| {
         let _ = work.send(Work {
             seq: *seq,
@@ -104,14 +117,6 @@ pub(super) fn read_job(
                     source::ReadAhead::spawn(make, raw_read.clone(), progress)
                         .map(|ahead| (Box::new(ahead) as Box<dyn Read>, Some(compression), size))
                 }
-                // A `.json` file is most likely an array, whose records this thread finds
-                // by scanning every byte: the file is read on a thread of its own, so that
-                // the kernel's copy of it into memory overlaps with the scan.
-                None if job.is_json_file() => {
-                    let make = move || Ok(Box::new(raw) as Box<dyn Read>);
-                    source::ReadAhead::spawn(make, raw_read.clone(), progress)
-                        .map(|ahead| (Box::new(ahead) as Box<dyn Read>, None, size))
-                }
                 None => {
                     let raw = Progress {
                         inner: raw,
@@ -160,7 +165,7 @@ pub(super) fn read_job(
         }
     }
     if is_array(job, &head) {
-        read_array(file, job, head, src, pool, &mut send);
+        read_array(file, job, head, src, pool, reading, &mut send);
         return;
     }
     let src = io::Cursor::new(head).chain(src);
@@ -479,30 +484,147 @@ fn is_array(job: &Job, head: &[u8]) -> bool {
     }
 }
 
-/// Reads a `.json` array record by record (`source::ArrayReader`), sending batches of
-/// records to the workers as chunks of lines are sent: J rules that are about lines (blank
-/// lines, the final newline, J007's "not JSON Lines") do not apply; the array's punctuation
-/// is checked here (J001), and a text that is not an array is J007.
+/// Reads a `.json` array: in pieces the workers split into records when its records start
+/// lines at one indent (`pieces`), record by record on this thread otherwise ([`scan_array`]).
+/// J rules that are about lines (blank lines, the final newline, J007's "not JSON Lines")
+/// do not apply; the array's punctuation is checked (J001), and a text that is not an
+/// array is J007.
 fn read_array(
     file: FileId,
     job: &Job,
     mut head: Vec<u8>,
-    src: Box<dyn Read + '_>,
+    mut src: Box<dyn Read + '_>,
     pool: &Receiver<Vec<u8>>,
+    reading: &Reading<'_>,
     send: &mut dyn FnMut(WorkKind),
 ) {
+    let piece_bytes = reading.piece_bytes;
     let settings = &job.settings;
     let mut pre = Vec::new();
     let bom = byte_order_mark::check(&mut head, &mut FileContext::new(settings, file, &mut pre));
     let offset = if bom { 3 } else { 0 };
-    let mut reader = ArrayReader::new(
-        io::Cursor::new(head).chain(src),
+    let max = settings.max_line_bytes();
+    let sequential = |reader: ArrayReader<Box<dyn Read + '_>>,
+                      batch: Vec<u8>,
+                      format: Option<FormatChoice>,
+                      pre: Vec<Diagnostic>,
+                      before: u64,
+                      send: &mut dyn FnMut(WorkKind)| {
+        scan_array(file, job, reader, batch, (format, pre, before), pool, send)
+    };
+    let head_read = if piece_bytes > 0 {
+        let mut len = head.len();
+        let read = pieces::fill(&mut head, &mut len, piece_bytes, &mut src);
+        head.truncate(len);
+        read
+    } else {
+        Ok(false)
+    };
+    let plan = match head_read {
+        Ok(eof) => (piece_bytes > 0)
+            .then(|| pieces::plan(&head, offset, settings))
+            .flatten()
+            .map(|plan| (plan, eof)),
+        Err(e) => {
+            // What was read is scanned, then the error reported where it happened.
+            src = Box::new(FailOnce(Some(e)));
+            None
+        }
+    };
+    let Some((plan, eof)) = plan else {
+        let text: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(src));
+        let reader = ArrayReader::new(text, offset, max);
+        sequential(reader, Vec::new(), None, pre, offset, send);
+        return;
+    };
+    send(WorkKind::Findings {
+        diagnostics: Vec::new(),
+        bytes: 0,
+        io_error: None,
+        format: Some(plan.format),
+    });
+    let end = pieces::read(
+        &plan,
+        (head, eof),
         offset,
-        settings.max_line_bytes(),
+        &mut src,
+        (piece_bytes, reading.workers),
+        pool,
+        pre,
+        &mut |piece| send(WorkKind::Piece(piece)),
     );
-    let mut format = settings.format;
-    let mut sent_format = false;
-    let mut batch = Vec::new();
+    match end {
+        pieces::End::Read { bytes } => send(WorkKind::Findings {
+            diagnostics: Vec::new(),
+            bytes,
+            io_error: None,
+            format: None,
+        }),
+        pieces::End::Scan {
+            from,
+            pending,
+            offset: at,
+            line,
+            error,
+        } => {
+            let rest: Box<dyn Read> = match error {
+                Some(e) => Box::new(FailOnce(Some(e))),
+                None => src,
+            };
+            let text: Box<dyn Read> = Box::new(io::Cursor::new(pending).chain(rest));
+            let mut batch = Vec::new();
+            let reader = match from {
+                None => ArrayReader::new(text, offset, max),
+                Some(pieces::Ending::Inside(paused)) => paused.resume(text, false, &mut batch),
+                Some(pieces::Ending::Between) => {
+                    ArrayReader::at_piece(text, (at, line), false, false, max)
+                }
+                // A worker panicked; the run ends with its panic.
+                Some(pieces::Ending::Failed) => return,
+            };
+            sequential(reader, batch, Some(plan.format), Vec::new(), at, send);
+        }
+    }
+}
+
+/// What is said of an error reading an array's text.
+fn array_read_error(e: &io::Error) -> String {
+    match source::corrupt_data(e) {
+        Some(corrupt) => format!(
+            "corrupt or truncated {} data ({})",
+            corrupt.compression.name(),
+            corrupt.reason
+        ),
+        None => io_error_text(e),
+    }
+}
+
+/// A reader that fails with one error (and then ends).
+struct FailOnce(Option<io::Error>);
+
+impl Read for FailOnce {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+/// Reads an array record by record with `reader`, sending batches of records to the
+/// workers as chunks of lines are sent. `batch` holds the start of the record the reader
+/// is in, if any; `format` is the format already told to the collector (`None`: detected
+/// from the first batch and told here); `before` is the file offset `reader` starts at,
+/// so its bytes and those before make the file's.
+fn scan_array(
+    file: FileId,
+    job: &Job,
+    mut reader: ArrayReader<Box<dyn Read + '_>>,
+    mut batch: Vec<u8>,
+    (told, mut pre, before): (Option<FormatChoice>, Vec<Diagnostic>, u64),
+    pool: &Receiver<Vec<u8>>,
+    send: &mut dyn FnMut(WorkKind),
+) {
+    let settings = &job.settings;
+    let mut format = told.unwrap_or(settings.format);
+    let mut sent_format = told.is_some();
     let mut records: Vec<(usize, usize, RecordStart)> = Vec::new();
     // Sends the batch (and, before the first, the format detected from it).
     let flush = |batch: &mut Vec<u8>,
@@ -549,14 +671,7 @@ fn read_array(
                     &mut sent_format,
                     send,
                 );
-                let reason = match source::corrupt_data(&e) {
-                    Some(corrupt) => format!(
-                        "corrupt or truncated {} data ({})",
-                        corrupt.compression.name(),
-                        corrupt.reason
-                    ),
-                    None => io_error_text(&e),
-                };
+                let reason = array_read_error(&e);
                 send(WorkKind::Findings {
                     diagnostics: Vec::new(),
                     bytes: 0,
@@ -598,25 +713,7 @@ fn read_array(
                     valid,
                 });
             }
-            ArrayEvent::Problem { at, problem } => {
-                let mut ctx = FileContext::new(settings, file, &mut pre);
-                invalid_json::report_at(&mut ctx, at.location(file), problem.message());
-            }
-            ArrayEvent::NotArray { at, found } => {
-                let what = if found == b'{' {
-                    "one JSON object"
-                } else {
-                    "not a JSON array"
-                };
-                let mut ctx = FileContext::new(settings, file, &mut pre);
-                ctx.report(
-                    Code::J007,
-                    at.location(file),
-                    format!(
-                        "file is {what}, not an array of records; a .json dataset holds one array of records (`[{{...}}, {{...}}]`) or one record per line"
-                    ),
-                );
-            }
+            event => report_array_event(settings, file, event, &mut pre),
         }
     }
     flush(
@@ -627,16 +724,50 @@ fn read_array(
         &mut sent_format,
         send,
     );
+    // The size of the text, also when it goes on after the array's end.
+    let io_error = reader.read_rest().err().map(|e| array_read_error(&e));
     send(WorkKind::Findings {
         diagnostics: Vec::new(),
-        bytes: reader.total_bytes() + offset,
-        io_error: None,
+        bytes: reader.total_bytes() + before,
+        io_error,
         format: None,
     });
 }
 
+/// Reports an event of an array's scan that is a finding (J001 on its punctuation, J007 on
+/// a text that is not an array) into `pre`.
+pub(super) fn report_array_event(
+    settings: &crate::settings::Settings,
+    file: FileId,
+    event: ArrayEvent,
+    pre: &mut Vec<Diagnostic>,
+) {
+    match event {
+        ArrayEvent::Problem { at, problem } => {
+            let mut ctx = FileContext::new(settings, file, pre);
+            invalid_json::report_at(&mut ctx, at.location(file), problem.message());
+        }
+        ArrayEvent::NotArray { at, found } => {
+            let what = if found == b'{' {
+                "one JSON object"
+            } else {
+                "not a JSON array"
+            };
+            let mut ctx = FileContext::new(settings, file, pre);
+            ctx.report(
+                Code::J007,
+                at.location(file),
+                format!(
+                    "file is {what}, not an array of records; a .json dataset holds one array of records (`[{{...}}, {{...}}]`) or one record per line"
+                ),
+            );
+        }
+        ArrayEvent::Record { .. } | ArrayEvent::TooLong { .. } => {}
+    }
+}
+
 /// The format of the first record of an array's first batch that fits a known shape.
-fn detect_array_format(
+pub(super) fn detect_array_format(
     buf: &[u8],
     records: &[(usize, usize, RecordStart)],
 ) -> Option<FormatChoice> {

@@ -43,6 +43,8 @@ pub(super) enum WorkKind {
         /// records'.
         pre: Vec<Diagnostic>,
     },
+    /// A piece of a `.json` array's text, split into records by the worker.
+    Piece(super::pieces::Piece),
     /// Findings the reader made itself, and figures to add to the file's summary.
     Findings {
         diagnostics: Vec<Diagnostic>,
@@ -134,6 +136,11 @@ pub(super) fn worker(
                 chunk.finish();
                 let _ = pool.send(buf);
             }
+            WorkKind::Piece(piece) => {
+                let job = &jobs[item.file as usize];
+                lint_piece(job, &mut parser, (kinds, defer_hashes), &piece, &mut result);
+                let _ = pool.send(piece.buf);
+            }
             WorkKind::Findings {
                 diagnostics,
                 bytes,
@@ -154,6 +161,66 @@ pub(super) fn worker(
         }
         if done.send(result).is_err() {
             return;
+        }
+    }
+}
+
+/// Lints a piece of a `.json` array (see `pieces`): the fast way when it is whole records
+/// and starts where a record starts, by the scan from where the piece before ended
+/// otherwise; then tells the next piece's worker how it ended.
+fn lint_piece(
+    job: &Job,
+    parser: &mut Parser,
+    facts: (&Option<Vec<&'static FactKind>>, bool),
+    piece: &super::pieces::Piece,
+    out: &mut Done,
+) {
+    use super::pieces::{self, Ending};
+    let mut teller = pieces::Teller::new(&piece.chain, piece.index);
+    let file = out.file;
+    let mut fast = Done {
+        seq: out.seq,
+        file,
+        ..Default::default()
+    };
+    let whole = {
+        let mut chunk = Chunk::new(
+            job,
+            file,
+            piece.format,
+            parser,
+            facts,
+            piece.pre.clone(),
+            &mut fast,
+        );
+        let whole = pieces::read_fast(piece, &mut |text, at| {
+            chunk.out.has_data = true;
+            chunk.out.examples += 1;
+            let (valid, len) = chunk.record_as(text, at.line, at.line_offset, Some(at), true)?;
+            chunk.out.valid += u64::from(valid);
+            Some(len)
+        });
+        chunk.out.diagnostics.sort_by_key(|d| d.sort_key());
+        chunk.finish();
+        whole
+    };
+    let before = piece.index.checked_sub(1).map(|i| piece.chain.ending(i));
+    match before {
+        Some(Ending::Failed) => teller.set(Ending::Failed),
+        None | Some(Ending::Between) if whole => {
+            *out = fast;
+            teller.set(Ending::Between);
+        }
+        before => {
+            let scanned = pieces::scan(piece, before, &job.settings, file);
+            teller.set(scanned.ending);
+            let mut chunk = Chunk::new(job, file, piece.format, parser, facts, scanned.pre, out);
+            chunk.lint_records(&scanned.batch, &scanned.records);
+            chunk.finish();
+            let (long, valid) = scanned.too_long;
+            out.examples += long;
+            out.valid += valid;
+            out.has_data |= long > 0;
         }
     }
 }
@@ -267,9 +334,34 @@ impl<'a> Chunk<'a> {
         line_offset: u64,
         start: Option<RecordStart>,
     ) -> bool {
+        self.record_as(text, line, line_offset, start, false)
+            .is_some_and(|(valid, _)| valid)
+    }
+
+    /// [`record`](Self::record) for the record `text` starts with (`prefix`: an element of
+    /// an array, followed by the rest of the array): also returns the record's length.
+    /// `None`, with nothing linted, when it is not a whole JSON value or is too long to
+    /// read (the caller reads it again the careful way).
+    pub(super) fn record_as(
+        &mut self,
+        text: &str,
+        line: u64,
+        line_offset: u64,
+        start: Option<RecordStart>,
+        prefix: bool,
+    ) -> Option<(bool, usize)> {
         let settings = &self.job.settings;
         let first = self.out.diagnostics.len();
         let mut fingerprint = None;
+        let parsed = if prefix {
+            match self.parser.parse_prefix(text) {
+                Ok(doc) if doc.src().len() as u64 <= settings.max_line_bytes() => Ok(doc),
+                _ => return None,
+            }
+        } else {
+            self.parser.parse(text)
+        };
+        let text = parsed.as_ref().map_or(text, |doc| doc.src());
         let mut ctx = RecordContext::new(
             settings,
             self.file,
@@ -279,7 +371,7 @@ impl<'a> Chunk<'a> {
             &mut self.out.diagnostics,
         );
         ctx.start = start;
-        match self.parser.parse(text) {
+        match parsed {
             Err(e) => invalid_json::report(text, &e, &mut ctx),
             Ok(doc) => {
                 duplicate_key::check(&doc, &mut ctx);
@@ -335,6 +427,6 @@ impl<'a> Chunk<'a> {
                 d.fingerprint = fingerprint;
             }
         }
-        valid
+        Some((valid, text.len()))
     }
 }

@@ -4,6 +4,12 @@
 //! so a 2 GB array needs one read window and one batch of records in memory, never the
 //! whole text. The records are then parsed and linted like JSONL lines.
 //!
+//! The engine reads most arrays without this scan, in pieces its workers split by parsing
+//! (`engine::pieces`); the scan reads the arrays whose records do not start lines, and
+//! any piece that is not whole records, going on from where the piece before it ended
+//! ([`ArrayReader::pause`], [`Paused::resume`]), so that its findings are always the
+//! scan's.
+//!
 //! The scan is forgiving so that one broken record does not hide the rest: a closing bracket
 //! that does not match closes up to its opener, a raw newline ends a string (JSON strings
 //! cannot hold one), a missing comma between records is reported and the next record read.
@@ -123,6 +129,39 @@ pub struct ArrayReader<R> {
     total_bytes: u64,
     /// Bytes read at a time ([`WINDOW`]; smaller in tests, to cross windows everywhere).
     window: usize,
+    /// Whether the end of `src` is only the end of a piece of the input, after which the
+    /// scan is [paused](Self::pause) to go on over the next piece.
+    pause_at_eof: bool,
+}
+
+/// A scan stopped at the end of one piece of an array's text, to go on where the next piece
+/// starts (see [`ArrayReader::pause`]).
+pub struct Paused {
+    reader: ArrayReader<io::Empty>,
+    /// The bytes of the record the piece ended in, when it is kept.
+    partial: Vec<u8>,
+}
+
+impl Paused {
+    /// Whether the scan stopped between records, after a `,`: where a record starts next,
+    /// as it does where a piece of pretty-printed array is cut (`,` newline indent `{`).
+    pub fn between_records(&self) -> bool {
+        matches!(self.reader.state, State::Value { comma: Some(_) })
+    }
+
+    /// The scan, going on over `src`, the text that follows the piece; the record it
+    /// stopped in goes on in `batch` (cleared first).
+    /// `more`: whether the text goes on after `src` too (see [`ArrayReader::at_piece`]).
+    pub fn resume<S: Read>(self, src: S, more: bool, batch: &mut Vec<u8>) -> ArrayReader<S> {
+        batch.clear();
+        batch.extend_from_slice(&self.partial);
+        let mut reader = self.reader.with_src(src);
+        reader.rec_batch_start = 0;
+        reader.eof = false;
+        reader.total_bytes = 0;
+        reader.pause_at_eof = more;
+        reader
+    }
 }
 
 impl<R: Read> ArrayReader<R> {
@@ -151,6 +190,70 @@ impl<R: Read> ArrayReader<R> {
             max_record_bytes: max_record_bytes.max(1),
             total_bytes: 0,
             window: WINDOW,
+            pause_at_eof: false,
+        }
+    }
+
+    /// A reader of `src`, a piece of an array's text that starts at the start of line
+    /// `line`, at file offset `offset`: the head of the text (`[` comes first) or where a
+    /// record (or white space before one) starts, as if a `,` had just been read. At the
+    /// end of `src` it pauses when `more` (the text goes on in another piece) and reports
+    /// the end of the array's text otherwise.
+    pub fn at_piece(src: R, (offset, line): (u64, u64), head: bool, more: bool, max: u64) -> Self {
+        let mut reader = ArrayReader::new(src, offset, max);
+        reader.line = line;
+        reader.pause_at_eof = more;
+        if !head {
+            // No `[` to read first. (The `,` before the piece only matters when a `,` or
+            // `]` follows it, and a piece starts with a record.)
+            reader.state = State::Value { comma: None };
+        }
+        reader
+    }
+
+    /// The same scan, reading from `src`.
+    fn with_src<S>(self, src: S) -> ArrayReader<S> {
+        ArrayReader {
+            src,
+            win: self.win,
+            pos: self.pos,
+            win_offset: self.win_offset,
+            eof: self.eof,
+            line: self.line,
+            line_offset: self.line_offset,
+            line_chars_before: self.line_chars_before,
+            col_mark: self.col_mark,
+            state: self.state,
+            stack: self.stack,
+            in_string: self.in_string,
+            escape: self.escape,
+            rec_at: self.rec_at,
+            rec_batch_start: self.rec_batch_start,
+            rec_seg: self.rec_seg,
+            rec_len: self.rec_len,
+            rec_skipping: self.rec_skipping,
+            max_record_bytes: self.max_record_bytes,
+            total_bytes: self.total_bytes,
+            window: self.window,
+            pause_at_eof: self.pause_at_eof,
+        }
+    }
+
+    /// Stops a scan that [`next_event`](Self::next_event) ended at the end of a piece
+    /// (see [`at_piece`](Self::at_piece)), to go on over the next piece with
+    /// [`Paused::resume`]; `batch` holds the records read so far.
+    pub fn pause(mut self, batch: &mut Vec<u8>) -> Paused {
+        self.advance(batch);
+        self.win.clear();
+        self.pos = 0;
+        let partial = if self.state == State::Record && !self.rec_skipping {
+            batch[self.rec_batch_start.min(batch.len())..].to_vec()
+        } else {
+            Vec::new()
+        };
+        Paused {
+            reader: self.with_src(io::empty()),
+            partial,
         }
     }
 
@@ -165,6 +268,13 @@ impl<R: Read> ArrayReader<R> {
     /// Bytes read so far.
     pub fn total_bytes(&self) -> u64 {
         self.total_bytes
+    }
+
+    /// Reads the rest of the input without scanning it (text after the array's end, which
+    /// is reported once), so that [`total_bytes`](Self::total_bytes) is all of it.
+    pub fn read_rest(&mut self) -> io::Result<()> {
+        self.total_bytes += io::copy(&mut self.src, &mut io::sink())?;
+        Ok(())
     }
 
     /// Where `win[p]` is: line, line offset, and column in bytes and in characters.
@@ -196,18 +306,7 @@ impl<R: Read> ArrayReader<R> {
 
     /// Reads the next window, copying the current record's bytes of this one to `batch`.
     fn refill(&mut self, batch: &mut Vec<u8>) -> io::Result<()> {
-        if self.state == State::Record {
-            self.keep(batch, self.win.len());
-            self.rec_seg = 0;
-        }
-        // The characters of the current line in this window, for columns in the next.
-        if self.line_offset >= self.win_offset {
-            let from = ((self.line_offset - self.win_offset) as usize).min(self.win.len());
-            self.line_chars_before = count_chars(&self.win[from..]);
-        } else {
-            self.line_chars_before += count_chars(&self.win);
-        }
-        self.win_offset += self.win.len() as u64;
+        self.advance(batch);
         self.win.resize(self.window, 0);
         let n = loop {
             match self.src.read(&mut self.win) {
@@ -227,6 +326,24 @@ impl<R: Read> ArrayReader<R> {
             self.eof = true;
         }
         Ok(())
+    }
+
+    /// Leaves the current window, copying the current record's bytes of it to `batch`.
+    fn advance(&mut self, batch: &mut Vec<u8>) {
+        if self.state == State::Record {
+            self.keep(batch, self.win.len());
+            self.rec_seg = 0;
+        }
+        // The characters of the current line in this window, for columns in the next.
+        if self.line_offset >= self.win_offset {
+            let from = ((self.line_offset - self.win_offset) as usize).min(self.win.len());
+            self.line_chars_before = count_chars(&self.win[from..]);
+        } else {
+            self.line_chars_before += count_chars(&self.win);
+        }
+        self.win_offset += self.win.len() as u64;
+        // Left as it is, not cleared: the next read overwrites it without zeroing it first.
+        self.pos = self.win.len();
     }
 
     /// Copies the current record's bytes up to window position `end` to `batch`, or counts
@@ -275,6 +392,9 @@ impl<R: Read> ArrayReader<R> {
             }
             if self.pos >= self.win.len() {
                 if self.eof {
+                    if self.pause_at_eof {
+                        return Ok(None);
+                    }
                     return Ok(self.at_eof(batch));
                 }
                 self.refill(batch)?;
@@ -425,7 +545,7 @@ impl<R: Read> ArrayReader<R> {
             let b = self.win[p];
             p += 1;
             match b {
-                b' ' => p = skip_spaces(&self.win, p),
+                b' ' => p = crate::json::skip_spaces(&self.win, p),
                 b'"' => self.in_string = true,
                 b'\n' => self.newline_at(p - 1),
                 b'{' | b'[' => self.stack.push(b),
@@ -500,24 +620,8 @@ fn string_stop(win: &[u8], mut p: usize) -> usize {
     memchr::memchr3(b'"', b'\\', b'\n', &win[p.min(win.len())..]).map_or(win.len(), |i| p + i)
 }
 
-/// Index of the first byte at or after `p` that is not a space (indentation), or `win.len()`.
-#[inline]
-fn skip_spaces(win: &[u8], mut p: usize) -> usize {
-    while let Some(word) = win.get(p..).and_then(|r| r.first_chunk::<8>()) {
-        let other = u64::from_le_bytes(*word) ^ 0x2020_2020_2020_2020;
-        if other != 0 {
-            return p + (other.trailing_zeros() / 8) as usize;
-        }
-        p += 8;
-    }
-    while win.get(p) == Some(&b' ') {
-        p += 1;
-    }
-    p
-}
-
 /// Characters in UTF-8 `bytes` (bytes that are not continuation bytes).
-fn count_chars(bytes: &[u8]) -> u64 {
+pub fn count_chars(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
 }
 
