@@ -633,6 +633,11 @@ fn plain_text_is_tokenized_as_trl_does_without_the_chat_template() {
 
 /// `stats --format json`'s token figures of `lines` with bpe-chatml and the ChatML template.
 fn chatml_stats(format: &str, lines: &[serde_json::Value]) -> serde_json::Value {
+    chatml_report(format, lines)["summary"]["tokens"].clone()
+}
+
+/// `stats --format json`'s report of `lines` with bpe-chatml and the ChatML template.
+fn chatml_report(format: &str, lines: &[serde_json::Value]) -> serde_json::Value {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("tunelint.toml"),
@@ -649,8 +654,81 @@ fn chatml_stats(format: &str, lines: &[serde_json::Value]) -> serde_json::Value 
         .args(["stats", "--format", "json", "train.jsonl"])
         .output()
         .expect("run");
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    doc["summary"]["tokens"].clone()
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// With a model, `stats` charts each role's messages in the model's tokens: each message's
+/// text alone, encoded without special tokens, as `tokenizer(text)` counts it (not in
+/// OpenAI's encoding, whose counts differ).
+#[test]
+fn stats_charts_message_tokens_in_the_models_tokens() {
+    let chatml = tokenizer("bpe-chatml");
+    let long_question = "How big is the city of Paris, and why? ".repeat(9);
+    let long_answer = "It has two million people, give or take. ".repeat(30);
+    let users = ["Capital of France?", long_question.as_str()];
+    let answers = ["Paris is the capital.", long_answer.as_str()];
+    let lines: Vec<serde_json::Value> = users
+        .iter()
+        .zip(&answers)
+        .map(|(u, a)| {
+            serde_json::json!({"messages": [
+                {"role": "user", "content": u},
+                {"role": "assistant", "content": a}
+            ]})
+        })
+        .collect();
+    let doc = chatml_report("openai-chat", &lines);
+    // The buckets of the report (`stats`' TOKEN_BOUNDS) and their labels.
+    let bounds = [0u64, 1, 16, 32, 64, 128, 256, 512, 1024, 2048];
+    let thousands = |n: u64| match n {
+        1000.. => format!("{},{:03}", n / 1000, n % 1000),
+        _ => n.to_string(),
+    };
+    let label = |n: u64| {
+        let i = bounds.iter().rposition(|&b| b <= n).expect("a bucket");
+        match (bounds[i], bounds.get(i + 1)) {
+            (lo, Some(&next)) if next == lo + 1 => thousands(lo),
+            (lo, Some(&next)) => format!("{}–{}", thousands(lo), thousands(next - 1)),
+            (lo, None) => format!("{}+", thousands(lo)),
+        }
+    };
+    for (role, texts) in [("user", users), ("assistant", answers)] {
+        let chart = doc["summary"]["charts"]
+            .as_array()
+            .expect("charts")
+            .iter()
+            .find(|c| c["id"] == format!("tokens-{role}"))
+            .unwrap_or_else(|| panic!("a tokens-{role} chart in {doc}"));
+        let title = chart["title"].as_str().expect("title");
+        assert!(
+            title.contains("bpe-chatml") && !title.contains("o200k"),
+            "{title}"
+        );
+        let mut want: Vec<(String, f64)> = Vec::new();
+        for text in texts {
+            let l = label(plain_tokens(&chatml, text));
+            match want.iter_mut().find(|(w, _)| *w == l) {
+                Some((_, n)) => *n += 1.0,
+                None => want.push((l, 1.0)),
+            }
+        }
+        let got: Vec<(String, f64)> = chart["bars"]
+            .as_array()
+            .expect("bars")
+            .iter()
+            .map(|b| {
+                (
+                    b["label"].as_str().expect("label").to_string(),
+                    b["value"].as_f64().expect("value"),
+                )
+            })
+            .filter(|(_, v)| *v > 0.0)
+            .collect();
+        want.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut got_sorted = got.clone();
+        got_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(got_sorted, want, "{role}: {chart}");
+    }
 }
 
 #[test]

@@ -173,6 +173,31 @@ impl<K: std::hash::Hash + Eq> Variants<K> {
     }
 }
 
+/// What the tokens of a message are counted with: the model's tokenizer when one is
+/// configured (the message's text alone, without the chat template or special tokens),
+/// OpenAI's encoding otherwise.
+#[derive(Clone)]
+enum Tokenizer {
+    OpenAi(Encoding),
+    Model(std::sync::Arc<crate::tokens::hf::Model>),
+}
+
+impl Tokenizer {
+    fn count(&self, text: &str) -> u64 {
+        match self {
+            Tokenizer::OpenAi(encoding) => crate::tokens::count_text(*encoding, text),
+            Tokenizer::Model(model) => model.count_text(text),
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Tokenizer::OpenAi(encoding) => encoding.as_str(),
+            Tokenizer::Model(model) => &model.name,
+        }
+    }
+}
+
 /// What `stats` learns of one file's records (of one chunk of them, until appended).
 pub struct Stats {
     /// Records seen (every record the engine keeps an item for).
@@ -184,7 +209,7 @@ pub struct Stats {
     unclassified: u64,
     chars: [Histogram; 4],
     /// Tokens per message by role, when token statistics are counted.
-    tokens: Option<(Encoding, [Histogram; 4])>,
+    tokens: Option<(Tokenizer, [Histogram; 4])>,
     turns: Histogram,
     /// Role sequences by [`sequence_key`].
     sequences: Variants<Box<[u8]>>,
@@ -212,9 +237,13 @@ impl Stats {
             categories: [0; 4],
             unclassified: 0,
             chars: per_role(CHAR_BOUNDS),
-            tokens: settings
-                .token_stats
-                .then(|| (settings.encoding, per_role(TOKEN_BOUNDS))),
+            tokens: settings.token_stats.then(|| {
+                let tokenizer = match &settings.model {
+                    Some(model) => Tokenizer::Model(model.clone()),
+                    None => Tokenizer::OpenAi(settings.encoding),
+                };
+                (tokenizer, per_role(TOKEN_BOUNDS))
+            }),
             turns: Histogram::new(TURN_BOUNDS),
             sequences: Variants::default(),
             system_prompts: Variants::default(),
@@ -238,8 +267,8 @@ impl Stats {
             let mut tokens = 0u64;
             for t in m.content.texts() {
                 chars += script::count(&t.value, &mut self.scripts, &mut self.seen);
-                if let Some((encoding, _)) = &self.tokens {
-                    tokens += crate::tokens::count_text(*encoding, &t.value);
+                if let Some((tokenizer, _)) = &self.tokens {
+                    tokens += tokenizer.count(&t.value);
                 }
             }
             if let Some(slot) = role_slot(m.role) {
@@ -462,12 +491,12 @@ pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Tab
     // Token lengths: per example (the run's own count, chat formula included), then per
     // message by role.
     charts.extend(tokens_per_example_chart(total));
-    if let Some((encoding, histograms)) = &all.tokens {
+    if let Some((tokenizer, histograms)) = &all.tokens {
         for (role, h) in ROLES.iter().zip(histograms) {
             push_histogram(
                 &mut charts,
                 &format!("tokens-{role}"),
-                format!("Tokens per {role} message ({})", encoding.as_str()),
+                format!("Tokens per {role} message ({})", tokenizer.name()),
                 "messages",
                 h,
             );

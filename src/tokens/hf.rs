@@ -532,6 +532,12 @@ impl Model {
         out
     }
 
+    /// The tokens of `text` on its own, encoded without special tokens: a message's length
+    /// in the model's tokens, as `stats` charts it by role.
+    pub fn count_text(&self, text: &str) -> u64 {
+        self.encode_offsets(text, false).len() as u64
+    }
+
     /// The byte offsets of the tokens of `text`, as `tokenizer.encode(text, special_tokens)`
     /// gives them. The tokenizer fails only on inputs it cannot represent: then nothing is
     /// counted rather than guessed.
