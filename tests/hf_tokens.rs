@@ -23,6 +23,8 @@ use tunelint::tokens::hf::{Model, ModelFiles};
 
 /// The real datasets (`real_datasets`); its Python oracle is not used here.
 #[allow(dead_code)]
+#[path = "support/charts.rs"]
+mod charts;
 #[path = "support/datasets_python.rs"]
 mod datasets;
 
@@ -712,16 +714,8 @@ fn stats_charts_message_tokens_in_the_models_tokens() {
                 None => want.push((l, 1.0)),
             }
         }
-        let got: Vec<(String, f64)> = chart["bars"]
-            .as_array()
-            .expect("bars")
-            .iter()
-            .map(|b| {
-                (
-                    b["label"].as_str().expect("label").to_string(),
-                    b["value"].as_f64().expect("value"),
-                )
-            })
+        let got: Vec<(String, f64)> = charts::bars(chart)
+            .into_iter()
             .filter(|(_, v)| *v > 0.0)
             .collect();
         want.sort_by(|a, b| a.0.cmp(&b.0));

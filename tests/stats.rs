@@ -19,6 +19,10 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "support/charts.rs"]
+mod charts;
+use charts::bars;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -75,21 +79,6 @@ fn table<'a>(doc: &'a Value, id: &str) -> Option<&'a Value> {
         .as_array()?
         .iter()
         .find(|t| t["id"] == id)
-}
-
-/// A chart's bars as (label, value).
-fn bars(chart: &Value) -> Vec<(String, f64)> {
-    chart["bars"]
-        .as_array()
-        .expect("bars")
-        .iter()
-        .map(|b| {
-            (
-                b["label"].as_str().expect("label").to_string(),
-                b["value"].as_f64().expect("value"),
-            )
-        })
-        .collect()
 }
 
 fn sum(chart: &Value) -> f64 {

@@ -236,6 +236,21 @@ pub(super) fn read(
         pre: std::mem::take(&mut pre),
         chain: chain.clone(),
     };
+    // The rest is scanned on this thread from where the last piece sent ended.
+    let scan_rest = |mut pending: Vec<u8>,
+                     (len, index, at, line): (usize, u64, u64, u64),
+                     error: Option<io::Error>| {
+        pending.truncate(len);
+        End::Scan {
+            from: index
+                .checked_sub(1)
+                .map(|last| chain.ending_unless_gone(last, workers)),
+            pending,
+            offset: at,
+            line,
+            error,
+        }
+    };
     let mut want;
     loop {
         if eof {
@@ -264,33 +279,13 @@ pub(super) fn read(
                 want = piece_bytes;
             }
             None if len >= piece_bytes.saturating_mul(LONGEST_PIECE) => {
-                pending.truncate(len);
-                return End::Scan {
-                    from: index
-                        .checked_sub(1)
-                        .map(|last| chain.ending_unless_gone(last, workers)),
-                    pending,
-                    offset: at,
-                    line,
-                    error: None,
-                };
+                return scan_rest(pending, (len, index, at, line), None);
             }
             None => want = len + piece_bytes,
         }
         match fill(&mut pending, &mut len, want, src) {
             Ok(end) => eof = end,
-            Err(error) => {
-                pending.truncate(len);
-                return End::Scan {
-                    from: index
-                        .checked_sub(1)
-                        .map(|last| chain.ending_unless_gone(last, workers)),
-                    pending,
-                    offset: at,
-                    line,
-                    error: Some(error),
-                };
-            }
+            Err(error) => return scan_rest(pending, (len, index, at, line), Some(error)),
         }
     }
 }
