@@ -21,10 +21,10 @@ use tunelint::rules::Code;
 use tunelint::settings::{Overflow, Settings};
 use tunelint::tokens::hf::{Model, ModelFiles};
 
-/// The real datasets (`real_datasets`); its Python oracle is not used here.
-#[allow(dead_code)]
 #[path = "support/charts.rs"]
 mod charts;
+/// The real datasets (`real_datasets`); its Python oracle is not used here.
+#[allow(dead_code)]
 #[path = "support/datasets_python.rs"]
 mod datasets;
 
