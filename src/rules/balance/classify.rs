@@ -520,12 +520,16 @@ fn is_clarification(user: Option<&str>, answer: &str) -> bool {
         return true;
     }
     // A short answer that is mostly a question to the user: "What kind of car do you have?"
-    let words = answer.split_whitespace().count();
+    // At most SHORT_QUESTION_WORDS words: counted no further than one more.
+    let short = answer
+        .split_whitespace()
+        .nth(SHORT_QUESTION_WORDS)
+        .is_none();
     let to_user = |q: &&str| {
         q.split(|c: char| !c.is_alphanumeric() && c != '\'')
             .any(|w| matches!(w, "you" | "your" | "you're" | "you've" | "yours"))
     };
-    words <= SHORT_QUESTION_WORDS && asks.iter().any(to_user)
+    short && asks.iter().any(to_user)
 }
 
 /// Whether the normalized `answer` handles an edge case; when it is only the answer's head
@@ -545,7 +549,11 @@ fn is_edge(answer: &str, complete: bool, leading: bool) -> Option<bool> {
     if !complete && !first.ends_with(['.', '!', '?', '\n']) {
         // The first sentence runs past the head: it can only be too long. (A word cut at
         // the head's end is still one word of the whole sentence.)
-        return (first.split_whitespace().count() > PREMISE_WORDS).then_some(false);
+        return first
+            .split_whitespace()
+            .nth(PREMISE_WORDS)
+            .is_some()
+            .then_some(false);
     }
     // Every negation holds " not" or "n't": without them, none is searched for.
     let negates = NEGATION_CORES
@@ -556,7 +564,7 @@ fn is_edge(answer: &str, complete: bool, leading: bool) -> Option<bool> {
             .any(|m| at_word_start(first, m.start()) && at_word_end(first, m.end()));
     Some(
         negates
-            && first.split_whitespace().count() <= PREMISE_WORDS
+            && first.split_whitespace().nth(PREMISE_WORDS).is_none()
             && !first.chars().any(|c| c.is_ascii_digit())
             && !first.starts_with("i ")
             && !first.starts_with("as an ai"),
