@@ -6,6 +6,7 @@
 //! precision and recall against hand-labelled real examples are in docs/composition.md, and
 //! tests/balance.rs fails when they drop.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -312,18 +313,27 @@ pub fn classify(user: Option<&str>, answer: &str) -> Category {
 /// [`classify`], lowercasing `head_bytes` of an answer without a question mark first.
 fn classify_reading(user: Option<&str>, answer: &str, head_bytes: usize) -> Category {
     let answer = answer.trim();
-    // Without a question mark no sentence is a question, and nothing but a clarification
-    // needs more than the answer's head.
-    if memchr::memchr(b'?', answer.as_bytes()).is_none() {
-        let start = head(answer, head_bytes);
-        let complete = start.len() == answer.len();
-        // The normalized head is a prefix of the normalized answer (lowercasing goes
-        // character by character), and the answer itself when `complete`.
-        if let Some(c) = classify_head(&normalized(start), complete) {
-            return c;
+    LOWERED.with_borrow_mut(|lowered| {
+        // Without a question mark no sentence is a question, and nothing but a
+        // clarification needs more than the answer's head.
+        if memchr::memchr(b'?', answer.as_bytes()).is_none() {
+            let start = head(answer, head_bytes);
+            let complete = start.len() == answer.len();
+            // The normalized head is a prefix of the normalized answer (lowercasing goes
+            // character by character), and the answer itself when `complete`.
+            if let Some(c) = classify_head(normalize_into(start, lowered), complete) {
+                return c;
+            }
         }
-    }
-    classify_whole(user, &normalized(answer))
+        classify_whole(user, normalize_into(answer, lowered))
+    })
+}
+
+thread_local! {
+    /// The normalized answer: one buffer per thread, reused from answer to answer.
+    static LOWERED: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The normalized request, when the answer asks something.
+    static REQUEST: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// The verdict on the whole answer, normalized.
@@ -356,9 +366,19 @@ fn classify_head(start: &str, complete: bool) -> Option<Category> {
 }
 
 /// Lowercase, with curly apostrophes straight.
+#[cfg(test)]
 fn normalized(text: &str) -> String {
+    let mut out = String::new();
+    normalize_into(text, &mut out);
+    out
+}
+
+/// `text` normalized (lowercase, with curly apostrophes straight) into `out`, which it
+/// returns.
+fn normalize_into<'o>(text: &str, out: &'o mut String) -> &'o str {
     let text = text.trim();
-    let mut out = String::with_capacity(text.len());
+    out.clear();
+    out.reserve(text.len());
     let mut rest = text;
     // Runs of ASCII are copied whole and lowercased at the end; the other characters one by
     // one (the phrases are English: a Greek final sigma lowercased as σ rather than ς
@@ -372,6 +392,7 @@ fn normalized(text: &str) -> String {
         };
         match c {
             '\u{2019}' | '\u{2018}' => out.push('\''),
+            c if uncased(c) => out.push(c),
             c => out.extend(c.to_lowercase()),
         }
         rest = &rest[c.len_utf8()..];
@@ -380,6 +401,21 @@ fn normalized(text: &str) -> String {
     // uppercase ASCII letter in it.
     out.make_ascii_lowercase();
     out
+}
+
+/// Whether `c` is beyond ASCII and in a range where no character has a lowercase other than
+/// itself: the punctuation, symbols, arrows, dashes and quotes of English text, CJK, Hangul
+/// and emoji, told apart without a search of the Unicode case table (a test checks every
+/// character).
+fn uncased(c: char) -> bool {
+    matches!(c,
+        '\u{80}'..='\u{BF}'
+        | '\u{2000}'..='\u{2125}'
+        | '\u{2184}'..='\u{24B5}'
+        | '\u{24D0}'..='\u{2BFF}'
+        | '\u{2D00}'..='\u{A63F}'
+        | '\u{AC00}'..='\u{FF20}'
+        | '\u{1F000}'..)
 }
 
 /// How many bytes `bytes` starts with that are ASCII, looked at eight at a time.
@@ -509,11 +545,13 @@ fn questions(text: &str) -> impl Iterator<Item = &str> {
 /// `answer` is normalized; `user` (the turn before it) is normalized only when the answer
 /// asks something.
 fn is_clarification(user: Option<&str>, answer: &str) -> bool {
-    let asks: Vec<&str> = questions(answer).filter(|q| !OFFER.is_match(q)).collect();
-    if asks.is_empty() {
+    let asks = |q: &&str| !OFFER.is_match(q);
+    if !questions(answer).any(|q| asks(&q)) {
         return false;
     }
-    if user.is_some_and(|u| QUESTION_REQUEST.is_match(&normalized(u))) {
+    if user.is_some_and(|u| {
+        REQUEST.with_borrow_mut(|request| QUESTION_REQUEST.is_match(normalize_into(u, request)))
+    }) {
         return false;
     }
     if CLARIFYING.is_match(answer) {
@@ -529,7 +567,7 @@ fn is_clarification(user: Option<&str>, answer: &str) -> bool {
         q.split(|c: char| !c.is_alphanumeric() && c != '\'')
             .any(|w| matches!(w, "you" | "your" | "you're" | "you've" | "yours"))
     };
-    short && asks.iter().any(to_user)
+    short && questions(answer).filter(asks).any(|q| to_user(&q))
 }
 
 /// Whether the normalized `answer` handles an edge case; when it is only the answer's head
@@ -806,6 +844,13 @@ mod tests {
                 .filter(|s| s.ends_with('?'))
                 .collect();
             assert_eq!(questions(&text).collect::<Vec<_>>(), split, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn uncased_characters_are_their_own_lowercase() {
+        for c in ('\u{80}'..=char::MAX).filter(|&c| uncased(c)) {
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
         }
     }
 
