@@ -233,6 +233,74 @@ fn optional_sections_stay_out_when_there_is_nothing_to_show() {
     assert!(doc["summary"].get("tables").is_none(), "{}", doc["summary"]);
 }
 
+/// A system prompt repeated from record to record (the usual dataset) is counted once and
+/// its figures reused: every record must still count, whether the prompt comes back after
+/// another, or as content parts that join to the same text.
+#[test]
+fn repeated_system_prompts_count_in_every_record() {
+    let a = "Ты помощник. Answer briefly.";
+    let b = "You are a terse assistant for Lumen Home, and you answer in one short line.";
+    let record = |system: serde_json::Value, n: usize| {
+        serde_json::json!({"messages": [
+            {"role": "system", "content": system},
+            {"role": "user", "content": format!("Question number {n}?")},
+            {"role": "assistant", "content": format!("Answer number {n}.")},
+        ]})
+        .to_string()
+    };
+    let parts = serde_json::json!([
+        {"type": "text", "text": "Ты помощник. "},
+        {"type": "text", "text": "Answer briefly."},
+    ]);
+    let lines = [
+        record(a.into(), 1),
+        record(a.into(), 2),
+        record(b.into(), 3),
+        record(a.into(), 4),
+        record(parts, 5),
+        record(b.into(), 6),
+    ];
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(dir.path().join("data.jsonl"), lines.join("\n") + "\n").unwrap();
+    let out = run_in(
+        dir.path(),
+        &["stats", "--isolated", "--format", "json", "data.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let doc = json(&String::from_utf8(out.stdout).unwrap());
+    let letters = |text: &str, cyrillic: bool| {
+        text.chars()
+            .filter(|c| c.is_alphabetic() && (('\u{400}'..='\u{4FF}').contains(c) == cyrillic))
+            .count() as f64
+    };
+    let others: String = (1..=6)
+        .map(|n| format!("Question number {n}?Answer number {n}."))
+        .collect();
+    let expected = vec![
+        (
+            "Latin".to_string(),
+            4.0 * letters(a, false) + 2.0 * letters(b, false) + letters(&others, false),
+        ),
+        ("Cyrillic".to_string(), 4.0 * letters(a, true)),
+    ];
+    assert_eq!(bars(chart(&doc, "scripts").expect("scripts")), expected);
+    // Four prompts of 28 characters, two of 76.
+    assert_eq!(
+        bars(chart(&doc, "chars-system").expect("system characters")),
+        [("1–49".to_string(), 4.0), ("50–99".to_string(), 2.0)]
+    );
+    let tokens = chart(&doc, "tokens-system").expect("system tokens");
+    assert_eq!(sum(tokens), 6.0, "{tokens}");
+    let prompts = table(&doc, "system-prompts").expect("system prompts");
+    let counts: Vec<&str> = prompts["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row[1].as_str().unwrap())
+        .collect();
+    assert_eq!(counts, ["4", "2"], "{prompts}");
+}
+
 #[test]
 fn no_tokens_leaves_out_the_token_figures() {
     let doc = json(&stats("mixed.jsonl", &["--format", "json", "--no-tokens"]));

@@ -221,6 +221,20 @@ pub struct Stats {
     key: Vec<u8>,
     /// The scripts of the characters of more than one byte met last.
     seen: script::Seen,
+    /// The figures of the system prompts counted, by hash (the hash that names their
+    /// variant): datasets repeat a few prompts in most records, and looking one up costs
+    /// less than counting it again.
+    prompts: FxHashMap<u64, Counted>,
+}
+
+/// System prompts [`Stats::prompts`] remembers; the others are counted every time.
+const PROMPTS_REMEMBERED: usize = 256;
+
+/// What one message adds to the figures.
+struct Counted {
+    chars: u64,
+    tokens: u64,
+    scripts: [u64; script::COUNT],
 }
 
 pub static STATS: FactKind = FactKind {
@@ -252,6 +266,7 @@ impl Stats {
             targets: settings.composition.targets,
             key: Vec::new(),
             seen: script::Seen::default(),
+            prompts: FxHashMap::default(),
         }
     }
 
@@ -263,22 +278,19 @@ impl Stats {
             if !m.role.is_instruction() {
                 turns += 1;
             }
-            let mut chars = 0u64;
-            let mut tokens = 0u64;
-            for t in m.content.texts() {
-                chars += script::count(&t.value, &mut self.scripts, &mut self.seen);
-                if let Some((tokenizer, _)) = &self.tokens {
-                    tokens += tokenizer.count(&t.value);
-                }
-            }
+            let (chars, tokens) = if m.role.is_instruction() && system.is_none() {
+                let text = m.content.joined_text();
+                let (chars, tokens, key) = self.count_prompt(m, &text);
+                system = Some((text, key));
+                (chars, tokens)
+            } else {
+                self.count(m, None)
+            };
             if let Some(slot) = role_slot(m.role) {
                 self.chars[slot].add(chars);
                 if let Some((_, histograms)) = &mut self.tokens {
                     histograms[slot].add(tokens);
                 }
-            }
-            if m.role.is_instruction() && system.is_none() {
-                system = Some(m.content.joined_text());
             }
         }
         self.turns.add(turns);
@@ -287,13 +299,57 @@ impl Stats {
         self.sequences
             .add(&key[..], index, || (key[..].into(), sequence(conv)));
         match system {
-            Some(text) => {
-                let key = crate::canonical::hash_raw(text.as_bytes());
+            Some((text, key)) => {
                 self.system_prompts
                     .add(&key, index, || (key, prompt_label(&text)));
             }
             None => self.no_system_prompt += 1,
         }
+    }
+
+    /// The characters and tokens of message `m`, its letters added to `scripts` (or to
+    /// [`Stats::scripts`]).
+    fn count(
+        &mut self,
+        m: &crate::record::Message<'_>,
+        scripts: Option<&mut [u64; script::COUNT]>,
+    ) -> (u64, u64) {
+        let scripts = scripts.unwrap_or(&mut self.scripts);
+        let mut chars = 0u64;
+        let mut tokens = 0u64;
+        for t in m.content.texts() {
+            chars += script::count(&t.value, scripts, &mut self.seen);
+            if let Some((tokenizer, _)) = &self.tokens {
+                tokens += tokenizer.count(&t.value);
+            }
+        }
+        (chars, tokens)
+    }
+
+    /// [`Stats::count`] of a system prompt whose parts joined are `text`, and the prompt's
+    /// hash: a prompt met before is looked up, not counted.
+    fn count_prompt(&mut self, m: &crate::record::Message<'_>, text: &str) -> (u64, u64, u64) {
+        let key = crate::canonical::hash_raw(text.as_bytes());
+        if let Some(counted) = self.prompts.get(&key) {
+            for (all, these) in self.scripts.iter_mut().zip(&counted.scripts) {
+                *all += these;
+            }
+            return (counted.chars, counted.tokens, key);
+        }
+        let mut scripts = [0; script::COUNT];
+        let (chars, tokens) = self.count(m, Some(&mut scripts));
+        for (all, these) in self.scripts.iter_mut().zip(&scripts) {
+            *all += these;
+        }
+        if self.prompts.len() < PROMPTS_REMEMBERED {
+            let counted = Counted {
+                chars,
+                tokens,
+                scripts,
+            };
+            self.prompts.insert(key, counted);
+        }
+        (chars, tokens, key)
     }
 }
 
@@ -469,6 +525,7 @@ pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Tab
             chars: stats.chars.clone(),
             turns: stats.turns.clone(),
             key: Vec::new(),
+            prompts: FxHashMap::default(),
             ..*stats
         };
         match &mut all {
