@@ -246,7 +246,16 @@ pub trait LineReader: Sync {
     /// The line of `file` starting at `offset`, without its terminator; `None` when it
     /// cannot be read again.
     fn line(&self, file: FileId, offset: u64) -> Option<Vec<u8>>;
+
+    /// [`LineReader::line`] for one thread that reads many lines: a reader may keep its
+    /// files open from one line to the next.
+    fn session(&self) -> Session<'_> {
+        Box::new(|file, offset| self.line(file, offset))
+    }
 }
+
+/// [`LineReader::line`] for one thread: what [`LineReader::session`] gives.
+pub type Session<'a> = Box<dyn FnMut(FileId, u64) -> Option<Vec<u8>> + 'a>;
 
 /// A cheap key of a record read as a conversation, the same for records that are the same
 /// JSON whatever their spelling (it is made of what the format read, which depends only on
@@ -308,8 +317,11 @@ pub fn resolve_hashes(facts: &mut [FileFacts], lines: &dyn LineReader, threads: 
             .map(|part| {
                 scope.spawn(move || {
                     let mut parser = crate::json::Parser::new();
+                    let mut read = lines.session();
                     part.iter()
-                        .map(|&(f, _, offset)| hash_again(lines, &mut parser, f as FileId, offset))
+                        .map(|&(f, _, offset)| {
+                            hash_again(&mut read, &mut parser, f as FileId, offset)
+                        })
                         .collect()
                 })
             })
@@ -334,12 +346,12 @@ pub fn resolve_hashes(facts: &mut [FileFacts], lines: &dyn LineReader, threads: 
 /// The canonical hash of the record at `offset` of `file`, read again; `None` when it
 /// cannot be (the file changed under us).
 fn hash_again(
-    lines: &dyn LineReader,
+    read: &mut dyn FnMut(FileId, u64) -> Option<Vec<u8>>,
     parser: &mut crate::json::Parser,
     file: FileId,
     offset: u64,
 ) -> Option<u64> {
-    let bytes = lines.line(file, offset)?;
+    let bytes = read(file, offset)?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let doc = parser.parse(text).ok()?;
     Some(crate::canonical::hash(&doc))
@@ -395,6 +407,8 @@ pub struct DatasetContext<'a> {
     pub new_records: Option<&'a (dyn Fn(FileId, u64) -> bool + Sync)>,
     /// Receives each finding, with the index of the record it is about.
     out: &'a mut dyn FnMut(Diagnostic, usize),
+    /// The lines read again for findings' fingerprints, once the first is wanted.
+    reread: Option<Session<'a>>,
 }
 
 impl<'a> DatasetContext<'a> {
@@ -416,6 +430,7 @@ impl<'a> DatasetContext<'a> {
             threads: threads.max(1),
             new_records: None,
             out,
+            reread: None,
         }
     }
 
@@ -584,8 +599,9 @@ impl<'a> DatasetContext<'a> {
                 item.hash
             } else {
                 // 0 when the line cannot be read again (the file changed under us).
+                let lines = self.lines;
                 hash_again(
-                    self.lines,
+                    self.reread.get_or_insert_with(|| lines.session()),
                     &mut crate::json::Parser::new(),
                     file,
                     item.offset,

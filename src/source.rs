@@ -95,18 +95,44 @@ impl Reread {
     /// The line starting at `offset`, without its terminator (`\n`, `\r\n`), at most
     /// `max` bytes of it; `None` when it cannot be read.
     pub fn line(&self, offset: u64, max: u64) -> Option<Vec<u8>> {
+        self.open()?.line(offset, max)
+    }
+
+    /// The input opened for reading lines again, one after another: a file is opened once
+    /// for all of them.
+    pub fn open(&self) -> Option<Reopened> {
+        Some(match self {
+            Reread::Memory(data) => Reopened::Memory(Arc::clone(data)),
+            Reread::File(path) => {
+                Reopened::File(io::BufReader::new(std::fs::File::open(path).ok()?))
+            }
+        })
+    }
+}
+
+/// An input opened by [`Reread::open`].
+pub enum Reopened {
+    File(io::BufReader<std::fs::File>),
+    Memory(Arc<[u8]>),
+}
+
+impl Reopened {
+    /// [`Reread::line`].
+    pub fn line(&mut self, offset: u64, max: u64) -> Option<Vec<u8>> {
         let mut bytes = match self {
-            Reread::Memory(data) => {
+            Reopened::Memory(data) => {
                 let rest = data.get(usize::try_from(offset).ok()?..)?;
                 let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
                 rest[..end.min(usize::try_from(max).unwrap_or(usize::MAX))].to_vec()
             }
-            Reread::File(path) => {
+            Reopened::File(f) => {
                 use std::io::{BufRead, Seek, SeekFrom};
-                let mut f = io::BufReader::new(std::fs::File::open(path).ok()?);
+                // Seeking a buffered reader drops its buffer: lines read in order of their
+                // offsets cost one read each, as when the file was opened for each.
                 f.seek(SeekFrom::Start(offset)).ok()?;
                 let mut line = Vec::new();
-                f.take(max.saturating_add(2))
+                f.by_ref()
+                    .take(max.saturating_add(2))
                     .read_until(b'\n', &mut line)
                     .ok()?;
                 if line.last() == Some(&b'\n') {
@@ -420,6 +446,40 @@ pub fn lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One opened file reads every line again, in any order, as the bytes in memory do and
+    /// as opening the file for each line did: terminators dropped, a line longer than `max`
+    /// cut (the engine never reads one again: it skipped it).
+    #[test]
+    fn an_opened_input_reads_lines_in_any_order() {
+        let data: &[u8] = b"{\"a\": 1}\r\n\n{\"b\": \"long line here\"}\nlast without newline";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data.jsonl");
+        std::fs::write(&path, data).unwrap();
+        let starts: Vec<u64> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', data).map(|i| i as u64 + 1))
+            .collect();
+        let file = Reread::File(path);
+        let memory = Reread::Memory(Arc::from(data));
+        let mut opened = file.open().unwrap();
+        for max in [4, 1000] {
+            for &offset in starts.iter().rev().chain(&starts) {
+                let rest = &data[offset as usize..];
+                let mut want = rest.split(|&b| b == b'\n').next().unwrap().to_vec();
+                if want.last() == Some(&b'\r') {
+                    want.pop();
+                }
+                let got = opened.line(offset, max).unwrap();
+                if want.len() <= max as usize {
+                    assert_eq!(got, want, "{offset} {max}");
+                    assert_eq!(memory.line(offset, max), Some(want), "{offset} {max}");
+                } else {
+                    assert!(want.starts_with(&got) && got.len() as u64 <= max + 2);
+                }
+                assert_eq!(file.line(offset, max), Some(got));
+            }
+        }
+    }
 
     fn pieces(data: &[u8], max: u64) -> Vec<(Piece, Vec<u8>)> {
         let mut r = ChunkReader::new(data, max);

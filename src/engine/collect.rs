@@ -11,12 +11,12 @@ use super::store::{RunId, Store};
 use super::work::Done;
 use super::{FileSummary, Job, RunOptions};
 use crate::dataset::{
-    DatasetContext, DatasetFile, FactKind, FileFacts, LineReader, Role, SplitGroup,
+    DatasetContext, DatasetFile, FactKind, FileFacts, LineReader, Role, Session, SplitGroup,
 };
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::rule::Level;
 use crate::rules::{self, Code};
-use crate::source::Reread;
+use crate::source::{Reopened, Reread};
 
 /// The fact kinds the enabled dataset rules declare, over every file, and `extra`; `None`
 /// when no dataset rule is enabled anywhere and nothing extra is asked for (then no facts
@@ -293,5 +293,25 @@ impl LineReader for Lines {
         } else {
             reread.as_ref()?.line(offset, *max)
         }
+    }
+
+    /// Each file of JSON Lines is opened once, at its first line read (the records of a
+    /// `.json` array are read as before, one opening each).
+    fn session(&self) -> Session<'_> {
+        let mut opened: Vec<Option<Option<Reopened>>> = Vec::new();
+        Box::new(move |file, offset| {
+            let (reread, max, json) = self.rereads.get(file as usize)?;
+            if *json {
+                return reread.as_ref()?.record(offset, *max);
+            }
+            let at = file as usize;
+            if opened.len() <= at {
+                opened.resize_with(at + 1, || None);
+            }
+            opened[at]
+                .get_or_insert_with(|| reread.as_ref()?.open())
+                .as_mut()?
+                .line(offset, *max)
+        })
     }
 }
