@@ -121,12 +121,32 @@ impl Model {
             let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
             (path.to_path_buf(), dir)
         };
-        let tokenizer = tokenizers::Tokenizer::from_file(&json).map_err(|e| {
+        let text = std::fs::read_to_string(&json).map_err(|e| {
+            format!(
+                "cannot read tokenizer {}: {}; {never}",
+                shown(&json),
+                io_why(&e)
+            )
+        })?;
+        // The `tokenizers` crate and the fast byte-level encoder each read the file's JSON
+        // (a tokenizer.json is megabytes of vocabulary and merges): side by side, so that
+        // loading takes the longer of the two, not their sum.
+        let (tokenizer, doc) = std::thread::scope(|scope| {
+            let crate_side = scope.spawn(|| text.parse::<tokenizers::Tokenizer>());
+            let doc: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+            let fast = doc.as_ref().and_then(ByteLevelBpe::from_json);
+            let tokenizer = crate_side
+                .join()
+                .unwrap_or_else(|_| Err("the tokenizers crate panicked while loading it".into()));
+            (tokenizer, doc.map(|doc| (expansion(&doc), fast)))
+        });
+        let tokenizer = tokenizer.map_err(|e| {
             format!(
                 "cannot load tokenizer {}: {e} (expected a Hugging Face tokenizer.json)",
                 shown(&json)
             )
         })?;
+        let (expansion, fast) = doc.unwrap_or((18, None));
         let config_path = dir.join("tokenizer_config.json");
         let config: Option<serde_json::Value> = match std::fs::read_to_string(&config_path) {
             Ok(text) => Some(
@@ -201,11 +221,6 @@ impl Model {
                 }
             }
         }
-        let doc: Option<serde_json::Value> = std::fs::read_to_string(&json)
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok());
-        let expansion = doc.as_ref().map_or(18, expansion);
-        let fast = doc.as_ref().and_then(ByteLevelBpe::from_json);
         let eos = specials
             .iter()
             .find(|(k, _)| k == "eos_token")
