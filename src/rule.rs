@@ -250,6 +250,9 @@ macro_rules! declare_rule {
         };
     ) => {
         $(#[doc = $doc])*
+        // The examples' info strings carry the docs' own options (`dataset.goal="format"`),
+        // which rustdoc does not know.
+        #[allow(rustdoc::invalid_codeblock_attributes)]
         $vis static $ident: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
             code: $code,
             name: $name,
