@@ -284,9 +284,15 @@ pub fn record_key(conv: &Conversation<'_>) -> u64 {
 
 /// Works out the canonical hash of every record that shares its [`record_key`] with another
 /// record of any file (read again through `lines`, on `threads` threads), so that equal
-/// records all have their hash; the keys are dropped. A record that cannot be read again
-/// (the file changed under us) stays without.
-pub fn resolve_hashes(facts: &mut [FileFacts], lines: &dyn LineReader, threads: usize) {
+/// records all have their hash; the keys are dropped. Keys are `comparable` when every file
+/// was read as one format; when not, every record is hashed. A record that cannot be read
+/// again (the file changed under us) stays without.
+pub fn resolve_hashes(
+    facts: &mut [FileFacts],
+    lines: &dyn LineReader,
+    threads: usize,
+    comparable: bool,
+) {
     use rustc_hash::FxHashMap;
     if facts.iter().all(|f| f.keys.is_none()) {
         return;
@@ -304,7 +310,7 @@ pub fn resolve_hashes(facts: &mut [FileFacts], lines: &dyn LineReader, threads: 
     for (f, file) in facts.iter().enumerate() {
         let Some(keys) = &file.keys else { continue };
         for (i, (item, key)) in file.items.iter().zip(keys).enumerate() {
-            if !item.hashed && seen.get(key) == Some(&true) {
+            if !item.hashed && (!comparable || seen.get(key) == Some(&true)) {
                 wanted.push((f, i, item.offset));
             }
         }

@@ -1271,12 +1271,13 @@ fn sarif_findings(output: &[u8], file: &str) -> Vec<(String, u64, String)> {
     found
 }
 
-/// On one input, a record's canonical hash is worked out only when another record shares
-/// its cheap key; with two inputs in auto-detected formats every record is hashed as it is
-/// read. Both ways find the same duplicates with the same fingerprints: equal records
-/// spelled differently (key order, escapes, numbers, white space) are found, records that
-/// share their conversation but not their other fields are not duplicates, and findings
-/// on records with a key of their own (D002) carry their canonical hash.
+/// A record's canonical hash is worked out only when another record shares its cheap key,
+/// on one input and on inputs read as one format; when the inputs were detected as
+/// different formats every record is hashed. Each way finds the same duplicates with the
+/// same fingerprints: equal records spelled differently (key order, escapes, numbers, white
+/// space) are found, records that share their conversation but not their other fields are
+/// not duplicates, and findings on records with a key of their own (D002) carry their
+/// canonical hash.
 #[test]
 fn deferred_hashes_find_what_hashing_every_record_finds() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -1295,6 +1296,13 @@ fn deferred_hashes_find_what_hashing_every_record_finds() {
         chat("An unrelated question", "An unrelated answer") + "\n",
     )
     .expect("write");
+    std::fs::write(
+        dir.path().join("c.jsonl"),
+        r#"{"instruction": "An unrelated question", "input": "", "output": "An unrelated answer"}"#
+            .to_string()
+            + "\n",
+    )
+    .expect("write");
     let run = |files: &[&str]| {
         let out = tunelint(dir.path())
             .args(["--select", "D001,D002", "--format", "sarif", "--exit-zero"])
@@ -1309,8 +1317,9 @@ fn deferred_hashes_find_what_hashing_every_record_finds() {
         sarif_findings(&out.stdout, "a.jsonl")
     };
     let deferred = run(&["a.jsonl"]);
-    let every = run(&["a.jsonl", "b.jsonl"]);
+    let every = run(&["a.jsonl", "c.jsonl"]);
     assert_eq!(deferred, every);
+    assert_eq!(run(&["a.jsonl", "b.jsonl"]), every);
     let lines_of = |rule: &str| -> Vec<u64> {
         deferred
             .iter()
@@ -1321,4 +1330,46 @@ fn deferred_hashes_find_what_hashing_every_record_finds() {
     assert_eq!(lines_of("D001"), [2, 7], "{deferred:?}");
     // Line 3 has line 1's conversation but another `n`: the same texts, not the same record.
     assert_eq!(lines_of("D002"), [3, 5], "{deferred:?}");
+}
+
+/// Shards of one dataset read as one format defer their hashes like one file, and still
+/// find a record repeated in another shard; when a shard is detected as another format (its
+/// records read as other conversations, so their keys do not compare), every record is
+/// hashed and a repeat in it is found all the same.
+#[test]
+fn shards_find_repeats_across_them_whatever_their_formats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shard = |n: usize| format!("data/train-0000{n}-of-00003.jsonl");
+    std::fs::create_dir(dir.path().join("data")).expect("mkdir");
+    let record = chat("Something else entirely", "A different answer altogether.");
+    let respelled = r#"{"messages":[{"content":"Something else entirely","role":"user"},{"role":"assistant","content":"A different answer altogether."}]}"#;
+    std::fs::write(dir.path().join(shard(0)), record.clone() + "\n").expect("write");
+    std::fs::write(dir.path().join(shard(1)), format!("{respelled}\n")).expect("write");
+    let alpaca =
+        r#"{"instruction": "An unrelated question", "input": "", "output": "An unrelated answer"}"#;
+    std::fs::write(dir.path().join(shard(2)), format!("{alpaca}\n{record}\n")).expect("write");
+    let d001 = |files: &[String]| -> Vec<String> {
+        let out = tunelint(dir.path())
+            .args(["--select", "D001", "--format", "concise", "--exit-zero"])
+            .args(files)
+            .output()
+            .expect("tunelint runs");
+        let stdout = String::from_utf8(out.stdout).expect("utf-8");
+        stdout
+            .lines()
+            .filter(|l| l.contains("D001"))
+            .map(|l| l.split(": D001").next().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(
+        d001(&[shard(0), shard(1)]),
+        ["data/train-00001-of-00003.jsonl:1:1"]
+    );
+    assert_eq!(
+        d001(&[shard(0), shard(1), shard(2)]),
+        [
+            "data/train-00001-of-00003.jsonl:1:1",
+            "data/train-00002-of-00003.jsonl:2:1"
+        ]
+    );
 }

@@ -207,7 +207,12 @@ impl<'a, 's> Collector<'a, 's> {
                 .map(|j| (j.reread(), j.settings.max_line_bytes(), j.is_json_file()))
                 .collect(),
         };
-        crate::dataset::resolve_hashes(&mut self.facts, &lines, self.options.threads);
+        // Records' keys compare between inputs read as one format (see `defer_hashes`).
+        let mut formats = self.summaries.iter().filter_map(|s| s.format);
+        let one_reading = formats
+            .next()
+            .is_none_or(|first| formats.all(|f| f == first));
+        crate::dataset::resolve_hashes(&mut self.facts, &lines, self.options.threads, one_reading);
         let Output::Store { mut store, .. } = std::mem::replace(&mut self.output, Output::Stream)
         else {
             self.end_record();

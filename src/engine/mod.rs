@@ -242,18 +242,16 @@ impl Drop for Running<'_> {
 
 /// Whether the records' canonical hashes can wait for the end of the run, where only those
 /// of records that share their key with another are worked out (`dataset::resolve_hashes`):
-/// when every input can be read again, and a record is read as the same conversation in
-/// every input (one input, or inputs with the same settings and a format they name), which
-/// is what makes equal records' keys equal.
+/// when every input can be read again with the same settings. A record's key is made of
+/// what its format read, so keys compare only between inputs read as one format: a format
+/// the settings name, or, detected, the same in every input, which is known only at the
+/// end (where, if the detected formats differ, every record is hashed after all).
 fn defer_hashes(jobs: &[Job]) -> bool {
-    let same_reading = match jobs {
+    let same_settings = match jobs {
         [] | [_] => true,
-        [first, rest @ ..] => {
-            first.settings.format != FormatChoice::Auto
-                && rest.iter().all(|j| j.settings == first.settings)
-        }
+        [first, rest @ ..] => rest.iter().all(|j| j.settings == first.settings),
     };
-    same_reading && jobs.iter().all(|j| j.reread().is_some())
+    same_settings && jobs.iter().all(|j| j.reread().is_some())
 }
 
 /// Lints bytes held in memory with `settings`, returning the diagnostics in order and the
