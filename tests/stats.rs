@@ -301,6 +301,46 @@ fn repeated_system_prompts_count_in_every_record() {
     assert_eq!(counts, ["4", "2"], "{prompts}");
 }
 
+/// Tokens are counted part by part (a message's parts are not one text to the tokenizer),
+/// so a system prompt written as parts is not the prompt written as one string, even when
+/// the parts join to it: 40 one-letter parts are 40 tokens, the 40 letters in one string
+/// far fewer.
+#[test]
+fn a_prompt_in_parts_counts_the_tokens_of_its_parts() {
+    let text = "a".repeat(40);
+    let parts: Vec<serde_json::Value> = (0..40)
+        .map(|_| serde_json::json!({"type": "text", "text": "a"}))
+        .collect();
+    let record = |system: serde_json::Value| {
+        serde_json::json!({"messages": [
+            {"role": "system", "content": system},
+            {"role": "user", "content": "Hi"},
+            {"role": "assistant", "content": "Hello."},
+        ]})
+        .to_string()
+    };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let lines = [record(text.clone().into()), record(parts.into())];
+    std::fs::write(dir.path().join("data.jsonl"), lines.join("\n") + "\n").unwrap();
+    let out = run_in(
+        dir.path(),
+        &["stats", "--isolated", "--format", "json", "data.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let doc = json(&String::from_utf8(out.stdout).unwrap());
+    let tokens = bars(chart(&doc, "tokens-system").expect("system tokens"));
+    assert_eq!(
+        tokens.first(),
+        Some(&("1–15".to_string(), 1.0)),
+        "{tokens:?}"
+    );
+    assert_eq!(
+        tokens.last(),
+        Some(&("32–63".to_string(), 1.0)),
+        "{tokens:?}"
+    );
+}
+
 #[test]
 fn no_tokens_leaves_out_the_token_figures() {
     let doc = json(&stats("mixed.jsonl", &["--format", "json", "--no-tokens"]));

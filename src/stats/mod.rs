@@ -327,9 +327,15 @@ impl Stats {
     }
 
     /// [`Stats::count`] of a system prompt whose parts joined are `text`, and the prompt's
-    /// hash: a prompt met before is looked up, not counted.
+    /// hash: a prompt of one text met before is looked up, not counted. (Tokens are counted
+    /// part by part, so a prompt in parts is counted every time: the same text in other
+    /// parts has other tokens.)
     fn count_prompt(&mut self, m: &crate::record::Message<'_>, text: &str) -> (u64, u64, u64) {
         let key = crate::canonical::hash_raw(text.as_bytes());
+        if !matches!(m.content, crate::record::Content::Text(_)) {
+            let (chars, tokens) = self.count(m, None);
+            return (chars, tokens, key);
+        }
         if let Some(counted) = self.prompts.get(&key) {
             for (all, these) in self.scripts.iter_mut().zip(&counted.scripts) {
                 *all += these;
