@@ -148,26 +148,27 @@ impl Reopened {
     }
 }
 
-impl Reread {
+impl Reopened {
     /// The record of a `.json` array starting at `offset` (it may span lines), at most
     /// `max` bytes of it; `None` when it cannot be read.
-    pub fn record(&self, offset: u64, max: u64) -> Option<Vec<u8>> {
-        let src: Box<dyn Read> = match self {
-            Reread::Memory(data) => Box::new(io::Cursor::new(
-                data.get(usize::try_from(offset).ok()?..)?.to_vec(),
-            )),
-            Reread::File(path) => {
-                use std::io::{Seek, SeekFrom};
-                let mut f = std::fs::File::open(path).ok()?;
-                f.seek(SeekFrom::Start(offset)).ok()?;
-                Box::new(f)
+    pub fn record(&mut self, offset: u64, max: u64) -> Option<Vec<u8>> {
+        fn first<R: Read>(src: R, offset: u64, max: u64) -> Option<Vec<u8>> {
+            let mut reader = ArrayReader::at_record(src, offset, max);
+            let mut batch = Vec::new();
+            match reader.next_event(&mut batch).ok()?? {
+                ArrayEvent::Record { start, end, .. } => Some(batch[start..end].to_vec()),
+                _ => None,
             }
-        };
-        let mut reader = ArrayReader::at_record(src, offset, max);
-        let mut batch = Vec::new();
-        match reader.next_event(&mut batch).ok()?? {
-            ArrayEvent::Record { start, end, .. } => Some(batch[start..end].to_vec()),
-            _ => None,
+        }
+        match self {
+            Reopened::Memory(data) => {
+                first(data.get(usize::try_from(offset).ok()?..)?, offset, max)
+            }
+            Reopened::File(f) => {
+                use std::io::{Seek, SeekFrom};
+                f.seek(SeekFrom::Start(offset)).ok()?;
+                first(f, offset, max)
+            }
         }
     }
 }
@@ -478,6 +479,28 @@ mod tests {
                 }
                 assert_eq!(file.line(offset, max), Some(got));
             }
+        }
+    }
+
+    /// The records of a `.json` array, read again by their offsets in any order through one
+    /// opened file and from memory, are the records' own bytes (across lines too).
+    #[test]
+    fn an_opened_input_reads_array_records_in_any_order() {
+        let data: &[u8] = b"[\n  {\"a\": 1},\n  {\"b\": [1,\n    2]},\n  {\"c\": \"}\"}\n]\n";
+        let records: [&[u8]; 3] = [b"{\"a\": 1}", b"{\"b\": [1,\n    2]}", b"{\"c\": \"}\"}"];
+        let starts: Vec<u64> = memchr::memchr_iter(b'{', data)
+            .filter(|&i| data[i - 2..i] == *b"  ")
+            .map(|i| i as u64)
+            .collect();
+        assert_eq!(starts.len(), 3);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data.json");
+        std::fs::write(&path, data).unwrap();
+        let mut file = Reread::File(path).open().unwrap();
+        let mut memory = Reread::Memory(Arc::from(data)).open().unwrap();
+        for i in [2, 0, 1, 1, 2, 0] {
+            assert_eq!(file.record(starts[i], 1000).as_deref(), Some(records[i]));
+            assert_eq!(memory.record(starts[i], 1000).as_deref(), Some(records[i]));
         }
     }
 

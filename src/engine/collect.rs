@@ -292,31 +292,26 @@ struct Lines {
 
 impl LineReader for Lines {
     fn line(&self, file: FileId, offset: u64) -> Option<Vec<u8>> {
-        let (reread, max, json) = self.rereads.get(file as usize)?;
-        if *json {
-            reread.as_ref()?.record(offset, *max)
-        } else {
-            reread.as_ref()?.line(offset, *max)
-        }
+        self.session()(file, offset)
     }
 
-    /// Each file of JSON Lines is opened once, at its first line read (the records of a
-    /// `.json` array are read as before, one opening each).
+    /// Each file is opened once, at its first line (or `.json` record) read.
     fn session(&self) -> Session<'_> {
         let mut opened: Vec<Option<Option<Reopened>>> = Vec::new();
         Box::new(move |file, offset| {
             let (reread, max, json) = self.rereads.get(file as usize)?;
-            if *json {
-                return reread.as_ref()?.record(offset, *max);
-            }
             let at = file as usize;
             if opened.len() <= at {
                 opened.resize_with(at + 1, || None);
             }
-            opened[at]
+            let input = opened[at]
                 .get_or_insert_with(|| reread.as_ref()?.open())
-                .as_mut()?
-                .line(offset, *max)
+                .as_mut()?;
+            if *json {
+                input.record(offset, *max)
+            } else {
+                input.line(offset, *max)
+            }
         })
     }
 }
