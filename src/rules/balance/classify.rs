@@ -559,10 +559,7 @@ fn is_clarification(user: Option<&str>, answer: &str) -> bool {
     }
     // A short answer that is mostly a question to the user: "What kind of car do you have?"
     // At most SHORT_QUESTION_WORDS words: counted no further than one more.
-    let short = answer
-        .split_whitespace()
-        .nth(SHORT_QUESTION_WORDS)
-        .is_none();
+    let short = !more_words_than(answer, SHORT_QUESTION_WORDS);
     let to_user = |q: &&str| {
         q.split(|c: char| !c.is_alphanumeric() && c != '\'')
             .any(|w| matches!(w, "you" | "your" | "you're" | "you've" | "yours"))
@@ -587,11 +584,7 @@ fn is_edge(answer: &str, complete: bool, leading: bool) -> Option<bool> {
     if !complete && !first.ends_with(['.', '!', '?', '\n']) {
         // The first sentence runs past the head: it can only be too long. (A word cut at
         // the head's end is still one word of the whole sentence.)
-        return first
-            .split_whitespace()
-            .nth(PREMISE_WORDS)
-            .is_some()
-            .then_some(false);
+        return more_words_than(first, PREMISE_WORDS).then_some(false);
     }
     // Every negation holds " not" or "n't": without them, none is searched for.
     let negates = NEGATION_CORES
@@ -602,11 +595,38 @@ fn is_edge(answer: &str, complete: bool, leading: bool) -> Option<bool> {
             .any(|m| at_word_start(first, m.start()) && at_word_end(first, m.end()));
     Some(
         negates
-            && first.split_whitespace().nth(PREMISE_WORDS).is_none()
+            && !more_words_than(first, PREMISE_WORDS)
             && !first.chars().any(|c| c.is_ascii_digit())
             && !first.starts_with("i ")
             && !first.starts_with("as an ai"),
     )
+}
+
+/// Whether `text` has more than `n` words, as `str::split_whitespace` tells them apart
+/// (Unicode white space between), counted no further than one more; the ASCII is read byte
+/// by byte, without decoding characters.
+fn more_words_than(text: &str, n: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (space, len) = if b.is_ascii() {
+            (matches!(b, b'\t'..=b'\r' | b' '), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            words += 1;
+            if words > n {
+                return true;
+            }
+        }
+        in_word = !space;
+        i += len;
+    }
+    false
 }
 
 fn at_word_start(text: &str, i: usize) -> bool {
@@ -626,6 +646,34 @@ fn at_word_end(text: &str, i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The word count against `split_whitespace`'s, with every kind of white space.
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        let pieces = [
+            "a", "word", " ", "  ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{1c}", "\u{85}",
+            "\u{a0}", "\u{1680}", "\u{2003}", "\u{2028}", "\u{202f}", "\u{3000}", "\u{200b}",
+            "\u{e9}", "\u{4f60}", "\u{1f642}", ".",
+        ];
+        let mut seed = 5u64;
+        for round in 0..4000 {
+            let text: String = (0..round % 40)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    pieces[(seed >> 33) as usize % pieces.len()]
+                })
+                .collect();
+            for n in [0, 1, 2, 5, 25] {
+                assert_eq!(
+                    more_words_than(&text, n),
+                    text.split_whitespace().nth(n).is_some(),
+                    "{text:?} {n}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_lessons_examples_are_classified_as_the_lesson_means_them() {
