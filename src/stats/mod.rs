@@ -72,7 +72,11 @@ impl Histogram {
     fn add(&mut self, value: u64) {
         // The bounds below or at `value`, counted without a branch: a binary search over a
         // dozen bounds mispredicts on every other message.
-        let at_or_below = self.bounds.iter().map(|&b| usize::from(b <= value)).sum::<usize>();
+        let at_or_below = self
+            .bounds
+            .iter()
+            .map(|&b| usize::from(b <= value))
+            .sum::<usize>();
         self.counts[at_or_below.saturating_sub(1)] += 1;
     }
 

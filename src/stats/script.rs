@@ -326,7 +326,9 @@ mod tests {
         // One for every text, as a collector keeps one.
         let mut seen = Seen::default();
         // Past 255 blocks too, where the sums by byte position are flushed.
-        for len in [0, 1, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 16_400, 40_000] {
+        for len in [
+            0, 1, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 16_400, 40_000,
+        ] {
             for _ in 0..if len > 1_000 { 3 } else { 20 } {
                 let text: String = (0..len)
                     .map(|_| {
