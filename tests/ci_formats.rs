@@ -779,6 +779,74 @@ fn the_cap_counts_gates_and_the_note_about_the_rest() {
     );
 }
 
+/// GitHub shows the first ten error annotations of a step: with more error findings than
+/// that, the failed gate (why the job failed) must still be one of them, and every finding
+/// is still written, in order.
+#[test]
+fn failed_gates_are_among_the_errors_github_shows() {
+    use tunelint::report::github::SHOWN_PER_LEVEL;
+    let finding = |line: u64| {
+        let mut d = duplicate_finding(&format!("finding on line {line}"));
+        d.location.line = line;
+        d.level = Level::Error;
+        d.related.clear();
+        d
+    };
+    let out = render(
+        &mut Github::new(
+            RenderOptions::default(),
+            vec!["data/train.jsonl".into()],
+            None,
+        ),
+        (1..=15).map(finding).collect(),
+    );
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(errors.len(), 16, "{out}");
+    let gate = errors
+        .iter()
+        .position(|l| l.starts_with("::error title=tunelint gate::"))
+        .expect("the failed gate is annotated");
+    assert!(gate < SHOWN_PER_LEVEL as usize, "{out}");
+    let lines: Vec<u64> = errors
+        .iter()
+        .filter_map(|l| l.split(",line=").nth(1))
+        .filter_map(|rest| rest.split(',').next()?.parse().ok())
+        .collect();
+    assert_eq!(lines, (1..=15).collect::<Vec<u64>>());
+    assert!(
+        out.contains("tunelint: 16 annotations (16 errors, 0 warnings, 0 notices)"),
+        "{out}"
+    );
+}
+
+/// The error findings held back for the gates are bounded: past 10,005 the rest are counted
+/// on the last line, not kept in memory.
+#[test]
+fn github_holds_back_a_bounded_number_of_errors() {
+    let finding = |line: u64| {
+        let mut d = duplicate_finding("an error");
+        d.location.line = line;
+        d.level = Level::Error;
+        d.related.clear();
+        d
+    };
+    let out = render(
+        &mut Github::new(
+            RenderOptions::default(),
+            vec!["data/train.jsonl".into()],
+            None,
+        ),
+        (1..=10_012).map(finding).collect(),
+    );
+    let errors = out.lines().filter(|l| l.starts_with("::error")).count();
+    assert_eq!(errors, 10_005 + 1);
+    let last = out.lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("tunelint: 10,006 annotations (10,006 errors, 0 warnings, 0 notices); 7 more error findings not written (past 10,005)"),
+        "{last}"
+    );
+}
+
 #[test]
 fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
     use std::ffi::OsStr;

@@ -1,10 +1,12 @@
 //! `github`: GitHub Actions workflow commands, one annotation per diagnostic as it arrives,
 //! `::error file=PATH,line=L,col=C,endColumn=E,title=CODE name::message`.
 //!
-//! A file that could not be read and each failed gate are annotations too, at the end.
-//! GitHub shows only the first few annotations of each level per step, so the output ends
-//! with a plain line saying how many there were (every `::` line above) and where the full
-//! list is.
+//! A file that could not be read and each failed gate are annotations too, written when the
+//! run ends. GitHub shows only the first few annotations of each level per step, so error
+//! findings after the first [`ERRORS_FIRST`] are held back and written after those: why the
+//! run failed is among the errors a pull request shows, however many findings there are.
+//! The output ends with a plain line saying how many annotations there were (every `::` line
+//! above) and where the full list is.
 
 use std::io::{self, Write};
 
@@ -14,6 +16,12 @@ use crate::rule::Level;
 
 /// How many annotations of one level GitHub shows for a step.
 pub const SHOWN_PER_LEVEL: u64 = 10;
+/// Error findings written as they arrive; the rest wait for the unreadable files and failed
+/// gates, so that those are among the errors GitHub shows.
+pub const ERRORS_FIRST: u64 = SHOWN_PER_LEVEL / 2;
+/// Error findings held back at most (a few MB); more are counted, not written: GitHub shows
+/// none of them, and the last line says where the full list is.
+const HELD_MAX: usize = 10_000;
 
 /// Escapes the message of a workflow command, as GitHub's toolkit does (`escapeData`).
 pub fn escape_data(s: &str) -> String {
@@ -43,6 +51,10 @@ pub struct Github {
     full_list: Option<String>,
     /// Annotations written, by level: `[notice, warning, error]`.
     counts: [u64; 3],
+    /// Error annotations held back until the gates are written.
+    held: Vec<String>,
+    /// Error findings past [`HELD_MAX`], not written.
+    left_out: u64,
 }
 
 impl Github {
@@ -52,6 +64,8 @@ impl Github {
             paths,
             full_list,
             counts: [0; 3],
+            held: Vec::new(),
+            left_out: 0,
         }
     }
 }
@@ -105,17 +119,22 @@ impl Renderer for Github {
             "\nrun `tunelint explain {}` for details",
             meta.code
         ));
+        let line = format!("::{} {props}::{}", command(d.level), escape_data(&message));
+        if d.level == Level::Error && self.counts[2] >= ERRORS_FIRST {
+            if self.held.len() < HELD_MAX {
+                self.held.push(line);
+                self.counts[2] += 1;
+            } else {
+                self.left_out += 1;
+            }
+            return Ok(());
+        }
         self.counts[match d.level {
             Level::Error => 2,
             Level::Warning => 1,
             _ => 0,
         }] += 1;
-        writeln!(
-            out,
-            "::{} {props}::{}",
-            command(d.level),
-            escape_data(&message)
-        )
+        writeln!(out, "{line}")
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
@@ -140,6 +159,9 @@ impl Renderer for Github {
             )?;
             self.counts[2] += 1;
         }
+        for line in std::mem::take(&mut self.held) {
+            writeln!(out, "{line}")?;
+        }
         if !self.options.quiet {
             writeln!(out, "{}", super::summary::one_line(summary))?;
         }
@@ -153,6 +175,13 @@ impl Renderer for Github {
             plural(warnings, "warning"),
             plural(notices, "notice"),
         );
+        if self.left_out > 0 {
+            line.push_str(&format!(
+                "; {} not written (past {})",
+                plural(self.left_out, "more error finding"),
+                crate::wording::thousands(HELD_MAX as u64 + ERRORS_FIRST)
+            ));
+        }
         if self.counts.iter().any(|&n| n > SHOWN_PER_LEVEL) {
             line.push_str(&format!(
                 "; GitHub shows the first {SHOWN_PER_LEVEL} of each level per step"
