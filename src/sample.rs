@@ -17,7 +17,7 @@ use crate::composition::Category;
 use crate::dataset::RecordView;
 use crate::json::{Kind, Parser};
 use crate::pii::mask_matches;
-use crate::record::Conversation;
+use crate::record::{Content, Conversation};
 use crate::rules::balance::classify;
 use crate::settings::{FormatChoice, Settings};
 use crate::source::{self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece};
@@ -419,6 +419,9 @@ fn write_turns(out: &mut dyn Write, conv: &Conversation<'_>, width: usize) -> io
         let text = m.content.joined_text();
         if !text.trim().is_empty() {
             write_wrapped(out, &mask_matches(&text), width)?;
+        } else if m.tool_calls.is_empty() && !m.content.has_image() {
+            // A turn with nothing to read is a defect the reviewer should see, not a gap.
+            write_wrapped(out, no_text(&m.content, &text), width)?;
         }
         for call in &m.tool_calls {
             let name = call.name.as_ref().map_or("?", |n| &n.value);
@@ -434,6 +437,18 @@ fn write_turns(out: &mut dyn Write, conv: &Conversation<'_>, width: usize) -> io
         }
     }
     Ok(())
+}
+
+/// What a turn without text shows instead: why it has none.
+fn no_text(content: &Content<'_>, text: &str) -> &'static str {
+    match content {
+        Content::Missing => "[no content]",
+        Content::Null { .. } => "[content: null]",
+        Content::Invalid { .. } => "[unreadable content]",
+        Content::Parts { .. } if text.is_empty() => "[no text parts]",
+        _ if text.is_empty() => "[empty]",
+        _ => "[white space only]",
+    }
 }
 
 /// Writes `text` indented by four spaces, each of its lines wrapped at word boundaries to

@@ -271,6 +271,34 @@ fn the_text_format_shows_place_roles_and_wrapped_text() {
     insta::assert_snapshot!("sample_text", out);
 }
 
+/// A turn without text says why, so that a reviewer sees the defect instead of a gap.
+#[test]
+fn a_turn_without_text_says_why() {
+    let dir = TempDir::new().unwrap();
+    let lines = vec![
+        r#"{"messages":[{"role":"user","content":"a"},{"role":"assistant","content":null}]}"#
+            .to_string(),
+        r#"{"messages":[{"role":"user","content":""},{"role":"assistant"}]}"#.to_string(),
+        r#"{"messages":[{"role":"user","content":" \n "},{"role":"assistant","content":[{"type":"input_audio"}]}]}"#
+            .to_string(),
+        r#"{"messages":[{"role":"user","content":"b"},{"role":"assistant","content":7}]}"#
+            .to_string(),
+        r#"{"messages":[{"role":"user","content":"c"},{"role":"assistant","content":[]}]}"#
+            .to_string(),
+    ];
+    write_lines(dir.path(), "data.jsonl", &lines);
+    let out = run_ok(dir.path(), &["sample", "data.jsonl", "-n", "5"]);
+    for shown in [
+        "assistant:\n    [content: null]\n",
+        "user:\n    [empty]\nassistant:\n    [no content]\n",
+        "user:\n    [white space only]\nassistant:\n    [no text parts]\n",
+        "user:\n    b\nassistant:\n    [unreadable content]\n",
+        "user:\n    c\nassistant:\n    [unreadable content]\n",
+    ] {
+        assert!(out.contains(shown), "{shown:?} in {out}");
+    }
+}
+
 #[test]
 fn it_reads_standard_input_compressed_files_and_json_arrays() {
     let dir = TempDir::new().unwrap();
