@@ -29,7 +29,7 @@ pub enum Found {
 /// A path that could not be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DiscoverError {
-    #[error("{0}: no such file or directory")]
+    #[error("{0}: no such file or directory{hint}", hint = tilde_hint(.0))]
     Missing(String),
     /// A path that exists but cannot be used (a symlink loop, a directory without access).
     #[error("{path}: {reason}")]
@@ -38,6 +38,16 @@ pub enum DiscoverError {
     Walk { path: String, reason: String },
     #[error(transparent)]
     DatasetInfo(#[from] DatasetInfoError),
+}
+
+/// A hint for a path that starts with `~`: the shell expands it only where it is not quoted
+/// (and never inside a configuration file or a hook's `args`).
+fn tilde_hint(path: &str) -> &'static str {
+    if path == "~" || path.starts_with("~/") {
+        " (`~` is not expanded here: write the full path, or leave `~` unquoted in the shell)"
+    } else {
+        ""
+    }
 }
 
 /// What discovery found: the inputs, what a `dataset_info.json` declares about some of them,

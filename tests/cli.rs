@@ -245,6 +245,21 @@ fn missing_path_exits_2_with_one_line_naming_it() {
     assert!(stderr.contains("data/nope.jsonl"), "{stderr}");
 }
 
+/// A quoted `~` reaches tunelint unexpanded: the error says so.
+#[test]
+fn an_unexpanded_tilde_gets_a_hint() {
+    let dir = tempdir();
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(["~/data/train.jsonl"]));
+    assert_eq!(code, 2);
+    assert_clean_error(&stderr);
+    assert!(
+        stderr.contains("~/data/train.jsonl: no such file or directory (`~` is not expanded here"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = stdout_of(tunelint(dir.path()).args(["data/~x.jsonl"]));
+    assert!(!stderr.contains("expanded"), "{stderr}");
+}
+
 #[test]
 fn exit_zero_never_hides_2() {
     let dir = tempdir();
