@@ -54,6 +54,8 @@ pub(crate) mod splits;
 pub(crate) mod stats;
 pub(crate) mod summary;
 pub mod target;
+#[cfg(test)]
+mod testing;
 pub mod tokens;
 pub mod wording;
 

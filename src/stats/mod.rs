@@ -942,24 +942,18 @@ mod tests {
             Role::Tool,
             Role::Unknown,
         ];
-        let mut seed = 3u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut random = crate::testing::Lcg(3);
         let mut seen: HashMap<Vec<u8>, String> = HashMap::new();
         let mut labels: HashMap<String, Vec<u8>> = HashMap::new();
         for round in 0..4000 {
-            let len = next(20);
+            let len = random.below(20);
             let messages = (0..len)
                 .map(|i| {
                     // Mostly the common shapes: instructions first, then user and assistant.
                     let role = match round % 3 {
-                        0 if i < 2 && next(2) == 0 => Role::System,
+                        0 if i < 2 && random.below(2) == 0 => Role::System,
                         0 | 1 if i >= 1 => [Role::User, Role::Assistant][(i + 1) % 2],
-                        _ => roles[next(roles.len())],
+                        _ => roles[random.below(roles.len())],
                     };
                     Message::new(role, Span::default(), Span::default(), Content::Missing)
                 })

@@ -322,7 +322,7 @@ mod tests {
             "a", "Z", "1", " ", "’", "é", "Я", "你", "🙂", "—", "ß", "\n", "…", "\u{2071}",
             "\u{2040}",
         ];
-        let mut seed = 7u64;
+        let mut random = crate::testing::Lcg(7);
         // One for every text, as a collector keeps one.
         let mut seen = Seen::default();
         // Past 255 blocks too, where the sums by byte position are flushed.
@@ -330,14 +330,7 @@ mod tests {
             0, 1, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 16_400, 40_000,
         ] {
             for _ in 0..if len > 1_000 { 3 } else { 20 } {
-                let text: String = (0..len)
-                    .map(|_| {
-                        seed = seed
-                            .wrapping_mul(6364136223846793005)
-                            .wrapping_add(1442695040888963407);
-                        pieces[(seed >> 33) as usize % pieces.len()]
-                    })
-                    .collect();
+                let text = random.text(&pieces, len);
                 let mut counts = [0u64; COUNT];
                 let chars = count(&text, &mut counts, &mut seen);
                 assert_eq!((counts, chars), plain(&text), "{text:?}");

@@ -702,16 +702,9 @@ mod tests {
             "\u{1f642}",
             ".",
         ];
-        let mut seed = 5u64;
+        let mut random = crate::testing::Lcg(5);
         for round in 0..4000 {
-            let text: String = (0..round % 120)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    pieces[(seed >> 33) as usize % pieces.len()]
-                })
-                .collect();
+            let text = random.text(&pieces, round % 120);
             for n in [0, 1, 2, 5, 25] {
                 assert_eq!(
                     more_words_than(&text, n),
@@ -832,19 +825,13 @@ mod tests {
             "What do you use it for",
             "anything else",
         ];
-        let mut seed = 11u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut random = crate::testing::Lcg(11);
         let mut decided = [0usize; 4];
         for round in 0..6000 {
             let len = [1, 4, 12, 30, 60][round % 5];
             // Half of the answers ask nothing, so that their heads are read.
             let answer: String = (0..len)
-                .map(|_| match pieces[next(pieces.len())] {
+                .map(|_| match pieces[random.below(pieces.len())] {
                     "?" if round % 2 == 0 => ".",
                     p => p,
                 })
@@ -906,16 +893,9 @@ mod tests {
             "\n",
             " ?",
         ];
-        let mut seed = 5u64;
+        let mut random = crate::testing::Lcg(5);
         for _ in 0..3000 {
-            let text: String = (0..12)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    pieces[(seed >> 33) as usize % pieces.len()]
-                })
-                .collect();
+            let text = random.text(&pieces, 12);
             let mut fast: Vec<usize> = opening_ends(&text).collect();
             let mut plain: Vec<usize> = all_openings
                 .find_overlapping_iter(&text)
