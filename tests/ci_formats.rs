@@ -658,6 +658,27 @@ fn duplicate_finding(message: &str) -> Diagnostic {
     }
 }
 
+/// A finding of `level` on `line`, without related locations.
+fn finding_at(line: u64, level: Level) -> Diagnostic {
+    let mut d = duplicate_finding(&format!("finding on line {line}"));
+    d.location.line = line;
+    d.level = level;
+    d.related.clear();
+    d
+}
+
+/// What `--format github` writes for `diagnostics` and one failed gate.
+fn github_of(diagnostics: Vec<Diagnostic>) -> String {
+    render(
+        &mut Github::new(
+            RenderOptions::default(),
+            vec!["data/train.jsonl".into()],
+            None,
+        ),
+        diagnostics,
+    )
+}
+
 #[test]
 fn related_locations_reach_every_format() {
     let log = sarif_of(&render(
@@ -726,13 +747,6 @@ fn github_escapes_messages_and_properties() {
 
 #[test]
 fn the_cap_counts_gates_and_the_note_about_the_rest() {
-    let finding = |line: u64, level: Level| {
-        let mut d = duplicate_finding(&format!("finding on line {line}"));
-        d.location.line = line;
-        d.level = level;
-        d.related.clear();
-        d
-    };
     let levels = [
         Level::Info,
         Level::Warning,
@@ -745,7 +759,7 @@ fn the_cap_counts_gates_and_the_note_about_the_rest() {
     let diagnostics: Vec<Diagnostic> = levels
         .iter()
         .enumerate()
-        .map(|(i, &l)| finding(i as u64 + 1, l))
+        .map(|(i, &l)| finding_at(i as u64 + 1, l))
         .collect();
     // Room for 5: one failed gate, the note, and the three most severe findings.
     let log = sarif_of(&render(
@@ -785,21 +799,7 @@ fn the_cap_counts_gates_and_the_note_about_the_rest() {
 #[test]
 fn failed_gates_are_among_the_errors_github_shows() {
     use tunelint::report::github::SHOWN_PER_LEVEL;
-    let finding = |line: u64| {
-        let mut d = duplicate_finding(&format!("finding on line {line}"));
-        d.location.line = line;
-        d.level = Level::Error;
-        d.related.clear();
-        d
-    };
-    let out = render(
-        &mut Github::new(
-            RenderOptions::default(),
-            vec!["data/train.jsonl".into()],
-            None,
-        ),
-        (1..=15).map(finding).collect(),
-    );
+    let out = github_of((1..=15).map(|l| finding_at(l, Level::Error)).collect());
     let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
     assert_eq!(errors.len(), 16, "{out}");
     let gate = errors
@@ -823,21 +823,7 @@ fn failed_gates_are_among_the_errors_github_shows() {
 /// on the last line, not kept in memory.
 #[test]
 fn github_holds_back_a_bounded_number_of_errors() {
-    let finding = |line: u64| {
-        let mut d = duplicate_finding("an error");
-        d.location.line = line;
-        d.level = Level::Error;
-        d.related.clear();
-        d
-    };
-    let out = render(
-        &mut Github::new(
-            RenderOptions::default(),
-            vec!["data/train.jsonl".into()],
-            None,
-        ),
-        (1..=10_012).map(finding).collect(),
-    );
+    let out = github_of((1..=10_012).map(|l| finding_at(l, Level::Error)).collect());
     let errors = out.lines().filter(|l| l.starts_with("::error")).count();
     assert_eq!(errors, 10_005 + 1);
     let last = out.lines().last().unwrap_or("");
