@@ -277,10 +277,10 @@ pub fn evaluation_splits<'a>(
 fn row(name: &str, s: &crate::summary::FileSummary) -> [String; 6] {
     [
         name.to_string(),
-        s.examples.to_string(),
-        s.valid.to_string(),
+        thousands(s.examples),
+        thousands(s.valid),
         format_pct(valid_pct(s)),
-        s.count(Level::Error).to_string(),
-        s.count(Level::Warning).to_string(),
+        thousands(s.count(Level::Error)),
+        thousands(s.count(Level::Warning)),
     ]
 }
