@@ -21,6 +21,7 @@
 use std::borrow::Cow;
 
 use super::bedrock_claude::{check_first_turn, message_list, read_role};
+use super::blocks::{self, Block};
 use super::openai_chat::{check_tool_pairing, message_object, missing_key, text, unknown_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
@@ -177,75 +178,27 @@ fn read_message<'s>(
             );
         }
     }
-    let (mut role, role_span) = read_role(doc, node, "Bedrock Nova", ctx);
+    let (role, role_span) = read_role(doc, node, "Bedrock Nova", ctx);
     let mut message = Message::new(role, role_span, doc.span(node), Content::Missing);
-    let Some(content) = doc.get(node, "content") else {
-        ctx.report(Code::S006, role_span, "message has no \"content\"");
-        return Some(message);
-    };
-    if doc.kind(content) != Kind::Array {
-        ctx.report(
-            Code::S007,
-            doc.span(content),
-            format!(
-                "\"content\" is {}; Bedrock Nova expects a list of content blocks such as [{{\"text\": \"...\"}}]",
-                describe(doc, content)
-            ),
-        );
-        message.content = Content::Invalid {
-            span: doc.span(content),
-        };
-        return Some(message);
-    }
-    if doc.len(content) == 0 {
-        ctx.report(
-            Code::S006,
-            doc.span(content),
-            "\"content\" is an empty list; expected at least one content block",
-        );
-    }
-    let mut parts = Vec::new();
-    let (mut results, mut others) = (0usize, 0usize);
-    for block in doc.elements(content) {
-        match read_block(doc, block, role, videos, ctx) {
-            Block::Part(p) => {
-                others += 1;
-                parts.push(p)
-            }
-            Block::Call(call) => {
-                others += 1;
-                message.tool_calls.push(call)
-            }
-            Block::Result(id) => {
-                results += 1;
-                if message.tool_call_id.is_none() {
-                    message.tool_call_id = id;
-                }
-            }
-            Block::Other => others += 1,
-        }
-    }
-    // A user turn that only returns tool results is the model's tool message.
-    if role == Role::User && results > 0 && others == 0 {
-        role = Role::Tool;
-        message.role = role;
-    }
-    message.content = Content::Parts {
-        span: doc.span(content),
-        parts,
-    };
+    blocks::read(
+        doc,
+        node,
+        &mut message,
+        &CONTENT,
+        |m| &mut m.tool_call_id,
+        ctx,
+        |block, ctx| read_block(doc, block, role, videos, ctx),
+    );
     Some(message)
 }
 
-enum Block<'s> {
-    Part(Part<'s>),
-    Call(ToolCall<'s>),
-    /// A tool result, with the id of the call it answers when it has one.
-    Result(Option<crate::record::Text<'s>>),
-    /// Read (or reported) and not part of the conversation model: reasoning, a document, a
-    /// video, a malformed block.
-    Other,
-}
+/// How Bedrock Nova's findings about a message's `content` are worded.
+const CONTENT: blocks::Words = blocks::Words {
+    key: "content",
+    missing: "message has no \"content\"",
+    expected: "Bedrock Nova expects a list of content blocks such as [{\"text\": \"...\"}]",
+    empty: "\"content\" is an empty list; expected at least one content block",
+};
 
 fn read_block<'s>(
     doc: &Document<'_, 's>,

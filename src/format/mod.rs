@@ -8,6 +8,7 @@ pub mod alpaca;
 pub mod axolotl;
 pub mod bedrock_claude;
 pub mod bedrock_nova;
+mod blocks;
 pub mod llama_factory;
 pub mod openai_chat;
 pub mod openai_preference;

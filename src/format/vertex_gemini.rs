@@ -22,6 +22,7 @@
 
 use std::borrow::Cow;
 
+use super::blocks::{self, Block};
 use super::openai_chat::{missing_key, text, unknown_key};
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
@@ -283,77 +284,32 @@ fn read_content<'s>(
     }
     let (role, role_span) = read_role(doc, node, ctx);
     let mut message = Message::new(role, role_span, doc.span(node), Content::Missing);
-    let Some(parts_node) = doc.get(node, "parts") else {
-        ctx.report(Code::S006, role_span, "content has no \"parts\"");
-        return Some(message);
-    };
-    if doc.kind(parts_node) != Kind::Array {
-        ctx.report(
-            Code::S007,
-            doc.span(parts_node),
-            format!(
-                "\"parts\" is {}; expected an array of parts such as [{{\"text\": \"...\"}}]",
-                describe(doc, parts_node)
-            ),
-        );
-        message.content = Content::Invalid {
-            span: doc.span(parts_node),
-        };
-        return Some(message);
-    }
-    if doc.len(parts_node) == 0 {
-        ctx.report(
-            Code::S006,
-            doc.span(parts_node),
-            "\"parts\" is empty; expected at least one part",
-        );
-    }
-    let mut parts = Vec::new();
-    let (mut responses, mut others) = (0usize, 0usize);
-    for part in doc.elements(parts_node) {
-        match read_part(doc, part, role, ctx) {
-            Read::Part(p) => {
-                others += 1;
-                parts.push(p);
-            }
-            Read::Call(call) => {
-                others += 1;
-                message.tool_calls.push(call);
-            }
-            Read::Response(name) => {
-                responses += 1;
-                if message.name.is_none() {
-                    message.name = name;
-                }
-            }
-            Read::Other => others += 1,
-        }
-    }
-    if role == Role::User && responses > 0 && others == 0 {
-        message.role = Role::Tool;
-    }
-    message.content = Content::Parts {
-        span: doc.span(parts_node),
-        parts,
-    };
+    blocks::read(
+        doc,
+        node,
+        &mut message,
+        &PARTS_LIST,
+        |m| &mut m.name,
+        ctx,
+        |part, ctx| read_part(doc, part, role, ctx),
+    );
     Some(message)
 }
 
-enum Read<'s> {
-    Part(Part<'s>),
-    Call(ToolCall<'s>),
-    /// A function's result, with the function's name when it has one.
-    Response(Option<crate::record::Text<'s>>),
-    /// A file that is not an image, or a part already reported.
-    Other,
-}
+/// How Vertex AI's findings about a content's `parts` are worded.
+const PARTS_LIST: blocks::Words = blocks::Words {
+    key: "parts",
+    missing: "content has no \"parts\"",
+    expected: "expected an array of parts such as [{\"text\": \"...\"}]",
+    empty: "\"parts\" is empty; expected at least one part",
+};
 
 fn read_part<'s>(
     doc: &Document<'_, 's>,
     part: NodeId,
     role: Role,
     ctx: &mut RecordContext<'_>,
-) -> Read<'s> {
+) -> Block<'s> {
     let span = doc.span(part);
     let mut members = doc.members(part);
     let (key, value) = match (doc.kind(part), members.next(), members.next()) {
@@ -371,12 +327,12 @@ fn read_part<'s>(
                     }
                 ),
             );
-            return Read::Other;
+            return Block::Other;
         }
     };
     match doc.str(key).unwrap_or_default().as_ref() {
         "text" => match text(doc, value) {
-            Some(t) => return Read::Part(Part::Text(t)),
+            Some(t) => return Block::Part(Part::Text(t)),
             None => ctx.report(
                 Code::S007,
                 doc.span(value),
@@ -413,7 +369,7 @@ fn read_part<'s>(
                     "\"functionResponse\" must be an object with \"name\" (the function called) and a \"response\" object",
                 );
             }
-            return Read::Response(name);
+            return Block::Result(name);
         }
         other => ctx.report(
             Code::S007,
@@ -421,7 +377,7 @@ fn read_part<'s>(
             format!("unknown part {}; expected one of {PARTS}", quote(other)),
         ),
     }
-    Read::Other
+    Block::Other
 }
 
 /// `{"mimeType": str, "fileUri": str}`; an image (`image/...`) is an image part, S012 in a
@@ -431,7 +387,7 @@ fn file_data<'s>(
     value: NodeId,
     role: Role,
     ctx: &mut RecordContext<'_>,
-) -> Read<'s> {
+) -> Block<'s> {
     let span = doc.span(value);
     if doc.kind(value) != Kind::Object {
         ctx.report(
@@ -442,7 +398,7 @@ fn file_data<'s>(
                 describe(doc, value)
             ),
         );
-        return Read::Other;
+        return Block::Other;
     }
     for (k, _) in doc.members(value) {
         let name = doc.str(k).unwrap_or_default();
@@ -502,12 +458,12 @@ fn file_data<'s>(
             span,
             "file in a \"model\" content; the model answers with text (and function calls) only",
         );
-        return Read::Other;
+        return Block::Other;
     }
     if image && ok {
-        Read::Part(Part::Image { span })
+        Block::Part(Part::Image { span })
     } else {
-        Read::Other
+        Block::Other
     }
 }
 
@@ -515,7 +471,7 @@ fn function_call<'s>(
     doc: &Document<'_, 's>,
     value: NodeId,
     ctx: &mut RecordContext<'_>,
-) -> Read<'s> {
+) -> Block<'s> {
     let span = doc.span(value);
     if doc.kind(value) != Kind::Object {
         ctx.report(
@@ -526,7 +482,7 @@ fn function_call<'s>(
                 describe(doc, value)
             ),
         );
-        return Read::Other;
+        return Block::Other;
     }
     let name = match doc.get(value, "name") {
         Some(n) => match text(doc, n) {
@@ -560,7 +516,7 @@ fn function_call<'s>(
             ),
         );
     }
-    Read::Call(ToolCall {
+    Block::Call(ToolCall {
         id: None,
         name,
         arguments: None,
