@@ -103,17 +103,9 @@ pub(super) fn worker(
                 pre,
             } => {
                 let job = &jobs[item.file as usize];
-                let mut chunk = Chunk::new(
-                    job,
-                    item.file,
-                    format,
-                    &mut parser,
-                    (kinds, defer_hashes),
-                    pre,
-                    &mut result,
-                );
-                chunk.lint(&buf, first_line, offset);
-                chunk.finish();
+                let facts = (kinds, defer_hashes);
+                Chunk::new(job, item.file, format, &mut parser, facts, pre, &mut result)
+                    .lint(&buf, first_line, offset);
                 let _ = pool.send(buf);
             }
             WorkKind::Records {
@@ -123,17 +115,9 @@ pub(super) fn worker(
                 pre,
             } => {
                 let job = &jobs[item.file as usize];
-                let mut chunk = Chunk::new(
-                    job,
-                    item.file,
-                    format,
-                    &mut parser,
-                    (kinds, defer_hashes),
-                    pre,
-                    &mut result,
-                );
-                chunk.lint_records(&buf, &records);
-                chunk.finish();
+                let facts = (kinds, defer_hashes);
+                Chunk::new(job, item.file, format, &mut parser, facts, pre, &mut result)
+                    .lint_records(&buf, &records);
                 let _ = pool.send(buf);
             }
             WorkKind::Piece(piece) => {
@@ -214,9 +198,8 @@ fn lint_piece(
         before => {
             let scanned = pieces::scan(piece, before, &job.settings, file);
             teller.set(scanned.ending);
-            let mut chunk = Chunk::new(job, file, piece.format, parser, facts, scanned.pre, out);
-            chunk.lint_records(&scanned.batch, &scanned.records);
-            chunk.finish();
+            Chunk::new(job, file, piece.format, parser, facts, scanned.pre, out)
+                .lint_records(&scanned.batch, &scanned.records);
             let (long, valid) = scanned.too_long;
             out.examples += long;
             out.valid += valid;
@@ -268,7 +251,9 @@ impl<'a> Chunk<'a> {
     fn finish(mut self) {
         self.out.facts = self.facts.take();
     }
-    fn lint(&mut self, buf: &[u8], first_line: u64, offset: u64) {
+    /// Lints the lines of `buf` (the first is `first_line`, at byte `offset` of the file),
+    /// then finishes.
+    fn lint(mut self, buf: &[u8], first_line: u64, offset: u64) {
         let settings = &self.job.settings;
         let max_line = settings.max_line_bytes();
         let mut blank = Vec::new();
@@ -302,11 +287,12 @@ impl<'a> Chunk<'a> {
         }
         self.out.trailing_blank = blank;
         self.out.diagnostics.sort_by_key(|d| d.sort_key());
+        self.finish();
     }
 
     /// Lints the records of a `.json` array as [`lint`](Self::lint) lints lines: the
-    /// same checks, located from where each record starts.
-    fn lint_records(&mut self, buf: &[u8], records: &[(usize, usize, RecordStart)]) {
+    /// same checks, located from where each record starts; then finishes.
+    fn lint_records(mut self, buf: &[u8], records: &[(usize, usize, RecordStart)]) {
         let settings = &self.job.settings;
         for (start, end, at) in records {
             let bytes = &buf[*start..*end];
@@ -322,6 +308,7 @@ impl<'a> Chunk<'a> {
             }
         }
         self.out.diagnostics.sort_by_key(|d| d.sort_key());
+        self.finish();
     }
 
     /// Lints one record's text (a line, or from `start` an element of a `.json` array);
