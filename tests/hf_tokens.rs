@@ -27,6 +27,9 @@ mod charts;
 #[allow(dead_code)]
 #[path = "support/datasets_python.rs"]
 mod datasets;
+#[path = "support/oracle.rs"]
+mod oracle;
+use oracle::Rng;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf")
@@ -66,39 +69,10 @@ fn settings_with(model: Model) -> Settings {
 
 /// A Python with transformers and mistral-common, if there is one.
 fn python_with_transformers() -> Option<String> {
-    let imports = |python: &str| {
-        Process::new(python)
-            .args(["-c", "import transformers, mistral_common, tokenizers"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if let Ok(python) = std::env::var("TUNELINT_HF_PYTHON") {
-        assert!(
-            imports(&python),
-            "TUNELINT_HF_PYTHON={python} cannot import transformers and mistral_common"
-        );
-        return Some(python);
-    }
-    imports("python3").then(|| "python3".to_string())
-}
-
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
+    oracle::python_importing(
+        "TUNELINT_HF_PYTHON",
+        "transformers, mistral_common, tokenizers",
+    )
 }
 
 const PIECES: &[&str] = &[

@@ -19,6 +19,10 @@ use tunelint::rules::tokens::TooManyTokensOptions;
 use tunelint::settings::Encoding;
 use tunelint::settings::Settings;
 
+#[path = "support/oracle.rs"]
+mod oracle;
+use oracle::Rng;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tokens")
 }
@@ -438,39 +442,7 @@ fn evaluation_splits_are_not_billed() {
 /// A Python that imports tiktoken, if there is one. `TUNELINT_TIKTOKEN_PYTHON` names one
 /// that must (CI sets it); otherwise `python3` is tried.
 fn python_with_tiktoken() -> Option<String> {
-    let imports = |python: &str| {
-        std::process::Command::new(python)
-            .args(["-c", "import tiktoken"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if let Ok(python) = std::env::var("TUNELINT_TIKTOKEN_PYTHON") {
-        assert!(
-            imports(&python),
-            "TUNELINT_TIKTOKEN_PYTHON={python} cannot import tiktoken"
-        );
-        return Some(python);
-    }
-    imports("python3").then(|| "python3".to_string())
-}
-
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
+    oracle::python_importing("TUNELINT_TIKTOKEN_PYTHON", "tiktoken")
 }
 
 const PIECES: &[&str] = &[
