@@ -159,15 +159,29 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         args.output.as_deref()
     };
     let input = args.input.display().to_string();
-    let plan = dedupe::dedupe(&dedupe::Request {
+    // `-o -`: the deduplicated data on standard output, what is said about it on standard
+    // error; a reader that stops early (`| head`) ends the run quietly.
+    let data_on_stdout = output.is_some_and(crate::output::is_stdout);
+    let plan = match dedupe::dedupe(&dedupe::Request {
         display: &input,
         input: &args.input,
         output,
         settings: &settings,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         force: args.force,
-    })?;
-    let mut out = io::stdout().lock();
+    }) {
+        Err(dedupe::DedupeError::Io { source, .. })
+            if data_on_stdout && source.kind() == io::ErrorKind::BrokenPipe =>
+        {
+            return Ok(Status::Success);
+        }
+        plan => plan?,
+    };
+    let mut out: Box<dyn Write> = if data_on_stdout {
+        Box::new(io::stderr().lock())
+    } else {
+        Box::new(io::stdout().lock())
+    };
     let mut write = || -> io::Result<()> {
         if args.dry_run {
             for d in &plan.removals {
@@ -879,6 +893,24 @@ fn open_outputs(
             OutputFormat::Html => Box::new(Html::new()),
         }
     };
+    // `-` is standard output, where the report goes unless `-o FILE` sends it elsewhere: one
+    // output at most may take it.
+    if args.output_file.as_deref().is_none_or(output::is_stdout) {
+        let extra = [
+            ("--sarif-file", &args.sarif_file),
+            ("--json-file", &args.json_file),
+            ("--summary-file", &args.summary_file),
+            ("--write-baseline", &args.write_baseline),
+        ];
+        if let Some((option, _)) = extra
+            .iter()
+            .find(|(_, p)| p.as_deref().is_some_and(output::is_stdout))
+        {
+            bail!(
+                "{option} - would write to standard output, where the report goes; give it a file, or send the report to one with -o FILE"
+            );
+        }
+    }
     // No output may land on an input or on another output, however it is spelt.
     let named: Vec<(&str, &Path)> = [
         ("--output-file", &args.output_file),

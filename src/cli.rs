@@ -125,11 +125,13 @@ pub struct CheckArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output_file: Option<PathBuf>,
 
-    /// Also write SARIF 2.1.0 to this file (for GitHub code scanning), in the same run
+    /// Also write SARIF 2.1.0 to this file (for GitHub code scanning), in the same run (`-`:
+    /// standard output, with `-o FILE`)
     #[arg(long, value_name = "FILE")]
     pub sarif_file: Option<PathBuf>,
 
-    /// Also write the JSON document to this file, in the same run
+    /// Also write the JSON document to this file, in the same run (`-`: standard output, with
+    /// `-o FILE`)
     #[arg(long, value_name = "FILE")]
     pub json_file: Option<PathBuf>,
 
@@ -268,7 +270,8 @@ pub struct DedupeArgs {
     /// The JSONL file to deduplicate (never modified)
     pub input: PathBuf,
 
-    /// Where to write the result (written to a temporary file, then renamed)
+    /// Where to write the result (written to a temporary file, then renamed; `-`: standard
+    /// output)
     #[arg(
         long,
         short = 'o',

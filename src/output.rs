@@ -1,6 +1,7 @@
 //! Files tunelint writes (`-o`, `--json-file`, `--sarif-file`, `--summary-file`, `dedupe -o`):
 //! never one of the inputs, and written through a temporary file renamed into place, so a
-//! dataset is never overwritten and a half-written report never replaces a whole one.
+//! dataset is never overwritten and a half-written report never replaces a whole one. `-`
+//! is standard output, which one output at most may take.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -26,8 +27,15 @@ pub enum OutputError {
         other: String,
         other_path: String,
     },
+    #[error("{option} - and {other} both write to standard output; give one of them a file")]
+    BothStdout { option: String, other: String },
     #[error("cannot write {path}: {reason}")]
     Io { path: String, reason: String },
+}
+
+/// Whether an output path is `-`: standard output, as for most command-line tools.
+pub fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-")
 }
 
 /// The files a run reads, by identity and by path, to check outputs against.
@@ -56,6 +64,9 @@ impl Inputs {
     /// Fails when writing `output` would write over one of the inputs: the same file after
     /// resolving links (device and inode, so hard links and symlinks count), or the same path.
     pub fn check(&self, option: &str, output: &Path) -> Result<(), OutputError> {
+        if is_stdout(output) {
+            return Ok(());
+        }
         let handle = identity(output);
         let resolved = resolve(output);
         for (input, input_handle, input_resolved) in &self.files {
@@ -84,6 +95,15 @@ impl Inputs {
 pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
     for (i, (option, path)) in outputs.iter().enumerate() {
         for (other, other_path) in &outputs[..i] {
+            if is_stdout(path) || is_stdout(other_path) {
+                if is_stdout(path) && is_stdout(other_path) {
+                    return Err(OutputError::BothStdout {
+                        option: (*option).to_owned(),
+                        other: format!("{other} -"),
+                    });
+                }
+                continue;
+            }
             let same = match (identity(path), identity(other_path)) {
                 (Some(a), Some(b)) => a == b,
                 _ => resolve(path).is_some() && resolve(path) == resolve(other_path),
@@ -177,6 +197,8 @@ enum Target {
         dest: PathBuf,
     },
     Direct(io::BufWriter<File>),
+    /// `-`.
+    Stdout(io::BufWriter<io::Stdout>),
     /// Appended to `dest` at commit, in one write ($GITHUB_STEP_SUMMARY collects every
     /// step's summary: it is never truncated).
     Append {
@@ -188,6 +210,9 @@ enum Target {
 impl OutputFile {
     /// Starts writing `path`, replacing it at commit.
     pub fn create(path: &Path) -> Result<OutputFile, OutputError> {
+        if is_stdout(path) {
+            return Ok(OutputFile::stdout());
+        }
         let io_error = |e: io::Error| OutputError::Io {
             path: path.display().to_string(),
             reason: io_error_text(&e),
@@ -213,11 +238,17 @@ impl OutputFile {
         let name = dest
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tunelint.tmp")
-            .tempfile_in(dir)
-            .map_err(io_error)?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tunelint.tmp");
+        #[cfg(unix)]
+        if meta.is_none() {
+            // A new file gets the mode any new file gets (0666 less the umask), not the
+            // temporary file's private 0600.
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir).map_err(io_error)?;
         if let Some(m) = &meta {
             // A replaced file keeps its permissions.
             let _ = temp.as_file().set_permissions(m.permissions());
@@ -231,8 +262,19 @@ impl OutputFile {
         })
     }
 
+    /// Standard output (`-`).
+    fn stdout() -> OutputFile {
+        OutputFile {
+            path: PathBuf::from("-"),
+            target: Target::Stdout(io::BufWriter::new(io::stdout())),
+        }
+    }
+
     /// Starts writing what will be appended to `path` at commit (created if missing).
     pub fn append(path: &Path) -> Result<OutputFile, OutputError> {
+        if is_stdout(path) {
+            return Ok(OutputFile::stdout());
+        }
         // Fail now, before linting, when the file cannot be opened for appending.
         OpenOptions::new()
             .create(true)
@@ -266,6 +308,7 @@ impl OutputFile {
                 Ok(())
             }
             Target::Direct(mut file) => file.flush(),
+            Target::Stdout(mut out) => out.flush(),
             Target::Append { buf, dest } => {
                 let mut file = OpenOptions::new().create(true).append(true).open(dest)?;
                 file.write_all(&buf)?;
@@ -280,6 +323,7 @@ impl Write for OutputFile {
         match &mut self.target {
             Target::Temp { file, .. } => file.write(data),
             Target::Direct(file) => file.write(data),
+            Target::Stdout(out) => out.write(data),
             Target::Append { buf, .. } => buf.write(data),
         }
     }
@@ -288,6 +332,7 @@ impl Write for OutputFile {
         match &mut self.target {
             Target::Temp { file, .. } => file.flush(),
             Target::Direct(file) => file.flush(),
+            Target::Stdout(out) => out.flush(),
             Target::Append { .. } => Ok(()),
         }
     }
@@ -329,6 +374,34 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    /// A new output gets the mode any new file gets (0666 less the umask), not the private
+    /// mode of the temporary file it was written as; a replaced one keeps its own.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn outputs_get_the_mode_of_a_new_file_or_keep_their_own() {
+        use std::os::unix::fs::PermissionsExt;
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let umask = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Umask:"))
+            .and_then(|m| u32::from_str_radix(m.trim(), 8).ok())
+            .expect("the kernel reports the umask");
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let new = dir.path().join("new.jsonl");
+        let mut out = OutputFile::create(&new).unwrap();
+        out.write_all(b"{}\n").unwrap();
+        out.commit().unwrap();
+        assert_eq!(mode(&new), 0o666 & !umask);
+        let old = dir.path().join("old.jsonl");
+        std::fs::write(&old, "").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let mut out = OutputFile::create(&old).unwrap();
+        out.write_all(b"{}\n").unwrap();
+        out.commit().unwrap();
+        assert_eq!(mode(&old), 0o640);
     }
 
     #[cfg(unix)]

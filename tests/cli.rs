@@ -245,6 +245,62 @@ fn missing_path_exits_2_with_one_line_naming_it() {
     assert!(stderr.contains("data/nope.jsonl"), "{stderr}");
 }
 
+/// `-` as an output path is standard output (no file named `-` is made), which one output at
+/// most may take; `dedupe -o -` writes the data there and what it did to standard error.
+#[test]
+fn a_dash_output_is_standard_output() {
+    let dir = tempdir();
+    // The same example twice: dedupe keeps one.
+    let data = format!("{GOOD}\n{GOOD}\n");
+    write(dir.path(), "t.jsonl", &data);
+    // The SARIF on standard output, the report in a file.
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args([
+        "--isolated",
+        "-o",
+        "report.txt",
+        "--sarif-file",
+        "-",
+        "t.jsonl",
+    ]));
+    assert!(code < 2, "{stderr}");
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).expect("SARIF on stdout");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(dir.path().join("report.txt").exists());
+    // Two outputs on standard output would interleave.
+    for args in [
+        &["--sarif-file", "-", "t.jsonl"][..],
+        &["-o", "-", "--json-file", "-", "t.jsonl"],
+        &[
+            "-o",
+            "r.txt",
+            "--json-file",
+            "-",
+            "--sarif-file",
+            "-",
+            "t.jsonl",
+        ],
+    ] {
+        let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("--isolated").args(args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_clean_error(&stderr);
+        assert!(stderr.contains("standard output"), "{stderr}");
+    }
+    // dedupe: the kept lines on stdout, the count on stderr.
+    let (code, stdout, stderr) =
+        stdout_of(tunelint(dir.path()).args(["dedupe", "--isolated", "t.jsonl", "-o", "-"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, format!("{GOOD}\n"));
+    assert!(
+        stderr.starts_with("Reduced from 2 to 1 example"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("-").exists());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("t.jsonl")).unwrap(),
+        data
+    );
+}
+
 /// A quoted `~` reaches tunelint unexpanded: the error says so.
 #[test]
 fn an_unexpanded_tilde_gets_a_hint() {
