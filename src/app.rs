@@ -170,8 +170,8 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         force: args.force,
     }) {
-        Err(dedupe::DedupeError::Io { source, .. })
-            if data_on_stdout && source.kind() == io::ErrorKind::BrokenPipe =>
+        Err(dedupe::DedupeError::Io { error, .. })
+            if data_on_stdout && error.kind() == io::ErrorKind::BrokenPipe =>
         {
             return Ok(Status::Success);
         }

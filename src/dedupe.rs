@@ -123,8 +123,9 @@ fn template_why(display: &str, input: &Path, settings: &Settings, threads: usize
 pub enum DedupeError {
     #[error(transparent)]
     Output(#[from] OutputError),
-    #[error("{path}: {source}")]
-    Io { path: String, source: io::Error },
+    /// Reading the input or writing the output failed (said once: not as a source too).
+    #[error("{path}: {}", crate::source::io_error_text(.error))]
+    Io { path: String, error: io::Error },
     #[error("{path}: {reason}; nothing was deduplicated")]
     NotLinted { path: String, reason: String },
     #[error(
@@ -254,7 +255,7 @@ pub fn plan(
     })
     .map_err(|source| DedupeError::Io {
         path: display.to_owned(),
-        source,
+        error: source,
     })?;
     let summary = summaries.into_iter().next().unwrap_or_default();
     if let Some(reason) = summary.io_error.or(not_linted) {
@@ -330,7 +331,7 @@ pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
     copy_without(path, request.input, output, &mut file, &plan.removals)?;
     file.commit().map_err(|source| DedupeError::Io {
         path: output.display().to_string(),
-        source,
+        error: source,
     })?;
     Ok(plan)
 }
@@ -347,11 +348,11 @@ fn copy_without(
 ) -> Result<(), DedupeError> {
     let read_err = |source| DedupeError::Io {
         path: display.to_owned(),
-        source,
+        error: source,
     };
     let write_err = |source| DedupeError::Io {
         path: output.display().to_string(),
-        source,
+        error: source,
     };
     let mut file = File::open(input).map_err(read_err)?;
     let mut buf = vec![0u8; 1 << 20];

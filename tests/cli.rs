@@ -301,6 +301,28 @@ fn a_dash_output_is_standard_output() {
     );
 }
 
+/// A full disk is one clear line, the reason said once, for `check -o` and `dedupe -o`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_said_once() {
+    let dir = tempdir();
+    write(dir.path(), "t.jsonl", &format!("{GOOD}\n{GOOD}\n"));
+    for args in [
+        &["--isolated", "-o", "/dev/full", "t.jsonl"][..],
+        &["dedupe", "--isolated", "t.jsonl", "-o", "/dev/full"],
+    ] {
+        let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_clean_error(&stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert_eq!(
+            stderr.matches("no space left on device").count(),
+            1,
+            "{stderr}"
+        );
+    }
+}
+
 /// A quoted `~` reaches tunelint unexpanded: the error says so.
 #[test]
 fn an_unexpanded_tilde_gets_a_hint() {
