@@ -113,16 +113,8 @@ fn read(path: &Path) -> Result<String, ConfigError> {
             &display_path(path),
             format!(
                 "cannot read config file: {}",
-                lowercase_first(&e.to_string())
+                crate::source::io_error_text(&e)
             ),
         )
     })
-}
-
-fn lowercase_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
