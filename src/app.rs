@@ -319,6 +319,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     {
         bail!("--min-valid-pct must be between 0 and 100, not {p}");
     }
+    overrides.check_selectors().map_err(config_error)?;
     let gates_config = config.gates(&overrides);
 
     let is_excluded = |p: &Path| config.is_excluded(p);

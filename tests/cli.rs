@@ -323,6 +323,32 @@ fn a_full_disk_is_said_once() {
     }
 }
 
+/// A mistyped rule selector is the error, even where there is nothing to lint, and a code
+/// with one character wrong is suggested whole.
+#[test]
+fn a_mistyped_selector_is_reported_first() {
+    let dir = tempdir();
+    for (args, says) in [
+        (
+            &["--select", "XYZ", "."][..],
+            "unknown rule selector \"XYZ\" in --select",
+        ),
+        (
+            &["--warn", "D0O1", "."],
+            "unknown rule selector \"D0O1\" in --warn; did you mean \"D001\"?",
+        ),
+        (
+            &["stats", "--ignore", "C0011", "."],
+            "unknown rule selector \"C0011\" in --ignore; did you mean \"C001\"?",
+        ),
+    ] {
+        let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(args).arg("--isolated"));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_clean_error(&stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
 /// A quoted `~` reaches tunelint unexpanded: the error says so.
 #[test]
 fn an_unexpanded_tilde_gets_a_hint() {

@@ -63,6 +63,17 @@ pub struct CliOverrides {
     pub target: Option<TargetChoice>,
 }
 
+impl CliOverrides {
+    /// Checks the rule selectors of `--select`, `--ignore` and `--warn`, so that a typo is
+    /// the error a run reports, before it looks for files.
+    pub fn check_selectors(&self) -> Result<(), ConfigError> {
+        cli_selectors(&self.select, "--select")?;
+        cli_selectors(&self.ignore, "--ignore")?;
+        cli_selectors(&self.warn, "--warn")?;
+        Ok(())
+    }
+}
+
 /// `[tokens]`: token counting (T001-T003).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokensConfig {

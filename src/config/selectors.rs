@@ -85,7 +85,19 @@ fn selector_candidates() -> Vec<String> {
 
 fn unknown_selector_message(selector: &str, context: &str) -> String {
     let candidates = selector_candidates();
-    match closest(selector, candidates.iter().map(String::as_str)) {
+    // One character wrong in a code ("D0O1") means that code, though a shorter prefix
+    // ("D0") shares more of its start. (Not in a selector of one to three characters: every
+    // category letter is one character off any other.)
+    let typed = selector.to_lowercase();
+    let one_off = candidates.iter().find(|c| {
+        selector.len() >= 4
+            && c.len() == selector.len()
+            && strsim::levenshtein(&typed, &c.to_lowercase()) == 1
+    });
+    match one_off
+        .map(String::as_str)
+        .or_else(|| closest(selector, candidates.iter().map(String::as_str)))
+    {
         Some(s) => format!("unknown rule selector {selector:?} in {context}; did you mean {s:?}?"),
         None => format!(
             "unknown rule selector {selector:?} in {context}; expected a rule code, name, code prefix or ALL"
