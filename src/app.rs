@@ -966,10 +966,12 @@ enum Sink {
 }
 
 impl Sink {
-    /// The file written; `None` for standard output.
+    /// The file written; `None` for standard output (`-` too: a reader that stops early is
+    /// no error there).
     fn path(&self) -> Option<&Path> {
         match self {
             Sink::Stdout(_) => None,
+            Sink::File(f) if output::is_stdout(f.path()) => None,
             Sink::File(f) => Some(f.path()),
         }
     }

@@ -299,6 +299,30 @@ fn a_dash_output_is_standard_output() {
         fs::read_to_string(dir.path().join("t.jsonl")).unwrap(),
         data
     );
+    // A reader that stops early is no error on `-`, as on standard output itself.
+    write(
+        dir.path(),
+        "many.jsonl",
+        &format!("{SHORT}\n").repeat(5_000),
+    );
+    for args in [
+        &["-o", "-", "many.jsonl"][..],
+        &["-o", "r.txt", "--sarif-file", "-", "many.jsonl"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+            .current_dir(dir.path())
+            .args(args)
+            .arg("--isolated")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains("broken pipe"), "{args:?}: {stderr}");
+    }
 }
 
 /// A full disk is one clear line, the reason said once, for `check -o` and `dedupe -o`.
