@@ -67,6 +67,18 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("json output")
 }
 
+/// `stats --format json` of a file made of `lines`.
+fn stats_json_of(lines: &[String]) -> Value {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(dir.path().join("data.jsonl"), lines.join("\n") + "\n").unwrap();
+    let out = run_in(
+        dir.path(),
+        &["stats", "--isolated", "--format", "json", "data.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    json(&String::from_utf8(out.stdout).unwrap())
+}
+
 fn chart<'a>(doc: &'a Value, id: &str) -> Option<&'a Value> {
     doc["summary"]["charts"]
         .as_array()?
@@ -260,14 +272,7 @@ fn repeated_system_prompts_count_in_every_record() {
         record(parts, 5),
         record(b.into(), 6),
     ];
-    let dir = tempfile::tempdir().expect("temporary directory");
-    std::fs::write(dir.path().join("data.jsonl"), lines.join("\n") + "\n").unwrap();
-    let out = run_in(
-        dir.path(),
-        &["stats", "--isolated", "--format", "json", "data.jsonl"],
-    );
-    assert_eq!(out.status.code(), Some(0));
-    let doc = json(&String::from_utf8(out.stdout).unwrap());
+    let doc = stats_json_of(&lines);
     let letters = |text: &str, cyrillic: bool| {
         text.chars()
             .filter(|c| c.is_alphabetic() && (('\u{400}'..='\u{4FF}').contains(c) == cyrillic))
@@ -319,15 +324,7 @@ fn a_prompt_in_parts_counts_the_tokens_of_its_parts() {
         ]})
         .to_string()
     };
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let lines = [record(text.clone().into()), record(parts.into())];
-    std::fs::write(dir.path().join("data.jsonl"), lines.join("\n") + "\n").unwrap();
-    let out = run_in(
-        dir.path(),
-        &["stats", "--isolated", "--format", "json", "data.jsonl"],
-    );
-    assert_eq!(out.status.code(), Some(0));
-    let doc = json(&String::from_utf8(out.stdout).unwrap());
+    let doc = stats_json_of(&[record(text.clone().into()), record(parts.into())]);
     let tokens = bars(chart(&doc, "tokens-system").expect("system tokens"));
     assert_eq!(
         tokens.first(),
