@@ -5,7 +5,8 @@
 
 Issue 14 asks for `stats` on 1M examples, without token statistics (`--no-tokens`), within
 1.5x of `check`'s validation time. Two pairs, each timed in alternating order (A B A B ...)
-after one warm-up round, medians and min-max, ratios taken pair by pair then their median:
+after one warm-up round, medians and min-max (peak memory: the largest), ratios taken pair by
+pair then their median:
 
 1. validation: `check --select J,S,O` against `stats --no-tokens --select J,S,O` on
    bench-data/chat-<examples>.jsonl: the cost of the report itself (its collector, the record
@@ -34,28 +35,31 @@ def pair(a, b, runs):
     bench.measure(b, (0, 1))
     walls = ([], [])
     cpus = ([], [])
+    peaks = ([], [])
     ratios = []
     for r in range(runs):
         order = (0, 1) if r % 2 == 0 else (1, 0)
         got = {}
         for i in order:
-            wall, _, _, _, cpu = bench.measure((a, b)[i], (0, 1))
+            wall, peak, _, _, cpu = bench.measure((a, b)[i], (0, 1))
             walls[i].append(wall)
             cpus[i].append(cpu)
+            peaks[i].append(peak)
             got[i] = wall
         ratios.append(got[1] / got[0])
         bench.log(f"round {r + 1}: {got[0]:.2f} s vs {got[1]:.2f} s")
-    stat = lambda i: (statistics.median(walls[i]), min(walls[i]), max(walls[i]), statistics.median(cpus[i]))
+    stat = lambda i: (statistics.median(walls[i]), min(walls[i]), max(walls[i]), statistics.median(cpus[i]),
+                      max(peaks[i]))
     return stat(0), stat(1), statistics.median(ratios)
 
 
 def table(title, path, rows, ratio, limit=None):
     mb = os.path.getsize(path) / 1e6
     print(f"### {title}: {os.path.relpath(path, bench.ROOT)} ({mb:,.0f} MB)\n")
-    print("| command | seconds (median, min–max) | MB/s | CPU s |")
-    print("|---|---:|---:|---:|")
-    for name, (med, lo, hi, cpu) in rows:
-        print(f"| `{name}` | {med:.2f} ({lo:.2f}–{hi:.2f}) | {mb / med:.0f} | {cpu:.2f} |")
+    print("| command | seconds (median, min–max) | MB/s | CPU s | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|")
+    for name, (med, lo, hi, cpu, peak) in rows:
+        print(f"| `{name}` | {med:.2f} ({lo:.2f}–{hi:.2f}) | {mb / med:.0f} | {cpu:.2f} | {peak:.0f} |")
     verdict = "" if limit is None else (" (within the 1.5× limit)" if ratio <= limit else " (**over the 1.5× limit**)")
     print(f"\nstats / check: **{ratio:.2f}×**{verdict}\n")
 
