@@ -150,9 +150,18 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         settings.dedup.threshold = t;
     }
     settings.dedup.exhaustive = args.exhaustive;
-    if !args.input.is_file() {
-        bail!("{}: no such file", args.input.display());
-    }
+    // `-`: standard input, kept in a temporary file for the two passes dedupe takes (one
+    // to find the duplicates, one to copy what stays).
+    let from_stdin = args.input.as_os_str() == "-";
+    let spooled = if from_stdin {
+        Some(spool_stdin()?)
+    } else {
+        if !args.input.is_file() {
+            bail!("{}: no such file", args.input.display());
+        }
+        None
+    };
+    let input_path = spooled.as_ref().map_or(args.input.as_path(), |f| f.path());
     let output = if args.dry_run {
         None
     } else {
@@ -164,11 +173,12 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
     let data_on_stdout = output.is_some_and(crate::output::is_stdout);
     let plan = match dedupe::dedupe(&dedupe::Request {
         display: &input,
-        input: &args.input,
+        input: input_path,
         output,
         settings: &settings,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         force: args.force,
+        from_stdin,
     }) {
         Err(dedupe::DedupeError::Io { error, .. })
             if data_on_stdout && error.kind() == io::ErrorKind::BrokenPipe =>
@@ -215,6 +225,32 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         ignore_broken_pipe(e)?;
     }
     Ok(Status::Success)
+}
+
+/// Standard input copied to a temporary file (removed when dropped), for a command that
+/// reads its input more than once.
+fn spool_stdin() -> Result<tempfile::NamedTempFile> {
+    if !stdin_is_open() {
+        bail!("standard input is closed or /dev/null; pipe a JSONL file into `tunelint dedupe -`");
+    }
+    let mut file = tempfile::Builder::new()
+        .prefix(".tunelint-stdin-")
+        .tempfile()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot keep standard input in a temporary file ({}): {}",
+                std::env::temp_dir().display(),
+                crate::source::io_error_text(&e)
+            )
+        })?;
+    io::copy(&mut io::stdin().lock(), file.as_file_mut()).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot keep standard input in a temporary file ({}): {}",
+            file.path().display(),
+            crate::source::io_error_text(&e)
+        )
+    })?;
+    Ok(file)
 }
 
 fn sample(args: crate::cli::SampleArgs) -> Result<Status> {

@@ -267,7 +267,7 @@ fn parse_target(s: &str) -> Result<TargetChoice, String> {
 
 #[derive(Debug, Args, Clone)]
 pub struct DedupeArgs {
-    /// The JSONL file to deduplicate (never modified)
+    /// The JSONL file to deduplicate (never modified; `-`: standard input)
     pub input: PathBuf,
 
     /// Where to write the result (written to a temporary file, then renamed; `-`: standard

@@ -146,12 +146,9 @@ pub enum DedupeError {
     /// Writing the copy compressed again is not done yet; a plain copy under a `.gz` name
     /// would mislead whatever reads it next.
     #[error(
-        "{path}: is {}-compressed; dedupe reads and writes plain JSON Lines only: decompress it first (`{}`) and dedupe the result",
+        "{path}: is {}-compressed; dedupe reads and writes plain JSON Lines only: {}",
         compression.name(),
-        match compression {
-            crate::source::Compression::Gzip => "gzip -dk FILE",
-            crate::source::Compression::Zstd => "zstd -d FILE",
-        }
+        decompress_hint(path, *compression)
     )]
     Compressed {
         path: String,
@@ -171,6 +168,21 @@ pub enum DedupeError {
         "{path} changed while it was deduplicated (line {line} is no longer where it was); nothing was written"
     )]
     Changed { path: String, line: u64 },
+}
+
+/// How to give dedupe the plain text of a compressed input: a file decompressed first,
+/// standard input decompressed on its way in.
+fn decompress_hint(path: &str, compression: crate::source::Compression) -> String {
+    let tool = match compression {
+        crate::source::Compression::Gzip => "gzip",
+        crate::source::Compression::Zstd => "zstd",
+    };
+    if path == "-" {
+        format!("decompress it on the way in (`{tool} -dc FILE | tunelint dedupe - ...`)")
+    } else {
+        let keep = if tool == "gzip" { "k" } else { "" };
+        format!("decompress it first (`{tool} -d{keep} FILE`) and dedupe the result")
+    }
 }
 
 /// Whether `input` is a `.json` file whose text is an array (its first byte after white
@@ -282,6 +294,9 @@ pub struct Request<'a> {
     pub threads: usize,
     /// Remove more than half of the examples if need be.
     pub force: bool,
+    /// `input` is a copy of what was read from standard input: the output must not be the
+    /// file standard input was redirected from either.
+    pub from_stdin: bool,
 }
 
 /// Deduplicates `request.input` into `request.output`, or only finds what would go when
@@ -310,6 +325,9 @@ pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
         Some(output) => {
             let mut inputs = crate::output::Inputs::default();
             inputs.add(request.input);
+            if request.from_stdin {
+                inputs.add_stdin();
+            }
             inputs.check("-o", output)?;
             Some((output, OutputFile::create(output)?))
         }

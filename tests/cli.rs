@@ -713,6 +713,83 @@ fn stdin_full_format_shows_the_line() {
     );
 }
 
+/// `dedupe -` reads standard input, as `check -` does: the kept lines byte for byte, what
+/// would go named by line, and the same refusals as for a file.
+#[test]
+fn dedupe_reads_standard_input() {
+    let dir = tempdir();
+    // Line 3 repeats line 1, CRLF and all; line 2 has no final newline's company.
+    let input = format!("{GOOD}\r\n{}\n{GOOD}\r\n{BAD_ROLE}", good(1));
+    let (code, stdout, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args(["dedupe", "--isolated", "-", "-o", "-"])
+            .write_stdin(input.clone()),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, format!("{GOOD}\r\n{}\n{BAD_ROLE}", good(1)));
+    assert!(
+        stderr.starts_with("Reduced from 4 to 3 examples"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args(["dedupe", "--isolated", "-", "--dry-run"])
+            .write_stdin(input.clone()),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("-:3: would remove: exact duplicate of line 1\n"),
+        "{stdout}"
+    );
+    // Into a file, which gets exactly the kept lines.
+    let (code, _, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args(["dedupe", "--isolated", "-", "-o", "out.jsonl"])
+            .write_stdin(input),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out.jsonl")).unwrap(),
+        format!("{GOOD}\r\n{}\n{BAD_ROLE}", good(1))
+    );
+    // Nothing to read, and compressed bytes: one clear line each.
+    let gz = {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(format!("{GOOD}\n").as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    for (stdin, says) in [
+        (Vec::new(), "standard input"),
+        (gz, "gzip -dc FILE | tunelint dedupe -"),
+    ] {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"));
+        cmd.current_dir(dir.path())
+            .args(["dedupe", "--isolated", "-", "-o", "o2.jsonl"]);
+        let out = if stdin.is_empty() {
+            cmd.stdin(std::process::Stdio::null()).output().unwrap()
+        } else {
+            let mut child = cmd
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            {
+                use std::io::Write;
+                let mut pipe = child.stdin.take().unwrap();
+                pipe.write_all(&stdin).unwrap();
+            }
+            child.wait_with_output().unwrap()
+        };
+        let (code, stderr) = (out.status.code(), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(code, Some(2), "{stderr}");
+        assert_clean_error(&stderr);
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(!dir.path().join("o2.jsonl").exists());
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Discovery
 
@@ -1335,6 +1412,7 @@ fn no_output_option_writes_over_an_input() {
         &["-o", "t.jsonl", "-"][..],
         &["--sarif-file", "t.jsonl", "-"],
         &["stats", "-o", "t.jsonl", "-"],
+        &["dedupe", "-", "-o", "t.jsonl"],
     ] {
         let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
             .current_dir(&here)
