@@ -228,8 +228,10 @@ impl Judged {
 }
 
 /// Works out the changed records of `paths` (the run's inputs, `None` for standard input)
-/// since `rev`, in the git repository of `cwd`. `datasets` are the files compared as one
-/// dataset (shards): a record moved from one shard to another is not new.
+/// since `rev`, in the git repository that holds them (found from the first; `cwd`'s when
+/// there is none), so a run from outside the repository reads `rev` where the data is.
+/// `datasets` are the files compared as one dataset (shards): a record moved from one shard
+/// to another is not new.
 pub fn changes(
     rev: &str,
     cwd: &Path,
@@ -239,7 +241,16 @@ pub fn changes(
     if paths.iter().any(Option::is_none) {
         return Err(DiffBaseError::Stdin);
     }
-    let git = Git::open(cwd)?;
+    let first_dir = paths.iter().flatten().next().map(|p| {
+        let dir = if p.is_dir() {
+            p.as_path()
+        } else {
+            p.parent().unwrap_or(p)
+        };
+        // A bare file name's parent is empty: the working directory.
+        if dir.as_os_str().is_empty() { cwd } else { dir }
+    });
+    let git = Git::open(first_dir.unwrap_or(cwd))?;
     // A revision that could be read as an option is no revision of this repository.
     let commit = if rev.starts_with('-') || rev.is_empty() {
         None
@@ -429,7 +440,7 @@ fn records(bytes: &[u8], json_name: bool) -> Vec<Record> {
     out
 }
 
-/// The repository around the working directory.
+/// The repository that holds the inputs.
 struct Git {
     /// The top of the working tree, canonical.
     root: PathBuf,

@@ -430,6 +430,35 @@ fn a_base_missing_from_a_shallow_clone_is_a_clear_error() {
     assert_eq!(findings(&fetched.stdout).len(), 1, "{}", fetched.stdout);
 }
 
+/// REV is read in the repository that holds the data, wherever tunelint runs from: a run
+/// from a directory outside it (a script, another checkout) judges the same records.
+#[test]
+fn the_repository_is_the_one_holding_the_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path().join("repo");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&repo).expect("repo dir");
+    std::fs::create_dir_all(&elsewhere).expect("another dir");
+    let (mut lines, base) = legacy(&repo);
+    lines.push(chat("How do I export my data?", "TODO"));
+    write_lines(&repo, TRAIN, &lines);
+    let inside = run(&repo, &["--diff-base", &base, TRAIN]);
+    let data = repo.join(TRAIN);
+    let data = data.to_str().expect("a UTF-8 path");
+    let outside = run(&elsewhere, &["--diff-base", &base, data]);
+    assert_eq!(findings(&inside.stdout).len(), 1, "{}", inside.stdout);
+    assert_eq!(
+        findings(&outside.stdout),
+        findings(&inside.stdout)
+            .iter()
+            .map(|f| format!("{}/{f}", repo.display()))
+            .collect::<Vec<_>>(),
+        "{}{}",
+        outside.stdout,
+        outside.stderr
+    );
+}
+
 #[test]
 fn outside_a_git_repository_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
