@@ -511,12 +511,16 @@ pub fn write_jsonl(out: &mut dyn Write, inputs: &[Input], sample: &Sample) -> io
 
 /// A record's JSON text with what the privacy rules find (P006's keys first of all) masked,
 /// as every snippet is: a sample handed to reviewers must not carry a live key. Masking
-/// replaces characters inside strings by `*`, which keeps the JSON as written; should a
-/// match reach across an escape and break it, each string of the parsed record is masked
-/// instead.
+/// replaces characters inside strings by `*`, which keeps the JSON as written. The text as
+/// written can hide a secret from that (`\u0073k-…`, a private key's line breaks written
+/// `\r\n`), so what a JSON reader decodes from the result is checked too; when a secret is
+/// left there (or the masking broke an escape), the decoded record is written with each of
+/// its strings masked instead.
 fn masked_record(text: &str) -> String {
     let masked = mask_matches(text);
-    if masked == text || serde_json::from_str::<serde::de::IgnoredAny>(&masked).is_ok() {
+    if let Ok(mut decoded) = serde_json::from_str::<serde_json::Value>(&masked)
+        && !mask_strings(&mut decoded)
+    {
         return masked;
     }
     match serde_json::from_str::<serde_json::Value>(text) {
@@ -528,11 +532,17 @@ fn masked_record(text: &str) -> String {
     }
 }
 
-fn mask_strings(value: &mut serde_json::Value) {
+/// Masks every string of `value` (object keys stay); whether any changed.
+fn mask_strings(value: &mut serde_json::Value) -> bool {
     match value {
-        serde_json::Value::String(s) => *s = mask_matches(s),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_strings),
-        serde_json::Value::Object(map) => map.values_mut().for_each(mask_strings),
-        _ => {}
+        serde_json::Value::String(s) => {
+            let masked = mask_matches(s);
+            let changed = masked != *s;
+            *s = masked;
+            changed
+        }
+        serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, v| mask_strings(v) | c),
+        serde_json::Value::Object(map) => map.values_mut().fold(false, |c, v| mask_strings(v) | c),
+        _ => false,
     }
 }

@@ -224,17 +224,23 @@ fn mask(
     cut_left: bool,
     cut_right: bool,
 ) {
-    // The line is raw JSON: a PEM key's line breaks are `\n` escapes there. They are seen
-    // as the two characters `\r\n`, so the key is found and the mask still lines up.
+    // The line is raw JSON: a PEM key's line breaks are `\n` or `\r\n` escapes there, and
+    // a `/` of its body may be written `\/`. Each escape is seen as two characters (`\n` as
+    // `\r\n`, `\r` as `\r\r`, `\/` as `//`), so the key is found and the mask still lines up.
     let mut all = String::new();
     let mut chars = before.iter().chain(&*span).chain(&*after).peekable();
     while let Some(&c) = chars.next() {
-        if c == '\\' && chars.peek() == Some(&&'n') {
-            chars.next();
-            all.push_str("\r\n");
-        } else {
-            all.push(c);
-        }
+        let seen = match (c, chars.peek()) {
+            ('\\', Some('n')) => "\r\n",
+            ('\\', Some('r')) => "\r\r",
+            ('\\', Some('/')) => "//",
+            _ => {
+                all.push(c);
+                continue;
+            }
+        };
+        chars.next();
+        all.push_str(seen);
     }
     let masked = crate::pii::mask_matches(&all);
     // Back to the characters read: the escapes kept, everything masked stays masked.

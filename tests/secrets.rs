@@ -30,13 +30,18 @@ fn secrets() -> Vec<(&'static str, String)> {
             "pem",
             "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx3Kq9Vb7Lm2Nw8Rt5Yp1Zs4Qa6Hc0Jd3Fg7Ek9Wm2Tb5Xn8\nUr4Ov1Pi6Ly3Ka0Mj7Nh2Gf5Dc8Se1Bz4Vx9Qw3Rt6Yp1Lm8Nk5Jh2Gf0\n-----END RSA PRIVATE KEY-----".to_owned(),
         ),
+        // Windows line ends: `\r\n` escapes in the raw line.
+        (
+            "pem-crlf",
+            "-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\r\nMzEfYyjiWA4R4Lm2Nw8Rt5Yp1Zs4Qa6Hc0Jd3Fg7Ek9Wm2Tb5Xn8Ur4Ov1Pi6L\r\n-----END PRIVATE KEY-----".to_owned(),
+        ),
     ]
 }
 
 /// The characters of a secret that must stay hidden: all but its public prefix (`sk-proj-`
 /// is in the rule's own documentation), or a PEM key's body.
 fn hidden_part(kind: &str, secret: &str) -> String {
-    if kind == "pem" {
+    if kind.starts_with("pem") {
         return secret
             .lines()
             .filter(|l| !l.starts_with("-----"))
@@ -138,7 +143,9 @@ fn lines_with(secret: &str) -> Vec<String> {
     lines
 }
 
-const FORMATS: &[&str] = &["full", "concise", "json", "sarif", "github", "markdown"];
+const FORMATS: &[&str] = &[
+    "full", "concise", "json", "sarif", "github", "markdown", "html",
+];
 
 #[test]
 fn no_format_prints_eight_characters_of_a_secret() {
@@ -166,8 +173,8 @@ fn no_format_prints_eight_characters_of_a_secret() {
                 String::from_utf8_lossy(&output.stderr)
             );
             // JSON outputs escape `/` and `+` not at all, but a PEM body's line breaks are
-            // `\n` there: compare against the text with escapes undone too.
-            let unescaped = text.replace("\\n", "\n");
+            // `\n` (`\r\n`) there: compare against the text with escapes undone too.
+            let unescaped = text.replace("\\r", "\r").replace("\\n", "\n");
             assert!(
                 output.status.code() == Some(1),
                 "{kind} in {format}: exit {:?}\n{text}",
@@ -218,5 +225,66 @@ fn the_positions_are_really_echoed() {
             text.lines().any(|l| l.contains(&format!(":{n}:"))),
             "line {n} draws no finding:\n{text}"
         );
+    }
+}
+
+/// `sample` hands records to reviewers: neither its text nor its JSON Lines carry a secret,
+/// also when the data writes one with escapes a raw-text search does not see through (a
+/// `\u0073` for the `s` of `sk-`, a private key's `\r\n`).
+#[test]
+fn a_sample_carries_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, secret) in secrets() {
+        let plain =
+            json!({"messages": chat(&format!("my key is {secret} and that is all"))}).to_string();
+        // The same record with the secret's first character written as a `\u` escape.
+        let first = secret.chars().next().unwrap();
+        let quoted = serde_json::to_string(&secret).unwrap();
+        let escaped_secret = format!("\\u{:04x}{}", first as u32, &quoted[2..quoted.len() - 1]);
+        let escaped = plain.replacen(&quoted[1..quoted.len() - 1], &escaped_secret, 1);
+        assert_ne!(escaped, plain, "{kind}");
+        let path = dir.path().join(format!("{kind}.jsonl"));
+        std::fs::write(&path, format!("{plain}\n{escaped}\n")).unwrap();
+        let hidden: Vec<char> = hidden_part(kind, &secret).chars().collect();
+        for format in ["text", "jsonl"] {
+            let output = Command::cargo_bin("tunelint")
+                .unwrap()
+                .current_dir(dir.path())
+                .args(["sample", "--isolated", "-n", "5", "--format", format])
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(0), "{kind} {format}");
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            // What a JSON reader gets from the JSON Lines: every string decoded.
+            let mut decoded = String::new();
+            if format == "jsonl" {
+                assert_eq!(text.lines().count(), 2, "{text}");
+                for line in text.lines() {
+                    let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+                    strings(&value, &mut decoded);
+                }
+            }
+            for run in hidden.windows(8) {
+                let run: String = run.iter().collect();
+                assert!(
+                    !text.contains(&run) && !decoded.contains(&run),
+                    "sample --format {format} prints {run:?} of the {kind} secret:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+/// Every string in `value`, one per line.
+fn strings(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
     }
 }

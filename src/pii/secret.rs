@@ -74,7 +74,9 @@ const KINDS: &[Kind] = &[
     Kind {
         name: "PEM private key",
         prefixes: &[("-----BEGIN ", 4)],
-        pattern: r"^-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----\r?\n(?:[A-Za-z0-9-]+: [^\n]*\r?\n)*\r?\n?[A-Za-z0-9+/=]{40,}(?:\r?\n[A-Za-z0-9+/=]+)*",
+        // `\r*`: a snippet of raw JSON shows the `\r\n` escapes of a key's line ends as
+        // several characters, which `snippet` maps to carriage returns and a line feed.
+        pattern: r"^-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----\r*\n(?:[A-Za-z0-9-]+: [^\n]*\r*\n)*\r*\n?[A-Za-z0-9+/=]{40,}(?:\r*\n[A-Za-z0-9+/=]+)*",
     },
 ];
 
