@@ -371,7 +371,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     )?;
     if !args.quiet {
         for note in &discovered.notes {
-            eprintln!("tunelint: note: {note}");
+            crate::say!("tunelint: note: {note}");
         }
     }
     let not_records = discovered.not_records;
@@ -397,7 +397,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 .all(|p| p.is_file() && config.is_excluded(p));
         if all_excluded {
             if !args.quiet {
-                eprintln!(
+                crate::say!(
                     "tunelint: every file named is excluded by the configuration; nothing to lint"
                 );
             }
@@ -406,7 +406,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         // `--json-records-only`: the staged .json files were configuration, not data.
         if let Some(first) = not_records.first() {
             if !args.quiet {
-                eprintln!(
+                crate::say!(
                     "tunelint: no file named holds records ({} is not an array of records); nothing to lint",
                     first.display()
                 );
@@ -502,7 +502,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     if !args.quiet
         && let Some(note) = jobs.iter().find_map(|j| estimated_tokens_note(&j.settings))
     {
-        eprintln!("tunelint: note: {note}");
+        crate::say!("tunelint: note: {note}");
     }
     // With no file to lint, still validate the command-line selectors.
     if jobs.is_empty() {
@@ -785,7 +785,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         report_baseline(&args, outcome, baseline_out)?;
     }
     for (f, e) in &unreadable {
-        eprintln!("tunelint: error: {}: could not be read: {e}", f.display);
+        crate::say!("tunelint: error: {}: could not be read: {e}", f.display);
     }
     Ok(if !unreadable.is_empty() {
         Status::Error
@@ -813,14 +813,14 @@ fn report_baseline(
     if let (Some(path), false) = (&args.baseline, args.quiet) {
         let path = path.display();
         if outcome.suppressed > 0 && args.write_baseline.is_none() {
-            eprintln!(
+            crate::say!(
                 "tunelint: baseline {path}: {} not reported (recorded in the baseline)",
                 plural(outcome.suppressed, "finding", "findings")
             );
         }
         let stale: u64 = outcome.stale.values().map(|&n| u64::from(n)).sum();
         if stale > 0 {
-            eprintln!(
+            crate::say!(
                 "tunelint: baseline {path}: {} no longer found (fixed or deleted); --write-baseline {path} drops {}:",
                 plural(stale, "entry", "entries"),
                 if stale == 1 { "it" } else { "them" }
@@ -831,9 +831,11 @@ fn report_baseline(
                 } else {
                     String::new()
                 };
-                eprintln!(
+                crate::say!(
                     "  {} {} {:016x}{times}",
-                    key.path, key.rule, key.fingerprint
+                    key.path,
+                    key.rule,
+                    key.fingerprint
                 );
             }
         }
@@ -842,7 +844,7 @@ fn report_baseline(
         let written: u64 = outcome.seen.values().map(|&n| u64::from(n)).sum();
         crate::baseline::write(out, &outcome.seen)?;
         if !args.quiet {
-            eprintln!(
+            crate::say!(
                 "tunelint: wrote {} to the baseline {} (not reported)",
                 plural(written, "finding", "findings"),
                 path.display()
@@ -906,7 +908,7 @@ fn open_outputs(
     let wants_paths =
         args.sarif_file.is_some() || matches!(format, OutputFormat::Sarif | OutputFormat::Github);
     if wants_paths && let Some(outside) = paths.iter().find(|p| p.starts_with("../")) {
-        eprintln!(
+        crate::say!(
             "tunelint: warning: {outside} is outside the project root {}; code scanning cannot show findings there (set --project-root to the repository root)",
             root.display()
         );

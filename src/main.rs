@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     match tunelint::app::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            eprintln!("tunelint: error: {e:#}");
+            tunelint::say!("tunelint: error: {e:#}");
             ExitCode::from(2)
         }
     }

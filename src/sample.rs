@@ -388,9 +388,10 @@ pub fn write_text(
         writeln!(out)?;
         writeln!(
             out,
-            "── {} of {} · {place}{category}",
+            "── {} of {} · {}{category}",
             i + 1,
-            sample.picked.len()
+            sample.picked.len(),
+            crate::wording::for_log(&place).replace('\n', "\\n")
         )?;
         let settings = &inputs[p.file].settings;
         let Ok(doc) = parser.parse(&p.text) else {
@@ -452,12 +453,15 @@ fn no_text(content: &Content<'_>, text: &str) -> &'static str {
 }
 
 /// Writes `text` indented by four spaces, each of its lines wrapped at word boundaries to
-/// fit `width` columns (a word longer than that gets a line of its own).
+/// fit `width` columns (a word longer than that gets a line of its own). What the data could
+/// drive a terminal or a CI log with (escape sequences, a line starting `::`) is written
+/// escaped ([`crate::wording::for_log`]).
 fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()> {
     const INDENT: &str = "    ";
     let room = width.saturating_sub(INDENT.len()).max(20);
     // Blank lines around the text are the data's padding, not its content.
     for line in text.trim_matches(['\n', '\r']).lines() {
+        let line = crate::wording::for_log(line);
         let mut current = String::new();
         let mut len = 0usize;
         for word in line.split_whitespace() {

@@ -161,3 +161,72 @@ mod tests {
         assert_eq!(with_article("unknown"), "an unknown");
     }
 }
+
+/// `text` made safe to write where it reaches a terminal or a CI log (standard error, the
+/// text `sample` prints): a
+/// file name or a value from the data may hold escape sequences (ESC, BEL: a terminal obeys
+/// them), invisible or reordering characters (a right-to-left override), or a line break
+/// followed by `::`, which GitHub Actions reads as a workflow command from standard error as
+/// from standard output. Those characters are written as JSON escapes (`\u001b`), and a line
+/// that would start with `::` starts with `\u003a:` instead. Line breaks and tabs stay.
+pub fn for_log(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    let command = |line: &str| line.trim_start().starts_with("::");
+    if !text.chars().any(hidden) && !text.split('\n').any(command) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut rest = line;
+        if command(line) {
+            let at = line.len() - line.trim_start().len();
+            out.push_str(&line[..at]);
+            out.push_str("\\u003a");
+            rest = &line[at + 1..];
+        }
+        for c in rest.chars() {
+            if hidden(c) {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `eprintln!` through [`for_log`].
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::wording::for_log(&format!($($arg)*)))
+    };
+}
+
+#[cfg(test)]
+mod stderr_tests {
+    use super::for_log;
+
+    #[test]
+    fn nothing_from_the_data_drives_a_terminal_or_a_ci_log() {
+        assert_eq!(for_log("plain\n  indented\ttab"), "plain\n  indented\ttab");
+        assert_eq!(
+            for_log("d\n::warning file=z.py::FORGED\n.jsonl.gz: could not be read"),
+            "d\n\\u003a:warning file=z.py::FORGED\n.jsonl.gz: could not be read"
+        );
+        assert_eq!(for_log("  ::error::x"), "  \\u003a:error::x");
+        assert_eq!(
+            for_log("e\u{1b}]0;PWN\u{7}\u{1b}[2J\r.jsonl"),
+            "e\\u001b]0;PWN\\u0007\\u001b[2J\\u000d.jsonl"
+        );
+        assert_eq!(for_log("\u{202e}evil"), "\\u202eevil");
+        // Colons elsewhere are ours: `tunelint: error: a: b`.
+        assert_eq!(for_log("tunelint: error: a: b"), "tunelint: error: a: b");
+    }
+}

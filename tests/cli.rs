@@ -790,6 +790,39 @@ fn dedupe_reads_standard_input() {
     }
 }
 
+/// A file name is data too: one that holds a line break and `::` must not become a workflow
+/// command on GitHub Actions (the runner reads standard error as well), nor one with escape
+/// sequences drive the terminal, when an error names it.
+#[cfg(unix)]
+#[test]
+fn a_hostile_file_name_forges_no_command_on_standard_error() {
+    let dir = tempdir();
+    let corrupt: &[u8] = b"\x1f\x8b\x08\x00garbagegarbage";
+    for name in [
+        "d\n::warning file=z.py,line=3::FORGED\n.jsonl.gz",
+        "e\x1b]0;PWN\x07\x1b[2J.jsonl.gz",
+    ] {
+        fs::write(dir.path().join(name), corrupt).unwrap();
+    }
+    let out = tunelint(dir.path())
+        .env("GITHUB_ACTIONS", "true")
+        .args(["--isolated", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.matches("could not be read").count(), 2, "{stderr}");
+    assert!(
+        !stderr.lines().any(|l| l.trim_start().starts_with("::")),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\x1b') && !stderr.contains('\x07'),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\\u001b]0;PWN"), "{stderr}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Discovery
 

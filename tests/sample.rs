@@ -299,6 +299,35 @@ fn a_turn_without_text_says_why() {
     }
 }
 
+/// The text format is read in a terminal or a CI log: escape sequences in the data do not
+/// reach it raw, and no line of the data becomes a GitHub workflow command.
+#[test]
+fn the_text_format_writes_control_characters_escaped() {
+    let dir = TempDir::new().unwrap();
+    let path = write_lines(
+        dir.path(),
+        "t.jsonl",
+        &[example(
+            "hi \u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mred and nul\u{0}here",
+            "Sure.\n::error file=x.py::FORGED\nDone.",
+        )],
+    );
+    let out = run_ok(
+        dir.path(),
+        &["sample", "--isolated", path.to_str().unwrap()],
+    );
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{0}'),
+        "{out}"
+    );
+    assert!(out.contains("hi \\u001b]0;PWNED\\u0007"), "{out}");
+    assert!(
+        !out.lines().any(|l| l.trim_start().starts_with("::")),
+        "{out}"
+    );
+    assert!(out.contains("\\u003a:error file=x.py::FORGED"), "{out}");
+}
+
 #[test]
 fn it_reads_standard_input_compressed_files_and_json_arrays() {
     let dir = TempDir::new().unwrap();
