@@ -179,6 +179,7 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         force: args.force,
         from_stdin,
+        config: config.path(),
     }) {
         Err(dedupe::DedupeError::Io { error, .. })
             if data_on_stdout && error.kind() == io::ErrorKind::BrokenPipe =>
@@ -548,6 +549,21 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             Found::Stdin => inputs.add_stdin(),
         }
     }
+    // What the run reads besides the data is no output's to overwrite either.
+    if let Some(path) = config.path() {
+        inputs.add_other(path, "the configuration");
+    }
+    for registry in &discovered.registries {
+        inputs.add_other(registry, "the dataset registry");
+    }
+    for bench in config.contamination.files() {
+        inputs.add_other(bench, "a benchmark file");
+    }
+    // The baseline read may be the one written (`--baseline F --write-baseline F` refreshes
+    // it), but no other output's.
+    if let Some(path) = &args.baseline {
+        inputs.add_other(path, BASELINE);
+    }
     let mut outputs = open_outputs(&args, &cwd, &files, &inputs)?;
 
     // A baseline: findings accepted as they are (read before the run, written after it).
@@ -557,7 +573,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     };
     let baseline_out = match &args.write_baseline {
         Some(path) => {
-            inputs.check("--write-baseline", path)?;
+            inputs.check_but("--write-baseline", path, Some(BASELINE))?;
             let others = [
                 ("--output-file", &args.output_file),
                 ("--sarif-file", &args.sarif_file),
@@ -861,6 +877,9 @@ struct Output {
     /// The first write error; the renderer is not called again after it.
     error: Option<io::Error>,
 }
+
+/// What the file `--baseline` names is to a run, for [`Inputs`].
+const BASELINE: &str = "the baseline";
 
 /// The main output (`--format` to stdout or `--output-file`) first, then the extra files
 /// (`--sarif-file`, `--json-file`, `--summary-file`), all opened before linting starts so

@@ -297,6 +297,8 @@ pub struct Request<'a> {
     /// `input` is a copy of what was read from standard input: the output must not be the
     /// file standard input was redirected from either.
     pub from_stdin: bool,
+    /// The configuration file read, which the output must not overwrite either.
+    pub config: Option<&'a Path>,
 }
 
 /// Deduplicates `request.input` into `request.output`, or only finds what would go when
@@ -327,6 +329,9 @@ pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
             inputs.add(request.input);
             if request.from_stdin {
                 inputs.add_stdin();
+            }
+            if let Some(config) = request.config {
+                inputs.add_other(config, "the configuration");
             }
             inputs.check("-o", output)?;
             Some((output, OutputFile::create(output)?))

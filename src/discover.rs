@@ -61,6 +61,9 @@ pub struct Discovered {
     pub notes: Vec<String>,
     /// `.json` files named but skipped as holding no records (`json_records_only`).
     pub not_records: Vec<PathBuf>,
+    /// The `dataset_info.json` registries read: inputs of the run, which no output may
+    /// overwrite.
+    pub registries: Vec<PathBuf>,
 }
 
 /// What discovery needs to know about exclusion.
@@ -150,6 +153,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         declared,
         notes,
         not_records,
+        registries,
     })
 }
 

@@ -38,18 +38,37 @@ pub fn is_stdout(path: &Path) -> bool {
     path == Path::new("-")
 }
 
+/// One file a run reads: its path, identity, resolved path, and what it is to the run when
+/// it is not data (`the configuration`).
+type Read = (
+    PathBuf,
+    Option<Identity>,
+    Option<PathBuf>,
+    Option<&'static str>,
+);
+
 /// The files a run reads, by identity and by path, to check outputs against.
 #[derive(Default)]
 pub struct Inputs {
-    files: Vec<(PathBuf, Option<Identity>, Option<PathBuf>)>,
+    files: Vec<Read>,
 }
 
 impl Inputs {
-    /// Records `path` (a file the run will read).
+    /// Records `path` (a data file the run will read).
     pub fn add(&mut self, path: &Path) {
         let handle = identity(path);
         let resolved = std::fs::canonicalize(path).ok();
-        self.files.push((path.to_path_buf(), handle, resolved));
+        self.files
+            .push((path.to_path_buf(), handle, resolved, None));
+    }
+
+    /// Records `path`, a file the run reads that is not data: `what` says what it is to the
+    /// run (`the configuration`, `the baseline`).
+    pub fn add_other(&mut self, path: &Path, what: &'static str) {
+        let handle = identity(path);
+        let resolved = std::fs::canonicalize(path).ok();
+        self.files
+            .push((path.to_path_buf(), handle, resolved, Some(what)));
     }
 
     /// Records standard input, when the run reads it (`-`): redirected from a file
@@ -57,23 +76,47 @@ impl Inputs {
     pub fn add_stdin(&mut self) {
         if let Some(id) = stdin_identity() {
             self.files
-                .push((PathBuf::from("standard input"), Some(id), None));
+                .push((PathBuf::from("standard input"), Some(id), None, None));
         }
     }
 
     /// Fails when writing `output` would write over one of the inputs: the same file after
     /// resolving links (device and inode, so hard links and symlinks count), or the same path.
     pub fn check(&self, option: &str, output: &Path) -> Result<(), OutputError> {
+        self.check_but(option, output, None)
+    }
+
+    /// [`Inputs::check`], but an output may be the file read as `role` (`the baseline`,
+    /// which `--write-baseline` refreshes).
+    pub fn check_but(
+        &self,
+        option: &str,
+        output: &Path,
+        role: Option<&str>,
+    ) -> Result<(), OutputError> {
         if is_stdout(output) {
             return Ok(());
         }
         let handle = identity(output);
         let resolved = resolve(output);
-        for (input, input_handle, input_resolved) in &self.files {
+        let but = role;
+        for (input, input_handle, input_resolved, role) in &self.files {
+            if role.is_some() && *role == but {
+                continue;
+            }
             let same_file = matches!((&handle, input_handle), (Some(a), Some(b)) if a == b);
             let same_path = matches!((&resolved, input_resolved), (Some(a), Some(b)) if a == b);
             if same_file || same_path {
-                let what = if input_resolved.is_none() && input == Path::new("standard input") {
+                let what = if let Some(role) = role {
+                    if output == input {
+                        format!("{role} this run reads")
+                    } else {
+                        format!(
+                            "the same file as {role} this run reads, {}",
+                            input.display()
+                        )
+                    }
+                } else if input_resolved.is_none() && input == Path::new("standard input") {
                     "the file standard input is read from".to_string()
                 } else if output == input {
                     "an input of this run".to_string()

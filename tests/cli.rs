@@ -1399,6 +1399,87 @@ fn spellings(dir: &Path, name: &str) -> Vec<String> {
     out
 }
 
+/// What a run reads besides the data (its configuration, a baseline, a LLaMA-Factory
+/// registry, a benchmark file) is an input too: no output overwrites it, while
+/// `--baseline F --write-baseline F` still refreshes the baseline.
+#[test]
+fn no_output_writes_over_what_the_run_reads() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "t.jsonl", &lines(&[GOOD]));
+    write(d, "bench.jsonl", &lines(&[SHORT]));
+    write(d, "lf/t.jsonl", &lines(&[GOOD]));
+    write(
+        d,
+        "lf/dataset_info.json",
+        r#"{"t": {"file_name": "t.jsonl"}}"#,
+    );
+    let config = "[contamination]\nbenchmarks = [\"bench.jsonl\"]\n";
+    write(d, "tunelint.toml", config);
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["t.jsonl", "--write-baseline", "b.json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let baseline = fs::read_to_string(d.join("b.json")).unwrap();
+    let cases: [(&[&str], &str, &str); 6] = [
+        (
+            &["t.jsonl", "-o", "tunelint.toml"],
+            "tunelint.toml",
+            "the configuration this run reads",
+        ),
+        (
+            &["t.jsonl", "--json-file", "./bench.jsonl"],
+            "bench.jsonl",
+            "a benchmark file this run reads",
+        ),
+        (
+            &["lf", "--sarif-file", "lf/dataset_info.json"],
+            "lf/dataset_info.json",
+            "the dataset registry this run reads",
+        ),
+        (
+            &[
+                "t.jsonl",
+                "--baseline",
+                "b.json",
+                "--summary-file",
+                "b.json",
+            ],
+            "b.json",
+            "the baseline this run reads",
+        ),
+        (
+            &["t.jsonl", "--baseline", "b.json", "-o", "b.json"],
+            "b.json",
+            "the baseline this run reads",
+        ),
+        (
+            &["dedupe", "t.jsonl", "-o", "tunelint.toml"],
+            "tunelint.toml",
+            "the configuration this run reads",
+        ),
+    ];
+    for (args, file, says) in cases {
+        let before = fs::read_to_string(d.join(file)).unwrap();
+        let (code, _, stderr) = stdout_of(tunelint(d).args(args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_clean_error(&stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert_eq!(
+            fs::read_to_string(d.join(file)).unwrap(),
+            before,
+            "{args:?}"
+        );
+    }
+    let (code, _, stderr) = stdout_of(tunelint(d).args([
+        "t.jsonl",
+        "--baseline",
+        "b.json",
+        "--write-baseline",
+        "b.json",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(fs::read_to_string(d.join("b.json")).unwrap(), baseline);
+}
+
 #[test]
 fn no_output_option_writes_over_an_input() {
     let dir = tempdir();

@@ -21,9 +21,9 @@ pub(super) fn read(
 ) -> Result<Arc<Benchmarks>, ConfigError> {
     let builtins = file.builtins.unwrap_or(true);
     let mut benches = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
     if let Some(list) = file.benchmarks {
         let patterns = super::strings(doc, "benchmarks", list.get_ref())?;
-        let mut seen: Vec<PathBuf> = Vec::new();
         for pattern in &patterns {
             let files =
                 expand(root, pattern.get_ref()).map_err(|why| doc.error(pattern.span(), why))?;
@@ -46,7 +46,7 @@ pub(super) fn read(
     Ok(match (builtins, benches.is_empty()) {
         (true, true) => Benchmarks::builtin(),
         (false, true) => Arc::default(),
-        _ => Arc::new(Benchmarks::with_files(builtins, benches)),
+        _ => Arc::new(Benchmarks::with_files(builtins, benches).read_from(seen)),
     })
 }
 

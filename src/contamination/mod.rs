@@ -79,6 +79,9 @@ pub struct Benchmarks {
     /// One bit per `fingerprint % FILTER_BITS`: most n-grams of a training text are in no
     /// benchmark, and the filter says so with one memory access instead of a binary search.
     filter: Vec<u64>,
+    /// The benchmark files read (not the built-in ones): inputs of the run, which no output
+    /// may overwrite.
+    files: Vec<std::path::PathBuf>,
 }
 
 const FILTER_BITS: u32 = 1 << 22;
@@ -249,6 +252,17 @@ impl Benchmarks {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Records the files the benchmarks were read from.
+    pub fn read_from(mut self, files: Vec<std::path::PathBuf>) -> Benchmarks {
+        self.files = files;
+        self
+    }
+
+    /// The benchmark files read.
+    pub fn files(&self) -> &[std::path::PathBuf] {
+        &self.files
     }
 
     pub fn sources(&self) -> &[Source] {
