@@ -31,7 +31,6 @@ impl Markdown {
     }
 }
 
-/// `text` as a code span that is safe inside a table cell.
 /// `text` with its first letter in upper case: a sentence of its own.
 fn upper_first(text: &str) -> String {
     let mut chars = text.chars();
@@ -41,13 +40,17 @@ fn upper_first(text: &str) -> String {
     }
 }
 
+/// `text` as a code span that is safe inside a table cell: `|` escaped, and fenced with one
+/// backtick more than its longest run of them, so that no run in the data (a system prompt
+/// holding ``` `` ```) closes the span early and lets the rest render as Markdown.
 fn code_span(text: &str) -> String {
     let text = text.replace('|', "\\|");
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest == 0 {
+        return format!("`{text}`");
     }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
 }
 
 fn crop_path(path: &str) -> String {
@@ -392,5 +395,10 @@ mod tests {
     fn table_cells_cannot_break_the_table() {
         assert_eq!(code_span("a|b"), "`a\\|b`");
         assert_eq!(code_span("a`b"), "`` a`b ``");
+        // A run of two in the data: the fence is three long.
+        assert_eq!(
+            code_span("x `` ![t](https://evil.example/p.png) ``"),
+            "``` x `` ![t](https://evil.example/p.png) `` ```"
+        );
     }
 }
