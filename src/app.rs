@@ -714,7 +714,14 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .filter_map(|(f, s)| s.io_error.as_ref().map(|e| (f, e)))
         .collect();
     let gate_outcomes = match mode {
-        Mode::Check => gates::evaluate(gated, unreadable.len(), &gates_config),
+        Mode::Check => {
+            // With --diff-base, examples read but none changed: nothing new to judge.
+            let unchanged_since = changes
+                .as_ref()
+                .filter(|_| !gates_all && all_total.examples > 0)
+                .map(|c| c.rev.as_str());
+            gates::evaluate(gated, unreadable.len(), &gates_config, unchanged_since)
+        }
         Mode::Stats => Vec::new(),
     };
     let failed = gate_outcomes.iter().any(|g| !g.passed);

@@ -122,8 +122,17 @@ pub fn valid_pct(summary: &FileSummary) -> f64 {
 
 use crate::wording::{format_pct, thousands};
 
-/// Evaluates every gate on the run's total.
-pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<GateOutcome> {
+/// Evaluates every gate on the run's total. `unchanged_since`: with `--diff-base REV`
+/// (gates judging the changed records), REV when the run read examples but none of them
+/// changed since it: there is nothing new to judge, which passes (a pull request that
+/// changes code, docs, or only renames a dataset file is not a failed data check), where a
+/// run that read no example at all fails.
+pub fn evaluate(
+    total: &FileSummary,
+    unreadable: usize,
+    gates: &Gates,
+    unchanged_since: Option<&str>,
+) -> Vec<GateOutcome> {
     let pct = valid_pct(total);
     let duplicates = total.duplicates();
     let (dup_limit, dup_shown) = match gates.max_duplicates {
@@ -147,7 +156,17 @@ pub fn evaluate(total: &FileSummary, unreadable: usize, gates: &Gates) -> Vec<Ga
     vec![
         // A run that read no example at all (an empty file, a path with a typo that still
         // names a file) fails: a green check must mean data was checked.
-        if total.examples == 0 {
+        if let (0, Some(rev)) = (total.examples, unchanged_since) {
+            GateOutcome {
+                gate: Gate::MinValidPct,
+                passed: true,
+                measured: format!("none (no example added or changed since {rev})"),
+                threshold: format!(
+                    "required at least {}% of the changed examples valid",
+                    gates.min_valid_pct
+                ),
+            }
+        } else if total.examples == 0 {
             GateOutcome {
                 gate: Gate::MinValidPct,
                 passed: false,

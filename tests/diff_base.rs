@@ -110,12 +110,23 @@ fn only_added_and_edited_examples_are_reported() {
         "{}",
         none.stdout
     );
+    // Nothing new to judge passes (a pull request that changes no record is no failed data
+    // check), and says so; `--gate-scope all` still judges every record.
     assert_eq!(
         none.code,
-        Some(1),
-        "no example judged fails: {}",
+        Some(0),
+        "nothing changed passes: {}",
         none.stdout
     );
+    let full = run_as(d, "full", &["--diff-base", "HEAD", "data"]);
+    assert!(
+        full.stdout
+            .contains("gate passed: valid examples none (no example added or changed since HEAD)"),
+        "{}",
+        full.stdout
+    );
+    let all = run(d, &["--diff-base", "HEAD", "--gate-scope", "all", "data"]);
+    assert_eq!(all.code, Some(1), "every record judged: {}", all.stdout);
 }
 
 #[test]
