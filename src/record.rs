@@ -256,6 +256,16 @@ pub struct Conversation<'a> {
     pub tools: Option<Span>,
     /// What kind of example this is (chat, prompt, plain text).
     pub shape: Shape,
+    /// One of several answers to its prompt: a preference pair (`chosen`/`rejected`,
+    /// `preferred_output`), or an unpaired (KTO) answer with its label. Such datasets repeat a
+    /// prompt by design (one pair per pair of sampled answers), so a record is a duplicate of
+    /// another only with its answers: [`crate::dedup`] compares the whole record.
+    pub preference: bool,
+    /// Answers kept out of the content rules because they are meant to be bad: a preference
+    /// pair's rejected answer, an undesirable (KTO `false`) answer. What is wrong with them
+    /// as data whatever their label is still looked for in them: secrets and personal data
+    /// (the P rules), chat-template tokens and encoding artifacts (C010, C011).
+    pub set_aside: Vec<Message<'a>>,
 }
 
 impl<'a> Conversation<'a> {

@@ -1373,3 +1373,45 @@ fn shards_find_repeats_across_them_whatever_their_formats() {
         ]
     );
 }
+
+/// Preference data repeats a prompt by design (UltraFeedback-style pairs, KTO's good and bad
+/// answers to one prompt): D002 calls two such records near-duplicates only when their answers
+/// are alike too, and says it compared the prompt and the answers.
+#[test]
+fn preference_records_sharing_a_prompt_are_not_near_duplicates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prompt = "Explain why the sky looks blue on a clear afternoon.";
+    let good = "Sunlight scatters off air molecules, and blue light, with its short wavelength, scatters the most.";
+    let bad = "The sky reflects the colour of the oceans, which cover most of the planet.";
+    let worse = "Because blue is the colour of the air itself, like water is wet.";
+    let records = [
+        serde_json::json!({"prompt": prompt, "chosen": good, "rejected": bad}),
+        serde_json::json!({"prompt": prompt, "chosen": good, "rejected": worse}),
+        serde_json::json!({"prompt": prompt, "completion": good, "label": true}),
+        serde_json::json!({"prompt": prompt, "completion": bad, "label": false}),
+    ];
+    let run = |lines: &[String]| {
+        std::fs::write(dir.path().join("pref.jsonl"), lines.join("\n") + "\n").unwrap();
+        let out = tunelint(dir.path())
+            .args(["--format", "concise", "--select", "D002", "pref.jsonl"])
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for pair in [&records[..2], &records[2..]] {
+        let lines: Vec<String> = pair.iter().map(|r| r.to_string()).collect();
+        let stdout = run(&lines);
+        assert!(!stdout.contains("D002"), "{stdout}");
+    }
+    // The same pair twice, one word changed: a near-duplicate, of prompt and answers.
+    let again = records[0]
+        .to_string()
+        .replace("the most", "the most of all");
+    let stdout = run(&[records[0].to_string(), again]);
+    assert!(
+        stdout.contains(
+            "pref.jsonl:2:1: D002 near-duplicate of the example at line 1: prompt and answers"
+        ),
+        "{stdout}"
+    );
+}

@@ -288,3 +288,44 @@ fn strings(value: &serde_json::Value, out: &mut String) {
         _ => {}
     }
 }
+
+/// An answer meant to be bad (a preference pair's rejected answer, an undesirable KTO answer)
+/// is kept out of the content rules, but it is trained on all the same: a key in it leaks as
+/// any other, and P006 reports it where it is, in each preference shape.
+#[test]
+fn a_secret_in_a_rejected_answer_is_reported() {
+    let key = "AKIAZ7QX3M9KV2LR8TWB";
+    let ask = "What is my key for the staging server?";
+    let refuse = "I cannot share credentials; your administrator can issue you one.";
+    let leak = format!("Sure: {key} is the key.");
+    let records = [
+        json!({"input": {"messages": [{"role": "user", "content": ask}]},
+               "preferred_output": [{"role": "assistant", "content": refuse}],
+               "non_preferred_output": [{"role": "assistant", "content": leak}]}),
+        json!({"prompt": ask, "chosen": refuse, "rejected": leak}),
+        json!({"chosen": format!("Q: {ask} A: {refuse}"), "rejected": format!("Q: {ask} A: {leak}")}),
+        json!({"chosen": [{"role": "user", "content": ask}, {"role": "assistant", "content": refuse}],
+               "rejected": [{"role": "user", "content": ask}, {"role": "assistant", "content": leak}]}),
+        json!({"prompt": ask, "completion": leak, "label": false}),
+        json!({"messages": [{"role": "user", "content": ask}, {"role": "assistant", "content": leak}], "kto_tag": false}),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for record in records {
+        let line = record.to_string();
+        let path = dir.path().join("pref.jsonl");
+        std::fs::write(&path, format!("{line}\n")).unwrap();
+        let output = Command::cargo_bin("tunelint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["--isolated", "--format", "concise", "--select", "P006"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let column = line[..line.find(key).unwrap()].chars().count() + 1;
+        assert!(
+            stdout.contains(&format!(":1:{column}: P006 secret \"AKIA")),
+            "{line}\n{stdout}"
+        );
+    }
+}

@@ -91,6 +91,50 @@ fn a_target_that_reads_the_format_is_quiet() {
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
+/// Data in a shape the target documents reads without a finding: a Bedrock (Claude) record
+/// without its optional `system` string (an OpenAI chat record to the eye), Fireworks' DPO
+/// records, a `conversations` column of `role`/`content` messages (Unsloth's
+/// `standardize_sharegpt`, axolotl's `chat_template`), and Hugging Face `datasets` output
+/// whose messages carry every key of the column, null where a message has none.
+#[test]
+fn each_targets_documented_shapes_read_without_a_finding() {
+    const PREFERENCE: &str = r#"{"input": {"messages": [{"role": "user", "content": "What is the capital of France?"}]}, "preferred_output": [{"role": "assistant", "content": "The capital of France is Paris."}], "non_preferred_output": [{"role": "assistant", "content": "France's capital is Lyon."}]}"#;
+    const ROLE_CONTENT: &str = r#"{"conversations": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate. The old key stops working after 24 hours."}]}"#;
+    const NULLS: &str = r#"{"messages": [{"role": "user", "content": "Where is order A-1042?", "name": null, "tool_call_id": null, "tool_calls": null, "weight": null}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday.", "name": null, "tool_call_id": null, "tool_calls": null, "weight": null}]}"#;
+    let cases: [(&str, &[&str]); 9] = [
+        (CHAT, &["--target", "bedrock-claude"]),
+        (PREFERENCE, &["--target", "fireworks"]),
+        (ROLE_CONTENT, &[]),
+        (ROLE_CONTENT, &["--target", "axolotl"]),
+        (ROLE_CONTENT, &["--target", "unsloth"]),
+        (NULLS, &[]),
+        (NULLS, &["--target", "trl"]),
+        (NULLS, &["--target", "together"]),
+        (NULLS, &["--target", "openai"]),
+    ];
+    for (line, args) in cases {
+        let (code, out) = check(&[line], args);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?} {line}");
+    }
+    // Read as Bedrock's format, an assistant turn first is told as Bedrock tells it.
+    let first = r#"{"messages": [{"role": "assistant", "content": "Hello, how can I help you today?"}, {"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris is the capital of France."}]}"#;
+    let (code, out) = check(&[first], &["--target", "bedrock-claude"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S005 the first message is the assistant's"),
+        "{out}"
+    );
+    assert!(!out.contains("S014"), "{out}");
+    // A null where a key is required is still missing.
+    let unanswered = r#"{"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_order_status", "arguments": "{}"}}]}, {"role": "tool", "tool_call_id": null, "content": "shipped"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}"#;
+    let (code, out) = check(&[unanswered], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S011 tool message has no \"tool_call_id\""),
+        "{out}"
+    );
+}
+
 /// An unknown role is told the roles the target takes when it names them as the file does
 /// (OpenAI's take `developer` and `function` too), and the format's otherwise (LLaMA-Factory
 /// lists ShareGPT's names, which an OpenAI-style file does not use).

@@ -172,7 +172,8 @@ const REAL: &[(&str, usize, &[u64])] = &[
     ("llamafactory_alpaca_zh_demo.jsonl", 1000, &[]),
     ("llamafactory_dpo_en_demo.jsonl", 300, &[]),
     ("llamafactory_identity.jsonl", 91, &[]),
-    ("llamafactory_kto_en_demo.jsonl", 300, &[46, 149, 256]),
+    // 46, 149 and 256 are in that voice too, but undesirable (`label: false`) answers.
+    ("llamafactory_kto_en_demo.jsonl", 300, &[1]),
     ("llamafactory_reason_tool_use_50.jsonl", 50, &[]),
     ("llamafactory_v1_dpo_demo.jsonl", 10, &[]),
     ("llamafactory_v1_sft_demo.jsonl", 500, &[]),

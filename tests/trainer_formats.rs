@@ -258,3 +258,35 @@ fn llama_factory_alpaca_columns() {
     );
     assert_eq!(summary.format, Some(FormatChoice::Alpaca));
 }
+
+/// A LLaMA-Factory KTO record tagged `false` holds an undesirable answer, meant to be bad as a
+/// preference pair's rejected answer is: the content rules leave it alone (its schema is still
+/// checked), while the same answer tagged `true` is linted as any answer.
+#[test]
+fn an_undesirable_kto_answer_is_not_linted_for_content() {
+    let lint = |record: &str| {
+        engine::lint_bytes(
+            format!("{record}\n").as_bytes(),
+            &settings(FormatChoice::Auto),
+        )
+        .0
+        .into_iter()
+        .map(|d| d.code)
+        .collect::<Vec<Code>>()
+    };
+    let record = |tag: &str| {
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "What is the capital of France?"}}, {{"role": "assistant", "content": "As an AI language model, I think it is Lyon!!"}}], {tag}}}"#
+        )
+    };
+    for tag in [r#""label": true"#, r#""kto_tag": true"#] {
+        let codes = lint(&record(tag));
+        assert!(codes.contains(&Code::C005), "{tag}: {codes:?}");
+    }
+    for tag in [r#""label": false"#, r#""kto_tag": false"#] {
+        assert_eq!(lint(&record(tag)), Vec::<Code>::new(), "{tag}");
+    }
+    // Its schema still is: a role no trainer reads.
+    let broken = record(r#""label": false"#).replace(r#""role": "assistant""#, r#""role": "bot""#);
+    assert_eq!(lint(&broken), vec![Code::S005]);
+}

@@ -26,6 +26,13 @@ pub struct CompareTexts {
     /// The texts are whole records of plain text (the `text` format), not the field
     /// `[dedup] field` names: what a finding calls the compared text.
     pub plain_text: bool,
+    /// Some texts are of preference records ([`crate::record::Conversation::preference`]):
+    /// D002 then also compares their whole records.
+    pub preference: bool,
+    /// Per text id, the whole record (every string of it: prompt and every answer) of a
+    /// preference record, in `whole_arena`; empty for the others.
+    wholes: Vec<(u64, u32)>,
+    whole_arena: String,
 }
 
 /// The facts kind of [`CompareTexts`].
@@ -76,13 +83,33 @@ impl CompareTexts {
             out.owner.extend(part.owner.iter().map(|o| o + base));
             out.records += part.records;
             out.plain_text |= part.plain_text;
+            out.preference |= part.preference;
+            let whole_base = out.whole_arena.len() as u64;
+            out.whole_arena.push_str(&part.whole_arena);
+            out.wholes
+                .extend(part.wholes.iter().map(|&(s, l)| (s + whole_base, l)));
         }
         out
     }
 
+    /// The whole record of text id `id` when it is a preference record's.
+    pub fn whole(&self, id: u32) -> Option<&str> {
+        let &(start, len) = self.wholes.get(id as usize)?;
+        (len > 0).then(|| &self.whole_arena[start as usize..start as usize + len as usize])
+    }
+
     /// Adds a text for the next record.
     pub fn push(&mut self, text: &str) {
+        self.push_with_whole(text, "");
+    }
+
+    /// Adds a text for the next record, with its whole record when it is a preference
+    /// record's (empty otherwise).
+    fn push_with_whole(&mut self, text: &str, whole: &str) {
         if !text.is_empty() {
+            self.wholes
+                .push((self.whole_arena.len() as u64, whole.len() as u32));
+            self.whole_arena.push_str(whole);
             self.spans
                 .push((self.arena.len() as u64, text.len() as u32));
             self.arena.push_str(text);
@@ -100,6 +127,9 @@ impl CompareTexts {
             field: self.field,
             records: self.records,
             plain_text: self.plain_text,
+            preference: self.preference,
+            wholes: self.wholes.clone(),
+            whole_arena: self.whole_arena.clone(),
             owner: self.owner.clone(),
             ..Default::default()
         };
@@ -119,7 +149,12 @@ impl Facts for CompareTexts {
         match record.conv {
             Some(conv) => {
                 self.plain_text |= conv.shape == Shape::Text;
-                self.push(&dedup_text(conv, self.field));
+                if conv.preference {
+                    self.preference = true;
+                    self.push_with_whole(&dedup_text(conv, self.field), &record_text(record.doc));
+                } else {
+                    self.push(&dedup_text(conv, self.field));
+                }
             }
             None => self.records += 1,
         }
@@ -137,6 +172,11 @@ impl Facts for CompareTexts {
         self.owner.extend(next.owner.iter().map(|o| o + base));
         self.records += next.records;
         self.plain_text |= next.plain_text;
+        self.preference |= next.preference;
+        let whole_base = self.whole_arena.len() as u64;
+        self.whole_arena.push_str(&next.whole_arena);
+        self.wholes
+            .extend(next.wholes.iter().map(|&(s, l)| (s + whole_base, l)));
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
@@ -175,6 +215,37 @@ pub fn dedup_text(conv: &Conversation<'_>, field: DedupField) -> String {
                 .map(|m| format!("{}: {}", m.role.as_str(), m.content.joined_text()).into()),
         ),
     }
+}
+
+/// Every string of a record, in order, one per line: a preference record's prompt and every
+/// answer (the rejected one too).
+fn record_text(doc: &crate::json::Document<'_, '_>) -> String {
+    fn walk(doc: &crate::json::Document<'_, '_>, node: crate::json::NodeId, out: &mut String) {
+        match doc.kind(node) {
+            crate::json::Kind::String => {
+                if let Some(s) = doc.str(node) {
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    out.push_str(&s);
+                }
+            }
+            crate::json::Kind::Array => {
+                for e in doc.elements(node) {
+                    walk(doc, e, out);
+                }
+            }
+            crate::json::Kind::Object => {
+                for (_, v) in doc.members(node) {
+                    walk(doc, v, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    walk(doc, doc.root(), &mut out);
+    out
 }
 
 fn join<'a>(parts: impl Iterator<Item = std::borrow::Cow<'a, str>>) -> String {

@@ -291,7 +291,7 @@ pub fn count_tokens(line: &str, settings: &Settings) -> Option<crate::tokens::Ex
     let mut parser = Parser::new();
     let doc = parser.parse(line).ok()?;
     let format = match settings.format {
-        FormatChoice::Auto => format::detect(&doc)?,
+        FormatChoice::Auto => format::fit_target(format::detect(&doc)?, settings.target),
         chosen => chosen,
     };
     let mut scratch = Vec::new();

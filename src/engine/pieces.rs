@@ -176,9 +176,10 @@ pub(super) fn plan(head: &[u8], offset: u64, settings: &Settings) -> Option<Plan
         }
     }
     let format = match settings.format {
-        FormatChoice::Auto => {
-            super::read::detect_array_format(&batch, &records).unwrap_or(FormatChoice::OpenAiChat)
-        }
+        FormatChoice::Auto => crate::format::fit_target(
+            super::read::detect_array_format(&batch, &records).unwrap_or(FormatChoice::OpenAiChat),
+            settings.target,
+        ),
         chosen => chosen,
     };
     Some(Plan {

@@ -224,7 +224,10 @@ pub(super) fn read_job(
                         }
                     };
                     if format == FormatChoice::Auto {
-                        format = detect_format(&buf).unwrap_or(FormatChoice::OpenAiChat);
+                        format = format::fit_target(
+                            detect_format(&buf).unwrap_or(FormatChoice::OpenAiChat),
+                            settings.target,
+                        );
                     }
                     // Findings on line 1 go with the first chunk, to be sorted with its own.
                     send(findings(Vec::new(), 0, None, Some(format)));
@@ -636,7 +639,10 @@ fn scan_array(
         if !*sent_format {
             *sent_format = true;
             if *format == FormatChoice::Auto {
-                *format = detect_array_format(batch, records).unwrap_or(FormatChoice::OpenAiChat);
+                *format = format::fit_target(
+                    detect_array_format(batch, records).unwrap_or(FormatChoice::OpenAiChat),
+                    settings.target,
+                );
             }
             send(WorkKind::Findings {
                 diagnostics: Vec::new(),

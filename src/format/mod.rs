@@ -27,7 +27,7 @@ use crate::context::RecordContext;
 use crate::json::{Document, Kind};
 use crate::record::{Conversation, Role};
 use crate::registry::Code;
-use crate::settings::FormatChoice;
+use crate::settings::{FormatChoice, Settings};
 use crate::target::Target;
 use crate::wording::quote;
 
@@ -106,6 +106,26 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     }
 }
 
+/// The format a file detected as `detected` is read in under `target`: the target's own
+/// when it does not read `detected` but its format is a superset of that record shape. An
+/// Amazon Bedrock (Claude) record without its optional `system` string is an OpenAI chat
+/// record to the eye; judged as OpenAI chat, every such record would be "not in a format
+/// Bedrock reads".
+pub fn fit_target(detected: FormatChoice, target: Option<&crate::target::Target>) -> FormatChoice {
+    let Some(target) = target else {
+        return detected;
+    };
+    if target.accepts(detected.read_as().as_str()) {
+        return detected;
+    }
+    match detected.read_as() {
+        FormatChoice::OpenAiChat if target.accepts(FormatChoice::BedrockClaude.as_str()) => {
+            FormatChoice::BedrockClaude
+        }
+        _ => detected,
+    }
+}
+
 /// Normalises one record (the root of `doc`, known to be an object). Returns `None` when the
 /// record is too broken to hold a conversation (the schema diagnostics say why).
 pub fn normalize<'s>(
@@ -138,10 +158,46 @@ pub fn normalize<'s>(
         FormatChoice::VertexGemini => vertex_gemini::normalize(doc, ctx),
         FormatChoice::OpenAiRft => openai_rft::normalize(doc, ctx),
     };
+    let mut conv = conv;
+    if let Some(conv) = conv.as_mut() {
+        conv.preference = is_preference(format, doc, ctx.settings);
+    }
     if let (Some(target), Some(conv)) = (ctx.settings.target, &conv) {
         check_target_roles(target, conv, ctx);
     }
     conv
+}
+
+/// Whether a record of `format` is one of several answers to its prompt (see
+/// [`Conversation::preference`]): the preference formats, and LLaMA-Factory records with
+/// `chosen`/`rejected` answers or a KTO tag (as written, or as `dataset_info.json` declares).
+fn is_preference(format: FormatChoice, doc: &Document<'_, '_>, settings: &Settings) -> bool {
+    match format {
+        FormatChoice::OpenAiPreference
+        | FormatChoice::TrlPreference
+        | FormatChoice::TrlUnpairedPreference => true,
+        FormatChoice::LlamaFactory => {
+            let declared = settings.declared.as_deref().is_some_and(|d| {
+                d.ranking
+                    || d.columns
+                        .kto_tag
+                        .as_deref()
+                        .is_some_and(|k| doc.get(doc.root(), k).is_some())
+            });
+            declared
+                || [
+                    "chosen",
+                    "rejected",
+                    "chosen_messages",
+                    "rejected_messages",
+                    "kto_tag",
+                    "label",
+                ]
+                .iter()
+                .any(|k| doc.get(doc.root(), k).is_some())
+        }
+        _ => false,
+    }
 }
 
 /// S005 under a target: a message whose role the format accepts but the target does not

@@ -257,6 +257,13 @@ pub(crate) fn read_message<'s>(
     let mut content_node = None;
     for (key, value) in doc.members(node) {
         let key_name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        // A null is an absent key: Hugging Face `datasets` (Arrow) writes every key any
+        // message of a column has on every message, null where a message has none
+        // (`"name": null, "tool_call_id": null` on a user turn), in Parquet and in the JSON
+        // Lines of `to_json()` alike. Only a null `content` says something.
+        if key_name != "content" && key_name != "role" && doc.kind(value) == Kind::Null {
+            continue;
+        }
         match key_name.as_ref() {
             "role" => {}
             "content" => content_node = Some(value),
@@ -269,8 +276,6 @@ pub(crate) fn read_message<'s>(
                 ),
             },
             "weight" => message.weight = read_weight(doc, value, role, ctx),
-            // API exports write `"tool_calls": null` on turns without calls.
-            "tool_calls" | "function_call" if doc.kind(value) == Kind::Null => {}
             "tool_calls" if role == Role::Assistant || role == Role::Unknown => {
                 message.tool_calls = read_tool_calls(doc, value, ctx);
             }
@@ -358,7 +363,9 @@ pub(crate) fn read_message<'s>(
     }
     if role == Role::Tool
         && message.tool_call_id.is_none()
-        && doc.get(node, "tool_call_id").is_none()
+        && doc
+            .get(node, "tool_call_id")
+            .is_none_or(|v| doc.kind(v) == Kind::Null)
     {
         ctx.report(
             Code::S011,

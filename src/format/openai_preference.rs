@@ -99,6 +99,7 @@ pub fn normalize<'s>(
         ) {
             openai_chat::check_tool_pairing(&scratch, ctx);
         }
+        conv.set_aside = scratch.messages;
     }
     if let Some(node) = preferred
         && !read_output(

@@ -1,6 +1,8 @@
 //! ShareGPT records: `{"conversations": [{"from": ..., "value": str}, ...], "system"?: str,
 //! "tools"?: str, "id"?: ...}`. `human` is the user, `gpt` the assistant, `function_call` an
 //! assistant tool call (its value a JSON `{"name", "arguments"}`), `observation` a tool result.
+//! Turns with OpenAI's `role` and `content` instead (`standardize_sharegpt`'s output) are read
+//! as OpenAI chat messages.
 
 use std::borrow::Cow;
 
@@ -39,7 +41,54 @@ pub fn normalize<'s>(
         missing_key(doc, root, "conversations", FormatChoice::ShareGpt, ctx);
         return None;
     };
+    if holds_messages(doc, turns) {
+        return read_messages(doc, turns, system, ctx);
+    }
     read_conversation(doc, turns, system, ctx)
+}
+
+/// Whether `turns` are OpenAI-style messages (`role` and `content`) rather than ShareGPT's
+/// `from` and `value`: what Unsloth's `standardize_sharegpt` writes, and what axolotl's
+/// `chat_template` datasets and LLaMA-Factory's `openai` tags read from a `conversations`
+/// column. Told by the first turn that is an object.
+fn holds_messages(doc: &Document<'_, '_>, turns: NodeId) -> bool {
+    doc.kind(turns) == Kind::Array
+        && doc
+            .elements(turns)
+            .find(|&t| doc.kind(t) == Kind::Object)
+            .is_some_and(|t| doc.get(t, "role").is_some() && doc.get(t, "from").is_none())
+}
+
+/// A `conversations` column of OpenAI-style messages, after a `system` column when there is
+/// one: each message read as an OpenAI chat message.
+fn read_messages<'s>(
+    doc: &Document<'_, 's>,
+    turns: NodeId,
+    system: Option<(NodeId, NodeId)>,
+    ctx: &mut RecordContext<'_>,
+) -> Option<Conversation<'s>> {
+    let mut conv = Conversation {
+        span: doc.span(turns),
+        ..Default::default()
+    };
+    if let Some((key, value)) = system {
+        match string_field(doc, key, value, "system", Role::System, ctx) {
+            Some(m) => conv.messages.push(m),
+            None => conv.incomplete = true,
+        }
+    }
+    let mut images = 0;
+    if !super::openai_chat::read_message_list(
+        doc,
+        turns,
+        "\"conversations\"",
+        ctx,
+        &mut conv,
+        &mut images,
+    ) {
+        return None;
+    }
+    Some(conv)
 }
 
 /// The `conversations` array of turns, after a `system` column when there is one: the

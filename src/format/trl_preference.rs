@@ -89,6 +89,7 @@ fn explicit<'s>(
         if answer(rejected, "rejected", &mut scratch) && same(doc, chosen.1, rejected.1) {
             identical(doc, rejected.1, ctx);
         }
+        conv.set_aside = scratch.messages;
     }
 }
 
@@ -173,6 +174,9 @@ fn implicit<'s>(
                 conv.incomplete |= trl::check_answer_roles(conv, common, "chosen", ctx);
                 trl::check_answer_roles(&scratch, common, "rejected", ctx);
             }
+            if common < scratch.messages.len() {
+                conv.set_aside = scratch.messages.split_off(common);
+            }
         }
     }
 }
@@ -227,6 +231,22 @@ fn implicit_strings<'s>(
             Content::Text(text),
         ));
     }
+    // The rejected answer: the rest of the rejected string.
+    let rejected_whole = Text {
+        span: doc.span(rejected_value),
+        value: rejected.clone(),
+    };
+    let span = rejected_whole.sub_span(doc.src(), common..rejected.len());
+    let value = match &rejected {
+        Cow::Borrowed(s) => Cow::Borrowed(&s[common..]),
+        Cow::Owned(s) => Cow::Owned(s[common..].to_owned()),
+    };
+    conv.set_aside.push(Message::new(
+        Role::Assistant,
+        doc.span(rejected_value),
+        span,
+        Content::Text(Text { value, span }),
+    ));
 }
 
 /// Whether two values are the same answer: the same string, or the same JSON as written.

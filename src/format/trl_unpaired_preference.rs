@@ -80,7 +80,7 @@ pub fn normalize<'s>(
     if desirable == Some(false)
         && let Some(start) = start
     {
-        conv.messages.truncate(start);
+        conv.set_aside = conv.messages.split_off(start);
         conv.shape = Shape::Prompt;
     }
     Some(conv)

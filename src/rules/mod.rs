@@ -211,6 +211,8 @@ static ORDER: LazyLock<Vec<Code>> = LazyLock::new(|| {
 #[derive(Clone, Debug)]
 pub struct Plan {
     message: Vec<(Suppressors, MessageCheck)>,
+    /// The message rules run on the answers set aside ([`Conversation::set_aside`]).
+    set_aside: Vec<MessageCheck>,
     record: Vec<(Suppressors, Step)>,
 }
 
@@ -227,17 +229,24 @@ enum Step {
     Shared(fn(&Conversation<'_>, &mut RecordContext<'_>)),
 }
 
+/// The message rules that also read the answers set aside as meant to be bad
+/// ([`Conversation::set_aside`]): what they find is wrong with the data whatever the label
+/// (the P rules read them too, in [`privacy::check`]).
+const SET_ASIDE_RULES: &[Code] = &[Code::C010, Code::C011];
+
 impl Plan {
     /// No record rule: for a file read only as context, whose record findings nobody sees.
     pub fn none() -> Plan {
         Plan {
             message: Vec::new(),
+            set_aside: Vec::new(),
             record: Vec::new(),
         }
     }
 
     pub fn new(settings: &Settings) -> Plan {
         let mut message = Vec::new();
+        let mut set_aside = Vec::new();
         let mut record = Vec::new();
         let mut shared_done: Vec<*const Shared> = Vec::new();
         for &code in ORDER.iter() {
@@ -246,7 +255,12 @@ impl Plan {
             }
             let by = code.rule().suppressed_by;
             match code.rule().runs_on {
-                RunsOn::Message(check) => message.push((by, check)),
+                RunsOn::Message(check) => {
+                    message.push((by, check));
+                    if SET_ASIDE_RULES.contains(&code) {
+                        set_aside.push(check);
+                    }
+                }
                 RunsOn::Record(check) => record.push((by, Step::Record(check))),
                 RunsOn::Conversation(check) => record.push((by, Step::Conversation(check))),
                 RunsOn::Shared(shared) => {
@@ -259,7 +273,11 @@ impl Plan {
                 RunsOn::Reader | RunsOn::Format | RunsOn::Dataset { .. } => {}
             }
         }
-        Plan { message, record }
+        Plan {
+            message,
+            set_aside,
+            record,
+        }
     }
 
     /// Runs the enabled record rules on one normalised record: message rules message by
@@ -280,6 +298,11 @@ impl Plan {
                         check(message, ctx);
                     }
                 }
+            }
+        }
+        for message in &conv.set_aside {
+            for &check in &self.set_aside {
+                check(message, ctx);
             }
         }
         for &(by, step) in &self.record {

@@ -964,6 +964,7 @@ mod tests {
                 incomplete: false,
                 tools: None,
                 shape: Shape::Chat,
+                ..Default::default()
             };
             let mut key = Vec::new();
             sequence_key(&conv, &mut key);

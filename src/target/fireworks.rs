@@ -3,6 +3,8 @@
 use super::{Cited, ExampleCount, KeyPlace, Keys, Loader, Target, Tokenizer};
 
 const SFT: &str = "https://docs.fireworks.ai/fine-tuning/fine-tuning-models";
+/// Preference tuning: `input.messages`, `preferred_output`, `non_preferred_output`.
+const DPO: &str = "https://docs.fireworks.ai/fine-tuning/dpo-fine-tuning";
 /// "Training compatibility": OpenAI SFT files work unconverted (`role`, `content`,
 /// `tool_calls`, `weight`), plus `reasoning_content` on assistant messages.
 const OPENAI_COMPATIBLE: &str = "https://docs.fireworks.ai/tools-sdks/openai-compatibility";
@@ -10,9 +12,11 @@ const OPENAI_COMPATIBLE: &str = "https://docs.fireworks.ai/tools-sdks/openai-com
 pub(super) const TARGET: Target = Target {
     name: "fireworks",
     title: "Fireworks",
+    // Supervised fine-tuning reads chat records; preference tuning (DPO) OpenAI's
+    // preference records.
     formats: Cited {
-        value: &["openai-chat"],
-        source: SFT,
+        value: &["openai-chat", "openai-preference"],
+        source: DPO,
     },
     // The SFT guide's schema lists system, user and assistant; the compatibility page says
     // OpenAI's tool-calling examples (tool results in `tool` messages) train unchanged.

@@ -212,10 +212,12 @@ fn read_alpaca<'s>(
                 Some((k, v)) => answers[i] = string_field(doc, k, v, key, Role::Assistant, ctx),
             }
         }
-        match answers {
-            [Some(chosen), _] => conv.messages.push(chosen),
-            _ => conv.incomplete = true,
+        let [chosen, rejected] = answers;
+        match chosen {
+            Some(chosen) => conv.messages.push(chosen),
+            None => conv.incomplete = true,
         }
+        conv.set_aside.extend(rejected);
     } else if let Some(key) = columns.response.as_deref() {
         match found.get("response") {
             None => {

@@ -32,7 +32,7 @@ use super::prompt_completion::string_field;
 use super::{alpaca, sharegpt};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
-use crate::record::{Conversation, Message, Role};
+use crate::record::{Conversation, Message, Role, Shape};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
 use crate::wording::{describe, quote, with_article};
@@ -84,6 +84,43 @@ pub fn normalize<'s>(
     doc: &Document<'_, 's>,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
+    let conv = read(doc, ctx)?;
+    Some(undesirable_as_prompt(doc, ctx.settings, conv))
+}
+
+/// A KTO record whose tag (`kto_tag`, `label`, or the column `dataset_info.json` names) is
+/// `false` holds an undesirable answer: it is meant to be bad, as a preference pair's
+/// rejected answer is, so only the schema is checked on it. The rules see the conversation
+/// before that answer, as a prompt (TRL's unpaired preference records are read the same way).
+fn undesirable_as_prompt<'s>(
+    doc: &Document<'_, 's>,
+    settings: &crate::settings::Settings,
+    mut conv: Conversation<'s>,
+) -> Conversation<'s> {
+    let root = doc.root();
+    let declared = settings
+        .declared
+        .as_deref()
+        .and_then(|d| d.columns.kto_tag.as_deref());
+    let tag = match declared {
+        Some(column) => doc.get(root, column),
+        None => doc.get(root, "kto_tag").or_else(|| doc.get(root, "label")),
+    };
+    let undesirable = tag.is_some_and(|t| doc.kind(t) == Kind::Bool && doc.raw(t) == "false");
+    if undesirable
+        && conv.shape == Shape::Chat
+        && let Some(answer) = conv
+            .messages
+            .iter()
+            .rposition(|m| m.role == Role::Assistant)
+    {
+        conv.set_aside = conv.messages.split_off(answer);
+        conv.shape = Shape::Prompt;
+    }
+    conv
+}
+
+fn read<'s>(doc: &Document<'_, 's>, ctx: &mut RecordContext<'_>) -> Option<Conversation<'s>> {
     // The settings outlive the record's context, so the entry is borrowed from them.
     let settings = ctx.settings;
     if let Some(entry) = settings.declared.as_deref() {

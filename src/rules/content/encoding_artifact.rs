@@ -86,12 +86,12 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     }
 }
 
-/// `s` with control characters written as `\u{..}` escapes, so a message shows them.
+/// `s` with control characters written as JSON writes them (`\u0089`), so a message shows them.
 fn printable(s: &str) -> String {
     s.chars()
         .map(|c| {
             if c.is_control() {
-                format!("\\u{{{:x}}}", c as u32)
+                format!("\\u{:04x}", c as u32)
             } else {
                 c.to_string()
             }
@@ -250,7 +250,7 @@ mod tests {
         assert_eq!(kind("n \u{FFFD} n"), Some(Kind::Replacement));
         assert_eq!(kind("\u{c}rac{y}{x}"), Some(Kind::Control('\u{c}')));
         assert_eq!(kind("a\u{0}b"), Some(Kind::Control('\u{0}')));
-        assert_eq!(super::printable("\u{c3}\u{89}"), "\u{c3}\\u{89}");
+        assert_eq!(super::printable("\u{c3}\u{89}"), "\u{c3}\\u0089");
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if !CODES.iter().any(|&c| ctx.enabled(c)) {
         return;
     }
-    for message in &conv.messages {
+    // The answers set aside as meant to be bad are data all the same: a key in a rejected
+    // answer is trained on, and leaks, as any other.
+    for message in conv.messages.iter().chain(&conv.set_aside) {
         let place = match message.role {
             // Plain text (the `text` format) is nobody's turn.
             _ if conv.shape == Shape::Text => "text",
