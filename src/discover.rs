@@ -141,6 +141,38 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             notes.push(note);
         }
     }
+    // A file named on its own (a pre-commit hook passes the staged files) is read as the
+    // `dataset_info.json` of its folder, or of a folder above it, declares it: walking the
+    // folder finds that registry, and naming the file alone must not lose its columns. Only
+    // the named files are read this way; the registry's other datasets are not added.
+    let mut nearby: Vec<PathBuf> = Vec::new();
+    for f in &found {
+        if let Found::File(file) = f
+            && !declared.contains_key(file)
+            && let Some(registry) = registry_above(file)
+            && !registries.contains(&registry)
+            && !nearby.contains(&registry)
+        {
+            nearby.push(registry);
+        }
+    }
+    for registry in &nearby {
+        let read = dataset_info::read(registry)?;
+        for entry in read.entries {
+            for file in entry.files {
+                let named = found.iter().find_map(|f| match f {
+                    Found::File(p) if same_file(p, &file) => Some(p.clone()),
+                    _ => None,
+                });
+                if let Some(named) = named {
+                    declared
+                        .entry(named)
+                        .or_insert_with(|| entry.declared.clone());
+                }
+            }
+        }
+    }
+    registries.extend(nearby);
     found.sort();
     found.dedup();
     if stdin {
@@ -324,6 +356,28 @@ fn walk_error_text(e: &ignore::Error) -> String {
 }
 
 /// `./data/x.jsonl` → `data/x.jsonl`: paths are shown the way a user would type them.
+/// The `dataset_info.json` nearest above `file`: in its folder or one of the three above.
+fn registry_above(file: &Path) -> Option<PathBuf> {
+    let parent = file.parent()?;
+    parent.ancestors().take(4).find_map(|dir| {
+        let candidate = if dir.as_os_str().is_empty() {
+            PathBuf::from(dataset_info::FILE_NAME)
+        } else {
+            dir.join(dataset_info::FILE_NAME)
+        };
+        candidate.is_file().then_some(candidate)
+    })
+}
+
+/// Whether two paths name the same file (after resolving links and `.`), or are equal.
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
 fn clean(path: &Path) -> PathBuf {
     path.strip_prefix(".")
         .map(Path::to_path_buf)

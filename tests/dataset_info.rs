@@ -130,6 +130,59 @@ fn mismatches_and_missing_files_point_at_the_entry() {
     );
 }
 
+/// Files named on their own, as a pre-commit hook passes the staged files, are read as the
+/// registry of their folder declares them, from that folder or from another (the shards of a
+/// folder entry one level down); the registry's other datasets are not added.
+#[test]
+fn a_file_named_alone_is_read_as_its_registry_declares_it() {
+    let dir = copy_of("declared");
+    let named = [
+        "corpus.jsonl",
+        "dpo.jsonl",
+        "kto.jsonl",
+        "pairs.json",
+        "qa.json",
+        "shards/part-0.jsonl",
+        "support.jsonl",
+    ];
+    let mut args = vec!["--format", "json", "--json-records-only"];
+    args.extend(named);
+    let (status, stdout, stderr) = run(dir.path(), &args);
+    let report = json_report(&stdout);
+    let files: Vec<(String, String)> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["format"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = named
+        .iter()
+        .map(|p| (p.to_string(), "llama-factory".to_string()))
+        .collect();
+    assert_eq!(files, expected, "{stderr}");
+    let schema: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with('S')))
+        .map(|d| format!("{}:{} {} {}", d["path"], d["line"], d["code"], d["message"]))
+        .collect();
+    assert!(schema.is_empty(), "{}", schema.join("\n"));
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    // From inside a folder of the registry's, by another spelling.
+    let (status, stdout, stderr) = run(
+        &dir.path().join("shards"),
+        &["--format", "concise", "./part-0.jsonl", "part-1.json"],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert!(!stdout.contains(" S0"), "{stdout}");
+}
+
 #[test]
 fn the_registry_named_alone_lints_what_it_names() {
     let dir = copy_of("declared");
