@@ -26,7 +26,7 @@ pub struct CompareTexts {
     /// The texts are whole records of plain text (the `text` format), not the field
     /// `[dedup] field` names: what a finding calls the compared text.
     pub plain_text: bool,
-    /// Some texts are of preference records ([`crate::record::Conversation::preference`]):
+    /// Some texts are of preference records (`Conversation::preference`, in `record`):
     /// D002 then also compares their whole records.
     pub preference: bool,
     /// Per text id, the whole record (every string of it: prompt and every answer) of a
