@@ -135,6 +135,45 @@ fn each_targets_documented_shapes_read_without_a_finding() {
     );
 }
 
+/// TRL's documented tool-calling record (arguments a JSON object, no ids, the result naming
+/// its function, `return` from `get_json_schema`) is what a chat template takes: clean for
+/// the trainers that hand tool calls to one, OpenAI's errors for OpenAI, and without a target
+/// the errors say which trainers take it as written.
+#[test]
+fn tool_calls_as_a_chat_template_takes_them() {
+    const TRL_TOOLS: &str = r#"{"messages": [{"role": "user", "content": "Turn on the living room lights."}, {"role": "assistant", "tool_calls": [{"type": "function", "function": {"name": "control_light", "arguments": {"room": "living room", "state": "on"}}}]}, {"role": "tool", "name": "control_light", "content": "The lights in the living room are now on."}, {"role": "assistant", "content": "Done! The living room lights are on."}], "tools": [{"type": "function", "function": {"name": "control_light", "description": "Controls the lights in a room.", "parameters": {"type": "object", "properties": {"room": {"type": "string"}, "state": {"type": "string"}}, "required": ["room", "state"]}, "return": {"type": "string", "description": "The new state of the lights."}}}]}"#;
+    for target in ["trl", "axolotl"] {
+        let (code, out) = check(&[TRL_TOOLS], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
+    }
+    let (code, out) = check(&[TRL_TOOLS], &["--target", "openai"]);
+    assert_eq!(code, 1, "{out}");
+    for finding in [
+        " S010 tool call has no \"id\"",
+        " S010 \"arguments\" is an object",
+        " S011 tool message has no \"tool_call_id\"",
+        " S008 unknown key \"return\"",
+    ] {
+        assert!(out.contains(finding), "{finding}: {out}");
+    }
+    let (_, out) = check(&[TRL_TOOLS], &[]);
+    assert!(
+        out.contains("S010 \"arguments\" is an object; expected a JSON object encoded as a string, such as \"{\\\"city\\\": \\\"Paris\\\"}\" (OpenAI's rule; TRL, axolotl and Unsloth hand tool calls to the chat template, which takes them as written: set `target`)"),
+        "{out}"
+    );
+    // A string that holds no JSON object is wrong for a chat template too.
+    let broken = TRL_TOOLS.replace(
+        r#"{"room": "living room", "state": "on"}"#,
+        r#""room=living room""#,
+    );
+    let (code, out) = check(&[&broken], &["--target", "trl"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S010 \"arguments\" is not valid JSON"),
+        "{out}"
+    );
+}
+
 /// An unknown role is told the roles the target takes when it names them as the file does
 /// (OpenAI's take `developer` and `function` too), and the format's otherwise (LLaMA-Factory
 /// lists ShareGPT's names, which an OpenAI-style file does not use).

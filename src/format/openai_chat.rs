@@ -343,6 +343,9 @@ pub(crate) fn read_message<'s>(
                         "function_call",
                         "refusal",
                     ],
+                    Role::Tool if chat_template_tools(ctx) => {
+                        &["role", "content", "tool_call_id", "name"]
+                    }
                     Role::Tool => &["role", "content", "tool_call_id"],
                     _ => &["role", "content", "name"],
                 };
@@ -362,6 +365,7 @@ pub(crate) fn read_message<'s>(
         }
     }
     if role == Role::Tool
+        && !chat_template_tools(ctx)
         && message.tool_call_id.is_none()
         && doc
             .get(node, "tool_call_id")
@@ -883,11 +887,15 @@ pub(crate) fn read_tool_calls<'s>(
             Some(f) => parsed = read_function(doc, f, "tool call \"function\"", ctx),
         }
         let id = match doc.get(call, "id") {
+            None if chat_template_tools(ctx) => None,
             None => {
                 ctx.report(
                     Code::S010,
                     span,
-                    "tool call has no \"id\"; the tool message answering it needs one",
+                    format!(
+                        "tool call has no \"id\"; the tool message answering it needs one{}",
+                        chat_template_hint(ctx)
+                    ),
                 );
                 None
             }
@@ -1015,12 +1023,21 @@ fn read_function<'s>(
             );
             None
         }
+        // A chat template takes the arguments as a JSON object (Hugging Face's tool use).
+        Some(a) if doc.kind(a) == Kind::Object && chat_template_tools(ctx) => Some(Text {
+            value: Cow::Borrowed(doc.raw(a)),
+            span: doc.span(a),
+        }),
         Some(a) => match text(doc, a) {
             None => {
                 ctx.report(
                     Code::S010,
                     doc.span(a),
-                    format!("\"arguments\" is {}; expected a JSON object encoded as a string, such as \"{{\\\"city\\\": \\\"Paris\\\"}}\"", describe(doc, a)),
+                    format!(
+                        "\"arguments\" is {}; expected a JSON object encoded as a string, such as \"{{\\\"city\\\": \\\"Paris\\\"}}\"{}",
+                        describe(doc, a),
+                        if doc.kind(a) == Kind::Object { chat_template_hint(ctx) } else { "" }
+                    ),
                 );
                 None
             }
@@ -1206,6 +1223,8 @@ fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Rec
                     );
                 }
             }
+            // `transformers.utils.get_json_schema` writes what the function returns.
+            "return" if chat_template_tools(ctx) => {}
             other => unknown_key(
                 ctx,
                 doc.span(key),
@@ -1276,6 +1295,22 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
                 .filter_map(|c| c.id.as_ref().map(|id| id.value.as_ref())),
         );
     }
+}
+
+/// Without a target, what a finding about OpenAI's tool-call rules adds: the trainers that
+/// hand tool calls to a chat template take them otherwise.
+fn chat_template_hint(ctx: &RecordContext<'_>) -> &'static str {
+    if ctx.settings.target.is_none() {
+        " (OpenAI's rule; TRL, axolotl and Unsloth hand tool calls to the chat template, which takes them as written: set `target`)"
+    } else {
+        ""
+    }
+}
+
+/// Whether the file's target hands tool calls to a chat template
+/// ([`crate::target::Target::chat_template_tools`]).
+fn chat_template_tools(ctx: &RecordContext<'_>) -> bool {
+    ctx.settings.target.is_some_and(|t| t.chat_template_tools())
 }
 
 pub(crate) fn text<'s>(doc: &Document<'_, 's>, node: NodeId) -> Option<Text<'s>> {

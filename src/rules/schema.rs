@@ -316,6 +316,12 @@ declare_rule! {
     /// assistant's, a malformed `tools` (or deprecated `functions`) definition, and a
     /// `parallel_tool_calls` that is not a boolean.
     ///
+    /// Under a target that hands tool calls to the model's chat template (`trl`, `axolotl`,
+    /// `unsloth`), the calls are judged as Hugging Face's tool use writes them: `arguments`
+    /// may be a JSON object (a string must still hold one), a call needs no `id`, a tool
+    /// result may name its function with `name` instead of a `tool_call_id` (S011), and a
+    /// function definition may carry the `return` that `get_json_schema` writes.
+    ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. A tool call is trained as the exact text the model will emit,
     /// and the runtime reads it with `json.loads(call.function.arguments)`: arguments written

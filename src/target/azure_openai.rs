@@ -41,4 +41,5 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
     },
+    chat_template_tools: None,
 };

@@ -37,4 +37,5 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: FORMAT,
     },
+    chat_template_tools: None,
 };

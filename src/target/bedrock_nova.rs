@@ -38,4 +38,5 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: FORMAT,
     },
+    chat_template_tools: None,
 };

@@ -59,4 +59,5 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: SFT,
     },
+    chat_template_tools: None,
 };

@@ -41,4 +41,5 @@ pub(super) const TARGET: Target = Target {
         },
         source: "https://github.com/hiyouga/LLaMA-Factory/blob/main/requirements.txt",
     },
+    chat_template_tools: None,
 };

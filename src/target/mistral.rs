@@ -44,4 +44,5 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: "https://github.com/mistralai/mistral-finetune/blob/main/README.md",
     },
+    chat_template_tools: None,
 };

@@ -162,6 +162,20 @@ pub struct Target {
     pub tokenizer: Cited<Tokenizer>,
     /// How it loads a JSON Lines file (S013).
     pub loader: Cited<Loader>,
+    /// Where it hands tool calls to the model's chat template as Hugging Face documents
+    /// them (S010, S011): a call's `arguments` a JSON object (a string holding one too), no
+    /// `id` required, a tool result naming its function with `name` or nothing rather than a
+    /// `tool_call_id`, a function definition with the `return` that `get_json_schema`
+    /// writes. `None`: OpenAI's rules (arguments encoded as a string, ids that pair calls
+    /// and results).
+    pub chat_template_tools: Option<Cited<&'static str>>,
+}
+
+impl Target {
+    /// Whether tool calls follow the chat-template conventions ([`Target::chat_template_tools`]).
+    pub fn chat_template_tools(&self) -> bool {
+        self.chat_template_tools.is_some()
+    }
 }
 
 /// Every target, in the order of the specification and the README.
@@ -368,6 +382,13 @@ impl Target {
                 format!("exactly {} characters", id.value.len)
             };
             fact("tool call ids (S010)", shape, id.source);
+        }
+        if let Some(tools) = self.chat_template_tools {
+            fact(
+                "tool calls (S010, S011), as the chat template takes them",
+                tools.value.to_owned(),
+                tools.source,
+            );
         }
         if let Some(examples) = self.examples {
             fact(

@@ -45,4 +45,5 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: "https://developers.openai.com/api/docs/guides/supervised-fine-tuning",
     },
+    chat_template_tools: None,
 };

@@ -68,4 +68,5 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: DATA,
     },
+    chat_template_tools: None,
 };

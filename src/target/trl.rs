@@ -46,4 +46,9 @@ pub(super) const TARGET: Target = Target {
         value: Loader::DatasetsUnpinned { pin: ">=3.0" },
         source: "https://github.com/huggingface/trl/blob/main/setup.cfg",
     },
+    chat_template_tools: Some(Cited {
+        value: "arguments a JSON object or a string holding one; no tool call id needed; a \
+                tool result names its function with \"name\" (or nothing)",
+        source: "https://huggingface.co/docs/trl/dataset_formats#tool-calling",
+    }),
 };

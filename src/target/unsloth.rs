@@ -46,4 +46,9 @@ pub(super) const TARGET: Target = Target {
         value: Loader::DatasetsUnpinned { pin: "any" },
         source: "https://github.com/unslothai/unsloth/blob/main/pyproject.toml",
     },
+    chat_template_tools: Some(Cited {
+        value: "arguments a JSON object or a string holding one; no tool call id needed; a \
+                tool result names its function with \"name\" (or nothing)",
+        source: "https://huggingface.co/docs/transformers/chat_extras",
+    }),
 };
