@@ -174,6 +174,27 @@ fn tool_calls_as_a_chat_template_takes_them() {
     );
 }
 
+/// A vision record as TRL and Unsloth document it: `{"type": "image"}` parts standing for the
+/// `images` column (or holding the image), and Arrow's nulls in the parts
+/// (llava-instruct-mix-vsft): clean for those targets, an unknown part type for OpenAI.
+#[test]
+fn vision_records_as_a_chat_template_takes_them() {
+    const VLM: &str = r#"{"images": ["images/cat.png"], "messages": [{"role": "user", "content": [{"type": "image", "index": 0, "text": null}, {"type": "text", "text": "What animal is shown in this picture?", "index": null}]}, {"role": "assistant", "content": [{"type": "text", "text": "It is a cat sitting on a windowsill.", "index": null}]}]}"#;
+    const UNSLOTH: &str = r#"{"messages": [{"role": "user", "content": [{"type": "image", "image": "images/cat.png"}, {"type": "text", "text": "What animal is shown in this picture?"}]}, {"role": "assistant", "content": [{"type": "text", "text": "It is a cat sitting on a windowsill."}]}]}"#;
+    for target in ["trl", "unsloth", "axolotl"] {
+        for line in [VLM, UNSLOTH] {
+            let (code, out) = check(&[line], &["--target", target]);
+            assert_eq!((code, out.as_str()), (0, ""), "--target {target}: {line}");
+        }
+    }
+    let (code, out) = check(&[VLM], &["--target", "openai"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S007 unknown content part type \"image\""),
+        "{out}"
+    );
+}
+
 /// An unknown role is told the roles the target takes when it names them as the file does
 /// (OpenAI's take `developer` and `function` too), and the format's otherwise (LLaMA-Factory
 /// lists ShareGPT's names, which an OpenAI-style file does not use).

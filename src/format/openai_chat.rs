@@ -110,6 +110,9 @@ pub(crate) fn read_chat_object(
                 check_function_definitions(doc, value, ctx);
                 functions = Some(doc.span(value));
             }
+            // A vision dataset's images, which the chat template's `{"type": "image"}` parts
+            // stand for (TRL, Unsloth, axolotl), and the template's own arguments.
+            "images" | "image" | "chat_template_kwargs" if chat_template_tools(ctx) => {}
             other => unknown_key(ctx, doc.span(key), other, place, TOP_LEVEL_KEYS),
         }
     }
@@ -637,9 +640,17 @@ fn read_part<'s>(
             }
             None
         }
-        // TRL's vision datasets: a placeholder for the next image of the `images` column.
-        Some("image") if ctx.format.is_trl() => {
-            check_part_keys(doc, part, &["type", "image"], ctx);
+        // TRL's vision datasets: a placeholder for the next image of the `images` column, or
+        // (Unsloth, axolotl) the image itself by path, URL or base64, as a chat template
+        // takes it.
+        Some("image") if ctx.format.is_trl() || chat_template_tools(ctx) => {
+            // `index`: the image's place in the `images` column (llava-instruct-mix).
+            check_part_keys(
+                doc,
+                part,
+                &["type", "image", "path", "url", "base64", "index"],
+                ctx,
+            );
             *images += 1;
             if role != Role::User && role != Role::Unknown && role != Role::System {
                 ctx.report(
@@ -702,9 +713,11 @@ fn check_part_keys(
     allowed: &[&str],
     ctx: &mut RecordContext<'_>,
 ) {
-    for (key, _) in doc.members(part) {
+    for (key, value) in doc.members(part) {
         let name = doc.str(key).unwrap_or_default();
-        if !allowed.contains(&name.as_ref()) {
+        // A null is an absent key, as on a message: Arrow writes every key of a column's
+        // parts on every part (`{"type": "image", "text": null}`).
+        if !allowed.contains(&name.as_ref()) && doc.kind(value) != Kind::Null {
             unknown_key(ctx, doc.span(key), &name, "a content part", allowed);
         }
     }
