@@ -116,6 +116,13 @@ fn each_targets_documented_shapes_read_without_a_finding() {
         let (code, out) = check(&[line], args);
         assert_eq!((code, out.as_str()), (0, ""), "{args:?} {line}");
     }
+    // Together masks any message with `weight`; OpenAI only assistant ones.
+    let weighted = r#"{"messages": [{"role": "user", "content": "What is the capital of France?", "weight": 0}, {"role": "assistant", "content": "The capital of France is Paris.", "weight": 1}]}"#;
+    let (code, out) = check(&[weighted], &["--target", "together"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[weighted], &["--target", "openai"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(" S009 \"weight\" on a user message"), "{out}");
     // Read as Bedrock's format, an assistant turn first is told as Bedrock tells it.
     let first = r#"{"messages": [{"role": "assistant", "content": "Hello, how can I help you today?"}, {"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris is the capital of France."}]}"#;
     let (code, out) = check(&[first], &["--target", "bedrock-claude"]);

@@ -504,7 +504,11 @@ fn read_weight(
     ctx: &mut RecordContext<'_>,
 ) -> Option<u8> {
     let span = doc.span(value);
-    if role != Role::Assistant && role != Role::Unknown {
+    let any_message = ctx
+        .settings
+        .target
+        .is_some_and(|t| t.weights_any_message.is_some());
+    if role != Role::Assistant && role != Role::Unknown && !any_message {
         ctx.report(
             Code::S009,
             span,

@@ -277,7 +277,7 @@ declare_rule! {
     /// ## What it does
     /// Reports a `weight` whose value is not exactly the number `0` or `1` (`0.5`, `1.0`,
     /// `true`, `"0"` are all reported), and a `weight` on a message that is not the
-    /// assistant's.
+    /// assistant's, except under a target that masks any message with it (`together`).
     ///
     /// ## Why is this bad?
     /// `weight` tells the trainer whether to learn from an assistant turn: 1 trains on it, 0

@@ -41,6 +41,7 @@ pub(super) const TARGET: Target = Target {
         },
         source: "https://github.com/axolotl-ai-cloud/axolotl/blob/main/requirements.txt",
     },
+    weights_any_message: None,
     chat_template_tools: Some(Cited {
         value: "arguments a JSON object or a string holding one; no tool call id needed; a \
                 tool result names its function with \"name\" (or nothing)",

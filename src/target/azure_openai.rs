@@ -41,5 +41,6 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
     },
+    weights_any_message: None,
     chat_template_tools: None,
 };

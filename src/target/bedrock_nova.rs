@@ -38,5 +38,6 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: FORMAT,
     },
+    weights_any_message: None,
     chat_template_tools: None,
 };

@@ -59,5 +59,6 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: SFT,
     },
+    weights_any_message: None,
     chat_template_tools: None,
 };

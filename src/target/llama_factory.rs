@@ -41,5 +41,6 @@ pub(super) const TARGET: Target = Target {
         },
         source: "https://github.com/hiyouga/LLaMA-Factory/blob/main/requirements.txt",
     },
+    weights_any_message: None,
     chat_template_tools: None,
 };

@@ -44,5 +44,6 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: "https://github.com/mistralai/mistral-finetune/blob/main/README.md",
     },
+    weights_any_message: None,
     chat_template_tools: None,
 };

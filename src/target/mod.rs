@@ -169,6 +169,8 @@ pub struct Target {
     /// writes. `None`: OpenAI's rules (arguments encoded as a string, ids that pair calls
     /// and results).
     pub chat_template_tools: Option<Cited<&'static str>>,
+    /// Where `weight` (0 or 1) may mask any message, not only an assistant's (S009).
+    pub weights_any_message: Option<Cited<&'static str>>,
 }
 
 impl Target {
@@ -382,6 +384,9 @@ impl Target {
                 format!("exactly {} characters", id.value.len)
             };
             fact("tool call ids (S010)", shape, id.source);
+        }
+        if let Some(weights) = self.weights_any_message {
+            fact("weight (S009)", weights.value.to_owned(), weights.source);
         }
         if let Some(tools) = self.chat_template_tools {
             fact(

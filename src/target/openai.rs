@@ -45,5 +45,6 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: "https://developers.openai.com/api/docs/guides/supervised-fine-tuning",
     },
+    weights_any_message: None,
     chat_template_tools: None,
 };

@@ -68,5 +68,9 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: DATA,
     },
+    weights_any_message: Some(Cited {
+        value: "0 or 1 on any message, to mask it from training",
+        source: DATA,
+    }),
     chat_template_tools: None,
 };
