@@ -124,7 +124,10 @@ pub(super) fn rule_entries(
 ) -> Result<Vec<RuleEntry>, ConfigError> {
     let mut written: Vec<_> = table.0.iter().collect();
     written.sort_by_key(|(key, _)| key.span().start);
-    let mut out = Vec::new();
+    let mut out: Vec<RuleEntry> = Vec::new();
+    // The key each rule was named by, for a second name of it: the level or option both set
+    // would depend on the order of the lines.
+    let mut named: Vec<(Code, &str)> = Vec::new();
     for (key, value) in written {
         let name = key.get_ref();
         let selector = Selector::parse(name)
@@ -139,6 +142,34 @@ pub(super) fn rule_entries(
                 entry.level = Some(parse_level(doc, name, level, value.span())?);
             }
             RuleValue::Table(options) => read_options(doc, name, options, &mut entry)?,
+        }
+        if let Selector::Rule(code) = entry.selector {
+            if let Some((_, first)) = named.iter().find(|(c, _)| *c == code) {
+                let earlier = out
+                    .iter()
+                    .find(|e| e.selector == Selector::Rule(code))
+                    .expect("an entry per name");
+                let both = if entry.level.is_some() && earlier.level.is_some() {
+                    Some("its level".to_owned())
+                } else {
+                    entry
+                        .options
+                        .iter()
+                        .find(|(o, _)| earlier.options.iter().any(|(e, _)| e == o))
+                        .map(|(o, _)| format!("its option `{o}`"))
+                };
+                if let Some(both) = both {
+                    return Err(doc.error(
+                        key.span(),
+                        format!(
+                            "{context}: {name:?} and {first:?} are one rule ({} {}) and both set {both}; which one wins would depend on the order of the lines: keep one",
+                            code.as_str(),
+                            code.meta().name
+                        ),
+                    ));
+                }
+            }
+            named.push((code, name));
         }
         out.push(entry);
     }

@@ -394,3 +394,30 @@ fn a_long_line_is_cropped_around_the_error_in_the_snippet() {
     );
     assert!(snippet.ends_with("x…\n  | ^^^^^^^^^^^^"), "{snippet}");
 }
+
+/// A rule named twice in one table (its code and its name) with a level or an option set by
+/// both: which one wins would depend on the order of the lines, so it is an error. Naming it
+/// twice for different settings (a level here, an option there) is not.
+#[test]
+fn one_rule_named_twice_with_the_same_setting_is_an_error() {
+    assert_eq!(
+        error("[rules]\nC001 = \"off\"\ncontent-too-short = \"error\"\n"),
+        "tunelint.toml:3:1: [rules]: \"content-too-short\" and \"C001\" are one rule (C001 content-too-short) and both set its level; which one wins would depend on the order of the lines: keep one"
+    );
+    assert_eq!(
+        error("[rules.C001]\nmin_chars = 3\n[rules.content-too-short]\nmin_chars = 5\n"),
+        "tunelint.toml:3:8: [rules]: \"content-too-short\" and \"C001\" are one rule (C001 content-too-short) and both set its option `min_chars`; which one wins would depend on the order of the lines: keep one"
+    );
+    assert!(parse("[rules]\nC001 = \"off\"\n[rules.content-too-short]\nmin_chars = 3\n").is_ok());
+    // A prefix and a rule in it: the rule is the more specific, whatever the order.
+    let config = parse("[rules]\nC001 = \"off\"\nC0 = \"error\"\n").expect("valid");
+    assert_eq!(
+        levels(
+            &config,
+            "a.jsonl",
+            &CliOverrides::default(),
+            &[Code::C001, Code::C002]
+        ),
+        [Level::Off, Level::Error]
+    );
+}
