@@ -358,6 +358,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     }
     overrides.check_selectors().map_err(config_error)?;
     let gates_config = config.gates(&overrides);
+    check_dataset_groups(&config)?;
 
     let is_excluded = |p: &Path| config.is_excluded(p);
     let is_included = |p: &Path| config.is_included(p);
@@ -883,6 +884,45 @@ struct Output {
     out: Sink,
     /// The first write error; the renderer is not called again after it.
     error: Option<io::Error>,
+}
+
+/// The `[[datasets]]` groups name files that exist, each in one split: a path with a typo
+/// would silently leave its split unchecked, and one file in two splits would be all leak
+/// (D003).
+fn check_dataset_groups(config: &Config) -> Result<()> {
+    let file = config
+        .path()
+        .map_or("the configuration".into(), |p| p.display().to_string());
+    for group in &config.datasets {
+        let name = group
+            .name
+            .as_deref()
+            .map_or(String::new(), |n| format!(" {n:?}"));
+        let mut seen: Vec<(PathBuf, &str, &String)> = Vec::new();
+        for (split, paths) in [
+            ("train", &group.train),
+            ("valid", &group.valid),
+            ("test", &group.test),
+        ] {
+            for p in paths {
+                let Ok(canonical) = std::fs::canonicalize(config.root().join(p)) else {
+                    bail!(
+                        "{file}: [[datasets]]{name} {split} names {p:?}, which does not exist (paths are relative to {}); fix the path, or the split-leak check (D003) has nothing to compare",
+                        config.root().display()
+                    );
+                };
+                if let Some((_, other, first)) =
+                    seen.iter().find(|(f, s, _)| *f == canonical && *s != split)
+                {
+                    bail!(
+                        "{file}: [[datasets]]{name} names {p:?} in {split} and {first:?} in {other}: one file cannot be two splits (every example would be a leak, D003)"
+                    );
+                }
+                seen.push((canonical, split, p));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What the file `--baseline` names is to a run, for [`Inputs`].

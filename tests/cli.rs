@@ -823,6 +823,38 @@ fn a_hostile_file_name_forges_no_command_on_standard_error() {
     assert!(stderr.contains("\\u001b]0;PWN"), "{stderr}");
 }
 
+/// A `[[datasets]]` group that names a missing file, or one file in two splits, stops the run:
+/// a typo would otherwise silently leave the split-leak check (D003) nothing to compare.
+#[test]
+fn a_dataset_group_names_existing_files_each_in_one_split() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD]));
+    write(dir.path(), "eval.jsonl", &lines(&[SHORT]));
+    for (config, says) in [
+        (
+            "[[datasets]]\ntrain = [\"train.jsonl\"]\ntest = [\"evla.jsonl\"]\n",
+            "[[datasets]] test names \"evla.jsonl\", which does not exist",
+        ),
+        (
+            "[[datasets]]\nname = \"qa\"\ntrain = [\"train.jsonl\"]\nvalid = [\"./train.jsonl\"]\n",
+            "[[datasets]] \"qa\" names \"./train.jsonl\" in valid and \"train.jsonl\" in train",
+        ),
+    ] {
+        write(dir.path(), "tunelint.toml", config);
+        let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
+        assert_eq!(code, 2, "{stderr}");
+        assert_clean_error(&stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+    write(
+        dir.path(),
+        "tunelint.toml",
+        "[[datasets]]\ntrain = [\"train.jsonl\"]\ntest = [\"eval.jsonl\"]\n",
+    );
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
+    assert!(code < 2, "{stderr}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Discovery
 
