@@ -199,7 +199,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
-    /// Show the count of every rule in the summary
+    /// Show the count of every rule in the summary (full and concise)
     #[arg(long)]
     pub statistics: bool,
 

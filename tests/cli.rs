@@ -855,6 +855,35 @@ fn a_dataset_group_names_existing_files_each_in_one_split() {
     assert!(code < 2, "{stderr}");
 }
 
+/// `--statistics` lists every rule's findings in `concise` too, before the summary line.
+#[test]
+fn statistics_list_every_rule_in_concise_output() {
+    let dir = tempdir();
+    write(dir.path(), "t.jsonl", &lines(&[BAD_ROLE, SHORT, BAD_ROLE]));
+    let (_, plain, _) =
+        stdout_of(tunelint(dir.path()).args(["--isolated", "--format", "concise", "t.jsonl"]));
+    assert!(!plain.contains("unknown-role"), "{plain}");
+    let (_, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--isolated",
+        "--format",
+        "concise",
+        "--statistics",
+        "t.jsonl",
+    ]));
+    assert!(
+        stdout.starts_with(&plain[..plain.find("\n0 errors").unwrap_or(0)]),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nS005 unknown-role        2 errors\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nC001 content-too-short   1 warning\n"),
+        "{stdout}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Discovery
 

@@ -44,6 +44,12 @@ impl Renderer for Concise {
         if self.options.quiet {
             return Ok(());
         }
+        // `--statistics`: every rule's findings, as `full` lists them.
+        if self.options.statistics {
+            for line in super::summary::rule_lines(&summary.total.by_rule()) {
+                writeln!(out, "{line}")?;
+            }
+        }
         writeln!(out, "{}", super::summary::one_line(summary))?;
         if let Some(t) = &summary.total.tokens {
             let n = crate::wording::thousands;

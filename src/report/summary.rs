@@ -55,6 +55,32 @@ pub fn notes(summary: &RunSummary<'_>) -> Vec<String> {
 }
 
 /// The full text summary: files table, rules, gates.
+/// One line per rule: its code, its name and its findings by level (`S005 unknown-role  2
+/// errors`), names padded to one width.
+pub fn rule_lines(by_rule: &[(crate::registry::Code, [u64; 3])]) -> Vec<String> {
+    let name_w = by_rule
+        .iter()
+        .map(|(c, _)| c.meta().name.len())
+        .max()
+        .unwrap_or(0);
+    by_rule
+        .iter()
+        .map(|(code, n)| {
+            let parts: Vec<String> = [(2, "error"), (1, "warning"), (0, "info")]
+                .iter()
+                .filter(|(i, _)| n[*i] > 0)
+                .map(|(i, w)| plural(n[*i], w))
+                .collect();
+            format!(
+                "{} {:<name_w$}  {}",
+                code.as_str(),
+                code.meta().name,
+                parts.join(", ")
+            )
+        })
+        .collect()
+}
+
 pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) -> io::Result<()> {
     let rows: Vec<[String; 6]> = summary
         .files
@@ -111,24 +137,8 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
                 by_rule.len()
             )?;
         }
-        let name_w = by_rule[..shown]
-            .iter()
-            .map(|(c, _)| c.meta().name.len())
-            .max()
-            .unwrap_or(0);
-        for (code, n) in &by_rule[..shown] {
-            let parts: Vec<String> = [(2, "error"), (1, "warning"), (0, "info")]
-                .iter()
-                .filter(|(i, _)| n[*i] > 0)
-                .map(|(i, w)| plural(n[*i], w))
-                .collect();
-            writeln!(
-                out,
-                "  {} {:<name_w$}  {}",
-                code.as_str(),
-                code.meta().name,
-                parts.join(", ")
-            )?;
+        for line in rule_lines(&by_rule[..shown]) {
+            writeln!(out, "  {line}")?;
         }
     }
     // `stats`: the dataset's charts and tables (findings by rule are listed above). `check`'s
