@@ -17,13 +17,38 @@ const SCANNED_CHARS: usize = 4096;
 pub fn quote(s: &str) -> String {
     let masked = masked_prefix(s);
     let short = shorten(&masked, QUOTED_CHARS);
-    serde_json::to_string(&short).unwrap_or_else(|_| format!("\"{short}\""))
+    let quoted = serde_json::to_string(&short).unwrap_or_else(|_| format!("\"{short}\""));
+    // JSON leaves invisible and reordering characters as they are: a right-to-left override
+    // in a role name would turn the rest of the message around.
+    escape_invisible(&quoted)
+}
+
+/// Zero-width, reordering (bidi) and byte-order-mark characters: shown as `\u` escapes
+/// wherever a message quotes data.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// `text` with [`invisible`] characters written as `\u` escapes.
+fn escape_invisible(text: &str) -> String {
+    if !text.chars().any(invisible) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if invisible(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A word taken from the data and shown as it is written (`it ends with "and"`): masked like
 /// [`quote`], cut to 40 characters, but not JSON-escaped.
 pub fn word(s: &str) -> String {
-    shorten(&masked_prefix(s), QUOTED_CHARS)
+    escape_invisible(&shorten(&masked_prefix(s), QUOTED_CHARS))
 }
 
 /// The first [`SCANNED_CHARS`] characters of `s` with every secret and personal detail masked.
@@ -170,10 +195,7 @@ mod tests {
 /// from standard output. Those characters are written as JSON escapes (`\u001b`), and a line
 /// that would start with `::` starts with `\u003a:` instead. Line breaks and tabs stay.
 pub fn for_log(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    };
+    let hidden = |c: char| (c.is_control() && c != '\n' && c != '\t') || invisible(c);
     let command = |line: &str| line.trim_start().starts_with("::");
     if !text.chars().any(hidden) && !text.split('\n').any(command) {
         return std::borrow::Cow::Borrowed(text);
@@ -226,6 +248,10 @@ mod stderr_tests {
             "e\\u001b]0;PWN\\u0007\\u001b[2J\\u000d.jsonl"
         );
         assert_eq!(for_log("\u{202e}evil"), "\\u202eevil");
+        assert_eq!(
+            super::quote("\u{202e}evil\u{200b}"),
+            "\"\\u202eevil\\u200b\""
+        );
         // Colons elsewhere are ours: `tunelint: error: a: b`.
         assert_eq!(for_log("tunelint: error: a: b"), "tunelint: error: a: b");
     }
