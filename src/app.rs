@@ -280,7 +280,7 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
     }
     let mut inputs = Vec::with_capacity(found.found.len());
     for f in &found.found {
-        let (display, source, path) = input_of(f, "tunelint sample -")?;
+        let (display, source, path) = input_of(f, "tunelint sample -", None)?;
         let settings = settings_of(&config, path, &CliOverrides::default(), &found.declared)?;
         inputs.push(Input {
             display,
@@ -336,6 +336,9 @@ fn stats(mut args: CheckArgs) -> Result<Status> {
 }
 
 fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
+    if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p.as_os_str() == "-") {
+        bail!("--stdin-filename names standard input, which is read only when a path is `-`");
+    }
     if args.no_tokens && mode == Mode::Check {
         bail!("--no-tokens is for `stats`; `check` counts tokens only with --token-stats");
     }
@@ -471,7 +474,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .collect();
     let mut jobs = Vec::with_capacity(found.len());
     for f in &found {
-        let (display, source, path) = input_of(f, "tunelint -")?;
+        let (display, source, path) = input_of(f, "tunelint -", args.stdin_filename.as_deref())?;
         let mut settings = settings_of(&config, path, &overrides, &discovered.declared)?;
         settings.token_stats = args.token_stats;
         let mut job = Job::new(display, source, settings);
@@ -1120,9 +1123,13 @@ fn main_format(args: &CheckArgs) -> OutputFormat {
 }
 
 /// An input as the engine reads it: its name as shown, its source, and the path its
-/// settings are resolved for (`-` for standard input, which `pipe` tells how to fill when it
-/// is closed).
-fn input_of<'a>(f: &'a Found, pipe: &str) -> Result<(String, InputSource, &'a Path)> {
+/// settings are resolved for (`-` for standard input, or `stdin_name` given with
+/// `--stdin-filename`; `pipe` tells how to fill it when it is closed).
+fn input_of<'a>(
+    f: &'a Found,
+    pipe: &str,
+    stdin_name: Option<&'a Path>,
+) -> Result<(String, InputSource, &'a Path)> {
     Ok(match f {
         Found::File(p) => (
             p.display().to_string(),
@@ -1133,7 +1140,10 @@ fn input_of<'a>(f: &'a Found, pipe: &str) -> Result<(String, InputSource, &'a Pa
             if !stdin_is_open() {
                 bail!("standard input is closed or /dev/null; pipe a JSONL file into `{pipe}`");
             }
-            ("-".to_string(), InputSource::Stdin, Path::new("-"))
+            match stdin_name {
+                Some(name) => (name.display().to_string(), InputSource::Stdin, name),
+                None => ("-".to_string(), InputSource::Stdin, Path::new("-")),
+            }
         }
     })
 }

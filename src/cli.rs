@@ -116,6 +116,11 @@ pub struct CheckArgs {
     /// Files and directories to lint; "-" reads standard input [default: .]
     pub paths: Vec<PathBuf>,
 
+    /// The path standard input ("-") is reported as, and whose configuration (overrides,
+    /// target) it is read with: an editor or script piping a file's text
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
     /// Output format [default: github when GITHUB_ACTIONS=true, full on a terminal, concise
     /// otherwise]
     #[arg(long, value_enum)]

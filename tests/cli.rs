@@ -688,6 +688,71 @@ fn stdin_is_named_dash() {
     );
 }
 
+/// `--stdin-filename` names standard input in every finding (SARIF can place it), and its
+/// configuration is that path's.
+#[test]
+fn stdin_filename_names_standard_input() {
+    let dir = tempdir();
+    let input = lines(&[GOOD, BAD_ROLE, SHORT]);
+    let (code, stdout, _) = stdout_of(
+        tunelint(dir.path())
+            .args([
+                "--isolated",
+                "--format",
+                "concise",
+                "--stdin-filename",
+                "data/train.jsonl",
+                "-",
+            ])
+            .write_stdin(input.clone()),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        heads(&stdout),
+        [
+            "data/train.jsonl:2:22: S005",
+            "data/train.jsonl:3:104: C001"
+        ]
+    );
+    write(
+        dir.path(),
+        "tunelint.toml",
+        "[[overrides]]\nfiles = [\"data/*.jsonl\"]\nrules = { C001 = \"off\" }\n",
+    );
+    let (_, stdout, _) = stdout_of(
+        tunelint(dir.path())
+            .args([
+                "--format",
+                "sarif",
+                "--stdin-filename",
+                "data/train.jsonl",
+                "-",
+            ])
+            .write_stdin(input),
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).expect("SARIF");
+    // The override turned C001 off: only S005 is left (and the failed gate, a result too).
+    let rules: Vec<&serde_json::Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| !r["ruleId"].as_str().unwrap_or("").starts_with("gate-"))
+        .collect();
+    assert_eq!(rules.len(), 1, "{stdout}");
+    assert_eq!(rules[0]["ruleId"], "S005");
+    assert_eq!(
+        rules[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "data/train.jsonl"
+    );
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--stdin-filename", "x.jsonl", "tunelint.toml"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--stdin-filename names standard input"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn stdin_full_format_shows_the_line() {
     let dir = tempdir();
