@@ -309,3 +309,48 @@ fn privacy_findings_past_the_limit_are_counted_in_one() {
         "15 more email-address findings in this record not shown one by one (at most 10 per rule and record)"
     );
 }
+
+/// Plain text and a prompt-completion prompt reach the model as written, with no chat template
+/// around them: a prompt format of their own (Alpaca headings, `### Human:` transcripts) is not
+/// a leaked template, while special tokens still are, and in chat records headings are too.
+#[test]
+fn a_records_own_prompt_format_is_no_template_leak() {
+    let c010 = |line: &str| -> Vec<String> {
+        let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
+        diagnostics
+            .iter()
+            .filter(|d| d.code.as_str() == "C010")
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let alpaca = "### Instruction:\nName a primary colour.\n\n### Response:\n";
+    assert_eq!(
+        c010(
+            &serde_json::json!({"prompt": alpaca, "completion": "Red is a primary colour."})
+                .to_string()
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        c010(
+            &serde_json::json!({"text": "### Human: Name a primary colour.\n### Assistant: Red."})
+                .to_string()
+        ),
+        Vec::<String>::new()
+    );
+    let special = c010(
+        &serde_json::json!({"text": "### Human: Name a colour.\n### Assistant: Red.</s>"})
+            .to_string(),
+    );
+    assert_eq!(special.len(), 1, "{special:?}");
+    assert!(special[0].contains("\"</s>\""), "{special:?}");
+    let chat = c010(
+        &serde_json::json!({"messages": [
+            {"role": "user", "content": alpaca},
+            {"role": "assistant", "content": "Red is a primary colour."}
+        ]})
+        .to_string(),
+    );
+    assert_eq!(chat.len(), 1, "{chat:?}");
+    assert!(chat[0].contains("### Instruction:"), "{chat:?}");
+}

@@ -7,9 +7,10 @@ use aho_corasick::packed::Searcher;
 use crate::context::RecordContext;
 use crate::declare_rule;
 use crate::literals;
-use crate::record::Message;
+use crate::record::{Message, Role};
 use crate::rules::Code;
 use crate::rules::content::prose::{Mask, Quotations};
+use crate::settings::FormatChoice;
 
 declare_rule! {
     /// ## What it does
@@ -37,7 +38,11 @@ declare_rule! {
     /// - a role label in the middle of a line (`the User: field`), and a role line whose
     ///   neighbouring line has another `Label: value` label: a table such as
     ///   `Goat: Endothermic` / `Human: Endothermic`, or a scripted dialogue with other
-    ///   speakers (`User: ...` / `Bot: ...`) that the user asked for.
+    ///   speakers (`User: ...` / `Bot: ...`) that the user asked for;
+    /// - headings and role lines in plain text (`text`) and in the prompt of a
+    ///   `prompt-completion` record: those reach the model as written, with no chat template
+    ///   around them, so an Alpaca or `### Human:` layout there is the data's own prompt
+    ///   format (special tokens such as `</s>` are still reported).
     ///
     /// ## Why is this bad?
     /// The chat template is applied at training time; markup already in the text is
@@ -90,8 +95,19 @@ static LINE_LABELS: LazyLock<Searcher> =
     LazyLock::new(|| literals::searcher(["\nHuman:", "\nUser:", "\nAssistant:"]));
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
+    // Plain text and a prompt-completion prompt are given to the model as written, with no
+    // chat template around them: a heading or a role line there is the data's own prompt
+    // format (Alpaca's `### Instruction:`, an `### Human:` transcript), not a second
+    // template. Special tokens still are one, whatever the format.
+    let own_format = ctx.format == FormatChoice::Text
+        || (ctx.format == FormatChoice::PromptCompletion && message.role == Role::User);
     for text in message.content.texts() {
-        let Some(found) = first_token(&text.value) else {
+        let found = if own_format {
+            first_special_token(&text.value)
+        } else {
+            first_token(&text.value)
+        };
+        let Some(found) = found else {
             continue;
         };
         let shown = &text.value[found.clone()];
@@ -108,6 +124,22 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
         };
         ctx.report(Code::C010, span, message);
     }
+}
+
+/// The byte range of the first special token of `text` (`<|...|>`, `</s>`, `[INST]`, ...;
+/// no heading or role line), if any.
+fn first_special_token(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut rest = 0;
+    // The first token found may be a heading; look on after it.
+    while let Some(found) = first_token(&text[rest..]) {
+        let range = found.start + rest..found.end + rest;
+        let shown = &text[range.clone()];
+        if !shown.starts_with('#') && !ROLE_LABELS.contains(&shown) {
+            return Some(range);
+        }
+        rest = range.end;
+    }
+    None
 }
 
 /// The byte range of the first template token of `text`, if any.
