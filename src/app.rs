@@ -525,6 +525,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .collect();
     let groups = crate::splits::groups(&paths, &config.datasets, config.root());
     let split_groups = groups.splits;
+    for id in split_groups.iter().flat_map(|g| &g.eval) {
+        if let Some(job) = jobs.get_mut(*id as usize) {
+            job.settings.evaluation_split = true;
+        }
+    }
     // --diff-base: which records are new; the others are read as context only.
     let changes = match &args.diff_base {
         Some(rev) => Some(crate::diffbase::changes(

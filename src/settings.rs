@@ -192,6 +192,10 @@ pub struct Settings {
     /// Count every example's tokens for the summary (`--token-stats`, `stats`), not only
     /// those T001 must check.
     pub token_stats: bool,
+    /// The file is an evaluation split of a dataset in the run (a `test` file beside its
+    /// `train` file, a `[[datasets]]` group's `valid`/`test`): it is not trained on, so a
+    /// benchmark item in it is no contamination (D004).
+    pub evaluation_split: bool,
     /// `[tokens] tokenizer`: an open-weight model's tokenizer and chat template, loaded once
     /// and shared by every file; `None` counts with OpenAI's `encoding`.
     pub model: Option<Arc<crate::tokens::hf::Model>>,

@@ -254,11 +254,28 @@ fn no_other_dataset_is_contaminated() {
     assert!(checked >= 20, "only {checked} datasets checked");
 }
 
+/// Every question of the test set is found, under a name that makes it training data; as the
+/// test split beside its training file (an evaluation split, not trained on) it is left alone.
 #[test]
 fn the_test_set_itself_is_found_whole() {
     let Some(dir) = datasets() else { return };
-    let found = d004(&dir.join("chat"), &["--isolated", "gsm8k_test.jsonl"]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        dir.join("chat/gsm8k_test.jsonl"),
+        tmp.path().join("math_problems.jsonl"),
+    )
+    .expect("copy");
+    let found = d004(tmp.path(), &["--isolated", "math_problems.jsonl"]);
     assert_eq!(found.len(), 1319);
+    let found = d004(
+        &dir.join("chat"),
+        &["--isolated", "gsm8k_train.jsonl", "gsm8k_test.jsonl"],
+    );
+    assert!(
+        found.iter().all(|(_, l)| l.contains("gsm8k_train.jsonl")),
+        "{found:#?}"
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
 }
 
 #[test]

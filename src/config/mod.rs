@@ -130,6 +130,7 @@ impl Default for Settings {
             pii_allow: Arc::default(),
             encoding: Encoding::default(),
             token_stats: false,
+            evaluation_split: false,
             model: None,
             overflow: Overflow::Truncate,
             target: None,

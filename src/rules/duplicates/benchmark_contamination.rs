@@ -14,7 +14,9 @@ declare_rule! {
     /// Reports an example whose user turn contains an item of an evaluation benchmark: the
     /// item's question, verbatim or lightly reworded, alone or inside a longer prompt. The
     /// finding names the benchmark and the item (its number and line) and says how much of
-    /// it the user turn holds.
+    /// it the user turn holds. Evaluation splits are not checked (a `test` or `valid` file
+    /// beside its `train` file, a `[[datasets]]` group's `valid`/`test`): they are not
+    /// trained on, and evaluating on a benchmark is what its items are for.
     ///
     /// Every file is checked against built-in fingerprints of public benchmarks whose
     /// licences allow it: the 1,319 questions of GSM8K's test split
@@ -76,7 +78,9 @@ thread_local! {
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     let benchmarks: &Benchmarks = &ctx.settings.contamination;
-    if benchmarks.is_empty() {
+    // An evaluation split is not trained on: a benchmark's items there (the benchmark's own
+    // test file beside its training file) contaminate nothing.
+    if benchmarks.is_empty() || ctx.settings.evaluation_split {
         return;
     }
     let text_record = conv.shape == Shape::Text;
