@@ -60,16 +60,9 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn json_report(stdout: &str) -> serde_json::Value {
-    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("json output: {e}\n{stdout}"))
-}
-
-#[test]
-fn declared_columns_tags_and_ranking_are_read_as_declared() {
-    let dir = copy_of("declared");
-    let (status, stdout, stderr) = run(dir.path(), &["--format", "json", "."]);
-    let report = json_report(&stdout);
-    let mut files: Vec<(String, String)> = report["files"]
+/// Each file of a JSON report with the format it was read in: `(path, format)`.
+fn files_and_formats(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["files"]
         .as_array()
         .expect("files")
         .iter()
@@ -79,7 +72,19 @@ fn declared_columns_tags_and_ranking_are_read_as_declared() {
                 f["format"].as_str().unwrap_or_default().to_string(),
             )
         })
-        .collect();
+        .collect()
+}
+
+fn json_report(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("json output: {e}\n{stdout}"))
+}
+
+#[test]
+fn declared_columns_tags_and_ranking_are_read_as_declared() {
+    let dir = copy_of("declared");
+    let (status, stdout, stderr) = run(dir.path(), &["--format", "json", "."]);
+    let report = json_report(&stdout);
+    let mut files = files_and_formats(&report);
     files.sort();
     let expected: Vec<(String, String)> = [
         "corpus.jsonl",
@@ -149,17 +154,7 @@ fn a_file_named_alone_is_read_as_its_registry_declares_it() {
     args.extend(named);
     let (status, stdout, stderr) = run(dir.path(), &args);
     let report = json_report(&stdout);
-    let files: Vec<(String, String)> = report["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap_or_default().to_string(),
-                f["format"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let files = files_and_formats(&report);
     let expected: Vec<(String, String)> = named
         .iter()
         .map(|p| (p.to_string(), "llama-factory".to_string()))

@@ -232,28 +232,30 @@ fn unknown_sharegpt_role_names_axolotl_roles_setting() {
     assert!(s005[0].contains("`roles:`"), "{}", s005[0]);
 }
 
+/// One record linted with the format detected.
+fn lint_auto(record: &str) -> (Vec<tunelint::diagnostic::Diagnostic>, engine::FileSummary) {
+    engine::lint_bytes(
+        format!("{record}\n").as_bytes(),
+        &settings(FormatChoice::Auto),
+    )
+}
+
 /// LLaMA-Factory's alpaca shape carries its own columns beside alpaca's (`images`, `tools`,
 /// `kto_tag`, ...): such a file is LLaMA-Factory's, and the columns are checked, not S008.
 #[test]
 fn llama_factory_alpaca_columns() {
-    let lint = |record: &str| {
-        engine::lint_bytes(
-            format!("{record}\n").as_bytes(),
-            &settings(FormatChoice::Auto),
-        )
-    };
-    let (diags, summary) = lint(
+    let (diags, summary) = lint_auto(
         r#"{"instruction": "Describe the picture.", "input": "", "output": "A lighthouse on a rocky coast at dusk.", "images": ["lighthouse.jpg"], "kto_tag": true}"#,
     );
     assert_eq!(summary.format, Some(FormatChoice::LlamaFactory));
     assert!(diags.is_empty(), "{diags:?}");
-    let (diags, _) = lint(
+    let (diags, _) = lint_auto(
         r#"{"instruction": "Describe the picture.", "input": "", "output": "A lighthouse on a rocky coast at dusk.", "images": ["lighthouse.jpg"], "kto_tag": "yes"}"#,
     );
     let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
     assert_eq!(codes, vec![Code::S007], "{diags:?}");
     // Without such a column the record stays plain alpaca.
-    let (_, summary) = lint(
+    let (_, summary) = lint_auto(
         r#"{"instruction": "Describe a lighthouse.", "input": "", "output": "A tower with a light that guides ships at night."}"#,
     );
     assert_eq!(summary.format, Some(FormatChoice::Alpaca));
@@ -265,14 +267,11 @@ fn llama_factory_alpaca_columns() {
 #[test]
 fn an_undesirable_kto_answer_is_not_linted_for_content() {
     let lint = |record: &str| {
-        engine::lint_bytes(
-            format!("{record}\n").as_bytes(),
-            &settings(FormatChoice::Auto),
-        )
-        .0
-        .into_iter()
-        .map(|d| d.code)
-        .collect::<Vec<Code>>()
+        lint_auto(record)
+            .0
+            .into_iter()
+            .map(|d| d.code)
+            .collect::<Vec<Code>>()
     };
     let record = |tag: &str| {
         format!(
