@@ -92,6 +92,8 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     let mut registries = Vec::new();
     let mut not_records = Vec::new();
     let mut stdin = false;
+    // The data files named on their own (not found by walking a folder).
+    let mut named: Vec<PathBuf> = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             stdin = true;
@@ -117,6 +119,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
                 not_records.push(clean(path));
             } else {
                 found.push(Found::File(clean(path)));
+                named.push(clean(path));
             }
         }
     }
@@ -146,9 +149,8 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     // folder finds that registry, and naming the file alone must not lose its columns. Only
     // the named files are read this way; the registry's other datasets are not added.
     let mut nearby: Vec<PathBuf> = Vec::new();
-    for f in &found {
-        if let Found::File(file) = f
-            && !declared.contains_key(file)
+    for file in &named {
+        if !declared.contains_key(file)
             && let Some(registry) = registry_above(file)
             && !registries.contains(&registry)
             && !nearby.contains(&registry)
@@ -156,17 +158,23 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             nearby.push(registry);
         }
     }
-    for registry in &nearby {
-        let read = dataset_info::read(registry)?;
-        for entry in read.entries {
-            for file in entry.files {
-                let named = found.iter().find_map(|f| match f {
-                    Found::File(p) if same_file(p, &file) => Some(p.clone()),
-                    _ => None,
-                });
-                if let Some(named) = named {
+    if !nearby.is_empty() {
+        let by_file: BTreeMap<PathBuf, &PathBuf> = named
+            .iter()
+            .filter_map(|p| Some((std::fs::canonicalize(p).ok()?, p)))
+            .collect();
+        for registry in &nearby {
+            let read = dataset_info::read(registry)?;
+            for entry in read.entries {
+                for file in entry.files {
+                    let Some(named) = std::fs::canonicalize(&file)
+                        .ok()
+                        .and_then(|f| by_file.get(&f))
+                    else {
+                        continue;
+                    };
                     declared
-                        .entry(named)
+                        .entry((*named).clone())
                         .or_insert_with(|| entry.declared.clone());
                 }
             }
@@ -367,15 +375,6 @@ fn registry_above(file: &Path) -> Option<PathBuf> {
         };
         candidate.is_file().then_some(candidate)
     })
-}
-
-/// Whether two paths name the same file (after resolving links and `.`), or are equal.
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || matches!(
-            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
-            (Ok(x), Ok(y)) if x == y
-        )
 }
 
 fn clean(path: &Path) -> PathBuf {

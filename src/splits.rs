@@ -24,7 +24,7 @@ const TRAIN: &str = "train";
 /// Words naming an evaluation split.
 const EVAL_SPLITS: &[&str] = &["valid", "validation", "val", "test", "eval", "dev"];
 /// Extensions set aside before a name is read (compression first, then the data's).
-const EXTENSIONS: &[&str] = &["gz", "zst", "zstd", "jsonl", "ndjson", "json"];
+const EXTENSIONS: &[&str] = &["gz", "zst", "zstd", "jsonl", "ndjson", "json", "parquet"];
 /// Characters that separate a split word from the rest of a name.
 const SEPARATORS: &[char] = &['-', '_', '.'];
 
@@ -337,6 +337,9 @@ mod tests {
         );
         assert_eq!(split_of("train/part-1.jsonl"), s("train", ""));
         assert_eq!(split_of("valid/gsm8k.jsonl"), s("valid", ""));
+        // The Hugging Face Hub's Parquet files, named as the JSON Lines are.
+        assert_eq!(split_of("test-00000-of-00001.parquet"), s("test", ""));
+        assert_eq!(split_of("gsm8k_train.parquet"), s("train", "gsm8k"));
     }
 
     #[test]

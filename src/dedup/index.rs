@@ -121,6 +121,42 @@ pub fn signature(text: &str) -> Signature {
     sig
 }
 
+/// The signature of a text by its word 3-grams (words split at white space, a text of fewer
+/// than 3 words is one shingle): what tells two long texts apart, where the character
+/// 3-grams of any two long English texts are mostly the same.
+pub fn word_signature(text: &str) -> Signature {
+    let mut sig = [u32::MAX; HASHES];
+    let feed = |shingle: u64, sig: &mut Signature| {
+        let x = splitmix(shingle);
+        for i in 0..HASHES {
+            let h = (A[i].wrapping_mul(x).wrapping_add(B[i]) >> 32) as u32;
+            if h < sig[i] {
+                sig[i] = h;
+            }
+        }
+    };
+    let mut window = [0u64; 3];
+    let mut n = 0usize;
+    for word in text.split_whitespace() {
+        window = [
+            window[1],
+            window[2],
+            xxhash_rust::xxh3::xxh3_64(word.as_bytes()),
+        ];
+        n += 1;
+        if n >= 3 {
+            feed(
+                window[0] ^ window[1].rotate_left(21) ^ window[2].rotate_left(42),
+                &mut sig,
+            );
+        }
+    }
+    if (1..3).contains(&n) {
+        feed(window[1] ^ window[2].rotate_left(21) ^ (n as u64), &mut sig);
+    }
+    sig
+}
+
 /// The number of equal positions; divided by `HASHES`, an estimate of the Jaccard
 /// similarity of the two texts.
 #[cfg(test)]

@@ -29,10 +29,10 @@ pub struct CompareTexts {
     /// Some texts are of preference records (`Conversation::preference`, in `record`):
     /// D002 then also compares their whole records.
     pub preference: bool,
-    /// Per text id, the whole record (every string of it: prompt and every answer) of a
-    /// preference record, in `whole_arena`; empty for the others.
-    wholes: Vec<(u64, u32)>,
-    whole_arena: String,
+    /// Per text id, the signature of the whole record (every string of it: prompt and every
+    /// answer) of a preference record; `None` for the others. A signature, not the text: a
+    /// fixed 128 bytes a record, however long its answers.
+    wholes: Vec<Option<Signature>>,
 }
 
 /// The facts kind of [`CompareTexts`].
@@ -84,32 +84,26 @@ impl CompareTexts {
             out.records += part.records;
             out.plain_text |= part.plain_text;
             out.preference |= part.preference;
-            let whole_base = out.whole_arena.len() as u64;
-            out.whole_arena.push_str(&part.whole_arena);
-            out.wholes
-                .extend(part.wholes.iter().map(|&(s, l)| (s + whole_base, l)));
+            out.wholes.extend_from_slice(&part.wholes);
         }
         out
     }
 
-    /// The whole record of text id `id` when it is a preference record's.
-    pub fn whole(&self, id: u32) -> Option<&str> {
-        let &(start, len) = self.wholes.get(id as usize)?;
-        (len > 0).then(|| &self.whole_arena[start as usize..start as usize + len as usize])
+    /// The signature of the whole record of text id `id` when it is a preference record's.
+    pub fn whole(&self, id: u32) -> Option<&Signature> {
+        self.wholes.get(id as usize)?.as_ref()
     }
 
     /// Adds a text for the next record.
     pub fn push(&mut self, text: &str) {
-        self.push_with_whole(text, "");
+        self.push_with_whole(text, None);
     }
 
     /// Adds a text for the next record, with its whole record when it is a preference
-    /// record's (empty otherwise).
-    fn push_with_whole(&mut self, text: &str, whole: &str) {
+    /// record's.
+    fn push_with_whole(&mut self, text: &str, whole: Option<&str>) {
         if !text.is_empty() {
-            self.wholes
-                .push((self.whole_arena.len() as u64, whole.len() as u32));
-            self.whole_arena.push_str(whole);
+            self.wholes.push(whole.map(index::word_signature));
             self.spans
                 .push((self.arena.len() as u64, text.len() as u32));
             self.arena.push_str(text);
@@ -129,7 +123,6 @@ impl CompareTexts {
             plain_text: self.plain_text,
             preference: self.preference,
             wholes: self.wholes.clone(),
-            whole_arena: self.whole_arena.clone(),
             owner: self.owner.clone(),
             ..Default::default()
         };
@@ -151,7 +144,8 @@ impl Facts for CompareTexts {
                 self.plain_text |= conv.shape == Shape::Text;
                 if conv.preference {
                     self.preference = true;
-                    self.push_with_whole(&dedup_text(conv, self.field), &record_text(record.doc));
+                    let whole = record_text(record.doc);
+                    self.push_with_whole(&dedup_text(conv, self.field), Some(&whole));
                 } else {
                     self.push(&dedup_text(conv, self.field));
                 }
@@ -173,10 +167,7 @@ impl Facts for CompareTexts {
         self.records += next.records;
         self.plain_text |= next.plain_text;
         self.preference |= next.preference;
-        let whole_base = self.whole_arena.len() as u64;
-        self.whole_arena.push_str(&next.whole_arena);
-        self.wholes
-            .extend(next.wholes.iter().map(|&(s, l)| (s + whole_base, l)));
+        self.wholes.extend(next.wholes);
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

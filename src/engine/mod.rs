@@ -247,9 +247,17 @@ impl Drop for Running<'_> {
 /// the settings name, or, detected, the same in every input, which is known only at the
 /// end (where, if the detected formats differ, every record is hashed after all).
 fn defer_hashes(jobs: &[Job]) -> bool {
+    // Whether a file is an evaluation split changes no key (only what D004 reports).
+    let alike = |a: &Settings, b: &Settings| {
+        let mut a = a.clone();
+        a.evaluation_split = b.evaluation_split;
+        a == *b
+    };
     let same_settings = match jobs {
         [] | [_] => true,
-        [first, rest @ ..] => rest.iter().all(|j| j.settings == first.settings),
+        [first, rest @ ..] => rest
+            .iter()
+            .all(|j| j.settings == first.settings || alike(&j.settings, &first.settings)),
     };
     same_settings && jobs.iter().all(|j| j.reread().is_some())
 }

@@ -2,8 +2,8 @@
 
 use crate::dataset::{DatasetContext, Role};
 use crate::declare_rule;
+use crate::dedup::index::Signature;
 use crate::dedup::search;
-use crate::dedup::similarity::Matcher;
 use crate::dedup::texts::{COMPARE_TEXTS, CompareTexts};
 use crate::diagnostic::{FileId, Related};
 use crate::rules::{Code, RunsOn};
@@ -141,77 +141,65 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
         .iter()
         .take_while(|&&f| ctx.files[f as usize].role == Role::Context)
         .count();
-    let mut matcher = Matcher::new();
     let threshold = settings.dedup.threshold;
     // (text, of, similarity) with record numbers of the joined dataset.
-    let found: Vec<(u32, u32, f64)> = if context > 0
-        && context < files.len()
-        && !options.ignore_template
-    {
-        let old = CompareTexts::concat(&parts[..context]);
-        let new = CompareTexts::concat(&parts[context..]);
-        let shift = bases[context] as u32;
-        let skip_new = |t: usize| exact[(new.owner[t] + shift) as usize];
-        if new.is_empty() {
-            return;
-        }
-        let mut found: Vec<(u32, u32, f64)> = search::Against::new(&old)
-            .find(&new, &options, skip_new)
-            .into_iter()
-            .filter(|f| wholes_alike(new.whole(f.text), old.whole(f.of), threshold, &mut matcher))
-            .map(|f| {
-                (
-                    new.owner[f.text as usize] + shift,
-                    old.owner[f.of as usize],
-                    f.similarity,
-                )
-            })
-            .collect();
-        found.extend(
-            search::within(&new, &options, skip_new)
+    let found: Vec<(u32, u32, f64)> =
+        if context > 0 && context < files.len() && !options.ignore_template {
+            let old = CompareTexts::concat(&parts[..context]);
+            let new = CompareTexts::concat(&parts[context..]);
+            let shift = bases[context] as u32;
+            let skip_new = |t: usize| exact[(new.owner[t] + shift) as usize];
+            if new.is_empty() {
+                return;
+            }
+            let mut found: Vec<(u32, u32, f64)> = search::Against::new(&old)
+                .find(&new, &options, skip_new)
                 .into_iter()
-                .filter(|f| {
-                    wholes_alike(new.whole(f.text), new.whole(f.of), threshold, &mut matcher)
-                })
+                .filter(|f| wholes_alike(new.whole(f.text), old.whole(f.of)))
                 .map(|f| {
                     (
                         new.owner[f.text as usize] + shift,
-                        new.owner[f.of as usize] + shift,
+                        old.owner[f.of as usize],
                         f.similarity,
                     )
-                }),
-        );
-        found
-    } else {
-        let joined;
-        let texts: &CompareTexts = if let [one] = parts[..] {
-            one
+                })
+                .collect();
+            found.extend(
+                search::within(&new, &options, skip_new)
+                    .into_iter()
+                    .filter(|f| wholes_alike(new.whole(f.text), new.whole(f.of)))
+                    .map(|f| {
+                        (
+                            new.owner[f.text as usize] + shift,
+                            new.owner[f.of as usize] + shift,
+                            f.similarity,
+                        )
+                    }),
+            );
+            found
         } else {
-            joined = CompareTexts::concat(&parts);
-            &joined
+            let joined;
+            let texts: &CompareTexts = if let [one] = parts[..] {
+                one
+            } else {
+                joined = CompareTexts::concat(&parts);
+                &joined
+            };
+            if texts.len() < 2 {
+                return;
+            }
+            search::within(texts, &options, |t| exact[texts.owner[t] as usize])
+                .into_iter()
+                .filter(|f| wholes_alike(texts.whole(f.text), texts.whole(f.of)))
+                .map(|f| {
+                    (
+                        texts.owner[f.text as usize],
+                        texts.owner[f.of as usize],
+                        f.similarity,
+                    )
+                })
+                .collect()
         };
-        if texts.len() < 2 {
-            return;
-        }
-        search::within(texts, &options, |t| exact[texts.owner[t] as usize])
-            .into_iter()
-            .filter(|f| {
-                wholes_alike(
-                    texts.whole(f.text),
-                    texts.whole(f.of),
-                    threshold,
-                    &mut matcher,
-                )
-            })
-            .map(|f| {
-                (
-                    texts.owner[f.text as usize],
-                    texts.owner[f.of as usize],
-                    f.similarity,
-                )
-            })
-            .collect()
-    };
     let plain_text = parts.iter().any(|p| p.plain_text);
     let preference = parts.iter().any(|p| p.preference);
     let field = match settings.dedup.field {
@@ -265,12 +253,15 @@ pub(crate) fn floor_pct(ratio: f64) -> f64 {
 }
 
 /// Whether two records whose compared texts are near-duplicates are near-duplicates: a
-/// preference record (its whole record given, `Some`) repeats its prompt by design, one record
-/// per pair of answers or per labelled answer, so two of them are only when their whole
-/// records, every answer included, are as alike as `threshold` asks.
-fn wholes_alike(a: Option<&str>, b: Option<&str>, threshold: f64, matcher: &mut Matcher) -> bool {
+/// preference record (its whole record's signature given, `Some`) repeats its prompt by
+/// design, one record per pair of answers or per labelled answer, so two of them are only
+/// when their whole records, every answer included, are alike too: at least 80% of the
+/// hashes of their word signatures agree (an estimate of the share of their word 3-grams
+/// they have in common, which a record copied with a word changed keeps near 1, and one that
+/// shares its prompt and one answer with another, but not the other answer, near a half).
+fn wholes_alike(a: Option<&Signature>, b: Option<&Signature>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => a == b || matcher.ratio(a, b) >= threshold,
+        (Some(a), Some(b)) => 5 * a.iter().zip(b).filter(|(x, y)| x == y).count() >= 4 * a.len(),
         _ => true,
     }
 }
