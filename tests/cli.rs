@@ -1812,39 +1812,41 @@ fn over_long_lines_are_skipped_and_the_rest_keeps_its_line_numbers() {
 #[test]
 fn color_always_never_and_piped() {
     let dir = tempdir();
-    write(dir.path(), "train.jsonl", &lines(&[BAD_ROLE]));
-    let run = |color: Option<&str>| {
-        let mut cmd = tunelint(dir.path());
-        cmd.args(["--format", "full"]);
-        if let Some(c) = color {
-            cmd.args(["--color", c]);
-        }
-        stdout_of(cmd.arg("train.jsonl")).1
-    };
-    let always = run(Some("always"));
-    assert!(
-        always.contains("\u{1b}["),
-        "ANSI escapes with --color always"
-    );
-    let never = run(Some("never"));
-    assert!(!never.contains('\u{1b}'), "{never}");
-    // Piped (as here) with the default auto: no colour.
-    assert_eq!(run(None), never);
-    // Without the escapes, the coloured output says the same thing.
-    let mut stripped = String::new();
-    let mut chars = always.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c == 'm' {
-                    break;
-                }
+    write(dir.path(), "train.jsonl", &lines(&[BAD_ROLE, SHORT]));
+    for format in ["full", "concise"] {
+        let run = |color: Option<&str>| {
+            let mut cmd = tunelint(dir.path());
+            cmd.args(["--format", format]);
+            if let Some(c) = color {
+                cmd.args(["--color", c]);
             }
-        } else {
-            stripped.push(c);
+            stdout_of(cmd.arg("train.jsonl")).1
+        };
+        let always = run(Some("always"));
+        assert!(
+            always.contains("\u{1b}["),
+            "ANSI escapes with --color always in {format}"
+        );
+        let never = run(Some("never"));
+        assert!(!never.contains('\u{1b}'), "{never}");
+        // Piped (as here) with the default auto: no colour.
+        assert_eq!(run(None), never);
+        // Without the escapes, the coloured output says the same thing.
+        let mut stripped = String::new();
+        let mut chars = always.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                stripped.push(c);
+            }
         }
+        assert_eq!(stripped, never, "{format}");
     }
-    assert_eq!(stripped, never);
 }
 
 #[test]

@@ -18,25 +18,32 @@ impl Renderer for Concise {
         files: &[FileInfo],
     ) -> io::Result<()> {
         let info = &files[d.location.file as usize];
+        // `--color`: the place in bold, the code in its level's colour (as `full` shows them).
+        let (bold, code_colour, reset) = if self.options.color {
+            let colour = match d.level {
+                crate::rule::Level::Error => "\x1b[1;31m",
+                crate::rule::Level::Warning => "\x1b[1;33m",
+                _ => "\x1b[1;36m",
+            };
+            ("\x1b[1m", colour, "\x1b[0m")
+        } else {
+            ("", "", "")
+        };
+        let code = d.code.as_str();
         if info.rows {
             // A table's row has no line and column a reader could go to.
             return writeln!(
                 out,
-                "{}: {} {}",
+                "{bold}{}:{reset} {code_colour}{code}{reset} {}",
                 info.at(d.location.line),
-                d.code.as_str(),
                 d.message
             );
         }
         let path = super::shown_path(&info.display);
         writeln!(
             out,
-            "{}:{}:{}: {} {}",
-            path,
-            d.location.line,
-            d.location.column,
-            d.code.as_str(),
-            d.message
+            "{bold}{}:{}:{}:{reset} {code_colour}{code}{reset} {}",
+            path, d.location.line, d.location.column, d.message
         )
     }
 
