@@ -75,6 +75,23 @@ fn files_and_formats(report: &serde_json::Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The findings of a JSON report whose rule is in one of `categories` (`S`, `O`), as
+/// `path:line CODE message`.
+fn findings_in(report: &serde_json::Value, categories: &[char]) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .and_then(|c| c.chars().next())
+                .is_some_and(|c| categories.contains(&c))
+        })
+        .map(|d| format!("{}:{} {} {}", d["path"], d["line"], d["code"], d["message"]))
+        .collect()
+}
+
 fn json_report(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("json output: {e}\n{stdout}"))
 }
@@ -100,16 +117,7 @@ fn declared_columns_tags_and_ranking_are_read_as_declared() {
     .map(|p| (p.to_string(), "llama-factory".to_string()))
     .collect();
     assert_eq!(files, expected, "{stderr}");
-    let schema_or_order: Vec<String> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter(|d| {
-            let code = d["code"].as_str().unwrap_or_default();
-            code.starts_with('S') || code.starts_with('O')
-        })
-        .map(|d| format!("{}:{} {} {}", d["path"], d["line"], d["code"], d["message"]))
-        .collect();
+    let schema_or_order = findings_in(&report, &['S', 'O']);
     assert!(
         schema_or_order.is_empty(),
         "renamed columns and custom tags are read as declared:\n{}",
@@ -160,13 +168,7 @@ fn a_file_named_alone_is_read_as_its_registry_declares_it() {
         .map(|p| (p.to_string(), "llama-factory".to_string()))
         .collect();
     assert_eq!(files, expected, "{stderr}");
-    let schema: Vec<String> = report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with('S')))
-        .map(|d| format!("{}:{} {} {}", d["path"], d["line"], d["code"], d["message"]))
-        .collect();
+    let schema = findings_in(&report, &['S']);
     assert!(schema.is_empty(), "{}", schema.join("\n"));
     assert_eq!(status, 0, "{stdout}\n{stderr}");
     // From inside a folder of the registry's, by another spelling.

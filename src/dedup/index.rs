@@ -88,21 +88,24 @@ const fn splitmix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// Lowers each hash of `sig` to the shingle's where that is smaller.
+#[inline]
+fn feed(shingle: u64, sig: &mut Signature) {
+    let x = splitmix(shingle);
+    for i in 0..HASHES {
+        let h = (A[i].wrapping_mul(x).wrapping_add(B[i]) >> 32) as u32;
+        if h < sig[i] {
+            sig[i] = h;
+        }
+    }
+}
+
 /// The signature of a text: the minimum of each hash over its character 3-grams (a text of
 /// fewer than 3 characters is one shingle).
 pub fn signature(text: &str) -> Signature {
     let mut sig = [u32::MAX; HASHES];
     let mut window = [0u32; 3];
     let mut n = 0usize;
-    let feed = |shingle: u64, sig: &mut Signature| {
-        let x = splitmix(shingle);
-        for i in 0..HASHES {
-            let h = (A[i].wrapping_mul(x).wrapping_add(B[i]) >> 32) as u32;
-            if h < sig[i] {
-                sig[i] = h;
-            }
-        }
-    };
     for c in text.chars() {
         window = [window[1], window[2], c as u32];
         n += 1;
@@ -126,15 +129,6 @@ pub fn signature(text: &str) -> Signature {
 /// 3-grams of any two long English texts are mostly the same.
 pub fn word_signature(text: &str) -> Signature {
     let mut sig = [u32::MAX; HASHES];
-    let feed = |shingle: u64, sig: &mut Signature| {
-        let x = splitmix(shingle);
-        for i in 0..HASHES {
-            let h = (A[i].wrapping_mul(x).wrapping_add(B[i]) >> 32) as u32;
-            if h < sig[i] {
-                sig[i] = h;
-            }
-        }
-    };
     let mut window = [0u64; 3];
     let mut n = 0usize;
     for word in text.split_whitespace() {
