@@ -149,7 +149,8 @@ fn each_targets_documented_shapes_read_without_a_finding() {
 #[test]
 fn tool_calls_as_a_chat_template_takes_them() {
     const TRL_TOOLS: &str = r#"{"messages": [{"role": "user", "content": "Turn on the living room lights."}, {"role": "assistant", "tool_calls": [{"type": "function", "function": {"name": "control_light", "arguments": {"room": "living room", "state": "on"}}}]}, {"role": "tool", "name": "control_light", "content": "The lights in the living room are now on."}, {"role": "assistant", "content": "Done! The living room lights are on."}], "tools": [{"type": "function", "function": {"name": "control_light", "description": "Controls the lights in a room.", "parameters": {"type": "object", "properties": {"room": {"type": "string"}, "state": {"type": "string"}}, "required": ["room", "state"]}, "return": {"type": "string", "description": "The new state of the lights."}}}]}"#;
-    for target in ["trl", "axolotl"] {
+    // Unsloth's role list names three roles; its chat templates take the tool result too.
+    for target in ["trl", "axolotl", "unsloth"] {
         let (code, out) = check(&[TRL_TOOLS], &["--target", target]);
         assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
     }

@@ -234,6 +234,15 @@ fn check_target_roles(
             Role::Unknown => true,
             // A reinforcement prompt's instructions: the format's own role, whoever reads it.
             Role::Developer if format == FormatChoice::OpenAiRft => true,
+            // A tool result where the target hands `messages` to the model's chat template,
+            // which takes the tool role with the calls it answers (not through ShareGPT's
+            // role names, which Unsloth's `standardize_sharegpt` maps to three roles).
+            Role::Tool
+                if target.chat_template_tools.is_some()
+                    && format.read_as() != FormatChoice::ShareGpt =>
+            {
+                true
+            }
             role => target
                 .roles
                 .value
