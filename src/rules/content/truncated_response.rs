@@ -22,7 +22,8 @@ declare_rule! {
     ///   digit).
     ///
     /// Deliberately not matched: a missing full stop by itself (an answer may end with a list
-    /// item, a number, a heading, an emoji or a closing code fence); a dangling word at the end
+    /// item, a number, a heading, an emoji or a closing code fence); a bare fence left at the
+    /// end after a closed block (one closing fence too many, nothing cut off); a dangling word at the end
     /// of a line of unfenced code (indented, or with `=`, `;`, `{`, `}`: `    return a`); a `;`
     /// at the end, which closes a statement of code (`... GROUP BY id;`); closing brackets
     /// without an opening one (`1)` list numbers) and smileys such as `:(`; a `"` after a
@@ -94,10 +95,22 @@ fn truncation(text: &str) -> Option<(std::ops::Range<usize>, String)> {
         let built = mask.insert(Mask::new(text));
         if let Some(at) = built.unclosed_fence() {
             let fence_len = text[at..].find('\n').unwrap_or(text.len() - at);
-            return Some((
-                at..at + fence_len,
-                "a code block is opened and never closed".to_owned(),
-            ));
+            // A bare fence with nothing after it, after a block that was closed, is one
+            // fence too many, not a block cut off. (With a language named, "```python" and
+            // then nothing, or as the only fence, the answer stops where its code starts.)
+            let bare = text[at..at + fence_len]
+                .trim()
+                .trim_start_matches(['`', '~'])
+                .is_empty();
+            let stray = bare
+                && text[at + fence_len..].trim().is_empty()
+                && literals::has_fence(&bytes[..at]);
+            if !stray {
+                return Some((
+                    at..at + fence_len,
+                    "a code block is opened and never closed".to_owned(),
+                ));
+            }
         }
     }
     let trimmed = text.trim_end();
@@ -242,6 +255,11 @@ mod tests {
         assert!(cut("It costs $5 (plus tax, which depends on").is_some());
         assert!(cut("He said \"we will be there at noon").is_some());
         assert!(cut("Great tools such as").is_some());
+        // A block cut where its code starts, named or not.
+        assert!(cut("Here is the script:\n\n```python").is_some());
+        assert!(cut("Here is the script:\n\n```\n").is_some());
+        // A second block cut off after a closed one.
+        assert!(cut("```sh\nls\n```\nThen:\n```\nrm -r build").is_some());
     }
 
     #[test]
@@ -251,6 +269,9 @@ mod tests {
             "#### 72",
             "Done.",
             "Here:\n```\ncode\n```",
+            // One closing fence too many: nothing is cut off.
+            "Here:\n```python\nprint(1)\n```\n```",
+            "Here:\n~~~\ncode\n~~~\n\n~~~~\n",
             "1) first 2) second",
             "I'm sad :(",
             "A 5\" screen is small.",
