@@ -1049,7 +1049,12 @@ impl<'p, 's> Document<'p, 's> {
 
     /// The value's text exactly as in the line.
     pub fn raw(&self, id: NodeId) -> &'s str {
-        self.src.get(self.span(id).range()).unwrap_or("")
+        self.raw_at(self.span(id))
+    }
+
+    /// The text of the line at `span` (a span of this document's).
+    pub fn raw_at(&self, span: Span) -> &'s str {
+        self.src.get(span.range()).unwrap_or("")
     }
 
     pub fn bool(&self, id: NodeId) -> Option<bool> {

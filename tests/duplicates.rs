@@ -1415,3 +1415,90 @@ fn preference_records_sharing_a_prompt_are_not_near_duplicates() {
         "{stdout}"
     );
 }
+
+/// Visual question answering repeats its questions by design: the same question about two
+/// different images (an image part, or TRL's and LLaMA-Factory's `images` column) is two
+/// examples, neither a near-duplicate nor a leak; about the same image, it is one repeated.
+#[test]
+fn the_same_question_about_another_image_is_not_a_duplicate() {
+    let question = "Describe what you see in this image in one sentence.";
+    let answer = "A small grey cat sleeps on a red sofa next to a sunny window.";
+    let part = |url: &str| {
+        serde_json::json!({"messages": [
+            {"role": "user", "content": [
+                {"type": "image_url", "image_url": {"url": url}},
+                {"type": "text", "text": question}]},
+            {"role": "assistant", "content": answer}]})
+        .to_string()
+    };
+    let column = |path: Option<&str>| {
+        let images: Vec<&str> = path.into_iter().collect();
+        serde_json::json!({"images": images, "messages": [
+            {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": question}]},
+            {"role": "assistant", "content": [{"type": "text", "text": answer}]}]})
+        .to_string()
+    };
+    let run = |dir: &Path, files: &[(&str, Vec<String>)], args: &[&str]| {
+        for (name, lines) in files {
+            std::fs::write(dir.join(name), lines.join("\n") + "\n").expect("write");
+        }
+        let out = tunelint(dir)
+            .args(["--format", "concise", "--select", "D"])
+            .args(args)
+            .arg(".")
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Different images: no finding, in either form.
+    for lines in [
+        vec![
+            part("https://example.org/cat.png"),
+            part("https://example.org/dog.png"),
+        ],
+        vec![
+            column(Some("images/0001.png")),
+            column(Some("images/0002.png")),
+        ],
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stdout = run(dir.path(), &[("data.jsonl", lines)], &["--target", "trl"]);
+        assert!(!stdout.contains("D00"), "{stdout}");
+    }
+    // The same image (written with other white space), or none: a near-duplicate.
+    let spaced = part("https://example.org/cat.png").replace("\"url\":", "\"url\" :  ");
+    for lines in [
+        vec![part("https://example.org/cat.png"), spaced],
+        vec![column(None), column(None).replace("sunny", "bright")],
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stdout = run(dir.path(), &[("data.jsonl", lines)], &["--target", "trl"]);
+        assert!(stdout.contains("data.jsonl:2:1: D00"), "{stdout}");
+    }
+    // Across splits: a test question about another image is no leak.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stdout = run(
+        dir.path(),
+        &[
+            ("train.jsonl", vec![column(Some("images/0001.png"))]),
+            ("test.jsonl", vec![column(Some("images/0002.png"))]),
+        ],
+        &["--target", "trl"],
+    );
+    assert!(!stdout.contains("D003"), "{stdout}");
+    let stdout = run(
+        dir.path(),
+        &[
+            ("train.jsonl", vec![column(Some("images/0001.png"))]),
+            (
+                "test.jsonl",
+                vec![column(Some("images/0001.png")).replace("sunny", "bright")],
+            ),
+        ],
+        &["--target", "trl"],
+    );
+    assert!(
+        stdout.contains("test.jsonl:1:1: D003 near copy"),
+        "{stdout}"
+    );
+}

@@ -33,6 +33,9 @@ pub struct CompareTexts {
     /// answer) of a preference record; `None` for the others. A signature, not the text: a
     /// fixed 128 bytes a record, however long its answers.
     wholes: Vec<Option<Signature>>,
+    /// Per text id, what identifies the images and other media of its record
+    /// ([`media_key`]; 0 for none).
+    media: Vec<u64>,
 }
 
 /// The facts kind of [`CompareTexts`].
@@ -85,8 +88,16 @@ impl CompareTexts {
             out.plain_text |= part.plain_text;
             out.preference |= part.preference;
             out.wholes.extend_from_slice(&part.wholes);
+            out.media.extend_from_slice(&part.media);
         }
         out
+    }
+
+    /// Whether the records of text `a` here and text `b` of `other` show the same media (or
+    /// none): the same question about two different images is two examples, not one
+    /// repeated.
+    pub fn same_media(&self, a: u32, other: &CompareTexts, b: u32) -> bool {
+        self.media.get(a as usize) == other.media.get(b as usize)
     }
 
     /// The signature of the whole record of text id `id` when it is a preference record's.
@@ -96,14 +107,15 @@ impl CompareTexts {
 
     /// Adds a text for the next record.
     pub fn push(&mut self, text: &str) {
-        self.push_with_whole(text, None);
+        self.push_with_whole(text, None, 0);
     }
 
     /// Adds a text for the next record, with its whole record when it is a preference
     /// record's.
-    fn push_with_whole(&mut self, text: &str, whole: Option<&str>) {
+    fn push_with_whole(&mut self, text: &str, whole: Option<&str>, media: u64) {
         if !text.is_empty() {
             self.wholes.push(whole.map(index::word_signature));
+            self.media.push(media);
             self.spans
                 .push((self.arena.len() as u64, text.len() as u32));
             self.arena.push_str(text);
@@ -123,6 +135,7 @@ impl CompareTexts {
             plain_text: self.plain_text,
             preference: self.preference,
             wholes: self.wholes.clone(),
+            media: self.media.clone(),
             owner: self.owner.clone(),
             ..Default::default()
         };
@@ -142,12 +155,13 @@ impl Facts for CompareTexts {
         match record.conv {
             Some(conv) => {
                 self.plain_text |= conv.shape == Shape::Text;
+                let media = media_key(record.doc, conv);
                 if conv.preference {
                     self.preference = true;
                     let whole = record_text(record.doc);
-                    self.push_with_whole(&dedup_text(conv, self.field), Some(&whole));
+                    self.push_with_whole(&dedup_text(conv, self.field), Some(&whole), media);
                 } else {
-                    self.push(&dedup_text(conv, self.field));
+                    self.push_with_whole(&dedup_text(conv, self.field), None, media);
                 }
             }
             None => self.records += 1,
@@ -168,6 +182,7 @@ impl Facts for CompareTexts {
         self.plain_text |= next.plain_text;
         self.preference |= next.preference;
         self.wholes.extend(next.wholes);
+        self.media.extend(next.media);
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
@@ -206,6 +221,52 @@ pub fn dedup_text(conv: &Conversation<'_>, field: DedupField) -> String {
                 .map(|m| format!("{}: {}", m.role.as_str(), m.content.joined_text()).into()),
         ),
     }
+}
+
+/// Top-level columns that hold a record's media (TRL's and LLaMA-Factory's `images`,
+/// `videos` and `audios`, a single `image`).
+const MEDIA_COLUMNS: [&str; 5] = ["images", "image", "videos", "audios", "audio"];
+
+/// What identifies the media of a record: a hash of its image parts and media columns as
+/// written, white space outside and inside left out; 0 when it has none.
+fn media_key(doc: &crate::json::Document<'_, '_>, conv: &Conversation<'_>) -> u64 {
+    use crate::record::{Content, Part};
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut any = false;
+    let mut feed = |raw: &str| {
+        any = true;
+        for piece in raw.split_ascii_whitespace() {
+            hasher.update(piece.as_bytes());
+        }
+        hasher.update(&[0]);
+    };
+    for m in &conv.messages {
+        if let Content::Parts { parts, .. } = &m.content {
+            for part in parts {
+                if let Part::Image { span } = part {
+                    feed(doc.raw_at(*span));
+                }
+            }
+        }
+    }
+    if doc.kind(doc.root()) == crate::json::Kind::Object {
+        for key in MEDIA_COLUMNS {
+            let Some(v) = doc.get(doc.root(), key) else {
+                continue;
+            };
+            // Arrow writes the column on every row: null or empty is no media.
+            let empty = match doc.kind(v) {
+                crate::json::Kind::Null => true,
+                crate::json::Kind::Array => doc.elements(v).next().is_none(),
+                _ => false,
+            };
+            if !empty {
+                feed(key);
+                feed(doc.raw(v));
+            }
+        }
+    }
+    if any { hasher.digest().max(1) } else { 0 }
 }
 
 /// Every string of a record, in order, one per line: a preference record's prompt and every

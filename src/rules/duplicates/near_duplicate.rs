@@ -23,7 +23,10 @@ declare_rule! {
     /// `difflib.SequenceMatcher(None, a, b).ratio()`, 2·M/(|a|+|b|) over characters, with `a`
     /// the later text. The compared text is `dedup.field`: the first user message (default,
     /// as in the lesson), the assistant messages, or the whole conversation. Examples without
-    /// that text are not compared. Both settings live under `[dedup]`, not `[rules]`:
+    /// that text are not compared, and examples that show different media (image parts, or
+    /// an `images`, `videos` or `audios` column, as written) are not near-duplicates of each
+    /// other: the same question about another image is another example. Both settings live
+    /// under `[dedup]`, not `[rules]`:
     ///
     /// ```toml
     /// [dedup]
@@ -155,7 +158,10 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
             let mut found: Vec<(u32, u32, f64)> = search::Against::new(&old)
                 .find(&new, &options, skip_new)
                 .into_iter()
-                .filter(|f| wholes_alike(new.whole(f.text), old.whole(f.of)))
+                .filter(|f| {
+                    new.same_media(f.text, &old, f.of)
+                        && wholes_alike(new.whole(f.text), old.whole(f.of))
+                })
                 .map(|f| {
                     (
                         new.owner[f.text as usize] + shift,
@@ -167,7 +173,10 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
             found.extend(
                 search::within(&new, &options, skip_new)
                     .into_iter()
-                    .filter(|f| wholes_alike(new.whole(f.text), new.whole(f.of)))
+                    .filter(|f| {
+                        new.same_media(f.text, &new, f.of)
+                            && wholes_alike(new.whole(f.text), new.whole(f.of))
+                    })
                     .map(|f| {
                         (
                             new.owner[f.text as usize] + shift,
@@ -190,7 +199,10 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
             }
             search::within(texts, &options, |t| exact[texts.owner[t] as usize])
                 .into_iter()
-                .filter(|f| wholes_alike(texts.whole(f.text), texts.whole(f.of)))
+                .filter(|f| {
+                    texts.same_media(f.text, texts, f.of)
+                        && wholes_alike(texts.whole(f.text), texts.whole(f.of))
+                })
                 .map(|f| {
                     (
                         texts.owner[f.text as usize],

@@ -14,8 +14,8 @@ declare_rule! {
     /// ## What it does
     /// Reports an example of a validation or test split that duplicates an example of its
     /// training split: exactly (as D001: identical after JSON canonicalisation, confirmed in
-    /// full) or nearly (as D002: the `dedup.field` text more similar than `dedup.threshold`).
-    /// The finding is on the evaluation example and names the training example.
+    /// full) or nearly (as D002: the `dedup.field` text more similar than `dedup.threshold`,
+    /// about the same media). The finding is on the evaluation example and names the training example.
     ///
     /// Splits are the files of one directory named `train`, and `valid`, `validation`,
     /// `val`, `test`, `eval` or `dev` (`train.jsonl` with `valid.jsonl`, say); a name may
@@ -141,7 +141,11 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
             }
             let options = search::Options::new(&ctx.settings(eval).dedup, ctx.threads);
             let found = against.find(eval_texts, &options, |t| done[eval_texts.owner[t] as usize]);
-            for f in found {
+            // The same question about another image is no leak.
+            for f in found
+                .into_iter()
+                .filter(|f| eval_texts.same_media(f.text, train_texts, f.of))
+            {
                 let record = eval_texts.owner[f.text as usize] as usize;
                 done[record] = true;
                 let t = train_texts.owner[f.of as usize] as usize;
