@@ -766,3 +766,20 @@ fn a_vertex_record_with_more_than_30_images_is_s012() {
         );
     }
 }
+
+/// Azure OpenAI's documentation asks for files "encoded in UTF-8 and include a byte-order
+/// mark": under that target the mark is no finding; under any other it is J005.
+#[test]
+fn azure_takes_the_byte_order_mark_it_asks_for() {
+    let with_mark = format!("\u{feff}{CHAT}");
+    let (code, out) = check(&[&with_mark], &["--target", "azure-openai"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    for args in [&["--target", "openai"][..], &[]] {
+        let (code, out) = check(&[&with_mark], args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains("data.jsonl:1:1: J005 file starts with a UTF-8 byte-order mark"),
+            "{args:?}: {out}"
+        );
+    }
+}

@@ -47,4 +47,5 @@ pub(super) const TARGET: Target = Target {
                 tool result names its function with \"name\" (or nothing)",
         source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
     }),
+    byte_order_mark: None,
 };

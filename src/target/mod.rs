@@ -171,6 +171,9 @@ pub struct Target {
     pub chat_template_tools: Option<Cited<&'static str>>,
     /// Where `weight` (0 or 1) may mask any message, not only an assistant's (S009).
     pub weights_any_message: Option<Cited<&'static str>>,
+    /// Where the provider asks for files that start with a UTF-8 byte-order mark: J005 then
+    /// leaves the mark alone.
+    pub byte_order_mark: Option<Cited<&'static str>>,
 }
 
 impl Target {
@@ -387,6 +390,9 @@ impl Target {
         }
         if let Some(weights) = self.weights_any_message {
             fact("weight (S009)", weights.value.to_owned(), weights.source);
+        }
+        if let Some(mark) = self.byte_order_mark {
+            fact("byte-order mark (J005)", mark.value.to_owned(), mark.source);
         }
         if let Some(tools) = self.chat_template_tools {
             fact(

@@ -73,4 +73,5 @@ pub(super) const TARGET: Target = Target {
         source: DATA,
     }),
     chat_template_tools: None,
+    byte_order_mark: None,
 };

@@ -52,4 +52,5 @@ pub(super) const TARGET: Target = Target {
                 tool result names its function with \"name\" (or nothing)",
         source: "https://huggingface.co/docs/trl/dataset_formats#tool-calling",
     }),
+    byte_order_mark: None,
 };

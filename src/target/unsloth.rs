@@ -52,4 +52,5 @@ pub(super) const TARGET: Target = Target {
                 tool result names its function with \"name\" (or nothing)",
         source: "https://huggingface.co/docs/transformers/chat_extras",
     }),
+    byte_order_mark: None,
 };

@@ -17,6 +17,9 @@ declare_rule! {
     /// uploads reject the file. Save the file as plain UTF-8, or strip the mark with
     /// `sed -i '1s/^\xEF\xBB\xBF//' data.jsonl`.
     ///
+    /// Under a target whose documentation asks for the mark (Azure OpenAI: "encoded in UTF-8
+    /// and include a byte-order mark"), a file that starts with it is not reported.
+    ///
     /// ## Example
     /// ```jsonl,invalid,bytes
     /// \xEF\xBB\xBF{"messages": [{"role": "user", "content": "How do I cancel my plan?"}, {"role": "assistant", "content": "Open Billing, choose Cancel plan and confirm."}]}
@@ -43,6 +46,14 @@ pub fn check(buf: &mut Vec<u8>, ctx: &mut FileContext<'_>) -> bool {
         return false;
     }
     buf.drain(..BOM.len());
+    if ctx
+        .settings
+        .target
+        .is_some_and(|t| t.byte_order_mark.is_some())
+    {
+        // The provider asks for it (Azure OpenAI).
+        return true;
+    }
     ctx.report_line(
         Code::J005,
         1,
