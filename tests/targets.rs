@@ -783,3 +783,22 @@ fn azure_takes_the_byte_order_mark_it_asks_for() {
         );
     }
 }
+
+/// Unsloth patches every TRL trainer: TRL's standard prompt-completion records (SFT) and
+/// unpaired preference records (KTO) are Unsloth's too.
+#[test]
+fn unsloth_reads_what_the_trl_trainers_it_patches_read() {
+    let kto = [
+        r#"{"prompt": [{"role": "user", "content": "What color is the sky on a clear day?"}], "completion": [{"role": "assistant", "content": "It is blue on a clear day."}], "label": true}"#,
+        r#"{"prompt": [{"role": "user", "content": "What color is the grass in spring?"}], "completion": [{"role": "assistant", "content": "It is purple in spring."}], "label": false}"#,
+    ];
+    let standard = [
+        r#"{"prompt": "The sky on a clear day is", "completion": " blue, because air scatters blue light most."}"#,
+    ];
+    for lines in [&kto[..], &standard[..]] {
+        for target in ["trl", "unsloth"] {
+            let (code, out) = check(lines, &["--target", target]);
+            assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
+        }
+    }
+}

@@ -8,15 +8,18 @@ pub(super) const TARGET: Target = Target {
     name: "unsloth",
     title: "Unsloth",
     // ShareGPT through `standardize_sharegpt`, ChatML `messages`, Alpaca-style instructions,
-    // raw text, and TRL's formats for its trainers.
+    // raw text, and TRL's formats for its trainers (Unsloth patches every TRL trainer: SFT
+    // with prompt and completion, standard or conversational, DPO, ORPO, KTO, GRPO).
     formats: Cited {
         value: &[
             "openai-chat",
             "sharegpt",
             "alpaca",
             "text",
+            "prompt-completion",
             "trl-prompt-completion",
             "trl-preference",
+            "trl-unpaired-preference",
             "prompt-only",
         ],
         source: DATASETS,

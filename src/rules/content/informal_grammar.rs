@@ -37,7 +37,9 @@ declare_rule! {
     /// inside URLs, and right after an opening quotation mark (`the word "u"`); words glued to
     /// other characters (`u_id`, `$u`, `u-substitution`). Only assistant messages are checked:
     /// users write as they like, and the model should answer well regardless. Each message is
-    /// reported once, at its first sign, with the number of other signs.
+    /// reported once, at its first sign, with the number of other signs. The completion of a
+    /// prompt-completion record goes on from its prompt's text, so its lowercase start is no
+    /// sign.
     ///
     /// ## Why is this bad?
     /// The model imitates the register of its training answers. A handful of answers in
@@ -161,8 +163,10 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     if message.role != Role::Assistant {
         return;
     }
+    // A prompt-completion record's completion is the rest of its prompt's text.
+    let continues = ctx.format.read_as() == crate::settings::FormatChoice::PromptCompletion;
     for text in message.content.texts() {
-        let signs = signs(&text.value);
+        let signs = signs(&text.value, continues);
         let Some(first) = signs.first() else {
             continue;
         };
@@ -224,9 +228,12 @@ static SPEAK_WORDS: LazyLock<Searcher> = LazyLock::new(|| {
 });
 
 /// Every sign of informal writing in `text`, in order.
-fn signs(text: &str) -> Vec<Sign> {
+/// The signs in `text`; `continues`: the text goes on from a prompt given as written (a
+/// prompt-completion record's completion, " blue, because..."), so its start in lowercase
+/// is no sign.
+fn signs(text: &str, continues: bool) -> Vec<Sign> {
     let mut out = Vec::new();
-    if let Some(sign) = lowercase_opening(text) {
+    if !continues && let Some(sign) = lowercase_opening(text) {
         out.push(sign);
     }
     // A short word at the very start has no space before it.
@@ -505,7 +512,7 @@ mod tests {
     use super::signs;
 
     fn first(text: &str) -> Option<String> {
-        signs(text)
+        signs(text, false)
             .first()
             .map(|s| text[s.range.clone()].to_owned())
     }
