@@ -802,3 +802,31 @@ fn unsloth_reads_what_the_trl_trainers_it_patches_read() {
         }
     }
 }
+
+/// TRL's documentation stores `tools` as `json.dumps([...])`; TRL and axolotl read it back
+/// before the chat template: a string holding an array is right for them, one holding
+/// anything else is not, and without a target the error says who reads it.
+#[test]
+fn tools_encoded_as_a_json_string_are_read_as_the_chat_template_trainers_read_them() {
+    let tools = r#"[{\"type\": \"function\", \"function\": {\"name\": \"control_light\", \"description\": \"Controls the lights in a room.\", \"parameters\": {\"type\": \"object\", \"properties\": {\"room\": {\"type\": \"string\"}}, \"required\": [\"room\"]}}}]"#;
+    let line = format!(
+        r#"{{"messages": [{{"role": "user", "content": "Turn on the living room lights."}}, {{"role": "assistant", "tool_calls": [{{"type": "function", "function": {{"name": "control_light", "arguments": {{"room": "living room"}}}}}}]}}, {{"role": "tool", "name": "control_light", "content": "The lights in the living room are now on."}}, {{"role": "assistant", "content": "Done! The living room lights are on."}}], "tools": "{tools}"}}"#
+    );
+    for target in ["trl", "axolotl", "unsloth"] {
+        let (code, out) = check(&[&line], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
+    }
+    let object = line.replace(&format!("\"{tools}\""), r#""{\"type\": \"function\"}""#);
+    let (code, out) = check(&[&object], &["--target", "trl"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S010 \"tools\" encodes an object; expected an array of tool definitions"),
+        "{out}"
+    );
+    let (code, out) = check(&[&line], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("expected an array of tool definitions (TRL, axolotl and Unsloth read one encoded as a JSON string: set `target`)"),
+        "{out}"
+    );
+}

@@ -1104,12 +1104,37 @@ pub(crate) fn check_tool_definitions(
     node: NodeId,
     ctx: &mut RecordContext<'_>,
 ) {
+    if doc.kind(node) == Kind::String && chat_template_tools(ctx) {
+        // TRL's documentation stores `tools` as `json.dumps([...])`, which TRL and axolotl
+        // read back before the chat template sees it.
+        let encoded = doc.str(node).unwrap_or_default();
+        let problem = match crate::json::Parser::new().parse(&encoded) {
+            Err(e) => Some(format!(
+                "\"tools\" is a string that is not valid JSON ({})",
+                e.message
+            )),
+            Ok(d) if d.kind(d.root()) != Kind::Array => Some(format!(
+                "\"tools\" encodes {}; expected an array of tool definitions",
+                describe(&d, d.root())
+            )),
+            Ok(_) => None,
+        };
+        if let Some(problem) = problem {
+            ctx.report(Code::S010, doc.span(node), problem);
+        }
+        return;
+    }
     if doc.kind(node) != Kind::Array {
+        let hint = if doc.kind(node) == Kind::String && ctx.settings.target.is_none() {
+            " (TRL, axolotl and Unsloth read one encoded as a JSON string: set `target`)"
+        } else {
+            ""
+        };
         ctx.report(
             Code::S010,
             doc.span(node),
             format!(
-                "\"tools\" is {}; expected an array of tool definitions",
+                "\"tools\" is {}; expected an array of tool definitions{hint}",
                 describe(doc, node)
             ),
         );
