@@ -50,6 +50,38 @@ fn unreadable(e: impl std::fmt::Display) -> io::Error {
     )
 }
 
+thread_local! {
+    /// Set while the Parquet reader runs under [`guarded`]: its panics are caught there and
+    /// reported as the table's error, not printed as a crash.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, a call into the Parquet reader, which panics on some corrupt tables (a
+/// definition level out of range, a negative column length) instead of returning an error:
+/// the panic becomes an error saying what the reader found, and the run goes on to report
+/// the table as unreadable rather than crashing or losing its rows without a word.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(|g| g.get()) {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.with(|g| g.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the reader stopped".to_owned())
+    })
+}
+
 /// A Parquet table's rows as JSON Lines text.
 pub struct RowsAsLines {
     rows: RowIter<'static>,
@@ -70,7 +102,9 @@ impl RowsAsLines {
     /// file or its footer cannot be read, and when a column is compressed with a codec this
     /// build does not read.
     pub fn open<R: ChunkReader + 'static>(reader: R) -> io::Result<RowsAsLines> {
-        let file = SerializedFileReader::new(reader).map_err(unreadable)?;
+        let file = guarded(|| SerializedFileReader::new(reader))
+            .map_err(unreadable)?
+            .map_err(unreadable)?;
         let meta = file.metadata();
         let mut group_sizes = Vec::with_capacity(meta.num_row_groups());
         let mut first_row = 0u64;
@@ -143,7 +177,12 @@ impl RowsAsLines {
                 UnreadableRows(reason.clone()),
             ));
         }
-        match self.rows.next() {
+        let rows = &mut self.rows;
+        let next = match guarded(|| rows.next()) {
+            Ok(next) => next,
+            Err(why) => Some(Err(parquet::errors::ParquetError::General(why))),
+        };
+        match next {
             None => Ok(false),
             Some(Ok(row)) => {
                 while self
@@ -388,5 +427,27 @@ mod tests {
         );
         let not = RowsAsLines::open(bytes::Bytes::from_static(b"PAR1 but nothing else")).err();
         assert!(not.is_some());
+    }
+
+    /// The Parquet reader panics on some corrupt tables (three bytes changed in a column's
+    /// definition levels here) instead of returning an error: the rows read so far are
+    /// given, then an error that says why, and no panic reaches the caller.
+    #[test]
+    fn a_table_the_reader_panics_on_is_an_error() {
+        use std::io::Read;
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/parquet/chat.parquet");
+        let mut bytes = std::fs::read(path).expect("fixture");
+        for (at, value) in [(342, 0o121), (344, 0o213), (378, 0o260)] {
+            bytes[at] = value;
+        }
+        let mut rows = RowsAsLines::open(bytes::Bytes::from(bytes)).expect("the footer is intact");
+        let mut text = Vec::new();
+        let error = rows.read_to_end(&mut text).expect_err("a corrupt column");
+        assert!(unreadable_rows(&error), "{error}");
+        assert!(
+            error.to_string().contains("cannot be read from row"),
+            "{error}"
+        );
     }
 }
