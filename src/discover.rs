@@ -289,9 +289,12 @@ fn walk(
             reason: walk_error_text(&e),
         })?;
         let path = entry.path();
-        let is_file = entry
-            .file_type()
-            .is_some_and(|t| t.is_file() || t.is_symlink());
+        // A link is followed to what it names: a link to a FIFO, a socket or a device would
+        // block the walk or read forever (as a FIFO found itself is skipped), and one to a
+        // directory holds no records. A broken link is kept, to be reported unreadable.
+        let is_file = entry.file_type().is_some_and(|t| {
+            t.is_file() || (t.is_symlink() && std::fs::metadata(path).map_or(true, |m| m.is_file()))
+        });
         if is_file && dataset_info::is_registry(path) && !(exclusion.is_excluded)(path) {
             registries.push(clean(path));
             continue;

@@ -2038,3 +2038,39 @@ fn more_inputs_than_open_file_descriptors_are_all_linted() {
         "every file read: {stderr}"
     );
 }
+
+/// A directory walk skips what is not a regular file, through a link too: a link named
+/// `*.jsonl` to a FIFO would block the run forever on opening it (a FIFO found itself was
+/// already skipped), one to a regular file is read, and a broken one is reported.
+#[test]
+fn a_walk_follows_links_only_to_files() {
+    use std::process::Command as Process;
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "data/ok.jsonl", &lines(&[GOOD]));
+    let made = Process::new("mkfifo")
+        .arg(d.join("pipe"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    std::os::unix::fs::symlink("../pipe", d.join("data/pipe.jsonl")).expect("symlink");
+    std::os::unix::fs::symlink("ok.jsonl", d.join("data/link.jsonl")).expect("symlink");
+    std::os::unix::fs::symlink("gone.jsonl", d.join("data/broken.jsonl")).expect("symlink");
+    let out = tunelint(d)
+        .args(["--format", "concise", "data"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stdout.contains("in 2 examples of 3 files"), "{stdout}");
+    assert!(
+        stderr.contains("data/broken.jsonl: could not be read"),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains("pipe") && !stderr.contains("pipe"),
+        "{stdout}{stderr}"
+    );
+}
