@@ -408,7 +408,7 @@ pub fn write_text(
         match conv {
             Some(conv) if !conv.messages.is_empty() => write_turns(out, &conv, width)?,
             // A record no format reads is shown as written.
-            _ => write_wrapped(out, &mask_matches(&p.text), width)?,
+            _ => write_wrapped(out, &crate::pii::mask_raw(&p.text), width)?,
         }
     }
     Ok(())
@@ -521,7 +521,7 @@ pub fn write_jsonl(out: &mut dyn Write, inputs: &[Input], sample: &Sample) -> io
 /// left there (or the masking broke an escape), the decoded record is written with each of
 /// its strings masked instead.
 fn masked_record(text: &str) -> String {
-    let masked = mask_matches(text);
+    let masked = crate::pii::mask_raw(text);
     if let Ok(mut decoded) = serde_json::from_str::<serde_json::Value>(&masked)
         && !mask_strings(&mut decoded)
     {

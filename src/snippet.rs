@@ -224,26 +224,11 @@ fn mask(
     cut_left: bool,
     cut_right: bool,
 ) {
-    // The line is raw JSON: a PEM key's line breaks are `\n` or `\r\n` escapes there, and
-    // a `/` of its body may be written `\/`. Each escape is seen as two characters (`\n` as
-    // `\r\n`, `\r` as `\r\r`, `\/` as `//`), so the key is found and the mask still lines up.
-    let mut all = String::new();
-    let mut chars = before.iter().chain(&*span).chain(&*after).peekable();
-    while let Some(&c) = chars.next() {
-        let seen = match (c, chars.peek()) {
-            ('\\', Some('n')) => "\r\n",
-            ('\\', Some('r')) => "\r\r",
-            ('\\', Some('/')) => "//",
-            _ => {
-                all.push(c);
-                continue;
-            }
-        };
-        chars.next();
-        all.push_str(seen);
-    }
-    let masked = crate::pii::mask_matches(&all);
-    // Back to the characters read: the escapes kept, everything masked stays masked.
+    // The line is raw JSON: a secret may be written with escapes (a PEM key's line breaks
+    // as `\n`, a letter as `\u0041`); `mask_raw` finds it decoded and masks it as written.
+    let all: String = before.iter().chain(&*span).chain(&*after).collect();
+    let masked = crate::pii::mask_raw(&all);
+    // Back to the characters read: everything masked stays masked.
     let original = before.iter().chain(&*span).chain(&*after);
     let mut chars: Vec<char> = masked
         .chars()

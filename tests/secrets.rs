@@ -121,6 +121,21 @@ fn lines_with(secret: &str) -> Vec<String> {
         json!({"messages": ok, "tools": [{"type": "function", "function": {"name": format!("{secret}!"), "parameters": {"type": "object"}}}]})
             .to_string(),
     );
+    // Glued by escapes or broken JSON to the letters or digits before it in the raw line:
+    // after an escaped emoji (`\ude00` ends in a digit), written with its first letter
+    // escaped, and after a number's exponent in a line that is not JSON (J001's snippet).
+    let escaped = serde_json::to_string(secret).unwrap();
+    let escaped = &escaped[1..escaped.len() - 1];
+    let first = secret.chars().next().unwrap();
+    lines.push(format!(
+        r#"{{"messages": {ok}, "note": "\ud83d\ude00{escaped}"}}"#
+    ));
+    lines.push(format!(
+        r#"{{"messages": {ok}, "note": "x \u{:04x}{}"}}"#,
+        u32::from(first),
+        &escaped[first.len_utf8()..]
+    ));
+    lines.push(format!(r#"{{"messages": {ok}, "note": 1e{escaped}}}"#));
     // The edges of the window `full` shows: the secret starts left of it, or runs past its
     // right end, by various amounts, with a finding (S005) beside it.
     for pad in [0, 10, 25, 40, 60, 90, 130] {
@@ -243,8 +258,17 @@ fn a_sample_carries_no_secret() {
         let escaped_secret = format!("\\u{:04x}{}", first as u32, &quoted[2..quoted.len() - 1]);
         let escaped = plain.replacen(&quoted[1..quoted.len() - 1], &escaped_secret, 1);
         assert_ne!(escaped, plain, "{kind}");
+        // Records no format reads, shown as written: the secret after an escaped emoji
+        // (glued to the digit that ends `\ude00`), and with its first character escaped.
+        let body = &quoted[1..quoted.len() - 1];
+        let raw_glued = format!(r#"{{"note": "\ud83d\ude00{body}"}}"#);
+        let raw_escaped = format!(r#"{{"note": "x {escaped_secret}"}}"#);
         let path = dir.path().join(format!("{kind}.jsonl"));
-        std::fs::write(&path, format!("{plain}\n{escaped}\n")).unwrap();
+        std::fs::write(
+            &path,
+            format!("{plain}\n{escaped}\n{raw_glued}\n{raw_escaped}\n"),
+        )
+        .unwrap();
         let hidden: Vec<char> = hidden_part(kind, &secret).chars().collect();
         for format in ["text", "jsonl"] {
             let output = Command::cargo_bin("tunelint")
@@ -259,7 +283,7 @@ fn a_sample_carries_no_secret() {
             // What a JSON reader gets from the JSON Lines: every string decoded.
             let mut decoded = String::new();
             if format == "jsonl" {
-                assert_eq!(text.lines().count(), 2, "{text}");
+                assert_eq!(text.lines().count(), 4, "{text}");
                 for line in text.lines() {
                     let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
                     strings(&value, &mut decoded);

@@ -34,6 +34,7 @@ pub(crate) fn mask_matches(text: &str) -> String {
         &mut Found {
             enabled: &|_| true,
             sink: &mut |m: Match<'_>| ranges.push(m.range),
+            masking: true,
         },
     );
     if ranges.is_empty() {
@@ -47,6 +48,78 @@ pub(crate) fn mask_matches(text: &str) -> String {
         out.push(if hidden { '*' } else { c });
     }
     out
+}
+
+/// [`mask_matches`] for raw JSON text (a line as written, or a window of one): a secret
+/// written with escapes (`\u0041KIA...`, a PEM key's `\n` line breaks, `\/`) is found in
+/// the decoded characters and masked in the raw ones, each escape of it whole. The text keeps
+/// its length in characters, so columns still line up.
+pub(crate) fn mask_raw(text: &str) -> String {
+    let raw: Vec<char> = text.chars().collect();
+    // The decoded text, and for each of its characters: its byte offset there and the raw
+    // characters it comes from.
+    let mut decoded = String::with_capacity(text.len());
+    let mut origin: Vec<(usize, std::ops::Range<usize>)> = Vec::with_capacity(raw.len());
+    let hex = |at: usize| -> Option<u32> {
+        let digits: String = raw.get(at..at + 4)?.iter().collect();
+        u32::from_str_radix(&digits, 16).ok()
+    };
+    let mut i = 0;
+    while i < raw.len() {
+        let (c, len) = match (raw[i], raw.get(i + 1)) {
+            ('\\', Some('u')) => match hex(i + 2) {
+                Some(high @ 0xD800..=0xDBFF)
+                    if raw.get(i + 6) == Some(&'\\') && raw.get(i + 7) == Some(&'u') =>
+                {
+                    match hex(i + 8) {
+                        Some(low @ 0xDC00..=0xDFFF) => {
+                            let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                            (char::from_u32(code).unwrap_or('\u{FFFD}'), 12)
+                        }
+                        _ => ('\u{FFFD}', 6),
+                    }
+                }
+                Some(code) => (char::from_u32(code).unwrap_or('\u{FFFD}'), 6),
+                None => ('\\', 1),
+            },
+            ('\\', Some(&e)) => match e {
+                'n' => ('\n', 2),
+                'r' => ('\r', 2),
+                't' => ('\t', 2),
+                'b' => ('\u{8}', 2),
+                'f' => ('\u{c}', 2),
+                '"' | '\\' | '/' => (e, 2),
+                _ => ('\\', 1),
+            },
+            (c, _) => (c, 1),
+        };
+        origin.push((decoded.len(), i..i + len));
+        decoded.push(c);
+        i += len;
+    }
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    scan(
+        &decoded,
+        &mut Found {
+            enabled: &|_| true,
+            sink: &mut |m: Match<'_>| ranges.push(m.range),
+            masking: true,
+        },
+    );
+    if ranges.is_empty() {
+        return text.to_owned();
+    }
+    let mut hidden = vec![false; raw.len()];
+    for r in &ranges {
+        let inside = origin.iter().filter(|(at, _)| r.contains(at));
+        for (_, from) in inside.skip(SHOWN) {
+            hidden[from.clone()].iter_mut().for_each(|h| *h = true);
+        }
+    }
+    raw.iter()
+        .zip(&hidden)
+        .map(|(&c, &h)| if h { '*' } else { c })
+        .collect()
 }
 
 /// Runs the detectors of the P rules `found` enables on one text.
@@ -80,6 +153,10 @@ pub(crate) struct Match<'a> {
 pub(crate) struct Found<'a> {
     pub(crate) enabled: &'a dyn Fn(Code) -> bool,
     pub(crate) sink: &'a mut dyn FnMut(Match<'_>),
+    /// Finding what to hide in raw text (a snippet of the line, a record as written) rather
+    /// than what to report: a key glued to the letters or digits before it counts too, as
+    /// escapes and broken JSON glue it there (`\ude00ghp_...`, `1eghp_...`).
+    pub(crate) masking: bool,
 }
 
 impl Found<'_> {

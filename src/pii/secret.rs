@@ -142,7 +142,7 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             .chars()
             .next_back()
             .is_some_and(char::is_alphanumeric);
-        if glued {
+        if glued && !found.masking {
             continue;
         }
         // The regex checks the skipped bytes too (`^gh[pousr]_`). It reads at most
@@ -250,6 +250,7 @@ mod tests {
                 sink: &mut |m: Match<'_>| {
                     kinds.push(m.detail.trim_matches([' ', '(', ')']).to_owned())
                 },
+                masking: false,
             },
         );
         kinds.into_iter().next()

@@ -85,6 +85,7 @@ fn check_text(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
         &mut Found {
             enabled: &enabled,
             sink: &mut report,
+            masking: false,
         },
     );
 }
