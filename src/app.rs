@@ -568,6 +568,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     for bench in config.contamination.files() {
         inputs.add_other(bench, "a benchmark file");
     }
+    for model in config.tokens.model.iter() {
+        for file in model.files() {
+            inputs.add_other(file, "a tokenizer file");
+        }
+    }
     // The baseline read may be the one written (`--baseline F --write-baseline F` refreshes
     // it), but no other output's.
     if let Some(path) = &args.baseline {

@@ -2074,3 +2074,51 @@ fn a_walk_follows_links_only_to_files() {
         "{stdout}{stderr}"
     );
 }
+
+/// The tokenizer and chat template `[tokens]` points at are read by the run too: no
+/// output overwrites them.
+#[test]
+fn no_output_writes_over_the_tokenizer() {
+    let dir = tempdir();
+    let d = dir.path();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf");
+    fs::create_dir_all(d.join("model")).unwrap();
+    fs::copy(
+        fixtures.join("tokenizers/bpe-chatml/tokenizer.json"),
+        d.join("model/tokenizer.json"),
+    )
+    .unwrap();
+    fs::copy(
+        fixtures.join("templates/chatml_qwen.jinja"),
+        d.join("chat.jinja"),
+    )
+    .unwrap();
+    write(d, "t.jsonl", &lines(&[GOOD]));
+    write(
+        d,
+        "tunelint.toml",
+        "[tokens]\ntokenizer = \"model\"\nchat_template = \"chat.jinja\"\n",
+    );
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["t.jsonl", "--token-stats", "-o", "chat.jinja"],
+            "chat.jinja",
+        ),
+        (
+            &["t.jsonl", "--json-file", "model/tokenizer.json"],
+            "model/tokenizer.json",
+        ),
+        (&["stats", "t.jsonl", "-o", "./chat.jinja"], "chat.jinja"),
+    ];
+    for (args, file) in cases {
+        let before = fs::read(d.join(file)).unwrap();
+        let (code, _, stderr) = stdout_of(tunelint(d).args(args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_clean_error(&stderr);
+        assert!(
+            stderr.contains("a tokenizer file this run reads"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(fs::read(d.join(file)).unwrap(), before, "{args:?}");
+    }
+}

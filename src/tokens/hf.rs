@@ -68,6 +68,8 @@ pub struct Model {
     /// Tokens the tokenizer's post-processor adds to a text encoded with special tokens
     /// (a BOS, say).
     post_added: u64,
+    /// The files it was loaded from: no output may overwrite them.
+    files: Vec<PathBuf>,
 }
 
 impl std::fmt::Debug for Model {
@@ -229,7 +231,17 @@ impl Model {
         let post_added = tokenizer.get_post_processor().map_or(0, |p| {
             tokenizers::PostProcessor::added_tokens(p, false) as u64
         });
+        let mut read = vec![json.clone()];
+        if config.is_some() {
+            read.push(config_path.clone());
+        }
+        match files.chat_template {
+            Some(p) => read.push(p.to_path_buf()),
+            None if jinja.is_file() => read.push(jinja.clone()),
+            None => {}
+        }
         Ok(Model {
+            files: read,
             name: shown(path),
             tokenizer,
             fast,
@@ -240,6 +252,12 @@ impl Model {
             eos,
             post_added,
         })
+    }
+
+    /// The files the model was loaded from (its tokenizer.json, tokenizer_config.json and
+    /// chat template).
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
     }
 
     /// Where the chat template comes from, for messages.
