@@ -176,7 +176,7 @@ impl Judged {
         self.new_findings += 1;
         let file = d.location.file;
         if let Some(s) = self.summaries.get_mut(file as usize) {
-            s.tally(d.code, d.level);
+            s.tally_diagnostic(d);
         }
         if d.level == Level::Error
             && let Some(i) = changes.changed_record(file, d.location.line)
@@ -211,6 +211,7 @@ impl Judged {
                     examples,
                     valid: examples.saturating_sub(invalid),
                     counts: judged.counts,
+                    structure_errors: judged.structure_errors,
                     ..all.clone()
                 }
             })

@@ -152,6 +152,7 @@ pub fn evaluate(
         .iter()
         .map(|c| total.counts[c.index()][2])
         .sum::<u64>()
+        + total.structure_errors
         + unreadable as u64;
     vec![
         // A run that read no example at all (an empty file, a path with a typo that still

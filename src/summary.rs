@@ -19,6 +19,10 @@ pub struct FileSummary {
     pub io_error: Option<String>,
     /// Token statistics, when they were asked for (`--token-stats`, `stats`).
     pub tokens: Option<crate::tokens::TokenStats>,
+    /// Errors in the structure of a file of records that is one JSON array (a missing `,`,
+    /// a trailing one, no closing `]`): J001s of no record, which no example's validity
+    /// counts, though a JSON reader loads none of the file.
+    pub structure_errors: u64,
 }
 
 impl Default for FileSummary {
@@ -31,6 +35,7 @@ impl Default for FileSummary {
             counts: vec![[0; 3]; Code::ALL.len()],
             io_error: None,
             tokens: None,
+            structure_errors: 0,
         }
     }
 }
@@ -74,10 +79,20 @@ impl FileSummary {
         }
     }
 
+    /// Counts one diagnostic: [`FileSummary::tally`], and an invalid JSON finding on no
+    /// record (fingerprint 0: a JSON array's punctuation) as a structure error.
+    pub fn tally_diagnostic(&mut self, d: &crate::diagnostic::Diagnostic) {
+        self.tally(d.code, d.level);
+        if d.code == Code::J001 && d.level == Level::Error && d.fingerprint == 0 {
+            self.structure_errors += 1;
+        }
+    }
+
     pub fn add(&mut self, other: &FileSummary) {
         self.examples += other.examples;
         self.valid += other.valid;
         self.bytes += other.bytes;
+        self.structure_errors += other.structure_errors;
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             for k in 0..3 {
                 a[k] += b[k];

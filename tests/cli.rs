@@ -2122,3 +2122,32 @@ fn no_output_writes_over_the_tokenizer() {
         assert_eq!(fs::read(d.join(file)).unwrap(), before, "{args:?}");
     }
 }
+
+/// A JSON array whose punctuation is broken (a missing `,`, no closing `]`) loads in no JSON
+/// reader, whatever its records: the run fails on the file-level gate, though every record
+/// is valid.
+#[test]
+fn a_broken_json_array_fails_the_run() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "missing-comma.json", &format!("[{GOOD} {SHORT}]\n"));
+    write(d, "cut.json", &format!("[{GOOD},\n{SHORT}\n"));
+    write(d, "whole.json", &format!("[{GOOD},\n{SHORT}]\n"));
+    for (file, code) in [
+        ("missing-comma.json", 1),
+        ("cut.json", 1),
+        ("whole.json", 0),
+    ] {
+        let (got, stdout, stderr) =
+            stdout_of(tunelint(d).args(["--format", "concise", "--ignore", "B,C,D", file]));
+        assert_eq!(got, code, "{file}: {stdout}{stderr}");
+        if code == 1 {
+            assert!(stdout.contains(" J001 invalid JSON: "), "{stdout}");
+            assert!(stdout.contains("100.0% valid"), "{stdout}");
+            assert!(
+                stdout.contains("gate failed: file-level errors 1"),
+                "{stdout}"
+            );
+        }
+    }
+}

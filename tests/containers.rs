@@ -521,6 +521,9 @@ fn array_punctuation_and_broken_records_are_j001_at_their_place_and_linting_goes
         "{codes:?}"
     );
     assert_eq!(summary.examples, 5);
+    // The punctuation is no record's: a JSON reader loads none of the file, and the
+    // file-level gate counts each.
+    assert_eq!(summary.structure_errors, 3);
 }
 
 #[test]
@@ -531,9 +534,11 @@ fn a_truncated_array_an_empty_one_and_text_after_it() {
     let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
     assert_eq!(places(&found), [(3, 29, "J001")], "{found:#?}");
     assert_eq!((summary.examples, summary.valid), (2, 1));
+    assert_eq!(summary.structure_errors, 0);
     // Cut between records: the missing `]`, at the end.
     let text = format!("[\n  {GOOD},\n");
-    let (found, _) = lint_bytes_as("a.json", text.as_bytes(), &settings);
+    let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
+    assert_eq!(summary.structure_errors, 1);
     assert_eq!(places(&found), [(3, 1, "J001")]);
     assert!(
         found[0].message.contains("closing `]`"),

@@ -151,7 +151,7 @@ impl<'a, 's> Collector<'a, 's> {
             return store.push(records, d);
         }
         if self.kept(&d) {
-            self.summaries[d.location.file as usize].tally(d.code, d.level);
+            self.summaries[d.location.file as usize].tally_diagnostic(&d);
             (self.sink)(&d);
         }
         Ok(())
@@ -276,7 +276,7 @@ impl<'a, 's> Collector<'a, 's> {
             if !self.kept(&d) {
                 continue;
             }
-            self.summaries[d.location.file as usize].tally(d.code, d.level);
+            self.summaries[d.location.file as usize].tally_diagnostic(&d);
             (self.sink)(&d);
         }
         self.end_record();

@@ -14,7 +14,10 @@ declare_rule! {
     /// comment, Python's `True`/`False`/`None`, `NaN`, a raw tab or newline inside a string,
     /// a lone UTF-16 surrogate escape (`\ud83d` without the `\ude00` that completes it, or a
     /// low surrogate alone), reported at the escape. A line that is not JSON is not checked
-    /// any further.
+    /// any further. In a file that is one JSON array of records, the array's own punctuation
+    /// is checked too (a missing or trailing `,`, no closing `]`): such a finding belongs to
+    /// no record, and it fails the file-level errors gate, since no JSON reader loads any of
+    /// the file.
     ///
     /// ## Why is this bad?
     /// Every fine-tuning pipeline parses the file one line at a time with a strict JSON
