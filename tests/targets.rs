@@ -201,6 +201,13 @@ fn vision_records_as_a_chat_template_takes_them() {
         out.contains(" S007 unknown content part type \"image\""),
         "{out}"
     );
+    // Without a target, the error says who takes the part.
+    let (code, out) = check(&[VLM], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("S007 unknown content part type \"image\"; expected \"text\" or \"image_url\" (OpenAI's rule; TRL, axolotl and Unsloth take {\"type\": \"image\"} parts, as the chat template does: set `target`)"),
+        "{out}"
+    );
 }
 
 /// An unknown role is told the roles the target takes when it names them as the file does

@@ -687,11 +687,16 @@ fn read_part<'s>(
             Some(Part::Image { span })
         }
         Some(other) => {
+            let hint = if other == "image" && ctx.settings.target.is_none() {
+                " (OpenAI's rule; TRL, axolotl and Unsloth take {\"type\": \"image\"} parts, as the chat template does: set `target`)"
+            } else {
+                ""
+            };
             ctx.report(
                 Code::S007,
                 doc.span(type_node),
                 format!(
-                    "unknown content part type {}; expected \"text\" or \"image_url\"",
+                    "unknown content part type {}; expected \"text\" or \"image_url\"{hint}",
                     quote(other)
                 ),
             );
