@@ -837,3 +837,42 @@ fn tools_encoded_as_a_json_string_are_read_as_the_chat_template_trainers_read_th
         "{out}"
     );
 }
+
+/// Vertex AI reads its records as protocol buffers in JSON: a field by its lowerCamelCase
+/// or its proto name (its function-calling examples write `system_instruction`), a video's
+/// segment beside its `fileData`, and `generationConfig` at the top (its video-tuning
+/// examples). Two questions about different segments of a video are two examples.
+#[test]
+fn vertex_records_as_its_documentation_writes_them() {
+    let snake = r#"{"system_instruction": {"role": "system", "parts": [{"text": "You answer questions about the weather."}]}, "contents": [{"role": "user", "parts": [{"text": "What is the weather like in Boston today?"}]}, {"role": "model", "parts": [{"text": "It is sunny and 22 degrees in Boston today."}]}]}"#;
+    let video = |segment: &str| {
+        format!(
+            r#"{{"contents": [{{"role": "user", "parts": [{{"file_data": {{"file_uri": "gs://bucket/zoo.mp4", "mime_type": "video/mp4"}}{segment}}}, {{"text": "Which animal appears in this part of the video?"}}]}}, {{"role": "model", "parts": [{{"text": "A dog runs across the field."}}]}}], "generationConfig": {{"mediaResolution": "MEDIA_RESOLUTION_LOW"}}}}"#
+        )
+    };
+    let whole = video("");
+    let segment = video(r#", "videoMetadata": {"startOffset": "5s", "endOffset": "25s"}"#);
+    let (code, out) = check(&[snake, &whole, &segment], &["--target", "vertex-gemini"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // The system prompt is read under either name: its parts are checked.
+    let (code, out) = check(
+        &[&snake.replace(
+            r#"{"text": "You answer questions about the weather."}"#,
+            r#"{"inlineData": {}}"#,
+        )],
+        &["--target", "vertex-gemini"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S007 \"systemInstruction\" accepts text parts only"),
+        "{out}"
+    );
+    // A part with two contents is still one too many.
+    let two = whole.replace(
+        r#"{"text": "Which animal"#,
+        r#"{"text": "x", "fileData": {"fileUri": "gs://b/a.mp4", "mimeType": "video/mp4"}}, {"text": "Which animal"#,
+    );
+    let (code, out) = check(&[&two], &["--target", "vertex-gemini"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(" S007 part is an object with 2 keys"), "{out}");
+}

@@ -227,6 +227,20 @@ pub fn dedup_text(conv: &Conversation<'_>, field: DedupField) -> String {
 /// `videos` and `audios`, a single `image`).
 const MEDIA_COLUMNS: [&str; 5] = ["images", "image", "videos", "audios", "audio"];
 
+/// Keys whose value is a medium, wherever they are in a record (Vertex AI's files, in
+/// either spelling, and the segment of a video; Nova's and OpenAI's video and audio).
+const MEDIA_KEYS: [&str; 9] = [
+    "fileData",
+    "file_data",
+    "inlineData",
+    "inline_data",
+    "videoMetadata",
+    "video_metadata",
+    "video",
+    "input_audio",
+    "audio",
+];
+
 /// What identifies the media of a record: a hash of its image parts and media columns as
 /// written, white space outside and inside left out; 0 when it has none.
 fn media_key(doc: &crate::json::Document<'_, '_>, conv: &Conversation<'_>) -> u64 {
@@ -249,7 +263,41 @@ fn media_key(doc: &crate::json::Document<'_, '_>, conv: &Conversation<'_>) -> u6
             }
         }
     }
+    // Media a format keeps apart from its image parts: a Vertex AI video or document
+    // (`fileData`, `inlineData`), a Nova video, audio input.
+    fn walk(
+        doc: &crate::json::Document<'_, '_>,
+        node: crate::json::NodeId,
+        feed: &mut dyn FnMut(&str),
+    ) {
+        match doc.kind(node) {
+            crate::json::Kind::Object => {
+                for (k, v) in doc.members(node) {
+                    let key = doc.str(k).unwrap_or_default();
+                    if MEDIA_KEYS.contains(&key.as_ref()) {
+                        feed(doc.raw(v));
+                    } else {
+                        walk(doc, v, feed);
+                    }
+                }
+            }
+            crate::json::Kind::Array => {
+                for e in doc.elements(node) {
+                    walk(doc, e, feed);
+                }
+            }
+            _ => {}
+        }
+    }
     if doc.kind(doc.root()) == crate::json::Kind::Object {
+        for (k, v) in doc.members(doc.root()) {
+            if !doc
+                .str(k)
+                .is_some_and(|k| MEDIA_COLUMNS.contains(&k.as_ref()))
+            {
+                walk(doc, v, &mut feed);
+            }
+        }
         for key in MEDIA_COLUMNS {
             let Some(v) = doc.get(doc.root(), key) else {
                 continue;

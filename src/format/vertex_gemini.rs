@@ -32,9 +32,40 @@ use crate::registry::Code;
 use crate::settings::FormatChoice;
 use crate::wording::{describe, quote};
 
-const KEYS: &[&str] = &["contents", "systemInstruction", "tools"];
+const KEYS: &[&str] = &["contents", "systemInstruction", "tools", "generationConfig"];
 const CONTENT_KEYS: &[&str] = &["role", "parts"];
 const PARTS: &str = "text, fileData, functionCall, functionResponse";
+
+/// A key as Vertex AI reads it: the records are protocol buffers in JSON, whose parsers
+/// take a field by its lowerCamelCase name or by its proto name (`system_instruction`,
+/// `file_data`, `mime_type`: Vertex's own function-calling examples use them).
+fn field(name: &str) -> Cow<'_, str> {
+    if !name.contains('_') {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The member of `node` named `name` (lowerCamelCase) under either of its names.
+fn get(doc: &Document<'_, '_>, node: NodeId, name: &str) -> Option<NodeId> {
+    doc.get(node, name).or_else(|| {
+        doc.members(node)
+            .find(|(k, _)| doc.str(*k).is_some_and(|k| field(&k) == name))
+            .map(|(_, v)| v)
+    })
+}
 
 pub fn normalize<'s>(
     doc: &Document<'_, 's>,
@@ -43,9 +74,12 @@ pub fn normalize<'s>(
     let root = doc.root();
     let (mut contents, mut system, mut tools) = (None, None, None);
     for (key, value) in doc.members(root) {
-        match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match field(&name).as_ref() {
             "contents" => contents = Some(value),
             "systemInstruction" => system = Some((key, value)),
+            // Generation settings for the tuned model (`mediaResolution` for video tuning).
+            "generationConfig" if doc.kind(value) == Kind::Object => {}
             "tools" => {
                 if doc.kind(value) == Kind::Array {
                     tools = Some(doc.span(value));
@@ -162,7 +196,7 @@ fn read_system<'s>(
     };
     for (k, _) in doc.members(value) {
         let name = doc.str(k).unwrap_or_default();
-        if !CONTENT_KEYS.contains(&name.as_ref()) {
+        if !CONTENT_KEYS.contains(&field(&name).as_ref()) {
             unknown_key(
                 ctx,
                 doc.span(k),
@@ -272,7 +306,7 @@ fn read_content<'s>(
     }
     for (key, _) in doc.members(node) {
         let name = doc.str(key).unwrap_or_default();
-        if !CONTENT_KEYS.contains(&name.as_ref()) {
+        if !CONTENT_KEYS.contains(&field(&name).as_ref()) {
             unknown_key(
                 ctx,
                 doc.span(key),
@@ -311,7 +345,11 @@ fn read_part<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Block<'s> {
     let span = doc.span(part);
-    let mut members = doc.members(part);
+    // A video's segment (`videoMetadata`: its start and end offsets) goes beside its
+    // `fileData`, the one key a part may have besides its content.
+    let metadata =
+        |(k, _): &(NodeId, NodeId)| doc.str(*k).is_some_and(|k| field(&k) == "videoMetadata");
+    let mut members = doc.members(part).filter(|m| !metadata(m));
     let (key, value) = match (doc.kind(part), members.next(), members.next()) {
         (Kind::Object, Some(only), None) => only,
         _ => {
@@ -330,7 +368,8 @@ fn read_part<'s>(
             return Block::Other;
         }
     };
-    match doc.str(key).unwrap_or_default().as_ref() {
+    let name = doc.str(key).unwrap_or_default();
+    match field(&name).as_ref() {
         "text" => match text(doc, value) {
             Some(t) => return Block::Part(Part::Text(t)),
             None => ctx.report(
@@ -402,7 +441,7 @@ fn file_data<'s>(
     }
     for (k, _) in doc.members(value) {
         let name = doc.str(k).unwrap_or_default();
-        if !matches!(name.as_ref(), "mimeType" | "fileUri") {
+        if !matches!(field(&name).as_ref(), "mimeType" | "fileUri") {
             unknown_key(
                 ctx,
                 doc.span(k),
@@ -412,11 +451,11 @@ fn file_data<'s>(
             );
         }
     }
-    let mime = doc.get(value, "mimeType").and_then(|m| doc.str(m));
+    let mime = get(doc, value, "mimeType").and_then(|m| doc.str(m));
     let image = mime.as_deref().is_some_and(|m| m.starts_with("image/"));
     let code = if image { Code::S012 } else { Code::S007 };
     let mut ok = true;
-    match (doc.get(value, "mimeType"), &mime) {
+    match (get(doc, value, "mimeType"), &mime) {
         (Some(_), Some(m)) if m.contains('/') => {}
         (Some(m), _) => {
             ctx.report(
@@ -434,7 +473,7 @@ fn file_data<'s>(
             ok = false;
         }
     }
-    match doc.get(value, "fileUri") {
+    match get(doc, value, "fileUri") {
         Some(u) if doc.str(u).is_some_and(|u| !u.trim().is_empty()) => {}
         Some(u) => {
             ctx.report(
