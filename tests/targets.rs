@@ -876,3 +876,32 @@ fn vertex_records_as_its_documentation_writes_them() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains(" S007 part is an object with 2 keys"), "{out}");
 }
+
+/// OpenAI's and Azure's vision examples send the image as a user message of its own after
+/// the question: no O006 for that, where two user turns in a row are only a warning; two
+/// user messages of text still are one, and Together still rejects both.
+#[test]
+fn an_image_sent_as_its_own_message_is_not_two_user_turns() {
+    let image = r#"{"messages": [{"role": "system", "content": "You describe photos of products."}, {"role": "user", "content": "What is in this picture?"}, {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://example.com/shoe.jpg"}}]}, {"role": "assistant", "content": "A red running shoe with white laces."}]}"#;
+    for args in [
+        &["--target", "azure-openai"][..],
+        &["--target", "openai"],
+        &[],
+    ] {
+        let (code, out) = check(&[image], args);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+    }
+    let text = image.replace(
+        r#"[{"type": "image_url", "image_url": {"url": "https://example.com/shoe.jpg"}}]"#,
+        r#""It is on my desk.""#,
+    );
+    let (code, out) = check(&[&text], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(" O006 two user messages in a row"), "{out}");
+    let (code, out) = check(&[image], &["--target", "together"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" O006 two user messages in a row, which Together rejects"),
+        "{out}"
+    );
+}

@@ -18,7 +18,9 @@ declare_rule! {
     /// A warning, except where the provider rejects the file for two user or two assistant
     /// turns in a row: under `target = "together"` (its upload check), and for Bedrock's
     /// record shapes (with their target or without one, as only Bedrock reads them), where it
-    /// is an error naming the provider. `O006 = "off"` still turns it off.
+    /// is an error naming the provider. `O006 = "off"` still turns it off. An image sent as a
+    /// user message of its own beside the question (OpenAI's and Azure's vision examples)
+    /// is not two user turns, where the provider takes two in a row.
     ///
     /// ## Why is this bad?
     /// Conversations alternate, and several open-model chat templates (Llama 2, Mistral)
@@ -60,6 +62,13 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                     );
                 }
             }
+            // An image sent as a message of its own beside the question (OpenAI's and
+            // Azure's vision examples): one turn in two messages, where the provider reads
+            // them as they come.
+            Role::User
+                if prev.role == Role::User
+                    && (images_only(prev) || images_only(cur))
+                    && alternation(ctx).is_none() => {}
             Role::User if prev.role == Role::User => {
                 let w = super::words(ctx.format);
                 let turns = format!("two user {} in a row", w.messages);
@@ -81,17 +90,27 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     }
 }
 
-/// Two turns of one role in a row: a warning, or an error naming the provider where the
-/// record's target rejects the file for it (Together's upload check, Bedrock's).
-fn report_repeat(ctx: &mut RecordContext<'_>, span: Span, turns: &str, fix: &str) {
+/// A message that holds images and no text.
+fn images_only(m: &crate::record::Message<'_>) -> bool {
+    m.content.has_image() && m.content.texts().all(|t| t.value.trim().is_empty())
+}
+
+/// The provider that rejects a file for two turns of one role in a row, with its rule: the
+/// configured target, where it reads the format (S014 has said so otherwise), or the one
+/// provider that reads it (Bedrock's shapes) when no target is named.
+fn alternation(ctx: &RecordContext<'_>) -> Option<(&'static str, &'static str)> {
     let format = ctx.format.read_as();
-    // The configured target, where it reads the format (S014 has said so otherwise), or the
-    // one provider that reads it (Bedrock's shapes) when no target is named.
     let target = match ctx.settings.target {
         Some(t) => t.accepts(format.as_str()).then_some(t),
         None => target::sole_reader(format.as_str()),
     };
-    match target.and_then(|t| Some((t.title, t.alternation?.value))) {
+    target.and_then(|t| Some((t.title, t.alternation?.value)))
+}
+
+/// Two turns of one role in a row: a warning, or an error naming the provider where the
+/// record's target rejects the file for it (Together's upload check, Bedrock's).
+fn report_repeat(ctx: &mut RecordContext<'_>, span: Span, turns: &str, fix: &str) {
+    match alternation(ctx) {
         Some((title, rule)) => ctx.report_error(
             Code::O006,
             span,
