@@ -905,3 +905,23 @@ fn an_image_sent_as_its_own_message_is_not_two_user_turns() {
         "{out}"
     );
 }
+
+/// Fireworks' function-calling example ends on a call with no `id`, answered by no tool
+/// message: clean under that target; a result that must name its call is still S011 there,
+/// and OpenAI still wants the id.
+#[test]
+fn fireworks_takes_a_final_tool_call_without_an_id() {
+    let example = r#"{"tools": [{"type": "function", "function": {"name": "get_car_specs", "description": "Fetches detailed specifications for a car based on the given trim ID.", "parameters": {"type": "object", "properties": {"trimid": {"type": "integer"}}}}}], "messages": [{"role": "user", "content": "What is the specs of the car with trim 121?"}, {"role": "assistant", "tool_calls": [{"type": "function", "function": {"name": "get_car_specs", "arguments": "{\"trimid\": 121}"}}]}]}"#;
+    let (code, out) = check(&[example], &["--target", "fireworks"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[example], &["--target", "openai"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(" S010 tool call has no \"id\""), "{out}");
+    let answered = example.replace(
+        r#"}]}]}"#,
+        r#"}]}, {"role": "tool", "tool_call_id": "call_1", "content": "{\"hp\": 300}"}, {"role": "assistant", "content": "It has 300 horsepower."}]}"#,
+    );
+    let (code, out) = check(&[&answered], &["--target", "fireworks"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(" S011 "), "{out}");
+}

@@ -910,6 +910,15 @@ pub(crate) fn read_tool_calls<'s>(
         }
         let id = match doc.get(call, "id") {
             None if chat_template_tools(ctx) => None,
+            // Fireworks: a call no tool message answers needs no id; one that is answered is
+            // paired by S011, which reports a result naming no call.
+            None if ctx
+                .settings
+                .target
+                .is_some_and(|t| t.unanswered_call_ids.is_some()) =>
+            {
+                None
+            }
             None => {
                 ctx.report(
                     Code::S010,

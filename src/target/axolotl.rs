@@ -48,4 +48,5 @@ pub(super) const TARGET: Target = Target {
         source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
     }),
     byte_order_mark: None,
+    unanswered_call_ids: None,
 };

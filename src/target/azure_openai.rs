@@ -47,4 +47,5 @@ pub(super) const TARGET: Target = Target {
         value: "training and validation files encoded in UTF-8 with a byte-order mark",
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
     }),
+    unanswered_call_ids: None,
 };

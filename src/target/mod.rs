@@ -174,6 +174,9 @@ pub struct Target {
     /// Where the provider asks for files that start with a UTF-8 byte-order mark: J005 then
     /// leaves the mark alone.
     pub byte_order_mark: Option<Cited<&'static str>>,
+    /// Where a tool call needs no `id` (S010) when no tool message answers it (the example
+    /// ends on the call the model learns to make), in the provider's words.
+    pub unanswered_call_ids: Option<Cited<&'static str>>,
 }
 
 impl Target {
@@ -393,6 +396,9 @@ impl Target {
         }
         if let Some(mark) = self.byte_order_mark {
             fact("byte-order mark (J005)", mark.value.to_owned(), mark.source);
+        }
+        if let Some(ids) = self.unanswered_call_ids {
+            fact("tool call ids (S010)", ids.value.to_owned(), ids.source);
         }
         if let Some(tools) = self.chat_template_tools {
             fact(

@@ -74,4 +74,5 @@ pub(super) const TARGET: Target = Target {
     }),
     chat_template_tools: None,
     byte_order_mark: None,
+    unanswered_call_ids: None,
 };

@@ -53,4 +53,5 @@ pub(super) const TARGET: Target = Target {
         source: "https://huggingface.co/docs/trl/dataset_formats#tool-calling",
     }),
     byte_order_mark: None,
+    unanswered_call_ids: None,
 };

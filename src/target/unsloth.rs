@@ -56,4 +56,5 @@ pub(super) const TARGET: Target = Target {
         source: "https://huggingface.co/docs/transformers/chat_extras",
     }),
     byte_order_mark: None,
+    unanswered_call_ids: None,
 };

@@ -46,4 +46,5 @@ pub(super) const TARGET: Target = Target {
     weights_any_message: None,
     chat_template_tools: None,
     byte_order_mark: None,
+    unanswered_call_ids: None,
 };
