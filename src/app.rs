@@ -111,8 +111,33 @@ fn explain(rule: &str) -> Result<Status> {
 
 fn init(force: bool, target: Option<&crate::target::Target>) -> Result<Status> {
     let path = Path::new("tunelint.toml");
-    if path.exists() && !force {
-        bail!("tunelint.toml already exists; use --force to overwrite it");
+    if !force {
+        if path.symlink_metadata().is_ok() {
+            bail!("tunelint.toml already exists; use --force to overwrite it");
+        }
+        // tunelint.toml is read before the other two: written beside them, it would take
+        // their place without a word.
+        let shadowed = if Path::new(".tunelint.toml").is_file() {
+            Some(".tunelint.toml")
+        } else if std::fs::read_to_string("pyproject.toml").is_ok_and(|t| {
+            t.lines()
+                .any(|l| l.trim_start().starts_with("[tool.tunelint"))
+        }) {
+            Some("pyproject.toml's [tool.tunelint]")
+        } else {
+            None
+        };
+        if let Some(existing) = shadowed {
+            bail!(
+                "this directory is configured by {existing}; a tunelint.toml beside it would be read instead (tunelint.toml comes first). Edit the existing configuration, or use --force to write tunelint.toml anyway"
+            );
+        }
+    } else if path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        // The link is replaced, not the file it names (which may be shared elsewhere).
+        std::fs::remove_file(path).context("could not replace the link tunelint.toml")?;
     }
     std::fs::write(path, config::starter(target)).context("could not write tunelint.toml")?;
     match target {

@@ -668,6 +668,51 @@ fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
     );
 }
 
+/// `init` beside a `.tunelint.toml` or a pyproject.toml with `[tool.tunelint]` would shadow
+/// it (tunelint.toml is read first): refused without `--force`. With `--force`, a
+/// tunelint.toml that is a link is replaced, not the file it names.
+#[test]
+fn init_never_shadows_or_writes_through_a_configuration() {
+    for (file, text) in [
+        (".tunelint.toml", "[rules]\nALL = \"off\"\n"),
+        (
+            "pyproject.toml",
+            "[project]\nname = \"x\"\n\n[tool.tunelint]\ntarget = \"openai\"\n",
+        ),
+    ] {
+        let dir = tempdir();
+        write(dir.path(), file, text);
+        let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("init"));
+        assert_eq!(code, 2, "{file}: {stderr}");
+        assert_clean_error(&stderr);
+        assert!(
+            stderr.contains("this directory is configured by"),
+            "{stderr}"
+        );
+        assert!(!dir.path().join("tunelint.toml").exists(), "{file}");
+        tunelint(dir.path())
+            .args(["init", "--force"])
+            .assert()
+            .code(0);
+        assert!(dir.path().join("tunelint.toml").is_file(), "{file}");
+    }
+    let dir = tempdir();
+    write(dir.path(), "shared/base.toml", "# shared\n");
+    std::os::unix::fs::symlink("shared/base.toml", dir.path().join("tunelint.toml")).unwrap();
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("init"));
+    assert_eq!(code, 2, "{stderr}");
+    tunelint(dir.path())
+        .args(["init", "--force"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("shared/base.toml")).unwrap(),
+        "# shared\n"
+    );
+    let written = fs::read_to_string(dir.path().join("tunelint.toml")).unwrap();
+    assert!(written.contains("[gates]"), "{written}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Standard input
 
