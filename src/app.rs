@@ -355,6 +355,18 @@ fn stats(mut args: CheckArgs) -> Result<Status> {
     if args.sarif_file.is_some() {
         bail!("`stats` writes no diagnostics, so no SARIF: drop --sarif-file");
     }
+    // The report is of the whole dataset, and it judges nothing: findings to judge against a
+    // revision or to accept into a baseline are `check`'s.
+    if args.diff_base.is_some() {
+        bail!(
+            "`stats` reports on the whole dataset; --diff-base judges the examples changed since a revision: use `tunelint check --diff-base REV`"
+        );
+    }
+    if args.write_baseline.is_some() {
+        bail!(
+            "`stats` writes no diagnostics to accept: write a baseline with `tunelint check --write-baseline FILE`"
+        );
+    }
     args.format = Some(args.format.unwrap_or(OutputFormat::Full));
     args.token_stats = !args.no_tokens;
     check(args, Mode::Stats)

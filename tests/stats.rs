@@ -674,3 +674,32 @@ fn real_datasets_in_every_format() {
         parse_mermaid(&markdown);
     }
 }
+
+/// `stats` reports on the whole dataset and judges nothing: the options that judge changed
+/// examples or accept findings into a baseline are refused with the `check` command that
+/// does it (they showed every changed example as clean).
+#[test]
+fn stats_refuses_what_only_check_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("t.jsonl"),
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"Hello there, how are you?\"}, {\"role\": \"assistant\", \"content\": \"Fine, thanks for asking.\"}]}\n",
+    )
+    .expect("write");
+    for (args, says) in [
+        (
+            &["stats", "--diff-base", "HEAD", "t.jsonl"][..],
+            "tunelint check --diff-base REV",
+        ),
+        (
+            &["stats", "--write-baseline", "b.json", "t.jsonl"],
+            "tunelint check --write-baseline FILE",
+        ),
+    ] {
+        let out = run_in(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!dir.path().join("b.json").exists());
+    }
+}
