@@ -182,7 +182,19 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         Some(spool_stdin()?)
     } else {
         if !args.input.is_file() {
-            bail!("{}: no such file", args.input.display());
+            let shown = args.input.display();
+            match std::fs::metadata(&args.input) {
+                Err(_) => bail!("{shown}: no such file"),
+                Ok(m) if m.is_dir() => {
+                    bail!(
+                        "{shown}: is a directory; dedupe rewrites one file (`tunelint check {shown}` lists the duplicates of every file in it)"
+                    )
+                }
+                // A pipe, a device: read once, while dedupe reads its input twice.
+                Ok(_) => bail!(
+                    "{shown}: is not a regular file; dedupe reads its input twice: copy it to a file, or pipe it to `tunelint dedupe -`"
+                ),
+            }
         }
         None
     };

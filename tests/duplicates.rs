@@ -1502,3 +1502,31 @@ fn the_same_question_about_another_image_is_not_a_duplicate() {
         "{stdout}"
     );
 }
+
+/// dedupe names what its input is when it cannot rewrite it: a directory, a pipe (read
+/// once, while dedupe reads twice), or nothing at all.
+#[test]
+fn dedupe_says_why_it_cannot_read_its_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir(d.join("data")).expect("mkdir");
+    let made = std::process::Command::new("mkfifo")
+        .arg(d.join("pipe.jsonl"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    for (input, says) in [
+        ("data", "data: is a directory"),
+        ("pipe.jsonl", "pipe.jsonl: is not a regular file"),
+        ("gone.jsonl", "gone.jsonl: no such file"),
+    ] {
+        let out = dedupe(d, &[input, "-o", "out.jsonl"])
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{input}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{input}: {stderr}");
+        assert!(!d.join("out.jsonl").exists(), "{input}");
+    }
+}
