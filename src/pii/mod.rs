@@ -40,14 +40,17 @@ pub(crate) fn mask_matches(text: &str) -> String {
     if ranges.is_empty() {
         return text.to_owned();
     }
-    let mut out = String::with_capacity(text.len());
-    for (at, c) in text.char_indices() {
-        let hidden = ranges
-            .iter()
-            .any(|r| r.contains(&at) && text[r.start..at].chars().count() >= SHOWN);
-        out.push(if hidden { '*' } else { c });
+    // Each byte that starts a hidden character, marked once per match: linear in the text
+    // and the matches, however many a long text holds.
+    let mut hidden = vec![false; text.len()];
+    for r in &ranges {
+        for (at, _) in text[r.clone()].char_indices().skip(SHOWN) {
+            hidden[r.start + at] = true;
+        }
     }
-    out
+    text.char_indices()
+        .map(|(at, c)| if hidden[at] { '*' } else { c })
+        .collect()
 }
 
 /// [`mask_matches`] for raw JSON text (a line as written, or a window of one): a secret
@@ -111,7 +114,10 @@ pub(crate) fn mask_raw(text: &str) -> String {
     }
     let mut hidden = vec![false; raw.len()];
     for r in &ranges {
-        let inside = origin.iter().filter(|(at, _)| r.contains(at));
+        // `origin` is in the order of the decoded text: the match's characters are found by
+        // a binary search, not a scan per match.
+        let first = origin.partition_point(|(at, _)| *at < r.start);
+        let inside = origin[first..].iter().take_while(|(at, _)| *at < r.end);
         for (_, from) in inside.skip(SHOWN) {
             hidden[from.clone()].iter_mut().for_each(|h| *h = true);
         }
