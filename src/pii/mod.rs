@@ -23,11 +23,9 @@ use std::ops::Range;
 
 use crate::registry::Code;
 
-/// `text` with every match of the P rules masked as their messages mask it: the first 4
-/// characters of each stay, the others become `*` one for one, so columns still line up.
-/// Every rule runs and `[pii] allow` does not apply. For the line under a message (the
-/// `full` output), where a secret must not show either.
-pub(crate) fn mask_matches(text: &str) -> String {
+/// Where `text` holds something every mask hides: the matches of every P rule, a key glued
+/// to what comes before it too, `[pii] allow` not applied.
+fn to_hide(text: &str) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     scan(
         text,
@@ -37,6 +35,15 @@ pub(crate) fn mask_matches(text: &str) -> String {
             masking: true,
         },
     );
+    ranges
+}
+
+/// `text` with every match of the P rules masked as their messages mask it: the first 4
+/// characters of each stay, the others become `*` one for one, so columns still line up.
+/// Every rule runs and `[pii] allow` does not apply. For the line under a message (the
+/// `full` output), where a secret must not show either.
+pub(crate) fn mask_matches(text: &str) -> String {
+    let ranges = to_hide(text);
     if ranges.is_empty() {
         return text.to_owned();
     }
@@ -100,15 +107,7 @@ pub(crate) fn mask_raw(text: &str) -> String {
         decoded.push(c);
         i += len;
     }
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    scan(
-        &decoded,
-        &mut Found {
-            enabled: &|_| true,
-            sink: &mut |m: Match<'_>| ranges.push(m.range),
-            masking: true,
-        },
-    );
+    let ranges = to_hide(&decoded);
     if ranges.is_empty() {
         return text.to_owned();
     }

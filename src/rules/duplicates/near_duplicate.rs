@@ -158,10 +158,7 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
             let mut found: Vec<(u32, u32, f64)> = search::Against::new(&old)
                 .find(&new, &options, skip_new)
                 .into_iter()
-                .filter(|f| {
-                    new.same_media(f.text, &old, f.of)
-                        && wholes_alike(new.whole(f.text), old.whole(f.of))
-                })
+                .filter(|f| alike(&new, f.text, &old, f.of))
                 .map(|f| {
                     (
                         new.owner[f.text as usize] + shift,
@@ -173,10 +170,7 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
             found.extend(
                 search::within(&new, &options, skip_new)
                     .into_iter()
-                    .filter(|f| {
-                        new.same_media(f.text, &new, f.of)
-                            && wholes_alike(new.whole(f.text), new.whole(f.of))
-                    })
+                    .filter(|f| alike(&new, f.text, &new, f.of))
                     .map(|f| {
                         (
                             new.owner[f.text as usize] + shift,
@@ -199,10 +193,7 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
             }
             search::within(texts, &options, |t| exact[texts.owner[t] as usize])
                 .into_iter()
-                .filter(|f| {
-                    texts.same_media(f.text, texts, f.of)
-                        && wholes_alike(texts.whole(f.text), texts.whole(f.of))
-                })
+                .filter(|f| alike(texts, f.text, texts, f.of))
                 .map(|f| {
                     (
                         texts.owner[f.text as usize],
@@ -262,6 +253,13 @@ pub fn similar(ratio: f64) -> String {
 /// A similarity as a percentage, rounded down so 85.04% never shows as a misleading 85.1%.
 pub(crate) fn floor_pct(ratio: f64) -> f64 {
     crate::wording::floor_pct(ratio * 100.0)
+}
+
+/// Whether the records of text `x` of `a` and text `y` of `b`, whose compared texts are
+/// alike, are near-duplicates: the same media (the same question about another image is
+/// another example) and, for preference records, whole records alike ([`wholes_alike`]).
+fn alike(a: &CompareTexts, x: u32, b: &CompareTexts, y: u32) -> bool {
+    a.same_media(x, b, y) && wholes_alike(a.whole(x), b.whole(y))
 }
 
 /// Whether two records whose compared texts are near-duplicates are near-duplicates: a
