@@ -415,6 +415,56 @@ fn empty_input_and_blank_lines_only_have_nothing_to_report() {
 }
 
 #[test]
+fn a_run_of_blank_lines_is_one_finding_across_chunks() {
+    // 3 MiB of blank lines (CRLF: 1.5M lines over three 1 MiB chunks and their seams) after
+    // the first record, two more (spaces, a tab) before the last, and some at the end. Each
+    // run is one J003 at its first line, saying how many lines and which; the run at the end
+    // is not reported.
+    let run = 3 << 19;
+    let mut input = chat(
+        "How many legs does a spider have?",
+        "A spider has eight legs.",
+    );
+    input.push('\n');
+    input.push_str(&"\r\n".repeat(run));
+    input.push_str(&chat(
+        "How many legs does an ant have?",
+        "An ant has six legs.",
+    ));
+    input.push_str("\n  \n\t\n");
+    input.push_str(&chat(
+        "How many legs does a crab have?",
+        "A crab has ten legs.",
+    ));
+    input.push_str("\n\n\n\n");
+    let (diagnostics, _) = lint_checked(input.as_bytes(), &Settings::default());
+    let blank: Vec<(u64, &str)> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::J003)
+        .map(|d| (d.location.line, d.message.as_str()))
+        .collect();
+    let last = 1 + run as u64;
+    assert_eq!(
+        blank,
+        [
+            (
+                2,
+                format!(
+                    "{run} blank lines (lines 2–{last}); JSONL loaders treat each as an empty \
+                     record or an error"
+                )
+                .as_str()
+            ),
+            (
+                last + 2,
+                "2 blank lines (lines 1572867–1572868); JSONL loaders treat each as an empty \
+                 record or an error"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn binary_input_is_one_file_level_finding() {
     let mut input = b"\x00\x01\x02PK\x03\x04".to_vec();
     input.extend((0..5000u32).map(|i| (i * 7919 % 251) as u8));

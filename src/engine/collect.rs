@@ -10,11 +10,13 @@ use crossbeam_channel::Receiver;
 use super::store::{RunId, Store};
 use super::work::Done;
 use super::{FileSummary, Job, RunOptions};
+use crate::context::FileContext;
 use crate::dataset::{
     DatasetContext, DatasetFile, FactKind, FileFacts, LineReader, Role, Session, SplitGroup,
 };
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::rule::Level;
+use crate::rules::jsonl::blank_line;
 use crate::rules::{self, Code};
 use crate::source::{Reopened, Reread};
 
@@ -101,7 +103,7 @@ impl<'a, 's> Collector<'a, 's> {
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let mut next = 0u64;
         // Blank lines at the end of the chunks seen so far of the current file.
-        let mut held_blank: Vec<Diagnostic> = Vec::new();
+        let mut held_blank: Option<blank_line::Run> = None;
         let mut held_file: Option<FileId> = None;
         let mut result = Ok(());
         for item in done.iter() {
@@ -109,7 +111,7 @@ impl<'a, 's> Collector<'a, 's> {
             while let Some(item) = pending.remove(&next) {
                 next += 1;
                 if held_file != Some(item.file) {
-                    held_blank.clear();
+                    held_blank = None;
                     held_file = Some(item.file);
                 }
                 let summary = &mut self.summaries[item.file as usize];
@@ -131,16 +133,45 @@ impl<'a, 's> Collector<'a, 's> {
                 if let Some(facts) = item.facts {
                     self.facts[item.file as usize].append(facts);
                 }
+                // The run held from the chunks before, and the chunk's leading blank lines.
+                let mut blank = held_blank.take();
+                if let Some(leading) = item.leading_blank {
+                    blank = match blank {
+                        Some(held) => match held.join(leading) {
+                            Some(joined) => Some(joined),
+                            None => {
+                                // Lines came between them (never expected): data followed.
+                                result = result.and(self.emit_blank(item.file, held));
+                                Some(leading)
+                            }
+                        },
+                        None => Some(leading),
+                    };
+                }
                 if item.has_data {
-                    for d in std::mem::take(&mut held_blank) {
-                        result = result.and(self.emit(d));
+                    if let Some(run) = blank {
+                        result = result.and(self.emit_blank(item.file, run));
                     }
+                    held_blank = item.trailing_blank;
+                } else {
+                    held_blank = blank;
                 }
                 for d in item.diagnostics {
                     result = result.and(self.emit(d));
                 }
-                held_blank.extend(item.trailing_blank);
             }
+        }
+        result
+    }
+
+    /// Reports a run of blank lines that data follows (J003), in `file`.
+    fn emit_blank(&mut self, file: FileId, run: blank_line::Run) -> io::Result<()> {
+        let mut out = Vec::new();
+        let settings = &self.jobs[file as usize].settings;
+        blank_line::report(&mut FileContext::new(settings, file, &mut out), run);
+        let mut result = Ok(());
+        for d in out {
+            result = result.and(self.emit(d));
         }
         result
     }

@@ -65,8 +65,11 @@ pub(super) struct Done {
     pub seq: u64,
     pub file: FileId,
     pub diagnostics: Vec<Diagnostic>,
+    /// Blank lines before the chunk's first data line (all of its lines when it has none):
+    /// they may continue the run that ended the chunk before.
+    pub leading_blank: Option<blank_line::Run>,
     /// Blank lines after the chunk's last data line: J003 only if a later chunk has data.
-    pub trailing_blank: Vec<Diagnostic>,
+    pub trailing_blank: Option<blank_line::Run>,
     pub has_data: bool,
     pub examples: u64,
     pub valid: u64,
@@ -256,18 +259,23 @@ impl<'a> Chunk<'a> {
     fn lint(mut self, buf: &[u8], first_line: u64, offset: u64) {
         let settings = &self.job.settings;
         let max_line = settings.max_line_bytes();
-        let mut blank = Vec::new();
+        let mut blank: Option<blank_line::Run> = None;
         for (line, line_offset, bytes) in source::lines(buf, first_line, offset) {
             if blank_line::is_blank(bytes) {
-                blank_line::report(
-                    &mut FileContext::new(settings, self.file, &mut blank),
-                    line,
-                    line_offset,
-                );
+                blank = Some(blank_line::Run::extend(blank, line, line_offset));
                 continue;
             }
-            // Blank lines are reported only when data follows them.
-            self.out.diagnostics.append(&mut blank);
+            // Blank lines are reported only when data follows them; those before the chunk's
+            // first data line by the collector, which knows whether the chunk before ended
+            // with blank lines too.
+            if let Some(run) = blank.take() {
+                if self.out.has_data {
+                    let mut ctx = FileContext::new(settings, self.file, &mut self.out.diagnostics);
+                    blank_line::report(&mut ctx, run);
+                } else {
+                    self.out.leading_blank = Some(run);
+                }
+            }
             self.out.has_data = true;
             self.out.examples += 1;
             let valid = if bytes.len() as u64 > max_line {
@@ -285,7 +293,11 @@ impl<'a> Chunk<'a> {
                 self.out.valid += 1;
             }
         }
-        self.out.trailing_blank = blank;
+        if self.out.has_data {
+            self.out.trailing_blank = blank;
+        } else {
+            self.out.leading_blank = blank;
+        }
         self.out.diagnostics.sort_by_key(|d| d.sort_key());
         self.finish();
     }
