@@ -465,6 +465,45 @@ fn a_run_of_blank_lines_is_one_finding_across_chunks() {
 }
 
 #[test]
+fn the_reader_waits_for_a_slow_report() {
+    // 64 MiB of invalid lines, a finding each, and a report that stalls on the first: the
+    // reader may run ahead of the report by a few chunks (1 MiB each), not by the file, or
+    // memory grows with the findings waiting to be written (the `--format json` of millions
+    // of findings, a slow pipe).
+    let line = format!("{{{}\n", "x".repeat(1023));
+    let input = line.repeat(64 << 10);
+    let mut settings = Settings::default();
+    for code in Code::ALL {
+        if !code.as_str().starts_with('J') {
+            settings.levels[code.index()] = tunelint::rule::Level::Off;
+        }
+    }
+    let job = tunelint::engine::Job::new(
+        "bad.jsonl",
+        tunelint::engine::InputSource::Memory(input.into_bytes().into()),
+        settings,
+    );
+    let progress = std::sync::atomic::AtomicU64::new(0);
+    let options = tunelint::engine::RunOptions {
+        threads: 2,
+        progress: Some(&progress),
+        ..Default::default()
+    };
+    let (mut findings, mut read_when_stalled) = (0, None);
+    tunelint::engine::run(&[job], &options, &mut |_| {
+        findings += 1;
+        if read_when_stalled.is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            read_when_stalled = Some(progress.load(std::sync::atomic::Ordering::Relaxed));
+        }
+    })
+    .expect("a run in memory");
+    assert_eq!(findings, 64 << 10);
+    let read = read_when_stalled.expect("a finding");
+    assert!(read <= 16 << 20, "{} MiB read ahead", read >> 20);
+}
+
+#[test]
 fn binary_input_is_one_file_level_finding() {
     let mut input = b"\x00\x01\x02PK\x03\x04".to_vec();
     input.extend((0..5000u32).map(|i| (i * 7919 % 251) as u8));

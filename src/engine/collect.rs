@@ -99,7 +99,8 @@ impl<'a, 's> Collector<'a, 's> {
     }
 
     /// Takes every processed chunk, in input order, until the workers are done.
-    pub fn take(&mut self, done: &Receiver<Done>) -> io::Result<()> {
+    /// Each chunk taken frees a place in the reader's `window`.
+    pub fn take(&mut self, done: &Receiver<Done>, window: &Receiver<()>) -> io::Result<()> {
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let mut next = 0u64;
         // Blank lines at the end of the chunks seen so far of the current file.
@@ -110,6 +111,7 @@ impl<'a, 's> Collector<'a, 's> {
             pending.insert(item.seq, item);
             while let Some(item) = pending.remove(&next) {
                 next += 1;
+                let _ = window.try_recv();
                 if held_file != Some(item.file) {
                     held_blank = None;
                     held_file = Some(item.file);

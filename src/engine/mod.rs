@@ -189,6 +189,11 @@ pub fn run_with_facts(
     let threads = options.threads.max(1);
     let (work_tx, work_rx) = bounded::<work::Work>(threads * 2);
     let (done_tx, done_rx) = unbounded::<work::Done>();
+    // Chunks sent and not yet taken in order by the collector. Without a limit, memory grew
+    // with the findings: a worker kept finishing chunks (each up to a chunk's worth of
+    // findings) while the collector waited for an earlier one, or wrote slower than the
+    // workers found.
+    let (window_tx, window_rx) = bounded::<()>(threads * 4);
     let (pool_tx, pool_rx) = unbounded::<Vec<u8>>();
     let kinds = collect::fact_kinds(jobs, &options.facts);
     let defer_hashes = defer_hashes(jobs);
@@ -209,6 +214,7 @@ pub fn run_with_facts(
             progress: options.progress,
             piece_bytes: options.array_piece_bytes,
             workers,
+            window: &window_tx,
         };
         let reader = scope.spawn(move || {
             let mut seq = 0u64;
@@ -223,7 +229,9 @@ pub fn run_with_facts(
                 );
             }
         });
-        let result = collector.take(&done_rx);
+        let result = collector.take(&done_rx, &window_rx);
+        // A reader waiting for room in the window must not wait for a collector that is done.
+        drop(window_rx);
         // The reader only fails by panicking, which scope() re-raises.
         let _ = reader.join();
         result

@@ -37,6 +37,10 @@ pub(super) struct Reading<'a> {
     pub piece_bytes: usize,
     /// Worker threads still running.
     pub workers: &'a AtomicUsize,
+    /// A token per chunk sent and not yet taken by the collector: the reader waits when
+    /// the window is full, so chunks done out of order, or faster than their findings are
+    /// written, never pile up (see `engine::run_with_facts`).
+    pub window: &'a Sender<()>,
 }
 
 /// Reads one input to its end (or until its head shows it is not JSON Lines), sending its
@@ -51,6 +55,8 @@ pub(super) fn read_job(
 ) {
     let progress = reading.progress;
     let mut send = |kind: WorkKind| {
+        // Fails only when the collector is gone (it stopped early): then nothing waits.
+        let _ = reading.window.send(());
         let _ = work.send(Work {
             seq: *seq,
             file,
