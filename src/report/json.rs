@@ -1,11 +1,12 @@
 //! `json`: one JSON document with the files, the summary, the gates and every diagnostic,
 //! documented field by field in `docs/json-output.md`.
 //!
-//! The diagnostics come last in the document but first in the run, so they are buffered
-//! (compactly, without any line text) until the summary is known. Keys are written in the
+//! The diagnostics come last in the document but first in the run, so their text is kept
+//! until the summary is known: in memory up to a budget, in a temporary file beyond it, so
+//! millions of findings take no more memory than a few. Keys are written in the
 //! declaration order of these structs, which is the documented order.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 
 use serde::{Deserialize, Serialize};
 
@@ -301,10 +302,23 @@ pub fn summary_entry(summary: &RunSummary<'_>) -> Summary {
     }
 }
 
-/// Buffers the diagnostics, writes the document at the end.
-#[derive(Default)]
+/// Bytes of the diagnostics' text held in memory; more are written to a temporary file.
+const HELD_BYTES: usize = 8 << 20;
+
+/// Writes each diagnostic's text as it comes, the document around them at the end.
 pub struct Json {
-    diagnostics: Vec<Diagnostic>,
+    /// The diagnostics so far as they appear in the document (indented, separated by commas),
+    /// the latest of them; those before are in `spill`.
+    held: Vec<u8>,
+    spill: Option<io::BufWriter<std::fs::File>>,
+    count: u64,
+    budget: usize,
+}
+
+impl Default for Json {
+    fn default() -> Self {
+        Json::with_budget(HELD_BYTES)
+    }
 }
 
 impl Json {
@@ -312,8 +326,18 @@ impl Json {
         Self::default()
     }
 
-    /// The document for `summary`, with the diagnostics seen so far (they are moved out).
-    pub fn document(&mut self, summary: &RunSummary<'_>) -> Document {
+    /// A renderer holding at most about `budget` bytes of diagnostics in memory.
+    pub fn with_budget(budget: usize) -> Self {
+        Json {
+            held: Vec::new(),
+            spill: None,
+            count: 0,
+            budget,
+        }
+    }
+
+    /// The document for `summary`, without its diagnostics (they are text already).
+    pub fn document(&self, summary: &RunSummary<'_>) -> Document {
         Document {
             version: env!("CARGO_PKG_VERSION").to_string(),
             files: summary
@@ -324,8 +348,93 @@ impl Json {
                 .collect(),
             summary: summary_entry(summary),
             gates: summary.gates.iter().map(gate_entry).collect(),
-            diagnostics: std::mem::take(&mut self.diagnostics),
+            diagnostics: Vec::new(),
         }
+    }
+
+    /// Adds one diagnostic's text, as `serde_json`'s pretty printer writes it at the depth of
+    /// the document's `diagnostics` array.
+    fn add(&mut self, d: &Diagnostic) -> io::Result<()> {
+        let text = serde_json::to_vec_pretty(d).map_err(io::Error::from)?;
+        if self.count > 0 {
+            self.held.extend_from_slice(b",\n");
+        }
+        self.count += 1;
+        // A string in JSON holds no raw newline: every newline starts a line to indent.
+        self.held.extend_from_slice(b"    ");
+        for &b in &text {
+            self.held.push(b);
+            if b == b'\n' {
+                self.held.extend_from_slice(b"    ");
+            }
+        }
+        if self.held.len() > self.budget {
+            let spill = match &mut self.spill {
+                Some(spill) => spill,
+                None => self.spill.insert(io::BufWriter::new(tempfile::tempfile()?)),
+            };
+            spill.write_all(&self.held)?;
+            self.held.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes `document` (whose `diagnostics` are empty) with the diagnostics added so far,
+    /// byte for byte as `serde_json::to_writer_pretty` writes the whole document.
+    pub fn write(&mut self, out: &mut dyn Write, document: &Document) -> io::Result<()> {
+        let text = serde_json::to_vec_pretty(document).map_err(io::Error::from)?;
+        match text.strip_suffix(b"[]\n}") {
+            Some(head) if self.count > 0 => {
+                out.write_all(head)?;
+                out.write_all(b"[\n")?;
+                if let Some(spill) = self.spill.take() {
+                    let mut file = spill.into_inner().map_err(|e| e.into_error())?;
+                    file.seek(io::SeekFrom::Start(0))?;
+                    io::copy(&mut file, out)?;
+                }
+                out.write_all(&self.held)?;
+                out.write_all(b"\n  ]\n}")?;
+            }
+            _ => out.write_all(&text)?,
+        }
+        writeln!(out)
+    }
+}
+
+/// A finding as the document shows it.
+fn entry(d: &Finding, files: &[FileInfo]) -> Diagnostic {
+    let path = |file: u32| {
+        files
+            .get(file as usize)
+            .map_or_else(|| "-".to_string(), |f| f.display.clone())
+    };
+    let row = |file: u32, line: u64| {
+        files
+            .get(file as usize)
+            .is_some_and(|f| f.rows)
+            .then(|| super::row_of(line))
+    };
+    Diagnostic {
+        code: d.code.as_str().to_string(),
+        name: d.code.meta().name.to_string(),
+        level: d.level.as_str().to_string(),
+        path: path(d.location.file),
+        line: d.location.line,
+        column: d.location.column,
+        end_line: d.location.line,
+        end_column: d.location.end_column,
+        row: row(d.location.file, d.location.line),
+        message: d.message.clone(),
+        related: d
+            .related
+            .iter()
+            .map(|r| Related {
+                path: path(r.file),
+                line: r.line,
+                row: row(r.file, r.line),
+                message: r.message.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -336,46 +445,79 @@ impl Renderer for Json {
         d: &Finding,
         files: &[FileInfo],
     ) -> io::Result<()> {
-        let path = |file: u32| {
-            files
-                .get(file as usize)
-                .map_or_else(|| "-".to_string(), |f| f.display.clone())
-        };
-        let row = |file: u32, line: u64| {
-            files
-                .get(file as usize)
-                .is_some_and(|f| f.rows)
-                .then(|| super::row_of(line))
-        };
-        self.diagnostics.push(Diagnostic {
-            code: d.code.as_str().to_string(),
-            name: d.code.meta().name.to_string(),
-            level: d.level.as_str().to_string(),
-            path: path(d.location.file),
-            line: d.location.line,
-            column: d.location.column,
-            end_line: d.location.line,
-            end_column: d.location.end_column,
-            row: row(d.location.file, d.location.line),
-            message: d.message.clone(),
-            related: d
-                .related
-                .iter()
-                .map(|r| Related {
-                    path: path(r.file),
-                    line: r.line,
-                    row: row(r.file, r.line),
-                    message: r.message.clone(),
-                })
-                .collect(),
-        });
-        Ok(())
+        self.add(&entry(d, files))
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         let document = self.document(summary);
-        // `From` keeps an I/O error's kind: a closed pipe stays a broken pipe, which is no error.
-        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
-        writeln!(out)
+        self.write(out, &document)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document with `n` diagnostics (some with related locations), read from its JSON.
+    fn document(n: usize) -> Document {
+        let diagnostics: Vec<serde_json::Value> = (0..n)
+            .map(|i| {
+                serde_json::json!({
+                    "code": "J001", "name": "invalid-json", "level": "error",
+                    "path": "a \"quoted\"\nname.jsonl", "line": i + 1, "column": 2,
+                    "end_line": i + 1, "end_column": 9,
+                    "message": format!("finding {i}: ünïcödé \\ \u{1}"),
+                    "related": if i % 3 == 0 {
+                        serde_json::json!([{"path": "b.jsonl", "line": 7, "message": "first"}])
+                    } else {
+                        serde_json::json!([])
+                    },
+                })
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "version": "0", "files": [], "gates": [],
+            "summary": {
+                "files": 1, "bytes": 2, "examples": 3, "valid": 3, "valid_pct": 100.0,
+                "errors": 0, "warnings": 0, "infos": 0, "duplicates": 0, "tokens": null,
+                "passed": true, "rules": [],
+            },
+            "diagnostics": diagnostics,
+        }))
+        .expect("a document")
+    }
+
+    #[test]
+    fn the_document_is_serde_json_s_pretty_print_however_many_findings_spill() {
+        for (n, budget) in [
+            (0, 1),
+            (1, 1 << 20),
+            (2, 1),
+            (50, 1 << 20),
+            (50, 1000),
+            (50, 1),
+        ] {
+            let whole = document(n);
+            let mut json = Json::with_budget(budget);
+            for d in &whole.diagnostics {
+                json.add(d).expect("added");
+            }
+            assert_eq!(
+                json.spill.is_some(),
+                n > 0 && budget < 20_000,
+                "{n} {budget}"
+            );
+            let mut head = whole.clone();
+            head.diagnostics.clear();
+            let mut out = Vec::new();
+            json.write(&mut out, &head).expect("written");
+            let mut expected = serde_json::to_vec_pretty(&whole).expect("serialized");
+            expected.push(b'\n');
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&expected),
+                "{n} findings, budget {budget}"
+            );
+        }
     }
 }
