@@ -197,7 +197,10 @@ declare_rule! {
     /// chat template marks no text of it as generated (`{% generation %}`). Also an example
     /// the model's chat template refuses to render (`raise_exception`), which stops
     /// `apply_chat_template` and with it the trainer's preprocessing; the message names the
-    /// template's file and line.
+    /// template's file and line. A template that does not finish on an example (a loop
+    /// without end, a string that keeps doubling) is stopped after about 8 million steps or
+    /// 512 MB of text and reported the same way; after 8 such examples it is no longer run
+    /// (each costs about a second), and every later example is reported at once.
     ///
     /// An example with no assistant message, or only masked ones (`weight: 0`, axolotl's
     /// `train: false`, LLaMA-Factory's `loss_weight: 0.0`), is O004's.
@@ -301,7 +304,11 @@ fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             ctx.report(
                 Code::T003,
                 conv.span,
-                format!("{e}; the trainer's preprocessing would stop here"),
+                if e.error.exhausted {
+                    format!("{e}; the trainer's preprocessing would hang or run out of memory here")
+                } else {
+                    format!("{e}; the trainer's preprocessing would stop here")
+                },
             );
             return;
         }

@@ -804,6 +804,12 @@ impl std::fmt::Display for RenderError {
                 "the chat template refuses this example ({at}): {}",
                 self.error.message
             )
+        } else if self.error.exhausted {
+            write!(
+                f,
+                "the chat template does not finish on this example ({at}): {}",
+                self.error.message
+            )
         } else {
             write!(
                 f,

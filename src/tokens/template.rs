@@ -37,7 +37,13 @@ pub struct ChatTemplate {
     pub origin: String,
     /// The template marks what the assistant generates (`{% generation %}`).
     pub has_generation: bool,
+    /// Renders that ran out of [`FUEL`]: after [`MAX_EXHAUSTED`] of them, the template is
+    /// not run again (each costs about a second), and every later render fails at once.
+    exhausted: std::sync::atomic::AtomicUsize,
 }
+
+/// Renders that may run out of [`FUEL`] before a template is given up on.
+const MAX_EXHAUSTED: usize = 8;
 
 impl std::fmt::Debug for ChatTemplate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -98,6 +104,9 @@ pub struct TemplateError {
     pub line: Option<usize>,
     /// The template called `raise_exception`: it refuses this conversation on purpose.
     pub raised: bool,
+    /// The render did more work than [`FUEL`] allows (a loop without end, a string that
+    /// keeps doubling): Jinja would hang or run out of memory.
+    pub exhausted: bool,
 }
 
 impl TemplateError {
@@ -110,10 +119,21 @@ impl TemplateError {
         if !raised && e.kind() != ErrorKind::InvalidOperation {
             message = format!("{}: {message}", e.kind());
         }
+        let exhausted = e.kind() == ErrorKind::OutOfFuel;
+        if exhausted {
+            message = format!(
+                "it does more work than tunelint allows one example (a loop without end or a \
+                 string that keeps doubling, say); tunelint stops it at {} million steps or \
+                 {} MB of text",
+                FUEL >> 20,
+                (FUEL * 64) >> 20
+            );
+        }
         TemplateError {
             message,
             line: e.line(),
             raised,
+            exhausted,
         }
     }
 
@@ -125,6 +145,11 @@ impl TemplateError {
         }
     }
 }
+
+/// The work one render may do (see `minijinja::Environment::set_fuel`): about an instruction
+/// or 64 bytes of data made each. Rendering the longest conversation a line can hold
+/// (`max_line_bytes`, 64 MiB) with a usual template takes a small part of it.
+const FUEL: u64 = 1 << 23;
 
 impl ChatTemplate {
     /// Compiles `source`; `origin` names it in messages.
@@ -140,6 +165,9 @@ impl ChatTemplate {
         env.set_syntax(syntax);
         env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
         env.set_formatter(python_formatter);
+        // A render's work and the data it makes are bounded: a template that loops without
+        // end or doubles a string is stopped, not run for hours or until memory is gone.
+        env.set_fuel(Some(FUEL));
         env.add_filter("tojson", tojson);
         env.add_filter("trim", python_trim);
         env.add_filter("string", python_string_filter);
@@ -159,6 +187,7 @@ impl ChatTemplate {
             env,
             origin,
             has_generation,
+            exhausted: Default::default(),
         })
     }
 
@@ -170,6 +199,16 @@ impl ChatTemplate {
         add_generation_prompt: bool,
         specials: &[(String, Value)],
     ) -> Result<Rendered, TemplateError> {
+        use std::sync::atomic::Ordering;
+        let exhausted = self.exhausted.load(Ordering::Relaxed);
+        if exhausted >= MAX_EXHAUSTED {
+            let mut e = TemplateError::new(&Error::from(ErrorKind::OutOfFuel), false);
+            e.message = format!(
+                "{}; after {exhausted} such examples it is no longer run",
+                e.message
+            );
+            return Err(e);
+        }
         let template = self
             .env
             .get_template(NAME)
@@ -194,6 +233,9 @@ impl ChatTemplate {
                 let raised = e.kind() == ErrorKind::InvalidOperation
                     && e.name() == Some(NAME)
                     && !e.to_string().contains("unknown method");
+                if e.kind() == ErrorKind::OutOfFuel {
+                    self.exhausted.fetch_add(1, Ordering::Relaxed);
+                }
                 Err(TemplateError::new(&e, raised))
             }
         }
@@ -688,6 +730,39 @@ mod tests {
                 Value::from(m)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_template_that_does_not_finish_is_stopped_and_then_given_up() {
+        let endless = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{{ messages[0].content }}";
+        let doubling = "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}";
+        for source in [endless, doubling] {
+            let t = ChatTemplate::new(source, "t.jinja".into()).expect("compiles");
+            for i in 0..MAX_EXHAUSTED + 2 {
+                let e = t
+                    .render(&msgs(&[("user", "hi")]), None, false, &[])
+                    .expect_err("stopped");
+                assert!(e.exhausted && !e.raised, "{e:?}");
+                assert!(e.message.contains("512 MB of text"), "{}", e.message);
+                let given_up = e
+                    .message
+                    .contains("after 8 such examples it is no longer run");
+                assert_eq!(given_up, i >= MAX_EXHAUSTED, "render {i}: {}", e.message);
+            }
+        }
+    }
+
+    #[test]
+    fn the_work_limit_leaves_room_for_the_longest_line() {
+        // A conversation of 32 MiB (half the longest line read) through a template that copies
+        // each message's content into a string as it goes.
+        let t = "{% set ns = namespace(all='') %}{% for m in messages %}{% set ns.all = ns.all ~ '<|' ~ m.role ~ '|>' ~ m.content|trim ~ '\\n' %}{% endfor %}{{ ns.all }}";
+        let long = "word ".repeat((16 << 20) / 5);
+        let r = render(t, msgs(&[("user", &long), ("assistant", &long)])).expect("renders");
+        assert_eq!(
+            r.text.len(),
+            2 * long.trim().len() + "<|user|>\n<|assistant|>\n".len()
+        );
     }
 
     #[test]
