@@ -480,6 +480,34 @@ fn a_chain_of_thought_key_is_known_to_the_targets_that_read_it() {
     );
 }
 
+#[test]
+fn fireworks_reads_a_sample_weight_at_the_top_level() {
+    // Fireworks' weighted-training page: "Add a `weight` field at the root level of each JSON
+    // object", any number.
+    let line = r#"{"messages": [{"role": "system", "content": "You are a helpful assistant."}, {"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4"}], "weight": 2.0}"#;
+    let (code, out) = check(&[line], &["--target", "fireworks", "--select", "S"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let negative = line.replace("2.0}", "-0.5}");
+    let (code, out) = check(&[&negative], &["--target", "fireworks", "--select", "S"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let text = line.replace("2.0}", r#""high"}"#);
+    let (code, out) = check(&[&text], &["--target", "fireworks", "--select", "S"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(r#" S007 "weight" is a string ("high"); expected a number"#),
+        "{out}"
+    );
+    // Elsewhere it is unknown, and S008 says who reads it.
+    let (code, out) = check(&[line], &["--target", "together", "--select", "S"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            r#" S008 unknown key "weight" in the top level of a chat record; fireworks reads it (set `target`)"#
+        ),
+        "{out}"
+    );
+}
+
 const TWO_USER_TURNS: &str = r#"{"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "user", "content": "I mean the key for the staging project."}, {"role": "assistant", "content": "Open the staging project, then Settings, API keys, and choose Rotate."}]}"#;
 const BEDROCK_TWO_USER_TURNS: &str = r#"{"system": "You answer account questions.", "messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "user", "content": "I mean the key for the staging project."}, {"role": "assistant", "content": "Open the staging project, then Settings, API keys, and choose Rotate."}]}"#;
 

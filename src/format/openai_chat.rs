@@ -113,7 +113,28 @@ pub(crate) fn read_chat_object(
             // A vision dataset's images, which the chat template's `{"type": "image"}` parts
             // stand for (TRL, Unsloth, axolotl), and the template's own arguments.
             "images" | "image" | "chat_template_kwargs" if chat_template_tools(ctx) => {}
-            other => unknown_key(ctx, doc.span(key), other, place, TOP_LEVEL_KEYS),
+            other if obj == doc.root() && target_reads_at(ctx, KeyPlace::Record, other) => {
+                if doc.kind(value) != Kind::Number {
+                    ctx.report(
+                        Code::S007,
+                        doc.span(value),
+                        format!(
+                            "{} is {}; expected a number",
+                            quote(other),
+                            describe(doc, value)
+                        ),
+                    );
+                }
+            }
+            other => {
+                let readers = if obj == doc.root() {
+                    key_readers(KeyPlace::Record, other)
+                } else {
+                    Vec::new()
+                };
+                let note = readers_note(&readers);
+                unknown_key_noted(ctx, doc.span(key), other, place, TOP_LEVEL_KEYS, &note);
+            }
         }
     }
     messages_node.map(|m| (m, tools.or(functions)))
@@ -357,13 +378,9 @@ pub(crate) fn read_message<'s>(
                     _ => Vec::new(),
                 };
                 let place = format!("{} message", with_article(role.as_str()));
-                if readers.is_empty() {
-                    unknown_key(ctx, doc.span(key), other, &place, allowed);
-                } else {
-                    // A key some targets read (a chain of thought): say which.
-                    let note = format!("; {} read it (set `target`)", readers.join(" and "));
-                    unknown_key_noted(ctx, doc.span(key), other, &place, allowed, &note);
-                }
+                // A key some targets read (a chain of thought): say which.
+                let note = readers_note(&readers);
+                unknown_key_noted(ctx, doc.span(key), other, &place, allowed, &note);
             }
         }
     }
@@ -1389,9 +1406,21 @@ pub(crate) fn unknown_key(
 /// Whether the configured target reads `key` on assistant messages, although OpenAI's
 /// format does not define it (Together's and Fireworks' `reasoning_content`).
 fn target_reads(ctx: &RecordContext<'_>, key: &str) -> bool {
-    ctx.settings
-        .target
-        .is_some_and(|t| t.reads_key(KeyPlace::AssistantMessage, key))
+    target_reads_at(ctx, KeyPlace::AssistantMessage, key)
+}
+
+/// What S008 adds about the targets that read a key (none: nothing).
+fn readers_note(readers: &[&str]) -> String {
+    match readers {
+        [] => String::new(),
+        [one] => format!("; {one} reads it (set `target`)"),
+        many => format!("; {} read it (set `target`)", many.join(" and ")),
+    }
+}
+
+/// Whether the configured target reads `key` at `place`.
+fn target_reads_at(ctx: &RecordContext<'_>, place: KeyPlace, key: &str) -> bool {
+    ctx.settings.target.is_some_and(|t| t.reads_key(place, key))
 }
 
 /// [`unknown_key`] with `note` after the message.

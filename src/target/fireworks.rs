@@ -24,13 +24,24 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant", "tool"],
         source: OPENAI_COMPATIBLE,
     },
-    keys: &[Cited {
-        value: Keys {
-            place: KeyPlace::AssistantMessage,
-            names: &["reasoning_content"],
+    keys: &[
+        Cited {
+            value: Keys {
+                place: KeyPlace::AssistantMessage,
+                names: &["reasoning_content"],
+            },
+            source: OPENAI_COMPATIBLE,
         },
-        source: OPENAI_COMPATIBLE,
-    }],
+        // "Add a `weight` field at the root level of each JSON object": any number, the
+        // example's loss is multiplied by it.
+        Cited {
+            value: Keys {
+                place: KeyPlace::Record,
+                names: &["weight"],
+            },
+            source: "https://docs.fireworks.ai/fine-tuning/weighted-training",
+        },
+    ],
     alternation: None,
     turns: Cited {
         value: "an optional system message first, then user and assistant messages",

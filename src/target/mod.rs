@@ -68,21 +68,25 @@ pub enum Loader {
 /// Where a key that a target reads sits in a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyPlace {
-    /// On an assistant message (a chain of thought beside the answer).
+    /// On an assistant message (a chain of thought beside the answer): a string.
     AssistantMessage,
+    /// At the top level of a chat record (a sample weight): a number.
+    Record,
 }
 
 impl KeyPlace {
     /// In words, for messages and `explain`.
     pub fn describe(self) -> &'static str {
         match self {
-            KeyPlace::AssistantMessage => "assistant messages",
+            KeyPlace::AssistantMessage => "assistant messages, a string",
+            KeyPlace::Record => "the top level of a chat record, a number",
         }
     }
 }
 
 /// Keys a target reads beyond what its formats define: under that target they are not
-/// unknown (S008), and their value must be a string.
+/// unknown (S008), and their value must be of the place's kind (a string on an assistant
+/// message, a number at the top level).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Keys {
     pub place: KeyPlace,
@@ -534,8 +538,8 @@ pub fn rule_section(code: &str) -> Option<String> {
         "S008" => {
             out.push_str(
                 "## Targets\n\nKeys a target reads beyond its formats' own are not unknown under \
-                 that target (their value must be a string, S007 otherwise); without it, S008's \
-                 message names the targets that read the key.\n\n\
+                 that target (their value must be of the kind shown, S007 otherwise); without it, \
+                 S008's message names the targets that read the key.\n\n\
                  | target | keys | where | source |\n|---|---|---|---|\n",
             );
             for t in ALL {
