@@ -290,3 +290,29 @@ fn llamafactory_json_arrays_lint_like_their_jsonl() {
         }
     }
 }
+
+#[test]
+fn gsm8k_s001_names_the_columns_that_make_it_trainable() {
+    let Some(dir) = data_dir() else { return };
+    let report = lint(&dir, "gsm8k_test.jsonl");
+    let hint = "S001 record has no \"messages\" key; its keys (\"question\", \"answer\") match no \
+                supported format; to train on it as a prompt and a response, name its columns in \
+                a LLaMA-Factory dataset_info.json entry: \"columns\": {\"prompt\": \"question\", \
+                \"response\": \"answer\"}";
+    let lines: Vec<&str> = report.lines().filter(|l| l.contains(" S001 ")).collect();
+    assert_eq!(lines.len(), 1319, "{report}");
+    assert!(lines.iter().all(|l| l.ends_with(hint)), "{}", lines[0]);
+    // Doing what it says reads every record as a prompt and a response.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(dir.join("gsm8k_test.jsonl")).expect("gsm8k");
+    let head: String = text.lines().take(20).map(|l| format!("{l}\n")).collect();
+    std::fs::write(tmp.path().join("gsm.jsonl"), head).expect("written");
+    std::fs::write(
+        tmp.path().join("dataset_info.json"),
+        r#"{"gsm": {"file_name": "gsm.jsonl", "columns": {"prompt": "question", "response": "answer"}}}"#,
+    )
+    .expect("written");
+    let report = lint(tmp.path(), ".");
+    assert_eq!(schema_and_order(&report), Vec::<&str>::new(), "{report}");
+    assert!(report.contains("in 20 examples"), "{report}");
+}

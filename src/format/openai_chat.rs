@@ -164,8 +164,27 @@ pub(crate) fn missing_key(
                 .take(6)
                 .map(|(k, _)| quote(&doc.str(k).unwrap_or_default()))
                 .collect();
+            let texts: Vec<Cow<'_, str>> = doc
+                .members(obj)
+                .filter(|&(_, v)| doc.kind(v) == Kind::String)
+                .filter_map(|(k, _)| doc.str(k))
+                .collect();
             if keys.is_empty() {
                 "; the record is an empty object".to_string()
+            } else if let [prompt, response] = texts.as_slice()
+                && keys.len() == 2
+                && key == "messages"
+            {
+                // A question and an answer under names of its own (GSM8K's): LLaMA-Factory
+                // trains on it once its columns are named.
+                format!(
+                    "; its keys ({}) match no supported format; to train on it as a prompt and \
+                     a response, name its columns in a LLaMA-Factory dataset_info.json entry: \
+                     \"columns\": {{\"prompt\": {}, \"response\": {}}}",
+                    keys.join(", "),
+                    quote(prompt),
+                    quote(response)
+                )
             } else {
                 format!("; its keys ({}) match no supported format", keys.join(", "))
             }
