@@ -234,6 +234,22 @@ expect stderr 'missing\.toml' "the error does not name the missing configuration
 expect_output valid-pct ''
 expect_output examples ''
 expect_output sarif-file ''
+grep -q stale "$fail_repo/tunelint.sarif" || fail "error: the earlier SARIF file was touched"
+
+# A sarif-file that names the dataset or the configuration: tunelint refuses (status 2) and
+# both are left as they were.
+repo=$(new_repo clobber-repo "$good")
+cp "$repo/data/train.jsonl" "$work/train.before"
+run_action clobber-data "$repo" sarif-file=data/train.jsonl --env "TUNELINT_BIN=$debug_bin"
+expect_status 2
+expect stderr 'train\.jsonl' "the refusal does not name the dataset"
+expect_output sarif-file ''
+cmp -s "$work/train.before" "$repo/data/train.jsonl" || fail "clobber-data: the dataset was changed"
+printf '[gates]\nmin_valid_pct = 50\n' > "$repo/tunelint.toml"
+run_action clobber-config "$repo" sarif-file=tunelint.toml --env "TUNELINT_BIN=$debug_bin"
+expect_status 2
+expect_output sarif-file ''
+grep -q 'min_valid_pct = 50' "$repo/tunelint.toml" || fail "clobber-config: the configuration was changed"
 
 # Inputs are data, never code: nothing here may be expanded, substituted or globbed.
 repo=$(new_repo quoting-repo "$good")

@@ -206,9 +206,9 @@ command+=(${extra[@]+"${extra[@]}"} -- "${paths[@]}")
 cd "$workspace"
 if [ -n "${INPUT_SARIF_FILE:-}" ]; then
     # tunelint does not create directories: `sarif-file: out/tunelint.sarif` should work too.
-    # An older file goes, so that the sarif-file output names a file of this run only.
+    # Nothing is removed here: tunelint refuses to write over a dataset or its configuration,
+    # and the sarif-file output below names the file only when this run wrote it.
     mkdir -p -- "$(dirname -- "$INPUT_SARIF_FILE")"
-    rm -f -- "$INPUT_SARIF_FILE"
 fi
 echo "Running: ${command[*]}"
 status=0
@@ -239,7 +239,11 @@ if [ -s "$json" ]; then
     fi
 fi
 sarif=''
-[ -n "${INPUT_SARIF_FILE:-}" ] && [ -f "$INPUT_SARIF_FILE" ] && sarif=$INPUT_SARIF_FILE
+# A run that ends with status 0 or 1 wrote every output it was asked for; with 2 (a usage,
+# configuration or input error) a file in the way is an earlier run's, or not a SARIF file.
+if [ -n "${INPUT_SARIF_FILE:-}" ] && [ "$status" -le 1 ] && [ -f "$INPUT_SARIF_FILE" ]; then
+    sarif=$INPUT_SARIF_FILE
+fi
 set_output sarif-file "$sarif"
 set_output valid-pct "$valid_pct"
 set_output examples "$examples"
