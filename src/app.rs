@@ -653,17 +653,21 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
         None => None,
     };
+    let dir = |p: &Option<PathBuf>| p.as_deref().map(crate::baseline::dir_of);
+    let baseline_dirs = (
+        dir(&args.baseline)
+            .or_else(|| dir(&args.write_baseline))
+            .unwrap_or_else(|| PathBuf::from(".")),
+        dir(&args.write_baseline)
+            .or_else(|| dir(&args.baseline))
+            .unwrap_or_else(|| PathBuf::from(".")),
+    );
+    let read_keys = crate::baseline::key_paths(&paths, &baseline_dirs.0);
     let matcher = (args.baseline.is_some() || args.write_baseline.is_some()).then(|| {
-        let dir = |p: &Option<PathBuf>| p.as_deref().map(crate::baseline::dir_of);
-        let read_dir = dir(&args.baseline).or_else(|| dir(&args.write_baseline));
-        let write_dir = dir(&args.write_baseline).or_else(|| dir(&args.baseline));
-        let keys = |d: Option<PathBuf>| {
-            crate::baseline::key_paths(&paths, &d.unwrap_or_else(|| PathBuf::from(".")))
-        };
         crate::baseline::Matcher::new(
             baseline_counts,
-            keys(read_dir),
-            keys(write_dir),
+            read_keys.clone(),
+            crate::baseline::key_paths(&paths, &baseline_dirs.1),
             args.write_baseline.is_some(),
         )
     });
@@ -759,7 +763,26 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         None => None,
     };
     let gated = if gates_all { &all_total } else { &total };
-    let baseline = matcher.map(|m| m.finish());
+    // An entry is stale only where the run linted its file with its rule on; the others (the
+    // rest of a pre-commit hook's files, rules left out by --select) are kept as they are.
+    let linted = |key: &crate::baseline::Key| {
+        let code = crate::registry::Code::from_code(&key.rule);
+        read_keys.iter().enumerate().any(|(i, path)| {
+            *path == key.path
+                && jobs.get(i).is_some_and(|job| {
+                    job.role == crate::dataset::Role::Judged
+                        && code.is_some_and(|c| job.settings.enabled(c))
+                })
+        })
+    };
+    let carried = |path: &str| {
+        if path == "-" || baseline_dirs.0 == baseline_dirs.1 {
+            return Some(path.to_owned());
+        }
+        let full = baseline_dirs.0.join(path);
+        crate::baseline::key_paths(&[Some(full)], &baseline_dirs.1).pop()
+    };
+    let baseline = matcher.map(|m| m.finish(&linted, &carried));
     let baseline_counts = baseline
         .as_ref()
         .filter(|_| args.baseline.is_some())

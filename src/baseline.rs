@@ -93,9 +93,20 @@ pub fn read(path: &Path) -> Result<Counts, BaselineError> {
                     crate::wording::quote(&e.fingerprint)
                 ))
             })?;
+        // Written by `--write-baseline` as a rule's code; a name or another spelling would
+        // never match a finding, and its findings would come back unexplained.
+        let Some(code) = crate::registry::Code::from_code(&e.rule) else {
+            let hint = crate::rules::lookup(&e.rule)
+                .map(|c| format!(" (did you mean {}?)", crate::wording::quote(c.as_str())))
+                .unwrap_or_default();
+            return Err(format(format!(
+                "rule {} is not a rule's code{hint}",
+                crate::wording::quote(&e.rule)
+            )));
+        };
         let key = Key {
             path: e.path,
-            rule: e.rule,
+            rule: code.as_str().to_owned(),
             fingerprint,
         };
         *counts.entry(key).or_default() += e.count;
@@ -193,9 +204,12 @@ struct State {
 pub struct Outcome {
     /// Findings not reported because the baseline (or `--write-baseline`) accepted them.
     pub suppressed: u64,
-    /// Entries of the baseline read that matched no finding: fixed or deleted records.
+    /// Entries of the baseline read that matched no finding although the run linted their
+    /// file with their rule on: fixed or deleted records.
     pub stale: Counts,
-    /// Every finding of the run, as `--write-baseline` records them.
+    /// Every finding of the run, as `--write-baseline` records them, and the entries of the
+    /// baseline read about files or rules the run did not lint (the other files of a
+    /// pre-commit hook's run, `--select`): a refreshed baseline keeps them.
     pub seen: Counts,
 }
 
@@ -243,15 +257,29 @@ impl Matcher {
         !suppressed
     }
 
-    pub fn finish(self) -> Outcome {
-        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+    /// What the run made of the baseline. `linted` says whether the run linted an entry's
+    /// file (by its path in the baseline read) with its rule on; `carried` gives the path an
+    /// entry it did not lint keeps in the baseline written (`None`: not kept).
+    pub fn finish(
+        self,
+        linted: &dyn Fn(&Key) -> bool,
+        carried: &dyn Fn(&str) -> Option<String>,
+    ) -> Outcome {
+        let mut state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut stale = Counts::new();
+        for (key, n) in state.remaining {
+            if n == 0 {
+                continue;
+            }
+            if linted(&key) {
+                stale.insert(key, n);
+            } else if let Some(path) = carried(&key.path) {
+                *state.seen.entry(Key { path, ..key }).or_default() += n;
+            }
+        }
         Outcome {
             suppressed: state.suppressed,
-            stale: state
-                .remaining
-                .into_iter()
-                .filter(|(_, n)| *n > 0)
-                .collect(),
+            stale,
             seen: state.seen,
         }
     }

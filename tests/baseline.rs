@@ -243,6 +243,42 @@ fn a_fixed_example_leaves_a_stale_entry_and_rewriting_drops_it() {
 }
 
 #[test]
+fn entries_about_files_and_rules_not_linted_are_neither_stale_nor_dropped() {
+    // A pre-commit hook lints the staged files only; --select lints some rules only.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    legacy(d);
+    let first = "data/train-00000-of-00002.jsonl";
+    run(d, &["--write-baseline", "baseline.json", "data"]);
+    let all = entries(&d.join("baseline.json"));
+    assert!(all.iter().any(|(path, _, _)| path != first), "{all:?}");
+    for args in [&[first][..], &["--select", "D", "data"]] {
+        let mut with_baseline = vec!["--baseline", "baseline.json"];
+        with_baseline.extend_from_slice(args);
+        let partial = run(d, &with_baseline);
+        assert_eq!(partial.code, Some(0), "{args:?}: {}", partial.stderr);
+        assert!(
+            !partial.stderr.contains("no longer found"),
+            "{args:?}: {}",
+            partial.stderr
+        );
+        // Refreshing the baseline from such a run keeps every entry.
+        let mut refresh = with_baseline.clone();
+        refresh.splice(2..2, ["--write-baseline", "baseline.json"]);
+        let refreshed = run(d, &refresh);
+        assert_eq!(refreshed.code, Some(0), "{args:?}: {}", refreshed.stderr);
+        assert_eq!(entries(&d.join("baseline.json")), all, "{args:?}");
+    }
+    let whole = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(
+        findings(&whole.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        whole.stdout
+    );
+}
+
+#[test]
 fn copies_of_one_example_are_counted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
@@ -340,6 +376,31 @@ fn bad_baselines_are_errors_and_inputs_are_never_written() {
         "{}",
         twice.stderr
     );
+}
+
+#[test]
+fn an_entry_naming_no_rule_code_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    legacy(d);
+    for (rule, hint) in [("unknown-role", " (did you mean \"S005\"?)"), ("Z999", "")] {
+        std::fs::write(
+            d.join("b.json"),
+            format!(
+                r#"{{"tunelint_baseline": 1, "findings": [{{"path": "data/x.jsonl", "rule": "{rule}", "fingerprint": "30a558623eff4914"}}]}}"#
+            ),
+        )
+        .expect("written");
+        let r = run(d, &["--baseline", "b.json", "data"]);
+        assert_eq!(r.code, Some(2), "{rule}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "b.json is not a tunelint baseline: rule \"{rule}\" is not a rule's code{hint}"
+            )),
+            "{rule}: {}",
+            r.stderr
+        );
+    }
 }
 
 #[test]
