@@ -349,15 +349,71 @@ fn starts_an_array(path: &Path) -> bool {
     let Ok(file) = std::fs::File::open(path) else {
         return true;
     };
-    let mut head = Vec::with_capacity(4096);
-    if file.take(4096).read_to_end(&mut head).is_err() {
+    let mut head = Vec::with_capacity(HEAD);
+    if file.take(HEAD as u64).read_to_end(&mut head).is_err() {
         return true;
     }
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
-    match head.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(&b) => b == b'[',
-        // Blank for its first 4 KiB: read it, and let the reader say what it is.
-        None => true,
+    let Some(start) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+        // Blank for its first bytes: read it, and let the reader say what it is.
+        return true;
+    };
+    if head[start] != b'[' {
+        return false;
+    }
+    let rest = &head[start + 1..];
+    match rest.iter().position(|b| !b.is_ascii_whitespace()) {
+        // An array of objects, the first of which may be a record; an empty array, or one of
+        // strings, numbers or arrays, is something else's (`["en", "fr"]`, a fixture).
+        Some(i) if rest[i] == b'{' => first_object_may_be_a_record(&rest[i..]),
+        Some(_) => false,
+        // Its first element is beyond the head: read it.
+        None => head.len() == HEAD,
+    }
+}
+
+/// Bytes of a named `.json` file looked at to tell records from other JSON.
+const HEAD: usize = 64 << 10;
+
+/// Keys of the record formats tunelint reads, for telling a `.json` array of records from
+/// one of other objects (`[{"id": 1, "name": "x"}]`): a key like one of them (a typo
+/// included) makes the array a dataset to lint.
+const RECORD_KEYS: &[&str] = &[
+    "messages",
+    "conversations",
+    "conversation",
+    "contents",
+    "systemInstruction",
+    "schemaVersion",
+    "input",
+    "preferred_output",
+    "non_preferred_output",
+    "instruction",
+    "output",
+    "response",
+    "prompt",
+    "completion",
+    "chosen",
+    "rejected",
+    "text",
+    "question",
+    "answer",
+    "query",
+    "history",
+];
+
+/// Whether the object `text` starts with (the first element of an array, perhaps cut off
+/// by the head) may be a record: it is cut off, or one of its keys is like a record key.
+fn first_object_may_be_a_record(text: &[u8]) -> bool {
+    let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<serde_json::Value>();
+    match stream.next() {
+        Some(Ok(serde_json::Value::Object(object))) => object.keys().any(|key| {
+            RECORD_KEYS
+                .iter()
+                .any(|k| key == k || strsim::jaro_winkler(&key.to_lowercase(), k) >= 0.9)
+        }),
+        // Cut off by the head, or not JSON at all: the reader says what it is.
+        _ => true,
     }
 }
 
@@ -433,8 +489,16 @@ mod tests {
             write("package.json", b"{\"name\": \"x\"}"),
             write("train.json", b"\xEF\xBB\xBF\n  [{\"messages\": []}]"),
             write("blank.json", b"  \n"),
-            write("DATA.JSON", b"[]"),
+            write(
+                "DATA.JSON",
+                b"[{\"instruction\": \"Hi\", \"output\": \"Hello\"}]",
+            ),
             write("tsconfig.json", b"// comment\n{}"),
+            write("empty.json", b"[]"),
+            write("words.json", b" [\"en\", \"fr\"]"),
+            write("fixtures.json", b"[{\"id\": 1, \"name\": \"x\"}]"),
+            write("typo.json", b"[{\"mesages\": []}]"),
+            write("broken.json", b"[{\"messages\": [}"),
             write("x.jsonl", b"{\"a\": 1}\n"),
         ];
         let no = |_: &Path| false;
@@ -462,15 +526,31 @@ mod tests {
         let only = run(true);
         assert_eq!(
             names(&only.found),
-            ["DATA.JSON", "blank.json", "train.json", "x.jsonl"]
+            [
+                "DATA.JSON",
+                "blank.json",
+                "broken.json",
+                "train.json",
+                "typo.json",
+                "x.jsonl"
+            ]
         );
         let skipped: Vec<String> = only
             .not_records
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(skipped, ["package.json", "tsconfig.json"]);
+        assert_eq!(
+            skipped,
+            [
+                "package.json",
+                "tsconfig.json",
+                "empty.json",
+                "words.json",
+                "fixtures.json"
+            ]
+        );
         // Without the option a named file is always read.
-        assert_eq!(run(false).found.len(), 6);
+        assert_eq!(run(false).found.len(), 11);
     }
 }
