@@ -307,7 +307,17 @@ impl PiiAllow {
     /// Compiles the patterns; an error names the index of the first invalid one and why.
     pub fn new(patterns: Vec<String>) -> Result<PiiAllow, (usize, String)> {
         for (i, p) in patterns.iter().enumerate() {
-            regex::Regex::new(p).map_err(|e| (i, e.to_string()))?;
+            let regex = regex::Regex::new(p).map_err(|e| (i, e.to_string()))?;
+            // Searched for anywhere in a match: one that matches nothing at all would allow
+            // every email address, key and password, silently.
+            if regex.is_match("") {
+                return Err((
+                    i,
+                    "it matches the empty string, so it would allow every match of every P \
+                     rule; to turn those off, set them to \"off\" in [rules]"
+                        .to_string(),
+                ));
+            }
         }
         let set = if patterns.is_empty() {
             None

@@ -518,10 +518,13 @@ fn pii_allow(doc: &Document<'_>, allow: &Strings) -> Result<PiiAllow, ConfigErro
     let items = strings(doc, "allow", allow)?;
     let patterns = items.iter().map(|p| p.get_ref().clone()).collect();
     PiiAllow::new(patterns).map_err(|(index, why)| {
+        let span = items.get(index).map(Spanned::span).unwrap_or_default();
+        if why.starts_with("it matches the empty string") {
+            return doc.error(span, format!("pattern in \"allow\" not accepted: {why}"));
+        }
         // The regex error spans several lines; its last says what is wrong.
         let why = why.lines().last().unwrap_or_default().trim();
         let why = why.strip_prefix("error: ").unwrap_or(why);
-        let span = items.get(index).map(Spanned::span).unwrap_or_default();
         doc.error(
             span,
             format!("invalid regular expression in \"allow\": {why}"),

@@ -421,3 +421,14 @@ fn one_rule_named_twice_with_the_same_setting_is_an_error() {
         [Level::Off, Level::Error]
     );
 }
+
+#[test]
+fn an_allow_pattern_that_matches_everything_is_refused() {
+    for pattern in ["", "a|", ".*", "(sk-)?"] {
+        assert_eq!(
+            error(&format!("[pii]\nallow = [\"x\", {pattern:?}]\n")),
+            "tunelint.toml:2:15: pattern in \"allow\" not accepted: it matches the empty string, so it would allow every match of every P rule; to turn those off, set them to \"off\" in [rules]",
+            "{pattern:?}"
+        );
+    }
+}
