@@ -430,6 +430,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     }
     let not_records = discovered.not_records;
     let found = discovered.found;
+    let excluded_files = discovered.excluded;
 
     if found.is_empty() {
         let named = if args.paths.is_empty() {
@@ -466,6 +467,21 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 );
             }
             return Ok(Status::Success);
+        }
+        if excluded_files > 0 {
+            let config_file = config
+                .path()
+                .map_or("the configuration".into(), |p| p.display().to_string());
+            let these = match excluded_files {
+                1 => "the one data file there is".to_string(),
+                n => format!(
+                    "the {} data files there are all",
+                    crate::wording::thousands(n as u64)
+                ),
+            };
+            bail!(
+                "no dataset files to lint in {named}: {these} excluded by `exclude` in {config_file} (remove the pattern that matches, or pass --isolated to ignore the configuration)"
+            );
         }
         bail!(
             "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to lint it whatever its name)"

@@ -64,6 +64,8 @@ pub struct Discovered {
     /// The `dataset_info.json` registries read: inputs of the run, which no output may
     /// overwrite.
     pub registries: Vec<PathBuf>,
+    /// Data files a walk found and configuration excluded, for saying why nothing is linted.
+    pub excluded: usize,
 }
 
 /// What discovery needs to know about exclusion.
@@ -91,6 +93,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     let mut found = Vec::new();
     let mut registries = Vec::new();
     let mut not_records = Vec::new();
+    let mut excluded = 0;
     let mut stdin = false;
     // The data files named on their own (not found by walking a folder).
     let mut named: Vec<PathBuf> = Vec::new();
@@ -107,7 +110,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             },
         })?;
         if meta.is_dir() {
-            walk(path, None, exclusion, &mut found, &mut registries)?;
+            excluded += walk(path, None, exclusion, &mut found, &mut registries)?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
             if dataset_info::is_registry(path) {
                 registries.push(clean(path));
@@ -194,6 +197,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         notes,
         not_records,
         registries,
+        excluded,
     })
 }
 
@@ -265,13 +269,16 @@ pub fn near(
         .collect())
 }
 
+/// Adds what a walk of `dir` finds to `found` and `registries`; returns how many data files
+/// it found that configuration excludes.
 fn walk(
     dir: &Path,
     depth: Option<usize>,
     exclusion: &Exclusion<'_>,
     found: &mut Vec<Found>,
     registries: &mut Vec<PathBuf>,
-) -> Result<(), DiscoverError> {
+) -> Result<usize, DiscoverError> {
+    let mut excluded = 0;
     let walker = WalkBuilder::new(dir)
         .max_depth(depth)
         .hidden(true)
@@ -303,11 +310,12 @@ fn walk(
             continue;
         }
         if (exclusion.is_excluded)(path) {
+            excluded += 1;
             continue;
         }
         found.push(Found::File(clean(path)));
     }
-    Ok(())
+    Ok(excluded)
 }
 
 /// `*.jsonl` and `*.ndjson`, plain or compressed (`*.jsonl.gz`, `*.jsonl.zst`), and

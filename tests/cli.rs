@@ -2196,3 +2196,27 @@ fn a_broken_json_array_fails_the_run() {
         }
     }
 }
+
+#[test]
+fn a_folder_whose_data_is_all_excluded_says_so() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "data/a.jsonl", &format!("{}\n", good(0)));
+    write(d, "data/b.jsonl", &format!("{}\n", good(1)));
+    write(d, "tunelint.toml", "exclude = [\"data/**\"]\n");
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("data"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "no dataset files to lint in data: the 2 data files there are all excluded by \
+             `exclude` in tunelint.toml (remove the pattern that matches, or pass --isolated \
+             to ignore the configuration)"
+        ),
+        "{stderr}"
+    );
+    // A folder with no data file at all keeps the message about names.
+    std::fs::create_dir(d.join("empty")).expect("mkdir");
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("empty"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("tunelint looks for *.jsonl"), "{stderr}");
+}
