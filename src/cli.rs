@@ -184,7 +184,8 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
 
-    /// Report these rules as warnings (codes, names or prefixes; comma-separated)
+    /// Report these rules as warnings, if they are on (codes, names or prefixes;
+    /// comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub warn: Vec<String>,
 

@@ -37,7 +37,9 @@ use self::file::{
     CompositionFile, DatasetFile, Element, FileConfig, OverrideFile, Strings, TableArray,
 };
 use self::globs::Globs;
-use self::selectors::{RuleEntry, apply_entries, cli_selectors, rule_entries, set_options};
+use self::selectors::{
+    RuleEntry, Selector, apply_entries, cli_selectors, rule_entries, set_options,
+};
 use crate::composition::{CompositionConfig, Goal};
 use crate::rule::Level;
 use crate::rules::{Code, RULES};
@@ -422,25 +424,40 @@ impl Config {
         let select = cli_selectors(&cli.select, "--select")?;
         let ignore = cli_selectors(&cli.ignore, "--ignore")?;
         let warn = cli_selectors(&cli.warn, "--warn")?;
-        if !select.is_empty() {
-            for &code in Code::ALL {
-                let level = &mut settings.levels[code.index()];
-                if !select.iter().any(|s| s.matches(code)) {
-                    *level = Level::Off;
-                } else if *level == Level::Off {
-                    // Selecting a rule that is off turns it on, at its usual level if it has one.
-                    *level = match code.meta().default_level {
-                        Level::Off => Level::Warning,
-                        default => default,
-                    };
+        // As in the configuration, the most specific selector wins (`--ignore ALL --select
+        // O003` lints O003 alone); between --select and --ignore at one specificity, --ignore.
+        // --warn lowers a rule that is on to a warning, unless a more specific --ignore turns
+        // it off; it turns no rule on (--select does).
+        let most = |selectors: &[Selector], code: Code| {
+            selectors
+                .iter()
+                .filter(|s| s.matches(code))
+                .map(Selector::specificity)
+                .max()
+        };
+        for &code in Code::ALL {
+            let level = &mut settings.levels[code.index()];
+            let (selected, ignored) = (most(&select, code), most(&ignore, code));
+            match (selected, ignored) {
+                (_, Some(i)) if selected.is_none_or(|s| i >= s) => *level = Level::Off,
+                (Some(_), _) => {
+                    if *level == Level::Off {
+                        // Selecting a rule that is off turns it on, at its usual level if it
+                        // has one.
+                        *level = match code.meta().default_level {
+                            Level::Off => Level::Warning,
+                            default => default,
+                        };
+                    }
                 }
+                (None, _) if !select.is_empty() => *level = Level::Off,
+                (None, _) => {}
             }
-        }
-        for (selectors, level) in [(&ignore, Level::Off), (&warn, Level::Warning)] {
-            for selector in selectors {
-                for code in selector.codes() {
-                    settings.levels[code.index()] = level;
-                }
+            if let Some(w) = most(&warn, code)
+                && *level != Level::Off
+                && ignored.is_none_or(|i| w > i)
+            {
+                *level = Level::Warning;
             }
         }
         if let Some(format) = cli.format {

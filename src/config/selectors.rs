@@ -45,7 +45,7 @@ impl Selector {
     }
 
     /// Least specific first: `ALL`, a letter, longer prefixes, then one rule.
-    fn specificity(&self) -> usize {
+    pub(super) fn specificity(&self) -> usize {
         match self {
             Selector::All => 0,
             Selector::Prefix(p) => p.len(),

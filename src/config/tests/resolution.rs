@@ -117,9 +117,32 @@ fn command_line_select_ignore_warn_and_format() {
         format: Some(FormatChoice::Alpaca),
         ..CliOverrides::default()
     };
+    // The most specific selector wins: --select J001 over --ignore J.
     assert_eq!(
         levels(&config, "a.jsonl", &cli, &codes),
-        [Level::Off, Level::Off, Level::Warning, Level::Off]
+        [Level::Error, Level::Off, Level::Warning, Level::Off]
+    );
+    // --ignore over --select at one specificity; --warn lowers a rule that is on, never
+    // turns one on, and loses to a more specific --ignore.
+    let tie = CliOverrides {
+        select: vec!["C".to_owned(), "J001".to_owned()],
+        ignore: vec!["C".to_owned(), "C003".to_owned()],
+        warn: vec!["C".to_owned(), "J".to_owned()],
+        ..CliOverrides::default()
+    };
+    assert_eq!(
+        levels(&config, "a.jsonl", &tie, &codes),
+        [Level::Warning, Level::Off, Level::Off, Level::Off]
+    );
+    let narrow = CliOverrides {
+        ignore: vec!["ALL".to_owned(), "C003".to_owned()],
+        select: vec!["C00".to_owned()],
+        warn: vec!["C".to_owned()],
+        ..CliOverrides::default()
+    };
+    assert_eq!(
+        levels(&config, "a.jsonl", &narrow, &codes),
+        [Level::Off, Level::Warning, Level::Warning, Level::Off]
     );
     let settings = config
         .settings_for(Path::new("a.jsonl"), &cli)
