@@ -119,8 +119,12 @@ fn piece_end(s: &[u8], i: usize) -> usize {
         return contraction(s, m);
     }
     match first {
-        // A3: one to three digits.
-        Class::Digit => (i + 3).min(run(i, &|b| b.is_ascii_digit())),
+        // A3: one to three digits (looking no further: a long run of digits is read three at
+        // a time, not scanned to its end for each piece).
+        Class::Digit => {
+            let end = n.min(i + 3);
+            i + s[i..end].iter().take_while(|b| b.is_ascii_digit()).count()
+        }
         // A4: an optional space, punctuation, then newlines and slashes.
         Class::Punct => run(run(i, &|b| class(b) == Class::Punct), &|b| {
             matches!(b, b'\r' | b'\n' | b'/')
@@ -198,6 +202,9 @@ mod tests {
         ] {
             assert_eq!(ours(text), regex_pieces(text), "{text:?}");
         }
+        // A long run of digits, three at a time (each piece once looked to the run's end).
+        let digits = format!("{}7x", "1234".repeat(25_000));
+        assert_eq!(ours(&digits), regex_pieces(&digits));
     }
 
     proptest! {
