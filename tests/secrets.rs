@@ -353,3 +353,83 @@ fn a_secret_in_a_rejected_answer_is_reported() {
         );
     }
 }
+
+/// A key anywhere in a record is reported, once, where it is written: in a tool call a
+/// format keeps as data, an image's URL, a tool's definition, a record's key, a metadata
+/// column, and in a record its format cannot read as an example.
+#[test]
+fn a_secret_anywhere_in_a_record_is_reported_once() {
+    let key = "AKIAZ7QX3M9KV2LR8TWB";
+    let ask = "Deploy the service to production, please.";
+    let done = "The service is deployed to production.";
+    let records = [
+        (
+            json!({"contents": [{"role": "user", "parts": [{"text": ask}]},
+            {"role": "model", "parts": [{"functionCall": {"name": "deploy", "args": {"token": key}}}]},
+            {"role": "user", "parts": [{"functionResponse": {"name": "deploy", "response": {"status": "ok"}}}]},
+            {"role": "model", "parts": [{"text": done}]}]}),
+            "outside its messages' text",
+        ),
+        (
+            json!({"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "You deploy services."}],
+            "messages": [{"role": "user", "content": [{"text": ask}]},
+            {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "deploy", "input": {"token": key}}}]},
+            {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": "ok"}]}}]},
+            {"role": "assistant", "content": [{"text": done}]}]}),
+            "outside its messages' text",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": [{"type": "text", "text": ask},
+            {"type": "image_url", "image_url": {"url": format!("https://cdn.example.com/{key}/cat.png")}}]},
+            {"role": "assistant", "content": done}]}),
+            "outside its messages' text",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": ask}, {"role": "assistant", "content": done}],
+            "tools": [{"type": "function", "function": {"name": "deploy", "description": format!("Deploys with {key}."),
+            "parameters": {"type": "object", "properties": {}}}}]}),
+            "outside its messages' text",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": ask}, {"role": "assistant", "content": done}], key: 1}),
+            "outside its messages' text",
+        ),
+        (
+            json!({"messages": [{"role": "user", "content": ask}, {"role": "assistant", "content": done}],
+            "metadata": {"source": format!("export with {key}")}}),
+            "outside its messages' text",
+        ),
+        (
+            json!({"conversation": [{"role": "user", "content": format!("{ask} {key}")}]}),
+            "which is not read as an example",
+        ),
+        // In a message's text: reported as content, not a second time as the record's.
+        (
+            json!({"messages": [{"role": "user", "content": format!("{ask} {key}")}, {"role": "assistant", "content": done}]}),
+            "in user content",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (record, place) in records {
+        let line = record.to_string();
+        let path = dir.path().join("data.jsonl");
+        std::fs::write(&path, format!("{line}\n")).unwrap();
+        let output = Command::cargo_bin("tunelint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["--isolated", "--format", "concise", "--select", "P006"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let findings: Vec<&str> = stdout.lines().filter(|l| l.contains(" P006 ")).collect();
+        assert_eq!(findings.len(), 1, "{line}\n{stdout}");
+        let column = line[..line.find(key).unwrap()].chars().count() + 1;
+        assert!(
+            findings[0].contains(&format!(":1:{column}: P006 secret \"AKIA")),
+            "{line}\n{stdout}"
+        );
+        assert!(findings[0].contains(place), "{line}\n{stdout}");
+        assert!(!stdout.contains(&key[4..12]), "{stdout}");
+    }
+}

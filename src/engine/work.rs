@@ -392,6 +392,10 @@ impl<'a> Chunk<'a> {
                         if let (Some(counted), Some(counting)) = (&ctx.tokens, &self.counting) {
                             self.out.tokens.add_example(counted, counting);
                         }
+                    } else {
+                        // Not read as an example, but committed all the same: a key in it
+                        // leaks as any other.
+                        crate::rules::privacy::check_unread(&mut ctx);
                     }
                     let record_start = start.unwrap_or(RecordStart {
                         line,

@@ -31,6 +31,8 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if !CODES.iter().any(|&c| ctx.enabled(c)) {
         return;
     }
+    // The raw bytes of the line the texts below cover: P006 looks at every other string.
+    let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
     // The answers set aside as meant to be bad are data all the same: a key in a rejected
     // answer is trained on, and leaks, as any other.
     for message in conv.messages.iter().chain(&conv.set_aside) {
@@ -46,15 +48,82 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             Role::Unknown => "content",
         };
         for text in message.content.texts() {
+            covered.push(text.span.range());
             check_text(text, place, ctx);
         }
         for call in &message.tool_calls {
             if let Some(arguments) = &call.arguments {
+                covered.push(arguments.span.range());
                 check_text(arguments, "tool call arguments", ctx);
             }
         }
     }
+    if ctx.enabled(Code::P006) {
+        check_rest(&covered, "the record, outside its messages' text", ctx);
+    }
 }
+
+/// P006 on every string of a record its format could not read as an example.
+pub fn check_unread(ctx: &mut RecordContext<'_>) {
+    if ctx.enabled(Code::P006) {
+        check_rest(&[], "the record, which is not read as an example", ctx);
+    }
+}
+
+/// P006 on every other string of the record, key or value: a key in a tool call the format
+/// keeps as data (Gemini's `functionCall.args`, Bedrock's `toolUse.input`), in an image's
+/// URL, in a tool's definition or in a metadata column leaks as any other.
+fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordContext<'_>) {
+    let line = ctx.text;
+    let bytes = line.as_bytes();
+    let mut covered = covered.to_vec();
+    covered.sort_unstable_by_key(|c| c.start);
+    let mut next_covered = 0;
+    let mut at = 0;
+    while let Some(open) = memchr::memchr(b'"', &bytes[at..]).map(|i| at + i) {
+        // A text already scanned: skip it whole rather than look for its end.
+        while covered.get(next_covered).is_some_and(|c| c.end <= open) {
+            next_covered += 1;
+        }
+        if let Some(c) = covered.get(next_covered)
+            && c.start <= open
+        {
+            at = c.end.max(open + 1);
+            continue;
+        }
+        // The string's closing quote: the first one no backslash escapes.
+        let mut end = bytes.len();
+        let mut i = open + 1;
+        while let Some(j) = memchr::memchr2(b'"', b'\\', &bytes[i..]).map(|j| i + j) {
+            if bytes[j] == b'\\' {
+                i = j + 2;
+                continue;
+            }
+            end = j + 1;
+            break;
+        }
+        at = end;
+        // No key is shorter than 20 characters (an AWS key ID), and no escape is shorter
+        // than the character it stands for.
+        if end - open < MIN_SECRET + 2 {
+            continue;
+        }
+        let Some(literal) = line.get(open..end) else {
+            continue;
+        };
+        let Ok(value) = serde_json::from_str::<String>(literal) else {
+            continue;
+        };
+        let text = Text {
+            value: std::borrow::Cow::Owned(value),
+            span: crate::diagnostic::Span::from_usize(open, end),
+        };
+        check_secrets(&text, place, ctx);
+    }
+}
+
+/// The shortest secret P006 finds, in characters (an AWS access key ID).
+const MIN_SECRET: usize = 20;
 
 /// Runs every enabled P rule on one text of the record and reports what `[pii] allow` does
 /// not allow: `{what} "{masked}"{detail} in {place}; {hint}`. A pasted mailing list of
@@ -62,7 +131,24 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
 /// and message of the matches not shown one by one are never worked out.
 fn check_text(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
     let settings = ctx.settings;
-    let enabled = |code: Code| settings.enabled(code);
+    check_with(text, place, ctx, &|code: Code| settings.enabled(code));
+}
+
+/// [`check_text`] for P006 alone.
+fn check_secrets(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
+    let settings = ctx.settings;
+    check_with(text, place, ctx, &|code: Code| {
+        code == Code::P006 && settings.enabled(code)
+    });
+}
+
+fn check_with(
+    text: &Text<'_>,
+    place: &str,
+    ctx: &mut RecordContext<'_>,
+    enabled: &dyn Fn(Code) -> bool,
+) {
+    let settings = ctx.settings;
     let mut report = |m: Match<'_>| {
         if settings.pii_allow.allows(&text.value[m.range.clone()]) {
             return;
@@ -83,7 +169,7 @@ fn check_text(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
     scan(
         &text.value,
         &mut Found {
-            enabled: &enabled,
+            enabled,
             sink: &mut report,
             masking: false,
         },

@@ -6,8 +6,11 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports credentials in any message or tool-call argument, by the formats their
-    /// issuers give them:
+    /// Reports credentials anywhere in a record, by the formats their issuers give them: in
+    /// any message or tool-call argument, and in every other string of the record, key or
+    /// value (a tool call a format keeps as data, such as Gemini's `functionCall.args` or
+    /// Bedrock's `toolUse.input`; an image's URL; a tool's definition; a metadata column),
+    /// including a record its format cannot read as an example. The forms:
     ///
     /// | kind | form |
     /// |---|---|
