@@ -1369,6 +1369,26 @@ fn utf16_and_cr_only_files_are_one_j007_that_says_how_to_convert_them() {
 }
 
 #[test]
+fn a_json_array_with_cr_line_ends_is_read_as_an_array() {
+    // `\r` is whitespace to JSON: `json.load` and `datasets` read this file's two records.
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "train.json",
+        &format!("[{GOOD},\r{GOOD}]\r").replace("\n", ""),
+    );
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "concise",
+        "--select",
+        "J,S,O",
+        "train.json",
+    ]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("in 2 examples of 1 file"), "{stdout}");
+}
+
+#[test]
 fn crlf_line_endings_lint_clean() {
     let dir = tempdir();
     write(

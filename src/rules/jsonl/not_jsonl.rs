@@ -157,10 +157,18 @@ fn not_utf8_lines(head: &[u8]) -> Option<String> {
             "file is binary (NUL byte at offset {nul}), not JSON Lines"
         ));
     }
-    // No `\n` at all, but `\r` between data: every record would be one line.
-    let cr_between = head
-        .windows(2)
-        .any(|w| w[0] == b'\r' && !w[1].is_ascii_whitespace());
+    // No `\n` at all, but `\r` between data: every record would be one line. (Not for a JSON
+    // array, `.json`'s layout, where `\r` is whitespace like any other.)
+    let starts_an_array = head
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(head)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        == Some(&b'[');
+    let cr_between = !starts_an_array
+        && head
+            .windows(2)
+            .any(|w| w[0] == b'\r' && !w[1].is_ascii_whitespace());
     if cr_between && memchr::memchr(b'\n', head).is_none() {
         return Some(
             "file uses CR-only line endings (\\r), which JSONL loaders do not split on; convert them to \\n (e.g. `tr '\\r' '\\n'`)"
