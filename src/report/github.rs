@@ -23,11 +23,22 @@ pub const ERRORS_FIRST: u64 = SHOWN_PER_LEVEL / 2;
 /// none of them, and the last line says where the full list is.
 const HELD_MAX: usize = 10_000;
 
-/// Escapes the message of a workflow command, as GitHub's toolkit does (`escapeData`).
+/// Escapes the message of a workflow command, as GitHub's toolkit does (`escapeData`), and
+/// writes other control characters but the tab as `\u{1b}` (a file name's escape sequence
+/// would otherwise reach the log as it is, as the other text formats never let it).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            '\t' => out.push(c),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a property value of a workflow command (`escapeProperty`): also `:` and `,`.
@@ -209,5 +220,10 @@ mod tests {
             "100%25 sure%0D%0Anext: a, b"
         );
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        // Other control characters never reach the log as they are; a tab does.
+        assert_eq!(
+            escape_property("ansi\u{1b}[31mred\u{1b}[0m\t.jsonl"),
+            "ansi\\u{1b}[31mred\\u{1b}[0m\t.jsonl"
+        );
     }
 }
