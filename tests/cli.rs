@@ -2240,3 +2240,33 @@ fn a_folder_whose_data_is_all_excluded_says_so() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("tunelint looks for *.jsonl"), "{stderr}");
 }
+
+#[test]
+fn the_full_format_underlines_the_byte_that_is_not_utf8() {
+    let dir = tempdir();
+    let mut bytes = br#"{"messages": [{"role": "user", "content": "caf"#.to_vec();
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b" au lait\"}]}\n");
+    fs::write(dir.path().join("train.jsonl"), &bytes).expect("write");
+    let (_, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "full",
+        "--color",
+        "never",
+        "-q",
+        "--select",
+        "J",
+        "train.jsonl",
+    ]));
+    assert!(stdout.contains("train.jsonl:1:47"), "{stdout}");
+    let source = stdout
+        .lines()
+        .find(|l| l.starts_with("1 │ "))
+        .expect("the line is shown");
+    let carets = stdout
+        .lines()
+        .find(|l| l.contains("^ invalid-utf8"))
+        .expect("underlined");
+    let at = |l: &str, c: char| l.find(c).map(|i| l[..i].chars().count());
+    assert_eq!(at(carets, '^'), at(source, '\u{FFFD}'), "{stdout}");
+}

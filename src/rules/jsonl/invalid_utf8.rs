@@ -55,7 +55,8 @@ pub fn check<'b>(
         Span::from_usize(prefix.len(), prefix.len()),
     );
     loc.end_column = loc.column + 1;
-    loc.span = None;
+    // The bad byte, for the `full` output's caret (shown there as U+FFFD).
+    loc.span = Some(Span::from_usize(prefix.len(), prefix.len() + 1));
     ctx.report(
         Code::J004,
         loc,
