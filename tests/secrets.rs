@@ -30,6 +30,10 @@ fn secrets() -> Vec<(&'static str, String)> {
             "pem",
             "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx3Kq9Vb7Lm2Nw8Rt5Yp1Zs4Qa6Hc0Jd3Fg7Ek9Wm2Tb5Xn8\nUr4Ov1Pi6Ly3Ka0Mj7Nh2Gf5Dc8Se1Bz4Vx9Qw3Rt6Yp1Lm8Nk5Jh2Gf0\n-----END RSA PRIVATE KEY-----".to_owned(),
         ),
+        (
+            "url-password",
+            "postgres://deploy:Zq8Xw3Rt9Yp2Lm5Nx7Vb@db.internal.net:5432/prod".to_owned(),
+        ),
         // Windows line ends: `\r\n` escapes in the raw line.
         (
             "pem-crlf",
@@ -41,6 +45,11 @@ fn secrets() -> Vec<(&'static str, String)> {
 /// The characters of a secret that must stay hidden: all but its public prefix (`sk-proj-`
 /// is in the rule's own documentation), or a PEM key's body.
 fn hidden_part(kind: &str, secret: &str) -> String {
+    if kind == "url-password" {
+        let after = secret.split_once("://").expect("a URL").1;
+        let password = after.split_once(':').expect("user:password").1;
+        return password.split_once('@').expect("@host").0.to_owned();
+    }
     if kind.starts_with("pem") {
         return secret
             .lines()

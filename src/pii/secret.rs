@@ -125,6 +125,9 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
     if !found.enabled(Code::P006) {
         return;
     }
+    if memchr::memmem::find(text.as_bytes(), b"://").is_some() {
+        url_passwords(text, found);
+    }
     let (searcher, owners) = &*PREFIXES;
     for m in searcher.find_iter(text) {
         let (kind_index, skip, prefix_len) = owners[m.pattern().as_usize()];
@@ -216,6 +219,63 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
     }
 }
 
+/// `scheme://user:password@host`: a password written into a URL (a database's connection
+/// string, a proxy's address).
+static URL_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"://([^\s:/@"'<>\\]{0,64}):([^\s/@"'<>\\]{3,128})@[A-Za-z0-9][A-Za-z0-9.-]*"#)
+        .expect("constant regex")
+});
+
+/// Passwords no one uses for real, and the stand-ins of documentation.
+const PASSWORD_STAND_INS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "changeme",
+    "mypassword",
+    "yourpassword",
+    "pw",
+    "user",
+    "username",
+    "admin",
+    "root",
+    "test",
+    "guest",
+    "postgres",
+    "mysql",
+];
+
+fn url_passwords(text: &str, found: &mut Found<'_>) {
+    for c in URL_PASSWORD.captures_iter(text) {
+        let (Some(whole), Some(user), Some(password)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let p = password.as_str();
+        let lower = p.to_ascii_lowercase();
+        let stand_in = PASSWORD_STAND_INS.contains(&lower.as_str())
+            || p == user.as_str()
+            || is_stand_in(p)
+            || p.starts_with(['$', '{', '<', '%', '[', '*', '.'])
+            || p.chars().all(|ch| ch == p.chars().next().unwrap_or(ch));
+        if stand_in {
+            continue;
+        }
+        // From `://`: the masked quote shows no character of the password, only the
+        // separator and the user name's first letter.
+        let range = whole.start()..password.end();
+        found.report_quoting(
+            Code::P006,
+            range.clone(),
+            range,
+            "secret",
+            " (password in a URL)",
+            "change the password, then remove it from the data",
+        );
+    }
+}
+
 /// The random part of a key is random: letters and digits mixed, no long runs, no words
 /// that say it is a stand-in.
 fn looks_random(s: &str) -> bool {
@@ -254,6 +314,34 @@ mod tests {
             },
         );
         kinds.into_iter().next()
+    }
+
+    #[test]
+    fn passwords_in_urls() {
+        for text in [
+            "postgres://admin:Hunter2Secret@db.acme-corp.io:5432/prod",
+            "redis://:s3cr3tPass@cache:6379",
+            "see https://deploy:Tr0ub4dor&3@ci.internal/",
+        ] {
+            assert_eq!(
+                kind_of(text).as_deref(),
+                Some("password in a URL"),
+                "{text}"
+            );
+        }
+        for text in [
+            "https://user:password@example.com",
+            "mysql://root:${DB_PASS}@localhost",
+            "ftp://anonymous:guest@ftp.example.org",
+            "amqp://<user>:<password>@host",
+            "https://bob:bob@host",
+            "https://bob:****@host",
+            "https://x:your-password-here@host",
+            "postgres://admin@db:5432",
+            "https://example.com/a:b@c",
+        ] {
+            assert_eq!(kind_of(text), None, "{text}");
+        }
     }
 
     /// What touches a key does not hide it, unless it is a letter or digit: a run of

@@ -21,6 +21,7 @@ declare_rule! {
     /// | Google API key | `AIza` and 35 of `A-Za-z0-9_-` |
     /// | Stripe secret key | `sk_live_` or `rk_live_` and 20 or more letters or digits |
     /// | PEM private key | `-----BEGIN ... PRIVATE KEY-----` followed by a base64 body |
+    /// | password in a URL | `scheme://user:password@host`, the password not a stand-in (`password`, `changeme`, `${DB_PASS}`, `<password>`, the user's own name, ...) |
     ///
     /// A key must stand alone (no letter or digit right before or after it), and the part
     /// after its prefix must look random: letters and digits mixed, no run of 6 equal
@@ -31,8 +32,9 @@ declare_rule! {
     /// Keys in code count: a key in a code sample is as live as anywhere else.
     ///
     /// A secret is never printed whole, in any output format. The message quotes it
-    /// masked: its first 4 characters (of a PEM key, of its body), then one `*` for each
-    /// other character (at most 32); the `full` output masks it the same way in the line
+    /// masked: its first 4 characters (of a PEM key, of its body; of a password in a URL,
+    /// from its `://`, so none of the password), then one `*` for each other character (at
+    /// most 32); the `full` output masks it the same way in the line
     /// it shows. `[pii] allow` patterns that find the key keep it quiet (known test keys).
     /// As with every rule, ten findings per example are shown one by one; one more counts the rest.
     ///
