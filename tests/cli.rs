@@ -2270,3 +2270,23 @@ fn the_full_format_underlines_the_byte_that_is_not_utf8() {
     let at = |l: &str, c: char| l.find(c).map(|i| l[..i].chars().count());
     assert_eq!(at(carets, '^'), at(source, '\u{FFFD}'), "{stdout}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_config_link_to_nothing_is_an_error_not_the_defaults() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.jsonl", &format!("{}\n", good(0)));
+    std::os::unix::fs::symlink(d.join("shared/tunelint.toml"), d.join("tunelint.toml"))
+        .expect("symlink");
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("train.jsonl"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("tunelint.toml: cannot read config file: it is a symbolic link to"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("which does not exist"), "{stderr}");
+    // --isolated does not look for it.
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["--isolated", "train.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -78,6 +78,20 @@ pub fn discover(start_dir: &Path) -> Result<Option<Config>, ConfigError> {
             if candidate.is_file() {
                 return load(&candidate).map(Some);
             }
+            // A link to nothing was meant to be the configuration: running with the defaults
+            // instead would pass data the configuration fails.
+            if candidate.is_symlink() && std::fs::metadata(&candidate).is_err() {
+                let target = std::fs::read_link(&candidate)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                return Err(ConfigError::in_file(
+                    &display_path(&candidate),
+                    format!(
+                        "cannot read config file: it is a symbolic link to {}, which does not exist",
+                        crate::wording::quote(&target)
+                    ),
+                ));
+            }
         }
         let pyproject = dir.join(PYPROJECT);
         if pyproject.is_file() {
