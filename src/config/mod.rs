@@ -420,6 +420,27 @@ impl Config {
             }
         }
         set_options(options, &mut settings)?;
+        // Every message would be too short or too long: a typo, not a policy.
+        {
+            use crate::rules::content::{content_too_long, content_too_short};
+            let min = settings
+                .options::<content_too_short::Options>(Code::C001)
+                .min_chars;
+            let max = settings
+                .options::<content_too_long::Options>(Code::C002)
+                .max_chars;
+            if settings.enabled(Code::C001) && settings.enabled(Code::C002) && min > max {
+                let shown = self
+                    .path()
+                    .map_or_else(|| PathBuf::from("the configuration"), display_path);
+                return Err(ConfigError::in_file(
+                    &shown,
+                    format!(
+                        "content-too-short's min_chars ({min}) is above content-too-long's max_chars ({max}): every message would be reported by one or the other; lower min_chars or raise max_chars"
+                    ),
+                ));
+            }
+        }
 
         let select = cli_selectors(&cli.select, "--select")?;
         let ignore = cli_selectors(&cli.ignore, "--ignore")?;

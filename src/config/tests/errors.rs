@@ -432,3 +432,36 @@ fn an_allow_pattern_that_matches_everything_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_minimum_length_above_the_maximum_is_refused() {
+    let config = crate::config::Config::parse(
+        "[rules]\ncontent-too-short = { min_chars = 100 }\ncontent-too-long = { max_chars = 50 }\n",
+        std::path::Path::new("tunelint.toml"),
+    )
+    .expect("parses");
+    let e = config
+        .settings_for(
+            std::path::Path::new("a.jsonl"),
+            &crate::config::CliOverrides::default(),
+        )
+        .expect_err("refused");
+    assert_eq!(
+        e.to_string(),
+        "tunelint.toml: content-too-short's min_chars (100) is above content-too-long's max_chars (50): every message would be reported by one or the other; lower min_chars or raise max_chars"
+    );
+    // With one of the two off there is nothing to contradict.
+    let config = crate::config::Config::parse(
+        "[rules]\ncontent-too-short = { min_chars = 100 }\ncontent-too-long = { max_chars = 50 }\nC002 = \"off\"\n",
+        std::path::Path::new("tunelint.toml"),
+    )
+    .expect("parses");
+    assert!(
+        config
+            .settings_for(
+                std::path::Path::new("a.jsonl"),
+                &crate::config::CliOverrides::default()
+            )
+            .is_ok()
+    );
+}
