@@ -208,6 +208,18 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
     // `-o -`: the deduplicated data on standard output, what is said about it on standard
     // error; a reader that stops early (`| head`) ends the run quietly.
     let data_on_stdout = output.is_some_and(crate::output::is_stdout);
+    // A duplicate rule set off is a decision about what counts as a duplicate.
+    {
+        use crate::registry::Code;
+        for (code, what) in [(Code::D001, "exact"), (Code::D002, "near")] {
+            if !settings.enabled(code) {
+                crate::say!(
+                    "tunelint: note: {code} {} is off in the configuration: dedupe keeps {what} duplicates",
+                    code.meta().name
+                );
+            }
+        }
+    }
     let plan = match dedupe::dedupe(&dedupe::Request {
         display: &input,
         input: input_path,

@@ -2,8 +2,8 @@
 //! (D001) or near (D002) duplicates, which is what the lesson's greedy `deduplicate()` drops.
 //!
 //! The duplicates are found by the engine, as `check` finds them: the file's own settings
-//! with D001 and D002 the only rules besides the J rules (which stay as configured: they
-//! decide what is an example), read through the same bounded reader. Their findings name
+//! with D001 and D002 (as configured: one set off removes nothing) the only rules besides
+//! the J rules (which stay as configured: they decide what is an example), read through the same bounded reader. Their findings name
 //! the lines that go; the copy then streams the input block by block and leaves those lines
 //! out, every other byte unchanged (byte-order mark, line ends, blank and invalid lines).
 //! The output is written to a temporary file beside it and renamed into place, and the
@@ -206,16 +206,12 @@ fn holds_array(input: &std::path::Path) -> bool {
 }
 
 /// The settings `dedupe` lints a file with: its own, with every rule off but the J rules
-/// (as configured: they decide what is an example) and D001 and D002 (on whatever their
-/// configured level: removing duplicates is what `dedupe` is asked to do).
+/// (as configured: they decide what is an example) and D001 and D002 as configured: what
+/// `check` does not call a duplicate (D002 set off for templated tasks, say) stays.
 pub fn settings(mut settings: Settings) -> Settings {
     for &code in Code::ALL {
-        let keep = code.category() == Category::Jsonl;
-        if matches!(code, Code::D001 | Code::D002) {
-            if !settings.enabled(code) {
-                settings.levels[code.index()] = code.meta().default_level;
-            }
-        } else if !keep {
+        let keep = code.category() == Category::Jsonl || matches!(code, Code::D001 | Code::D002);
+        if !keep {
             settings.levels[code.index()] = Level::Off;
         }
     }

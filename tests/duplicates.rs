@@ -343,6 +343,51 @@ fn dedup_threshold_and_field_come_from_config() {
 }
 
 #[test]
+fn dedupe_keeps_what_the_configuration_does_not_call_a_duplicate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let lines = [
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("How do I reset my password?", "Use Forgot password."),
+        chat("How do I reset my pasword?", "Use the link."),
+    ];
+    std::fs::write(d.join("in.jsonl"), lines.join("\n") + "\n").expect("write");
+    let run = |config: &str| {
+        std::fs::write(d.join("tunelint.toml"), config).expect("write");
+        let out = Command::cargo_bin("tunelint")
+            .expect("binary")
+            .current_dir(d)
+            .args(["dedupe", "in.jsonl", "--dry-run"])
+            .output()
+            .expect("run");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (stdout, _) = run("");
+    assert!(
+        stdout.contains("Would reduce from 3 to 1 example"),
+        "{stdout}"
+    );
+    let (stdout, stderr) = run("[rules]\nD002 = \"off\"\n");
+    assert!(
+        stdout.contains("in.jsonl:2: would remove: exact duplicate of line 1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Would reduce from 3 to 2 examples"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(
+            "D002 near-duplicate is off in the configuration: dedupe keeps near duplicates"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn dedupe_writes_a_copy_without_duplicates_and_never_touches_its_input() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
