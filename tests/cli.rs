@@ -1434,19 +1434,23 @@ fn missing_final_newline_is_info_and_passes() {
         "-q",
         "train.jsonl",
     ]));
+    let (source, caret) = underlined(&stdout, 2, "missing-final-newline");
+    assert_eq!(caret, source.chars().count(), "{stdout}");
+}
+
+/// In a `full` report: the shown source line `line` (`2 │ ...`) and the column, in
+/// characters of the report's line, of the caret labelled `label`.
+fn underlined<'a>(stdout: &'a str, line: u64, label: &str) -> (&'a str, usize) {
     let source = stdout
         .lines()
-        .find(|l| l.starts_with("2 │ "))
+        .find(|l| l.starts_with(&format!("{line} │ ")))
         .expect("the line is shown");
     let carets = stdout
         .lines()
-        .find(|l| l.contains("^ missing-final-newline"))
+        .find(|l| l.contains(&format!("^ {label}")))
         .expect("underlined");
-    assert_eq!(
-        carets.find('^').map(|i| carets[..i].chars().count()),
-        Some(source.chars().count()),
-        "{stdout}"
-    );
+    let caret = carets.find('^').expect("a caret");
+    (source, carets[..caret].chars().count())
 }
 
 #[test]
@@ -2259,16 +2263,9 @@ fn the_full_format_underlines_the_byte_that_is_not_utf8() {
         "train.jsonl",
     ]));
     assert!(stdout.contains("train.jsonl:1:47"), "{stdout}");
-    let source = stdout
-        .lines()
-        .find(|l| l.starts_with("1 │ "))
-        .expect("the line is shown");
-    let carets = stdout
-        .lines()
-        .find(|l| l.contains("^ invalid-utf8"))
-        .expect("underlined");
-    let at = |l: &str, c: char| l.find(c).map(|i| l[..i].chars().count());
-    assert_eq!(at(carets, '^'), at(source, '\u{FFFD}'), "{stdout}");
+    let (source, caret) = underlined(&stdout, 1, "invalid-utf8");
+    let bad = source.find('\u{FFFD}').map(|i| source[..i].chars().count());
+    assert_eq!(Some(caret), bad, "{stdout}");
 }
 
 #[cfg(unix)]

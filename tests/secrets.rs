@@ -347,14 +347,7 @@ fn a_secret_in_a_rejected_answer_is_reported() {
         let line = record.to_string();
         let path = dir.path().join("pref.jsonl");
         std::fs::write(&path, format!("{line}\n")).unwrap();
-        let output = Command::cargo_bin("tunelint")
-            .unwrap()
-            .current_dir(dir.path())
-            .args(["--isolated", "--format", "concise", "--select", "P006"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stdout = p006(dir.path(), &path);
         let column = line[..line.find(key).unwrap()].chars().count() + 1;
         assert!(
             stdout.contains(&format!(":1:{column}: P006 secret \"AKIA")),
@@ -423,14 +416,7 @@ fn a_secret_anywhere_in_a_record_is_reported_once() {
         let line = record.to_string();
         let path = dir.path().join("data.jsonl");
         std::fs::write(&path, format!("{line}\n")).unwrap();
-        let output = Command::cargo_bin("tunelint")
-            .unwrap()
-            .current_dir(dir.path())
-            .args(["--isolated", "--format", "concise", "--select", "P006"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stdout = p006(dir.path(), &path);
         let findings: Vec<&str> = stdout.lines().filter(|l| l.contains(" P006 ")).collect();
         assert_eq!(findings.len(), 1, "{line}\n{stdout}");
         let column = line[..line.find(key).unwrap()].chars().count() + 1;
@@ -441,4 +427,16 @@ fn a_secret_anywhere_in_a_record_is_reported_once() {
         assert!(findings[0].contains(place), "{line}\n{stdout}");
         assert!(!stdout.contains(&key[4..12]), "{stdout}");
     }
+}
+
+/// The concise report of P006 alone on `path`, run in `dir`.
+fn p006(dir: &std::path::Path, path: &std::path::Path) -> String {
+    let output = Command::cargo_bin("tunelint")
+        .unwrap()
+        .current_dir(dir)
+        .args(["--isolated", "--format", "concise", "--select", "P006"])
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
