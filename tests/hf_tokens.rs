@@ -1211,3 +1211,33 @@ fn keep_end_cuts_the_start_of_a_long_example() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_template_that_drops_the_answers_is_t003_with_or_without_token_statistics() {
+    let lines = [
+        serde_json::json!({"messages": [
+            {"role": "user", "content": "Where is my order?"},
+            {"role": "assistant", "content": "It ships tomorrow morning from our warehouse."}]}),
+        long_answer(3),
+    ];
+    let config = "[tokens]\ntokenizer = \"models/chat\"\n";
+    for (template, expected) in [("user_only.jinja", 2), ("chatml_qwen.jinja", 0)] {
+        let dir = project(template, config, &lines);
+        for extra in [&[][..], &["--token-stats"]] {
+            let out = tunelint(dir.path())
+                .args(["--format", "concise", "--select", "T"])
+                .args(extra)
+                .arg("train.jsonl")
+                .output()
+                .expect("run");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let t003: Vec<&str> = stdout.lines().filter(|l| l.contains(" T003 ")).collect();
+            assert_eq!(t003.len(), expected, "{template} {extra:?}: {stdout}");
+            assert!(
+                t003.iter()
+                    .all(|l| l.contains("marks no text of this example as trained")),
+                "{stdout}"
+            );
+        }
+    }
+}

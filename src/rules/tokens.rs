@@ -359,10 +359,14 @@ fn measure(
         // One rendering bounds the count; finding the trained parts takes more, needed only
         // past the bound or when the template's `{% generation %}` blocks say what is trained
         // (without them, the trained assistant turns are: O004 reports an example with none).
-        if !model.marks_generation(conv)
-            && model.upper_bound(&model.render_text(conv, ctx.text)?) <= limit
-        {
-            return Ok(Measured::WithinLimit { trained: true });
+        if !model.marks_generation(conv) {
+            let text = model.render_text(conv, ctx.text)?;
+            // A template that drops the answers trains nothing: when an answer's end is not
+            // in the text, the rendering below finds out what is trained, as with
+            // `--token-stats`.
+            if model.upper_bound(&text) <= limit && answers_rendered(conv, &text.text) {
+                return Ok(Measured::WithinLimit { trained: true });
+            }
         }
         let rendered = model.render(conv, ctx.text)?;
         if model.upper_bound(&rendered) <= limit {
@@ -392,6 +396,21 @@ fn measure(
     }
     ctx.tokens = Some(tokens::count(conv, ctx.text, settings.encoding));
     Ok(Measured::Exact)
+}
+
+/// Whether the text a template rendered holds the end of each trained answer (its last
+/// characters, trimmed: a template may strip a chain of thought before them, or spaces).
+/// An answer that is only tool calls is taken as rendered.
+fn answers_rendered(conv: &Conversation<'_>, rendered: &str) -> bool {
+    conv.messages
+        .iter()
+        .filter(|m| m.role == Role::Assistant && m.trained())
+        .all(|m| {
+            let text = m.content.joined_text();
+            let text = text.trim();
+            let tail_start = text.char_indices().rev().nth(23).map_or(0, |(i, _)| i);
+            text.is_empty() || rendered.contains(&text[tail_start..])
+        })
 }
 
 /// T003 for an example with nothing trained before any limit: the model's template marks
