@@ -104,7 +104,7 @@ pub struct TemplateError {
     pub line: Option<usize>,
     /// The template called `raise_exception`: it refuses this conversation on purpose.
     pub raised: bool,
-    /// The render did more work than [`FUEL`] allows (a loop without end, a string that
+    /// The render did more work than `FUEL` allows (a loop without end, a string that
     /// keeps doubling): Jinja would hang or run out of memory.
     pub exhausted: bool,
 }
