@@ -190,7 +190,7 @@ pub struct CheckArgs {
     pub warn: Vec<String>,
 
     /// Gate: fail when fewer than N% of examples are valid [config: gates.min_valid_pct; default 100]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = percent)]
     pub min_valid_pct: Option<f64>,
 
     /// Gate: fail above N duplicates, or N% of examples ("1%") [config: gates.max_duplicates; default 0]
@@ -365,4 +365,16 @@ pub struct SampleArgs {
     /// Ignore every configuration file
     #[arg(long)]
     pub isolated: bool,
+}
+
+/// `99`, `99.5` or `99%`: a share of the examples, in percent (the range is checked with the
+/// configuration's value).
+fn percent(s: &str) -> Result<f64, String> {
+    let number = s.trim();
+    let number = number.strip_suffix('%').unwrap_or(number).trim_end();
+    number
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| "expected a percentage such as 99, 99.5 or 99%".to_string())
 }

@@ -275,8 +275,17 @@ impl OutputFile {
                 target: Target::Direct(io::BufWriter::new(file)),
             });
         }
-        let dest =
-            resolve(path).ok_or_else(|| io_error(io::Error::from(io::ErrorKind::NotFound)))?;
+        let missing_folder = |dir: &Path| OutputError::Io {
+            path: path.display().to_string(),
+            reason: format!(
+                "its folder {} does not exist (tunelint creates no folders)",
+                dir.display()
+            ),
+        };
+        let dest = resolve(path).ok_or_else(|| match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => missing_folder(dir),
+            _ => io_error(io::Error::from(io::ErrorKind::NotFound)),
+        })?;
         let dir = dest.parent().unwrap_or(Path::new("."));
         let name = dest
             .file_name()

@@ -2287,3 +2287,39 @@ fn a_config_link_to_nothing_is_an_error_not_the_defaults() {
     let (code, _, stderr) = stdout_of(tunelint(d).args(["--isolated", "train.jsonl"]));
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn usage_errors_say_what_to_do() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.jsonl", &format!("{}\n", good(0)));
+    // A percentage may be written with its sign.
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["--min-valid-pct", "99%", "train.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["--min-valid-pct", "most", "train.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("expected a percentage such as 99, 99.5 or 99%"),
+        "{stderr}"
+    );
+    // An output in a folder that does not exist.
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["-o", "out/report.txt", "train.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("cannot write out/report.txt: its folder out does not exist"),
+        "{stderr}"
+    );
+    // A first refresh of a baseline that is not there yet.
+    let (code, _, stderr) = stdout_of(tunelint(d).args([
+        "--baseline",
+        "b.json",
+        "--write-baseline",
+        "b.json",
+        "train.jsonl",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("no such file (create it with --write-baseline b.json alone first)"),
+        "{stderr}"
+    );
+}
