@@ -781,3 +781,38 @@ fn duplicates_in_an_array_point_at_their_records() {
     );
     assert!(!dir.path().join("out.json").exists());
 }
+
+#[test]
+fn a_container_tunelint_does_not_open_is_named() {
+    // The magic bytes of each, then what follows them in any file of its kind.
+    for (head, said) in [
+        (
+            &b"BZh91AY&SY\x9a\x1b"[..],
+            "file is bzip2-compressed, which tunelint does not read (it reads .gz and .zst); decompress it first (`bunzip2 -k FILE`)",
+        ),
+        (
+            &b"\xFD7zXZ\x00\x00\x04\xE6\xD6\xB4\x46"[..],
+            "file is xz-compressed, which tunelint does not read",
+        ),
+        (
+            &b"PK\x03\x04\x14\x00\x00\x00\x08\x00"[..],
+            "file is a zip archive, which tunelint does not read",
+        ),
+    ] {
+        let (diagnostics, summary) = lint_bytes(head, &Settings::default());
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].code, Code::J007);
+        assert!(
+            diagnostics[0].message.starts_with(said),
+            "{}",
+            diagnostics[0].message
+        );
+        assert_eq!(summary.examples, 0);
+    }
+    // "BZh" followed by text is text.
+    let (diagnostics, _) = lint_bytes(b"BZh is not a record\n", &Settings::default());
+    assert!(
+        diagnostics.iter().all(|d| d.code != Code::J007),
+        "{diagnostics:?}"
+    );
+}

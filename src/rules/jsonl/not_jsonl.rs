@@ -152,6 +152,25 @@ fn not_utf8_lines(head: &[u8]) -> Option<String> {
                 .into(),
         );
     }
+    // Containers tunelint does not open (it reads gzip and zstd): say which, not "binary".
+    for (magic, name, command) in [
+        (&b"BZh"[..], "bzip2", "bunzip2 -k FILE"),
+        (&b"\xFD7zXZ\x00"[..], "xz", "unxz -k FILE"),
+        (&b"PK\x03\x04"[..], "a zip archive", "unzip FILE"),
+        (&b"7z\xBC\xAF\x27\x1C"[..], "a 7-Zip archive", "7z x FILE"),
+    ] {
+        let bzip2_block = magic != b"BZh" || head.get(3).is_some_and(u8::is_ascii_digit);
+        if head.starts_with(magic) && bzip2_block {
+            let what = if name.starts_with('a') {
+                name.to_string()
+            } else {
+                format!("{name}-compressed")
+            };
+            return Some(format!(
+                "file is {what}, which tunelint does not read (it reads .gz and .zst); decompress it first (`{command}`) or recompress it with gzip or zstd"
+            ));
+        }
+    }
     if let Some(nul) = memchr::memchr(0, head) {
         return Some(format!(
             "file is binary (NUL byte at offset {nul}), not JSON Lines"
