@@ -1006,12 +1006,14 @@ fn check_dataset_groups(config: &Config) -> Result<()> {
     let file = config
         .path()
         .map_or("the configuration".into(), |p| p.display().to_string());
+    // Every file named, with its split and group: a file that is one group's training data
+    // and another's evaluation data leaks as much as within one group.
+    let mut seen: Vec<(PathBuf, &str, &String, String)> = Vec::new();
     for group in &config.datasets {
         let name = group
             .name
             .as_deref()
             .map_or(String::new(), |n| format!(" {n:?}"));
-        let mut seen: Vec<(PathBuf, &str, &String)> = Vec::new();
         for (split, paths) in [
             ("train", &group.train),
             ("valid", &group.valid),
@@ -1019,19 +1021,30 @@ fn check_dataset_groups(config: &Config) -> Result<()> {
         ] {
             for p in paths {
                 let Ok(canonical) = std::fs::canonicalize(config.root().join(p)) else {
+                    let glob = if p.contains(['*', '?', '[']) {
+                        "paths are not globs, name each file; "
+                    } else {
+                        ""
+                    };
                     bail!(
-                        "{file}: [[datasets]]{name} {split} names {p:?}, which does not exist (paths are relative to {}); fix the path, or the split-leak check (D003) has nothing to compare",
+                        "{file}: [[datasets]]{name} {split} names {p:?}, which does not exist ({glob}paths are relative to {}); fix the path, or the split-leak check (D003) has nothing to compare",
                         config.root().display()
                     );
                 };
-                if let Some((_, other, first)) =
-                    seen.iter().find(|(f, s, _)| *f == canonical && *s != split)
+                if let Some((_, other, first, first_group)) = seen
+                    .iter()
+                    .find(|(f, s, _, _)| *f == canonical && *s != split)
                 {
+                    let groups = if *first_group == name {
+                        format!("[[datasets]]{name} names")
+                    } else {
+                        format!("[[datasets]]{first_group} and [[datasets]]{name} name")
+                    };
                     bail!(
-                        "{file}: [[datasets]]{name} names {p:?} in {split} and {first:?} in {other}: one file cannot be two splits (every example would be a leak, D003)"
+                        "{file}: {groups} {p:?} in {split} and {first:?} in {other}: one file cannot be two splits (every example would be a leak, D003)"
                     );
                 }
-                seen.push((canonical, split, p));
+                seen.push((canonical, split, p, name.clone()));
             }
         }
     }

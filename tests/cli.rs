@@ -949,6 +949,15 @@ fn a_dataset_group_names_existing_files_each_in_one_split() {
             "[[datasets]]\nname = \"qa\"\ntrain = [\"train.jsonl\"]\nvalid = [\"./train.jsonl\"]\n",
             "[[datasets]] \"qa\" names \"./train.jsonl\" in valid and \"train.jsonl\" in train",
         ),
+        // Across groups too: one group's training data is another's evaluation data.
+        (
+            "[[datasets]]\nname = \"a\"\ntrain = [\"train.jsonl\"]\n[[datasets]]\nname = \"b\"\ntrain = [\"eval.jsonl\"]\ntest = [\"train.jsonl\"]\n",
+            "[[datasets]] \"a\" and [[datasets]] \"b\" name \"train.jsonl\" in test and \"train.jsonl\" in train",
+        ),
+        (
+            "[[datasets]]\ntrain = [\"*.jsonl\"]\n",
+            "[[datasets]] train names \"*.jsonl\", which does not exist (paths are not globs, name each file;",
+        ),
     ] {
         write(dir.path(), "tunelint.toml", config);
         let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
