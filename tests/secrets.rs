@@ -440,3 +440,20 @@ fn p006(dir: &std::path::Path, path: &std::path::Path) -> String {
         .unwrap();
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// The shortest secret: a password in a URL in a metadata column.
+#[test]
+fn a_short_password_in_a_url_outside_the_messages_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = json!({"messages": [{"role": "user", "content": "Which server is it?"},
+        {"role": "assistant", "content": "The staging one, as always."}], "db": "ftp://u:pw12x@h"})
+    .to_string();
+    let path = dir.path().join("data.jsonl");
+    std::fs::write(&path, format!("{line}\n")).unwrap();
+    let stdout = p006(dir.path(), &path);
+    assert!(
+        stdout.contains("P006 secret \"://u******\" (password in a URL) in the record, outside its messages' text"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("pw12x"), "{stdout}");
+}

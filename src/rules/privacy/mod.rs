@@ -103,8 +103,8 @@ fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordC
             break;
         }
         at = end;
-        // No key is shorter than 20 characters (an AWS key ID), and no escape is shorter
-        // than the character it stands for.
+        // No secret is shorter than `MIN_SECRET` characters, and no escape is shorter than
+        // the character it stands for.
         if end - open < MIN_SECRET + 2 {
             continue;
         }
@@ -122,8 +122,9 @@ fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordC
     }
 }
 
-/// The shortest secret P006 finds, in characters (an AWS access key ID).
-const MIN_SECRET: usize = 20;
+/// The shortest secret P006 finds, in characters: a password in a URL, `://u:pw1@h` (keys
+/// are 20 or more).
+const MIN_SECRET: usize = 10;
 
 /// Runs every enabled P rule on one text of the record and reports what `[pii] allow` does
 /// not allow: `{what} "{masked}"{detail} in {place}; {hint}`. A pasted mailing list of
