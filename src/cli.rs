@@ -370,11 +370,6 @@ pub struct SampleArgs {
 /// `99`, `99.5` or `99%`: a share of the examples, in percent (the range is checked with the
 /// configuration's value).
 fn percent(s: &str) -> Result<f64, String> {
-    let number = s.trim();
-    let number = number.strip_suffix('%').unwrap_or(number).trim_end();
-    number
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
+    crate::config::parse_percent(s)
         .ok_or_else(|| "expected a percentage such as 99, 99.5 or 99%".to_string())
 }

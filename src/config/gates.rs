@@ -49,12 +49,18 @@ impl FromStr for Threshold {
 
 fn parse_threshold(s: &str) -> Option<Threshold> {
     match s.strip_suffix('%') {
-        Some(pct) => {
-            let p: f64 = pct.trim().parse().ok()?;
-            (p.is_finite() && (0.0..=100.0).contains(&p)).then_some(Threshold::Percent(p))
-        }
+        Some(_) => parse_percent(s)
+            .filter(|p| (0.0..=100.0).contains(p))
+            .map(Threshold::Percent),
         None => s.parse().ok().map(Threshold::Count),
     }
+}
+
+/// `99`, `99.5` or `99%`: a finite number, its `%` sign optional (the range is the caller's).
+pub fn parse_percent(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let number = s.strip_suffix('%').unwrap_or(s).trim_end();
+    number.parse::<f64>().ok().filter(|p| p.is_finite())
 }
 
 /// The thresholds that decide the exit status (PRODUCT.md §5).

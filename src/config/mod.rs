@@ -29,7 +29,7 @@ use toml::de::DeTable;
 use self::discovery::{absolute, display_path, is_pyproject, tool_table};
 pub use self::discovery::{discover, load};
 pub use self::error::ConfigError;
-pub use self::gates::{Gates, Threshold};
+pub use self::gates::{Gates, Threshold, parse_percent};
 pub use self::starter::{STARTER, starter};
 
 use self::error::Document;
