@@ -463,3 +463,19 @@ fn a_table_through_a_named_pipe_is_told_what_to_do() {
         r.stdout
     );
 }
+
+/// Binary columns (an image's bytes) are told apart by their content: rows asking the same
+/// question of different images of one size are not duplicates; the row that repeats an
+/// image and its question is.
+#[test]
+fn rows_with_other_images_are_not_duplicates() {
+    let d = scratch_with(&["images.parquet"]);
+    let r = run(d.path(), &["--target", "trl", "images.parquet"]);
+    assert_eq!(
+        row_findings(&r.stdout),
+        ["images.parquet: row 3: D001 exact duplicate of the example at row 0"],
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+}

@@ -301,8 +301,17 @@ fn write_field(field: &Field, out: &mut Vec<u8>) {
         Field::Float(_) => out.extend_from_slice(b"null"),
         Field::Double(x) => write_float(*x, out),
         Field::Str(s) => write_str(s, out),
+        // Named by length and content hash: rows whose images differ must not read as
+        // duplicates (D001 hashes the record, D002 tells records apart by their media), and
+        // the same bytes must read alike.
         Field::Bytes(b) => {
-            let _ = write!(out, "\"<{} bytes of binary data>\"", b.data().len());
+            let data = b.data();
+            let _ = write!(
+                out,
+                "\"<{} bytes of binary data, xxh3 {:016x}>\"",
+                data.len(),
+                xxhash_rust::xxh3::xxh3_64(data)
+            );
         }
         Field::Decimal(_)
         | Field::Date(_)
@@ -379,9 +388,9 @@ mod tests {
         assert_eq!(
             rows,
             [
-                r#"{"instruction":"Add the numbers.","input":"2 and 3","output":"5","id":1,"score":0.5,"checked":true,"tags":["math"],"created":"1970-01-01 00:00:00.000 +00:00","image":"<108 bytes of binary data>","meta":{"source":"web"}}"#,
+                r#"{"instruction":"Add the numbers.","input":"2 and 3","output":"5","id":1,"score":0.5,"checked":true,"tags":["math"],"created":"1970-01-01 00:00:00.000 +00:00","image":"<108 bytes of binary data, xxh3 83370a4ecf87155c>","meta":{"source":"web"}}"#,
                 r#"{"instruction":"Translate to French.","input":null,"output":"Bonjour","id":2,"score":1.25,"checked":false,"tags":[],"created":"1970-01-02 00:00:00.000 +00:00","image":null,"meta":null}"#,
-                r#"{"instruction":"Summarise.","input":"A long story about a cat.","output":"A cat.","id":3,"score":null,"checked":null,"tags":null,"created":"2023-11-14 22:13:20.000 +00:00","image":"<0 bytes of binary data>","meta":{}}"#,
+                r#"{"instruction":"Summarise.","input":"A long story about a cat.","output":"A cat.","id":3,"score":null,"checked":null,"tags":null,"created":"2023-11-14 22:13:20.000 +00:00","image":"<0 bytes of binary data, xxh3 2d06800538d394c2>","meta":{}}"#,
             ]
         );
         assert!(text.ends_with('\n'));
