@@ -454,13 +454,15 @@ fn a_chain_of_thought_key_is_known_to_the_targets_that_read_it() {
     let (_, out) = check(&[line], &["--target", "together"]);
     assert_eq!(out, "");
     // Without a target (or for one that does not read it), S008 says who does.
-    for args in [&[][..], &["--target", "mistral"]] {
+    for (args, set) in [(&[][..], " (set `target`)"), (&["--target", "mistral"], "")] {
         let (code, out) = check(&[line], args);
         assert_eq!(code, 0, "{out}");
         assert_eq!(
             out.trim_end(),
-            "data.jsonl:1:97: S008 unknown key \"reasoning_content\" in an assistant message; \
-             together and fireworks read it (set `target`)",
+            format!(
+                "data.jsonl:1:97: S008 unknown key \"reasoning_content\" in an assistant \
+                 message; together and fireworks read it{set}"
+            ),
             "{args:?}"
         );
     }
@@ -502,7 +504,33 @@ fn fireworks_reads_a_sample_weight_at_the_top_level() {
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains(
-            r#" S008 unknown key "weight" in the top level of a chat record; fireworks reads it (set `target`)"#
+            r#" S008 unknown key "weight" in the top level of a chat record; fireworks reads it"#
+        ),
+        "{out}"
+    );
+    // Without a target, the note says how to name one.
+    let (code, out) = check(&[line], &["--select", "S"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(r#" fireworks reads it (set `target`)"#),
+        "{out}"
+    );
+}
+
+/// A vision dataset's top-level `images` (TRL's, Unsloth's and axolotl's shape): read under
+/// those targets, and without a target S008 names them.
+#[test]
+fn images_beside_the_messages_are_read_by_the_chat_template_trainers() {
+    let line = r#"{"images": ["cat.jpg"], "messages": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "What animal is this?"}]}, {"role": "assistant", "content": [{"type": "text", "text": "A cat, sitting on a windowsill."}]}]}"#;
+    for target in ["trl", "axolotl", "unsloth"] {
+        let (code, out) = check(&[line], &["--target", target, "--select", "S"]);
+        assert_eq!((code, out.as_str()), (0, ""), "{target}");
+    }
+    let (code, out) = check(&[line], &["--select", "S008"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            r#"S008 unknown key "images" in the top level of a chat record; trl, axolotl and unsloth read it (set `target`)"#
         ),
         "{out}"
     );

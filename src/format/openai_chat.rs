@@ -110,9 +110,7 @@ pub(crate) fn read_chat_object(
                 check_function_definitions(doc, value, ctx);
                 functions = Some(doc.span(value));
             }
-            // A vision dataset's images, which the chat template's `{"type": "image"}` parts
-            // stand for (TRL, Unsloth, axolotl), and the template's own arguments.
-            "images" | "image" | "chat_template_kwargs" if chat_template_tools(ctx) => {}
+            key if CHAT_TEMPLATE_KEYS.contains(&key) && chat_template_tools(ctx) => {}
             other if obj == doc.root() && target_reads_at(ctx, KeyPlace::Record, other) => {
                 if doc.kind(value) != Kind::Number {
                     ctx.report(
@@ -127,18 +125,29 @@ pub(crate) fn read_chat_object(
                 }
             }
             other => {
-                let readers = if obj == doc.root() {
-                    key_readers(KeyPlace::Record, other)
-                } else {
+                let readers = if obj != doc.root() {
                     Vec::new()
+                } else if CHAT_TEMPLATE_KEYS.contains(&other) {
+                    crate::target::ALL
+                        .iter()
+                        .filter(|t| t.chat_template_tools())
+                        .map(|t| t.name)
+                        .collect()
+                } else {
+                    key_readers(KeyPlace::Record, other)
                 };
-                let note = readers_note(&readers);
+                let note = readers_note(ctx, &readers);
                 unknown_key_noted(ctx, doc.span(key), other, place, TOP_LEVEL_KEYS, &note);
             }
         }
     }
     messages_node.map(|m| (m, tools.or(functions)))
 }
+
+/// Top-level keys the trainers that hand a record to the chat template read beside its
+/// messages: a vision dataset's images, which the template's `{"type": "image"}` parts stand
+/// for (TRL, Unsloth, axolotl), and the template's own arguments.
+const CHAT_TEMPLATE_KEYS: [&str; 3] = ["images", "image", "chat_template_kwargs"];
 
 /// S001 for a record without a required key, with a hint when the record has the shape of
 /// another format.
@@ -398,7 +407,7 @@ pub(crate) fn read_message<'s>(
                 };
                 let place = format!("{} message", with_article(role.as_str()));
                 // A key some targets read (a chain of thought): say which.
-                let note = readers_note(&readers);
+                let note = readers_note(ctx, &readers);
                 unknown_key_noted(ctx, doc.span(key), other, &place, allowed, &note);
             }
         }
@@ -1428,12 +1437,18 @@ fn target_reads(ctx: &RecordContext<'_>, key: &str) -> bool {
     target_reads_at(ctx, KeyPlace::AssistantMessage, key)
 }
 
-/// What S008 adds about the targets that read a key (none: nothing).
-fn readers_note(readers: &[&str]) -> String {
+/// What S008 adds about the targets that read a key (none: nothing), with the way to say
+/// which one trains on the file when none is set.
+fn readers_note(ctx: &RecordContext<'_>, readers: &[&str]) -> String {
+    let set = if ctx.settings.target.is_none() {
+        " (set `target`)"
+    } else {
+        ""
+    };
     match readers {
         [] => String::new(),
-        [one] => format!("; {one} reads it (set `target`)"),
-        many => format!("; {} read it (set `target`)", many.join(" and ")),
+        [one] => format!("; {one} reads it{set}"),
+        many => format!("; {} read it{set}", crate::target::list(many)),
     }
 }
 

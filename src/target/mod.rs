@@ -265,7 +265,7 @@ fn list_refs(items: &[String]) -> String {
 }
 
 /// `a, b and c`.
-fn list(items: &[&str]) -> String {
+pub(crate) fn list(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_owned(),
