@@ -149,8 +149,9 @@ fn init(force: bool, target: Option<&crate::target::Target>) -> Result<Status> {
 
 /// The configuration of a run: none with `--isolated`, the file named by `--config`, or the
 /// one discovered from `cwd` upwards.
-fn load_config(isolated: bool, explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
-    Ok(if isolated {
+/// Its warnings (settings with no effect) are said on standard error, unless `quiet`.
+fn load_config(isolated: bool, explicit: Option<&Path>, cwd: &Path, quiet: bool) -> Result<Config> {
+    let config = if isolated {
         Config::default()
     } else if let Some(path) = explicit {
         config::load(path).map_err(config_error)?
@@ -158,13 +159,17 @@ fn load_config(isolated: bool, explicit: Option<&Path>, cwd: &Path) -> Result<Co
         config::discover(cwd)
             .map_err(config_error)?
             .unwrap_or_default()
-    })
+    };
+    for warning in config.warnings.iter().filter(|_| !quiet) {
+        crate::say!("tunelint: warning: {warning}");
+    }
+    Ok(config)
 }
 
 fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
     use crate::dedupe::{self, Reason};
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let config = load_config(args.isolated, args.config.as_deref(), &cwd)?;
+    let config = load_config(args.isolated, args.config.as_deref(), &cwd, false)?;
     let mut settings = config
         .settings_for(&args.input, &CliOverrides::default())
         .map_err(config_error)?;
@@ -310,7 +315,7 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
     }
     let n = usize::try_from(args.n).unwrap_or(usize::MAX);
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let config = load_config(args.isolated, args.config.as_deref(), &cwd)?;
+    let config = load_config(args.isolated, args.config.as_deref(), &cwd, false)?;
     let is_excluded = |p: &Path| config.is_excluded(p);
     let is_included = |p: &Path| config.is_included(p);
     let found = discover::discover(
@@ -404,7 +409,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         bail!("--no-tokens is for `stats`; `check` counts tokens only with --token-stats");
     }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let config = load_config(args.isolated, args.config.as_deref(), &cwd)?;
+    let config = load_config(args.isolated, args.config.as_deref(), &cwd, args.quiet)?;
     let overrides = CliOverrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),

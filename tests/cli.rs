@@ -2332,3 +2332,58 @@ fn usage_errors_say_what_to_do() {
         "{stderr}"
     );
 }
+
+/// Settings that are valid but do nothing as written are said on standard error with their
+/// place in the file; the run goes on, and `--quiet` keeps them quiet.
+#[test]
+fn settings_with_no_effect_are_warned_about() {
+    let dir = tempdir();
+    let d = dir.path();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf");
+    fs::create_dir_all(d.join("model")).unwrap();
+    fs::copy(
+        fixtures.join("tokenizers/bpe-chatml/tokenizer.json"),
+        d.join("model/tokenizer.json"),
+    )
+    .unwrap();
+    fs::copy(
+        fixtures.join("templates/chatml_qwen.jinja"),
+        d.join("chat.jinja"),
+    )
+    .unwrap();
+    write(d, "t.jsonl", &lines(&[GOOD]));
+    write(
+        d,
+        "tunelint.toml",
+        "[tokens]\nencoding = \"cl100k_base\"\ntokenizer = \"model\"\n\
+         chat_template = \"chat.jinja\"\noverflow = \"drop\"\n",
+    );
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["t.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "tunelint: warning: tunelint.toml:2:12: `encoding` is not used: with `tokenizer` \
+             set, tokens are counted with the model's tokenizer"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "tunelint: warning: tunelint.toml:5:12: `overflow` has no effect without \
+             `max_length`"
+        ),
+        "{stderr}"
+    );
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["-q", "t.jsonl"]));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    // With `max_length`, `overflow` is the trainer's behaviour: no warning.
+    write(
+        d,
+        "tunelint.toml",
+        "[tokens]\ntokenizer = \"model\"\nchat_template = \"chat.jinja\"\n\
+         max_length = 2048\noverflow = \"drop\"\n",
+    );
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["t.jsonl"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}

@@ -107,7 +107,7 @@ pub(super) struct DedupFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TokensFile {
-    pub encoding: Option<Choice<Encoding>>,
+    pub encoding: Option<Spanned<Choice<Encoding>>>,
     #[serde(default, deserialize_with = "positive")]
     pub max_per_example: Option<u64>,
     /// A Hugging Face `tokenizer.json` or model directory, relative to the config file.
@@ -116,7 +116,7 @@ pub(super) struct TokensFile {
     pub chat_template: Option<Spanned<Text>>,
     #[serde(default, deserialize_with = "positive")]
     pub max_length: Option<u64>,
-    pub overflow: Option<Choice<Overflow>>,
+    pub overflow: Option<Spanned<Choice<Overflow>>>,
 }
 
 /// `[pii]`.

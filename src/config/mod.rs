@@ -185,6 +185,9 @@ pub struct Config {
     pub composition: Arc<CompositionConfig>,
     /// `[contamination]`: the benchmarks D004 checks against, read when the config is.
     pub contamination: Arc<crate::contamination::Benchmarks>,
+    /// Settings that are valid but have no effect as written, in file order: said on
+    /// standard error, never an error.
+    pub warnings: Vec<ConfigError>,
 }
 
 impl Default for Config {
@@ -215,6 +218,7 @@ impl Config {
             goal: None,
             composition: Arc::default(),
             contamination: crate::contamination::Benchmarks::builtin(),
+            warnings: Vec::new(),
         }
     }
 
@@ -289,12 +293,34 @@ impl Config {
                 dedup.ignore_template.unwrap_or(self.dedup.ignore_template);
         }
         if let Some(tokens) = file.tokens {
-            self.tokens.encoding = tokens.encoding.map_or(self.tokens.encoding, |c| c.0);
+            if let (Some(encoding), Some(_)) = (&tokens.encoding, &tokens.tokenizer) {
+                self.warnings.push(doc.error(
+                    encoding.span(),
+                    "`encoding` is not used: with `tokenizer` set, tokens are counted with the \
+                     model's tokenizer"
+                        .to_owned(),
+                ));
+            }
+            if let (Some(overflow), None) = (&tokens.overflow, tokens.max_length) {
+                self.warnings.push(
+                    doc.error(
+                        overflow.span(),
+                        "`overflow` has no effect without `max_length`, the trainer's length it \
+                     applies to"
+                            .to_owned(),
+                    ),
+                );
+            }
+            self.tokens.encoding = tokens
+                .encoding
+                .map_or(self.tokens.encoding, |c| c.into_inner().0);
             self.tokens.max_per_example = tokens
                 .max_per_example
                 .unwrap_or(self.tokens.max_per_example);
             self.tokens.max_length = tokens.max_length.or(self.tokens.max_length);
-            self.tokens.overflow = tokens.overflow.map_or(self.tokens.overflow, |c| c.0);
+            self.tokens.overflow = tokens
+                .overflow
+                .map_or(self.tokens.overflow, |c| c.into_inner().0);
             match (tokens.tokenizer, tokens.chat_template) {
                 (Some(tokenizer), template) => {
                     let model = load_model(doc, &self.root, &tokenizer, template.as_ref());
