@@ -405,6 +405,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p.as_os_str() == "-") {
         bail!("--stdin-filename names standard input, which is read only when a path is `-`");
     }
+    if args.baseline.as_deref().is_some_and(output::is_stdout) {
+        bail!(
+            "--baseline names the baseline's file; `-` is not read as one (standard input is for data)"
+        );
+    }
     if args.no_tokens && mode == Mode::Check {
         bail!("--no-tokens is for `stats`; `check` counts tokens only with --token-stats");
     }

@@ -318,6 +318,16 @@ fn bad_baselines_are_errors_and_inputs_are_never_written() {
         "{}",
         missing.stderr
     );
+    // `-` is no baseline (standard input is for data), even when a file of that name exists.
+    std::fs::write(d.join("-"), "{\"tunelint_baseline\": 1, \"findings\": []}").expect("write");
+    let dash = run(d, &["--baseline", "-", "data"]);
+    assert_eq!(dash.code, Some(2), "{}", dash.stderr);
+    assert!(
+        dash.stderr
+            .contains("--baseline names the baseline's file; `-` is not read as one"),
+        "{}",
+        dash.stderr
+    );
     for (text, says) in [
         ("{\"findings\": []}", "missing field `tunelint_baseline`"),
         (
