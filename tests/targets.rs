@@ -72,8 +72,8 @@ fn check(lines: &[&str], args: &[&str]) -> (i32, String) {
 fn a_sharegpt_file_for_openai_is_s014_naming_both_sides() {
     let (code, out) = check(&[SHAREGPT, SHAREGPT_2], &["--target", "openai"]);
     assert_eq!(code, 1, "{out}");
-    let expected = "data.jsonl:1:1: S014 this record is in sharegpt format, which axolotl, \
-                    llama-factory and unsloth read; openai accepts openai-chat, \
+    let expected = "data.jsonl:1:1: S014 this record is in sharegpt format, which trl, \
+                    axolotl, llama-factory and unsloth read; openai accepts openai-chat, \
                     openai-preference and openai-rft";
     assert!(out.contains(expected), "{out}");
     assert_eq!(out.matches(" S014 ").count(), 2, "{out}");
@@ -391,8 +391,8 @@ fn a_role_the_target_does_not_take_is_s005_naming_the_target() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(
         out.trim_end(),
-        "data.jsonl:1:209: S005 role \"function\" is not one TRL documents (\"system\", \"user\", \
-         \"assistant\" and \"tool\"); the model's chat template may drop it or fail on it"
+        "data.jsonl:1:209: S005 role \"function\" is not one TRL documents (\"system\", \"developer\", \
+         \"user\", \"assistant\" and \"tool\"); the model's chat template may drop it or fail on it"
     );
     // OpenAI and Azure take `function` messages; without a target the format's roles hold.
     for args in [
@@ -461,7 +461,7 @@ fn a_chain_of_thought_key_is_known_to_the_targets_that_read_it() {
             out.trim_end(),
             format!(
                 "data.jsonl:1:97: S008 unknown key \"reasoning_content\" in an assistant \
-                 message; together and fireworks read it{set}"
+                 message; together, fireworks, trl, axolotl and unsloth read it{set}"
             ),
             "{args:?}"
         );
@@ -693,7 +693,7 @@ fn init_writes_a_starter_for_the_target() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "S014 this record is in sharegpt format, which axolotl, llama-factory and unsloth read; together accepts",
+            "S014 this record is in sharegpt format, which trl, axolotl, llama-factory and unsloth read; together accepts",
         ));
     tunelint(dir.path())
         .args(["init", "--target", "mistrall"])
@@ -980,4 +980,71 @@ fn fireworks_takes_a_final_tool_call_without_an_id() {
     let (code, out) = check(&[&answered], &["--target", "fireworks"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains(" S011 "), "{out}");
+}
+
+/// Records the trainers document, each clean under its target (the shapes of axolotl's
+/// dataset-format and RLHF pages, TRL's dataset formats and Harmony section).
+#[test]
+fn trainers_documented_records_are_clean_under_their_target() {
+    let cases: [(&str, &str); 9] = [
+        // axolotl DPO / ORPO: prompt, chosen and rejected.
+        (
+            "axolotl",
+            r#"{"chosen": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris is the capital of France."}], "rejected": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Lyon is the capital of France."}]}"#,
+        ),
+        // axolotl's default role map takes `human` and `gpt` in `messages`.
+        (
+            "axolotl",
+            r#"{"messages": [{"role": "human", "content": "What is the capital of France?"}, {"role": "gpt", "content": "The capital of France is Paris."}]}"#,
+        ),
+        // Tool parameters as a JSON string, which axolotl decodes.
+        (
+            "axolotl",
+            r#"{"tools": [{"type": "function", "function": {"name": "get_weather", "description": "Get the weather", "parameters": "{\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}}}"}}], "messages": [{"role": "user", "content": "What is the weather in Paris today?"}, {"role": "assistant", "content": "Let me look that up for you right away."}]}"#,
+        ),
+        // Audio parts and per-part weights.
+        (
+            "axolotl",
+            r#"{"messages": [{"role": "user", "content": [{"type": "audio", "path": "/data/audio/hello.mp3"}, {"type": "text", "text": "Transcribe this audio clip."}]}, {"role": "assistant", "content": [{"type": "text", "text": "Let me think step by step.", "weight": 0}, {"type": "text", "text": " Hello, how are you doing today?", "weight": 1}]}]}"#,
+        ),
+        // `field_thinking` defaults to `reasoning_content`.
+        (
+            "axolotl",
+            r#"{"messages": [{"role": "user", "content": "What is two plus two?"}, {"role": "assistant", "reasoning_content": "Two plus two equals four.", "content": "Two plus two equals four."}]}"#,
+        ),
+        // TRL converts ShareGPT's `from`/`value` turns.
+        (
+            "trl",
+            r#"{"conversations": [{"from": "human", "value": "What color is the sky?"}, {"from": "gpt", "value": "It is blue, because of Rayleigh scattering."}]}"#,
+        ),
+        // TRL's Harmony records: `developer` and `thinking`.
+        (
+            "trl",
+            r#"{"messages": [{"role": "developer", "content": "Use a friendly tone."}, {"role": "user", "content": "What is the meaning of life?"}, {"role": "assistant", "thinking": "Deep reflection on the question.", "content": "The final answer is yours to find."}]}"#,
+        ),
+        (
+            "unsloth",
+            r#"{"messages": [{"role": "user", "content": "What is two plus two?"}, {"role": "assistant", "thinking": "Two plus two equals four.", "content": "Two plus two equals four."}]}"#,
+        ),
+        (
+            "trl",
+            r#"{"messages": [{"role": "user", "content": [{"type": "video", "path": "clip.mp4"}, {"type": "text", "text": "What happens in this clip?"}]}, {"role": "assistant", "content": [{"type": "text", "text": "A cat jumps onto a windowsill."}]}]}"#,
+        ),
+    ];
+    for (target, line) in cases {
+        let (code, out) = check(&[line], &["--target", target, "--select", "S,O"]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}: {line}");
+    }
+    // Elsewhere the same records are still judged: OpenAI takes no string parameters, and
+    // LLaMA-Factory's roles in `messages` are its tags'.
+    let (_, out) = check(&[cases[2].1], &["--target", "openai", "--select", "S"]);
+    assert!(
+        out.contains("S010 function \"parameters\" is a string"),
+        "{out}"
+    );
+    let (_, out) = check(
+        &[cases[1].1],
+        &["--target", "llama-factory", "--select", "S"],
+    );
+    assert!(out.contains("S005 unknown role \"human\""), "{out}");
 }

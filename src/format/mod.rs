@@ -270,7 +270,7 @@ fn check_target_roles(
 /// The conversation-model role a target's role name stands for: targets list roles in their
 /// own vocabulary (ShareGPT's `human` and `gpt`, Gemini's `model`, LLaMA-Factory's
 /// `function_call` and `observation`).
-fn role_named(name: &str) -> Option<Role> {
+pub(crate) fn role_named(name: &str) -> Option<Role> {
     Some(match name {
         "system" => Role::System,
         "developer" => Role::Developer,

@@ -502,6 +502,14 @@ pub(crate) fn read_role_in(
             Role::Developer
         }
         Some(role) => role,
+        // A name in the default role map of axolotl's chat datasets (`human`, `gpt`), under
+        // a target that reads them (the map applies to `messages` too).
+        None if ctx.settings.target.is_some_and(|t| {
+            t.accepts(FormatChoice::AxolotlChat.as_str()) && t.roles.value.contains(&name)
+        }) && super::role_named(name).is_some() =>
+        {
+            super::role_named(name).unwrap_or(Role::Unknown)
+        }
         None => {
             let hint = match role_alias(name) {
                 Some(r) => format!(" (did you mean \"{r}\"?)"),
@@ -667,7 +675,17 @@ fn read_part<'s>(
     let kind = doc.str(type_node);
     match kind.as_deref() {
         Some("text") => {
-            check_part_keys(doc, part, &["type", "text"], ctx);
+            let mut allowed = vec!["type", "text"];
+            if let Some(target) = ctx.settings.target {
+                allowed.extend(
+                    target
+                        .keys
+                        .iter()
+                        .filter(|k| k.value.place == KeyPlace::TextPart)
+                        .flat_map(|k| k.value.names),
+                );
+            }
+            check_part_keys(doc, part, &allowed, ctx);
             match doc.get(part, "text").and_then(|t| text(doc, t)) {
                 Some(t) => Some(Part::Text(t)),
                 None => {
@@ -711,6 +729,17 @@ fn read_part<'s>(
                     ),
                 );
             }
+            Some(Part::Image { span })
+        }
+        // Audio and video as the chat template takes them (axolotl's multimodal datasets,
+        // Hugging Face's chat templates for audio and video models).
+        Some("audio" | "video") if ctx.format.is_trl() || chat_template_tools(ctx) => {
+            check_part_keys(
+                doc,
+                part,
+                &["type", "audio", "video", "path", "url", "base64"],
+                ctx,
+            );
             Some(Part::Image { span })
         }
         Some("image_url") => {
@@ -1151,6 +1180,19 @@ fn arguments_problem(arguments: &str) -> Option<String> {
     }
 }
 
+/// Whether `value` is a string holding a JSON object, where the target decodes function
+/// parameters written so (axolotl).
+fn encoded_parameters(doc: &Document<'_, '_>, value: NodeId, ctx: &RecordContext<'_>) -> bool {
+    ctx.settings
+        .target
+        .is_some_and(|t| t.tool_parameters_encoded.is_some())
+        && doc.str(value).is_some_and(|s| {
+            crate::json::Parser::new()
+                .parse(&s)
+                .is_ok_and(|d| d.kind(d.root()) == Kind::Object)
+        })
+}
+
 fn valid_function_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name
@@ -1301,7 +1343,7 @@ fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Rec
                 }
             }
             "parameters" => {
-                if doc.kind(value) != Kind::Object {
+                if doc.kind(value) != Kind::Object && !encoded_parameters(doc, value, ctx) {
                     ctx.report(
                         Code::S010,
                         doc.span(value),

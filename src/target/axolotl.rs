@@ -1,6 +1,6 @@
 //! axolotl.
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
 
 const FORMATS: &str = "https://docs.axolotl.ai/docs/dataset-formats/";
 
@@ -8,16 +8,44 @@ pub(super) const TARGET: Target = Target {
     name: "axolotl",
     title: "axolotl",
     // `chat_template` datasets (`messages` or `conversations`, per-message `train`/`weight`),
-    // the instruction types such as `alpaca`, and `completion` (raw text).
+    // the instruction types such as `alpaca`, `completion` (raw text), and the preference
+    // types of its RLHF trainers (DPO, IPO, ORPO: prompt, chosen and rejected; KTO: prompt,
+    // completion and label).
     formats: Cited {
-        value: &["axolotl-chat", "openai-chat", "sharegpt", "alpaca", "text"],
+        value: &[
+            "axolotl-chat",
+            "openai-chat",
+            "sharegpt",
+            "alpaca",
+            "text",
+            "trl-preference",
+            "trl-unpaired-preference",
+        ],
         source: FORMATS,
     },
+    // `human` and `gpt` are in its default role map (`roles` of a chat_template dataset).
     roles: Cited {
-        value: &["system", "user", "assistant", "tool"],
-        source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
+        value: &["system", "user", "human", "assistant", "gpt", "tool"],
+        source: "https://github.com/axolotl-ai-cloud/axolotl/blob/main/src/axolotl/prompt_strategies/chat_template.py",
     },
-    keys: &[],
+    // `field_thinking` is `reasoning_content` by default; a text part may say whether it
+    // is trained (`weight` 0 or 1).
+    keys: &[
+        Cited {
+            value: Keys {
+                place: KeyPlace::AssistantMessage,
+                names: &["reasoning_content"],
+            },
+            source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
+        },
+        Cited {
+            value: Keys {
+                place: KeyPlace::TextPart,
+                names: &["weight"],
+            },
+            source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
+        },
+    ],
     alternation: None,
     turns: Cited {
         value: "whatever the chat template accepts; roles_to_train (assistant by default) \
@@ -45,6 +73,11 @@ pub(super) const TARGET: Target = Target {
     chat_template_tools: Some(Cited {
         value: "arguments a JSON object or a string holding one; no tool call id needed; a \
                 tool result names its function with \"name\" (or nothing)",
+        source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
+    }),
+    tool_parameters_encoded: Some(Cited {
+        value: "a JSON Schema object, or a string holding one (decoded before the chat \
+                template sees it)",
         source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
     }),
     byte_order_mark: None,

@@ -43,6 +43,7 @@ pub(super) const TARGET: Target = Target {
     },
     weights_any_message: None,
     chat_template_tools: None,
+    tool_parameters_encoded: None,
     byte_order_mark: Some(Cited {
         value: "training and validation files encoded in UTF-8 with a byte-order mark",
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",

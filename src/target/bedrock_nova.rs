@@ -40,6 +40,7 @@ pub(super) const TARGET: Target = Target {
     },
     weights_any_message: None,
     chat_template_tools: None,
+    tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: None,
 };

@@ -72,6 +72,7 @@ pub(super) const TARGET: Target = Target {
     },
     weights_any_message: None,
     chat_template_tools: None,
+    tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: Some(Cited {
         value: "a call that ends the example, answered by no tool message, needs no id (its function-calling example has none)",

@@ -72,6 +72,9 @@ pub enum KeyPlace {
     AssistantMessage,
     /// At the top level of a chat record (a sample weight): a number.
     Record,
+    /// On a text content part (axolotl's per-part `weight`, or its text under another
+    /// name): any value.
+    TextPart,
 }
 
 impl KeyPlace {
@@ -80,6 +83,7 @@ impl KeyPlace {
         match self {
             KeyPlace::AssistantMessage => "assistant messages, a string",
             KeyPlace::Record => "the top level of a chat record, a number",
+            KeyPlace::TextPart => "text content parts",
         }
     }
 }
@@ -178,6 +182,9 @@ pub struct Target {
     /// Where the provider asks for files that start with a UTF-8 byte-order mark: J005 then
     /// leaves the mark alone.
     pub byte_order_mark: Option<Cited<&'static str>>,
+    /// Where a function definition's `parameters` may be a JSON string holding the schema,
+    /// which the trainer decodes (S010).
+    pub tool_parameters_encoded: Option<Cited<&'static str>>,
     /// Where a tool call needs no `id` (S010) when no tool message answers it (the example
     /// ends on the call the model learns to make), in the provider's words.
     pub unanswered_call_ids: Option<Cited<&'static str>>,
@@ -400,6 +407,13 @@ impl Target {
         }
         if let Some(mark) = self.byte_order_mark {
             fact("byte-order mark (J005)", mark.value.to_owned(), mark.source);
+        }
+        if let Some(encoded) = self.tool_parameters_encoded {
+            fact(
+                "function parameters (S010)",
+                encoded.value.to_owned(),
+                encoded.source,
+            );
         }
         if let Some(ids) = self.unanswered_call_ids {
             fact("tool call ids (S010)", ids.value.to_owned(), ids.source);

@@ -73,6 +73,7 @@ pub(super) const TARGET: Target = Target {
         source: DATA,
     }),
     chat_template_tools: None,
+    tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: None,
 };

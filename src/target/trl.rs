@@ -1,6 +1,6 @@
 //! Hugging Face TRL trainers (SFT, DPO/ORPO/CPO, KTO, GRPO).
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
 
 const FORMATS: &str = "https://huggingface.co/docs/trl/dataset_formats";
 
@@ -8,11 +8,13 @@ pub(super) const TARGET: Target = Target {
     name: "trl",
     title: "TRL",
     // Standard and conversational language modelling, prompt-completion, preference,
-    // unpaired preference and prompt-only.
+    // unpaired preference and prompt-only; `conversations` of `from`/`value` turns, which
+    // SFTTrainer converts (`maybe_convert_to_chatml`, trl/data_utils.py).
     formats: Cited {
         value: &[
             "text",
             "openai-chat",
+            "sharegpt",
             "prompt-completion",
             "trl-prompt-completion",
             "trl-preference",
@@ -21,11 +23,18 @@ pub(super) const TARGET: Target = Target {
         ],
         source: FORMATS,
     },
+    // `developer` as Harmony (gpt-oss) records write the system turn.
     roles: Cited {
-        value: &["system", "user", "assistant", "tool"],
-        source: FORMATS,
+        value: &["system", "developer", "user", "assistant", "tool"],
+        source: "https://huggingface.co/docs/trl/dataset_formats#harmony",
     },
-    keys: &[],
+    keys: &[Cited {
+        value: Keys {
+            place: KeyPlace::AssistantMessage,
+            names: &["thinking", "reasoning_content"],
+        },
+        source: "https://github.com/huggingface/trl/tree/main/trl/chat_templates",
+    }],
     alternation: None,
     turns: Cited {
         value: "whatever the model's chat template accepts; SFT trains the completion or the \
@@ -52,6 +61,7 @@ pub(super) const TARGET: Target = Target {
                 tool result names its function with \"name\" (or nothing)",
         source: "https://huggingface.co/docs/trl/dataset_formats#tool-calling",
     }),
+    tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: None,
 };

@@ -1,6 +1,6 @@
 //! Unsloth (which trains with TRL's trainers).
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
 
 const DATASETS: &str = "https://unsloth.ai/docs/get-started/fine-tuning-llms-guide/datasets-guide";
 
@@ -28,7 +28,13 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant"],
         source: DATASETS,
     },
-    keys: &[],
+    keys: &[Cited {
+        value: Keys {
+            place: KeyPlace::AssistantMessage,
+            names: &["thinking", "reasoning_content"],
+        },
+        source: "https://github.com/huggingface/trl/tree/main/trl/chat_templates",
+    }],
     alternation: None,
     turns: Cited {
         value: "whatever the model's chat template accepts (get_chat_template); \
@@ -55,6 +61,7 @@ pub(super) const TARGET: Target = Target {
                 tool result names its function with \"name\" (or nothing)",
         source: "https://huggingface.co/docs/transformers/chat_extras",
     }),
+    tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: None,
 };
