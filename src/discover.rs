@@ -26,6 +26,43 @@ pub enum Found {
     Stdin,
 }
 
+/// Keeps one path per file when the same file is named two ways (relative and absolute,
+/// through a symbolic link, or a hard link): linted twice, its records would be exact
+/// duplicates of themselves. The kept spelling is relative if one is, then the shortest.
+fn one_spelling_per_file(found: &mut Vec<Found>) {
+    use std::collections::hash_map::{Entry, HashMap};
+    let rank = |p: &Path| (p.is_absolute(), p.components().count(), p.to_path_buf());
+    let mut kept: HashMap<crate::output::Identity, usize> = HashMap::new();
+    let mut drop = vec![false; found.len()];
+    for (i, f) in found.iter().enumerate() {
+        let Found::File(path) = f else { continue };
+        let Some(id) = crate::output::identity(path) else {
+            continue;
+        };
+        match kept.entry(id) {
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+            Entry::Occupied(mut slot) => {
+                let Found::File(other) = &found[*slot.get()] else {
+                    continue;
+                };
+                if rank(path) < rank(other) {
+                    drop[*slot.get()] = true;
+                    slot.insert(i);
+                } else {
+                    drop[i] = true;
+                }
+            }
+        }
+    }
+    let mut i = 0;
+    found.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+}
+
 /// A path that could not be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DiscoverError {
@@ -186,6 +223,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     registries.extend(nearby);
     found.sort();
     found.dedup();
+    one_spelling_per_file(&mut found);
     if stdin {
         found.push(Found::Stdin);
     }

@@ -168,16 +168,16 @@ pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
 /// holding the file open (a run over thousands of inputs must not run out of file
 /// descriptors); elsewhere an open handle, the only identity the platform offers.
 #[cfg(unix)]
-#[derive(PartialEq, Eq)]
-struct Identity(u64, u64);
+#[derive(PartialEq, Eq, Hash)]
+pub(crate) struct Identity(u64, u64);
 #[cfg(not(unix))]
-#[derive(PartialEq, Eq)]
-struct Identity(same_file::Handle);
+#[derive(PartialEq, Eq, Hash)]
+pub(crate) struct Identity(same_file::Handle);
 
 /// The identity of the regular file at `path` (links followed). Nothing else is looked at
 /// further: opening a named pipe would wait for its writer, and take the data the run is
 /// about to read.
-fn identity(path: &Path) -> Option<Identity> {
+pub(crate) fn identity(path: &Path) -> Option<Identity> {
     let meta = std::fs::metadata(path)
         .ok()
         .filter(std::fs::Metadata::is_file)?;

@@ -2387,3 +2387,34 @@ fn settings_with_no_effect_are_warned_about() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
 }
+
+/// One file named two ways (relative and absolute, through a symbolic link, or by its folder
+/// and by name) is linted once: its records are not duplicates of themselves.
+#[test]
+fn a_file_named_two_ways_is_linted_once() {
+    let dir = tempdir();
+    let d = dir.path();
+    fs::create_dir_all(d.join("data")).unwrap();
+    write(d, "data/train.jsonl", &lines(&[GOOD]));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("data", d.join("linked")).unwrap();
+    let absolute = d.join("data/train.jsonl");
+    let absolute = absolute.to_str().unwrap();
+    let mut spellings: Vec<Vec<&str>> = vec![
+        vec!["data/train.jsonl", absolute],
+        vec!["data", absolute],
+        vec!["./data/train.jsonl", "data/../data/train.jsonl"],
+    ];
+    if cfg!(unix) {
+        spellings.push(vec!["data", "linked/train.jsonl"]);
+    }
+    for paths in spellings {
+        let (code, stdout, stderr) = stdout_of(tunelint(d).args(&paths));
+        assert_eq!(code, 0, "{paths:?}: {stdout}{stderr}");
+        assert!(
+            stdout.contains("in 1 example of 1 file"),
+            "{paths:?}: {stdout}"
+        );
+        assert!(!stdout.contains("D001"), "{paths:?}: {stdout}");
+    }
+}
