@@ -362,12 +362,37 @@ impl OutputFile {
             Target::Direct(mut file) => file.flush(),
             Target::Stdout(mut out) => out.flush(),
             Target::Append { buf, dest } => {
-                let mut file = OpenOptions::new().create(true).append(true).open(dest)?;
+                let mut file = OpenOptions::new()
+                    .create(true)
+                    .read(true)
+                    .append(true)
+                    .open(dest)?;
+                // What is there already ends with a blank line before ours starts, so that
+                // a Markdown summary's heading is not read as the end of a paragraph.
+                let separator = blank_line_after(&mut file)?;
+                file.write_all(separator)?;
                 file.write_all(&buf)?;
                 file.flush()
             }
         }
     }
+}
+
+/// The line breaks that end `file`'s text with a blank line: none for an empty file.
+fn blank_line_after(file: &mut File) -> io::Result<&'static [u8]> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    let mut tail = [0u8; 2];
+    let take = len.min(2) as usize;
+    if take > 0 {
+        file.seek(SeekFrom::Start(len - take as u64))?;
+        file.read_exact(&mut tail[..take])?;
+    }
+    Ok(match &tail[..take] {
+        [] | [b'\n', b'\n'] => b"",
+        [.., b'\n'] => b"\n",
+        _ => b"\n\n",
+    })
 }
 
 impl Write for OutputFile {

@@ -356,7 +356,16 @@ fn one_run_writes_every_extra_file() {
     // rewrites the SARIF and JSON files.
     run(tunelint(dir.path()).args(args));
     let summary = fs::read_to_string(dir.path().join("summary.md")).expect("summary");
-    assert_eq!(summary.matches("## ❌ tunelint: failed").count(), 2);
+    assert_eq!(summary.matches("\n\n## ❌ tunelint: failed").count(), 2);
+    // After text that does not end its line, a blank line comes first: the verdict stays a
+    // heading.
+    fs::write(dir.path().join("summary.md"), "a line written by a script").expect("write");
+    run(tunelint(dir.path()).args(args));
+    let summary = fs::read_to_string(dir.path().join("summary.md")).expect("summary");
+    assert!(
+        summary.starts_with("a line written by a script\n\n## ❌ tunelint: failed"),
+        "{summary}"
+    );
     let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF"));
     assert_eq!(results(&log).len(), 13);
 }
