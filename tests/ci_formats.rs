@@ -971,10 +971,27 @@ fn an_unreadable_file_is_reported_by_every_machine_format() {
             "message": {"text": "data/gone.jsonl could not be read: no such file"}
         }])
     );
+    // The run exits with status 2: its results are incomplete.
     assert_eq!(
         log["runs"][0]["invocations"][0]["executionSuccessful"],
-        true
+        false
     );
+    // Failed gates point at a file that was read, not at the one that is gone.
+    let gates: Vec<&Value> = results(&log)
+        .iter()
+        .filter(|r| {
+            r["ruleId"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("gate-"))
+        })
+        .collect();
+    assert!(!gates.is_empty(), "{log}");
+    for gate in gates {
+        assert_ne!(
+            gate["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "data/gone.jsonl",
+            "{gate}"
+        );
+    }
     let schema: Value =
         serde_json::from_str(include_str!("sarif-schema-2.1.0.json")).expect("schema is JSON");
     let validator = jsonschema::draft4::options()

@@ -498,8 +498,9 @@ impl Sarif {
         }
         let notifications = self.unreadable_notifications(summary);
         if !notifications.is_empty() {
+            // The run exits with status 2 and its results are incomplete (SARIF §3.20.14).
             let mut invocation = sarif::Invocation::builder()
-                .execution_successful(true)
+                .execution_successful(false)
                 .build();
             invocation.tool_execution_notifications = Some(notifications);
             run.invocations = Some(vec![invocation]);
@@ -710,7 +711,16 @@ pub fn concerned_file(gate: &GateOutcome, summary: &RunSummary<'_>) -> FileId {
             }
         }
     };
-    summary.summaries.iter().position(contributes).unwrap_or(0) as FileId
+    // A file that could not be read has a notification of its own and maybe no file to
+    // point at (a dangling link): a readable file that contributes, then any readable one.
+    let readable = |s: &FileSummary| s.io_error.is_none();
+    let files = &summary.summaries;
+    files
+        .iter()
+        .position(|s| readable(s) && contributes(s))
+        .or_else(|| files.iter().position(readable))
+        .or_else(|| files.iter().position(contributes))
+        .unwrap_or(0) as FileId
 }
 
 impl Renderer for Sarif {
