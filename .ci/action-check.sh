@@ -251,6 +251,36 @@ expect_status 2
 expect_output sarif-file ''
 grep -q 'min_valid_pct = 50' "$repo/tunelint.toml" || fail "clobber-config: the configuration was changed"
 
+# A file that cannot be read (a dangling link): status 2 after linting the rest, and the
+# SARIF this run wrote is the sarif-file output (the other findings reach code scanning).
+repo=$(new_repo unreadable-repo "$good" "$broken")
+ln -s gone.jsonl "$repo/data/broken-link.jsonl"
+run_action unreadable "$repo" sarif-file=out/tunelint.sarif --env "TUNELINT_BIN=$debug_bin"
+expect_status 2
+expect_output sarif-file out/tunelint.sarif
+expect_output examples 2
+if [ -f "$repo/out/tunelint.sarif" ]; then
+    results=$(sarif_results "$repo/out/tunelint.sarif") || fail "unreadable: not SARIF"
+    grep -qx 'S005 data/train.jsonl' <<< "$results" || fail "unreadable: no S005 result: $results"
+else
+    fail "unreadable: no out/tunelint.sarif in the workspace"
+fi
+
+# Paths one per line may hold spaces; `args` may name its own JSON file (the outputs are
+# read from it) and summary file.
+repo=$(new_repo spaces-repo "$good")
+mkdir -p "$repo/odd dir"
+printf '%s\n' "$broken" > "$repo/odd dir/my file.jsonl"
+run_action spaces "$repo" "paths=odd dir/my file.jsonl
+data" "args=--json-file report.json --summary-file own-summary.md" --env "TUNELINT_BIN=$debug_bin"
+expect_status 1
+expect stdout '^::error file=odd dir/my file\.jsonl,line=1,' "no annotation on the file with spaces"
+expect_not stdout 'Running: .* --json-file [^ ]*/tunelint\.json' "the action's own --json-file was passed too"
+[ -s "$repo/report.json" ] || fail "spaces: args' --json-file was not written"
+[ -s "$repo/own-summary.md" ] || fail "spaces: args' --summary-file was not written"
+expect_output examples 2
+expect_output valid-pct 50.0
+
 # Inputs are data, never code: nothing here may be expanded, substituted or globbed.
 repo=$(new_repo quoting-repo "$good")
 # shellcheck disable=SC2016 # the point: nothing may expand these

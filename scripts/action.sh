@@ -4,8 +4,9 @@
 # variables below and calls this script; no input is ever part of the script's text.
 #
 # Inputs (environment; empty means "not given"):
-#   INPUT_PATHS           files and directories to lint, separated by spaces or newlines
-#                         (default: .), relative to $GITHUB_WORKSPACE
+#   INPUT_PATHS           files and directories to lint (default: .), relative to
+#                         $GITHUB_WORKSPACE: one per line when the value has several lines
+#                         (a path may then hold spaces), else separated by spaces
 #   INPUT_CONFIG          --config FILE
 #   INPUT_FORMAT          the format of the step log (default: github, i.e. annotations)
 #   INPUT_SARIF_FILE      also write SARIF to this file (--sarif-file)
@@ -13,7 +14,8 @@
 #   INPUT_MAX_DUPLICATES  --max-duplicates N|N%
 #   INPUT_TOKEN_STATS     "true" (default) or "false": --token-stats, token totals in the summary
 #   INPUT_ARGS            more options, separated by spaces or newlines (split without eval,
-#                         without globbing; an option cannot contain a space)
+#                         without globbing; an option cannot contain a space); its own
+#                         --json-file or --summary-file replaces the action's
 #   INPUT_DIFF_BASE       "auto" (default): on pull_request events, --diff-base
 #                         $PULL_REQUEST_BASE_SHA (report only what the pull request adds or
 #                         changes); "false": no --diff-base; else a revision for --diff-base
@@ -170,16 +172,37 @@ echo "::endgroup::"
 # --- the run ------------------------------------------------------------------------------
 
 # The lists are split at spaces, tabs and newlines by `read -a` (no eval, no globbing);
-# `read -d ''` reads the whole value, newlines included, and returns 1 at its end.
+# `read -d ''` reads the whole value, newlines included, and returns 1 at its end. Paths
+# given one per line are split at line ends only, so that a path may hold spaces.
 paths=() extra=()
-read -r -d '' -a paths <<< "${INPUT_PATHS:-}" || true
+if [[ ${INPUT_PATHS:-} == *$'\n'* ]]; then
+    while IFS= read -r line; do
+        line=${line#"${line%%[![:space:]]*}"}
+        line=${line%"${line##*[![:space:]]}"}
+        [ -n "$line" ] && paths+=("$line")
+    done <<< "$INPUT_PATHS"
+else
+    read -r -d '' -a paths <<< "${INPUT_PATHS:-}" || true
+fi
 read -r -d '' -a extra <<< "${INPUT_ARGS:-}" || true
 [ ${#paths[@]} -gt 0 ] || paths=(.)
 
-# The JSON document, read for the outputs; left in RUNNER_TEMP, which the runner empties.
+# The JSON document, read for the outputs: the one `args` asks for, else one in
+# RUNNER_TEMP, which the runner empties. A summary file in `args` replaces the step's.
 json=$(mktemp -d "$temp/tunelint-XXXXXX")/tunelint.json
-command=("$tunelint" check --format "${INPUT_FORMAT:-github}" --json-file "$json")
-[ -n "${GITHUB_STEP_SUMMARY:-}" ] && command+=(--summary-file "$GITHUB_STEP_SUMMARY")
+own_json=true own_summary=true
+for ((i = 0; i < ${#extra[@]}; i++)); do
+    case "${extra[i]}" in
+        --json-file) own_json=false json=${extra[i + 1]:-} ;;
+        --json-file=*) own_json=false json=${extra[i]#--json-file=} ;;
+        --summary-file | --summary-file=*) own_summary=false ;;
+    esac
+done
+[ "$own_json" = false ] && [[ $json != /* ]] && json=$workspace/$json
+command=("$tunelint" check --format "${INPUT_FORMAT:-github}")
+[ "$own_json" = true ] && command+=(--json-file "$json")
+[ "$own_summary" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ] &&
+    command+=(--summary-file "$GITHUB_STEP_SUMMARY")
 [ -n "${INPUT_SARIF_FILE:-}" ] && command+=(--sarif-file "$INPUT_SARIF_FILE")
 [ -n "${INPUT_CONFIG:-}" ] && command+=(--config "$INPUT_CONFIG")
 [ -n "${INPUT_MIN_VALID_PCT:-}" ] && command+=(--min-valid-pct "$INPUT_MIN_VALID_PCT")
@@ -229,8 +252,14 @@ print(s["valid_pct"], s["examples"], s["duplicates"])' "$1"
     fi
 }
 
+# Whether this run wrote its outputs: the action's own JSON file is new (a fresh folder),
+# and tunelint writes every output together once it has linted.
+written=false
+if [ "$status" -le 1 ] || { [ "$own_json" = true ] && [ -s "$json" ]; }; then
+    written=true
+fi
 valid_pct='' examples='' duplicates=''
-if [ -s "$json" ]; then
+if [ "$written" = true ] && [ -s "$json" ]; then
     if figures=$(summary_figures "$json"); then
         read -r valid_pct examples duplicates <<< "$figures"
         valid_pct=$(LC_ALL=C printf '%.1f' "$valid_pct" 2> /dev/null) || valid_pct=''
@@ -239,9 +268,10 @@ if [ -s "$json" ]; then
     fi
 fi
 sarif=''
-# A run that ends with status 0 or 1 wrote every output it was asked for; with 2 (a usage,
+# A run that ends with status 0 or 1 wrote every output it was asked for, and one that ends
+# with 2 after linting (a file it could not read) too; with 2 before linting (a usage,
 # configuration or input error) a file in the way is an earlier run's, or not a SARIF file.
-if [ -n "${INPUT_SARIF_FILE:-}" ] && [ "$status" -le 1 ] && [ -f "$INPUT_SARIF_FILE" ]; then
+if [ -n "${INPUT_SARIF_FILE:-}" ] && [ "$written" = true ] && [ -f "$INPUT_SARIF_FILE" ]; then
     sarif=$INPUT_SARIF_FILE
 fi
 set_output sarif-file "$sarif"
