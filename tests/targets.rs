@@ -534,6 +534,34 @@ fn images_beside_the_messages_are_read_by_the_chat_template_trainers() {
         ),
         "{out}"
     );
+    // LLaMA-Factory reads it once its dataset_info.json entry names the column.
+    let (_, out) = check(&[line], &["--target", "llama-factory", "--select", "S008"]);
+    assert!(
+        out.contains(
+            r#"S008 unknown key "images" in the top level of a chat record; LLaMA-Factory reads it when dataset_info.json maps the column: "columns": {"images": "images"}"#
+        ),
+        "{out}"
+    );
+}
+
+/// The hint that names a two-column record's columns in a LLaMA-Factory dataset_info.json is
+/// for LLaMA-Factory (or no target), not for a target that reads no such file.
+#[test]
+fn the_dataset_info_hint_is_for_llama_factory() {
+    let line = r#"{"question": "What is two plus two?", "answer": "It is four."}"#;
+    let (_, out) = check(&[line], &["--select", "S001"]);
+    assert!(
+        out.contains("LLaMA-Factory dataset_info.json entry"),
+        "{out}"
+    );
+    let (_, out) = check(&[line], &["--target", "llama-factory", "--select", "S001"]);
+    assert!(
+        out.contains("LLaMA-Factory dataset_info.json entry"),
+        "{out}"
+    );
+    let (_, out) = check(&[line], &["--target", "axolotl", "--select", "S001"]);
+    assert!(out.contains("S001 record has no"), "{out}");
+    assert!(!out.contains("dataset_info"), "{out}");
 }
 
 const TWO_USER_TURNS: &str = r#"{"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "user", "content": "I mean the key for the staging project."}, {"role": "assistant", "content": "Open the staging project, then Settings, API keys, and choose Rotate."}]}"#;

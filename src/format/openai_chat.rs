@@ -125,18 +125,34 @@ pub(crate) fn read_chat_object(
                 }
             }
             other => {
-                let readers = if obj != doc.root() {
-                    Vec::new()
-                } else if CHAT_TEMPLATE_KEYS.contains(&other) {
-                    crate::target::ALL
-                        .iter()
-                        .filter(|t| t.chat_template_tools())
-                        .map(|t| t.name)
-                        .collect()
+                let at_root = obj == doc.root();
+                let note = if at_root
+                    && CHAT_TEMPLATE_KEYS[..2].contains(&other)
+                    && ctx
+                        .settings
+                        .target
+                        .is_some_and(|t| t.accepts(FormatChoice::LlamaFactory.as_str()))
+                {
+                    // LLaMA-Factory reads media columns its dataset_info.json entry names.
+                    format!(
+                        "; LLaMA-Factory reads it when dataset_info.json maps the column: \
+                         \"columns\": {{\"images\": {}}}",
+                        quote(other)
+                    )
                 } else {
-                    key_readers(KeyPlace::Record, other)
+                    let readers = if !at_root {
+                        Vec::new()
+                    } else if CHAT_TEMPLATE_KEYS.contains(&other) {
+                        crate::target::ALL
+                            .iter()
+                            .filter(|t| t.chat_template_tools())
+                            .map(|t| t.name)
+                            .collect()
+                    } else {
+                        key_readers(KeyPlace::Record, other)
+                    };
+                    readers_note(ctx, &readers)
                 };
-                let note = readers_note(ctx, &readers);
                 unknown_key_noted(ctx, doc.span(key), other, place, TOP_LEVEL_KEYS, &note);
             }
         }
@@ -183,6 +199,10 @@ pub(crate) fn missing_key(
             } else if let [prompt, response] = texts.as_slice()
                 && keys.len() == 2
                 && key == "messages"
+                && ctx
+                    .settings
+                    .target
+                    .is_none_or(|t| t.accepts(FormatChoice::LlamaFactory.as_str()))
             {
                 // A question and an answer under names of its own (GSM8K's): LLaMA-Factory
                 // trains on it once its columns are named.
