@@ -32,6 +32,7 @@ pub enum FormatChoice {
     BedrockNova,
     VertexGemini,
     OpenAiRft,
+    Pretokenized,
 }
 
 impl FormatChoice {
@@ -74,6 +75,7 @@ impl FormatChoice {
         "bedrock-nova",
         "vertex-gemini",
         "openai-rft",
+        "pretokenized",
     ];
 
     pub fn parse(s: &str) -> Option<FormatChoice> {
@@ -95,6 +97,7 @@ impl FormatChoice {
             "bedrock-nova" => FormatChoice::BedrockNova,
             "vertex-gemini" => FormatChoice::VertexGemini,
             "openai-rft" => FormatChoice::OpenAiRft,
+            "pretokenized" => FormatChoice::Pretokenized,
             _ => return None,
         })
     }
@@ -118,6 +121,7 @@ impl FormatChoice {
             FormatChoice::BedrockNova => "bedrock-nova",
             FormatChoice::VertexGemini => "vertex-gemini",
             FormatChoice::OpenAiRft => "openai-rft",
+            FormatChoice::Pretokenized => "pretokenized",
         }
     }
 }

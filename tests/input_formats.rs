@@ -95,6 +95,11 @@ fn text() {
 }
 
 #[test]
+fn pretokenized() {
+    check("pretokenized", &["S001", "S007", "S008"]);
+}
+
+#[test]
 fn alpaca_with_response() {
     check("alpaca", &["S007", "S008", "S001"]);
 }

@@ -12,8 +12,8 @@ pub const STARTER: &str = r#"# tunelint configuration. Every key is optional: a 
 # Input format of every file: "auto" (detected from the first valid record), "openai-chat",
 # "openai-preference", "prompt-completion", "alpaca", "sharegpt", "text",
 # "trl-prompt-completion", "trl-preference", "trl-unpaired-preference", "prompt-only",
-# "llama-factory", "axolotl-chat", "bedrock-claude", "bedrock-nova", "vertex-gemini" or
-# "openai-rft".
+# "llama-factory", "axolotl-chat", "bedrock-claude", "bedrock-nova", "vertex-gemini",
+# "openai-rft" or "pretokenized".
 format = "auto"
 
 # What the data will be trained with: "auto" (no target: only the checks that hold for every

@@ -13,6 +13,7 @@ pub mod llama_factory;
 pub mod openai_chat;
 pub mod openai_preference;
 pub mod openai_rft;
+pub mod pretokenized;
 pub mod prompt_completion;
 pub mod prompt_only;
 pub mod sharegpt;
@@ -51,7 +52,7 @@ pub fn answered(doc: &Document<'_, '_>) -> bool {
 /// an output; `conversations`; `instruction` with `output` or `response`; `prompt` with
 /// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
 /// prompt or completion is a list of messages, `prompt-completion` otherwise) or with
-/// `response`; `chosen` with `rejected`; `text`; `prompt` alone (no `chosen`, `rejected` or
+/// `response`; `chosen` with `rejected`; `input_ids` (`pretokenized`); `text`; `prompt` alone (no `chosen`, `rejected` or
 /// `label`, which say a key is missing rather than that the record is a prompt).
 pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     let root = doc.root();
@@ -97,6 +98,9 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
         Some(FormatChoice::PromptCompletion)
     } else if has("chosen") && has("rejected") {
         Some(FormatChoice::TrlPreference)
+    } else if has("input_ids") {
+        // Token ids: the trainer takes them rather than any text beside them.
+        Some(FormatChoice::Pretokenized)
     } else if has("text") {
         Some(FormatChoice::Text)
     } else if has("prompt") && !has("chosen") && !has("rejected") && !has("label") {
@@ -157,6 +161,7 @@ pub fn normalize<'s>(
         FormatChoice::BedrockNova => bedrock_nova::normalize(doc, ctx),
         FormatChoice::VertexGemini => vertex_gemini::normalize(doc, ctx),
         FormatChoice::OpenAiRft => openai_rft::normalize(doc, ctx),
+        FormatChoice::Pretokenized => pretokenized::normalize(doc, ctx),
     };
     let mut conv = conv;
     if let Some(conv) = conv.as_mut() {

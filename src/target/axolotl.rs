@@ -20,6 +20,7 @@ pub(super) const TARGET: Target = Target {
             "text",
             "trl-preference",
             "trl-unpaired-preference",
+            "pretokenized",
         ],
         source: FORMATS,
     },

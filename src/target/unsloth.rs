@@ -21,6 +21,7 @@ pub(super) const TARGET: Target = Target {
             "trl-preference",
             "trl-unpaired-preference",
             "prompt-only",
+            "pretokenized",
         ],
         source: DATASETS,
     },
