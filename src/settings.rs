@@ -33,6 +33,7 @@ pub enum FormatChoice {
     VertexGemini,
     OpenAiRft,
     Pretokenized,
+    AxolotlSegments,
 }
 
 impl FormatChoice {
@@ -76,6 +77,7 @@ impl FormatChoice {
         "vertex-gemini",
         "openai-rft",
         "pretokenized",
+        "axolotl-segments",
     ];
 
     pub fn parse(s: &str) -> Option<FormatChoice> {
@@ -98,6 +100,7 @@ impl FormatChoice {
             "vertex-gemini" => FormatChoice::VertexGemini,
             "openai-rft" => FormatChoice::OpenAiRft,
             "pretokenized" => FormatChoice::Pretokenized,
+            "axolotl-segments" => FormatChoice::AxolotlSegments,
             _ => return None,
         })
     }
@@ -122,6 +125,7 @@ impl FormatChoice {
             FormatChoice::VertexGemini => "vertex-gemini",
             FormatChoice::OpenAiRft => "openai-rft",
             FormatChoice::Pretokenized => "pretokenized",
+            FormatChoice::AxolotlSegments => "axolotl-segments",
         }
     }
 }

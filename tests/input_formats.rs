@@ -95,6 +95,11 @@ fn text() {
 }
 
 #[test]
+fn axolotl_segments() {
+    check("axolotl-segments", &["S001", "S002", "S007", "S008"]);
+}
+
+#[test]
 fn pretokenized() {
     check("pretokenized", &["S001", "S007", "S008"]);
 }

@@ -6,6 +6,7 @@
 
 pub mod alpaca;
 pub mod axolotl;
+pub mod axolotl_segments;
 pub mod bedrock_claude;
 pub mod bedrock_nova;
 mod blocks;
@@ -52,7 +53,8 @@ pub fn answered(doc: &Document<'_, '_>) -> bool {
 /// an output; `conversations`; `instruction` with `output` or `response`; `prompt` with
 /// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
 /// prompt or completion is a list of messages, `prompt-completion` otherwise) or with
-/// `response`; `chosen` with `rejected`; `input_ids` (`pretokenized`); `text`; `prompt` alone (no `chosen`, `rejected` or
+/// `response`; `chosen` with `rejected`; `segments` (`axolotl-segments`); `input_ids`
+/// (`pretokenized`); `text`; `prompt` alone (no `chosen`, `rejected` or
 /// `label`, which say a key is missing rather than that the record is a prompt).
 pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     let root = doc.root();
@@ -98,6 +100,8 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
         Some(FormatChoice::PromptCompletion)
     } else if has("chosen") && has("rejected") {
         Some(FormatChoice::TrlPreference)
+    } else if has("segments") {
+        Some(FormatChoice::AxolotlSegments)
     } else if has("input_ids") {
         // Token ids: the trainer takes them rather than any text beside them.
         Some(FormatChoice::Pretokenized)
@@ -162,6 +166,7 @@ pub fn normalize<'s>(
         FormatChoice::VertexGemini => vertex_gemini::normalize(doc, ctx),
         FormatChoice::OpenAiRft => openai_rft::normalize(doc, ctx),
         FormatChoice::Pretokenized => pretokenized::normalize(doc, ctx),
+        FormatChoice::AxolotlSegments => axolotl_segments::normalize(doc, ctx),
     };
     let mut conv = conv;
     if let Some(conv) = conv.as_mut() {

@@ -8,7 +8,8 @@ pub(super) const TARGET: Target = Target {
     name: "axolotl",
     title: "axolotl",
     // `chat_template` datasets (`messages` or `conversations`, per-message `train`/`weight`),
-    // the instruction types such as `alpaca`, `completion` (raw text), and the preference
+    // the instruction types such as `alpaca`, `completion` (raw text), template-free
+    // `input_output` segments, pre-tokenized datasets, and the preference
     // types of its RLHF trainers (DPO, IPO, ORPO: prompt, chosen and rejected; KTO: prompt,
     // completion and label).
     formats: Cited {
@@ -21,6 +22,7 @@ pub(super) const TARGET: Target = Target {
             "trl-preference",
             "trl-unpaired-preference",
             "pretokenized",
+            "axolotl-segments",
         ],
         source: FORMATS,
     },
