@@ -306,6 +306,31 @@ fn repeated_system_prompts_count_in_every_record() {
     assert_eq!(counts, ["4", "2"], "{prompts}");
 }
 
+/// Variants met as often are listed in the order they first appear: line 9 before line 10.
+#[test]
+fn tied_variants_are_listed_by_their_first_line() {
+    let lines: Vec<String> = (1..=12)
+        .map(|n| {
+            serde_json::json!({"messages": [
+                {"role": "system", "content": format!("You are assistant number {n}.")},
+                {"role": "user", "content": "What is the capital of France?"},
+                {"role": "assistant", "content": "Paris is the capital of France."},
+            ]})
+            .to_string()
+        })
+        .collect();
+    let doc = stats_json_of(&lines);
+    let prompts = table(&doc, "system-prompts").expect("system prompts");
+    let firsts: Vec<&str> = prompts["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row[3].as_str().filter(|first| !first.is_empty()))
+        .collect();
+    let expected: Vec<String> = (1..=10).map(|n| format!("data.jsonl:{n}")).collect();
+    assert_eq!(firsts, expected, "{prompts}");
+}
+
 /// Tokens are counted part by part (a message's parts are not one text to the tokenizer),
 /// so a system prompt written as parts is not the prompt written as one string, even when
 /// the parts join to it: 40 one-letter parts are 40 tokens, the 40 letters in one string

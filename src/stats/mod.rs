@@ -511,17 +511,18 @@ pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Tab
     let mut prompts: HashMap<u64, Folded> = HashMap::new();
     let mut other_sequences = 0;
     let mut other_prompts = 0;
-    for input in inputs {
+    for (order, input) in inputs.iter().enumerate() {
         let Some(stats) = input.facts.get::<Stats>() else {
             continue;
         };
-        let place = |index: u64| -> String {
+        let place = |index: u64| -> (String, (usize, u64)) {
             let line = input
                 .facts
                 .items
                 .get(index as usize)
                 .map_or(0, |item| item.line);
-            format!("{}:{line}", crate::report::shown_path(input.display))
+            let shown = format!("{}:{line}", crate::report::shown_path(input.display));
+            (shown, (order, line))
         };
         fold(&mut sequences, &stats.sequences, &place);
         fold(&mut prompts, &stats.system_prompts, &place);
@@ -640,17 +641,21 @@ pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Tab
     (charts, tables)
 }
 
-/// A variant over every file: its label, its records, and where its first record is.
-type Folded = (String, u64, String);
+/// A variant over every file: its label, its records, where its first record is (as shown,
+/// and as the input's place in the run and the line, which order ties).
+type Folded = (String, u64, String, (usize, u64));
 
 fn fold<K: Clone + std::hash::Hash + Eq>(
     into: &mut HashMap<K, Folded>,
     variants: &Variants<K>,
-    place: &dyn Fn(u64) -> String,
+    place: &dyn Fn(u64) -> (String, (usize, u64)),
 ) {
     for (key, v) in &variants.by_key {
         into.entry(key.clone())
-            .or_insert_with(|| (v.label.clone(), 0, place(v.first)))
+            .or_insert_with(|| {
+                let (shown, order) = place(v.first);
+                (v.label.clone(), 0, shown, order)
+            })
             .1 += v.count;
     }
 }
@@ -772,12 +777,13 @@ fn variant_table<K>(
 ) -> Table {
     let distinct = variants.len();
     let mut all: Vec<Folded> = variants.into_values().collect();
-    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+    // Ties: the variant met first (by file, then line as a number: line 9 before line 10).
+    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.3.cmp(&b.3)));
     let rest: u64 = all.iter().skip(TOP_VARIANTS).map(|v| v.1).sum::<u64>() + other;
     let mut rows: Vec<Vec<String>> = all
         .into_iter()
         .take(TOP_VARIANTS)
-        .map(|(label, n, at)| vec![label, thousands(n), share(n, conversations), at])
+        .map(|(label, n, at, _)| vec![label, thousands(n), share(n, conversations), at])
         .collect();
     if none > 0 {
         rows.push(vec![
