@@ -274,6 +274,8 @@ impl FileSampler<'_> {
             self.out.skipped += 1;
             return;
         };
+        // A file's byte-order mark is not part of its first record (J005 says so in `check`).
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let Ok(doc) = self.parser.parse(text) else {
             self.out.skipped += 1;
             return;
@@ -309,7 +311,7 @@ impl FileSampler<'_> {
             Stratum::All
         };
         self.out.counts[stratum.index()] += 1;
-        let key = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.request.seed);
+        let key = xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), self.request.seed);
         let heap = &mut self.heaps[stratum.index()];
         let rank = (key, self.file, line);
         if heap.len() >= self.request.n {
@@ -507,10 +509,39 @@ pub fn write_jsonl(out: &mut dyn Write, inputs: &[Input], sample: &Sample) -> io
             out,
             "{{\"path\": {path}, \"line\": {}{row}{category}, \"record\": {}}}",
             p.line,
-            masked_record(p.text.trim())
+            masked_record(&one_line(p.text.trim()))
         )?;
     }
     Ok(())
+}
+
+/// A record's JSON text on one line: the white space between its tokens left out (a `.json`
+/// array is often pretty-printed, a record over many lines), the strings as written (a JSON
+/// string holds no raw line break).
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\n', '\r']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A record's JSON text with what the privacy rules find (P006's keys first of all) masked,

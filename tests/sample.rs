@@ -359,6 +359,49 @@ fn it_reads_standard_input_compressed_files_and_json_arrays() {
         &["sample", "data.json", "-n", "3", "--format", "jsonl"],
     );
     assert_eq!(records(&from_array), records(&from_stdin));
+
+    // A pretty-printed array (LLaMA-Factory's layout): still one record a line, the records
+    // themselves (the sample differs: its keys hash the text as written).
+    let pretty: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    fs::write(
+        dir.path().join("pretty.json"),
+        serde_json::to_string_pretty(&pretty).unwrap(),
+    )
+    .unwrap();
+    let from_pretty = run_ok(
+        dir.path(),
+        &["sample", "pretty.json", "-n", "1000", "--format", "jsonl"],
+    );
+    assert_eq!(from_pretty.lines().count(), pretty.len(), "{from_pretty}");
+    let mut sampled = records(&from_pretty);
+    let mut all = pretty.clone();
+    let key = |v: &Value| v.to_string();
+    sampled.sort_by_key(key);
+    all.sort_by_key(key);
+    assert_eq!(sampled, all);
+}
+
+/// A file's byte-order mark is not part of its first record: that record is sampled too,
+/// as `check` and `stats` read it.
+#[test]
+fn a_byte_order_mark_does_not_hide_the_first_record() {
+    let dir = TempDir::new().unwrap();
+    let lines = mixed(3);
+    fs::write(
+        dir.path().join("bom.jsonl"),
+        format!("\u{feff}{}\n", lines.join("\n")),
+    )
+    .unwrap();
+    let out = run_ok(
+        dir.path(),
+        &["sample", "bom.jsonl", "-n", "50", "--format", "jsonl"],
+    );
+    let sampled = jsonl(&out);
+    assert_eq!(sampled.len(), lines.len(), "{out}");
+    assert!(sampled.iter().any(|(line, _, _)| *line == 1), "{out}");
 }
 
 #[test]
