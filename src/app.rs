@@ -180,6 +180,20 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         settings.dedup.threshold = t;
     }
     settings.dedup.exhaustive = args.exhaustive;
+    // The copy is plain JSON Lines: under a compressed file's name, whatever reads it next
+    // would try to decompress it.
+    if let Some(out) = &args.output {
+        let name = out.to_string_lossy().to_ascii_lowercase();
+        if let Some(ext) = [".gz", ".zst", ".zstd", ".bz2", ".xz", ".zip", ".parquet"]
+            .iter()
+            .find(|ext| name.ends_with(**ext))
+        {
+            bail!(
+                "-o {}: dedupe writes plain JSON Lines, not a {ext} file: name the copy .jsonl (and compress it afterwards if you need to)",
+                out.display()
+            );
+        }
+    }
     // `-`: standard input, kept in a temporary file for the two passes dedupe takes (one
     // to find the duplicates, one to copy what stays).
     let from_stdin = args.input.as_os_str() == "-";

@@ -449,6 +449,21 @@ fn dedupe_refuses_a_compressed_input_and_writes_nothing() {
         fs::read(dir.path().join("train.jsonl.gz")).expect("read"),
         gzip(text.as_bytes())
     );
+    // A plain input, a compressed name for the copy: refused, nothing written (a plain file
+    // named .gz fails whatever reads it next).
+    fs::write(dir.path().join("plain.jsonl"), &text).expect("write");
+    for out in ["out.jsonl.gz", "out.jsonl.zst", "OUT.JSONL.GZ"] {
+        let (code, _, err) = stdout_of(tunelint(dir.path()).args([
+            "dedupe",
+            "--isolated",
+            "plain.jsonl",
+            "-o",
+            out,
+        ]));
+        assert_eq!(code, Some(2), "{out}: {err}");
+        assert!(err.contains("dedupe writes plain JSON Lines"), "{err}");
+        assert!(!dir.path().join(out).exists(), "{out}");
+    }
 }
 
 /// (line, column, code) of each finding.
