@@ -269,6 +269,20 @@ pub struct Conversation<'a> {
 }
 
 impl<'a> Conversation<'a> {
+    /// The example as the trainer processes it: an unpaired preference answer labelled
+    /// undesirable (KTO `false`) is set aside from the content rules, leaving a prompt, but it
+    /// is trained on all the same (against its label), so its tokens, characters and turns
+    /// count. Every other conversation is itself.
+    pub fn as_trained(&self) -> std::borrow::Cow<'_, Conversation<'a>> {
+        if self.shape != Shape::Prompt || self.set_aside.is_empty() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut trained = self.clone();
+        trained.messages.append(&mut trained.set_aside);
+        trained.shape = Shape::Chat;
+        std::borrow::Cow::Owned(trained)
+    }
+
     pub fn first_user(&self) -> Option<&Message<'a>> {
         self.messages.iter().find(|m| m.role == Role::User)
     }

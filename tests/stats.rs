@@ -306,6 +306,45 @@ fn repeated_system_prompts_count_in_every_record() {
     assert_eq!(counts, ["4", "2"], "{prompts}");
 }
 
+/// An undesirable (KTO `false`) answer is set aside from the content rules but trained on:
+/// its example has two turns and its answer counts like the other.
+#[test]
+fn an_undesirable_answer_counts_in_the_figures() {
+    let record = |question: &str, answer: &str, label: bool| {
+        serde_json::json!({"messages": [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer},
+        ], "label": label})
+        .to_string()
+    };
+    let lines = [
+        record(
+            "What is the boiling point of water?",
+            "It boils at 100 degrees Celsius at sea level.",
+            true,
+        ),
+        record(
+            "What is the freezing point of water?",
+            "Water freezes at 50 degrees, which is wrong on purpose.",
+            false,
+        ),
+    ];
+    let doc = stats_json_of(&lines);
+    assert_eq!(
+        bars(chart(&doc, "turns").expect("turns")),
+        [("2".to_string(), 2.0)]
+    );
+    let sequences = table(&doc, "role-sequences").expect("role sequences");
+    assert_eq!(sequences["rows"][0][0], "user, assistant", "{sequences}");
+    assert_eq!(sequences["rows"][0][1], "2", "{sequences}");
+    assert_eq!(sum(chart(&doc, "chars-assistant").expect("answers")), 2.0);
+    // Both answers' tokens: the same as the two records with both answers desirable.
+    let both = stats_json_of(&[lines[0].clone(), lines[1].replace("false", "true")]);
+    let total = &doc["files"][0]["tokens"]["total"];
+    assert!(total.as_u64().is_some_and(|n| n > 0), "{doc}");
+    assert_eq!(total, &both["files"][0]["tokens"]["total"]);
+}
+
 /// Variants met as often are listed in the order they first appear: line 9 before line 10.
 #[test]
 fn tied_variants_are_listed_by_their_first_line() {

@@ -313,5 +313,11 @@ pub fn count_tokens(line: &str, settings: &Settings) -> Option<crate::tokens::Ex
     let mut scratch = Vec::new();
     let mut ctx = RecordContext::new(settings, 0, 1, 0, line, &mut scratch);
     let conv = format::normalize(format, &doc, &mut ctx)?;
-    crate::tokens::count_example(&conv, line, settings.model.as_deref(), settings.encoding).ok()
+    crate::tokens::count_example(
+        &conv.as_trained(),
+        line,
+        settings.model.as_deref(),
+        settings.encoding,
+    )
+    .ok()
 }

@@ -381,7 +381,7 @@ impl<'a> Chunk<'a> {
                             // A template that cannot render the example leaves it uncounted;
                             // T003 reports why.
                             ctx.tokens = crate::tokens::count_example(
-                                conv,
+                                &conv.as_trained(),
                                 text,
                                 settings.model.as_deref(),
                                 settings.encoding,

@@ -442,7 +442,7 @@ impl Facts for Stats {
         let Some(conv) = record.conv else {
             return;
         };
-        self.add_conversation(conv, index);
+        self.add_conversation(&conv.as_trained(), index);
         match crate::rules::balance::classify::of_record(record) {
             Some(c) => self.categories[c as usize] += 1,
             None => self.unclassified += 1,

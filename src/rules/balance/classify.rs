@@ -280,7 +280,8 @@ pub(crate) fn of_record(record: &RecordView<'_, '_>) -> Option<Category> {
             return Some(label);
         }
     }
-    let conv = record.conv?;
+    // An undesirable (KTO `false`) answer is trained on too: its example has a category.
+    let conv = record.conv?.as_trained();
     if conv.shape != Shape::Chat {
         return None;
     }
