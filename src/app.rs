@@ -878,12 +878,25 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             None => (Vec::new(), Vec::new()),
         },
         Mode::Stats => {
+            // The dataset of each file as the duplicate rules see them: its group's, or
+            // its own.
+            let mut group_of = vec![None; judged_files];
+            for (g, members) in groups.datasets.iter().enumerate() {
+                for &f in members {
+                    if let Some(slot) = group_of.get_mut(f as usize) {
+                        slot.get_or_insert(g);
+                    }
+                }
+            }
+            let dataset_of = |f: usize| group_of[f].unwrap_or(groups.datasets.len() + f);
             let inputs: Vec<crate::stats::Input<'_>> = files[..judged_files]
                 .iter()
                 .zip(&facts)
-                .map(|(f, facts)| crate::stats::Input {
+                .enumerate()
+                .map(|(i, (f, facts))| crate::stats::Input {
                     display: &f.display,
                     facts,
+                    dataset: dataset_of(i),
                 })
                 .collect();
             crate::stats::report(&inputs, &total)

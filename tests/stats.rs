@@ -306,6 +306,44 @@ fn repeated_system_prompts_count_in_every_record() {
     assert_eq!(counts, ["4", "2"], "{prompts}");
 }
 
+/// Duplicate clusters are counted within a dataset, as D001 compares records: two unrelated
+/// datasets that share a record have no cluster; a file that repeats one has.
+#[test]
+fn duplicate_clusters_are_within_a_dataset_as_d001_finds_them() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let record = r#"{"messages": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris is the capital of France."}]}"#;
+    for folder in ["a", "b"] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        std::fs::write(
+            dir.path().join(folder).join("data.jsonl"),
+            format!("{record}\n"),
+        )
+        .unwrap();
+    }
+    let clusters = |doc: &Value| table(doc, "duplicate-clusters").map(|t| t["title"].clone());
+    let out = run_in(
+        dir.path(),
+        &["stats", "--isolated", "--format", "json", "a", "b"],
+    );
+    let doc = json(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(clusters(&doc), None, "{doc}");
+    std::fs::write(
+        dir.path().join("a/data.jsonl"),
+        format!("{record}\n{record}\n"),
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &["stats", "--isolated", "--format", "json", "a", "b"],
+    );
+    let doc = json(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(
+        clusters(&doc),
+        Some("Largest exact-duplicate clusters (1 cluster, 1 redundant copy)".into()),
+        "{doc}"
+    );
+}
+
 /// An undesirable (KTO `false`) answer is set aside from the content rules but trained on:
 /// its example has two turns and its answer counts like the other.
 #[test]

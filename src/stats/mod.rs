@@ -500,6 +500,10 @@ impl Stats {
 pub struct Input<'a> {
     pub display: &'a str,
     pub facts: &'a FileFacts,
+    /// The dataset the file belongs to, as the duplicate rules compare files: inputs with
+    /// the same number are one dataset (a `[[datasets]]` group, or a folder's splits); the
+    /// records of different datasets are not duplicates of each other.
+    pub dataset: usize,
 }
 
 /// The charts and tables of `stats` over every input.
@@ -823,12 +827,12 @@ fn variant_table<K>(
 }
 
 /// The largest groups of identical records (the same canonical hash: key order and white
-/// space ignored), across every input, with their lines.
+/// space ignored) within each dataset, as D001 finds them, with their lines.
 fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
     // Keyed by hashes already: a hasher that only mixes them (on a million records, 0.07 s
     // less than SipHash, on the one thread that writes the report; the clusters are
     // sorted, so the map's order decides nothing).
-    let mut by_hash: FxHashMap<u64, (u32, usize, usize)> = FxHashMap::default();
+    let mut by_hash: FxHashMap<(usize, u64), (u32, usize, usize)> = FxHashMap::default();
     for (f, input) in inputs.iter().enumerate() {
         // A record without a hash is equal to no other (see `Item::hashed`).
         for (i, item) in input
@@ -839,12 +843,12 @@ fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
             .filter(|(_, item)| item.hashed)
         {
             by_hash
-                .entry(item.hash)
+                .entry((input.dataset, item.hash))
                 .and_modify(|e| e.0 += 1)
                 .or_insert((1, f, i));
         }
     }
-    let mut clusters: Vec<(u64, u32, usize, usize)> = by_hash
+    let mut clusters: Vec<((usize, u64), u32, usize, usize)> = by_hash
         .into_iter()
         .filter(|(_, e)| e.0 > 1)
         .map(|(h, (n, f, i))| (h, n, f, i))
@@ -853,13 +857,13 @@ fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
     let copies: u64 = clusters.iter().map(|c| u64::from(c.1) - 1).sum();
     clusters.sort_by(|a, b| b.1.cmp(&a.1).then((a.2, a.3).cmp(&(b.2, b.3))));
     clusters.truncate(TOP_CLUSTERS);
-    let wanted: FxHashMap<u64, usize> =
+    let wanted: FxHashMap<(usize, u64), usize> =
         clusters.iter().enumerate().map(|(k, c)| (c.0, k)).collect();
     let mut lines: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
     let mut last_file: Vec<Option<usize>> = vec![None; clusters.len()];
     for (f, input) in inputs.iter().enumerate() {
         for item in input.facts.items.iter().filter(|item| item.hashed) {
-            let Some(&k) = wanted.get(&item.hash) else {
+            let Some(&k) = wanted.get(&(input.dataset, item.hash)) else {
                 continue;
             };
             if lines[k].len() >= CLUSTER_LINES {
@@ -893,9 +897,13 @@ fn duplicate_clusters(inputs: &[Input<'_>]) -> Option<Table> {
     Some(Table {
         id: "duplicate-clusters".into(),
         title: format!(
-            "Largest exact-duplicate clusters ({} clusters, {} redundant copies)",
-            thousands(count as u64),
-            thousands(copies)
+            "Largest exact-duplicate clusters ({}, {})",
+            crate::wording::plural(count as u64, "cluster"),
+            if copies == 1 {
+                "1 redundant copy".to_owned()
+            } else {
+                format!("{} redundant copies", thousands(copies))
+            }
         ),
         columns: vec!["copies".into(), "lines".into()],
         rows,
