@@ -306,6 +306,28 @@ fn repeated_system_prompts_count_in_every_record() {
     assert_eq!(counts, ["4", "2"], "{prompts}");
 }
 
+/// Past the variants `stats` tells apart, the title says the count is a floor rather than
+/// giving a wrong number of distinct prompts.
+#[test]
+fn more_system_prompts_than_are_told_apart_are_said_so() {
+    let lines: Vec<String> = (0..10_005)
+        .map(|n| {
+            serde_json::json!({"messages": [
+                {"role": "system", "content": format!("You are assistant number {n}.")},
+                {"role": "user", "content": "Hi"},
+                {"role": "assistant", "content": "Hello"},
+            ]})
+            .to_string()
+        })
+        .collect();
+    let doc = stats_json_of(&lines);
+    let prompts = table(&doc, "system-prompts").expect("system prompts");
+    assert_eq!(
+        prompts["title"],
+        "System-prompt variants (more than 10,000 distinct: the first 10,000 met are told apart, the rest counted together)"
+    );
+}
+
 /// Duplicate clusters are counted within a dataset, as D001 compares records: two unrelated
 /// datasets that share a record have no cluster; a file that repeats one has.
 #[test]

@@ -815,7 +815,17 @@ fn variant_table<K>(
     }
     Table {
         id: id.into(),
-        title: format!("{title} ({} distinct)", thousands(distinct as u64)),
+        // Past the variants a collector tells apart, the others are only counted: how many
+        // distinct ones there are is not known, and a frequent one met late is among them.
+        title: if other > 0 {
+            format!(
+                "{title} (more than {} distinct: the first {} met are told apart, the rest counted together)",
+                thousands(distinct as u64),
+                thousands(distinct as u64)
+            )
+        } else {
+            format!("{title} ({} distinct)", thousands(distinct as u64))
+        },
         columns: vec![
             what.into(),
             "examples".into(),
