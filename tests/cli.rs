@@ -2154,12 +2154,8 @@ fn a_walk_follows_links_only_to_files() {
     );
 }
 
-/// The tokenizer and chat template `[tokens]` points at are read by the run too: no
-/// output overwrites them.
-#[test]
-fn no_output_writes_over_the_tokenizer() {
-    let dir = tempdir();
-    let d = dir.path();
+/// A model's tokenizer in `d/model/` and a chat template `d/chat.jinja`, from the fixtures.
+fn model_and_template(d: &Path) {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf");
     fs::create_dir_all(d.join("model")).unwrap();
     fs::copy(
@@ -2172,6 +2168,15 @@ fn no_output_writes_over_the_tokenizer() {
         d.join("chat.jinja"),
     )
     .unwrap();
+}
+
+/// The tokenizer and chat template `[tokens]` points at are read by the run too: no
+/// output overwrites them.
+#[test]
+fn no_output_writes_over_the_tokenizer() {
+    let dir = tempdir();
+    let d = dir.path();
+    model_and_template(d);
     write(d, "t.jsonl", &lines(&[GOOD]));
     write(
         d,
@@ -2340,18 +2345,7 @@ fn usage_errors_say_what_to_do() {
 fn settings_with_no_effect_are_warned_about() {
     let dir = tempdir();
     let d = dir.path();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hf");
-    fs::create_dir_all(d.join("model")).unwrap();
-    fs::copy(
-        fixtures.join("tokenizers/bpe-chatml/tokenizer.json"),
-        d.join("model/tokenizer.json"),
-    )
-    .unwrap();
-    fs::copy(
-        fixtures.join("templates/chatml_qwen.jinja"),
-        d.join("chat.jinja"),
-    )
-    .unwrap();
+    model_and_template(d);
     write(d, "t.jsonl", &lines(&[GOOD]));
     write(
         d,
