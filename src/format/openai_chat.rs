@@ -582,11 +582,26 @@ fn read_weight(
         .target
         .is_some_and(|t| t.weights_any_message.is_some());
     if role != Role::Assistant && role != Role::Unknown && !any_message {
+        // Without a target, the targets that weight any message (as S008's notes say who
+        // reads a key).
+        let readers: Vec<&str> = crate::target::ALL
+            .iter()
+            .filter(|t| t.weights_any_message.is_some())
+            .map(|t| t.name)
+            .collect();
+        let note = if ctx.settings.target.is_none() && !readers.is_empty() {
+            format!(
+                "; {} takes it on any message (set `target`)",
+                crate::target::list(&readers)
+            )
+        } else {
+            String::new()
+        };
         ctx.report(
             Code::S009,
             span,
             format!(
-                "\"weight\" on {} message; only assistant messages can be weighted",
+                "\"weight\" on {} message; only assistant messages can be weighted{note}",
                 with_article(role.as_str())
             ),
         );
