@@ -263,6 +263,21 @@ fn detect(record: &str) -> (Option<FormatChoice>, Vec<Diagnostic>) {
     (summary.format, found)
 }
 
+/// `segments` is axolotl's template-free shape only with labelled segments: a speech
+/// transcript's timed pieces beside its `text` leave the record plain text.
+#[test]
+fn segments_without_labels_are_not_template_free() {
+    let (format, _) = detect(
+        r#"{"text": "Hello world, this is a transcript.", "segments": [{"start": 0.0, "end": 1.5, "text": "Hello world,"}]}"#,
+    );
+    assert_eq!(format, Some(FormatChoice::Text));
+    let (format, found) = detect(
+        r#"{"segments": [{"label": false, "text": "Question: 2+2?\n"}, {"label": true, "text": "Answer: 4."}]}"#,
+    );
+    assert_eq!(format, Some(FormatChoice::AxolotlSegments));
+    assert!(found.is_empty(), "{found:?}");
+}
+
 /// A chat record that ends on the user's turn is a supervised example missing its answer
 /// (O002), unless it carries a key for a grader: then it is a reinforcement prompt, and the
 /// first record decides for the whole file (unless more of the file's first records hold

@@ -16,6 +16,15 @@ use crate::wording::{describe, quote};
 const KEYS: &[&str] = &["segments"];
 const SEGMENT_KEYS: &[&str] = &["label", "text"];
 
+/// Whether the record is template-free: `segments` whose first element has a `label`
+/// (other datasets have `segments` too: a speech transcript's timed pieces of `text`).
+pub(crate) fn detect(doc: &Document<'_, '_>) -> bool {
+    doc.get(doc.root(), "segments")
+        .filter(|s| doc.kind(*s) == Kind::Array)
+        .and_then(|s| doc.elements(s).next())
+        .is_some_and(|first| doc.kind(first) == Kind::Object && doc.get(first, "label").is_some())
+}
+
 /// Checks a template-free record; there is no conversation to return.
 pub fn normalize<'s>(
     doc: &Document<'_, 's>,

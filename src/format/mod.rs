@@ -53,7 +53,7 @@ pub fn answered(doc: &Document<'_, '_>) -> bool {
 /// an output; `conversations`; `instruction` with `output` or `response`; `prompt` with
 /// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
 /// prompt or completion is a list of messages, `prompt-completion` otherwise) or with
-/// `response`; `chosen` with `rejected`; `segments` (`axolotl-segments`); `input_ids`
+/// `response`; `chosen` with `rejected`; labelled `segments` (`axolotl-segments`); `input_ids`
 /// (`pretokenized`); `text`; `prompt` alone (no `chosen`, `rejected` or
 /// `label`, which say a key is missing rather than that the record is a prompt).
 pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
@@ -100,7 +100,7 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
         Some(FormatChoice::PromptCompletion)
     } else if has("chosen") && has("rejected") {
         Some(FormatChoice::TrlPreference)
-    } else if has("segments") {
+    } else if axolotl_segments::detect(doc) {
         Some(FormatChoice::AxolotlSegments)
     } else if has("input_ids") {
         // Token ids: the trainer takes them rather than any text beside them.
