@@ -310,16 +310,7 @@ fn repeated_system_prompts_count_in_every_record() {
 /// giving a wrong number of distinct prompts.
 #[test]
 fn more_system_prompts_than_are_told_apart_are_said_so() {
-    let lines: Vec<String> = (0..10_005)
-        .map(|n| {
-            serde_json::json!({"messages": [
-                {"role": "system", "content": format!("You are assistant number {n}.")},
-                {"role": "user", "content": "Hi"},
-                {"role": "assistant", "content": "Hello"},
-            ]})
-            .to_string()
-        })
-        .collect();
+    let lines = numbered_prompts(0..10_005);
     let doc = stats_json_of(&lines);
     let prompts = table(&doc, "system-prompts").expect("system prompts");
     assert_eq!(
@@ -405,10 +396,9 @@ fn an_undesirable_answer_counts_in_the_figures() {
     assert_eq!(total, &both["files"][0]["tokens"]["total"]);
 }
 
-/// Variants met as often are listed in the order they first appear: line 9 before line 10.
-#[test]
-fn tied_variants_are_listed_by_their_first_line() {
-    let lines: Vec<String> = (1..=12)
+/// One record per number, each with its own system prompt ("You are assistant number N.").
+fn numbered_prompts(numbers: std::ops::Range<usize>) -> Vec<String> {
+    numbers
         .map(|n| {
             serde_json::json!({"messages": [
                 {"role": "system", "content": format!("You are assistant number {n}.")},
@@ -417,7 +407,13 @@ fn tied_variants_are_listed_by_their_first_line() {
             ]})
             .to_string()
         })
-        .collect();
+        .collect()
+}
+
+/// Variants met as often are listed in the order they first appear: line 9 before line 10.
+#[test]
+fn tied_variants_are_listed_by_their_first_line() {
+    let lines = numbered_prompts(1..13);
     let doc = stats_json_of(&lines);
     let prompts = table(&doc, "system-prompts").expect("system prompts");
     let firsts: Vec<&str> = prompts["rows"]

@@ -710,17 +710,16 @@ fn read_part<'s>(
     let kind = doc.str(type_node);
     match kind.as_deref() {
         Some("text") => {
-            let mut allowed = vec!["type", "text"];
-            if let Some(target) = ctx.settings.target {
-                allowed.extend(
-                    target
-                        .keys
-                        .iter()
-                        .filter(|k| k.value.place == KeyPlace::TextPart)
-                        .flat_map(|k| k.value.names),
-                );
-            }
-            check_part_keys(doc, part, &allowed, ctx);
+            // A text part's keys, and those its target reads on one (no allocation per part
+            // without such a target).
+            const TEXT_PART: &[&str] = &["type", "text"];
+            let more = ctx.settings.target.and_then(|t| {
+                t.keys
+                    .iter()
+                    .find(|k| k.value.place == KeyPlace::TextPart)
+                    .map(|k| [TEXT_PART, k.value.names].concat())
+            });
+            check_part_keys(doc, part, more.as_deref().unwrap_or(TEXT_PART), ctx);
             match doc.get(part, "text").and_then(|t| text(doc, t)) {
                 Some(t) => Some(Part::Text(t)),
                 None => {
