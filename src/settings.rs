@@ -34,6 +34,7 @@ pub enum FormatChoice {
     OpenAiRft,
     Pretokenized,
     AxolotlSegments,
+    AxolotlPreference,
 }
 
 impl FormatChoice {
@@ -78,6 +79,7 @@ impl FormatChoice {
         "openai-rft",
         "pretokenized",
         "axolotl-segments",
+        "axolotl-preference",
     ];
 
     pub fn parse(s: &str) -> Option<FormatChoice> {
@@ -101,6 +103,7 @@ impl FormatChoice {
             "openai-rft" => FormatChoice::OpenAiRft,
             "pretokenized" => FormatChoice::Pretokenized,
             "axolotl-segments" => FormatChoice::AxolotlSegments,
+            "axolotl-preference" => FormatChoice::AxolotlPreference,
             _ => return None,
         })
     }
@@ -126,6 +129,7 @@ impl FormatChoice {
             FormatChoice::OpenAiRft => "openai-rft",
             FormatChoice::Pretokenized => "pretokenized",
             FormatChoice::AxolotlSegments => "axolotl-segments",
+            FormatChoice::AxolotlPreference => "axolotl-preference",
         }
     }
 }

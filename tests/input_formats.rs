@@ -100,6 +100,14 @@ fn axolotl_segments() {
 }
 
 #[test]
+fn axolotl_preference() {
+    check(
+        "axolotl-preference",
+        &["S001", "S002", "S005", "S007", "S008"],
+    );
+}
+
+#[test]
 fn pretokenized() {
     check("pretokenized", &["S001", "S007", "S008"]);
 }

@@ -94,15 +94,21 @@ fn a_target_that_reads_the_format_is_quiet() {
 /// Data in a shape the target documents reads without a finding: a Bedrock (Claude) record
 /// without its optional `system` string (an OpenAI chat record to the eye), Fireworks' DPO
 /// records, a `conversations` column of `role`/`content` messages (Unsloth's
-/// `standardize_sharegpt`, axolotl's `chat_template`), and Hugging Face `datasets` output
-/// whose messages carry every key of the column, null where a message has none.
+/// `standardize_sharegpt`, axolotl's `chat_template`), axolotl's chat-template DPO record
+/// (`messages` with one `chosen` and one `rejected` message, which LLaMA-Factory also reads as
+/// a ranking record), and Hugging Face `datasets` output whose messages carry every key of the
+/// column, null where a message has none.
 #[test]
 fn each_targets_documented_shapes_read_without_a_finding() {
     const PREFERENCE: &str = r#"{"input": {"messages": [{"role": "user", "content": "What is the capital of France?"}]}, "preferred_output": [{"role": "assistant", "content": "The capital of France is Paris."}], "non_preferred_output": [{"role": "assistant", "content": "France's capital is Lyon."}]}"#;
     const ROLE_CONTENT: &str = r#"{"conversations": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate. The old key stops working after 24 hours."}]}"#;
     const NULLS: &str = r#"{"messages": [{"role": "user", "content": "Where is order A-1042?", "name": null, "tool_call_id": null, "tool_calls": null, "weight": null}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday.", "name": null, "tool_call_id": null, "tool_calls": null, "weight": null}]}"#;
-    let cases: [(&str, &[&str]); 9] = [
+    const AXOLOTL_DPO: &str = r#"{"messages": [{"role": "system", "content": "You are a careful assistant."}, {"role": "user", "content": "What is the capital of France?"}], "chosen": {"role": "assistant", "content": "The capital of France is Paris."}, "rejected": {"role": "assistant", "content": "The capital of France is Lyon."}}"#;
+    let cases: [(&str, &[&str]); 12] = [
         (CHAT, &["--target", "bedrock-claude"]),
+        (AXOLOTL_DPO, &[]),
+        (AXOLOTL_DPO, &["--target", "axolotl"]),
+        (AXOLOTL_DPO, &["--target", "llama-factory"]),
         (PREFERENCE, &["--target", "fireworks"]),
         (ROLE_CONTENT, &[]),
         (ROLE_CONTENT, &["--target", "axolotl"]),
@@ -132,6 +138,13 @@ fn each_targets_documented_shapes_read_without_a_finding() {
         "{out}"
     );
     assert!(!out.contains("S014"), "{out}");
+    // Trainers that read no such record say which one does, in one word for one reader.
+    let (code, out) = check(&[AXOLOTL_DPO], &["--target", "trl"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S014 this record is in axolotl-preference format, which axolotl reads;"),
+        "{out}"
+    );
     // A null where a key is required is still missing.
     let unanswered = r#"{"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_order_status", "arguments": "{}"}}]}, {"role": "tool", "tool_call_id": null, "content": "shipped"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}"#;
     let (code, out) = check(&[unanswered], &[]);

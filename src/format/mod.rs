@@ -6,6 +6,7 @@
 
 pub mod alpaca;
 pub mod axolotl;
+pub mod axolotl_preference;
 pub mod axolotl_segments;
 pub mod bedrock_claude;
 pub mod bedrock_nova;
@@ -43,7 +44,8 @@ pub fn answered(doc: &Document<'_, '_>) -> bool {
 /// Guesses the format of a file from one of its records (an object). `None` when the record
 /// fits no known shape; the caller then keeps looking or falls back to OpenAI chat.
 ///
-/// A reinforcement prompt decides first: `messages` ending on a user turn beside a key OpenAI
+/// axolotl's chat-template preference record decides first (`messages` beside `chosen` and
+/// `rejected`, see [`axolotl_preference`]); then a reinforcement prompt: `messages` ending on a user turn beside a key OpenAI
 /// chat does not define, for the grader (`openai-rft`, see [`openai_rft::detect`]). Then a
 /// key or value only one trainer writes (`axolotl-chat`, then `llama-factory`: see their
 /// `detect`). Then a provider's own keys: `contents` or `systemInstruction`
@@ -65,6 +67,9 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     let is_list = |k: &str| doc.get(root, k).is_some_and(|v| doc.kind(v) == Kind::Array);
     // A reinforcement prompt first: its grader keys are free (`label` among them, which
     // LLaMA-Factory's KTO records also carry, on a conversation that ends on an answer).
+    if axolotl_preference::detect(doc) {
+        return Some(FormatChoice::AxolotlPreference);
+    }
     if openai_rft::detect(doc) {
         return Some(FormatChoice::OpenAiRft);
     }
@@ -118,7 +123,8 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
 /// when it does not read `detected` but its format is a superset of that record shape. An
 /// Amazon Bedrock (Claude) record without its optional `system` string is an OpenAI chat
 /// record to the eye; judged as OpenAI chat, every such record would be "not in a format
-/// Bedrock reads".
+/// Bedrock reads". Likewise an axolotl preference record under LLaMA-Factory, which reads the
+/// same shape as a ranking record.
 pub fn fit_target(detected: FormatChoice, target: Option<&crate::target::Target>) -> FormatChoice {
     let Some(target) = target else {
         return detected;
@@ -129,6 +135,11 @@ pub fn fit_target(detected: FormatChoice, target: Option<&crate::target::Target>
     match detected.read_as() {
         FormatChoice::OpenAiChat if target.accepts(FormatChoice::BedrockClaude.as_str()) => {
             FormatChoice::BedrockClaude
+        }
+        // `messages` with one `chosen` and one `rejected` answer is also LLaMA-Factory's
+        // ranking record (ShareGPT formatting with OpenAI's tags), which its reader takes.
+        FormatChoice::AxolotlPreference if target.accepts(FormatChoice::LlamaFactory.as_str()) => {
+            FormatChoice::LlamaFactory
         }
         _ => detected,
     }
@@ -167,6 +178,7 @@ pub fn normalize<'s>(
         FormatChoice::OpenAiRft => openai_rft::normalize(doc, ctx),
         FormatChoice::Pretokenized => pretokenized::normalize(doc, ctx),
         FormatChoice::AxolotlSegments => axolotl_segments::normalize(doc, ctx),
+        FormatChoice::AxolotlPreference => axolotl_preference::normalize(doc, ctx),
     };
     let mut conv = conv;
     if let Some(conv) = conv.as_mut() {
@@ -185,7 +197,8 @@ fn is_preference(format: FormatChoice, doc: &Document<'_, '_>, settings: &Settin
     match format {
         FormatChoice::OpenAiPreference
         | FormatChoice::TrlPreference
-        | FormatChoice::TrlUnpairedPreference => true,
+        | FormatChoice::TrlUnpairedPreference
+        | FormatChoice::AxolotlPreference => true,
         FormatChoice::LlamaFactory => {
             let declared = settings.declared.as_deref().is_some_and(|d| {
                 d.ranking
@@ -233,6 +246,7 @@ fn check_target_roles(
             | FormatChoice::TrlPromptCompletion
             | FormatChoice::TrlPreference
             | FormatChoice::TrlUnpairedPreference
+            | FormatChoice::AxolotlPreference
             | FormatChoice::PromptOnly
     );
     if !named_roles || !target.accepts(format.read_as().as_str()) {

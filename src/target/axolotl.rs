@@ -10,8 +10,9 @@ pub(super) const TARGET: Target = Target {
     // `chat_template` datasets (`messages` or `conversations`, per-message `train`/`weight`),
     // the instruction types such as `alpaca`, `completion` (raw text), template-free
     // `input_output` segments, pre-tokenized datasets, and the preference
-    // types of its RLHF trainers (DPO, IPO, ORPO: prompt, chosen and rejected; KTO: prompt,
-    // completion and label).
+    // types of its RLHF trainers (DPO, IPO, ORPO: prompt, chosen and rejected, or with
+    // `type: chat_template.default` `messages` beside one chosen and one rejected message,
+    // docs/rlhf.html; KTO: prompt, completion and label).
     formats: Cited {
         value: &[
             "axolotl-chat",
@@ -23,6 +24,7 @@ pub(super) const TARGET: Target = Target {
             "trl-unpaired-preference",
             "pretokenized",
             "axolotl-segments",
+            "axolotl-preference",
         ],
         source: FORMATS,
     },

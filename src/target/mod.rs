@@ -343,7 +343,8 @@ impl Target {
         let who = if readers.is_empty() {
             "which no target reads".to_owned()
         } else {
-            format!("which {} read", list(&readers))
+            let verb = if readers.len() == 1 { "reads" } else { "read" };
+            format!("which {} {verb}", list(&readers))
         };
         Some(format!(
             "this record is in {format} format, {who}; {} accepts {}",
