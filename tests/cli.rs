@@ -2383,6 +2383,37 @@ fn settings_with_no_effect_are_warned_about() {
     assert!(!stderr.contains("warning"), "{stderr}");
 }
 
+/// A `format` the same file's `target` does not read would make every record S014: the
+/// configuration is warned about at the key, and a format the target reads is not.
+#[test]
+fn a_format_the_target_does_not_read_is_warned_about() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "t.jsonl", &lines(&[GOOD]));
+    write(
+        d,
+        "tunelint.toml",
+        "target = \"openai\"\nformat = \"alpaca\"\n",
+    );
+    let (_, _, stderr) = stdout_of(tunelint(d).args(["t.jsonl"]));
+    assert!(
+        stderr.contains(
+            "tunelint: warning: tunelint.toml:2:10: `format = \"alpaca\"` is not a format OpenAI \
+             reads, so every record will be S014; openai accepts openai-chat, openai-preference \
+             and openai-rft"
+        ),
+        "{stderr}"
+    );
+    write(
+        d,
+        "tunelint.toml",
+        "target = \"openai\"\nformat = \"openai-chat\"\n",
+    );
+    let (_, out, stderr) = stdout_of(tunelint(d).args(["t.jsonl"]));
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(!out.contains("S014"), "{out}");
+}
+
 /// One file named two ways (relative and absolute, through a symbolic link, or by its folder
 /// and by name) is linted once: its records are not duplicates of themselves.
 #[test]

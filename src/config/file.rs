@@ -24,8 +24,8 @@ use crate::target::TargetChoice;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct FileConfig {
-    pub format: Option<Choice<FormatChoice>>,
-    pub target: Option<Choice<TargetChoice>>,
+    pub format: Option<Spanned<Choice<FormatChoice>>>,
+    pub target: Option<Spanned<Choice<TargetChoice>>>,
     pub exclude: Option<Strings>,
     pub include: Option<Strings>,
     pub rules: Option<RuleTable>,

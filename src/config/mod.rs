@@ -265,11 +265,16 @@ impl Config {
                 }
             }
         };
+        if let (Some(format), Some(target)) = (&file.format, &file.target)
+            && let Some(message) = format_unread(format.get_ref().0, target.get_ref().0)
+        {
+            self.warnings.push(doc.error(format.span(), message));
+        }
         if let Some(choice) = file.format {
-            self.format = choice.0;
+            self.format = choice.into_inner().0;
         }
         if let Some(choice) = file.target {
-            self.target = choice.0;
+            self.target = choice.into_inner().0;
         }
         if let Some(exclude) = file.exclude {
             note(globs(doc, &self.root, "exclude", &exclude).map(|g| self.exclude = g));
@@ -721,4 +726,21 @@ fn read_dataset_group(doc: &Document<'_>, entry: DatasetFile) -> Result<DatasetG
     // A group with only `train` is one dataset split in several files (shards): D001 and
     // D002 compare them as one; with `valid` or `test`, D003 checks the splits too.
     Ok(group)
+}
+
+/// The warning for a `format` the file's own `target` does not read: every record would be
+/// S014, which is more likely a slip in the configuration than in the data.
+fn format_unread(format: FormatChoice, target: TargetChoice) -> Option<String> {
+    let target = target.0?;
+    if format == FormatChoice::Auto || target.accepts(format.read_as().as_str()) {
+        return None;
+    }
+    Some(format!(
+        "`format = \"{}\"` is not a format {} reads, so every record will be S014; {} \
+         accepts {}",
+        format.as_str(),
+        target.title,
+        target.name,
+        crate::target::list(target.formats.value)
+    ))
 }
