@@ -223,6 +223,61 @@ fn t001_from_the_config_file_points_at_the_largest_message() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
 }
 
+/// A preference pair runs twice through the trainer, with each answer: a rejected answer
+/// past the limits is T001 and T002 as the same answer in a chat example is, counted alike,
+/// pointing into it and saying it is the rejected one.
+#[test]
+fn a_pairs_rejected_answer_is_counted_with_its_prompt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let long = "word ".repeat(300);
+    let prompt = serde_json::json!({"role": "user", "content": "Tell me a short story."});
+    let pair = serde_json::json!({
+        "input": {"messages": [prompt]},
+        "preferred_output": [{"role": "assistant", "content": "A cat slept in the sun all day."}],
+        "non_preferred_output": [{"role": "assistant", "content": long}],
+    });
+    let chat = serde_json::json!({"messages": [prompt, {"role": "assistant", "content": long}]});
+    let run = |record: &serde_json::Value, config: &str| {
+        std::fs::write(dir.path().join("train.jsonl"), format!("{record}\n")).expect("write");
+        std::fs::write(dir.path().join("tunelint.toml"), config).expect("write");
+        let out = tunelint(dir.path())
+            .args(["--format", "concise", "--select", "T", "train.jsonl"])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        // Once: the chosen answer is within both limits.
+        assert_eq!(stdout.matches(": T00").count(), 1, "{config}\n{stdout}");
+        let column = record.to_string().find("\"word").expect("content") + 1;
+        let finding = stdout.lines().next().expect("a finding").to_owned();
+        let prefix = format!("train.jsonl:1:{column}: T00");
+        assert!(finding.starts_with(&prefix), "{finding}");
+        finding
+    };
+    let t001 = "[tokens]\nmax_per_example = 200\n";
+    let (alone, paired) = (run(&chat, t001), run(&pair, t001));
+    let said = alone.split_once("T001 example has ").expect("T001").1;
+    assert_eq!(
+        paired.split_once("T001 the prompt with the rejected answer has "),
+        Some((paired.split_once("T001").unwrap().0, said)),
+        "{paired}\n{alone}"
+    );
+    let t002 = "[tokens]\nmax_length = 100\n";
+    let (alone, paired) = (run(&chat, t002), run(&pair, t002));
+    let cut = alone
+        .split_once("of this answer's ")
+        .expect("T002")
+        .1
+        .split_once(';')
+        .expect("reason")
+        .0;
+    assert!(
+        paired.contains(&format!(
+            "of this rejected answer's {cut}; the pair compares the chosen answer with a cut-off one"
+        )),
+        "{paired}\n{alone}"
+    );
+}
+
 #[test]
 fn stats_and_token_stats_report_the_figures() {
     let dir = tempfile::tempdir().expect("tempdir");

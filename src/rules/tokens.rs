@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::context::RecordContext;
 use crate::declare_rule;
-use crate::record::{Conversation, Role};
+use crate::record::{Conversation, Role, Shape};
 use crate::rule::{RuleOption, RuleOptions, integer_option};
 use crate::rules::{Code, Shared};
 use crate::settings::{Overflow, Settings};
@@ -21,6 +21,11 @@ declare_rule! {
     /// max_per_example`, default 65,536), counted exactly with the configured OpenAI
     /// tokenizer (`[tokens] encoding`: `o200k_base`, the default, or `cl100k_base`; both are
     /// built in, nothing is downloaded). The finding points at the example's largest message.
+    ///
+    /// A preference pair is counted as its trainer runs it, twice: the prompt with the chosen
+    /// answer, and the prompt with the rejected answer (the finding then says so and points
+    /// into the rejected answer). An answer labelled undesirable (KTO `false`) counts as any
+    /// other: it is trained on, against its label.
     ///
     /// The count is OpenAI's chat formula: 3 tokens per message plus the tokens of its role,
     /// its content (each text part of a content array; images are not counted), its `name`
@@ -118,7 +123,9 @@ declare_rule! {
     /// are these while the cut may fall elsewhere in them. With `[tokens] overflow = "keep_end"`
     /// (TRL's `truncation_mode = "keep_end"`) the trainer keeps the last `max_length` tokens
     /// instead: this rule then reports the answer whose start is cut (and any before it, cut
-    /// entirely). Counts use the configured tokenizer: an open-weight model's
+    /// entirely). A preference pair's rejected answer is judged the same way, after its prompt
+    /// (the trainer truncates both sequences of a pair). Counts use the configured tokenizer:
+    /// an open-weight model's
     /// (`[tokens] tokenizer`, the example rendered with its chat template) or OpenAI's. An
     /// example whose bytes cannot reach `max_length` tokens is never tokenized for this rule.
     ///
@@ -296,6 +303,86 @@ enum Measured {
 }
 
 fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    // An unpaired answer labelled undesirable is trained on too (pushed away from).
+    let trained = conv.as_trained();
+    check_view(&trained, ctx, View::Example);
+    // The trainer also runs the prompt with the rejected answer of a pair: that sequence is
+    // counted and cut as the chosen one is. Its count is not the example's.
+    if let Some(rejected) = rejected_view(&trained) {
+        let counted = ctx.tokens.take();
+        check_view(&rejected, ctx, View::Rejected);
+        ctx.tokens = counted;
+    }
+}
+
+/// Which sequence of a record [`check_view`] judges.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// The example as its content rules see it (a pair's prompt and chosen answer).
+    Example,
+    /// A preference pair's prompt with its rejected answer.
+    Rejected,
+}
+
+impl View {
+    /// What T001's message says has the tokens.
+    fn subject(self) -> &'static str {
+        match self {
+            View::Example => "example has",
+            View::Rejected => "the prompt with the rejected answer has",
+        }
+    }
+
+    /// The answer T002 is about.
+    fn answer(self) -> &'static str {
+        match self {
+            View::Example => "answer",
+            View::Rejected => "rejected answer",
+        }
+    }
+
+    /// What training makes of an answer cut short.
+    fn partly_cut(self) -> &'static str {
+        match self {
+            View::Example => "the model learns to stop mid-sentence",
+            View::Rejected => "the pair compares the chosen answer with a cut-off one",
+        }
+    }
+
+    /// What training makes of an answer cut entirely.
+    fn wholly_cut(self) -> &'static str {
+        match self {
+            View::Example => "the model never learns it",
+            View::Rejected => "the pair compares the chosen answer with nothing",
+        }
+    }
+}
+
+/// A preference pair's prompt (its messages up to the last user turn) followed by the
+/// rejected answer; `None` for a record that is not a pair.
+fn rejected_view<'s>(conv: &Conversation<'s>) -> Option<Conversation<'s>> {
+    if !conv.preference || conv.shape != Shape::Chat || conv.set_aside.is_empty() {
+        return None;
+    }
+    let prompt = conv
+        .messages
+        .iter()
+        .rposition(|m| m.role == Role::User)
+        .map_or(0, |i| i + 1);
+    let mut messages = conv.messages[..prompt].to_vec();
+    messages.extend(conv.set_aside.iter().cloned());
+    Some(Conversation {
+        messages,
+        span: conv.span,
+        incomplete: conv.incomplete,
+        tools: conv.tools,
+        shape: conv.shape,
+        preference: true,
+        set_aside: Vec::new(),
+    })
+}
+
+fn check_view(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, view: View) {
     let settings = ctx.settings;
     let (limit, limit_key) = settings.token_limit();
     let measured = match measure(conv, ctx, limit) {
@@ -321,14 +408,15 @@ fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                 Code::T001,
                 span,
                 format!(
-                    "example has at least {} tokens ({tokenizer}) by its length alone, over the limit of {} ({limit_key}), so training would truncate it",
+                    "{} at least {} tokens ({tokenizer}) by its length alone, over the limit of {} ({limit_key}), so training would truncate it",
+                    view.subject(),
                     thousands(lower),
                     thousands(limit),
                 ),
             );
         }
         Measured::WithinLimit { trained } => {
-            if !trained {
+            if !trained && view == View::Example {
                 nothing_trained(conv, ctx);
             }
         }
@@ -336,9 +424,10 @@ fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             let Some(counted) = ctx.tokens.clone() else {
                 return;
             };
-            let said = nothing_trained_exact(conv, ctx, &counted) || cut(conv, ctx, &counted);
+            let said = (view == View::Example && nothing_trained_exact(conv, ctx, &counted))
+                || cut(conv, ctx, &counted, view);
             if !said && counted.total > limit {
-                too_many(conv, ctx, &counted, limit, limit_key, &tokenizer);
+                too_many(conv, ctx, &counted, limit, limit_key, &tokenizer, view);
             }
         }
     }
@@ -496,7 +585,12 @@ fn nothing_trained_exact(
 }
 
 /// T002: truncation at `max_length` cuts into an answer.
-fn cut(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, counted: &ExampleTokens) -> bool {
+fn cut(
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+    counted: &ExampleTokens,
+    view: View,
+) -> bool {
     let settings = ctx.settings;
     let Some(max_length) = settings.rule_max_length(Code::T002) else {
         return false;
@@ -506,7 +600,7 @@ fn cut(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, counted: &ExampleTo
     }
     match settings.overflow {
         Overflow::Truncate => {}
-        Overflow::KeepEnd => return cut_start(conv, ctx, counted, max_length),
+        Overflow::KeepEnd => return cut_start(conv, ctx, counted, max_length, view),
         Overflow::Drop => return false,
     }
     let mut cut = counted.answers.iter().filter(|a| a.end > max_length);
@@ -516,19 +610,23 @@ fn cut(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, counted: &ExampleTo
     let later: Vec<_> = cut.collect();
     let mut message = if first.start < max_length {
         format!(
-            "with max_length {} the last {} of this answer's {} tokens are cut ({}); the model learns to stop mid-sentence",
+            "with max_length {} the last {} of this {}'s {} tokens are cut ({}); {}",
             thousands(max_length),
             thousands(first.end - max_length),
+            view.answer(),
             thousands(first.len()),
             settings.tokenizer_name(),
+            view.partly_cut(),
         )
     } else {
         format!(
-            "with max_length {} this answer ({} tokens from token {}; {}) is cut entirely; the model never learns it",
+            "with max_length {} this {} ({} tokens from token {}; {}) is cut entirely; {}",
             thousands(max_length),
+            view.answer(),
             thousands(first.len()),
             thousands(first.start + 1),
             settings.tokenizer_name(),
+            view.wholly_cut(),
         )
     };
     also_cut(&mut message, &later, "after");
@@ -572,6 +670,7 @@ fn cut_start(
     ctx: &mut RecordContext<'_>,
     counted: &ExampleTokens,
     max_length: u64,
+    view: View,
 ) -> bool {
     let settings = ctx.settings;
     let cut = counted.total - max_length;
@@ -582,19 +681,28 @@ fn cut_start(
     };
     let mut message = if last.end > cut {
         format!(
-            "with max_length {} and overflow \"keep_end\" the first {} of this answer's {} tokens are cut, with all before it ({}); the model learns an answer that starts mid-way, without its question",
+            "with max_length {} and overflow \"keep_end\" the first {} of this {}'s {} tokens are cut, with all before it ({}); {}",
             thousands(max_length),
             thousands(cut - last.start),
+            view.answer(),
             thousands(last.len()),
             settings.tokenizer_name(),
+            match view {
+                View::Example =>
+                    "the model learns an answer that starts mid-way, without its question",
+                View::Rejected =>
+                    "the pair compares the chosen answer with one that starts mid-way, without its question",
+            },
         )
     } else {
         format!(
-            "with max_length {} and overflow \"keep_end\" this answer ({} tokens, ending at token {}; {}) is cut entirely; the model never learns it",
+            "with max_length {} and overflow \"keep_end\" this {} ({} tokens, ending at token {}; {}) is cut entirely; {}",
             thousands(max_length),
+            view.answer(),
             thousands(last.len()),
             thousands(last.end),
             settings.tokenizer_name(),
+            view.wholly_cut(),
         )
     };
     also_cut(&mut message, earlier, "before");
@@ -609,6 +717,7 @@ fn too_many(
     limit: u64,
     limit_key: &str,
     tokenizer: &str,
+    view: View,
 ) {
     let (span, largest) = match counted.largest {
         Some((i, n)) => {
@@ -629,7 +738,8 @@ fn too_many(
         None => (conv.span, String::new()),
     };
     let message = format!(
-        "example has {} tokens ({tokenizer}), over the limit of {} ({limit_key}), so training would truncate it{largest}",
+        "{} {} tokens ({tokenizer}), over the limit of {} ({limit_key}), so training would truncate it{largest}",
+        view.subject(),
         thousands(counted.total),
         thousands(limit),
     );
