@@ -94,7 +94,8 @@ fn a_target_that_reads_the_format_is_quiet() {
 /// Data in a shape the target documents reads without a finding: a Bedrock (Claude) record
 /// without its optional `system` string (an OpenAI chat record to the eye), Fireworks' DPO
 /// records, a `conversations` column of `role`/`content` messages (Unsloth's
-/// `standardize_sharegpt`, axolotl's `chat_template`), axolotl's chat-template DPO record
+/// `standardize_sharegpt`, axolotl's `chat_template`), Fireworks' and Bedrock Nova's
+/// reinforcement prompts, axolotl's chat-template DPO record
 /// (`messages` with one `chosen` and one `rejected` message, which LLaMA-Factory also reads as
 /// a ranking record), and Hugging Face `datasets` output whose messages carry every key of the
 /// column, null where a message has none.
@@ -104,8 +105,15 @@ fn each_targets_documented_shapes_read_without_a_finding() {
     const ROLE_CONTENT: &str = r#"{"conversations": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate. The old key stops working after 24 hours."}]}"#;
     const NULLS: &str = r#"{"messages": [{"role": "user", "content": "Where is order A-1042?", "name": null, "tool_call_id": null, "tool_calls": null, "weight": null}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday.", "name": null, "tool_call_id": null, "tool_calls": null, "weight": null}]}"#;
     const AXOLOTL_DPO: &str = r#"{"messages": [{"role": "system", "content": "You are a careful assistant."}, {"role": "user", "content": "What is the capital of France?"}], "chosen": {"role": "assistant", "content": "The capital of France is Paris."}, "rejected": {"role": "assistant", "content": "The capital of France is Lyon."}}"#;
-    let cases: [(&str, &[&str]); 12] = [
+    // Reinforcement prompts: Fireworks' (`ground_truth` for the evaluator) and Bedrock
+    // Nova's (OpenAI's chat-completion format with a system turn and `reference_answer`).
+    const FIREWORKS_RFT: &str =
+        r#"{"messages": [{"role": "user", "content": "What is 15 + 27?"}], "ground_truth": "42"}"#;
+    const NOVA_RFT: &str = r#"{"messages": [{"role": "system", "content": "You are a math tutor."}, {"role": "user", "content": "Solve: 2x + 5 = 13"}], "reference_answer": {"solution": "x = 4"}}"#;
+    let cases: [(&str, &[&str]); 14] = [
         (CHAT, &["--target", "bedrock-claude"]),
+        (FIREWORKS_RFT, &["--target", "fireworks", "--select", "S,O"]),
+        (NOVA_RFT, &["--target", "bedrock-nova"]),
         (AXOLOTL_DPO, &[]),
         (AXOLOTL_DPO, &["--target", "axolotl"]),
         (AXOLOTL_DPO, &["--target", "llama-factory"]),
@@ -820,6 +828,23 @@ fn a_target_with_its_own_tokenizer_says_counts_are_an_estimate() {
         1,
         "{trl}"
     );
+    // Every target's note names a tokenizer (Together's once said "the base model's own:").
+    for (target, title) in [
+        ("together", "Together"),
+        ("fireworks", "Fireworks"),
+        ("mistral", "Mistral"),
+    ] {
+        let note = stderr(&["--target", target]);
+        let said = note
+            .split_once(&format!("tunelint: note: {title} trains with "))
+            .and_then(|(_, rest)| rest.split_once(": token counts use o200k_base"))
+            .map(|(what, _)| what.to_owned());
+        assert!(
+            said.as_deref()
+                .is_some_and(|w| w.contains(" own tokenizer")),
+            "{target}: {note}"
+        );
+    }
     let claude = stderr(&["--target", "bedrock-claude"]);
     assert!(
         claude.contains("Claude's tokenizer, which is not published: token counts use o200k_base and are an estimate"),

@@ -256,8 +256,9 @@ fn check_target_roles(
         let accepted = match message.role {
             // Already S004/S005 by the format.
             Role::Unknown => true,
-            // A reinforcement prompt's instructions: the format's own role, whoever reads it.
-            Role::Developer if format == FormatChoice::OpenAiRft => true,
+            // A reinforcement prompt's instructions: the format's own roles, whoever reads it
+            // (Bedrock Nova's RFT prompts are OpenAI's, system turn and all).
+            Role::Developer | Role::System if format == FormatChoice::OpenAiRft => true,
             // A tool result where the target hands `messages` to the model's chat template,
             // which takes the tool role with the calls it answers (not through ShareGPT's
             // role names, which Unsloth's `standardize_sharegpt` maps to three roles).
@@ -300,7 +301,7 @@ pub(crate) fn role_named(name: &str) -> Option<Role> {
         "developer" => Role::Developer,
         "user" | "human" => Role::User,
         "assistant" | "gpt" | "model" | "function_call" => Role::Assistant,
-        "tool" | "observation" => Role::Tool,
+        "tool" | "observation" | "ipython" => Role::Tool,
         "function" => Role::Function,
         _ => return None,
     })

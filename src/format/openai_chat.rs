@@ -535,23 +535,28 @@ pub(crate) fn read_role_in(
                 Some(r) => format!(" (did you mean \"{r}\"?)"),
                 None => String::new(),
             };
-            // Under a target that reads the file with these role names, its list.
-            let listed = ctx
+            // Under a target that reads the file, at its level (a trainer hands the role to
+            // the chat template, a provider rejects the upload); its list when it reads the
+            // file with these role names (all OpenAI's, or mapped as axolotl's chat datasets
+            // map them).
+            let target = ctx
                 .settings
                 .target
+                .filter(|t| t.accepts(ctx.format.read_as().as_str()));
+            let listed = target
                 .filter(|t| {
-                    t.accepts(ctx.format.read_as().as_str())
-                        && t.roles.value.iter().all(|r| openai_role(r).is_some())
+                    t.accepts(FormatChoice::AxolotlChat.as_str())
+                        || t.roles.value.iter().all(|r| openai_role(r).is_some())
                 })
                 .map_or_else(|| expected.to_string(), |t| t.roles.value.join(", "));
-            ctx.report(
-                Code::S005,
-                span,
-                format!(
-                    "unknown role {}; expected one of {listed}{hint}",
-                    quote(name)
-                ),
+            let message = format!(
+                "unknown role {}; expected one of {listed}{hint}",
+                quote(name)
             );
+            match target {
+                Some(t) => ctx.report_capped(Code::S005, t.role_level(), span, message),
+                None => ctx.report(Code::S005, span, message),
+            }
             Role::Unknown
         }
     }

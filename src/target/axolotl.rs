@@ -28,9 +28,18 @@ pub(super) const TARGET: Target = Target {
         ],
         source: FORMATS,
     },
-    // `human` and `gpt` are in its default role map (`roles` of a chat_template dataset).
+    // `human` and `gpt` are in its default role map (`roles` of a chat_template dataset);
+    // `ipython` is the tool role of the llama4 template (docs/dataset-formats/conversation).
     roles: Cited {
-        value: &["system", "user", "human", "assistant", "gpt", "tool"],
+        value: &[
+            "system",
+            "user",
+            "human",
+            "assistant",
+            "gpt",
+            "tool",
+            "ipython",
+        ],
         source: "https://github.com/axolotl-ai-cloud/axolotl/blob/main/src/axolotl/prompt_strategies/chat_template.py",
     },
     // `field_thinking` is `reasoning_content` by default; a text part may say whether it

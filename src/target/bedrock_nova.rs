@@ -8,8 +8,11 @@ const FORMAT: &str =
 pub(super) const TARGET: Target = Target {
     name: "bedrock-nova",
     title: "Amazon Bedrock (Nova)",
+    // Reinforcement fine-tuning takes OpenAI's chat-completion prompts with a
+    // `reference_answer` and the grader's fields beside them ("We only support the OpenAI chat
+    // completion format", https://docs.aws.amazon.com/bedrock/latest/userguide/rft-prepare-data.html).
     formats: Cited {
-        value: &["bedrock-nova"],
+        value: &["bedrock-nova", "openai-rft"],
         source: FORMAT,
     },
     roles: Cited {

@@ -14,8 +14,11 @@ pub(super) const TARGET: Target = Target {
     title: "Fireworks",
     // Supervised fine-tuning reads chat records; preference tuning (DPO) OpenAI's
     // preference records.
+    // Reinforcement fine-tuning takes prompts (system and user messages) with the
+    // evaluator's fields beside them (`ground_truth`): OpenAI's RFT shape
+    // (https://docs.fireworks.ai/fine-tuning/how-rft-works).
     formats: Cited {
-        value: &["openai-chat", "openai-preference"],
+        value: &["openai-chat", "openai-preference", "openai-rft"],
         source: DPO,
     },
     // The SFT guide's schema lists system, user and assistant; the compatibility page says
@@ -62,7 +65,7 @@ pub(super) const TARGET: Target = Target {
     }],
     tokenizer: Cited {
         value: Tokenizer::Model {
-            what: "the base model's own",
+            what: "the base model's own tokenizer",
         },
         source: SFT,
     },

@@ -36,7 +36,7 @@ pub(super) const TARGET: Target = Target {
     limits: &[],
     tokenizer: Cited {
         value: Tokenizer::Model {
-            what: "Mistral's own (mistral-common's tokenizers)",
+            what: "Mistral's own tokenizer (mistral-common's)",
         },
         source: "https://github.com/mistralai/mistral-common",
     },

@@ -122,7 +122,7 @@ pub enum Tokenizer {
     /// The provider's own, not published (`whose`: "Claude's"): counts with `o200k_base` are
     /// an estimate.
     Unpublished { whose: &'static str },
-    /// The trained model's own (`what`: "the base model's own"): exact once `[tokens]
+    /// The trained model's own (`what`: "the base model's own tokenizer"): exact once `[tokens]
     /// tokenizer` points at it, an estimate with `o200k_base` until then.
     Model { what: &'static str },
 }

@@ -60,7 +60,7 @@ pub(super) const TARGET: Target = Target {
     ],
     tokenizer: Cited {
         value: Tokenizer::Model {
-            what: "the base model's own",
+            what: "the base model's own tokenizer",
         },
         source: DATA,
     },
