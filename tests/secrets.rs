@@ -145,6 +145,16 @@ fn lines_with(secret: &str) -> Vec<String> {
         &escaped[first.len_utf8()..]
     ));
     lines.push(format!(r#"{{"messages": {ok}, "note": 1e{escaped}}}"#));
+    // Between words of a language written without spaces, in a system prompt (`stats`
+    // shows its variants) and a user turn, with a finding (S005) beside them.
+    lines.push(
+        json!({"messages": [
+            {"role": "system", "content": format!("密钥是{secret}请保密")},
+            {"role": "user", "content": format!("我的密钥是{secret}请帮我看看")},
+            {"role": "bot", "content": "It is sunny and warm in Paris today."}
+        ]})
+        .to_string(),
+    );
     // The edges of the window `full` shows: the secret starts left of it, or runs past its
     // right end, by various amounts, with a finding (S005) beside it.
     for pad in [0, 10, 25, 40, 60, 90, 130] {
@@ -255,6 +265,38 @@ fn the_positions_are_really_echoed() {
 /// `sample` hands records to reviewers: neither its text nor its JSON Lines carry a secret,
 /// also when the data writes one with escapes a raw-text search does not see through (a
 /// `\u0073` for the `s` of `sk-`, a private key's `\r\n`).
+/// `stats` shows system prompts (its variants table) in every format: masked there too.
+#[test]
+fn stats_prints_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, secret) in secrets() {
+        let path = dir.path().join(format!("{kind}.jsonl"));
+        let mut body = lines_with(&secret).join("\n");
+        body.push('\n');
+        std::fs::write(&path, body).unwrap();
+        let hidden: Vec<char> = hidden_part(kind, &secret).chars().collect();
+        for format in ["full", "json", "markdown", "html"] {
+            let output = Command::cargo_bin("tunelint")
+                .unwrap()
+                .current_dir(dir.path())
+                .args(["stats", "--isolated", "--no-tokens", "--format", format])
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(0), "{kind} {format}");
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            let unescaped = text.replace("\\r", "\r").replace("\\n", "\n");
+            for run in hidden.windows(8) {
+                let run: String = run.iter().collect();
+                assert!(
+                    !text.contains(&run) && !unescaped.contains(&run),
+                    "stats --format {format} prints {run:?} of the {kind} secret"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_sample_carries_no_secret() {
     let dir = tempfile::tempdir().unwrap();
@@ -272,10 +314,12 @@ fn a_sample_carries_no_secret() {
         let body = &quoted[1..quoted.len() - 1];
         let raw_glued = format!(r#"{{"note": "\ud83d\ude00{body}"}}"#);
         let raw_escaped = format!(r#"{{"note": "x {escaped_secret}"}}"#);
+        // Glued to words of a language written without spaces.
+        let cjk = json!({"messages": chat(&format!("我的密钥是{secret}请帮我看看"))}).to_string();
         let path = dir.path().join(format!("{kind}.jsonl"));
         std::fs::write(
             &path,
-            format!("{plain}\n{escaped}\n{raw_glued}\n{raw_escaped}\n"),
+            format!("{plain}\n{escaped}\n{raw_glued}\n{raw_escaped}\n{cjk}\n"),
         )
         .unwrap();
         let hidden: Vec<char> = hidden_part(kind, &secret).chars().collect();
@@ -292,7 +336,7 @@ fn a_sample_carries_no_secret() {
             // What a JSON reader gets from the JSON Lines: every string decoded.
             let mut decoded = String::new();
             if format == "jsonl" {
-                assert_eq!(text.lines().count(), 4, "{text}");
+                assert_eq!(text.lines().count(), 5, "{text}");
                 for line in text.lines() {
                     let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
                     strings(&value, &mut decoded);

@@ -140,11 +140,13 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             continue;
         };
         let kind = &KINDS[kind_index];
-        // Only a letter or digit glues: `_sk-proj-...` and `=sk-proj-...` are keys.
+        // Only an ASCII letter or digit glues (one a key could hold): `_sk-proj-...`,
+        // `=sk-proj-...` and `密钥是sk-proj-...` (Chinese and Japanese put no space between
+        // words) are keys.
         let glued = text[..start]
             .chars()
             .next_back()
-            .is_some_and(char::is_alphanumeric);
+            .is_some_and(|c| c.is_ascii_alphanumeric());
         if glued && !found.masking {
             continue;
         }
@@ -184,8 +186,8 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         let after_glued = text[end..]
             .chars()
             .next()
-            .is_some_and(|c| c.is_alphanumeric());
-        if after_glued && kind.name != "PEM private key" {
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        if after_glued && !found.masking && kind.name != "PEM private key" {
             continue;
         }
         let random = if kind.name == "PEM private key" {
@@ -361,6 +363,30 @@ mod tests {
         // Glued to a letter or digit, it is part of a longer word.
         assert_eq!(kind_of(&format!("x{key}")), None);
         assert_eq!(kind_of(&format!("{key}______x")), None);
+    }
+
+    /// Letters a key cannot hold do not glue to it: Chinese and Japanese write no space
+    /// between words, and an accented letter may end the word before a key.
+    #[test]
+    fn letters_beyond_ascii_around_a_key_do_not_hide_it() {
+        let keys = [
+            (
+                "sk-proj-ZZ9aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789QQ",
+                "OpenAI API key",
+            ),
+            ("AKIA4QW7ZR2KXNB5TG3M", "AWS access key ID"),
+            ("ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R", "GitHub token"),
+        ];
+        for (key, kind) in keys {
+            for text in [
+                format!("我的密钥是{key}请帮我看看"),
+                format!("ключ{key}"),
+                format!("{key}ですか"),
+                format!("café{key}é"),
+            ] {
+                assert_eq!(kind_of(&text).as_deref(), Some(kind), "{text}");
+            }
+        }
     }
 
     #[test]
