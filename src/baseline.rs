@@ -67,18 +67,19 @@ pub type Counts = BTreeMap<Key, u32>;
 /// Reads the baseline at `path`.
 pub fn read(path: &Path) -> Result<Counts, BaselineError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let mut reason = crate::source::io_error_text(&e);
-        if e.kind() == io::ErrorKind::NotFound {
-            reason.push_str(&format!(
-                " (create it with --write-baseline {shown} alone first)"
-            ));
-        }
-        BaselineError::Read {
-            path: shown.clone(),
-            reason,
-        }
-    })?;
+    let text =
+        crate::source::read_string_capped(path, crate::source::DATA_FILE_LIMIT).map_err(|e| {
+            let mut reason = crate::source::io_error_text(&e);
+            if e.kind() == io::ErrorKind::NotFound {
+                reason.push_str(&format!(
+                    " (create it with --write-baseline {shown} alone first)"
+                ));
+            }
+            BaselineError::Read {
+                path: shown.clone(),
+                reason,
+            }
+        })?;
     let format = |reason: String| BaselineError::Format {
         path: shown.clone(),
         reason,

@@ -105,7 +105,8 @@ pub fn read(path: &Path) -> Result<Registry, DatasetInfoError> {
             meta.len()
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| io(crate::source::io_error_text(&e)))?;
+    let bytes = crate::source::read_capped(path, MAX_BYTES)
+        .map_err(|e| io(crate::source::io_error_text(&e)))?;
     let text = String::from_utf8(bytes).map_err(|e| DatasetInfoError::Invalid {
         path: shown.clone(),
         line: 1,

@@ -375,6 +375,43 @@ impl Filling {
     }
 }
 
+/// Reads all of a file a setting names (a configuration, a baseline, a tokenizer), at most
+/// `limit` bytes: a device or a pipe that never ends (`/dev/zero`) is an error, not a read
+/// that fills the memory.
+pub fn read_capped(path: &std::path::Path, limit: u64) -> io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    // What is not a regular file (a pipe, a device) has no size to trust: the lower limit.
+    let limit = if file.metadata()?.is_file() {
+        limit
+    } else {
+        limit.min(SETTINGS_FILE_LIMIT)
+    };
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("more than {} MiB, too large for this file", limit >> 20),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// [`read_capped`], as text.
+pub fn read_string_capped(path: &std::path::Path, limit: u64) -> io::Result<String> {
+    String::from_utf8(read_capped(path, limit)?).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("not UTF-8 (at byte {})", e.utf8_error().valid_up_to()),
+        )
+    })
+}
+
+/// Most bytes of a configuration file, a chat template or a tokenizer's configuration.
+pub const SETTINGS_FILE_LIMIT: u64 = 64 << 20;
+/// Most bytes of a baseline, a tokenizer's vocabulary or a benchmark file.
+pub const DATA_FILE_LIMIT: u64 = 1 << 30;
+
 /// Why a file could not be opened or read, in the house style: lowercase, without the
 /// operating system's error number (`too many levels of symbolic links (a symlink loop)`).
 pub fn io_error_text(e: &io::Error) -> String {

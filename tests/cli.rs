@@ -519,6 +519,40 @@ fn unreadable_file_exits_2_and_the_others_are_still_linted() {
     );
 }
 
+/// A setting that names a file that never ends (a device, a pipe) is an error, read no
+/// further than a bound: `/dev/zero` as a configuration, a baseline or a tokenizer filled
+/// the memory until the system stopped the run.
+#[cfg(unix)]
+#[test]
+fn a_settings_file_that_never_ends_is_an_error() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "t.jsonl", &lines(&[GOOD]));
+    let zero = "/dev/zero";
+    let runs: [(&[&str], &str); 2] = [
+        (
+            &["--isolated", "--baseline", zero],
+            "cannot read the baseline /dev/zero: more than 64 MiB",
+        ),
+        (
+            &["--config", zero],
+            "/dev/zero: cannot read config file: more than 64 MiB",
+        ),
+    ];
+    for (args, expected) in runs {
+        let (code, _, stderr) = stdout_of(tunelint(d).args(args).arg("t.jsonl"));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    write(d, "tunelint.toml", "[tokens]\ntokenizer = \"/dev/zero\"\n");
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("t.jsonl"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("cannot read tokenizer /dev/zero: more than 64 MiB"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn unreadable_symlinks_exit_2() {
     use std::os::unix::fs::symlink;

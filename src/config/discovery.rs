@@ -122,7 +122,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|e| {
+    crate::source::read_string_capped(path, crate::source::SETTINGS_FILE_LIMIT).map_err(|e| {
         ConfigError::in_file(
             &display_path(path),
             format!(

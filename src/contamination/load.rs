@@ -19,7 +19,8 @@ use super::Benchmark;
 /// Reads the benchmark file at `path`, named `name` in findings. An error says why, without
 /// the path (the caller names it).
 pub fn file(path: &Path, name: &str) -> Result<Benchmark, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let bytes = crate::source::read_capped(path, crate::source::DATA_FILE_LIMIT)
+        .map_err(|e| format!("cannot be read: {}", crate::source::io_error_text(&e)))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         format!(
             "is not UTF-8 (at byte {}); expected JSONL or a JSON array",

@@ -123,13 +123,14 @@ impl Model {
             let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
             (path.to_path_buf(), dir)
         };
-        let text = std::fs::read_to_string(&json).map_err(|e| {
-            format!(
-                "cannot read tokenizer {}: {}; {never}",
-                shown(&json),
-                io_why(&e)
-            )
-        })?;
+        let text = crate::source::read_string_capped(&json, crate::source::DATA_FILE_LIMIT)
+            .map_err(|e| {
+                format!(
+                    "cannot read tokenizer {}: {}; {never}",
+                    shown(&json),
+                    io_why(&e)
+                )
+            })?;
         // The `tokenizers` crate and the fast byte-level encoder each read the file's JSON
         // (a tokenizer.json is megabytes of vocabulary and merges): side by side, so that
         // loading takes the longer of the two, not their sum.
@@ -150,7 +151,10 @@ impl Model {
         })?;
         let (expansion, fast) = doc.unwrap_or((18, None));
         let config_path = dir.join("tokenizer_config.json");
-        let config: Option<serde_json::Value> = match std::fs::read_to_string(&config_path) {
+        let config: Option<serde_json::Value> = match crate::source::read_string_capped(
+            &config_path,
+            crate::source::SETTINGS_FILE_LIMIT,
+        ) {
             Ok(text) => Some(
                 serde_json::from_str(&text)
                     .map_err(|e| format!("cannot read {}: {e}", shown(&config_path)))?,
@@ -166,8 +170,10 @@ impl Model {
         };
 
         let read_template = |p: &Path| -> Result<ChatTemplate, String> {
-            let source = std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read chat template {}: {}", shown(p), io_why(&e)))?;
+            let source = crate::source::read_string_capped(p, crate::source::SETTINGS_FILE_LIMIT)
+                .map_err(|e| {
+                format!("cannot read chat template {}: {}", shown(p), io_why(&e))
+            })?;
             compile(&source, shown(p))
         };
         let jinja = dir.join("chat_template.jinja");
