@@ -1,6 +1,6 @@
 //! One run: config → discover → engine → gates → render → exit status.
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -312,7 +312,33 @@ fn spool_stdin() -> Result<tempfile::NamedTempFile> {
                 crate::source::io_error_text(&e)
             )
         })?;
-    io::copy(&mut io::stdin().lock(), file.as_file_mut()).map_err(|e| {
+    // The head first: binary data on standard input (/dev/zero has no end) is refused before
+    // it fills the temporary directory.
+    let mut stdin = io::stdin().lock();
+    let mut head = Vec::new();
+    let kept = (&mut stdin)
+        .take(crate::source::HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .and_then(|_| {
+            // A compressed stream or a table is told apart later, with what to do instead.
+            let container = crate::source::Compression::sniff(&head).is_some()
+                || crate::source::is_parquet(&head);
+            if !container && let Some(why) = crate::rules::jsonl::not_jsonl::not_utf8_lines(&head) {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, why));
+            }
+            file.as_file_mut().write_all(&head)
+        });
+    if let Err(e) = kept {
+        if e.kind() == io::ErrorKind::InvalidData {
+            bail!("standard input: {e}");
+        }
+        bail!(
+            "cannot keep standard input in a temporary file ({}): {}",
+            file.path().display(),
+            crate::source::io_error_text(&e)
+        );
+    }
+    io::copy(&mut stdin, file.as_file_mut()).map_err(|e| {
         anyhow::anyhow!(
             "cannot keep standard input in a temporary file ({}): {}",
             file.path().display(),

@@ -228,7 +228,17 @@ impl FileSampler<'_> {
                     InputSource::Stdin => Box::new(io::stdin().lock()),
                     InputSource::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
                 };
-                source::decompressed(raw)?.0
+                let mut text = source::decompressed(raw)?.0;
+                // The head first: binary data (/dev/zero has no line end to wait for) is
+                // refused as `check` reports it, not read line by line forever.
+                let mut head = Vec::new();
+                (&mut text)
+                    .take(source::HEAD_BYTES as u64)
+                    .read_to_end(&mut head)?;
+                if let Some(why) = crate::rules::jsonl::not_jsonl::not_utf8_lines(&head) {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, why));
+                }
+                Box::new(io::Cursor::new(head).chain(text))
             }
         };
         let is_array = match &input.source {

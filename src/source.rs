@@ -177,6 +177,10 @@ impl Reopened {
 /// that one file of a few hundred MB splits into hundreds of chunks for all cores.
 pub const CHUNK_SIZE: usize = 1 << 20;
 
+/// Bytes of an input looked at before its lines are read: enough to tell text split into
+/// lines from binary data, a wider Unicode encoding or a compressed container.
+pub const HEAD_BYTES: usize = 8192;
+
 /// What [`ChunkReader::next_piece`] produced.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Piece {

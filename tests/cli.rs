@@ -519,6 +519,38 @@ fn unreadable_file_exits_2_and_the_others_are_still_linted() {
     );
 }
 
+/// Binary data with no end (`/dev/zero`) is refused from its head: `sample` read it line
+/// by line forever, and `dedupe -` copied standard input into a temporary file until the
+/// disk was full.
+#[cfg(unix)]
+#[test]
+fn binary_data_without_an_end_is_refused_from_its_head() {
+    let dir = tempdir();
+    let d = dir.path();
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["sample", "--isolated", "/dev/zero"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("/dev/zero: file is binary (NUL byte at offset 0), not JSON Lines"),
+        "{stderr}"
+    );
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+        .current_dir(d)
+        .env("TMPDIR", d)
+        .args(["dedupe", "--isolated", "-", "-o", "out.jsonl"])
+        .stdin(fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("standard input: file is binary (NUL byte at offset 0)"),
+        "{stderr}"
+    );
+    // Nothing left behind.
+    let left: Vec<_> = fs::read_dir(d).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 /// A setting that names a file that never ends (a device, a pipe) is an error, read no
 /// further than a bound: `/dev/zero` as a configuration, a baseline or a tokenizer filled
 /// the memory until the system stopped the run.

@@ -26,9 +26,6 @@ use crate::source::{
     self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece, io_error_text,
 };
 
-/// Bytes of an input looked at before its lines are read.
-const HEAD_BYTES: usize = 8192;
-
 /// What the reader thread is given besides its inputs.
 pub(super) struct Reading<'a> {
     /// Bytes read so far, for a progress display.
@@ -147,7 +144,10 @@ pub(super) fn read_job(
     // read: /dev/zero has no line end to wait for, /dev/urandom no end at all. A compressed
     // stream or a table that fails within it fails again when its lines are read.
     let mut head = Vec::new();
-    if let Err(e) = src.by_ref().take(HEAD_BYTES as u64).read_to_end(&mut head)
+    if let Err(e) = src
+        .by_ref()
+        .take(source::HEAD_BYTES as u64)
+        .read_to_end(&mut head)
         && source::corrupt_data(&e).is_none()
         && !source::unreadable_rows(&e)
     {

@@ -128,7 +128,7 @@ const JQ_OBJECT: &str = "`jq -c .`";
 
 /// Why the head of an input shows that it is not UTF-8 text split into lines by `\n`, for
 /// J007: text in a wider Unicode encoding, classic Mac line ends, or binary data.
-fn not_utf8_lines(head: &[u8]) -> Option<String> {
+pub(crate) fn not_utf8_lines(head: &[u8]) -> Option<String> {
     if let Some((name, order, bom)) = wide_encoding(head) {
         let (endian, iconv) = match order {
             ByteOrder::Little => ("little-endian", "LE"),
