@@ -155,6 +155,15 @@ fn lines_with(secret: &str) -> Vec<String> {
         ]})
         .to_string(),
     );
+    // With a run of one character glued after it, which is no random key's end, and a
+    // finding (S005) beside it.
+    lines.push(
+        json!({"messages": [
+            {"role": "user", "content": "What is the weather in Paris?"},
+            {"role": "bot", "content": format!("{secret}AAAAAA or {secret}0000000000")}
+        ]})
+        .to_string(),
+    );
     // The edges of the window `full` shows: the secret starts left of it, or runs past its
     // right end, by various amounts, with a finding (S005) beside it.
     for pad in [0, 10, 25, 40, 60, 90, 130] {

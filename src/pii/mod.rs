@@ -325,6 +325,26 @@ mod tests {
         assert_eq!(mask_matches("nothing here"), "nothing here");
     }
 
+    /// A run of one character glued after a key fails the randomness test; the key before it
+    /// is still hidden (and the run with it).
+    #[test]
+    fn a_key_with_a_run_glued_after_it_is_masked() {
+        let key = "sk-proj-Q3vT9xLm2Pw8Rk4ZbN7cYh1JdF6sGa0E";
+        for run in ["AAAAAA", "000000", "zzzzzzzzzzzz"] {
+            let masked = mask_matches(&format!("key {key}{run} here"));
+            assert!(!masked.contains("Q3vT9x"), "{masked}");
+            assert!(
+                masked.starts_with("key sk-p***") && masked.ends_with(" here"),
+                "{masked}"
+            );
+        }
+        // Not a key at all: the run alone after the prefix stays as written.
+        assert_eq!(
+            mask_matches("sk-aaaaaaaaaaaaaaaaaaaaaaaa"),
+            "sk-aaaaaaaaaaaaaaaaaaaaaaaa"
+        );
+    }
+
     #[test]
     fn digit_runs_join_separated_groups() {
         let text = "Call (555) 123-4567 or 12 cats; ip 192.0.2.1 and 7.8.15";

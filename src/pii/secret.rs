@@ -198,7 +198,9 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         let random_enough = if kind.name == "PEM private key" {
             !is_stand_in(random)
         } else {
-            looks_random(random)
+            // A mask also hides a key with a run glued after it (`...sGa0EAAAAAA`): the run
+            // fails the randomness test, the key before it need not.
+            looks_random(random) || (found.masking && looks_random(without_trailing_run(random)))
         };
         if !random_enough || (kind.name == "AWS access key ID" && key.as_str().ends_with("EXAMPLE"))
         {
@@ -290,6 +292,16 @@ fn looks_random(s: &str) -> bool {
         longest = longest.max(run);
     }
     has_digit && has_letter && longest < 6 && !is_stand_in(s)
+}
+
+/// `s` without the run of one repeated character at its end, if the run is long enough to
+/// fail [`looks_random`].
+fn without_trailing_run(s: &str) -> &str {
+    let Some(&last) = s.as_bytes().last() else {
+        return s;
+    };
+    let kept = s.trim_end_matches(last as char);
+    if s.len() - kept.len() >= 6 { kept } else { s }
 }
 
 fn is_stand_in(s: &str) -> bool {
