@@ -223,12 +223,18 @@ pub fn for_log(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// `eprintln!` through [`for_log`].
+/// `eprintln!` through [`for_log`], except that standard error closed early (`2>&1 | head`)
+/// is not a panic: what could not be said is dropped, and the exit status still tells.
 #[macro_export]
 macro_rules! say {
-    ($($arg:tt)*) => {
-        eprintln!("{}", $crate::wording::for_log(&format!($($arg)*)))
-    };
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}",
+            $crate::wording::for_log(&format!($($arg)*))
+        );
+    }};
 }
 
 #[cfg(test)]
