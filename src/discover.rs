@@ -329,10 +329,25 @@ fn walk(
         .follow_links(false)
         .build();
     for entry in walker {
-        let entry = entry.map_err(|e| DiscoverError::Walk {
-            path: dir.display().to_string(),
-            reason: walk_error_text(&e),
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A folder (or a file) the walk cannot enter is an input that cannot be read,
+            // reported as such with the others still linted: the reader meets the same
+            // error opening it.
+            Err(e) => match unreadable_path(&e) {
+                Some(path) if !(exclusion.is_excluded)(path) => {
+                    found.push(Found::File(clean(path)));
+                    continue;
+                }
+                Some(_) => continue,
+                None => {
+                    return Err(DiscoverError::Walk {
+                        path: dir.display().to_string(),
+                        reason: walk_error_text(&e),
+                    });
+                }
+            },
+        };
         let path = entry.path();
         // A link is followed to what it names: a link to a FIFO, a socket or a device would
         // block the walk or read forever (as a FIFO found itself is skipped), and one to a
@@ -460,6 +475,18 @@ fn first_object_may_be_a_record(text: &[u8]) -> bool {
         }),
         // Cut off by the head, or not JSON at all: the reader says what it is.
         _ => true,
+    }
+}
+
+/// The path a walk error is about, when it is about one.
+fn unreadable_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            unreadable_path(err)
+        }
+        _ => None,
     }
 }
 

@@ -519,6 +519,113 @@ fn unreadable_file_exits_2_and_the_others_are_still_linted() {
     );
 }
 
+/// A folder the walk cannot enter is an input that could not be read, like a file: the
+/// rest of the run is linted and reported in every format, and the run exits 2. It stopped
+/// the whole run with the walker's own error ("IO error for operation on ...").
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_reported_and_the_rest_linted() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "data/a.jsonl", &lines(&[BAD_ROLE]));
+    write(d, "data/locked/b.jsonl", &lines(&[GOOD]));
+    let locked = d.join("data/locked");
+    fs::set_permissions(d, fs::Permissions::from_mode(0o755)).expect("chmod");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).expect("chmod");
+    // As root permissions stop nothing: the run is made as an unprivileged user instead.
+    let as_root = fs::read_dir(&locked).is_ok();
+    let run = |format: &str| {
+        let bin = assert_cmd::cargo::cargo_bin("tunelint");
+        let mut cmd = if as_root {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin);
+            c
+        } else {
+            std::process::Command::new(&bin)
+        };
+        cmd.current_dir(d)
+            .args(["check", "--isolated", "--format", format, "data"])
+            .env_remove("GITHUB_ACTIONS")
+            .output()
+    };
+    match run("concise") {
+        Err(e) if as_root => {
+            fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).expect("chmod");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "running as root needs setpriv to drop privileges: {e}"
+            );
+            eprintln!("note: running as root without setpriv ({e}); skipping");
+            return;
+        }
+        _ => {}
+    }
+    let outputs: Vec<(&str, std::process::Output)> = ["concise", "json", "sarif"]
+        .into_iter()
+        .map(|f| (f, run(f).expect("run tunelint")))
+        .collect();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).expect("chmod back");
+    for (format, out) in outputs {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {stdout}{stderr}");
+        assert_clean_error(&stderr);
+        assert!(
+            stderr.contains("data/locked: could not be read: permission denied"),
+            "{format}: {stderr}"
+        );
+        match format {
+            "concise" => assert!(stdout.contains("data/a.jsonl:1:22: S005"), "{stdout}"),
+            "json" => {
+                let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+                let files = v["files"].as_array().expect("files");
+                assert!(
+                    files
+                        .iter()
+                        .any(|f| f["path"] == "data/locked"
+                            && f["read_error"] == "permission denied"),
+                    "{stdout}"
+                );
+                assert!(
+                    files
+                        .iter()
+                        .any(|f| f["path"] == "data/a.jsonl" && f["errors"] == 1)
+                );
+            }
+            _ => assert!(
+                stdout.contains("data/locked could not be read: permission denied")
+                    && stdout.contains("\"ruleId\": \"S005\""),
+                "{stdout}"
+            ),
+        }
+    }
+}
+
+/// Standard error closed before the run is done (`2>&1 | head -1`) is no panic: the run
+/// still exits with its own status.
+#[test]
+fn a_closed_standard_error_is_not_a_panic() {
+    use std::io::Write;
+    let dir = tempdir();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+        .current_dir(dir.path())
+        .args(["sample", "--isolated", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tunelint");
+    // Standard error is closed before the input that makes the run say something arrives.
+    drop(child.stderr.take());
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"\0\0\0\0").expect("write");
+    drop(stdin);
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(2));
+}
+
 /// Binary data with no end (`/dev/zero`) is refused from its head: `sample` read it line
 /// by line forever, and `dedupe -` copied standard input into a temporary file until the
 /// disk was full.
