@@ -43,6 +43,7 @@ impl Status {
 }
 
 pub fn run(cli: Cli) -> Result<Status> {
+    crate::interrupt::watch();
     match cli.command {
         None => check(cli.check, Mode::Check),
         Some(Command::Check(args)) => check(args, Mode::Check),
@@ -217,7 +218,7 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         }
         None
     };
-    let input_path = spooled.as_ref().map_or(args.input.as_path(), |f| f.path());
+    let input_path = spooled.as_deref().unwrap_or(args.input.as_path());
     let output = if args.dry_run {
         None
     } else {
@@ -298,7 +299,7 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
 
 /// Standard input copied to a temporary file (removed when dropped), for a command that
 /// reads its input more than once.
-fn spool_stdin() -> Result<tempfile::NamedTempFile> {
+fn spool_stdin() -> Result<crate::interrupt::TempPath> {
     if !stdin_is_open() {
         bail!("standard input is closed or /dev/null; pipe a JSONL file into `tunelint dedupe -`");
     }
@@ -312,6 +313,8 @@ fn spool_stdin() -> Result<tempfile::NamedTempFile> {
                 crate::source::io_error_text(&e)
             )
         })?;
+    // Removed if the run is interrupted while it waits for standard input to end.
+    let _copying = crate::interrupt::Pending::new(file.path());
     // The head first: binary data on standard input (/dev/zero has no end) is refused before
     // it fills the temporary directory.
     let mut stdin = io::stdin().lock();
@@ -345,7 +348,7 @@ fn spool_stdin() -> Result<tempfile::NamedTempFile> {
             crate::source::io_error_text(&e)
         )
     })?;
-    Ok(file)
+    Ok(crate::interrupt::TempPath::new(file.into_temp_path()))
 }
 
 fn sample(args: crate::cli::SampleArgs) -> Result<Status> {

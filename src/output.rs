@@ -238,6 +238,8 @@ enum Target {
         file: io::BufWriter<tempfile::NamedTempFile>,
         /// Where the rename goes: `path` with its symlinks resolved, so a link stays a link.
         dest: PathBuf,
+        /// The temporary file is removed if the run is interrupted.
+        _pending: crate::interrupt::Pending,
     },
     Direct(io::BufWriter<File>),
     /// `-`.
@@ -301,6 +303,7 @@ impl OutputFile {
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let temp = builder.tempfile_in(dir).map_err(io_error)?;
+        let pending = crate::interrupt::Pending::new(temp.path());
         if let Some(m) = &meta {
             // A replaced file keeps its permissions.
             let _ = temp.as_file().set_permissions(m.permissions());
@@ -310,6 +313,7 @@ impl OutputFile {
             target: Target::Temp {
                 file: io::BufWriter::new(temp),
                 dest,
+                _pending: pending,
             },
         })
     }
@@ -353,7 +357,7 @@ impl OutputFile {
     /// Finishes the file: renames the temporary file into place (or appends).
     pub fn commit(self) -> io::Result<()> {
         match self.target {
-            Target::Temp { file, dest } => {
+            Target::Temp { file, dest, .. } => {
                 let temp = file.into_inner().map_err(|e| e.into_error())?;
                 temp.as_file().sync_all()?;
                 temp.persist(&dest).map_err(|e| e.error)?;

@@ -626,6 +626,71 @@ fn a_closed_standard_error_is_not_a_panic() {
     assert_eq!(status.code(), Some(2));
 }
 
+/// Interrupted (Ctrl-C, `kill`, a closed terminal), a run removes the temporary files that
+/// hold its input's data, and still ends as killed by the signal: `dedupe -`'s copy of
+/// standard input and `check`'s copy of an input read once were left in the temporary
+/// directory.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let runs: [(&[&str], &str, &str); 2] = [
+        (
+            &["dedupe", "--isolated", "-", "-o", "out.jsonl"],
+            ".tunelint-stdin-",
+            "TERM",
+        ),
+        (
+            &["check", "--isolated", "--format", "json", "-"],
+            "tunelint-input-",
+            "INT",
+        ),
+    ];
+    for (args, prefix, signal) in runs {
+        let dir = tempdir();
+        let d = dir.path();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+            .current_dir(d)
+            .env("TMPDIR", d)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("run tunelint");
+        // Standard input stays open: the run waits for the rest with its copy made.
+        let stdin = child.stdin.take();
+        let started = std::time::Instant::now();
+        let made = || {
+            fs::read_dir(d)
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(prefix))
+        };
+        while !made() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "{args:?} made no {prefix}* file"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .expect("run kill");
+        assert!(killed.success());
+        let status = child.wait().expect("wait");
+        drop(stdin);
+        let number = if signal == "TERM" { 15 } else { 2 };
+        assert_eq!(status.signal(), Some(number), "{args:?}: {status:?}");
+        let left: Vec<_> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+    }
+}
+
 /// Binary data with no end (`/dev/zero`) is refused from its head: `sample` read it line
 /// by line forever, and `dedupe -` copied standard input into a temporary file until the
 /// disk was full.

@@ -100,7 +100,7 @@ impl Job {
     /// JSON, the text its findings point into). The spool is removed when the returned path is dropped; it is
     /// not held open meanwhile, so a run over thousands of compressed shards does not run out
     /// of file descriptors.
-    pub fn spool_if_needed(&mut self) -> std::io::Result<Option<tempfile::TempPath>> {
+    pub fn spool_if_needed(&mut self) -> std::io::Result<Option<crate::interrupt::TempPath>> {
         if self.source.is_regular()
             && self.source.compression().is_none()
             && !self.source.is_parquet()
@@ -111,7 +111,7 @@ impl Job {
             .prefix("tunelint-input-")
             .suffix(".jsonl")
             .tempfile()?;
-        let spool = spool.into_temp_path();
+        let spool = crate::interrupt::TempPath::new(spool.into_temp_path());
         self.spool = Some(spool.to_path_buf());
         Ok(Some(spool))
     }
