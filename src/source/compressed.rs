@@ -21,6 +21,12 @@ pub enum Compression {
 /// The bytes every gzip member and every zstd frame starts with.
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// Whether `head` starts with a zstd skippable frame (magic 0x184D2A50 to 0x184D2A5F, little
+/// endian), as `pzstd`'s output does: the frames of data follow it.
+fn is_skippable_frame(head: &[u8]) -> bool {
+    matches!(head, [first, 0x2a, 0x4d, 0x18, ..] if first & 0xf0 == 0x50)
+}
 /// Bytes to read to tell a compressed input from a plain one.
 pub const MAGIC_BYTES: usize = 4;
 
@@ -30,7 +36,7 @@ impl Compression {
     pub fn sniff(head: &[u8]) -> Option<Compression> {
         if head.starts_with(&GZIP_MAGIC) {
             Some(Compression::Gzip)
-        } else if head.starts_with(&ZSTD_MAGIC) {
+        } else if head.starts_with(&ZSTD_MAGIC) || is_skippable_frame(head) {
             Some(Compression::Zstd)
         } else {
             None
@@ -71,12 +77,63 @@ pub fn decompressed<'a>(
     let raw = BufReader::with_capacity(1 << 16, io::Cursor::new(head).chain(src));
     let text: Box<dyn Read + 'a> = match compression {
         None => Box::new(raw),
-        Some(c @ Compression::Gzip) => {
-            Box::new(Sticky::new(c, flate2::bufread::MultiGzDecoder::new(raw)))
-        }
+        Some(c @ Compression::Gzip) => Box::new(Sticky::new(c, GzipMembers::new(raw))),
         Some(c @ Compression::Zstd) => Box::new(Sticky::new(c, zstd_frames(raw)?)),
     };
     Ok((text, compression))
+}
+
+/// A gzip stream of one member or several (`cat a.gz b.gz`), as `gzip -d` reads it: zero
+/// bytes after the last member (padding to a block) are ignored, and any other bytes there
+/// are an error that says so, not a member header cut short.
+struct GzipMembers<R: BufRead> {
+    /// The member being read; `None` at the end.
+    member: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzipMembers<R> {
+    fn new(source: R) -> Self {
+        GzipMembers {
+            member: Some(flate2::bufread::GzDecoder::new(source)),
+        }
+    }
+}
+
+impl<R: BufRead> Read for GzipMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(member) = &mut self.member else {
+                return Ok(0);
+            };
+            let n = member.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The member is done (its trailer checked): the next one, or the end.
+            let Some(member) = self.member.take() else {
+                return Ok(0);
+            };
+            let mut rest = member.into_inner();
+            loop {
+                let available = rest.fill_buf()?;
+                if available.is_empty() {
+                    return Ok(0);
+                }
+                let zeros = available.iter().take_while(|&&b| b == 0).count();
+                if zeros == 0 {
+                    break;
+                }
+                rest.consume(zeros);
+            }
+            if rest.fill_buf()?[0] != GZIP_MAGIC[0] {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "bytes that are not gzip after the end of the compressed data (trailing garbage, which `gzip -d` warns about and Python's gzip refuses)",
+                ));
+            }
+            self.member = Some(flate2::bufread::GzDecoder::new(rest));
+        }
+    }
 }
 
 /// A decoder whose first error is returned again by every later read, worded as
@@ -199,6 +256,48 @@ mod tests {
         assert_eq!(
             (out.unwrap(), c),
             (b"a\nb\n".to_vec(), Some(Compression::Zstd))
+        );
+    }
+
+    /// `gzip -d` ignores zero bytes after the last member and warns about other bytes there;
+    /// the other bytes are an error that names them, not "the data ends early".
+    #[test]
+    fn what_follows_the_last_gzip_member() {
+        let mut padded = gzip(b"a\n");
+        padded.extend([0; 700]);
+        padded.extend(gzip(b"b\n"));
+        padded.extend([0; 3]);
+        assert_eq!(text(padded).0.unwrap(), b"a\nb\n");
+        for garbage in [
+            &b"garbage!!"[..],
+            b"x",
+            b"\x1fjunk that is long enough for a header",
+        ] {
+            let mut bytes = gzip(b"a\n");
+            bytes.extend(garbage);
+            let (mut r, _) = decompressed(Box::new(io::Cursor::new(bytes))).unwrap();
+            let mut out = Vec::new();
+            let e = r.read_to_end(&mut out).unwrap_err();
+            assert_eq!(out, b"a\n", "the member before is read");
+            let reason = &corrupt_data(&e).expect("a decompression error").reason;
+            let expected = if garbage[0] == 0x1f {
+                "invalid gzip header"
+            } else {
+                "bytes that are not gzip after the end"
+            };
+            assert!(reason.contains(expected), "{garbage:?}: {reason}");
+        }
+    }
+
+    /// `pzstd` starts its output with a skippable frame: still zstd, not binary data.
+    #[test]
+    fn a_zstd_stream_may_start_with_a_skippable_frame() {
+        let mut bytes = vec![0x5e, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 1, 2, 3, 4];
+        bytes.extend(zstd(b"{}\n"));
+        let (out, c) = text(bytes);
+        assert_eq!(
+            (out.unwrap(), c),
+            (b"{}\n".to_vec(), Some(Compression::Zstd))
         );
     }
 
