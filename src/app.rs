@@ -204,7 +204,9 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         if !args.input.is_file() {
             let shown = args.input.display();
             match std::fs::metadata(&args.input) {
-                Err(_) => bail!("{shown}: no such file"),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => bail!("{shown}: no such file"),
+                // A symbolic link loop, a folder without access on the way.
+                Err(e) => bail!("{shown}: {}", crate::source::io_error_text(&e)),
                 Ok(m) if m.is_dir() => {
                     bail!(
                         "{shown}: is a directory; dedupe rewrites one file (`tunelint check {shown}` lists the duplicates of every file in it)"

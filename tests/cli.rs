@@ -691,6 +691,35 @@ fn an_interrupted_run_leaves_no_temporary_file() {
     }
 }
 
+/// What cannot be read says why: a symbolic link loop is not "no such file", and bytes
+/// after a gzip stream's end are not "the data ends early".
+#[cfg(unix)]
+#[test]
+fn unreadable_inputs_say_why() {
+    use std::io::Write;
+    let dir = tempdir();
+    let d = dir.path();
+    std::os::unix::fs::symlink("loop.jsonl", d.join("loop.jsonl")).expect("symlink");
+    let (code, _, stderr) =
+        stdout_of(tunelint(d).args(["dedupe", "--isolated", "loop.jsonl", "-o", "out.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("loop.jsonl: too many levels of symbolic links"),
+        "{stderr}"
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(lines(&[GOOD]).as_bytes()).unwrap();
+    let mut bytes = gz.finish().unwrap();
+    bytes.extend(b"garbage!!");
+    fs::write(d.join("g.jsonl.gz"), bytes).unwrap();
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["check", "--isolated", "g.jsonl.gz"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("g.jsonl.gz: could not be read: corrupt or truncated gzip data after line 1 of the decompressed text: bytes that are not gzip after the end of the compressed data (trailing garbage"),
+        "{stderr}"
+    );
+}
+
 /// Binary data with no end (`/dev/zero`) is refused from its head: `sample` read it line
 /// by line forever, and `dedupe -` copied standard input into a temporary file until the
 /// disk was full.

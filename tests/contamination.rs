@@ -278,6 +278,45 @@ fn the_test_set_itself_is_found_whole() {
     assert_eq!(found.len(), 2, "{found:#?}");
 }
 
+/// A benchmark path that is there but is no file says what it is: a folder (with the glob
+/// that names its files), a device.
+#[cfg(unix)]
+#[test]
+fn a_benchmark_that_is_no_file_says_what_it_is() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(tmp.path().join("evals")).expect("dir");
+    std::fs::write(
+        tmp.path().join("a.jsonl"),
+        record("hi there", "hello") + "\n",
+    )
+    .expect("data");
+    for (benchmark, expected) in [
+        (
+            "evals",
+            "\"evals\" is a directory; name its files with a glob such as \"evals/*.jsonl\"",
+        ),
+        (
+            "/dev/zero",
+            "\"/dev/zero\" is not a regular file (a device or a pipe)",
+        ),
+    ] {
+        std::fs::write(
+            tmp.path().join("tunelint.toml"),
+            format!("[contamination]\nbenchmarks = [\"{benchmark}\"]\n"),
+        )
+        .expect("config");
+        let out = Command::cargo_bin("tunelint")
+            .expect("the binary")
+            .current_dir(tmp.path())
+            .arg("a.jsonl")
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}
+
 #[test]
 fn a_benchmark_that_matches_nothing_is_a_config_error() {
     let tmp = tempfile::tempdir().expect("tempdir");

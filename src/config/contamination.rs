@@ -61,12 +61,19 @@ fn expand(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     let is_glob = |s: &str| s.contains(['*', '?', '[', '{']);
     if !is_glob(pattern) {
         let path = root.join(pattern);
-        return if path.is_file() {
-            Ok(vec![path])
-        } else {
-            Err(format!(
+        return match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => Ok(vec![path]),
+            Ok(m) if m.is_dir() => Err(format!(
+                "{pattern:?} is a directory; name its files with a glob such as \"{}/*.jsonl\"",
+                pattern.trim_end_matches('/')
+            )),
+            Ok(_) => Err(format!(
+                "{pattern:?} is not a regular file (a device or a pipe); a benchmark is a JSONL file"
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!(
                 "no benchmark file at {pattern:?} (relative to the config file)"
-            ))
+            )),
+            Err(e) => Err(format!("{pattern:?}: {}", crate::source::io_error_text(&e))),
         };
     }
     let glob = GlobBuilder::new(pattern)
