@@ -263,13 +263,14 @@ fn mask(
 }
 
 /// Decodes bytes for display: invalid UTF-8 becomes U+FFFD, control characters and the
-/// invisible, zero-width byte-order mark become `·` (one character each, so columns still
+/// invisible ones (zero-width, bidi overrides that would turn the line around, the
+/// byte-order mark) become `·` (one character each, so columns still
 /// line up and J005 has something to underline).
 fn printable(bytes: &[u8]) -> Vec<char> {
     String::from_utf8_lossy(bytes)
         .chars()
         .map(|c| {
-            if (c.is_control() && c != '\t') || c == '\u{FEFF}' {
+            if (c.is_control() && c != '\t') || crate::wording::invisible(c) {
                 '·'
             } else if c == '\t' {
                 ' '
@@ -284,6 +285,17 @@ fn printable(bytes: &[u8]) -> Vec<char> {
 mod tests {
     use super::*;
     use crate::diagnostic::Span;
+
+    /// Controls (C0 and C1) and the characters that hide text or turn it around are shown as
+    /// one `·` each, so a quoted line cannot drive the terminal and its columns line up.
+    #[test]
+    fn a_line_shows_no_control_or_reordering_character() {
+        let shown: String =
+            printable("a\u{1b}[2Jb\u{9b}c\u{202e}d\u{2066}e\u{200b}f\u{feff}\tg".as_bytes())
+                .into_iter()
+                .collect();
+        assert_eq!(shown, "a·[2Jb·c·d·e·f· g");
+    }
 
     #[test]
     fn crops_long_lines_around_the_span() {

@@ -23,20 +23,36 @@ pub fn quote(s: &str) -> String {
     escape_invisible(&quoted)
 }
 
-/// Zero-width, reordering (bidi) and byte-order-mark characters: shown as `\u` escapes
-/// wherever a message quotes data.
-fn invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+/// Zero-width, reordering (bidi: the overrides, isolates and marks, Arabic's letter mark),
+/// line- and paragraph-separator and byte-order-mark characters: shown as `\u` escapes
+/// wherever a message quotes data, and never written as they are to a terminal, a log or a
+/// page, where they hide text or turn it around ("Trojan Source").
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
-/// `text` with [`invisible`] characters written as `\u` escapes.
+/// A character no output writes as it is: a control character (C0, DEL and C1: U+009B is
+/// a terminal's escape sequence introducer on its own) or an [`invisible`] one.
+pub fn unseen(c: char) -> bool {
+    c.is_control() || invisible(c)
+}
+
+/// `text` with [`unseen`] characters written as `\u` escapes.
 fn escape_invisible(text: &str) -> String {
-    if !text.chars().any(invisible) {
+    if !text.chars().any(unseen) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if invisible(c) {
+        if unseen(c) {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
@@ -258,6 +274,14 @@ mod stderr_tests {
             super::quote("\u{202e}evil\u{200b}"),
             "\"\\u202eevil\\u200b\""
         );
+        // C1 controls (U+009B starts an escape sequence on its own), line separators and the
+        // Arabic letter mark: JSON leaves them as they are, messages do not.
+        assert_eq!(
+            super::quote("us\u{9b}31mer\u{2028}\u{61c}"),
+            "\"us\\u009b31mer\\u2028\\u061c\""
+        );
+        assert_eq!(super::word("a\u{1b}[2Jb\u{2066}"), "a\\u001b[2Jb\\u2066");
+        assert_eq!(for_log("x\u{9b}2J"), "x\\u009b2J");
         // Colons elsewhere are ours: `tunelint: error: a: b`.
         assert_eq!(for_log("tunelint: error: a: b"), "tunelint: error: a: b");
     }

@@ -34,7 +34,7 @@ pub fn escape_data(s: &str) -> String {
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
             '\t' => out.push(c),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if crate::wording::unseen(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -225,5 +225,6 @@ mod tests {
             escape_property("ansi\u{1b}[31mred\u{1b}[0m\t.jsonl"),
             "ansi\\u{1b}[31mred\\u{1b}[0m\t.jsonl"
         );
+        assert_eq!(escape_data("x\u{9b}2J\u{202e}"), "x\\u{9b}2J\\u{202e}");
     }
 }

@@ -123,7 +123,7 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' | '\t' => out.push(c),
-            c if c.is_control() => {
+            c if crate::wording::unseen(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
             c => out.push(c),
@@ -752,6 +752,7 @@ mod tests {
             "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
         );
         assert_eq!(escape("a\u{0}b\u{1b}"), "a\\u{0}b\\u{1b}");
+        assert_eq!(escape("b\u{202e}lsonj.txt"), "b\\u{202e}lsonj.txt");
     }
 
     fn bar(label: &str, value: f64, target: Option<f64>) -> Bar {

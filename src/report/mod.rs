@@ -65,7 +65,7 @@ pub fn row_of(line: u64) -> u64 {
 /// escapes read one way. Other paths are shown as they are (Windows separators included).
 /// The `json` format keeps the exact path.
 pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
-    if !path.chars().any(char::is_control) {
+    if !path.chars().any(crate::wording::unseen) {
         return path.into();
     }
     let mut out = String::with_capacity(path.len() + 8);
@@ -75,7 +75,7 @@ pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if crate::wording::unseen(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -192,6 +192,11 @@ mod tests {
         assert_eq!(
             shown_path("a\\b\r\t\u{1b}[31m.jsonl"),
             r"a\\b\r\t\u{1b}[31m.jsonl"
+        );
+        // A right-to-left override would show `b<RLO>lsonj.txt` as `btxt.jsonl`.
+        assert_eq!(
+            shown_path("b\u{202e}lsonj.txt\u{9b}"),
+            r"b\u{202e}lsonj.txt\u{9b}"
         );
     }
 }
