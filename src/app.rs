@@ -496,8 +496,27 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
     }
     let not_records = discovered.not_records;
-    let found = discovered.found;
+    let mut found = discovered.found;
     let excluded_files = discovered.excluded;
+    // `--stdin-filename s.jsonl - s.jsonl` (an editor passes the unsaved buffer and the
+    // file): standard input stands for the file, which is not linted as well, under the same
+    // name, as a second input.
+    if let Some(name) = args.stdin_filename.as_deref() {
+        let named = crate::output::identity(name);
+        let before = found.len();
+        found.retain(|f| match f {
+            Found::File(p) => {
+                p != name && !(named.is_some() && crate::output::identity(p) == named)
+            }
+            Found::Stdin => true,
+        });
+        if found.len() < before && !args.quiet {
+            crate::say!(
+                "tunelint: note: {} is read from standard input (--stdin-filename); the file itself is not linted",
+                name.display()
+            );
+        }
+    }
 
     if found.is_empty() {
         let named = if args.paths.is_empty() {

@@ -1056,6 +1056,28 @@ fn stdin_filename_names_standard_input() {
         rules[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "data/train.jsonl"
     );
+    // The file itself named too (an editor passes the unsaved buffer and the file): standard
+    // input stands for it, and it is not linted a second time under the same name.
+    write(dir.path(), "data/train.jsonl", &lines(&[BAD_ROLE]));
+    let (code, stdout, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args([
+                "--isolated",
+                "--format",
+                "concise",
+                "--stdin-filename",
+                "data/train.jsonl",
+                "-",
+                "./data/train.jsonl",
+            ])
+            .write_stdin(lines(&[GOOD, SHORT])),
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(heads(&stdout), ["data/train.jsonl:2:104: C001"], "{stdout}");
+    assert!(
+        stderr.contains("data/train.jsonl is read from standard input (--stdin-filename); the file itself is not linted"),
+        "{stderr}"
+    );
     let (code, _, stderr) =
         stdout_of(tunelint(dir.path()).args(["--stdin-filename", "x.jsonl", "tunelint.toml"]));
     assert_eq!(code, 2, "{stderr}");
