@@ -7,12 +7,21 @@
 //! (its last is the answer). Roles go through the dataset's role map (`user`, `assistant`,
 //! `system`, `tool` by default).
 //!
+//! The same trainers read UltraFeedback's shape (`type: chatml.ultra`, `llama3.ultra`,
+//! `chat_template.argilla`; HuggingFaceH4/ultrafeedback_binarized is the best known):
+//! `{"prompt": "...", "chosen": [user, assistant], "rejected": [user, assistant]}`, with an
+//! optional `system` string. The prompt is the `system` and `prompt` strings, each answer the
+//! last message of its list; the dataset's own columns beside them (`messages`, the chosen
+//! conversation again, `prompt_id`, `score_chosen`, `score_rejected`) are not read.
+//!
 //! As for the other preference formats, the conversation the content rules see is the prompt
 //! followed by the chosen answer; the rejected answer is set aside, checked against the schema
 //! only. An answer is the assistant's (S005 otherwise), and the two answers must differ.
 //!
 //! Detected on `messages` beside both `chosen` and `rejected`, before a reinforcement prompt
-//! (`openai-rft`, whose grader keys could be any name): no other format has the three.
+//! (`openai-rft`, whose grader keys could be any name): no other format has the three; and on
+//! a `prompt` string beside `chosen` and `rejected` lists, which TRL does not read (it wants
+//! the prompt and the answers in the same form).
 
 use std::borrow::Cow;
 
@@ -27,10 +36,31 @@ use crate::wording::describe;
 
 const KEYS: &[&str] = &["messages", "chosen", "rejected"];
 
-/// True for `messages` beside `chosen` and `rejected`.
+/// The keys of UltraFeedback's shape: what the trainers read, then what they leave.
+const ULTRA_KEYS: &[&str] = &[
+    "prompt",
+    "chosen",
+    "rejected",
+    "system",
+    "messages",
+    "prompt_id",
+    "score_chosen",
+    "score_rejected",
+];
+
+/// True for `messages` beside `chosen` and `rejected`, and for UltraFeedback's shape.
 pub(crate) fn detect(doc: &Document<'_, '_>) -> bool {
     let root = doc.root();
-    KEYS.iter().all(|k| doc.get(root, k).is_some())
+    KEYS.iter().all(|k| doc.get(root, k).is_some()) || is_ultra(doc)
+}
+
+/// A `prompt` string beside `chosen` and `rejected` lists.
+fn is_ultra(doc: &Document<'_, '_>) -> bool {
+    let root = doc.root();
+    let kind = |k: &str| doc.get(root, k).map(|v| doc.kind(v));
+    kind("prompt") == Some(Kind::String)
+        && kind("chosen") == Some(Kind::Array)
+        && kind("rejected") == Some(Kind::Array)
 }
 
 pub fn normalize<'s>(
@@ -42,17 +72,26 @@ pub fn normalize<'s>(
         span: doc.span(root),
         ..Default::default()
     };
+    let ultra = is_ultra(doc);
     let (mut messages, mut chosen, mut rejected) = (None, None, None);
+    let (mut prompt, mut system) = (None, None);
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
-            "messages" => messages = Some((key, value)),
             "chosen" => chosen = Some((key, value)),
             "rejected" => rejected = Some((key, value)),
-            _ => trl::other_key(doc, key, value, "a preference record", KEYS, &mut conv, ctx),
+            "prompt" if ultra => prompt = Some((key, value)),
+            "system" if ultra => system = Some((key, value)),
+            "messages" if !ultra => messages = Some((key, value)),
+            "messages" | "prompt_id" | "score_chosen" | "score_rejected" if ultra => {}
+            _ => {
+                let keys = if ultra { ULTRA_KEYS } else { KEYS };
+                trl::other_key(doc, key, value, "a preference record", keys, &mut conv, ctx);
+            }
         }
     }
+    let first = if ultra { "prompt" } else { "messages" };
     for (field, name) in [
-        (messages, "messages"),
+        (messages.or(prompt), first),
         (chosen, "chosen"),
         (rejected, "rejected"),
     ] {
@@ -62,6 +101,37 @@ pub fn normalize<'s>(
         }
     }
     let mut images = 0usize;
+    if ultra {
+        for (field, role) in [(system, Role::System), (prompt, Role::User)] {
+            let Some((key, value)) = field else { continue };
+            match doc.kind(value) {
+                Kind::String => {
+                    let text = Text {
+                        value: doc.str(value).unwrap_or_default(),
+                        span: doc.span(value),
+                    };
+                    // An empty system string is no system turn (axolotl leaves it out).
+                    if role == Role::System && text.value.is_empty() {
+                        continue;
+                    }
+                    conv.messages.push(Message::new(
+                        role,
+                        doc.span(key),
+                        text.span,
+                        Content::Text(text),
+                    ));
+                }
+                _ => {
+                    ctx.report(
+                        Code::S007,
+                        doc.span(value),
+                        format!("\"system\" is {}; expected a string", describe(doc, value)),
+                    );
+                    conv.incomplete = true;
+                }
+            }
+        }
+    }
     if let Some(field) = messages {
         let read = trl::read_turns(
             doc,
