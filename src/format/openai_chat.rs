@@ -442,7 +442,10 @@ pub(crate) fn read_message<'s>(
         ctx.report(
             Code::S011,
             role_span,
-            "tool message has no \"tool_call_id\"; it must name the tool call it answers",
+            format!(
+                "tool message has no \"tool_call_id\"; it must name the tool call it answers{}",
+                chat_template_hint(ctx)
+            ),
         );
     }
     if role == Role::Function && message.name.is_none() {
