@@ -1114,3 +1114,37 @@ fn trainers_documented_records_are_clean_under_their_target() {
     );
     assert!(out.contains("S005 unknown role \"human\""), "{out}");
 }
+
+/// LLaMA-Factory's converter checks each turn's role against its position and skips the
+/// example (a warning in its log) on the first that does not fit: an answer first, or two
+/// turns of one role in a row, are errors under its target, warnings without one.
+#[test]
+fn llama_factory_skips_a_conversation_out_of_position() {
+    let gpt_first = r#"{"conversations": [{"from": "gpt", "value": "Hello, how can I help you today?"}, {"from": "human", "value": "How do I rotate my API key?"}, {"from": "gpt", "value": "Open Settings, then API keys, and choose Rotate."}]}"#;
+    let two_humans = r#"{"conversations": [{"from": "human", "value": "How do I rotate my API key?"}, {"from": "human", "value": "The staging one, I mean."}, {"from": "gpt", "value": "Open the staging project's Settings, then API keys, and choose Rotate."}]}"#;
+    let (code, out) = check(
+        &[SHAREGPT, gpt_first, two_humans, SHAREGPT_2],
+        &["--target", "llama-factory", "--select", "O"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(":2:29: O006 the conversation opens with an assistant message, which LLaMA-Factory rejects (it skips the example:"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":3:88: O006 two user messages in a row, which LLaMA-Factory rejects (it skips the example:"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+    // Without the target: two turns in a row are a warning, an answer first is allowed.
+    let (code, out) = check(
+        &[SHAREGPT, gpt_first, two_humans, SHAREGPT_2],
+        &["--select", "O"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.contains(":3:88: O006 two user messages in a row; merge"),
+        "{out}"
+    );
+}

@@ -61,6 +61,7 @@ pub(super) const TARGET: Target = Target {
         },
     ],
     alternation: None,
+    user_first: None,
     turns: Cited {
         value: "whatever the chat template accepts; roles_to_train (assistant by default) \
                 are trained",

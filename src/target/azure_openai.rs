@@ -15,6 +15,7 @@ pub(super) const TARGET: Target = Target {
     },
     keys: &[],
     alternation: None,
+    user_first: None,
     turns: Cited {
         value: "as OpenAI's chat format: an SFT example ends on the assistant message it trains",
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",

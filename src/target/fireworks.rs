@@ -46,6 +46,7 @@ pub(super) const TARGET: Target = Target {
         },
     ],
     alternation: None,
+    user_first: None,
     turns: Cited {
         value: "an optional system message first, then user and assistant messages",
         source: SFT,

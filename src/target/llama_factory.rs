@@ -3,6 +3,8 @@
 use super::{Cited, Loader, Target, Tokenizer};
 
 const DATA: &str = "https://github.com/hiyouga/LLaMA-Factory/blob/main/data/README.md";
+const CONVERTER: &str =
+    "https://github.com/hiyouga/LLaMA-Factory/blob/main/src/llamafactory/data/converter.py";
 
 pub(super) const TARGET: Target = Target {
     name: "llama-factory",
@@ -18,7 +20,19 @@ pub(super) const TARGET: Target = Target {
         source: DATA,
     },
     keys: &[],
-    alternation: None,
+    // Its ShareGPT converter (which also reads the `messages` shape) checks each turn's tag
+    // against its position and skips the example, with a warning in the log, on the first
+    // that does not fit: two turns of one role in a row, or an answer first.
+    alternation: Some(Cited {
+        value: "it skips the example: human and observation turns at odd positions, gpt \
+                and function_call at even ones",
+        source: CONVERTER,
+    }),
+    user_first: Some(Cited {
+        value: "it skips the example: the first turn after the system prompt is a human \
+                (or observation) turn",
+        source: CONVERTER,
+    }),
     turns: Cited {
         value: "human and observation at odd positions, gpt and function_call at even \
                 positions; the system prompt in its own column",

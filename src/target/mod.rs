@@ -156,6 +156,9 @@ pub struct Target {
     /// Where the provider rejects two user or two assistant messages in a row (O006 is then
     /// an error naming it): the rule in its words.
     pub alternation: Option<Cited<&'static str>>,
+    /// Where a conversation whose first turn after the system prompt is not the user's is
+    /// not trained (O006 reports it as an error naming the target): the rule in its words.
+    pub user_first: Option<Cited<&'static str>>,
     /// Its turn-order rules, in words.
     pub turns: Cited<&'static str>,
     /// Most images in one example (S012), where documented.
@@ -384,6 +387,13 @@ impl Target {
         if let Some(rule) = self.alternation {
             fact(
                 "alternation (O006, an error)",
+                rule.value.to_owned(),
+                rule.source,
+            );
+        }
+        if let Some(rule) = self.user_first {
+            fact(
+                "first turn (O006, an error)",
                 rule.value.to_owned(),
                 rule.source,
             );
@@ -628,6 +638,7 @@ mod tests {
             sources.extend(t.limits.iter().map(|c| c.source));
             sources.extend(t.keys.iter().map(|c| c.source));
             sources.extend(t.alternation.map(|c| c.source));
+            sources.extend(t.user_first.map(|c| c.source));
             sources.extend(t.examples.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);

@@ -20,6 +20,7 @@ pub(super) const TARGET: Target = Target {
     },
     keys: &[],
     alternation: None,
+    user_first: None,
     turns: Cited {
         value: "an optional systemInstruction, then contents alternating user and model, \
                 ending on model",

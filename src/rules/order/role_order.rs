@@ -22,6 +22,11 @@ declare_rule! {
     /// user message of its own beside the question (OpenAI's and Azure's vision examples)
     /// is not two user turns, where the provider takes two in a row.
     ///
+    /// Under `target = "llama-factory"` both are errors, and so is a conversation whose first
+    /// turn after the system prompt is the assistant's: its converter checks each turn's role
+    /// against its position and skips the example (a warning in its log, the example trained
+    /// as empty) on the first that does not fit.
+    ///
     /// ## Why is this bad?
     /// Conversations alternate, and several open-model chat templates (Llama 2, Mistral)
     /// raise "Conversation roles must alternate user/assistant/user/assistant/..." on
@@ -48,6 +53,21 @@ declare_rule! {
 }
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    if let Some((title, rule)) = user_first(ctx)
+        && let Some(first) = conv.messages.iter().find(|m| !m.role.is_instruction())
+        && !matches!(first.role, Role::User | Role::Tool | Role::Function)
+    {
+        let w = super::words(ctx.format);
+        ctx.report_error(
+            Code::O006,
+            first.role_span,
+            format!(
+                "the conversation opens with {} {}, which {title} rejects ({rule}); start with the user's turn",
+                with_article(first.role.as_str()),
+                w.message
+            ),
+        );
+    }
     for pair in conv.messages.windows(2) {
         let (prev, cur) = (&pair[0], &pair[1]);
         match cur.role {
@@ -105,6 +125,16 @@ fn alternation(ctx: &RecordContext<'_>) -> Option<(&'static str, &'static str)> 
         None => target::sole_reader(format.as_str()),
     };
     target.and_then(|t| Some((t.title, t.alternation?.value)))
+}
+
+/// The target that does not train a conversation opening on an answer, with its rule: the
+/// configured target, where it reads the format.
+fn user_first(ctx: &RecordContext<'_>) -> Option<(&'static str, &'static str)> {
+    let target = ctx.settings.target?;
+    if !target.accepts(ctx.format.read_as().as_str()) {
+        return None;
+    }
+    Some((target.title, target.user_first?.value))
 }
 
 /// Two turns of one role in a row: a warning, or an error naming the provider where the
