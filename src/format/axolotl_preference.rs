@@ -14,14 +14,18 @@
 //! last message of its list; the dataset's own columns beside them (`messages`, the chosen
 //! conversation again, `prompt_id`, `score_chosen`, `score_rejected`) are not read.
 //!
+//! And the string types (`chatml.intel`: `system`, `question`; `chatml.icr`: `input`;
+//! `chatml.argilla`: `instruction`, `chosen_response`, `rejected_response`; and their `llama3.`
+//! twins): the prompt and both answers are strings.
+//!
 //! As for the other preference formats, the conversation the content rules see is the prompt
 //! followed by the chosen answer; the rejected answer is set aside, checked against the schema
 //! only. An answer is the assistant's (S005 otherwise), and the two answers must differ.
 //!
 //! Detected on `messages` beside both `chosen` and `rejected`, before a reinforcement prompt
-//! (`openai-rft`, whose grader keys could be any name): no other format has the three; and on
+//! (`openai-rft`, whose grader keys could be any name): no other format has the three; on
 //! a `prompt` string beside `chosen` and `rejected` lists, which TRL does not read (it wants
-//! the prompt and the answers in the same form).
+//! the prompt and the answers in the same form); and on the string types' three keys.
 
 use std::borrow::Cow;
 
@@ -34,33 +38,89 @@ use crate::registry::Code;
 use crate::settings::FormatChoice;
 use crate::wording::describe;
 
-const KEYS: &[&str] = &["messages", "chosen", "rejected"];
-
-/// The keys of UltraFeedback's shape: what the trainers read, then what they leave.
-const ULTRA_KEYS: &[&str] = &[
-    "prompt",
-    "chosen",
-    "rejected",
-    "system",
-    "messages",
-    "prompt_id",
-    "score_chosen",
-    "score_rejected",
-];
-
-/// True for `messages` beside `chosen` and `rejected`, and for UltraFeedback's shape.
-pub(crate) fn detect(doc: &Document<'_, '_>) -> bool {
-    let root = doc.root();
-    KEYS.iter().all(|k| doc.get(root, k).is_some()) || is_ultra(doc)
+/// One of the record shapes axolotl's preference types read: where the prompt, the chosen
+/// and the rejected answers are, and the dataset's own columns it leaves alone.
+struct Shape {
+    /// The prompt: a list of messages (`messages`) or a user turn's string.
+    prompt: &'static str,
+    /// Whether the prompt is a string, with an optional `system` string before it.
+    string_prompt: bool,
+    chosen: &'static str,
+    rejected: &'static str,
+    /// Columns of the dataset the type does not read, known rather than unknown (S008).
+    others: &'static [&'static str],
 }
 
-/// A `prompt` string beside `chosen` and `rejected` lists.
-fn is_ultra(doc: &Document<'_, '_>) -> bool {
+/// `chat_template.default`: `messages` and one answer each.
+const MESSAGES: Shape = Shape {
+    prompt: "messages",
+    string_prompt: false,
+    chosen: "chosen",
+    rejected: "rejected",
+    others: &[],
+};
+
+/// UltraFeedback's (`chatml.ultra`, `llama3.ultra`, `chat_template.argilla`).
+const ULTRA: Shape = Shape {
+    prompt: "prompt",
+    string_prompt: true,
+    chosen: "chosen",
+    rejected: "rejected",
+    others: &["messages", "prompt_id", "score_chosen", "score_rejected"],
+};
+
+/// The string types (`chatml.intel`, `chatml.icr`, `chatml.argilla`, and their `llama3.`
+/// twins): the prompt, the chosen and the rejected answer each a string.
+const STRINGS: &[Shape] = &[
+    Shape {
+        prompt: "question",
+        string_prompt: true,
+        chosen: "chosen",
+        rejected: "rejected",
+        others: &[],
+    },
+    Shape {
+        prompt: "input",
+        string_prompt: true,
+        chosen: "chosen",
+        rejected: "rejected",
+        others: &[],
+    },
+    Shape {
+        prompt: "instruction",
+        string_prompt: true,
+        chosen: "chosen_response",
+        rejected: "rejected_response",
+        others: &[],
+    },
+];
+
+/// The shape of `doc`, if it is one of axolotl's preference records.
+fn shape_of(doc: &Document<'_, '_>) -> Option<&'static Shape> {
     let root = doc.root();
     let kind = |k: &str| doc.get(root, k).map(|v| doc.kind(v));
-    kind("prompt") == Some(Kind::String)
+    let has = |k: &str| kind(k).is_some();
+    if kind("prompt") == Some(Kind::String)
         && kind("chosen") == Some(Kind::Array)
         && kind("rejected") == Some(Kind::Array)
+    {
+        return Some(&ULTRA);
+    }
+    if has("messages") && has("chosen") && has("rejected") {
+        return Some(&MESSAGES);
+    }
+    // `input` beside `instruction` is LLaMA-Factory's alpaca pair, not `chatml.icr`.
+    STRINGS.iter().find(|s| {
+        has(s.prompt)
+            && has(s.chosen)
+            && has(s.rejected)
+            && !(s.prompt == "input" && has("instruction"))
+    })
+}
+
+/// True for the shapes of axolotl's preference types ([`Shape`]).
+pub(crate) fn detect(doc: &Document<'_, '_>) -> bool {
+    shape_of(doc).is_some()
 }
 
 pub fn normalize<'s>(
@@ -72,28 +132,45 @@ pub fn normalize<'s>(
         span: doc.span(root),
         ..Default::default()
     };
-    let ultra = is_ultra(doc);
+    // A record of a file detected as this format that has none of the shapes: the first
+    // shape's keys are missing.
+    let shape = shape_of(doc).unwrap_or(&MESSAGES);
     let (mut messages, mut chosen, mut rejected) = (None, None, None);
     let (mut prompt, mut system) = (None, None);
+    let mut keys: Vec<&str> = vec![shape.prompt, shape.chosen, shape.rejected];
+    if shape.string_prompt {
+        keys.push("system");
+    }
+    keys.extend(shape.others);
     for (key, value) in doc.members(root) {
-        match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
-            "chosen" => chosen = Some((key, value)),
-            "rejected" => rejected = Some((key, value)),
-            "prompt" if ultra => prompt = Some((key, value)),
-            "system" if ultra => system = Some((key, value)),
-            "messages" if !ultra => messages = Some((key, value)),
-            "messages" | "prompt_id" | "score_chosen" | "score_rejected" if ultra => {}
-            _ => {
-                let keys = if ultra { ULTRA_KEYS } else { KEYS };
-                trl::other_key(doc, key, value, "a preference record", keys, &mut conv, ctx);
-            }
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        let name = name.as_ref();
+        if name == shape.chosen {
+            chosen = Some((key, value));
+        } else if name == shape.rejected {
+            rejected = Some((key, value));
+        } else if name == shape.prompt && shape.string_prompt {
+            prompt = Some((key, value));
+        } else if name == shape.prompt {
+            messages = Some((key, value));
+        } else if name == "system" && shape.string_prompt {
+            system = Some((key, value));
+        } else if !shape.others.contains(&name) {
+            trl::other_key(
+                doc,
+                key,
+                value,
+                "a preference record",
+                &keys,
+                &mut conv,
+                ctx,
+            );
         }
     }
-    let first = if ultra { "prompt" } else { "messages" };
     for (field, name) in [
-        (messages.or(prompt), first),
-        (chosen, "chosen"),
-        (rejected, "rejected"),
+        (messages.or(prompt), shape.prompt),
+        (chosen, shape.chosen),
+        (rejected, shape.rejected),
     ] {
         if field.is_none() {
             missing_key(doc, root, name, FormatChoice::AxolotlPreference, ctx);
@@ -101,34 +178,33 @@ pub fn normalize<'s>(
         }
     }
     let mut images = 0usize;
-    if ultra {
-        for (field, role) in [(system, Role::System), (prompt, Role::User)] {
-            let Some((key, value)) = field else { continue };
-            match doc.kind(value) {
-                Kind::String => {
-                    let text = Text {
-                        value: doc.str(value).unwrap_or_default(),
-                        span: doc.span(value),
-                    };
-                    // An empty system string is no system turn (axolotl leaves it out).
-                    if role == Role::System && text.value.is_empty() {
-                        continue;
-                    }
-                    conv.messages.push(Message::new(
-                        role,
-                        doc.span(key),
-                        text.span,
-                        Content::Text(text),
-                    ));
+    for (field, role) in [(system, Role::System), (prompt, Role::User)] {
+        let Some((key, value)) = field else { continue };
+        match doc.kind(value) {
+            Kind::String => {
+                let text = Text {
+                    value: doc.str(value).unwrap_or_default(),
+                    span: doc.span(value),
+                };
+                // An empty system string is no system turn (axolotl leaves it out).
+                if role == Role::System && text.value.is_empty() {
+                    continue;
                 }
-                _ => {
-                    ctx.report(
-                        Code::S007,
-                        doc.span(value),
-                        format!("\"system\" is {}; expected a string", describe(doc, value)),
-                    );
-                    conv.incomplete = true;
-                }
+                conv.messages.push(Message::new(
+                    role,
+                    doc.span(key),
+                    text.span,
+                    Content::Text(text),
+                ));
+            }
+            _ => {
+                let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+                ctx.report(
+                    Code::S007,
+                    doc.span(value),
+                    format!("\"{name}\" is {}; expected a string", describe(doc, value)),
+                );
+                conv.incomplete = true;
             }
         }
     }
@@ -144,21 +220,21 @@ pub fn normalize<'s>(
         );
         conv.incomplete |= read.is_none();
     }
-    let chosen_answer = chosen.and_then(|(key, value)| answer(doc, key, value, "chosen", ctx));
+    let chosen_answer = chosen.and_then(|(key, value)| answer(doc, key, value, shape.chosen, ctx));
     match chosen_answer {
         Some(message) => {
             conv.messages.push(message);
             conv.incomplete |=
-                trl::check_answer_roles(&conv, conv.messages.len() - 1, "chosen", ctx);
+                trl::check_answer_roles(&conv, conv.messages.len() - 1, shape.chosen, ctx);
         }
         None => conv.incomplete = true,
     }
     if let Some((key, value)) = rejected
-        && let Some(message) = answer(doc, key, value, "rejected", ctx)
+        && let Some(message) = answer(doc, key, value, shape.rejected, ctx)
     {
         let mut scratch = Conversation::default();
         scratch.messages.push(message);
-        trl::check_answer_roles(&scratch, 0, "rejected", ctx);
+        trl::check_answer_roles(&scratch, 0, shape.rejected, ctx);
         let message = scratch.messages.pop().expect("pushed above");
         if let Some((_, chosen_value)) = chosen
             && same_answer(doc, chosen_value, value, &message, conv.messages.last())
@@ -166,7 +242,10 @@ pub fn normalize<'s>(
             ctx.report(
                 Code::S002,
                 doc.span(value),
-                "\"chosen\" and \"rejected\" give the same answer; the pair teaches no preference",
+                format!(
+                    "\"{}\" and \"{}\" give the same answer; the pair teaches no preference",
+                    shape.chosen, shape.rejected
+                ),
             );
             conv.incomplete = true;
         }
