@@ -1220,12 +1220,15 @@ fn open_outputs(
             ("--summary-file", &args.summary_file),
             ("--write-baseline", &args.write_baseline),
         ];
-        if let Some((option, _)) = extra
+        if let Some((option, path)) = extra
             .iter()
-            .find(|(_, p)| p.as_deref().is_some_and(output::is_stdout))
+            .find(|(_, p)| p.as_deref().is_some_and(output::is_standard_output))
         {
+            let shown = path
+                .as_deref()
+                .map_or_else(|| "-".into(), |p| p.display().to_string());
             bail!(
-                "{option} - would write to standard output, where the report goes; give it a file, or send the report to one with -o FILE"
+                "{option} {shown} would write to standard output, where the report goes; give it a file, or send the report to one with -o FILE"
             );
         }
     }

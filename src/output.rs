@@ -210,6 +210,37 @@ fn stdin_identity() -> Option<Identity> {
     None
 }
 
+/// Whether `path` is standard output: `-`, or a name for the regular file or pipe standard
+/// output is (`/dev/stdout`, `/proc/self/fd/1`, the file it is redirected to), where a second
+/// writer would interleave its output with the report's. A terminal or `/dev/null` may be
+/// shared.
+pub fn is_standard_output(path: &Path) -> bool {
+    if is_stdout(path) {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let Some(out) = io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .and_then(|fd| File::from(fd).metadata().ok())
+        else {
+            return false;
+        };
+        if !(out.is_file() || out.file_type().is_fifo()) {
+            return false;
+        }
+        std::fs::metadata(path).is_ok_and(|m| m.dev() == out.dev() && m.ino() == out.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
 /// The absolute path a write to `path` lands on: links resolved, and for a file that does
 /// not exist yet, its resolved directory joined with its name.
 fn resolve(path: &Path) -> Option<PathBuf> {

@@ -720,6 +720,38 @@ fn unreadable_inputs_say_why() {
     );
 }
 
+/// A second output on standard output, however it is named (`-`, `/dev/stdout`), would
+/// interleave with the report: refused before linting, unless the report goes to a file.
+#[cfg(unix)]
+#[test]
+fn a_second_output_on_standard_output_is_refused() {
+    let dir = tempdir();
+    write(dir.path(), "a.jsonl", &lines(&[GOOD]));
+    for name in ["-", "/dev/stdout"] {
+        let (code, stdout, stderr) =
+            stdout_of(tunelint(dir.path()).args(["--isolated", "--json-file", name, "a.jsonl"]));
+        assert_eq!(code, 2, "{name}: {stdout}{stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(
+            stderr.contains(&format!(
+                "--json-file {name} would write to standard output, where the report goes"
+            )),
+            "{stderr}"
+        );
+    }
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args([
+        "--isolated",
+        "--json-file",
+        "/dev/stdout",
+        "-o",
+        "report.txt",
+        "a.jsonl",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("the JSON alone");
+    assert_eq!(json["summary"]["examples"], 1);
+}
+
 /// Binary data with no end (`/dev/zero`) is refused from its head: `sample` read it line
 /// by line forever, and `dedupe -` copied standard input into a temporary file until the
 /// disk was full.
