@@ -288,6 +288,28 @@ fn apply(record: &mut Vec<u8>, m: &Mutation) {
     }
 }
 
+/// Found once by `lines_of_tokens_never_panic`: J007 on a pretty-printed document after a
+/// byte-order mark and blank lines pointed 3 bytes before its line (its offset was counted
+/// in the text without the mark).
+#[test]
+fn a_document_after_a_byte_order_mark_and_blank_lines_is_placed_on_its_line() {
+    for input in [
+        &b"\xEF\xBB\xBF\n[\n"[..],
+        b"\xEF\xBB\xBF\r\n[1,\r\n2]\r\n",
+        b"\xEF\xBB\xBF\n\n{\n",
+    ] {
+        for small in [false, true] {
+            let (found, _) = lint_checked(input, &settings(small));
+            assert!(
+                found
+                    .iter()
+                    .any(|d| d.code == Code::J007 && d.location.line > 1),
+                "{found:?}"
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 150, failure_persistence: None, ..ProptestConfig::default() })]
 

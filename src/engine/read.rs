@@ -377,7 +377,9 @@ fn check_first_chunk(
     }
     let regular = job.source.is_regular();
     let whole = || whole_file_is_json(job);
-    if not_jsonl::check_document(buf, regular, &whole, &mut ctx) {
+    // Offsets are the file's: after a byte-order mark taken off, lines start 3 bytes later.
+    let start = if bom { 3 } else { 0 };
+    if not_jsonl::check_document(buf, start, regular, &whole, &mut ctx) {
         return Err(out);
     }
     Ok((bom, out))

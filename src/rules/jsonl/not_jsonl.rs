@@ -67,21 +67,25 @@ pub fn check_head(head: &[u8], ctx: &mut FileContext<'_>) -> Option<bool> {
 /// Reports a file that is one JSON document (an array or an object, on one line or
 /// pretty-printed) rather than one record per line, from its first chunk `buf`;
 /// `whole_file_is_json` reads the whole input to be sure when the first lines cannot tell,
-/// and `regular` says whether the input can be read again for that. Returns whether the
-/// file is reported and the rule is on: then nothing more of it is linted.
+/// and `regular` says whether the input can be read again for that. `start` is the offset
+/// in the file of `buf`'s first byte (3 after a byte-order mark the reader took off).
+/// Returns whether the file is reported and the rule is on: then nothing more of it is
+/// linted.
 pub fn check_document(
     buf: &[u8],
+    start: u64,
     regular: bool,
     whole_file_is_json: &dyn Fn() -> bool,
     ctx: &mut FileContext<'_>,
 ) -> bool {
     let is_blank = super::blank_line::is_blank;
     // The first data line.
-    let Some((line, offset, text)) = source::lines(buf, 1, 0).find(|(_, _, t)| !is_blank(t)) else {
+    let Some((line, offset, text)) = source::lines(buf, 1, start).find(|(_, _, t)| !is_blank(t))
+    else {
         return false;
     };
     let trimmed = text.trim_ascii();
-    let data_lines = source::lines(buf, 1, 0)
+    let data_lines = source::lines(buf, 1, start)
         .filter(|(_, _, t)| !is_blank(t))
         .take(2)
         .count();
