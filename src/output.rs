@@ -193,16 +193,19 @@ pub(crate) fn identity(path: &Path) -> Option<Identity> {
     }
 }
 
+/// What a standard stream (`io::stdin()`, `io::stdout()`) is: the file, pipe or device
+/// behind it, by `fstat`.
+#[cfg(unix)]
+fn stream_metadata(stream: impl std::os::fd::AsFd) -> Option<std::fs::Metadata> {
+    let fd = stream.as_fd().try_clone_to_owned().ok()?;
+    File::from(fd).metadata().ok()
+}
+
 /// The identity of the regular file standard input is redirected from, if it is one.
 #[cfg(unix)]
 fn stdin_identity() -> Option<Identity> {
-    use std::os::fd::AsFd;
     use std::os::unix::fs::MetadataExt;
-    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
-    let meta = File::from(fd)
-        .metadata()
-        .ok()
-        .filter(std::fs::Metadata::is_file)?;
+    let meta = stream_metadata(io::stdin()).filter(std::fs::Metadata::is_file)?;
     Some(Identity(meta.dev(), meta.ino()))
 }
 #[cfg(not(unix))]
@@ -220,14 +223,8 @@ pub fn is_standard_output(path: &Path) -> bool {
     }
     #[cfg(unix)]
     {
-        use std::os::fd::AsFd;
         use std::os::unix::fs::{FileTypeExt, MetadataExt};
-        let Some(out) = io::stdout()
-            .as_fd()
-            .try_clone_to_owned()
-            .ok()
-            .and_then(|fd| File::from(fd).metadata().ok())
-        else {
+        let Some(out) = stream_metadata(io::stdout()) else {
             return false;
         };
         if !(out.is_file() || out.file_type().is_fifo()) {
