@@ -35,6 +35,7 @@ pub enum FormatChoice {
     Pretokenized,
     AxolotlSegments,
     AxolotlPreference,
+    AxolotlInstruct,
 }
 
 impl FormatChoice {
@@ -80,6 +81,7 @@ impl FormatChoice {
         "pretokenized",
         "axolotl-segments",
         "axolotl-preference",
+        "axolotl-instruct",
     ];
 
     pub fn parse(s: &str) -> Option<FormatChoice> {
@@ -104,6 +106,7 @@ impl FormatChoice {
             "pretokenized" => FormatChoice::Pretokenized,
             "axolotl-segments" => FormatChoice::AxolotlSegments,
             "axolotl-preference" => FormatChoice::AxolotlPreference,
+            "axolotl-instruct" => FormatChoice::AxolotlInstruct,
             _ => return None,
         })
     }
@@ -130,6 +133,7 @@ impl FormatChoice {
             FormatChoice::Pretokenized => "pretokenized",
             FormatChoice::AxolotlSegments => "axolotl-segments",
             FormatChoice::AxolotlPreference => "axolotl-preference",
+            FormatChoice::AxolotlInstruct => "axolotl-instruct",
         }
     }
 }

@@ -108,6 +108,11 @@ fn axolotl_preference() {
 }
 
 #[test]
+fn axolotl_instruct() {
+    check("axolotl-instruct", &["S001", "S007", "S008"]);
+}
+
+#[test]
 fn pretokenized() {
     check("pretokenized", &["S001", "S007", "S008"]);
 }

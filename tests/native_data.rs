@@ -86,6 +86,15 @@ fn llm_foundry_is_prompt_and_response() {
     );
 }
 
+/// GSM8K's own `question` and `answer` columns are axolotl's `alpaca_chat.load_qa` type: the
+/// clean file it is, not an S001 on every record.
+#[test]
+fn gsm8k_is_an_axolotl_question_and_answer() {
+    for file in ["gsm8k_train.jsonl", "gsm8k_test.jsonl"] {
+        reads_cleanly(file, FormatChoice::AxolotlInstruct);
+    }
+}
+
 /// MLX's LoRA example trains on plain `text` records: no turns, so no order rule applies.
 #[test]
 fn mlx_lora_is_plain_text() {
@@ -183,6 +192,9 @@ fn each_file_with_its_target_has_only_its_known_errors() {
         ("fastchat_dummy_conversation.jsonl", "axolotl", &[]),
         ("fastchat_dummy_conversation.jsonl", "llama-factory", &[]),
         ("gpteacher_codegen.jsonl", "llama-factory", &[]),
+        ("gsm8k_test.jsonl", "axolotl", &[]),
+        // LLaMA-Factory reads it once a dataset_info.json names its columns (S014 says how).
+        ("gsm8k_test.jsonl", "llama-factory", &["S014"; 1319]),
         ("gpteacher_roleplay.jsonl", "llama-factory", &[]),
         ("gpteacher_toolformer.jsonl", "axolotl", &[]),
         ("llamafactory_alpaca_en_demo.jsonl", "llama-factory", &[]),
@@ -291,15 +303,24 @@ fn llamafactory_json_arrays_lint_like_their_jsonl() {
     }
 }
 
+/// Under LLaMA-Factory, which reads GSM8K's columns only once a `dataset_info.json` names them,
+/// S014 says which columns to name; doing so reads every record as a prompt and a response.
 #[test]
-fn gsm8k_s001_names_the_columns_that_make_it_trainable() {
+fn gsm8k_under_llama_factory_names_the_columns_that_make_it_trainable() {
     let Some(dir) = data_dir() else { return };
-    let report = lint(&dir, "gsm8k_test.jsonl");
-    let hint = "S001 record has no \"messages\" key; its keys (\"question\", \"answer\") match no \
-                supported format; to train on it as a prompt and a response, name its columns in \
-                a LLaMA-Factory dataset_info.json entry: \"columns\": {\"prompt\": \"question\", \
-                \"response\": \"answer\"}";
-    let lines: Vec<&str> = report.lines().filter(|l| l.contains(" S001 ")).collect();
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(&dir)
+        .args(["check", "--isolated", "--format", "concise", "--exit-zero"])
+        .args(["--target", "llama-factory", "gsm8k_test.jsonl"])
+        .output()
+        .expect("run tunelint");
+    let report = String::from_utf8(out.stdout).expect("utf-8 output");
+    let hint = "S014 this record is in axolotl-instruct format, which axolotl reads; llama-factory \
+                accepts llama-factory, alpaca, sharegpt and openai-chat; to train on it with \
+                LLaMA-Factory, name its columns in a dataset_info.json entry: \"columns\": \
+                {\"prompt\": \"question\", \"response\": \"answer\"}";
+    let lines: Vec<&str> = report.lines().filter(|l| l.contains(" S014 ")).collect();
     assert_eq!(lines.len(), 1319, "{report}");
     assert!(lines.iter().all(|l| l.ends_with(hint)), "{}", lines[0]);
     // Doing what it says reads every record as a prompt and a response.
@@ -312,7 +333,18 @@ fn gsm8k_s001_names_the_columns_that_make_it_trainable() {
         r#"{"gsm": {"file_name": "gsm.jsonl", "columns": {"prompt": "question", "response": "answer"}}}"#,
     )
     .expect("written");
-    let report = lint(tmp.path(), ".");
+    std::fs::write(
+        tmp.path().join("tunelint.toml"),
+        "target = \"llama-factory\"\n",
+    )
+    .expect("written");
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(tmp.path())
+        .args(["check", "--format", "concise", "--exit-zero", "."])
+        .output()
+        .expect("run tunelint");
+    let report = String::from_utf8(out.stdout).expect("utf-8 output");
     assert_eq!(schema_and_order(&report), Vec::<&str>::new(), "{report}");
     assert!(report.contains("in 20 examples"), "{report}");
 }

@@ -345,13 +345,11 @@ fn an_unknown_target_on_the_command_line_exits_2_with_a_did_you_mean() {
 #[test]
 fn the_image_limit_is_the_targets_and_names_it() {
     let eleven = with_images(11);
-    // Without a target: OpenAI's 10, as always.
+    // Without a target there is no limit: the providers' differ (PRODUCT §3b, target-specific
+    // limits apply only when their target is named).
     let (code, out) = check(&[&eleven], &[]);
-    assert_eq!(code, 1);
-    assert!(
-        out.contains(" S012 more than 10 images in one example"),
-        "{out}"
-    );
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("S012"), "{out}");
     let (code, out) = check(&[&eleven], &["--target", "together"]);
     assert_eq!(code, 1);
     assert!(
@@ -569,7 +567,7 @@ fn images_beside_the_messages_are_read_by_the_chat_template_trainers() {
 /// for LLaMA-Factory (or no target), not for a target that reads no such file.
 #[test]
 fn the_dataset_info_hint_is_for_llama_factory() {
-    let line = r#"{"question": "What is two plus two?", "answer": "It is four."}"#;
+    let line = r#"{"query": "What is two plus two?", "reply": "It is four."}"#;
     let (_, out) = check(&[line], &["--select", "S001"]);
     assert!(
         out.contains("LLaMA-Factory dataset_info.json entry"),
@@ -582,6 +580,24 @@ fn the_dataset_info_hint_is_for_llama_factory() {
     );
     let (_, out) = check(&[line], &["--target", "axolotl", "--select", "S001"]);
     assert!(out.contains("S001 record has no"), "{out}");
+    assert!(!out.contains("dataset_info"), "{out}");
+    // GSM8K's columns are axolotl's `alpaca_chat.load_qa`: clean under axolotl, and under
+    // LLaMA-Factory S014 says which columns to name; TRL reads neither.
+    let gsm = r#"{"question": "What is two plus two?", "answer": "Two plus two is four."}"#;
+    let (code, out) = check(&[gsm], &["--target", "axolotl", "--select", "S"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (_, out) = check(&[gsm], &["--target", "llama-factory", "--select", "S"]);
+    assert!(
+        out.contains(
+            r#"S014 this record is in axolotl-instruct format, which axolotl reads; llama-factory accepts llama-factory, alpaca, sharegpt and openai-chat; to train on it with LLaMA-Factory, name its columns in a dataset_info.json entry: "columns": {"prompt": "question", "response": "answer"}"#
+        ),
+        "{out}"
+    );
+    let (_, out) = check(&[gsm], &["--target", "trl", "--select", "S"]);
+    assert!(
+        out.contains("S014 this record is in axolotl-instruct format"),
+        "{out}"
+    );
     assert!(!out.contains("dataset_info"), "{out}");
 }
 

@@ -13,7 +13,8 @@ pub const STARTER: &str = r#"# tunelint configuration. Every key is optional: a 
 # "openai-preference", "prompt-completion", "alpaca", "sharegpt", "text",
 # "trl-prompt-completion", "trl-preference", "trl-unpaired-preference", "prompt-only",
 # "llama-factory", "axolotl-chat", "bedrock-claude", "bedrock-nova", "vertex-gemini",
-# "openai-rft", "pretokenized", "axolotl-segments" or "axolotl-preference".
+# "openai-rft", "pretokenized", "axolotl-segments", "axolotl-preference"
+# or "axolotl-instruct".
 format = "auto"
 
 # What the data will be trained with: "auto" (no target: only the checks that hold for every

@@ -6,6 +6,7 @@
 
 pub mod alpaca;
 pub mod axolotl;
+pub mod axolotl_instruct;
 pub mod axolotl_preference;
 pub mod axolotl_segments;
 pub mod bedrock_claude;
@@ -56,7 +57,8 @@ pub fn answered(doc: &Document<'_, '_>) -> bool {
 /// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
 /// prompt or completion is a list of messages, `prompt-completion` otherwise) or with
 /// `response`; `chosen` with `rejected`; labelled `segments` (`axolotl-segments`); `input_ids`
-/// (`pretokenized`); `text`; `prompt` alone (no `chosen`, `rejected` or
+/// (`pretokenized`); the columns of one of axolotl's instruction types (`axolotl-instruct`:
+/// GSM8K's `question` and `answer`, `INSTRUCTION` and `RESPONSE`, ...); `text`; `prompt` alone (no `chosen`, `rejected` or
 /// `label`, which say a key is missing rather than that the record is a prompt).
 pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     let root = doc.root();
@@ -110,6 +112,8 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     } else if has("input_ids") {
         // Token ids: the trainer takes them rather than any text beside them.
         Some(FormatChoice::Pretokenized)
+    } else if axolotl_instruct::detect(doc) {
+        Some(FormatChoice::AxolotlInstruct)
     } else if has("text") {
         Some(FormatChoice::Text)
     } else if has("prompt") && !has("chosen") && !has("rejected") && !has("label") {
@@ -155,8 +159,17 @@ pub fn normalize<'s>(
     ctx.format = format;
     // S014: the record is read in its own format either way, so the other rules still run.
     if let Some(target) = ctx.settings.target
-        && let Some(message) = target.mismatch(format.read_as().as_str())
+        && let Some(mut message) = target.mismatch(format.read_as().as_str())
     {
+        if format == FormatChoice::AxolotlInstruct
+            && target.accepts(FormatChoice::LlamaFactory.as_str())
+            && let Some(columns) = axolotl_instruct::llama_factory_columns(doc)
+        {
+            message.push_str(&format!(
+                "; to train on it with LLaMA-Factory, name its columns in a dataset_info.json \
+                 entry: \"columns\": {columns}"
+            ));
+        }
         ctx.report(Code::S014, doc.span(doc.root()), message);
     }
     let conv = match format {
@@ -179,6 +192,7 @@ pub fn normalize<'s>(
         FormatChoice::Pretokenized => pretokenized::normalize(doc, ctx),
         FormatChoice::AxolotlSegments => axolotl_segments::normalize(doc, ctx),
         FormatChoice::AxolotlPreference => axolotl_preference::normalize(doc, ctx),
+        FormatChoice::AxolotlInstruct => axolotl_instruct::normalize(doc, ctx),
     };
     let mut conv = conv;
     if let Some(conv) = conv.as_mut() {

@@ -25,6 +25,7 @@ pub(super) const TARGET: Target = Target {
             "pretokenized",
             "axolotl-segments",
             "axolotl-preference",
+            "axolotl-instruct",
         ],
         source: FORMATS,
     },
