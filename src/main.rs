@@ -18,7 +18,10 @@ fn main() -> ExitCode {
     match tunelint::app::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            tunelint::say!("tunelint: error: {e:#}");
+            // An error may quote a configuration value or a path: a key pasted there is not
+            // shown whole either.
+            let message = tunelint::wording::mask_secrets(&format!("{e:#}"));
+            tunelint::say!("tunelint: error: {message}");
             ExitCode::from(2)
         }
     }

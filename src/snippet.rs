@@ -19,8 +19,9 @@ const WIDTH: usize = 120;
 /// Bytes read on either side of the span: enough for `BEFORE` characters of 4 bytes.
 const READ_MARGIN: usize = 4 * BEFORE + 4;
 /// Bytes read beyond the shown window on either side, only to recognise (and mask) a secret
-/// that the window cuts: a PEM private key of 4096 bits fits in it whole.
-const MASK_MARGIN: usize = 4096;
+/// that the window cuts: a PEM private key of 16384 bits (about 12.6 KB written out with
+/// `\n` escapes) fits in it whole. Only a line longer than the window pays for it.
+const MASK_MARGIN: usize = 16 * 1024;
 /// Bytes of the span read at most (`SPAN_MAX` characters of 4 bytes).
 const SPAN_READ: usize = 4 * SPAN_MAX + 4;
 

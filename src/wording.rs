@@ -23,6 +23,12 @@ pub fn quote(s: &str) -> String {
     escape_invisible(&quoted)
 }
 
+/// `text` with every secret in it masked (its first 4 characters shown): for an error
+/// message, which may quote a configuration value or a file name a key was pasted into.
+pub fn mask_secrets(text: &str) -> String {
+    crate::pii::mask_secrets(text)
+}
+
 /// Zero-width, reordering (bidi: the overrides, isolates and marks, Arabic's letter mark),
 /// line- and paragraph-separator and byte-order-mark characters: shown as `\u` escapes
 /// wherever a message quotes data, and never written as they are to a terminal, a log or a

@@ -39,7 +39,44 @@ fn secrets() -> Vec<(&'static str, String)> {
             "pem-crlf",
             "-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\r\nMzEfYyjiWA4R4Lm2Nw8Rt5Yp1Zs4Qa6Hc0Jd3Fg7Ek9Wm2Tb5Xn8Ur4Ov1Pi6L\r\n-----END PRIVATE KEY-----".to_owned(),
         ),
+        // Blanks at the ends of lines (a pasted key), lines indented (a key in YAML), and the
+        // line ends written out as `\n` inside the text (a service account's key file pasted as
+        // JSON text): the body is masked to its END line all the same.
+        (
+            "pem-blanks",
+            "-----BEGIN RSA PRIVATE KEY----- \nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun \nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK \n-----END RSA PRIVATE KEY-----".to_owned(),
+        ),
+        (
+            "pem-indented",
+            "-----BEGIN PRIVATE KEY-----\n    MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n    LxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo\n    -----END PRIVATE KEY-----".to_owned(),
+        ),
+        (
+            "pem-written-out",
+            "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDg2ZQ5kq9Xm3Lp\\n9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu269V264Vf/3jvre\\n-----END PRIVATE KEY-----\\n\"}".to_owned(),
+        ),
+        // An 8192-bit key: longer than a 4096-bit one, which the snippet's window once held
+        // at most.
+        ("pem-large", large_pem()),
     ]
+}
+
+/// A PEM key of 100 lines of 64 characters (an RSA key of about 8192 bits), its body from a
+/// fixed pseudo-random sequence.
+fn large_pem() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut body = String::from("-----BEGIN RSA PRIVATE KEY-----\n");
+    for _ in 0..100 {
+        for _ in 0..64 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            body.push(ALPHABET[(state >> 58) as usize] as char);
+        }
+        body.push('\n');
+    }
+    body.push_str("-----END RSA PRIVATE KEY-----");
+    body
 }
 
 /// The characters of a secret that must stay hidden: all but its public prefix (`sk-proj-`
@@ -50,9 +87,17 @@ fn hidden_part(kind: &str, secret: &str) -> String {
         let password = after.split_once(':').expect("user:password").1;
         return password.split_once('@').expect("@host").0.to_owned();
     }
+    if kind == "pem-written-out" {
+        return secret
+            .split("\\n")
+            .filter(|l| !l.contains("-----") && l.len() > 16)
+            .collect::<Vec<_>>()
+            .join("");
+    }
     if kind.starts_with("pem") {
         return secret
             .lines()
+            .map(str::trim)
             .filter(|l| !l.starts_with("-----"))
             .collect::<Vec<_>>()
             .join("");
@@ -509,4 +554,45 @@ fn a_short_password_in_a_url_outside_the_messages_is_reported() {
         "{stdout}"
     );
     assert!(!stdout.contains("pw12x"), "{stdout}");
+}
+
+/// An error about the configuration quotes the value it is about (an unknown key, a target,
+/// a glob): a key pasted there is masked in the message as in the line shown under it.
+#[test]
+fn a_configuration_error_prints_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.jsonl"),
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"hello there friend\"},{\"role\":\"assistant\",\"content\":\"Hello! How can I help?\"}]}\n",
+    )
+    .unwrap();
+    for (kind, secret) in secrets() {
+        if kind.starts_with("pem") || kind == "url-password" {
+            continue;
+        }
+        let hidden: Vec<char> = hidden_part(kind, &secret).chars().collect();
+        for config in [
+            format!("target = \"{secret}\"\n"),
+            format!("include = [\"[{secret}\"]\n"),
+            format!("\"{secret}\" = 1\n"),
+        ] {
+            std::fs::write(dir.path().join("tunelint.toml"), &config).unwrap();
+            let output = Command::cargo_bin("tunelint")
+                .unwrap()
+                .current_dir(dir.path())
+                .args(["check", "d.jsonl"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{config}: {stderr}");
+            assert!(stderr.contains("tunelint.toml:1:"), "{config}: {stderr}");
+            for run in hidden.windows(8) {
+                let run: String = run.iter().collect();
+                assert!(
+                    !stderr.contains(&run),
+                    "{config}: {kind} shows {run:?}:\n{stderr}"
+                );
+            }
+        }
+    }
 }

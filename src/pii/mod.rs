@@ -60,6 +60,33 @@ pub(crate) fn mask_matches(text: &str) -> String {
         .collect()
 }
 
+/// `text` with every secret (P006's keys, tokens, private keys and URL passwords) masked
+/// as [`mask_matches`] masks it, and nothing else: for what is not data (an error message
+/// quoting a configuration value or a path), where an address or a number is meant to show.
+pub(crate) fn mask_secrets(text: &str) -> String {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    scan(
+        text,
+        &mut Found {
+            enabled: &|code| code == Code::P006,
+            sink: &mut |m: Match<'_>| ranges.push(m.range),
+            masking: true,
+        },
+    );
+    if ranges.is_empty() {
+        return text.to_owned();
+    }
+    let mut hidden = vec![false; text.len()];
+    for r in &ranges {
+        for (at, _) in text[r.clone()].char_indices().skip(SHOWN) {
+            hidden[r.start + at] = true;
+        }
+    }
+    text.char_indices()
+        .map(|(at, c)| if hidden[at] { '*' } else { c })
+        .collect()
+}
+
 /// [`mask_matches`] for raw JSON text (a line as written, or a window of one): a secret
 /// written with escapes (`\u0041KIA...`, a PEM key's `\n` line breaks, `\/`) is found in
 /// the decoded characters and masked in the raw ones, each escape of it whole. The text keeps
@@ -342,6 +369,59 @@ mod tests {
         assert_eq!(
             mask_matches("sk-aaaaaaaaaaaaaaaaaaaaaaaa"),
             "sk-aaaaaaaaaaaaaaaaaaaaaaaa"
+        );
+    }
+
+    /// A PEM key's every body line is masked however its lines end: with blanks before
+    /// the line feed, indented, written out as `\n` inside JSON text (a service account's
+    /// key file pasted as a string), or with a character no key has inside it: the mask
+    /// runs to the `-----END` line.
+    #[test]
+    fn a_pem_key_is_masked_to_its_end_line() {
+        let body = [
+            "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun",
+            "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK",
+            "LxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo",
+            "9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu269V264Vf/3jvre",
+        ];
+        let wrap = |sep: &str| {
+            format!(
+                "key:\n-----BEGIN RSA PRIVATE KEY-----{sep}{}{sep}-----END RSA PRIVATE KEY-----\nbye",
+                body.join(sep)
+            )
+        };
+        let broken = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n{}\u{fffd}{}\n-----END PRIVATE KEY-----",
+            body[0], body[1], body[2]
+        );
+        for text in [
+            wrap(" \n"),
+            wrap("\t\r\n"),
+            wrap("\n    "),
+            wrap("\\n"),
+            wrap("\\r\\n"),
+            broken,
+        ] {
+            let masked = mask_matches(&text);
+            for line in body {
+                for piece in line.as_bytes().chunks(12).filter(|p| p.len() >= 8) {
+                    let piece = std::str::from_utf8(piece).expect("ascii");
+                    assert!(
+                        !masked.contains(piece),
+                        "{piece} shows in {masked:?} (from {text:?})"
+                    );
+                }
+            }
+            assert!(masked.contains("-----END"), "{masked}");
+            assert!(
+                masked.ends_with("-----") || masked.ends_with("bye"),
+                "{masked}"
+            );
+        }
+        // The stand-in of documentation is no key, END line or not.
+        assert_eq!(
+            mask_matches("-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"),
+            "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"
         );
     }
 

@@ -74,9 +74,13 @@ const KINDS: &[Kind] = &[
     Kind {
         name: "PEM private key",
         prefixes: &[("-----BEGIN ", 4)],
-        // `\r*`: a snippet of raw JSON shows the `\r\n` escapes of a key's line ends as
-        // several characters, which `snippet` maps to carriage returns and a line feed.
-        pattern: r"^-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----\r*\n(?:[A-Za-z0-9-]+: [^\n]*\r*\n)*\r*\n?[A-Za-z0-9+/=]{40,}(?:\r*\n[A-Za-z0-9+/=]+)*",
+        // A line end is a line feed after any carriage returns (a snippet of raw JSON shows
+        // the `\r\n` escapes of a key's line ends as several characters, which `snippet`
+        // maps to carriage returns and a line feed), or a backslash and `n` written out (a
+        // key inside JSON text, as in a cloud service account's key file), with spaces or
+        // tabs around it (a key pasted with trailing blanks, or indented in YAML). The body
+        // then runs to the key's `-----END` line when there is one ([`pem_end`]).
+        pattern: r"^-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----[ \t]*(?:(?:\\*\r*\n|(?:\\+r)?\\+n)[ \t]*)?(?:[A-Za-z0-9-]+: [^\n\\]*(?:\\*\r*\n|(?:\\+r)?\\+n)[ \t]*)*(?:(?:\\*\r*\n|(?:\\+r)?\\+n)[ \t]*)?[A-Za-z0-9+/=]{40,}(?:[ \t]*(?:\\*\r*\n|(?:\\+r)?\\+n)[ \t]*[A-Za-z0-9+/=]+)*",
     },
 ];
 
@@ -183,6 +187,11 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             }
         };
         let end = start + key.end();
+        let end = if kind.name == "PEM private key" {
+            pem_end(text, end)
+        } else {
+            end
+        };
         let after_glued = text[end..]
             .chars()
             .next()
@@ -191,7 +200,7 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             continue;
         }
         let random = if kind.name == "PEM private key" {
-            key.as_str().rsplit("-----").next().unwrap_or_default()
+            text[start..end].rsplit("-----").next().unwrap_or_default()
         } else {
             &key.as_str()[prefix_len.min(key.len())..]
         };
@@ -221,6 +230,30 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             "revoke it, then remove it from the data",
         );
     }
+}
+
+/// The most bytes between a PEM key's body as matched and its `-----END` line: more than a
+/// 16384-bit RSA key's whole body.
+const PEM_MAX: usize = 16 * 1024;
+
+/// Where a PEM key whose recognised body ends at `end` really ends: before its `-----END`
+/// line (and the blanks before that) when one follows within [`PEM_MAX`] bytes with no other
+/// key's `-----BEGIN` between, so that whatever the body holds past the point the pattern
+/// stopped (a character no key has, a line end written some other way) is hidden with it.
+fn pem_end(text: &str, end: usize) -> usize {
+    let mut limit = (end + PEM_MAX).min(text.len());
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let rest = &text[end..limit];
+    let Some(at) = memchr::memmem::find(rest.as_bytes(), b"-----END ") else {
+        return end;
+    };
+    let body = &rest[..at];
+    if body.contains("-----BEGIN ") {
+        return end;
+    }
+    end + body.trim_end().len()
 }
 
 /// `scheme://user:password@host`: a password written into a URL (a database's connection
