@@ -377,6 +377,15 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
             "no dataset files to sample from; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to read it whatever its name)"
         );
     }
+    // `sample data.jsonl --format jsonl >> data.jsonl` would add the sample to the dataset.
+    let mut read = Inputs::default();
+    for f in &found.found {
+        match f {
+            Found::File(p) => read.add(p),
+            Found::Stdin => read.add_stdin(),
+        }
+    }
+    read.check_stdout()?;
     let mut inputs = Vec::with_capacity(found.found.len());
     for f in &found.found {
         let (display, source, path) = input_of(f, "tunelint sample -", None)?;
@@ -708,6 +717,12 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             Found::File(p) => inputs.add(p),
             Found::Stdin => inputs.add_stdin(),
         }
+    }
+    // The file standard input stands for (`--stdin-filename`) is the user's dataset too.
+    if let Some(name) = args.stdin_filename.as_deref()
+        && crate::output::identity(name).is_some()
+    {
+        inputs.add(name);
     }
     // What the run reads besides the data is no output's to overwrite either.
     if let Some(path) = config.path() {
@@ -1249,7 +1264,10 @@ fn open_outputs(
 
     let main_out = match &args.output_file {
         Some(path) => Sink::File(OutputFile::create(path)?),
-        None => Sink::Stdout(BufWriter::new(io::stdout().lock())),
+        None => {
+            inputs.check_stdout()?;
+            Sink::Stdout(BufWriter::new(io::stdout().lock()))
+        }
     };
     let mut outputs = vec![Output {
         renderer: renderer(format),

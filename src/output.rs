@@ -27,6 +27,10 @@ pub enum OutputError {
         other: String,
         other_path: String,
     },
+    #[error(
+        "standard output is {what}; tunelint never writes over its input (send the output elsewhere, or write it with -o FILE)"
+    )]
+    StdoutIsInput { what: String },
     #[error("{option} - and {other} both write to standard output; give one of them a file")]
     BothStdout { option: String, other: String },
     #[error("cannot write {path}: {reason}")]
@@ -95,7 +99,7 @@ impl Inputs {
         role: Option<&str>,
     ) -> Result<(), OutputError> {
         if is_stdout(output) {
-            return Ok(());
+            return self.check_stdout();
         }
         let handle = identity(output);
         let resolved = resolve(output);
@@ -128,6 +132,32 @@ impl Inputs {
                     output: output.display().to_string(),
                     what,
                 });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Inputs {
+    /// Fails when standard output, where a report or a dataset is about to go, is one of the
+    /// inputs (`tunelint dedupe data.jsonl -o - >> data.jsonl`): appending to the file being
+    /// read would change the dataset, and a copy of it would read its own output forever.
+    pub fn check_stdout(&self) -> Result<(), OutputError> {
+        let Some(out) = stdout_identity() else {
+            return Ok(());
+        };
+        for (input, input_handle, _, role) in &self.files {
+            if input_handle.as_ref() == Some(&out) {
+                let what = match role {
+                    Some(role) => {
+                        format!("redirected to {role} this run reads, {}", input.display())
+                    }
+                    None if input == Path::new("standard input") => {
+                        "the file standard input is read from".to_string()
+                    }
+                    None => format!("redirected to the input {}", input.display()),
+                };
+                return Err(OutputError::StdoutIsInput { what });
             }
         }
         Ok(())
@@ -213,6 +243,18 @@ fn stdin_identity() -> Option<Identity> {
     None
 }
 
+/// The identity of the regular file standard output is redirected to, if it is one.
+#[cfg(unix)]
+fn stdout_identity() -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = stream_metadata(io::stdout()).filter(std::fs::Metadata::is_file)?;
+    Some(Identity(meta.dev(), meta.ino()))
+}
+#[cfg(not(unix))]
+fn stdout_identity() -> Option<Identity> {
+    None
+}
+
 /// Whether `path` is standard output: `-`, or a name for the regular file or pipe standard
 /// output is (`/dev/stdout`, `/proc/self/fd/1`, the file it is redirected to), where a second
 /// writer would interleave its output with the report's. A terminal or `/dev/null` may be
@@ -236,6 +278,13 @@ pub fn is_standard_output(path: &Path) -> bool {
     {
         false
     }
+}
+
+/// Whether `path` is written as a folder's (`out/`), which a file's name never is.
+fn names_a_folder(path: &Path) -> bool {
+    let text = path.as_os_str().as_encoded_bytes();
+    text.last()
+        .is_some_and(|&b| b == b'/' || (cfg!(windows) && b == b'\\'))
 }
 
 /// The absolute path a write to `path` lands on: links resolved, and for a file that does
@@ -290,9 +339,27 @@ impl OutputFile {
             path: path.display().to_string(),
             reason: io_error_text(&e),
         };
-        let meta = std::fs::metadata(path).ok();
+        // A name for standard output (`/dev/stdout`) is written as `-` is: replacing the file
+        // standard output is redirected to would drop what `>>` appended to it before.
+        if is_standard_output(path) {
+            return Ok(OutputFile {
+                path: path.to_path_buf(),
+                target: Target::Stdout(io::BufWriter::new(io::stdout())),
+            });
+        }
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => Some(meta),
+            // `notes.jsonl/`: a file named as a folder is not the file.
+            Err(e) if e.kind() == io::ErrorKind::NotADirectory => return Err(io_error(e)),
+            Err(_) => None,
+        };
         if meta.as_ref().is_some_and(|m| m.is_dir()) {
             return Err(io_error(io::Error::other("is a directory")));
+        }
+        if meta.is_none() && names_a_folder(path) {
+            return Err(io_error(io::Error::other(
+                "ends with a path separator, so it names a folder, which does not exist",
+            )));
         }
         if meta.as_ref().is_some_and(|m| !m.is_file()) {
             let file = OpenOptions::new()

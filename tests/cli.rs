@@ -752,6 +752,185 @@ fn a_second_output_on_standard_output_is_refused() {
     assert_eq!(json["summary"]["examples"], 1);
 }
 
+/// Runs tunelint in `dir` with standard output appended to `dir/out` (`>> out`), as a shell
+/// does; returns the exit code and standard error.
+#[cfg(unix)]
+fn appending_to(dir: &Path, out: &str, args: &[&str]) -> (i32, String) {
+    let file = fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(dir.join(out))
+        .expect("open for appending");
+    let run = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("GITHUB_ACTIONS")
+        .stdout(file)
+        .output()
+        .expect("run tunelint");
+    (
+        run.status.code().expect("exited normally"),
+        String::from_utf8_lossy(&run.stderr).into_owned(),
+    )
+}
+
+/// Standard output redirected to an input (`>> data.jsonl`) is refused before anything is
+/// written: `dedupe data.jsonl -o -` read its own appended copy forever (the dataset grew to
+/// gigabytes in seconds), and `check` and `sample` appended their output to the dataset.
+#[cfg(unix)]
+#[test]
+fn standard_output_appended_to_an_input_is_refused() {
+    let dir = tempdir();
+    let d = dir.path();
+    let data = lines(&[GOOD, SHORT, GOOD]);
+    for args in [
+        &["dedupe", "--isolated", "data.jsonl", "-o", "-"][..],
+        &["check", "--isolated", "data.jsonl"],
+        &["check", "--isolated", "-o", "-", "data.jsonl"],
+        &["stats", "--isolated", "data.jsonl"],
+        &["sample", "--isolated", "--format", "jsonl", "data.jsonl"],
+    ] {
+        write(d, "data.jsonl", &data);
+        let (code, stderr) = appending_to(d, "data.jsonl", args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "standard output is redirected to the input data.jsonl; tunelint never writes over its input"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            fs::read_to_string(d.join("data.jsonl")).expect("read"),
+            data,
+            "{args:?}"
+        );
+    }
+}
+
+/// `-o /dev/stdout` with standard output appended to a log writes to the stream as `-` does:
+/// it replaced the log (a temporary file renamed over it), losing what it held.
+#[cfg(unix)]
+#[test]
+fn a_name_for_standard_output_appends_like_dash() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "data.jsonl", &lines(&[GOOD, GOOD]));
+    for args in [
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "-o",
+            "/dev/stdout",
+            "data.jsonl",
+        ][..],
+        &["dedupe", "--isolated", "data.jsonl", "-o", "/dev/stdout"],
+    ] {
+        write(d, "log.txt", "line from an earlier step\n");
+        let (code, stderr) = appending_to(d, "log.txt", args);
+        assert!(code == 0 || code == 1, "{args:?}: {stderr}");
+        let log = fs::read_to_string(d.join("log.txt")).expect("read");
+        assert!(
+            log.starts_with("line from an earlier step\n"),
+            "{args:?}: {log}"
+        );
+        assert!(
+            log.len() > "line from an earlier step\n".len(),
+            "{args:?}: {log}"
+        );
+    }
+}
+
+/// `--stdin-filename F - F -o F`: the file standard input stands for is the user's dataset,
+/// which no output may replace (it was overwritten by the report).
+#[test]
+fn the_stdin_filename_file_is_never_overwritten() {
+    let dir = tempdir();
+    let d = dir.path();
+    let data = lines(&[GOOD, GOOD]);
+    for args in [
+        &[
+            "check",
+            "--isolated",
+            "--stdin-filename",
+            "train.jsonl",
+            "-",
+            "train.jsonl",
+            "-o",
+            "train.jsonl",
+        ][..],
+        &[
+            "check",
+            "--isolated",
+            "--stdin-filename",
+            "train.jsonl",
+            "-",
+            "-o",
+            "train.jsonl",
+        ],
+        &[
+            "check",
+            "--isolated",
+            "--stdin-filename",
+            "train.jsonl",
+            "-",
+            "--json-file",
+            "train.jsonl",
+        ],
+    ] {
+        write(d, "train.jsonl", &data);
+        let out = tunelint(d)
+            .args(args)
+            .write_stdin(data.clone())
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("tunelint never writes over its input"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            fs::read_to_string(d.join("train.jsonl")).expect("read"),
+            data,
+            "{args:?}"
+        );
+    }
+}
+
+/// An output named as a folder (`notes.jsonl/`) is not the file of that name: it replaced it.
+#[cfg(unix)]
+#[test]
+fn an_output_named_as_a_folder_is_refused() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "data.jsonl", &lines(&[GOOD]));
+    write(d, "notes.jsonl", "{\"keep\": \"me\"}\n");
+    for args in [
+        &["check", "--isolated", "data.jsonl", "-o", "notes.jsonl/"][..],
+        &[
+            "check",
+            "--isolated",
+            "data.jsonl",
+            "--json-file",
+            "notes.jsonl/",
+        ],
+        &["stats", "--isolated", "data.jsonl", "-o", "notes.jsonl/"],
+        &["dedupe", "--isolated", "data.jsonl", "-o", "notes.jsonl/"],
+        &["check", "--isolated", "data.jsonl", "-o", "new.txt/"],
+    ] {
+        let (code, stdout, stderr) = stdout_of(tunelint(d).args(args));
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains("cannot write "), "{args:?}: {stderr}");
+        assert_eq!(
+            fs::read_to_string(d.join("notes.jsonl")).expect("read"),
+            "{\"keep\": \"me\"}\n"
+        );
+        assert!(!d.join("new.txt").exists());
+    }
+}
+
 /// Binary data with no end (`/dev/zero`) is refused from its head: `sample` read it line
 /// by line forever, and `dedupe -` copied standard input into a temporary file until the
 /// disk was full.
