@@ -301,7 +301,7 @@ pub struct DedupeArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Similarity above which two examples are near duplicates [config: dedup.threshold; default 0.85]
+    /// Similarity at or above which two examples are near duplicates [config: dedup.threshold; default 0.85]
     #[arg(long, value_name = "T")]
     pub threshold: Option<f64>,
 

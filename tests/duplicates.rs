@@ -342,6 +342,52 @@ fn dedup_threshold_and_field_come_from_config() {
     assert!(!run("[dedup]\nfield = \"assistant\"\n").contains("D002"));
 }
 
+/// "At or above `dedup.threshold`" (PRODUCT §4 D002): a pair exactly at the threshold is a
+/// near duplicate, and `threshold = 1.0` still finds identical texts. `difflib` rates
+/// "abcdefghijklmnopqXYZ" against "abcdefghijklmnopqrst" 0.85 exactly (17 of 20 characters
+/// in common: 34/40).
+#[test]
+fn a_pair_exactly_at_the_threshold_is_a_near_duplicate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let lines = [
+        chat("abcdefghijklmnopqrst", "First answer text for this one."),
+        chat("abcdefghijklmnopqXYZ", "Second answer text is different."),
+        chat(
+            "Where is the station?",
+            "Third answer text, unlike the rest.",
+        ),
+        chat("Where is the station?", "Fourth answer, again another one."),
+    ];
+    std::fs::write(d.join("x.jsonl"), lines.join("\n") + "\n").expect("write");
+    let run = |config: &str| {
+        std::fs::write(d.join("tunelint.toml"), config).expect("write");
+        let out = Command::cargo_bin("tunelint")
+            .expect("binary")
+            .current_dir(d)
+            .env_remove("GITHUB_ACTIONS")
+            .args(["--format", "concise", "--select", "D002", "x.jsonl"])
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let default = run("");
+    assert!(
+        default.contains(
+            "x.jsonl:2:1: D002 near-duplicate of the example at line 1: first user message 85.0% similar (threshold 85%)"
+        ),
+        "{default}"
+    );
+    let just_over = run("[dedup]\nthreshold = 0.8500001\n");
+    assert!(!just_over.contains("x.jsonl:2:1: D002"), "{just_over}");
+    let exact = run("[dedup]\nthreshold = 1.0\n");
+    assert!(
+        exact.contains("x.jsonl:4:1: D002 near-duplicate of the example at line 3")
+            && !exact.contains("x.jsonl:2:1"),
+        "{exact}"
+    );
+}
+
 #[test]
 fn dedupe_keeps_what_the_configuration_does_not_call_a_duplicate() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -19,7 +19,8 @@ pub const MAX_CHECKS: usize = 32;
 /// How a search compares texts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Options {
-    /// Similarity above which two texts are near duplicates.
+    /// Similarity above which two texts are near duplicates: just under the configured
+    /// one, which a pair reaches "at or above" ([`Options::new`]).
     pub threshold: f64,
     /// Compare with every text instead of the index's candidates: the lesson's loop, whose
     /// answer is exact, in quadratic time.
@@ -33,7 +34,10 @@ pub struct Options {
 impl Options {
     pub fn new(dedup: &DedupConfig, threads: usize) -> Options {
         Options {
-            threshold: dedup.threshold,
+            // Pairs at or above `dedup.threshold` are near duplicates. The comparisons below
+            // are strict (`ratio > threshold`, and their bounds alike): against the largest
+            // float under the threshold, a ratio exactly at it passes, and only it.
+            threshold: dedup.threshold.next_down(),
             exhaustive: dedup.exhaustive,
             threads: threads.max(1),
             ignore_template: dedup.ignore_template,

@@ -10,7 +10,7 @@ use crate::rules::{Code, RunsOn};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an example whose compared text is more similar than `dedup.threshold`
+    /// Reports an example whose compared text is at least `dedup.threshold` similar
     /// (default 0.85) to the same text of an earlier example of the dataset that is kept, with
     /// the lesson's greedy `deduplicate()`: going down the dataset (its files in path order,
     /// each from its first line, as D001 reads a dataset), an example is kept unless it
@@ -72,7 +72,7 @@ declare_rule! {
         code: "D002",
         name: "near-duplicate",
         level: Warning,
-        summary: "compared text more similar than `dedup.threshold` to an earlier example's",
+        summary: "compared text at least `dedup.threshold` similar to an earlier example's",
     };
 }
 

@@ -14,7 +14,7 @@ declare_rule! {
     /// ## What it does
     /// Reports an example of a validation or test split that duplicates an example of its
     /// training split: exactly (as D001: identical after JSON canonicalisation, confirmed in
-    /// full) or nearly (as D002: the `dedup.field` text more similar than `dedup.threshold`,
+    /// full) or nearly (as D002: the `dedup.field` text at least `dedup.threshold` similar,
     /// about the same media). The finding is on the evaluation example and names the training example.
     ///
     /// Splits are the files of one directory named `train`, and `valid`, `validation`,
