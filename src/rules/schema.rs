@@ -379,16 +379,16 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports an image part in a message that is not the user's, the 11th image of an
-    /// example (at most 10 are allowed per example; with a target, its own limit, listed
-    /// below), and a malformed image part: no
+    /// Reports an image part in a message that is not the user's, the first image over the
+    /// target's limit per example (with a target that has one, listed below: Together's 10,
+    /// Azure OpenAI's 64), and a malformed image part: no
     /// `image_url`, an `image_url` that is not an object with a string `url`, a `detail`
     /// other than `auto`, `low` or `high`, or a URL that is neither `http(s)://` nor a base64
     /// `data:` URL of a PNG, JPEG, GIF or WebP image with well-formed base64 data.
     ///
     /// ## Why is this bad?
-    /// OpenAI's vision fine-tuning accepts images only in user messages and at most 10 per
-    /// example, and rejects the file otherwise. A data URL whose base64 was truncated or
+    /// OpenAI's vision fine-tuning accepts images only in user messages, and providers cap
+    /// the images of one example; they reject the file otherwise. A data URL whose base64 was truncated or
     /// mangled by a copy cannot be decoded, so the upload fails or the example is dropped,
     /// and the trainer learns from the text without the image it talks about.
     ///
@@ -405,6 +405,6 @@ declare_rule! {
         code: "S012",
         name: "invalid-image",
         level: Error,
-        summary: "image in a non-user message, more than 10 images, or a malformed image part or URL",
+        summary: "image in a non-user message, more images than the target accepts, or a malformed image part or URL",
     };
 }
