@@ -120,7 +120,9 @@ fn a_decompressed_line_over_the_limit_is_j008_and_never_held_whole() {
 
 fn tunelint(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
-    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
     cmd
 }
 
@@ -544,12 +546,22 @@ fn array_punctuation_and_broken_records_are_j001_at_their_place_and_linting_goes
 #[test]
 fn a_truncated_array_an_empty_one_and_text_after_it() {
     let settings = Settings::default();
-    // Cut inside a record: that record is invalid JSON where the text ends.
+    // Cut inside a record: that record is invalid JSON where the text ends, and the array
+    // has no `]`, which no JSON reader loads (a file-level error, as between records).
     let text = format!("[\n  {GOOD},\n  {{\"messages\": [{{\"role\": \"us");
     let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
-    assert_eq!(places(&found), [(3, 29, "J001")], "{found:#?}");
+    assert_eq!(
+        places(&found),
+        [(3, 29, "J001"), (3, 29, "J001")],
+        "{found:#?}"
+    );
+    assert!(
+        found[1].message.contains("closing `]`"),
+        "{}",
+        found[1].message
+    );
     assert_eq!((summary.examples, summary.valid), (2, 1));
-    assert_eq!(summary.structure_errors, 0);
+    assert_eq!(summary.structure_errors, 1);
     // Cut between records: the missing `]`, at the end.
     let text = format!("[\n  {GOOD},\n");
     let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);

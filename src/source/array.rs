@@ -588,8 +588,13 @@ impl<R: Read> ArrayReader<R> {
     fn at_eof(&mut self, batch: &mut Vec<u8>) -> Option<ArrayEvent> {
         let state = std::mem::replace(&mut self.state, State::Done);
         match state {
-            // A record cut short: the parser reports where it ends.
-            State::Record => Some(self.end_record(batch, self.win.len())),
+            // A record cut short: the parser reports where it ends; then the array is
+            // unclosed too (the next call), which no loader reads, whatever the records say.
+            State::Record => {
+                let event = self.end_record(batch, self.win.len());
+                self.state = State::AfterRecord;
+                Some(event)
+            }
             State::Value { .. } | State::AfterRecord => Some(ArrayEvent::Problem {
                 at: self.position(self.win.len()),
                 problem: Problem::Unclosed,
@@ -774,7 +779,7 @@ mod tests {
         assert_eq!(scan("", 10), (vec![], vec![]));
         let (records, other) = scan("[\n {\"a\": 1},\n {\"b\": ", 100);
         assert_eq!(records, vec![rec(2, 2, "{\"a\": 1}"), rec(3, 2, "{\"b\":")]);
-        assert!(other.is_empty());
+        assert_eq!(other, vec![rec(3, 8, "Unclosed")]);
         assert_eq!(scan("[{}, ", 10).1, vec![rec(1, 6, "Unclosed")]);
         assert_eq!(scan("\n {\"a\": 1}", 10).1, vec![rec(2, 2, "not {")]);
     }
