@@ -457,7 +457,26 @@ fn a_table_through_a_named_pipe_is_told_what_to_do() {
     writer.join().expect("writer");
     assert!(
         r.stdout.contains(
-            "pipe.parquet:1:1: J007 file is a Parquet table read from a pipe; tunelint reads a table from its end, so name the file itself"
+            "pipe.parquet:1:1: J007 file is a Parquet table read as a stream (from a pipe, or compressed with gzip or zstd); tunelint reads a table from its end, so name the uncompressed .parquet file itself"
+        ),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A table compressed with gzip or zstd is read as a stream too: J007 says to decompress it
+/// (it said the table came from a pipe, when the file was named).
+#[test]
+fn a_compressed_table_is_told_to_be_decompressed() {
+    let d = scratch_with(&["chat.parquet"]);
+    let table = std::fs::read(d.path().join("chat.parquet")).expect("read");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &table).expect("compress");
+    std::fs::write(d.path().join("chat.parquet.gz"), gz.finish().expect("gzip")).expect("write");
+    let r = run(d.path(), &["chat.parquet.gz"]);
+    assert!(
+        r.stdout.contains(
+            "chat.parquet.gz:1:1: J007 file is a Parquet table read as a stream (from a pipe, or compressed with gzip or zstd); tunelint reads a table from its end, so name the uncompressed .parquet file itself"
         ),
         "{}",
         r.stdout

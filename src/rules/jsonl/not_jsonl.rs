@@ -150,9 +150,10 @@ pub(crate) fn not_utf8_lines(head: &[u8]) -> Option<String> {
         ));
     }
     if crate::source::is_parquet(head) {
-        // Only a table given through a pipe gets here: a file or standard input is read as one.
+        // Only a table read as a stream gets here: through a pipe, or inside gzip or zstd
+        // compression (a plain file or standard input is read as a table).
         return Some(
-            "file is a Parquet table read from a pipe; tunelint reads a table from its end, so name the file itself (or pass it on standard input)"
+            "file is a Parquet table read as a stream (from a pipe, or compressed with gzip or zstd); tunelint reads a table from its end, so name the uncompressed .parquet file itself (or pass it on standard input)"
                 .into(),
         );
     }
