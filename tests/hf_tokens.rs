@@ -1241,3 +1241,55 @@ fn a_template_that_drops_the_answers_is_t003_with_or_without_token_statistics() 
         }
     }
 }
+
+/// A model that names its special tokens in special_tokens_map.json only (older models do):
+/// transformers reads them from there, so the template sees `eos_token`. Every example was
+/// T003 ("+ operator on unsupported types string and undefined") before.
+#[test]
+fn special_tokens_come_from_special_tokens_map_json_too() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let model = d.join("m");
+    std::fs::create_dir_all(&model).expect("mkdir");
+    std::fs::copy(
+        tokenizer("bpe-chatml").join("tokenizer.json"),
+        model.join("tokenizer.json"),
+    )
+    .expect("copy");
+    std::fs::write(model.join("tokenizer_config.json"), "{}").expect("write");
+    std::fs::write(
+        model.join("special_tokens_map.json"),
+        r#"{"eos_token": {"content": "<|im_end|>", "lstrip": false}}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        model.join("chat_template.jinja"),
+        "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content + eos_token }}\n{% endfor %}",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("tunelint.toml"),
+        "[tokens]\ntokenizer = \"m\"\nmax_per_example = 1\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("d.jsonl"),
+        r#"{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"Hello"}]}"#
+            .to_owned()
+            + "\n",
+    )
+    .expect("write");
+    let rendered = "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\nHello<|im_end|>\n";
+    let expected = plain_tokens(&model, rendered);
+    let out = tunelint(d)
+        .args(["check", "--select", "T", "--format", "concise", "d.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("T001 example has {expected} tokens (m)")),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stdout.contains("T003"), "{stdout}");
+}

@@ -213,20 +213,34 @@ impl Model {
                 }
             }
         };
+        // Older models name their special tokens in special_tokens_map.json rather than in
+        // tokenizer_config.json; transformers reads both, and so does the template.
+        let map_path = dir.join("special_tokens_map.json");
+        let map: Option<serde_json::Value> = match crate::source::read_string_capped(
+            &map_path,
+            crate::source::SETTINGS_FILE_LIMIT,
+        ) {
+            Ok(text) => Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| format!("cannot read {}: {e}", shown(&map_path)))?,
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(format!("cannot read {}: {}", shown(&map_path), io_why(&e)));
+            }
+        };
+        let token_of = |file: &Option<serde_json::Value>, key: &str| match file.as_ref()?.get(key) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Object(o)) => o
+                .get("content")
+                .and_then(|c| c.as_str())
+                .map(str::to_string),
+            _ => None,
+        };
         let mut specials = Vec::new();
-        if let Some(config) = &config {
-            for key in SPECIAL_TOKENS {
-                let token = match config.get(key) {
-                    Some(serde_json::Value::String(s)) => Some(s.clone()),
-                    Some(serde_json::Value::Object(o)) => o
-                        .get("content")
-                        .and_then(|c| c.as_str())
-                        .map(str::to_string),
-                    _ => None,
-                };
-                if let Some(token) = token {
-                    specials.push((key.to_string(), Value::from(token)));
-                }
+        for key in SPECIAL_TOKENS {
+            if let Some(token) = token_of(&config, key).or_else(|| token_of(&map, key)) {
+                specials.push((key.to_string(), Value::from(token)));
             }
         }
         let eos = specials
@@ -240,6 +254,9 @@ impl Model {
         let mut read = vec![json.clone()];
         if config.is_some() {
             read.push(config_path.clone());
+        }
+        if map.is_some() {
+            read.push(map_path);
         }
         match files.chat_template {
             Some(p) => read.push(p.to_path_buf()),

@@ -109,10 +109,14 @@ pub struct TemplateError {
     pub exhausted: bool,
 }
 
+/// Marks the message of a `raise_exception` call, to tell it from MiniJinja's own errors of
+/// the same kind.
+const RAISED: &str = "\u{1}raise_exception: ";
+
 impl TemplateError {
     fn new(e: &Error, raised: bool) -> TemplateError {
         let mut message = match e.detail() {
-            Some(detail) => detail.to_string(),
+            Some(detail) => detail.strip_prefix(RAISED).unwrap_or(detail).to_string(),
             None => e.kind().to_string(),
         };
         // MiniJinja's detail of a raise_exception is the message the template gave.
@@ -163,7 +167,7 @@ impl ChatTemplate {
             .build()
             .map_err(|e| TemplateError::new(&e, false))?;
         env.set_syntax(syntax);
-        env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+        env.set_unknown_method_callback(python_methods);
         env.set_formatter(python_formatter);
         // A render's work and the data it makes are bounded: a template that loops without
         // end or doubles a string is stopped, not run for hours or until memory is gone.
@@ -177,7 +181,10 @@ impl ChatTemplate {
         env.add_function(
             "raise_exception",
             |message: String| -> Result<Value, Error> {
-                Err(Error::new(ErrorKind::InvalidOperation, message))
+                Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("{RAISED}{message}"),
+                ))
             },
         );
         env.add_function("strftime_now", strftime_now);
@@ -230,9 +237,10 @@ impl ChatTemplate {
         match template.render(Value::from(ctx)) {
             Ok(raw) => Ok(Rendered::from_marked(raw)),
             Err(e) => {
+                // Only `raise_exception` refuses on purpose; a type error (`%` on a string,
+                // say) is the same kind of error in MiniJinja, but a failure.
                 let raised = e.kind() == ErrorKind::InvalidOperation
-                    && e.name() == Some(NAME)
-                    && !e.to_string().contains("unknown method");
+                    && e.detail().is_some_and(|d| d.starts_with(RAISED));
                 if e.kind() == ErrorKind::OutOfFuel {
                     self.exhausted.fetch_add(1, Ordering::Relaxed);
                 }
@@ -506,8 +514,41 @@ fn python_trim(value: Value, chars: Option<String>) -> Result<String, Error> {
     let text = python_str(&value)?;
     Ok(match chars {
         Some(chars) => text.trim_matches(|c| chars.contains(c)).to_string(),
-        None => text.trim().to_string(),
+        None => text.trim_matches(python_space).to_string(),
     })
+}
+
+/// Python's methods on values (`.strip()`, `.items()`, ...), as minijinja-contrib's pycompat
+/// gives them, but with Python's white space for the string methods that default to it.
+fn python_methods(
+    state: &mut minijinja::State,
+    value: &Value,
+    method: &str,
+    args: &[Value],
+) -> Result<Value, Error> {
+    if let (Some(text), []) = (value.as_str(), args) {
+        match method {
+            "strip" => return Ok(Value::from(text.trim_matches(python_space))),
+            "lstrip" => return Ok(Value::from(text.trim_start_matches(python_space))),
+            "rstrip" => return Ok(Value::from(text.trim_end_matches(python_space))),
+            "split" => {
+                let words: Vec<Value> = text
+                    .split(python_space)
+                    .filter(|w| !w.is_empty())
+                    .map(Value::from)
+                    .collect();
+                return Ok(Value::from(words));
+            }
+            _ => {}
+        }
+    }
+    minijinja_contrib::pycompat::unknown_method_callback(state, value, method, args)
+}
+
+/// Whether Python's `str.isspace()` holds for `c`: Unicode white space, and the file, group,
+/// record and unit separators (U+001C to U+001F), which Rust's `char::is_whitespace` leaves out.
+fn python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// Jinja2's `string`: `str(value)`.
@@ -794,6 +835,32 @@ mod tests {
         assert!(e.raised, "{e:?}");
         assert_eq!(e.message, "no x please");
         assert_eq!(e.line, Some(1));
+        // A type error is a failure of the template, not a refusal.
+        let e = render("{{ '%s' % messages[0].content }}", msgs(&[("user", "x")]))
+            .expect_err("no % on strings");
+        assert!(!e.raised, "{e:?}");
+    }
+
+    /// Python's white space, which `trim`, `strip()` and `split()` take off, holds the
+    /// separators U+001C to U+001F that Rust's does not (a template with `|trim` gave other
+    /// tokens than transformers on a text ending in one).
+    #[test]
+    fn white_space_is_pythons() {
+        let text = "\u{1c} a\u{1f}b \u{1e}";
+        for (template, expected) in [
+            ("{{ messages[0].content | trim }}", "a\u{1f}b"),
+            ("{{ messages[0].content.strip() }}", "a\u{1f}b"),
+            ("{{ messages[0].content.lstrip() }}", "a\u{1f}b \u{1e}"),
+            ("{{ messages[0].content.rstrip() }}", "\u{1c} a\u{1f}b"),
+            ("{{ messages[0].content.split() | join('|') }}", "a|b"),
+            (
+                "{{ messages[0].content.split('b') | join('|') }}",
+                "\u{1c} a\u{1f}| \u{1e}",
+            ),
+        ] {
+            let r = render(template, msgs(&[("user", text)])).expect("renders");
+            assert_eq!(r.text, expected, "{template}");
+        }
     }
 
     #[test]
