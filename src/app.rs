@@ -1170,10 +1170,13 @@ fn open_outputs(
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
+        // NO_COLOR (no-color.org) turns colour off; CLICOLOR_FORCE (other than 0) turns it
+        // on where standard output is not a terminal (a pager, CI logs), as in ruff and cargo.
         ColorChoice::Auto => {
-            stdout_tty
-                && args.output_file.is_none()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+            let forced = set("CLICOLOR_FORCE")
+                && std::env::var_os("CLICOLOR_FORCE").unwrap_or_default() != "0";
+            args.output_file.is_none() && !set("NO_COLOR") && (stdout_tty || forced)
         }
     };
     let options = RenderOptions {

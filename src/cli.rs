@@ -19,7 +19,10 @@ pub const MAX_JOBS: i64 = 256;
     about = "A linter for LLM fine-tuning datasets in JSONL",
     long_about = "A linter for LLM fine-tuning datasets in JSONL.\n\n`tunelint [check] [PATHS]...` lints the given files and every *.jsonl file under the given directories (default: the current directory).",
     args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    // An option given twice takes its last value (`--token-stats` in a workflow's `args`
+    // beside the Action's own), as in most tools, rather than failing the run.
+    args_override_self = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -33,6 +36,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (the default command)
+    #[command(args_override_self = true)]
     Check(CheckArgs),
     /// List every rule: code, name, default level, summary
     Rules,
@@ -44,11 +48,14 @@ pub enum Command {
     /// The dataset report only (never fails a gate): composition against its target, token
     /// and length histograms, turns, role sequences, system prompts, duplicate clusters,
     /// scripts, findings by rule, and the billed-token estimate (--no-tokens: without tokens)
+    #[command(args_override_self = true)]
     Stats(CheckArgs),
     /// Write IN without exact and near duplicates (keeps the first of each group)
+    #[command(args_override_self = true)]
     Dedupe(DedupeArgs),
     /// A reproducible random sample of examples to read (the lesson's "reviewed 20+
     /// examples"), stratified by category with --by category
+    #[command(args_override_self = true)]
     Sample(SampleArgs),
     /// Write a commented starter tunelint.toml in the current directory
     Init {
@@ -209,7 +216,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
-    /// When to use colour
+    /// When to use colour (auto: on a terminal, or wherever CLICOLOR_FORCE is set; never with NO_COLOR)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 

@@ -32,6 +32,7 @@ fn tunelint(dir: &Path) -> Command {
     cmd.current_dir(dir)
         .env_remove("GITHUB_ACTIONS")
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .arg("--isolated");
     cmd
 }

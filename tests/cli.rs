@@ -18,7 +18,9 @@ const SHORT: &str = r#"{"messages":[{"role":"user","content":"Hello there, how a
 
 fn tunelint(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
-    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
     cmd
 }
 
@@ -750,6 +752,32 @@ fn a_second_output_on_standard_output_is_refused() {
     assert_eq!(code, 0, "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("the JSON alone");
     assert_eq!(json["summary"]["examples"], 1);
+}
+
+/// `--color auto` follows the conventions: `CLICOLOR_FORCE` colours output that is not a
+/// terminal (a pager, a CI log), `NO_COLOR` wins over it, `--color` over both.
+#[test]
+fn colour_follows_clicolor_force_and_no_color() {
+    let dir = tempdir();
+    write(dir.path(), "a.jsonl", &lines(&[BAD_ROLE]));
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = tunelint(dir.path());
+        cmd.env_remove("CLICOLOR_FORCE")
+            .args(["check", "--isolated", "--format", "full"])
+            .args(args)
+            .arg("a.jsonl");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let (_, stdout, _) = stdout_of(&mut cmd);
+        stdout.contains("\x1b[")
+    };
+    assert!(!run(&[], &[]));
+    assert!(run(&[("CLICOLOR_FORCE", "1")], &[]));
+    assert!(!run(&[("CLICOLOR_FORCE", "0")], &[]));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]));
+    assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--color", "never"]));
+    assert!(run(&[("NO_COLOR", "1")], &["--color", "always"]));
 }
 
 /// Runs tunelint in `dir` with standard output appended to `dir/out` (`>> out`), as a shell
@@ -2943,4 +2971,34 @@ fn a_file_named_two_ways_is_linted_once() {
         );
         assert!(!stdout.contains("D001"), "{paths:?}: {stdout}");
     }
+}
+
+/// An option given twice takes its last value (a workflow's `args: --token-stats` beside the
+/// Action's own `--token-stats`), where it failed the run with "cannot be used multiple
+/// times"; options that collect values (`--select`) still collect them.
+#[test]
+fn an_option_given_twice_takes_its_last_value() {
+    let dir = tempdir();
+    write(dir.path(), "a.jsonl", &lines(&[BAD_ROLE, SHORT]));
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args([
+        "check",
+        "--isolated",
+        "--token-stats",
+        "--token-stats",
+        "--format",
+        "json",
+        "--format",
+        "concise",
+        "--select",
+        "S005",
+        "--select",
+        "C001",
+        "a.jsonl",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("a.jsonl:1:22: S005"), "{stdout}");
+    assert!(
+        stdout.contains("a.jsonl:2:") && stdout.contains(" C001 "),
+        "{stdout}"
+    );
 }

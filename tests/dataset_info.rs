@@ -50,6 +50,7 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
         .expect("the tunelint binary is built")
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .args(args)
         .output()
         .expect("run tunelint");

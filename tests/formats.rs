@@ -16,6 +16,7 @@ fn run(args: &[&str]) -> String {
         .expect("the tunelint binary is built")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .arg("--isolated")
         .args(args)
         .arg(FIXTURE)

@@ -16,7 +16,9 @@ use tempfile::TempDir;
 
 fn tunelint(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
-    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
     cmd
 }
 

@@ -37,6 +37,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
         .expect("the tunelint binary is built")
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .env_remove("GITHUB_ACTIONS")
         .args(args)
         .output()
