@@ -231,6 +231,8 @@ echo '{"stale": true}' > "$fail_repo/tunelint.sarif"
 run_action error "$fail_repo" config=missing.toml sarif-file=tunelint.sarif --env "TUNELINT_BIN=$debug_bin"
 expect_status 2
 expect stderr 'missing\.toml' "the error does not name the missing configuration file"
+expect stdout '^::error title=tunelint::.*missing\.toml' "the error is not an annotation on the run page"
+expect summary.md '^## ❌ tunelint: stopped before linting$' "the summary does not say the run stopped"
 expect_output valid-pct ''
 expect_output examples ''
 expect_output sarif-file ''

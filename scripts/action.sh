@@ -189,7 +189,8 @@ read -r -d '' -a extra <<< "${INPUT_ARGS:-}" || true
 
 # The JSON document, read for the outputs: the one `args` asks for, else one in
 # RUNNER_TEMP, which the runner empties. A summary file in `args` replaces the step's.
-json=$(mktemp -d "$temp/tunelint-XXXXXX")/tunelint.json
+own_dir=$(mktemp -d "$temp/tunelint-XXXXXX")
+json=$own_dir/tunelint.json
 own_json=true own_summary=true
 for ((i = 0; i < ${#extra[@]}; i++)); do
     case "${extra[i]}" in
@@ -235,7 +236,10 @@ if [ -n "${INPUT_SARIF_FILE:-}" ]; then
 fi
 echo "Running: ${command[*]}"
 status=0
-"${command[@]}" || status=$?
+# Standard error is kept too (and shown as it comes): an error that stops tunelint before it
+# lints reaches the run page as an annotation and the job summary below.
+errors=$own_dir/stderr.txt
+"${command[@]}" 2> >(tee -- "$errors" >&2) || status=$?
 
 # --- outputs ------------------------------------------------------------------------------
 
@@ -266,6 +270,22 @@ if [ "$written" = true ] && [ -s "$json" ]; then
     else
         echo "::warning title=tunelint action::neither jq nor python is installed: the outputs valid-pct, examples and duplicates are empty"
     fi
+fi
+# Stopped before linting (a usage, configuration or input error): no annotation or summary
+# of tunelint's says why, so each error line becomes both.
+if [ "$written" = false ]; then
+    # The process substitution above may still be writing: give it a moment.
+    for _ in 1 2 3 4 5; do [ -s "$errors" ] && break; sleep 0.2; done
+    while IFS= read -r line; do
+        message=${line#tunelint: error: }
+        [ "$message" != "$line" ] || continue
+        escaped=${message//'%'/%25}
+        escaped=${escaped//$'\r'/%0D}
+        echo "::error title=tunelint::$escaped"
+        if [ "$own_summary" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+            printf '## ❌ tunelint: stopped before linting\n\n%s\n\n' "$message" >> "$GITHUB_STEP_SUMMARY"
+        fi
+    done < "$errors"
 fi
 sarif=''
 # A run that ends with status 0 or 1 wrote every output it was asked for, and one that ends
