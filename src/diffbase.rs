@@ -42,12 +42,25 @@ pub enum DiffBaseError {
     Git(String),
 }
 
-/// One record of a file: the lines it spans and its canonical hash.
+/// One record of a file: the lines it spans, its columns on the first and the last (a
+/// `.json` array written on one line holds every record on line 1), and its canonical hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Record {
     first_line: u64,
     last_line: u64,
+    /// Its first character's column on `first_line` (1-based, in code points).
+    first_column: u32,
+    /// The column just after its last character on `last_line`.
+    end_column: u32,
     hash: u64,
+}
+
+impl Record {
+    /// Whether the record holds the character at `line`, `column`.
+    fn holds(&self, line: u64, column: u32) -> bool {
+        (line, column) >= (self.first_line, self.first_column)
+            && (line, column) < (self.last_line, self.end_column)
+    }
 }
 
 /// What changed in one file.
@@ -65,12 +78,40 @@ struct FileChanges {
 }
 
 impl FileChanges {
-    fn record_at(&self, line: u64) -> Option<usize> {
-        let i = self.records.partition_point(|r| r.last_line < line);
+    /// The record at `line`, `column` (any column: the first record on the line; a record
+    /// that ends on the line is before one that starts there).
+    fn record_at(&self, line: u64, column: Option<u32>) -> Option<usize> {
+        let mut i = self.records.partition_point(|r| r.last_line < line);
+        if let Some(column) = column {
+            // Records that end on this line before the column come first.
+            while self
+                .records
+                .get(i)
+                .is_some_and(|r| r.last_line == line && r.end_column <= column)
+            {
+                i += 1;
+            }
+            return self
+                .records
+                .get(i)
+                .filter(|r| r.holds(line, column))
+                .map(|_| i);
+        }
         self.records
             .get(i)
             .filter(|r| r.first_line <= line)
             .map(|_| i)
+    }
+
+    /// The records on `line`, by index.
+    fn records_on(&self, line: u64) -> std::ops::Range<usize> {
+        let first = self.records.partition_point(|r| r.last_line < line);
+        let end = first
+            + self.records[first..]
+                .iter()
+                .take_while(|r| r.first_line <= line)
+                .count();
+        first..end
     }
 
     fn line_added(&self, line: u64) -> bool {
@@ -78,12 +119,24 @@ impl FileChanges {
         self.added.get(i).is_some_and(|&(first, _)| first <= line)
     }
 
-    /// Whether something on `line` is new: a changed record, or (outside any record, a
-    /// blank line say) an added line.
-    fn line_changed(&self, line: u64) -> bool {
-        match self.record_at(line) {
-            Some(i) => self.changed[i],
-            None => self.new_file || self.line_added(line),
+    /// Whether something at `line`, `column` is new: a changed record, or (outside any
+    /// record, a blank line say) an added line. Without a column (a related line): the
+    /// record on the line when it is the only one; a line of several (a `.json` array on one
+    /// line) cannot say which it names, and is not taken as new.
+    fn line_changed(&self, line: u64, column: Option<u32>) -> bool {
+        match column {
+            Some(column) => match self.record_at(line, Some(column)) {
+                Some(i) => self.changed[i],
+                None => self.new_file || self.line_added(line),
+            },
+            None => {
+                let on = self.records_on(line);
+                match on.len() {
+                    0 => self.new_file || self.line_added(line),
+                    1 => self.changed[on.start],
+                    _ => false,
+                }
+            }
         }
     }
 }
@@ -101,6 +154,17 @@ impl Changes {
     /// names one (a dataset-wide finding involving a new record). A finding about a whole
     /// file (its size, its composition) is judged only in a file added since the base.
     pub fn judges(&self, d: &Diagnostic) -> bool {
+        // A finding about the text rather than a record (a byte-order mark, a missing final
+        // newline, a repeated key: none changes the record's canonical hash) is new when its
+        // line was added.
+        if matches!(d.code.as_str(), "J005" | "J009" | "J010")
+            && self
+                .files
+                .get(d.location.file as usize)
+                .is_some_and(|f| f.new_file || f.line_added(d.location.line))
+        {
+            return true;
+        }
         if d.about_file {
             // It points at line 1, but which lines changed says nothing about it: it is taken
             // to be as old as the file (`--gate-scope all` gates on it all the same).
@@ -109,28 +173,33 @@ impl Changes {
                 .get(d.location.file as usize)
                 .is_some_and(|f| f.new_file);
         }
-        let changed = |file: FileId, line: u64| {
+        let changed = |file: FileId, line: u64, column: Option<u32>| {
             self.files
                 .get(file as usize)
-                .is_some_and(|f| f.line_changed(line))
+                .is_some_and(|f| f.line_changed(line, column))
         };
-        changed(d.location.file, d.location.line)
-            || d.related.iter().any(|r| changed(r.file, r.line))
+        // A related place makes a finding new only when it is another copy of the record
+        // (duplicates, leaks), not when it is an example of what most records do (C012's
+        // most common system prompt).
+        let related_counts = d.code.as_str().starts_with('D');
+        changed(d.location.file, d.location.line, Some(d.location.column))
+            || (related_counts && d.related.iter().any(|r| changed(r.file, r.line, None)))
     }
 
     /// Whether the record that starts on `line` of `file` was added or changed: the dataset
     /// rules name an older copy as the first one, so the finding lands on the new record.
     pub fn is_new_record(&self, file: FileId, line: u64) -> bool {
         self.files.get(file as usize).is_some_and(|f| {
-            f.record_at(line)
-                .is_some_and(|i| f.changed[i] && f.records[i].first_line == line)
+            f.records_on(line)
+                .any(|i| f.changed[i] && f.records[i].first_line == line)
         })
     }
 
-    /// The record of `file` a finding on `line` is about, by index, when it is a changed one.
-    pub fn changed_record(&self, file: FileId, line: u64) -> Option<usize> {
+    /// The record of `file` a finding at `line`, `column` is about, by index, when it is a
+    /// changed one.
+    pub fn changed_record(&self, file: FileId, line: u64, column: u32) -> Option<usize> {
         let f = self.files.get(file as usize)?;
-        f.record_at(line).filter(|&i| f.changed[i])
+        f.record_at(line, Some(column)).filter(|&i| f.changed[i])
     }
 
     /// Changed records of `file`.
@@ -179,7 +248,7 @@ impl Judged {
             s.tally_diagnostic(d);
         }
         if d.level == Level::Error
-            && let Some(i) = changes.changed_record(file, d.location.line)
+            && let Some(i) = changes.changed_record(file, d.location.line, d.location.column)
         {
             self.invalid.insert((file, i));
         }
@@ -394,9 +463,12 @@ fn records(bytes: &[u8], json_name: bool) -> Vec<Record> {
         None => (bytes, 0),
     };
     let mut parser = crate::json::Parser::new();
+    // A record with a repeated key is compared as written: its canonical hash keeps the last
+    // value only, so a key repeated in the change (J010) would leave it unchanged.
     let mut hash = |text: &[u8]| match std::str::from_utf8(text) {
         Ok(s) => match parser.parse(s) {
-            Ok(doc) => crate::canonical::hash(&doc),
+            Ok(doc) if doc.duplicate_keys().is_empty() => crate::canonical::hash(&doc),
+            Ok(doc) => crate::canonical::hash(&doc) ^ crate::canonical::hash_raw(text),
             Err(_) => crate::canonical::hash_raw(text),
         },
         Err(_) => crate::canonical::hash_raw(text),
@@ -415,9 +487,18 @@ fn records(bytes: &[u8], json_name: bool) -> Vec<Record> {
                 crate::source::ArrayEvent::Record { at, start, end } => {
                     let text = &batch[start..end];
                     let newlines = memchr::memchr_iter(b'\n', text).count() as u64;
+                    let last = memchr::memrchr(b'\n', text).map_or(text, |i| &text[i + 1..]);
+                    let last_chars = String::from_utf8_lossy(last).chars().count() as u32;
+                    let first_column = at.column_chars + 1;
                     out.push(Record {
                         first_line: at.line,
                         last_line: at.line + newlines,
+                        first_column,
+                        end_column: if newlines == 0 {
+                            first_column + last_chars
+                        } else {
+                            last_chars + 1
+                        },
                         hash: hash(text),
                     });
                     batch.clear();
@@ -434,6 +515,8 @@ fn records(bytes: &[u8], json_name: bool) -> Vec<Record> {
             out.push(Record {
                 first_line: line,
                 last_line: line,
+                first_column: 1,
+                end_column: u32::MAX,
                 hash: hash(text),
             });
         }
@@ -610,6 +693,8 @@ mod tests {
         let rec = |line, hash| Record {
             first_line: line,
             last_line: line,
+            first_column: 1,
+            end_column: u32::MAX,
             hash,
         };
         // Base: [7, 8]. Now: [8 (moved up, added line), 7, 7 (a new copy, added line)].
@@ -620,5 +705,31 @@ mod tests {
         }];
         mark_changed(&mut files, &[vec![7, 8]], &[0]);
         assert_eq!(files[0].changed, [false, false, true]);
+    }
+
+    /// A `.json` array written on one line (`json.dump` without `indent`) holds every record
+    /// on line 1: a finding is the record's at its column, not the line's first record's.
+    #[test]
+    fn records_on_one_line_are_told_apart_by_column() {
+        let text = "[{\"a\": 1}, {\"b\": \"été\"}, {\"c\": 3}]".as_bytes();
+        let file = FileChanges {
+            records: records(text, true),
+            changed: vec![false, true, false],
+            ..FileChanges::default()
+        };
+        let columns: Vec<(u32, u32)> = file
+            .records
+            .iter()
+            .map(|r| (r.first_column, r.end_column))
+            .collect();
+        assert_eq!(columns, [(2, 10), (12, 24), (26, 34)]);
+        assert_eq!(file.record_at(1, Some(5)), Some(0));
+        assert_eq!(file.record_at(1, Some(11)), None);
+        assert_eq!(file.record_at(1, Some(20)), Some(1));
+        assert_eq!(file.record_at(1, Some(30)), Some(2));
+        assert!(file.line_changed(1, Some(20)));
+        assert!(!file.line_changed(1, Some(5)));
+        // A related line names no column: on a line of several records, none is taken.
+        assert!(!file.line_changed(1, None));
     }
 }

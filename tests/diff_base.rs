@@ -630,3 +630,138 @@ fn a_finding_about_a_whole_file_is_new_only_in_a_new_file() {
         out.stdout
     );
 }
+
+/// A `.json` array written on one line (`json.dump` without `indent`): every record is on
+/// line 1, so a finding is the record's at its column. An edited record's error was mapped
+/// to the first record (unchanged) and dropped, and the gate passed.
+#[test]
+fn records_of_a_one_line_array_are_told_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    git_init(d);
+    let records = vec![
+        chat(
+            "How do I reset my password?",
+            "Use Forgot password on the sign-in page.",
+        ),
+        chat(
+            "Where are my invoices kept?",
+            "Under Billing, Invoices, as PDF files.",
+        ),
+        chat(
+            "Can I change my plan mid-month?",
+            "Yes; the difference is prorated.",
+        ),
+        chat(
+            "Is there a mobile app for iOS?",
+            "Yes, for iOS and Android, free of charge.",
+        ),
+        chat(
+            "Which cards do you accept?",
+            "Visa, Mastercard and American Express.",
+        ),
+    ];
+    std::fs::create_dir_all(d.join("data")).expect("mkdir");
+    std::fs::write(d.join("data/one.json"), format!("[{}]", records.join(", "))).expect("write");
+    let base = commit_all(d, "one line");
+    let mut edited = records.clone();
+    edited[3] = edited[3].replace("\"assistant\"", "\"bot\"");
+    std::fs::write(d.join("data/one.json"), format!("[{}]", edited.join(", "))).expect("write");
+    let out = run(d, &["--diff-base", &base, "data/one.json"]);
+    let found = findings(&out.stdout);
+    assert_eq!(found.len(), 1, "{}", out.stdout);
+    assert!(
+        found[0].starts_with("data/one.json:1:") && found[0].contains("S005"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(out.stdout.contains("in 1 example"), "{}", out.stdout);
+}
+
+/// What a change does to the text without changing any record's content: a byte-order mark
+/// put in front, a key repeated in a record (the last value wins, so its canonical hash is
+/// the same), the final newline taken off. Each is reported as new: its line was added.
+#[test]
+fn text_level_findings_on_added_lines_are_new() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (old, base) = legacy(d);
+    let text = format!("{}\n", old.join("\n"));
+    for (now, code) in [
+        (format!("\u{feff}{text}"), "J005"),
+        (
+            text.replacen("{\"messages\"", "{\"messages\": [], \"messages\"", 1)
+                .to_string(),
+            "J010",
+        ),
+        (text.trim_end().to_owned(), "J009"),
+    ] {
+        std::fs::write(d.join(TRAIN), &now).expect("write");
+        let out = run(d, &["--diff-base", &base, "data"]);
+        assert!(
+            findings(&out.stdout)
+                .iter()
+                .any(|f| f.contains(&format!(" {code} "))),
+            "{code}: {}",
+            out.stdout
+        );
+        if code != "J009" {
+            assert_eq!(out.code, Some(1), "{code}: {}", out.stdout);
+        }
+    }
+}
+
+/// C012 names the line of the most common system prompt as an example, not as a record it
+/// is about: a new record landing on that line does not bring back the old finding.
+#[test]
+fn an_example_line_does_not_make_an_old_finding_new() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    git_init(d);
+    const TOPICS: [&str; 21] = [
+        "passwords",
+        "invoices",
+        "refunds",
+        "shipping",
+        "returns",
+        "discounts",
+        "gift cards",
+        "accounts",
+        "privacy",
+        "security",
+        "the mobile app",
+        "subscriptions",
+        "upgrades",
+        "downgrades",
+        "taxes",
+        "receipts",
+        "deliveries",
+        "warranties",
+        "repairs",
+        "loyalty points",
+        "student offers",
+    ];
+    let with_system = |i: usize| {
+        serde_json::json!({"messages": [
+            {"role": "system", "content": "You are the support assistant of Acme."},
+            {"role": "user", "content": format!("Tell me how {} work at Acme, please.", TOPICS[i])},
+            {"role": "assistant", "content": format!("Here is how {} work: see the help page.", TOPICS[i])}
+        ]})
+        .to_string()
+    };
+    let mut lines: Vec<String> = (0..20).map(with_system).collect();
+    lines[4] = chat(
+        "Tell me how returns work at Acme, please.",
+        "Here is how returns work: see the help page.",
+    );
+    write_lines(d, TRAIN, &lines);
+    let base = commit_all(d, "legacy");
+    let before = run(d, &["data"]);
+    assert!(before.stdout.contains(" C012 "), "{}", before.stdout);
+    lines.insert(0, with_system(20));
+    write_lines(d, TRAIN, &lines);
+    let out = run(d, &["--diff-base", &base, "--max-warnings", "0", "data"]);
+    assert!(findings(&out.stdout).is_empty(), "{}", out.stdout);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+}
