@@ -137,8 +137,10 @@ pub fn evaluate(
     let duplicates = total.duplicates();
     let (dup_limit, dup_shown) = match gates.max_duplicates {
         Threshold::Count(n) => (n as f64, format!("required at most {}", thousands(n))),
+        // p × examples / 100, multiplied first: 29% of 100 is 29, where 0.29 × 100 is
+        // 28.999999999999996 and failed a run with 29 duplicates.
         Threshold::Percent(p) => (
-            p / 100.0 * total.examples as f64,
+            p * total.examples as f64 / 100.0,
             format!(
                 "required at most {p}% of {}",
                 crate::wording::plural(total.examples, "example")

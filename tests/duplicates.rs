@@ -388,6 +388,54 @@ fn a_pair_exactly_at_the_threshold_is_a_near_duplicate() {
     );
 }
 
+/// `max_duplicates = "29%"` with 29 duplicates in 100 examples passes: 0.29 × 100 is
+/// 28.999999999999996 in floating point, and the gate failed at exactly its limit.
+#[test]
+fn a_percentage_of_duplicates_exactly_at_the_limit_passes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mut lines: Vec<String> = (0..71)
+        .map(|i| {
+            chat(
+                &format!("Question {i}: which plan suits a team of {i}?"),
+                &format!("Plan {i} suits a team of that size."),
+            )
+        })
+        .collect();
+    for _ in 0..29 {
+        lines.push(lines[0].clone());
+    }
+    std::fs::write(d.join("x.jsonl"), lines.join("\n") + "\n").expect("write");
+    let out = tunelint(d)
+        .args([
+            "--format",
+            "concise",
+            "--select",
+            "D001",
+            "--max-duplicates",
+            "29%",
+            "x.jsonl",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(!stdout.contains("gate failed"), "{stdout}");
+    let out = tunelint(d)
+        .args([
+            "--format",
+            "concise",
+            "--select",
+            "D001",
+            "--max-duplicates",
+            "28%",
+            "x.jsonl",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+}
+
 #[test]
 fn dedupe_keeps_what_the_configuration_does_not_call_a_duplicate() {
     let dir = tempfile::tempdir().expect("tempdir");
