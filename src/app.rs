@@ -527,6 +527,18 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
     }
 
+    // The baseline read, in a walked folder (`data/baseline.json` with `include =
+    // ["data/*.json"]`), is the run's own file, not data: linted, it failed the file-level
+    // gate, and `--baseline F --write-baseline F` refused to refresh it as an input. (Only the
+    // one read: a file that does not read as a baseline stops the run before anything is
+    // written, where `--write-baseline` alone naming a data file must stay refused.)
+    if let Some(id) = args.baseline.as_deref().and_then(crate::output::identity) {
+        found.retain(|f| match f {
+            Found::File(p) => crate::output::identity(p).as_ref() != Some(&id),
+            Found::Stdin => true,
+        });
+    }
+
     if found.is_empty() {
         let named = if args.paths.is_empty() {
             ".".to_string()

@@ -494,3 +494,64 @@ fn an_example_invalid_only_for_baselined_errors_counts_as_valid() {
         new.stdout
     );
 }
+
+/// A baseline kept in the data folder, where the walk (with `include` naming `.json` files,
+/// or as a `.jsonl`) finds it, is the run's own file, not data: it was linted (J007, a failed
+/// file-level gate) and the documented refresh (`--baseline F --write-baseline F`) was
+/// refused as writing over an input.
+#[test]
+fn a_baseline_in_the_data_folder_is_not_linted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    legacy(d);
+    std::fs::write(d.join("tunelint.toml"), "include = [\"data/*.json\"]\n").expect("write");
+    let config = d.join("tunelint.toml");
+    let config = config.to_str().expect("utf-8");
+    for name in ["data/baseline.json", "data/baseline.jsonl"] {
+        let args = |extra: &[&str]| -> Vec<String> {
+            ["--config", config, "--format", "concise", "data"]
+                .iter()
+                .chain(extra)
+                .map(|s| s.to_string())
+                .collect()
+        };
+        let written = scratch::run_raw(
+            d,
+            &args(&["--write-baseline", name])
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            written.code,
+            Some(0),
+            "{name}: {}{}",
+            written.stdout,
+            written.stderr
+        );
+        let read = scratch::run_raw(
+            d,
+            &args(&["--baseline", name])
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(read.code, Some(0), "{name}: {}{}", read.stdout, read.stderr);
+        assert!(findings(&read.stdout).is_empty(), "{name}: {}", read.stdout);
+        let refreshed = scratch::run_raw(
+            d,
+            &args(&["--baseline", name, "--write-baseline", name])
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            refreshed.code,
+            Some(0),
+            "{name}: {}{}",
+            refreshed.stdout,
+            refreshed.stderr
+        );
+        std::fs::remove_file(d.join(name)).expect("remove");
+    }
+}
