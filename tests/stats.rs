@@ -320,6 +320,28 @@ fn more_system_prompts_than_are_told_apart_are_said_so() {
     );
 }
 
+/// A prompt met first keeps its count however many others a later chunk of small records
+/// brings: each chunk stopped telling variants apart at 10,000 of its own, so the records of
+/// the first prompt in a chunk past that were counted with "the rest" (22 of 1,251).
+#[test]
+fn the_first_prompts_met_keep_their_count_past_a_chunk_of_many() {
+    let record = |system: &str| {
+        serde_json::json!({"instruction": "q", "output": "a", "system": system}).to_string()
+    };
+    let mut lines = vec![record("PZERO")];
+    for i in 0..60_000 {
+        lines.push(record(&format!("{i:06}")));
+        if (35_000..40_000).contains(&i) && i % 4 == 0 {
+            lines.push(record("PZERO"));
+        }
+    }
+    let doc = stats_json_of(&lines);
+    let prompts = table(&doc, "system-prompts").expect("system prompts");
+    let first = &prompts["rows"][0];
+    assert!(first[0].as_str().unwrap().contains("PZERO"), "{first}");
+    assert_eq!(first[1], "1,251", "{first}");
+}
+
 /// Duplicate clusters are counted within a dataset, as D001 compares records: two unrelated
 /// datasets that share a record have no cluster; a file that repeats one has.
 #[test]

@@ -175,7 +175,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         if more > 0 {
             writeln!(
                 out,
-                "| {more} more files |{}",
+                "| {more} more files (in the total below) |{}",
                 " |".repeat(super::summary::TOKEN_COLUMNS - 1)
             )?;
         }

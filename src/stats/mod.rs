@@ -23,6 +23,11 @@ use crate::wording::{format_pct, thousands};
 /// together as "other", so a dataset of a million different system prompts costs no more
 /// memory than one of ten thousand.
 const MAX_VARIANTS: usize = 10_000;
+/// Variants one chunk of records keeps apart before [`Variants::append`] merges the chunks
+/// into the first [`MAX_VARIANTS`] met: as many as a chunk can hold records (a chunk is
+/// [`crate::source::CHUNK_SIZE`] bytes, and a record and its line end take 8 at least), so
+/// no chunk counts a variant an earlier chunk keeps as `other`.
+const MAX_CHUNK_VARIANTS: usize = crate::source::CHUNK_SIZE / 8;
 /// Rows of a variant table.
 const TOP_VARIANTS: usize = 10;
 /// Duplicate clusters listed, and the lines shown of each.
@@ -145,7 +150,7 @@ impl<K: std::hash::Hash + Eq> Variants<K> {
     {
         if let Some(v) = self.by_key.get_mut(key) {
             v.count += 1;
-        } else if self.by_key.len() < MAX_VARIANTS {
+        } else if self.by_key.len() < MAX_CHUNK_VARIANTS {
             let (key, label) = new();
             self.by_key.insert(
                 key,
@@ -160,10 +165,13 @@ impl<K: std::hash::Hash + Eq> Variants<K> {
         }
     }
 
-    /// Adds the variants of the records that follow (their indices start at `offset`).
+    /// Adds the variants of the records that follow (their indices start at `offset`), the
+    /// new ones in the order they were met, until there are [`MAX_VARIANTS`].
     fn append(&mut self, next: Variants<K>, offset: u64) {
         self.other += next.other;
-        for (key, mut v) in next.by_key {
+        let mut next: Vec<(K, Variant)> = next.by_key.into_iter().collect();
+        next.sort_unstable_by_key(|(_, v)| v.first);
+        for (key, mut v) in next {
             if let Some(mine) = self.by_key.get_mut(&key) {
                 mine.count += v.count;
             } else if self.by_key.len() < MAX_VARIANTS {
