@@ -298,8 +298,9 @@ pub struct DedupeArgs {
     pub dry_run: bool,
 
     /// Compare each example with every kept one, as the lesson's deduplicate() does: its
-    /// exact result, in quadratic time (by default, as `check`, the near-duplicate index
-    /// proposes at most 32 earlier examples to compare with)
+    /// exact result, in quadratic time, except that a pair exactly at the threshold is a
+    /// duplicate (as D002 says: at or above), where the lesson's `>` keeps it (by default, as
+    /// `check`, the near-duplicate index proposes at most 32 earlier examples to compare with)
     #[arg(long)]
     pub exhaustive: bool,
 
