@@ -998,23 +998,49 @@ fn missing_files_are_clear_errors_and_nothing_is_downloaded() {
         "{stderr}"
     );
 
-    // A model directory without a template of its own needs one named.
+    // A model directory without a template of its own (a base model) still counts plain
+    // text; each conversation says that it needs a template, and how to name one.
     std::fs::remove_file(dir.path().join("models/chat/chat_template.jinja")).expect("rm");
     std::fs::write(
         dir.path().join("tunelint.toml"),
-        "[tokens]\ntokenizer = \"models/chat/tokenizer.json\"\n",
+        "[tokens]\ntokenizer = \"models/chat/tokenizer.json\"\nmax_per_example = 1\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("train.jsonl"),
+        serde_json::json!({"messages": [
+            {"role": "user", "content": "What is the capital of France?"},
+            {"role": "assistant", "content": "The capital of France is Paris."}
+        ]})
+        .to_string()
+            + "\n",
     )
     .expect("write");
     let out = tunelint(dir.path())
-        .args(["train.jsonl"])
+        .args(["--format", "concise", "train.jsonl"])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_ne!(out.status.code(), Some(2), "{stdout}");
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("no chat template for tokenizer models/chat/tokenizer.json"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stdout.contains(
+            "T003 this conversation needs a chat template: no chat template for tokenizer models/chat/tokenizer.json"
+        ),
+        "{stdout}"
+    );
+    std::fs::write(
+        dir.path().join("text.jsonl"),
+        "{\"text\": \"Plain text for continued pretraining.\"}\n",
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "text.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("T001 example has") && !stdout.contains("T003"),
+        "{stdout}"
     );
 }
 

@@ -56,7 +56,9 @@ pub struct Model {
     tokenizer: tokenizers::Tokenizer,
     /// The same tokenizer without the crate's bookkeeping, when it is a byte-level BPE.
     fast: Option<ByteLevelBpe>,
-    template: ChatTemplate,
+    /// The chat template, or why there is none (a base model's files: plain text is still
+    /// counted, a conversation is not).
+    template: Result<ChatTemplate, String>,
     /// `tokenizer_config.json`'s template named `tool_use`, used for examples with tools.
     tool_template: Option<ChatTemplate>,
     specials: Vec<(String, Value)>,
@@ -76,7 +78,7 @@ impl std::fmt::Debug for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Model")
             .field("name", &self.name)
-            .field("template", &self.template.origin)
+            .field("template", &self.template_origin())
             .finish()
     }
 }
@@ -179,13 +181,13 @@ impl Model {
         let jinja = dir.join("chat_template.jinja");
         let mut tool_template = None;
         let template = if let Some(p) = files.chat_template {
-            read_template(p)?
+            Ok(read_template(p)?)
         } else if jinja.is_file() {
-            read_template(&jinja)?
+            Ok(read_template(&jinja)?)
         } else {
             let origin = format!("{} (chat_template)", shown(&config_path));
             match config.as_ref().and_then(|c| c.get("chat_template")) {
-                Some(serde_json::Value::String(source)) => compile(source, origin)?,
+                Some(serde_json::Value::String(source)) => Ok(compile(source, origin)?),
                 Some(serde_json::Value::Array(named)) => {
                     let find = |name: &str| {
                         named.iter().find_map(|t| {
@@ -203,14 +205,14 @@ impl Model {
                             shown(&config_path)
                         ));
                     };
-                    compile(default, format!("{origin} \"default\""))?
+                    Ok(compile(default, format!("{origin} \"default\""))?)
                 }
-                _ => {
-                    return Err(format!(
-                        "no chat template for tokenizer {}: found no chat_template.jinja and no \"chat_template\" in tokenizer_config.json beside it; name one with [tokens] chat_template",
-                        shown(path)
-                    ));
-                }
+                // A base model has no template: its plain text is counted all the same, and
+                // each conversation says what is missing.
+                _ => Err(format!(
+                    "no chat template for tokenizer {}: found no chat_template.jinja and no \"chat_template\" in tokenizer_config.json beside it; name one with [tokens] chat_template",
+                    shown(path)
+                )),
             }
         };
         // Older models name their special tokens in special_tokens_map.json rather than in
@@ -285,13 +287,19 @@ impl Model {
 
     /// Where the chat template comes from, for messages.
     pub fn template_origin(&self) -> &str {
-        &self.template.origin
+        match &self.template {
+            Ok(t) => &t.origin,
+            Err(_) => "no chat template",
+        }
     }
 
-    fn template_for(&self, tools: bool) -> &ChatTemplate {
+    fn template_for(&self, tools: bool) -> Result<&ChatTemplate, RenderError> {
         match (&self.tool_template, tools) {
-            (Some(t), true) => t,
-            _ => &self.template,
+            (Some(t), true) => Ok(t),
+            _ => self.template.as_ref().map_err(|why| RenderError {
+                origin: self.name.clone(),
+                error: TemplateError::missing(why.clone()),
+            }),
         }
     }
 
@@ -306,7 +314,7 @@ impl Model {
             return Ok(self.plain_text(conv));
         }
         let input = Input::new(conv, line);
-        let template = self.template_for(input.tools.is_some());
+        let template = self.template_for(input.tools.is_some())?;
         let render = |messages: &Value, generation_prompt: bool| {
             template
                 .render(
@@ -414,7 +422,7 @@ impl Model {
             return Ok(self.plain_text(conv));
         }
         let input = Input::new(conv, line);
-        let template = self.template_for(input.tools.is_some());
+        let template = self.template_for(input.tools.is_some())?;
         let full = template
             .render(
                 &Value::from(input.messages),
@@ -436,7 +444,10 @@ impl Model {
     /// Whether the template that renders `conv` decides what is trained (`{% generation %}`
     /// blocks): then whether anything is takes [`Model::render`].
     pub fn marks_generation(&self, conv: &Conversation<'_>) -> bool {
-        conv.shape != Shape::Text && self.template_for(conv.tools.is_some()).has_generation
+        conv.shape != Shape::Text
+            && self
+                .template_for(conv.tools.is_some())
+                .is_ok_and(|t| t.has_generation)
     }
 
     /// The text of each assistant turn: after the prompt that ends with the generation prompt,
@@ -821,7 +832,13 @@ pub struct RenderError {
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let at = self.error.located(&self.origin);
-        if self.error.raised {
+        if self.error.missing {
+            write!(
+                f,
+                "this conversation needs a chat template: {}",
+                self.error.message
+            )
+        } else if self.error.raised {
             write!(
                 f,
                 "the chat template refuses this example ({at}): {}",

@@ -107,6 +107,8 @@ pub struct TemplateError {
     /// The render did more work than `FUEL` allows (a loop without end, a string that
     /// keeps doubling): Jinja would hang or run out of memory.
     pub exhausted: bool,
+    /// There is no template to render with (a base model's files).
+    pub missing: bool,
 }
 
 /// Marks the message of a `raise_exception` call, to tell it from MiniJinja's own errors of
@@ -114,6 +116,17 @@ pub struct TemplateError {
 const RAISED: &str = "\u{1}raise_exception: ";
 
 impl TemplateError {
+    /// No template at all: `message` says what was looked for.
+    pub fn missing(message: String) -> TemplateError {
+        TemplateError {
+            message,
+            line: None,
+            raised: false,
+            exhausted: false,
+            missing: true,
+        }
+    }
+
     fn new(e: &Error, raised: bool) -> TemplateError {
         let mut message = match e.detail() {
             Some(detail) => detail.strip_prefix(RAISED).unwrap_or(detail).to_string(),
@@ -138,6 +151,7 @@ impl TemplateError {
             line: e.line(),
             raised,
             exhausted,
+            missing: false,
         }
     }
 
