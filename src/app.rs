@@ -377,7 +377,12 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
             "no dataset files to sample from; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to read it whatever its name)"
         );
     }
-    // `sample data.jsonl --format jsonl >> data.jsonl` would add the sample to the dataset.
+    // `sample data.jsonl --format jsonl >> data.jsonl` would add the sample to the dataset;
+    // `sample . --format jsonl > sample.jsonl` made the empty file the walk found.
+    let mut found = found;
+    found
+        .found
+        .retain(|f| !matches!(f, Found::File(p) if crate::output::is_fresh_standard_output(p)));
     let mut read = Inputs::default();
     for f in &found.found {
         match f {
@@ -538,6 +543,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             Found::Stdin => true,
         });
     }
+    // `tunelint check . > report.jsonl`: the shell made the (empty) report before the walk
+    // found it; it is this run's output, not data.
+    found.retain(|f| !matches!(f, Found::File(p) if crate::output::is_fresh_standard_output(p)));
 
     if found.is_empty() {
         let named = if args.paths.is_empty() {

@@ -243,6 +243,16 @@ fn stdin_identity() -> Option<Identity> {
     None
 }
 
+/// Whether `path` is the empty regular file standard output is redirected to: the report of
+/// `tunelint check . > report.jsonl`, which the shell made before the walk found it. It is
+/// the run's output, not data; a file with data in it (`>> data.jsonl`) is an input, and
+/// [`Inputs::check_stdout`] refuses to write to it.
+pub fn is_fresh_standard_output(path: &Path) -> bool {
+    stdout_identity().is_some_and(|out| {
+        identity(path).as_ref() == Some(&out) && std::fs::metadata(path).is_ok_and(|m| m.len() == 0)
+    })
+}
+
 /// The identity of the regular file standard output is redirected to, if it is one.
 #[cfg(unix)]
 fn stdout_identity() -> Option<Identity> {

@@ -835,6 +835,30 @@ fn standard_output_appended_to_an_input_is_refused() {
     }
 }
 
+/// `tunelint check . > report.jsonl`: the shell makes the empty report before the walk finds
+/// it; it is the run's output, not an input (refused as one) or data (linted as one).
+#[cfg(unix)]
+#[test]
+fn a_report_redirected_into_the_walked_folder_is_not_an_input() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "data.jsonl", &lines(&[GOOD, SHORT]));
+    let (code, stderr) = appending_to(
+        d,
+        "report.jsonl",
+        &["check", "--isolated", "--format", "concise", "."],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report = fs::read_to_string(d.join("report.jsonl")).expect("read");
+    assert!(report.contains("in 2 examples of 1 file"), "{report}");
+    let (code, stderr) = appending_to(
+        d,
+        "sample.jsonl",
+        &["sample", "--isolated", "--format", "jsonl", "."],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
 /// `-o /dev/stdout` with standard output appended to a log writes to the stream as `-` does:
 /// it replaced the log (a temporary file renamed over it), losing what it held.
 #[cfg(unix)]
