@@ -584,7 +584,10 @@ fn sarif_keeps_the_25000_most_severe_results() {
         omitted["message"]["text"]
             .as_str()
             .expect("text")
-            .starts_with(&format!("{left_out} less severe results were left out"))
+            .starts_with(&format!(
+                "{} less severe results were left out: code scanning shows at most 25,000 results",
+                tunelint::wording::thousands(left_out as u64)
+            ))
     );
     // The warnings kept are the first ones in line order.
     let last_warning_line = results

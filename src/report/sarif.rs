@@ -413,8 +413,10 @@ impl Sarif {
 
     fn omitted_result(&self, kept: usize) -> sarif::Result {
         let message = format!(
-            "{} less severe results were left out: code scanning shows at most {MAX_RESULTS} results, so this file keeps the {kept} most severe findings; run tunelint locally or write --json-file for all of them",
-            self.omitted
+            "{} less severe results were left out: code scanning shows at most {} results, so this file keeps the {} most severe findings; run tunelint locally or write --json-file for all of them",
+            crate::wording::thousands(self.omitted),
+            crate::wording::thousands(MAX_RESULTS as u64),
+            crate::wording::thousands(kept as u64)
         );
         let fingerprint = partial_fingerprint(0, OMITTED_RULE_ID, 0, self.path(0));
         result(
