@@ -114,13 +114,33 @@ pub fn read(path: &Path) -> Result<Counts, BaselineError> {
             )));
         };
         let key = Key {
-            path: e.path,
+            path: normal(&e.path),
             rule: code.as_str().to_owned(),
             fingerprint,
         };
         *counts.entry(key).or_default() += e.count;
     }
     Ok(counts)
+}
+
+/// A path of an entry as [`key_paths`] writes it: `/` between parts, no `.` parts and no
+/// empty ones (a hand-edited `./train.jsonl` or `data//train.jsonl` matched nothing and was
+/// silently ignored).
+fn normal(path: &str) -> String {
+    if path == "-" {
+        return path.to_owned();
+    }
+    let path = path.replace('\\', "/");
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let joined = parts.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 /// Starts writing a baseline at `path` (before the run, so a path that cannot be written
@@ -297,6 +317,32 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A hand-edited path means the file it names: `./train.jsonl` is `train.jsonl`.
+    #[test]
+    fn entry_paths_are_read_as_written_paths() {
+        for (written, read) in [
+            ("./train.jsonl", "train.jsonl"),
+            ("data//./train.jsonl", "data/train.jsonl"),
+            ("data\\train.jsonl", "data/train.jsonl"),
+            ("/abs/./x.jsonl", "/abs/x.jsonl"),
+            ("-", "-"),
+        ] {
+            assert_eq!(normal(written), read, "{written}");
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("baseline.json");
+        std::fs::write(
+            &path,
+            r#"{"tunelint_baseline": 1, "findings": [{"path": "./train.jsonl", "rule": "S005", "fingerprint": "2aca05993726b167"}]}"#,
+        )
+        .expect("write");
+        let counts = read(&path).expect("reads");
+        assert_eq!(
+            counts.keys().next().map(|k| k.path.as_str()),
+            Some("train.jsonl")
+        );
+    }
 
     #[test]
     fn written_baselines_read_back() {
