@@ -380,9 +380,7 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
     // `sample data.jsonl --format jsonl >> data.jsonl` would add the sample to the dataset;
     // `sample . --format jsonl > sample.jsonl` made the empty file the walk found.
     let mut found = found;
-    found
-        .found
-        .retain(|f| !matches!(f, Found::File(p) if crate::output::is_fresh_standard_output(p)));
+    crate::output::drop_fresh_standard_output(&mut found.found);
     let mut read = Inputs::default();
     for f in &found.found {
         match f {
@@ -545,7 +543,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     }
     // `tunelint check . > report.jsonl`: the shell made the (empty) report before the walk
     // found it; it is this run's output, not data.
-    found.retain(|f| !matches!(f, Found::File(p) if crate::output::is_fresh_standard_output(p)));
+    crate::output::drop_fresh_standard_output(&mut found);
 
     if found.is_empty() {
         let named = if args.paths.is_empty() {

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::diagnostic::{Diagnostic, FileId};
+use crate::registry::Code;
 use crate::report::DiffSummary;
 use crate::rule::Level;
 use crate::summary::FileSummary;
@@ -157,7 +158,7 @@ impl Changes {
         // A finding about the text rather than a record (a byte-order mark, a missing final
         // newline, a repeated key: none changes the record's canonical hash) is new when its
         // line was added.
-        if matches!(d.code.as_str(), "J005" | "J009" | "J010")
+        if matches!(d.code, Code::J005 | Code::J009 | Code::J010)
             && self
                 .files
                 .get(d.location.file as usize)
@@ -181,7 +182,7 @@ impl Changes {
         // A related place makes a finding new only when it is another copy of the record
         // (duplicates, leaks), not when it is an example of what most records do (C012's
         // most common system prompt).
-        let related_counts = d.code.as_str().starts_with('D');
+        let related_counts = d.code.meta().category == crate::rule::Category::Duplicates;
         changed(d.location.file, d.location.line, Some(d.location.column))
             || (related_counts && d.related.iter().any(|r| changed(r.file, r.line, None)))
     }

@@ -959,6 +959,11 @@ impl<'p, 's> Document<'p, 's> {
     /// The value of `key` in the object `obj`, comparing decoded keys. When a key repeats,
     /// the LAST occurrence wins, as in Python's `json` and `serde_json`.
     pub fn get(&self, obj: NodeId, key: &str) -> Option<NodeId> {
+        self.member(obj, key).map(|(_, v)| v)
+    }
+
+    /// [`Document::get`] with the key's node too (for its span), the last occurrence again.
+    pub fn member(&self, obj: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
         let mut found = None;
         for (k, v) in self.members(obj) {
             let n = self.node(k);
@@ -970,7 +975,7 @@ impl<'p, 's> Document<'p, 's> {
                 raw == key
             };
             if same {
-                found = Some(v);
+                found = Some((k, v));
             }
         }
         found

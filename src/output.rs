@@ -136,9 +136,7 @@ impl Inputs {
         }
         Ok(())
     }
-}
 
-impl Inputs {
     /// Fails when standard output, where a report or a dataset is about to go, is one of the
     /// inputs (`tunelint dedupe data.jsonl -o - >> data.jsonl`): appending to the file being
     /// read would change the dataset, and a copy of it would read its own output forever.
@@ -243,14 +241,26 @@ fn stdin_identity() -> Option<Identity> {
     None
 }
 
-/// Whether `path` is the empty regular file standard output is redirected to: the report of
-/// `tunelint check . > report.jsonl`, which the shell made before the walk found it. It is
-/// the run's output, not data; a file with data in it (`>> data.jsonl`) is an input, and
-/// [`Inputs::check_stdout`] refuses to write to it.
-pub fn is_fresh_standard_output(path: &Path) -> bool {
-    stdout_identity().is_some_and(|out| {
-        identity(path).as_ref() == Some(&out) && std::fs::metadata(path).is_ok_and(|m| m.len() == 0)
-    })
+/// Drops from `found` the empty regular file standard output is redirected to: the report
+/// of `tunelint check . > report.jsonl`, which the shell made before the walk found it. It
+/// is the run's output, not data; a file with data in it (`>> data.jsonl`) is an input, and
+/// [`Inputs::check_stdout`] refuses to write to it. Standard output is looked at once.
+pub fn drop_fresh_standard_output(found: &mut Vec<crate::discover::Found>) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Some(out) = stream_metadata(io::stdout()).filter(|m| m.is_file() && m.len() == 0)
+        else {
+            return;
+        };
+        let out = Identity(out.dev(), out.ino());
+        found.retain(|f| match f {
+            crate::discover::Found::File(p) => identity(p).as_ref() != Some(&out),
+            crate::discover::Found::Stdin => true,
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = found;
 }
 
 /// The identity of the regular file standard output is redirected to, if it is one.

@@ -186,15 +186,13 @@ pub fn normalize<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
     let root = doc.root();
+    // Else the type it comes closest to (the first on a tie), for what is missing.
     let shape = shape_of(doc).unwrap_or_else(|| {
-        // The type it comes closest to (the first on a tie), for what is missing.
-        let mut best = &SHAPES[0];
-        for s in SHAPES {
-            if s.shared(doc) > best.shared(doc) {
-                best = s;
-            }
-        }
-        best
+        SHAPES
+            .iter()
+            .rev()
+            .max_by_key(|s| s.shared(doc))
+            .unwrap_or(&SHAPES[0])
     });
     let known: Vec<&str> = shape.columns().collect();
     let place = format!("an axolotl `{}` record", shape.name);
@@ -209,42 +207,46 @@ pub fn normalize<'s>(
         span: doc.span(root),
         ..Default::default()
     };
-    let member = |name: &str| {
-        doc.members(root)
-            .find(|&(k, _)| doc.str(k).is_some_and(|k| k == name))
-    };
     if let Some(column) = shape.system {
-        match member(column) {
-            None => {
-                missing_key(doc, root, column, FormatChoice::AxolotlInstruct, ctx);
-                conv.incomplete = true;
-            }
-            Some((key, value)) => match string_field(doc, key, value, column, Role::System, ctx) {
-                Some(m) => conv.messages.push(m),
-                None => conv.incomplete = true,
-            },
-        }
+        string_turn(doc, Some(column), column, Role::System, ctx, &mut conv);
     }
     read_prompt(doc, shape, ctx, &mut conv);
-    match shape.answer.iter().find_map(|&c| member(c).map(|m| (c, m))) {
-        None => {
-            missing_key(
-                doc,
-                root,
-                shape.answer[0],
-                FormatChoice::AxolotlInstruct,
-                ctx,
-            );
-            conv.incomplete = true;
-        }
-        Some((column, (key, value))) => {
-            match string_field(doc, key, value, column, Role::Assistant, ctx) {
-                Some(m) => conv.messages.push(m),
-                None => conv.incomplete = true,
-            }
-        }
-    }
+    let answer = shape
+        .answer
+        .iter()
+        .copied()
+        .find(|&c| doc.get(root, c).is_some());
+    string_turn(
+        doc,
+        answer,
+        shape.answer[0],
+        Role::Assistant,
+        ctx,
+        &mut conv,
+    );
     Some(conv)
+}
+
+/// The turn of `role` from the string in `column` (S001 naming `missing` when there is none,
+/// S007 when it is not a string).
+fn string_turn<'s>(
+    doc: &Document<'_, 's>,
+    column: Option<&str>,
+    missing: &str,
+    role: Role,
+    ctx: &mut RecordContext<'_>,
+    conv: &mut Conversation<'s>,
+) {
+    let root = doc.root();
+    let Some((name, (key, value))) = column.and_then(|c| Some((c, doc.member(root, c)?))) else {
+        missing_key(doc, root, missing, FormatChoice::AxolotlInstruct, ctx);
+        conv.incomplete = true;
+        return;
+    };
+    match string_field(doc, key, value, name, role, ctx) {
+        Some(m) => conv.messages.push(m),
+        None => conv.incomplete = true,
+    }
 }
 
 /// The user turn: the prompt's columns as the parts of one message (a list column's
@@ -260,10 +262,7 @@ fn read_prompt<'s>(
     let mut first: Option<(NodeId, NodeId)> = None;
     let mut broken = false;
     for &column in shape.prompt {
-        let Some((key, value)) = doc
-            .members(root)
-            .find(|&(k, _)| doc.str(k).is_some_and(|k| k == column))
-        else {
+        let Some((key, value)) = doc.member(root, column) else {
             missing_key(doc, root, column, FormatChoice::AxolotlInstruct, ctx);
             broken = true;
             continue;

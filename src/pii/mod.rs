@@ -26,11 +26,16 @@ use crate::registry::Code;
 /// Where `text` holds something every mask hides: the matches of every P rule, a key glued
 /// to what comes before it too, `[pii] allow` not applied.
 fn to_hide(text: &str) -> Vec<Range<usize>> {
+    matches_of(text, &|_| true)
+}
+
+/// The matches in `text` of the P rules `enabled` names, as a mask finds them.
+fn matches_of(text: &str, enabled: &dyn Fn(Code) -> bool) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     scan(
         text,
         &mut Found {
-            enabled: &|_| true,
+            enabled,
             sink: &mut |m: Match<'_>| ranges.push(m.range),
             masking: true,
         },
@@ -43,41 +48,25 @@ fn to_hide(text: &str) -> Vec<Range<usize>> {
 /// Every rule runs and `[pii] allow` does not apply. For the line under a message (the
 /// `full` output), where a secret must not show either.
 pub(crate) fn mask_matches(text: &str) -> String {
-    let ranges = to_hide(text);
-    if ranges.is_empty() {
-        return text.to_owned();
-    }
-    // Each byte that starts a hidden character, marked once per match: linear in the text
-    // and the matches, however many a long text holds.
-    let mut hidden = vec![false; text.len()];
-    for r in &ranges {
-        for (at, _) in text[r.clone()].char_indices().skip(SHOWN) {
-            hidden[r.start + at] = true;
-        }
-    }
-    text.char_indices()
-        .map(|(at, c)| if hidden[at] { '*' } else { c })
-        .collect()
+    mask_ranges(text, &to_hide(text))
 }
 
 /// `text` with every secret (P006's keys, tokens, private keys and URL passwords) masked
 /// as [`mask_matches`] masks it, and nothing else: for what is not data (an error message
 /// quoting a configuration value or a path), where an address or a number is meant to show.
 pub(crate) fn mask_secrets(text: &str) -> String {
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    scan(
-        text,
-        &mut Found {
-            enabled: &|code| code == Code::P006,
-            sink: &mut |m: Match<'_>| ranges.push(m.range),
-            masking: true,
-        },
-    );
+    mask_ranges(text, &matches_of(text, &|code| code == Code::P006))
+}
+
+/// `text` with `ranges` masked: the first 4 characters of each stay.
+fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> String {
     if ranges.is_empty() {
         return text.to_owned();
     }
+    // Each byte that starts a hidden character, marked once per match: linear in the text
+    // and the matches, however many a long text holds.
     let mut hidden = vec![false; text.len()];
-    for r in &ranges {
+    for r in ranges {
         for (at, _) in text[r.clone()].char_indices().skip(SHOWN) {
             hidden[r.start + at] = true;
         }

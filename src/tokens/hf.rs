@@ -153,23 +153,7 @@ impl Model {
         })?;
         let (expansion, fast) = doc.unwrap_or((18, None));
         let config_path = dir.join("tokenizer_config.json");
-        let config: Option<serde_json::Value> = match crate::source::read_string_capped(
-            &config_path,
-            crate::source::SETTINGS_FILE_LIMIT,
-        ) {
-            Ok(text) => Some(
-                serde_json::from_str(&text)
-                    .map_err(|e| format!("cannot read {}: {e}", shown(&config_path)))?,
-            ),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                return Err(format!(
-                    "cannot read {}: {}",
-                    shown(&config_path),
-                    io_why(&e)
-                ));
-            }
-        };
+        let config = optional_json(&config_path, shown)?;
 
         let read_template = |p: &Path| -> Result<ChatTemplate, String> {
             let source = crate::source::read_string_capped(p, crate::source::SETTINGS_FILE_LIMIT)
@@ -218,19 +202,7 @@ impl Model {
         // Older models name their special tokens in special_tokens_map.json rather than in
         // tokenizer_config.json; transformers reads both, and so does the template.
         let map_path = dir.join("special_tokens_map.json");
-        let map: Option<serde_json::Value> = match crate::source::read_string_capped(
-            &map_path,
-            crate::source::SETTINGS_FILE_LIMIT,
-        ) {
-            Ok(text) => Some(
-                serde_json::from_str(&text)
-                    .map_err(|e| format!("cannot read {}: {e}", shown(&map_path)))?,
-            ),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                return Err(format!("cannot read {}: {}", shown(&map_path), io_why(&e)));
-            }
-        };
+        let map = optional_json(&map_path, shown)?;
         let token_of = |file: &Option<serde_json::Value>, key: &str| match file.as_ref()?.get(key) {
             Some(serde_json::Value::String(s)) => Some(s.clone()),
             Some(serde_json::Value::Object(o)) => o
@@ -819,6 +791,22 @@ pub struct Turn {
     /// assistant messages one to one.
     pub message: usize,
     pub text: Range<usize>,
+}
+
+/// A JSON file beside the tokenizer that a model may not have (`tokenizer_config.json`,
+/// `special_tokens_map.json`): `None` when it is missing, an error when it cannot be read or
+/// is not JSON.
+fn optional_json(
+    path: &Path,
+    shown: &dyn Fn(&Path) -> String,
+) -> Result<Option<serde_json::Value>, String> {
+    match crate::source::read_string_capped(path, crate::source::SETTINGS_FILE_LIMIT) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| format!("cannot read {}: {e}", shown(path))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {}", shown(path), io_why(&e))),
+    }
 }
 
 /// The chat template could not render an example.
