@@ -503,3 +503,14 @@ fn config_names_the_provider_formats() {
         "1:163: S008 unknown key \"weight\" in a Bedrock Claude message\n"
     );
 }
+
+/// A repeated column is read as Python reads it, the last value winning: the answer below is
+/// the string, not the number (J010 says the key repeats).
+#[test]
+fn axolotl_instruct_reads_the_last_of_a_repeated_column() {
+    let line = "{\"question\": \"What is two plus two?\", \"answer\": 4, \"answer\": \"Two plus two is four.\"}\n";
+    let (found, summary) = engine::lint_bytes(line.as_bytes(), &settings(FormatChoice::Auto));
+    assert_eq!(summary.format, Some(FormatChoice::AxolotlInstruct));
+    let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["J010"], "{}", concise(&found));
+}
