@@ -43,6 +43,12 @@ if [ "$install" = 1 ]; then
     bash .ci/precommit-check.sh >> "$log" 2>&1 || { cat "$log"; exit 1; }
     grep -E '^(maturin build|pip install|uvx, first run|pre-commit try-repo)[^:]*:' "$log"
     rm -f "$log"
+    # What a user downloads: the wheel, and the release binary as a gzip archive holds it.
+    mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
+    for wheel in target/ci-wheels/tunelint-*.whl; do
+        echo "wheel $(basename "$wheel"): $(mb "$(wc -c < "$wheel")")"
+    done
+    echo "release binary, gzipped: $(mb "$(gzip -c target/release/tunelint | wc -c)")"
 fi
 
 if [ "$cargo_build" = 1 ]; then
