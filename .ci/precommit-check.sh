@@ -82,6 +82,9 @@ good='{"messages": [{"role": "system", "content": "You are a support agent for T
 good2='{"messages": [{"role": "user", "content": "Can I return an opened item?"}, {"role": "assistant", "content": "Yes, within 30 days of delivery: start the return from Orders, then Return item."}]}'
 broken='{"messages": [{"role": "user", "content": "Where can I download my invoices?"}, {"role": "bot", "content": "Invoices are under Account, Billing, Invoices."}]}'
 printf '%s\n%s\n' "$good" "$good2" > "$user/data/train.jsonl"
+# A data file whose name starts with `-`: the hook's `args: [--]` keeps it a path.
+good3='{"messages": [{"role": "user", "content": "Is gift wrapping available?"}, {"role": "assistant", "content": "Yes, for 4 dollars per order: tick Gift wrap at checkout."}]}'
+printf '%s\n' "$good3" > "$user/-drafts.jsonl"
 printf '%s\n' "$broken" > "$user/data/raw/scraped.jsonl"
 printf 'exclude = ["data/raw/**"]\n' > "$user/tunelint.toml"
 printf '# not a dataset\n' > "$user/README.md"
@@ -168,6 +171,8 @@ for hook in tunelint tunelint-src; do
     grep -Eq '^data/train\.jsonl:3:[0-9]+: S005 unknown role "bot"' "$work/out" ||
         fail "$hook: the S005 diagnostic for data/train.jsonl:3 is not in the output"
     grep -q 'gate failed: valid examples' "$work/out" || fail "$hook: the failed gate is not in the output"
+    grep -q ' in 4 examples of 2 files;' "$work/out" ||
+        fail "$hook: data/train.jsonl and -drafts.jsonl (a name starting with -) were not both linted"
     ! grep -q 'data/raw/' "$work/out" || fail "$hook: data/raw/ is excluded by tunelint.toml but was linted"
     ! grep -q 'package\.json' "$work/out" || fail "$hook: package.json is not a dataset but was linted"
     if [ "$hook" = tunelint ]; then check_pip_log; fi

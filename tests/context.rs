@@ -376,7 +376,7 @@ fn pre_commit() -> Option<PathBuf> {
 }
 
 /// The hook of this repository's .pre-commit-hooks.yaml (`id: tunelint`), with its entry's
-/// options, files pattern and `require_serial`, made a `language: unsupported` hook that
+/// options, files pattern, args and `require_serial`, made a `language: unsupported` hook that
 /// runs the binary under test (the wheel hook itself is .ci/precommit-check.sh's).
 fn hook_manifest() -> String {
     let manifest = std::fs::read_to_string(
@@ -400,10 +400,11 @@ fn hook_manifest() -> String {
     assert!(options.contains("--context dataset"), "{entry}");
     let binary = assert_cmd::cargo::cargo_bin("tunelint");
     format!(
-        "- id: tunelint\n  name: tunelint\n  entry: '{} {options}'\n  language: unsupported\n  files: {}\n  types: {}\n  require_serial: {}\n",
+        "- id: tunelint\n  name: tunelint\n  entry: '{} {options}'\n  language: unsupported\n  files: {}\n  types: {}\n  args: {}\n  require_serial: {}\n",
         binary.display(),
         field("files"),
         field("types"),
+        field("args"),
         field("require_serial"),
     )
 }
@@ -548,4 +549,23 @@ fn pre_commit_try_repo_lints_a_staged_parquet_table() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn pre_commit_try_repo_reads_a_staged_name_starting_with_a_dash_as_a_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some((pre_commit, hooks, user)) = try_repo_setup(dir.path()) else {
+        return;
+    };
+    let broken = r#"{"messages": [{"role": "user", "content": "Where are my invoices?"}, {"role": "bot", "content": "Under Billing, Invoices."}]}"#;
+    std::fs::write(user.join("-draft.jsonl"), format!("{broken}\n")).expect("write");
+    git(&user, &["add", "--", "-draft.jsonl"]);
+    let (code, text) = try_repo(&pre_commit, dir.path(), &hooks, &user);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("-draft.jsonl:1:") && l.contains("S005 unknown role \"bot\"")),
+        "{text}"
+    );
+    assert!(!text.contains("unexpected argument"), "{text}");
 }
