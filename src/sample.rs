@@ -465,10 +465,13 @@ fn no_text(content: &Content<'_>, text: &str) -> &'static str {
 }
 
 /// Writes `text` indented by four spaces, each of its lines wrapped at word boundaries to
-/// fit `width` columns (a word longer than that gets a line of its own). What the data could
-/// drive a terminal or a CI log with (escape sequences, a line starting `::`) is written
-/// escaped ([`crate::wording::for_log`]).
+/// fit `width` terminal columns (a wide character, such as CJK, takes two). A word longer than
+/// that gets a line of its own, unless it holds wide characters: text written without spaces
+/// (Chinese, Japanese) is broken between characters. What the data could drive a terminal or
+/// a CI log with (escape sequences, a line starting `::`) is written escaped
+/// ([`crate::wording::for_log`]).
 fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     const INDENT: &str = "    ";
     let room = width.saturating_sub(INDENT.len()).max(20);
     // Blank lines around the text are the data's padding, not its content.
@@ -476,19 +479,46 @@ fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()
         let line = crate::wording::for_log(line);
         let mut current = String::new();
         let mut len = 0usize;
+        let mut flush = |current: &mut String, len: &mut usize| -> io::Result<()> {
+            writeln!(out, "{INDENT}{current}")?;
+            current.clear();
+            *len = 0;
+            Ok(())
+        };
         for word in line.split_whitespace() {
-            let w = word.chars().count();
-            if len > 0 && len + 1 + w > room {
-                writeln!(out, "{INDENT}{current}")?;
-                current.clear();
-                len = 0;
+            let w = word.width();
+            let wide = word.chars().any(|c| c.width() == Some(2));
+            let space = usize::from(len > 0);
+            if len + space + w <= room || (len == 0 && !wide) {
+                // It fits, or it is a long word of narrow characters (a URL): whole.
+                if space == 1 {
+                    current.push(' ');
+                }
+                current.push_str(word);
+                len += space + w;
+                continue;
             }
-            if len > 0 {
+            if !wide {
+                flush(&mut current, &mut len)?;
+                current.push_str(word);
+                len = w;
+                continue;
+            }
+            // Wide characters: as many as fit on this line, the rest on the next ones.
+            if space == 1 && len + 1 < room {
                 current.push(' ');
                 len += 1;
+            } else if len > 0 {
+                flush(&mut current, &mut len)?;
             }
-            current.push_str(word);
-            len += w;
+            for c in word.chars() {
+                let cw = c.width().unwrap_or(0);
+                if len > 0 && len + cw > room {
+                    flush(&mut current, &mut len)?;
+                }
+                current.push(c);
+                len += cw;
+            }
         }
         if current.is_empty() {
             writeln!(out)?;

@@ -528,3 +528,28 @@ fn a_huge_count_takes_what_there_is() {
         );
     }
 }
+
+/// Text written without spaces (Chinese) is wrapped between characters, each two columns
+/// wide, and no line is wider than `--width`; a long URL (narrow characters) stays whole.
+#[test]
+fn cjk_text_is_wrapped_by_display_width() {
+    let dir = TempDir::new().unwrap();
+    let chinese = "机器学习是人工智能的一个分支，它使计算机能够在没有明确编程的情况下从数据中学习并改进其性能。";
+    let url = "https://example.com/a/very/long/path/that/is/wider/than/the/terminal/width/asked/for";
+    let lines = vec![example("什么是机器学习？", &format!("{chinese} 见 {url}"))];
+    write_lines(dir.path(), "data.jsonl", &lines);
+    let out = run_ok(dir.path(), &["sample", "data.jsonl", "-n", "1", "--width", "40"]);
+    let body: Vec<&str> = out.lines().filter(|l| l.starts_with("    ")).collect();
+    for line in &body {
+        if !line.contains("https://") {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(*line) <= 40,
+                "{line:?} is wider than 40 columns in {out}"
+            );
+        }
+    }
+    let joined: String = body.iter().map(|l| l.trim()).collect();
+    assert!(joined.contains(chinese), "every character is shown, in order: {out}");
+    assert!(body.iter().any(|l| l.trim() == url), "the URL is whole on a line: {out}");
+    assert!(body.len() >= 4, "the answer is wrapped: {out}");
+}
