@@ -83,6 +83,9 @@ pub struct Picked {
     /// The input's index in the request's inputs.
     pub file: usize,
     pub line: u64,
+    /// The column (in characters, from 1) the record starts at: 1 but for the records of a
+    /// `.json` array after the first on their line (a compact array is one line).
+    pub column: u32,
     /// The record is a Parquet table's row (`row` is `line - 1`, see
     /// [`crate::report::row_of`]).
     pub table: bool,
@@ -92,8 +95,8 @@ pub struct Picked {
 }
 
 impl Picked {
-    fn rank(&self) -> (u64, usize, u64) {
-        (self.key, self.file, self.line)
+    fn rank(&self) -> (u64, usize, u64, u32) {
+        (self.key, self.file, self.line, self.column)
     }
 }
 
@@ -197,7 +200,7 @@ fn choose(heaps: Vec<BinaryHeap<Picked>>, n: usize) -> Vec<Picked> {
             break;
         }
     }
-    picked.sort_by_key(|p| (p.stratum, p.file, p.line));
+    picked.sort_by_key(|p| (p.stratum, p.file, p.line, p.column));
     picked
 }
 
@@ -253,7 +256,7 @@ impl FileSampler<'_> {
                 match event {
                     ArrayEvent::Record { at, start, end } => {
                         let bytes = buf[start..end].to_vec();
-                        self.record(&bytes, at.line);
+                        self.record(&bytes, at.line, at.column_chars + 1);
                     }
                     ArrayEvent::TooLong { .. } => self.out.skipped += 1,
                     ArrayEvent::Problem { .. } => {}
@@ -267,7 +270,7 @@ impl FileSampler<'_> {
                     Piece::Lines { first_line, offset } => {
                         for (line, _, bytes) in source::lines(&buf, first_line, offset) {
                             if !bytes.iter().all(u8::is_ascii_whitespace) {
-                                self.record(bytes, line);
+                                self.record(bytes, line, 1);
                             }
                         }
                     }
@@ -279,7 +282,7 @@ impl FileSampler<'_> {
     }
 
     /// Offers one record (a line, or an element of an array) to its stratum's sample.
-    fn record(&mut self, bytes: &[u8], line: u64) {
+    fn record(&mut self, bytes: &[u8], line: u64, column: u32) {
         let Ok(text) = std::str::from_utf8(bytes) else {
             self.out.skipped += 1;
             return;
@@ -323,7 +326,7 @@ impl FileSampler<'_> {
         self.out.counts[stratum.index()] += 1;
         let key = xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), self.request.seed);
         let heap = &mut self.heaps[stratum.index()];
-        let rank = (key, self.file, line);
+        let rank = (key, self.file, line, column);
         if heap.len() >= self.request.n {
             match heap.peek() {
                 Some(top) if rank < top.rank() => {
@@ -336,6 +339,7 @@ impl FileSampler<'_> {
             key,
             file: self.file,
             line,
+            column,
             table: self.table,
             stratum,
             text: text.to_owned(),
@@ -390,6 +394,8 @@ pub fn write_text(
                 inputs[p.file].display,
                 crate::report::row_of(p.line)
             )
+        } else if p.column > 1 {
+            format!("{}:{}:{}", inputs[p.file].display, p.line, p.column)
         } else {
             format!("{}:{}", inputs[p.file].display, p.line)
         };
@@ -530,7 +536,8 @@ fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()
 }
 
 /// Writes the sample as JSON Lines for reviewers' tools: each line an object with the
-/// example's `path`, `line`, `category` (with `--by category`) and the `record` as written.
+/// example's `path`, `line`, `column`, `category` (with `--by category`) and the `record` as
+/// written.
 pub fn write_jsonl(out: &mut dyn Write, inputs: &[Input], sample: &Sample) -> io::Result<()> {
     for p in &sample.picked {
         let path =
@@ -539,15 +546,16 @@ pub fn write_jsonl(out: &mut dyn Write, inputs: &[Input], sample: &Sample) -> io
             Stratum::All => String::new(),
             s => format!(", \"category\": \"{}\"", s.as_str()),
         };
-        // A table's row gives its row (from 0) beside the line of its text.
-        let row = if p.table {
+        // A table's row gives its row (from 0) beside the line of its text; a record of a text
+        // file, its column.
+        let place = if p.table {
             format!(", \"row\": {}", crate::report::row_of(p.line))
         } else {
-            String::new()
+            format!(", \"column\": {}", p.column)
         };
         writeln!(
             out,
-            "{{\"path\": {path}, \"line\": {}{row}{category}, \"record\": {}}}",
+            "{{\"path\": {path}, \"line\": {}{place}{category}, \"record\": {}}}",
             p.line,
             masked_record(&one_line(p.text.trim()))
         )?;

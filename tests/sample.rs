@@ -553,3 +553,25 @@ fn cjk_text_is_wrapped_by_display_width() {
     assert!(body.iter().any(|l| l.trim() == url), "the URL is whole on a line: {out}");
     assert!(body.len() >= 4, "the answer is wrapped: {out}");
 }
+
+/// The records of a compact `.json` array share line 1: each is told apart by its column,
+/// in the text header and in the JSON Lines.
+#[test]
+fn records_of_a_one_line_array_have_their_column() {
+    let dir = TempDir::new().unwrap();
+    let records = [
+        example("How do I reset my password?", "Use Forgot password on the sign-in page."),
+        example("Where are my invoices?", "Under Billing, Invoices."),
+    ];
+    fs::write(dir.path().join("data.json"), format!("[{}]", records.join(","))).unwrap();
+    let second = 2 + records[0].chars().count() + 1;
+    let text = run_ok(dir.path(), &["sample", "data.json", "-n", "2"]);
+    assert!(text.contains("· data.json:1:2\n"), "{text}");
+    assert!(text.contains(&format!("· data.json:1:{second}\n")), "{text}");
+    let out = run_ok(dir.path(), &["sample", "data.json", "-n", "2", "--format", "jsonl"]);
+    let columns: Vec<u64> = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["column"].as_u64().unwrap())
+        .collect();
+    assert_eq!(columns, [2, second as u64], "{out}");
+}
