@@ -263,8 +263,13 @@ impl Matcher {
     }
 
     /// Whether `d` is reported: false when the baseline still has an entry for it (which it
-    /// then uses up) or every finding is accepted.
+    /// then uses up) or every finding is accepted. A file-level error (a byte-order mark, a
+    /// binary file, too few examples for the target) is never accepted nor recorded: the file
+    /// cannot be uploaded as it is, and the file-level gate always fails on it.
     pub fn keep(&self, d: &Diagnostic) -> bool {
+        if crate::gates::is_file_level_error(d) {
+            return true;
+        }
         let key = |paths: &[String], file: FileId| Key {
             path: paths.get(file as usize).cloned().unwrap_or_default(),
             rule: d.code.to_string(),

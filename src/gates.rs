@@ -122,6 +122,19 @@ pub fn valid_pct(summary: &FileSummary) -> f64 {
 
 use crate::wording::{format_pct, thousands};
 
+/// The rules whose errors are the file-level gate's (besides a `.json` array's broken
+/// punctuation, [`FileSummary::structure_errors`]): the file cannot be read or uploaded as it
+/// is. B001 is an error where the file's target rejects a file of its size (OpenAI: fewer
+/// than 10 examples): the upload would fail as surely as for a byte-order mark.
+const FILE_LEVEL: [Code; 4] = [Code::J005, Code::J006, Code::J007, Code::B001];
+
+/// Whether `d` counts in the file-level gate, which always fails (PRODUCT §5): a baseline
+/// does not accept it, and `--diff-base` does not call it old while the file is broken.
+pub fn is_file_level_error(d: &crate::diagnostic::Diagnostic) -> bool {
+    d.level == Level::Error
+        && (FILE_LEVEL.contains(&d.code) || crate::summary::is_structure_error(d))
+}
+
 /// Evaluates every gate on the run's total. `unchanged_since`: with `--diff-base REV`
 /// (gates judging the changed records), REV when the run read examples but none of them
 /// changed since it: there is nothing new to judge, which passes (a pull request that
@@ -148,9 +161,7 @@ pub fn evaluate(
         ),
     };
     let warnings = total.count(Level::Warning);
-    // B001 is an error where the file's target rejects a file of its size (OpenAI: fewer
-    // than 10 examples): the upload would fail as surely as for a byte-order mark.
-    let file_errors: u64 = [Code::J005, Code::J006, Code::J007, Code::B001]
+    let file_errors: u64 = FILE_LEVEL
         .iter()
         .map(|c| total.counts[c.index()][2])
         .sum::<u64>()

@@ -83,7 +83,7 @@ impl FileSummary {
     /// record (fingerprint 0: a JSON array's punctuation) as a structure error.
     pub fn tally_diagnostic(&mut self, d: &crate::diagnostic::Diagnostic) {
         self.tally(d.code, d.level);
-        if d.code == Code::J001 && d.level == Level::Error && d.fingerprint == 0 {
+        if is_structure_error(d) {
             self.structure_errors += 1;
         }
     }
@@ -111,4 +111,9 @@ fn level_slot(level: Level) -> Option<usize> {
         Level::Warning => Some(1),
         Level::Error => Some(2),
     }
+}
+
+/// An invalid JSON finding on no record (fingerprint 0): a JSON array's punctuation.
+pub fn is_structure_error(d: &crate::diagnostic::Diagnostic) -> bool {
+    d.code == Code::J001 && d.level == Level::Error && d.fingerprint == 0
 }

@@ -555,3 +555,53 @@ fn a_baseline_in_the_data_folder_is_not_linted() {
         std::fs::remove_file(d.join(name)).expect("remove");
     }
 }
+
+/// A file-level error (a byte-order mark; too few examples for the target) is neither
+/// recorded nor accepted: the file cannot be uploaded as it is, and the file-level gate
+/// fails on every run, with or without the baseline (PRODUCT §5: they always fail).
+#[test]
+fn file_level_errors_are_never_accepted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let record = chat(
+        "What is the capital of France?",
+        "The capital of France is Paris.",
+    );
+    std::fs::write(d.join("bom.jsonl"), format!("\u{feff}{record}\n")).expect("write");
+    write_lines(d, "few.jsonl", &[record.clone()]);
+    for (file, extra, code) in [
+        ("bom.jsonl", &[][..], "J005"),
+        ("few.jsonl", &["--target", "openai"][..], "B001"),
+    ] {
+        let args = |more: &[&'static str]| -> Vec<&str> {
+            [file].iter().chain(extra).chain(more).copied().collect()
+        };
+        let written = run(d, &args(&["--write-baseline", "b.json"]));
+        assert_eq!(
+            written.code,
+            Some(1),
+            "{file}: {}{}",
+            written.stdout,
+            written.stderr
+        );
+        assert!(written.stdout.contains(code), "{file}: {}", written.stdout);
+        assert!(
+            entries(&d.join("b.json"))
+                .iter()
+                .all(|(_, rule, _)| rule != code),
+            "{file}: {code} is not recorded"
+        );
+        let read = run(d, &args(&["--baseline", "b.json"]));
+        assert_eq!(read.code, Some(1), "{file}: {}{}", read.stdout, read.stderr);
+        assert!(
+            findings(&read.stdout).iter().any(|l| l.contains(code)),
+            "{file}: {}",
+            read.stdout
+        );
+        assert!(
+            read.stdout.contains("gate failed: file-level errors"),
+            "{file}: {}",
+            read.stdout
+        );
+    }
+}

@@ -535,10 +535,14 @@ fn a_huge_count_takes_what_there_is() {
 fn cjk_text_is_wrapped_by_display_width() {
     let dir = TempDir::new().unwrap();
     let chinese = "机器学习是人工智能的一个分支，它使计算机能够在没有明确编程的情况下从数据中学习并改进其性能。";
-    let url = "https://example.com/a/very/long/path/that/is/wider/than/the/terminal/width/asked/for";
+    let url =
+        "https://example.com/a/very/long/path/that/is/wider/than/the/terminal/width/asked/for";
     let lines = vec![example("什么是机器学习？", &format!("{chinese} 见 {url}"))];
     write_lines(dir.path(), "data.jsonl", &lines);
-    let out = run_ok(dir.path(), &["sample", "data.jsonl", "-n", "1", "--width", "40"]);
+    let out = run_ok(
+        dir.path(),
+        &["sample", "data.jsonl", "-n", "1", "--width", "40"],
+    );
     let body: Vec<&str> = out.lines().filter(|l| l.starts_with("    ")).collect();
     for line in &body {
         if !line.contains("https://") {
@@ -549,8 +553,14 @@ fn cjk_text_is_wrapped_by_display_width() {
         }
     }
     let joined: String = body.iter().map(|l| l.trim()).collect();
-    assert!(joined.contains(chinese), "every character is shown, in order: {out}");
-    assert!(body.iter().any(|l| l.trim() == url), "the URL is whole on a line: {out}");
+    assert!(
+        joined.contains(chinese),
+        "every character is shown, in order: {out}"
+    );
+    assert!(
+        body.iter().any(|l| l.trim() == url),
+        "the URL is whole on a line: {out}"
+    );
     assert!(body.len() >= 4, "the answer is wrapped: {out}");
 }
 
@@ -560,18 +570,35 @@ fn cjk_text_is_wrapped_by_display_width() {
 fn records_of_a_one_line_array_have_their_column() {
     let dir = TempDir::new().unwrap();
     let records = [
-        example("How do I reset my password?", "Use Forgot password on the sign-in page."),
+        example(
+            "How do I reset my password?",
+            "Use Forgot password on the sign-in page.",
+        ),
         example("Where are my invoices?", "Under Billing, Invoices."),
     ];
-    fs::write(dir.path().join("data.json"), format!("[{}]", records.join(","))).unwrap();
+    fs::write(
+        dir.path().join("data.json"),
+        format!("[{}]", records.join(",")),
+    )
+    .unwrap();
     let second = 2 + records[0].chars().count() + 1;
     let text = run_ok(dir.path(), &["sample", "data.json", "-n", "2"]);
     assert!(text.contains("· data.json:1:2\n"), "{text}");
-    assert!(text.contains(&format!("· data.json:1:{second}\n")), "{text}");
-    let out = run_ok(dir.path(), &["sample", "data.json", "-n", "2", "--format", "jsonl"]);
+    assert!(
+        text.contains(&format!("· data.json:1:{second}\n")),
+        "{text}"
+    );
+    let out = run_ok(
+        dir.path(),
+        &["sample", "data.json", "-n", "2", "--format", "jsonl"],
+    );
     let columns: Vec<u64> = out
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["column"].as_u64().unwrap())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["column"]
+                .as_u64()
+                .unwrap()
+        })
         .collect();
     assert_eq!(columns, [2, second as u64], "{out}");
 }
