@@ -76,6 +76,11 @@ struct FileChanges {
     added: Vec<(u64, u64)>,
     /// No version of the file at the base: everything in it is new.
     new_file: bool,
+    /// What made the whole file unreadable, now and at the base ([`unreadable`]): a file
+    /// that turns into a Git LFS pointer or binary data has no added lines in `git diff`, so
+    /// its J006 or J007 is new by this, not by its lines.
+    unreadable: Option<Code>,
+    base_unreadable: Option<Code>,
 }
 
 impl FileChanges {
@@ -158,11 +163,16 @@ impl Changes {
         // A finding about the text rather than a record (a byte-order mark, a missing final
         // newline, a repeated key: none changes the record's canonical hash) is new when its
         // line was added.
+        let file = self.files.get(d.location.file as usize);
         if matches!(d.code, Code::J005 | Code::J009 | Code::J010)
-            && self
-                .files
-                .get(d.location.file as usize)
-                .is_some_and(|f| f.new_file || f.line_added(d.location.line))
+            && file.is_some_and(|f| f.new_file || f.line_added(d.location.line))
+        {
+            return true;
+        }
+        // A file that became a Git LFS pointer or binary since the base: the change broke it.
+        if let Some(f) = file
+            && f.unreadable == Some(d.code)
+            && f.base_unreadable != Some(d.code)
         {
             return true;
         }
@@ -273,9 +283,11 @@ impl Judged {
             .enumerate()
             .map(|(i, (all, judged))| {
                 let file = i as FileId;
-                let examples = changes.judged_records(file);
+                // A file the engine stopped reading (a Git LFS pointer, binary data) has no
+                // examples, whatever lines it has.
+                let examples = changes.judged_records(file).min(all.examples);
                 judged_records += examples;
-                records += changes.records(file);
+                records += changes.records(file).min(all.examples);
                 let invalid = self.invalid.iter().filter(|(f, _)| *f == file).count() as u64;
                 FileSummary {
                     examples,
@@ -346,6 +358,7 @@ pub fn changes(
         let json = crate::source::is_json_name(path);
         let mut file = FileChanges {
             records: records(&now, json),
+            unreadable: unreadable(&now),
             ..FileChanges::default()
         };
         match git.blob(&commit, base_path)? {
@@ -355,6 +368,7 @@ pub fn changes(
                 base_hashes.push(Vec::new());
             }
             Some(base) => {
+                file.base_unreadable = unreadable(&base);
                 base_hashes.push(records(&base, json).iter().map(|r| r.hash).collect());
                 file.added = if is_encoded(&now) || is_encoded(&base) {
                     // No lines to diff: any copy may be the new one.
@@ -430,6 +444,18 @@ fn mark_changed(files: &mut [FileChanges], base_hashes: &[Vec<u64>], scope: &[us
             }
         }
     }
+}
+
+/// The rule that finds a file's bytes unreadable as a whole, as the engine judges them
+/// from their head: J006 for a Git LFS pointer, J007 for binary data or text that is not
+/// UTF-8 with `\n` line ends.
+fn unreadable(bytes: &[u8]) -> Option<Code> {
+    if crate::rules::jsonl::lfs_pointer::is_pointer(bytes) {
+        return Some(Code::J006);
+    }
+    let head = &bytes[..bytes.len().min(crate::source::HEAD_BYTES)];
+    (!is_encoded(bytes) && crate::rules::jsonl::not_jsonl::not_utf8_lines(head).is_some())
+        .then_some(Code::J007)
 }
 
 /// Whether a file's bytes are not its text: compressed, or a Parquet table.

@@ -765,3 +765,60 @@ fn an_example_line_does_not_make_an_old_finding_new() {
     assert!(findings(&out.stdout).is_empty(), "{}", out.stdout);
     assert_eq!(out.code, Some(0), "{}", out.stdout);
 }
+
+/// A change that turns a data file into binary data or a Git LFS pointer shows no added
+/// lines in `git diff`; its J007 or J006 is new all the same and fails the file-level gate,
+/// and the file counts no examples (the engine read none). A file binary at the base already
+/// keeps its J007 old.
+#[test]
+fn a_file_made_unreadable_by_the_change_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (old, base) = legacy(d);
+    let text = format!("{}\n", old.join("\n"));
+    for (now, code) in [
+        (
+            text.replacen("Under Billing.", "Under Billing.\u{0}", 1),
+            "J007",
+        ),
+        (
+            "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12\n".to_owned(),
+            "J006",
+        ),
+    ] {
+        std::fs::write(d.join(TRAIN), &now).expect("write");
+        let out = run_as(d, "full", &["--diff-base", &base, "data"]);
+        assert_eq!(out.code, Some(1), "{code}: {}", out.stdout);
+        for shown in [
+            format!("error[{code}]: "),
+            "gate failed: file-level errors 1".to_owned(),
+            "1 new finding in this pull request, 0 pre-existing".to_owned(),
+            "judged 0 records added or changed since".to_owned(),
+            "read 0 more as context".to_owned(),
+        ] {
+            assert!(
+                out.stdout.contains(&shown),
+                "{code}: {shown:?} in {}",
+                out.stdout
+            );
+        }
+    }
+    // Binary at the base already: the J007 is old.
+    std::fs::write(
+        d.join(TRAIN),
+        text.replacen("Under Billing.", "Under Billing.\u{0}", 1),
+    )
+    .expect("write");
+    let binary = commit_all(d, "binary");
+    std::fs::write(
+        d.join(TRAIN),
+        text.replacen("Under Billing.", "Under Billing!\u{0}", 1),
+    )
+    .expect("write");
+    let out = run_as(d, "full", &["--diff-base", &binary, "data"]);
+    assert!(
+        out.stdout.contains("gate passed: file-level errors 0"),
+        "{}",
+        out.stdout
+    );
+}

@@ -39,7 +39,7 @@ const LFS_HEADER: &[u8] = b"version https://git-lfs.github.com/spec/";
 
 /// Reports a Git LFS pointer; returns true when the file is one (nothing more is linted).
 pub fn check(buf: &[u8], ctx: &mut FileContext<'_>) -> bool {
-    if !buf.starts_with(LFS_HEADER) {
+    if !is_pointer(buf) {
         return false;
     }
     ctx.report_line(
@@ -49,4 +49,9 @@ pub fn check(buf: &[u8], ctx: &mut FileContext<'_>) -> bool {
         "file is a Git LFS pointer, not the data; run `git lfs pull` to fetch the content",
     );
     true
+}
+
+/// Whether the text starting with `buf` is a Git LFS pointer.
+pub fn is_pointer(buf: &[u8]) -> bool {
+    buf.starts_with(LFS_HEADER)
 }
