@@ -3026,3 +3026,29 @@ fn an_option_given_twice_takes_its_last_value() {
         "{stdout}"
     );
 }
+
+/// `--quiet` leaves out the summary but not the failed gates: a run that fails with no
+/// diagnostic behind it (a file without examples) still says why.
+#[test]
+fn quiet_keeps_the_failed_gates() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("empty.jsonl"), "").expect("write");
+    for format in ["full", "concise"] {
+        let (code, stdout, _) =
+            stdout_of(tunelint(dir.path()).args(["--format", format, "--quiet", "empty.jsonl"]));
+        assert_eq!(code, 1, "{format}: {stdout}");
+        assert_eq!(
+            stdout,
+            "gate failed: valid examples none (the files hold no examples), required at least one example, 100% of them valid (gates.min_valid_pct)\n",
+            "{format}"
+        );
+    }
+    std::fs::write(dir.path().join("good.jsonl"), lines(&[GOOD])).expect("write");
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "full", "--quiet", "good.jsonl"]));
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, ""),
+        "a passing run prints nothing"
+    );
+}

@@ -49,7 +49,7 @@ impl Renderer for Concise {
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         if self.options.quiet {
-            return Ok(());
+            return super::summary::failed_gates(out, summary);
         }
         // `--statistics`: every rule's findings, as `full` lists them.
         if self.options.statistics {
@@ -70,9 +70,6 @@ impl Renderer for Concise {
                 t.tokenizer_name()
             )?;
         }
-        for gate in summary.gates.iter().filter(|g| !g.passed) {
-            writeln!(out, "{}", gate.line())?;
-        }
-        Ok(())
+        super::summary::failed_gates(out, summary)
     }
 }
