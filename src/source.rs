@@ -64,10 +64,12 @@ impl InputSource {
     }
 
     /// The compression of a file or of bytes in memory, told by their first bytes; `None`
-    /// for plain text, a file that cannot be read, and standard input (which is told once
-    /// it is read).
+    /// for plain text, a file that cannot be read, and standard input or a pipe or device
+    /// given by name (told once it is read: looking would consume what it reads, and wait
+    /// for a writer).
     pub fn compression(&self) -> Option<Compression> {
         match self {
+            InputSource::File(_) if !self.is_regular() => None,
             InputSource::File(path) => {
                 let mut head = Vec::with_capacity(compressed::MAGIC_BYTES);
                 std::fs::File::open(path)

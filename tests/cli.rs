@@ -1860,8 +1860,14 @@ fn a_pipe_holding_jsonl_is_linted_and_one_holding_binary_is_not_read_to_its_end(
     assert!(made.success());
     // JSONL through a named pipe (what `tunelint <(cat train.jsonl)` opens): linted, and
     // the `full` format shows the line from memory (opening the pipe again would wait for
-    // another writer forever).
-    for format in ["concise", "full"] {
+    // another writer forever). Rules that need no spool (`--select S`) read it once too:
+    // looking for compression must not eat its first bytes nor open it again.
+    for (format, select) in [
+        ("concise", "ALL"),
+        ("full", "ALL"),
+        ("concise", "S"),
+        ("concise", "J,S,O"),
+    ] {
         let data = lines(&[GOOD, BAD_ROLE]);
         let writer = {
             let fifo = fifo.clone();
@@ -1875,11 +1881,12 @@ fn a_pipe_holding_jsonl_is_linted_and_one_holding_binary_is_not_read_to_its_end(
         };
         let (code, stdout, _) = stdout_of(
             tunelint(dir.path())
-                .args(["--format", format, "--color", "never", "pipe.jsonl"])
+                .args(["--format", format, "--color", "never", "--select", select])
+                .arg("pipe.jsonl")
                 .timeout(std::time::Duration::from_secs(30)),
         );
         writer.join().expect("writer").expect("written");
-        assert_eq!(code, 1);
+        assert_eq!(code, 1, "--select {select}: {stdout}");
         match format {
             "concise" => assert_eq!(heads(&stdout), ["pipe.jsonl:2:22: S005"]),
             _ => assert!(
