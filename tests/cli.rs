@@ -3059,3 +3059,63 @@ fn quiet_keeps_the_failed_gates() {
         "a passing run prints nothing"
     );
 }
+
+/// A run with more findings than it holds in memory writes them to a spill file in the
+/// temporary directory; interrupted, it removes that file too (it holds the data's text).
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_removes_its_findings_spill_file() {
+    use std::io::Write;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempdir();
+    let d = dir.path();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+        .current_dir(d)
+        .env("TMPDIR", d)
+        // Every rule: the dataset rules' findings come last, so the records' wait in the
+        // store, and spill past its budget.
+        .args(["check", "--isolated", "--format", "concise", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run tunelint");
+    // Records with findings (an unknown role, an e-mail address) until the run is killed.
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        for i in 0u64.. {
+            let line = format!(
+                "{{\"messages\": [{{\"role\": \"user\", \"content\": \"Question {i}: write to person{i}@gmail.com\"}}, {{\"role\": \"bot\", \"content\": \"Answer {i}.\"}}]}}\n"
+            );
+            if stdin.write_all(line.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let started = std::time::Instant::now();
+    let spilled = || {
+        fs::read_dir(d)
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".tmp"))
+    };
+    while !spilled() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "no spill file was made"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    writer.join().expect("writer");
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+    let left: Vec<_> = fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(left.is_empty(), "left {left:?}");
+}

@@ -36,6 +36,9 @@ pub struct Store {
     budget: usize,
     held: usize,
     file: Option<BufWriter<tempfile::NamedTempFile>>,
+    /// The spill file, removed if the run is interrupted (it holds findings, and so the
+    /// data's text, in the temporary directory).
+    pending: Option<crate::interrupt::Pending>,
     written: u64,
     /// Findings written to disk, for the benchmark and tests.
     pub spilled: u64,
@@ -52,6 +55,7 @@ impl Store {
             budget,
             held: 0,
             file: None,
+            pending: None,
             written: 0,
             spilled: 0,
         }
@@ -88,7 +92,9 @@ impl Store {
             return Ok(());
         };
         if self.file.is_none() {
-            self.file = Some(BufWriter::new(tempfile::NamedTempFile::new()?));
+            let file = tempfile::NamedTempFile::new()?;
+            self.pending = Some(crate::interrupt::Pending::new(file.path()));
+            self.file = Some(BufWriter::new(file));
         }
         let file = self.file.as_mut().expect("just created");
         let run = &mut self.runs[i];
@@ -126,6 +132,7 @@ impl Store {
         }
         let mut merged = Merged {
             file,
+            _pending: self.pending.take(),
             sources,
             heap: BinaryHeap::new(),
         };
@@ -154,7 +161,9 @@ struct Source {
 
 /// The merge of every run, in output order.
 pub struct Merged {
+    // Dropped first: the file is removed, then forgotten.
     file: Option<tempfile::NamedTempFile>,
+    _pending: Option<crate::interrupt::Pending>,
     sources: Vec<Source>,
     heap: BinaryHeap<Reverse<(SortKey, usize, HeapItem)>>,
 }
