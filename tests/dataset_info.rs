@@ -330,3 +330,19 @@ fn llamafactory_demo_data_named_by_its_registry_has_no_schema_or_order_error() {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     assert_eq!(status, 0, "{stderr}");
 }
+
+/// Under `--target llama-factory`, what LLaMA-Factory reads as declared is clean too: the
+/// pre-training corpus (`columns: {"prompt": "text"}`, its `c4_demo`) has no turns, so no
+/// turn-order error says it opens with an assistant message.
+#[test]
+fn declared_files_are_clean_under_their_own_target() {
+    let dir = copy_of("declared");
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &["--format", "json", "--target", "llama-factory", "."],
+    );
+    let report = json_report(&stdout);
+    let schema_or_order = findings_in(&report, &['S', 'O']);
+    assert!(schema_or_order.is_empty(), "{}", schema_or_order.join("\n"));
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+}

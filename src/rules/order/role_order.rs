@@ -53,6 +53,11 @@ declare_rule! {
 }
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
+    // Plain text for language modelling (a `text` record, LLaMA-Factory's pre-training
+    // columns) has no turns to order.
+    if conv.shape == crate::record::Shape::Text {
+        return;
+    }
     if let Some((title, rule)) = user_first(ctx)
         && let Some(first) = conv.messages.iter().find(|m| !m.role.is_instruction())
         && !matches!(first.role, Role::User | Role::Tool | Role::Function)
