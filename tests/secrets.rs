@@ -509,9 +509,21 @@ fn a_secret_anywhere_in_a_record_is_reported_once() {
             "in user content",
         ),
     ];
+    let mut lines: Vec<(String, &str)> = records
+        .into_iter()
+        .map(|(record, place)| (record.to_string(), place))
+        .collect();
+    // Lines that are no record at all are committed all the same.
+    lines.push((
+        json!(["deploy key", key]).to_string(),
+        "which is not a JSON object",
+    ));
+    lines.push((
+        format!("{{\"messages\": [{{\"role\": \"user\", \"content\": \"{ask} {key}\"}}"),
+        "which is not valid JSON",
+    ));
     let dir = tempfile::tempdir().unwrap();
-    for (record, place) in records {
-        let line = record.to_string();
+    for (line, place) in lines {
         let path = dir.path().join("data.jsonl");
         std::fs::write(&path, format!("{line}\n")).unwrap();
         let stdout = p006(dir.path(), &path);

@@ -371,7 +371,14 @@ impl<'a> Chunk<'a> {
         );
         ctx.start = start;
         match parsed {
-            Err(e) => invalid_json::report(text, &e, &mut ctx),
+            Err(e) => {
+                invalid_json::report(text, &e, &mut ctx);
+                // Not JSON, but committed all the same: a key in it leaks as any other.
+                crate::rules::privacy::check_unread(
+                    &mut ctx,
+                    "the record, which is not valid JSON",
+                );
+            }
             Ok(doc) => {
                 duplicate_key::check(&doc, &mut ctx);
                 if !not_an_object::check(&doc, &mut ctx) {
@@ -395,7 +402,10 @@ impl<'a> Chunk<'a> {
                     } else {
                         // Not read as an example, but committed all the same: a key in it
                         // leaks as any other.
-                        crate::rules::privacy::check_unread(&mut ctx);
+                        crate::rules::privacy::check_unread(
+                            &mut ctx,
+                            "the record, which is not read as an example",
+                        );
                     }
                     let record_start = start.unwrap_or(RecordStart {
                         line,
@@ -415,8 +425,14 @@ impl<'a> Chunk<'a> {
                             .map_or(line_offset, |s| s.line_offset + u64::from(s.column_bytes));
                         facts.add(line, offset, &view);
                     }
-                } else if ctx.reported() > 0 {
-                    fingerprint = Some(crate::canonical::hash(&doc));
+                } else {
+                    crate::rules::privacy::check_unread(
+                        &mut ctx,
+                        "the record, which is not a JSON object",
+                    );
+                    if ctx.reported() > 0 {
+                        fingerprint = Some(crate::canonical::hash(&doc));
+                    }
                 }
             }
         }

@@ -63,10 +63,11 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     }
 }
 
-/// P006 on every string of a record its format could not read as an example.
-pub fn check_unread(ctx: &mut RecordContext<'_>) {
+/// P006 on every string of a record that is not read as an example (its format could not
+/// read it, it is not a JSON object, or not JSON at all); `place` says which.
+pub fn check_unread(ctx: &mut RecordContext<'_>, place: &str) {
     if ctx.enabled(Code::P006) {
-        check_rest(&[], "the record, which is not read as an example", ctx);
+        check_rest(&[], place, ctx);
     }
 }
 

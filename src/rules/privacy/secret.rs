@@ -10,7 +10,9 @@ declare_rule! {
     /// any message or tool-call argument, and in every other string of the record, key or
     /// value (a tool call a format keeps as data, such as Gemini's `functionCall.args` or
     /// Bedrock's `toolUse.input`; an image's URL; a tool's definition; a metadata column),
-    /// including a record its format cannot read as an example. The forms:
+    /// including a record its format cannot read as an example, a line that is JSON but not
+    /// an object, and a line that is not valid JSON (each of its complete strings). The
+    /// forms:
     ///
     /// | kind | form |
     /// |---|---|
