@@ -346,3 +346,50 @@ fn declared_files_are_clean_under_their_own_target() {
     assert!(schema_or_order.is_empty(), "{}", schema_or_order.join("\n"));
     assert_eq!(status, 0, "{stdout}\n{stderr}");
 }
+
+/// LLaMA-Factory's `openai` formatting: an assistant turn with OpenAI's `tool_calls` is a
+/// function call (its converter keeps each call's `function` and replaces the content), so
+/// `"content": null` beside the calls, calls without `id` or `type`, and the tool message
+/// after them are as LLaMA-Factory reads them; `tool_calls` that is no array is still S010.
+#[test]
+fn openai_formatting_reads_tool_calls_as_function_calls() {
+    let dir = TempDir::new().expect("temp dir");
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        r#"{"oai": {"file_name": "oai.jsonl", "formatting": "openai", "columns": {"messages": "messages"},
+            "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant",
+                     "observation_tag": "tool", "system_tag": "system"}}}"#,
+    )
+    .expect("write registry");
+    let calls = r#"[{"type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}]"#;
+    let lines = [
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "What is the weather in Paris?"}}, {{"role": "assistant", "content": null, "tool_calls": {calls}}}, {{"role": "tool", "tool_call_id": "c1", "content": "{{\"temp\": 21}}"}}, {{"role": "assistant", "content": "It is 21 degrees in Paris right now."}}]}}"#
+        ),
+        r#"{"messages": [{"role": "user", "content": "What is the weather in Lyon?"}, {"role": "assistant", "content": "", "tool_calls": [{"function": {"name": "get_weather", "arguments": "{}"}}]}, {"role": "tool", "content": "{\"temp\": 18}"}, {"role": "assistant", "content": "It is 18 degrees in Lyon right now."}]}"#.to_owned(),
+        r#"{"messages": [{"role": "user", "content": "What is the weather in Nice?"}, {"role": "assistant", "content": "Let me look.", "tool_calls": "get_weather"}, {"role": "tool", "content": "{\"temp\": 24}"}, {"role": "assistant", "content": "It is 24 degrees in Nice right now."}]}"#.to_owned(),
+    ];
+    fs::write(dir.path().join("oai.jsonl"), lines.join("\n") + "\n").expect("write data");
+    for target in [&[][..], &["--target", "llama-factory"][..]] {
+        let mut args = vec!["--format", "json", "--isolated"];
+        args.extend(target);
+        args.push(".");
+        let (_, stdout, stderr) = run(dir.path(), &args);
+        let report = json_report(&stdout);
+        let found = findings_in(&report, &['S', 'O', 'C']);
+        // Only the third record, whose calls cannot be read (its tool result then answers no
+        // call: O006).
+        assert!(
+            found.iter().all(|f| f.starts_with("\"oai.jsonl\":3 ")),
+            "{target:?}: {}\n{stderr}",
+            found.join("\n")
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("\"oai.jsonl\":3 \"S010\"")),
+            "{target:?}: {}",
+            found.join("\n")
+        );
+    }
+}

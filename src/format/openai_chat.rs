@@ -952,6 +952,17 @@ pub(crate) fn read_tool_calls<'s>(
     node: NodeId,
     ctx: &mut RecordContext<'_>,
 ) -> Vec<ToolCall<'s>> {
+    read_tool_calls_with(doc, node, ctx, false)
+}
+
+/// [`read_tool_calls`]; `function_only`: the reader takes each call's `function` alone
+/// (LLaMA-Factory's `openai` formatting), so a call needs neither `type` nor `id`.
+pub(crate) fn read_tool_calls_with<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    ctx: &mut RecordContext<'_>,
+    function_only: bool,
+) -> Vec<ToolCall<'s>> {
     if doc.kind(node) != Kind::Array {
         ctx.report(
             Code::S010,
@@ -1005,7 +1016,7 @@ pub(crate) fn read_tool_calls<'s>(
                 ),
             }
         }
-        if doc.get(call, "type").is_none() {
+        if doc.get(call, "type").is_none() && !function_only {
             ctx.report(
                 Code::S010,
                 span,
@@ -1017,7 +1028,7 @@ pub(crate) fn read_tool_calls<'s>(
             Some(f) => parsed = read_function(doc, f, "tool call \"function\"", ctx),
         }
         let id = match doc.get(call, "id") {
-            None if chat_template_tools(ctx) => None,
+            None if function_only || chat_template_tools(ctx) => None,
             // Fireworks: a call no tool message answers needs no id; one that is answered is
             // paired by S011, which reports a result naming no call.
             None if ctx

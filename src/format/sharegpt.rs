@@ -316,6 +316,19 @@ pub(crate) fn read_turn_with<'s>(
             }
         },
     };
+    // LLaMA-Factory's `openai` formatting: an assistant (or function) turn with OpenAI's
+    // `tool_calls` is a function call, its content replaced by the calls' JSON.
+    let openai_calls = (words.other_keys.contains(&"tool_calls") && role == Role::Assistant)
+        .then(|| doc.get(turn, "tool_calls"))
+        .flatten()
+        .filter(|&calls| doc.kind(calls) != Kind::Array || doc.len(calls) > 0);
+    if let Some(calls) = openai_calls {
+        let tool_calls = crate::format::openai_chat::read_tool_calls_with(doc, calls, ctx, true);
+        return Some(Message {
+            tool_calls,
+            ..Message::new(role, role_span, span, Content::Missing)
+        });
+    }
     let content = match doc.get(turn, content_key) {
         None => {
             ctx.report(

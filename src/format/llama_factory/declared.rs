@@ -24,8 +24,10 @@ use crate::record::{Content, Conversation, Part, Role, Shape, Text};
 use crate::registry::Code;
 use crate::wording::{describe, quote};
 
-/// The keys of an `openai` turn besides its role and content.
-const OPENAI_TURN_KEYS: &[&str] = &["tool_calls"];
+/// The keys of an `openai` turn besides its role and content: the assistant's `tool_calls`
+/// (read), and the `tool_call_id` and `name` of OpenAI's messages (which LLaMA-Factory's
+/// converter leaves alone: OpenAI-shaped data carries them).
+const OPENAI_TURN_KEYS: &[&str] = &["tool_calls", "tool_call_id", "name"];
 
 /// How a declared record is read: its entry, or the alpaca preference shape's defaults.
 pub(super) enum Reading<'d> {
