@@ -1164,3 +1164,94 @@ fn llama_factory_skips_a_conversation_out_of_position() {
         "{out}"
     );
 }
+
+/// A record of no known shape is in no format to name: no S014 says it is in OpenAI chat
+/// format, and under a target that reads no OpenAI chat, S001 names that target's key.
+#[test]
+fn a_record_of_no_known_shape_is_told_in_the_targets_words() {
+    let record = r#"{"input": "What is the capital of France?", "output": "The capital of France is Paris."}"#;
+    for (target, key) in [
+        ("vertex-gemini", "\"contents\""),
+        ("bedrock-nova", "\"messages\""),
+        ("openai", "\"messages\""),
+    ] {
+        let (code, out) = check(&[record], &["--target", target]);
+        assert_eq!(code, 1, "{target}: {out}");
+        assert!(!out.contains(" S014 "), "{target}: {out}");
+        assert!(
+            out.contains(&format!("S001 record has no {key} key")),
+            "{target}: {out}"
+        );
+    }
+}
+
+/// Bedrock Nova: a dataset is text with images or text with videos; a record with both is
+/// an error (Amazon, "Preparing data for fine-tuning Understanding models").
+#[test]
+fn bedrock_nova_takes_images_or_videos_not_both() {
+    let media = |kind: &str, format: &str| {
+        format!(
+            r#"{{"{kind}": {{"format": "{format}", "source": {{"s3Location": {{"uri": "s3://b/x.{format}", "bucketOwner": "111122223333"}}}}}}}}"#
+        )
+    };
+    let record = |blocks: &[String]| {
+        format!(
+            r#"{{"schemaVersion": "bedrock-conversation-2024", "messages": [{{"role": "user", "content": [{{"text": "Does the photo match the video?"}}, {}]}}, {{"role": "assistant", "content": [{{"text": "Yes, the photo is a frame of the video."}}]}}]}}"#,
+            blocks.join(", ")
+        )
+    };
+    let both = record(&[media("image", "png"), media("video", "mp4")]);
+    let (code, out) = check(&[&both], &["--target", "bedrock-nova"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("S012 an image and a video in one record; Bedrock Nova takes text with images or text with videos"),
+        "{out}"
+    );
+    let one = record(&[media("image", "png")]);
+    let (code, out) = check(&[&one], &["--target", "bedrock-nova", "--ignore", "B001"]);
+    assert!(!out.contains("S012"), "{code}: {out}");
+}
+
+/// LLaMA-Factory places human and observation turns at odd positions, gpt and function
+/// calls at even ones: a tool result right after a user turn, or a user turn right after a
+/// tool result, makes it skip the example (an error under its target, a warning without).
+#[test]
+fn llama_factory_counts_tool_results_on_the_users_side() {
+    let sharegpt = |turns: &[(&str, &str)]| {
+        let turns: Vec<serde_json::Value> = turns
+            .iter()
+            .map(|(from, value)| serde_json::json!({"from": from, "value": value}))
+            .collect();
+        serde_json::json!({ "conversations": turns }).to_string()
+    };
+    let observation_after_human = sharegpt(&[
+        ("human", "What is the weather in Paris?"),
+        ("observation", "{\"temp\": 21}"),
+        ("gpt", "It is 21 degrees in Paris right now."),
+    ]);
+    let human_after_observation = sharegpt(&[
+        ("human", "What is the weather in Paris?"),
+        (
+            "function_call",
+            "{\"name\": \"weather\", \"arguments\": {\"city\": \"Paris\"}}",
+        ),
+        ("observation", "{\"temp\": 21}"),
+        ("human", "And in Lyon?"),
+        ("gpt", "21 degrees in Paris; I have no reading for Lyon."),
+    ]);
+    for record in [&observation_after_human, &human_after_observation] {
+        let (code, out) = check(&[record.as_str()], &["--target", "llama-factory"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(" O006 ") && out.contains("which LLaMA-Factory rejects"),
+            "{out}"
+        );
+    }
+    // Without a target, the tool result after a user turn is the usual warning.
+    let (code, out) = check(&[&observation_after_human], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(" O006 tool message follows a user message"),
+        "{out}"
+    );
+}

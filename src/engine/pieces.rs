@@ -176,8 +176,8 @@ pub(super) fn plan(head: &[u8], offset: u64, settings: &Settings) -> Option<Plan
         }
     }
     let format = match settings.format {
-        FormatChoice::Auto => crate::format::fit_target(
-            super::read::detect_array_format(&batch, &records).unwrap_or(FormatChoice::OpenAiChat),
+        FormatChoice::Auto => crate::format::resolve(
+            super::read::detect_array_format(&batch, &records),
             settings.target,
         ),
         chosen => chosen,

@@ -230,10 +230,7 @@ pub(super) fn read_job(
                         }
                     };
                     if format == FormatChoice::Auto {
-                        format = format::fit_target(
-                            detect_format(&buf).unwrap_or(FormatChoice::OpenAiChat),
-                            settings.target,
-                        );
+                        format = format::resolve(detect_format(&buf), settings.target);
                     }
                     // Findings on line 1 go with the first chunk, to be sorted with its own.
                     send(findings(Vec::new(), 0, None, Some(format)));
@@ -647,10 +644,7 @@ fn scan_array(
         if !*sent_format {
             *sent_format = true;
             if *format == FormatChoice::Auto {
-                *format = format::fit_target(
-                    detect_array_format(batch, records).unwrap_or(FormatChoice::OpenAiChat),
-                    settings.target,
-                );
+                *format = format::resolve(detect_array_format(batch, records), settings.target);
             }
             send(WorkKind::Findings {
                 diagnostics: Vec::new(),

@@ -90,7 +90,7 @@ pub fn normalize<'s>(
         tools,
         ..Default::default()
     };
-    let mut videos = 0usize;
+    let mut seen = Media::default();
     if let Some((key, value)) = system {
         match read_system(doc, key, value, ctx) {
             Some(m) => conv.messages.push(m),
@@ -99,7 +99,7 @@ pub fn normalize<'s>(
     }
     let first = conv.messages.len();
     for element in doc.elements(list) {
-        match read_message(doc, element, &mut videos, ctx) {
+        match read_message(doc, element, &mut seen, ctx) {
             Some(m) => {
                 conv.incomplete |= m.role == Role::Unknown;
                 conv.messages.push(m);
@@ -160,7 +160,7 @@ fn read_system<'s>(
 fn read_message<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
-    videos: &mut usize,
+    seen: &mut Media,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Message<'s>> {
     if !message_object(doc, node, ctx) {
@@ -187,7 +187,7 @@ fn read_message<'s>(
         &CONTENT,
         |m| &mut m.tool_call_id,
         ctx,
-        |block, ctx| read_block(doc, block, role, videos, ctx),
+        |block, ctx| read_block(doc, block, role, seen, ctx),
     );
     Some(message)
 }
@@ -200,11 +200,22 @@ const CONTENT: blocks::Words = blocks::Words {
     empty: "\"content\" is an empty list; expected at least one content block",
 };
 
+/// The images and videos of a record so far.
+#[derive(Default)]
+struct Media {
+    images: usize,
+    videos: usize,
+}
+
+/// Amazon's "Preparing data for fine-tuning Understanding models": a dataset is text with
+/// images or text with videos, never both.
+const MIXED_MEDIA: &str = "an image and a video in one record; Bedrock Nova takes text with images or text with videos, not both in one dataset";
+
 fn read_block<'s>(
     doc: &Document<'_, 's>,
     block: NodeId,
     role: Role,
-    videos: &mut usize,
+    seen: &mut Media,
     ctx: &mut RecordContext<'_>,
 ) -> Block<'s> {
     let span = doc.span(block);
@@ -248,14 +259,21 @@ fn read_block<'s>(
         },
         "image" => {
             user_only("image", Code::S012, ctx);
+            seen.images += 1;
+            if seen.images == 1 && seen.videos > 0 {
+                ctx.report(Code::S012, span, MIXED_MEDIA);
+            }
             if media(doc, value, "image", IMAGE_FORMATS, Code::S012, ctx) {
                 return Block::Part(Part::Image { span });
             }
         }
         "video" => {
             user_only("video", Code::S007, ctx);
-            *videos += 1;
-            if *videos == 2 {
+            seen.videos += 1;
+            if seen.videos == 1 && seen.images > 0 {
+                ctx.report(Code::S012, span, MIXED_MEDIA);
+            }
+            if seen.videos == 2 {
                 ctx.report(
                     Code::S007,
                     span,

@@ -123,6 +123,26 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     }
 }
 
+/// The format a file is read in, from the format detected in its first records (`None`:
+/// no known shape) and the target: [`fit_target`], and for a file of no known shape OpenAI
+/// chat, or the target's own first format when it reads no OpenAI chat (so that what is
+/// missing is named in its words: `contents` for Vertex AI, not `messages`).
+pub fn resolve(
+    detected: Option<FormatChoice>,
+    target: Option<&crate::target::Target>,
+) -> FormatChoice {
+    match (detected, target) {
+        (Some(detected), _) => fit_target(detected, target),
+        (None, Some(t)) if !t.accepts(FormatChoice::OpenAiChat.as_str()) => t
+            .formats
+            .value
+            .first()
+            .and_then(|name| FormatChoice::parse(name))
+            .unwrap_or(FormatChoice::OpenAiChat),
+        (None, _) => FormatChoice::OpenAiChat,
+    }
+}
+
 /// The format a file detected as `detected` is read in under `target`: the target's own
 /// when it does not read `detected` but its format is a superset of that record shape. An
 /// Amazon Bedrock (Claude) record without its optional `system` string is an OpenAI chat
@@ -158,8 +178,11 @@ pub fn normalize<'s>(
 ) -> Option<Conversation<'s>> {
     ctx.format = format;
     // S014: the record is read in its own format either way, so the other rules still run.
+    // A record of no known shape is in no format to name (S001 and the like say what is
+    // missing).
     if let Some(target) = ctx.settings.target
         && let Some(mut message) = target.mismatch(format.read_as().as_str())
+        && detect(doc).is_some()
     {
         if format == FormatChoice::AxolotlInstruct
             && target.accepts(FormatChoice::LlamaFactory.as_str())

@@ -49,7 +49,7 @@ impl Renderer for Concise {
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
         if self.options.quiet {
-            return super::summary::failed_gates(out, summary);
+            return Ok(());
         }
         // `--statistics`: every rule's findings, as `full` lists them.
         if self.options.statistics {
@@ -70,6 +70,9 @@ impl Renderer for Concise {
                 t.tokenizer_name()
             )?;
         }
-        super::summary::failed_gates(out, summary)
+        for gate in summary.gates.iter().filter(|g| !g.passed) {
+            writeln!(out, "{}", gate.line())?;
+        }
+        Ok(())
     }
 }

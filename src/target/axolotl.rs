@@ -62,6 +62,7 @@ pub(super) const TARGET: Target = Target {
         },
     ],
     alternation: None,
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "whatever the chat template accepts; roles_to_train (assistant by default) \

@@ -15,6 +15,7 @@ pub(super) const TARGET: Target = Target {
     },
     keys: &[],
     alternation: None,
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "as OpenAI's chat format: an SFT example ends on the assistant message it trains",

@@ -20,6 +20,7 @@ pub(super) const TARGET: Target = Target {
         value: "user and assistant messages alternate",
         source: FORMAT,
     }),
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "an optional top-level system string; at least two messages, the first from \

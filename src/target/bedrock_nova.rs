@@ -24,6 +24,7 @@ pub(super) const TARGET: Target = Target {
         value: "user and assistant messages alternate",
         source: FORMAT,
     }),
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "\"schemaVersion\": \"bedrock-conversation-2024\", an optional system list of \

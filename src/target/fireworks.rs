@@ -46,6 +46,7 @@ pub(super) const TARGET: Target = Target {
         },
     ],
     alternation: None,
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "an optional system message first, then user and assistant messages",

@@ -28,6 +28,9 @@ pub(super) const TARGET: Target = Target {
                 and function_call at even ones",
         source: CONVERTER,
     }),
+    // Tool results take the user's side of the alternation: an observation right after a
+    // human turn, or a human turn right after an observation, is out of place.
+    tool_turns_alternate: true,
     user_first: Some(Cited {
         value: "it skips the example: the first turn after the system prompt is a human \
                 (or observation) turn",

@@ -19,6 +19,7 @@ pub(super) const TARGET: Target = Target {
     },
     keys: &[],
     alternation: None,
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "user and assistant messages, one or more turns; a tool message answers an \

@@ -156,6 +156,10 @@ pub struct Target {
     /// Where the provider rejects two user or two assistant messages in a row (O006 is then
     /// an error naming it): the rule in its words.
     pub alternation: Option<Cited<&'static str>>,
+    /// Under [`alternation`](Self::alternation), tool results count as the user's turns
+    /// (LLaMA-Factory's observation positions): a tool result next to a user turn breaks
+    /// it as two user turns would.
+    pub tool_turns_alternate: bool,
     /// Where a conversation whose first turn after the system prompt is not the user's is
     /// not trained (O006 reports it as an error naming the target): the rule in its words.
     pub user_first: Option<Cited<&'static str>>,

@@ -22,6 +22,7 @@ pub(super) const TARGET: Target = Target {
     },
     keys: &[],
     alternation: None,
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "an SFT example ends on the assistant message it trains; a reinforcement \

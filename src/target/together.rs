@@ -38,6 +38,7 @@ pub(super) const TARGET: Target = Target {
         value: "after an optional system message, user and assistant messages alternate",
         source: "https://github.com/togethercomputer/together-python/blob/main/src/together/utils/files.py",
     }),
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "starts with a system or user message, then alternates user and assistant; tool results follow the assistant message that called the tools",

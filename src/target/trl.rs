@@ -37,6 +37,7 @@ pub(super) const TARGET: Target = Target {
         source: "https://github.com/huggingface/trl/tree/main/trl/chat_templates",
     }],
     alternation: None,
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "whatever the model's chat template accepts; SFT trains the completion or the \

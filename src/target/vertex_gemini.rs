@@ -20,6 +20,7 @@ pub(super) const TARGET: Target = Target {
     },
     keys: &[],
     alternation: None,
+    tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
         value: "an optional systemInstruction, then contents alternating user and model, \

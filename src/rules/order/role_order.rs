@@ -79,7 +79,15 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             Role::Tool | Role::Function => {
                 let answers_call = (prev.role == Role::Assistant && prev.calls_tools())
                     || matches!(prev.role, Role::Tool | Role::Function);
-                if !answers_call {
+                if !answers_call && prev.role == Role::User && tool_alternation(ctx) {
+                    let w = super::words(ctx.format);
+                    let turns = format!(
+                        "{} message follows a user message (two turns of the user's side in a row)",
+                        cur.role.as_str()
+                    );
+                    let fix = format!("put the {}'s tool call between them", w.assistant);
+                    report_repeat(ctx, cur.role_span, &turns, &fix);
+                } else if !answers_call {
                     ctx.report(
                         Code::O006,
                         cur.role_span,
@@ -94,6 +102,17 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                 if prev.role == Role::User
                     && (images_only(prev) || images_only(cur))
                     && alternation(ctx).is_none() => {}
+            Role::User if prev.role == Role::Tool && tool_alternation(ctx) => {
+                let w = super::words(ctx.format);
+                let turns =
+                    "user message follows a tool result (two turns of the user's side in a row)"
+                        .to_string();
+                let fix = format!(
+                    "add the {}'s reply to the tool result between them",
+                    w.assistant
+                );
+                report_repeat(ctx, cur.role_span, &turns, &fix);
+            }
             Role::User if prev.role == Role::User => {
                 let w = super::words(ctx.format);
                 let turns = format!("two user {} in a row", w.messages);
@@ -113,6 +132,12 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             _ => {}
         }
     }
+}
+
+/// Whether the target's alternation counts tool results as the user's turns
+/// (LLaMA-Factory), where it applies to the record.
+fn tool_alternation(ctx: &RecordContext<'_>) -> bool {
+    ctx.settings.target.is_some_and(|t| t.tool_turns_alternate) && alternation(ctx).is_some()
 }
 
 /// A message that holds images and no text.
