@@ -354,3 +354,35 @@ fn a_records_own_prompt_format_is_no_template_leak() {
     assert_eq!(chat.len(), 1, "{chat:?}");
     assert!(chat[0].contains("### Instruction:"), "{chat:?}");
 }
+
+/// C007 judges a user turn as a whole: filler in an Alpaca record's `input`, after its
+/// instruction, is handed to the task, as in a chat message's second paragraph; filler
+/// that opens the instruction is a placeholder.
+#[test]
+fn filler_in_an_alpaca_input_is_the_task_s_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lorem = "Lorem ipsum dolor sit amet, consectetur adipiscing elit.";
+    let records = [
+        serde_json::json!({"instruction": "Count the words of the text below.", "input": lorem,
+            "output": "The text has eight words in total."}),
+        serde_json::json!({"instruction": lorem, "input": "",
+            "output": "The text has eight words in total."}),
+    ];
+    let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    std::fs::write(dir.path().join("alpaca.jsonl"), lines.join("\n") + "\n").expect("write");
+    let out = tunelint(dir.path())
+        .args([
+            "--isolated",
+            "--format",
+            "concise",
+            "--select",
+            "C007",
+            "alpaca.jsonl",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let found: Vec<&str> = stdout.lines().filter(|l| l.contains(" C007 ")).collect();
+    assert_eq!(found.len(), 1, "{stdout}");
+    assert!(found[0].starts_with("alpaca.jsonl:2:"), "{stdout}");
+}

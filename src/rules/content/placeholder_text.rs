@@ -35,7 +35,8 @@ declare_rule! {
     ///   `// FIXME`), and `TODO list`;
     /// - "Lorem Ipsum" as a name, without the "dolor" of the filler ("the history of Lorem
     ///   Ipsum"), and the filler inside a user or system message that does not start with it
-    ///   (text handed to a task as its input: "count the words of: Lorem ipsum dolor…");
+    ///   (text handed to a task as its input: "count the words of: Lorem ipsum dolor…", or
+    ///   an Alpaca record's `input` after its instruction);
     /// - `<input placeholder="Name">` (an HTML attribute), single braces (`{name}`, common in
     ///   maths and code) and fill-in signatures such as `[Your Name]`, which an assistant
     ///   drafting a letter for the user rightly leaves open.
@@ -88,7 +89,13 @@ const WHOLE: &[&str] = &["...", "\u{2026}", "N/A", "n/a"];
 
 /// Reports the first placeholder of each text of the message.
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
+    // Whether a text opens its message: Alpaca's user turn is its instruction, then its
+    // input; filler in the input is handed to the task, as in a chat message's second
+    // paragraph.
+    let mut opens = true;
     for text in message.content.texts() {
+        let opens_message = opens;
+        opens &= text.value.trim().is_empty();
         let trimmed = text.value.trim();
         if WHOLE.contains(&trimmed) || (trimmed.len() >= 3 && trimmed.bytes().all(|b| b == b'.')) {
             ctx.report(
@@ -101,7 +108,7 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
             );
             continue;
         }
-        if let Some(found) = first_placeholder(&text.value, message.role) {
+        if let Some(found) = first_placeholder(&text.value, message.role, opens_message) {
             report(text, message, found, ctx);
         }
     }
@@ -130,8 +137,13 @@ fn report(
     );
 }
 
-/// The byte range of the first placeholder of `text`, if any.
-pub fn first_placeholder(text: &str, role: Role) -> Option<std::ops::Range<usize>> {
+/// The byte range of the first placeholder of `text`, if any; `opens_message`: no text of
+/// its message comes before it.
+pub fn first_placeholder(
+    text: &str,
+    role: Role,
+    opens_message: bool,
+) -> Option<std::ops::Range<usize>> {
     // Template variables (`{{`, too short for the searcher) and the other triggers are
     // found apart; the first confirmed of either wins.
     let variables = literals::pairs(text.as_bytes(), *b"{{").map(|at| (at, at + 2));
@@ -148,7 +160,7 @@ pub fn first_placeholder(text: &str, role: Role) -> Option<std::ops::Range<usize
             if first.as_ref().is_some_and(|f| start >= f.start) {
                 break;
             }
-            let Some(found) = confirm(text, start, end, role) else {
+            let Some(found) = confirm(text, start, end, role, opens_message) else {
                 continue;
             };
             if !mask
@@ -164,7 +176,13 @@ pub fn first_placeholder(text: &str, role: Role) -> Option<std::ops::Range<usize
 }
 
 /// Checks one trigger in its context; returns the placeholder's full range.
-fn confirm(text: &str, start: usize, end: usize, role: Role) -> Option<std::ops::Range<usize>> {
+fn confirm(
+    text: &str,
+    start: usize,
+    end: usize,
+    role: Role,
+    opens_message: bool,
+) -> Option<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     match bytes[start] {
         b'{' => {
@@ -208,7 +226,7 @@ fn confirm(text: &str, start: usize, end: usize, role: Role) -> Option<std::ops:
             // Filler text handed to a task as its input is data; only a user or system
             // message that starts with it is a placeholder.
             let own_text = matches!(role, Role::Assistant | Role::Tool | Role::Function);
-            (own_text || text[..start].trim().is_empty()).then_some(start..end)
+            (own_text || (opens_message && text[..start].trim().is_empty())).then_some(start..end)
         }
         _ => {
             // TODO, TBD, FIXME: capitals, a whole word, not quoted, not in a comment.
@@ -266,7 +284,7 @@ mod tests {
     use crate::record::Role;
 
     fn found(text: &str) -> Option<&str> {
-        first_placeholder(text, Role::Assistant).map(|r| &text[r])
+        first_placeholder(text, Role::Assistant, true).map(|r| &text[r])
     }
 
     #[test]
@@ -305,8 +323,21 @@ mod tests {
         assert_eq!(found("GET https://api.test/users/{{id}}"), None);
         assert_eq!(found("[inserted] value"), None);
         assert_eq!(
-            first_placeholder("Count the words.\n\nLorem ipsum dolor sit amet", Role::User),
+            first_placeholder(
+                "Count the words.\n\nLorem ipsum dolor sit amet",
+                Role::User,
+                true
+            ),
             None
+        );
+        // Alpaca's input, after the instruction: the same message.
+        assert_eq!(
+            first_placeholder("Lorem ipsum dolor sit amet", Role::User, false),
+            None
+        );
+        assert_eq!(
+            first_placeholder("Lorem ipsum dolor sit amet", Role::User, true),
+            Some(0..17)
         );
     }
 }
