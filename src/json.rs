@@ -61,6 +61,9 @@ pub struct NodeId(pub u32);
 pub struct ParseError {
     pub offset: usize,
     pub message: String,
+    /// The text may be valid JSON, nested deeper than [`MAX_DEPTH`]: not read, rather than
+    /// known to be wrong.
+    pub too_deep: bool,
 }
 
 impl fmt::Display for ParseError {
@@ -262,7 +265,10 @@ fn parse_into(
             }
             b'{' | b'[' => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error(i, format!("nesting deeper than {MAX_DEPTH} levels")));
+                    return Err(ParseError {
+                        too_deep: true,
+                        ..error(i, format!("nesting deeper than {MAX_DEPTH} levels"))
+                    });
                 }
                 let object = c == b'{';
                 let kind = if object { Kind::Object } else { Kind::Array };
@@ -670,6 +676,7 @@ fn error(offset: usize, message: impl Into<String>) -> ParseError {
     ParseError {
         offset,
         message: message.into(),
+        too_deep: false,
     }
 }
 

@@ -14,7 +14,9 @@ declare_rule! {
     /// comment, Python's `True`/`False`/`None`, `NaN`, a raw tab or newline inside a string,
     /// a lone UTF-16 surrogate escape (`\ud83d` without the `\ude00` that completes it, or a
     /// low surrogate alone), reported at the escape. A line that is not JSON is not checked
-    /// any further. In a file that is one JSON array of records, the array's own punctuation
+    /// any further. A line nested deeper than 128 levels is reported as not read (it may be
+    /// valid JSON; no dataset format nests so deep, and the limit keeps the checks' stack
+    /// bounded). In a file that is one JSON array of records, the array's own punctuation
     /// is checked too (a missing or trailing `,`, no closing `]`): such a finding belongs to
     /// no record, and it fails the file-level errors gate, since no JSON reader loads any of
     /// the file.
@@ -56,7 +58,15 @@ pub fn report(text: &str, error: &ParseError, ctx: &mut RecordContext<'_>) {
     ctx.report(
         Code::J001,
         Span::from_usize(at, end),
-        format!("invalid JSON: {}", error.message),
+        if error.too_deep {
+            // Python's json reads up to about 1,000 levels: the line may well be JSON.
+            format!(
+                "JSON {}, which tunelint does not read (no dataset format nests so deep: store the deep value as a string, or flatten it)",
+                error.message
+            )
+        } else {
+            format!("invalid JSON: {}", error.message)
+        },
     );
 }
 
