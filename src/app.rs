@@ -530,6 +530,17 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
     }
 
+    // `--force-exclude` holds for the path standard input stands for, as for a file named:
+    // an editor that pipes a buffer of an excluded file gets nothing reported.
+    let stdin_excluded = args.force_exclude
+        && args
+            .stdin_filename
+            .as_deref()
+            .is_some_and(|name| config.is_excluded(name));
+    if stdin_excluded {
+        found.retain(|f| !matches!(f, Found::Stdin));
+    }
+
     // The baseline read, in a walked folder (`data/baseline.json` with `include =
     // ["data/*.json"]`), is the run's own file, not data: linted, it failed the file-level
     // gate, and `--baseline F --write-baseline F` refused to refresh it as an input. (Only the
@@ -559,10 +570,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         // (`--force-exclude`), there is nothing to do, and that is not an error.
         let all_excluded = args.force_exclude
             && !args.paths.is_empty()
-            && args
-                .paths
-                .iter()
-                .all(|p| p.is_file() && config.is_excluded(p));
+            && args.paths.iter().all(|p| {
+                if p.as_os_str() == "-" {
+                    stdin_excluded
+                } else {
+                    p.is_file() && config.is_excluded(p)
+                }
+            });
         if all_excluded {
             if !args.quiet {
                 crate::say!(
@@ -946,6 +960,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         Mode::Stats => Vec::new(),
     };
     let failed = gate_outcomes.iter().any(|g| !g.passed);
+    // `--quiet` with nothing reported: the failed gates' lines, for standard error.
+    let nothing_reported = total.counts.iter().flatten().all(|&n| n == 0);
+    let failed_gates: Vec<String> = gate_outcomes
+        .iter()
+        .filter(|g| !g.passed && nothing_reported)
+        .map(|g| g.line())
+        .collect();
     let (charts, tables) = match mode {
         // The verdict's charts (composition, token lengths) for the markdown job summary
         // and html; the terminal report leaves them to `stats`.
@@ -1043,6 +1064,19 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     }
     for (f, e) in &unreadable {
         crate::say!("tunelint: error: {}: could not be read: {e}", f.display);
+    }
+    // `--quiet` keeps standard output to the diagnostics (the text formats leave the summary
+    // out); a run that fails with no diagnostic to explain it (files without examples) still
+    // says why, on standard error.
+    if args.quiet
+        && matches!(
+            main_format(&args),
+            OutputFormat::Full | OutputFormat::Concise
+        )
+    {
+        for line in &failed_gates {
+            crate::say!("tunelint: {line}");
+        }
     }
     Ok(if !unreadable.is_empty() {
         Status::Error

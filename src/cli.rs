@@ -224,7 +224,7 @@ pub struct CheckArgs {
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
     pub jobs: Option<u16>,
 
-    /// Print diagnostics and failed gates only, no summary
+    /// Print diagnostics only, no summary (a run that fails with none says why on stderr)
     #[arg(long, short = 'q')]
     pub quiet: bool,
 

@@ -294,12 +294,3 @@ fn row(name: &str, s: &crate::summary::FileSummary) -> [String; 6] {
         thousands(s.count(Level::Warning)),
     ]
 }
-
-/// The lines of the failed gates: what `--quiet` keeps of the summary, so that a run that
-/// fails says why even when no diagnostic explains it (files without examples).
-pub fn failed_gates(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
-    for gate in summary.gates.iter().filter(|g| !g.passed) {
-        writeln!(out, "{}", gate.line())?;
-    }
-    Ok(())
-}
