@@ -393,3 +393,55 @@ fn openai_formatting_reads_tool_calls_as_function_calls() {
         );
     }
 }
+
+/// LLaMA-Factory's multimodal templates stop the run when a record's media and its
+/// `<image>`/`<video>` placeholders differ in number: an error on the media column; a record
+/// whose counts agree (its `mllm_demo` shape) is clean.
+#[test]
+fn media_must_match_their_placeholders() {
+    let dir = TempDir::new().expect("temp dir");
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        r#"{"mm": {"file_name": "mm.json", "formatting": "sharegpt", "columns": {"messages": "messages", "images": "images", "videos": "videos"},
+            "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant"}}}"#,
+    )
+    .expect("write registry");
+    let record = |user: &str, images: &[&str], videos: &[&str]| {
+        serde_json::json!({"messages": [{"role": "user", "content": user},
+            {"role": "assistant", "content": "They are Kane and Gretzka from Bayern Munich."}],
+            "images": images, "videos": videos})
+    };
+    let records = [
+        record("<image>Who are they?", &["1.jpg"], &[]),
+        record("Who are they?", &["1.jpg"], &[]),
+        record("<image><image>Who are they?", &["1.jpg"], &[]),
+        record("<video>Who are they?", &[], &["1.mp4", "2.mp4"]),
+    ];
+    fs::write(
+        dir.path().join("mm.json"),
+        serde_json::to_string_pretty(&records).expect("json"),
+    )
+    .expect("write data");
+    let (_, stdout, stderr) = run(
+        dir.path(),
+        &["--format", "json", "--isolated", "--select", "S", "."],
+    );
+    let report = json_report(&stdout);
+    let found = findings_in(&report, &['S']);
+    assert_eq!(found.len(), 3, "{}\n{stderr}", found.join("\n"));
+    assert!(
+        found[0].contains("\"S012\" \"1 image in \\\"images\\\" but 0 <image> placeholders"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[1].contains("\"S012\" \"1 image in \\\"images\\\" but 2 <image> placeholders"),
+        "{}",
+        found[1]
+    );
+    assert!(
+        found[2].contains("\"S007\" \"2 videos in \\\"videos\\\" but 1 <video> placeholder in"),
+        "{}",
+        found[2]
+    );
+}

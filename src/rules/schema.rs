@@ -384,7 +384,11 @@ declare_rule! {
     /// Azure OpenAI's 64), and a malformed image part: no
     /// `image_url`, an `image_url` that is not an object with a string `url`, a `detail`
     /// other than `auto`, `low` or `high`, or a URL that is neither `http(s)://` nor a base64
-    /// `data:` URL of a PNG, JPEG, GIF or WebP image with well-formed base64 data.
+    /// `data:` URL of a PNG, JPEG, GIF or WebP image with well-formed base64 data. In the
+    /// providers' own shapes: an image and a video in one Bedrock Nova record; a LLaMA-Factory
+    /// record whose `images` differ in number from the `<image>` placeholders of its messages
+    /// (its multimodal templates stop the run; videos and audios against `<video>` and
+    /// `<audio>` are S007).
     ///
     /// ## Why is this bad?
     /// OpenAI's vision fine-tuning accepts images only in user messages, and providers cap

@@ -85,7 +85,82 @@ pub fn normalize<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
     let conv = read(doc, ctx)?;
+    check_media_placeholders(doc, &conv, ctx);
     Some(undesirable_as_prompt(doc, ctx.settings, conv))
+}
+
+/// LLaMA-Factory's multimodal templates count the `<image>`, `<video>` and `<audio>`
+/// placeholders of the messages against the record's media and stop the run with
+/// "The number of images does not match the number of <image> tokens" when they differ
+/// (`mm_plugin.py`, `_validate_messages`). The media columns are the `dataset_info.json`
+/// entry's (read only where it names them), or `images`, `videos`, `audios`.
+fn check_media_placeholders(
+    doc: &Document<'_, '_>,
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+) {
+    let declared = ctx.settings.declared.as_deref();
+    let column =
+        |declared_name: Option<&Option<String>>, default: &'static str| -> Option<String> {
+            match declared_name {
+                Some(name) => name.clone(),
+                None => Some(default.to_owned()),
+            }
+        };
+    let media = [
+        (
+            "image",
+            "images",
+            "<image>",
+            Code::S012,
+            column(declared.map(|d| &d.columns.images), "images"),
+        ),
+        (
+            "video",
+            "videos",
+            "<video>",
+            Code::S007,
+            column(declared.map(|d| &d.columns.videos), "videos"),
+        ),
+        (
+            "audio",
+            "audios",
+            "<audio>",
+            Code::S007,
+            column(declared.map(|d| &d.columns.audios), "audios"),
+        ),
+    ];
+    for (one, many, placeholder, code, key) in media {
+        let Some(value) = key.as_deref().and_then(|k| doc.get(doc.root(), k)) else {
+            continue;
+        };
+        let count = match doc.kind(value) {
+            Kind::String => 1,
+            Kind::Array => doc.len(value),
+            _ => continue,
+        };
+        let placeholders: usize = conv
+            .messages
+            .iter()
+            .filter(|m| !m.role.is_instruction())
+            .flat_map(|m| m.content.texts())
+            .map(|t| t.value.matches(placeholder).count())
+            .sum();
+        if count != placeholders {
+            let things =
+                |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            ctx.report(
+                code,
+                doc.span(value),
+                format!(
+                    "{} in {} but {} in the messages; LLaMA-Factory's multimodal templates stop the run (\"The number of {many} does not match the number of {placeholder} tokens\"): put one {placeholder} where each {one} goes",
+                    things(count, one),
+                    quote(key.as_deref().unwrap_or(many)),
+                    things(placeholders, &format!("{placeholder} placeholder")),
+                ),
+            );
+        }
+    }
 }
 
 /// A KTO record whose tag (`kto_tag`, `label`, or the column `dataset_info.json` names) is
