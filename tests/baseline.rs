@@ -568,7 +568,7 @@ fn file_level_errors_are_never_accepted() {
         "The capital of France is Paris.",
     );
     std::fs::write(d.join("bom.jsonl"), format!("\u{feff}{record}\n")).expect("write");
-    write_lines(d, "few.jsonl", &[record.clone()]);
+    write_lines(d, "few.jsonl", std::slice::from_ref(&record));
     for (file, extra, code) in [
         ("bom.jsonl", &[][..], "J005"),
         ("few.jsonl", &["--target", "openai"][..], "B001"),
