@@ -32,11 +32,13 @@ fn write(dir: &Path, rel: &str, text: &str) {
     fs::write(path, text).expect("write file");
 }
 
-/// A user message with `n` image parts, and an answer.
+/// A user message with `n` image parts (base64 PNGs, which every provider takes), and an
+/// answer.
 fn with_images(n: usize) -> String {
     let images: Vec<String> = (0..n)
-        .map(|i| {
-            format!(r#"{{"type": "image_url", "image_url": {{"url": "https://support.example.com/shots/{i}.png"}}}}"#)
+        .map(|_| {
+            r#"{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}"#
+                .to_owned()
         })
         .collect();
     format!(
@@ -1254,4 +1256,59 @@ fn llama_factory_counts_tool_results_on_the_users_side() {
         out.contains(" O006 tool message follows a user message"),
         "{out}"
     );
+}
+
+/// Together and Fireworks take images only as base64 data URLs of a few types (Together's
+/// upload check; Fireworks' VLM guide); Together also refuses a non-zero `weight` on a
+/// message with an image, and a conversation mixing string content with lists of parts.
+#[test]
+fn together_and_fireworks_take_base64_images_of_their_types() {
+    let image = |url: &str| {
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": [{{"type": "text", "text": "What is this cheese?"}}, {{"type": "image_url", "image_url": {{"url": "{url}"}}}}]}}, {{"role": "assistant", "content": [{{"type": "text", "text": "That cheese is Danbo."}}]}}]}}"#
+        )
+    };
+    let png = "data:image/png;base64,iVBORw0KGgo=";
+    let link = image("https://upload.wikimedia.org/wikipedia/commons/3/36/Danbo_Cheese.jpg");
+    let gif = image("data:image/gif;base64,R0lGODlhAQABAAAAACw=");
+    for target in ["together", "fireworks"] {
+        let (code, out) = check(&[&image(png)], &["--target", target]);
+        assert_eq!(code, 0, "{target}: {out}");
+        let (code, out) = check(&[&link], &["--target", target]);
+        assert_eq!(code, 1, "{target}: {out}");
+        assert!(
+            out.contains("S012 image given as a link;"),
+            "{target}: {out}"
+        );
+        let (code, out) = check(&[&gif], &["--target", target]);
+        assert_eq!(code, 1, "{target}: {out}");
+        assert!(
+            out.contains("S012 image of type \"image/gif\";"),
+            "{target}: {out}"
+        );
+    }
+    // Without a target, a link and a GIF are what OpenAI's vision data holds.
+    let (code, out) = check(&[&link, &gif], &[]);
+    assert_eq!(code, 0, "{out}");
+
+    let weighted =
+        image(png).replacen(r#""role": "user", "#, r#""role": "user", "weight": 1, "#, 1);
+    let (code, out) = check(&[&weighted], &["--target", "together"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "S009 a message with an image has a non-zero \"weight\", which Together rejects"
+        ),
+        "{out}"
+    );
+    let mixed = image(png).replacen(
+        r#"[{"type": "text", "text": "That cheese is Danbo."}]"#,
+        r#""That cheese is Danbo.""#,
+        1,
+    );
+    let (code, out) = check(&[&mixed], &["--target", "together"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("S007 this message's content is a string, where an earlier message's is a list of parts; Together"), "{out}");
+    let (code, out) = check(&[&mixed], &["--target", "fireworks"]);
+    assert_eq!(code, 0, "{out}");
 }

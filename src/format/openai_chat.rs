@@ -64,7 +64,64 @@ pub fn normalize<'s>(
         return None;
     }
     check_tool_pairing(&conv, ctx);
+    check_image_messages(doc, messages_node, &conv, ctx);
     Some(conv)
+}
+
+/// The target's image rules, where it reads this record's format.
+fn image_rules(ctx: &RecordContext<'_>) -> Option<(&'static str, crate::target::ImageData)> {
+    let target = ctx.settings.target?;
+    if !target.accepts(ctx.format.read_as().as_str()) {
+        return None;
+    }
+    Some((target.title, target.image_data?.value))
+}
+
+/// Together's rules on the messages of an example with images: a message holding an image
+/// carries no non-zero `weight` (S009), and the messages' content is all strings or all
+/// lists of parts (S007).
+fn check_image_messages(
+    doc: &Document<'_, '_>,
+    messages: NodeId,
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+) {
+    let Some((title, rules)) = image_rules(ctx) else {
+        return;
+    };
+    if rules.unweighted {
+        for (m, node) in conv.messages.iter().zip(doc.elements(messages)) {
+            if m.content.has_image()
+                && m.weight.is_some_and(|w| w != 0)
+                && let Some(weight) = doc.get(node, "weight")
+            {
+                ctx.report(
+                    Code::S009,
+                    doc.span(weight),
+                    format!("a message with an image has a non-zero \"weight\", which {title} rejects; drop the weight or make it 0"),
+                );
+            }
+        }
+    }
+    if rules.uniform_content {
+        let parts = |m: &&Message<'_>| matches!(m.content, Content::Parts { .. });
+        let text = |m: &&Message<'_>| matches!(m.content, Content::Text(_));
+        let first_parts = conv.messages.iter().find(parts);
+        let first_text = conv.messages.iter().find(text);
+        if let (Some(p), Some(t)) = (first_parts, first_text) {
+            // Reported on the later of the two: the message that breaks the pattern.
+            let (odd, kind) = if p.span.start > t.span.start {
+                (p, "a list of parts, where an earlier message's is a string")
+            } else {
+                (t, "a string, where an earlier message's is a list of parts")
+            };
+            ctx.report(
+                Code::S007,
+                odd.role_span,
+                format!("this message's content is {kind}; {title} takes a conversation's messages all as strings or all as lists of parts (write each text as a {{\"type\": \"text\"}} part)"),
+            );
+        }
+    }
 }
 
 /// Reads the keys of a chat object (`messages`, `tools`, `parallel_tool_calls`,
@@ -899,6 +956,45 @@ fn check_image(doc: &Document<'_, '_>, part: NodeId, ctx: &mut RecordContext<'_>
     };
     if let Some(problem) = image_url_problem(&url) {
         ctx.report(Code::S012, doc.span(url_node), problem);
+        return;
+    }
+    if let Some((title, rules)) = image_rules(ctx) {
+        let mime = url
+            .strip_prefix("data:")
+            .and_then(|rest| rest.split_once(";base64,"))
+            .map(|(mime, _)| mime);
+        let types = rules
+            .mime_types
+            .iter()
+            .map(|t| t.trim_start_matches("image/"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match mime {
+            Some(mime) if rules.mime_types.contains(&mime) => {}
+            Some(mime) => ctx.report(
+                Code::S012,
+                doc.span(url_node),
+                format!("image of type {}; {title} takes base64 images of these types only: {types}", quote(mime)),
+            ),
+            None => ctx.report(
+                Code::S012,
+                doc.span(url_node),
+                format!("image given as a link; {title} takes images only as base64 data URLs ({types}): download the image and embed it as data:image/...;base64,..."),
+            ),
+        }
+        if let Some(max) = rules.max_url_chars
+            && url.len() > max
+        {
+            ctx.report(
+                Code::S012,
+                doc.span(url_node),
+                format!(
+                    "image data URL of {} characters; {title} takes images of at most 10 MB ({} characters of base64)",
+                    crate::wording::thousands(url.len() as u64),
+                    crate::wording::thousands(max as u64)
+                ),
+            );
+        }
     }
 }
 

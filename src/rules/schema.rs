@@ -384,7 +384,9 @@ declare_rule! {
     /// Azure OpenAI's 64), and a malformed image part: no
     /// `image_url`, an `image_url` that is not an object with a string `url`, a `detail`
     /// other than `auto`, `low` or `high`, or a URL that is neither `http(s)://` nor a base64
-    /// `data:` URL of a PNG, JPEG, GIF or WebP image with well-formed base64 data. In the
+    /// `data:` URL of a PNG, JPEG, GIF or WebP image with well-formed base64 data. With a
+    /// target that takes images only as base64 data URLs of some types (Together: JPEG, PNG
+    /// or WebP, at most 10 MB; Fireworks: PNG or JPEG), a link or another type. In the
     /// providers' own shapes: an image and a video in one Bedrock Nova record; a LLaMA-Factory
     /// record whose `images` differ in number from the `<image>` placeholders of its messages
     /// (its multimodal templates stop the run; videos and audios against `<video>` and

@@ -70,6 +70,7 @@ pub(super) const TARGET: Target = Target {
         source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
     },
     max_images: None,
+    image_data: None,
     tool_call_id: None,
     examples: None,
     limits: &[],

@@ -25,6 +25,7 @@ pub(super) const TARGET: Target = Target {
         value: 64,
         source: "https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision",
     }),
+    image_data: None,
     tool_call_id: None,
     examples: Some(Cited {
         value: ExampleCount { min: 10, max: None },

@@ -28,6 +28,7 @@ pub(super) const TARGET: Target = Target {
         source: FORMAT,
     },
     max_images: None,
+    image_data: None,
     tool_call_id: None,
     examples: None,
     limits: &[],

@@ -32,6 +32,7 @@ pub(super) const TARGET: Target = Target {
         source: "https://docs.aws.amazon.com/bedrock/latest/userguide/distillation-data-prep-option-1.html",
     },
     max_images: None,
+    image_data: None,
     tool_call_id: None,
     examples: None,
     limits: &[],

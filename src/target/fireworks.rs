@@ -1,6 +1,6 @@
 //! Fireworks AI supervised fine-tuning.
 
-use super::{Cited, ExampleCount, KeyPlace, Keys, Loader, Target, Tokenizer};
+use super::{Cited, ExampleCount, ImageData, KeyPlace, Keys, Loader, Target, Tokenizer};
 
 const SFT: &str = "https://docs.fireworks.ai/fine-tuning/fine-tuning-models";
 /// Preference tuning: `input.messages`, `preferred_output`, `non_preferred_output`.
@@ -53,6 +53,15 @@ pub(super) const TARGET: Target = Target {
         source: SFT,
     },
     max_images: None,
+    image_data: Some(Cited {
+        value: ImageData {
+            mime_types: &["image/png", "image/jpeg", "image/jpg"],
+            max_url_chars: None,
+            unweighted: false,
+            uniform_content: false,
+        },
+        source: "https://docs.fireworks.ai/fine-tuning/fine-tuning-vlm",
+    }),
     tool_call_id: None,
     examples: Some(Cited {
         value: ExampleCount {

@@ -42,6 +42,7 @@ pub(super) const TARGET: Target = Target {
         source: DATA,
     },
     max_images: None,
+    image_data: None,
     tool_call_id: None,
     examples: None,
     limits: &[],

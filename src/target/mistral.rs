@@ -27,6 +27,7 @@ pub(super) const TARGET: Target = Target {
         source: API,
     },
     max_images: None,
+    image_data: None,
     tool_call_id: Some(Cited {
         value: ToolCallId {
             len: 9,

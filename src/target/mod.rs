@@ -160,6 +160,9 @@ pub struct Target {
     /// (LLaMA-Factory's observation positions): a tool result next to a user turn breaks
     /// it as two user turns would.
     pub tool_turns_alternate: bool,
+    /// How its images must be given, where it says (S012): base64 data URLs of these types,
+    /// not links; and Together's further upload rules.
+    pub image_data: Option<Cited<ImageData>>,
     /// Where a conversation whose first turn after the system prompt is not the user's is
     /// not trained (O006 reports it as an error naming the target): the rule in its words.
     pub user_first: Option<Cited<&'static str>>,
@@ -195,6 +198,20 @@ pub struct Target {
     /// Where a tool call needs no `id` (S010) when no tool message answers it (the example
     /// ends on the call the model learns to make), in the provider's words.
     pub unanswered_call_ids: Option<Cited<&'static str>>,
+}
+
+/// A provider's rules for the images of an example (S012, S007, S009).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImageData {
+    /// The MIME types of the base64 data URLs it reads; a link (`https://...`) is refused.
+    pub mime_types: &'static [&'static str],
+    /// The longest data URL, in characters (Together: 10 MB of image).
+    pub max_url_chars: Option<usize>,
+    /// A message holding an image must not carry a non-zero `weight` (Together).
+    pub unweighted: bool,
+    /// Every message of a conversation has its content as a string, or every one as a list
+    /// of parts, not a mix (Together).
+    pub uniform_content: bool,
 }
 
 impl Target {

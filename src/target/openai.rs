@@ -33,6 +33,7 @@ pub(super) const TARGET: Target = Target {
         value: 10,
         source: "https://developers.openai.com/api/docs/guides/vision-fine-tuning",
     }),
+    image_data: None,
     tool_call_id: None,
     examples: Some(Cited {
         value: ExampleCount { min: 10, max: None },

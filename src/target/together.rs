@@ -1,11 +1,15 @@
 //! Together AI fine-tuning.
 
-use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
+use super::{Cited, ImageData, KeyPlace, Keys, Loader, Target, Tokenizer};
 
 const DATA: &str = "https://docs.together.ai/docs/fine-tuning/data-preparation";
 const VISION: &str = "https://docs.together.ai/docs/fine-tuning-vlm";
 const TOOLS: &str = "https://docs.together.ai/docs/fine-tuning/function-calling";
 const REASONING: &str = "https://docs.together.ai/docs/fine-tuning/reasoning";
+const CHECK: &str =
+    "https://github.com/togethercomputer/together-python/blob/main/src/together/utils/files.py";
+/// together-python's `MAX_BASE64_IMAGE_LENGTH`: the data URL of a 10 MB image.
+const MAX_IMAGE_URL: usize = "data:image/jpeg;base64,".len() + 4 * (10 * 1024 * 1024) / 3;
 
 pub(super) const TARGET: Target = Target {
     name: "together",
@@ -47,6 +51,16 @@ pub(super) const TARGET: Target = Target {
     max_images: Some(Cited {
         value: 10,
         source: VISION,
+    }),
+    // together-python's upload check (`utils/files.py`, `_check_message_content`).
+    image_data: Some(Cited {
+        value: ImageData {
+            mime_types: &["image/jpeg", "image/png", "image/webp"],
+            max_url_chars: Some(MAX_IMAGE_URL),
+            unweighted: true,
+            uniform_content: true,
+        },
+        source: CHECK,
     }),
     tool_call_id: None,
     examples: None,

@@ -45,6 +45,7 @@ pub(super) const TARGET: Target = Target {
         source: FORMATS,
     },
     max_images: None,
+    image_data: None,
     tool_call_id: None,
     examples: None,
     limits: &[],

@@ -31,6 +31,7 @@ pub(super) const TARGET: Target = Target {
         value: 30,
         source: IMAGES,
     }),
+    image_data: None,
     tool_call_id: None,
     examples: None,
     limits: &[Cited {
