@@ -112,7 +112,11 @@ fn each_targets_documented_shapes_read_without_a_finding() {
     const FIREWORKS_RFT: &str =
         r#"{"messages": [{"role": "user", "content": "What is 15 + 27?"}], "ground_truth": "42"}"#;
     const NOVA_RFT: &str = r#"{"messages": [{"role": "system", "content": "You are a math tutor."}, {"role": "user", "content": "Solve: 2x + 5 = 13"}], "reference_answer": {"solution": "x = 4"}}"#;
-    let cases: [(&str, &[&str]); 14] = [
+    // axolotl's `stepwise_supervised` example, docs/dataset-formats/stepwise_supervised.qmd.
+    const STEPWISE: &str = r#"{"prompt": "Which number is larger, 9.8 or 9.11?", "completions": ["The fractional part of 9.8 is 0.8, while the fractional part of 9.11 is 0.11.", "Since 0.11 is greater than 0.8, the number 9.11 is larger than 9.8."], "labels": [true, false]}"#;
+    let cases: [(&str, &[&str]); 16] = [
+        (STEPWISE, &["--target", "axolotl"]),
+        (STEPWISE, &["--target", "trl"]),
         (CHAT, &["--target", "bedrock-claude"]),
         (FIREWORKS_RFT, &["--target", "fireworks", "--select", "S,O"]),
         (NOVA_RFT, &["--target", "bedrock-nova"]),

@@ -12,7 +12,9 @@ pub(super) const TARGET: Target = Target {
     // `input_output` segments, pre-tokenized datasets, and the preference
     // types of its RLHF trainers (DPO, IPO, ORPO: prompt, chosen and rejected, or with
     // `type: chat_template.default` `messages` beside one chosen and one rejected message,
-    // docs/rlhf.html; KTO: prompt, completion and label).
+    // docs/rlhf.html; KTO: prompt, completion and label), and prompts alone: its
+    // `stepwise_supervised` type (prompt, completions and labels, for process reward models,
+    // docs/dataset-formats/stepwise_supervised.qmd) and GRPO's prompt sets (`rl: grpo`).
     formats: Cited {
         value: &[
             "axolotl-chat",
@@ -26,6 +28,7 @@ pub(super) const TARGET: Target = Target {
             "axolotl-segments",
             "axolotl-preference",
             "axolotl-instruct",
+            "prompt-only",
         ],
         source: FORMATS,
     },
