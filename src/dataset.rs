@@ -11,7 +11,7 @@
 use std::any::{Any, TypeId};
 use std::cell::OnceCell;
 
-use crate::diagnostic::{Diagnostic, FileId, Location, RecordStart, Related};
+use crate::diagnostic::{Diagnostic, FileId, Location, RecordStart, Related, Span};
 use crate::json::Document;
 use crate::record::Conversation;
 use crate::registry::Code;
@@ -576,6 +576,33 @@ impl<'a> DatasetContext<'a> {
         let mut d = crate::context::diagnostic_at(code, Level::Error, location, message);
         d.about_file = true;
         (self.out)(d, NO_RECORD);
+    }
+
+    /// Where `span` of record `index` of `file` is: `span` is a range of the record's text as
+    /// the engine read it (what a [`RecordView`]'s conversation spans index), read again now;
+    /// the record's first character when it cannot be (a pretty-printed array's record,
+    /// whose first line alone is read again, or a file changed under us).
+    pub fn locate_in_record(&mut self, file: FileId, index: usize, span: Span) -> Location {
+        let item = self.facts[file as usize].items[index];
+        let fallback = item.location(file);
+        let lines = self.lines;
+        let read = self.reread.get_or_insert_with(|| lines.session());
+        let Some(bytes) = read(file, item.offset) else {
+            return fallback;
+        };
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            return fallback;
+        };
+        if span.end as usize > text.len() || !text.is_char_boundary(span.start as usize) {
+            return fallback;
+        }
+        let start = RecordStart {
+            line: item.line,
+            line_offset: item.offset - u64::from(item.column_bytes),
+            column_bytes: item.column_bytes,
+            column_chars: item.column_chars,
+        };
+        Location::in_record(file, &start, text, span)
     }
 
     /// Reports `code` on record `index` of `file`, pointing at `related` when given.

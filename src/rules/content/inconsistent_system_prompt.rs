@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::dataset::{DatasetContext, FactKind, Facts, RecordView};
 use crate::declare_rule;
-use crate::diagnostic::{FileId, Related};
+use crate::diagnostic::{FileId, Related, Span};
 use crate::rules::{Code, RunsOn};
 use crate::wording::{plural, thousands};
 
@@ -15,8 +15,9 @@ declare_rule! {
     /// the rare exceptions to a clear majority: an example whose system prompt differs from
     /// the most common one, when more than half of the examples with a system prompt use that
     /// one and the differing prompt is used by fewer than 10% of them; and an example without
-    /// a system prompt, when fewer than 10% of the examples lack one. The finding names the
-    /// line of the first example with the most common prompt. A deliberate mix (several
+    /// a system prompt, when fewer than 10% of the examples lack one. The finding points at
+    /// the differing prompt's text (at the record, for a missing one) and names the line of
+    /// the first example with the most common prompt. A deliberate mix (several
     /// personas, or a sizeable share of examples without a prompt) is not reported. The fix
     /// is the same system prompt in every example.
     ///
@@ -63,10 +64,11 @@ pub const RUNS_ON: RunsOn = RunsOn::Dataset {
 };
 
 /// Of each record: whether it is a conversation, and the hash of its first system (or
-/// developer) message's text.
+/// developer) message's text with where that text is in the record (what a differing
+/// prompt's finding points at).
 #[derive(Default)]
 pub struct SystemPrompts {
-    prompts: Vec<Option<Option<u64>>>,
+    prompts: Vec<Option<Option<(u64, Span)>>>,
 }
 
 static SYSTEM_PROMPTS: FactKind = FactKind {
@@ -80,7 +82,13 @@ impl Facts for SystemPrompts {
             conv.messages
                 .iter()
                 .find(|m| m.role.is_instruction())
-                .map(|m| xxhash_rust::xxh3::xxh3_64(m.content.joined_text().as_bytes()))
+                .map(|m| {
+                    let span = m.content.texts().next().map_or(m.span, |t| t.span);
+                    (
+                        xxhash_rust::xxh3::xxh3_64(m.content.joined_text().as_bytes()),
+                        span,
+                    )
+                })
         }));
     }
 
@@ -111,7 +119,8 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
     let Some(prompts) = facts.get::<SystemPrompts>() else {
         return;
     };
-    let system = |i: usize| prompts.prompts[i].flatten();
+    let system = |i: usize| prompts.prompts[i].flatten().map(|(h, _)| h);
+    let span_of = |i: usize| prompts.prompts[i].flatten().map(|(_, s)| s);
     let convs: Vec<usize> = (0..prompts.prompts.len())
         .filter(|&i| prompts.prompts[i].is_some())
         .collect();
@@ -155,13 +164,21 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
                 format!("no system prompt, while {} of {} have one (the most common is at {dominant_place})", thousands(with_system as u64), plural(convs.len() as u64, "example")),
                 related(),
             ),
-            Some(h) if h != dominant && differing_flagged && rare(variant_counts[&h], with_system) => ctx.report(
-                Code::C012,
-                file,
-                i,
-                format!("system prompt differs from the most common one ({dominant_place}, used by {} of {} with a system prompt)", thousands(count as u64), plural(with_system as u64, "example")),
-                related(),
-            ),
+            Some(h) if h != dominant && differing_flagged && rare(variant_counts[&h], with_system) => {
+                // At the differing prompt's text.
+                let at = match span_of(i) {
+                    Some(span) => ctx.locate_in_record(file, i, span),
+                    None => facts.items[i].location(file),
+                };
+                ctx.report_at(
+                    Code::C012,
+                    i,
+                    at,
+                    crate::rule::Level::Error,
+                    format!("system prompt differs from the most common one ({dominant_place}, used by {} of {} with a system prompt)", thousands(count as u64), plural(with_system as u64, "example")),
+                    related(),
+                );
+            }
             _ => {}
         }
     }
