@@ -241,16 +241,17 @@ fn lint_auto(record: &str) -> (Vec<tunelint::diagnostic::Diagnostic>, engine::Fi
 }
 
 /// LLaMA-Factory's alpaca shape carries its own columns beside alpaca's (`images`, `tools`,
-/// `kto_tag`, ...): such a file is LLaMA-Factory's, and the columns are checked, not S008.
+/// `kto_tag`, ...): such a file is LLaMA-Factory's, and the columns are checked, not S008
+/// (an image is placed by an `<image>` in the text, as its multimodal templates require).
 #[test]
 fn llama_factory_alpaca_columns() {
     let (diags, summary) = lint_auto(
-        r#"{"instruction": "Describe the picture.", "input": "", "output": "A lighthouse on a rocky coast at dusk.", "images": ["lighthouse.jpg"], "kto_tag": true}"#,
+        r#"{"instruction": "<image>Describe the picture.", "input": "", "output": "A lighthouse on a rocky coast at dusk.", "images": ["lighthouse.jpg"], "kto_tag": true}"#,
     );
     assert_eq!(summary.format, Some(FormatChoice::LlamaFactory));
     assert!(diags.is_empty(), "{diags:?}");
     let (diags, _) = lint_auto(
-        r#"{"instruction": "Describe the picture.", "input": "", "output": "A lighthouse on a rocky coast at dusk.", "images": ["lighthouse.jpg"], "kto_tag": "yes"}"#,
+        r#"{"instruction": "<image>Describe the picture.", "input": "", "output": "A lighthouse on a rocky coast at dusk.", "images": ["lighthouse.jpg"], "kto_tag": "yes"}"#,
     );
     let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
     assert_eq!(codes, vec![Code::S007], "{diags:?}");

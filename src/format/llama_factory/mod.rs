@@ -93,12 +93,21 @@ pub fn normalize<'s>(
 /// placeholders of the messages against the record's media and stop the run with
 /// "The number of images does not match the number of <image> tokens" when they differ
 /// (`mm_plugin.py`, `_validate_messages`). The media columns are the `dataset_info.json`
-/// entry's (read only where it names them), or `images`, `videos`, `audios`.
+/// entry's (read only where it names them), or `images`, `videos`, `audios`. Records of
+/// the v1 data engine (content parts) carry their media in the parts, and are not counted.
 fn check_media_placeholders(
     doc: &Document<'_, '_>,
     conv: &Conversation<'_>,
     ctx: &mut RecordContext<'_>,
 ) {
+    // The v1 data engine gives media as content parts, with no placeholders to count.
+    if conv
+        .messages
+        .iter()
+        .any(|m| matches!(m.content, crate::record::Content::Parts { .. }))
+    {
+        return;
+    }
     let declared = ctx.settings.declared.as_deref();
     let column =
         |declared_name: Option<&Option<String>>, default: &'static str| -> Option<String> {
