@@ -605,6 +605,18 @@ impl<'a> DatasetContext<'a> {
         Location::in_record(file, &start, text, span)
     }
 
+    /// Where the text the near-duplicate rules compared is in record `index` of `file`
+    /// (the first user message), or the record's first character.
+    pub fn locate_compared(&mut self, file: FileId, index: usize) -> Location {
+        let span = self.facts[file as usize]
+            .get::<crate::dedup::texts::CompareTexts>()
+            .and_then(|t| t.place_in_record(index));
+        match span {
+            Some(span) => self.locate_in_record(file, index, span),
+            None => self.facts[file as usize].items[index].location(file),
+        }
+    }
+
     /// Reports `code` on record `index` of `file`, pointing at `related` when given.
     pub fn report(
         &mut self,

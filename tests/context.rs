@@ -156,7 +156,7 @@ fn a_staged_near_duplicate_of_another_shard_is_reported_on_the_staged_line() {
     assert_eq!(found.len(), 1, "{}", out.stdout);
     assert!(
         found[0].starts_with(
-            "data/train-00000-of-00002.jsonl:2:1: D002 near-duplicate of the example at data/train-00001-of-00002.jsonl:"
+            "data/train-00000-of-00002.jsonl:2:25: D002 near-duplicate of the example at data/train-00001-of-00002.jsonl:"
         ),
         "{}",
         out.stdout
@@ -176,7 +176,7 @@ fn a_staged_near_duplicate_of_another_shard_is_reported_on_the_staged_line() {
     assert!(
         findings(&all.stdout)
             .iter()
-            .any(|f| f.starts_with("data/train-00001-of-00002.jsonl:3:1: D002")),
+            .any(|f| f.starts_with("data/train-00001-of-00002.jsonl:3:25: D002")),
         "{}",
         all.stdout
     );

@@ -540,14 +540,14 @@ fn a_new_near_duplicate_and_a_new_leak_are_reported_on_the_new_lines() {
     assert_eq!(found.len(), 2, "{}", out.stdout);
     assert!(
         found[0].starts_with(&format!(
-            "{first}:1:1: D002 near-duplicate of the example at {second}:2:"
+            "{first}:1:25: D002 near-duplicate of the example at {second}:2:"
         )),
         "{}",
         out.stdout
     );
     assert!(
         found[1].starts_with(&format!(
-            "{first}:2:1: D003 near copy of evaluation example {test}:2 ("
+            "{first}:2:25: D003 near copy of evaluation example {test}:2 ("
         )),
         "{}",
         out.stdout
@@ -566,7 +566,7 @@ fn a_new_near_duplicate_and_a_new_leak_are_reported_on_the_new_lines() {
         .collect();
     assert_eq!(
         places,
-        [format!("{test}:2:1: D003"), format!("{second}:2:1: D002"),],
+        [format!("{test}:2:25: D003"), format!("{second}:2:25: D002"),],
         "{}",
         all.stdout
     );

@@ -268,7 +268,7 @@ fn split_files_in_one_directory_are_checked_for_leaks() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("valid.jsonl:2:1: D003 near copy of training example train.jsonl:1 ("),
+        stdout.contains("valid.jsonl:2:25: D003 near copy of training example train.jsonl:1 ("),
         "{stdout}"
     );
     assert!(stdout.contains("gate failed: duplicates 2"), "{stdout}");
@@ -337,7 +337,7 @@ fn dedup_threshold_and_field_come_from_config() {
             .expect("run");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    assert!(run("").contains("x.jsonl:2:1: D002 near-duplicate of the example at line 1"));
+    assert!(run("").contains("x.jsonl:2:25: D002 near-duplicate of the example at line 1"));
     assert!(!run("[dedup]\nthreshold = 0.99\n").contains("D002"));
     assert!(!run("[dedup]\nfield = \"assistant\"\n").contains("D002"));
 }
@@ -374,15 +374,15 @@ fn a_pair_exactly_at_the_threshold_is_a_near_duplicate() {
     let default = run("");
     assert!(
         default.contains(
-            "x.jsonl:2:1: D002 near-duplicate of the example at line 1: first user message 85.0% similar (threshold 85%)"
+            "x.jsonl:2:25: D002 near-duplicate of the example at line 1: first user message 85.0% similar (threshold 85%)"
         ),
         "{default}"
     );
     let just_over = run("[dedup]\nthreshold = 0.8500001\n");
-    assert!(!just_over.contains("x.jsonl:2:1: D002"), "{just_over}");
+    assert!(!just_over.contains("x.jsonl:2:25: D002"), "{just_over}");
     let exact = run("[dedup]\nthreshold = 1.0\n");
     assert!(
-        exact.contains("x.jsonl:4:1: D002 near-duplicate of the example at line 3")
+        exact.contains("x.jsonl:4:25: D002 near-duplicate of the example at line 3")
             && !exact.contains("x.jsonl:2:1"),
         "{exact}"
     );
@@ -567,9 +567,9 @@ fn near_duplicates_are_judged_against_kept_examples_only() {
         .expect("run");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "in.jsonl:2:1: D002 near-duplicate of the example at line 1: first user message 93.1% similar (threshold 85%)\n\
-         in.jsonl:5:1: D002 near-duplicate of the example at line 4: first user message 94.2% similar (threshold 85%)\n\
-         in.jsonl:6:1: D002 near-duplicate of the example at line 4: first user message 92.9% similar (threshold 85%)\n"
+        "in.jsonl:2:25: D002 near-duplicate of the example at line 1: first user message 93.1% similar (threshold 85%)\n\
+         in.jsonl:5:25: D002 near-duplicate of the example at line 4: first user message 94.2% similar (threshold 85%)\n\
+         in.jsonl:6:25: D002 near-duplicate of the example at line 4: first user message 92.9% similar (threshold 85%)\n"
     );
     for extra in [&[][..], &["--exhaustive"]] {
         let out = dedupe(d, &[&["in.jsonl", "--dry-run"], extra].concat())
@@ -1256,7 +1256,7 @@ fn the_shipped_gsm8k_pair_leaks_its_test_split() {
     assert!(
         stdout
             .lines()
-            .any(|l| l.starts_with("gsm8k_test.jsonl:603:1: D003 ")
+            .any(|l| l.starts_with("gsm8k_test.jsonl:603:43: D003 ")
                 && l.contains("training example gsm8k_train.jsonl:5163 (")),
         "{stdout}"
     );
@@ -1322,7 +1322,7 @@ fn duplicates_are_found_across_the_shards_of_a_dataset() {
             "test-00000-of-00001.jsonl:1:1: D003 exact copy of training example train-00001-of-00002.jsonl:1; evaluation scores would count it as learned",
             "test-00000-of-00001.jsonl:2:1: D003 exact copy of training example train-00000-of-00002.jsonl:17; evaluation scores would count it as learned",
             "train-00001-of-00002.jsonl:2:1: D001 exact duplicate of the example at train-00000-of-00002.jsonl:17",
-            "train-00001-of-00002.jsonl:3:1: D002 near-duplicate of the example at line 1: first user message 97.6% similar (threshold 85%)",
+            "train-00001-of-00002.jsonl:3:25: D002 near-duplicate of the example at line 1: first user message 97.6% similar (threshold 85%)",
         ],
         "{stdout}"
     );
@@ -1549,7 +1549,7 @@ fn preference_records_sharing_a_prompt_are_not_near_duplicates() {
     let stdout = run(&[records[0].to_string(), again]);
     assert!(
         stdout.contains(
-            "pref.jsonl:2:1: D002 near-duplicate of the example at line 1: prompt and answers"
+            "pref.jsonl:2:128: D002 near-duplicate of the example at line 1: prompt and answers"
         ),
         "{stdout}"
     );
@@ -1612,7 +1612,12 @@ fn the_same_question_about_another_image_is_not_a_duplicate() {
     ] {
         let dir = tempfile::tempdir().expect("tempdir");
         let stdout = run(dir.path(), &[("data.jsonl", lines)], &["--target", "trl"]);
-        assert!(stdout.contains("data.jsonl:2:1: D00"), "{stdout}");
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("data.jsonl:2:") && l.contains(": D00")),
+            "{stdout}"
+        );
     }
     // Across splits: a test question about another image is no leak.
     let dir = tempfile::tempdir().expect("tempdir");
@@ -1637,7 +1642,7 @@ fn the_same_question_about_another_image_is_not_a_duplicate() {
         &["--target", "trl"],
     );
     assert!(
-        stdout.contains("test.jsonl:1:1: D003 near copy"),
+        stdout.contains("test.jsonl:1:80: D003 near copy"),
         "{stdout}"
     );
 }

@@ -223,7 +223,7 @@ fn a_template_per_tool_is_named_and_ignored_like_one_template() {
     assert!(!stdout.contains("D005"), "{stdout}");
     let d002: Vec<&str> = stdout.lines().filter(|l| l.contains("D002")).collect();
     let expected = [(6, 1), (12, 7), (18, 13)].map(|(line, of)| {
-        format!("tools.jsonl:{line}:1: D002 near-duplicate of the example at line {of}:")
+        format!("tools.jsonl:{line}:25: D002 near-duplicate of the example at line {of}:")
     });
     assert_eq!(d002.len(), 3, "{stdout}");
     for (found, want) in d002.iter().zip(&expected) {

@@ -3,6 +3,7 @@
 //! D002 and D003 declare. Texts live in one arena to keep allocations few.
 
 use crate::dataset::{FactKind, Facts, RecordView};
+use crate::diagnostic::Span;
 use crate::record::{Conversation, Role, Shape};
 use crate::settings::DedupField;
 
@@ -36,6 +37,11 @@ pub struct CompareTexts {
     /// Per text id, what identifies the images and other media of its record
     /// ([`media_key`]; 0 for none).
     media: Vec<u64>,
+    /// Per text id, where the compared text is in its record, when it is one message's
+    /// (the first user message, a `text` record); an empty span for none. Only a file's own
+    /// facts hold them (not [`concat`](Self::concat) nor [`map_texts`](Self::map_texts)):
+    /// what a finding points at.
+    at: Vec<Span>,
 }
 
 /// The facts kind of [`CompareTexts`].
@@ -107,13 +113,21 @@ impl CompareTexts {
 
     /// Adds a text for the next record.
     pub fn push(&mut self, text: &str) {
-        self.push_with_whole(text, None, 0);
+        self.push_with_whole(text, None, 0, Span::default());
+    }
+
+    /// Where the compared text of the file's record `index` is in that record, when it is
+    /// one message's text.
+    pub fn place_in_record(&self, index: usize) -> Option<Span> {
+        let id = self.owner.binary_search(&(index as u32)).ok()?;
+        self.at.get(id).copied().filter(|s| s.end > s.start)
     }
 
     /// Adds a text for the next record, with its whole record when it is a preference
     /// record's.
-    fn push_with_whole(&mut self, text: &str, whole: Option<&str>, media: u64) {
+    fn push_with_whole(&mut self, text: &str, whole: Option<&str>, media: u64, at: Span) {
         if !text.is_empty() {
+            self.at.push(at);
             self.wholes.push(whole.map(index::word_signature));
             self.media.push(media);
             self.spans
@@ -156,12 +170,13 @@ impl Facts for CompareTexts {
             Some(conv) => {
                 self.plain_text |= conv.shape == Shape::Text;
                 let media = media_key(record.doc, conv);
+                let at = compared_place(conv, self.field);
                 if conv.preference {
                     self.preference = true;
                     let whole = record_text(record.doc);
-                    self.push_with_whole(&dedup_text(conv, self.field), Some(&whole), media);
+                    self.push_with_whole(&dedup_text(conv, self.field), Some(&whole), media, at);
                 } else {
-                    self.push_with_whole(&dedup_text(conv, self.field), None, media);
+                    self.push_with_whole(&dedup_text(conv, self.field), None, media, at);
                 }
             }
             None => self.records += 1,
@@ -183,6 +198,7 @@ impl Facts for CompareTexts {
         self.preference |= next.preference;
         self.wholes.extend(next.wholes);
         self.media.extend(next.media);
+        self.at.extend(next.at);
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
@@ -192,6 +208,26 @@ impl Facts for CompareTexts {
     fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
         self
     }
+}
+
+/// Where the text `[dedup] field` selects is in the record, when it is one message's: the
+/// first user message, or a `text` record's text (its one text, or the whole message when
+/// it has several parts); an empty span otherwise.
+fn compared_place(conv: &Conversation<'_>, field: DedupField) -> Span {
+    let message = if conv.shape == Shape::Text {
+        conv.messages.first()
+    } else if field == DedupField::User {
+        conv.messages.iter().find(|m| m.role == Role::User)
+    } else {
+        None
+    };
+    message.map_or(Span::default(), |m| {
+        let mut texts = m.content.texts();
+        match (texts.next(), texts.next()) {
+            (Some(t), None) => t.span,
+            _ => m.span,
+        }
+    })
 }
 
 /// The text `[dedup] field` selects: the first user message (the lesson's choice), the

@@ -16,7 +16,8 @@ declare_rule! {
     /// each from its first line, as D001 reads a dataset), an example is kept unless it
     /// is an exact duplicate (D001) or a near-duplicate of an example kept before it. On a
     /// chain where B is similar to A and C to B, but C not to A, B is reported and C is not:
-    /// once B goes, nothing C repeats is left. The finding names the kept example, and
+    /// once B goes, nothing C repeats is left. The finding points at the compared text (the
+    /// first user message; the record, for the other fields), names the kept example, and
     /// `tunelint dedupe` removes exactly the examples D001 and D002 report.
     ///
     /// Similarity is the lesson's measure exactly: Python's
@@ -227,10 +228,13 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
         let ((file, index), (of_file, of_index)) = (here, of);
         let earlier = all[of_file as usize].items[of_index].line;
         let place = ctx.place_of(file, of_file, of_index);
-        ctx.report(
+        // At the compared text (the first user message), where the similarity is.
+        let at = ctx.locate_compared(file, index);
+        ctx.report_at(
             Code::D002,
-            file,
             index,
+            at,
+            crate::rule::Level::Error,
             format!(
                 "near-duplicate of the example at {place}: {field} {:.1}% similar (threshold {}%)",
                 floor_pct(similarity),

@@ -194,10 +194,17 @@ fn leak(
             format!("{whose} example, {p:.1}% similar"),
         ),
     };
-    ctx.report(
+    // A near copy is judged on the compared text: pointed at there.
+    let at = if pct.is_some() {
+        ctx.locate_compared(here, index)
+    } else {
+        ctx.facts[here as usize].items[index].location(here)
+    };
+    ctx.report_at(
         Code::D003,
-        here,
         index,
+        at,
+        crate::rule::Level::Error,
         format!("{copy}; evaluation scores would count it as learned"),
         Some(Related {
             file: other,
