@@ -510,8 +510,10 @@ fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()
                 len = w;
                 continue;
             }
-            // Wide characters: as many as fit on this line, the rest on the next ones.
-            if space == 1 && len + 1 < room {
+            // Wide characters: as many as fit on this line, the rest on the next ones (the
+            // space before them only when the first fits after it).
+            let first = word.chars().next().and_then(|c| c.width()).unwrap_or(0);
+            if space == 1 && len + 1 + first <= room {
                 current.push(' ');
                 len += 1;
             } else if len > 0 {

@@ -416,6 +416,9 @@ fn media_must_match_their_placeholders() {
         record("Who are they?", &["1.jpg"], &[]),
         record("<image><image>Who are they?", &["1.jpg"], &[]),
         record("<video>Who are they?", &[], &["1.mp4", "2.mp4"]),
+        // The declared column left out: no images, as LLaMA-Factory reads it.
+        serde_json::json!({"messages": [{"role": "user", "content": "<image>Who are they?"},
+            {"role": "assistant", "content": "They are Kane and Gretzka from Bayern Munich."}]}),
     ];
     fs::write(
         dir.path().join("mm.json"),
@@ -428,7 +431,12 @@ fn media_must_match_their_placeholders() {
     );
     let report = json_report(&stdout);
     let found = findings_in(&report, &['S']);
-    assert_eq!(found.len(), 3, "{}\n{stderr}", found.join("\n"));
+    assert_eq!(found.len(), 4, "{}\n{stderr}", found.join("\n"));
+    assert!(
+        found[3].contains("\"S012\" \"0 images in \\\"images\\\" but 1 <image> placeholder in"),
+        "{}",
+        found[3]
+    );
     assert!(
         found[0].contains("\"S012\" \"1 image in \\\"images\\\" but 0 <image> placeholders"),
         "{}",

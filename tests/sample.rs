@@ -562,6 +562,25 @@ fn cjk_text_is_wrapped_by_display_width() {
         "the URL is whole on a line: {out}"
     );
     assert!(body.len() >= 4, "the answer is wrapped: {out}");
+    assert!(
+        !out.lines().any(|l| l.ends_with(' ')),
+        "no line ends in a space: {out:?}"
+    );
+    // Narrow words, then wide characters that do not fit after the space: the space is not
+    // left at the end of the line.
+    let lines = vec![example(
+        "Hello",
+        "aaaa bbbb cccc dddd eeee ffff gggg 中文中文中文中文中文中文中文中文中文中文",
+    )];
+    write_lines(dir.path(), "data.jsonl", &lines);
+    let out = run_ok(
+        dir.path(),
+        &["sample", "data.jsonl", "-n", "1", "--width", "40"],
+    );
+    assert!(
+        !out.lines().any(|l| l.ends_with(' ')),
+        "no line ends in a space: {out:?}"
+    );
 }
 
 /// The records of a compact `.json` array share line 1: each is told apart by its column,

@@ -1245,7 +1245,21 @@ fn llama_factory_counts_tool_results_on_the_users_side() {
         ("human", "And in Lyon?"),
         ("gpt", "21 degrees in Paris; I have no reading for Lyon."),
     ]);
-    for record in [&observation_after_human, &human_after_observation] {
+    let two_observations = sharegpt(&[
+        ("human", "What is the weather in Paris and in Lyon?"),
+        (
+            "function_call",
+            "{\"name\": \"weather\", \"arguments\": {\"city\": \"Paris\"}}",
+        ),
+        ("observation", "{\"temp\": 21}"),
+        ("observation", "{\"temp\": 18}"),
+        ("gpt", "21 degrees in Paris and 18 in Lyon."),
+    ]);
+    for record in [
+        &observation_after_human,
+        &human_after_observation,
+        &two_observations,
+    ] {
         let (code, out) = check(&[record.as_str()], &["--target", "llama-factory"]);
         assert_eq!(code, 1, "{out}");
         assert!(

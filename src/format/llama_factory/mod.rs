@@ -140,12 +140,14 @@ fn check_media_placeholders(
         ),
     ];
     for (one, many, placeholder, code, key) in media {
-        let Some(value) = key.as_deref().and_then(|k| doc.get(doc.root(), k)) else {
-            continue;
-        };
-        let count = match doc.kind(value) {
-            Kind::String => 1,
-            Kind::Array => doc.len(value),
+        let Some(key) = key else { continue };
+        let value = doc.get(doc.root(), &key);
+        // A column the entry declares and the record leaves out holds no media; without an
+        // entry, a record without the key says nothing of it.
+        let count = match value.map(|v| doc.kind(v)) {
+            Some(Kind::String) => 1,
+            Some(Kind::Array) => value.map_or(0, |v| doc.len(v)),
+            None if declared.is_some() => 0,
             _ => continue,
         };
         let placeholders: usize = conv
@@ -160,11 +162,11 @@ fn check_media_placeholders(
                 |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
             ctx.report(
                 code,
-                doc.span(value),
+                value.map_or(doc.span(doc.root()), |v| doc.span(v)),
                 format!(
                     "{} in {} but {} in the messages; LLaMA-Factory's multimodal templates stop the run (\"The number of {many} does not match the number of {placeholder} tokens\"): put one {placeholder} where each {one} goes",
                     things(count, one),
-                    quote(key.as_deref().unwrap_or(many)),
+                    quote(&key),
                     things(placeholders, &format!("{placeholder} placeholder")),
                 ),
             );

@@ -79,13 +79,31 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             Role::Tool | Role::Function => {
                 let answers_call = (prev.role == Role::Assistant && prev.calls_tools())
                     || matches!(prev.role, Role::Tool | Role::Function);
-                if !answers_call && prev.role == Role::User && tool_alternation(ctx) {
+                // LLaMA-Factory's ShareGPT converter places each observation alone (its
+                // `openai` formatting merges consecutive tool results into one).
+                let merged = ctx
+                    .settings
+                    .declared
+                    .as_deref()
+                    .is_some_and(|d| d.formatting == crate::declared::Formatting::OpenAi);
+                let user_side = prev.role == Role::User
+                    || (matches!(prev.role, Role::Tool | Role::Function) && !merged);
+                if user_side && tool_alternation(ctx) {
                     let w = super::words(ctx.format);
+                    let after = if prev.role == Role::User {
+                        "a user message"
+                    } else {
+                        "another tool result"
+                    };
                     let turns = format!(
-                        "{} message follows a user message (two turns of the user's side in a row)",
+                        "{} message follows {after} (two turns of the user's side in a row)",
                         cur.role.as_str()
                     );
-                    let fix = format!("put the {}'s tool call between them", w.assistant);
+                    let fix = if prev.role == Role::User {
+                        format!("put the {}'s tool call between them", w.assistant)
+                    } else {
+                        "merge the tool results into one".to_string()
+                    };
                     report_repeat(ctx, cur.role_span, &turns, &fix);
                 } else if !answers_call {
                     ctx.report(
