@@ -28,6 +28,15 @@ use crate::diagnostic::Span;
 /// Deepest nesting accepted; deeper input is a parse error, never a stack overflow.
 pub const MAX_DEPTH: usize = 128;
 
+/// Most objects and arrays one line may hold. Each becomes a message, a content part or a
+/// tool call in the formats' records (about 200 bytes apiece), so without a limit a 60 MB
+/// line of `{}` took 3.6 GB; no training example needs a million.
+pub const MAX_CONTAINERS: usize = 1 << 20;
+
+/// Most values one line may hold: 20 bytes of parser arena each, 320 MiB at the limit (a
+/// pre-tokenized example of five million tokens in three columns fits).
+pub const MAX_VALUES: usize = 1 << 24;
+
 /// Objects with more keys than this get a hash set for the duplicate-key check; below it a
 /// pairwise scan is cheaper than hashing (most records have 2 to 5 keys per object).
 const SMALL_OBJECT: u32 = 16;
@@ -61,9 +70,18 @@ pub struct NodeId(pub u32);
 pub struct ParseError {
     pub offset: usize,
     pub message: String,
-    /// The text may be valid JSON, nested deeper than [`MAX_DEPTH`]: not read, rather than
+    /// The text may be valid JSON beyond one of the parser's limits: not read, rather than
     /// known to be wrong.
-    pub too_deep: bool,
+    pub limit: Option<Limit>,
+}
+
+/// Which of the parser's limits a line went past.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// Nested deeper than [`MAX_DEPTH`].
+    Depth,
+    /// More than [`MAX_CONTAINERS`] objects and arrays, or [`MAX_VALUES`] values.
+    Size,
 }
 
 impl fmt::Display for ParseError {
@@ -202,7 +220,7 @@ impl Parser {
         self.nodes.clear();
         self.stack.clear();
         self.dups.found.clear();
-        // One pathological line (a 64 MiB array of zeros needs 670 MB of nodes) must not pin
+        // One pathological line (a 32 MiB array of zeros needs 335 MB of nodes) must not pin
         // its memory in every worker for the rest of the run. A value takes at least two
         // bytes of the line, which bounds what this line can need.
         let needed = (src.len() / 2 + 2).max(RETAINED);
@@ -250,6 +268,7 @@ fn parse_into(
     if i == b.len() {
         return Err(error(i, "empty line; expected a JSON value"));
     }
+    let mut containers = 0usize;
     // One iteration per value; containers push a frame and come back here for their first
     // child, so nesting costs a 16-byte frame, not a stack frame.
     'value: loop {
@@ -266,9 +285,13 @@ fn parse_into(
             b'{' | b'[' => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(ParseError {
-                        too_deep: true,
+                        limit: Some(Limit::Depth),
                         ..error(i, format!("nesting deeper than {MAX_DEPTH} levels"))
                     });
+                }
+                containers += 1;
+                if containers > MAX_CONTAINERS {
+                    return Err(too_large(i, "objects and arrays", MAX_CONTAINERS));
                 }
                 let object = c == b'{';
                 let kind = if object { Kind::Object } else { Kind::Array };
@@ -334,6 +357,9 @@ fn parse_into(
             };
             match b.get(i) {
                 Some(b',') => {
+                    if nodes.len() >= MAX_VALUES {
+                        return Err(too_large(i, "values", MAX_VALUES));
+                    }
                     let comma = i;
                     i = skip_ws(b, i + 1);
                     if b.get(i) == Some(&close) {
@@ -676,7 +702,21 @@ fn error(offset: usize, message: impl Into<String>) -> ParseError {
     ParseError {
         offset,
         message: message.into(),
-        too_deep: false,
+        limit: None,
+    }
+}
+
+#[cold]
+fn too_large(offset: usize, what: &str, limit: usize) -> ParseError {
+    ParseError {
+        limit: Some(Limit::Size),
+        ..error(
+            offset,
+            format!(
+                "more than {} {what} in one line",
+                crate::wording::thousands(limit as u64)
+            ),
+        )
     }
 }
 
@@ -1575,6 +1615,34 @@ mod tests {
         assert!(parse(&"{\"a\":[".repeat(50_000)).is_err());
         let big = "[".repeat(64 << 20);
         assert_eq!(parse(&big).unwrap_err().offset, 128);
+    }
+
+    #[test]
+    fn size_limits_are_an_error_not_gigabytes() {
+        // Exactly at the limit is read; one more object is not, and the error says so.
+        let objects = |n: usize| format!("[{}{{}}]", "{},".repeat(n - 2));
+        let at_limit = objects(MAX_CONTAINERS);
+        let doc = parse(&at_limit).unwrap();
+        assert_eq!(doc.len(doc.root()), MAX_CONTAINERS - 1);
+        let e = parse(&objects(MAX_CONTAINERS + 1)).unwrap_err();
+        assert_eq!(e.limit, Some(Limit::Size));
+        assert_eq!(
+            e.message,
+            "more than 1,048,576 objects and arrays in one line"
+        );
+        assert_eq!(e.offset, 1 + 3 * (MAX_CONTAINERS - 1));
+        // Scalars count as values, not containers: the root array and its elements.
+        let zeros = |n: usize| format!("[{}0]", "0,".repeat(n - 2));
+        assert!(parse(&zeros(MAX_VALUES)).is_ok());
+        let e = parse(&zeros(MAX_VALUES + 1)).unwrap_err();
+        assert_eq!(e.limit, Some(Limit::Size));
+        assert_eq!(e.message, "more than 16,777,216 values in one line");
+        // Ordinary syntax errors are not limits.
+        assert_eq!(parse("[1,]").unwrap_err().limit, None);
+        assert_eq!(
+            parse(&"[".repeat(200)).unwrap_err().limit,
+            Some(Limit::Depth)
+        );
     }
 
     #[test]

@@ -2647,6 +2647,34 @@ fn deeply_nested_lines_are_j001_not_a_crash() {
     }
 }
 
+/// A line of a million tiny messages would take gigabytes once read into a conversation
+/// (about 200 bytes a message): past the parser's limit it is reported as not read, and
+/// the lines after it are checked as usual.
+#[test]
+fn a_line_of_too_many_objects_is_j001_not_gigabytes() {
+    let dir = tempdir();
+    let messages = vec!["{}"; (1 << 20) + 1].join(",");
+    let huge = format!(r#"{{"messages": [{messages}]}}"#);
+    write(dir.path(), "huge.jsonl", &lines(&[&huge, GOOD]));
+    let (code, stdout, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "huge.jsonl"]));
+    assert_eq!(code, 1, "{stderr}");
+    // The object and its array count too: the error is at the message that goes past.
+    let column = r#"{"messages": ["#.len() + 3 * ((1 << 20) - 2) + 1;
+    assert_eq!(
+        heads(&stdout),
+        [format!("huge.jsonl:1:{column}: J001")],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "J001 JSON with more than 1,048,576 objects and arrays in one line, which tunelint does not read"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("in 2 examples"), "{stdout}");
+}
+
 /// The inputs are remembered (so no output can overwrite one) without holding them open: a
 /// run over more files than the process may open at once lints every one of them.
 #[cfg(unix)]

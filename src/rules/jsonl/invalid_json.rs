@@ -3,7 +3,7 @@
 use crate::context::RecordContext;
 use crate::declare_rule;
 use crate::diagnostic::Span;
-use crate::json::ParseError;
+use crate::json::{Limit, ParseError};
 use crate::registry::Code;
 
 declare_rule! {
@@ -14,9 +14,11 @@ declare_rule! {
     /// comment, Python's `True`/`False`/`None`, `NaN`, a raw tab or newline inside a string,
     /// a lone UTF-16 surrogate escape (`\ud83d` without the `\ude00` that completes it, or a
     /// low surrogate alone), reported at the escape. A line that is not JSON is not checked
-    /// any further. A line nested deeper than 128 levels is reported as not read (it may be
-    /// valid JSON; no dataset format nests so deep, and the limit keeps the checks' stack
-    /// bounded). In a file that is one JSON array of records, the array's own punctuation
+    /// any further. A line nested deeper than 128 levels, or holding more than 1,048,576
+    /// objects and arrays or 16,777,216 values, is reported as not read (it may be valid
+    /// JSON; no dataset format nests so deep or needs so many, and the limits keep the
+    /// checks' stack and memory bounded: a message of the record costs about 200 bytes,
+    /// a value 20). In a file that is one JSON array of records, the array's own punctuation
     /// is checked too (a missing or trailing `,`, no closing `]`): such a finding belongs to
     /// no record, and it fails the file-level errors gate, since no JSON reader loads any of
     /// the file.
@@ -58,14 +60,17 @@ pub fn report(text: &str, error: &ParseError, ctx: &mut RecordContext<'_>) {
     ctx.report(
         Code::J001,
         Span::from_usize(at, end),
-        if error.too_deep {
+        match error.limit {
             // Python's json reads up to about 1,000 levels: the line may well be JSON.
-            format!(
+            Some(Limit::Depth) => format!(
                 "JSON {}, which tunelint does not read (no dataset format nests so deep: store the deep value as a string, or flatten it)",
                 error.message
-            )
-        } else {
-            format!("invalid JSON: {}", error.message)
+            ),
+            Some(Limit::Size) => format!(
+                "JSON with {}, which tunelint does not read (no training example needs so many: split the record, or store the bulky value as a string)",
+                error.message
+            ),
+            None => format!("invalid JSON: {}", error.message),
         },
     );
 }
