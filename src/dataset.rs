@@ -28,6 +28,8 @@ pub struct RecordView<'a, 'd> {
     pub start: RecordStart,
     /// No error-level finding from the record rules.
     pub valid: bool,
+    /// The format the record was read in (the file's, once detected).
+    pub format: crate::settings::FormatChoice,
     hash: OnceCell<u64>,
 }
 
@@ -44,6 +46,7 @@ impl<'a, 'd> RecordView<'a, 'd> {
             settings,
             start,
             valid: true,
+            format: settings.format,
             hash: OnceCell::new(),
         }
     }

@@ -1228,6 +1228,10 @@ fn provider_records() -> Vec<(&'static str, tunelint::settings::FormatChoice)> {
             FormatChoice::BedrockNova,
         ),
         (
+            include_str!("fixtures/formats/bedrock-nova/valid-video.jsonl"),
+            FormatChoice::BedrockNova,
+        ),
+        (
             include_str!("fixtures/formats/vertex-gemini/valid.jsonl"),
             FormatChoice::VertexGemini,
         ),

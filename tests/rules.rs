@@ -35,7 +35,8 @@ fn settings_for(dir: &Path) -> Settings {
     let mut settings = fixture_settings(dir);
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let dataset_wide: Vec<Code> = tunelint::rules::dataset_rules()
-        .map(|(code, _, _)| code)
+        .filter(|r| r.only_on_dataset())
+        .map(|r| r.code)
         .collect();
     assert!(!dataset_wide.is_empty(), "the registry lists dataset rules");
     if !dataset_wide.iter().any(|c| c.meta().name == name) {

@@ -1216,6 +1216,76 @@ fn bedrock_nova_takes_images_or_videos_not_both() {
     let one = record(&[media("image", "png")]);
     let (code, out) = check(&[&one], &["--target", "bedrock-nova", "--ignore", "B001"]);
     assert!(!out.contains("S012"), "{code}: {out}");
+
+    // Across records too: the first record that brings the other kind is the one reported,
+    // pointing back at the first record of the kind already there.
+    let image = record(&[media("image", "png")]);
+    let video = record(&[media("video", "mp4")]);
+    let s012 = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.contains(" S012 "))
+            .map(|l| l.split(": S012").next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let column = |line: &str, kind: &str| line.find(&format!("{{\"{kind}\"")).unwrap() + 1;
+    let (code, out) = check(
+        &[&image, &image, &video, &video],
+        &["--target", "bedrock-nova"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        s012(&out),
+        [format!("data.jsonl:3:{}", column(&video, "video"))],
+        "{out}"
+    );
+    assert!(
+        out.contains("S012 a video here, in a dataset with images (from line 1): Bedrock Nova takes text with images or text with videos, not both in one dataset"),
+        "{out}"
+    );
+    // The input format named instead of the target.
+    let config = TempDir::new().expect("temp dir");
+    write(
+        config.path(),
+        "tunelint.toml",
+        "format = \"bedrock-nova\"\n",
+    );
+    let config = config.path().join("tunelint.toml");
+    let config = config.to_str().expect("a UTF-8 path");
+    let (_, out) = check(&[&video, &image], &["--config", config]);
+    assert!(
+        out.contains(&format!(
+            "data.jsonl:2:{}: S012 an image here, in a dataset with videos (from line 1)",
+            column(&image, "image")
+        )),
+        "{out}"
+    );
+    // A record with both is the format's finding, not reported twice.
+    let (_, out) = check(&[&image, &both, &video], &["--target", "bedrock-nova"]);
+    assert_eq!(
+        s012(&out),
+        ["data.jsonl:2:".to_owned() + &column(&both, "video").to_string()],
+        "{out}"
+    );
+    // Far apart, in different chunks of the file (read 1 MiB at a time).
+    let text = record(&[]).replace(", ]", "]");
+    let mut far: Vec<&str> = vec![&image];
+    far.extend(std::iter::repeat_n(text.as_str(), 2 << 20 >> 8));
+    far.push(&video);
+    let (_, out) = check(&far, &["--target", "bedrock-nova", "--select", "S012"]);
+    assert_eq!(
+        s012(&out),
+        [format!(
+            "data.jsonl:{}:{}",
+            far.len(),
+            column(&video, "video")
+        )],
+        "{out}"
+    );
+    // One kind only, or no target that reads Nova: nothing.
+    let (_, out) = check(&[&video, &video], &["--target", "bedrock-nova"]);
+    assert!(s012(&out).is_empty(), "{out}");
+    let (_, out) = check(&[&image, &video], &[]);
+    assert!(s012(&out).is_empty(), "{out}");
 }
 
 /// LLaMA-Factory places human and observation turns at odd positions, gpt and function

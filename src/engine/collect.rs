@@ -28,12 +28,12 @@ pub(super) fn fact_kinds(
     extra: &[&'static FactKind],
 ) -> Option<Vec<&'static FactKind>> {
     let mut kinds: Option<Vec<&'static FactKind>> = (!extra.is_empty()).then(|| extra.to_vec());
-    for (code, _, facts) in rules::dataset_rules() {
-        if !jobs.iter().any(|j| j.settings.enabled(code)) {
+    for rule in rules::dataset_rules() {
+        if !jobs.iter().any(|j| rule.runs_for(&j.settings)) {
             continue;
         }
         let kinds = kinds.get_or_insert_with(Vec::new);
-        for &kind in facts {
+        for &kind in rule.facts {
             if !kinds.iter().any(|k| k.is(kind)) {
                 kinds.push(kind);
             }
@@ -295,9 +295,9 @@ impl<'a, 's> Collector<'a, 's> {
                 &mut out,
             );
             ctx.new_records = self.options.new_records;
-            for (code, check, _) in rules::dataset_rules() {
-                if self.jobs.iter().any(|j| j.settings.enabled(code)) {
-                    check(&mut ctx);
+            for rule in rules::dataset_rules() {
+                if self.jobs.iter().any(|j| rule.runs_for(&j.settings)) {
+                    (rule.check)(&mut ctx);
                 }
             }
         }

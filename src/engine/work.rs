@@ -415,6 +415,7 @@ impl<'a> Chunk<'a> {
                     });
                     let mut view = RecordView::new(&doc, conv.as_ref(), settings, record_start);
                     view.valid = !ctx.has_error;
+                    view.format = self.format;
                     if ctx.reported() > 0 {
                         fingerprint = Some(view.hash());
                     }

@@ -24,6 +24,7 @@ use super::bedrock_claude::{check_first_turn, message_list, read_role};
 use super::blocks::{self, Block};
 use super::openai_chat::{check_tool_pairing, message_object, missing_key, text, unknown_key};
 use crate::context::RecordContext;
+use crate::diagnostic::Span;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Part, Role, ToolCall};
 use crate::registry::Code;
@@ -205,6 +206,35 @@ const CONTENT: blocks::Words = blocks::Words {
 struct Media {
     images: usize,
     videos: usize,
+}
+
+/// The first image block and the first video block of a Bedrock Nova record, in any
+/// message: what S012's dataset check compares across records, since a dataset takes images
+/// or videos, never both.
+pub fn first_media(doc: &Document<'_, '_>) -> (Option<Span>, Option<Span>) {
+    let (mut image, mut video) = (None, None);
+    let Some(messages) = doc.get(doc.root(), "messages") else {
+        return (None, None);
+    };
+    for message in doc.elements(messages) {
+        let Some(content) = doc.get(message, "content") else {
+            continue;
+        };
+        for block in doc.elements(content) {
+            let mut members = doc.members(block);
+            if let (Some((key, _)), None) = (members.next(), members.next()) {
+                match doc.str(key).as_deref() {
+                    Some("image") => image = image.or(Some(doc.span(block))),
+                    Some("video") => video = video.or(Some(doc.span(block))),
+                    _ => {}
+                }
+            }
+        }
+        if image.is_some() && video.is_some() {
+            break;
+        }
+    }
+    (image, video)
 }
 
 /// Amazon's "Preparing data for fine-tuning Understanding models": a dataset is text with

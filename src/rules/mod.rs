@@ -49,6 +49,37 @@ pub enum RunsOn {
         check: fn(&mut DatasetContext<'_>),
         facts: &'static [&'static FactKind],
     },
+    /// A record's shape, checked by its format as for `Format`, and the whole dataset as
+    /// well, from the facts it declares, for the files whose settings `when` accepts (no
+    /// facts are collected for the others): a mix only the dataset shows, such as Bedrock
+    /// Nova's images in one record and videos in another.
+    FormatAndDataset {
+        when: fn(&crate::settings::Settings) -> bool,
+        check: fn(&mut DatasetContext<'_>),
+        facts: &'static [&'static FactKind],
+    },
+}
+
+/// A rule that runs on the dataset, as [`dataset_rules`] lists them.
+pub struct DatasetRule {
+    pub code: Code,
+    pub check: fn(&mut DatasetContext<'_>),
+    pub facts: &'static [&'static FactKind],
+    when: Option<fn(&crate::settings::Settings) -> bool>,
+}
+
+impl DatasetRule {
+    /// Whether the rule runs on a file of these settings: it is enabled, and the file is one
+    /// it checks.
+    pub fn runs_for(&self, settings: &crate::settings::Settings) -> bool {
+        settings.enabled(self.code) && self.when.is_none_or(|when| when(settings))
+    }
+
+    /// Whether the rule has no part that runs record by record (S012 has one: its format
+    /// checks each record's images, the dataset the mix of images and videos).
+    pub fn only_on_dataset(&self) -> bool {
+        self.when.is_none()
+    }
 }
 
 /// A pass several rules share.
@@ -122,7 +153,7 @@ registry! {
     S009 => schema::INVALID_WEIGHT, Format;
     S010 => schema::INVALID_TOOL_CALL, Format;
     S011 => schema::ORPHAN_TOOL_MESSAGE, Format;
-    S012 => schema::INVALID_IMAGE, Format;
+    S012 => schema::INVALID_IMAGE, schema::mixed_media::RUNS_ON;
     S013 => schema::unloadable_column::UNLOADABLE_COLUMN, schema::unloadable_column::RUNS_ON;
     S014 => schema::target_mismatch::TARGET_MISMATCH, Format;
     O001 => order::too_few_messages::TOO_FEW_MESSAGES, Conv(order::too_few_messages::check);
@@ -270,7 +301,10 @@ impl Plan {
                         record.push((by, Step::Shared(shared.check)));
                     }
                 }
-                RunsOn::Reader | RunsOn::Format | RunsOn::Dataset { .. } => {}
+                RunsOn::Reader
+                | RunsOn::Format
+                | RunsOn::Dataset { .. }
+                | RunsOn::FormatAndDataset { .. } => {}
             }
         }
         Plan {
@@ -319,18 +353,23 @@ impl Plan {
 }
 
 /// The dataset rules, in registry order, with the facts each one needs.
-pub fn dataset_rules() -> impl Iterator<
-    Item = (
-        Code,
-        fn(&mut DatasetContext<'_>),
-        &'static [&'static FactKind],
-    ),
-> {
+pub fn dataset_rules() -> impl Iterator<Item = DatasetRule> {
     RULES
         .iter()
         .zip(Code::ALL)
         .filter_map(|(r, &code)| match r.runs_on {
-            RunsOn::Dataset { check, facts } => Some((code, check, facts)),
+            RunsOn::Dataset { check, facts } => Some(DatasetRule {
+                code,
+                check,
+                facts,
+                when: None,
+            }),
+            RunsOn::FormatAndDataset { when, check, facts } => Some(DatasetRule {
+                code,
+                check,
+                facts,
+                when: Some(when),
+            }),
             _ => None,
         })
 }

@@ -1,6 +1,7 @@
 //! S rules: the record against its format's schema. Emitted by the format adapters
 //! (`crate::format`), which read the record field by field while normalising it.
 
+pub mod mixed_media;
 pub mod target_mismatch;
 pub mod unloadable_column;
 
@@ -387,7 +388,9 @@ declare_rule! {
     /// `data:` URL of a PNG, JPEG, GIF or WebP image with well-formed base64 data. With a
     /// target that takes images only as base64 data URLs of some types (Together: JPEG, PNG
     /// or WebP, at most 10 MB; Fireworks: PNG or JPEG), a link or another type. In the
-    /// providers' own shapes: an image and a video in one Bedrock Nova record; a LLaMA-Factory
+    /// providers' own shapes: an image and a video in one Bedrock Nova record, or (with the
+    /// target or the input format `bedrock-nova`) images and videos in different records of
+    /// one file, reported on the first record that brings the second kind; a LLaMA-Factory
     /// record whose `images` differ in number from the `<image>` placeholders of its messages
     /// (its multimodal templates stop the run; videos and audios against `<video>` and
     /// `<audio>` are S007).
