@@ -1172,23 +1172,35 @@ fn llama_factory_skips_a_conversation_out_of_position() {
 }
 
 /// A record of no known shape is in no format to name: no S014 says it is in OpenAI chat
-/// format, and under a target that reads no OpenAI chat, S001 names that target's key.
+/// format, and under a target that reads no OpenAI chat, S001 names that target's key. A
+/// misspelt key beside a key of the format is still S008's, with the spelling it means.
 #[test]
 fn a_record_of_no_known_shape_is_told_in_the_targets_words() {
     let record = r#"{"input": "What is the capital of France?", "output": "The capital of France is Paris."}"#;
     for (target, key) in [
         ("vertex-gemini", "\"contents\""),
         ("bedrock-nova", "\"messages\""),
+        ("bedrock-claude", "\"messages\""),
         ("openai", "\"messages\""),
     ] {
         let (code, out) = check(&[record], &["--target", target]);
         assert_eq!(code, 1, "{target}: {out}");
         assert!(!out.contains(" S014 "), "{target}: {out}");
+        // S001 lists the keys; "unknown key" for each of them would only repeat it.
+        assert!(!out.contains(" S008 "), "{target}: {out}");
         assert!(
             out.contains(&format!("S001 record has no {key} key")),
             "{target}: {out}"
         );
     }
+    let typo = r#"{"schemaVersion": "bedrock-conversation-2024", "mesages": []}"#;
+    let (_, out) = check(&[typo], &["--target", "bedrock-nova"]);
+    assert!(
+        out.contains(
+            r#"S008 unknown key "mesages" in a Bedrock Nova record (did you mean "messages"?)"#
+        ),
+        "{out}"
+    );
 }
 
 /// Bedrock Nova: a dataset is text with images or text with videos; a record with both is

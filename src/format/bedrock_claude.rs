@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use super::openai_chat::{message_object, missing_key, unknown_key};
+use super::openai_chat::{foreign_record, message_object, missing_key, unknown_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Role, Text};
@@ -36,6 +36,10 @@ pub fn normalize<'s>(
 ) -> Option<Conversation<'s>> {
     let root = doc.root();
     let (mut system, mut messages) = (None, None);
+    if foreign_record(doc, root, KEYS) {
+        missing_key(doc, root, "messages", FormatChoice::BedrockClaude, ctx);
+        return None;
+    }
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "system" => system = Some((key, value)),

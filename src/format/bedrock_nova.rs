@@ -22,7 +22,9 @@ use std::borrow::Cow;
 
 use super::bedrock_claude::{check_first_turn, message_list, read_role};
 use super::blocks::{self, Block};
-use super::openai_chat::{check_tool_pairing, message_object, missing_key, text, unknown_key};
+use super::openai_chat::{
+    check_tool_pairing, foreign_record, message_object, missing_key, text, unknown_key,
+};
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
 use crate::json::{Document, Kind, NodeId};
@@ -45,6 +47,10 @@ pub fn normalize<'s>(
 ) -> Option<Conversation<'s>> {
     let root = doc.root();
     let (mut system, mut messages, mut tools) = (None, None, None);
+    if foreign_record(doc, root, KEYS) {
+        missing_key(doc, root, "messages", FormatChoice::BedrockNova, ctx);
+        return None;
+    }
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "schemaVersion" => {

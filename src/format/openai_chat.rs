@@ -216,6 +216,15 @@ const CHAT_TEMPLATE_KEYS: [&str; 3] = ["images", "image", "chat_template_kwargs"
 
 /// S001 for a record without a required key, with a hint when the record has the shape of
 /// another format.
+/// Whether none of the keys of the record `root` is one of `keys`: a record of another shape
+/// altogether. [`missing_key`] says so and lists its keys; an S008 for each key would only
+/// repeat the list. A record with one key of the format keeps its S008s, which point at a
+/// misspelt key.
+pub(crate) fn foreign_record(doc: &Document<'_, '_>, root: NodeId, keys: &[&str]) -> bool {
+    doc.members(root)
+        .all(|(k, _)| doc.str(k).is_none_or(|k| !keys.contains(&k.as_ref())))
+}
+
 pub(crate) fn missing_key(
     doc: &Document<'_, '_>,
     obj: NodeId,

@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 
 use super::blocks::{self, Block};
-use super::openai_chat::{missing_key, text, unknown_key};
+use super::openai_chat::{foreign_record, missing_key, text, unknown_key};
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
 use crate::json::{Document, Kind, NodeId};
@@ -73,6 +73,10 @@ pub fn normalize<'s>(
 ) -> Option<Conversation<'s>> {
     let root = doc.root();
     let (mut contents, mut system, mut tools) = (None, None, None);
+    if foreign_record(doc, root, KEYS) {
+        missing_key(doc, root, "contents", FormatChoice::VertexGemini, ctx);
+        return None;
+    }
     for (key, value) in doc.members(root) {
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match field(&name).as_ref() {
