@@ -212,11 +212,14 @@ impl<'a> RecordContext<'a> {
         self.push(code, cap, || (span, message.into()));
     }
 
-    /// Reports an error whatever the rule's level, unless the rule is off: for the case of a
-    /// rule that a named target turns into a rejected upload (two user messages in a row are
-    /// an O006 warning, and an error where Together or Bedrock validates the file).
+    /// Reports an error whatever the rule's default level, unless the rule is off: for the
+    /// case of a rule that a named target turns into a rejected upload (two user messages in
+    /// a row are an O006 warning, and an error where Together or Bedrock validates the file).
+    /// A level the user chose (`--warn O006`) is kept.
     pub fn report_error(&mut self, code: Code, span: Span, message: impl Into<String>) {
-        if self.enabled(code) {
+        if self.settings.chosen_levels[code.index()] {
+            self.push(code, Level::Error, || (span, message.into()));
+        } else if self.enabled(code) {
             self.push_at(code, Level::Error, || (span, message.into()));
         }
     }

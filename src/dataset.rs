@@ -569,10 +569,16 @@ impl<'a> DatasetContext<'a> {
         }
     }
 
-    /// [`report_file`](Self::report_file) as an error whatever the rule's level, unless the
-    /// rule is off: a limit the file's target enforces (the provider rejects the upload).
+    /// [`report_file`](Self::report_file) as an error whatever the rule's default level,
+    /// unless the rule is off: a limit the file's target enforces (the provider rejects the
+    /// upload). A level the user chose (`--warn B001`) is kept.
     pub fn report_file_error(&mut self, code: Code, file: FileId, message: String) {
-        if !self.settings(file).enabled(code) {
+        let settings = self.settings(file);
+        if !settings.enabled(code) {
+            return;
+        }
+        if settings.chosen_levels[code.index()] {
+            self.report_file(code, file, Level::Error, message);
             return;
         }
         let location = Location::line_start(file, 1, 0);

@@ -195,6 +195,10 @@ pub use crate::tokens::{Encoding, Overflow};
 pub struct Settings {
     /// Indexed by `Code::index()`.
     pub levels: Vec<Level>,
+    /// Indexed by `Code::index()`: the level was chosen by the user (a `[rules]` or
+    /// `[[overrides]]` entry, `--warn`), not left at the rule's default. A target's limit,
+    /// which is an error by default (B001: the provider rejects the file), keeps such a level.
+    pub chosen_levels: Vec<bool>,
     /// The options a configuration sets, read with [`Settings::options`].
     pub rule_options: ConfiguredOptions,
     pub format: FormatChoice,

@@ -657,6 +657,29 @@ fn two_turns_of_one_role_are_an_error_where_the_provider_rejects_them() {
             "{args:?}: {out}"
         );
     }
+    // A level the user chose is kept: `--warn`, or a level in the configuration.
+    let (code, out) = check(
+        &[TWO_USER_TURNS],
+        &["--target", "together", "--warn", "O006"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(" O006 two user messages in a row, which Together rejects"),
+        "{out}"
+    );
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "tunelint.toml", "[rules]\nO006 = \"info\"\n");
+    write(dir.path(), "data.jsonl", &format!("{TWO_USER_TURNS}\n"));
+    let out = tunelint(dir.path())
+        .args([
+            "--format", "full", "--quiet", "--ignore", "B001", "--target", "together",
+        ])
+        .arg("data.jsonl")
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.starts_with("note[O006]"), "{stdout}");
     // Off is off, target or not.
     let dir = TempDir::new().expect("temp dir");
     write(dir.path(), "tunelint.toml", "[rules]\nO006 = \"off\"\n");
@@ -702,6 +725,19 @@ fn a_training_file_below_the_targets_minimum_fails_the_run() {
         out.contains("gate failed: file-level errors 1, required 0"),
         "{out}"
     );
+    // A level the user chose is kept: the run is told, and passes.
+    let (code, out) = run(&[
+        "--target",
+        "openai",
+        "--ignore",
+        "D",
+        "--warn",
+        "B001",
+        "small.jsonl",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(" B001 2 examples; OpenAI rejects"), "{out}");
+    assert!(out.contains("0 errors, 1 warning"), "{out}");
     // Fireworks takes three; a target without a documented minimum, or none, says nothing.
     let (code, out) = run(&["--target", "fireworks", "--ignore", "D", "small.jsonl"]);
     assert_eq!(code, 1, "{out}");

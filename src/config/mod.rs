@@ -126,6 +126,7 @@ impl Default for Settings {
     fn default() -> Self {
         let mut settings = Settings {
             levels: RULES.iter().map(|r| r.default_level).collect(),
+            chosen_levels: vec![false; RULES.len()],
             rule_options: ConfiguredOptions::default(),
             format: FormatChoice::Auto,
             dedup: DedupConfig::default(),
@@ -510,6 +511,7 @@ impl Config {
                 && ignored.is_none_or(|i| w > i)
             {
                 *level = Level::Warning;
+                settings.chosen_levels[code.index()] = true;
             }
         }
         if let Some(format) = cli.format {

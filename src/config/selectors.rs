@@ -272,6 +272,7 @@ pub(super) fn apply_entries(
         for code in entry.selector.codes() {
             if let Some(level) = entry.level {
                 settings.levels[code.index()] = level;
+                settings.chosen_levels[code.index()] = true;
             }
             for (name, value) in &entry.options {
                 if code.meta().options.iter().any(|o| o.name == *name) {

@@ -27,7 +27,8 @@ declare_rule! {
     /// A target's own limits come first, whatever the goal: where the provider rejects a
     /// training file of too few (or too many) examples, a file outside them is an error
     /// naming the provider (OpenAI and Azure OpenAI: at least 10; Fireworks: 3 to 3 million;
-    /// `explain TARGET` cites each). Evaluation files (a split's `valid` or `test` file) are
+    /// `explain TARGET` cites each), unless a level is chosen for B001 (`--warn B001`, or
+    /// `B001 = "info"` in `[rules]`), which it keeps. Evaluation files (a split's `valid` or `test` file) are
     /// not held to the minimum. Below a target's minimum the goal's shortfall is not
     /// reported as well.
     ///

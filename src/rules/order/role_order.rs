@@ -18,7 +18,8 @@ declare_rule! {
     /// A warning, except where the provider rejects the file for two user or two assistant
     /// turns in a row: under `target = "together"` (its upload check), and for Bedrock's
     /// record shapes (with their target or without one, as only Bedrock reads them), where it
-    /// is an error naming the provider. `O006 = "off"` still turns it off. An image sent as a
+    /// is an error naming the provider. A level chosen for O006 (`--warn O006`, `O006 =
+    /// "info"`) is kept, and `O006 = "off"` still turns it off. An image sent as a
     /// user message of its own beside the question (OpenAI's and Azure's vision examples)
     /// is not two user turns, where the provider takes two in a row.
     ///
