@@ -547,6 +547,17 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     // one read: a file that does not read as a baseline stops the run before anything is
     // written, where `--write-baseline` alone naming a data file must stay refused.)
     if let Some(id) = args.baseline.as_deref().and_then(crate::output::identity) {
+        // Named as data as well: a slip (`check F --baseline F`) that would lint nothing.
+        if let Some(named) = args
+            .paths
+            .iter()
+            .find(|p| crate::output::identity(p).as_ref() == Some(&id))
+        {
+            bail!(
+                "{} is named both as data to lint and as the --baseline file; a baseline holds accepted findings, not examples (name the dataset files to lint, and the baseline's JSON file after --baseline)",
+                named.display()
+            );
+        }
         found.retain(|f| match f {
             Found::File(p) => crate::output::identity(p).as_ref() != Some(&id),
             Found::Stdin => true,

@@ -353,6 +353,17 @@ fn bad_baselines_are_errors_and_inputs_are_never_written() {
             bad.stderr
         );
     }
+    // The data file named as the baseline too: a slip, told as one (not "no dataset files").
+    let data = "data/train-00000-of-00002.jsonl";
+    let both = run(d, &["--baseline", data, data]);
+    assert_eq!(both.code, Some(2), "{}", both.stderr);
+    assert!(
+        both.stderr.contains(&format!(
+            "{data} is named both as data to lint and as the --baseline file"
+        )),
+        "{}",
+        both.stderr
+    );
     let input = d.join("data/train-00000-of-00002.jsonl");
     let before = std::fs::read(&input).expect("read");
     let over = run(
