@@ -1274,10 +1274,20 @@ fn open_outputs(
         );
     }
 
+    // A file in an Actions runner's temporary folder (the Action's own JSON document, read
+    // for its outputs) is emptied with the job and opened by nobody: not the place to send
+    // a reader of the log.
+    let runner_temp = std::env::var_os("RUNNER_TEMP").filter(|t| !t.is_empty());
+    let readable = |p: &&PathBuf| {
+        runner_temp
+            .as_ref()
+            .is_none_or(|t| !p.starts_with(Path::new(t)))
+    };
     let full_list = args
         .sarif_file
         .as_ref()
-        .or(args.json_file.as_ref())
+        .filter(readable)
+        .or(args.json_file.as_ref().filter(readable))
         .map(|p| p.display().to_string());
     let renderer = |format: OutputFormat| -> Box<dyn Renderer> {
         match format {

@@ -340,6 +340,27 @@ fn one_run_writes_every_extra_file() {
         "tunelint: 13 annotations (9 errors, 3 warnings, 1 notice); the full list is in out.sarif"
     );
 
+    // The Action keeps its own JSON document in the runner's temporary folder, which is
+    // emptied with the job: the log does not send anyone there.
+    let temp = dir.path().join("runner-temp");
+    fs::create_dir_all(&temp).expect("mkdir");
+    let own = temp.join("tunelint.json");
+    let own = own.to_str().expect("a UTF-8 path");
+    let (_, stdout) = run(tunelint(dir.path()).env("RUNNER_TEMP", &temp).args([
+        "--format",
+        "github",
+        "--json-file",
+        own,
+        "data",
+    ]));
+    assert_eq!(
+        stdout.lines().last(),
+        Some(
+            "tunelint: 13 annotations (9 errors, 3 warnings, 1 notice); run tunelint locally (`tunelint --format full`) for the full list"
+        ),
+        "{stdout}"
+    );
+
     let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF written"));
     assert_eq!(results(&log).len(), 13);
     let doc: Document = serde_json::from_str(
