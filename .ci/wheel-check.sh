@@ -46,7 +46,12 @@ assert not [n for n in names if n.endswith(".py")], f"the wheel has Python code:
 meta = zipfile.ZipFile(wheel).read(f"tunelint-{version}.dist-info/METADATA").decode()
 assert "Description-Content-Type: text/markdown" in meta, "the README is not the long description"
 assert "\n# tunelint\n" in meta, "the README is not the long description"
-print(f"the wheel holds the binary ({script}) and the README as its description")
+# PyPI shows the description without the repository: pypi/README.md's links are absolute.
+import re
+relative = [t for t in re.findall(r"\]\(([^)\s]+)\)", meta) if "://" not in t and not t.startswith("mailto:")]
+assert not relative, f"the description has links that do not work on PyPI: {relative[:5]}"
+assert f"/blob/v{version}/docs/rules.md" in meta, "the description does not link the rules at this version"
+print(f"the wheel holds the binary ({script}) and the README, with absolute links, as its description")
 EOF
 
 # A user's datasets: one clean, one with an unknown role on line 2.

@@ -471,3 +471,104 @@ fn the_targets_table_matches_the_target_data() {
         "README.md's targets table against src/target/"
     );
 }
+
+/// Where the repository is published: PyPI shows the README without the repository around
+/// it, so its links must say where they point.
+const REPOSITORY: &str = "https://github.com/tunelint/tunelint";
+
+/// The README as PyPI shows it (pypi/README.md, the wheel's description): each relative
+/// link, and each in-page one (PyPI gives headings no anchors), points at the file on GitHub
+/// at this version's tag. Code blocks and code spans are left as they are.
+fn pypi_readme(readme: &str, version: &str) -> String {
+    let fenced: HashSet<usize> = blocks(readme)
+        .iter()
+        .flat_map(|b| b.line..=b.line + b.lines.len() + 1)
+        .collect();
+    let base = format!("{REPOSITORY}/blob/v{version}/");
+    let mut out = String::from(
+        "<!-- README.md with links that work on PyPI; made by tests/readme.rs \
+         (TUNELINT_UPDATE_DOCS=1 cargo test --test readme): edit README.md, not this file. -->\n",
+    );
+    for (i, line) in readme.lines().enumerate() {
+        if fenced.contains(&(i + 1)) {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let segments: Vec<String> = line
+            .split('`')
+            .enumerate()
+            .map(|(k, segment)| {
+                if k % 2 == 1 {
+                    return segment.to_string();
+                }
+                let mut rewritten = String::new();
+                let mut rest = segment;
+                while let Some(at) = rest.find("](") {
+                    rewritten.push_str(&rest[..at + 2]);
+                    rest = &rest[at + 2..];
+                    let absolute = rest.starts_with("http://")
+                        || rest.starts_with("https://")
+                        || rest.starts_with("mailto:");
+                    if rest.starts_with('#') {
+                        rewritten.push_str(&base);
+                        rewritten.push_str("README.md");
+                    } else if !absolute && !rest.starts_with(')') {
+                        rewritten.push_str(&base);
+                    }
+                }
+                rewritten.push_str(rest);
+                rewritten
+            })
+            .collect();
+        out.push_str(&segments.join("`"));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_pypi_readme_is_the_readme_with_links_that_work_on_pypi() {
+    let expected = pypi_readme(&read("README.md"), env!("CARGO_PKG_VERSION"));
+    let path = root().join("pypi/README.md");
+    if std::env::var_os("TUNELINT_UPDATE_DOCS").is_some() {
+        fs::write(&path, &expected).expect("write pypi/README.md");
+    }
+    let actual = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "pypi/README.md is not README.md with absolute links. Run \
+         `TUNELINT_UPDATE_DOCS=1 cargo test --test readme` to regenerate it, and commit the result."
+    );
+    // Every link of it leaves the page: none is relative.
+    for (line, target) in links(&actual) {
+        assert!(
+            target.contains("://") || target.starts_with("mailto:"),
+            "pypi/README.md:{line}: ]({target}) is relative"
+        );
+    }
+    assert!(actual.contains(&format!(
+        "]({REPOSITORY}/blob/v{}/docs/rules.md)",
+        env!("CARGO_PKG_VERSION")
+    )));
+}
+
+#[test]
+fn pypi_readme_links_keep_code_and_absolute_links() {
+    let readme = "See [rules](docs/rules.md), [top](#install) and [site](https://a.example/x).\n\
+                  Code `[x](y)` stays.\n```text\n[a](b)\n```\n";
+    let out = pypi_readme(readme, "1.2.3");
+    let body: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(
+        body,
+        [
+            "See [rules](https://github.com/tunelint/tunelint/blob/v1.2.3/docs/rules.md), \
+             [top](https://github.com/tunelint/tunelint/blob/v1.2.3/README.md#install) and \
+             [site](https://a.example/x).",
+            "Code `[x](y)` stays.",
+            "```text",
+            "[a](b)",
+            "```",
+        ]
+    );
+}
