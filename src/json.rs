@@ -41,8 +41,9 @@ pub const MAX_VALUES: usize = 1 << 24;
 /// pairwise scan is cheaper than hashing (most records have 2 to 5 keys per object).
 const SMALL_OBJECT: u32 = 16;
 
-/// Duplicate-key reports quote at most this many characters of the key.
-const KEY_QUOTE_CHARS: usize = 80;
+/// Duplicate-key reports keep at most this many characters of the key: the message quotes
+/// 40 of them, masked first, and a secret must be whole to be recognised and masked.
+const KEY_QUOTE_CHARS: usize = 1024;
 
 const NONE: u32 = u32::MAX;
 
@@ -95,7 +96,7 @@ impl std::error::Error for ParseError {}
 /// A key that repeats an earlier key of the same object (compared after decoding escapes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DuplicateKey {
-    /// The decoded key, cut to 80 characters.
+    /// The decoded key, cut to 1,024 characters.
     pub key: String,
     /// The repeated key literal, quotes included.
     pub span: Span,

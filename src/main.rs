@@ -14,7 +14,24 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = tunelint::cli::Cli::parse();
+    let cli = match tunelint::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // clap quotes the value it rejects (`--target <a pasted key>`): masked like every
+            // error, since CI logs keep it.
+            use std::io::{IsTerminal, Write};
+            let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let rendered = e.render();
+            let text = if colour {
+                rendered.ansi().to_string()
+            } else {
+                rendered.to_string()
+            };
+            let _ = std::io::stderr().write_all(tunelint::wording::mask_secrets(&text).as_bytes());
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     match tunelint::app::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {

@@ -23,6 +23,15 @@ pub fn quote(s: &str) -> String {
     escape_invisible(&quoted)
 }
 
+/// [`quote`] cut to `max_chars` characters (at most 40) instead: masked first, since a key
+/// cut short no longer looks like one.
+pub fn quote_cut(s: &str, max_chars: usize) -> String {
+    let masked = masked_prefix(s);
+    let short = shorten(&masked, max_chars.min(QUOTED_CHARS));
+    let quoted = serde_json::to_string(&short).unwrap_or_else(|_| format!("\"{short}\""));
+    escape_invisible(&quoted)
+}
+
 /// `text` with every secret in it masked (its first 4 characters shown): for an error
 /// message, which may quote a configuration value or a file name a key was pasted into.
 pub fn mask_secrets(text: &str) -> String {

@@ -27,6 +27,15 @@ fn secrets() -> Vec<(&'static str, String)> {
         ("google", "AIzaSyD4kR9xQ2mV7nB3tL8wP5cJ1hF6gZ0aE4s".to_owned()),
         ("stripe", "sk_live_4eC39HqLyjWDarjtT1zdp7dc9Q".to_owned()),
         (
+            "anthropic",
+            "sk-ant-api03-Rk7Qw2Lm9Xp4Tz8Nv3Bc6Hd1Jf5Gs0Ya2Ue7Ko4Wi9Pq-ZxC3vB6nM8lK1jH5gF2dS".to_owned(),
+        ),
+        ("huggingface", "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".to_owned()),
+        (
+            "jwt",
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI5ODc2NTQzMjEiLCJyb2xlIjoiYWRtaW4ifQ.Q3vT9xKp2LmZ8wRbN4cYd7FhJ1sGa6EuVo0iXq5TnWk".to_owned(),
+        ),
+        (
             "pem",
             "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx3Kq9Vb7Lm2Nw8Rt5Yp1Zs4Qa6Hc0Jd3Fg7Ek9Wm2Tb5Xn8\nUr4Ov1Pi6Ly3Ka0Mj7Nh2Gf5Dc8Se1Bz4Vx9Qw3Rt6Yp1Lm8Nk5Jh2Gf0\n-----END RSA PRIVATE KEY-----".to_owned(),
         ),
@@ -103,6 +112,9 @@ fn hidden_part(kind: &str, secret: &str) -> String {
             .join("");
     }
     let prefixes = [
+        "sk-ant-",
+        "hf_",
+        "eyJ",
         "sk-proj-",
         "AKIA",
         "ghp_",
@@ -170,6 +182,17 @@ fn lines_with(secret: &str) -> Vec<String> {
         ]})
         .to_string(),
     );
+    // An image URL that is neither http(s) nor a data URL (S012 quotes its start), as it
+    // is and after a few characters.
+    for url in [secret.to_owned(), format!("x x {secret}")] {
+        lines.push(
+            json!({"messages": [
+                {"role": "user", "content": [{"type": "text", "text": "What is in this picture?"}, {"type": "image_url", "image_url": {"url": url}}]},
+                {"role": "assistant", "content": "It is sunny and warm in Paris today."}
+            ]})
+            .to_string(),
+        );
+    }
     // A tool definition's name.
     lines.push(
         json!({"messages": ok, "tools": [{"type": "function", "function": {"name": format!("{secret}!"), "parameters": {"type": "object"}}}]})
@@ -585,6 +608,9 @@ fn a_configuration_error_prints_no_secret() {
         let hidden: Vec<char> = hidden_part(kind, &secret).chars().collect();
         for config in [
             format!("target = \"{secret}\"\n"),
+            // Past the 40 characters an invalid value is cut to: masked before the cut.
+            format!("target = \" {secret}\"\n"),
+            format!("format = \"{} {secret}\"\n", "x".repeat(20)),
             format!("include = [\"[{secret}\"]\n"),
             format!("\"{secret}\" = 1\n"),
         ] {
@@ -607,4 +633,50 @@ fn a_configuration_error_prints_no_secret() {
             }
         }
     }
+}
+
+/// clap rejects a value of the command line by quoting it (`--target KEY`): masked too, as
+/// CI logs keep it; help and version still print as usual.
+#[test]
+fn a_rejected_command_line_value_prints_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, secret) in secrets() {
+        if kind.starts_with("pem") || kind == "url-password" {
+            continue;
+        }
+        let hidden: Vec<char> = hidden_part(kind, &secret).chars().collect();
+        for args in [
+            vec!["check", "--target", secret.as_str(), "d.jsonl"],
+            vec!["check", "--min-valid-pct", secret.as_str(), "d.jsonl"],
+            vec!["sample", "--seed", secret.as_str(), "d.jsonl"],
+        ] {
+            let output = Command::cargo_bin("tunelint")
+                .unwrap()
+                .current_dir(dir.path())
+                .args(&args)
+                .env_remove("NO_COLOR")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("error: invalid value"),
+                "{args:?}: {stderr}"
+            );
+            for run in hidden.windows(8) {
+                let run: String = run.iter().collect();
+                assert!(
+                    !stderr.contains(&run),
+                    "{args:?}: {kind} shows {run:?}:\n{stderr}"
+                );
+            }
+        }
+    }
+    let help = Command::cargo_bin("tunelint")
+        .unwrap()
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: tunelint"));
 }

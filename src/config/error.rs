@@ -397,13 +397,18 @@ fn offer<'t>(best: &mut Option<Hit<'t>>, path: &[Segment], value: Option<&'t DeV
 fn found(v: &DeValue<'_>) -> Option<String> {
     const LIMIT: usize = 40;
     Some(match v {
-        DeValue::String(s) if s.chars().count() > LIMIT => {
-            format!(
-                "{:?}",
-                format!("{}…", s.chars().take(LIMIT).collect::<String>())
-            )
+        // Masked before it is cut: a key cut short no longer looks like one.
+        DeValue::String(s) => {
+            let s = crate::wording::mask_secrets(s);
+            if s.chars().count() > LIMIT {
+                format!(
+                    "{:?}",
+                    format!("{}…", s.chars().take(LIMIT).collect::<String>())
+                )
+            } else {
+                format!("{s:?}")
+            }
         }
-        DeValue::String(s) => format!("{s:?}"),
         DeValue::Integer(i) => i.to_string(),
         DeValue::Float(f) => f.to_string(),
         DeValue::Boolean(b) => b.to_string(),

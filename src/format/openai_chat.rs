@@ -1014,10 +1014,9 @@ fn image_url_problem(url: &str) -> Option<String> {
         return None;
     }
     let Some(rest) = url.strip_prefix("data:") else {
-        let shown: String = url.chars().take(24).collect();
         return Some(format!(
             "image URL {} is neither an http(s) URL nor a data: URL",
-            quote(&shown)
+            crate::wording::quote_cut(url, 24)
         ));
     };
     let Some((meta, data)) = rest.split_once(',') else {

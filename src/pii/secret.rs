@@ -22,11 +22,36 @@ struct Kind {
     pattern: &'static str,
 }
 
+/// JSON Web Tokens run longer than API keys: a header, claims and a signature, each
+/// base64url.
+const JWT: &str = "JSON Web Token";
+
+/// Hugging Face's tokens are letters only: their randomness is in the mix of cases.
+const HUGGING_FACE: &str = "Hugging Face token";
+
 const KINDS: &[Kind] = &[
+    // Before OpenAI's: both start with `sk-`, and the searcher takes the first listed.
+    Kind {
+        name: "Anthropic API key",
+        prefixes: &[("sk-ant-", 0)],
+        pattern: r"^sk-ant-[A-Za-z0-9_-]{20,}",
+    },
     Kind {
         name: "OpenAI API key",
         prefixes: &[("sk-", 0)],
         pattern: r"^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
+    },
+    Kind {
+        name: HUGGING_FACE,
+        prefixes: &[("hf_", 0)],
+        pattern: r"^hf_[A-Za-z0-9]{34}",
+    },
+    Kind {
+        name: JWT,
+        prefixes: &[("eyJ", 0)],
+        // `eyJ` is `{"` in base64: a JSON header, JSON claims, then a signature (an
+        // unsigned token, `alg: none`, is no credential).
+        pattern: r"^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}",
     },
     Kind {
         name: "AWS access key ID",
@@ -109,12 +134,17 @@ static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The longest key of a kind other than PEM, in bytes, with room to spare (OpenAI's project
-/// keys are about 164).
+/// The longest key of a kind other than PEM and JWT, in bytes, with room to spare (OpenAI's
+/// project keys are about 164).
 const MAX_KEY: usize = 256;
+
+/// The longest JSON Web Token (claims can be long; HTTP headers rarely take more than 8 KB).
+const MAX_JWT: usize = 8192;
 
 /// Words that mark a key as a stand-in.
 const STAND_INS: &[&str] = &[
+    // The signature of jwt.io's example token, in every tutorial about JSON Web Tokens.
+    "sflkxwrjsmekkf2qt4fwpmejf36pok6yjv_adqssw5c",
     "xxxx",
     "your",
     "example",
@@ -158,10 +188,11 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         // `MAX_KEY` bytes (a PEM key, all of the text): a key is never longer, and a prefix
         // repeated through a long text (`sk-sk-sk-...`) then costs a bounded match each rather
         // than a match to the end of the text each.
+        let max = if kind.name == JWT { MAX_JWT } else { MAX_KEY };
         let window = if kind.name == "PEM private key" {
             &text[start..]
         } else {
-            let mut end = (start + MAX_KEY).min(text.len());
+            let mut end = (start + max).min(text.len());
             while !text.is_char_boundary(end) {
                 end -= 1;
             }
@@ -171,7 +202,7 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             continue;
         };
         // A match that fills the window runs on past it: no key is that long.
-        if found_key.end() == MAX_KEY {
+        if found_key.end() == max {
             continue;
         }
         // Separators after a key are not part of it (`sk-proj-...______ # set it`): its
@@ -206,6 +237,9 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         };
         let random_enough = if kind.name == "PEM private key" {
             !is_stand_in(random)
+        } else if kind.name == HUGGING_FACE {
+            looks_random_letters(random)
+                || (found.masking && looks_random_letters(without_trailing_run(random)))
         } else {
             // A mask also hides a key with a run glued after it (`...sGa0EAAAAAA`): the run
             // fails the randomness test, the key before it need not.
@@ -325,6 +359,20 @@ fn looks_random(s: &str) -> bool {
         longest = longest.max(run);
     }
     has_digit && has_letter && longest < 6 && !is_stand_in(s)
+}
+
+/// [`looks_random`] for keys of letters only (Hugging Face's): both cases mixed instead of
+/// letters and digits.
+fn looks_random_letters(s: &str) -> bool {
+    let upper = s.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = s.bytes().any(|b| b.is_ascii_lowercase());
+    let mut run = 1;
+    let mut longest = 1;
+    for w in s.as_bytes().windows(2) {
+        run = if w[0] == w[1] { run + 1 } else { 1 };
+        longest = longest.max(run);
+    }
+    upper && lower && longest < 6 && !is_stand_in(s)
 }
 
 /// `s` without the run of one repeated character at its end, if the run is long enough to
@@ -464,6 +512,18 @@ mod tests {
             kind_of("token=github_pat_11ABCDEFG0aBcDeFgHiJkL_mN0pQrStUvWxYz12345").as_deref(),
             Some("GitHub token")
         );
+        assert_eq!(
+            kind_of("ANTHROPIC_API_KEY=sk-ant-api03-Xq7LmN2pR9sT4vW8yZ1bC3dF5gH6jK0-aBcDeFgHiJkLmNoPqRsTuVwXyZ12").as_deref(),
+            Some("Anthropic API key")
+        );
+        assert_eq!(
+            kind_of("login with 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 then").as_deref(),
+            Some("Hugging Face token")
+        );
+        assert_eq!(
+            kind_of("Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI5ODc2NTQzMjEiLCJyb2xlIjoiYWRtaW4iLCJleHAiOjE3OTk5OTk5OTl9.Q3vT9xKp2LmZ8wRbN4cYd7FhJ1sGa6EuVo0iXq5TnWk").as_deref(),
+            Some("JSON Web Token")
+        );
         let pem = "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----";
         assert_eq!(kind_of(pem).as_deref(), Some("PEM private key"));
     }
@@ -474,6 +534,20 @@ mod tests {
         assert_eq!(kind_of("sk-your-api-key-here-please"), None);
         assert_eq!(kind_of("sk-..."), None);
         assert_eq!(kind_of("xoxb-your-token"), None);
+        // jwt.io's example, an unsigned token, letters of one case, a word that merely
+        // starts like a token.
+        assert_eq!(
+            kind_of(
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+            ),
+            None
+        );
+        assert_eq!(
+            kind_of("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0."),
+            None
+        );
+        assert_eq!(kind_of("hf_abcdefghijklmnopqrstuvwxyzabcdefgh"), None);
+        assert_eq!(kind_of("the hf_hub_download function"), None);
         assert_eq!(kind_of("éhp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R"), None);
         assert_eq!(
             kind_of("-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"),

@@ -17,6 +17,9 @@ declare_rule! {
     /// | kind | form |
     /// |---|---|
     /// | OpenAI API key | `sk-` (or `sk-proj-`, `sk-svcacct-`, `sk-admin-`) and 20 or more of `A-Za-z0-9_-` |
+    /// | Anthropic API key | `sk-ant-` and 20 or more of `A-Za-z0-9_-` |
+    /// | Hugging Face token | `hf_` and 34 letters or digits, both cases mixed |
+    /// | JSON Web Token | `eyJ`, then three base64url parts joined by `.` (header, claims, a signature of 16 or more characters; jwt.io's example token is a stand-in) |
     /// | AWS access key ID | `AKIA` or `ASIA` and 16 capitals or digits |
     /// | GitHub token | `ghp_`, `gho_`, `ghu_`, `ghs_` or `ghr_` and 36 letters or digits; `github_pat_` and 22 or more of `A-Za-z0-9_` |
     /// | Slack token | `xoxa-`, `xoxb-`, `xoxp-`, `xoxo-`, `xoxr-` or `xoxs-`, digits, `-`, more characters |
@@ -26,7 +29,8 @@ declare_rule! {
     /// | password in a URL | `scheme://user:password@host`, the password not a stand-in (`password`, `changeme`, `${DB_PASS}`, `<password>`, the user's own name, ...) |
     ///
     /// A key must stand alone (no letter or digit right before or after it), and the part
-    /// after its prefix must look random: letters and digits mixed, no run of 6 equal
+    /// after its prefix must look random: letters and digits mixed (of a Hugging Face token,
+    /// upper and lower case), no run of 6 equal
     /// characters, none of `xxxx`, `your`, `example`, `dummy`, `fake`, `sample`, `redacted`
     /// or `placeholder` (any case). Deliberately not matched: AWS keys ending in `EXAMPLE`
     /// (AWS's documentation key), stand-ins such as `sk-your-api-key-here`, and a PEM
@@ -58,6 +62,6 @@ declare_rule! {
         code: "P006",
         name: "secret",
         level: Error,
-        summary: "secrets: API keys and credentials (OpenAI `sk-`, AWS `AKIA`, GitHub `ghp_`/`github_pat_`, Slack `xox?-`, Google `AIza`, Stripe `sk_live_`, PEM private keys)",
+        summary: "secrets: API keys and credentials (OpenAI `sk-`, Anthropic `sk-ant-`, AWS `AKIA`, GitHub `ghp_`/`github_pat_`, Hugging Face `hf_`, Slack `xox?-`, Google `AIza`, Stripe `sk_live_`, JSON Web Tokens, PEM private keys)",
     };
 }
