@@ -533,3 +533,35 @@ fn axolotl_instruct_reads_the_last_of_a_repeated_column() {
     let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["J010"], "{}", concise(&found));
 }
+
+/// A repeated answer key (J010) is read as its last value, the one every JSON loader keeps:
+/// the content rules judge that value, in every format.
+#[test]
+fn a_repeated_answer_key_is_read_as_its_last_value() {
+    let mut settings = Settings::default();
+    settings.levels[tunelint::rules::Code::D001.index()] = Level::Off;
+    let alpaca_short_last = r#"{"instruction": "Translate to French: good night", "input": "", "output": "Bonne nuit mon ami", "output": "x"}"#;
+    let alpaca_short_first = r#"{"instruction": "Translate to French: good night", "input": "", "output": "x", "output": "Bonne nuit mon ami"}"#;
+    let completion_short_first = r#"{"prompt": "Translate to French: good night", "completion": "x", "completion": "Bonne nuit mon ami"}"#;
+    for (record, short) in [
+        (alpaca_short_last, true),
+        (alpaca_short_first, false),
+        (completion_short_first, false),
+    ] {
+        let (found, _) = engine::lint_bytes(format!("{record}\n").as_bytes(), &settings);
+        let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+        assert!(codes.contains(&"J010"), "{record}: {}", concise(&found));
+        assert!(!codes.contains(&"S008"), "{record}: {}", concise(&found));
+        let c001: Vec<u32> = found
+            .iter()
+            .filter(|d| d.code.as_str() == "C001")
+            .map(|d| d.location.column)
+            .collect();
+        if short {
+            let at = record.rfind("\"x\"").expect("the short answer") as u32 + 1;
+            assert_eq!(c001, [at], "{record}: {}", concise(&found));
+        } else {
+            assert!(c001.is_empty(), "{record}: {}", concise(&found));
+        }
+    }
+}

@@ -870,7 +870,7 @@ fn a_hundred_thousand_repeated_messages_keys_give_ten_j010_and_one_count() {
         .collect();
     assert_eq!(
         j010[0].message,
-        r#"duplicate key "messages"; the value at column 2 is silently replaced by this one"#
+        r#"duplicate key "messages"; the value the key got at column 2 is silently replaced by this one"#
     );
     // Each `"messages":[],` is 14 characters; the count sits at the 11th repeat (12th key).
     assert_eq!(j010[0].location.column, 2 + 14);

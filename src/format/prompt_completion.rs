@@ -72,6 +72,8 @@ pub(crate) fn answer_key<'k>(
     ctx: &mut RecordContext<'_>,
 ) {
     match slot {
+        // The same key again (J010): the last value is the one every loader keeps.
+        Some((_, _, first)) if *first == name => *slot = Some((key, value, name)),
         None => *slot = Some((key, value, name)),
         Some((_, _, first)) => ctx.report(
             Code::S008,

@@ -61,7 +61,7 @@ pub fn check(doc: &Document<'_, '_>, ctx: &mut RecordContext<'_>) {
             (
                 dup.span,
                 format!(
-                    "duplicate key {}; the value at {place} is silently replaced by this one",
+                    "duplicate key {}; the value the key got at {place} is silently replaced by this one",
                     quote(&dup.key)
                 ),
             )
