@@ -1196,6 +1196,11 @@ fn check_dataset_groups(config: &Config) -> Result<()> {
                         config.root().display()
                     );
                 };
+                if canonical.is_dir() {
+                    bail!(
+                        "{file}: [[datasets]]{name} {split} names {p:?}, which is a directory; name each of its dataset files (the split-leak check, D003, compares the files a group names)"
+                    );
+                }
                 if let Some((_, other, first, first_group)) = seen
                     .iter()
                     .find(|(f, s, _, _)| *f == canonical && *s != split)

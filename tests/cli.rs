@@ -1485,7 +1485,7 @@ fn a_hostile_file_name_forges_no_command_on_standard_error() {
     assert!(stderr.contains("\\u001b]0;PWN"), "{stderr}");
 }
 
-/// A `[[datasets]]` group that names a missing file, or one file in two splits, stops the run:
+/// A `[[datasets]]` group that names a missing file, a folder, or one file in two splits, stops the run:
 /// a typo would otherwise silently leave the split-leak check (D003) nothing to compare.
 #[test]
 fn a_dataset_group_names_existing_files_each_in_one_split() {
@@ -1510,7 +1510,13 @@ fn a_dataset_group_names_existing_files_each_in_one_split() {
             "[[datasets]]\ntrain = [\"*.jsonl\"]\n",
             "[[datasets]] train names \"*.jsonl\", which does not exist (paths are not globs, name each file;",
         ),
+        // A folder exists, but the group would compare none of its files.
+        (
+            "[[datasets]]\ntrain = [\"tr\"]\ntest = [\"eval.jsonl\"]\n",
+            "[[datasets]] train names \"tr\", which is a directory; name each of its dataset files",
+        ),
     ] {
+        write(dir.path(), "tr/a.jsonl", &lines(&[GOOD]));
         write(dir.path(), "tunelint.toml", config);
         let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
         assert_eq!(code, 2, "{stderr}");
