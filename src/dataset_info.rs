@@ -303,7 +303,8 @@ impl Reader<'_, '_, '_> {
                     entries
                         .filter_map(Result::ok)
                         .map(|e| e.path())
-                        .filter(|p| p.is_file() && is_readable(p))
+                        // The registry itself is no data (`"file_name": "."`).
+                        .filter(|p| p.is_file() && is_readable(p) && !is_registry(p))
                         .map(|p| clean(&p))
                         .collect()
                 })
@@ -402,9 +403,17 @@ fn shown_value(doc: &Document<'_, '_>, node: NodeId) -> String {
 
 /// `./data/./x.json` → `data/x.json`: the path the way discovery shows the same file.
 fn clean(path: &Path) -> PathBuf {
-    path.components()
+    let cleaned: PathBuf = path
+        .components()
         .filter(|c| !matches!(c, Component::CurDir))
-        .collect()
+        .collect();
+    // `"file_name": "."` beside a dataset_info.json of the current directory: the folder
+    // itself, not an empty path.
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]

@@ -453,3 +453,32 @@ fn media_must_match_their_placeholders() {
         found[2]
     );
 }
+
+/// `"file_name": "."` names the registry's own folder: LLaMA-Factory loads its files, and so
+/// does tunelint, leaving out the registry itself (it is no data), instead of an error about
+/// an empty path.
+#[test]
+fn a_file_name_of_dot_reads_the_registrys_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("dataset_info.json"),
+        r#"{"d": {"file_name": "."}}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("data.json"),
+        r#"[{"instruction": "Say hello to the whole world please", "input": "", "output": "Hello, world! Nice to meet you."}]"#,
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(dir.path(), &["--format", "json", "."]);
+    assert_eq!(code, 0, "{stderr}\n{stdout}");
+    let report = json_report(&stdout);
+    assert_eq!(
+        files_and_formats(&report)
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect::<Vec<_>>(),
+        ["data.json"],
+        "{stdout}"
+    );
+}
