@@ -1696,13 +1696,13 @@ mod tests {
         src += r#""\u006b7":1,"k99":2,"new":3,"k7":4,"#;
         src += &format!(
             "\"{}\":5,\"{}\":6}}",
-            "é".repeat(100),
-            r"\u00e9".repeat(100)
+            "é".repeat(1100),
+            r"\u00e9".repeat(1100)
         );
         let doc = parse(&src).unwrap();
         let dups = doc.duplicate_keys();
         let keys: Vec<&str> = dups.iter().map(|d| d.key.as_str()).collect();
-        let long = "é".repeat(80);
+        let long = "é".repeat(KEY_QUOTE_CHARS);
         assert_eq!(keys, ["k7", "k99", "k7", long.as_str()]);
         assert_eq!(&src[dups[0].span.range()], r#""\u006b7""#);
         assert_eq!(&src[dups[0].first.range()], r#""k7""#);
