@@ -219,6 +219,10 @@ struct FileSampler<'a> {
 
 impl FileSampler<'_> {
     fn read(&mut self, input: &Input) -> io::Result<()> {
+        let is_array = match &input.source {
+            InputSource::File(path) => source::is_json_name(path),
+            _ => source::is_json_name(std::path::Path::new(&input.display)),
+        };
         // A Parquet table's rows, as lines of JSON (line N is row N-1).
         let text: Box<dyn Read> = match source::RowsAsLines::of(&input.source)? {
             Some(rows) => {
@@ -241,12 +245,13 @@ impl FileSampler<'_> {
                 if let Some(why) = crate::rules::jsonl::not_jsonl::not_utf8_lines(&head) {
                     return Err(io::Error::new(io::ErrorKind::InvalidData, why));
                 }
+                // One JSON document (a pretty-printed array in a `.jsonl` file) is J007 as
+                // `check` reports it, not a handful of lines that are no records.
+                if !is_array && let Some(why) = self.one_document(&head, input) {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, why));
+                }
                 Box::new(io::Cursor::new(head).chain(text))
             }
-        };
-        let is_array = match &input.source {
-            InputSource::File(path) => source::is_json_name(path),
-            _ => source::is_json_name(std::path::Path::new(&input.display)),
         };
         let max = self.settings.max_line_bytes();
         let mut buf = Vec::new();
@@ -279,6 +284,23 @@ impl FileSampler<'_> {
             }
         }
         Ok(())
+    }
+
+    /// J007's message when the input's first bytes `head` show one JSON document (an array
+    /// or an object over several lines, or an array on one line) rather than JSON Lines.
+    fn one_document(&self, head: &[u8], input: &Input) -> Option<String> {
+        let mut found = Vec::new();
+        let mut ctx = crate::context::FileContext::new(self.settings, 0, &mut found);
+        let (body, start) = match head.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(body) => (body, 3),
+            None => (head, 0),
+        };
+        let whole = || crate::engine::whole_source_is_json(&input.source);
+        let regular = input.source.is_regular();
+        if crate::rules::jsonl::not_jsonl::check_document(body, start, regular, &whole, &mut ctx) {
+            return found.pop().map(|d| d.message);
+        }
+        None
     }
 
     /// Offers one record (a line, or an element of an array) to its stratum's sample.

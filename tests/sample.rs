@@ -428,6 +428,28 @@ fn bad_requests_are_clear_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("missing.jsonl"));
+    // One JSON document under a JSON Lines name: J007's words, as `check` says them, not
+    // "lines not sampled".
+    let array = format!(
+        "[\n  {},\n  {}\n]\n",
+        example("Hi there, how are you?", "Fine, thanks for asking!"),
+        example("What time is it?", "It is noon.")
+    );
+    fs::write(dir.path().join("pretty.jsonl"), &array).unwrap();
+    for args in [&["sample", "pretty.jsonl"][..], &["sample", "-"]] {
+        tunelint(dir.path())
+            .args(args)
+            .write_stdin(array.clone())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "file is one pretty-printed JSON array, not JSON Lines",
+            ));
+    }
+    // Under a `.json` name it is read as the array it is.
+    fs::write(dir.path().join("pretty.json"), &array).unwrap();
+    let out = run_ok(dir.path(), &["sample", "pretty.json", "--format", "jsonl"]);
+    assert_eq!(jsonl(&out).len(), 2, "{out}");
     fs::create_dir(dir.path().join("empty")).unwrap();
     tunelint(dir.path())
         .args(["sample", "empty"])

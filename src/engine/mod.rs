@@ -14,6 +14,7 @@
 mod collect;
 mod pieces;
 mod read;
+pub(crate) use read::whole_source_is_json;
 pub(crate) mod store;
 mod work;
 

@@ -386,14 +386,19 @@ fn check_first_chunk(
 /// whole document); stdin, a pipe or a device cannot be read twice (and may never end), so
 /// it answers by the first lines alone.
 fn whole_file_is_json(job: &Job) -> bool {
+    whole_source_is_json(&job.source)
+}
+
+/// [`whole_file_is_json`] of any input (`sample` has no job).
+pub(crate) fn whole_source_is_json(source: &InputSource) -> bool {
     use io::BufRead;
     use serde::Deserialize;
-    let raw: Box<dyn Read> = match &job.source {
-        InputSource::File(path) if job.source.is_regular() => match File::open(path) {
+    let raw: Box<dyn Read> = match source {
+        InputSource::File(path) if source.is_regular() => match File::open(path) {
             Ok(file) => Box::new(file),
             Err(_) => return false,
         },
-        InputSource::Memory(bytes) if job.source.compression().is_none() => {
+        InputSource::Memory(bytes) if source.compression().is_none() => {
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             return serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
         }
