@@ -631,11 +631,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     let context: Vec<PathBuf> = match args.context {
         ContextScope::Files => Vec::new(),
         ContextScope::Dataset => {
+            // Standard input named with --stdin-filename stands for that file: its dataset's
+            // other files are read, and the file itself (what the buffer replaces) is not.
             let named: Vec<PathBuf> = found
                 .iter()
                 .filter_map(|f| match f {
                     Found::File(p) => Some(p.clone()),
-                    Found::Stdin => None,
+                    Found::Stdin => args.stdin_filename.clone(),
                 })
                 .collect();
             let exclusion = Exclusion {
@@ -719,11 +721,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             .map_err(config_error)?;
     }
 
+    // Standard input named with --stdin-filename is that file of its dataset (an editor's
+    // buffer of `test.jsonl` is compared with `train.jsonl`, D003).
     let paths: Vec<Option<PathBuf>> = found
         .iter()
         .map(|f| match f {
             Found::File(p) => Some(p.clone()),
-            Found::Stdin => None,
+            Found::Stdin => args.stdin_filename.clone(),
         })
         .collect();
     let groups = crate::splits::groups(&paths, &config.datasets, config.root());

@@ -50,12 +50,25 @@ struct Named {
     shards_of: Option<String>,
 }
 
+/// `path` made absolute with its links resolved; of a file that does not exist yet (an
+/// editor's new buffer named with `--stdin-filename`), its folder's, with its name.
+fn canonical_or_planned(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok().or_else(|| {
+        let name = path.file_name()?;
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(parent).ok()?.join(name))
+    })
+}
+
 /// The split and dataset groups of a run. `paths[i]` is file `i`'s path (`None` for
 /// stdin); `configured` are the `[[datasets]]` groups, their paths relative to `root`.
 pub fn groups(paths: &[Option<PathBuf>], configured: &[DatasetGroup], root: &Path) -> Groups {
     let canonical: Vec<Option<PathBuf>> = paths
         .iter()
-        .map(|p| p.as_ref().and_then(|p| std::fs::canonicalize(p).ok()))
+        .map(|p| p.as_deref().and_then(canonical_or_planned))
         .collect();
     // By dataset: each split word's files.
     let mut by_dataset: BTreeMap<(PathBuf, String), BTreeMap<String, Vec<FileId>>> =

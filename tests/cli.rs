@@ -1350,6 +1350,52 @@ fn stdin_filename_names_standard_input() {
     );
 }
 
+/// Standard input named with `--stdin-filename` belongs to that file's dataset: an editor's
+/// buffer of a test split is compared with the training file beside it (D003), and a shard
+/// with its sibling shards (D001), as the file on disk would be, whether the file exists
+/// or not, with the training file named or read as context.
+#[test]
+fn stdin_filename_joins_its_dataset() {
+    let dir = tempdir();
+    write(dir.path(), "data/train.jsonl", &lines(&[GOOD]));
+    write(
+        dir.path(),
+        "shards/train-00000-of-00002.jsonl",
+        &lines(&[GOOD]),
+    );
+    for (name, rest, says) in [
+        ("data/test.jsonl", &["data/train.jsonl"][..], "D003"),
+        ("data/valid.jsonl", &[], "D003"),
+        ("shards/train-00001-of-00002.jsonl", &[], "D001"),
+    ] {
+        let context: &[&str] = if rest.is_empty() {
+            &["--context", "dataset"]
+        } else {
+            &[]
+        };
+        let (code, stdout, stderr) = stdout_of(
+            tunelint(dir.path())
+                .args([
+                    "--isolated",
+                    "--format",
+                    "concise",
+                    "--stdin-filename",
+                    name,
+                ])
+                .args(context)
+                .arg("-")
+                .args(rest)
+                .write_stdin(lines(&[GOOD])),
+        );
+        assert_eq!(code, 1, "{name}: {stdout}{stderr}");
+        assert_eq!(
+            heads(&stdout),
+            [format!("{name}:1:1: {says}")],
+            "{name}: {stdout}"
+        );
+    }
+}
+
 #[test]
 fn stdin_full_format_shows_the_line() {
     let dir = tempdir();
