@@ -1284,3 +1284,22 @@ fn provider_records_read_as_every_format_never_panic() {
         }
     }
 }
+
+/// A line that is not JSON and ends inside a string on a backslash: P006 reads the strings
+/// of such a line too, and once read past its end (a panic, at 1:19 of this very line).
+#[test]
+fn a_line_ending_on_a_backslash_in_a_string_is_j001() {
+    for input in [
+        &b"{\"messages\": \"abc\\"[..],
+        b"{\"messages\": \"abc\\\n",
+        b"\"\\",
+        b"\\\"\\",
+    ] {
+        let (diagnostics, _) = lint_checked(input, &settings(false));
+        assert!(
+            diagnostics.iter().any(|d| d.code == Code::J001),
+            "{:?}: {diagnostics:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
+}

@@ -81,7 +81,11 @@ fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordC
     covered.sort_unstable_by_key(|c| c.start);
     let mut next_covered = 0;
     let mut at = 0;
-    while let Some(open) = memchr::memchr(b'"', &bytes[at..]).map(|i| at + i) {
+    while let Some(open) = bytes
+        .get(at..)
+        .and_then(|rest| memchr::memchr(b'"', rest))
+        .map(|i| at + i)
+    {
         // A text already scanned: skip it whole rather than look for its end.
         while covered.get(next_covered).is_some_and(|c| c.end <= open) {
             next_covered += 1;
@@ -95,7 +99,12 @@ fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordC
         // The string's closing quote: the first one no backslash escapes.
         let mut end = bytes.len();
         let mut i = open + 1;
-        while let Some(j) = memchr::memchr2(b'"', b'\\', &bytes[i..]).map(|j| i + j) {
+        // (A line that ends in a backslash, not JSON, leaves `i` past its end.)
+        while let Some(j) = bytes
+            .get(i..)
+            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+            .map(|j| i + j)
+        {
             if bytes[j] == b'\\' {
                 i = j + 2;
                 continue;
