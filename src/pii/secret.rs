@@ -352,13 +352,18 @@ fn url_passwords(text: &str, found: &mut Found<'_>) {
 fn looks_random(s: &str) -> bool {
     let has_digit = s.bytes().any(|b| b.is_ascii_digit());
     let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
+    has_digit && has_letter && longest_run(s) < 6 && !is_stand_in(s)
+}
+
+/// The length of the longest run of one repeated byte in `s`.
+fn longest_run(s: &str) -> usize {
     let mut run = 1;
     let mut longest = 1;
     for w in s.as_bytes().windows(2) {
         run = if w[0] == w[1] { run + 1 } else { 1 };
         longest = longest.max(run);
     }
-    has_digit && has_letter && longest < 6 && !is_stand_in(s)
+    longest
 }
 
 /// [`looks_random`] for keys of letters only (Hugging Face's): both cases mixed instead of
@@ -366,13 +371,7 @@ fn looks_random(s: &str) -> bool {
 fn looks_random_letters(s: &str) -> bool {
     let upper = s.bytes().any(|b| b.is_ascii_uppercase());
     let lower = s.bytes().any(|b| b.is_ascii_lowercase());
-    let mut run = 1;
-    let mut longest = 1;
-    for w in s.as_bytes().windows(2) {
-        run = if w[0] == w[1] { run + 1 } else { 1 };
-        longest = longest.max(run);
-    }
-    upper && lower && longest < 6 && !is_stand_in(s)
+    upper && lower && longest_run(s) < 6 && !is_stand_in(s)
 }
 
 /// `s` without the run of one repeated character at its end, if the run is long enough to
