@@ -33,7 +33,7 @@ pub const MAX_DEPTH: usize = 128;
 /// line of `{}` took 3.6 GB; no training example needs a million.
 pub const MAX_CONTAINERS: usize = 1 << 20;
 
-/// Most values one line may hold: 20 bytes of parser arena each, 320 MiB at the limit (a
+/// Most values and object keys one line may hold: 20 bytes of parser arena each, 320 MiB at the limit (a
 /// pre-tokenized example of five million tokens in three columns fits).
 pub const MAX_VALUES: usize = 1 << 24;
 
@@ -81,7 +81,7 @@ pub struct ParseError {
 pub enum Limit {
     /// Nested deeper than [`MAX_DEPTH`].
     Depth,
-    /// More than [`MAX_CONTAINERS`] objects and arrays, or [`MAX_VALUES`] values.
+    /// More than [`MAX_CONTAINERS`] objects and arrays, or [`MAX_VALUES`] values and keys.
     Size,
 }
 
@@ -359,7 +359,7 @@ fn parse_into(
             match b.get(i) {
                 Some(b',') => {
                     if nodes.len() >= MAX_VALUES {
-                        return Err(too_large(i, "values", MAX_VALUES));
+                        return Err(too_large(i, "values and keys", MAX_VALUES));
                     }
                     let comma = i;
                     i = skip_ws(b, i + 1);
@@ -1637,7 +1637,10 @@ mod tests {
         assert!(parse(&zeros(MAX_VALUES)).is_ok());
         let e = parse(&zeros(MAX_VALUES + 1)).unwrap_err();
         assert_eq!(e.limit, Some(Limit::Size));
-        assert_eq!(e.message, "more than 16,777,216 values in one line");
+        assert_eq!(
+            e.message,
+            "more than 16,777,216 values and keys in one line"
+        );
         // Ordinary syntax errors are not limits.
         assert_eq!(parse("[1,]").unwrap_err().limit, None);
         assert_eq!(

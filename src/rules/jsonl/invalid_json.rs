@@ -15,8 +15,8 @@ declare_rule! {
     /// a lone UTF-16 surrogate escape (`\ud83d` without the `\ude00` that completes it, or a
     /// low surrogate alone), reported at the escape. A line that is not JSON is not checked
     /// any further. A line nested deeper than 128 levels, or holding more than 1,048,576
-    /// objects and arrays or 16,777,216 values, is reported as not read (it may be valid
-    /// JSON; no dataset format nests so deep or needs so many, and the limits keep the
+    /// objects and arrays or 16,777,216 values and keys, is reported as not read (it may be
+    /// valid JSON; no dataset format nests so deep or needs so many, and the limits keep the
     /// checks' stack and memory bounded: a message of the record costs about 200 bytes,
     /// a value 20). In a file that is one JSON array of records, the array's own punctuation
     /// is checked too (a missing or trailing `,`, no closing `]`): such a finding belongs to
