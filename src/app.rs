@@ -1448,7 +1448,12 @@ fn input_of<'a>(
 ) -> Result<(String, InputSource, &'a Path)> {
     Ok(match f {
         Found::File(p) => (
-            p.display().to_string(),
+            // A file named `-` is not standard input: shown (and kept in a baseline) as `./-`.
+            if p.as_os_str() == "-" {
+                "./-".to_string()
+            } else {
+                p.display().to_string()
+            },
             InputSource::File(p.clone()),
             p.as_path(),
         ),

@@ -1396,6 +1396,23 @@ fn stdin_filename_joins_its_dataset() {
     }
 }
 
+/// A file named `-` (given as `./-`) is not standard input: its findings say `./-`, so the two
+/// read in one run are told apart.
+#[test]
+fn a_file_named_dash_is_shown_as_a_file() {
+    let dir = tempdir();
+    write(dir.path(), "-", &lines(&[BAD_ROLE]));
+    let (code, stdout, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args(["--isolated", "--format", "concise", "./-", "-"])
+            .write_stdin(lines(&[SHORT])),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let heads = heads(&stdout);
+    assert!(heads.iter().any(|h| h.starts_with("./-:1:")), "{stdout}");
+    assert!(heads.iter().any(|h| h.starts_with("-:1:")), "{stdout}");
+}
+
 #[test]
 fn stdin_full_format_shows_the_line() {
     let dir = tempdir();
