@@ -1396,6 +1396,39 @@ fn stdin_filename_joins_its_dataset() {
     }
 }
 
+/// A baseline written from standard input named with `--stdin-filename` records the named
+/// path, so the saved file matches it (and an editor's buffer matches the file's baseline).
+#[test]
+fn a_baseline_of_named_standard_input_is_the_files() {
+    let dir = tempdir();
+    let (code, _, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args(["--isolated", "--write-baseline", "baseline.json"])
+            .args(["--stdin-filename", "data/train.jsonl", "-"])
+            .write_stdin(lines(&[BAD_ROLE])),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let baseline = std::fs::read_to_string(dir.path().join("baseline.json")).expect("written");
+    assert!(
+        baseline.contains(r#""path":"data/train.jsonl""#),
+        "{baseline}"
+    );
+    write(dir.path(), "data/train.jsonl", &lines(&[BAD_ROLE]));
+    let (code, stdout, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args([
+                "--isolated",
+                "--format",
+                "concise",
+                "--baseline",
+                "baseline.json",
+            ])
+            .arg("data/train.jsonl"),
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(heads(&stdout).is_empty(), "{stdout}");
+}
+
 /// A file named `-` (given as `./-`) is not standard input: its findings say `./-`, so the two
 /// read in one run are told apart.
 #[test]
