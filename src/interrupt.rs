@@ -69,6 +69,19 @@ impl std::ops::Deref for TempPath {
     }
 }
 
+/// Removes every registered file now, for a run that ends on an internal error. Does not
+/// wait for the list: the thread that failed may hold it.
+pub fn remove_pending() {
+    let list = match PENDING.try_lock() {
+        Ok(list) => list,
+        Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => return,
+    };
+    for (_, path) in list.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
 /// Starts the watcher, once per process. Without signals to watch (not Unix), or when they
 /// cannot be watched, an interrupt ends the run as before.
 pub fn watch() {

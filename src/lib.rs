@@ -62,3 +62,9 @@ pub mod wording;
 
 /// Where the rule documentation is published (SARIF `helpUri`, Markdown links).
 pub const DOCS_URL: &str = "https://github.com/tunelint/tunelint/blob/main/docs/rules.md";
+
+/// Removes the temporary files the run has registered: for `main`'s panic hook, when a run
+/// ends on an internal error.
+pub fn remove_temporary_files() {
+    interrupt::remove_pending();
+}

@@ -14,6 +14,19 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // A bug that panics in one of the worker threads must end the run: the others would wait
+    // for its chunk forever, hanging a CI job or a commit. The message, then the temporary
+    // files removed, then exit 101. (The Parquet reader's guard, set later, wraps this hook
+    // and keeps the panics it catches quiet.)
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        default_hook(info);
+        eprintln!(
+            "tunelint: internal error: this is a bug in tunelint, not a problem with your data; please report it with the command that caused it"
+        );
+        tunelint::remove_temporary_files();
+        std::process::exit(101);
+    }));
     let cli = match tunelint::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => e.exit(),

@@ -1429,6 +1429,36 @@ fn a_baseline_of_named_standard_input_is_the_files() {
     assert!(heads(&stdout).is_empty(), "{stdout}");
 }
 
+/// A bug that panics in a worker thread ends the run with status 101 and says it is an
+/// internal error, on a file large enough that the reader and the other workers wait for the
+/// dead worker's chunk (they waited forever, hanging a CI job or a commit hook).
+/// `TUNELINT_PANIC_AT_LINE` forces the panic.
+#[test]
+fn a_panic_in_a_worker_ends_the_run_instead_of_hanging() {
+    let dir = tempdir();
+    let record = format!(
+        r#"{{"messages": [{{"role": "user", "content": "{}"}}, {{"role": "assistant", "content": "It is sunny and warm in Paris today."}}]}}"#,
+        "What is the weather like in Paris today? ".repeat(4)
+    );
+    write(
+        dir.path(),
+        "big.jsonl",
+        &lines(&vec![record.as_str(); 80_000]),
+    );
+    let out = tunelint(dir.path())
+        .env("TUNELINT_PANIC_AT_LINE", "5")
+        .args(["--isolated", "--format", "concise", "big.jsonl"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("run tunelint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(101), "{stderr}");
+    assert!(
+        stderr.contains("tunelint: internal error: this is a bug in tunelint"),
+        "{stderr}"
+    );
+}
+
 /// A file named `-` (given as `./-`) is not standard input: its findings say `./-`, so the two
 /// read in one run are told apart.
 #[test]

@@ -350,6 +350,9 @@ impl<'a> Chunk<'a> {
         prefix: bool,
     ) -> Option<(bool, usize)> {
         let settings = &self.job.settings;
+        if panic_at_line() == Some(line) {
+            panic!("TUNELINT_PANIC_AT_LINE={line}: a forced internal error, for the tests");
+        }
         let first = self.out.diagnostics.len();
         let mut fingerprint = None;
         let parsed = if prefix {
@@ -449,4 +452,15 @@ impl<'a> Chunk<'a> {
         }
         Some((valid, text.len()))
     }
+}
+
+/// `TUNELINT_PANIC_AT_LINE=N`: the worker that lints line N panics, so the tests can hold a
+/// run to ending (exit 101) rather than hanging when a bug panics in a worker.
+fn panic_at_line() -> Option<u64> {
+    static AT: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    *AT.get_or_init(|| {
+        std::env::var("TUNELINT_PANIC_AT_LINE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    })
 }
