@@ -15,12 +15,7 @@ const SCANNED_CHARS: usize = 4096;
 /// A value quoted for a message: secrets and personal details masked as the P rules mask
 /// them (first 4 characters, then `*`), cut to 40 characters, JSON-escaped.
 pub fn quote(s: &str) -> String {
-    let masked = masked_prefix(s);
-    let short = shorten(&masked, QUOTED_CHARS);
-    let quoted = serde_json::to_string(&short).unwrap_or_else(|_| format!("\"{short}\""));
-    // JSON leaves invisible and reordering characters as they are: a right-to-left override
-    // in a role name would turn the rest of the message around.
-    escape_invisible(&quoted)
+    quote_cut(s, QUOTED_CHARS)
 }
 
 /// [`quote`] cut to `max_chars` characters (at most 40) instead: masked first, since a key
@@ -29,6 +24,8 @@ pub fn quote_cut(s: &str, max_chars: usize) -> String {
     let masked = masked_prefix(s);
     let short = shorten(&masked, max_chars.min(QUOTED_CHARS));
     let quoted = serde_json::to_string(&short).unwrap_or_else(|_| format!("\"{short}\""));
+    // JSON leaves invisible and reordering characters as they are: a right-to-left override
+    // in a role name would turn the rest of the message around.
     escape_invisible(&quoted)
 }
 
