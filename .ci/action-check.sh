@@ -238,6 +238,15 @@ expect_output examples ''
 expect_output sarif-file ''
 grep -q stale "$fail_repo/tunelint.sarif" || fail "error: the earlier SARIF file was touched"
 
+# A bug in tunelint (a panic, forced here): status 101, reported on the run page and in the
+# summary, not a failed step with nothing to say why.
+run_action internal-error "$fail_repo" --env "TUNELINT_BIN=$debug_bin" --env TUNELINT_PANIC_AT_LINE=1
+expect_status 101
+expect stdout '^::error title=tunelint::internal error: this is a bug in tunelint' \
+    "the internal error is not an annotation on the run page"
+expect summary.md '^## ❌ tunelint: internal error$' "the summary does not say tunelint failed"
+expect_output valid-pct ''
+
 # A sarif-file that names the dataset or the configuration: tunelint refuses (status 2) and
 # both are left as they were.
 repo=$(new_repo clobber-repo "$good")

@@ -42,7 +42,7 @@
 # Outputs ($GITHUB_OUTPUT): sarif-file (the SARIF file written, or empty), valid-pct (one
 # decimal, as in the summary), examples, duplicates (empty when linting did not happen).
 # Exit status: tunelint's own (0 every gate passed, 1 a gate failed, 2 an error kept
-# something from being linted), so the step fails exactly when tunelint does.
+# something from being linted, 101 a bug in tunelint), so the step fails exactly when tunelint does.
 set -euo pipefail
 
 action_path=${GITHUB_ACTION_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -276,14 +276,22 @@ fi
 if [ "$written" = false ]; then
     # The process substitution above may still be writing: give it a moment.
     for _ in 1 2 3 4 5; do [ -s "$errors" ] && break; sleep 0.2; done
+    # A bug in tunelint (status 101) says "internal error": it becomes an annotation too,
+    # not a silent failed step.
     while IFS= read -r line; do
+        heading='stopped before linting'
         message=${line#tunelint: error: }
-        [ "$message" != "$line" ] || continue
+        if [ "$message" = "$line" ]; then
+            message=${line#tunelint: internal error: }
+            [ "$message" != "$line" ] || continue
+            heading='internal error'
+            message="internal error: $message"
+        fi
         escaped=${message//'%'/%25}
         escaped=${escaped//$'\r'/%0D}
         echo "::error title=tunelint::$escaped"
         if [ "$own_summary" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-            printf '## ❌ tunelint: stopped before linting\n\n%s\n\n' "$message" >> "$GITHUB_STEP_SUMMARY"
+            printf '## ❌ tunelint: %s\n\n%s\n\n' "$heading" "$message" >> "$GITHUB_STEP_SUMMARY"
         fi
     done < "$errors"
 fi
