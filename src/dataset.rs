@@ -88,8 +88,6 @@ pub trait Facts: Any + Send {
     fn add(&mut self, record: &RecordView<'_, '_>);
     /// Appends the facts of the next chunk of the same file, a collector of the same kind.
     fn append(&mut self, next: Box<dyn Facts>);
-    fn as_any(&self) -> &dyn Any;
-    fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
 
 /// A kind of facts a dataset rule can declare: a name and how to make an empty collector.
@@ -107,8 +105,7 @@ impl FactKind {
 
 /// `next`, of the same type as the collector it is appended to.
 pub fn downcast<T: Facts>(next: Box<dyn Facts>) -> T {
-    *next
-        .into_any()
+    *(next as Box<dyn Any>)
         .downcast::<T>()
         .expect("facts of one kind are appended to their own kind")
 }
@@ -173,7 +170,7 @@ impl FileFacts {
                 .iter()
                 .map(|k| {
                     let f = (k.new)(settings);
-                    ((*f).as_any().type_id(), f)
+                    ((&*f as &dyn Any).type_id(), f)
                 })
                 .collect(),
         }
@@ -240,7 +237,7 @@ impl FileFacts {
         self.facts
             .iter()
             .find(|(id, _)| *id == TypeId::of::<T>())
-            .and_then(|(_, f)| (**f).as_any().downcast_ref::<T>())
+            .and_then(|(_, f)| (&**f as &dyn Any).downcast_ref::<T>())
     }
 }
 

@@ -138,17 +138,12 @@ pub trait RuleOptions:
 /// A rule's options with their type erased, so settings can hold every rule's options
 /// without knowing the rules. Implemented for every [`RuleOptions`].
 pub trait AnyOptions: Any + Debug + Send + Sync {
-    fn as_any(&self) -> &dyn Any;
     fn eq_options(&self, other: &dyn AnyOptions) -> bool;
 }
 
 impl<T: RuleOptions> AnyOptions for T {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn eq_options(&self, other: &dyn AnyOptions) -> bool {
-        other.as_any().downcast_ref::<T>() == Some(self)
+        (other as &dyn Any).downcast_ref::<T>() == Some(self)
     }
 }
 

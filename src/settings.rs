@@ -275,7 +275,7 @@ impl ConfiguredOptions {
     fn get<T: RuleOptions>(&self, code: Code) -> T {
         match self.0.get(code.index()).and_then(Option::as_ref) {
             None => T::DEFAULT,
-            Some(any) => match any.as_any().downcast_ref::<T>() {
+            Some(any) => match (&**any as &dyn std::any::Any).downcast_ref::<T>() {
                 Some(options) => options.clone(),
                 None => {
                     debug_assert!(

@@ -200,14 +200,6 @@ impl Facts for CompareTexts {
         self.media.extend(next.media);
         self.at.extend(next.at);
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
 }
 
 /// Where the text `[dedup] field` selects is in the record, when it is one message's: the

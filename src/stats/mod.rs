@@ -461,14 +461,6 @@ impl Facts for Stats {
         let next: Stats = crate::dataset::downcast(next);
         self.merge(next);
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
 }
 
 impl Stats {

@@ -34,14 +34,6 @@ impl Facts for Categories {
         let next: Categories = crate::dataset::downcast(next);
         self.of.extend(next.of);
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
 }
 
 /// A file's composition: how many of its examples are of each category.

@@ -172,14 +172,6 @@ impl Facts for Styles {
         let next: Styles = crate::dataset::downcast(next);
         self.of.extend(next.of);
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
 }
 
 /// A file's typical style: each feature's median and spread.

@@ -96,14 +96,6 @@ impl Facts for SystemPrompts {
         let next: SystemPrompts = crate::dataset::downcast(next);
         self.prompts.extend(next.prompts);
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
 }
 
 fn check(ctx: &mut DatasetContext<'_>) {

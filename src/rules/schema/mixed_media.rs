@@ -86,14 +86,6 @@ impl Facts for Media {
         }
         self.records += next.records;
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
 }
 
 fn check(ctx: &mut DatasetContext<'_>) {

@@ -356,14 +356,6 @@ impl Facts for Columns {
         self.shapes.extend(next.shapes);
         self.records += next.records;
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
-    fn into_any(self: Box<Self>) -> Box<dyn std::any::Any> {
-        self
-    }
 }
 
 fn check(ctx: &mut DatasetContext<'_>) {
