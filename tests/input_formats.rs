@@ -213,17 +213,18 @@ fn prompts_get_only_the_order_rules_that_do_not_ask_for_an_answer() {
 }
 
 /// TRL's vision datasets mark where an image of the `images` column goes with an
-/// `{"type": "image"}` part: accepted in TRL's formats (in a user turn), an S012 in an answer,
-/// and not a part type of OpenAI chat.
+/// `{"type": "image"}` part: accepted in TRL's formats (in a user turn) and, without a
+/// target, in a `messages` record (TRL's conversational vision format); an S012 in an
+/// answer; not a part type of OpenAI chat under OpenAI's target.
 #[test]
 fn trl_image_placeholders() {
-    let lint = |record: &str| {
-        let (found, summary) = engine::lint_bytes(
-            format!("{record}\n").as_bytes(),
-            &settings(FormatChoice::Auto),
-        );
+    let lint_for = |record: &str, target: Option<&str>| {
+        let mut settings = settings(FormatChoice::Auto);
+        settings.target = target.map(|t| tunelint::target::lookup(t).expect("a target"));
+        let (found, summary) = engine::lint_bytes(format!("{record}\n").as_bytes(), &settings);
         (summary.format, concise(&found))
     };
+    let lint = |record: &str| lint_for(record, None);
     let (format, report) = lint(
         r#"{"prompt": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Which bird is this?"}]}], "completion": [{"role": "assistant", "content": "It is a European robin."}], "images": ["robin.png"]}"#,
     );
@@ -236,14 +237,22 @@ fn trl_image_placeholders() {
         report.contains("S012 image in an assistant message"),
         "{report}"
     );
-    let (format, report) = lint(
-        r#"{"messages": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Which bird is this?"}]}, {"role": "assistant", "content": "It is a European robin."}]}"#,
-    );
+    let vision = r#"{"messages": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Which bird is this?"}]}, {"role": "assistant", "content": "It is a European robin."}], "images": ["robin.png"]}"#;
+    let (format, report) = lint(vision);
     assert_eq!(format, Some(FormatChoice::OpenAiChat));
-    assert!(
-        report.contains("S007 unknown content part type \"image\""),
-        "{report}"
+    assert_eq!(
+        report, "",
+        "TRL's conversational vision record without a target"
     );
+    for target in ["openai", "azure-openai", "together", "fireworks"] {
+        let (_, report) = lint_for(vision, Some(target));
+        assert!(
+            report.contains("S007 unknown content part type \"image\""),
+            "{target}: {report}"
+        );
+    }
+    let (_, report) = lint_for(vision, Some("trl"));
+    assert_eq!(report, "");
 }
 
 #[test]
@@ -564,4 +573,38 @@ fn a_repeated_answer_key_is_read_as_its_last_value() {
             assert!(c001.is_empty(), "{record}: {}", concise(&found));
         }
     }
+}
+
+/// TRL's tool-calling example (its dataset formats page): arguments as an object, a call
+/// without an id, a tool result naming its function, `tools` with the `return` that
+/// `get_json_schema` writes. What every target holds without a target (the chat template
+/// takes it as written); OpenAI's rules under OpenAI's target.
+#[test]
+fn trl_tool_calls_without_a_target() {
+    let record = r#"{"messages": [{"role": "user", "content": "Turn on the living room lights."}, {"role": "assistant", "tool_calls": [{"type": "function", "function": {"name": "control_light", "arguments": {"room": "living room", "state": "on"}}}]}, {"role": "tool", "name": "control_light", "content": "The lights in the living room are now on."}, {"role": "assistant", "content": "Done, the lights are on."}], "tools": [{"type": "function", "function": {"name": "control_light", "description": "Controls the lights in a room.", "parameters": {"type": "object", "properties": {"room": {"type": "string"}, "state": {"type": "string"}}, "required": ["room", "state"]}, "return": {"type": "string"}}}]}"#;
+    let lint = |target: Option<&str>| {
+        let mut settings = settings(FormatChoice::Auto);
+        settings.target = target.map(|t| tunelint::target::lookup(t).expect("a target"));
+        let (found, _) = engine::lint_bytes(format!("{record}\n").as_bytes(), &settings);
+        concise(&found)
+    };
+    assert_eq!(lint(None), "");
+    assert_eq!(lint(Some("trl")), "");
+    let openai = lint(Some("openai"));
+    for expected in [
+        "S010 tool call has no \"id\"",
+        "S010 \"arguments\" is an object",
+        "S011 tool message has no \"tool_call_id\"",
+    ] {
+        assert!(openai.contains(expected), "{expected}: {openai}");
+    }
+    // OpenAI's own preference format is read by OpenAI alone: its rules hold there.
+    let dpo = r#"{"input": {"messages": [{"role": "user", "content": "Lights on?"}], "tools": []}, "preferred_output": [{"role": "assistant", "tool_calls": [{"type": "function", "function": {"name": "control_light", "arguments": {"state": "on"}}}]}], "non_preferred_output": [{"role": "assistant", "content": "No."}]}"#;
+    let (found, _) =
+        engine::lint_bytes(format!("{dpo}\n").as_bytes(), &settings(FormatChoice::Auto));
+    assert!(
+        concise(&found).contains("S010 \"arguments\" is an object"),
+        "{}",
+        concise(&found)
+    );
 }

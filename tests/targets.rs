@@ -161,7 +161,7 @@ fn each_targets_documented_shapes_read_without_a_finding() {
     );
     // A null where a key is required is still missing.
     let unanswered = r#"{"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "get_order_status", "arguments": "{}"}}]}, {"role": "tool", "tool_call_id": null, "content": "shipped"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}"#;
-    let (code, out) = check(&[unanswered], &[]);
+    let (code, out) = check(&[unanswered], &["--target", "openai", "--ignore", "B001"]);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(" S011 tool message has no \"tool_call_id\""),
@@ -171,8 +171,8 @@ fn each_targets_documented_shapes_read_without_a_finding() {
 
 /// TRL's documented tool-calling record (arguments a JSON object, no ids, the result naming
 /// its function, `return` from `get_json_schema`) is what a chat template takes: clean for
-/// the trainers that hand tool calls to one, OpenAI's errors for OpenAI, and without a target
-/// the errors say which trainers take it as written.
+/// the trainers that hand tool calls to one, OpenAI's errors for OpenAI, and clean without a
+/// target, where only what holds for every target is checked.
 #[test]
 fn tool_calls_as_a_chat_template_takes_them() {
     const TRL_TOOLS: &str = r#"{"messages": [{"role": "user", "content": "Turn on the living room lights."}, {"role": "assistant", "tool_calls": [{"type": "function", "function": {"name": "control_light", "arguments": {"room": "living room", "state": "on"}}}]}, {"role": "tool", "name": "control_light", "content": "The lights in the living room are now on."}, {"role": "assistant", "content": "Done! The living room lights are on."}], "tools": [{"type": "function", "function": {"name": "control_light", "description": "Controls the lights in a room.", "parameters": {"type": "object", "properties": {"room": {"type": "string"}, "state": {"type": "string"}}, "required": ["room", "state"]}, "return": {"type": "string", "description": "The new state of the lights."}}}]}"#;
@@ -191,11 +191,8 @@ fn tool_calls_as_a_chat_template_takes_them() {
     ] {
         assert!(out.contains(finding), "{finding}: {out}");
     }
-    let (_, out) = check(&[TRL_TOOLS], &[]);
-    assert!(
-        out.contains("S010 \"arguments\" is an object; expected a JSON object encoded as a string, such as \"{\\\"city\\\": \\\"Paris\\\"}\" (OpenAI's rule; TRL, axolotl and Unsloth hand tool calls to the chat template, which takes them as written: set `target`)"),
-        "{out}"
-    );
+    let (code, out) = check(&[TRL_TOOLS], &[]);
+    assert_eq!((code, out.as_str()), (0, ""), "without a target");
     // A string that holds no JSON object is wrong for a chat template too.
     let broken = TRL_TOOLS.replace(
         r#"{"room": "living room", "state": "on"}"#,
@@ -211,7 +208,8 @@ fn tool_calls_as_a_chat_template_takes_them() {
 
 /// A vision record as TRL and Unsloth document it: `{"type": "image"}` parts standing for the
 /// `images` column (or holding the image), and Arrow's nulls in the parts
-/// (llava-instruct-mix-vsft): clean for those targets, an unknown part type for OpenAI.
+/// (llava-instruct-mix-vsft): clean for those targets and without a target, an unknown part
+/// type for OpenAI.
 #[test]
 fn vision_records_as_a_chat_template_takes_them() {
     const VLM: &str = r#"{"images": ["images/cat.png"], "messages": [{"role": "user", "content": [{"type": "image", "index": 0, "text": null}, {"type": "text", "text": "What animal is shown in this picture?", "index": null}]}, {"role": "assistant", "content": [{"type": "text", "text": "It is a cat sitting on a windowsill.", "index": null}]}]}"#;
@@ -228,13 +226,12 @@ fn vision_records_as_a_chat_template_takes_them() {
         out.contains(" S007 unknown content part type \"image\""),
         "{out}"
     );
-    // Without a target, the error says who takes the part.
-    let (code, out) = check(&[VLM], &[]);
-    assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("S007 unknown content part type \"image\"; expected \"text\" or \"image_url\" (OpenAI's rule; TRL, axolotl and Unsloth take {\"type\": \"image\"} parts, as the chat template does: set `target`)"),
-        "{out}"
-    );
+    // Without a target, only what holds for every target is checked: TRL's own data is not
+    // called broken.
+    for line in [VLM, UNSLOTH] {
+        let (code, out) = check(&[line], &[]);
+        assert_eq!((code, out.as_str()), (0, ""), "without a target: {line}");
+    }
 }
 
 /// An unknown role is told the roles the target takes when it names them as the file does
@@ -543,7 +540,7 @@ fn fireworks_reads_a_sample_weight_at_the_top_level() {
 }
 
 /// A vision dataset's top-level `images` (TRL's, Unsloth's and axolotl's shape): read under
-/// those targets, and without a target S008 names them.
+/// those targets and without a target; S008 under a target that reads no such key.
 #[test]
 fn images_beside_the_messages_are_read_by_the_chat_template_trainers() {
     let line = r#"{"images": ["cat.jpg"], "messages": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "What animal is this?"}]}, {"role": "assistant", "content": [{"type": "text", "text": "A cat, sitting on a windowsill."}]}]}"#;
@@ -551,11 +548,13 @@ fn images_beside_the_messages_are_read_by_the_chat_template_trainers() {
         let (code, out) = check(&[line], &["--target", target, "--select", "S"]);
         assert_eq!((code, out.as_str()), (0, ""), "{target}");
     }
-    let (code, out) = check(&[line], &["--select", "S008"]);
+    let (code, out) = check(&[line], &["--select", "S"]);
+    assert_eq!((code, out.as_str()), (0, ""), "without a target");
+    let (code, out) = check(&[line], &["--select", "S008", "--target", "openai"]);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains(
-            r#"S008 unknown key "images" in the top level of a chat record; trl, axolotl and unsloth read it (set `target`)"#
+            r#"S008 unknown key "images" in the top level of a chat record; trl, axolotl and unsloth read it"#
         ),
         "{out}"
     );
@@ -992,7 +991,7 @@ fn unsloth_reads_what_the_trl_trainers_it_patches_read() {
 
 /// TRL's documentation stores `tools` as `json.dumps([...])`; TRL and axolotl read it back
 /// before the chat template: a string holding an array is right for them, one holding
-/// anything else is not, and without a target the error says who reads it.
+/// anything else is not; without a target it is read as they read it.
 #[test]
 fn tools_encoded_as_a_json_string_are_read_as_the_chat_template_trainers_read_them() {
     let tools = r#"[{\"type\": \"function\", \"function\": {\"name\": \"control_light\", \"description\": \"Controls the lights in a room.\", \"parameters\": {\"type\": \"object\", \"properties\": {\"room\": {\"type\": \"string\"}}, \"required\": [\"room\"]}}}]"#;
@@ -1011,9 +1010,11 @@ fn tools_encoded_as_a_json_string_are_read_as_the_chat_template_trainers_read_th
         "{out}"
     );
     let (code, out) = check(&[&line], &[]);
+    assert_eq!((code, out.as_str()), (0, ""), "without a target");
+    let (code, out) = check(&[&line], &["--target", "openai", "--ignore", "B001"]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("expected an array of tool definitions (TRL, axolotl and Unsloth read one encoded as a JSON string: set `target`)"),
+        out.contains(" S010 \"tools\" is a string (\"[{\\\"type\\\": \\\"function\\\""),
         "{out}"
     );
 }

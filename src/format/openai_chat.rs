@@ -500,10 +500,7 @@ pub(crate) fn read_message<'s>(
         ctx.report(
             Code::S011,
             role_span,
-            format!(
-                "tool message has no \"tool_call_id\"; it must name the tool call it answers{}",
-                chat_template_hint(ctx)
-            ),
+            "tool message has no \"tool_call_id\"; it must name the tool call it answers",
         );
     }
     if role == Role::Function && message.name.is_none() {
@@ -861,16 +858,11 @@ fn read_part<'s>(
             Some(Part::Image { span })
         }
         Some(other) => {
-            let hint = if other == "image" && ctx.settings.target.is_none() {
-                " (OpenAI's rule; TRL, axolotl and Unsloth take {\"type\": \"image\"} parts, as the chat template does: set `target`)"
-            } else {
-                ""
-            };
             ctx.report(
                 Code::S007,
                 doc.span(type_node),
                 format!(
-                    "unknown content part type {}; expected \"text\" or \"image_url\"{hint}",
+                    "unknown content part type {}; expected \"text\" or \"image_url\"",
                     quote(other)
                 ),
             );
@@ -1146,10 +1138,7 @@ pub(crate) fn read_tool_calls_with<'s>(
                 ctx.report(
                     Code::S010,
                     span,
-                    format!(
-                        "tool call has no \"id\"; the tool message answering it needs one{}",
-                        chat_template_hint(ctx)
-                    ),
+                    "tool call has no \"id\"; the tool message answering it needs one",
                 );
                 None
             }
@@ -1288,9 +1277,8 @@ fn read_function<'s>(
                     Code::S010,
                     doc.span(a),
                     format!(
-                        "\"arguments\" is {}; expected a JSON object encoded as a string, such as \"{{\\\"city\\\": \\\"Paris\\\"}}\"{}",
+                        "\"arguments\" is {}; expected a JSON object encoded as a string, such as \"{{\\\"city\\\": \\\"Paris\\\"}}\"",
                         describe(doc, a),
-                        if doc.kind(a) == Kind::Object { chat_template_hint(ctx) } else { "" }
                     ),
                 );
                 None
@@ -1375,16 +1363,11 @@ pub(crate) fn check_tool_definitions(
         return;
     }
     if doc.kind(node) != Kind::Array {
-        let hint = if doc.kind(node) == Kind::String && ctx.settings.target.is_none() {
-            " (TRL, axolotl and Unsloth read one encoded as a JSON string: set `target`)"
-        } else {
-            ""
-        };
         ctx.report(
             Code::S010,
             doc.span(node),
             format!(
-                "\"tools\" is {}; expected an array of tool definitions{hint}",
+                "\"tools\" is {}; expected an array of tool definitions",
                 describe(doc, node)
             ),
         );
@@ -1589,20 +1572,21 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
     }
 }
 
-/// Without a target, what a finding about OpenAI's tool-call rules adds: the trainers that
-/// hand tool calls to a chat template take them otherwise.
-fn chat_template_hint(ctx: &RecordContext<'_>) -> &'static str {
-    if ctx.settings.target.is_none() {
-        " (OpenAI's rule; TRL, axolotl and Unsloth hand tool calls to the chat template, which takes them as written: set `target`)"
-    } else {
-        ""
-    }
-}
-
-/// Whether the file's target hands tool calls to a chat template
-/// ([`crate::target::Target::chat_template_tools`]).
+/// Whether tool calls, media parts and `tools` are taken as a chat template takes them
+/// ([`crate::target::Target::chat_template_tools`]): under a target that hands them to one
+/// (TRL, axolotl, Unsloth), and without a target for every format a trainer reads too. With
+/// no target only what holds for every target is checked, so TRL's own demo data (an
+/// `{"type": "image"}` part, arguments as an object, a call without an id) is not called
+/// broken; OpenAI's stricter rules apply when an OpenAI-family target is named, and to the
+/// formats only OpenAI reads (its preference and reinforcement formats).
 fn chat_template_tools(ctx: &RecordContext<'_>) -> bool {
-    ctx.settings.target.is_some_and(|t| t.chat_template_tools())
+    match ctx.settings.target {
+        Some(t) => t.chat_template_tools(),
+        None => !matches!(
+            ctx.format,
+            FormatChoice::OpenAiPreference | FormatChoice::OpenAiRft
+        ),
+    }
 }
 
 pub(crate) fn text<'s>(doc: &Document<'_, 's>, node: NodeId) -> Option<Text<'s>> {

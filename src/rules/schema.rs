@@ -209,8 +209,10 @@ declare_rule! {
     /// Reports content of the wrong type, a number, a boolean or an object where a string or
     /// an array of parts belongs, and a content array that is empty or holds a malformed
     /// part: one that is not an object, has no `type`, has a `type` other than `text` or
-    /// `image_url`, or is a text part without a string `text`. Image parts are checked by
-    /// S012. In prompt-completion, Alpaca, ShareGPT and text records, a text field that is not a
+    /// `image_url`, or is a text part without a string `text`. Without a target, and under
+    /// `trl`, `axolotl` and `unsloth`, `image`, `audio` and `video` parts are read too, as a
+    /// chat template takes them (TRL's vision datasets); under an OpenAI-family target they
+    /// are S007. Image parts are checked by S012. In prompt-completion, Alpaca, ShareGPT and text records, a text field that is not a
     /// string; in the TRL formats, a column that is neither a string nor a list of messages,
     /// columns of one record in different forms (a list-of-messages prompt with a string
     /// completion), and an unpaired preference `label` that is not `true` or `false`.
@@ -318,10 +320,14 @@ declare_rule! {
     /// `parallel_tool_calls` that is not a boolean.
     ///
     /// Under a target that hands tool calls to the model's chat template (`trl`, `axolotl`,
-    /// `unsloth`), the calls are judged as Hugging Face's tool use writes them: `arguments`
-    /// may be a JSON object (a string must still hold one), a call needs no `id`, a tool
-    /// result may name its function with `name` instead of a `tool_call_id` (S011), and a
-    /// function definition may carry the `return` that `get_json_schema` writes.
+    /// `unsloth`), and without a target (where only what holds for every target is checked),
+    /// the calls are judged as Hugging Face's tool use writes them: `arguments` may be a JSON
+    /// object (a string must still hold one), a call needs no `id`, a tool result may name
+    /// its function with `name` instead of a `tool_call_id` (S011), `tools` may be a JSON
+    /// string holding the definitions, and a function definition may carry the `return`
+    /// that `get_json_schema` writes. OpenAI's stricter rules above hold under `openai`,
+    /// `azure-openai`, `together`, `fireworks` and the other providers' targets, and for
+    /// OpenAI's own preference and reinforcement formats, which only OpenAI reads.
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. A tool call is trained as the exact text the model will emit,
@@ -350,7 +356,9 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Reports a `tool` message whose `tool_call_id` matches no call of an earlier assistant
-    /// message, a tool message without a string `tool_call_id`, and a tool call that no later
+    /// message, a tool message without a string `tool_call_id` (where calls are paired by id:
+    /// not under `trl`, `axolotl`, `unsloth` or without a target, see S010), and a tool call
+    /// that no later
     /// tool message answers. Calls in the conversation's final message need no answer: an
     /// example may end on a tool call, since choosing the call is what it teaches. A call
     /// without an `id` is S010's.
