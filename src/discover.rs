@@ -29,17 +29,23 @@ pub enum Found {
 /// Keeps one path per file when the same file is named two ways (relative and absolute,
 /// through a symbolic link, or a hard link): linted twice, its records would be exact
 /// duplicates of themselves. The kept spelling is relative if one is, then the shortest.
+/// But a file under two names that give it roles in a dataset (`train.jsonl` and
+/// `validation.jsonl` linked to one blob, as the Hugging Face cache stores identical files;
+/// two shards) is two files of the dataset, as a trainer loads them: both are linted, and
+/// D003 or D001 says that they repeat each other.
 fn one_spelling_per_file(found: &mut Vec<Found>) {
     use std::collections::hash_map::{Entry, HashMap};
     let rank = |p: &Path| (p.is_absolute(), p.components().count(), p.to_path_buf());
-    let mut kept: HashMap<crate::output::Identity, usize> = HashMap::new();
+    type Key<'p> = (crate::output::Identity, Option<&'p std::ffi::OsStr>);
+    let mut kept: HashMap<Key<'_>, usize> = HashMap::new();
     let mut drop = vec![false; found.len()];
     for (i, f) in found.iter().enumerate() {
         let Found::File(path) = f else { continue };
         let Some(id) = crate::output::identity(path) else {
             continue;
         };
-        match kept.entry(id) {
+        let role = path.file_name().filter(|_| crate::splits::has_role(path));
+        match kept.entry((id, role)) {
             Entry::Vacant(slot) => {
                 slot.insert(i);
             }

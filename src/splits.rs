@@ -50,17 +50,20 @@ struct Named {
     shards_of: Option<String>,
 }
 
-/// `path` made absolute with its links resolved; of a file that does not exist yet (an
-/// editor's new buffer named with `--stdin-filename`), its folder's, with its name.
-fn canonical_or_planned(path: &Path) -> Option<PathBuf> {
-    std::fs::canonicalize(path).ok().or_else(|| {
-        let name = path.file_name()?;
-        let parent = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        Some(std::fs::canonicalize(parent).ok()?.join(name))
-    })
+/// `path` made absolute, the links of its folders resolved but not its own name: a split is
+/// named by the name it is read under, and the Hugging Face cache links `train.jsonl` and
+/// `validation.jsonl` to blobs named by their hash (two names of one blob are two splits,
+/// every example a leak). Of a file that does not exist yet (an editor's new buffer named
+/// with `--stdin-filename`), its folder's, with its name.
+pub(crate) fn located(path: &Path) -> Option<PathBuf> {
+    let Some(name) = path.file_name() else {
+        return std::fs::canonicalize(path).ok();
+    };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(name))
 }
 
 /// The split and dataset groups of a run. `paths[i]` is file `i`'s path (`None` for
@@ -68,7 +71,7 @@ fn canonical_or_planned(path: &Path) -> Option<PathBuf> {
 pub fn groups(paths: &[Option<PathBuf>], configured: &[DatasetGroup], root: &Path) -> Groups {
     let canonical: Vec<Option<PathBuf>> = paths
         .iter()
-        .map(|p| p.as_deref().and_then(canonical_or_planned))
+        .map(|p| p.as_deref().and_then(located))
         .collect();
     // By dataset: each split word's files.
     let mut by_dataset: BTreeMap<(PathBuf, String), BTreeMap<String, Vec<FileId>>> =
@@ -113,7 +116,7 @@ pub fn groups(paths: &[Option<PathBuf>], configured: &[DatasetGroup], root: &Pat
     }
     let ids_of = |list: &[String]| -> Vec<FileId> {
         list.iter()
-            .filter_map(|p| std::fs::canonicalize(root.join(Path::new(p))).ok())
+            .filter_map(|p| located(&root.join(Path::new(p))))
             .filter_map(|p| canonical.iter().position(|c| c.as_ref() == Some(&p)))
             .map(|i| i as FileId)
             .collect()
@@ -148,7 +151,7 @@ pub fn dataset_context(
     root: &Path,
     near: &mut dyn FnMut(&Path, usize) -> Vec<PathBuf>,
 ) -> Vec<PathBuf> {
-    let key = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let key = |p: &Path| located(p).unwrap_or_else(|| p.to_path_buf());
     let mut seen: std::collections::BTreeSet<PathBuf> = judged.iter().map(|p| key(p)).collect();
     let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
     for p in judged {
@@ -249,6 +252,12 @@ fn merge(files: usize, groups: Vec<Vec<FileId>>) -> Vec<Vec<FileId>> {
         by_root.entry(r).or_default().push(i as FileId);
     }
     by_root.into_values().filter(|g| g.len() > 1).collect()
+}
+
+/// Whether `path`'s name (or its directory's) makes it a split or a shard of a dataset: a
+/// file under two such names is two files of the dataset, not one file named twice.
+pub(crate) fn has_role(path: &Path) -> bool {
+    named(path).is_some()
 }
 
 /// What `path`'s name (or its directory's) says: see the module documentation.

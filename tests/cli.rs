@@ -3168,6 +3168,40 @@ fn a_file_named_two_ways_is_linted_once() {
     }
 }
 
+/// One file under two split names (the Hugging Face cache links `train.jsonl` and
+/// `validation.jsonl` to one blob when their contents are the same) is both splits, as a
+/// trainer loads them: every validation example is a leak (D003), found whether the folder
+/// is walked, both files are named, or the validation file is named with its context.
+#[cfg(unix)]
+#[test]
+fn one_file_under_two_split_names_is_two_splits() {
+    let dir = tempdir();
+    let d = dir.path();
+    fs::create_dir_all(d.join("blobs")).unwrap();
+    fs::create_dir_all(d.join("snapshot")).unwrap();
+    write(d, "blobs/3f2a", &lines(&[GOOD]));
+    std::os::unix::fs::symlink("../blobs/3f2a", d.join("snapshot/train.jsonl")).unwrap();
+    std::os::unix::fs::symlink("../blobs/3f2a", d.join("snapshot/validation.jsonl")).unwrap();
+    for args in [
+        vec!["snapshot"],
+        vec!["snapshot/train.jsonl", "snapshot/validation.jsonl"],
+        vec!["snapshot/validation.jsonl", "--context", "dataset"],
+    ] {
+        let (code, stdout, stderr) = stdout_of(
+            tunelint(d)
+                .args(["check", "--isolated", "--format", "concise"])
+                .args(&args),
+        );
+        assert_eq!(code, 1, "{args:?}: {stdout}{stderr}");
+        assert!(
+            stdout.contains(
+                "snapshot/validation.jsonl:1:1: D003 exact copy of training example snapshot/train.jsonl:1"
+            ),
+            "{args:?}: {stdout}"
+        );
+    }
+}
+
 /// An option given twice takes its last value (a workflow's `args: --token-stats` beside the
 /// Action's own `--token-stats`), where it failed the run with "cannot be used multiple
 /// times"; options that collect values (`--select`) still collect them.
