@@ -3200,6 +3200,26 @@ fn one_file_under_two_split_names_is_two_splits() {
             "{args:?}: {stdout}"
         );
     }
+    // Two blobs, one example shared: the splits are read from the names the cache links,
+    // not from the blobs' hashes.
+    write(d, "blobs/9c1e", &lines(&[GOOD, SHORT]));
+    fs::remove_file(d.join("snapshot/validation.jsonl")).unwrap();
+    std::os::unix::fs::symlink("../blobs/9c1e", d.join("snapshot/validation.jsonl")).unwrap();
+    let (code, stdout, stderr) = stdout_of(tunelint(d).args([
+        "check",
+        "--isolated",
+        "--format",
+        "concise",
+        "--select",
+        "D003",
+        "snapshot",
+    ]));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("snapshot/validation.jsonl:1:1: D003 exact copy of training example snapshot/train.jsonl:1")
+            && !stdout.contains("validation.jsonl:2:"),
+        "{stdout}"
+    );
 }
 
 /// An option given twice takes its last value (a workflow's `args: --token-stats` beside the
