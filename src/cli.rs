@@ -183,7 +183,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub isolated: bool,
 
-    /// Run only these rules (codes, names or prefixes; comma-separated)
+    /// Run only these rules (codes, names or prefixes; comma-separated); a line or file that
+    /// cannot be read (J001, J002, J004-J008) is reported all the same
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
 

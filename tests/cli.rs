@@ -3222,6 +3222,70 @@ fn one_file_under_two_split_names_is_two_splits() {
     );
 }
 
+/// A line or a file that cannot be read is reported whatever `--select` names: with only the
+/// content or duplicate rules selected, a line that is not JSON counted as a valid example
+/// and a binary file as a file of examples, and the gates passed.
+#[test]
+fn what_cannot_be_read_is_reported_whatever_is_selected() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(
+        d,
+        "mixed.jsonl",
+        &lines(&[GOOD, "not json at all", "[1, 2]"]),
+    );
+    let mut binary = vec![0u8, 1, 2, 0xff, 0xfe, b'\n'];
+    binary.extend(std::iter::repeat_n(0u8, 2000));
+    fs::write(d.join("binary.jsonl"), binary).unwrap();
+    for select in ["C", "D001,D002", "P006"] {
+        let (code, stdout, stderr) = stdout_of(tunelint(d).args([
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "--select",
+            select,
+            "mixed.jsonl",
+        ]));
+        assert_eq!(code, 1, "--select {select}: {stdout}{stderr}");
+        assert!(
+            stdout.contains("mixed.jsonl:2:1: J001 ") && stdout.contains("mixed.jsonl:3:1: J002 "),
+            "--select {select}: {stdout}"
+        );
+        assert!(
+            stdout.contains("33.3% valid"),
+            "--select {select}: {stdout}"
+        );
+        let (code, stdout, stderr) = stdout_of(tunelint(d).args([
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "--select",
+            select,
+            "binary.jsonl",
+        ]));
+        assert_eq!(code, 1, "--select {select}: {stdout}{stderr}");
+        assert!(
+            stdout.contains("binary.jsonl:1:1: J007 "),
+            "--select {select}: {stdout}"
+        );
+    }
+    // Named, they can be turned off.
+    let (code, stdout, _) = stdout_of(tunelint(d).args([
+        "check",
+        "--isolated",
+        "--format",
+        "concise",
+        "--select",
+        "C",
+        "--ignore",
+        "J001,J002",
+        "mixed.jsonl",
+    ]));
+    assert_eq!(code, 0, "{stdout}");
+}
+
 /// An option given twice takes its last value (a workflow's `args: --token-stats` beside the
 /// Action's own `--token-stats`), where it failed the run with "cannot be used multiple
 /// times"; options that collect values (`--select`) still collect them.

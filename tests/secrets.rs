@@ -546,9 +546,12 @@ fn a_secret_anywhere_in_a_record_is_reported_once() {
         "which is not valid JSON",
     ));
     let dir = tempfile::tempdir().unwrap();
+    // A second, clean record: a file of one line that is one JSON array is not JSON Lines
+    // (J007, on whatever is selected), and is not read line by line.
+    let clean = json!({"messages": [{"role": "user", "content": ask}, {"role": "assistant", "content": done}]});
     for (line, place) in lines {
         let path = dir.path().join("data.jsonl");
-        std::fs::write(&path, format!("{line}\n")).unwrap();
+        std::fs::write(&path, format!("{line}\n{clean}\n")).unwrap();
         let stdout = p006(dir.path(), &path);
         let findings: Vec<&str> = stdout.lines().filter(|l| l.contains(" P006 ")).collect();
         assert_eq!(findings.len(), 1, "{line}\n{stdout}");

@@ -48,6 +48,19 @@ use crate::settings::{
 };
 use crate::target::TargetChoice;
 
+/// The rules that say a line or a file cannot be read (not JSON, not an object, not UTF-8,
+/// larger than the limit; a byte-order mark, an LFS pointer, not JSON Lines): on whatever
+/// `--select` names, so what was not read is never counted as a valid example.
+pub const UNREADABLE: [Code; 7] = [
+    Code::J001,
+    Code::J002,
+    Code::J004,
+    Code::J005,
+    Code::J006,
+    Code::J007,
+    Code::J008,
+];
+
 /// What the command line says on top of the config file.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CliOverrides {
@@ -503,7 +516,14 @@ impl Config {
                         };
                     }
                 }
-                (None, _) if !select.is_empty() => *level = Level::Off,
+                // What keeps a line or a file from being read at all is not a judgement a
+                // selection narrows (as ruff reports syntax errors whatever is selected): a
+                // line that is not a record would count as a valid example, and a binary file
+                // as a file of examples. `--ignore` turns them off, by name.
+                (None, _) if !select.is_empty() && !UNREADABLE.contains(&code) => {
+                    *level = Level::Off
+                }
+                (None, _) if !select.is_empty() => {}
                 (None, _) => {}
             }
             if let Some(w) = most(&warn, code)
