@@ -88,10 +88,19 @@ pub enum DiscoverError {
 fn tilde_hint(path: &str) -> &'static str {
     if path == "~" || path.starts_with("~/") {
         " (`~` is not expanded here: write the full path, or leave `~` unquoted in the shell)"
+    } else if SUBCOMMANDS.contains(&path) {
+        // `tunelint -j2 stats data`: an option before the command makes `check` the command
+        // and the command's name a path.
+        " (a command comes first, before its options: `tunelint stats -j 2 data`, not `tunelint -j 2 stats data`)"
     } else {
         ""
     }
 }
+
+/// The commands' names, which a path is taken for when an option comes before them.
+const SUBCOMMANDS: &[&str] = &[
+    "check", "rules", "explain", "stats", "dedupe", "sample", "init",
+];
 
 /// What discovery found: the inputs, what a `dataset_info.json` declares about some of them,
 /// and notes about the datasets it names that are not linted.
@@ -524,6 +533,23 @@ fn clean(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A missing path named as a command gets the hint for every command there is.
+    #[test]
+    fn every_command_is_known_to_the_missing_path_hint() {
+        use clap::CommandFactory;
+        let commands: Vec<String> = crate::cli::Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .filter(|name| name != "help")
+            .collect();
+        assert_eq!(commands, SUBCOMMANDS);
+        assert!(
+            DiscoverError::Missing("stats".into())
+                .to_string()
+                .contains("a command comes first, before its options")
+        );
+    }
 
     #[test]
     fn dataset_names_plain_and_compressed_in_any_case() {

@@ -115,7 +115,7 @@ impl RowsAsLines {
                     return Err(io::Error::new(
                         io::ErrorKind::Unsupported,
                         format!(
-                            "column `{}` of this Parquet table is compressed with {}, which tunelint does not read (it reads uncompressed, snappy, gzip, lz4 and brotli columns); rewrite the table with another compression (pyarrow: `pq.write_table(table, path, compression=\"snappy\")`) or convert it to JSON Lines",
+                            "column `{}` of this Parquet table is compressed with {}, which tunelint does not read (it reads uncompressed, snappy, gzip, lz4, brotli and zstd columns); rewrite the table with another compression (pyarrow: `pq.write_table(table, path, compression=\"snappy\")`) or convert it to JSON Lines",
                             column.column_path().string(),
                             codec_name(codec)
                         ),
