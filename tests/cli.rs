@@ -2181,7 +2181,7 @@ fn files_without_examples_fail_the_valid_gate() {
         .args(["--format", "concise", "empty.jsonl", "newlines.jsonl"])
         .assert()
         .code(1)
-        .stdout("0 errors, 0 warnings, 0 info in 0 examples of 2 files; nothing to train on\ngate failed: valid examples none (the files hold no examples), required at least one example, 100% of them valid (gates.min_valid_pct)\n");
+        .stdout("empty.jsonl:1:1: J011 file is empty: there is no example in it\nnewlines.jsonl:1:1: J011 file holds only blank lines: there is no example in it\n0 errors, 2 warnings, 0 info in 0 examples of 2 files; nothing to train on\ngate failed: valid examples none (the files hold no examples), required at least one example, 100% of them valid (gates.min_valid_pct)\n");
     if Path::new("/dev/null").exists() {
         tunelint(dir.path())
             .args(["--format", "concise", "/dev/null"])
@@ -3317,15 +3317,15 @@ fn an_option_given_twice_takes_its_last_value() {
 }
 
 /// `--quiet` leaves out the summary but not the failed gates: a run that fails with no
-/// diagnostic behind it (a file without examples) still says why, on standard error, and
+/// diagnostic behind it (an empty array of records) still says why, on standard error, and
 /// standard output keeps only diagnostics.
 #[test]
 fn quiet_keeps_the_failed_gates() {
     let dir = tempdir();
-    std::fs::write(dir.path().join("empty.jsonl"), "").expect("write");
+    std::fs::write(dir.path().join("empty.json"), "[]\n").expect("write");
     for format in ["full", "concise"] {
         let (code, stdout, stderr) =
-            stdout_of(tunelint(dir.path()).args(["--format", format, "--quiet", "empty.jsonl"]));
+            stdout_of(tunelint(dir.path()).args(["--format", format, "--quiet", "empty.json"]));
         assert_eq!((code, stdout.as_str()), (1, ""), "{format}");
         assert!(
             stderr.contains(

@@ -90,7 +90,7 @@ fn a_byte_order_mark_inside_the_compressed_text_is_j005_on_line_1() {
 #[test]
 fn empty_compressed_text_is_an_empty_file() {
     let found = assert_same_as_plain(b"", &Settings::default());
-    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(found, [(1, "J011")]);
     let (_, summary) = lint_bytes(&gzip(b""), &Settings::default());
     assert_eq!((summary.examples, summary.io_error), (0, None));
 }
@@ -572,12 +572,15 @@ fn a_truncated_array_an_empty_one_and_text_after_it() {
         "{}",
         found[0].message
     );
-    // Empty: nothing to report, no example.
-    for empty in ["[]", " [\r\n]\r\n", ""] {
+    // An empty array: nothing to report, no example. An empty file: J011.
+    for empty in ["[]", " [\r\n]\r\n"] {
         let (found, summary) = lint_bytes_as("a.json", empty.as_bytes(), &settings);
         assert!(found.is_empty(), "{empty:?}: {found:?}");
         assert_eq!(summary.examples, 0);
     }
+    let (found, summary) = lint_bytes_as("a.json", b"", &settings);
+    assert_eq!(places(&found), [(1, 1, "J011")]);
+    assert_eq!(summary.examples, 0);
     let (found, _) = lint_bytes_as("a.json", format!("[{GOOD}]\n[]\n").as_bytes(), &settings);
     assert_eq!(places(&found), [(2, 1, "J001")]);
 }

@@ -19,7 +19,8 @@ use crate::format;
 use crate::json::Parser;
 use crate::registry::Code;
 use crate::rules::jsonl::{
-    byte_order_mark, invalid_json, lfs_pointer, line_too_large, missing_final_newline, not_jsonl,
+    byte_order_mark, empty_file, invalid_json, lfs_pointer, line_too_large, missing_final_newline,
+    not_jsonl,
 };
 use crate::settings::FormatChoice;
 use crate::source::{
@@ -181,6 +182,10 @@ pub(super) fn read_job(
     let mut format = settings.format;
     // (line, offset, chars, bytes) of the last line when it has no newline.
     let mut last_line: Option<(u64, u64, u32, u32)> = None;
+    // Whether some line has anything but white space on it (J011 otherwise), and the bytes
+    // of a byte-order mark before the first line.
+    let mut written = false;
+    let mut bom_bytes = 0;
     loop {
         let mut buf = pool.try_recv().unwrap_or_default();
         let piece = match reader.next_piece(&mut buf) {
@@ -198,6 +203,7 @@ pub(super) fn read_job(
         match piece {
             Piece::TooLong { line, offset, len } => {
                 last_line = None;
+                written = true;
                 let mut out = Vec::new();
                 let mut ctx = FileContext::new(settings, file, &mut out);
                 line_too_large::report(&mut ctx, line, offset, len);
@@ -217,6 +223,7 @@ pub(super) fn read_job(
                         Ok((bom, found)) => {
                             if bom {
                                 offset += 3;
+                                bom_bytes = 3;
                             }
                             found
                         }
@@ -237,6 +244,7 @@ pub(super) fn read_job(
                     first_findings = pre;
                 }
                 last_line = last_line_of(&buf, first_line, offset);
+                written = written || buf.iter().any(|b| !b.is_ascii_whitespace());
                 let pre = std::mem::take(&mut first_findings);
                 send(WorkKind::Lines {
                     buf,
@@ -249,7 +257,11 @@ pub(super) fn read_job(
         }
     }
     let mut end = Vec::new();
-    if !reader.ends_with_newline()
+    if !written {
+        // Nothing to read: J011 says so, and of a last line without a newline there is none.
+        let mut ctx = FileContext::new(settings, file, &mut end);
+        empty_file::report(&mut ctx, reader.total_bytes() > bom_bytes);
+    } else if !reader.ends_with_newline()
         && let Some((line, offset, chars, bytes)) = last_line
     {
         let mut ctx = FileContext::new(settings, file, &mut end);

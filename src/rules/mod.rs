@@ -142,6 +142,7 @@ registry! {
     J008 => jsonl::line_too_large::LINE_TOO_LARGE, Reader;
     J009 => jsonl::missing_final_newline::MISSING_FINAL_NEWLINE, Reader;
     J010 => jsonl::duplicate_key::DUPLICATE_KEY, Reader;
+    J011 => jsonl::empty_file::EMPTY_FILE, Reader;
     S001 => schema::MISSING_MESSAGES, Format;
     S002 => schema::INVALID_MESSAGES, Format;
     S003 => schema::INVALID_MESSAGE, Format;

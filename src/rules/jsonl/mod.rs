@@ -5,6 +5,7 @@
 pub mod blank_line;
 pub mod byte_order_mark;
 pub mod duplicate_key;
+pub mod empty_file;
 pub mod invalid_json;
 pub mod invalid_utf8;
 pub mod lfs_pointer;
