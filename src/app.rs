@@ -621,6 +621,36 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 "no dataset files to lint in {named}: {these} excluded by `exclude` in {config_file} (remove the pattern that matches, or pass --isolated to ignore the configuration)"
             );
         }
+        // Data files kept out of git (`dvc add` writes a `.gitignore` for them) are skipped
+        // by the walk as the repository's own tools skip them: say so, not "no files".
+        let dirs: Vec<PathBuf> = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.iter().filter(|p| p.is_dir()).cloned().collect()
+        };
+        let ignored = crate::discover::ignored_data_files(&dirs);
+        if let Some(first) = ignored.first() {
+            let first = first.display().to_string();
+            let first = if first
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+            {
+                first
+            } else {
+                format!("'{}'", first.replace('\'', "'\\''"))
+            };
+            let these = match ignored.len() {
+                1 => "the one data file there is ignored by a .gitignore or .ignore file (name it"
+                    .to_string(),
+                n => format!(
+                    "the {} data files there are all ignored by .gitignore or .ignore files (name one",
+                    crate::wording::thousands(n as u64)
+                ),
+            };
+            bail!(
+                "no dataset files to lint in {named}: {these} to lint it all the same: `tunelint {first}`)"
+            );
+        }
         bail!(
             "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to lint it whatever its name)"
         );

@@ -322,6 +322,30 @@ pub fn near(
         .collect())
 }
 
+/// The data files under `dirs` that only ignore files (`.gitignore`, `.ignore`, git's
+/// excludes) keep out of a walk, for the error when a walk finds nothing: at most 1,000,
+/// in path order. Hidden folders stay skipped.
+pub fn ignored_data_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for dir in dirs {
+        let walker = WalkBuilder::new(dir)
+            .standard_filters(false)
+            .hidden(true)
+            .follow_links(false)
+            .build();
+        for entry in walker.flatten() {
+            if entry.file_type().is_some_and(|t| t.is_file()) && is_dataset_name(entry.path()) {
+                found.push(clean(entry.path()));
+                if found.len() >= 1_000 {
+                    break;
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// Adds what a walk of `dir` finds to `found` and `registries`; returns how many data files
 /// it found that configuration excludes.
 fn walk(

@@ -2983,6 +2983,29 @@ fn a_folder_whose_data_is_all_excluded_says_so() {
     assert!(stderr.contains("tunelint looks for *.jsonl"), "{stderr}");
 }
 
+/// Data kept out of git (`dvc add` writes a `.gitignore` beside it) is skipped by a walk, as
+/// git skips it; when that leaves nothing, the error says so and how to lint it anyway.
+#[test]
+fn a_folder_whose_data_is_all_gitignored_says_so() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "data/train.jsonl", &format!("{}\n", good(0)));
+    write(d, "data/.gitignore", "/train.jsonl\n");
+    for args in [vec!["--isolated", "data"], vec!["--isolated"]] {
+        let (code, _, stderr) = stdout_of(tunelint(d).args(&args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "the one data file there is ignored by a .gitignore or .ignore file (name it to \
+                 lint it all the same: `tunelint data/train.jsonl`)"
+            ),
+            "{args:?}: {stderr}"
+        );
+    }
+    let (code, stdout, stderr) = stdout_of(tunelint(d).args(["--isolated", "data/train.jsonl"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
 #[test]
 fn the_full_format_underlines_the_byte_that_is_not_utf8() {
     let dir = tempdir();
