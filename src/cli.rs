@@ -48,7 +48,19 @@ pub enum Command {
     /// The dataset report only (never fails a gate): composition against its target, token
     /// and length histograms, turns, role sequences, system prompts, duplicate clusters,
     /// scripts, findings by rule, and the billed-token estimate (--no-tokens: without tokens)
-    #[command(args_override_self = true)]
+    #[command(
+        args_override_self = true,
+        mut_arg("format", |a| a
+            .help("Report format [default: full]")
+            .value_parser(clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(STATS_FORMATS), |s: String| {
+                <OutputFormat as ValueEnum>::from_str(&s, false)
+                    .expect("the report formats are output formats")
+            }))),
+        mut_arg("sarif_file", |a| a.hide(true)),
+        mut_arg("write_baseline", |a| a.hide(true)),
+        mut_arg("diff_base", |a| a.hide(true)),
+        mut_arg("gate_scope", |a| a.hide(true)),
+    )]
     Stats(CheckArgs),
     /// Write IN without exact and near duplicates (keeps the first of each group)
     #[command(args_override_self = true)]
@@ -69,6 +81,9 @@ pub enum Command {
         target: Option<TargetChoice>,
     },
 }
+
+/// The formats `stats` writes its report in (its `--format` takes no other).
+const STATS_FORMATS: [&str; 4] = ["full", "json", "markdown", "html"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {

@@ -846,3 +846,32 @@ fn stats_refuses_what_only_check_does() {
         assert!(!dir.path().join("b.json").exists());
     }
 }
+
+/// `stats --help` shows the report's own formats and not the options `stats` refuses, and a
+/// diagnostics format is refused with the formats it takes.
+#[test]
+fn stats_help_offers_only_what_stats_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = run_in(dir.path(), &["stats", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("[possible values: full, json, markdown, html]"),
+        "{help}"
+    );
+    for refused in [
+        "--sarif-file",
+        "--write-baseline",
+        "--diff-base",
+        "--gate-scope",
+    ] {
+        assert!(!help.contains(refused), "{refused}: {help}");
+    }
+    let out = run_in(dir.path(), &["stats", "--format", "concise", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("invalid value 'concise' for '--format <FORMAT>'")
+            && stderr.contains("[possible values: full, json, markdown, html]"),
+        "{stderr}"
+    );
+}
