@@ -384,8 +384,10 @@ fn stats_and_token_stats_report_the_figures() {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("use --format full, json, markdown or html")
+        stderr.contains("[possible values: full, json, markdown, html]"),
+        "{stderr}"
     );
 }
 
