@@ -521,12 +521,21 @@ fn fireworks_reads_a_sample_weight_at_the_top_level() {
         out.contains(r#" S007 "weight" is a string ("high"); expected a number"#),
         "{out}"
     );
-    // Elsewhere it is unknown, and S008 says who reads it.
-    let (code, out) = check(&[line], &["--target", "together", "--select", "S"]);
+    // Elsewhere it is unknown, and S008 says who reads it: a warning, and an error where
+    // the upload check refuses keys it does not read (Together).
+    let (code, out) = check(&[line], &["--target", "openai", "--select", "S"]);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains(
             r#" S008 unknown key "weight" in the top level of a chat record; fireworks reads it"#
+        ),
+        "{out}"
+    );
+    let (code, out) = check(&[line], &["--target", "together", "--select", "S"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            r#" S008 unknown key "weight" in the top level of a chat record; fireworks reads it; Together rejects a record with a key it does not read"#
         ),
         "{out}"
     );
@@ -1448,4 +1457,35 @@ fn together_and_fireworks_take_base64_images_of_their_types() {
     assert!(out.contains("S007 this message's content is a string, where an earlier message's is a list of parts; Together"), "{out}");
     let (code, out) = check(&[&mixed], &["--target", "fireworks"]);
     assert_eq!(code, 0, "{out}");
+}
+
+/// Together's upload check refuses a record with a top-level key its format does not read
+/// ("Found extra column"; a `text` beside `messages` is two formats): S008 is an error there,
+/// a warning elsewhere, and a level the user chose is kept.
+#[test]
+fn together_refuses_a_key_its_formats_do_not_read() {
+    let chat = r#"{"id": "ex-001", "messages": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "The capital of France is Paris."}]}"#;
+    let both = r#"{"text": "Paris is the capital of France.", "messages": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "The capital of France is Paris."}]}"#;
+    let instruction = r#"{"prompt": "What is the capital of France?", "completion": "Paris.", "source": "atlas"}"#;
+    for (line, key) in [(chat, "id"), (both, "text"), (instruction, "source")] {
+        let (code, out) = check(&[line], &["--target", "together"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(&format!("S008 unknown key \"{key}\" in "))
+                && out.contains("; Together rejects a record with a key it does not read"),
+            "{out}"
+        );
+        let (code, out) = check(&[line], &["--target", "together", "--warn", "S008"]);
+        assert_eq!(code, 0, "{out}");
+    }
+    for target in ["openai", "fireworks"] {
+        let (code, out) = check(&[chat], &["--target", target]);
+        assert_eq!(code, 0, "{target}: {out}");
+        assert!(out.contains("S008 unknown key \"id\""), "{target}: {out}");
+    }
+    // A key in a message is not a column: Together reads the messages itself.
+    let weighted = r#"{"messages": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "The capital of France is Paris.", "wieght": 1}]}"#;
+    let (code, out) = check(&[weighted], &["--target", "together"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("S008 unknown key \"wieght\""), "{out}");
 }

@@ -202,7 +202,15 @@ pub(crate) fn read_chat_object(
                     };
                     readers_note(ctx, &readers)
                 };
-                unknown_key_noted(ctx, doc.span(key), other, place, TOP_LEVEL_KEYS, &note);
+                unknown_key_noted(
+                    ctx,
+                    doc.span(key),
+                    other,
+                    place,
+                    TOP_LEVEL_KEYS,
+                    &note,
+                    at_root,
+                );
             }
         }
     }
@@ -486,7 +494,7 @@ pub(crate) fn read_message<'s>(
                 let place = format!("{} message", with_article(role.as_str()));
                 // A key some targets read (a chain of thought): say which.
                 let note = readers_note(ctx, &readers);
-                unknown_key_noted(ctx, doc.span(key), other, &place, allowed, &note);
+                unknown_key_noted(ctx, doc.span(key), other, &place, allowed, &note, false);
             }
         }
     }
@@ -1603,7 +1611,20 @@ pub(crate) fn unknown_key(
     place: &str,
     allowed: &[&str],
 ) {
-    unknown_key_noted(ctx, span, key, place, allowed, "");
+    unknown_key_noted(ctx, span, key, place, allowed, "", false);
+}
+
+/// [`unknown_key`] for a key at the top of a record: an error under a target whose upload
+/// check refuses a record with a column it does not read
+/// ([`crate::target::Target::extra_keys_refused`]).
+pub(crate) fn unknown_record_key(
+    ctx: &mut RecordContext<'_>,
+    span: Span,
+    key: &str,
+    place: &str,
+    allowed: &[&str],
+) {
+    unknown_key_noted(ctx, span, key, place, allowed, "", true);
 }
 
 /// Whether the configured target reads `key` on assistant messages, although OpenAI's
@@ -1640,6 +1661,7 @@ fn unknown_key_noted(
     place: &str,
     allowed: &[&str],
     note: &str,
+    top_level: bool,
 ) {
     // `[composition] label_key` names a key the B rules read (exempt wherever it appears:
     // the formats report unknown keys of nested objects through here too).
@@ -1653,11 +1675,26 @@ fn unknown_key_noted(
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, a)| format!(" (did you mean \"{a}\"?)"))
         .unwrap_or_default();
-    ctx.report(
-        Code::S008,
-        span,
-        format!("unknown key {} in {place}{hint}{note}", quote(key)),
-    );
+    let refused = ctx
+        .settings
+        .target
+        .filter(|_| top_level)
+        .and_then(|t| Some((t.title, t.extra_keys_refused?)));
+    match refused {
+        Some((title, _)) => ctx.report_error(
+            Code::S008,
+            span,
+            format!(
+                "unknown key {} in {place}{hint}{note}; {title} rejects a record with a key it does not read",
+                quote(key)
+            ),
+        ),
+        None => ctx.report(
+            Code::S008,
+            span,
+            format!("unknown key {} in {place}{hint}{note}", quote(key)),
+        ),
+    }
 }
 
 use crate::wording::{describe, quote, with_article};

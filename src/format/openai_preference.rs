@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::openai_chat::{self, unknown_key};
+use super::openai_chat::{self, unknown_record_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Conversation, Role};
@@ -28,7 +28,7 @@ pub fn normalize<'s>(
             "input" => input = Some(value),
             "preferred_output" => preferred = Some(value),
             "non_preferred_output" => non_preferred = Some(value),
-            other => unknown_key(
+            other => unknown_record_key(
                 ctx,
                 doc.span(key),
                 other,

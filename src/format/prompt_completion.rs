@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::openai_chat::{missing_key, unknown_key};
+use super::openai_chat::{missing_key, unknown_record_key};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Role, Text};
@@ -25,7 +25,7 @@ pub fn normalize<'s>(
             "prompt" => prompt = Some((key, value)),
             "completion" => answer_key(doc, key, value, "completion", &mut completion, ctx),
             "response" => answer_key(doc, key, value, "response", &mut completion, ctx),
-            other => unknown_key(
+            other => unknown_record_key(
                 ctx,
                 doc.span(key),
                 other,

@@ -250,7 +250,10 @@ declare_rule! {
     /// The TRL formats accept the columns TRL's trainers read in every dataset (`images`,
     /// `image`, `tools`, `chat_template_kwargs`), and prompt-only records any key (GRPO hands
     /// every column to the reward functions). A record that gives an answer twice
-    /// (`output` and `response`) is reported on the second.
+    /// (`output` and `response`) is reported on the second. Under `together`, whose upload
+    /// check refuses a record with a column its format does not read ("Found extra
+    /// column"; `text` beside `messages` is two formats), a key at the top of a record is an
+    /// error, unless a level is chosen for S008.
     ///
     /// ## Why is this bad?
     /// Loaders ignore keys they do not know without a word, so a typo silently changes what

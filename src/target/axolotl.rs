@@ -103,4 +103,5 @@ pub(super) const TARGET: Target = Target {
     }),
     byte_order_mark: None,
     unanswered_call_ids: None,
+    extra_keys_refused: None,
 };

@@ -52,4 +52,5 @@ pub(super) const TARGET: Target = Target {
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
     }),
     unanswered_call_ids: None,
+    extra_keys_refused: None,
 };

@@ -92,4 +92,5 @@ pub(super) const TARGET: Target = Target {
         value: "a call that ends the example, answered by no tool message, needs no id (its function-calling example has none)",
         source: "https://docs.fireworks.ai/fine-tuning/fine-tuning-models",
     }),
+    extra_keys_refused: None,
 };

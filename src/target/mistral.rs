@@ -52,4 +52,5 @@ pub(super) const TARGET: Target = Target {
     tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: None,
+    extra_keys_refused: None,
 };

@@ -198,6 +198,9 @@ pub struct Target {
     /// Where a tool call needs no `id` (S010) when no tool message answers it (the example
     /// ends on the call the model learns to make), in the provider's words.
     pub unanswered_call_ids: Option<Cited<&'static str>>,
+    /// Where the upload check refuses a record with a top-level key its format does not
+    /// read: S008 is then an error there, not a warning.
+    pub extra_keys_refused: Option<Cited<&'static str>>,
 }
 
 /// A provider's rules for the images of an example (S012, S007, S009).
@@ -449,6 +452,13 @@ impl Target {
         }
         if let Some(ids) = self.unanswered_call_ids {
             fact("tool call ids (S010)", ids.value.to_owned(), ids.source);
+        }
+        if let Some(refused) = self.extra_keys_refused {
+            fact(
+                "keys a record does not need (S008)",
+                refused.value.to_owned(),
+                refused.source,
+            );
         }
         if let Some(tools) = self.chat_template_tools {
             fact(
