@@ -455,7 +455,7 @@ impl Target {
         }
         if let Some(refused) = self.extra_keys_refused {
             fact(
-                "keys a record does not need (S008)",
+                "top-level keys it does not read (S008)",
                 refused.value.to_owned(),
                 refused.source,
             );
