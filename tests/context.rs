@@ -215,8 +215,11 @@ fn every_summary_says_how_many_examples_were_read_as_context() {
     );
 
     let note = "also read 4 examples of 1 file as context (the rest of their datasets: duplicates and leaks judged against them, nothing reported on them)";
-    let full = run(d, &args("full"));
-    assert!(full.stdout.contains(note), "{}", full.stdout);
+    // Concise too: it is what a pre-commit hook prints (its output is not a terminal).
+    for format in ["full", "concise", "github"] {
+        let out = run(d, &args(format));
+        assert!(out.stdout.contains(note), "{format}: {}", out.stdout);
+    }
     let markdown = run(d, &args("markdown"));
     assert!(
         markdown.stdout.contains("Also read 4 examples of 1 file"),

@@ -58,6 +58,11 @@ impl Renderer for Concise {
             }
         }
         writeln!(out, "{}", super::summary::one_line(summary))?;
+        // What was read as context and what the baseline held back: a pre-commit hook's
+        // output is concise, and its context is what makes its duplicate verdict whole.
+        for note in super::summary::notes(summary) {
+            writeln!(out, "{note}")?;
+        }
         if let Some(t) = &summary.total.tokens {
             let n = crate::wording::thousands;
             writeln!(

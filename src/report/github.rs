@@ -175,6 +175,9 @@ impl Renderer for Github {
         }
         if !self.options.quiet {
             writeln!(out, "{}", super::summary::one_line(summary))?;
+            for note in super::summary::notes(summary) {
+                writeln!(out, "{note}")?;
+            }
         }
         let [notices, warnings, errors] = self.counts;
         let total = notices + warnings + errors;
