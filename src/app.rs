@@ -427,6 +427,18 @@ enum Mode {
     Stats,
 }
 
+/// `the one data file there is` or `the 3 data files there are all`, for the errors that
+/// say why a folder with data has nothing to lint.
+fn the_data_files_there(n: usize) -> String {
+    match n {
+        1 => "the one data file there is".to_string(),
+        n => format!(
+            "the {} data files there are all",
+            crate::wording::thousands(n as u64)
+        ),
+    }
+}
+
 fn stats(mut args: CheckArgs) -> Result<Status> {
     // Its --format takes the report's formats only (`cli::STATS_FORMATS`).
     if args.sarif_file.is_some() {
@@ -601,13 +613,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             let config_file = config
                 .path()
                 .map_or("the configuration".into(), |p| p.display().to_string());
-            let these = match excluded_files {
-                1 => "the one data file there is".to_string(),
-                n => format!(
-                    "the {} data files there are all",
-                    crate::wording::thousands(n as u64)
-                ),
-            };
+            let these = the_data_files_there(excluded_files);
             bail!(
                 "no dataset files to lint in {named}: {these} excluded by `exclude` in {config_file} (remove the pattern that matches, or pass --isolated to ignore the configuration)"
             );
@@ -630,16 +636,10 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             } else {
                 format!("'{}'", first.replace('\'', "'\\''"))
             };
-            let these = match ignored.len() {
-                1 => "the one data file there is ignored by a .gitignore or .ignore file (name it"
-                    .to_string(),
-                n => format!(
-                    "the {} data files there are all ignored by .gitignore or .ignore files (name one",
-                    crate::wording::thousands(n as u64)
-                ),
-            };
+            let (these, it) = (the_data_files_there(ignored.len()), ["it", "one"]);
             bail!(
-                "no dataset files to lint in {named}: {these} to lint it all the same: `tunelint {first}`)"
+                "no dataset files to lint in {named}: {these} ignored by a .gitignore or .ignore file (name {} to lint it all the same: `tunelint {first}`)",
+                it[usize::from(ignored.len() > 1)]
             );
         }
         bail!(

@@ -523,7 +523,6 @@ impl Config {
                 (None, _) if !select.is_empty() && !UNREADABLE.contains(&code) => {
                     *level = Level::Off
                 }
-                (None, _) if !select.is_empty() => {}
                 (None, _) => {}
             }
             if let Some(w) = most(&warn, code)

@@ -1675,25 +1675,21 @@ fn unknown_key_noted(
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, a)| format!(" (did you mean \"{a}\"?)"))
         .unwrap_or_default();
-    let refused = ctx
+    let message = format!("unknown key {} in {place}{hint}{note}", quote(key));
+    match ctx
         .settings
         .target
-        .filter(|_| top_level)
-        .and_then(|t| Some((t.title, t.extra_keys_refused?)));
-    match refused {
-        Some((title, _)) => ctx.report_error(
+        .filter(|t| top_level && t.extra_keys_refused.is_some())
+    {
+        Some(t) => ctx.report_error(
             Code::S008,
             span,
             format!(
-                "unknown key {} in {place}{hint}{note}; {title} rejects a record with a key it does not read",
-                quote(key)
+                "{message}; {} rejects a record with a key it does not read",
+                t.title
             ),
         ),
-        None => ctx.report(
-            Code::S008,
-            span,
-            format!("unknown key {} in {place}{hint}{note}", quote(key)),
-        ),
+        None => ctx.report(Code::S008, span, message),
     }
 }
 
