@@ -1489,3 +1489,57 @@ fn together_refuses_a_key_its_formats_do_not_read() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("S008 unknown key \"wieght\""), "{out}");
 }
+
+/// axolotl's `chatml.*`/`llama3.*` preference types: DPO and KTO `prompt_pairs` put an optional
+/// `system` string before the prompt, and its KTO types `argilla` (`instruction`), `intel`
+/// (`question`) and `argilla_chat` (the conversation in `completion`, argilla/kto-mix-15k)
+/// have their own columns. Clean under axolotl and without a target, with the system string
+/// read as a system turn; under TRL, which reads none of it, the `system` column is an unknown
+/// key and the KTO types are a format TRL does not read.
+#[test]
+fn axolotls_preference_types_with_a_system_string() {
+    const DPO: &str = r#"{"system": "You answer in one sentence.", "prompt": "Which planet is the smallest?", "chosen": "Mercury is the smallest planet.", "rejected": "Mars is the smallest planet."}"#;
+    const KTO: &str = r#"{"system": "You answer in one sentence.", "prompt": "Which planet is the largest?", "completion": "Jupiter is the largest planet.", "label": true}"#;
+    const INTEL: &str = r#"{"system": "You answer in one sentence.", "question": "Which planet is the hottest?", "completion": "Venus is the hottest planet.", "label": true}"#;
+    const CHAT: &str = r#"{"prompt": "Which planet has rings?", "completion": [{"role": "user", "content": "Which planet has rings?"}, {"role": "assistant", "content": "Saturn has the best known rings."}], "label": false, "rating": 2.0, "dataset": "argilla/dpo-mix-7k"}"#;
+    for args in [&[][..], &["--target", "axolotl"]] {
+        for line in [DPO, KTO, INTEL, CHAT] {
+            let (code, out) = check(&[line], args);
+            assert_eq!((code, out.as_str()), (0, ""), "{args:?} {line}");
+        }
+    }
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "dpo.jsonl", &format!("{DPO}\n"));
+    write(dir.path(), "kto.jsonl", &format!("{KTO}\n"));
+    tunelint(dir.path())
+        .args([
+            "stats",
+            "--no-tokens",
+            "--target",
+            "axolotl",
+            "--ignore",
+            "B001",
+        ])
+        .args(["dpo.jsonl", "kto.jsonl"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "system, user, assistant         2",
+        ))
+        .stdout(predicate::str::contains("\"You answer in one sentence.\""));
+
+    let (code, out) = check(&[DPO], &["--target", "trl"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:2: S008 unknown key \"system\" in a preference record"
+    );
+    for line in [INTEL, CHAT] {
+        let (code, out) = check(&[line], &["--target", "trl"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(" S014 this record is in axolotl-preference format, which axolotl reads;"),
+            "{out}"
+        );
+    }
+}

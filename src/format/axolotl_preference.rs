@@ -18,6 +18,13 @@
 //! `chatml.argilla`: `instruction`, `chosen_response`, `rejected_response`; and their `llama3.`
 //! twins): the prompt and both answers are strings.
 //!
+//! And the KTO types (`chatml.argilla`: `instruction`; `chatml.intel`: `question`; each with
+//! an optional `system`, a `completion` string and a boolean `label`; and `chatml.argilla_chat`,
+//! for argilla/kto-mix-15k: `completion`, a list of messages that is the whole conversation,
+//! its last message the answer; and their `llama3.` twins). An undesirable completion
+//! (`label` false) is set aside like a rejected answer. Their `prompt_pairs` and `ultra` types
+//! read TRL's `prompt`, `completion` and `label` (`trl-unpaired-preference`).
+//!
 //! As for the other preference formats, the conversation the content rules see is the prompt
 //! followed by the chosen answer; the rejected answer is set aside, checked against the schema
 //! only. An answer is the assistant's (S005 otherwise), and the two answers must differ.
@@ -30,10 +37,12 @@
 use std::borrow::Cow;
 
 use super::openai_chat::{self, missing_key, read_message};
+use super::prompt_completion::string_field;
 use super::trl;
+use super::trl_unpaired_preference::read_label;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
-use crate::record::{Content, Conversation, Message, Role, Text};
+use crate::record::{Content, Conversation, Message, Role, Shape as Turns, Text};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
 use crate::wording::describe;
@@ -95,8 +104,72 @@ const STRINGS: &[Shape] = &[
     },
 ];
 
+/// One of the record shapes axolotl's KTO types read (`chatml.` and `llama3.` `argilla`,
+/// `intel`, `argilla_chat`): one completion and a `label` saying whether it is desirable.
+/// (Their `prompt_pairs` and `ultra` types read TRL's `prompt`, `completion` and `label`,
+/// with a `system` string: `trl-unpaired-preference`.)
+struct Unpaired {
+    /// The user's turn, a string with an optional `system` string before it; `None` when
+    /// `completion` is the whole conversation, its last message the answer (`argilla_chat`,
+    /// for argilla/kto-mix-15k, whose `prompt` repeats the first turn).
+    prompt: Option<&'static str>,
+    /// Columns of the dataset the type does not read, known rather than unknown (S008).
+    others: &'static [&'static str],
+}
+
+/// `argilla` and `intel`: the user's turn in `instruction` or `question`.
+const KTO_STRINGS: &[Unpaired] = &[
+    Unpaired {
+        prompt: Some("instruction"),
+        others: &[],
+    },
+    Unpaired {
+        prompt: Some("question"),
+        others: &[],
+    },
+];
+
+/// `argilla_chat`: the conversation in `completion`.
+const KTO_CHAT: Unpaired = Unpaired {
+    prompt: None,
+    others: &["prompt", "rating", "dataset"],
+};
+
+/// Which of axolotl's preference shapes a record has.
+enum Found {
+    Paired(&'static Shape),
+    Unpaired(&'static Unpaired),
+}
+
 /// The shape of `doc`, if it is one of axolotl's preference records.
-fn shape_of(doc: &Document<'_, '_>) -> Option<&'static Shape> {
+fn shape_of(doc: &Document<'_, '_>) -> Option<Found> {
+    paired(doc)
+        .map(Found::Paired)
+        .or_else(|| unpaired(doc).map(Found::Unpaired))
+}
+
+/// The KTO shape of `doc` ([`Unpaired`]): a `completion` and a `label`, with the user's turn
+/// in `instruction` or `question` and no `prompt` (which is TRL's KTO record); or the
+/// completion a list of messages with no `prompt` or a string one (TRL wants both columns
+/// in one form, so only `argilla_chat` reads such a record).
+fn unpaired(doc: &Document<'_, '_>) -> Option<&'static Unpaired> {
+    let root = doc.root();
+    let kind = |k: &str| doc.get(root, k).map(|v| doc.kind(v));
+    let has = |k: &str| kind(k).is_some();
+    if !has("completion") || !has("label") || has("messages") {
+        return None;
+    }
+    let strings = KTO_STRINGS.iter().find(|s| s.prompt.is_some_and(&has));
+    let chat = kind("completion") == Some(Kind::Array);
+    match kind("prompt") {
+        None => strings.or_else(|| chat.then_some(&KTO_CHAT)),
+        Some(Kind::String) if chat => Some(&KTO_CHAT),
+        _ => None,
+    }
+}
+
+/// The paired shape of `doc` ([`Shape`]).
+fn paired(doc: &Document<'_, '_>) -> Option<&'static Shape> {
     let root = doc.root();
     let kind = |k: &str| doc.get(root, k).map(|v| doc.kind(v));
     let has = |k: &str| kind(k).is_some();
@@ -134,7 +207,11 @@ pub fn normalize<'s>(
     };
     // A record of a file detected as this format that has none of the shapes: the first
     // shape's keys are missing.
-    let shape = shape_of(doc).unwrap_or(&MESSAGES);
+    let shape = match shape_of(doc) {
+        Some(Found::Unpaired(shape)) => return Some(unpaired_record(doc, shape, conv, ctx)),
+        Some(Found::Paired(shape)) => shape,
+        None => &MESSAGES,
+    };
     let (mut messages, mut chosen, mut rejected) = (None, None, None);
     let (mut prompt, mut system) = (None, None);
     let mut keys: Vec<&str> = vec![shape.prompt, shape.chosen, shape.rejected];
@@ -178,34 +255,13 @@ pub fn normalize<'s>(
         }
     }
     let mut images = 0usize;
-    for (field, role) in [(system, Role::System), (prompt, Role::User)] {
-        let Some((key, value)) = field else { continue };
-        match doc.kind(value) {
-            Kind::String => {
-                let text = Text {
-                    value: doc.str(value).unwrap_or_default(),
-                    span: doc.span(value),
-                };
-                // An empty system string is no system turn (axolotl leaves it out).
-                if role == Role::System && text.value.is_empty() {
-                    continue;
-                }
-                conv.messages.push(Message::new(
-                    role,
-                    doc.span(key),
-                    text.span,
-                    Content::Text(text),
-                ));
-            }
-            _ => {
-                let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
-                ctx.report(
-                    Code::S007,
-                    doc.span(value),
-                    format!("\"{name}\" is {}; expected a string", describe(doc, value)),
-                );
-                conv.incomplete = true;
-            }
+    if let Some(field) = system {
+        conv.incomplete |= !trl::system_turn(doc, field, &mut conv, ctx);
+    }
+    if let Some((key, value)) = prompt {
+        match string_field(doc, key, value, shape.prompt, Role::User, ctx) {
+            Some(message) => conv.messages.push(message),
+            None => conv.incomplete = true,
         }
     }
     if let Some(field) = messages {
@@ -253,6 +309,99 @@ pub fn normalize<'s>(
     }
     openai_chat::check_tool_pairing(&conv, ctx);
     Some(conv)
+}
+
+/// A record of one of axolotl's KTO types ([`Unpaired`]): the prompt and the completion, the
+/// completion set aside when `label` says it is undesirable (as `trl-unpaired-preference`
+/// does: it is meant to be bad, so only the schema is checked).
+fn unpaired_record<'s>(
+    doc: &Document<'_, 's>,
+    shape: &Unpaired,
+    mut conv: Conversation<'s>,
+    ctx: &mut RecordContext<'_>,
+) -> Conversation<'s> {
+    let root = doc.root();
+    let (mut prompt, mut completion, mut label, mut system) = (None, None, None, None);
+    let mut keys: Vec<&str> = shape.prompt.into_iter().collect();
+    keys.extend(["completion", "label"]);
+    if shape.prompt.is_some() {
+        keys.push("system");
+    }
+    keys.extend(shape.others);
+    for (key, value) in doc.members(root) {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        match name.as_ref() {
+            "completion" => completion = Some((key, value)),
+            "label" => label = Some(value),
+            "system" if shape.prompt.is_some() => system = Some((key, value)),
+            name if Some(name) == shape.prompt => prompt = Some((key, value)),
+            name if shape.others.contains(&name) => {}
+            _ => trl::other_key(
+                doc,
+                key,
+                value,
+                "an unpaired preference record",
+                &keys,
+                &mut conv,
+                ctx,
+            ),
+        }
+    }
+    let desirable = read_label(doc, label, FormatChoice::AxolotlPreference, ctx);
+    if let Some(field) = system {
+        conv.incomplete |= !trl::system_turn(doc, field, &mut conv, ctx);
+    }
+    if let Some((key, value)) = prompt
+        && let Some(name) = shape.prompt
+    {
+        match string_field(doc, key, value, name, Role::User, ctx) {
+            Some(message) => conv.messages.push(message),
+            None => conv.incomplete = true,
+        }
+    }
+    let Some((key, value)) = completion else {
+        missing_key(
+            doc,
+            root,
+            "completion",
+            FormatChoice::AxolotlPreference,
+            ctx,
+        );
+        conv.incomplete = true;
+        return conv;
+    };
+    let answer = if shape.prompt.is_some() {
+        let start = conv.messages.len();
+        let message = string_field(doc, key, value, "completion", Role::Assistant, ctx);
+        conv.incomplete |= message.is_none();
+        conv.messages.extend(message);
+        (conv.messages.len() > start).then_some(start)
+    } else {
+        let mut images = 0usize;
+        let read = trl::read_turns(
+            doc,
+            (key, value),
+            "completion",
+            Role::User,
+            ctx,
+            &mut conv,
+            &mut images,
+        );
+        conv.incomplete |= read.is_none();
+        let last = conv.messages.len().checked_sub(1);
+        if let Some(last) = last {
+            conv.incomplete |= trl::check_answer_roles(&conv, last, "completion", ctx);
+        }
+        last.filter(|_| read.is_some())
+    };
+    openai_chat::check_tool_pairing(&conv, ctx);
+    if desirable == Some(false)
+        && let Some(start) = answer
+    {
+        conv.set_aside = conv.messages.split_off(start);
+        conv.shape = Turns::Prompt;
+    }
+    conv
 }
 
 /// The answer `value` holds: a message, the assistant's text, or the last of a list of

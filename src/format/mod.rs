@@ -45,8 +45,8 @@ pub fn answered(doc: &Document<'_, '_>) -> bool {
 /// Guesses the format of a file from one of its records (an object). `None` when the record
 /// fits no known shape; the caller then keeps looking or falls back to OpenAI chat.
 ///
-/// axolotl's chat-template preference record decides first (`messages` beside `chosen` and
-/// `rejected`, see [`axolotl_preference`]); then a reinforcement prompt: `messages` ending on a user turn beside a key OpenAI
+/// axolotl's preference records decide first (`messages` beside `chosen` and `rejected`, its
+/// string and KTO types: see [`axolotl_preference`]); then a reinforcement prompt: `messages` ending on a user turn beside a key OpenAI
 /// chat does not define, for the grader (`openai-rft`, see [`openai_rft::detect`]). Then a
 /// key or value only one trainer writes (`axolotl-chat`, then `llama-factory`: see their
 /// `detect`). Then a provider's own keys: `contents` or `systemInstruction`

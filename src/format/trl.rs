@@ -8,8 +8,9 @@ use super::openai_chat::{self, unknown_key};
 use super::prompt_completion::string_field;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
-use crate::record::{Conversation, Role};
+use crate::record::{Content, Conversation, Message, Role, Text};
 use crate::registry::Code;
+use crate::settings::FormatChoice;
 use crate::wording::{describe, with_article};
 
 /// Columns TRL's trainers read in every dataset type: the images of a vision-language
@@ -61,6 +62,57 @@ pub(crate) fn other_key(
     }
     let allowed: Vec<&str> = keys.iter().chain(EXTRA_KEYS).copied().collect();
     unknown_key(ctx, doc.span(key), &name, place, &allowed);
+}
+
+/// Whether a record's `system` column is read beside its string `prompt`: axolotl's
+/// `chatml.*` and `llama3.*` preference types (DPO and KTO `prompt_pairs`, `ultra`, `intel`,
+/// ...) put it before the prompt as a system turn; TRL's trainers do not read it. So it is
+/// read under axolotl and without a target (whatever some trainer reads is not an unknown
+/// key there), and is S008 under a target that does not read it.
+pub(crate) fn reads_system(
+    doc: &Document<'_, '_>,
+    prompt: Option<(NodeId, NodeId)>,
+    ctx: &RecordContext<'_>,
+) -> bool {
+    ctx.settings
+        .target
+        .is_none_or(|t| t.accepts(FormatChoice::AxolotlPreference.as_str()))
+        && prompt.is_some_and(|(_, value)| doc.kind(value) == Kind::String)
+}
+
+/// The `system` string of axolotl's preference types as the first turn of `conv`. An empty
+/// string or `null` is no system turn (axolotl adds one only when the value is truthy);
+/// anything else is S007. False when it reported.
+pub(crate) fn system_turn<'s>(
+    doc: &Document<'_, 's>,
+    (key, value): (NodeId, NodeId),
+    conv: &mut Conversation<'s>,
+    ctx: &mut RecordContext<'_>,
+) -> bool {
+    match doc.kind(value) {
+        Kind::Null => true,
+        Kind::String => {
+            let text = Text {
+                value: doc.str(value).unwrap_or_default(),
+                span: doc.span(value),
+            };
+            if !text.value.is_empty() {
+                let message =
+                    Message::new(Role::System, doc.span(key), text.span, Content::Text(text));
+                conv.messages.insert(0, message);
+            }
+            true
+        }
+        _ => {
+            let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+            ctx.report(
+                Code::S007,
+                doc.span(value),
+                format!("\"{name}\" is {}; expected a string", describe(doc, value)),
+            );
+            false
+        }
+    }
 }
 
 /// Reads the column `name` into `conv`: a string as one message of `role`, a list as its

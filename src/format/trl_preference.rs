@@ -33,13 +33,21 @@ pub fn normalize<'s>(
         span: doc.span(root),
         ..Default::default()
     };
-    let (mut prompt, mut chosen, mut rejected) = (None, None, None);
+    let (mut prompt, mut chosen, mut rejected, mut system) = (None, None, None, None);
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "prompt" => prompt = Some((key, value)),
             "chosen" => chosen = Some((key, value)),
             "rejected" => rejected = Some((key, value)),
+            "system" => system = Some((key, value)),
             _ => trl::other_key(doc, key, value, "a preference record", KEYS, &mut conv, ctx),
+        }
+    }
+    if let Some((key, value)) = system {
+        if trl::reads_system(doc, prompt, ctx) {
+            conv.incomplete |= !trl::system_turn(doc, (key, value), &mut conv, ctx);
+        } else {
+            trl::other_key(doc, key, value, "a preference record", KEYS, &mut conv, ctx);
         }
     }
     for (field, name) in [(chosen, "chosen"), (rejected, "rejected")] {

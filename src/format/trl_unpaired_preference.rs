@@ -2,6 +2,9 @@
 //! prompt and completion each a string or a list of messages, as in `trl-prompt-completion`;
 //! `label` says whether the completion is a desirable answer.
 //!
+//! A `system` string beside a string `prompt` is axolotl's (its KTO `prompt_pairs` and
+//! `ultra` types): see [`trl::reads_system`].
+//!
 //! A desirable completion (`true`) is linted as the prompt's answer. An undesirable one
 //! (`false`) is checked against the schema only, like the non-preferred answer of a
 //! preference pair: it is meant to be bad, so the content rules would only report what the
@@ -14,7 +17,7 @@ use super::openai_chat::{self, missing_key};
 use super::trl;
 use super::trl_prompt_completion::read_pair;
 use crate::context::RecordContext;
-use crate::json::{Document, Kind};
+use crate::json::{Document, Kind, NodeId};
 use crate::record::{Conversation, Shape};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
@@ -31,12 +34,13 @@ pub fn normalize<'s>(
         span: doc.span(root),
         ..Default::default()
     };
-    let (mut prompt, mut completion, mut label) = (None, None, None);
+    let (mut prompt, mut completion, mut label, mut system) = (None, None, None, None);
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "prompt" => prompt = Some((key, value)),
             "completion" => completion = Some((key, value)),
             "label" => label = Some(value),
+            "system" => system = Some((key, value)),
             _ => trl::other_key(
                 doc,
                 key,
@@ -48,26 +52,15 @@ pub fn normalize<'s>(
             ),
         }
     }
-    let desirable = match label {
-        None => {
-            missing_key(doc, root, "label", FormatChoice::TrlUnpairedPreference, ctx);
-            None
+    if let Some((key, value)) = system {
+        if trl::reads_system(doc, prompt, ctx) {
+            conv.incomplete |= !trl::system_turn(doc, (key, value), &mut conv, ctx);
+        } else {
+            let place = "an unpaired preference record";
+            trl::other_key(doc, key, value, place, KEYS, &mut conv, ctx);
         }
-        Some(value) => {
-            let read = doc.bool(value).filter(|_| doc.kind(value) == Kind::Bool);
-            if read.is_none() {
-                ctx.report(
-                    Code::S007,
-                    doc.span(value),
-                    format!(
-                        "\"label\" is {}; expected true (a desirable completion) or false",
-                        describe(doc, value)
-                    ),
-                );
-            }
-            read
-        }
-    };
+    }
+    let desirable = read_label(doc, label, FormatChoice::TrlUnpairedPreference, ctx);
     let start = read_pair(
         doc,
         prompt,
@@ -84,4 +77,30 @@ pub fn normalize<'s>(
         conv.shape = Shape::Prompt;
     }
     Some(conv)
+}
+
+/// The KTO `label` of a record of `format`: whether its completion is desirable. `None`
+/// when it is missing or not a boolean (reported).
+pub(crate) fn read_label(
+    doc: &Document<'_, '_>,
+    label: Option<NodeId>,
+    format: FormatChoice,
+    ctx: &mut RecordContext<'_>,
+) -> Option<bool> {
+    let Some(value) = label else {
+        missing_key(doc, doc.root(), "label", format, ctx);
+        return None;
+    };
+    let read = doc.bool(value).filter(|_| doc.kind(value) == Kind::Bool);
+    if read.is_none() {
+        ctx.report(
+            Code::S007,
+            doc.span(value),
+            format!(
+                "\"label\" is {}; expected true (a desirable completion) or false",
+                describe(doc, value)
+            ),
+        );
+    }
+    read
 }
