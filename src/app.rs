@@ -370,6 +370,7 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
             is_included: &is_included,
             force: false,
             json_records_only: false,
+            respect_ignore_files: args.ignore_files.respect(config.respect_gitignore),
         },
     )?;
     if found.found.is_empty() {
@@ -503,6 +504,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             is_included: &is_included,
             force: args.force_exclude,
             json_records_only: args.json_records_only,
+            respect_ignore_files: args.ignore_files.respect(config.respect_gitignore),
         },
     )?;
     if !args.quiet {
@@ -638,7 +640,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             };
             let (these, it) = (the_data_files_there(ignored.len()), ["it", "one"]);
             bail!(
-                "no dataset files to lint in {named}: {these} ignored by a .gitignore or .ignore file (name {} to lint it all the same: `tunelint {first}`)",
+                "no dataset files to lint in {named}: {these} ignored by a .gitignore or .ignore file (name {} to lint it all the same: `tunelint {first}`; or walk without ignore files: --no-respect-gitignore)",
                 it[usize::from(ignored.len() > 1)]
             );
         }
@@ -666,6 +668,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 is_included: &is_included,
                 force: true,
                 json_records_only: args.json_records_only,
+                respect_ignore_files: args.ignore_files.respect(config.respect_gitignore),
             };
             let mut walk_error = None;
             let context = crate::splits::dataset_context(

@@ -258,6 +258,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub force_exclude: bool,
 
+    #[command(flatten)]
+    pub ignore_files: IgnoreFiles,
+
     /// Skip a named `.json` file that holds no records (package.json, tsconfig.json: not a
     /// top-level array), unless `include` or a dataset_info.json names it (the pre-commit
     /// hooks pass it with every staged .json file)
@@ -389,6 +392,9 @@ pub struct SampleArgs {
     /// Ignore every configuration file
     #[arg(long)]
     pub isolated: bool,
+
+    #[command(flatten)]
+    pub ignore_files: IgnoreFiles,
 }
 
 /// `99`, `99.5` or `99%`: a share of the examples, in percent (the range is checked with the
@@ -396,4 +402,28 @@ pub struct SampleArgs {
 fn percent(s: &str) -> Result<f64, String> {
     crate::config::parse_percent(s)
         .ok_or_else(|| "expected a percentage such as 99, 99.5 or 99%".to_string())
+}
+
+/// Whether a folder walk leaves out what ignore files ignore: `check`, `stats` and `sample`.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct IgnoreFiles {
+    /// Walk folders without leaving out what .gitignore, .ignore and git's excludes ignore
+    /// (config `respect_gitignore = false`; hidden folders stay skipped)
+    #[arg(long, overrides_with = "respect_gitignore")]
+    pub no_respect_gitignore: bool,
+
+    /// Leave out what ignore files ignore, whatever the config says (the default)
+    #[arg(long, hide = true, overrides_with = "no_respect_gitignore")]
+    pub respect_gitignore: bool,
+}
+
+impl IgnoreFiles {
+    /// The command line's choice over the config's `respect_gitignore`.
+    pub fn respect(self, config: bool) -> bool {
+        if self.no_respect_gitignore {
+            false
+        } else {
+            self.respect_gitignore || config
+        }
+    }
 }

@@ -136,6 +136,9 @@ pub struct Exclusion<'a> {
     /// Skip a `.json` file named explicitly that is not an array of records, unless `include`
     /// names it (`--json-records-only`: pre-commit passes every staged `.json` file).
     pub json_records_only: bool,
+    /// Whether a walk leaves out what `.gitignore`, `.ignore` and git's excludes ignore
+    /// (`respect_gitignore`, `--no-respect-gitignore`; ruff's setting of the same name).
+    pub respect_ignore_files: bool,
 }
 
 /// Lists the inputs for `paths` (which default to `.`).
@@ -360,14 +363,15 @@ fn walk(
     registries: &mut Vec<PathBuf>,
 ) -> Result<usize, DiscoverError> {
     let mut excluded = 0;
+    let respect = exclusion.respect_ignore_files;
     let walker = WalkBuilder::new(dir)
         .max_depth(depth)
         .hidden(true)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(true)
-        .ignore(true)
-        .parents(true)
+        .git_ignore(respect)
+        .git_exclude(respect)
+        .git_global(respect)
+        .ignore(respect)
+        .parents(respect)
         .require_git(false)
         .follow_links(false)
         .build();
@@ -642,6 +646,7 @@ mod tests {
                     is_included: &no,
                     force: false,
                     json_records_only: records_only,
+                    respect_ignore_files: true,
                 },
             )
             .unwrap()

@@ -1737,6 +1737,53 @@ fn discovery_respects_ignore_files_hidden_directories_and_extension() {
     // A directory named explicitly is walked with the same rules, its own .gitignore too.
     let (_, stdout, _) = stdout_of(tunelint(d).args(["--format", "concise", "--isolated", "sub"]));
     assert_eq!(heads(&stdout), ["sub/b.jsonl:1:22: S005"]);
+
+    // Without ignore files (ruff's `respect-gitignore`): every data file but the hidden one,
+    // by flag or by config; the flag given last wins, and beats the config either way.
+    let every = [
+        "a.jsonl:1:22: S005",
+        "cache/y.jsonl:1:22: S005",
+        "ignored.jsonl:1:22: S005",
+        "logs/x.jsonl:1:22: S005",
+        "sub/b.jsonl:1:22: S005",
+        "sub/skip.jsonl:1:22: S005",
+    ];
+    let walk = |args: &[&str]| {
+        let (_, stdout, stderr) = stdout_of(tunelint(d).args(["--format", "concise"]).args(args));
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        heads(&stdout)
+    };
+    assert_eq!(walk(&["--isolated", "--no-respect-gitignore"]), every);
+    assert_eq!(
+        walk(&[
+            "--isolated",
+            "--no-respect-gitignore",
+            "--respect-gitignore"
+        ])
+        .len(),
+        2
+    );
+    write(d, "tunelint.toml", "respect_gitignore = false\n");
+    assert_eq!(walk(&[]), every);
+    assert_eq!(walk(&["--respect-gitignore"]).len(), 2);
+    write(d, "tunelint.toml", "respect_gitignore = true\n");
+    assert_eq!(walk(&[]).len(), 2);
+    assert_eq!(walk(&["--no-respect-gitignore"]), every);
+    let (_, stdout, _) = stdout_of(tunelint(d).args([
+        "sample",
+        "--no-respect-gitignore",
+        "-n",
+        "50",
+        "--format",
+        "jsonl",
+    ]));
+    assert_eq!(stdout.lines().count(), 6, "{stdout}");
+    write(d, "tunelint.toml", "respect_gitignore = \"no\"\n");
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("--isolated").arg("."));
+    assert_eq!(code, 1, "--isolated reads no config: {stderr}");
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("."));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("respect_gitignore"), "{stderr}");
 }
 
 #[test]
@@ -2997,7 +3044,8 @@ fn a_folder_whose_data_is_all_gitignored_says_so() {
         assert!(
             stderr.contains(
                 "the one data file there is ignored by a .gitignore or .ignore file (name it to \
-                 lint it all the same: `tunelint data/train.jsonl`)"
+                 lint it all the same: `tunelint data/train.jsonl`; or walk without ignore \
+                 files: --no-respect-gitignore)"
             ),
             "{args:?}: {stderr}"
         );

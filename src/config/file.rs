@@ -28,6 +28,7 @@ pub(super) struct FileConfig {
     pub target: Option<Spanned<Choice<TargetChoice>>>,
     pub exclude: Option<Strings>,
     pub include: Option<Strings>,
+    pub respect_gitignore: Option<bool>,
     pub rules: Option<RuleTable>,
     pub gates: Option<GatesFile>,
     pub dedup: Option<DedupFile>,

@@ -183,6 +183,9 @@ pub struct Config {
     exclude: Globs,
     /// More files to lint when a directory is walked (`.json` arrays, say).
     include: Globs,
+    /// `respect_gitignore`: whether a walk leaves out what `.gitignore`, `.ignore` and git's
+    /// excludes ignore (true unless set false; `--no-respect-gitignore` on the command line).
+    pub respect_gitignore: bool,
     /// Sorted least specific first; equally specific entries keep their file order.
     rules: Vec<RuleEntry>,
     min_valid_pct: Option<f64>,
@@ -220,6 +223,7 @@ impl Config {
             target: TargetChoice::default(),
             exclude: Globs::default(),
             include: Globs::default(),
+            respect_gitignore: true,
             rules: Vec::new(),
             min_valid_pct: None,
             max_duplicates: None,
@@ -295,6 +299,9 @@ impl Config {
         }
         if let Some(include) = file.include {
             note(globs(doc, &self.root, "include", &include).map(|g| self.include = g));
+        }
+        if let Some(respect) = file.respect_gitignore {
+            self.respect_gitignore = respect;
         }
         if let Some(table) = file.rules {
             let context = format!("[{prefix}rules]");

@@ -34,6 +34,11 @@ exclude = []
 # exclude wins.
 # include = ["data/*.json"]
 
+# Whether a walk leaves out what .gitignore, .ignore and git's excludes ignore (data kept out
+# of git by `dvc add`, say); --no-respect-gitignore turns it off for one run. Hidden folders
+# are skipped either way.
+# respect_gitignore = true
+
 [rules]
 # The level of rules — "off", "info", "warning" or "error" — by code ("C001"), name
 # ("content-too-short"), code prefix ("C", "C0") or "ALL". The most specific selector wins,

@@ -186,7 +186,7 @@ fn bad_globs_point_at_the_pattern() {
     );
     assert_eq!(
         error("x = 1\n\n[[overrides]]\nrules = {}\n"),
-        "tunelint.toml:1:1: unknown key \"x\" in the top level; expected one of format, target, exclude, include, rules, gates, dedup, tokens, pii, overrides, datasets, dataset, composition, contamination"
+        "tunelint.toml:1:1: unknown key \"x\" in the top level; expected one of format, target, exclude, include, respect_gitignore, rules, gates, dedup, tokens, pii, overrides, datasets, dataset, composition, contamination"
     );
     assert_eq!(
         error("\n[[overrides]]\nrules = {}\n"),
