@@ -136,10 +136,13 @@ fn each_targets_documented_shapes_read_without_a_finding() {
         let (code, out) = check(&[line], args);
         assert_eq!((code, out.as_str()), (0, ""), "{args:?} {line}");
     }
-    // Together masks any message with `weight`; OpenAI only assistant ones.
+    // Together masks any message with `weight`, and Fireworks documents it per message;
+    // OpenAI weights only assistant ones.
     let weighted = r#"{"messages": [{"role": "user", "content": "What is the capital of France?", "weight": 0}, {"role": "assistant", "content": "The capital of France is Paris.", "weight": 1}]}"#;
-    let (code, out) = check(&[weighted], &["--target", "together"]);
-    assert_eq!((code, out.as_str()), (0, ""));
+    for target in ["together", "fireworks"] {
+        let (code, out) = check(&[weighted], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "{target}");
+    }
     let (code, out) = check(&[weighted], &["--target", "openai"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains(" S009 \"weight\" on a user message"), "{out}");
@@ -1488,6 +1491,24 @@ fn together_refuses_a_key_its_formats_do_not_read() {
     let (code, out) = check(&[weighted], &["--target", "together"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("S008 unknown key \"wieght\""), "{out}");
+}
+
+/// Bedrock (Claude): "No extraneous keys are allowed" beside `system` and `messages`; read as
+/// Bedrock's format without a target, the key is a warning.
+#[test]
+fn bedrock_claude_refuses_a_key_beside_system_and_messages() {
+    let line = r#"{"system": "You answer briefly.", "messages": [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "The capital of France is Paris."}], "id": "ex-001"}"#;
+    let (code, out) = check(&[line], &["--target", "bedrock-claude"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("S008 unknown key \"id\" in a Bedrock Claude record")
+            && out
+                .contains("; Amazon Bedrock (Claude) rejects a record with a key it does not read"),
+        "{out}"
+    );
+    let (code, out) = check(&[line], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("S008 unknown key \"id\""), "{out}");
 }
 
 /// axolotl's `chatml.*`/`llama3.*` preference types: DPO and KTO `prompt_pairs` put an optional

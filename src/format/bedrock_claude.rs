@@ -19,7 +19,9 @@
 
 use std::borrow::Cow;
 
-use super::openai_chat::{foreign_record, message_object, missing_key, unknown_key};
+use super::openai_chat::{
+    foreign_record, message_object, missing_key, unknown_key, unknown_record_key,
+};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Role, Text};
@@ -44,7 +46,7 @@ pub fn normalize<'s>(
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "system" => system = Some((key, value)),
             "messages" => messages = Some(value),
-            other => unknown_key(
+            other => unknown_record_key(
                 ctx,
                 doc.span(key),
                 other,

@@ -252,8 +252,9 @@ declare_rule! {
     /// every column to the reward functions). A record that gives an answer twice
     /// (`output` and `response`) is reported on the second. Under `together`, whose upload
     /// check refuses a record with a column its format does not read ("Found extra
-    /// column"; `text` beside `messages` is two formats), a key at the top of a record is an
-    /// error, unless a level is chosen for S008.
+    /// column"; `text` beside `messages` is two formats), and under `bedrock-claude` ("No
+    /// extraneous keys are allowed" beside `system` and `messages`), a key at the top of a
+    /// record is an error, unless a level is chosen for S008.
     ///
     /// ## Why is this bad?
     /// Loaders ignore keys they do not know without a word, so a typo silently changes what
@@ -283,7 +284,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a `weight` whose value is not exactly the number `0` or `1` (`0.5`, `1.0`,
     /// `true`, `"0"` are all reported), and a `weight` on a message that is not the
-    /// assistant's, except under a target that masks any message with it (`together`).
+    /// assistant's, except under a target that takes it on any message (`together`, which
+    /// masks any message with it, and `fireworks`, whose format documents it per message).
     ///
     /// ## Why is this bad?
     /// `weight` tells the trainer whether to learn from an assistant turn: 1 trains on it, 0

@@ -45,5 +45,9 @@ pub(super) const TARGET: Target = Target {
     tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: None,
-    extra_keys_refused: None,
+    // "No extraneous keys are allowed" (Anthropic's guide to fine-tuning on Bedrock).
+    extra_keys_refused: Some(Cited {
+        value: "refused: a record holds \"system\" and \"messages\" and no other key",
+        source: FORMAT,
+    }),
 };
