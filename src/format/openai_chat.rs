@@ -661,8 +661,9 @@ fn read_weight(
             .map(|t| t.name)
             .collect();
         let note = if ctx.settings.target.is_none() && !readers.is_empty() {
+            let takes = if readers.len() == 1 { "takes" } else { "take" };
             format!(
-                "; {} takes it on any message (set `target`)",
+                "; {} {takes} it on any message (set `target`)",
                 crate::target::list(&readers)
             )
         } else {

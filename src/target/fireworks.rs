@@ -84,7 +84,13 @@ pub(super) const TARGET: Target = Target {
         value: Loader::Own,
         source: SFT,
     },
-    weights_any_message: None,
+    // Its SFT format documents `weight` per message with no role named ("0 or 1. message
+    // will be skipped if value is set to 0"); only assistant turns carry loss, so on another
+    // message it withholds nothing.
+    weights_any_message: Some(Cited {
+        value: "0 or 1 on any message; 0 skips it (only assistant turns are trained)",
+        source: "https://docs.fireworks.ai/fine-tuning/fine-tuning-models",
+    }),
     chat_template_tools: None,
     tool_parameters_encoded: None,
     byte_order_mark: None,
