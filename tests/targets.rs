@@ -1564,3 +1564,22 @@ fn axolotls_preference_types_with_a_system_string() {
         );
     }
 }
+
+/// Fireworks' DPO takes one-turn examples: "We currently only support one-turn conversations
+/// for each example". A longer `input` is S002 there; OpenAI's preference format, and no
+/// target, take it.
+#[test]
+fn fireworks_preference_examples_are_one_turn() {
+    let two = r#"{"input": {"messages": [{"role": "system", "content": "You are a geography tutor."}, {"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris is the capital of France."}, {"role": "user", "content": "And of Spain?"}]}, "preferred_output": [{"role": "assistant", "content": "Madrid is the capital of Spain."}], "non_preferred_output": [{"role": "assistant", "content": "Barcelona is the capital of Spain."}]}"#;
+    let (code, out) = check(&[two], &["--target", "fireworks"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:24: S002 \"input\".\"messages\" has 3 messages besides system ones; \
+         Fireworks takes one-turn preference examples (one user message, then the two outputs)"
+    );
+    for args in [&["--target", "openai"][..], &[]] {
+        let (code, out) = check(&[two], args);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+    }
+}

@@ -87,6 +87,7 @@ pub fn normalize<'s>(
     ) {
         return None;
     }
+    check_one_turn(doc, messages, &conv, ctx);
     if let Some(node) = non_preferred {
         let mut scratch = Conversation::default();
         if read_output(
@@ -153,4 +154,37 @@ fn read_output<'s>(
         }
     }
     true
+}
+
+/// S002 under a target whose preference examples are one turn (Fireworks: "We currently only
+/// support one-turn conversations for each example"): `input` holds a system message at most
+/// and one user message.
+fn check_one_turn(
+    doc: &Document<'_, '_>,
+    messages: NodeId,
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+) {
+    let Some(target) = ctx.settings.target else {
+        return;
+    };
+    if target.preference_one_turn.is_none() {
+        return;
+    }
+    let turns = conv
+        .messages
+        .iter()
+        .filter(|m| !matches!(m.role, Role::System | Role::Developer))
+        .count();
+    if turns > 1 {
+        ctx.report(
+            Code::S002,
+            doc.span(messages),
+            format!(
+                "\"input\".\"messages\" has {turns} messages besides system ones; {} takes \
+                 one-turn preference examples (one user message, then the two outputs)",
+                target.title
+            ),
+        );
+    }
 }

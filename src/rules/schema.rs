@@ -51,7 +51,9 @@ declare_rule! {
     /// typically the message list encoded as JSON a second time) or is an empty array. The
     /// same holds for ShareGPT's `conversations`, Alpaca's `history` and the preference
     /// format's `input`, and the message lists of the TRL formats; each preference output
-    /// must hold exactly one message, and a TRL preference pair whose `chosen` and
+    /// must hold exactly one message (and, under `fireworks`, whose preference examples are
+    /// one turn, the `input` one user message after an optional system one), and a TRL
+    /// preference pair whose `chosen` and
     /// `rejected` give the same answer is reported here too (it teaches no preference). A record
     /// reported here is not checked any further.
     ///

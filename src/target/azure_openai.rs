@@ -52,5 +52,6 @@ pub(super) const TARGET: Target = Target {
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
     }),
     unanswered_call_ids: None,
+    preference_one_turn: None,
     extra_keys_refused: None,
 };

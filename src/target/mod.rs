@@ -201,6 +201,9 @@ pub struct Target {
     /// Where the upload check refuses a record with a top-level key its format does not
     /// read: S008 is then an error there, not a warning.
     pub extra_keys_refused: Option<Cited<&'static str>>,
+    /// Where a preference example's prompt is one user turn (after an optional system
+    /// message): S002 on a longer `input`.
+    pub preference_one_turn: Option<Cited<&'static str>>,
 }
 
 /// A provider's rules for the images of an example (S012, S007, S009).
@@ -452,6 +455,13 @@ impl Target {
         }
         if let Some(ids) = self.unanswered_call_ids {
             fact("tool call ids (S010)", ids.value.to_owned(), ids.source);
+        }
+        if let Some(one) = self.preference_one_turn {
+            fact(
+                "preference prompts (S002)",
+                one.value.to_owned(),
+                one.source,
+            );
         }
         if let Some(refused) = self.extra_keys_refused {
             fact(
