@@ -456,14 +456,34 @@ fn tool_calls_train_on_fireworks_and_not_through_unsloths_sharegpt() {
     // Fireworks trains OpenAI's tool-calling examples unchanged.
     let (code, out) = check(&[&with_tool_call("call_1")], &["--target", "fireworks"]);
     assert_eq!((code, out.as_str()), (0, ""));
-    // Unsloth's standardize_sharegpt maps system, user and assistant names only.
+    // Unsloth's standardize_sharegpt maps system, user and assistant names only and raises
+    // on any other ("not in aliases"): an error on each tool turn, as written.
     let observation = r#"{"conversations": [{"from": "human", "value": "Where is order A-1042?"}, {"from": "function_call", "value": "{\"name\": \"get_order_status\", \"arguments\": {\"order_id\": \"A-1042\"}}"}, {"from": "observation", "value": "{\"status\": \"shipped\"}"}, {"from": "gpt", "value": "Order A-1042 has shipped and arrives on Friday."}]}"#;
     let (code, out) = check(&[observation], &["--target", "unsloth"]);
-    assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains(" S005 role \"observation\" is not one Unsloth documents"),
+    assert_eq!(code, 1, "{out}");
+    let refused = |at: &str, role: &str| {
+        format!(
+            "data.jsonl:1:{at}: S005 role \"{role}\" is not one Unsloth's standardize_sharegpt \
+             maps (\"system\", \"user\", \"human\", \"input\", \"assistant\", \"gpt\" and \
+             \"output\"), so converting the dataset fails"
+        )
+    };
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            refused("83", "function_call"),
+            refused("198", "observation")
+        ],
         "{out}"
     );
+    // In the role-and-content form too; names it maps are clean in either form.
+    let tool = r#"{"conversations": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "tool", "content": "shipped"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}"#;
+    let (code, out) = check(&[tool], &["--target", "unsloth", "--ignore", "O006"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(" S005 role \"tool\" is not one Unsloth's standardize_sharegpt maps"));
+    let role_content = r#"{"system": "You track orders.", "conversations": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}"#;
+    let (code, out) = check(&[role_content, SHAREGPT], &["--target", "unsloth"]);
+    assert_eq!((code, out.as_str()), (0, ""));
     // LLaMA-Factory names both.
     let (code, out) = check(&[observation], &["--target", "llama-factory"]);
     assert_eq!((code, out.as_str()), (0, ""));

@@ -289,6 +289,12 @@ fn check_target_roles(
     if !named_roles || !target.accepts(format.read_as().as_str()) {
         return;
     }
+    if format.read_as() == FormatChoice::ShareGpt
+        && let Some(names) = target.sharegpt_roles
+    {
+        check_sharegpt_role_names(target, names.value, conv, ctx);
+        return;
+    }
     for message in &conv.messages {
         let accepted = match message.role {
             // Already S004/S005 by the format.
@@ -325,6 +331,46 @@ fn check_target_roles(
             target.role_level(),
             span,
             target.role_refused(&quote(&written)),
+        );
+    }
+}
+
+/// S005 (an error) for each ShareGPT turn whose role name, as written, is not one `names`
+/// maps: Unsloth's `standardize_sharegpt` raises on any other ("not in aliases"), tool turns
+/// (`function_call`, `observation`) included.
+fn check_sharegpt_role_names(
+    target: &'static Target,
+    names: &[&str],
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+) {
+    for message in &conv.messages {
+        if message.role == Role::Unknown {
+            continue;
+        }
+        let span = message.role_span;
+        let Some(written) = ctx
+            .text
+            .get(span.start as usize..span.end as usize)
+            .and_then(|raw| serde_json::from_str::<String>(raw).ok())
+        else {
+            continue;
+        };
+        if names.contains(&written.as_str()) {
+            continue;
+        }
+        let known: Vec<String> = names.iter().map(|n| quote(n)).collect();
+        ctx.report_capped(
+            Code::S005,
+            crate::rule::Level::Error,
+            span,
+            format!(
+                "role {} is not one {}'s standardize_sharegpt maps ({}), so converting the \
+                 dataset fails",
+                quote(&written),
+                target.title,
+                crate::target::list(&known.iter().map(String::as_str).collect::<Vec<_>>())
+            ),
         );
     }
 }

@@ -151,8 +151,12 @@ declare_rule! {
     /// `gpt`, `function_call` and `observation` (and accepts `user` and `assistant`). Names
     /// other tools use (`bot`, `human`, `gpt`, `model`, `Assistant`) get a hint with the
     /// right one. `developer`, OpenAI's newer name for system instructions, is reported as a
-    /// warning at most, since not every fine-tuning API accepts it. A record with an unknown
-    /// role is left out of the conversation-order rules (O).
+    /// warning at most, since not every fine-tuning API accepts it. Under a target, a role it
+    /// does not take is reported too: an error where the provider's own loader reads the data,
+    /// a warning where the model's chat template decides; under `unsloth`, a ShareGPT role name
+    /// its `standardize_sharegpt` does not map (tool turns among them) is an error, since the
+    /// conversion raises on it. A record with an unknown role is left out of the
+    /// conversation-order rules (O).
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. Open-model chat templates either raise on the unknown role or

@@ -52,6 +52,7 @@ pub(super) const TARGET: Target = Target {
         source: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning",
     }),
     unanswered_call_ids: None,
+    sharegpt_roles: None,
     preference_one_turn: None,
     extra_keys_refused: None,
 };

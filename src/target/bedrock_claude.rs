@@ -46,6 +46,7 @@ pub(super) const TARGET: Target = Target {
     byte_order_mark: None,
     unanswered_call_ids: None,
     // "No extraneous keys are allowed" (Anthropic's guide to fine-tuning on Bedrock).
+    sharegpt_roles: None,
     preference_one_turn: None,
     extra_keys_refused: Some(Cited {
         value: "refused: a record holds \"system\" and \"messages\" and no other key",

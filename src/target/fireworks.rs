@@ -98,6 +98,7 @@ pub(super) const TARGET: Target = Target {
         value: "a call that ends the example, answered by no tool message, needs no id (its function-calling example has none)",
         source: "https://docs.fireworks.ai/fine-tuning/fine-tuning-models",
     }),
+    sharegpt_roles: None,
     preference_one_turn: Some(Cited {
         value: "one turn: \"input\" holds an optional system message and one user message",
         source: DPO,

@@ -204,6 +204,10 @@ pub struct Target {
     /// Where a preference example's prompt is one user turn (after an optional system
     /// message): S002 on a longer `input`.
     pub preference_one_turn: Option<Cited<&'static str>>,
+    /// Where ShareGPT turns go through a role map that fails on any other name (Unsloth's
+    /// `standardize_sharegpt`): the role names it maps, as written. S005 is then an error
+    /// on any other, whatever the role it would stand for.
+    pub sharegpt_roles: Option<Cited<&'static [&'static str]>>,
 }
 
 /// A provider's rules for the images of an example (S012, S007, S009).
@@ -455,6 +459,17 @@ impl Target {
         }
         if let Some(ids) = self.unanswered_call_ids {
             fact("tool call ids (S010)", ids.value.to_owned(), ids.source);
+        }
+        if let Some(names) = self.sharegpt_roles {
+            let names: Vec<String> = names.value.iter().map(|n| format!("\"{n}\"")).collect();
+            fact(
+                "ShareGPT role names (S005)",
+                format!(
+                    "{}; any other fails the conversion to role and content",
+                    list_refs(&names)
+                ),
+                self.sharegpt_roles.map_or("", |s| s.source),
+            );
         }
         if let Some(one) = self.preference_one_turn {
             fact(

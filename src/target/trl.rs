@@ -68,6 +68,7 @@ pub(super) const TARGET: Target = Target {
     tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: None,
+    sharegpt_roles: None,
     preference_one_turn: None,
     extra_keys_refused: None,
 };

@@ -68,6 +68,18 @@ pub(super) const TARGET: Target = Target {
     tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: None,
+    sharegpt_roles: Some(Cited {
+        value: &[
+            "system",
+            "user",
+            "human",
+            "input",
+            "assistant",
+            "gpt",
+            "output",
+        ],
+        source: "https://github.com/unslothai/unsloth-zoo/blob/main/unsloth_zoo/dataset_utils.py",
+    }),
     preference_one_turn: None,
     extra_keys_refused: None,
 };
