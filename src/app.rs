@@ -374,6 +374,11 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
         },
     )?;
     if found.found.is_empty() {
+        if let Some(why) = all_ignored(&args.paths, "tunelint sample")
+            .filter(|_| args.ignore_files.respect(config.respect_gitignore))
+        {
+            bail!("no dataset files to sample from: {why}");
+        }
         bail!(
             "no dataset files to sample from; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to read it whatever its name)"
         );
@@ -430,6 +435,32 @@ enum Mode {
 
 /// `the one data file there is` or `the 3 data files there are all`, for the errors that
 /// say why a folder with data has nothing to lint.
+/// Why a walk of `paths` found no data file when ignore files kept them all out (`dvc add`
+/// writes a `.gitignore` for the data it tracks): which, and how to lint them all the same
+/// with `command`. `None` when no ignore file is to blame.
+fn all_ignored(paths: &[PathBuf], command: &str) -> Option<String> {
+    let dirs: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.iter().filter(|p| p.is_dir()).cloned().collect()
+    };
+    let ignored = crate::discover::ignored_data_files(&dirs);
+    let first = ignored.first()?.display().to_string();
+    let first = if first
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+    {
+        first
+    } else {
+        format!("'{}'", first.replace('\'', "'\\''"))
+    };
+    let it = if ignored.len() > 1 { "one" } else { "it" };
+    Some(format!(
+        "{} ignored by a .gitignore or .ignore file (name {it} to read it all the same: `{command} {first}`; or walk without ignore files: --no-respect-gitignore)",
+        the_data_files_there(ignored.len())
+    ))
+}
+
 fn the_data_files_there(n: usize) -> String {
     match n {
         1 => "the one data file there is".to_string(),
@@ -622,27 +653,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
         // Data files kept out of git (`dvc add` writes a `.gitignore` for them) are skipped
         // by the walk as the repository's own tools skip them: say so, not "no files".
-        let dirs: Vec<PathBuf> = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
+        let command = if mode == Mode::Stats {
+            "tunelint stats"
         } else {
-            args.paths.iter().filter(|p| p.is_dir()).cloned().collect()
+            "tunelint"
         };
-        let ignored = crate::discover::ignored_data_files(&dirs);
-        if let Some(first) = ignored.first() {
-            let first = first.display().to_string();
-            let first = if first
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
-            {
-                first
-            } else {
-                format!("'{}'", first.replace('\'', "'\\''"))
-            };
-            let (these, it) = (the_data_files_there(ignored.len()), ["it", "one"]);
-            bail!(
-                "no dataset files to lint in {named}: {these} ignored by a .gitignore or .ignore file (name {} to lint it all the same: `tunelint {first}`; or walk without ignore files: --no-respect-gitignore)",
-                it[usize::from(ignored.len() > 1)]
-            );
+        if let Some(why) = all_ignored(&args.paths, command) {
+            bail!("no dataset files to lint in {named}: {why}");
         }
         bail!(
             "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to lint it whatever its name)"

@@ -3038,15 +3038,20 @@ fn a_folder_whose_data_is_all_gitignored_says_so() {
     let d = dir.path();
     write(d, "data/train.jsonl", &format!("{}\n", good(0)));
     write(d, "data/.gitignore", "/train.jsonl\n");
-    for args in [vec!["--isolated", "data"], vec!["--isolated"]] {
+    for (command, args) in [
+        ("tunelint", vec!["--isolated", "data"]),
+        ("tunelint", vec!["--isolated"]),
+        ("tunelint stats", vec!["stats", "--isolated", "data"]),
+        ("tunelint sample", vec!["sample", "--isolated", "data"]),
+    ] {
         let (code, _, stderr) = stdout_of(tunelint(d).args(&args));
         assert_eq!(code, 2, "{args:?}: {stderr}");
         assert!(
-            stderr.contains(
-                "the one data file there is ignored by a .gitignore or .ignore file (name it to \
-                 lint it all the same: `tunelint data/train.jsonl`; or walk without ignore \
+            stderr.contains(&format!(
+                ": the one data file there is ignored by a .gitignore or .ignore file (name it \
+                 to read it all the same: `{command} data/train.jsonl`; or walk without ignore \
                  files: --no-respect-gitignore)"
-            ),
+            )),
             "{args:?}: {stderr}"
         );
     }

@@ -114,7 +114,11 @@ fn each_targets_documented_shapes_read_without_a_finding() {
     const NOVA_RFT: &str = r#"{"messages": [{"role": "system", "content": "You are a math tutor."}, {"role": "user", "content": "Solve: 2x + 5 = 13"}], "reference_answer": {"solution": "x = 4"}}"#;
     // axolotl's `stepwise_supervised` example, docs/dataset-formats/stepwise_supervised.qmd.
     const STEPWISE: &str = r#"{"prompt": "Which number is larger, 9.8 or 9.11?", "completions": ["The fractional part of 9.8 is 0.8, while the fractional part of 9.11 is 0.11.", "Since 0.11 is greater than 0.8, the number 9.11 is larger than 9.8."], "labels": [true, false]}"#;
-    let cases: [(&str, &[&str]); 16] = [
+    // axolotl's `pygmalion` type: `role` and `value`, roles `system`, `human` and `bot`.
+    const PYGMALION: &str = r#"{"conversations": [{"role": "system", "value": "A knight who answers in one sentence."}, {"role": "human", "value": "Who are you, stranger?"}, {"role": "bot", "value": "I am Sir Aldric, sworn knight of the realm."}]}"#;
+    let cases: [(&str, &[&str]); 18] = [
+        (PYGMALION, &[]),
+        (PYGMALION, &["--target", "axolotl"]),
         (STEPWISE, &["--target", "axolotl"]),
         (STEPWISE, &["--target", "trl"]),
         (CHAT, &["--target", "bedrock-claude"]),
@@ -160,6 +164,13 @@ fn each_targets_documented_shapes_read_without_a_finding() {
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(" S014 this record is in axolotl-preference format, which axolotl reads;"),
+        "{out}"
+    );
+    // A pygmalion role axolotl would drop is named with the roles it reads.
+    let (code, out) = check(&[&PYGMALION.replace("\"bot\"", "\"model\"")], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S005 unknown role \"model\"; expected one of system, human, bot (axolotl's pygmalion type), user, assistant"),
         "{out}"
     );
     // A null where a key is required is still missing.
@@ -484,6 +495,16 @@ fn tool_calls_train_on_fireworks_and_not_through_unsloths_sharegpt() {
     let role_content = r#"{"system": "You track orders.", "conversations": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}"#;
     let (code, out) = check(&[role_content, SHAREGPT], &["--target", "unsloth"]);
     assert_eq!((code, out.as_str()), (0, ""));
+    // The other names its map takes (`input`, `output`; `human`, `gpt` as `role`s).
+    let aliases = [
+        r#"{"conversations": [{"from": "input", "value": "Where is order A-1042?"}, {"from": "output", "value": "Order A-1042 has shipped and arrives on Friday."}]}"#,
+        r#"{"conversations": [{"role": "human", "content": "Can I pay by bank transfer?"}, {"role": "gpt", "content": "Yes. Choose Bank transfer under Billing, Payment methods."}]}"#,
+    ];
+    let (code, out) = check(&aliases, &["--target", "unsloth"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&aliases, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches(" S005 unknown role ").count(), 4, "{out}");
     // LLaMA-Factory names both.
     let (code, out) = check(&[observation], &["--target", "llama-factory"]);
     assert_eq!((code, out.as_str()), (0, ""));
@@ -1585,18 +1606,19 @@ fn axolotls_preference_types_with_a_system_string() {
     }
 }
 
-/// Fireworks' DPO takes one-turn examples: "We currently only support one-turn conversations
-/// for each example". A longer `input` is S002 there; OpenAI's preference format, and no
-/// target, take it.
+/// Fireworks' DPO guide: "We currently only support one-turn conversations for each example".
+/// A longer `input` is an S002 warning there (the same page lists the assistant role for the
+/// input, so not an error); OpenAI's preference format, and no target, take it.
 #[test]
 fn fireworks_preference_examples_are_one_turn() {
     let two = r#"{"input": {"messages": [{"role": "system", "content": "You are a geography tutor."}, {"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris is the capital of France."}, {"role": "user", "content": "And of Spain?"}]}, "preferred_output": [{"role": "assistant", "content": "Madrid is the capital of Spain."}], "non_preferred_output": [{"role": "assistant", "content": "Barcelona is the capital of Spain."}]}"#;
     let (code, out) = check(&[two], &["--target", "fireworks"]);
-    assert_eq!(code, 1, "{out}");
+    assert_eq!(code, 0, "{out}");
     assert_eq!(
         out.trim(),
         "data.jsonl:1:24: S002 \"input\".\"messages\" has 3 messages besides system ones; \
-         Fireworks takes one-turn preference examples (one user message, then the two outputs)"
+         Fireworks supports one-turn preference examples only (one user message, then the two \
+         outputs)"
     );
     for args in [&["--target", "openai"][..], &[]] {
         let (code, out) = check(&[two], args);

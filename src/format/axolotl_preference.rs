@@ -21,7 +21,9 @@
 //! And the KTO types (`chatml.argilla`: `instruction`; `chatml.intel`: `question`; each with
 //! an optional `system`, a `completion` string and a boolean `label`; and `chatml.argilla_chat`,
 //! for argilla/kto-mix-15k: `completion`, a list of messages that is the whole conversation,
-//! its last message the answer; and their `llama3.` twins). An undesirable completion
+//! its last message the answer, as `llama3.argilla_chat` reads it; `chatml.argilla_chat`
+//! takes the first message as the user's and the second as the answer, the same on
+//! kto-mix-15k's two-message lists; and their `llama3.` twins). An undesirable completion
 //! (`label` false) is set aside like a rejected answer. Their `prompt_pairs` and `ultra` types
 //! read TRL's `prompt`, `completion` and `label` (`trl-unpaired-preference`).
 //!
@@ -148,22 +150,30 @@ fn shape_of(doc: &Document<'_, '_>) -> Option<Found> {
         .or_else(|| unpaired(doc).map(Found::Unpaired))
 }
 
-/// The KTO shape of `doc` ([`Unpaired`]): a `completion` and a `label`, with the user's turn
-/// in `instruction` or `question` and no `prompt` (which is TRL's KTO record); or the
-/// completion a list of messages with no `prompt` or a string one (TRL wants both columns
-/// in one form, so only `argilla_chat` reads such a record).
+/// The KTO shape of `doc` ([`Unpaired`]): the user's turn in `instruction` or `question`
+/// beside a `completion` or a `label` and no `prompt` (which is TRL's KTO record); or a
+/// `label` beside a `completion` that is a list of messages, with no `prompt` or a string one
+/// (TRL wants both columns in one form, so only `argilla_chat` reads such a record).
 fn unpaired(doc: &Document<'_, '_>) -> Option<&'static Unpaired> {
     let root = doc.root();
     let kind = |k: &str| doc.get(root, k).map(|v| doc.kind(v));
     let has = |k: &str| kind(k).is_some();
-    if !has("completion") || !has("label") || has("messages") {
+    // Another format's answer (alpaca's `output`, `response`) says the record is that one.
+    if ["messages", "chosen", "rejected", "output", "response"]
+        .iter()
+        .any(|k| has(k))
+    {
         return None;
     }
-    let strings = KTO_STRINGS.iter().find(|s| s.prompt.is_some_and(&has));
     let chat = kind("completion") == Some(Kind::Array);
     match kind("prompt") {
-        None => strings.or_else(|| chat.then_some(&KTO_CHAT)),
-        Some(Kind::String) if chat => Some(&KTO_CHAT),
+        // A record missing its `completion` or its `label` is still the type's, so that what
+        // is missing is named.
+        None if has("completion") || has("label") => KTO_STRINGS
+            .iter()
+            .find(|s| s.prompt.is_some_and(&has))
+            .or_else(|| (chat && has("label")).then_some(&KTO_CHAT)),
+        Some(Kind::String) if chat && has("label") => Some(&KTO_CHAT),
         _ => None,
     }
 }

@@ -335,6 +335,23 @@ fn check_target_roles(
     }
 }
 
+/// The role a ShareGPT role name stands for where the target converts the turns with a role
+/// map of its own ([`Target::sharegpt_roles`]: Unsloth's `standardize_sharegpt` maps `input`
+/// to the user and `output` to the assistant, in either ShareGPT form). `None` elsewhere, and
+/// for a name the map does not hold.
+pub(crate) fn converted_role(name: &str, ctx: &RecordContext<'_>) -> Option<Role> {
+    let names = ctx.settings.target?.sharegpt_roles?;
+    if ctx.format.read_as() != FormatChoice::ShareGpt || !names.value.contains(&name) {
+        return None;
+    }
+    match name {
+        "system" => Some(Role::System),
+        "user" | "human" | "input" => Some(Role::User),
+        "assistant" | "gpt" | "output" => Some(Role::Assistant),
+        _ => None,
+    }
+}
+
 /// S005 (an error) for each ShareGPT turn whose role name, as written, is not one `names`
 /// maps: Unsloth's `standardize_sharegpt` raises on any other ("not in aliases"), tool turns
 /// (`function_call`, `observation`) included.

@@ -588,6 +588,7 @@ pub(crate) fn read_role_in(
             Role::Developer
         }
         Some(role) => role,
+        None if let Some(role) = super::converted_role(name, ctx) => role,
         // A name in the default role map of axolotl's chat datasets (`human`, `gpt`), under
         // a target that reads them (the map applies to `messages` too).
         None if ctx.settings.target.is_some_and(|t| {

@@ -12,6 +12,7 @@ use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Conversation, Role};
 use crate::registry::Code;
+use crate::rule::Level;
 use crate::settings::FormatChoice;
 use crate::wording::{describe, with_article};
 
@@ -156,7 +157,7 @@ fn read_output<'s>(
     true
 }
 
-/// S002 under a target whose preference examples are one turn (Fireworks: "We currently only
+/// S002, a warning, under a target whose preference examples are one turn (Fireworks: "We currently only
 /// support one-turn conversations for each example"): `input` holds a system message at most
 /// and one user message.
 fn check_one_turn(
@@ -176,13 +177,15 @@ fn check_one_turn(
         .iter()
         .filter(|m| !matches!(m.role, Role::System | Role::Developer))
         .count();
+    // A warning: the same guide lists `assistant` among the input's roles.
     if turns > 1 {
-        ctx.report(
+        ctx.report_capped(
             Code::S002,
+            Level::Warning,
             doc.span(messages),
             format!(
-                "\"input\".\"messages\" has {turns} messages besides system ones; {} takes \
-                 one-turn preference examples (one user message, then the two outputs)",
+                "\"input\".\"messages\" has {turns} messages besides system ones; {} supports \
+                 one-turn preference examples only (one user message, then the two outputs)",
                 target.title
             ),
         );

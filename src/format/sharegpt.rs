@@ -41,10 +41,28 @@ pub fn normalize<'s>(
         missing_key(doc, root, "conversations", FormatChoice::ShareGpt, ctx);
         return None;
     };
+    if is_pygmalion(doc, turns) {
+        return read_conversation_with(doc, turns, system, ctx, &TurnWords::PYGMALION);
+    }
     if holds_messages(doc, turns) {
         return read_messages(doc, turns, system, ctx);
     }
     read_conversation(doc, turns, system, ctx)
+}
+
+/// Whether `turns` are axolotl's `pygmalion` turns: `role` and `value`, neither ShareGPT's
+/// `from` nor OpenAI's `content`. Told by the first turn that is an object.
+fn is_pygmalion(doc: &Document<'_, '_>, turns: NodeId) -> bool {
+    doc.kind(turns) == Kind::Array
+        && doc
+            .elements(turns)
+            .find(|&t| doc.kind(t) == Kind::Object)
+            .is_some_and(|t| {
+                doc.get(t, "role").is_some()
+                    && doc.get(t, "value").is_some()
+                    && doc.get(t, "from").is_none()
+                    && doc.get(t, "content").is_none()
+            })
 }
 
 /// Whether `turns` are OpenAI-style messages (`role` and `content`) rather than ShareGPT's
@@ -169,6 +187,9 @@ pub(crate) struct TurnWords<'w> {
     /// The entry that declared these words, named in a message about an unknown role;
     /// `None` for ShareGPT's own.
     pub declared_by: Option<&'w str>,
+    /// The role values listed in a message about an unknown role, where they are not
+    /// ShareGPT's own ([`ROLES`]).
+    pub roles: Option<&'w str>,
 }
 
 impl TurnWords<'static> {
@@ -183,6 +204,24 @@ impl TurnWords<'static> {
         system: Some("system"),
         other_keys: &[],
         declared_by: None,
+        roles: None,
+    };
+
+    /// axolotl's `pygmalion` type: `role` and `value`, with the roles `system`, `human` and
+    /// `bot` (prompt_strategies/pygmalion.py); `user` and `assistant` as in ShareGPT (what a
+    /// `chat_template` dataset mapping `content` to `value` reads).
+    pub(crate) const PYGMALION: TurnWords<'static> = TurnWords {
+        column: "conversations",
+        role_key: "role",
+        content_key: "value",
+        user: Some("human"),
+        assistant: Some("bot"),
+        observation: None,
+        function: None,
+        system: Some("system"),
+        other_keys: &[],
+        declared_by: None,
+        roles: Some("system, human, bot (axolotl's pygmalion type), user, assistant"),
     };
 }
 
@@ -211,6 +250,9 @@ impl TurnWords<'_> {
 
     /// The message about a role value no tag names.
     fn unknown_role(&self, other: &str) -> String {
+        if let Some(roles) = self.roles {
+            return format!("unknown role {}; expected one of {roles}", quote(other));
+        }
         let Some(entry) = self.declared_by else {
             let hint = match role_alias(other) {
                 Some("user") => " (did you mean \"human\"?)",
@@ -307,6 +349,7 @@ pub(crate) fn read_turn_with<'s>(
             Some(name) => {
                 let (role, is_call) = match words.role(&name) {
                     Some(found) => found,
+                    None if let Some(role) = super::converted_role(&name, ctx) => (role, false),
                     None => {
                         ctx.report(Code::S005, doc.span(f), words.unknown_role(&name));
                         (Role::Unknown, false)

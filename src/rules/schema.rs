@@ -51,11 +51,11 @@ declare_rule! {
     /// typically the message list encoded as JSON a second time) or is an empty array. The
     /// same holds for ShareGPT's `conversations`, Alpaca's `history` and the preference
     /// format's `input`, and the message lists of the TRL formats; each preference output
-    /// must hold exactly one message (and, under `fireworks`, whose preference examples are
-    /// one turn, the `input` one user message after an optional system one), and a TRL
-    /// preference pair whose `chosen` and
+    /// must hold exactly one message, and a TRL preference pair whose `chosen` and
     /// `rejected` give the same answer is reported here too (it teaches no preference). A record
-    /// reported here is not checked any further.
+    /// reported here is not checked any further. Under `fireworks`, whose DPO guide supports
+    /// one-turn examples only, a preference `input` with more than one message besides
+    /// system ones is a warning here, and the record is checked as usual.
     ///
     /// ## Why is this bad?
     /// There is no conversation to train on. OpenAI rejects the file; a training script that

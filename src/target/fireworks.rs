@@ -100,7 +100,7 @@ pub(super) const TARGET: Target = Target {
     }),
     sharegpt_roles: None,
     preference_one_turn: Some(Cited {
-        value: "one turn: \"input\" holds an optional system message and one user message",
+        value: "one turn: \"input\" holds system messages and one user message (\"We currently only support one-turn conversations for each example\"; a warning, as the page also lists the assistant role for the input)",
         source: DPO,
     }),
     extra_keys_refused: None,

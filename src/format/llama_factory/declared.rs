@@ -309,6 +309,7 @@ fn read_turns<'s>(
             &[]
         },
         declared_by: Some(&described),
+        roles: None,
     };
     let Some((_, turns)) = found.get("messages") else {
         missing_column(doc, &Reading::Declared(d), "messages", words.column, ctx);
