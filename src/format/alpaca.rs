@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::openai_chat::{missing_key, unknown_key};
-use super::prompt_completion::{answer_key, string_field};
+use super::prompt_completion::{answer_key, push_string_field, string_field};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Part, Role, Text};
@@ -76,10 +76,7 @@ pub fn normalize_with<'s>(
         ..Default::default()
     };
     if let Some((key, value)) = system {
-        match string_field(doc, key, value, "system", Role::System, ctx) {
-            Some(m) => conv.messages.push(m),
-            None => conv.incomplete = true,
-        }
+        push_string_field(doc, (key, value), "system", Role::System, ctx, &mut conv)
     }
     if let Some((_, value)) = history {
         read_history(doc, value, ctx, &mut conv);

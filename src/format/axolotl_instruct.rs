@@ -26,7 +26,7 @@
 use std::borrow::Cow;
 
 use super::openai_chat::{missing_key, unknown_key};
-use super::prompt_completion::string_field;
+use super::prompt_completion::push_string_field;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Part, Role, Text};
@@ -243,10 +243,7 @@ fn string_turn<'s>(
         conv.incomplete = true;
         return;
     };
-    match string_field(doc, key, value, name, role, ctx) {
-        Some(m) => conv.messages.push(m),
-        None => conv.incomplete = true,
-    }
+    push_string_field(doc, (key, value), name, role, ctx, conv)
 }
 
 /// The user turn: the prompt's columns as the parts of one message (a list column's

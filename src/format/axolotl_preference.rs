@@ -39,7 +39,7 @@
 use std::borrow::Cow;
 
 use super::openai_chat::{self, missing_key, read_message};
-use super::prompt_completion::string_field;
+use super::prompt_completion::{push_string_field, string_field};
 use super::trl;
 use super::trl_unpaired_preference::read_label;
 use crate::context::RecordContext;
@@ -269,10 +269,7 @@ pub fn normalize<'s>(
         conv.incomplete |= !trl::system_turn(doc, field, &mut conv, ctx);
     }
     if let Some((key, value)) = prompt {
-        match string_field(doc, key, value, shape.prompt, Role::User, ctx) {
-            Some(message) => conv.messages.push(message),
-            None => conv.incomplete = true,
-        }
+        push_string_field(doc, (key, value), shape.prompt, Role::User, ctx, &mut conv)
     }
     if let Some(field) = messages {
         let read = trl::read_turns(
@@ -364,10 +361,7 @@ fn unpaired_record<'s>(
     if let Some((key, value)) = prompt
         && let Some(name) = shape.prompt
     {
-        match string_field(doc, key, value, name, Role::User, ctx) {
-            Some(message) => conv.messages.push(message),
-            None => conv.incomplete = true,
-        }
+        push_string_field(doc, (key, value), name, Role::User, ctx, &mut conv)
     }
     let Some((key, value)) = completion else {
         missing_key(

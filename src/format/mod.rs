@@ -321,11 +321,7 @@ fn check_target_roles(
             continue;
         }
         let span = message.role_span;
-        let written = ctx
-            .text
-            .get(span.start as usize..span.end as usize)
-            .and_then(|raw| serde_json::from_str::<String>(raw).ok())
-            .unwrap_or_else(|| message.role.as_str().to_owned());
+        let written = written_role(ctx, span).unwrap_or_else(|| message.role.as_str().to_owned());
         ctx.report_capped(
             Code::S005,
             target.role_level(),
@@ -344,12 +340,15 @@ pub(crate) fn converted_role(name: &str, ctx: &RecordContext<'_>) -> Option<Role
     if ctx.format.read_as() != FormatChoice::ShareGpt || !names.value.contains(&name) {
         return None;
     }
-    match name {
-        "system" => Some(Role::System),
-        "user" | "human" | "input" => Some(Role::User),
-        "assistant" | "gpt" | "output" => Some(Role::Assistant),
-        _ => None,
-    }
+    role_named(name)
+}
+
+/// A message's role as written in the record (the JSON string at `span`), for messages that
+/// name it in a target's words.
+fn written_role(ctx: &RecordContext<'_>, span: crate::diagnostic::Span) -> Option<String> {
+    ctx.text
+        .get(span.start as usize..span.end as usize)
+        .and_then(|raw| serde_json::from_str::<String>(raw).ok())
 }
 
 /// S005 (an error) for each ShareGPT turn whose role name, as written, is not one `names`
@@ -366,11 +365,7 @@ fn check_sharegpt_role_names(
             continue;
         }
         let span = message.role_span;
-        let Some(written) = ctx
-            .text
-            .get(span.start as usize..span.end as usize)
-            .and_then(|raw| serde_json::from_str::<String>(raw).ok())
-        else {
+        let Some(written) = written_role(ctx, span) else {
             continue;
         };
         if names.contains(&written.as_str()) {
@@ -394,13 +389,14 @@ fn check_sharegpt_role_names(
 
 /// The conversation-model role a target's role name stands for: targets list roles in their
 /// own vocabulary (ShareGPT's `human` and `gpt`, Gemini's `model`, LLaMA-Factory's
-/// `function_call` and `observation`).
+/// `function_call` and `observation`, the `input` and `output` Unsloth's ShareGPT
+/// conversion maps).
 pub(crate) fn role_named(name: &str) -> Option<Role> {
     Some(match name {
         "system" => Role::System,
         "developer" => Role::Developer,
-        "user" | "human" => Role::User,
-        "assistant" | "gpt" | "model" | "function_call" => Role::Assistant,
+        "user" | "human" | "input" => Role::User,
+        "assistant" | "gpt" | "model" | "function_call" | "output" => Role::Assistant,
         "tool" | "observation" | "ipython" => Role::Tool,
         "function" => Role::Function,
         _ => return None,

@@ -111,3 +111,19 @@ pub(crate) fn string_field<'s>(
         }),
     ))
 }
+
+/// [`string_field`] as the next message of `conv`, which is incomplete when the field is no
+/// string (reported).
+pub(crate) fn push_string_field<'s>(
+    doc: &Document<'_, 's>,
+    (key, value): (NodeId, NodeId),
+    name: &str,
+    role: Role,
+    ctx: &mut RecordContext<'_>,
+    conv: &mut Conversation<'s>,
+) {
+    match string_field(doc, key, value, name, role, ctx) {
+        Some(message) => conv.messages.push(message),
+        None => conv.incomplete = true,
+    }
+}

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::openai_chat::{missing_key, role_alias, unknown_key};
-use super::prompt_completion::string_field;
+use super::prompt_completion::push_string_field;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId, Parser};
 use crate::record::{Content, Conversation, Message, Role, Text, ToolCall};
@@ -41,40 +41,41 @@ pub fn normalize<'s>(
         missing_key(doc, root, "conversations", FormatChoice::ShareGpt, ctx);
         return None;
     };
-    if is_pygmalion(doc, turns) {
-        return read_conversation_with(doc, turns, system, ctx, &TurnWords::PYGMALION);
+    match turn_keys(doc, turns) {
+        TurnKeys::RoleValue => {
+            read_conversation_with(doc, turns, system, ctx, &TurnWords::PYGMALION)
+        }
+        TurnKeys::RoleContent => read_messages(doc, turns, system, ctx),
+        TurnKeys::FromValue => read_conversation(doc, turns, system, ctx),
     }
-    if holds_messages(doc, turns) {
-        return read_messages(doc, turns, system, ctx);
-    }
-    read_conversation(doc, turns, system, ctx)
 }
 
-/// Whether `turns` are axolotl's `pygmalion` turns: `role` and `value`, neither ShareGPT's
-/// `from` nor OpenAI's `content`. Told by the first turn that is an object.
-fn is_pygmalion(doc: &Document<'_, '_>, turns: NodeId) -> bool {
-    doc.kind(turns) == Kind::Array
-        && doc
-            .elements(turns)
-            .find(|&t| doc.kind(t) == Kind::Object)
-            .is_some_and(|t| {
-                doc.get(t, "role").is_some()
-                    && doc.get(t, "value").is_some()
-                    && doc.get(t, "from").is_none()
-                    && doc.get(t, "content").is_none()
-            })
+/// The keys of a `conversations` column's turns, told by the first turn that is an object.
+enum TurnKeys {
+    /// ShareGPT's `from` and `value` (also what no turn tells otherwise).
+    FromValue,
+    /// OpenAI-style `role` and `content`: what Unsloth's `standardize_sharegpt` writes, and
+    /// what axolotl's `chat_template` datasets and LLaMA-Factory's `openai` tags read from a
+    /// `conversations` column.
+    RoleContent,
+    /// `role` and `value`, neither `from` nor `content`: axolotl's `pygmalion` type.
+    RoleValue,
 }
 
-/// Whether `turns` are OpenAI-style messages (`role` and `content`) rather than ShareGPT's
-/// `from` and `value`: what Unsloth's `standardize_sharegpt` writes, and what axolotl's
-/// `chat_template` datasets and LLaMA-Factory's `openai` tags read from a `conversations`
-/// column. Told by the first turn that is an object.
-fn holds_messages(doc: &Document<'_, '_>, turns: NodeId) -> bool {
-    doc.kind(turns) == Kind::Array
-        && doc
-            .elements(turns)
-            .find(|&t| doc.kind(t) == Kind::Object)
-            .is_some_and(|t| doc.get(t, "role").is_some() && doc.get(t, "from").is_none())
+fn turn_keys(doc: &Document<'_, '_>, turns: NodeId) -> TurnKeys {
+    let first = (doc.kind(turns) == Kind::Array)
+        .then(|| doc.elements(turns).find(|&t| doc.kind(t) == Kind::Object))
+        .flatten();
+    let Some(turn) =
+        first.filter(|&t| doc.get(t, "role").is_some() && doc.get(t, "from").is_none())
+    else {
+        return TurnKeys::FromValue;
+    };
+    if doc.get(turn, "value").is_some() && doc.get(turn, "content").is_none() {
+        TurnKeys::RoleValue
+    } else {
+        TurnKeys::RoleContent
+    }
 }
 
 /// A `conversations` column of OpenAI-style messages, after a `system` column when there is
@@ -90,10 +91,7 @@ fn read_messages<'s>(
         ..Default::default()
     };
     if let Some((key, value)) = system {
-        match string_field(doc, key, value, "system", Role::System, ctx) {
-            Some(m) => conv.messages.push(m),
-            None => conv.incomplete = true,
-        }
+        push_string_field(doc, (key, value), "system", Role::System, ctx, &mut conv)
     }
     let mut images = 0;
     if !super::openai_chat::read_message_list(
@@ -153,10 +151,7 @@ pub(crate) fn read_conversation_with<'s>(
         ..Default::default()
     };
     if let Some((key, value)) = system {
-        match string_field(doc, key, value, "system", Role::System, ctx) {
-            Some(m) => conv.messages.push(m),
-            None => conv.incomplete = true,
-        }
+        push_string_field(doc, (key, value), "system", Role::System, ctx, &mut conv)
     }
     for turn in doc.elements(turns) {
         match read_turn_with(doc, turn, ctx, words) {

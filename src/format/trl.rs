@@ -64,12 +64,31 @@ pub(crate) fn other_key(
     unknown_key(ctx, doc.span(key), &name, place, &allowed);
 }
 
+/// A TRL record's `system` column, if any: a system turn where [`reads_system`] says it is
+/// read, otherwise a key of `place` outside its `keys` ([`other_key`]).
+pub(crate) fn system_column<'s>(
+    doc: &Document<'_, 's>,
+    system: Option<(NodeId, NodeId)>,
+    prompt: Option<(NodeId, NodeId)>,
+    place: &str,
+    keys: &[&str],
+    conv: &mut Conversation<'s>,
+    ctx: &mut RecordContext<'_>,
+) {
+    let Some((key, value)) = system else { return };
+    if reads_system(doc, prompt, ctx) {
+        conv.incomplete |= !system_turn(doc, (key, value), conv, ctx);
+    } else {
+        other_key(doc, key, value, place, keys, conv, ctx);
+    }
+}
+
 /// Whether a record's `system` column is read beside its string `prompt`: axolotl's
 /// `chatml.*` and `llama3.*` preference types (DPO and KTO `prompt_pairs`, `ultra`, `intel`,
 /// ...) put it before the prompt as a system turn; TRL's trainers do not read it. So it is
 /// read under axolotl and without a target (whatever some trainer reads is not an unknown
 /// key there), and is S008 under a target that does not read it.
-pub(crate) fn reads_system(
+fn reads_system(
     doc: &Document<'_, '_>,
     prompt: Option<(NodeId, NodeId)>,
     ctx: &RecordContext<'_>,

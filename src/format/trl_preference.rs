@@ -43,13 +43,15 @@ pub fn normalize<'s>(
             _ => trl::other_key(doc, key, value, "a preference record", KEYS, &mut conv, ctx),
         }
     }
-    if let Some((key, value)) = system {
-        if trl::reads_system(doc, prompt, ctx) {
-            conv.incomplete |= !trl::system_turn(doc, (key, value), &mut conv, ctx);
-        } else {
-            trl::other_key(doc, key, value, "a preference record", KEYS, &mut conv, ctx);
-        }
-    }
+    trl::system_column(
+        doc,
+        system,
+        prompt,
+        "a preference record",
+        KEYS,
+        &mut conv,
+        ctx,
+    );
     for (field, name) in [(chosen, "chosen"), (rejected, "rejected")] {
         if field.is_none() {
             missing_key(doc, root, name, FormatChoice::TrlPreference, ctx);

@@ -52,14 +52,8 @@ pub fn normalize<'s>(
             ),
         }
     }
-    if let Some((key, value)) = system {
-        if trl::reads_system(doc, prompt, ctx) {
-            conv.incomplete |= !trl::system_turn(doc, (key, value), &mut conv, ctx);
-        } else {
-            let place = "an unpaired preference record";
-            trl::other_key(doc, key, value, place, KEYS, &mut conv, ctx);
-        }
-    }
+    let place = "an unpaired preference record";
+    trl::system_column(doc, system, prompt, place, KEYS, &mut conv, ctx);
     let desirable = read_label(doc, label, FormatChoice::TrlUnpairedPreference, ctx);
     let start = read_pair(
         doc,

@@ -444,53 +444,37 @@ impl Target {
             };
             fact("tool call ids (S010)", shape, id.source);
         }
-        if let Some(weights) = self.weights_any_message {
-            fact("weight (S009)", weights.value.to_owned(), weights.source);
-        }
-        if let Some(mark) = self.byte_order_mark {
-            fact("byte-order mark (J005)", mark.value.to_owned(), mark.source);
-        }
-        if let Some(encoded) = self.tool_parameters_encoded {
-            fact(
-                "function parameters (S010)",
-                encoded.value.to_owned(),
-                encoded.source,
-            );
-        }
-        if let Some(ids) = self.unanswered_call_ids {
-            fact("tool call ids (S010)", ids.value.to_owned(), ids.source);
-        }
         if let Some(names) = self.sharegpt_roles {
-            let names: Vec<String> = names.value.iter().map(|n| format!("\"{n}\"")).collect();
+            let quoted: Vec<String> = names.value.iter().map(|n| format!("\"{n}\"")).collect();
             fact(
                 "ShareGPT role names (S005)",
                 format!(
                     "{}; any other fails the conversion to role and content",
-                    list_refs(&names)
+                    list_refs(&quoted)
                 ),
-                self.sharegpt_roles.map_or("", |s| s.source),
+                names.source,
             );
         }
-        if let Some(one) = self.preference_one_turn {
-            fact(
-                "preference prompts (S002)",
-                one.value.to_owned(),
-                one.source,
-            );
-        }
-        if let Some(refused) = self.extra_keys_refused {
-            fact(
+        // The facts a target states in words, each where it has one.
+        let worded = [
+            ("weight (S009)", self.weights_any_message),
+            ("byte-order mark (J005)", self.byte_order_mark),
+            ("function parameters (S010)", self.tool_parameters_encoded),
+            ("tool call ids (S010)", self.unanswered_call_ids),
+            ("preference prompts (S002)", self.preference_one_turn),
+            (
                 "top-level keys it does not read (S008)",
-                refused.value.to_owned(),
-                refused.source,
-            );
-        }
-        if let Some(tools) = self.chat_template_tools {
-            fact(
+                self.extra_keys_refused,
+            ),
+            (
                 "tool calls (S010, S011), as the chat template takes them",
-                tools.value.to_owned(),
-                tools.source,
-            );
+                self.chat_template_tools,
+            ),
+        ];
+        for (what, cited) in worded {
+            if let Some(cited) = cited {
+                fact(what, cited.value.to_owned(), cited.source);
+            }
         }
         if let Some(examples) = self.examples {
             fact(
