@@ -254,6 +254,23 @@ fn lines_with(secret: &str) -> Vec<String> {
     lines
 }
 
+/// A record whose user turn has `secret` split in the middle between two text parts.
+fn split_between_parts(secret: &str) -> String {
+    let half = secret
+        .char_indices()
+        .nth(secret.chars().count() / 2)
+        .unwrap()
+        .0;
+    json!({"messages": [
+        {"role": "user", "content": [
+            {"type": "text", "text": format!("my key is {}", &secret[..half])},
+            {"type": "text", "text": format!("{} and that is all", &secret[half..])}
+        ]},
+        {"role": "assistant", "content": "Revoke it now; never paste keys into a chat."}
+    ]})
+    .to_string()
+}
+
 const FORMATS: &[&str] = &[
     "full", "concise", "json", "sarif", "github", "markdown", "html",
 ];
@@ -264,6 +281,10 @@ fn no_format_prints_eight_characters_of_a_secret() {
     for (kind, secret) in secrets() {
         let path = dir.path().join(format!("{kind}.jsonl"));
         let mut body = lines_with(&secret).join("\n");
+        // Split between two text parts of one content, which a trainer joins (reported by
+        // P006 only, so not among the places `lines_with` echoes).
+        body.push('\n');
+        body.push_str(&split_between_parts(&secret));
         body.push('\n');
         std::fs::write(&path, body).unwrap();
         let hidden = hidden_part(kind, &secret);
@@ -394,9 +415,10 @@ fn a_sample_carries_no_secret() {
         // Glued to words of a language written without spaces.
         let cjk = json!({"messages": chat(&format!("我的密钥是{secret}请帮我看看"))}).to_string();
         let path = dir.path().join(format!("{kind}.jsonl"));
+        let split = split_between_parts(&secret);
         std::fs::write(
             &path,
-            format!("{plain}\n{escaped}\n{raw_glued}\n{raw_escaped}\n{cjk}\n"),
+            format!("{plain}\n{escaped}\n{raw_glued}\n{raw_escaped}\n{cjk}\n{split}\n"),
         )
         .unwrap();
         let hidden: Vec<char> = hidden_part(kind, &secret).chars().collect();
@@ -404,7 +426,7 @@ fn a_sample_carries_no_secret() {
             let output = Command::cargo_bin("tunelint")
                 .unwrap()
                 .current_dir(dir.path())
-                .args(["sample", "--isolated", "-n", "5", "--format", format])
+                .args(["sample", "--isolated", "-n", "6", "--format", format])
                 .arg(&path)
                 .output()
                 .unwrap();
@@ -413,7 +435,7 @@ fn a_sample_carries_no_secret() {
             // What a JSON reader gets from the JSON Lines: every string decoded.
             let mut decoded = String::new();
             if format == "jsonl" {
-                assert_eq!(text.lines().count(), 5, "{text}");
+                assert_eq!(text.lines().count(), 6, "{text}");
                 for line in text.lines() {
                     let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
                     strings(&value, &mut decoded);
@@ -561,6 +583,65 @@ fn a_secret_anywhere_in_a_record_is_reported_once() {
             "{line}\n{stdout}"
         );
         assert!(findings[0].contains(place), "{line}\n{stdout}");
+        assert!(!stdout.contains(&key[4..12]), "{stdout}");
+    }
+}
+
+/// A key split between two text parts of one content is trained on whole, as the trainer
+/// joins the parts: P006 reports it once, from its start in the first part to its end in the
+/// second, in each shape whose content is a list of parts. A key inside one part is reported
+/// with that part alone, not a second time with the joined text.
+#[test]
+fn a_secret_split_between_text_parts_is_reported() {
+    let key = "AKIAZ7QX3M9KV2LR8TWB";
+    let (head, tail) = key.split_at(9);
+    let done = "The service is deployed to production.";
+    let records = [
+        json!({"messages": [{"role": "user", "content": [{"type": "text", "text": format!("deploy with {head}")},
+            {"type": "text", "text": format!("{tail} please")}]}, {"role": "assistant", "content": done}]}),
+        json!({"contents": [{"role": "user", "parts": [{"text": format!("deploy with {head}")}, {"text": format!("{tail} please")}]},
+            {"role": "model", "parts": [{"text": done}]}]}),
+        json!({"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "You deploy services."}],
+            "messages": [{"role": "user", "content": [{"text": format!("deploy with {head}")}, {"text": tail}]},
+            {"role": "assistant", "content": [{"text": done}]}]}),
+        // An empty part between the two halves joins nothing.
+        json!({"messages": [{"role": "user", "content": [{"type": "text", "text": format!("deploy with {head}")},
+            {"type": "text", "text": ""}, {"type": "text", "text": format!("{tail} please")}]}, {"role": "assistant", "content": done}]}),
+        // Whole in the second part: reported there, once.
+        json!({"messages": [{"role": "user", "content": [{"type": "text", "text": "deploy with "},
+            {"type": "text", "text": format!("{key} please")}]}, {"role": "assistant", "content": done}]}),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for record in records {
+        let line = record.to_string();
+        let path = dir.path().join("data.jsonl");
+        std::fs::write(&path, format!("{line}\n")).unwrap();
+        let stdout = p006(dir.path(), &path);
+        let findings: Vec<&str> = stdout.lines().filter(|l| l.contains(" P006 ")).collect();
+        assert_eq!(findings.len(), 1, "{line}\n{stdout}");
+        let start = line.find(head).unwrap();
+        let column = line[..start].chars().count() + 1;
+        assert!(
+            findings[0].contains(&format!(":1:{column}: P006 secret \"AKIA")),
+            "{line}\n{stdout}"
+        );
+        assert!(findings[0].contains("in user content"), "{line}\n{stdout}");
+        // The span ends with the key's last character, in the part that holds it.
+        let json_out = Command::cargo_bin("tunelint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["--isolated", "--format", "json", "--select", "P006"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&json_out.stdout).unwrap();
+        let finding = &report["diagnostics"][0];
+        let end = line.find(tail).unwrap() + tail.len();
+        assert_eq!(
+            finding["end_column"],
+            json!(line[..end].chars().count() + 1),
+            "{line}\n{finding}"
+        );
         assert!(!stdout.contains(&key[4..12]), "{stdout}");
     }
 }

@@ -123,24 +123,91 @@ pub(crate) fn mask_raw(text: &str) -> String {
         decoded.push(c);
         i += len;
     }
-    let ranges = to_hide(&decoded);
-    if ranges.is_empty() {
-        return text.to_owned();
-    }
     let mut hidden = vec![false; raw.len()];
-    for r in &ranges {
-        // `origin` is in the order of the decoded text: the match's characters are found by
-        // a binary search, not a scan per match.
-        let first = origin.partition_point(|(at, _)| *at < r.start);
-        let inside = origin[first..].iter().take_while(|(at, _)| *at < r.end);
-        for (_, from) in inside.skip(SHOWN) {
-            hidden[from.clone()].iter_mut().for_each(|h| *h = true);
+    let mut any = false;
+    let mut hide = |decoded: &str, origin: &[(usize, Range<usize>)]| {
+        for r in to_hide(decoded) {
+            any = true;
+            // `origin` is in the order of the decoded text: the match's characters are found
+            // by a binary search, not a scan per match.
+            let first = origin.partition_point(|(at, _)| *at < r.start);
+            let inside = origin[first..].iter().take_while(|(at, _)| *at < r.end);
+            for (_, from) in inside.skip(SHOWN) {
+                hidden[from.clone()].iter_mut().for_each(|h| *h = true);
+            }
         }
+    };
+    hide(&decoded, &origin);
+    // A content's text parts are joined by the trainer, and by the P rules: a key split
+    // between two parts is found in the values of the `"text"` keys read as one text.
+    let values = text_values(&raw);
+    if values.len() > 1 {
+        let mut joined = String::new();
+        let mut joined_origin = Vec::new();
+        let mut next = 0;
+        for (at, from) in &origin {
+            while values.get(next).is_some_and(|v| v.end <= from.start) {
+                next += 1;
+            }
+            if values.get(next).is_some_and(|v| v.start <= from.start) {
+                let c = decoded[*at..].chars().next().unwrap_or('\u{FFFD}');
+                joined_origin.push((joined.len(), from.clone()));
+                joined.push(c);
+            }
+        }
+        hide(&joined, &joined_origin);
+    }
+    if !any {
+        return text.to_owned();
     }
     raw.iter()
         .zip(&hidden)
         .map(|(&c, &h)| if h { '*' } else { c })
         .collect()
+}
+
+/// The characters (between the quotes) of each string value of a `"text"` key in the raw
+/// JSON `raw`, in order: the text parts of a content. Cheap and forgiving, for a mask: a
+/// window of a line that starts inside a string may pair the quotes wrongly, which only
+/// joins other strings (more is masked, never less than the first pass masks).
+fn text_values(raw: &[char]) -> Vec<Range<usize>> {
+    let mut values = Vec::new();
+    // Whether the last string was the key `text` and a colon followed it.
+    let mut after_text_key = false;
+    let mut last_was_text = false;
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            '"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < raw.len() && raw[j] != '"' {
+                    j += if raw[j] == '\\' { 2 } else { 1 };
+                }
+                let end = j.min(raw.len());
+                if after_text_key {
+                    values.push(start..end);
+                    after_text_key = false;
+                    last_was_text = false;
+                } else {
+                    last_was_text = raw[start..end].iter().copied().eq("text".chars());
+                }
+                i = end + 1;
+            }
+            ':' => {
+                after_text_key = last_was_text;
+                last_was_text = false;
+                i += 1;
+            }
+            c if c.is_whitespace() => i += 1,
+            _ => {
+                after_text_key = false;
+                last_was_text = false;
+                i += 1;
+            }
+        }
+    }
+    values
 }
 
 /// Runs the detectors of the P rules `found` enables on one text.
@@ -322,6 +389,20 @@ pub(crate) fn digits_of(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key split between two text parts is found in the parts' text joined, and each
+    /// half masked where it is written; the JSON between them stays.
+    #[test]
+    fn mask_raw_masks_a_key_split_between_text_parts() {
+        let line = r#"{"content": [{"type": "text", "text": "key AKIAZ7QX3"}, {"type": "text", "text": "M9KV2LR8TWB ok"}]}"#;
+        assert_eq!(
+            mask_raw(line),
+            r#"{"content": [{"type": "text", "text": "key AKIA*****"}, {"type": "text", "text": "*********** ok"}]}"#
+        );
+        // Other strings between the parts are not joined to them.
+        let apart = r#"{"text": "key AKIAZ7QX3", "note": "M9KV2LR8TWB"}"#;
+        assert_eq!(mask_raw(apart), apart);
+    }
 
     #[test]
     fn masks_all_but_four_characters() {

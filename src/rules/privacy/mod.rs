@@ -1,8 +1,9 @@
 //! P rules: personal data and secrets in the text of an example.
 //!
 //! Every text of every message (content and tool-call arguments) goes once through
-//! `crate::pii::scan`, which finds what these rules report; their files hold the rules'
-//! declarations. A match that a `[pii] allow` pattern finds is not reported. Messages
+//! `crate::pii::scan`, which finds what these rules report, and so does the joined text of a
+//! content of several text parts, for the matches that run across parts; their files hold
+//! the rules' declarations. A match that a `[pii] allow` pattern finds is not reported. Messages
 //! quote the match masked: its first 4 characters, then one `*` per character
 //! (`crate::pii::mask`).
 
@@ -14,8 +15,9 @@ pub mod phone_number;
 pub mod secret;
 
 use crate::context::RecordContext;
+use crate::diagnostic::Span;
 use crate::pii::{Found, Match, mask, scan};
-use crate::record::{Conversation, Role, Shape, Text};
+use crate::record::{Content, Conversation, Role, Shape, Text};
 use crate::rules::Code;
 
 const CODES: &[Code] = &[
@@ -51,6 +53,7 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             covered.push(text.span.range());
             check_text(text, place, ctx);
         }
+        check_joined(&message.content, place, ctx);
         for call in &message.tool_calls {
             if let Some(arguments) = &call.arguments {
                 covered.push(arguments.span.range());
@@ -166,21 +169,71 @@ fn check_with(
         }
         let line = ctx.text;
         ctx.report_with(m.code, || {
-            let span = text.sub_span(line, m.range);
-            let message = format!(
-                "{} \"{}\"{} in {place}; {}",
-                m.what,
-                mask(&text.value[m.quote]),
-                m.detail,
-                m.hint
-            );
-            (span, message)
+            let message = describe(&m, &text.value, place);
+            (text.sub_span(line, m.range), message)
         });
     };
     scan(
         &text.value,
         &mut Found {
             enabled,
+            sink: &mut report,
+            masking: false,
+        },
+    );
+}
+
+/// `{what} "{masked}"{detail} in {place}; {hint}` for the match `m` in `value`.
+fn describe(m: &Match<'_>, value: &str, place: &str) -> String {
+    format!(
+        "{} \"{}\"{} in {place}; {}",
+        m.what,
+        mask(&value[m.quote.clone()]),
+        m.detail,
+        m.hint
+    )
+}
+
+/// The matches that run across the text parts of one content: a trainer joins the parts
+/// (`[{"type": "text", "text": "my key is sk-proj-Ab3d"}, {"type": "text", "text":
+/// "Ef6h…"}]` is trained on as one text), so a key split between two is trained on, and
+/// leaks, whole. A match inside one part was reported with that part; one across parts is
+/// reported from its start in the first part to its end in the last.
+fn check_joined(content: &Content<'_>, place: &str, ctx: &mut RecordContext<'_>) {
+    let parts: Vec<&Text<'_>> = content.texts().collect();
+    if parts.len() < 2 {
+        return;
+    }
+    let mut joined = String::new();
+    let mut starts = Vec::with_capacity(parts.len());
+    for part in &parts {
+        starts.push(joined.len());
+        joined.push_str(&part.value);
+    }
+    // The part holding byte `at` of the joined text (an empty part holds none).
+    let part_of = |at: usize| starts.partition_point(|&s| s <= at).saturating_sub(1);
+    let settings = ctx.settings;
+    let mut report = |m: Match<'_>| {
+        let Some(last_byte) = m.range.end.checked_sub(1) else {
+            return;
+        };
+        let (first, last) = (part_of(m.range.start), part_of(last_byte));
+        if first == last || settings.pii_allow.allows(&joined[m.range.clone()]) {
+            return;
+        }
+        let line = ctx.text;
+        ctx.report_with(m.code, || {
+            let (a, b) = (parts[first], parts[last]);
+            let start = a.sub_span(line, m.range.start - starts[first]..a.value.len());
+            let end = b.sub_span(line, 0..m.range.end - starts[last]);
+            let message = describe(&m, &joined, place);
+            (Span::new(start.start, end.end), message)
+        });
+    };
+    scan(
+        &joined,
+        &mut Found {
+            enabled: &|code: Code| settings.enabled(code),
             sink: &mut report,
             masking: false,
         },

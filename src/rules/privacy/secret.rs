@@ -11,8 +11,10 @@ declare_rule! {
     /// value (a tool call a format keeps as data, such as Gemini's `functionCall.args` or
     /// Bedrock's `toolUse.input`; an image's URL; a tool's definition; a metadata column),
     /// including a record its format cannot read as an example, a line that is JSON but not
-    /// an object, and a line that is not valid JSON (each of its complete strings). The
-    /// forms:
+    /// an object, and a line that is not valid JSON (each of its complete strings). A
+    /// content of several text parts is searched as the trainer reads it, the parts joined:
+    /// a key split between two parts is reported from its start in the first to its end in
+    /// the last (as are the P rules' other matches). The forms:
     ///
     /// | kind | form |
     /// |---|---|
