@@ -189,8 +189,19 @@ pub enum Piece {
     /// The caller's buffer now holds whole lines: every one ends in `\n` except, at the end of
     /// the input, possibly the last.
     Lines { first_line: u64, offset: u64 },
-    /// A line longer than the limit was skipped; `len` counts its bytes (without newline).
-    TooLong { line: u64, offset: u64, len: u64 },
+    /// A line longer than the limit was skipped; `len` counts its bytes (without newline),
+    /// `chars` its characters (code points; bytes of broken UTF-8 count as they start one).
+    TooLong {
+        line: u64,
+        offset: u64,
+        len: u64,
+        chars: u64,
+    },
+}
+
+/// The bytes of `bytes` that start a character: all but UTF-8's continuation bytes.
+fn starts_of_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
 }
 
 /// Splits a byte stream into chunks of whole lines.
@@ -314,6 +325,8 @@ impl<R: Read> ChunkReader<R> {
     fn skip_long_line(&mut self, out: &mut Filling) -> io::Result<Piece> {
         let (line, offset) = (self.line, self.offset);
         let mut len = out.len as u64;
+        // The characters, for J009 at the end of a last line with no newline.
+        let mut chars = starts_of_chars(out.bytes());
         loop {
             out.len = 0;
             if self.eof {
@@ -322,17 +335,29 @@ impl<R: Read> ChunkReader<R> {
             self.fill(out, CHUNK_SIZE)?;
             if let Some(nl) = memchr::memchr(b'\n', out.bytes()) {
                 len += nl as u64;
+                chars += starts_of_chars(&out.bytes()[..nl]);
                 self.carry.extend_from_slice(&out.bytes()[nl + 1..]);
                 self.offset += len + 1;
                 self.line += 1;
                 out.len = 0;
-                return Ok(Piece::TooLong { line, offset, len });
+                return Ok(Piece::TooLong {
+                    line,
+                    offset,
+                    len,
+                    chars,
+                });
             }
             len += out.len as u64;
+            chars += starts_of_chars(out.bytes());
         }
         self.offset += len;
         self.line += 1;
-        Ok(Piece::TooLong { line, offset, len })
+        Ok(Piece::TooLong {
+            line,
+            offset,
+            len,
+            chars,
+        })
     }
 
     /// Appends up to `want` bytes from the source to `out`.
@@ -594,7 +619,8 @@ mod tests {
             &Piece::TooLong {
                 line: 2,
                 offset: 3,
-                len: 3 * CHUNK_SIZE as u64
+                len: 3 * CHUNK_SIZE as u64,
+                chars: 3 * CHUNK_SIZE as u64
             }
         );
         assert_eq!(

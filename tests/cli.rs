@@ -2620,6 +2620,25 @@ fn over_long_lines_are_skipped_and_the_rest_keeps_its_line_numbers() {
         "no line of the output is huge"
     );
     assert!(stdout.contains("┌─ train.jsonl:4:1\n"), "{stdout}");
+    // The same file without its last newline: J009 at the end of the skipped last line, in
+    // characters (a skipped line is never buffered whole, so they are counted as it is
+    // read), for a line longer than a read chunk and for one within it.
+    for last in [format!("{huge}é"), format!("{small}é")] {
+        let text = lines(&[GOOD, &last]);
+        write(dir.path(), "train.jsonl", text.trim_end_matches('\n'));
+        let (code, stdout, _) =
+            stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+        assert_eq!(code, 1);
+        let column = last.chars().count() + 1;
+        assert_eq!(
+            heads(&stdout),
+            [
+                "train.jsonl:2:1: J008".to_owned(),
+                format!("train.jsonl:2:{column}: J009")
+            ],
+            "{stdout}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -201,8 +201,15 @@ pub(super) fn read_job(
             }
         };
         match piece {
-            Piece::TooLong { line, offset, len } => {
-                last_line = None;
+            Piece::TooLong {
+                line,
+                offset,
+                len,
+                chars,
+            } => {
+                // The line is not kept, but J009 may point at its end.
+                let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+                last_line = Some((line, offset, clamp(chars), clamp(len)));
                 written = true;
                 let mut out = Vec::new();
                 let mut ctx = FileContext::new(settings, file, &mut out);
