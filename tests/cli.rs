@@ -2236,6 +2236,52 @@ fn files_without_examples_fail_the_valid_gate() {
             .code(1)
             .stdout(predicate::str::contains("gate failed: valid examples none"));
     }
+    // A `.json` file holding an empty array, as written by `json.dump([], f)`, pretty or
+    // not, or with nothing but punctuation in it.
+    write(dir.path(), "empty.json", "[]\n");
+    write(dir.path(), "pretty.json", "[\n]\n");
+    write(dir.path(), "comma.json", "[,]\n");
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "concise",
+        "empty.json",
+        "pretty.json",
+        "comma.json",
+    ]));
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(
+        heads(&stdout),
+        [
+            "comma.json:1:1: J011",
+            "comma.json:1:2: J001",
+            "comma.json:1:2: J001",
+            "empty.json:1:1: J011",
+            "pretty.json:1:1: J011"
+        ]
+    );
+    assert!(
+        stdout.contains(
+            "empty.json:1:1: J011 file is an empty JSON array: there is no example in it"
+        ),
+        "{stdout}"
+    );
+    // No record decided the format of these files: the JSON output says `auto`, not the
+    // format the reader would have fallen back to.
+    let (_, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "json",
+        "empty.jsonl",
+        "newlines.jsonl",
+        "empty.json",
+    ]));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let formats: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats, ["auto", "auto", "auto"], "{stdout}");
     // With one example, the same files pass.
     write(dir.path(), "one.jsonl", &lines(&[GOOD]));
     tunelint(dir.path())

@@ -18,6 +18,7 @@ use crate::diagnostic::{Diagnostic, FileId};
 use crate::rule::Level;
 use crate::rules::jsonl::blank_line;
 use crate::rules::{self, Code};
+use crate::settings::FormatChoice;
 use crate::source::{Reopened, Reread};
 
 /// The fact kinds the enabled dataset rules declare, over every file, and `extra`; `None`
@@ -161,6 +162,16 @@ impl<'a, 's> Collector<'a, 's> {
                 for d in item.diagnostics {
                     result = result.and(self.emit(d));
                 }
+            }
+        }
+        // A file read with the format detected, of which no record decided it (it holds no
+        // example), was read in no format of its own: the reader's fallback is not reported.
+        for (summary, job) in self.summaries.iter_mut().zip(self.jobs.iter()) {
+            if summary.examples == 0
+                && summary.format.is_some()
+                && job.settings.format == FormatChoice::Auto
+            {
+                summary.format = Some(FormatChoice::Auto);
             }
         }
         result

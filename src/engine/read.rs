@@ -658,6 +658,8 @@ fn scan_array(
     let mut format = told.unwrap_or(settings.format);
     let mut sent_format = told.is_some();
     let mut records: Vec<(usize, usize, RecordStart)> = Vec::new();
+    // Whether the array has an element, or is not one (J007 then): else it is empty (J011).
+    let mut seen = told.is_some();
     // Sends the batch (and, before the first, the format detected from it).
     let flush = |batch: &mut Vec<u8>,
                  records: &mut Vec<(usize, usize, RecordStart)>,
@@ -713,6 +715,7 @@ fn scan_array(
                 return;
             }
         };
+        seen = seen || !matches!(event, ArrayEvent::Problem { .. });
         match event {
             ArrayEvent::Record { at, start, end } => {
                 records.push((start, end, at));
@@ -756,10 +759,13 @@ fn scan_array(
         &mut sent_format,
         send,
     );
+    if !seen {
+        empty_file::report_array(&mut FileContext::new(settings, file, &mut pre));
+    }
     // The size of the text, also when it goes on after the array's end.
     let io_error = reader.read_rest().err().map(|e| array_read_error(&e));
     send(WorkKind::Findings {
-        diagnostics: Vec::new(),
+        diagnostics: pre,
         bytes: reader.total_bytes() + before,
         io_error,
         format: None,

@@ -9,8 +9,9 @@ declare_rule! {
     /// Reports a JSON Lines file that holds no line with anything on it: empty (a byte-order
     /// mark alone is empty too, and J005 as well), or blank lines only. It points at line 1,
     /// and J009 says nothing of a missing final newline in such a file. A file that
-    /// is not JSON Lines at all (binary, a pointer, one JSON document) is J006 or J007, and a
-    /// Parquet table or `.json` array without records is reported by its reader.
+    /// is not JSON Lines at all (binary, a pointer, one JSON document) is J006 or J007. A
+    /// Parquet table without rows and a `.json` file holding an empty array (`[]`, or one with
+    /// nothing but punctuation errors, which are J001 as well) are reported too.
     ///
     /// ## Why is this bad?
     /// An empty data file is almost always a failed export or a split that was meant to be
@@ -44,4 +45,14 @@ pub fn report(ctx: &mut FileContext<'_>, blank_lines: bool) {
         "file is empty: there is no example in it"
     };
     ctx.report_line(Code::J011, 1, 0, message);
+}
+
+/// Reports that a `.json` file's array holds no record.
+pub fn report_array(ctx: &mut FileContext<'_>) {
+    ctx.report_line(
+        Code::J011,
+        1,
+        0,
+        "file is an empty JSON array: there is no example in it",
+    );
 }
