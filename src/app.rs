@@ -87,19 +87,12 @@ fn explain(rule: &str) -> Result<Status> {
         return Ok(Status::Success);
     }
     let Some(code) = rules::lookup(rule) else {
-        let best = RULES
+        let names = RULES
             .iter()
             .flat_map(|r| [r.code, r.name])
-            .chain(crate::target::ALL.iter().map(|t| t.name))
-            .map(|c| {
-                (
-                    strsim::jaro_winkler(&c.to_ascii_lowercase(), &rule.to_ascii_lowercase()),
-                    c,
-                )
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .filter(|(s, _)| *s > 0.8)
-            .map(|(_, c)| format!("; did you mean \"{c}\"?"))
+            .chain(crate::target::ALL.iter().map(|t| t.name));
+        let best = crate::wording::did_you_mean(rule, names)
+            .map(|near| format!("; {near}"))
             .unwrap_or_else(|| "; `tunelint rules` lists them all".into());
         bail!("unknown rule \"{rule}\"{best}");
     };
@@ -358,6 +351,12 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
     if args.n == 0 {
         bail!("-n must be at least 1: a sample of no examples has nothing to read");
     }
+    if args.width < crate::sample::MIN_WIDTH {
+        bail!(
+            "--width must be at least {}: the text is indented by 4 columns and wrapped at 20 or more",
+            crate::sample::MIN_WIDTH
+        );
+    }
     let n = usize::try_from(args.n).unwrap_or(usize::MAX);
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = load_config(args.isolated, args.config.as_deref(), &cwd, false)?;
@@ -487,6 +486,21 @@ fn stats(mut args: CheckArgs) -> Result<Status> {
         bail!(
             "`stats` writes no diagnostics to accept: write a baseline with `tunelint check --write-baseline FILE`"
         );
+    }
+    // It passes no judgement: a gate given to it would be silently ignored.
+    let judging = [
+        (args.min_valid_pct.is_some(), "--min-valid-pct"),
+        (args.max_duplicates.is_some(), "--max-duplicates"),
+        (args.max_warnings.is_some(), "--max-warnings"),
+        (args.exit_zero, "--exit-zero"),
+    ];
+    if let Some((_, flag)) = judging.iter().find(|(given, _)| *given) {
+        bail!(
+            "`stats` applies no gates and always exits 0 once the data is read: drop {flag}, or use `tunelint check {flag} ...`"
+        );
+    }
+    if args.statistics {
+        bail!("`stats` always reports the findings by rule: drop --statistics (it is `check`'s)");
     }
     args.format = Some(args.format.unwrap_or(OutputFormat::Full));
     args.token_stats = !args.no_tokens;

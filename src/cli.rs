@@ -60,6 +60,11 @@ pub enum Command {
         mut_arg("write_baseline", |a| a.hide(true)),
         mut_arg("diff_base", |a| a.hide(true)),
         mut_arg("gate_scope", |a| a.hide(true)),
+        mut_arg("min_valid_pct", |a| a.hide(true)),
+        mut_arg("max_duplicates", |a| a.hide(true)),
+        mut_arg("max_warnings", |a| a.hide(true)),
+        mut_arg("exit_zero", |a| a.hide(true)),
+        mut_arg("statistics", |a| a.hide(true)),
     )]
     Stats(CheckArgs),
     /// Write IN without exact and near duplicates (keeps the first of each group)
@@ -207,8 +212,8 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
 
-    /// Report these rules as warnings, if they are on (codes, names or prefixes;
-    /// comma-separated)
+    /// Report these rules' errors as warnings, if they are on; info stays info (codes,
+    /// names or prefixes; comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub warn: Vec<String>,
 
@@ -282,13 +287,8 @@ pub struct CheckArgs {
 /// `--target NAME`: a target's name or `auto`, a near miss answered with a did-you-mean.
 fn parse_target(s: &str) -> Result<TargetChoice, String> {
     TargetChoice::parse(s).ok_or_else(|| {
-        let near = target::CHOICES
-            .iter()
-            .map(|c| (strsim::jaro_winkler(c, &s.to_ascii_lowercase()), *c))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .filter(|(score, _)| *score > 0.8);
-        match near {
-            Some((_, c)) => format!("unknown target; did you mean \"{c}\"?"),
+        match crate::wording::did_you_mean(s, target::CHOICES.iter().copied()) {
+            Some(near) => format!("unknown target; {near}"),
             None => format!(
                 "unknown target; expected one of {}",
                 target::CHOICES.join(", ")

@@ -22,6 +22,11 @@ use crate::rules::balance::classify;
 use crate::settings::{FormatChoice, Settings};
 use crate::source::{self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece};
 
+/// The indent of a message's text under its role, in the text format.
+const INDENT: &str = "    ";
+/// The narrowest `--width`: the indent and 20 columns of text.
+pub const MIN_WIDTH: usize = 24;
+
 /// One input of the sample, with its resolved settings (format, label key).
 pub struct Input {
     pub display: String,
@@ -500,8 +505,9 @@ fn no_text(content: &Content<'_>, text: &str) -> &'static str {
 /// ([`crate::wording::for_log`]).
 fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()> {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    const INDENT: &str = "    ";
-    let room = width.saturating_sub(INDENT.len()).max(20);
+    let room = width
+        .saturating_sub(INDENT.len())
+        .max(MIN_WIDTH - INDENT.len());
     // Blank lines around the text are the data's padding, not its content.
     for line in text.trim_matches(['\n', '\r']).lines() {
         let line = crate::wording::for_log(line);

@@ -298,3 +298,64 @@ mod stderr_tests {
         assert_eq!(for_log("tunelint: error: a: b"), "tunelint: error: a: b");
     }
 }
+
+/// The `candidates` name closest to `input` (case aside), when it is close enough to be what
+/// was meant: Jaro-Winkler similarity 0.8 or more (below that the suggestion is more
+/// confusing than helpful).
+pub fn closest<'c>(input: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let input = input.to_lowercase();
+    let mut best: Option<(&str, f64)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(&input, &candidate.to_lowercase());
+        if score >= 0.8 && best.is_none_or(|(_, b)| score > b) {
+            best = Some((candidate, score));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// `did you mean "x"?` for a name that is none of `candidates`: the few names it is the start
+/// of (`openai` → `openai-chat`, `openai-preference`, `openai-rft`), or else the closest one;
+/// `None` when nothing is close.
+pub fn did_you_mean<'c>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<String> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let start = input.to_lowercase();
+    let started: Vec<&str> = candidates
+        .iter()
+        .copied()
+        .filter(|c| start.len() >= 2 && c.to_lowercase().starts_with(&start))
+        .collect();
+    if (2..=6).contains(&started.len()) {
+        let names: Vec<String> = started.iter().map(|c| format!("\"{c}\"")).collect();
+        return Some(format!("did you mean one of {}?", names.join(", ")));
+    }
+    closest(input, candidates).map(|c| format!("did you mean \"{c}\"?"))
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn did_you_mean_names_the_few_a_start_begins_or_the_closest() {
+        let formats = ["openai-chat", "openai-preference", "openai-rft", "alpaca"];
+        assert_eq!(
+            did_you_mean("openai", formats).as_deref(),
+            Some(r#"did you mean one of "openai-chat", "openai-preference", "openai-rft"?"#)
+        );
+        assert_eq!(
+            did_you_mean("alpacca", formats).as_deref(),
+            Some(r#"did you mean "alpaca"?"#)
+        );
+        assert_eq!(
+            did_you_mean("OPENAI-CHAT2", formats).as_deref(),
+            Some(r#"did you mean "openai-chat"?"#)
+        );
+        assert_eq!(did_you_mean("parquet", formats), None);
+        // One letter starts too much to be a guess.
+        assert_eq!(did_you_mean("o", formats), None);
+    }
+}

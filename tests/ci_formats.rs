@@ -606,7 +606,7 @@ fn sarif_keeps_the_25000_most_severe_results() {
             .as_str()
             .expect("text")
             .starts_with(&format!(
-                "{} less severe results were left out: code scanning shows at most 25,000 results",
+                "{} more results were left out: code scanning shows at most 25,000 results",
                 tunelint::wording::thousands(left_out as u64)
             ))
     );
@@ -823,7 +823,7 @@ fn the_cap_counts_gates_and_the_note_about_the_rest() {
         results(&log)[4]["message"]["text"]
             .as_str()
             .unwrap_or("")
-            .starts_with("4 less severe results were left out")
+            .starts_with("4 more results were left out")
     );
 }
 

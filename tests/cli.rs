@@ -489,6 +489,19 @@ fn select_runs_only_the_selected_rules() {
     ]));
     assert_eq!(code, 0, "S005 demoted to a warning: every example is valid");
     assert!(stdout.contains("0 errors, 2 warnings"), "{stdout}");
+    // --warn lowers, never raises: an info finding (J009, no final newline) stays info, so
+    // `--warn J` with `--max-warnings 0` does not fail a file that passes without it.
+    write(dir.path(), "good.jsonl", GOOD);
+    for warn in [None, Some("J"), Some("J009"), Some("ALL")] {
+        let mut cmd = tunelint(dir.path());
+        cmd.args(["--format", "concise", "--max-warnings", "0"]);
+        if let Some(w) = warn {
+            cmd.args(["--warn", w]);
+        }
+        let (code, stdout, _) = stdout_of(cmd.arg("good.jsonl"));
+        assert_eq!(code, 0, "--warn {warn:?}: {stdout}");
+        assert!(stdout.contains("0 errors, 0 warnings, 1 info"), "{stdout}");
+    }
 }
 
 #[test]
@@ -3458,15 +3471,21 @@ fn an_option_given_twice_takes_its_last_value() {
 }
 
 /// `--quiet` leaves out the summary but not the failed gates: a run that fails with no
-/// diagnostic behind it (an empty array of records) still says why, on standard error, and
-/// standard output keeps only diagnostics.
+/// diagnostic behind it (an empty array of records, its J011 turned off) still says why, on
+/// standard error, and standard output keeps only diagnostics.
 #[test]
 fn quiet_keeps_the_failed_gates() {
     let dir = tempdir();
     std::fs::write(dir.path().join("empty.json"), "[]\n").expect("write");
     for format in ["full", "concise"] {
-        let (code, stdout, stderr) =
-            stdout_of(tunelint(dir.path()).args(["--format", format, "--quiet", "empty.json"]));
+        let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args([
+            "--format",
+            format,
+            "--quiet",
+            "--ignore",
+            "J011",
+            "empty.json",
+        ]));
         assert_eq!((code, stdout.as_str()), (1, ""), "{format}");
         assert!(
             stderr.contains(

@@ -415,6 +415,18 @@ fn bad_requests_are_clear_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("-n must be at least 1"));
+    // A width too narrow to wrap text in is refused, not quietly widened.
+    for width in ["0", "5", "23"] {
+        tunelint(dir.path())
+            .args(["sample", "data.jsonl", "--width", width])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--width must be at least 24"));
+    }
+    tunelint(dir.path())
+        .args(["sample", "data.jsonl", "--width", "24"])
+        .assert()
+        .code(0);
     tunelint(dir.path())
         .args(["sample", "data.jsonl", "--by", "length"])
         .assert()

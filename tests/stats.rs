@@ -820,7 +820,7 @@ fn real_datasets_in_every_format() {
 
 /// `stats` reports on the whole dataset and judges nothing: the options that judge changed
 /// examples or accept findings into a baseline are refused with the `check` command that
-/// does it (they showed every changed example as clean).
+/// does it (they showed every changed example as clean), and so are the gates.
 #[test]
 fn stats_refuses_what_only_check_does() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -838,6 +838,21 @@ fn stats_refuses_what_only_check_does() {
             &["stats", "--write-baseline", "b.json", "t.jsonl"],
             "tunelint check --write-baseline FILE",
         ),
+        // Gates: `stats` applies none, so they would be silently ignored.
+        (
+            &["stats", "--max-warnings", "0", "t.jsonl"],
+            "drop --max-warnings",
+        ),
+        (
+            &["stats", "--min-valid-pct", "100", "t.jsonl"],
+            "drop --min-valid-pct",
+        ),
+        (
+            &["stats", "--max-duplicates", "1%", "t.jsonl"],
+            "drop --max-duplicates",
+        ),
+        (&["stats", "--exit-zero", "t.jsonl"], "drop --exit-zero"),
+        (&["stats", "--statistics", "t.jsonl"], "drop --statistics"),
     ] {
         let out = run_in(dir.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -863,6 +878,11 @@ fn stats_help_offers_only_what_stats_takes() {
         "--write-baseline",
         "--diff-base",
         "--gate-scope",
+        "--min-valid-pct",
+        "--max-duplicates",
+        "--max-warnings",
+        "--exit-zero",
+        "--statistics",
     ] {
         assert!(!help.contains(refused), "{refused}: {help}");
     }

@@ -10,10 +10,6 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
-/// How similar (Jaro-Winkler, case-insensitive) a valid name must be to an unknown one to be
-/// offered as "did you mean"; below this the suggestion is more confusing than helpful.
-const SUGGESTION_THRESHOLD: f64 = 0.8;
-
 /// The one key of the table toml hands a visitor for a date.
 pub(super) const DATETIME_KEY: &str = "$__toml_private_datetime";
 
@@ -131,20 +127,7 @@ impl ConfigError {
 }
 
 /// The valid name closest to `input`, if it is close enough to be what was meant.
-pub(super) fn closest<'c>(
-    input: &str,
-    candidates: impl IntoIterator<Item = &'c str>,
-) -> Option<&'c str> {
-    let input = input.to_lowercase();
-    let mut best: Option<(&str, f64)> = None;
-    for candidate in candidates {
-        let score = strsim::jaro_winkler(&input, &candidate.to_lowercase());
-        if score >= SUGGESTION_THRESHOLD && best.is_none_or(|(_, b)| score > b) {
-            best = Some((candidate, score));
-        }
-    }
-    best.map(|(c, _)| c)
-}
+pub(super) use crate::wording::closest;
 
 /// `unknown key "x" in [gates]; did you mean "y"?`, or the list of valid keys.
 pub(super) fn unknown_key_message(name: &str, allowed: &[&str], context: &str) -> String {

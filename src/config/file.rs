@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
-use super::error::{DATETIME_KEY, closest};
+use super::error::DATETIME_KEY;
 use super::gates::Threshold;
 use crate::composition::Goal;
 use crate::settings::{DedupField, Encoding, FormatChoice, Overflow};
@@ -473,10 +473,9 @@ impl<'de, T: Named> Deserialize<'de> for Choice<T> {
         let expected = format!("expected one of {}", T::NAMES.join(", "));
         match Raw::deserialize(d)? {
             Raw::String(s) => T::parse(&s).map(Choice).ok_or_else(|| {
-                D::Error::custom(match closest(&s, T::NAMES.iter().copied()) {
-                    Some(near) => format!("did you mean {near:?}?"),
-                    None => expected,
-                })
+                D::Error::custom(
+                    crate::wording::did_you_mean(&s, T::NAMES.iter().copied()).unwrap_or(expected),
+                )
             }),
             _ => Err(D::Error::custom(expected)),
         }

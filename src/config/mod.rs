@@ -536,7 +536,9 @@ impl Config {
                 && *level != Level::Off
                 && ignored.is_none_or(|i| w > i)
             {
-                *level = Level::Warning;
+                // Lowers: an info rule stays info (`--warn J` must not make J009's missing
+                // newline count against `max_warnings`).
+                *level = (*level).min(Level::Warning);
                 settings.chosen_levels[code.index()] = true;
             }
         }

@@ -413,7 +413,7 @@ impl Sarif {
 
     fn omitted_result(&self, kept: usize) -> sarif::Result {
         let message = format!(
-            "{} less severe results were left out: code scanning shows at most {} results, so this file keeps the {} most severe findings; run tunelint locally or write --json-file for all of them",
+            "{} more results were left out: code scanning shows at most {} results, so this file keeps {} findings, the most severe first and then in file order; run tunelint locally or write --json-file for all of them",
             crate::wording::thousands(self.omitted),
             crate::wording::thousands(MAX_RESULTS as u64),
             crate::wording::thousands(kept as u64)
