@@ -256,6 +256,19 @@ fn mask(
             *c = '*';
         }
     }
+    // A key split between two text parts that this window does not both hold (a
+    // pretty-printed array puts them on different lines, an image between them can push one
+    // past the margins) cannot be told from one half: a text part's first or last run of
+    // key-like characters is hidden when it looks random.
+    let all: Vec<char> = before
+        .iter()
+        .chain(&*span)
+        .chain(&*after)
+        .copied()
+        .collect();
+    for run in crate::pii::part_edges(&all) {
+        chars[run].iter_mut().for_each(|c| *c = '*');
+    }
     let (b, rest) = chars.split_at(before.len());
     let (m, a) = rest.split_at(span.len());
     before.copy_from_slice(b);

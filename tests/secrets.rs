@@ -646,6 +646,87 @@ fn a_secret_split_between_text_parts_is_reported() {
     }
 }
 
+/// A match inside one part that the next part's first characters lengthen when the parts
+/// are joined (`jane@gmail.com` + `and more`, a key + `Thanks`, a phone number + more
+/// digits) is reported once, with its part, not a second time across the parts.
+#[test]
+fn a_match_the_next_part_lengthens_is_reported_once() {
+    let record = |parts: &[&str]| {
+        let parts: Vec<_> = parts
+            .iter()
+            .map(|t| json!({"type": "text", "text": t}))
+            .collect();
+        json!({"messages": [{"role": "user", "content": parts},
+            {"role": "assistant", "content": "Noted, thank you for telling me."}]})
+        .to_string()
+    };
+    let lines = [
+        record(&["key sk-proj-Ab3dEf6hGi9kLm2nOp5qRs8t", "Thanks a lot"]),
+        record(&["mail jane.doe@gmail.com", "and more"]),
+        record(&["call +44 20 7946", " 0958 today"]),
+        record(&["key sk-proj-Ab3dEf6hGi9kLm2nOp5q", "Rs8tUv ok"]),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let output = Command::cargo_bin("tunelint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["--isolated", "--format", "concise", "--select", "P"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let codes: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .filter(|c| c.starts_with('P'))
+        .collect();
+    assert_eq!(codes, ["P006", "P001", "P002", "P006"], "{stdout}");
+}
+
+/// The `full` output shows one window of one line: the half of a split key on a line of its
+/// own (a pretty-printed array) or far from the other half (an image between the parts) is
+/// masked all the same in the snippet of another finding on its line.
+#[test]
+fn a_split_key_far_apart_is_masked_in_every_snippet() {
+    let (head, tail) = ("AKIAZ7QX3", "M9KV2LR8TWB");
+    let image = format!("data:image/png;base64,{}", "iVBORw0KGgo".repeat(4000));
+    let parts = |between: Option<&str>| {
+        let mut parts = vec![json!({"type": "text", "text": format!("key {head}")})];
+        if let Some(url) = between {
+            parts.push(json!({"type": "image_url", "image_url": {"url": url}}));
+        }
+        parts.push(json!({"type": "text", "text": format!("{tail} mail bob.smith@gmail.com")}));
+        json!({"messages": [{"role": "user", "content": parts},
+            {"role": "assistant", "content": "Sure, done."}]})
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pretty.json"),
+        serde_json::to_string_pretty(&json!([parts(None)])).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("image.jsonl"),
+        format!("{}\n", parts(Some(&image))),
+    )
+    .unwrap();
+    for file in ["pretty.json", "image.jsonl"] {
+        let output = Command::cargo_bin("tunelint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["--isolated", "--color", "never", "--format", "full", file])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("P001"), "{file}: {stdout}");
+        assert!(stdout.contains("P006"), "{file}: {stdout}");
+        assert!(!stdout.contains(&tail[..8]), "{file}: {stdout}");
+        assert!(!stdout.contains("Z7QX3"), "{file}: {stdout}");
+    }
+}
+
 /// The concise report of P006 alone on `path`, run in `dir`.
 fn p006(dir: &std::path::Path, path: &std::path::Path) -> String {
     let output = Command::cargo_bin("tunelint")

@@ -167,47 +167,72 @@ pub(crate) fn mask_raw(text: &str) -> String {
 }
 
 /// The characters (between the quotes) of each string value of a `"text"` key in the raw
-/// JSON `raw`, in order: the text parts of a content. Cheap and forgiving, for a mask: a
-/// window of a line that starts inside a string may pair the quotes wrongly, which only
-/// joins other strings (more is masked, never less than the first pass masks).
+/// JSON `raw`, in order: the text parts of a content. Found by the key's own characters,
+/// `"text"`, a colon and a quote, not by pairing quotes from the start, so a window of a line
+/// that starts inside a string finds them too; a `"text"` inside a string is written
+/// `\"text\"` there, and a backslash before its quote rules it out.
 fn text_values(raw: &[char]) -> Vec<Range<usize>> {
+    const KEY: [char; 6] = ['"', 't', 'e', 'x', 't', '"'];
     let mut values = Vec::new();
-    // Whether the last string was the key `text` and a colon followed it.
-    let mut after_text_key = false;
-    let mut last_was_text = false;
     let mut i = 0;
-    while i < raw.len() {
-        match raw[i] {
-            '"' => {
-                let start = i + 1;
-                let mut j = start;
-                while j < raw.len() && raw[j] != '"' {
-                    j += if raw[j] == '\\' { 2 } else { 1 };
-                }
-                let end = j.min(raw.len());
-                if after_text_key {
-                    values.push(start..end);
-                    after_text_key = false;
-                    last_was_text = false;
-                } else {
-                    last_was_text = raw[start..end].iter().copied().eq("text".chars());
-                }
-                i = end + 1;
-            }
-            ':' => {
-                after_text_key = last_was_text;
-                last_was_text = false;
-                i += 1;
-            }
-            c if c.is_whitespace() => i += 1,
-            _ => {
-                after_text_key = false;
-                last_was_text = false;
-                i += 1;
-            }
+    while i + KEY.len() <= raw.len() {
+        if raw[i..i + KEY.len()] != KEY || (i > 0 && raw[i - 1] == '\\') {
+            i += 1;
+            continue;
         }
+        let mut j = i + KEY.len();
+        let blanks = |j: &mut usize| {
+            while raw.get(*j).is_some_and(|c| c.is_whitespace()) {
+                *j += 1;
+            }
+        };
+        blanks(&mut j);
+        if raw.get(j) != Some(&':') {
+            i += 1;
+            continue;
+        }
+        j += 1;
+        blanks(&mut j);
+        if raw.get(j) != Some(&'"') {
+            i += 1;
+            continue;
+        }
+        let start = j + 1;
+        let mut end = start;
+        while end < raw.len() && raw[end] != '"' {
+            end += if raw[end] == '\\' { 2 } else { 1 };
+        }
+        let end = end.min(raw.len());
+        values.push(start..end);
+        i = end + 1;
     }
     values
+}
+
+/// In the raw JSON `raw`, the first and the last run of key-like characters of each text
+/// part (a `"text"` key's value) that could be half of a key split between two parts: 8 or
+/// more of `A-Za-z0-9_-+/=`, letters and digits mixed. For a snippet, which sees one window
+/// of a line and so may hold one half of a key only.
+pub(crate) fn part_edges(raw: &[char]) -> Vec<Range<usize>> {
+    let key_like = |c: &char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '=');
+    let random = |run: &[char]| {
+        run.len() >= 8
+            && run.iter().any(char::is_ascii_digit)
+            && run.iter().any(char::is_ascii_alphabetic)
+    };
+    let mut out = Vec::new();
+    for value in text_values(raw) {
+        let text = &raw[value.clone()];
+        let head = text.iter().take_while(|c| key_like(c)).count();
+        if random(&text[..head]) {
+            out.push(value.start..value.start + head);
+        }
+        let tail = text.iter().rev().take_while(|c| key_like(c)).count();
+        if tail < text.len() && random(&text[text.len() - tail..]) {
+            out.push(value.end - tail..value.end);
+        }
+    }
+    out
 }
 
 /// Runs the detectors of the P rules `found` enables on one text.
@@ -402,6 +427,23 @@ mod tests {
         // Other strings between the parts are not joined to them.
         let apart = r#"{"text": "key AKIAZ7QX3", "note": "M9KV2LR8TWB"}"#;
         assert_eq!(mask_raw(apart), apart);
+    }
+
+    /// The edges of text parts that could be half a key: found also in a window that starts
+    /// inside a string; words, and runs without digits, stay.
+    #[test]
+    fn part_edges_are_random_looking_runs_at_the_ends_of_text_parts() {
+        let edges = |raw: &str| -> Vec<String> {
+            let chars: Vec<char> = raw.chars().collect();
+            part_edges(&chars)
+                .into_iter()
+                .map(|r| chars[r].iter().collect())
+                .collect()
+        };
+        let window = r#"GgoiVBORw0K"}}, {"type": "text", "text": "M9KV2LR8TWB mail me"}, {"text": "see AKIAZ7QX3"}"#;
+        assert_eq!(edges(window), ["M9KV2LR8TWB", "AKIAZ7QX3"]);
+        let words = r#"{"text": "Hello there"}, {"text": "abcdefghijk"}, {"note": "\"text\": \"M9KV2LR8TWB"}"#;
+        assert!(edges(words).is_empty(), "{:?}", edges(words));
     }
 
     #[test]

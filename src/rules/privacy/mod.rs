@@ -33,6 +33,7 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if !CODES.iter().any(|&c| ctx.enabled(c)) {
         return;
     }
+    let settings = ctx.settings;
     // The raw bytes of the line the texts below cover: P006 looks at every other string.
     let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
     // The answers set aside as meant to be bad are data all the same: a key in a rejected
@@ -49,11 +50,24 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             Role::Function => "function content",
             Role::Unknown => "content",
         };
+        // The matches found in each text part, by the byte offsets of the parts joined.
+        let mut found: Vec<(Code, std::ops::Range<usize>)> = Vec::new();
+        let mut joined_len = 0;
         for text in message.content.texts() {
             covered.push(text.span.range());
-            check_text(text, place, ctx);
+            let base = joined_len;
+            check_with(
+                text,
+                place,
+                ctx,
+                &|code| settings.enabled(code),
+                &mut |code, r| {
+                    found.push((code, base + r.start..base + r.end));
+                },
+            );
+            joined_len += text.value.len();
         }
-        check_joined(&message.content, place, ctx);
+        check_joined(&message.content, &found, place, ctx);
         for call in &message.tool_calls {
             if let Some(arguments) = &call.arguments {
                 covered.push(arguments.span.range());
@@ -145,25 +159,39 @@ const MIN_SECRET: usize = 10;
 /// and message of the matches not shown one by one are never worked out.
 fn check_text(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
     let settings = ctx.settings;
-    check_with(text, place, ctx, &|code: Code| settings.enabled(code));
+    check_with(
+        text,
+        place,
+        ctx,
+        &|code: Code| settings.enabled(code),
+        &mut |_, _| {},
+    );
 }
 
 /// [`check_text`] for P006 alone.
 fn check_secrets(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
     let settings = ctx.settings;
-    check_with(text, place, ctx, &|code: Code| {
-        code == Code::P006 && settings.enabled(code)
-    });
+    check_with(
+        text,
+        place,
+        ctx,
+        &|code: Code| code == Code::P006 && settings.enabled(code),
+        &mut |_, _| {},
+    );
 }
 
+/// [`check_text`] with the rules `enabled` names; `found` is told of every match, the ones
+/// `[pii] allow` lets through too.
 fn check_with(
     text: &Text<'_>,
     place: &str,
     ctx: &mut RecordContext<'_>,
     enabled: &dyn Fn(Code) -> bool,
+    found: &mut dyn FnMut(Code, std::ops::Range<usize>),
 ) {
     let settings = ctx.settings;
     let mut report = |m: Match<'_>| {
+        found(m.code, m.range.clone());
         if settings.pii_allow.allows(&text.value[m.range.clone()]) {
             return;
         }
@@ -198,8 +226,15 @@ fn describe(m: &Match<'_>, value: &str, place: &str) -> String {
 /// (`[{"type": "text", "text": "my key is sk-proj-Ab3d"}, {"type": "text", "text":
 /// "Ef6h…"}]` is trained on as one text), so a key split between two is trained on, and
 /// leaks, whole. A match inside one part was reported with that part; one across parts is
-/// reported from its start in the first part to its end in the last.
-fn check_joined(content: &Content<'_>, place: &str, ctx: &mut RecordContext<'_>) {
+/// reported from its start in the first part to its end in the last, unless it overlaps a
+/// match of its rule in one part (`found`, by the joined text's offsets): an address or a
+/// key that the next part's first letters lengthen is the one already reported.
+fn check_joined(
+    content: &Content<'_>,
+    found: &[(Code, std::ops::Range<usize>)],
+    place: &str,
+    ctx: &mut RecordContext<'_>,
+) {
     let parts: Vec<&Text<'_>> = content.texts().collect();
     if parts.len() < 2 {
         return;
@@ -218,7 +253,13 @@ fn check_joined(content: &Content<'_>, place: &str, ctx: &mut RecordContext<'_>)
             return;
         };
         let (first, last) = (part_of(m.range.start), part_of(last_byte));
-        if first == last || settings.pii_allow.allows(&joined[m.range.clone()]) {
+        let overlaps = |(code, r): &(Code, std::ops::Range<usize>)| {
+            *code == m.code && r.start < m.range.end && m.range.start < r.end
+        };
+        if first == last
+            || found.iter().any(overlaps)
+            || settings.pii_allow.allows(&joined[m.range.clone()])
+        {
             return;
         }
         let line = ctx.text;
