@@ -351,7 +351,7 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
     if args.n == 0 {
         bail!("-n must be at least 1: a sample of no examples has nothing to read");
     }
-    if args.width < crate::sample::MIN_WIDTH {
+    if args.width < crate::sample::MIN_WIDTH && args.format == crate::cli::SampleFormat::Text {
         bail!(
             "--width must be at least {}: the text is indented by 4 columns and wrapped at 20 or more",
             crate::sample::MIN_WIDTH

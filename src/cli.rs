@@ -381,7 +381,7 @@ pub struct SampleArgs {
     #[arg(long, value_enum, default_value_t = SampleFormat::Text)]
     pub format: SampleFormat,
 
-    /// Wrap the text at this many columns (text format)
+    /// Wrap the text at this many columns, 24 or more (text format)
     #[arg(long, value_name = "COLUMNS", default_value_t = 100)]
     pub width: usize,
 

@@ -174,7 +174,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             if dataset_info::is_registry(path) {
                 registries.push(clean(path));
             } else if exclusion.json_records_only
-                && is_json_name(path)
+                && crate::source::is_json_name(path)
                 && !(exclusion.is_included)(path)
                 && !starts_an_array(path)
             {
@@ -443,12 +443,6 @@ fn is_dataset_name(path: &Path) -> bool {
     }
 }
 
-/// `*.json`, in any case.
-fn is_json_name(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-}
-
 /// Whether the file's first character, after a byte order mark and white space, is `[`: an
 /// array of records, where a configuration file (`package.json`) is an object. A file that
 /// cannot be read is kept, so that reading it reports why.
@@ -457,8 +451,12 @@ fn starts_an_array(path: &Path) -> bool {
     let Ok(file) = std::fs::File::open(path) else {
         return true;
     };
+    // `*.json.gz` and `*.json.zst` are told by their text, as the reader reads them.
+    let Ok((text, _)) = crate::source::decompressed(Box::new(file)) else {
+        return true;
+    };
     let mut head = Vec::with_capacity(HEAD);
-    if file.take(HEAD as u64).read_to_end(&mut head).is_err() {
+    if text.take(HEAD as u64).read_to_end(&mut head).is_err() {
         return true;
     }
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
@@ -636,6 +634,10 @@ mod tests {
             write("typo.json", b"[{\"mesages\": []}]"),
             write("broken.json", b"[{\"messages\": [}"),
             write("x.jsonl", b"{\"a\": 1}\n"),
+            // Compressed, told by their text as the reader reads them.
+            write("pkg.json.gz", &gzip(b"{\"name\": \"x\"}")),
+            write("empty.JSON.gz", &gzip(b"[]")),
+            write("data.json.gz", &gzip(b"[{\"messages\": []}]")),
         ];
         let no = |_: &Path| false;
         let run = |records_only: bool| {
@@ -667,6 +669,7 @@ mod tests {
                 "DATA.JSON",
                 "blank.json",
                 "broken.json",
+                "data.json.gz",
                 "train.json",
                 "typo.json",
                 "x.jsonl"
@@ -684,10 +687,19 @@ mod tests {
                 "tsconfig.json",
                 "empty.json",
                 "words.json",
-                "fixtures.json"
+                "fixtures.json",
+                "pkg.json.gz",
+                "empty.JSON.gz"
             ]
         );
         // Without the option a named file is always read.
-        assert_eq!(run(false).found.len(), 11);
+        assert_eq!(run(false).found.len(), 14);
+    }
+
+    fn gzip(text: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(text).unwrap();
+        encoder.finish().unwrap()
     }
 }

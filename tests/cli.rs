@@ -2274,7 +2274,7 @@ fn files_without_examples_fail_the_valid_gate() {
     );
     assert!(
         stdout.contains(
-            "empty.json:1:1: J011 file is an empty JSON array: there is no example in it"
+            "empty.json:1:1: J011 the file's JSON array holds no record: there is no example in it"
         ),
         "{stdout}"
     );

@@ -53,6 +53,6 @@ pub fn report_array(ctx: &mut FileContext<'_>) {
         Code::J011,
         1,
         0,
-        "file is an empty JSON array: there is no example in it",
+        "the file's JSON array holds no record: there is no example in it",
     );
 }
