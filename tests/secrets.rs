@@ -727,6 +727,35 @@ fn a_split_key_far_apart_is_masked_in_every_snippet() {
     }
 }
 
+/// axolotl joins a template-free record's segments as written: a key split between two
+/// is reported once, where it starts, and one inside a segment once too.
+#[test]
+fn a_key_split_between_segments_is_reported() {
+    let split = json!({"segments": [
+        {"label": false, "text": "User: my key is AKIAZ7QX3"},
+        {"label": false, "text": "M9KV2LR8TWB thanks\n"},
+        {"label": true, "text": "Assistant: revoke it now."}
+    ]})
+    .to_string();
+    let whole = json!({"segments": [
+        {"label": false, "text": "User: my key is AKIAZ7QX3M9KV2LR8TWB"},
+        {"label": true, "text": "Thanks"}
+    ]})
+    .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.jsonl");
+    std::fs::write(&path, format!("{split}\n{whole}\n")).unwrap();
+    let stdout = p006(dir.path(), &path);
+    let findings: Vec<&str> = stdout.lines().filter(|l| l.contains(" P006 ")).collect();
+    let column = split.find("AKIA").unwrap() + 1;
+    assert_eq!(findings.len(), 2, "{stdout}");
+    assert!(
+        findings[0].contains(&format!(":1:{column}: P006")),
+        "{stdout}"
+    );
+    assert!(findings[1].contains(":2:"), "{stdout}");
+}
+
 /// The concise report of P006 alone on `path`, run in `dir`.
 fn p006(dir: &std::path::Path, path: &std::path::Path) -> String {
     let output = Command::cargo_bin("tunelint")

@@ -17,7 +17,7 @@ pub mod secret;
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
 use crate::pii::{Found, Match, mask, scan};
-use crate::record::{Content, Conversation, Role, Shape, Text};
+use crate::record::{Conversation, Role, Shape, Text};
 use crate::rules::Code;
 
 const CODES: &[Code] = &[
@@ -67,7 +67,8 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             );
             joined_len += text.value.len();
         }
-        check_joined(&message.content, &found, place, ctx);
+        let parts: Vec<&Text<'_>> = message.content.texts().collect();
+        check_joined(&parts, &found, place, ctx, &|code| settings.enabled(code));
         for call in &message.tool_calls {
             if let Some(arguments) = &call.arguments {
                 covered.push(arguments.span.range());
@@ -98,6 +99,14 @@ fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordC
     covered.sort_unstable_by_key(|c| c.start);
     let mut next_covered = 0;
     let mut at = 0;
+    // The values of `"text"` keys outside the texts scanned, in order (the segments of a
+    // template-free record, which axolotl joins as written; the parts of a content a format
+    // keeps as data), and the P006 matches in each, by the offsets of the values joined.
+    let mut parts: Vec<Text<'_>> = Vec::new();
+    let mut found: Vec<(Code, std::ops::Range<usize>)> = Vec::new();
+    let mut joined_len = 0;
+    let settings = ctx.settings;
+    let p006 = |code: Code| code == Code::P006 && settings.enabled(code);
     while let Some(open) = bytes
         .get(at..)
         .and_then(|rest| memchr::memchr(b'"', rest))
@@ -130,9 +139,10 @@ fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordC
             break;
         }
         at = end;
+        let text_value = is_text_value(&bytes[..open]);
         // No secret is shorter than `MIN_SECRET` characters, and no escape is shorter than
-        // the character it stands for.
-        if end - open < MIN_SECRET + 2 {
+        // the character it stands for (a text value may hold a part of one all the same).
+        if end - open < MIN_SECRET + 2 && !text_value {
             continue;
         }
         let Some(literal) = line.get(open..end) else {
@@ -145,8 +155,30 @@ fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordC
             value: std::borrow::Cow::Owned(value),
             span: crate::diagnostic::Span::from_usize(open, end),
         };
-        check_secrets(&text, place, ctx);
+        if text_value {
+            let base = joined_len;
+            check_with(&text, place, ctx, &p006, &mut |code, r| {
+                found.push((code, base + r.start..base + r.end));
+            });
+            joined_len += text.value.len();
+            parts.push(text);
+        } else {
+            check_secrets(&text, place, ctx);
+        }
     }
+    let parts: Vec<&Text<'_>> = parts.iter().collect();
+    check_joined(&parts, &found, place, ctx, &p006);
+}
+
+/// Whether the string that follows `before` (the line up to its opening quote) is the value
+/// of a `"text"` key.
+fn is_text_value(before: &[u8]) -> bool {
+    before
+        .trim_ascii_end()
+        .strip_suffix(b":")
+        .map(<[u8]>::trim_ascii_end)
+        .and_then(|b| b.strip_suffix(b"\"text\""))
+        .is_some_and(|b| !b.ends_with(b"\\"))
 }
 
 /// The shortest secret P006 finds, in characters: a password in a URL, `://u:pw1@h` (keys
@@ -230,18 +262,18 @@ fn describe(m: &Match<'_>, value: &str, place: &str) -> String {
 /// match of its rule in one part (`found`, by the joined text's offsets): an address or a
 /// key that the next part's first letters lengthen is the one already reported.
 fn check_joined(
-    content: &Content<'_>,
+    parts: &[&Text<'_>],
     found: &[(Code, std::ops::Range<usize>)],
     place: &str,
     ctx: &mut RecordContext<'_>,
+    enabled: &dyn Fn(Code) -> bool,
 ) {
-    let parts: Vec<&Text<'_>> = content.texts().collect();
     if parts.len() < 2 {
         return;
     }
     let mut joined = String::new();
     let mut starts = Vec::with_capacity(parts.len());
-    for part in &parts {
+    for part in parts {
         starts.push(joined.len());
         joined.push_str(&part.value);
     }
@@ -274,7 +306,7 @@ fn check_joined(
     scan(
         &joined,
         &mut Found {
-            enabled: &|code: Code| settings.enabled(code),
+            enabled,
             sink: &mut report,
             masking: false,
         },

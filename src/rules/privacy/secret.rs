@@ -14,7 +14,9 @@ declare_rule! {
     /// an object, and a line that is not valid JSON (each of its complete strings). A
     /// content of several text parts is searched as the trainer reads it, the parts joined:
     /// a key split between two parts is reported from its start in the first to its end in
-    /// the last (as are the P rules' other matches). The forms:
+    /// the last (as are the P rules' other matches); so are the `"text"` values of a
+    /// record read as data (the segments of axolotl's template-free records, which it joins
+    /// as written). The forms:
     ///
     /// | kind | form |
     /// |---|---|
