@@ -258,15 +258,15 @@ fn mask(
     }
     // A key split between two text parts that this window does not both hold (a
     // pretty-printed array puts them on different lines, an image between them can push one
-    // past the margins) cannot be told from one half: a text part's first or last run of
-    // key-like characters is hidden when it looks random.
+    // past the margins) cannot be told from one piece: a text part's runs of key-like
+    // characters that are no plain words are hidden (`pii::part_pieces`).
     let all: Vec<char> = before
         .iter()
         .chain(&*span)
         .chain(&*after)
         .copied()
         .collect();
-    for run in crate::pii::part_edges(&all) {
+    for run in crate::pii::part_pieces(&all) {
         chars[run].iter_mut().for_each(|c| *c = '*');
     }
     let (b, rest) = chars.split_at(before.len());

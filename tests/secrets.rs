@@ -725,6 +725,102 @@ fn a_split_key_far_apart_is_masked_in_every_snippet() {
         assert!(!stdout.contains(&tail[..8]), "{file}: {stdout}");
         assert!(!stdout.contains("Z7QX3"), "{file}: {stdout}");
     }
+    // The second piece without a digit, and keys written with separators (a JWT's `.`, a PEM
+    // body's `\n`), each split between two parts, one per line of a pretty-printed array.
+    let pieces = [
+        (
+            "my key is AKIA4QW7ZR2K",
+            "XNBQTGHM, write to bob.smith@acme-corp.io",
+        ),
+        (
+            "token eyJhbGciOiJIUzI1Ni",
+            "J9.eyJzdWIiOiI5ODc2NTQzMjEwIn0.Qx7vKp2LmN9sR4tW8yZ1bC5dF3gH6jK0mP_aQssw9Zq bob.smith@acme-corp.io",
+        ),
+        (
+            "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            "BKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3S\n-----END PRIVATE KEY----- bob.smith@acme-corp.io",
+        ),
+    ];
+    let records: Vec<_> = pieces
+        .iter()
+        .map(|(a, b)| {
+            json!({"messages": [{"role": "user", "content": [
+                {"type": "text", "text": a}, {"type": "text", "text": b}]},
+                {"role": "assistant", "content": "ok"}]})
+        })
+        .collect();
+    std::fs::write(
+        dir.path().join("pieces.json"),
+        serde_json::to_string_pretty(&records).unwrap(),
+    )
+    .unwrap();
+    let output = Command::cargo_bin("tunelint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "--isolated",
+            "--color",
+            "never",
+            "--format",
+            "full",
+            "pieces.json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("error[P006]").count(), 3, "{stdout}");
+    for (_, second) in pieces {
+        let secret: Vec<char> = second.split([' ', ',']).next().unwrap().chars().collect();
+        for run in secret.windows(8) {
+            let run: String = run.iter().collect();
+            if run.contains("-----") || run.contains("KEY") || run.contains("\n") {
+                continue;
+            }
+            assert!(!stdout.contains(&run), "prints {run:?}:\n{stdout}");
+        }
+    }
+}
+
+/// `[pii] allow` lets a match through, not what the next part makes of it: an allowed
+/// address in one part that the next part lengthens into another is reported, wherever the
+/// parts are split.
+#[test]
+fn an_allowed_match_does_not_hide_a_longer_one_across_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        "[pii]\nallow = ['^bob\\.smith@acme-corp\\.io$']\n",
+    )
+    .unwrap();
+    let record = |parts: &[&str]| {
+        let parts: Vec<_> = parts
+            .iter()
+            .map(|t| json!({"type": "text", "text": t}))
+            .collect();
+        json!({"messages": [{"role": "user", "content": parts},
+            {"role": "assistant", "content": "ok"}]})
+        .to_string()
+    };
+    let lines = [
+        record(&["mail bob.smith@acme-corp.io.evil.net"]),
+        record(&["mail bob.smith@acme-corp.io", ".evil.net"]),
+        record(&["mail bob.smith@acme-corp.i", "o.evil.net"]),
+        record(&["mail bob.smith@acme-corp.io"]),
+    ];
+    std::fs::write(dir.path().join("a.jsonl"), lines.join("\n") + "\n").unwrap();
+    let output = Command::cargo_bin("tunelint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["--format", "concise", "--select", "P001", "a.jsonl"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains(" P001 "))
+        .map(|l| l.split(':').nth(1).unwrap())
+        .collect();
+    assert_eq!(lines, ["1", "2", "3"], "{stdout}");
 }
 
 /// axolotl joins a template-free record's segments as written: a key split between two

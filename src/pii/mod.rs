@@ -209,27 +209,46 @@ fn text_values(raw: &[char]) -> Vec<Range<usize>> {
     values
 }
 
-/// In the raw JSON `raw`, the first and the last run of key-like characters of each text
-/// part (a `"text"` key's value) that could be half of a key split between two parts: 8 or
-/// more of `A-Za-z0-9_-+/=`, letters and digits mixed. For a snippet, which sees one window
-/// of a line and so may hold one half of a key only.
-pub(crate) fn part_edges(raw: &[char]) -> Vec<Range<usize>> {
+/// In the raw JSON `raw`, the runs of key-like characters (`A-Za-z0-9_-+/=`, 8 or more) of
+/// each text part (a `"text"` key's value) that could be a piece of a key split between two
+/// parts: for a snippet, which sees one window of one line and so may hold one piece only.
+/// A piece that starts or ends a part is hidden unless it is a plain word (lower case, or
+/// capitalised, `-` allowed); one inside a part (a JWT's or a PEM body's after a `.` or a
+/// `\n`) when it mixes letters and digits.
+pub(crate) fn part_pieces(raw: &[char]) -> Vec<Range<usize>> {
     let key_like = |c: &char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '=');
-    let random = |run: &[char]| {
-        run.len() >= 8
-            && run.iter().any(char::is_ascii_digit)
-            && run.iter().any(char::is_ascii_alphabetic)
+    let mixed = |run: &[char]| {
+        run.iter().any(char::is_ascii_digit) && run.iter().any(char::is_ascii_alphabetic)
+    };
+    let plain_word = |run: &[char]| {
+        run.iter()
+            .skip(1)
+            .all(|c| c.is_ascii_lowercase() || *c == '-')
+            && run.first().is_some_and(char::is_ascii_alphabetic)
     };
     let mut out = Vec::new();
     for value in text_values(raw) {
-        let text = &raw[value.clone()];
-        let head = text.iter().take_while(|c| key_like(c)).count();
-        if random(&text[..head]) {
-            out.push(value.start..value.start + head);
-        }
-        let tail = text.iter().rev().take_while(|c| key_like(c)).count();
-        if tail < text.len() && random(&text[text.len() - tail..]) {
-            out.push(value.end - tail..value.end);
+        let mut at = value.start;
+        while at < value.end {
+            // An escape (`\n`, `\u00a0`) is no part of a run: its letters are not the text's.
+            if raw[at] == '\\' {
+                at += if raw.get(at + 1) == Some(&'u') { 6 } else { 2 };
+                continue;
+            }
+            if !key_like(&raw[at]) {
+                at += 1;
+                continue;
+            }
+            let len = raw[at..value.end]
+                .iter()
+                .take_while(|c| key_like(c))
+                .count();
+            let run = &raw[at..at + len];
+            let edge = at == value.start || at + len == value.end;
+            if len >= 8 && (if edge { !plain_word(run) } else { mixed(run) }) {
+                out.push(at..at + len);
+            }
+            at += len;
         }
     }
     out
@@ -429,20 +448,32 @@ mod tests {
         assert_eq!(mask_raw(apart), apart);
     }
 
-    /// The edges of text parts that could be half a key: found also in a window that starts
-    /// inside a string; words, and runs without digits, stay.
+    /// The pieces of text parts that could be part of a split key: found also in a window
+    /// that starts inside a string; words stay.
     #[test]
-    fn part_edges_are_random_looking_runs_at_the_ends_of_text_parts() {
+    fn part_pieces_are_key_like_runs_of_text_parts() {
         let edges = |raw: &str| -> Vec<String> {
             let chars: Vec<char> = raw.chars().collect();
-            part_edges(&chars)
+            part_pieces(&chars)
                 .into_iter()
                 .map(|r| chars[r].iter().collect())
                 .collect()
         };
         let window = r#"GgoiVBORw0K"}}, {"type": "text", "text": "M9KV2LR8TWB mail me"}, {"text": "see AKIAZ7QX3"}"#;
         assert_eq!(edges(window), ["M9KV2LR8TWB", "AKIAZ7QX3"]);
-        let words = r#"{"text": "Hello there"}, {"text": "abcdefghijk"}, {"note": "\"text\": \"M9KV2LR8TWB"}"#;
+        // Letters only at an edge (an AWS key's tail), and pieces of a JWT and of a PEM
+        // body after a `.` or a `\n`.
+        let pieces = r#"{"text": "XNBQTGHM, mail"}, {"text": "J9.eyJzdWIiOiI5ODc2NTQzMjEwIn0.Qx7vKp2LmN9sR4 ok"}, {"text": "C7VJTUt\nMzEfYyjiWA4R4/M2bS ok"}"#;
+        assert_eq!(
+            edges(pieces),
+            [
+                "XNBQTGHM",
+                "eyJzdWIiOiI5ODc2NTQzMjEwIn0",
+                "Qx7vKp2LmN9sR4",
+                "MzEfYyjiWA4R4/M2bS"
+            ]
+        );
+        let words = r#"{"text": "Hello there"}, {"text": "Thanksgiving state-of-the-art and abcdefghijk the\u00a0population"}, {"note": "\"text\": \"M9KV2LR8TWB"}"#;
         assert!(edges(words).is_empty(), "{:?}", edges(words));
     }
 
