@@ -45,7 +45,11 @@ declare_rule! {
     /// masked: its first 4 characters (of a PEM key, of its body; of a password in a URL,
     /// from its `://`, so none of the password), then one `*` for each other character (at
     /// most 32); the `full` output masks it the same way in the line
-    /// it shows. `[pii] allow` patterns that find the key keep it quiet (known test keys).
+    /// it shows. That line is one window of one line, so it may hold one piece of a key
+    /// split between text parts only: there, a text part's runs of 8 or more key-like
+    /// characters are hidden too, at its start or end unless they are a plain word, inside
+    /// it when letters and digits mix (a token such as `GPT4o2024` in a text part may show
+    /// masked). `[pii] allow` patterns that find the key keep it quiet (known test keys).
     /// As with every rule, ten findings per example are shown one by one; one more counts the rest.
     ///
     /// ## Why is this bad?
