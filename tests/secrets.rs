@@ -261,12 +261,24 @@ fn split_between_parts(secret: &str) -> String {
         .nth(secret.chars().count() / 2)
         .unwrap()
         .0;
+    parts_record(
+        &[
+            &format!("my key is {}", &secret[..half]),
+            &format!("{} and that is all", &secret[half..]),
+        ],
+        "Revoke it now; never paste keys into a chat.",
+    )
+}
+
+/// A chat record whose user turn is the text parts `parts`, answered by `answer`.
+fn parts_record(parts: &[&str], answer: &str) -> String {
+    let parts: Vec<_> = parts
+        .iter()
+        .map(|t| json!({"type": "text", "text": t}))
+        .collect();
     json!({"messages": [
-        {"role": "user", "content": [
-            {"type": "text", "text": format!("my key is {}", &secret[..half])},
-            {"type": "text", "text": format!("{} and that is all", &secret[half..])}
-        ]},
-        {"role": "assistant", "content": "Revoke it now; never paste keys into a chat."}
+        {"role": "user", "content": parts},
+        {"role": "assistant", "content": answer}
     ]})
     .to_string()
 }
@@ -651,15 +663,7 @@ fn a_secret_split_between_text_parts_is_reported() {
 /// digits) is reported once, with its part, not a second time across the parts.
 #[test]
 fn a_match_the_next_part_lengthens_is_reported_once() {
-    let record = |parts: &[&str]| {
-        let parts: Vec<_> = parts
-            .iter()
-            .map(|t| json!({"type": "text", "text": t}))
-            .collect();
-        json!({"messages": [{"role": "user", "content": parts},
-            {"role": "assistant", "content": "Noted, thank you for telling me."}]})
-        .to_string()
-    };
+    let record = |parts: &[&str]| parts_record(parts, "Noted, thank you for telling me.");
     let lines = [
         record(&["key sk-proj-Ab3dEf6hGi9kLm2nOp5qRs8t", "Thanks a lot"]),
         record(&["mail jane.doe@gmail.com", "and more"]),
@@ -744,9 +748,7 @@ fn a_split_key_far_apart_is_masked_in_every_snippet() {
     let records: Vec<_> = pieces
         .iter()
         .map(|(a, b)| {
-            json!({"messages": [{"role": "user", "content": [
-                {"type": "text", "text": a}, {"type": "text", "text": b}]},
-                {"role": "assistant", "content": "ok"}]})
+            serde_json::from_str::<serde_json::Value>(&parts_record(&[a, b], "ok")).unwrap()
         })
         .collect();
     std::fs::write(
@@ -792,15 +794,7 @@ fn an_allowed_match_does_not_hide_a_longer_one_across_parts() {
         "[pii]\nallow = ['^bob\\.smith@acme-corp\\.io$']\n",
     )
     .unwrap();
-    let record = |parts: &[&str]| {
-        let parts: Vec<_> = parts
-            .iter()
-            .map(|t| json!({"type": "text", "text": t}))
-            .collect();
-        json!({"messages": [{"role": "user", "content": parts},
-            {"role": "assistant", "content": "ok"}]})
-        .to_string()
-    };
+    let record = |parts: &[&str]| parts_record(parts, "ok");
     let lines = [
         record(&["mail bob.smith@acme-corp.io.evil.net"]),
         record(&["mail bob.smith@acme-corp.io", ".evil.net"]),
