@@ -1297,12 +1297,14 @@ fn open_outputs(
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        // NO_COLOR (no-color.org) turns colour off; CLICOLOR_FORCE (other than 0) turns it
-        // on where standard output is not a terminal (a pager, CI logs), as in ruff and cargo.
+        // NO_COLOR (no-color.org) turns colour off; CLICOLOR_FORCE or FORCE_COLOR
+        // (force-color.org), set and not 0, turns it on where standard output is not a
+        // terminal (a pager, CI logs), as in ruff and cargo.
         ColorChoice::Auto => {
             let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-            let forced = set("CLICOLOR_FORCE")
-                && std::env::var_os("CLICOLOR_FORCE").unwrap_or_default() != "0";
+            let forced = ["CLICOLOR_FORCE", "FORCE_COLOR"]
+                .iter()
+                .any(|name| set(name) && std::env::var_os(name).unwrap_or_default() != "0");
             args.output_file.is_none() && !set("NO_COLOR") && (stdout_tty || forced)
         }
     };

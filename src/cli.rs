@@ -237,7 +237,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
-    /// When to use colour (auto: on a terminal, or wherever CLICOLOR_FORCE is set; never with NO_COLOR)
+    /// When to use colour (auto: on a terminal, or wherever CLICOLOR_FORCE or FORCE_COLOR is set; never with NO_COLOR)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 

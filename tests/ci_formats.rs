@@ -33,6 +33,7 @@ fn tunelint(dir: &Path) -> Command {
         .env_remove("GITHUB_ACTIONS")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR")
         .arg("--isolated");
     cmd
 }

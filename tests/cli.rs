@@ -20,7 +20,8 @@ fn tunelint(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("tunelint").expect("the tunelint binary is built");
     cmd.current_dir(dir)
         .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE");
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR");
     cmd
 }
 
@@ -767,8 +768,8 @@ fn a_second_output_on_standard_output_is_refused() {
     assert_eq!(json["summary"]["examples"], 1);
 }
 
-/// `--color auto` follows the conventions: `CLICOLOR_FORCE` colours output that is not a
-/// terminal (a pager, a CI log), `NO_COLOR` wins over it, `--color` over both.
+/// `--color auto` follows the conventions: `CLICOLOR_FORCE` or `FORCE_COLOR` colours output
+/// that is not a terminal (a pager, a CI log), `NO_COLOR` wins over them, `--color` over all.
 #[test]
 fn colour_follows_clicolor_force_and_no_color() {
     let dir = tempdir();
@@ -776,6 +777,7 @@ fn colour_follows_clicolor_force_and_no_color() {
     let run = |env: &[(&str, &str)], args: &[&str]| {
         let mut cmd = tunelint(dir.path());
         cmd.env_remove("CLICOLOR_FORCE")
+            .env_remove("FORCE_COLOR")
             .args(["check", "--isolated", "--format", "full"])
             .args(args)
             .arg("a.jsonl");
@@ -788,6 +790,11 @@ fn colour_follows_clicolor_force_and_no_color() {
     assert!(!run(&[], &[]));
     assert!(run(&[("CLICOLOR_FORCE", "1")], &[]));
     assert!(!run(&[("CLICOLOR_FORCE", "0")], &[]));
+    assert!(run(&[("FORCE_COLOR", "1")], &[]));
+    assert!(run(&[("FORCE_COLOR", "true")], &[]));
+    assert!(!run(&[("FORCE_COLOR", "0")], &[]));
+    assert!(!run(&[("FORCE_COLOR", "")], &[]));
+    assert!(!run(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[]));
     assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]));
     assert!(!run(&[("CLICOLOR_FORCE", "1")], &["--color", "never"]));
     assert!(run(&[("NO_COLOR", "1")], &["--color", "always"]));
@@ -1120,7 +1127,7 @@ fn a_symlink_loop_named_on_the_command_line_is_called_one() {
 #[test]
 fn explain_prints_the_documentation_by_code_or_name() {
     let dir = tempdir();
-    for which in ["S005", "unknown-role", "s005"] {
+    for which in ["S005", "unknown-role", "s005", "Unknown-Role"] {
         let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args(["explain", which]));
         assert_eq!(code, 0, "{which}: {stderr}");
         assert!(
@@ -1133,6 +1140,42 @@ fn explain_prints_the_documentation_by_code_or_name() {
         let section = tunelint::docs::rule_text(tunelint::rules::Code::S005.meta());
         assert_eq!(stdout, section, "the whole doc of the rule");
         assert!(stdout.contains("```jsonl\n"), "{stdout}");
+    }
+}
+
+/// Rule and target names are taken in any case, as codes are: `--select Secret`,
+/// `explain OpenAI`, `--target OpenAI`.
+#[test]
+fn rule_and_target_names_are_case_insensitive() {
+    let dir = tempdir();
+    write(dir.path(), "a.jsonl", &lines(&[BAD_ROLE]));
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args(["explain", "OpenAI"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, lower, _) = stdout_of(tunelint(dir.path()).args(["explain", "openai"]));
+    assert_eq!(stdout, lower);
+    for selector in ["UNKNOWN-ROLE", "Unknown-Role", "s005"] {
+        let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args([
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "--select",
+            selector,
+            "a.jsonl",
+        ]));
+        assert_eq!(code, 1, "{selector}: {stderr}");
+        assert!(stdout.contains(" S005 "), "{selector}: {stdout}");
+    }
+    for target in ["OpenAI", "AUTO"] {
+        let (code, _, stderr) = stdout_of(tunelint(dir.path()).args([
+            "check",
+            "--isolated",
+            "--target",
+            target,
+            "a.jsonl",
+        ]));
+        assert_eq!(code, 1, "{target}: {stderr}");
+        assert!(!stderr.contains("error"), "{target}: {stderr}");
     }
 }
 

@@ -51,6 +51,7 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
         .current_dir(dir)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR")
         .args(args)
         .output()
         .expect("run tunelint");

@@ -17,6 +17,7 @@ fn run(args: &[&str]) -> String {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR")
         .arg("--isolated")
         .args(args)
         .arg(FIXTURE)

@@ -38,6 +38,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR")
         .env_remove("GITHUB_ACTIONS")
         .args(args)
         .output()

@@ -208,11 +208,11 @@ impl Code {
     }
 }
 
-/// Finds a rule by its code or its name (case-insensitive for codes).
+/// Finds a rule by its code or its name, in any case (`P006`, `p006`, `Secret`).
 pub fn lookup(code_or_name: &str) -> Option<Code> {
     Code::ALL.iter().copied().find(|c| {
         let m = c.meta();
-        m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name
+        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
     })
 }
 

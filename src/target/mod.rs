@@ -264,9 +264,11 @@ pub const CHOICES: &[&str] = &[
     "unsloth",
 ];
 
-/// A target by its config name.
+/// A target by its config name, in any case (`openai`, `OpenAI`).
 pub fn lookup(name: &str) -> Option<&'static Target> {
-    ALL.iter().copied().find(|t| t.name == name)
+    ALL.iter()
+        .copied()
+        .find(|t| t.name.eq_ignore_ascii_case(name))
 }
 
 /// `target = "NAME"` as written: `auto` (no target: only what holds for every target is
@@ -276,9 +278,10 @@ pub struct TargetChoice(pub Option<&'static Target>);
 
 impl TargetChoice {
     pub fn parse(s: &str) -> Option<TargetChoice> {
-        match s {
-            "auto" => Some(TargetChoice(None)),
-            _ => lookup(s).map(|t| TargetChoice(Some(t))),
+        if s.eq_ignore_ascii_case("auto") {
+            Some(TargetChoice(None))
+        } else {
+            lookup(s).map(|t| TargetChoice(Some(t)))
         }
     }
 }
