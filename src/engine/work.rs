@@ -403,12 +403,14 @@ impl<'a> Chunk<'a> {
                             self.out.tokens.add_example(counted, counting);
                         }
                     } else {
-                        // Not read as an example, but committed all the same: a key in it
-                        // leaks as any other.
-                        crate::rules::privacy::check_unread(
-                            &mut ctx,
-                            "the record, which is not read as an example",
-                        );
+                        // Not read as a conversation, but committed (and, template-free,
+                        // trained on) all the same: a key in it leaks as any other.
+                        let place = if self.format == FormatChoice::AxolotlSegments {
+                            "the template-free record"
+                        } else {
+                            "the record, which is not read as an example"
+                        };
+                        crate::rules::privacy::check_unread(&mut ctx, place);
                     }
                     let record_start = start.unwrap_or(RecordStart {
                         line,
