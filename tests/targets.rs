@@ -510,6 +510,99 @@ fn tool_calls_train_on_fireworks_and_not_through_unsloths_sharegpt() {
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
+/// A ShareGPT `function_call` turn and `tools` column as LLaMA-Factory reads them
+/// (formatter.py): one call or a list of parallel calls, each with a `name` and
+/// `arguments`, possibly after a thought or inside the template's tool-call words; `tools`
+/// empty or JSON text of an array of definitions. Anything else stops its preprocessing.
+#[test]
+fn llama_factory_function_calls_and_tools_as_its_formatter_reads_them() {
+    let record = |call: &str, tools: &str| {
+        serde_json::json!({"conversations": [
+            {"from": "human", "value": "What is the weather in Paris and Rome?"},
+            {"from": "function_call", "value": call},
+            {"from": "observation", "value": "Paris: sunny. Rome: rain."},
+            {"from": "gpt", "value": "Paris is sunny today, and it is raining in Rome."}
+        ], "tools": tools})
+        .to_string()
+    };
+    let tools = r#"[{"name": "weather", "description": "The weather in a city", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}]"#;
+    let one = r#"{"name": "weather", "arguments": {"city": "Paris"}}"#;
+    let accepted = [
+        record(one, tools),
+        record(
+            r#"[{"name": "weather", "arguments": {"city": "Paris"}}, {"name": "weather", "arguments": {"city": "Rome"}}]"#,
+            tools,
+        ),
+        record(
+            &format!("<think>\nI need the weather.\n</think>\n\n{one}"),
+            tools,
+        ),
+        record(&format!("<tool_call>\n{one}\n</tool_call>"), tools),
+        record(one, ""),
+        record(one, "[]"),
+    ];
+    let accepted: Vec<&str> = accepted.iter().map(String::as_str).collect();
+    for target in ["llama-factory", "auto"] {
+        let (code, out) = check(&accepted, &["--target", target, "--select", "S"]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
+    }
+    let refused = [
+        (
+            record(r#"{"name": "weather", "args": {"city": "Paris"}}"#, tools),
+            "S010 function_call value has no \"arguments\"; LLaMA-Factory reads each call's \"name\" and \"arguments\"",
+        ),
+        (
+            record(
+                r#"[{"name": "weather", "arguments": {}}, "weather"]"#,
+                tools,
+            ),
+            "S010 function_call value holds a string",
+        ),
+        (
+            record("weather(city='Paris')", tools),
+            "S010 function_call value is not valid JSON",
+        ),
+        (
+            record(one, "[{'name': 'weather'}]"),
+            "S010 \"tools\" is a string that is not valid JSON (single-quoted key; JSON strings use double quotes); LLaMA-Factory stops on it",
+        ),
+        (
+            record(one, r#"{"name": "weather"}"#),
+            "S010 \"tools\" encodes an object; expected an array of tool definitions",
+        ),
+    ];
+    for (line, message) in &refused {
+        let (code, out) = check(&[line], &["--target", "llama-factory", "--select", "S"]);
+        assert_eq!(code, 1, "{line}\n{out}");
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(out.contains(message), "{message}\n{out}");
+    }
+}
+
+/// TRL's `maybe_convert_to_chatml` renames ShareGPT's `from` and `value` and keeps the role
+/// names: the chat template sees `human` and `gpt`, a warning under `trl`, which says what to
+/// write. axolotl and LLaMA-Factory map the names, Unsloth's map takes them.
+#[test]
+fn trl_keeps_sharegpt_role_names_as_written() {
+    let (code, out) = check(&[SHAREGPT], &["--target", "trl"]);
+    assert_eq!(code, 0, "{out}");
+    let warnings: Vec<&str> = out.lines().filter(|l| l.contains(" S005 ")).collect();
+    assert_eq!(warnings.len(), 2, "{out}");
+    assert!(
+        warnings[0].contains(
+            "S005 role \"human\" is not one TRL documents (\"system\", \"developer\", \"user\", \
+             \"assistant\" and \"tool\"); the model's chat template may drop it or fail on it \
+             (TRL renames ShareGPT's keys to role and content but keeps the names: write \"user\")"
+        ),
+        "{out}"
+    );
+    assert!(warnings[1].contains("write \"assistant\")"), "{out}");
+    for target in ["axolotl", "llama-factory", "unsloth"] {
+        let (code, out) = check(&[SHAREGPT], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
+    }
+}
+
 #[test]
 fn a_chain_of_thought_key_is_known_to_the_targets_that_read_it() {
     let line = r#"{"messages": [{"role": "user", "content": "Can I pay by bank transfer?"}, {"role": "assistant", "reasoning_content": "Billing supports cards and bank transfer.", "content": "Yes. Choose Bank transfer under Billing, Payment methods."}]}"#;
@@ -1190,10 +1283,11 @@ fn trainers_documented_records_are_clean_under_their_target() {
             "axolotl",
             r#"{"messages": [{"role": "user", "content": "What is two plus two?"}, {"role": "assistant", "reasoning_content": "Two plus two equals four.", "content": "Two plus two equals four."}]}"#,
         ),
-        // TRL converts ShareGPT's `from`/`value` turns.
+        // TRL converts ShareGPT's `from`/`value` turns, keeping the role names: its own
+        // example (`maybe_convert_to_chatml`) writes `user` and `assistant`.
         (
             "trl",
-            r#"{"conversations": [{"from": "human", "value": "What color is the sky?"}, {"from": "gpt", "value": "It is blue, because of Rayleigh scattering."}]}"#,
+            r#"{"conversations": [{"from": "user", "value": "What color is the sky?"}, {"from": "assistant", "value": "It is blue, because of Rayleigh scattering."}]}"#,
         ),
         // TRL's Harmony records: `developer` and `thinking`.
         (

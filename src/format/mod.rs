@@ -32,7 +32,7 @@ use crate::json::{Document, Kind};
 use crate::record::{Conversation, Role};
 use crate::registry::Code;
 use crate::settings::{FormatChoice, Settings};
-use crate::target::Target;
+use crate::target::{Cited, ShareGptRoles, Target};
 use crate::wording::quote;
 
 /// Whether a record's `messages` hold an answer (an assistant message): what tells a
@@ -289,16 +289,28 @@ fn check_target_roles(
     if !named_roles || !target.accepts(format.read_as().as_str()) {
         return;
     }
+    let as_written = format.read_as() == FormatChoice::ShareGpt
+        && target
+            .sharegpt_roles
+            .is_some_and(|r| r.value == ShareGptRoles::AsWritten);
     if format.read_as() == FormatChoice::ShareGpt
-        && let Some(names) = target.sharegpt_roles
+        && let Some(Cited {
+            value: ShareGptRoles::Mapped(names),
+            ..
+        }) = target.sharegpt_roles
     {
-        check_sharegpt_role_names(target, names.value, conv, ctx);
+        check_sharegpt_role_names(target, names, conv, ctx);
         return;
     }
     for message in &conv.messages {
+        let written = || written_role(ctx, message.role_span);
         let accepted = match message.role {
             // Already S004/S005 by the format.
             Role::Unknown => true,
+            // The chat template sees the name as written (`human`, `gpt`, `observation`).
+            _ if as_written => {
+                written().is_none_or(|name| target.roles.value.contains(&name.as_str()))
+            }
             // A reinforcement prompt's instructions: the format's own roles, whoever reads it
             // (Bedrock Nova's RFT prompts are OpenAI's, system turn and all).
             Role::Developer | Role::System if format == FormatChoice::OpenAiRft => true,
@@ -322,12 +334,21 @@ fn check_target_roles(
         }
         let span = message.role_span;
         let written = written_role(ctx, span).unwrap_or_else(|| message.role.as_str().to_owned());
-        ctx.report_capped(
-            Code::S005,
-            target.role_level(),
-            span,
-            target.role_refused(&quote(&written)),
-        );
+        let mut text = target.role_refused(&quote(&written));
+        if as_written
+            && let Some(name) = target
+                .roles
+                .value
+                .iter()
+                .find(|r| role_named(r) == Some(message.role))
+        {
+            text.push_str(&format!(
+                " ({} renames ShareGPT's keys to role and content but keeps the names: write {})",
+                target.title,
+                quote(name)
+            ));
+        }
+        ctx.report_capped(Code::S005, target.role_level(), span, text);
     }
 }
 
@@ -336,8 +357,10 @@ fn check_target_roles(
 /// to the user and `output` to the assistant, in either ShareGPT form). `None` elsewhere, and
 /// for a name the map does not hold.
 pub(crate) fn converted_role(name: &str, ctx: &RecordContext<'_>) -> Option<Role> {
-    let names = ctx.settings.target?.sharegpt_roles?;
-    if ctx.format.read_as() != FormatChoice::ShareGpt || !names.value.contains(&name) {
+    let ShareGptRoles::Mapped(names) = ctx.settings.target?.sharegpt_roles?.value else {
+        return None;
+    };
+    if ctx.format.read_as() != FormatChoice::ShareGpt || !names.contains(&name) {
         return None;
     }
     role_named(name)

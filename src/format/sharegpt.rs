@@ -28,11 +28,7 @@ pub fn normalize<'s>(
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "conversations" => conversations = Some(value),
             "system" => system = Some((key, value)),
-            "tools" => {
-                if doc.kind(value) != Kind::String {
-                    ctx.report(Code::S010, doc.span(value), format!("\"tools\" is {}; ShareGPT expects the tool definitions as a JSON string", describe(doc, value)));
-                }
-            }
+            "tools" => check_encoded_tools(doc, value, "\"tools\"", "ShareGPT", ctx),
             "id" => {}
             other => unknown_key(ctx, doc.span(key), other, "a ShareGPT record", KEYS),
         }
@@ -48,6 +44,61 @@ pub fn normalize<'s>(
         TurnKeys::RoleContent => read_messages(doc, turns, system, ctx),
         TurnKeys::FromValue => read_conversation(doc, turns, system, ctx),
     }
+}
+
+/// A `tools` column as LLaMA-Factory reads it (`ToolFormatter`): empty, or JSON text of an
+/// array of tool definitions (objects). Anything else stops its preprocessing ("Invalid JSON
+/// format in tool description") or its tool formatter. `key` is the record's name for the
+/// column, `who` the format named in the message.
+pub(crate) fn check_encoded_tools(
+    doc: &Document<'_, '_>,
+    value: NodeId,
+    key: &str,
+    who: &str,
+    ctx: &mut RecordContext<'_>,
+) {
+    let span = doc.span(value);
+    let Some(text) = doc.str(value) else {
+        ctx.report(
+            Code::S010,
+            span,
+            format!(
+                "{key} is {}; {who} expects the tool definitions as a JSON string",
+                describe(doc, value)
+            ),
+        );
+        return;
+    };
+    if text.is_empty() {
+        return;
+    }
+    let mut parser = Parser::new();
+    let problem = match parser.parse(&text) {
+        Err(e) => format!(
+            "{key} is a string that is not valid JSON ({}); LLaMA-Factory stops on it",
+            e.message
+        ),
+        Ok(tools) => {
+            let root = tools.root();
+            if tools.kind(root) != Kind::Array {
+                format!(
+                    "{key} encodes {}; expected an array of tool definitions",
+                    describe(&tools, root)
+                )
+            } else if let Some(tool) = tools
+                .elements(root)
+                .find(|&t| tools.kind(t) != Kind::Object)
+            {
+                format!(
+                    "{key} holds {}; expected an array of tool definitions (objects)",
+                    describe(&tools, tool)
+                )
+            } else {
+                return;
+            }
+        }
+    };
+    ctx.report(Code::S010, span, problem);
 }
 
 /// The keys of a `conversations` column's turns, told by the first turn that is an object.
@@ -404,25 +455,111 @@ pub(crate) fn read_turn_with<'s>(
     })
 }
 
-/// A `function_call` turn's value: `{"name": str, "arguments": ...}` as JSON text.
-fn read_call<'s>(value: &Text<'s>, ctx: &mut RecordContext<'_>) -> ToolCall<'s> {
-    let mut parser = Parser::new();
-    let ok = match parser.parse(&value.value) {
-        Ok(call) => {
-            call.kind(call.root()) == Kind::Object
-                && call
-                    .get(call.root(), "name")
-                    .and_then(|n| call.str(n))
-                    .is_some()
+/// The pairs of words in which LLaMA-Factory's templates wrap a tool call
+/// (`tool_call_words`): when the value holds one, the JSON between them is the call.
+const TOOL_CALL_WORDS: &[(&str, &str)] = &[
+    ("<tool_call>", "</tool_call>"),
+    ("<|tool_call_start|>", "<|tool_call_end|>"),
+];
+
+/// The pairs of words in which LLaMA-Factory's templates wrap a thought (`thought_words`):
+/// a thought before the call is removed before the JSON is read.
+const THOUGHT_WORDS: &[(&str, &str)] = &[
+    ("<think>", "</think>"),
+    ("<seed:think>", "</seed:think>"),
+    ("\u{25c1}think\u{25b7}", "\u{25c1}/think\u{25b7}"),
+    ("<|channel>thought", "<channel|>"),
+    (
+        "<|channel|>analysis<|message|>",
+        "<|end|><|start|>assistant<|channel|>final<|message|>",
+    ),
+];
+
+/// What is wrong with a `function_call` turn's value as LLaMA-Factory reads it
+/// (`FunctionFormatter`): JSON text of one `{"name": str, "arguments": ...}` or a non-empty
+/// list of them (parallel calls), possibly after a thought or inside a template's tool-call
+/// words. `None` when some reading of it is a call: the template is not known here.
+fn function_call_problem(value: &str) -> Option<String> {
+    let mut readings = vec![value.to_owned()];
+    for (open, close) in TOOL_CALL_WORDS {
+        if let Some(start) = value.find(open)
+            && let Some(len) = value[start + open.len()..].find(close)
+        {
+            readings.push(value[start + open.len()..start + open.len() + len].to_owned());
         }
-        Err(_) => false,
+    }
+    for (open, close) in THOUGHT_WORDS {
+        if let Some(start) = value.find(open)
+            && let Some(len) = value[start..].find(close)
+        {
+            let thought = &value[start..start + len + close.len()];
+            readings.push(value.replace(thought, ""));
+        }
+    }
+    // The problem of the last reading (the most unwrapped) when none is a call.
+    let mut problem = None;
+    for reading in &readings {
+        problem = Some(call_problem(reading)?);
+    }
+    problem
+}
+
+/// What is wrong with `json` as one call or a list of calls.
+fn call_problem(json: &str) -> Option<String> {
+    const EXPECTED: &str =
+        "expected a JSON object with a \"name\" and \"arguments\", or a list of them";
+    let mut parser = Parser::new();
+    let call = match parser.parse(json) {
+        Ok(call) => call,
+        Err(e) => {
+            return Some(format!(
+                "function_call value is not valid JSON ({}); {EXPECTED}",
+                e.message
+            ));
+        }
     };
-    if !ok {
-        ctx.report(
-            Code::S010,
-            value.span,
-            "function_call value must be a JSON object with a \"name\" and \"arguments\"",
-        );
+    let root = call.root();
+    let calls: Vec<NodeId> = match call.kind(root) {
+        Kind::Object => vec![root],
+        Kind::Array if call.len(root) > 0 => call.elements(root).collect(),
+        _ => {
+            return Some(format!(
+                "function_call value encodes {}; {EXPECTED}",
+                describe(&call, root)
+            ));
+        }
+    };
+    for one in calls {
+        if call.kind(one) != Kind::Object {
+            return Some(format!(
+                "function_call value holds {}; {EXPECTED}",
+                describe(&call, one)
+            ));
+        }
+        match call.get(one, "name") {
+            Some(name) if call.kind(name) == Kind::String => {}
+            Some(name) => {
+                return Some(format!(
+                    "function_call \"name\" is {}; expected the function's name",
+                    describe(&call, name)
+                ));
+            }
+            None => return Some(format!("function_call value has no \"name\"; {EXPECTED}")),
+        }
+        if call.get(one, "arguments").is_none() {
+            return Some(
+                "function_call value has no \"arguments\"; LLaMA-Factory reads each call's \"name\" and \"arguments\"".into(),
+            );
+        }
+    }
+    None
+}
+
+/// A `function_call` turn's value: `{"name": str, "arguments": ...}` (or a list of them) as
+/// JSON text.
+fn read_call<'s>(value: &Text<'s>, ctx: &mut RecordContext<'_>) -> ToolCall<'s> {
+    if let Some(problem) = function_call_problem(&value.value) {
+        ctx.report(Code::S010, value.span, problem);
     }
     ToolCall {
         id: None,

@@ -155,8 +155,9 @@ declare_rule! {
     /// does not take is reported too: an error where the provider's own loader reads the data,
     /// a warning where the model's chat template decides; under `unsloth`, a ShareGPT role name
     /// its `standardize_sharegpt` does not map (tool turns among them) is an error, since the
-    /// conversion raises on it. A record with an unknown role is left out of the
-    /// conversation-order rules (O).
+    /// conversion raises on it; under `trl`, ShareGPT's `human` and `gpt` are a warning,
+    /// since TRL renames the keys but hands the names to the chat template as written. A
+    /// record with an unknown role is left out of the conversation-order rules (O).
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. Open-model chat templates either raise on the unknown role or

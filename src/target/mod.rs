@@ -204,10 +204,22 @@ pub struct Target {
     /// Where a preference example's prompt is one user turn (after an optional system
     /// message): S002 on a longer `input`.
     pub preference_one_turn: Option<Cited<&'static str>>,
-    /// Where ShareGPT turns go through a role map that fails on any other name (Unsloth's
-    /// `standardize_sharegpt`): the role names it maps, as written. S005 is then an error
-    /// on any other, whatever the role it would stand for.
-    pub sharegpt_roles: Option<Cited<&'static [&'static str]>>,
+    /// What becomes of ShareGPT turns' role names, where the target converts them itself
+    /// rather than reading `human` and `gpt` as the user and the assistant (S005).
+    pub sharegpt_roles: Option<Cited<ShareGptRoles>>,
+}
+
+/// How a target converts ShareGPT turns to role and content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShareGptRoles {
+    /// Through a role map that fails on any other name (Unsloth's `standardize_sharegpt`):
+    /// the role names it maps, as written. S005 is an error on any other, whatever the role
+    /// it would stand for.
+    Mapped(&'static [&'static str]),
+    /// The keys renamed and the role names kept as written (TRL's `maybe_convert_to_chatml`):
+    /// the chat template sees `human` and `gpt`, so a name not among the target's roles is
+    /// S005 at the target's level.
+    AsWritten,
 }
 
 /// A provider's rules for the images of an example (S012, S007, S009).
@@ -448,15 +460,20 @@ impl Target {
             fact("tool call ids (S010)", shape, id.source);
         }
         if let Some(names) = self.sharegpt_roles {
-            let quoted: Vec<String> = names.value.iter().map(|n| format!("\"{n}\"")).collect();
-            fact(
-                "ShareGPT role names (S005)",
-                format!(
-                    "{}; any other fails the conversion to role and content",
-                    list_refs(&quoted)
-                ),
-                names.source,
-            );
+            let text = match names.value {
+                ShareGptRoles::Mapped(names) => {
+                    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+                    format!(
+                        "{}; any other fails the conversion to role and content",
+                        list_refs(&quoted)
+                    )
+                }
+                ShareGptRoles::AsWritten => "kept as written when the turns are converted to \
+                                             role and content (\"human\" and \"gpt\" reach \
+                                             the chat template so): judged as roles"
+                    .to_owned(),
+            };
+            fact("ShareGPT role names (S005)", text, names.source);
         }
         // The facts a target states in words, each where it has one.
         let worded = [

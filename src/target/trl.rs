@@ -1,6 +1,6 @@
 //! Hugging Face TRL trainers (SFT, DPO/ORPO/CPO, KTO, GRPO).
 
-use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
+use super::{Cited, KeyPlace, Keys, Loader, ShareGptRoles, Target, Tokenizer};
 
 const FORMATS: &str = "https://huggingface.co/docs/trl/dataset_formats";
 
@@ -68,7 +68,12 @@ pub(super) const TARGET: Target = Target {
     tool_parameters_encoded: None,
     byte_order_mark: None,
     unanswered_call_ids: None,
-    sharegpt_roles: None,
+    // `maybe_convert_to_chatml` renames `from` and `value` to `role` and `content` and keeps
+    // the names: no role map anywhere in TRL.
+    sharegpt_roles: Some(Cited {
+        value: ShareGptRoles::AsWritten,
+        source: "https://github.com/huggingface/trl/blob/main/trl/data_utils.py",
+    }),
     preference_one_turn: None,
     extra_keys_refused: None,
 };

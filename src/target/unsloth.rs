@@ -1,6 +1,6 @@
 //! Unsloth (which trains with TRL's trainers).
 
-use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
+use super::{Cited, KeyPlace, Keys, Loader, ShareGptRoles, Target, Tokenizer};
 
 const DATASETS: &str = "https://unsloth.ai/docs/get-started/fine-tuning-llms-guide/datasets-guide";
 
@@ -69,7 +69,7 @@ pub(super) const TARGET: Target = Target {
     byte_order_mark: None,
     unanswered_call_ids: None,
     sharegpt_roles: Some(Cited {
-        value: &[
+        value: ShareGptRoles::Mapped(&[
             "system",
             "user",
             "human",
@@ -77,7 +77,7 @@ pub(super) const TARGET: Target = Target {
             "assistant",
             "gpt",
             "output",
-        ],
+        ]),
         source: "https://github.com/unslothai/unsloth-zoo/blob/main/unsloth_zoo/dataset_utils.py",
     }),
     preference_one_turn: None,

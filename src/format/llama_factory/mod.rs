@@ -245,17 +245,13 @@ fn common_column(
 ) -> bool {
     match column {
         "tools" => {
-            if doc.kind(value) != Kind::String {
-                ctx.report(
-                    Code::S010,
-                    doc.span(value),
-                    format!(
-                        "{} is {}; LLaMA-Factory expects the tool definitions as a JSON string",
-                        quote(key),
-                        describe(doc, value)
-                    ),
-                );
-            }
+            crate::format::sharegpt::check_encoded_tools(
+                doc,
+                value,
+                &quote(key),
+                "LLaMA-Factory",
+                ctx,
+            );
         }
         "label" | "kto_tag" => {
             if doc.kind(value) != Kind::Bool {
