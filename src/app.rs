@@ -793,13 +793,25 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
     }
     // --diff-base: which records are new; the others are read as context only.
+    // Standard input is compared as what it is, not as the file on disk it is named after
+    // (`--stdin-filename`): git has no version of an editor's buffer, so it is refused.
     let changes = match &args.diff_base {
-        Some(rev) => Some(crate::diffbase::changes(
-            rev,
-            &cwd,
-            &paths,
-            &groups.datasets,
-        )?),
+        Some(rev) => {
+            let compared: Vec<Option<PathBuf>> = found
+                .iter()
+                .zip(&paths)
+                .map(|(f, p)| match f {
+                    Found::File(_) => p.clone(),
+                    Found::Stdin => None,
+                })
+                .collect();
+            Some(crate::diffbase::changes(
+                rev,
+                &cwd,
+                &compared,
+                &groups.datasets,
+            )?)
+        }
         None => None,
     };
     let new_records = |file, line| {

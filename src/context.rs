@@ -40,6 +40,7 @@ pub fn diagnostic_at(code: Code, level: Level, location: Location, message: Stri
         related: Vec::new(),
         fingerprint: 0,
         about_file: false,
+        occurrence: 0,
     }
 }
 

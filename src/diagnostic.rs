@@ -216,6 +216,11 @@ pub struct Diagnostic {
     /// About the whole file (its size, its composition), not the line it points at: under
     /// `--diff-base` it is new only in a file added since the base.
     pub about_file: bool,
+    /// How many findings of the same rule about the same record (`fingerprint`) come before
+    /// this one in its file, counted over every finding of the run before a baseline or
+    /// `--diff-base` leaves any out: part of SARIF's partial fingerprint, which must not
+    /// change with what else is shown. Set by the engine as findings are passed on.
+    pub occurrence: u32,
 }
 
 impl Diagnostic {

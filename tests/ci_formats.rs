@@ -690,6 +690,7 @@ fn duplicate_finding(message: &str) -> Diagnostic {
         }],
         fingerprint: 42,
         about_file: false,
+        occurrence: 0,
     }
 }
 

@@ -410,6 +410,59 @@ fn json_markdown_and_sarif_say_what_was_judged() {
     );
 }
 
+/// A new copy of an old broken example: its SARIF alert keeps the fingerprint it has in a
+/// full run, whatever `--diff-base` or a baseline leaves out, so code scanning does not take
+/// it for the old alert on main (the same record and rule, occurrence 0).
+#[test]
+fn a_new_findings_fingerprint_does_not_depend_on_what_is_shown() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut lines, base) = legacy(d);
+    let baseline = d.join("baseline.json");
+    let written = run(
+        d,
+        &[
+            "--write-baseline",
+            baseline.to_str().expect("utf-8"),
+            "data",
+        ],
+    );
+    assert_eq!(written.code, Some(0), "{}", written.stderr);
+    lines.push(lines[2].clone());
+    write_lines(d, TRAIN, &lines);
+    let alerts = |args: &[&str]| -> Vec<(u64, String)> {
+        let sarif = run_as(d, "sarif", args);
+        let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("sarif");
+        log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter(|r| r["ruleId"] == "C007")
+            .map(|r| {
+                (
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .expect("line"),
+                    r["partialFingerprints"]["tunelintRecord/v1"]
+                        .as_str()
+                        .expect("fingerprint")
+                        .to_owned(),
+                )
+            })
+            .collect()
+    };
+    let full = alerts(&["data"]);
+    assert_eq!(
+        full.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
+        [3, 6]
+    );
+    assert_ne!(full[0].1, full[1].1);
+    let new_one = vec![full[1].clone()];
+    assert_eq!(alerts(&["--diff-base", &base, "data"]), new_one);
+    let baseline = baseline.to_str().expect("utf-8");
+    assert_eq!(alerts(&["--baseline", baseline, "data"]), new_one);
+}
+
 #[test]
 fn a_base_missing_from_a_shallow_clone_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -468,6 +521,36 @@ fn the_repository_is_the_one_holding_the_data() {
         outside.stdout,
         outside.stderr
     );
+}
+
+/// Standard input cannot be compared with git, also when `--stdin-filename` names a file of
+/// the repository: the file on disk is not what is linted (an editor's unsaved buffer).
+#[test]
+fn standard_input_named_as_a_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut lines, base) = legacy(d);
+    lines.push(chat("How do I cancel?", "FIXME"));
+    for args in [
+        vec!["--diff-base", &base, "-"],
+        vec!["--diff-base", &base, "--stdin-filename", TRAIN, "-"],
+    ] {
+        let out = assert_cmd::Command::cargo_bin("tunelint")
+            .expect("the tunelint binary is built")
+            .current_dir(d)
+            .args(["--isolated", "--format", "concise"])
+            .args(&args)
+            .write_stdin(lines.join("\n") + "\n")
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("--diff-base compares files with git: it cannot read standard input"),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty(), "nothing is linted");
+    }
 }
 
 #[test]

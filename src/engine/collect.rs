@@ -60,6 +60,10 @@ pub(super) struct Collector<'a, 's> {
     sink: &'s mut dyn FnMut(&Diagnostic),
     /// The record whose error findings are being passed on, for [`Collector::kept`].
     record: Option<RecordErrors>,
+    /// The findings passed on so far in the current file, per record and rule: each
+    /// finding's [`Diagnostic::occurrence`].
+    occurrences: HashMap<(u64, Code), u32>,
+    occurrences_file: Option<FileId>,
 }
 
 /// The error findings of one record (file, line and fingerprint) as they pass, in output
@@ -96,6 +100,8 @@ impl<'a, 's> Collector<'a, 's> {
             output,
             sink,
             record: None,
+            occurrences: HashMap::new(),
+            occurrences_file: None,
         }
     }
 
@@ -190,11 +196,11 @@ impl<'a, 's> Collector<'a, 's> {
     }
 
     /// Passes on one record finding, or keeps it for the merge.
-    fn emit(&mut self, d: Diagnostic) -> io::Result<()> {
+    fn emit(&mut self, mut d: Diagnostic) -> io::Result<()> {
         if let Output::Store { store, records } = &mut self.output {
             return store.push(records, d);
         }
-        if self.kept(&d) {
+        if self.kept(&mut d) {
             self.summaries[d.location.file as usize].tally_diagnostic(&d);
             (self.sink)(&d);
         }
@@ -202,8 +208,16 @@ impl<'a, 's> Collector<'a, 's> {
     }
 
     /// Whether `d` is reported: never on a context file (see [`Role`]); otherwise unless
-    /// the caller's `keep` (a baseline) accepts it. Called once per finding, in output order.
-    fn kept(&mut self, d: &Diagnostic) -> bool {
+    /// the caller's `keep` (a baseline) accepts it. Called once per finding, in output order,
+    /// so it numbers each finding's occurrence first, whatever is left out.
+    fn kept(&mut self, d: &mut Diagnostic) -> bool {
+        if self.occurrences_file != Some(d.location.file) {
+            self.occurrences.clear();
+            self.occurrences_file = Some(d.location.file);
+        }
+        let n = self.occurrences.entry((d.fingerprint, d.code)).or_insert(0);
+        d.occurrence = *n;
+        *n += 1;
         if self.jobs[d.location.file as usize].role == Role::Context {
             return false;
         }
@@ -316,8 +330,8 @@ impl<'a, 's> Collector<'a, 's> {
             return Err(e);
         }
         for d in store.drain()? {
-            let d = d?;
-            if !self.kept(&d) {
+            let mut d = d?;
+            if !self.kept(&mut d) {
                 continue;
             }
             self.summaries[d.location.file as usize].tally_diagnostic(&d);

@@ -357,6 +357,7 @@ fn decode<R: Read>(inner: &mut R) -> io::Result<(Diagnostic, u64)> {
         related,
         fingerprint,
         about_file,
+        occurrence: 0,
     };
     Ok((d, r.used))
 }
@@ -378,6 +379,7 @@ mod tests {
             }],
             fingerprint: line,
             about_file: line.is_multiple_of(2),
+            occurrence: 0,
         }
     }
 

@@ -8,7 +8,7 @@
 //! survives lines being inserted above it.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
@@ -266,8 +266,6 @@ pub struct Sarif {
     omitted: u64,
     /// Occurrences so far of each (record, rule) pair in the current file, keyed by a hash
     /// of the pair: one small entry per finding, cleared at each new file.
-    occurrences: HashMap<u64, u32>,
-    occurrences_file: Option<FileId>,
     /// Whether each input is a Parquet table, by file id (see [`FileInfo::rows`]).
     rows: Vec<bool>,
 }
@@ -287,8 +285,6 @@ impl Sarif {
             kept: BinaryHeap::new(),
             seq: 0,
             omitted: 0,
-            occurrences: HashMap::new(),
-            occurrences_file: None,
             rows: Vec::new(),
         }
     }
@@ -309,18 +305,6 @@ impl Sarif {
             Some(uri) => uri.clone(),
             None => uri_reference(self.path(file)),
         }
-    }
-
-    fn occurrence(&mut self, file: FileId, record: u64, code: Code) -> u32 {
-        if self.occurrences_file != Some(file) {
-            self.occurrences.clear();
-            self.occurrences_file = Some(file);
-        }
-        let key = xxhash_rust::xxh3::xxh3_64_with_seed(&record.to_le_bytes(), code as u64);
-        let n = self.occurrences.entry(key).or_insert(0);
-        let occurrence = *n;
-        *n += 1;
-        occurrence
     }
 
     /// Whether `file` is a Parquet table, whose findings point at rows.
@@ -735,7 +719,6 @@ impl Renderer for Sarif {
         if self.rows.len() != files.len() {
             self.rows = files.iter().map(|f| f.rows).collect();
         }
-        let occurrence = self.occurrence(d.location.file, d.fingerprint, d.code);
         let seq = self.seq;
         self.seq += 1;
         let rank = level_rank(d.level);
@@ -752,7 +735,7 @@ impl Renderer for Sarif {
         let fingerprint = partial_fingerprint(
             d.fingerprint,
             d.code.as_str(),
-            occurrence,
+            d.occurrence,
             self.path(d.location.file),
         );
         self.kept.push(Kept {
