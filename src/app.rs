@@ -805,12 +805,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                     Found::Stdin => None,
                 })
                 .collect();
-            Some(crate::diffbase::changes(
-                rev,
-                &cwd,
-                &compared,
-                &groups.datasets,
-            )?)
+            let changes = crate::diffbase::changes(rev, &cwd, &compared, &groups.datasets)?;
+            if !args.quiet {
+                for note in &changes.notes {
+                    crate::say!("tunelint: note: {note}");
+                }
+            }
+            Some(changes)
         }
         None => None,
     };
@@ -955,6 +956,16 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     });
     let (mut summaries, facts) =
         run.context("cannot keep the findings in order (writing a temporary file failed)")?;
+    // The files read to their end: a baseline's entries about the others (a truncated
+    // archive, a Git LFS pointer, a binary file) were not looked for, so they are not stale.
+    let read_through: Vec<bool> = summaries
+        .iter()
+        .map(|s| {
+            s.io_error.is_none()
+                && s.count_code(crate::registry::Code::J006) == 0
+                && s.count_code(crate::registry::Code::J007) == 0
+        })
+        .collect();
 
     // Evaluation splits are not trained on: their tokens are not billed. Alone (no training
     // file in the run), a validation file may be what is uploaded to train: billed.
@@ -994,12 +1005,20 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         None => None,
     };
     let gated = if gates_all { &all_total } else { &total };
-    // An entry is stale only where the run linted its file with its rule on; the others (the
-    // rest of a pre-commit hook's files, rules left out by --select) are kept as they are.
+    // An entry is stale only where the run linted its file, read through, with its rule on;
+    // the others (the rest of a pre-commit hook's files, rules left out by --select, a file
+    // that could not be read this time) are kept as they are.
+    // A dataset rule's finding (a duplicate pair, a file's composition) also depends on the
+    // other files read: none of its entries is stale when one of them was not read through.
+    let all_read_through = read_through.iter().all(|&r| r);
     let linted = |key: &crate::baseline::Key| {
         let code = crate::registry::Code::from_code(&key.rule);
+        let dataset_rule =
+            code.is_some_and(|c| matches!(c.rule().runs_on, crate::rules::RunsOn::Dataset { .. }));
         read_keys.iter().enumerate().any(|(i, path)| {
             *path == key.path
+                && read_through.get(i).copied().unwrap_or(false)
+                && (all_read_through || !dataset_rule)
                 && jobs.get(i).is_some_and(|job| {
                     job.role == crate::dataset::Role::Judged
                         && code.is_some_and(|c| job.settings.enabled(c))

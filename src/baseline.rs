@@ -84,7 +84,9 @@ pub fn read(path: &Path) -> Result<Counts, BaselineError> {
         path: shown.clone(),
         reason,
     };
-    let doc: Document = serde_json::from_str(&text).map_err(|e| format(e.to_string()))?;
+    // A byte-order mark, as PowerShell and Notepad save UTF-8, is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let doc: Document = serde_json::from_str(text).map_err(|e| format(e.to_string()))?;
     if doc.tunelint_baseline != VERSION {
         return Err(format(format!(
             "format version {} is not {VERSION}; write it again with --write-baseline",
@@ -95,7 +97,9 @@ pub fn read(path: &Path) -> Result<Counts, BaselineError> {
     for e in doc.findings {
         let fingerprint = u64::from_str_radix(&e.fingerprint, 16)
             .ok()
-            .filter(|_| e.fingerprint.len() == 16)
+            .filter(|_| {
+                e.fingerprint.len() == 16 && e.fingerprint.bytes().all(|b| b.is_ascii_hexdigit())
+            })
             .ok_or_else(|| {
                 format(format!(
                     "fingerprint {} is not 16 hexadecimal digits",
@@ -118,7 +122,15 @@ pub fn read(path: &Path) -> Result<Counts, BaselineError> {
             rule: code.as_str().to_owned(),
             fingerprint,
         };
-        *counts.entry(key).or_default() += e.count;
+        let count = counts.entry(key).or_default();
+        *count = count.checked_add(e.count).ok_or_else(|| {
+            format(format!(
+                "the counts of {} {} add up to more than {}",
+                code.as_str(),
+                crate::wording::quote(&e.fingerprint),
+                u32::MAX
+            ))
+        })?;
     }
     Ok(counts)
 }

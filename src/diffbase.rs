@@ -153,6 +153,9 @@ pub struct Changes {
     /// The revision as given on the command line.
     pub rev: String,
     files: Vec<FileChanges>,
+    /// What the user should know about how the files were compared (a base version whose
+    /// Git LFS content is not in the clone).
+    pub notes: Vec<String>,
 }
 
 impl Changes {
@@ -333,7 +336,12 @@ pub fn changes(
         // A bare file name's parent is empty: the working directory.
         if dir.as_os_str().is_empty() { cwd } else { dir }
     });
-    let git = Git::open(first_dir.unwrap_or(cwd))?;
+    // The working directory's repository when it holds every input (a submodule's files are
+    // in it too, and its own repository is not the one REV names), else the first input's.
+    let git = match Git::open(cwd) {
+        Ok(git) if paths.iter().flatten().all(|p| git.holds(p)) => git,
+        _ => Git::open(first_dir.unwrap_or(cwd))?,
+    };
     // A revision that could be read as an option is no revision of this repository.
     let commit = if rev.starts_with('-') || rev.is_empty() {
         None
@@ -348,12 +356,18 @@ pub fn changes(
     };
     let commit = commit.ok_or_else(|| DiffBaseError::MissingRevision { rev: rev.into() })?;
     let renamed = git.renames(&commit)?;
+    let relatives = paths
+        .iter()
+        .flatten()
+        .map(|p| git.relative(p))
+        .collect::<Result<Vec<String>, _>>()?;
+    let lfs_tracked = git.lfs_tracked(&relatives)?;
 
     let mut files = Vec::with_capacity(paths.len());
     let mut base_hashes: Vec<Vec<u64>> = Vec::with_capacity(paths.len());
-    for path in paths.iter().flatten() {
-        let relative = git.relative(path)?;
-        let base_path = renamed.get(&relative).unwrap_or(&relative);
+    let mut notes = Vec::new();
+    for (path, relative) in paths.iter().flatten().zip(&relatives) {
+        let base_path = renamed.get(relative).unwrap_or(relative);
         let now = std::fs::read(path).unwrap_or_default();
         let json = crate::source::is_json_name(path);
         let mut file = FileChanges {
@@ -363,18 +377,39 @@ pub fn changes(
         };
         match git.blob(&commit, base_path)? {
             None => {
+                if git.in_nested_repository(path) {
+                    notes.push(format!(
+                        "--diff-base: {relative} is in a git submodule, whose history is not the repository's: every record of it is judged as changed"
+                    ));
+                }
                 file.new_file = true;
                 file.added = vec![(1, u64::MAX)];
                 base_hashes.push(Vec::new());
             }
-            Some(base) => {
+            Some(mut base) => {
+                // A file kept in Git LFS: git holds (and diffs) its pointer, not its lines.
+                // The base's content is read from the clone's LFS objects, and the records
+                // are compared by hash alone, as in a compressed file.
+                let pointer = |b: &[u8]| crate::rules::jsonl::lfs_pointer::is_pointer(b);
+                let lfs = lfs_tracked.contains(relative) || pointer(&base);
+                if pointer(&base) && !pointer(&now) {
+                    match git.lfs_object(&base) {
+                        Some(content) => base = content,
+                        None => {
+                            notes.push(format!(
+                                "--diff-base: {relative} is kept in Git LFS and its content at {rev} is not in this clone, so every record of it is judged as changed (`git lfs fetch origin {rev}` fetches it)"
+                            ));
+                            base = Vec::new();
+                        }
+                    }
+                }
                 file.base_unreadable = unreadable(&base);
                 base_hashes.push(records(&base, json).iter().map(|r| r.hash).collect());
-                file.added = if is_encoded(&now) || is_encoded(&base) {
+                file.added = if lfs || is_encoded(&now) || is_encoded(&base) {
                     // No lines to diff: any copy may be the new one.
                     vec![(1, u64::MAX)]
                 } else {
-                    git.added_lines(&commit, base_path, &relative)?
+                    git.added_lines(&commit, base_path, relative)?
                 };
             }
         }
@@ -404,6 +439,7 @@ pub fn changes(
     Ok(Changes {
         rev: rev.to_owned(),
         files,
+        notes,
     })
 }
 
@@ -586,6 +622,26 @@ impl Git {
         Ok(out.status.success().then_some(out.stdout))
     }
 
+    /// Whether `path` is in the working tree.
+    fn holds(&self, path: &Path) -> bool {
+        std::fs::canonicalize(path).is_ok_and(|full| full.starts_with(&self.root))
+    }
+
+    /// Whether `path` belongs to another repository inside this one (a submodule).
+    fn in_nested_repository(&self, path: &Path) -> bool {
+        let dir = if path.is_dir() {
+            path
+        } else {
+            path.parent().unwrap_or(path)
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        Git::open(dir).is_ok_and(|own| own.root != self.root)
+    }
+
     /// `path` relative to the top of the working tree, with `/` separators.
     fn relative(&self, path: &Path) -> Result<String, DiffBaseError> {
         let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -632,6 +688,82 @@ impl Git {
             }
         }
         Ok(map)
+    }
+
+    /// Which of `paths` git hands to Git LFS (`filter=lfs` in `.gitattributes`).
+    fn lfs_tracked(&self, paths: &[String]) -> Result<HashSet<String>, DiffBaseError> {
+        use std::io::Write as _;
+        use std::process::Stdio;
+        if paths.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["check-attr", "-z", "--stdin", "filter"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| DiffBaseError::NoGit(crate::source::io_error_text(&e)))?;
+        let mut input = Vec::new();
+        for p in paths {
+            input.extend_from_slice(p.as_bytes());
+            input.push(0);
+        }
+        // Written from a thread: git answers as it reads, and a full pipe each way would
+        // block both.
+        let mut stdin = child.stdin.take();
+        let writer = std::thread::spawn(move || {
+            if let Some(stdin) = stdin.as_mut() {
+                let _ = stdin.write_all(&input);
+            }
+        });
+        let out = child
+            .wait_with_output()
+            .map_err(|e| DiffBaseError::NoGit(crate::source::io_error_text(&e)))?;
+        let _ = writer.join();
+        if !out.status.success() {
+            return Ok(HashSet::new());
+        }
+        // `path NUL attribute NUL value NUL`, per path.
+        let fields: Vec<&[u8]> = out.stdout.split(|&b| b == 0).collect();
+        Ok(fields
+            .chunks(3)
+            .filter(|f| f.len() == 3 && f[2] == b"lfs")
+            .map(|f| String::from_utf8_lossy(f[0]).into_owned())
+            .collect())
+    }
+
+    /// The content a Git LFS pointer names, from the clone's own LFS objects
+    /// (`.git/lfs/objects/`); `None` when it was never fetched. Nothing is downloaded.
+    fn lfs_object(&self, pointer: &[u8]) -> Option<Vec<u8>> {
+        let text = std::str::from_utf8(pointer).ok()?;
+        let oid = text
+            .lines()
+            .find_map(|l| l.strip_prefix("oid sha256:"))?
+            .trim();
+        if oid.len() != 64 || !oid.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let size: Option<u64> = text
+            .lines()
+            .find_map(|l| l.strip_prefix("size "))
+            .and_then(|n| n.trim().parse().ok());
+        let common = self.output(&["rev-parse", "--git-common-dir"]).ok()??;
+        let common = PathBuf::from(String::from_utf8_lossy(&common).trim_end());
+        let common = if common.is_absolute() {
+            common
+        } else {
+            self.root.join(common)
+        };
+        let object = common
+            .join("lfs/objects")
+            .join(&oid[..2])
+            .join(&oid[2..4])
+            .join(oid);
+        let content = std::fs::read(object).ok()?;
+        (size.is_none_or(|n| n == content.len() as u64)).then_some(content)
     }
 
     /// The content of `path` at `commit`, `None` when it did not exist there.

@@ -278,6 +278,54 @@ fn entries_about_files_and_rules_not_linted_are_neither_stale_nor_dropped() {
     );
 }
 
+/// A file that cannot be read this time (a checkout without its Git LFS content, a
+/// truncated archive) was not searched: its entries are neither stale nor dropped when the
+/// baseline is written again, and they accept its findings once it reads again.
+#[test]
+fn entries_about_a_file_that_could_not_be_read_are_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (first, _) = legacy(d);
+    let shard = "data/train-00000-of-00002.jsonl";
+    run(d, &["--write-baseline", "baseline.json", "data"]);
+    let all = entries(&d.join("baseline.json"));
+    assert!(all.iter().any(|(path, _, _)| path == shard), "{all:?}");
+    std::fs::write(
+        d.join(shard),
+        "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n",
+    )
+    .expect("write the pointer");
+    let pointer = run(d, &["--baseline", "baseline.json", "data"]);
+    assert!(pointer.stdout.contains(" J006 "), "{}", pointer.stdout);
+    assert!(
+        !pointer.stderr.contains("no longer found")
+            && pointer.stdout.contains(", 0 entries no longer found"),
+        "{}{}",
+        pointer.stdout,
+        pointer.stderr
+    );
+    run(
+        d,
+        &[
+            "--baseline",
+            "baseline.json",
+            "--write-baseline",
+            "baseline.json",
+            "data",
+        ],
+    );
+    assert_eq!(entries(&d.join("baseline.json")), all);
+    write_lines(d, shard, &first);
+    let back = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(back.code, Some(0), "{}{}", back.stdout, back.stderr);
+    assert_eq!(
+        findings(&back.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        back.stdout
+    );
+}
+
 #[test]
 fn copies_of_one_example_are_counted() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -339,6 +387,14 @@ fn bad_baselines_are_errors_and_inputs_are_never_written() {
             "fingerprint \"xyz\" is not 16 hexadecimal digits",
         ),
         (
+            "{\"tunelint_baseline\": 1, \"findings\": [{\"path\": \"a\", \"rule\": \"D001\", \"fingerprint\": \"+42792a47601c524\"}]}",
+            "fingerprint \"+42792a47601c524\" is not 16 hexadecimal digits",
+        ),
+        (
+            "{\"tunelint_baseline\": 1, \"findings\": [{\"path\": \"a\", \"rule\": \"D001\", \"fingerprint\": \"042792a47601c524\", \"count\": 4294967295}, {\"path\": \"a\", \"rule\": \"D001\", \"fingerprint\": \"042792a47601c524\", \"count\": 1}]}",
+            "the counts of D001 \"042792a47601c524\" add up to more than 4294967295",
+        ),
+        (
             "{\"tunelint_baseline\": 1, \"findings\": [], \"extra\": 1}",
             "unknown field `extra`",
         ),
@@ -353,6 +409,15 @@ fn bad_baselines_are_errors_and_inputs_are_never_written() {
             bad.stderr
         );
     }
+    // A byte-order mark, as PowerShell and Notepad save UTF-8, is read past.
+    std::fs::write(
+        d.join("bom.json"),
+        "\u{feff}{\"tunelint_baseline\": 1, \"findings\": []}",
+    )
+    .expect("write");
+    let bom = run(d, &["--baseline", "bom.json", "data"]);
+    assert!(!bom.stderr.contains("bom.json"), "{}", bom.stderr);
+    assert_ne!(bom.code, Some(2), "{}", bom.stderr);
     // The data file named as the baseline too: a slip, told as one (not "no dataset files").
     let data = "data/train-00000-of-00002.jsonl";
     let both = run(d, &["--baseline", data, data]);

@@ -553,6 +553,137 @@ fn standard_input_named_as_a_file_is_refused() {
     }
 }
 
+/// A dataset kept in Git LFS: git holds and diffs its pointer, not its lines. The base's
+/// content is read from the clone's LFS objects (`.git/lfs/objects`), and the records are
+/// compared by hash; without that content every record is judged, with a note saying why.
+/// git-lfs is simulated by a clean filter that stores the object and writes the pointer,
+/// as `git lfs clean` does.
+#[cfg(unix)]
+#[test]
+fn a_dataset_in_git_lfs_is_compared_by_its_content() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    git_init(d);
+    let clean = d.join("lfs-clean.sh");
+    std::fs::write(
+        &clean,
+        r#"#!/bin/sh
+t=$(mktemp); cat > "$t"
+if head -c 40 "$t" | grep -q '^version https://git-lfs'; then cat "$t"; rm -f "$t"; exit 0; fi
+oid=$(sha256sum < "$t" | cut -d' ' -f1)
+dir="$(git rev-parse --git-common-dir)/lfs/objects/$(echo $oid | cut -c1-2)/$(echo $oid | cut -c3-4)"
+mkdir -p "$dir" && cp "$t" "$dir/$oid"
+printf 'version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize %s\n' "$oid" "$(wc -c < "$t" | tr -d ' ')"
+rm -f "$t"
+"#,
+    )
+    .expect("write the filter");
+    std::fs::set_permissions(&clean, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    git(
+        d,
+        &["config", "filter.lfs.clean", clean.to_str().expect("utf-8")],
+    );
+    git(d, &["config", "filter.lfs.smudge", "cat"]);
+    git(d, &["config", "filter.lfs.required", "true"]);
+    std::fs::write(d.join(".gitattributes"), "*.jsonl filter=lfs -text\n").expect("write");
+    let mut lines: Vec<String> = (0..6)
+        .map(|i| {
+            chat(
+                &format!("How do I do task {i}?"),
+                &format!("Open the menu and pick task {i}."),
+            )
+        })
+        .collect();
+    write_lines(d, TRAIN, &lines);
+    let base = commit_all(d, "data in LFS");
+    assert!(
+        git(d, &["cat-file", "blob", &format!("{base}:{TRAIN}")])
+            .starts_with("version https://git-lfs"),
+        "git holds the pointer"
+    );
+    lines.insert(2, chat("How do I cancel?", "FIXME"));
+    write_lines(d, TRAIN, &lines);
+    let judged = |out: &scratch::Run| {
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        doc["summary"]["diff_base"]["judged_records"].clone()
+    };
+    let out = run_as(d, "json", &["--diff-base", &base, "data"]);
+    assert_eq!(judged(&out), 1, "{}{}", out.stdout, out.stderr);
+    let out = run(d, &["--diff-base", &base, "data"]);
+    assert_eq!(
+        findings(&out.stdout),
+        [
+            "data/train.jsonl:3:71: C007 placeholder \"FIXME\" in assistant content; replace it with the real text"
+        ],
+        "{}",
+        out.stdout
+    );
+    // Without the base's content (a clone that fetched only the head's LFS objects).
+    std::fs::remove_dir_all(d.join(".git/lfs")).expect("remove the LFS objects");
+    let out = run_as(d, "json", &["--diff-base", &base, "data"]);
+    assert_eq!(judged(&out), 7, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(&format!(
+            "tunelint: note: --diff-base: data/train.jsonl is kept in Git LFS and its content at {base} is not in this clone, so every record of it is judged as changed"
+        )),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A submodule holding data (checked out with the repository) does not make `--diff-base .`
+/// read the submodule's repository: the working directory's is the one REV names, and the
+/// submodule's records are judged, with a note saying why.
+#[test]
+fn a_submodule_does_not_change_the_repository_compared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lib = dir.path().join("lib");
+    let d = &dir.path().join("super");
+    std::fs::create_dir_all(&lib).expect("mkdir");
+    std::fs::create_dir_all(d).expect("mkdir");
+    git_init(&lib);
+    write_lines(
+        &lib,
+        "eval.jsonl",
+        &[chat("What is two plus two?", "Four, since 2 + 2 = 4.")],
+    );
+    commit_all(&lib, "eval data");
+    let (mut lines, _) = legacy(d);
+    git(
+        d,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "--quiet",
+            lib.to_str().expect("utf-8"),
+            "sub",
+        ],
+    );
+    let base = commit_all(d, "with the submodule");
+    lines.push(chat("How do I cancel?", "FIXME"));
+    write_lines(d, TRAIN, &lines);
+    let out = run(d, &["--diff-base", &base, "."]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        findings(&out.stdout),
+        [
+            "data/train.jsonl:6:71: C007 placeholder \"FIXME\" in assistant content; replace it with the real text"
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(
+            "tunelint: note: --diff-base: sub/eval.jsonl is in a git submodule, whose history is not the repository's: every record of it is judged as changed"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn outside_a_git_repository_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
