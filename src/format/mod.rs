@@ -13,6 +13,7 @@ pub mod bedrock_claude;
 pub mod bedrock_nova;
 mod blocks;
 pub mod llama_factory;
+mod media;
 pub mod openai_chat;
 pub mod openai_preference;
 pub mod openai_rft;
@@ -195,6 +196,9 @@ pub fn normalize<'s>(
         }
         ctx.report(Code::S014, doc.span(doc.root()), message);
     }
+    if let Some(target) = ctx.settings.target {
+        trl::check_vision(doc, target, ctx);
+    }
     let conv = match format {
         FormatChoice::Auto | FormatChoice::OpenAiChat => openai_chat::normalize(doc, ctx),
         FormatChoice::OpenAiPreference => openai_preference::normalize(doc, ctx),
@@ -307,6 +311,12 @@ fn check_target_roles(
         let accepted = match message.role {
             // Already S004/S005 by the format.
             Role::Unknown => true,
+            // Already S005 by the vision check, as an error.
+            _ if ctx.vision
+                && written().is_some_and(|name| !trl::VISION_ROLES.contains(&name.as_str())) =>
+            {
+                true
+            }
             // The chat template sees the name as written (`human`, `gpt`, `observation`).
             _ if as_written => {
                 written().is_none_or(|name| target.roles.value.contains(&name.as_str()))

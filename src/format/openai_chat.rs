@@ -597,6 +597,8 @@ pub(crate) fn read_role_in(
         {
             super::role_named(name).unwrap_or(Role::Unknown)
         }
+        // Already S005 by the vision check, as an error (`format::trl::check_vision`).
+        None if ctx.vision => Role::Unknown,
         None => {
             let hint = match role_alias(name) {
                 Some(r) => format!(" (did you mean \"{r}\"?)"),
