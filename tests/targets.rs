@@ -355,6 +355,33 @@ fn a_role_trls_vision_collator_refuses_is_an_error() {
     );
 }
 
+/// axolotl's content parts give their text in `text`, `content` or `value` and say whether
+/// they are trained with `train` or `weight` (`_convert_content_parts`): read under
+/// `axolotl` whatever the spelling, a record of `value` text parts included, which
+/// LLaMA-Factory's v1 records share (detected as LLaMA-Factory's elsewhere, and still S014
+/// under axolotl where they carry what only LLaMA-Factory reads).
+#[test]
+fn axolotl_content_parts_in_each_spelling() {
+    let value = r#"{"messages": [{"role": "user", "content": [{"type": "text", "value": "What is 2+2? Please show the steps."}]}, {"role": "assistant", "content": [{"type": "text", "value": "Two plus two makes four."}]}]}"#;
+    let content_weight = r#"{"messages": [{"role": "user", "content": [{"type": "text", "content": "What is 2+2? Please show the steps."}]}, {"role": "assistant", "content": [{"type": "text", "content": "Let me think step by step.", "weight": 0}, {"type": "text", "content": " The answer is 4.", "weight": 1}]}]}"#;
+    let value_weight = r#"{"messages": [{"role": "user", "content": [{"type": "text", "value": "What is 3+3? Please show the steps."}]}, {"role": "assistant", "content": [{"type": "text", "value": "Let me add them.", "weight": 0}, {"type": "text", "value": " The answer is 6.", "weight": 1}]}]}"#;
+    for line in [value, content_weight, value_weight] {
+        let (code, out) = check(&[line], &["--target", "axolotl", "--select", "S"]);
+        assert_eq!((code, out.as_str()), (0, ""), "{line}");
+    }
+    // `value` parts alone are LLaMA-Factory's v1 shape too: its target reads them.
+    let (code, out) = check(&[value], &["--target", "llama-factory", "--select", "S"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // A LLaMA-Factory record axolotl would misread (`loss_weight`, a reasoning part).
+    let lf = r#"{"messages": [{"role": "user", "content": [{"type": "text", "value": "What is 2+2?"}], "loss_weight": 0.0}, {"role": "assistant", "content": [{"type": "reasoning", "value": "Add them."}, {"type": "text", "value": "Four."}], "loss_weight": 1.0}]}"#;
+    let (code, out) = check(&[lf], &["--target", "axolotl", "--select", "S014"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("S014 this record is in llama-factory format"),
+        "{out}"
+    );
+}
+
 /// An unknown role is told the roles the target takes when it names them as the file does
 /// (OpenAI's take `developer` and `function` too), and the format's otherwise (LLaMA-Factory
 /// lists ShareGPT's names, which an OpenAI-style file does not use).

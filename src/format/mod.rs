@@ -124,6 +124,24 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     }
 }
 
+/// [`detect`] under `target`: a record both LLaMA-Factory and axolotl read the same way
+/// (`messages` of text parts giving their text in `value`, see
+/// [`axolotl::reads_llama_factory_parts`]) is axolotl's under a target that reads axolotl's
+/// records and not LLaMA-Factory's, rather than a LLaMA-Factory record it does not read.
+pub fn detect_for(doc: &Document<'_, '_>, target: Option<&Target>) -> Option<FormatChoice> {
+    match detect(doc)? {
+        FormatChoice::LlamaFactory
+            if target.is_some_and(|t| {
+                t.accepts(FormatChoice::AxolotlChat.as_str())
+                    && !t.accepts(FormatChoice::LlamaFactory.as_str())
+            }) && axolotl::reads_llama_factory_parts(doc) =>
+        {
+            Some(FormatChoice::AxolotlChat)
+        }
+        detected => Some(detected),
+    }
+}
+
 /// The format a file is read in, from the format detected in its first records (`None`:
 /// no known shape) and the target: [`fit_target`], and for a file of no known shape OpenAI
 /// chat, or the target's own first format when it reads no OpenAI chat (so that what is
