@@ -382,6 +382,29 @@ fn axolotl_content_parts_in_each_spelling() {
     );
 }
 
+/// axolotl's multimodal datasets convert ShareGPT turns to messages and keep a `value` that
+/// is a list of content parts (`processing_strategies.py`): read under `axolotl`; an error
+/// elsewhere, saying who reads it.
+#[test]
+fn axolotl_reads_sharegpt_values_of_content_parts() {
+    let line = r#"{"conversations": [{"from": "human", "value": [{"type": "image", "url": "https://example.com/bee.jpg"}, {"type": "text", "text": "Describe this image in detail."}]}, {"from": "gpt", "value": [{"type": "text", "text": "The image is a bee on a flower."}]}]}"#;
+    let (code, out) = check(&[line], &["--target", "axolotl", "--select", "S"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[line], &["--select", "S"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            r#"S007 "value" is an array; expected a string; axolotl reads it (set `target`)"#
+        ),
+        "{out}"
+    );
+    let (_, out) = check(&[line], &["--target", "llama-factory", "--select", "S007"]);
+    assert!(
+        out.contains(r#"S007 "value" is an array; expected a string; axolotl reads it"#),
+        "{out}"
+    );
+}
+
 /// An unknown role is told the roles the target takes when it names them as the file does
 /// (OpenAI's take `developer` and `function` too), and the format's otherwise (LLaMA-Factory
 /// lists ShareGPT's names, which an OpenAI-style file does not use).

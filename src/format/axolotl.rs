@@ -348,7 +348,7 @@ fn read_flag_weight(doc: &Document<'_, '_>, value: NodeId) -> Option<bool> {
     }
 }
 
-fn read_content<'s>(
+pub(crate) fn read_content<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
     key: &str,

@@ -1639,7 +1639,7 @@ fn target_reads(ctx: &RecordContext<'_>, key: &str) -> bool {
 
 /// What S008 adds about the targets that read a key (none: nothing), with the way to say
 /// which one trains on the file when none is set.
-fn readers_note(ctx: &RecordContext<'_>, readers: &[&str]) -> String {
+pub(crate) fn readers_note(ctx: &RecordContext<'_>, readers: &[&str]) -> String {
     let set = if ctx.settings.target.is_none() {
         " (set `target`)"
     } else {

@@ -223,7 +223,8 @@ declare_rule! {
     /// `trl`, `axolotl` and `unsloth`, `image`, `audio` and `video` parts are read too, as a
     /// chat template takes them (TRL's vision datasets); under an OpenAI-family target they
     /// are S007. Image parts are checked by S012. In prompt-completion, Alpaca, ShareGPT and text records, a text field that is not a
-    /// string; in the TRL formats, a column that is neither a string nor a list of messages,
+    /// string (under `axolotl`, a ShareGPT `value` may be a list of content parts, as its
+    /// multimodal datasets read it; elsewhere the message says axolotl reads it); in the TRL formats, a column that is neither a string nor a list of messages,
     /// columns of one record in different forms (a list-of-messages prompt with a string
     /// completion), and an unpaired preference `label` that is not `true` or `false`.
     ///
