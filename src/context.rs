@@ -139,6 +139,10 @@ pub struct RecordContext<'a> {
     /// Set for a record that is not a whole line (an element of a `.json` array): spans are
     /// located from where it starts, over its lines.
     pub start: Option<RecordStart>,
+    /// Set for a record whose messages the target converts for its vision collator
+    /// ([`crate::target::Target::vision_messages`]): a role that conversion refuses has
+    /// been reported as an error, which the role checks do not repeat.
+    pub vision: bool,
 }
 
 impl<'a> RecordContext<'a> {
@@ -167,6 +171,7 @@ impl<'a> RecordContext<'a> {
             hidden: Vec::new(),
             mark: ColumnMark::default(),
             start: None,
+            vision: false,
         }
     }
 

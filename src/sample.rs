@@ -327,7 +327,7 @@ impl FileSampler<'_> {
         self.out.records += 1;
         let stratum = if self.request.by_category {
             if self.format.is_none() {
-                self.format = crate::format::detect(&doc);
+                self.format = crate::format::detect_for(&doc, self.settings.target);
             }
             let conv = self.format.and_then(|format| {
                 let mut scratch = Vec::new();
@@ -443,7 +443,7 @@ pub fn write_text(
             continue;
         };
         let format = match settings.format {
-            FormatChoice::Auto => crate::format::detect(&doc),
+            FormatChoice::Auto => crate::format::detect_for(&doc, settings.target),
             f => Some(f),
         };
         let mut scratch = Vec::new();

@@ -248,6 +248,163 @@ fn vision_records_as_a_chat_template_takes_them() {
     }
 }
 
+/// TRL's vision collators convert a record with `images` (or `image`) with
+/// `prepare_multimodal_messages`, which puts a placeholder for each image before the first
+/// user message whose content is a string, counts the `{"type": "image"}` parts without an
+/// image besides (not in tool messages), and raises when the count differs from the images.
+/// Data it takes is clean under `trl`; a mismatch is S012 there, and nothing under targets
+/// that do not count (axolotl, Unsloth) or without a target.
+#[test]
+fn trl_counts_the_images_against_their_placeholders() {
+    let clean = [
+        // No parts: TRL puts one placeholder per image before the first user message.
+        r#"{"images": ["a.png", "b.png"], "messages": [{"role": "system", "content": "You compare product photos."}, {"role": "user", "content": "Which of the two photos shows the damaged box?"}, {"role": "assistant", "content": "The second one: its corner is crushed."}]}"#,
+        r#"{"images": [], "messages": [{"role": "user", "content": "Can I return an opened parcel?"}, {"role": "assistant", "content": "Yes, within 30 days, with the receipt."}]}"#,
+        r#"{"images": null, "messages": [{"role": "user", "content": [{"type": "text", "text": "Can I return an opened parcel?"}]}, {"role": "assistant", "content": "Yes, within 30 days, with the receipt."}]}"#,
+        // One `image` is one image.
+        r#"{"image": "a.png", "messages": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "What is wrong with this parcel?"}]}, {"role": "assistant", "content": [{"type": "text", "text": "Its corner is crushed."}]}]}"#,
+        // A part that carries its image is no placeholder (the check leaves it alone).
+        r#"{"images": ["a.png"], "messages": [{"role": "user", "content": [{"type": "image", "image": "b.png"}, {"type": "image"}, {"type": "text", "text": "Which photo shows the crushed corner?"}]}, {"role": "assistant", "content": "The second one."}]}"#,
+        // Prompt-completion and preference: the prompt gets the images.
+        r#"{"images": ["a.png"], "prompt": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "What is wrong with this parcel?"}]}], "completion": [{"role": "assistant", "content": "Its corner is crushed."}]}"#,
+        r#"{"images": ["a.png"], "prompt": [{"role": "user", "content": "What is wrong with this parcel?"}], "chosen": [{"role": "assistant", "content": "Its corner is crushed."}], "rejected": [{"role": "assistant", "content": "Nothing at all."}]}"#,
+    ];
+    for line in clean {
+        let (code, out) = check(&[line], &["--target", "trl", "--select", "S005,S012"]);
+        assert_eq!((code, out.as_str()), (0, ""), "{line}");
+    }
+    let two_for_one = r#"{"images": ["a.png", "b.png"], "messages": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "What is shown in this picture?"}]}, {"role": "assistant", "content": [{"type": "text", "text": "A cat sitting on a mat."}]}]}"#;
+    let (code, out) = check(&[two_for_one], &["--target", "trl", "--select", "S"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        r#"data.jsonl:1:12: S012 2 images in "images" but 1 {"type": "image"} placeholder in the messages; TRL's vision collator raises ("Number of images provided (2) does not match number of image placeholders (1)", prepare_multimodal_messages): put one {"type": "image"} part where each image goes"#
+    );
+    // Text parts only: no placeholder, and none put in (no string content).
+    let none = r#"{"images": ["a.png"], "prompt": [{"role": "user", "content": [{"type": "text", "text": "What is wrong with this parcel?"}]}], "completion": [{"role": "assistant", "content": [{"type": "text", "text": "Its corner is crushed."}]}]}"#;
+    let (code, out) = check(&[none], &["--target", "trl", "--select", "S"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(r#"S012 1 image in "images" but 0 {"type": "image"} placeholders in the messages"#)
+            && out.contains("or give the first user message's content as a string for TRL to put the images before it"),
+        "{out}"
+    );
+    // Placeholders beside a string user message: TRL counts both.
+    let both = r#"{"images": ["a.png"], "messages": [{"role": "user", "content": "What is wrong with this parcel?"}, {"role": "assistant", "content": "Show me the other side."}, {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Here it is."}]}, {"role": "assistant", "content": "That side is fine."}]}"#;
+    let (code, out) = check(&[both], &["--target", "trl", "--select", "S"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(r#"S012 1 image in "images" but 2 {"type": "image"} placeholders in the messages"#)
+            && out.contains("it puts a placeholder for each image before the first user message whose content is a string"),
+        "{out}"
+    );
+    for args in [&["--target", "axolotl"][..], &["--target", "unsloth"], &[]] {
+        let (_, out) = check(
+            &[two_for_one, none, both],
+            &[args, &["--select", "S012"]].concat(),
+        );
+        assert_eq!(out, "", "{args:?}");
+    }
+}
+
+/// TRL's `prepare_multimodal_messages` raises on a role other than system, user, assistant
+/// and tool: in a record with images, `developer` (a TRL role otherwise), `function` and
+/// unknown names are one S005 error each under `trl`, in the prompt and the answers alike.
+#[test]
+fn a_role_trls_vision_collator_refuses_is_an_error() {
+    let developer = r#"{"images": ["a.png"], "messages": [{"role": "developer", "content": "Be brief and precise."}, {"role": "user", "content": "What is shown in this picture?"}, {"role": "assistant", "content": "A cat sitting on a mat."}]}"#;
+    let (code, out) = check(&[developer], &["--target", "trl"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        r#"data.jsonl:1:45: S005 role "developer" in a record with images; TRL's vision collator converts its messages with prepare_multimodal_messages, which raises on any role but system, user, assistant and tool ("Invalid role in message"): write "system""#
+    );
+    // Without images, `developer` is TRL's (Harmony).
+    let text_only = developer.replace(r#""images": ["a.png"], "#, "");
+    let (code, out) = check(&[&text_only], &["--target", "trl"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // One finding per role, not a warning beside the error.
+    let others = r#"{"image": "a.png", "messages": [{"role": "human", "content": "What is shown in this picture?"}, {"role": "assistant", "content": "A cat sitting on a mat."}, {"role": "function", "name": "lookup", "content": "cat"}]}"#;
+    let (code, out) = check(&[others], &["--target", "trl", "--select", "S005,S012"]);
+    assert_eq!(code, 1, "{out}");
+    let s005: Vec<&str> = out.lines().collect();
+    assert_eq!(s005.len(), 2, "{out}");
+    assert!(
+        s005[0].contains(r#"S005 role "human" in a record with images"#)
+            && s005[0].ends_with(r#"write "user""#),
+        "{out}"
+    );
+    assert!(
+        s005[1].contains(r#"S005 role "function" in a record with images"#)
+            && s005[1].ends_with(r#"write "tool""#),
+        "{out}"
+    );
+    let completion = r#"{"images": ["a.png"], "prompt": [{"role": "user", "content": "What is shown in this picture?"}], "completion": [{"role": "gpt", "content": "A cat sitting on a mat."}]}"#;
+    let (code, out) = check(&[completion], &["--target", "trl", "--select", "S005"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.contains(r#"S005 role "gpt" in a record with images"#),
+        "{out}"
+    );
+    // Other targets keep their own role rules.
+    let (code, out) = check(&[developer], &["--target", "unsloth", "--select", "S005"]);
+    assert!(
+        code == 0 && !out.contains("in a record with images"),
+        "{out}"
+    );
+}
+
+/// axolotl's content parts give their text in `text`, `content` or `value` and say whether
+/// they are trained with `train` or `weight` (`_convert_content_parts`): read under
+/// `axolotl` whatever the spelling, a record of `value` text parts included, which
+/// LLaMA-Factory's v1 records share (detected as LLaMA-Factory's elsewhere, and still S014
+/// under axolotl where they carry what only LLaMA-Factory reads).
+#[test]
+fn axolotl_content_parts_in_each_spelling() {
+    let value = r#"{"messages": [{"role": "user", "content": [{"type": "text", "value": "What is 2+2? Please show the steps."}]}, {"role": "assistant", "content": [{"type": "text", "value": "Two plus two makes four."}]}]}"#;
+    let content_weight = r#"{"messages": [{"role": "user", "content": [{"type": "text", "content": "What is 2+2? Please show the steps."}]}, {"role": "assistant", "content": [{"type": "text", "content": "Let me think step by step.", "weight": 0}, {"type": "text", "content": " The answer is 4.", "weight": 1}]}]}"#;
+    let value_weight = r#"{"messages": [{"role": "user", "content": [{"type": "text", "value": "What is 3+3? Please show the steps."}]}, {"role": "assistant", "content": [{"type": "text", "value": "Let me add them.", "weight": 0}, {"type": "text", "value": " The answer is 6.", "weight": 1}]}]}"#;
+    for line in [value, content_weight, value_weight] {
+        let (code, out) = check(&[line], &["--target", "axolotl", "--select", "S"]);
+        assert_eq!((code, out.as_str()), (0, ""), "{line}");
+    }
+    // `value` parts alone are LLaMA-Factory's v1 shape too: its target reads them.
+    let (code, out) = check(&[value], &["--target", "llama-factory", "--select", "S"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // A LLaMA-Factory record axolotl would misread (`loss_weight`, a reasoning part).
+    let lf = r#"{"messages": [{"role": "user", "content": [{"type": "text", "value": "What is 2+2?"}], "loss_weight": 0.0}, {"role": "assistant", "content": [{"type": "reasoning", "value": "Add them."}, {"type": "text", "value": "Four."}], "loss_weight": 1.0}]}"#;
+    let (code, out) = check(&[lf], &["--target", "axolotl", "--select", "S014"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("S014 this record is in llama-factory format"),
+        "{out}"
+    );
+}
+
+/// axolotl's multimodal datasets convert ShareGPT turns to messages and keep a `value` that
+/// is a list of content parts (`processing_strategies.py`): read under `axolotl`; an error
+/// elsewhere, saying who reads it.
+#[test]
+fn axolotl_reads_sharegpt_values_of_content_parts() {
+    let line = r#"{"conversations": [{"from": "human", "value": [{"type": "image", "url": "https://example.com/bee.jpg"}, {"type": "text", "text": "Describe this image in detail."}]}, {"from": "gpt", "value": [{"type": "text", "text": "The image is a bee on a flower."}]}]}"#;
+    let (code, out) = check(&[line], &["--target", "axolotl", "--select", "S"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[line], &["--select", "S"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            r#"S007 "value" is an array; expected a string; axolotl reads it (set `target`)"#
+        ),
+        "{out}"
+    );
+    let (_, out) = check(&[line], &["--target", "llama-factory", "--select", "S007"]);
+    assert!(
+        out.contains(r#"S007 "value" is an array; expected a string; axolotl reads it"#),
+        "{out}"
+    );
+}
+
 /// An unknown role is told the roles the target takes when it names them as the file does
 /// (OpenAI's take `developer` and `function` too), and the format's otherwise (LLaMA-Factory
 /// lists ShareGPT's names, which an OpenAI-style file does not use).

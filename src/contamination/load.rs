@@ -105,7 +105,9 @@ fn question(
 ) -> Option<String> {
     // The file's format is its first detected record's, as the engine reads a file.
     let chosen = match *format {
-        FormatChoice::Auto => format::detect(doc).map(|f| format::fit_target(f, settings.target)),
+        FormatChoice::Auto => {
+            format::detect_for(doc, settings.target).map(|f| format::fit_target(f, settings.target))
+        }
         f => Some(f),
     };
     if let Some(chosen) = chosen {

@@ -308,7 +308,9 @@ pub fn count_tokens(line: &str, settings: &Settings) -> Option<crate::tokens::Ex
     let mut parser = Parser::new();
     let doc = parser.parse(line).ok()?;
     let format = match settings.format {
-        FormatChoice::Auto => format::fit_target(format::detect(&doc)?, settings.target),
+        FormatChoice::Auto => {
+            format::fit_target(format::detect_for(&doc, settings.target)?, settings.target)
+        }
         chosen => chosen,
     };
     let mut scratch = Vec::new();

@@ -177,7 +177,7 @@ pub(super) fn plan(head: &[u8], offset: u64, settings: &Settings) -> Option<Plan
     }
     let format = match settings.format {
         FormatChoice::Auto => crate::format::resolve(
-            super::read::detect_array_format(&batch, &records),
+            super::read::detect_array_format(&batch, &records, settings.target),
             settings.target,
         ),
         chosen => chosen,

@@ -244,7 +244,8 @@ pub(super) fn read_job(
                         }
                     };
                     if format == FormatChoice::Auto {
-                        format = format::resolve(detect_format(&buf), settings.target);
+                        format =
+                            format::resolve(detect_format(&buf, settings.target), settings.target);
                     }
                     // Findings on line 1 go with the first chunk, to be sorted with its own.
                     send(findings(Vec::new(), 0, None, Some(format)));
@@ -443,7 +444,7 @@ pub(crate) fn whole_source_is_json(source: &InputSource) -> bool {
 /// chunk: when more of its records hold an answer than read as prompts for a grader, the file
 /// is supervised data whose first example lacks its answer, and the first answered record's
 /// format is the file's.
-fn detect_format(buf: &[u8]) -> Option<FormatChoice> {
+fn detect_format(buf: &[u8], target: Option<&crate::target::Target>) -> Option<FormatChoice> {
     let mut parser = Parser::new();
     let mut prompts = 0usize;
     let mut answered: (usize, Option<FormatChoice>) = (0, None);
@@ -454,7 +455,7 @@ fn detect_format(buf: &[u8]) -> Option<FormatChoice> {
         let Ok(doc) = parser.parse(s) else {
             continue;
         };
-        let detected = format::detect(&doc);
+        let detected = format::detect_for(&doc, target);
         if prompts == 0 {
             match detected {
                 Some(FormatChoice::OpenAiRft) => prompts = 1,
@@ -670,7 +671,10 @@ fn scan_array(
         if !*sent_format {
             *sent_format = true;
             if *format == FormatChoice::Auto {
-                *format = format::resolve(detect_array_format(batch, records), settings.target);
+                *format = format::resolve(
+                    detect_array_format(batch, records, settings.target),
+                    settings.target,
+                );
             }
             send(WorkKind::Findings {
                 diagnostics: Vec::new(),
@@ -808,6 +812,7 @@ pub(super) fn report_array_event(
 pub(super) fn detect_array_format(
     buf: &[u8],
     records: &[(usize, usize, RecordStart)],
+    target: Option<&crate::target::Target>,
 ) -> Option<FormatChoice> {
     let mut parser = Parser::new();
     for (start, end, _) in records.iter().take(1000) {
@@ -815,7 +820,7 @@ pub(super) fn detect_array_format(
             continue;
         };
         if let Ok(doc) = parser.parse(s)
-            && let Some(f) = format::detect(&doc)
+            && let Some(f) = format::detect_for(&doc, target)
         {
             return Some(f);
         }

@@ -2,7 +2,8 @@
 //! "tools"?}` whose messages carry `role`/`content` (or ShareGPT's `from`/`value`) and the
 //! per-turn training controls axolotl reads: `train` (true/false), `weight` (0/1) and
 //! `train_detail` (character ranges `{"begin_offset", "end_offset", "train"}`, offsets
-//! inclusive), or content parts `{"type": "text", "text", "train"?, "weight"?}`.
+//! inclusive), or content parts `{"type": "text", "text" | "content" | "value", "train"?,
+//! "weight"?}` (`_convert_content_parts`).
 //!
 //! Roles go through axolotl's default `roles` mapping (human and user, gpt and assistant,
 //! system, tool); any other name reaches the chat template unmapped, so it is S005 here,
@@ -38,8 +39,9 @@ const MESSAGE_KEYS: &[&str] = &[
 /// How many messages [`detect`] looks at for a `train` or `train_detail` key.
 const DETECT_MESSAGES: usize = 64;
 
-/// axolotl-chat when a message of `messages` or `conversations`, or one of its content
-/// parts, has a `train` key, or a message a `train_detail`: keys only axolotl reads.
+/// axolotl-chat when a message of `messages` or `conversations` has a `train` key or a
+/// `train_detail`, or one of its content parts a `train` or `weight` key, or its text in
+/// `content` rather than `text`: keys only axolotl reads (`_convert_content_parts`).
 pub(crate) fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     let root = doc.root();
     let list = doc
@@ -53,11 +55,48 @@ pub(crate) fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
                     || doc.get(m, "content").is_some_and(|c| {
                         doc.kind(c) == Kind::Array
                             && doc.elements(c).any(|p| {
-                                doc.kind(p) == Kind::Object && doc.get(p, "train").is_some()
+                                doc.kind(p) == Kind::Object
+                                    && (doc.get(p, "train").is_some()
+                                        || doc.get(p, "weight").is_some()
+                                        || (doc.get(p, "content").is_some()
+                                            && doc.get(p, "text").is_none()))
                             })
                     }))
         });
     marked.then_some(FormatChoice::AxolotlChat)
+}
+
+/// Whether axolotl's `chat_template` datasets read a record detected as LLaMA-Factory's as
+/// LLaMA-Factory does: `messages` (beside only the columns axolotl reads) whose content
+/// parts are all text parts, their text in `value` (which `_convert_content_parts` reads as
+/// it reads `text`), and no LLaMA-Factory `loss_weight`. Under a target that reads
+/// axolotl's records and not LLaMA-Factory's, such a record is axolotl's
+/// ([`super::detect_for`]); reasoning, tool-call and media parts are not (axolotl would
+/// read their `value` as text).
+pub(crate) fn reads_llama_factory_parts(doc: &Document<'_, '_>) -> bool {
+    let root = doc.root();
+    let Some(list) = doc.get(root, "messages") else {
+        return false;
+    };
+    doc.kind(list) == Kind::Array
+        && doc.members(root).all(|(k, _)| {
+            doc.str(k)
+                .is_some_and(|k| TOP_LEVEL_KEYS.contains(&k.as_ref()))
+        })
+        && doc.elements(list).all(|m| {
+            doc.kind(m) == Kind::Object
+                && doc.get(m, "loss_weight").is_none()
+                && doc.get(m, "content").is_none_or(|c| {
+                    doc.kind(c) != Kind::Array
+                        || doc.elements(c).all(|p| {
+                            doc.kind(p) == Kind::Object
+                                && doc
+                                    .get(p, "type")
+                                    .and_then(|t| doc.str(t))
+                                    .is_some_and(|t| t == "text")
+                        })
+                })
+        })
 }
 
 pub fn normalize<'s>(
@@ -309,7 +348,7 @@ fn read_flag_weight(doc: &Document<'_, '_>, value: NodeId) -> Option<bool> {
     }
 }
 
-fn read_content<'s>(
+pub(crate) fn read_content<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
     key: &str,
@@ -401,7 +440,7 @@ fn read_part<'s>(
                 doc.span(key),
                 other,
                 "an axolotl content part",
-                &["type", "text", "train", "weight"],
+                &["type", "text", "content", "value", "train", "weight"],
             ),
         }
     }

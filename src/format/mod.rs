@@ -13,6 +13,7 @@ pub mod bedrock_claude;
 pub mod bedrock_nova;
 mod blocks;
 pub mod llama_factory;
+mod media;
 pub mod openai_chat;
 pub mod openai_preference;
 pub mod openai_rft;
@@ -123,6 +124,24 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     }
 }
 
+/// [`detect`] under `target`: a record both LLaMA-Factory and axolotl read the same way
+/// (`messages` of text parts giving their text in `value`, see
+/// [`axolotl::reads_llama_factory_parts`]) is axolotl's under a target that reads axolotl's
+/// records and not LLaMA-Factory's, rather than a LLaMA-Factory record it does not read.
+pub fn detect_for(doc: &Document<'_, '_>, target: Option<&Target>) -> Option<FormatChoice> {
+    match detect(doc)? {
+        FormatChoice::LlamaFactory
+            if target.is_some_and(|t| {
+                t.accepts(FormatChoice::AxolotlChat.as_str())
+                    && !t.accepts(FormatChoice::LlamaFactory.as_str())
+            }) && axolotl::reads_llama_factory_parts(doc) =>
+        {
+            Some(FormatChoice::AxolotlChat)
+        }
+        detected => Some(detected),
+    }
+}
+
 /// The format a file is read in, from the format detected in its first records (`None`:
 /// no known shape) and the target: [`fit_target`], and for a file of no known shape OpenAI
 /// chat, or the target's own first format when it reads no OpenAI chat (so that what is
@@ -194,6 +213,9 @@ pub fn normalize<'s>(
             ));
         }
         ctx.report(Code::S014, doc.span(doc.root()), message);
+    }
+    if let Some(target) = ctx.settings.target {
+        trl::check_vision(doc, target, ctx);
     }
     let conv = match format {
         FormatChoice::Auto | FormatChoice::OpenAiChat => openai_chat::normalize(doc, ctx),
@@ -307,6 +329,12 @@ fn check_target_roles(
         let accepted = match message.role {
             // Already S004/S005 by the format.
             Role::Unknown => true,
+            // Already S005 by the vision check, as an error.
+            _ if ctx.vision
+                && written().is_some_and(|name| !trl::VISION_ROLES.contains(&name.as_str())) =>
+            {
+                true
+            }
             // The chat template sees the name as written (`human`, `gpt`, `observation`).
             _ if as_written => {
                 written().is_none_or(|name| target.roles.value.contains(&name.as_str()))

@@ -597,6 +597,8 @@ pub(crate) fn read_role_in(
         {
             super::role_named(name).unwrap_or(Role::Unknown)
         }
+        // Already S005 by the vision check, as an error (`format::trl::check_vision`).
+        None if ctx.vision => Role::Unknown,
         None => {
             let hint = match role_alias(name) {
                 Some(r) => format!(" (did you mean \"{r}\"?)"),
@@ -1637,7 +1639,7 @@ fn target_reads(ctx: &RecordContext<'_>, key: &str) -> bool {
 
 /// What S008 adds about the targets that read a key (none: nothing), with the way to say
 /// which one trains on the file when none is set.
-fn readers_note(ctx: &RecordContext<'_>, readers: &[&str]) -> String {
+pub(crate) fn readers_note(ctx: &RecordContext<'_>, readers: &[&str]) -> String {
     let set = if ctx.settings.target.is_none() {
         " (set `target`)"
     } else {

@@ -272,6 +272,11 @@ impl TurnWords<'static> {
 }
 
 impl TurnWords<'_> {
+    /// Whether these are ShareGPT's own words (`from` and `value`, no entry's tags).
+    fn is_sharegpt(&self) -> bool {
+        self.declared_by.is_none() && self.role_key == "from" && self.content_key == "value"
+    }
+
     /// The role a value of the role key names, and whether it is a function call.
     fn role(&self, name: &str) -> Option<(Role, bool)> {
         let is = |tag: Option<&str>| tag == Some(name);
@@ -427,12 +432,23 @@ pub(crate) fn read_turn_with<'s>(
             );
             Content::Missing
         }
+        // axolotl's multimodal datasets convert ShareGPT turns to messages and keep a list
+        // of content parts as the message's content (`processing_strategies.py`,
+        // `convert_legacy_format`); its chat_template datasets join the parts' text.
+        Some(v) if doc.kind(v) == Kind::Array && parts_read(words, ctx) => {
+            super::axolotl::read_content(doc, v, content_key, ctx)
+        }
         Some(v) if doc.kind(v) != Kind::String => {
+            let note = if doc.kind(v) == Kind::Array && words.is_sharegpt() {
+                super::openai_chat::readers_note(ctx, &parts_readers())
+            } else {
+                String::new()
+            };
             ctx.report(
                 Code::S007,
                 doc.span(v),
                 format!(
-                    "{} is {}; expected a string",
+                    "{} is {}; expected a string{note}",
                     quote(content_key),
                     describe(doc, v)
                 ),
@@ -453,6 +469,26 @@ pub(crate) fn read_turn_with<'s>(
         tool_calls,
         ..Message::new(role, role_span, span, content)
     })
+}
+
+/// The targets that read a ShareGPT turn's `value` as a list of content parts: those that
+/// read axolotl's chat records (axolotl).
+fn parts_readers() -> Vec<&'static str> {
+    crate::target::ALL
+        .iter()
+        .filter(|t| t.accepts(FormatChoice::AxolotlChat.as_str()))
+        .map(|t| t.name)
+        .collect()
+}
+
+/// Whether a ShareGPT turn's `value` may be a list of content parts: ShareGPT's own words,
+/// under a target that reads axolotl's chat records.
+fn parts_read(words: &TurnWords<'_>, ctx: &RecordContext<'_>) -> bool {
+    words.is_sharegpt()
+        && ctx
+            .settings
+            .target
+            .is_some_and(|t| t.accepts(FormatChoice::AxolotlChat.as_str()))
 }
 
 /// The pairs of words in which LLaMA-Factory's templates wrap a tool call

@@ -11,7 +11,7 @@ use crate::json::{Document, Kind, NodeId};
 use crate::record::{Content, Conversation, Message, Role, Text};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
-use crate::wording::{describe, with_article};
+use crate::wording::{describe, quote, with_article};
 
 /// Columns TRL's trainers read in every dataset type: the images of a vision-language
 /// example, the tool definitions and the chat template's arguments. Never reported.
@@ -219,4 +219,210 @@ pub(crate) fn check_answer_roles(
         }
     }
     reported
+}
+
+/// The roles TRL's `prepare_multimodal_messages` converts; it raises on any other
+/// ("Invalid role in message").
+pub(crate) const VISION_ROLES: &[&str] = &["system", "user", "assistant", "tool"];
+
+/// The columns of a record in `format` that TRL's vision collators hand to
+/// `prepare_multimodal_messages`, the one that gets the record's images first (SFT's
+/// `messages` or `prompt`, DPO's and KTO's `prompt`, GRPO's `prompt`); the answers are
+/// converted without images.
+fn vision_columns(format: FormatChoice) -> &'static [&'static str] {
+    match format.read_as() {
+        FormatChoice::OpenAiChat => &["messages"],
+        FormatChoice::TrlPromptCompletion | FormatChoice::TrlUnpairedPreference => {
+            &["prompt", "completion"]
+        }
+        FormatChoice::TrlPreference => &["prompt", "chosen", "rejected"],
+        FormatChoice::PromptOnly => &["prompt"],
+        _ => &[],
+    }
+}
+
+/// What one list of messages holds for `prepare_multimodal_messages`.
+#[derive(Default)]
+struct VisionScan {
+    /// `{"type": "image"}` parts without an image of their own, outside tool messages:
+    /// the placeholders it fills from the images column.
+    placeholders: usize,
+    /// A user message whose content is a string: it puts a placeholder for each image
+    /// before the first one.
+    string_user: bool,
+    /// An image part with an `"image"` key (its image, or a null): not a placeholder to TRL,
+    /// and a sign of data this check does not second-guess.
+    inline: bool,
+    /// A role it refuses (reported): it raises on that before it counts.
+    refused: bool,
+}
+
+/// Under a target that converts the messages of a record with images itself
+/// ([`crate::target::Target::vision_messages`]: TRL's `prepare_multimodal_messages`, which
+/// every TRL vision collator calls on a record of a dataset with an `images` or `image`
+/// column): S005 for a role it refuses, in every converted column, and S012 when the images
+/// differ in number from the placeholders of the first column (the `messages` or the
+/// `prompt`), counted as TRL counts them. Sets [`RecordContext::vision`] when it ran, so
+/// the role checks that follow do not repeat it. Before the format reads the record.
+pub(crate) fn check_vision(
+    doc: &Document<'_, '_>,
+    target: &crate::target::Target,
+    ctx: &mut RecordContext<'_>,
+) {
+    let root = doc.root();
+    if target.vision_messages.is_none() || !target.accepts(ctx.format.read_as().as_str()) {
+        return;
+    }
+    let images = doc.get(root, "images");
+    let image = doc.get(root, "image");
+    if images.is_none() && image.is_none() {
+        return;
+    }
+    let columns = vision_columns(ctx.format);
+    // Only conversational records are converted (a string prompt goes to the processor as
+    // it is).
+    if !columns
+        .first()
+        .and_then(|c| doc.get(root, c))
+        .is_some_and(|v| doc.kind(v) == Kind::Array)
+    {
+        return;
+    }
+    ctx.vision = true;
+    let mut scan = VisionScan::default();
+    for (i, name) in columns.iter().enumerate() {
+        let Some(list) = doc.get(root, name).filter(|&v| doc.kind(v) == Kind::Array) else {
+            continue;
+        };
+        let mut column = VisionScan::default();
+        scan_vision_messages(doc, list, i > 0, &mut column, ctx);
+        if i == 0 {
+            scan = column;
+        }
+    }
+    // The images the collator pairs with the placeholders: SFT, DPO and KTO read `image` as
+    // one image where a record has it, GRPO `images` first, so a record with both (or a
+    // null `image`, one image to SFT and none to GRPO) is left alone; `images` null is none.
+    let (count, key, node) = match (images, image) {
+        (Some(v), None) => match doc.kind(v) {
+            Kind::Array => (doc.len(v), "images", v),
+            Kind::Null => (0, "images", v),
+            _ => return,
+        },
+        (None, Some(v)) if doc.kind(v) != Kind::Null => (1, "image", v),
+        _ => return,
+    };
+    if scan.inline || scan.refused {
+        return;
+    }
+    let added = if scan.string_user { count } else { 0 };
+    let placeholders = scan.placeholders + added;
+    let explicit = scan.placeholders;
+    let first_name = columns.first().copied().unwrap_or("messages");
+    super::media::check_count(
+        ctx,
+        Code::S012,
+        doc.span(node),
+        &super::media::MediaCount {
+            count,
+            one: "image",
+            key,
+            placeholders,
+            placeholder: "{\"type\": \"image\"}",
+        },
+        || {
+            let raised = format!(
+                "TRL's vision collator raises (\"Number of images provided ({count}) does not \
+                 match number of image placeholders ({placeholders})\", \
+                 prepare_multimodal_messages)"
+            );
+            let part = "{\"type\": \"image\"}";
+            if scan.string_user {
+                format!(
+                    "{raised}: it puts a placeholder for each image before the first user \
+                     message whose content is a string, and counts the {} of {} besides; \
+                     leave those parts out, or give every user message's content as a list of \
+                     parts",
+                    super::media::things(explicit, &format!("{part} part")),
+                    quote(first_name)
+                )
+            } else if explicit == 0 {
+                format!(
+                    "{raised}: put one {part} part where each image goes, or give the first \
+                     user message's content as a string for TRL to put the images before it"
+                )
+            } else {
+                format!("{raised}: put one {part} part where each image goes")
+            }
+        },
+    );
+}
+
+/// Reads one converted column for [`check_vision`]: S005 on each role the conversion
+/// refuses, and what [`VisionScan`] counts. In an answer (a completion, a chosen or rejected
+/// reply), an OpenAI role other than the assistant's is already S005 by the format
+/// ([`check_answer_roles`]), so only other names are reported there.
+fn scan_vision_messages(
+    doc: &Document<'_, '_>,
+    list: NodeId,
+    answer: bool,
+    scan: &mut VisionScan,
+    ctx: &mut RecordContext<'_>,
+) {
+    for message in doc.elements(list) {
+        if doc.kind(message) != Kind::Object {
+            continue;
+        }
+        let role_node = doc.get(message, "role");
+        let role = role_node.and_then(|r| doc.str(r));
+        if let (Some(node), Some(name)) = (role_node, role.as_deref())
+            && !VISION_ROLES.contains(&name)
+            && !(answer && matches!(name, "developer" | "function"))
+        {
+            let hint = match super::role_named(name) {
+                Some(Role::System | Role::Developer) => Some("system"),
+                Some(Role::User) => Some("user"),
+                Some(Role::Assistant) => Some("assistant"),
+                Some(Role::Tool | Role::Function) => Some("tool"),
+                _ => openai_chat::role_alias(name),
+            };
+            let hint = hint.map_or(String::new(), |r| format!(": write {}", quote(r)));
+            scan.refused = true;
+            ctx.report(
+                Code::S005,
+                doc.span(node),
+                format!(
+                    "role {} in a record with images; TRL's vision collator converts its \
+                     messages with prepare_multimodal_messages, which raises on any role but \
+                     system, user, assistant and tool (\"Invalid role in message\"){hint}",
+                    quote(name)
+                ),
+            );
+        }
+        let content = doc.get(message, "content");
+        match content.map(|c| doc.kind(c)) {
+            Some(Kind::String) if role.as_deref() == Some("user") => scan.string_user = true,
+            Some(Kind::Array) if role.as_deref() != Some("tool") => {
+                for part in content.map(|c| doc.elements(c)).into_iter().flatten() {
+                    let is_image = doc.kind(part) == Kind::Object
+                        && doc
+                            .get(part, "type")
+                            .and_then(|t| doc.str(t))
+                            .is_some_and(|t| t == "image");
+                    if !is_image {
+                        continue;
+                    }
+                    // TRL fills a part without an "image" key. One with the key, even null
+                    // (a datasets column of parts carries every part's keys on each, null
+                    // where a part has none), is not counted.
+                    if doc.get(part, "image").is_some() {
+                        scan.inline = true;
+                    } else {
+                        scan.placeholders += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }

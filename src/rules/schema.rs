@@ -156,7 +156,10 @@ declare_rule! {
     /// a warning where the model's chat template decides; under `unsloth`, a ShareGPT role name
     /// its `standardize_sharegpt` does not map (tool turns among them) is an error, since the
     /// conversion raises on it; under `trl`, ShareGPT's `human` and `gpt` are a warning,
-    /// since TRL renames the keys but hands the names to the chat template as written. A
+    /// since TRL renames the keys but hands the names to the chat template as written; and
+    /// under `trl`, in a record with `images` or `image`, any role but `system`, `user`,
+    /// `assistant` and `tool` (`developer` included) is an error, since its vision collators
+    /// convert the messages with `prepare_multimodal_messages`, which raises on it. A
     /// record with an unknown role is left out of the conversation-order rules (O).
     ///
     /// ## Why is this bad?
@@ -220,7 +223,8 @@ declare_rule! {
     /// `trl`, `axolotl` and `unsloth`, `image`, `audio` and `video` parts are read too, as a
     /// chat template takes them (TRL's vision datasets); under an OpenAI-family target they
     /// are S007. Image parts are checked by S012. In prompt-completion, Alpaca, ShareGPT and text records, a text field that is not a
-    /// string; in the TRL formats, a column that is neither a string nor a list of messages,
+    /// string (under `axolotl`, a ShareGPT `value` may be a list of content parts, as its
+    /// multimodal datasets read it; elsewhere the message says axolotl reads it); in the TRL formats, a column that is neither a string nor a list of messages,
     /// columns of one record in different forms (a list-of-messages prompt with a string
     /// completion), and an unpaired preference `label` that is not `true` or `false`.
     ///
@@ -413,7 +417,11 @@ declare_rule! {
     /// one file, reported on the first record that brings the second kind; a LLaMA-Factory
     /// record whose `images` differ in number from the `<image>` placeholders of its messages
     /// (its multimodal templates stop the run; videos and audios against `<video>` and
-    /// `<audio>` are S007).
+    /// `<audio>` are S007); under `trl`, a record whose `images` (or one `image`) differ in
+    /// number from the `{"type": "image"}` placeholders of its `messages` or `prompt`, counted
+    /// as TRL's `prepare_multimodal_messages` counts them before it raises: the parts without
+    /// an image of their own outside tool messages, plus one per image put before the first
+    /// user message whose content is a string.
     ///
     /// ## Why is this bad?
     /// OpenAI's vision fine-tuning accepts images only in user messages, and providers cap

@@ -52,4 +52,5 @@ pub(super) const TARGET: Target = Target {
         value: "refused: a record holds \"system\" and \"messages\" and no other key",
         source: FORMAT,
     }),
+    vision_messages: None,
 };

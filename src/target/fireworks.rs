@@ -104,4 +104,5 @@ pub(super) const TARGET: Target = Target {
         source: DPO,
     }),
     extra_keys_refused: None,
+    vision_messages: None,
 };

@@ -207,6 +207,11 @@ pub struct Target {
     /// What becomes of ShareGPT turns' role names, where the target converts them itself
     /// rather than reading `human` and `gpt` as the user and the assistant (S005).
     pub sharegpt_roles: Option<Cited<ShareGptRoles>>,
+    /// Where the trainer converts the messages of a record with images itself before the
+    /// chat template sees them, and raises on what it cannot convert (TRL's
+    /// `prepare_multimodal_messages`): a role outside system, user, assistant and tool is
+    /// then S005, and image placeholders that do not match the images S012, both errors.
+    pub vision_messages: Option<Cited<&'static str>>,
 }
 
 /// How a target converts ShareGPT turns to role and content.
@@ -489,6 +494,10 @@ impl Target {
             (
                 "tool calls (S010, S011), as the chat template takes them",
                 self.chat_template_tools,
+            ),
+            (
+                "messages of a record with images (S005, S012, errors)",
+                self.vision_messages,
             ),
         ];
         for (what, cited) in worded {

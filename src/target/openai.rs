@@ -56,4 +56,5 @@ pub(super) const TARGET: Target = Target {
     sharegpt_roles: None,
     preference_one_turn: None,
     extra_keys_refused: None,
+    vision_messages: None,
 };

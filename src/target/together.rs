@@ -98,4 +98,5 @@ pub(super) const TARGET: Target = Target {
         value: "refused: the upload check fails on a top-level key the record's format does not read (\"Found extra column\")",
         source: CHECK,
     }),
+    vision_messages: None,
 };

@@ -76,4 +76,16 @@ pub(super) const TARGET: Target = Target {
     }),
     preference_one_turn: None,
     extra_keys_refused: None,
+    // SFT's, DPO's, KTO's and GRPO's vision collators convert a record with `images` or
+    // `image` with `prepare_multimodal_messages` (trl/data_utils.py), which raises on another
+    // role and on a count of image placeholders other than the images'.
+    vision_messages: Some(Cited {
+        value: "in a record with \"images\" or \"image\", prepare_multimodal_messages \
+                takes the roles system, user, assistant and tool only, and wants as many \
+                {\"type\": \"image\"} placeholders in the messages or prompt as there are \
+                images (none in a completion or answer); it puts one for each image before \
+                the first user message whose content is a string, so such a record needs no \
+                image parts of its own",
+        source: "https://github.com/huggingface/trl/blob/main/trl/data_utils.py",
+    }),
 };

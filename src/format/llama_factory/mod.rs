@@ -157,20 +157,25 @@ fn check_media_placeholders(
             .flat_map(|m| m.content.texts())
             .map(|t| t.value.matches(placeholder).count())
             .sum();
-        if count != placeholders {
-            let things =
-                |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-            ctx.report(
-                code,
-                value.map_or(doc.span(doc.root()), |v| doc.span(v)),
+        super::media::check_count(
+            ctx,
+            code,
+            value.map_or(doc.span(doc.root()), |v| doc.span(v)),
+            &super::media::MediaCount {
+                count,
+                one,
+                key: &key,
+                placeholders,
+                placeholder,
+            },
+            || {
                 format!(
-                    "{} in {} but {} in the messages; LLaMA-Factory's multimodal templates stop the run (\"The number of {many} does not match the number of {placeholder} tokens\"): put one {placeholder} where each {one} goes",
-                    things(count, one),
-                    quote(&key),
-                    things(placeholders, &format!("{placeholder} placeholder")),
-                ),
-            );
-        }
+                    "LLaMA-Factory's multimodal templates stop the run (\"The number of {many} does \
+                 not match the number of {placeholder} tokens\"): put one {placeholder} where \
+                 each {one} goes"
+                )
+            },
+        );
     }
 }
 
