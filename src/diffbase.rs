@@ -172,10 +172,12 @@ impl Changes {
         {
             return true;
         }
-        // A file that became a Git LFS pointer or binary since the base: the change broke it.
+        // A file that became binary since the base: the change broke it. A Git LFS pointer in
+        // the working tree is always news: git stores every LFS file as a pointer, so the base
+        // being one says nothing, and the checkout lacks the content the run should judge.
         if let Some(f) = file
             && f.unreadable == Some(d.code)
-            && f.base_unreadable != Some(d.code)
+            && (f.base_unreadable != Some(d.code) || d.code == Code::J006)
         {
             return true;
         }

@@ -1035,4 +1035,12 @@ fn a_file_made_unreadable_by_the_change_fails() {
         "{}",
         out.stdout
     );
+    // A Git LFS pointer at the base and now (a checkout without the LFS content): git
+    // stores every LFS file so, and nothing of it can be judged, so J006 is shown.
+    let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12\n";
+    std::fs::write(d.join(TRAIN), pointer).expect("write");
+    let pointed = commit_all(d, "pointer");
+    let out = run_as(d, "full", &["--diff-base", &pointed, "data"]);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(out.stdout.contains("error[J006]: "), "{}", out.stdout);
 }
