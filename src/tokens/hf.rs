@@ -3,8 +3,9 @@
 //!
 //! An example is rendered with the model's chat template the way `transformers`'
 //! `apply_chat_template(messages, tools=tools)` renders it (the template sees each message as
-//! written in the file, without its `null` keys, plus `bos_token`, `eos_token` and the other
-//! named special tokens of `tokenizer_config.json`), then encoded with the `tokenizers` crate
+//! written in the file, without its `null` keys and with its reasoning under both
+//! `reasoning_content` and `thinking`, plus `bos_token`, `eos_token` and the other named special
+//! tokens of `tokenizer_config.json`), then encoded with the `tokenizers` crate
 //! without adding special tokens, as `apply_chat_template(..., tokenize=True)` does. Byte-level
 //! BPE tokenizers (Qwen's, Llama 3's, Mistral NeMo's) are encoded by `ByteLevelBpe`
 //! (`src/tokens/bytelevel.rs`), which gives the crate's tokens at a fraction of its cost.
@@ -877,8 +878,8 @@ thread_local! {
     static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(Parser::new());
 }
 
-/// A message as `apply_chat_template` gets it: the object as written without its `null` keys
-/// when it has a `role` (OpenAI chat); otherwise (ShareGPT, Alpaca, ...) `role` and `content`
+/// A message as `apply_chat_template` gets it: the object as written without its `null` keys,
+/// its reasoning aliased ([`alias_reasoning`]), when it has a `role` (OpenAI chat); otherwise (ShareGPT, Alpaca, ...) `role` and `content`
 /// from the normalised conversation.
 fn message_value(parser: &mut Parser, m: &Message<'_>, line: &str) -> Value {
     if let Some(raw) = line.get(m.span.range())
@@ -888,7 +889,7 @@ fn message_value(parser: &mut Parser, m: &Message<'_>, line: &str) -> Value {
             .get(doc.root(), "role")
             .is_some_and(|r| doc.kind(r) == Kind::String)
     {
-        return json_value(&doc, doc.root(), true);
+        return alias_reasoning(json_value(&doc, doc.root(), true));
     }
     let mut map: indexmap::IndexMap<Value, Value> = indexmap::IndexMap::new();
     map.insert(Value::from("role"), Value::from(m.role.as_str()));
@@ -896,6 +897,39 @@ fn message_value(parser: &mut Parser, m: &Message<'_>, line: &str) -> Value {
         Value::from("content"),
         Value::from(m.content.joined_text().into_owned()),
     );
+    Value::from(map)
+}
+
+/// The names a message's reasoning goes by, in the order `transformers` looks for it
+/// (`_REASONING_FIELDS` in `transformers/utils/chat_template_utils.py`).
+const REASONING_FIELDS: [&str; 3] = ["reasoning_content", "thinking", "reasoning"];
+
+/// `message` as `transformers` 5 passes it to the template (`_alias_reasoning_fields`): when it
+/// has reasoning under any of [`REASONING_FIELDS`], the first of them is copied to both
+/// `reasoning_content` (Qwen3's, DeepSeek's and GLM's templates read it) and `thinking`
+/// (gpt-oss's), so that a template sees the reasoning whichever name the data uses (Together's
+/// `reasoning`, say). Python builds `{"thinking": r, **message, "reasoning_content": r}`: a
+/// `thinking` the message has keeps its value, and the key order (which `tojson` and
+/// `.items()` show) is Python's: `thinking` first, `reasoning_content` where it was or last.
+fn alias_reasoning(message: Value) -> Value {
+    let Some(reasoning) = REASONING_FIELDS.iter().find_map(|key| {
+        message
+            .get_attr(key)
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_none())
+    }) else {
+        return message;
+    };
+    let Ok(keys) = message.try_iter() else {
+        return message;
+    };
+    let mut map: indexmap::IndexMap<Value, Value> = indexmap::IndexMap::new();
+    map.insert(Value::from("thinking"), reasoning.clone());
+    for key in keys {
+        let value = message.get_item(&key).unwrap_or_default();
+        map.insert(key, value);
+    }
+    map.insert(Value::from("reasoning_content"), reasoning);
     Value::from(map)
 }
 
