@@ -1449,3 +1449,70 @@ fn templates_see_and_print_what_they_do_in_transformers() {
     // The templates fail where they should: tojson of no content, a loop over no tools.
     assert!(failed >= 2, "{failed} failed");
 }
+
+/// A model saved by today's `save_pretrained` with several templates keeps them as files:
+/// `chat_template.jinja` (the default) and `additional_chat_templates/NAME.jinja`. As
+/// `transformers` does, an example with tools (even none: `"tools": []`) is rendered with
+/// `tool_use`, one without with the default; the counts are compared with `transformers`
+/// loading the same directory.
+#[test]
+fn additional_chat_templates_are_chosen_as_transformers_chooses_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = dir.path().join("model");
+    std::fs::create_dir_all(model.join("additional_chat_templates")).expect("mkdir");
+    for file in ["tokenizer.json", "tokenizer_config.json"] {
+        std::fs::copy(tokenizer("bpe-chatml").join(file), model.join(file)).expect("copy");
+    }
+    std::fs::copy(
+        template("chatml_qwen.jinja"),
+        model.join("chat_template.jinja"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        template("tool_use_loop.jinja"),
+        model.join("additional_chat_templates/tool_use.jinja"),
+    )
+    .expect("copy");
+    use serde_json::json;
+    let tools = json!([{"type": "function", "function": {"name": "lookup", "description": "Looks up", "parameters": {"type": "object", "properties": {}}}}]);
+    let turn =
+        json!([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]);
+    let lines: Vec<String> = [
+        json!({"messages": turn}),
+        json!({"tools": tools, "messages": turn}),
+        json!({"tools": [], "messages": turn}),
+    ]
+    .iter()
+    .map(|e| e.to_string())
+    .collect();
+    let loaded = settings_with(load(&model, None).expect("loads"));
+    let got: Vec<Option<(u64, u64)>> = lines
+        .iter()
+        .map(|l| count_tokens(l, &loaded).map(|t| (t.total, t.trainable)))
+        .collect();
+    // Without transformers, the tool_use template at least renders the tool list.
+    assert!(
+        got[1].unwrap_or_default().0 > got[0].unwrap_or_default().0 + 10,
+        "{got:?}"
+    );
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let expected = oracle_counts(&python, &lines, &[(model.clone(), PathBuf::from("-"))]);
+    let want: Vec<Option<(u64, u64)>> = expected
+        .lines()
+        .map(|row| {
+            let cells: Vec<&str> = row.split('\t').collect();
+            (cells[2] != "error").then(|| {
+                (
+                    cells[2].parse().expect("total"),
+                    cells[3].parse().expect("trained"),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(got, want, "tunelint, then transformers");
+}

@@ -60,7 +60,8 @@ pub struct Model {
     /// The chat template, or why there is none (a base model's files: plain text is still
     /// counted, a conversation is not).
     template: Result<ChatTemplate, String>,
-    /// `tokenizer_config.json`'s template named `tool_use`, used for examples with tools.
+    /// The template named `tool_use` (in `tokenizer_config.json`, or
+    /// `additional_chat_templates/tool_use.jinja`), used for examples with tools.
     tool_template: Option<ChatTemplate>,
     specials: Vec<(String, Value)>,
     /// No token stands for less than one byte of text once normalised, and normalising
@@ -164,11 +165,40 @@ impl Model {
             compile(&source, shown(p))
         };
         let jinja = dir.join("chat_template.jinja");
+        // Templates saved as files (`save_pretrained` writes them so): chat_template.jinja is
+        // "default", and each additional_chat_templates/NAME.jinja is NAME; when there is any,
+        // transformers ignores tokenizer_config.json's "chat_template".
+        let mut named: Vec<(String, PathBuf)> = Vec::new();
+        if files.chat_template.is_none() {
+            if jinja.is_file() {
+                named.push(("default".into(), jinja.clone()));
+            }
+            named.extend(additional_templates(&dir.join("additional_chat_templates")));
+        }
+        // A later file of the same name (additional_chat_templates/default.jinja) wins, as in
+        // transformers' dict.
+        let named_file = |name: &str| named.iter().rev().find(|(n, _)| n == name).map(|(_, p)| p);
         let mut tool_template = None;
+        let mut template_files: Vec<PathBuf> = files
+            .chat_template
+            .map(Path::to_path_buf)
+            .into_iter()
+            .collect();
         let template = if let Some(p) = files.chat_template {
             Ok(read_template(p)?)
-        } else if jinja.is_file() {
-            Ok(read_template(&jinja)?)
+        } else if !named.is_empty() {
+            if let Some(p) = named_file("tool_use") {
+                tool_template = Some(read_template(p)?);
+                template_files.push(p.clone());
+            }
+            let Some(default) = named_file("default") else {
+                return Err(format!(
+                    "{} has several chat templates and none named \"default\" (no chat_template.jinja); name one with [tokens] chat_template",
+                    shown(&dir.join("additional_chat_templates"))
+                ));
+            };
+            template_files.push(default.clone());
+            Ok(read_template(default)?)
         } else {
             let origin = format!("{} (chat_template)", shown(&config_path));
             match config.as_ref().and_then(|c| c.get("chat_template")) {
@@ -233,11 +263,7 @@ impl Model {
         if map.is_some() {
             read.push(map_path);
         }
-        match files.chat_template {
-            Some(p) => read.push(p.to_path_buf()),
-            None if jinja.is_file() => read.push(jinja.clone()),
-            None => {}
-        }
+        read.extend(template_files);
         Ok(Model {
             files: read,
             name: shown(path),
@@ -287,7 +313,8 @@ impl Model {
             return Ok(self.plain_text(conv));
         }
         let input = Input::new(conv, line);
-        let template = self.template_for(input.tools.is_some())?;
+        // `"tools": null` is no tools to transformers, which picks the template by `tools is not None`.
+        let template = self.template_for(input.tools.as_ref().is_some_and(|t| !t.is_none()))?;
         let render = |messages: &Value, generation_prompt: bool| {
             template
                 .render(
@@ -395,7 +422,8 @@ impl Model {
             return Ok(self.plain_text(conv));
         }
         let input = Input::new(conv, line);
-        let template = self.template_for(input.tools.is_some())?;
+        // `"tools": null` is no tools to transformers, which picks the template by `tools is not None`.
+        let template = self.template_for(input.tools.as_ref().is_some_and(|t| !t.is_none()))?;
         let full = template
             .render(
                 &Value::from(input.messages),
@@ -792,6 +820,27 @@ pub struct Turn {
     /// assistant messages one to one.
     pub message: usize,
     pub text: Range<usize>,
+}
+
+/// The templates of a model's `additional_chat_templates/` directory, by name (the file name
+/// without `.jinja`), sorted; none when there is no such directory.
+fn additional_templates(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut named: Vec<(String, PathBuf)> = entries
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let name = path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".jinja")?
+                .to_string();
+            path.is_file().then_some((name, path))
+        })
+        .collect();
+    named.sort();
+    named
 }
 
 /// A JSON file beside the tokenizer that a model may not have (`tokenizer_config.json`,
