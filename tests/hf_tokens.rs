@@ -1319,3 +1319,200 @@ fn special_tokens_come_from_special_tokens_map_json_too() {
     );
     assert!(!stdout.contains("T003"), "{stdout}");
 }
+
+/// Runs `oracle.py count` on `lines` with each (model directory, template) of `pairs`; its
+/// rows, `pair <tab> line <tab> total <tab> trained` or `pair <tab> line <tab> error`.
+fn oracle_counts(python: &str, lines: &[String], pairs: &[(PathBuf, PathBuf)]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("examples.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").expect("write");
+    let output = dir.path().join("expected.tsv");
+    let mut args: Vec<&std::ffi::OsStr> =
+        vec!["count".as_ref(), input.as_os_str(), output.as_os_str()];
+    for (t, tpl) in pairs {
+        args.push(t.as_os_str());
+        args.push(tpl.as_os_str());
+    }
+    let out = Process::new(python)
+        .arg(fixtures().join("oracle.py"))
+        .args(&args)
+        .env("HF_HUB_OFFLINE", "1")
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "oracle.py failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(&output).expect("read")
+}
+
+/// What a template sees and prints, compared with `transformers` on the constructs of real
+/// templates where Jinja2 and MiniJinja differ (`python_semantics.jinja`,
+/// `tool_use_loop.jinja`): a message's reasoning under all three of its names (Qwen3 reads
+/// `reasoning_content`, gpt-oss `thinking`, Together writes `reasoning`), `none is iterable`,
+/// a loop over no tools, `tojson` of a missing content, and numbers printed as Python prints
+/// them (floats as `repr`, integers past 64 bits in full).
+#[test]
+fn templates_see_and_print_what_they_do_in_transformers() {
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    use serde_json::json;
+    let user = json!({"role": "user", "content": "What is 2 + 2?"});
+    let answer = |extra: serde_json::Value| {
+        let mut m = json!({"role": "assistant", "content": "4."});
+        for (k, v) in extra.as_object().expect("object") {
+            m[k] = v.clone();
+        }
+        json!({"messages": [user, m]})
+    };
+    let why = "Two and two make four, as counting shows.";
+    let tools = json!([{"type": "function", "function": {"name": "lookup", "description": "Looks up", "parameters": {"type": "object", "properties": {"x": {"type": "number", "minimum": 1e-05}}}}}]);
+    let call = |args: serde_json::Value, content: Option<&str>| {
+        let mut m = json!({"role": "assistant", "tool_calls": [{"type": "function", "function": {"name": "lookup", "arguments": args}}]});
+        if let Some(c) = content {
+            m["content"] = json!(c);
+        }
+        json!({"tools": tools, "messages": [user, m, {"role": "tool", "content": "done"}, {"role": "assistant", "content": "Done."}]})
+    };
+    let examples = [
+        answer(json!({})),
+        answer(json!({"reasoning_content": why})),
+        answer(json!({"reasoning": why})),
+        answer(json!({"thinking": why})),
+        answer(json!({"thinking": "Own thoughts.", "reasoning": why})),
+        answer(json!({"reasoning": why, "reasoning_content": "Other thoughts."})),
+        answer(json!({"reasoning_content": "", "thinking": null})),
+        json!({"tools": [], "messages": [user, {"role": "assistant", "content": "4."}]}),
+        json!({"tools": tools, "messages": [user, {"role": "assistant", "content": "4."}]}),
+        call(
+            json!({"a": 0.5, "b": 1e-05, "c": 1.5e16, "d": 1e100, "e": 123456789.12345679, "f": 100.0, "g": -0.0001, "h": 2.5e-7}),
+            Some(""),
+        ),
+        call(
+            serde_json::from_str(r#"{"big": 123456789012345678901234567890, "u64": 12345678901234567890, "neg": -98765432109876543210, "list": [1, 2.0, 3e21]}"#).expect("json"),
+            Some("Looking it up."),
+        ),
+        call(json!({"q": "x"}), None),
+    ];
+    let lines: Vec<String> = examples.iter().map(|e| e.to_string()).collect();
+    let chatml = tokenizer("bpe-chatml");
+    let pairs: Vec<(PathBuf, PathBuf)> = ["python_semantics.jinja", "tool_use_loop.jinja"]
+        .iter()
+        .map(|name| (chatml.clone(), template(name)))
+        .collect();
+    let expected = oracle_counts(&python, &lines, &pairs);
+    let models: Vec<Settings> = pairs
+        .iter()
+        .map(|(t, tpl)| settings_with(load(t, Some(tpl)).expect("loads")))
+        .collect();
+    let mut wrong = Vec::new();
+    let mut failed = 0;
+    for row in expected.lines() {
+        let cells: Vec<&str> = row.split('\t').collect();
+        let pair: usize = cells[0].parse().expect("pair");
+        let i: usize = cells[1].parse().expect("line");
+        let want = match cells[2] {
+            "error" => None,
+            total => Some((
+                total.parse::<u64>().expect("total"),
+                cells[3].parse::<u64>().expect("trained"),
+            )),
+        };
+        failed += usize::from(want.is_none());
+        let got = count_tokens(&lines[i], &models[pair]).map(|t| (t.total, t.trainable));
+        if got != want {
+            wrong.push(format!(
+                "{}: line {}: tunelint (total, trained) {got:?}, transformers {want:?}\n  {}",
+                pairs[pair]
+                    .1
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy(),
+                i + 1,
+                lines[i]
+            ));
+        }
+    }
+    assert_eq!(expected.lines().count(), lines.len() * pairs.len());
+    assert!(
+        wrong.is_empty(),
+        "{} of {} differ:\n{}",
+        wrong.len(),
+        lines.len() * pairs.len(),
+        wrong.join("\n")
+    );
+    // The templates fail where they should: tojson of no content, a loop over no tools.
+    assert!(failed >= 2, "{failed} failed");
+}
+
+/// A model saved by today's `save_pretrained` with several templates keeps them as files:
+/// `chat_template.jinja` (the default) and `additional_chat_templates/NAME.jinja`. As
+/// `transformers` does, an example with tools (even none: `"tools": []`) is rendered with
+/// `tool_use`, one without with the default; the counts are compared with `transformers`
+/// loading the same directory.
+#[test]
+fn additional_chat_templates_are_chosen_as_transformers_chooses_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = dir.path().join("model");
+    std::fs::create_dir_all(model.join("additional_chat_templates")).expect("mkdir");
+    for file in ["tokenizer.json", "tokenizer_config.json"] {
+        std::fs::copy(tokenizer("bpe-chatml").join(file), model.join(file)).expect("copy");
+    }
+    std::fs::copy(
+        template("chatml_qwen.jinja"),
+        model.join("chat_template.jinja"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        template("tool_use_loop.jinja"),
+        model.join("additional_chat_templates/tool_use.jinja"),
+    )
+    .expect("copy");
+    use serde_json::json;
+    let tools = json!([{"type": "function", "function": {"name": "lookup", "description": "Looks up", "parameters": {"type": "object", "properties": {}}}}]);
+    let turn =
+        json!([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]);
+    let lines: Vec<String> = [
+        json!({"messages": turn}),
+        json!({"tools": tools, "messages": turn}),
+        json!({"tools": [], "messages": turn}),
+    ]
+    .iter()
+    .map(|e| e.to_string())
+    .collect();
+    let loaded = settings_with(load(&model, None).expect("loads"));
+    let got: Vec<Option<(u64, u64)>> = lines
+        .iter()
+        .map(|l| count_tokens(l, &loaded).map(|t| (t.total, t.trainable)))
+        .collect();
+    // Without transformers, the tool_use template at least renders the tool list.
+    assert!(
+        got[1].unwrap_or_default().0 > got[0].unwrap_or_default().0 + 10,
+        "{got:?}"
+    );
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let expected = oracle_counts(&python, &lines, &[(model.clone(), PathBuf::from("-"))]);
+    let want: Vec<Option<(u64, u64)>> = expected
+        .lines()
+        .map(|row| {
+            let cells: Vec<&str> = row.split('\t').collect();
+            (cells[2] != "error").then(|| {
+                (
+                    cells[2].parse().expect("total"),
+                    cells[3].parse().expect("trained"),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(got, want, "tunelint, then transformers");
+}

@@ -3,8 +3,9 @@
 //!
 //! An example is rendered with the model's chat template the way `transformers`'
 //! `apply_chat_template(messages, tools=tools)` renders it (the template sees each message as
-//! written in the file, without its `null` keys, plus `bos_token`, `eos_token` and the other
-//! named special tokens of `tokenizer_config.json`), then encoded with the `tokenizers` crate
+//! written in the file, without its `null` keys and with its reasoning under both
+//! `reasoning_content` and `thinking`, plus `bos_token`, `eos_token` and the other named special
+//! tokens of `tokenizer_config.json`), then encoded with the `tokenizers` crate
 //! without adding special tokens, as `apply_chat_template(..., tokenize=True)` does. Byte-level
 //! BPE tokenizers (Qwen's, Llama 3's, Mistral NeMo's) are encoded by `ByteLevelBpe`
 //! (`src/tokens/bytelevel.rs`), which gives the crate's tokens at a fraction of its cost.
@@ -59,7 +60,8 @@ pub struct Model {
     /// The chat template, or why there is none (a base model's files: plain text is still
     /// counted, a conversation is not).
     template: Result<ChatTemplate, String>,
-    /// `tokenizer_config.json`'s template named `tool_use`, used for examples with tools.
+    /// The template named `tool_use` (in `tokenizer_config.json`, or
+    /// `additional_chat_templates/tool_use.jinja`), used for examples with tools.
     tool_template: Option<ChatTemplate>,
     specials: Vec<(String, Value)>,
     /// No token stands for less than one byte of text once normalised, and normalising
@@ -163,11 +165,40 @@ impl Model {
             compile(&source, shown(p))
         };
         let jinja = dir.join("chat_template.jinja");
+        // Templates saved as files (`save_pretrained` writes them so): chat_template.jinja is
+        // "default", and each additional_chat_templates/NAME.jinja is NAME; when there is any,
+        // transformers ignores tokenizer_config.json's "chat_template".
+        let mut named: Vec<(String, PathBuf)> = Vec::new();
+        if files.chat_template.is_none() {
+            if jinja.is_file() {
+                named.push(("default".into(), jinja.clone()));
+            }
+            named.extend(additional_templates(&dir.join("additional_chat_templates")));
+        }
+        // A later file of the same name (additional_chat_templates/default.jinja) wins, as in
+        // transformers' dict.
+        let named_file = |name: &str| named.iter().rev().find(|(n, _)| n == name).map(|(_, p)| p);
         let mut tool_template = None;
+        let mut template_files: Vec<PathBuf> = files
+            .chat_template
+            .map(Path::to_path_buf)
+            .into_iter()
+            .collect();
         let template = if let Some(p) = files.chat_template {
             Ok(read_template(p)?)
-        } else if jinja.is_file() {
-            Ok(read_template(&jinja)?)
+        } else if !named.is_empty() {
+            if let Some(p) = named_file("tool_use") {
+                tool_template = Some(read_template(p)?);
+                template_files.push(p.clone());
+            }
+            let Some(default) = named_file("default") else {
+                return Err(format!(
+                    "{} has several chat templates and none named \"default\" (no chat_template.jinja); name one with [tokens] chat_template",
+                    shown(&dir.join("additional_chat_templates"))
+                ));
+            };
+            template_files.push(default.clone());
+            Ok(read_template(default)?)
         } else {
             let origin = format!("{} (chat_template)", shown(&config_path));
             match config.as_ref().and_then(|c| c.get("chat_template")) {
@@ -232,11 +263,7 @@ impl Model {
         if map.is_some() {
             read.push(map_path);
         }
-        match files.chat_template {
-            Some(p) => read.push(p.to_path_buf()),
-            None if jinja.is_file() => read.push(jinja.clone()),
-            None => {}
-        }
+        read.extend(template_files);
         Ok(Model {
             files: read,
             name: shown(path),
@@ -286,7 +313,8 @@ impl Model {
             return Ok(self.plain_text(conv));
         }
         let input = Input::new(conv, line);
-        let template = self.template_for(input.tools.is_some())?;
+        // `"tools": null` is no tools to transformers, which picks the template by `tools is not None`.
+        let template = self.template_for(input.tools.as_ref().is_some_and(|t| !t.is_none()))?;
         let render = |messages: &Value, generation_prompt: bool| {
             template
                 .render(
@@ -394,7 +422,8 @@ impl Model {
             return Ok(self.plain_text(conv));
         }
         let input = Input::new(conv, line);
-        let template = self.template_for(input.tools.is_some())?;
+        // `"tools": null` is no tools to transformers, which picks the template by `tools is not None`.
+        let template = self.template_for(input.tools.as_ref().is_some_and(|t| !t.is_none()))?;
         let full = template
             .render(
                 &Value::from(input.messages),
@@ -793,6 +822,27 @@ pub struct Turn {
     pub text: Range<usize>,
 }
 
+/// The templates of a model's `additional_chat_templates/` directory, by name (the file name
+/// without `.jinja`), sorted; none when there is no such directory.
+fn additional_templates(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut named: Vec<(String, PathBuf)> = entries
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let name = path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".jinja")?
+                .to_string();
+            path.is_file().then_some((name, path))
+        })
+        .collect();
+    named.sort();
+    named
+}
+
 /// A JSON file beside the tokenizer that a model may not have (`tokenizer_config.json`,
 /// `special_tokens_map.json`): `None` when it is missing, an error when it cannot be read or
 /// is not JSON.
@@ -877,8 +927,8 @@ thread_local! {
     static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(Parser::new());
 }
 
-/// A message as `apply_chat_template` gets it: the object as written without its `null` keys
-/// when it has a `role` (OpenAI chat); otherwise (ShareGPT, Alpaca, ...) `role` and `content`
+/// A message as `apply_chat_template` gets it: the object as written without its `null` keys,
+/// its reasoning aliased ([`alias_reasoning`]), when it has a `role` (OpenAI chat); otherwise (ShareGPT, Alpaca, ...) `role` and `content`
 /// from the normalised conversation.
 fn message_value(parser: &mut Parser, m: &Message<'_>, line: &str) -> Value {
     if let Some(raw) = line.get(m.span.range())
@@ -888,7 +938,7 @@ fn message_value(parser: &mut Parser, m: &Message<'_>, line: &str) -> Value {
             .get(doc.root(), "role")
             .is_some_and(|r| doc.kind(r) == Kind::String)
     {
-        return json_value(&doc, doc.root(), true);
+        return alias_reasoning(json_value(&doc, doc.root(), true));
     }
     let mut map: indexmap::IndexMap<Value, Value> = indexmap::IndexMap::new();
     map.insert(Value::from("role"), Value::from(m.role.as_str()));
@@ -896,6 +946,39 @@ fn message_value(parser: &mut Parser, m: &Message<'_>, line: &str) -> Value {
         Value::from("content"),
         Value::from(m.content.joined_text().into_owned()),
     );
+    Value::from(map)
+}
+
+/// The names a message's reasoning goes by, in the order `transformers` looks for it
+/// (`_REASONING_FIELDS` in `transformers/utils/chat_template_utils.py`).
+const REASONING_FIELDS: [&str; 3] = ["reasoning_content", "thinking", "reasoning"];
+
+/// `message` as `transformers` 5 passes it to the template (`_alias_reasoning_fields`): when it
+/// has reasoning under any of [`REASONING_FIELDS`], the first of them is copied to both
+/// `reasoning_content` (Qwen3's, DeepSeek's and GLM's templates read it) and `thinking`
+/// (gpt-oss's), so that a template sees the reasoning whichever name the data uses (Together's
+/// `reasoning`, say). Python builds `{"thinking": r, **message, "reasoning_content": r}`: a
+/// `thinking` the message has keeps its value, and the key order (which `tojson` and
+/// `.items()` show) is Python's: `thinking` first, `reasoning_content` where it was or last.
+fn alias_reasoning(message: Value) -> Value {
+    let Some(reasoning) = REASONING_FIELDS.iter().find_map(|key| {
+        message
+            .get_attr(key)
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_none())
+    }) else {
+        return message;
+    };
+    let Ok(keys) = message.try_iter() else {
+        return message;
+    };
+    let mut map: indexmap::IndexMap<Value, Value> = indexmap::IndexMap::new();
+    map.insert(Value::from("thinking"), reasoning.clone());
+    for key in keys {
+        let value = message.get_item(&key).unwrap_or_default();
+        map.insert(key, value);
+    }
+    map.insert(Value::from("reasoning_content"), reasoning);
     Value::from(map)
 }
 

@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use indexmap::IndexMap;
+use minijinja::machinery::ast;
 use minijinja::value::{Kwargs, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind};
 
@@ -180,6 +181,7 @@ impl ChatTemplate {
             .keep_trailing_newline(false)
             .build()
             .map_err(|e| TemplateError::new(&e, false))?;
+        let source = rewrite_python(&source, syntax.clone());
         env.set_syntax(syntax);
         env.set_unknown_method_callback(python_methods);
         env.set_formatter(python_formatter);
@@ -189,6 +191,34 @@ impl ChatTemplate {
         env.add_filter("tojson", tojson);
         env.add_filter("trim", python_trim);
         env.add_filter("string", python_string_filter);
+        env.add_filter("join", python_join);
+        add_none_refusing_filters(&mut env);
+        // Jinja2's tests: `none` is neither iterable nor a sequence (templates guard their tool
+        // lists with `tools is iterable`), an undefined value is both, and so are a string and
+        // a dict (`len()` and `[]` work on them).
+        env.add_test("iterable", |v: &Value| !v.is_none() && v.try_iter().is_ok());
+        env.add_test("sequence", |v: &Value| {
+            v.is_undefined()
+                || matches!(
+                    v.kind(),
+                    ValueKind::Seq | ValueKind::Map | ValueKind::String
+                )
+        });
+        env.add_function(ITERABLE, |v: Value| -> Result<Value, Error> {
+            not_none(&v, "iterable")?;
+            Ok(v)
+        });
+        env.add_function(SLICEABLE, |v: Value| -> Result<Value, Error> {
+            not_none(&v, "subscriptable")?;
+            if v.is_undefined() {
+                return Err(Error::new(
+                    ErrorKind::UndefinedError,
+                    "an undefined value cannot be sliced",
+                ));
+            }
+            Ok(v)
+        });
+        env.add_function(STR, |v: Value| python_str(&v));
         env.add_filter("__tunelint_generation", |body: String| {
             format!("{GEN_START}{body}{GEN_END}")
         });
@@ -262,6 +292,348 @@ impl ChatTemplate {
             }
         }
     }
+}
+
+/// The functions [`rewrite_python`] wraps expressions in: `for` over `none` and slicing
+/// `none` raise, and `~` joins Python's `str()` of its operands.
+const ITERABLE: &str = "__tunelint_iterable";
+const SLICEABLE: &str = "__tunelint_sliceable";
+const STR: &str = "__tunelint_str";
+
+/// Rewrites what MiniJinja evaluates otherwise than Jinja2 where no filter, test or formatter
+/// can change it, keeping every line where it was:
+/// - the sequence of a `{% for %}` loop goes through [`ITERABLE`]: Jinja2 raises a TypeError
+///   on `none` (a `tool_use` template that loops over `tools` on an example without them),
+///   MiniJinja loops zero times;
+/// - the value of a slice (`x[1:]`) goes through [`SLICEABLE`]: Jinja2 raises on `none` and
+///   on an undefined value, MiniJinja gives an empty list;
+/// - each operand of `~` goes through [`STR`]: Jinja2 joins Python's `str()` of each (a float
+///   as `1e-05`, a list as its `repr`), MiniJinja its own printing.
+///
+/// A template MiniJinja cannot parse is left as it is, for its own error message.
+fn rewrite_python(source: &str, syntax: minijinja::syntax::SyntaxConfig) -> String {
+    let Ok(ast) = minijinja::machinery::parse(source, NAME, syntax) else {
+        return source.to_string();
+    };
+    let mut edits = Edits {
+        source,
+        at: Vec::new(),
+    };
+    edits.stmt(&ast);
+    // At one offset, a closing parenthesis ends an earlier expression and comes first; the
+    // openings stay in the order they were found, the enclosing expression's first.
+    edits.at.sort_by_key(|&(offset, open, _)| (offset, open));
+    let mut out = String::with_capacity(source.len() + edits.at.len() * 24);
+    let mut done = 0;
+    for (offset, _, text) in edits.at {
+        out.push_str(&source[done..offset]);
+        out.push_str(text);
+        done = offset;
+    }
+    out.push_str(&source[done..]);
+    out
+}
+
+/// Insertions into a template's source: (byte offset, whether it opens, text).
+struct Edits<'s> {
+    source: &'s str,
+    at: Vec<(usize, bool, &'static str)>,
+}
+
+impl Edits<'_> {
+    /// Wraps the source from `start` to `end` in a call of `function`.
+    fn wrap(&mut self, function: &'static str, start: usize, end: usize) {
+        if start >= end || end > self.source.len() || !self.source.is_char_boundary(start) {
+            return;
+        }
+        let open: &'static str = match function {
+            ITERABLE => " __tunelint_iterable(",
+            SLICEABLE => " __tunelint_sliceable(",
+            _ => " __tunelint_str(",
+        };
+        self.at.push((start, true, open));
+        self.at.push((end, false, ")"));
+    }
+
+    /// The offset of the first `wanted` at or after `from`, past white space and closing
+    /// parentheses (of the expression before it).
+    fn next_char(&self, from: usize, wanted: char) -> Option<usize> {
+        let rest = self.source.get(from..)?;
+        let at = rest.find(|c: char| !c.is_whitespace() && c != ')')?;
+        rest[at..].starts_with(wanted).then_some(from + at)
+    }
+
+    fn stmts(&mut self, stmts: &[ast::Stmt<'_>]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt<'_>) {
+        use ast::Stmt;
+        match s {
+            Stmt::Template(t) => self.stmts(&t.children),
+            Stmt::EmitExpr(e) => self.expr(&e.expr),
+            Stmt::EmitRaw(_) | Stmt::Continue(_) | Stmt::Break(_) => {}
+            Stmt::ForLoop(f) => {
+                // The sequence starts after the `in` that follows the target.
+                let target_end = f.target.span().end_offset as usize;
+                let after_in = self.source.get(target_end..).and_then(|rest| {
+                    let mut from = 0;
+                    while let Some(at) = rest[from..].find("in") {
+                        let at = from + at;
+                        let word =
+                            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                        if !word(rest[..at].chars().next_back())
+                            && !word(rest[at + 2..].chars().next())
+                        {
+                            return Some(target_end + at + 2);
+                        }
+                        from = at + 2;
+                    }
+                    None
+                });
+                if !matches!(
+                    f.iter,
+                    ast::Expr::List(_) | ast::Expr::Tuple(_) | ast::Expr::Map(_)
+                ) && let Some(start) = after_in
+                {
+                    self.wrap(ITERABLE, start, f.iter.span().end_offset as usize);
+                }
+                self.expr(&f.iter);
+                if let Some(e) = &f.filter_expr {
+                    self.expr(e);
+                }
+                self.stmts(&f.body);
+                self.stmts(&f.else_body);
+            }
+            Stmt::IfCond(c) => {
+                self.expr(&c.expr);
+                self.stmts(&c.true_body);
+                self.stmts(&c.false_body);
+            }
+            Stmt::WithBlock(w) => {
+                for (target, value) in &w.assignments {
+                    self.expr(target);
+                    self.expr(value);
+                }
+                self.stmts(&w.body);
+            }
+            Stmt::Set(set) => self.expr(&set.expr),
+            Stmt::SetBlock(set) => {
+                if let Some(f) = &set.filter {
+                    self.expr(f);
+                }
+                self.stmts(&set.body);
+            }
+            Stmt::AutoEscape(a) => {
+                self.expr(&a.enabled);
+                self.stmts(&a.body);
+            }
+            Stmt::FilterBlock(f) => {
+                self.expr(&f.filter);
+                self.stmts(&f.body);
+            }
+            Stmt::Macro(m) => {
+                self.exprs(&m.defaults);
+                self.stmts(&m.body);
+            }
+            Stmt::CallBlock(c) => {
+                self.call(&c.call);
+                self.exprs(&c.macro_decl.defaults);
+                self.stmts(&c.macro_decl.body);
+            }
+            Stmt::Do(d) => self.call(&d.call),
+        }
+    }
+
+    fn exprs(&mut self, exprs: &[ast::Expr<'_>]) {
+        for e in exprs {
+            self.expr(e);
+        }
+    }
+
+    fn call(&mut self, c: &ast::Call<'_>) {
+        self.expr(&c.expr);
+        self.args(&c.args);
+    }
+
+    fn args(&mut self, args: &[ast::CallArg<'_>]) {
+        for a in args {
+            match a {
+                ast::CallArg::Pos(e)
+                | ast::CallArg::Kwarg(_, e)
+                | ast::CallArg::PosSplat(e)
+                | ast::CallArg::KwargSplat(e) => self.expr(e),
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &ast::Expr<'_>) {
+        use ast::Expr;
+        match e {
+            Expr::Var(_) | Expr::Const(_) => {}
+            Expr::Slice(s) => {
+                // The sliced value ends before the `[`.
+                if let Some(bracket) = self.next_char(s.expr.span().end_offset as usize, '[') {
+                    self.wrap(SLICEABLE, chain_start(e), bracket);
+                }
+                self.expr(&s.expr);
+                for part in [&s.start, &s.stop, &s.step].into_iter().flatten() {
+                    self.expr(part);
+                }
+            }
+            Expr::UnaryOp(u) => self.expr(&u.expr),
+            Expr::BinOp(b) => {
+                if matches!(b.op, ast::BinOpKind::Concat)
+                    && let Some(tilde) = self.next_char(b.left.span().end_offset as usize, '~')
+                {
+                    self.wrap(STR, b.span().start_offset as usize, tilde);
+                    self.wrap(STR, tilde + 1, b.span().end_offset as usize);
+                }
+                self.expr(&b.left);
+                self.expr(&b.right);
+            }
+            Expr::Compare(c) => {
+                self.expr(&c.expr);
+                for op in &c.ops {
+                    self.expr(&op.expr);
+                }
+            }
+            Expr::IfExpr(i) => {
+                self.expr(&i.test_expr);
+                self.expr(&i.true_expr);
+                if let Some(f) = &i.false_expr {
+                    self.expr(f);
+                }
+            }
+            Expr::Filter(f) => {
+                if let Some(inner) = &f.expr {
+                    self.expr(inner);
+                }
+                self.args(&f.args);
+            }
+            Expr::Test(t) => {
+                self.expr(&t.expr);
+                self.args(&t.args);
+            }
+            Expr::GetAttr(g) => self.expr(&g.expr),
+            Expr::GetItem(g) => {
+                self.expr(&g.expr);
+                self.expr(&g.subscript_expr);
+            }
+            Expr::Call(c) => self.call(c),
+            Expr::List(l) => self.exprs(&l.items),
+            Expr::Tuple(t) => self.exprs(&t.items),
+            Expr::Map(m) => {
+                self.exprs(&m.keys);
+                self.exprs(&m.values);
+            }
+        }
+    }
+}
+
+/// Where the value of `e`, a chain of `.name`, `[...]` and `(...)` after a value, starts in the
+/// source. MiniJinja's parser gives the first link of a chain the span from the value's start
+/// (an opening parenthesis included) and each later link a span from its own `.`, `[` or `(`:
+/// the earliest start down the chain.
+fn chain_start(e: &ast::Expr<'_>) -> usize {
+    let inner = match e {
+        ast::Expr::GetAttr(g) => Some(&g.expr),
+        ast::Expr::GetItem(g) => Some(&g.expr),
+        ast::Expr::Slice(s) => Some(&s.expr),
+        ast::Expr::Call(c) => Some(&c.expr),
+        _ => None,
+    };
+    let own = e.span().start_offset as usize;
+    inner.map_or(own, |inner| own.min(chain_start(inner)))
+}
+
+/// Jinja2's TypeError where MiniJinja takes `none` for an empty sequence.
+fn not_none(value: &Value, what: &str) -> Result<(), Error> {
+    if value.is_none() {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("'NoneType' object is not {what} (Jinja2 raises a TypeError)"),
+        ));
+    }
+    Ok(())
+}
+
+/// The filters that Jinja2 cannot apply to `none` (a TypeError: it is not iterable), which
+/// MiniJinja applies to an empty sequence: MiniJinja's own, after a check.
+fn add_none_refusing_filters(env: &mut Environment<'static>) {
+    use minijinja::State;
+    use minijinja::filters as f;
+    env.add_filter("sort", |s: &State, v: Value, k: Kwargs| {
+        not_none(&v, "iterable")?;
+        f::sort(s, v, k)
+    });
+    env.add_filter("first", |v: Value| {
+        not_none(&v, "iterable")?;
+        f::first(&v)
+    });
+    env.add_filter("last", |v: Value| {
+        not_none(&v, "reversible")?;
+        f::last(v)
+    });
+    env.add_filter("list", |s: &State, v: Value| {
+        not_none(&v, "iterable")?;
+        f::list(s, v)
+    });
+    env.add_filter("unique", |s: &State, v: Value, k: Kwargs| {
+        not_none(&v, "iterable")?;
+        f::unique(s, v, k)
+    });
+    env.add_filter("reverse", |v: Value| {
+        not_none(&v, "reversible")?;
+        f::reverse(&v)
+    });
+    env.add_filter(
+        "sum",
+        |s: &State, v: Value, attribute: Option<&str>, start: Option<Value>, k: Kwargs| {
+            not_none(&v, "iterable")?;
+            f::sum(s, v, attribute, start, k)
+        },
+    );
+    env.add_filter("min", |s: &State, v: Value, k: Kwargs| {
+        not_none(&v, "iterable")?;
+        f::min(s, v, k)
+    });
+    env.add_filter("max", |s: &State, v: Value, k: Kwargs| {
+        not_none(&v, "iterable")?;
+        f::max(s, v, k)
+    });
+    env.add_filter(
+        "batch",
+        |s: &State, v: Value, count: usize, fill: Option<Value>| {
+            not_none(&v, "iterable")?;
+            f::batch(s, v, count, fill)
+        },
+    );
+    env.add_filter("items", |v: Value| {
+        not_none(&v, "a mapping")?;
+        f::items(&v)
+    });
+    env.add_filter("dictsort", |v: Value, k: Kwargs| {
+        not_none(&v, "a mapping")?;
+        f::dictsort(&v, k)
+    });
+}
+
+/// Jinja2's `join(d='')`: Python's `str()` of each item (a float as `1e-05`, `None`), joined;
+/// a TypeError on `none`.
+fn python_join(value: Value, joiner: Option<String>) -> Result<String, Error> {
+    not_none(&value, "iterable")?;
+    let joiner = joiner.unwrap_or_default();
+    let mut out = String::new();
+    for (i, item) in value.try_iter()?.enumerate() {
+        if i > 0 {
+            out.push_str(&joiner);
+        }
+        out.push_str(&python_str(&item)?);
+    }
+    Ok(out)
 }
 
 /// Rewrites `{% generation %}` and `{% endgeneration %}` (with any whitespace control) into a
@@ -366,7 +738,15 @@ impl JsonStyle {
 
     fn write(&self, v: &Value, depth: usize, out: &mut String) -> Result<(), Error> {
         match v.kind() {
-            ValueKind::Undefined | ValueKind::None => out.push_str("null"),
+            // transformers' tojson is `json.dumps`, which cannot write Jinja2's Undefined (a
+            // missing `content`, say): a TypeError.
+            ValueKind::Undefined => {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    "Object of type Undefined is not JSON serializable (tojson of an undefined value is a TypeError in transformers)",
+                ));
+            }
+            ValueKind::None => out.push_str("null"),
             ValueKind::Bool => out.push_str(if v.is_true() { "true" } else { "false" }),
             ValueKind::Number => out.push_str(&python_number(v)),
             ValueKind::String => {
@@ -435,6 +815,22 @@ fn python_number(v: &Value) -> String {
     }
 }
 
+/// Python's `str()` (and `repr`) of a number: an integer in full, a float as `repr` (`1e-05`,
+/// `100.0`, `nan`, `inf`), which is how Jinja2 prints it.
+fn python_number_str(v: &Value) -> String {
+    if !v.is_integer()
+        && let Ok(x) = f64::try_from(v.clone())
+    {
+        if x.is_nan() {
+            return "nan".into();
+        }
+        if x.is_infinite() {
+            return if x > 0.0 { "inf" } else { "-inf" }.into();
+        }
+    }
+    python_number(v)
+}
+
 /// Python's `repr` of a float: the shortest digits that read back, positional from 1e-4 up to
 /// 1e16, scientific (`1e-05`, `1.5e+16`) outside.
 pub fn python_float(x: f64) -> String {
@@ -485,8 +881,9 @@ fn python_string(s: &str, ensure_ascii: bool, out: &mut String) {
 
 /// How `{{ value }}` prints a value, as Jinja2 under `transformers` prints it: a list or a dict
 /// (a message's content parts, say) as Python's `repr` (`[{'type': 'text', 'text': 'Hi'}]`),
-/// `None`, `True` and `False` capitalised; strings and numbers as MiniJinja prints them, which
-/// is as Jinja2 does.
+/// `None`, `True` and `False` capitalised, a float as Python's `repr` (`1e-05`, `1e+16`,
+/// where MiniJinja writes every digit); strings and integers as MiniJinja prints them, which is
+/// as Jinja2 does.
 fn python_formatter(
     out: &mut minijinja::Output<'_>,
     state: &mut minijinja::State<'_, '_>,
@@ -514,12 +911,13 @@ fn python_str(value: &Value) -> Result<String, Error> {
 }
 
 /// Whether Python's `str()` of `value` is its `repr`, which MiniJinja prints otherwise
-/// (`None`, `True`, lists, dicts).
+/// (`None`, `True`, lists, dicts, floats).
 fn prints_as_repr(value: &Value) -> bool {
-    matches!(
-        value.kind(),
-        ValueKind::None | ValueKind::Bool | ValueKind::Seq | ValueKind::Map
-    )
+    match value.kind() {
+        ValueKind::None | ValueKind::Bool | ValueKind::Seq | ValueKind::Map => true,
+        ValueKind::Number => !value.is_integer(),
+        _ => false,
+    }
 }
 
 /// Jinja2's `trim(value, chars=None)`: `str(value)` without the leading and trailing
@@ -575,13 +973,7 @@ fn python_repr(v: &Value, out: &mut String) -> Result<(), Error> {
     match v.kind() {
         ValueKind::Undefined | ValueKind::None => out.push_str("None"),
         ValueKind::Bool => out.push_str(if v.is_true() { "True" } else { "False" }),
-        ValueKind::Number => match f64::try_from(v.clone()) {
-            Ok(x) if !v.is_integer() && x.is_nan() => out.push_str("nan"),
-            Ok(x) if !v.is_integer() && x.is_infinite() => {
-                out.push_str(if x > 0.0 { "inf" } else { "-inf" })
-            }
-            _ => out.push_str(&python_number(v)),
-        },
+        ValueKind::Number => out.push_str(&python_number_str(v)),
         ValueKind::String => python_str_repr(v.as_str().unwrap_or_default(), out),
         ValueKind::Map => {
             out.push('{');
@@ -730,7 +1122,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// The JSON value `id` of `doc` as the template sees it after Python's `json.loads`: objects
 /// keep their key order (a repeated key keeps its first place and its last value), integers
-/// are integers and other numbers floats. `drop_null_keys` leaves out the keys whose value is
+/// are integers (up to 128 bits; longer ones become floats) and other numbers floats. `drop_null_keys` leaves out the keys whose value is
 /// `null`, as `apply_chat_template` does with each message.
 pub fn json_value(doc: &Document<'_, '_>, id: NodeId, drop_null_keys: bool) -> Value {
     match doc.kind(id) {
@@ -743,6 +1135,14 @@ pub fn json_value(doc: &Document<'_, '_>, id: NodeId, drop_null_keys: bool) -> V
                     return Value::from(i);
                 }
                 if let Ok(u) = raw.parse::<u64>() {
+                    return Value::from(u);
+                }
+                // Python's integers have no bound: an id of 30 digits is printed (and `tojson`
+                // writes it) in full, not as a float.
+                if let Ok(i) = raw.parse::<i128>() {
+                    return Value::from(i);
+                }
+                if let Ok(u) = raw.parse::<u128>() {
                     return Value::from(u);
                 }
             }
@@ -901,6 +1301,108 @@ mod tests {
             r.text,
             "[{'type': 'text', 'text': 'It\\'s \"quoted\"\\nand\\ttabbed \\\\ é 😀 \\xa0\\u200b\\x07'}, {'type': 'image_url', 'image_url': {'url': 'https://x/y.png', 'detail': None}}]|None|True\n[{'type': 'text', 'text': \"It's fine\"}, 1, 2.5, 1e-05, False, None, [], {}]|None|False\n"
         );
+    }
+
+    /// The messages of `json`, as `json.loads` gives them to the template.
+    fn from_json(json: &str) -> Value {
+        let mut parser = crate::json::Parser::new();
+        let doc = parser.parse(json).expect("json");
+        json_value(&doc, doc.root(), false)
+    }
+
+    /// Jinja2 (3.1.6, in transformers' sandbox) cannot iterate, join, sort or slice `none`:
+    /// each is a TypeError there, which MiniJinja treated as an empty list. An undefined value
+    /// is an empty sequence in both. Each expected text and failure is what Jinja2 gives with
+    /// `tools=None`.
+    #[test]
+    fn none_is_not_a_sequence_as_in_jinja2() {
+        let messages = msgs(&[("user", "hi"), ("assistant", "ok")]);
+        let t = "{{ tools is iterable }}|{{ nothing is iterable }}|{{ tools is sequence }}|{{ nothing is sequence }}|{{ 'ab' is sequence }}|{{ messages[0] is sequence }}|{{ 1 is iterable }}";
+        let r = render(t, messages.clone()).expect("renders");
+        assert_eq!(r.text, "False|True|False|True|True|True|False");
+        let t = "{% for x in nothing %}x{% endfor %}|{{ nothing|join(',') }}|{{ nothing|sort }}|{{ nothing|list }}|{{ tools|tojson }}|{{ tools[0] }}|{% for x in (tools or []) %}x{% endfor %}|{{ (messages|map(attribute='role')|list)[1:] }}|{% for m in messages[1:] %}{{ m.role }}{% endfor %}|{{ 'abc'[1:] }}";
+        let r = render(t, messages.clone()).expect("renders");
+        assert_eq!(r.text, "||[]|[]|null|||['assistant']|assistant|bc");
+        for t in [
+            "{% for x in tools %}x{% endfor %}",
+            "{% for x in tools if x %}x{% endfor %}",
+            "{%- for x in tools -%}x{%- endfor -%}",
+            "{% for i, x in tools %}x{% endfor %}",
+            "{{ tools|join(',') }}",
+            "{{ tools|sort }}",
+            "{{ tools[1:] }}",
+            "{{ (tools)[:2] }}",
+            "{{ messages[0].get('x')[1:] }}",
+            "{{ nothing[1:] }}",
+            "{{ tools|first }}",
+            "{{ tools|last }}",
+            "{{ tools|list }}",
+            "{{ tools|unique|list }}",
+            "{{ tools|reverse }}",
+            "{% for k, v in tools|items %}{% endfor %}",
+            "{{ 'a' in tools }}",
+            "{{ tools|length }}",
+            "{{ nothing|tojson }}",
+            "{{ {'a': nothing}|tojson }}",
+        ] {
+            let e = render(t, messages.clone()).expect_err(t);
+            assert!(!e.raised && !e.exhausted && !e.missing, "{t}: {e:?}");
+            assert_eq!(e.line, Some(1), "{t}: {e:?}");
+        }
+    }
+
+    /// `{{ x }}`, `|string`, `~` and `|join` print a number as Python's `str()`: a float as
+    /// `repr` (`1e-05`, `1e+16`, `100.0`), an integer past 64 bits in full, as `tojson` does.
+    /// The expected text is Jinja2's (3.1.6, transformers' sandbox) on the same `json.loads`.
+    #[test]
+    fn numbers_print_as_python_prints_them() {
+        let messages = from_json(
+            r#"[{"role": "user", "content": "hi", "args": {"a": 1e-05, "b": 1e100, "c": 0.1, "d": 100.0, "e": 1.5e16, "f": 123456789.12345679, "g": 123456789012345678901234567890, "h": -98765432109876543210, "i": 12345678901234567890, "j": 1e16, "k": 0.0001, "l": -0.0, "m": 2.5}}, {"role": "assistant", "content": "ok"}]"#,
+        );
+        let t = "{% for k, v in messages[0].args|items %}{{ v }}|{{ v|string }}|{{ 'x' ~ v }}|{{ [v]|join }}|{{ v|tojson }};{% endfor %}";
+        let r = render(t, messages.clone()).expect("renders");
+        let expected: String = [
+            "1e-05",
+            "1e+100",
+            "0.1",
+            "100.0",
+            "1.5e+16",
+            "123456789.12345679",
+            "123456789012345678901234567890",
+            "-98765432109876543210",
+            "12345678901234567890",
+            "1e+16",
+            "0.0001",
+            "-0.0",
+            "2.5",
+        ]
+        .iter()
+        .map(|v| format!("{v}|{v}|x{v}|{v}|{v};"))
+        .collect();
+        assert_eq!(r.text, expected);
+        for (t, expected) in [
+            (
+                "{{ messages[0].args.a ~ messages[0].args.b ~ 1 }}",
+                "1e-051e+1001",
+            ),
+            ("{{ [1, 'a'] ~ none ~ true }}", "[1, 'a']NoneTrue"),
+            (
+                "{{ (messages[0].args.m * 2) ~ '|' ~ (messages[0].args|length) ~ messages[0].content|upper }}",
+                "5.0|13HI",
+            ),
+            (
+                "{% for a, b in [(1, 2)] %}{{ a ~ b }}{% endfor %}{% for x in tools|default([1], true) %}{{ x }}{% endfor %}",
+                "121",
+            ),
+            ("{{ -messages[0].args.m }}", "-2.5"),
+            (
+                "{{ messages[0]['content'][1:].upper() ~ (messages[0].content)[:1] ~ messages[1:][0].content[1:] }}",
+                "Ihk",
+            ),
+        ] {
+            let r = render(t, messages.clone()).expect(t);
+            assert_eq!(r.text, expected, "{t}");
+        }
     }
 
     #[test]
