@@ -181,7 +181,7 @@ impl ChatTemplate {
             .keep_trailing_newline(false)
             .build()
             .map_err(|e| TemplateError::new(&e, false))?;
-        let source = rewrite_python(&source, syntax.clone());
+        let rewritten = rewrite_python(&source, syntax.clone());
         env.set_syntax(syntax);
         env.set_unknown_method_callback(python_methods);
         env.set_formatter(python_formatter);
@@ -232,8 +232,12 @@ impl ChatTemplate {
             },
         );
         env.add_function("strftime_now", strftime_now);
-        env.add_template_owned(NAME, source)
-            .map_err(|e| TemplateError::new(&e, false))?;
+        // Should the rewrite ever not compile where the template does, the template as
+        // written is rendered (MiniJinja's semantics) rather than refused.
+        if rewritten == *source || env.add_template_owned(NAME, rewritten).is_err() {
+            env.add_template_owned(NAME, source.to_string())
+                .map_err(|e| TemplateError::new(&e, false))?;
+        }
         Ok(ChatTemplate {
             env,
             origin,
