@@ -35,6 +35,10 @@ pub enum DiffBaseError {
         "--diff-base {rev}: no such commit in this repository; in a shallow clone (actions/checkout's default depth of 1) the base is missing: use fetch-depth: 0 or fetch the base (git fetch origin {rev})"
     )]
     MissingRevision { rev: String },
+    #[error(
+        "--diff-base {rev}: that is a {kind} of this repository, not a commit; name the commit to compare with (a branch, a tag, a SHA)"
+    )]
+    NotACommit { rev: String, kind: String },
     #[error("--diff-base compares files with git: it cannot read standard input")]
     Stdin,
     #[error("--diff-base: {path} is outside the git repository {root}")]
@@ -356,7 +360,24 @@ pub fn changes(
         ])?
         .map(|s| String::from_utf8_lossy(&s).trim().to_owned())
     };
-    let commit = commit.ok_or_else(|| DiffBaseError::MissingRevision { rev: rev.into() })?;
+    let Some(commit) = commit else {
+        // A tree or a blob (`HEAD^{tree}`, `HEAD:train.jsonl`) exists: not a shallow clone's
+        // missing base.
+        let kind = if rev.starts_with('-') || rev.is_empty() {
+            None
+        } else {
+            git.output(&["cat-file", "-t", rev])?
+                .map(|s| String::from_utf8_lossy(&s).trim().to_owned())
+                .filter(|k| k == "tree" || k == "blob")
+        };
+        return Err(match kind {
+            Some(kind) => DiffBaseError::NotACommit {
+                rev: rev.into(),
+                kind,
+            },
+            None => DiffBaseError::MissingRevision { rev: rev.into() },
+        });
+    };
     let renamed = git.renames(&commit)?;
     let relatives = paths
         .iter()

@@ -684,6 +684,27 @@ fn a_submodule_does_not_change_the_repository_compared() {
     );
 }
 
+/// A revision that names a tree or a file's content is no base to compare with, and is told
+/// so (not as a shallow clone's missing commit).
+#[test]
+fn a_tree_or_a_blob_is_not_a_commit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    legacy(d);
+    for (rev, kind) in [("HEAD^{tree}", "tree"), ("HEAD:data/train.jsonl", "blob")] {
+        let out = run(d, &["--diff-base", rev, "data"]);
+        assert_eq!(out.code, Some(2), "{rev}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "--diff-base {rev}: that is a {kind} of this repository, not a commit"
+            )),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("shallow"), "{}", out.stderr);
+    }
+}
+
 #[test]
 fn outside_a_git_repository_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
