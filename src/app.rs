@@ -931,6 +931,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             keep: matcher.is_some().then_some(&keep as _),
             facts: facts.to_vec(),
             new_records: changes.is_some().then_some(&new_records as _),
+            occurrences: outputs.iter().any(|o| o.renderer.wants_occurrences()),
             ..engine::RunOptions::default()
         };
         let run = engine::run_with_facts(&jobs, &run_options, &mut |d| {

@@ -291,11 +291,27 @@ impl Matcher {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         *state.seen.entry(key(&self.write_paths, file)).or_default() += 1;
         let mut suppressed = self.accept_all;
-        if let Some(n) = state.remaining.get_mut(&key(&self.read_paths, file))
-            && *n > 0
-        {
-            *n -= 1;
-            suppressed = true;
+        // A pair of copies (D001, D003) is reported on one of them, which may be the other
+        // one in another run (the pre-commit hook reports on the staged file, a run over the
+        // whole dataset on the later copy): the same record, so the same fingerprint, under
+        // the related copy's path is the same finding.
+        let pair = d.code.meta().category == crate::rule::Category::Duplicates;
+        let related = d.related.iter().filter(|_| pair).map(|r| Key {
+            fingerprint: if r.fingerprint != 0 {
+                r.fingerprint
+            } else {
+                d.fingerprint
+            },
+            ..key(&self.read_paths, r.file)
+        });
+        for candidate in std::iter::once(key(&self.read_paths, file)).chain(related) {
+            if let Some(n) = state.remaining.get_mut(&candidate)
+                && *n > 0
+            {
+                *n -= 1;
+                suppressed = true;
+                break;
+            }
         }
         if suppressed {
             state.suppressed += 1;

@@ -649,24 +649,28 @@ impl<'a> DatasetContext<'a> {
         related: Option<Related>,
     ) {
         let file = location.file;
-        let item = self.facts[file as usize].items[index];
         let settings = self.settings(file);
         if let Some(mut d) = crate::context::diagnostic(settings, code, cap, location, message) {
             d.related = related.into_iter().collect();
-            d.fingerprint = if item.hashed {
-                item.hash
-            } else {
-                // 0 when the line cannot be read again (the file changed under us).
-                let lines = self.lines;
-                hash_again(
-                    self.reread.get_or_insert_with(|| lines.session()),
-                    &mut crate::json::Parser::new(),
-                    file,
-                    item.offset,
-                )
-                .unwrap_or(0)
-            };
+            d.fingerprint = self.record_hash(file, index);
             (self.out)(d, index);
         }
+    }
+
+    /// The canonical hash of record `index` of `file`, worked out from its line when the run
+    /// deferred it; 0 when the line cannot be read again (the file changed under us).
+    pub fn record_hash(&mut self, file: FileId, index: usize) -> u64 {
+        let item = self.facts[file as usize].items[index];
+        if item.hashed {
+            return item.hash;
+        }
+        let lines = self.lines;
+        hash_again(
+            self.reread.get_or_insert_with(|| lines.session()),
+            &mut crate::json::Parser::new(),
+            file,
+            item.offset,
+        )
+        .unwrap_or(0)
     }
 }

@@ -199,6 +199,10 @@ pub struct Related {
     pub file: FileId,
     pub line: u64,
     pub message: String,
+    /// The canonical hash of the record there, when it is another copy of the finding's
+    /// record (a duplicate pair, a split leak): a baseline matches the pair by either copy.
+    /// 0 otherwise.
+    pub fingerprint: u64,
 }
 
 /// One finding.

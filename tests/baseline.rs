@@ -326,6 +326,47 @@ fn entries_about_a_file_that_could_not_be_read_are_kept() {
     );
 }
 
+/// A baseline written over the whole dataset accepts the same duplicate pairs in the
+/// pre-commit hook, which reports a pair on the staged file (the other copy is context,
+/// never reported) where the whole run reported it on the later copy.
+#[test]
+fn a_pair_baselined_on_its_other_copy_is_accepted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    legacy(d);
+    let first = "data/train-00000-of-00002.jsonl";
+    run(d, &["--write-baseline", "baseline.json", "data"]);
+    let hook = [
+        "--context",
+        "dataset",
+        "--baseline",
+        "baseline.json",
+        "--",
+        first,
+    ];
+    let without = run(
+        d,
+        &hook[..2]
+            .iter()
+            .chain(&hook[4..])
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        without.stdout.contains(" D001 "),
+        "the hook reports the pair on the staged file: {}",
+        without.stdout
+    );
+    let staged = run(d, &hook);
+    assert_eq!(
+        findings(&staged.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        staged.stdout
+    );
+    assert_eq!(staged.code, Some(0), "{}{}", staged.stdout, staged.stderr);
+}
+
 #[test]
 fn copies_of_one_example_are_counted() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -687,6 +687,7 @@ fn duplicate_finding(message: &str) -> Diagnostic {
             file: 0,
             line: 3,
             message: "first seen here".into(),
+            fingerprint: 0,
         }],
         fingerprint: 42,
         about_file: false,

@@ -211,13 +211,15 @@ impl<'a, 's> Collector<'a, 's> {
     /// the caller's `keep` (a baseline) accepts it. Called once per finding, in output order,
     /// so it numbers each finding's occurrence first, whatever is left out.
     fn kept(&mut self, d: &mut Diagnostic) -> bool {
-        if self.occurrences_file != Some(d.location.file) {
-            self.occurrences.clear();
-            self.occurrences_file = Some(d.location.file);
+        if self.options.occurrences {
+            if self.occurrences_file != Some(d.location.file) {
+                self.occurrences.clear();
+                self.occurrences_file = Some(d.location.file);
+            }
+            let n = self.occurrences.entry((d.fingerprint, d.code)).or_insert(0);
+            d.occurrence = *n;
+            *n += 1;
         }
-        let n = self.occurrences.entry((d.fingerprint, d.code)).or_insert(0);
-        d.occurrence = *n;
-        *n += 1;
         if self.jobs[d.location.file as usize].role == Role::Context {
             return false;
         }

@@ -139,6 +139,10 @@ pub struct RunOptions<'a> {
     /// Bytes of findings held in memory while the dataset rules need them to wait; more are
     /// written to a temporary file.
     pub findings_budget: usize,
+    /// Number each finding's occurrence ([`Diagnostic::occurrence`]) as it is passed on:
+    /// only SARIF's fingerprints need it, and it costs a map entry per record with findings
+    /// in a file.
+    pub occurrences: bool,
     /// Facts collected whatever rules are enabled (`stats`' collector), handed back by
     /// [`run_with_facts`].
     pub facts: Vec<&'static crate::dataset::FactKind>,
@@ -157,6 +161,7 @@ impl Default for RunOptions<'_> {
             keep: None,
             new_records: None,
             findings_budget: store::DEFAULT_BUDGET,
+            occurrences: false,
             facts: Vec::new(),
             array_piece_bytes: pieces::PIECE_BYTES,
         }

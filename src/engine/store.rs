@@ -275,6 +275,7 @@ fn encode(d: &Diagnostic, out: &mut Vec<u8>) {
         put_u32(out, r.file);
         put_u64(out, r.line);
         put_str(out, &r.message);
+        put_u64(out, r.fingerprint);
     }
 }
 
@@ -340,6 +341,7 @@ fn decode<R: Read>(inner: &mut R) -> io::Result<(Diagnostic, u64)> {
             file: r.u32()?,
             line: r.u64()?,
             message: r.string()?,
+            fingerprint: r.u64()?,
         });
     }
     let d = Diagnostic {
@@ -376,6 +378,7 @@ mod tests {
                 file,
                 line: 1,
                 message: "first".into(),
+                fingerprint: 0,
             }],
             fingerprint: line,
             about_file: line.is_multiple_of(2),

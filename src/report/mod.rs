@@ -170,6 +170,11 @@ pub trait Renderer {
         files: &[FileInfo],
     ) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()>;
+    /// Whether it reads [`Diagnostic::occurrence`] (SARIF's partial fingerprints), which the
+    /// engine then numbers; the other outputs spare it the count.
+    fn wants_occurrences(&self) -> bool {
+        false
+    }
 }
 
 /// Options every human-facing renderer honours.

@@ -710,6 +710,10 @@ pub fn concerned_file(gate: &GateOutcome, summary: &RunSummary<'_>) -> FileId {
 }
 
 impl Renderer for Sarif {
+    fn wants_occurrences(&self) -> bool {
+        true
+    }
+
     fn diagnostic(
         &mut self,
         _out: &mut dyn Write,

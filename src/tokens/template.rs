@@ -625,19 +625,66 @@ fn add_none_refusing_filters(env: &mut Environment<'static>) {
     });
 }
 
-/// Jinja2's `join(d='')`: Python's `str()` of each item (a float as `1e-05`, `None`), joined;
-/// a TypeError on `none`.
-fn python_join(value: Value, joiner: Option<String>) -> Result<String, Error> {
+/// Jinja2's `join(d='', attribute=None)`: Python's `str()` of each item (a float as `1e-05`,
+/// `None`), or of its `attribute` (a dotted path, `a.b.0`), joined; a TypeError on `none`.
+/// MiniJinja's own `join` joins the strings, so the render's limits on work and size hold.
+fn python_join(
+    state: &mut minijinja::State,
+    value: Value,
+    joiner: Option<Value>,
+    attribute: Option<String>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
     not_none(&value, "iterable")?;
-    let joiner = joiner.unwrap_or_default();
-    let mut out = String::new();
-    for (i, item) in value.try_iter()?.enumerate() {
-        if i > 0 {
-            out.push_str(&joiner);
-        }
-        out.push_str(&python_str(&item)?);
+    let joiner = match joiner {
+        Some(joiner) => joiner,
+        None => kwargs.get::<Option<Value>>("d")?.unwrap_or(Value::from("")),
+    };
+    let attribute = match attribute {
+        Some(attribute) => Some(attribute),
+        None => kwargs.get::<Option<String>>("attribute")?,
+    };
+    kwargs.assert_all_used()?;
+    let mut items = Vec::new();
+    for item in value.try_iter()? {
+        let item = match &attribute {
+            Some(path) => attribute_of(item, path)?,
+            None => item,
+        };
+        items.push(if item.as_str().is_some() {
+            item
+        } else {
+            Value::from(python_str(&item)?)
+        });
     }
-    Ok(out)
+    let joiner = minijinja::value::StringInput::new(state, &joiner)?;
+    minijinja::filters::join(
+        state,
+        &Value::from(items),
+        Some(joiner),
+        None,
+        Kwargs::from_iter(std::iter::empty::<(&str, Value)>()),
+    )
+}
+
+/// The value at Jinja2's attribute path (`user.name`, `items.0`) of `item`: undefined where
+/// its last step leads nowhere, an error (Jinja2's UndefinedError) where an earlier one does.
+fn attribute_of(item: Value, path: &str) -> Result<Value, Error> {
+    let mut value = item;
+    for part in path.split('.') {
+        if value.is_undefined() {
+            return Err(Error::new(
+                ErrorKind::UndefinedError,
+                format!("the attribute path {path:?} leads nowhere before {part:?}"),
+            ));
+        }
+        let next = match part.parse::<i64>() {
+            Ok(index) => value.get_item(&Value::from(index)),
+            Err(_) => value.get_attr(part),
+        };
+        value = next.unwrap_or(Value::UNDEFINED);
+    }
+    Ok(value)
 }
 
 /// Rewrites `{% generation %}` and `{% endgeneration %}` (with any whitespace control) into a
@@ -1195,7 +1242,9 @@ mod tests {
     fn a_template_that_does_not_finish_is_stopped_and_then_given_up() {
         let endless = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{{ messages[0].content }}";
         let doubling = "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}";
-        for source in [endless, doubling] {
+        // A joiner repeated past the limit (Python's `str()` join keeps MiniJinja's limits).
+        let joined = "{{ range(40000)|join('x' * 100000) }}";
+        for source in [endless, doubling, joined] {
             let t = ChatTemplate::new(source, "t.jinja".into()).expect("compiles");
             for i in 0..MAX_EXHAUSTED + 2 {
                 let e = t
@@ -1358,6 +1407,33 @@ mod tests {
     /// `{{ x }}`, `|string`, `~` and `|join` print a number as Python's `str()`: a float as
     /// `repr` (`1e-05`, `1e+16`, `100.0`), an integer past 64 bits in full, as `tojson` does.
     /// The expected text is Jinja2's (3.1.6, transformers' sandbox) on the same `json.loads`.
+    /// Jinja2's `join` takes its joiner as `d` and an `attribute` path, as MiniJinja's did
+    /// before Python's `str()` of the items replaced it.
+    #[test]
+    fn join_takes_jinja2s_arguments() {
+        let messages = from_json(
+            r#"[{"role": "user", "content": "hi", "meta": {"n": [1.5, 2]}}, {"role": "assistant", "content": "ok"}]"#,
+        );
+        for (t, expected) in [
+            (
+                "{{ messages|join(', ', attribute='role') }}",
+                "user, assistant",
+            ),
+            (
+                "{{ messages|join(attribute='role', d='; ') }}",
+                "user; assistant",
+            ),
+            ("{{ messages[0].meta.n|join(d='-') }}", "1.5-2"),
+            ("{{ messages|join('/', 'content') }}", "hi/ok"),
+            ("{{ [1, 2]|join(',', attribute='x') }}", ","),
+        ] {
+            assert_eq!(render(t, messages.clone()).expect(t).text, expected, "{t}");
+        }
+        // Past a step that leads nowhere, Jinja2 raises ('dict object' has no attribute).
+        let t = "{{ messages|join(',', attribute='meta.n.0') }}";
+        assert!(render(t, messages.clone()).is_err(), "{t}");
+    }
+
     #[test]
     fn numbers_print_as_python_prints_them() {
         let messages = from_json(

@@ -145,6 +145,7 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
             file,
             line: dominant_line,
             message: "the most common system prompt".into(),
+            fingerprint: 0,
         })
     };
     for &i in &convs {

@@ -68,6 +68,7 @@ fn check(ctx: &mut DatasetContext<'_>) {
                 let Some(first) = first else { continue };
                 let first_line = ctx.facts[first.file as usize].items[first.index].line;
                 let place = ctx.place_of(file, first.file, first.index);
+                let first_hash = ctx.record_hash(first.file, first.index);
                 ctx.report(
                     Code::D001,
                     file,
@@ -77,6 +78,7 @@ fn check(ctx: &mut DatasetContext<'_>) {
                         file: first.file,
                         line: first_line,
                         message: "first occurrence".into(),
+                        fingerprint: first_hash,
                     }),
                 );
             }

@@ -230,6 +230,7 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
         let place = ctx.place_of(file, of_file, of_index);
         // At the compared text (the first user message), where the similarity is.
         let at = ctx.locate_compared(file, index);
+        let earlier_hash = ctx.record_hash(of_file, of_index);
         ctx.report_at(
             Code::D002,
             index,
@@ -244,6 +245,7 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
                 file: of_file,
                 line: earlier,
                 message: similar(similarity),
+                fingerprint: earlier_hash,
             }),
         );
     }

@@ -200,6 +200,7 @@ fn leak(
     } else {
         ctx.facts[here as usize].items[index].location(here)
     };
+    let other_hash = ctx.record_hash(other, other_index);
     ctx.report_at(
         Code::D003,
         index,
@@ -210,6 +211,7 @@ fn leak(
             file: other,
             line,
             message: related,
+            fingerprint: other_hash,
         }),
     );
 }

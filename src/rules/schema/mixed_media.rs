@@ -120,6 +120,7 @@ fn check(ctx: &mut DatasetContext<'_>) {
             file,
             line: first.at.line,
             message: format!("the first record with {first_kind}"),
+            fingerprint: 0,
         });
         ctx.report_at(Code::S012, then.record, at, Level::Error, message, related);
     }

@@ -403,6 +403,7 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
             file,
             line: first.at.line,
             message: format!("`{path}` first, as {}", first.ty.words()),
+            fingerprint: 0,
         });
         ctx.report_at(Code::S013, then.record, at, Level::Error, message, related);
     }
