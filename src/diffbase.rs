@@ -342,11 +342,20 @@ pub fn changes(
         // A bare file name's parent is empty: the working directory.
         if dir.as_os_str().is_empty() { cwd } else { dir }
     });
-    // The working directory's repository when it holds every input (a submodule's files are
-    // in it too, and its own repository is not the one REV names), else the first input's.
-    let git = match Git::open(cwd) {
-        Ok(git) if paths.iter().flatten().all(|p| git.holds(p)) => git,
-        _ => Git::open(first_dir.unwrap_or(cwd))?,
+    // The first input's repository, unless it is a submodule of the working directory's,
+    // which then holds every input: REV names a commit of that one (`--diff-base BASE .`
+    // in a repository whose submodule sorts first). A clone of its own inside another
+    // working tree (not a submodule) keeps its own history.
+    let own = Git::open(first_dir.unwrap_or(cwd));
+    let git = match (Git::open(cwd), own) {
+        (Ok(outer), Ok(own))
+            if own.root != outer.root
+                && own.superproject().as_deref() == Some(outer.root.as_path())
+                && paths.iter().flatten().all(|p| outer.holds(p)) =>
+        {
+            outer
+        }
+        (_, own) => own?,
     };
     // A revision that could be read as an option is no revision of this repository.
     let commit = if rev.starts_with('-') || rev.is_empty() {
@@ -643,6 +652,16 @@ impl Git {
             .output()
             .map_err(|e| DiffBaseError::NoGit(crate::source::io_error_text(&e)))?;
         Ok(out.status.success().then_some(out.stdout))
+    }
+
+    /// The working tree this repository is a submodule of, if it is one.
+    fn superproject(&self) -> Option<PathBuf> {
+        let out = self
+            .output(&["rev-parse", "--show-superproject-working-tree"])
+            .ok()??;
+        let top = String::from_utf8_lossy(&out).trim_end().to_owned();
+        (!top.is_empty())
+            .then(|| std::fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(top)))
     }
 
     /// Whether `path` is in the working tree.

@@ -632,9 +632,9 @@ rm -f "$t"
     );
 }
 
-/// A submodule holding data (checked out with the repository) does not make `--diff-base .`
-/// read the submodule's repository: the working directory's is the one REV names, and the
-/// submodule's records are judged, with a note saying why.
+/// A submodule holding data (checked out with the repository), sorted before the rest, does
+/// not make `--diff-base .` read the submodule's repository: the working directory's is the
+/// one REV names, and the submodule's records are judged, with a note saying why.
 #[test]
 fn a_submodule_does_not_change_the_repository_compared() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -659,7 +659,7 @@ fn a_submodule_does_not_change_the_repository_compared() {
             "add",
             "--quiet",
             lib.to_str().expect("utf-8"),
-            "sub",
+            "assets",
         ],
     );
     let base = commit_all(d, "with the submodule");
@@ -677,7 +677,7 @@ fn a_submodule_does_not_change_the_repository_compared() {
     );
     assert!(
         out.stderr.contains(
-            "tunelint: note: --diff-base: sub/eval.jsonl is in a git submodule, whose history is not the repository's: every record of it is judged as changed"
+            "tunelint: note: --diff-base: assets/eval.jsonl is in a git submodule, whose history is not the repository's: every record of it is judged as changed"
         ),
         "{}",
         out.stderr
@@ -703,6 +703,32 @@ fn a_tree_or_a_blob_is_not_a_commit() {
         );
         assert!(!out.stderr.contains("shallow"), "{}", out.stderr);
     }
+}
+
+/// A dataset that is a git clone of its own inside a project's working tree (ignored there,
+/// not a submodule) is compared with its own history.
+#[test]
+fn a_nested_clone_keeps_its_own_history() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outer = dir.path();
+    git_init(outer);
+    std::fs::write(outer.join(".gitignore"), "hub/\n").expect("write");
+    commit_all(outer, "project");
+    let d = &outer.join("hub");
+    std::fs::create_dir_all(d).expect("mkdir");
+    let (mut lines, base) = legacy(d);
+    lines.push(chat("How do I cancel?", "FIXME"));
+    write_lines(d, TRAIN, &lines);
+    let out = run(outer, &["--diff-base", &base, "hub/data"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        findings(&out.stdout),
+        [
+            "hub/data/train.jsonl:6:71: C007 placeholder \"FIXME\" in assistant content; replace it with the real text"
+        ],
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -720,6 +720,10 @@ fn llama_factory_function_calls_and_tools_as_its_formatter_reads_them() {
             "S010 function_call value is not valid JSON",
         ),
         (
+            record("[]", tools),
+            "S010 function_call value is an empty list: the turn calls no function",
+        ),
+        (
             record(one, "[{'name': 'weather'}]"),
             "S010 \"tools\" is a string that is not valid JSON (single-quoted key; JSON strings use double quotes); LLaMA-Factory stops on it",
         ),

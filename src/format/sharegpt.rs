@@ -557,7 +557,12 @@ fn call_problem(json: &str) -> Option<String> {
     let root = call.root();
     let calls: Vec<NodeId> = match call.kind(root) {
         Kind::Object => vec![root],
-        Kind::Array if call.len(root) > 0 => call.elements(root).collect(),
+        Kind::Array if call.len(root) == 0 => {
+            return Some(format!(
+                "function_call value is an empty list: the turn calls no function; {EXPECTED}"
+            ));
+        }
+        Kind::Array => call.elements(root).collect(),
         _ => {
             return Some(format!(
                 "function_call value encodes {}; {EXPECTED}",

@@ -218,7 +218,15 @@ impl ChatTemplate {
             }
             Ok(v)
         });
-        env.add_function(STR, |v: Value| python_str(&v));
+        // A string is its own `str()`: passed through, not copied (a chain of `~` would copy
+        // the growing text at each step).
+        env.add_function(STR, |v: Value| -> Result<Value, Error> {
+            if v.kind() == ValueKind::String {
+                Ok(v)
+            } else {
+                python_str(&v).map(Value::from)
+            }
+        });
         env.add_filter("__tunelint_generation", |body: String| {
             format!("{GEN_START}{body}{GEN_END}")
         });
