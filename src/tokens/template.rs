@@ -170,6 +170,9 @@ impl TemplateError {
 /// (`max_line_bytes`, 64 MiB) with a usual template takes a small part of it.
 const FUEL: u64 = 1 << 23;
 
+/// The most text one render may make (512 MiB: [`FUEL`] units of 64 bytes).
+const MAX_TEXT_BYTES: usize = (FUEL as usize) * 64;
+
 impl ChatTemplate {
     /// Compiles `source`; `origin` names it in messages.
     pub fn new(source: &str, origin: String) -> Result<ChatTemplate, TemplateError> {
@@ -1029,6 +1032,11 @@ fn python_string_filter(value: Value) -> Result<String, Error> {
 
 /// Python's `repr` of a value.
 fn python_repr(v: &Value, out: &mut String) -> Result<(), Error> {
+    // The text a render may make (see [`FUEL`]): a list printed whole, repeated many times
+    // (`[s] * 40000`), is stopped as a render that does not finish, before memory runs out.
+    if out.len() > MAX_TEXT_BYTES {
+        return Err(Error::from(ErrorKind::OutOfFuel));
+    }
     match v.kind() {
         ValueKind::Undefined | ValueKind::None => out.push_str("None"),
         ValueKind::Bool => out.push_str(if v.is_true() { "True" } else { "False" }),
@@ -1252,6 +1260,14 @@ mod tests {
         let doubling = "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}";
         // A joiner repeated past the limit (Python's `str()` join keeps MiniJinja's limits).
         let joined = "{{ range(40000)|join('x' * 100000) }}";
+        // A list printed whole as Python's repr, past the limit: stopped (rendered once, as
+        // it makes 512 MiB first).
+        let printed = "{% set l = ['x' * 100000] * 6000 %}{{ l ~ '' }}";
+        let e = ChatTemplate::new(printed, "t.jinja".into())
+            .expect("compiles")
+            .render(&msgs(&[("user", "hi")]), None, false, &[])
+            .expect_err("stopped");
+        assert!(e.exhausted && !e.raised, "{e:?}");
         for source in [endless, doubling, joined] {
             let t = ChatTemplate::new(source, "t.jinja".into()).expect("compiles");
             for i in 0..MAX_EXHAUSTED + 2 {
