@@ -764,6 +764,24 @@ fn trl_keeps_sharegpt_role_names_as_written() {
     }
 }
 
+/// TRL skips dataset preparation for a vision dataset, so ShareGPT's `conversations` are
+/// never converted and the collator raises KeyError: an error under `trl` (only there).
+#[test]
+fn trl_does_not_convert_a_vision_datasets_sharegpt_turns() {
+    let line = r#"{"conversations": [{"from": "user", "value": "What is in this picture?"}, {"from": "assistant", "value": "A cat on a windowsill."}], "images": ["cat.png"]}"#;
+    let (code, out) = check(&[line], &["--target", "trl", "--select", "S014"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        "data.jsonl:1:19: S014 TRL does not convert a vision dataset's ShareGPT \"conversations\" \
+         (its collator reads \"messages\", and raises KeyError \"Unexpected input keys\" on this \
+         record): write the turns as \"messages\" of role and content"
+    );
+    let without_images = r#"{"conversations": [{"from": "user", "value": "What is in this picture?"}, {"from": "assistant", "value": "A cat on a windowsill."}]}"#;
+    let (code, out) = check(&[without_images], &["--target", "trl", "--select", "S014"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
 #[test]
 fn a_chain_of_thought_key_is_known_to_the_targets_that_read_it() {
     let line = r#"{"messages": [{"role": "user", "content": "Can I pay by bank transfer?"}, {"role": "assistant", "reasoning_content": "Billing supports cards and bank transfer.", "content": "Yes. Choose Bank transfer under Billing, Payment methods."}]}"#;

@@ -278,6 +278,21 @@ pub(crate) fn check_vision(
     if images.is_none() && image.is_none() {
         return;
     }
+    // A vision dataset skips the dataset preparation that converts ShareGPT's turns
+    // (`maybe_convert_to_chatml`), and the collator reads `messages`, `text` or `prompt` and
+    // `completion` only.
+    if ctx.format.read_as() == FormatChoice::ShareGpt
+        && let Some(turns) = doc.get(root, "conversations")
+    {
+        ctx.report(
+            Code::S014,
+            doc.span(turns),
+            "TRL does not convert a vision dataset's ShareGPT \"conversations\" (its collator \
+             reads \"messages\", and raises KeyError \"Unexpected input keys\" on this record): \
+             write the turns as \"messages\" of role and content",
+        );
+        return;
+    }
     let columns = vision_columns(ctx.format);
     // Only conversational records are converted (a string prompt goes to the processor as
     // it is).

@@ -9,7 +9,9 @@ declare_rule! {
     /// `conversations` record in a file meant for OpenAI, an Alpaca record for Fireworks. The
     /// finding points at the record and names both sides: the targets that read the record's
     /// format, and the formats the configured target accepts. The record is still read in
-    /// its own format, so the other rules check it as usual.
+    /// its own format, so the other rules check it as usual. Under `trl`, a ShareGPT record
+    /// with `images` or `image` is reported too: TRL converts ShareGPT's turns only when it
+    /// prepares a text dataset, and its vision collator reads `messages`.
     ///
     /// Without a target (`auto`) the rule is silent: every format is some trainer's. Each
     /// target's formats, with the documentation or trainer code they come from, are listed
