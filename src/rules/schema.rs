@@ -345,6 +345,12 @@ declare_rule! {
     /// `azure-openai`, `together`, `fireworks` and the other providers' targets, and for
     /// OpenAI's own preference and reinforcement formats, which only OpenAI reads.
     ///
+    /// In ShareGPT and LLaMA-Factory records, a `function_call` turn's value is judged as
+    /// LLaMA-Factory's formatter reads it: the JSON text of one `{"name", "arguments"}` call
+    /// or a non-empty list of them (parallel calls), possibly after a thought (`<think>...`)
+    /// or inside the template's tool-call words (`<tool_call>...`); and a `tools` column is
+    /// empty or the JSON text of an array of definitions.
+    ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. A tool call is trained as the exact text the model will emit,
     /// and the runtime reads it with `json.loads(call.function.arguments)`: arguments written
