@@ -473,9 +473,10 @@ impl Target {
                         list_refs(&quoted)
                     )
                 }
-                ShareGptRoles::AsWritten => "kept as written when the turns are converted to \
-                                             role and content (\"human\" and \"gpt\" reach \
-                                             the chat template so): judged as roles"
+                ShareGptRoles::AsWritten => "the turns are renamed to role and content with their \
+                                             names kept, so \"human\" and \"gpt\" reach the \
+                                             chat template as written and are judged as roles; \
+                                             a record with images is not converted at all (S014)"
                     .to_owned(),
             };
             fact("ShareGPT role names (S005)", text, names.source);
