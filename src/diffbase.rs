@@ -17,6 +17,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::registry::Code;
@@ -395,57 +397,43 @@ pub fn changes(
         .collect::<Result<Vec<String>, _>>()?;
     let lfs_tracked = git.lfs_tracked(&relatives)?;
 
-    let mut files = Vec::with_capacity(paths.len());
-    let mut base_hashes: Vec<Vec<u64>> = Vec::with_capacity(paths.len());
-    let mut notes = Vec::new();
-    for (path, relative) in paths.iter().flatten().zip(&relatives) {
-        let base_path = renamed.get(relative).unwrap_or(relative);
-        let now = std::fs::read(path).unwrap_or_default();
-        let json = crate::source::is_json_name(path);
-        let mut file = FileChanges {
-            records: records(&now, json),
-            unreadable: unreadable(&now),
-            ..FileChanges::default()
-        };
-        match git.blob(&commit, base_path)? {
-            None => {
-                if git.in_nested_repository(path) {
-                    notes.push(format!(
-                        "--diff-base: {relative} is in a git submodule, whose history is not the repository's: every record of it is judged as changed"
-                    ));
+    // Each file is compared on its own (two git calls and the hashing of both versions),
+    // several at a time: a dataset of thousands of shards would otherwise wait on git
+    // one file after another.
+    let inputs: Vec<(&PathBuf, &String)> = paths.iter().flatten().zip(&relatives).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(inputs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<Compared, DiffBaseError>>>> =
+        inputs.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(path, relative)) = inputs.get(i) else {
+                        break;
+                    };
+                    let compared =
+                        compare_file(&git, &commit, rev, path, relative, &renamed, &lfs_tracked);
+                    *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(compared);
                 }
-                file.new_file = true;
-                file.added = vec![(1, u64::MAX)];
-                base_hashes.push(Vec::new());
-            }
-            Some(mut base) => {
-                // A file kept in Git LFS: git holds (and diffs) its pointer, not its lines.
-                // The base's content is read from the clone's LFS objects, and the records
-                // are compared by hash alone, as in a compressed file.
-                let pointer = |b: &[u8]| crate::rules::jsonl::lfs_pointer::is_pointer(b);
-                let lfs = lfs_tracked.contains(relative) || pointer(&base);
-                if pointer(&base) && !pointer(&now) {
-                    match git.lfs_object(&base) {
-                        Some(content) => base = content,
-                        None => {
-                            notes.push(format!(
-                                "--diff-base: {relative} is kept in Git LFS and its content at {rev} is not in this clone, so every record of it is judged as changed (`git lfs fetch origin {rev}` fetches it)"
-                            ));
-                            base = Vec::new();
-                        }
-                    }
-                }
-                file.base_unreadable = unreadable(&base);
-                base_hashes.push(records(&base, json).iter().map(|r| r.hash).collect());
-                file.added = if lfs || is_encoded(&now) || is_encoded(&base) {
-                    // No lines to diff: any copy may be the new one.
-                    vec![(1, u64::MAX)]
-                } else {
-                    git.added_lines(&commit, base_path, relative)?
-                };
-            }
+            });
         }
-        files.push(file);
+    });
+    let mut files = Vec::with_capacity(inputs.len());
+    let mut base_hashes: Vec<Vec<u64>> = Vec::with_capacity(inputs.len());
+    let mut notes = Vec::new();
+    for result in results {
+        let compared = result
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(|| Err(DiffBaseError::Git("a file was not compared".into())))?;
+        files.push(compared.file);
+        base_hashes.push(compared.base_hashes);
+        notes.extend(compared.note);
     }
 
     // Each dataset (or file on its own) is compared with its files' base versions as one.
@@ -472,6 +460,80 @@ pub fn changes(
         rev: rev.to_owned(),
         files,
         notes,
+    })
+}
+
+/// One file compared with its base version: its records and the lines added, the record
+/// hashes of the base version, and what the user should know about how it was compared.
+struct Compared {
+    file: FileChanges,
+    base_hashes: Vec<u64>,
+    note: Option<String>,
+}
+
+/// Compares the file at `path` (`relative` in the repository) with its version at `commit`
+/// (`rev` as the user wrote it), under its old name if `renamed` says it was renamed.
+fn compare_file(
+    git: &Git,
+    commit: &str,
+    rev: &str,
+    path: &Path,
+    relative: &str,
+    renamed: &HashMap<String, String>,
+    lfs_tracked: &HashSet<String>,
+) -> Result<Compared, DiffBaseError> {
+    let mut note = None;
+    let base_hashes;
+    let base_path = renamed.get(relative).map_or(relative, String::as_str);
+    let now = std::fs::read(path).unwrap_or_default();
+    let json = crate::source::is_json_name(path);
+    let mut file = FileChanges {
+        records: records(&now, json),
+        unreadable: unreadable(&now),
+        ..FileChanges::default()
+    };
+    match git.blob(commit, base_path)? {
+        None => {
+            if git.in_nested_repository(path) {
+                note = Some(format!(
+                    "--diff-base: {relative} is in a git submodule, whose history is not the repository's: every record of it is judged as changed"
+                ));
+            }
+            file.new_file = true;
+            file.added = vec![(1, u64::MAX)];
+            base_hashes = Vec::new();
+        }
+        Some(mut base) => {
+            // A file kept in Git LFS: git holds (and diffs) its pointer, not its lines.
+            // The base's content is read from the clone's LFS objects, and the records
+            // are compared by hash alone, as in a compressed file.
+            let pointer = |b: &[u8]| crate::rules::jsonl::lfs_pointer::is_pointer(b);
+            let lfs = lfs_tracked.contains(relative) || pointer(&base);
+            if pointer(&base) && !pointer(&now) {
+                match git.lfs_object(&base) {
+                    Some(content) => base = content,
+                    None => {
+                        note = Some(format!(
+                            "--diff-base: {relative} is kept in Git LFS and its content at {rev} is not in this clone, so every record of it is judged as changed (`git lfs fetch origin {rev}` fetches it)"
+                        ));
+                        base = Vec::new();
+                    }
+                }
+            }
+            file.base_unreadable = unreadable(&base);
+            base_hashes = records(&base, json).iter().map(|r| r.hash).collect();
+            file.added = if lfs || is_encoded(&now) || is_encoded(&base) {
+                // No lines to diff: any copy may be the new one.
+                vec![(1, u64::MAX)]
+            } else {
+                git.added_lines(commit, base_path, relative)?
+            };
+        }
+    }
+    Ok(Compared {
+        file,
+        base_hashes,
+        note,
     })
 }
 
