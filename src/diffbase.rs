@@ -14,6 +14,7 @@
 //! later copies being the new ones. See docs/diff-base.md.
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -484,7 +485,12 @@ fn compare_file(
 ) -> Result<Compared, DiffBaseError> {
     let mut note = None;
     let base_hashes;
-    let base_path = renamed.get(relative).map_or(relative, String::as_str);
+    // Git is given the names as the file system spells them (a name that is not UTF-8 too);
+    // a renamed file's old name is git's own.
+    let exact = git.exact(path).unwrap_or_else(|| OsString::from(relative));
+    let base_path = renamed
+        .get(relative)
+        .map_or_else(|| exact.clone(), OsString::from);
     let now = std::fs::read(path).unwrap_or_default();
     let json = crate::source::is_json_name(path);
     let mut file = FileChanges {
@@ -492,7 +498,7 @@ fn compare_file(
         unreadable: unreadable(&now),
         ..FileChanges::default()
     };
-    match git.blob(commit, base_path)? {
+    match git.blob(commit, &base_path)? {
         None => {
             if git.in_nested_repository(path) {
                 note = Some(format!(
@@ -526,7 +532,7 @@ fn compare_file(
                 // No lines to diff: any copy may be the new one.
                 vec![(1, u64::MAX)]
             } else {
-                git.added_lines(commit, base_path, relative)?
+                git.added_lines(commit, &base_path, &exact)?
             };
         }
     }
@@ -706,7 +712,7 @@ impl Git {
     }
 
     /// `git ARGS` in the repository: its standard output, or `None` when it fails.
-    fn output(&self, args: &[&str]) -> Result<Option<Vec<u8>>, DiffBaseError> {
+    fn output<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Option<Vec<u8>>, DiffBaseError> {
         let out = Command::new("git")
             .arg("-C")
             .arg(&self.root)
@@ -871,8 +877,26 @@ impl Git {
     }
 
     /// The content of `path` at `commit`, `None` when it did not exist there.
-    fn blob(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>, DiffBaseError> {
-        self.output(&["cat-file", "blob", &format!("{commit}:{path}")])
+    fn blob(&self, commit: &str, path: &OsStr) -> Result<Option<Vec<u8>>, DiffBaseError> {
+        let mut object = OsString::from(format!("{commit}:"));
+        object.push(path);
+        self.output(&[OsStr::new("cat-file"), OsStr::new("blob"), &object])
+    }
+
+    /// `path` relative to the top of the working tree as the file system names it (`/`
+    /// separators), for git's arguments: a name that is not UTF-8 is passed as it is, where
+    /// [`Git::relative`] shows it.
+    fn exact(&self, path: &Path) -> Option<OsString> {
+        let full = std::fs::canonicalize(path).ok()?;
+        let rel = full.strip_prefix(&self.root).ok()?;
+        let mut out = OsString::new();
+        for (i, c) in rel.components().enumerate() {
+            if i > 0 {
+                out.push("/");
+            }
+            out.push(c.as_os_str());
+        }
+        Some(out)
     }
 
     /// The lines of `path` (in the working tree) that `git diff` shows as added since
@@ -880,10 +904,10 @@ impl Git {
     fn added_lines(
         &self,
         commit: &str,
-        base_path: &str,
-        path: &str,
+        base_path: &OsStr,
+        path: &OsStr,
     ) -> Result<Vec<(u64, u64)>, DiffBaseError> {
-        let mut args = vec![
+        let mut args: Vec<OsString> = [
             "diff",
             "--no-ext-diff",
             "--no-textconv",
@@ -893,18 +917,25 @@ impl Git {
             "-a",
             commit,
             "--",
-        ];
-        let (a, b) = (
-            format!(":(literal){base_path}"),
-            format!(":(literal){path}"),
-        );
-        args.push(&b);
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        let literal = |p: &OsStr| {
+            let mut spec = OsString::from(":(literal)");
+            spec.push(p);
+            spec
+        };
+        args.push(literal(path));
         if base_path != path {
-            args.push(&a);
+            args.push(literal(base_path));
         }
-        let out = self
-            .output(&args)?
-            .ok_or_else(|| DiffBaseError::Git(format!("git diff {commit} -- {path} failed")))?;
+        let out = self.output(&args)?.ok_or_else(|| {
+            DiffBaseError::Git(format!(
+                "git diff {commit} -- {} failed",
+                path.to_string_lossy()
+            ))
+        })?;
         let mut added = Vec::new();
         for line in out.split(|&b| b == b'\n') {
             let Some(rest) = line.strip_prefix(b"@@ ") else {

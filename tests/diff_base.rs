@@ -731,6 +731,35 @@ fn a_nested_clone_keeps_its_own_history() {
     );
 }
 
+/// A file whose name is not UTF-8 is given to git as the file system spells it: its base
+/// version is found, and only the new record is judged.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_name_that_is_not_utf8_is_compared() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (mut lines, _) = legacy(d);
+    let name = std::ffi::OsStr::from_bytes(b"data/caf\xe9.jsonl");
+    std::fs::rename(d.join(TRAIN), d.join(name)).expect("rename");
+    let base = commit_all(d, "a Latin-1 name");
+    lines.push(chat("How do I cancel?", "FIXME"));
+    std::fs::write(d.join(name), lines.join("\n") + "\n").expect("write");
+    let out = run_as(d, "json", &["--diff-base", &base, "data"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(
+        doc["summary"]["diff_base"]["judged_records"], 1,
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        doc["diagnostics"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn outside_a_git_repository_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
