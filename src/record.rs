@@ -266,6 +266,10 @@ pub struct Conversation<'a> {
     /// as data whatever their label is still looked for in them: secrets and personal data
     /// (the P rules), chat-template tokens and encoding artifacts (C010, C011).
     pub set_aside: Vec<Message<'a>>,
+    /// The trainer hands the role names to the chat template as the record writes them
+    /// (TRL converts ShareGPT's `from`/`value` turns keeping `human` and `gpt`): the token
+    /// count renders them so, not as the roles they stand for.
+    pub roles_as_written: bool,
 }
 
 impl<'a> Conversation<'a> {

@@ -566,6 +566,25 @@ fn plain_tokens(dir: &Path, text: &str) -> u64 {
     t.encode(text, false).expect("encodes").len() as u64
 }
 
+/// TRL hands ShareGPT's role names to the chat template as written (`human`, `gpt`): under
+/// `trl` the count renders them so (Qwen2.5's template renders no such turn), as it renders
+/// a `messages` record that names them; elsewhere they are the user and the assistant.
+#[test]
+fn trl_renders_sharegpt_role_names_as_written() {
+    let mut settings = settings_with(chatml(&tokenizer("bpe-chatml")));
+    let sharegpt = r#"{"conversations": [{"from": "human", "value": "What color is the sky today?"}, {"from": "gpt", "value": "It is blue, as it usually is."}]}"#;
+    let written = r#"{"messages": [{"role": "human", "content": "What color is the sky today?"}, {"role": "gpt", "content": "It is blue, as it usually is."}]}"#;
+    let mapped = r#"{"messages": [{"role": "user", "content": "What color is the sky today?"}, {"role": "assistant", "content": "It is blue, as it usually is."}]}"#;
+    let total = |line: &str, settings: &Settings| count_tokens(line, settings).map(|t| t.total);
+    assert_eq!(total(sharegpt, &settings), total(mapped, &settings));
+    settings.target = tunelint::target::lookup("trl");
+    assert_eq!(total(sharegpt, &settings), total(written, &settings));
+    assert_ne!(total(sharegpt, &settings), total(mapped, &settings));
+    // axolotl maps the names.
+    settings.target = tunelint::target::lookup("axolotl");
+    assert_eq!(total(sharegpt, &settings), total(mapped, &settings));
+}
+
 #[test]
 fn plain_text_is_tokenized_as_trl_does_without_the_chat_template() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -37,13 +37,19 @@ pub fn normalize<'s>(
         missing_key(doc, root, "conversations", FormatChoice::ShareGpt, ctx);
         return None;
     };
-    match turn_keys(doc, turns) {
+    let as_written = ctx.settings.target.is_some_and(|t| {
+        t.sharegpt_roles
+            .is_some_and(|r| r.value == crate::target::ShareGptRoles::AsWritten)
+    });
+    let mut conv = match turn_keys(doc, turns) {
         TurnKeys::RoleValue => {
             read_conversation_with(doc, turns, system, ctx, &TurnWords::PYGMALION)
         }
         TurnKeys::RoleContent => read_messages(doc, turns, system, ctx),
         TurnKeys::FromValue => read_conversation(doc, turns, system, ctx),
-    }
+    }?;
+    conv.roles_as_written = as_written;
+    Some(conv)
 }
 
 /// A `tools` column as LLaMA-Factory reads it (`ToolFormatter`): empty, or JSON text of an

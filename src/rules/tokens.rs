@@ -379,6 +379,7 @@ fn rejected_view<'s>(conv: &Conversation<'s>) -> Option<Conversation<'s>> {
         shape: conv.shape,
         preference: true,
         set_aside: Vec::new(),
+        roles_as_written: conv.roles_as_written,
     })
 }
 

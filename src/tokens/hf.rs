@@ -911,7 +911,14 @@ impl Input {
             let messages = conv
                 .messages
                 .iter()
-                .map(|m| message_value(&mut parser, m, line))
+                .map(|m| {
+                    let value = message_value(&mut parser, m, line);
+                    if conv.roles_as_written {
+                        with_written_role(value, m, line)
+                    } else {
+                        value
+                    }
+                })
                 .collect();
             let tools = conv.tools.and_then(|span| {
                 let raw = line.get(span.range())?;
@@ -946,6 +953,30 @@ fn message_value(parser: &mut Parser, m: &Message<'_>, line: &str) -> Value {
         Value::from("content"),
         Value::from(m.content.joined_text().into_owned()),
     );
+    Value::from(map)
+}
+
+/// `message` with its role as the record writes it (`human`, `gpt`), where the trainer hands
+/// the names to the chat template unconverted ([`Conversation::roles_as_written`]).
+fn with_written_role(message: Value, m: &Message<'_>, line: &str) -> Value {
+    let Some(written) = line
+        .get(m.role_span.range())
+        .and_then(|raw| serde_json::from_str::<String>(raw).ok())
+    else {
+        return message;
+    };
+    let Ok(keys) = message.try_iter() else {
+        return message;
+    };
+    let mut map: indexmap::IndexMap<Value, Value> = indexmap::IndexMap::new();
+    for key in keys {
+        let value = if key.as_str() == Some("role") {
+            Value::from(written.as_str())
+        } else {
+            message.get_item(&key).unwrap_or_default()
+        };
+        map.insert(key, value);
+    }
     Value::from(map)
 }
 
