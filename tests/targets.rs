@@ -725,7 +725,7 @@ fn llama_factory_function_calls_and_tools_as_its_formatter_reads_them() {
         ),
         (
             record(one, "[{'name': 'weather'}]"),
-            "S010 \"tools\" is a string that is not valid JSON (single-quoted key; JSON strings use double quotes); LLaMA-Factory stops on it",
+            "S010 \"tools\" is a string that is not valid JSON (single-quoted key; JSON strings use double quotes)",
         ),
         (
             record(one, r#"{"name": "weather"}"#),

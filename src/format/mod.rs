@@ -325,7 +325,7 @@ fn check_target_roles(
         return;
     }
     for message in &conv.messages {
-        let written = || written_role(ctx, message.role_span);
+        let written = || written_role(ctx.text, message.role_span);
         let accepted = match message.role {
             // Already S004/S005 by the format.
             Role::Unknown => true,
@@ -361,7 +361,8 @@ fn check_target_roles(
             continue;
         }
         let span = message.role_span;
-        let written = written_role(ctx, span).unwrap_or_else(|| message.role.as_str().to_owned());
+        let written =
+            written_role(ctx.text, span).unwrap_or_else(|| message.role.as_str().to_owned());
         let mut text = target.role_refused(&quote(&written));
         if as_written
             && let Some(name) = target
@@ -394,11 +395,11 @@ pub(crate) fn converted_role(name: &str, ctx: &RecordContext<'_>) -> Option<Role
     role_named(name)
 }
 
-/// A message's role as written in the record (the JSON string at `span`), for messages that
-/// name it in a target's words.
-fn written_role(ctx: &RecordContext<'_>, span: crate::diagnostic::Span) -> Option<String> {
-    ctx.text
-        .get(span.start as usize..span.end as usize)
+/// A message's role as written in the record `text` (the JSON string at `span`), for
+/// messages that name it in a target's words, and for a chat template that gets the name
+/// as written ([`crate::record::Conversation::roles_as_written`]).
+pub(crate) fn written_role(text: &str, span: crate::diagnostic::Span) -> Option<String> {
+    text.get(span.start as usize..span.end as usize)
         .and_then(|raw| serde_json::from_str::<String>(raw).ok())
 }
 
@@ -416,7 +417,7 @@ fn check_sharegpt_role_names(
             continue;
         }
         let span = message.role_span;
-        let Some(written) = written_role(ctx, span) else {
+        let Some(written) = written_role(ctx.text, span) else {
             continue;
         };
         if names.contains(&written.as_str()) {

@@ -1349,6 +1349,32 @@ fn valid_function_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// What is wrong with `text`, tool definitions written as JSON text (`key` names the
+/// column): not JSON, or not an array, or (with `objects`) an element that is no object.
+/// The trainers that take them so (TRL, axolotl, LLaMA-Factory) decode them before use.
+pub(crate) fn encoded_tools_problem(text: &str, key: &str, objects: bool) -> Option<String> {
+    let mut parser = crate::json::Parser::new();
+    match parser.parse(text) {
+        Err(e) => Some(format!(
+            "{key} is a string that is not valid JSON ({})",
+            e.message
+        )),
+        Ok(d) if d.kind(d.root()) != Kind::Array => Some(format!(
+            "{key} encodes {}; expected an array of tool definitions",
+            describe(&d, d.root())
+        )),
+        Ok(d) => d
+            .elements(d.root())
+            .find(|&t| objects && d.kind(t) != Kind::Object)
+            .map(|t| {
+                format!(
+                    "{key} holds {}; expected an array of tool definitions (objects)",
+                    describe(&d, t)
+                )
+            }),
+    }
+}
+
 pub(crate) fn check_tool_definitions(
     doc: &Document<'_, '_>,
     node: NodeId,
@@ -1358,18 +1384,7 @@ pub(crate) fn check_tool_definitions(
         // TRL's documentation stores `tools` as `json.dumps([...])`, which TRL and axolotl
         // read back before the chat template sees it.
         let encoded = doc.str(node).unwrap_or_default();
-        let problem = match crate::json::Parser::new().parse(&encoded) {
-            Err(e) => Some(format!(
-                "\"tools\" is a string that is not valid JSON ({})",
-                e.message
-            )),
-            Ok(d) if d.kind(d.root()) != Kind::Array => Some(format!(
-                "\"tools\" encodes {}; expected an array of tool definitions",
-                describe(&d, d.root())
-            )),
-            Ok(_) => None,
-        };
-        if let Some(problem) = problem {
+        if let Some(problem) = encoded_tools_problem(&encoded, "\"tools\"", false) {
             ctx.report(Code::S010, doc.span(node), problem);
         }
         return;

@@ -78,33 +78,9 @@ pub(crate) fn check_encoded_tools(
     if text.is_empty() {
         return;
     }
-    let mut parser = Parser::new();
-    let problem = match parser.parse(&text) {
-        Err(e) => format!(
-            "{key} is a string that is not valid JSON ({}); LLaMA-Factory stops on it",
-            e.message
-        ),
-        Ok(tools) => {
-            let root = tools.root();
-            if tools.kind(root) != Kind::Array {
-                format!(
-                    "{key} encodes {}; expected an array of tool definitions",
-                    describe(&tools, root)
-                )
-            } else if let Some(tool) = tools
-                .elements(root)
-                .find(|&t| tools.kind(t) != Kind::Object)
-            {
-                format!(
-                    "{key} holds {}; expected an array of tool definitions (objects)",
-                    describe(&tools, tool)
-                )
-            } else {
-                return;
-            }
-        }
-    };
-    ctx.report(Code::S010, span, problem);
+    if let Some(problem) = super::openai_chat::encoded_tools_problem(&text, key, true) {
+        ctx.report(Code::S010, span, problem);
+    }
 }
 
 /// The keys of a `conversations` column's turns, told by the first turn that is an object.

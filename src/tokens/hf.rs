@@ -959,10 +959,7 @@ fn message_value(parser: &mut Parser, m: &Message<'_>, line: &str) -> Value {
 /// `message` with its role as the record writes it (`human`, `gpt`), where the trainer hands
 /// the names to the chat template unconverted ([`Conversation::roles_as_written`]).
 fn with_written_role(message: Value, m: &Message<'_>, line: &str) -> Value {
-    let Some(written) = line
-        .get(m.role_span.range())
-        .and_then(|raw| serde_json::from_str::<String>(raw).ok())
-    else {
+    let Some(written) = crate::format::written_role(line, m.role_span) else {
         return message;
     };
     let Ok(keys) = message.try_iter() else {
