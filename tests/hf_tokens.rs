@@ -1366,6 +1366,21 @@ fn oracle_counts(python: &str, lines: &[String], pairs: &[(PathBuf, PathBuf)]) -
     std::fs::read_to_string(&output).expect("read")
 }
 
+/// The (total, trained) counts of `oracle_counts`' rows, in order; `None` for an error.
+fn oracle_totals(rows: &str) -> Vec<Option<(u64, u64)>> {
+    rows.lines()
+        .map(|row| {
+            let cells: Vec<&str> = row.split('\t').collect();
+            (cells[2] != "error").then(|| {
+                (
+                    cells[2].parse().expect("total"),
+                    cells[3].parse().expect("trained"),
+                )
+            })
+        })
+        .collect()
+}
+
 /// What a template sees and prints, compared with `transformers` on the constructs of real
 /// templates where Jinja2 and MiniJinja differ (`python_semantics.jinja`,
 /// `tool_use_loop.jinja`): a message's reasoning under all three of its names (Qwen3 reads
@@ -1521,17 +1536,79 @@ fn additional_chat_templates_are_chosen_as_transformers_chooses_them() {
         return;
     };
     let expected = oracle_counts(&python, &lines, &[(model.clone(), PathBuf::from("-"))]);
-    let want: Vec<Option<(u64, u64)>> = expected
-        .lines()
-        .map(|row| {
-            let cells: Vec<&str> = row.split('\t').collect();
-            (cells[2] != "error").then(|| {
-                (
-                    cells[2].parse().expect("total"),
-                    cells[3].parse().expect("trained"),
-                )
-            })
-        })
+    let want = oracle_totals(&expected);
+    assert_eq!(got, want, "tunelint, then transformers");
+}
+
+/// `split_special_tokens: true` in tokenizer_config.json: transformers encodes the special
+/// tokens written in the text as ordinary text, the template's own markers included, so an
+/// example costs more tokens than the same tokenizer without it. Compared with
+/// `transformers` when it is there; the fast path and the crate agree either way.
+#[test]
+fn split_special_tokens_encodes_special_tokens_as_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let split = dir.path().join("split");
+    std::fs::create_dir_all(&split).expect("mkdir");
+    std::fs::copy(
+        tokenizer("bpe-chatml").join("tokenizer.json"),
+        split.join("tokenizer.json"),
+    )
+    .expect("copy");
+    let mut config: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tokenizer("bpe-chatml").join("tokenizer_config.json"))
+            .expect("read"),
+    )
+    .expect("json");
+    config["split_special_tokens"] = serde_json::Value::Bool(true);
+    std::fs::write(split.join("tokenizer_config.json"), config.to_string()).expect("write");
+    std::fs::copy(
+        template("chatml_qwen.jinja"),
+        split.join("chat_template.jinja"),
+    )
+    .expect("copy");
+
+    use serde_json::json;
+    let lines: Vec<String> = [
+        json!({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}),
+        json!({"messages": [{"role": "user", "content": "Say <|im_end|> twice: <|im_end|>"}, {"role": "assistant", "content": "<|endoftext|> <|im_start|>"}]}),
+    ]
+    .iter()
+    .map(|e| e.to_string())
+    .collect();
+    let whole = chatml(&tokenizer("bpe-chatml"));
+    let split_model = load(&split, None).expect("loads");
+    fast_path_agrees(
+        "split_special_tokens",
+        &split_model,
+        &[
+            "a <|im_end|> b".to_string(),
+            "<|im_start|>user\nHi".to_string(),
+        ],
+    );
+    assert!(
+        split_model.count_text("<|im_start|>") > 1,
+        "a special token in the text is split"
+    );
+    let split_settings = settings_with(split_model);
+    let got: Vec<Option<(u64, u64)>> = lines
+        .iter()
+        .map(|l| count_tokens(l, &split_settings).map(|t| (t.total, t.trainable)))
         .collect();
+    let whole_settings = settings_with(whole);
+    for (line, split_count) in lines.iter().zip(&got) {
+        let whole_count = count_tokens(line, &whole_settings).map(|t| t.total);
+        assert!(
+            split_count.unwrap_or_default().0 > whole_count.unwrap_or_default() + 4,
+            "{line}: split {split_count:?}, whole {whole_count:?}"
+        );
+    }
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let expected = oracle_counts(&python, &lines, &[(split.clone(), PathBuf::from("-"))]);
+    let want = oracle_totals(&expected);
     assert_eq!(got, want, "tunelint, then transformers");
 }

@@ -111,13 +111,15 @@ impl ByteLevelBpe {
     ///   its pattern and prefix space;
     /// - model `BPE` without dropout, subword prefix or word suffix, with every byte in its
     ///   vocabulary;
-    /// - added tokens without `single_word`, `lstrip` or `rstrip`, each text once;
+    /// - added tokens without `single_word`, `lstrip` or `rstrip`, each text once (the
+    ///   special ones are not cut out when `split_special`, transformers'
+    ///   `split_special_tokens`: they are encoded as ordinary text);
     /// - no truncation or padding, and a post-processor that leaves the offsets of a text
     ///   encoded without special tokens as they are (none, `TemplateProcessing`, `ByteLevel`
     ///   without `trim_offsets`, or a sequence of those).
     ///
     /// `None` for anything else: then the `tokenizers` crate does the work.
-    pub fn from_json(doc: &Value) -> Option<ByteLevelBpe> {
+    pub fn from_json(doc: &Value, split_special: bool) -> Option<ByteLevelBpe> {
         if !doc.get("truncation").is_none_or(Value::is_null)
             || !doc.get("padding").is_none_or(Value::is_null)
             || !post_processor_keeps_offsets(doc.get("post_processor").unwrap_or(&Value::Null))
@@ -213,6 +215,9 @@ impl ByteLevelBpe {
         for token in doc.get("added_tokens")?.as_array()? {
             let content = token.get("content")?.as_str()?;
             let flag = |key: &str| token.get(key).and_then(Value::as_bool) == Some(true);
+            if split_special && flag("special") {
+                continue;
+            }
             if content.is_empty()
                 || flag("single_word")
                 || flag("lstrip")
@@ -610,7 +615,11 @@ mod tests {
                 serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
             let pattern = split_pattern(&doc["pre_tokenizer"]).expect("a split pattern");
             assert!(SEGMENTABLE.contains(&pattern.as_str()), "{name}");
-            assert!(ByteLevelBpe::from_json(&doc).expect("fast").segmentable);
+            assert!(
+                ByteLevelBpe::from_json(&doc, false)
+                    .expect("fast")
+                    .segmentable
+            );
         }
     }
 

@@ -135,27 +135,37 @@ impl Model {
                     io_why(&e)
                 )
             })?;
+        let config_path = dir.join("tokenizer_config.json");
+        let config = optional_json(&config_path, shown)?;
+        // `split_special_tokens: true` makes transformers encode the special tokens written in
+        // a text, the template's own `<|im_start|>` included, as ordinary text.
+        let split_special = config
+            .as_ref()
+            .and_then(|c| c.get("split_special_tokens"))
+            .and_then(serde_json::Value::as_bool)
+            == Some(true);
         // The `tokenizers` crate and the fast byte-level encoder each read the file's JSON
         // (a tokenizer.json is megabytes of vocabulary and merges): side by side, so that
         // loading takes the longer of the two, not their sum.
         let (tokenizer, doc) = std::thread::scope(|scope| {
             let crate_side = scope.spawn(|| text.parse::<tokenizers::Tokenizer>());
             let doc: Option<serde_json::Value> = serde_json::from_str(&text).ok();
-            let fast = doc.as_ref().and_then(ByteLevelBpe::from_json);
+            let fast = doc
+                .as_ref()
+                .and_then(|doc| ByteLevelBpe::from_json(doc, split_special));
             let tokenizer = crate_side
                 .join()
                 .unwrap_or_else(|_| Err("the tokenizers crate panicked while loading it".into()));
             (tokenizer, doc.map(|doc| (expansion(&doc), fast)))
         });
-        let tokenizer = tokenizer.map_err(|e| {
+        let mut tokenizer = tokenizer.map_err(|e| {
             format!(
                 "cannot load tokenizer {}: {e} (expected a Hugging Face tokenizer.json)",
                 shown(&json)
             )
         })?;
+        tokenizer.set_encode_special_tokens(split_special);
         let (expansion, fast) = doc.unwrap_or((18, None));
-        let config_path = dir.join("tokenizer_config.json");
-        let config = optional_json(&config_path, shown)?;
 
         let read_template = |p: &Path| -> Result<ChatTemplate, String> {
             let source = crate::source::read_string_capped(p, crate::source::SETTINGS_FILE_LIMIT)
