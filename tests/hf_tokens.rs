@@ -1612,3 +1612,60 @@ fn split_special_tokens_encodes_special_tokens_as_text() {
     let want = oracle_totals(&expected);
     assert_eq!(got, want, "tunelint, then transformers");
 }
+
+/// A model saved with a `tool_use` template and no default one: transformers renders the
+/// examples with tools and refuses the rest, naming the problem; tunelint did not load it
+/// at all (exit 2). Now each example without tools gets T003 saying why, and the examples
+/// with tools are counted.
+#[test]
+fn several_templates_without_a_default_render_the_examples_with_tools() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = dir.path().join("model");
+    std::fs::create_dir_all(model.join("additional_chat_templates")).expect("mkdir");
+    for file in ["tokenizer.json", "tokenizer_config.json"] {
+        std::fs::copy(tokenizer("bpe-chatml").join(file), model.join(file)).expect("copy");
+    }
+    std::fs::copy(
+        template("tool_use_loop.jinja"),
+        model.join("additional_chat_templates/tool_use.jinja"),
+    )
+    .expect("copy");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        "[tokens]\ntokenizer = \"model\"\nmax_per_example = 1\n",
+    )
+    .expect("write");
+    use serde_json::json;
+    let tools = json!([{"type": "function", "function": {"name": "lookup", "description": "Looks up", "parameters": {"type": "object", "properties": {}}}}]);
+    let turn =
+        json!([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]);
+    let lines = [
+        json!({"tools": tools, "messages": turn}),
+        json!({"messages": turn}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("train.jsonl"), text).expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("train.jsonl:1:") && l.contains(" T001 ")),
+        "the example with tools is counted: {stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l.starts_with("train.jsonl:2:")
+            && l.contains(" T003 ")
+            && l.contains("none named \"default\"")),
+        "the example without tools says why it cannot be rendered: {stdout}"
+    );
+}

@@ -201,14 +201,16 @@ impl Model {
                 tool_template = Some(read_template(p)?);
                 template_files.push(p.clone());
             }
-            let Some(default) = named_file("default") else {
-                return Err(format!(
-                    "{} has several chat templates and none named \"default\" (no chat_template.jinja); name one with [tokens] chat_template",
-                    shown(&dir.join("additional_chat_templates"))
-                ));
-            };
-            template_files.push(default.clone());
-            Ok(read_template(default)?)
+            match named_file("default") {
+                Some(default) => {
+                    template_files.push(default.clone());
+                    Ok(read_template(default)?)
+                }
+                None => no_default(
+                    shown(&dir.join("additional_chat_templates")) + " (no chat_template.jinja)",
+                    tool_template.is_some(),
+                )?,
+            }
         } else {
             let origin = format!("{} (chat_template)", shown(&config_path));
             match config.as_ref().and_then(|c| c.get("chat_template")) {
@@ -224,13 +226,10 @@ impl Model {
                     if let Some(tool) = find("tool_use") {
                         tool_template = Some(compile(tool, format!("{origin} \"tool_use\""))?);
                     }
-                    let Some(default) = find("default") else {
-                        return Err(format!(
-                            "{} has several chat templates and none named \"default\"; name one with [tokens] chat_template",
-                            shown(&config_path)
-                        ));
-                    };
-                    Ok(compile(default, format!("{origin} \"default\""))?)
+                    match find("default") {
+                        Some(default) => Ok(compile(default, format!("{origin} \"default\""))?),
+                        None => no_default(shown(&config_path), tool_template.is_some())?,
+                    }
                 }
                 // A base model has no template: its plain text is counted all the same, and
                 // each conversation says what is missing.
@@ -659,6 +658,23 @@ impl Model {
         (r.text.len() as u64)
             .saturating_mul(self.expansion)
             .saturating_add(1 + added)
+    }
+}
+
+/// A model saved with several chat templates and none named "default": with a `tool_use`
+/// one, transformers renders the examples with tools and refuses the others, and so does
+/// tunelint, each refused example saying why (`Ok(Err(why))`); without one nothing can be
+/// rendered, an error.
+fn no_default(where_: String, has_tool_use: bool) -> Result<Result<ChatTemplate, String>, String> {
+    let why = format!(
+        "{where_} has several chat templates and none named \"default\"; name one with [tokens] chat_template"
+    );
+    if has_tool_use {
+        Ok(Err(format!(
+            "{why} (only examples with tools have one, \"tool_use\")"
+        )))
+    } else {
+        Err(why)
     }
 }
 
