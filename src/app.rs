@@ -164,9 +164,31 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
     use crate::dedupe::{self, Reason};
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = load_config(args.isolated, args.config.as_deref(), &cwd, false)?;
-    let mut settings = config
-        .settings_for(&args.input, &CliOverrides::default())
-        .map_err(config_error)?;
+    let from_stdin = args.input.as_os_str() == "-";
+    // A file a LLaMA-Factory dataset_info.json declares is read with its columns, as `check`
+    // reads it: otherwise dedupe would not see the duplicates check reports.
+    let discovered = if from_stdin || !args.input.is_file() {
+        discover::Discovered::default()
+    } else {
+        let is_excluded = |p: &Path| config.is_excluded(p);
+        let is_included = |p: &Path| config.is_included(p);
+        discover::discover(
+            std::slice::from_ref(&args.input),
+            &Exclusion {
+                is_excluded: &is_excluded,
+                is_included: &is_included,
+                force: false,
+                json_records_only: false,
+                respect_ignore_files: config.respect_gitignore,
+            },
+        )?
+    };
+    let mut settings = settings_of(
+        &config,
+        &args.input,
+        &CliOverrides::default(),
+        &discovered.declared,
+    )?;
     if let Some(t) = args.threshold {
         if !(t > 0.0 && t <= 1.0) {
             bail!("--threshold must be above 0 and at most 1, not {t}");
@@ -190,7 +212,6 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
     }
     // `-`: standard input, kept in a temporary file for the two passes dedupe takes (one
     // to find the duplicates, one to copy what stays).
-    let from_stdin = args.input.as_os_str() == "-";
     let spooled = if from_stdin {
         Some(spool_stdin()?)
     } else {
@@ -243,7 +264,11 @@ fn dedupe(args: crate::cli::DedupeArgs) -> Result<Status> {
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         force: args.force,
         from_stdin,
-        config: config.path(),
+        read: &{
+            let mut read = Inputs::default();
+            add_read_besides_data(&mut read, &config, &discovered.registries);
+            read
+        },
     }) {
         Err(dedupe::DedupeError::Io { error, .. })
             if data_on_stdout && error.kind() == io::ErrorKind::BrokenPipe =>
@@ -839,21 +864,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     {
         inputs.add(name);
     }
-    // What the run reads besides the data is no output's to overwrite either.
-    if let Some(path) = config.path() {
-        inputs.add_other(path, "the configuration");
-    }
-    for registry in &discovered.registries {
-        inputs.add_other(registry, "the dataset registry");
-    }
-    for bench in config.contamination.files() {
-        inputs.add_other(bench, "a benchmark file");
-    }
-    for model in config.tokens.model.iter() {
-        for file in model.files() {
-            inputs.add_other(file, "a tokenizer file");
-        }
-    }
+    add_read_besides_data(&mut inputs, &config, &discovered.registries);
     // The baseline read may be the one written (`--baseline F --write-baseline F` refreshes
     // it), but no other output's.
     if let Some(path) = &args.baseline {
@@ -1556,6 +1567,25 @@ fn input_of<'a>(
             }
         }
     })
+}
+
+/// What a run reads besides the data, which no output may overwrite either: the
+/// configuration, the dataset registries, the benchmark and tokenizer files it names.
+fn add_read_besides_data(inputs: &mut Inputs, config: &Config, registries: &[PathBuf]) {
+    if let Some(path) = config.path() {
+        inputs.add_other(path, "the configuration");
+    }
+    for registry in registries {
+        inputs.add_other(registry, "the dataset registry");
+    }
+    for bench in config.contamination.files() {
+        inputs.add_other(bench, "a benchmark file");
+    }
+    for model in config.tokens.model.iter() {
+        for file in model.files() {
+            inputs.add_other(file, "a tokenizer file");
+        }
+    }
 }
 
 /// The settings of the file at `path`: the configuration's, and a file a LLaMA-Factory

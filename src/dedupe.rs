@@ -293,8 +293,9 @@ pub struct Request<'a> {
     /// `input` is a copy of what was read from standard input: the output must not be the
     /// file standard input was redirected from either.
     pub from_stdin: bool,
-    /// The configuration file read, which the output must not overwrite either.
-    pub config: Option<&'a Path>,
+    /// What the run reads besides the data (the configuration, the dataset registry, the
+    /// files the configuration names), which the output must not overwrite either.
+    pub read: &'a crate::output::Inputs,
 }
 
 /// Deduplicates `request.input` into `request.output`, or only finds what would go when
@@ -326,10 +327,8 @@ pub fn dedupe(request: &Request<'_>) -> Result<Plan, DedupeError> {
             if request.from_stdin {
                 inputs.add_stdin();
             }
-            if let Some(config) = request.config {
-                inputs.add_other(config, "the configuration");
-            }
             inputs.check("-o", output)?;
+            request.read.check("-o", output)?;
             Some((output, OutputFile::create(output)?))
         }
         None => None,

@@ -1674,3 +1674,68 @@ fn dedupe_says_why_it_cannot_read_its_input() {
         assert!(!d.join("out.jsonl").exists(), "{input}");
     }
 }
+
+/// A file a LLaMA-Factory `dataset_info.json` declares: `dedupe` reads its columns as
+/// `check` does (it kept the near-duplicate `check` reported), and refuses to write its copy
+/// over the registry, a benchmark file or any other file the run reads besides the data
+/// (it replaced them with the deduplicated data).
+#[test]
+fn dedupe_reads_the_dataset_registry_and_never_writes_over_what_it_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir(d.join("data")).expect("mkdir");
+    let row = |q: &str, a: &str| serde_json::json!({"q": q, "a": a}).to_string();
+    let lines = [
+        row(
+            "What is the capital of France and why was it chosen as the capital?",
+            "Paris, because of its central location and history.",
+        ),
+        row(
+            "What is the capital of France and why was it chosen as the capital!",
+            "Paris, because of its central location and history.",
+        ),
+        row(
+            "How do volcanoes form and what makes them erupt so violently?",
+            "Magma rises through the crust and pressure builds.",
+        ),
+    ];
+    std::fs::write(d.join("data/x.jsonl"), lines.join("\n") + "\n").expect("write");
+    let registry =
+        r#"{"myds": {"file_name": "data/x.jsonl", "columns": {"prompt": "q", "response": "a"}}}"#;
+    std::fs::write(d.join("dataset_info.json"), registry).expect("write");
+    let bench = chat("What is two plus two?", "Four.") + "\n";
+    std::fs::write(d.join("evals.jsonl"), &bench).expect("write");
+    std::fs::write(
+        d.join("tunelint.toml"),
+        "[contamination]\nbenchmarks = [\"evals.jsonl\"]\n",
+    )
+    .expect("write");
+    let removed = assert_dedupe_agrees_with_check(d, "data/x.jsonl", &[]);
+    assert_eq!(
+        removed, 1,
+        "the near-duplicate in the declared columns goes"
+    );
+    for (target, what) in [
+        ("dataset_info.json", "the dataset registry"),
+        ("evals.jsonl", "a benchmark file"),
+        ("tunelint.toml", "the configuration"),
+    ] {
+        let out = Command::cargo_bin("tunelint")
+            .expect("binary")
+            .current_dir(d)
+            .args(["dedupe", "data/x.jsonl", "-o", target])
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "-o {target}: {stderr}");
+        assert!(stderr.contains(what), "-o {target}: {stderr}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(d.join("dataset_info.json")).expect("read"),
+        registry
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("evals.jsonl")).expect("read"),
+        bench
+    );
+}
