@@ -180,7 +180,8 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         let glued = text[..start]
             .chars()
             .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && !ends_in_escape(&text[..start]);
         if glued && !found.masking {
             continue;
         }
@@ -264,6 +265,21 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             "revoke it, then remove it from the data",
         );
     }
+}
+
+/// Whether `before` ends with an escape written out, whose last character is a letter or
+/// digit that is no part of a word: `\n` or `\t` in code or in JSON inside a string (a tool
+/// call's arguments), `\u003d` and `\x3d`, or `%3D` in a URL. A key right after one stands
+/// alone. An escaped backslash (`\\n`) leaves the letter a letter.
+fn ends_in_escape(before: &str) -> bool {
+    let b = before.as_bytes();
+    let backslashes_before = |i: usize| b[..i].iter().rev().take_while(|&&c| c == b'\\').count();
+    let hex = |s: &[u8]| s.iter().all(u8::is_ascii_hexdigit);
+    let n = b.len();
+    (n >= 2 && b[n - 1].is_ascii_alphabetic() && backslashes_before(n - 1) % 2 == 1)
+        || (n >= 6 && b[n - 5] == b'u' && hex(&b[n - 4..]) && backslashes_before(n - 5) % 2 == 1)
+        || (n >= 4 && b[n - 3] == b'x' && hex(&b[n - 2..]) && backslashes_before(n - 3) % 2 == 1)
+        || (n >= 3 && b[n - 3] == b'%' && hex(&b[n - 2..]))
 }
 
 /// The most bytes between a PEM key's body as matched and its `-----END` line: more than a
@@ -455,6 +471,41 @@ mod tests {
         // Glued to a letter or digit, it is part of a longer word.
         assert_eq!(kind_of(&format!("x{key}")), None);
         assert_eq!(kind_of(&format!("{key}______x")), None);
+    }
+
+    /// An escape written out before a key ends in a letter or digit that is no part of a
+    /// word: code (`print("\nsk-...")`), JSON inside a string (a tool call's arguments, a
+    /// tool's result), a URL's percent-encoding. An escaped backslash before a letter does
+    /// not make it an escape.
+    #[test]
+    fn a_key_after_an_escape_written_out_stands_alone() {
+        let keys = [
+            (
+                "sk-proj-ZZ9aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789QQ",
+                "OpenAI API key",
+            ),
+            ("AKIA4QW7ZR2KXNB5TG3M", "AWS access key ID"),
+            ("ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R", "GitHub token"),
+            ("AIzaSyB3xK9mQ2wE7rT5yU1iO8pA4sD6fG0hJ2k", "Google API key"),
+        ];
+        for (key, kind) in keys {
+            for text in [
+                format!(r#"{{"code": "import os\n{key}\nprint(1)"}}"#),
+                format!(r#"print("\t{key}")"#),
+                format!(r"key=\u003d{key}"),
+                format!(r"key=\x3d{key}"),
+                format!("https://host/cb?token%3D{key}&x=1"),
+                format!("token%3a{key}"),
+            ] {
+                assert_eq!(kind_of(&text).as_deref(), Some(kind), "{text}");
+            }
+            assert_eq!(
+                kind_of(&format!(r"C:\\n{key}")),
+                None,
+                "an escaped backslash"
+            );
+            assert_eq!(kind_of(&format!("%3Zn{key}")), None, "not an escape");
+        }
     }
 
     /// Letters a key cannot hold do not glue to it: Chinese and Japanese write no space
