@@ -343,3 +343,46 @@ fn a_benchmark_that_matches_nothing_is_a_config_error() {
         "{stderr}"
     );
 }
+
+/// The `[contamination] benchmarks` files are evaluation sets, not training data: a walk
+/// leaves them out (it reported the benchmark as D004 of itself, and judged its examples as
+/// training examples), and one named on its own is linted, but not against itself.
+#[test]
+fn a_benchmark_file_is_not_linted_as_training_data_nor_against_itself() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    std::fs::create_dir(d.join("evals")).expect("mkdir");
+    let item = "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether in April and May?";
+    std::fs::write(d.join("evals/test.jsonl"), record(item, "72") + "\n").expect("write");
+    std::fs::write(
+        d.join("train.jsonl"),
+        record(&format!("Solve this: {item}"), "They sold 72 clips in all.")
+            + "\n"
+            + &record("What is the capital of France?", "Paris is the capital.")
+            + "\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("tunelint.toml"),
+        "[contamination]\nbenchmarks = [\"evals/test.jsonl\"]\n",
+    )
+    .expect("config");
+    let found = d004(d, &["."]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].1.starts_with("train.jsonl:1:"), "{found:#?}");
+    let out = Command::cargo_bin("tunelint")
+        .expect("the binary")
+        .current_dir(d)
+        .args(["--format", "json", "."])
+        .output()
+        .expect("run");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let files: Vec<&str> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(files, ["train.jsonl"], "{report}");
+    assert!(d004(d, &["evals/test.jsonl"]).is_empty());
+}

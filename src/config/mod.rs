@@ -414,6 +414,25 @@ impl Config {
     pub fn is_excluded(&self, path: &Path) -> bool {
         self.relative(path)
             .is_some_and(|rel| !rel.as_os_str().is_empty() && self.exclude.is_match(&rel))
+            || self.is_benchmark(path)
+    }
+
+    /// Whether `path` is one of the `[contamination] benchmarks` files: an evaluation set,
+    /// not training data, which a walk leaves out (it would be D004 of itself, and the other
+    /// rules would judge a test set as examples to train on).
+    pub fn is_benchmark(&self, path: &Path) -> bool {
+        let files = self.contamination.files();
+        if files.is_empty() {
+            return false;
+        }
+        let name = path.file_name();
+        files.iter().any(|f| {
+            f.file_name() == name
+                && match (std::fs::canonicalize(f), std::fs::canonicalize(path)) {
+                    (Ok(a), Ok(b)) => a == b,
+                    _ => false,
+                }
+        })
     }
 
     /// Whether `include` matches `path`: a file a directory walk lints besides the
@@ -547,6 +566,10 @@ impl Config {
         }
         if let Some(target) = cli.target {
             settings.target = target.0;
+        }
+        // A benchmark file named on its own is linted, but not against itself.
+        if self.is_benchmark(path) {
+            settings.levels[Code::D004.index()] = Level::Off;
         }
         crate::rules::cap_by_target(&mut settings);
         Ok(settings)
