@@ -26,6 +26,8 @@ struct Kind {
 /// base64url.
 const JWT: &str = "JSON Web Token";
 
+const AWS: &str = "AWS access key ID";
+
 /// Hugging Face's tokens are letters only: their randomness is in the mix of cases.
 const HUGGING_FACE: &str = "Hugging Face token";
 
@@ -54,7 +56,7 @@ const KINDS: &[Kind] = &[
         pattern: r"^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}",
     },
     Kind {
-        name: "AWS access key ID",
+        name: AWS,
         prefixes: &[("AKIA", 0), ("ASIA", 0)],
         pattern: r"^(?:AKIA|ASIA)[0-9A-Z]{16}",
     },
@@ -238,6 +240,9 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         };
         let random_enough = if kind.name == "PEM private key" {
             !is_stand_in(random)
+        } else if kind.name == AWS {
+            // An access key ID's 16 characters are base32: one in 28 has no digit.
+            looks_random(random) || looks_random_base32_letters(random)
         } else if kind.name == HUGGING_FACE {
             looks_random_letters(random)
                 || (found.masking && looks_random_letters(without_trailing_run(random)))
@@ -246,8 +251,7 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             // fails the randomness test, the key before it need not.
             looks_random(random) || (found.masking && looks_random(without_trailing_run(random)))
         };
-        if !random_enough || (kind.name == "AWS access key ID" && key.as_str().ends_with("EXAMPLE"))
-        {
+        if !random_enough || (kind.name == AWS && key.as_str().ends_with("EXAMPLE")) {
             continue;
         }
         // The message quotes the key, or a PEM key's body rather than its header.
@@ -369,6 +373,19 @@ fn looks_random(s: &str) -> bool {
     let has_digit = s.bytes().any(|b| b.is_ascii_digit());
     let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
     has_digit && has_letter && longest_run(s) < 6 && !is_stand_in(s)
+}
+
+/// [`looks_random`] for an AWS access key ID's base32 part drawn without a digit: many
+/// different letters (16 random ones hold about 12), no letter twice in a row more than
+/// twice, no stand-in word.
+fn looks_random_base32_letters(s: &str) -> bool {
+    let mut seen = 0u32;
+    for b in s.bytes() {
+        if b.is_ascii_uppercase() {
+            seen |= 1 << (b - b'A');
+        }
+    }
+    seen.count_ones() >= 9 && longest_run(s) < 3 && !is_stand_in(s)
 }
 
 /// The length of the longest run of one repeated byte in `s`.
@@ -542,6 +559,14 @@ mod tests {
             kind_of("AKIA4QW7ZR2KXNB5TG3M").as_deref(),
             Some("AWS access key ID")
         );
+        // Base32 without a digit, as one real ID in 28 is.
+        assert_eq!(
+            kind_of("id AKIAQWERTYUIOPASDFGH here").as_deref(),
+            Some("AWS access key ID")
+        );
+        assert_eq!(kind_of("AKIAAAAABBBBCCCCDDDD"), None);
+        assert_eq!(kind_of("AKIAXXXXXXXXXXXXXXXX"), None);
+        assert_eq!(kind_of("AKIASAMPLEKEYSAMPLEK"), None);
         assert_eq!(
             kind_of("ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R").as_deref(),
             Some("GitHub token")

@@ -32,9 +32,11 @@ declare_rule! {
     /// | PEM private key | `-----BEGIN ... PRIVATE KEY-----` followed by a base64 body |
     /// | password in a URL | `scheme://user:password@host`, the password not a stand-in (`password`, `changeme`, `${DB_PASS}`, `<password>`, the user's own name, ...) |
     ///
-    /// A key must stand alone (no letter or digit right before or after it), and the part
-    /// after its prefix must look random: letters and digits mixed (of a Hugging Face token,
-    /// upper and lower case), no run of 6 equal
+    /// A key must stand alone (no letter or digit right before or after it, except the end
+    /// of an escape written out: `\n` in code or in a tool call's JSON arguments, `\u003d`,
+    /// `%3D`), and the part after its prefix must look random: letters and digits mixed (of
+    /// a Hugging Face token, upper and lower case; of an AWS key ID, which is base32, 9 or
+    /// more different letters without a digit will do), no run of 6 equal
     /// characters, none of `xxxx`, `your`, `example`, `dummy`, `fake`, `sample`, `redacted`
     /// or `placeholder` (any case). Deliberately not matched: AWS keys ending in `EXAMPLE`
     /// (AWS's documentation key), stand-ins such as `sk-your-api-key-here`, and a PEM
