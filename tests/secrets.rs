@@ -971,3 +971,39 @@ fn a_rejected_command_line_value_prints_no_secret() {
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: tunelint"));
 }
+
+/// A password in a URL whose `@` and host begin the next text part (or whose `@` ends the
+/// first): the joined text holds the whole URL, so it is reported, from `://` to the end of
+/// the password in the first part. Neither part held a match on its own.
+#[test]
+fn a_url_password_split_at_its_at_sign_is_reported() {
+    let record = |parts: &[&str]| parts_record(parts, "Please change it now, it is live.");
+    let lines = [
+        record(&[
+            "see postgres://admin:NGMGmSrCGIZEG8pS",
+            "@db.internal.acme.io:5432/prod",
+        ]),
+        record(&[
+            "see postgres://admin:NGMGmSrCGIZEG8pS@",
+            "db.internal.acme.io:5432/prod",
+        ]),
+        record(&[
+            "see postgres://admin:NGMGmSrCGIZEG8",
+            "pS@db.internal.acme.io:5432/prod",
+        ]),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let stdout = p006(dir.path(), &path);
+    for (i, line) in lines.iter().enumerate() {
+        let column = line[..line.find("://").unwrap()].chars().count() + 1;
+        let at = format!("data.jsonl:{}:{column}: P006 secret", i + 1);
+        assert_eq!(
+            stdout.lines().filter(|l| l.contains(&at)).count(),
+            1,
+            "{at}\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains("GMGmSr"), "{stdout}");
+}

@@ -276,6 +276,10 @@ pub(crate) struct Match<'a> {
     pub(crate) code: Code,
     pub(crate) range: Range<usize>,
     pub(crate) quote: Range<usize>,
+    /// Where the text that makes it a match ends: `range.end`, but for a password in a URL
+    /// the host after the `@` (split from the password between two text parts, the match
+    /// still runs across them).
+    pub(crate) evidence_end: usize,
     pub(crate) what: &'a str,
     pub(crate) detail: &'a str,
     pub(crate) hint: &'a str,
@@ -312,11 +316,29 @@ impl Found<'_> {
         detail: &str,
         hint: &str,
     ) {
+        let evidence_end = range.end;
+        self.report_evidence(code, range, quote, evidence_end, what, detail, hint);
+    }
+
+    /// [`Found::report_quoting`], for a match whose evidence runs on past its range to
+    /// `evidence_end`.
+    #[allow(clippy::too_many_arguments)]
+    fn report_evidence(
+        &mut self,
+        code: Code,
+        range: Range<usize>,
+        quote: Range<usize>,
+        evidence_end: usize,
+        what: &str,
+        detail: &str,
+        hint: &str,
+    ) {
         if (self.enabled)(code) {
             (self.sink)(Match {
                 code,
                 range,
                 quote,
+                evidence_end,
                 what,
                 detail,
                 hint,

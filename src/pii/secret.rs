@@ -356,10 +356,11 @@ fn url_passwords(text: &str, found: &mut Found<'_>) {
         // From `://`: the masked quote shows no character of the password, only the
         // separator and the user name's first letter.
         let range = whole.start()..password.end();
-        found.report_quoting(
+        found.report_evidence(
             Code::P006,
             range.clone(),
             range,
+            whole.end(),
             "secret",
             " (password in a URL)",
             "change the password, then remove it from the data",

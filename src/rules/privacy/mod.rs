@@ -299,11 +299,13 @@ fn check_joined(
     };
     let settings = ctx.settings;
     let mut report = |m: Match<'_>| {
-        let Some(last_byte) = m.range.end.checked_sub(1) else {
+        let (Some(last_byte), Some(evidence_last)) =
+            (m.range.end.checked_sub(1), m.evidence_end.checked_sub(1))
+        else {
             return;
         };
         let (first, last) = (part_of(m.range.start), part_of(last_byte));
-        if first == last
+        if first == part_of(evidence_last.max(last_byte))
             || overlaps(m.code, &m.range)
             || settings.pii_allow.allows(&joined[m.range.clone()])
         {
