@@ -1007,3 +1007,48 @@ fn a_url_password_split_at_its_at_sign_is_reported() {
     }
     assert!(!stdout.contains("GMGmSr"), "{stdout}");
 }
+
+/// A key wrapped onto the next line by a terminal and pasted: the finding is the first line's
+/// key, and no output shows the wrapped rest either (`full`'s snippet, `sample` as text and
+/// as JSONL printed its 18 characters in clear).
+#[test]
+fn the_wrapped_rest_of_a_key_is_masked_too() {
+    let tail = "fJBd0Kh8oOOL8dKLzd";
+    let content = format!(
+        "My terminal shows:\n  OPENAI_API_KEY=sk-proj-u8jzPde0IgxLd6GncfBAep\n{tail}\nwhy?"
+    );
+    let line = json!({"messages": [{"role": "user", "content": content},
+        {"role": "assistant", "content": "Please revoke it now, that key is live."}]})
+    .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), format!("{line}\n")).unwrap();
+    let runs: [&[&str]; 3] = [
+        &["check", "--format", "full", "--color", "never", "t.jsonl"],
+        &["sample", "t.jsonl"],
+        &["sample", "--format", "jsonl", "t.jsonl"],
+    ];
+    for args in runs {
+        let out = Command::cargo_bin("tunelint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .arg("--isolated")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("sk-p") && stdout.contains("why?"),
+            "{args:?}\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!stdout.contains(&tail[..8]), "{args:?}\n{stdout}");
+        assert!(!stdout.contains(&tail[10..]), "{args:?}\n{stdout}");
+    }
+    // The finding itself is the key on its line.
+    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains(" P006 ")).count(),
+        1,
+        "{stdout}"
+    );
+}

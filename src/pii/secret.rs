@@ -260,14 +260,47 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         } else {
             start..end
         };
+        // A mask also hides the rest of a key wrapped onto the next line (a terminal paste).
+        let hidden_end = if found.masking && kind.name != "PEM private key" {
+            wrapped_end(text, end)
+        } else {
+            end
+        };
         found.report_quoting(
             Code::P006,
-            start..end,
+            start..hidden_end,
             quote,
             "secret",
             &format!(" ({})", kind.name),
             "revoke it, then remove it from the data",
         );
+    }
+}
+
+/// Where a key that ends at a line break really ends when the next line goes on with it:
+/// a run of 8 or more of a key's characters, letters and digits mixed, alone on its line or
+/// before a blank or a quote (a key wrapped by a terminal and pasted). `end` otherwise. The
+/// line break may be written out (`\n` in JSON text).
+fn wrapped_end(text: &str, end: usize) -> usize {
+    let rest = &text[end..];
+    let Some(next) = ["\r\n", "\n", "\\r\\n", "\\n"]
+        .iter()
+        .find_map(|nl| rest.strip_prefix(nl))
+    else {
+        return end;
+    };
+    let run = next
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        .count();
+    let stops = next[run..]
+        .bytes()
+        .next()
+        .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'\\' | b'`'));
+    if run >= 8 && stops && looks_random(&next[..run]) {
+        end + (rest.len() - next.len()) + run
+    } else {
+        end
     }
 }
 
