@@ -242,13 +242,16 @@ fn signs(text: &str, continues: bool) -> Vec<Sign> {
         word_sign(text, 0, first_len, &mut out);
     }
     for automaton in [&*SHORT_WORDS, &*SPEAK_WORDS] {
-        for m in automaton.find_iter(text) {
+        // Matches may overlap: " 4 ur " holds " 4 " and " ur ", which share a space.
+        let mut from = 0;
+        while let Some(m) = automaton.find_in(text, aho_corasick::Span::from(from..text.len())) {
             let word = &text[m.range()];
             let start = m.start() + usize::from(word.starts_with(' '));
             let len = word
                 .trim_matches(|c: char| !c.is_ascii_alphanumeric())
                 .len();
             word_sign(text, start, len, &mut out);
+            from = m.start() + 1;
         }
     }
     sentence_ends(text, &mut out);
@@ -542,6 +545,13 @@ mod tests {
         assert_eq!(first("That is gr8 news"), Some("gr8".into()));
         assert_eq!(first("Thx, I got it."), Some("Thx".into()));
         assert_eq!(first("Done. Btw the app is free."), Some("Btw".into()));
+    }
+
+    #[test]
+    fn adjacent_signs_share_a_space() {
+        assert_eq!(first("Thanks 4 ur help!"), Some("ur".into()));
+        assert_eq!(first("Ok 4 ur info, we saved it."), Some("ur".into()));
+        assert_eq!(signs("Great, thanks 4 ur help.", false).len(), 2);
     }
 
     #[test]
