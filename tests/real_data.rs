@@ -289,7 +289,7 @@ fn coqa_asks_the_same_question_twice_in_one_conversation() {
 }
 
 #[test]
-fn kto_demo_repeats_continue_and_its_label_is_known() {
+fn kto_demo_repeats_continue_which_is_no_finding_and_its_label_is_known() {
     let Some(dir) = data_dir() else { return };
     let file = "llamafactory_kto_en_demo.jsonl";
     let (_, stdout) = lint(&dir, file);
@@ -299,16 +299,9 @@ fn kto_demo_repeats_continue_and_its_label_is_known() {
     for i in [2, 6, 8] {
         assert_eq!(m[i]["content"], "continue", "message {}", i + 1);
     }
+    // A short conversational turn typed again is no copy-paste bug.
     let c006 = findings(&stdout, file, 60, "C006");
-    assert_eq!(c006.len(), 2, "{stdout}");
-    assert!(
-        c006[0].ends_with("user message 7 repeats user message 3 word for word"),
-        "{c006:?}"
-    );
-    assert!(
-        c006[1].ends_with("user message 9 repeats user message 3 word for word"),
-        "{c006:?}"
-    );
+    assert!(c006.is_empty(), "{c006:?}");
     // Every record has KTO's top-level "label": LLaMA-Factory's KTO tag, so the file is
     // read as llama-factory and the label is no unknown key.
     assert!(record(&dir, file, 1)["label"].is_boolean());

@@ -1031,7 +1031,7 @@ fn array_element() -> impl Strategy<Value = (&'static str, Code, usize)> {
             0,
         ),
         (
-            r#"{"role":"user","content":"Hello there, friend."}"#,
+            r#"{"role":"user","content":"Hello there, how are you today?"}"#,
             Code::C006,
             1,
         ),

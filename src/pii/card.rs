@@ -1,7 +1,7 @@
 //! Payment card numbers, as P003 credit-card-number reports them: printed groupings, network
 //! prefixes and lengths, the Luhn check and the published test numbers.
 
-use super::{DigitRun, Found, stands_alone};
+use super::{DigitRun, Found, in_arithmetic, stands_alone};
 use crate::registry::Code;
 
 /// Test numbers published by card networks and payment processors (Stripe, Adyen, Braintree,
@@ -62,7 +62,7 @@ pub(crate) fn check(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
                 .chars()
                 .filter(char::is_ascii_digit)
                 .collect();
-            if TEST_NUMBERS.contains(&digits.as_str()) {
+            if TEST_NUMBERS.contains(&digits.as_str()) || in_arithmetic(text, &range) {
                 continue;
             }
             found.report(

@@ -24,8 +24,67 @@ const RESOLVERS: &[Ipv4Addr] = &[
     Ipv4Addr::new(208, 67, 220, 220),
 ];
 
-/// Words before a dotted number that make it a version, not an address.
-const VERSION_WORDS: &[&str] = &["version", "ver", "release", "build", "firmware", "v"];
+/// The same resolvers over IPv6: Google, Cloudflare, Quad9, OpenDNS.
+const RESOLVERS_V6: &[Ipv6Addr] = &[
+    Ipv6Addr::new(0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888),
+    Ipv6Addr::new(0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8844),
+    Ipv6Addr::new(0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1111),
+    Ipv6Addr::new(0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1001),
+    Ipv6Addr::new(0x2620, 0xfe, 0, 0, 0, 0, 0, 0xfe),
+    Ipv6Addr::new(0x2620, 0xfe, 0, 0, 0, 0, 0, 0x9),
+    Ipv6Addr::new(0x2620, 0x119, 0x35, 0, 0, 0, 0, 0x35),
+    Ipv6Addr::new(0x2620, 0x119, 0x53, 0, 0, 0, 0, 0x53),
+];
+
+/// Words right before a dotted number that make it a version, a section or clause number,
+/// an OID or the number of a step, figure or table, not an address.
+const NUMBERING_WORDS: &[&str] = &[
+    "version",
+    "versions",
+    "ver",
+    "release",
+    "build",
+    "firmware",
+    "v",
+    "section",
+    "sections",
+    "sec",
+    "clause",
+    "clauses",
+    "chapter",
+    "ch",
+    "article",
+    "paragraph",
+    "para",
+    "appendix",
+    "annex",
+    "oid",
+    "rule",
+    "step",
+    "figure",
+    "fig",
+    "table",
+];
+
+/// Words that, earlier in the sentence, make a number after "is" something other than an
+/// address: "The version that fixed it is 4.2.0.1", "The OID is 2.5.4.3".
+const NAMING_WORDS: &[&str] = &[
+    "version",
+    "release",
+    "build",
+    "firmware",
+    "section",
+    "clause",
+    "chapter",
+    "article",
+    "paragraph",
+    "appendix",
+    "annex",
+    "oid",
+];
+
+/// Verbs that link a naming word to the number.
+const LINKING_WORDS: &[&str] = &["is", "was", "are", "were", "be", "becomes"];
 
 pub(crate) fn check_v4(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
     if !found.enabled(Code::P005) {
@@ -47,7 +106,7 @@ pub(crate) fn check_v4(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
                 || RESOLVERS.contains(&ip)
                 || cidr
                 || !stands_alone(text, &range)
-                || after_version_word(text, range.start)
+                || after_numbering_word(text, range.start)
             {
                 continue;
             }
@@ -90,15 +149,35 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
     !special
 }
 
-fn after_version_word(text: &str, at: usize) -> bool {
-    let head = text[..at].trim_end_matches([' ', ':']);
+/// The number at `at` follows a word that names it as something other than an address:
+/// right before it (`v1.2.3.4`, `Section 3.1.4.1`, `§ 2.4.1.3`), or earlier in its sentence
+/// and linked by "is" (`The OID is 2.5.4.3`).
+fn after_numbering_word(text: &str, at: usize) -> bool {
+    let head = text[..at].trim_end_matches([' ', ':', '#', '(']);
+    if head.ends_with('\u{A7}') {
+        return true;
+    }
     // The ASCII letters that end `head`.
     let word = head
         .rsplit(|c: char| !c.is_ascii_alphabetic())
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    VERSION_WORDS.contains(&word.as_str())
+    if NUMBERING_WORDS.contains(&word.as_str()) {
+        return true;
+    }
+    if !LINKING_WORDS.contains(&word.as_str()) {
+        return false;
+    }
+    let sentence_start = head
+        .rfind(['\n', '!', '?', ':', ';'])
+        .max(head.rfind(". "))
+        .map_or(0, |i| i + 1);
+    head[sentence_start..]
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .any(|w| NAMING_WORDS.contains(&w.to_ascii_lowercase().as_str()))
 }
 
 pub(crate) fn check_v6(text: &str, found: &mut Found<'_>) {
@@ -143,7 +222,7 @@ pub(crate) fn check_v6(text: &str, found: &mut Found<'_>) {
         let global = (0x2000..0x4000).contains(&first);
         let documentation = first == 0x2001 && ip.segments()[1] == 0x0db8;
         let cidr = text[end..].starts_with('/');
-        if global && !documentation && !cidr {
+        if global && !documentation && !cidr && !RESOLVERS_V6.contains(&ip) {
             found.report(
                 Code::P005,
                 start..end,
@@ -187,8 +266,48 @@ mod tests {
 
     #[test]
     fn version_words() {
-        assert!(after_version_word("firmware 1.2.3.4", 9));
-        assert!(after_version_word("Version: 1.2.3.4", 9));
-        assert!(!after_version_word("server 1.2.3.4", 7));
+        assert!(after_numbering_word("firmware 1.2.3.4", 9));
+        assert!(after_numbering_word("Version: 1.2.3.4", 9));
+        assert!(!after_numbering_word("server 1.2.3.4", 7));
+    }
+
+    /// Whether `check_v4` and `check_v6` report something in `text`.
+    fn reports(text: &str) -> bool {
+        let mut any = false;
+        let mut sink = |_: crate::pii::Match<'_>| any = true;
+        let enabled = |_: Code| true;
+        let mut found = Found {
+            enabled: &enabled,
+            sink: &mut sink,
+            masking: false,
+        };
+        let runs = crate::pii::digit_runs(text);
+        check_v4(text, &runs, &mut found);
+        check_v6(text, &mut found);
+        any
+    }
+
+    #[test]
+    fn numbering_is_not_an_address() {
+        for text in [
+            "See Section 3.1.4.1 of the specification.",
+            "Clause 2.4.1.3 covers refunds.",
+            "See \u{A7} 2.4.1.3 and \u{A7}\u{A7} 3.1.4.1.",
+            "The OID is 2.5.4.3, defined in X.520.",
+            "The version that fixed it is 4.2.0.1, released in May.",
+            "Step 2.1.1.4 and Figure 3.2.1.1 and Table 4.1.2.3.",
+            "Google Public DNS is 8.8.8.8 and 2001:4860:4860::8888 or 2001:4860:4860::8844.",
+            "Cloudflare answers on 2606:4700:4700::1111 and 2606:4700:4700::1001.",
+        ] {
+            assert!(!reports(text), "{text}");
+        }
+        for text in [
+            "The server is 81.2.69.160.",
+            "Release notes are online. The server is 81.2.69.160.",
+            "Step 3: the WAN address is 81.2.69.160.",
+            "Its IPv6 address is 2a00:1450:4001:81a::200e.",
+        ] {
+            assert!(reports(text), "{text}");
+        }
     }
 }

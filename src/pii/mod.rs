@@ -447,6 +447,81 @@ pub(crate) fn stands_alone(text: &str, range: &Range<usize>) -> bool {
     before_ok && after_ok
 }
 
+/// Operators of arithmetic that never join the parts of a phone or card number. (`-` and
+/// `/` do: `415-867-2309`, `24/7`.)
+const OPERATORS: &[char] = &['+', '*', '\u{D7}', '\u{F7}', '=', '\u{2212}'];
+
+/// The number at `range` is a term of arithmetic, not a phone or card number: an operator
+/// stands between it and another number on its line (`256626720691 + 3956256292305 =
+/// 4212883012996`), or it is a line of its own in a column of numbers ruled off by a line
+/// of `-`, `=` or `_` (a sum written out). A `+` that starts the match counts as an
+/// operator when a number stands before it.
+pub(crate) fn in_arithmetic(text: &str, range: &Range<usize>) -> bool {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    let number_before = |s: &str| {
+        s.trim_end()
+            .ends_with(|c: char| c.is_ascii_digit() || c == ')')
+    };
+    let number_after = |s: &str| {
+        s.trim_start()
+            .starts_with(|c: char| c.is_ascii_digit() || c == '(')
+    };
+    let before = text[line_start..range.start].trim_end();
+    let operator_before = match text[range.clone()].strip_prefix('+') {
+        Some(_) => number_before(before),
+        None => before.strip_suffix(OPERATORS).is_some_and(number_before),
+    };
+    let after = text[range.end..line_end].trim_start();
+    let operator_after = after.strip_prefix(OPERATORS).is_some_and(number_after);
+    operator_before || operator_after || in_ruled_column(text, line_start, line_end)
+}
+
+/// The line `start..end` holds only a number (with an operator before it), and belongs to
+/// a block of such lines with a rule line (`-------`) in it.
+fn in_ruled_column(text: &str, start: usize, end: usize) -> bool {
+    let numeric = |line: &str| {
+        let line = line.trim();
+        let body = line.strip_prefix(OPERATORS).unwrap_or(line);
+        let body = body.strip_prefix('-').unwrap_or(body);
+        body.bytes().any(|b| b.is_ascii_digit())
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b',' | b'.'))
+    };
+    let rule = |line: &str| {
+        let line = line.trim();
+        line.len() >= 3 && line.bytes().all(|b| matches!(b, b'-' | b'=' | b'_'))
+    };
+    if !numeric(&text[start..end]) {
+        return false;
+    }
+    let (mut numbers, mut rules) = (1, 0);
+    let mut count = |line: &str| {
+        if numeric(line) {
+            numbers += 1;
+        } else if rule(line) {
+            rules += 1;
+        } else {
+            return false;
+        }
+        true
+    };
+    for line in text[..start.saturating_sub(1)].rsplit('\n').take(16) {
+        if start == 0 || !count(line) {
+            break;
+        }
+    }
+    for line in text.get(end + 1..).unwrap_or_default().split('\n').take(16) {
+        if end == text.len() || !count(line) {
+            break;
+        }
+    }
+    numbers >= 2 && rules >= 1
+}
+
 /// The digits of `s`.
 pub(crate) fn digits_of(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
@@ -515,6 +590,30 @@ mod tests {
             r#"{"content": "key AKIA****************, mail mari***********, ok"}"#
         );
         assert_eq!(mask_matches("nothing here"), "nothing here");
+    }
+
+    /// Terms of arithmetic are not phone or card numbers; the same numbers outside it are.
+    #[test]
+    fn arithmetic_is_not_a_phone_or_card_number() {
+        for text in [
+            "Add column by column:\n\n  472547338\n+960397912423686\n-----------------\n 960398384971024",
+            "472547338\n+960397912423686\n-------\n1007411131329104\n\nSo the sum is large.",
+            "256626720691 + 3956256292305 = 4212883012996",
+            "4212883012996 = 256626720691 + 3956256292305",
+            "3956256292305 \u{D7} 1 = 4212883012996 - 256626720691",
+        ] {
+            assert_eq!(mask_matches(text), text);
+        }
+        for text in [
+            "The result is: 4212883012996",
+            "card 4539148803436467 = mine",
+            "x = 4539148803436467",
+            "Call +960 397 9124 or +44 20 7946 0958 today.",
+            "Phones:\n+960397912423686\n+44 20 7946 0958",
+            "Call 415-867-2309 - 24 hours a day.",
+        ] {
+            assert_ne!(mask_matches(text), text, "{text}");
+        }
     }
 
     /// A run of one character glued after a key fails the randomness test; the key before it

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{DigitRun, Found, digits_of, stands_alone};
+use super::{DigitRun, Found, digits_of, in_arithmetic, stands_alone};
 use crate::registry::Code;
 
 static NANP: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,7 +36,11 @@ pub(crate) fn check(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
         for caps in NANP.captures_iter(slice) {
             let whole = caps.get(0).expect("group 0");
             let range = run.range.start + whole.start()..run.range.start + whole.end();
-            if whole.start() < reported_to || !stands_alone(text, &range) || !is_nanp(&caps) {
+            if whole.start() < reported_to
+                || !stands_alone(text, &range)
+                || !is_nanp(&caps)
+                || in_arithmetic(text, &range)
+            {
                 continue;
             }
             reported_to = whole.end();
@@ -51,7 +55,10 @@ pub(crate) fn check(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
         for m in INTERNATIONAL.find_iter(slice) {
             let range = run.range.start + m.start()..run.range.start + m.end();
             let digits = digits_of(m.as_str()).len() - usize::from(m.as_str().contains("(0)"));
-            if m.start() < reported_to || !(8..=15).contains(&digits) || !stands_alone(text, &range)
+            if m.start() < reported_to
+                || !(8..=15).contains(&digits)
+                || !stands_alone(text, &range)
+                || in_arithmetic(text, &range)
             {
                 continue;
             }

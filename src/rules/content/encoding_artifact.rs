@@ -25,7 +25,11 @@ declare_rule! {
     /// character in a code sample is as broken as in prose. Legitimate accented text (`São
     /// Paulo`, `Ünïcödé`, `café»`) is not matched: what follows the accented letter is a
     /// letter, a space or a single symbol, not the continuation bytes of a sequence. `ß`
-    /// is not taken as a lead (it ends German words before quotation marks: `Straße“`).
+    /// is not taken as a lead (it ends German words before quotation marks: `Straße“`), nor
+    /// is an uppercase accented letter inside an all-caps word (after a capital) before a
+    /// quotation mark, apostrophe, dash or similar mark: `“CAFÉ”`, `JOSÉ’S`, `PELÉ—`, `NÉ®`.
+    /// `Â` and `Ã` stay leads there, as they start the mojibake of all-caps text
+    /// (`ESPAÃ‘A` for "ESPAÑA").
     ///
     /// ## Why is this bad?
     /// The model learns the damage as text: it will write `cafÃ©` and `donâ€™t` back to
@@ -136,7 +140,7 @@ pub fn first_artifact(text: &str) -> Option<Artifact> {
         let kind = match c {
             '\u{FFFD}' => Some((c.len_utf8(), Kind::Replacement)),
             '\u{80}'..='\u{9F}' => Some((c.len_utf8(), Kind::Control(c))),
-            '\u{C2}'..='\u{DE}' | '\u{E0}'..='\u{EF}' => {
+            '\u{C2}'..='\u{DE}' | '\u{E0}'..='\u{EF}' if !ends_caps_word(text, at) => {
                 mojibake_at(&text[at..]).map(|(len, meant)| (len, Kind::Mojibake(meant)))
             }
             _ => None,
@@ -175,6 +179,40 @@ fn first_control(bytes: &[u8]) -> Option<usize> {
         offset += chunk.len();
     }
     None
+}
+
+/// The character at `at` is an uppercase accented letter inside an all-caps word, before a
+/// mark that follows words (`CAFÉ”`, `JOSÉ’S`): a letter, not the lead of a sequence. `Â`
+/// and `Ã` are left out: `ESPAÃ‘A` is the mojibake of "ESPAÑA".
+fn ends_caps_word(text: &str, at: usize) -> bool {
+    let mut after = text[at..].chars();
+    let Some(lead) = after.next() else {
+        return false;
+    };
+    let after_word = text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphabetic() && c.is_uppercase());
+    after_word
+        && matches!(lead, '\u{C4}'..='\u{DE}')
+        && lead != '×'
+        && after.next().is_some_and(|c| {
+            matches!(
+                c,
+                '‘' | '’'
+                    | '“'
+                    | '”'
+                    | '–'
+                    | '—'
+                    | '…'
+                    | '›'
+                    | '»'
+                    | '™'
+                    | '®'
+                    | '°'
+                    | '·'
+            )
+        })
 }
 
 /// When `s` starts with a UTF-8 sequence that was decoded as Windows-1252: its length in
@@ -247,6 +285,14 @@ mod tests {
         assert_eq!(kind("FranÃ§oise"), Some(Kind::Mojibake('ç')));
         assert_eq!(kind("Ã‰cole"), Some(Kind::Mojibake('É')));
         assert_eq!(kind("Ø§Ù„"), Some(Kind::Mojibake('ا')));
+        assert_eq!(kind("2Ï€r"), Some(Kind::Mojibake('π')));
+        assert_eq!(kind("25Â°C"), Some(Kind::Mojibake('°')));
+        // All-caps text read as Windows-1252 still starts its sequences with `Ã`.
+        assert_eq!(kind("ESPAÃ‘A"), Some(Kind::Mojibake('Ñ')));
+        assert_eq!(kind("CAFÃ‰"), Some(Kind::Mojibake('É')));
+        assert_eq!(kind("ÐŸÑ€Ð¸Ð²ÐµÑ‚"), Some(Kind::Mojibake('П')));
+        // Lowercase before the lead: not an all-caps word.
+        assert_eq!(kind("Ï€ and Ù„"), Some(Kind::Mojibake('π')));
         assert_eq!(kind("n \u{FFFD} n"), Some(Kind::Replacement));
         assert_eq!(kind("\u{c}rac{y}{x}"), Some(Kind::Control('\u{c}')));
         assert_eq!(kind("a\u{0}b"), Some(Kind::Control('\u{0}')));
@@ -261,6 +307,11 @@ mod tests {
             "„Fußball“ and «café»",
             "I’m here — “quoted” … ok 😀",
             "Ã alone, Â, ï",
+            "The sign read “CAFÉ” in big letters.",
+            "We ate at JOSÉ’S TACOS.",
+            "The headline was “PELÉ—THE KING”.",
+            "The brand name is “SÉ”, or SÉ® in print.",
+            "„DÉJÀ VU“ and “ÇA VA” and “FÆRØ”",
         ] {
             assert_eq!(kind(text), None, "{text}");
         }

@@ -27,7 +27,10 @@ declare_rule! {
     /// - the pronoun `i` in lowercase (`i think`, `i'm`);
     /// - a sentence that starts in lowercase: the message itself, when its first line opens
     ///   with a sentence of three or more words of plain prose (so `def main():` and
-    ///   `import os` are not one), or a word after `.`, `!` or `?` and a space, when the word
+    ///   `import os` are not one) and its first word is not a name written in lowercase: a
+    ///   word with a digit (`boto3`), a word written in code elsewhere in the message
+    ///   (`` `pandas` ``), or a tool, library or command known by its lowercase name
+    ///   (`pandas`, `numpy`, `git`, `npm`, `pip`, `ffmpeg`, `curl`, ...); or a word after `.`, `!` or `?` and a space, when the word
     ///   before is a lowercase word that is not an abbreviation (`e.g.`, `etc.`, `vs.`,
     ///   `approx.`, ...), a roman list number (`iii.`) or part of an ellipsis;
     /// - two or more exclamation marks after a word (`Thanks!!`).
@@ -143,6 +146,103 @@ const I_AFTER: &[&str] = &[
     "believe",
 ];
 
+/// Tools, libraries and commands whose names are written in lowercase, so an answer may
+/// open with one (`pandas is a Python library`). English words (`make`, `requests`,
+/// `black`) are left out: a sentence that opens with one in lowercase is still a sign.
+const LOWERCASE_NAMES: &[&str] = &[
+    "apt",
+    "awk",
+    "bash",
+    "brew",
+    "cd",
+    "chmod",
+    "chown",
+    "clang",
+    "cmake",
+    "conda",
+    "cp",
+    "crontab",
+    "curl",
+    "dnf",
+    "dpkg",
+    "eslint",
+    "ffmpeg",
+    "ffprobe",
+    "gcc",
+    "gdb",
+    "git",
+    "gofmt",
+    "grep",
+    "gunicorn",
+    "gzip",
+    "htop",
+    "iptables",
+    "jq",
+    "kubectl",
+    "lodash",
+    "ls",
+    "matplotlib",
+    "mkdir",
+    "mv",
+    "mypy",
+    "nginx",
+    "nmap",
+    "npm",
+    "npx",
+    "numpy",
+    "nvm",
+    "openssl",
+    "pandas",
+    "pip",
+    "pipenv",
+    "pipx",
+    "pnpm",
+    "pyenv",
+    "pylint",
+    "pytest",
+    "rm",
+    "rsync",
+    "ruff",
+    "rustc",
+    "rustup",
+    "scikit",
+    "scipy",
+    "scp",
+    "seaborn",
+    "sed",
+    "sklearn",
+    "spacy",
+    "ssh",
+    "sudo",
+    "systemctl",
+    "tar",
+    "tmux",
+    "torch",
+    "tqdm",
+    "uvicorn",
+    "venv",
+    "vim",
+    "virtualenv",
+    "webpack",
+    "wget",
+    "xargs",
+    "yum",
+    "zsh",
+];
+
+/// The first word of a message is a name written in lowercase: with a digit (`boto3`),
+/// written as code elsewhere in the text (`` `pandas` ``), or a known tool or library.
+fn is_lowercase_name(text: &str, word: &str, token: &str) -> bool {
+    if LOWERCASE_NAMES.contains(&word) || token.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let mut quoted = text.match_indices('`').map(|(i, _)| i + 1);
+    quoted.any(|at| {
+        text[at..].starts_with(word)
+            && !text[at + word.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+    })
+}
+
 /// Lowercase abbreviations that end in a full stop without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "etc", "vs", "approx", "incl", "esp", "misc", "ca", "cf", "al", "resp", "min", "max", "sec",
@@ -242,13 +342,16 @@ fn signs(text: &str, continues: bool) -> Vec<Sign> {
         word_sign(text, 0, first_len, &mut out);
     }
     for automaton in [&*SHORT_WORDS, &*SPEAK_WORDS] {
-        for m in automaton.find_iter(text) {
+        // Matches may overlap: " 4 ur " holds " 4 " and " ur ", which share a space.
+        let mut from = 0;
+        while let Some(m) = automaton.find_in(text, aho_corasick::Span::from(from..text.len())) {
             let word = &text[m.range()];
             let start = m.start() + usize::from(word.starts_with(' '));
             let len = word
                 .trim_matches(|c: char| !c.is_ascii_alphanumeric())
                 .len();
             word_sign(text, start, len, &mut out);
+            from = m.start() + 1;
         }
     }
     sentence_ends(text, &mut out);
@@ -399,6 +502,10 @@ fn lowercase_opening(text: &str) -> Option<Sign> {
     {
         return None;
     }
+    let token = body.split_whitespace().next().unwrap_or_default();
+    if is_lowercase_name(text, first_word, token) {
+        return None;
+    }
     let line = body.split('\n').next().unwrap_or(body);
     let sentence_end = line
         .char_indices()
@@ -529,6 +636,11 @@ mod tests {
             first("the order ships tomorrow morning."),
             Some("the".into())
         );
+        // A word in code elsewhere must be the same word, not its start.
+        assert_eq!(
+            first("the order ships today. Reply `thee` to track it."),
+            Some("the".into())
+        );
         assert_eq!(
             first("It ships today. then it takes two days."),
             Some("then".into())
@@ -542,6 +654,13 @@ mod tests {
         assert_eq!(first("That is gr8 news"), Some("gr8".into()));
         assert_eq!(first("Thx, I got it."), Some("Thx".into()));
         assert_eq!(first("Done. Btw the app is free."), Some("Btw".into()));
+    }
+
+    #[test]
+    fn adjacent_signs_share_a_space() {
+        assert_eq!(first("Thanks 4 ur help!"), Some("ur".into()));
+        assert_eq!(first("Ok 4 ur info, we saved it."), Some("ur".into()));
+        assert_eq!(signs("Great, thanks 4 ur help.", false).len(), 2);
     }
 
     #[test]
@@ -565,6 +684,14 @@ mod tests {
             "int main() {\n    // Print Hello, world! in C++\n}",
             "ii. wrong\niii. no - this option is also wrong.",
             "u-substitution and $u and u_id are maths.",
+            // Names written in lowercase may open an answer.
+            "pandas is a Python library for data analysis.",
+            "numpy arrays are faster than lists for numeric work.",
+            "git is a distributed version control system.",
+            "ffmpeg converts video files between formats.",
+            "npm install lodash will add the package to your project.",
+            "boto3 is the AWS SDK for Python.",
+            "httpx is an HTTP client. Install it with `httpx` in your requirements.",
         ] {
             assert_eq!(first(text), None, "{text}");
         }

@@ -16,11 +16,15 @@ declare_rule! {
     /// "I will not", "I won't be able to" or "I'm not going to" (any case, straight or curly
     /// apostrophe) followed directly by a refused act such as help, assist, provide, answer,
     /// share or do that (softeners such as "really" or "directly" may stand between); "I can't
-    /// wait to help", "I can't help but" and "I can't help feeling" are not refusals. It is reported when the text
-    /// after the refused act has no sign of a way forward: "help", "instead", "however",
-    /// "alternatively", "I can", "I'd be happy", "you can", "you could", "you might",
-    /// "recommend", "suggest", "consider", "try", "please contact" or "reach out". Only the
-    /// first refusal of a message counts, and only what follows it.
+    /// wait to help", "I can't help but" and "I can't help feeling" are not refusals, nor is
+    /// a hedge that goes on to answer: "I cannot answer with certainty, but the most likely
+    /// cause is ...". It is reported when the text after the refused act has no sign of a way
+    /// forward: "help", "instead", "however", "alternatively", "I can", "I'd be happy", "you
+    /// can", "you could", "you might", "you should", "recommend", "suggest", "consider",
+    /// "try", "here are", "here is", "please contact", "please see", "please consult",
+    /// "consult a", "reach out", "talk to", "speak with", "would be the right person" (or
+    /// the best person), or a list (a line starting with `1.`, `-` or `*`). Only the first
+    /// refusal of a message counts, and only what follows it.
     ///
     /// ## Why is this bad?
     /// Refusal examples teach the model where its boundaries are, and how to hold them. The
@@ -97,6 +101,58 @@ const ALTERNATIVES: &[&str] = &[
     "reach out",
 ];
 
+/// More signs of a way forward, matched at the start of a word ("there isn't" holds no
+/// "here is").
+const REDIRECTS: &[&str] = &[
+    "you should",
+    "you'll want",
+    "here are",
+    "here is",
+    "here's",
+    "please see",
+    "please consult",
+    "please call",
+    "please visit",
+    "please refer",
+    "please speak",
+    "please talk",
+    "please ask",
+    "consult a",
+    "consult an",
+    "consult your",
+    "consult with",
+    "talk to",
+    "speak with",
+    "speak to",
+    "the right person",
+    "the best person",
+    "the right people",
+    "better placed",
+    "best placed",
+    "\n1.",
+    "\n1)",
+    "\n- ",
+    "\n* ",
+];
+
+/// Words right after a refused act that make the refusal a hedge: "I cannot answer with
+/// certainty, but the most likely cause is ...".
+const HEDGES: &[&str] = &[
+    "with certainty",
+    "with any certainty",
+    "with complete certainty",
+    "with absolute certainty",
+    "with confidence",
+    "with 100% certainty",
+    "for certain",
+    "for sure",
+    "definitively",
+    "definitely",
+    "conclusively",
+    "precisely",
+    "exactly",
+];
+
 /// One automaton for all openings: every assistant message is scanned once, without
 /// lowercasing it (this rule sits on the hot path of every run).
 static OPENINGS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -111,12 +167,7 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     if message.role != Role::Assistant {
         return;
     }
-    let text = message.content.joined_text();
-    let Some(after) = refusal_end(&text) else {
-        return;
-    };
-    let rest = normalise(&text[after..]);
-    if ALTERNATIVES.iter().any(|a| rest.contains(a)) {
+    if !refuses_without_help(&message.content.joined_text()) {
         return;
     }
     let Some(span) = message.content.span() else {
@@ -127,6 +178,20 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
         span,
         "assistant refuses without offering an alternative; say what it can do instead",
     );
+}
+
+/// `text` refuses, and nothing after the refusal offers a way forward.
+fn refuses_without_help(text: &str) -> bool {
+    let Some(after) = refusal_end(text) else {
+        return false;
+    };
+    let rest = normalise(&text[after..]);
+    let at_word_start = |a: &str| {
+        rest.match_indices(a).any(|(i, _)| {
+            a.starts_with('\n') || !rest[..i].ends_with(|c: char| c.is_alphanumeric())
+        })
+    };
+    !ALTERNATIVES.iter().any(|a| rest.contains(a)) && !REDIRECTS.iter().any(|a| at_word_start(a))
 }
 
 /// Lowercase with straight apostrophes, for phrase matching.
@@ -145,6 +210,10 @@ fn refusal_end(text: &str) -> Option<usize> {
         let window_end = tail.char_indices().nth(40).map_or(tail.len(), |(i, _)| i);
         let window = tail[..window_end].to_ascii_lowercase();
         if let Some(act_end) = refused_act(&window) {
+            let after_act = window[act_end..].trim_start();
+            if HEDGES.iter().any(|h| after_act.starts_with(h)) {
+                continue;
+            }
             return Some(m.end() + act_end);
         }
     }
@@ -189,7 +258,7 @@ fn is_softener(word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::refusal_end;
+    use super::{refusal_end, refuses_without_help};
 
     #[test]
     fn refusals_and_idioms() {
@@ -203,5 +272,33 @@ mod tests {
         assert!(refusal_end("I can't wait to help you plan the trip!").is_none());
         assert!(refusal_end("I won't be able to assist with that request.").is_some());
         assert!(refusal_end("I'm unable to directly provide legal advice.").is_some());
+        // A hedge that goes on to answer is not a refusal.
+        assert!(
+            refusal_end("I cannot answer with certainty, but the most likely cause is heat.")
+                .is_none()
+        );
+        assert!(refusal_end("I can't say for sure.").is_none());
+    }
+
+    #[test]
+    fn refusals_that_go_on_to_help() {
+        for text in [
+            "I'm unable to create the actual image.\n\nHere are some ideas for the logo:\n\n1. A cup.",
+            "I can't provide his personal number. If you need to reach him, you should contact the office.",
+            "I can't provide medical diagnoses. Please see a doctor if the mole changes shape.",
+            "I cannot provide legal advice. A family lawyer in your area would be the right person to draft it.",
+            "I cannot answer with certainty, but the most likely cause is an overheating CPU.",
+            "I can't write the essay for you. Points to cover\n- the causes\n- the effects",
+        ] {
+            assert!(!refuses_without_help(text), "{text}");
+        }
+        for text in [
+            "I can't share that.",
+            "I'm sorry, but I cannot provide that information.",
+            "I won't write that. It is harmful.",
+            "I cannot provide a figure, as there isn't reliable data for it.",
+        ] {
+            assert!(refuses_without_help(text), "{text}");
+        }
     }
 }

@@ -14,8 +14,11 @@ declare_rule! {
     /// ## What it does
     /// Reports a user message whose text is identical, character for character, to an
     /// earlier user message of the same conversation; each repeat is reported and names the
-    /// first. Empty messages are C003's. Similar but different messages are not compared here;
-    /// duplicates across examples are the D rules'.
+    /// first. Empty messages are C003's. Short conversational messages of fewer than four
+    /// words and 25 characters ("continue", "go on", "yes", "more", "thanks") are not
+    /// compared: users type them again and again in real conversations. Similar but
+    /// different messages are not compared here; duplicates across examples are the D
+    /// rules'.
     ///
     /// ## Why is this bad?
     /// A user turn repeated word for word is almost always a copy-paste or export bug. Left
@@ -39,6 +42,14 @@ declare_rule! {
     };
 }
 
+/// A message too short to be a copy-paste bug when repeated: empty (C003's), or a short
+/// conversational turn such as "continue" or "go on" (fewer than 4 words and 25
+/// characters).
+fn is_short(text: &str) -> bool {
+    let text = text.trim();
+    text.split_whitespace().count() < 4 && text.chars().count() < 25
+}
+
 /// Most user messages compared pairwise; more are looked up by hash.
 const SMALL: usize = 16;
 
@@ -49,7 +60,7 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         .enumerate()
         .filter(|(_, m)| m.role == Role::User)
         .filter_map(|(i, m)| m.content.span().map(|s| (i, m.content.joined_text(), s)))
-        .filter(|(_, text, _)| !text.trim().is_empty())
+        .filter(|(_, text, _)| !is_short(text))
         .collect();
     let mut report = |i: usize, first: usize, span: Span| {
         ctx.report(
@@ -79,6 +90,33 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                 slot.insert(*i);
             }
             Entry::Occupied(slot) => report(*i, *slot.get(), *span),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_short;
+
+    #[test]
+    fn short_conversational_turns() {
+        for text in [
+            "",
+            "  ",
+            "continue",
+            "go on",
+            "Yes",
+            "more please",
+            "Tell me more.",
+        ] {
+            assert!(is_short(text), "{text}");
+        }
+        for text in [
+            "How do I rotate my API key?",
+            "Where was it located?",
+            "Supercalifragilisticexpialidocious words",
+        ] {
+            assert!(!is_short(text), "{text}");
         }
     }
 }

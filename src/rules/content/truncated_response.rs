@@ -26,7 +26,9 @@ declare_rule! {
     /// end after a closed block (one closing fence too many, nothing cut off); a dangling word at the end
     /// of a line of unfenced code (indented, or with `=`, `;`, `{`, `}`: `    return a`); a `;`
     /// at the end, which closes a statement of code (`... GROUP BY id;`); closing brackets
-    /// without an opening one (`1)` list numbers) and smileys such as `:(`; a `"` after a
+    /// without an opening one (`1)` list numbers) and smileys such as `:(`; an interval in
+    /// mathematical notation, whose brackets need not match (`[0, 1)`, `(0, 1]`, `[0, ∞)`,
+    /// `]0, 1[`, `[a, b)`); a `"` after a
     /// letter, digit or punctuation, which closes a quotation or is an inch mark (`a 5"
     /// screen`), or names the character (`(")`); and a bracket left open on an earlier line,
     /// which is a typo rather than a cut.
@@ -179,7 +181,12 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
     let mut straight = 0usize;
     let mut last_straight = None;
     let mut curly: Vec<usize> = Vec::new();
+    // The end of an interval (`[0, 1)`) being skipped.
+    let mut skip_to = 0;
     for (i, &b) in line.iter().enumerate() {
+        if i < skip_to {
+            continue;
+        }
         let curly_quote = (b == 0xE2 && line.get(i + 1) == Some(&0x80))
             .then(|| line.get(i + 2).copied())
             .flatten()
@@ -192,6 +199,13 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
             continue;
         }
         let before = i.checked_sub(1).map_or(b' ', |k| line[k]);
+        // `]` opens an interval only where it closes nothing (`]0, 1[`).
+        if (matches!(b, b'(' | b'[') || (b == b']' && open[1].is_empty()))
+            && let Some(len) = interval_len(&line[i..])
+        {
+            skip_to = i + len;
+            continue;
+        }
         match (b, curly_quote) {
             (0xE2, Some(0x9C)) => curly.push(at),
             (0xE2, _) => {
@@ -238,6 +252,56 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
     Some((at..at + c.len_utf8(), what))
 }
 
+/// The length of the interval in mathematical notation that `s` starts with: an opening
+/// `[`, `(` or `]`, two bounds (numbers, `∞`, a letter or a short name) separated by a
+/// comma or a semicolon, and a closing `]`, `)` or `[` (`[0, 1)`, `(-∞, 2]`, `]0, 1[`).
+fn interval_len(s: &[u8]) -> Option<usize> {
+    let mut at = 1;
+    let skip_spaces = |at: &mut usize| {
+        while s.get(*at) == Some(&b' ') {
+            *at += 1;
+        }
+    };
+    let bound = |at: &mut usize| -> bool {
+        let start = *at;
+        if s.get(*at).is_some_and(|&b| b == b'-' || b == b'+') {
+            *at += 1;
+        } else if s[*at..].starts_with("\u{2212}".as_bytes()) {
+            *at += 3;
+        }
+        let body = *at;
+        if s[*at..].starts_with("\u{221E}".as_bytes()) {
+            *at += 3;
+        } else if s[*at..].starts_with(b"\\infty") {
+            *at += 6;
+        } else {
+            while s
+                .get(*at)
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+                && *at - body < 12
+            {
+                *at += 1;
+            }
+        }
+        *at > body && *at - start <= 13
+    };
+    skip_spaces(&mut at);
+    if !bound(&mut at) {
+        return None;
+    }
+    skip_spaces(&mut at);
+    if !matches!(s.get(at), Some(b',' | b';')) {
+        return None;
+    }
+    at += 1;
+    skip_spaces(&mut at);
+    if !bound(&mut at) {
+        return None;
+    }
+    skip_spaces(&mut at);
+    matches!(s.get(at), Some(b']' | b')' | b'[')).then_some(at + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::truncation;
@@ -255,6 +319,9 @@ mod tests {
         assert!(cut("It costs $5 (plus tax, which depends on").is_some());
         assert!(cut("He said \"we will be there at noon").is_some());
         assert!(cut("Great tools such as").is_some());
+        // An interval does not hide a bracket cut off after it.
+        assert!(cut("It lies in [0, 1) (see the proof in").is_some());
+        assert!(cut("Call f(x, y").is_some());
         // A block cut where its code starts, named or not.
         assert!(cut("Here is the script:\n\n```python").is_some());
         assert!(cut("Here is the script:\n\n```\n").is_some());
@@ -286,6 +353,14 @@ mod tests {
             "It is as good as",
             "Pick plan A",
             "def gcd(a, b):\n    while b:\n        a, b = b, a % b\n    return a",
+            // Half-open intervals close with the other bracket.
+            "The domain is [0, 1)",
+            "It returns values in the half-open interval [0, 1)",
+            "The range of the function is [0, \u{221E})",
+            "The interval is (0, 1]",
+            "In French notation: ]0, 1[",
+            "x lies in [a, b) or in (-\u{221E}, -2.5]",
+            "It is [see note] 0, 1) fine.",
         ] {
             assert_eq!(cut(text), None, "{text}");
         }

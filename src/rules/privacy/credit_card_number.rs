@@ -19,8 +19,12 @@ declare_rule! {
     /// Deliberately not matched: digit runs that fail the Luhn check (order numbers,
     /// tracking codes); the test numbers card networks and payment processors publish
     /// (4111 1111 1111 1111, 4242 4242 4242 4242, 5555 5555 5555 4444, 3782 822463 10005,
-    /// 6011 1111 1111 1117 and others), which are safe in examples; and digits glued to
-    /// letters or to more digits.
+    /// 6011 1111 1111 1117 and others), which are safe in examples; digits glued to
+    /// letters or to more digits; and terms of arithmetic: a number with an operator (`+`,
+    /// `*`, `×`, `÷`, `=`, `−`) between it and another number on its line
+    /// (`256626720691 + 3956256292305 = 4212883012996`), or a line of its own in a column
+    /// of numbers ruled off by `-----` (a sum written out). A result on a line of its own
+    /// without such a sign ("The result is:" and then the number) is still reported.
     ///
     /// The message quotes the number masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it

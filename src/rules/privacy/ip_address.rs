@@ -18,10 +18,16 @@ declare_rule! {
     ///   documentation range 2001:db8::/32.
     ///
     /// Deliberately not matched: the well-known public DNS resolvers (8.8.8.8, 8.8.4.4,
-    /// 1.1.1.1, 1.0.0.1, 9.9.9.9, 149.112.112.112, 208.67.222.222, 208.67.220.220), which
-    /// belong to no person; networks in CIDR notation (`34.64.0.0/10`); version numbers
-    /// (`v1.2.3.4`, `version 1.2.3.4`); and addresses glued to more digits or dots
-    /// (`1.2.3.4.5`).
+    /// 1.1.1.1, 1.0.0.1, 9.9.9.9, 149.112.112.112, 208.67.222.222, 208.67.220.220, and over
+    /// IPv6 2001:4860:4860::8888, 2001:4860:4860::8844, 2606:4700:4700::1111,
+    /// 2606:4700:4700::1001, 2620:fe::fe, 2620:fe::9, 2620:119:35::35, 2620:119:53::53),
+    /// which belong to no person; networks in CIDR notation (`34.64.0.0/10`); numbers named
+    /// as something else by the word right before them: version, release, build, firmware,
+    /// `v`, section, clause, `§`, chapter, article, paragraph, appendix, annex, OID, rule,
+    /// step, figure or table (`v1.2.3.4`, `Section 3.1.4.1`, `OID 2.5.4.3`), or earlier in
+    /// the sentence before "is" (`The version that fixed it is 4.2.0.1`, `The OID is
+    /// 2.5.4.3`); and addresses glued to more digits or dots (`1.2.3.4.5`, so outline
+    /// numbers of five parts and more).
     ///
     /// The message quotes the address masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it

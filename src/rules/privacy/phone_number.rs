@@ -20,7 +20,11 @@ declare_rule! {
     /// 555-0123`); ten digits without separators or a `+1`, and NANP numbers separated only
     /// by spaces without `+1` or parentheses (`212 555 1234` is as likely three amounts);
     /// national formats without a country code outside North America (`020 7946 0958` looks
-    /// like any other number); and digits glued to letters or to more digits.
+    /// like any other number); digits glued to letters or to more digits; and terms of
+    /// arithmetic: a number with an operator (`+`, `*`, `×`, `÷`, `=`, `−`) between it and
+    /// another number on its line, or a line of its own in a column of numbers ruled off by
+    /// `-----`, such as `+960397912423686` under `472547338` in a sum written out (a list
+    /// of numbers without the rule is still reported).
     ///
     /// The message quotes the number masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it
