@@ -37,6 +37,7 @@ pub mod docs;
 pub mod engine;
 pub(crate) mod format;
 pub mod gates;
+pub(crate) mod guard;
 pub(crate) mod interrupt;
 pub(crate) mod json;
 mod literals;

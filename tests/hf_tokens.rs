@@ -1669,3 +1669,61 @@ fn several_templates_without_a_default_render_the_examples_with_tools() {
         "the example without tools says why it cannot be rendered: {stdout}"
     );
 }
+
+/// Tokenizer files the `tokenizers` crate loads but then panics on (an empty `Replace`
+/// pattern, a garbage `Precompiled` map), or whose normaliser grows every letter into
+/// thousands (gigabytes for one example): each is an error naming the file and why (exit 2),
+/// never a crash (exit 101) or memory run out.
+#[test]
+fn hostile_tokenizer_files_are_clear_errors() {
+    let normalizers = [
+        (
+            serde_json::json!({"type": "Replace", "pattern": {"String": ""}, "content": "xx"}),
+            "its normalizer replaces an empty pattern",
+        ),
+        (
+            serde_json::json!({"type": "Sequence", "normalizers": [{"type": "NFC"},
+                {"type": "Replace", "pattern": {"Regex": "a"}, "content": "a".repeat(10_000)}]}),
+            "its normalizer replaces each match with 10000 bytes",
+        ),
+        (
+            serde_json::json!({"type": "Prepend", "prepend": "x".repeat(1_000_000)}),
+            "its normalizer puts 1000000 bytes before each text",
+        ),
+        (
+            serde_json::json!({"type": "Precompiled", "precompiled_charsmap": "AAAAAAAA"}),
+            "the tokenizers crate fails on ordinary text with it",
+        ),
+        (
+            serde_json::json!({"type": "Precompiled", "precompiled_charsmap": "AAAA"}),
+            "the tokenizers crate failed on it",
+        ),
+    ];
+    for (normalizer, expected) in normalizers {
+        let dir = project(
+            "chatml_qwen.jinja",
+            "[tokens]\ntokenizer = \"models/chat\"\n",
+            &[long_answer(3)],
+        );
+        let path = dir.path().join("models/chat/tokenizer.json");
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        doc["normalizer"] = normalizer;
+        std::fs::write(&path, doc.to_string()).expect("write");
+        for command in ["stats", "check"] {
+            let out = tunelint(dir.path())
+                .args([command, "--token-stats", "train.jsonl"])
+                .output()
+                .expect("run");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command} {expected}: {stderr}");
+            assert!(
+                stderr.contains("cannot use tokenizer models/chat/tokenizer.json")
+                    || stderr.contains("cannot load tokenizer models/chat/tokenizer.json"),
+                "{stderr}"
+            );
+            assert!(stderr.contains(expected), "{stderr}");
+            assert!(!stderr.contains("internal error"), "{stderr}");
+        }
+    }
+}

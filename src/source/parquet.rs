@@ -50,38 +50,6 @@ fn unreadable(e: impl std::fmt::Display) -> io::Error {
     )
 }
 
-thread_local! {
-    /// Set while the Parquet reader runs under [`guarded`]: its panics are caught there and
-    /// reported as the table's error, not printed as a crash.
-    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `f`, a call into the Parquet reader, which panics on some corrupt tables (a
-/// definition level out of range, a negative column length) instead of returning an error:
-/// the panic becomes an error saying what the reader found, and the run goes on to report
-/// the table as unreadable rather than crashing or losing its rows without a word.
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
-    QUIET_HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !GUARDED.with(|g| g.get()) {
-                previous(info);
-            }
-        }));
-    });
-    GUARDED.with(|g| g.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    GUARDED.with(|g| g.set(false));
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "the reader stopped".to_owned())
-    })
-}
-
 /// A Parquet table's rows as JSON Lines text.
 pub struct RowsAsLines {
     rows: RowIter<'static>,
@@ -102,7 +70,7 @@ impl RowsAsLines {
     /// file or its footer cannot be read, and when a column is compressed with a codec this
     /// build does not read.
     pub fn open<R: ChunkReader + 'static>(reader: R) -> io::Result<RowsAsLines> {
-        let file = guarded(|| SerializedFileReader::new(reader))
+        let file = crate::guard::guarded(|| SerializedFileReader::new(reader))
             .map_err(unreadable)?
             .map_err(unreadable)?;
         let meta = file.metadata();
@@ -178,7 +146,7 @@ impl RowsAsLines {
             ));
         }
         let rows = &mut self.rows;
-        let next = match guarded(|| rows.next()) {
+        let next = match crate::guard::guarded(|| rows.next()) {
             Ok(next) => next,
             Err(why) => Some(Err(parquet::errors::ParquetError::General(why))),
         };

@@ -147,16 +147,22 @@ impl Model {
         // The `tokenizers` crate and the fast byte-level encoder each read the file's JSON
         // (a tokenizer.json is megabytes of vocabulary and merges): side by side, so that
         // loading takes the longer of the two, not their sum.
-        let (tokenizer, doc) = std::thread::scope(|scope| {
-            let crate_side = scope.spawn(|| text.parse::<tokenizers::Tokenizer>());
+        let (tokenizer, doc, refused) = std::thread::scope(|scope| {
+            let crate_side =
+                scope.spawn(|| crate::guard::guarded(|| text.parse::<tokenizers::Tokenizer>()));
             let doc: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+            let refused = doc.as_ref().and_then(growing_normalizer);
             let fast = doc
                 .as_ref()
                 .and_then(|doc| ByteLevelBpe::from_json(doc, split_special));
-            let tokenizer = crate_side
-                .join()
-                .unwrap_or_else(|_| Err("the tokenizers crate panicked while loading it".into()));
-            (tokenizer, doc.map(|doc| (expansion(&doc), fast)))
+            let tokenizer = match crate_side.join() {
+                Ok(Ok(loaded)) => loaded,
+                Ok(Err(panic)) => {
+                    Err(format!("the tokenizers crate failed on it ({panic})").into())
+                }
+                Err(_) => Err("the tokenizers crate failed on it".into()),
+            };
+            (tokenizer, doc.map(|doc| (expansion(&doc), fast)), refused)
         });
         let mut tokenizer = tokenizer.map_err(|e| {
             format!(
@@ -165,6 +171,21 @@ impl Model {
             )
         })?;
         tokenizer.set_encode_special_tokens(split_special);
+        if let Some(why) = refused {
+            return Err(format!("cannot use tokenizer {}: {why}", shown(&json)));
+        }
+        // The `tokenizers` crate panics on some files it loads (an empty `Replace` pattern, a
+        // garbage `Precompiled` map) at the first text it encodes: found here, as an error.
+        let probe = "Hello, world! 123 <|im_start|> naïve 東京 😀\n\tdone.";
+        match crate::guard::guarded(|| tokenizer.encode(probe, true)) {
+            Ok(_) => {}
+            Err(panic) => {
+                return Err(format!(
+                    "cannot use tokenizer {}: the tokenizers crate fails on ordinary text with it ({panic})",
+                    shown(&json)
+                ));
+            }
+        }
         let (expansion, fast) = doc.unwrap_or((18, None));
 
         let read_template = |p: &Path| -> Result<ChatTemplate, String> {
@@ -625,9 +646,9 @@ impl Model {
         {
             return offsets;
         }
-        match self.tokenizer.encode(text, special_tokens) {
-            Ok(encoding) => encoding.get_offsets().to_vec(),
-            Err(_) => Vec::new(),
+        match crate::guard::guarded(|| self.tokenizer.encode(text, special_tokens)) {
+            Ok(Ok(encoding)) => encoding.get_offsets().to_vec(),
+            Ok(Err(_)) | Err(_) => Vec::new(),
         }
     }
 
@@ -659,6 +680,56 @@ impl Model {
             .saturating_mul(self.expansion)
             .saturating_add(1 + added)
     }
+}
+
+/// The most bytes a normaliser may write for one match (`Replace`'s content) or put before a
+/// text (`Prepend`): real tokenizers write a character or two (`▁`); a hostile file that
+/// writes thousands for each letter would take gigabytes for one example.
+const MAX_NORMALIZER_GROWTH: usize = 64;
+
+/// Why the normaliser of the tokenizer.json `doc` is refused, if it is: one that can grow a
+/// text without bound ([`MAX_NORMALIZER_GROWTH`]), or a `Replace` with an empty pattern.
+fn growing_normalizer(doc: &serde_json::Value) -> Option<String> {
+    fn visit(n: &serde_json::Value) -> Option<String> {
+        match n.get("type").and_then(serde_json::Value::as_str) {
+            Some("Sequence") => n
+                .get("normalizers")
+                .and_then(serde_json::Value::as_array)?
+                .iter()
+                .find_map(visit),
+            Some("Replace") => {
+                let pattern = n.get("pattern");
+                let empty = ["String", "Regex"].iter().any(|k| {
+                    pattern
+                        .and_then(|p| p.get(*k))
+                        .and_then(serde_json::Value::as_str)
+                        == Some("")
+                });
+                let content = n.get("content").and_then(serde_json::Value::as_str)?;
+                if empty {
+                    Some("its normalizer replaces an empty pattern".to_owned())
+                } else if content.len() > MAX_NORMALIZER_GROWTH {
+                    Some(format!(
+                        "its normalizer replaces each match with {} bytes (at most {MAX_NORMALIZER_GROWTH}): it could make one example gigabytes long",
+                        content.len()
+                    ))
+                } else {
+                    None
+                }
+            }
+            Some("Prepend") => {
+                let prepend = n.get("prepend").and_then(serde_json::Value::as_str)?;
+                (prepend.len() > MAX_NORMALIZER_GROWTH).then(|| {
+                    format!(
+                        "its normalizer puts {} bytes before each text (at most {MAX_NORMALIZER_GROWTH})",
+                        prepend.len()
+                    )
+                })
+            }
+            _ => None,
+        }
+    }
+    visit(doc.get("normalizer")?)
 }
 
 /// A model saved with several chat templates and none named "default": with a `tool_use`
