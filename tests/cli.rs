@@ -3647,3 +3647,31 @@ fn force_exclude_applies_to_the_stdin_filename() {
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.starts_with("data/x.jsonl:1:"), "{stdout}");
 }
+
+/// A stray `{` or `[` alone on the first line of JSON Lines, before whole records: J001 on
+/// it and every record linted (it was J007 "one pretty-printed JSON object" with nothing
+/// linted, hiding the records' findings, and `jq -c .` could not fix it). An array of one
+/// record written over three lines is still J007.
+#[test]
+fn a_stray_bracket_on_the_first_line_is_j001_and_the_records_are_linted() {
+    let dir = tempdir();
+    for stray in ["{", "["] {
+        write(
+            dir.path(),
+            "train.jsonl",
+            &format!("{stray}\n{GOOD}\n{{\"messages\": []}}\n"),
+        );
+        let (code, stdout, _) =
+            stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+        assert_eq!(code, 1);
+        assert_eq!(
+            heads(&stdout),
+            ["train.jsonl:1:2: J001", "train.jsonl:3:14: S002"],
+            "{stray}: {stdout}"
+        );
+    }
+    write(dir.path(), "train.jsonl", &format!("[\n{GOOD}\n]\n"));
+    let (_, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
+    assert_eq!(heads(&stdout), ["train.jsonl:1:1: J007"], "{stdout}");
+}

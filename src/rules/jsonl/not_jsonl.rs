@@ -10,9 +10,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a file that is not JSON Lines at all:
     ///
-    /// - a pretty-printed JSON document (its first data line is a lone `{` or `[`), a JSON
-    ///   array or object spread over several lines, or a file whose only line is one JSON
-    ///   array;
+    /// - a pretty-printed JSON document (its first data line is a lone `{` or `[`, unless
+    ///   the next one is a whole record and the file is no JSON document: then the lone
+    ///   bracket is a stray line, J001, and the records are linted), a JSON array or object
+    ///   spread over several lines, or a file whose only line is one JSON array;
     /// - text in UTF-16 or UTF-32, told by its byte-order mark or by the NUL bytes with
     ///   which those encodings spell ASCII; the message names the encoding and the `iconv`
     ///   command that converts it;
@@ -93,7 +94,19 @@ pub fn check_document(
     let parsed_kind = std::str::from_utf8(trimmed)
         .ok()
         .and_then(|s| parser.parse(s).ok().map(|d| d.kind(d.root())));
+    // A lone `[` or `{` before a line that is a whole record on its own is a stray line in
+    // JSON Lines (J001 on it, the records linted), unless the file read whole is one JSON
+    // document (an array of one record).
+    let stray = (trimmed == b"[" || trimmed == b"{")
+        && source::lines(buf, 1, start)
+            .filter(|(_, _, t)| !is_blank(t))
+            .nth(1)
+            .and_then(|(_, _, t)| std::str::from_utf8(t.trim_ascii()).ok())
+            .and_then(|s| parser.parse(s).ok().map(|d| d.kind(d.root())))
+            == Some(Kind::Object)
+        && !(regular && whole_file_is_json());
     let message = match parsed_kind {
+        None if stray => None,
         // A lone `[` or `{` on the first line: a pretty-printed document.
         // `jq -c '.[]'` writes an array's elements one per line; `jq -c .` an object on one.
         None if trimmed == b"[" => Some(format!(
