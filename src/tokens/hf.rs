@@ -352,6 +352,7 @@ impl Model {
                     input.tools.as_ref(),
                     generation_prompt,
                     &self.specials,
+                    super::template::max_render_bytes(line.len()),
                 )
                 .map_err(|error| RenderError {
                     origin: template.origin.clone(),
@@ -460,6 +461,7 @@ impl Model {
                 input.tools.as_ref(),
                 false,
                 &self.specials,
+                super::template::max_render_bytes(line.len()),
             )
             .map_err(|error| RenderError {
                 origin: template.origin.clone(),

@@ -173,6 +173,43 @@ const FUEL: u64 = 1 << 23;
 /// The most text one render may make (512 MiB: [`FUEL`] units of 64 bytes).
 const MAX_TEXT_BYTES: usize = (FUEL as usize) * 64;
 
+/// The text any render may make, whatever the example: a template's own text (a long
+/// default system prompt, tool instructions) is far less.
+const RENDER_BASE_BYTES: usize = 4 << 20;
+
+/// The most text a render of a record of `record_bytes` may make: [`RENDER_BASE_BYTES`] and 64
+/// bytes for each of the record's (a template writes each message once, with a few markers
+/// around it; one that repeats a message thousands of times would take seconds and
+/// gigabytes for each example). Never more than [`MAX_TEXT_BYTES`].
+pub fn max_render_bytes(record_bytes: usize) -> usize {
+    record_bytes
+        .saturating_mul(64)
+        .saturating_add(RENDER_BASE_BYTES)
+        .min(MAX_TEXT_BYTES)
+}
+
+/// Where a render writes: stops it, with an error, past `max` bytes.
+struct Capped {
+    text: Vec<u8>,
+    max: usize,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + buf.len() > self.max {
+            self.over = true;
+            return Err(std::io::Error::other("the render makes too much text"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl ChatTemplate {
     /// Compiles `source`; `origin` names it in messages.
     pub fn new(source: &str, origin: String) -> Result<ChatTemplate, TemplateError> {
@@ -257,13 +294,15 @@ impl ChatTemplate {
         })
     }
 
-    /// Renders the conversation `messages` (a list of dicts, as the template sees them).
+    /// Renders the conversation `messages` (a list of dicts, as the template sees them),
+    /// making at most `max_bytes` of text (see [`max_render_bytes`]).
     pub fn render(
         &self,
         messages: &Value,
         tools: Option<&Value>,
         add_generation_prompt: bool,
         specials: &[(String, Value)],
+        max_bytes: usize,
     ) -> Result<Rendered, TemplateError> {
         use std::sync::atomic::Ordering;
         let exhausted = self.exhausted.load(Ordering::Relaxed);
@@ -293,8 +332,27 @@ impl ChatTemplate {
             Value::from("add_generation_prompt"),
             Value::from(add_generation_prompt),
         );
-        match template.render(Value::from(ctx)) {
-            Ok(raw) => Ok(Rendered::from_marked(raw)),
+        let mut out = Capped {
+            text: Vec::new(),
+            max: max_bytes,
+            over: false,
+        };
+        let rendered = template.render_captured_to(Value::from(ctx), &mut out);
+        if out.over {
+            self.exhausted.fetch_add(1, Ordering::Relaxed);
+            let mut e = TemplateError::new(&Error::from(ErrorKind::OutOfFuel), false);
+            e.message = format!(
+                "it makes more than {} MB of text for this example ({} MB plus 64 bytes for each byte of the record); a template that repeats a message, say",
+                max_bytes >> 20,
+                RENDER_BASE_BYTES >> 20
+            );
+            return Err(e);
+        }
+        match rendered {
+            Ok(_) => Ok(Rendered::from_marked(
+                String::from_utf8(out.text)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            )),
             Err(e) => {
                 // Only `raise_exception` refuses on purpose; a type error (`%` on a string,
                 // say) is the same kind of error in MiniJinja, but a failure.
@@ -1239,7 +1297,13 @@ mod tests {
     use super::*;
 
     fn render(source: &str, messages: Value) -> Result<Rendered, TemplateError> {
-        ChatTemplate::new(source, "t.jinja".into())?.render(&messages, None, false, &[])
+        ChatTemplate::new(source, "t.jinja".into())?.render(
+            &messages,
+            None,
+            false,
+            &[],
+            MAX_TEXT_BYTES,
+        )
     }
 
     fn msgs(pairs: &[(&str, &str)]) -> Value {
@@ -1265,14 +1329,14 @@ mod tests {
         let printed = "{% set l = ['x' * 100000] * 6000 %}{{ l ~ '' }}";
         let e = ChatTemplate::new(printed, "t.jinja".into())
             .expect("compiles")
-            .render(&msgs(&[("user", "hi")]), None, false, &[])
+            .render(&msgs(&[("user", "hi")]), None, false, &[], MAX_TEXT_BYTES)
             .expect_err("stopped");
         assert!(e.exhausted && !e.raised, "{e:?}");
         for source in [endless, doubling, joined] {
             let t = ChatTemplate::new(source, "t.jinja".into()).expect("compiles");
             for i in 0..MAX_EXHAUSTED + 2 {
                 let e = t
-                    .render(&msgs(&[("user", "hi")]), None, false, &[])
+                    .render(&msgs(&[("user", "hi")]), None, false, &[], MAX_TEXT_BYTES)
                     .expect_err("stopped");
                 assert!(e.exhausted && !e.raised, "{e:?}");
                 assert!(e.message.contains("512 MB of text"), "{}", e.message);
@@ -1282,6 +1346,56 @@ mod tests {
                 assert_eq!(given_up, i >= MAX_EXHAUSTED, "render {i}: {}", e.message);
             }
         }
+    }
+
+    /// A template that repeats a message thousands of times makes gigabytes for a file of
+    /// megabytes, within the work budget: each render stops past 4 MiB and 64 bytes per byte
+    /// of its record, and after [`MAX_EXHAUSTED`] such examples the template is given up.
+    #[test]
+    fn a_render_makes_at_most_64_bytes_per_byte_of_its_record() {
+        let t = ChatTemplate::new(
+            "{% for i in range(10000) %}{{ messages[0].content }}{% endfor %}",
+            "t.jinja".into(),
+        )
+        .expect("compiles");
+        let long = "word ".repeat(2000);
+        let record_bytes = long.len() + 60;
+        for i in 0..MAX_EXHAUSTED + 1 {
+            let e = t
+                .render(
+                    &msgs(&[("user", &long)]),
+                    None,
+                    false,
+                    &[],
+                    max_render_bytes(record_bytes),
+                )
+                .expect_err("stopped");
+            assert!(e.exhausted && !e.raised, "{e:?}");
+            if i < MAX_EXHAUSTED {
+                assert!(
+                    e.message.contains("more than 4 MB of text"),
+                    "{}",
+                    e.message
+                );
+            }
+        }
+        // An ordinary template is far within it.
+        let chatml = ChatTemplate::new(
+            "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}",
+            "t.jinja".into(),
+        )
+        .expect("compiles");
+        let r = chatml
+            .render(
+                &msgs(&[("user", &long)]),
+                None,
+                false,
+                &[],
+                max_render_bytes(record_bytes),
+            )
+            .expect("renders");
+        assert!(r.text.len() > long.len());
+        assert_eq!(max_render_bytes(usize::MAX), MAX_TEXT_BYTES);
     }
 
     #[test]
