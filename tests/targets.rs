@@ -1898,3 +1898,37 @@ fn fireworks_preference_examples_are_one_turn() {
         assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
     }
 }
+
+/// Together's vision "Instruction format" (https://docs.together.ai/docs/fine-tuning/vision):
+/// `prompt` and `completion` as lists of text and image parts, which together-python's
+/// `check_file` reads as a message's content. Valid under `together` and without a target;
+/// a malformed part is named; TRL, which takes strings or messages, gets one S007 per field.
+#[test]
+fn together_instruction_records_with_image_parts() {
+    let record = r#"{"prompt": [{"type": "text", "text": "How many oranges are in the bowl?"}, {"type": "image_url", "image_url": {"url": "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2Q=="}}], "completion": [{"type": "text", "text": "There are at least 7 oranges in this bowl."}]}"#;
+    for args in [&["--target", "together"][..], &[]] {
+        let (code, out) = check(&[record], args);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+    }
+    let linked = r#"{"prompt": [{"type": "text", "text": "How many oranges are in the bowl?"}, {"type": "image_url", "image_url": {"url": "https://example.com/bowl.png"}}], "completion": [{"type": "txt", "text": "There are at least 7 oranges in this bowl."}]}"#;
+    let (code, out) = check(&[linked], &["--target", "together"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S012 image given as a link; Together takes images only as base64"),
+        "{out}"
+    );
+    assert!(
+        out.contains(" S007 unknown content part type \"txt\"; expected \"text\" or \"image_url\""),
+        "{out}"
+    );
+    assert!(!out.contains("S004") && !out.contains("S014"), "{out}");
+    let (code, out) = check(&[record], &["--target", "trl"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "data.jsonl:1:12: S007 \"prompt\" is a list of content parts, Together's instruction \
+             format for images; TRL takes a string or a list of messages"
+        ),
+        "{out}"
+    );
+}

@@ -56,7 +56,8 @@ pub fn answered(doc: &Document<'_, '_>) -> bool {
 /// order, so every record has one answer: `messages`; `input` with
 /// an output; `conversations`; `instruction` with `output` or `response`; `prompt` with
 /// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
-/// prompt or completion is a list of messages, `prompt-completion` otherwise) or with
+/// prompt or completion is a list of messages, `prompt-completion` otherwise, lists of
+/// content parts included: Together's vision instruction records) or with
 /// `response`; `chosen` with `rejected`; labelled `segments` (`axolotl-segments`); `input_ids`
 /// (`pretokenized`); the columns of one of axolotl's instruction types (`axolotl-instruct`:
 /// GSM8K's `question` and `answer`, `INSTRUCTION` and `RESPONSE`, ...); `text`; `prompt` alone (no `chosen`, `rejected` or
@@ -99,7 +100,9 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     } else if has("prompt") && has("completion") {
         Some(if has("label") {
             FormatChoice::TrlUnpairedPreference
-        } else if is_list("prompt") || is_list("completion") {
+        } else if (is_list("prompt") || is_list("completion"))
+            && !prompt_completion::parts_record(doc)
+        {
             FormatChoice::TrlPromptCompletion
         } else {
             FormatChoice::PromptCompletion

@@ -696,6 +696,18 @@ fn read_weight(
     }
 }
 
+/// A message's content as written at `node` (a string or a list of parts), for a format
+/// that holds it outside a message (Together's instruction records with images).
+pub(crate) fn read_content_value<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    role: Role,
+    ctx: &mut RecordContext<'_>,
+    images: &mut usize,
+) -> Content<'s> {
+    read_content(doc, node, role, false, ctx, images)
+}
+
 fn read_content<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,

@@ -53,4 +53,5 @@ pub(super) const TARGET: Target = Target {
         source: FORMAT,
     }),
     vision_messages: None,
+    prompt_parts: None,
 };

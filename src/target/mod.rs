@@ -212,6 +212,9 @@ pub struct Target {
     /// `prepare_multimodal_messages`): a role outside system, user, assistant and tool is
     /// then S005, and image placeholders that do not match the images S012, both errors.
     pub vision_messages: Option<Cited<&'static str>>,
+    /// Where a prompt-completion record's `prompt` and `completion` may be lists of content
+    /// parts (text and images) rather than strings (Together's vision "Instruction format").
+    pub prompt_parts: Option<Cited<&'static str>>,
 }
 
 /// How a target converts ShareGPT turns to role and content.
@@ -499,6 +502,10 @@ impl Target {
             (
                 "messages of a record with images (S005, S012, errors)",
                 self.vision_messages,
+            ),
+            (
+                "prompt-completion records with images (S007)",
+                self.prompt_parts,
             ),
         ];
         for (what, cited) in worded {

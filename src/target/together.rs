@@ -99,4 +99,11 @@ pub(super) const TARGET: Target = Target {
         source: CHECK,
     }),
     vision_messages: None,
+    // The vision guide's "Instruction format": `prompt` and `completion` as lists of text and
+    // image parts; its upload check reads each as a message's content
+    // (`_check_message_content`, images in the prompt only).
+    prompt_parts: Some(Cited {
+        value: "\"prompt\" and \"completion\" may each be a string or a list of text and image_url parts, as a message's content (images in the prompt only)",
+        source: "https://docs.together.ai/docs/fine-tuning/vision",
+    }),
 };

@@ -88,4 +88,5 @@ pub(super) const TARGET: Target = Target {
                 image parts of its own",
         source: "https://github.com/huggingface/trl/blob/main/trl/data_utils.py",
     }),
+    prompt_parts: None,
 };

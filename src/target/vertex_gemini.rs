@@ -55,4 +55,5 @@ pub(super) const TARGET: Target = Target {
     preference_one_turn: None,
     extra_keys_refused: None,
     vision_messages: None,
+    prompt_parts: None,
 };
