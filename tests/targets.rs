@@ -1932,3 +1932,31 @@ fn together_instruction_records_with_image_parts() {
         "{out}"
     );
 }
+
+/// Amazon Nova's reserved words ("User:, Bot:, Assistant:, System:, <image>, <video>, and
+/// [EOS] are reserved keywords ... your training job will fail", and the Nova SDK's
+/// `check_forbidden_keywords`, any case, every text): C010 as an error naming the word, the
+/// place and Nova, under `bedrock-nova` and for a Nova record without a target.
+#[test]
+fn nova_reserved_words_fail_the_job() {
+    let user = r#"{"schemaVersion": "bedrock-conversation-2024", "messages": [{"role": "user", "content": [{"text": "Summarise this chat log. User: my order is late. bot: sorry about that."}]}, {"role": "assistant", "content": [{"text": "The customer reported a late order and the agent apologised."}]}]}"#;
+    let system = r#"{"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "You are Acme's helper. End every answer with [EOS]."}], "messages": [{"role": "user", "content": [{"text": "How do I merge two workspaces?"}]}, {"role": "assistant", "content": [{"text": "Open Settings, Workspaces, and choose Merge."}]}]}"#;
+    for args in [&["--target", "bedrock-nova"][..], &[]] {
+        let (code, out) = check(&[user, system], args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains(
+                "data.jsonl:1:125: C010 reserved words \"User:\" and \"Bot:\" in user content; \
+                 Amazon Bedrock (Nova)'s training job fails on text holding them (reserved: \
+                 \"User:\", \"Bot:\", \"Assistant:\", \"System:\", \"<image>\", \"<video>\" and \
+                 \"[EOS]\")"
+            ),
+            "{args:?}: {out}"
+        );
+        assert!(
+            out.contains("data.jsonl:2:114: C010 reserved word \"[EOS]\" in system content; Amazon Bedrock (Nova)'s training job fails"),
+            "{args:?}: {out}"
+        );
+        assert_eq!(out.lines().count(), 2, "{args:?}: {out}");
+    }
+}

@@ -1,6 +1,6 @@
 //! Amazon Bedrock fine-tuning of Amazon Nova models (the Converse shape).
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, Loader, ReservedWords, Target, Tokenizer};
 
 const FORMAT: &str =
     "https://docs.aws.amazon.com/nova/latest/userguide/customize-fine-tune-prepare.html";
@@ -54,4 +54,26 @@ pub(super) const TARGET: Target = Target {
     extra_keys_refused: None,
     vision_messages: None,
     prompt_parts: None,
+    // "User:, Bot:, Assistant:, System:, <image>, <video>, and [EOS] are reserved keywords.
+    // If a user prompt or system prompt starts with any of these keywords, or have these
+    // keywords anywhere in their prompts, your training job will fail due to data issues."
+    // The Nova SDK's validator (`check_forbidden_keywords`, dataset_validator.py) checks every
+    // text of a Converse record, answers included, in any case; its list lacks `System:`,
+    // which the guide names.
+    reserved_words: Some(Cited {
+        value: ReservedWords {
+            words: &[
+                "User:",
+                "Bot:",
+                "Assistant:",
+                "System:",
+                "<image>",
+                "<video>",
+                "[EOS]",
+            ],
+            any_case: true,
+            formats: &["bedrock-nova"],
+        },
+        source: "https://docs.aws.amazon.com/nova/latest/userguide/fine-tune-prepare-data-understanding.html",
+    }),
 };

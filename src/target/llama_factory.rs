@@ -69,4 +69,5 @@ pub(super) const TARGET: Target = Target {
     extra_keys_refused: None,
     vision_messages: None,
     prompt_parts: None,
+    reserved_words: None,
 };

@@ -215,6 +215,62 @@ pub struct Target {
     /// Where a prompt-completion record's `prompt` and `completion` may be lists of content
     /// parts (text and images) rather than strings (Together's vision "Instruction format").
     pub prompt_parts: Option<Cited<&'static str>>,
+    /// Strings the provider's job fails on anywhere in a record's text (Nova's `User:`,
+    /// `[EOS]`, ...): C010 reports them as errors naming it.
+    pub reserved_words: Option<Cited<ReservedWords>>,
+}
+
+/// Strings a provider reserves for its own prompt format: a record whose text holds one
+/// fails its training job (C010).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReservedWords {
+    /// The strings, as the provider lists them (ASCII).
+    pub words: &'static [&'static str],
+    /// Matched in any case (Nova's validator lowercases both sides), or as written.
+    pub any_case: bool,
+    /// The formats whose records it checks, by config name.
+    pub formats: &'static [&'static str],
+}
+
+impl ReservedWords {
+    /// The reserved words in `text`: the byte range of the first one found, and every word
+    /// found, in the provider's order.
+    pub fn find(&self, text: &str) -> Option<(std::ops::Range<usize>, Vec<&'static str>)> {
+        // ASCII lowercasing keeps byte offsets, and the words are ASCII.
+        let lowered;
+        let haystack = if self.any_case {
+            lowered = text.to_ascii_lowercase();
+            lowered.as_str()
+        } else {
+            text
+        };
+        let mut first: Option<std::ops::Range<usize>> = None;
+        let mut found = Vec::new();
+        for word in self.words {
+            let at = if self.any_case {
+                haystack.find(word.to_ascii_lowercase().as_str())
+            } else {
+                haystack.find(word)
+            };
+            if let Some(at) = at {
+                found.push(*word);
+                if first.as_ref().is_none_or(|f| at < f.start) {
+                    first = Some(at..at + word.len());
+                }
+            }
+        }
+        first.map(|range| (range, found))
+    }
+
+    /// The words quoted, for messages and `explain`: `"User:", "Bot:" and "[EOS]"`.
+    pub fn describe(&self) -> String {
+        let quoted: Vec<String> = self
+            .words
+            .iter()
+            .map(|w| crate::wording::quote(w))
+            .collect();
+        list_refs(&quoted)
+    }
 }
 
 /// How a target converts ShareGPT turns to role and content.
@@ -304,6 +360,20 @@ impl TargetChoice {
             lookup(s).map(|t| TargetChoice(Some(t)))
         }
     }
+}
+
+/// The reserved words a record of `format` must not hold, and the target whose they are: the
+/// named target's, or without one the sole reader's of a format only one target reads.
+pub fn reserved_words(
+    target: Option<&'static Target>,
+    format: &str,
+) -> Option<(&'static Target, ReservedWords)> {
+    let target = match target {
+        Some(t) => t,
+        None => sole_reader(format)?,
+    };
+    let words = target.reserved_words?.value;
+    words.formats.contains(&format).then_some((target, words))
 }
 
 /// The one target that reads `format`, when only one does (Bedrock's and Vertex AI's own
@@ -513,6 +583,22 @@ impl Target {
                 fact(what, cited.value.to_owned(), cited.source);
             }
         }
+        if let Some(words) = self.reserved_words {
+            fact(
+                "reserved words (C010, an error)",
+                format!(
+                    "{}{} anywhere in a {} record's text fail the training job",
+                    words.value.describe(),
+                    if words.value.any_case {
+                        ", in any case,"
+                    } else {
+                        ""
+                    },
+                    list(words.value.formats)
+                ),
+                words.source,
+            );
+        }
         if let Some(examples) = self.examples {
             fact(
                 "examples per training file (B001)",
@@ -672,6 +758,37 @@ pub fn rule_section(code: &str) -> Option<String> {
                 }
             }
         }
+        "C010" => {
+            out.push_str(
+                "## Targets\n\nWhere a provider's training job fails on a record whose text holds \
+                 one of its reserved words, C010 reports the word as an error naming it, \
+                 wherever it stands in the text: with the target, or without one for a format \
+                 only that provider reads.\n\n\
+                 | target | reserved words | source |\n|---|---|---|\n",
+            );
+            for t in ALL {
+                if let Some(words) = t.reserved_words {
+                    let shown: Vec<String> = words
+                        .value
+                        .words
+                        .iter()
+                        .map(|w| format!("`{}`", w.replace('\n', "\\n")))
+                        .collect();
+                    let case = if words.value.any_case {
+                        " (any case)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | {}{case} | <{}> |",
+                        t.name,
+                        shown.join(", "),
+                        words.source
+                    );
+                }
+            }
+        }
         "S010" => {
             out.push_str("## Targets\n\n| target | tool call id | source |\n|---|---|---|\n");
             for t in ALL {
@@ -717,6 +834,7 @@ mod tests {
             sources.extend(t.alternation.map(|c| c.source));
             sources.extend(t.user_first.map(|c| c.source));
             sources.extend(t.examples.map(|c| c.source));
+            sources.extend(t.reserved_words.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }

@@ -106,4 +106,5 @@ pub(super) const TARGET: Target = Target {
         value: "\"prompt\" and \"completion\" may each be a string or a list of text and image_url parts, as a message's content (images in the prompt only)",
         source: "https://docs.together.ai/docs/fine-tuning/vision",
     }),
+    reserved_words: None,
 };

@@ -89,4 +89,5 @@ pub(super) const TARGET: Target = Target {
         source: "https://github.com/huggingface/trl/blob/main/trl/data_utils.py",
     }),
     prompt_parts: None,
+    reserved_words: None,
 };
