@@ -1960,3 +1960,30 @@ fn nova_reserved_words_fail_the_job() {
         assert_eq!(out.lines().count(), 2, "{args:?}: {out}");
     }
 }
+
+/// The Nova SDK's validator fails a message with more than 10 images (`MAX_NUM_IMAGES`):
+/// S012 at the eleventh, under `bedrock-nova` and without a target (only Nova reads the
+/// format); ten pass.
+#[test]
+fn nova_takes_at_most_ten_images_in_a_message() {
+    let record = |n: usize| {
+        let image = r#"{"image": {"format": "png", "source": {"s3Location": {"uri": "s3://amzn-s3-demo-bucket/images/cat.png"}}}}"#;
+        format!(
+            r#"{{"schemaVersion": "bedrock-conversation-2024", "messages": [{{"role": "user", "content": [{}, {{"text": "Which of these pictures shows a cat asleep?"}}]}}, {{"role": "assistant", "content": [{{"text": "The third one shows a cat asleep on a windowsill."}}]}}]}}"#,
+            vec![image; n].join(", ")
+        )
+    };
+    for args in [&["--target", "bedrock-nova"][..], &[]] {
+        let (code, out) = check(&[&record(10)], args);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+        let (code, out) = check(&[&record(11)], args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert_eq!(out.lines().count(), 1, "{args:?}: {out}");
+        assert!(
+            out.contains(
+                " S012 image 11 of one message; Bedrock Nova accepts at most 10 images in a message"
+            ),
+            "{args:?}: {out}"
+        );
+    }
+}

@@ -35,7 +35,10 @@ pub(super) const TARGET: Target = Target {
     image_data: None,
     tool_call_id: None,
     examples: None,
-    limits: &[],
+    limits: &[Cited {
+        value: "at most 10 images in one message (S012, whatever the target: only Nova reads its format)",
+        source: "https://github.com/aws/nova-customization-sdk/blob/main/src/amzn_nova_forge/dataset/dataset_validator/sft_dataset_validator.py",
+    }],
     tokenizer: Cited {
         value: Tokenizer::Unpublished { whose: "Nova's" },
         source: FORMAT,

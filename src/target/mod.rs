@@ -667,7 +667,8 @@ pub fn rule_section(code: &str) -> Option<String> {
         "S012" => {
             out.push_str(
                 "## Targets\n\nWithout a target, at most 10 images per example (OpenAI's limit), and \
-                 30 in a Vertex AI record, whatever the target (only Vertex AI reads that format). \
+                 30 in a Vertex AI record and 10 in one message of an Amazon Nova record, whatever the target \
+                 (only Vertex AI and only Nova read those formats). \
                  With a target, its own limit:\n\n| target | images per example | source |\n|---|---|---|\n",
             );
             for t in ALL {
