@@ -1987,3 +1987,63 @@ fn nova_takes_at_most_ten_images_in_a_message() {
         );
     }
 }
+
+/// AWS's validator for Claude 3 Haiku fine-tuning data (amazon-bedrock-workshop,
+/// DataValidation/data_validation.py): `RESERVED_KEYWORDS = ["\nHuman:", "\nAssistant:"]` in
+/// the system prompt or any message, `MAX_TOKENS = 32000` per record, and 32 to 10,000
+/// training records. Under `bedrock-claude`: C010 errors, T001 at 32,000, B001.
+#[test]
+fn bedrock_claude_limits_of_aws_validator() {
+    let human = r#"{"system": "You are a support assistant for Acme.", "messages": [{"role": "user", "content": "Classify this transcript:\nHuman: my parcel never arrived\nAgent: I am sorry to hear that"}, {"role": "assistant", "content": "Category: missing delivery."}]}"#;
+    let (code, out) = check(&[human], &["--target", "bedrock-claude"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:122: C010 reserved word \"\\nHuman:\" in user content; Amazon Bedrock \
+         (Claude)'s training job fails on text holding it (reserved: \"\\nHuman:\" and \
+         \"\\nAssistant:\")"
+    );
+    let long = format!(
+        r#"{{"system": "You are a support assistant for Acme.", "messages": [{{"role": "user", "content": "Summarise this log: {}"}}, {{"role": "assistant", "content": "All events succeeded."}}]}}"#,
+        (0..12_000)
+            .map(|i| format!("event{i} ok"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let (_, out) = check(
+        &[&long],
+        &["--target", "bedrock-claude", "--select", "T001"],
+    );
+    assert!(
+        out.contains("over the limit of 32,000 (Amazon Bedrock's limit for Claude 3 Haiku)"),
+        "{out}"
+    );
+    let dir = TempDir::new().expect("temp dir");
+    let few: Vec<String> = (0..12)
+        .map(|i| {
+            format!(
+                r#"{{"messages": [{{"role": "user", "content": "Question {i}: how do I reset my password?"}}, {{"role": "assistant", "content": "Use the Forgot password link on the sign-in page."}}]}}"#
+            )
+        })
+        .collect();
+    write(dir.path(), "data.jsonl", &(few.join("\n") + "\n"));
+    let out = tunelint(dir.path())
+        .args([
+            "--format",
+            "concise",
+            "--quiet",
+            "--select",
+            "B001",
+            "--target",
+            "bedrock-claude",
+            "data.jsonl",
+        ])
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout.trim(),
+        "data.jsonl:1:1: B001 12 examples; Amazon Bedrock (Claude) rejects a training file of fewer than 32"
+    );
+}

@@ -79,4 +79,5 @@ pub(super) const TARGET: Target = Target {
         },
         source: "https://docs.aws.amazon.com/nova/latest/userguide/fine-tune-prepare-data-understanding.html",
     }),
+    max_tokens: None,
 };

@@ -218,6 +218,17 @@ pub struct Target {
     /// Strings the provider's job fails on anywhere in a record's text (Nova's `User:`,
     /// `[EOS]`, ...): C010 reports them as errors naming it.
     pub reserved_words: Option<Cited<ReservedWords>>,
+    /// The most tokens one example may have (T001's limit under this target, unless
+    /// `max_per_example` is configured).
+    pub max_tokens: Option<Cited<TokenLimit>>,
+}
+
+/// A target's limit on an example's tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenLimit {
+    pub tokens: u64,
+    /// How T001's message names it: "Amazon Bedrock's limit for Claude 3 Haiku".
+    pub what: &'static str,
 }
 
 /// Strings a provider reserves for its own prompt format: a record whose text holds one
@@ -583,6 +594,17 @@ impl Target {
                 fact(what, cited.value.to_owned(), cited.source);
             }
         }
+        if let Some(limit) = self.max_tokens {
+            fact(
+                "tokens per example (T001)",
+                format!(
+                    "at most {} ({}; unless [tokens] max_per_example is set)",
+                    thousands(limit.value.tokens),
+                    limit.value.what
+                ),
+                limit.source,
+            );
+        }
         if let Some(words) = self.reserved_words {
             fact(
                 "reserved words (C010, an error)",
@@ -836,6 +858,7 @@ mod tests {
             sources.extend(t.user_first.map(|c| c.source));
             sources.extend(t.examples.map(|c| c.source));
             sources.extend(t.reserved_words.map(|c| c.source));
+            sources.extend(t.max_tokens.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }

@@ -107,4 +107,5 @@ pub(super) const TARGET: Target = Target {
         source: "https://docs.together.ai/docs/fine-tuning/vision",
     }),
     reserved_words: None,
+    max_tokens: None,
 };

@@ -90,4 +90,5 @@ pub(super) const TARGET: Target = Target {
     }),
     prompt_parts: None,
     reserved_words: None,
+    max_tokens: None,
 };

@@ -57,4 +57,5 @@ pub(super) const TARGET: Target = Target {
     vision_messages: None,
     prompt_parts: None,
     reserved_words: None,
+    max_tokens: None,
 };
