@@ -2047,3 +2047,22 @@ fn bedrock_claude_limits_of_aws_validator() {
         "data.jsonl:1:1: B001 12 examples; Amazon Bedrock (Claude) rejects a training file of fewer than 32"
     );
 }
+
+/// Fireworks' cookbook RL rows (eval-protocol `EvaluationRow.model_dump_json()`) write
+/// `"tools": null` for a prompt without tools, as `datasets`' `to_json()` writes an unused
+/// column: a null optional key is an absent one, for chat and RFT records under any target;
+/// a `tools` of the wrong type is still S010.
+#[test]
+fn a_null_tools_key_is_an_absent_one() {
+    let rft = r#"{"messages": [{"role": "system", "content": "You are a helpful SQL assistant."}, {"role": "user", "content": "When did 'chl' cast its first vote in a post?"}], "tools": null, "ground_truth": "2010-07-19"}"#;
+    let chat = r#"{"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}], "tools": null, "parallel_tool_calls": null}"#;
+    for line in [rft, chat] {
+        for args in [&["--target", "fireworks"][..], &["--target", "openai"], &[]] {
+            let (code, out) = check(&[line], args);
+            assert_eq!((code, out.as_str()), (0, ""), "{args:?} {line}");
+        }
+    }
+    let (code, out) = check(&[&chat.replace("\"tools\": null", "\"tools\": 3")], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(" S010 \"tools\" is a number"), "{out}");
+}

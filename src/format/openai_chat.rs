@@ -139,6 +139,10 @@ pub(crate) fn read_chat_object(
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match name.as_ref() {
             "messages" => messages_node = Some(value),
+            // A null is an absent key, as on a message: pydantic's `model_dump_json()`
+            // (eval-protocol rows, Fireworks' RL samples) and Hugging Face `datasets`'
+            // `to_json()` write an optional field a record does not use as null.
+            "tools" | "functions" | "parallel_tool_calls" if doc.kind(value) == Kind::Null => {}
             "tools" => {
                 check_tool_definitions(doc, value, ctx);
                 tools = Some(doc.span(value));
