@@ -2066,3 +2066,23 @@ fn a_null_tools_key_is_an_absent_one() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains(" S010 \"tools\" is a number"), "{out}");
 }
+
+/// The Nova SDK's RFT validator takes the roles system, user and assistant ("Invalid role,
+/// must be one of ['system', 'user', 'assistant']"): a `developer` message in an RFT prompt
+/// is an S005 error under `bedrock-nova`, while OpenAI's RFT takes it.
+#[test]
+fn nova_rft_prompts_take_no_developer_message() {
+    let line = r#"{"messages": [{"role": "developer", "content": "Answer with the number only."}, {"role": "user", "content": "What is 17 times 23?"}], "reference_answer": "391"}"#;
+    let (code, out) = check(&[line], &["--target", "bedrock-nova"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:24: S005 role \"developer\" is not accepted in Amazon Bedrock (Nova)'s \
+         reinforcement fine-tuning prompts, which take \"system\", \"user\" and \"assistant\""
+    );
+    let system = line.replace("developer", "system");
+    let (code, out) = check(&[&system], &["--target", "bedrock-nova"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[line], &["--target", "openai"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}

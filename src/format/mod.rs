@@ -344,6 +344,11 @@ fn check_target_roles(
             }
             // A reinforcement prompt's instructions: the format's own roles, whoever reads it
             // (Bedrock Nova's RFT prompts are OpenAI's, system turn and all).
+            // Where the target restricts them, its own (Nova's RFT validator: system, user
+            // and assistant, no developer).
+            role if format == FormatChoice::OpenAiRft && target.rft_roles.is_some() => target
+                .rft_roles
+                .is_some_and(|r| r.value.iter().any(|name| role_named(name) == Some(role))),
             Role::Developer | Role::System if format == FormatChoice::OpenAiRft => true,
             // A tool result where the target hands `messages` to the model's chat template,
             // which takes the tool role with the calls it answers (not through ShareGPT's
@@ -366,7 +371,18 @@ fn check_target_roles(
         let span = message.role_span;
         let written =
             written_role(ctx.text, span).unwrap_or_else(|| message.role.as_str().to_owned());
-        let mut text = target.role_refused(&quote(&written));
+        let mut text = match target.rft_roles {
+            Some(roles) if format == FormatChoice::OpenAiRft => {
+                let names: Vec<String> = roles.value.iter().map(|r| quote(r)).collect();
+                format!(
+                    "role {} is not accepted in {}'s reinforcement fine-tuning prompts, which take {}",
+                    quote(&written),
+                    target.title,
+                    crate::target::list(&names.iter().map(String::as_str).collect::<Vec<_>>())
+                )
+            }
+            _ => target.role_refused(&quote(&written)),
+        };
         if as_written
             && let Some(name) = target
                 .roles

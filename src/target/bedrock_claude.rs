@@ -81,4 +81,5 @@ pub(super) const TARGET: Target = Target {
         },
         source: VALIDATOR,
     }),
+    rft_roles: None,
 };

@@ -79,5 +79,10 @@ pub(super) const TARGET: Target = Target {
         },
         source: "https://docs.aws.amazon.com/nova/latest/userguide/fine-tune-prepare-data-understanding.html",
     }),
-    max_tokens: None,
+    max_tokens: None, // The Nova SDK's RFT validator (rft_dataset_validator.py, `RFTMessage.validate_role`):
+    // "Invalid role, must be one of ['system', 'user', 'assistant']".
+    rft_roles: Some(Cited {
+        value: &["system", "user", "assistant"],
+        source: "https://github.com/aws/nova-customization-sdk/blob/main/src/amzn_nova_forge/dataset/dataset_validator/rft_dataset_validator.py",
+    }),
 };

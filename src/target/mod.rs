@@ -221,6 +221,9 @@ pub struct Target {
     /// The most tokens one example may have (T001's limit under this target, unless
     /// `max_per_example` is configured).
     pub max_tokens: Option<Cited<TokenLimit>>,
+    /// The roles of a reinforcement fine-tuning prompt (`openai-rft`), where the target
+    /// restricts them (S005); `None`: the format's own (OpenAI's, `developer` included).
+    pub rft_roles: Option<Cited<&'static [&'static str]>>,
 }
 
 /// A target's limit on an example's tokens.
@@ -510,6 +513,13 @@ impl Target {
             self.formats.source,
         );
         fact("roles (S005)", list(self.roles.value), self.roles.source);
+        if let Some(roles) = self.rft_roles {
+            fact(
+                "roles of reinforcement fine-tuning prompts (S005)",
+                list(roles.value),
+                roles.source,
+            );
+        }
         for keys in self.keys {
             let names: Vec<String> = keys.value.names.iter().map(|n| format!("`{n}`")).collect();
             fact(
@@ -859,6 +869,7 @@ mod tests {
             sources.extend(t.examples.map(|c| c.source));
             sources.extend(t.reserved_words.map(|c| c.source));
             sources.extend(t.max_tokens.map(|c| c.source));
+            sources.extend(t.rft_roles.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }

@@ -86,4 +86,5 @@ pub(super) const TARGET: Target = Target {
     prompt_parts: None,
     reserved_words: None,
     max_tokens: None,
+    rft_roles: None,
 };
