@@ -2086,3 +2086,20 @@ fn nova_rft_prompts_take_no_developer_message() {
     let (code, out) = check(&[line], &["--target", "openai"]);
     assert_eq!((code, out.as_str()), (0, ""));
 }
+
+/// together-python's `check_file` passes a conversation that ends on a user turn (it asks
+/// only for an assistant message somewhere): O002 is a warning under `together`, still an
+/// error without a target.
+#[test]
+fn together_takes_a_conversation_ending_on_a_user_turn() {
+    let line = r#"{"messages": [{"role": "system", "content": "You are Acme's support assistant."}, {"role": "user", "content": "How do I reset my password?"}, {"role": "assistant", "content": "Use the Forgot password link on the sign-in page."}, {"role": "user", "content": "Thanks, that worked for me."}]}"#;
+    let (code, out) = check(&[line], &["--target", "together", "--select", "O"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:239: O002 conversation ends with a user message; Together accepts it, but \
+         nothing after the last assistant message is trained on"
+    );
+    let (code, out) = check(&[line], &["--select", "O"]);
+    assert_eq!(code, 1, "{out}");
+}

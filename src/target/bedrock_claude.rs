@@ -82,4 +82,5 @@ pub(super) const TARGET: Target = Target {
         source: VALIDATOR,
     }),
     rft_roles: None,
+    last_turn_any: None,
 };

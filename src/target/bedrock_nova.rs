@@ -85,4 +85,5 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant"],
         source: "https://github.com/aws/nova-customization-sdk/blob/main/src/amzn_nova_forge/dataset/dataset_validator/rft_dataset_validator.py",
     }),
+    last_turn_any: None,
 };

@@ -72,4 +72,5 @@ pub(super) const TARGET: Target = Target {
     reserved_words: None,
     max_tokens: None,
     rft_roles: None,
+    last_turn_any: None,
 };

@@ -224,6 +224,9 @@ pub struct Target {
     /// The roles of a reinforcement fine-tuning prompt (`openai-rft`), where the target
     /// restricts them (S005); `None`: the format's own (OpenAI's, `developer` included).
     pub rft_roles: Option<Cited<&'static [&'static str]>>,
+    /// Where the provider accepts a conversation that ends on another turn than the
+    /// assistant's (O002 is then a warning naming it), in its words.
+    pub last_turn_any: Option<Cited<&'static str>>,
 }
 
 /// A target's limit on an example's tokens.
@@ -535,6 +538,9 @@ impl Target {
                 rule.value.to_owned(),
                 rule.source,
             );
+        }
+        if let Some(rule) = self.last_turn_any {
+            fact("last turn (O002)", rule.value.to_owned(), rule.source);
         }
         if let Some(rule) = self.user_first {
             fact(
