@@ -224,6 +224,9 @@ pub struct Settings {
     /// `target`: what the data will be trained with (§3b); `None` checks only what holds
     /// for every target.
     pub target: Option<&'static crate::target::Target>,
+    /// How T001's message names its limit when it is the target's
+    /// ([`crate::target::Target::max_tokens`]); `None` when it is `tokens.max_per_example`.
+    pub target_token_limit: Option<&'static str>,
     /// `[dataset] goal`: how many examples B001 expects; `None` leaves B001 quiet.
     pub goal: Option<crate::composition::Goal>,
     /// `[composition]`: the targets of B002-B004 and the label key, shared by every file.

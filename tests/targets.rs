@@ -1898,3 +1898,208 @@ fn fireworks_preference_examples_are_one_turn() {
         assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
     }
 }
+
+/// Together's vision "Instruction format" (https://docs.together.ai/docs/fine-tuning/vision):
+/// `prompt` and `completion` as lists of text and image parts, which together-python's
+/// `check_file` reads as a message's content. Valid under `together` and without a target;
+/// a malformed part is named; TRL, which takes strings or messages, gets one S007 per field.
+#[test]
+fn together_instruction_records_with_image_parts() {
+    let record = r#"{"prompt": [{"type": "text", "text": "How many oranges are in the bowl?"}, {"type": "image_url", "image_url": {"url": "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2Q=="}}], "completion": [{"type": "text", "text": "There are at least 7 oranges in this bowl."}]}"#;
+    for args in [&["--target", "together"][..], &[]] {
+        let (code, out) = check(&[record], args);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+    }
+    let linked = r#"{"prompt": [{"type": "text", "text": "How many oranges are in the bowl?"}, {"type": "image_url", "image_url": {"url": "https://example.com/bowl.png"}}], "completion": [{"type": "txt", "text": "There are at least 7 oranges in this bowl."}]}"#;
+    let (code, out) = check(&[linked], &["--target", "together"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S012 image given as a link; Together takes images only as base64"),
+        "{out}"
+    );
+    assert!(
+        out.contains(" S007 unknown content part type \"txt\"; expected \"text\" or \"image_url\""),
+        "{out}"
+    );
+    assert!(!out.contains("S004") && !out.contains("S014"), "{out}");
+    let (code, out) = check(&[record], &["--target", "trl"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "data.jsonl:1:12: S007 \"prompt\" is a list of content parts, Together's instruction \
+             format for images; TRL takes a string or a list of messages"
+        ),
+        "{out}"
+    );
+}
+
+/// Amazon Nova's reserved words ("User:, Bot:, Assistant:, System:, <image>, <video>, and
+/// [EOS] are reserved keywords ... your training job will fail", and the Nova SDK's
+/// `check_forbidden_keywords`, any case, every text): C010 as an error naming the word, the
+/// place and Nova, under `bedrock-nova` and for a Nova record without a target.
+#[test]
+fn nova_reserved_words_fail_the_job() {
+    let user = r#"{"schemaVersion": "bedrock-conversation-2024", "messages": [{"role": "user", "content": [{"text": "Summarise this chat log. User: my order is late. bot: sorry about that."}]}, {"role": "assistant", "content": [{"text": "The customer reported a late order and the agent apologised."}]}]}"#;
+    let system = r#"{"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "You are Acme's helper. End every answer with [EOS]."}], "messages": [{"role": "user", "content": [{"text": "How do I merge two workspaces?"}]}, {"role": "assistant", "content": [{"text": "Open Settings, Workspaces, and choose Merge."}]}]}"#;
+    for args in [&["--target", "bedrock-nova"][..], &[]] {
+        let (code, out) = check(&[user, system], args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(
+            out.contains(
+                "data.jsonl:1:125: C010 reserved words \"User:\" and \"Bot:\" in user content; \
+                 Amazon Bedrock (Nova)'s training job fails on text holding them (reserved: \
+                 \"User:\", \"Bot:\", \"Assistant:\", \"System:\", \"<image>\", \"<video>\" and \
+                 \"[EOS]\")"
+            ),
+            "{args:?}: {out}"
+        );
+        assert!(
+            out.contains("data.jsonl:2:114: C010 reserved word \"[EOS]\" in system content; Amazon Bedrock (Nova)'s training job fails"),
+            "{args:?}: {out}"
+        );
+        assert_eq!(out.lines().count(), 2, "{args:?}: {out}");
+    }
+}
+
+/// The Nova SDK's validator fails a message with more than 10 images (`MAX_NUM_IMAGES`):
+/// S012 at the eleventh, under `bedrock-nova` and without a target (only Nova reads the
+/// format); ten pass.
+#[test]
+fn nova_takes_at_most_ten_images_in_a_message() {
+    let record = |n: usize| {
+        let image = r#"{"image": {"format": "png", "source": {"s3Location": {"uri": "s3://amzn-s3-demo-bucket/images/cat.png"}}}}"#;
+        format!(
+            r#"{{"schemaVersion": "bedrock-conversation-2024", "messages": [{{"role": "user", "content": [{}, {{"text": "Which of these pictures shows a cat asleep?"}}]}}, {{"role": "assistant", "content": [{{"text": "The third one shows a cat asleep on a windowsill."}}]}}]}}"#,
+            vec![image; n].join(", ")
+        )
+    };
+    for args in [&["--target", "bedrock-nova"][..], &[]] {
+        let (code, out) = check(&[&record(10)], args);
+        assert_eq!((code, out.as_str()), (0, ""), "{args:?}");
+        let (code, out) = check(&[&record(11)], args);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert_eq!(out.lines().count(), 1, "{args:?}: {out}");
+        assert!(
+            out.contains(
+                " S012 image 11 of one message; Bedrock Nova accepts at most 10 images in a message"
+            ),
+            "{args:?}: {out}"
+        );
+    }
+}
+
+/// AWS's validator for Claude 3 Haiku fine-tuning data (amazon-bedrock-workshop,
+/// DataValidation/data_validation.py): `RESERVED_KEYWORDS = ["\nHuman:", "\nAssistant:"]` in
+/// the system prompt or any message, `MAX_TOKENS = 32000` per record, and 32 to 10,000
+/// training records. Under `bedrock-claude`: C010 errors, T001 at 32,000, B001.
+#[test]
+fn bedrock_claude_limits_of_aws_validator() {
+    let human = r#"{"system": "You are a support assistant for Acme.", "messages": [{"role": "user", "content": "Classify this transcript:\nHuman: my parcel never arrived\nAgent: I am sorry to hear that"}, {"role": "assistant", "content": "Category: missing delivery."}]}"#;
+    let (code, out) = check(&[human], &["--target", "bedrock-claude"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:122: C010 reserved word \"\\nHuman:\" in user content; Amazon Bedrock \
+         (Claude)'s training job fails on text holding it (reserved: \"\\nHuman:\" and \
+         \"\\nAssistant:\")"
+    );
+    let long = format!(
+        r#"{{"system": "You are a support assistant for Acme.", "messages": [{{"role": "user", "content": "Summarise this log: {}"}}, {{"role": "assistant", "content": "All events succeeded."}}]}}"#,
+        (0..12_000)
+            .map(|i| format!("event{i} ok"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let (_, out) = check(
+        &[&long],
+        &["--target", "bedrock-claude", "--select", "T001"],
+    );
+    assert!(
+        out.contains("over the limit of 32,000 (Amazon Bedrock's limit for Claude 3 Haiku)"),
+        "{out}"
+    );
+    let dir = TempDir::new().expect("temp dir");
+    let few: Vec<String> = (0..12)
+        .map(|i| {
+            format!(
+                r#"{{"messages": [{{"role": "user", "content": "Question {i}: how do I reset my password?"}}, {{"role": "assistant", "content": "Use the Forgot password link on the sign-in page."}}]}}"#
+            )
+        })
+        .collect();
+    write(dir.path(), "data.jsonl", &(few.join("\n") + "\n"));
+    let out = tunelint(dir.path())
+        .args([
+            "--format",
+            "concise",
+            "--quiet",
+            "--select",
+            "B001",
+            "--target",
+            "bedrock-claude",
+            "data.jsonl",
+        ])
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout.trim(),
+        "data.jsonl:1:1: B001 12 examples; Amazon Bedrock (Claude) rejects a training file of fewer than 32"
+    );
+}
+
+/// Fireworks' cookbook RL rows (eval-protocol `EvaluationRow.model_dump_json()`) write
+/// `"tools": null` for a prompt without tools, as `datasets`' `to_json()` writes an unused
+/// column: a null optional key is an absent one, for chat and RFT records under any target;
+/// a `tools` of the wrong type is still S010.
+#[test]
+fn a_null_tools_key_is_an_absent_one() {
+    let rft = r#"{"messages": [{"role": "system", "content": "You are a helpful SQL assistant."}, {"role": "user", "content": "When did 'chl' cast its first vote in a post?"}], "tools": null, "ground_truth": "2010-07-19"}"#;
+    let chat = r#"{"messages": [{"role": "user", "content": "How do I rotate my API key?"}, {"role": "assistant", "content": "Open Settings, then API keys, and choose Rotate."}], "tools": null, "parallel_tool_calls": null}"#;
+    for line in [rft, chat] {
+        for args in [&["--target", "fireworks"][..], &["--target", "openai"], &[]] {
+            let (code, out) = check(&[line], args);
+            assert_eq!((code, out.as_str()), (0, ""), "{args:?} {line}");
+        }
+    }
+    let (code, out) = check(&[&chat.replace("\"tools\": null", "\"tools\": 3")], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(" S010 \"tools\" is a number"), "{out}");
+}
+
+/// The Nova SDK's RFT validator takes the roles system, user and assistant ("Invalid role,
+/// must be one of ['system', 'user', 'assistant']"): a `developer` message in an RFT prompt
+/// is an S005 error under `bedrock-nova`, while OpenAI's RFT takes it.
+#[test]
+fn nova_rft_prompts_take_no_developer_message() {
+    let line = r#"{"messages": [{"role": "developer", "content": "Answer with the number only."}, {"role": "user", "content": "What is 17 times 23?"}], "reference_answer": "391"}"#;
+    let (code, out) = check(&[line], &["--target", "bedrock-nova"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:24: S005 role \"developer\" is not accepted in Amazon Bedrock (Nova)'s \
+         reinforcement fine-tuning prompts, which take \"system\", \"user\" and \"assistant\""
+    );
+    let system = line.replace("developer", "system");
+    let (code, out) = check(&[&system], &["--target", "bedrock-nova"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[line], &["--target", "openai"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+/// together-python's `check_file` passes a conversation that ends on a user turn (it asks
+/// only for an assistant message somewhere): O002 is a warning under `together`, still an
+/// error without a target.
+#[test]
+fn together_takes_a_conversation_ending_on_a_user_turn() {
+    let line = r#"{"messages": [{"role": "system", "content": "You are Acme's support assistant."}, {"role": "user", "content": "How do I reset my password?"}, {"role": "assistant", "content": "Use the Forgot password link on the sign-in page."}, {"role": "user", "content": "Thanks, that worked for me."}]}"#;
+    let (code, out) = check(&[line], &["--target", "together", "--select", "O"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:239: O002 conversation ends with a user message; Together accepts it, but \
+         nothing after the last assistant message is trained on"
+    );
+    let (code, out) = check(&[line], &["--select", "O"]);
+    assert_eq!(code, 1, "{out}");
+}

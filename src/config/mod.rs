@@ -93,8 +93,9 @@ impl CliOverrides {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokensConfig {
     pub encoding: Encoding,
-    /// T001's `max_per_example` for every file; a `[rules]` entry overrides it.
-    pub max_per_example: u64,
+    /// T001's `max_per_example` for every file; a `[rules]` entry overrides it. `None`: the
+    /// target's limit, else the rule's default.
+    pub max_per_example: Option<u64>,
     /// `tokenizer` (with `chat_template`): the open-weight model, loaded when the config is
     /// read, once for every file.
     pub model: Option<Arc<crate::tokens::hf::Model>>,
@@ -107,7 +108,7 @@ impl Default for TokensConfig {
     fn default() -> Self {
         TokensConfig {
             encoding: Encoding::O200kBase,
-            max_per_example: 65_536,
+            max_per_example: None,
             model: None,
             max_length: None,
             overflow: Overflow::Truncate,
@@ -150,6 +151,7 @@ impl Default for Settings {
             model: None,
             overflow: Overflow::Truncate,
             target: None,
+            target_token_limit: None,
             goal: None,
             composition: Arc::default(),
             declared: None,
@@ -340,9 +342,7 @@ impl Config {
             self.tokens.encoding = tokens
                 .encoding
                 .map_or(self.tokens.encoding, |c| c.into_inner().0);
-            self.tokens.max_per_example = tokens
-                .max_per_example
-                .unwrap_or(self.tokens.max_per_example);
+            self.tokens.max_per_example = tokens.max_per_example.or(self.tokens.max_per_example);
             self.tokens.max_length = tokens.max_length.or(self.tokens.max_length);
             self.tokens.overflow = tokens
                 .overflow
@@ -464,8 +464,10 @@ impl Config {
         };
         let mut options = vec![toml::Table::new(); Code::ALL.len()];
         // `[tokens] max_per_example` is T001's option for every file; `[rules]` may override it.
-        let max_tokens = i64::try_from(self.tokens.max_per_example).unwrap_or(i64::MAX);
-        options[Code::T001.index()].insert("max_per_example".to_owned(), max_tokens.into());
+        if let Some(max) = self.tokens.max_per_example {
+            let max_tokens = i64::try_from(max).unwrap_or(i64::MAX);
+            options[Code::T001.index()].insert("max_per_example".to_owned(), max_tokens.into());
+        }
         // `[tokens] max_length` is T002's and T003's option, which T001 and the statistics
         // read too.
         if let Some(max_length) = self.tokens.max_length {
@@ -489,6 +491,16 @@ impl Config {
                     }
                 }
             }
+        }
+        // Unless configured, T001's limit is the target's where it has one (the command
+        // line's target is the file's, set below).
+        let target = cli.target.map_or(settings.target, |t| t.0);
+        if !options[Code::T001.index()].contains_key("max_per_example")
+            && let Some(limit) = target.and_then(|t| t.max_tokens)
+        {
+            let max_tokens = i64::try_from(limit.value.tokens).unwrap_or(i64::MAX);
+            options[Code::T001.index()].insert("max_per_example".to_owned(), max_tokens.into());
+            settings.target_token_limit = Some(limit.value.what);
         }
         set_options(options, &mut settings)?;
         // Every message would be too short or too long: a typo, not a policy.

@@ -186,6 +186,7 @@ fn read_message<'s>(
         }
     }
     let (role, role_span) = read_role(doc, node, "Bedrock Nova", ctx);
+    seen.message_images = 0;
     let mut message = Message::new(role, role_span, doc.span(node), Content::Missing);
     blocks::read(
         doc,
@@ -207,12 +208,18 @@ const CONTENT: blocks::Words = blocks::Words {
     empty: "\"content\" is an empty list; expected at least one content block",
 };
 
-/// The images and videos of a record so far.
+/// The images and videos of a record so far, and the images of the message being read.
 #[derive(Default)]
 struct Media {
     images: usize,
     videos: usize,
+    message_images: usize,
 }
+
+/// Most images in one message: the Nova SDK's validator (`MAX_NUM_IMAGES`,
+/// sft_dataset_validator.py) fails a message with more ("number of images 11 exceed maximum
+/// allowed limit of 10").
+pub const MAX_IMAGES_PER_MESSAGE: usize = 10;
 
 /// The first image block and the first video block of a Bedrock Nova record, in any
 /// message: what S012's dataset check compares across records, since a dataset takes images
@@ -296,8 +303,16 @@ fn read_block<'s>(
         "image" => {
             user_only("image", Code::S012, ctx);
             seen.images += 1;
+            seen.message_images += 1;
             if seen.images == 1 && seen.videos > 0 {
                 ctx.report(Code::S012, span, MIXED_MEDIA);
+            }
+            if seen.message_images == MAX_IMAGES_PER_MESSAGE + 1 {
+                ctx.report(
+                    Code::S012,
+                    span,
+                    format!("image {} of one message; Bedrock Nova accepts at most {MAX_IMAGES_PER_MESSAGE} images in a message", seen.message_images),
+                );
             }
             if media(doc, value, "image", IMAGE_FORMATS, Code::S012, ctx) {
                 return Block::Part(Part::Image { span });

@@ -56,7 +56,8 @@ pub fn answered(doc: &Document<'_, '_>) -> bool {
 /// order, so every record has one answer: `messages`; `input` with
 /// an output; `conversations`; `instruction` with `output` or `response`; `prompt` with
 /// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
-/// prompt or completion is a list of messages, `prompt-completion` otherwise) or with
+/// prompt or completion is a list of messages, `prompt-completion` otherwise, lists of
+/// content parts included: Together's vision instruction records) or with
 /// `response`; `chosen` with `rejected`; labelled `segments` (`axolotl-segments`); `input_ids`
 /// (`pretokenized`); the columns of one of axolotl's instruction types (`axolotl-instruct`:
 /// GSM8K's `question` and `answer`, `INSTRUCTION` and `RESPONSE`, ...); `text`; `prompt` alone (no `chosen`, `rejected` or
@@ -99,7 +100,9 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
     } else if has("prompt") && has("completion") {
         Some(if has("label") {
             FormatChoice::TrlUnpairedPreference
-        } else if is_list("prompt") || is_list("completion") {
+        } else if (is_list("prompt") || is_list("completion"))
+            && !prompt_completion::parts_record(doc)
+        {
             FormatChoice::TrlPromptCompletion
         } else {
             FormatChoice::PromptCompletion
@@ -341,6 +344,11 @@ fn check_target_roles(
             }
             // A reinforcement prompt's instructions: the format's own roles, whoever reads it
             // (Bedrock Nova's RFT prompts are OpenAI's, system turn and all).
+            // Where the target restricts them, its own (Nova's RFT validator: system, user
+            // and assistant, no developer).
+            role if format == FormatChoice::OpenAiRft && target.rft_roles.is_some() => target
+                .rft_roles
+                .is_some_and(|r| r.value.iter().any(|name| role_named(name) == Some(role))),
             Role::Developer | Role::System if format == FormatChoice::OpenAiRft => true,
             // A tool result where the target hands `messages` to the model's chat template,
             // which takes the tool role with the calls it answers (not through ShareGPT's
@@ -363,7 +371,18 @@ fn check_target_roles(
         let span = message.role_span;
         let written =
             written_role(ctx.text, span).unwrap_or_else(|| message.role.as_str().to_owned());
-        let mut text = target.role_refused(&quote(&written));
+        let mut text = match target.rft_roles {
+            Some(roles) if format == FormatChoice::OpenAiRft => {
+                let names: Vec<String> = roles.value.iter().map(|r| quote(r)).collect();
+                format!(
+                    "role {} is not accepted in {}'s reinforcement fine-tuning prompts, which take {}",
+                    quote(&written),
+                    target.title,
+                    crate::target::list(&names.iter().map(String::as_str).collect::<Vec<_>>())
+                )
+            }
+            _ => target.role_refused(&quote(&written)),
+        };
         if as_written
             && let Some(name) = target
                 .roles

@@ -139,6 +139,10 @@ pub(crate) fn read_chat_object(
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match name.as_ref() {
             "messages" => messages_node = Some(value),
+            // A null is an absent key, as on a message: pydantic's `model_dump_json()`
+            // (eval-protocol rows, Fireworks' RL samples) and Hugging Face `datasets`'
+            // `to_json()` write an optional field a record does not use as null.
+            "tools" | "functions" | "parallel_tool_calls" if doc.kind(value) == Kind::Null => {}
             "tools" => {
                 check_tool_definitions(doc, value, ctx);
                 tools = Some(doc.span(value));
@@ -694,6 +698,18 @@ fn read_weight(
             None
         }
     }
+}
+
+/// A message's content as written at `node` (a string or a list of parts), for a format
+/// that holds it outside a message (Together's instruction records with images).
+pub(crate) fn read_content_value<'s>(
+    doc: &Document<'_, 's>,
+    node: NodeId,
+    role: Role,
+    ctx: &mut RecordContext<'_>,
+    images: &mut usize,
+) -> Content<'s> {
+    read_content(doc, node, role, false, ctx, images)
 }
 
 fn read_content<'s>(

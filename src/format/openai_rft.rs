@@ -105,6 +105,8 @@ pub fn normalize<'s>(
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "messages" => messages = Some(value),
+            // A null is an absent key, as in a chat record.
+            "tools" if doc.kind(value) == Kind::Null => {}
             "tools" => {
                 check_tool_definitions(doc, value, ctx);
                 tools = Some(doc.span(value));

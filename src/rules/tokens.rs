@@ -280,7 +280,10 @@ impl Settings {
     pub fn token_limit(&self) -> (u64, &'static str) {
         match self.max_length() {
             Some(n) => (n, "tokens.max_length"),
-            None => (self.max_tokens(), "tokens.max_per_example"),
+            None => (
+                self.max_tokens(),
+                self.target_token_limit.unwrap_or("tokens.max_per_example"),
+            ),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Amazon Bedrock fine-tuning of Anthropic's Claude models.
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, ExampleCount, Loader, ReservedWords, Target, TokenLimit, Tokenizer};
 
 const FORMAT: &str = "https://platform.claude.com/cookbook/finetuning-finetuning-on-bedrock";
+/// AWS's data validator for Claude 3 Haiku fine-tuning on Bedrock.
+const VALIDATOR: &str = "https://github.com/aws-samples/amazon-bedrock-workshop/blob/main/03_Model_customization/bedrock-fine-tuning/claude-haiku/DataValidation/data_validation.py";
 
 pub(super) const TARGET: Target = Target {
     name: "bedrock-claude",
@@ -30,7 +32,14 @@ pub(super) const TARGET: Target = Target {
     max_images: None,
     image_data: None,
     tool_call_id: None,
-    examples: None,
+    // The validator's `MIN_LINES = 32` and `MAX_TRAINING_LINES = 10000`.
+    examples: Some(Cited {
+        value: ExampleCount {
+            min: 32,
+            max: Some(10_000),
+        },
+        source: VALIDATOR,
+    }),
     limits: &[],
     tokenizer: Cited {
         value: Tokenizer::Unpublished { whose: "Claude's" },
@@ -53,4 +62,25 @@ pub(super) const TARGET: Target = Target {
         source: FORMAT,
     }),
     vision_messages: None,
+    prompt_parts: None,
+    // AWS's validator for Claude 3 Haiku fine-tuning data (`RESERVED_KEYWORDS`, checked in
+    // the system prompt and every message, as written).
+    reserved_words: Some(Cited {
+        value: ReservedWords {
+            words: &["\nHuman:", "\nAssistant:"],
+            any_case: false,
+            formats: &["bedrock-claude"],
+        },
+        source: VALIDATOR,
+    }),
+    // The validator's `MAX_TOKENS = 32000` per record (Claude 3 Haiku's fine-tuning context).
+    max_tokens: Some(Cited {
+        value: TokenLimit {
+            tokens: 32_000,
+            what: "Amazon Bedrock's limit for Claude 3 Haiku",
+        },
+        source: VALIDATOR,
+    }),
+    rft_roles: None,
+    last_turn_any: None,
 };

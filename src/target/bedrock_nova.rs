@@ -1,6 +1,6 @@
 //! Amazon Bedrock fine-tuning of Amazon Nova models (the Converse shape).
 
-use super::{Cited, Loader, Target, Tokenizer};
+use super::{Cited, Loader, ReservedWords, Target, Tokenizer};
 
 const FORMAT: &str =
     "https://docs.aws.amazon.com/nova/latest/userguide/customize-fine-tune-prepare.html";
@@ -35,7 +35,10 @@ pub(super) const TARGET: Target = Target {
     image_data: None,
     tool_call_id: None,
     examples: None,
-    limits: &[],
+    limits: &[Cited {
+        value: "at most 10 images in one message (S012, whatever the target: only Nova reads its format)",
+        source: "https://github.com/aws/nova-customization-sdk/blob/main/src/amzn_nova_forge/dataset/dataset_validator/sft_dataset_validator.py",
+    }],
     tokenizer: Cited {
         value: Tokenizer::Unpublished { whose: "Nova's" },
         source: FORMAT,
@@ -53,4 +56,34 @@ pub(super) const TARGET: Target = Target {
     preference_one_turn: None,
     extra_keys_refused: None,
     vision_messages: None,
+    prompt_parts: None,
+    // "User:, Bot:, Assistant:, System:, <image>, <video>, and [EOS] are reserved keywords.
+    // If a user prompt or system prompt starts with any of these keywords, or have these
+    // keywords anywhere in their prompts, your training job will fail due to data issues."
+    // The Nova SDK's validator (`check_forbidden_keywords`, dataset_validator.py) checks every
+    // text of a Converse record, answers included, in any case; its list lacks `System:`,
+    // which the guide names.
+    reserved_words: Some(Cited {
+        value: ReservedWords {
+            words: &[
+                "User:",
+                "Bot:",
+                "Assistant:",
+                "System:",
+                "<image>",
+                "<video>",
+                "[EOS]",
+            ],
+            any_case: true,
+            formats: &["bedrock-nova"],
+        },
+        source: "https://docs.aws.amazon.com/nova/latest/userguide/fine-tune-prepare-data-understanding.html",
+    }),
+    max_tokens: None, // The Nova SDK's RFT validator (rft_dataset_validator.py, `RFTMessage.validate_role`):
+    // "Invalid role, must be one of ['system', 'user', 'assistant']".
+    rft_roles: Some(Cited {
+        value: &["system", "user", "assistant"],
+        source: "https://github.com/aws/nova-customization-sdk/blob/main/src/amzn_nova_forge/dataset/dataset_validator/rft_dataset_validator.py",
+    }),
+    last_turn_any: None,
 };

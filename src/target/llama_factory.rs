@@ -68,4 +68,9 @@ pub(super) const TARGET: Target = Target {
     preference_one_turn: None,
     extra_keys_refused: None,
     vision_messages: None,
+    prompt_parts: None,
+    reserved_words: None,
+    max_tokens: None,
+    rft_roles: None,
+    last_turn_any: None,
 };

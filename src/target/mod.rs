@@ -212,6 +212,82 @@ pub struct Target {
     /// `prepare_multimodal_messages`): a role outside system, user, assistant and tool is
     /// then S005, and image placeholders that do not match the images S012, both errors.
     pub vision_messages: Option<Cited<&'static str>>,
+    /// Where a prompt-completion record's `prompt` and `completion` may be lists of content
+    /// parts (text and images) rather than strings (Together's vision "Instruction format").
+    pub prompt_parts: Option<Cited<&'static str>>,
+    /// Strings the provider's job fails on anywhere in a record's text (Nova's `User:`,
+    /// `[EOS]`, ...): C010 reports them as errors naming it.
+    pub reserved_words: Option<Cited<ReservedWords>>,
+    /// The most tokens one example may have (T001's limit under this target, unless
+    /// `max_per_example` is configured).
+    pub max_tokens: Option<Cited<TokenLimit>>,
+    /// The roles of a reinforcement fine-tuning prompt (`openai-rft`), where the target
+    /// restricts them (S005); `None`: the format's own (OpenAI's, `developer` included).
+    pub rft_roles: Option<Cited<&'static [&'static str]>>,
+    /// Where the provider accepts a conversation that ends on another turn than the
+    /// assistant's (O002 is then a warning naming it), in its words.
+    pub last_turn_any: Option<Cited<&'static str>>,
+}
+
+/// A target's limit on an example's tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenLimit {
+    pub tokens: u64,
+    /// How T001's message names it: "Amazon Bedrock's limit for Claude 3 Haiku".
+    pub what: &'static str,
+}
+
+/// Strings a provider reserves for its own prompt format: a record whose text holds one
+/// fails its training job (C010).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReservedWords {
+    /// The strings, as the provider lists them (ASCII).
+    pub words: &'static [&'static str],
+    /// Matched in any case (Nova's validator lowercases both sides), or as written.
+    pub any_case: bool,
+    /// The formats whose records it checks, by config name.
+    pub formats: &'static [&'static str],
+}
+
+impl ReservedWords {
+    /// The reserved words in `text`: the byte range of the first one found, and every word
+    /// found, in the provider's order.
+    pub fn find(&self, text: &str) -> Option<(std::ops::Range<usize>, Vec<&'static str>)> {
+        // ASCII lowercasing keeps byte offsets, and the words are ASCII.
+        let lowered;
+        let haystack = if self.any_case {
+            lowered = text.to_ascii_lowercase();
+            lowered.as_str()
+        } else {
+            text
+        };
+        let mut first: Option<std::ops::Range<usize>> = None;
+        let mut found = Vec::new();
+        for word in self.words {
+            let at = if self.any_case {
+                haystack.find(word.to_ascii_lowercase().as_str())
+            } else {
+                haystack.find(word)
+            };
+            if let Some(at) = at {
+                found.push(*word);
+                if first.as_ref().is_none_or(|f| at < f.start) {
+                    first = Some(at..at + word.len());
+                }
+            }
+        }
+        first.map(|range| (range, found))
+    }
+
+    /// The words quoted, for messages and `explain`: `"User:", "Bot:" and "[EOS]"`.
+    pub fn describe(&self) -> String {
+        let quoted: Vec<String> = self
+            .words
+            .iter()
+            .map(|w| crate::wording::quote(w))
+            .collect();
+        list_refs(&quoted)
+    }
 }
 
 /// How a target converts ShareGPT turns to role and content.
@@ -301,6 +377,20 @@ impl TargetChoice {
             lookup(s).map(|t| TargetChoice(Some(t)))
         }
     }
+}
+
+/// The reserved words a record of `format` must not hold, and the target whose they are: the
+/// named target's, or without one the sole reader's of a format only one target reads.
+pub fn reserved_words(
+    target: Option<&'static Target>,
+    format: &str,
+) -> Option<(&'static Target, ReservedWords)> {
+    let target = match target {
+        Some(t) => t,
+        None => sole_reader(format)?,
+    };
+    let words = target.reserved_words?.value;
+    words.formats.contains(&format).then_some((target, words))
 }
 
 /// The one target that reads `format`, when only one does (Bedrock's and Vertex AI's own
@@ -426,6 +516,13 @@ impl Target {
             self.formats.source,
         );
         fact("roles (S005)", list(self.roles.value), self.roles.source);
+        if let Some(roles) = self.rft_roles {
+            fact(
+                "roles of reinforcement fine-tuning prompts (S005)",
+                list(roles.value),
+                roles.source,
+            );
+        }
         for keys in self.keys {
             let names: Vec<String> = keys.value.names.iter().map(|n| format!("`{n}`")).collect();
             fact(
@@ -441,6 +538,9 @@ impl Target {
                 rule.value.to_owned(),
                 rule.source,
             );
+        }
+        if let Some(rule) = self.last_turn_any {
+            fact("last turn (O002)", rule.value.to_owned(), rule.source);
         }
         if let Some(rule) = self.user_first {
             fact(
@@ -500,11 +600,42 @@ impl Target {
                 "messages of a record with images (S005, S012, errors)",
                 self.vision_messages,
             ),
+            (
+                "prompt-completion records with images (S007)",
+                self.prompt_parts,
+            ),
         ];
         for (what, cited) in worded {
             if let Some(cited) = cited {
                 fact(what, cited.value.to_owned(), cited.source);
             }
+        }
+        if let Some(limit) = self.max_tokens {
+            fact(
+                "tokens per example (T001)",
+                format!(
+                    "at most {} ({}; unless [tokens] max_per_example is set)",
+                    thousands(limit.value.tokens),
+                    limit.value.what
+                ),
+                limit.source,
+            );
+        }
+        if let Some(words) = self.reserved_words {
+            fact(
+                "reserved words (C010, an error)",
+                format!(
+                    "{}{} anywhere in a {} record's text fail the training job",
+                    words.value.describe(),
+                    if words.value.any_case {
+                        ", in any case,"
+                    } else {
+                        ""
+                    },
+                    list(words.value.formats)
+                ),
+                words.source,
+            );
         }
         if let Some(examples) = self.examples {
             fact(
@@ -574,7 +705,8 @@ pub fn rule_section(code: &str) -> Option<String> {
         "S012" => {
             out.push_str(
                 "## Targets\n\nWithout a target, at most 10 images per example (OpenAI's limit), and \
-                 30 in a Vertex AI record, whatever the target (only Vertex AI reads that format). \
+                 30 in a Vertex AI record and 10 in one message of an Amazon Nova record, whatever the target \
+                 (only Vertex AI and only Nova read those formats). \
                  With a target, its own limit:\n\n| target | images per example | source |\n|---|---|---|\n",
             );
             for t in ALL {
@@ -665,6 +797,37 @@ pub fn rule_section(code: &str) -> Option<String> {
                 }
             }
         }
+        "C010" => {
+            out.push_str(
+                "## Targets\n\nWhere a provider's training job fails on a record whose text holds \
+                 one of its reserved words, C010 reports the word as an error naming it, \
+                 wherever it stands in the text: with the target, or without one for a format \
+                 only that provider reads.\n\n\
+                 | target | reserved words | source |\n|---|---|---|\n",
+            );
+            for t in ALL {
+                if let Some(words) = t.reserved_words {
+                    let shown: Vec<String> = words
+                        .value
+                        .words
+                        .iter()
+                        .map(|w| format!("`{}`", w.replace('\n', "\\n")))
+                        .collect();
+                    let case = if words.value.any_case {
+                        " (any case)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | {}{case} | <{}> |",
+                        t.name,
+                        shown.join(", "),
+                        words.source
+                    );
+                }
+            }
+        }
         "S010" => {
             out.push_str("## Targets\n\n| target | tool call id | source |\n|---|---|---|\n");
             for t in ALL {
@@ -710,6 +873,9 @@ mod tests {
             sources.extend(t.alternation.map(|c| c.source));
             sources.extend(t.user_first.map(|c| c.source));
             sources.extend(t.examples.map(|c| c.source));
+            sources.extend(t.reserved_words.map(|c| c.source));
+            sources.extend(t.max_tokens.map(|c| c.source));
+            sources.extend(t.rft_roles.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }

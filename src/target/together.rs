@@ -45,7 +45,7 @@ pub(super) const TARGET: Target = Target {
     tool_turns_alternate: false,
     user_first: None,
     turns: Cited {
-        value: "starts with a system or user message, then alternates user and assistant; tool results follow the assistant message that called the tools",
+        value: "an optional system message, then user and assistant messages in turn, with at least one assistant message (its upload check does not require the user to speak first); tool results follow the assistant message that called the tools",
         source: DATA,
     },
     max_images: Some(Cited {
@@ -99,4 +99,20 @@ pub(super) const TARGET: Target = Target {
         source: CHECK,
     }),
     vision_messages: None,
+    // The vision guide's "Instruction format": `prompt` and `completion` as lists of text and
+    // image parts; its upload check reads each as a message's content
+    // (`_check_message_content`, images in the prompt only).
+    prompt_parts: Some(Cited {
+        value: "\"prompt\" and \"completion\" may each be a string or a list of text and image_url parts, as a message's content (images in the prompt only)",
+        source: "https://docs.together.ai/docs/fine-tuning/vision",
+    }),
+    reserved_words: None,
+    max_tokens: None,
+    rft_roles: None,
+    // `validate_messages` requires an assistant message somewhere (`_check_conversation_roles`)
+    // and checks nothing about the last turn; training masks every turn but the assistant's.
+    last_turn_any: Some(Cited {
+        value: "a conversation may end on a user turn (the upload check requires only an assistant message somewhere); nothing after the last assistant message is trained on, so O002 is a warning",
+        source: CHECK,
+    }),
 };

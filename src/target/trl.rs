@@ -88,4 +88,9 @@ pub(super) const TARGET: Target = Target {
                 image parts of its own",
         source: "https://github.com/huggingface/trl/blob/main/trl/data_utils.py",
     }),
+    prompt_parts: None,
+    reserved_words: None,
+    max_tokens: None,
+    rft_roles: None,
+    last_turn_any: None,
 };

@@ -196,7 +196,14 @@ fn starter_file_examples_are_valid_when_uncommented() {
     assert!(uncommented.contains("\nmin_valid_pct = 100\n"));
     let config = parse(&uncommented).expect("uncommented STARTER is valid");
     assert_eq!(config.dedup, DedupConfig::default());
-    assert_eq!(config.tokens, TokensConfig::default());
+    // Written out, the default limit is configured: it then wins over a target's.
+    assert_eq!(
+        config.tokens,
+        TokensConfig {
+            max_per_example: Some(65_536),
+            ..TokensConfig::default()
+        }
+    );
     assert_eq!(config.overrides.len(), 1);
     assert_eq!(config.datasets.len(), 1);
     assert_eq!(config.gates(&CliOverrides::default()).min_valid_pct, 100.0);

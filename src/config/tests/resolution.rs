@@ -438,7 +438,7 @@ valid = ["b/valid.jsonl"]
         config.tokens,
         TokensConfig {
             encoding: Encoding::Cl100kBase,
-            max_per_example: 4096,
+            max_per_example: Some(4096),
             ..TokensConfig::default()
         }
     );

@@ -11,6 +11,7 @@ use crate::record::{Message, Role};
 use crate::rules::Code;
 use crate::rules::content::prose::{Mask, Quotations};
 use crate::settings::FormatChoice;
+use crate::wording::quote;
 
 declare_rule! {
     /// ## What it does
@@ -43,6 +44,12 @@ declare_rule! {
     ///   `prompt-completion` record: those reach the model as written, with no chat template
     ///   around them, so an Alpaca or `### Human:` layout there is the data's own prompt
     ///   format (special tokens such as `</s>` are still reported).
+    ///
+    /// Under a target whose training job fails on its reserved words anywhere in a record's
+    /// text (Amazon Nova's `User:`, `Bot:`, `[EOS]`, ..., in any case; Bedrock Claude's
+    /// `\nHuman:` and `\nAssistant:`), each text holding one is reported as an error naming
+    /// the words and the target, wherever the word stands; without a target too for a format
+    /// only that provider reads (see Targets below).
     ///
     /// ## Why is this bad?
     /// The chat template is applied at training time; markup already in the text is
@@ -95,6 +102,7 @@ static LINE_LABELS: LazyLock<Searcher> =
     LazyLock::new(|| literals::searcher(["\nHuman:", "\nUser:", "\nAssistant:"]));
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
+    let reserved = crate::target::reserved_words(ctx.settings.target, ctx.format.as_str());
     // Plain text and a prompt-completion prompt are given to the model as written, with no
     // chat template around them: a heading or a role line there is the data's own prompt
     // format (Alpaca's `### Instruction:`, an `### Human:` transcript), not a second
@@ -102,6 +110,32 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     let own_format = ctx.format == FormatChoice::Text
         || (ctx.format == FormatChoice::PromptCompletion && message.role == Role::User);
     for text in message.content.texts() {
+        if let Some((target, words)) = reserved
+            && let Some((range, found)) = words.find(&text.value)
+        {
+            // The line break before Claude's `\nHuman:` is not shown: point at the word.
+            let lead =
+                text.value[range.clone()].len() - text.value[range.clone()].trim_start().len();
+            let span = text.sub_span(ctx.text, range.start + lead..range.end);
+            let shown: Vec<String> = found.iter().map(|w| quote(w)).collect();
+            let (noun, verb) = if found.len() == 1 {
+                ("reserved word", "it")
+            } else {
+                ("reserved words", "them")
+            };
+            ctx.report_error(
+                Code::C010,
+                span,
+                format!(
+                    "{noun} {} in {} content; {}'s training job fails on text holding {verb} (reserved: {})",
+                    crate::target::list(&shown.iter().map(String::as_str).collect::<Vec<_>>()),
+                    message.role.as_str(),
+                    target.title,
+                    words.describe()
+                ),
+            );
+            continue;
+        }
         let found = if own_format {
             first_special_token(&text.value)
         } else {

@@ -45,6 +45,26 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         && last.role != Role::Unknown
     {
         let w = super::words(ctx.format);
+        // Together's upload check takes it; only the turns after the last answer are lost.
+        if let Some(target) = ctx.settings.target
+            && target.last_turn_any.is_some()
+            && target.accepts(ctx.format.read_as().as_str())
+        {
+            ctx.report_capped(
+                Code::O002,
+                crate::rule::Level::Warning,
+                last.role_span,
+                format!(
+                    "conversation ends with a {} {}; {} accepts it, but nothing after the last {} {} is trained on",
+                    w.role(last.role),
+                    w.message,
+                    target.title,
+                    w.assistant,
+                    w.message
+                ),
+            );
+            return;
+        }
         ctx.report(
             Code::O002,
             last.role_span,
