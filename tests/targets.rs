@@ -2018,6 +2018,20 @@ fn bedrock_claude_limits_of_aws_validator() {
         out.contains("over the limit of 32,000 (Amazon Bedrock's limit for Claude 3 Haiku)"),
         "{out}"
     );
+    // The token statistics name the same limit.
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "data.jsonl", &format!("{long}\n"));
+    let out = tunelint(dir.path())
+        .args(["stats", "--target", "bedrock-claude", "data.jsonl"])
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "limit 32,000 (Amazon Bedrock's limit for Claude 3 Haiku): 1 example over it"
+        ),
+        "{stdout}"
+    );
     let dir = TempDir::new().expect("temp dir");
     let few: Vec<String> = (0..12)
         .map(|i| {

@@ -219,9 +219,10 @@ pub const TOKEN_COLUMNS: usize = 11;
 /// examples over it, 1,234 tokens cut (56 of them trained)`.
 pub fn limit_note(summary: &RunSummary<'_>) -> Option<String> {
     let t = summary.total.tokens.as_ref()?;
-    let key = match t.max_length {
-        Some(_) => "tokens.max_length",
-        None => "tokens.max_per_example",
+    let key = match (t.max_length, t.limit_name) {
+        (_, name) if !name.is_empty() => name,
+        (Some(_), _) => "tokens.max_length",
+        (None, _) => "tokens.max_per_example",
     };
     Some(format!(
         "limit {} ({key}): {} over it, {} cut ({} of them trained)",

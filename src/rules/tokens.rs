@@ -270,6 +270,7 @@ impl Settings {
             tokenizer: self.model.as_ref().map(|m| m.name.clone()),
             cap: self.max_tokens(),
             limit: self.token_limit().0,
+            limit_name: self.token_limit().1,
             max_length: self.max_length(),
             overflow: self.overflow,
         }
