@@ -1484,6 +1484,35 @@ fn templates_see_and_print_what_they_do_in_transformers() {
     assert!(failed >= 2, "{failed} failed");
 }
 
+/// A model directory as today's `save_pretrained` writes one with several templates, in
+/// `dir`: the fixture ChatML tokenizer, `chat_template.jinja` when `default` names a fixture
+/// template, and `additional_chat_templates/tool_use.jinja` (the tool-loop fixture).
+fn saved_with_templates(dir: &Path, default: Option<&str>) -> PathBuf {
+    let model = dir.join("model");
+    std::fs::create_dir_all(model.join("additional_chat_templates")).expect("mkdir");
+    for file in ["tokenizer.json", "tokenizer_config.json"] {
+        std::fs::copy(tokenizer("bpe-chatml").join(file), model.join(file)).expect("copy");
+    }
+    if let Some(name) = default {
+        std::fs::copy(template(name), model.join("chat_template.jinja")).expect("copy");
+    }
+    std::fs::copy(
+        template("tool_use_loop.jinja"),
+        model.join("additional_chat_templates/tool_use.jinja"),
+    )
+    .expect("copy");
+    model
+}
+
+/// One tool, and a two-turn conversation, for the examples with and without tools.
+fn tool_and_turn() -> (serde_json::Value, serde_json::Value) {
+    use serde_json::json;
+    (
+        json!([{"type": "function", "function": {"name": "lookup", "description": "Looks up", "parameters": {"type": "object", "properties": {}}}}]),
+        json!([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]),
+    )
+}
+
 /// A model saved by today's `save_pretrained` with several templates keeps them as files:
 /// `chat_template.jinja` (the default) and `additional_chat_templates/NAME.jinja`. As
 /// `transformers` does, an example with tools (even none: `"tools": []`) is rendered with
@@ -1492,25 +1521,9 @@ fn templates_see_and_print_what_they_do_in_transformers() {
 #[test]
 fn additional_chat_templates_are_chosen_as_transformers_chooses_them() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let model = dir.path().join("model");
-    std::fs::create_dir_all(model.join("additional_chat_templates")).expect("mkdir");
-    for file in ["tokenizer.json", "tokenizer_config.json"] {
-        std::fs::copy(tokenizer("bpe-chatml").join(file), model.join(file)).expect("copy");
-    }
-    std::fs::copy(
-        template("chatml_qwen.jinja"),
-        model.join("chat_template.jinja"),
-    )
-    .expect("copy");
-    std::fs::copy(
-        template("tool_use_loop.jinja"),
-        model.join("additional_chat_templates/tool_use.jinja"),
-    )
-    .expect("copy");
+    let model = saved_with_templates(dir.path(), Some("chatml_qwen.jinja"));
     use serde_json::json;
-    let tools = json!([{"type": "function", "function": {"name": "lookup", "description": "Looks up", "parameters": {"type": "object", "properties": {}}}}]);
-    let turn =
-        json!([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]);
+    let (tools, turn) = tool_and_turn();
     let lines: Vec<String> = [
         json!({"messages": turn}),
         json!({"tools": tools, "messages": turn}),
@@ -1620,25 +1633,14 @@ fn split_special_tokens_encodes_special_tokens_as_text() {
 #[test]
 fn several_templates_without_a_default_render_the_examples_with_tools() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let model = dir.path().join("model");
-    std::fs::create_dir_all(model.join("additional_chat_templates")).expect("mkdir");
-    for file in ["tokenizer.json", "tokenizer_config.json"] {
-        std::fs::copy(tokenizer("bpe-chatml").join(file), model.join(file)).expect("copy");
-    }
-    std::fs::copy(
-        template("tool_use_loop.jinja"),
-        model.join("additional_chat_templates/tool_use.jinja"),
-    )
-    .expect("copy");
+    saved_with_templates(dir.path(), None);
     std::fs::write(
         dir.path().join("tunelint.toml"),
         "[tokens]\ntokenizer = \"model\"\nmax_per_example = 1\n",
     )
     .expect("write");
     use serde_json::json;
-    let tools = json!([{"type": "function", "function": {"name": "lookup", "description": "Looks up", "parameters": {"type": "object", "properties": {}}}}]);
-    let turn =
-        json!([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]);
+    let (tools, turn) = tool_and_turn();
     let lines = [
         json!({"tools": tools, "messages": turn}),
         json!({"messages": turn}),
