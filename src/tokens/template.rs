@@ -181,7 +181,7 @@ const RENDER_BASE_BYTES: usize = 4 << 20;
 /// bytes for each of the record's (a template writes each message once, with a few markers
 /// around it; one that repeats a message thousands of times would take seconds and
 /// gigabytes for each example). Never more than [`MAX_TEXT_BYTES`].
-pub fn max_render_bytes(record_bytes: usize) -> usize {
+pub(crate) fn max_render_bytes(record_bytes: usize) -> usize {
     record_bytes
         .saturating_mul(64)
         .saturating_add(RENDER_BASE_BYTES)
@@ -295,7 +295,8 @@ impl ChatTemplate {
     }
 
     /// Renders the conversation `messages` (a list of dicts, as the template sees them),
-    /// making at most `max_bytes` of text (see [`max_render_bytes`]).
+    /// making at most `max_bytes` of text (the model passes 4 MiB and 64 bytes for each
+    /// byte of the record).
     pub fn render(
         &self,
         messages: &Value,
