@@ -153,6 +153,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     let mut registries = Vec::new();
     let mut not_records = Vec::new();
     let mut excluded = 0;
+    let mut special = Vec::new();
     let mut stdin = false;
     // The data files named on their own (not found by walking a folder).
     let mut named: Vec<PathBuf> = Vec::new();
@@ -169,7 +170,14 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             },
         })?;
         if meta.is_dir() {
-            excluded += walk(path, None, exclusion, &mut found, &mut registries)?;
+            excluded += walk(
+                path,
+                None,
+                exclusion,
+                &mut found,
+                &mut registries,
+                &mut special,
+            )?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
             if dataset_info::is_registry(path) {
                 registries.push(clean(path));
@@ -243,6 +251,9 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         }
     }
     registries.extend(nearby);
+    if let Some(note) = special_note(&special) {
+        notes.push(note);
+    }
     found.sort();
     found.dedup();
     one_spelling_per_file(&mut found);
@@ -259,6 +270,32 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         registries,
         excluded,
     })
+}
+
+/// The data-named FIFOs, sockets and devices a walk skipped, in one line.
+fn special_note(special: &[PathBuf]) -> Option<String> {
+    let first = special.first()?;
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        match std::fs::metadata(first).map(|m| m.file_type()) {
+            Ok(t) if t.is_fifo() => "a FIFO",
+            Ok(t) if t.is_socket() => "a socket",
+            Ok(t) if t.is_block_device() || t.is_char_device() => "a device",
+            _ => "not a regular file",
+        }
+    };
+    #[cfg(not(unix))]
+    let what = "not a regular file";
+    let more = match special.len() {
+        1 => String::new(),
+        2 => " (and 1 more)".into(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Some(format!(
+        "skipped {}{more}: {what}, which a folder's walk does not read (it could block); name it to read it",
+        first.display()
+    ))
 }
 
 /// What a registry names that is not linted, in one line: datasets on a hub or behind a
@@ -319,7 +356,14 @@ pub fn near(
     let mut found = Vec::new();
     // Context is the dataset's data files; a registry beside them declares nothing more here.
     let mut registries = Vec::new();
-    walk(dir, Some(depth), exclusion, &mut found, &mut registries)?;
+    walk(
+        dir,
+        Some(depth),
+        exclusion,
+        &mut found,
+        &mut registries,
+        &mut Vec::new(),
+    )?;
     Ok(found
         .into_iter()
         .filter_map(|f| match f {
@@ -361,6 +405,7 @@ fn walk(
     exclusion: &Exclusion<'_>,
     found: &mut Vec<Found>,
     registries: &mut Vec<PathBuf>,
+    special: &mut Vec<PathBuf>,
 ) -> Result<usize, DiscoverError> {
     let mut excluded = 0;
     let respect = exclusion.respect_ignore_files;
@@ -406,7 +451,18 @@ fn walk(
             registries.push(clean(path));
             continue;
         }
-        if !is_file || !(is_dataset_name(path) || (exclusion.is_included)(path)) {
+        if !(is_dataset_name(path) || (exclusion.is_included)(path)) {
+            continue;
+        }
+        if !is_file {
+            // A FIFO, socket or device with a data file's name is skipped, and named in a
+            // note: it may be the data the user meant (named, it is read).
+            if !entry.file_type().is_some_and(|t| t.is_dir())
+                && std::fs::metadata(path).is_ok_and(|m| !m.is_dir())
+                && !(exclusion.is_excluded)(path)
+            {
+                special.push(clean(path));
+            }
             continue;
         }
         if (exclusion.is_excluded)(path) {

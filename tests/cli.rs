@@ -2149,6 +2149,39 @@ fn a_pipe_holding_jsonl_is_linted_and_one_holding_binary_is_not_read_to_its_end(
 }
 
 #[test]
+fn a_pipe_a_walk_skips_is_named() {
+    use std::process::Command as Process;
+    let dir = tempdir();
+    fs::create_dir(dir.path().join("d")).expect("mkdir");
+    let made = Process::new("mkfifo")
+        .arg(dir.path().join("d/pipe.jsonl"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    // Alone in the folder: the error that nothing was found says why.
+    let (code, _, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args(["--format", "concise", "d"])
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("skipped d/pipe.jsonl: a FIFO, which a folder's walk does not read"),
+        "{stderr}"
+    );
+    // Beside a file: the file is linted, the pipe named, not waited for.
+    write(dir.path(), "d/train.jsonl", &lines(&[GOOD, BAD_ROLE]));
+    let (code, stdout, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args(["--format", "concise", "d"])
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(heads(&stdout), ["d/train.jsonl:2:22: S005"]);
+    assert!(stderr.contains("skipped d/pipe.jsonl: a FIFO"), "{stderr}");
+}
+
+#[test]
 fn utf16_and_cr_only_files_are_one_j007_that_says_how_to_convert_them() {
     let dir = tempdir();
     let text = lines(&[GOOD, GOOD]);
