@@ -612,6 +612,44 @@ fn an_example_invalid_only_for_baselined_errors_counts_as_valid() {
     );
 }
 
+/// A line that is not UTF-8 (J004) is an example that could not be read: baselined, it
+/// counts as valid as any other example whose errors the baseline accepts, and it stays
+/// accepted when lines move above it. It had no fingerprint, so its example stayed invalid
+/// with no finding shown, and the valid-examples gate failed on "0 errors".
+#[test]
+fn a_baselined_line_that_is_not_utf8_counts_as_valid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let good = chat("Where are my invoices?", "Under Billing.");
+    let mut bytes =
+        b"{\"messages\":[{\"role\":\"user\",\"content\":\"bad \xff bytes\"}]}\n".to_vec();
+    bytes.extend_from_slice(format!("{good}\n").as_bytes());
+    std::fs::create_dir(d.join("data")).expect("mkdir");
+    std::fs::write(d.join("data/train.jsonl"), &bytes).expect("write");
+    let before = run(d, &["data"]);
+    assert_eq!(before.code, Some(1), "{}", before.stdout);
+    run(d, &["--write-baseline", "baseline.json", "data"]);
+    assert_eq!(
+        entries(&d.join("baseline.json")),
+        [("data/train.jsonl".into(), "J004".into(), 1)]
+    );
+    // A line added above it: the J004 is still the baselined one.
+    let mut moved =
+        format!("{}\n", chat("Can I change my plan?", "Yes, under Plans.")).into_bytes();
+    moved.extend_from_slice(&bytes);
+    std::fs::write(d.join("data/train.jsonl"), &moved).expect("write");
+    let out = run_as(d, "json", &["--baseline", "baseline.json", "data"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(0));
+    let s = &doc["summary"];
+    assert_eq!(
+        (s["examples"].as_u64(), s["valid"].as_u64()),
+        (Some(3), Some(3)),
+        "{s}"
+    );
+}
+
 /// A baseline kept in the data folder, where the walk (with `include` naming `.json` files,
 /// or as a `.jsonl`) finds it, is the run's own file, not data: it was linted (J007, a failed
 /// file-level gate) and the documented refresh (`--baseline F --write-baseline F`) was

@@ -278,15 +278,22 @@ impl<'a> Chunk<'a> {
             }
             self.out.has_data = true;
             self.out.examples += 1;
+            let first = self.out.diagnostics.len();
             let valid = if bytes.len() as u64 > max_line {
                 let mut ctx = FileContext::new(settings, self.file, &mut self.out.diagnostics);
                 line_too_large::report(&mut ctx, line, line_offset, bytes.len() as u64);
-                !ctx.has_error
+                let valid = !ctx.has_error;
+                name_unread_record(&mut self.out.diagnostics[first..], None, bytes.len());
+                valid
             } else {
                 let mut ctx = FileContext::new(settings, self.file, &mut self.out.diagnostics);
                 match invalid_utf8::check(bytes, line, line_offset, &mut ctx) {
                     Some(text) => self.record(text, line, line_offset, None),
-                    None => !ctx.has_error,
+                    None => {
+                        let valid = !ctx.has_error;
+                        name_unread_record(&mut self.out.diagnostics[first..], Some(bytes), 0);
+                        valid
+                    }
                 }
             };
             if valid {
@@ -310,10 +317,15 @@ impl<'a> Chunk<'a> {
             let bytes = &buf[*start..*end];
             self.out.has_data = true;
             self.out.examples += 1;
+            let first = self.out.diagnostics.len();
             let mut ctx = FileContext::new(settings, self.file, &mut self.out.diagnostics);
             let valid = match invalid_utf8::check_record(bytes, at, &mut ctx) {
                 Some(text) => self.record(text, at.line, at.line_offset, Some(*at)),
-                None => !ctx.has_error,
+                None => {
+                    let valid = !ctx.has_error;
+                    name_unread_record(&mut self.out.diagnostics[first..], Some(bytes), 0);
+                    valid
+                }
             };
             if valid {
                 self.out.valid += 1;
@@ -453,6 +465,20 @@ impl<'a> Chunk<'a> {
             }
         }
         Some((valid, text.len()))
+    }
+}
+
+/// Gives the findings on a record that was not read (not UTF-8, or too long to read) the
+/// fingerprint a record has: a hash of its bytes, or of its length when they were never held.
+/// A baseline then accepts them as the same finding wherever the line moves, and an example
+/// whose errors it all accepts counts as valid again, as any other example does.
+fn name_unread_record(found: &mut [Diagnostic], bytes: Option<&[u8]>, len: usize) {
+    let fingerprint = match bytes {
+        Some(bytes) => crate::canonical::hash_raw(bytes),
+        None => crate::canonical::hash_raw(format!("line of {len} bytes").as_bytes()),
+    };
+    for d in found {
+        d.fingerprint = fingerprint;
     }
 }
 
