@@ -169,14 +169,18 @@ fn crop(raw: &[u8], s: usize, e: usize, cut_left: bool, cut_right: bool, column:
         before.remove(0);
     }
     mask(&mut before, &mut span, &mut after, cut_left, cut_right);
-    let mut before = &before[..];
-    let mut cropped_left = cut_left;
-    if before.len() > BEFORE {
-        before = &before[before.len() - BEFORE..];
-        cropped_left = true;
-    }
     let span_shown = &span[..span.len().min(SPAN_MAX)];
     let span_cut = span.len() > SPAN_MAX;
+    // `BEFORE` characters of context at least; more when what follows the span leaves room,
+    // so a line that fits the width is shown whole.
+    let after_wanted = if span_cut { 0 } else { after.len() };
+    let before_room = BEFORE.max(WIDTH.saturating_sub(span_shown.len() + after_wanted));
+    let mut before = &before[..];
+    let mut cropped_left = cut_left;
+    if before.len() > before_room {
+        before = &before[before.len() - before_room..];
+        cropped_left = true;
+    }
     // After a cut span, more text would read as if the value ended there.
     let room = if span_cut {
         0
@@ -321,6 +325,25 @@ mod tests {
         assert!(s.text.chars().count() <= WIDTH + 2);
         // The first shown 'a' is column 451; the ellipsis stands just before it.
         assert_eq!(s.first_column, 450);
+    }
+
+    /// A line that fits the width is shown whole, however far along the span is: only a
+    /// line too long for the width is cropped (the 50 characters before the span are a floor,
+    /// not a cap).
+    #[test]
+    fn a_line_that_fits_is_not_cropped_before_a_late_span() {
+        let line = r#"{"messages":[{"role":"user","content":"hello world truncated"}"#;
+        let at = u32::try_from(line.len()).expect("short");
+        let loc = Location::in_line(0, 1, 0, line, Span::new(at, at));
+        let s = from_text(line, &loc);
+        assert_eq!(s.text, line);
+        assert_eq!(s.first_column, 1);
+        // Long after the span: the context before it is still cut to `BEFORE`.
+        let long = format!("{}{}", "a".repeat(200), "b".repeat(200));
+        let loc = Location::in_line(0, 1, 0, &long, Span::new(150, 151));
+        let s = from_text(&long, &loc);
+        assert!(s.text.starts_with('…'));
+        assert_eq!(s.first_column, 100);
     }
 
     #[test]

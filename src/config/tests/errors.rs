@@ -359,8 +359,9 @@ fn of_several_errors_the_first_in_the_file_is_reported() {
 }
 #[test]
 fn a_long_line_is_cropped_around_the_error_in_the_snippet() {
-    // 200 KB of padding before the key, on one line: the snippet shows 50 characters of
-    // it, the key, and what follows; the message keeps its location and suggestion.
+    // 200 KB of padding before the key, on one line: the snippet shows as much of it as
+    // the 120-character width leaves beside the key and what follows (83 characters); the
+    // message keeps its location and suggestion.
     let padding = " ".repeat(200_000);
     let err = parse(&format!(
         "gates = {{{padding}min_valid_pc = 90, max_warnings = 3 }}\n"
@@ -375,8 +376,8 @@ fn a_long_line_is_cropped_around_the_error_in_the_snippet() {
         snippet,
         format!(
             "  |\n1 | …{}min_valid_pc = 90, max_warnings = 3 }}\n  | {}{}",
-            " ".repeat(50),
-            " ".repeat(51),
+            " ".repeat(83),
+            " ".repeat(84),
             "^".repeat(12)
         )
     );
