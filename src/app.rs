@@ -1387,10 +1387,13 @@ fn open_outputs(
     // for its outputs) is emptied with the job and opened by nobody: not the place to send
     // a reader of the log.
     let runner_temp = std::env::var_os("RUNNER_TEMP").filter(|t| !t.is_empty());
+    // A file the reader of the log can open: not one in the runner's temporary folder, nor
+    // standard output (`--sarif-file -`), which is the log itself.
     let readable = |p: &&PathBuf| {
-        runner_temp
-            .as_ref()
-            .is_none_or(|t| !p.starts_with(Path::new(t)))
+        !crate::output::is_stdout(p)
+            && runner_temp
+                .as_ref()
+                .is_none_or(|t| !p.starts_with(Path::new(t)))
     };
     let full_list = args
         .sarif_file

@@ -362,6 +362,29 @@ fn one_run_writes_every_extra_file() {
         "{stdout}"
     );
 
+    // SARIF on standard output, annotations in a file: the log is not "the full list".
+    let (_, stdout) = run(tunelint(dir.path()).args([
+        "--format",
+        "github",
+        "-o",
+        "annotations.txt",
+        "--sarif-file",
+        "-",
+        "data",
+    ]));
+    assert!(
+        stdout.starts_with('{'),
+        "SARIF on standard output: {stdout}"
+    );
+    let annotations = fs::read_to_string(dir.path().join("annotations.txt")).expect("written");
+    assert_eq!(
+        annotations.lines().last(),
+        Some(
+            "tunelint: 13 annotations (9 errors, 3 warnings, 1 notice); run tunelint locally (`tunelint --format full`) for the full list"
+        ),
+        "{annotations}"
+    );
+
     let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF written"));
     assert_eq!(results(&log).len(), 13);
     let doc: Document = serde_json::from_str(
