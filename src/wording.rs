@@ -359,3 +359,26 @@ mod suggestion_tests {
         assert_eq!(did_you_mean("o", formats), None);
     }
 }
+
+/// How many terminal cells `text` takes: two for a wide (CJK) character, none for a
+/// combining mark. Tables of text output pad by this, so a column after a name in Chinese
+/// stays aligned.
+pub fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` padded with spaces after it to `width` cells.
+pub fn pad_end(text: &str, width: usize) -> String {
+    format!(
+        "{text}{}",
+        " ".repeat(width.saturating_sub(display_width(text)))
+    )
+}
+
+/// `text` padded with spaces before it to `width` cells.
+pub fn pad_start(text: &str, width: usize) -> String {
+    format!(
+        "{}{text}",
+        " ".repeat(width.saturating_sub(display_width(text)))
+    )
+}

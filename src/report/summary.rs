@@ -176,7 +176,7 @@ fn write_table<const N: usize>(
         .map(|i| {
             rows.iter()
                 .chain(std::iter::once(&header))
-                .map(|r| r[i].chars().count())
+                .map(|r| crate::wording::display_width(&r[i]))
                 .max()
                 .unwrap_or(0)
         })
@@ -189,9 +189,9 @@ fn write_table<const N: usize>(
         if k == rows.len() && rows.len() == 2 {
             continue; // one file: its row is the total
         }
-        write!(out, "  {:<w$}", r[0], w = widths[0])?;
+        write!(out, "  {}", crate::wording::pad_end(&r[0], widths[0]))?;
         for i in 1..N {
-            write!(out, "  {:>w$}", r[i], w = widths[i])?;
+            write!(out, "  {}", crate::wording::pad_start(&r[i], widths[i]))?;
         }
         writeln!(out)?;
     }

@@ -31,7 +31,7 @@ pub(crate) fn write_chart(out: &mut dyn Write, chart: &Chart) -> io::Result<()> 
     let label_w = chart
         .bars
         .iter()
-        .map(|b| b.label.chars().count())
+        .map(|b| crate::wording::display_width(&b.label))
         .max()
         .unwrap_or(0);
     let values: Vec<String> = chart
@@ -69,11 +69,10 @@ pub(crate) fn write_chart(out: &mut dyn Write, chart: &Chart) -> io::Result<()> 
         let drawn: String = drawn.into_iter().collect();
         writeln!(
             out,
-            "  {:<label_w$}  {}  {:>value_w$}{target}",
-            bar.label,
+            "  {}  {}  {:>value_w$}{target}",
+            crate::wording::pad_end(&bar.label, label_w),
             drawn,
             value,
-            label_w = label_w,
         )?;
     }
     Ok(())
@@ -96,7 +95,7 @@ pub(crate) fn write_table(out: &mut dyn Write, table: &Table) -> io::Result<()> 
         .map(|i| {
             std::iter::once(&table.columns[i])
                 .chain(table.rows.iter().filter_map(|r| r.get(i)))
-                .map(|c| c.chars().count())
+                .map(|c| crate::wording::display_width(c))
                 .max()
                 .unwrap_or(0)
         })
@@ -115,7 +114,7 @@ pub(crate) fn write_table(out: &mut dyn Write, table: &Table) -> io::Result<()> 
         let mut line = String::from(" ");
         for i in 0..n {
             let cell = row.get(i).map_or("", String::as_str);
-            let pad = widths[i].saturating_sub(cell.chars().count());
+            let pad = widths[i].saturating_sub(crate::wording::display_width(cell));
             line.push(' ');
             if right[i] {
                 line.push_str(&" ".repeat(pad));
@@ -182,5 +181,55 @@ mod tests {
         assert_eq!(lines[1].matches(['█', '┃']).count(), BAR_WIDTH);
         assert!(lines[1].ends_with("80.0%  target 60.0%, +20.0"), "{text}");
         assert!(lines[2].contains('│') && !lines[2].contains('█'), "{text}");
+    }
+
+    /// A cell in Chinese takes two terminal cells a character: the columns after it line up
+    /// with the header's, by display width, not by characters.
+    #[test]
+    fn tables_and_bars_align_by_display_width() {
+        let table = Table {
+            id: "system-prompts".into(),
+            title: "System-prompt variants".into(),
+            columns: vec!["system prompt".into(), "examples".into()],
+            rows: vec![
+                vec!["\"You are a helpful assistant.\"".into(), "2".into()],
+                vec!["\"你是一个乐于助人的助手。\"".into(), "2".into()],
+            ],
+        };
+        let mut out = Vec::new();
+        write_table(&mut out, &table).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let widths: Vec<usize> = text
+            .lines()
+            .skip(1)
+            .map(crate::wording::display_width)
+            .collect();
+        assert_eq!(widths, [widths[0]; 3], "{text}");
+        let chart = Chart {
+            id: "scripts".into(),
+            title: "Scripts".into(),
+            unit: String::new(),
+            bars: vec![
+                Bar {
+                    label: "中文".into(),
+                    value: 1.0,
+                    target: None,
+                },
+                Bar {
+                    label: "Latin".into(),
+                    value: 1.0,
+                    target: None,
+                },
+            ],
+        };
+        let mut out = Vec::new();
+        write_chart(&mut out, &chart).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let bars: Vec<usize> = text
+            .lines()
+            .skip(1)
+            .map(|l| crate::wording::display_width(&l[..l.find('█').expect("a bar")]))
+            .collect();
+        assert_eq!(bars[0], bars[1], "{text}");
     }
 }
