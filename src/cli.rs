@@ -355,7 +355,8 @@ pub enum SampleFormat {
     /// For reading: each example's place, category and turns, the text wrapped
     #[default]
     Text,
-    /// One JSON object a line: `path`, `line`, `category` and the `record` as written
+    /// One JSON object a line: `path`, `line`, `category` and the `record` as written, with
+    /// what the privacy rules find (keys, e-mail addresses, phone numbers) masked by `*`
     Jsonl,
 }
 

@@ -13,7 +13,7 @@ const BAR_WIDTH: usize = 32;
 /// A value in its chart's unit: `55.0%`, `1,234`.
 pub(crate) fn value_text(value: f64, unit: &str) -> String {
     if unit == "%" {
-        format!("{value:.1}%")
+        crate::wording::format_pct(value)
     } else {
         thousands(value.max(0.0).round() as u64)
     }

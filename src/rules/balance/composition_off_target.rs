@@ -136,9 +136,9 @@ fn check(ctx: &mut DatasetContext<'_>) {
             .filter(|&&c| (composition.share(c) - config.target(c)).abs() > config.tolerance)
             .map(|&c| {
                 format!(
-                    "{} {:.1}% ({} of {}; target {}% ± {})",
+                    "{} {} ({} of {}; target {}% ± {})",
                     c.as_str(),
-                    composition.share(c),
+                    crate::wording::format_pct(composition.share(c)),
                     crate::wording::thousands(composition.count(c)),
                     crate::wording::thousands(composition.total),
                     config.target(c),
