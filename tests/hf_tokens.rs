@@ -1061,6 +1061,26 @@ fn missing_files_are_clear_errors_and_nothing_is_downloaded() {
         stdout.contains("T001 example has") && !stdout.contains("T003"),
         "{stdout}"
     );
+
+    // A "chat_template" that is not one (a number) is not taken for no template: transformers
+    // fails on it, and so does the run, naming it.
+    let config_path = dir.path().join("models/chat/tokenizer_config.json");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&config_path).expect("read")).expect("json");
+    config["chat_template"] = serde_json::json!(12345);
+    std::fs::write(&config_path, config.to_string()).expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "train.jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "\"chat_template\" in models/chat/tokenizer_config.json is a number; expected the template's text"
+        ),
+        "{stderr}"
+    );
 }
 
 /// The byte bound never lets an example over the limit through: T001 fires one token over the

@@ -252,6 +252,15 @@ impl Model {
                         None => no_default(shown(&config_path), tool_template.is_some())?,
                     }
                 }
+                // Not a template: transformers fails on it when it renders, so the run
+                // stops here, naming it, rather than counting as if there were none.
+                Some(other) if !other.is_null() => {
+                    return Err(format!(
+                        "\"chat_template\" in {} is {}; expected the template's text, or a list of {{\"name\", \"template\"}}",
+                        shown(&config_path),
+                        json_kind(other)
+                    ));
+                }
                 // A base model has no template: its plain text is counted all the same, and
                 // each conversation says what is missing.
                 _ => Err(format!(
@@ -1188,4 +1197,16 @@ fn expansion(doc: &serde_json::Value) -> u64 {
         .filter(|p| !p.is_null())
         .map_or(1, pre);
     n.saturating_mul(p)
+}
+
+/// What a JSON value is, with its article: "a number", "an object".
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
