@@ -270,6 +270,11 @@ pub struct Conversation<'a> {
     /// (TRL converts ShareGPT's `from`/`value` turns keeping `human` and `gpt`): the token
     /// count renders them so, not as the roles they stand for.
     pub roles_as_written: bool,
+    /// Where the answer begins in a preference record that appends it to its prompt
+    /// (`preferred_output` after `input`): the index of its first message. The order rules
+    /// judge the prompt's last turn against it as the format's own rule, not as two turns in
+    /// a row; an answer of several messages is S002's.
+    pub output_start: Option<usize>,
 }
 
 impl<'a> Conversation<'a> {

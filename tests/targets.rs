@@ -1899,6 +1899,37 @@ fn fireworks_preference_examples_are_one_turn() {
     }
 }
 
+/// A preference `input` that ends on the assistant's turn: together-python's `check_file`
+/// fails it ("The last message in the input conversation must not be from the assistant"),
+/// and O006 says that, not "two assistant messages in a row, merge them". A second preferred
+/// message is S002 alone, not S002 and O006 for the same defect.
+#[test]
+fn a_preference_input_ending_on_the_assistant_is_named_as_such() {
+    let ends = r#"{"input": {"messages": [{"role": "user", "content": "How do I reset my password?"}, {"role": "assistant", "content": "Let me check that for you."}]}, "preferred_output": [{"role": "assistant", "content": "Use the Forgot password link on the sign-in page."}], "non_preferred_output": [{"role": "assistant", "content": "Call support."}]}"#;
+    let two = r#"{"input": {"messages": [{"role": "user", "content": "How do I export my data?"}]}, "preferred_output": [{"role": "assistant", "content": "Open Settings, Privacy, and choose Export."}, {"role": "assistant", "content": "Anything else?"}], "non_preferred_output": [{"role": "assistant", "content": "You cannot."}]}"#;
+    let (code, out) = check(&[ends, two], &["--target", "together", "--select", "S,O"]);
+    assert_eq!(code, 1, "{out}");
+    let found: Vec<String> = out
+        .lines()
+        .filter(|l| l.starts_with("data.jsonl:"))
+        .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        found,
+        ["data.jsonl:1:94: O006", "data.jsonl:2:104: S002"],
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "O006 \"input\" ends on an assistant message, so the two outputs follow an answer, \
+             which Together rejects (the input's last message must not be the assistant's); end \
+             the input on the user's turn that the outputs answer"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("in a row"), "{out}");
+}
+
 /// Together's vision "Instruction format" (https://docs.together.ai/docs/fine-tuning/vision):
 /// `prompt` and `completion` as lists of text and image parts, which together-python's
 /// `check_file` reads as a message's content. Valid under `together` and without a target;

@@ -103,6 +103,7 @@ pub fn normalize<'s>(
         }
         conv.set_aside = scratch.messages;
     }
+    conv.output_start = Some(conv.messages.len());
     if let Some(node) = preferred
         && !read_output(
             doc,

@@ -74,8 +74,21 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             ),
         );
     }
-    for pair in conv.messages.windows(2) {
+    for (i, pair) in conv.messages.windows(2).enumerate() {
         let (prev, cur) = (&pair[0], &pair[1]);
+        match conv.output_start {
+            // The prompt's last turn before the answer: the prompt must end on the user's
+            // turn the answers reply to.
+            Some(start) if i + 1 == start && cur.role == Role::Assistant => {
+                if prev.role == Role::Assistant {
+                    report_prompt_end(ctx, prev.role_span);
+                }
+                continue;
+            }
+            // Inside the answer: S002 says it holds more than one message.
+            Some(start) if i + 1 > start => continue,
+            _ => {}
+        }
         match cur.role {
             Role::Tool | Role::Function => {
                 let answers_call = (prev.role == Role::Assistant && prev.calls_tools())
@@ -184,6 +197,21 @@ fn user_first(ctx: &RecordContext<'_>) -> Option<(&'static str, &'static str)> {
         return None;
     }
     Some((target.title, target.user_first?.value))
+}
+
+/// A preference prompt (`input`) that ends on the assistant's turn, so the answers follow an
+/// answer: a warning, or an error naming the provider whose upload check rejects it.
+fn report_prompt_end(ctx: &mut RecordContext<'_>, span: Span) {
+    let what = "\"input\" ends on an assistant message, so the two outputs follow an answer";
+    let fix = "end the input on the user's turn that the outputs answer";
+    match alternation(ctx) {
+        Some((title, _)) => ctx.report_error(
+            Code::O006,
+            span,
+            format!("{what}, which {title} rejects (the input's last message must not be the assistant's); {fix}"),
+        ),
+        None => ctx.report(Code::O006, span, format!("{what}; {fix}")),
+    }
 }
 
 /// Two turns of one role in a row: a warning, or an error naming the provider where the
