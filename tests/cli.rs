@@ -3292,6 +3292,84 @@ fn usage_errors_say_what_to_do() {
     );
 }
 
+/// A numeric option given something else says what it expects, in the words of the option,
+/// as `--max-duplicates` and `--min-valid-pct` do, not Rust's parse error.
+#[test]
+fn numeric_options_say_what_they_expect() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.jsonl", &format!("{}\n", good(0)));
+    let cases: [(&[&str], &str); 10] = [
+        (
+            &["--max-warnings", "1.5", "train.jsonl"],
+            "invalid value '1.5' for '--max-warnings <N>': expected a whole number of warnings such as 0 or 100",
+        ),
+        (
+            &["--max-warnings", "10%", "train.jsonl"],
+            "expected a whole number of warnings such as 0 or 100 (not a percentage)",
+        ),
+        (
+            &["--max-warnings", "99999999999999999999", "train.jsonl"],
+            "too large; at most 18446744073709551615",
+        ),
+        (
+            &["--jobs", "four", "train.jsonl"],
+            "invalid value 'four' for '--jobs <N>': expected a number of worker threads from 1 to 256",
+        ),
+        (
+            &["--jobs", "0", "train.jsonl"],
+            "expected a number of worker threads from 1 to 256",
+        ),
+        (
+            &["sample", "--seed", "18446744073709551616", "train.jsonl"],
+            "invalid value '18446744073709551616' for '--seed <S>': too large; at most 18446744073709551615",
+        ),
+        (
+            &["sample", "--seed", "abc", "train.jsonl"],
+            "expected a whole number such as 0 or 42",
+        ),
+        (
+            &["sample", "-n", "ten", "train.jsonl"],
+            "invalid value 'ten' for '--count <N>': expected a whole number of examples such as 20",
+        ),
+        (
+            &["sample", "--width", "wide", "train.jsonl"],
+            "expected a whole number of columns, 24 or more",
+        ),
+        (
+            &["dedupe", "train.jsonl", "--dry-run", "--threshold", "high"],
+            "invalid value 'high' for '--threshold <T>': expected a similarity above 0 and at most 1, such as 0.85",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, _, stderr) = stdout_of(tunelint(d).args(args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("digit") && !stderr.contains("literal"),
+            "{stderr}"
+        );
+    }
+    // What each takes still works.
+    for args in [
+        &["--max-warnings", "0", "--jobs", "256", "train.jsonl"][..],
+        &[
+            "sample",
+            "--seed",
+            "18446744073709551615",
+            "-n",
+            "1",
+            "--width",
+            "24",
+            "train.jsonl",
+        ],
+        &["dedupe", "train.jsonl", "--dry-run", "--threshold", "0.9"],
+    ] {
+        let (code, _, stderr) = stdout_of(tunelint(d).args(args));
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
+}
+
 /// Settings that are valid but do nothing as written are said on standard error with their
 /// place in the file; the run goes on, and `--quiet` keeps them quiet.
 #[test]
