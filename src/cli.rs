@@ -204,7 +204,8 @@ pub struct CheckArgs {
     pub isolated: bool,
 
     /// Run only these rules (codes, names or prefixes; comma-separated); a line or file that
-    /// cannot be read (J001, J002, J004-J008) is reported all the same
+    /// cannot be read (J001, J002, J004-J008) is reported all the same, and a rule that
+    /// `[[overrides]]` turns off for a file stays off there
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
 

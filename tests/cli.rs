@@ -505,6 +505,37 @@ fn select_runs_only_the_selected_rules() {
     }
 }
 
+/// A rule an `[[overrides]]` entry turns off for some files stays off there under a
+/// command-line `--select`, even `--select ALL`, as ruff keeps its per-file-ignores; the
+/// other files get what was selected.
+#[test]
+fn select_keeps_what_an_override_turns_off() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "data/legacy/old.jsonl", &lines(&[GOOD, BAD_ROLE]));
+    write(d, "data/new.jsonl", &lines(&[GOOD, BAD_ROLE]));
+    write(
+        d,
+        "tunelint.toml",
+        "[[overrides]]\nfiles = [\"data/legacy/**\"]\nrules = { S = \"off\" }\n",
+    );
+    for select in [None, Some("S005"), Some("ALL"), Some("unknown-role,C")] {
+        let mut cmd = tunelint(d);
+        cmd.args(["--format", "concise", "-q"]);
+        if let Some(s) = select {
+            cmd.args(["--select", s]);
+        }
+        let (code, stdout, stderr) =
+            stdout_of(cmd.args(["data/legacy/old.jsonl", "data/new.jsonl"]));
+        assert_eq!(code, 1, "--select {select:?}: {stdout}{stderr}");
+        assert_eq!(
+            heads(&stdout),
+            ["data/new.jsonl:2:22: S005"],
+            "--select {select:?}"
+        );
+    }
+}
+
 #[test]
 fn unreadable_file_exits_2_and_the_others_are_still_linted() {
     use std::os::unix::fs::PermissionsExt;

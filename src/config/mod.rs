@@ -38,7 +38,7 @@ use self::file::{
 };
 use self::globs::Globs;
 use self::selectors::{
-    RuleEntry, Selector, apply_entries, cli_selectors, rule_entries, set_options,
+    RuleEntry, Selector, apply_entries, cli_selectors, entry_levels, rule_entries, set_options,
 };
 use crate::composition::{CompositionConfig, Goal};
 use crate::rule::Level;
@@ -445,7 +445,8 @@ impl Config {
     }
 
     /// The settings for one file: rule defaults, then `[rules]` (least specific selector
-    /// first), then each matching `[[overrides]]` in file order, then the command line.
+    /// first), then each matching `[[overrides]]` in file order, then the command line; a
+    /// rule an override turns off for the file stays off whatever the command line selects.
     pub fn settings_for(&self, path: &Path, cli: &CliOverrides) -> Result<Settings, ConfigError> {
         let mut settings = Settings {
             // The declared levels, uncapped: the target is settled below, and capped for.
@@ -477,11 +478,18 @@ impl Config {
             }
         }
         apply_entries(&self.rules, &mut settings, &mut options);
+        // The rules an `[[overrides]]` entry turns off for this file (the last matching
+        // entry to set a rule's level decides): ruff's per-file-ignores, which a command-line
+        // `--select` (even `ALL`) does not turn back on.
+        let mut off_here = vec![false; Code::ALL.len()];
         if !self.overrides.is_empty()
             && let Some(rel) = self.relative(path)
         {
             for over in &self.overrides {
                 if over.files.is_match(&rel) {
+                    for (code, level) in entry_levels(&over.rules) {
+                        off_here[code.index()] = level == Level::Off;
+                    }
                     apply_entries(&over.rules, &mut settings, &mut options);
                     if let Some(format) = over.format {
                         settings.format = format;
@@ -571,6 +579,12 @@ impl Config {
                 // newline count against `max_warnings`).
                 *level = (*level).min(Level::Warning);
                 settings.chosen_levels[code.index()] = true;
+            }
+            // Per-file exemptions apply after the selection, as ruff applies its
+            // per-file-ignores: `--select ALL` in CI must not fail the legacy files the
+            // configuration exempts. An override that sets another level is kept above.
+            if off_here[code.index()] {
+                *level = Level::Off;
             }
         }
         if let Some(format) = cli.format {

@@ -283,6 +283,17 @@ pub(super) fn apply_entries(
     }
 }
 
+/// The levels `entries` set, rule by rule, in the order [`apply_entries`] sets them (a later
+/// pair for one rule wins).
+pub(super) fn entry_levels(entries: &[RuleEntry]) -> impl Iterator<Item = (Code, Level)> + '_ {
+    entries.iter().flat_map(|entry| {
+        entry
+            .level
+            .into_iter()
+            .flat_map(move |level| entry.selector.codes().map(move |code| (code, level)))
+    })
+}
+
 /// Parses each rule's collected option values into `settings`.
 pub(super) fn set_options(
     tables: OptionTables,
