@@ -536,6 +536,40 @@ fn select_keeps_what_an_override_turns_off() {
     }
 }
 
+/// The options of C001 and C002 contradict each other only when both rules run: the check
+/// sees the command line's `--select` and `--ignore`, and points into the config file.
+#[test]
+fn lengths_that_contradict_are_judged_on_the_rules_that_run() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.jsonl", &lines(&[GOOD]));
+    write(
+        d,
+        "tunelint.toml",
+        "[rules]\nC001 = { min_chars = 50 }\nC002 = { max_chars = 40 }\n",
+    );
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["--ignore", "C002", "train.jsonl"]));
+    assert_ne!(code, 2, "{stderr}");
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("train.jsonl"));
+    assert_eq!(code, 2, "{stderr}");
+    assert_clean_error(&stderr);
+    assert!(
+        stderr.starts_with("tunelint: error: tunelint.toml:3:10: content-too-short's min_chars (50, line 2) is above content-too-long's max_chars (40)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 | C002 = { max_chars = 40 }"), "{stderr}");
+    write(
+        d,
+        "tunelint.toml",
+        "[rules]\nC001 = { level = \"off\", min_chars = 50 }\nC002 = { max_chars = 40 }\n",
+    );
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("train.jsonl"));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["--select", "C001,C002", "train.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("tunelint.toml:3:10: "), "{stderr}");
+}
+
 #[test]
 fn unreadable_file_exits_2_and_the_others_are_still_linted() {
     use std::os::unix::fs::PermissionsExt;
