@@ -3435,6 +3435,48 @@ fn numeric_options_say_what_they_expect() {
     }
 }
 
+/// An output that is a link to a file not there yet writes that file, as a shell's `>`
+/// does, and stays a link; two outputs that land on one file through a link are refused
+/// whether or not the file exists yet.
+#[cfg(unix)]
+#[test]
+fn an_output_link_to_a_new_file_writes_that_file() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.jsonl", &lines(&[BAD_ROLE]));
+    fs::create_dir(d.join("reports")).unwrap();
+    std::os::unix::fs::symlink("reports/out.txt", d.join("link.txt")).unwrap();
+    let (code, stdout, stderr) =
+        stdout_of(tunelint(d).args(["--format", "concise", "train.jsonl", "-o", "link.txt"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    let link = fs::symlink_metadata(d.join("link.txt")).unwrap();
+    assert!(link.file_type().is_symlink());
+    let written = fs::read_to_string(d.join("reports/out.txt")).unwrap();
+    assert!(written.starts_with("train.jsonl:1:22: S005"), "{written}");
+    assert_eq!(fs::read_dir(d.join("reports")).unwrap().count(), 1);
+
+    std::os::unix::fs::symlink("x.out", d.join("y.out")).unwrap();
+    for exists in [false, true] {
+        if exists {
+            write(d, "x.out", "");
+        }
+        let (code, _, stderr) = stdout_of(tunelint(d).args([
+            "train.jsonl",
+            "--json-file",
+            "y.out",
+            "--sarif-file",
+            "x.out",
+        ]));
+        assert_eq!(code, 2, "x.out exists: {exists}: {stderr}");
+        assert!(
+            stderr.contains("--json-file y.out is the same file as --sarif-file x.out"),
+            "{stderr}"
+        );
+        assert_eq!(d.join("x.out").exists(), exists);
+    }
+}
+
 /// Settings that are valid but do nothing as written are said on standard error with their
 /// place in the file; the run goes on, and `--quiet` keeps them quiet.
 #[test]
