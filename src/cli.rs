@@ -267,9 +267,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub ignore_files: IgnoreFiles,
 
-    /// Skip a named `.json` file that holds no records (package.json, tsconfig.json: not a
-    /// top-level array), unless `include` or a dataset_info.json names it (the pre-commit
-    /// hooks pass it with every staged .json file)
+    /// Skip a named `.json` file that holds no records (package.json, tsconfig.json: neither
+    /// an array of records nor JSON Lines of them), unless `include` or a dataset_info.json
+    /// names it (the pre-commit hooks pass it with every staged .json file)
     #[arg(long)]
     pub json_records_only: bool,
 

@@ -3357,6 +3357,53 @@ fn usage_errors_say_what_to_do() {
     );
 }
 
+/// The pre-commit hook's `--json-records-only` lints a `.json` file of JSON Lines records
+/// (`datasets` loads one from a `.json` name) as it lints a `.json` array of records, and
+/// still skips a configuration file, pretty-printed or minified on one line.
+#[test]
+fn json_records_only_lints_json_lines_saved_as_json() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.json", &lines(&[GOOD, BAD_ROLE]));
+    write(
+        d,
+        "package.json",
+        "{\"name\":\"x\",\"version\":\"1.0.0\",\"private\":true}\n",
+    );
+    write(
+        d,
+        "tsconfig.json",
+        "{\"compilerOptions\":{\"strict\":true}}",
+    );
+    let hook = [
+        "--force-exclude",
+        "--context",
+        "dataset",
+        "--json-records-only",
+        "--format",
+        "concise",
+        "--",
+    ];
+    let (code, stdout, stderr) =
+        stdout_of(
+            tunelint(d)
+                .args(hook)
+                .args(["train.json", "package.json", "tsconfig.json"]),
+        );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_eq!(heads(&stdout), ["train.json:2:22: S005"]);
+    let (code, stdout, stderr) = stdout_of(
+        tunelint(d)
+            .args(hook)
+            .args(["package.json", "tsconfig.json"]),
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(
+        stderr,
+        "tunelint: no file named holds records (package.json is neither an array of records nor JSON Lines of them); nothing to lint\n"
+    );
+}
+
 /// A numeric option given something else says what it expects, in the words of the option,
 /// as `--max-duplicates` and `--min-valid-pct` do, not Rust's parse error.
 #[test]
