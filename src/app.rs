@@ -675,7 +675,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         if let Some(first) = not_records.first() {
             if !args.quiet {
                 crate::say!(
-                    "tunelint: no file named holds records ({} is not an array of records); nothing to lint",
+                    "tunelint: no file named holds records ({} is neither an array of records nor JSON Lines of them); nothing to lint",
                     first.display()
                 );
             }

@@ -10,7 +10,7 @@ use crate::target::{self, TargetChoice};
 
 /// Most worker threads `--jobs` accepts: each holds up to two 1 MiB chunks in flight, and
 /// more threads than that never help on a machine that has fewer cores.
-pub const MAX_JOBS: i64 = 256;
+pub const MAX_JOBS: u16 = 256;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -204,7 +204,8 @@ pub struct CheckArgs {
     pub isolated: bool,
 
     /// Run only these rules (codes, names or prefixes; comma-separated); a line or file that
-    /// cannot be read (J001, J002, J004-J008) is reported all the same
+    /// cannot be read (J001, J002, J004-J008) is reported all the same, and a rule that
+    /// `[[overrides]]` turns off for a file stays off there
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
 
@@ -226,7 +227,7 @@ pub struct CheckArgs {
     pub max_duplicates: Option<Threshold>,
 
     /// Gate: fail above N warnings [config: gates.max_warnings; default unlimited]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = warning_count)]
     pub max_warnings: Option<u64>,
 
     /// Exit 0 even when a gate fails (errors that stop linting still exit 2)
@@ -242,7 +243,7 @@ pub struct CheckArgs {
     pub color: ColorChoice,
 
     /// Worker threads, 1 to 256 [default: number of CPUs]
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
+    #[arg(long, short = 'j', value_name = "N", value_parser = jobs)]
     pub jobs: Option<u16>,
 
     /// Print diagnostics only, no summary (a run that fails with none says why on stderr)
@@ -266,9 +267,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub ignore_files: IgnoreFiles,
 
-    /// Skip a named `.json` file that holds no records (package.json, tsconfig.json: not a
-    /// top-level array), unless `include` or a dataset_info.json names it (the pre-commit
-    /// hooks pass it with every staged .json file)
+    /// Skip a named `.json` file that holds no records (package.json, tsconfig.json: neither
+    /// an array of records nor JSON Lines of them), unless `include` or a dataset_info.json
+    /// names it (the pre-commit hooks pass it with every staged .json file)
     #[arg(long)]
     pub json_records_only: bool,
 
@@ -329,7 +330,7 @@ pub struct DedupeArgs {
     pub force: bool,
 
     /// Similarity at or above which two examples are near duplicates [config: dedup.threshold; default 0.85]
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = similarity)]
     pub threshold: Option<f64>,
 
     /// Use this configuration file instead of discovering one
@@ -366,11 +367,11 @@ pub struct SampleArgs {
     pub paths: Vec<PathBuf>,
 
     /// How many examples, in all
-    #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 20)]
+    #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 20, value_parser = example_count)]
     pub n: u64,
 
     /// The seed: the same files and seed give the same sample on any machine
-    #[arg(long, value_name = "S", default_value_t = 0)]
+    #[arg(long, value_name = "S", default_value_t = 0, value_parser = seed)]
     pub seed: u64,
 
     /// Stratify: an equal share of the sample from each category (the rest from the larger
@@ -383,7 +384,7 @@ pub struct SampleArgs {
     pub format: SampleFormat,
 
     /// Wrap the text at this many columns, 24 or more (text format)
-    #[arg(long, value_name = "COLUMNS", default_value_t = 100)]
+    #[arg(long, value_name = "COLUMNS", default_value_t = 100, value_parser = columns)]
     pub width: usize,
 
     /// Use this configuration file instead of discovering one
@@ -403,6 +404,57 @@ pub struct SampleArgs {
 fn percent(s: &str) -> Result<f64, String> {
     crate::config::parse_percent(s)
         .ok_or_else(|| "expected a percentage such as 99, 99.5 or 99%".to_string())
+}
+
+/// A whole number for a numeric option, or what the option expects (`expected`, which says
+/// what the number counts) in place of Rust's own parse error ("invalid digit found in
+/// string"). A percentage, which only some options take, gets a word of its own.
+fn whole_number(s: &str, expected: &str) -> Result<u64, String> {
+    use std::num::IntErrorKind;
+    s.parse::<u64>().map_err(|e| match e.kind() {
+        IntErrorKind::PosOverflow => format!("too large; at most {}", u64::MAX),
+        _ if s.trim_end().ends_with('%') => format!("{expected} (not a percentage)"),
+        _ => expected.to_owned(),
+    })
+}
+
+/// `--max-warnings N`.
+fn warning_count(s: &str) -> Result<u64, String> {
+    whole_number(s, "expected a whole number of warnings such as 0 or 100")
+}
+
+/// `sample -n N`.
+fn example_count(s: &str) -> Result<u64, String> {
+    whole_number(s, "expected a whole number of examples such as 20")
+}
+
+/// `sample --seed S`.
+fn seed(s: &str) -> Result<u64, String> {
+    whole_number(s, "expected a whole number such as 0 or 42")
+}
+
+/// `sample --width COLUMNS`: the lower bound is checked with the sample, which says why.
+fn columns(s: &str) -> Result<usize, String> {
+    let n = whole_number(s, "expected a whole number of columns, 24 or more")?;
+    usize::try_from(n).map_err(|_| format!("too large; expected at most {}", usize::MAX))
+}
+
+/// `--jobs N`, 1 to [`MAX_JOBS`].
+fn jobs(s: &str) -> Result<u16, String> {
+    let expected = format!("expected a number of worker threads from 1 to {MAX_JOBS}");
+    let n = whole_number(s, &expected)?;
+    u16::try_from(n)
+        .ok()
+        .filter(|n| (1..=MAX_JOBS).contains(n))
+        .ok_or(expected)
+}
+
+/// `dedupe --threshold T`: a number (its range, above 0 and at most 1, is checked with the
+/// configuration's value).
+fn similarity(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .map_err(|_| "expected a similarity above 0 and at most 1, such as 0.85".to_owned())
 }
 
 /// Whether a folder walk leaves out what ignore files ignore: `check`, `stats` and `sample`.

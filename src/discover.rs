@@ -133,8 +133,9 @@ pub struct Exclusion<'a> {
     pub is_included: &'a dyn Fn(&Path) -> bool,
     /// Apply exclusion to paths named explicitly too (pre-commit passes every file name).
     pub force: bool,
-    /// Skip a `.json` file named explicitly that is not an array of records, unless `include`
-    /// names it (`--json-records-only`: pre-commit passes every staged `.json` file).
+    /// Skip a `.json` file named explicitly that holds no records (neither an array of
+    /// records nor JSON Lines of them), unless `include` names it (`--json-records-only`:
+    /// pre-commit passes every staged `.json` file).
     pub json_records_only: bool,
     /// Whether a walk leaves out what `.gitignore`, `.ignore` and git's excludes ignore
     /// (`respect_gitignore`, `--no-respect-gitignore`; ruff's setting of the same name).
@@ -184,7 +185,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             } else if exclusion.json_records_only
                 && crate::source::is_json_name(path)
                 && !(exclusion.is_included)(path)
-                && !starts_an_array(path)
+                && !holds_records(path)
             {
                 not_records.push(clean(path));
             } else {
@@ -499,20 +500,26 @@ fn is_dataset_name(path: &Path) -> bool {
     }
 }
 
-/// Whether the file's first character, after a byte order mark and white space, is `[`: an
-/// array of records, where a configuration file (`package.json`) is an object. A file that
-/// cannot be read is kept, so that reading it reports why.
-fn starts_an_array(path: &Path) -> bool {
+/// Whether a named `.json` file may hold records: an array whose first element may be a
+/// record (`[{"messages": ...}, ...]`, LLaMA-Factory's layout), or JSON Lines, which
+/// `datasets` loads from a `.json` name as well ([`json_lines_of_records`]). A configuration
+/// file (`package.json`, `tsconfig.json`) is one object, pretty-printed or minified on one
+/// line, and is not. A file that cannot be read is kept, so that reading it reports why.
+fn holds_records(path: &Path) -> bool {
     use std::io::Read;
     let Ok(file) = std::fs::File::open(path) else {
         return true;
     };
     // `*.json.gz` and `*.json.zst` are told by their text, as the reader reads them.
-    let Ok((text, _)) = crate::source::decompressed(Box::new(file)) else {
+    let Ok((mut text, _)) = crate::source::decompressed(Box::new(file)) else {
         return true;
     };
     let mut head = Vec::with_capacity(HEAD);
-    if text.take(HEAD as u64).read_to_end(&mut head).is_err() {
+    if (&mut text)
+        .take(HEAD as u64)
+        .read_to_end(&mut head)
+        .is_err()
+    {
         return true;
     }
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
@@ -520,8 +527,13 @@ fn starts_an_array(path: &Path) -> bool {
         // Blank for its first bytes: read it, and let the reader say what it is.
         return true;
     };
-    if head[start] != b'[' {
-        return false;
+    match head[start] {
+        b'[' => {}
+        b'{' => {
+            let rest = std::io::Cursor::new(&head[start..]).chain(std::io::BufReader::new(text));
+            return json_lines_of_records(rest);
+        }
+        _ => return false,
     }
     let rest = &head[start + 1..];
     match rest.iter().position(|b| !b.is_ascii_whitespace()) {
@@ -533,6 +545,81 @@ fn starts_an_array(path: &Path) -> bool {
         None => head.len() == HEAD,
     }
 }
+
+/// Whether text that starts with `{` is JSON Lines of records: its first line is one whole
+/// JSON object, and either it has a key a record format reads ([`DATA_KEYS`]) or the next
+/// line that is not blank is an object too. A one-line configuration
+/// (`{"compilerOptions":{}}`, a minified `package.json`) has neither; a pretty-printed
+/// object's first line is not a whole object.
+fn json_lines_of_records(mut text: impl std::io::BufRead) -> bool {
+    let Some((first, whole)) = line_of(&mut text) else {
+        return true;
+    };
+    if !whole {
+        // A first line longer than the limit: read it, and let the reader say what it is.
+        return true;
+    }
+    let Some(keys) = object_keys(&first) else {
+        return false;
+    };
+    if keys.iter().any(|k| DATA_KEYS.contains(&k.as_str())) {
+        return true;
+    }
+    loop {
+        match line_of(&mut text) {
+            None => return false,
+            Some((line, _)) if line.trim_ascii().is_empty() => continue,
+            Some((line, true)) => return object_keys(&line).is_some(),
+            // Cut off by the limit: an object's start is enough.
+            Some((line, false)) => return line.trim_ascii_start().starts_with(b"{"),
+        }
+    }
+}
+
+/// The next line of `text`, up to [`LINE_LIMIT`] bytes, and whether it is whole (not cut
+/// off by the limit); `None` at the end of the text (or when it cannot be read).
+fn line_of(text: &mut impl std::io::BufRead) -> Option<(Vec<u8>, bool)> {
+    use std::io::{BufRead, Read};
+    let mut line = Vec::new();
+    let read = text
+        .by_ref()
+        .take(LINE_LIMIT)
+        .read_until(b'\n', &mut line)
+        .ok()?;
+    if read == 0 {
+        return None;
+    }
+    let whole = line.ends_with(b"\n") || (read as u64) < LINE_LIMIT;
+    Some((line, whole))
+}
+
+/// The top-level keys of `line` when it is exactly one JSON object (white space around it
+/// aside).
+fn object_keys(line: &[u8]) -> Option<Vec<String>> {
+    let object: BTreeMap<String, serde::de::IgnoredAny> = serde_json::from_slice(line).ok()?;
+    Some(object.into_keys().collect())
+}
+
+/// Bytes of one line of a named `.json` file read to tell JSON Lines of records from a
+/// one-line configuration.
+const LINE_LIMIT: u64 = 16 << 20;
+
+/// Keys that make a one-object line a record, each the key a record format is detected by
+/// (`crate::format::detect`): the one line of a JSON Lines file of one record. Only keys
+/// that hold a record's data, so that a minified configuration (`"name"`, `"version"`,
+/// `"schemaVersion"` of a container manifest) is not taken for one.
+const DATA_KEYS: &[&str] = &[
+    "messages",
+    "conversations",
+    "contents",
+    "prompt",
+    "chosen",
+    "instruction",
+    "text",
+    "preferred_output",
+    "input_ids",
+    "segments",
+];
 
 /// Bytes of a named `.json` file looked at to tell records from other JSON.
 const HEAD: usize = 64 << 10;
@@ -694,6 +781,26 @@ mod tests {
             write("pkg.json.gz", &gzip(b"{\"name\": \"x\"}")),
             write("empty.JSON.gz", &gzip(b"[]")),
             write("data.json.gz", &gzip(b"[{\"messages\": []}]")),
+            // JSON Lines saved as .json, which `datasets` loads as it loads a .jsonl file: by
+            // a record format's key, or by a second line that is an object too.
+            write(
+                "jsonl.json",
+                b"{\"messages\": [{\"role\": \"bot\"}]}\n{\"messages\": []}\n",
+            ),
+            write("one.json", b"\xEF\xBB\xBF {\"text\": \"a whole record\"}"),
+            write("pairs.json", b"{\"id\": 1, \"q\": \"a\"}\r\n{\"id\": 2}\r\n"),
+            write("spaced.json", b"{\"id\": 1}\n\n   \n{\"id\": 2}\n"),
+            write("lines.json.gz", &gzip(b"{\"prompt\": \"a\", \"completion\": \"b\"}\n")),
+            // One object on one line is a minified configuration, without a record's key.
+            write("tsmin.json", b"{\"compilerOptions\":{\"strict\":true}}\n"),
+            write(
+                "pkgmin.json",
+                b"{\"name\":\"x\",\"version\":\"1.0.0\",\"type\":\"module\",\"description\":\"d\",\"main\":\"i.js\",\"files\":[\"a\"],\"scripts\":{\"test\":\"t\"}}",
+            ),
+            write("manifest.json", b"{\"schemaVersion\":2,\"mediaType\":\"m\"}\n"),
+            // A pretty-printed object, records key or not, is one object, not lines of them.
+            write("pretty.json", b"{\n  \"messages\": []\n}\n{\"id\": 2}\n"),
+            write("junk.json", b"{\"id\": 1} and more\n{\"id\": 2}\n"),
         ];
         let no = |_: &Path| false;
         let run = |records_only: bool| {
@@ -726,6 +833,11 @@ mod tests {
                 "blank.json",
                 "broken.json",
                 "data.json.gz",
+                "jsonl.json",
+                "lines.json.gz",
+                "one.json",
+                "pairs.json",
+                "spaced.json",
                 "train.json",
                 "typo.json",
                 "x.jsonl"
@@ -745,11 +857,16 @@ mod tests {
                 "words.json",
                 "fixtures.json",
                 "pkg.json.gz",
-                "empty.JSON.gz"
+                "empty.JSON.gz",
+                "tsmin.json",
+                "pkgmin.json",
+                "manifest.json",
+                "pretty.json",
+                "junk.json"
             ]
         );
         // Without the option a named file is always read.
-        assert_eq!(run(false).found.len(), 14);
+        assert_eq!(run(false).found.len(), 24);
     }
 
     fn gzip(text: &[u8]) -> Vec<u8> {

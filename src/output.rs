@@ -308,17 +308,38 @@ fn names_a_folder(path: &Path) -> bool {
 }
 
 /// The absolute path a write to `path` lands on: links resolved, and for a file that does
-/// not exist yet, its resolved directory joined with its name.
+/// not exist yet, its resolved directory joined with its name. A link to a file that does
+/// not exist yet lands on that file, as a shell's `>` creates it.
 fn resolve(path: &Path) -> Option<PathBuf> {
-    if let Ok(p) = std::fs::canonicalize(path) {
-        return Some(p);
+    landing(path).ok()
+}
+
+/// Links a dangling chain may have before it is taken for a loop (Linux's own limit).
+const MAX_LINKS: usize = 40;
+
+/// [`resolve`], or why there is nowhere to write: the folder it would land in does not
+/// exist (`Err(Some(folder))`), or the links loop or cannot be read (`Err(None)`).
+fn landing(path: &Path) -> Result<PathBuf, Option<PathBuf>> {
+    let mut path = path.to_path_buf();
+    for _ in 0..=MAX_LINKS {
+        if let Ok(p) = std::fs::canonicalize(&path) {
+            return Ok(p);
+        }
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            let name = path.file_name().ok_or(None)?;
+            let dir = std::fs::canonicalize(&parent).map_err(|_| Some(parent.clone()))?;
+            return Ok(dir.join(name));
+        }
+        // A link to what does not exist yet: follow it, relative to the link's folder.
+        let target = std::fs::read_link(&path).map_err(|_| None)?;
+        path = parent.join(target);
     }
-    let name = path.file_name()?;
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    Some(std::fs::canonicalize(parent).ok()?.join(name))
+    Err(None)
 }
 
 /// An output file being written. A regular file (or a new one) is written to a temporary
@@ -333,7 +354,8 @@ pub struct OutputFile {
 enum Target {
     Temp {
         file: io::BufWriter<tempfile::NamedTempFile>,
-        /// Where the rename goes: `path` with its symlinks resolved, so a link stays a link.
+        /// Where the rename goes: `path` with its symlinks resolved, so a link stays a link
+        /// (and one to a file not there yet makes that file).
         dest: PathBuf,
         /// The temporary file is removed if the run is interrupted.
         _pending: crate::interrupt::Pending,
@@ -399,9 +421,14 @@ impl OutputFile {
                 dir.display()
             ),
         };
-        let dest = resolve(path).ok_or_else(|| match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => missing_folder(dir),
-            _ => io_error(io::Error::from(io::ErrorKind::NotFound)),
+        let dest = landing(path).map_err(|missing| match missing {
+            Some(dir) if !dir.exists() => missing_folder(&dir),
+            // A loop of links, say: the system's own words for it.
+            _ => io_error(
+                std::fs::metadata(path)
+                    .err()
+                    .unwrap_or_else(|| io::Error::from(io::ErrorKind::NotFound)),
+            ),
         })?;
         let dir = dest.parent().unwrap_or(Path::new("."));
         let name = dest
@@ -618,5 +645,67 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+    }
+
+    /// A link to a file that is not there yet is written through, as a shell's `>` writes
+    /// it: the file is made where the link points (the temporary file beside it), and the
+    /// link stays a link. Two outputs that land on one file are refused before either is
+    /// written, whether or not the file exists yet.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_new_file_makes_that_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("reports")).unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink("reports/out.txt", &link).unwrap();
+        // A chain of links, the last one relative to its own folder.
+        let chain = dir.path().join("reports/chain.txt");
+        std::os::unix::fs::symlink("../link.txt", &chain).unwrap();
+        let mut out = OutputFile::create(&chain).unwrap();
+        out.write_all(b"new").unwrap();
+        out.commit().unwrap();
+        for l in [&link, &chain] {
+            assert!(
+                std::fs::symlink_metadata(l)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+        }
+        let real = dir.path().join("reports/out.txt");
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("reports"))
+                .unwrap()
+                .count(),
+            2
+        );
+
+        let alias = dir.path().join("y.out");
+        std::os::unix::fs::symlink("x.out", &alias).unwrap();
+        let x = dir.path().join("x.out");
+        let outputs = [
+            ("--json-file", alias.as_path()),
+            ("--sarif-file", x.as_path()),
+        ];
+        let e = check_distinct(&outputs).expect_err("one file");
+        assert!(matches!(e, OutputError::SameOutput { .. }), "{e}");
+        std::fs::write(&x, "").unwrap();
+        assert!(check_distinct(&outputs).is_err());
+        assert!(
+            check_distinct(&[("-o", alias.as_path()), ("--json-file", real.as_path())]).is_ok()
+        );
+
+        // A loop of links is nowhere to write, said in the system's words.
+        let a = dir.path().join("a.txt");
+        std::os::unix::fs::symlink("b.txt", &a).unwrap();
+        std::os::unix::fs::symlink("a.txt", dir.path().join("b.txt")).unwrap();
+        let e = OutputFile::create(&a).err().expect("a loop");
+        assert!(e.to_string().contains("symbolic links"), "{e}");
+        // A link into a folder that does not exist names that folder.
+        let lost = dir.path().join("lost.txt");
+        std::os::unix::fs::symlink("nowhere/out.txt", &lost).unwrap();
+        let e = OutputFile::create(&lost).err().expect("no folder");
+        assert!(e.to_string().contains("nowhere does not exist"), "{e}");
     }
 }

@@ -505,6 +505,71 @@ fn select_runs_only_the_selected_rules() {
     }
 }
 
+/// A rule an `[[overrides]]` entry turns off for some files stays off there under a
+/// command-line `--select`, even `--select ALL`, as ruff keeps its per-file-ignores; the
+/// other files get what was selected.
+#[test]
+fn select_keeps_what_an_override_turns_off() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "data/legacy/old.jsonl", &lines(&[GOOD, BAD_ROLE]));
+    write(d, "data/new.jsonl", &lines(&[GOOD, BAD_ROLE]));
+    write(
+        d,
+        "tunelint.toml",
+        "[[overrides]]\nfiles = [\"data/legacy/**\"]\nrules = { S = \"off\" }\n",
+    );
+    for select in [None, Some("S005"), Some("ALL"), Some("unknown-role,C")] {
+        let mut cmd = tunelint(d);
+        cmd.args(["--format", "concise", "-q"]);
+        if let Some(s) = select {
+            cmd.args(["--select", s]);
+        }
+        let (code, stdout, stderr) =
+            stdout_of(cmd.args(["data/legacy/old.jsonl", "data/new.jsonl"]));
+        assert_eq!(code, 1, "--select {select:?}: {stdout}{stderr}");
+        assert_eq!(
+            heads(&stdout),
+            ["data/new.jsonl:2:22: S005"],
+            "--select {select:?}"
+        );
+    }
+}
+
+/// The options of C001 and C002 contradict each other only when both rules run: the check
+/// sees the command line's `--select` and `--ignore`, and points into the config file.
+#[test]
+fn lengths_that_contradict_are_judged_on_the_rules_that_run() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.jsonl", &lines(&[GOOD]));
+    write(
+        d,
+        "tunelint.toml",
+        "[rules]\nC001 = { min_chars = 50 }\nC002 = { max_chars = 40 }\n",
+    );
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["--ignore", "C002", "train.jsonl"]));
+    assert_ne!(code, 2, "{stderr}");
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("train.jsonl"));
+    assert_eq!(code, 2, "{stderr}");
+    assert_clean_error(&stderr);
+    assert!(
+        stderr.starts_with("tunelint: error: tunelint.toml:3:10: content-too-short's min_chars (50, line 2) is above content-too-long's max_chars (40)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 | C002 = { max_chars = 40 }"), "{stderr}");
+    write(
+        d,
+        "tunelint.toml",
+        "[rules]\nC001 = { level = \"off\", min_chars = 50 }\nC002 = { max_chars = 40 }\n",
+    );
+    let (code, _, stderr) = stdout_of(tunelint(d).arg("train.jsonl"));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = stdout_of(tunelint(d).args(["--select", "C001,C002", "train.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("tunelint.toml:3:10: "), "{stderr}");
+}
+
 #[test]
 fn unreadable_file_exits_2_and_the_others_are_still_linted() {
     use std::os::unix::fs::PermissionsExt;
@@ -3292,6 +3357,173 @@ fn usage_errors_say_what_to_do() {
         stderr.contains("no such file (create it with --write-baseline b.json alone first)"),
         "{stderr}"
     );
+}
+
+/// The pre-commit hook's `--json-records-only` lints a `.json` file of JSON Lines records
+/// (`datasets` loads one from a `.json` name) as it lints a `.json` array of records, and
+/// still skips a configuration file, pretty-printed or minified on one line.
+#[test]
+fn json_records_only_lints_json_lines_saved_as_json() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.json", &lines(&[GOOD, BAD_ROLE]));
+    write(
+        d,
+        "package.json",
+        "{\"name\":\"x\",\"version\":\"1.0.0\",\"private\":true}\n",
+    );
+    write(
+        d,
+        "tsconfig.json",
+        "{\"compilerOptions\":{\"strict\":true}}",
+    );
+    let hook = [
+        "--force-exclude",
+        "--context",
+        "dataset",
+        "--json-records-only",
+        "--format",
+        "concise",
+        "--",
+    ];
+    let (code, stdout, stderr) =
+        stdout_of(
+            tunelint(d)
+                .args(hook)
+                .args(["train.json", "package.json", "tsconfig.json"]),
+        );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_eq!(heads(&stdout), ["train.json:2:22: S005"]);
+    let (code, stdout, stderr) = stdout_of(
+        tunelint(d)
+            .args(hook)
+            .args(["package.json", "tsconfig.json"]),
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(
+        stderr,
+        "tunelint: no file named holds records (package.json is neither an array of records nor JSON Lines of them); nothing to lint\n"
+    );
+}
+
+/// A numeric option given something else says what it expects, in the words of the option,
+/// as `--max-duplicates` and `--min-valid-pct` do, not Rust's parse error.
+#[test]
+fn numeric_options_say_what_they_expect() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.jsonl", &format!("{}\n", good(0)));
+    let cases: [(&[&str], &str); 10] = [
+        (
+            &["--max-warnings", "1.5", "train.jsonl"],
+            "invalid value '1.5' for '--max-warnings <N>': expected a whole number of warnings such as 0 or 100",
+        ),
+        (
+            &["--max-warnings", "10%", "train.jsonl"],
+            "expected a whole number of warnings such as 0 or 100 (not a percentage)",
+        ),
+        (
+            &["--max-warnings", "99999999999999999999", "train.jsonl"],
+            "too large; at most 18446744073709551615",
+        ),
+        (
+            &["--jobs", "four", "train.jsonl"],
+            "invalid value 'four' for '--jobs <N>': expected a number of worker threads from 1 to 256",
+        ),
+        (
+            &["--jobs", "0", "train.jsonl"],
+            "expected a number of worker threads from 1 to 256",
+        ),
+        (
+            &["sample", "--seed", "18446744073709551616", "train.jsonl"],
+            "invalid value '18446744073709551616' for '--seed <S>': too large; at most 18446744073709551615",
+        ),
+        (
+            &["sample", "--seed", "abc", "train.jsonl"],
+            "expected a whole number such as 0 or 42",
+        ),
+        (
+            &["sample", "-n", "ten", "train.jsonl"],
+            "invalid value 'ten' for '--count <N>': expected a whole number of examples such as 20",
+        ),
+        (
+            &["sample", "--width", "wide", "train.jsonl"],
+            "expected a whole number of columns, 24 or more",
+        ),
+        (
+            &["dedupe", "train.jsonl", "--dry-run", "--threshold", "high"],
+            "invalid value 'high' for '--threshold <T>': expected a similarity above 0 and at most 1, such as 0.85",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, _, stderr) = stdout_of(tunelint(d).args(args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("digit") && !stderr.contains("literal"),
+            "{stderr}"
+        );
+    }
+    // What each takes still works.
+    for args in [
+        &["--max-warnings", "0", "--jobs", "256", "train.jsonl"][..],
+        &[
+            "sample",
+            "--seed",
+            "18446744073709551615",
+            "-n",
+            "1",
+            "--width",
+            "24",
+            "train.jsonl",
+        ],
+        &["dedupe", "train.jsonl", "--dry-run", "--threshold", "0.9"],
+    ] {
+        let (code, _, stderr) = stdout_of(tunelint(d).args(args));
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
+}
+
+/// An output that is a link to a file not there yet writes that file, as a shell's `>`
+/// does, and stays a link; two outputs that land on one file through a link are refused
+/// whether or not the file exists yet.
+#[cfg(unix)]
+#[test]
+fn an_output_link_to_a_new_file_writes_that_file() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "train.jsonl", &lines(&[BAD_ROLE]));
+    fs::create_dir(d.join("reports")).unwrap();
+    std::os::unix::fs::symlink("reports/out.txt", d.join("link.txt")).unwrap();
+    let (code, stdout, stderr) =
+        stdout_of(tunelint(d).args(["--format", "concise", "train.jsonl", "-o", "link.txt"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    let link = fs::symlink_metadata(d.join("link.txt")).unwrap();
+    assert!(link.file_type().is_symlink());
+    let written = fs::read_to_string(d.join("reports/out.txt")).unwrap();
+    assert!(written.starts_with("train.jsonl:1:22: S005"), "{written}");
+    assert_eq!(fs::read_dir(d.join("reports")).unwrap().count(), 1);
+
+    std::os::unix::fs::symlink("x.out", d.join("y.out")).unwrap();
+    for exists in [false, true] {
+        if exists {
+            write(d, "x.out", "");
+        }
+        let (code, _, stderr) = stdout_of(tunelint(d).args([
+            "train.jsonl",
+            "--json-file",
+            "y.out",
+            "--sarif-file",
+            "x.out",
+        ]));
+        assert_eq!(code, 2, "x.out exists: {exists}: {stderr}");
+        assert!(
+            stderr.contains("--json-file y.out is the same file as --sarif-file x.out"),
+            "{stderr}"
+        );
+        assert_eq!(d.join("x.out").exists(), exists);
+    }
 }
 
 /// Settings that are valid but do nothing as written are said on standard error with their

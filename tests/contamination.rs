@@ -386,3 +386,51 @@ fn a_benchmark_file_is_not_linted_as_training_data_nor_against_itself() {
     assert_eq!(files, ["train.jsonl"], "{report}");
     assert!(d004(d, &["evals/test.jsonl"]).is_empty());
 }
+
+/// D004 names the benchmark file as every path a run prints is named: from the current
+/// directory (`../evals/test.jsonl` from a subfolder), not from the config file's folder,
+/// which its pattern is relative to.
+#[test]
+fn the_benchmark_is_named_from_the_current_directory() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    std::fs::create_dir_all(d.join("evals")).expect("mkdir");
+    std::fs::create_dir_all(d.join("sub/deeper")).expect("mkdir");
+    let line = record(
+        "What is the capital of France and why is it famous around the world?",
+        "Paris, famous for its art and history.",
+    ) + "\n";
+    std::fs::write(d.join("evals/test.jsonl"), &line).expect("write");
+    std::fs::write(d.join("sub/deeper/train.jsonl"), &line).expect("write");
+    std::fs::write(
+        d.join("tunelint.toml"),
+        "[contamination]\nbenchmarks = [\"evals/*.jsonl\"]\n",
+    )
+    .expect("config");
+    for (cwd, data, benchmark) in [
+        (
+            d.to_path_buf(),
+            "sub/deeper/train.jsonl",
+            "evals/test.jsonl",
+        ),
+        (d.join("sub"), "deeper/train.jsonl", "../evals/test.jsonl"),
+        (
+            d.join("sub/deeper"),
+            "train.jsonl",
+            "../../evals/test.jsonl",
+        ),
+    ] {
+        let found = d004(&cwd, &[data]);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0]
+                .1
+                .contains(&format!("item 1 of benchmark {benchmark} (line 1)")),
+            "{found:#?}"
+        );
+        assert!(
+            cwd.join(benchmark).is_file(),
+            "{benchmark} opens from {cwd:?}"
+        );
+    }
+}

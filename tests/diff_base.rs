@@ -147,6 +147,53 @@ fn a_deleted_example_and_an_unchanged_file_report_nothing() {
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
 }
 
+/// Nothing added or changed since the base: the one-line summary of `concise` (and of the
+/// formats that share it) says so, as `full` does, and not "nothing to train on", which is
+/// an empty dataset's failure; the run passes.
+#[test]
+fn an_unchanged_dataset_is_not_called_empty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (_, base) = legacy(d);
+    let out = run(d, &["--diff-base", &base, "data"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "0 errors, 0 warnings, 0 info in 0 examples of 1 file; no example added or changed since {base}\n"
+        )
+    );
+    let full = run_as(
+        d,
+        "full",
+        &["--color", "never", "--diff-base", &base, "data"],
+    );
+    assert!(
+        full.stdout
+            .contains(&format!("none (no example added or changed since {base})")),
+        "{}",
+        full.stdout
+    );
+    let markdown = run_as(d, "markdown", &["--diff-base", &base, "data"]);
+    assert!(
+        markdown
+            .stdout
+            .contains(&format!("; no example added or changed since {base}")),
+        "{}",
+        markdown.stdout
+    );
+    // An empty file is still nothing to train on, with or without a diff base.
+    write_lines(d, "data/empty.jsonl", &[]);
+    commit_all(d, "an empty file");
+    let out = run(d, &["--diff-base", "HEAD", "data/empty.jsonl"]);
+    assert_eq!(out.code, Some(1), "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("; nothing to train on"),
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn gates_judge_the_changed_records_unless_gate_scope_all() {
     let dir = tempfile::tempdir().expect("tempdir");

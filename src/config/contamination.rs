@@ -31,11 +31,9 @@ pub(super) fn read(
                 if seen.contains(&path) {
                     continue;
                 }
-                let name = path
-                    .strip_prefix(root)
-                    .unwrap_or(&path)
-                    .display()
-                    .to_string();
+                // Named as the data files are, from the current directory (not from the
+                // config file's folder, where the pattern is relative to).
+                let name = super::discovery::path_from_cwd(&path).display().to_string();
                 let bench = load::file(&path, &name)
                     .map_err(|why| doc.error(pattern.span(), format!("benchmark {name} {why}")))?;
                 benches.push(bench);

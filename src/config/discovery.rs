@@ -66,6 +66,34 @@ pub(super) fn display_path(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
+/// `path` as a user can open it from the current directory, as the data files are named:
+/// relative to it, climbing with `..` to a folder beside or above it (a benchmark the config
+/// file one folder up names is `../evals/test.jsonl` from a subfolder); absolute when the
+/// two share nothing but the file system's root.
+pub(super) fn path_from_cwd(path: &Path) -> PathBuf {
+    let path = absolute(path);
+    let Ok(cwd) = std::env::current_dir() else {
+        return path;
+    };
+    let cwd = absolute(&cwd);
+    let (p, c): (Vec<Component>, Vec<Component>) =
+        (path.components().collect(), cwd.components().collect());
+    let common = p.iter().zip(&c).take_while(|(a, b)| a == b).count();
+    let shared_root = p
+        .iter()
+        .take(common)
+        .all(|c| matches!(c, Component::RootDir | Component::Prefix(_)));
+    if shared_root || common == p.len() {
+        return path;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..c.len() {
+        out.push("..");
+    }
+    out.extend(&p[common..]);
+    out
+}
+
 /// Finds and loads the configuration for `start_dir`: in it or the nearest directory above
 /// it, `tunelint.toml`, else `.tunelint.toml`, else a `pyproject.toml` with a
 /// `[tool.tunelint]` table (one without is passed over). `None` when there is none up to the

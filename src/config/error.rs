@@ -53,6 +53,16 @@ impl ConfigError {
         }
     }
 
+    /// An error at a place in the config file `path` found earlier ([`locate`]): about
+    /// values that are each valid but wrong together.
+    pub(super) fn at(path: &Path, location: ErrorLocation, message: String) -> ConfigError {
+        ConfigError {
+            path: Some(path.to_path_buf()),
+            location: Some(location),
+            message,
+        }
+    }
+
     fn render(&self) -> String {
         match (&self.path, &self.location) {
             (Some(path), Some(loc)) => format!(

@@ -32,13 +32,14 @@ pub use self::error::ConfigError;
 pub use self::gates::{Gates, Threshold, parse_percent};
 pub use self::starter::{STARTER, starter};
 
-use self::error::Document;
+use self::error::{Document, ErrorLocation};
 use self::file::{
     CompositionFile, DatasetFile, Element, FileConfig, OverrideFile, Strings, TableArray,
 };
 use self::globs::Globs;
 use self::selectors::{
-    RuleEntry, Selector, apply_entries, cli_selectors, rule_entries, set_options,
+    RuleEntry, Selector, apply_entries, cli_selectors, entry_levels, option_written, rule_entries,
+    set_options,
 };
 use crate::composition::{CompositionConfig, Goal};
 use crate::rule::Level;
@@ -445,7 +446,8 @@ impl Config {
     }
 
     /// The settings for one file: rule defaults, then `[rules]` (least specific selector
-    /// first), then each matching `[[overrides]]` in file order, then the command line.
+    /// first), then each matching `[[overrides]]` in file order, then the command line; a
+    /// rule an override turns off for the file stays off whatever the command line selects.
     pub fn settings_for(&self, path: &Path, cli: &CliOverrides) -> Result<Settings, ConfigError> {
         let mut settings = Settings {
             // The declared levels, uncapped: the target is settled below, and capped for.
@@ -477,11 +479,20 @@ impl Config {
             }
         }
         apply_entries(&self.rules, &mut settings, &mut options);
+        // The rules an `[[overrides]]` entry turns off for this file (the last matching
+        // entry to set a rule's level decides): ruff's per-file-ignores, which a command-line
+        // `--select` (even `ALL`) does not turn back on.
+        let mut off_here = vec![false; Code::ALL.len()];
+        let mut matching: Vec<&Override> = Vec::new();
         if !self.overrides.is_empty()
             && let Some(rel) = self.relative(path)
         {
             for over in &self.overrides {
                 if over.files.is_match(&rel) {
+                    matching.push(over);
+                    for (code, level) in entry_levels(&over.rules) {
+                        off_here[code.index()] = level == Level::Off;
+                    }
                     apply_entries(&over.rules, &mut settings, &mut options);
                     if let Some(format) = over.format {
                         settings.format = format;
@@ -503,28 +514,6 @@ impl Config {
             settings.target_token_limit = Some(limit.value.what);
         }
         set_options(options, &mut settings)?;
-        // Every message would be too short or too long: a typo, not a policy.
-        {
-            use crate::rules::content::{content_too_long, content_too_short};
-            let min = settings
-                .options::<content_too_short::Options>(Code::C001)
-                .min_chars;
-            let max = settings
-                .options::<content_too_long::Options>(Code::C002)
-                .max_chars;
-            if settings.enabled(Code::C001) && settings.enabled(Code::C002) && min > max {
-                let shown = self
-                    .path()
-                    .map_or_else(|| PathBuf::from("the configuration"), display_path);
-                return Err(ConfigError::in_file(
-                    &shown,
-                    format!(
-                        "content-too-short's min_chars ({min}) is above content-too-long's max_chars ({max}): every message would be reported by one or the other; lower min_chars or raise max_chars"
-                    ),
-                ));
-            }
-        }
-
         let select = cli_selectors(&cli.select, "--select")?;
         let ignore = cli_selectors(&cli.ignore, "--ignore")?;
         let warn = cli_selectors(&cli.warn, "--warn")?;
@@ -572,6 +561,12 @@ impl Config {
                 *level = (*level).min(Level::Warning);
                 settings.chosen_levels[code.index()] = true;
             }
+            // Per-file exemptions apply after the selection, as ruff applies its
+            // per-file-ignores: `--select ALL` in CI must not fail the legacy files the
+            // configuration exempts. An override that sets another level is kept above.
+            if off_here[code.index()] {
+                *level = Level::Off;
+            }
         }
         if let Some(format) = cli.format {
             settings.format = format;
@@ -584,7 +579,72 @@ impl Config {
             settings.levels[Code::D004.index()] = Level::Off;
         }
         crate::rules::cap_by_target(&mut settings);
+        self.check_lengths(&settings, &matching)?;
         Ok(settings)
+    }
+
+    /// Refuses a `min_chars` of C001 above the `max_chars` of C002 when both rules run on a
+    /// file (after the command line's selection): every message would be too short or too
+    /// long, which is a typo, not a policy. The error points at the option that was set
+    /// last, and names the other's line.
+    fn check_lengths(
+        &self,
+        settings: &Settings,
+        matching: &[&Override],
+    ) -> Result<(), ConfigError> {
+        use crate::rules::content::{content_too_long, content_too_short};
+        let min = settings
+            .options::<content_too_short::Options>(Code::C001)
+            .min_chars;
+        let max = settings
+            .options::<content_too_long::Options>(Code::C002)
+            .max_chars;
+        if !(settings.enabled(Code::C001) && settings.enabled(Code::C002) && min > max) {
+            return Ok(());
+        }
+        // Where each value was written: `[rules]`, then the overrides in file order, the
+        // last one to set it winning as it does for the value.
+        let written = |code: Code, name: &str| {
+            std::iter::once(&self.rules[..])
+                .chain(matching.iter().map(|o| &o.rules[..]))
+                .filter_map(|entries| option_written(entries, code, name))
+                .next_back()
+        };
+        let (min_at, max_at) = (
+            written(Code::C001, "min_chars"),
+            written(Code::C002, "max_chars"),
+        );
+        let other = |at: Option<&ErrorLocation>| match at {
+            Some(at) => format!("line {}", at.line),
+            None => "its default".to_owned(),
+        };
+        let message = |min_note: String, max_note: String| {
+            format!(
+                "content-too-short's min_chars ({min}{min_note}) is above content-too-long's max_chars ({max}{max_note}): every message would be reported by one or the other; lower min_chars or raise max_chars"
+            )
+        };
+        let shown = self
+            .path()
+            .map_or_else(|| PathBuf::from("the configuration"), display_path);
+        // Point at the later of the two in the file; name where the other is.
+        Err(match (min_at, max_at) {
+            (Some(a), Some(b)) if (a.line, a.column) > (b.line, b.column) => ConfigError::at(
+                &shown,
+                a.clone(),
+                message(String::new(), format!(", {}", other(Some(b)))),
+            ),
+            (_, Some(b)) => ConfigError::at(
+                &shown,
+                b.clone(),
+                message(format!(", {}", other(min_at)), String::new()),
+            ),
+            (Some(a), None) => ConfigError::at(
+                &shown,
+                a.clone(),
+                message(String::new(), format!(", {}", other(None))),
+            ),
+            (None, None) => ConfigError::in_file(&shown, message(String::new(), String::new())),
+        })
     }
 
     /// The gates: the command line over the config over the defaults.

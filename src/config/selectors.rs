@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::error::{ConfigError, Document, closest};
+use super::error::{ConfigError, Document, ErrorLocation, closest, locate};
 use super::file::{RuleTable, RuleValue};
 use crate::rule::{Category, Level};
 use crate::rules::{Code, RULES, lookup};
@@ -110,8 +110,9 @@ fn unknown_selector_message(selector: &str, context: &str) -> String {
 pub(super) struct RuleEntry {
     selector: Selector,
     level: Option<Level>,
-    /// Option values as written, each accepted by every matched rule that has the option.
-    options: Vec<(&'static str, toml::Value)>,
+    /// Option values as written, each accepted by every matched rule that has the option,
+    /// with where its key is, for a check of two options together.
+    options: Vec<(&'static str, toml::Value, ErrorLocation)>,
 }
 
 /// The entries of a `[rules]` table, sorted least specific first (stable, so equally specific
@@ -155,8 +156,8 @@ pub(super) fn rule_entries(
                     entry
                         .options
                         .iter()
-                        .find(|(o, _)| earlier.options.iter().any(|(e, _)| e == o))
-                        .map(|(o, _)| format!("its option `{o}`"))
+                        .find(|(o, ..)| earlier.options.iter().any(|(e, ..)| e == o))
+                        .map(|(o, ..)| format!("its option `{o}`"))
                 };
                 if let Some(both) = both {
                     return Err(doc.error(
@@ -241,7 +242,8 @@ fn read_options(
                 parse_options(code, one).map_err(|why| doc.invalid(value.span(), name, &why))?;
             }
         }
-        entry.options.push((name, value.get_ref().clone()));
+        let at = locate(doc.text, key.span());
+        entry.options.push((name, value.get_ref().clone(), at));
     }
     Ok(())
 }
@@ -274,13 +276,40 @@ pub(super) fn apply_entries(
                 settings.levels[code.index()] = level;
                 settings.chosen_levels[code.index()] = true;
             }
-            for (name, value) in &entry.options {
+            for (name, value, _) in &entry.options {
                 if code.meta().options.iter().any(|o| o.name == *name) {
                     tables[code.index()].insert((*name).to_owned(), value.clone());
                 }
             }
         }
     }
+}
+
+/// Where the last of `entries` to set the option `name` of `code` sets it (the value
+/// [`apply_entries`] keeps), when one does.
+pub(super) fn option_written<'a>(
+    entries: &'a [RuleEntry],
+    code: Code,
+    name: &str,
+) -> Option<&'a ErrorLocation> {
+    entries
+        .iter()
+        .filter(|e| e.selector.matches(code))
+        .flat_map(|e| &e.options)
+        .filter(|(n, ..)| *n == name)
+        .map(|(.., at)| at)
+        .next_back()
+}
+
+/// The levels `entries` set, rule by rule, in the order [`apply_entries`] sets them (a later
+/// pair for one rule wins).
+pub(super) fn entry_levels(entries: &[RuleEntry]) -> impl Iterator<Item = (Code, Level)> + '_ {
+    entries.iter().flat_map(|entry| {
+        entry
+            .level
+            .into_iter()
+            .flat_map(move |level| entry.selector.codes().map(move |code| (code, level)))
+    })
 }
 
 /// Parses each rule's collected option values into `settings`.

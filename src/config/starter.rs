@@ -106,7 +106,8 @@ exclude = []
 # label_key = "category"
 
 # Other levels, options or format for some files. Every matching override applies, in
-# order, over [rules].
+# order, over [rules]; a rule one turns "off" stays off for its files even when the command
+# line selects it (`--select ALL`), as ruff's per-file-ignores do.
 # [[overrides]]
 # files = ["data/legacy/**"]
 # rules = { C = "off", S008 = "error" }

@@ -13,7 +13,16 @@ const TOP_RULES: usize = 8;
 /// One line: `3 errors, 2 warnings, 1 info in 7,473 examples of 1 file; 70.0% valid`.
 pub fn one_line(summary: &RunSummary<'_>) -> String {
     let t = &summary.total;
-    let valid = if t.examples == 0 {
+    // `--diff-base` with no record added or changed: the files hold examples, so nothing new
+    // needs judging and the run passes (the gate line says the same), which is not an empty
+    // dataset's failure.
+    let unchanged = summary
+        .diff
+        .as_ref()
+        .filter(|d| d.judged == 0 && d.context > 0);
+    let valid = if let (0, Some(d)) = (t.examples, unchanged) {
+        format!("no example added or changed since {}", d.base)
+    } else if t.examples == 0 {
         "nothing to train on".to_string()
     } else {
         format!("{} valid", format_pct(valid_pct(t)))

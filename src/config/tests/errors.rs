@@ -436,33 +436,58 @@ fn an_allow_pattern_that_matches_everything_is_refused() {
 
 #[test]
 fn a_minimum_length_above_the_maximum_is_refused() {
-    let config = crate::config::Config::parse(
-        "[rules]\ncontent-too-short = { min_chars = 100 }\ncontent-too-long = { max_chars = 50 }\n",
-        std::path::Path::new("tunelint.toml"),
-    )
-    .expect("parses");
-    let e = config
-        .settings_for(
-            std::path::Path::new("a.jsonl"),
-            &crate::config::CliOverrides::default(),
-        )
-        .expect_err("refused");
+    let settings = |text: &str, cli: &[(&str, &str)]| {
+        let config = crate::config::Config::parse(text, std::path::Path::new("tunelint.toml"))
+            .expect("parses");
+        let mut overrides = crate::config::CliOverrides::default();
+        for (flag, value) in cli {
+            let list = match *flag {
+                "--select" => &mut overrides.select,
+                "--ignore" => &mut overrides.ignore,
+                _ => &mut overrides.warn,
+            };
+            list.push((*value).to_owned());
+        }
+        config.settings_for(std::path::Path::new("a.jsonl"), &overrides)
+    };
+    let refused = |text: &str, cli: &[(&str, &str)]| match settings(text, cli) {
+        Ok(_) => panic!("expected an error for {cli:?} and:\n{text}"),
+        Err(e) => format!("{e}\n{}", e.snippet().unwrap_or_default()),
+    };
+    let both =
+        "[rules]\ncontent-too-short = { min_chars = 100 }\ncontent-too-long = { max_chars = 50 }\n";
+    // At the option set last, naming the other's line, with the TOML line like any error.
     assert_eq!(
-        e.to_string(),
-        "tunelint.toml: content-too-short's min_chars (100) is above content-too-long's max_chars (50): every message would be reported by one or the other; lower min_chars or raise max_chars"
+        refused(both, &[]),
+        "tunelint.toml:3:22: content-too-short's min_chars (100, line 2) is above content-too-long's max_chars (50): every message would be reported by one or the other; lower min_chars or raise max_chars\n  |\n3 | content-too-long = { max_chars = 50 }\n  |                      ^^^^^^^^^"
     );
-    // With one of the two off there is nothing to contradict.
-    let config = crate::config::Config::parse(
-        "[rules]\ncontent-too-short = { min_chars = 100 }\ncontent-too-long = { max_chars = 50 }\nC002 = \"off\"\n",
-        std::path::Path::new("tunelint.toml"),
-    )
-    .expect("parses");
+    // One value against the other's default; an override's value is found in its table.
     assert!(
-        config
-            .settings_for(
-                std::path::Path::new("a.jsonl"),
-                &crate::config::CliOverrides::default()
-            )
-            .is_ok()
+        refused("[rules]\nC001 = { min_chars = 20000 }\n", &[]).starts_with(
+            "tunelint.toml:2:10: content-too-short's min_chars (20000) is above content-too-long's max_chars (10000, its default)"
+        )
     );
+    assert!(
+        refused(
+            "[rules]\nC002 = { max_chars = 50 }\n[[overrides]]\nfiles = [\"*.jsonl\"]\nrules = { C = { min_chars = 60 } }\n",
+            &[]
+        )
+        .starts_with("tunelint.toml:5:17: content-too-short's min_chars (60) is above content-too-long's max_chars (50, line 2)")
+    );
+    // With one of the two off there is nothing to contradict: in the file, or on the command
+    // line (`--ignore`, or a `--select` that leaves one out).
+    let off = format!("{both}C002 = \"off\"\n");
+    assert!(settings(&off, &[]).is_ok());
+    assert!(settings(both, &[("--ignore", "C002")]).is_ok());
+    assert!(settings(both, &[("--ignore", "content-too-short")]).is_ok());
+    assert!(settings(both, &[("--select", "C001,S")]).is_ok());
+    // The command line turning both on is judged like the file doing it.
+    let first_off =
+        "[rules]\nC001 = { level = \"off\", min_chars = 50 }\nC002 = { max_chars = 40 }\n";
+    assert!(settings(first_off, &[]).is_ok());
+    assert!(
+        refused(first_off, &[("--select", "C001,C002")])
+            .starts_with("tunelint.toml:3:10: content-too-short's min_chars (50, line 2) is above content-too-long's max_chars (40)")
+    );
+    assert!(refused(&off, &[("--select", "C")]).starts_with("tunelint.toml:3:22: "));
 }

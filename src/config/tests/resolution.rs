@@ -95,6 +95,77 @@ rules = { C001 = "info" }
     );
 }
 
+/// As ruff keeps its per-file-ignores under a command-line `--select` (even `ALL`), a rule
+/// an `[[overrides]]` entry turns off for some files stays off there; a level it sets is
+/// kept, and the config's `[rules]` "off" is still turned on by `--select`.
+#[test]
+fn command_line_select_keeps_what_overrides_turn_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let config = Config::parse(
+        r#"
+[rules]
+S008 = "off"
+
+[[overrides]]
+files = ["legacy/**"]
+rules = { S = "off", S001 = "warning", C001 = "info" }
+
+[[overrides]]
+files = ["legacy/keep/**"]
+rules = { S002 = "error" }
+"#,
+        &root.join("tunelint.toml"),
+    )
+    .expect("valid");
+    let codes = [Code::S005, Code::S001, Code::S002, Code::C001, Code::S008];
+    let at = |rel: &str| root.join(rel).display().to_string();
+    for select in ["S005,S001,S002,C001,S008", "ALL", "S"] {
+        let cli = CliOverrides {
+            select: vec![select.to_owned()],
+            ..CliOverrides::default()
+        };
+        let c001 = if select == "S" {
+            Level::Off
+        } else {
+            Level::Info
+        };
+        assert_eq!(
+            levels(&config, &at("legacy/old.jsonl"), &cli, &codes),
+            [Level::Off, Level::Warning, Level::Off, c001, Level::Off],
+            "--select {select}"
+        );
+        // A later override that turns a rule back on for its files wins there.
+        assert_eq!(
+            levels(&config, &at("legacy/keep/old.jsonl"), &cli, &codes)[2],
+            Level::Error,
+            "--select {select}"
+        );
+        // Elsewhere --select turns on what `[rules]` turned off.
+        assert_eq!(
+            levels(&config, &at("data/new.jsonl"), &cli, &codes)[4],
+            Level::Warning,
+            "--select {select}"
+        );
+    }
+    // --warn lowers what the override left on, and turns nothing back on.
+    let warn = CliOverrides {
+        select: vec!["ALL".to_owned()],
+        warn: vec!["S".to_owned()],
+        ..CliOverrides::default()
+    };
+    assert_eq!(
+        levels(&config, &at("legacy/old.jsonl"), &warn, &codes),
+        [
+            Level::Off,
+            Level::Warning,
+            Level::Off,
+            Level::Info,
+            Level::Off
+        ]
+    );
+}
+
 #[test]
 fn command_line_select_ignore_warn_and_format() {
     let config = parse("[rules]\nC001 = \"off\"\nC002 = \"error\"\n").expect("valid");
