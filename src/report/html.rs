@@ -487,6 +487,7 @@ fn charts_section(p: &mut String, summary: &RunSummary<'_>) {
         return;
     }
     p.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    report_scope_note(p, summary);
     for (source, chart) in &charts {
         draw_chart(p, chart, source);
     }
@@ -593,6 +594,19 @@ pub fn draw_chart(p: &mut String, chart: &Chart, source: &str) {
     p.push_str("</figure>\n");
 }
 
+/// Under `--diff-base`, the dataset's figures `check`'s page adds are of every record of the
+/// files read, where the rest of the page judges the changed ones: said once, above them.
+fn report_scope_note(p: &mut String, summary: &RunSummary<'_>) {
+    let added = !summary.page.charts.is_empty() || !summary.page.tables.is_empty();
+    if summary.diff.is_some() && added {
+        p.push_str(
+            "<p class=\"note\" data-scope=\"files\">the dataset's figures (lengths, turns, \
+             system prompts, duplicate clusters, ...) are of every record of the files read, \
+             not only of those changed</p>\n",
+        );
+    }
+}
+
 /// The summary's tables, then the dataset's tables `check`'s page adds (`stats`'s); a table
 /// is drawn once.
 fn tables_section(p: &mut String, summary: &RunSummary<'_>) {
@@ -606,6 +620,9 @@ fn tables_section(p: &mut String, summary: &RunSummary<'_>) {
         return;
     }
     p.push_str("<section id=\"tables\">\n<h2>Tables</h2>\n");
+    if summary.charts.is_empty() && summary.page.charts.is_empty() {
+        report_scope_note(p, summary);
+    }
     for t in tables {
         draw_table(p, t);
     }
