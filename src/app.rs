@@ -774,7 +774,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     // only for the snippets of `full`, the dataset rules and `stats` (records shared,
     // clusters, fingerprints): only then is the copy made. It costs about as much CPU as
     // decompressing a .jsonl.zst, on the thread that decompresses.
+    // The html page of `check` shows the dataset's figures of `stats` too: their collector
+    // rides along only then, so `check` costs no more in the other formats.
+    let html_page = main_format(&args) == OutputFormat::Html;
     let facts: &[&'static crate::dataset::FactKind] = match mode {
+        Mode::Check if html_page => &[&crate::stats::STATS],
         Mode::Check => &[],
         Mode::Stats => &[&crate::stats::STATS],
     };
@@ -946,7 +950,16 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             ..engine::RunOptions::default()
         };
         let run = engine::run_with_facts(&jobs, &run_options, &mut |d| {
+            // `stats` lists no finding; the html page shows a few of each rule all the same.
             if mode == Mode::Stats {
+                for o in outputs
+                    .iter_mut()
+                    .filter(|o| o.error.is_none() && o.renderer.lists_findings_in_report())
+                {
+                    if let Err(e) = o.renderer.diagnostic(&mut o.out, d, &files) {
+                        o.error = Some(e);
+                    }
+                }
                 return;
             }
             if let Some(c) = &changes
@@ -1072,6 +1085,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
         Mode::Stats => Vec::new(),
     };
+    // `stats` fails no gate; its html page says what `check` would decide, as information.
+    let check_gates = match mode {
+        Mode::Stats if html_page => gates::evaluate(gated, unreadable.len(), &gates_config, None),
+        _ => Vec::new(),
+    };
     let failed = gate_outcomes.iter().any(|g| !g.passed);
     // `--quiet` with nothing reported: the failed gates' lines, for standard error.
     let nothing_reported = total.counts.iter().flatten().all(|&n| n == 0);
@@ -1080,44 +1098,55 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .filter(|g| !g.passed && nothing_reported)
         .map(|g| g.line())
         .collect();
+    // The dataset's charts and tables, as `stats` draws them.
+    let dataset_report = || {
+        // The dataset of each file as the duplicate rules see them: its group's, or its own.
+        let mut group_of = vec![None; judged_files];
+        for (g, members) in groups.datasets.iter().enumerate() {
+            for &f in members {
+                if let Some(slot) = group_of.get_mut(f as usize) {
+                    slot.get_or_insert(g);
+                }
+            }
+        }
+        let dataset_of = |f: usize| group_of[f].unwrap_or(groups.datasets.len() + f);
+        let inputs: Vec<crate::stats::Input<'_>> = files[..judged_files]
+            .iter()
+            .zip(&facts)
+            .enumerate()
+            .map(|(i, (f, facts))| crate::stats::Input {
+                display: &f.display,
+                facts,
+                dataset: dataset_of(i),
+            })
+            .collect();
+        crate::stats::report(&inputs, &total)
+    };
+    let mut page = crate::report::PageExtras {
+        gates: check_gates,
+        ..Default::default()
+    };
     let (charts, tables) = match mode {
         // The verdict's charts (composition, token lengths) for the markdown job summary
         // and html; the terminal report leaves them to `stats`.
-        Mode::Check => match jobs.first() {
-            Some(job) => (
-                crate::stats::verdict_charts(
-                    &facts[..judged_files],
-                    &job.settings.composition.targets,
-                    &total,
-                ),
-                Vec::new(),
-            ),
-            None => (Vec::new(), Vec::new()),
-        },
-        Mode::Stats => {
-            // The dataset of each file as the duplicate rules see them: its group's, or
-            // its own.
-            let mut group_of = vec![None; judged_files];
-            for (g, members) in groups.datasets.iter().enumerate() {
-                for &f in members {
-                    if let Some(slot) = group_of.get_mut(f as usize) {
-                        slot.get_or_insert(g);
-                    }
-                }
+        Mode::Check => {
+            // The html page carries the dataset's report as well (PRODUCT.md §7).
+            if html_page {
+                (page.charts, page.tables) = dataset_report();
             }
-            let dataset_of = |f: usize| group_of[f].unwrap_or(groups.datasets.len() + f);
-            let inputs: Vec<crate::stats::Input<'_>> = files[..judged_files]
-                .iter()
-                .zip(&facts)
-                .enumerate()
-                .map(|(i, (f, facts))| crate::stats::Input {
-                    display: &f.display,
-                    facts,
-                    dataset: dataset_of(i),
-                })
-                .collect();
-            crate::stats::report(&inputs, &total)
+            match jobs.first() {
+                Some(job) => (
+                    crate::stats::verdict_charts(
+                        &facts[..judged_files],
+                        &job.settings.composition.targets,
+                        &total,
+                    ),
+                    Vec::new(),
+                ),
+                None => (Vec::new(), Vec::new()),
+            }
         }
+        Mode::Stats => dataset_report(),
     };
     drop(facts);
     // Context files come after the judged ones: the summary lists only the judged.
@@ -1131,6 +1160,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         tables,
         context,
         baseline: baseline_counts,
+        page,
     };
     for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
         if let Err(e) = o

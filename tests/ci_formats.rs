@@ -694,6 +694,7 @@ fn render(renderer: &mut dyn Renderer, diagnostics: Vec<Diagnostic>) -> String {
         tables: Vec::new(),
         context: None,
         baseline: None,
+        page: Default::default(),
     };
     renderer.finish(&mut out, &summary).expect("finish");
     String::from_utf8(out).expect("utf-8")

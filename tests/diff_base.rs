@@ -443,6 +443,13 @@ fn json_markdown_and_sarif_say_what_was_judged() {
         "{}",
         html.stdout
     );
+    // The dataset's figures the page adds are of the whole files, and say so.
+    assert_eq!(
+        html.stdout.matches("data-scope=\"files\"").count(),
+        1,
+        "{}",
+        html.stdout
+    );
 
     let sarif = run_as(d, "sarif", &["--diff-base", &base, "data"]);
     let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("sarif");

@@ -9,6 +9,9 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+use regex::Regex;
+use serde_json::Value;
+use tunelint::report::chart::{Bar, Chart, Table};
 
 const FIXTURE: &str = "tests/fixtures/cli/mixed.jsonl";
 
@@ -38,6 +41,109 @@ fn page(args: &[&str]) -> (Option<i32>, String) {
         out.status.code(),
         String::from_utf8(out.stdout).expect("utf-8 output"),
     )
+}
+
+/// The JSON document of `args` run from the crate root.
+fn json(args: &[&str]) -> Value {
+    let out = tunelint(root())
+        .args(args)
+        .args(["--isolated", "--format", "json"])
+        .output()
+        .expect("run tunelint");
+    serde_json::from_slice(&out.stdout).expect("a JSON document")
+}
+
+/// The charts and tables of a JSON document's summary.
+fn json_charts(doc: &Value) -> Vec<Chart> {
+    serde_json::from_value(doc["summary"]["charts"].clone()).unwrap_or_default()
+}
+
+fn json_tables(doc: &Value) -> Vec<Table> {
+    serde_json::from_value(doc["summary"]["tables"].clone()).unwrap_or_default()
+}
+
+/// Text of an attribute value or a cell, as the page escaped it.
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The bars of the page's chart `id` (label, value, target, as its `data-*` attributes hold
+/// them), or `None` when the page has no such chart.
+fn page_chart(html: &str, id: &str) -> Option<Vec<Bar>> {
+    let start = html.find(&format!("<svg data-chart-id=\"{id}\""))?;
+    let end = start + html[start..].find("</svg>").expect("the chart ends");
+    let bar = Regex::new(
+        r#"<g class="bar" data-label="([^"]*)" data-value="([^"]*)"(?: data-target="([^"]*)")?>"#,
+    )
+    .expect("regex");
+    let number = |v: &str| v.parse::<f64>().expect("a number");
+    Some(
+        bar.captures_iter(&html[start..end])
+            .map(|c| Bar {
+                label: unescape(&c[1]),
+                value: number(&c[2]),
+                target: c.get(3).map(|t| number(t.as_str())),
+            })
+            .collect(),
+    )
+}
+
+/// The cells of the body rows of the page's table `id`, or `None` when it has none.
+fn page_table(html: &str, id: &str) -> Option<Vec<Vec<String>>> {
+    let start = html.find(&format!("data-table-id=\"{id}\""))?;
+    let end = start + html[start..].find("</table>").expect("the table ends");
+    let body = &html[start..end];
+    let body = &body[body.find("<tbody>").expect("a body")..];
+    let body = &body[..body.find("</tbody>").expect("the body ends")];
+    let row = Regex::new(r"(?s)<tr[^>]*>(.*?)</tr>").expect("regex");
+    let cell = Regex::new(r"(?s)<td[^>]*>(.*?)</td>").expect("regex");
+    Some(
+        row.captures_iter(body)
+            .map(|r| cell.captures_iter(&r[1]).map(|c| unescape(&c[1])).collect())
+            .collect(),
+    )
+}
+
+/// The gates as a page shows them, and as the JSON document of a `check` has them: name,
+/// result, measured value, threshold.
+fn page_gates(html: &str) -> Vec<Vec<String>> {
+    let tag = Regex::new(r"<[^>]*>").expect("regex");
+    page_table(html, "gates")
+        .expect("the page has the gates")
+        .into_iter()
+        .map(|r| {
+            r[..4]
+                .iter()
+                .map(|c| tag.replace_all(c, "").into())
+                .collect()
+        })
+        .collect()
+}
+
+fn json_gates(doc: &Value) -> Vec<Vec<String>> {
+    doc["gates"]
+        .as_array()
+        .expect("gates")
+        .iter()
+        .map(|g| {
+            let text = |k: &str| g[k].as_str().expect("text").to_string();
+            let result = if g["passed"] == true {
+                "passed"
+            } else {
+                "failed"
+            };
+            vec![
+                text("name"),
+                result.into(),
+                text("measured"),
+                text("threshold"),
+            ]
+        })
+        .collect()
 }
 
 /// What the browser reads as markup: the tags themselves, and the contents of `<style>` and
@@ -115,9 +221,21 @@ fn html_snapshot() {
     insta::assert_snapshot!("html", html);
 }
 
+/// Under `check` and under `stats` (which lists no finding in its other formats), the page
+/// shows the first finding of each rule as its example.
 #[test]
 fn every_rule_that_fired_has_an_example_with_its_location_and_message() {
-    let (_, html) = page(&["--format", "html", FIXTURE]);
+    for command in ["check", "stats"] {
+        let (_, html) = page(&[command, "--format", "html", FIXTURE]);
+        assert!(
+            html.contains("one example or a few of each rule"),
+            "{command}: {html}"
+        );
+        rules_have_their_first_finding(&html);
+    }
+}
+
+fn rules_have_their_first_finding(html: &str) {
     let (_, concise) = page(&["--format", "concise", "--quiet", FIXTURE]);
     let mut seen = std::collections::BTreeSet::new();
     for line in concise.lines() {
@@ -195,25 +313,163 @@ fn stats_writes_a_report_page_with_token_figures() {
     let (code, html) = page(&["stats", "--format", "html", FIXTURE]);
     assert_eq!(code, Some(0), "stats never fails a gate");
     assert!(html.contains("<h1>tunelint: dataset report</h1>"), "{html}");
-    assert!(!html.contains("id=\"gates\""), "a report has no gates");
+    assert!(html.contains("data-verdict=\"report\""), "{html}");
     assert!(html.contains("data-table-id=\"tokens\""), "{html}");
     assert!(
         html.contains("data-chart-id=\"tokens-per-example\""),
         "{html}"
     );
-    // Findings by rule are counted, and none is listed.
     assert!(html.contains("data-rule=\"C001\""), "{html}");
-    assert!(html.contains("<code>tunelint check</code> lists each finding"));
-    assert!(!html.contains("<li class="), "stats lists no diagnostics");
     assert_self_contained(&html);
+}
+
+/// PRODUCT.md §7: the page of `stats` shows the verdict and the gates too, as information:
+/// what `check` would decide on the same data, which fails where `stats` exits 0.
+#[test]
+fn the_stats_page_says_what_the_gates_of_check_would_decide() {
+    let (code, html) = page(&["stats", "--format", "html", FIXTURE]);
+    assert_eq!(code, Some(0), "stats never fails a gate");
+    let check = json(&["check", FIXTURE]);
+    assert_eq!(check["summary"]["passed"], false, "the fixture fails check");
+    assert!(
+        html.contains("<section id=\"gates\" data-advisory=\"true\">"),
+        "{html}"
+    );
+    assert!(html.contains("data-check-verdict=\"failed\""), "{html}");
+    assert!(
+        html.contains("<code>tunelint check</code> would say failed"),
+        "{html}"
+    );
+    assert_eq!(page_gates(&html), json_gates(&check));
+    // Its other formats still judge nothing.
+    let stats = json(&["stats", FIXTURE]);
+    assert_eq!(stats["gates"], Value::Array(Vec::new()), "{stats}");
+}
+
+/// PRODUCT.md §7: the page of `check` shows the dataset's report as `stats` computes it
+/// (lengths and tokens per role, turns per example, system-prompt variants, the largest
+/// duplicate clusters with their lines) beside its verdict, gates, files and findings, with
+/// the numbers of the JSON output.
+#[test]
+fn the_check_page_carries_the_report_of_stats_with_its_numbers() {
+    let (code, html) = page(&["--format", "html", "--token-stats", FIXTURE]);
+    assert_eq!(code, Some(1), "the fixture fails the valid-examples gate");
+    let check = json(&["check", "--token-stats", FIXTURE]);
+    let stats = json(&["stats", FIXTURE]);
+
+    for id in [
+        "composition",
+        "tokens-per-example",
+        "tokens-user",
+        "tokens-assistant",
+        "chars-system",
+        "chars-user",
+        "chars-assistant",
+        "turns",
+        "findings-by-rule",
+    ] {
+        assert!(page_chart(&html, id).is_some(), "no chart {id}");
+    }
+    // Every chart and table of `stats`, with its numbers.
+    let charts = json_charts(&stats);
+    assert!(charts.len() >= 8, "{charts:?}");
+    for chart in &charts {
+        assert_eq!(
+            page_chart(&html, &chart.id).as_ref(),
+            Some(&chart.bars),
+            "chart {}",
+            chart.id
+        );
+    }
+    let tables = json_tables(&stats);
+    for id in ["system-prompts", "duplicate-clusters"] {
+        assert!(tables.iter().any(|t| t.id == id), "stats has no {id}");
+    }
+    for table in &tables {
+        assert_eq!(
+            page_table(&html, &table.id).as_ref(),
+            Some(&table.rows),
+            "table {}",
+            table.id
+        );
+    }
+    let clusters = page_table(&html, "duplicate-clusters").expect("clusters");
+    assert!(
+        clusters[0][1].contains("mixed.jsonl:"),
+        "a cluster names its lines: {clusters:?}"
+    );
+    // The charts of `check` itself (composition, tokens per example) are its own.
+    for chart in json_charts(&check) {
+        assert_eq!(
+            page_chart(&html, &chart.id),
+            Some(chart.bars),
+            "{}",
+            chart.id
+        );
+    }
+    // The verdict, the gates, the files and the findings of `check`.
+    assert!(html.contains("data-verdict=\"failed\""));
+    assert!(
+        !html.contains("data-advisory"),
+        "check's gates are its verdict"
+    );
+    assert_eq!(page_gates(&html), json_gates(&check));
+    let files = page_table(&html, "files").expect("files");
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0][0], FIXTURE);
+    assert_eq!(
+        files[0][2],
+        check["files"][0]["examples"]
+            .as_u64()
+            .expect("n")
+            .to_string()
+    );
+    for rule in check["summary"]["rules"].as_array().expect("rules") {
+        let count: u64 = ["errors", "warnings", "infos"]
+            .iter()
+            .map(|k| rule[k].as_u64().expect("count"))
+            .sum();
+        let code = rule["code"].as_str().expect("code");
+        let at = html
+            .find(&format!("data-rule=\"{code}\" data-count=\"{count}\""))
+            .unwrap_or_else(|| panic!("{code} with {count} findings"));
+        let section = &html[at..at + html[at..].find("</details>").expect("end")];
+        assert!(section.contains("<li class="), "{code} has an example");
+    }
+    rules_have_their_first_finding(&html);
+    assert_self_contained(&html);
+}
+
+/// The report rides along only for the page: `check`'s other outputs of the same run (here
+/// `--json-file`) keep to `check`'s figures.
+#[test]
+fn the_report_of_the_check_page_stays_out_of_its_other_outputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = dir.path().join("run.json");
+    let out = tunelint(root())
+        .args(["--isolated", "--format", "html", "--json-file"])
+        .arg(&doc)
+        .arg(FIXTURE)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let html = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(page_table(&html, "system-prompts").is_some());
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(&doc).expect("json")).expect("json");
+    assert_eq!(run, json(&["check", FIXTURE]));
 }
 
 #[test]
 fn check_counts_tokens_only_when_asked() {
     let (_, html) = page(&["--format", "html", FIXTURE]);
     assert!(!html.contains("data-table-id=\"tokens\""));
+    // The lengths per role are drawn all the same; their tokens only when counted.
+    assert!(page_chart(&html, "chars-user").is_some());
+    assert!(page_chart(&html, "tokens-user").is_none());
     let (_, html) = page(&["--format", "html", "--token-stats", FIXTURE]);
     assert!(html.contains("data-table-id=\"tokens\""));
+    assert!(page_chart(&html, "tokens-user").is_some());
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! `--format html` in a real browser: the page of real datasets (`../shared/datasets/chat`) is
 //! opened in headless Chromium, and the DOM after the page's script ran (`--dump-dom`) must
 //! hold every chart with its bars, the numbers of the JSON output of the same run
-//! (`--json-file`), the per-file table and the verdict. A screenshot of each page is kept as a
-//! test artifact under `target/tmp/html-browser/`.
+//! (`--json-file`), the per-file table and the verdict; and, since the page carries both
+//! commands' sections, the dataset's report of `stats` on `check`'s page and the gates of
+//! `check` on `stats`'s page, with the numbers of the other command's JSON output. A
+//! screenshot of each page is kept as a test artifact under `target/tmp/html-browser/`.
 //!
 //! Chromium is Debian's `chromium` (`.ci/html-browser.sh` installs it in CI), or the program
 //! `TUNELINT_CHROMIUM` names. Without it, or without the shared datasets, the test passes with
@@ -260,6 +262,18 @@ fn check_page(browser: &Path, data: &Path, name: &str, command: &[&str]) {
     );
     let doc: Value =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("json");
+    // The other command's JSON output of the same data: the page shows its sections too.
+    let stats_page = command.first() == Some(&"stats");
+    let other_command: &[&str] = if stats_page { &["check"] } else { &["stats"] };
+    let other = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(data)
+        .args(other_command)
+        .args(["--isolated", "--format", "json"])
+        .args(DATASETS)
+        .output()
+        .expect("run tunelint");
+    let other: Value = serde_json::from_slice(&other.stdout).expect("json");
 
     let started = Instant::now();
     let dom = browse(browser, &page, &["--dump-dom".to_string()]);
@@ -327,11 +341,48 @@ fn check_page(browser: &Path, data: &Path, name: &str, command: &[&str]) {
             );
         }
     }
+    // `check`'s page draws the charts of `stats` it has not drawn from its own summary.
+    let other_charts = other["summary"]["charts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let report: Vec<&DomChart> = drawn.iter().filter(|c| c.source == "report").collect();
+    for chart in &report {
+        let json_chart = other_charts
+            .iter()
+            .find(|c| c["id"] == chart.id.as_str())
+            .unwrap_or_else(|| panic!("{name}: report chart {} is not stats'", chart.id));
+        let bars = json_chart["bars"].as_array().expect("bars");
+        assert_eq!(chart.bars.len(), bars.len().min(100), "{}: bars", chart.id);
+        for (d, b) in chart.bars.iter().zip(bars) {
+            bar_matches(
+                &chart.id,
+                d,
+                b["label"].as_str().expect("label"),
+                b["value"].as_f64().expect("value"),
+                b["target"].as_f64(),
+            );
+        }
+    }
+    if stats_page {
+        assert!(report.is_empty(), "{name}: stats draws its report itself");
+    } else {
+        for chart in &other_charts {
+            let id = chart["id"].as_str().expect("chart id");
+            find(id);
+        }
+        for id in ["chars-user", "chars-assistant", "turns", "tokens-user"] {
+            assert!(
+                report.iter().any(|c| c.id == id),
+                "{name}: no {id} of stats"
+            );
+        }
+    }
     let built_in = drawn.iter().filter(|c| c.source == "run").count();
     assert_eq!(
         drawn.len(),
-        json_charts.len() + built_in,
-        "{name}: every chart is the summary's or the page's own"
+        json_charts.len() + report.len() + built_in,
+        "{name}: every chart is the summary's, stats' or the page's own"
     );
 
     // The page's own charts, against the JSON figures they come from.
@@ -364,8 +415,18 @@ fn check_page(browser: &Path, data: &Path, name: &str, command: &[&str]) {
         }
     }
 
-    // Every table of the summary, with its rows.
-    for table in summary["tables"].as_array().cloned().unwrap_or_default() {
+    // Every table of the summary, and on `check`'s page every table of `stats`, with its rows.
+    let mut tables = summary["tables"].as_array().cloned().unwrap_or_default();
+    if !stats_page {
+        let stats_tables = other["summary"]["tables"].as_array().cloned();
+        tables.extend(stats_tables.unwrap_or_default());
+        // (These datasets have no exact duplicate: `tests/html.rs` checks the clusters.)
+        assert!(
+            tables.iter().any(|t| t["id"] == "system-prompts"),
+            "stats has no system-prompt variants"
+        );
+    }
+    for table in tables {
         let id = table["id"].as_str().expect("table id");
         let rows = table["rows"].as_array().expect("rows").len().min(200);
         assert!(
@@ -374,22 +435,53 @@ fn check_page(browser: &Path, data: &Path, name: &str, command: &[&str]) {
         );
     }
 
-    // Findings by rule: a section per rule of the JSON, with its count.
-    if command.first() != Some(&"stats") {
-        for r in rules {
-            let count = ["errors", "warnings", "infos"]
-                .iter()
-                .map(|k| r[k].as_u64().expect("count"))
-                .sum::<u64>();
-            assert!(
-                dom.contains(&format!(
-                    "data-rule=\"{}\" data-count=\"{count}\"",
-                    r["code"].as_str().expect("code")
-                )),
-                "{name}: rule {} with {count} findings",
-                r["code"]
-            );
-        }
+    // The gates: `check`'s verdict, or on `stats`'s page what `check` would decide.
+    let (gates_doc, advisory) = if stats_page {
+        (&other, true)
+    } else {
+        (&doc, false)
+    };
+    let gates = gates_doc["gates"].as_array().expect("gates");
+    let gate_rows = Regex::new(r#"<tr class="(passed|failed)" data-gate="#).expect("regex");
+    let results: Vec<bool> = gate_rows
+        .captures_iter(&dom)
+        .map(|c| &c[1] == "passed")
+        .collect();
+    let expected: Vec<bool> = gates.iter().map(|g| g["passed"] == true).collect();
+    assert!(!expected.is_empty(), "{name}: check has gates");
+    assert_eq!(results, expected, "{name}: the gates");
+    assert_eq!(dom.contains("data-advisory=\"true\""), advisory, "{name}");
+    if stats_page {
+        let would = if other["summary"]["passed"] == true {
+            "passed"
+        } else {
+            "failed"
+        };
+        assert!(
+            dom.contains(&format!("data-check-verdict=\"{would}\"")),
+            "{name}: check would say {would}"
+        );
+    }
+
+    // Findings by rule: a section per rule of the JSON, with its count and an example (under
+    // `stats` too, which lists no finding elsewhere).
+    for r in rules {
+        let count = ["errors", "warnings", "infos"]
+            .iter()
+            .map(|k| r[k].as_u64().expect("count"))
+            .sum::<u64>();
+        let code = r["code"].as_str().expect("code");
+        let at = dom
+            .find(&format!("data-rule=\"{code}\" data-count=\"{count}\""))
+            .unwrap_or_else(|| panic!("{name}: rule {code} with {count} findings"));
+        let end = at
+            + dom[at..]
+                .find("</details>")
+                .expect("the rule's section ends");
+        assert!(
+            dom[at..end].contains("<li class="),
+            "{name}: rule {code} has no example"
+        );
     }
 
     // The screenshot, kept for a person to look at.

@@ -109,6 +109,10 @@ impl Renderer for Html {
         let page = page(summary, &self.by_rule);
         out.write_all(page.as_bytes())
     }
+
+    fn lists_findings_in_report(&self) -> bool {
+        true
+    }
 }
 
 /// `text` safe in HTML text and in a quoted attribute value. Control characters (which HTML
@@ -181,18 +185,37 @@ fn page(summary: &RunSummary<'_>, by_rule: &[RuleFindings]) -> String {
     } else {
         ("failed", "failed")
     };
+    // A report (`stats`) judges nothing; what `check` would decide is said as information.
+    let check_gates = &summary.page.gates;
+    let check_verdict = (report && !check_gates.is_empty()).then(|| {
+        if check_gates.iter().all(|g| g.passed) {
+            "passed"
+        } else {
+            "failed"
+        }
+    });
     let _ = write!(
         p,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"tunelint {version}\">\n\
          <title>tunelint: {verdict}</title>\n<style>{STYLE}</style>\n</head>\n\
-         <body data-verdict=\"{verdict_class}\">\n<main>\n\
+         <body data-verdict=\"{verdict_class}\"{check_attr}>\n<main>\n\
          <header class=\"verdict {verdict_class}\">\n<h1>tunelint: {verdict}</h1>\n\
          <p class=\"one-line\">{line}</p>\n",
         version = env!("CARGO_PKG_VERSION"),
+        check_attr = check_verdict
+            .map(|v| format!(" data-check-verdict=\"{v}\""))
+            .unwrap_or_default(),
         line = escape(&super::summary::one_line(summary)),
     );
+    if let Some(v) = check_verdict {
+        let _ = writeln!(
+            p,
+            "<p class=\"check-verdict {v}\"><code>tunelint check</code> would say {v}: \
+             see the gates below</p>"
+        );
+    }
     // What --diff-base judged, and the notes every summary gives (context, baseline).
     if let Some(diff) = &summary.diff {
         let _ = writeln!(
@@ -221,15 +244,32 @@ fn page(summary: &RunSummary<'_>, by_rule: &[RuleFindings]) -> String {
     p
 }
 
+/// The gates `check` judged by; under `stats`, the gates `check` would judge by, said to be
+/// information (`data-advisory`).
 fn gates_section(p: &mut String, summary: &RunSummary<'_>) {
-    if summary.gates.is_empty() {
+    let (gates, advisory) = if summary.gates.is_empty() {
+        (&summary.page.gates, true)
+    } else {
+        (&summary.gates, false)
+    };
+    if gates.is_empty() {
         return;
     }
+    if advisory {
+        p.push_str(
+            "<section id=\"gates\" data-advisory=\"true\">\n<h2>Gates <small>(what \
+             <code>tunelint check</code> would decide)</small></h2>\n<p class=\"note\">\
+             <code>tunelint stats</code> is a report: it fails no gate and exits 0; \
+             <code>tunelint check</code> judges the same data by these</p>\n",
+        );
+    } else {
+        p.push_str("<section id=\"gates\">\n<h2>Gates</h2>\n");
+    }
     p.push_str(
-        "<section id=\"gates\">\n<h2>Gates</h2>\n<table class=\"gates\" data-table-id=\"gates\">\n\
+        "<table class=\"gates\" data-table-id=\"gates\">\n\
          <thead><tr><th>gate</th><th>result</th><th>measured</th><th>threshold</th><th>set by</th></tr></thead>\n<tbody>\n",
     );
-    for g in &summary.gates {
+    for g in gates {
         let (class, word) = if g.passed {
             ("passed", "passed")
         } else {
@@ -386,8 +426,8 @@ fn tokens_section(p: &mut String, summary: &RunSummary<'_>) {
 
 /// The charts the page draws from the run's own figures, beside the summary's charts: the
 /// findings by rule, and token lengths when they were counted (p50, p95, max: the limit, often
-/// far above them, would flatten their bars; the token table's note says it). A summary chart
-/// with the same id replaces one of these.
+/// far above them, would flatten their bars; the token table's note says it). A summary or
+/// report chart with the same id replaces one of these.
 pub fn built_in_charts(summary: &RunSummary<'_>) -> Vec<Chart> {
     let mut charts = Vec::new();
     let by_rule = summary.total.by_rule();
@@ -426,21 +466,28 @@ pub fn built_in_charts(summary: &RunSummary<'_>) -> Vec<Chart> {
     charts
 }
 
+/// The summary's charts (`data-source="summary"`), then the dataset's charts `check`'s page
+/// adds (`report`: `stats`'s, which `stats` has in its summary), then the page's own
+/// (`run`); a chart is drawn once, from the first of them that has its id.
 fn charts_section(p: &mut String, summary: &RunSummary<'_>) {
-    let mut charts: Vec<(&str, Chart)> = summary
-        .charts
-        .iter()
-        .map(|c| ("summary", c.clone()))
-        .collect();
-    for c in built_in_charts(summary) {
-        if !summary.charts.iter().any(|s| s.id == c.id) {
-            charts.push(("run", c));
+    let mut charts: Vec<(&str, Chart)> = Vec::new();
+    let sources = [
+        ("summary", summary.charts.clone()),
+        ("report", summary.page.charts.clone()),
+        ("run", built_in_charts(summary)),
+    ];
+    for (source, list) in sources {
+        for c in list {
+            if !charts.iter().any(|(_, drawn)| drawn.id == c.id) {
+                charts.push((source, c));
+            }
         }
     }
     if charts.is_empty() {
         return;
     }
     p.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    report_scope_note(p, summary);
     for (source, chart) in &charts {
         draw_chart(p, chart, source);
     }
@@ -547,12 +594,36 @@ pub fn draw_chart(p: &mut String, chart: &Chart, source: &str) {
     p.push_str("</figure>\n");
 }
 
+/// Under `--diff-base`, the dataset's figures `check`'s page adds are of every record of the
+/// files read, where the rest of the page judges the changed ones: said once, above them.
+fn report_scope_note(p: &mut String, summary: &RunSummary<'_>) {
+    let added = !summary.page.charts.is_empty() || !summary.page.tables.is_empty();
+    if summary.diff.is_some() && added {
+        p.push_str(
+            "<p class=\"note\" data-scope=\"files\">the dataset's figures (lengths, turns, \
+             system prompts, duplicate clusters, ...) are of every record of the files read, \
+             not only of those changed</p>\n",
+        );
+    }
+}
+
+/// The summary's tables, then the dataset's tables `check`'s page adds (`stats`'s); a table
+/// is drawn once.
 fn tables_section(p: &mut String, summary: &RunSummary<'_>) {
-    if summary.tables.is_empty() {
+    let mut tables: Vec<&Table> = Vec::new();
+    for t in summary.tables.iter().chain(&summary.page.tables) {
+        if !tables.iter().any(|drawn| drawn.id == t.id) {
+            tables.push(t);
+        }
+    }
+    if tables.is_empty() {
         return;
     }
     p.push_str("<section id=\"tables\">\n<h2>Tables</h2>\n");
-    for t in &summary.tables {
+    if summary.charts.is_empty() && summary.page.charts.is_empty() {
+        report_scope_note(p, summary);
+    }
+    for t in tables {
         draw_table(p, t);
     }
     p.push_str("</section>\n");
@@ -676,6 +747,9 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .verdict.passed h1{color:var(--ok)}
 .verdict.failed h1{color:var(--bad)}
 .one-line{margin:0;color:var(--muted)}
+.check-verdict{margin:6px 0 0;font-weight:600}
+.check-verdict.passed{color:var(--ok)}
+.check-verdict.failed{color:var(--bad)}
 table{border-collapse:collapse;width:100%;background:var(--card);font-size:14px}
 th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{font-weight:600;color:var(--muted);white-space:nowrap}

@@ -99,6 +99,24 @@ pub struct RunSummary<'a> {
     pub context: Option<ContextRead>,
     /// What `--baseline` did; `None` without one.
     pub baseline: Option<BaselineCounts>,
+    /// What the html page shows beside the rest: the sections of the other command.
+    pub page: PageExtras,
+}
+
+/// The sections only the html page shows: it is the one report that carries both commands'
+/// sections (`check`'s verdict and gates, `stats`'s figures of the dataset), where every
+/// other format keeps to its own command's. Empty for the other formats' runs.
+#[derive(Clone, Debug, Default)]
+pub struct PageExtras {
+    /// Under `check`: the charts of the dataset `stats` draws (lengths and tokens per role,
+    /// turns, scripts, ...), gathered only when the page is written.
+    pub charts: Vec<chart::Chart>,
+    /// Under `check`: the tables of the dataset `stats` draws (system-prompt variants, the
+    /// largest duplicate clusters, ...).
+    pub tables: Vec<chart::Table>,
+    /// Under `stats`: what `check`'s gates would decide on the same data, shown as
+    /// information (`stats` fails no gate).
+    pub gates: Vec<GateOutcome>,
 }
 
 /// The files and examples read as context, not judged.
@@ -173,6 +191,11 @@ pub trait Renderer {
     /// Whether it reads [`Diagnostic::occurrence`] (SARIF's partial fingerprints), which the
     /// engine then numbers; the other outputs spare it the count.
     fn wants_occurrences(&self) -> bool {
+        false
+    }
+    /// Whether it takes the findings of a `stats` run too, which the other formats only
+    /// count: the html page shows an example or a few of each rule under either command.
+    fn lists_findings_in_report(&self) -> bool {
         false
     }
 }
