@@ -1204,7 +1204,7 @@ fn cr_only_line_endings_are_one_j007_and_crlf_or_a_final_cr_are_fine() {
     assert_eq!(codes(&diagnostics), [(1, "J007")]);
     assert_eq!(
         diagnostics[0].message,
-        r"file uses CR-only line endings (\r), which JSONL loaders do not split on; convert them to \n (e.g. `tr '\r' '\n'`)"
+        r"file uses CR-only line endings (\r): Python's text mode and `datasets` split on them, but readers that split on \n (binary-mode reads, `wc -l`, `split -l`) see one line; convert them to \n (e.g. `tr '\r' '\n'`)"
     );
     assert_eq!(summary.examples, 0);
     // One record ending in `\r` has no second line to lose (only its final newline, J009);
@@ -1304,4 +1304,72 @@ fn a_line_ending_on_a_backslash_in_a_string_is_j001() {
             String::from_utf8_lossy(input)
         );
     }
+}
+
+/// One raw NUL byte typed into a record early in a file is J001 on that line, as it is later
+/// in the file; the other records are linted. Binary data is still refused from its head.
+#[test]
+fn a_stray_nul_byte_early_is_j001_on_its_line_not_a_binary_file() {
+    let settings = Settings::default();
+    let lines: Vec<String> = (0..100)
+        .map(|i| format!(r#"{{"messages":[{{"role":"user","content":"What is the capital of France {i}?"}},{{"role":"assistant","content":"The capital of France is Paris, on the Seine."}}]}}"#))
+        .collect();
+    for at in [0, 1, 80] {
+        let mut lines = lines.clone();
+        lines[at] = lines[at].replacen("capital", "capi\0tal", 1);
+        let input = lines.join("\n") + "\n";
+        let (diagnostics, summary) = lint_checked(input.as_bytes(), &settings);
+        let column = lines[at].find('\0').unwrap() as u32 + 1;
+        assert_eq!(
+            without_duplicates(&diagnostics)
+                .iter()
+                .map(|d| (d.location.line, d.location.column, d.code.as_str()))
+                .collect::<Vec<_>>(),
+            [(at as u64 + 1, column, "J001")],
+            "NUL in line {}",
+            at + 1
+        );
+        assert_eq!((summary.examples, summary.valid), (100, 99));
+    }
+    // Binary: many NULs, or bytes that are not UTF-8 around one.
+    for binary in [
+        vec![0u8; 9000],
+        [b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice(), &[0xff; 200]].concat(),
+        b"{\"a\": 1}\n\0\xff\xfe{\"b\": 2}\n".to_vec(),
+    ] {
+        let (diagnostics, summary) = lint_checked(&binary, &settings);
+        assert_eq!(codes(&diagnostics), [(1, "J007")], "{binary:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("file is binary (NUL byte at offset ")
+        );
+        assert_eq!(summary.examples, 0);
+    }
+}
+
+/// One lone CR between two records (LF elsewhere): J001 on the merged line says that a
+/// carriage return ended the first record, which Python's text mode and `datasets` split on.
+#[test]
+fn a_lone_cr_between_records_is_named_in_the_j001_message() {
+    let input = format!("{VALID}\r{VALID}\n{VALID}\n");
+    let (diagnostics, _) = lint_checked(input.as_bytes(), &Settings::default());
+    let j001: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::J001)
+        .collect();
+    assert_eq!(j001.len(), 1, "{diagnostics:?}");
+    assert_eq!(j001[0].location.line, 1);
+    assert_eq!(j001[0].location.column as usize, VALID.chars().count() + 2);
+    assert!(
+        j001[0].message.starts_with("invalid JSON: trailing characters after the JSON value: a lone carriage return (\\r) ends the record before it"),
+        "{}",
+        j001[0].message
+    );
+    // Text after a record that no CR ended keeps the plain message.
+    let (diagnostics, _) = lint_checked(format!("{VALID} x\n").as_bytes(), &Settings::default());
+    assert_eq!(
+        diagnostics[0].message,
+        "invalid JSON: trailing characters after the JSON value"
+    );
 }

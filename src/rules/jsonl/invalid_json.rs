@@ -18,10 +18,11 @@ declare_rule! {
     /// objects and arrays or 16,777,216 values and keys, is reported as not read (it may be
     /// valid JSON; no dataset format nests so deep or needs so many, and the limits keep the
     /// checks' stack and memory bounded: a message of the record costs about 200 bytes,
-    /// a value 20). In a file that is one JSON array of records, the array's own punctuation
-    /// is checked too (a missing or trailing `,`, no closing `]`): such a finding belongs to
-    /// no record, and it fails the file-level errors gate, since no JSON reader loads any of
-    /// the file.
+    /// a value 20). Two records split by a lone carriage return (`\r`, no `\n`) are one
+    /// line with text after its JSON value, and the message says where the `\r` is (a file split by `\r` only is J007).
+    /// In a file that is one JSON array of records, the array's own punctuation is checked
+    /// too (a missing or trailing `,`, no closing `]`): such a finding belongs to no record,
+    /// and it fails the file-level errors gate, since no JSON reader loads any of the file.
     ///
     /// ## Why is this bad?
     /// Every fine-tuning pipeline parses the file one line at a time with a strict JSON
@@ -70,9 +71,27 @@ pub fn report(text: &str, error: &ParseError, ctx: &mut RecordContext<'_>) {
                 "JSON with {}, which tunelint does not read (no training example needs so many: split the record, or store the bulky value as a string)",
                 error.message
             ),
+            // A lone `\r` between two records: Python's text mode and `datasets` split there,
+            // a reader that splits on `\n` sees both records on one line.
+            None if error.message == TRAILING && after_lone_cr(text, at) => format!(
+                "invalid JSON: {TRAILING}: a lone carriage return (\\r) ends the record before it, with no \\n; Python's text mode and `datasets` split the line there, readers that split on \\n see two records on one line; end each record with \\n"
+            ),
             None => format!("invalid JSON: {}", error.message),
         },
     );
+}
+
+/// The parser's message for text after a whole JSON value.
+const TRAILING: &str = "trailing characters after the JSON value";
+
+/// Whether the white space just before `at` holds a carriage return: what ended a record in
+/// a file whose records are split by a lone `\r` (JSON reads `\r` as white space).
+fn after_lone_cr(text: &str, at: usize) -> bool {
+    text.as_bytes()[..at]
+        .iter()
+        .rev()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        .any(|&b| b == b'\r')
 }
 
 /// Reports invalid JSON outside any record: the punctuation of a `.json` array (a missing

@@ -19,7 +19,9 @@ declare_rule! {
     ///   command that converts it;
     /// - a file with classic Mac line ends: `\r` between records and no `\n` in its first
     ///   8 KiB;
-    /// - a binary file (a NUL byte in its first 8 KiB); a Parquet table given through a pipe
+    /// - a binary file: a NUL byte in its first 8 KiB, unless those bytes are UTF-8 text with
+    ///   at most one NUL per 512 bytes (a stray NUL in a record is J001 on its line, and the
+    ///   other records are linted); a Parquet table given through a pipe
     ///   (`<(cat train.parquet)`) is told so: a table is read from its end, so a file or
     ///   standard input holding one is read as a table, never reaching this rule.
     ///
@@ -32,8 +34,13 @@ declare_rule! {
     /// (OpenAI rejects it), and a one-line array is read as a single record that is not an
     /// example. A `.json` export renamed to `.jsonl` is the usual cause; convert an array
     /// with `jq -c '.[]' data.json > data.jsonl`, an object with `jq -c .`. Loaders read
-    /// UTF-8 only and split lines on `\n` only: a UTF-16 export from a Windows tool, or a
-    /// file with `\r` line ends, is one unreadable record to them.
+    /// UTF-8 only: a UTF-16 export from a Windows tool is unreadable to them. A file with
+    /// `\r` line ends loads in Python's text mode (`for line in open(path)`, universal
+    /// newlines) and in `datasets`, which split on a lone `\r` too; everything that splits on
+    /// `\n` sees one line holding every record: a script that reads the file in binary mode
+    /// (`f.read().split(b"\n")`), `wc -l`, `split -l` and `head -n`, Go's `bufio.Scanner` and
+    /// Rust's `lines()`. The file works with some readers and breaks others (a split into
+    /// train and validation files by lines, say), which is why it is an error.
     ///
     /// ## Example
     /// ```jsonl,invalid
@@ -189,7 +196,9 @@ pub(crate) fn not_utf8_lines(head: &[u8]) -> Option<String> {
             ));
         }
     }
-    if let Some(nul) = memchr::memchr(0, head) {
+    if let Some(nul) = memchr::memchr(0, head)
+        && !text_with_stray_nul(head)
+    {
         return Some(format!(
             "file is binary (NUL byte at offset {nul}), not JSON Lines"
         ));
@@ -208,11 +217,26 @@ pub(crate) fn not_utf8_lines(head: &[u8]) -> Option<String> {
             .any(|w| w[0] == b'\r' && !w[1].is_ascii_whitespace());
     if cr_between && memchr::memchr(b'\n', head).is_none() {
         return Some(
-            "file uses CR-only line endings (\\r), which JSONL loaders do not split on; convert them to \\n (e.g. `tr '\\r' '\\n'`)"
+            "file uses CR-only line endings (\\r): Python's text mode and `datasets` split on them, but readers that split on \\n (binary-mode reads, `wc -l`, `split -l`) see one line; convert them to \\n (e.g. `tr '\\r' '\\n'`)"
                 .into(),
         );
     }
     None
+}
+
+/// Whether a head holding NUL bytes is text all the same: UTF-8 (a character cut by the end
+/// of the head aside) with at most one NUL per 512 bytes. A NUL typed into one record (a raw
+/// `\0` an export left in a string) is J001 on that line, where it is, as it is later in the
+/// file; binary data (an image, an archive, `/dev/zero`, `/dev/urandom`) is neither UTF-8 nor
+/// so sparse in NULs, and is still told from its first bytes.
+fn text_with_stray_nul(head: &[u8]) -> bool {
+    let nuls = memchr::memchr_iter(0, head).count();
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // Cut by the end of the head, not broken.
+        Err(e) => e.error_len().is_none(),
+    };
+    utf8 && nuls <= (head.len() / 512).max(1)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
