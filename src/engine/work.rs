@@ -384,6 +384,7 @@ impl<'a> Chunk<'a> {
             }
             Ok(doc) => {
                 duplicate_key::check(&doc, &mut ctx);
+                invalid_json::check_loadable(&doc, start.is_none(), &mut ctx);
                 if !not_an_object::check(&doc, &mut ctx) {
                     let conv = format::normalize(self.format, &doc, &mut ctx);
                     if let Some(conv) = &conv {
