@@ -171,8 +171,17 @@ pub(super) fn read_job(
             return;
         }
     }
+    // A name that says compressed on bytes that are not: line 1, then the lines as usual.
+    let mut named = Vec::new();
+    if let InputSource::File(path) = &job.source
+        && let Some(compression_named) = source::Compression::named(path)
+        && !head.is_empty()
+    {
+        let mut ctx = FileContext::new(settings, file, &mut named);
+        not_jsonl::check_name(compression_named, compression, &mut ctx);
+    }
     if is_array(job, &head) {
-        read_array(file, job, head, src, pool, reading, &mut send);
+        read_array(file, job, (head, named), src, pool, reading, &mut send);
         return;
     }
     let src = io::Cursor::new(head).chain(src);
@@ -250,6 +259,7 @@ pub(super) fn read_job(
                     // Findings on line 1 go with the first chunk, to be sorted with its own.
                     send(findings(Vec::new(), 0, None, Some(format)));
                     first_findings = pre;
+                    first_findings.append(&mut named);
                 }
                 last_line = last_line_of(&buf, first_line, offset);
                 written = written || buf.iter().any(|b| !b.is_ascii_whitespace());
@@ -525,7 +535,7 @@ fn is_array(job: &Job, head: &[u8]) -> bool {
 fn read_array(
     file: FileId,
     job: &Job,
-    mut head: Vec<u8>,
+    (mut head, named): (Vec<u8>, Vec<Diagnostic>),
     mut src: Box<dyn Read + '_>,
     pool: &Receiver<Vec<u8>>,
     reading: &Reading<'_>,
@@ -533,7 +543,7 @@ fn read_array(
 ) {
     let piece_bytes = reading.piece_bytes;
     let settings = &job.settings;
-    let mut pre = Vec::new();
+    let mut pre = named;
     let bom = byte_order_mark::check(&mut head, &mut FileContext::new(settings, file, &mut pre));
     let offset = if bom { 3 } else { 0 };
     let max = settings.max_line_bytes();

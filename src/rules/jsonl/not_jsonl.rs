@@ -29,6 +29,12 @@ declare_rule! {
     /// (nor read: a device such as `/dev/zero` ends at once); with the rule off, every line
     /// of a regular file is linted as JSONL.
     ///
+    /// It also reports, on line 1, a file whose name says it is compressed while its bytes
+    /// are not, or are compressed the other way: plain text named `.jsonl.gz` or `.json.zst`,
+    /// zstd data named `.gz`. tunelint reads what the bytes are and lints the lines as
+    /// usual; the finding says to compress the file or fix its name. (Compressed data named
+    /// `.jsonl` is fine: `datasets` tells it by its bytes too.)
+    ///
     /// ## Why is this bad?
     /// JSONL loaders read one example per line: a pretty-printed file fails on its first line
     /// (OpenAI rejects it), and a one-line array is read as a single record that is not an
@@ -40,7 +46,10 @@ declare_rule! {
     /// `\n` sees one line holding every record: a script that reads the file in binary mode
     /// (`f.read().split(b"\n")`), `wc -l`, `split -l` and `head -n`, Go's `bufio.Scanner` and
     /// Rust's `lines()`. The file works with some readers and breaks others (a split into
-    /// train and validation files by lines, say), which is why it is an error.
+    /// train and validation files by lines, say), which is why it is an error. A file named
+    /// `.gz` or `.zst` is opened by the decompressor its name says: `load_dataset("json",
+    /// data_files="train.jsonl.gz")` fails with `BadGzipFile: Not a gzipped file` on plain
+    /// text, and with `ZstdError` on a `.zst` that is not zstd.
     ///
     /// ## Example
     /// ```jsonl,invalid
@@ -60,7 +69,7 @@ declare_rule! {
         code: "J007",
         name: "not-jsonl",
         level: Error,
-        summary: "whole file is not JSON Lines: one JSON document, binary, UTF-16/32 or CR line ends",
+        summary: "whole file is not what loaders read: one JSON document, binary, UTF-16/32, CR line ends, or a wrong .gz/.zst name",
     };
 }
 
@@ -70,6 +79,36 @@ declare_rule! {
 pub fn check_head(head: &[u8], ctx: &mut FileContext<'_>) -> Option<bool> {
     let message = not_utf8_lines(head)?;
     Some(ctx.report_line(Code::J007, 1, 0, message))
+}
+
+/// Reports a file whose name says it is compressed (`.gz`, `.zst`) while its bytes are not,
+/// or are compressed the other way (`found`, told by its first bytes). Loaders pick the
+/// decompressor by the name and fail on the file; tunelint reads what the bytes are, so its
+/// lines are linted all the same. Returns whether the finding was made.
+pub fn check_name(
+    named: source::Compression,
+    found: Option<source::Compression>,
+    ctx: &mut FileContext<'_>,
+) -> bool {
+    if found == Some(named) {
+        return false;
+    }
+    let (suffix, name) = (named.suffix(), named.name());
+    let message = match found {
+        None => format!(
+            "file is named {suffix} but is not {name}-compressed: it is plain text, and loaders that pick the decompressor by the name (`datasets`, Python's `{module}.open`) fail on it; compress it with {name}, or drop {suffix} from its name",
+            module = match named {
+                source::Compression::Gzip => "gzip",
+                source::Compression::Zstd => "zstandard",
+            }
+        ),
+        Some(other) => format!(
+            "file is named {suffix} but is {}-compressed, and loaders that pick the decompressor by the name (`datasets`) fail on it; rename it to {}, or recompress it with {name}",
+            other.name(),
+            other.suffix()
+        ),
+    };
+    ctx.report_line(Code::J007, 1, 0, message)
 }
 
 /// Reports a file that is one JSON document (an array or an object, on one line or
