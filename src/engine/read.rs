@@ -96,6 +96,8 @@ pub(super) fn read_job(
     let opened = match source::RowsAsLines::of(&job.source) {
         // A table's rows are decoded on a thread of their own.
         Ok(Some(rows)) => {
+            // Set before a row is sent: the workers read it for every row.
+            let _ = job.table.set(rows.shape().clone());
             let rows = rows.with_progress(raw_read.clone());
             let copy = spool.take();
             let make = move || Ok(teed(Box::new(rows), copy));
@@ -171,9 +173,15 @@ pub(super) fn read_job(
             return;
         }
     }
-    // A name that says compressed on bytes that are not: line 1, then the lines as usual.
+    // A name that says compressed on bytes that are not, a table `datasets` refuses: line
+    // 1, then the lines as usual.
     let mut named = Vec::new();
-    if let InputSource::File(path) = &job.source
+    if let Some(table) = job.table.get() {
+        let mut ctx = FileContext::new(settings, file, &mut named);
+        for map in &table.maps {
+            not_jsonl::report_map(&source::path_words(map), &mut ctx);
+        }
+    } else if let InputSource::File(path) = &job.source
         && let Some(compression_named) = source::Compression::named(path)
         && !head.is_empty()
     {

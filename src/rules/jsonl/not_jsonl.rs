@@ -5,6 +5,7 @@ use crate::declare_rule;
 use crate::json::{Kind, Parser};
 use crate::registry::Code;
 use crate::source;
+use crate::wording::quote;
 
 declare_rule! {
     /// ## What it does
@@ -33,7 +34,9 @@ declare_rule! {
     /// are not, or are compressed the other way: plain text named `.jsonl.gz` or `.json.zst`,
     /// zstd data named `.gz`. tunelint reads what the bytes are and lints the lines as
     /// usual; the finding says to compress the file or fix its name. (Compressed data named
-    /// `.jsonl` is fine: `datasets` tells it by its bytes too.)
+    /// `.jsonl` is fine: `datasets` tells it by its bytes too.) And, on row 0, a Parquet
+    /// table with a map column, or a map inside one (`list<map<string, string>>` for
+    /// `messages`): its rows are linted, each map read as an object, as pyarrow reads it.
     ///
     /// ## Why is this bad?
     /// JSONL loaders read one example per line: a pretty-printed file fails on its first line
@@ -49,7 +52,9 @@ declare_rule! {
     /// train and validation files by lines, say), which is why it is an error. A file named
     /// `.gz` or `.zst` is opened by the decompressor its name says: `load_dataset("json",
     /// data_files="train.jsonl.gz")` fails with `BadGzipFile: Not a gzipped file` on plain
-    /// text, and with `ZstdError` on a `.zst` that is not zstd.
+    /// text, and with `ZstdError` on a `.zst` that is not zstd. `datasets` refuses a Parquet
+    /// table with a map anywhere in a column: `ValueError: Arrow type map<string, string>
+    /// does not have a datasets dtype equivalent`.
     ///
     /// ## Example
     /// ```jsonl,invalid
@@ -69,7 +74,7 @@ declare_rule! {
         code: "J007",
         name: "not-jsonl",
         level: Error,
-        summary: "whole file is not what loaders read: one JSON document, binary, UTF-16/32, CR line ends, or a wrong .gz/.zst name",
+        summary: "whole file is not what loaders read: one JSON document, binary, UTF-16/32, CR line ends, a wrong .gz/.zst name, a Parquet map",
     };
 }
 
@@ -109,6 +114,20 @@ pub fn check_name(
         ),
     };
     ctx.report_line(Code::J007, 1, 0, message)
+}
+
+/// Reports a column (or a field of one, `path`) of a Parquet table that is a map: `datasets`
+/// refuses the whole table. Its rows are linted all the same, the map read as an object.
+pub fn report_map(path: &str, ctx: &mut FileContext<'_>) -> bool {
+    ctx.report_line(
+        Code::J007,
+        1,
+        0,
+        format!(
+            "column {} of this Parquet table is a map, and `datasets` refuses the whole table (\"does not have a datasets dtype equivalent\"); write it as a struct, or a list of structs (pyarrow: `pa.list_(pa.struct([(\"role\", pa.string()), (\"content\", pa.string())]))`)",
+            quote(path)
+        ),
+    )
 }
 
 /// Reports a file that is one JSON document (an array or an object, on one line or
