@@ -180,6 +180,36 @@ pub struct Parser {
     nodes: Vec<Node>,
     stack: Vec<Frame>,
     dups: DupCheck,
+    notes: Notes,
+}
+
+/// What the parser notes of a line besides its values: the shapes of valid JSON that
+/// Arrow-based loaders (`datasets`) refuse, for J001 to judge.
+#[derive(Default, Debug)]
+struct Notes {
+    deepest: Deepest,
+    /// Numbers with a positive exponent above 308, in line order.
+    large_exponents: Vec<Span>,
+}
+
+/// The most deeply nested value of a line, counted as Arrow nests the types it infers: the
+/// root is level 1, each object or array one more, a value (a scalar, or the `null` type of an
+/// empty array's elements) one more again; an empty object adds nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Deepest {
+    /// Arrow's level of the deepest value: `{"a": [1]}` is 3.
+    pub level: usize,
+    /// The byte of the line where the first value at that level starts.
+    pub offset: usize,
+}
+
+impl Notes {
+    #[inline]
+    fn value_at(&mut self, level: usize, offset: usize) {
+        if level > self.deepest.level {
+            self.deepest = Deepest { level, offset };
+        }
+    }
 }
 
 /// One parsed line: borrowed from the [`Parser`] (until its next `parse`) and from the line.
@@ -191,6 +221,7 @@ pub struct Document<'p, 's> {
     src: &'s str,
     nodes: &'p [Node],
     dups: &'p [DuplicateKey],
+    notes: &'p Notes,
 }
 
 impl Parser {
@@ -221,6 +252,8 @@ impl Parser {
         self.nodes.clear();
         self.stack.clear();
         self.dups.found.clear();
+        self.notes.deepest = Deepest::default();
+        self.notes.large_exponents.clear();
         // One pathological line (a 32 MiB array of zeros needs 335 MB of nodes) must not pin
         // its memory in every worker for the rest of the run. A value takes at least two
         // bytes of the line, which bounds what this line can need.
@@ -242,6 +275,7 @@ impl Parser {
             &mut self.nodes,
             &mut self.stack,
             &mut self.dups,
+            &mut self.notes,
             prefix,
         )?;
         let src = &src[..end];
@@ -253,6 +287,7 @@ impl Parser {
             src,
             nodes: &self.nodes,
             dups: &self.dups.found,
+            notes: &self.notes,
         })
     }
 }
@@ -262,6 +297,7 @@ fn parse_into(
     nodes: &mut Vec<Node>,
     stack: &mut Vec<Frame>,
     dups: &mut DupCheck,
+    notes: &mut Notes,
     prefix: bool,
 ) -> Result<usize, ParseError> {
     let b = src.as_bytes();
@@ -281,6 +317,7 @@ fn parse_into(
                 let (end, escaped) = scan_string(b, i)?;
                 let id = push(nodes, Kind::String, i, end, escaped);
                 link_element(nodes, stack, id);
+                notes.value_at(stack.len() + 1, i);
                 i = end;
             }
             b'{' | b'[' => {
@@ -307,6 +344,10 @@ fn parse_into(
                 i = skip_ws(b, i + 1);
                 let close = if object { b'}' } else { b']' };
                 if b.get(i) == Some(&close) {
+                    // An empty array's elements are of Arrow's null type, one level down;
+                    // an empty object is a struct without fields.
+                    let level = if object { stack.len() } else { stack.len() + 1 };
+                    notes.value_at(level, nodes[id as usize].start as usize);
                     close_container(src, nodes, stack, dups, i);
                     i += 1;
                 } else if object {
@@ -317,9 +358,13 @@ fn parse_into(
                 }
             }
             b'-' | b'0'..=b'9' => {
-                let end = scan_number(src, i)?;
+                let (end, large_exponent) = scan_number(src, i)?;
                 let id = push(nodes, Kind::Number, i, end, false);
                 link_element(nodes, stack, id);
+                notes.value_at(stack.len() + 1, i);
+                if large_exponent {
+                    notes.large_exponents.push(Span::from_usize(i, end));
+                }
                 i = end;
             }
             b't' | b'f' | b'n' => {
@@ -334,6 +379,7 @@ fn parse_into(
                 let end = i + word.len();
                 let id = push(nodes, kind, i, end, value);
                 link_element(nodes, stack, id);
+                notes.value_at(stack.len() + 1, i);
                 i = end;
             }
             _ => return Err(value_error(src, i)),
@@ -652,8 +698,9 @@ fn decode_into(raw: &str, first: usize, out: &mut String) {
     out.push_str(raw.get(i..).unwrap_or(""));
 }
 
-/// Validates the number at `start`; returns the index just past it.
-fn scan_number(src: &str, start: usize) -> Result<usize, ParseError> {
+/// Validates the number at `start`; returns the index just past it, and whether it has a
+/// positive exponent above 308 (one that may put it beyond the `f64` range).
+fn scan_number(src: &str, start: usize) -> Result<(usize, bool), ParseError> {
     let b = src.as_bytes();
     let digits = |mut i: usize| {
         while b.get(i).is_some_and(u8::is_ascii_digit) {
@@ -685,17 +732,26 @@ fn scan_number(src: &str, start: usize) -> Result<usize, ParseError> {
         }
         i = digits(i + 1);
     }
+    let mut large_exponent = false;
     if matches!(b.get(i), Some(b'e' | b'E')) {
         i += 1;
+        let negative = b.get(i) == Some(&b'-');
         if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
         if !b.get(i).is_some_and(u8::is_ascii_digit) {
             return Err(expected(src, i, "expected a digit in the exponent"));
         }
+        let from = i;
         i = digits(i + 1);
+        if !negative {
+            let exponent = b[from..i].iter().fold(0u32, |e, d| {
+                e.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+            });
+            large_exponent = exponent > 308;
+        }
     }
-    Ok(i)
+    Ok((i, large_exponent))
 }
 
 #[cold]
@@ -995,6 +1051,17 @@ impl<'p, 's> Document<'p, 's> {
     /// Every key that repeats an earlier key of its object, in line order.
     pub fn duplicate_keys(&self) -> &'p [DuplicateKey] {
         self.dups
+    }
+
+    /// The most deeply nested value, as Arrow counts levels ([`Deepest`]).
+    pub fn deepest(&self) -> Deepest {
+        self.notes.deepest
+    }
+
+    /// The numbers with a positive exponent above 308 (`1e309`), in line order: Python reads
+    /// them (as infinity, mostly), Arrow's JSON reader refuses some.
+    pub fn large_exponents(&self) -> &'p [Span] {
+        &self.notes.large_exponents
     }
 
     /// `(key, value)` pairs in source order, repeated keys included; empty if `obj` is not

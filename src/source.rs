@@ -19,7 +19,9 @@ use std::sync::Arc;
 pub use ahead::ReadAhead;
 pub use array::{ArrayEvent, ArrayReader, Paused, count_chars, is_json_name};
 pub use compressed::{Compression, CorruptData, corrupt_data, decompressed};
-pub use parquet::{RowsAsLines, is_parquet, unreadable_rows};
+pub use parquet::{
+    RowsAsLines, Step, TableShape, is_bytes_placeholder, is_parquet, path_words, unreadable_rows,
+};
 
 /// Where an input's bytes come from.
 #[derive(Clone, Debug, PartialEq, Eq)]

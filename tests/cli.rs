@@ -2263,7 +2263,7 @@ fn utf16_and_cr_only_files_are_one_j007_that_says_how_to_convert_them() {
         [
             "bom.jsonl:1:1: J007 file is UTF-16 (little-endian, with a byte-order mark) text, not UTF-8; convert it with `iconv -f UTF-16 -t UTF-8`",
             "le.jsonl:1:1: J007 file is UTF-16 (little-endian) text, not UTF-8; convert it with `iconv -f UTF-16LE -t UTF-8`",
-            "mac.jsonl:1:1: J007 file uses CR-only line endings (\\r), which JSONL loaders do not split on; convert them to \\n (e.g. `tr '\\r' '\\n'`)",
+            "mac.jsonl:1:1: J007 file uses CR-only line endings (\\r): Python's text mode and `datasets` split on them, but readers that split on \\n (binary-mode reads, `wc -l`, `split -l`) see one line; convert them to \\n (e.g. `tr '\\r' '\\n'`)",
         ]
     );
     assert!(stdout.contains("in 0 examples of 3 files"), "{stdout}");

@@ -318,6 +318,91 @@ fn a_file_is_told_by_its_bytes_not_its_name() {
     assert!(out.contains("misnamed.jsonl:3:22: S005"), "{out}");
     assert!(out.contains("plain.jsonl.gz:3:22: S005"), "{out}");
     assert!(!err.contains("could not be read"), "{err}");
+    // Loaders pick the decompressor by the name (`datasets` and `gzip.open` fail on plain text
+    // named .gz): that is J007 on line 1. Compressed data named .jsonl is fine: `datasets`
+    // tells it by its bytes too.
+    assert!(
+        out.contains("plain.jsonl.gz:1:1: J007 file is named .gz but is not gzip-compressed: it is plain text, and loaders that pick the decompressor by the name (`datasets`, Python's `gzip.open`) fail on it; compress it with gzip, or drop .gz from its name"),
+        "{out}"
+    );
+    assert!(!out.contains("misnamed.jsonl:1:1: J007"), "{out}");
+}
+
+/// A name that says one compression on bytes that are plain or the other compression is
+/// J007 on line 1, in every output format, and the lines are linted all the same; a name
+/// that matches its bytes is not reported.
+#[test]
+fn a_compression_suffix_its_bytes_do_not_match_is_j007_on_line_1() {
+    let dir = TempDir::new().expect("temp dir");
+    let text = three_lines();
+    fs::write(dir.path().join("zstd.jsonl.gz"), zstd(text.as_bytes())).expect("write");
+    fs::write(dir.path().join("gzip.jsonl.zst"), gzip(text.as_bytes())).expect("write");
+    fs::write(dir.path().join("plain.jsonl.ZST"), &text).expect("write");
+    fs::write(dir.path().join("right.jsonl.gz"), gzip(text.as_bytes())).expect("write");
+    fs::write(dir.path().join("right.jsonl.zst"), zstd(text.as_bytes())).expect("write");
+    let array = format!("[\n{GOOD},\n{BAD_ROLE}\n]\n");
+    fs::write(dir.path().join("array.json.gz"), &array).expect("write");
+    let (code, out, err) = stdout_of(tunelint(dir.path()).args([
+        "--isolated",
+        "--quiet",
+        "--format",
+        "concise",
+        "zstd.jsonl.gz",
+        "gzip.jsonl.zst",
+        "plain.jsonl.ZST",
+        "right.jsonl.gz",
+        "right.jsonl.zst",
+        "array.json.gz",
+    ]));
+    assert_eq!(code, Some(1), "{err}");
+    let j007: Vec<&str> = out.lines().filter(|l| l.contains(" J007 ")).collect();
+    assert_eq!(
+        j007,
+        [
+            "array.json.gz:1:1: J007 file is named .gz but is not gzip-compressed: it is plain text, and loaders that pick the decompressor by the name (`datasets`, Python's `gzip.open`) fail on it; compress it with gzip, or drop .gz from its name",
+            "gzip.jsonl.zst:1:1: J007 file is named .zst but is gzip-compressed, and loaders that pick the decompressor by the name (`datasets`) fail on it; rename it to .gz, or recompress it with zstd",
+            "plain.jsonl.ZST:1:1: J007 file is named .zst but is not zstd-compressed: it is plain text, and loaders that pick the decompressor by the name (`datasets`, Python's `zstandard.open`) fail on it; compress it with zstd, or drop .zst from its name",
+            "zstd.jsonl.gz:1:1: J007 file is named .gz but is zstd-compressed, and loaders that pick the decompressor by the name (`datasets`) fail on it; rename it to .zst, or recompress it with gzip",
+        ],
+        "{out}"
+    );
+    // Every file's lines (the array's records) are linted all the same.
+    for name in [
+        "zstd.jsonl.gz",
+        "gzip.jsonl.zst",
+        "plain.jsonl.ZST",
+        "right.jsonl.gz",
+        "right.jsonl.zst",
+    ] {
+        assert!(out.contains(&format!("{name}:3:22: S005")), "{name}: {out}");
+    }
+    assert!(out.contains("array.json.gz:3:22: S005"), "{out}");
+    // The JSON format puts it on line 1, column 1 too; SARIF on line 1.
+    let (_, json, _) =
+        stdout_of(tunelint(dir.path()).args(["--isolated", "--format", "json", "zstd.jsonl.gz"]));
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let first = &doc["diagnostics"][0];
+    assert_eq!(
+        (
+            first["code"].as_str(),
+            first["line"].as_u64(),
+            first["column"].as_u64()
+        ),
+        (Some("J007"), Some(1), Some(1)),
+        "{json}"
+    );
+    let (_, sarif, _) =
+        stdout_of(tunelint(dir.path()).args(["--isolated", "--format", "sarif", "zstd.jsonl.gz"]));
+    let doc: serde_json::Value = serde_json::from_str(&sarif).expect("sarif");
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "J007", "{sarif}");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    // A file-level finding is the whole of line 1 there, as SARIF says a line.
+    assert_eq!(
+        (region["startLine"].as_u64(), region.get("startColumn")),
+        (Some(1), None),
+        "{sarif}"
+    );
 }
 
 /// Many distinct lines, so that a compressed stream cut in its middle has lines before

@@ -1120,9 +1120,11 @@ fn a_file_made_unreadable_by_the_change_fails() {
     let d = dir.path();
     let (old, base) = legacy(d);
     let text = format!("{}\n", old.join("\n"));
+    // Binary: NUL bytes, more than a stray one typed into a record (that is J001 on its line).
+    let nuls = "\u{0}".repeat(64);
     for (now, code) in [
         (
-            text.replacen("Under Billing.", "Under Billing.\u{0}", 1),
+            text.replacen("Under Billing.", &format!("Under Billing.{nuls}"), 1),
             "J007",
         ),
         (
@@ -1150,13 +1152,13 @@ fn a_file_made_unreadable_by_the_change_fails() {
     // Binary at the base already: the J007 is old.
     std::fs::write(
         d.join(TRAIN),
-        text.replacen("Under Billing.", "Under Billing.\u{0}", 1),
+        text.replacen("Under Billing.", &format!("Under Billing.{nuls}"), 1),
     )
     .expect("write");
     let binary = commit_all(d, "binary");
     std::fs::write(
         d.join(TRAIN),
-        text.replacen("Under Billing.", "Under Billing!\u{0}", 1),
+        text.replacen("Under Billing.", &format!("Under Billing!{nuls}"), 1),
     )
     .expect("write");
     let out = run_as(d, "full", &["--diff-base", &binary, "data"]);

@@ -498,3 +498,89 @@ fn rows_with_other_images_are_not_duplicates() {
         r.stderr
     );
 }
+
+/// A table whose `messages` is a list of maps, not of structs: pyarrow reads it, `datasets`
+/// refuses the whole table ("does not have a datasets dtype equivalent"). That is one J007
+/// on row 0, a file-level error, and its rows are linted all the same (the maps read as
+/// objects: the email address in row 0 is found).
+#[test]
+fn a_map_column_is_a_file_level_error_and_its_rows_are_still_linted() {
+    let d = scratch_with(&["map_messages.parquet"]);
+    let r = run(d.path(), &["map_messages.parquet"]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    let findings = row_findings(&r.stdout);
+    assert_eq!(
+        findings[0],
+        "map_messages.parquet: row 0: J007 column \"messages[]\" of this Parquet table is a map, and `datasets` refuses the whole table (\"does not have a datasets dtype equivalent\"); write it as a struct, or a list of structs (pyarrow: `pa.list_(pa.struct([(\"role\", pa.string()), (\"content\", pa.string())]))`)",
+        "{}",
+        r.stdout
+    );
+    assert!(
+        findings.iter().any(|f| f.contains(" P001 email address")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("gate failed: file-level errors 1"),
+        "{}",
+        r.stdout
+    );
+    // The same in the JSON and SARIF formats: on row 0, line 1.
+    let json = run_as(d.path(), "json", &["map_messages.parquet"]);
+    let doc: Value = serde_json::from_str(&json.stdout).expect("json");
+    let j007 = &doc["diagnostics"][0];
+    assert_eq!(
+        (&j007["code"], &j007["line"], &j007["row"]),
+        (&"J007".into(), &1.into(), &0.into())
+    );
+    let sarif = run_as(d.path(), "sarif", &["map_messages.parquet"]);
+    assert!(
+        sarif.stdout.contains("\"ruleId\": \"J007\""),
+        "{}",
+        sarif.stdout
+    );
+}
+
+/// `content` stored as bytes (`pa.binary()`): `datasets` gives the trainer Python `bytes`,
+/// which a chat template cannot render. Each such value is S007, an error, at its place in
+/// the row; its text is linted as a string's (the email address in row 0 is P001). Bytes
+/// that are not UTF-8 (row 1's `M\xfcnchen`) are S007 as well, since `content` is text.
+#[test]
+fn text_stored_as_bytes_is_s007_and_its_text_is_still_linted() {
+    let d = scratch_with(&["binary_content.parquet"]);
+    let r = run(d.path(), &["binary_content.parquet"]);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    let findings = row_findings(&r.stdout);
+    let s007: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.contains(" S007 "))
+        .copied()
+        .collect();
+    assert_eq!(
+        s007,
+        [
+            "binary_content.parquet: row 0: S007 \"messages[0].content\" is bytes, not a string: its Parquet column is binary (pyarrow `pa.binary()`), and `datasets` gives the trainer Python `bytes`, which a chat template cannot render; write the column as strings (`pa.string()`)",
+            "binary_content.parquet: row 0: S007 \"messages[1].content\" is bytes, not a string: its Parquet column is binary (pyarrow `pa.binary()`), and `datasets` gives the trainer Python `bytes`, which a chat template cannot render; write the column as strings (`pa.string()`)",
+            "binary_content.parquet: row 1: S007 \"messages[0].content\" is bytes that are not text, not a string: its Parquet column is binary (pyarrow `pa.binary()`), and `datasets` gives the trainer Python `bytes`, which a chat template cannot render; write the column as strings (`pa.string()`)",
+            "binary_content.parquet: row 1: S007 \"messages[1].content\" is bytes, not a string: its Parquet column is binary (pyarrow `pa.binary()`), and `datasets` gives the trainer Python `bytes`, which a chat template cannot render; write the column as strings (`pa.string()`)",
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with("binary_content.parquet: row 0: P001 email address")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("in 2 examples of 1 file; 0.0% valid"),
+        "{}",
+        r.stdout
+    );
+    // Image bytes are not text: images.parquet (an `Image` struct of bytes) has no S007.
+    let d = scratch_with(&["images.parquet"]);
+    let r = run(d.path(), &["--target", "trl", "images.parquet"]);
+    assert!(!r.stdout.contains("S007"), "{}", r.stdout);
+}

@@ -1204,7 +1204,7 @@ fn cr_only_line_endings_are_one_j007_and_crlf_or_a_final_cr_are_fine() {
     assert_eq!(codes(&diagnostics), [(1, "J007")]);
     assert_eq!(
         diagnostics[0].message,
-        r"file uses CR-only line endings (\r), which JSONL loaders do not split on; convert them to \n (e.g. `tr '\r' '\n'`)"
+        r"file uses CR-only line endings (\r): Python's text mode and `datasets` split on them, but readers that split on \n (binary-mode reads, `wc -l`, `split -l`) see one line; convert them to \n (e.g. `tr '\r' '\n'`)"
     );
     assert_eq!(summary.examples, 0);
     // One record ending in `\r` has no second line to lose (only its final newline, J009);
@@ -1304,4 +1304,216 @@ fn a_line_ending_on_a_backslash_in_a_string_is_j001() {
             String::from_utf8_lossy(input)
         );
     }
+}
+
+/// A chat record whose `metadata` holds `inner`.
+fn with_metadata(inner: &str) -> String {
+    format!(
+        r#"{{"messages":[{{"role":"user","content":"Which river flows through Paris?"}},{{"role":"assistant","content":"The Seine flows through Paris."}}],"metadata":{inner}}}"#
+    )
+}
+
+/// `(line, column, code)` of each finding but S008 (the unknown key `metadata`).
+fn places(diagnostics: &[Diagnostic]) -> Vec<(u64, u32, &'static str)> {
+    diagnostics
+        .iter()
+        .filter(|d| d.code != Code::S008)
+        .map(|d| (d.location.line, d.location.column, d.code.as_str()))
+        .collect()
+}
+
+/// A number beyond what Arrow's JSON reader takes (`1e309`) is valid JSON that Python reads
+/// (as infinity), but `datasets.load_dataset("json")` fails the whole file on it ("Number
+/// too big to be stored in double"): J001 at the number, an error, and the record is linted
+/// on. What Arrow loads (`1.8e308`, `10e308`, `1e-400`, a 400-digit integer) is not
+/// reported, nor is a `.json` array, which `datasets` reads with Python's `json` when Arrow
+/// fails.
+#[test]
+fn a_number_arrow_refuses_is_j001_at_the_number_in_json_lines_only() {
+    let settings = Settings::default();
+    let good = with_metadata(r#"{"score":0.5}"#);
+    for (number, refused) in [
+        ("1e309", true),
+        ("-1e400", true),
+        ("0.1e310", true),
+        ("1E+0309", true),
+        ("1.8e308", false),
+        ("10e308", false),
+        ("1e-400", false),
+        (&"9".repeat(400), false),
+        ("0.00000000001e318", false),
+    ] {
+        let bad = with_metadata(&format!(r#"{{"score":{number}}}"#));
+        let input = format!("{good}\n{bad}\n{good}\n");
+        let (diagnostics, summary) = lint_checked(input.as_bytes(), &settings);
+        let column = bad.find(number).unwrap() as u32 + 1;
+        let want: &[(u64, u32, &str)] = if refused { &[(2, column, "J001")] } else { &[] };
+        assert_eq!(places(&without_duplicates(&diagnostics)), want, "{number}");
+        if refused {
+            let j001 = diagnostics.iter().find(|d| d.code == Code::J001).unwrap();
+            assert!(
+                j001.message.contains(
+                    "`datasets` fails to load the file (\"Number too big to be stored in double\")"
+                ) && j001.message.contains("Python's `json` reads it as "),
+                "{}",
+                j001.message
+            );
+            assert_eq!(
+                j001.location.end_column - j001.location.column,
+                number.chars().count() as u32
+            );
+            // The record is still linted: its unknown key is reported too.
+            assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::S008 && d.location.line == 2)
+            );
+            assert_eq!((summary.examples, summary.valid), (3, 2), "{number}");
+        }
+        // A `.json` array of the same records loads: nothing to report.
+        let array = format!("[\n{good},\n{bad}\n]\n");
+        let (found, _) = tunelint::engine::lint_bytes_as("a.json", array.as_bytes(), &settings);
+        assert!(
+            found.iter().all(|d| d.code != Code::J001),
+            "{number}: {found:?}"
+        );
+    }
+}
+
+/// Nesting that Python's `json` reads and `datasets` cannot load: Arrow refuses a schema
+/// more than 64 types deep ("Recursion level in ArrowSchema struct exceeded"), counting the
+/// record, each object and array, and the value inside (an empty array's `null`; an empty
+/// object adds nothing). Checked against `datasets` 5.2.0 with pyarrow 26: a `metadata` of 62
+/// nested arrays loads, 63 fails; 63 nested objects around `{}` load, 64 fail. J001 at the
+/// deepest value, in JSON Lines and in a `.json` array alike; the record is linted on.
+#[test]
+fn nesting_past_arrows_64_levels_is_j001_at_the_deepest_value() {
+    let settings = Settings::default();
+    let arrays = |n: usize, leaf: &str| format!("{}{leaf}{}", "[".repeat(n), "]".repeat(n));
+    let objects = |n: usize, leaf: &str| format!("{}{leaf}{}", "{\"k\":".repeat(n), "}".repeat(n));
+    for (inner, refused) in [
+        (arrays(62, "1"), false),
+        (arrays(63, "1"), true),
+        (arrays(62, ""), false),
+        (arrays(63, ""), true),
+        (objects(62, "1"), false),
+        (objects(63, "1"), true),
+        (objects(62, "{}"), false),
+        (objects(63, "{}"), true),
+        (arrays(127, "1"), true),
+    ] {
+        let record = with_metadata(&inner);
+        let (diagnostics, summary) = lint_checked(format!("{record}\n").as_bytes(), &settings);
+        let found = places(&diagnostics);
+        if !refused {
+            assert_eq!(found, [], "{inner}");
+            continue;
+        }
+        // The deepest value: the leaf, or the innermost empty container.
+        let leaf = record.rfind(['1', '[', '{']).unwrap() as u32 + 1;
+        assert_eq!(found, [(1, leaf, "J001")], "{inner}");
+        let j001 = &diagnostics
+            .iter()
+            .find(|d| d.code == Code::J001)
+            .unwrap()
+            .message;
+        assert!(
+            j001.contains("levels deep (the record is level 1); Python's `json` reads it, but `datasets` fails to load the file from 64 levels"),
+            "{j001}"
+        );
+        assert!(
+            diagnostics.iter().any(|d| d.code == Code::S008),
+            "linted on"
+        );
+        assert_eq!(summary.valid, 0);
+        let (found, _) = tunelint::engine::lint_bytes_as(
+            "a.json",
+            format!("[\n{record}\n]\n").as_bytes(),
+            &settings,
+        );
+        assert_eq!(
+            found.iter().filter(|d| d.code == Code::J001).count(),
+            1,
+            "{inner}: {found:?}"
+        );
+    }
+    // Past the parser's own limit it is the other J001: not read at all.
+    let (diagnostics, _) = lint_checked(
+        format!("{}\n", with_metadata(&arrays(130, "1"))).as_bytes(),
+        &settings,
+    );
+    assert_eq!(codes(&diagnostics), [(1, "J001")]);
+    assert!(
+        diagnostics[0]
+            .message
+            .contains("which tunelint does not read")
+    );
+}
+
+/// One raw NUL byte typed into a record early in a file is J001 on that line, as it is later
+/// in the file; the other records are linted. Binary data is still refused from its head.
+#[test]
+fn a_stray_nul_byte_early_is_j001_on_its_line_not_a_binary_file() {
+    let settings = Settings::default();
+    let lines: Vec<String> = (0..100)
+        .map(|i| format!(r#"{{"messages":[{{"role":"user","content":"What is the capital of France {i}?"}},{{"role":"assistant","content":"The capital of France is Paris, on the Seine."}}]}}"#))
+        .collect();
+    for at in [0, 1, 80] {
+        let mut lines = lines.clone();
+        lines[at] = lines[at].replacen("capital", "capi\0tal", 1);
+        let input = lines.join("\n") + "\n";
+        let (diagnostics, summary) = lint_checked(input.as_bytes(), &settings);
+        let column = lines[at].find('\0').unwrap() as u32 + 1;
+        assert_eq!(
+            without_duplicates(&diagnostics)
+                .iter()
+                .map(|d| (d.location.line, d.location.column, d.code.as_str()))
+                .collect::<Vec<_>>(),
+            [(at as u64 + 1, column, "J001")],
+            "NUL in line {}",
+            at + 1
+        );
+        assert_eq!((summary.examples, summary.valid), (100, 99));
+    }
+    // Binary: many NULs, or bytes that are not UTF-8 around one.
+    for binary in [
+        vec![0u8; 9000],
+        [b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice(), &[0xff; 200]].concat(),
+        b"{\"a\": 1}\n\0\xff\xfe{\"b\": 2}\n".to_vec(),
+    ] {
+        let (diagnostics, summary) = lint_checked(&binary, &settings);
+        assert_eq!(codes(&diagnostics), [(1, "J007")], "{binary:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("file is binary (NUL byte at offset ")
+        );
+        assert_eq!(summary.examples, 0);
+    }
+}
+
+/// One lone CR between two records (LF elsewhere): J001 on the merged line says that a
+/// carriage return ended the first record, which Python's text mode and `datasets` split on.
+#[test]
+fn a_lone_cr_between_records_is_named_in_the_j001_message() {
+    let input = format!("{VALID}\r{VALID}\n{VALID}\n");
+    let (diagnostics, _) = lint_checked(input.as_bytes(), &Settings::default());
+    let j001: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::J001)
+        .collect();
+    assert_eq!(j001.len(), 1, "{diagnostics:?}");
+    assert_eq!(j001[0].location.line, 1);
+    assert_eq!(j001[0].location.column as usize, VALID.chars().count() + 2);
+    assert!(
+        j001[0].message.starts_with("invalid JSON: trailing characters after the JSON value: a lone carriage return (\\r) ends the record before it"),
+        "{}",
+        j001[0].message
+    );
+    // Text after a record that no CR ended keeps the plain message.
+    let (diagnostics, _) = lint_checked(format!("{VALID} x\n").as_bytes(), &Settings::default());
+    assert_eq!(
+        diagnostics[0].message,
+        "invalid JSON: trailing characters after the JSON value"
+    );
 }

@@ -48,6 +48,9 @@ pub struct Job {
     pub spool: Option<PathBuf>,
     /// Judged (the default), or read only as context for the dataset rules.
     pub role: crate::dataset::Role,
+    /// For a Parquet table, what its schema says of its columns: set by the reader when it
+    /// opens the table, before it sends a row, and read by the workers for each row.
+    pub(crate) table: std::sync::OnceLock<crate::source::TableShape>,
 }
 
 impl Job {
@@ -59,6 +62,7 @@ impl Job {
             settings,
             spool: None,
             role: crate::dataset::Role::Judged,
+            table: std::sync::OnceLock::new(),
         }
     }
 

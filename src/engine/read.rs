@@ -96,6 +96,8 @@ pub(super) fn read_job(
     let opened = match source::RowsAsLines::of(&job.source) {
         // A table's rows are decoded on a thread of their own.
         Ok(Some(rows)) => {
+            // Set before a row is sent: the workers read it for every row.
+            let _ = job.table.set(rows.shape().clone());
             let rows = rows.with_progress(raw_read.clone());
             let copy = spool.take();
             let make = move || Ok(teed(Box::new(rows), copy));
@@ -171,8 +173,23 @@ pub(super) fn read_job(
             return;
         }
     }
+    // A name that says compressed on bytes that are not, a table `datasets` refuses: line
+    // 1, then the lines as usual.
+    let mut named = Vec::new();
+    if let Some(table) = job.table.get() {
+        let mut ctx = FileContext::new(settings, file, &mut named);
+        for map in &table.maps {
+            not_jsonl::report_map(&source::path_words(map), &mut ctx);
+        }
+    } else if let InputSource::File(path) = &job.source
+        && let Some(compression_named) = source::Compression::named(path)
+        && !head.is_empty()
+    {
+        let mut ctx = FileContext::new(settings, file, &mut named);
+        not_jsonl::check_name(compression_named, compression, &mut ctx);
+    }
     if is_array(job, &head) {
-        read_array(file, job, head, src, pool, reading, &mut send);
+        read_array(file, job, (head, named), src, pool, reading, &mut send);
         return;
     }
     let src = io::Cursor::new(head).chain(src);
@@ -250,6 +267,7 @@ pub(super) fn read_job(
                     // Findings on line 1 go with the first chunk, to be sorted with its own.
                     send(findings(Vec::new(), 0, None, Some(format)));
                     first_findings = pre;
+                    first_findings.append(&mut named);
                 }
                 last_line = last_line_of(&buf, first_line, offset);
                 written = written || buf.iter().any(|b| !b.is_ascii_whitespace());
@@ -525,7 +543,7 @@ fn is_array(job: &Job, head: &[u8]) -> bool {
 fn read_array(
     file: FileId,
     job: &Job,
-    mut head: Vec<u8>,
+    (mut head, named): (Vec<u8>, Vec<Diagnostic>),
     mut src: Box<dyn Read + '_>,
     pool: &Receiver<Vec<u8>>,
     reading: &Reading<'_>,
@@ -533,7 +551,7 @@ fn read_array(
 ) {
     let piece_bytes = reading.piece_bytes;
     let settings = &job.settings;
-    let mut pre = Vec::new();
+    let mut pre = named;
     let bom = byte_order_mark::check(&mut head, &mut FileContext::new(settings, file, &mut pre));
     let offset = if bom { 3 } else { 0 };
     let max = settings.max_line_bytes();

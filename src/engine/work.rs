@@ -396,6 +396,12 @@ impl<'a> Chunk<'a> {
             }
             Ok(doc) => {
                 duplicate_key::check(&doc, &mut ctx);
+                invalid_json::check_loadable(&doc, start.is_none(), &mut ctx);
+                if let Some(table) = self.job.table.get()
+                    && !table.binary.is_empty()
+                {
+                    crate::rules::schema::check_bytes(&doc, table, &mut ctx);
+                }
                 if !not_an_object::check(&doc, &mut ctx) {
                     let conv = format::normalize(self.format, &doc, &mut ctx);
                     if let Some(conv) = &conv {

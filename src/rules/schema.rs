@@ -226,12 +226,18 @@ declare_rule! {
     /// string (under `axolotl`, a ShareGPT `value` may be a list of content parts, as its
     /// multimodal datasets read it; elsewhere the message says axolotl reads it); in the TRL formats, a column that is neither a string nor a list of messages,
     /// columns of one record in different forms (a list-of-messages prompt with a string
-    /// completion), and an unpaired preference `label` that is not `true` or `false`.
+    /// completion), and an unpaired preference `label` that is not `true` or `false`. In a
+    /// Parquet table, text stored as bytes (a `binary` column, pyarrow's `pa.binary()`, not
+    /// `string`): each value that is text (UTF-8 without control characters), and each value of a field formats read as
+    /// text (`content`, `text`, `prompt`, ...) whatever its bytes; the text itself is linted
+    /// as a string's would be (an email address in it is still P001).
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. Trainers that do accept it turn the value into text their own
     /// way: an object like `{"text": "..."}` may be rendered as Python's `{'text': '...'}`,
-    /// and the model learns to answer with dictionaries.
+    /// and the model learns to answer with dictionaries. `datasets` gives a binary column to
+    /// the trainer as Python `bytes` (`b'Mail me at ...'`), which a chat template cannot
+    /// render as text.
     ///
     /// ## Example
     /// ```jsonl,invalid
@@ -450,4 +456,98 @@ declare_rule! {
         level: Error,
         summary: "image in a non-user message, more images than the target accepts, or a malformed image part or URL",
     };
+}
+
+/// The fields formats read as text: a binary column under one of these names is text stored
+/// as bytes even when its bytes are not UTF-8.
+const TEXT_FIELDS: &[&str] = &[
+    "content",
+    "text",
+    "value",
+    "role",
+    "from",
+    "prompt",
+    "completion",
+    "chosen",
+    "rejected",
+    "instruction",
+    "input",
+    "output",
+    "response",
+    "system",
+];
+
+/// Reports (S007) each value of the record that a Parquet table's binary column gave: text
+/// stored as bytes, which `datasets` hands to the trainer as Python `bytes`. Image bytes (not
+/// UTF-8, under a name no format reads as text) are not reported.
+pub fn check_bytes(
+    doc: &crate::json::Document<'_, '_>,
+    table: &crate::source::TableShape,
+    ctx: &mut crate::context::RecordContext<'_>,
+) {
+    use crate::json::{Kind, NodeId};
+    use crate::source::Step;
+    /// Every value at `path` under `node`, with its place in the record (`messages[1].content`).
+    fn values_at(
+        doc: &crate::json::Document<'_, '_>,
+        node: NodeId,
+        path: &[Step],
+        place: &mut String,
+        out: &mut Vec<(NodeId, String)>,
+    ) {
+        let Some((step, rest)) = path.split_first() else {
+            out.push((node, place.clone()));
+            return;
+        };
+        let len = place.len();
+        match step {
+            Step::Key(key) => {
+                if let Some(value) = doc.get(node, key) {
+                    if !place.is_empty() {
+                        place.push('.');
+                    }
+                    place.push_str(key);
+                    values_at(doc, value, rest, place, out);
+                }
+            }
+            Step::Element => {
+                for (i, element) in doc.elements(node).enumerate() {
+                    place.push_str(&format!("[{i}]"));
+                    values_at(doc, element, rest, place, out);
+                    place.truncate(len);
+                }
+            }
+        }
+        place.truncate(len);
+    }
+    for path in &table.binary {
+        let text_field =
+            matches!(path.last(), Some(Step::Key(k)) if TEXT_FIELDS.contains(&k.as_str()));
+        let mut values = Vec::new();
+        values_at(doc, doc.root(), path, &mut String::new(), &mut values);
+        for (node, place) in values {
+            if doc.kind(node) != Kind::String {
+                continue;
+            }
+            let utf8 = !doc
+                .str(node)
+                .is_some_and(|s| crate::source::is_bytes_placeholder(&s));
+            if !utf8 && !text_field {
+                continue;
+            }
+            let what = if utf8 {
+                "bytes"
+            } else {
+                "bytes that are not text"
+            };
+            ctx.report(
+                crate::registry::Code::S007,
+                doc.span(node),
+                format!(
+                    "{} is {what}, not a string: its Parquet column is binary (pyarrow `pa.binary()`), and `datasets` gives the trainer Python `bytes`, which a chat template cannot render; write the column as strings (`pa.string()`)",
+                    crate::wording::quote(&place)
+                ),
+            );
+        }
+    }
 }

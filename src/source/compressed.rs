@@ -43,6 +43,27 @@ impl Compression {
         }
     }
 
+    /// The compression a file's name says it holds: `.gz` gzip, `.zst` zstd (any case), the
+    /// suffix by which `datasets` (through fsspec) and `gzip.open` pick a decompressor.
+    pub fn named(path: &std::path::Path) -> Option<Compression> {
+        let ext = path.extension()?.to_str()?;
+        if ext.eq_ignore_ascii_case("gz") {
+            Some(Compression::Gzip)
+        } else if ext.eq_ignore_ascii_case("zst") {
+            Some(Compression::Zstd)
+        } else {
+            None
+        }
+    }
+
+    /// The file name suffix of this compression, dot included.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Compression::Gzip => ".gz",
+            Compression::Zstd => ".zst",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Compression::Gzip => "gzip",

@@ -7,8 +7,12 @@
 //! Values become JSON as `datasets` gives them to a trainer: strings, numbers, booleans and
 //! nulls as themselves; lists (`messages` as a list of structs) as arrays; structs and maps as
 //! objects (a map's keys as strings); dates, times, timestamps and decimals as strings; a
-//! non-finite float as null. Binary data (an image's bytes) is not text to lint: it is written
-//! as a short placeholder naming its length, so a row holding an image stays a short line.
+//! non-finite float as null. Binary data that is text (UTF-8 without control characters: a
+//! `content` column written as `binary`, not `string`) is written as that text, so the content and privacy rules read it;
+//! other binary data (an image's bytes) is not text to lint: it is written as a short
+//! placeholder naming its length, so a row holding an image stays a short line. What the JSON
+//! does not show, the table's schema does ([`TableShape`]): which columns are bytes, which
+//! are maps; the linter reports them.
 //!
 //! Memory holds one row group's pages, never the whole table; the reader runs the rows on a
 //! thread of their own ([`super::ReadAhead`]), so decoding overlaps with linting. Every codec
@@ -19,9 +23,10 @@ use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use parquet::basic::Compression as Codec;
+use parquet::basic::{Compression as Codec, ConvertedType, Repetition, Type as PhysicalType};
 use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 use parquet::record::{Field, Row, reader::RowIter};
+use parquet::schema::types::Type;
 
 /// The bytes a Parquet file starts (and ends) with.
 pub const MAGIC: &[u8; 4] = b"PAR1";
@@ -50,6 +55,130 @@ fn unreadable(e: impl std::fmt::Display) -> io::Error {
     )
 }
 
+/// Where a value sits in a row's JSON: under a key, or an element of a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Element,
+}
+
+/// What a table's schema says of its columns that their values written as JSON do not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableShape {
+    /// Columns of bytes (Parquet binary without the UTF-8 annotation, pyarrow's
+    /// `pa.binary()`): `datasets` gives their values to the trainer as Python `bytes`.
+    pub binary: Vec<Vec<Step>>,
+    /// Columns (or fields of one) that are Parquet maps, which `datasets` refuses to load
+    /// ("does not have a datasets dtype equivalent"); written as JSON objects all the same.
+    pub maps: Vec<Vec<Step>>,
+}
+
+impl TableShape {
+    /// The shape of the table whose schema is `root`.
+    fn of(root: &Type) -> TableShape {
+        let mut shape = TableShape::default();
+        let mut path = Vec::new();
+        if root.is_group() {
+            for field in root.get_fields() {
+                path.push(Step::Key(field.name().to_string()));
+                shape.field(field, &mut path);
+                path.pop();
+            }
+        }
+        shape
+    }
+
+    /// A field of a group: a repeated one (an old-style list, no LIST annotation) is a list.
+    fn field(&mut self, ty: &Type, path: &mut Vec<Step>) {
+        let info = ty.get_basic_info();
+        if info.has_repetition() && info.repetition() == Repetition::REPEATED {
+            path.push(Step::Element);
+            self.value(ty, path);
+            path.pop();
+        } else {
+            self.value(ty, path);
+        }
+    }
+
+    fn value(&mut self, ty: &Type, path: &mut Vec<Step>) {
+        let converted = ty.get_basic_info().converted_type();
+        if !ty.is_group() {
+            let bytes = matches!(
+                ty.get_physical_type(),
+                PhysicalType::BYTE_ARRAY | PhysicalType::FIXED_LEN_BYTE_ARRAY
+            );
+            if bytes
+                && converted == ConvertedType::NONE
+                && ty.get_basic_info().logical_type_ref().is_none()
+            {
+                self.binary.push(path.clone());
+            }
+            return;
+        }
+        match converted {
+            ConvertedType::MAP | ConvertedType::MAP_KEY_VALUE => self.maps.push(path.clone()),
+            ConvertedType::LIST => {
+                // `group (LIST) { repeated group list { element } }`, or the older
+                // two-level form whose repeated field is the element itself.
+                let [repeated] = ty.get_fields() else {
+                    return;
+                };
+                let element = match repeated.get_fields() {
+                    [only]
+                        if repeated.is_group()
+                            && repeated.name() != "array"
+                            && !repeated.name().ends_with("_tuple") =>
+                    {
+                        only
+                    }
+                    _ => repeated,
+                };
+                path.push(Step::Element);
+                self.value(element, path);
+                path.pop();
+            }
+            _ => {
+                for field in ty.get_fields() {
+                    path.push(Step::Key(field.name().to_string()));
+                    self.field(field, path);
+                    path.pop();
+                }
+            }
+        }
+    }
+}
+
+/// A column's place in a row's JSON, as a user reads it: `messages[].content`.
+pub fn path_words(path: &[Step]) -> String {
+    let mut words = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) => {
+                if !words.is_empty() {
+                    words.push('.');
+                }
+                words.push_str(key);
+            }
+            Step::Element => words.push_str("[]"),
+        }
+    }
+    words
+}
+
+/// Binary data as the text it holds: UTF-8, not empty, no control character but tab and
+/// line ends. Image or audio bytes are not text (a real image is not even UTF-8, and small
+/// synthetic ones are runs of control bytes).
+fn bytes_as_text(data: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(data).ok()?;
+    let control = |b: &u8| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r');
+    (!text.is_empty() && !data.iter().any(control)).then_some(text)
+}
+
+/// Whether `text` is the placeholder a binary value that is not UTF-8 text is written as.
+pub fn is_bytes_placeholder(text: &str) -> bool {
+    text.starts_with('<') && text.ends_with('>') && text.contains(" bytes of binary data, xxh3 ")
+}
+
 /// A Parquet table's rows as JSON Lines text.
 pub struct RowsAsLines {
     rows: RowIter<'static>,
@@ -63,6 +192,7 @@ pub struct RowsAsLines {
     progress: Option<Arc<AtomicU64>>,
     /// A failure, repeated by every later read.
     failed: Option<String>,
+    shape: TableShape,
 }
 
 impl RowsAsLines {
@@ -94,6 +224,7 @@ impl RowsAsLines {
             first_row += group.num_rows().max(0) as u64;
         }
         group_sizes.reverse();
+        let shape = TableShape::of(meta.file_metadata().schema_descr().root_schema());
         Ok(RowsAsLines {
             rows: RowIter::from_file_into(Box::new(file)),
             written: 0,
@@ -102,6 +233,7 @@ impl RowsAsLines {
             group_sizes,
             progress: None,
             failed: None,
+            shape,
         })
     }
 
@@ -129,6 +261,11 @@ impl RowsAsLines {
             }
             _ => Ok(None),
         }
+    }
+
+    /// What the table's schema says of its columns.
+    pub fn shape(&self) -> &TableShape {
+        &self.shape
     }
 
     /// Counts each row group's compressed bytes into `progress` as its first row is read.
@@ -272,15 +409,20 @@ fn write_field(field: &Field, out: &mut Vec<u8>) {
         // Named by length and content hash: rows whose images differ must not read as
         // duplicates (D001 hashes the record, D002 tells records apart by their media), and
         // the same bytes must read alike.
-        Field::Bytes(b) => {
-            let data = b.data();
-            let _ = write!(
-                out,
-                "\"<{} bytes of binary data, xxh3 {:016x}>\"",
-                data.len(),
-                xxhash_rust::xxh3::xxh3_64(data)
-            );
-        }
+        // Text stored as bytes: the text, for the rules that read it (the linter reports that
+        // the column is bytes, from the table's schema).
+        Field::Bytes(b) => match bytes_as_text(b.data()) {
+            Some(text) => write_str(text, out),
+            None => {
+                let data = b.data();
+                let _ = write!(
+                    out,
+                    "\"<{} bytes of binary data, xxh3 {:016x}>\"",
+                    data.len(),
+                    xxhash_rust::xxh3::xxh3_64(data)
+                );
+            }
+        },
         Field::Decimal(_)
         | Field::Date(_)
         | Field::TimeMillis(_)

@@ -5,6 +5,7 @@ use crate::declare_rule;
 use crate::json::{Kind, Parser};
 use crate::registry::Code;
 use crate::source;
+use crate::wording::quote;
 
 declare_rule! {
     /// ## What it does
@@ -19,7 +20,9 @@ declare_rule! {
     ///   command that converts it;
     /// - a file with classic Mac line ends: `\r` between records and no `\n` in its first
     ///   8 KiB;
-    /// - a binary file (a NUL byte in its first 8 KiB); a Parquet table given through a pipe
+    /// - a binary file: a NUL byte in its first 8 KiB, unless those bytes are UTF-8 text with
+    ///   at most one NUL per 512 bytes (a stray NUL in a record is J001 on its line, and the
+    ///   other records are linted); a Parquet table given through a pipe
     ///   (`<(cat train.parquet)`) is told so: a table is read from its end, so a file or
     ///   standard input holding one is read as a table, never reaching this rule.
     ///
@@ -27,13 +30,31 @@ declare_rule! {
     /// (nor read: a device such as `/dev/zero` ends at once); with the rule off, every line
     /// of a regular file is linted as JSONL.
     ///
+    /// It also reports, on line 1, a file whose name says it is compressed while its bytes
+    /// are not, or are compressed the other way: plain text named `.jsonl.gz` or `.json.zst`,
+    /// zstd data named `.gz`. tunelint reads what the bytes are and lints the lines as
+    /// usual; the finding says to compress the file or fix its name. (Compressed data named
+    /// `.jsonl` is fine: `datasets` tells it by its bytes too.) And, on row 0, a Parquet
+    /// table with a map column, or a map inside one (`list<map<string, string>>` for
+    /// `messages`): its rows are linted, each map read as an object, as pyarrow reads it.
+    ///
     /// ## Why is this bad?
     /// JSONL loaders read one example per line: a pretty-printed file fails on its first line
     /// (OpenAI rejects it), and a one-line array is read as a single record that is not an
     /// example. A `.json` export renamed to `.jsonl` is the usual cause; convert an array
     /// with `jq -c '.[]' data.json > data.jsonl`, an object with `jq -c .`. Loaders read
-    /// UTF-8 only and split lines on `\n` only: a UTF-16 export from a Windows tool, or a
-    /// file with `\r` line ends, is one unreadable record to them.
+    /// UTF-8 only: a UTF-16 export from a Windows tool is unreadable to them. A file with
+    /// `\r` line ends loads in Python's text mode (`for line in open(path)`, universal
+    /// newlines) and in `datasets`, which split on a lone `\r` too; everything that splits on
+    /// `\n` sees one line holding every record: a script that reads the file in binary mode
+    /// (`f.read().split(b"\n")`), `wc -l`, `split -l` and `head -n`, Go's `bufio.Scanner` and
+    /// Rust's `lines()`. The file works with some readers and breaks others (a split into
+    /// train and validation files by lines, say), which is why it is an error. A file named
+    /// `.gz` or `.zst` is opened by the decompressor its name says: `load_dataset("json",
+    /// data_files="train.jsonl.gz")` fails with `BadGzipFile: Not a gzipped file` on plain
+    /// text, and with `ZstdError` on a `.zst` that is not zstd. `datasets` refuses a Parquet
+    /// table with a map anywhere in a column: `ValueError: Arrow type map<string, string>
+    /// does not have a datasets dtype equivalent`.
     ///
     /// ## Example
     /// ```jsonl,invalid
@@ -53,7 +74,7 @@ declare_rule! {
         code: "J007",
         name: "not-jsonl",
         level: Error,
-        summary: "whole file is not JSON Lines: one JSON document, binary, UTF-16/32 or CR line ends",
+        summary: "whole file is not what loaders read: one JSON document, binary, UTF-16/32, CR line ends, a wrong .gz/.zst name, a Parquet map",
     };
 }
 
@@ -63,6 +84,50 @@ declare_rule! {
 pub fn check_head(head: &[u8], ctx: &mut FileContext<'_>) -> Option<bool> {
     let message = not_utf8_lines(head)?;
     Some(ctx.report_line(Code::J007, 1, 0, message))
+}
+
+/// Reports a file whose name says it is compressed (`.gz`, `.zst`) while its bytes are not,
+/// or are compressed the other way (`found`, told by its first bytes). Loaders pick the
+/// decompressor by the name and fail on the file; tunelint reads what the bytes are, so its
+/// lines are linted all the same. Returns whether the finding was made.
+pub fn check_name(
+    named: source::Compression,
+    found: Option<source::Compression>,
+    ctx: &mut FileContext<'_>,
+) -> bool {
+    if found == Some(named) {
+        return false;
+    }
+    let (suffix, name) = (named.suffix(), named.name());
+    let message = match found {
+        None => format!(
+            "file is named {suffix} but is not {name}-compressed: it is plain text, and loaders that pick the decompressor by the name (`datasets`, Python's `{module}.open`) fail on it; compress it with {name}, or drop {suffix} from its name",
+            module = match named {
+                source::Compression::Gzip => "gzip",
+                source::Compression::Zstd => "zstandard",
+            }
+        ),
+        Some(other) => format!(
+            "file is named {suffix} but is {}-compressed, and loaders that pick the decompressor by the name (`datasets`) fail on it; rename it to {}, or recompress it with {name}",
+            other.name(),
+            other.suffix()
+        ),
+    };
+    ctx.report_line(Code::J007, 1, 0, message)
+}
+
+/// Reports a column (or a field of one, `path`) of a Parquet table that is a map: `datasets`
+/// refuses the whole table. Its rows are linted all the same, the map read as an object.
+pub fn report_map(path: &str, ctx: &mut FileContext<'_>) -> bool {
+    ctx.report_line(
+        Code::J007,
+        1,
+        0,
+        format!(
+            "column {} of this Parquet table is a map, and `datasets` refuses the whole table (\"does not have a datasets dtype equivalent\"); write it as a struct, or a list of structs (pyarrow: `pa.list_(pa.struct([(\"role\", pa.string()), (\"content\", pa.string())]))`)",
+            quote(path)
+        ),
+    )
 }
 
 /// Reports a file that is one JSON document (an array or an object, on one line or
@@ -189,7 +254,9 @@ pub(crate) fn not_utf8_lines(head: &[u8]) -> Option<String> {
             ));
         }
     }
-    if let Some(nul) = memchr::memchr(0, head) {
+    if let Some(nul) = memchr::memchr(0, head)
+        && !text_with_stray_nul(head)
+    {
         return Some(format!(
             "file is binary (NUL byte at offset {nul}), not JSON Lines"
         ));
@@ -208,11 +275,26 @@ pub(crate) fn not_utf8_lines(head: &[u8]) -> Option<String> {
             .any(|w| w[0] == b'\r' && !w[1].is_ascii_whitespace());
     if cr_between && memchr::memchr(b'\n', head).is_none() {
         return Some(
-            "file uses CR-only line endings (\\r), which JSONL loaders do not split on; convert them to \\n (e.g. `tr '\\r' '\\n'`)"
+            "file uses CR-only line endings (\\r): Python's text mode and `datasets` split on them, but readers that split on \\n (binary-mode reads, `wc -l`, `split -l`) see one line; convert them to \\n (e.g. `tr '\\r' '\\n'`)"
                 .into(),
         );
     }
     None
+}
+
+/// Whether a head holding NUL bytes is text all the same: UTF-8 (a character cut by the end
+/// of the head aside) with at most one NUL per 512 bytes. A NUL typed into one record (a raw
+/// `\0` an export left in a string) is J001 on that line, where it is, as it is later in the
+/// file; binary data (an image, an archive, `/dev/zero`, `/dev/urandom`) is neither UTF-8 nor
+/// so sparse in NULs, and is still told from its first bytes.
+fn text_with_stray_nul(head: &[u8]) -> bool {
+    let nuls = memchr::memchr_iter(0, head).count();
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // Cut by the end of the head, not broken.
+        Err(e) => e.error_len().is_none(),
+    };
+    utf8 && nuls <= (head.len() / 512).max(1)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
