@@ -1330,7 +1330,12 @@ fn places(diagnostics: &[Diagnostic]) -> Vec<(u64, u32, &'static str)> {
 /// fails.
 #[test]
 fn a_number_arrow_refuses_is_j001_at_the_number_in_json_lines_only() {
-    let settings = Settings::default();
+    // Under a trainer that loads with `datasets`: an error (a warning without a target, off
+    // for a provider: see `datasets_refusals_follow_the_target`).
+    let settings = Settings {
+        target: tunelint::target::lookup("trl"),
+        ..Settings::default()
+    };
     let good = with_metadata(r#"{"score":0.5}"#);
     for (number, refused) in [
         ("1e309", true),
@@ -1380,6 +1385,41 @@ fn a_number_arrow_refuses_is_j001_at_the_number_in_json_lines_only() {
     }
 }
 
+/// Only `datasets` refuses a number past Arrow's reader or nesting past 64 levels: an error
+/// under a trainer that loads with it, a warning without a target (the example stays
+/// valid), nothing under a provider that reads each record with its own parser.
+#[test]
+fn datasets_refusals_follow_the_target() {
+    let record = with_metadata(r#"{"score":1e309}"#);
+    let deep = with_metadata(&format!("{}1{}", "[".repeat(70), "]".repeat(70)));
+    let input = format!("{record}\n{deep}\n");
+    for (target, level) in [
+        (Some("trl"), Some(tunelint::rule::Level::Error)),
+        (Some("unsloth"), Some(tunelint::rule::Level::Error)),
+        (None, Some(tunelint::rule::Level::Warning)),
+        (Some("openai"), None),
+        (Some("together"), None),
+    ] {
+        let settings = Settings {
+            target: target.map(|t| tunelint::target::lookup(t).expect("a target")),
+            ..Settings::default()
+        };
+        let (diagnostics, summary) = lint_checked(input.as_bytes(), &settings);
+        let levels: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.code == Code::J001)
+            .map(|d| d.level)
+            .collect();
+        match level {
+            Some(level) => assert_eq!(levels, [level, level], "{target:?}"),
+            None => assert_eq!(levels, [], "{target:?}"),
+        }
+        if target.is_none() {
+            assert_eq!(summary.valid, summary.examples);
+        }
+    }
+}
+
 /// Nesting that Python's `json` reads and `datasets` cannot load: Arrow refuses a schema
 /// more than 64 types deep ("Recursion level in ArrowSchema struct exceeded"), counting the
 /// record, each object and array, and the value inside (an empty array's `null`; an empty
@@ -1388,7 +1428,10 @@ fn a_number_arrow_refuses_is_j001_at_the_number_in_json_lines_only() {
 /// deepest value, in JSON Lines and in a `.json` array alike; the record is linted on.
 #[test]
 fn nesting_past_arrows_64_levels_is_j001_at_the_deepest_value() {
-    let settings = Settings::default();
+    let settings = Settings {
+        target: tunelint::target::lookup("llama-factory"),
+        ..Settings::default()
+    };
     let arrays = |n: usize, leaf: &str| format!("{}{leaf}{}", "[".repeat(n), "]".repeat(n));
     let objects = |n: usize, leaf: &str| format!("{}{leaf}{}", "{\"k\":".repeat(n), "}".repeat(n));
     for (inner, refused) in [

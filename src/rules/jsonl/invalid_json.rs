@@ -5,6 +5,8 @@ use crate::declare_rule;
 use crate::diagnostic::Span;
 use crate::json::{Document, Limit, ParseError};
 use crate::registry::Code;
+use crate::rule::Level;
+use crate::target::Loader;
 use crate::wording::quote_cut;
 
 declare_rule! {
@@ -26,7 +28,10 @@ declare_rule! {
     /// deep; and in JSON Lines a number too large for Arrow's JSON reader (`1e309`,
     /// `-1e400`: a positive exponent above 308 plus the fraction's digits), at the number (a
     /// `.json` array is read by Python's `json` when Arrow's reader fails, and loads). Such a
-    /// record is still linted, since every other reader gets its values. Two records split
+    /// record is still linted, since every other reader gets its values. These two are
+    /// errors under a target that loads with `datasets` (TRL, axolotl, LLaMA-Factory,
+    /// Unsloth), warnings without a target, and not reported under a provider that reads
+    /// each record with its own JSON parser. Two records split
     /// by a lone carriage return (`\r`, no `\n`) are one line with text after its JSON
     /// value, and the message says where the `\r` is (a file split by `\r` only is J007).
     /// In a file that is one JSON array of records, the array's own punctuation is checked
@@ -102,6 +107,14 @@ pub const ARROW_MAX_LEVEL: usize = 64;
 /// array is read by Python's `json` when Arrow's reader fails), a number Arrow's JSON reader
 /// refuses. The record is linted on: every other reader gets its values.
 pub fn check_loadable(doc: &Document<'_, '_>, lines: bool, ctx: &mut RecordContext<'_>) {
+    // Only `datasets` refuses these: an error for a trainer that loads with it, a warning
+    // without a target (the file may yet go to one), nothing for a provider that reads each
+    // record with its own JSON parser.
+    let level = match ctx.settings.target.map(|t| t.loader.value) {
+        Some(Loader::Own) => return,
+        Some(Loader::Datasets { .. } | Loader::DatasetsUnpinned { .. }) => Level::Error,
+        None => Level::Warning,
+    };
     let deepest = doc.deepest();
     if deepest.level > ARROW_MAX_LEVEL {
         let at = deepest.offset;
@@ -109,8 +122,9 @@ pub fn check_loadable(doc: &Document<'_, '_>, lines: bool, ctx: &mut RecordConte
             .chars()
             .next()
             .map_or(at, |c| at + c.len_utf8());
-        ctx.report(
+        ctx.report_capped(
             Code::J001,
+            level,
             Span::from_usize(at, end),
             format!(
                 "value nested {} levels deep (the record is level 1); Python's `json` reads it, but `datasets` fails to load the file from {ARROW_MAX_LEVEL} levels (pyarrow: \"Recursion level in ArrowSchema struct exceeded\"); store the deep value as a JSON string, or flatten it",
@@ -135,8 +149,9 @@ pub fn check_loadable(doc: &Document<'_, '_>, lines: bool, ctx: &mut RecordConte
         Ok(x) => x.to_string(),
         Err(_) => "a float".to_string(),
     };
-    ctx.report(
+    ctx.report_capped(
         Code::J001,
+        level,
         span,
         format!(
             "number {} is too large for pyarrow's JSON reader: `datasets` fails to load the file (\"Number too big to be stored in double\"), though Python's `json` reads it as {python}; write it as a string, or within the range of a 64-bit float (±1.8e308)",
