@@ -583,4 +583,10 @@ fn text_stored_as_bytes_is_s007_and_its_text_is_still_linted() {
     let d = scratch_with(&["images.parquet"]);
     let r = run(d.path(), &["--target", "trl", "images.parquet"]);
     assert!(!r.stdout.contains("S007"), "{}", r.stdout);
+    // Nor is a binary column no template renders (`source`), though it holds text: the
+    // example is valid (the column is an unknown key, S008, as a string column would be).
+    let d = scratch_with(&["binary_extra.parquet"]);
+    let r = run(d.path(), &["binary_extra.parquet"]);
+    assert!(!r.stdout.contains("S007"), "{}", r.stdout);
+    assert!(r.stdout.contains("100.0% valid"), "{}", r.stdout);
 }

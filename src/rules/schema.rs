@@ -228,9 +228,11 @@ declare_rule! {
     /// columns of one record in different forms (a list-of-messages prompt with a string
     /// completion), and an unpaired preference `label` that is not `true` or `false`. In a
     /// Parquet table, text stored as bytes (a `binary` column, pyarrow's `pa.binary()`, not
-    /// `string`): each value that is text (UTF-8 without control characters), and each value of a field formats read as
-    /// text (`content`, `text`, `prompt`, ...) whatever its bytes; the text itself is linted
-    /// as a string's would be (an email address in it is still P001).
+    /// `string`): each value of a field formats read as text (`content`, `text`, `prompt`,
+    /// ...), whatever its bytes (another column, which no template renders, is not reported);
+    /// bytes that are text (UTF-8 without control characters) are read as that text, so the
+    /// content and privacy rules see them as a string's (an email address in a message's
+    /// bytes is still P001).
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. Trainers that do accept it turn the value into text their own
@@ -529,12 +531,14 @@ pub fn check_bytes(
             if doc.kind(node) != Kind::String {
                 continue;
             }
+            // A column no format reads as text (`source`, an image's bytes) is not rendered:
+            // bytes there are no defect, and its text, if any, is still linted.
+            if !text_field {
+                continue;
+            }
             let utf8 = !doc
                 .str(node)
                 .is_some_and(|s| crate::source::is_bytes_placeholder(&s));
-            if !utf8 && !text_field {
-                continue;
-            }
             let what = if utf8 {
                 "bytes"
             } else {
