@@ -337,9 +337,11 @@ fn a_compression_suffix_its_bytes_do_not_match_is_j007_on_line_1() {
     let text = three_lines();
     fs::write(dir.path().join("zstd.jsonl.gz"), zstd(text.as_bytes())).expect("write");
     fs::write(dir.path().join("gzip.jsonl.zst"), gzip(text.as_bytes())).expect("write");
-    fs::write(dir.path().join("plain.jsonl.ZST"), &text).expect("write");
+    fs::write(dir.path().join("plain.jsonl.zst"), &text).expect("write");
     fs::write(dir.path().join("right.jsonl.gz"), gzip(text.as_bytes())).expect("write");
     fs::write(dir.path().join("right.jsonl.zst"), zstd(text.as_bytes())).expect("write");
+    // `datasets` takes the suffix in lower case only: plain text named .GZ loads as plain.
+    fs::write(dir.path().join("upper.JSONL.GZ"), &text).expect("write");
     let array = format!("[\n{GOOD},\n{BAD_ROLE}\n]\n");
     fs::write(dir.path().join("array.json.gz"), &array).expect("write");
     let (code, out, err) = stdout_of(tunelint(dir.path()).args([
@@ -349,9 +351,10 @@ fn a_compression_suffix_its_bytes_do_not_match_is_j007_on_line_1() {
         "concise",
         "zstd.jsonl.gz",
         "gzip.jsonl.zst",
-        "plain.jsonl.ZST",
+        "plain.jsonl.zst",
         "right.jsonl.gz",
         "right.jsonl.zst",
+        "upper.JSONL.GZ",
         "array.json.gz",
     ]));
     assert_eq!(code, Some(1), "{err}");
@@ -361,7 +364,7 @@ fn a_compression_suffix_its_bytes_do_not_match_is_j007_on_line_1() {
         [
             "array.json.gz:1:1: J007 file is named .gz but is not gzip-compressed: it is plain text, and loaders that pick the decompressor by the name (`datasets`, Python's `gzip.open`) fail on it; compress it with gzip, or drop .gz from its name",
             "gzip.jsonl.zst:1:1: J007 file is named .zst but is gzip-compressed, and loaders that pick the decompressor by the name (`datasets`) fail on it; rename it to .gz, or recompress it with zstd",
-            "plain.jsonl.ZST:1:1: J007 file is named .zst but is not zstd-compressed: it is plain text, and loaders that pick the decompressor by the name (`datasets`, Python's `zstandard.open`) fail on it; compress it with zstd, or drop .zst from its name",
+            "plain.jsonl.zst:1:1: J007 file is named .zst but is not zstd-compressed: it is plain text, and loaders that pick the decompressor by the name (`datasets`, Python's `zstandard.open`) fail on it; compress it with zstd, or drop .zst from its name",
             "zstd.jsonl.gz:1:1: J007 file is named .gz but is zstd-compressed, and loaders that pick the decompressor by the name (`datasets`) fail on it; rename it to .zst, or recompress it with gzip",
         ],
         "{out}"
@@ -370,9 +373,10 @@ fn a_compression_suffix_its_bytes_do_not_match_is_j007_on_line_1() {
     for name in [
         "zstd.jsonl.gz",
         "gzip.jsonl.zst",
-        "plain.jsonl.ZST",
+        "plain.jsonl.zst",
         "right.jsonl.gz",
         "right.jsonl.zst",
+        "upper.JSONL.GZ",
     ] {
         assert!(out.contains(&format!("{name}:3:22: S005")), "{name}: {out}");
     }

@@ -43,16 +43,15 @@ impl Compression {
         }
     }
 
-    /// The compression a file's name says it holds: `.gz` gzip, `.zst` zstd (any case), the
-    /// suffix by which `datasets` (through fsspec) and `gzip.open` pick a decompressor.
+    /// The compression a file's name says it holds to `datasets`: `.gz` gzip, `.zst` zstd, the
+    /// suffix by which it picks a decompressor. Lower case only: `datasets` loads plain text
+    /// named `DATA.JSONL.GZ` as plain text (the reader tells compression by the bytes in
+    /// every case).
     pub fn named(path: &std::path::Path) -> Option<Compression> {
-        let ext = path.extension()?.to_str()?;
-        if ext.eq_ignore_ascii_case("gz") {
-            Some(Compression::Gzip)
-        } else if ext.eq_ignore_ascii_case("zst") {
-            Some(Compression::Zstd)
-        } else {
-            None
+        match path.extension()?.to_str()? {
+            "gz" => Some(Compression::Gzip),
+            "zst" => Some(Compression::Zstd),
+            _ => None,
         }
     }
 

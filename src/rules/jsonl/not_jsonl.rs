@@ -34,7 +34,8 @@ declare_rule! {
     /// are not, or are compressed the other way: plain text named `.jsonl.gz` or `.json.zst`,
     /// zstd data named `.gz`. tunelint reads what the bytes are and lints the lines as
     /// usual; the finding says to compress the file or fix its name. (Compressed data named
-    /// `.jsonl` is fine: `datasets` tells it by its bytes too.) And, on row 0, a Parquet
+    /// `.jsonl` is fine: `datasets` tells it by its bytes too; so is an upper-case `.GZ`,
+    /// which `datasets` does not take for gzip.) And, on row 0, a Parquet
     /// table with a map column, or a map inside one (`list<map<string, string>>` for
     /// `messages`): its rows are linted, each map read as an object, as pyarrow reads it.
     ///
