@@ -304,7 +304,20 @@ impl Matcher {
             },
             ..key(&self.read_paths, r.file)
         });
-        for candidate in std::iter::once(key(&self.read_paths, file)).chain(related) {
+        // A line that could not be read (J004, J008) was recorded with fingerprint 0 by
+        // earlier builds: such an entry of an older baseline still accepts it.
+        let unread = matches!(
+            d.code,
+            crate::registry::Code::J004 | crate::registry::Code::J008
+        );
+        let legacy = unread.then(|| Key {
+            fingerprint: 0,
+            ..key(&self.read_paths, file)
+        });
+        for candidate in std::iter::once(key(&self.read_paths, file))
+            .chain(related)
+            .chain(legacy)
+        {
             if let Some(n) = state.remaining.get_mut(&candidate)
                 && *n > 0
             {

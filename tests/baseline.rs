@@ -648,6 +648,23 @@ fn a_baselined_line_that_is_not_utf8_counts_as_valid() {
         (Some(3), Some(3)),
         "{s}"
     );
+
+    // A baseline written by an earlier build recorded it with fingerprint 0: still accepted,
+    // and not listed as gone.
+    std::fs::write(
+        d.join("old.json"),
+        r#"{"tunelint_baseline": 1, "findings": [{"path": "data/train.jsonl", "rule": "J004", "fingerprint": "0000000000000000", "count": 1}]}"#,
+    )
+    .expect("write");
+    let out = run_as(d, "json", &["--baseline", "old.json", "data"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(0));
+    assert!(
+        out.stderr.contains("1 finding not reported") && !out.stderr.contains("no longer"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// A baseline kept in the data folder, where the walk (with `include` naming `.json` files,
