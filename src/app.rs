@@ -1418,9 +1418,11 @@ fn open_outputs(
     // a reader of the log.
     let runner_temp = std::env::var_os("RUNNER_TEMP").filter(|t| !t.is_empty());
     // A file the reader of the log can open: not one in the runner's temporary folder, nor
-    // standard output (`--sarif-file -`), which is the log itself.
+    // standard output (`--sarif-file -`), which is the log itself, nor a device or a pipe
+    // (`/dev/stdout`, `/dev/null`).
     let readable = |p: &&PathBuf| {
         !crate::output::is_stdout(p)
+            && !std::fs::metadata(p).is_ok_and(|m| !m.is_file())
             && runner_temp
                 .as_ref()
                 .is_none_or(|t| !p.starts_with(Path::new(t)))

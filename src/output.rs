@@ -31,7 +31,7 @@ pub enum OutputError {
         "standard output is {what}; tunelint never writes over its input (send the output elsewhere, or write it with -o FILE)"
     )]
     StdoutIsInput { what: String },
-    #[error("{option} - and {other} both write to standard output; give one of them a file")]
+    #[error("{option} and {other} both write to standard output; give one of them a file")]
     BothStdout { option: String, other: String },
     #[error("cannot write {path}: {reason}")]
     Io { path: String, reason: String },
@@ -164,13 +164,16 @@ impl Inputs {
 
 /// Checks that no two outputs name the same file: two writers would interleave.
 pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
+    // `-`, or a name for the file or pipe standard output is (`/dev/stdout`): two of them
+    // would interleave two documents in one stream.
+    let stdout = |p: &Path| is_stdout(p) || is_standard_output(p);
     for (i, (option, path)) in outputs.iter().enumerate() {
         for (other, other_path) in &outputs[..i] {
-            if is_stdout(path) || is_stdout(other_path) {
-                if is_stdout(path) && is_stdout(other_path) {
+            if stdout(path) || stdout(other_path) {
+                if stdout(path) && stdout(other_path) {
                     return Err(OutputError::BothStdout {
-                        option: (*option).to_owned(),
-                        other: format!("{other} -"),
+                        option: format!("{option} {}", path.display()),
+                        other: format!("{other} {}", other_path.display()),
                     });
                 }
                 continue;

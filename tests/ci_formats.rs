@@ -384,6 +384,33 @@ fn one_run_writes_every_extra_file() {
         ),
         "{annotations}"
     );
+    // `/dev/stdout` is standard output as `-` is: two documents in one stream are refused.
+    let out = tunelint(dir.path())
+        .args([
+            "--format",
+            "github",
+            "-o",
+            "/dev/stdout",
+            "--sarif-file",
+            "-",
+            "data",
+        ])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr
+            .contains("--sarif-file - and --output-file /dev/stdout both write to standard output"),
+        "{stderr}"
+    );
+    // Nor a device: `/dev/null` is nowhere to look.
+    let (_, stdout) =
+        run(tunelint(dir.path()).args(["--format", "github", "--sarif-file", "/dev/null", "data"]));
+    assert!(
+        stdout.ends_with("for the full list\n") && !stdout.contains("/dev/null"),
+        "{stdout}"
+    );
 
     let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF written"));
     assert_eq!(results(&log).len(), 13);
