@@ -317,6 +317,37 @@ fn a_benchmark_that_is_no_file_says_what_it_is() {
     }
 }
 
+/// A glob written as an absolute path finds the benchmark as the same path without a
+/// wildcard does (it was matched against the path from the config file, and found nothing).
+#[test]
+fn an_absolute_glob_names_benchmarks_too() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let question = "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether in April and May?";
+    std::fs::create_dir(tmp.path().join("evals")).expect("mkdir");
+    std::fs::write(
+        tmp.path().join("evals/test.jsonl"),
+        record(question, "72") + "\n",
+    )
+    .expect("benchmark");
+    std::fs::write(
+        tmp.path().join("train.jsonl"),
+        record(question, "Natalia sold 48 + 24 = 72 clips.") + "\n",
+    )
+    .expect("data");
+    let root = std::fs::canonicalize(tmp.path()).expect("canonical");
+    std::fs::write(
+        tmp.path().join("tunelint.toml"),
+        format!(
+            "[contamination]\nbenchmarks = [{:?}]\nbuiltins = false\n",
+            format!("{}/evals/*.jsonl", root.display())
+        ),
+    )
+    .expect("config");
+    let found = d004(tmp.path(), &["train.jsonl"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("evals/test.jsonl"), "{found:?}");
+}
+
 #[test]
 fn a_benchmark_that_matches_nothing_is_a_config_error() {
     let tmp = tempfile::tempdir().expect("tempdir");

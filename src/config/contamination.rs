@@ -103,12 +103,16 @@ fn expand(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            // An absolute pattern is matched against the whole path, a relative one against
+            // the path from the config file's folder.
+            let matched = if Path::new(pattern).is_absolute() {
+                glob.is_match(&path)
+            } else {
+                path.strip_prefix(root).is_ok_and(|rel| glob.is_match(rel))
+            };
             if kind.is_dir() {
                 stack.push(path);
-            } else if let Ok(rel) = path.strip_prefix(root)
-                && glob.is_match(rel)
-                && path.is_file()
-            {
+            } else if matched && path.is_file() {
                 found.push(path);
             }
         }
