@@ -1928,6 +1928,22 @@ fn a_preference_input_ending_on_the_assistant_is_named_as_such() {
         "{out}"
     );
     assert!(!out.contains("in a row"), "{out}");
+    // A user message as the preferred output is S005 alone: no "no assistant message", no
+    // "two user messages in a row" on top of it.
+    let user = r#"{"input": {"messages": [{"role": "user", "content": "How do I export my data?"}]}, "preferred_output": [{"role": "user", "content": "Open Settings, Privacy, and choose Export."}], "non_preferred_output": [{"role": "assistant", "content": "You cannot do that."}]}"#;
+    let (code, out) = check(&[user], &["--select", "S,O"]);
+    assert_eq!(code, 1, "{out}");
+    let found: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("data.jsonl:"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "data.jsonl:1:114: S005 \"preferred_output\" holds a user message; expected an assistant message"
+        ],
+        "{out}"
+    );
 }
 
 /// Together's vision "Instruction format" (https://docs.together.ai/docs/fine-tuning/vision):

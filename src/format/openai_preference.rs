@@ -120,7 +120,8 @@ pub fn normalize<'s>(
     Some(conv)
 }
 
-/// An output is an array holding exactly one assistant message.
+/// An output is an array holding exactly one assistant message; whether it was read as the
+/// assistant's (a message of another role is S005, and the order rules leave it be).
 fn read_output<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
@@ -143,6 +144,7 @@ fn read_output<'s>(
             ),
         );
     }
+    let mut answers = true;
     for m in &conv.messages[before..] {
         if m.role != Role::Assistant && m.role != Role::Unknown {
             ctx.report(
@@ -153,9 +155,12 @@ fn read_output<'s>(
                     with_article(m.role.as_str())
                 ),
             );
+            answers = false;
         }
     }
-    true
+    // An output that is not the assistant's is S005's: the order rules would only add that
+    // the conversation has no answer and ends on the user.
+    answers
 }
 
 /// S002, a warning, under a target whose preference examples are one turn (Fireworks: "We currently only
