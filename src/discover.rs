@@ -252,6 +252,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         }
     }
     registries.extend(nearby);
+    special.sort();
     if let Some(note) = special_note(&special) {
         notes.push(note);
     }
@@ -277,24 +278,26 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
 fn special_note(special: &[PathBuf]) -> Option<String> {
     let first = special.first()?;
     #[cfg(unix)]
-    let what = {
+    let (what, fifo) = {
         use std::os::unix::fs::FileTypeExt;
         match std::fs::metadata(first).map(|m| m.file_type()) {
-            Ok(t) if t.is_fifo() => "a FIFO",
-            Ok(t) if t.is_socket() => "a socket",
-            Ok(t) if t.is_block_device() || t.is_char_device() => "a device",
-            _ => "not a regular file",
+            Ok(t) if t.is_fifo() => ("a FIFO", true),
+            Ok(t) if t.is_socket() => ("a socket", false),
+            Ok(t) if t.is_block_device() || t.is_char_device() => ("a device", false),
+            _ => ("not a regular file", false),
         }
     };
     #[cfg(not(unix))]
-    let what = "not a regular file";
+    let (what, fifo) = ("not a regular file", false);
     let more = match special.len() {
         1 => String::new(),
-        2 => " (and 1 more)".into(),
-        n => format!(" (and {} more)", n - 1),
+        2 => " and 1 more that is not a regular file".into(),
+        n => format!(" and {} more that are not regular files", n - 1),
     };
+    // A FIFO named on the command line is read (a pipe of JSONL); a socket or a device is not.
+    let advice = if fifo { "; name it to read it" } else { "" };
     Some(format!(
-        "skipped {}{more}: {what}, which a folder's walk does not read (it could block); name it to read it",
+        "skipped {} ({what}){more}: a folder's walk reads only regular files{advice}",
         first.display()
     ))
 }
@@ -547,10 +550,10 @@ fn holds_records(path: &Path) -> bool {
 }
 
 /// Whether text that starts with `{` is JSON Lines of records: its first line is one whole
-/// JSON object, and either it has a key a record format reads ([`DATA_KEYS`]) or the next
-/// line that is not blank is an object too. A one-line configuration
-/// (`{"compilerOptions":{}}`, a minified `package.json`) has neither; a pretty-printed
-/// object's first line is not a whole object.
+/// JSON object with a key a record format reads ([`DATA_KEYS`]), and the next line that is
+/// not blank is an object too. A one-line configuration (`{"compilerOptions":{}}`, a
+/// minified `package.json`, a request body) is one line; a log of objects has no record key;
+/// a pretty-printed object's first line is not a whole object.
 fn json_lines_of_records(mut text: impl std::io::BufRead) -> bool {
     let Some((first, whole)) = line_of(&mut text) else {
         return true;
@@ -562,8 +565,11 @@ fn json_lines_of_records(mut text: impl std::io::BufRead) -> bool {
     let Some(keys) = object_keys(&first) else {
         return false;
     };
-    if keys.iter().any(|k| DATA_KEYS.contains(&k.as_str())) {
-        return true;
+    // A key a record format is detected by, and a second object line: one object alone is
+    // as likely a request body (`{"model": ..., "messages": [...]}`) or a minified
+    // configuration with a `text` key, and lines of objects without such a key are a log.
+    if !keys.iter().any(|k| DATA_KEYS.contains(&k.as_str())) {
+        return false;
     }
     loop {
         match line_of(&mut text) {

@@ -2231,7 +2231,9 @@ fn a_pipe_a_walk_skips_is_named() {
     );
     assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains("skipped d/pipe.jsonl: a FIFO, which a folder's walk does not read"),
+        stderr.contains(
+            "skipped d/pipe.jsonl (a FIFO): a folder's walk reads only regular files; name it to read it"
+        ),
         "{stderr}"
     );
     // Beside a file: the file is linted, the pipe named, not waited for.
@@ -2243,7 +2245,31 @@ fn a_pipe_a_walk_skips_is_named() {
     );
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(heads(&stdout), ["d/train.jsonl:2:22: S005"]);
-    assert!(stderr.contains("skipped d/pipe.jsonl: a FIFO"), "{stderr}");
+    assert!(stderr.contains("skipped d/pipe.jsonl (a FIFO)"), "{stderr}");
+    // A socket beside it is counted, not called a FIFO; alone, it is not said to be readable.
+    let _socket =
+        std::os::unix::net::UnixListener::bind(dir.path().join("d/sock.jsonl")).expect("a socket");
+    let (_, _, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args(["--format", "concise", "d"])
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    assert!(
+        stderr.contains("skipped d/pipe.jsonl (a FIFO) and 1 more that is not a regular file:"),
+        "{stderr}"
+    );
+    fs::remove_file(dir.path().join("d/pipe.jsonl")).expect("rm");
+    let (_, _, stderr) = stdout_of(
+        tunelint(dir.path())
+            .args(["--format", "concise", "d"])
+            .timeout(std::time::Duration::from_secs(30)),
+    );
+    assert!(
+        stderr.contains(
+            "skipped d/sock.jsonl (a socket): a folder's walk reads only regular files\n"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -3140,7 +3166,7 @@ fn a_walk_follows_links_only_to_files() {
     // The pipe is not read, and a note names it.
     assert!(!stdout.contains("pipe"), "{stdout}");
     assert!(
-        stderr.contains("skipped data/pipe.jsonl: a FIFO"),
+        stderr.contains("skipped data/pipe.jsonl (a FIFO)"),
         "{stderr}"
     );
 }
@@ -3361,7 +3387,8 @@ fn usage_errors_say_what_to_do() {
 
 /// The pre-commit hook's `--json-records-only` lints a `.json` file of JSON Lines records
 /// (`datasets` loads one from a `.json` name) as it lints a `.json` array of records, and
-/// still skips a configuration file, pretty-printed or minified on one line.
+/// still skips a configuration file, pretty-printed or minified on one line, a request body
+/// on one line and a log of objects.
 #[test]
 fn json_records_only_lints_json_lines_saved_as_json() {
     let dir = tempdir();
@@ -3394,11 +3421,24 @@ fn json_records_only_lints_json_lines_saved_as_json() {
         );
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert_eq!(heads(&stdout), ["train.json:2:22: S005"]);
-    let (code, stdout, stderr) = stdout_of(
-        tunelint(d)
-            .args(hook)
-            .args(["package.json", "tsconfig.json"]),
+    // One object on one line is a request body or a configuration, whatever its keys, and
+    // lines of objects without a record format's key are a log: both are skipped.
+    write(
+        d,
+        "request.json",
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}\n",
     );
+    write(
+        d,
+        "events.json",
+        "{\"level\":\"info\",\"msg\":\"started\"}\n{\"level\":\"warn\",\"msg\":\"slow\"}\n",
+    );
+    let (code, stdout, stderr) = stdout_of(tunelint(d).args(hook).args([
+        "package.json",
+        "tsconfig.json",
+        "request.json",
+        "events.json",
+    ]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(
         stderr,
