@@ -787,16 +787,25 @@ mod tests {
             write("pkg.json.gz", &gzip(b"{\"name\": \"x\"}")),
             write("empty.JSON.gz", &gzip(b"[]")),
             write("data.json.gz", &gzip(b"[{\"messages\": []}]")),
-            // JSON Lines saved as .json, which `datasets` loads as it loads a .jsonl file: by
-            // a record format's key, or by a second line that is an object too.
+            // JSON Lines saved as .json, which `datasets` loads as it loads a .jsonl file: a
+            // record format's key on the first line, and a second line that is an object.
             write(
                 "jsonl.json",
                 b"{\"messages\": [{\"role\": \"bot\"}]}\n{\"messages\": []}\n",
             ),
+            write(
+                "pairs.json",
+                b"\xEF\xBB\xBF{\"prompt\": \"a\", \"completion\": \"b\"}\r\n{\"prompt\": \"c\"}\r\n",
+            ),
+            write("spaced.json", b"{\"text\": \"a\"}\n\n   \n{\"text\": \"b\"}\n"),
+            write(
+                "lines.json.gz",
+                &gzip(b"{\"prompt\": \"a\", \"completion\": \"b\"}\n{\"prompt\": \"c\"}\n"),
+            ),
+            // One object on one line, even with a record's key, is a request body or a
+            // configuration; lines of objects without one are a log.
             write("one.json", b"\xEF\xBB\xBF {\"text\": \"a whole record\"}"),
-            write("pairs.json", b"{\"id\": 1, \"q\": \"a\"}\r\n{\"id\": 2}\r\n"),
-            write("spaced.json", b"{\"id\": 1}\n\n   \n{\"id\": 2}\n"),
-            write("lines.json.gz", &gzip(b"{\"prompt\": \"a\", \"completion\": \"b\"}\n")),
+            write("log.json", b"{\"id\": 1, \"q\": \"a\"}\r\n{\"id\": 2}\r\n"),
             // One object on one line is a minified configuration, without a record's key.
             write("tsmin.json", b"{\"compilerOptions\":{\"strict\":true}}\n"),
             write(
@@ -841,7 +850,6 @@ mod tests {
                 "data.json.gz",
                 "jsonl.json",
                 "lines.json.gz",
-                "one.json",
                 "pairs.json",
                 "spaced.json",
                 "train.json",
@@ -864,6 +872,8 @@ mod tests {
                 "fixtures.json",
                 "pkg.json.gz",
                 "empty.JSON.gz",
+                "one.json",
+                "log.json",
                 "tsmin.json",
                 "pkgmin.json",
                 "manifest.json",
@@ -872,7 +882,7 @@ mod tests {
             ]
         );
         // Without the option a named file is always read.
-        assert_eq!(run(false).found.len(), 24);
+        assert_eq!(run(false).found.len(), 25);
     }
 
     fn gzip(text: &[u8]) -> Vec<u8> {
