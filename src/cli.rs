@@ -219,15 +219,15 @@ pub struct CheckArgs {
     pub warn: Vec<String>,
 
     /// Gate: fail when fewer than N% of examples are valid [config: gates.min_valid_pct; default 100]
-    #[arg(long, value_name = "N", value_parser = percent)]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = percent)]
     pub min_valid_pct: Option<f64>,
 
     /// Gate: fail above N duplicates, or N% of examples ("1%") [config: gates.max_duplicates; default 0]
-    #[arg(long, value_name = "N")]
+    #[arg(allow_negative_numbers = true, long, value_name = "N")]
     pub max_duplicates: Option<Threshold>,
 
     /// Gate: fail above N warnings [config: gates.max_warnings; default unlimited]
-    #[arg(long, value_name = "N", value_parser = warning_count)]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = warning_count)]
     pub max_warnings: Option<u64>,
 
     /// Exit 0 even when a gate fails (errors that stop linting still exit 2)
@@ -243,7 +243,7 @@ pub struct CheckArgs {
     pub color: ColorChoice,
 
     /// Worker threads, 1 to 256 [default: number of CPUs]
-    #[arg(long, short = 'j', value_name = "N", value_parser = jobs)]
+    #[arg(allow_negative_numbers = true, long, short = 'j', value_name = "N", value_parser = jobs)]
     pub jobs: Option<u16>,
 
     /// Print diagnostics only, no summary (a run that fails with none says why on stderr)
@@ -330,7 +330,7 @@ pub struct DedupeArgs {
     pub force: bool,
 
     /// Similarity at or above which two examples are near duplicates [config: dedup.threshold; default 0.85]
-    #[arg(long, value_name = "T", value_parser = similarity)]
+    #[arg(allow_negative_numbers = true, long, value_name = "T", value_parser = similarity)]
     pub threshold: Option<f64>,
 
     /// Use this configuration file instead of discovering one
@@ -367,11 +367,11 @@ pub struct SampleArgs {
     pub paths: Vec<PathBuf>,
 
     /// How many examples, in all
-    #[arg(short = 'n', long = "count", value_name = "N", default_value_t = 20, value_parser = example_count)]
+    #[arg(allow_negative_numbers = true, short = 'n', long = "count", value_name = "N", default_value_t = 20, value_parser = example_count)]
     pub n: u64,
 
     /// The seed: the same files and seed give the same sample on any machine
-    #[arg(long, value_name = "S", default_value_t = 0, value_parser = seed)]
+    #[arg(allow_negative_numbers = true, long, value_name = "S", default_value_t = 0, value_parser = seed)]
     pub seed: u64,
 
     /// Stratify: an equal share of the sample from each category (the rest from the larger
@@ -384,7 +384,7 @@ pub struct SampleArgs {
     pub format: SampleFormat,
 
     /// Wrap the text at this many columns, 24 or more (text format)
-    #[arg(long, value_name = "COLUMNS", default_value_t = 100, value_parser = columns)]
+    #[arg(allow_negative_numbers = true, long, value_name = "COLUMNS", default_value_t = 100, value_parser = columns)]
     pub width: usize,
 
     /// Use this configuration file instead of discovering one

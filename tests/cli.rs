@@ -3453,7 +3453,16 @@ fn numeric_options_say_what_they_expect() {
     let dir = tempdir();
     let d = dir.path();
     write(d, "train.jsonl", &format!("{}\n", good(0)));
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 12] = [
+        // A negative value after a space is the option's value, not an unknown flag.
+        (
+            &["--max-warnings", "-1", "train.jsonl"],
+            "invalid value '-1' for '--max-warnings <N>': expected a whole number of warnings such as 0 or 100",
+        ),
+        (
+            &["sample", "-n", "-3", "train.jsonl"],
+            "invalid value '-3' for '--count <N>': expected a whole number of examples",
+        ),
         (
             &["--max-warnings", "1.5", "train.jsonl"],
             "invalid value '1.5' for '--max-warnings <N>': expected a whole number of warnings such as 0 or 100",
