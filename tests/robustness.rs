@@ -1518,6 +1518,22 @@ fn a_stray_nul_byte_early_is_j001_on_its_line_not_a_binary_file() {
         );
         assert_eq!((summary.examples, summary.valid), (100, 99));
     }
+    // At the file's first or second byte: not UTF-16 (a NUL in every other byte is).
+    for nul_at in [0, 1] {
+        let mut input = (lines.join("\n") + "\n").into_bytes();
+        input.insert(nul_at, 0);
+        let (diagnostics, summary) = lint_checked(&input, &settings);
+        let found: Vec<_> = without_duplicates(&diagnostics)
+            .iter()
+            .map(|d| (d.location.line, d.code.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(1, "J001")],
+            "NUL at byte {nul_at}: {diagnostics:?}"
+        );
+        assert_eq!((summary.examples, summary.valid), (100, 99));
+    }
     // Binary: many NULs, or bytes that are not UTF-8 around one.
     for binary in [
         vec![0u8; 9000],

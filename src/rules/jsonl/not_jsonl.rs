@@ -346,9 +346,14 @@ fn wide_encoding(head: &[u8]) -> Option<(&'static str, ByteOrder, bool)> {
             .count()
     };
     let (even, odd) = (zeros(0), zeros(1));
+    // At least half of the high bytes: one stray NUL near the start of a UTF-8 line is J001
+    // on that line, not an encoding.
+    let half = head.len() / 2;
     match head {
-        [a, 0, ..] if *a != 0 && even * 8 < odd => Some(("UTF-16", Little, false)),
-        [0, b, ..] if *b != 0 && odd * 8 < even => Some(("UTF-16", Big, false)),
+        [a, 0, ..] if *a != 0 && even * 8 < odd && odd * 2 >= half => {
+            Some(("UTF-16", Little, false))
+        }
+        [0, b, ..] if *b != 0 && odd * 8 < even && even * 2 >= half => Some(("UTF-16", Big, false)),
         _ => None,
     }
 }
