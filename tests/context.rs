@@ -231,6 +231,25 @@ fn every_summary_says_how_many_examples_were_read_as_context() {
     let plain = run(d, &["--isolated", "--format", "json", STAGED]);
     let doc: serde_json::Value = serde_json::from_str(&plain.stdout).expect("json");
     assert!(doc["summary"].get("context").is_none(), "{}", plain.stdout);
+
+    // A dataset of one file has no context: no "also read 0 examples of 0 files".
+    write_lines(
+        d,
+        "solo/train.jsonl",
+        &[chat("Hi there, friend.", "Hello!")],
+    );
+    let alone = run(
+        d,
+        &[
+            "--isolated",
+            "--format",
+            "concise",
+            "--context",
+            "dataset",
+            "solo/train.jsonl",
+        ],
+    );
+    assert!(!alone.stdout.contains("also read"), "{}", alone.stdout);
 }
 
 #[test]

@@ -42,7 +42,10 @@ pub fn one_line(summary: &RunSummary<'_>) -> String {
 /// datasets: duplicates and leaks judged against them, nothing reported on them)`.
 pub fn notes(summary: &RunSummary<'_>) -> Vec<String> {
     let mut notes = Vec::new();
-    if let Some(c) = summary.context {
+    // Nothing besides the named files (a dataset of one file): nothing to say.
+    if let Some(c) = summary.context
+        && c.files > 0
+    {
         notes.push(format!(
             "also read {} of {} as context (the rest of their datasets: duplicates and leaks judged against them, nothing reported on them)",
             plural(c.examples, "example"),
