@@ -1899,6 +1899,41 @@ fn fireworks_preference_examples_are_one_turn() {
     }
 }
 
+/// The Nova SDK's validator rejects a `toolUse` calling a tool its `toolConfig` does not
+/// define: S010 on the name, naming the tools it does define. A call to a defined tool, or a
+/// record without `toolConfig`, is not reported.
+#[test]
+fn a_nova_tool_call_must_name_a_tool_of_its_tool_config() {
+    let record = |called: &str, config: bool| {
+        let mut r = serde_json::json!({
+            "schemaVersion": "bedrock-conversation-2024",
+            "messages": [
+                {"role": "user", "content": [{"text": "What is the weather in Paris?"}]},
+                {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": called, "input": {"city": "Paris"}}}]},
+                {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": "18 degrees"}]}}]},
+                {"role": "assistant", "content": [{"text": "It is 18 degrees in Paris."}]}
+            ]
+        });
+        if config {
+            r["toolConfig"] = serde_json::json!({"tools": [{"toolSpec": {"name": "get_weather", "description": "Weather by city", "inputSchema": {"json": {"type": "object"}}}}]});
+        }
+        r.to_string()
+    };
+    let args = ["--target", "bedrock-nova", "--select", "S"];
+    let (code, out) = check(&[&record("get_forecast", true)], &args);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            " S010 toolUse calls \"get_forecast\", which \"toolConfig\" does not define (it defines \"get_weather\"); Bedrock Nova rejects a call to a tool not in \"toolConfig\".\"tools\""
+        ),
+        "{out}"
+    );
+    for (called, config) in [("get_weather", true), ("get_forecast", false)] {
+        let (code, out) = check(&[&record(called, config)], &args);
+        assert_eq!((code, out.contains("S010")), (0, false), "{called}: {out}");
+    }
+}
+
 /// A preference `input` that ends on the assistant's turn: together-python's `check_file`
 /// fails it ("The last message in the input conversation must not be from the assistant"),
 /// and O006 says that, not "two assistant messages in a row, merge them". A second preferred

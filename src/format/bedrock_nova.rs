@@ -47,6 +47,7 @@ pub fn normalize<'s>(
 ) -> Option<Conversation<'s>> {
     let root = doc.root();
     let (mut system, mut messages, mut tools) = (None, None, None);
+    let mut defined: Option<Vec<Cow<'s, str>>> = None;
     if foreign_record(doc, root, KEYS) {
         missing_key(doc, root, "messages", FormatChoice::BedrockNova, ctx);
         return None;
@@ -70,6 +71,7 @@ pub fn normalize<'s>(
             "toolConfig" => {
                 if doc.kind(value) == Kind::Object {
                     tools = Some(doc.span(value));
+                    defined = Some(tool_names(doc, value));
                 } else {
                     ctx.report(
                         Code::S010,
@@ -116,7 +118,58 @@ pub fn normalize<'s>(
     }
     check_first_turn(&conv, first, "Bedrock Nova", ctx);
     check_tool_pairing(&conv, ctx);
+    if let Some(defined) = &defined {
+        check_tools_defined(&conv, defined, ctx);
+    }
     Some(conv)
+}
+
+/// The names of the tools `toolConfig` defines: `tools[].toolSpec.name`.
+fn tool_names<'s>(doc: &Document<'_, 's>, config: NodeId) -> Vec<Cow<'s, str>> {
+    let Some(list) = doc
+        .get(config, "tools")
+        .filter(|t| doc.kind(*t) == Kind::Array)
+    else {
+        return Vec::new();
+    };
+    doc.elements(list)
+        .filter_map(|t| doc.get(t, "toolSpec"))
+        .filter_map(|spec| doc.get(spec, "name"))
+        .filter_map(|name| doc.str(name))
+        .collect()
+}
+
+/// A `toolUse` that calls a tool `toolConfig` does not define: the Nova SDK's validator
+/// rejects the record (and the model would learn to call a tool it was never given).
+fn check_tools_defined(
+    conv: &Conversation<'_>,
+    defined: &[Cow<'_, str>],
+    ctx: &mut RecordContext<'_>,
+) {
+    for call in conv.messages.iter().flat_map(|m| &m.tool_calls) {
+        let Some(name) = &call.name else { continue };
+        if !defined.contains(&name.value) {
+            ctx.report(
+                Code::S010,
+                name.span,
+                format!(
+                    "toolUse calls {}, which \"toolConfig\" does not define{}; Bedrock Nova rejects a call to a tool not in \"toolConfig\".\"tools\"",
+                    crate::wording::quote(&name.value),
+                    match defined.len() {
+                        0 => " (it defines none)".to_string(),
+                        _ => format!(
+                            " (it defines {})",
+                            defined
+                                .iter()
+                                .map(|n| crate::wording::quote(n))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    }
+                ),
+            );
+        }
+    }
 }
 
 /// `"system": [{"text": str}, ...]` as one system message.

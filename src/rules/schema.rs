@@ -341,7 +341,9 @@ declare_rule! {
     /// `{"order_id": "A-1042"}`, `"[\"A-1042\"]"` or `"A-1042"`); two calls with one id in
     /// one message. Also `tool_calls` or `function_call` on a message that is not the
     /// assistant's, a malformed `tools` (or deprecated `functions`) definition, and a
-    /// `parallel_tool_calls` that is not a boolean.
+    /// `parallel_tool_calls` that is not a boolean. In a Bedrock Nova record, a `toolUse`
+    /// that calls a tool its `toolConfig` does not define (the Nova SDK's validator rejects
+    /// the record).
     ///
     /// Under a target that hands tool calls to the model's chat template (`trl`, `axolotl`,
     /// `unsloth`), and without a target (where only what holds for every target is checked),
