@@ -166,11 +166,11 @@ impl Inputs {
 pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
     // `-`, or a name for the file or pipe standard output is (`/dev/stdout`): two of them
     // would interleave two documents in one stream.
-    let stdout = |p: &Path| is_stdout(p) || is_standard_output(p);
     for (i, (option, path)) in outputs.iter().enumerate() {
         for (other, other_path) in &outputs[..i] {
-            if stdout(path) || stdout(other_path) {
-                if stdout(path) && stdout(other_path) {
+            let (a, b) = (is_standard_output(path), is_standard_output(other_path));
+            if a || b {
+                if a && b {
                     return Err(OutputError::BothStdout {
                         option: format!("{option} {}", path.display()),
                         other: format!("{other} {}", other_path.display()),
