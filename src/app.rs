@@ -1206,7 +1206,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         report_baseline(&args, outcome, baseline_out)?;
     }
     for (f, e) in &unreadable {
-        crate::say!("tunelint: error: {}: could not be read: {e}", f.display);
+        // The path masked as in every other error (a key pasted into a folder's name).
+        crate::say!(
+            "tunelint: error: {}: could not be read: {e}",
+            crate::wording::mask_secrets(&f.display)
+        );
     }
     // `--quiet` keeps standard output to the diagnostics (the text formats leave the summary
     // out); a run that fails with no diagnostic to explain it (files without examples) still

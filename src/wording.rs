@@ -35,6 +35,13 @@ pub fn mask_secrets(text: &str) -> String {
     crate::pii::mask_secrets(text)
 }
 
+/// Why a file could not be read, as every output shows it: a library's reason may quote
+/// the data (a cell, a column's name), so secrets and personal details are masked, unseen
+/// characters escaped, and it is cut to 300 characters.
+pub fn unread_reason(text: &str) -> String {
+    escape_invisible(&shorten(&masked_prefix(text), 300))
+}
+
 /// Zero-width, reordering (bidi: the overrides, isolates and marks, Arabic's letter mark),
 /// line- and paragraph-separator and byte-order-mark characters: shown as `\u` escapes
 /// wherever a message quotes data, and never written as they are to a terminal, a log or a
@@ -159,6 +166,18 @@ pub fn describe(doc: &Document<'_, '_>, node: NodeId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A library's reason for an unreadable file may quote the data: a key in it is masked
+    /// and a long reason cut.
+    #[test]
+    fn unread_reasons_are_masked_and_cut() {
+        let reason = unread_reason(
+            "column `sk-proj-Q7vX2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eU7iW4` is compressed with lzo",
+        );
+        assert!(reason.starts_with("column `sk-p****"), "{reason}");
+        assert!(!reason.contains("Q7vX2mK9"), "{reason}");
+        assert_eq!(unread_reason(&"x".repeat(1000)).chars().count(), 300);
+    }
 
     #[test]
     fn counted_separates_thousands() {

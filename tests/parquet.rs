@@ -275,6 +275,36 @@ fn a_table_that_cannot_be_read_is_an_error_that_says_why() {
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
 
+/// A string cell that is not UTF-8 stops the table; the library's reason lists the cell's
+/// bytes (twice), which would print the key it holds in every output. The reason says what
+/// is wrong instead, and a key in a reason (a column's name) is masked like any other.
+#[test]
+fn an_unreadable_cell_is_not_quoted_in_the_reason() {
+    let key = "sk-proj-Q7vX2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eU7iW4";
+    let as_bytes: Vec<String> = key.bytes().map(|b| b.to_string()).collect();
+    let as_bytes = as_bytes.join(", ");
+    let d = scratch_with(&["bad_utf8.parquet"]);
+    for format in ["concise", "json", "sarif", "markdown", "html"] {
+        let r = run(
+            d.path(),
+            &["--format", format, "--color", "never", "bad_utf8.parquet"],
+        );
+        assert_eq!(r.code, Some(2), "{format}: {}", r.stderr);
+        for out in [&r.stdout, &r.stderr] {
+            assert!(!out.contains(&key[8..20]), "{format}: {out}");
+            assert!(!out.contains(&as_bytes[..40]), "{format}: {out}");
+        }
+    }
+    let r = run(d.path(), &["bad_utf8.parquet"]);
+    assert!(
+        r.stderr.contains(
+            "bad_utf8.parquet: could not be read: the Parquet table cannot be read from row 0 on (a string value is not valid UTF-8)"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn diff_base_judges_only_the_rows_added_since_the_base() {
     let d = scratch_with(&["chat.parquet"]);

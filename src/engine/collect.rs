@@ -130,8 +130,8 @@ impl<'a, 's> Collector<'a, 's> {
                 if item.format.is_some() {
                     summary.format = item.format;
                 }
-                if item.io_error.is_some() {
-                    summary.io_error = item.io_error.clone();
+                if let Some(reason) = &item.io_error {
+                    summary.io_error = Some(crate::wording::unread_reason(reason));
                 }
                 if item.tokens.examples() > 0 {
                     summary

@@ -51,7 +51,7 @@ pub fn unreadable_rows(e: &io::Error) -> bool {
 fn unreadable(e: impl std::fmt::Display) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
-        format!("not a readable Parquet table ({e})"),
+        format!("not a readable Parquet table ({})", library_error(&e)),
     )
 }
 
@@ -309,8 +309,9 @@ impl RowsAsLines {
             }
             Some(Err(e)) => {
                 let reason = format!(
-                    "the Parquet table cannot be read from row {} on ({e})",
-                    self.written
+                    "the Parquet table cannot be read from row {} on ({})",
+                    self.written,
+                    library_error(&e)
                 );
                 self.failed = Some(reason.clone());
                 Err(io::Error::new(
@@ -473,6 +474,20 @@ fn write_float(x: f64, out: &mut Vec<u8>) {
 
 fn write_str(s: &str, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// The Parquet library's reason in the report's words: a string value that is not UTF-8 is
+/// said so, without the bytes the library lists (the whole value, twice: a cell of megabytes,
+/// or a key the data holds, would be printed); any other list of bytes is cut off.
+fn library_error(e: impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    if text.contains("as String. Bytes: [") {
+        return "a string value is not valid UTF-8".into();
+    }
+    match text.find(" Bytes: [") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
 }
 
 #[cfg(test)]
