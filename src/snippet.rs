@@ -51,6 +51,29 @@ impl Snippet {
         self.text.replace_range(self.label.clone(), &masked);
         self.label.end = end;
     }
+
+    /// Hides the runs of key-like characters that could be a piece of a secret, for a line
+    /// that is not JSON: a record broken by raw line breaks puts a PEM body's lines, or the
+    /// halves of a key, on lines of their own, where no detector recognises them
+    /// ([`crate::pii::line_pieces`]; one `*` a character, so columns still line up).
+    pub fn hide_key_pieces(&mut self) {
+        let chars: Vec<char> = self.text.chars().collect();
+        // A `…` where the line was cropped is no part of it.
+        let start = usize::from(chars.first() == Some(&'…'));
+        let end = chars.len() - usize::from(chars.len() > start && chars.last() == Some(&'…'));
+        let pieces = crate::pii::line_pieces(&chars[start..end]);
+        if pieces.is_empty() {
+            return;
+        }
+        let mut hidden = chars;
+        for run in pieces {
+            // Key-like characters are ASCII: byte offsets (the label's) do not move.
+            hidden[start + run.start..start + run.end]
+                .iter_mut()
+                .for_each(|c| *c = '*');
+        }
+        self.text = hidden.into_iter().collect();
+    }
 }
 
 /// Re-reads lines of files, keeping the last file open.
@@ -344,6 +367,39 @@ mod tests {
         let s = from_text(&long, &loc);
         assert!(s.text.starts_with('…'));
         assert_eq!(s.first_column, 100);
+    }
+
+    /// A record broken by raw line breaks: the lines of a PEM body, and the halves of a key,
+    /// are lines of their own that no detector recognises; their key-like runs are hidden,
+    /// a PEM header's words and plain words are not.
+    #[test]
+    fn lines_that_are_not_json_hide_pieces_of_keys() {
+        let shown = |line: &str| {
+            let loc = Location::in_line(0, 1, 0, line, Span::new(0, 1));
+            let mut s = from_text(line, &loc);
+            s.hide_key_pieces();
+            s.text
+        };
+        assert_eq!(
+            shown("-----BEGIN RSA PRIVATE KEY-----"),
+            "-----BEGIN RSA PRIVATE KEY-----"
+        );
+        assert_eq!(
+            shown("MIIEWaXH6K2+tyLBhhOhg9uhkxiiEZpFfk1OHAOEHYqM"),
+            "*".repeat(44)
+        );
+        assert_eq!(
+            shown(r#"{"role": "user", "content": "use sk-proj-9Wvgfygw2wMq"#),
+            r#"{"role": "user", "content": "use ********************"#
+        );
+        assert_eq!(
+            shown(r#"ZcUDIh7yfJs1ON43xKmTecQoXsf2 help"}]}"#),
+            r#"**************************** help"}]}"#
+        );
+        assert_eq!(
+            shown(r#"tell me about elephants and giraffes"}]}"#),
+            r#"tell me about elephants and giraffes"}]}"#
+        );
     }
 
     #[test]

@@ -127,6 +127,25 @@ fn hidden_part(kind: &str, secret: &str) -> String {
     secret[prefix.len()..].to_owned()
 }
 
+/// A record that raw line breaks broke: a key pasted with its own line breaks (a PEM key),
+/// or cut in two by one in the middle of its hidden part. Each of its lines is J001, and
+/// `full` shows each line: no detector recognises a piece of a key on a line of its own.
+fn broken_by_line_breaks(secret: &str, hidden: &str) -> String {
+    let raw = if secret.contains('\n') {
+        secret.to_owned()
+    } else {
+        // (A PEM key written out with `\n` escapes: its body is not one run; cut its middle.)
+        let at = secret
+            .find(hidden)
+            .map_or(secret.len() / 2, |at| at + hidden.len() / 2);
+        let at = (at..).find(|&i| secret.is_char_boundary(i)).unwrap();
+        format!("{}\n{}", &secret[..at], &secret[at..])
+    };
+    format!(
+        r#"{{"messages": [{{"role": "user", "content": "Why is this rejected? {raw} thanks"}}, {{"role": "assistant", "content": "Revoke it now."}}]}}"#
+    )
+}
+
 fn chat(user: &str) -> serde_json::Value {
     json!([
         {"role": "user", "content": user},
@@ -298,8 +317,10 @@ fn no_format_prints_eight_characters_of_a_secret() {
         body.push('\n');
         body.push_str(&split_between_parts(&secret));
         body.push('\n');
-        std::fs::write(&path, body).unwrap();
         let hidden = hidden_part(kind, &secret);
+        body.push_str(&broken_by_line_breaks(&secret, &hidden));
+        body.push('\n');
+        std::fs::write(&path, body).unwrap();
         let hidden: Vec<char> = hidden.chars().collect();
         for format in FORMATS {
             let output = Command::cargo_bin("tunelint")

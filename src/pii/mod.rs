@@ -209,13 +209,31 @@ fn text_values(raw: &[char]) -> Vec<Range<usize>> {
     values
 }
 
-/// In the raw JSON `raw`, the runs of key-like characters (`A-Za-z0-9_-+/=`, 8 or more) of
-/// each text part (a `"text"` key's value) that could be a piece of a key split between two
-/// parts: for a snippet, which sees one window of one line and so may hold one piece only.
+/// In the raw JSON `raw`, the runs of key-like characters (`A-Za-z0-9_-+/=`, with 8 or more
+/// letters and digits) of each text part (a `"text"` key's value) that could be a piece of a
+/// key split between two parts: for a snippet, which sees one window of one line and so may hold one piece only.
 /// A piece that starts or ends a part is hidden unless it is a plain word (lower case, or
 /// capitalised, `-` allowed); one inside a part (a JWT's or a PEM body's after a `.` or a
 /// `\n`) when it mixes letters and digits.
 pub(crate) fn part_pieces(raw: &[char]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for value in text_values(raw) {
+        pieces_in(raw, value, &mut out);
+    }
+    out
+}
+
+/// [`part_pieces`] of a line that is not JSON, taken as one text: a record broken by raw
+/// line breaks puts a PEM body's lines, or the halves of a key, on lines of their own, where
+/// no detector can recognise them.
+pub(crate) fn line_pieces(raw: &[char]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    pieces_in(raw, 0..raw.len(), &mut out);
+    out
+}
+
+/// The key-like runs of `raw[value]` that [`part_pieces`] hides, pushed onto `out`.
+fn pieces_in(raw: &[char], value: Range<usize>, out: &mut Vec<Range<usize>>) {
     let key_like = |c: &char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '=');
     let mixed = |run: &[char]| {
         run.iter().any(char::is_ascii_digit) && run.iter().any(char::is_ascii_alphabetic)
@@ -226,32 +244,30 @@ pub(crate) fn part_pieces(raw: &[char]) -> Vec<Range<usize>> {
             .all(|c| c.is_ascii_lowercase() || *c == '-')
             && run.first().is_some_and(char::is_ascii_alphabetic)
     };
-    let mut out = Vec::new();
-    for value in text_values(raw) {
-        let mut at = value.start;
-        while at < value.end {
-            // An escape (`\n`, `\u00a0`) is no part of a run: its letters are not the text's.
-            if raw[at] == '\\' {
-                at += if raw.get(at + 1) == Some(&'u') { 6 } else { 2 };
-                continue;
-            }
-            if !key_like(&raw[at]) {
-                at += 1;
-                continue;
-            }
-            let len = raw[at..value.end]
-                .iter()
-                .take_while(|c| key_like(c))
-                .count();
-            let run = &raw[at..at + len];
-            let edge = at == value.start || at + len == value.end;
-            if len >= 8 && (if edge { !plain_word(run) } else { mixed(run) }) {
-                out.push(at..at + len);
-            }
-            at += len;
+    let mut at = value.start;
+    while at < value.end {
+        // An escape (`\n`, `\u00a0`) is no part of a run: its letters are not the text's.
+        if raw[at] == '\\' {
+            at += if raw.get(at + 1) == Some(&'u') { 6 } else { 2 };
+            continue;
         }
+        if !key_like(&raw[at]) {
+            at += 1;
+            continue;
+        }
+        let len = raw[at..value.end]
+            .iter()
+            .take_while(|c| key_like(c))
+            .count();
+        let run = &raw[at..at + len];
+        let edge = at == value.start || at + len == value.end;
+        // Punctuation around letters and digits (a PEM header's `-----BEGIN`) makes no piece.
+        let core = run.iter().filter(|c| c.is_ascii_alphanumeric()).count();
+        if core >= 8 && (if edge { !plain_word(run) } else { mixed(run) }) {
+            out.push(at..at + len);
+        }
+        at += len;
     }
-    out
 }
 
 /// Runs the detectors of the P rules `found` enables on one text.

@@ -10,6 +10,7 @@ use codespan_reporting::term::{self, Config, termcolor};
 
 use super::{FileInfo, RenderOptions, Renderer, RunSummary};
 use crate::diagnostic::Diagnostic;
+use crate::registry::Code;
 use crate::rule::{Category, Level};
 use crate::snippet::{Snippet, SnippetReader};
 
@@ -102,6 +103,11 @@ impl Renderer for Full {
         // them); a P rule's own span is hidden too.
         if d.code.meta().category == Category::Privacy {
             snippet.redact();
+        }
+        // A line that is not JSON may be a piece of a record broken by raw line breaks: a
+        // key's lines or halves, which no detector can tell from one line.
+        if matches!(d.code, Code::J001 | Code::J002 | Code::J004) {
+            snippet.hide_key_pieces();
         }
         let label = snippet.label.clone();
         // A Parquet table's row is shown as the one line of JSON it was read as.

@@ -51,7 +51,12 @@ declare_rule! {
     /// split between text parts only: there, a text part's runs of 8 or more key-like
     /// characters are hidden too, at its start or end unless they are a plain word, inside
     /// it when letters and digits mix (a token such as `GPT4o2024` in a text part may show
-    /// masked). `[pii] allow` patterns that find the key keep it quiet (known test keys).
+    /// masked). So are the runs of a line that is not JSON (J001, J002, J004: a record
+    /// broken by raw line breaks puts a pasted PEM key's lines, or a wrapped key's halves, on
+    /// lines of their own, where no form can be recognised), with 8 or more letters and
+    /// digits, mixed or at the line's ends. A file's name is shown as it is where a finding
+    /// is located (code scanning needs the path whole); error messages mask a key in one.
+    /// `[pii] allow` patterns that find the key keep it quiet (known test keys).
     /// As with every rule, ten findings per example are shown one by one; one more counts the rest.
     ///
     /// ## Why is this bad?
