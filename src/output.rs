@@ -519,9 +519,17 @@ impl OutputFile {
                 // What is there already ends with a blank line before ours starts, so that
                 // a Markdown summary's heading is not read as the end of a paragraph.
                 let separator = blank_line_after(&mut file)?;
-                file.write_all(separator)?;
-                file.write_all(&buf)?;
-                file.flush()
+                let before = file.metadata()?.len();
+                let mut all = Vec::with_capacity(separator.len() + buf.len());
+                all.extend_from_slice(separator);
+                all.extend_from_slice(&buf);
+                // A write that fails part way (a full disk) is taken back: the summary is
+                // appended whole or not at all, never half a heading.
+                let written = file.write_all(&all).and_then(|()| file.sync_data());
+                if written.is_err() {
+                    let _ = file.set_len(before);
+                }
+                written
             }
         }
     }

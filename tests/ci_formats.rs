@@ -1115,3 +1115,57 @@ fn a_reader_that_stops_early_is_no_error_for_json_and_sarif() {
         assert_eq!(out.status.code(), Some(1), "{format}: the gates' verdict");
     }
 }
+
+/// `--summary-file` appends to a file other steps wrote (`$GITHUB_STEP_SUMMARY`): when the
+/// disk fills during the append, the run fails (exit 2) and the file is as it was, not
+/// ended by half a heading. The full disk is a 256 KiB tmpfs in a private mount namespace,
+/// which needs root: elsewhere the test is skipped, except under CI.
+#[test]
+fn a_summary_append_that_fills_the_disk_is_taken_back() {
+    let d = TempDir::new().expect("tempdir");
+    copy_fixture(d.path());
+    std::fs::create_dir(d.path().join("mnt")).expect("mnt");
+    let script = r#"
+mount -t tmpfs -o size=256k tmpfs mnt || exit 97
+printf '# earlier step\n' > mnt/sum.md
+head -c 4066 /dev/zero | tr '\0' x >> mnt/sum.md
+printf '\n' >> mnt/sum.md
+before=$(stat -c %s mnt/sum.md)
+dd if=/dev/zero of=mnt/filler bs=1k count=400 2>/dev/null
+"$TUNELINT" check --isolated data -o /dev/null --summary-file mnt/sum.md
+echo "rc=$? before=$before after=$(stat -c %s mnt/sum.md)"
+tail -c 1 mnt/sum.md | od -An -c
+umount mnt
+"#;
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", script])
+        .current_dir(d.path())
+        .env("TUNELINT", assert_cmd::cargo::cargo_bin("tunelint"))
+        .env_remove("GITHUB_ACTIONS")
+        .output();
+    let out = match out {
+        Ok(out) if out.status.code() != Some(97) && out.status.success() => out,
+        other => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must be able to mount a tmpfs (root, unshare): {other:?}"
+            );
+            eprintln!("skipped: no private mount namespace here ({other:?})");
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("rc="))
+        .unwrap_or_else(|| panic!("{stdout}{stderr}"));
+    let fields: BTreeMap<&str, &str> = line.split(' ').filter_map(|f| f.split_once('=')).collect();
+    assert_eq!(fields["rc"], "2", "{stdout}{stderr}");
+    assert!(stderr.contains("no space left on device"), "{stderr}");
+    assert_eq!(fields["before"], fields["after"], "{stdout}{stderr}");
+    assert!(
+        stdout.contains("\\n"),
+        "the file still ends its line: {stdout}"
+    );
+}
