@@ -76,52 +76,185 @@ impl Snippet {
     }
 }
 
-/// Re-reads lines of files, keeping the last file open.
+/// Re-reads lines of files, keeping the last file open, and the last long line's masked
+/// region.
 #[derive(Default)]
 pub struct SnippetReader {
     open: Option<(FileId, File)>,
+    region: Option<Region>,
 }
 
 impl SnippetReader {
     /// The snippet of `location` in the input `reread` reads, or `None` if it cannot be read.
     pub fn read(&mut self, reread: &Reread, location: &Location) -> Option<Snippet> {
-        let path = match reread {
-            Reread::File(path) => path,
-            Reread::Memory(_) => {
-                let line = reread.line(location.line_offset, u64::MAX)?;
-                return Some(from_text(&String::from_utf8_lossy(&line), location));
+        let (start, end) = span_of(location);
+        if let Some(region) = &self.region
+            && region.serves(location, start, end)
+        {
+            return Some(region.snippet(start, end, location.column));
+        }
+        let w = Window::around(start, end);
+        let (raw, cut_right) = self.bytes(reread, location, w.start, w.len)?;
+        if w.start == 0 && !cut_right {
+            return Some(w.snippet(&raw, cut_right, location.column));
+        }
+        // A line longer than the window (a `.json` array written on one line holds every
+        // record): a region of it is masked once for every snippet that falls in it, instead
+        // of a window of 33 KB masked again for each of its thousands of findings.
+        let from = start
+            .saturating_sub(NEED_BEFORE)
+            .saturating_sub(MASK_MARGIN);
+        let (raw, cut_right) = self.bytes(reread, location, from, REGION + 2 * MASK_MARGIN)?;
+        let region = Region::new(location, from, &raw, cut_right);
+        let snippet = region.snippet(start, end, location.column);
+        self.region = Some(region);
+        Some(snippet)
+    }
+
+    /// Up to `len` bytes of the line of `location` from its byte `from`, and whether the line
+    /// goes on after them; the line's terminator is not among them.
+    fn bytes(
+        &mut self,
+        reread: &Reread,
+        location: &Location,
+        from: usize,
+        len: usize,
+    ) -> Option<(Vec<u8>, bool)> {
+        let at = location.line_offset + from as u64;
+        let mut raw = match reread {
+            Reread::Memory(data) => {
+                let rest = data.get(usize::try_from(at).ok()?..).unwrap_or_default();
+                rest[..rest.len().min(len.saturating_add(1))].to_vec()
+            }
+            Reread::File(path) => {
+                if self
+                    .open
+                    .as_ref()
+                    .is_none_or(|(id, _)| *id != location.file)
+                {
+                    self.open = Some((location.file, File::open(path).ok()?));
+                }
+                let (_, file) = self.open.as_mut()?;
+                file.seek(SeekFrom::Start(at)).ok()?;
+                let mut raw = Vec::with_capacity(len + 1);
+                file.take(len as u64 + 1).read_to_end(&mut raw).ok()?;
+                raw
             }
         };
-        if self
-            .open
-            .as_ref()
-            .is_none_or(|(id, _)| *id != location.file)
-        {
-            self.open = Some((location.file, File::open(path).ok()?));
-        }
-        let (_, file) = self.open.as_mut()?;
-        let (start, end) = span_of(location);
-        let w = Window::around(start, end);
-        file.seek(SeekFrom::Start(location.line_offset + w.start as u64))
-            .ok()?;
-        let mut raw = Vec::with_capacity(w.len);
-        file.take(w.len as u64).read_to_end(&mut raw).ok()?;
+        // One byte more than asked tells whether the line goes on.
         let cut_right = match memchr::memchr(b'\n', &raw) {
             Some(nl) => {
                 raw.truncate(nl);
                 false
             }
-            // The read stopped at its limit rather than at the end of the line.
-            None => raw.len() == w.len,
+            None => {
+                let more = raw.len() > len;
+                raw.truncate(len);
+                more
+            }
         };
         if raw.last() == Some(&b'\r') {
             raw.pop();
         }
-        Some(w.snippet(&raw, cut_right, location.column))
+        Some((raw, cut_right))
     }
 }
 
-/// The snippet of a line held in memory (stdin).
+/// Bytes of a long line masked at once and kept for the snippets that fall in it.
+const REGION: usize = 1 << 20;
+/// Bytes before a span that a snippet may show (`WIDTH` characters of 4 bytes).
+const NEED_BEFORE: usize = 4 * WIDTH + 4;
+/// Bytes after a span (or its first `SPAN_READ` bytes) that a snippet may show.
+const NEED_AFTER: usize = 4 * WIDTH + 4;
+
+/// A part of a long line, decoded for display and masked once: what a snippet shows of it is
+/// cut from these characters.
+struct Region {
+    file: FileId,
+    line_offset: u64,
+    /// The byte of the line the region starts at.
+    start: usize,
+    /// Bytes of the line read.
+    len: usize,
+    /// Whether the line goes on before and after the region.
+    more_left: bool,
+    more_right: bool,
+    /// The characters, printable and masked, and the byte of the region each starts at.
+    chars: Vec<char>,
+    offsets: Vec<u32>,
+}
+
+impl Region {
+    fn new(location: &Location, start: usize, raw: &[u8], more_right: bool) -> Region {
+        let mut chars = Vec::with_capacity(raw.len());
+        let mut offsets = Vec::with_capacity(raw.len());
+        let mut at = 0usize;
+        for chunk in raw.utf8_chunks() {
+            for (i, c) in chunk.valid().char_indices() {
+                offsets.push((at + i) as u32);
+                chars.push(printable_char(c));
+            }
+            at += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                offsets.push(at as u32);
+                chars.push('\u{FFFD}');
+                at += chunk.invalid().len();
+            }
+        }
+        let more_left = start > 0;
+        mask(&mut chars, &mut [], &mut [], more_left, more_right);
+        Region {
+            file: location.file,
+            line_offset: location.line_offset,
+            start,
+            len: raw.len(),
+            more_left,
+            more_right,
+            chars,
+            offsets,
+        }
+    }
+
+    /// The bytes of the line a snippet of the span `start..end` may show.
+    fn needed(start: usize, end: usize) -> (usize, usize) {
+        let span_end = end.min(start + SPAN_READ);
+        (start.saturating_sub(NEED_BEFORE), span_end + NEED_AFTER)
+    }
+
+    /// Whether the snippet of `location`'s span `start..end` can be cut from this region: the
+    /// bytes it may show lie in it, a masking margin away from where the line was cut.
+    fn serves(&self, location: &Location, start: usize, end: usize) -> bool {
+        let (from, to) = Region::needed(start, end);
+        let low = self.start + if self.more_left { MASK_MARGIN } else { 0 };
+        let high = self.start + self.len;
+        self.file == location.file
+            && self.line_offset == location.line_offset
+            && from >= low
+            && (!self.more_right || to + MASK_MARGIN <= high)
+    }
+
+    /// The snippet of the span `start..end` (bytes of the line), which [`Region::serves`].
+    fn snippet(&self, start: usize, end: usize, column: u32) -> Snippet {
+        let (from, to) = Region::needed(start, end);
+        let index = |byte: usize| {
+            let rel = byte.saturating_sub(self.start);
+            self.offsets.partition_point(|&o| (o as usize) < rel)
+        };
+        let (a, b) = (index(from), index(start));
+        let (c, d) = (index(end.min(start + SPAN_READ)).max(b), index(to));
+        let d = d.max(c);
+        crop_chars(
+            self.chars[a..b].to_vec(),
+            &self.chars[b..c],
+            &self.chars[c..d],
+            a > 0 || self.more_left,
+            column,
+        )
+    }
+}
+
+/// The snippet of a line held in memory.
+#[cfg(test)]
 pub fn from_text(line: &str, location: &Location) -> Snippet {
     let bytes = line.as_bytes();
     let (start, end) = span_of(location);
@@ -192,6 +325,19 @@ fn crop(raw: &[u8], s: usize, e: usize, cut_left: bool, cut_right: bool, column:
         before.remove(0);
     }
     mask(&mut before, &mut span, &mut after, cut_left, cut_right);
+    crop_chars(before, &span, &after, cut_left, column)
+}
+
+/// Crops masked characters, `before` the span, the `span` and `after` it, to the display
+/// width; `cut_left` says whether the line starts before them (what goes on after them is
+/// told by `after` being longer than the room left).
+fn crop_chars(
+    before: Vec<char>,
+    span: &[char],
+    after: &[char],
+    cut_left: bool,
+    column: u32,
+) -> Snippet {
     let span_shown = &span[..span.len().min(SPAN_MAX)];
     let span_cut = span.len() > SPAN_MAX;
     // `BEFORE` characters of context at least; more when what follows the span leaves room,
@@ -310,16 +456,19 @@ fn mask(
 fn printable(bytes: &[u8]) -> Vec<char> {
     String::from_utf8_lossy(bytes)
         .chars()
-        .map(|c| {
-            if (c.is_control() && c != '\t') || crate::wording::invisible(c) {
-                '·'
-            } else if c == '\t' {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(printable_char)
         .collect()
+}
+
+/// [`printable`] of one character.
+fn printable_char(c: char) -> char {
+    if (c.is_control() && c != '\t') || crate::wording::invisible(c) {
+        '·'
+    } else if c == '\t' {
+        ' '
+    } else {
+        c
+    }
 }
 
 #[cfg(test)]
@@ -400,6 +549,50 @@ mod tests {
             shown(r#"tell me about elephants and giraffes"}]}"#),
             r#"tell me about elephants and giraffes"}]}"#
         );
+    }
+
+    /// A long line's snippets are cut from a region masked once: each is the snippet the
+    /// window around its span alone gives, wherever the span lies (near the region's edges,
+    /// past its first megabyte, at the end of the line), with multi-byte and control
+    /// characters and a key in the line.
+    #[test]
+    fn a_long_lines_region_gives_the_windows_snippets() {
+        let mut line = String::new();
+        let mut i = 0u32;
+        while line.len() < REGION + 3 * MASK_MARGIN + 50_000 {
+            line.push_str(&format!(
+                r#"{{"text": "row {i} é✓ sk-proj-Q7vX2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eU7iW4 \t"}}, "#
+            ));
+            if i % 97 == 0 {
+                line.push_str("\u{1} \u{202e} ");
+            }
+            i += 1;
+        }
+        let reread = Reread::Memory(std::sync::Arc::from(line.as_bytes()));
+        let mut reader = SnippetReader::default();
+        let mut starts: Vec<usize> = (0..line.len()).step_by(4099).collect();
+        starts.extend([
+            REGION - 10,
+            REGION + MASK_MARGIN,
+            line.len() - 3,
+            line.len(),
+        ]);
+        for start in starts {
+            // A span starts on a character, as a diagnostic's does.
+            let start = (start..=line.len())
+                .find(|&b| line.is_char_boundary(b))
+                .unwrap();
+            let end = (start..=line.len().min(start + 7))
+                .rev()
+                .find(|&b| line.is_char_boundary(b))
+                .unwrap();
+            let span = Span::new(start as u32, end as u32);
+            let loc = Location::in_line(0, 1, 0, &line, span);
+            let window = from_text(&line, &loc);
+            let region = reader.read(&reread, &loc).expect("read");
+            assert_eq!(region, window, "span at {start}");
+            assert!(!region.text.contains("Q7vX2mK9"), "{}", region.text);
+        }
     }
 
     #[test]
