@@ -563,7 +563,7 @@ mod tests {
             line.push_str(&format!(
                 r#"{{"text": "row {i} é✓ sk-proj-Q7vX2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eU7iW4 \t"}}, "#
             ));
-            if i % 97 == 0 {
+            if i.is_multiple_of(97) {
                 line.push_str("\u{1} \u{202e} ");
             }
             i += 1;
