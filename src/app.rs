@@ -404,7 +404,7 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
             bail!("no dataset files to sample from: {why}");
         }
         bail!(
-            "no dataset files to sample from; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to read it whatever its name)"
+            "no dataset files to sample from; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst), *.parquet tables and the .json files a dataset_info.json lists (name a file explicitly to read it whatever its name)"
         );
     }
     // `sample data.jsonl --format jsonl >> data.jsonl` would add the sample to the dataset;
@@ -701,7 +701,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             bail!("no dataset files to lint in {named}: {why}");
         }
         bail!(
-            "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst) (name a file explicitly to lint it whatever its name)"
+            "no dataset files to lint in {named}; tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst), *.parquet tables and the .json files a dataset_info.json lists (name a file explicitly to lint it whatever its name)"
         );
     }
     // `--context dataset`: the rest of the named files' datasets, read after them (file ids

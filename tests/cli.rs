@@ -3274,7 +3274,13 @@ fn a_folder_whose_data_is_all_excluded_says_so() {
     std::fs::create_dir(d.join("empty")).expect("mkdir");
     let (code, _, stderr) = stdout_of(tunelint(d).arg("empty"));
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("tunelint looks for *.jsonl"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "tunelint looks for *.jsonl and *.ndjson files, plain or compressed (.gz, .zst), \
+             *.parquet tables and the .json files a dataset_info.json lists"
+        ),
+        "{stderr}"
+    );
 }
 
 /// Data kept out of git (`dvc add` writes a `.gitignore` beside it) is skipped by a walk, as

@@ -30,15 +30,36 @@ pub(super) struct FileConfig {
     pub include: Option<Strings>,
     pub respect_gitignore: Option<bool>,
     pub rules: Option<RuleTable>,
-    pub gates: Option<GatesFile>,
-    pub dedup: Option<DedupFile>,
-    pub tokens: Option<TokensFile>,
-    pub pii: Option<PiiFile>,
+    pub gates: Option<Table<GatesFile>>,
+    pub dedup: Option<Table<DedupFile>>,
+    pub tokens: Option<Table<TokensFile>>,
+    pub pii: Option<Table<PiiFile>>,
     pub overrides: Option<TableArray<OverrideFile>>,
     pub datasets: Option<TableArray<DatasetFile>>,
-    pub dataset: Option<DatasetSectionFile>,
-    pub composition: Option<CompositionFile>,
-    pub contamination: Option<ContaminationFile>,
+    pub dataset: Option<Table<DatasetSectionFile>>,
+    pub composition: Option<Table<CompositionFile>>,
+    pub contamination: Option<Table<ContaminationFile>>,
+}
+
+/// A section or a table of keys. serde reads a struct from an array too (its fields in
+/// order), which a configuration never means: `targets = []` would be the defaults said
+/// silently, `targets = [60]` the first field.
+pub(super) struct Table<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Table<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TableVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for TableVisitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(TableVisitor(PhantomData)).map(Table)
+    }
 }
 
 /// `[contamination]`.
@@ -72,7 +93,7 @@ pub(super) struct DatasetSectionFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CompositionFile {
-    pub targets: Option<Spanned<TargetsFile>>,
+    pub targets: Option<Spanned<Table<TargetsFile>>>,
     #[serde(default, deserialize_with = "percent")]
     pub tolerance: Option<f64>,
     #[serde(default, deserialize_with = "count")]

@@ -310,18 +310,18 @@ impl Config {
             let context = format!("[{prefix}rules]");
             note(rule_entries(doc, &table, &context).map(|r| self.rules = r));
         }
-        if let Some(gates) = file.gates {
+        if let Some(file::Table(gates)) = file.gates {
             self.min_valid_pct = gates.min_valid_pct;
             self.max_duplicates = gates.max_duplicates;
             self.max_warnings = gates.max_warnings;
         }
-        if let Some(dedup) = file.dedup {
+        if let Some(file::Table(dedup)) = file.dedup {
             self.dedup.field = dedup.field.map_or(self.dedup.field, |c| c.0);
             self.dedup.threshold = dedup.threshold.unwrap_or(self.dedup.threshold);
             self.dedup.ignore_template =
                 dedup.ignore_template.unwrap_or(self.dedup.ignore_template);
         }
-        if let Some(tokens) = file.tokens {
+        if let Some(file::Table(tokens)) = file.tokens {
             if let (Some(encoding), Some(_)) = (&tokens.encoding, &tokens.tokenizer) {
                 self.warnings.push(doc.error(
                     encoding.span(),
@@ -360,17 +360,17 @@ impl Config {
                 (None, None) => {}
             }
         }
-        if let Some(dataset) = file.dataset {
+        if let Some(file::Table(dataset)) = file.dataset {
             self.goal = dataset.goal.map(|c| c.0);
         }
-        if let Some(composition) = file.composition {
+        if let Some(file::Table(composition)) = file.composition {
             note(read_composition(doc, composition).map(|c| self.composition = Arc::new(c)));
         }
-        if let Some(contamination) = file.contamination {
+        if let Some(file::Table(contamination)) = file.contamination {
             let read = contamination::read(doc, &self.root, contamination);
             note(read.map(|b| self.contamination = b));
         }
-        if let Some(allow) = file.pii.and_then(|pii| pii.allow) {
+        if let Some(allow) = file.pii.and_then(|pii| pii.0.allow) {
             note(pii_allow(doc, &allow).map(|a| self.pii.allow = Arc::new(a)));
         }
         let context = format!("[[{prefix}overrides]]");
@@ -770,7 +770,7 @@ fn read_composition(
     let mut config = CompositionConfig::default();
     if let Some(targets) = file.targets {
         let span = targets.span();
-        let t = targets.into_inner();
+        let t = targets.into_inner().0;
         for (slot, value) in [t.common, t.edge, t.clarification, t.refusal]
             .into_iter()
             .enumerate()

@@ -491,3 +491,35 @@ fn a_minimum_length_above_the_maximum_is_refused() {
     );
     assert!(refused(&off, &[("--select", "C")]).starts_with("tunelint.toml:3:22: "));
 }
+
+/// serde reads a struct from an array too (its fields in order): a section or a table of
+/// keys written as an array is an error, not the defaults said silently.
+#[test]
+fn a_table_written_as_an_array_is_an_error() {
+    assert_eq!(
+        error("[composition]\ntargets = []\n"),
+        "tunelint.toml:2:11: invalid value for \"targets\"; expected a table, found an array"
+    );
+    assert_eq!(
+        error("[composition]\ntargets = [60, 20, 10, 10]\n"),
+        "tunelint.toml:2:11: invalid value for \"targets\"; expected a table, found an array"
+    );
+    for section in [
+        "gates",
+        "dedup",
+        "tokens",
+        "pii",
+        "dataset",
+        "composition",
+        "contamination",
+    ] {
+        assert_eq!(
+            error(&format!("{section} = []\n")),
+            format!(
+                "tunelint.toml:1:{}: invalid value for \"{section}\"; expected a table, found an array",
+                section.len() + 4
+            )
+        );
+    }
+    parse("[composition]\ntargets = { common = 70, edge = 10 }\n").expect("a table");
+}
