@@ -2199,3 +2199,53 @@ fn together_takes_a_conversation_ending_on_a_user_turn() {
     let (code, out) = check(&[line], &["--select", "O"]);
     assert_eq!(code, 1, "{out}");
 }
+
+/// A `content` that is a string in one record and a list of parts in the next (S013) is an
+/// error under Unsloth, whose `datasets<4.4.0` cannot load the file, and nothing under TRL,
+/// whose `datasets>=4.7.0` loads it as `Json`; `explain` names each requirement and the
+/// pyproject.toml it comes from.
+#[test]
+fn s013_follows_each_trainers_datasets_requirement() {
+    let parts = r#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "Can I pay by bank transfer?"}]}, {"role": "assistant", "content": "Yes. Choose Bank transfer under Billing, Payment methods."}]}"#;
+    let (code, out) = check(&[CHAT, parts], &["--target", "unsloth"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "S013 `messages[].content` is an array here and a string at line 1: \
+             datasets.load_dataset(\"json\") before 4.7 cannot load the file (Unsloth requires \
+             datasets>=3.4.1,!=4.0.*,!=4.1.0,<4.4.0)"
+        ),
+        "{out}"
+    );
+    for target in ["trl", "axolotl"] {
+        let (code, out) = check(&[CHAT, parts], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
+    }
+    let dir = TempDir::new().expect("temp dir");
+    let explain = |name: &str| {
+        let out = tunelint(dir.path())
+            .args(["explain", name])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .skip_while(|l| !l.starts_with("- **loader (S013)**"))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let unsloth = explain("unsloth");
+    assert!(
+        unsloth.contains("datasets>=3.4.1,!=4.0.*,!=4.1.0,<4.4.0, which cannot load")
+            && unsloth.contains("unslothai/unsloth/blob/main/pyproject.toml"),
+        "{unsloth}"
+    );
+    let trl = explain("trl");
+    assert!(
+        trl.contains("datasets>=4.7.0, which loads a field whose type changes")
+            && trl.contains("TRL 0.29 and earlier allowed datasets>=3.0.0")
+            && trl.contains("huggingface/trl/blob/main/pyproject.toml"),
+        "{trl}"
+    );
+}

@@ -85,8 +85,8 @@ pub(super) const TARGET: Target = Target {
     },
     loader: Cited {
         value: Loader::Datasets {
-            pin: "==4.8.4",
-            fails: false,
+            requires: "==4.8.4",
+            earlier: None,
         },
         source: "https://github.com/axolotl-ai-cloud/axolotl/blob/main/requirements.txt",
     },

@@ -54,8 +54,8 @@ pub(super) const TARGET: Target = Target {
     },
     loader: Cited {
         value: Loader::Datasets {
-            pin: "<=4.0.0",
-            fails: true,
+            requires: "<=4.0.0",
+            earlier: None,
         },
         source: "https://github.com/hiyouga/LLaMA-Factory/blob/main/requirements.txt",
     },
