@@ -969,6 +969,7 @@ mod tests {
                     "{}: {requires:?}",
                     t.name
                 );
+                assert!(t.loader.source.ends_with("/pyproject.toml"), "{}", t.name);
             }
         }
         let mixed = |name: &str| lookup(name).unwrap().loader.value.mixed_types();
