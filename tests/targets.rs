@@ -2249,3 +2249,37 @@ fn s013_follows_each_trainers_datasets_requirement() {
         "{trl}"
     );
 }
+
+/// axolotl's instruction types whose columns go beyond the common ones, as its
+/// `inst_tune.qmd` documents them (`reflection`, `context_qa.load_404`,
+/// `creative_acr.load_critique` and `load_revise`): read under axolotl, not S001 or S008.
+/// A `reflection` record is alpaca with two unknown columns to a target that reads alpaca
+/// and not axolotl's types.
+#[test]
+fn axolotls_documented_instruction_types_are_read() {
+    let critique = r#""scores": {"refusal": 10, "creativity": 4}, "critiques": {"creativity": {"explanation": "It states a plain fact.", "improvements": "Describe the river at dusk."}}, "instruction": "Write one sentence about the capital of France.", "answer": "Paris is the capital of France.""#;
+    let reflection = r#"{"instruction": "Write one sentence about the capital of France.", "input": "", "output": "Paris stands on the Seine.", "reflection": "It never says that Paris is the capital.", "corrected": "Paris, the capital of France, stands on the Seine."}"#;
+    let records = [
+        reflection.to_owned(),
+        r#"{"article": "Paris has been the capital of France since the tenth century.", "unanswerable_question": "How many people lived in Paris in the year 1200?"}"#.to_owned(),
+        format!("{{{critique}}}"),
+        format!(
+            r#"{{{critique}, "revision": "Paris, the capital of France, glows along the Seine at dusk."}}"#
+        ),
+    ];
+    for record in &records {
+        for args in [&["--target", "axolotl"][..], &[]] {
+            let (code, out) = check(&[record], args);
+            assert_eq!((code, out.as_str()), (0, ""), "{args:?} {record}");
+        }
+    }
+    for target in ["llama-factory", "unsloth"] {
+        let (code, out) = check(&[reflection], &["--target", target]);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("S008 unknown key \"reflection\" in an alpaca record")
+                && out.contains("S008 unknown key \"corrected\" in an alpaca record"),
+            "--target {target}: {out}"
+        );
+    }
+}
