@@ -179,6 +179,11 @@ pub struct Message<'a> {
     /// character ranges of the content) when the format read one: which part of a trained
     /// turn is learned from.
     pub train_detail: Option<Span>,
+    /// The trainer writes this turn itself, whatever the record holds (axolotl's
+    /// `context_qa.load_404` answers every question with one refusal of its own): it is
+    /// trained and counted, but the message rules, which judge the data's own text, pass
+    /// over it.
+    pub from_trainer: bool,
 }
 
 impl<'a> Message<'a> {
@@ -195,6 +200,7 @@ impl<'a> Message<'a> {
             tool_call_id: None,
             weight: None,
             train_detail: None,
+            from_trainer: false,
         }
     }
 

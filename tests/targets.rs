@@ -2199,3 +2199,87 @@ fn together_takes_a_conversation_ending_on_a_user_turn() {
     let (code, out) = check(&[line], &["--select", "O"]);
     assert_eq!(code, 1, "{out}");
 }
+
+/// A `content` that is a string in one record and a list of parts in the next (S013) is an
+/// error under Unsloth, whose `datasets<4.4.0` cannot load the file, and nothing under TRL,
+/// whose `datasets>=4.7.0` loads it as `Json`; `explain` names each requirement and the
+/// pyproject.toml it comes from.
+#[test]
+fn s013_follows_each_trainers_datasets_requirement() {
+    let parts = r#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "Can I pay by bank transfer?"}]}, {"role": "assistant", "content": "Yes. Choose Bank transfer under Billing, Payment methods."}]}"#;
+    let (code, out) = check(&[CHAT, parts], &["--target", "unsloth"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "S013 `messages[].content` is an array here and a string at line 1: \
+             datasets.load_dataset(\"json\") before 4.7 cannot load the file (Unsloth requires \
+             datasets>=3.4.1,!=4.0.*,!=4.1.0,<4.4.0)"
+        ),
+        "{out}"
+    );
+    for target in ["trl", "axolotl"] {
+        let (code, out) = check(&[CHAT, parts], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}");
+    }
+    let dir = TempDir::new().expect("temp dir");
+    let explain = |name: &str| {
+        let out = tunelint(dir.path())
+            .args(["explain", name])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .skip_while(|l| !l.starts_with("- **loader (S013)**"))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let unsloth = explain("unsloth");
+    assert!(
+        unsloth.contains("datasets>=3.4.1,!=4.0.*,!=4.1.0,<4.4.0, which cannot load")
+            && unsloth.contains("unslothai/unsloth/blob/main/pyproject.toml"),
+        "{unsloth}"
+    );
+    let trl = explain("trl");
+    assert!(
+        trl.contains("datasets>=4.7.0, which loads a field whose type changes")
+            && trl.contains("TRL 0.29 and earlier allowed datasets>=3.0.0")
+            && trl.contains("huggingface/trl/blob/main/pyproject.toml"),
+        "{trl}"
+    );
+}
+
+/// axolotl's instruction types whose columns go beyond the common ones, as its
+/// `inst_tune.qmd` documents them (`reflection`, `context_qa.load_404`,
+/// `creative_acr.load_critique` and `load_revise`): read under axolotl, not S001 or S008.
+/// A `reflection` record is alpaca with two unknown columns to a target that reads alpaca
+/// and not axolotl's types.
+#[test]
+fn axolotls_documented_instruction_types_are_read() {
+    let critique = r#""scores": {"refusal": 10, "creativity": 4}, "critiques": {"creativity": {"explanation": "It states a plain fact.", "improvements": "Describe the river at dusk."}}, "instruction": "Write one sentence about the capital of France.", "answer": "Paris is the capital of France.""#;
+    let reflection = r#"{"instruction": "Write one sentence about the capital of France.", "input": "", "output": "Paris stands on the Seine.", "reflection": "It never says that Paris is the capital.", "corrected": "Paris, the capital of France, stands on the Seine."}"#;
+    let records = [
+        reflection.to_owned(),
+        r#"{"article": "Paris has been the capital of France since the tenth century.", "unanswerable_question": "How many people lived in Paris in the year 1200?"}"#.to_owned(),
+        format!("{{{critique}}}"),
+        format!(
+            r#"{{{critique}, "revision": "Paris, the capital of France, glows along the Seine at dusk."}}"#
+        ),
+    ];
+    for record in &records {
+        for args in [&["--target", "axolotl"][..], &[]] {
+            let (code, out) = check(&[record], args);
+            assert_eq!((code, out.as_str()), (0, ""), "{args:?} {record}");
+        }
+    }
+    for target in ["llama-factory", "unsloth"] {
+        let (code, out) = check(&[reflection], &["--target", target]);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("S008 unknown key \"reflection\" in an alpaca record")
+                && out.contains("S008 unknown key \"corrected\" in an alpaca record"),
+            "--target {target}: {out}"
+        );
+    }
+}

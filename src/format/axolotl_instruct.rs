@@ -1,27 +1,33 @@
 //! axolotl's instruction types beside `alpaca` (docs/dataset-formats/inst_tune): each names
 //! its own columns, read as a user turn (the prompt's columns, in order) and an assistant turn
-//! (the answer's column), with a system turn where the type has one.
+//! (the answer's columns, the trained text), with a system turn where the type has one.
 //!
-//! | `type` | columns |
-//! |---|---|
-//! | `oasst` | `INSTRUCTION`, `RESPONSE` |
-//! | `jeopardy` | `question`, `category`, `answer` |
-//! | `context_qa` | `article`, `question`, `answer` |
-//! | `context_qa.load_v2` | `context`, `question`, `answer` |
-//! | `explainchoice`, `concisechoice` | `question`, `choices` (strings), `solution` or `explanation` |
-//! | `alpaca_w_system.load_open_orca` | `system_prompt`, `question`, `response` |
-//! | `alpaca_chat.load_qa` | `question`, `answer` (GSM8K's own columns) |
-//! | `summarizetldr` | `article`, `summary` |
-//! | `alpaca_chat.load_camel_ai` | `message_1`, `message_2` |
-//! | `metharme` | `prompt`, `generation` |
-//! | `creative_acr.load_answer` | `instruction`, `revision` |
+//! | `type` | prompt columns | answer columns |
+//! |---|---|---|
+//! | `oasst` | `INSTRUCTION` | `RESPONSE` |
+//! | `jeopardy` | `question`, `category` | `answer` |
+//! | `context_qa` | `article`, `question` | `answer` |
+//! | `context_qa.load_v2` | `context`, `question` | `answer` |
+//! | `context_qa.load_404` | `article`, `unanswerable_question` | none: axolotl's own refusal |
+//! | `explainchoice`, `concisechoice` | `question`, `choices` (strings) | `solution` or `explanation` |
+//! | `alpaca_w_system.load_open_orca` | `system_prompt` (system), `question` | `response` |
+//! | `alpaca_chat.load_qa` | `question` (GSM8K's own columns) | `answer` |
+//! | `summarizetldr` | `article` | `summary` |
+//! | `alpaca_chat.load_camel_ai` | `message_1` | `message_2` |
+//! | `metharme` | `prompt` | `generation` |
+//! | `reflection` | `instruction`, `input` (optional) | `output`, `reflection` and `corrected` |
+//! | `creative_acr.load_revise` | `instruction`, `answer`, `scores`, `critiques` | `revision` |
+//! | `creative_acr.load_critique` | `instruction`, `answer` | `scores` and `critiques` |
+//! | `creative_acr.load_answer` | `instruction` | `revision` |
 //!
 //! The columns come from the types' `parse_instruction_fields` in axolotl's
 //! `prompt_tokenizers.py` and `prompt_strategies/`: each column is indexed, so a missing one
-//! fails the run (S001 here), and each is a string (S007), `choices` a list of strings. Other
-//! columns are not read (S008, as for alpaca). A record is matched to the first type whose
-//! columns it has; a record of a file read in this format that has none of them is held to
-//! the type it shares most columns with.
+//! fails the run (S001 here), and each is a string (S007), `choices` a list of strings;
+//! `scores` and `critiques` may be any value, which the creative types write out as YAML.
+//! Other columns are not read (S008, as for alpaca). A record is matched to the first type
+//! whose columns it has; a record of a file read in this format that has none of them is
+//! held to the type it shares most columns with. creative_acr's three types read one
+//! dataset's columns: a record with all five is read as `load_revise`, which uses them all.
 
 use std::borrow::Cow;
 
@@ -29,7 +35,7 @@ use super::openai_chat::{missing_key, unknown_key};
 use super::prompt_completion::push_string_field;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
-use crate::record::{Content, Conversation, Part, Role, Text};
+use crate::record::{Content, Conversation, Message, Part, Role, Text};
 use crate::registry::Code;
 use crate::settings::FormatChoice;
 use crate::wording::{describe, quote};
@@ -42,12 +48,45 @@ pub(crate) struct Shape {
     pub(crate) system: Option<&'static str>,
     /// The prompt's columns, in the order the type joins them into the user turn.
     pub(crate) prompt: &'static [&'static str],
-    /// The answer's columns: the first one present is the answer, at least one is required.
-    pub(crate) answer: &'static [&'static str],
+    /// The trained answer.
+    pub(crate) answer: Answer,
+}
+
+/// Where an instruction type's trained answer comes from.
+pub(crate) enum Answer {
+    /// The first of these columns the record has; at least one is required.
+    FirstOf(&'static [&'static str]),
+    /// Every one of these columns, joined in this order into the one trained answer.
+    All(&'static [&'static str]),
+    /// A text the type writes itself, the same for every record: no column.
+    Fixed(&'static str),
+}
+
+impl Answer {
+    fn columns(&self) -> &'static [&'static str] {
+        match self {
+            Answer::FirstOf(columns) | Answer::All(columns) => columns,
+            Answer::Fixed(_) => &[],
+        }
+    }
 }
 
 /// A column holding a list of strings (the choices of a multiple-choice question).
 const LIST_COLUMNS: &[&str] = &["choices"];
+
+/// Columns of any value, which the type writes out with `yaml.dump` (creative_acr's
+/// `scores` and `critiques`, objects in its own dataset).
+const YAML_COLUMNS: &[&str] = &["scores", "critiques"];
+
+/// A prompt column a record may leave out or leave empty (`reflection` reads `input` as
+/// alpaca does: when it is there and not empty).
+const OPTIONAL_COLUMNS: &[&str] = &["input"];
+
+/// What `context_qa.load_404` trains on for every record
+/// (`AlpacaMissingInfoContextPromptTokenizingStrategy`).
+const NO_ANSWER_IN_CONTEXT: &str = "The context provided does not contain any information about \
+                                    your inquiry. Therefore, I'm unable to answer your question \
+                                    based on the given context.";
 
 /// In the order they are matched: a type whose columns include another's comes first.
 pub(crate) const SHAPES: &[Shape] = &[
@@ -55,67 +94,91 @@ pub(crate) const SHAPES: &[Shape] = &[
         name: "oasst",
         system: None,
         prompt: &["INSTRUCTION"],
-        answer: &["RESPONSE"],
+        answer: Answer::FirstOf(&["RESPONSE"]),
     },
     Shape {
         name: "jeopardy",
         system: None,
         prompt: &["question", "category"],
-        answer: &["answer"],
+        answer: Answer::FirstOf(&["answer"]),
     },
     Shape {
         name: "context_qa",
         system: None,
         prompt: &["article", "question"],
-        answer: &["answer"],
+        answer: Answer::FirstOf(&["answer"]),
+    },
+    Shape {
+        name: "context_qa.load_404",
+        system: None,
+        prompt: &["article", "unanswerable_question"],
+        answer: Answer::Fixed(NO_ANSWER_IN_CONTEXT),
     },
     Shape {
         name: "context_qa.load_v2",
         system: None,
         prompt: &["context", "question"],
-        answer: &["answer"],
+        answer: Answer::FirstOf(&["answer"]),
     },
     Shape {
         name: "explainchoice",
         system: None,
         prompt: &["question", "choices"],
-        answer: &["solution", "explanation"],
+        answer: Answer::FirstOf(&["solution", "explanation"]),
     },
     Shape {
         name: "alpaca_w_system.load_open_orca",
         system: Some("system_prompt"),
         prompt: &["question"],
-        answer: &["response"],
+        answer: Answer::FirstOf(&["response"]),
     },
     Shape {
         name: "alpaca_chat.load_qa",
         system: None,
         prompt: &["question"],
-        answer: &["answer"],
+        answer: Answer::FirstOf(&["answer"]),
     },
     Shape {
         name: "summarizetldr",
         system: None,
         prompt: &["article"],
-        answer: &["summary"],
+        answer: Answer::FirstOf(&["summary"]),
     },
     Shape {
         name: "alpaca_chat.load_camel_ai",
         system: None,
         prompt: &["message_1"],
-        answer: &["message_2"],
+        answer: Answer::FirstOf(&["message_2"]),
     },
     Shape {
         name: "metharme",
         system: None,
         prompt: &["prompt"],
-        answer: &["generation"],
+        answer: Answer::FirstOf(&["generation"]),
+    },
+    Shape {
+        name: "reflection",
+        system: None,
+        prompt: &["instruction", "input"],
+        answer: Answer::All(&["output", "reflection", "corrected"]),
+    },
+    Shape {
+        name: "creative_acr.load_revise",
+        system: None,
+        prompt: &["instruction", "answer", "scores", "critiques"],
+        answer: Answer::FirstOf(&["revision"]),
+    },
+    Shape {
+        name: "creative_acr.load_critique",
+        system: None,
+        prompt: &["instruction", "answer"],
+        answer: Answer::All(&["scores", "critiques"]),
     },
     Shape {
         name: "creative_acr.load_answer",
         system: None,
         prompt: &["instruction"],
-        answer: &["revision"],
+        answer: Answer::FirstOf(&["revision"]),
     },
 ];
 
@@ -125,15 +188,22 @@ impl Shape {
             .iter()
             .copied()
             .chain(self.prompt.iter().copied())
-            .chain(self.answer.iter().copied())
+            .chain(self.answer.columns().iter().copied())
     }
 
     /// Whether `doc` has every column this type needs.
     fn fits(&self, doc: &Document<'_, '_>) -> bool {
         let has = |k: &str| doc.get(doc.root(), k).is_some();
         self.system.is_none_or(has)
-            && self.prompt.iter().all(|k| has(k))
-            && self.answer.iter().any(|k| has(k))
+            && self
+                .prompt
+                .iter()
+                .all(|k| OPTIONAL_COLUMNS.contains(k) || has(k))
+            && match self.answer {
+                Answer::FirstOf(columns) => columns.iter().any(|k| has(k)),
+                Answer::All(columns) => columns.iter().all(|k| has(k)),
+                Answer::Fixed(_) => true,
+            }
     }
 
     /// How many of this type's columns `doc` has.
@@ -154,18 +224,34 @@ pub(crate) fn detect(doc: &Document<'_, '_>) -> bool {
     shape_of(doc).is_some()
 }
 
+/// True for a record of a type that adds columns to alpaca's `instruction` and `output`
+/// (`reflection`): detected as this format before alpaca, whose reader would call the
+/// added columns unknown.
+pub(crate) fn extends_alpaca(doc: &Document<'_, '_>) -> bool {
+    shape_of(doc).is_some_and(|s| {
+        let columns: Vec<&str> = s.columns().collect();
+        columns.contains(&"instruction") && columns.contains(&"output")
+    })
+}
+
 /// The `columns` of a LLaMA-Factory `dataset_info.json` entry that reads `doc` as alpaca
 /// (its `prompt` and `query` joined into the user turn, `response`, `system`), as JSON; none
-/// for a type with a list column, which LLaMA-Factory cannot join.
+/// for a type with a list or YAML column, which LLaMA-Factory cannot join, or an answer
+/// that is not one column.
 pub(crate) fn llama_factory_columns(doc: &Document<'_, '_>) -> Option<String> {
     let shape = shape_of(doc)?;
-    if shape.prompt.iter().any(|c| LIST_COLUMNS.contains(c)) || shape.prompt.len() > 2 {
+    let Answer::FirstOf(answers) = shape.answer else {
+        return None;
+    };
+    if shape
+        .prompt
+        .iter()
+        .any(|c| LIST_COLUMNS.contains(c) || YAML_COLUMNS.contains(c))
+        || shape.prompt.len() > 2
+    {
         return None;
     }
-    let answer = shape
-        .answer
-        .iter()
-        .find(|c| doc.get(doc.root(), c).is_some())?;
+    let answer = answers.iter().find(|c| doc.get(doc.root(), c).is_some())?;
     let mut columns = vec![("prompt", shape.prompt[0])];
     if let Some(query) = shape.prompt.get(1) {
         columns.push(("query", query));
@@ -211,19 +297,31 @@ pub fn normalize<'s>(
         string_turn(doc, Some(column), column, Role::System, ctx, &mut conv);
     }
     read_prompt(doc, shape, ctx, &mut conv);
-    let answer = shape
-        .answer
-        .iter()
-        .copied()
-        .find(|&c| doc.get(root, c).is_some());
-    string_turn(
-        doc,
-        answer,
-        shape.answer[0],
-        Role::Assistant,
-        ctx,
-        &mut conv,
-    );
+    match shape.answer {
+        Answer::FirstOf(columns) => {
+            let answer = columns
+                .iter()
+                .copied()
+                .find(|&c| doc.get(root, c).is_some());
+            string_turn(doc, answer, columns[0], Role::Assistant, ctx, &mut conv);
+        }
+        Answer::All(columns) => read_turn(doc, columns, Role::Assistant, ctx, &mut conv),
+        Answer::Fixed(text) => {
+            let span = doc.span(root);
+            conv.messages.push(Message {
+                from_trainer: true,
+                ..Message::new(
+                    Role::Assistant,
+                    span,
+                    span,
+                    Content::Text(Text {
+                        value: Cow::Borrowed(text),
+                        span,
+                    }),
+                )
+            });
+        }
+    }
     Some(conv)
 }
 
@@ -246,27 +344,54 @@ fn string_turn<'s>(
     push_string_field(doc, (key, value), name, role, ctx, conv)
 }
 
-/// The user turn: the prompt's columns as the parts of one message (a list column's
-/// strings each a part), or the one column's string.
+/// The user turn: the prompt's columns as the parts of one message.
 fn read_prompt<'s>(
     doc: &Document<'_, 's>,
     shape: &Shape,
     ctx: &mut RecordContext<'_>,
     conv: &mut Conversation<'s>,
 ) {
+    read_turn(doc, shape.prompt, Role::User, ctx, conv);
+}
+
+/// The turn of `role` made of `columns`: their values as the parts of one message (a list
+/// column's strings each a part), or the one column's string. A missing column is S001 (but
+/// an optional one), a value of the wrong kind S007.
+fn read_turn<'s>(
+    doc: &Document<'_, 's>,
+    columns: &[&str],
+    role: Role,
+    ctx: &mut RecordContext<'_>,
+    conv: &mut Conversation<'s>,
+) {
     let root = doc.root();
-    let mut parts = Vec::with_capacity(shape.prompt.len());
+    let mut parts = Vec::with_capacity(columns.len());
     let mut first: Option<(NodeId, NodeId)> = None;
     let mut broken = false;
-    for &column in shape.prompt {
+    for &column in columns {
+        let optional = OPTIONAL_COLUMNS.contains(&column);
         let Some((key, value)) = doc.member(root, column) else {
-            missing_key(doc, root, column, FormatChoice::AxolotlInstruct, ctx);
-            broken = true;
+            if !optional {
+                missing_key(doc, root, column, FormatChoice::AxolotlInstruct, ctx);
+                broken = true;
+            }
             continue;
         };
         first.get_or_insert((key, value));
         if LIST_COLUMNS.contains(&column) {
             broken |= !read_list(doc, value, column, ctx, &mut parts);
+            continue;
+        }
+        // Written out as YAML: a string as itself, any other value as the JSON it holds.
+        if YAML_COLUMNS.contains(&column) {
+            let text = match doc.kind(value) {
+                Kind::String => doc.str(value).unwrap_or_default(),
+                _ => Cow::Borrowed(doc.raw(value)),
+            };
+            parts.push(Part::Text(Text {
+                value: text,
+                span: doc.span(value),
+            }));
             continue;
         }
         if doc.kind(value) != Kind::String {
@@ -281,8 +406,12 @@ fn read_prompt<'s>(
             broken = true;
             continue;
         }
+        let text = doc.str(value).unwrap_or_default();
+        if optional && text.is_empty() {
+            continue;
+        }
         parts.push(Part::Text(Text {
-            value: doc.str(value).unwrap_or_default(),
+            value: text,
             span: doc.span(value),
         }));
     }
@@ -298,12 +427,8 @@ fn read_prompt<'s>(
     } else {
         Content::Parts { span, parts }
     };
-    conv.messages.push(crate::record::Message::new(
-        Role::User,
-        doc.span(key),
-        span,
-        content,
-    ));
+    conv.messages
+        .push(Message::new(role, doc.span(key), span, content));
 }
 
 /// A list of strings, each a part of the prompt; false (with S007) when it is not one.

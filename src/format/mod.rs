@@ -54,7 +54,9 @@ pub fn answered(doc: &Document<'_, '_>) -> bool {
 /// (`vertex-gemini`); `schemaVersion`, or `messages` beside a `system` list (`bedrock-nova`);
 /// `messages` beside a `system` string (`bedrock-claude`). Then the keys decide, in this
 /// order, so every record has one answer: `messages`; `input` with
-/// an output; `conversations`; `instruction` with `output` or `response`; `prompt` with
+/// an output; `conversations`; an axolotl instruction type that adds columns to alpaca's
+/// (`reflection`: `reflection` and `corrected` beside `instruction` and `output`);
+/// `instruction` with `output` or `response`; `prompt` with
 /// `completion` (`trl-unpaired-preference` with a `label`, `trl-prompt-completion` when the
 /// prompt or completion is a list of messages, `prompt-completion` otherwise, lists of
 /// content parts included: Together's vision instruction records) or with
@@ -95,6 +97,8 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
         Some(FormatChoice::OpenAiPreference)
     } else if has("conversations") {
         Some(FormatChoice::ShareGpt)
+    } else if axolotl_instruct::extends_alpaca(doc) {
+        Some(FormatChoice::AxolotlInstruct)
     } else if has("instruction") && (has("output") || has("response")) {
         Some(FormatChoice::Alpaca)
     } else if has("prompt") && has("completion") {
@@ -130,7 +134,9 @@ pub fn detect(doc: &Document<'_, '_>) -> Option<FormatChoice> {
 /// [`detect`] under `target`: a record both LLaMA-Factory and axolotl read the same way
 /// (`messages` of text parts giving their text in `value`, see
 /// [`axolotl::reads_llama_factory_parts`]) is axolotl's under a target that reads axolotl's
-/// records and not LLaMA-Factory's, rather than a LLaMA-Factory record it does not read.
+/// records and not LLaMA-Factory's, rather than a LLaMA-Factory record it does not read. An
+/// axolotl `reflection` record is alpaca under a target that reads alpaca and not axolotl's
+/// instruction types (LLaMA-Factory, Unsloth), its added columns then unknown (S008).
 pub fn detect_for(doc: &Document<'_, '_>, target: Option<&Target>) -> Option<FormatChoice> {
     match detect(doc)? {
         FormatChoice::LlamaFactory
@@ -140,6 +146,16 @@ pub fn detect_for(doc: &Document<'_, '_>, target: Option<&Target>) -> Option<For
             }) && axolotl::reads_llama_factory_parts(doc) =>
         {
             Some(FormatChoice::AxolotlChat)
+        }
+        // An axolotl type that adds columns to alpaca's (`reflection`) is alpaca with
+        // unknown columns to a target that reads alpaca and not axolotl's types.
+        FormatChoice::AxolotlInstruct
+            if target.is_some_and(|t| {
+                t.accepts(FormatChoice::Alpaca.as_str())
+                    && !t.accepts(FormatChoice::AxolotlInstruct.as_str())
+            }) && axolotl_instruct::extends_alpaca(doc) =>
+        {
+            Some(FormatChoice::Alpaca)
         }
         detected => Some(detected),
     }

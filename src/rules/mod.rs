@@ -326,7 +326,7 @@ impl Plan {
         };
         let start = ctx.counts();
         if !self.message.is_empty() {
-            for message in &conv.messages {
+            for message in conv.messages.iter().filter(|m| !m.from_trainer) {
                 let since = ctx.counts();
                 for &(by, check) in &self.message {
                     if !suppressed(by, ctx, &since) {

@@ -85,10 +85,10 @@ pub(super) const TARGET: Target = Target {
     },
     loader: Cited {
         value: Loader::Datasets {
-            pin: "==4.8.4",
-            fails: false,
+            requires: "==4.8.4",
+            earlier: None,
         },
-        source: "https://github.com/axolotl-ai-cloud/axolotl/blob/main/requirements.txt",
+        source: "https://github.com/axolotl-ai-cloud/axolotl/blob/main/pyproject.toml",
     },
     weights_any_message: None,
     chat_template_tools: Some(Cited {

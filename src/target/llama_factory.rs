@@ -54,10 +54,10 @@ pub(super) const TARGET: Target = Target {
     },
     loader: Cited {
         value: Loader::Datasets {
-            pin: "<=4.0.0",
-            fails: true,
+            requires: ">=2.16.0,<=4.0.0",
+            earlier: None,
         },
-        source: "https://github.com/hiyouga/LLaMA-Factory/blob/main/requirements.txt",
+        source: "https://github.com/hiyouga/LLaMA-Factory/blob/main/pyproject.toml",
     },
     weights_any_message: None,
     chat_template_tools: None,

@@ -16,6 +16,7 @@ mod fireworks;
 mod llama_factory;
 mod mistral;
 mod openai;
+mod requirement;
 mod together;
 mod trl;
 mod unsloth;
@@ -57,13 +58,33 @@ pub enum Loader {
     /// The provider's own upload validation, record by record: OpenAI's `content` is a
     /// string in one message and a list of parts in the next.
     Own,
-    /// Hugging Face `datasets.load_dataset("json")` at the version the trainer pins; `fails`
-    /// when that version cannot load a column whose type changes (before 4.7).
-    Datasets { pin: &'static str, fails: bool },
-    /// `datasets.load_dataset("json")` at whatever version is installed (`pin` is the range
-    /// the trainer allows), which fails before 4.7.
-    DatasetsUnpinned { pin: &'static str },
+    /// Hugging Face `datasets.load_dataset("json")`, at a version the trainer's requirement
+    /// allows: `requires` as its packaging writes it (`">=4.7.0"`; empty for any version).
+    /// Whether that loads a field whose type changes follows from it
+    /// ([`Loader::mixed_types`]): before 4.7 `datasets` cannot, from 4.7 it loads the field
+    /// as `Json`. `earlier`, in words, where older releases of the trainer required another
+    /// version.
+    Datasets {
+        requires: &'static str,
+        earlier: Option<&'static str>,
+    },
 }
+
+/// What a target's loader makes of a field whose JSON type changes between records, which
+/// sets S013's level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MixedTypes {
+    /// Every version it may load with reads it: S013 is off.
+    Loaded,
+    /// Every version it may load with fails on it: S013 is an error.
+    Refused,
+    /// It depends on the `datasets` installed, which the trainer lets be older or newer than
+    /// 4.7: S013 is a warning.
+    Installed,
+}
+
+/// The first `datasets` that loads a field whose type changes (as its `Json` feature).
+const DATASETS_JSON: [u32; 3] = [4, 7, 0];
 
 /// Where a key that a target reads sits in a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -662,23 +683,63 @@ impl Target {
 }
 
 impl Loader {
+    /// What this loader makes of a field whose type changes between records, from the
+    /// `datasets` versions the trainer allows (a requirement tunelint cannot read counts as
+    /// any version).
+    pub fn mixed_types(&self) -> MixedTypes {
+        let Loader::Datasets { requires, .. } = self else {
+            return MixedTypes::Loaded;
+        };
+        let sides = requirement::Requirement::parse(requires).map(|r| r.sides(&DATASETS_JSON));
+        match sides {
+            Some(s) if s.from && !s.before => MixedTypes::Loaded,
+            Some(s) if s.before && !s.from => MixedTypes::Refused,
+            _ => MixedTypes::Installed,
+        }
+    }
+
+    /// Whether this loader may run on `datasets` at `version` ("4.3.0"): any version for a
+    /// loader of its own (which does not use it) or a requirement tunelint cannot read.
+    pub fn allows_datasets(&self, version: &str) -> bool {
+        let Loader::Datasets { requires, .. } = self else {
+            return true;
+        };
+        match (
+            requirement::Requirement::parse(requires),
+            requirement::parse_version(version),
+        ) {
+            (Some(r), Some(v)) => r.allows(&v),
+            _ => true,
+        }
+    }
+
     /// In words, for `explain`.
     pub fn describe(&self) -> String {
-        match self {
-            Loader::Own => {
-                "its own reader, record by record: a field may change type between records"
-                    .to_owned()
-            }
-            Loader::Datasets { pin, fails: true } => format!(
-                "datasets.load_dataset(\"json\") at datasets {pin}, which cannot load a field whose type changes"
+        let Loader::Datasets { requires, earlier } = self else {
+            return "its own reader, record by record: a field may change type between records"
+                .to_owned();
+        };
+        let mut out = match self.mixed_types() {
+            MixedTypes::Refused => format!(
+                "datasets.load_dataset(\"json\") with datasets{requires}, which cannot load a field whose type changes (4.7 and later can)"
             ),
-            Loader::Datasets { pin, fails: false } => format!(
-                "datasets.load_dataset(\"json\") at datasets {pin}, which loads a field whose type changes as Json"
+            MixedTypes::Loaded => format!(
+                "datasets.load_dataset(\"json\") with datasets{requires}, which loads a field whose type changes (as Json, from 4.7)"
             ),
-            Loader::DatasetsUnpinned { pin } => format!(
-                "datasets.load_dataset(\"json\") at the installed datasets ({pin}), which cannot load a field whose type changes before 4.7"
+            MixedTypes::Installed => format!(
+                "datasets.load_dataset(\"json\") with the installed datasets ({}), which cannot load a field whose type changes before 4.7",
+                if requires.is_empty() {
+                    "any version".to_owned()
+                } else {
+                    format!("datasets{requires}")
+                }
             ),
+        };
+        if let Some(earlier) = earlier {
+            out.push_str("; ");
+            out.push_str(earlier);
         }
+        out
     }
 }
 
@@ -722,10 +783,10 @@ pub fn rule_section(code: &str) -> Option<String> {
         "S013" => {
             out.push_str("## Targets\n\n| target | loads JSON Lines with | S013 | source |\n|---|---|---|---|\n");
             for t in ALL {
-                let level = match t.loader.value {
-                    Loader::Own | Loader::Datasets { fails: false, .. } => "off",
-                    Loader::Datasets { fails: true, .. } => "error",
-                    Loader::DatasetsUnpinned { .. } => "warning",
+                let level = match t.loader.value.mixed_types() {
+                    MixedTypes::Loaded => "off",
+                    MixedTypes::Refused => "error",
+                    MixedTypes::Installed => "warning",
                 };
                 let _ = writeln!(
                     out,
@@ -897,6 +958,35 @@ mod tests {
             message.ends_with("openai accepts openai-chat, openai-preference and openai-rft"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn every_datasets_requirement_is_read_and_sets_the_loaders_answer() {
+        for t in ALL {
+            if let Loader::Datasets { requires, .. } = t.loader.value {
+                assert!(
+                    requirement::Requirement::parse(requires).is_some(),
+                    "{}: {requires:?}",
+                    t.name
+                );
+                assert!(t.loader.source.ends_with("/pyproject.toml"), "{}", t.name);
+            }
+        }
+        let mixed = |name: &str| lookup(name).unwrap().loader.value.mixed_types();
+        assert_eq!(mixed("llama-factory"), MixedTypes::Refused);
+        assert_eq!(mixed("unsloth"), MixedTypes::Refused);
+        assert_eq!(mixed("trl"), MixedTypes::Loaded);
+        assert_eq!(mixed("axolotl"), MixedTypes::Loaded);
+        assert_eq!(mixed("openai"), MixedTypes::Loaded);
+        let any = Loader::Datasets {
+            requires: "",
+            earlier: None,
+        };
+        assert_eq!(any.mixed_types(), MixedTypes::Installed);
+        let unsloth = lookup("unsloth").unwrap().loader.value;
+        assert!(unsloth.allows_datasets("4.3.0"));
+        assert!(!unsloth.allows_datasets("4.0.0"));
+        assert!(!unsloth.allows_datasets("4.7.0"));
     }
 
     #[test]

@@ -55,9 +55,15 @@ pub(super) const TARGET: Target = Target {
         },
         source: "https://huggingface.co/docs/transformers/chat_templating",
     },
+    // TRL 1.0 raised the requirement for the `Json` feature (huggingface/trl#5376).
     loader: Cited {
-        value: Loader::DatasetsUnpinned { pin: ">=3.0" },
-        source: "https://github.com/huggingface/trl/blob/main/setup.cfg",
+        value: Loader::Datasets {
+            requires: ">=4.7.0",
+            earlier: Some(
+                "TRL 0.29 and earlier allowed datasets>=3.0.0: with one before 4.7 installed, such a file does not load",
+            ),
+        },
+        source: "https://github.com/huggingface/trl/blob/main/pyproject.toml",
     },
     weights_any_message: None,
     chat_template_tools: Some(Cited {

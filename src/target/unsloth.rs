@@ -55,8 +55,13 @@ pub(super) const TARGET: Target = Target {
         },
         source: DATASETS,
     },
+    // Every extra that installs the trainer pins this (`huggingface`, `colab-new`); the
+    // `studio` extra pins datasets==4.3.0 within it.
     loader: Cited {
-        value: Loader::DatasetsUnpinned { pin: "any" },
+        value: Loader::Datasets {
+            requires: ">=3.4.1,!=4.0.*,!=4.1.0,<4.4.0",
+            earlier: None,
+        },
         source: "https://github.com/unslothai/unsloth/blob/main/pyproject.toml",
     },
     weights_any_message: None,

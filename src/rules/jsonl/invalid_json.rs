@@ -112,7 +112,7 @@ pub fn check_loadable(doc: &Document<'_, '_>, lines: bool, ctx: &mut RecordConte
     // record with its own JSON parser.
     let level = match ctx.settings.target.map(|t| t.loader.value) {
         Some(Loader::Own) => return,
-        Some(Loader::Datasets { .. } | Loader::DatasetsUnpinned { .. }) => Level::Error,
+        Some(Loader::Datasets { .. }) => Level::Error,
         None => Level::Warning,
     };
     let deepest = doc.deepest();

@@ -9,7 +9,7 @@ use crate::diagnostic::{FileId, Location, RecordStart, Related, Span};
 use crate::json::{Document, IdentityHasher, Kind, NodeId};
 use crate::rule::Level;
 use crate::rules::{Code, RunsOn};
-use crate::target::{Loader, Target};
+use crate::target::{Loader, MixedTypes, Target};
 
 declare_rule! {
     /// ## What it does
@@ -26,11 +26,13 @@ declare_rule! {
     /// `datasets.load_dataset("json")` before 4.7 reads a file into Arrow columns of one type
     /// each and fails on it (`ArrowInvalid: JSON parse error: Column(/messages/[]/content)
     /// changed from string to array`); 4.7 and later load such a column as `Json`; the API
-    /// providers read each record on its own. So: an error for LLaMA-Factory, which pins
-    /// `datasets<=4.0.0`; a warning for TRL and Unsloth, which load with whatever
-    /// `datasets` is installed; off for axolotl (it pins 4.8.4), for the API providers, and
-    /// without a target (an OpenAI vision example, a list of parts from the user and a string
-    /// from the assistant, is one such mix, and valid where it is sent).
+    /// providers read each record on its own. So the level follows the `datasets` versions
+    /// the trainer's own requirement allows (its `pyproject.toml`, in the table below): an
+    /// error where they are all before 4.7 (LLaMA-Factory, Unsloth), off where they are all
+    /// 4.7 or later (TRL from 1.0, axolotl), a warning for a trainer that allows both; off
+    /// for the API providers, and without a target (an OpenAI vision example, a list of parts
+    /// from the user and a string from the assistant, is one such mix, and valid where it is
+    /// sent).
     ///
     /// ## Why is this bad?
     /// The training run stops before its first step, on a message about Arrow that names a
@@ -71,10 +73,10 @@ static COLUMNS: FactKind = FactKind {
 /// The highest level S013 takes for `target`, what its loader makes of a changing type
 /// (`crate::rules::cap_by_target` applies it to each file's settings).
 pub fn cap(target: Option<&Target>) -> Level {
-    match target.map(|t| t.loader.value) {
-        None | Some(Loader::Own | Loader::Datasets { fails: false, .. }) => Level::Off,
-        Some(Loader::Datasets { fails: true, .. }) => Level::Error,
-        Some(Loader::DatasetsUnpinned { .. }) => Level::Warning,
+    match target.map(|t| t.loader.value.mixed_types()) {
+        None | Some(MixedTypes::Loaded) => Level::Off,
+        Some(MixedTypes::Refused) => Level::Error,
+        Some(MixedTypes::Installed) => Level::Warning,
     }
 }
 
@@ -374,8 +376,14 @@ fn check_file(ctx: &mut DatasetContext<'_>, file: FileId) {
     let Some(target) = ctx.settings(file).target else {
         return;
     };
-    let who = match target.loader.value {
-        Loader::Datasets { pin, .. } => format!("{} pins datasets{pin}", target.title),
+    let who = match (target.loader.value, target.loader.value.mixed_types()) {
+        (Loader::Datasets { requires, .. }, MixedTypes::Refused) => {
+            format!("{} requires datasets{requires}", target.title)
+        }
+        (Loader::Datasets { requires, .. }, _) if !requires.is_empty() => format!(
+            "{} loads with the installed datasets, which it allows at {requires}",
+            target.title
+        ),
         _ => format!("{} loads with the installed datasets", target.title),
     };
     let mut changed: Vec<&Column> = columns
