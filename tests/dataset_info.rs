@@ -483,3 +483,87 @@ fn a_file_name_of_dot_reads_the_registrys_folder() {
         "{stdout}"
     );
 }
+
+/// LLaMA-Factory's `openai` converter writes a `tools` list or object as JSON itself
+/// (`json.dumps`), so an array of definitions is as good as its JSON text there; the
+/// `sharegpt` converter passes the column on as it is, so there the array is S010. Either
+/// way the template reads an array of definitions: an object or an array of names is S010
+/// (its tool formatter fails on them with AttributeError).
+#[test]
+fn openai_formatting_takes_tools_as_an_array() {
+    let dir = TempDir::new().expect("temp dir");
+    let tool = serde_json::json!({"type": "function", "function": {"name": "get_weather",
+        "description": "Get the weather for a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}});
+    let cases = [
+        ("openai", serde_json::json!([tool])),
+        (
+            "openai",
+            serde_json::Value::String(serde_json::json!([tool]).to_string()),
+        ),
+        ("openai", tool.clone()),
+        ("openai", serde_json::json!(["get_weather"])),
+        ("sharegpt", serde_json::json!([tool])),
+    ];
+    let mut registry = serde_json::Map::new();
+    for (i, (formatting, tools)) in cases.iter().enumerate() {
+        let name = format!("{formatting}-{i}");
+        registry.insert(
+            name.clone(),
+            serde_json::json!({"file_name": format!("{name}.json"), "formatting": formatting,
+                "columns": {"messages": "messages", "tools": "tools"},
+                "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user",
+                         "assistant_tag": "assistant", "system_tag": "system"}}),
+        );
+        let record = serde_json::json!([{"messages": [
+            {"role": "user", "content": "What is the weather like in Paris right now?"},
+            {"role": "assistant", "content": "I cannot look that up right now; try a weather site."}],
+            "tools": tools}]);
+        fs::write(
+            dir.path().join(format!("{name}.json")),
+            serde_json::to_string_pretty(&record).expect("json"),
+        )
+        .expect("write data");
+    }
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        serde_json::Value::Object(registry).to_string(),
+    )
+    .expect("write registry");
+    let (_, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--isolated",
+            "--target",
+            "llama-factory",
+            "--select",
+            "S",
+            ".",
+        ],
+    );
+    let report = json_report(&stdout);
+    let found: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d["path"].as_str().unwrap_or_default(),
+                d["code"].as_str().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            r#"openai-2.json S010 "tools" is an object; LLaMA-Factory's tool formatter reads an array of tool definitions: put this one in an array"#,
+            r#"openai-3.json S010 "tools" holds a string ("get_weather"); expected an array of tool definitions (objects)"#,
+            r#"sharegpt-4.json S010 "tools" is an array; LLaMA-Factory expects the tool definitions as a JSON string"#,
+        ],
+        "{stderr}"
+    );
+}

@@ -359,7 +359,9 @@ declare_rule! {
     /// LLaMA-Factory's formatter reads it: the JSON text of one `{"name", "arguments"}` call
     /// or a non-empty list of them (parallel calls), possibly after a thought (`<think>...`)
     /// or inside the template's tool-call words (`<tool_call>...`); and a `tools` column is
-    /// empty or the JSON text of an array of definitions.
+    /// empty or the JSON text of an array of definitions. A `dataset_info.json` entry with
+    /// `"formatting": "openai"` may give the array itself: that converter writes it as JSON
+    /// text (an object there is still S010: the template reads a list of definitions).
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. A tool call is trained as the exact text the model will emit,

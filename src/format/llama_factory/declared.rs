@@ -92,6 +92,7 @@ impl Found {
     fn read(
         doc: &Document<'_, '_>,
         columns: &Columns,
+        formatting: Formatting,
         place: &str,
         ctx: &mut RecordContext<'_>,
     ) -> Found {
@@ -105,7 +106,9 @@ impl Found {
                 known = true;
                 found.push((*column, key, value));
                 // The media, tool and KTO columns have a type of their own.
-                if matches!(
+                if *column == "tools" && formatting == Formatting::OpenAi {
+                    check_openai_tools(doc, value, &name, ctx);
+                } else if matches!(
                     *column,
                     "tools" | "images" | "videos" | "audios" | "kto_tag"
                 ) {
@@ -135,6 +138,44 @@ impl Found {
     }
 }
 
+/// The `tools` column of an `"formatting": "openai"` entry: LLaMA-Factory's OpenAI converter
+/// writes a list or an object as JSON text itself (`json.dumps`, `converter.py`), where the
+/// other converters pass the column on as it is; its templates then decode that text and
+/// read each element as a tool definition. So an array of definitions may stand as it is,
+/// a non-empty object is a definition not wrapped in a list (the template iterates over its
+/// keys), and a string is judged as in the other formattings.
+fn check_openai_tools(
+    doc: &Document<'_, '_>,
+    value: NodeId,
+    key: &str,
+    ctx: &mut RecordContext<'_>,
+) {
+    let shown = quote(key);
+    match doc.kind(value) {
+        Kind::Array => {
+            if let Some(t) = doc.elements(value).find(|&t| doc.kind(t) != Kind::Object) {
+                ctx.report(
+                    Code::S010,
+                    doc.span(t),
+                    format!(
+                        "{shown} holds {}; expected an array of tool definitions (objects)",
+                        describe(doc, t)
+                    ),
+                );
+            }
+        }
+        Kind::Object if doc.len(value) > 0 => ctx.report(
+            Code::S010,
+            doc.span(value),
+            format!(
+                "{shown} is an object; LLaMA-Factory's tool formatter reads an array of tool definitions: put this one in an array"
+            ),
+        ),
+        Kind::Object => {}
+        _ => crate::format::sharegpt::check_encoded_tools(doc, value, &shown, "LLaMA-Factory", ctx),
+    }
+}
+
 /// S001: a declared column the record lacks.
 fn missing_column(
     doc: &Document<'_, '_>,
@@ -160,7 +201,7 @@ fn read_alpaca<'s>(
     reading: &Reading<'_>,
 ) -> Option<Conversation<'s>> {
     let columns = reading.columns();
-    let found = Found::read(doc, &columns, &reading.place(), ctx);
+    let found = Found::read(doc, &columns, Formatting::Alpaca, &reading.place(), ctx);
     let mut conv = Conversation {
         messages: Vec::with_capacity(4),
         span: doc.span(doc.root()),
@@ -292,7 +333,13 @@ fn read_turns<'s>(
     d: &Declared,
 ) -> Option<Conversation<'s>> {
     let described = d.described();
-    let found = Found::read(doc, &d.columns, &format!("a record of {described}"), ctx);
+    let found = Found::read(
+        doc,
+        &d.columns,
+        d.formatting,
+        &format!("a record of {described}"),
+        ctx,
+    );
     let tags = &d.tags;
     let words = TurnWords {
         column: d.columns.messages.as_deref().unwrap_or("conversations"),
