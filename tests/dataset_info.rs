@@ -567,3 +567,122 @@ fn openai_formatting_takes_tools_as_an_array() {
         "{stderr}"
     );
 }
+
+/// An entry with `"columns"` has the columns it names and no others: LLaMA-Factory's parser
+/// sets every column left out to none, whatever the records hold. Each case is what its
+/// converter and supervised processor make of one ordinary alpaca record (checked against
+/// LLaMA-Factory's own code): no answer column drops the example (O004, however many turns
+/// the history gives); no prompt column trains the answer after an empty user turn (O003,
+/// and O006 saying so, not that the example is skipped); the query alone is the user turn.
+#[test]
+fn columns_left_out_are_absent() {
+    let dir = TempDir::new().expect("temp dir");
+    let record = serde_json::json!({
+        "instruction": "Explain in one sentence why the sky looks blue during the day.",
+        "input": "",
+        "output": "Sunlight scatters off air molecules, and blue light scatters the most, so the sky looks blue.",
+        "system": "You are a patient science teacher.",
+        "history": [["What colour is grass in spring?", "Grass is usually green in spring."]]
+    });
+    let cases = [
+        // Kept by LLaMA-Factory: the query column alone makes the user turn.
+        (
+            "query",
+            serde_json::json!({"query": "instruction", "response": "output"}),
+        ),
+        // Dropped: no prompt and no response.
+        ("system", serde_json::json!({"system": "system"})),
+        // Dropped: the history is context, and there is no response.
+        ("history", serde_json::json!({"history": "history"})),
+        // Kept, with an empty user turn before the answer.
+        (
+            "no_prompt",
+            serde_json::json!({"response": "output", "system": "system"}),
+        ),
+        (
+            "no_prompt_history",
+            serde_json::json!({"response": "output", "history": "history"}),
+        ),
+    ];
+    let mut registry = serde_json::Map::new();
+    for (name, columns) in &cases {
+        registry.insert(
+            name.to_string(),
+            serde_json::json!({"file_name": format!("{name}.json"), "columns": columns}),
+        );
+        fs::write(
+            dir.path().join(format!("{name}.json")),
+            serde_json::to_string_pretty(&[&record]).expect("json"),
+        )
+        .expect("write data");
+    }
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        serde_json::to_string_pretty(&registry).expect("json"),
+    )
+    .expect("write registry");
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--isolated",
+            "--target",
+            "llama-factory",
+            "--select",
+            "S,O",
+            "--ignore",
+            "S008",
+            ".",
+        ],
+    );
+    assert_eq!(status, 1, "{stdout}\n{stderr}");
+    let report = json_report(&stdout);
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                format!(
+                    "{} {}",
+                    d["path"].as_str().unwrap_or_default(),
+                    d["code"].as_str().unwrap_or_default()
+                ),
+                d["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let codes: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "history.json O004",
+            "no_prompt.json O003",
+            "no_prompt.json O006",
+            "no_prompt_history.json O006",
+            "system.json O003",
+            "system.json O004",
+        ],
+        "{stdout}"
+    );
+    let message = |code: &str| &found.iter().find(|(c, _)| c == code).expect(code).1;
+    let dropped = message("history.json O004");
+    assert!(
+        dropped.starts_with("dataset \"history\" (dataset_info.json:")
+            && dropped.contains(
+                ") names no \"response\" column, so LLaMA-Factory's alpaca converter gives the \
+                 example no answer and supervised training drops it"
+            ),
+        "{dropped}"
+    );
+    for code in ["no_prompt.json O006", "no_prompt_history.json O006"] {
+        let m = message(code);
+        assert!(
+            m.contains("LLaMA-Factory's alpaca converter trains it after an empty user turn")
+                && m.contains("names no \"prompt\" column")
+                && !m.contains("skips"),
+            "{m}"
+        );
+    }
+}

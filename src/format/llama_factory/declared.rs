@@ -208,7 +208,11 @@ fn read_alpaca<'s>(
         ..Default::default()
     };
     // Pre-training text: a prompt column and no answer column (LLaMA-Factory's `c4_demo`).
-    let pretraining = columns.response.is_none()
+    // An entry that names no prompt either is no corpus: it is read as alpaca, with the
+    // columns it names and no others (LLaMA-Factory's parser sets every column `"columns"`
+    // leaves out to None), and the order rules say what is missing.
+    let pretraining = columns.prompt.is_some()
+        && columns.response.is_none()
         && columns.chosen.is_none()
         && columns.rejected.is_none()
         && columns.query.is_none();
@@ -287,6 +291,21 @@ fn read_prompt<'s>(
     conv: &mut Conversation<'s>,
 ) {
     let Some(prompt_key) = columns.prompt.as_deref() else {
+        // LLaMA-Factory joins the prompt and query columns into the user turn: without a
+        // prompt column, the query alone is it.
+        let Some(query_key) = columns.query.as_deref() else {
+            return;
+        };
+        match found.get("query") {
+            None => {
+                missing_column(doc, reading, "query", query_key, ctx);
+                conv.incomplete = true;
+            }
+            Some((k, v)) => match string_field(doc, k, v, query_key, Role::User, ctx) {
+                Some(m) => conv.messages.push(m),
+                None => conv.incomplete = true,
+            },
+        }
         return;
     };
     let Some((k, v)) = found.get("prompt") else {
