@@ -686,3 +686,132 @@ fn columns_left_out_are_absent() {
         );
     }
 }
+
+/// A column an entry declares that no record of its dataset has is no column for `datasets`,
+/// and LLaMA-Factory's converter, reading it from every example, stops the run with
+/// KeyError: one S001 about the file, on its first record, failing the file-level gate while
+/// every example stays valid. Not when some record has the key (the others get null), nor
+/// for a column read only from some examples (the ShareGPT `system` column when every
+/// example opens with a system turn; the `openai` formatting's `system` and `tools`, read
+/// with a default), nor when only some files of a folder entry are in the run. Each case
+/// as LLaMA-Factory's own parser and converter take it under datasets 4.0.0.
+#[test]
+fn a_declared_column_no_record_has_stops_the_run() {
+    let dir = TempDir::new().expect("temp dir");
+    let write = |name: &str, records: serde_json::Value| {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, serde_json::to_string_pretty(&records).expect("json")).expect("write");
+    };
+    let alpaca = serde_json::json!({"instruction": "Name the largest planet in the solar system.",
+        "input": "", "output": "Jupiter is the largest planet in the solar system."});
+    let with_system = |mut r: serde_json::Value| {
+        r["system"] = "You answer astronomy questions in one sentence.".into();
+        r
+    };
+    let turn = |from: &str, value: &str| serde_json::json!({"from": from, "value": value});
+    let opened = serde_json::json!({"conversations": [
+        turn("system", "You answer astronomy questions in one sentence."),
+        turn("human", "Name the largest planet in the solar system."),
+        turn("gpt", "Jupiter is the largest planet in the solar system.")]});
+    let unopened = serde_json::json!({"conversations": [
+        turn("human", "Name the smallest planet in the solar system."),
+        turn("gpt", "Mercury is the smallest planet in the solar system.")]});
+    let openai = serde_json::json!({"messages": [
+        {"role": "user", "content": "Name the largest planet in the solar system."},
+        {"role": "assistant", "content": "Jupiter is the largest planet in the solar system."}]});
+    write("readme.json", serde_json::json!([alpaca]));
+    write(
+        "some.json",
+        serde_json::json!([with_system(alpaca.clone()), alpaca]),
+    );
+    write("opened.json", serde_json::json!([opened]));
+    write("mixed.json", serde_json::json!([opened, unopened]));
+    write("openai.json", serde_json::json!([openai]));
+    write(
+        "union/a.json",
+        serde_json::json!([with_system(alpaca.clone())]),
+    );
+    write("union/b.json", serde_json::json!([alpaca]));
+    write("none/a.json", serde_json::json!([alpaca]));
+    write("none/b.json", serde_json::json!([alpaca]));
+    let alpaca_columns = serde_json::json!({"prompt": "instruction", "query": "input",
+        "response": "output", "system": "system", "history": "history"});
+    let registry = serde_json::json!({
+        // LLaMA-Factory's README's alpaca description over a file like its alpaca_en_demo.
+        "readme": {"file_name": "readme.json", "columns": alpaca_columns},
+        "some": {"file_name": "some.json", "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system"}},
+        "opened": {"file_name": "opened.json", "formatting": "sharegpt", "columns": {"messages": "conversations", "system": "system"}},
+        "mixed": {"file_name": "mixed.json", "formatting": "sharegpt", "columns": {"messages": "conversations", "system": "system"}},
+        "openai": {"file_name": "openai.json", "formatting": "openai",
+            "columns": {"messages": "messages", "system": "sys", "tools": "tools"},
+            "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant"}},
+        "union": {"file_name": "union", "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system"}},
+        "none": {"file_name": "none", "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system"}}
+    });
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        serde_json::to_string_pretty(&registry).expect("json"),
+    )
+    .expect("write registry");
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &["--format", "concise", "--isolated", "--select", "S", "."],
+    );
+    assert_eq!(status, 1, "{stdout}\n{stderr}");
+    // The entries' lines and columns left out: the registry is written in key order.
+    let findings: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.contains(": S"))
+        .map(
+            |l| match (l.find(" (dataset_info.json:"), l.find(") declares")) {
+                (Some(a), Some(b)) => format!("{}{}", &l[..a], &l[b + 1..]),
+                _ => l.to_owned(),
+            },
+        )
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "mixed.json:2:3: S001 dataset \"mixed\" declares the \"system\" column, but no record has the key \"system\": LLaMA-Factory reads it from every example that opens without a system turn and stops the run with KeyError; add \"system\" to the records or remove \"system\" from the entry's \"columns\"",
+            "none/a.json:2:3: S001 dataset \"none\" declares the \"system\" column, but no record of its 2 files has the key \"system\": LLaMA-Factory reads it from every example and stops the run with KeyError; add \"system\" to the records or remove \"system\" from the entry's \"columns\"",
+            "readme.json:2:3: S001 dataset \"readme\" declares the \"history\" column, but no record has the key \"history\": LLaMA-Factory reads it from every example and stops the run with KeyError; add \"history\" to the records or remove \"history\" from the entry's \"columns\"",
+            "readme.json:2:3: S001 dataset \"readme\" declares the \"system\" column, but no record has the key \"system\": LLaMA-Factory reads it from every example and stops the run with KeyError; add \"system\" to the records or remove \"system\" from the entry's \"columns\"",
+        ],
+        "{stdout}"
+    );
+    // Every example is as valid as its records: the file-level gate fails the run.
+    assert!(stdout.contains("100.0% valid"), "{stdout}");
+    assert!(
+        stdout.contains("gate failed: file-level errors 4, required 0"),
+        "{stdout}"
+    );
+    // One file of a folder entry, named alone (a pre-commit hook's staged file): the other
+    // may hold the key, so nothing is said.
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "concise",
+            "--isolated",
+            "--select",
+            "S",
+            "none/a.json",
+        ],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    // S001 off: nothing.
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "concise",
+            "--isolated",
+            "--ignore",
+            "S001",
+            "readme.json",
+        ],
+    );
+    assert!(!stdout.contains("S001"), "{stdout}\n{stderr}");
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+}
