@@ -815,3 +815,52 @@ fn a_declared_column_no_record_has_stops_the_run() {
     assert!(!stdout.contains("S001"), "{stdout}\n{stderr}");
     assert_eq!(status, 0, "{stdout}\n{stderr}");
 }
+
+/// `datasets` gives a key that some records lack as null in the others, and LLaMA-Factory's
+/// converters take a null query, history, system prompt, tool list or media list as none:
+/// a record that writes the null is as good as one without the key (both kept by
+/// LLaMA-Factory's own converter), not a schema error.
+#[test]
+fn a_null_optional_column_is_none() {
+    let dir = TempDir::new().expect("temp dir");
+    let planet = |which: &str, name: &str| {
+        (
+            format!("Name the {which} planet in the solar system."),
+            format!("{name} is the {which} planet in the solar system."),
+        )
+    };
+    let ((q1, a1), (q2, a2)) = (planet("largest", "Jupiter"), planet("smallest", "Mercury"));
+    let alpaca = serde_json::json!([
+        {"instruction": q1, "input": null, "output": a1, "system": null, "history": null, "tools": null},
+        {"instruction": q2, "input": "", "output": a2, "system": "Answer in one sentence.", "history": [], "tools": "[]"}
+    ]);
+    let sharegpt = serde_json::json!([
+        {"conversations": [{"from": "human", "value": q1}, {"from": "gpt", "value": a1}],
+         "system": null, "tools": null, "images": null},
+        {"conversations": [{"from": "human", "value": q2}, {"from": "gpt", "value": a2}],
+         "system": "Answer in one sentence.", "tools": "[]", "images": []}
+    ]);
+    fs::write(dir.path().join("alpaca.json"), alpaca.to_string()).expect("write");
+    fs::write(dir.path().join("sharegpt.json"), sharegpt.to_string()).expect("write");
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        r#"{"alpaca": {"file_name": "alpaca.json", "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system", "history": "history", "tools": "tools"}},
+            "sharegpt": {"file_name": "sharegpt.json", "formatting": "sharegpt", "columns": {"messages": "conversations", "system": "system", "tools": "tools", "images": "images"}}}"#,
+    )
+    .expect("write registry");
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "concise",
+            "--isolated",
+            "--target",
+            "llama-factory",
+            "--select",
+            "S,O",
+            ".",
+        ],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert!(stdout.starts_with("0 errors, 0 warnings"), "{stdout}");
+}

@@ -29,6 +29,15 @@ use crate::wording::{describe, quote};
 /// converter leaves alone: OpenAI-shaped data carries them).
 const OPENAI_TURN_KEYS: &[&str] = &["tool_calls", "tool_call_id", "name"];
 
+/// The columns a null value leaves out, as LLaMA-Factory reads them: `datasets` gives a key
+/// that some records lack as null in the others, and the converter takes a null query,
+/// history, system prompt, tool list, media list or KTO tag as none (`isinstance(..., list)`,
+/// `if tools`, `_find_medias(None)`), so a record that writes the null is read as one without
+/// the key. A null prompt, answer or turn list is left for the format to judge.
+const NULL_IS_NONE: &[&str] = &[
+    "query", "history", "system", "tools", "images", "videos", "audios", "kto_tag",
+];
+
 /// How a declared record is read: its entry, or the alpaca preference shape's defaults.
 pub(super) enum Reading<'d> {
     Declared(&'d Declared),
@@ -104,6 +113,9 @@ impl Found {
             let mut known = false;
             for (column, _) in declared.iter().filter(|(_, k)| *k == name) {
                 known = true;
+                if doc.kind(value) == Kind::Null && NULL_IS_NONE.contains(column) {
+                    continue;
+                }
                 found.push((*column, key, value));
                 // The media, tool and KTO columns have a type of their own.
                 if *column == "tools" && formatting == Formatting::OpenAi {
