@@ -558,7 +558,14 @@ impl<'a> DatasetContext<'a> {
     /// points at line 1 and is about no record in particular, so it makes none invalid.
     /// `cap` lowers the level (B001 reports a shortfall below the recommended count as info).
     pub fn report_file(&mut self, code: Code, file: FileId, cap: Level, message: String) {
-        let location = Location::line_start(file, 1, 0);
+        self.report_file_at(code, Location::line_start(file, 1, 0), cap, message);
+    }
+
+    /// [`report_file`](Self::report_file) pointing at `location` of its file (the first
+    /// record, where line 1 is a `.json` array's `[`): still about the file, making no record
+    /// invalid.
+    pub fn report_file_at(&mut self, code: Code, location: Location, cap: Level, message: String) {
+        let file = location.file;
         let settings = self.settings(file);
         if let Some(mut d) = crate::context::diagnostic(settings, code, cap, location, message) {
             d.about_file = true;

@@ -325,6 +325,7 @@ impl Reader<'_, '_, '_> {
             return Ok(());
         };
         let (line, column) = self.at(key);
+        let count = files.len();
         registry.entries.push(Entry {
             files,
             declared: Arc::new(Declared {
@@ -334,6 +335,7 @@ impl Reader<'_, '_, '_> {
                 ranking,
                 columns,
                 tags,
+                files: count,
             }),
         });
         Ok(())

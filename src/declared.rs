@@ -173,9 +173,67 @@ pub struct Declared {
     pub ranking: bool,
     pub columns: Columns,
     pub tags: Tags,
+    /// How many files the entry names (one, or those of the folder `file_name` names): a
+    /// check of what the whole dataset holds needs every one of them in the run.
+    pub files: usize,
 }
 
 impl Declared {
+    /// The columns LLaMA-Factory's converter for this entry reads from every example
+    /// (`example[column]`, `converter.py`), as (its name for the column, the records' key), in
+    /// the order it reads them. `datasets` gives a column that some records lack as null in
+    /// the others, but a column that no record of the dataset has is not there at all, and
+    /// reading it stops the run with KeyError. Left out: what is read only from some
+    /// examples (the alpaca response of a ranking entry, whose pairs are read first; the
+    /// answers of a ranking entry with a KTO tag), what the OpenAI converter reads with
+    /// `example.get` (`system`, `tools`), and the ShareGPT `system` column, read only from an
+    /// example that does not open with a system turn ([`Declared::system_unless_opened`]).
+    pub fn read_from_every_example(&self) -> Vec<(&'static str, &str)> {
+        let c = &self.columns;
+        // A ranking entry's answers, unless a KTO tag decides first.
+        let pairs = self.ranking && c.kto_tag.is_none();
+        let read: Vec<(&'static str, &Option<String>, bool)> = match self.formatting {
+            Formatting::Alpaca => vec![
+                ("history", &c.history, true),
+                ("prompt", &c.prompt, true),
+                ("query", &c.query, true),
+                ("kto_tag", &c.kto_tag, true),
+                ("chosen", &c.chosen, pairs),
+                ("rejected", &c.rejected, pairs),
+                ("response", &c.response, !self.ranking),
+                ("system", &c.system, true),
+                ("tools", &c.tools, true),
+                ("images", &c.images, true),
+                ("videos", &c.videos, true),
+                ("audios", &c.audios, true),
+            ],
+            Formatting::ShareGpt | Formatting::OpenAi => vec![
+                ("messages", &c.messages, true),
+                ("kto_tag", &c.kto_tag, true),
+                ("chosen", &c.chosen, pairs),
+                ("rejected", &c.rejected, pairs),
+                ("tools", &c.tools, self.formatting == Formatting::ShareGpt),
+                ("images", &c.images, true),
+                ("videos", &c.videos, true),
+                ("audios", &c.audios, true),
+            ],
+        };
+        read.into_iter()
+            .filter(|&(_, _, always)| always)
+            .filter_map(|(name, key, _)| Some((name, key.as_deref()?)))
+            .collect()
+    }
+
+    /// The ShareGPT converter's `system` column and the role tag of a system turn: it reads
+    /// the column from an example whose first turn is not a system turn (any example, when
+    /// the entry's `tags` name no `system_tag`).
+    pub fn system_unless_opened(&self) -> Option<(&str, Option<&str>)> {
+        if self.formatting != Formatting::ShareGpt {
+            return None;
+        }
+        Some((self.columns.system.as_deref()?, self.tags.system.as_deref()))
+    }
+
     /// `dataset "identity" (data/dataset_info.json:7:3)`: how a message names the entry.
     pub fn described(&self) -> String {
         format!(

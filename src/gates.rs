@@ -77,7 +77,7 @@ impl Gate {
                 "The number of warnings is above the threshold set by `gates.max_warnings` or `--max-warnings` (default: no limit)."
             }
             Gate::FileLevelErrors => {
-                "A file starts with a byte-order mark, is a Git LFS pointer, is not JSON Lines, or could not be read, or it holds fewer or more examples than its target accepts in a training file (B001 as an error). Such a file always fails the run."
+                "A file starts with a byte-order mark, is a Git LFS pointer, is not JSON Lines, or could not be read, or it holds fewer or more examples than its target accepts in a training file (B001 as an error), or no record of it has a column its LLaMA-Factory `dataset_info.json` entry declares (S001 about the file: LLaMA-Factory stops with KeyError). Such a file always fails the run."
             }
         }
     }
@@ -123,8 +123,8 @@ pub fn valid_pct(summary: &FileSummary) -> f64 {
 use crate::wording::{format_pct, thousands};
 
 /// The rules whose errors are the file-level gate's (besides a `.json` array's broken
-/// punctuation, [`FileSummary::structure_errors`]): the file cannot be read or uploaded as it
-/// is. B001 is an error where the file's target rejects a file of its size (OpenAI: fewer
+/// punctuation and a declared column no record has, [`FileSummary::structure_errors`]): the
+/// file cannot be read or uploaded as it is. B001 is an error where the file's target rejects a file of its size (OpenAI: fewer
 /// than 10 examples): the upload would fail as surely as for a byte-order mark.
 const FILE_LEVEL: [Code; 4] = [Code::J005, Code::J006, Code::J007, Code::B001];
 
@@ -221,7 +221,7 @@ pub fn evaluate(
             gate: Gate::FileLevelErrors,
             passed: file_errors == 0,
             measured: thousands(file_errors),
-            threshold: "required 0 (byte-order mark, LFS pointer, not JSONL, unreadable file, too many or too few examples for the target)"
+            threshold: "required 0 (byte-order mark, LFS pointer, not JSONL, unreadable file, declared column in no record, too many or too few examples for the target)"
                 .to_string(),
         },
     ]

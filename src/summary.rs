@@ -19,9 +19,11 @@ pub struct FileSummary {
     pub io_error: Option<String>,
     /// Token statistics, when they were asked for (`--token-stats`, `stats`).
     pub tokens: Option<crate::tokens::TokenStats>,
-    /// Errors in the structure of a file of records that is one JSON array (a missing `,`,
-    /// a trailing one, no closing `]`): J001s of no record, which no example's validity
-    /// counts, though a JSON reader loads none of the file.
+    /// Errors that keep the trainer from loading any of the file, though no example's
+    /// validity counts them: in the structure of a file of records that is one JSON array (a
+    /// missing `,`, a trailing one, no closing `]`: J001s of no record), and a column its
+    /// `dataset_info.json` entry declares that no record has (S001 about the file:
+    /// LLaMA-Factory stops with KeyError). See [`is_structure_error`].
     pub structure_errors: u64,
 }
 
@@ -113,7 +115,10 @@ fn level_slot(level: Level) -> Option<usize> {
     }
 }
 
-/// An invalid JSON finding on no record (fingerprint 0): a JSON array's punctuation.
+/// An error that keeps the trainer from loading the file and makes no example invalid: an
+/// invalid JSON finding on no record (fingerprint 0: a JSON array's punctuation), or a
+/// missing-column finding about the whole file (a declared column no record has).
 pub fn is_structure_error(d: &crate::diagnostic::Diagnostic) -> bool {
-    d.code == Code::J001 && d.level == Level::Error && d.fingerprint == 0
+    d.level == Level::Error
+        && ((d.code == Code::J001 && d.fingerprint == 0) || (d.code == Code::S001 && d.about_file))
 }

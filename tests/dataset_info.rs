@@ -483,3 +483,384 @@ fn a_file_name_of_dot_reads_the_registrys_folder() {
         "{stdout}"
     );
 }
+
+/// LLaMA-Factory's `openai` converter writes a `tools` list or object as JSON itself
+/// (`json.dumps`), so an array of definitions is as good as its JSON text there; the
+/// `sharegpt` converter passes the column on as it is, so there the array is S010. Either
+/// way the template reads an array of definitions: an object or an array of names is S010
+/// (its tool formatter fails on them with AttributeError).
+#[test]
+fn openai_formatting_takes_tools_as_an_array() {
+    let dir = TempDir::new().expect("temp dir");
+    let tool = serde_json::json!({"type": "function", "function": {"name": "get_weather",
+        "description": "Get the weather for a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}});
+    let cases = [
+        ("openai", serde_json::json!([tool])),
+        (
+            "openai",
+            serde_json::Value::String(serde_json::json!([tool]).to_string()),
+        ),
+        ("openai", tool.clone()),
+        ("openai", serde_json::json!(["get_weather"])),
+        ("sharegpt", serde_json::json!([tool])),
+    ];
+    let mut registry = serde_json::Map::new();
+    for (i, (formatting, tools)) in cases.iter().enumerate() {
+        let name = format!("{formatting}-{i}");
+        registry.insert(
+            name.clone(),
+            serde_json::json!({"file_name": format!("{name}.json"), "formatting": formatting,
+                "columns": {"messages": "messages", "tools": "tools"},
+                "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user",
+                         "assistant_tag": "assistant", "system_tag": "system"}}),
+        );
+        let record = serde_json::json!([{"messages": [
+            {"role": "user", "content": "What is the weather like in Paris right now?"},
+            {"role": "assistant", "content": "I cannot look that up right now; try a weather site."}],
+            "tools": tools}]);
+        fs::write(
+            dir.path().join(format!("{name}.json")),
+            serde_json::to_string_pretty(&record).expect("json"),
+        )
+        .expect("write data");
+    }
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        serde_json::Value::Object(registry).to_string(),
+    )
+    .expect("write registry");
+    let (_, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--isolated",
+            "--target",
+            "llama-factory",
+            "--select",
+            "S",
+            ".",
+        ],
+    );
+    let report = json_report(&stdout);
+    let found: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d["path"].as_str().unwrap_or_default(),
+                d["code"].as_str().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            r#"openai-2.json S010 "tools" is an object; LLaMA-Factory's tool formatter reads an array of tool definitions: put this one in an array"#,
+            r#"openai-3.json S010 "tools" holds a string ("get_weather"); expected an array of tool definitions (objects)"#,
+            r#"sharegpt-4.json S010 "tools" is an array; LLaMA-Factory expects the tool definitions as a JSON string"#,
+        ],
+        "{stderr}"
+    );
+}
+
+/// An entry with `"columns"` has the columns it names and no others: LLaMA-Factory's parser
+/// sets every column left out to none, whatever the records hold. Each case is what its
+/// converter and supervised processor make of one ordinary alpaca record (checked against
+/// LLaMA-Factory's own code): no answer column drops the example (O004, however many turns
+/// the history gives); no prompt column trains the answer after an empty user turn (O003,
+/// and O006 saying so, not that the example is skipped); the query alone is the user turn.
+#[test]
+fn columns_left_out_are_absent() {
+    let dir = TempDir::new().expect("temp dir");
+    let record = serde_json::json!({
+        "instruction": "Explain in one sentence why the sky looks blue during the day.",
+        "input": "",
+        "output": "Sunlight scatters off air molecules, and blue light scatters the most, so the sky looks blue.",
+        "system": "You are a patient science teacher.",
+        "history": [["What colour is grass in spring?", "Grass is usually green in spring."]]
+    });
+    let cases = [
+        // Kept by LLaMA-Factory: the query column alone makes the user turn.
+        (
+            "query",
+            serde_json::json!({"query": "instruction", "response": "output"}),
+        ),
+        // Dropped: no prompt and no response.
+        ("system", serde_json::json!({"system": "system"})),
+        // Dropped: the history is context, and there is no response.
+        ("history", serde_json::json!({"history": "history"})),
+        // Kept, with an empty user turn before the answer.
+        (
+            "no_prompt",
+            serde_json::json!({"response": "output", "system": "system"}),
+        ),
+        (
+            "no_prompt_history",
+            serde_json::json!({"response": "output", "history": "history"}),
+        ),
+    ];
+    let mut registry = serde_json::Map::new();
+    for (name, columns) in &cases {
+        registry.insert(
+            name.to_string(),
+            serde_json::json!({"file_name": format!("{name}.json"), "columns": columns}),
+        );
+        fs::write(
+            dir.path().join(format!("{name}.json")),
+            serde_json::to_string_pretty(&[&record]).expect("json"),
+        )
+        .expect("write data");
+    }
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        serde_json::to_string_pretty(&registry).expect("json"),
+    )
+    .expect("write registry");
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--isolated",
+            "--target",
+            "llama-factory",
+            "--select",
+            "S,O",
+            "--ignore",
+            "S008",
+            ".",
+        ],
+    );
+    assert_eq!(status, 1, "{stdout}\n{stderr}");
+    let report = json_report(&stdout);
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                format!(
+                    "{} {}",
+                    d["path"].as_str().unwrap_or_default(),
+                    d["code"].as_str().unwrap_or_default()
+                ),
+                d["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let codes: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "history.json O004",
+            "no_prompt.json O003",
+            "no_prompt.json O006",
+            "no_prompt_history.json O006",
+            "system.json O003",
+            "system.json O004",
+        ],
+        "{stdout}"
+    );
+    let message = |code: &str| &found.iter().find(|(c, _)| c == code).expect(code).1;
+    let dropped = message("history.json O004");
+    assert!(
+        dropped.starts_with("dataset \"history\" (dataset_info.json:")
+            && dropped.contains(
+                ") names no \"response\" column, so LLaMA-Factory's alpaca converter gives the \
+                 example no answer and supervised training drops it"
+            ),
+        "{dropped}"
+    );
+    for code in ["no_prompt.json O006", "no_prompt_history.json O006"] {
+        let m = message(code);
+        assert!(
+            m.contains("LLaMA-Factory's alpaca converter trains it after an empty user turn")
+                && m.contains("names no \"prompt\" column")
+                && !m.contains("skips"),
+            "{m}"
+        );
+    }
+}
+
+/// A column an entry declares that no record of its dataset has is no column for `datasets`,
+/// and LLaMA-Factory's converter, reading it from every example, stops the run with
+/// KeyError: one S001 about the file, on its first record, failing the file-level gate while
+/// every example stays valid. Not when some record has the key (the others get null), nor
+/// for a column read only from some examples (the ShareGPT `system` column when every
+/// example opens with a system turn; the `openai` formatting's `system` and `tools`, read
+/// with a default), nor when only some files of a folder entry are in the run. Each case
+/// as LLaMA-Factory's own parser and converter take it under datasets 4.0.0.
+#[test]
+fn a_declared_column_no_record_has_stops_the_run() {
+    let dir = TempDir::new().expect("temp dir");
+    let write = |name: &str, records: serde_json::Value| {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, serde_json::to_string_pretty(&records).expect("json")).expect("write");
+    };
+    let alpaca = serde_json::json!({"instruction": "Name the largest planet in the solar system.",
+        "input": "", "output": "Jupiter is the largest planet in the solar system."});
+    let with_system = |mut r: serde_json::Value| {
+        r["system"] = "You answer astronomy questions in one sentence.".into();
+        r
+    };
+    let turn = |from: &str, value: &str| serde_json::json!({"from": from, "value": value});
+    let opened = serde_json::json!({"conversations": [
+        turn("system", "You answer astronomy questions in one sentence."),
+        turn("human", "Name the largest planet in the solar system."),
+        turn("gpt", "Jupiter is the largest planet in the solar system.")]});
+    let unopened = serde_json::json!({"conversations": [
+        turn("human", "Name the smallest planet in the solar system."),
+        turn("gpt", "Mercury is the smallest planet in the solar system.")]});
+    let openai = serde_json::json!({"messages": [
+        {"role": "user", "content": "Name the largest planet in the solar system."},
+        {"role": "assistant", "content": "Jupiter is the largest planet in the solar system."}]});
+    write("readme.json", serde_json::json!([alpaca]));
+    write(
+        "some.json",
+        serde_json::json!([with_system(alpaca.clone()), alpaca]),
+    );
+    write("opened.json", serde_json::json!([opened]));
+    write("mixed.json", serde_json::json!([opened, unopened]));
+    write("openai.json", serde_json::json!([openai]));
+    write(
+        "union/a.json",
+        serde_json::json!([with_system(alpaca.clone())]),
+    );
+    write("union/b.json", serde_json::json!([alpaca]));
+    write("none/a.json", serde_json::json!([alpaca]));
+    write("none/b.json", serde_json::json!([alpaca]));
+    let alpaca_columns = serde_json::json!({"prompt": "instruction", "query": "input",
+        "response": "output", "system": "system", "history": "history"});
+    let registry = serde_json::json!({
+        // LLaMA-Factory's README's alpaca description over a file like its alpaca_en_demo.
+        "readme": {"file_name": "readme.json", "columns": alpaca_columns},
+        "some": {"file_name": "some.json", "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system"}},
+        "opened": {"file_name": "opened.json", "formatting": "sharegpt", "columns": {"messages": "conversations", "system": "system"}},
+        "mixed": {"file_name": "mixed.json", "formatting": "sharegpt", "columns": {"messages": "conversations", "system": "system"}},
+        "openai": {"file_name": "openai.json", "formatting": "openai",
+            "columns": {"messages": "messages", "system": "sys", "tools": "tools"},
+            "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant"}},
+        "union": {"file_name": "union", "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system"}},
+        "none": {"file_name": "none", "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system"}}
+    });
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        serde_json::to_string_pretty(&registry).expect("json"),
+    )
+    .expect("write registry");
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &["--format", "concise", "--isolated", "--select", "S", "."],
+    );
+    assert_eq!(status, 1, "{stdout}\n{stderr}");
+    // The entries' lines and columns left out: the registry is written in key order.
+    let findings: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.contains(": S"))
+        .map(
+            |l| match (l.find(" (dataset_info.json:"), l.find(") declares")) {
+                (Some(a), Some(b)) => format!("{}{}", &l[..a], &l[b + 1..]),
+                _ => l.to_owned(),
+            },
+        )
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "mixed.json:2:3: S001 dataset \"mixed\" declares the \"system\" column, but no record has the key \"system\": LLaMA-Factory reads it from every example that opens without a system turn and stops the run with KeyError; add \"system\" to the records or remove \"system\" from the entry's \"columns\"",
+            "none/a.json:2:3: S001 dataset \"none\" declares the \"system\" column, but no record of its 2 files has the key \"system\": LLaMA-Factory reads it from every example and stops the run with KeyError; add \"system\" to the records or remove \"system\" from the entry's \"columns\"",
+            "readme.json:2:3: S001 dataset \"readme\" declares the \"history\" column, but no record has the key \"history\": LLaMA-Factory reads it from every example and stops the run with KeyError; add \"history\" to the records or remove \"history\" from the entry's \"columns\"",
+            "readme.json:2:3: S001 dataset \"readme\" declares the \"system\" column, but no record has the key \"system\": LLaMA-Factory reads it from every example and stops the run with KeyError; add \"system\" to the records or remove \"system\" from the entry's \"columns\"",
+        ],
+        "{stdout}"
+    );
+    // Every example is as valid as its records: the file-level gate fails the run.
+    assert!(stdout.contains("100.0% valid"), "{stdout}");
+    assert!(
+        stdout.contains("gate failed: file-level errors 4, required 0"),
+        "{stdout}"
+    );
+    // One file of a folder entry, named alone (a pre-commit hook's staged file): the other
+    // may hold the key, so nothing is said.
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "concise",
+            "--isolated",
+            "--select",
+            "S",
+            "none/a.json",
+        ],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    // S001 off: nothing.
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "concise",
+            "--isolated",
+            "--ignore",
+            "S001",
+            "readme.json",
+        ],
+    );
+    assert!(!stdout.contains("S001"), "{stdout}\n{stderr}");
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+}
+
+/// `datasets` gives a key that some records lack as null in the others, and LLaMA-Factory's
+/// converters take a null query, history, system prompt, tool list or media list as none:
+/// a record that writes the null is as good as one without the key (both kept by
+/// LLaMA-Factory's own converter), not a schema error.
+#[test]
+fn a_null_optional_column_is_none() {
+    let dir = TempDir::new().expect("temp dir");
+    let planet = |which: &str, name: &str| {
+        (
+            format!("Name the {which} planet in the solar system."),
+            format!("{name} is the {which} planet in the solar system."),
+        )
+    };
+    let ((q1, a1), (q2, a2)) = (planet("largest", "Jupiter"), planet("smallest", "Mercury"));
+    let alpaca = serde_json::json!([
+        {"instruction": q1, "input": null, "output": a1, "system": null, "history": null, "tools": null},
+        {"instruction": q2, "input": "", "output": a2, "system": "Answer in one sentence.", "history": [], "tools": "[]"}
+    ]);
+    let sharegpt = serde_json::json!([
+        {"conversations": [{"from": "human", "value": q1}, {"from": "gpt", "value": a1}],
+         "system": null, "tools": null, "images": null},
+        {"conversations": [{"from": "human", "value": q2}, {"from": "gpt", "value": a2}],
+         "system": "Answer in one sentence.", "tools": "[]", "images": []}
+    ]);
+    fs::write(dir.path().join("alpaca.json"), alpaca.to_string()).expect("write");
+    fs::write(dir.path().join("sharegpt.json"), sharegpt.to_string()).expect("write");
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        r#"{"alpaca": {"file_name": "alpaca.json", "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system", "history": "history", "tools": "tools"}},
+            "sharegpt": {"file_name": "sharegpt.json", "formatting": "sharegpt", "columns": {"messages": "conversations", "system": "system", "tools": "tools", "images": "images"}}}"#,
+    )
+    .expect("write registry");
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "concise",
+            "--isolated",
+            "--target",
+            "llama-factory",
+            "--select",
+            "S,O",
+            ".",
+        ],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert!(stdout.starts_with("0 errors, 0 warnings"), "{stdout}");
+}

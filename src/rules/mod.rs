@@ -143,7 +143,7 @@ registry! {
     J009 => jsonl::missing_final_newline::MISSING_FINAL_NEWLINE, Reader;
     J010 => jsonl::duplicate_key::DUPLICATE_KEY, Reader;
     J011 => jsonl::empty_file::EMPTY_FILE, Reader;
-    S001 => schema::MISSING_MESSAGES, Format;
+    S001 => schema::MISSING_MESSAGES, schema::absent_column::RUNS_ON;
     S002 => schema::INVALID_MESSAGES, Format;
     S003 => schema::INVALID_MESSAGE, Format;
     S004 => schema::MISSING_ROLE, Format;

@@ -1,6 +1,7 @@
 //! S rules: the record against its format's schema. Emitted by the format adapters
 //! (`crate::format`), which read the record field by field while normalising it.
 
+pub mod absent_column;
 pub mod mixed_media;
 pub mod target_mismatch;
 pub mod unloadable_column;
@@ -21,12 +22,26 @@ declare_rule! {
     /// mixes formats, or `format` is set wrong); otherwise it lists the keys the record has.
     /// An OpenAI chat record without `messages` gets no other diagnostic.
     ///
+    /// A file that a LLaMA-Factory `dataset_info.json` names is read with the columns its
+    /// entry declares: a record without the declared prompt, response, messages or ranking
+    /// answer column is reported. So, once, is a column the entry declares that no record of
+    /// its dataset has (of any of its files, for a folder): `datasets` makes a column only of a
+    /// key some record has (null where others lack it), and LLaMA-Factory's converter reads
+    /// its declared columns (`system`, `history`, `tools`, `images`, ...) from every example,
+    /// so the run stops with `KeyError`. That finding is about the file (it points at its
+    /// first record and makes no example invalid) and always fails the run, like a file that
+    /// is not JSON Lines. A column read only from some examples is left alone: the ShareGPT
+    /// `system` column when every example opens with a system turn, the OpenAI formatting's
+    /// `system` and `tools` (read with a default), the response of a ranking entry.
+    ///
     /// ## Why is this bad?
     /// The record holds no conversation the trainer can find. OpenAI's upload validation
     /// rejects the file, and a training script either raises `KeyError: 'messages'` or,
     /// with `example.get("messages", [])`, silently trains on nothing. A misspelled key
     /// (`"message"`, `"conversation"`) or a record of another format pasted into the file
-    /// is the usual cause.
+    /// is the usual cause. A `dataset_info.json` entry copied from LLaMA-Factory's README
+    /// (which names `system` and `history` for alpaca) over a file without those keys stops
+    /// the training run before its first step.
     ///
     /// ## Example
     /// ```jsonl,invalid
@@ -41,7 +56,7 @@ declare_rule! {
         code: "S001",
         name: "missing-messages",
         level: Error,
-        summary: "record has no `messages` (or the format's required keys)",
+        summary: "record has no `messages` (or the keys its format or dataset_info.json entry requires)",
     };
 }
 
@@ -359,7 +374,9 @@ declare_rule! {
     /// LLaMA-Factory's formatter reads it: the JSON text of one `{"name", "arguments"}` call
     /// or a non-empty list of them (parallel calls), possibly after a thought (`<think>...`)
     /// or inside the template's tool-call words (`<tool_call>...`); and a `tools` column is
-    /// empty or the JSON text of an array of definitions.
+    /// empty or the JSON text of an array of definitions. A `dataset_info.json` entry with
+    /// `"formatting": "openai"` may give the array itself: that converter writes it as JSON
+    /// text (an object there is still S010: the template reads a list of definitions).
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. A tool call is trained as the exact text the model will emit,

@@ -36,10 +36,14 @@ pub(super) const TARGET: Target = Target {
                 (or observation) turn",
         source: CONVERTER,
     }),
+    // The alpaca converter checks no order: it always builds the user turn from the prompt
+    // and query columns (`converter.py`, `AlpacaDatasetConverter`).
     turns: Cited {
         value: "human and observation at odd positions, gpt and function_call at even \
-                positions; the system prompt in its own column",
-        source: DATA,
+                positions; the system prompt in its own column; an alpaca dataset's user turn \
+                is its prompt and query columns joined (empty when its \"columns\" name \
+                neither: the example is trained so, not skipped)",
+        source: CONVERTER,
     },
     max_images: None,
     image_data: None,

@@ -29,6 +29,15 @@ use crate::wording::{describe, quote};
 /// converter leaves alone: OpenAI-shaped data carries them).
 const OPENAI_TURN_KEYS: &[&str] = &["tool_calls", "tool_call_id", "name"];
 
+/// The columns a null value leaves out, as LLaMA-Factory reads them: `datasets` gives a key
+/// that some records lack as null in the others, and the converter takes a null query,
+/// history, system prompt, tool list, media list or KTO tag as none (`isinstance(..., list)`,
+/// `if tools`, `_find_medias(None)`), so a record that writes the null is read as one without
+/// the key. A null prompt, answer or turn list is left for the format to judge.
+const NULL_IS_NONE: &[&str] = &[
+    "query", "history", "system", "tools", "images", "videos", "audios", "kto_tag",
+];
+
 /// How a declared record is read: its entry, or the alpaca preference shape's defaults.
 pub(super) enum Reading<'d> {
     Declared(&'d Declared),
@@ -92,6 +101,7 @@ impl Found {
     fn read(
         doc: &Document<'_, '_>,
         columns: &Columns,
+        formatting: Formatting,
         place: &str,
         ctx: &mut RecordContext<'_>,
     ) -> Found {
@@ -103,9 +113,14 @@ impl Found {
             let mut known = false;
             for (column, _) in declared.iter().filter(|(_, k)| *k == name) {
                 known = true;
+                if doc.kind(value) == Kind::Null && NULL_IS_NONE.contains(column) {
+                    continue;
+                }
                 found.push((*column, key, value));
                 // The media, tool and KTO columns have a type of their own.
-                if matches!(
+                if *column == "tools" && formatting == Formatting::OpenAi {
+                    check_openai_tools(doc, value, &name, ctx);
+                } else if matches!(
                     *column,
                     "tools" | "images" | "videos" | "audios" | "kto_tag"
                 ) {
@@ -135,6 +150,44 @@ impl Found {
     }
 }
 
+/// The `tools` column of an `"formatting": "openai"` entry: LLaMA-Factory's OpenAI converter
+/// writes a list or an object as JSON text itself (`json.dumps`, `converter.py`), where the
+/// other converters pass the column on as it is; its templates then decode that text and
+/// read each element as a tool definition. So an array of definitions may stand as it is,
+/// a non-empty object is a definition not wrapped in a list (the template iterates over its
+/// keys), and a string is judged as in the other formattings.
+fn check_openai_tools(
+    doc: &Document<'_, '_>,
+    value: NodeId,
+    key: &str,
+    ctx: &mut RecordContext<'_>,
+) {
+    let shown = quote(key);
+    match doc.kind(value) {
+        Kind::Array => {
+            if let Some(t) = doc.elements(value).find(|&t| doc.kind(t) != Kind::Object) {
+                ctx.report(
+                    Code::S010,
+                    doc.span(t),
+                    format!(
+                        "{shown} holds {}; expected an array of tool definitions (objects)",
+                        describe(doc, t)
+                    ),
+                );
+            }
+        }
+        Kind::Object if doc.len(value) > 0 => ctx.report(
+            Code::S010,
+            doc.span(value),
+            format!(
+                "{shown} is an object; LLaMA-Factory's tool formatter reads an array of tool definitions: put this one in an array"
+            ),
+        ),
+        Kind::Object => {}
+        _ => crate::format::sharegpt::check_encoded_tools(doc, value, &shown, "LLaMA-Factory", ctx),
+    }
+}
+
 /// S001: a declared column the record lacks.
 fn missing_column(
     doc: &Document<'_, '_>,
@@ -160,14 +213,18 @@ fn read_alpaca<'s>(
     reading: &Reading<'_>,
 ) -> Option<Conversation<'s>> {
     let columns = reading.columns();
-    let found = Found::read(doc, &columns, &reading.place(), ctx);
+    let found = Found::read(doc, &columns, Formatting::Alpaca, &reading.place(), ctx);
     let mut conv = Conversation {
         messages: Vec::with_capacity(4),
         span: doc.span(doc.root()),
         ..Default::default()
     };
     // Pre-training text: a prompt column and no answer column (LLaMA-Factory's `c4_demo`).
-    let pretraining = columns.response.is_none()
+    // An entry that names no prompt either is no corpus: it is read as alpaca, with the
+    // columns it names and no others (LLaMA-Factory's parser sets every column `"columns"`
+    // leaves out to None), and the order rules say what is missing.
+    let pretraining = columns.prompt.is_some()
+        && columns.response.is_none()
         && columns.chosen.is_none()
         && columns.rejected.is_none()
         && columns.query.is_none();
@@ -246,6 +303,21 @@ fn read_prompt<'s>(
     conv: &mut Conversation<'s>,
 ) {
     let Some(prompt_key) = columns.prompt.as_deref() else {
+        // LLaMA-Factory joins the prompt and query columns into the user turn: without a
+        // prompt column, the query alone is it.
+        let Some(query_key) = columns.query.as_deref() else {
+            return;
+        };
+        match found.get("query") {
+            None => {
+                missing_column(doc, reading, "query", query_key, ctx);
+                conv.incomplete = true;
+            }
+            Some((k, v)) => match string_field(doc, k, v, query_key, Role::User, ctx) {
+                Some(m) => conv.messages.push(m),
+                None => conv.incomplete = true,
+            },
+        }
         return;
     };
     let Some((k, v)) = found.get("prompt") else {
@@ -292,7 +364,13 @@ fn read_turns<'s>(
     d: &Declared,
 ) -> Option<Conversation<'s>> {
     let described = d.described();
-    let found = Found::read(doc, &d.columns, &format!("a record of {described}"), ctx);
+    let found = Found::read(
+        doc,
+        &d.columns,
+        d.formatting,
+        &format!("a record of {described}"),
+        ctx,
+    );
     let tags = &d.tags;
     let words = TurnWords {
         column: d.columns.messages.as_deref().unwrap_or("conversations"),

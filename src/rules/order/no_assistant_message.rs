@@ -11,6 +11,14 @@ declare_rule! {
     /// assistant messages all have `"weight": 0`. A `prompt-only` record has no answer by
     /// design (the trainer generates it) and a `text` record no turns: neither is checked.
     ///
+    /// A record of a LLaMA-Factory alpaca `dataset_info.json` entry (not a ranking one, whose
+    /// answers are `chosen` and `rejected`) whose `"columns"` name no `response` has no answer
+    /// whatever it holds: the parser sets every column the entry leaves out to none, the
+    /// converter gives the example no answer, and supervised training drops it (a dataset of
+    /// such examples stops with "Cannot find valid samples"). It is reported here however
+    /// many messages the record holds (the `history` pairs are context, not its answer), and
+    /// O001 leaves it to this rule.
+    ///
     /// ## Why is this bad?
     /// Trainers compute the loss on assistant turns only, so such an example costs tokens and
     /// teaches nothing; OpenAI rejects examples without an assistant message. A conversation
@@ -36,6 +44,19 @@ declare_rule! {
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if conv.shape != Shape::Chat {
+        return;
+    }
+    if let Some(d) = super::answer_undeclared(ctx) {
+        ctx.report(
+            Code::O004,
+            conv.span,
+            format!(
+                "{} names no \"response\" column, so LLaMA-Factory's alpaca converter gives the \
+                 example no answer and supervised training drops it; name the answer's key as \
+                 \"response\" under its \"columns\"",
+                d.described()
+            ),
+        );
         return;
     }
     let mut assistants = conv

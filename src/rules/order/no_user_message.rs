@@ -39,10 +39,11 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     }
     if !conv.messages.iter().any(|m| m.role == Role::User) {
         let w = super::words(ctx.format);
-        ctx.report(
-            Code::O003,
-            conv.span,
-            format!("no user {}; the {} answers nobody", w.message, w.assistant),
-        );
+        let message = if conv.messages.iter().any(|m| m.role == Role::Assistant) {
+            format!("no user {}; the {} answers nobody", w.message, w.assistant)
+        } else {
+            format!("no user {}", w.message)
+        };
+        ctx.report(Code::O003, conv.span, message);
     }
 }

@@ -24,9 +24,12 @@ declare_rule! {
     /// is not two user turns, where the provider takes two in a row.
     ///
     /// Under `target = "llama-factory"` both are errors, and so is a conversation whose first
-    /// turn after the system prompt is the assistant's: its converter checks each turn's role
-    /// against its position and skips the example (a warning in its log, the example trained
-    /// as empty) on the first that does not fit.
+    /// turn after the system prompt is the assistant's: its ShareGPT and OpenAI converters
+    /// check each turn's role against its position and skip the example (a warning in its
+    /// log, the example trained as empty) on the first that does not fit. Its alpaca
+    /// converter skips nothing: a record of an alpaca `dataset_info.json` entry that names no
+    /// `prompt` column gets an empty user turn before its answer, and is trained so; that is
+    /// an error too, saying so.
     ///
     /// ## Why is this bad?
     /// Conversations alternate, and several open-model chat templates (Llama 2, Mistral)
@@ -64,15 +67,17 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         && !matches!(first.role, Role::User | Role::Tool | Role::Function)
     {
         let w = super::words(ctx.format);
-        ctx.report_error(
-            Code::O006,
-            first.role_span,
-            format!(
-                "the conversation opens with {} {}, which {title} rejects ({rule}); start with the user's turn",
-                with_article(first.role.as_str()),
-                w.message
-            ),
+        let opens = format!(
+            "the conversation opens with {} {}",
+            with_article(first.role.as_str()),
+            w.message
         );
+        let message = match super::alpaca_entry(ctx) {
+            // The alpaca converter skips nothing: it puts a user turn before the answer.
+            Some(d) => format!("{opens}: {}", super::empty_user_turn(d)),
+            None => format!("{opens}, which {title} rejects ({rule}); start with the user's turn"),
+        };
+        ctx.report_error(Code::O006, first.role_span, message);
     }
     for (i, pair) in conv.messages.windows(2).enumerate() {
         let (prev, cur) = (&pair[0], &pair[1]);
@@ -150,6 +155,21 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                 let turns = format!("two user {} in a row", w.messages);
                 let fix = format!("merge them or add the {}'s reply between them", w.assistant);
                 report_repeat(ctx, cur.role_span, &turns, &fix);
+            }
+            // LLaMA-Factory's alpaca converter puts the user turn between the history's last
+            // answer and the response: empty, when the entry names no prompt column.
+            Role::Assistant
+                if prev.role == Role::Assistant && super::alpaca_entry(ctx).is_some() =>
+            {
+                let d = super::alpaca_entry(ctx).expect("matched above");
+                ctx.report_error(
+                    Code::O006,
+                    cur.role_span,
+                    format!(
+                        "the answer follows the history's last answer: {}",
+                        super::empty_user_turn(d)
+                    ),
+                );
             }
             Role::Assistant if prev.role == Role::Assistant => {
                 let w = super::words(ctx.format);

@@ -12,7 +12,8 @@ declare_rule! {
     /// only say the same thing. A record whose messages the schema rules (S) could not all
     /// read is not checked by the order rules; an empty `messages` array is S002's. A
     /// `prompt-only` record (one user prompt is all an RL trainer needs) and a `text` record
-    /// (plain text, no turns) are not checked.
+    /// (plain text, no turns) are not checked, nor is a record of a LLaMA-Factory alpaca
+    /// entry that names no answer column (O004 says why it has no answer).
     ///
     /// ## Why is this bad?
     /// An example teaches a reply to a context, and one message is only half of that: a lone
@@ -38,7 +39,8 @@ declare_rule! {
 }
 
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
-    if conv.shape != Shape::Chat {
+    // O004 says why: the entry names no answer column.
+    if conv.shape != Shape::Chat || super::answer_undeclared(ctx).is_some() {
         return;
     }
     let n = conv.messages.len();
