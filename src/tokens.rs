@@ -28,6 +28,8 @@ mod ascii_split;
 mod bytelevel;
 pub mod hf;
 pub mod template;
+#[doc(hidden)]
+pub mod tokenizer_class;
 
 use crate::record::{Conversation, Message, Role};
 

@@ -6,7 +6,10 @@
 //! written in the file, without its `null` keys and with its reasoning under both
 //! `reasoning_content` and `thinking`, plus `bos_token`, `eos_token` and the other named special
 //! tokens of `tokenizer_config.json`), then encoded with the `tokenizers` crate
-//! without adding special tokens, as `apply_chat_template(..., tokenize=True)` does. Byte-level
+//! without adding special tokens, as `apply_chat_template(..., tokenize=True)` does. The
+//! tokenizer is the one `AutoTokenizer` builds: for a `tokenizer_class` with a pipeline of its
+//! own, that class's pipeline over tokenizer.json's vocabulary
+//! ([`super::tokenizer_class`]). Byte-level
 //! BPE tokenizers (Qwen's, Llama 3's, Mistral NeMo's) are encoded by `ByteLevelBpe`
 //! (`src/tokens/bytelevel.rs`), which gives the crate's tokens at a fraction of its cost.
 //!
@@ -35,6 +38,7 @@ use minijinja::value::Value;
 
 use super::bytelevel::ByteLevelBpe;
 use super::template::{ChatTemplate, Rendered, TemplateError, json_value};
+use super::tokenizer_class;
 use super::{Answer, ExampleTokens};
 use crate::json::{Kind, Parser};
 use crate::record::{Content, Conversation, Message, Role, Shape};
@@ -74,6 +78,9 @@ pub struct Model {
     post_added: u64,
     /// The files it was loaded from: no output may overwrite them.
     files: Vec<PathBuf>,
+    /// The tokenizer class whose pipeline `transformers` builds in place of tokenizer.json's
+    /// ([`tokenizer_class`]), if any.
+    rebuilt_as: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Model {
@@ -137,6 +144,33 @@ impl Model {
             })?;
         let config_path = dir.join("tokenizer_config.json");
         let config = optional_json(&config_path, shown)?;
+        // Older models name their special tokens in special_tokens_map.json rather than in
+        // tokenizer_config.json; transformers reads both, and so does the template.
+        let map_path = dir.join("special_tokens_map.json");
+        let map = optional_json(&map_path, shown)?;
+        // config.json's model type takes part in which tokenizer class transformers builds;
+        // only its `model_type` and `tokenizer_class` matter here, so a file serde cannot read
+        // (Python's json takes `NaN`) counts as none.
+        let model_config_path = dir.join("config.json");
+        let model_config = optional_json(&model_config_path, shown).ok().flatten();
+        // A class with a pipeline of its own (LlamaTokenizer, GPT2Tokenizer, ...) is built
+        // from tokenizer.json's vocabulary as transformers builds it: the document is
+        // rewritten into that pipeline before either encoder reads it.
+        let rebuilt = tokenizer_class::chosen(config.as_ref(), model_config.as_ref(), &text)
+            .and_then(|class| {
+                let mut doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+                let specials =
+                    tokenizer_class::rebuild(&mut doc, class, config.as_ref(), map.as_ref())?;
+                Some((class, doc, specials))
+            });
+        let (rebuilt_as, rebuilt_specials, rebuilt_doc) = match rebuilt {
+            Some((class, doc, specials)) => (Some(class.name()), Some(specials), Some(doc)),
+            None => (None, None, None),
+        };
+        let text = match &rebuilt_doc {
+            Some(doc) => std::borrow::Cow::Owned(doc.to_string()),
+            None => std::borrow::Cow::Borrowed(text.as_str()),
+        };
         // `split_special_tokens: true` makes transformers encode the special tokens written in
         // a text, the template's own `<|im_start|>` included, as ordinary text.
         let split_special = config
@@ -150,7 +184,8 @@ impl Model {
         let (tokenizer, doc, refused) = std::thread::scope(|scope| {
             let crate_side =
                 scope.spawn(|| crate::guard::guarded(|| text.parse::<tokenizers::Tokenizer>()));
-            let doc: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+            let doc: Option<serde_json::Value> =
+                rebuilt_doc.or_else(|| serde_json::from_str(&text).ok());
             let refused = doc.as_ref().and_then(growing_normalizer);
             let fast = doc
                 .as_ref()
@@ -269,10 +304,6 @@ impl Model {
                 )),
             }
         };
-        // Older models name their special tokens in special_tokens_map.json rather than in
-        // tokenizer_config.json; transformers reads both, and so does the template.
-        let map_path = dir.join("special_tokens_map.json");
-        let map = optional_json(&map_path, shown)?;
         let token_of = |file: &Option<serde_json::Value>, key: &str| match file.as_ref()?.get(key) {
             Some(serde_json::Value::String(s)) => Some(s.clone()),
             Some(serde_json::Value::Object(o)) => o
@@ -282,9 +313,14 @@ impl Model {
             _ => None,
         };
         let mut specials = Vec::new();
-        for key in SPECIAL_TOKENS {
-            if let Some(token) = token_of(&config, key).or_else(|| token_of(&map, key)) {
-                specials.push((key.to_string(), Value::from(token)));
+        if let Some(rebuilt) = rebuilt_specials {
+            // The class's own defaults included (GPT2Tokenizer's `<|endoftext|>`, say).
+            specials.extend(rebuilt.into_iter().map(|(k, v)| (k, Value::from(v))));
+        } else {
+            for key in SPECIAL_TOKENS {
+                if let Some(token) = token_of(&config, key).or_else(|| token_of(&map, key)) {
+                    specials.push((key.to_string(), Value::from(token)));
+                }
             }
         }
         let eos = specials
@@ -302,6 +338,9 @@ impl Model {
         if map.is_some() {
             read.push(map_path);
         }
+        if model_config_path.is_file() {
+            read.push(model_config_path);
+        }
         read.extend(template_files);
         Ok(Model {
             files: read,
@@ -314,7 +353,16 @@ impl Model {
             expansion,
             eos,
             post_added,
+            rebuilt_as,
         })
+    }
+
+    /// The tokenizer class whose pipeline the model's files are tokenized with, as
+    /// `transformers` builds it in place of tokenizer.json's own (`LlamaTokenizer`, say);
+    /// `None` when tokenizer.json is used as written.
+    #[doc(hidden)]
+    pub fn rebuilt_as(&self) -> Option<&'static str> {
+        self.rebuilt_as
     }
 
     /// The files the model was loaded from (its tokenizer.json, tokenizer_config.json and
