@@ -163,9 +163,10 @@ pub fn count_example(
     line: &str,
     model: Option<&hf::Model>,
     encoding: Encoding,
+    trainer: hf::Trainer,
 ) -> Result<ExampleTokens, hf::RenderError> {
     match model {
-        Some(model) => model.count(conv, line),
+        Some(model) => model.count(conv, line, trainer),
         None => Ok(count(conv, line, encoding)),
     }
 }

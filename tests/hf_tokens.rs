@@ -2125,3 +2125,100 @@ print(json.dumps({
     assert_eq!(want["distrusted"], pairs(&DISTRUSTED_MODEL_TYPES));
     assert_eq!(want["classes"], pairs(&MODEL_TYPE_CLASSES));
 }
+
+/// TRL's trainers call `apply_chat_template(messages, tools=tools,
+/// **example.get("chat_template_kwargs", {}))`: a record's template arguments (Qwen3's
+/// `enable_thinking`, Llama 3's `date_string`, a special token) reach the template. Without a
+/// target tunelint counts as TRL does; compared with `transformers` called so. A string or
+/// `null` in place of the arguments stops the trainer: T003 says so.
+#[test]
+fn chat_template_kwargs_reach_the_template_as_trl_passes_them() {
+    use serde_json::json;
+    let tools = json!([{"type": "function", "function": {"name": "lookup", "description": "Looks a word up", "parameters": {"type": "object", "properties": {"word": {"type": "string"}}}}}]);
+    let turns = json!([{"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4."}]);
+    let with = |extra: serde_json::Value| {
+        let mut record = json!({"messages": turns});
+        for (k, v) in extra.as_object().expect("object") {
+            record[k] = v.clone();
+        }
+        record
+    };
+    let records = [
+        with(json!({})),
+        with(json!({"chat_template_kwargs": {"enable_thinking": false}})),
+        with(
+            json!({"chat_template_kwargs": {"date_string": "1 Jan 2030", "enable_thinking": true}}),
+        ),
+        with(json!({"chat_template_kwargs": {"bos_token": "<|endoftext|>"}})),
+        with(json!({"chat_template_kwargs": {}})),
+        with(json!({"tools": tools})),
+        with(json!({"chat_template_kwargs": {"tools": tools}})),
+        with(json!({"chat_template_kwargs": "{\"enable_thinking\": false}"})),
+        with(json!({"chat_template_kwargs": null})),
+    ];
+    let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    let tpl = template("template_kwargs.jinja");
+    let model = load(&tokenizer("bpe-chatml"), Some(&tpl)).expect("loads");
+    let mut settings = settings_with(model);
+    let got: Vec<Option<(u64, u64)>> = lines
+        .iter()
+        .map(|l| count_tokens(l, &settings).map(|t| (t.total, t.trainable)))
+        .collect();
+    // Without the arguments the answer thinks: more tokens.
+    assert!(
+        got[1].unwrap_or_default().0 < got[0].unwrap_or_default().0,
+        "{got:?}"
+    );
+    assert_eq!(got[6], got[5], "chat_template_kwargs' tools are the tools");
+    assert_eq!(&got[7..], [None, None], "the trainer stops");
+
+    // axolotl and LLaMA-Factory take the template's arguments from their own config.
+    settings.target = tunelint::target::lookup("axolotl");
+    let plain = count_tokens(&lines[1], &settings).map(|t| (t.total, t.trainable));
+    assert_eq!(plain, got[0]);
+    // Unsloth's `example.get("chat_template_kwargs") or {}`: null is no arguments.
+    settings.target = tunelint::target::lookup("unsloth");
+    let none = count_tokens(&lines[8], &settings).map(|t| (t.total, t.trainable));
+    assert_eq!(none, got[0]);
+
+    // What T003 says, through the binary.
+    let dir = project(
+        "template_kwargs.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\n",
+        &records[7..],
+    );
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let said: Vec<&str> = stdout.lines().collect();
+    for (line, start, end) in [
+        (
+            1,
+            "T003 \"chat_template_kwargs\" is a string, not an object: TRL unpacks it into apply_chat_template's arguments (**) and fails",
+            "; the trainer's preprocessing would stop here",
+        ),
+        (
+            2,
+            "T003 \"chat_template_kwargs\" is null, not an object",
+            "stop here",
+        ),
+    ] {
+        let prefix = format!("train.jsonl:{line}:");
+        assert!(
+            said.iter()
+                .any(|l| l.starts_with(&prefix) && l.contains(start) && l.ends_with(end)),
+            "line {line}: {start}\n{stdout}"
+        );
+    }
+
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let expected = oracle_counts(&python, &lines, &[(tokenizer("bpe-chatml"), tpl)]);
+    assert_eq!(got, oracle_totals(&expected), "tunelint, then transformers");
+}

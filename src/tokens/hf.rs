@@ -54,6 +54,62 @@ const SPECIAL_TOKENS: [&str; 7] = [
     "mask_token",
 ];
 
+/// How the trainer hands a record to `apply_chat_template`, where that goes beyond its
+/// messages and `tools`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Trainer {
+    /// `apply_chat_template(messages, tools=tools)` (axolotl and LLaMA-Factory read their
+    /// template arguments from their own config, not from the record).
+    #[default]
+    Transformers,
+    /// TRL's trainers (SFT, DPO, KTO, reward): `**example.get("chat_template_kwargs", {})`,
+    /// which fails on anything but an object, `null` included. Without a target, tunelint
+    /// counts as TRL does.
+    Trl,
+    /// Unsloth's own dataset preparation (`sft_prepare_dataset`), which unpacks
+    /// `example.get("chat_template_kwargs") or {}`: a `null` is no arguments.
+    Unsloth,
+}
+
+impl Trainer {
+    /// The trainer a target (`None`: none set) calls the chat template as.
+    pub fn of(target: Option<&crate::target::Target>) -> Trainer {
+        match target.map(|t| t.name) {
+            None | Some("trl") => Trainer::Trl,
+            Some("unsloth") => Trainer::Unsloth,
+            Some(_) => Trainer::Transformers,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Trainer::Unsloth => "Unsloth",
+            _ => "TRL",
+        }
+    }
+}
+
+/// `apply_chat_template`'s own parameters, and the names its `render` passes itself: a
+/// `chat_template_kwargs` entry of one of these names is no template variable (`tools` and
+/// `documents` replace the record's, as TRL's `{"tools": tools, **kwargs}` does).
+const CALL_PARAMETERS: [&str; 15] = [
+    "conversation",
+    "conversations",
+    "messages",
+    "chat_template",
+    "add_generation_prompt",
+    "continue_final_message",
+    "tokenize",
+    "sanitize_control_tokens",
+    "padding",
+    "truncation",
+    "max_length",
+    "return_tensors",
+    "return_dict",
+    "return_assistant_tokens_mask",
+    "tokenizer_kwargs",
+];
+
 /// A tokenizer with its chat template, shared by every worker of a run.
 pub struct Model {
     /// The tokenizer as configured, for messages and reports.
@@ -395,11 +451,12 @@ impl Model {
         &self,
         conv: &Conversation<'_>,
         line: &str,
+        trainer: Trainer,
     ) -> Result<RenderedExample, RenderError> {
         if conv.shape == Shape::Text {
             return Ok(self.plain_text(conv));
         }
-        let input = Input::new(conv, line);
+        let input = Input::new(conv, line, trainer)?;
         // `"tools": null` is no tools to transformers, which picks the template by `tools is not None`.
         let template = self.template_for(input.tools.as_ref().is_some_and(|t| !t.is_none()))?;
         let render = |messages: &Value, generation_prompt: bool| {
@@ -409,6 +466,7 @@ impl Model {
                     input.tools.as_ref(),
                     generation_prompt,
                     &self.specials,
+                    &input.variables,
                     super::template::max_render_bytes(line.len()),
                 )
                 .map_err(|error| RenderError {
@@ -505,11 +563,12 @@ impl Model {
         &self,
         conv: &Conversation<'_>,
         line: &str,
+        trainer: Trainer,
     ) -> Result<RenderedExample, RenderError> {
         if conv.shape == Shape::Text {
             return Ok(self.plain_text(conv));
         }
-        let input = Input::new(conv, line);
+        let input = Input::new(conv, line, trainer)?;
         // `"tools": null` is no tools to transformers, which picks the template by `tools is not None`.
         let template = self.template_for(input.tools.as_ref().is_some_and(|t| !t.is_none()))?;
         let full = template
@@ -518,6 +577,7 @@ impl Model {
                 input.tools.as_ref(),
                 false,
                 &self.specials,
+                &input.variables,
                 super::template::max_render_bytes(line.len()),
             )
             .map_err(|error| RenderError {
@@ -626,8 +686,13 @@ impl Model {
     }
 
     /// The token figures of `conv` (from the record `line`).
-    pub fn count(&self, conv: &Conversation<'_>, line: &str) -> Result<ExampleTokens, RenderError> {
-        let rendered = self.render(conv, line)?;
+    pub fn count(
+        &self,
+        conv: &Conversation<'_>,
+        line: &str,
+        trainer: Trainer,
+    ) -> Result<ExampleTokens, RenderError> {
+        let rendered = self.render(conv, line, trainer)?;
         Ok(self.count_rendered(conv, &rendered))
     }
 
@@ -1026,7 +1091,9 @@ pub struct RenderError {
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let at = self.error.located(&self.origin);
-        if self.error.missing {
+        if self.error.input {
+            write!(f, "{}", self.error.message)
+        } else if self.error.missing {
             write!(
                 f,
                 "this conversation needs a chat template: {}",
@@ -1054,14 +1121,16 @@ impl std::fmt::Display for RenderError {
     }
 }
 
-/// The messages and tools of an example as the template sees them.
+/// The messages and tools of an example as the template sees them, and the other variables
+/// the trainer passes (`chat_template_kwargs`).
 struct Input {
     messages: Vec<Value>,
     tools: Option<Value>,
+    variables: Vec<(String, Value)>,
 }
 
 impl Input {
-    fn new(conv: &Conversation<'_>, line: &str) -> Input {
+    fn new(conv: &Conversation<'_>, line: &str, trainer: Trainer) -> Result<Input, RenderError> {
         PARSER.with(|parser| {
             let mut parser = parser.borrow_mut();
             let messages = conv
@@ -1076,13 +1145,63 @@ impl Input {
                     }
                 })
                 .collect();
-            let tools = conv.tools.and_then(|span| {
+            let mut tools = conv.tools.and_then(|span| {
                 let raw = line.get(span.range())?;
                 let doc = parser.parse(raw).ok()?;
                 Some(json_value(&doc, doc.root(), false))
             });
-            Input { messages, tools }
+            let mut variables = Vec::new();
+            if trainer != Trainer::Transformers && line.contains("\"chat_template_kwargs\"") {
+                let doc = parser
+                    .parse(line)
+                    .map_err(|e| input_error(format!("the record is not JSON ({e})")))?;
+                let kwargs = (doc.kind(doc.root()) == Kind::Object)
+                    .then(|| doc.get(doc.root(), "chat_template_kwargs"))
+                    .flatten();
+                match kwargs.map(|k| (k, doc.kind(k))) {
+                    None => {}
+                    Some((k, Kind::Object)) => {
+                        for (key, value) in doc.members(k) {
+                            let key = doc.str(key).unwrap_or_default();
+                            let value = json_value(&doc, value, false);
+                            match key.as_ref() {
+                                "tools" => tools = Some(value),
+                                k if CALL_PARAMETERS.contains(&k) => {}
+                                k => variables.push((k.to_string(), value)),
+                            }
+                        }
+                    }
+                    // Unsloth's `example.get("chat_template_kwargs") or {}`.
+                    Some((_, Kind::Null)) if trainer == Trainer::Unsloth => {}
+                    Some((_, kind)) => {
+                        let what = match kind {
+                            Kind::Null => "null",
+                            Kind::Bool => "a boolean",
+                            Kind::Number => "a number",
+                            Kind::String => "a string",
+                            _ => "a list",
+                        };
+                        return Err(input_error(format!(
+                            "\"chat_template_kwargs\" is {what}, not an object: {} unpacks it into apply_chat_template's arguments (**) and fails",
+                            trainer.title()
+                        )));
+                    }
+                }
+            }
+            Ok(Input {
+                messages,
+                tools,
+                variables,
+            })
         })
+    }
+}
+
+/// The trainer stops on what the record gives it, before any template.
+fn input_error(message: String) -> RenderError {
+    RenderError {
+        origin: String::new(),
+        error: TemplateError::input(message),
     }
 }
 

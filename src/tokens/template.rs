@@ -110,6 +110,10 @@ pub struct TemplateError {
     pub exhausted: bool,
     /// There is no template to render with (a base model's files).
     pub missing: bool,
+    /// The trainer stops before the template, on what the record hands it (a
+    /// `chat_template_kwargs` that is not an object):
+    /// `message` says so whole.
+    pub input: bool,
 }
 
 /// Marks the message of a `raise_exception` call, to tell it from MiniJinja's own errors of
@@ -125,6 +129,19 @@ impl TemplateError {
             raised: false,
             exhausted: false,
             missing: true,
+            input: false,
+        }
+    }
+
+    /// The trainer fails on the record's input before rendering: `message` says why.
+    pub fn input(message: String) -> TemplateError {
+        TemplateError {
+            message,
+            line: None,
+            raised: false,
+            exhausted: false,
+            missing: false,
+            input: true,
         }
     }
 
@@ -153,6 +170,7 @@ impl TemplateError {
             raised,
             exhausted,
             missing: false,
+            input: false,
         }
     }
 
@@ -303,6 +321,7 @@ impl ChatTemplate {
         tools: Option<&Value>,
         add_generation_prompt: bool,
         specials: &[(String, Value)],
+        variables: &[(String, Value)],
         max_bytes: usize,
     ) -> Result<Rendered, TemplateError> {
         use std::sync::atomic::Ordering;
@@ -333,6 +352,10 @@ impl ChatTemplate {
             Value::from("add_generation_prompt"),
             Value::from(add_generation_prompt),
         );
+        // `apply_chat_template(**kwargs)`: over the special tokens, as in transformers.
+        for (k, v) in variables {
+            ctx.insert(Value::from(k.as_str()), v.clone());
+        }
         let mut out = Capped {
             text: Vec::new(),
             max: max_bytes,
@@ -1303,6 +1326,7 @@ mod tests {
             None,
             false,
             &[],
+            &[],
             MAX_TEXT_BYTES,
         )
     }
@@ -1330,14 +1354,28 @@ mod tests {
         let printed = "{% set l = ['x' * 100000] * 6000 %}{{ l ~ '' }}";
         let e = ChatTemplate::new(printed, "t.jinja".into())
             .expect("compiles")
-            .render(&msgs(&[("user", "hi")]), None, false, &[], MAX_TEXT_BYTES)
+            .render(
+                &msgs(&[("user", "hi")]),
+                None,
+                false,
+                &[],
+                &[],
+                MAX_TEXT_BYTES,
+            )
             .expect_err("stopped");
         assert!(e.exhausted && !e.raised, "{e:?}");
         for source in [endless, doubling, joined] {
             let t = ChatTemplate::new(source, "t.jinja".into()).expect("compiles");
             for i in 0..MAX_EXHAUSTED + 2 {
                 let e = t
-                    .render(&msgs(&[("user", "hi")]), None, false, &[], MAX_TEXT_BYTES)
+                    .render(
+                        &msgs(&[("user", "hi")]),
+                        None,
+                        false,
+                        &[],
+                        &[],
+                        MAX_TEXT_BYTES,
+                    )
                     .expect_err("stopped");
                 assert!(e.exhausted && !e.raised, "{e:?}");
                 assert!(e.message.contains("512 MB of text"), "{}", e.message);
@@ -1368,6 +1406,7 @@ mod tests {
                     None,
                     false,
                     &[],
+                    &[],
                     max_render_bytes(record_bytes),
                 )
                 .expect_err("stopped");
@@ -1391,6 +1430,7 @@ mod tests {
                 &msgs(&[("user", &long)]),
                 None,
                 false,
+                &[],
                 &[],
                 max_render_bytes(record_bytes),
             )
