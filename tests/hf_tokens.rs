@@ -2126,13 +2126,15 @@ print(json.dumps({
     assert_eq!(want["classes"], pairs(&MODEL_TYPE_CLASSES));
 }
 
-/// TRL's trainers call `apply_chat_template(messages, tools=tools,
-/// **example.get("chat_template_kwargs", {}))`: a record's template arguments (Qwen3's
-/// `enable_thinking`, Llama 3's `date_string`, a special token) reach the template. Without a
-/// target tunelint counts as TRL does; compared with `transformers` called so. A string or
-/// `null` in place of the arguments stops the trainer: T003 says so.
+/// TRL's trainers call `apply_chat_template(messages, tools=json.loads(tools) if tools is a
+/// string, **example.get("chat_template_kwargs", {}))`: a record's template arguments
+/// (Qwen3's `enable_thinking`, Llama 3's `date_string`, a special token) reach the template,
+/// and Hub datasets' `tools` kept as JSON text are rendered as the definitions they hold.
+/// Without a target tunelint counts as TRL does; compared with `transformers` called so. A
+/// string or `null` in place of the arguments, or tools that are not JSON, stop the trainer:
+/// T003 says so.
 #[test]
-fn chat_template_kwargs_reach_the_template_as_trl_passes_them() {
+fn chat_template_kwargs_and_tools_text_reach_the_template_as_trl_passes_them() {
     use serde_json::json;
     let tools = json!([{"type": "function", "function": {"name": "lookup", "description": "Looks a word up", "parameters": {"type": "object", "properties": {"word": {"type": "string"}}}}}]);
     let turns = json!([{"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4."}]);
@@ -2152,7 +2154,12 @@ fn chat_template_kwargs_reach_the_template_as_trl_passes_them() {
         with(json!({"chat_template_kwargs": {"bos_token": "<|endoftext|>"}})),
         with(json!({"chat_template_kwargs": {}})),
         with(json!({"tools": tools})),
+        with(json!({"tools": tools.to_string()})),
+        with(
+            json!({"tools": tools.to_string(), "chat_template_kwargs": {"enable_thinking": false}}),
+        ),
         with(json!({"chat_template_kwargs": {"tools": tools}})),
+        with(json!({"tools": "[{\"type\": \"function\", \"function\": "})),
         with(json!({"chat_template_kwargs": "{\"enable_thinking\": false}"})),
         with(json!({"chat_template_kwargs": null})),
     ];
@@ -2164,13 +2171,14 @@ fn chat_template_kwargs_reach_the_template_as_trl_passes_them() {
         .iter()
         .map(|l| count_tokens(l, &settings).map(|t| (t.total, t.trainable)))
         .collect();
-    // Without the arguments the answer thinks: more tokens.
+    // Without the arguments the answer thinks: more tokens; the tools text is the tools.
     assert!(
         got[1].unwrap_or_default().0 < got[0].unwrap_or_default().0,
         "{got:?}"
     );
-    assert_eq!(got[6], got[5], "chat_template_kwargs' tools are the tools");
-    assert_eq!(&got[7..], [None, None], "the trainer stops");
+    assert_eq!(got[6], got[5], "tools as JSON text count as the tools");
+    assert_eq!(got[8], got[5], "chat_template_kwargs' tools are the tools");
+    assert_eq!(&got[9..], [None, None, None], "the trainer stops");
 
     // axolotl and LLaMA-Factory take the template's arguments from their own config.
     settings.target = tunelint::target::lookup("axolotl");
@@ -2178,14 +2186,14 @@ fn chat_template_kwargs_reach_the_template_as_trl_passes_them() {
     assert_eq!(plain, got[0]);
     // Unsloth's `example.get("chat_template_kwargs") or {}`: null is no arguments.
     settings.target = tunelint::target::lookup("unsloth");
-    let none = count_tokens(&lines[8], &settings).map(|t| (t.total, t.trainable));
+    let none = count_tokens(&lines[11], &settings).map(|t| (t.total, t.trainable));
     assert_eq!(none, got[0]);
 
     // What T003 says, through the binary.
     let dir = project(
         "template_kwargs.jinja",
         "[tokens]\ntokenizer = \"models/chat\"\n",
-        &records[7..],
+        &records[9..],
     );
     let out = tunelint(dir.path())
         .args(["--format", "concise", "--select", "T", "train.jsonl"])
@@ -2196,11 +2204,16 @@ fn chat_template_kwargs_reach_the_template_as_trl_passes_them() {
     for (line, start, end) in [
         (
             1,
+            "T003 \"tools\" is a string that is not JSON (",
+            "); TRL decodes it with json.loads and fails; the trainer's preprocessing would stop here",
+        ),
+        (
+            2,
             "T003 \"chat_template_kwargs\" is a string, not an object: TRL unpacks it into apply_chat_template's arguments (**) and fails",
             "; the trainer's preprocessing would stop here",
         ),
         (
-            2,
+            3,
             "T003 \"chat_template_kwargs\" is null, not an object",
             "stop here",
         ),

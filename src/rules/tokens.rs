@@ -209,8 +209,9 @@ declare_rule! {
     /// 512 MB of text and reported the same way; after 8 such examples it is no longer run
     /// (each costs about a second), and every later example is reported at once. Under TRL
     /// (and without a target) also a record whose `chat_template_kwargs` is not an object
-    /// (`null` included): TRL's trainers unpack it into `apply_chat_template`'s arguments, and
-    /// stop there.
+    /// (`null` included) or whose `tools` is a string that is not JSON: TRL's trainers unpack
+    /// the one into `apply_chat_template`'s arguments and decode the other with `json.loads`,
+    /// and stop there.
     ///
     /// An example with no assistant message, or only masked ones (`weight: 0`, axolotl's
     /// `train: false`, LLaMA-Factory's `loss_weight: 0.0`), is O004's.

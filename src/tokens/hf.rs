@@ -62,7 +62,8 @@ pub enum Trainer {
     /// template arguments from their own config, not from the record).
     #[default]
     Transformers,
-    /// TRL's trainers (SFT, DPO, KTO, reward): `**example.get("chat_template_kwargs", {})`,
+    /// TRL's trainers (SFT, DPO, KTO, reward): `tools = json.loads(tools) if
+    /// isinstance(tools, str) else tools` and `**example.get("chat_template_kwargs", {})`,
     /// which fails on anything but an object, `null` included. Without a target, tunelint
     /// counts as TRL does.
     Trl,
@@ -1150,6 +1151,18 @@ impl Input {
                 let doc = parser.parse(raw).ok()?;
                 Some(json_value(&doc, doc.root(), false))
             });
+            if trainer == Trainer::Trl
+                && let Some(text) = tools.as_ref().and_then(|t| t.as_str())
+            {
+                // TRL's `json.loads(tools)`: Hub datasets often keep the definitions as text.
+                let text = text.to_string();
+                let doc = parser.parse(&text).map_err(|e| {
+                    input_error(format!(
+                        "\"tools\" is a string that is not JSON ({e}); TRL decodes it with json.loads and fails"
+                    ))
+                })?;
+                tools = Some(json_value(&doc, doc.root(), false));
+            }
             let mut variables = Vec::new();
             if trainer != Trainer::Transformers && line.contains("\"chat_template_kwargs\"") {
                 let doc = parser

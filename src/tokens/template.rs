@@ -111,7 +111,7 @@ pub struct TemplateError {
     /// There is no template to render with (a base model's files).
     pub missing: bool,
     /// The trainer stops before the template, on what the record hands it (a
-    /// `chat_template_kwargs` that is not an object):
+    /// `chat_template_kwargs` that is not an object, a `tools` string that is not JSON):
     /// `message` says so whole.
     pub input: bool,
 }
