@@ -9,7 +9,7 @@
 //! normaliser, `LlamaTokenizer` with a `Metaspace` pre-tokenizer that leaves a text starting
 //! with a space alone, and with `legacy: false` prepends nothing after a special token.
 //!
-//! [`chosen`] repeats that choice, [`rebuild`] rewrites the `tokenizer.json` document into the
+//! `chosen` repeats that choice, `rebuild` rewrites the `tokenizer.json` document into the
 //! pipeline the class builds. Any other class (`PreTrainedTokenizerFast`, `TokenizersBackend`,
 //! a model's remote code, a class this file does not know) uses `tokenizer.json` as written.
 //! `GemmaTokenizer` rebuilds too, into the pipeline Gemma's files already have.
@@ -180,7 +180,7 @@ pub const DISTRUSTED_MODEL_TYPES: [(&str, &str); 7] = [
     ("siglip2", "Siglip2Tokenizer"),
 ];
 
-/// Model types `transformers` 5.24 maps to one of the classes of [`Class`]: their class when no
+/// Model types `transformers` 5.24 maps to one of the classes of `Class`: their class when no
 /// file names one.
 pub const MODEL_TYPE_CLASSES: [(&str, &str); 50] = [
     ("audioflamingo3", "Qwen2Tokenizer"),
