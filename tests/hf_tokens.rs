@@ -2235,3 +2235,70 @@ fn chat_template_kwargs_and_tools_text_reach_the_template_as_trl_passes_them() {
     let expected = oracle_counts(&python, &lines, &[(tokenizer("bpe-chatml"), tpl)]);
     assert_eq!(got, oracle_totals(&expected), "tunelint, then transformers");
 }
+
+/// Python's string methods, `|int`/`|float` of text, `is callable`, `%` formatting and tuple
+/// printing in chat templates (`tests/fixtures/hf/python_methods.json`): tunelint renders each
+/// as the fixture says, and so does Jinja2 as `transformers` sets it up (its sandbox, filters
+/// and globals), each case a text or, in both, an error.
+#[test]
+fn python_methods_render_as_jinja2_renders_them() {
+    use tunelint::tokens::template::ChatTemplate;
+    let path = fixtures().join("python_methods.json");
+    let fixture: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    // In their order (Python's dicts keep it, and `.items()` shows it).
+    let messages: Vec<minijinja::Value> = fixture["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| {
+            let map: indexmap::IndexMap<minijinja::Value, minijinja::Value> = ["role", "content"]
+                .into_iter()
+                .map(|k| (k.into(), m[k].as_str().expect("text").into()))
+                .collect();
+            minijinja::Value::from(map)
+        })
+        .collect();
+    let messages = minijinja::Value::from(messages);
+    let cases = fixture["cases"].as_array().expect("cases");
+    for case in cases {
+        let t = case["template"].as_str().expect("template");
+        let got = ChatTemplate::new(t, "case".into())
+            .and_then(|c| c.render(&messages, None, false, &[], &[], 1 << 26))
+            .map(|r| r.text);
+        assert_eq!(
+            got.as_ref().ok().map(String::as_str),
+            case["text"].as_str(),
+            "{t}: {got:?}"
+        );
+    }
+
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let job = path;
+    let output = dir.path().join("rendered.json");
+    let out = Process::new(&python)
+        .arg(fixtures().join("oracle.py"))
+        .args(["render".as_ref(), job.as_os_str(), output.as_os_str()])
+        .env("HF_HUB_OFFLINE", "1")
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "oracle.py failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rendered: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&output).expect("read")).expect("json");
+    for (case, jinja2) in cases.iter().zip(rendered.as_array().expect("list")) {
+        assert_eq!(
+            case["text"], jinja2["text"],
+            "the fixture says what Jinja2 renders: {case} vs {jinja2}"
+        );
+    }
+}
