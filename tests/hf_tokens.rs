@@ -857,7 +857,7 @@ fn t002_says_how_much_of_the_answer_the_trainer_cuts() {
     )
     .expect("write");
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -883,7 +883,7 @@ fn t002_says_how_much_of_the_answer_the_trainer_cuts() {
     )
     .expect("write");
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -913,7 +913,7 @@ fn t003_when_every_answer_is_past_max_length_or_masked() {
         &[long_prompt, masked],
     );
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -1213,7 +1213,7 @@ fn keep_end_findings(dir: &Path, max: u64) -> String {
     )
     .expect("write");
     let out = tunelint(dir)
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -1668,7 +1668,7 @@ fn several_templates_without_a_default_render_the_examples_with_tools() {
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     std::fs::write(dir.path().join("train.jsonl"), text).expect("write");
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -2131,8 +2131,8 @@ print(json.dumps({
 /// (Qwen3's `enable_thinking`, Llama 3's `date_string`, a special token) reach the template,
 /// and Hub datasets' `tools` kept as JSON text are rendered as the definitions they hold.
 /// Without a target tunelint counts as TRL does; compared with `transformers` called so. A
-/// string or `null` in place of the arguments, or tools that are not JSON, stop the trainer:
-/// T003 says so.
+/// string or `null` in place of the arguments stops the trainer: T003 says so; tools text that
+/// is not JSON stops it too, which S010 reports (and the example is not counted).
 #[test]
 fn chat_template_kwargs_and_tools_text_reach_the_template_as_trl_passes_them() {
     use serde_json::json;
@@ -2180,32 +2180,40 @@ fn chat_template_kwargs_and_tools_text_reach_the_template_as_trl_passes_them() {
     assert_eq!(got[8], got[5], "chat_template_kwargs' tools are the tools");
     assert_eq!(&got[9..], [None, None, None], "the trainer stops");
 
-    // axolotl and LLaMA-Factory take the template's arguments from their own config.
+    // axolotl takes the template's arguments from its own config, and decodes tools text too.
     settings.target = tunelint::target::lookup("axolotl");
     let plain = count_tokens(&lines[1], &settings).map(|t| (t.total, t.trainable));
     assert_eq!(plain, got[0]);
+    let decoded = count_tokens(&lines[6], &settings).map(|t| (t.total, t.trainable));
+    assert_eq!(decoded, got[5]);
     // Unsloth's `example.get("chat_template_kwargs") or {}`: null is no arguments.
     settings.target = tunelint::target::lookup("unsloth");
     let none = count_tokens(&lines[11], &settings).map(|t| (t.total, t.trainable));
     assert_eq!(none, got[0]);
 
-    // What T003 says, through the binary.
+    // What T003 says, through the binary; tools text that is not JSON is S010's.
     let dir = project(
         "template_kwargs.jinja",
         "[tokens]\ntokenizer = \"models/chat\"\n",
         &records[9..],
     );
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let said: Vec<&str> = stdout.lines().collect();
+    assert!(
+        !said
+            .iter()
+            .any(|l| l.starts_with("train.jsonl:1:") && l.contains("T003")),
+        "S010 alone says the tools text is no JSON\n{stdout}"
+    );
     for (line, start, end) in [
         (
             1,
-            "T003 \"tools\" is a string that is not JSON (",
-            "); TRL decodes it with json.loads and fails; the trainer's preprocessing would stop here",
+            "S010 \"tools\" is a string that is not valid JSON (",
+            ")",
         ),
         (
             2,

@@ -209,9 +209,8 @@ declare_rule! {
     /// 512 MB of text and reported the same way; after 8 such examples it is no longer run
     /// (each costs about a second), and every later example is reported at once. Under TRL
     /// (and without a target) also a record whose `chat_template_kwargs` is not an object
-    /// (`null` included) or whose `tools` is a string that is not JSON: TRL's trainers unpack
-    /// the one into `apply_chat_template`'s arguments and decode the other with `json.loads`,
-    /// and stop there.
+    /// (`null` included): TRL's trainers unpack it into `apply_chat_template`'s arguments, and
+    /// stop there. (A `tools` string that is not JSON stops them too; S010 reports it.)
     ///
     /// An example with no assistant message, or only masked ones (`weight: 0`, axolotl's
     /// `train: false`, LLaMA-Factory's `loss_weight: 0.0`), is O004's.
@@ -397,6 +396,13 @@ fn check_view(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, view: View) 
     let (limit, limit_key) = settings.token_limit();
     let measured = match measure(conv, ctx, limit) {
         Ok(m) => m,
+        // A tools string that is not JSON: S010 says so; the example is not counted.
+        Err(e)
+            if e.error.input == Some(tokens::template::InputProblem::ToolsText)
+                && ctx.count(Code::S010) > 0 =>
+        {
+            return;
+        }
         Err(e) => {
             ctx.report(
                 Code::T003,

@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use minijinja::value::Value;
 
 use super::bytelevel::ByteLevelBpe;
-use super::template::{ChatTemplate, Rendered, TemplateError, json_value};
+use super::template::{ChatTemplate, InputProblem, Rendered, TemplateError, json_value};
 use super::tokenizer_class;
 use super::{Answer, ExampleTokens};
 use crate::json::{Kind, Parser};
@@ -58,8 +58,8 @@ const SPECIAL_TOKENS: [&str; 7] = [
 /// messages and `tools`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Trainer {
-    /// `apply_chat_template(messages, tools=tools)` (axolotl and LLaMA-Factory read their
-    /// template arguments from their own config, not from the record).
+    /// `apply_chat_template(messages, tools=tools)` (LLaMA-Factory reads its template
+    /// arguments from its own config, not from the record).
     #[default]
     Transformers,
     /// TRL's trainers (SFT, DPO, KTO, reward): `tools = json.loads(tools) if
@@ -70,6 +70,9 @@ pub enum Trainer {
     /// Unsloth's own dataset preparation (`sft_prepare_dataset`), which unpacks
     /// `example.get("chat_template_kwargs") or {}`: a `null` is no arguments.
     Unsloth,
+    /// axolotl's `chat_template` strategy (`_get_tools`), which decodes a `tools` string with
+    /// `json.loads` too, and takes template arguments from its config, not the record.
+    Axolotl,
 }
 
 impl Trainer {
@@ -78,6 +81,7 @@ impl Trainer {
         match target.map(|t| t.name) {
             None | Some("trl") => Trainer::Trl,
             Some("unsloth") => Trainer::Unsloth,
+            Some("axolotl") => Trainer::Axolotl,
             Some(_) => Trainer::Transformers,
         }
     }
@@ -85,6 +89,7 @@ impl Trainer {
     fn title(self) -> &'static str {
         match self {
             Trainer::Unsloth => "Unsloth",
+            Trainer::Axolotl => "axolotl",
             _ => "TRL",
         }
     }
@@ -1092,7 +1097,7 @@ pub struct RenderError {
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let at = self.error.located(&self.origin);
-        if self.error.input {
+        if self.error.input.is_some() {
             write!(f, "{}", self.error.message)
         } else if self.error.missing {
             write!(
@@ -1151,23 +1156,34 @@ impl Input {
                 let doc = parser.parse(raw).ok()?;
                 Some(json_value(&doc, doc.root(), false))
             });
-            if trainer == Trainer::Trl
+            if matches!(trainer, Trainer::Trl | Trainer::Axolotl)
                 && let Some(text) = tools.as_ref().and_then(|t| t.as_str())
             {
-                // TRL's `json.loads(tools)`: Hub datasets often keep the definitions as text.
+                // `json.loads(tools)`: Hub datasets often keep the definitions as text.
                 let text = text.to_string();
                 let doc = parser.parse(&text).map_err(|e| {
-                    input_error(format!(
-                        "\"tools\" is a string that is not JSON ({e}); TRL decodes it with json.loads and fails"
-                    ))
+                    input_error(
+                        InputProblem::ToolsText,
+                        format!(
+                            "\"tools\" is a string that is not JSON ({e}); {} decodes it with json.loads and fails",
+                            trainer.title()
+                        ),
+                    )
                 })?;
                 tools = Some(json_value(&doc, doc.root(), false));
             }
             let mut variables = Vec::new();
-            if trainer != Trainer::Transformers && line.contains("\"chat_template_kwargs\"") {
+            if matches!(trainer, Trainer::Trl | Trainer::Unsloth)
+                && line.contains("\"chat_template_kwargs\"")
+            {
                 let doc = parser
                     .parse(line)
-                    .map_err(|e| input_error(format!("the record is not JSON ({e})")))?;
+                    .map_err(|e| {
+                        input_error(
+                            InputProblem::TemplateKwargs,
+                            format!("the record is not JSON ({e})"),
+                        )
+                    })?;
                 let kwargs = (doc.kind(doc.root()) == Kind::Object)
                     .then(|| doc.get(doc.root(), "chat_template_kwargs"))
                     .flatten();
@@ -1194,7 +1210,7 @@ impl Input {
                             Kind::String => "a string",
                             _ => "a list",
                         };
-                        return Err(input_error(format!(
+                        return Err(input_error(InputProblem::TemplateKwargs, format!(
                             "\"chat_template_kwargs\" is {what}, not an object: {} unpacks it into apply_chat_template's arguments (**) and fails",
                             trainer.title()
                         )));
@@ -1211,10 +1227,10 @@ impl Input {
 }
 
 /// The trainer stops on what the record gives it, before any template.
-fn input_error(message: String) -> RenderError {
+fn input_error(problem: InputProblem, message: String) -> RenderError {
     RenderError {
         origin: String::new(),
-        error: TemplateError::input(message),
+        error: TemplateError::input(problem, message),
     }
 }
 

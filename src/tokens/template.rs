@@ -113,10 +113,18 @@ pub struct TemplateError {
     pub exhausted: bool,
     /// There is no template to render with (a base model's files).
     pub missing: bool,
-    /// The trainer stops before the template, on what the record hands it (a
-    /// `chat_template_kwargs` that is not an object, a `tools` string that is not JSON):
-    /// `message` says so whole.
-    pub input: bool,
+    /// The trainer stops before the template, on what the record hands it: `message` says
+    /// so whole.
+    pub input: Option<InputProblem>,
+}
+
+/// What of a record stops the trainer before its chat template renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputProblem {
+    /// A `tools` string that is not JSON, which the trainer decodes (S010 reports it too).
+    ToolsText,
+    /// A `chat_template_kwargs` that is not an object, which the trainer unpacks with `**`.
+    TemplateKwargs,
 }
 
 /// Marks the message of a `raise_exception` call, to tell it from MiniJinja's own errors of
@@ -132,19 +140,19 @@ impl TemplateError {
             raised: false,
             exhausted: false,
             missing: true,
-            input: false,
+            input: None,
         }
     }
 
     /// The trainer fails on the record's input before rendering: `message` says why.
-    pub fn input(message: String) -> TemplateError {
+    pub fn input(problem: InputProblem, message: String) -> TemplateError {
         TemplateError {
             message,
             line: None,
             raised: false,
             exhausted: false,
             missing: false,
-            input: true,
+            input: Some(problem),
         }
     }
 
@@ -173,7 +181,7 @@ impl TemplateError {
             raised,
             exhausted,
             missing: false,
-            input: false,
+            input: None,
         }
     }
 
