@@ -28,6 +28,8 @@ mod ascii_split;
 mod bytelevel;
 pub mod hf;
 pub mod template;
+#[doc(hidden)]
+pub mod tokenizer_class;
 
 use crate::record::{Conversation, Message, Role};
 
@@ -161,9 +163,10 @@ pub fn count_example(
     line: &str,
     model: Option<&hf::Model>,
     encoding: Encoding,
+    trainer: hf::Trainer,
 ) -> Result<ExampleTokens, hf::RenderError> {
     match model {
-        Some(model) => model.count(conv, line),
+        Some(model) => model.count(conv, line, trainer),
         None => Ok(count(conv, line, encoding)),
     }
 }

@@ -857,7 +857,7 @@ fn t002_says_how_much_of_the_answer_the_trainer_cuts() {
     )
     .expect("write");
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -883,7 +883,7 @@ fn t002_says_how_much_of_the_answer_the_trainer_cuts() {
     )
     .expect("write");
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -913,7 +913,7 @@ fn t003_when_every_answer_is_past_max_length_or_masked() {
         &[long_prompt, masked],
     );
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -1213,7 +1213,7 @@ fn keep_end_findings(dir: &Path, max: u64) -> String {
     )
     .expect("write");
     let out = tunelint(dir)
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -1668,7 +1668,7 @@ fn several_templates_without_a_default_render_the_examples_with_tools() {
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     std::fs::write(dir.path().join("train.jsonl"), text).expect("write");
     let out = tunelint(dir.path())
-        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -1747,5 +1747,566 @@ fn hostile_tokenizer_files_are_clear_errors() {
             assert!(stderr.contains(expected), "{stderr}");
             assert!(!stderr.contains("internal error"), "{stderr}");
         }
+    }
+}
+
+/// A model directory made from the fixture tokenizer `base`: its tokenizer.json with the
+/// special tokens `extra` added (`(content, rstrip)`, in tokenizer.json and in
+/// tokenizer_config.json's `added_tokens_decoder`, as Phi-3 lists its role tokens), its
+/// tokenizer_config.json with `patch` merged in (a `null` removes a key), and `config` as
+/// config.json when given.
+fn class_variant(
+    root: &Path,
+    name: &str,
+    base: &str,
+    extra: &[(&str, bool)],
+    patch: serde_json::Value,
+    config: Option<serde_json::Value>,
+) -> PathBuf {
+    let read = |file: &str| -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(tokenizer(base).join(file)).expect("read fixture"),
+        )
+        .expect("json")
+    };
+    let (mut json, mut settings) = (read("tokenizer.json"), read("tokenizer_config.json"));
+    let first = json["model"]["vocab"].as_object().expect("vocab").len() as u64;
+    for (next, (content, rstrip)) in (first..).zip(extra) {
+        let token = serde_json::json!({"content": content, "single_word": false, "lstrip": false,
+            "rstrip": rstrip, "normalized": false, "special": true});
+        let mut with_id = token.clone();
+        with_id["id"] = next.into();
+        json["added_tokens"]
+            .as_array_mut()
+            .expect("added_tokens")
+            .push(with_id);
+        if let Some(decoder) = settings
+            .get_mut("added_tokens_decoder")
+            .and_then(|d| d.as_object_mut())
+        {
+            decoder.insert(next.to_string(), token);
+        }
+    }
+    for (key, value) in patch.as_object().expect("patch") {
+        let fields = settings.as_object_mut().expect("object");
+        if value.is_null() {
+            fields.remove(key);
+        } else {
+            fields.insert(key.clone(), value.clone());
+        }
+    }
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("tokenizer.json"), json.to_string()).expect("write");
+    std::fs::write(dir.join("tokenizer_config.json"), settings.to_string()).expect("write");
+    if let Some(config) = config {
+        std::fs::write(dir.join("config.json"), config.to_string()).expect("write");
+    }
+    dir
+}
+
+/// `transformers` 5 builds the pipeline of a class named in tokenizer_config.json
+/// (`LlamaTokenizer`, `GPT2Tokenizer`, `Qwen2Tokenizer`, `GPTNeoXTokenizer`) from
+/// tokenizer.json's vocabulary instead of reading the file's own, unless config.json's model
+/// type says otherwise (Mistral's and Phi-3's files say `LlamaTokenizer` and are read as
+/// written) or the file is byte-level under `LlamaTokenizer` (DeepSeek's). `spm-bpe-legacy` is
+/// written as Llama 2's tokenizer.json is (a `Prepend("▁")` normaliser), which
+/// `LlamaTokenizer` replaces with a `Metaspace` pre-tokenizer: a text starting with a space,
+/// and with `legacy: false` every text after a special token, tokenizes differently. Counts
+/// compared with `transformers` on random examples and plain texts.
+#[test]
+fn tokenizer_class_decides_the_pipeline_as_in_transformers() {
+    use serde_json::json;
+    let root = tempfile::tempdir().expect("tempdir");
+    let roles = [
+        ("<|system|>", false),
+        ("<|user|>", true),
+        ("<|assistant|>", false),
+        ("<|end|>", true),
+    ];
+    let variant = |name, base, extra: &[(&str, bool)], patch, config| {
+        class_variant(root.path(), name, base, extra, patch, config)
+    };
+    // (directory, the class whose pipeline it gets, template)
+    let cases: Vec<(PathBuf, Option<&str>, &str)> = vec![
+        (
+            variant("llama-legacy", "spm-bpe-legacy", &[], json!({}), None),
+            Some("LlamaTokenizer"),
+            "inst.jinja",
+        ),
+        (
+            variant(
+                "llama-first",
+                "spm-bpe-legacy",
+                &roles,
+                json!({"legacy": false}),
+                None,
+            ),
+            Some("LlamaTokenizer"),
+            "role_tokens.jinja",
+        ),
+        (
+            variant(
+                "llama-never",
+                "spm-bpe-legacy",
+                &[],
+                json!({"add_prefix_space": false, "tokenizer_class": "LlamaTokenizerFast"}),
+                Some(json!({"model_type": "llama"})),
+            ),
+            Some("LlamaTokenizer"),
+            "inst.jinja",
+        ),
+        (
+            // An older config: tokenizer.json's added tokens, no `legacy` (so false).
+            variant(
+                "llama-old",
+                "spm-bpe-legacy",
+                &roles,
+                json!({"added_tokens_decoder": null, "legacy": null}),
+                None,
+            ),
+            Some("LlamaTokenizer"),
+            "role_tokens.jinja",
+        ),
+        (
+            variant(
+                "mistral",
+                "spm-bpe-legacy",
+                &[],
+                json!({}),
+                Some(json!({"model_type": "mistral"})),
+            ),
+            None,
+            "inst.jinja",
+        ),
+        (
+            variant(
+                "phi3",
+                "spm-bpe-legacy",
+                &roles,
+                json!({"legacy": false}),
+                Some(json!({"model_type": "phi3"})),
+            ),
+            None,
+            "role_tokens.jinja",
+        ),
+        (
+            variant(
+                "gpt2",
+                "bpe-llama3",
+                &[],
+                json!({"tokenizer_class": "GPT2Tokenizer"}),
+                None,
+            ),
+            Some("GPT2Tokenizer"),
+            "llama3.jinja",
+        ),
+        (
+            variant(
+                "gpt2-phi4",
+                "bpe-llama3",
+                &[],
+                json!({"tokenizer_class": "GPT2Tokenizer"}),
+                Some(json!({"model_type": "phi3"})),
+            ),
+            None,
+            "llama3.jinja",
+        ),
+        (
+            variant(
+                "gpt2-prefix",
+                "bpe-chatml",
+                &[],
+                json!({"tokenizer_class": "GPT2TokenizerFast", "add_prefix_space": true}),
+                None,
+            ),
+            Some("GPT2Tokenizer"),
+            "chatml_qwen.jinja",
+        ),
+        (
+            variant(
+                "llama-bytelevel",
+                "bpe-llama3",
+                &[],
+                json!({"tokenizer_class": "LlamaTokenizerFast"}),
+                None,
+            ),
+            None,
+            "llama3.jinja",
+        ),
+        (
+            variant(
+                "qwen2",
+                "bpe-llama3",
+                &[],
+                json!({"tokenizer_class": "Qwen2Tokenizer"}),
+                Some(json!({"model_type": "qwen2"})),
+            ),
+            Some("Qwen2Tokenizer"),
+            "llama3.jinja",
+        ),
+        (
+            variant(
+                "neox",
+                "bpe-llama3",
+                &[],
+                json!({"tokenizer_class": "GPTNeoXTokenizer"}),
+                None,
+            ),
+            Some("GPTNeoXTokenizer"),
+            "llama3.jinja",
+        ),
+    ];
+    let models: Vec<Model> = cases
+        .iter()
+        .map(|(dir, _, tpl)| load(dir, Some(&template(tpl))).expect("loads"))
+        .collect();
+    for ((dir, class, _), model) in cases.iter().zip(&models) {
+        assert_eq!(model.rebuilt_as(), *class, "{}", dir.display());
+    }
+    // LlamaTokenizer's Metaspace leaves the space a text starts with as its `▁`; the file's
+    // normaliser adds one more (as transformers counts it, below).
+    let leading = " Leading space text.";
+    assert_eq!(
+        models[0].count_text(leading) + 1,
+        models[4].count_text(leading)
+    );
+    // GPT2Tokenizer splits as GPT-2 does: line breaks are no piece of their own.
+    let code = "def add(a, b):\n    return a + b\n\nprint";
+    assert_ne!(models[6].count_text(code), models[7].count_text(code));
+
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let mut rng = Rng(2031);
+    let mut lines: Vec<String> = (0..40)
+        .map(|_| random_example(&mut rng).to_string())
+        .collect();
+    for content in [
+        leading,
+        "  two spaces",
+        "</s> after a special token",
+        "<s>",
+        "<|end|> Answer.",
+        "In 1234567 days\n\n\nnaïve",
+        code,
+    ] {
+        lines.push(
+            json!({"messages": [{"role": "system", "content": content}, {"role": "user", "content": content}, {"role": "assistant", "content": content}]})
+                .to_string(),
+        );
+    }
+    let pairs: Vec<(PathBuf, PathBuf)> = cases
+        .iter()
+        .map(|(dir, _, tpl)| (dir.clone(), template(tpl)))
+        .collect();
+    let expected = oracle_counts(&python, &lines, &pairs);
+    let settings: Vec<Settings> = models.into_iter().map(settings_with).collect();
+    let mut wrong = Vec::new();
+    for row in expected.lines() {
+        let cells: Vec<&str> = row.split('\t').collect();
+        let pair: usize = cells[0].parse().expect("pair");
+        let i: usize = cells[1].parse().expect("line");
+        let want = oracle_totals(row)[0];
+        let got = count_tokens(&lines[i], &settings[pair]).map(|t| (t.total, t.trainable));
+        if got != want {
+            wrong.push(format!(
+                "{}: line {}: tunelint {got:?}, transformers {want:?}\n  {}",
+                pairs[pair].0.display(),
+                i + 1,
+                lines[i]
+            ));
+        }
+    }
+    assert_eq!(expected.lines().count(), lines.len() * pairs.len());
+    assert!(
+        wrong.is_empty(),
+        "{} counts differ:\n{}",
+        wrong.len(),
+        wrong[..wrong.len().min(8)].join("\n")
+    );
+
+    // Plain text: `tokenizer(text + eos_token)`, with the post-processor's BOS, and the EOS
+    // the class defaults to (GPT2Tokenizer's `<|endoftext|>` when the files name none).
+    let texts: Vec<String> = [
+        leading,
+        "Hello world",
+        "<s> [INST] Hi [/INST]",
+        " <|end|> x",
+        "In 1234567 days",
+        code,
+    ]
+    .iter()
+    .map(|t| json!({ "text": t }).to_string())
+    .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("texts.jsonl");
+    std::fs::write(&input, texts.join("\n") + "\n").expect("write");
+    let output = dir.path().join("texts.tsv");
+    let out = Process::new(&python)
+        .arg(fixtures().join("oracle.py"))
+        .args(["text".as_ref(), input.as_os_str(), output.as_os_str()])
+        .args(cases.iter().map(|(d, _, _)| d.as_os_str()))
+        .env("HF_HUB_OFFLINE", "1")
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "oracle.py failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut wrong = Vec::new();
+    for row in std::fs::read_to_string(&output).expect("read").lines() {
+        let cells: Vec<&str> = row.split('\t').collect();
+        let (m, i): (usize, usize) = (cells[0].parse().expect("m"), cells[1].parse().expect("i"));
+        let want: u64 = cells[2].parse().expect("total");
+        let got = count_tokens(&texts[i], &settings[m]).map(|t| t.total);
+        if got != Some(want) {
+            wrong.push(format!(
+                "{}: {}: tunelint {got:?}, transformers {want}",
+                cases[m].0.display(),
+                texts[i]
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "plain texts differ:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// The model-type tables `transformers`' choice of a tokenizer class goes by
+/// (`src/tokens/tokenizer_class.rs`) are those of the `transformers` CI pins.
+#[test]
+fn model_type_tables_match_transformers() {
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let script = r#"
+import json
+from transformers.models.auto import tokenization_auto as ta
+generic = {"TokenizersBackend", "PythonBackend", "PreTrainedTokenizerFast", "MistralCommonBackend"}
+built = {"LlamaTokenizer", "GPT2Tokenizer", "Qwen2Tokenizer", "GPTNeoXTokenizer"}
+names = ta.TOKENIZER_MAPPING_NAMES
+print(json.dumps({
+    "generic": sorted(t for t, c in names.items() if c and c.removesuffix("Fast") in generic),
+    "distrusted": sorted([t, names[t]] for t in ta.MODELS_WITH_INCORRECT_HUB_TOKENIZER_CLASS
+                         if names.get(t) and names[t].removesuffix("Fast") not in generic),
+    "classes": sorted([t, c] for t, c in names.items() if c and c.removesuffix("Fast") in built),
+}))
+"#;
+    let out = Process::new(&python)
+        .args(["-c", script])
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    use tunelint::tokens::tokenizer_class::{
+        DISTRUSTED_MODEL_TYPES, GENERIC_MODEL_TYPES, MODEL_TYPE_CLASSES,
+    };
+    let pairs = |table: &[(&str, &str)]| {
+        serde_json::json!(table.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        want["generic"],
+        serde_json::json!(GENERIC_MODEL_TYPES.as_slice())
+    );
+    assert_eq!(want["distrusted"], pairs(&DISTRUSTED_MODEL_TYPES));
+    assert_eq!(want["classes"], pairs(&MODEL_TYPE_CLASSES));
+}
+
+/// TRL's trainers call `apply_chat_template(messages, tools=json.loads(tools) if tools is a
+/// string, **example.get("chat_template_kwargs", {}))`: a record's template arguments
+/// (Qwen3's `enable_thinking`, Llama 3's `date_string`, a special token) reach the template,
+/// and Hub datasets' `tools` kept as JSON text are rendered as the definitions they hold.
+/// Without a target tunelint counts as TRL does; compared with `transformers` called so. A
+/// string or `null` in place of the arguments stops the trainer: T003 says so; tools text that
+/// is not JSON stops it too, which S010 reports (and the example is not counted).
+#[test]
+fn chat_template_kwargs_and_tools_text_reach_the_template_as_trl_passes_them() {
+    use serde_json::json;
+    let tools = json!([{"type": "function", "function": {"name": "lookup", "description": "Looks a word up", "parameters": {"type": "object", "properties": {"word": {"type": "string"}}}}}]);
+    let turns = json!([{"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4."}]);
+    let with = |extra: serde_json::Value| {
+        let mut record = json!({"messages": turns});
+        for (k, v) in extra.as_object().expect("object") {
+            record[k] = v.clone();
+        }
+        record
+    };
+    let records = [
+        with(json!({})),
+        with(json!({"chat_template_kwargs": {"enable_thinking": false}})),
+        with(
+            json!({"chat_template_kwargs": {"date_string": "1 Jan 2030", "enable_thinking": true}}),
+        ),
+        with(json!({"chat_template_kwargs": {"bos_token": "<|endoftext|>"}})),
+        with(json!({"chat_template_kwargs": {}})),
+        with(json!({"tools": tools})),
+        with(json!({"tools": tools.to_string()})),
+        with(
+            json!({"tools": tools.to_string(), "chat_template_kwargs": {"enable_thinking": false}}),
+        ),
+        with(json!({"chat_template_kwargs": {"tools": tools}})),
+        with(json!({"tools": "[{\"type\": \"function\", \"function\": "})),
+        with(json!({"chat_template_kwargs": "{\"enable_thinking\": false}"})),
+        with(json!({"chat_template_kwargs": null})),
+    ];
+    let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    let tpl = template("template_kwargs.jinja");
+    let model = load(&tokenizer("bpe-chatml"), Some(&tpl)).expect("loads");
+    let mut settings = settings_with(model);
+    let got: Vec<Option<(u64, u64)>> = lines
+        .iter()
+        .map(|l| count_tokens(l, &settings).map(|t| (t.total, t.trainable)))
+        .collect();
+    // Without the arguments the answer thinks: more tokens; the tools text is the tools.
+    assert!(
+        got[1].unwrap_or_default().0 < got[0].unwrap_or_default().0,
+        "{got:?}"
+    );
+    assert_eq!(got[6], got[5], "tools as JSON text count as the tools");
+    assert_eq!(got[8], got[5], "chat_template_kwargs' tools are the tools");
+    assert_eq!(&got[9..], [None, None, None], "the trainer stops");
+
+    // axolotl takes the template's arguments from its own config, and decodes tools text too.
+    settings.target = tunelint::target::lookup("axolotl");
+    let plain = count_tokens(&lines[1], &settings).map(|t| (t.total, t.trainable));
+    assert_eq!(plain, got[0]);
+    let decoded = count_tokens(&lines[6], &settings).map(|t| (t.total, t.trainable));
+    assert_eq!(decoded, got[5]);
+    // Unsloth's `example.get("chat_template_kwargs") or {}`: null is no arguments.
+    settings.target = tunelint::target::lookup("unsloth");
+    let none = count_tokens(&lines[11], &settings).map(|t| (t.total, t.trainable));
+    assert_eq!(none, got[0]);
+
+    // What T003 says, through the binary; tools text that is not JSON is S010's.
+    let dir = project(
+        "template_kwargs.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\n",
+        &records[9..],
+    );
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T,S010", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let said: Vec<&str> = stdout.lines().collect();
+    assert!(
+        !said
+            .iter()
+            .any(|l| l.starts_with("train.jsonl:1:") && l.contains("T003")),
+        "S010 alone says the tools text is no JSON\n{stdout}"
+    );
+    for (line, start, end) in [
+        (
+            1,
+            "S010 \"tools\" is a string that is not valid JSON (",
+            ")",
+        ),
+        (
+            2,
+            "T003 \"chat_template_kwargs\" is a string, not an object: TRL unpacks it into apply_chat_template's arguments (**) and fails",
+            "; the trainer's preprocessing would stop here",
+        ),
+        (
+            3,
+            "T003 \"chat_template_kwargs\" is null, not an object",
+            "stop here",
+        ),
+    ] {
+        let prefix = format!("train.jsonl:{line}:");
+        assert!(
+            said.iter()
+                .any(|l| l.starts_with(&prefix) && l.contains(start) && l.ends_with(end)),
+            "line {line}: {start}\n{stdout}"
+        );
+    }
+
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let expected = oracle_counts(&python, &lines, &[(tokenizer("bpe-chatml"), tpl)]);
+    assert_eq!(got, oracle_totals(&expected), "tunelint, then transformers");
+}
+
+/// Python's string methods, `|int`/`|float` of text, `is callable`, `%` formatting and tuple
+/// printing in chat templates (`tests/fixtures/hf/python_methods.json`): tunelint renders each
+/// as the fixture says, and so does Jinja2 as `transformers` sets it up (its sandbox, filters
+/// and globals), each case a text or, in both, an error.
+#[test]
+fn python_methods_render_as_jinja2_renders_them() {
+    use tunelint::tokens::template::ChatTemplate;
+    let path = fixtures().join("python_methods.json");
+    let fixture: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    // In their order (Python's dicts keep it, and `.items()` shows it).
+    let messages: Vec<minijinja::Value> = fixture["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| {
+            let map: indexmap::IndexMap<minijinja::Value, minijinja::Value> = ["role", "content"]
+                .into_iter()
+                .map(|k| (k.into(), m[k].as_str().expect("text").into()))
+                .collect();
+            minijinja::Value::from(map)
+        })
+        .collect();
+    let messages = minijinja::Value::from(messages);
+    let cases = fixture["cases"].as_array().expect("cases");
+    for case in cases {
+        let t = case["template"].as_str().expect("template");
+        let got = ChatTemplate::new(t, "case".into())
+            .and_then(|c| c.render(&messages, None, false, &[], &[], 1 << 26))
+            .map(|r| r.text);
+        assert_eq!(
+            got.as_ref().ok().map(String::as_str),
+            case["text"].as_str(),
+            "{t}: {got:?}"
+        );
+    }
+
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let job = path;
+    let output = dir.path().join("rendered.json");
+    let out = Process::new(&python)
+        .arg(fixtures().join("oracle.py"))
+        .args(["render".as_ref(), job.as_os_str(), output.as_os_str()])
+        .env("HF_HUB_OFFLINE", "1")
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "oracle.py failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rendered: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&output).expect("read")).expect("json");
+    for (case, jinja2) in cases.iter().zip(rendered.as_array().expect("list")) {
+        assert_eq!(
+            case["text"], jinja2["text"],
+            "the fixture says what Jinja2 renders: {case} vs {jinja2}"
+        );
     }
 }

@@ -330,6 +330,7 @@ pub fn count_tokens(line: &str, settings: &Settings) -> Option<crate::tokens::Ex
         line,
         settings.model.as_deref(),
         settings.encoding,
+        crate::tokens::hf::Trainer::of(settings.target),
     )
     .ok()
 }

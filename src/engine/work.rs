@@ -413,6 +413,7 @@ impl<'a> Chunk<'a> {
                                 text,
                                 settings.model.as_deref(),
                                 settings.encoding,
+                                crate::tokens::hf::Trainer::of(settings.target),
                             )
                             .ok();
                         }

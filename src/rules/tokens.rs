@@ -207,7 +207,10 @@ declare_rule! {
     /// template's file and line. A template that does not finish on an example (a loop
     /// without end, a string that keeps doubling) is stopped after about 8 million steps or
     /// 512 MB of text and reported the same way; after 8 such examples it is no longer run
-    /// (each costs about a second), and every later example is reported at once.
+    /// (each costs about a second), and every later example is reported at once. Under TRL
+    /// (and without a target) also a record whose `chat_template_kwargs` is not an object
+    /// (`null` included): TRL's trainers unpack it into `apply_chat_template`'s arguments, and
+    /// stop there. (A `tools` string that is not JSON stops them too; S010 reports it.)
     ///
     /// An example with no assistant message, or only masked ones (`weight: 0`, axolotl's
     /// `train: false`, LLaMA-Factory's `loss_weight: 0.0`), is O004's.
@@ -393,6 +396,13 @@ fn check_view(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, view: View) 
     let (limit, limit_key) = settings.token_limit();
     let measured = match measure(conv, ctx, limit) {
         Ok(m) => m,
+        // A tools string that is not JSON: S010 says so; the example is not counted.
+        Err(e)
+            if e.error.input == Some(tokens::template::InputProblem::ToolsText)
+                && ctx.count(Code::S010) > 0 =>
+        {
+            return;
+        }
         Err(e) => {
             ctx.report(
                 Code::T003,
@@ -451,11 +461,12 @@ fn measure(
         return Ok(Measured::Exact);
     }
     if let Some(model) = &settings.model {
+        let trainer = tokens::hf::Trainer::of(settings.target);
         // One rendering bounds the count; finding the trained parts takes more, needed only
         // past the bound or when the template's `{% generation %}` blocks say what is trained
         // (without them, the trained assistant turns are: O004 reports an example with none).
         if !model.marks_generation(conv) {
-            let text = model.render_text(conv, ctx.text)?;
+            let text = model.render_text(conv, ctx.text, trainer)?;
             // A template that drops the answers trains nothing: when an answer's end is not
             // in the text, the rendering below finds out what is trained, as with
             // `--token-stats`.
@@ -463,7 +474,7 @@ fn measure(
                 return Ok(Measured::WithinLimit { trained: true });
             }
         }
-        let rendered = model.render(conv, ctx.text)?;
+        let rendered = model.render(conv, ctx.text, trainer)?;
         if model.upper_bound(&rendered) <= limit {
             return Ok(Measured::WithinLimit {
                 trained: rendered.has_trained(),

@@ -6,7 +6,10 @@
 //! written in the file, without its `null` keys and with its reasoning under both
 //! `reasoning_content` and `thinking`, plus `bos_token`, `eos_token` and the other named special
 //! tokens of `tokenizer_config.json`), then encoded with the `tokenizers` crate
-//! without adding special tokens, as `apply_chat_template(..., tokenize=True)` does. Byte-level
+//! without adding special tokens, as `apply_chat_template(..., tokenize=True)` does. The
+//! tokenizer is the one `AutoTokenizer` builds: for a `tokenizer_class` with a pipeline of its
+//! own, that class's pipeline over tokenizer.json's vocabulary
+//! ([`super::tokenizer_class`]). Byte-level
 //! BPE tokenizers (Qwen's, Llama 3's, Mistral NeMo's) are encoded by `ByteLevelBpe`
 //! (`src/tokens/bytelevel.rs`), which gives the crate's tokens at a fraction of its cost.
 //!
@@ -34,7 +37,8 @@ use std::path::{Path, PathBuf};
 use minijinja::value::Value;
 
 use super::bytelevel::ByteLevelBpe;
-use super::template::{ChatTemplate, Rendered, TemplateError, json_value};
+use super::template::{ChatTemplate, InputProblem, Rendered, TemplateError, json_value};
+use super::tokenizer_class;
 use super::{Answer, ExampleTokens};
 use crate::json::{Kind, Parser};
 use crate::record::{Content, Conversation, Message, Role, Shape};
@@ -48,6 +52,68 @@ const SPECIAL_TOKENS: [&str; 7] = [
     "pad_token",
     "cls_token",
     "mask_token",
+];
+
+/// How the trainer hands a record to `apply_chat_template`, where that goes beyond its
+/// messages and `tools`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Trainer {
+    /// `apply_chat_template(messages, tools=tools)` (LLaMA-Factory reads its template
+    /// arguments from its own config, not from the record).
+    #[default]
+    Transformers,
+    /// TRL's trainers (SFT, DPO, KTO, reward): `tools = json.loads(tools) if
+    /// isinstance(tools, str) else tools` and `**example.get("chat_template_kwargs", {})`,
+    /// which fails on anything but an object, `null` included. Without a target, tunelint
+    /// counts as TRL does.
+    Trl,
+    /// Unsloth's own dataset preparation (`sft_prepare_dataset`), which unpacks
+    /// `example.get("chat_template_kwargs") or {}`: a `null` is no arguments.
+    Unsloth,
+    /// axolotl's `chat_template` strategy (`_get_tools`), which decodes a `tools` string with
+    /// `json.loads` too, and takes template arguments from its config, not the record.
+    Axolotl,
+}
+
+impl Trainer {
+    /// The trainer a target (`None`: none set) calls the chat template as.
+    pub fn of(target: Option<&crate::target::Target>) -> Trainer {
+        match target.map(|t| t.name) {
+            None | Some("trl") => Trainer::Trl,
+            Some("unsloth") => Trainer::Unsloth,
+            Some("axolotl") => Trainer::Axolotl,
+            Some(_) => Trainer::Transformers,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Trainer::Unsloth => "Unsloth",
+            Trainer::Axolotl => "axolotl",
+            _ => "TRL",
+        }
+    }
+}
+
+/// `apply_chat_template`'s own parameters, and the names its `render` passes itself: a
+/// `chat_template_kwargs` entry of one of these names is no template variable (`tools` and
+/// `documents` replace the record's, as TRL's `{"tools": tools, **kwargs}` does).
+const CALL_PARAMETERS: [&str; 15] = [
+    "conversation",
+    "conversations",
+    "messages",
+    "chat_template",
+    "add_generation_prompt",
+    "continue_final_message",
+    "tokenize",
+    "sanitize_control_tokens",
+    "padding",
+    "truncation",
+    "max_length",
+    "return_tensors",
+    "return_dict",
+    "return_assistant_tokens_mask",
+    "tokenizer_kwargs",
 ];
 
 /// A tokenizer with its chat template, shared by every worker of a run.
@@ -74,6 +140,9 @@ pub struct Model {
     post_added: u64,
     /// The files it was loaded from: no output may overwrite them.
     files: Vec<PathBuf>,
+    /// The tokenizer class whose pipeline `transformers` builds in place of tokenizer.json's
+    /// ([`tokenizer_class`]), if any.
+    rebuilt_as: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Model {
@@ -137,6 +206,33 @@ impl Model {
             })?;
         let config_path = dir.join("tokenizer_config.json");
         let config = optional_json(&config_path, shown)?;
+        // Older models name their special tokens in special_tokens_map.json rather than in
+        // tokenizer_config.json; transformers reads both, and so does the template.
+        let map_path = dir.join("special_tokens_map.json");
+        let map = optional_json(&map_path, shown)?;
+        // config.json's model type takes part in which tokenizer class transformers builds;
+        // only its `model_type` and `tokenizer_class` matter here, so a file serde cannot read
+        // (Python's json takes `NaN`) counts as none.
+        let model_config_path = dir.join("config.json");
+        let model_config = optional_json(&model_config_path, shown).ok().flatten();
+        // A class with a pipeline of its own (LlamaTokenizer, GPT2Tokenizer, ...) is built
+        // from tokenizer.json's vocabulary as transformers builds it: the document is
+        // rewritten into that pipeline before either encoder reads it.
+        let rebuilt = tokenizer_class::chosen(config.as_ref(), model_config.as_ref(), &text)
+            .and_then(|class| {
+                let mut doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+                let specials =
+                    tokenizer_class::rebuild(&mut doc, class, config.as_ref(), map.as_ref())?;
+                Some((class, doc, specials))
+            });
+        let (rebuilt_as, rebuilt_specials, rebuilt_doc) = match rebuilt {
+            Some((class, doc, specials)) => (Some(class.name()), Some(specials), Some(doc)),
+            None => (None, None, None),
+        };
+        let text = match &rebuilt_doc {
+            Some(doc) => std::borrow::Cow::Owned(doc.to_string()),
+            None => std::borrow::Cow::Borrowed(text.as_str()),
+        };
         // `split_special_tokens: true` makes transformers encode the special tokens written in
         // a text, the template's own `<|im_start|>` included, as ordinary text.
         let split_special = config
@@ -150,7 +246,8 @@ impl Model {
         let (tokenizer, doc, refused) = std::thread::scope(|scope| {
             let crate_side =
                 scope.spawn(|| crate::guard::guarded(|| text.parse::<tokenizers::Tokenizer>()));
-            let doc: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+            let doc: Option<serde_json::Value> =
+                rebuilt_doc.or_else(|| serde_json::from_str(&text).ok());
             let refused = doc.as_ref().and_then(growing_normalizer);
             let fast = doc
                 .as_ref()
@@ -269,10 +366,6 @@ impl Model {
                 )),
             }
         };
-        // Older models name their special tokens in special_tokens_map.json rather than in
-        // tokenizer_config.json; transformers reads both, and so does the template.
-        let map_path = dir.join("special_tokens_map.json");
-        let map = optional_json(&map_path, shown)?;
         let token_of = |file: &Option<serde_json::Value>, key: &str| match file.as_ref()?.get(key) {
             Some(serde_json::Value::String(s)) => Some(s.clone()),
             Some(serde_json::Value::Object(o)) => o
@@ -282,9 +375,14 @@ impl Model {
             _ => None,
         };
         let mut specials = Vec::new();
-        for key in SPECIAL_TOKENS {
-            if let Some(token) = token_of(&config, key).or_else(|| token_of(&map, key)) {
-                specials.push((key.to_string(), Value::from(token)));
+        if let Some(rebuilt) = rebuilt_specials {
+            // The class's own defaults included (GPT2Tokenizer's `<|endoftext|>`, say).
+            specials.extend(rebuilt.into_iter().map(|(k, v)| (k, Value::from(v))));
+        } else {
+            for key in SPECIAL_TOKENS {
+                if let Some(token) = token_of(&config, key).or_else(|| token_of(&map, key)) {
+                    specials.push((key.to_string(), Value::from(token)));
+                }
             }
         }
         let eos = specials
@@ -302,6 +400,9 @@ impl Model {
         if map.is_some() {
             read.push(map_path);
         }
+        if model_config_path.is_file() {
+            read.push(model_config_path);
+        }
         read.extend(template_files);
         Ok(Model {
             files: read,
@@ -314,7 +415,16 @@ impl Model {
             expansion,
             eos,
             post_added,
+            rebuilt_as,
         })
+    }
+
+    /// The tokenizer class whose pipeline the model's files are tokenized with, as
+    /// `transformers` builds it in place of tokenizer.json's own (`LlamaTokenizer`, say);
+    /// `None` when tokenizer.json is used as written.
+    #[doc(hidden)]
+    pub fn rebuilt_as(&self) -> Option<&'static str> {
+        self.rebuilt_as
     }
 
     /// The files the model was loaded from (its tokenizer.json, tokenizer_config.json and
@@ -347,11 +457,12 @@ impl Model {
         &self,
         conv: &Conversation<'_>,
         line: &str,
+        trainer: Trainer,
     ) -> Result<RenderedExample, RenderError> {
         if conv.shape == Shape::Text {
             return Ok(self.plain_text(conv));
         }
-        let input = Input::new(conv, line);
+        let input = Input::new(conv, line, trainer)?;
         // `"tools": null` is no tools to transformers, which picks the template by `tools is not None`.
         let template = self.template_for(input.tools.as_ref().is_some_and(|t| !t.is_none()))?;
         let render = |messages: &Value, generation_prompt: bool| {
@@ -361,6 +472,7 @@ impl Model {
                     input.tools.as_ref(),
                     generation_prompt,
                     &self.specials,
+                    &input.variables,
                     super::template::max_render_bytes(line.len()),
                 )
                 .map_err(|error| RenderError {
@@ -457,11 +569,12 @@ impl Model {
         &self,
         conv: &Conversation<'_>,
         line: &str,
+        trainer: Trainer,
     ) -> Result<RenderedExample, RenderError> {
         if conv.shape == Shape::Text {
             return Ok(self.plain_text(conv));
         }
-        let input = Input::new(conv, line);
+        let input = Input::new(conv, line, trainer)?;
         // `"tools": null` is no tools to transformers, which picks the template by `tools is not None`.
         let template = self.template_for(input.tools.as_ref().is_some_and(|t| !t.is_none()))?;
         let full = template
@@ -470,6 +583,7 @@ impl Model {
                 input.tools.as_ref(),
                 false,
                 &self.specials,
+                &input.variables,
                 super::template::max_render_bytes(line.len()),
             )
             .map_err(|error| RenderError {
@@ -578,8 +692,13 @@ impl Model {
     }
 
     /// The token figures of `conv` (from the record `line`).
-    pub fn count(&self, conv: &Conversation<'_>, line: &str) -> Result<ExampleTokens, RenderError> {
-        let rendered = self.render(conv, line)?;
+    pub fn count(
+        &self,
+        conv: &Conversation<'_>,
+        line: &str,
+        trainer: Trainer,
+    ) -> Result<ExampleTokens, RenderError> {
+        let rendered = self.render(conv, line, trainer)?;
         Ok(self.count_rendered(conv, &rendered))
     }
 
@@ -978,7 +1097,9 @@ pub struct RenderError {
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let at = self.error.located(&self.origin);
-        if self.error.missing {
+        if self.error.input.is_some() {
+            write!(f, "{}", self.error.message)
+        } else if self.error.missing {
             write!(
                 f,
                 "this conversation needs a chat template: {}",
@@ -1006,14 +1127,16 @@ impl std::fmt::Display for RenderError {
     }
 }
 
-/// The messages and tools of an example as the template sees them.
+/// The messages and tools of an example as the template sees them, and the other variables
+/// the trainer passes (`chat_template_kwargs`).
 struct Input {
     messages: Vec<Value>,
     tools: Option<Value>,
+    variables: Vec<(String, Value)>,
 }
 
 impl Input {
-    fn new(conv: &Conversation<'_>, line: &str) -> Input {
+    fn new(conv: &Conversation<'_>, line: &str, trainer: Trainer) -> Result<Input, RenderError> {
         PARSER.with(|parser| {
             let mut parser = parser.borrow_mut();
             let messages = conv
@@ -1028,13 +1151,86 @@ impl Input {
                     }
                 })
                 .collect();
-            let tools = conv.tools.and_then(|span| {
+            let mut tools = conv.tools.and_then(|span| {
                 let raw = line.get(span.range())?;
                 let doc = parser.parse(raw).ok()?;
                 Some(json_value(&doc, doc.root(), false))
             });
-            Input { messages, tools }
+            if matches!(trainer, Trainer::Trl | Trainer::Axolotl)
+                && let Some(text) = tools.as_ref().and_then(|t| t.as_str())
+            {
+                // `json.loads(tools)`: Hub datasets often keep the definitions as text.
+                let text = text.to_string();
+                let doc = parser.parse(&text).map_err(|e| {
+                    input_error(
+                        InputProblem::ToolsText,
+                        format!(
+                            "\"tools\" is a string that is not JSON ({e}); {} decodes it with json.loads and fails",
+                            trainer.title()
+                        ),
+                    )
+                })?;
+                tools = Some(json_value(&doc, doc.root(), false));
+            }
+            let mut variables = Vec::new();
+            if matches!(trainer, Trainer::Trl | Trainer::Unsloth)
+                && line.contains("\"chat_template_kwargs\"")
+            {
+                let doc = parser
+                    .parse(line)
+                    .map_err(|e| {
+                        input_error(
+                            InputProblem::TemplateKwargs,
+                            format!("the record is not JSON ({e})"),
+                        )
+                    })?;
+                let kwargs = (doc.kind(doc.root()) == Kind::Object)
+                    .then(|| doc.get(doc.root(), "chat_template_kwargs"))
+                    .flatten();
+                match kwargs.map(|k| (k, doc.kind(k))) {
+                    None => {}
+                    Some((k, Kind::Object)) => {
+                        for (key, value) in doc.members(k) {
+                            let key = doc.str(key).unwrap_or_default();
+                            let value = json_value(&doc, value, false);
+                            match key.as_ref() {
+                                "tools" => tools = Some(value),
+                                k if CALL_PARAMETERS.contains(&k) => {}
+                                k => variables.push((k.to_string(), value)),
+                            }
+                        }
+                    }
+                    // Unsloth's `example.get("chat_template_kwargs") or {}`.
+                    Some((_, Kind::Null)) if trainer == Trainer::Unsloth => {}
+                    Some((_, kind)) => {
+                        let what = match kind {
+                            Kind::Null => "null",
+                            Kind::Bool => "a boolean",
+                            Kind::Number => "a number",
+                            Kind::String => "a string",
+                            _ => "a list",
+                        };
+                        return Err(input_error(InputProblem::TemplateKwargs, format!(
+                            "\"chat_template_kwargs\" is {what}, not an object: {} unpacks it into apply_chat_template's arguments (**) and fails",
+                            trainer.title()
+                        )));
+                    }
+                }
+            }
+            Ok(Input {
+                messages,
+                tools,
+                variables,
+            })
         })
+    }
+}
+
+/// The trainer stops on what the record gives it, before any template.
+fn input_error(problem: InputProblem, message: String) -> RenderError {
+    RenderError {
+        origin: String::new(),
+        error: TemplateError::input(problem, message),
     }
 }
 

@@ -6,7 +6,10 @@
 //! one), `raise_exception`, `strftime_now`, and a `{% generation %}` block that records which
 //! characters of the output the assistant generates. Templates also call Python's string and
 //! dict methods (`.strip()`, `.startswith()`, `.items()`, ...): MiniJinja's pycompat layer
-//! (`minijinja-contrib`) answers those. What Jinja2 prints as Python's `str()` is printed so
+//! (`minijinja-contrib`) answers those, and `python_methods` here the ones it lacks or takes
+//! fewer arguments of (`index`, `split(sep=, maxsplit=)`, `partition`, `zfill`, ...), as do
+//! Jinja2's own `int` and `float` filters, its `callable` test, and Python's `%` (a string
+//! formatted printf-style) here. What Jinja2 prints as Python's `str()` is printed so
 //! here too: a list or a dict (content parts printed whole) as its `repr`, `None`, `True`,
 //! `False`, also through the `trim` and `string` filters.
 //!
@@ -110,6 +113,18 @@ pub struct TemplateError {
     pub exhausted: bool,
     /// There is no template to render with (a base model's files).
     pub missing: bool,
+    /// The trainer stops before the template, on what the record hands it: `message` says
+    /// so whole.
+    pub input: Option<InputProblem>,
+}
+
+/// What of a record stops the trainer before its chat template renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputProblem {
+    /// A `tools` string that is not JSON, which the trainer decodes (S010 reports it too).
+    ToolsText,
+    /// A `chat_template_kwargs` that is not an object, which the trainer unpacks with `**`.
+    TemplateKwargs,
 }
 
 /// Marks the message of a `raise_exception` call, to tell it from MiniJinja's own errors of
@@ -125,6 +140,19 @@ impl TemplateError {
             raised: false,
             exhausted: false,
             missing: true,
+            input: None,
+        }
+    }
+
+    /// The trainer fails on the record's input before rendering: `message` says why.
+    pub fn input(problem: InputProblem, message: String) -> TemplateError {
+        TemplateError {
+            message,
+            line: None,
+            raised: false,
+            exhausted: false,
+            missing: false,
+            input: Some(problem),
         }
     }
 
@@ -153,6 +181,7 @@ impl TemplateError {
             raised,
             exhausted,
             missing: false,
+            input: None,
         }
     }
 
@@ -280,6 +309,10 @@ impl ChatTemplate {
             },
         );
         env.add_function("strftime_now", strftime_now);
+        env.add_function(MOD, python_mod);
+        env.add_filter("int", python_int_filter);
+        env.add_filter("float", python_float_filter);
+        env.add_test("callable", is_callable);
         // Should the rewrite ever not compile where the template does, the template as
         // written is rendered (MiniJinja's semantics) rather than refused.
         if rewritten == *source || env.add_template_owned(NAME, rewritten).is_err() {
@@ -303,6 +336,7 @@ impl ChatTemplate {
         tools: Option<&Value>,
         add_generation_prompt: bool,
         specials: &[(String, Value)],
+        variables: &[(String, Value)],
         max_bytes: usize,
     ) -> Result<Rendered, TemplateError> {
         use std::sync::atomic::Ordering;
@@ -333,6 +367,10 @@ impl ChatTemplate {
             Value::from("add_generation_prompt"),
             Value::from(add_generation_prompt),
         );
+        // `apply_chat_template(**kwargs)`: over the special tokens, as in transformers.
+        for (k, v) in variables {
+            ctx.insert(Value::from(k.as_str()), v.clone());
+        }
         let mut out = Capped {
             text: Vec::new(),
             max: max_bytes,
@@ -373,6 +411,7 @@ impl ChatTemplate {
 const ITERABLE: &str = "__tunelint_iterable";
 const SLICEABLE: &str = "__tunelint_sliceable";
 const STR: &str = "__tunelint_str";
+const MOD: &str = "__tunelint_mod";
 
 /// Rewrites what MiniJinja evaluates otherwise than Jinja2 where no filter, test or formatter
 /// can change it, keeping every line where it was:
@@ -382,7 +421,9 @@ const STR: &str = "__tunelint_str";
 /// - the value of a slice (`x[1:]`) goes through [`SLICEABLE`]: Jinja2 raises on `none` and
 ///   on an undefined value, MiniJinja gives an empty list;
 /// - each operand of `~` goes through [`STR`]: Jinja2 joins Python's `str()` of each (a float
-///   as `1e-05`, a list as its `repr`), MiniJinja its own printing.
+///   as `1e-05`, a list as its `repr`), MiniJinja its own printing;
+/// - `a % b` becomes [`MOD`]`(a , b)` (the `%` replaced by a comma): Python formats a string
+///   with it (`'id-%s' % 3`), which MiniJinja refuses.
 ///
 /// A template MiniJinja cannot parse is left as it is, for its own error message.
 fn rewrite_python(source: &str, syntax: minijinja::syntax::SyntaxConfig) -> String {
@@ -392,6 +433,7 @@ fn rewrite_python(source: &str, syntax: minijinja::syntax::SyntaxConfig) -> Stri
     let mut edits = Edits {
         source,
         at: Vec::new(),
+        cut: Vec::new(),
     };
     edits.stmt(&ast);
     // At one offset, a closing parenthesis ends an earlier expression and comes first; the
@@ -400,18 +442,25 @@ fn rewrite_python(source: &str, syntax: minijinja::syntax::SyntaxConfig) -> Stri
     let mut out = String::with_capacity(source.len() + edits.at.len() * 24);
     let mut done = 0;
     for (offset, _, text) in edits.at {
-        out.push_str(&source[done..offset]);
+        if offset > done {
+            out.push_str(&source[done..offset]);
+            done = offset;
+        }
         out.push_str(text);
-        done = offset;
+        if text == "," && done == offset && edits.cut.contains(&offset) {
+            done += 1;
+        }
     }
     out.push_str(&source[done..]);
     out
 }
 
-/// Insertions into a template's source: (byte offset, whether it opens, text).
+/// Insertions into a template's source: (byte offset, whether it opens, text), and the
+/// offsets of the bytes they replace (a `%` by a comma).
 struct Edits<'s> {
     source: &'s str,
     at: Vec<(usize, bool, &'static str)>,
+    cut: Vec<usize>,
 }
 
 impl Edits<'_> {
@@ -423,6 +472,7 @@ impl Edits<'_> {
         let open: &'static str = match function {
             ITERABLE => " __tunelint_iterable(",
             SLICEABLE => " __tunelint_sliceable(",
+            MOD => " __tunelint_mod(",
             _ => " __tunelint_str(",
         };
         self.at.push((start, true, open));
@@ -435,6 +485,52 @@ impl Edits<'_> {
         let rest = self.source.get(from..)?;
         let at = rest.find(|c: char| !c.is_whitespace() && c != ')')?;
         rest[at..].starts_with(wanted).then_some(from + at)
+    }
+
+    /// `start` moved back over the opening parentheses whose closing ones lie between it and
+    /// `end` (the parser's span of `(a + b)` starts at `a`), outside string literals.
+    fn opening_parens(&self, start: usize, end: usize) -> usize {
+        let Some(text) = self.source.get(start..end) else {
+            return start;
+        };
+        let mut unmatched = 0usize;
+        let mut depth = 0usize;
+        let mut quote = None;
+        let mut escaped = false;
+        for c in text.chars() {
+            match quote {
+                Some(q) => {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '\'' | '"' => quote = Some(c),
+                    '(' => depth += 1,
+                    ')' if depth > 0 => depth -= 1,
+                    ')' => unmatched += 1,
+                    _ => {}
+                },
+            }
+        }
+        let mut at = start;
+        let before = &self.source[..start];
+        for (i, c) in before.char_indices().rev() {
+            if unmatched == 0 {
+                break;
+            }
+            if c == '(' {
+                unmatched -= 1;
+                at = i;
+            } else if !c.is_whitespace() {
+                break;
+            }
+        }
+        at
     }
 
     fn stmts(&mut self, stmts: &[ast::Stmt<'_>]) {
@@ -565,6 +661,15 @@ impl Edits<'_> {
                     self.wrap(STR, b.span().start_offset as usize, tilde);
                     self.wrap(STR, tilde + 1, b.span().end_offset as usize);
                 }
+                if matches!(b.op, ast::BinOpKind::Rem)
+                    && let Some(percent) = self.next_char(b.left.span().end_offset as usize, '%')
+                {
+                    let start = self.opening_parens(expr_start(&b.left), percent);
+                    self.wrap(MOD, start, b.span().end_offset as usize);
+                    // After any closing parenthesis at the same offset (`a%b%c`).
+                    self.at.push((percent, true, ","));
+                    self.cut.push(percent);
+                }
                 self.expr(&b.left);
                 self.expr(&b.right);
             }
@@ -621,6 +726,50 @@ fn chain_start(e: &ast::Expr<'_>) -> usize {
     };
     let own = e.span().start_offset as usize;
     inner.map_or(own, |inner| own.min(chain_start(inner)))
+}
+
+/// Jinja2's `callable()`: functions (`raise_exception`, `namespace`, ...), which MiniJinja
+/// holds as opaque objects, and macros, which it holds as a map of exactly their `name`,
+/// `arguments` and `caller` (the test's only way to tell them, a dict of those three keys
+/// aside).
+fn is_callable(v: &Value) -> bool {
+    match v.kind() {
+        ValueKind::Plain => true,
+        ValueKind::Map if v.as_object().is_some() => {
+            let keys: Vec<Value> = v
+                .try_iter()
+                .map(|k| k.take(4).collect())
+                .unwrap_or_default();
+            keys == [
+                Value::from("name"),
+                Value::from("arguments"),
+                Value::from("caller"),
+            ] && v
+                .get_attr("caller")
+                .is_ok_and(|c| c.kind() == ValueKind::Bool)
+        }
+        _ => false,
+    }
+}
+
+/// Where the source of `e` starts: its leftmost operand's start, through filters, tests,
+/// operators and chains (whose spans start at their `|`, `is`, operator or link).
+fn expr_start(e: &ast::Expr<'_>) -> usize {
+    use ast::Expr;
+    let leftmost = match e {
+        Expr::Filter(f) => f.expr.as_ref(),
+        Expr::Test(t) => Some(&t.expr),
+        Expr::BinOp(b) => Some(&b.left),
+        Expr::Compare(c) => Some(&c.expr),
+        Expr::IfExpr(i) => Some(&i.true_expr),
+        Expr::GetAttr(g) => Some(&g.expr),
+        Expr::GetItem(g) => Some(&g.expr),
+        Expr::Slice(s) => Some(&s.expr),
+        Expr::Call(c) => Some(&c.expr),
+        _ => None,
+    };
+    let own = e.span().start_offset as usize;
+    leftmost.map_or(own, |inner| own.min(expr_start(inner)))
 }
 
 /// Jinja2's TypeError where MiniJinja takes `none` for an empty sequence.
@@ -1059,6 +1208,9 @@ fn python_methods(
     method: &str,
     args: &[Value],
 ) -> Result<Value, Error> {
+    if let Some(result) = python_more_methods(value, method, args) {
+        return result;
+    }
     if let (Some(text), []) = (value.as_str(), args) {
         match method {
             "strip" => return Ok(Value::from(text.trim_matches(python_space))),
@@ -1076,6 +1228,742 @@ fn python_methods(
         }
     }
     minijinja_contrib::pycompat::unknown_method_callback(state, value, method, args)
+}
+
+/// Python's string methods MiniJinja and minijinja-contrib lack or take fewer arguments of:
+/// `find`/`index` and their right-hand twins, `count`, `startswith`/`endswith` with a start
+/// and end, `split`/`rsplit` with `sep=` and `maxsplit=`, `partition`/`rpartition`,
+/// `removeprefix`/`removesuffix`, `zfill`, `ljust`/`rjust`/`center`; and lists' `index`,
+/// lists' and dicts' `copy`. `None` for any other call.
+fn python_more_methods(
+    value: &Value,
+    method: &str,
+    args: &[Value],
+) -> Option<Result<Value, Error>> {
+    if let Some(text) = value.as_str() {
+        let call = match method {
+            "find" | "rfind" | "index" | "rindex" | "count"
+                if args.len() > 1 || method.contains("index") =>
+            {
+                find_method(text, method, args)
+            }
+            "startswith" | "endswith" if args.len() > 1 => affix_method(text, method, args),
+            "split" | "rsplit" if method == "rsplit" || !args.is_empty() => {
+                split_method(text, method == "rsplit", args)
+            }
+            "partition" | "rpartition" => partition_method(text, method == "rpartition", args),
+            "removeprefix" | "removesuffix" => {
+                minijinja::value::from_args::<(&str,)>(args).map(|(affix,)| {
+                    Value::from(if method == "removeprefix" {
+                        text.strip_prefix(affix).unwrap_or(text)
+                    } else {
+                        text.strip_suffix(affix).unwrap_or(text)
+                    })
+                })
+            }
+            "zfill" | "ljust" | "rjust" | "center" => pad_method(text, method, args),
+            _ => return None,
+        };
+        return Some(call);
+    }
+    match (value.kind(), method) {
+        (ValueKind::Seq, "index") => Some(list_index(value, args)),
+        (ValueKind::Seq | ValueKind::Map, "copy") => {
+            Some(minijinja::value::from_args::<()>(args).map(|()| value.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Python's `ValueError`, as a template error.
+fn value_error(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message.into())
+}
+
+/// Python's slice bounds of a string of `len` characters (`ADJUST_INDICES`): `start` and `end`
+/// may be negative, `None` or past the end.
+fn char_bounds(len: usize, start: Option<i64>, end: Option<i64>) -> (usize, usize) {
+    let len = len as i64;
+    let fix = |i: i64| if i < 0 { (i + len).max(0) } else { i };
+    let end = end.map_or(len, |e| fix(e).min(len));
+    let start = start.map_or(0, fix);
+    (start as usize, end as usize)
+}
+
+/// An optional index argument: an integer or `None`.
+fn index_arg(v: Option<&Value>) -> Result<Option<i64>, Error> {
+    match v {
+        None => Ok(None),
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) => i64::try_from(v.clone()).map(Some).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                "slice indices must be integers or None",
+            )
+        }),
+    }
+}
+
+/// `find`, `rfind`, `index`, `rindex` and `count` with a start and an end (in characters).
+fn find_method(text: &str, method: &str, args: &[Value]) -> Result<Value, Error> {
+    let (sub, start, end): (&str, Option<Value>, Option<Value>) =
+        minijinja::value::from_args(args)?;
+    let chars: Vec<char> = text.chars().collect();
+    let (start, end) = char_bounds(
+        chars.len(),
+        index_arg(start.as_ref())?,
+        index_arg(end.as_ref())?,
+    );
+    let sub_len = sub.chars().count();
+    if start > chars.len() || end < start || end - start < sub_len {
+        return match method {
+            "count" => Ok(Value::from(0)),
+            "index" | "rindex" => Err(value_error("substring not found")),
+            _ => Ok(Value::from(-1)),
+        };
+    }
+    let slice: String = chars[start..end].iter().collect();
+    let at = |byte: usize| (start + slice[..byte].chars().count()) as i64;
+    let found = match method {
+        "count" => {
+            let n = if sub.is_empty() {
+                end - start + 1
+            } else {
+                slice.matches(sub).count()
+            };
+            return Ok(Value::from(n));
+        }
+        "find" | "index" => slice.find(sub).map(at),
+        _ => slice.rfind(sub).map(at),
+    };
+    match (found, method) {
+        (Some(i), _) => Ok(Value::from(i)),
+        (None, "index" | "rindex") => Err(value_error("substring not found")),
+        (None, _) => Ok(Value::from(-1)),
+    }
+}
+
+/// `startswith` and `endswith` with a start and an end: the affix (or any of a tuple of them)
+/// at the start or end of that slice.
+fn affix_method(text: &str, method: &str, args: &[Value]) -> Result<Value, Error> {
+    let (affix, start, end): (Value, Option<Value>, Option<Value>) =
+        minijinja::value::from_args(args)?;
+    let chars: Vec<char> = text.chars().collect();
+    let (start, end) = char_bounds(
+        chars.len(),
+        index_arg(start.as_ref())?,
+        index_arg(end.as_ref())?,
+    );
+    if start > chars.len() {
+        return Ok(Value::from(false));
+    }
+    let slice: String = chars[start..end.max(start)].iter().collect();
+    let affixes: Vec<Value> = match affix.as_str() {
+        Some(_) => vec![affix.clone()],
+        None => affix.try_iter()?.collect(),
+    };
+    for a in &affixes {
+        let a = a.as_str().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "{method} first arg must be str or a tuple of str, not {}",
+                    a.kind()
+                ),
+            )
+        })?;
+        let hit = end >= start
+            && if method == "startswith" {
+                slice.starts_with(a)
+            } else {
+                slice.ends_with(a)
+            };
+        if hit {
+            return Ok(Value::from(true));
+        }
+    }
+    Ok(Value::from(false))
+}
+
+/// `split` and `rsplit` with `sep` and `maxsplit`, by position or by name.
+fn split_method(text: &str, right: bool, args: &[Value]) -> Result<Value, Error> {
+    let (sep, maxsplit, kwargs): (Option<Value>, Option<Value>, Kwargs) =
+        minijinja::value::from_args(args)?;
+    let sep = match kwargs.get::<Option<Value>>("sep")? {
+        Some(v) => Some(v),
+        None => sep,
+    };
+    let maxsplit = match kwargs.get::<Option<i64>>("maxsplit")? {
+        Some(n) => Some(n),
+        None => index_arg(maxsplit.as_ref())?,
+    };
+    kwargs.assert_all_used()?;
+    let max = maxsplit.filter(|n| *n >= 0).map(|n| n as usize);
+    let parts: Vec<String> = match sep.as_ref().filter(|s| !s.is_none()) {
+        Some(sep) => {
+            let sep = sep
+                .as_str()
+                .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "must be str or None"))?;
+            if sep.is_empty() {
+                return Err(value_error("empty separator"));
+            }
+            match (max, right) {
+                (None, _) => text.split(sep).map(str::to_string).collect(),
+                (Some(n), false) => text.splitn(n + 1, sep).map(str::to_string).collect(),
+                (Some(n), true) => {
+                    let mut p: Vec<String> = text.rsplitn(n + 1, sep).map(str::to_string).collect();
+                    p.reverse();
+                    p
+                }
+            }
+        }
+        None => whitespace_split(text, max, right),
+    };
+    Ok(Value::from(parts))
+}
+
+/// `str.split()` and `str.rsplit()` on runs of white space, at most `max` times.
+fn whitespace_split(text: &str, max: Option<usize>, right: bool) -> Vec<String> {
+    let chars: Vec<char> = if right {
+        text.chars().rev().collect()
+    } else {
+        text.chars().collect()
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < chars.len() && python_space(chars[i]) {
+            i += 1;
+        }
+        if i == chars.len() {
+            break;
+        }
+        if max.is_some_and(|m| parts.len() == m) {
+            // The rest, its trailing white space kept.
+            parts.push(chars[i..].iter().collect());
+            break;
+        }
+        let from = i;
+        while i < chars.len() && !python_space(chars[i]) {
+            i += 1;
+        }
+        parts.push(chars[from..i].iter().collect());
+    }
+    if right {
+        parts.reverse();
+        for p in &mut parts {
+            *p = p.chars().rev().collect();
+        }
+    }
+    parts
+}
+
+/// `partition` and `rpartition`: the three parts, as a tuple.
+fn partition_method(text: &str, right: bool, args: &[Value]) -> Result<Value, Error> {
+    let (sep,): (&str,) = minijinja::value::from_args(args)?;
+    if sep.is_empty() {
+        return Err(value_error("empty separator"));
+    }
+    let found = if right {
+        text.rfind(sep)
+    } else {
+        text.find(sep)
+    };
+    let parts: [&str; 3] = match found {
+        Some(at) => [&text[..at], sep, &text[at + sep.len()..]],
+        None if right => ["", "", text],
+        None => [text, "", ""],
+    };
+    Ok(Value::from_object(minijinja::value::Tuple::from(
+        parts.map(Value::from),
+    )))
+}
+
+/// `zfill`, `ljust`, `rjust` and `center` (widths in characters, one fill character).
+fn pad_method(text: &str, method: &str, args: &[Value]) -> Result<Value, Error> {
+    let (width, fill): (i64, Option<&str>) = minijinja::value::from_args(args)?;
+    let fill = match fill {
+        None => {
+            if method == "zfill" {
+                '0'
+            } else {
+                ' '
+            }
+        }
+        Some(f) if method != "zfill" && f.chars().count() == 1 => f.chars().next().unwrap_or(' '),
+        Some(_) => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "The fill character must be exactly one character long",
+            ));
+        }
+    };
+    let len = text.chars().count() as i64;
+    // Python's text of a million characters is a template's doing; bounded like any other.
+    let width = width.min(MAX_TEXT_BYTES as i64);
+    let margin = width - len;
+    if margin <= 0 {
+        return Ok(Value::from(text));
+    }
+    let pad = |n: i64| -> String { std::iter::repeat_n(fill, n as usize).collect() };
+    let out = match method {
+        "zfill" => match text.chars().next() {
+            Some(sign @ ('+' | '-')) => format!("{sign}{}{}", pad(margin), &text[1..]),
+            _ => format!("{}{text}", pad(margin)),
+        },
+        "ljust" => format!("{text}{}", pad(margin)),
+        "rjust" => format!("{}{text}", pad(margin)),
+        _ => {
+            let left = margin / 2 + (margin & width & 1);
+            format!("{}{text}{}", pad(left), pad(margin - left))
+        }
+    };
+    Ok(Value::from(out))
+}
+
+/// A list's `index(x[, start[, end]])`.
+fn list_index(value: &Value, args: &[Value]) -> Result<Value, Error> {
+    let (wanted, start, end): (Value, Option<Value>, Option<Value>) =
+        minijinja::value::from_args(args)?;
+    let items: Vec<Value> = value.try_iter()?.collect();
+    let (start, end) = char_bounds(
+        items.len(),
+        index_arg(start.as_ref())?,
+        index_arg(end.as_ref())?,
+    );
+    for (i, item) in items.iter().enumerate().take(end).skip(start) {
+        if *item == wanted {
+            return Ok(Value::from(i));
+        }
+    }
+    let mut shown = String::new();
+    python_repr(&wanted, &mut shown)?;
+    Err(value_error(format!("{shown} is not in list")))
+}
+
+/// Jinja2's `int(value, default=0, base=10)`: `int()` of the value (of a string in `base`),
+/// else `int(float())` of it, else the default.
+fn python_int_filter(
+    value: Value,
+    default: Option<Value>,
+    base: Option<u32>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let default = kwargs.get::<Option<Value>>("default")?.or(default);
+    let base = kwargs.get::<Option<u32>>("base")?.or(base).unwrap_or(10);
+    kwargs.assert_all_used()?;
+    let default = default.unwrap_or(Value::from(0));
+    match value.kind() {
+        ValueKind::Bool => return Ok(Value::from(i64::from(value.is_true()))),
+        ValueKind::Number => {
+            if value.is_integer() {
+                return Ok(value);
+            }
+            return Ok(f64::try_from(value)
+                .ok()
+                .filter(|f| f.is_finite())
+                .map_or(default, |f| Value::from(f.trunc() as i128)));
+        }
+        ValueKind::String => {}
+        _ => return Ok(default),
+    }
+    let text = value
+        .as_str()
+        .unwrap_or_default()
+        .trim_matches(python_space);
+    if let Some(n) = python_int_literal(text, base) {
+        return Ok(n);
+    }
+    Ok(python_float_literal(text)
+        .filter(|f| f.is_finite())
+        .map_or(default, |f| Value::from(f.trunc() as i128)))
+}
+
+/// Python's `int(text, base)`: digits with single underscores between them, a sign; `None`
+/// for anything else (or a number past 128 bits).
+fn python_int_literal(text: &str, base: u32) -> Option<Value> {
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if !(2..=36).contains(&base)
+        || digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
+        return None;
+    }
+    let n = i128::from_str_radix(&digits.replace('_', ""), base).ok()?;
+    Some(Value::from(if negative { -n } else { n }))
+}
+
+/// Python's `float(text)`: Rust's reading of a decimal, with underscores between digits.
+fn python_float_literal(text: &str) -> Option<f64> {
+    if text.is_empty() || text.starts_with('_') || text.ends_with('_') || text.contains("__") {
+        return None;
+    }
+    text.replace('_', "").parse::<f64>().ok()
+}
+
+/// Jinja2's `float(value, default=0.0)`: `float()` of the value, else the default.
+fn python_float_filter(
+    value: Value,
+    default: Option<Value>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let default = kwargs.get::<Option<Value>>("default")?.or(default);
+    kwargs.assert_all_used()?;
+    let default = default.unwrap_or(Value::from(0.0));
+    Ok(match value.kind() {
+        ValueKind::Bool => Value::from(if value.is_true() { 1.0 } else { 0.0 }),
+        ValueKind::Number => f64::try_from(value).map_or(default, Value::from),
+        ValueKind::String => python_float_literal(
+            value
+                .as_str()
+                .unwrap_or_default()
+                .trim_matches(python_space),
+        )
+        .map_or(default, Value::from),
+        _ => default,
+    })
+}
+
+/// `a % b` as Python evaluates it: a string formatted with `%` (printf-style), or the
+/// remainder of two numbers (with the sign of the divisor, as MiniJinja's).
+fn python_mod(left: Value, right: Value) -> Result<Value, Error> {
+    if let Some(format) = left.as_str() {
+        return percent_format(format, &right).map(Value::from);
+    }
+    let unsupported = || {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "unsupported operand type(s) for %: {} and {}",
+                left.kind(),
+                right.kind()
+            ),
+        )
+    };
+    let number = |v: &Value| matches!(v.kind(), ValueKind::Number | ValueKind::Bool);
+    if !number(&left) || !number(&right) {
+        return Err(unsupported());
+    }
+    let zero = || {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            "integer modulo by zero (Python raises ZeroDivisionError)",
+        )
+    };
+    if (left.is_integer() || left.kind() == ValueKind::Bool)
+        && (right.is_integer() || right.kind() == ValueKind::Bool)
+    {
+        let int = |v: &Value| {
+            if v.kind() == ValueKind::Bool {
+                Ok(i128::from(v.is_true()))
+            } else {
+                i128::try_from(v.clone())
+            }
+        };
+        let (a, b) = (
+            int(&left).map_err(|_| unsupported())?,
+            int(&right).map_err(|_| unsupported())?,
+        );
+        if b == 0 {
+            return Err(zero());
+        }
+        let mut r = a % b;
+        if r != 0 && (r < 0) != (b < 0) {
+            r += b;
+        }
+        return Ok(Value::from(r));
+    }
+    let float = |v: &Value| {
+        if v.kind() == ValueKind::Bool {
+            Ok(f64::from(u8::from(v.is_true())))
+        } else {
+            f64::try_from(v.clone())
+        }
+    };
+    let (a, b) = (
+        float(&left).map_err(|_| unsupported())?,
+        float(&right).map_err(|_| unsupported())?,
+    );
+    if b == 0.0 {
+        return Err(zero());
+    }
+    let mut r = a % b;
+    if r != 0.0 {
+        if (b < 0.0) != (r < 0.0) {
+            r += b;
+        }
+    } else {
+        r = 0.0f64.copysign(b);
+    }
+    Ok(Value::from(r))
+}
+
+/// Python's `format % args`: `%s`, `%r`, `%a`, `%d`/`%i`/`%u`, `%f`/`%F`, `%e`/`%E`, `%x`/`%X`,
+/// `%o`, `%c` and `%%`, with the flags `-+ 0#`, a width and a precision, and `%(key)s` on a
+/// dict. A tuple gives one argument per conversion, anything else is the one argument.
+fn percent_format(format: &str, args: &Value) -> Result<String, Error> {
+    let type_error = |m: &str| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{m} (Python raises a TypeError)"),
+        )
+    };
+    let positional: Vec<Value> = if args.is_tuple() {
+        args.try_iter()?.collect()
+    } else {
+        vec![args.clone()]
+    };
+    let mapping = !args.is_tuple() && args.kind() == ValueKind::Map;
+    let mut next = 0;
+    let mut used_mapping = false;
+    let mut out = String::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut key = None;
+        if chars.peek() == Some(&'(') {
+            chars.next();
+            let mut name = String::new();
+            let mut depth = 1;
+            for c in chars.by_ref() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                name.push(c);
+            }
+            key = Some(name);
+        }
+        let mut flags = String::new();
+        while let Some(&f) = chars.peek() {
+            if "-+ 0#".contains(f) {
+                flags.push(f);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let mut width = String::new();
+        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            width.push(d);
+            chars.next();
+        }
+        let mut precision = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            let mut p = String::new();
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                p.push(d);
+                chars.next();
+            }
+            precision = Some(p.parse::<usize>().unwrap_or(0));
+        }
+        while matches!(chars.peek(), Some('h' | 'l' | 'L')) {
+            chars.next();
+        }
+        let Some(conversion) = chars.next() else {
+            return Err(value_error("incomplete format"));
+        };
+        if conversion == '%' && key.is_none() {
+            out.push('%');
+            continue;
+        }
+        let arg = match &key {
+            Some(name) => {
+                if !mapping {
+                    return Err(type_error("format requires a mapping"));
+                }
+                used_mapping = true;
+                args.get_item(&Value::from(name.as_str()))
+                    .ok()
+                    .filter(|v| !v.is_undefined())
+                    .ok_or_else(|| {
+                        Error::new(ErrorKind::InvalidOperation, format!("KeyError: '{name}'"))
+                    })?
+            }
+            None => {
+                let arg = positional
+                    .get(next)
+                    .cloned()
+                    .ok_or_else(|| type_error("not enough arguments for format string"))?;
+                next += 1;
+                arg
+            }
+        };
+        let width: usize = width.parse().unwrap_or(0).min(MAX_TEXT_BYTES);
+        let left = flags.contains('-');
+        let integer = |v: &Value| -> Result<i128, Error> {
+            match v.kind() {
+                ValueKind::Bool => Ok(i128::from(v.is_true())),
+                ValueKind::Number if v.is_integer() => {
+                    i128::try_from(v.clone()).map_err(|_| type_error("a real number is required"))
+                }
+                ValueKind::Number => f64::try_from(v.clone())
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map(|f| f.trunc() as i128)
+                    .ok_or_else(|| type_error("cannot convert float to integer")),
+                _ => Err(type_error(&format!(
+                    "%{conversion} format: a real number is required, not {}",
+                    v.kind()
+                ))),
+            }
+        };
+        let sign = |negative: bool| {
+            if negative {
+                "-"
+            } else if flags.contains('+') {
+                "+"
+            } else if flags.contains(' ') {
+                " "
+            } else {
+                ""
+            }
+        };
+        // (sign and prefix, digits): zero padding goes between them.
+        let (prefix, body, numeric) = match conversion {
+            's' | 'r' | 'a' => {
+                let mut text = if conversion == 's' {
+                    python_str(&arg)?
+                } else {
+                    let mut r = String::new();
+                    python_repr(&arg, &mut r)?;
+                    r
+                };
+                if let Some(p) = precision {
+                    text = text.chars().take(p).collect();
+                }
+                (String::new(), text, false)
+            }
+            'd' | 'i' | 'u' => {
+                let n = integer(&arg)?;
+                let mut digits = n.unsigned_abs().to_string();
+                if let Some(p) = precision {
+                    while digits.len() < p {
+                        digits.insert(0, '0');
+                    }
+                }
+                (sign(n < 0).to_string(), digits, true)
+            }
+            'x' | 'X' | 'o' => {
+                let n = integer(&arg)?;
+                let mut digits = match conversion {
+                    'x' => format!("{:x}", n.unsigned_abs()),
+                    'X' => format!("{:X}", n.unsigned_abs()),
+                    _ => format!("{:o}", n.unsigned_abs()),
+                };
+                if let Some(p) = precision {
+                    while digits.len() < p {
+                        digits.insert(0, '0');
+                    }
+                }
+                let alternate = match (flags.contains('#'), conversion) {
+                    (true, 'x') => "0x",
+                    (true, 'X') => "0X",
+                    (true, _) => "0o",
+                    _ => "",
+                };
+                (format!("{}{alternate}", sign(n < 0)), digits, true)
+            }
+            'f' | 'F' | 'e' | 'E' => {
+                let x = match arg.kind() {
+                    ValueKind::Bool => f64::from(u8::from(arg.is_true())),
+                    ValueKind::Number => {
+                        f64::try_from(arg.clone()).map_err(|_| type_error("must be real number"))?
+                    }
+                    _ => {
+                        return Err(type_error(&format!(
+                            "must be real number, not {}",
+                            arg.kind()
+                        )));
+                    }
+                };
+                let p = precision.unwrap_or(6);
+                let digits = if x.is_nan() {
+                    "nan".to_string()
+                } else if x.is_infinite() {
+                    "inf".to_string()
+                } else if matches!(conversion, 'f' | 'F') {
+                    format!("{:.p$}", x.abs())
+                } else {
+                    // Rust writes `1.2345e3`; Python `1.234500e+03`.
+                    let rust = format!("{:.p$e}", x.abs());
+                    let (mantissa, exponent) = rust.split_once('e').unwrap_or((&rust, "0"));
+                    let exponent: i32 = exponent.parse().unwrap_or(0);
+                    let e = if conversion == 'E' { 'E' } else { 'e' };
+                    let sign = if exponent < 0 { '-' } else { '+' };
+                    format!("{mantissa}{e}{sign}{:02}", exponent.unsigned_abs())
+                };
+                let digits = if conversion.is_uppercase() {
+                    digits.to_uppercase()
+                } else {
+                    digits
+                };
+                (
+                    sign(x.is_sign_negative() && !x.is_nan()).to_string(),
+                    digits,
+                    x.is_finite(),
+                )
+            }
+            'c' => {
+                let c = match arg.as_str() {
+                    Some(s) if s.chars().count() == 1 => s.to_string(),
+                    Some(_) => return Err(type_error("%c requires an int or a unicode character")),
+                    None => char::from_u32(
+                        u32::try_from(integer(&arg)?)
+                            .map_err(|_| type_error("%c arg not in range(0x110000)"))?,
+                    )
+                    .ok_or_else(|| type_error("%c arg not in range(0x110000)"))?
+                    .to_string(),
+                };
+                (String::new(), c, false)
+            }
+            other => {
+                return Err(value_error(format!(
+                    "unsupported format character '{other}'"
+                )));
+            }
+        };
+        let len = prefix.chars().count() + body.chars().count();
+        let fill = width.saturating_sub(len);
+        if left {
+            out.push_str(&prefix);
+            out.push_str(&body);
+            out.extend(std::iter::repeat_n(' ', fill));
+        } else if flags.contains('0') && numeric {
+            out.push_str(&prefix);
+            out.extend(std::iter::repeat_n('0', fill));
+            out.push_str(&body);
+        } else {
+            out.extend(std::iter::repeat_n(' ', fill));
+            out.push_str(&prefix);
+            out.push_str(&body);
+        }
+        if out.len() > MAX_TEXT_BYTES {
+            return Err(Error::from(ErrorKind::OutOfFuel));
+        }
+    }
+    if next < positional.len() && !used_mapping && !(mapping && next == 0) {
+        return Err(type_error(
+            "not all arguments converted during string formatting",
+        ));
+    }
+    Ok(out)
 }
 
 /// Whether Python's `str.isspace()` holds for `c`: Unicode white space, and the file, group,
@@ -1112,6 +2000,19 @@ fn python_repr(v: &Value, out: &mut String) -> Result<(), Error> {
                 python_repr(&v.get_item(&k)?, out)?;
             }
             out.push('}');
+        }
+        ValueKind::Seq if v.is_tuple() => {
+            // A tuple (`.items()`'s pairs, `partition`'s parts, `(1,)`) prints as Python's.
+            out.push('(');
+            let mut n = 0;
+            for item in v.try_iter()? {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                python_repr(&item, out)?;
+                n += 1;
+            }
+            out.push_str(if n == 1 { ",)" } else { ")" });
         }
         ValueKind::Seq | ValueKind::Iterable => {
             out.push('[');
@@ -1303,6 +2204,7 @@ mod tests {
             None,
             false,
             &[],
+            &[],
             MAX_TEXT_BYTES,
         )
     }
@@ -1330,14 +2232,28 @@ mod tests {
         let printed = "{% set l = ['x' * 100000] * 6000 %}{{ l ~ '' }}";
         let e = ChatTemplate::new(printed, "t.jinja".into())
             .expect("compiles")
-            .render(&msgs(&[("user", "hi")]), None, false, &[], MAX_TEXT_BYTES)
+            .render(
+                &msgs(&[("user", "hi")]),
+                None,
+                false,
+                &[],
+                &[],
+                MAX_TEXT_BYTES,
+            )
             .expect_err("stopped");
         assert!(e.exhausted && !e.raised, "{e:?}");
         for source in [endless, doubling, joined] {
             let t = ChatTemplate::new(source, "t.jinja".into()).expect("compiles");
             for i in 0..MAX_EXHAUSTED + 2 {
                 let e = t
-                    .render(&msgs(&[("user", "hi")]), None, false, &[], MAX_TEXT_BYTES)
+                    .render(
+                        &msgs(&[("user", "hi")]),
+                        None,
+                        false,
+                        &[],
+                        &[],
+                        MAX_TEXT_BYTES,
+                    )
                     .expect_err("stopped");
                 assert!(e.exhausted && !e.raised, "{e:?}");
                 assert!(e.message.contains("512 MB of text"), "{}", e.message);
@@ -1368,6 +2284,7 @@ mod tests {
                     None,
                     false,
                     &[],
+                    &[],
                     max_render_bytes(record_bytes),
                 )
                 .expect_err("stopped");
@@ -1391,6 +2308,7 @@ mod tests {
                 &msgs(&[("user", &long)]),
                 None,
                 false,
+                &[],
                 &[],
                 max_render_bytes(record_bytes),
             )
@@ -1442,9 +2360,35 @@ mod tests {
         assert_eq!(e.message, "no x please");
         assert_eq!(e.line, Some(1));
         // A type error is a failure of the template, not a refusal.
-        let e = render("{{ '%s' % messages[0].content }}", msgs(&[("user", "x")]))
-            .expect_err("no % on strings");
+        let e = render("{{ 'x' % messages[0].content }}", msgs(&[("user", "x")]))
+            .expect_err("not all arguments converted");
         assert!(!e.raised, "{e:?}");
+    }
+
+    /// Python's string methods (`index`, `split(sep=, maxsplit=)`, `startswith` with a start,
+    /// `partition`, `removeprefix`, `zfill`, `center`, ...), lists' `index`, dicts' `copy`,
+    /// `|int` and `|float` of text that is no number, `is callable`, `%` formatting and
+    /// tuples printed as Python prints them: what Jinja2 renders
+    /// (`tests/fixtures/hf/python_methods.json`, checked against Jinja2 by
+    /// tests/hf_tokens.rs), where MiniJinja refused most of them.
+    #[test]
+    fn python_methods_filters_and_percent_render_as_in_jinja2() {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/hf/python_methods.json"))
+                .expect("fixture");
+        assert_eq!(
+            fixture["messages"],
+            serde_json::json!([{"role": "user", "content": "Hi there, friend"}, {"role": "assistant", "content": "Hello!"}])
+        );
+        let messages = msgs(&[("user", "Hi there, friend"), ("assistant", "Hello!")]);
+        for case in fixture["cases"].as_array().expect("cases") {
+            let t = case["template"].as_str().expect("template");
+            match (render(t, messages.clone()), case["text"].as_str()) {
+                (Ok(r), Some(expected)) => assert_eq!(r.text, expected, "{t}"),
+                (Err(e), None) => assert!(!e.raised && !e.missing, "{t}: {e:?}"),
+                (got, _) => panic!("{t}: {got:?}, Jinja2 {case}"),
+            }
+        }
     }
 
     /// Python's white space, which `trim`, `strip()` and `split()` take off, holds the
