@@ -1840,3 +1840,54 @@ fn padding_and_truncation_in_tokenizer_json_are_ignored_as_transformers_does() {
     std::fs::write(&path, doc.to_string()).expect("write");
     assert_eq!(stats(padded.path()), want);
 }
+
+/// Examples whose renders each make more text than they may (a template that repeats the
+/// message 10,000 times): the first eight T003s say so, and once the template is given up the
+/// later ones say why the eight were stopped. They said "it does more work than tunelint
+/// allows", as if out of steps, from the fifth on: with the token statistics each stopped
+/// example was rendered twice (once for the statistics, once more for T003) and counted twice.
+#[test]
+fn a_template_given_up_says_why_its_renders_were_stopped() {
+    let lines: Vec<serde_json::Value> = (0..10)
+        .map(|i| {
+            serde_json::json!({"messages": [
+                {"role": "user", "content": format!("word{i} ").repeat(2000)},
+                {"role": "assistant", "content": "This is a fine answer to that."}]})
+        })
+        .collect();
+    let dir = project(
+        "chatml_qwen.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\n",
+        &lines,
+    );
+    std::fs::write(
+        dir.path().join("models/chat/chat_template.jinja"),
+        "{% for i in range(10000) %}{{ messages[0].content }}{% endfor %}",
+    )
+    .expect("write");
+    for stats in [true, false] {
+        let mut args = vec![
+            "check", "--format", "concise", "--select", "T", "--jobs", "1",
+        ];
+        if stats {
+            args.push("--token-stats");
+        }
+        args.push("train.jsonl");
+        let out = tunelint(dir.path()).args(&args).output().expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let t003: Vec<&str> = stdout.lines().filter(|l| l.contains(" T003 ")).collect();
+        assert_eq!(t003.len(), 10, "{stdout}");
+        for (i, line) in t003.iter().enumerate() {
+            let expected = if i < 8 {
+                "it makes more than 4 MB of text for this example"
+            } else {
+                "tunelint no longer runs it: it was stopped on 8 examples before this one, each making more text than tunelint allows one example"
+            };
+            assert!(
+                line.contains(expected),
+                "--token-stats {stats}, line {i}: {line}"
+            );
+            assert!(!line.contains("8 million steps"), "{line}");
+        }
+    }
+}

@@ -450,6 +450,10 @@ fn measure(
     if ctx.tokens.is_some() {
         return Ok(Measured::Exact);
     }
+    // The token statistics rendered this example already, and the template failed.
+    if let Some(e) = ctx.render_error.take() {
+        return Err(e);
+    }
     if let Some(model) = &settings.model {
         // One rendering bounds the count; finding the trained parts takes more, needed only
         // past the bound or when the template's `{% generation %}` blocks say what is trained

@@ -38,13 +38,24 @@ pub struct ChatTemplate {
     pub origin: String,
     /// The template marks what the assistant generates (`{% generation %}`).
     pub has_generation: bool,
-    /// Renders that ran out of [`FUEL`]: after [`MAX_EXHAUSTED`] of them, the template is
-    /// not run again (each costs about a second), and every later render fails at once.
-    exhausted: std::sync::atomic::AtomicUsize,
+    /// Renders stopped so far, by why ([`Stopped`]): after [`MAX_EXHAUSTED`] of them, the
+    /// template is not run again (each costs about a second), and every later render fails
+    /// at once, saying why the earlier ones were stopped.
+    stopped: [std::sync::atomic::AtomicUsize; 2],
 }
 
-/// Renders that may run out of [`FUEL`] before a template is given up on.
+/// Renders that may be stopped (out of [`FUEL`], or past the text a render may make) before
+/// a template is given up on.
 const MAX_EXHAUSTED: usize = 8;
+
+/// Why a render was stopped: an index of `ChatTemplate::stopped`.
+#[derive(Clone, Copy)]
+enum Stopped {
+    /// It ran out of [`FUEL`].
+    Work = 0,
+    /// It made more text than `max_render_bytes` allows its example.
+    Text = 1,
+}
 
 impl std::fmt::Debug for ChatTemplate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -141,10 +152,7 @@ impl TemplateError {
         if exhausted {
             message = format!(
                 "it does more work than tunelint allows one example (a loop without end or a \
-                 string that keeps doubling, say); tunelint stops it at {} million steps or \
-                 {} MB of text",
-                FUEL >> 20,
-                (FUEL * 64) >> 20
+                 string that keeps doubling, say); tunelint stops it at {WORK_LIMIT}"
             );
         }
         TemplateError {
@@ -169,6 +177,11 @@ impl TemplateError {
 /// or 64 bytes of data made each. Rendering the longest conversation a line can hold
 /// (`max_line_bytes`, 64 MiB) with a usual template takes a small part of it.
 const FUEL: u64 = 1 << 23;
+
+/// [`FUEL`] in words, for messages.
+const WORK_LIMIT: &str = "8 million steps or 512 MB of text";
+const _: () = assert!(FUEL == 8 << 20 && MAX_TEXT_BYTES == 512 << 20);
+const _: () = assert!(RENDER_BASE_BYTES == 4 << 20);
 
 /// The most text one render may make (512 MiB: [`FUEL`] units of 64 bytes).
 const MAX_TEXT_BYTES: usize = (FUEL as usize) * 64;
@@ -290,7 +303,7 @@ impl ChatTemplate {
             env,
             origin,
             has_generation,
-            exhausted: Default::default(),
+            stopped: Default::default(),
         })
     }
 
@@ -306,13 +319,11 @@ impl ChatTemplate {
         max_bytes: usize,
     ) -> Result<Rendered, TemplateError> {
         use std::sync::atomic::Ordering;
-        let exhausted = self.exhausted.load(Ordering::Relaxed);
-        if exhausted >= MAX_EXHAUSTED {
+        let work = self.stopped[Stopped::Work as usize].load(Ordering::Relaxed);
+        let text = self.stopped[Stopped::Text as usize].load(Ordering::Relaxed);
+        if work + text >= MAX_EXHAUSTED {
             let mut e = TemplateError::new(&Error::from(ErrorKind::OutOfFuel), false);
-            e.message = format!(
-                "{}; after {exhausted} such examples it is no longer run",
-                e.message
-            );
+            e.message = given_up(work, text);
             return Err(e);
         }
         let template = self
@@ -340,7 +351,7 @@ impl ChatTemplate {
         };
         let rendered = template.render_captured_to(Value::from(ctx), &mut out);
         if out.over {
-            self.exhausted.fetch_add(1, Ordering::Relaxed);
+            self.stopped[Stopped::Text as usize].fetch_add(1, Ordering::Relaxed);
             let mut e = TemplateError::new(&Error::from(ErrorKind::OutOfFuel), false);
             e.message = format!(
                 "it makes more than {} MB of text for this example ({} MB plus 64 bytes for each byte of the record); a template that repeats a message, say",
@@ -360,12 +371,28 @@ impl ChatTemplate {
                 let raised = e.kind() == ErrorKind::InvalidOperation
                     && e.detail().is_some_and(|d| d.starts_with(RAISED));
                 if e.kind() == ErrorKind::OutOfFuel {
-                    self.exhausted.fetch_add(1, Ordering::Relaxed);
+                    self.stopped[Stopped::Work as usize].fetch_add(1, Ordering::Relaxed);
                 }
                 Err(TemplateError::new(&e, raised))
             }
         }
     }
+}
+
+/// Why a template is no longer run: `work` renders before ran out of [`FUEL`] and `text` made
+/// more text than their examples allow.
+fn given_up(work: usize, text: usize) -> String {
+    const WORK: &str = "doing more work than tunelint allows one example";
+    const TEXT: &str = "making more text than tunelint allows one example (4 MB plus 64 bytes for each byte of the record)";
+    let why = match (work, text) {
+        (_, 0) => format!("each {WORK} ({WORK_LIMIT})"),
+        (0, _) => format!("each {TEXT}"),
+        (work, text) => format!("{work} {WORK} ({WORK_LIMIT}), {text} {TEXT}"),
+    };
+    format!(
+        "tunelint no longer runs it: it was stopped on {} examples before this one, {why}",
+        work + text
+    )
 }
 
 /// The functions [`rewrite_python`] wraps expressions in: `for` over `none` and slicing
@@ -1341,9 +1368,9 @@ mod tests {
                     .expect_err("stopped");
                 assert!(e.exhausted && !e.raised, "{e:?}");
                 assert!(e.message.contains("512 MB of text"), "{}", e.message);
-                let given_up = e
-                    .message
-                    .contains("after 8 such examples it is no longer run");
+                let given_up = e.message.starts_with(
+                    "tunelint no longer runs it: it was stopped on 8 examples before this one, each doing more work",
+                );
                 assert_eq!(given_up, i >= MAX_EXHAUSTED, "render {i}: {}", e.message);
             }
         }
@@ -1361,7 +1388,7 @@ mod tests {
         .expect("compiles");
         let long = "word ".repeat(2000);
         let record_bytes = long.len() + 60;
-        for i in 0..MAX_EXHAUSTED + 1 {
+        for i in 0..MAX_EXHAUSTED + 2 {
             let e = t
                 .render(
                     &msgs(&[("user", &long)]),
@@ -1372,13 +1399,15 @@ mod tests {
                 )
                 .expect_err("stopped");
             assert!(e.exhausted && !e.raised, "{e:?}");
-            if i < MAX_EXHAUSTED {
-                assert!(
-                    e.message.contains("more than 4 MB of text"),
-                    "{}",
-                    e.message
-                );
-            }
+            // Given up, it says why the earlier renders were stopped: they made too much text
+            // (it said they did too much work).
+            let expected = if i < MAX_EXHAUSTED {
+                "it makes more than 4 MB of text for this example"
+            } else {
+                "tunelint no longer runs it: it was stopped on 8 examples before this one, each making more text than tunelint allows one example (4 MB plus 64 bytes"
+            };
+            assert!(e.message.starts_with(expected), "{}", e.message);
+            assert!(!e.message.contains("8 million steps"), "{}", e.message);
         }
         // An ordinary template is far within it.
         let chatml = ChatTemplate::new(
