@@ -280,6 +280,10 @@ impl ChatTemplate {
                 python_str(&v).map(Value::from)
             }
         });
+        env.add_function(SIZED, |v: Value| -> Result<Value, Error> {
+            made_sequence(&v)?;
+            Ok(v)
+        });
         env.add_filter("__tunelint_generation", |body: String| {
             format!("{GEN_START}{body}{GEN_END}")
         });
@@ -349,6 +353,10 @@ impl ChatTemplate {
             max: max_bytes,
             over: false,
         };
+        BUDGET.with(|b| {
+            b.items.set(0);
+            b.max_text.set(max_bytes);
+        });
         let rendered = template.render_captured_to(Value::from(ctx), &mut out);
         if out.over {
             self.stopped[Stopped::Text as usize].fetch_add(1, Ordering::Relaxed);
@@ -396,10 +404,67 @@ fn given_up(work: usize, text: usize) -> String {
 }
 
 /// The functions [`rewrite_python`] wraps expressions in: `for` over `none` and slicing
-/// `none` raise, and `~` joins Python's `str()` of its operands.
+/// `none` raise, `~` joins Python's `str()` of its operands, and the lists `+` and `*` make
+/// are counted ([`made_sequence`]).
 const ITERABLE: &str = "__tunelint_iterable";
 const SLICEABLE: &str = "__tunelint_sliceable";
 const STR: &str = "__tunelint_str";
+const SIZED: &str = "__tunelint_sized";
+
+/// The most items a list made by `+` or `*` may hold (a list of the messages of the longest
+/// line is far less): 4 Mi values, about 100 MB.
+const MAX_SEQUENCE_ITEMS: usize = 1 << 22;
+
+/// The most list items the `+` and `*` of one render may make, all together: Jinja2 copies
+/// both lists at each `+`, and so much copying takes as long as [`FUEL`]'s steps.
+const MAX_ITEMS_MADE: u64 = 1 << 26;
+
+/// What the render running on this thread makes that MiniJinja's fuel does not count: it
+/// counts the strings `~` and `+` make, not the lists, which `+` joins lazily until a chain
+/// of 32 is copied at once (a list doubled 33 times took minutes and gigabytes).
+struct RenderBudget {
+    /// List items `+` and `*` made so far.
+    items: std::cell::Cell<u64>,
+    /// The text the render may make ([`max_render_bytes`]): no value printed as JSON or as
+    /// Python's `repr` is longer.
+    max_text: std::cell::Cell<usize>,
+}
+
+thread_local! {
+    static BUDGET: RenderBudget = const {
+        RenderBudget {
+            items: std::cell::Cell::new(0),
+            max_text: std::cell::Cell::new(MAX_TEXT_BYTES),
+        }
+    };
+}
+
+/// Counts the list `+` or `*` made (`value`, the result): an error (out of fuel, as a render
+/// that does not finish) past [`MAX_SEQUENCE_ITEMS`] in it or [`MAX_ITEMS_MADE`] in the
+/// render, which is what Jinja2 would copy.
+fn made_sequence(value: &Value) -> Result<(), Error> {
+    if !matches!(value.kind(), ValueKind::Seq | ValueKind::Iterable) {
+        return Ok(());
+    }
+    let Some(len) = value.len() else {
+        return Ok(());
+    };
+    let made = BUDGET.with(|b| {
+        let made = b.items.get().saturating_add(len as u64);
+        b.items.set(made);
+        made
+    });
+    if len > MAX_SEQUENCE_ITEMS || made > MAX_ITEMS_MADE {
+        return Err(Error::from(ErrorKind::OutOfFuel));
+    }
+    Ok(())
+}
+
+/// The most text a value printed as JSON or as Python's `repr` may make in the render running
+/// on this thread.
+fn max_text() -> usize {
+    BUDGET.with(|b| b.max_text.get())
+}
 
 /// Rewrites what MiniJinja evaluates otherwise than Jinja2 where no filter, test or formatter
 /// can change it, keeping every line where it was:
@@ -450,6 +515,7 @@ impl Edits<'_> {
         let open: &'static str = match function {
             ITERABLE => " __tunelint_iterable(",
             SLICEABLE => " __tunelint_sliceable(",
+            SIZED => " __tunelint_sized(",
             _ => " __tunelint_str(",
         };
         self.at.push((start, true, open));
@@ -586,6 +652,13 @@ impl Edits<'_> {
             }
             Expr::UnaryOp(u) => self.expr(&u.expr),
             Expr::BinOp(b) => {
+                if matches!(b.op, ast::BinOpKind::Add | ast::BinOpKind::Mul) {
+                    self.wrap(
+                        SIZED,
+                        b.span().start_offset as usize,
+                        b.span().end_offset as usize,
+                    );
+                }
                 if matches!(b.op, ast::BinOpKind::Concat)
                     && let Some(tilde) = self.next_char(b.left.span().end_offset as usize, '~')
                 {
@@ -885,6 +958,11 @@ impl JsonStyle {
     }
 
     fn write(&self, v: &Value, depth: usize, out: &mut String) -> Result<(), Error> {
+        // No render writes more text than its limit: a list of big lists (`[l] * 1000000`)
+        // printed whole is stopped as a render that does not finish, before memory runs out.
+        if out.len() > max_text() {
+            return Err(Error::from(ErrorKind::OutOfFuel));
+        }
         match v.kind() {
             // transformers' tojson is `json.dumps`, which cannot write Jinja2's Undefined (a
             // missing `content`, say): a TypeError.
@@ -1063,6 +1141,9 @@ fn python_str(value: &Value) -> Result<String, Error> {
 fn prints_as_repr(value: &Value) -> bool {
     match value.kind() {
         ValueKind::None | ValueKind::Bool | ValueKind::Seq | ValueKind::Map => true,
+        // The lists `+` and `*` make, lazily (Python's lists): MiniJinja printed them whole,
+        // past any limit (`[l] * 1000000` took gigabytes).
+        ValueKind::Iterable => value.len().is_some(),
         ValueKind::Number => !value.is_integer(),
         _ => false,
     }
@@ -1118,9 +1199,9 @@ fn python_string_filter(value: Value) -> Result<String, Error> {
 
 /// Python's `repr` of a value.
 fn python_repr(v: &Value, out: &mut String) -> Result<(), Error> {
-    // The text a render may make (see [`FUEL`]): a list printed whole, repeated many times
+    // The text a render may make (see [`max_text`]): a list printed whole, repeated many times
     // (`[s] * 40000`), is stopped as a render that does not finish, before memory runs out.
-    if out.len() > MAX_TEXT_BYTES {
+    if out.len() > max_text() {
         return Err(Error::from(ErrorKind::OutOfFuel));
     }
     match v.kind() {
@@ -1426,6 +1507,54 @@ mod tests {
             .expect("renders");
         assert!(r.text.len() > long.len());
         assert_eq!(max_render_bytes(usize::MAX), MAX_TEXT_BYTES);
+    }
+
+    /// `+` joins lists lazily in MiniJinja and its fuel does not count them: a list doubled 33
+    /// times was copied whole at the 33rd (minutes, gigabytes). The lists `+` and `*` make are
+    /// counted as Jinja2 copies them, and a list of big lists printed as JSON stops at the
+    /// render's text limit.
+    #[test]
+    fn lists_that_keep_growing_are_stopped() {
+        for source in [
+            "{% set ns = namespace(l=[1]) %}{% for i in range(33) %}{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l|length }}",
+            "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = (ns.l + ns.l) %}{% endfor %}{{ ns.l|length }}",
+            "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = (ns.l) + (ns.l + []) %}{% endfor %}{{ ns.l|length }}",
+            "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l * 2 %}{% endfor %}{{ ns.l|length }}",
+            "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = [ns.l, ns.l][0] + ns.l %}{% endfor %}{{ ns.l|length }}",
+            "{{ ([1] * 100000000)|length }}",
+            "{% set ns = namespace(l=[]) %}{% for i in range(100000) %}{% set ns.l = ns.l + [i] %}{% endfor %}{{ ns.l|length }}",
+            "{{ ([range(1000)|list] * 1000000)|tojson }}",
+            "{{ ([range(1000)|list] * 1000000)|string|length }}",
+            "{{ ([range(1000)|list] * 1000000) }}",
+            "{{ ([range(1000)|list] * 1000000) ~ '' }}",
+        ] {
+            let t = ChatTemplate::new(source, "t.jinja".into()).expect(source);
+            let e = t
+                .render(
+                    &msgs(&[("user", "hi")]),
+                    None,
+                    false,
+                    &[],
+                    max_render_bytes(100),
+                )
+                .expect_err(source);
+            assert!(e.exhausted && !e.raised, "{source}: {e:?}");
+        }
+        // What real templates do with lists: a list of what the messages say, grown one at a
+        // time; strings, numbers and tuples as before.
+        let r = render(
+            "{% set ns = namespace(ids=[]) %}{% for i in range(2000) %}{% set ns.ids = ns.ids + [i] %}{% endfor %}{{ ns.ids|length }} {{ (ns.ids + [1, 2])[-1] }} {{ ([0] * 3) + [1] }} {{ 'a' + 'b' * 2 }} {{ 2 * 3 + 1 }} {{ ((1, 2) + (3,))|length }} {{ (messages + messages)|length }}",
+            msgs(&[("user", "hi")]),
+        )
+        .expect("renders");
+        assert_eq!(r.text, "2000 2 [0, 0, 0, 1] abb 7 3 2");
+        // Printed as Python prints a list.
+        let r = render(
+            "{{ ['a'] * 2 }}|{{ ['a'] + [none] }}",
+            msgs(&[("user", "hi")]),
+        )
+        .expect("renders");
+        assert_eq!(r.text, "['a', 'a']|['a', None]");
     }
 
     #[test]
