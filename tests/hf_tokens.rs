@@ -1891,3 +1891,39 @@ fn a_template_given_up_says_why_its_renders_were_stopped() {
         }
     }
 }
+
+/// A chat template with a chain of 50,000 operators in one tag (`not not ...`) overflowed the
+/// stack while the config loaded: every command died (exit 134). It is now an error naming
+/// the file and line (exit 2), and a chain of 1000 is counted as usual.
+#[test]
+fn a_template_with_a_chain_too_long_to_compile_is_a_clear_error() {
+    for (n, refused) in [(50_000, true), (997, false)] {
+        let dir = project(
+            "chatml_qwen.jinja",
+            "[tokens]\ntokenizer = \"models/chat\"\n",
+            &[long_answer(3)],
+        );
+        let template = format!(
+            "{{% for m in messages %}}<|im_start|>{{{{ m.role }}}}\n{{{{ m.content }}}}<|im_end|>\n{{% endfor %}}\n{{% if {}true %}}{{% endif %}}",
+            "not ".repeat(n)
+        );
+        std::fs::write(dir.path().join("models/chat/chat_template.jinja"), template)
+            .expect("write");
+        for command in ["check", "stats"] {
+            let out = tunelint(dir.path())
+                .args([command, "--token-stats", "train.jsonl"])
+                .output()
+                .expect("run");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if refused {
+                assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+                assert!(
+                    stderr.contains("chat template models/chat/chat_template.jinja, line 4 does not compile: a tag has 50001 operators"),
+                    "{stderr}"
+                );
+            } else {
+                assert_eq!(out.status.code(), Some(0), "{command}: {stderr}");
+            }
+        }
+    }
+}

@@ -226,7 +226,41 @@ impl std::io::Write for Capped {
 impl ChatTemplate {
     /// Compiles `source`; `origin` names it in messages.
     pub fn new(source: &str, origin: String) -> Result<ChatTemplate, TemplateError> {
+        // MiniJinja parses and compiles an expression by recursion, a few hundred bytes of
+        // stack for each operator: an expression of [`MAX_TAG_OPERATORS`] is compiled on a
+        // stack of known size, whatever thread loads the model.
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("chat-template".into())
+                .stack_size(COMPILE_STACK_BYTES)
+                .spawn_scoped(scope, || ChatTemplate::compile(source, origin))
+                .map_err(|e| TemplateError {
+                    message: format!("cannot start a thread to compile it: {e}"),
+                    line: None,
+                    raised: false,
+                    exhausted: false,
+                    missing: false,
+                })?
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    fn compile(source: &str, origin: String) -> Result<ChatTemplate, TemplateError> {
         let (source, has_generation) = rewrite_generation(source);
+        if let Some((line, operators)) = largest_tag(&source)
+            && operators > MAX_TAG_OPERATORS
+        {
+            return Err(TemplateError {
+                message: format!(
+                    "a tag has {operators} operators (filters, lookups, calls, `not`, `+`, ...), more than the {MAX_TAG_OPERATORS} tunelint compiles: a chain so long would overflow the stack, and no real template comes near"
+                ),
+                line: Some(line),
+                raised: false,
+                exhausted: false,
+                missing: false,
+            });
+        }
         let mut env = Environment::new();
         let syntax = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
@@ -401,6 +435,100 @@ fn given_up(work: usize, text: usize) -> String {
         "tunelint no longer runs it: it was stopped on {} examples before this one, {why}",
         work + text
     )
+}
+
+/// The most operators one `{{ }}` or `{% %}` tag may hold ([`largest_tag`]): real templates
+/// have at most about 40; MiniJinja's parser and compiler recurse once or more for each, and a
+/// chain of 50,000 (`not not ...`, `|upper|upper...`) overflowed the stack.
+const MAX_TAG_OPERATORS: usize = 1000;
+
+/// The stack a template is compiled on: far more than a tag of [`MAX_TAG_OPERATORS`] takes.
+const COMPILE_STACK_BYTES: usize = 16 << 20;
+
+/// The line and operator count of the tag of `source` with the most operators: each
+/// punctuation that applies or opens something (`+ - * / % ~ | . [ ( { < > = !`) and each
+/// `not`, `and`, `or`, `if`, `else`, `is` and `in`; string literals, names, numbers, commas,
+/// colons and closing brackets do not count (a long list of strings nests nothing). Comments
+/// and `{% raw %}` blocks are skipped. `None` for a template without tags.
+fn largest_tag(source: &str) -> Option<(usize, usize)> {
+    let bytes = source.as_bytes();
+    let mut largest: Option<(usize, usize)> = None;
+    let mut i = 0;
+    let mut line = 1;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'\n' {
+            line += 1;
+            i += 1;
+            continue;
+        }
+        if bytes[i] != b'{' || !matches!(bytes[i + 1], b'{' | b'%' | b'#') {
+            i += 1;
+            continue;
+        }
+        let open = bytes[i + 1];
+        let start_line = line;
+        i += 2;
+        if open == b'#' {
+            let end = source[i..].find("#}").map_or(bytes.len(), |at| i + at + 2);
+            line += bytes[i..end].iter().filter(|&&b| b == b'\n').count();
+            i = end;
+            continue;
+        }
+        let close = if open == b'{' { b'}' } else { b'%' };
+        let mut operators = 0usize;
+        let mut first_word: Option<&str> = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == close && bytes.get(i + 1) == Some(&b'}') {
+                i += 2;
+                break;
+            }
+            match b {
+                b'\'' | b'"' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b {
+                        if bytes[i] == b'\n' {
+                            line += 1;
+                        }
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                    continue;
+                }
+                b'\n' => line += 1,
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'~' | b'|' | b'.' | b'[' | b'(' | b'{'
+                | b'<' | b'>' | b'=' | b'!' => operators += 1,
+                b if b.is_ascii_alphabetic() || b == b'_' => {
+                    let start = i;
+                    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_')
+                    {
+                        i += 1;
+                    }
+                    let word = &source[start..i];
+                    if matches!(word, "not" | "and" | "or" | "if" | "else" | "is" | "in") {
+                        operators += 1;
+                    }
+                    first_word.get_or_insert(word);
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if largest.is_none_or(|(_, most)| operators > most) {
+            largest = Some((start_line, operators));
+        }
+        // A raw block's text is not parsed: on to its end.
+        if open == b'%' && first_word == Some("raw") {
+            let Some(at) = source[i.min(bytes.len())..].find("endraw") else {
+                break;
+            };
+            let end = i + at;
+            line += bytes[i..end].iter().filter(|&&b| b == b'\n').count();
+            i = end;
+        }
+    }
+    largest
 }
 
 /// The functions [`rewrite_python`] wraps expressions in: `for` over `none` and slicing
@@ -1780,6 +1908,68 @@ mod tests {
             let r = render(t, messages.clone()).expect(t);
             assert_eq!(r.text, expected, "{t}");
         }
+    }
+
+    /// Chains of each kind of operator, `n` long, in one tag.
+    fn chains(n: usize) -> Vec<String> {
+        vec![
+            format!("{{{{ {}true }}}}", "not ".repeat(n)),
+            format!("{{{{ {}1 }}}}", "-".repeat(n)),
+            format!("{{{{ 'a'{} }}}}", "|upper".repeat(n)),
+            format!("{{{{ messages{} }}}}", ".a".repeat(n)),
+            format!("{{{{ messages{} }}}}", "[0]".repeat(n)),
+            format!("{{{{ 1{} }}}}", "+1".repeat(n)),
+            format!("{{{{ 'a'{} }}}}", "~'a'".repeat(n)),
+            format!("{{{{ 2{} }}}}", "*1".repeat(n)),
+            format!("{{{{ true{} }}}}", " and true".repeat(n)),
+            format!("{{{{ {}2 }}}}", "1 if false else ".repeat(n / 2)),
+            format!("{{{{ range{} }}}}", "(1)".repeat(n)),
+            format!(
+                "{{% set ns = namespace(x=1) %}}\n{{% set ns.x = 0{} %}}{{{{ ns.x }}}}",
+                // `.` and `=` are two of the tag's operators.
+                " + 1".repeat(n - 2)
+            ),
+        ]
+    }
+
+    /// MiniJinja's parser and compiler recurse for each operator of a chain: 50,000 `not`
+    /// overflowed the stack (exit 134 while loading the config). A tag of up to
+    /// [`MAX_TAG_OPERATORS`] compiles (on its own stack, whatever thread loads it) and renders
+    /// on a thread of the default size, as the engine's workers are; one more is an error
+    /// naming its line. String literals do not count.
+    #[test]
+    fn expressions_past_the_operator_limit_are_refused() {
+        for source in chains(MAX_TAG_OPERATORS) {
+            let t = ChatTemplate::new(&source, "t.jinja".into()).expect(&source[..40]);
+            let worker = std::thread::spawn(move || {
+                // Some chains fail as they must (a list is not callable), none crashes.
+                let _ = t.render(&msgs(&[("user", "hi")]), None, false, &[], 1 << 20);
+            });
+            worker.join().expect("renders on a worker thread");
+        }
+        for n in [MAX_TAG_OPERATORS + 2, 50_000] {
+            for source in chains(n) {
+                let e = ChatTemplate::new(&source, "t.jinja".into()).expect_err(&source[..40]);
+                assert!(
+                    e.message.contains("operators") && e.message.contains("more than the 1000"),
+                    "{e:?}"
+                );
+                assert_eq!(
+                    e.line,
+                    Some(if source.starts_with("{% set") { 2 } else { 1 }),
+                    "{e:?}"
+                );
+            }
+        }
+        let quoted = format!(
+            "{{# {} #}}{{{{ '{}' ~ \"{}\" }}}}{{% raw %}}{{{{ {} }}}}{{% endraw %}}",
+            "not ".repeat(5000),
+            "+|".repeat(5000),
+            "\\\"+".repeat(5000),
+            "+".repeat(5000)
+        );
+        assert_eq!(largest_tag(&quoted), Some((1, 1)));
+        render(&quoted, msgs(&[("user", "hi")])).expect("renders");
     }
 
     #[test]
