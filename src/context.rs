@@ -130,6 +130,10 @@ pub struct RecordContext<'a> {
     counts: Counts,
     /// The example's tokens, once counted (by T001, or for the token statistics).
     pub tokens: Option<crate::tokens::ExampleTokens>,
+    /// Why the model's chat template could not render the example for the token statistics:
+    /// T003 reports it without rendering again (a stopped render costs a second, and counts
+    /// towards giving the template up).
+    pub render_error: Option<crate::tokens::hf::RenderError>,
     /// The format the record is read as (set by `format::normalize`): what a shared reader
     /// such as the OpenAI message reader accepts may depend on it.
     pub format: crate::settings::FormatChoice,
@@ -167,6 +171,7 @@ impl<'a> RecordContext<'a> {
             shown: [0; Code::ALL.len()],
             counts: [0; Code::ALL.len()],
             tokens: None,
+            render_error: None,
             format: crate::settings::FormatChoice::Auto,
             hidden: Vec::new(),
             mark: ColumnMark::default(),

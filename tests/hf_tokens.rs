@@ -1712,6 +1712,25 @@ fn hostile_tokenizer_files_are_clear_errors() {
             serde_json::json!({"type": "Prepend", "prepend": "x".repeat(1_000_000)}),
             "its normalizer puts 1000000 bytes before each text",
         ),
+        // Steps that each stay within the limit of one, but multiply together: thirty that
+        // each double the text (2^30) aborted the run with memory gone at the load-time
+        // check; as many Prepends put 64 × 100 bytes before a text.
+        (
+            serde_json::json!({"type": "Sequence", "normalizers":
+                vec![serde_json::json!({"type": "Replace", "pattern": {"String": "a"}, "content": "aa"}); 30]}),
+            "its normalizer multiplies the text by up to 1073741824 (its steps together; at most 64)",
+        ),
+        (
+            serde_json::json!({"type": "Sequence", "normalizers": [
+                {"type": "Sequence", "normalizers": vec![serde_json::json!({"type": "Replace", "pattern": {"Regex": "."}, "content": "▁▁"}); 4]},
+                {"type": "Sequence", "normalizers": vec![serde_json::json!({"type": "Replace", "pattern": {"Regex": "."}, "content": "▁▁"}); 4]}]}),
+            "its normalizer multiplies the text by up to 1679616 ",
+        ),
+        (
+            serde_json::json!({"type": "Sequence", "normalizers":
+                vec![serde_json::json!({"type": "Prepend", "prepend": "x".repeat(64)}); 100]}),
+            "its normalizer puts up to 6400 bytes before each text (its steps together; at most 4096)",
+        ),
         (
             serde_json::json!({"type": "Precompiled", "precompiled_charsmap": "AAAAAAAA"}),
             "the tokenizers crate fails on ordinary text with it",
@@ -2308,5 +2327,164 @@ fn python_methods_render_as_jinja2_renders_them() {
             case["text"], jinja2["text"],
             "the fixture says what Jinja2 renders: {case} vs {jinja2}"
         );
+    }
+}
+
+/// A normaliser of real steps that multiply a text a little (Llama 2's `Prepend("▁")` and
+/// `Replace(" ", "▁")`, a few more of the same) is within the limits of a whole Sequence.
+#[test]
+fn a_normalizer_of_ordinary_steps_is_used() {
+    let dir = project(
+        "chatml_qwen.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\n",
+        &[long_answer(3)],
+    );
+    let path = dir.path().join("models/chat/tokenizer.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    doc["normalizer"] = serde_json::json!({"type": "Sequence", "normalizers": [
+        {"type": "Prepend", "prepend": "▁"},
+        {"type": "Replace", "pattern": {"String": " "}, "content": "▁"},
+        {"type": "Replace", "pattern": {"String": "``"}, "content": "\""},
+        {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
+        {"type": "NFKC"}]});
+    std::fs::write(&path, doc.to_string()).expect("write");
+    let out = tunelint(dir.path())
+        .args(["check", "--token-stats", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+/// transformers clears a tokenizer.json's `padding` and `truncation` when it encodes without
+/// asking for them, as `apply_chat_template(tokenize=True)` and TRL's `tokenizer(text)` do
+/// (transformers 5.24: the same 42 tokens for a conversation as without them). tunelint cut the
+/// count at the file's `max_length` and padded it to a `Fixed` length (10^8 tokens for each
+/// example took all memory).
+#[test]
+fn padding_and_truncation_in_tokenizer_json_are_ignored_as_transformers_does() {
+    let lines = [long_answer(3), long_answer(40)];
+    let plain = project(
+        "chatml_qwen.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\n",
+        &lines,
+    );
+    let stats = |dir: &Path| {
+        let out = tunelint(dir)
+            .args(["stats", "--format", "json", "train.jsonl"])
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")["summary"]["tokens"]
+            .clone()
+    };
+    let want = stats(plain.path());
+    assert!(want["total"].as_u64().is_some_and(|t| t > 100), "{want}");
+    let padded = project(
+        "chatml_qwen.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\n",
+        &lines,
+    );
+    let path = padded.path().join("models/chat/tokenizer.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    doc["padding"] = serde_json::json!({"strategy": {"Fixed": 100_000_000}, "direction": "Right",
+        "pad_to_multiple_of": null, "pad_id": 0, "pad_type_id": 0, "pad_token": "<|im_end|>"});
+    doc["truncation"] = serde_json::json!({"direction": "Right", "max_length": 3,
+        "strategy": "LongestFirst", "stride": 0});
+    std::fs::write(&path, doc.to_string()).expect("write");
+    assert_eq!(stats(padded.path()), want);
+}
+
+/// Examples whose renders each make more text than they may (a template that repeats the
+/// message 10,000 times): the first eight T003s say so, and once the template is given up the
+/// later ones say why the eight were stopped. They said "it does more work than tunelint
+/// allows", as if out of steps, from the fifth on: with the token statistics each stopped
+/// example was rendered twice (once for the statistics, once more for T003) and counted twice.
+#[test]
+fn a_template_given_up_says_why_its_renders_were_stopped() {
+    let lines: Vec<serde_json::Value> = (0..10)
+        .map(|i| {
+            serde_json::json!({"messages": [
+                {"role": "user", "content": format!("word{i} ").repeat(2000)},
+                {"role": "assistant", "content": "This is a fine answer to that."}]})
+        })
+        .collect();
+    let dir = project(
+        "chatml_qwen.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\n",
+        &lines,
+    );
+    std::fs::write(
+        dir.path().join("models/chat/chat_template.jinja"),
+        "{% for i in range(10000) %}{{ messages[0].content }}{% endfor %}",
+    )
+    .expect("write");
+    for stats in [true, false] {
+        let mut args = vec![
+            "check", "--format", "concise", "--select", "T", "--jobs", "1",
+        ];
+        if stats {
+            args.push("--token-stats");
+        }
+        args.push("train.jsonl");
+        let out = tunelint(dir.path()).args(&args).output().expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let t003: Vec<&str> = stdout.lines().filter(|l| l.contains(" T003 ")).collect();
+        assert_eq!(t003.len(), 10, "{stdout}");
+        for (i, line) in t003.iter().enumerate() {
+            let expected = if i < 8 {
+                "it makes more than 4 MB of text for this example"
+            } else {
+                "tunelint no longer runs it: it was stopped on 8 examples before this one, each making more text than tunelint allows one example"
+            };
+            assert!(
+                line.contains(expected),
+                "--token-stats {stats}, line {i}: {line}"
+            );
+            assert!(!line.contains("8 million steps"), "{line}");
+        }
+    }
+}
+
+/// A chat template with a chain of 50,000 operators in one tag (`not not ...`) overflowed the
+/// stack while the config loaded: every command died (exit 134). It is now an error naming
+/// the file and line (exit 2), and a chain of 1000 is counted as usual.
+#[test]
+fn a_template_with_a_chain_too_long_to_compile_is_a_clear_error() {
+    for (n, refused) in [(50_000, true), (997, false)] {
+        let dir = project(
+            "chatml_qwen.jinja",
+            "[tokens]\ntokenizer = \"models/chat\"\n",
+            &[long_answer(3)],
+        );
+        let template = format!(
+            "{{% for m in messages %}}<|im_start|>{{{{ m.role }}}}\n{{{{ m.content }}}}<|im_end|>\n{{% endfor %}}\n{{% if {}true %}}{{% endif %}}",
+            "not ".repeat(n)
+        );
+        std::fs::write(dir.path().join("models/chat/chat_template.jinja"), template)
+            .expect("write");
+        for command in ["check", "stats"] {
+            let out = tunelint(dir.path())
+                .args([command, "--token-stats", "train.jsonl"])
+                .output()
+                .expect("run");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if refused {
+                assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+                assert!(
+                    stderr.contains("chat template models/chat/chat_template.jinja, line 4 does not compile: a tag has 50001 operators"),
+                    "{stderr}"
+                );
+            } else {
+                assert_eq!(out.status.code(), Some(0), "{command}: {stderr}");
+            }
+        }
     }
 }

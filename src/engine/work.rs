@@ -408,14 +408,16 @@ impl<'a> Chunk<'a> {
                         if settings.token_stats && self.job.role == crate::dataset::Role::Judged {
                             // A template that cannot render the example leaves it uncounted;
                             // T003 reports why.
-                            ctx.tokens = crate::tokens::count_example(
+                            match crate::tokens::count_example(
                                 &conv.as_trained(),
                                 text,
                                 settings.model.as_deref(),
                                 settings.encoding,
                                 crate::tokens::hf::Trainer::of(settings.target),
-                            )
-                            .ok();
+                            ) {
+                                Ok(counted) => ctx.tokens = Some(counted),
+                                Err(e) => ctx.render_error = Some(e),
+                            }
                         }
                         self.job.plan.check_record(conv, &mut ctx);
                         if let (Some(counted), Some(counting)) = (&ctx.tokens, &self.counting) {

@@ -205,12 +205,15 @@ declare_rule! {
     /// the model's chat template refuses to render (`raise_exception`), which stops
     /// `apply_chat_template` and with it the trainer's preprocessing; the message names the
     /// template's file and line. A template that does not finish on an example (a loop
-    /// without end, a string that keeps doubling) is stopped after about 8 million steps or
-    /// 512 MB of text and reported the same way; after 8 such examples it is no longer run
-    /// (each costs about a second), and every later example is reported at once. Under TRL
-    /// (and without a target) also a record whose `chat_template_kwargs` is not an object
-    /// (`null` included): TRL's trainers unpack it into `apply_chat_template`'s arguments, and
-    /// stop there. (A `tools` string that is not JSON stops them too; S010 reports it.)
+    /// without end, a string or list that keeps doubling) is stopped after about 8 million
+    /// steps or 512 MB of data, and one that writes more than 4 MB of text plus 64 bytes for
+    /// each byte of the record (repeating a message, say) once it has; each is reported the
+    /// same way. After 8 such examples the template is no longer run (each costs about a
+    /// second), and every later example is reported at once, saying why the 8 were stopped.
+    /// Under TRL (and without a target) also a record whose `chat_template_kwargs` is not an
+    /// object (`null` included): TRL's trainers unpack it into `apply_chat_template`'s
+    /// arguments, and stop there. (A `tools` string that is not JSON stops them too; S010
+    /// reports it.)
     ///
     /// An example with no assistant message, or only masked ones (`weight: 0`, axolotl's
     /// `train: false`, LLaMA-Factory's `loss_weight: 0.0`), is O004's.
@@ -459,6 +462,10 @@ fn measure(
     let settings = ctx.settings;
     if ctx.tokens.is_some() {
         return Ok(Measured::Exact);
+    }
+    // The token statistics rendered this example already, and the template failed.
+    if let Some(e) = ctx.render_error.take() {
+        return Err(e);
     }
     if let Some(model) = &settings.model {
         let trainer = tokens::hf::Trainer::of(settings.target);

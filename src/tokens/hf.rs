@@ -268,6 +268,12 @@ impl Model {
             )
         })?;
         tokenizer.set_encode_special_tokens(split_special);
+        // transformers loads a tokenizer.json's `padding` and `truncation` and then clears
+        // both whenever it encodes without `padding=True` or `truncation=True`, which is how
+        // `apply_chat_template(tokenize=True)` and TRL's `tokenizer(text)` encode: neither
+        // pads nor cuts a count (a `Fixed` padding of 10^8 tokens took all memory).
+        tokenizer.with_padding(None);
+        let _ = tokenizer.with_truncation(None);
         if let Some(why) = refused {
             return Err(format!("cannot use tokenizer {}: {why}", shown(&json)));
         }
@@ -817,49 +823,121 @@ impl Model {
 /// writes thousands for each letter would take gigabytes for one example.
 const MAX_NORMALIZER_GROWTH: usize = 64;
 
+/// The most a whole normaliser may multiply a text's bytes by, its steps together (Llama 2's
+/// `Prepend("▁")` and `Replace(" ", "▁")`: 3): thirty steps that each double the text are
+/// 2^30, a gigabyte for each byte.
+const MAX_NORMALIZER_MULTIPLIER: u64 = 64;
+
+/// The most bytes the steps of a normaliser may put before a text together.
+const MAX_NORMALIZER_PREPENDED: u64 = 4096;
+
 /// Why the normaliser of the tokenizer.json `doc` is refused, if it is: one that can grow a
-/// text without bound ([`MAX_NORMALIZER_GROWTH`]), or a `Replace` with an empty pattern.
+/// text without bound ([`MAX_NORMALIZER_GROWTH`] for a step, [`MAX_NORMALIZER_MULTIPLIER`] and
+/// [`MAX_NORMALIZER_PREPENDED`] for the steps of a `Sequence` together), or a `Replace` with an
+/// empty pattern.
 fn growing_normalizer(doc: &serde_json::Value) -> Option<String> {
-    fn visit(n: &serde_json::Value) -> Option<String> {
-        match n.get("type").and_then(serde_json::Value::as_str) {
-            Some("Sequence") => n
-                .get("normalizers")
-                .and_then(serde_json::Value::as_array)?
-                .iter()
-                .find_map(visit),
-            Some("Replace") => {
-                let pattern = n.get("pattern");
-                let empty = ["String", "Regex"].iter().any(|k| {
-                    pattern
-                        .and_then(|p| p.get(*k))
-                        .and_then(serde_json::Value::as_str)
-                        == Some("")
-                });
-                let content = n.get("content").and_then(serde_json::Value::as_str)?;
-                if empty {
-                    Some("its normalizer replaces an empty pattern".to_owned())
-                } else if content.len() > MAX_NORMALIZER_GROWTH {
-                    Some(format!(
-                        "its normalizer replaces each match with {} bytes (at most {MAX_NORMALIZER_GROWTH}): it could make one example gigabytes long",
-                        content.len()
-                    ))
-                } else {
-                    None
-                }
+    /// What a step does to the length of a text of `n` bytes at most: `n × multiplier +
+    /// prepended`.
+    #[derive(Clone, Copy)]
+    struct Growth {
+        multiplier: u64,
+        prepended: u64,
+    }
+    impl Growth {
+        /// `self`, then `next`.
+        fn then(self, next: Growth) -> Growth {
+            Growth {
+                multiplier: self.multiplier.saturating_mul(next.multiplier),
+                prepended: self
+                    .prepended
+                    .saturating_mul(next.multiplier)
+                    .saturating_add(next.prepended),
             }
-            Some("Prepend") => {
-                let prepend = n.get("prepend").and_then(serde_json::Value::as_str)?;
-                (prepend.len() > MAX_NORMALIZER_GROWTH).then(|| {
-                    format!(
-                        "its normalizer puts {} bytes before each text (at most {MAX_NORMALIZER_GROWTH})",
-                        prepend.len()
-                    )
-                })
-            }
-            _ => None,
         }
     }
-    visit(doc.get("normalizer")?)
+    const SAME: Growth = Growth {
+        multiplier: 1,
+        prepended: 0,
+    };
+    fn visit(n: &serde_json::Value) -> Result<Growth, String> {
+        match n.get("type").and_then(serde_json::Value::as_str) {
+            Some("Sequence") => {
+                let mut growth = SAME;
+                for step in n
+                    .get("normalizers")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    growth = growth.then(visit(step)?);
+                }
+                Ok(growth)
+            }
+            Some("Replace") => {
+                let pattern = n.get("pattern");
+                let text = |k: &str| {
+                    pattern
+                        .and_then(|p| p.get(k))
+                        .and_then(serde_json::Value::as_str)
+                };
+                if text("String") == Some("") || text("Regex") == Some("") {
+                    return Err("its normalizer replaces an empty pattern".to_owned());
+                }
+                let Some(content) = n.get("content").and_then(serde_json::Value::as_str) else {
+                    return Ok(SAME);
+                };
+                if content.len() > MAX_NORMALIZER_GROWTH {
+                    return Err(format!(
+                        "its normalizer replaces each match with {} bytes (at most {MAX_NORMALIZER_GROWTH}): it could make one example gigabytes long",
+                        content.len()
+                    ));
+                }
+                // A match of a string is that many bytes; of a regex, one at least.
+                let matched = text("String").map_or(1, str::len);
+                Ok(Growth {
+                    multiplier: content.len().div_ceil(matched).max(1) as u64,
+                    prepended: 0,
+                })
+            }
+            Some("Prepend") => {
+                let Some(prepend) = n.get("prepend").and_then(serde_json::Value::as_str) else {
+                    return Ok(SAME);
+                };
+                if prepend.len() > MAX_NORMALIZER_GROWTH {
+                    return Err(format!(
+                        "its normalizer puts {} bytes before each text (at most {MAX_NORMALIZER_GROWTH})",
+                        prepend.len()
+                    ));
+                }
+                Ok(Growth {
+                    multiplier: 1,
+                    prepended: prepend.len() as u64,
+                })
+            }
+            _ => Ok(SAME),
+        }
+    }
+    let growth = match visit(doc.get("normalizer")?) {
+        Ok(growth) => growth,
+        Err(why) => return Some(why),
+    };
+    if growth.multiplier > MAX_NORMALIZER_MULTIPLIER {
+        let times = if growth.multiplier == u64::MAX {
+            "more than 2^64".to_owned()
+        } else {
+            growth.multiplier.to_string()
+        };
+        return Some(format!(
+            "its normalizer multiplies the text by up to {times} (its steps together; at most {MAX_NORMALIZER_MULTIPLIER}): it could make one example gigabytes long"
+        ));
+    }
+    if growth.prepended > MAX_NORMALIZER_PREPENDED {
+        return Some(format!(
+            "its normalizer puts up to {} bytes before each text (its steps together; at most {MAX_NORMALIZER_PREPENDED})",
+            growth.prepended
+        ));
+    }
+    None
 }
 
 /// A model saved with several chat templates and none named "default": with a `tool_use`

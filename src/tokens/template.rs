@@ -41,13 +41,24 @@ pub struct ChatTemplate {
     pub origin: String,
     /// The template marks what the assistant generates (`{% generation %}`).
     pub has_generation: bool,
-    /// Renders that ran out of [`FUEL`]: after [`MAX_EXHAUSTED`] of them, the template is
-    /// not run again (each costs about a second), and every later render fails at once.
-    exhausted: std::sync::atomic::AtomicUsize,
+    /// Renders stopped so far, by why ([`Stopped`]): after [`MAX_EXHAUSTED`] of them, the
+    /// template is not run again (each costs about a second), and every later render fails
+    /// at once, saying why the earlier ones were stopped.
+    stopped: [std::sync::atomic::AtomicUsize; 2],
 }
 
-/// Renders that may run out of [`FUEL`] before a template is given up on.
+/// Renders that may be stopped (out of [`FUEL`], or past the text a render may make) before
+/// a template is given up on.
 const MAX_EXHAUSTED: usize = 8;
+
+/// Why a render was stopped: an index of `ChatTemplate::stopped`.
+#[derive(Clone, Copy)]
+enum Stopped {
+    /// It ran out of [`FUEL`].
+    Work = 0,
+    /// It made more text than `max_render_bytes` allows its example.
+    Text = 1,
+}
 
 impl std::fmt::Debug for ChatTemplate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -169,10 +180,7 @@ impl TemplateError {
         if exhausted {
             message = format!(
                 "it does more work than tunelint allows one example (a loop without end or a \
-                 string that keeps doubling, say); tunelint stops it at {} million steps or \
-                 {} MB of text",
-                FUEL >> 20,
-                (FUEL * 64) >> 20
+                 string that keeps doubling, say); tunelint stops it at {WORK_LIMIT}"
             );
         }
         TemplateError {
@@ -198,6 +206,11 @@ impl TemplateError {
 /// or 64 bytes of data made each. Rendering the longest conversation a line can hold
 /// (`max_line_bytes`, 64 MiB) with a usual template takes a small part of it.
 const FUEL: u64 = 1 << 23;
+
+/// [`FUEL`] in words, for messages.
+const WORK_LIMIT: &str = "8 million steps or 512 MB of text";
+const _: () = assert!(FUEL == 8 << 20 && MAX_TEXT_BYTES == 512 << 20);
+const _: () = assert!(RENDER_BASE_BYTES == 4 << 20);
 
 /// The most text one render may make (512 MiB: [`FUEL`] units of 64 bytes).
 const MAX_TEXT_BYTES: usize = (FUEL as usize) * 64;
@@ -242,7 +255,43 @@ impl std::io::Write for Capped {
 impl ChatTemplate {
     /// Compiles `source`; `origin` names it in messages.
     pub fn new(source: &str, origin: String) -> Result<ChatTemplate, TemplateError> {
+        // MiniJinja parses and compiles an expression by recursion, a few hundred bytes of
+        // stack for each operator: an expression of [`MAX_TAG_OPERATORS`] is compiled on a
+        // stack of known size, whatever thread loads the model.
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("chat-template".into())
+                .stack_size(COMPILE_STACK_BYTES)
+                .spawn_scoped(scope, || ChatTemplate::compile(source, origin))
+                .map_err(|e| TemplateError {
+                    message: format!("cannot start a thread to compile it: {e}"),
+                    line: None,
+                    raised: false,
+                    exhausted: false,
+                    missing: false,
+                    input: None,
+                })?
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    fn compile(source: &str, origin: String) -> Result<ChatTemplate, TemplateError> {
         let (source, has_generation) = rewrite_generation(source);
+        if let Some((line, operators)) = largest_tag(&source)
+            && operators > MAX_TAG_OPERATORS
+        {
+            return Err(TemplateError {
+                message: format!(
+                    "a tag has {operators} operators (filters, lookups, calls, `not`, `+`, ...), more than the {MAX_TAG_OPERATORS} tunelint compiles: a chain so long would overflow the stack, and no real template comes near"
+                ),
+                line: Some(line),
+                raised: false,
+                exhausted: false,
+                missing: false,
+                input: None,
+            });
+        }
         let mut env = Environment::new();
         let syntax = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
@@ -296,6 +345,10 @@ impl ChatTemplate {
                 python_str(&v).map(Value::from)
             }
         });
+        env.add_function(SIZED, |v: Value| -> Result<Value, Error> {
+            made_sequence(&v)?;
+            Ok(v)
+        });
         env.add_filter("__tunelint_generation", |body: String| {
             format!("{GEN_START}{body}{GEN_END}")
         });
@@ -323,7 +376,7 @@ impl ChatTemplate {
             env,
             origin,
             has_generation,
-            exhausted: Default::default(),
+            stopped: Default::default(),
         })
     }
 
@@ -340,13 +393,11 @@ impl ChatTemplate {
         max_bytes: usize,
     ) -> Result<Rendered, TemplateError> {
         use std::sync::atomic::Ordering;
-        let exhausted = self.exhausted.load(Ordering::Relaxed);
-        if exhausted >= MAX_EXHAUSTED {
+        let work = self.stopped[Stopped::Work as usize].load(Ordering::Relaxed);
+        let text = self.stopped[Stopped::Text as usize].load(Ordering::Relaxed);
+        if work + text >= MAX_EXHAUSTED {
             let mut e = TemplateError::new(&Error::from(ErrorKind::OutOfFuel), false);
-            e.message = format!(
-                "{}; after {exhausted} such examples it is no longer run",
-                e.message
-            );
+            e.message = given_up(work, text);
             return Err(e);
         }
         let template = self
@@ -376,9 +427,13 @@ impl ChatTemplate {
             max: max_bytes,
             over: false,
         };
+        BUDGET.with(|b| {
+            b.items.set(0);
+            b.max_text.set(max_bytes);
+        });
         let rendered = template.render_captured_to(Value::from(ctx), &mut out);
         if out.over {
-            self.exhausted.fetch_add(1, Ordering::Relaxed);
+            self.stopped[Stopped::Text as usize].fetch_add(1, Ordering::Relaxed);
             let mut e = TemplateError::new(&Error::from(ErrorKind::OutOfFuel), false);
             e.message = format!(
                 "it makes more than {} MB of text for this example ({} MB plus 64 bytes for each byte of the record); a template that repeats a message, say",
@@ -398,7 +453,7 @@ impl ChatTemplate {
                 let raised = e.kind() == ErrorKind::InvalidOperation
                     && e.detail().is_some_and(|d| d.starts_with(RAISED));
                 if e.kind() == ErrorKind::OutOfFuel {
-                    self.exhausted.fetch_add(1, Ordering::Relaxed);
+                    self.stopped[Stopped::Work as usize].fetch_add(1, Ordering::Relaxed);
                 }
                 Err(TemplateError::new(&e, raised))
             }
@@ -406,12 +461,179 @@ impl ChatTemplate {
     }
 }
 
+/// Why a template is no longer run: `work` renders before ran out of [`FUEL`] and `text` made
+/// more text than their examples allow.
+fn given_up(work: usize, text: usize) -> String {
+    const WORK: &str = "doing more work than tunelint allows one example";
+    const TEXT: &str = "making more text than tunelint allows one example (4 MB plus 64 bytes for each byte of the record)";
+    let why = match (work, text) {
+        (_, 0) => format!("each {WORK} ({WORK_LIMIT})"),
+        (0, _) => format!("each {TEXT}"),
+        (work, text) => format!("{work} {WORK} ({WORK_LIMIT}), {text} {TEXT}"),
+    };
+    format!(
+        "tunelint no longer runs it: it was stopped on {} examples before this one, {why}",
+        work + text
+    )
+}
+
+/// The most operators one `{{ }}` or `{% %}` tag may hold ([`largest_tag`]): real templates
+/// have at most about 40; MiniJinja's parser and compiler recurse once or more for each, and a
+/// chain of 50,000 (`not not ...`, `|upper|upper...`) overflowed the stack.
+const MAX_TAG_OPERATORS: usize = 1000;
+
+/// The stack a template is compiled on: far more than a tag of [`MAX_TAG_OPERATORS`] takes.
+const COMPILE_STACK_BYTES: usize = 16 << 20;
+
+/// The line and operator count of the tag of `source` with the most operators: each
+/// punctuation that applies or opens something (`+ - * / % ~ | . [ ( { < > = !`) and each
+/// `not`, `and`, `or`, `if`, `else`, `is` and `in`; string literals, names, numbers, commas,
+/// colons and closing brackets do not count (a long list of strings nests nothing). Comments
+/// and `{% raw %}` blocks are skipped. `None` for a template without tags.
+fn largest_tag(source: &str) -> Option<(usize, usize)> {
+    let bytes = source.as_bytes();
+    let mut largest: Option<(usize, usize)> = None;
+    let mut i = 0;
+    let mut line = 1;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'\n' {
+            line += 1;
+            i += 1;
+            continue;
+        }
+        if bytes[i] != b'{' || !matches!(bytes[i + 1], b'{' | b'%' | b'#') {
+            i += 1;
+            continue;
+        }
+        let open = bytes[i + 1];
+        let start_line = line;
+        i += 2;
+        if open == b'#' {
+            let end = source[i..].find("#}").map_or(bytes.len(), |at| i + at + 2);
+            line += bytes[i..end].iter().filter(|&&b| b == b'\n').count();
+            i = end;
+            continue;
+        }
+        let close = if open == b'{' { b'}' } else { b'%' };
+        let mut operators = 0usize;
+        let mut first_word: Option<&str> = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == close && bytes.get(i + 1) == Some(&b'}') {
+                i += 2;
+                break;
+            }
+            match b {
+                b'\'' | b'"' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b {
+                        if bytes[i] == b'\n' {
+                            line += 1;
+                        }
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                    continue;
+                }
+                b'\n' => line += 1,
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'~' | b'|' | b'.' | b'[' | b'(' | b'{'
+                | b'<' | b'>' | b'=' | b'!' => operators += 1,
+                b if b.is_ascii_alphabetic() || b == b'_' => {
+                    let start = i;
+                    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_')
+                    {
+                        i += 1;
+                    }
+                    let word = &source[start..i];
+                    if matches!(word, "not" | "and" | "or" | "if" | "else" | "is" | "in") {
+                        operators += 1;
+                    }
+                    first_word.get_or_insert(word);
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if largest.is_none_or(|(_, most)| operators > most) {
+            largest = Some((start_line, operators));
+        }
+        // A raw block's text is not parsed: on to its end.
+        if open == b'%' && first_word == Some("raw") {
+            let Some(at) = source[i.min(bytes.len())..].find("endraw") else {
+                break;
+            };
+            let end = i + at;
+            line += bytes[i..end].iter().filter(|&&b| b == b'\n').count();
+            i = end;
+        }
+    }
+    largest
+}
+
 /// The functions [`rewrite_python`] wraps expressions in: `for` over `none` and slicing
-/// `none` raise, and `~` joins Python's `str()` of its operands.
+/// `none` raise, `~` joins Python's `str()` of its operands, and the lists `+` and `*` make
+/// are counted ([`made_sequence`]).
 const ITERABLE: &str = "__tunelint_iterable";
 const SLICEABLE: &str = "__tunelint_sliceable";
 const STR: &str = "__tunelint_str";
 const MOD: &str = "__tunelint_mod";
+const SIZED: &str = "__tunelint_sized";
+
+/// The most items a list made by `+` or `*` may hold (a list of the messages of the longest
+/// line is far less): 4 Mi values, about 100 MB.
+const MAX_SEQUENCE_ITEMS: usize = 1 << 22;
+
+/// The most list items the `+` and `*` of one render may make, all together: Jinja2 copies
+/// both lists at each `+`, and so much copying takes as long as [`FUEL`]'s steps.
+const MAX_ITEMS_MADE: u64 = 1 << 26;
+
+/// What the render running on this thread makes that MiniJinja's fuel does not count: it
+/// counts the strings `~` and `+` make, not the lists, which `+` joins lazily until a chain
+/// of 32 is copied at once (a list doubled 33 times took minutes and gigabytes).
+struct RenderBudget {
+    /// List items `+` and `*` made so far.
+    items: std::cell::Cell<u64>,
+    /// The text the render may make ([`max_render_bytes`]): no value printed as JSON or as
+    /// Python's `repr` is longer.
+    max_text: std::cell::Cell<usize>,
+}
+
+thread_local! {
+    static BUDGET: RenderBudget = const {
+        RenderBudget {
+            items: std::cell::Cell::new(0),
+            max_text: std::cell::Cell::new(MAX_TEXT_BYTES),
+        }
+    };
+}
+
+/// Counts the list `+` or `*` made (`value`, the result): an error (out of fuel, as a render
+/// that does not finish) past [`MAX_SEQUENCE_ITEMS`] in it or [`MAX_ITEMS_MADE`] in the
+/// render, which is what Jinja2 would copy.
+fn made_sequence(value: &Value) -> Result<(), Error> {
+    if !matches!(value.kind(), ValueKind::Seq | ValueKind::Iterable) {
+        return Ok(());
+    }
+    let Some(len) = value.len() else {
+        return Ok(());
+    };
+    let made = BUDGET.with(|b| {
+        let made = b.items.get().saturating_add(len as u64);
+        b.items.set(made);
+        made
+    });
+    if len > MAX_SEQUENCE_ITEMS || made > MAX_ITEMS_MADE {
+        return Err(Error::from(ErrorKind::OutOfFuel));
+    }
+    Ok(())
+}
+
+/// The most text a value printed as JSON or as Python's `repr` may make in the render running
+/// on this thread.
+fn max_text() -> usize {
+    BUDGET.with(|b| b.max_text.get())
+}
 
 /// Rewrites what MiniJinja evaluates otherwise than Jinja2 where no filter, test or formatter
 /// can change it, keeping every line where it was:
@@ -473,6 +695,7 @@ impl Edits<'_> {
             ITERABLE => " __tunelint_iterable(",
             SLICEABLE => " __tunelint_sliceable(",
             MOD => " __tunelint_mod(",
+            SIZED => " __tunelint_sized(",
             _ => " __tunelint_str(",
         };
         self.at.push((start, true, open));
@@ -655,6 +878,13 @@ impl Edits<'_> {
             }
             Expr::UnaryOp(u) => self.expr(&u.expr),
             Expr::BinOp(b) => {
+                if matches!(b.op, ast::BinOpKind::Add | ast::BinOpKind::Mul) {
+                    self.wrap(
+                        SIZED,
+                        b.span().start_offset as usize,
+                        b.span().end_offset as usize,
+                    );
+                }
                 if matches!(b.op, ast::BinOpKind::Concat)
                     && let Some(tilde) = self.next_char(b.left.span().end_offset as usize, '~')
                 {
@@ -1007,6 +1237,11 @@ impl JsonStyle {
     }
 
     fn write(&self, v: &Value, depth: usize, out: &mut String) -> Result<(), Error> {
+        // No render writes more text than its limit: a list of big lists (`[l] * 1000000`)
+        // printed whole is stopped as a render that does not finish, before memory runs out.
+        if out.len() > max_text() {
+            return Err(Error::from(ErrorKind::OutOfFuel));
+        }
         match v.kind() {
             // transformers' tojson is `json.dumps`, which cannot write Jinja2's Undefined (a
             // missing `content`, say): a TypeError.
@@ -1185,6 +1420,9 @@ fn python_str(value: &Value) -> Result<String, Error> {
 fn prints_as_repr(value: &Value) -> bool {
     match value.kind() {
         ValueKind::None | ValueKind::Bool | ValueKind::Seq | ValueKind::Map => true,
+        // The lists `+` and `*` make, lazily (Python's lists): MiniJinja printed them whole,
+        // past any limit (`[l] * 1000000` took gigabytes).
+        ValueKind::Iterable => value.len().is_some(),
         ValueKind::Number => !value.is_integer(),
         _ => false,
     }
@@ -1979,9 +2217,9 @@ fn python_string_filter(value: Value) -> Result<String, Error> {
 
 /// Python's `repr` of a value.
 fn python_repr(v: &Value, out: &mut String) -> Result<(), Error> {
-    // The text a render may make (see [`FUEL`]): a list printed whole, repeated many times
+    // The text a render may make (see [`max_text`]): a list printed whole, repeated many times
     // (`[s] * 40000`), is stopped as a render that does not finish, before memory runs out.
-    if out.len() > MAX_TEXT_BYTES {
+    if out.len() > max_text() {
         return Err(Error::from(ErrorKind::OutOfFuel));
     }
     match v.kind() {
@@ -2257,9 +2495,9 @@ mod tests {
                     .expect_err("stopped");
                 assert!(e.exhausted && !e.raised, "{e:?}");
                 assert!(e.message.contains("512 MB of text"), "{}", e.message);
-                let given_up = e
-                    .message
-                    .contains("after 8 such examples it is no longer run");
+                let given_up = e.message.starts_with(
+                    "tunelint no longer runs it: it was stopped on 8 examples before this one, each doing more work",
+                );
                 assert_eq!(given_up, i >= MAX_EXHAUSTED, "render {i}: {}", e.message);
             }
         }
@@ -2277,7 +2515,7 @@ mod tests {
         .expect("compiles");
         let long = "word ".repeat(2000);
         let record_bytes = long.len() + 60;
-        for i in 0..MAX_EXHAUSTED + 1 {
+        for i in 0..MAX_EXHAUSTED + 2 {
             let e = t
                 .render(
                     &msgs(&[("user", &long)]),
@@ -2289,13 +2527,15 @@ mod tests {
                 )
                 .expect_err("stopped");
             assert!(e.exhausted && !e.raised, "{e:?}");
-            if i < MAX_EXHAUSTED {
-                assert!(
-                    e.message.contains("more than 4 MB of text"),
-                    "{}",
-                    e.message
-                );
-            }
+            // Given up, it says why the earlier renders were stopped: they made too much text
+            // (it said they did too much work).
+            let expected = if i < MAX_EXHAUSTED {
+                "it makes more than 4 MB of text for this example"
+            } else {
+                "tunelint no longer runs it: it was stopped on 8 examples before this one, each making more text than tunelint allows one example (4 MB plus 64 bytes"
+            };
+            assert!(e.message.starts_with(expected), "{}", e.message);
+            assert!(!e.message.contains("8 million steps"), "{}", e.message);
         }
         // An ordinary template is far within it.
         let chatml = ChatTemplate::new(
@@ -2315,6 +2555,55 @@ mod tests {
             .expect("renders");
         assert!(r.text.len() > long.len());
         assert_eq!(max_render_bytes(usize::MAX), MAX_TEXT_BYTES);
+    }
+
+    /// `+` joins lists lazily in MiniJinja and its fuel does not count them: a list doubled 33
+    /// times was copied whole at the 33rd (minutes, gigabytes). The lists `+` and `*` make are
+    /// counted as Jinja2 copies them, and a list of big lists printed as JSON stops at the
+    /// render's text limit.
+    #[test]
+    fn lists_that_keep_growing_are_stopped() {
+        for source in [
+            "{% set ns = namespace(l=[1]) %}{% for i in range(33) %}{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l|length }}",
+            "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = (ns.l + ns.l) %}{% endfor %}{{ ns.l|length }}",
+            "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = (ns.l) + (ns.l + []) %}{% endfor %}{{ ns.l|length }}",
+            "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l * 2 %}{% endfor %}{{ ns.l|length }}",
+            "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = [ns.l, ns.l][0] + ns.l %}{% endfor %}{{ ns.l|length }}",
+            "{{ ([1] * 100000000)|length }}",
+            "{% set ns = namespace(l=[]) %}{% for i in range(100000) %}{% set ns.l = ns.l + [i] %}{% endfor %}{{ ns.l|length }}",
+            "{{ ([range(1000)|list] * 1000000)|tojson }}",
+            "{{ ([range(1000)|list] * 1000000)|string|length }}",
+            "{{ ([range(1000)|list] * 1000000) }}",
+            "{{ ([range(1000)|list] * 1000000) ~ '' }}",
+        ] {
+            let t = ChatTemplate::new(source, "t.jinja".into()).expect(source);
+            let e = t
+                .render(
+                    &msgs(&[("user", "hi")]),
+                    None,
+                    false,
+                    &[],
+                    &[],
+                    max_render_bytes(100),
+                )
+                .expect_err(source);
+            assert!(e.exhausted && !e.raised, "{source}: {e:?}");
+        }
+        // What real templates do with lists: a list of what the messages say, grown one at a
+        // time; strings, numbers and tuples as before.
+        let r = render(
+            "{% set ns = namespace(ids=[]) %}{% for i in range(2000) %}{% set ns.ids = ns.ids + [i] %}{% endfor %}{{ ns.ids|length }} {{ (ns.ids + [1, 2])[-1] }} {{ ([0] * 3) + [1] }} {{ 'a' + 'b' * 2 }} {{ 2 * 3 + 1 }} {{ ((1, 2) + (3,))|length }} {{ (messages + messages)|length }}",
+            msgs(&[("user", "hi")]),
+        )
+        .expect("renders");
+        assert_eq!(r.text, "2000 2 [0, 0, 0, 1] abb 7 3 2");
+        // Printed as Python prints a list.
+        let r = render(
+            "{{ ['a'] * 2 }}|{{ ['a'] + [none] }}",
+            msgs(&[("user", "hi")]),
+        )
+        .expect("renders");
+        assert_eq!(r.text, "['a', 'a']|['a', None]");
     }
 
     #[test]
@@ -2566,6 +2855,68 @@ mod tests {
             let r = render(t, messages.clone()).expect(t);
             assert_eq!(r.text, expected, "{t}");
         }
+    }
+
+    /// Chains of each kind of operator, `n` long, in one tag.
+    fn chains(n: usize) -> Vec<String> {
+        vec![
+            format!("{{{{ {}true }}}}", "not ".repeat(n)),
+            format!("{{{{ {}1 }}}}", "-".repeat(n)),
+            format!("{{{{ 'a'{} }}}}", "|upper".repeat(n)),
+            format!("{{{{ messages{} }}}}", ".a".repeat(n)),
+            format!("{{{{ messages{} }}}}", "[0]".repeat(n)),
+            format!("{{{{ 1{} }}}}", "+1".repeat(n)),
+            format!("{{{{ 'a'{} }}}}", "~'a'".repeat(n)),
+            format!("{{{{ 2{} }}}}", "*1".repeat(n)),
+            format!("{{{{ true{} }}}}", " and true".repeat(n)),
+            format!("{{{{ {}2 }}}}", "1 if false else ".repeat(n / 2)),
+            format!("{{{{ range{} }}}}", "(1)".repeat(n)),
+            format!(
+                "{{% set ns = namespace(x=1) %}}\n{{% set ns.x = 0{} %}}{{{{ ns.x }}}}",
+                // `.` and `=` are two of the tag's operators.
+                " + 1".repeat(n - 2)
+            ),
+        ]
+    }
+
+    /// MiniJinja's parser and compiler recurse for each operator of a chain: 50,000 `not`
+    /// overflowed the stack (exit 134 while loading the config). A tag of up to
+    /// [`MAX_TAG_OPERATORS`] compiles (on its own stack, whatever thread loads it) and renders
+    /// on a thread of the default size, as the engine's workers are; one more is an error
+    /// naming its line. String literals do not count.
+    #[test]
+    fn expressions_past_the_operator_limit_are_refused() {
+        for source in chains(MAX_TAG_OPERATORS) {
+            let t = ChatTemplate::new(&source, "t.jinja".into()).expect(&source[..40]);
+            let worker = std::thread::spawn(move || {
+                // Some chains fail as they must (a list is not callable), none crashes.
+                let _ = t.render(&msgs(&[("user", "hi")]), None, false, &[], &[], 1 << 20);
+            });
+            worker.join().expect("renders on a worker thread");
+        }
+        for n in [MAX_TAG_OPERATORS + 2, 50_000] {
+            for source in chains(n) {
+                let e = ChatTemplate::new(&source, "t.jinja".into()).expect_err(&source[..40]);
+                assert!(
+                    e.message.contains("operators") && e.message.contains("more than the 1000"),
+                    "{e:?}"
+                );
+                assert_eq!(
+                    e.line,
+                    Some(if source.starts_with("{% set") { 2 } else { 1 }),
+                    "{e:?}"
+                );
+            }
+        }
+        let quoted = format!(
+            "{{# {} #}}{{{{ '{}' ~ \"{}\" }}}}{{% raw %}}{{{{ {} }}}}{{% endraw %}}",
+            "not ".repeat(5000),
+            "+|".repeat(5000),
+            "\\\"+".repeat(5000),
+            "+".repeat(5000)
+        );
+        assert_eq!(largest_tag(&quoted), Some((1, 1)));
+        render(&quoted, msgs(&[("user", "hi")])).expect("renders");
     }
 
     #[test]
