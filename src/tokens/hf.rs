@@ -43,8 +43,9 @@ use super::{Answer, ExampleTokens};
 use crate::json::{Kind, Parser};
 use crate::record::{Content, Conversation, Message, Role, Shape};
 
-/// The named special tokens `transformers` passes to every template (`special_tokens_map`).
-const SPECIAL_TOKENS: [&str; 7] = [
+/// The named special tokens `transformers` passes to every template (`special_tokens_map`;
+/// its `SPECIAL_TOKENS_ATTRIBUTES`).
+pub(super) const SPECIAL_TOKENS: [&str; 7] = [
     "bos_token",
     "eos_token",
     "unk_token",

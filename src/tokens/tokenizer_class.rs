@@ -381,17 +381,6 @@ impl Added {
     }
 }
 
-/// The special tokens `transformers` names (`SPECIAL_TOKENS_ATTRIBUTES`).
-const NAMED: [&str; 7] = [
-    "bos_token",
-    "eos_token",
-    "unk_token",
-    "sep_token",
-    "pad_token",
-    "cls_token",
-    "mask_token",
-];
-
 /// Rewrites the `tokenizer.json` document `doc` into the pipeline `class` builds, with the
 /// settings of `tokenizer_config` (`legacy`, `add_prefix_space`, the added and special tokens)
 /// and, for older models without `added_tokens_decoder`, `special_tokens_map`. Returns the
@@ -491,7 +480,7 @@ pub(crate) fn rebuild(
     };
     let legacy_map = special_tokens_map.filter(|_| decoder.is_none());
     let mut specials: Vec<(String, String)> = Vec::new();
-    for key in NAMED {
+    for key in super::hf::SPECIAL_TOKENS {
         let value = match (legacy_map.and_then(|m| m.get(key)), setting(key)) {
             (Some(v), _) | (None, Some(v)) => Added::from_value(v, true),
             (None, None) => class
