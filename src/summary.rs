@@ -23,7 +23,7 @@ pub struct FileSummary {
     /// validity counts them: in the structure of a file of records that is one JSON array (a
     /// missing `,`, a trailing one, no closing `]`: J001s of no record), and a column its
     /// `dataset_info.json` entry declares that no record has (S001 about the file:
-    /// LLaMA-Factory stops with KeyError). See [`is_structure_error`].
+    /// LLaMA-Factory stops with KeyError). See `is_structure_error`.
     pub structure_errors: u64,
 }
 
