@@ -1429,7 +1429,10 @@ fn expansion(doc: &serde_json::Value) -> u64 {
                 .get("normalizers")
                 .and_then(|s| s.as_array())
                 .map_or(18, |s| {
-                    s.iter().map(normalizer).product::<u64>().min(1 << 20)
+                    s.iter()
+                        .map(normalizer)
+                        .fold(1u64, u64::saturating_mul)
+                        .min(1 << 20)
                 }),
             Some("NFC" | "Lowercase" | "BertNormalizer" | "Strip" | "StripAccents") => 3,
             Some("Prepend") => {
