@@ -128,12 +128,35 @@ pub struct ExampleTokens {
     pub assistant: u64,
     /// The assistant tokens training learns from: those of messages without `weight: 0`.
     pub trainable: u64,
-    /// Index of the message with the most tokens, and its tokens (formula overhead included);
-    /// with a model's tokenizer, the message with the most text (and 0).
-    pub largest: Option<(usize, u64)>,
+    /// The part with the most tokens (formula overhead included); with a model's tokenizer,
+    /// the part with the most text (and 0 tokens).
+    pub largest: Option<Largest>,
     /// Where the trained tokens are in the example's token sequence, in order: what a trainer
     /// that cuts the sequence at `max_length` loses.
     pub answers: Vec<Answer>,
+}
+
+/// The part of an example that T001 points at: the one with the most tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Largest {
+    /// A message: its index and its tokens (0 when only its text was measured).
+    Message(usize, u64),
+    /// The tool definitions (`tools`): their tokens (0 likewise).
+    Tools(u64),
+}
+
+impl Largest {
+    /// Of a message `(index, size)` and the tool definitions' `tools` size (tokens, or bytes
+    /// with `tokens` false), the larger; the message on a tie.
+    pub fn of(message: Option<(usize, u64)>, tools: u64, tokens: bool) -> Option<Largest> {
+        let shown = |n: u64| if tokens { n } else { 0 };
+        match message {
+            Some((_, n)) if tools > n => Some(Largest::Tools(shown(tools))),
+            Some((i, n)) => Some(Largest::Message(i, shown(n))),
+            None if tools > 0 => Some(Largest::Tools(shown(tools))),
+            None => None,
+        }
+    }
 }
 
 /// A run of trained tokens: positions `start..end` of the example's token sequence.
@@ -213,7 +236,7 @@ pub fn upper_bound(conv: &Conversation<'_>, line: &str) -> u64 {
 /// A lower bound of [`count`]'s total, without the tokenizer: the formula's overhead plus,
 /// for each string, its bytes over [`MAX_TOKEN_BYTES`]. With the index of the message with the
 /// most text. Lets T001 report a huge example without tokenizing megabytes of text.
-pub fn lower_bound(conv: &Conversation<'_>) -> (u64, Option<usize>) {
+pub fn lower_bound(conv: &Conversation<'_>) -> (u64, Option<Largest>) {
     let mut bound = PER_EXAMPLE;
     let mut largest: Option<(usize, u64)> = None;
     for (i, m) in conv.messages.iter().enumerate() {
@@ -229,7 +252,8 @@ pub fn lower_bound(conv: &Conversation<'_>) -> (u64, Option<usize>) {
             largest = Some((i, bytes));
         }
     }
-    (bound, largest.map(|(i, _)| i))
+    let tools = conv.tools.map_or(0, |s| s.range().len() as u64);
+    (bound, Largest::of(largest, tools, false))
 }
 
 /// The exact token figures of `conv` (from the record `line`) with `encoding`.
@@ -240,11 +264,14 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
             ..Default::default()
         };
         let mut json = String::new();
+        let mut tools = 0;
         if let Some(span) = conv.tools {
             json.clear();
             compact_json(span_text(line, span), &mut json);
-            out.total += enc.count(&json);
+            tools = enc.count(&json);
+            out.total += tools;
         }
+        let mut largest: Option<(usize, u64)> = None;
         // Positions in the sequence the formula describes: tools first, then each message as
         // `<|start|>{role}<|message|>{content}<|end|>`, then the reply priming.
         let mut position = out.total - PER_EXAMPLE;
@@ -305,10 +332,11 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
                 out.trainable += said;
             }
             position += message;
-            if out.largest.is_none_or(|(_, n)| message > n) {
-                out.largest = Some((i, message));
+            if largest.is_none_or(|(_, n)| message > n) {
+                largest = Some((i, message));
             }
         }
+        out.largest = Largest::of(largest, tools, true);
         out
     })
 }

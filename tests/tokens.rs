@@ -226,6 +226,54 @@ fn t001_from_the_config_file_points_at_the_largest_message() {
 /// A preference pair runs twice through the trainer, with each answer: a rejected answer
 /// past the limits is T001 and T002 as the same answer in a chat example is, counted alike,
 /// pointing into it and saying it is the rejected one.
+/// An example over the limit because of its tool definitions, not any message, is pointed at
+/// its `tools`: naming the largest message would send the user to the wrong place.
+#[test]
+fn t001_points_at_the_tools_when_they_outweigh_every_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let properties: serde_json::Map<String, serde_json::Value> = (0..60)
+        .map(|i| {
+            (
+                format!("field_{i}"),
+                serde_json::json!({"type": "string", "description": format!("the value of field number {i} of the order")}),
+            )
+        })
+        .collect();
+    let record = serde_json::json!({
+        "messages": [
+            {"role": "user", "content": "Where is my order?"},
+            {"role": "assistant", "content": "It ships tomorrow."},
+        ],
+        "tools": [{"type": "function", "function": {
+            "name": "lookup_order",
+            "parameters": {"type": "object", "properties": properties},
+        }}],
+    });
+    let line = record.to_string();
+    std::fs::write(dir.path().join("train.jsonl"), format!("{line}\n")).expect("write");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        "[tokens]\nencoding = \"cl100k_base\"\nmax_per_example = 200\n",
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T001", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let column = line.find("[{\"function\"").expect("tools") + 1;
+    assert!(
+        stdout.contains(&format!("train.jsonl:1:{column}: T001 example has ")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("; the tool definitions (`tools`, ")
+            && stdout.contains(" tokens) outweigh every message"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("largest message"), "{stdout}");
+}
+
 #[test]
 fn a_pairs_rejected_answer_is_counted_with_its_prompt() {
     let dir = tempfile::tempdir().expect("tempdir");

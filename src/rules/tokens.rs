@@ -309,7 +309,10 @@ enum Measured {
     /// trained on.
     WithinLimit { trained: bool },
     /// Over the limit by its bytes alone (OpenAI counts of huge examples).
-    AtLeast { lower: u64, largest: Option<usize> },
+    AtLeast {
+        lower: u64,
+        largest: Option<tokens::Largest>,
+    },
 }
 
 fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
@@ -422,12 +425,12 @@ fn check_view(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, view: View) 
     let tokenizer = settings.tokenizer_name().to_string();
     match measured {
         Measured::AtLeast { lower, largest } => {
-            let span = largest.map_or(conv.span, |i| conv.messages[i].content_or_message_span());
+            let (span, largest) = largest_part(conv, largest);
             ctx.report(
                 Code::T001,
                 span,
                 format!(
-                    "{} at least {} tokens ({tokenizer}) by its length alone, over the limit of {} ({limit_key}), so training would truncate it",
+                    "{} at least {} tokens ({tokenizer}) by its length alone, over the limit of {} ({limit_key}), so training would truncate it{largest}",
                     view.subject(),
                     thousands(lower),
                     thousands(limit),
@@ -733,6 +736,40 @@ fn cut_start(
     report_cut(conv, ctx, last, message)
 }
 
+/// Where T001 points, and what its message adds: the largest message, or the tool definitions
+/// when they outweigh every message.
+fn largest_part(
+    conv: &Conversation<'_>,
+    largest: Option<tokens::Largest>,
+) -> (crate::diagnostic::Span, String) {
+    let tokens = |n: u64| match n {
+        0 => String::new(),
+        n => format!(", {} tokens", thousands(n)),
+    };
+    match largest {
+        Some(tokens::Largest::Message(i, n)) => {
+            let m = &conv.messages[i];
+            (
+                m.content_or_message_span(),
+                format!(
+                    "; the largest message is #{} ({}{})",
+                    i + 1,
+                    m.role.as_str(),
+                    tokens(n)
+                ),
+            )
+        }
+        Some(tokens::Largest::Tools(n)) => (
+            conv.tools.unwrap_or(conv.span),
+            format!(
+                "; the tool definitions (`tools`{}) outweigh every message",
+                tokens(n)
+            ),
+        ),
+        None => (conv.span, String::new()),
+    }
+}
+
 /// T001: the example is over the limit.
 fn too_many(
     conv: &Conversation<'_>,
@@ -743,24 +780,7 @@ fn too_many(
     tokenizer: &str,
     view: View,
 ) {
-    let (span, largest) = match counted.largest {
-        Some((i, n)) => {
-            let m = &conv.messages[i];
-            let tokens = match n {
-                0 => String::new(),
-                n => format!(", {} tokens", thousands(n)),
-            };
-            (
-                m.content_or_message_span(),
-                format!(
-                    "; the largest message is #{} ({}{tokens})",
-                    i + 1,
-                    m.role.as_str(),
-                ),
-            )
-        }
-        None => (conv.span, String::new()),
-    };
+    let (span, largest) = largest_part(conv, counted.largest);
     let message = format!(
         "{} {} tokens ({tokenizer}), over the limit of {} ({limit_key}), so training would truncate it{largest}",
         view.subject(),

@@ -1089,9 +1089,11 @@ pub fn trained_detail(m: &Message<'_>, line: &str) -> Option<Vec<Range<usize>>> 
     Some(runs)
 }
 
-/// The message with the most text: T001 points at it.
-fn largest_message(conv: &Conversation<'_>) -> Option<(usize, u64)> {
-    conv.messages
+/// The message with the most text, or the tool definitions when they have more: T001 points
+/// at it.
+fn largest_message(conv: &Conversation<'_>) -> Option<super::Largest> {
+    let message = conv
+        .messages
         .iter()
         .enumerate()
         .map(|(i, m)| {
@@ -1100,8 +1102,9 @@ fn largest_message(conv: &Conversation<'_>) -> Option<(usize, u64)> {
                 m.content.texts().map(|t| t.value.len() as u64).sum::<u64>(),
             )
         })
-        .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
-        .map(|(i, _)| (i, 0))
+        .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)));
+    let tools = conv.tools.map_or(0, |s| s.range().len() as u64);
+    super::Largest::of(message, tools, false)
 }
 
 /// A rendered example and its trained parts (byte ranges of the text, in order).

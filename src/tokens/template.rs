@@ -208,7 +208,7 @@ impl TemplateError {
 const FUEL: u64 = 1 << 23;
 
 /// [`FUEL`] in words, for messages.
-const WORK_LIMIT: &str = "8 million steps or 512 MB of text";
+const WORK_LIMIT: &str = "8 million steps or 512 MB of data";
 const _: () = assert!(FUEL == 8 << 20 && MAX_TEXT_BYTES == 512 << 20);
 const _: () = assert!(RENDER_BASE_BYTES == 4 << 20);
 
@@ -2494,7 +2494,7 @@ mod tests {
                     )
                     .expect_err("stopped");
                 assert!(e.exhausted && !e.raised, "{e:?}");
-                assert!(e.message.contains("512 MB of text"), "{}", e.message);
+                assert!(e.message.contains("512 MB of data"), "{}", e.message);
                 let given_up = e.message.starts_with(
                     "tunelint no longer runs it: it was stopped on 8 examples before this one, each doing more work",
                 );
