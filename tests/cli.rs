@@ -2462,6 +2462,28 @@ fn files_without_examples_fail_the_valid_gate() {
         .map(|f| f["format"].as_str().unwrap())
         .collect();
     assert_eq!(formats, ["auto", "auto", "auto"], "{stdout}");
+    // Nor did any record of files whose records all fit no format (each S001), as lines or as
+    // an array: they were read in the fallback format, which is none of theirs.
+    let hi =
+        r#"{"id": "t1", "instruction": "Say hi", "instances": [{"input": "", "output": "hi"}]}"#;
+    let bye =
+        r#"{"id": "t2", "instruction": "Say bye", "instances": [{"input": "", "output": "bye"}]}"#;
+    write(dir.path(), "seed.jsonl", &lines(&[hi, bye]));
+    std::fs::write(dir.path().join("seed.json"), format!("[{hi},\n{bye}]\n")).unwrap();
+    let (_, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["--format", "json", "seed.jsonl", "seed.json"]));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for file in report["files"].as_array().unwrap() {
+        assert_eq!(file["format"], "auto", "{stdout}");
+        assert_eq!(file["examples"], 2, "{stdout}");
+    }
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["S001"; 4], "{stdout}");
     // With one example, the same files pass.
     write(dir.path(), "one.jsonl", &lines(&[GOOD]));
     tunelint(dir.path())

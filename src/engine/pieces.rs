@@ -145,7 +145,10 @@ impl Drop for Teller<'_> {
 /// and its format.
 pub(super) struct Plan {
     indent: Vec<u8>,
+    /// The format the records are read in.
     pub format: FormatChoice,
+    /// The format reported for the file: `format`, or `auto` when no record decided it.
+    pub told: FormatChoice,
 }
 
 /// The plan for an array whose text starts with `head` (from file offset `offset`, after
@@ -175,16 +178,18 @@ pub(super) fn plan(head: &[u8], offset: u64, settings: &Settings) -> Option<Plan
             _ => indent = Some(space),
         }
     }
-    let format = match settings.format {
-        FormatChoice::Auto => crate::format::resolve(
-            super::read::detect_array_format(&batch, &records, settings.target),
-            settings.target,
-        ),
-        chosen => chosen,
+    let (format, told) = match settings.format {
+        FormatChoice::Auto => {
+            let detected = super::read::detect_array_format(&batch, &records, settings.target);
+            let format = crate::format::resolve(detected, settings.target);
+            (format, super::read::undecided_as_auto(detected, format))
+        }
+        chosen => (chosen, chosen),
     };
     Some(Plan {
         indent: indent?.to_vec(),
         format,
+        told,
     })
 }
 

@@ -260,12 +260,14 @@ pub(super) fn read_job(
                             return;
                         }
                     };
+                    let mut told = format;
                     if format == FormatChoice::Auto {
-                        format =
-                            format::resolve(detect_format(&buf, settings.target), settings.target);
+                        let detected = detect_format(&buf, settings.target);
+                        format = format::resolve(detected, settings.target);
+                        told = undecided_as_auto(detected, format);
                     }
                     // Findings on line 1 go with the first chunk, to be sorted with its own.
-                    send(findings(Vec::new(), 0, None, Some(format)));
+                    send(findings(Vec::new(), 0, None, Some(told)));
                     first_findings = pre;
                     first_findings.append(&mut named);
                 }
@@ -457,6 +459,19 @@ pub(crate) fn whole_source_is_json(source: &InputSource) -> bool {
     serde::de::IgnoredAny::deserialize(&mut de).is_ok() && de.end().is_ok()
 }
 
+/// The format a file read with `read` (detected as `detected`) is reported in: `auto` when no
+/// record decided it. Its records were then read in the fallback format, which is not theirs:
+/// each fits no format (S001), and reporting the fallback would name a format none is in.
+pub(super) fn undecided_as_auto(
+    detected: Option<FormatChoice>,
+    read: FormatChoice,
+) -> FormatChoice {
+    match detected {
+        Some(_) => read,
+        None => FormatChoice::Auto,
+    }
+}
+
 /// The format of the first record of the chunk that fits a known shape. A first record
 /// that reads as a reinforcement prompt (openai-rft) is weighed against the rest of the
 /// chunk: when more of its records hold an answer than read as prompts for a grader, the file
@@ -592,7 +607,7 @@ fn read_array(
         diagnostics: Vec::new(),
         bytes: 0,
         io_error: None,
-        format: Some(plan.format),
+        format: Some(plan.told),
     });
     let end = pieces::read(
         &plan,
@@ -688,17 +703,17 @@ fn scan_array(
                  send: &mut dyn FnMut(WorkKind)| {
         if !*sent_format {
             *sent_format = true;
+            let mut told = *format;
             if *format == FormatChoice::Auto {
-                *format = format::resolve(
-                    detect_array_format(batch, records, settings.target),
-                    settings.target,
-                );
+                let detected = detect_array_format(batch, records, settings.target);
+                *format = format::resolve(detected, settings.target);
+                told = undecided_as_auto(detected, *format);
             }
             send(WorkKind::Findings {
                 diagnostics: Vec::new(),
                 bytes: 0,
                 io_error: None,
-                format: Some(*format),
+                format: Some(told),
             });
         }
         if records.is_empty() && pre.is_empty() {
