@@ -266,6 +266,22 @@ fn too_few_examples_is_a_warning_below_the_minimum_and_info_below_the_recommende
             .message
             .starts_with("60 examples: above the minimum of 50")
     );
+    // Fifty is the minimum itself: "at", not "above".
+    let fifty: String = (0..5).map(|_| common_lines(None)).collect();
+    let (d, _) = engine::lint_bytes(
+        fifty.as_bytes(),
+        &settings("[dataset]\ngoal = \"format\"\n"),
+    );
+    let b001: Vec<_> = d.iter().filter(|d| d.code == Code::B001).collect();
+    assert_eq!(b001.len(), 1, "{d:?}");
+    assert_eq!(b001[0].level, tunelint::rule::Level::Info);
+    assert!(
+        b001[0]
+            .message
+            .starts_with("50 examples: at the minimum of 50"),
+        "{}",
+        b001[0].message
+    );
 }
 
 /// `tunelint --format json` on one real dataset, with `config` as its tunelint.toml.

@@ -30,8 +30,8 @@ format = "auto"
 exclude = []
 
 # More files to lint when a directory is walked, besides *.jsonl and *.ndjson (plain, .gz or
-# .zst): `.json` files holding one array of records, say. Same glob syntax as exclude;
-# exclude wins.
+# .zst) and *.parquet: `.json` files holding one array of records, say. Same glob syntax as
+# exclude; exclude wins.
 # include = ["data/*.json"]
 
 # Whether a walk leaves out what .gitignore, .ignore and git's excludes ignore (data kept out
@@ -116,7 +116,7 @@ exclude = []
 
 # Files of one dataset: each list is compared as one for duplicates (D001, D002), and
 # valid/test against train for leaks (D003); `train` alone groups shards. Files named train,
-# valid/validation/val and test/eval in one directory are grouped without this.
+# valid/validation/val/dev and test/eval in one directory are grouped without this.
 # [[datasets]]
 # name = "support"
 # train = ["data/train.jsonl"]

@@ -691,7 +691,10 @@ fn composition_chart(
             .iter()
             .map(|&c| Bar {
                 label: c.as_str().into(),
-                value: round1(categories[c as usize] as f64 * 100.0 / classified as f64),
+                // Floored, as B002 and every share tunelint shows: 7,471 of 7,473 is 99.9%.
+                value: crate::wording::floor_pct(
+                    categories[c as usize] as f64 * 100.0 / classified as f64,
+                ),
                 target: Some(targets[c as usize]),
             })
             .collect(),
@@ -742,10 +745,6 @@ pub fn verdict_charts(facts: &[FileFacts], targets: &[f64; 4], total: &FileSumma
     }
     charts.extend(tokens_per_example_chart(total));
     charts
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 fn push_histogram(charts: &mut Vec<Chart>, id: &str, title: String, unit: &str, h: &Histogram) {

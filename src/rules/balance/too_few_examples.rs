@@ -96,7 +96,8 @@ fn check(ctx: &mut DatasetContext<'_>) {
                 file,
                 Level::Info,
                 format!(
-                    "{count} {examples}: above the minimum of {minimum} for {what}, below the recommended {recommended}"
+                    "{count} {examples}: {} the minimum of {minimum} for {what}, below the recommended {recommended}",
+                    if count == minimum { "at" } else { "above" }
                 ),
             );
         }
