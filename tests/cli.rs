@@ -2484,6 +2484,39 @@ fn files_without_examples_fail_the_valid_gate() {
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["S001"; 4], "{stdout}");
+    // A `.json` array read record by record (its records are not all at one indent) whose
+    // first record is too long to read (J008): the next records decide the format, not the
+    // empty batch before them (which read every sharegpt record as openai-chat, S001).
+    let record = |i: usize, question: &str| {
+        serde_json::json!({"conversations": [
+            {"from": "human", "value": question},
+            {"from": "gpt", "value": format!("It is {}, one more.", i + 1)},
+        ]})
+        .to_string()
+    };
+    let array = format!(
+        "[{},\n {},\n  {}]\n",
+        record(0, &"x".repeat(400)),
+        record(37, "What is 37 plus one, my friend?"),
+        record(80, "Tell me what 80 and one make together."),
+    );
+    let long = tempdir();
+    std::fs::write(long.path().join("d.json"), array).unwrap();
+    write(
+        long.path(),
+        "tunelint.toml",
+        "[rules]\nline-too-large = { max_line_bytes = 300 }\n",
+    );
+    let (_, stdout, _) = stdout_of(tunelint(long.path()).args(["--format", "json", "d.json"]));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["files"][0]["format"], "sharegpt", "{stdout}");
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["J008"], "{stdout}");
     // With one example, the same files pass.
     write(dir.path(), "one.jsonl", &lines(&[GOOD]));
     tunelint(dir.path())

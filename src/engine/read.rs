@@ -694,14 +694,17 @@ fn scan_array(
     let mut records: Vec<(usize, usize, RecordStart)> = Vec::new();
     // Whether the array has an element, or is not one (J007 then): else it is empty (J011).
     let mut seen = told.is_some();
-    // Sends the batch (and, before the first, the format detected from it).
+    // Sends the batch (and, before the first that holds a record, the format detected from
+    // it; with `end`, the format of a file that has none). A batch cut short by a record too
+    // long to read may hold none: the format waits for one that does.
     let flush = |batch: &mut Vec<u8>,
                  records: &mut Vec<(usize, usize, RecordStart)>,
                  pre: &mut Vec<Diagnostic>,
                  format: &mut FormatChoice,
                  sent_format: &mut bool,
+                 end: bool,
                  send: &mut dyn FnMut(WorkKind)| {
-        if !*sent_format {
+        if !*sent_format && (end || !records.is_empty()) {
             *sent_format = true;
             let mut told = *format;
             if *format == FormatChoice::Auto {
@@ -740,6 +743,7 @@ fn scan_array(
                     &mut pre,
                     &mut format,
                     &mut sent_format,
+                    true,
                     send,
                 );
                 let reason = array_read_error(&e);
@@ -763,6 +767,7 @@ fn scan_array(
                         &mut pre,
                         &mut format,
                         &mut sent_format,
+                        false,
                         send,
                     );
                 }
@@ -774,6 +779,7 @@ fn scan_array(
                     &mut pre,
                     &mut format,
                     &mut sent_format,
+                    false,
                     send,
                 );
                 let mut out = Vec::new();
@@ -794,6 +800,7 @@ fn scan_array(
         &mut pre,
         &mut format,
         &mut sent_format,
+        true,
         send,
     );
     if !seen {
