@@ -637,30 +637,49 @@ fn a_truncated_array_an_empty_one_and_text_after_it() {
     let settings = Settings::default();
     // Cut inside a record: that record is invalid JSON where the text ends, and the array
     // has no `]`, which no JSON reader loads (a file-level error, as between records).
+    // The missing `]` is at the text's last character, the `s`.
     let text = format!("[\n  {GOOD},\n  {{\"messages\": [{{\"role\": \"us");
     let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
     assert_eq!(
         places(&found),
-        [(3, 29, "J001"), (3, 29, "J001")],
+        [(3, 28, "J001"), (3, 29, "J001")],
         "{found:#?}"
     );
-    assert!(
-        found[1].message.contains("closing `]`"),
-        "{}",
-        found[1].message
-    );
-    assert_eq!((summary.examples, summary.valid), (2, 1));
-    assert_eq!(summary.structure_errors, 1);
-    // Cut between records: the missing `]`, at the end.
-    let text = format!("[\n  {GOOD},\n");
-    let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
-    assert_eq!(summary.structure_errors, 1);
-    assert_eq!(places(&found), [(3, 1, "J001")]);
     assert!(
         found[0].message.contains("closing `]`"),
         "{}",
         found[0].message
     );
+    assert_eq!((summary.examples, summary.valid), (2, 1));
+    assert_eq!(summary.structure_errors, 1);
+    // Cut between records: the missing `]`, at the last character of the text (the `,`, or
+    // the record's `}`), not on the line after the last one.
+    let comma = 3 + GOOD.chars().count() as u32;
+    let text = format!("[\n  {GOOD},\n");
+    let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
+    assert_eq!(summary.structure_errors, 1);
+    assert_eq!(places(&found), [(2, comma, "J001")]);
+    assert!(
+        found[0].message.contains("closing `]`"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(found[0].location.end_column, comma + 1);
+    for text in [
+        format!("[\n  {GOOD}\n"),
+        format!("[\r\n  {GOOD}\r\n"),
+        format!("[\n  {GOOD}  \n \n  "),
+    ] {
+        let eol = &text[text.len() - 2..];
+        let (found, _) = lint_bytes_as("a.json", text.as_bytes(), &settings);
+        assert_eq!(places(&found), [(2, comma - 1, "J001")], "{eol:?}");
+        let span = found[0].location.span.expect("a span");
+        let at = found[0].location.line_offset as usize + span.start as usize;
+        assert_eq!(&text[at..at + 1], "}", "{eol:?}");
+    }
+    // Right after the `[` (an array with no record, J011 too).
+    let (found, _) = lint_bytes_as("a.json", b"[\n", &settings);
+    assert_eq!(places(&found), [(1, 1, "J001"), (1, 1, "J011")]);
     // An empty array, as an empty file: J011, no example.
     for empty in ["[]", " [\r\n]\r\n"] {
         let (found, summary) = lint_bytes_as("a.json", empty.as_bytes(), &settings);
