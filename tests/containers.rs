@@ -693,6 +693,27 @@ fn a_truncated_array_an_empty_one_and_text_after_it() {
     assert_eq!(places(&found), [(2, 1, "J001")]);
 }
 
+/// A record that is not an object (J002) is an element of the array, not a line: the line
+/// holds other records, or only part of it.
+#[test]
+fn an_element_that_is_not_an_object_is_called_an_element() {
+    let text = format!("[{GOOD}, 42]\n");
+    let (found, _) = lint_bytes_as("a.json", text.as_bytes(), &Settings::default());
+    let j002: Vec<_> = found.iter().filter(|d| d.code == Code::J002).collect();
+    assert_eq!(j002.len(), 1, "{found:#?}");
+    assert_eq!(
+        j002[0].message,
+        "element of the array is a number (42); expected a JSON object, one example per element"
+    );
+    assert_eq!(j002[0].location.column, GOOD.chars().count() as u32 + 4);
+    // A line of JSON Lines is still a line.
+    let (found, _) = lint_bytes_as("a.jsonl", b"42\n", &Settings::default());
+    assert_eq!(
+        found[0].message,
+        "line is a number (42); expected a JSON object, one example per line"
+    );
+}
+
 #[test]
 fn a_json_file_that_is_an_object_or_json_lines() {
     let settings = Settings::default();
