@@ -714,6 +714,42 @@ fn an_element_that_is_not_an_object_is_called_an_element() {
     );
 }
 
+/// In `full`, the caret of J004 in a record of a pretty-printed array stands under the
+/// byte that is not UTF-8 (shown as U+FFFD), at the column the header gives.
+#[test]
+fn the_full_caret_of_invalid_utf8_in_an_array_is_under_the_byte() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut bytes =
+        b"[\n  {\n    \"messages\": [\n      {\"role\": \"user\", \"content\": \"caf".to_vec();
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b" bad\"},\n      {\"role\": \"assistant\", \"content\": \"fine answer here ok\"}\n    ]\n  }\n]\n");
+    fs::write(dir.path().join("inv.json"), &bytes).expect("write");
+    let (_, out, err) = stdout_of(tunelint(dir.path()).args([
+        "check",
+        "--isolated",
+        "--format",
+        "full",
+        "--color",
+        "never",
+        "inv.json",
+    ]));
+    assert!(out.contains("┌─ inv.json:4:39"), "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let source = lines
+        .iter()
+        .position(|l| l.starts_with("4 │"))
+        .unwrap_or_else(|| panic!("no line 4 in:\n{out}"));
+    let shown = lines[source].split_once("│ ").expect("a gutter").1;
+    let under = lines[source + 1].split_once("│ ").expect("a gutter").1;
+    let bad = shown
+        .chars()
+        .position(|c| c == '\u{FFFD}')
+        .expect("the bad byte shown");
+    assert_eq!(bad, 38, "{out}");
+    assert_eq!(under.chars().position(|c| c == '^'), Some(bad), "{out}");
+    assert!(under.ends_with("^ invalid-utf8"), "{out}");
+}
+
 #[test]
 fn a_json_file_that_is_an_object_or_json_lines() {
     let settings = Settings::default();
