@@ -90,6 +90,21 @@ impl<'a> FileContext<'a> {
     ) -> bool {
         self.report(code, Location::line_start(self.file, line, offset), message)
     }
+
+    /// Reports `code` about the whole file (empty, a table's schema): it points at line 1,
+    /// which holds no row of a Parquet table, so the outputs name no row for it.
+    pub fn report_file(&mut self, code: Code, message: impl Into<String>) -> bool {
+        let location = Location::line_start(self.file, 1, 0);
+        match diagnostic(self.settings, code, Level::Error, location, message.into()) {
+            Some(mut d) => {
+                d.about_file = true;
+                self.has_error |= d.level == Level::Error;
+                self.out.push(d);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// Most findings of one rule shown for one record. The others are counted, and one more

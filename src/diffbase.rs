@@ -171,10 +171,10 @@ impl Changes {
     /// file (its size, its composition) is judged only in a file added since the base.
     pub fn judges(&self, d: &Diagnostic) -> bool {
         // A finding about the text rather than a record (a byte-order mark, a missing final
-        // newline, a repeated key: none changes the record's canonical hash) is new when its
-        // line was added.
+        // newline, a repeated key: none changes the record's canonical hash; a file left with
+        // only blank lines) is new when its line was added.
         let file = self.files.get(d.location.file as usize);
-        if matches!(d.code, Code::J005 | Code::J009 | Code::J010)
+        if matches!(d.code, Code::J005 | Code::J009 | Code::J010 | Code::J011)
             && file.is_some_and(|f| f.new_file || f.line_added(d.location.line))
         {
             return true;

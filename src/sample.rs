@@ -228,6 +228,9 @@ impl FileSampler<'_> {
             InputSource::File(path) => source::is_json_name(path),
             _ => source::is_json_name(std::path::Path::new(&input.display)),
         };
+        // Where the text starts in the file: 3 after a byte-order mark that an array's
+        // reader skips.
+        let mut offset = 0;
         // A Parquet table's rows, as lines of JSON (line N is row N-1).
         let text: Box<dyn Read> = match source::RowsAsLines::of(&input.source)? {
             Some(rows) => {
@@ -255,13 +258,20 @@ impl FileSampler<'_> {
                 if !is_array && let Some(why) = self.one_document(&head, input) {
                     return Err(io::Error::new(io::ErrorKind::InvalidData, why));
                 }
+                // A byte-order mark is no part of an array, which would then not start with
+                // `[` (`check` reads on after it and reports it as J005). A line's is
+                // dropped with its first record.
+                if is_array && head.starts_with(b"\xEF\xBB\xBF") {
+                    head.drain(..3);
+                    offset = 3;
+                }
                 Box::new(io::Cursor::new(head).chain(text))
             }
         };
         let max = self.settings.max_line_bytes();
         let mut buf = Vec::new();
         if is_array {
-            let mut reader = ArrayReader::new(text, 0, max);
+            let mut reader = ArrayReader::new(text, offset, max);
             while let Some(event) = reader.next_event(&mut buf)? {
                 match event {
                     ArrayEvent::Record { at, start, end } => {

@@ -637,30 +637,49 @@ fn a_truncated_array_an_empty_one_and_text_after_it() {
     let settings = Settings::default();
     // Cut inside a record: that record is invalid JSON where the text ends, and the array
     // has no `]`, which no JSON reader loads (a file-level error, as between records).
+    // The missing `]` is at the text's last character, the `s`.
     let text = format!("[\n  {GOOD},\n  {{\"messages\": [{{\"role\": \"us");
     let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
     assert_eq!(
         places(&found),
-        [(3, 29, "J001"), (3, 29, "J001")],
+        [(3, 28, "J001"), (3, 29, "J001")],
         "{found:#?}"
     );
-    assert!(
-        found[1].message.contains("closing `]`"),
-        "{}",
-        found[1].message
-    );
-    assert_eq!((summary.examples, summary.valid), (2, 1));
-    assert_eq!(summary.structure_errors, 1);
-    // Cut between records: the missing `]`, at the end.
-    let text = format!("[\n  {GOOD},\n");
-    let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
-    assert_eq!(summary.structure_errors, 1);
-    assert_eq!(places(&found), [(3, 1, "J001")]);
     assert!(
         found[0].message.contains("closing `]`"),
         "{}",
         found[0].message
     );
+    assert_eq!((summary.examples, summary.valid), (2, 1));
+    assert_eq!(summary.structure_errors, 1);
+    // Cut between records: the missing `]`, at the last character of the text (the `,`, or
+    // the record's `}`), not on the line after the last one.
+    let comma = 3 + GOOD.chars().count() as u32;
+    let text = format!("[\n  {GOOD},\n");
+    let (found, summary) = lint_bytes_as("a.json", text.as_bytes(), &settings);
+    assert_eq!(summary.structure_errors, 1);
+    assert_eq!(places(&found), [(2, comma, "J001")]);
+    assert!(
+        found[0].message.contains("closing `]`"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(found[0].location.end_column, comma + 1);
+    for text in [
+        format!("[\n  {GOOD}\n"),
+        format!("[\r\n  {GOOD}\r\n"),
+        format!("[\n  {GOOD}  \n \n  "),
+    ] {
+        let eol = &text[text.len() - 2..];
+        let (found, _) = lint_bytes_as("a.json", text.as_bytes(), &settings);
+        assert_eq!(places(&found), [(2, comma - 1, "J001")], "{eol:?}");
+        let span = found[0].location.span.expect("a span");
+        let at = found[0].location.line_offset as usize + span.start as usize;
+        assert_eq!(&text[at..at + 1], "}", "{eol:?}");
+    }
+    // Right after the `[` (an array with no record, J011 too).
+    let (found, _) = lint_bytes_as("a.json", b"[\n", &settings);
+    assert_eq!(places(&found), [(1, 1, "J001"), (1, 1, "J011")]);
     // An empty array, as an empty file: J011, no example.
     for empty in ["[]", " [\r\n]\r\n"] {
         let (found, summary) = lint_bytes_as("a.json", empty.as_bytes(), &settings);
@@ -672,6 +691,63 @@ fn a_truncated_array_an_empty_one_and_text_after_it() {
     assert_eq!(summary.examples, 0);
     let (found, _) = lint_bytes_as("a.json", format!("[{GOOD}]\n[]\n").as_bytes(), &settings);
     assert_eq!(places(&found), [(2, 1, "J001")]);
+}
+
+/// A record that is not an object (J002) is an element of the array, not a line: the line
+/// holds other records, or only part of it.
+#[test]
+fn an_element_that_is_not_an_object_is_called_an_element() {
+    let text = format!("[{GOOD}, 42]\n");
+    let (found, _) = lint_bytes_as("a.json", text.as_bytes(), &Settings::default());
+    let j002: Vec<_> = found.iter().filter(|d| d.code == Code::J002).collect();
+    assert_eq!(j002.len(), 1, "{found:#?}");
+    assert_eq!(
+        j002[0].message,
+        "element of the array is a number (42); expected a JSON object, one example per element"
+    );
+    assert_eq!(j002[0].location.column, GOOD.chars().count() as u32 + 4);
+    // A line of JSON Lines is still a line.
+    let (found, _) = lint_bytes_as("a.jsonl", b"42\n", &Settings::default());
+    assert_eq!(
+        found[0].message,
+        "line is a number (42); expected a JSON object, one example per line"
+    );
+}
+
+/// In `full`, the caret of J004 in a record of a pretty-printed array stands under the
+/// byte that is not UTF-8 (shown as U+FFFD), at the column the header gives.
+#[test]
+fn the_full_caret_of_invalid_utf8_in_an_array_is_under_the_byte() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut bytes =
+        b"[\n  {\n    \"messages\": [\n      {\"role\": \"user\", \"content\": \"caf".to_vec();
+    bytes.push(0xE9);
+    bytes.extend_from_slice(b" bad\"},\n      {\"role\": \"assistant\", \"content\": \"fine answer here ok\"}\n    ]\n  }\n]\n");
+    fs::write(dir.path().join("inv.json"), &bytes).expect("write");
+    let (_, out, err) = stdout_of(tunelint(dir.path()).args([
+        "check",
+        "--isolated",
+        "--format",
+        "full",
+        "--color",
+        "never",
+        "inv.json",
+    ]));
+    assert!(out.contains("┌─ inv.json:4:39"), "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let source = lines
+        .iter()
+        .position(|l| l.starts_with("4 │"))
+        .unwrap_or_else(|| panic!("no line 4 in:\n{out}"));
+    let shown = lines[source].split_once("│ ").expect("a gutter").1;
+    let under = lines[source + 1].split_once("│ ").expect("a gutter").1;
+    let bad = shown
+        .chars()
+        .position(|c| c == '\u{FFFD}')
+        .expect("the bad byte shown");
+    assert_eq!(bad, 38, "{out}");
+    assert_eq!(under.chars().position(|c| c == '^'), Some(bad), "{out}");
+    assert!(under.ends_with("^ invalid-utf8"), "{out}");
 }
 
 #[test]

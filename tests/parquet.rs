@@ -531,22 +531,23 @@ fn rows_with_other_images_are_not_duplicates() {
 
 /// A table whose `messages` is a list of maps, not of structs: pyarrow reads it, `datasets`
 /// refuses the whole table ("does not have a datasets dtype equivalent"). That is one J007
-/// on row 0, a file-level error, and its rows are linted all the same (the maps read as
-/// objects: the email address in row 0 is found).
+/// about the table, on no row, a file-level error, and its rows are linted all the same (the
+/// maps read as objects: the email address in row 0 is found).
 #[test]
 fn a_map_column_is_a_file_level_error_and_its_rows_are_still_linted() {
     let d = scratch_with(&["map_messages.parquet"]);
     let r = run(d.path(), &["map_messages.parquet"]);
     assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
-    let findings = row_findings(&r.stdout);
     assert_eq!(
-        findings[0],
-        "map_messages.parquet: row 0: J007 column \"messages[]\" of this Parquet table is a map, and `datasets` refuses the whole table (\"does not have a datasets dtype equivalent\"); write it as a struct, or a list of structs (pyarrow: `pa.list_(pa.struct([(\"role\", pa.string()), (\"content\", pa.string())]))`)",
+        r.stdout.lines().next().unwrap_or_default(),
+        "map_messages.parquet: J007 column \"messages[]\" of this Parquet table is a map, and `datasets` refuses the whole table (\"does not have a datasets dtype equivalent\"); write it as a struct, or a list of structs (pyarrow: `pa.list_(pa.struct([(\"role\", pa.string()), (\"content\", pa.string())]))`)",
         "{}",
         r.stdout
     );
     assert!(
-        findings.iter().any(|f| f.contains(" P001 email address")),
+        row_findings(&r.stdout)
+            .iter()
+            .any(|f| f.starts_with("map_messages.parquet: row 0: P001 email address")),
         "{}",
         r.stdout
     );
@@ -555,19 +556,91 @@ fn a_map_column_is_a_file_level_error_and_its_rows_are_still_linted() {
         "{}",
         r.stdout
     );
-    // The same in the JSON and SARIF formats: on row 0, line 1.
+    // The same in the JSON and SARIF formats: line 1, no row.
     let json = run_as(d.path(), "json", &["map_messages.parquet"]);
     let doc: Value = serde_json::from_str(&json.stdout).expect("json");
     let j007 = &doc["diagnostics"][0];
     assert_eq!(
-        (&j007["code"], &j007["line"], &j007["row"]),
-        (&"J007".into(), &1.into(), &0.into())
+        (&j007["code"], &j007["line"], j007.get("row")),
+        (&"J007".into(), &1.into(), None)
     );
     let sarif = run_as(d.path(), "sarif", &["map_messages.parquet"]);
     assert!(
         sarif.stdout.contains("\"ruleId\": \"J007\""),
         "{}",
         sarif.stdout
+    );
+}
+
+/// A finding about a whole table (it is empty, its composition, its size for the target) is
+/// about no row: no format names one (an empty table has no row 0), `full` shows none of its
+/// rows, and JSON has no `row`.
+#[test]
+fn findings_about_a_whole_table_name_no_row() {
+    let d = scratch_with(&["empty.parquet", "chat.parquet"]);
+    let args = [
+        "--select",
+        "J011,B001",
+        "--target",
+        "openai",
+        "empty.parquet",
+        "chat.parquet",
+    ];
+    let concise = run(d.path(), &args);
+    let lines: Vec<&str> = concise.stdout.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "chat.parquet: B001 5 examples; OpenAI rejects a training file of fewer than 10",
+            "empty.parquet: J011 file is empty: there is no example in it",
+            "empty.parquet: B001 0 examples; OpenAI rejects a training file of fewer than 10",
+        ],
+        "{}",
+        concise.stdout
+    );
+    let json = run_as(d.path(), "json", &args);
+    let doc: Value = serde_json::from_str(&json.stdout).expect("json");
+    for finding in doc["diagnostics"].as_array().expect("diagnostics") {
+        assert_eq!(finding.get("row"), None, "{finding}");
+        assert_eq!(finding["line"], 1, "{finding}");
+    }
+    let github = run_as(d.path(), "github", &args);
+    assert!(
+        github
+            .stdout
+            .contains("::warning file=empty.parquet,title=J011 empty-file::file is empty"),
+        "{}",
+        github.stdout
+    );
+    assert!(!github.stdout.contains("row 0"), "{}", github.stdout);
+    let sarif = run_as(d.path(), "sarif", &args);
+    let log: Value = serde_json::from_str(&sarif.stdout).expect("sarif");
+    for result in log["runs"][0]["results"].as_array().expect("results") {
+        let text = result["message"]["text"].as_str().expect("a message");
+        assert!(!text.starts_with("row "), "{text}");
+    }
+    let full = run_as(
+        d.path(),
+        "full",
+        &[
+            "--color",
+            "never",
+            "--select",
+            "B001",
+            "--target",
+            "openai",
+            "chat.parquet",
+        ],
+    );
+    assert!(
+        full.stdout.contains("┌─ chat.parquet:1:1\n"),
+        "{}",
+        full.stdout
+    );
+    assert!(
+        !full.stdout.contains("capital of France"),
+        "{}",
+        full.stdout
     );
 }
 

@@ -406,6 +406,32 @@ fn a_byte_order_mark_does_not_hide_the_first_record() {
     assert!(sampled.iter().any(|(line, _, _)| *line == 1), "{out}");
 }
 
+/// A `.json` array after a byte-order mark: every record is sampled, as `check` reads them
+/// (reporting the mark as J005), at the column `check` gives it (the mark counts for none).
+#[test]
+fn a_byte_order_mark_does_not_hide_a_json_array() {
+    let dir = TempDir::new().unwrap();
+    let records = [
+        example(
+            "What is the capital of France?",
+            "Paris is the capital of France.",
+        ),
+        example(
+            "How do I boil an egg properly?",
+            "Simmer it for nine minutes, then cool it.",
+        ),
+    ];
+    fs::write(
+        dir.path().join("bom.json"),
+        format!("\u{feff}[{},\n  {}\n]\n", records[0], records[1]),
+    )
+    .unwrap();
+    let text = run_ok(dir.path(), &["sample", "bom.json", "-n", "5"]);
+    assert!(text.starts_with("2 examples of 2"), "{text}");
+    assert!(text.contains("· bom.json:1:2\n"), "{text}");
+    assert!(text.contains("· bom.json:2:3\n"), "{text}");
+}
+
 #[test]
 fn bad_requests_are_clear_errors() {
     let dir = TempDir::new().unwrap();

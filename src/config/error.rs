@@ -125,13 +125,19 @@ impl ConfigError {
         };
         let start = byte_at(loc.column - 1);
         let shown = crate::snippet::crop_line(line, start..byte_at(loc.column - 1 + loc.width));
-        // Tabs and control characters are one character wide there, so the carets, counted
-        // in code points, stay aligned.
+        // Tabs and control characters are shown as one-cell characters there; a wide (CJK,
+        // emoji) character takes two cells and a combining mark none. The carets are placed
+        // and sized in cells, a character at a time, as codespan places the `full` format's.
         let text = &shown.text;
+        let cells = |s: &str| -> usize {
+            s.chars()
+                .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+                .sum()
+        };
         Some(format!(
             "{gutter} |\n{number} | {text}\n{gutter} | {}{}",
-            " ".repeat(text[..shown.label.start].chars().count()),
-            "^".repeat(text[shown.label].chars().count().max(1))
+            " ".repeat(cells(&text[..shown.label.start])),
+            "^".repeat(cells(&text[shown.label]).max(1))
         ))
     }
 }

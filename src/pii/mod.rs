@@ -31,12 +31,20 @@ fn to_hide(text: &str) -> Vec<Range<usize>> {
 
 /// The matches in `text` of the P rules `enabled` names, as a mask finds them.
 fn matches_of(text: &str, enabled: &dyn Fn(Code) -> bool) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = Vec::new();
+    coded_matches_of(text, enabled)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// [`matches_of`], each match with the rule that finds it.
+fn coded_matches_of(text: &str, enabled: &dyn Fn(Code) -> bool) -> Vec<(Code, Range<usize>)> {
+    let mut ranges = Vec::new();
     scan(
         text,
         &mut Found {
             enabled,
-            sink: &mut |m: Match<'_>| ranges.push(m.range),
+            sink: &mut |m: Match<'_>| ranges.push((m.code, m.range)),
             masking: true,
         },
     );
@@ -124,20 +132,39 @@ pub(crate) fn mask_raw(text: &str) -> String {
         i += len;
     }
     let mut hidden = vec![false; raw.len()];
+    // The raw characters of a match found in the text as written, whatever its rule.
+    let mut matched = vec![false; raw.len()];
     let mut any = false;
-    let mut hide = |decoded: &str, origin: &[(usize, Range<usize>)]| {
-        for r in to_hide(decoded) {
-            any = true;
+    // `joined`: the text parts read as one text, where a match that lengthens one found as
+    // written is left alone.
+    let mut hide = |decoded: &str, origin: &[(usize, Range<usize>)], joined: bool| {
+        for (code, r) in coded_matches_of(decoded, &|_| true) {
             // `origin` is in the order of the decoded text: the match's characters are found
             // by a binary search, not a scan per match.
             let first = origin.partition_point(|(at, _)| *at < r.start);
-            let inside = origin[first..].iter().take_while(|(at, _)| *at < r.end);
-            for (_, from) in inside.skip(SHOWN) {
+            let inside = || origin[first..].iter().take_while(|(at, _)| *at < r.end);
+            // An address that ends one part, run on into the next part's first word
+            // (`jane@mail.com` + `As an AI` read as `jane@mail.comAs`), is the address
+            // already hidden: the word stays. A key stays hidden whole however it ends, as
+            // the half of a key split between parts may be a key on its own.
+            if joined
+                && code != Code::P006
+                && inside().any(|(_, from)| matched[from.clone()].contains(&true))
+            {
+                continue;
+            }
+            any = true;
+            for (_, from) in inside() {
+                if !joined {
+                    matched[from.clone()].iter_mut().for_each(|m| *m = true);
+                }
+            }
+            for (_, from) in inside().skip(SHOWN) {
                 hidden[from.clone()].iter_mut().for_each(|h| *h = true);
             }
         }
     };
-    hide(&decoded, &origin);
+    hide(&decoded, &origin, false);
     // A content's text parts are joined by the trainer, and by the P rules: a key split
     // between two parts is found in the values of the `"text"` keys read as one text.
     let values = text_values(&raw);
@@ -155,7 +182,7 @@ pub(crate) fn mask_raw(text: &str) -> String {
                 joined.push(c);
             }
         }
-        hide(&joined, &joined_origin);
+        hide(&joined, &joined_origin, true);
     }
     if !any {
         return text.to_owned();
@@ -559,6 +586,38 @@ mod tests {
         // Other strings between the parts are not joined to them.
         let apart = r#"{"text": "key AKIAZ7QX3", "note": "M9KV2LR8TWB"}"#;
         assert_eq!(mask_raw(apart), apart);
+    }
+
+    /// An address that ends one text part is not run on into the next part's first word,
+    /// in the next message either: the snippet shows that word as written. A key that ends
+    /// a part and goes on in the next is hidden whole.
+    #[test]
+    fn mask_raw_does_not_run_an_address_into_the_next_part() {
+        let gemini = r#"{"contents": [{"role": "user", "parts": [{"text": "email john.smith@gmail.com"}]}, {"role": "model", "parts": [{"text": "As an AI, ok then friend."}]}]}"#;
+        assert_eq!(
+            mask_raw(gemini),
+            r#"{"contents": [{"role": "user", "parts": [{"text": "email john****************"}]}, {"role": "model", "parts": [{"text": "As an AI, ok then friend."}]}]}"#
+        );
+        let parts = r#"{"content": [{"type": "text", "text": "write to john.smith@gmail.com"}, {"type": "text", "text": "Absolutely nothing else."}]}"#;
+        assert_eq!(
+            mask_raw(parts),
+            r#"{"content": [{"type": "text", "text": "write to john****************"}, {"type": "text", "text": "Absolutely nothing else."}]}"#
+        );
+        // An address split between two parts is still hidden in both.
+        let split = r#"{"content": [{"type": "text", "text": "mail jane.doe@gma"}, {"type": "text", "text": "il.com ok"}]}"#;
+        assert_eq!(
+            mask_raw(split),
+            r#"{"content": [{"type": "text", "text": "mail jane********"}, {"type": "text", "text": "****** ok"}]}"#
+        );
+        // A key whose first half is a key on its own: the second half is hidden too.
+        let key = "ghp_Q7vX2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9e";
+        let (head, tail) = key.split_at(24);
+        let line = format!(
+            r#"{{"content": [{{"type": "text", "text": "key {head}"}}, {{"type": "text", "text": "{tail} ok"}}]}}"#
+        );
+        let masked = mask_raw(&line);
+        assert!(!masked.contains(&tail[..4]), "{masked}");
+        assert!(!masked.contains(&head[4..12]), "{masked}");
     }
 
     /// The pieces of text parts that could be part of a split key: found also in a window

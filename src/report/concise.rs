@@ -35,7 +35,7 @@ impl Renderer for Concise {
             return writeln!(
                 out,
                 "{bold}{}:{reset} {code_colour}{code}{reset} {}",
-                info.at(d.location.line),
+                info.at_table(d),
                 d.message
             );
         }

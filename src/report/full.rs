@@ -90,9 +90,12 @@ impl Renderer for Full {
         files: &[FileInfo],
     ) -> io::Result<()> {
         let info = &files[d.location.file as usize];
+        // A finding about a whole Parquet table shows none of its rows.
+        let about_table = info.rows && info.row(d).is_none();
         let snippet = info
             .reread
             .as_ref()
+            .filter(|_| !about_table)
             .and_then(|r| self.snippets.read(r, &d.location));
         let mut snippet = snippet.unwrap_or_else(|| Snippet {
             text: String::new(),
@@ -112,7 +115,7 @@ impl Renderer for Full {
         let label = snippet.label.clone();
         // A Parquet table's row is shown as the one line of JSON it was read as.
         let (name, line) = if info.rows {
-            (info.at(d.location.line), 1)
+            (info.at_table(d), 1)
         } else {
             (
                 super::shown_path(&info.display).into_owned(),

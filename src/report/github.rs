@@ -99,8 +99,11 @@ impl Renderer for Github {
         let mut props = format!("file={}", escape_property(path(loc.file)));
         let mut message = String::new();
         if rows(loc.file) {
-            // A Parquet table's row: the annotation is on the file, the row in its message.
-            message.push_str(&format!("row {}: ", super::row_of(loc.line)));
+            // A Parquet table's row: the annotation is on the file, the row in its message
+            // (none for a finding about the whole table).
+            if !d.about_file {
+                message.push_str(&format!("row {}: ", super::row_of(loc.line)));
+            }
         } else {
             props.push_str(&format!(",line={}", loc.line));
             // Columns only for a real span; a finding about a whole line points at the line.

@@ -92,7 +92,7 @@ impl Renderer for Html {
         rule.seen += 1;
         if rule.examples.len() < EXAMPLES_PER_RULE {
             let at = match files.get(d.location.file as usize) {
-                Some(f) if f.rows => f.at(d.location.line),
+                Some(f) if f.rows => f.at_table(d),
                 Some(f) => format!("{}:{}", f.at(d.location.line), d.location.column),
                 None => "-".to_string(),
             };

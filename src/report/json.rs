@@ -423,7 +423,8 @@ fn entry(d: &Finding, files: &[FileInfo]) -> Diagnostic {
         column: d.location.column,
         end_line: d.location.line,
         end_column: d.location.end_column,
-        row: row(d.location.file, d.location.line),
+        // A finding about a whole table is about no row of it.
+        row: row(d.location.file, d.location.line).filter(|_| !d.about_file),
         message: d.message.clone(),
         related: d
             .related

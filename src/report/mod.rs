@@ -51,6 +51,22 @@ impl FileInfo {
             format!("{path}:{line}")
         }
     }
+
+    /// The row of a Parquet table that finding `d` is about: `None` for an input that is not
+    /// a table, and for a finding about the whole table (it is empty, a column is a map, its
+    /// composition), which no row holds.
+    pub fn row(&self, d: &Diagnostic) -> Option<u64> {
+        (self.rows && !d.about_file).then(|| row_of(d.location.line))
+    }
+
+    /// Where finding `d` is, as text formats point at it in a Parquet table: `PATH: row N`,
+    /// or `PATH` alone for a finding about the whole table.
+    pub fn at_table(&self, d: &Diagnostic) -> String {
+        match self.row(d) {
+            Some(_) => self.at(d.location.line),
+            None => shown_path(&self.display).into_owned(),
+        }
+    }
 }
 
 /// The row of a Parquet table that line `line` of its text holds: rows are numbered from 0,

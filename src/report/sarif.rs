@@ -228,6 +228,8 @@ struct Kept {
     message: String,
     related: Vec<Related>,
     fingerprint: String,
+    /// About the whole file: a Parquet table's finding names no row.
+    about_file: bool,
 }
 
 impl Kept {
@@ -368,11 +370,16 @@ impl Sarif {
                 loc
             })
             .collect();
+        let message = if k.about_file {
+            k.message
+        } else {
+            self.at_row(k.file, k.line, k.message)
+        };
         let mut r = result(
             k.code.as_str().to_string(),
             k.code.index(),
             sarif_level(k.level),
-            self.at_row(k.file, k.line, k.message),
+            message,
             self.location(k.file, k.line, columns, None),
             k.fingerprint,
         );
@@ -754,6 +761,7 @@ impl Renderer for Sarif {
             message: cap_message(&d.message),
             related: d.related.clone(),
             fingerprint,
+            about_file: d.about_file,
         });
         Ok(())
     }

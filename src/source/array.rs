@@ -127,6 +127,11 @@ pub struct ArrayReader<R> {
     rec_skipping: bool,
     max_record_bytes: u64,
     total_bytes: u64,
+    /// The last character of the array's text read so far that is not white space (its
+    /// `[`, a `,`, a record's closing bracket or last character), when known: where an
+    /// array the input ends inside of is reported, not the end of the input, which may be on
+    /// a line after the last.
+    last_char: Option<RecordStart>,
     /// Bytes read at a time ([`WINDOW`]; smaller in tests, to cross windows everywhere).
     window: usize,
     /// Whether the end of `src` is only the end of a piece of the input, after which the
@@ -189,6 +194,7 @@ impl<R: Read> ArrayReader<R> {
             rec_skipping: false,
             max_record_bytes: max_record_bytes.max(1),
             total_bytes: 0,
+            last_char: None,
             window: WINDOW,
             pause_at_eof: false,
         }
@@ -234,6 +240,7 @@ impl<R: Read> ArrayReader<R> {
             rec_skipping: self.rec_skipping,
             max_record_bytes: self.max_record_bytes,
             total_bytes: self.total_bytes,
+            last_char: self.last_char,
             window: self.window,
             pause_at_eof: self.pause_at_eof,
         }
@@ -421,6 +428,7 @@ impl<R: Read> ArrayReader<R> {
                 State::Start => {
                     self.pos += 1;
                     if b == b'[' {
+                        self.last_char = Some(self.position(p));
                         self.state = State::Value { comma: None };
                     } else {
                         self.state = State::Done;
@@ -441,6 +449,7 @@ impl<R: Read> ArrayReader<R> {
                     }
                     b',' => {
                         let at = self.position(p);
+                        self.last_char = Some(at);
                         self.pos += 1;
                         self.state = State::Value { comma: Some(at) };
                         let problem = Problem::EmptyElement;
@@ -457,6 +466,7 @@ impl<R: Read> ArrayReader<R> {
                 State::AfterRecord => match b {
                     b',' => {
                         let at = self.position(p);
+                        self.last_char = Some(at);
                         self.pos += 1;
                         self.state = State::Value { comma: Some(at) };
                     }
@@ -566,6 +576,9 @@ impl<R: Read> ArrayReader<R> {
                         self.stack.truncate(i);
                     }
                     if self.stack.is_empty() {
+                        // Counted from the record's start, as the next record's start is
+                        // counted from here: the line is still read once.
+                        self.last_char = Some(self.position(p));
                         self.pos = p + 1;
                         self.state = State::AfterRecord;
                         return Some(self.end_record(batch, p + 1));
@@ -592,11 +605,18 @@ impl<R: Read> ArrayReader<R> {
             // unclosed too (the next call), which no loader reads, whatever the records say.
             State::Record => {
                 let event = self.end_record(batch, self.win.len());
+                self.last_char = match event {
+                    ArrayEvent::Record { at, start, end } => last_char_of(&at, &batch[start..end]),
+                    _ => None,
+                };
                 self.state = State::AfterRecord;
                 Some(event)
             }
             State::Value { .. } | State::AfterRecord => Some(ArrayEvent::Problem {
-                at: self.position(self.win.len()),
+                at: match self.last_char {
+                    Some(at) => at,
+                    None => self.position(self.win.len()),
+                },
                 problem: Problem::Unclosed,
             }),
             State::Start | State::End | State::Done => None,
@@ -623,6 +643,31 @@ fn string_stop(win: &[u8], mut p: usize) -> usize {
         p += 8;
     }
     memchr::memchr3(b'"', b'\\', b'\n', &win[p.min(win.len())..]).map_or(win.len(), |i| p + i)
+}
+
+/// Where the last character of `text`, the text of a record that starts at `at`, is: `None`
+/// when the text is empty.
+fn last_char_of(at: &RecordStart, text: &[u8]) -> Option<RecordStart> {
+    let last = text.iter().rposition(|&b| (b & 0xC0) != 0x80)?;
+    let before = &text[..last];
+    Some(match memchr::memrchr(b'\n', before) {
+        None => RecordStart {
+            line: at.line,
+            line_offset: at.line_offset,
+            column_bytes: at
+                .column_bytes
+                .saturating_add(u32::try_from(last).unwrap_or(u32::MAX)),
+            column_chars: at
+                .column_chars
+                .saturating_add(u32::try_from(count_chars(before)).unwrap_or(u32::MAX)),
+        },
+        Some(nl) => RecordStart {
+            line: at.line + memchr::memchr_iter(b'\n', before).count() as u64,
+            line_offset: at.line_offset + u64::from(at.column_bytes) + nl as u64 + 1,
+            column_bytes: u32::try_from(last - nl - 1).unwrap_or(u32::MAX),
+            column_chars: u32::try_from(count_chars(&before[nl + 1..])).unwrap_or(u32::MAX),
+        },
+    })
 }
 
 /// Characters in UTF-8 `bytes` (bytes that are not continuation bytes).
@@ -779,8 +824,16 @@ mod tests {
         assert_eq!(scan("", 10), (vec![], vec![]));
         let (records, other) = scan("[\n {\"a\": 1},\n {\"b\": ", 100);
         assert_eq!(records, vec![rec(2, 2, "{\"a\": 1}"), rec(3, 2, "{\"b\":")]);
-        assert_eq!(other, vec![rec(3, 8, "Unclosed")]);
-        assert_eq!(scan("[{}, ", 10).1, vec![rec(1, 6, "Unclosed")]);
+        // The missing `]` at the text's last character: the record's `:`, the `,`, the
+        // `}` of a record on a line before the end, the `[`.
+        assert_eq!(other, vec![rec(3, 6, "Unclosed")]);
+        assert_eq!(scan("[{}, ", 10).1, vec![rec(1, 4, "Unclosed")]);
+        assert_eq!(
+            scan("[\n {\"é\": 1}\n\n", 100).1,
+            vec![rec(2, 9, "Unclosed")]
+        );
+        assert_eq!(scan("[\n \"ü\n x", 100).1, vec![rec(3, 2, "Unclosed")]);
+        assert_eq!(scan("[ \n ", 10).1, vec![rec(1, 1, "Unclosed")]);
         assert_eq!(scan("\n {\"a\": 1}", 10).1, vec![rec(2, 2, "not {")]);
     }
 

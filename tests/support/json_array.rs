@@ -100,7 +100,7 @@ pub fn per_record(found: &[Diagnostic], starts: &[u64]) -> Vec<(usize, String, S
                 .iter()
                 .rposition(|&s| s <= d.location.line)
                 .unwrap_or(0);
-            let message = lines_as_records(&columns_dropped(&d.message), starts);
+            let message = lines_as_records(&as_a_line(&columns_dropped(&d.message)), starts);
             (record, d.code.as_str().to_string(), message)
         })
         .collect();
@@ -122,6 +122,18 @@ fn columns_dropped(message: &str) -> String {
     };
     let end = message[at..].find(" is ").map_or(message.len(), |i| at + i);
     format!("{} at <place>{}", &message[..at], &message[end..])
+}
+
+/// `message` as a line of JSON Lines gets it: J002 calls a record of an array an element,
+/// where it calls a line of JSON Lines a line.
+fn as_a_line(message: &str) -> String {
+    match message.strip_prefix("element of the array is ") {
+        Some(rest) => format!(
+            "line is {}",
+            rest.replace("one example per element", "one example per line")
+        ),
+        None => message.to_string(),
+    }
 }
 
 /// `message` with each "line N" it names (the earlier copy of a duplicate, say) written as

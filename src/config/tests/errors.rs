@@ -396,6 +396,34 @@ fn a_long_line_is_cropped_around_the_error_in_the_snippet() {
     assert!(snippet.ends_with("x…\n  | ^^^^^^^^^^^^"), "{snippet}");
 }
 
+/// The carets stand under the value on screen: a wide character (CJK, emoji) before it or
+/// in it takes two cells, so they are placed and counted in cells, not characters.
+#[test]
+fn the_snippet_underlines_the_value_after_wide_characters() {
+    let err = parse("[pii]\nallow = [\"日本語テキスト\", \"([\"]\n").expect_err("invalid");
+    assert_eq!(
+        err.to_string(),
+        "tunelint.toml:2:21: invalid regular expression in \"allow\": unclosed character class"
+    );
+    assert_eq!(
+        err.snippet().as_deref(),
+        Some(&*format!(
+            "  |\n2 | allow = [\"日本語テキスト\", \"([\"]\n  | {}^^^^",
+            " ".repeat(27)
+        ))
+    );
+    // Wide characters inside the value: one caret per cell.
+    let err = parse("[pii]\nallow = [\"日本😀x([\"]\n").expect_err("invalid");
+    assert_eq!(
+        err.snippet().as_deref(),
+        Some(&*format!(
+            "  |\n2 | allow = [\"日本😀x([\"]\n  | {}{}",
+            " ".repeat(9),
+            "^".repeat(11)
+        ))
+    );
+}
+
 /// A rule named twice in one table (its code and its name) with a level or an option set by
 /// both: which one wins would depend on the order of the lines, so it is an error. Naming it
 /// twice for different settings (a level here, an option there) is not.

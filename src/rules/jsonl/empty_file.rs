@@ -44,15 +44,13 @@ pub fn report(ctx: &mut FileContext<'_>, blank_lines: bool) {
     } else {
         "file is empty: there is no example in it"
     };
-    ctx.report_line(Code::J011, 1, 0, message);
+    ctx.report_file(Code::J011, message);
 }
 
 /// Reports that a `.json` file's array holds no record.
 pub fn report_array(ctx: &mut FileContext<'_>) {
-    ctx.report_line(
+    ctx.report_file(
         Code::J011,
-        1,
-        0,
         "the file's JSON array holds no record: there is no example in it",
     );
 }

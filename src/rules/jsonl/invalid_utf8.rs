@@ -83,7 +83,8 @@ pub fn check_record<'b>(
     let at = Span::from_usize(prefix.len(), prefix.len());
     let mut loc = Location::in_record(ctx.file, start, prefix, at);
     loc.end_column = loc.column + 1;
-    loc.span = None;
+    // The bad byte, for the `full` output's caret, as [`check`] sets it.
+    loc.span = loc.span.map(|s| Span::new(s.start, s.start + 1));
     ctx.report(
         Code::J004,
         loc,

@@ -45,10 +45,12 @@ pub fn check(doc: &Document<'_, '_>, ctx: &mut RecordContext<'_>) -> bool {
         return false;
     }
     let what = describe(doc, root);
-    ctx.report(
-        Code::J002,
-        doc.span(root),
-        format!("line is {what}; expected a JSON object, one example per line"),
-    );
+    // An element of a `.json` array shares its line with other elements, or spans lines.
+    let message = if ctx.start.is_some() {
+        format!("element of the array is {what}; expected a JSON object, one example per element")
+    } else {
+        format!("line is {what}; expected a JSON object, one example per line")
+    };
+    ctx.report(Code::J002, doc.span(root), message);
     true
 }

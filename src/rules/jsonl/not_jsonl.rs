@@ -120,10 +120,8 @@ pub fn check_name(
 /// Reports a column (or a field of one, `path`) of a Parquet table that is a map: `datasets`
 /// refuses the whole table. Its rows are linted all the same, the map read as an object.
 pub fn report_map(path: &str, ctx: &mut FileContext<'_>) -> bool {
-    ctx.report_line(
+    ctx.report_file(
         Code::J007,
-        1,
-        0,
         format!(
             "column {} of this Parquet table is a map, and `datasets` refuses the whole table (\"does not have a datasets dtype equivalent\"); write it as a struct, or a list of structs (pyarrow: `pa.list_(pa.struct([(\"role\", pa.string()), (\"content\", pa.string())]))`)",
             quote(path)
