@@ -260,7 +260,8 @@ impl Index {
                 table,
             }
         };
-        let threads = threads.clamp(1, layout.len().max(1));
+        let threads = crate::dedup::threads_for(sigs.len(), threads, SORTED_PER_THREAD)
+            .min(layout.len().max(1));
         let bands: Vec<Band> = if threads == 1 {
             layout.iter().map(build).collect()
         } else {
@@ -355,6 +356,10 @@ impl Index {
     }
 }
 
+/// The fewest texts per thread that building the bands' tables or their positions is split
+/// for: below, a sort of a few thousand entries costs less than a thread.
+const SORTED_PER_THREAD: usize = 4096;
+
 /// Per id, its entry's position in each band's table, `bands.len()` per id; filled by
 /// `threads` threads, each for its own range of ids, reading every table.
 fn positions(bands: &[Band], ids: usize, threads: usize) -> Vec<u32> {
@@ -363,20 +368,27 @@ fn positions(bands: &[Band], ids: usize, threads: usize) -> Vec<u32> {
     if positions.is_empty() {
         return positions;
     }
-    let per_thread = ids.div_ceil(threads.max(1)).max(1);
+    let threads = crate::dedup::threads_for(ids, threads, SORTED_PER_THREAD);
+    let per_thread = ids.div_ceil(threads).max(1);
+    let fill = |range: std::ops::Range<u32>, chunk: &mut [u32]| {
+        for (slot, band) in bands.iter().enumerate() {
+            for (p, &(_, id)) in band.table.iter().enumerate() {
+                if range.contains(&id) {
+                    chunk[(id - range.start) as usize * stride + slot] = p as u32;
+                }
+            }
+        }
+    };
+    if threads == 1 {
+        fill(0..ids as u32, &mut positions);
+        return positions;
+    }
     std::thread::scope(|scope| {
         for (part, chunk) in positions.chunks_mut(per_thread * stride).enumerate() {
             let first = part * per_thread;
             let range = first as u32..(first + chunk.len() / stride) as u32;
-            scope.spawn(move || {
-                for (slot, band) in bands.iter().enumerate() {
-                    for (p, &(_, id)) in band.table.iter().enumerate() {
-                        if range.contains(&id) {
-                            chunk[(id - range.start) as usize * stride + slot] = p as u32;
-                        }
-                    }
-                }
-            });
+            let fill = &fill;
+            scope.spawn(move || fill(range, chunk));
         }
     });
     positions

@@ -432,6 +432,11 @@ impl Bits {
     }
 }
 
+/// The fewest texts per thread the exact checks are split for: each costs up to 32 exact
+/// comparisons, so a few texts are enough to be worth a thread, and fewer are checked on the
+/// calling thread.
+const CHECKED_PER_THREAD: usize = 16;
+
 /// Splits `0..n` into interleaved stripes, one per thread, runs `f` on each and returns the
 /// results in index order. Used for the exact similarity checks, the costly part.
 fn parallel_map<T: Send>(
@@ -439,7 +444,11 @@ fn parallel_map<T: Send>(
     threads: usize,
     f: impl Fn(usize, &mut Scratch) -> Option<T> + Sync,
 ) -> Vec<T> {
-    let threads = threads.clamp(1, n.max(1));
+    let threads = crate::dedup::threads_for(n, threads, CHECKED_PER_THREAD);
+    if threads == 1 {
+        let mut scratch = Scratch::default();
+        return (0..n).filter_map(|i| f(i, &mut scratch)).collect();
+    }
     let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
