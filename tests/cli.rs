@@ -2517,6 +2517,55 @@ fn files_without_examples_fail_the_valid_gate() {
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["J008"], "{stdout}");
+    // The same as an indented array whose first megabyte is all records too long to read
+    // (read in pieces, the format detected from the head): the later records are sharegpt.
+    let sharegpt = |i: usize, question: String| {
+        serde_json::json!({"conversations": [
+            {"from": "human", "value": question},
+            {"from": "gpt", "value": format!("Number {i} has {} digits.", i.to_string().len())},
+        ]})
+    };
+    let records: Vec<serde_json::Value> = (0..10)
+        .map(|i| sharegpt(i, format!("word{i} ").repeat(20_000)))
+        .chain((0..20).map(|i| sharegpt(i, format!("Tell me about number {i}."))))
+        .collect();
+    std::fs::write(
+        long.path().join("pretty.json"),
+        serde_json::to_string_pretty(&records).unwrap(),
+    )
+    .unwrap();
+    write(
+        long.path(),
+        "tunelint.toml",
+        "[rules]\nline-too-large = { max_line_bytes = 100000 }\n",
+    );
+    let (_, stdout, _) = stdout_of(tunelint(long.path()).args([
+        "--format",
+        "json",
+        "--select",
+        "J,S",
+        "pretty.json",
+    ]));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["files"][0]["format"], "sharegpt", "{stdout}");
+    assert_eq!(report["files"][0]["valid"], 20, "{stdout}");
+    // A file whose first thousand records fit no format but whose later ones are valid
+    // chat records was read as that: it says so.
+    let chat = lines(&[GOOD]);
+    let undecided: String = std::iter::repeat_n(format!("{hi}\n"), 1000)
+        .chain(std::iter::repeat_n(chat, 5))
+        .collect();
+    std::fs::write(long.path().join("late.jsonl"), undecided).unwrap();
+    let (_, stdout, _) = stdout_of(tunelint(long.path()).args([
+        "--format",
+        "json",
+        "--select",
+        "J,S",
+        "late.jsonl",
+    ]));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["files"][0]["format"], "openai-chat", "{stdout}");
+    assert_eq!(report["files"][0]["valid"], 5, "{stdout}");
     // With one example, the same files pass.
     write(dir.path(), "one.jsonl", &lines(&[GOOD]));
     tunelint(dir.path())

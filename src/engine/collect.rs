@@ -171,13 +171,17 @@ impl<'a, 's> Collector<'a, 's> {
             }
         }
         // A file read with the format detected, of which no record decided it (it holds no
-        // example), was read in no format of its own: the reader's fallback is not reported.
+        // example, or none of its first records fits a format), was read in no format of its
+        // own: the reader's fallback is not reported, unless a record read in it is valid
+        // (records after the first thousand may fit it).
         for (summary, job) in self.summaries.iter_mut().zip(self.jobs.iter()) {
-            if summary.examples == 0
-                && summary.format.is_some()
-                && job.settings.format == FormatChoice::Auto
-            {
+            if job.settings.format != FormatChoice::Auto || summary.format.is_none() {
+                continue;
+            }
+            if summary.examples == 0 {
                 summary.format = Some(FormatChoice::Auto);
+            } else if summary.format == Some(FormatChoice::Auto) && summary.valid > 0 {
+                summary.format = Some(fallback_format(job));
             }
         }
         result
@@ -267,8 +271,18 @@ impl<'a, 's> Collector<'a, 's> {
                 .map(|j| (j.reread(), j.settings.max_line_bytes(), j.is_json_file()))
                 .collect(),
         };
-        // Records' keys compare between inputs read as one format (see `defer_hashes`).
-        let mut formats = self.summaries.iter().filter_map(|s| s.format);
+        // Records' keys compare between inputs read as one format (see `defer_hashes`): the
+        // format each file's records were read in (a file of which no record decided it, in
+        // the fallback); a file without examples has no key to compare.
+        let mut formats = self
+            .summaries
+            .iter()
+            .zip(self.jobs.iter())
+            .filter(|(s, _)| s.examples > 0)
+            .filter_map(|(s, job)| match s.format {
+                Some(FormatChoice::Auto) => Some(fallback_format(job)),
+                read => read,
+            });
         let one_reading = formats
             .next()
             .is_none_or(|first| formats.all(|f| f == first));
@@ -374,4 +388,9 @@ impl LineReader for Lines {
             }
         })
     }
+}
+
+/// The format a file whose records decided none is read in (see `format::resolve`).
+fn fallback_format(job: &Job) -> FormatChoice {
+    crate::format::resolve(None, job.settings.target)
 }

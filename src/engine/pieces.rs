@@ -180,10 +180,6 @@ pub(super) fn plan(head: &[u8], offset: u64, settings: &Settings) -> Option<Plan
     }
     let (format, told) = match settings.format {
         FormatChoice::Auto => {
-            // Only the records the scan would read decide, as they do there: one too long to
-            // read (J008) is skipped by both.
-            let max = settings.max_line_bytes();
-            records.retain(|&(start, end, _)| (end - start) as u64 <= max);
             let detected = super::read::detect_array_format(&batch, &records, settings.target);
             let format = crate::format::resolve(detected, settings.target);
             (format, super::read::undecided_as_auto(detected, format))
