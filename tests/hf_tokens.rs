@@ -2488,3 +2488,52 @@ fn a_template_with_a_chain_too_long_to_compile_is_a_clear_error() {
         }
     }
 }
+
+/// With a model's chat template, T001 points at the largest message, never at `tools`: a
+/// template that does not render them (an `[INST]` template) counts the same with or without
+/// them, so the tool definitions are not what makes the example too long.
+#[test]
+fn t001_with_a_models_template_points_at_the_largest_message_not_the_tools() {
+    let tools: Vec<serde_json::Value> = (0..20)
+        .map(|i| {
+            serde_json::json!({"type": "function", "function": {
+                "name": format!("lookup_{i}"),
+                "description": format!("Looks up record number {i} in the archive."),
+                "parameters": {"type": "object", "properties": {"id": {"type": "string"}}},
+            }})
+        })
+        .collect();
+    let messages = serde_json::json!([
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Sure."},
+        {"role": "user", "content": "Tell me about refunds. ".repeat(60)},
+    ]);
+    let with_tools = serde_json::json!({"messages": messages, "tools": tools});
+    let without = serde_json::json!({"messages": messages});
+    let dir = project(
+        "inst.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\nmax_length = 200\n",
+        &[with_tools, without],
+    );
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T001", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains(" T001 ")).collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    for line in &lines {
+        assert!(
+            line.contains("the largest message is #3 (user)"),
+            "{stdout}"
+        );
+        assert!(!line.contains("tool definitions"), "{stdout}");
+    }
+    // The same count with and without the tools the template ignores.
+    let count = |l: &str| {
+        l.split(" tokens ")
+            .next()
+            .map(|s| s.rsplit(' ').next().map(str::to_owned))
+    };
+    assert_eq!(count(lines[0]), count(lines[1]), "{stdout}");
+}

@@ -20,7 +20,9 @@ declare_rule! {
     /// Reports an example with more than `max_per_example` tokens (`[tokens]
     /// max_per_example`, default 65,536), counted exactly with the configured OpenAI
     /// tokenizer (`[tokens] encoding`: `o200k_base`, the default, or `cl100k_base`; both are
-    /// built in, nothing is downloaded). The finding points at the example's largest message.
+    /// built in, nothing is downloaded). The finding points at the example's largest message,
+    /// or at its tool definitions (`tools`) when they have more tokens than any message (with
+    /// OpenAI's tokenizer, which counts them; a model's chat template may not render them).
     ///
     /// A preference pair is counted as its trainer runs it, twice: the prompt with the chosen
     /// answer, and the prompt with the rejected answer (the finding then says so and points

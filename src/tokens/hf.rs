@@ -1089,8 +1089,7 @@ pub fn trained_detail(m: &Message<'_>, line: &str) -> Option<Vec<Range<usize>>> 
     Some(runs)
 }
 
-/// The message with the most text, or the tool definitions when they have more: T001 points
-/// at it.
+/// The message with the most text: T001 points at it.
 fn largest_message(conv: &Conversation<'_>) -> Option<super::Largest> {
     let message = conv
         .messages
@@ -1103,8 +1102,8 @@ fn largest_message(conv: &Conversation<'_>) -> Option<super::Largest> {
             )
         })
         .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)));
-    let tools = conv.tools.map_or(0, |s| s.range().len() as u64);
-    super::Largest::of(message, tools, false)
+    // The tools are not weighed: a model's template may not render them at all.
+    super::Largest::of(message, 0, false)
 }
 
 /// A rendered example and its trained parts (byte ranges of the text, in order).
