@@ -474,7 +474,8 @@ fn write_turns(out: &mut dyn Write, conv: &Conversation<'_>, width: usize) -> io
         writeln!(out, "{}:", m.role.as_str())?;
         let text = m.content.joined_text();
         if !text.trim().is_empty() {
-            write_wrapped(out, &mask_matches(&text), width)?;
+            let parts: Vec<&str> = m.content.texts().map(|t| t.value.as_ref()).collect();
+            write_wrapped(out, &crate::pii::mask_joined(&parts), width)?;
         } else if m.tool_calls.is_empty() && !m.content.has_image() {
             // A turn with nothing to read is a defect the reviewer should see, not a gap.
             write_wrapped(out, no_text(&m.content, &text), width)?;

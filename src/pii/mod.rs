@@ -59,6 +59,21 @@ pub(crate) fn mask_matches(text: &str) -> String {
     mask_ranges(text, &to_hide(text))
 }
 
+/// The text parts `parts` joined as a trainer joins them, with what the privacy rules find
+/// masked as [`mask_matches`] masks it: in each part on its own (a phone number that ends one
+/// part runs on into the next part's text once joined, and is found only in its part) and
+/// in the joined text (a key split between parts).
+pub(crate) fn mask_joined(parts: &[&str]) -> String {
+    let joined = parts.concat();
+    let mut ranges = to_hide(&joined);
+    let mut at = 0;
+    for part in parts {
+        ranges.extend(to_hide(part).into_iter().map(|r| r.start + at..r.end + at));
+        at += part.len();
+    }
+    mask_ranges(&joined, &ranges)
+}
+
 /// `text` with every secret (P006's keys, tokens, private keys and URL passwords) masked
 /// as [`mask_matches`] masks it, and nothing else: for what is not data (an error message
 /// quoting a configuration value or a path), where an address or a number is meant to show.
