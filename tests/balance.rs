@@ -252,36 +252,20 @@ fn too_few_examples_is_a_warning_below_the_minimum_and_info_below_the_recommende
         warning[0].2,
         "10 examples, fewer than the minimum of 100 for style or tone transfer (`[dataset] goal = \"style\"`); 500 are recommended"
     );
-    // Sixty examples of format adherence: above the minimum (50), below the recommended (200).
-    let sixty: String = (0..6).map(|_| common_lines(None)).collect();
-    let (d, _) = engine::lint_bytes(
-        sixty.as_bytes(),
-        &settings("[dataset]\ngoal = \"format\"\n"),
-    );
-    let b001: Vec<_> = d.iter().filter(|d| d.code == Code::B001).collect();
-    assert_eq!(b001.len(), 1, "{d:?}");
-    assert_eq!(b001[0].level, tunelint::rule::Level::Info);
-    assert!(
-        b001[0]
-            .message
-            .starts_with("60 examples: above the minimum of 50")
-    );
-    // Fifty is the minimum itself: "at", not "above".
-    let fifty: String = (0..5).map(|_| common_lines(None)).collect();
-    let (d, _) = engine::lint_bytes(
-        fifty.as_bytes(),
-        &settings("[dataset]\ngoal = \"format\"\n"),
-    );
-    let b001: Vec<_> = d.iter().filter(|d| d.code == Code::B001).collect();
-    assert_eq!(b001.len(), 1, "{d:?}");
-    assert_eq!(b001[0].level, tunelint::rule::Level::Info);
-    assert!(
-        b001[0]
-            .message
-            .starts_with("50 examples: at the minimum of 50"),
-        "{}",
-        b001[0].message
-    );
+    // Format adherence: sixty examples are above the minimum (50), fifty at it; both below the
+    // recommended 200.
+    for (tens, said) in [
+        (6, "60 examples: above the minimum of 50"),
+        (5, "50 examples: at the minimum of 50"),
+    ] {
+        let text: String = (0..tens).map(|_| common_lines(None)).collect();
+        let (d, _) =
+            engine::lint_bytes(text.as_bytes(), &settings("[dataset]\ngoal = \"format\"\n"));
+        let b001: Vec<_> = d.iter().filter(|d| d.code == Code::B001).collect();
+        assert_eq!(b001.len(), 1, "{d:?}");
+        assert_eq!(b001[0].level, tunelint::rule::Level::Info);
+        assert!(b001[0].message.starts_with(said), "{}", b001[0].message);
+    }
 }
 
 /// `tunelint --format json` on one real dataset, with `config` as its tunelint.toml.

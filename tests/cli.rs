@@ -2462,6 +2462,19 @@ fn files_without_examples_fail_the_valid_gate() {
         .map(|f| f["format"].as_str().unwrap())
         .collect();
     assert_eq!(formats, ["auto", "auto", "auto"], "{stdout}");
+    // `--format json`'s report of `args` run in `dir`, and its findings' codes.
+    let report_of = |dir: &Path, args: &[&str]| -> serde_json::Value {
+        let (_, stdout, _) = stdout_of(tunelint(dir).args(["--format", "json"]).args(args));
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+    };
+    let codes_of = |report: &serde_json::Value| -> Vec<String> {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
     // Nor did any record of files whose records all fit no format (each S001), as lines or as
     // an array: they were read in the fallback format, which is none of theirs.
     let hi =
@@ -2507,16 +2520,9 @@ fn files_without_examples_fail_the_valid_gate() {
         "tunelint.toml",
         "[rules]\nline-too-large = { max_line_bytes = 300 }\n",
     );
-    let (_, stdout, _) = stdout_of(tunelint(long.path()).args(["--format", "json", "d.json"]));
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(report["files"][0]["format"], "sharegpt", "{stdout}");
-    let codes: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["J008"], "{stdout}");
+    let report = report_of(long.path(), &["d.json"]);
+    assert_eq!(report["files"][0]["format"], "sharegpt", "{report}");
+    assert_eq!(codes_of(&report), ["J008"], "{report}");
     // The same as an indented array whose first megabyte is all records too long to read
     // (read in pieces, the format detected from the head): the later records are sharegpt.
     let sharegpt = |i: usize, question: String| {
@@ -2539,16 +2545,9 @@ fn files_without_examples_fail_the_valid_gate() {
         "tunelint.toml",
         "[rules]\nline-too-large = { max_line_bytes = 100000 }\n",
     );
-    let (_, stdout, _) = stdout_of(tunelint(long.path()).args([
-        "--format",
-        "json",
-        "--select",
-        "J,S",
-        "pretty.json",
-    ]));
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(report["files"][0]["format"], "sharegpt", "{stdout}");
-    assert_eq!(report["files"][0]["valid"], 20, "{stdout}");
+    let report = report_of(long.path(), &["--select", "J,S", "pretty.json"]);
+    assert_eq!(report["files"][0]["format"], "sharegpt", "{report}");
+    assert_eq!(report["files"][0]["valid"], 20, "{report}");
     // A file whose first thousand records fit no format but whose later ones are valid
     // chat records was read as that: it says so.
     let chat = lines(&[GOOD]);
@@ -2556,16 +2555,9 @@ fn files_without_examples_fail_the_valid_gate() {
         .chain(std::iter::repeat_n(chat, 5))
         .collect();
     std::fs::write(long.path().join("late.jsonl"), undecided).unwrap();
-    let (_, stdout, _) = stdout_of(tunelint(long.path()).args([
-        "--format",
-        "json",
-        "--select",
-        "J,S",
-        "late.jsonl",
-    ]));
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(report["files"][0]["format"], "openai-chat", "{stdout}");
-    assert_eq!(report["files"][0]["valid"], 5, "{stdout}");
+    let report = report_of(long.path(), &["--select", "J,S", "late.jsonl"]);
+    assert_eq!(report["files"][0]["format"], "openai-chat", "{report}");
+    assert_eq!(report["files"][0]["valid"], 5, "{report}");
     // With one example, the same files pass.
     write(dir.path(), "one.jsonl", &lines(&[GOOD]));
     tunelint(dir.path())
