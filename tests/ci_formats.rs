@@ -921,6 +921,33 @@ fn github_holds_back_a_bounded_number_of_errors() {
     );
 }
 
+/// Warnings and notices are bounded too: a dataset with a warning on every line does not
+/// write a log of hundreds of megabytes that GitHub shows ten lines of; the last line says
+/// how many were not written, and the errors and the failed gate are all there.
+#[test]
+fn github_writes_a_bounded_number_of_warnings_and_notices() {
+    let max = tunelint::report::github::WRITTEN_MAX;
+    let mut findings: Vec<Diagnostic> = (1..=max + 3)
+        .map(|l| finding_at(l, Level::Warning))
+        .collect();
+    findings.extend((1..=max + 2).map(|l| finding_at(l, Level::Info)));
+    findings.extend((1..=3).map(|l| finding_at(l, Level::Error)));
+    let out = github_of(findings);
+    let count = |prefix: &str| out.lines().filter(|l| l.starts_with(prefix)).count() as u64;
+    assert_eq!(count("::warning "), max);
+    assert_eq!(count("::notice "), max);
+    assert_eq!(count("::error "), 3 + 1, "every error and the gate");
+    let last = out.lines().last().unwrap_or("");
+    assert!(
+        last.starts_with(
+            "tunelint: 20,004 annotations (4 errors, 10,000 warnings, 10,000 notices); \
+             3 more warning findings not written (past 10,000); \
+             2 more notice findings not written (past 10,000)"
+        ),
+        "{last}"
+    );
+}
+
 #[test]
 fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
     use std::ffi::OsStr;

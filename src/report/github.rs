@@ -5,8 +5,10 @@
 //! run ends. GitHub shows only the first few annotations of each level per step, so error
 //! findings after the first [`ERRORS_FIRST`] are held back and written after those: why the
 //! run failed is among the errors a pull request shows, however many findings there are.
-//! The output ends with a plain line saying how many annotations there were (every `::` line
-//! above) and where the full list is.
+//! Warnings and notices past [`WRITTEN_MAX`] of each are counted, not written: GitHub shows
+//! none of them, and a log of hundreds of megabytes helps nobody. The output ends with a
+//! plain line saying how many annotations there were (every `::` line above), how many
+//! findings were not written, and where the full list is.
 
 use std::io::{self, Write};
 
@@ -22,6 +24,8 @@ pub const ERRORS_FIRST: u64 = SHOWN_PER_LEVEL / 2;
 /// Error findings held back at most (a few MB); more are counted, not written: GitHub shows
 /// none of them, and the last line says where the full list is.
 const HELD_MAX: usize = 10_000;
+/// Warning and notice annotations written at most, each; more are counted, not written.
+pub const WRITTEN_MAX: u64 = 10_000;
 
 /// Escapes the message of a workflow command, as GitHub's toolkit does (`escapeData`), and
 /// writes other control characters but the tab as `\u{1b}` (a file name's escape sequence
@@ -46,6 +50,15 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Where a level's figures are in `counts` and `left_out`.
+fn level_index(level: Level) -> usize {
+    match level {
+        Level::Error => 2,
+        Level::Warning => 1,
+        Level::Info | Level::Off => 0,
+    }
+}
+
 fn command(level: Level) -> &'static str {
     match level {
         Level::Error => "error",
@@ -64,8 +77,9 @@ pub struct Github {
     counts: [u64; 3],
     /// Error annotations held back until the gates are written.
     held: Vec<String>,
-    /// Error findings past [`HELD_MAX`], not written.
-    left_out: u64,
+    /// Findings not written, by level as `counts`: errors past [`HELD_MAX`] held back,
+    /// warnings and notices past [`WRITTEN_MAX`].
+    left_out: [u64; 3],
 }
 
 impl Github {
@@ -76,7 +90,7 @@ impl Github {
             full_list,
             counts: [0; 3],
             held: Vec::new(),
-            left_out: 0,
+            left_out: [0; 3],
         }
     }
 }
@@ -133,21 +147,22 @@ impl Renderer for Github {
             "\nrun `tunelint explain {}` for details",
             meta.code
         ));
+        let level = level_index(d.level);
+        if level != 2 && self.counts[level] >= WRITTEN_MAX {
+            self.left_out[level] += 1;
+            return Ok(());
+        }
         let line = format!("::{} {props}::{}", command(d.level), escape_data(&message));
-        if d.level == Level::Error && self.counts[2] >= ERRORS_FIRST {
+        if level == 2 && self.counts[2] >= ERRORS_FIRST {
             if self.held.len() < HELD_MAX {
                 self.held.push(line);
                 self.counts[2] += 1;
             } else {
-                self.left_out += 1;
+                self.left_out[2] += 1;
             }
             return Ok(());
         }
-        self.counts[match d.level {
-            Level::Error => 2,
-            Level::Warning => 1,
-            _ => 0,
-        }] += 1;
+        self.counts[level] += 1;
         writeln!(out, "{line}")
     }
 
@@ -192,12 +207,15 @@ impl Renderer for Github {
             plural(warnings, "warning"),
             plural(notices, "notice"),
         );
-        if self.left_out > 0 {
-            line.push_str(&format!(
-                "; {} not written (past {})",
-                plural(self.left_out, "more error finding"),
-                crate::wording::thousands(HELD_MAX as u64 + ERRORS_FIRST)
-            ));
+        let limits = [WRITTEN_MAX, WRITTEN_MAX, HELD_MAX as u64 + ERRORS_FIRST];
+        for (level, name) in [(2, "error"), (1, "warning"), (0, "notice")] {
+            if self.left_out[level] > 0 {
+                line.push_str(&format!(
+                    "; {} not written (past {})",
+                    plural(self.left_out[level], &format!("more {name} finding")),
+                    crate::wording::thousands(limits[level])
+                ));
+            }
         }
         if self.counts.iter().any(|&n| n > SHOWN_PER_LEVEL) {
             line.push_str(&format!(
