@@ -530,6 +530,10 @@ fn holds_records(path: &Path) -> bool {
         // Blank for its first bytes: read it, and let the reader say what it is.
         return true;
     };
+    if crate::rules::jsonl::lfs_pointer::is_pointer(head) {
+        // A pointer left where the data should be (J006 says to fetch it).
+        return true;
+    }
     match head[start] {
         b'[' => {}
         b'{' => {
@@ -550,10 +554,12 @@ fn holds_records(path: &Path) -> bool {
 }
 
 /// Whether text that starts with `{` is JSON Lines of records: its first line is one whole
-/// JSON object with a key a record format reads ([`DATA_KEYS`]), and the next line that is
-/// not blank is an object too. A one-line configuration (`{"compilerOptions":{}}`, a
-/// minified `package.json`, a request body) is one line; a log of objects has no record key;
-/// a pretty-printed object's first line is not a whole object.
+/// JSON object with a key a record format reads ([`DATA_KEYS`], or a misspelling of one
+/// holding what that key holds), and the next line that is not blank starts an object. A
+/// one-line configuration (`{"compilerOptions":{}}`, a minified `package.json`, a request
+/// body) is one line; a log of objects has no record key; a pretty-printed object's first
+/// line is not a whole object. The second line need not be a whole object: a dataset whose
+/// second line is broken is one to lint, not to skip.
 fn json_lines_of_records(mut text: impl std::io::BufRead) -> bool {
     let Some((first, whole)) = line_of(&mut text) else {
         return true;
@@ -562,25 +568,41 @@ fn json_lines_of_records(mut text: impl std::io::BufRead) -> bool {
         // A first line longer than the limit: read it, and let the reader say what it is.
         return true;
     }
-    let Some(keys) = object_keys(&first) else {
+    let Ok(object) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&first)
+    else {
         return false;
     };
     // A key a record format is detected by, and a second object line: one object alone is
     // as likely a request body (`{"model": ..., "messages": [...]}`) or a minified
     // configuration with a `text` key, and lines of objects without such a key are a log.
-    if !keys.iter().any(|k| DATA_KEYS.contains(&k.as_str())) {
+    if !object.iter().any(|(key, value)| is_data_key(key, value)) {
         return false;
     }
     loop {
         match line_of(&mut text) {
             None => return false,
             Some((line, _)) if line.trim_ascii().is_empty() => continue,
-            Some((line, true)) => return object_keys(&line).is_some(),
-            // Cut off by the limit: an object's start is enough.
-            Some((line, false)) => return line.trim_ascii_start().starts_with(b"{"),
+            Some((line, _)) => return line.trim_ascii_start().starts_with(b"{"),
         }
     }
 }
+
+/// Whether `key` of the first line of a `.json` file makes it a record: one of
+/// [`DATA_KEYS`], or a misspelling of one (`mesages`) that holds what it holds, an array for
+/// a conversation's key (a log's `"message": "..."` is not a misspelt `messages`).
+fn is_data_key(key: &str, value: &serde_json::Value) -> bool {
+    if DATA_KEYS.contains(&key) {
+        return true;
+    }
+    let lower = key.to_lowercase();
+    DATA_KEYS.iter().any(|k| {
+        strsim::jaro_winkler(&lower, k) >= 0.9
+            && (!CONVERSATION_KEYS.contains(k) || value.is_array())
+    })
+}
+
+/// The keys of [`DATA_KEYS`] that hold a list of turns.
+const CONVERSATION_KEYS: &[&str] = &["messages", "conversations", "contents", "segments"];
 
 /// The next line of `text`, up to [`LINE_LIMIT`] bytes, and whether it is whole (not cut
 /// off by the limit); `None` at the end of the text (or when it cannot be read).
@@ -597,13 +619,6 @@ fn line_of(text: &mut impl std::io::BufRead) -> Option<(Vec<u8>, bool)> {
     }
     let whole = line.ends_with(b"\n") || (read as u64) < LINE_LIMIT;
     Some((line, whole))
-}
-
-/// The top-level keys of `line` when it is exactly one JSON object (white space around it
-/// aside).
-fn object_keys(line: &[u8]) -> Option<Vec<String>> {
-    let object: BTreeMap<String, serde::de::IgnoredAny> = serde_json::from_slice(line).ok()?;
-    Some(object.into_keys().collect())
 }
 
 /// Bytes of one line of a named `.json` file read to tell JSON Lines of records from a
@@ -816,6 +831,25 @@ mod tests {
             // A pretty-printed object, records key or not, is one object, not lines of them.
             write("pretty.json", b"{\n  \"messages\": []\n}\n{\"id\": 2}\n"),
             write("junk.json", b"{\"id\": 1} and more\n{\"id\": 2}\n"),
+            write(
+                "lfs.json",
+                b"version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 9\n",
+            ),
+            // A dataset whose second line is broken, or whose first record misspells its
+            // key, is linted: those are the files that most need it.
+            write(
+                "cut.json",
+                b"{\"messages\": []}\n{\"messages\": [{\"role\": \"user\", \"content\": \"Ho\n{\"messages\": []}\n",
+            ),
+            write(
+                "misspelt.json",
+                b"{\"mesages\": [{\"role\": \"user\"}]}\n{\"messages\": []}\n",
+            ),
+            // A log's `message` holds a string: not a misspelt `messages`.
+            write(
+                "events.json",
+                b"{\"level\": \"info\", \"message\": \"up\"}\n{\"level\": \"info\", \"message\": \"down\"}\n",
+            ),
         ];
         let no = |_: &Path| false;
         let run = |records_only: bool| {
@@ -847,9 +881,12 @@ mod tests {
                 "DATA.JSON",
                 "blank.json",
                 "broken.json",
+                "cut.json",
                 "data.json.gz",
                 "jsonl.json",
+                "lfs.json",
                 "lines.json.gz",
+                "misspelt.json",
                 "pairs.json",
                 "spaced.json",
                 "train.json",
@@ -878,11 +915,12 @@ mod tests {
                 "pkgmin.json",
                 "manifest.json",
                 "pretty.json",
-                "junk.json"
+                "junk.json",
+                "events.json"
             ]
         );
         // Without the option a named file is always read.
-        assert_eq!(run(false).found.len(), 25);
+        assert_eq!(run(false).found.len(), 29);
     }
 
     fn gzip(text: &[u8]) -> Vec<u8> {
