@@ -1357,6 +1357,14 @@ fn check_dataset_groups(config: &Config) -> Result<()> {
     Ok(())
 }
 
+/// The root of the git checkout `cwd` is in: the nearest folder, `cwd` or above, that holds
+/// `.git` (a folder, or the file of a worktree or a submodule).
+fn repository_root(cwd: &Path) -> Option<PathBuf> {
+    cwd.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 /// What the file `--baseline` names is to a run, for [`Inputs`].
 const BASELINE: &str = "the baseline";
 
@@ -1391,9 +1399,13 @@ fn open_outputs(
         statistics: args.statistics,
     };
 
+    // Code scanning places a finding by its path from the repository's root: by default,
+    // the root of the git checkout the run is in (a step with `working-directory: data`
+    // still writes `data/train.jsonl`), or the current directory outside one.
     let root = args
         .project_root
         .clone()
+        .or_else(|| repository_root(cwd))
         .unwrap_or_else(|| PathBuf::from("."));
     if let Some(dir) = &args.project_root
         && !dir.is_dir()
@@ -1414,6 +1426,11 @@ fn open_outputs(
         crate::say!(
             "tunelint: warning: {outside} is outside the project root {}; code scanning cannot show findings there (set --project-root to the repository root)",
             root.display()
+        );
+    }
+    if wants_paths && files.iter().any(|f| f.display == "-") {
+        crate::say!(
+            "tunelint: warning: standard input has no path, so code scanning and annotations cannot place its findings; name it with --stdin-filename PATH"
         );
     }
 

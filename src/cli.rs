@@ -191,7 +191,8 @@ pub struct CheckArgs {
     pub gate_scope: Option<GateScope>,
 
     /// The directory SARIF URIs and GitHub annotation paths are relative to (the repository
-    /// root) [default: the current directory]
+    /// root) [default: the root of the git checkout the current directory is in, else the
+    /// current directory]
     #[arg(long, value_name = "DIR")]
     pub project_root: Option<PathBuf>,
 

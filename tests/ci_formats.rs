@@ -22,6 +22,8 @@ use tunelint::rules::{Code, RULES};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The fixtures, in this repository's checkout: runs there pass `--project-root .` so that
+/// paths are the same whether the tests run in a git checkout or an unpacked source.
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ci")
 }
@@ -50,7 +52,8 @@ fn run(cmd: &mut Command) -> (i32, String) {
 }
 
 fn mixed(format: &str) -> String {
-    let (code, stdout) = run(tunelint(&fixtures()).args(["--format", format, "mixed/"]));
+    let (code, stdout) =
+        run(tunelint(&fixtures()).args(["--project-root", ".", "--format", format, "mixed/"]));
     assert_eq!(code, 1, "the mixed fixture fails its gates");
     stdout.replace(VERSION, "[version]")
 }
@@ -482,9 +485,11 @@ fn an_unwritable_extra_file_is_an_error_before_linting() {
 
 #[test]
 fn github_actions_defaults_to_annotations() {
-    let (_, stdout) = run(tunelint(&fixtures())
-        .env("GITHUB_ACTIONS", "true")
-        .arg("mixed/"));
+    let (_, stdout) = run(tunelint(&fixtures()).env("GITHUB_ACTIONS", "true").args([
+        "--project-root",
+        ".",
+        "mixed/",
+    ]));
     assert!(
         stdout.starts_with("::error file=mixed/bom.jsonl,line=1,"),
         "{stdout}"
@@ -518,6 +523,67 @@ fn project_root_makes_paths_repository_relative() {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Run from a folder of a git checkout (a step's `working-directory: data`), paths are from
+/// the checkout's root without `--project-root`: code scanning places findings by them.
+#[test]
+fn paths_are_from_the_git_checkout_root_by_default() {
+    let dir = TempDir::new().expect("tempdir");
+    copy_fixture(dir.path());
+    fs::create_dir(dir.path().join(".git")).expect("mkdir .git");
+    let data = dir.path().join("data");
+    let (_, stdout) = run(tunelint(&data).args(["--format", "sarif", "train.jsonl"]));
+    let log = sarif_of(&stdout);
+    assert_eq!(
+        results(&log)[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "data/train.jsonl"
+    );
+    let (_, stdout) = run(tunelint(&data).args(["--format", "github", "train.jsonl"]));
+    assert!(
+        stdout.starts_with("::error file=data/train.jsonl,line=2,"),
+        "{stdout}"
+    );
+    // A worktree's or a submodule's `.git` is a file.
+    fs::remove_dir(dir.path().join(".git")).expect("rmdir");
+    fs::write(data.join(".git"), "gitdir: ../elsewhere\n").expect("write .git");
+    let (_, stdout) = run(tunelint(&data).args(["--format", "github", "train.jsonl"]));
+    assert!(
+        stdout.starts_with("::error file=train.jsonl,line=2,"),
+        "{stdout}"
+    );
+}
+
+/// Standard input has no path: SARIF and annotations say `-`, which code scanning cannot
+/// place, so the run says to name it.
+#[test]
+fn sarif_of_standard_input_without_a_name_warns() {
+    let text = fs::read(fixtures().join("mixed/train.jsonl")).expect("fixture");
+    let dir = TempDir::new().expect("tempdir");
+    for args in [
+        vec!["--format", "sarif", "-"],
+        vec!["--format", "github", "-"],
+        vec![
+            "--format",
+            "sarif",
+            "--stdin-filename",
+            "data/train.jsonl",
+            "-",
+        ],
+    ] {
+        let out = tunelint(dir.path())
+            .args(&args)
+            .write_stdin(text.clone())
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let named = args.contains(&"--stdin-filename");
+        assert_eq!(
+            stderr.contains("name it with --stdin-filename"),
+            !named,
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 /// (ruleId, message) → (line, fingerprint) of every result.
