@@ -468,6 +468,13 @@ impl<'a> DatasetContext<'a> {
         self.files[file as usize].settings
     }
 
+    /// Whether `file` is an evaluation split (validation or test) of a group and the
+    /// training split of none: data the model is measured on, not trained on.
+    pub fn is_evaluation(&self, file: FileId) -> bool {
+        self.splits.iter().any(|g| g.eval.contains(&file))
+            && !self.splits.iter().any(|g| g.train.contains(&file))
+    }
+
     pub fn display(&self, file: FileId) -> &'a str {
         self.files[file as usize].display
     }

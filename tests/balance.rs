@@ -318,10 +318,17 @@ fn gsm8k_train_is_all_common_answers_without_refusals_or_clarifications() {
     );
     assert_eq!(findings(&report, "B004").len(), 1);
 
-    // The lesson's "complex behaviour" wants 500 to 5000: 7473 is enough; "style" too.
+    // The lesson's "complex behaviour" wants 500 to 5000: 7473 is enough; "style" too. The
+    // test split's 1319 examples, trained on under another name (a test split is not judged).
+    let copy = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        dir.join("chat/gsm8k_test.jsonl"),
+        copy.path().join("gsm8k_more.jsonl"),
+    )
+    .expect("copy");
     let report = json_run(
-        &dir.join("chat"),
-        "gsm8k_test.jsonl",
+        copy.path(),
+        "gsm8k_more.jsonl",
         "[dataset]\ngoal = \"complex\"\n",
     );
     let b001 = findings(&report, "B001");
@@ -339,4 +346,40 @@ fn a_preference_set_with_refusals_has_no_b003() {
     let report = json_run(&dir.join("chat"), "together_rewardbench2_dpo_val.jsonl", "");
     assert!(findings(&report, "B003").is_empty());
     assert!(findings(&report, "B004").is_empty());
+}
+
+/// The composition targets and the goal's counts are for training data: a test split beside
+/// its training file is not judged by B001–B004, the training file is.
+#[test]
+fn an_evaluation_split_is_not_judged_for_composition_or_size() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = "[composition]\nmin_examples = 10\n[dataset]\ngoal = \"style\"\n";
+    std::fs::write(dir.path().join("tunelint.toml"), config).expect("write config");
+    let train = common_lines(None);
+    // Different questions in the test split: no split leak either.
+    let test: String = common_lines(None).replace("Where do I find", "How do I reach");
+    std::fs::write(dir.path().join("train.jsonl"), train).expect("write train");
+    std::fs::write(dir.path().join("test.jsonl"), test).expect("write test");
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(dir.path())
+        .args(["--format", "json", "--select", "B001,B002,B003,B004", "."])
+        .output()
+        .expect("run tunelint");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let files_of = |code: &str| -> Vec<String> {
+        findings(&report, code)
+            .iter()
+            .map(|d| {
+                d["path"]
+                    .as_str()
+                    .unwrap_or("")
+                    .trim_start_matches("./")
+                    .to_owned()
+            })
+            .collect()
+    };
+    for code in ["B001", "B002", "B003", "B004"] {
+        assert_eq!(files_of(code), ["train.jsonl"], "{code}: {report}");
+    }
 }

@@ -14,7 +14,9 @@ declare_rule! {
     /// refusals 10%): a share further than `[composition] tolerance` (10 percentage points)
     /// from its target is reported, all of a file's in one finding at its line 1. A file is
     /// judged once it has `[composition] min_examples` (100) examples with an answer; below
-    /// that it says nothing. Records without an answer (prompt-only, plain text) are not
+    /// that it says nothing. A validation or test split (D003's `explain` says which files
+    /// are splits) is not judged, here nor by B003 and B004: the targets are for the data a
+    /// model is trained on. Records without an answer (prompt-only, plain text) are not
     /// counted.
     ///
     /// How an example is sorted:

@@ -69,13 +69,15 @@ impl Composition {
     }
 }
 
-/// The files enabling `code` whose composition is judged (at least `[composition]
-/// min_examples` examples with a category), with their composition.
+/// The files enabling `code` whose composition is judged (training data, not a validation or
+/// test split, with at least `[composition] min_examples` examples with a category), with
+/// their composition.
 pub(crate) fn judged(
     ctx: &DatasetContext<'_>,
     code: crate::registry::Code,
 ) -> Vec<(FileId, Composition)> {
     ctx.files_enabling(code)
+        .filter(|&(file, _)| !ctx.is_evaluation(file))
         .filter_map(|(file, facts)| {
             let composition = Composition::of(facts)?;
             let min = ctx.settings(file).composition.min_examples;

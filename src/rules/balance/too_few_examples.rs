@@ -22,7 +22,9 @@ declare_rule! {
     ///
     /// Without a goal it says nothing: how much data is enough depends on what the
     /// fine-tuning is for. Each file is counted on its own (a validation split is not added
-    /// to its training file). The finding is about the whole file and points at its line 1.
+    /// to its training file), and a validation or test split is not judged against the
+    /// goal (D003's `explain` says which files are splits). The finding is about the whole
+    /// file and points at its line 1.
     ///
     /// A target's own limits come first, whatever the goal: where the provider rejects a
     /// training file of too few (or too many) examples, a file outside them is an error
@@ -71,7 +73,8 @@ fn check(ctx: &mut DatasetContext<'_>) {
         if target_limits(ctx, file, count) {
             continue;
         }
-        let Some(goal) = ctx.settings(file).goal else {
+        // The guidelines count training examples: a validation or test split is not judged.
+        let Some(goal) = ctx.settings(file).goal.filter(|_| !ctx.is_evaluation(file)) else {
             continue;
         };
         let (minimum, recommended) = (goal.minimum(), goal.recommended());
