@@ -764,6 +764,27 @@ fn trl_keeps_sharegpt_role_names_as_written() {
     }
 }
 
+/// An unknown ShareGPT role under `trl` is judged as TRL sees it: its roles, not ShareGPT's
+/// `human` and `gpt` (which it does not take either), at the level of a role TRL does not
+/// document; without a target, ShareGPT's own.
+#[test]
+fn an_unknown_sharegpt_role_under_trl_suggests_trls_own() {
+    let record = SHAREGPT.replace("\"human\"", "\"Customer\"");
+    let (code, out) = check(&[&record], &["--target", "trl"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "S005 unknown role \"Customer\"; TRL keeps ShareGPT's role names as written and \
+             documents \"system\", \"developer\", \"user\", \"assistant\" and \"tool\" \
+             (did you mean \"user\"?)"
+        ),
+        "{out}"
+    );
+    let (code, out) = check(&[&record], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("(did you mean \"human\"?)"), "{out}");
+}
+
 /// TRL skips dataset preparation for a vision dataset, so ShareGPT's `conversations` are
 /// never converted and the collator raises KeyError: an error under `trl` (only there).
 #[test]

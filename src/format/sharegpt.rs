@@ -253,6 +253,32 @@ impl TurnWords<'static> {
     };
 }
 
+/// S005's message for an unknown ShareGPT role under a target that keeps ShareGPT's role
+/// names as written (TRL renames the keys only): its own roles, not ShareGPT's `human` and
+/// `gpt`, which it does not take either. `None` for any other target.
+fn unknown_role_as_written(target: &crate::target::Target, name: &str) -> Option<String> {
+    use crate::target::{Cited, ShareGptRoles};
+    let Some(Cited {
+        value: ShareGptRoles::AsWritten,
+        ..
+    }) = target.sharegpt_roles
+    else {
+        return None;
+    };
+    let roles: Vec<String> = target.roles.value.iter().map(|r| quote(r)).collect();
+    let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+    let hint = role_alias(name)
+        .filter(|alias| target.roles.value.contains(alias))
+        .map(|alias| format!(" (did you mean {}?)", quote(alias)))
+        .unwrap_or_default();
+    Some(format!(
+        "unknown role {}; {} keeps ShareGPT's role names as written and documents {}{hint}",
+        quote(name),
+        target.title,
+        crate::target::list(&roles)
+    ))
+}
+
 impl TurnWords<'_> {
     /// Whether these are ShareGPT's own words (`from` and `value`, no entry's tags).
     fn is_sharegpt(&self) -> bool {
@@ -384,7 +410,23 @@ pub(crate) fn read_turn_with<'s>(
                     Some(found) => found,
                     None if let Some(role) = super::converted_role(&name, ctx) => (role, false),
                     None => {
-                        ctx.report(Code::S005, doc.span(f), words.unknown_role(&name));
+                        // Under a target that hands the names to the model's chat template
+                        // as written, as S005 says of `gpt` there: its level and its roles.
+                        match ctx
+                            .settings
+                            .target
+                            .filter(|_| words.is_sharegpt())
+                            .and_then(|target| {
+                                Some((target, unknown_role_as_written(target, &name)?))
+                            }) {
+                            Some((target, message)) => ctx.report_capped(
+                                Code::S005,
+                                target.role_level(),
+                                doc.span(f),
+                                message,
+                            ),
+                            None => ctx.report(Code::S005, doc.span(f), words.unknown_role(&name)),
+                        }
                         (Role::Unknown, false)
                     }
                 };
