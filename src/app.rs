@@ -965,6 +965,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             if let Some(c) = &changes
                 && !judged.note(c, d)
             {
+                for o in outputs.iter_mut().filter(|o| o.error.is_none()) {
+                    if let Err(e) = o.renderer.preexisting(&mut o.out, d, &files) {
+                        o.error = Some(e);
+                    }
+                }
                 return;
             }
             if terminal {
@@ -1459,7 +1464,11 @@ fn open_outputs(
             OutputFormat::Full => Box::new(Full::new(options)),
             OutputFormat::Concise => Box::new(Concise { options }),
             OutputFormat::Json => Box::new(Json::new()),
-            OutputFormat::Sarif => Box::new(Sarif::new(paths.clone()).with_uris(uris.clone())),
+            OutputFormat::Sarif => Box::new(
+                Sarif::new(paths.clone())
+                    .with_uris(uris.clone())
+                    .with_diff_base(args.diff_base.is_some()),
+            ),
             OutputFormat::Github => {
                 Box::new(Github::new(options, paths.clone(), full_list.clone()))
             }

@@ -456,17 +456,25 @@ fn json_markdown_and_sarif_say_what_was_judged() {
     let props = &log["runs"][0]["properties"]["tunelint"];
     assert_eq!(props["judgedRecords"], 1, "{}", sarif.stdout);
     assert_eq!(props["preexistingFindings"], 2, "{}", sarif.stdout);
-    assert_eq!(
-        log["runs"][0]["results"].as_array().map(Vec::len),
-        Some(1),
-        "{}",
-        sarif.stdout
-    );
+    // Code scanning compares a pull request's analysis with the base branch's: SARIF holds
+    // every finding, the pre-existing ones `unchanged`, or they would look fixed.
+    let states: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["baselineState"].as_str())
+        .collect();
+    assert_eq!(states.len(), 3, "{}", sarif.stdout);
+    assert_eq!(states.iter().filter(|s| **s == "new").count(), 1);
+    assert_eq!(states.iter().filter(|s| **s == "unchanged").count(), 2);
+    // Without `--diff-base`, no result has a baseline state.
+    let full = run_as(d, "sarif", &["data"]);
+    assert!(!full.stdout.contains("baselineState"), "{}", full.stdout);
 }
 
 /// A new copy of an old broken example: its SARIF alert keeps the fingerprint it has in a
-/// full run, whatever `--diff-base` or a baseline leaves out, so code scanning does not take
-/// it for the old alert on main (the same record and rule, occurrence 0).
+/// full run, whatever a baseline leaves out, so code scanning does not take it for the old
+/// alert on main (the same record and rule, occurrence 0).
 #[test]
 fn a_new_findings_fingerprint_does_not_depend_on_what_is_shown() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -511,8 +519,10 @@ fn a_new_findings_fingerprint_does_not_depend_on_what_is_shown() {
         [3, 6]
     );
     assert_ne!(full[0].1, full[1].1);
+    // `--diff-base` keeps every alert in SARIF (code scanning compares it with the base
+    // branch's); a baseline leaves the accepted ones out.
+    assert_eq!(alerts(&["--diff-base", &base, "data"]), full);
     let new_one = vec![full[1].clone()];
-    assert_eq!(alerts(&["--diff-base", &base, "data"]), new_one);
     let baseline = baseline.to_str().expect("utf-8");
     assert_eq!(alerts(&["--baseline", baseline, "data"]), new_one);
 }

@@ -204,6 +204,17 @@ pub trait Renderer {
         files: &[FileInfo],
     ) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()>;
+    /// A finding `--diff-base` does not report (on a record the change did not touch): only
+    /// counted, except in SARIF, which code scanning compares with the base branch's own
+    /// analysis and which must therefore hold every finding.
+    fn preexisting(
+        &mut self,
+        _out: &mut dyn Write,
+        _diagnostic: &Diagnostic,
+        _files: &[FileInfo],
+    ) -> io::Result<()> {
+        Ok(())
+    }
     /// Whether it reads [`Diagnostic::occurrence`] (SARIF's partial fingerprints), which the
     /// engine then numbers; the other outputs spare it the count.
     fn wants_occurrences(&self) -> bool {

@@ -230,12 +230,20 @@ struct Kept {
     fingerprint: String,
     /// About the whole file: a Parquet table's finding names no row.
     about_file: bool,
+    /// With `--diff-base`, whether the change reports it (`baselineState` `new`) or it was
+    /// there before (`unchanged`); `None` without.
+    new: Option<bool>,
 }
 
 impl Kept {
-    /// Greater means "dropped first": less severe, then later in file order.
-    fn key(&self) -> (Reverse<u8>, u64) {
-        (Reverse(self.rank), self.seq)
+    /// Greater means "dropped first": pre-existing before new, then less severe, then later
+    /// in file order.
+    fn key(&self) -> (Reverse<bool>, Reverse<u8>, u64) {
+        (
+            Reverse(self.new != Some(false)),
+            Reverse(self.rank),
+            self.seq,
+        )
     }
 }
 
@@ -270,6 +278,9 @@ pub struct Sarif {
     /// of the pair: one small entry per finding, cleared at each new file.
     /// Whether each input is a Parquet table, by file id (see [`FileInfo::rows`]).
     rows: Vec<bool>,
+    /// Whether the run reports changes since a base (`--diff-base`): every result then has a
+    /// `baselineState`.
+    diff_base: bool,
 }
 
 impl Sarif {
@@ -288,7 +299,15 @@ impl Sarif {
             seq: 0,
             omitted: 0,
             rows: Vec::new(),
+            diff_base: false,
         }
+    }
+
+    /// For a run with `--diff-base`: the findings it reports are `new`, the pre-existing
+    /// ones ([`Renderer::preexisting`]) are kept too, as `unchanged`.
+    pub fn with_diff_base(mut self, diff_base: bool) -> Self {
+        self.diff_base = diff_base;
+        self
     }
 
     /// The URIs of the inputs, by file id, made from the real file names (see
@@ -384,6 +403,9 @@ impl Sarif {
             k.fingerprint,
         );
         r.related_locations = (!related.is_empty()).then_some(related);
+        r.baseline_state = k
+            .new
+            .map(|new| serde_json::Value::from(if new { "new" } else { "unchanged" }));
         r
     }
 
@@ -727,6 +749,33 @@ impl Renderer for Sarif {
         d: &Diagnostic,
         files: &[FileInfo],
     ) -> io::Result<()> {
+        let new = self.diff_base.then_some(true);
+        self.keep(d, files, new);
+        Ok(())
+    }
+
+    fn preexisting(
+        &mut self,
+        _out: &mut dyn Write,
+        d: &Diagnostic,
+        files: &[FileInfo],
+    ) -> io::Result<()> {
+        self.keep(d, files, Some(false));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
+        let log = self.log(summary);
+        // `From` keeps an I/O error's kind: a closed pipe stays a broken pipe, which is no error.
+        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
+        writeln!(out)
+    }
+}
+
+impl Sarif {
+    /// Keeps `d` among the results, unless the run has more than the limit and it is among
+    /// the first to drop ([`Kept::key`]).
+    fn keep(&mut self, d: &Diagnostic, files: &[FileInfo], new: Option<bool>) {
         if self.rows.len() != files.len() {
             self.rows = files.iter().map(|f| f.rows).collect();
         }
@@ -736,9 +785,9 @@ impl Renderer for Sarif {
         if self.kept.len() >= self.limit {
             // Full: keep the new finding only if it beats the weakest kept one.
             let weakest = self.kept.peek().map(Kept::key);
-            if weakest.is_some_and(|w| (Reverse(rank), seq) >= w) {
+            if weakest.is_some_and(|w| (Reverse(new != Some(false)), Reverse(rank), seq) >= w) {
                 self.omitted += 1;
-                return Ok(());
+                return;
             }
             self.kept.pop();
             self.omitted += 1;
@@ -762,15 +811,8 @@ impl Renderer for Sarif {
             related: d.related.clone(),
             fingerprint,
             about_file: d.about_file,
+            new,
         });
-        Ok(())
-    }
-
-    fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
-        let log = self.log(summary);
-        // `From` keeps an I/O error's kind: a closed pipe stays a broken pipe, which is no error.
-        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
-        writeln!(out)
     }
 }
 
