@@ -1198,8 +1198,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 });
             }
             (Err(e), None) => {
-                if let Err(e) = ignore_broken_pipe(e) {
-                    failure.get_or_insert(e);
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    failure.get_or_insert_with(|| {
+                        anyhow::anyhow!(
+                            "cannot write to standard output: {}",
+                            crate::source::io_error_text(&e)
+                        )
+                    });
                 }
             }
         }

@@ -348,6 +348,20 @@ fn a_full_disk_is_said_once() {
             "{stderr}"
         );
     }
+    // Standard output on a full disk says which output failed.
+    let full = std::fs::File::create("/dev/full").expect("open /dev/full");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tunelint"))
+        .current_dir(dir.path())
+        .args(["--isolated", "t.jsonl"])
+        .stdout(full)
+        .output()
+        .expect("run tunelint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output: no space left on device"),
+        "{stderr}"
+    );
 }
 
 /// A mistyped rule selector is the error, even where there is nothing to lint, and a code
