@@ -386,3 +386,28 @@ fn filler_in_an_alpaca_input_is_the_task_s_data() {
     assert_eq!(found.len(), 1, "{stdout}");
     assert!(found[0].starts_with("alpaca.jsonl:2:"), "{stdout}");
 }
+
+/// C008 names the part of the record it read, as P001 does: a `text` record has no
+/// assistant turn and no "answer".
+#[test]
+fn informal_writing_in_plain_text_is_in_text() {
+    let (diagnostics, _) = lint_bytes(
+        format!(
+            "{}\n",
+            serde_json::json!({"text": "the table lists the seats. Thx for asking."})
+        )
+        .as_bytes(),
+        &Settings::default(),
+    );
+    let c008: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "C008")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        c008,
+        [
+            "informal writing in text: the text starts in lowercase (\"the\"); capitalise the first word (and 1 more sign)"
+        ]
+    );
+}

@@ -7,15 +7,21 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an assistant message whose text opens with self-description boilerplate:
-    /// "As an AI", "As a language model", "As a large language model", "As an artificial
-    /// intelligence", "I'm just an AI", "I'm only an AI" or "I'm an AI language model" (any
-    /// case, straight or curly apostrophe, whole words only: "As an AIrline partner" is
-    /// fine). Only the start of the message is checked. An "As a ..." opening counts when it
-    /// ends the phrase ("As an AI, I ...") or goes on to describe the model ("As an AI
-    /// language model", "As an AI assistant", "As an AI developed by ...", "As an AI I
-    /// cannot"); where the next word makes it a person's role instead ("As an AI researcher
-    /// would tell you", "As an AI ethics professor, I"), it is not self-description.
+    /// Reports an assistant message whose text opens with self-description boilerplate: "As an
+    /// AI", "As a language model", "As a large language model", "As an artificial
+    /// intelligence", "I'm just an AI", "I'm only an AI", "I'm an AI" or "I am an AI", and the
+    /// knowledge-cutoff disclaimers "As of my knowledge cutoff", "As of my last knowledge
+    /// update", "As of my last update" and "As of my training cutoff" (any case, straight or
+    /// curly apostrophe, whole words only: "As an AIrline partner" is fine). Only the start of
+    /// the message is checked, after at most one short interjection such as "Sure!",
+    /// "Certainly," or "Of course," ("Sure! As an AI language model, ..."). An "As a ..." or
+    /// "I'm an AI" opening counts when it ends the phrase ("As an AI, I ...") or goes on to
+    /// describe the model ("As an AI language model", "As an AI assistant", "As an AI developed
+    /// by ...", "As an AI I cannot"); where the next word makes it a person's role instead ("As
+    /// an AI researcher would tell you", "As an AI ethics professor, I"), it is not
+    /// self-description. "I'm an AI" or "I am an AI" in a first sentence that names the
+    /// model's maker or name ("I am an AI assistant developed by Acme", "named Lumi") is an
+    /// identity answer, not a disclaimer, and is not reported.
     ///
     /// ## Why is this bad?
     /// It is the base model's voice, not your product's: it spends tokens on a disclaimer,
@@ -52,9 +58,39 @@ const OPENINGS: &[&str] = &[
     "i am only an ai",
     "i am an ai language model",
     "i'm an ai language model",
+    "i am an ai",
+    "i'm an ai",
+    "as of my knowledge cutoff",
+    "as of my last knowledge update",
+    "as of my last update",
+    "as of my training cutoff",
 ];
 
-/// Words after an "As a ..." opening that go on describing the model ("As an AI language
+/// Short interjections that may stand before the opening, followed by `!`, `,` or `.` and a
+/// space: "Sure! As an AI language model, ...". Lowercase.
+const INTERJECTIONS: &[&str] = &[
+    "sure",
+    "certainly",
+    "of course",
+    "absolutely",
+    "okay",
+    "ok",
+    "well",
+    "yes",
+    "no",
+    "hi",
+    "hello",
+    "hey",
+    "oh",
+    "ah",
+    "hmm",
+    "sorry",
+    "i'm sorry",
+    "great question",
+    "good question",
+];
+
+/// Words after an "As a ..." or "I'm an AI" opening that go on describing the model ("As an AI language
 /// model", "As an AI developed by"). Any other word makes the opening a person's role: "As
 /// an AI researcher would tell you".
 const SELF_DESCRIPTION: &[&str] = &[
@@ -127,6 +163,8 @@ const SELF_DESCRIPTION: &[&str] = &[
     "has",
     "not",
     "however",
+    "so",
+    "but",
     "though",
     "although",
     "there",
@@ -142,7 +180,8 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     let Some(first) = message.content.texts().next() else {
         return;
     };
-    let text = first.value.trim_start();
+    let trimmed = first.value.trim_start();
+    let text = &trimmed[interjection_len(trimmed)..];
     let Some(phrase_len) = opening_len(text) else {
         return;
     };
@@ -173,15 +212,48 @@ fn opening_len(text: &str) -> Option<usize> {
     let opening = OPENINGS
         .iter()
         .find(|o| starts_with_words(&head, o) && describes_model(&head, o))?;
+    if matches!(*opening, "i'm an ai" | "i am an ai") && names_its_maker(&head) {
+        return None;
+    }
     let n = opening.chars().count();
     Some(text.char_indices().nth(n).map_or(text.len(), |(i, _)| i))
+}
+
+/// The length of a short interjection with its punctuation and spaces at the start of
+/// `text` ("Sure! "), or 0.
+fn interjection_len(text: &str) -> usize {
+    let head: String = text
+        .chars()
+        .take(24)
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .collect();
+    for word in INTERJECTIONS {
+        let Some(rest) = head.strip_prefix(word) else {
+            continue;
+        };
+        let after_mark = rest.trim_start_matches(['!', ',', '.']);
+        if after_mark.len() == rest.len() || !after_mark.starts_with(' ') {
+            continue;
+        }
+        let skipped = head.len() - after_mark.trim_start().len();
+        // The skipped part is the word's letters, marks and spaces: one character each in
+        // `head` and in `text`.
+        let chars = head[..skipped].chars().count();
+        return text
+            .char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(i, _)| i);
+    }
+    0
 }
 
 /// The opening that `head` starts with describes the model: it ends the phrase ("As an
 /// AI, I") or the next word goes on describing it ("As an AI language model"), rather
 /// than making it a person's role ("As an AI researcher would tell you").
 fn describes_model(head: &str, opening: &str) -> bool {
-    if !opening.starts_with("as ") {
+    let names_a_role = opening.starts_with("as a") || opening.ends_with(" an ai");
+    if !names_a_role {
         return true;
     }
     let Some(rest) = head[opening.len()..].strip_prefix(' ') else {
@@ -196,6 +268,15 @@ fn describes_model(head: &str, opening: &str) -> bool {
     next.len() == rest.len() || SELF_DESCRIPTION.contains(&next)
 }
 
+/// The first sentence of `head` says who made the model or what it is called: "I am an AI
+/// assistant developed by Acme", an identity answer to "Who are you?", not a disclaimer.
+fn names_its_maker(head: &str) -> bool {
+    let sentence = head.split(['.', '!', '?', ',']).next().unwrap_or_default();
+    [" by ", " named ", " called "]
+        .iter()
+        .any(|w| sentence.contains(w))
+}
+
 /// `head` starts with `prefix` and the match ends at a word boundary ("as an aide" is fine).
 fn starts_with_words(head: &str, prefix: &str) -> bool {
     head.starts_with(prefix) && !head[prefix.len()..].starts_with(|c: char| c.is_alphanumeric())
@@ -203,7 +284,23 @@ fn starts_with_words(head: &str, prefix: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::opening_len;
+    use super::{interjection_len, opening_len};
+
+    #[test]
+    fn after_an_interjection() {
+        for text in [
+            "Sure! As an AI language model, I can help.",
+            "Certainly. As of my knowledge cutoff, it was 8 billion.",
+            "Of course, I\u{2019}m an AI, so I have no favourite.",
+        ] {
+            assert!(
+                opening_len(&text[interjection_len(text)..]).is_some(),
+                "{text}"
+            );
+        }
+        assert_eq!(interjection_len("Sure thing, here it is."), 0);
+        assert_eq!(interjection_len("Well-known tools are listed."), 0);
+    }
 
     #[test]
     fn self_description() {
@@ -217,6 +314,9 @@ mod tests {
             "As an AI.",
             "As an AI",
             "I'm just an AI, but here is an idea.",
+            "I'm an AI, so I don't have personal opinions.",
+            "I am an AI and cannot feel hunger.",
+            "As of my knowledge cutoff in September 2021, the record was 9.58 s.",
         ] {
             assert!(opening_len(text).is_some(), "{text}");
         }
@@ -229,6 +329,11 @@ mod tests {
             "As an AI ethics professor, I would argue that surveillance erodes trust.",
             "As an AI engineer, you should log every prompt.",
             "As an AIrline partner, we fly daily.",
+            "I'm an AI researcher at a small lab.",
+            // Identity answers: who made the model, what it is called.
+            "I am an AI assistant developed by Acme.",
+            "I'm an AI assistant named Lumi.",
+            "As of my last visit, the shop was open.",
         ] {
             assert_eq!(opening_len(text), None, "{text}");
         }

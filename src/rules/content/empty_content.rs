@@ -7,8 +7,12 @@ use crate::rules::Code;
 
 declare_rule! {
     /// ## What it does
-    /// Reports content that is an empty string or only whitespace, and a content array whose
-    /// text parts are all empty and that has no image. An assistant message that calls tools
+    /// Reports content that is an empty string or only whitespace or invisible characters, and
+    /// a content array whose text parts are all empty and that has no image. Invisible
+    /// characters are the format characters (zero-width space U+200B, joiners U+200C and
+    /// U+200D, word joiner U+2060, byte order mark U+FEFF, soft hyphen, direction marks), the
+    /// Hangul fillers (U+115F, U+1160, U+3164, U+FFA0) and the braille blank U+2800: text made
+    /// of them shows nothing. An assistant message that calls tools
     /// may have empty content. C001 does not also report the message.
     ///
     /// ## Why is this bad?
@@ -34,13 +38,44 @@ declare_rule! {
     };
 }
 
+/// Text with no visible character: whitespace and invisible characters only.
+fn blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || invisible(c))
+}
+
+/// A character that shows nothing and is not whitespace: a format character (Unicode
+/// category Cf), a Hangul filler or the braille blank.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     let empty = match &message.content {
-        Content::Text(t) => t.value.trim().is_empty(),
+        Content::Text(t) => blank(&t.value),
         Content::Parts { parts, .. } => {
             !parts.is_empty()
                 && !message.content.has_image()
-                && message.content.texts().all(|t| t.value.trim().is_empty())
+                && message.content.texts().all(|t| blank(&t.value))
         }
         _ => false,
     };

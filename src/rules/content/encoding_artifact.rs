@@ -11,10 +11,15 @@ declare_rule! {
     ///
     /// - U+FFFD, the replacement character a decoder writes for bytes it could not read;
     /// - mojibake: UTF-8 read as Latin-1 or Windows-1252, such as `Ã©` for "é", `â€™` for
-    ///   "’" or `Ø§` for "ا". It is recognised as a character from `Â` to `Þ` followed by
+    ///   "’" or `Ø§Ù„` for "ال". It is recognised as a character from `Â` to `Þ` followed by
     ///   one that a UTF-8 continuation byte turns into (U+0080–U+00BF or the Windows-1252
     ///   punctuation `€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ`), or a character from `à` to `ï`
-    ///   followed by two of them; the message names the character it was meant to be;
+    ///   followed by two of them; the message names the character it was meant to be. A
+    ///   sequence that stands for a letter of another script than Latin or Greek (Cyrillic,
+    ///   Hebrew, Arabic, CJK, Hangul, ...) or for an unassigned code point counts only when
+    ///   another sequence follows it at once (`Ø§Ù„` for "ال", `ä¸­æ–‡` for "中文"): such
+    ///   mojibake comes in runs, while a single one in Latin text is an accented letter before
+    ///   punctuation (`perché…”`, `così…”`) or a sign before a fraction (`2×½`);
     /// - C1 control characters (U+0080–U+009F), which appear when Windows-1252 is read as
     ///   Latin-1;
     /// - C0 control characters other than tab, line feed and carriage return (U+0000–U+001F).
@@ -141,7 +146,11 @@ pub fn first_artifact(text: &str) -> Option<Artifact> {
             '\u{FFFD}' => Some((c.len_utf8(), Kind::Replacement)),
             '\u{80}'..='\u{9F}' => Some((c.len_utf8(), Kind::Control(c))),
             '\u{C2}'..='\u{DE}' | '\u{E0}'..='\u{EF}' if !ends_caps_word(text, at) => {
-                mojibake_at(&text[at..]).map(|(len, meant)| (len, Kind::Mojibake(meant)))
+                mojibake_at(&text[at..])
+                    .filter(|&(len, meant)| {
+                        stands_alone(meant) || mojibake_at(&text[at + len..]).is_some()
+                    })
+                    .map(|(len, meant)| (len, Kind::Mojibake(meant)))
             }
             _ => None,
         };
@@ -213,6 +222,30 @@ fn ends_caps_word(text: &str, at: usize) -> bool {
                     | '·'
             )
         })
+}
+
+/// A character whose mojibake is evidence enough on its own: one that Latin-script text
+/// uses (Latin-1 and Latin Extended letters, Greek, general punctuation, currency and
+/// mathematical symbols, the `ﬁ` ligatures, the byte order mark). Mojibake of other
+/// scripts (Cyrillic, Hebrew, Arabic, CJK, Hangul) comes in runs, one sequence after
+/// another; a single such sequence in Latin text is an accented letter before punctuation
+/// (`perché…”` is not "酔", `così…”` is not "셔") or a sign before a fraction (`2×½`, which
+/// would be the unassigned U+05FD).
+fn stands_alone(meant: char) -> bool {
+    matches!(
+        meant,
+        '\u{80}'..='\u{377}'
+            | '\u{37A}'..='\u{37F}'
+            | '\u{384}'..='\u{38A}'
+            | '\u{38C}'
+            | '\u{38E}'..='\u{3A1}'
+            | '\u{3A3}'..='\u{3FF}'
+            | '\u{1E00}'..='\u{1FFF}'
+            | '\u{2000}'..='\u{2BFF}'
+            | '\u{FB00}'..='\u{FB06}'
+            | '\u{FEFF}'
+            | '\u{FFFD}'
+    )
 }
 
 /// When `s` starts with a UTF-8 sequence that was decoded as Windows-1252: its length in
@@ -291,6 +324,10 @@ mod tests {
         assert_eq!(kind("ESPAÃ‘A"), Some(Kind::Mojibake('Ñ')));
         assert_eq!(kind("CAFÃ‰"), Some(Kind::Mojibake('É')));
         assert_eq!(kind("ÐŸÑ€Ð¸Ð²ÐµÑ‚"), Some(Kind::Mojibake('П')));
+        // Other scripts in runs.
+        assert_eq!(kind("ä¸\u{AD}æ–‡"), Some(Kind::Mojibake('中')));
+        assert_eq!(kind("×©×œ×•×"), Some(Kind::Mojibake('ש')));
+        assert_eq!(kind("ï»¿Hello"), Some(Kind::Mojibake('\u{FEFF}')));
         // Lowercase before the lead: not an all-caps word.
         assert_eq!(kind("Ï€ and Ù„"), Some(Kind::Mojibake('π')));
         assert_eq!(kind("n \u{FFFD} n"), Some(Kind::Replacement));
@@ -312,6 +349,13 @@ mod tests {
             "The headline was “PELÉ—THE KING”.",
             "The brand name is “SÉ”, or SÉ® in print.",
             "„DÉJÀ VU“ and “ÇA VA” and “FÆRØ”",
+            // An accented letter before an ellipsis and a closing quotation mark, and a
+            // sign before a fraction: single sequences of CJK, Hangul or unassigned code
+            // points.
+            "“Ma perché…”",
+            "“Non è così…”",
+            "« J’ai terminé…”",
+            "Use 2×½ cup of flour.",
         ] {
             assert_eq!(kind(text), None, "{text}");
         }

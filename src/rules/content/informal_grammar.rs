@@ -9,7 +9,7 @@ use crate::declare_rule;
 use crate::literals;
 use crate::record::{Message, Role};
 use crate::rules::Code;
-use crate::rules::content::prose::{self, Mask};
+use crate::rules::content::prose::{self, Mask, Quotations};
 
 declare_rule! {
     /// ## What it does
@@ -32,12 +32,14 @@ declare_rule! {
     ///   (`` `pandas` ``), or a tool, library or command known by its lowercase name
     ///   (`pandas`, `numpy`, `git`, `npm`, `pip`, `ffmpeg`, `curl`, ...); or a word after `.`, `!` or `?` and a space, when the word
     ///   before is a lowercase word that is not an abbreviation (`e.g.`, `etc.`, `vs.`,
-    ///   `approx.`, ...), a roman list number (`iii.`) or part of an ellipsis;
+    ///   `approx.`, `pop.`, `rd.`, ...), a roman list number (`iii.`) or part of an ellipsis;
     /// - two or more exclamation marks after a word (`Thanks!!`).
     ///
     /// Deliberately not matched: signs inside code (fenced blocks, inline code, `<pre>`,
     /// `<code>`, and lines with `//`, `/*`, `{` or `}`, which are code even without a fence),
-    /// inside URLs, and right after an opening quotation mark (`the word "u"`); words glued to
+    /// inside URLs, right after an opening quotation mark (`the word "u"`) and anywhere inside
+    /// a quotation, between an opening mark and its closing mark (the user's own words quoted
+    /// back: `the statement "so yeah i could too"`, `"Extreme Battle!!!"`); words glued to
     /// other characters (`u_id`, `$u`, `u-substitution`). Only assistant messages are checked:
     /// users write as they like, and the model should answer well regardless. Each message is
     /// reported once, at its first sign, with the number of other signs. The completion of a
@@ -250,7 +252,7 @@ const ABBREVIATIONS: &[&str] = &[
     "eds", "jr", "sr", "dept", "est", "st", "ave", "inc", "ltd", "co", "corp", "pp", "ch", "op",
     "cit", "viz", "mr", "mrs", "ms", "dr", "prof", "gen", "gov", "govt", "tel", "ext", "mt", "km",
     "kg", "mg", "ml", "cm", "mm", "sq", "yr", "yrs", "wk", "mo", "pt", "pts", "qt", "tbsp", "tsp",
-    "temp", "avg", "dist", "div", "var", "ref", "cal", "kcal",
+    "temp", "avg", "dist", "div", "var", "ref", "cal", "kcal", "pop", "rd",
 ];
 
 /// One sign of informal writing: where it is and how to put it.
@@ -276,12 +278,24 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
             n => format!(" (and {} more signs)", n - 1),
         };
         let span = text.sub_span(ctx.text, first.range.clone());
+        // Plain text (the `text` format) is nobody's turn.
+        let place = if ctx.format.read_as() == crate::settings::FormatChoice::Text {
+            "text"
+        } else {
+            "assistant content"
+        };
         ctx.report(
             Code::C008,
             span,
             format!(
-                "informal writing in assistant content: {}{more}",
-                first.what
+                "informal writing in {place}: {}{more}",
+                if place == "text" {
+                    first
+                        .what
+                        .replacen("the answer starts", "the text starts", 1)
+                } else {
+                    first.what.clone()
+                }
             ),
         );
         return;
@@ -359,6 +373,7 @@ fn signs(text: &str, continues: bool) -> Vec<Sign> {
         return out;
     }
     let mask = Mask::new(text);
+    let quotations = Quotations::new(text);
     out.sort_by_key(|s| s.range.start);
     out.dedup_by_key(|s| s.range.start);
     // Each line is judged once, however many signs it holds.
@@ -371,7 +386,10 @@ fn signs(text: &str, continues: bool) -> Vec<Sign> {
             line = Some((start..end.max(at + 1), is_prose_line(&text[start..end])));
         }
         let prose_line = line.as_ref().is_some_and(|(_, prose)| *prose);
-        prose_line && !mask.covers(at) && !prose::is_quoted(text, at)
+        prose_line
+            && !mask.covers(at)
+            && !prose::is_quoted(text, at)
+            && quotations.around(s.range.clone()).next().is_none()
     });
     out
 }
@@ -692,6 +710,13 @@ mod tests {
             "npm install lodash will add the package to your project.",
             "boto3 is the AWS SDK for Python.",
             "httpx is an HTTP client. Install it with `httpx` in your requirements.",
+            // Abbreviations of table headings.
+            "The column Density (pop. per km2) holds it.",
+            "In that table the rd. occurred on 22 October is round 15.",
+            // The user's own words quoted back.
+            "Look at the statement: \"so yeah i could too and uh gah i don't think so.\" It agrees.",
+            "It roughly translates to \"Extreme Battle!!!\" and is dramatic.",
+            "He wrote “thx 4 ur help” in the note.",
         ] {
             assert_eq!(first(text), None, "{text}");
         }

@@ -18,10 +18,12 @@ declare_rule! {
     /// share or do that (softeners such as "really" or "directly" may stand between); "I can't
     /// wait to help", "I can't help but" and "I can't help feeling" are not refusals, nor is
     /// a hedge that goes on to answer: "I cannot answer with certainty, but the most likely
-    /// cause is ...". It is reported when the text after the refused act has no sign of a way
-    /// forward: "help", "instead", "however", "alternatively", "I can", "I'd be happy", "you
-    /// can", "you could", "you might", "you should", "recommend", "suggest", "consider",
-    /// "try", "here are", "here is", "please contact", "please see", "please consult",
+    /// cause is ...", "I can't answer that with certainty. The most likely cause is ...", "I
+    /// won't give a single answer without knowing your workload. For large scans, ...". It
+    /// is reported when the text after the refused act has no sign of a way forward: "help",
+    /// "instead", "however", "alternatively", "I can", "I'd be happy", "you can", "you
+    /// could", "you might", "you should", "recommend", "suggest", "consider", "try", "here
+    /// are", "here is", "please contact", "please see", "please consult",
     /// "consult a", "reach out", "talk to", "speak with", "would be the right person" (or
     /// the best person), or a list (a line starting with `1.`, `-` or `*`). Only the first
     /// refusal of a message counts, and only what follows it.
@@ -153,6 +155,19 @@ const HEDGES: &[&str] = &[
     "exactly",
 ];
 
+/// Conditions anywhere in the refusal's sentence that make it a hedge: the reply cannot
+/// answer in general but goes on to answer for the likely case.
+const CONDITIONS: &[&str] = &[
+    "without knowing",
+    "without more information",
+    "without more context",
+    "without more details",
+    "without seeing",
+    "a single answer",
+    "a definitive answer",
+    "a definite answer",
+];
+
 /// One automaton for all openings: every assistant message is scanned once, without
 /// lowercasing it (this rule sits on the hot path of every run).
 static OPENINGS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -210,14 +225,31 @@ fn refusal_end(text: &str) -> Option<usize> {
         let window_end = tail.char_indices().nth(40).map_or(tail.len(), |(i, _)| i);
         let window = tail[..window_end].to_ascii_lowercase();
         if let Some(act_end) = refused_act(&window) {
-            let after_act = window[act_end..].trim_start();
-            if HEDGES.iter().any(|h| after_act.starts_with(h)) {
+            if is_hedge(&tail[act_end..]) {
                 continue;
             }
             return Some(m.end() + act_end);
         }
     }
     None
+}
+
+/// The rest of the refusal's sentence, after the refused act, makes it a hedge: "answer
+/// with certainty", "answer that with certainty", "give a single answer without knowing
+/// your workload".
+fn is_hedge(after_act: &str) -> bool {
+    let sentence_end = after_act
+        .find(['.', '!', '?', '\n', ';'])
+        .unwrap_or(after_act.len());
+    let sentence = normalise(&after_act[..sentence_end]);
+    let sentence = sentence.trim_start();
+    // The object of the act may stand before the hedge ("answer that with certainty").
+    let after_object = ["that ", "this ", "it ", "you "]
+        .iter()
+        .find_map(|o| sentence.strip_prefix(o))
+        .unwrap_or(sentence);
+    HEDGES.iter().any(|h| after_object.starts_with(h))
+        || CONDITIONS.iter().any(|c| sentence.contains(c))
 }
 
 /// Where the refused act ends in the words after a refusal opening: it must be one of the
@@ -278,6 +310,18 @@ mod tests {
                 .is_none()
         );
         assert!(refusal_end("I can't say for sure.").is_none());
+        // Also written as two sentences, with the object before the hedge.
+        assert!(
+            refusal_end(
+                "I can't answer that with certainty. The most likely cause is a failing disk."
+            )
+            .is_none()
+        );
+        assert!(
+            refusal_end("I won't give a single answer without knowing your workload. For large scans, use a columnar store.")
+                .is_none()
+        );
+        assert!(refusal_end("I can't answer that. It is private.").is_some());
     }
 
     #[test]

@@ -16,7 +16,10 @@ declare_rule! {
     /// earlier user message of the same conversation; each repeat is reported and names the
     /// first. Empty messages are C003's. Short conversational messages of fewer than four
     /// words and 25 characters ("continue", "go on", "yes", "more", "thanks") are not
-    /// compared: users type them again and again in real conversations. Similar but
+    /// compared: users type them again and again in real conversations. Nor is a follow-up
+    /// question that refers back with a pronoun ("Where was it located?", "What did he do
+    /// then?") and gets a different answer each time: in conversational QA (CoQA) the same
+    /// question is asked of a new referent. Similar but
     /// different messages are not compared here; duplicates across examples are the D
     /// rules'.
     ///
@@ -53,6 +56,39 @@ fn is_short(text: &str) -> bool {
 /// Most user messages compared pairwise; more are looked up by hash.
 const SMALL: usize = 16;
 
+/// Words that make a question refer back to the conversation: asked again, it may be about
+/// something else.
+const REFERRING: &[&str] = &[
+    "it", "its", "he", "him", "his", "she", "her", "they", "them", "their", "this", "that",
+    "these", "those", "there", "then",
+];
+
+/// `text` refers back with a pronoun ("Where was it located?").
+fn refers_back(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|w| REFERRING.iter().any(|r| r.eq_ignore_ascii_case(w)))
+}
+
+/// The text of the assistant message answering the message at `i`: the first assistant
+/// message after it, before the next user message.
+fn answer_after<'a>(conv: &'a Conversation<'_>, i: usize) -> Option<Cow<'a, str>> {
+    conv.messages[i + 1..]
+        .iter()
+        .take_while(|m| m.role != Role::User)
+        .find(|m| m.role == Role::Assistant)
+        .map(|m| m.content.joined_text())
+}
+
+/// The user message at `i` repeats the one at `first` as a follow-up about something new:
+/// it refers back with a pronoun and the two answers differ.
+fn new_referent(conv: &Conversation<'_>, text: &str, first: usize, i: usize) -> bool {
+    refers_back(text)
+        && match (answer_after(conv, first), answer_after(conv, i)) {
+            (Some(a), Some(b)) => a.trim() != b.trim(),
+            _ => false,
+        }
+}
+
 pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     let users: Vec<(usize, Cow<'_, str>, Span)> = conv
         .messages
@@ -76,7 +112,9 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if users.len() <= SMALL {
         // Conversations are short: comparing each with those before it beats hashing.
         for (k, (i, text, span)) in users.iter().enumerate() {
-            if let Some((first, _, _)) = users[..k].iter().find(|(_, t, _)| t == text) {
+            if let Some((first, _, _)) = users[..k].iter().find(|(_, t, _)| t == text)
+                && !new_referent(conv, text, *first, *i)
+            {
                 report(*i, *first, *span);
             }
         }
@@ -89,14 +127,26 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             Entry::Vacant(slot) => {
                 slot.insert(*i);
             }
-            Entry::Occupied(slot) => report(*i, *slot.get(), *span),
+            Entry::Occupied(slot) => {
+                if !new_referent(conv, text, *slot.get(), *i) {
+                    report(*i, *slot.get(), *span);
+                }
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_short;
+    use super::{is_short, refers_back};
+
+    #[test]
+    fn questions_that_refer_back() {
+        assert!(refers_back("Where was it located?"));
+        assert!(refers_back("What did they do then?"));
+        assert!(!refers_back("How do I rotate my API key?"));
+        assert!(!refers_back("Where is the itinerary?"));
+    }
 
     #[test]
     fn short_conversational_turns() {

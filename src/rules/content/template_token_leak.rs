@@ -20,7 +20,7 @@ declare_rule! {
     /// - special tokens of the form `<|name|>` (`<|endoftext|>`, `<|im_start|>`,
     ///   `<|im_end|>`, `<|eot_id|>`, `<|start_header_id|>`, ...);
     /// - Llama and Mistral markup: `</s>`, `[INST]`, `[/INST]`, `<<SYS>>`, `<</SYS>>`;
-    ///   Gemma's `<start_of_turn>` and `<end_of_turn>`;
+    ///   Gemma's `<start_of_turn>`, `<end_of_turn>`, `<bos>` and `<eos>`;
     /// - Alpaca and Vicuna headings: `### Instruction:`, `### Input:`, `### Response:`,
     ///   `### Human:`, `### Assistant:`;
     /// - a line that starts with `Human:`, `User:` or `Assistant:` (case as written): one
@@ -86,6 +86,8 @@ const TOKENS: &[&str] = &[
     "<</SYS>>",
     "<start_of_turn>",
     "<end_of_turn>",
+    "<bos>",
+    "<eos>",
     "### Instruction:",
     "### Input:",
     "### Response:",
@@ -336,6 +338,9 @@ mod tests {
         // A quoted answer does not hide the next turn written into it.
         assert_eq!(found("\"Welcome!\nUser: thanks\""), Some("User:"));
         assert_eq!(found("User: Hi there!\nAssistant: Hello."), Some("User:"));
+        // Gemma's sequence tokens.
+        assert_eq!(found("The capital is Paris.<eos>"), Some("<eos>"));
+        assert_eq!(found("<bos>Paris is the capital."), Some("<bos>"));
     }
 
     #[test]
@@ -358,6 +363,8 @@ mod tests {
             None
         );
         assert_eq!(found("The User: field is required"), None);
+        assert_eq!(found("Gemma ends a sequence with `<eos>`."), None);
+        assert_eq!(found("the \"<eos>\" token"), None);
         assert_eq!(found("a <|> b"), None);
         assert_eq!(found("```\nUser: hi\n```"), None);
     }

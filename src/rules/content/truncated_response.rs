@@ -17,7 +17,8 @@ declare_rule! {
     ///   `and`, `or`, `but`, `nor`, `because`, `although`, `whereas`, `unless`, `than`, `the`,
     ///   `a`, `an`, `of`, `to`, `with`, `from`, `into`, `such as`;
     /// - the last line, outside code, opens a bracket `(`, `[` or `{` that it never closes,
-    ///   or a quotation it never closes: a `“` without its `”`, or an odd number of `"` of
+    ///   or a quotation it never closes: a `“` without its `”` or a `„` without its `“` or
+    ///   `”` (German and Czech `„…“`, and Polish `„…”`, are closed), or an odd number of `"` of
     ///   which the last opens a quotation (after a space, bracket or colon, before a letter or
     ///   digit).
     ///
@@ -26,7 +27,8 @@ declare_rule! {
     /// end after a closed block (one closing fence too many, nothing cut off); a dangling word at the end
     /// of a line of unfenced code (indented, or with `=`, `;`, `{`, `}`: `    return a`); a `;`
     /// at the end, which closes a statement of code (`... GROUP BY id;`); closing brackets
-    /// without an opening one (`1)` list numbers) and smileys such as `:(`; an interval in
+    /// without an opening one (`1)` list numbers) and smileys such as `:(`; the `[` of an ANSI escape
+    /// sequence (`ESC[31m`, which is C011's); an interval in
     /// mathematical notation, whose brackets need not match (`[0, 1)`, `(0, 1]`, `[0, ∞)`,
     /// `]0, 1[`, `[a, b)`); a `"` after a
     /// letter, digit or punctuation, which closes a quotation or is an inch mark (`a 5"
@@ -170,17 +172,20 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
     let start = trimmed.rfind('\n').map_or(0, |i| i + 1);
     let line = &trimmed.as_bytes()[start..];
     // Most last lines have no bracket or quotation mark at all.
-    let has_curly = memchr::memmem::find(line, "\u{201C}".as_bytes()).is_some();
+    let has_curly = memchr::memmem::find(line, "\u{201C}".as_bytes()).is_some()
+        || memchr::memmem::find(line, "\u{201E}".as_bytes()).is_some();
     if !has_curly && !line.iter().any(|b| matches!(b, b'(' | b'[' | b'{' | b'"')) {
         return None;
     }
     // One stack per kind of bracket: a closer pops its own kind, in constant time. The
-    // characters looked at are ASCII or start with 0xE2 (`“`, `”`), so the line is read as
+    // characters looked at are ASCII or start with 0xE2 (`“`, `”`, `„`), so the line is read as
     // bytes; the byte before an ASCII character is enough to tell `:(` or `5"`.
     let mut open: [Vec<usize>; 3] = Default::default();
     let mut straight = 0usize;
     let mut last_straight = None;
     let mut curly: Vec<usize> = Vec::new();
+    // Quotations opened with a low mark „, closed with “ or ”.
+    let mut low: Vec<usize> = Vec::new();
     // The end of an interval (`[0, 1)`) being skipped.
     let mut skip_to = 0;
     for (i, &b) in line.iter().enumerate() {
@@ -190,7 +195,7 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
         let curly_quote = (b == 0xE2 && line.get(i + 1) == Some(&0x80))
             .then(|| line.get(i + 2).copied())
             .flatten()
-            .filter(|&third| third == 0x9C || third == 0x9D);
+            .filter(|&third| (0x9C..=0x9E).contains(&third));
         if !matches!(b, b'(' | b'[' | b'{' | b')' | b']' | b'}' | b'"') && curly_quote.is_none() {
             continue;
         }
@@ -199,6 +204,10 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
             continue;
         }
         let before = i.checked_sub(1).map_or(b' ', |k| line[k]);
+        // The `[` of an ANSI escape sequence (`ESC[31m`) is not a bracket.
+        if before == 0x1B {
+            continue;
+        }
         // `]` opens an interval only where it closes nothing (`]0, 1[`).
         if (matches!(b, b'(' | b'[') || (b == b']' && open[1].is_empty()))
             && let Some(len) = interval_len(&line[i..])
@@ -207,7 +216,16 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
             continue;
         }
         match (b, curly_quote) {
+            // German and Czech quotations open with „ and close with “.
+            (0xE2, Some(0x9E)) => low.push(at),
+            (0xE2, Some(0x9C)) if !low.is_empty() => {
+                low.pop();
+            }
             (0xE2, Some(0x9C)) => curly.push(at),
+            (0xE2, _) if curly.is_empty() => {
+                // Polish „…”.
+                low.pop();
+            }
             (0xE2, _) => {
                 curly.pop();
             }
@@ -239,6 +257,7 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
         open.iter().filter_map(|stack| stack.first().copied()).min(),
         straight_open,
         curly.first().copied(),
+        low.first().copied(),
     ]
     .into_iter()
     .flatten()
@@ -322,6 +341,8 @@ mod tests {
         // An interval does not hide a bracket cut off after it.
         assert!(cut("It lies in [0, 1) (see the proof in").is_some());
         assert!(cut("Call f(x, y").is_some());
+        assert!(cut("Er sagte „wir kommen um zwölf").is_some());
+        assert!(cut("Er sagte „gut“ und dann “wir kommen").is_some());
         // A block cut where its code starts, named or not.
         assert!(cut("Here is the script:\n\n```python").is_some());
         assert!(cut("Here is the script:\n\n```\n").is_some());
@@ -361,6 +382,13 @@ mod tests {
             "In French notation: ]0, 1[",
             "x lies in [a, b) or in (-\u{221E}, -2.5]",
             "It is [see note] 0, 1) fine.",
+            // German and Czech quotations close with “; Polish with ”.
+            "Sein bekanntester Film heißt „Das Boot“.",
+            "Sie antwortete: „Ja, sehr gerne.“",
+            "Průvodce řekl „dobrý den“.",
+            "Powiedział „dzień dobry”.",
+            // The `[` of an ANSI colour code.
+            "The log shows \u{1b}[31merror: missing semicolon\u{1b}[0m on line 12.",
         ] {
             assert_eq!(cut(text), None, "{text}");
         }
