@@ -66,6 +66,30 @@ fn secrets() -> Vec<(&'static str, String)> {
         // An 8192-bit key: longer than a 4096-bit one, which the snippet's window once held
         // at most.
         ("pem-large", large_pem()),
+        ("gitlab", "glpat-Xq7Lm2Nw9Rt4Kp8Vz3Hb".to_owned()),
+        (
+            "sendgrid",
+            "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".to_owned(),
+        ),
+        ("npm", "npm_Q8wE3rT6yU9iO2pA5sD7fG1hJ4kL0zX3cV6b".to_owned()),
+        (
+            "azure",
+            "AccountKey=Zk3Qm9Xv2Lp7Rt4Wn8Bs1Hd6Fg0Jc5Ky2Te7Ua9Io3Pr6Mx1Nb4Vq8Cw2Sz5Lh7Dj0Gf3Ak9Ye6Rn2Tu4Oi8Pm1Q==".to_owned(),
+        ),
+        (
+            "slack-webhook",
+            "https://hooks.slack.com/services/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"
+                .to_owned(),
+        ),
+        // Found by what stands before it: its name, or `Bearer`.
+        (
+            "aws-secret",
+            "aws_secret_access_key=q7Rk2VbN9xLp4TzW8sJd3HfG6mYc1QaE5uKo0iPn".to_owned(),
+        ),
+        (
+            "bearer",
+            "Authorization: Bearer x9Fk2Lm7Qp4Rt8Vw3Zb6Nc1Hd5Jg0Ks7Yu2Ta9".to_owned(),
+        ),
     ]
 }
 
@@ -111,8 +135,22 @@ fn hidden_part(kind: &str, secret: &str) -> String {
             .collect::<Vec<_>>()
             .join("");
     }
+    // What stands before a secret found by its context, or a URL's public part.
+    for public in [
+        "aws_secret_access_key=",
+        "Authorization: Bearer ",
+        "https://hooks.slack.com/services/",
+    ] {
+        if let Some(rest) = secret.strip_prefix(public) {
+            return rest.to_owned();
+        }
+    }
     let prefixes = [
         "sk-ant-",
+        "glpat-",
+        "SG.",
+        "npm_",
+        "AccountKey=",
         "hf_",
         "eyJ",
         "sk-proj-",

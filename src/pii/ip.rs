@@ -83,6 +83,60 @@ const NAMING_WORDS: &[&str] = &[
     "oid",
 ];
 
+/// Names of products and of their updates that a four-part version follows (`Python
+/// 3.12.1.4`, `.NET 4.8.1.0`, `SQL Server 2019 CU 15.0.4.223`), written in any case.
+const PRODUCT_WORDS: &[&str] = &[
+    "python",
+    "java",
+    "jdk",
+    "jre",
+    "node",
+    "nodejs",
+    "npm",
+    "chrome",
+    "chromium",
+    "firefox",
+    "edge",
+    "safari",
+    "windows",
+    "win",
+    "net",
+    "dotnet",
+    "framework",
+    "runtime",
+    "sdk",
+    "kernel",
+    "linux",
+    "ubuntu",
+    "debian",
+    "android",
+    "ios",
+    "macos",
+    "office",
+    "cu",
+    "sp",
+    "kb",
+    "hotfix",
+    "driver",
+    "agent",
+    "package",
+    "gcc",
+    "clang",
+    "llvm",
+    "cuda",
+    "php",
+    "perl",
+    "ruby",
+    "rust",
+    "golang",
+];
+
+/// Words written with a capital that name an address, not a product (`the IP 81.2.69.160`).
+const ADDRESS_WORDS: &[&str] = &[
+    "ip", "ipv4", "address", "addr", "host", "hostname", "server", "gateway", "router", "proxy",
+    "dns", "wan", "lan", "vpn", "nat", "peer", "client", "node", "from", "to", "at",
+];
+
 /// Verbs that link a naming word to the number.
 const LINKING_WORDS: &[&str] = &["is", "was", "are", "were", "be", "becomes"];
 
@@ -107,6 +161,7 @@ pub(crate) fn check_v4(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
                 || cidr
                 || !stands_alone(text, &range)
                 || after_numbering_word(text, range.start)
+                || after_product_name(text, range.start, ip)
             {
                 continue;
             }
@@ -178,6 +233,34 @@ fn after_numbering_word(text: &str, at: usize) -> bool {
         .filter(|w| !w.is_empty())
         .take(8)
         .any(|w| NAMING_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+/// The number at `at` is a version of the product named right before it: a product word
+/// (`Python`, `Framework`, `CU`, in any case), or, for a number whose first part is below 32
+/// as versions' are, a capitalised word inside a sentence (a product's name: `Upgrade to
+/// Contoso 3.12.1.4`) that names no address (`the Server 81.2.69.160` stays an address).
+fn after_product_name(text: &str, at: usize, ip: Ipv4Addr) -> bool {
+    let head = text[..at].trim_end_matches([' ', '(']);
+    let word = head
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default();
+    if word.is_empty() || head.len() == text[..at].len() {
+        return false;
+    }
+    let lower = word.to_ascii_lowercase();
+    if PRODUCT_WORDS.contains(&lower.as_str()) && !ADDRESS_WORDS.contains(&lower.as_str()) {
+        return true;
+    }
+    let before = head[..head.len() - word.len()].trim_end_matches(' ');
+    // A capital that starts a sentence says nothing of the word (`Ping 81.2.69.160`).
+    let inside_sentence = before.ends_with(|c: char| c.is_alphanumeric() || c == ',');
+    let capitalised = word.starts_with(|c: char| c.is_ascii_uppercase())
+        && word[1..].bytes().any(|b| b.is_ascii_lowercase());
+    inside_sentence
+        && capitalised
+        && ip.octets()[0] < 32
+        && !ADDRESS_WORDS.contains(&lower.as_str())
 }
 
 pub(crate) fn check_v6(text: &str, found: &mut Found<'_>) {
@@ -300,6 +383,26 @@ mod tests {
             "Cloudflare answers on 2606:4700:4700::1111 and 2606:4700:4700::1001.",
         ] {
             assert!(!reports(text), "{text}");
+        }
+        for text in [
+            "Upgrade the agent to Python 3.12.1.4 or later; the crash is fixed there.",
+            "Install Microsoft .NET Framework 4.8.1.0 first, then SQL Server 2019 CU 15.0.4.223.",
+            "We run Contoso 12.4.1.7 in production.",
+            "Build 1.2.3.4.5 and 81.2.69.160.7 are outline numbers.",
+        ] {
+            assert!(!reports(text), "{text}");
+        }
+        // A capital that starts a sentence, a word naming an address, a number no version
+        // starts with: still addresses.
+        for text in [
+            "Ping 81.2.69.160 from the office.",
+            "Ping 13.2.69.160 from the office.",
+            "Block the IP 13.2.69.160 now.",
+            "Our Server 13.2.69.160 is down.",
+            "Ask Contoso 81.2.69.160 about it.",
+            "The Python server at 81.2.69.160 is down.",
+        ] {
+            assert!(reports(text), "{text}");
         }
         for text in [
             "The server is 81.2.69.160.",

@@ -57,6 +57,7 @@ pub(crate) fn check(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
             let digits = digits_of(m.as_str()).len() - usize::from(m.as_str().contains("(0)"));
             if m.start() < reported_to
                 || !(8..=15).contains(&digits)
+                || is_signed_quantity(m.as_str())
                 || !stands_alone(text, &range)
                 || in_arithmetic(text, &range)
             {
@@ -71,6 +72,34 @@ pub(crate) fn check(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
             );
         }
     }
+}
+
+/// A `+` number that is a signed quantity, not a phone number: a decimal (`+48.858844`, a
+/// coordinate: one `.` after the first digits and nothing after the fraction; phone numbers
+/// written with dots have more of them), or a count in groups of three (`+31 457 219
+/// people`) of fewer than 10 digits (a country code and a subscriber's number make 10 or
+/// more almost everywhere, and `+48 123 456 789` has 11).
+fn is_signed_quantity(m: &str) -> bool {
+    let Some(body) = m.strip_prefix('+') else {
+        return false;
+    };
+    if let Some((whole, fraction)) = body.split_once('.')
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && fraction.len() >= 4
+    {
+        return true;
+    }
+    let mut groups = body.split(' ');
+    let lead = groups.next().unwrap_or_default();
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&lead.len())
+        && lead.bytes().all(|b| b.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && digits_of(m).len() < 10
 }
 
 /// The separators and digits of a NANP match make a real, non-fictional number.
@@ -106,7 +135,7 @@ fn is_nanp(caps: &regex::Captures<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{INTERNATIONAL, NANP, is_nanp};
+    use super::{INTERNATIONAL, NANP, is_nanp, is_signed_quantity};
 
     fn nanp(s: &str) -> bool {
         NANP.captures(s)
@@ -146,6 +175,38 @@ mod tests {
             "+8613812345678",
         ] {
             assert_eq!(INTERNATIONAL.find(s).map(|m| m.as_str()), Some(s), "{s}");
+            assert!(!is_signed_quantity(s), "{s}");
         }
+    }
+
+    /// A coordinate and a count in groups of three are quantities; numbers written with
+    /// dots or grouped in threes after their country code are still phone numbers.
+    #[test]
+    fn signed_quantities_are_not_phone_numbers() {
+        for s in ["+48.858844", "+2.294351", "+31 457 219", "+12 345 678"] {
+            assert!(is_signed_quantity(s), "{s}");
+        }
+        for s in [
+            "+48 123 456 789",
+            "+33.1.23.45.67.89",
+            "+44.20.7946.0958",
+            "+31 20 123 4567",
+            "+353 85 123 4567",
+        ] {
+            assert!(!is_signed_quantity(s), "{s}");
+        }
+        let text = "Its coordinates are +48.858844, +2.294351 in decimal degrees; change: +31 457 219 people. Call +48 123 456 789.";
+        let mut found = Vec::new();
+        let runs = crate::pii::digit_runs(text);
+        super::check(
+            text,
+            &runs,
+            &mut crate::pii::Found {
+                enabled: &|_| true,
+                sink: &mut |m: crate::pii::Match<'_>| found.push(text[m.range].to_owned()),
+                masking: false,
+            },
+        );
+        assert_eq!(found, ["+48 123 456 789"]);
     }
 }

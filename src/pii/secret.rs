@@ -1,6 +1,7 @@
 //! Secrets, as P006 secret reports them: the prefixes and forms of API keys and PEM private
 //! keys, and the test that their random part looks random.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::packed::Searcher;
@@ -30,6 +31,9 @@ const AWS: &str = "AWS access key ID";
 
 /// Hugging Face's tokens are letters only: their randomness is in the mix of cases.
 const HUGGING_FACE: &str = "Hugging Face token";
+
+/// The secret of a Slack incoming webhook is the last part of its URL, letters and digits.
+const SLACK_WEBHOOK: &str = "Slack webhook URL";
 
 const KINDS: &[Kind] = &[
     // Before OpenAI's: both start with `sk-`, and the searcher takes the first listed.
@@ -99,6 +103,35 @@ const KINDS: &[Kind] = &[
         pattern: r"^[sr]k_live_[0-9A-Za-z]{20,}",
     },
     Kind {
+        name: "GitLab token",
+        prefixes: &[("glpat-", 0)],
+        pattern: r"^glpat-[A-Za-z0-9_-]{20,}",
+    },
+    Kind {
+        name: "SendGrid API key",
+        prefixes: &[("SG.", 0)],
+        pattern: r"^SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}",
+    },
+    Kind {
+        name: "npm token",
+        prefixes: &[("npm_", 0)],
+        pattern: r"^npm_[A-Za-z0-9]{36}",
+    },
+    Kind {
+        name: "Azure storage account key",
+        prefixes: &[("AccountKey=", 0)],
+        // 64 bytes in base64 (88 characters with the padding); longer and shorter runs of a
+        // connection string are keys all the same.
+        pattern: r"^AccountKey=[A-Za-z0-9+/]{40,}={0,2}",
+    },
+    Kind {
+        name: SLACK_WEBHOOK,
+        // Searched from `.slack`: `hoo` starts every "hook".
+        prefixes: &[("hooks.slack.com/services/", 5)],
+        // A workspace's ID, a channel's and the secret that lets anyone post there.
+        pattern: r"^hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}",
+    },
+    Kind {
         name: "PEM private key",
         prefixes: &[("-----BEGIN ", 4)],
         // A line end is a line feed after any carriage returns (a snippet of raw JSON shows
@@ -155,6 +188,8 @@ const STAND_INS: &[&str] = &[
     "sample",
     "redacted",
     "placeholder",
+    // The account key of Azurite, Azure's storage emulator, in every tutorial about it.
+    "eby8vdm02xnocqflquwjpllmetlcdxj1",
 ];
 
 pub(crate) fn check(text: &str, found: &mut Found<'_>) {
@@ -164,6 +199,9 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
     if memchr::memmem::find(text.as_bytes(), b"://").is_some() {
         url_passwords(text, found);
     }
+    // What is reported, so that a secret found by its context (the name before it, the key
+    // ID beside it, the `Bearer` before it) is not reported again.
+    let mut reported: Vec<Range<usize>> = Vec::new();
     let (searcher, owners) = &*PREFIXES;
     for m in searcher.find_iter(text) {
         let (kind_index, skip, prefix_len) = owners[m.pattern().as_usize()];
@@ -210,9 +248,10 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         }
         // Separators after a key are not part of it (`sk-proj-...______ # set it`): its
         // character class takes `_` and `-`, but a run of them would fail the randomness test
-        // and hide the key. The key without them must still be one.
+        // and hide the key. The key without them must still be one. One such character is
+        // left alone: it may be the last of a key of fixed length (a GitLab token's 20th).
         let trimmed = found_key.as_str().trim_end_matches(['_', '-']);
-        let key = if trimmed.len() == found_key.len() || kind.name == "PEM private key" {
+        let key = if found_key.len() - trimmed.len() < 2 || kind.name == "PEM private key" {
             found_key
         } else {
             match PATTERNS[kind_index].find(trimmed) {
@@ -235,6 +274,8 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         }
         let random = if kind.name == "PEM private key" {
             text[start..end].rsplit("-----").next().unwrap_or_default()
+        } else if kind.name == SLACK_WEBHOOK {
+            key.as_str().rsplit('/').next().unwrap_or_default()
         } else {
             &key.as_str()[prefix_len.min(key.len())..]
         };
@@ -243,6 +284,9 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         } else if kind.name == AWS {
             // An access key ID's 16 characters are base32: one in 28 has no digit.
             looks_random(random) || looks_random_base32_letters(random)
+        } else if kind.name == SLACK_WEBHOOK {
+            // 24 letters and digits: one in 70 has no digit.
+            looks_random(random) || looks_random_letters(random)
         } else if kind.name == HUGGING_FACE {
             looks_random_letters(random)
                 || (found.masking && looks_random_letters(without_trailing_run(random)))
@@ -254,6 +298,17 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         if !random_enough || (kind.name == AWS && key.as_str().ends_with("EXAMPLE")) {
             continue;
         }
+        // An access key ID with its secret beside it (a credentials file, the CSV the
+        // console downloads, `ID:SECRET`) is one finding, masked from the ID to the secret.
+        let pair = if kind.name == AWS {
+            aws_secret_after(text, end, found.masking)
+        } else {
+            None
+        };
+        let (end, name) = match pair {
+            Some(secret_end) => (secret_end, "AWS access key ID and secret access key"),
+            None => (end, kind.name),
+        };
         // The message quotes the key, or a PEM key's body rather than its header.
         let quote = if kind.name == "PEM private key" {
             end - random.trim_start().len()..end
@@ -266,15 +321,198 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         } else {
             end
         };
+        reported.push(start..hidden_end);
         found.report_quoting(
             Code::P006,
             start..hidden_end,
             quote,
             "secret",
-            &format!(" ({})", kind.name),
+            &format!(" ({name})"),
             "revoke it, then remove it from the data",
         );
     }
+    if memchr::memmem::find(text.as_bytes(), b"ecret").is_some()
+        || memchr::memmem::find(text.as_bytes(), b"ECRET").is_some()
+    {
+        named_aws_secrets(text, &reported, found);
+    }
+    if memchr::memmem::find(text.as_bytes(), b"earer").is_some()
+        || memchr::memmem::find(text.as_bytes(), b"EARER").is_some()
+    {
+        bearer_tokens(text, &reported, found);
+    }
+}
+
+/// The characters of an AWS secret access key: 30 random bytes in base64, 40 characters.
+fn is_aws_secret_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'/' || b == b'+'
+}
+
+/// Whether `s` looks like an AWS secret access key: 40 characters of base64, both cases,
+/// a digit (or a `/` or `+`), no run of 6 equal characters, no stand-in word (AWS's
+/// documentation key ends in `EXAMPLEKEY`). A SHA-1 in hex (a commit) has one case only.
+fn looks_like_aws_secret(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == AWS_SECRET_LEN
+        && b.iter().all(|&c| is_aws_secret_char(c))
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter()
+            .any(|c| c.is_ascii_digit() || matches!(c, b'/' | b'+'))
+        && longest_run(s) < 6
+        && !is_stand_in(s)
+}
+
+const AWS_SECRET_LEN: usize = 40;
+
+/// How far after an access key ID its secret may start: past a separator, a quote, a label
+/// such as `AWS_SECRET_ACCESS_KEY=` on the next line.
+const AWS_PAIR_GAP: usize = 48;
+
+/// Where the AWS secret access key that starts within [`AWS_PAIR_GAP`] bytes after `from`
+/// (the end of an access key ID) ends: a run of exactly 40 of its characters (when masking,
+/// 40 or more, a run glued after it hidden with it) that [`looks_like_aws_secret`].
+fn aws_secret_after(text: &str, from: usize, masking: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < bytes.len() && at <= from + AWS_PAIR_GAP {
+        if !is_aws_secret_char(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let len = bytes[at..]
+            .iter()
+            .take_while(|&&c| is_aws_secret_char(c))
+            .count();
+        let end = at + len;
+        let fits = if masking {
+            len >= AWS_SECRET_LEN
+        } else {
+            len == AWS_SECRET_LEN && bytes.get(end) != Some(&b'=')
+        };
+        if fits && looks_like_aws_secret(&text[at..at + AWS_SECRET_LEN]) {
+            return Some(end);
+        }
+        at = end;
+    }
+    None
+}
+
+/// The name of an AWS secret access key (`aws_secret_access_key`, `AWS_SECRET_ACCESS_KEY`,
+/// `SecretAccessKey`, `AWS Secret Access Key [None]:` as `aws configure` asks for it), a
+/// separator (`=`, `:`, quotes, blanks), then the value.
+static AWS_SECRET_NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)(aws[_-]?secret(?:[_-]?access)?[_-]?key|secret[_ -]?access[_ -]?key)(?:[ \t]*\[[^\]\n]{0,16}\])?[\\"'`]{0,3}[ \t]*(?:=>|:=|[:=])?[ \t]*[\\"'`]{0,3}([A-Za-z0-9/+]{40,})"#,
+    )
+    .expect("constant regex")
+});
+
+/// AWS secret access keys after their name. The finding runs from the name, so its quote
+/// shows none of the secret.
+fn named_aws_secrets(text: &str, reported: &[Range<usize>], found: &mut Found<'_>) {
+    for c in AWS_SECRET_NAMED.captures_iter(text) {
+        let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let fits = if found.masking {
+            value.len() >= AWS_SECRET_LEN
+        } else {
+            value.len() == AWS_SECRET_LEN && text.as_bytes().get(value.end()) != Some(&b'=')
+        };
+        // Something must part the name and the value (`SecretAccessKeyQ7...` is one word).
+        if value.start() == name.end()
+            || !fits
+            || !looks_like_aws_secret(&value.as_str()[..AWS_SECRET_LEN])
+            || overlaps(reported, &(name.start()..value.end()))
+        {
+            continue;
+        }
+        let range = name.start()..value.end();
+        found.report(
+            Code::P006,
+            range,
+            "secret",
+            " (AWS secret access key)",
+            "revoke it, then remove it from the data",
+        );
+    }
+}
+
+/// `Bearer` and a token, as an `Authorization` header carries it: the characters of
+/// RFC 6750's `b64token`.
+static BEARER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(bearer)[ \t]+([A-Za-z0-9][A-Za-z0-9._~+/-]*=*)").expect("constant regex")
+});
+
+/// Words of the stand-ins documentation writes after `Bearer` (`my-access-token-123`), on
+/// top of [`STAND_INS`].
+const BEARER_STAND_INS: &[&str] = &[
+    "token", "secret", "access", "bearer", "apikey", "api_key", "api-key",
+];
+
+/// The shortest bearer token reported: opaque tokens are 32 characters or more, most often.
+const MIN_BEARER: usize = 20;
+
+/// Tokens after `Bearer`: 20 or more characters that look random (both cases and a digit,
+/// or 32 or more hex digits), none of a stand-in's words. A token of a kind with a prefix
+/// (`eyJ`, `sk-`, `ghp_`, ...) is that kind's to judge; a placeholder (`<token>`, `$TOKEN`,
+/// `{token}`, `YOUR_TOKEN`) has no letters and digits mixed, or does not start with one.
+fn bearer_tokens(text: &str, reported: &[Range<usize>], found: &mut Found<'_>) {
+    for c in BEARER.captures_iter(text) {
+        let (Some(word), Some(token)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        // A sentence's full stop, or a run of separators, after the token is not part of it.
+        let t = token.as_str().trim_end_matches(['.', '-', '_', '~']);
+        let end = token.start() + t.len();
+        let after_glued = text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let random = if found.masking {
+            without_trailing_run(t)
+        } else {
+            t
+        };
+        let lower = random.to_ascii_lowercase();
+        let hex = random.len() >= 32
+            && random.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+            && random.bytes().any(|b| b.is_ascii_digit())
+            && random.bytes().any(|b| b.is_ascii_alphabetic());
+        let mixed = random.bytes().any(|b| b.is_ascii_uppercase())
+            && random.bytes().any(|b| b.is_ascii_lowercase())
+            && random.bytes().any(|b| b.is_ascii_digit());
+        let of_a_kind = KINDS
+            .iter()
+            .flat_map(|k| k.prefixes)
+            .any(|(prefix, _)| t.starts_with(prefix));
+        if random.len() < MIN_BEARER
+            || (after_glued && !found.masking)
+            || !(hex || mixed)
+            || longest_run(random) >= 6
+            || is_stand_in(random)
+            || BEARER_STAND_INS.iter().any(|w| lower.contains(w))
+            || of_a_kind
+            || overlaps(reported, &(token.start()..end))
+        {
+            continue;
+        }
+        found.report(
+            Code::P006,
+            word.start()..end,
+            "secret",
+            " (bearer token)",
+            "revoke it, then remove it from the data",
+        );
+    }
+}
+
+/// Whether `range` overlaps one of `ranges`.
+fn overlaps(ranges: &[Range<usize>], range: &Range<usize>) -> bool {
+    ranges
+        .iter()
+        .any(|r| r.start < range.end && range.start < r.end)
 }
 
 /// Where a key that ends at a line break really ends when the next line goes on with it:
@@ -635,6 +873,120 @@ mod tests {
         );
         let pem = "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----";
         assert_eq!(kind_of(pem).as_deref(), Some("PEM private key"));
+    }
+
+    /// The kinds found by their prefix, and the secrets found by what stands before or
+    /// beside them (an AWS secret access key, a bearer token).
+    #[test]
+    fn keys_of_services_and_secrets_in_context() {
+        let aws_secret = "q7Rk2VbN9xLp4TzW8sJd3HfG6mYc1QaE5uKo0iPn";
+        for (text, kind) in [
+            (
+                "token glpat-Xq7Lm2Nw9Rt4Kp8Vz3Hb so the CI job can read",
+                "GitLab token",
+            ),
+            // A GitLab token's last character may be a `-` or `_`.
+            ("glpat-Xq7Lm2Nw9Rt4Kp8Vz3H_ ok", "GitLab token"),
+            (
+                "mailer 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 ok",
+                "SendGrid API key",
+            ),
+            (
+                "NODE_AUTH_TOKEN=npm_Q8wE3rT6yU9iO2pA5sD7fG1hJ4kL0zX3cV6b for",
+                "npm token",
+            ),
+            (
+                "AccountName=acme;AccountKey=Zk3Qm9Xv2Lp7Rt4Wn8Bs1Hd6Fg0Jc5Ky2Te7Ua9Io3Pr6Mx1Nb4Vq8Cw2Sz5Lh7Dj0Gf3Ak9Ye6Rn2Tu4Oi8Pm1Q==;EndpointSuffix=core.windows.net",
+                "Azure storage account key",
+            ),
+            (
+                "post to https://hooks.slack.com/services/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 now",
+                "Slack webhook URL",
+            ),
+            (
+                &format!("aws_secret_access_key = {aws_secret}"),
+                "AWS secret access key",
+            ),
+            (
+                &format!("export AWS_SECRET_ACCESS_KEY={aws_secret}"),
+                "AWS secret access key",
+            ),
+            (
+                &format!(r#"{{"AccessKeyId": "ASIA...", "SecretAccessKey": "{aws_secret}"}}"#),
+                "AWS secret access key",
+            ),
+            (
+                &format!("AWS Secret Access Key [None]: {aws_secret}"),
+                "AWS secret access key",
+            ),
+            (
+                &format!("bob,AKIA4QW7ZR2KXNB5TG3M,{aws_secret},https://console"),
+                "AWS access key ID and secret access key",
+            ),
+            (
+                &format!(
+                    "aws_access_key_id = AKIA4QW7ZR2KXNB5TG3M\naws_secret_access_key = {aws_secret}"
+                ),
+                "AWS access key ID and secret access key",
+            ),
+            (
+                "curl -H 'Authorization: Bearer x9Fk2Lm7Qp4Rt8Vw3Zb6Nc1Hd5Jg0Ks7Yu2Ta9' https://api",
+                "bearer token",
+            ),
+            (
+                r#"headers = {"Authorization": "bearer 3f8a9c2e7b1d4f6a8c0e2b4d6f8a0c2e"}"#,
+                "bearer token",
+            ),
+        ] {
+            assert_eq!(kind_of(text).as_deref(), Some(kind), "{text}");
+        }
+        // A pair is one finding, not two.
+        let mut n = 0;
+        check(
+            &format!("AKIA4QW7ZR2KXNB5TG3M AWS_SECRET_ACCESS_KEY={aws_secret}"),
+            &mut Found {
+                enabled: &|_| true,
+                sink: &mut |_: Match<'_>| n += 1,
+                masking: false,
+            },
+        );
+        assert_eq!(n, 1);
+    }
+
+    /// What looks like those secrets but is not one: 40 random characters with no name or
+    /// key ID beside them, a commit's SHA-1 after a key ID, AWS's documentation key, the
+    /// placeholders after `Bearer`, a token of a kind with a prefix (that kind judges it),
+    /// Slack's documentation webhook, Azurite's key.
+    #[test]
+    fn stand_ins_of_services_and_secrets_in_context() {
+        for text in [
+            "the hash is q7Rk2VbN9xLp4TzW8sJd3HfG6mYc1QaE5uKo0iPn in the log",
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws_secret_access_key = YOUR_SECRET_ACCESS_KEY_HERE_PLEASE_1234",
+            "aws_secret_access_key=q7Rk2VbN9xLp4TzW8sJd3HfG6mYc1QaE5uKo0iPnX9",
+            "Authorization: Bearer <token>",
+            "Authorization: Bearer YOUR_TOKEN",
+            "Authorization: Bearer $ACCESS_TOKEN",
+            "Authorization: Bearer ${process.env.API_TOKEN}",
+            "Authorization: Bearer {token}",
+            "Authorization: Bearer my-access-token-1234567",
+            "Authorization: Bearer sk-xxxxxxxxxxxxxxxxxxxxxxxx",
+            "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.",
+            "the bearer of this letter is a friend of mine",
+            "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+            "glpat-xxxxxxxxxxxxxxxxxxxx",
+            "npm_config_registry=https://registry.npmjs.org",
+            "SG.your_sendgrid_api_key",
+        ] {
+            assert_eq!(kind_of(text), None, "{text}");
+        }
+        // The key ID alone, not a pair.
+        assert_eq!(
+            kind_of("AKIA4QW7ZR2KXNB5TG3M fixed in 3f8a9c2e7b1d4f6a8c0e2b4d6f8a0c2e9b1d4f6a")
+                .as_deref(),
+            Some("AWS access key ID")
+        );
     }
 
     #[test]

@@ -26,8 +26,13 @@ declare_rule! {
     /// `v`, section, clause, `§`, chapter, article, paragraph, appendix, annex, OID, rule,
     /// step, figure or table (`v1.2.3.4`, `Section 3.1.4.1`, `OID 2.5.4.3`), or earlier in
     /// the sentence before "is" (`The version that fixed it is 4.2.0.1`, `The OID is
-    /// 2.5.4.3`); and addresses glued to more digits or dots (`1.2.3.4.5`, so outline
-    /// numbers of five parts and more).
+    /// 2.5.4.3`); four-part versions after a product's name: a product word (Python, Java,
+    /// Node, Chrome, Windows, `.NET`, Framework, runtime, SDK, kernel, CU, SP, KB, driver,
+    /// ..., any case: `Python 3.12.1.4`, `SQL Server 2019 CU 15.0.4.223`), or, when the first
+    /// number is below 32, a capitalised word inside a sentence that names no address
+    /// (`Upgrade to Contoso 12.4.1.7`; not `Ping 81.2.69.160` at a sentence's start nor `the
+    /// IP`, `Server`, `Host` ...); and addresses glued to more digits or dots (`1.2.3.4.5`, so
+    /// outline numbers of five parts and more).
     ///
     /// The message quotes the address masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it

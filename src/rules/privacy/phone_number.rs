@@ -20,7 +20,11 @@ declare_rule! {
     /// 555-0123`); ten digits without separators or a `+1`, and NANP numbers separated only
     /// by spaces without `+1` or parentheses (`212 555 1234` is as likely three amounts);
     /// national formats without a country code outside North America (`020 7946 0958` looks
-    /// like any other number); digits glued to letters or to more digits; and terms of
+    /// like any other number); digits glued to letters or to more digits; signed quantities
+    /// written with a `+`: a decimal (`+48.858844, +2.294351`, a coordinate: one `.` right
+    /// after the first digits, 4 or more digits after it, no more groups) and a count in groups
+    /// of three of fewer than 10 digits (`+31 457 219 people`; `+48 123 456 789`, 11 digits,
+    /// is a number); and terms of
     /// arithmetic: a number with an operator (`+`, `*`, `×`, `÷`, `=`, `−`) between it and
     /// another number on its line, or a line of its own in a column of numbers ruled off by
     /// `-----`, such as `+960397912423686` under `472547338` in a sum written out (a list

@@ -24,11 +24,18 @@ declare_rule! {
     /// | Anthropic API key | `sk-ant-` and 20 or more of `A-Za-z0-9_-` |
     /// | Hugging Face token | `hf_` and 34 letters or digits, both cases mixed |
     /// | JSON Web Token | `eyJ`, then three base64url parts joined by `.` (header, claims, a signature of 16 or more characters; jwt.io's example token is a stand-in) |
-    /// | AWS access key ID | `AKIA` or `ASIA` and 16 capitals or digits |
+    /// | AWS access key ID | `AKIA` or `ASIA` and 16 capitals or digits; with the secret access key when one follows within 48 characters (reported once, as a pair) |
+    /// | AWS secret access key | 40 characters of base64 (both cases, a digit, `/` or `+`) after its name and a separator: `aws_secret_access_key = `, `AWS_SECRET_ACCESS_KEY=`, `"SecretAccessKey": "`, `AWS Secret Access Key [None]: `; or after an access key ID, as above. Without either, 40 random characters are not taken for one |
     /// | GitHub token | `ghp_`, `gho_`, `ghu_`, `ghs_` or `ghr_` and 36 letters or digits; `github_pat_` and 22 or more of `A-Za-z0-9_` |
     /// | Slack token | `xoxa-`, `xoxb-`, `xoxp-`, `xoxo-`, `xoxr-` or `xoxs-`, digits, `-`, more characters |
     /// | Google API key | `AIza` and 35 of `A-Za-z0-9_-` |
     /// | Stripe secret key | `sk_live_` or `rk_live_` and 20 or more letters or digits |
+    /// | GitLab token | `glpat-` and 20 or more of `A-Za-z0-9_-` |
+    /// | SendGrid API key | `SG.`, 22 of `A-Za-z0-9_-`, `.`, 43 more |
+    /// | npm token | `npm_` and 36 letters or digits |
+    /// | Azure storage account key | `AccountKey=` (a connection string's) and 40 or more characters of base64 (Azurite's well-known development key is a stand-in) |
+    /// | Slack webhook URL | `hooks.slack.com/services/T…/B…/` and the 24 letters and digits of its secret |
+    /// | bearer token | `Bearer` (an `Authorization` header's) and a token of 20 or more characters that looks random: both cases and a digit, or 32 or more hex digits; not a token of a kind above (left to that kind), not a placeholder (`<token>`, `$TOKEN`, `{token}`, `YOUR_TOKEN`, `my-access-token-123`: none mixes cases and digits, or it holds `token`, `secret`, `access` or `api-key`) |
     /// | PEM private key | `-----BEGIN ... PRIVATE KEY-----` followed by a base64 body |
     /// | password in a URL | `scheme://user:password@host`, the password not a stand-in (`password`, `changeme`, `${DB_PASS}`, `<password>`, the user's own name, ...) |
     ///
@@ -45,7 +52,8 @@ declare_rule! {
     ///
     /// A secret is never printed whole, in any output format. The message quotes it
     /// masked: its first 4 characters (of a PEM key, of its body; of a password in a URL,
-    /// from its `://`, so none of the password), then one `*` for each other character (at
+    /// from its `://`, so none of the password; of an AWS secret access key after its name,
+    /// from the name; of a bearer token, from `Bearer`), then one `*` for each other character (at
     /// most 32); the `full` output masks it the same way in the line
     /// it shows. That line is one window of one line, so it may hold one piece of a key
     /// split between text parts only: there, a text part's runs of 8 or more key-like
@@ -77,6 +85,6 @@ declare_rule! {
         code: "P006",
         name: "secret",
         level: Error,
-        summary: "secrets: API keys and credentials (OpenAI `sk-`, Anthropic `sk-ant-`, AWS `AKIA`, GitHub `ghp_`/`github_pat_`, Hugging Face `hf_`, Slack `xox?-`, Google `AIza`, Stripe `sk_live_`, JSON Web Tokens, PEM private keys)",
+        summary: "secrets: API keys and credentials (OpenAI `sk-`, Anthropic `sk-ant-`, AWS `AKIA` and secret keys, GitHub `ghp_`/`github_pat_`, GitLab `glpat-`, Hugging Face `hf_`, Slack `xox?-` and webhooks, Google `AIza`, Stripe `sk_live_`, SendGrid `SG.`, npm `npm_`, Azure `AccountKey=`, bearer tokens, JSON Web Tokens, PEM private keys)",
     };
 }
