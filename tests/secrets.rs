@@ -604,7 +604,7 @@ fn a_secret_anywhere_in_a_record_is_reported_once() {
             json!({"messages": [{"role": "user", "content": ask}, {"role": "assistant", "content": done}],
             "tools": [{"type": "function", "function": {"name": "deploy", "description": format!("Deploys with {key}."),
             "parameters": {"type": "object", "properties": {}}}}]}),
-            "outside its messages' text",
+            "in tool definitions",
         ),
         (
             json!({"messages": [{"role": "user", "content": ask}, {"role": "assistant", "content": done}], key: 1}),

@@ -310,6 +310,45 @@ fn privacy_findings_past_the_limit_are_counted_in_one() {
     );
 }
 
+/// Tool definitions are rendered into every prompt: personal data in a description or a
+/// default is reported there, pointing at it, as JSON and as LLaMA-Factory's string of JSON;
+/// keys are not read as values, and a secret there is reported once.
+#[test]
+fn privacy_rules_read_tool_definitions() {
+    let tools = serde_json::json!([{"type": "function", "function": {
+        "name": "check_email",
+        "description": "Validates an address. Support: +44 20 7946 0321, token ghp_Xq7Rk2Lm9Vt4Wn8Pz3Bc6Hd1Jf5Gs0YaEe2i",
+        "parameters": {"type": "object", "properties": {"email": {
+            "type": "string", "default": "kwilson1987@fastmail.fm"}}},
+    }}]);
+    let messages = serde_json::json!([
+        {"role": "user", "content": "Is this address deliverable?"},
+        {"role": "assistant", "content": "Let me check it with the validator and report back."},
+    ]);
+    for tools in [tools.clone(), serde_json::Value::from(tools.to_string())] {
+        let line = serde_json::json!({"messages": messages, "tools": tools}).to_string();
+        let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
+        let found: Vec<(tunelint::rules::Code, &str)> = diagnostics
+            .iter()
+            .filter(|d| d.code.as_str().starts_with('P'))
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .all(|(_, m)| m.contains(" in tool definitions")),
+            "{found:?}"
+        );
+        let email = diagnostics
+            .iter()
+            .find(|d| d.code == tunelint::rules::Code::P001)
+            .expect("P001");
+        let at = line.find("kwilson1987").expect("in the line") as u32 + 1;
+        assert_eq!(email.location.column, at, "{line}");
+    }
+}
+
 /// Plain text and a prompt-completion prompt reach the model as written, with no chat template
 /// around them: a prompt format of their own (Alpaca headings, `### Human:` transcripts) is not
 /// a leaked template, while special tokens still are, and in chat records headings are too.

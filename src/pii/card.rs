@@ -113,7 +113,10 @@ fn candidates(text: &str, run: &DigitRun) -> Vec<(std::ops::Range<usize>, &'stat
                 .enumerate()
                 .all(|(k, &n)| groups[g + k].1 - groups[g + k].0 == n);
             let separator = &text[groups[g].1..groups[g + 1].0];
-            let separators_ok = matches!(separator, " " | "-")
+            // Dots only between groups of four (`4539.1488.0343.6467`): a version or an
+            // address never has four-digit groups.
+            let separators_ok = (matches!(separator, " " | "-")
+                || (separator == "." && grouping.iter().all(|&n| n == 4)))
                 && (g..last).all(|k| &text[groups[k].1..groups[k + 1].0] == separator);
             if lengths_ok && separators_ok {
                 readings.push((groups[g].0..groups[last].1, grouping.len()));
@@ -214,6 +217,7 @@ mod tests {
         assert_eq!(cards("card 4539148803436467"), ["4539148803436467"]);
         assert_eq!(cards("amex 3714 496353 98431"), ["3714 496353 98431"]);
         assert_eq!(cards("4539 1488 0343 6467 123"), ["4539 1488 0343 6467"]);
+        assert_eq!(cards("card 4539.1488.0343.6467."), ["4539.1488.0343.6467"]);
     }
 
     #[test]
@@ -223,6 +227,8 @@ mod tests {
         assert!(cards("id 9539148803436467").is_empty());
         assert!(cards("4539 1488-0343 6467").is_empty());
         assert!(cards("45391488034364671234").is_empty());
+        // Dots only between groups of four.
+        assert!(cards("amex 3714.496353.98431").is_empty());
     }
 
     #[test]

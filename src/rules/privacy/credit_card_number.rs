@@ -6,9 +6,10 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a payment card number in any message or tool-call argument: 13 to 19 digits
-    /// written together or in the groups printed on cards (4-4-4-4, 4-4-4-4-3, Amex's 4-6-5,
-    /// Diners' 4-6-4) separated by single spaces or dashes, that
+    /// Reports a payment card number in any message, tool-call argument or tool definition (a chat
+    /// template renders the definitions into every prompt): 13 to 19 digits written together or in
+    /// the groups printed on cards (4-4-4-4, 4-4-4-4-3, Amex's 4-6-5, Diners' 4-6-4) separated by
+    /// single spaces or dashes, or by dots between groups of four (`4539.1488.0343.6467`), that
     ///
     /// - start like a card of a known network (Visa 4; Mastercard 51–55 and 2221–2720;
     ///   American Express 34 and 37; Discover 6011, 644–649 and 65; Diners 300–305, 36, 38

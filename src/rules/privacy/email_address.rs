@@ -6,9 +6,10 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an email address in any message or tool-call argument: a local part of
-    /// letters, digits and `._%+-`, an `@`, and a domain of at least two labels ending in a
-    /// top-level domain of letters.
+    /// Reports an email address in any message, tool-call argument or tool definition (a chat
+    /// template renders the definitions into every prompt): a local part of letters, digits and
+    /// `._%+-`, an `@`, and a domain of at least two labels ending in a top-level domain of
+    /// letters.
     ///
     /// Deliberately not matched: addresses at domains reserved for documentation and
     /// testing (`example.com`, `example.org`, `example.net` and their subdomains; any name

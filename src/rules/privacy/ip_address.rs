@@ -6,7 +6,8 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a public IP address in any message or tool-call argument:
+    /// Reports a public IP address in any message, tool-call argument or tool definition (a chat
+    /// template renders the definitions into every prompt):
     ///
     /// - IPv4 in dotted decimal (`81.2.69.160`), four numbers from 0 to 255 without leading
     ///   zeros, outside the ranges that identify no one: this network (0.0.0.0/8), private

@@ -1,9 +1,9 @@
 //! P rules: personal data and secrets in the text of an example.
 //!
-//! Every text of every message (content and tool-call arguments) goes once through
-//! `crate::pii::scan`, which finds what these rules report, and so does the joined text of a
-//! content of several text parts, for the matches that run across parts; their files hold
-//! the rules' declarations. A match that a `[pii] allow` pattern finds is not reported. Messages
+//! Every text of every message (content and tool-call arguments), and every string value of
+//! the tool definitions, goes once through `crate::pii::scan`, which finds what these rules
+//! report, and so does the joined text of a content of several text parts, for the matches
+//! that run across parts; their files hold the rules' declarations. A match that a `[pii] allow` pattern finds is not reported. Messages
 //! quote the match masked: its first 4 characters, then one `*` per character
 //! (`crate::pii::mask`).
 
@@ -76,9 +76,69 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             }
         }
     }
+    // Tool definitions are rendered into every prompt by the chat template: their
+    // descriptions, defaults and examples are trained on as the messages are.
+    if let Some(tools) = conv.tools {
+        for range in string_values(ctx.text.as_bytes(), tools.range()) {
+            let Some(Ok(value)) = ctx
+                .text
+                .get(range.clone())
+                .map(serde_json::from_str::<String>)
+            else {
+                continue;
+            };
+            covered.push(range.clone());
+            let text = Text {
+                value: std::borrow::Cow::Owned(value),
+                span: Span::from_usize(range.start, range.end),
+            };
+            check_text(&text, "tool definitions", ctx);
+        }
+    }
     if ctx.enabled(Code::P006) {
         check_rest(&covered, "the record, outside its messages' text", ctx);
     }
+}
+
+/// The JSON string values (not keys) in `range` of `bytes`, each with its quotes: the whole
+/// range when it is one string (LLaMA-Factory's `tools` is a JSON text in a string).
+fn string_values(bytes: &[u8], range: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+    let mut values = Vec::new();
+    let end_of_range = range.end.min(bytes.len());
+    let mut at = range.start;
+    while let Some(open) = bytes
+        .get(at..end_of_range)
+        .and_then(|rest| memchr::memchr(b'"', rest))
+        .map(|i| at + i)
+    {
+        // The string's closing quote: the first one no backslash escapes.
+        let mut i = open + 1;
+        let mut close = None;
+        while let Some(j) = bytes
+            .get(i..end_of_range)
+            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+            .map(|j| i + j)
+        {
+            if bytes[j] == b'\\' {
+                i = j + 2;
+                continue;
+            }
+            close = Some(j + 1);
+            break;
+        }
+        let Some(end) = close else {
+            break;
+        };
+        at = end;
+        let is_key = bytes[end..end_of_range]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            == Some(&b':');
+        if !is_key {
+            values.push(open..end);
+        }
+    }
+    values
 }
 
 /// P006 on every string of a record that is not read as an example (its format could not

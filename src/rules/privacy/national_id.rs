@@ -6,10 +6,12 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a US Social Security number in any message or tool-call argument: three,
-    /// two and four digits joined by dashes (`AAA-GG-SSSS`) that the SSA could issue: the
-    /// area `AAA` is not 000, 666 or 900–999, the group `GG` is not 00 and the serial
-    /// `SSSS` is not 0000.
+    /// Reports a US Social Security number in any message, tool-call argument or tool definition (a
+    /// chat template renders the definitions into every prompt): three, two and four digits joined
+    /// by dashes (`AAA-GG-SSSS`), or by spaces where "SSN" or "social security" comes in the 40
+    /// characters before (`SSN: 536 22 8145`; a table of figures has such groups too), that
+    /// the SSA could issue: the area `AAA` is not 000, 666 or 900–999, the group `GG` is not
+    /// 00 and the serial `SSSS` is not 0000.
     ///
     /// Deliberately not matched: numbers that cannot be issued (`000-12-3456`,
     /// `987-65-4320`); the numbers famous from advertising and textbooks, 078-05-1120 (the

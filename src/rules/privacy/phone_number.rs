@@ -6,7 +6,8 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a phone number in any message or tool-call argument, in one of these forms:
+    /// Reports a phone number in any message, tool-call argument or tool definition (a chat
+    /// template renders the definitions into every prompt), in one of these forms:
     ///
     /// - North American (NANP): `(415) 555-2671`, `415-555-2671`, `415.555.2671`,
     ///   `+1 415 555 2671`, `1-800-555-2671`, `+14155552671`. The area code and the exchange
@@ -14,7 +15,8 @@ declare_rule! {
     ///   `(123) 456-7890` is not a number;
     /// - international, with a country code: `+44 20 7946 0958`, `+49 (0)30 901820`,
     ///   `+33 1 23 45 67 89`, `+8613812345678`: a `+`, a country code and groups of digits,
-    ///   8 to 15 digits in all.
+    ///   8 to 15 digits in all; or the `00` prefix for the `+`, in groups (`0044 20 7946
+    ///   0318`; `00` and digits written together are as likely an identifier).
     ///
     /// Deliberately not matched: the fictional range 555-0100 to 555-0199 (`(415)
     /// 555-0123`); ten digits without separators or a `+1`, and NANP numbers separated only
