@@ -16,18 +16,13 @@ declare_rule! {
     /// Reports text that was meant to be replaced before the data was used:
     ///
     /// - a template variable: `{{name}}`, `{{ user.name }}` (two braces around up to 60
-    ///   characters with a letter and no brace or line break), a Jinja statement `{% if vip
-    ///   %}` (up to 60 characters between `{%` and `%}`, on one line) or a `${name}` variable
-    ///   (a name of letters, digits, `_` and `.`, on a line of prose: a line of shell
-    ///   written without a fence, `if [ -f "${file}" ]; then`, is code);
+    ///   characters with a letter and no brace or line break);
     /// - a bracketed note to the writer: `[insert ...]` (also `[Insert`, `[INSERT`), or a
     ///   `<...>` or `[...]` of plain words that include "placeholder" (`<placeholder>`,
     ///   `<tool_response_placeholder>`);
-    /// - the words `TODO`, `TBD`, `FIXME` and `PLACEHOLDER`, in capitals and standing alone;
+    /// - the words `TODO`, `TBD` and `FIXME`, in capitals and standing alone;
     /// - the filler text "lorem ipsum dolor" (in lower, sentence, title or upper case);
-    /// - content that is only `...` (or more dots), `…`, `N/A` or `n/a`, or a note where the
-    ///   answer should be: "Your answer here", "Your response here", "Answer here", "Your
-    ///   text here", "Insert answer here" (any case, in brackets or not); C001 then says
+    /// - content that is only `...` (or more dots), `…`, `N/A` or `n/a`; C001 then says
     ///   nothing about its length.
     ///
     /// Each text is reported once, at its first placeholder. Deliberately not matched:
@@ -35,7 +30,7 @@ declare_rule! {
     /// - anything inside code (fenced blocks, inline code, `<pre>`, `<code>`) or a URL
     ///   (`GET https://api.example.com/users/{{id}}` documents an API);
     /// - `${{ expr }}`, a GitHub Actions expression, and `{{{`;
-    /// - `TODO`, `TBD`, `FIXME`, `PLACEHOLDER` and the filler right after an opening quotation mark (a
+    /// - `TODO`, `TBD`, `FIXME` and the filler right after an opening quotation mark (a
     ///   quoted example: `replace the "TODO" comment`) or a comment marker (`# TODO: check`,
     ///   `// FIXME`), and `TODO list`;
     /// - "Lorem Ipsum" as a name, without the "dolor" of the filler ("the history of Lorem
@@ -92,31 +87,6 @@ static TRIGGER_SEARCHER: LazyLock<Searcher> =
 /// Whole contents that stand for an answer nobody wrote.
 const WHOLE: &[&str] = &["...", "\u{2026}", "N/A", "n/a"];
 
-/// Whole contents, lowercase and without brackets or a full stop, that hold a note where
-/// the answer should be.
-const WHOLE_NOTES: &[&str] = &[
-    "your answer here",
-    "your response here",
-    "answer here",
-    "your text here",
-    "insert answer here",
-];
-
-/// `trimmed` is only a note where the answer should be: `Your answer here`, `[Answer
-/// here]`.
-fn is_note(trimmed: &str) -> bool {
-    if trimmed.len() > 24 {
-        return false;
-    }
-    let inner = trimmed
-        .trim_end_matches('.')
-        .trim_start_matches(['[', '<', '('])
-        .trim_end_matches([']', '>', ')'])
-        .trim()
-        .to_ascii_lowercase();
-    WHOLE_NOTES.contains(&inner.as_str())
-}
-
 /// Reports the first placeholder of each text of the message.
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
     // Whether a text opens its message: Alpaca's user turn is its instruction, then its
@@ -127,10 +97,7 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
         let opens_message = opens;
         opens &= text.value.trim().is_empty();
         let trimmed = text.value.trim();
-        if WHOLE.contains(&trimmed)
-            || (trimmed.len() >= 3 && trimmed.bytes().all(|b| b == b'.'))
-            || is_note(trimmed)
-        {
+        if WHOLE.contains(&trimmed) || (trimmed.len() >= 3 && trimmed.bytes().all(|b| b == b'.')) {
             ctx.report(
                 Code::C007,
                 text.span,
@@ -155,7 +122,7 @@ fn report(
 ) {
     let span = text.sub_span(ctx.text, found.clone());
     let shown = &text.value[found];
-    let hint = if shown.starts_with("{{") || shown.starts_with("{%") || shown.starts_with("${") {
+    let hint = if shown.starts_with("{{") {
         "render the template before exporting the data"
     } else {
         "replace it with the real text"
@@ -177,17 +144,9 @@ pub fn first_placeholder(
     role: Role,
     opens_message: bool,
 ) -> Option<std::ops::Range<usize>> {
-    // Template variables and statements (`{{`, `{%`, `${`: too short for the searcher) and
-    // the other triggers are found apart; the first confirmed of either wins.
-    let bytes = text.as_bytes();
-    let variables = memchr::memchr2_iter(b'{', b'$', bytes)
-        .filter(|&at| {
-            matches!(
-                (bytes[at], bytes.get(at + 1)),
-                (b'{', Some(b'{' | b'%')) | (b'$', Some(b'{'))
-            )
-        })
-        .map(|at| (at, at + 2));
+    // Template variables (`{{`, too short for the searcher) and the other triggers are
+    // found apart; the first confirmed of either wins.
+    let variables = literals::pairs(text.as_bytes(), *b"{{").map(|at| (at, at + 2));
     let others = TRIGGER_SEARCHER
         .find_iter(text)
         .map(|m| (m.start(), m.end()));
@@ -226,28 +185,6 @@ fn confirm(
 ) -> Option<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     match bytes[start] {
-        b'{' if bytes[start + 1] == b'%' => {
-            // `{% statement %}`, on one line.
-            let rest = &bytes[end..bytes.len().min(end + 62)];
-            let close = memchr::memmem::find(rest, b"%}")?;
-            let inner = &rest[..close];
-            let plausible = !inner.contains(&b'\n') && inner.iter().any(u8::is_ascii_alphabetic);
-            plausible.then_some(start..end + close + 2)
-        }
-        b'$' => {
-            // `${name}`, but not `${{ expr }}` (GitHub Actions).
-            let rest = &bytes[end..bytes.len().min(end + 42)];
-            let name_len = rest
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
-                .count();
-            let plausible = rest
-                .first()
-                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-                && rest.get(name_len) == Some(&b'}')
-                && is_prose_line(text, start);
-            plausible.then_some(start..end + name_len + 1)
-        }
         b'{' => {
             // `{{var}}`, but not `${{ expr }}` (GitHub Actions) nor a third brace in a row.
             if start > 0 && matches!(bytes[start - 1], b'$' | b'{') {
@@ -273,18 +210,9 @@ fn confirm(
         b'c' | b'C' => {
             // "ceholder": the word must be "placeholder".
             let start = start.checked_sub(3)?;
-            if !text.get(start..start + 3)?.eq_ignore_ascii_case("pla") {
-                return None;
-            }
-            bracketed_placeholder(text, start, end).or_else(|| {
-                // `PLACEHOLDER` in capitals, standing alone, as TODO.
-                let standalone = &text[start..end] == "PLACEHOLDER"
-                    && !is_word_byte(start.checked_sub(1).map(|i| bytes[i]))
-                    && !is_word_byte(bytes.get(end).copied())
-                    && !prose::is_quoted(text, start)
-                    && !is_comment(text, start);
-                standalone.then_some(start..end)
-            })
+            text.get(start..start + 3)?
+                .eq_ignore_ascii_case("pla")
+                .then(|| bracketed_placeholder(text, start, end))?
         }
         b'p' | b'P' => {
             // "psum dolor": the filler must be "lorem ipsum dolor".
@@ -337,20 +265,6 @@ fn bracketed_placeholder(text: &str, start: usize, end: usize) -> Option<std::op
     (tail[close_at] == close).then_some(open_at..end + close_at + 1)
 }
 
-/// The line around `at` reads as prose, not as shell or other code written without a
-/// fence: its only `$` is the one at `at`, and it has none of `"`, `=`, `;`, `|`, `[`,
-/// `]`, `(`, `)`, `/`, `<`, `>` (`if [ -f "${file}" ]; then`, `tar -czf ${DEST}`), in a
-/// text that is not a script (`#!`).
-fn is_prose_line(text: &str, at: usize) -> bool {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let line = &text[start..end];
-    !text.trim_start().starts_with("#!")
-        && line.matches('$').count() == 1
-        && !line.contains(['"', '=', ';', '|', '[', ']', '(', ')', '/', '<', '>'])
-        && line.split_whitespace().count() >= 3
-}
-
 fn is_word_byte(b: Option<u8>) -> bool {
     b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
@@ -366,22 +280,7 @@ fn is_comment(text: &str, at: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_placeholder, is_note};
-
-    #[test]
-    fn notes_where_the_answer_should_be() {
-        for text in [
-            "Your answer here",
-            "[Your answer here]",
-            "answer here.",
-            "<Your text here>",
-        ] {
-            assert!(is_note(text), "{text}");
-        }
-        for text in ["Your answer here is right.", "Here", "N/A"] {
-            assert!(!is_note(text), "{text}");
-        }
-    }
+    use super::first_placeholder;
     use crate::record::Role;
 
     fn found(text: &str) -> Option<&str> {
@@ -401,16 +300,6 @@ mod tests {
         );
         assert_eq!(found("Shipping: TBD."), Some("TBD"));
         assert_eq!(found("TODO: write this answer"), Some("TODO"));
-        assert_eq!(
-            found("{% if vip %}Welcome back!{% else %}Welcome!{% endif %}"),
-            Some("{% if vip %}")
-        );
-        assert_eq!(
-            found("Hello ${customer_name}, thanks for signing up."),
-            Some("${customer_name}")
-        );
-        assert_eq!(found("PLACEHOLDER"), Some("PLACEHOLDER"));
-        assert_eq!(found("Refunds: PLACEHOLDER."), Some("PLACEHOLDER"));
         assert_eq!(
             found("Lorem ipsum dolor sit amet"),
             Some("Lorem ipsum dolor")
@@ -433,16 +322,6 @@ mod tests {
         assert_eq!(found("Best regards,\n[Your Name]"), None);
         assert_eq!(found("GET https://api.test/users/{{id}}"), None);
         assert_eq!(found("[inserted] value"), None);
-        assert_eq!(found("Write `{% if vip %}` in the template."), None);
-        assert_eq!(found("It costs ${5} or ${ x }; 50% off {%"), None);
-        assert_eq!(found("a PLACEHOLDER_ID and the \"PLACEHOLDER\" word"), None);
-        // Shell written without a fence.
-        assert_eq!(
-            found("#!/bin/bash\nfor f in *; do\n    echo ${f} and ${g}\ndone"),
-            None
-        );
-        assert_eq!(found("if [ -f \"${file}\" ]; then"), None);
-        assert_eq!(found("tar -czvf ${DESTINATION_FILE} ${SOURCE_DIR}"), None);
         assert_eq!(
             first_placeholder(
                 "Count the words.\n\nLorem ipsum dolor sit amet",
