@@ -100,6 +100,25 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     }
 }
 
+/// Just past the closing quote of the JSON string that opens at `open` in `bytes`: the first
+/// quote no backslash escapes; `None` when the string does not close (a line that ends in a
+/// backslash, not JSON, leaves the search past its end).
+fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut i = open + 1;
+    while let Some(j) = bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+        .map(|j| i + j)
+    {
+        if bytes[j] == b'\\' {
+            i = j + 2;
+            continue;
+        }
+        return Some(j + 1);
+    }
+    None
+}
+
 /// The JSON string values (not keys) in `range` of `bytes`, each with its quotes: the whole
 /// range when it is one string (LLaMA-Factory's `tools` is a JSON text in a string).
 fn string_values(bytes: &[u8], range: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
@@ -111,22 +130,7 @@ fn string_values(bytes: &[u8], range: std::ops::Range<usize>) -> Vec<std::ops::R
         .and_then(|rest| memchr::memchr(b'"', rest))
         .map(|i| at + i)
     {
-        // The string's closing quote: the first one no backslash escapes.
-        let mut i = open + 1;
-        let mut close = None;
-        while let Some(j) = bytes
-            .get(i..end_of_range)
-            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
-            .map(|j| i + j)
-        {
-            if bytes[j] == b'\\' {
-                i = j + 2;
-                continue;
-            }
-            close = Some(j + 1);
-            break;
-        }
-        let Some(end) = close else {
+        let Some(end) = string_end(&bytes[..end_of_range], open) else {
             break;
         };
         at = end;
@@ -182,22 +186,7 @@ fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordC
             at = c.end.max(open + 1);
             continue;
         }
-        // The string's closing quote: the first one no backslash escapes.
-        let mut end = bytes.len();
-        let mut i = open + 1;
-        // (A line that ends in a backslash, not JSON, leaves `i` past its end.)
-        while let Some(j) = bytes
-            .get(i..)
-            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
-            .map(|j| i + j)
-        {
-            if bytes[j] == b'\\' {
-                i = j + 2;
-                continue;
-            }
-            end = j + 1;
-            break;
-        }
+        let end = string_end(bytes, open).unwrap_or(bytes.len());
         at = end;
         let text_value = is_text_value(&bytes[..open]);
         // No secret is shorter than `MIN_SECRET` characters, and no escape is shorter than
