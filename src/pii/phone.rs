@@ -23,13 +23,6 @@ static INTERNATIONAL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("constant regex")
 });
 
-/// The international prefix most of the world dials, `00`, for `+` (`0044 20 7946 0318`):
-/// written in groups, since a run of digits that starts with `00` is as likely an
-/// identifier.
-static INTERNATIONAL_00: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"00[2-9][0-9]{0,2}(?:[ .-][0-9]{1,6}){2,6}").expect("constant regex")
-});
-
 pub(crate) fn check(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
     if !found.enabled(Code::P002) {
         return;
@@ -59,12 +52,9 @@ pub(crate) fn check(text: &str, runs: &[DigitRun], found: &mut Found<'_>) {
                 "replace it with a fictional 555-01xx number",
             );
         }
-        let plus = INTERNATIONAL.find_iter(slice).map(|m| (m, 0));
-        let zeros = INTERNATIONAL_00.find_iter(slice).map(|m| (m, 2));
-        for (m, prefix) in plus.chain(zeros) {
+        for m in INTERNATIONAL.find_iter(slice) {
             let range = run.range.start + m.start()..run.range.start + m.end();
-            let digits =
-                digits_of(m.as_str()).len() - usize::from(m.as_str().contains("(0)")) - prefix;
+            let digits = digits_of(m.as_str()).len() - usize::from(m.as_str().contains("(0)"));
             if m.start() < reported_to
                 || !(8..=15).contains(&digits)
                 || is_signed_quantity(m.as_str())
@@ -145,7 +135,7 @@ fn is_nanp(caps: &regex::Captures<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{INTERNATIONAL, INTERNATIONAL_00, NANP, is_nanp, is_signed_quantity};
+    use super::{INTERNATIONAL, NANP, is_nanp, is_signed_quantity};
 
     fn nanp(s: &str) -> bool {
         NANP.captures(s)
@@ -186,13 +176,6 @@ mod tests {
         ] {
             assert_eq!(INTERNATIONAL.find(s).map(|m| m.as_str()), Some(s), "{s}");
             assert!(!is_signed_quantity(s), "{s}");
-        }
-        // The `00` prefix, in groups; not a run of digits that starts with it, nor `001`.
-        for s in ["0044 20 7946 0318", "0049 30 901820", "0033 1 23 45 67 89"] {
-            assert_eq!(INTERNATIONAL_00.find(s).map(|m| m.as_str()), Some(s), "{s}");
-        }
-        for s in ["004420794603", "0012 345 678 90", "0044-207946"] {
-            assert_eq!(INTERNATIONAL_00.find(s), None, "{s}");
         }
     }
 

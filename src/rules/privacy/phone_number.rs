@@ -15,8 +15,7 @@ declare_rule! {
     ///   `(123) 456-7890` is not a number;
     /// - international, with a country code: `+44 20 7946 0958`, `+49 (0)30 901820`,
     ///   `+33 1 23 45 67 89`, `+8613812345678`: a `+`, a country code and groups of digits,
-    ///   8 to 15 digits in all; or the `00` prefix for the `+`, in groups (`0044 20 7946
-    ///   0318`; `00` and digits written together are as likely an identifier).
+    ///   8 to 15 digits in all.
     ///
     /// Deliberately not matched: the fictional range 555-0100 to 555-0199 (`(415)
     /// 555-0123`); ten digits without separators or a `+1`, and NANP numbers separated only
