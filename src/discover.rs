@@ -530,10 +530,6 @@ fn holds_records(path: &Path) -> bool {
         // Blank for its first bytes: read it, and let the reader say what it is.
         return true;
     };
-    if crate::rules::jsonl::lfs_pointer::is_pointer(head) {
-        // A pointer left where the data should be (J006 says to fetch it).
-        return true;
-    }
     match head[start] {
         b'[' => {}
         b'{' => {
@@ -588,17 +584,25 @@ fn json_lines_of_records(mut text: impl std::io::BufRead) -> bool {
 }
 
 /// Whether `key` of the first line of a `.json` file makes it a record: one of
-/// [`DATA_KEYS`], or a misspelling of one (`mesages`) that holds what it holds, an array for
-/// a conversation's key (a log's `"message": "..."` is not a misspelt `messages`).
+/// [`DATA_KEYS`], or a misspelling of a conversation's key (`mesages`) holding a
+/// conversation, turns with a `role` or `from` (a log's `"message": "..."` or
+/// `"message": [...]` of other objects, a request's `"inputs"`, is not a misspelt record).
 fn is_data_key(key: &str, value: &serde_json::Value) -> bool {
     if DATA_KEYS.contains(&key) {
         return true;
     }
     let lower = key.to_lowercase();
-    DATA_KEYS.iter().any(|k| {
-        strsim::jaro_winkler(&lower, k) >= 0.9
-            && (!CONVERSATION_KEYS.contains(k) || value.is_array())
-    })
+    let turns = value
+        .as_array()
+        .and_then(|turns| turns.first())
+        .is_some_and(|turn| {
+            turn.as_object()
+                .is_some_and(|t| t.contains_key("role") || t.contains_key("from"))
+        });
+    turns
+        && CONVERSATION_KEYS
+            .iter()
+            .any(|k| strsim::jaro_winkler(&lower, k) >= 0.9)
 }
 
 /// The keys of [`DATA_KEYS`] that hold a list of turns.
@@ -831,8 +835,9 @@ mod tests {
             // A pretty-printed object, records key or not, is one object, not lines of them.
             write("pretty.json", b"{\n  \"messages\": []\n}\n{\"id\": 2}\n"),
             write("junk.json", b"{\"id\": 1} and more\n{\"id\": 2}\n"),
+            // A Git LFS pointer may stand for any `.json` (a tokenizer, a lock file).
             write(
-                "lfs.json",
+                "tokenizer.json",
                 b"version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 9\n",
             ),
             // A dataset whose second line is broken, or whose first record misspells its
@@ -844,6 +849,16 @@ mod tests {
             write(
                 "misspelt.json",
                 b"{\"mesages\": [{\"role\": \"user\"}]}\n{\"messages\": []}\n",
+            ),
+            // A log's `message` holds a string, a request's `inputs` a prompt, a log's
+            // `content` a list of other objects: not misspelt records.
+            write(
+                "requests.json",
+                b"{\"inputs\": [\"Hi\"], \"parameters\": {}}\n{\"inputs\": [\"Yo\"]}\n",
+            ),
+            write(
+                "telemetry.json",
+                b"{\"message\": [{\"span\": 1}]}\n{\"message\": [{\"span\": 2}]}\n",
             ),
             // A log's `message` holds a string: not a misspelt `messages`.
             write(
@@ -884,7 +899,6 @@ mod tests {
                 "cut.json",
                 "data.json.gz",
                 "jsonl.json",
-                "lfs.json",
                 "lines.json.gz",
                 "misspelt.json",
                 "pairs.json",
@@ -916,11 +930,14 @@ mod tests {
                 "manifest.json",
                 "pretty.json",
                 "junk.json",
+                "tokenizer.json",
+                "requests.json",
+                "telemetry.json",
                 "events.json"
             ]
         );
         // Without the option a named file is always read.
-        assert_eq!(run(false).found.len(), 29);
+        assert_eq!(run(false).found.len(), 31);
     }
 
     fn gzip(text: &[u8]) -> Vec<u8> {
