@@ -468,10 +468,13 @@ impl<'a> DatasetContext<'a> {
         self.files[file as usize].settings
     }
 
-    /// Whether `file` is an evaluation split (validation or test) of a group and the
-    /// training split of none: data the model is measured on, not trained on.
+    /// Whether `file` is an evaluation split (validation or test) of a group with a training
+    /// split, and the training split of none: data the model is measured on, not trained on.
+    /// A validation file alone may be what is uploaded to train.
     pub fn is_evaluation(&self, file: FileId) -> bool {
-        self.splits.iter().any(|g| g.eval.contains(&file))
+        self.splits
+            .iter()
+            .any(|g| !g.train.is_empty() && g.eval.contains(&file))
             && !self.splits.iter().any(|g| g.train.contains(&file))
     }
 

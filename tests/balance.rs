@@ -382,4 +382,21 @@ fn an_evaluation_split_is_not_judged_for_composition_or_size() {
     for code in ["B001", "B002", "B003", "B004"] {
         assert_eq!(files_of(code), ["train.jsonl"], "{code}: {report}");
     }
+    // A validation file with no training file beside it may be what is trained on: judged.
+    std::fs::remove_file(dir.path().join("train.jsonl")).expect("remove train");
+    std::fs::rename(
+        dir.path().join("test.jsonl"),
+        dir.path().join("validation.jsonl"),
+    )
+    .expect("rename");
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(dir.path())
+        .args(["--format", "json", "--select", "B001,B002,B003,B004", "."])
+        .output()
+        .expect("run tunelint");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    for code in ["B001", "B002", "B003", "B004"] {
+        assert_eq!(findings(&report, code).len(), 1, "{code}: {report}");
+    }
 }
