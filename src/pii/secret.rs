@@ -491,6 +491,7 @@ fn bearer_tokens(text: &str, reported: &[Range<usize>], found: &mut Found<'_>) {
             || (after_glued && !found.masking)
             || !(hex || mixed)
             || longest_run(random) >= 6
+            || longest_ascending(random) >= 8
             || is_stand_in(random)
             || BEARER_STAND_INS.iter().any(|w| lower.contains(w))
             || of_a_kind
@@ -687,6 +688,24 @@ fn without_trailing_run(s: &str) -> &str {
     };
     let kept = s.trim_end_matches(last as char);
     if s.len() - kept.len() >= 6 { kept } else { s }
+}
+
+/// The longest run of characters counting up one by one in `s` (`0123456789abcdef`, `9`
+/// going on to `a`): a token typed as a dummy (`Bearer 0123456789abcdef0123456789abcdef`).
+fn longest_ascending(s: &str) -> usize {
+    let bytes = s.to_ascii_lowercase().into_bytes();
+    let mut longest = usize::from(!bytes.is_empty());
+    let mut run = longest;
+    for pair in bytes.windows(2) {
+        let next = pair[0] + 1 == pair[1] || (pair[0] == b'9' && pair[1] == b'a');
+        run = if next && pair[1].is_ascii_alphanumeric() {
+            run + 1
+        } else {
+            1
+        };
+        longest = longest.max(run);
+    }
+    longest
 }
 
 fn is_stand_in(s: &str) -> bool {
@@ -965,6 +984,7 @@ mod tests {
             "aws_secret_access_key = YOUR_SECRET_ACCESS_KEY_HERE_PLEASE_1234",
             "aws_secret_access_key=q7Rk2VbN9xLp4TzW8sJd3HfG6mYc1QaE5uKo0iPnX9",
             "Authorization: Bearer <token>",
+            "Authorization: Bearer 0123456789abcdef0123456789abcdef",
             "Authorization: Bearer YOUR_TOKEN",
             "Authorization: Bearer $ACCESS_TOKEN",
             "Authorization: Bearer ${process.env.API_TOKEN}",

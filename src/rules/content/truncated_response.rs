@@ -236,11 +236,15 @@ fn unbalanced(text: &str, mask: Option<&Mask>) -> Option<(std::ops::Range<usize>
                 open[bracket_kind(b)].pop();
             }
             _ => {
-                straight += 1;
                 // A letter or digit after it, ASCII or not (a byte that starts a character).
                 let after = line
                     .get(i + 1)
                     .is_some_and(|&n| n.is_ascii_alphanumeric() || n >= 0xC0);
+                // `„Das ist gut."`: a straight mark not followed by a word closes a low one.
+                if !after && low.pop().is_some() {
+                    continue;
+                }
+                straight += 1;
                 last_straight = Some((at, before, after));
             }
         }
@@ -384,6 +388,7 @@ mod tests {
             "It is [see note] 0, 1) fine.",
             // German and Czech quotations close with “; Polish with ”.
             "Sein bekanntester Film heißt „Das Boot“.",
+            "Er sagte: „Das ist gut.\"",
             "Sie antwortete: „Ja, sehr gerne.“",
             "Průvodce řekl „dobrý den“.",
             "Powiedział „dzień dobry”.",
