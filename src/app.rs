@@ -86,11 +86,31 @@ fn explain(rule: &str) -> Result<Status> {
         }
         return Ok(Status::Success);
     }
+    // The rule ids SARIF gives the failed gates and the note about omitted results, which
+    // code scanning shows as alerts.
+    use crate::gates::Gate;
+    use crate::report::sarif;
+    let gate = Gate::ALL.iter().find(|&&g| sarif::gate_rule_id(g) == rule);
+    if gate.is_some() || rule == sarif::OMITTED_RULE_ID {
+        let text = match gate {
+            Some(&g) => format!("# {rule}: {}\n\n{}\n", g.summary(), sarif::gate_help(g)),
+            None => format!(
+                "# {rule}: more results than code scanning shows\n\n{}\n",
+                sarif::omitted_help()
+            ),
+        };
+        if let Err(e) = io::stdout().lock().write_all(text.as_bytes()) {
+            ignore_broken_pipe(e)?;
+        }
+        return Ok(Status::Success);
+    }
     let Some(code) = rules::lookup(rule) else {
+        let gate_ids: Vec<String> = Gate::ALL.iter().map(|&g| sarif::gate_rule_id(g)).collect();
         let names = RULES
             .iter()
             .flat_map(|r| [r.code, r.name])
-            .chain(crate::target::ALL.iter().map(|t| t.name));
+            .chain(crate::target::ALL.iter().map(|t| t.name))
+            .chain(gate_ids.iter().map(String::as_str));
         let best = crate::wording::did_you_mean(rule, names)
             .map(|near| format!("; {near}"))
             .unwrap_or_else(|| "; `tunelint rules` lists them all".into());

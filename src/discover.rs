@@ -550,8 +550,9 @@ fn holds_records(path: &Path) -> bool {
 }
 
 /// Whether text that starts with `{` is JSON Lines of records: its first line is one whole
-/// JSON object with a key a record format reads ([`DATA_KEYS`], or a misspelling of one
-/// holding what that key holds), and the next line that is not blank starts an object. A
+/// JSON object with a key a record format reads ([`DATA_KEYS`], or a misspelling of a
+/// conversation's key holding turns: [`is_data_key`]), and the next line that is not blank
+/// starts an object. A
 /// one-line configuration (`{"compilerOptions":{}}`, a minified `package.json`, a request
 /// body) is one line; a log of objects has no record key; a pretty-printed object's first
 /// line is not a whole object. The second line need not be a whole object: a dataset whose

@@ -1258,6 +1258,31 @@ fn rule_and_target_names_are_case_insensitive() {
     }
 }
 
+/// The rule ids SARIF gives failed gates and omitted results are alerts in code scanning:
+/// `explain` knows them, and suggests them for a typo.
+#[test]
+fn explain_knows_the_sarif_gate_ids() {
+    let dir = tempdir();
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["explain", "gate-max-duplicates"]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with("# gate-max-duplicates: too many duplicate examples\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("`--max-duplicates`"), "{stdout}");
+    let (code, stdout, _) =
+        stdout_of(tunelint(dir.path()).args(["explain", "tunelint-results-omitted"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("at most 25000 results"), "{stdout}");
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(["explain", "gate-max-warning"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("did you mean \"gate-max-warnings\"?"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn explain_unknown_rule_exits_2_with_a_hint() {
     let dir = tempdir();

@@ -631,6 +631,21 @@ fn capitalize(s: &str) -> String {
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
+/// The help of a gate's SARIF rule, which `tunelint explain gate-...` prints too.
+pub fn gate_help(g: Gate) -> String {
+    format!(
+        "{}\n\nEach failed gate makes `tunelint` exit with status 1 (`--exit-zero` turns that into 0).",
+        g.description()
+    )
+}
+
+/// The help of the omitted-results SARIF rule, which `tunelint explain` prints too.
+pub fn omitted_help() -> String {
+    format!(
+        "GitHub code scanning shows at most {MAX_RESULTS} results of one run. When a run finds more, the SARIF file keeps the most severe ones (errors, then warnings, then notes; within a level, the first in file and line order; with `--diff-base`, the findings the change adds before those it did not) and this one result says how many were left out. `--json-file` and the other formats list every finding."
+    )
+}
+
 /// Every lint rule (index = `Code` index), then the gate rules, then the omitted-results rule.
 fn rule_descriptors() -> Vec<sarif::ReportingDescriptor> {
     let mut out: Vec<sarif::ReportingDescriptor> = RULES
@@ -653,10 +668,7 @@ fn rule_descriptors() -> Vec<sarif::ReportingDescriptor> {
         .collect();
     let gates_uri = format!("{}/blob/main/README.md#gates", repository_url());
     for &g in Gate::ALL {
-        let help = format!(
-            "{}\n\nEach failed gate makes `tunelint` exit with status 1 (`--exit-zero` turns that into 0).",
-            g.description()
-        );
+        let help = gate_help(g);
         let text = RuleText {
             short: g.summary().to_string(),
             full: g.description().to_string(),
@@ -671,9 +683,7 @@ fn rule_descriptors() -> Vec<sarif::ReportingDescriptor> {
             &["gate"],
         ));
     }
-    let help = format!(
-        "GitHub code scanning shows at most {MAX_RESULTS} results of one run. When a run finds more, the SARIF file keeps the most severe ones (errors, then warnings, then notes; within a level, the first in file and line order) and this one result says how many were left out. `--json-file` and the other formats list every finding."
-    );
+    let help = omitted_help();
     let text = RuleText {
         short: "more results than code scanning shows".to_string(),
         full: format!(
