@@ -360,13 +360,16 @@ fn an_evaluation_split_is_not_judged_for_composition_or_size() {
     let test: String = common_lines(None).replace("Where do I find", "How do I reach");
     std::fs::write(dir.path().join("train.jsonl"), train).expect("write train");
     std::fs::write(dir.path().join("test.jsonl"), test).expect("write test");
-    let out = Command::cargo_bin("tunelint")
-        .expect("the tunelint binary is built")
-        .current_dir(dir.path())
-        .args(["--format", "json", "--select", "B001,B002,B003,B004", "."])
-        .output()
-        .expect("run tunelint");
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let lint = || -> Value {
+        let out = Command::cargo_bin("tunelint")
+            .expect("the tunelint binary is built")
+            .current_dir(dir.path())
+            .args(["--format", "json", "--select", "B001,B002,B003,B004", "."])
+            .output()
+            .expect("run tunelint");
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let report = lint();
     let files_of = |code: &str| -> Vec<String> {
         findings(&report, code)
             .iter()
@@ -389,13 +392,7 @@ fn an_evaluation_split_is_not_judged_for_composition_or_size() {
         dir.path().join("validation.jsonl"),
     )
     .expect("rename");
-    let out = Command::cargo_bin("tunelint")
-        .expect("the tunelint binary is built")
-        .current_dir(dir.path())
-        .args(["--format", "json", "--select", "B001,B002,B003,B004", "."])
-        .output()
-        .expect("run tunelint");
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let report = lint();
     for code in ["B001", "B002", "B003", "B004"] {
         assert_eq!(findings(&report, code).len(), 1, "{code}: {report}");
     }

@@ -21,11 +21,12 @@ pub const SHOWN_PER_LEVEL: u64 = 10;
 /// Error findings written as they arrive; the rest wait for the unreadable files and failed
 /// gates, so that those are among the errors GitHub shows.
 pub const ERRORS_FIRST: u64 = SHOWN_PER_LEVEL / 2;
-/// Error findings held back at most (a few MB); more are counted, not written: GitHub shows
-/// none of them, and the last line says where the full list is.
-const HELD_MAX: usize = 10_000;
-/// Warning and notice annotations written at most, each; more are counted, not written.
+/// Annotations of each level written at most (errors: the first ones and those held back, a
+/// few MB); more are counted, not written: GitHub shows none of them, and the last line says
+/// where the full list is.
 pub const WRITTEN_MAX: u64 = 10_000;
+/// Error findings held back at most: with the first ones, [`WRITTEN_MAX`].
+const HELD_MAX: usize = (WRITTEN_MAX - ERRORS_FIRST) as usize;
 
 /// Escapes the message of a workflow command, as GitHub's toolkit does (`escapeData`), and
 /// writes other control characters but the tab as `\u{1b}` (a file name's escape sequence
@@ -207,7 +208,7 @@ impl Renderer for Github {
             plural(warnings, "warning"),
             plural(notices, "notice"),
         );
-        let limits = [WRITTEN_MAX, WRITTEN_MAX, HELD_MAX as u64 + ERRORS_FIRST];
+        let limits = [WRITTEN_MAX; 3];
         for (level, name) in [(2, "error"), (1, "warning"), (0, "notice")] {
             if self.left_out[level] > 0 {
                 line.push_str(&format!(

@@ -238,13 +238,16 @@ struct Kept {
 impl Kept {
     /// Greater means "dropped first": pre-existing before new, then less severe, then later
     /// in file order.
-    fn key(&self) -> (Reverse<bool>, Reverse<u8>, u64) {
-        (
-            Reverse(self.new != Some(false)),
-            Reverse(self.rank),
-            self.seq,
-        )
+    fn key(&self) -> DropKey {
+        drop_key(self.new, self.rank, self.seq)
     }
+}
+
+/// The order in which results are dropped over the limit; see [`Kept::key`].
+type DropKey = (Reverse<bool>, Reverse<u8>, u64);
+
+fn drop_key(new: Option<bool>, rank: u8, seq: u64) -> DropKey {
+    (Reverse(new != Some(false)), Reverse(rank), seq)
 }
 
 impl PartialEq for Kept {
@@ -795,7 +798,7 @@ impl Sarif {
         if self.kept.len() >= self.limit {
             // Full: keep the new finding only if it beats the weakest kept one.
             let weakest = self.kept.peek().map(Kept::key);
-            if weakest.is_some_and(|w| (Reverse(new != Some(false)), Reverse(rank), seq) >= w) {
+            if weakest.is_some_and(|w| drop_key(new, rank, seq) >= w) {
                 self.omitted += 1;
                 return;
             }
