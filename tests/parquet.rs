@@ -275,6 +275,45 @@ fn a_table_that_cannot_be_read_is_an_error_that_says_why() {
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
 
+/// A file named `.parquet` that is not a table (JSON Lines under the wrong name, an error
+/// page a download saved, nothing at all) is read by `datasets` and the Hub as a table and
+/// fails there: it is an error that says so, not a JSON error at 1:1 or a pass. A Git LFS
+/// pointer under that name is still J006.
+#[test]
+fn a_file_named_parquet_that_is_not_a_table_says_so() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "lines.parquet",
+            b"{\"messages\": [{\"role\": \"user\", \"content\": \"How are you today?\"}, {\"role\": \"assistant\", \"content\": \"Very well, thank you.\"}]}\n",
+            "it starts like JSON: rename it to .jsonl or .json",
+        ),
+        ("page.parquet", b"<!DOCTYPE html><title>404</title>", "it starts like HTML or XML"),
+        ("empty.parquet", b"", "it is empty"),
+    ];
+    for (name, bytes, why) in cases {
+        std::fs::write(d.path().join(name), bytes).expect("write");
+        let r = run(d.path(), &[name]);
+        assert_eq!(r.code, Some(2), "{name}: {}", r.stdout);
+        assert!(
+            r.stderr.contains(&format!(
+                "{name}: could not be read: not a Parquet table: a Parquet file starts with the bytes PAR1 and this one does not ({why}"
+            )),
+            "{name}: {}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("J001"), "{name}: {}", r.stdout);
+    }
+    std::fs::write(
+        d.path().join("pointer.parquet"),
+        "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 1024\n",
+    )
+    .expect("write");
+    let r = run(d.path(), &["pointer.parquet"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stdout.contains("pointer.parquet:1:1: J006"), "{}", r.stdout);
+}
+
 /// A string cell that is not UTF-8 stops the table; the library's reason lists the cell's
 /// bytes (twice), which would print the key it holds in every output. The reason says what
 /// is wrong instead, and a key in a reason (a column's name) is masked like any other.

@@ -36,6 +36,35 @@ pub fn is_parquet(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
 }
 
+/// Whether `path` is named as a Parquet table (`*.parquet`, in any case).
+fn named_parquet(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// Why a file named `*.parquet` that does not start with [`MAGIC`] is not read: `datasets`
+/// and the Hub read it as a table and fail, so linting it as JSON Lines would pass a file no
+/// trainer loads. A Git LFS pointer is read as text (J006 says what it is).
+fn not_a_table(path: &std::path::Path) -> Option<io::Error> {
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64).read_to_end(&mut head))
+        .ok()?;
+    if crate::rules::jsonl::lfs_pointer::is_pointer(&head) {
+        return None;
+    }
+    let looks = match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => "it is empty".to_owned(),
+        Some(b'{' | b'[') => "it starts like JSON: rename it to .jsonl or .json, or convert it (pandas: `pd.read_json(path, lines=True).to_parquet(...)`)".to_owned(),
+        Some(b'<') => "it starts like HTML or XML: a download that saved an error page?".to_owned(),
+        Some(_) => "it starts with other bytes".to_owned(),
+    };
+    Some(io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("not a Parquet table: a Parquet file starts with the bytes PAR1 and this one does not ({looks})"),
+    ))
+}
+
 /// Why the rows of a table stopped part-way (a corrupt page): the rows before it are linted.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -245,6 +274,9 @@ impl RowsAsLines {
         match source {
             InputSource::File(path) if source.is_parquet() => {
                 RowsAsLines::open(std::fs::File::open(path)?).map(Some)
+            }
+            InputSource::File(path) if named_parquet(path) && source.is_regular() => {
+                not_a_table(path).map_or(Ok(None), Err)
             }
             InputSource::Memory(bytes) if source.is_parquet() => {
                 RowsAsLines::open(bytes::Bytes::copy_from_slice(bytes)).map(Some)
