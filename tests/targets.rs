@@ -562,6 +562,62 @@ fn mistral_tool_call_ids_are_nine_letters_and_digits() {
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
+/// mistral-finetune runs mistral-common's V3 validator and its own tool parser on every
+/// record: a user turn right after a tool result, text beside tool calls, and a function
+/// definition without a description fail the record there. Errors under `--target mistral`
+/// only: other targets' chat templates take all three.
+#[test]
+fn mistral_refuses_what_its_validator_refuses() {
+    let answered = with_tool_call("a1B2c3D4e");
+    let user_after_tool = answered.replace(
+        r#"{"role": "assistant", "content": "Order A-1042 has shipped"#,
+        r#"{"role": "user", "content": "And when does it arrive?"}, {"role": "assistant", "content": "Order A-1042 has shipped"#,
+    );
+    let text_and_calls = answered.replace(
+        r#""content": null, "tool_calls""#,
+        r#""content": "Let me look that up.", "tool_calls""#,
+    );
+    let tools = r#", "tools": [{"type": "function", "function": {"name": "get_order_status", "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}}}}]}"#;
+    let no_description = format!("{}{tools}", answered.strip_suffix('}').unwrap_or(&answered));
+    let cases = [
+        (
+            &user_after_tool,
+            " O006 user message follows a tool result, which Mistral rejects (a tool result only after the assistant's tool call or another tool result, and after it only the assistant's turn or another tool result",
+        ),
+        (
+            &text_and_calls,
+            " S010 assistant message has both text and tool calls, which Mistral refuses (an assistant message holds text or tool calls, not both",
+        ),
+        (
+            &no_description,
+            " S010 function definition has no \"description\", which Mistral requires of every tool it is given",
+        ),
+    ];
+    for (line, expected) in cases {
+        let (code, out) = check(&[line], &["--target", "mistral"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains(expected), "{out}");
+        assert_eq!(out.lines().count(), 1, "{out}");
+        for other in [&[][..], &["--target", "openai"][..], &["--target", "trl"][..]] {
+            let (code, out) = check(&[line], other);
+            assert!(
+                code == 0 || !out.contains(" error"),
+                "{other:?}: {code} {out}"
+            );
+            assert!(!out.contains("Mistral"), "{other:?}: {out}");
+        }
+    }
+    // The documented shapes still pass: a call answered, then the assistant's reply.
+    let described = no_description.replace(
+        r#""name": "get_order_status", "parameters""#,
+        r#""name": "get_order_status", "description": "Look up an order.", "parameters""#,
+    );
+    for line in [&answered, &described] {
+        let (code, out) = check(&[line], &["--target", "mistral"]);
+        assert_eq!((code, out.as_str()), (0, ""));
+    }
+}
+
 /// An answered call in the deprecated `function` shape: a `function` message carries the
 /// result.
 const FUNCTION_MESSAGE: &str = r#"{"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "function_call": {"name": "get_order_status", "arguments": "{\"order_id\": \"A-1042\"}"}}, {"role": "function", "name": "get_order_status", "content": "{\"status\": \"shipped\"}"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}"#;

@@ -550,6 +550,22 @@ pub(crate) fn read_message<'s>(
         }
         Some(c) => read_content(doc, c, role, calls_tools, ctx, images),
     };
+    if role == Role::Assistant
+        && !message.tool_calls.is_empty()
+        && message.content.texts().any(|t| !t.value.is_empty())
+        && let Some(target) = ctx.settings.target
+        && let Some(rule) = target.calls_without_text
+        && let Some(c) = content_node
+    {
+        ctx.report(
+            Code::S010,
+            doc.span(c),
+            format!(
+                "assistant message has both text and tool calls, which {} refuses ({}); put the text in an assistant turn of its own or leave it out",
+                target.title, rule.value
+            ),
+        );
+    }
     Some(message)
 }
 
@@ -1554,6 +1570,22 @@ fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Rec
     }
     if doc.get(node, "name").is_none() {
         ctx.report(Code::S010, span, "function definition has no \"name\"");
+    }
+    if let Some(target) = ctx.settings.target
+        && let Some(keys) = target.function_keys
+    {
+        for key in keys.value.iter().filter(|k| **k != "name") {
+            if doc.get(node, key).is_none() {
+                ctx.report(
+                    Code::S010,
+                    span,
+                    format!(
+                        "function definition has no \"{key}\", which {} requires of every tool it is given (its trainer refuses the record)",
+                        target.title
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -86,4 +86,7 @@ pub(super) const TARGET: Target = Target {
         source: "https://github.com/aws/nova-customization-sdk/blob/main/src/amzn_nova_forge/dataset/dataset_validator/rft_dataset_validator.py",
     }),
     last_turn_any: None,
+    tool_result_turns: None,
+    calls_without_text: None,
+    function_keys: None,
 };

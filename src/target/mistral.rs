@@ -3,6 +3,7 @@
 use super::{Cited, Loader, Target, Tokenizer, ToolCallId};
 
 const API: &str = "https://docs.mistral.ai/capabilities/finetuning/text_finetuning";
+const VALIDATOR: &str = "https://github.com/mistralai/mistral-common/blob/main/src/mistral_common/protocol/instruct/validator.py";
 
 pub(super) const TARGET: Target = Target {
     name: "mistral",
@@ -33,7 +34,7 @@ pub(super) const TARGET: Target = Target {
             len: 9,
             alphanumeric: true,
         },
-        source: "https://github.com/mistralai/mistral-common/blob/main/src/mistral_common/protocol/instruct/validator.py",
+        source: VALIDATOR,
     }),
     examples: None,
     limits: &[],
@@ -61,4 +62,20 @@ pub(super) const TARGET: Target = Target {
     max_tokens: None,
     rft_roles: None,
     last_turn_any: None,
+    tool_result_turns: Some(Cited {
+        value: "a tool result only after the assistant's tool call or another tool result, and \
+                after it only the assistant's turn or another tool result (mistral-common's \
+                validator, which mistral-finetune runs on every record)",
+        source: VALIDATOR,
+    }),
+    calls_without_text: Some(Cited {
+        value: "an assistant message holds text or tool calls, not both (\"Assistant message \
+                must have either content or tool_calls, but not both\": mistral-finetune pins \
+                the V3 validator)",
+        source: VALIDATOR,
+    }),
+    function_keys: Some(Cited {
+        value: &["name", "description", "parameters"],
+        source: "https://github.com/mistralai/mistral-finetune/blob/main/finetune/data/tokenize.py",
+    }),
 };

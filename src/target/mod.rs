@@ -248,6 +248,15 @@ pub struct Target {
     /// Where the provider accepts a conversation that ends on another turn than the
     /// assistant's (O002 is then a warning naming it), in its words.
     pub last_turn_any: Option<Cited<&'static str>>,
+    /// Where a tool result must follow the assistant's call (or another result) and be
+    /// followed by the assistant's turn (or another result), as mistral-common's validator
+    /// requires: O006 is then an error naming it, in its words.
+    pub tool_result_turns: Option<Cited<&'static str>>,
+    /// Where an assistant message holds text or tool calls, never both (S010), in its words.
+    pub calls_without_text: Option<Cited<&'static str>>,
+    /// The keys every function definition must have (S010), where it requires more than a
+    /// `name`.
+    pub function_keys: Option<Cited<&'static [&'static str]>>,
 }
 
 /// A target's limit on an example's tokens.
@@ -570,6 +579,13 @@ impl Target {
                 rule.source,
             );
         }
+        if let Some(rule) = self.tool_result_turns {
+            fact(
+                "tool results (O006, an error)",
+                rule.value.to_owned(),
+                rule.source,
+            );
+        }
         if let Some(images) = self.max_images {
             fact(
                 "images per example (S012)",
@@ -625,11 +641,23 @@ impl Target {
                 "prompt-completion records with images (S007)",
                 self.prompt_parts,
             ),
+            (
+                "assistant messages with tool calls (S010)",
+                self.calls_without_text,
+            ),
         ];
         for (what, cited) in worded {
             if let Some(cited) = cited {
                 fact(what, cited.value.to_owned(), cited.source);
             }
+        }
+        if let Some(keys) = self.function_keys {
+            let names: Vec<String> = keys.value.iter().map(|n| format!("`{n}`")).collect();
+            fact(
+                "function definitions (S010)",
+                format!("each must have {}", list_refs(&names)),
+                keys.source,
+            );
         }
         if let Some(limit) = self.max_tokens {
             fact(
@@ -937,6 +965,9 @@ mod tests {
             sources.extend(t.reserved_words.map(|c| c.source));
             sources.extend(t.max_tokens.map(|c| c.source));
             sources.extend(t.rft_roles.map(|c| c.source));
+            sources.extend(t.tool_result_turns.map(|c| c.source));
+            sources.extend(t.calls_without_text.map(|c| c.source));
+            sources.extend(t.function_keys.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }

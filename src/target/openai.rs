@@ -62,4 +62,7 @@ pub(super) const TARGET: Target = Target {
     max_tokens: None,
     rft_roles: None,
     last_turn_any: None,
+    tool_result_turns: None,
+    calls_without_text: None,
+    function_keys: None,
 };

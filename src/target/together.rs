@@ -115,4 +115,7 @@ pub(super) const TARGET: Target = Target {
         value: "a conversation may end on a user turn (the upload check requires only an assistant message somewhere); nothing after the last assistant message is trained on, so O002 is a warning",
         source: CHECK,
     }),
+    tool_result_turns: None,
+    calls_without_text: None,
+    function_keys: None,
 };

@@ -23,6 +23,11 @@ declare_rule! {
     /// user message of its own beside the question (OpenAI's and Azure's vision examples)
     /// is not two user turns, where the provider takes two in a row.
     ///
+    /// Under `target = "mistral"` a tool result out of place is an error: one that follows no
+    /// tool call, and a user turn right after a tool result (mistral-finetune runs
+    /// mistral-common's validator on every record, which allows only the assistant's turn or
+    /// another tool result there).
+    ///
     /// Under `target = "llama-factory"` both are errors, and so is a conversation whose first
     /// turn after the system prompt is the assistant's: its ShareGPT and OpenAI converters
     /// check each turn's role against its position and skip the example (a warning in its
@@ -125,11 +130,20 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                     };
                     report_repeat(ctx, cur.role_span, &turns, &fix);
                 } else if !answers_call {
-                    ctx.report(
-                        Code::O006,
-                        cur.role_span,
-                        format!("{} message follows {} message; a tool result must follow the assistant's tool call", cur.role.as_str(), with_article(prev.role.as_str())),
+                    let what = format!(
+                        "{} message follows {} message",
+                        cur.role.as_str(),
+                        with_article(prev.role.as_str())
                     );
+                    let fix = "a tool result must follow the assistant's tool call";
+                    match tool_result_turns(ctx) {
+                        Some((title, rule)) => ctx.report_error(
+                            Code::O006,
+                            cur.role_span,
+                            format!("{what}, which {title} rejects ({rule}); {fix}"),
+                        ),
+                        None => ctx.report(Code::O006, cur.role_span, format!("{what}; {fix}")),
+                    }
                 }
             }
             // An image sent as a message of its own beside the question (OpenAI's and
@@ -149,6 +163,20 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                     w.assistant
                 );
                 report_repeat(ctx, cur.role_span, &turns, &fix);
+            }
+            Role::User
+                if matches!(prev.role, Role::Tool | Role::Function)
+                    && let Some((title, rule)) = tool_result_turns(ctx) =>
+            {
+                let w = super::words(ctx.format);
+                ctx.report_error(
+                    Code::O006,
+                    cur.role_span,
+                    format!(
+                        "user message follows a tool result, which {title} rejects ({rule}); add the {}'s reply to the tool result between them",
+                        w.assistant
+                    ),
+                );
             }
             Role::User if prev.role == Role::User => {
                 let w = super::words(ctx.format);
@@ -217,6 +245,16 @@ fn user_first(ctx: &RecordContext<'_>) -> Option<(&'static str, &'static str)> {
         return None;
     }
     Some((target.title, target.user_first?.value))
+}
+
+/// The target whose validator refuses a tool result out of place, with its rule: the
+/// configured target, where it reads the format.
+fn tool_result_turns(ctx: &RecordContext<'_>) -> Option<(&'static str, &'static str)> {
+    let target = ctx.settings.target?;
+    if !target.accepts(ctx.format.read_as().as_str()) {
+        return None;
+    }
+    Some((target.title, target.tool_result_turns?.value))
 }
 
 /// A preference prompt (`input`) that ends on the assistant's turn, so the answers follow an
