@@ -1576,3 +1576,23 @@ fn a_lone_cr_between_records_is_named_in_the_j001_message() {
         "invalid JSON: trailing characters after the JSON value"
     );
 }
+
+/// Text made of one character or pair over and over is linted in time linear in its length:
+/// P005's IPv6 scan once went back over a run of colons from each of its colons (a
+/// megabyte of `:` took about twenty minutes). Each pattern fills a quarter-megabyte answer.
+#[test]
+fn long_runs_of_one_pattern_are_linted_in_linear_time() {
+    let patterns = [
+        ":", "::", ":a", "a:", "1:", ".", "1.", "-", "@", "a@", "1", "+1", "/", "\\\\", "[", "{{",
+        "(", "<", "&", "#", "*", "!", "?", " ", "a ", "ab", "\\u00e9", "é", "€",
+    ];
+    for pattern in patterns {
+        let text = pattern.repeat(256 * 1024 / pattern.len());
+        let line = format!(
+            "{{\"messages\":[{{\"role\":\"user\",\"content\":\"What does this hold?\"}},{{\"role\":\"assistant\",\"content\":\"{text}\"}}]}}\n"
+        );
+        let (diagnostics, summary) = lint_checked(line.as_bytes(), &Settings::default());
+        assert_bounded(&diagnostics);
+        assert_eq!(summary.examples, 1, "{pattern}");
+    }
+}

@@ -288,10 +288,13 @@ pub(crate) fn check_v6(text: &str, found: &mut Found<'_>) {
         while end < bytes.len() && (is_v6_byte(bytes[end]) || bytes[end] == b'.') {
             end += 1;
         }
+        // Every later colon of the run starts the same candidate (or one of colons and dots
+        // only, which is no public address): it is judged once. Skipping only to the
+        // trimmed end would scan a run of colons again from each of its colons.
+        done_to = end;
         while end > colon && matches!(bytes[end - 1], b'.' | b':') {
             end -= 1;
         }
-        done_to = end;
         let candidate = &text[start..end];
         if candidate.bytes().filter(|&b| b == b':').count() < 2
             || !stands_alone(text, &(start..end))
