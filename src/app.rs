@@ -1110,9 +1110,10 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         }
         Mode::Stats => Vec::new(),
     };
-    // `stats` fails no gate; its html page says what `check` would decide, as information.
+    // `stats` fails no gate; its html page and json say what `check` would decide, as
+    // information.
     let check_gates = match mode {
-        Mode::Stats if html_page => gates::evaluate(gated, unreadable.len(), &gates_config, None),
+        Mode::Stats => gates::evaluate(gated, unreadable.len(), &gates_config, None),
         _ => Vec::new(),
     };
     let failed = gate_outcomes.iter().any(|g| !g.passed);
@@ -1153,7 +1154,8 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     };
     let (charts, tables) = match mode {
         // The verdict's charts (composition, token lengths) for the markdown job summary
-        // and html; the terminal report leaves them to `stats`.
+        // and html; the terminal report draws the composition (its tokens table has the
+        // lengths).
         Mode::Check => {
             // The html page carries the dataset's report as well (PRODUCT.md §7).
             if html_page {

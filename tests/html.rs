@@ -341,9 +341,11 @@ fn the_stats_page_says_what_the_gates_of_check_would_decide() {
         "{html}"
     );
     assert_eq!(page_gates(&html), json_gates(&check));
-    // Its other formats still judge nothing.
+    // Its json gives the same gates and verdict (a script reading it must not be told
+    // `passed: true` where the page says failed); `stats` still exits 0.
     let stats = json(&["stats", FIXTURE]);
-    assert_eq!(stats["gates"], Value::Array(Vec::new()), "{stats}");
+    assert_eq!(stats["gates"], check["gates"], "{stats}");
+    assert_eq!(stats["summary"]["passed"], false, "{stats}");
 }
 
 /// PRODUCT.md §7: the page of `check` shows the dataset's report as `stats` computes it

@@ -676,7 +676,9 @@ fn check_job_summary_has_mermaid_charts() {
         blocks[0]
     );
 
-    // Without token statistics, no token chart; the terminal report draws none.
+    // Without token statistics, no token chart; the terminal report draws the composition
+    // (PRODUCT.md §7: "composition bars"), its figures the same, and leaves the token
+    // lengths to its tokens table.
     let out = run_in(
         &dir,
         &[
@@ -705,7 +707,16 @@ fn check_job_summary_has_mermaid_charts() {
         ],
     );
     let full = String::from_utf8(out.stdout).expect("utf-8 output");
-    assert!(!full.contains("Composition against the target"), "{full}");
+    assert!(full.contains("\nComposition against the target"), "{full}");
+    for (label, value) in charts::bars(composition) {
+        let line = full
+            .lines()
+            .find(|l| l.trim_start().starts_with(label.as_str()))
+            .unwrap_or_default();
+        assert!(line.contains(&format!(" {value:.1}%")), "{label}: {full}");
+    }
+    assert!(!full.contains("Tokens per example"), "{full}");
+    assert!(full.contains("\nTokens (o200k_base)"), "{full}");
 }
 
 /// `../shared/datasets/chat`, when present.

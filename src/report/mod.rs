@@ -131,7 +131,8 @@ pub struct PageExtras {
     /// largest duplicate clusters, ...).
     pub tables: Vec<chart::Table>,
     /// Under `stats`: what `check`'s gates would decide on the same data, shown as
-    /// information (`stats` fails no gate).
+    /// information (`stats` fails no gate). The json document carries them too, so that
+    /// its `passed` agrees with the page.
     pub gates: Vec<GateOutcome>,
 }
 

@@ -94,7 +94,7 @@ pub fn rule_lines(by_rule: &[(crate::registry::Code, [u64; 3])]) -> Vec<String> 
 }
 
 pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) -> io::Result<()> {
-    let rows: Vec<[String; 6]> = summary
+    let rows: Vec<[String; 7]> = summary
         .files
         .iter()
         .zip(summary.summaries)
@@ -102,7 +102,15 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
         .chain(std::iter::once(row("total", &summary.total)))
         .collect();
     writeln!(out, "Summary")?;
-    let header = ["file", "examples", "valid", "valid %", "errors", "warnings"];
+    let header = [
+        "file",
+        "examples",
+        "valid",
+        "valid %",
+        "errors",
+        "warnings",
+        "duplicates",
+    ];
     write_table(out, header, &rows)?;
     for note in notes(summary) {
         writeln!(out, "  {note}")?;
@@ -153,9 +161,15 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
             writeln!(out, "  {line}")?;
         }
     }
-    // `stats`: the dataset's charts and tables (findings by rule are listed above). `check`'s
-    // charts are for the reports people look at (markdown, html), not the terminal.
-    if summary.gates.is_empty() {
+    // `stats`: the dataset's charts and tables (findings by rule are listed above). `check`:
+    // the composition against its target (PRODUCT.md §7); the token lengths are in the
+    // tokens table above, and the rest of the charts are `stats`'.
+    if !summary.gates.is_empty() {
+        for chart in summary.charts.iter().filter(|c| c.id == "composition") {
+            writeln!(out)?;
+            super::text_charts::write_chart(out, chart)?;
+        }
+    } else {
         super::text_charts::write_all(
             out,
             &summary.charts,
@@ -297,7 +311,7 @@ pub fn evaluation_splits<'a>(
         .map(|(f, _)| f)
 }
 
-fn row(name: &str, s: &crate::summary::FileSummary) -> [String; 6] {
+fn row(name: &str, s: &crate::summary::FileSummary) -> [String; 7] {
     [
         name.to_string(),
         thousands(s.examples),
@@ -305,5 +319,6 @@ fn row(name: &str, s: &crate::summary::FileSummary) -> [String; 6] {
         format_pct(valid_pct(s)),
         thousands(s.count(Level::Error)),
         thousands(s.count(Level::Warning)),
+        thousands(s.duplicates()),
     ]
 }
