@@ -492,6 +492,34 @@ fn a_truncated_or_corrupt_stream_is_a_read_error_naming_the_file_and_the_line_re
             assert!(examples > 1000, "{examples}");
             assert!(reason.ends_with("the data ends early"), "{reason}");
         }
+        // The bytes of the lines read count, and the annotation for code scanning says
+        // which examples were linted, not that none was.
+        let bytes = json["files"][0]["bytes"].as_u64().unwrap_or_default();
+        assert_eq!(
+            bytes > 0,
+            examples > 0,
+            "{name}: {bytes} bytes, {examples} examples"
+        );
+        let (_, github, _) = stdout_of(tunelint(dir.path()).args([
+            "--isolated",
+            "--format",
+            "github",
+            "--select",
+            "J,S",
+            name,
+        ]));
+        let unreadable = github
+            .lines()
+            .find(|l| l.contains("title=unreadable file::"))
+            .unwrap_or_default();
+        let linted = match examples {
+            0 => "; it was not linted".to_owned(),
+            n => format!(
+                "; the {} examples before the error were linted, the rest not",
+                tunelint::wording::thousands(n)
+            ),
+        };
+        assert!(unreadable.ends_with(&linted), "{name}: {unreadable}");
     }
     // The whole streams are fine.
     fs::write(dir.path().join("whole.jsonl.gz"), &gz).expect("write");

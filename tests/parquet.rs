@@ -311,7 +311,42 @@ fn a_file_named_parquet_that_is_not_a_table_says_so() {
     .expect("write");
     let r = run(d.path(), &["pointer.parquet"]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
-    assert!(r.stdout.contains("pointer.parquet:1:1: J006"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("pointer.parquet:1:1: J006"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The other way round: a table named `.jsonl` or `.json` is linted by its rows (tunelint
+/// tells a table by its bytes), and J007 says the JSON loaders fail on it.
+#[test]
+fn a_table_named_as_json_lines_is_linted_and_j007() {
+    for name in ["train.jsonl", "train.json", "TRAIN.JSONL.GZ"] {
+        let d = scratch_with(&["chat.parquet"]);
+        std::fs::rename(d.path().join("chat.parquet"), d.path().join(name)).expect("rename");
+        let r = run(d.path(), &[name]);
+        assert_eq!(r.code, Some(1), "{name}: {}", r.stderr);
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        let suffix = if name.ends_with(".json") {
+            ".json"
+        } else {
+            ".jsonl"
+        };
+        assert_eq!(
+            lines.first().copied().unwrap_or_default(),
+            format!(
+                "{name}: J007 file is a Parquet table but is named {suffix}, and loaders that pick the reader by the name (`datasets.load_dataset(\"json\")`, pandas' `read_json`) fail on it; rename it to .parquet, or convert it to JSON Lines"
+            ),
+            "{}",
+            r.stdout
+        );
+        let rows: Vec<String> = row_findings(&r.stdout)
+            .iter()
+            .map(|l| l.replacen(name, "chat.parquet", 1))
+            .collect();
+        assert_eq!(rows, CHAT_FINDINGS, "{name}");
+    }
 }
 
 /// A string cell that is not UTF-8 stops the table; the library's reason lists the cell's

@@ -598,7 +598,11 @@ fn mistral_refuses_what_its_validator_refuses() {
         assert_eq!(code, 1, "{out}");
         assert!(out.contains(expected), "{out}");
         assert_eq!(out.lines().count(), 1, "{out}");
-        for other in [&[][..], &["--target", "openai"][..], &["--target", "trl"][..]] {
+        for other in [
+            &[][..],
+            &["--target", "openai"][..],
+            &["--target", "trl"][..],
+        ] {
             let (code, out) = check(&[line], other);
             assert!(
                 code == 0 || !out.contains(" error"),

@@ -178,6 +178,9 @@ pub(super) fn read_job(
     let mut named = Vec::new();
     if let Some(table) = job.table.get() {
         let mut ctx = FileContext::new(settings, file, &mut named);
+        if let InputSource::File(path) = &job.source {
+            not_jsonl::check_table_name(path, &mut ctx);
+        }
         for map in &table.maps {
             not_jsonl::report_map(&source::path_words(map), &mut ctx);
         }
@@ -213,7 +216,13 @@ pub(super) fn read_job(
                     Some(corrupt) => corrupt_text(corrupt, reader.next_line() - 1),
                     None => io_error_text(&e),
                 };
-                send(findings(Vec::new(), 0, Some(reason), None));
+                // The lines before the error were read and linted: their bytes count.
+                send(findings(
+                    Vec::new(),
+                    text_bytes(reader.total_bytes()),
+                    Some(reason),
+                    None,
+                ));
                 return;
             }
         };

@@ -168,15 +168,24 @@ impl Renderer for Github {
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
-        // A file that could not be read has no findings: its own annotation says why.
+        // A file that could not be read has no findings, or those of the examples read
+        // before the error: its own annotation says why, and which.
         for (i, (f, s)) in summary.files.iter().zip(summary.summaries).enumerate() {
             if let Some(reason) = &s.io_error {
                 let path = self.paths.get(i).unwrap_or(&f.display);
+                let linted = match s.examples {
+                    0 => "it was not linted".to_owned(),
+                    n => format!(
+                        "the {} before the error {} linted, the rest not",
+                        crate::wording::plural(n, "example"),
+                        if n == 1 { "was" } else { "were" }
+                    ),
+                };
                 writeln!(
                     out,
                     "::error file={},title=unreadable file::{}",
                     escape_property(path),
-                    escape_data(&format!("could not be read: {reason}; it was not linted"))
+                    escape_data(&format!("could not be read: {reason}; {linted}"))
                 )?;
                 self.counts[2] += 1;
             }

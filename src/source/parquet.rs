@@ -61,7 +61,9 @@ fn not_a_table(path: &std::path::Path) -> Option<io::Error> {
     };
     Some(io::Error::new(
         io::ErrorKind::InvalidData,
-        format!("not a Parquet table: a Parquet file starts with the bytes PAR1 and this one does not ({looks})"),
+        format!(
+            "not a Parquet table: a Parquet file starts with the bytes PAR1 and this one does not ({looks})"
+        ),
     ))
 }
 

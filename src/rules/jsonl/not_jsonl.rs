@@ -35,7 +35,8 @@ declare_rule! {
     /// zstd data named `.gz`. tunelint reads what the bytes are and lints the lines as
     /// usual; the finding says to compress the file or fix its name. (Compressed data named
     /// `.jsonl` is fine: `datasets` tells it by its bytes too; so is an upper-case `.GZ`,
-    /// which `datasets` does not take for gzip.) And, on row 0, a Parquet
+    /// which `datasets` does not take for gzip.) A Parquet table named `.jsonl` or `.json`
+    /// is reported too: its rows are linted, but the JSON loaders fail on it. And, on row 0, a Parquet
     /// table with a map column, or a map inside one (`list<map<string, string>>` for
     /// `messages`): its rows are linted, each map read as an object, as pyarrow reads it.
     ///
@@ -115,6 +116,33 @@ pub fn check_name(
         ),
     };
     ctx.report_line(Code::J007, 1, 0, message)
+}
+
+/// Reports a Parquet table named as JSON text (`train.jsonl`, `data.json`, `x.jsonl.gz`):
+/// tunelint tells a table by its bytes, but the loaders pick their reader by the name
+/// (`datasets.load_dataset("json")`, pandas' `read_json`) and fail on it. Its rows are
+/// linted all the same.
+pub fn check_table_name(path: &std::path::Path, ctx: &mut FileContext<'_>) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let stem = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
+    let Some(suffix) = [".jsonl", ".ndjson", ".json"]
+        .into_iter()
+        .find(|s| stem.ends_with(s))
+    else {
+        return false;
+    };
+    ctx.report_file(
+        Code::J007,
+        format!(
+            "file is a Parquet table but is named {suffix}, and loaders that pick the reader by the name (`datasets.load_dataset(\"json\")`, pandas' `read_json`) fail on it; rename it to .parquet, or convert it to JSON Lines"
+        ),
+    )
 }
 
 /// Reports a column (or a field of one, `path`) of a Parquet table that is a map: `datasets`
