@@ -313,11 +313,15 @@ fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<St
         .iter()
         .filter(|s| matches!(s.reason, SkipReason::FileType(_)))
         .collect();
+    let outside: Vec<&dataset_info::Skipped> = skipped
+        .iter()
+        .filter(|s| matches!(s.reason, SkipReason::Outside(_)))
+        .collect();
     let mut parts = Vec::new();
     if let Some(first) = remote.first() {
         let key = match first.reason {
             SkipReason::Remote(key) => key,
-            SkipReason::FileType(_) => "",
+            SkipReason::FileType(_) | SkipReason::Outside(_) => "",
         };
         parts.push(format!(
             "{} on a hub or behind a loading script, never fetched ({} has {key}{})",
@@ -329,7 +333,7 @@ fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<St
     if let Some(first) = other.first() {
         let file = match &first.reason {
             SkipReason::FileType(file) => file.as_str(),
-            SkipReason::Remote(_) => "",
+            _ => "",
         };
         parts.push(format!(
             "{} of a file type tunelint does not read ({} is {}{}); it reads .json, .jsonl and .parquet",
@@ -337,6 +341,19 @@ fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<St
             crate::wording::quote(&first.dataset),
             crate::wording::quote(file),
             if other.len() > 1 { ", ..." } else { "" }
+        ));
+    }
+    if let Some(first) = outside.first() {
+        let file = match &first.reason {
+            SkipReason::Outside(file) => file.as_str(),
+            _ => "",
+        };
+        parts.push(format!(
+            "{} outside the repository the registry is in ({} is {}{}), never read from a registry; name the file on the command line to lint it",
+            count(outside.len()),
+            crate::wording::quote(&first.dataset),
+            crate::wording::quote(file),
+            if outside.len() > 1 { ", ..." } else { "" }
         ));
     }
     (!parts.is_empty()).then(|| format!("{}: not linted: {}", registry.display(), parts.join("; ")))

@@ -283,9 +283,14 @@ fn native_dir() -> Option<PathBuf> {
 #[test]
 fn llamafactory_demo_data_named_by_its_registry_has_no_schema_or_order_error() {
     let Some(native) = native_dir() else { return };
-    let native = native.canonicalize().expect("native dir");
-    let file =
-        |name: &str| serde_json::Value::String(native.join(name).to_string_lossy().into_owned());
+    // Copied beside the registry (a registry reads no file outside its repository or, out
+    // of one, its folder) and named by absolute paths.
+    let dir = TempDir::new().expect("temp dir");
+    let here = dir.path().canonicalize().expect("temp dir");
+    let file = |name: &str| {
+        fs::copy(native.join(name), here.join(name)).expect("copy demo file");
+        serde_json::Value::String(here.join(name).to_string_lossy().into_owned())
+    };
     let registry = serde_json::json!({
         "identity": {"file_name": file("llamafactory_identity.jsonl")},
         "alpaca_en_demo": {"file_name": file("llamafactory_alpaca_en_demo.jsonl")},
@@ -303,7 +308,6 @@ fn llamafactory_demo_data_named_by_its_registry_has_no_schema_or_order_error() {
             "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant"}
         }
     });
-    let dir = TempDir::new().expect("temp dir");
     fs::write(
         dir.path().join("dataset_info.json"),
         serde_json::to_string_pretty(&registry).expect("registry"),
@@ -863,4 +867,49 @@ fn a_null_optional_column_is_none() {
     );
     assert_eq!(status, 0, "{stdout}\n{stderr}");
     assert!(stdout.starts_with("0 errors, 0 warnings"), "{stdout}");
+}
+
+/// A registry names files of its own repository only: one in a pull request could otherwise
+/// have any data file of the machine read and its strings quoted in public annotations.
+/// Files elsewhere, by `..` or by absolute path, are left unread with a note saying how to
+/// lint them; a `..` that stays inside the repository is read.
+#[test]
+fn a_registry_reads_no_file_outside_its_repository() {
+    let root = TempDir::new().expect("temp dir");
+    let outside = root.path().join("outside");
+    let repo = root.path().join("repo");
+    fs::create_dir_all(&outside).expect("mkdir");
+    fs::create_dir_all(repo.join(".git")).expect("mkdir");
+    fs::create_dir_all(repo.join("data")).expect("mkdir");
+    fs::create_dir_all(repo.join("shared")).expect("mkdir");
+    let secret = r#"["db_password=Tr0ub4dor&3horse-staple-prod"]"#;
+    fs::write(outside.join("creds.json"), secret).expect("write");
+    let record = r#"[{"instruction": "Name the capital of France.", "input": "", "output": "The capital of France is Paris."}]"#;
+    fs::write(repo.join("shared/train.json"), record).expect("write");
+    let absolute = outside.canonicalize().expect("outside").join("creds.json");
+    let registry = serde_json::json!({
+        "up": {"file_name": "../../outside/creds.json"},
+        "absolute": {"file_name": absolute.to_string_lossy()},
+        "inside": {"file_name": "../shared/train.json"}
+    });
+    fs::write(repo.join("data/dataset_info.json"), registry.to_string()).expect("write");
+    for format in ["json", "github"] {
+        let (status, stdout, stderr) = run(&repo, &["--format", format, "data/dataset_info.json"]);
+        assert!(!stdout.contains("db_password"), "{stdout}");
+        assert!(!stdout.contains("creds.json"), "{stdout}");
+        assert!(
+            stderr.contains("data/dataset_info.json: not linted: 2 datasets outside the repository the registry is in (")
+                && stderr.contains(", ...), never read from a registry; name the file on the command line to lint it"),
+            "{stderr}"
+        );
+        assert_eq!(status, 0, "{stdout}\n{stderr}");
+        if format == "json" {
+            let report = json_report(&stdout);
+            assert_eq!(report["summary"]["examples"], 1, "{stdout}");
+            assert_eq!(
+                report["files"][0]["path"], "data/../shared/train.json",
+                "{stdout}"
+            );
+        }
+    }
 }
