@@ -447,7 +447,16 @@ impl OutputFile {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let temp = builder.tempfile_in(dir).map_err(io_error)?;
+        // The output is written beside its destination and renamed into place: a folder
+        // that takes no new file (`/proc`, a read-only mount) is the reason, not the file.
+        let temp = builder.tempfile_in(dir).map_err(|e| OutputError::Io {
+            path: path.display().to_string(),
+            reason: format!(
+                "cannot create a file in its folder {} ({}); tunelint writes the output beside it and renames it into place",
+                dir.display(),
+                io_error_text(&e)
+            ),
+        })?;
         let pending = crate::interrupt::Pending::new(temp.path());
         if let Some(m) = &meta {
             // A replaced file keeps its permissions.

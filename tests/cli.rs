@@ -3511,6 +3511,17 @@ fn usage_errors_say_what_to_do() {
         stderr.contains("cannot write out/report.txt: its folder out does not exist"),
         "{stderr}"
     );
+    // A file whose folder takes no new file (the output is written beside it and renamed):
+    // the folder is the reason, not a missing file.
+    if Path::new("/proc/version").is_file() {
+        let (code, _, stderr) = stdout_of(tunelint(d).args(["-o", "/proc/version", "train.jsonl"]));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr
+                .contains("cannot write /proc/version: cannot create a file in its folder /proc ("),
+            "{stderr}"
+        );
+    }
     // A first refresh of a baseline that is not there yet.
     let (code, _, stderr) = stdout_of(tunelint(d).args([
         "--baseline",
