@@ -305,56 +305,53 @@ fn special_note(special: &[PathBuf]) -> Option<String> {
 /// What a registry names that is not linted, in one line: datasets on a hub or behind a
 /// loading script (never fetched) and local files of a type tunelint does not read.
 fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<String> {
-    let remote: Vec<&dataset_info::Skipped> = skipped
-        .iter()
-        .filter(|s| matches!(s.reason, SkipReason::Remote(_)))
-        .collect();
-    let other: Vec<&dataset_info::Skipped> = skipped
-        .iter()
-        .filter(|s| matches!(s.reason, SkipReason::FileType(_)))
-        .collect();
-    let outside: Vec<&dataset_info::Skipped> = skipped
-        .iter()
-        .filter(|s| matches!(s.reason, SkipReason::Outside(_)))
-        .collect();
+    // Each kind of reason: how the first dataset of that kind is described, then the rest
+    // of the sentence.
+    type Kind = (
+        fn(&SkipReason) -> Option<String>,
+        &'static str,
+        &'static str,
+    );
+    let kinds: [Kind; 3] = [
+        (
+            |r| match r {
+                SkipReason::Remote(key) => Some(format!("has {key}")),
+                _ => None,
+            },
+            "on a hub or behind a loading script, never fetched",
+            "",
+        ),
+        (
+            |r| match r {
+                SkipReason::FileType(file) => Some(format!("is {}", crate::wording::quote(file))),
+                _ => None,
+            },
+            "of a file type tunelint does not read",
+            "; it reads .json, .jsonl and .parquet",
+        ),
+        (
+            |r| match r {
+                SkipReason::Outside(file) => Some(format!("is {}", crate::wording::quote(file))),
+                _ => None,
+            },
+            "outside the repository the registry is in",
+            ", never read from a registry; name the file on the command line to lint it",
+        ),
+    ];
     let mut parts = Vec::new();
-    if let Some(first) = remote.first() {
-        let key = match first.reason {
-            SkipReason::Remote(key) => key,
-            SkipReason::FileType(_) | SkipReason::Outside(_) => "",
-        };
-        parts.push(format!(
-            "{} on a hub or behind a loading script, never fetched ({} has {key}{})",
-            count(remote.len()),
-            crate::wording::quote(&first.dataset),
-            if remote.len() > 1 { ", ..." } else { "" }
-        ));
-    }
-    if let Some(first) = other.first() {
-        let file = match &first.reason {
-            SkipReason::FileType(file) => file.as_str(),
-            _ => "",
-        };
-        parts.push(format!(
-            "{} of a file type tunelint does not read ({} is {}{}); it reads .json, .jsonl and .parquet",
-            count(other.len()),
-            crate::wording::quote(&first.dataset),
-            crate::wording::quote(file),
-            if other.len() > 1 { ", ..." } else { "" }
-        ));
-    }
-    if let Some(first) = outside.first() {
-        let file = match &first.reason {
-            SkipReason::Outside(file) => file.as_str(),
-            _ => "",
-        };
-        parts.push(format!(
-            "{} outside the repository the registry is in ({} is {}{}), never read from a registry; name the file on the command line to lint it",
-            count(outside.len()),
-            crate::wording::quote(&first.dataset),
-            crate::wording::quote(file),
-            if outside.len() > 1 { ", ..." } else { "" }
-        ));
+    for (describe, what, after) in kinds {
+        let of_kind: Vec<(&dataset_info::Skipped, String)> = skipped
+            .iter()
+            .filter_map(|s| Some((s, describe(&s.reason)?)))
+            .collect();
+        if let Some((first, described)) = of_kind.first() {
+            parts.push(format!(
+                "{} {what} ({} {described}{}){after}",
+                count(of_kind.len()),
+                crate::wording::quote(&first.dataset),
+                if of_kind.len() > 1 { ", ..." } else { "" }
+            ));
+        }
     }
     (!parts.is_empty()).then(|| format!("{}: not linted: {}", registry.display(), parts.join("; ")))
 }
