@@ -2,6 +2,7 @@
 //! ranges, the public resolvers, CIDR networks and version numbers.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -288,36 +289,63 @@ pub(crate) fn check_v6(text: &str, found: &mut Found<'_>) {
         while end < bytes.len() && (is_v6_byte(bytes[end]) || bytes[end] == b'.') {
             end += 1;
         }
-        // Every later colon of the run starts the same candidate (or one of colons and dots
-        // only, which is no public address): it is judged once. Skipping only to the
-        // trimmed end would scan a run of colons again from each of its colons.
+        // The run is judged once, here: a later colon of it would start the same candidate
+        // or a piece of it between dots, judged below (scanning the run again from each of
+        // its colons made a megabyte of `:` take minutes).
         done_to = end;
         while end > colon && matches!(bytes[end - 1], b'.' | b':') {
             end -= 1;
         }
-        let candidate = &text[start..end];
-        if candidate.bytes().filter(|&b| b == b':').count() < 2
-            || !stands_alone(text, &(start..end))
-        {
+        if judge_v6_ending(text, start..end, found) || !text[start..end].contains('.') {
             continue;
         }
-        let Ok(ip) = candidate.parse::<Ipv6Addr>() else {
-            continue;
-        };
-        let first = ip.segments()[0];
-        let global = (0x2000..0x4000).contains(&first);
-        let documentation = first == 0x2001 && ip.segments()[1] == 0x0db8;
-        let cidr = text[end..].starts_with('/');
-        if global && !documentation && !cidr && !RESOLVERS_V6.contains(&ip) {
-            found.report(
-                Code::P005,
-                start..end,
-                "public IP address",
-                "",
-                "use a documentation address such as 2001:db8::10",
-            );
+        // Not one address (`fe80::1...2a00:1450:4001:82a::200e`): each piece between dots
+        // may be one (`::ffff:192.0.2.1` parsed whole above).
+        let mut piece = start;
+        for dot in memchr::memchr_iter(b'.', &bytes[start..end]).map(|i| start + i) {
+            judge_v6_ending(text, piece..dot, found);
+            piece = dot + 1;
         }
+        judge_v6_ending(text, piece..end, found);
     }
+}
+
+/// [`judge_v6`] on `range`, its trailing colons trimmed as a sentence's; failing that, with
+/// the `::` an address may end on (`2a00:1450::`).
+fn judge_v6_ending(text: &str, range: Range<usize>, found: &mut Found<'_>) -> bool {
+    let bytes = text.as_bytes();
+    let mut end = range.end;
+    while end > range.start && bytes[end - 1] == b':' {
+        end -= 1;
+    }
+    judge_v6(text, range.start..end, found)
+        || (text[end..].starts_with("::") && judge_v6(text, range.start..end + 2, found))
+}
+
+/// Reports the text at `range` when it is a public IPv6 address standing alone; returns
+/// whether it is an IPv6 address at all.
+fn judge_v6(text: &str, range: Range<usize>, found: &mut Found<'_>) -> bool {
+    let candidate = &text[range.clone()];
+    if candidate.bytes().filter(|&b| b == b':').count() < 2 || !stands_alone(text, &range) {
+        return false;
+    }
+    let Ok(ip) = candidate.parse::<Ipv6Addr>() else {
+        return false;
+    };
+    let first = ip.segments()[0];
+    let global = (0x2000..0x4000).contains(&first);
+    let documentation = first == 0x2001 && ip.segments()[1] == 0x0db8;
+    let cidr = text[range.end..].starts_with('/');
+    if global && !documentation && !cidr && !RESOLVERS_V6.contains(&ip) {
+        found.report(
+            Code::P005,
+            range,
+            "public IP address",
+            "",
+            "use a documentation address such as 2001:db8::10",
+        );
+    }
+    true
 }
 
 #[cfg(test)]
@@ -371,6 +399,27 @@ mod tests {
         check_v4(text, &runs, &mut found);
         check_v6(text, &mut found);
         any
+    }
+
+    #[test]
+    fn v6_addresses_in_runs_of_colons_and_dots() {
+        for text in [
+            "The host is 2a00:1450:4001:82a::200e.",
+            "Reach it on 2a00:1450:: today.",
+            "Routes: fe80::1...2a00:1450:4001:82a::200e:: and more",
+            "Logged 2a00:488d:481d:::: at noon",
+            "The address [2600:1f18::2]:8080 answered.",
+        ] {
+            assert!(reports(text), "{text}");
+        }
+        for text in [
+            "The link-local fe80::1 and the mapped ::ffff:192.0.2.1 are fine.",
+            "Use 2001:db8::10 in examples.",
+            "A run of colons :::::::::::: and dots ...:::...",
+            "Timestamps 10:30:45.123 and MAC 00:1a:2b:3c:4d:5e are not addresses.",
+        ] {
+            assert!(!reports(text), "{text}");
+        }
     }
 
     #[test]
