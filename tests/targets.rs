@@ -622,6 +622,31 @@ fn mistral_refuses_what_its_validator_refuses() {
     }
 }
 
+/// A call to a function the record's tools do not declare is a warning: the model learns to
+/// call a tool its prompt does not offer. A declared one, or a record without tools, is
+/// quiet.
+#[test]
+fn a_call_to_a_tool_the_record_does_not_declare_is_a_warning() {
+    let call = with_tool_call("a1B2c3D4e");
+    let body = call.strip_suffix('}').unwrap_or(&call);
+    let tools = |name: &str| {
+        format!(
+            r#"{body}, "tools": [{{"type": "function", "function": {{"name": "{name}", "description": "Look up an order.", "parameters": {{"type": "object", "properties": {{}}}}}}}}]}}"#
+        )
+    };
+    let (code, out) = check(&[&tools("track_parcel")], &["--select", "S010"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(" S010 tool call names \"get_order_status\", which the record's tools do not declare (\"track_parcel\"); the example teaches the model to call a tool it was not given"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    for quiet in [tools("get_order_status"), call.clone()] {
+        let (code, out) = check(&[&quiet], &["--select", "S010"]);
+        assert_eq!((code, out.as_str()), (0, ""));
+    }
+}
+
 /// An answered call in the deprecated `function` shape: a `function` message carries the
 /// result.
 const FUNCTION_MESSAGE: &str = r#"{"messages": [{"role": "user", "content": "Where is order A-1042?"}, {"role": "assistant", "content": null, "function_call": {"name": "get_order_status", "arguments": "{\"order_id\": \"A-1042\"}"}}, {"role": "function", "name": "get_order_status", "content": "{\"status\": \"shipped\"}"}, {"role": "assistant", "content": "Order A-1042 has shipped and arrives on Friday."}]}"#;

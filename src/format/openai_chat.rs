@@ -64,8 +64,68 @@ pub fn normalize<'s>(
         return None;
     }
     check_tool_pairing(&conv, ctx);
+    check_declared_tools(doc, root, &conv, ctx);
     check_image_messages(doc, messages_node, &conv, ctx);
     Some(conv)
+}
+
+/// S010 (a warning): a tool call to a function the record's `tools` (or `functions`) do not
+/// declare. The chat template renders the declared tools into the prompt, so the example
+/// teaches the model to call a tool it was not given. Judged only where every definition
+/// names its function (tools encoded as a string, say, are not read here).
+pub(crate) fn check_declared_tools(
+    doc: &Document<'_, '_>,
+    obj: NodeId,
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+) {
+    if !ctx.enabled(Code::S010) || conv.messages.iter().all(|m| m.tool_calls.is_empty()) {
+        return;
+    }
+    let Some(declared) = declared_functions(doc, obj) else {
+        return;
+    };
+    for m in &conv.messages {
+        for call in &m.tool_calls {
+            let Some(name) = &call.name else { continue };
+            if declared.iter().any(|d| d.as_ref() == name.value.as_ref()) {
+                continue;
+            }
+            let listed: Vec<String> = declared.iter().take(5).map(|d| quote(d)).collect();
+            let more = if declared.len() > 5 { ", ..." } else { "" };
+            ctx.report_capped(
+                Code::S010,
+                crate::rule::Level::Warning,
+                name.span,
+                format!(
+                    "tool call names {}, which the record's tools do not declare ({}{more}); the example teaches the model to call a tool it was not given",
+                    quote(&name.value),
+                    listed.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// The function names `tools` (`{"type": "function", "function": {"name"}}`) or the
+/// deprecated `functions` (`{"name"}`) of a chat object declare; `None` when it declares
+/// none, or one of its definitions names no function.
+fn declared_functions<'s>(doc: &Document<'_, 's>, obj: NodeId) -> Option<Vec<Cow<'s, str>>> {
+    let (list, nested) = match (doc.get(obj, "tools"), doc.get(obj, "functions")) {
+        (Some(t), _) if doc.kind(t) == Kind::Array => (t, true),
+        (_, Some(f)) if doc.kind(f) == Kind::Array => (f, false),
+        _ => return None,
+    };
+    let mut names = Vec::new();
+    for def in doc.elements(list) {
+        let function = if nested {
+            doc.get(def, "function")?
+        } else {
+            def
+        };
+        names.push(doc.str(doc.get(function, "name")?)?);
+    }
+    (!names.is_empty()).then_some(names)
 }
 
 /// The target's image rules, where it reads this record's format.

@@ -358,7 +358,9 @@ declare_rule! {
     /// assistant's, a malformed `tools` (or deprecated `functions`) definition, and a
     /// `parallel_tool_calls` that is not a boolean. In a Bedrock Nova record, a `toolUse`
     /// that calls a tool its `toolConfig` does not define (the Nova SDK's validator rejects
-    /// the record).
+    /// the record). As a warning, a chat record's tool call to a function its `tools` (or
+    /// `functions`) do not declare: the chat template puts the declared tools in the prompt,
+    /// so the example teaches the model to call a tool it was not given.
     ///
     /// Under a target that hands tool calls to the model's chat template (`trl`, `axolotl`,
     /// `unsloth`), and without a target (where only what holds for every target is checked),
