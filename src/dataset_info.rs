@@ -49,28 +49,6 @@ pub struct Registry {
     pub skipped: Vec<Skipped>,
 }
 
-/// The folder a registry's files must be in: the git checkout its folder is in, or that
-/// folder itself outside one, resolved (symbolic links followed).
-fn boundary(dir: &Path) -> Option<PathBuf> {
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let dir = std::fs::canonicalize(dir).ok()?;
-    let root = dir.ancestors().find(|d| d.join(".git").exists());
-    Some(root.map_or(dir.clone(), Path::to_path_buf))
-}
-
-/// Whether `path` resolves inside `boundary`. A path that does not resolve (a missing
-/// file) reads nothing and is reported as it is.
-fn inside(path: &Path, boundary: Option<&Path>) -> bool {
-    match (boundary, std::fs::canonicalize(path)) {
-        (Some(b), Ok(p)) => p.starts_with(b),
-        _ => true,
-    }
-}
-
 /// One local dataset: its files (one, or those of the folder `file_name` names) and what the
 /// entry declares about them.
 #[derive(Debug)]
@@ -92,10 +70,6 @@ pub enum SkipReason {
     Remote(&'static str),
     /// A local file of a type tunelint does not read (its name).
     FileType(String),
-    /// A file or folder outside the repository the registry is in (its name): a registry
-    /// in a pull request could otherwise have any file of the machine read and quoted in
-    /// the run's public annotations.
-    Outside(String),
 }
 
 /// True when `path` is named `dataset_info.json`.
@@ -155,7 +129,6 @@ pub fn read(path: &Path) -> Result<Registry, DatasetInfoError> {
         shown: &shown,
         text,
         doc: &doc,
-        boundary: boundary(dir),
     };
     let root = doc.root();
     if doc.kind(root) != Kind::Object {
@@ -188,9 +161,6 @@ struct Reader<'r, 'p, 's> {
     shown: &'r str,
     text: &'s str,
     doc: &'r Document<'p, 's>,
-    /// The folder every file it names must be in ([`boundary`]); `None` when it cannot be
-    /// told (the registry's folder cannot be resolved): nothing is refused.
-    boundary: Option<PathBuf>,
 }
 
 impl Reader<'_, '_, '_> {
@@ -326,14 +296,6 @@ impl Reader<'_, '_, '_> {
             ));
         }
         let path = clean(&dir.join(&*file_name));
-        let boundary = self.boundary.as_deref();
-        if !inside(&path, boundary) {
-            registry.skipped.push(Skipped {
-                dataset: name.to_string(),
-                reason: SkipReason::Outside(file_name.into_owned()),
-            });
-            return Ok(());
-        }
         let files = if path.is_dir() {
             // LLaMA-Factory loads every file of a folder.
             let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
@@ -342,9 +304,7 @@ impl Reader<'_, '_, '_> {
                         .filter_map(Result::ok)
                         .map(|e| e.path())
                         // The registry itself is no data (`"file_name": "."`).
-                        .filter(|p| {
-                            p.is_file() && is_readable(p) && !is_registry(p) && inside(p, boundary)
-                        })
+                        .filter(|p| p.is_file() && is_readable(p) && !is_registry(p))
                         .map(|p| clean(&p))
                         .collect()
                 })

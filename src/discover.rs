@@ -312,7 +312,7 @@ fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<St
         &'static str,
         &'static str,
     );
-    let kinds: [Kind; 3] = [
+    let kinds: [Kind; 2] = [
         (
             |r| match r {
                 SkipReason::Remote(key) => Some(format!("has {key}")),
@@ -328,14 +328,6 @@ fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<St
             },
             "of a file type tunelint does not read",
             "; it reads .json, .jsonl and .parquet",
-        ),
-        (
-            |r| match r {
-                SkipReason::Outside(file) => Some(format!("is {}", crate::wording::quote(file))),
-                _ => None,
-            },
-            "outside the repository the registry is in",
-            ", never read from a registry; name the file on the command line to lint it",
         ),
     ];
     let mut parts = Vec::new();
