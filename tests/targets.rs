@@ -620,6 +620,34 @@ fn mistral_refuses_what_its_validator_refuses() {
         let (code, out) = check(&[line], &["--target", "mistral"]);
         assert_eq!((code, out.as_str()), (0, ""));
     }
+    // mistral-finetune takes the system messages out before its validator sees the turns:
+    // one between a call and its result is no break, and one between a result and a user
+    // turn does not hide it (O005 is off here: it judges where a system message stands).
+    let system = r#"{"role": "system", "content": "Answer in one sentence."}, "#;
+    let call_system_result = answered.replace(
+        r#"{"role": "tool""#,
+        &format!(r#"{system}{{"role": "tool""#),
+    );
+    let result_system_user = user_after_tool.replace(
+        r#"{"role": "user", "content": "And when"#,
+        &format!(r#"{system}{{"role": "user", "content": "And when"#),
+    );
+    let args = ["--target", "mistral", "--ignore", "O005"];
+    let (code, out) = check(&[&call_system_result], &args);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(&[&result_system_user], &args);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" O006 user message follows a tool result, which Mistral rejects"),
+        "{out}"
+    );
+    // The deprecated `functions` is not read by mistral-finetune: not judged for its keys.
+    let functions = format!(
+        r#"{}, "functions": [{{"name": "get_order_status", "parameters": {{"type": "object", "properties": {{}}}}}}]}}"#,
+        answered.strip_suffix('}').unwrap_or(&answered)
+    );
+    let (_, out) = check(&[&functions], &["--target", "mistral"]);
+    assert!(!out.contains("description"), "{out}");
 }
 
 /// A call to a function the record's tools do not declare is a warning: the model learns to

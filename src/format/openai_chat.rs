@@ -1513,7 +1513,10 @@ pub(crate) fn check_tool_definitions(
                         );
                     }
                 }
-                "function" => check_function_definition(doc, value, ctx),
+                "function" => {
+                    check_function_definition(doc, value, ctx);
+                    check_required_function_keys(doc, value, ctx);
+                }
                 other => unknown_key(
                     ctx,
                     doc.span(key),
@@ -1525,6 +1528,33 @@ pub(crate) fn check_tool_definitions(
         }
         if doc.get(tool, "function").is_none() {
             ctx.report(Code::S010, span, "tool definition has no \"function\"");
+        }
+    }
+}
+
+/// S010 under a target whose trainer requires more than a `name` of each tool's function
+/// (mistral-finetune: `description` and `parameters` too). Its `tools` only: the deprecated
+/// `functions` is not read there at all.
+fn check_required_function_keys(doc: &Document<'_, '_>, node: NodeId, ctx: &mut RecordContext<'_>) {
+    let Some(target) = ctx.settings.target else {
+        return;
+    };
+    let Some(keys) = target.function_keys else {
+        return;
+    };
+    if doc.kind(node) != Kind::Object {
+        return;
+    }
+    for key in keys.value.iter().filter(|k| **k != "name") {
+        if doc.get(node, key).is_none() {
+            ctx.report(
+                Code::S010,
+                doc.span(node),
+                format!(
+                    "function definition has no \"{key}\", which {} requires of every tool it is given (its trainer refuses the record)",
+                    target.title
+                ),
+            );
         }
     }
 }
@@ -1630,22 +1660,6 @@ fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Rec
     }
     if doc.get(node, "name").is_none() {
         ctx.report(Code::S010, span, "function definition has no \"name\"");
-    }
-    if let Some(target) = ctx.settings.target
-        && let Some(keys) = target.function_keys
-    {
-        for key in keys.value.iter().filter(|k| **k != "name") {
-            if doc.get(node, key).is_none() {
-                ctx.report(
-                    Code::S010,
-                    span,
-                    format!(
-                        "function definition has no \"{key}\", which {} requires of every tool it is given (its trainer refuses the record)",
-                        target.title
-                    ),
-                );
-            }
-        }
     }
 }
 

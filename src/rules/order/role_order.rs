@@ -84,6 +84,12 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         };
         ctx.report_error(Code::O006, first.role_span, message);
     }
+    // Mistral's validator sees the turns without the system messages (mistral-finetune
+    // takes them out first): its rule is judged on those, and not again below.
+    let tool_rule = tool_result_turns(ctx);
+    if let Some((title, rule)) = tool_rule {
+        check_tool_result_turns(conv, ctx, title, rule);
+    }
     for (i, pair) in conv.messages.windows(2).enumerate() {
         let (prev, cur) = (&pair[0], &pair[1]);
         match conv.output_start {
@@ -100,6 +106,9 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             _ => {}
         }
         match cur.role {
+            Role::Tool | Role::Function if tool_rule.is_some() => {}
+            Role::User
+                if matches!(prev.role, Role::Tool | Role::Function) && tool_rule.is_some() => {}
             Role::Tool | Role::Function => {
                 let answers_call = (prev.role == Role::Assistant && prev.calls_tools())
                     || matches!(prev.role, Role::Tool | Role::Function);
@@ -130,20 +139,11 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                     };
                     report_repeat(ctx, cur.role_span, &turns, &fix);
                 } else if !answers_call {
-                    let what = format!(
-                        "{} message follows {} message",
-                        cur.role.as_str(),
-                        with_article(prev.role.as_str())
+                    ctx.report(
+                        Code::O006,
+                        cur.role_span,
+                        format!("{} message follows {} message; a tool result must follow the assistant's tool call", cur.role.as_str(), with_article(prev.role.as_str())),
                     );
-                    let fix = "a tool result must follow the assistant's tool call";
-                    match tool_result_turns(ctx) {
-                        Some((title, rule)) => ctx.report_error(
-                            Code::O006,
-                            cur.role_span,
-                            format!("{what}, which {title} rejects ({rule}); {fix}"),
-                        ),
-                        None => ctx.report(Code::O006, cur.role_span, format!("{what}; {fix}")),
-                    }
                 }
             }
             // An image sent as a message of its own beside the question (OpenAI's and
@@ -163,20 +163,6 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                     w.assistant
                 );
                 report_repeat(ctx, cur.role_span, &turns, &fix);
-            }
-            Role::User
-                if matches!(prev.role, Role::Tool | Role::Function)
-                    && let Some((title, rule)) = tool_result_turns(ctx) =>
-            {
-                let w = super::words(ctx.format);
-                ctx.report_error(
-                    Code::O006,
-                    cur.role_span,
-                    format!(
-                        "user message follows a tool result, which {title} rejects ({rule}); add the {}'s reply to the tool result between them",
-                        w.assistant
-                    ),
-                );
             }
             Role::User if prev.role == Role::User => {
                 let w = super::words(ctx.format);
@@ -245,6 +231,55 @@ fn user_first(ctx: &RecordContext<'_>) -> Option<(&'static str, &'static str)> {
         return None;
     }
     Some((target.title, target.user_first?.value))
+}
+
+/// O006 under a target whose validator refuses a tool result out of place (Mistral's): a
+/// tool result that follows no tool call, and a user turn right after a tool result, among
+/// the turns other than system messages.
+fn check_tool_result_turns(
+    conv: &Conversation<'_>,
+    ctx: &mut RecordContext<'_>,
+    title: &str,
+    rule: &str,
+) {
+    let mut prev: Option<&crate::record::Message<'_>> = None;
+    for cur in conv.messages.iter().filter(|m| !m.role.is_instruction()) {
+        let after_result = prev.is_some_and(|p| matches!(p.role, Role::Tool | Role::Function));
+        match cur.role {
+            Role::Tool | Role::Function => {
+                let answers_call = prev.is_some_and(|p| {
+                    (p.role == Role::Assistant && p.calls_tools())
+                        || matches!(p.role, Role::Tool | Role::Function)
+                });
+                if !answers_call {
+                    let after = prev.map_or("the conversation's start".to_owned(), |p| {
+                        format!("{} message", with_article(p.role.as_str()))
+                    });
+                    ctx.report_error(
+                        Code::O006,
+                        cur.role_span,
+                        format!(
+                            "{} message follows {after}, which {title} rejects ({rule}); a tool result must follow the assistant's tool call",
+                            cur.role.as_str()
+                        ),
+                    );
+                }
+            }
+            Role::User if after_result => {
+                let w = super::words(ctx.format);
+                ctx.report_error(
+                    Code::O006,
+                    cur.role_span,
+                    format!(
+                        "user message follows a tool result, which {title} rejects ({rule}); add the {}'s reply to the tool result between them",
+                        w.assistant
+                    ),
+                );
+            }
+            _ => {}
+        }
+        prev = Some(cur);
+    }
 }
 
 /// The target whose validator refuses a tool result out of place, with its rule: the
