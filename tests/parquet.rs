@@ -576,15 +576,20 @@ fn a_compressed_table_is_told_to_be_decompressed() {
     let table = std::fs::read(d.path().join("chat.parquet")).expect("read");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     std::io::Write::write_all(&mut gz, &table).expect("compress");
-    std::fs::write(d.path().join("chat.parquet.gz"), gz.finish().expect("gzip")).expect("write");
-    let r = run(d.path(), &["chat.parquet.gz"]);
-    assert!(
-        r.stdout.contains(
-            "chat.parquet.gz:1:1: J007 file is a Parquet table read as a stream (from a pipe, or compressed with gzip or zstd); tunelint reads a table from its end, so name the uncompressed .parquet file itself"
-        ),
-        "{}",
-        r.stdout
-    );
+    let compressed = gz.finish().expect("gzip");
+    // Named as compressed, or compressed under the table's own name.
+    std::fs::write(d.path().join("chat.parquet.gz"), &compressed).expect("write");
+    std::fs::write(d.path().join("gz.parquet"), &compressed).expect("write");
+    for name in ["chat.parquet.gz", "gz.parquet"] {
+        let r = run(d.path(), &[name]);
+        assert!(
+            r.stdout.contains(&format!(
+                "{name}:1:1: J007 file is a Parquet table read as a stream (from a pipe, or compressed with gzip or zstd); tunelint reads a table from its end, so name the uncompressed .parquet file itself"
+            )),
+            "{}",
+            r.stdout
+        );
+    }
 }
 
 /// Binary columns (an image's bytes) are told apart by their content: rows asking the same

@@ -44,13 +44,18 @@ fn named_parquet(path: &std::path::Path) -> bool {
 
 /// Why a file named `*.parquet` that does not start with [`MAGIC`] is not read: `datasets`
 /// and the Hub read it as a table and fail, so linting it as JSON Lines would pass a file no
-/// trainer loads. A Git LFS pointer is read as text (J006 says what it is).
+/// trainer loads. A Git LFS pointer is read as text (J006 says what it is), and compressed
+/// data as compressed.
 fn not_a_table(path: &std::path::Path) -> Option<io::Error> {
     let mut head = Vec::with_capacity(64);
     std::fs::File::open(path)
         .and_then(|f| f.take(64).read_to_end(&mut head))
         .ok()?;
-    if crate::rules::jsonl::lfs_pointer::is_pointer(&head) {
+    // A pointer is J006's; a compressed file is read as one, which says what it holds (a
+    // compressed table is told to be decompressed).
+    if crate::rules::jsonl::lfs_pointer::is_pointer(&head)
+        || super::Compression::sniff(&head).is_some()
+    {
         return None;
     }
     let looks = match head.iter().find(|b| !b.is_ascii_whitespace()) {
