@@ -215,7 +215,10 @@ declare_rule! {
     /// Under TRL (and without a target) also a record whose `chat_template_kwargs` is not an
     /// object (`null` included): TRL's trainers unpack it into `apply_chat_template`'s
     /// arguments, and stop there. (A `tools` string that is not JSON stops them too; S010
-    /// reports it.)
+    /// reports it.) A template that uses one of Jinja2's filters or Python's methods that
+    /// tunelint's template engine does not have (`wordwrap`, `xmlattr`, `.expandtabs()`) is
+    /// reported as info instead: the trainer renders it, and only the token counts of those
+    /// examples are missing.
     ///
     /// An example with no assistant message, or only masked ones (`weight: 0`, axolotl's
     /// `train: false`, LLaMA-Factory's `loss_weight: 0.0`), is O004's.
@@ -409,6 +412,16 @@ fn check_view(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, view: View) 
             if e.error.input == Some(tokens::template::InputProblem::ToolsText)
                 && ctx.count(Code::S010) > 0 =>
         {
+            return;
+        }
+        // Not the data's fault: the trainer renders it, tunelint cannot count it.
+        Err(e) if e.error.unsupported => {
+            ctx.report_capped(
+                Code::T003,
+                crate::rule::Level::Info,
+                conv.span,
+                format!("{e}; Jinja2 has it and tunelint's template engine does not, so this example's tokens are not counted (the trainer renders it)"),
+            );
             return;
         }
         Err(e) => {

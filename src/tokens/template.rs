@@ -124,6 +124,9 @@ pub struct TemplateError {
     pub exhausted: bool,
     /// There is no template to render with (a base model's files).
     pub missing: bool,
+    /// The template uses a filter or method Jinja2 (and Python) has and tunelint's engine
+    /// does not: the trainer renders it, tunelint cannot count this example.
+    pub unsupported: bool,
     /// The trainer stops before the template, on what the record hands it: `message` says
     /// so whole.
     pub input: Option<InputProblem>,
@@ -136,6 +139,148 @@ pub enum InputProblem {
     ToolsText,
     /// A `chat_template_kwargs` that is not an object, which the trainer unpacks with `**`.
     TemplateKwargs,
+}
+
+/// Jinja2's built-in filters: a template that uses one tunelint's engine lacks renders in
+/// the trainer.
+const JINJA2_FILTERS: &[&str] = &[
+    "abs",
+    "attr",
+    "batch",
+    "capitalize",
+    "center",
+    "default",
+    "d",
+    "dictsort",
+    "escape",
+    "e",
+    "filesizeformat",
+    "first",
+    "float",
+    "forceescape",
+    "format",
+    "groupby",
+    "indent",
+    "int",
+    "items",
+    "join",
+    "last",
+    "length",
+    "count",
+    "list",
+    "lower",
+    "map",
+    "max",
+    "min",
+    "pprint",
+    "random",
+    "reject",
+    "rejectattr",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "select",
+    "selectattr",
+    "slice",
+    "sort",
+    "string",
+    "striptags",
+    "sum",
+    "title",
+    "tojson",
+    "trim",
+    "truncate",
+    "unique",
+    "upper",
+    "urlencode",
+    "urlize",
+    "wordcount",
+    "wordwrap",
+    "xmlattr",
+];
+
+/// Python's methods of `str`, `list` and `dict`, which Jinja2 lets a template call.
+const PYTHON_METHODS: &[&str] = &[
+    "capitalize",
+    "casefold",
+    "center",
+    "count",
+    "encode",
+    "endswith",
+    "expandtabs",
+    "find",
+    "format",
+    "format_map",
+    "index",
+    "isalnum",
+    "isalpha",
+    "isascii",
+    "isdecimal",
+    "isdigit",
+    "isidentifier",
+    "islower",
+    "isnumeric",
+    "isprintable",
+    "isspace",
+    "istitle",
+    "isupper",
+    "join",
+    "ljust",
+    "lower",
+    "lstrip",
+    "maketrans",
+    "partition",
+    "removeprefix",
+    "removesuffix",
+    "replace",
+    "rfind",
+    "rindex",
+    "rjust",
+    "rpartition",
+    "rsplit",
+    "rstrip",
+    "split",
+    "splitlines",
+    "startswith",
+    "strip",
+    "swapcase",
+    "title",
+    "translate",
+    "upper",
+    "zfill",
+    "append",
+    "clear",
+    "copy",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "reverse",
+    "sort",
+    "fromkeys",
+    "get",
+    "items",
+    "keys",
+    "popitem",
+    "setdefault",
+    "update",
+    "values",
+];
+
+/// Whether `e` is a filter or method the trainer's Jinja2 has and tunelint's engine does not.
+fn unsupported_by_engine(e: &Error) -> bool {
+    let detail = e.detail().unwrap_or_default();
+    match e.kind() {
+        ErrorKind::UnknownFilter => detail
+            .strip_prefix("filter ")
+            .and_then(|d| d.strip_suffix(" is unknown"))
+            .is_some_and(|name| JINJA2_FILTERS.contains(&name)),
+        ErrorKind::UnknownMethod => detail
+            .rsplit_once("no method named ")
+            .is_some_and(|(_, name)| PYTHON_METHODS.contains(&name)),
+        _ => false,
+    }
 }
 
 /// Marks the message of a `raise_exception` call, to tell it from MiniJinja's own errors of
@@ -151,6 +296,7 @@ impl TemplateError {
             raised: false,
             exhausted: false,
             missing: true,
+            unsupported: false,
             input: None,
         }
     }
@@ -163,6 +309,7 @@ impl TemplateError {
             raised: false,
             exhausted: false,
             missing: false,
+            unsupported: false,
             input: Some(problem),
         }
     }
@@ -177,6 +324,7 @@ impl TemplateError {
             message = format!("{}: {message}", e.kind());
         }
         let exhausted = e.kind() == ErrorKind::OutOfFuel;
+        let unsupported = unsupported_by_engine(e);
         if exhausted {
             message = format!(
                 "it does more work than tunelint allows one example (a loop without end or a \
@@ -189,6 +337,7 @@ impl TemplateError {
             raised,
             exhausted,
             missing: false,
+            unsupported,
             input: None,
         }
     }
@@ -269,6 +418,7 @@ impl ChatTemplate {
                     raised: false,
                     exhausted: false,
                     missing: false,
+                    unsupported: false,
                     input: None,
                 })?
                 .join()
@@ -289,6 +439,7 @@ impl ChatTemplate {
                 raised: false,
                 exhausted: false,
                 missing: false,
+                unsupported: false,
                 input: None,
             });
         }
@@ -310,6 +461,15 @@ impl ChatTemplate {
         env.add_filter("trim", python_trim);
         env.add_filter("string", python_string_filter);
         env.add_filter("join", python_join);
+        // Jinja2's text filters that MiniJinja leaves to its contrib crate (or lacks).
+        env.add_filter("truncate", python_truncate);
+        env.add_filter("striptags", minijinja_contrib::filters::striptags);
+        env.add_filter("filesizeformat", minijinja_contrib::filters::filesizeformat);
+        env.add_filter("wordcount", minijinja_contrib::filters::wordcount);
+        env.add_filter("center", |text: String, width: Option<Value>| {
+            let width = width.unwrap_or(Value::from(80));
+            pad_method(&text, "center", &[width])
+        });
         add_none_refusing_filters(&mut env);
         // Jinja2's tests: `none` is neither iterable nor a sequence (templates guard their tool
         // lists with `tools is iterable`), an undefined value is both, and so are a string and
@@ -1438,6 +1598,28 @@ fn python_trim(value: Value, chars: Option<String>) -> Result<String, Error> {
     })
 }
 
+/// Jinja2's `truncate(length=255, killwords=False, end='...', leeway=None)`, its arguments by
+/// position or by name, as minijinja-contrib's (which takes them by name only) computes it.
+fn python_truncate(
+    state: &mut minijinja::State,
+    value: Value,
+    args: minijinja::value::Rest<Value>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    const NAMES: [&str; 4] = ["length", "killwords", "end", "leeway"];
+    if args.len() > NAMES.len() {
+        return Err(Error::from(ErrorKind::TooManyArguments));
+    }
+    let mut named: Vec<(&str, Value)> = NAMES.iter().copied().zip(args.iter().cloned()).collect();
+    for name in &NAMES[args.len()..] {
+        if let Some(v) = kwargs.get::<Option<Value>>(name)? {
+            named.push((name, v));
+        }
+    }
+    kwargs.assert_all_used()?;
+    minijinja_contrib::filters::truncate(state, &value, Kwargs::from_iter(named))
+}
+
 /// Python's methods on values (`.strip()`, `.items()`, ...), as minijinja-contrib's pycompat
 /// gives them, but with Python's white space for the string methods that default to it.
 fn python_methods(
@@ -1500,6 +1682,19 @@ fn python_more_methods(
                 })
             }
             "zfill" | "ljust" | "rjust" | "center" => pad_method(text, method, args),
+            "swapcase" if args.is_empty() => Ok(Value::from(
+                text.chars()
+                    .flat_map(|c| {
+                        if c.is_uppercase() {
+                            c.to_lowercase().collect::<Vec<char>>()
+                        } else if c.is_lowercase() {
+                            c.to_uppercase().collect()
+                        } else {
+                            vec![c]
+                        }
+                    })
+                    .collect::<String>(),
+            )),
             _ => return None,
         };
         return Some(call);
@@ -2677,6 +2872,24 @@ mod tests {
                 (Err(e), None) => assert!(!e.raised && !e.missing, "{t}: {e:?}"),
                 (got, _) => panic!("{t}: {got:?}, Jinja2 {case}"),
             }
+        }
+    }
+
+    /// A filter or method Jinja2 has and tunelint's engine lacks is told apart from one
+    /// Jinja2 lacks too (a typo, which fails in the trainer as well).
+    #[test]
+    fn filters_jinja2_has_and_the_engine_lacks_are_told_apart() {
+        let messages = msgs(&[("user", "Hi there, friend"), ("assistant", "Hello!")]);
+        for (t, unsupported) in [
+            ("{{ 'a b'|wordwrap(3) }}", true),
+            ("{{ 'a b'|xmlattr }}", true),
+            ("{{ 'a\tb'.expandtabs() }}", true),
+            ("{{ 'a b'|wordwarp(3) }}", false),
+            ("{{ 'a b'.swapcases() }}", false),
+        ] {
+            let e = render(t, messages.clone()).expect_err(t);
+            assert_eq!(e.unsupported, unsupported, "{t}: {e:?}");
+            assert!(!e.raised && !e.missing, "{t}: {e:?}");
         }
     }
 
