@@ -318,8 +318,12 @@ fn judge_v6_ending(text: &str, range: Range<usize>, found: &mut Found<'_>) -> bo
     while end > range.start && bytes[end - 1] == b':' {
         end -= 1;
     }
+    // `2a00:1450::` ends on its `::`; a number before `::` alone (`arr[2000::]`, "In
+    // 2024:: we") is a slice or a typo, not an address.
     judge_v6(text, range.start..end, found)
-        || (text[end..].starts_with("::") && judge_v6(text, range.start..end + 2, found))
+        || (text[end..].starts_with("::")
+            && text[range.start..end].contains(':')
+            && judge_v6(text, range.start..end + 2, found))
 }
 
 /// Reports the text at `range` when it is a public IPv6 address standing alone; returns
@@ -417,6 +421,8 @@ mod tests {
             "Use 2001:db8::10 in examples.",
             "A run of colons :::::::::::: and dots ...:::...",
             "Timestamps 10:30:45.123 and MAC 00:1a:2b:3c:4d:5e are not addresses.",
+            "Take arr[2000::] and tokens[2048::], then df.iloc[3000::].",
+            "In 2024:: we shipped it.",
         ] {
             assert!(!reports(text), "{text}");
         }
