@@ -200,8 +200,8 @@ const JINJA2_FILTERS: &[&str] = &[
     "xmlattr",
 ];
 
-/// Python's methods of `str`, `list` and `dict`, which Jinja2 lets a template call.
-const PYTHON_METHODS: &[&str] = &[
+/// Python's methods of `str`, which Jinja2 lets a template call.
+const PYTHON_STR_METHODS: &[&str] = &[
     "capitalize",
     "casefold",
     "center",
@@ -249,26 +249,32 @@ const PYTHON_METHODS: &[&str] = &[
     "translate",
     "upper",
     "zfill",
-    "append",
+];
+
+/// Python's methods of `list`.
+const PYTHON_LIST_METHODS: &[&str] = &[
+    "append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse",
+    "sort",
+];
+
+/// Python's methods of `dict`.
+const PYTHON_DICT_METHODS: &[&str] = &[
     "clear",
     "copy",
-    "extend",
-    "insert",
-    "pop",
-    "remove",
-    "reverse",
-    "sort",
     "fromkeys",
     "get",
     "items",
     "keys",
+    "pop",
     "popitem",
     "setdefault",
     "update",
     "values",
 ];
 
-/// Whether `e` is a filter or method the trainer's Jinja2 has and tunelint's engine does not.
+/// Whether `e` is a filter, or a method of the value's own Python type, that the trainer's
+/// Jinja2 has and tunelint's engine does not. (A method the value's type lacks, `.strip()`
+/// of `None` say, fails in Jinja2 too.)
 fn unsupported_by_engine(e: &Error) -> bool {
     let detail = e.detail().unwrap_or_default();
     match e.kind() {
@@ -276,9 +282,18 @@ fn unsupported_by_engine(e: &Error) -> bool {
             .strip_prefix("filter ")
             .and_then(|d| d.strip_suffix(" is unknown"))
             .is_some_and(|name| JINJA2_FILTERS.contains(&name)),
-        ErrorKind::UnknownMethod => detail
-            .rsplit_once("no method named ")
-            .is_some_and(|(_, name)| PYTHON_METHODS.contains(&name)),
+        ErrorKind::UnknownMethod => {
+            let Some((kind, name)) = detail.split_once(" has no method named ") else {
+                return false;
+            };
+            let methods = match kind {
+                "string" => PYTHON_STR_METHODS,
+                "sequence" => PYTHON_LIST_METHODS,
+                "map" => PYTHON_DICT_METHODS,
+                _ => return false,
+            };
+            methods.contains(&name)
+        }
         _ => false,
     }
 }
@@ -464,7 +479,8 @@ impl ChatTemplate {
         // Jinja2's text filters that MiniJinja leaves to its contrib crate (or lacks).
         env.add_filter("truncate", python_truncate);
         env.add_filter("striptags", minijinja_contrib::filters::striptags);
-        env.add_filter("filesizeformat", minijinja_contrib::filters::filesizeformat);
+        env.add_filter("filesizeformat", python_filesizeformat);
+        env.add_filter("urlencode", python_urlencode);
         env.add_filter("wordcount", minijinja_contrib::filters::wordcount);
         env.add_filter("center", |text: String, width: Option<Value>| {
             let width = width.unwrap_or(Value::from(80));
@@ -1596,6 +1612,122 @@ fn python_trim(value: Value, chars: Option<String>) -> Result<String, Error> {
         Some(chars) => text.trim_matches(|c| chars.contains(c)).to_string(),
         None => text.trim_matches(python_space).to_string(),
     })
+}
+
+/// Jinja2's `filesizeformat(value, binary=False)`: the value read as Python's `float()`
+/// reads it, `1 Byte`, `N Bytes` below the base, then one decimal and the prefix.
+fn python_filesizeformat(
+    value: Value,
+    binary: Option<Value>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let binary = match binary {
+        Some(b) => b.is_true(),
+        None => kwargs
+            .get::<Option<Value>>("binary")?
+            .is_some_and(|b| b.is_true()),
+    };
+    kwargs.assert_all_used()?;
+    let bytes = match value.kind() {
+        ValueKind::Bool => f64::from(u8::from(value.is_true())),
+        ValueKind::Number => f64::try_from(value.clone()).unwrap_or(0.0),
+        ValueKind::String => value
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("could not convert string to float: {value:?}"),
+                )
+            })?,
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "float() argument must be a string or a real number",
+            ));
+        }
+    };
+    let base: f64 = if binary { 1024.0 } else { 1000.0 };
+    let prefixes: [&str; 8] = if binary {
+        ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
+    } else {
+        ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
+    };
+    if bytes == 1.0 {
+        return Ok(Value::from("1 Byte"));
+    }
+    if bytes < base {
+        return Ok(Value::from(format!("{} Bytes", bytes.trunc() as i64)));
+    }
+    let mut unit = base;
+    for (i, prefix) in prefixes.iter().enumerate() {
+        unit = base.powi(i as i32 + 2);
+        if bytes < unit {
+            return Ok(Value::from(format!("{:.1} {prefix}", base * bytes / unit)));
+        }
+    }
+    Ok(Value::from(format!(
+        "{:.1} {}",
+        base * bytes / unit,
+        prefixes[prefixes.len() - 1]
+    )))
+}
+
+/// Jinja2's `urlencode`: a string (or any value but a sequence or a map, as Python's `str()`
+/// writes it) percent-encoded with `/` kept; a map's items, or a sequence of pairs, as a
+/// query string (`a=1&b=x+y`).
+fn python_urlencode(value: Value) -> Result<Value, Error> {
+    fn quote(text: &str, query: bool) -> String {
+        let mut out = String::with_capacity(text.len());
+        for b in text.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
+                    out.push(char::from(b));
+                }
+                b'/' if !query => out.push('/'),
+                b' ' if query => out.push('+'),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out
+    }
+    let text = |v: &Value| -> String {
+        match v.kind() {
+            ValueKind::None | ValueKind::Undefined => "None".to_owned(),
+            ValueKind::Bool => if v.is_true() { "True" } else { "False" }.to_owned(),
+            _ => v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+        }
+    };
+    let pairs: Vec<(Value, Value)> = match value.kind() {
+        ValueKind::Map => value
+            .try_iter()?
+            .map(|k| {
+                let v = value.get_item(&k).unwrap_or_default();
+                (k, v)
+            })
+            .collect(),
+        ValueKind::Seq | ValueKind::Iterable => value
+            .try_iter()?
+            .map(|item| {
+                let mut parts = item.try_iter()?;
+                match (parts.next(), parts.next(), parts.next()) {
+                    (Some(k), Some(v), None) => Ok((k, v)),
+                    _ => Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        "cannot unpack an item that is not a pair",
+                    )),
+                }
+            })
+            .collect::<Result<_, Error>>()?,
+        _ => return Ok(Value::from(quote(&text(&value), false))),
+    };
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", quote(&text(k), true), quote(&text(v), true)))
+        .collect();
+    Ok(Value::from(query.join("&")))
 }
 
 /// Jinja2's `truncate(length=255, killwords=False, end='...', leeway=None)`, its arguments by
@@ -2886,6 +3018,10 @@ mod tests {
             ("{{ 'a\tb'.expandtabs() }}", true),
             ("{{ 'a b'|wordwarp(3) }}", false),
             ("{{ 'a b'.swapcases() }}", false),
+            // Methods of another type than the value's fail in Jinja2 too.
+            ("{{ none.strip() }}", false),
+            ("{{ messages.strip() }}", false),
+            ("{{ 'abc'.append(1) }}", false),
         ] {
             let e = render(t, messages.clone()).expect_err(t);
             assert_eq!(e.unsupported, unsupported, "{t}: {e:?}");
