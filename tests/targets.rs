@@ -669,7 +669,12 @@ fn a_call_to_a_tool_the_record_does_not_declare_is_a_warning() {
         "{out}"
     );
     assert_eq!(out.lines().count(), 1, "{out}");
-    for quiet in [tools("get_order_status"), call.clone()] {
+    // Declared in the deprecated `functions` beside `tools`: declared all the same.
+    let both = format!(
+        r#"{}, "functions": [{{"name": "get_order_status", "parameters": {{"type": "object", "properties": {{}}}}}}]}}"#,
+        tools("track_parcel").strip_suffix('}').unwrap_or_default()
+    );
+    for quiet in [tools("get_order_status"), call.clone(), both] {
         let (code, out) = check(&[&quiet], &["--select", "S010"]);
         assert_eq!((code, out.as_str()), (0, ""));
     }

@@ -107,23 +107,23 @@ pub(crate) fn check_declared_tools(
     }
 }
 
-/// The function names `tools` (`{"type": "function", "function": {"name"}}`) or the
+/// The function names `tools` (`{"type": "function", "function": {"name"}}`) and the
 /// deprecated `functions` (`{"name"}`) of a chat object declare; `None` when it declares
 /// none, or one of its definitions names no function.
 fn declared_functions<'s>(doc: &Document<'_, 's>, obj: NodeId) -> Option<Vec<Cow<'s, str>>> {
-    let (list, nested) = match (doc.get(obj, "tools"), doc.get(obj, "functions")) {
-        (Some(t), _) if doc.kind(t) == Kind::Array => (t, true),
-        (_, Some(f)) if doc.kind(f) == Kind::Array => (f, false),
-        _ => return None,
-    };
     let mut names = Vec::new();
-    for def in doc.elements(list) {
-        let function = if nested {
-            doc.get(def, "function")?
-        } else {
-            def
+    for (key, nested) in [("tools", true), ("functions", false)] {
+        let Some(list) = doc.get(obj, key).filter(|l| doc.kind(*l) == Kind::Array) else {
+            continue;
         };
-        names.push(doc.str(doc.get(function, "name")?)?);
+        for def in doc.elements(list) {
+            let function = if nested {
+                doc.get(def, "function")?
+            } else {
+                def
+            };
+            names.push(doc.str(doc.get(function, "name")?)?);
+        }
     }
     (!names.is_empty()).then_some(names)
 }
