@@ -478,6 +478,9 @@ impl ChatTemplate {
         env.add_filter("join", python_join);
         // Jinja2's text filters that MiniJinja leaves to its contrib crate (or lacks).
         env.add_filter("truncate", python_truncate);
+        env.add_filter("title", |text: String| jinja_title(&text));
+        env.add_filter("escape", python_escape);
+        env.add_filter("e", python_escape);
         env.add_filter("striptags", minijinja_contrib::filters::striptags);
         env.add_filter("filesizeformat", python_filesizeformat);
         env.add_filter("urlencode", python_urlencode);
@@ -1614,6 +1617,71 @@ fn python_trim(value: Value, chars: Option<String>) -> Result<String, Error> {
     })
 }
 
+/// Python's `str.title()`: a cased character after an uncased one (a digit, an apostrophe,
+/// `.`, `&`, a space) starts a word and is upper-cased, the others lower-cased.
+fn python_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_word = false;
+    for c in text.chars() {
+        let cased = c.is_lowercase() || c.is_uppercase();
+        if cased && in_word {
+            out.extend(c.to_lowercase());
+        } else if cased {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        in_word = cased;
+    }
+    out
+}
+
+/// Jinja2's `title` filter, which is not `str.title()`: the text split before and after runs
+/// of `-`, white space, `(`, `{`, `[` and `<`, each piece's first character upper-cased and
+/// the rest lower-cased (`o'neil x2y` is `O'neil X2y`).
+fn jinja_title(text: &str) -> String {
+    let separator = |c: char| matches!(c, '-' | '(' | '{' | '[' | '<') || python_space(c);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(first) = rest.chars().next() {
+        let is_sep = separator(first);
+        let len = rest
+            .char_indices()
+            .find(|&(_, c)| separator(c) != is_sep)
+            .map_or(rest.len(), |(i, _)| i);
+        let (piece, tail) = rest.split_at(len);
+        out.extend(first.to_uppercase());
+        out.push_str(&piece[first.len_utf8()..].to_lowercase());
+        rest = tail;
+    }
+    out
+}
+
+/// Jinja2's `escape` (MarkupSafe's): `&`, `<`, `>`, `"` and `'` as `&amp;`, `&lt;`, `&gt;`,
+/// `&#34;` and `&#39;`, nothing else; text already escaped is left as it is.
+fn python_escape(value: Value) -> Value {
+    if value.is_safe() {
+        return value;
+    }
+    let text = match value.as_str() {
+        Some(s) => s.to_owned(),
+        None if value.is_none() => "None".to_owned(),
+        None => value.to_string(),
+    };
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&#34;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Value::from_safe_string(out)
+}
+
 /// Jinja2's `filesizeformat(value, binary=False)`: the value read as Python's `float()`
 /// reads it, `1 Byte`, `N Bytes` below the base, then one decimal and the prefix.
 fn python_filesizeformat(
@@ -1814,6 +1882,7 @@ fn python_more_methods(
                 })
             }
             "zfill" | "ljust" | "rjust" | "center" => pad_method(text, method, args),
+            "title" if args.is_empty() => Ok(Value::from(python_title(text))),
             "swapcase" if args.is_empty() => Ok(Value::from(
                 text.chars()
                     .flat_map(|c| {
