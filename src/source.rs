@@ -20,7 +20,8 @@ pub use ahead::ReadAhead;
 pub use array::{ArrayEvent, ArrayReader, Paused, count_chars, is_json_name};
 pub use compressed::{Compression, CorruptData, corrupt_data, decompressed};
 pub use parquet::{
-    RowsAsLines, Step, TableShape, is_bytes_placeholder, is_parquet, path_words, unreadable_rows,
+    RowsAsLines, Step, TableShape, is_bytes_placeholder, is_parquet, named_parquet,
+    not_a_table_head, path_words, unreadable_rows,
 };
 
 /// Where an input's bytes come from.

@@ -303,6 +303,27 @@ fn a_file_named_parquet_that_is_not_a_table_says_so() {
             r.stderr
         );
         assert!(!r.stdout.contains("J001"), "{name}: {}", r.stdout);
+        // The same bytes on standard input under that name.
+        let out = assert_cmd::Command::cargo_bin("tunelint")
+            .expect("binary")
+            .args([
+                "--isolated",
+                "--format",
+                "concise",
+                "--stdin-filename",
+                name,
+                "-",
+            ])
+            .write_stdin(bytes)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains(&format!("{name}: could not be read: not a Parquet table")),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     std::fs::write(
         d.path().join("pointer.parquet"),
@@ -347,6 +368,27 @@ fn a_table_named_as_json_lines_is_linted_and_j007() {
             .collect();
         assert_eq!(rows, CHAT_FINDINGS, "{name}");
     }
+    // A table on standard input named as JSON Lines.
+    let out = assert_cmd::Command::cargo_bin("tunelint")
+        .expect("binary")
+        .args([
+            "--isolated",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "train.jsonl",
+            "-",
+        ])
+        .pipe_stdin(fixtures().join("chat.parquet"))
+        .expect("stdin")
+        .output()
+        .expect("run");
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with("train.jsonl: J007 file is a Parquet table but is named .jsonl"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 /// A string cell that is not UTF-8 stops the table; the library's reason lists the cell's

@@ -157,6 +157,17 @@ pub(super) fn read_job(
         send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
         return;
     }
+    // Standard input named as a table (`--stdin-filename train.parquet`) that is none: as a
+    // file of that name is.
+    if matches!(job.source, InputSource::Stdin)
+        && job.table.get().is_none()
+        && compression.is_none()
+        && source::named_parquet(std::path::Path::new(&job.display))
+        && let Some(e) = source::not_a_table_head(&head)
+    {
+        send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+        return;
+    }
     // Bytes of text when the file stops being read early: a plain file's size, or what was
     // decompressed.
     let text_bytes = |read: u64| match (compression, size) {
@@ -178,8 +189,14 @@ pub(super) fn read_job(
     let mut named = Vec::new();
     if let Some(table) = job.table.get() {
         let mut ctx = FileContext::new(settings, file, &mut named);
-        if let InputSource::File(path) = &job.source {
-            not_jsonl::check_table_name(path, &mut ctx);
+        match &job.source {
+            InputSource::File(path) => {
+                not_jsonl::check_table_name(path, &mut ctx);
+            }
+            InputSource::Stdin => {
+                not_jsonl::check_table_name(std::path::Path::new(&job.display), &mut ctx);
+            }
+            InputSource::Memory(_) => {}
         }
         for map in &table.maps {
             not_jsonl::report_map(&source::path_words(map), &mut ctx);

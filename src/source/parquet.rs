@@ -37,7 +37,7 @@ pub fn is_parquet(head: &[u8]) -> bool {
 }
 
 /// Whether `path` is named as a Parquet table (`*.parquet`, in any case).
-fn named_parquet(path: &std::path::Path) -> bool {
+pub fn named_parquet(path: &std::path::Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
@@ -51,10 +51,20 @@ fn not_a_table(path: &std::path::Path) -> Option<io::Error> {
     std::fs::File::open(path)
         .and_then(|f| f.take(64).read_to_end(&mut head))
         .ok()?;
+    not_a_table_head(&head)
+}
+
+/// [`not_a_table`] from the first bytes of an input named `*.parquet` (standard input with
+/// `--stdin-filename`, say): the error when they are neither a table, a pointer nor
+/// compressed data.
+pub fn not_a_table_head(head: &[u8]) -> Option<io::Error> {
+    if is_parquet(head) {
+        return None;
+    }
     // A pointer is J006's; a compressed file is read as one, which says what it holds (a
     // compressed table is told to be decompressed).
-    if crate::rules::jsonl::lfs_pointer::is_pointer(&head)
-        || super::Compression::sniff(&head).is_some()
+    if crate::rules::jsonl::lfs_pointer::is_pointer(head)
+        || super::Compression::sniff(head).is_some()
     {
         return None;
     }
