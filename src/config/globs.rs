@@ -40,6 +40,18 @@ impl Globs {
             if body.trim_matches('/').is_empty() {
                 return Err(invalid("empty pattern"));
             }
+            // Paths are matched from the root down: a pattern that climbs out of it matches
+            // nothing, which would leave the files it means linted without a word.
+            if body.split(['/', '\\']).any(|part| part == "..") {
+                return Err(invalid(&format!(
+                    "patterns are matched against paths relative to the config file's folder ({}), so `..` matches nothing; write the path from there, or put the pattern in a config file above it",
+                    if root.as_os_str().is_empty() {
+                        ".".into()
+                    } else {
+                        root.display().to_string()
+                    }
+                )));
+            }
             // A pattern is not a .gitignore line: a leading `#` is not a comment, and trailing
             // spaces are part of the name.
             let escape = if body.starts_with('#') { "\\" } else { "" };

@@ -180,6 +180,19 @@ fn bad_globs_point_at_the_pattern() {
         error("[[overrides]]\nfiles = [\"/\"]\n"),
         "tunelint.toml:2:10: invalid glob \"/\"; empty pattern"
     );
+    // A pattern that climbs out of the config's folder matches nothing: said, not ignored.
+    for (text, column) in [
+        ("exclude = [\"../data/legacy/**\"]\n", 12),
+        ("[[overrides]]\nfiles = [\"data/../../x.jsonl\"]\n", 10),
+    ] {
+        let e = error(text);
+        assert!(
+            e.contains(&format!(":{column}: invalid glob "))
+                && e.contains("patterns are matched against paths relative to the config file's folder (")
+                && e.ends_with("), so `..` matches nothing; write the path from there, or put the pattern in a config file above it"),
+            "{e}"
+        );
+    }
     assert_eq!(
         error("[[overrides]]\nfiles = []\n"),
         "tunelint.toml:2:9: invalid value for \"files\"; expected at least one glob, found an array"
