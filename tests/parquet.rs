@@ -275,6 +275,23 @@ fn a_table_that_cannot_be_read_is_an_error_that_says_why() {
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
 
+/// `tunelint --isolated --format concise --stdin-filename NAME -` on `bytes`.
+fn run_stdin_as(name: &str, bytes: &[u8]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("tunelint")
+        .expect("binary")
+        .args([
+            "--isolated",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            name,
+            "-",
+        ])
+        .write_stdin(bytes)
+        .output()
+        .expect("run")
+}
+
 /// A file named `.parquet` that is not a table (JSON Lines under the wrong name, an error
 /// page a download saved, nothing at all) is read by `datasets` and the Hub as a table and
 /// fails there: it is an error that says so, not a JSON error at 1:1 or a pass. A Git LFS
@@ -304,19 +321,7 @@ fn a_file_named_parquet_that_is_not_a_table_says_so() {
         );
         assert!(!r.stdout.contains("J001"), "{name}: {}", r.stdout);
         // The same bytes on standard input under that name.
-        let out = assert_cmd::Command::cargo_bin("tunelint")
-            .expect("binary")
-            .args([
-                "--isolated",
-                "--format",
-                "concise",
-                "--stdin-filename",
-                name,
-                "-",
-            ])
-            .write_stdin(bytes)
-            .output()
-            .expect("run");
+        let out = run_stdin_as(name, bytes);
         assert_eq!(out.status.code(), Some(2), "{name}");
         assert!(
             String::from_utf8_lossy(&out.stderr)
@@ -369,20 +374,8 @@ fn a_table_named_as_json_lines_is_linted_and_j007() {
         assert_eq!(rows, CHAT_FINDINGS, "{name}");
     }
     // A table on standard input named as JSON Lines.
-    let out = assert_cmd::Command::cargo_bin("tunelint")
-        .expect("binary")
-        .args([
-            "--isolated",
-            "--format",
-            "concise",
-            "--stdin-filename",
-            "train.jsonl",
-            "-",
-        ])
-        .pipe_stdin(fixtures().join("chat.parquet"))
-        .expect("stdin")
-        .output()
-        .expect("run");
+    let table = std::fs::read(fixtures().join("chat.parquet")).expect("fixture");
+    let out = run_stdin_as("train.jsonl", &table);
     assert!(
         String::from_utf8_lossy(&out.stdout)
             .starts_with("train.jsonl: J007 file is a Parquet table but is named .jsonl"),
