@@ -251,12 +251,16 @@ fn fast_path_agrees(name: &str, model: &Model, texts: &[String]) {
         wrong.len(),
         wrong[..wrong.len().min(4)].join("\n")
     );
-    // Only text that NFC would change goes through the crate.
-    assert!(
-        fast * 10 >= texts.len() * 9,
-        "{name}: the fast path took {fast} of {} texts",
-        texts.len()
-    );
+    // Only text that NFC would change goes through the crate. The share is that of the real
+    // datasets' texts beside the random ones (which combine marks on purpose): without
+    // ../shared/datasets (a checkout elsewhere; CI=true requires them) it is not judged.
+    if datasets::real_datasets(&["chat"]).is_some() {
+        assert!(
+            fast * 10 >= texts.len() * 9,
+            "{name}: the fast path took {fast} of {} texts",
+            texts.len()
+        );
+    }
 }
 
 #[test]
