@@ -650,6 +650,81 @@ fn mistral_refuses_what_its_validator_refuses() {
     assert!(!out.contains("description"), "{out}");
 }
 
+/// mistral-finetune reads `available_tools` in place of `tools` (checked alike), the system
+/// prompt as `system_prompt` and `only_last` beside `messages`: known keys under
+/// `--target mistral`, each judged as its trainer judges it; S008 without a target names
+/// the target that reads them.
+#[test]
+fn mistral_reads_its_own_record_keys() {
+    let answered = with_tool_call("a1B2c3D4e");
+    let body = answered.strip_suffix('}').unwrap_or(&answered);
+    let defs = |key: &str, description: &str| {
+        format!(
+            r#""{key}": [{{"type": "function", "function": {{"name": "get_order_status", {description}"parameters": {{"type": "object", "properties": {{}}}}}}}}]"#
+        )
+    };
+    let described = r#""description": "Look up an order.", "#;
+    let available = format!("{body}, {}}}", defs("available_tools", described));
+    let flags =
+        format!(r#"{body}, "system_prompt": "Answer in one sentence.", "only_last": true}}"#);
+    for line in [&available, &flags] {
+        let (code, out) = check(&[line], &["--target", "mistral"]);
+        assert_eq!((code, out.as_str()), (0, ""), "{line}");
+        // Without the target: unknown, with a word on who reads it.
+        let (code, out) = check(&[line], &[]);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains(" S008 unknown key ") && out.contains("; mistral reads it (set `target`)"),
+            "{out}"
+        );
+    }
+    let cases = [
+        (
+            format!("{body}, {}}}", defs("available_tools", "")),
+            " S010 function definition has no \"description\", which Mistral requires",
+        ),
+        (
+            format!(
+                "{body}, {}, {}}}",
+                defs("available_tools", described),
+                defs("tools", described)
+            ),
+            " S010 the record has both \"tools\" and \"available_tools\", which Mistral refuses",
+        ),
+        (
+            format!(r#"{body}, "only_last": "yes"}}"#),
+            r#" S007 "only_last" is a string ("yes"); expected true or false"#,
+        ),
+        (
+            format!(r#"{body}, "system_prompt": 5}}"#),
+            r#" S007 "system_prompt" is a number (5); expected the system prompt as a string"#,
+        ),
+        (
+            format!(r#"{body}, "system_prompt": "Be brief."}}"#).replace(
+                r#"[{"role": "user""#,
+                r#"[{"role": "system", "content": "Answer in one sentence."}, {"role": "user""#,
+            ),
+            " O005 a system message beside the record's \"system_prompt\", which Mistral refuses",
+        ),
+    ];
+    for (line, expected) in cases {
+        let (code, out) = check(&[&line], &["--target", "mistral"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains(expected), "{expected}\n{out}");
+        assert_eq!(out.lines().count(), 1, "{out}");
+    }
+    // A call to a function only `available_tools` declares is a declared call.
+    let undeclared = available.replace(
+        r#""name": "get_order_status", "desc"#,
+        r#""name": "other", "desc"#,
+    );
+    let (_, out) = check(&[&undeclared], &["--target", "mistral"]);
+    assert!(
+        out.contains("which the record's tools do not declare (\"other\")"),
+        "{out}"
+    );
+}
+
 /// A call to a function the record's tools do not declare is a warning: the model learns to
 /// call a tool its prompt does not offer. A declared one, or a record without tools, is
 /// quiet.

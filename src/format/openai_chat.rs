@@ -82,7 +82,7 @@ pub(crate) fn check_declared_tools(
     if !ctx.enabled(Code::S010) || conv.messages.iter().all(|m| m.tool_calls.is_empty()) {
         return;
     }
-    let Some(declared) = declared_functions(doc, obj) else {
+    let Some(declared) = declared_functions(doc, obj, ctx) else {
         return;
     };
     for m in &conv.messages {
@@ -107,12 +107,27 @@ pub(crate) fn check_declared_tools(
     }
 }
 
-/// The function names `tools` (`{"type": "function", "function": {"name"}}`) and the
-/// deprecated `functions` (`{"name"}`) of a chat object declare; `None` when it declares
-/// none, or one of its definitions names no function.
-fn declared_functions<'s>(doc: &Document<'_, 's>, obj: NodeId) -> Option<Vec<Cow<'s, str>>> {
+/// The function names `tools` (`{"type": "function", "function": {"name"}}`), the
+/// deprecated `functions` (`{"name"}`) and, under a target that reads tools under another
+/// name, that key of a chat object declare; `None` when it declares none, or one of its
+/// definitions names no function.
+fn declared_functions<'s>(
+    doc: &Document<'_, 's>,
+    obj: NodeId,
+    ctx: &RecordContext<'_>,
+) -> Option<Vec<Cow<'s, str>>> {
     let mut names = Vec::new();
-    for (key, nested) in [("tools", true), ("functions", false)] {
+    let others = ctx
+        .settings
+        .target
+        .iter()
+        .flat_map(|t| t.keys)
+        .filter(|k| k.value.place == KeyPlace::Tools)
+        .flat_map(|k| k.value.names.iter().map(|n| (*n, true)));
+    for (key, nested) in [("tools", true), ("functions", false)]
+        .into_iter()
+        .chain(others)
+    {
         let Some(list) = doc.get(obj, key).filter(|l| doc.kind(*l) == Kind::Array) else {
             continue;
         };
@@ -122,7 +137,10 @@ fn declared_functions<'s>(doc: &Document<'_, 's>, obj: NodeId) -> Option<Vec<Cow
             } else {
                 def
             };
-            names.push(doc.str(doc.get(function, "name")?)?);
+            let name = doc.str(doc.get(function, "name")?)?;
+            if !names.contains(&name) {
+                names.push(name);
+            }
         }
     }
     (!names.is_empty()).then_some(names)
@@ -195,10 +213,52 @@ pub(crate) fn read_chat_object(
 ) -> Option<(NodeId, Option<Span>)> {
     let mut messages_node = None;
     let (mut tools, mut functions) = (None, None);
+    // A target's own key for the tool definitions, and for the system prompt.
+    let (mut tools_under, mut system_prompt) = (None, None);
     for (key, value) in doc.members(obj) {
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match name.as_ref() {
             "messages" => messages_node = Some(value),
+            other
+                if obj == doc.root()
+                    && doc.kind(value) != Kind::Null
+                    && target_reads_at(ctx, KeyPlace::Tools, other) =>
+            {
+                check_tool_definitions(doc, value, ctx);
+                tools_under = Some((key, value));
+            }
+            other
+                if obj == doc.root()
+                    && doc.kind(value) != Kind::Null
+                    && target_reads_at(ctx, KeyPlace::SystemPrompt, other) =>
+            {
+                if doc.kind(value) == Kind::String {
+                    system_prompt = Some(key);
+                } else {
+                    ctx.report(
+                        Code::S007,
+                        doc.span(value),
+                        format!(
+                            "{} is {}; expected the system prompt as a string",
+                            quote(other),
+                            describe(doc, value)
+                        ),
+                    );
+                }
+            }
+            other if obj == doc.root() && target_reads_at(ctx, KeyPlace::RecordFlag, other) => {
+                if !matches!(doc.kind(value), Kind::Bool | Kind::Null) {
+                    ctx.report(
+                        Code::S007,
+                        doc.span(value),
+                        format!(
+                            "{} is {}; expected true or false",
+                            quote(other),
+                            describe(doc, value)
+                        ),
+                    );
+                }
+            }
             // A null is an absent key, as on a message: pydantic's `model_dump_json()`
             // (eval-protocol rows, Fireworks' RL samples) and Hugging Face `datasets`'
             // `to_json()` write an optional field a record does not use as null.
@@ -262,7 +322,12 @@ pub(crate) fn read_chat_object(
                             .map(|t| t.name)
                             .collect()
                     } else {
-                        key_readers(KeyPlace::Record, other)
+                        let mut readers: Vec<&str> = KeyPlace::RECORD
+                            .iter()
+                            .flat_map(|&place| key_readers(place, other))
+                            .collect();
+                        readers.dedup();
+                        readers
                     };
                     readers_note(ctx, &readers)
                 };
@@ -278,7 +343,57 @@ pub(crate) fn read_chat_object(
             }
         }
     }
-    messages_node.map(|m| (m, tools.or(functions)))
+    check_target_key_pairs(doc, messages_node, tools, tools_under, system_prompt, ctx);
+    let tools_under = tools_under.map(|(_, value)| doc.span(value));
+    messages_node.map(|m| (m, tools.or(tools_under).or(functions)))
+}
+
+/// What a target that reads the tools or the system prompt under keys of its own refuses
+/// (mistral-finetune): its tools key beside `tools` (S010), its system prompt key beside a
+/// system message (O005: the second system prompt).
+fn check_target_key_pairs(
+    doc: &Document<'_, '_>,
+    messages: Option<NodeId>,
+    tools: Option<Span>,
+    tools_under: Option<(NodeId, NodeId)>,
+    system_prompt: Option<NodeId>,
+    ctx: &mut RecordContext<'_>,
+) {
+    let Some(target) = ctx.settings.target else {
+        return;
+    };
+    if let (Some(_), Some((key, _))) = (tools, tools_under) {
+        ctx.report(
+            Code::S010,
+            doc.span(key),
+            format!(
+                "the record has both \"tools\" and {}, which {} refuses (\"You can only have one\"); keep one of them",
+                quote(&doc.str(key).unwrap_or_default()),
+                target.title
+            ),
+        );
+    }
+    let (Some(key), Some(messages)) = (system_prompt, messages) else {
+        return;
+    };
+    if !ctx.enabled(Code::O005) || doc.kind(messages) != Kind::Array {
+        return;
+    }
+    let system = doc.elements(messages).find_map(|m| {
+        let role = doc.get(m, "role")?;
+        (doc.str(role).as_deref() == Some("system")).then_some(role)
+    });
+    if let Some(role) = system {
+        ctx.report(
+            Code::O005,
+            doc.span(role),
+            format!(
+                "a system message beside the record's {}, which {} refuses (\"Only one is allowed\"): give the system prompt once",
+                quote(&doc.str(key).unwrap_or_default()),
+                target.title
+            ),
+        );
+    }
 }
 
 /// Top-level keys the trainers that hand a record to the chat template read beside its

@@ -1,8 +1,10 @@
 //! Mistral fine-tuning (the fine-tuning API and mistral-finetune).
 
-use super::{Cited, Loader, Target, Tokenizer, ToolCallId};
+use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer, ToolCallId};
 
 const API: &str = "https://docs.mistral.ai/capabilities/finetuning/text_finetuning";
+const TOKENIZE: &str =
+    "https://github.com/mistralai/mistral-finetune/blob/main/finetune/data/tokenize.py";
 const VALIDATOR: &str = "https://github.com/mistralai/mistral-common/blob/main/src/mistral_common/protocol/instruct/validator.py";
 
 pub(super) const TARGET: Target = Target {
@@ -18,7 +20,30 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant", "tool"],
         source: API,
     },
-    keys: &[],
+    // mistral-finetune's `build_instruct_sample` reads these beside `messages`.
+    keys: &[
+        Cited {
+            value: Keys {
+                place: KeyPlace::Tools,
+                names: &["available_tools"],
+            },
+            source: TOKENIZE,
+        },
+        Cited {
+            value: Keys {
+                place: KeyPlace::SystemPrompt,
+                names: &["system_prompt"],
+            },
+            source: TOKENIZE,
+        },
+        Cited {
+            value: Keys {
+                place: KeyPlace::RecordFlag,
+                names: &["only_last"],
+            },
+            source: TOKENIZE,
+        },
+    ],
     alternation: None,
     tool_turns_alternate: false,
     user_first: None,
@@ -76,6 +101,6 @@ pub(super) const TARGET: Target = Target {
     }),
     function_keys: Some(Cited {
         value: &["name", "description", "parameters"],
-        source: "https://github.com/mistralai/mistral-finetune/blob/main/finetune/data/tokenize.py",
+        source: TOKENIZE,
     }),
 };

@@ -96,15 +96,42 @@ pub enum KeyPlace {
     /// On a text content part (axolotl's per-part `weight`, or its text under another
     /// name): any value.
     TextPart,
+    /// At the top level of a chat record, a flag: true or false (mistral-finetune's
+    /// `only_last`).
+    RecordFlag,
+    /// At the top level of a chat record, the system prompt as a string, read in place of a
+    /// system message (mistral-finetune's `system_prompt`): a record with both is refused.
+    SystemPrompt,
+    /// At the top level of a chat record, the tool definitions under another name than
+    /// `tools`, checked as `tools` is (mistral-finetune's `available_tools`): a record with
+    /// both is refused.
+    Tools,
 }
 
 impl KeyPlace {
+    /// The places at the top level of a chat record.
+    pub const RECORD: [KeyPlace; 4] = [
+        KeyPlace::Record,
+        KeyPlace::RecordFlag,
+        KeyPlace::SystemPrompt,
+        KeyPlace::Tools,
+    ];
+
     /// In words, for messages and `explain`.
     pub fn describe(self) -> &'static str {
         match self {
             KeyPlace::AssistantMessage => "assistant messages, a string",
             KeyPlace::Record => "the top level of a chat record, a number",
             KeyPlace::TextPart => "text content parts",
+            KeyPlace::RecordFlag => "the top level of a chat record, true or false",
+            KeyPlace::SystemPrompt => {
+                "the top level of a chat record, the system prompt as a string (not beside a \
+                 system message)"
+            }
+            KeyPlace::Tools => {
+                "the top level of a chat record, tool definitions as `tools` takes them (not \
+                 beside `tools`)"
+            }
         }
     }
 }
