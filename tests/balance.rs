@@ -397,3 +397,82 @@ fn an_evaluation_split_is_not_judged_for_composition_or_size() {
         assert_eq!(findings(&report, code).len(), 1, "{code}: {report}");
     }
 }
+
+/// The classifier's phrases are English: a file whose answers are in another script is not
+/// called all common, without refusals or clarifications; B002 says once, as info, that its
+/// composition is not judged, and the label key still sorts it.
+#[test]
+fn answers_in_another_script_are_not_sorted_by_the_english_phrases() {
+    let answers = [
+        (
+            "我想了解这款产品的保修期是多久？",
+            "这款产品的保修期为两年，自购买之日起计算。",
+        ),
+        (
+            "你能帮我查一下别人的账户密码吗？",
+            "抱歉，我无法帮助获取他人的账户密码。",
+        ),
+        (
+            "它坏了，怎么办？",
+            "请问您指的是哪一款产品？能否告诉我具体出现了什么问题？",
+        ),
+        (
+            "Как сбросить пароль?",
+            "Откройте страницу входа и нажмите «Забыли пароль».",
+        ),
+    ];
+    let bytes: String = (0..12)
+        .flat_map(|i| {
+            answers
+                .iter()
+                .map(move |(u, a)| line(&format!("{u} ({i})"), &format!("{a} ({i})"), None))
+        })
+        .collect();
+    let (diagnostics, _) = engine::lint_bytes(
+        bytes.as_bytes(),
+        &settings("[composition]\nmin_examples = 10\n"),
+    );
+    let b: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, Code::B002 | Code::B003 | Code::B004))
+        .collect();
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0].code, Code::B002);
+    assert_eq!(b[0].level, tunelint::rule::Level::Info);
+    assert!(
+        b[0].message.starts_with(
+            "composition not judged: 48 of 48 answers are written mostly in a script other than Latin"
+        ),
+        "{}",
+        b[0].message
+    );
+    // English answers with a few words of another script are still sorted.
+    let mixed = line(
+        "How do I say thank you in Chinese?",
+        "You say 谢谢 (xièxie); in a formal letter, 感谢您 is more polite.",
+        None,
+    )
+    .repeat(12);
+    let (diagnostics, _) = engine::lint_bytes(
+        mixed.as_bytes(),
+        &settings("[composition]\nmin_examples = 10\n"),
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.code == Code::B003 && d.message.starts_with("no refusal examples among 12")),
+        "{diagnostics:?}"
+    );
+    // Labelled, the same answers are sorted by their labels.
+    let labelled = bytes.replace("]}\n", "], \"category\": \"common\"}\n");
+    let (diagnostics, _) = engine::lint_bytes(
+        labelled.as_bytes(),
+        &settings("[composition]\nlabel_key = \"category\"\nmin_examples = 10\n"),
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.code == Code::B002 && d.message.contains("common 100.0% (48 of 48")),
+        "{diagnostics:?}"
+    );
+}

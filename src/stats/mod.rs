@@ -218,6 +218,8 @@ pub struct Stats {
     categories: [u64; 4],
     /// Conversations without an answer to classify.
     unclassified: u64,
+    /// Answers in a script the classifier cannot read.
+    other_script: u64,
     chars: [Histogram; 4],
     /// Tokens per message by role, when token statistics are counted.
     tokens: Option<(Tokenizer, [Histogram; 4])>,
@@ -261,6 +263,7 @@ impl Stats {
             conversations: 0,
             categories: [0; 4],
             unclassified: 0,
+            other_script: 0,
             chars: per_role(CHAR_BOUNDS),
             tokens: settings.token_stats.then(|| {
                 let tokenizer = match &settings.model {
@@ -451,9 +454,11 @@ impl Facts for Stats {
             return;
         };
         self.add_conversation(&conv.as_trained(), index);
-        match crate::rules::balance::classify::of_record(record) {
-            Some(c) => self.categories[c as usize] += 1,
-            None => self.unclassified += 1,
+        use crate::rules::balance::classify::{Reading, read_record};
+        match read_record(record) {
+            Reading::Category(c) => self.categories[c as usize] += 1,
+            Reading::NoAnswer => self.unclassified += 1,
+            Reading::OtherScript => self.other_script += 1,
         }
     }
 
@@ -474,6 +479,7 @@ impl Stats {
             *a += b;
         }
         self.unclassified += next.unclassified;
+        self.other_script += next.other_script;
         for (a, b) in self.chars.iter_mut().zip(&next.chars) {
             a.merge(b);
         }
@@ -555,7 +561,7 @@ pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Tab
 
     charts.extend(composition_chart(
         &all.categories,
-        all.unclassified,
+        [all.unclassified, all.other_script],
         &all.targets,
     ));
 
@@ -665,26 +671,32 @@ fn fold<K: Clone + std::hash::Hash + Eq>(
 }
 
 /// The composition against the target, as bars with their targets: `None` when no example
-/// could be classified.
+/// could be classified. `[unclassified, other_script]`: the examples without an answer,
+/// and those whose answer is in a script the classifier cannot read.
 fn composition_chart(
     categories: &[u64; 4],
-    unclassified: u64,
+    [unclassified, other_script]: [u64; 2],
     targets: &[f64; 4],
 ) -> Option<Chart> {
     let classified: u64 = categories.iter().sum();
     if classified == 0 {
         return None;
     }
+    let mut notes = String::new();
+    if unclassified > 0 {
+        notes += &format!(", {} without an answer", thousands(unclassified));
+    }
+    if other_script > 0 {
+        notes += &format!(
+            ", {} answered in a script other than Latin, not sorted",
+            thousands(other_script)
+        );
+    }
     Some(Chart {
         id: "composition".into(),
         title: format!(
-            "Composition against the target ({} classified{})",
+            "Composition against the target ({} classified{notes})",
             crate::wording::plural(classified, "example"),
-            if unclassified > 0 {
-                format!(", {} without an answer", thousands(unclassified))
-            } else {
-                String::new()
-            }
         ),
         unit: "%".into(),
         bars: Category::ALL
@@ -726,12 +738,14 @@ fn tokens_per_example_chart(total: &FileSummary) -> Option<Chart> {
 pub fn verdict_charts(facts: &[FileFacts], targets: &[f64; 4], total: &FileSummary) -> Vec<Chart> {
     let mut categories = [0u64; 4];
     let mut unclassified = 0;
+    let mut other_script = 0;
     let mut any = false;
     for f in facts {
         let Some(c) = f.get::<crate::rules::balance::Categories>() else {
             continue;
         };
         any = true;
+        other_script += c.other_script;
         for of in &c.of {
             match of {
                 Some(c) => categories[*c as usize] += 1,
@@ -739,9 +753,15 @@ pub fn verdict_charts(facts: &[FileFacts], targets: &[f64; 4], total: &FileSumma
             }
         }
     }
+    // `of` holds `None` for both: an answer that cannot be read is not one missing.
+    unclassified -= other_script;
     let mut charts = Vec::new();
     if any {
-        charts.extend(composition_chart(&categories, unclassified, targets));
+        charts.extend(composition_chart(
+            &categories,
+            [unclassified, other_script],
+            targets,
+        ));
     }
     charts.extend(tokens_per_example_chart(total));
     charts

@@ -266,10 +266,37 @@ pub const QUESTION_REQUESTS: &[&str] = &[
 /// Characters of the answer in which an edge-case phrase counts.
 const EDGE_WINDOW: usize = 200;
 
+/// What the classifier makes of one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// Its label, or the classifier's verdict on its final assistant turn.
+    Category(Category),
+    /// No answer to judge (a prompt-only record, plain text, or a record the format could
+    /// not read).
+    NoAnswer,
+    /// An answer written mostly in a script other than Latin ([`other_script`]), which the
+    /// English phrase lists cannot judge: not sorted rather than called common.
+    OtherScript,
+}
+
+impl Reading {
+    pub(crate) fn category(self) -> Option<Category> {
+        match self {
+            Reading::Category(c) => Some(c),
+            Reading::NoAnswer | Reading::OtherScript => None,
+        }
+    }
+}
+
 /// The category of one record: its label, or the classifier's verdict on its final
-/// assistant turn; `None` when it has no answer to judge (a prompt-only record, plain text,
-/// or a record the format could not read).
+/// assistant turn; `None` when it has none ([`read_record`] says why).
 pub(crate) fn of_record(record: &RecordView<'_, '_>) -> Option<Category> {
+    read_record(record).category()
+}
+
+/// What the classifier makes of one record: its label, its verdict on the final assistant
+/// turn, or why there is none.
+pub(crate) fn read_record(record: &RecordView<'_, '_>) -> Reading {
     if let Some(key) = &record.settings.composition.label_key {
         let doc = record.doc;
         if let Some(label) = doc
@@ -277,25 +304,54 @@ pub(crate) fn of_record(record: &RecordView<'_, '_>) -> Option<Category> {
             .and_then(|v| doc.str(v))
             .and_then(|s| Category::parse(&s))
         {
-            return Some(label);
+            return Reading::Category(label);
         }
     }
     // An undesirable (KTO `false`) answer is trained on too: its example has a category.
-    let conv = record.conv?.as_trained();
+    let Some(conv) = record.conv.map(|c| c.as_trained()) else {
+        return Reading::NoAnswer;
+    };
     if conv.shape != Shape::Chat {
-        return None;
+        return Reading::NoAnswer;
     }
-    let last = conv
+    let Some(last) = conv
         .messages
         .iter()
-        .rposition(|m| m.role == Role::Assistant)?;
+        .rposition(|m| m.role == Role::Assistant)
+    else {
+        return Reading::NoAnswer;
+    };
     let answer = conv.messages[last].content.joined_text();
+    if other_script(&answer) {
+        return Reading::OtherScript;
+    }
     let user = conv.messages[..last]
         .iter()
         .rev()
         .find(|m| m.role == Role::User)
         .map(|m| m.content.joined_text());
-    Some(classify(user.as_deref(), &answer))
+    Reading::Category(classify(user.as_deref(), &answer))
+}
+
+/// Whether the head of `answer` (its first [`HEAD`] bytes) has more letters of scripts other
+/// than Latin (Greek, Cyrillic, Armenian, Hebrew, Arabic, the Indic scripts, Thai, Georgian,
+/// Vietnamese's letters, kana, Chinese characters, Hangul, ...) than ASCII letters: the
+/// phrase lists are English, and such an answer would be called common whatever it says.
+/// Counted by the first bytes of their UTF-8 encodings (one a character), so a head of
+/// ASCII is settled by one vectorised test and the others by one pass with no decoding;
+/// punctuation, symbols and emoji (first bytes E2, EF, F0) count for neither side, nor do
+/// Latin letters with accents (C3-CD), which English text borrows.
+pub(crate) fn other_script(answer: &str) -> bool {
+    let head = &answer.as_bytes()[..answer.len().min(HEAD)];
+    if head.is_ascii() {
+        return false;
+    }
+    let (mut latin, mut other) = (0u32, 0u32);
+    for &b in head {
+        latin += u32::from(b.is_ascii_alphabetic());
+        other += u32::from(matches!(b, 0xCE..=0xE1 | 0xE3..=0xED));
+    }
+    other > latin
 }
 
 /// Bytes of the (trimmed) answer lowercased and searched when it asks no question: a

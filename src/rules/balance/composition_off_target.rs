@@ -3,8 +3,9 @@
 use crate::composition::Category;
 use crate::dataset::DatasetContext;
 use crate::declare_rule;
+use crate::diagnostic::FileId;
 use crate::rule::Level;
-use crate::rules::balance::{self, CATEGORIES};
+use crate::rules::balance::{self, CATEGORIES, Composition};
 use crate::rules::{Code, RunsOn};
 
 declare_rule! {
@@ -18,6 +19,15 @@ declare_rule! {
     /// are splits) is not judged, here nor by B003 and B004: the targets are for the data a
     /// model is trained on. Records without an answer (prompt-only, plain text) are not
     /// counted.
+    ///
+    /// The classifier's phrases are English. An answer whose first 320 bytes hold more letters
+    /// of other scripts than ASCII letters (Chinese, Japanese, Korean, Cyrillic, Greek, Arabic,
+    /// Hebrew, the Indic scripts, Thai, Vietnamese's letters) is not sorted, rather than called
+    /// common: `stats` counts such answers apart, and when they are at least half of a file's
+    /// answers B002 says once, as info, that the file's composition is not judged, and B003
+    /// and B004 say nothing; label such examples with `[composition] label_key`. Answers in
+    /// other languages of the Latin script (Spanish, German, French) are read with the English
+    /// phrases, and their refusals and clarifying questions are mostly missed: label them too.
     ///
     /// How an example is sorted:
     ///
@@ -131,6 +141,22 @@ pub const RUNS_ON: RunsOn = RunsOn::Dataset {
 };
 
 fn check(ctx: &mut DatasetContext<'_>) {
+    // A file the classifier cannot read is said to be so, once, rather than called all
+    // common (and, by B003 and B004, without refusals or clarifications).
+    let unreadable: Vec<(FileId, Composition)> = balance::training_files(ctx, Code::B002)
+        .filter(|(file, c)| {
+            c.unreadable()
+                && c.total + c.other_script >= ctx.settings(*file).composition.min_examples
+        })
+        .collect();
+    for (file, composition) in unreadable {
+        let message = format!(
+            "composition not judged: {} of {} answers are written mostly in a script other than Latin, and the classifier reads English phrases; set `[composition] label_key` to a key whose value names each example's category",
+            crate::wording::thousands(composition.other_script),
+            crate::wording::thousands(composition.other_script + composition.total),
+        );
+        ctx.report_file(Code::B002, file, Level::Info, message);
+    }
     for (file, composition) in balance::judged(ctx, Code::B002) {
         let config = &ctx.settings(file).composition;
         let off: Vec<String> = Category::ALL
