@@ -338,26 +338,27 @@ fn crop_chars(
     cut_left: bool,
     column: u32,
 ) -> Snippet {
-    let span_shown = &span[..span.len().min(SPAN_MAX)];
-    let span_cut = span.len() > SPAN_MAX;
-    // `BEFORE` characters of context at least; more when what follows the span leaves room,
+    // Budgets are in terminal columns (a CJK character takes two, a combining mark none), and
+    // every cut falls between grapheme clusters: a flag's two letters, a letter and its
+    // accents, a conjunct stay together.
+    let (span_chars, span_cut) = fit(span, SPAN_MAX, Side::Start);
+    let span_shown = &span[..span_chars];
+    let span_width = width(span_shown);
+    // `BEFORE` columns of context at least; more when what follows the span leaves room,
     // so a line that fits the width is shown whole.
-    let after_wanted = if span_cut { 0 } else { after.len() };
-    let before_room = BEFORE.max(WIDTH.saturating_sub(span_shown.len() + after_wanted));
-    let mut before = &before[..];
-    let mut cropped_left = cut_left;
-    if before.len() > before_room {
-        before = &before[before.len() - before_room..];
-        cropped_left = true;
-    }
+    let after_wanted = if span_cut { 0 } else { width(after) };
+    let before_room = BEFORE.max(WIDTH.saturating_sub(span_width + after_wanted));
+    let (kept, cropped) = fit(&before, before_room, Side::End);
+    let before = &before[before.len() - kept..];
+    let cropped_left = cut_left || cropped;
     // After a cut span, more text would read as if the value ended there.
     let room = if span_cut {
         0
     } else {
-        WIDTH.saturating_sub(before.len() + span_shown.len())
+        WIDTH.saturating_sub(width(before) + span_width)
     };
-    let after_shown = &after[..after.len().min(room)];
-    let after_cut = after.len() > room;
+    let (after_chars, after_cut) = fit(after, room, Side::Start);
+    let after_shown = &after[..after_chars];
 
     let mut text = String::new();
     if cropped_left {
@@ -385,6 +386,43 @@ fn crop_chars(
         label: label_start..label_end,
         first_column,
     }
+}
+
+/// Which end of a run of characters [`fit`] keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Start,
+    End,
+}
+
+/// Terminal columns of `chars`.
+fn width(chars: &[char]) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    chars.iter().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// How many characters of `chars`, from its start or its end, fit in `columns` without
+/// splitting a grapheme cluster, and whether that leaves some out.
+fn fit(chars: &[char], columns: usize, side: Side) -> (usize, bool) {
+    use unicode_segmentation::UnicodeSegmentation;
+    if width(chars) <= columns {
+        return (chars.len(), false);
+    }
+    let text: String = chars.iter().collect();
+    let clusters: Vec<&str> = match side {
+        Side::Start => text.graphemes(true).collect(),
+        Side::End => text.graphemes(true).rev().collect(),
+    };
+    let (mut used, mut kept) = (0, 0);
+    for cluster in clusters {
+        let w: usize = unicode_width::UnicodeWidthStr::width(cluster);
+        if used + w > columns {
+            break;
+        }
+        used += w;
+        kept += cluster.chars().count();
+    }
+    (kept, true)
 }
 
 /// Masks every secret and personal detail in the characters read, as the P rules' messages
@@ -462,7 +500,8 @@ fn printable(bytes: &[u8]) -> Vec<char> {
 
 /// [`printable`] of one character.
 fn printable_char(c: char) -> char {
-    if (c.is_control() && c != '\t') || crate::wording::invisible(c) {
+    if (c.is_control() && c != '\t') || (crate::wording::invisible(c) && !crate::wording::joiner(c))
+    {
         '·'
     } else if c == '\t' {
         ' '
@@ -485,6 +524,50 @@ mod tests {
                 .into_iter()
                 .collect();
         assert_eq!(shown, "a·[2Jb·c·d·e·f· g");
+    }
+
+    /// The joiners of Persian and Hindi words and of emoji sequences are shown as written;
+    /// a soft hyphen or a tag character is not.
+    #[test]
+    fn a_line_keeps_its_joiners() {
+        let shown: String = printable("می\u{200c}خواهم 👨\u{200d}👩 a\u{ad}b\u{e0041}".as_bytes())
+            .into_iter()
+            .collect();
+        assert_eq!(shown, "می\u{200c}خواهم 👨\u{200d}👩 a·b·");
+    }
+
+    /// A long line is cropped to the same number of terminal columns whatever its script
+    /// (a CJK character takes two), and never inside a grapheme cluster: a flag keeps its
+    /// two letters, an accent its letter.
+    #[test]
+    fn crops_by_terminal_columns_between_grapheme_clusters() {
+        use unicode_width::UnicodeWidthStr;
+        let cases = [
+            ("中".repeat(200), "文".repeat(200)),
+            ("🇰🇷".repeat(80), "e\u{301}".repeat(150)),
+            ("e\u{301}".repeat(150), "🇰🇷".repeat(80)),
+        ];
+        for (left, right) in cases {
+            let line = format!("{left}\"bot\"{right}");
+            let at = left.len() as u32;
+            let loc = Location::in_line(0, 1, 0, &line, Span::new(at, at + 5));
+            let s = from_text(&line, &loc);
+            assert_eq!(&s.text[s.label.clone()], "\"bot\"");
+            assert!(s.text.width() <= WIDTH + 2, "{} {}", s.text.width(), s.text);
+            assert!(s.text.width() >= WIDTH - 2, "{} {}", s.text.width(), s.text);
+            let body = s.text.trim_start_matches('…');
+            assert!(!body.starts_with('\u{301}'), "{}", s.text);
+            let flags = s
+                .text
+                .chars()
+                .filter(|c| ('\u{1F1E6}'..='\u{1F1FF}').contains(c));
+            let flags: String = flags.collect();
+            assert!(
+                flags.len().is_multiple_of(8) && flags.replace("🇰🇷", "").is_empty(),
+                "{}",
+                s.text
+            );
+        }
     }
 
     #[test]

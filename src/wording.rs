@@ -43,25 +43,55 @@ pub fn unread_reason(text: &str) -> String {
 }
 
 /// Zero-width, reordering (bidi: the overrides, isolates and marks, Arabic's letter mark),
-/// line- and paragraph-separator and byte-order-mark characters: shown as `\u` escapes
+/// line- and paragraph-separator and byte-order-mark characters, and the other format
+/// characters and fillers Unicode says to show as nothing (the soft hyphen, the Hangul
+/// fillers, Mongolian's selectors, the deprecated format controls, the interlinear
+/// annotation marks, the tag characters of "ASCII smuggling"): shown as `\u` escapes
 /// wherever a message quotes data, and never written as they are to a terminal, a log or a
-/// page, where they hide text or turn it around ("Trojan Source").
+/// page, where they hide text or turn it around ("Trojan Source"). The joiners
+/// ([`joiner`]) are among them; the variation selectors (an emoji's U+FE0F) are not.
 pub fn invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{061C}'
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
             | '\u{200B}'..='\u{200F}'
             | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
             | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
     )
+}
+
+/// The zero-width non-joiner and joiner: invisible, but part of ordinary words (Persian,
+/// Urdu, the Indic scripts) and of emoji sequences, and unable to reorder or hide text. A
+/// message quoting a value still escapes them (`"assistant\u200d"` is not `"assistant"`);
+/// a path and a quoted line of the file keep them, so the path names its file and the line
+/// reads as written.
+pub fn joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
 }
 
 /// A character no output writes as it is: a control character (C0, DEL and C1: U+009B is
 /// a terminal's escape sequence introducer on its own) or an [`invisible`] one.
 pub fn unseen(c: char) -> bool {
     c.is_control() || invisible(c)
+}
+
+/// [`unseen`], but for the [`joiner`]s: what a path or a quoted line of the file escapes.
+pub fn unseen_in_text(c: char) -> bool {
+    unseen(c) && !joiner(c)
 }
 
 /// `text` with [`unseen`] characters written as `\u` escapes.
@@ -304,6 +334,10 @@ mod stderr_tests {
         assert_eq!(
             super::quote("\u{202e}evil\u{200b}"),
             "\"\\u202eevil\\u200b\""
+        );
+        assert_eq!(
+            super::quote("assistant\u{ad}\u{e0041}"),
+            "\"assistant\\u00ad\\ue0041\""
         );
         // C1 controls (U+009B starts an escape sequence on its own), line separators and the
         // Arabic letter mark: JSON leaves them as they are, messages do not.

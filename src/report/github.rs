@@ -29,8 +29,10 @@ pub const WRITTEN_MAX: u64 = 10_000;
 const HELD_MAX: usize = (WRITTEN_MAX - ERRORS_FIRST) as usize;
 
 /// Escapes the message of a workflow command, as GitHub's toolkit does (`escapeData`), and
-/// writes other control characters but the tab as `\u{1b}` (a file name's escape sequence
-/// would otherwise reach the log as it is, as the other text formats never let it).
+/// writes other control characters but the tab, and the invisible ones but the joiners, as
+/// `\u{1b}` (a file name's escape sequence would otherwise reach the log as it is, as the
+/// other text formats never let it; a Persian folder's zero-width non-joiner is part of its
+/// name, which `file=` must give as it is).
 pub fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -39,7 +41,9 @@ pub fn escape_data(s: &str) -> String {
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
             '\t' => out.push(c),
-            c if crate::wording::unseen(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if crate::wording::unseen_in_text(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)))
+            }
             c => out.push(c),
         }
     }

@@ -116,7 +116,8 @@ impl Renderer for Html {
 }
 
 /// `text` safe in HTML text and in a quoted attribute value. Control characters (which HTML
-/// does not allow) are written as `\u{..}` escapes, as `shown_path` writes them.
+/// does not allow) and the invisible ones but the joiners are written as `\u{..}` escapes,
+/// as `shown_path` writes them.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -127,7 +128,7 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' | '\t' => out.push(c),
-            c if crate::wording::unseen(c) => {
+            c if crate::wording::unseen_in_text(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
             c => out.push(c),

@@ -81,7 +81,7 @@ pub fn row_of(line: u64) -> u64 {
 /// escapes read one way. Other paths are shown as they are (Windows separators included).
 /// The `json` format keeps the exact path.
 pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
-    if !path.chars().any(crate::wording::unseen) {
+    if !path.chars().any(crate::wording::unseen_in_text) {
         return path.into();
     }
     let mut out = String::with_capacity(path.len() + 8);
@@ -91,7 +91,9 @@ pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if crate::wording::unseen(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if crate::wording::unseen_in_text(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)))
+            }
             c => out.push(c),
         }
     }
@@ -253,6 +255,21 @@ mod tests {
         assert_eq!(
             shown_path("b\u{202e}lsonj.txt\u{9b}"),
             r"b\u{202e}lsonj.txt\u{9b}"
+        );
+    }
+
+    /// A Persian folder's zero-width non-joiner is part of its name: the path must name the
+    /// file. The other invisible characters (a soft hyphen, a tag character) are escaped.
+    #[test]
+    fn joiners_in_paths_are_kept_and_other_invisible_characters_escaped() {
+        assert_eq!(
+            shown_path("داده\u{200c}ها/train.jsonl"),
+            "داده\u{200c}ها/train.jsonl"
+        );
+        assert_eq!(shown_path("a\u{200d}b.jsonl"), "a\u{200d}b.jsonl");
+        assert_eq!(
+            shown_path("a\u{ad}b\u{e0041}.jsonl"),
+            r"a\u{ad}b\u{e0041}.jsonl"
         );
     }
 }
