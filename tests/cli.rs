@@ -1771,44 +1771,67 @@ fn a_hostile_file_name_forges_no_command_on_standard_error() {
     assert!(stderr.contains("\\u001b]0;PWN"), "{stderr}");
 }
 
-/// A `[[datasets]]` group that names a missing file, a folder, or one file in two splits, stops the run:
-/// a typo would otherwise silently leave the split-leak check (D003) nothing to compare.
+/// A `[[datasets]]` group that names a missing file, a folder, or one file in two splits, is a
+/// config error (exit 2) like any other: at the path's line and column, with the TOML line
+/// and the path underlined. A typo would otherwise silently leave the split-leak check (D003)
+/// nothing to compare.
 #[test]
 fn a_dataset_group_names_existing_files_each_in_one_split() {
     let dir = tempdir();
     write(dir.path(), "train.jsonl", &lines(&[GOOD]));
     write(dir.path(), "eval.jsonl", &lines(&[SHORT]));
-    for (config, says) in [
+    for (config, says, snippet) in [
         (
             "[[datasets]]\ntrain = [\"train.jsonl\"]\ntest = [\"evla.jsonl\"]\n",
-            "[[datasets]] test names \"evla.jsonl\", which does not exist",
+            "tunelint.toml:3:9: [[datasets]] test names \"evla.jsonl\", which does not exist",
+            "3 | test = [\"evla.jsonl\"]\n  |         ^^^^^^^^^^^^",
         ),
         (
             "[[datasets]]\nname = \"qa\"\ntrain = [\"train.jsonl\"]\nvalid = [\"./train.jsonl\"]\n",
-            "[[datasets]] \"qa\" names \"./train.jsonl\" in valid and \"train.jsonl\" in train",
+            "tunelint.toml:4:10: [[datasets]] \"qa\" names \"./train.jsonl\" in valid and \"train.jsonl\" in train (line 3): one file cannot be two splits",
+            "4 | valid = [\"./train.jsonl\"]\n  |          ^^^^^^^^^^^^^^^",
         ),
         // Across groups too: one group's training data is another's evaluation data.
         (
             "[[datasets]]\nname = \"a\"\ntrain = [\"train.jsonl\"]\n[[datasets]]\nname = \"b\"\ntrain = [\"eval.jsonl\"]\ntest = [\"train.jsonl\"]\n",
-            "[[datasets]] \"a\" and [[datasets]] \"b\" name \"train.jsonl\" in test and \"train.jsonl\" in train",
+            "tunelint.toml:7:9: [[datasets]] \"a\" and [[datasets]] \"b\" name \"train.jsonl\" in test and \"train.jsonl\" in train (line 3)",
+            "7 | test = [\"train.jsonl\"]",
         ),
         (
             "[[datasets]]\ntrain = [\"*.jsonl\"]\n",
-            "[[datasets]] train names \"*.jsonl\", which does not exist (paths are not globs, name each file;",
+            "tunelint.toml:2:10: [[datasets]] train names \"*.jsonl\", which does not exist (paths are not globs, name each file;",
+            "2 | train = [\"*.jsonl\"]",
         ),
         // A folder exists, but the group would compare none of its files.
         (
             "[[datasets]]\ntrain = [\"tr\"]\ntest = [\"eval.jsonl\"]\n",
-            "[[datasets]] train names \"tr\", which is a directory; name each of its dataset files",
+            "tunelint.toml:2:10: [[datasets]] train names \"tr\", which is a directory; name each of its dataset files",
+            "2 | train = [\"tr\"]\n  |          ^^^^",
         ),
     ] {
         write(dir.path(), "tr/a.jsonl", &lines(&[GOOD]));
         write(dir.path(), "tunelint.toml", config);
-        let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
-        assert_eq!(code, 2, "{stderr}");
+        let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
+        assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
         assert_clean_error(&stderr);
         assert!(stderr.contains(says), "{stderr}");
+        assert!(stderr.contains(snippet), "{stderr}");
     }
+    // From `--config` in another folder, paths are relative to the config file's folder.
+    write(
+        dir.path(),
+        "cfg/ci.toml",
+        "[[datasets]]\ntrain = [\"../train.jsonl\"]\ntest = [\"eval.jsonl\"]\n",
+    );
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--config", "cfg/ci.toml", "train.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "cfg/ci.toml:3:9: [[datasets]] test names \"eval.jsonl\", which does not exist"
+        ),
+        "{stderr}"
+    );
     write(
         dir.path(),
         "tunelint.toml",

@@ -8,6 +8,7 @@
 //! itself and a did-you-mean, like ruff and cargo do (`error`).
 
 mod contamination;
+mod datasets;
 mod discovery;
 mod error;
 mod file;
@@ -33,9 +34,7 @@ pub use self::gates::{Gates, Threshold, parse_percent};
 pub use self::starter::{STARTER, starter};
 
 use self::error::{Document, ErrorLocation};
-use self::file::{
-    CompositionFile, DatasetFile, Element, FileConfig, OverrideFile, Strings, TableArray,
-};
+use self::file::{CompositionFile, Element, FileConfig, OverrideFile, Strings, TableArray};
 use self::globs::Globs;
 use self::selectors::{
     RuleEntry, Selector, apply_entries, cli_selectors, entry_levels, option_written, rule_entries,
@@ -125,7 +124,8 @@ pub struct PiiConfig {
 }
 
 /// One `[[datasets]]` entry: files of one dataset by split, for the split-leak check (D003).
-/// Paths are as written, relative to [`Config::root`].
+/// Paths are as written, relative to [`Config::root`]; each names a file, and no file is in
+/// two splits (checked when the config is read).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DatasetGroup {
     pub name: Option<String>,
@@ -379,10 +379,13 @@ impl Config {
             note(over.map(|o| self.overrides.push(o)));
         }
         let context = format!("[[{prefix}datasets]]");
+        let mut groups = Vec::new();
         for entry in tables(doc, "datasets", file.datasets, &context) {
-            let group = entry.and_then(|(table, _)| read_dataset_group(doc, table));
-            note(group.map(|g| self.datasets.push(g)));
+            let group = entry.and_then(|(table, _)| datasets::read(doc, table));
+            note(group.map(|g| groups.push(g)));
         }
+        note(datasets::check(doc, &self.root, &context, &groups));
+        self.datasets = groups.into_iter().map(datasets::Written::group).collect();
         first.map_or(Ok(()), Err)
     }
 
@@ -829,28 +832,6 @@ fn read_override(
         format: entry.format.map(|c| c.0),
         target: entry.target.map(|c| c.0),
     })
-}
-
-fn read_dataset_group(doc: &Document<'_>, entry: DatasetFile) -> Result<DatasetGroup, ConfigError> {
-    let paths = |key: &str, value: Option<Spanned<Strings>>| -> Result<Vec<String>, ConfigError> {
-        let Some(value) = value else {
-            return Ok(Vec::new());
-        };
-        let paths = strings(doc, key, value.get_ref())?;
-        if paths.is_empty() {
-            return Err(doc.invalid(value.span(), key, "expected at least one path"));
-        }
-        Ok(paths.into_iter().map(Spanned::into_inner).collect())
-    };
-    let group = DatasetGroup {
-        name: entry.name.map(|n| n.0),
-        train: paths("train", Some(entry.train))?,
-        valid: paths("valid", entry.valid)?,
-        test: paths("test", entry.test)?,
-    };
-    // A group with only `train` is one dataset split in several files (shards): D001 and
-    // D002 compare them as one; with `valid` or `test`, D003 checks the splits too.
-    Ok(group)
 }
 
 /// The warning for a `format` the file's own `target` does not read: every record would be
