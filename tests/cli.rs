@@ -3794,6 +3794,62 @@ fn settings_with_no_effect_are_warned_about() {
     assert!(!stderr.contains("warning"), "{stderr}");
 }
 
+/// T001 judges by the trainer's `max_length` when one is set, so a `max_per_example` beside it
+/// (in `[tokens]`, `[rules]` or `[[overrides]]`) would do nothing for T001: each is warned
+/// about at its line, naming the `max_length` line. Without `max_length` it is T001's limit,
+/// and nothing is said.
+#[test]
+fn max_per_example_beside_max_length_is_warned_about() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "t.jsonl", &lines(&[GOOD]));
+    let said = "`max_per_example` is not T001's limit here: with `max_length` set (line 4), T001 \
+                reports the examples longer than `max_length`, the trainer's cut; \
+                `max_per_example` only caps the billed tokens of the statistics";
+    for (config, at) in [
+        (
+            "[rules]\nT001 = { max_per_example = 10 }\n[tokens]\nmax_length = 1000\n",
+            "tunelint.toml:2:10",
+        ),
+        (
+            "[tokens]\nmax_per_example = 10\n\nmax_length = 1000\n",
+            "tunelint.toml:2:19",
+        ),
+        (
+            "[tokens]\n\n\nmax_length = 1000\n[[overrides]]\nfiles = [\"*.jsonl\"]\nrules = { T001 = { max_per_example = 10 } }\n",
+            "tunelint.toml:7:20",
+        ),
+        // `max_length` in [rules], for T002: T001 judges by it too.
+        (
+            "[rules]\ntoo-many-tokens = { max_per_example = 10 }\n\nT002 = { max_length = 1000 }\n",
+            "tunelint.toml:2:21",
+        ),
+    ] {
+        write(d, "tunelint.toml", config);
+        let (code, stdout, stderr) =
+            stdout_of(tunelint(d).args(["--format", "concise", "t.jsonl"]));
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stdout.contains("T001"), "{stdout}");
+        assert_eq!(
+            stderr,
+            format!("tunelint: warning: {at}: {said}\n"),
+            "{config}"
+        );
+    }
+    // Without `max_length`, the limit is T001's; an override that takes `max_length` away
+    // from some files gives it back to them: nothing to warn about either way.
+    for config in [
+        "[rules]\nT001 = { max_per_example = 10 }\n",
+        "[tokens]\nmax_per_example = 10\nmax_length = 1000\n[[overrides]]\nfiles = [\"t.jsonl\"]\nrules = { T = { max_length = 0 } }\n",
+    ] {
+        write(d, "tunelint.toml", config);
+        let (code, stdout, stderr) =
+            stdout_of(tunelint(d).args(["--format", "concise", "t.jsonl"]));
+        assert_eq!((code, stderr.as_str()), (0, ""), "{config}");
+        assert!(stdout.contains(": T001 "), "{stdout}");
+    }
+}
+
 /// A `format` the same file's `target` does not read would make every record S014: the
 /// configuration is warned about at the key, and a format the target reads is not.
 #[test]

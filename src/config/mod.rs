@@ -37,8 +37,8 @@ use self::error::{Document, ErrorLocation};
 use self::file::{CompositionFile, Element, FileConfig, OverrideFile, Strings, TableArray};
 use self::globs::Globs;
 use self::selectors::{
-    RuleEntry, Selector, apply_entries, cli_selectors, entry_levels, option_written, rule_entries,
-    set_options,
+    RuleEntry, Selector, apply_entries, cli_selectors, entry_levels, option_written, options_named,
+    rule_entries, set_options,
 };
 use crate::composition::{CompositionConfig, Goal};
 use crate::rule::Level;
@@ -321,6 +321,8 @@ impl Config {
             self.dedup.ignore_template =
                 dedup.ignore_template.unwrap_or(self.dedup.ignore_template);
         }
+        // Where `[tokens]` sets the two limits, for the warning below.
+        let (mut per_example_at, mut length_at) = (None, None);
         if let Some(file::Table(tokens)) = file.tokens {
             if let (Some(encoding), Some(_)) = (&tokens.encoding, &tokens.tokenizer) {
                 self.warnings.push(doc.error(
@@ -330,7 +332,7 @@ impl Config {
                         .to_owned(),
                 ));
             }
-            if let (Some(overflow), None) = (&tokens.overflow, tokens.max_length) {
+            if let (Some(overflow), None) = (&tokens.overflow, &tokens.max_length) {
                 self.warnings.push(
                     doc.error(
                         overflow.span(),
@@ -343,8 +345,14 @@ impl Config {
             self.tokens.encoding = tokens
                 .encoding
                 .map_or(self.tokens.encoding, |c| c.into_inner().0);
-            self.tokens.max_per_example = tokens.max_per_example.or(self.tokens.max_per_example);
-            self.tokens.max_length = tokens.max_length.or(self.tokens.max_length);
+            if let Some(max) = tokens.max_per_example {
+                per_example_at = Some(max.span());
+                self.tokens.max_per_example = Some(max.into_inner().0);
+            }
+            if let Some(max) = tokens.max_length {
+                length_at = Some(max.span());
+                self.tokens.max_length = Some(max.into_inner().0);
+            }
             self.tokens.overflow = tokens
                 .overflow
                 .map_or(self.tokens.overflow, |c| c.into_inner().0);
@@ -386,7 +394,66 @@ impl Config {
         }
         note(datasets::check(doc, &self.root, &context, &groups));
         self.datasets = groups.into_iter().map(datasets::Written::group).collect();
+        self.warn_unused_max_per_example(doc, per_example_at, length_at);
+        self.warnings.sort_by_key(|w| (w.line(), w.column()));
         first.map_or(Ok(()), Err)
+    }
+
+    /// Warns about each `max_per_example` (T001's limit, in `[tokens]`, `[rules]` or
+    /// `[[overrides]]`) where `max_length` (`[tokens]`, or T002's or T003's in `[rules]`) is
+    /// set too: T001 then judges an example by the trainer's length instead
+    /// (`Settings::token_limit`), so the limit the user wrote would do nothing for T001, and
+    /// nothing would say so. An override that sets a `max_length` of 0 (none) for some files
+    /// gives the limit back to them: then nothing is said.
+    fn warn_unused_max_per_example(
+        &mut self,
+        doc: &Document<'_>,
+        per_example_at: Option<Range<usize>>,
+        length_at: Option<Range<usize>>,
+    ) {
+        let lengths = |entries: &[RuleEntry], set: bool| {
+            options_named(entries, "max_length")
+                .filter(move |(value, _)| (value.as_integer() != Some(0)) == set)
+                .map(|(_, at)| at.line)
+                .next()
+        };
+        if self
+            .overrides
+            .iter()
+            .any(|o| lengths(&o.rules, false).is_some())
+        {
+            return;
+        }
+        let everywhere = length_at
+            .map(|span| error::locate(doc.text, span).line)
+            .or_else(|| lengths(&self.rules, true));
+        let message = |line: usize| {
+            format!(
+                "`max_per_example` is not T001's limit here: with `max_length` set (line \
+                 {line}), T001 reports the examples longer than `max_length`, the trainer's \
+                 cut; `max_per_example` only caps the billed tokens of the statistics"
+            )
+        };
+        let mut unused: Vec<(ErrorLocation, usize)> = Vec::new();
+        if let Some(line) = everywhere {
+            if let Some(span) = per_example_at {
+                unused.push((error::locate(doc.text, span), line));
+            }
+            for (_, at) in options_named(&self.rules, "max_per_example") {
+                unused.push((at.clone(), line));
+            }
+        }
+        for over in &self.overrides {
+            if let Some(line) = lengths(&over.rules, true).or(everywhere) {
+                for (_, at) in options_named(&over.rules, "max_per_example") {
+                    unused.push((at.clone(), line));
+                }
+            }
+        }
+        for (at, line) in unused {
+            self.warnings
+                .push(ConfigError::at(doc.path, at, message(line)));
+        }
     }
 
     /// The config file in use, as shown in messages; `None` for the defaults.

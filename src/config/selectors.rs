@@ -301,6 +301,22 @@ pub(super) fn option_written<'a>(
         .next_back()
 }
 
+/// Every value `entries` give an option called `name`, in file order, with where its key is.
+pub(super) fn options_named<'a>(
+    entries: &'a [RuleEntry],
+    name: &'a str,
+) -> impl Iterator<Item = (&'a toml::Value, &'a ErrorLocation)> + 'a {
+    let mut found: Vec<_> = entries
+        .iter()
+        .flat_map(|e| &e.options)
+        .filter(move |(n, ..)| *n == name)
+        .map(|(_, value, at)| (value, at))
+        .collect();
+    // The entries are sorted by specificity, not by line.
+    found.sort_by_key(|(_, at)| (at.line, at.column));
+    found.into_iter()
+}
+
 /// The levels `entries` set, rule by rule, in the order [`apply_entries`] sets them (a later
 /// pair for one rule wins).
 pub(super) fn entry_levels(entries: &[RuleEntry]) -> impl Iterator<Item = (Code, Level)> + '_ {

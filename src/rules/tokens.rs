@@ -58,7 +58,10 @@ declare_rule! {
     /// ## Options
     /// - `max_per_example` (default `65536`): the most tokens one example may have. It is
     ///   set for every file by `[tokens] max_per_example` (next to `[tokens] encoding`); a
-    ///   `[rules]` or `[[overrides]]` entry sets it for some files.
+    ///   `[rules]` or `[[overrides]]` entry sets it for some files. Where the trainer's
+    ///   `max_length` is set (`[tokens] max_length`, or T002's or T003's), T001 reports the
+    ///   examples longer than `max_length` instead, and a `max_per_example` set with it is
+    ///   warned about: it then only caps the billed tokens of the statistics.
     ///
     /// ```toml
     /// [rules]
