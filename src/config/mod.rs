@@ -37,8 +37,8 @@ use self::error::{Document, ErrorLocation};
 use self::file::{CompositionFile, Element, FileConfig, OverrideFile, Strings, TableArray};
 use self::globs::Globs;
 use self::selectors::{
-    RuleEntry, Selector, apply_entries, cli_selectors, entry_levels, option_written, options_named,
-    rule_entries, set_options,
+    RuleEntry, Selector, apply_entries, cli_selectors, entry_levels, option_sources,
+    option_written, options_named, rule_entries, set_options,
 };
 use crate::composition::{CompositionConfig, Goal};
 use crate::rule::Level;
@@ -152,7 +152,7 @@ impl Default for Settings {
             model: None,
             overflow: Overflow::Truncate,
             target: None,
-            target_token_limit: None,
+            option_sources: Vec::new(),
             goal: None,
             composition: Arc::default(),
             declared: None,
@@ -549,6 +549,10 @@ impl Config {
             }
         }
         apply_entries(&self.rules, &mut settings, &mut options);
+        // Where options come from, for the messages that name a limit (T001's): `[tokens]`
+        // when nothing else is said.
+        settings.option_sources =
+            option_sources(&self.rules, |key, name, _| format!("rules.{key}.{name}"));
         // The rules an `[[overrides]]` entry turns off for this file (the last matching
         // entry to set a rule's level decides): ruff's per-file-ignores, which a command-line
         // `--select` (even `ALL`) does not turn back on.
@@ -564,6 +568,11 @@ impl Config {
                         off_here[code.index()] = level == Level::Off;
                     }
                     apply_entries(&over.rules, &mut settings, &mut options);
+                    settings
+                        .option_sources
+                        .extend(option_sources(&over.rules, |key, name, at| {
+                            format!("[[overrides]] rules.{key}.{name}, line {}", at.line)
+                        }));
                     if let Some(format) = over.format {
                         settings.format = format;
                     }
@@ -581,7 +590,8 @@ impl Config {
         {
             let max_tokens = i64::try_from(limit.value.tokens).unwrap_or(i64::MAX);
             options[Code::T001.index()].insert("max_per_example".to_owned(), max_tokens.into());
-            settings.target_token_limit = Some(limit.value.what);
+            let from = limit.value.what.to_owned();
+            (settings.option_sources).push((Code::T001, "max_per_example", from));
         }
         set_options(options, &mut settings)?;
         let select = cli_selectors(&cli.select, "--select")?;
