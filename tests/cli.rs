@@ -442,6 +442,36 @@ fn unknown_config_key_exits_2_with_location_line_and_suggestion() {
     );
 }
 
+/// A level is spelled as tunelint prints it (`warning`, as in every output and `tunelint
+/// rules`); `"warn"` is no alias but a config error at its value, with a did-you-mean.
+#[test]
+fn the_level_warn_is_a_config_error_suggesting_warning() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD]));
+    for (config, at, snippet) in [
+        (
+            "[rules]\nC001 = \"warn\"\n",
+            "tunelint.toml:2:8: invalid level \"warn\" for \"C001\"; did you mean \"warning\"?",
+            "2 | C001 = \"warn\"\n  |        ^^^^^^",
+        ),
+        (
+            "[[overrides]]\nfiles = [\"*.jsonl\"]\nrules = { content-too-short = { level = \"warn\" } }\n",
+            "tunelint.toml:3:41: invalid level \"warn\" for \"content-too-short\"; did you mean \"warning\"?",
+            "3 | rules = { content-too-short = { level = \"warn\" } }",
+        ),
+    ] {
+        write(dir.path(), "tunelint.toml", config);
+        let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
+        assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+        assert_clean_error(&stderr);
+        assert!(stderr.contains(at), "{stderr}");
+        assert!(stderr.contains(snippet), "{stderr}");
+    }
+    write(dir.path(), "tunelint.toml", "[rules]\nC001 = \"warning\"\n");
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
 #[test]
 fn explicit_config_file_errors_exit_2_too() {
     let dir = tempdir();
