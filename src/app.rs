@@ -583,7 +583,6 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     }
     overrides.check_selectors().map_err(config_error)?;
     let gates_config = config.gates(&overrides);
-    check_dataset_groups(&config)?;
 
     let is_excluded = |p: &Path| config.is_excluded(p);
     let is_included = |p: &Path| config.is_included(p);
@@ -1330,63 +1329,6 @@ struct Output {
     out: Sink,
     /// The first write error; the renderer is not called again after it.
     error: Option<io::Error>,
-}
-
-/// The `[[datasets]]` groups name files that exist, each in one split: a path with a typo
-/// would silently leave its split unchecked, and one file in two splits would be all leak
-/// (D003).
-fn check_dataset_groups(config: &Config) -> Result<()> {
-    let file = config
-        .path()
-        .map_or("the configuration".into(), |p| p.display().to_string());
-    // Every file named, with its split and group: a file that is one group's training data
-    // and another's evaluation data leaks as much as within one group.
-    let mut seen: Vec<(PathBuf, &str, &String, String)> = Vec::new();
-    for group in &config.datasets {
-        let name = group
-            .name
-            .as_deref()
-            .map_or(String::new(), |n| format!(" {n:?}"));
-        for (split, paths) in [
-            ("train", &group.train),
-            ("valid", &group.valid),
-            ("test", &group.test),
-        ] {
-            for p in paths {
-                let Ok(canonical) = std::fs::canonicalize(config.root().join(p)) else {
-                    let glob = if p.contains(['*', '?', '[']) {
-                        "paths are not globs, name each file; "
-                    } else {
-                        ""
-                    };
-                    bail!(
-                        "{file}: [[datasets]]{name} {split} names {p:?}, which does not exist ({glob}paths are relative to {}); fix the path, or the split-leak check (D003) has nothing to compare",
-                        config.root().display()
-                    );
-                };
-                if canonical.is_dir() {
-                    bail!(
-                        "{file}: [[datasets]]{name} {split} names {p:?}, which is a directory; name each of its dataset files (the split-leak check, D003, compares the files a group names)"
-                    );
-                }
-                if let Some((_, other, first, first_group)) = seen
-                    .iter()
-                    .find(|(f, s, _, _)| *f == canonical && *s != split)
-                {
-                    let groups = if *first_group == name {
-                        format!("[[datasets]]{name} names")
-                    } else {
-                        format!("[[datasets]]{first_group} and [[datasets]]{name} name")
-                    };
-                    bail!(
-                        "{file}: {groups} {p:?} in {split} and {first:?} in {other}: one file cannot be two splits (every example would be a leak, D003)"
-                    );
-                }
-                seen.push((canonical, split, p, name.clone()));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The root of the git checkout `cwd` is in: the nearest folder, `cwd` or above, that holds

@@ -31,11 +31,14 @@ impl Level {
         }
     }
 
+    /// A level as the configuration writes it: the names of [`Level::as_str`], the way every
+    /// output, `tunelint rules` and the docs spell them. No aliases (`"warn"`): a near miss is
+    /// the config's did-you-mean.
     pub fn parse(s: &str) -> Option<Level> {
         match s {
             "off" => Some(Level::Off),
             "info" => Some(Level::Info),
-            "warning" | "warn" => Some(Level::Warning),
+            "warning" => Some(Level::Warning),
             "error" => Some(Level::Error),
             _ => None,
         }

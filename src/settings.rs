@@ -224,9 +224,10 @@ pub struct Settings {
     /// `target`: what the data will be trained with (§3b); `None` checks only what holds
     /// for every target.
     pub target: Option<&'static crate::target::Target>,
-    /// How T001's message names its limit when it is the target's
-    /// ([`crate::target::Target::max_tokens`]); `None` when it is `tokens.max_per_example`.
-    pub target_token_limit: Option<&'static str>,
+    /// Where configured rule options come from, for messages that name a limit: the rule,
+    /// the option, and the setting in words (`rules.T001.max_per_example`, a target's limit);
+    /// a later entry for one option wins. Read with [`Settings::option_source`].
+    pub option_sources: Vec<(Code, &'static str, String)>,
     /// `[dataset] goal`: how many examples B001 expects; `None` leaves B001 quiet.
     pub goal: Option<crate::composition::Goal>,
     /// `[composition]`: the targets of B002-B004 and the label key, shared by every file.
@@ -260,6 +261,15 @@ impl Settings {
     /// `T::DEFAULT`.
     pub fn options<T: RuleOptions>(&self, code: Code) -> T {
         self.rule_options.get(code)
+    }
+
+    /// Where the option `name` of `code` was set, when the configuration or a target set it.
+    pub fn option_source(&self, code: Code, name: &str) -> Option<&str> {
+        self.option_sources
+            .iter()
+            .rev()
+            .find(|(c, n, _)| *c == code && *n == name)
+            .map(|(.., from)| from.as_str())
     }
 
     /// Sets the options of the rule `code`, whose options type is `T`.

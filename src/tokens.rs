@@ -204,9 +204,9 @@ pub struct Counting {
     pub cap: u64,
     /// The limit T001 judges examples against.
     pub limit: u64,
-    /// What sets `limit`, for messages: `tokens.max_length`, `tokens.max_per_example`, or
-    /// the target's limit in words.
-    pub limit_name: &'static str,
+    /// What sets `limit`, for messages: `tokens.max_length`, `tokens.max_per_example`,
+    /// `rules.T001.max_per_example`, or the target's limit in words.
+    pub limit_name: String,
     /// `[tokens] max_length`, when set.
     pub max_length: Option<u64>,
     pub overflow: Overflow,
@@ -590,7 +590,7 @@ pub struct TokenStats {
     /// The limit examples are judged by: `tokens.max_length` when set, else the cap.
     pub limit: u64,
     /// What sets `limit` ([`Counting::limit_name`]); empty before any example.
-    pub limit_name: &'static str,
+    pub limit_name: String,
     /// `tokens.max_length`, when set.
     pub max_length: Option<u64>,
     /// Examples over `limit`.
@@ -624,7 +624,9 @@ impl TokenStats {
         self.trainable += t.trainable;
         self.cap = cap;
         self.limit = limit;
-        self.limit_name = counting.limit_name;
+        if self.limit_name != counting.limit_name {
+            self.limit_name.clone_from(&counting.limit_name);
+        }
         self.max_length = counting.max_length;
         self.billed_per_epoch += t.total.min(cap);
         if t.total > limit {
@@ -655,7 +657,7 @@ impl TokenStats {
         self.trainable += other.trainable;
         self.cap = self.cap.max(other.cap);
         if other.limit > self.limit || self.limit_name.is_empty() {
-            self.limit_name = other.limit_name;
+            self.limit_name.clone_from(&other.limit_name);
         }
         self.limit = self.limit.max(other.limit);
         self.max_length = self.max_length.or(other.max_length);

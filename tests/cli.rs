@@ -442,6 +442,36 @@ fn unknown_config_key_exits_2_with_location_line_and_suggestion() {
     );
 }
 
+/// A level is spelled as tunelint prints it (`warning`, as in every output and `tunelint
+/// rules`); `"warn"` is no alias but a config error at its value, with a did-you-mean.
+#[test]
+fn the_level_warn_is_a_config_error_suggesting_warning() {
+    let dir = tempdir();
+    write(dir.path(), "train.jsonl", &lines(&[GOOD]));
+    for (config, at, snippet) in [
+        (
+            "[rules]\nC001 = \"warn\"\n",
+            "tunelint.toml:2:8: invalid level \"warn\" for \"C001\"; did you mean \"warning\"?",
+            "2 | C001 = \"warn\"\n  |        ^^^^^^",
+        ),
+        (
+            "[[overrides]]\nfiles = [\"*.jsonl\"]\nrules = { content-too-short = { level = \"warn\" } }\n",
+            "tunelint.toml:3:41: invalid level \"warn\" for \"content-too-short\"; did you mean \"warning\"?",
+            "3 | rules = { content-too-short = { level = \"warn\" } }",
+        ),
+    ] {
+        write(dir.path(), "tunelint.toml", config);
+        let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
+        assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+        assert_clean_error(&stderr);
+        assert!(stderr.contains(at), "{stderr}");
+        assert!(stderr.contains(snippet), "{stderr}");
+    }
+    write(dir.path(), "tunelint.toml", "[rules]\nC001 = \"warning\"\n");
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
 #[test]
 fn explicit_config_file_errors_exit_2_too() {
     let dir = tempdir();
@@ -1771,44 +1801,67 @@ fn a_hostile_file_name_forges_no_command_on_standard_error() {
     assert!(stderr.contains("\\u001b]0;PWN"), "{stderr}");
 }
 
-/// A `[[datasets]]` group that names a missing file, a folder, or one file in two splits, stops the run:
-/// a typo would otherwise silently leave the split-leak check (D003) nothing to compare.
+/// A `[[datasets]]` group that names a missing file, a folder, or one file in two splits, is a
+/// config error (exit 2) like any other: at the path's line and column, with the TOML line
+/// and the path underlined. A typo would otherwise silently leave the split-leak check (D003)
+/// nothing to compare.
 #[test]
 fn a_dataset_group_names_existing_files_each_in_one_split() {
     let dir = tempdir();
     write(dir.path(), "train.jsonl", &lines(&[GOOD]));
     write(dir.path(), "eval.jsonl", &lines(&[SHORT]));
-    for (config, says) in [
+    for (config, says, snippet) in [
         (
             "[[datasets]]\ntrain = [\"train.jsonl\"]\ntest = [\"evla.jsonl\"]\n",
-            "[[datasets]] test names \"evla.jsonl\", which does not exist",
+            "tunelint.toml:3:9: [[datasets]] test names \"evla.jsonl\", which does not exist",
+            "3 | test = [\"evla.jsonl\"]\n  |         ^^^^^^^^^^^^",
         ),
         (
             "[[datasets]]\nname = \"qa\"\ntrain = [\"train.jsonl\"]\nvalid = [\"./train.jsonl\"]\n",
-            "[[datasets]] \"qa\" names \"./train.jsonl\" in valid and \"train.jsonl\" in train",
+            "tunelint.toml:4:10: [[datasets]] \"qa\" names \"./train.jsonl\" in valid and \"train.jsonl\" in train (line 3): one file cannot be two splits",
+            "4 | valid = [\"./train.jsonl\"]\n  |          ^^^^^^^^^^^^^^^",
         ),
         // Across groups too: one group's training data is another's evaluation data.
         (
             "[[datasets]]\nname = \"a\"\ntrain = [\"train.jsonl\"]\n[[datasets]]\nname = \"b\"\ntrain = [\"eval.jsonl\"]\ntest = [\"train.jsonl\"]\n",
-            "[[datasets]] \"a\" and [[datasets]] \"b\" name \"train.jsonl\" in test and \"train.jsonl\" in train",
+            "tunelint.toml:7:9: [[datasets]] \"a\" and [[datasets]] \"b\" name \"train.jsonl\" in test and \"train.jsonl\" in train (line 3)",
+            "7 | test = [\"train.jsonl\"]",
         ),
         (
             "[[datasets]]\ntrain = [\"*.jsonl\"]\n",
-            "[[datasets]] train names \"*.jsonl\", which does not exist (paths are not globs, name each file;",
+            "tunelint.toml:2:10: [[datasets]] train names \"*.jsonl\", which does not exist (paths are not globs, name each file;",
+            "2 | train = [\"*.jsonl\"]",
         ),
         // A folder exists, but the group would compare none of its files.
         (
             "[[datasets]]\ntrain = [\"tr\"]\ntest = [\"eval.jsonl\"]\n",
-            "[[datasets]] train names \"tr\", which is a directory; name each of its dataset files",
+            "tunelint.toml:2:10: [[datasets]] train names \"tr\", which is a directory; name each of its dataset files",
+            "2 | train = [\"tr\"]\n  |          ^^^^",
         ),
     ] {
         write(dir.path(), "tr/a.jsonl", &lines(&[GOOD]));
         write(dir.path(), "tunelint.toml", config);
-        let (code, _, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
-        assert_eq!(code, 2, "{stderr}");
+        let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).arg("train.jsonl"));
+        assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
         assert_clean_error(&stderr);
         assert!(stderr.contains(says), "{stderr}");
+        assert!(stderr.contains(snippet), "{stderr}");
     }
+    // From `--config` in another folder, paths are relative to the config file's folder.
+    write(
+        dir.path(),
+        "cfg/ci.toml",
+        "[[datasets]]\ntrain = [\"../train.jsonl\"]\ntest = [\"eval.jsonl\"]\n",
+    );
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--config", "cfg/ci.toml", "train.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "cfg/ci.toml:3:9: [[datasets]] test names \"eval.jsonl\", which does not exist"
+        ),
+        "{stderr}"
+    );
     write(
         dir.path(),
         "tunelint.toml",
@@ -3769,6 +3822,62 @@ fn settings_with_no_effect_are_warned_about() {
     let (code, _, stderr) = stdout_of(tunelint(d).args(["t.jsonl"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+/// T001 judges by the trainer's `max_length` when one is set, so a `max_per_example` beside it
+/// (in `[tokens]`, `[rules]` or `[[overrides]]`) would do nothing for T001: each is warned
+/// about at its line, naming the `max_length` line. Without `max_length` it is T001's limit,
+/// and nothing is said.
+#[test]
+fn max_per_example_beside_max_length_is_warned_about() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "t.jsonl", &lines(&[GOOD]));
+    let said = "`max_per_example` is not T001's limit here: with `max_length` set (line 4), T001 \
+                reports the examples longer than `max_length`, the trainer's cut; \
+                `max_per_example` only caps the billed tokens of the statistics";
+    for (config, at) in [
+        (
+            "[rules]\nT001 = { max_per_example = 10 }\n[tokens]\nmax_length = 1000\n",
+            "tunelint.toml:2:10",
+        ),
+        (
+            "[tokens]\nmax_per_example = 10\n\nmax_length = 1000\n",
+            "tunelint.toml:2:19",
+        ),
+        (
+            "[tokens]\n\n\nmax_length = 1000\n[[overrides]]\nfiles = [\"*.jsonl\"]\nrules = { T001 = { max_per_example = 10 } }\n",
+            "tunelint.toml:7:20",
+        ),
+        // `max_length` in [rules], for T002: T001 judges by it too.
+        (
+            "[rules]\ntoo-many-tokens = { max_per_example = 10 }\n\nT002 = { max_length = 1000 }\n",
+            "tunelint.toml:2:21",
+        ),
+    ] {
+        write(d, "tunelint.toml", config);
+        let (code, stdout, stderr) =
+            stdout_of(tunelint(d).args(["--format", "concise", "t.jsonl"]));
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stdout.contains("T001"), "{stdout}");
+        assert_eq!(
+            stderr,
+            format!("tunelint: warning: {at}: {said}\n"),
+            "{config}"
+        );
+    }
+    // Without `max_length`, the limit is T001's; an override that takes `max_length` away
+    // from some files gives it back to them: nothing to warn about either way.
+    for config in [
+        "[rules]\nT001 = { max_per_example = 10 }\n",
+        "[tokens]\nmax_per_example = 10\nmax_length = 1000\n[[overrides]]\nfiles = [\"t.jsonl\"]\nrules = { T = { max_length = 0 } }\n",
+    ] {
+        write(d, "tunelint.toml", config);
+        let (code, stdout, stderr) =
+            stdout_of(tunelint(d).args(["--format", "concise", "t.jsonl"]));
+        assert_eq!((code, stderr.as_str()), (0, ""), "{config}");
+        assert!(stdout.contains(": T001 "), "{stdout}");
+    }
 }
 
 /// A `format` the same file's `target` does not read would make every record S014: the

@@ -362,9 +362,14 @@ fn documented_examples_fire_exactly_their_rule() {
 
 #[test]
 fn documented_toml_is_valid_config() {
-    // Read from a directory holding the benchmark file D004's example names.
+    // Read from a directory holding the benchmark file D004's example names, and the files
+    // D003's `[[datasets]]` example names (each path must name a file).
     let dir = tempfile::tempdir().expect("a temporary directory");
     std::fs::create_dir(dir.path().join("evals")).expect("mkdir evals");
+    std::fs::create_dir(dir.path().join("data")).expect("mkdir data");
+    for split in ["data/train.jsonl", "data/holdout.jsonl"] {
+        std::fs::write(dir.path().join(split), "").expect("write a split");
+    }
     std::fs::write(
         dir.path().join("evals/math.jsonl"),
         "{\"question\": \"How many legs do three spiders have in all?\", \"answer\": \"24\"}\n",

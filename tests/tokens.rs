@@ -223,6 +223,59 @@ fn t001_from_the_config_file_points_at_the_largest_message() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
 }
 
+/// T001's message names the setting its limit comes from, as the user wrote it: `[tokens]`,
+/// a `[rules]` entry (by the selector written), an `[[overrides]]` entry (with its line), or
+/// T002's `max_length`; the statistics' limit line names the same.
+#[test]
+fn t001_names_the_setting_its_limit_comes_from() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = serde_json::json!({"messages": [
+        {"role": "user", "content": "What is the capital of France, please tell me?"},
+        {"role": "assistant", "content": "The capital of France is Paris, a city on the Seine."},
+    ]});
+    std::fs::write(dir.path().join("train.jsonl"), format!("{record}\n")).expect("write");
+    for (config, from) in [
+        ("[tokens]\nmax_per_example = 10\n", "tokens.max_per_example"),
+        (
+            "[rules]\nT001 = { max_per_example = 10 }\n",
+            "rules.T001.max_per_example",
+        ),
+        (
+            "[rules]\ntoo-many-tokens = { max_per_example = 10 }\n",
+            "rules.too-many-tokens.max_per_example",
+        ),
+        (
+            "[tokens]\nmax_per_example = 100\n[[overrides]]\nfiles = [\"*.jsonl\"]\nrules = { T001 = { max_per_example = 10 } }\n",
+            "[[overrides]] rules.T001.max_per_example, line 5",
+        ),
+        (
+            "[rules]\nT002 = { max_length = 10 }\n",
+            "rules.T002.max_length",
+        ),
+        ("[tokens]\nmax_length = 10\n", "tokens.max_length"),
+    ] {
+        std::fs::write(dir.path().join("tunelint.toml"), config).expect("write");
+        let out = tunelint(dir.path())
+            .args(["--format", "concise", "--select", "T001", "train.jsonl"])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains(&format!("over the limit of 10 ({from}), so training")),
+            "{config}\n{stdout}"
+        );
+        let out = tunelint(dir.path())
+            .args(["stats", "train.jsonl"])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains(&format!("limit 10 ({from}): 1 example over it")),
+            "{config}\n{stdout}"
+        );
+    }
+}
+
 /// A preference pair runs twice through the trainer, with each answer: a rejected answer
 /// past the limits is T001 and T002 as the same answer in a chat example is, counted alike,
 /// pointing into it and saying it is the rejected one.

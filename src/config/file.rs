@@ -130,14 +130,12 @@ pub(super) struct DedupFile {
 #[serde(deny_unknown_fields)]
 pub(super) struct TokensFile {
     pub encoding: Option<Spanned<Choice<Encoding>>>,
-    #[serde(default, deserialize_with = "positive")]
-    pub max_per_example: Option<u64>,
+    pub max_per_example: Option<Spanned<Positive>>,
     /// A Hugging Face `tokenizer.json` or model directory, relative to the config file.
     pub tokenizer: Option<Spanned<Text>>,
     /// A Jinja chat template file, relative to the config file.
     pub chat_template: Option<Spanned<Text>>,
-    #[serde(default, deserialize_with = "positive")]
-    pub max_length: Option<u64>,
+    pub max_length: Option<Spanned<Positive>>,
     pub overflow: Option<Spanned<Choice<Overflow>>>,
 }
 
@@ -288,8 +286,17 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     integer_at_least(d, 0, "a non-negative integer")
 }
 
-fn positive<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    integer_at_least(d, 1, "a positive integer")
+/// A positive integer, a type of its own so that it can be `Spanned` (a warning points at
+/// it).
+pub(super) struct Positive(pub u64);
+
+impl<'de> Deserialize<'de> for Positive {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Positive, D::Error> {
+        checked(d, "a positive integer", |raw| match raw {
+            Raw::Integer(n) if n >= 1 => Some(Positive(n.unsigned_abs())),
+            _ => None,
+        })
+    }
 }
 
 /// `max_duplicates`: a count, or a percentage written as a string.

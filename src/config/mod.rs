@@ -8,6 +8,7 @@
 //! itself and a did-you-mean, like ruff and cargo do (`error`).
 
 mod contamination;
+mod datasets;
 mod discovery;
 mod error;
 mod file;
@@ -33,13 +34,11 @@ pub use self::gates::{Gates, Threshold, parse_percent};
 pub use self::starter::{STARTER, starter};
 
 use self::error::{Document, ErrorLocation};
-use self::file::{
-    CompositionFile, DatasetFile, Element, FileConfig, OverrideFile, Strings, TableArray,
-};
+use self::file::{CompositionFile, Element, FileConfig, OverrideFile, Strings, TableArray};
 use self::globs::Globs;
 use self::selectors::{
-    RuleEntry, Selector, apply_entries, cli_selectors, entry_levels, option_written, rule_entries,
-    set_options,
+    RuleEntry, Selector, apply_entries, cli_selectors, entry_levels, option_sources,
+    option_written, options_named, rule_entries, set_options,
 };
 use crate::composition::{CompositionConfig, Goal};
 use crate::rule::Level;
@@ -125,7 +124,8 @@ pub struct PiiConfig {
 }
 
 /// One `[[datasets]]` entry: files of one dataset by split, for the split-leak check (D003).
-/// Paths are as written, relative to [`Config::root`].
+/// Paths are as written, relative to [`Config::root`]; each names a file, and no file is in
+/// two splits (checked when the config is read).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DatasetGroup {
     pub name: Option<String>,
@@ -152,7 +152,7 @@ impl Default for Settings {
             model: None,
             overflow: Overflow::Truncate,
             target: None,
-            target_token_limit: None,
+            option_sources: Vec::new(),
             goal: None,
             composition: Arc::default(),
             declared: None,
@@ -321,6 +321,8 @@ impl Config {
             self.dedup.ignore_template =
                 dedup.ignore_template.unwrap_or(self.dedup.ignore_template);
         }
+        // Where `[tokens]` sets the two limits, for the warning below.
+        let (mut per_example_at, mut length_at) = (None, None);
         if let Some(file::Table(tokens)) = file.tokens {
             if let (Some(encoding), Some(_)) = (&tokens.encoding, &tokens.tokenizer) {
                 self.warnings.push(doc.error(
@@ -330,7 +332,7 @@ impl Config {
                         .to_owned(),
                 ));
             }
-            if let (Some(overflow), None) = (&tokens.overflow, tokens.max_length) {
+            if let (Some(overflow), None) = (&tokens.overflow, &tokens.max_length) {
                 self.warnings.push(
                     doc.error(
                         overflow.span(),
@@ -343,8 +345,14 @@ impl Config {
             self.tokens.encoding = tokens
                 .encoding
                 .map_or(self.tokens.encoding, |c| c.into_inner().0);
-            self.tokens.max_per_example = tokens.max_per_example.or(self.tokens.max_per_example);
-            self.tokens.max_length = tokens.max_length.or(self.tokens.max_length);
+            if let Some(max) = tokens.max_per_example {
+                per_example_at = Some(max.span());
+                self.tokens.max_per_example = Some(max.into_inner().0);
+            }
+            if let Some(max) = tokens.max_length {
+                length_at = Some(max.span());
+                self.tokens.max_length = Some(max.into_inner().0);
+            }
             self.tokens.overflow = tokens
                 .overflow
                 .map_or(self.tokens.overflow, |c| c.into_inner().0);
@@ -379,11 +387,73 @@ impl Config {
             note(over.map(|o| self.overrides.push(o)));
         }
         let context = format!("[[{prefix}datasets]]");
+        let mut groups = Vec::new();
         for entry in tables(doc, "datasets", file.datasets, &context) {
-            let group = entry.and_then(|(table, _)| read_dataset_group(doc, table));
-            note(group.map(|g| self.datasets.push(g)));
+            let group = entry.and_then(|(table, _)| datasets::read(doc, table));
+            note(group.map(|g| groups.push(g)));
         }
+        note(datasets::check(doc, &self.root, &context, &groups));
+        self.datasets = groups.into_iter().map(datasets::Written::group).collect();
+        self.warn_unused_max_per_example(doc, per_example_at, length_at);
+        self.warnings.sort_by_key(|w| (w.line(), w.column()));
         first.map_or(Ok(()), Err)
+    }
+
+    /// Warns about each `max_per_example` (T001's limit, in `[tokens]`, `[rules]` or
+    /// `[[overrides]]`) where `max_length` (`[tokens]`, or T002's or T003's in `[rules]`) is
+    /// set too: T001 then judges an example by the trainer's length instead
+    /// (`Settings::token_limit`), so the limit the user wrote would do nothing for T001, and
+    /// nothing would say so. An override that sets a `max_length` of 0 (none) for some files
+    /// gives the limit back to them: then nothing is said.
+    fn warn_unused_max_per_example(
+        &mut self,
+        doc: &Document<'_>,
+        per_example_at: Option<Range<usize>>,
+        length_at: Option<Range<usize>>,
+    ) {
+        let lengths = |entries: &[RuleEntry], set: bool| {
+            options_named(entries, "max_length")
+                .filter(move |(value, _)| (value.as_integer() != Some(0)) == set)
+                .map(|(_, at)| at.line)
+                .next()
+        };
+        if self
+            .overrides
+            .iter()
+            .any(|o| lengths(&o.rules, false).is_some())
+        {
+            return;
+        }
+        let everywhere = length_at
+            .map(|span| error::locate(doc.text, span).line)
+            .or_else(|| lengths(&self.rules, true));
+        let message = |line: usize| {
+            format!(
+                "`max_per_example` is not T001's limit here: with `max_length` set (line \
+                 {line}), T001 reports the examples longer than `max_length`, the trainer's \
+                 cut; `max_per_example` only caps the billed tokens of the statistics"
+            )
+        };
+        let mut unused: Vec<(ErrorLocation, usize)> = Vec::new();
+        if let Some(line) = everywhere {
+            if let Some(span) = per_example_at {
+                unused.push((error::locate(doc.text, span), line));
+            }
+            for (_, at) in options_named(&self.rules, "max_per_example") {
+                unused.push((at.clone(), line));
+            }
+        }
+        for over in &self.overrides {
+            if let Some(line) = lengths(&over.rules, true).or(everywhere) {
+                for (_, at) in options_named(&over.rules, "max_per_example") {
+                    unused.push((at.clone(), line));
+                }
+            }
+        }
+        for (at, line) in unused {
+            self.warnings
+                .push(ConfigError::at(doc.path, at, message(line)));
+        }
     }
 
     /// The config file in use, as shown in messages; `None` for the defaults.
@@ -479,6 +549,10 @@ impl Config {
             }
         }
         apply_entries(&self.rules, &mut settings, &mut options);
+        // Where options come from, for the messages that name a limit (T001's): `[tokens]`
+        // when nothing else is said.
+        settings.option_sources =
+            option_sources(&self.rules, |key, name, _| format!("rules.{key}.{name}"));
         // The rules an `[[overrides]]` entry turns off for this file (the last matching
         // entry to set a rule's level decides): ruff's per-file-ignores, which a command-line
         // `--select` (even `ALL`) does not turn back on.
@@ -494,6 +568,11 @@ impl Config {
                         off_here[code.index()] = level == Level::Off;
                     }
                     apply_entries(&over.rules, &mut settings, &mut options);
+                    settings
+                        .option_sources
+                        .extend(option_sources(&over.rules, |key, name, at| {
+                            format!("[[overrides]] rules.{key}.{name}, line {}", at.line)
+                        }));
                     if let Some(format) = over.format {
                         settings.format = format;
                     }
@@ -511,7 +590,8 @@ impl Config {
         {
             let max_tokens = i64::try_from(limit.value.tokens).unwrap_or(i64::MAX);
             options[Code::T001.index()].insert("max_per_example".to_owned(), max_tokens.into());
-            settings.target_token_limit = Some(limit.value.what);
+            let from = limit.value.what.to_owned();
+            (settings.option_sources).push((Code::T001, "max_per_example", from));
         }
         set_options(options, &mut settings)?;
         let select = cli_selectors(&cli.select, "--select")?;
@@ -829,28 +909,6 @@ fn read_override(
         format: entry.format.map(|c| c.0),
         target: entry.target.map(|c| c.0),
     })
-}
-
-fn read_dataset_group(doc: &Document<'_>, entry: DatasetFile) -> Result<DatasetGroup, ConfigError> {
-    let paths = |key: &str, value: Option<Spanned<Strings>>| -> Result<Vec<String>, ConfigError> {
-        let Some(value) = value else {
-            return Ok(Vec::new());
-        };
-        let paths = strings(doc, key, value.get_ref())?;
-        if paths.is_empty() {
-            return Err(doc.invalid(value.span(), key, "expected at least one path"));
-        }
-        Ok(paths.into_iter().map(Spanned::into_inner).collect())
-    };
-    let group = DatasetGroup {
-        name: entry.name.map(|n| n.0),
-        train: paths("train", Some(entry.train))?,
-        valid: paths("valid", entry.valid)?,
-        test: paths("test", entry.test)?,
-    };
-    // A group with only `train` is one dataset split in several files (shards): D001 and
-    // D002 compare them as one; with `valid` or `test`, D003 checks the splits too.
-    Ok(group)
 }
 
 /// The warning for a `format` the file's own `target` does not read: every record would be

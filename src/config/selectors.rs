@@ -109,6 +109,8 @@ fn unknown_selector_message(selector: &str, context: &str) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct RuleEntry {
     selector: Selector,
+    /// The selector as written, to name where an option comes from.
+    key: String,
     level: Option<Level>,
     /// Option values as written, each accepted by every matched rule that has the option,
     /// with where its key is, for a check of two options together.
@@ -135,6 +137,7 @@ pub(super) fn rule_entries(
             .ok_or_else(|| doc.error(key.span(), unknown_selector_message(name, context)))?;
         let mut entry = RuleEntry {
             selector,
+            key: name.clone(),
             level: None,
             options: Vec::new(),
         };
@@ -299,6 +302,41 @@ pub(super) fn option_written<'a>(
         .filter(|(n, ..)| *n == name)
         .map(|(.., at)| at)
         .next_back()
+}
+
+/// Where each option `entries` set comes from, as [`apply_entries`] sets them (a later one for
+/// a rule's option wins): the rule, the option and how `name` names the entry and option.
+pub(super) fn option_sources(
+    entries: &[RuleEntry],
+    name: impl Fn(&str, &str, &ErrorLocation) -> String,
+) -> Vec<(Code, &'static str, String)> {
+    let mut out = Vec::new();
+    for entry in entries {
+        for (option, _, at) in &entry.options {
+            for code in entry.selector.codes() {
+                if code.meta().options.iter().any(|o| o.name == *option) {
+                    out.push((code, *option, name(&entry.key, option, at)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every value `entries` give an option called `name`, in file order, with where its key is.
+pub(super) fn options_named<'a>(
+    entries: &'a [RuleEntry],
+    name: &'a str,
+) -> impl Iterator<Item = (&'a toml::Value, &'a ErrorLocation)> + 'a {
+    let mut found: Vec<_> = entries
+        .iter()
+        .flat_map(|e| &e.options)
+        .filter(move |(n, ..)| *n == name)
+        .map(|(_, value, at)| (value, at))
+        .collect();
+    // The entries are sorted by specificity, not by line.
+    found.sort_by_key(|(_, at)| (at.line, at.column));
+    found.into_iter()
 }
 
 /// The levels `entries` set, rule by rule, in the order [`apply_entries`] sets them (a later

@@ -245,7 +245,7 @@ pub const TOKEN_COLUMNS: usize = 11;
 /// examples over it, 1,234 tokens cut (56 of them trained)`.
 pub fn limit_note(summary: &RunSummary<'_>) -> Option<String> {
     let t = summary.total.tokens.as_ref()?;
-    let key = match (t.max_length, t.limit_name) {
+    let key = match (t.max_length, t.limit_name.as_str()) {
         (_, name) if !name.is_empty() => name,
         (Some(_), _) => "tokens.max_length",
         (None, _) => "tokens.max_per_example",

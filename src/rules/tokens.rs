@@ -58,7 +58,10 @@ declare_rule! {
     /// ## Options
     /// - `max_per_example` (default `65536`): the most tokens one example may have. It is
     ///   set for every file by `[tokens] max_per_example` (next to `[tokens] encoding`); a
-    ///   `[rules]` or `[[overrides]]` entry sets it for some files.
+    ///   `[rules]` or `[[overrides]]` entry sets it for some files. Where the trainer's
+    ///   `max_length` is set (`[tokens] max_length`, or T002's or T003's), T001 reports the
+    ///   examples longer than `max_length` instead, and a `max_per_example` set with it is
+    ///   warned about: it then only caps the billed tokens of the statistics.
     ///
     /// ```toml
     /// [rules]
@@ -281,20 +284,30 @@ impl Settings {
             tokenizer: self.model.as_ref().map(|m| m.name.clone()),
             cap: self.max_tokens(),
             limit: self.token_limit().0,
-            limit_name: self.token_limit().1,
+            limit_name: self.token_limit().1.to_owned(),
             max_length: self.max_length(),
             overflow: self.overflow,
         }
     }
 
-    /// The limit T001 and the statistics judge by: `max_length` when set, else
-    /// `max_per_example`.
-    pub fn token_limit(&self) -> (u64, &'static str) {
-        match self.max_length() {
-            Some(n) => (n, "tokens.max_length"),
+    /// The limit T001 and the statistics judge by, and the setting it comes from in words:
+    /// `max_length` when set (T002's, else T003's, as [`Settings::max_length`] reads them),
+    /// else `max_per_example`. A value `[tokens]` sets, or the default, is named as
+    /// `[tokens]`'s key; one from `[rules]`, an override or a target as that.
+    pub fn token_limit(&self) -> (u64, &str) {
+        let length = [Code::T002, Code::T003]
+            .into_iter()
+            .find_map(|code| self.rule_max_length(code).map(|n| (code, n)));
+        match length {
+            Some((code, n)) => (
+                n,
+                self.option_source(code, "max_length")
+                    .unwrap_or("tokens.max_length"),
+            ),
             None => (
                 self.max_tokens(),
-                self.target_token_limit.unwrap_or("tokens.max_per_example"),
+                self.option_source(Code::T001, "max_per_example")
+                    .unwrap_or("tokens.max_per_example"),
             ),
         }
     }

@@ -149,8 +149,9 @@ fn enumerated_values_suggest_or_list() {
 }
 
 #[test]
-fn levels_accept_warn_and_reject_unknown_ones() {
-    let config = parse("[rules]\nC001 = \"warn\"\nJ001 = { level = \"info\" }\n").expect("valid");
+fn levels_are_the_four_names_and_others_are_rejected() {
+    let config =
+        parse("[rules]\nC001 = \"warning\"\nJ001 = { level = \"info\" }\n").expect("valid");
     assert_eq!(
         levels(
             &config,
@@ -163,6 +164,11 @@ fn levels_accept_warn_and_reject_unknown_ones() {
     assert_eq!(
         error("[rules]\nC001 = \"fatal\"\n"),
         "tunelint.toml:2:8: invalid level \"fatal\" for \"C001\"; expected one of off, info, warning, error"
+    );
+    // "warn" is no alias: levels are spelled one way, as every output spells them.
+    assert_eq!(
+        error("[rules]\nC001 = \"warn\"\n"),
+        "tunelint.toml:2:8: invalid level \"warn\" for \"C001\"; did you mean \"warning\"?"
     );
     assert_eq!(
         error("[rules]\nC001 = { level = \"Error\" }\n"),

@@ -15,6 +15,22 @@ pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(text, Path::new("tunelint.toml"))
 }
 
+/// Parses `text` as the `tunelint.toml` of a fresh folder that holds `files` (the paths
+/// `[[datasets]]` names must exist); the folder lives as long as the guard.
+pub(super) fn parse_beside(
+    text: &str,
+    files: &[&str],
+) -> (tempfile::TempDir, Result<Config, ConfigError>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in files {
+        let path = dir.path().join(file);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, "").expect("write");
+    }
+    let config = Config::parse(text, &dir.path().join("tunelint.toml"));
+    (dir, config)
+}
+
 pub(super) fn error(text: &str) -> String {
     match parse(text) {
         Ok(_) => panic!("expected an error for:\n{text}"),
@@ -194,7 +210,9 @@ fn starter_file_examples_are_valid_when_uncommented() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(uncommented.contains("\nmin_valid_pct = 100\n"));
-    let config = parse(&uncommented).expect("uncommented STARTER is valid");
+    let files = ["data/train.jsonl", "data/valid.jsonl"];
+    let (_dir, config) = parse_beside(&uncommented, &files);
+    let config = config.expect("uncommented STARTER is valid");
     assert_eq!(config.dedup, DedupConfig::default());
     // Written out, the default limit is configured: it then wins over a target's.
     assert_eq!(

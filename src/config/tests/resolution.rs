@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{levels, parse};
+use super::{levels, parse, parse_beside};
 use crate::config::*;
 use crate::rule::Level;
 use crate::rules::Code;
@@ -476,7 +476,13 @@ fn the_last_matching_pattern_wins_over_a_directory_too() {
 
 #[test]
 fn sections_for_later_rules_parse_into_typed_values() {
-    let config = parse(
+    let files = [
+        "data/train.jsonl",
+        "data/test.jsonl",
+        "b/train.jsonl",
+        "b/valid.jsonl",
+    ];
+    let (_dir, config) = parse_beside(
         r#"
 [dedup]
 field = "conversation"
@@ -494,8 +500,9 @@ test = ["data/test.jsonl"]
 train = ["b/train.jsonl"]
 valid = ["b/valid.jsonl"]
 "#,
-    )
-    .expect("valid");
+        &files,
+    );
+    let config = config.expect("valid");
     assert_eq!(
         config.dedup,
         DedupConfig {
