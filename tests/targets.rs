@@ -2322,6 +2322,52 @@ fn nova_rft_prompts_take_no_developer_message() {
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
+/// Azure's reinforcement fine-tuning of o4-mini takes no system message and no images
+/// ("System messages aren't supported", "Images / multimodal data aren't supported"): each is
+/// an error under `azure-openai`, and `explain` says so; OpenAI's RFT takes both.
+#[test]
+fn azure_rft_data_takes_no_system_message_and_no_images() {
+    let system = r#"{"messages": [{"role": "system", "content": "Answer with the number only."}, {"role": "user", "content": "What is 17 times 23?"}], "reference_answer": "391"}"#;
+    let (code, out) = check(&[system], &["--target", "azure-openai"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:24: S005 role \"system\" is not accepted in Azure OpenAI's reinforcement \
+         fine-tuning prompts, which take \"developer\", \"user\", \"assistant\", \"tool\" and \
+         \"function\""
+    );
+    let image = r#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "How many apples are in this picture?"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}], "reference_answer": "3"}"#;
+    let (code, out) = check(&[image], &["--target", "azure-openai"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S012 Azure OpenAI accepts no images in reinforcement fine-tuning data"),
+        "{out}"
+    );
+    let developer = system.replace("system", "developer");
+    for (line, target) in [
+        (developer.as_str(), "azure-openai"),
+        (system, "openai"),
+        (image, "openai"),
+    ] {
+        let (code, out) = check(&[line], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}: {line}");
+    }
+    let dir = TempDir::new().expect("temp dir");
+    tunelint(dir.path())
+        .args(["explain", "azure-openai"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "- **roles of reinforcement fine-tuning prompts (S005)**: developer, user, assistant, tool and function",
+        ))
+        .stdout(predicate::str::contains(
+            "Images / multimodal data aren't supported",
+        ))
+        .stdout(predicate::str::contains(
+            "reinforcement-fine-tuning",
+        ));
+}
+
 /// together-python's `check_file` passes a conversation that ends on a user turn (it asks
 /// only for an assistant message somewhere): O002 is a warning under `together`, still an
 /// error without a target.

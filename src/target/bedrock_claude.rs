@@ -82,6 +82,7 @@ pub(super) const TARGET: Target = Target {
         source: VALIDATOR,
     }),
     rft_roles: None,
+    rft_images: None,
     last_turn_any: None,
     tool_result_turns: None,
     calls_without_text: None,

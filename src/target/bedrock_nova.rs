@@ -85,6 +85,7 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant"],
         source: "https://github.com/aws/nova-customization-sdk/blob/main/src/amzn_nova_forge/dataset/dataset_validator/rft_dataset_validator.py",
     }),
+    rft_images: None,
     last_turn_any: None,
     tool_result_turns: None,
     calls_without_text: None,

@@ -245,6 +245,9 @@ pub struct Target {
     /// The roles of a reinforcement fine-tuning prompt (`openai-rft`), where the target
     /// restricts them (S005); `None`: the format's own (OpenAI's, `developer` included).
     pub rft_roles: Option<Cited<&'static [&'static str]>>,
+    /// Where reinforcement fine-tuning prompts (`openai-rft`) may hold no images (S012, an
+    /// error naming the target), in the provider's words.
+    pub rft_images: Option<Cited<&'static str>>,
     /// Where the provider accepts a conversation that ends on another turn than the
     /// assistant's (O002 is then a warning naming it), in its words.
     pub last_turn_any: Option<Cited<&'static str>>,
@@ -645,6 +648,10 @@ impl Target {
                 "assistant messages with tool calls (S010)",
                 self.calls_without_text,
             ),
+            (
+                "images in reinforcement fine-tuning prompts (S012, an error)",
+                self.rft_images,
+            ),
         ];
         for (what, cited) in worded {
             if let Some(cited) = cited {
@@ -965,6 +972,7 @@ mod tests {
             sources.extend(t.reserved_words.map(|c| c.source));
             sources.extend(t.max_tokens.map(|c| c.source));
             sources.extend(t.rft_roles.map(|c| c.source));
+            sources.extend(t.rft_images.map(|c| c.source));
             sources.extend(t.tool_result_turns.map(|c| c.source));
             sources.extend(t.calls_without_text.map(|c| c.source));
             sources.extend(t.function_keys.map(|c| c.source));

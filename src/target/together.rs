@@ -109,6 +109,7 @@ pub(super) const TARGET: Target = Target {
     reserved_words: None,
     max_tokens: None,
     rft_roles: None,
+    rft_images: None,
     // `validate_messages` requires an assistant message somewhere (`_check_conversation_roles`)
     // and checks nothing about the last turn; training masks every turn but the assistant's.
     last_turn_any: Some(Cited {
