@@ -2368,6 +2368,49 @@ fn azure_rft_data_takes_no_system_message_and_no_images() {
         ));
 }
 
+/// AWS's Nova dataset validator takes 8 to 20,000 samples in a training file: fewer is a
+/// B001 error under `bedrock-nova`, and `explain` states the bounds with the validator.
+#[test]
+fn bedrock_nova_takes_8_to_20000_examples() {
+    let record = |i: usize| {
+        format!(
+            r#"{{"schemaVersion": "bedrock-conversation-2024", "messages": [{{"role": "user", "content": [{{"text": "Question {i}: how do I reset my password?"}}]}}, {{"role": "assistant", "content": [{{"text": "Use the Forgot password link on the sign-in page."}}]}}]}}"#
+        )
+    };
+    let run = |n: usize| {
+        let dir = TempDir::new().expect("temp dir");
+        let lines: Vec<String> = (0..n).map(record).collect();
+        write(dir.path(), "data.jsonl", &(lines.join("\n") + "\n"));
+        let out = tunelint(dir.path())
+            .args(["--format", "concise", "--quiet", "--select", "B001"])
+            .args(["--target", "bedrock-nova", "data.jsonl"])
+            .output()
+            .expect("run tunelint");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        )
+    };
+    assert_eq!(
+        run(3),
+        (
+            Some(1),
+            "data.jsonl:1:1: B001 3 examples; Amazon Bedrock (Nova) rejects a training file of fewer than 8"
+                .to_owned()
+        )
+    );
+    assert_eq!(run(8), (Some(0), String::new()));
+    let dir = TempDir::new().expect("temp dir");
+    tunelint(dir.path())
+        .args(["explain", "bedrock-nova"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "- **examples per training file (B001)**: 8 to 20,000",
+        ))
+        .stdout(predicate::str::contains("nova_ft_dataset_validator.py"));
+}
+
 /// together-python's `check_file` passes a conversation that ends on a user turn (it asks
 /// only for an assistant message somewhere): O002 is a warning under `together`, still an
 /// error without a target.
