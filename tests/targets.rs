@@ -2411,6 +2411,38 @@ fn bedrock_nova_takes_8_to_20000_examples() {
         .stdout(predicate::str::contains("nova_ft_dataset_validator.py"));
 }
 
+/// Together's data-preparation page: "The conversation must start with system or user and
+/// alternate user and assistant afterwards". A conversation that opens on the assistant is an
+/// O006 error under `together`.
+#[test]
+fn together_conversations_start_with_system_or_user() {
+    let line = r#"{"messages": [{"role": "assistant", "content": "Hello! I am the support bot, how can I help you?"}, {"role": "user", "content": "My order never arrived, what should I do?"}, {"role": "assistant", "content": "I am sorry to hear that. Please share the order number so I can check."}]}"#;
+    let (code, out) = check(&[line], &["--target", "together", "--select", "O"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:24: O006 the conversation opens with an assistant message, which Together \
+         rejects (the conversation must start with a system or user message); start with the \
+         user's turn"
+    );
+    let (code, out) = check(&[CHAT], &["--target", "together"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let dir = TempDir::new().expect("temp dir");
+    let out = tunelint(dir.path())
+        .args(["explain", "together"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("does not require the user to speak first"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- **first turn (O006, an error)**: the conversation must start with a system or user message  \n  source: <https://docs.together.ai/docs/fine-tuning/data-preparation>"),
+        "{text}"
+    );
+}
+
 /// together-python's `check_file` passes a conversation that ends on a user turn (it asks
 /// only for an assistant message somewhere): O002 is a warning under `together`, still an
 /// error without a target.
