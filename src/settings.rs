@@ -226,7 +226,7 @@ pub struct Settings {
     pub target: Option<&'static crate::target::Target>,
     /// How T001's message names its limit when it is the target's
     /// ([`crate::target::Target::max_tokens`]); `None` when it is `tokens.max_per_example`.
-    pub target_token_limit: Option<&'static str>,
+    pub target_token_limit: Option<crate::target::TokenLimit>,
     /// `[dataset] goal`: how many examples B001 expects; `None` leaves B001 quiet.
     pub goal: Option<crate::composition::Goal>,
     /// `[composition]`: the targets of B002-B004 and the label key, shared by every file.

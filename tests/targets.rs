@@ -2443,6 +2443,37 @@ fn together_conversations_start_with_system_or_user() {
     );
 }
 
+/// AWS's Claude validator reports a record over 32,000 tokens as an error ("Exceeds maximum
+/// token count"): T001 is an error under `bedrock-claude` saying the job refuses it, not that
+/// training truncates it; with `max_per_example` configured it is the usual warning.
+#[test]
+fn bedrock_claude_refuses_a_record_over_its_token_limit() {
+    let long = format!(
+        r#"{{"system": "You answer in JSON.", "messages": [{{"role": "user", "content": "Summarise."}}, {{"role": "assistant", "content": "{}"}}]}}"#,
+        "word ".repeat(40_000)
+    );
+    let (code, out) = check(
+        &[&long],
+        &["--target", "bedrock-claude", "--select", "T001"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "over the limit of 32,000 (Amazon Bedrock's limit for Claude 3 Haiku), which Amazon \
+             Bedrock (Claude) refuses: the training job rejects the file"
+        ) && !out.contains("truncate"),
+        "{out}"
+    );
+    let dir = TempDir::new().expect("temp dir");
+    tunelint(dir.path())
+        .args(["explain", "bedrock-claude"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "a longer example is refused (T001 is an error)",
+        ));
+}
+
 /// together-python's `check_file` passes a conversation that ends on a user turn (it asks
 /// only for an assistant message somewhere): O002 is a warning under `together`, still an
 /// error without a target.

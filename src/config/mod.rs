@@ -511,7 +511,7 @@ impl Config {
         {
             let max_tokens = i64::try_from(limit.value.tokens).unwrap_or(i64::MAX);
             options[Code::T001.index()].insert("max_per_example".to_owned(), max_tokens.into());
-            settings.target_token_limit = Some(limit.value.what);
+            settings.target_token_limit = Some(limit.value);
         }
         set_options(options, &mut settings)?;
         let select = cli_selectors(&cli.select, "--select")?;

@@ -268,6 +268,31 @@ pub struct TokenLimit {
     pub tokens: u64,
     /// How T001's message names it: "Amazon Bedrock's limit for Claude 3 Haiku".
     pub what: &'static str,
+    /// What becomes of a longer example, as the source says.
+    pub over: OverLimit,
+}
+
+/// What a target does with an example over its token limit (T001's level and wording).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverLimit {
+    /// Training cuts it: T001 a warning, "training would truncate it".
+    Truncated,
+    /// The provider's validation rejects the record: T001 an error naming the provider.
+    Refused,
+    /// The source states the limit and not what becomes of a longer example: T001 a
+    /// warning that says only that it is over.
+    Unstated,
+}
+
+impl OverLimit {
+    /// In words, for `explain`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            OverLimit::Truncated => "training truncates a longer example",
+            OverLimit::Refused => "a longer example is refused (T001 is an error)",
+            OverLimit::Unstated => "what becomes of a longer example is not documented",
+        }
+    }
 }
 
 /// Strings a provider reserves for its own prompt format: a record whose text holds one
@@ -670,9 +695,10 @@ impl Target {
             fact(
                 "tokens per example (T001)",
                 format!(
-                    "at most {} ({}; unless [tokens] max_per_example is set)",
+                    "at most {} ({}; unless [tokens] max_per_example is set); {}",
                     thousands(limit.value.tokens),
-                    limit.value.what
+                    limit.value.what,
+                    limit.value.over.describe()
                 ),
                 limit.source,
             );
