@@ -2443,6 +2443,48 @@ fn together_conversations_start_with_system_or_user() {
     );
 }
 
+/// Vertex AI documents 131,072 training tokens per example for the Gemini 2.5 models: an
+/// 80,000-token example is no T001 under `vertex-gemini`, one of 140,000 is, as a warning
+/// naming Vertex's limit without claiming truncation; `explain` states the limits per model.
+#[test]
+fn vertex_gemini_token_limit_is_vertex_ais() {
+    let record = |words: usize| {
+        format!(
+            r#"{{"contents": [{{"role": "user", "parts": [{{"text": "Summarize this log: {}"}}]}}, {{"role": "model", "parts": [{{"text": "The log repeats four Greek letters many times."}}]}}]}}"#,
+            "alpha beta gamma delta ".repeat(words / 4)
+        )
+    };
+    let (code, out) = check(
+        &[&record(80_000)],
+        &["--target", "vertex-gemini", "--select", "T001"],
+    );
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(
+        &[&record(140_000)],
+        &["--target", "vertex-gemini", "--select", "T001"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(" T001 example has ")
+            && out.contains(
+                "over the limit of 131,072 (Vertex AI's limit for Gemini 2.5 models; other models' may differ)"
+            )
+            && !out.contains("truncate"),
+        "{out}"
+    );
+    let dir = TempDir::new().expect("temp dir");
+    tunelint(dir.path())
+        .args(["explain", "vertex-gemini"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "- **tokens per example (T001)**: at most 131,072",
+        ))
+        .stdout(predicate::str::contains(
+            "1M text-only or 300K multimodal examples",
+        ));
+}
+
 /// AWS's Claude validator reports a record over 32,000 tokens as an error ("Exceeds maximum
 /// token count"): T001 is an error under `bedrock-claude` saying the job refuses it, not that
 /// training truncates it; with `max_per_example` configured it is the usual warning.
