@@ -2516,6 +2516,30 @@ fn bedrock_claude_refuses_a_record_over_its_token_limit() {
         ));
 }
 
+/// An OpenAI tool-calling file (valid for openai, together and fireworks) under
+/// `--target bedrock-claude` is one S014 per record naming both sides, as an OpenAI preference
+/// file is, not a finding for every key and role Bedrock does not read. A Bedrock record
+/// without its optional system string is still read as Bedrock's.
+#[test]
+fn an_openai_tool_calling_file_for_bedrock_claude_is_s014() {
+    let tools = with_tool_call("call_abc123");
+    let (code, out) = check(
+        &[&tools, &tools.replace("A-1042", "A-1043")],
+        &["--target", "bedrock-claude", "--ignore", "C,D,P,T"],
+    );
+    assert_eq!(code, 1, "{out}");
+    let expected = "S014 this record is in openai-chat format, which openai, azure-openai, \
+                    together, fireworks";
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        out.lines()
+            .all(|l| l.contains(expected) && l.ends_with("bedrock-claude accepts bedrock-claude")),
+        "{out}"
+    );
+    let (code, out) = check(&[CHAT], &["--target", "bedrock-claude"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
 /// together-python's `check_file` passes a conversation that ends on a user turn (it asks
 /// only for an assistant message somewhere): O002 is a warning under `together`, still an
 /// error without a target.
