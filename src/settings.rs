@@ -228,6 +228,9 @@ pub struct Settings {
     /// the option, and the setting in words (`rules.T001.max_per_example`, a target's limit);
     /// a later entry for one option wins. Read with [`Settings::option_source`].
     pub option_sources: Vec<(Code, &'static str, String)>,
+    /// How T001's message names its limit when it is the target's
+    /// ([`crate::target::Target::max_tokens`]); `None` when it is `tokens.max_per_example`.
+    pub target_token_limit: Option<crate::target::TokenLimit>,
     /// `[dataset] goal`: how many examples B001 expects; `None` leaves B001 quiet.
     pub goal: Option<crate::composition::Goal>,
     /// `[composition]`: the targets of B002-B004 and the label key, shared by every file.

@@ -2397,6 +2397,224 @@ fn nova_rft_prompts_take_no_developer_message() {
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
+/// Azure's reinforcement fine-tuning of o4-mini takes no system message and no images
+/// ("System messages aren't supported", "Images / multimodal data aren't supported"): each is
+/// an error under `azure-openai`, and `explain` says so; OpenAI's RFT takes both.
+#[test]
+fn azure_rft_data_takes_no_system_message_and_no_images() {
+    let system = r#"{"messages": [{"role": "system", "content": "Answer with the number only."}, {"role": "user", "content": "What is 17 times 23?"}], "reference_answer": "391"}"#;
+    let (code, out) = check(&[system], &["--target", "azure-openai"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:24: S005 role \"system\" is not accepted in Azure OpenAI's reinforcement \
+         fine-tuning prompts, which take \"developer\", \"user\", \"assistant\", \"tool\" and \
+         \"function\""
+    );
+    let image = r#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "How many apples are in this picture?"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}], "reference_answer": "3"}"#;
+    let (code, out) = check(&[image], &["--target", "azure-openai"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S012 Azure OpenAI accepts no images in reinforcement fine-tuning data"),
+        "{out}"
+    );
+    let developer = system.replace("system", "developer");
+    for (line, target) in [
+        (developer.as_str(), "azure-openai"),
+        (system, "openai"),
+        (image, "openai"),
+    ] {
+        let (code, out) = check(&[line], &["--target", target]);
+        assert_eq!((code, out.as_str()), (0, ""), "--target {target}: {line}");
+    }
+    let dir = TempDir::new().expect("temp dir");
+    tunelint(dir.path())
+        .args(["explain", "azure-openai"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "- **roles of reinforcement fine-tuning prompts (S005)**: developer, user, assistant, tool and function",
+        ))
+        .stdout(predicate::str::contains(
+            "Images / multimodal data aren't supported",
+        ))
+        .stdout(predicate::str::contains(
+            "reinforcement-fine-tuning",
+        ));
+}
+
+/// AWS's Nova dataset validator takes 8 to 20,000 samples in a training file: fewer is a
+/// B001 error under `bedrock-nova`, and `explain` states the bounds with the validator.
+#[test]
+fn bedrock_nova_takes_8_to_20000_examples() {
+    let record = |i: usize| {
+        format!(
+            r#"{{"schemaVersion": "bedrock-conversation-2024", "messages": [{{"role": "user", "content": [{{"text": "Question {i}: how do I reset my password?"}}]}}, {{"role": "assistant", "content": [{{"text": "Use the Forgot password link on the sign-in page."}}]}}]}}"#
+        )
+    };
+    let run = |n: usize| {
+        let dir = TempDir::new().expect("temp dir");
+        let lines: Vec<String> = (0..n).map(record).collect();
+        write(dir.path(), "data.jsonl", &(lines.join("\n") + "\n"));
+        let out = tunelint(dir.path())
+            .args(["--format", "concise", "--quiet", "--select", "B001"])
+            .args(["--target", "bedrock-nova", "data.jsonl"])
+            .output()
+            .expect("run tunelint");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        )
+    };
+    assert_eq!(
+        run(3),
+        (
+            Some(1),
+            "data.jsonl:1:1: B001 3 examples; Amazon Bedrock (Nova) rejects a training file of fewer than 8"
+                .to_owned()
+        )
+    );
+    assert_eq!(run(8), (Some(0), String::new()));
+    let dir = TempDir::new().expect("temp dir");
+    tunelint(dir.path())
+        .args(["explain", "bedrock-nova"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "- **examples per training file (B001)**: 8 to 20,000",
+        ))
+        .stdout(predicate::str::contains("nova_ft_dataset_validator.py"));
+}
+
+/// Together's data-preparation page: "The conversation must start with system or user and
+/// alternate user and assistant afterwards". A conversation that opens on the assistant is an
+/// O006 error under `together`.
+#[test]
+fn together_conversations_start_with_system_or_user() {
+    let line = r#"{"messages": [{"role": "assistant", "content": "Hello! I am the support bot, how can I help you?"}, {"role": "user", "content": "My order never arrived, what should I do?"}, {"role": "assistant", "content": "I am sorry to hear that. Please share the order number so I can check."}]}"#;
+    let (code, out) = check(&[line], &["--target", "together", "--select", "O"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim(),
+        "data.jsonl:1:24: O006 the conversation opens with an assistant message, which Together \
+         rejects (the conversation must start with a system or user message); start with the \
+         user's turn"
+    );
+    let (code, out) = check(&[CHAT], &["--target", "together"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let dir = TempDir::new().expect("temp dir");
+    let out = tunelint(dir.path())
+        .args(["explain", "together"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("does not require the user to speak first"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- **first turn (O006, an error)**: the conversation must start with a system or user message  \n  source: <https://docs.together.ai/docs/fine-tuning/data-preparation>"),
+        "{text}"
+    );
+}
+
+/// Vertex AI documents 131,072 training tokens per example for the Gemini 2.5 models: an
+/// 80,000-token example is no T001 under `vertex-gemini`, one of 140,000 is, as a warning
+/// naming Vertex's limit without claiming truncation; `explain` states the limits per model.
+#[test]
+fn vertex_gemini_token_limit_is_vertex_ais() {
+    let record = |words: usize| {
+        format!(
+            r#"{{"contents": [{{"role": "user", "parts": [{{"text": "Summarize this log: {}"}}]}}, {{"role": "model", "parts": [{{"text": "The log repeats four Greek letters many times."}}]}}]}}"#,
+            "alpha beta gamma delta ".repeat(words / 4)
+        )
+    };
+    let (code, out) = check(
+        &[&record(80_000)],
+        &["--target", "vertex-gemini", "--select", "T001"],
+    );
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out) = check(
+        &[&record(140_000)],
+        &["--target", "vertex-gemini", "--select", "T001"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(" T001 example has ")
+            && out.contains(
+                "over the limit of 131,072 (Vertex AI's limit for Gemini 2.5 models; other models' may differ)"
+            )
+            && !out.contains("truncate"),
+        "{out}"
+    );
+    let dir = TempDir::new().expect("temp dir");
+    tunelint(dir.path())
+        .args(["explain", "vertex-gemini"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "- **tokens per example (T001)**: at most 131,072",
+        ))
+        .stdout(predicate::str::contains(
+            "1M text-only or 300K multimodal examples",
+        ));
+}
+
+/// AWS's Claude validator reports a record over 32,000 tokens as an error ("Exceeds maximum
+/// token count"): T001 is an error under `bedrock-claude` saying the job refuses it, not that
+/// training truncates it; with `max_per_example` configured it is the usual warning.
+#[test]
+fn bedrock_claude_refuses_a_record_over_its_token_limit() {
+    let long = format!(
+        r#"{{"system": "You answer in JSON.", "messages": [{{"role": "user", "content": "Summarise."}}, {{"role": "assistant", "content": "{}"}}]}}"#,
+        "word ".repeat(40_000)
+    );
+    let (code, out) = check(
+        &[&long],
+        &["--target", "bedrock-claude", "--select", "T001"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "over the limit of 32,000 (Amazon Bedrock's limit for Claude 3 Haiku), which Amazon \
+             Bedrock (Claude) refuses: the training job rejects the file"
+        ) && !out.contains("truncate"),
+        "{out}"
+    );
+    let dir = TempDir::new().expect("temp dir");
+    tunelint(dir.path())
+        .args(["explain", "bedrock-claude"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "a longer example is refused (T001 is an error)",
+        ));
+}
+
+/// An OpenAI tool-calling file (valid for openai, together and fireworks) under
+/// `--target bedrock-claude` is one S014 per record naming both sides, as an OpenAI preference
+/// file is, not a finding for every key and role Bedrock does not read. A Bedrock record
+/// without its optional system string is still read as Bedrock's.
+#[test]
+fn an_openai_tool_calling_file_for_bedrock_claude_is_s014() {
+    let tools = with_tool_call("call_abc123");
+    let (code, out) = check(
+        &[&tools, &tools.replace("A-1042", "A-1043")],
+        &["--target", "bedrock-claude", "--ignore", "C,D,P,T"],
+    );
+    assert_eq!(code, 1, "{out}");
+    let expected = "S014 this record is in openai-chat format, which openai, azure-openai, \
+                    together, fireworks";
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        out.lines()
+            .all(|l| l.contains(expected) && l.ends_with("bedrock-claude accepts bedrock-claude")),
+        "{out}"
+    );
+    let (code, out) = check(&[CHAT], &["--target", "bedrock-claude"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
 /// together-python's `check_file` passes a conversation that ends on a user turn (it asks
 /// only for an assistant message somewhere): O002 is a warning under `together`, still an
 /// error without a target.

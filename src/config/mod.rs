@@ -153,6 +153,7 @@ impl Default for Settings {
             overflow: Overflow::Truncate,
             target: None,
             option_sources: Vec::new(),
+            target_token_limit: None,
             goal: None,
             composition: Arc::default(),
             declared: None,
@@ -592,6 +593,7 @@ impl Config {
             options[Code::T001.index()].insert("max_per_example".to_owned(), max_tokens.into());
             let from = limit.value.what.to_owned();
             (settings.option_sources).push((Code::T001, "max_per_example", from));
+            settings.target_token_limit = Some(limit.value);
         }
         set_options(options, &mut settings)?;
         let select = cli_selectors(&cli.select, "--select")?;

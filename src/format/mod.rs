@@ -207,6 +207,39 @@ pub fn fit_target(detected: FormatChoice, target: Option<&crate::target::Target>
     }
 }
 
+/// The format one record is read in, from its file's ([`fit_target`]): a record read as
+/// Amazon Bedrock (Claude)'s because it looks like an OpenAI chat record is OpenAI chat after
+/// all when it calls or answers tools, which Bedrock's shape has no place for (`tools`,
+/// `tool_calls`, a `tool` message): S014 then says so once, rather than a finding for every
+/// key and role Bedrock does not read.
+fn fit_record(format: FormatChoice, doc: &Document<'_, '_>) -> FormatChoice {
+    if format != FormatChoice::BedrockClaude || detect(doc) != Some(FormatChoice::OpenAiChat) {
+        return format;
+    }
+    let root = doc.root();
+    let top = ["tools", "functions", "parallel_tool_calls"]
+        .iter()
+        .any(|k| doc.get(root, k).is_some());
+    let in_messages = doc.get(root, "messages").is_some_and(|list| {
+        doc.kind(list) == Kind::Array
+            && doc.elements(list).any(|m| {
+                doc.kind(m) == Kind::Object
+                    && (["tool_calls", "function_call", "tool_call_id"]
+                        .iter()
+                        .any(|k| doc.get(m, k).is_some())
+                        || doc
+                            .get(m, "role")
+                            .and_then(|r| doc.str(r))
+                            .is_some_and(|r| r == "tool" || r == "function"))
+            })
+    });
+    if top || in_messages {
+        FormatChoice::OpenAiChat
+    } else {
+        format
+    }
+}
+
 /// Normalises one record (the root of `doc`, known to be an object). Returns `None` when the
 /// record is too broken to hold a conversation (the schema diagnostics say why).
 pub fn normalize<'s>(
@@ -214,6 +247,7 @@ pub fn normalize<'s>(
     doc: &Document<'_, 's>,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
+    let format = fit_record(format, doc);
     ctx.format = format;
     // S014: the record is read in its own format either way, so the other rules still run.
     // A record of no known shape is in no format to name (S001 and the like say what is

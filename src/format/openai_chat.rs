@@ -24,6 +24,16 @@ use crate::target::{KeyPlace, key_readers};
 /// providers' differ: 10 at Together, 64 at Azure OpenAI, none stated by the trainers).
 fn too_many_images(images: usize, ctx: &RecordContext<'_>) -> Option<String> {
     let target = ctx.settings.target?;
+    // Where the target's reinforcement fine-tuning takes no images (Azure OpenAI's), the
+    // first one in a prompt is one too many.
+    if ctx.format == FormatChoice::OpenAiRft && target.rft_images.is_some() {
+        return (images == 1).then(|| {
+            format!(
+                "{} accepts no images in reinforcement fine-tuning data",
+                target.title
+            )
+        });
+    }
     let max = target.max_images?.value;
     (images == max + 1)
         .then(|| format!("{} accepts at most {max} images per example", target.title))

@@ -8,10 +8,12 @@ use serde::{Deserialize, Deserializer};
 
 use crate::context::RecordContext;
 use crate::declare_rule;
+use crate::diagnostic::Span;
 use crate::record::{Conversation, Role, Shape};
 use crate::rule::{RuleOption, RuleOptions, integer_option};
 use crate::rules::{Code, Shared};
 use crate::settings::{Overflow, Settings};
+use crate::target::OverLimit;
 use crate::tokens::{self, ExampleTokens};
 use crate::wording::{plural, thousands};
 
@@ -454,16 +456,14 @@ fn check_view(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, view: View) 
     match measured {
         Measured::AtLeast { lower, largest } => {
             let (span, largest) = largest_part(conv, largest);
-            ctx.report(
-                Code::T001,
-                span,
-                format!(
-                    "{} at least {} tokens ({tokenizer}) by its length alone, over the limit of {} ({limit_key}), so training would truncate it{largest}",
-                    view.subject(),
-                    thousands(lower),
-                    thousands(limit),
-                ),
+            let message = format!(
+                "{} at least {} tokens ({tokenizer}) by its length alone, over the limit of {} ({limit_key}){}{largest}",
+                view.subject(),
+                thousands(lower),
+                thousands(limit),
+                over_limit(settings).0,
             );
+            report_over(ctx, span, message);
         }
         Measured::WithinLimit { trained } => {
             if !trained && view == View::Example {
@@ -810,10 +810,40 @@ fn too_many(
 ) {
     let (span, largest) = largest_part(conv, counted.largest);
     let message = format!(
-        "{} {} tokens ({tokenizer}), over the limit of {} ({limit_key}), so training would truncate it{largest}",
+        "{} {} tokens ({tokenizer}), over the limit of {} ({limit_key}){}{largest}",
         view.subject(),
         thousands(counted.total),
         thousands(limit),
+        over_limit(ctx.settings).0,
     );
-    ctx.report(Code::T001, span, message);
+    report_over(ctx, span, message);
+}
+
+/// What T001 says becomes of an example over the limit it judges by, and whether that is an
+/// error: a target's own limit says what the target does (Amazon Bedrock's validator refuses
+/// the record); `max_length` and `max_per_example` are where training cuts.
+fn over_limit(settings: &Settings) -> (String, bool) {
+    let target_limit = settings
+        .target_token_limit
+        .filter(|_| settings.max_length().is_none());
+    match target_limit.map(|l| l.over) {
+        Some(OverLimit::Refused) => (
+            format!(
+                ", which {} refuses: the training job rejects the file",
+                settings.target.map_or("the provider", |t| t.title)
+            ),
+            true,
+        ),
+        Some(OverLimit::Unstated) => (String::new(), false),
+        Some(OverLimit::Truncated) | None => (", so training would truncate it".to_owned(), false),
+    }
+}
+
+/// Reports T001: an error where the target refuses the record, at the rule's level otherwise.
+fn report_over(ctx: &mut RecordContext<'_>, span: Span, message: String) {
+    if over_limit(ctx.settings).1 {
+        ctx.report_error(Code::T001, span, message);
+    } else {
+        ctx.report(Code::T001, span, message);
+    }
 }

@@ -1,6 +1,6 @@
 //! Amazon Bedrock fine-tuning of Anthropic's Claude models.
 
-use super::{Cited, ExampleCount, Loader, ReservedWords, Target, TokenLimit, Tokenizer};
+use super::{Cited, ExampleCount, Loader, OverLimit, ReservedWords, Target, TokenLimit, Tokenizer};
 
 const FORMAT: &str = "https://platform.claude.com/cookbook/finetuning-finetuning-on-bedrock";
 /// AWS's data validator for Claude 3 Haiku fine-tuning on Bedrock.
@@ -73,15 +73,18 @@ pub(super) const TARGET: Target = Target {
         },
         source: VALIDATOR,
     }),
-    // The validator's `MAX_TOKENS = 32000` per record (Claude 3 Haiku's fine-tuning context).
+    // The validator's `MAX_TOKENS = 32000` per record (Claude 3 Haiku's fine-tuning context):
+    // a longer record is a validation error ("Exceeds maximum token count"), not cut.
     max_tokens: Some(Cited {
         value: TokenLimit {
             tokens: 32_000,
             what: "Amazon Bedrock's limit for Claude 3 Haiku",
+            over: OverLimit::Refused,
         },
         source: VALIDATOR,
     }),
     rft_roles: None,
+    rft_images: None,
     last_turn_any: None,
     tool_result_turns: None,
     calls_without_text: None,

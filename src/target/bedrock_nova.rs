@@ -1,6 +1,6 @@
 //! Amazon Bedrock fine-tuning of Amazon Nova models (the Converse shape).
 
-use super::{Cited, Loader, ReservedWords, Target, Tokenizer};
+use super::{Cited, ExampleCount, Loader, ReservedWords, Target, Tokenizer};
 
 const FORMAT: &str =
     "https://docs.aws.amazon.com/nova/latest/userguide/customize-fine-tune-prepare.html";
@@ -34,7 +34,16 @@ pub(super) const TARGET: Target = Target {
     max_images: None,
     image_data: None,
     tool_call_id: None,
-    examples: None,
+    // AWS's Nova dataset validator, which the SageMaker guide sends users to before they
+    // submit (`MODEL_TO_NUM_SAMPLES_MAP`: 8 to 20,000 samples for micro, lite and pro; "Numer
+    // of samples ... out of bounds").
+    examples: Some(Cited {
+        value: ExampleCount {
+            min: 8,
+            max: Some(20_000),
+        },
+        source: "https://github.com/aws-samples/amazon-bedrock-workshop/blob/main/03_Model_customization/bedrock-fine-tuning/nova/understanding/dataset_validation/nova_ft_dataset_validator.py",
+    }),
     limits: &[Cited {
         value: "at most 10 images in one message (S012, whatever the target: only Nova reads its format)",
         source: "https://github.com/aws/nova-customization-sdk/blob/main/src/amzn_nova_forge/dataset/dataset_validator/sft_dataset_validator.py",
@@ -85,6 +94,7 @@ pub(super) const TARGET: Target = Target {
         value: &["system", "user", "assistant"],
         source: "https://github.com/aws/nova-customization-sdk/blob/main/src/amzn_nova_forge/dataset/dataset_validator/rft_dataset_validator.py",
     }),
+    rft_images: None,
     last_turn_any: None,
     tool_result_turns: None,
     calls_without_text: None,

@@ -86,6 +86,7 @@ pub(super) const TARGET: Target = Target {
     reserved_words: None,
     max_tokens: None,
     rft_roles: None,
+    rft_images: None,
     last_turn_any: None,
     tool_result_turns: Some(Cited {
         value: "a tool result only after the assistant's tool call or another tool result, and \

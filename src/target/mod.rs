@@ -272,6 +272,9 @@ pub struct Target {
     /// The roles of a reinforcement fine-tuning prompt (`openai-rft`), where the target
     /// restricts them (S005); `None`: the format's own (OpenAI's, `developer` included).
     pub rft_roles: Option<Cited<&'static [&'static str]>>,
+    /// Where reinforcement fine-tuning prompts (`openai-rft`) may hold no images (S012, an
+    /// error naming the target), in the provider's words.
+    pub rft_images: Option<Cited<&'static str>>,
     /// Where the provider accepts a conversation that ends on another turn than the
     /// assistant's (O002 is then a warning naming it), in its words.
     pub last_turn_any: Option<Cited<&'static str>>,
@@ -292,6 +295,31 @@ pub struct TokenLimit {
     pub tokens: u64,
     /// How T001's message names it: "Amazon Bedrock's limit for Claude 3 Haiku".
     pub what: &'static str,
+    /// What becomes of a longer example, as the source says.
+    pub over: OverLimit,
+}
+
+/// What a target does with an example over its token limit (T001's level and wording).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverLimit {
+    /// Training cuts it: T001 a warning, "training would truncate it".
+    Truncated,
+    /// The provider's validation rejects the record: T001 an error naming the provider.
+    Refused,
+    /// The source states the limit and not what becomes of a longer example: T001 a
+    /// warning that says only that it is over.
+    Unstated,
+}
+
+impl OverLimit {
+    /// In words, for `explain`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            OverLimit::Truncated => "training truncates a longer example",
+            OverLimit::Refused => "a longer example is refused (T001 is an error)",
+            OverLimit::Unstated => "what becomes of a longer example is not documented",
+        }
+    }
 }
 
 /// Strings a provider reserves for its own prompt format: a record whose text holds one
@@ -672,6 +700,10 @@ impl Target {
                 "assistant messages with tool calls (S010)",
                 self.calls_without_text,
             ),
+            (
+                "images in reinforcement fine-tuning prompts (S012, an error)",
+                self.rft_images,
+            ),
         ];
         for (what, cited) in worded {
             if let Some(cited) = cited {
@@ -690,9 +722,10 @@ impl Target {
             fact(
                 "tokens per example (T001)",
                 format!(
-                    "at most {} ({}; unless [tokens] max_per_example is set)",
+                    "at most {} ({}; unless [tokens] max_per_example is set); {}",
                     thousands(limit.value.tokens),
-                    limit.value.what
+                    limit.value.what,
+                    limit.value.over.describe()
                 ),
                 limit.source,
             );
@@ -992,6 +1025,7 @@ mod tests {
             sources.extend(t.reserved_words.map(|c| c.source));
             sources.extend(t.max_tokens.map(|c| c.source));
             sources.extend(t.rft_roles.map(|c| c.source));
+            sources.extend(t.rft_images.map(|c| c.source));
             sources.extend(t.tool_result_turns.map(|c| c.source));
             sources.extend(t.calls_without_text.map(|c| c.source));
             sources.extend(t.function_keys.map(|c| c.source));

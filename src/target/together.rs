@@ -43,9 +43,14 @@ pub(super) const TARGET: Target = Target {
         source: "https://github.com/togethercomputer/together-python/blob/main/src/together/utils/files.py",
     }),
     tool_turns_alternate: false,
-    user_first: None,
+    // "The conversation must start with system or user and alternate user and assistant
+    // afterwards" (the data-preparation page; the client's own check tests only alternation).
+    user_first: Some(Cited {
+        value: "the conversation must start with a system or user message",
+        source: DATA,
+    }),
     turns: Cited {
-        value: "an optional system message, then user and assistant messages in turn, with at least one assistant message (its upload check does not require the user to speak first); tool results follow the assistant message that called the tools",
+        value: "an optional system message, then user and assistant messages in turn, starting with the user's, with at least one assistant message; tool results follow the assistant message that called the tools",
         source: DATA,
     },
     max_images: Some(Cited {
@@ -109,6 +114,7 @@ pub(super) const TARGET: Target = Target {
     reserved_words: None,
     max_tokens: None,
     rft_roles: None,
+    rft_images: None,
     // `validate_messages` requires an assistant message somewhere (`_check_conversation_roles`)
     // and checks nothing about the last turn; training masks every turn but the assistant's.
     last_turn_any: Some(Cited {

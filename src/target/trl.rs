@@ -98,6 +98,7 @@ pub(super) const TARGET: Target = Target {
     reserved_words: None,
     max_tokens: None,
     rft_roles: None,
+    rft_images: None,
     last_turn_any: None,
     tool_result_turns: None,
     calls_without_text: None,
