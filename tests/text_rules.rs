@@ -450,3 +450,49 @@ fn informal_writing_in_plain_text_is_in_text() {
         ]
     );
 }
+
+/// What `code` reports in one record whose user message is `user`: each finding's span,
+/// cut from the line by its columns, as a user's editor shows it.
+fn spans_of(code: &str, user: &str) -> Vec<String> {
+    let line = serde_json::json!({"messages": [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": "Thank you, I have noted this for you."},
+    ]})
+    .to_string();
+    let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
+    let chars: Vec<char> = line.chars().collect();
+    diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| {
+            let (from, to) = (d.location.column - 1, d.location.end_column - 1);
+            chars[from as usize..to as usize].iter().collect()
+        })
+        .collect()
+}
+
+/// An address right after a label and its colon, with no space, is an address: `mailto:`
+/// is how links write one. The user part of a URL (after its `//`) is not.
+#[test]
+fn an_address_after_a_label_with_no_space_is_p001() {
+    for (user, address) in [
+        ("Email:john.doe@gmail.com please", "john.doe@gmail.com"),
+        ("mailto:john.doe@gmail.com please", "john.doe@gmail.com"),
+        ("邮箱:john.doe@gmail.com 谢谢", "john.doe@gmail.com"),
+        ("E-Mail:hans.meier@web.de bitte", "hans.meier@web.de"),
+        (
+            "[write to us](mailto:ana.silva@sapo.pt) today",
+            "ana.silva@sapo.pt",
+        ),
+        ("see files/ana.silva@sapo.pt here", "ana.silva@sapo.pt"),
+    ] {
+        assert_eq!(spans_of("P001", user), [address], "{user}");
+    }
+    for user in [
+        "Fetch ftp://deploy:s3cretpw@files.acme-corp.com/build.tar now",
+        "Open https://john@intranet.acme-corp.com/wiki please",
+        "Open https://acme-corp.com/u/john@intranet.acme-corp.com please",
+    ] {
+        assert_eq!(spans_of("P001", user), Vec::<String>::new(), "{user}");
+    }
+}

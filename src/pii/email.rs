@@ -34,7 +34,7 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         }
         // `git@github.com:org/repo`, `ftp://user:pw@host`, `logo@2x.png`.
         let ssh_remote = after == Some(':');
-        let url_user = matches!(before, Some(':' | '/'));
+        let url_user = matches!(before, Some(':' | '/')) && in_url(text, m.start());
         let tld = domain
             .rsplit('.')
             .next()
@@ -51,6 +51,22 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             "replace it with an address at example.com",
         );
     }
+}
+
+/// Most bytes looked back over for the `//` of a URL: a URL's scheme and user part are
+/// short, and the look stays constant per address however long the text.
+const URL_LOOKBACK: usize = 256;
+
+/// The address at `start`, after a `:` or `/`, is a URL's user part (`ftp://user:pw@host`,
+/// `https://user@host`): the word it is in has a `//` before it. `Email:john@...`,
+/// `mailto:john@...` and `邮箱:john@...` have none; there the colon ends a label.
+fn in_url(text: &str, start: usize) -> bool {
+    let bytes = &text.as_bytes()[start.saturating_sub(URL_LOOKBACK)..start];
+    let word = bytes
+        .iter()
+        .rposition(u8::is_ascii_whitespace)
+        .map_or(bytes, |i| &bytes[i + 1..]);
+    memchr::memmem::find(word, b"//").is_some()
 }
 
 /// Domains reserved for documentation and tests (RFC 2606, RFC 6761).

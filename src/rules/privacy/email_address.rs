@@ -14,9 +14,10 @@ declare_rule! {
     /// Deliberately not matched: addresses at domains reserved for documentation and
     /// testing (`example.com`, `example.org`, `example.net` and their subdomains; any name
     /// under `.example`, `.test`, `.invalid` or `.localhost`); an SSH remote such as
-    /// `git@github.com:org/repo.git`; the user part of a URL (`ftp://user:pw@host`); and
-    /// image names like `icon@2x.png`. Addresses in code count: a real address is personal
-    /// data wherever it is written.
+    /// `git@github.com:org/repo.git`; the user part of a URL (`ftp://user:pw@host`, after
+    /// the URL's `//`); and image names like `icon@2x.png`. An address right after a label's
+    /// colon (`Email:jane@…`, `mailto:jane@…`) is an address. Addresses in code count: a
+    /// real address is personal data wherever it is written.
     ///
     /// The message quotes the address masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it
