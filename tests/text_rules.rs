@@ -496,3 +496,38 @@ fn an_address_after_a_label_with_no_space_is_p001() {
         assert_eq!(spans_of("P001", user), Vec::<String>::new(), "{user}");
     }
 }
+
+/// Chinese and Japanese put no space between Han or Kana and Latin text, Korean glues its
+/// particles to the word before them: a letter of another script ends an address, and the
+/// address is reported, span and all. A Latin letter glued to it makes it part of a word.
+#[test]
+fn an_address_touching_letters_of_another_script_is_p001() {
+    for (user, address) in [
+        ("请发邮件到zhang.wei@qq.com，谢谢", "zhang.wei@qq.com"),
+        (
+            "メールはtanaka@docomo.ne.jpまでお願いします",
+            "tanaka@docomo.ne.jp",
+        ),
+        (
+            "이메일은 minsu.kim@naver.com으로 보내주세요",
+            "minsu.kim@naver.com",
+        ),
+        ("发到 zhang.wei@qq.com谢谢", "zhang.wei@qq.com"),
+        (
+            "напишите на почту:ivan.petrov@mail.ru",
+            "ivan.petrov@mail.ru",
+        ),
+        (
+            "пишите nataliya.k@yandex.ruпожалуйста",
+            "nataliya.k@yandex.ru",
+        ),
+    ] {
+        assert_eq!(spans_of("P001", user), [address], "{user}");
+    }
+    for user in [
+        "Schreiben Sie an müller@web.de bitte",
+        "the handle xjane.doe@gmail.comé is no address",
+    ] {
+        assert_eq!(spans_of("P001", user), Vec::<String>::new(), "{user}");
+    }
+}

@@ -28,7 +28,6 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         };
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
-        let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
         if glued(before) || glued(after) || is_reserved(domain) {
             continue;
         }
@@ -51,6 +50,27 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             "replace it with an address at example.com",
         );
     }
+}
+
+/// A character next to a match that makes it part of a longer word, not an address: an
+/// ASCII letter or digit, `_`, or a Latin letter with a diacritic (`müller@web.de` is one
+/// word, which an ASCII local part cannot hold whole). A letter of another script ends the
+/// address, as a reader sees it: Chinese and Japanese put no space between Han or Kana and
+/// Latin text (`请发邮件到zhang.wei@qq.com`), Korean glues its particles to the word before
+/// them (`minsu.kim@naver.com으로`).
+fn glued(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || is_latin_letter(c))
+}
+
+/// A letter of the Latin script beyond ASCII, or a combining mark (an accent written after
+/// its letter): Latin-1 Supplement, Latin Extended-A and -B, IPA, Latin Extended Additional
+/// (Vietnamese), Extended-C, -D and -E. Full-width Latin letters are CJK typography, not
+/// part of an ASCII word.
+fn is_latin_letter(c: char) -> bool {
+    matches!(c,
+        '\u{C0}'..='\u{2AF}' | '\u{300}'..='\u{36F}' | '\u{1E00}'..='\u{1EFF}'
+        | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}' | '\u{AB30}'..='\u{AB6F}')
+        && (c.is_alphabetic() || ('\u{300}'..='\u{36F}').contains(&c))
 }
 
 /// Most bytes looked back over for the `//` of a URL: a URL's scheme and user part are

@@ -9,7 +9,10 @@ declare_rule! {
     /// Reports an email address in any message, tool-call argument or tool definition (a chat
     /// template renders the definitions into every prompt): a local part of letters, digits and
     /// `._%+-`, an `@`, and a domain of at least two labels ending in a top-level domain of
-    /// letters.
+    /// letters. The address ends where a letter of another script begins, as a reader
+    /// sees it: `请发邮件到zhang.wei@qq.com，谢谢`, `tanaka@docomo.ne.jpまで` and Korean
+    /// `minsu.kim@naver.com으로` hold an address. Glued to an ASCII or Latin letter (`ü`,
+    /// `é`), the match is part of a longer word and is not reported.
     ///
     /// Deliberately not matched: addresses at domains reserved for documentation and
     /// testing (`example.com`, `example.org`, `example.net` and their subdomains; any name
