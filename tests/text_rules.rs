@@ -531,3 +531,64 @@ fn an_address_touching_letters_of_another_script_is_p001() {
         assert_eq!(spans_of("P001", user), Vec::<String>::new(), "{user}");
     }
 }
+
+/// Phone and card numbers grouped with no-break spaces (French typography, word processors)
+/// or written in full-width or Arabic-Indic digits are P002 and P003, spanning the number
+/// as written; prices and dates in the same characters are not.
+#[test]
+fn numbers_in_other_digits_and_spaces_are_p002_and_p003() {
+    for (code, user, number) in [
+        (
+            "P002",
+            "Mon numéro : +33\u{a0}1\u{a0}42\u{a0}68\u{a0}53\u{a0}00, merci",
+            "+33\u{a0}1\u{a0}42\u{a0}68\u{a0}53\u{a0}00",
+        ),
+        (
+            "P002",
+            "Mon numéro : +33\u{202f}1\u{202f}42\u{202f}68\u{202f}53\u{202f}00, merci",
+            "+33\u{202f}1\u{202f}42\u{202f}68\u{202f}53\u{202f}00",
+        ),
+        (
+            "P003",
+            "Ma carte : 4539\u{a0}5787\u{a0}6362\u{a0}1486, merci",
+            "4539\u{a0}5787\u{a0}6362\u{a0}1486",
+        ),
+        (
+            "P003",
+            "Ma carte : 4539\u{202f}5787\u{202f}6362\u{202f}1486, merci",
+            "4539\u{202f}5787\u{202f}6362\u{202f}1486",
+        ),
+        (
+            "P002",
+            "我的电话是＋８６ １３８ １２３４ ５６７８",
+            "＋８６ １３８ １２３４ ５６７８",
+        ),
+        (
+            "P003",
+            "卡号４５３９５７８７６３６２１４８６。",
+            "４５３９５７８７６３６２１４８６",
+        ),
+        ("P002", "رقمي هو +٩٦٦ ٥٠ ١٢٣ ٤٥٦٧ شكرا", "+٩٦٦ ٥٠ ١٢٣ ٤٥٦٧"),
+        (
+            "P002",
+            "Call (415)\u{a0}867\u{2011}2309 today",
+            "(415)\u{a0}867\u{2011}2309",
+        ),
+    ] {
+        assert_eq!(spans_of(code, user), [number], "{user}");
+    }
+    for user in [
+        "Le prix est de 12\u{a0}500\u{a0}€, livraison le 3\u{a0}mai 2025.",
+        "人口约１４亿，２０２４年增长０.１%。",
+        "عدد السكان ١٠٬٥٠٠٬٠٠٠ نسمة في عام ٢٠٢٤",
+    ] {
+        assert_eq!(
+            spans_of("P002", user)
+                .into_iter()
+                .chain(spans_of("P003", user))
+                .collect::<Vec<_>>(),
+            Vec::<String>::new(),
+            "{user}"
+        );
+    }
+}
