@@ -1603,6 +1603,8 @@ fn long_runs_of_one_pattern_are_linted_in_linear_time() {
         "我a@b.co",
         "mailto:a@b.co",
         ":a@b.co",
+        "<｜a▁",
+        "<|a▁",
     ];
     for pattern in patterns.into_iter().chain(beyond_ascii) {
         let text = pattern.repeat(256 * 1024 / pattern.len());

@@ -592,3 +592,29 @@ fn numbers_in_other_digits_and_spaces_are_p002_and_p003() {
         );
     }
 }
+
+/// DeepSeek's special tokens, with `▁` in their names and full-width bars (or ASCII ones),
+/// are C010 like every `<|name|>` token; written as code they are an example.
+#[test]
+fn deepseek_template_tokens_are_c010() {
+    for (text, token) in [
+        (
+            "The answer is 42.<｜end▁of▁sentence｜>",
+            "<｜end▁of▁sentence｜>",
+        ),
+        (
+            "<｜begin▁of▁sentence｜>You are helpful.<｜User｜>Hi<｜Assistant｜>Hello.",
+            "<｜begin▁of▁sentence｜>",
+        ),
+        (
+            "The answer is 42.<|end▁of▁sentence|>",
+            "<|end▁of▁sentence|>",
+        ),
+    ] {
+        assert_eq!(spans_of("C010", text), [token], "{text}");
+    }
+    assert_eq!(
+        spans_of("C010", "DeepSeek ends a turn with `<｜end▁of▁sentence｜>`."),
+        Vec::<String>::new()
+    );
+}
