@@ -1603,6 +1603,7 @@ fn long_runs_of_one_pattern_are_linted_in_linear_time() {
         "我a@b.co",
         "mailto:a@b.co",
         ":a@b.co",
+        " ur",
         "<｜a▁",
         "<|a▁",
     ];

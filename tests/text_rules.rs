@@ -618,3 +618,44 @@ fn deepseek_template_tokens_are_c010() {
         Vec::<String>::new()
     );
 }
+
+/// What `code` reports in one record whose assistant message is `assistant`, as
+/// [`spans_of`] shows it.
+fn answer_spans_of(code: &str, assistant: &str) -> Vec<String> {
+    let line = serde_json::json!({"messages": [
+        {"role": "user", "content": "Please answer the question now."},
+        {"role": "assistant", "content": assistant},
+    ]})
+    .to_string();
+    let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
+    let chars: Vec<char> = line.chars().collect();
+    diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| {
+            let (from, to) = (d.location.column - 1, d.location.end_column - 1);
+            chars[from as usize..to as usize].iter().collect()
+        })
+        .collect()
+}
+
+/// English text-speak is judged in English text: the Swedish and Danish "ur" ("out of",
+/// "watch") is a word there, and `ur` for "your" in English is still C008.
+#[test]
+fn scandinavian_ur_is_not_text_speak() {
+    for answer in [
+        "Ta ut boken ur väskan och lägg den på bordet, tack.",
+        "Hon tog fram kartan ur fickan och visade vägen.",
+        "Mit ur er gået i stå, så jeg kommer lidt for sent.",
+    ] {
+        assert_eq!(
+            answer_spans_of("C008", answer),
+            Vec::<String>::new(),
+            "{answer}"
+        );
+    }
+    assert_eq!(
+        answer_spans_of("C008", "Sure, please check ur inbox for the code."),
+        ["ur"]
+    );
+}
