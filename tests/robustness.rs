@@ -1604,6 +1604,8 @@ fn long_runs_of_one_pattern_are_linted_in_linear_time() {
         "mailto:a@b.co",
         ":a@b.co",
         " ur",
+        "el TODO ",
+        "TODO ",
         "<｜a▁",
         "<|a▁",
     ];

@@ -659,3 +659,26 @@ fn scandinavian_ur_is_not_text_speak() {
         ["ur"]
     );
 }
+
+/// `TODO` is the Spanish and Portuguese "all": among words of those languages it is no
+/// placeholder; in English, or as a note with a colon, it is C007.
+#[test]
+fn spanish_todo_is_not_a_placeholder() {
+    for answer in [
+        "Nuestro hotel ofrece el paquete TODO INCLUIDO con comidas y bebidas durante toda la estancia.",
+        "El seguro a TODO RIESGO cubre daños propios y a terceros, incluso si usted tiene la culpa.",
+        "Fazemos entregas em TODO o país.",
+    ] {
+        assert_eq!(
+            answer_spans_of("C007", answer),
+            Vec::<String>::new(),
+            "{answer}"
+        );
+    }
+    for answer in [
+        "The delivery date is TODO, we will confirm it soon.",
+        "TODO: traducir este párrafo al inglés.",
+    ] {
+        assert_eq!(answer_spans_of("C007", answer), ["TODO"], "{answer}");
+    }
+}
