@@ -1586,12 +1586,43 @@ fn long_runs_of_one_pattern_are_linted_in_linear_time() {
         ":", "::", ":a", "a:", "1:", ".", "1.", "-", "@", "a@", "1", "+1", "/", "\\\\", "[", "{{",
         "(", "<", "&", "#", "*", "!", "?", " ", "a ", "ab", "\\u00e9", "é", "€",
     ];
-    for pattern in patterns {
+    // What the rules read beyond ASCII and English: other digits and spaces in numbers,
+    // addresses glued to other scripts or after a label, words judged by their language,
+    // other spellings of template tokens.
+    let beyond_ascii = [
+        "１",
+        "٥",
+        "1\u{a0}",
+        "１\u{a0}",
+        "1\u{202f}",
+        "+１ ",
+        "１－",
+        "1\u{3000}",
+        "@１",
+        "a@b.c 我",
+        "我a@b.co",
+        "mailto:a@b.co",
+        ":a@b.co",
+        " ur",
+        "el TODO ",
+        "TODO ",
+        "<｜a▁",
+        "<|a▁",
+    ];
+    for pattern in patterns.into_iter().chain(beyond_ascii) {
         let text = pattern.repeat(256 * 1024 / pattern.len());
         let line = format!(
             "{{\"messages\":[{{\"role\":\"user\",\"content\":\"What does this hold?\"}},{{\"role\":\"assistant\",\"content\":\"{text}\"}}]}}\n"
         );
+        let started = std::time::Instant::now();
         let (diagnostics, summary) = lint_checked(line.as_bytes(), &Settings::default());
+        // A linear scan takes well under a second; a quadratic one minutes. The bound
+        // leaves room for a busy machine.
+        let took = started.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(20),
+            "{pattern:?}: {took:?}"
+        );
         assert_bounded(&diagnostics);
         assert_eq!(summary.examples, 1, "{pattern}");
     }

@@ -450,3 +450,235 @@ fn informal_writing_in_plain_text_is_in_text() {
         ]
     );
 }
+
+/// What `code` reports in one record whose user message is `user`: each finding's span,
+/// cut from the line by its columns, as a user's editor shows it.
+fn spans_of(code: &str, user: &str) -> Vec<String> {
+    let line = serde_json::json!({"messages": [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": "Thank you, I have noted this for you."},
+    ]})
+    .to_string();
+    let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
+    let chars: Vec<char> = line.chars().collect();
+    diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| {
+            let (from, to) = (d.location.column - 1, d.location.end_column - 1);
+            chars[from as usize..to as usize].iter().collect()
+        })
+        .collect()
+}
+
+/// An address right after a label and its colon, with no space, is an address: `mailto:`
+/// is how links write one. The user part of a URL (after its `//`) is not.
+#[test]
+fn an_address_after_a_label_with_no_space_is_p001() {
+    for (user, address) in [
+        ("Email:john.doe@gmail.com please", "john.doe@gmail.com"),
+        ("mailto:john.doe@gmail.com please", "john.doe@gmail.com"),
+        ("邮箱:john.doe@gmail.com 谢谢", "john.doe@gmail.com"),
+        ("E-Mail:hans.meier@web.de bitte", "hans.meier@web.de"),
+        (
+            "[write to us](mailto:ana.silva@sapo.pt) today",
+            "ana.silva@sapo.pt",
+        ),
+        ("see files/ana.silva@sapo.pt here", "ana.silva@sapo.pt"),
+    ] {
+        assert_eq!(spans_of("P001", user), [address], "{user}");
+    }
+    for user in [
+        "Fetch ftp://deploy:s3cretpw@files.acme-corp.com/build.tar now",
+        "Open https://john@intranet.acme-corp.com/wiki please",
+        "Open https://acme-corp.com/u/john@intranet.acme-corp.com please",
+    ] {
+        assert_eq!(spans_of("P001", user), Vec::<String>::new(), "{user}");
+    }
+}
+
+/// Chinese and Japanese put no space between Han or Kana and Latin text, Korean glues its
+/// particles to the word before them: a letter of another script ends an address, and the
+/// address is reported, span and all. A Latin letter glued to it makes it part of a word.
+#[test]
+fn an_address_touching_letters_of_another_script_is_p001() {
+    for (user, address) in [
+        ("请发邮件到zhang.wei@qq.com，谢谢", "zhang.wei@qq.com"),
+        (
+            "メールはtanaka@docomo.ne.jpまでお願いします",
+            "tanaka@docomo.ne.jp",
+        ),
+        (
+            "이메일은 minsu.kim@naver.com으로 보내주세요",
+            "minsu.kim@naver.com",
+        ),
+        ("发到 zhang.wei@qq.com谢谢", "zhang.wei@qq.com"),
+        (
+            "напишите на почту:ivan.petrov@mail.ru",
+            "ivan.petrov@mail.ru",
+        ),
+        (
+            "пишите nataliya.k@yandex.ruпожалуйста",
+            "nataliya.k@yandex.ru",
+        ),
+    ] {
+        assert_eq!(spans_of("P001", user), [address], "{user}");
+    }
+    for user in [
+        "Schreiben Sie an müller@web.de bitte",
+        "the handle xjane.doe@gmail.comé is no address",
+    ] {
+        assert_eq!(spans_of("P001", user), Vec::<String>::new(), "{user}");
+    }
+}
+
+/// Phone and card numbers grouped with no-break spaces (French typography, word processors)
+/// or written in full-width or Arabic-Indic digits are P002 and P003, spanning the number
+/// as written; prices and dates in the same characters are not.
+#[test]
+fn numbers_in_other_digits_and_spaces_are_p002_and_p003() {
+    for (code, user, number) in [
+        (
+            "P002",
+            "Mon numéro : +33\u{a0}1\u{a0}42\u{a0}68\u{a0}53\u{a0}00, merci",
+            "+33\u{a0}1\u{a0}42\u{a0}68\u{a0}53\u{a0}00",
+        ),
+        (
+            "P002",
+            "Mon numéro : +33\u{202f}1\u{202f}42\u{202f}68\u{202f}53\u{202f}00, merci",
+            "+33\u{202f}1\u{202f}42\u{202f}68\u{202f}53\u{202f}00",
+        ),
+        (
+            "P003",
+            "Ma carte : 4539\u{a0}5787\u{a0}6362\u{a0}1486, merci",
+            "4539\u{a0}5787\u{a0}6362\u{a0}1486",
+        ),
+        (
+            "P003",
+            "Ma carte : 4539\u{202f}5787\u{202f}6362\u{202f}1486, merci",
+            "4539\u{202f}5787\u{202f}6362\u{202f}1486",
+        ),
+        (
+            "P002",
+            "我的电话是＋８６ １３８ １２３４ ５６７８",
+            "＋８６ １３８ １２３４ ５６７８",
+        ),
+        (
+            "P003",
+            "卡号４５３９５７８７６３６２１４８６。",
+            "４５３９５７８７６３６２１４８６",
+        ),
+        ("P002", "رقمي هو +٩٦٦ ٥٠ ١٢٣ ٤٥٦٧ شكرا", "+٩٦٦ ٥٠ ١٢٣ ٤٥٦٧"),
+        (
+            "P002",
+            "Call (415)\u{a0}867\u{2011}2309 today",
+            "(415)\u{a0}867\u{2011}2309",
+        ),
+    ] {
+        assert_eq!(spans_of(code, user), [number], "{user}");
+    }
+    for user in [
+        "Le prix est de 12\u{a0}500\u{a0}€, livraison le 3\u{a0}mai 2025.",
+        "人口约１４亿，２０２４年增长０.１%。",
+        "عدد السكان ١٠٬٥٠٠٬٠٠٠ نسمة في عام ٢٠٢٤",
+    ] {
+        assert_eq!(
+            spans_of("P002", user)
+                .into_iter()
+                .chain(spans_of("P003", user))
+                .collect::<Vec<_>>(),
+            Vec::<String>::new(),
+            "{user}"
+        );
+    }
+}
+
+/// DeepSeek's special tokens, with `▁` in their names and full-width bars (or ASCII ones),
+/// are C010 like every `<|name|>` token; written as code they are an example.
+#[test]
+fn deepseek_template_tokens_are_c010() {
+    for (text, token) in [
+        (
+            "The answer is 42.<｜end▁of▁sentence｜>",
+            "<｜end▁of▁sentence｜>",
+        ),
+        (
+            "<｜begin▁of▁sentence｜>You are helpful.<｜User｜>Hi<｜Assistant｜>Hello.",
+            "<｜begin▁of▁sentence｜>",
+        ),
+        (
+            "The answer is 42.<|end▁of▁sentence|>",
+            "<|end▁of▁sentence|>",
+        ),
+    ] {
+        assert_eq!(spans_of("C010", text), [token], "{text}");
+    }
+    assert_eq!(
+        spans_of("C010", "DeepSeek ends a turn with `<｜end▁of▁sentence｜>`."),
+        Vec::<String>::new()
+    );
+}
+
+/// What `code` reports in one record whose assistant message is `assistant`, as
+/// [`spans_of`] shows it.
+fn answer_spans_of(code: &str, assistant: &str) -> Vec<String> {
+    let line = serde_json::json!({"messages": [
+        {"role": "user", "content": "Please answer the question now."},
+        {"role": "assistant", "content": assistant},
+    ]})
+    .to_string();
+    let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
+    let chars: Vec<char> = line.chars().collect();
+    diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| {
+            let (from, to) = (d.location.column - 1, d.location.end_column - 1);
+            chars[from as usize..to as usize].iter().collect()
+        })
+        .collect()
+}
+
+/// English text-speak is judged in English text: the Swedish and Danish "ur" ("out of",
+/// "watch") is a word there, and `ur` for "your" in English is still C008.
+#[test]
+fn scandinavian_ur_is_not_text_speak() {
+    for answer in [
+        "Ta ut boken ur väskan och lägg den på bordet, tack.",
+        "Hon tog fram kartan ur fickan och visade vägen.",
+        "Mit ur er gået i stå, så jeg kommer lidt for sent.",
+    ] {
+        assert_eq!(
+            answer_spans_of("C008", answer),
+            Vec::<String>::new(),
+            "{answer}"
+        );
+    }
+    assert_eq!(
+        answer_spans_of("C008", "Sure, please check ur inbox for the code."),
+        ["ur"]
+    );
+}
+
+/// `TODO` is the Spanish and Portuguese "all": among words of those languages it is no
+/// placeholder; in English, or as a note with a colon, it is C007.
+#[test]
+fn spanish_todo_is_not_a_placeholder() {
+    for answer in [
+        "Nuestro hotel ofrece el paquete TODO INCLUIDO con comidas y bebidas durante toda la estancia.",
+        "El seguro a TODO RIESGO cubre daños propios y a terceros, incluso si usted tiene la culpa.",
+        "Fazemos entregas em TODO o país.",
+    ] {
+        assert_eq!(
+            answer_spans_of("C007", answer),
+            Vec::<String>::new(),
+            "{answer}"
+        );
+    }
+    for answer in [
+        "The delivery date is TODO, we will confirm it soon.",
+        "TODO: traducir este párrafo al inglés.",
+    ] {
+        assert_eq!(answer_spans_of("C007", answer), ["TODO"], "{answer}");
+    }
+}

@@ -317,6 +317,35 @@ pub(crate) fn scan(value: &str, found: &mut Found<'_>) {
     if memchr::memchr(b'@', value.as_bytes()).is_some() {
         email::check(value, found);
     }
+    match AsciiDigits::of(value) {
+        None => check_numbers(value, found),
+        Some(view) => {
+            // The numbers are found in the view and reported where they are written.
+            let outer = &mut *found.sink;
+            let mut sink = |m: Match<'_>| {
+                outer(Match {
+                    range: view.original(m.range.start)..view.original(m.range.end),
+                    quote: view.original(m.quote.start)..view.original(m.quote.end),
+                    evidence_end: view.original(m.evidence_end),
+                    ..m
+                });
+            };
+            check_numbers(
+                &view.text,
+                &mut Found {
+                    enabled: found.enabled,
+                    sink: &mut sink,
+                    masking: found.masking,
+                },
+            );
+        }
+    }
+    ip::check_v6(value, found);
+    secret::check(value, found);
+}
+
+/// The detectors of numbers (phone, card, SSN, IPv4) on one text.
+fn check_numbers(value: &str, found: &mut Found<'_>) {
     let runs = digit_runs(value);
     if !runs.is_empty() {
         phone::check(value, &runs, found);
@@ -324,8 +353,99 @@ pub(crate) fn scan(value: &str, found: &mut Found<'_>) {
         national_id::check(value, &runs, found);
         ip::check_v4(value, &runs, found);
     }
-    ip::check_v6(value, found);
-    secret::check(value, found);
+}
+
+/// A text's numbers spelled in ASCII, for the detectors of numbers, which read ASCII digits
+/// and separators: full-width digits (`１３８`) and Arabic-Indic digits (`٥٠`, and the
+/// Persian and Urdu `۵۰`) become `0`–`9`; the spaces that keep digit groups together
+/// (U+00A0 no-break space, U+202F narrow no-break space, U+2007 figure space, U+2009 thin
+/// space, U+3000 ideographic space: French typography, word processors and CLDR's number
+/// formats put them between groups) become a space; the no-break hyphen U+2011 a `-`;
+/// full-width `＋－（）．／` their ASCII forms. Every other character stays as it is.
+/// Each character changed becomes one byte, and [`AsciiDigits::original`] maps an offset
+/// in the view back to the text.
+struct AsciiDigits {
+    text: String,
+    /// For each byte of `text`, and one past its end, the byte offset in the text.
+    offsets: Vec<usize>,
+}
+
+impl AsciiDigits {
+    /// The view of `text`, when it has a character to change beside a digit; `None` for
+    /// text the detectors read as it is (all ASCII, or no such character near a number).
+    fn of(text: &str) -> Option<AsciiDigits> {
+        if text.is_ascii() || !Self::needed(text) {
+            return None;
+        }
+        let mut view = String::with_capacity(text.len());
+        let mut offsets = Vec::with_capacity(text.len() + 1);
+        for (at, c) in text.char_indices() {
+            match ascii_form(c) {
+                Some(b) => {
+                    view.push(char::from(b));
+                    offsets.push(at);
+                }
+                None => {
+                    view.push(c);
+                    offsets.extend(at..at + c.len_utf8());
+                }
+            }
+        }
+        offsets.push(text.len());
+        Some(AsciiDigits {
+            text: view,
+            offsets,
+        })
+    }
+
+    /// The text has a digit other than ASCII, or a character to change next to an ASCII
+    /// digit: one pass, stopping at the first.
+    fn needed(text: &str) -> bool {
+        let mut previous = ' ';
+        for c in text.chars() {
+            if !c.is_ascii() {
+                match ascii_form(c) {
+                    Some(b) if b.is_ascii_digit() || previous.is_ascii_digit() => return true,
+                    _ => {}
+                }
+            } else if c.is_ascii_digit() && ascii_form(previous).is_some() && !previous.is_ascii() {
+                return true;
+            }
+            previous = c;
+        }
+        false
+    }
+
+    /// The byte offset in the text of the byte offset `at` of the view.
+    fn original(&self, at: usize) -> usize {
+        self.offsets
+            .get(at)
+            .copied()
+            .unwrap_or(self.offsets[self.offsets.len() - 1])
+    }
+}
+
+/// The ASCII character a number's character stands for ([`AsciiDigits`]); `None` for
+/// one that stays.
+fn ascii_form(c: char) -> Option<u8> {
+    let digit = |zero: char| {
+        u8::try_from(u32::from(c) - u32::from(zero))
+            .ok()
+            .map(|d| b'0' + d)
+    };
+    match c {
+        '\u{FF10}'..='\u{FF19}' => digit('\u{FF10}'),
+        '\u{660}'..='\u{669}' => digit('\u{660}'),
+        '\u{6F0}'..='\u{6F9}' => digit('\u{6F0}'),
+        '\u{A0}' | '\u{202F}' | '\u{2007}' | '\u{2009}' | '\u{3000}' => Some(b' '),
+        '\u{2011}' | '\u{FF0D}' => Some(b'-'),
+        '\u{FF0B}' => Some(b'+'),
+        '\u{FF08}' => Some(b'('),
+        '\u{FF09}' => Some(b')'),
+        '\u{FF0E}' => Some(b'.'),
+        '\u{FF0F}' => Some(b'/'),
+        _ => None,
+    }
 }
 
 /// One match of a P rule: where it is, what part of it a message quotes (masked), and the
@@ -777,6 +897,37 @@ mod tests {
             mask_matches("-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"),
             "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----"
         );
+    }
+
+    /// Numbers written with no-break spaces between their groups, or in full-width or
+    /// Arabic-Indic digits, are found and masked where they are written.
+    #[test]
+    fn numbers_in_other_digits_and_spaces_are_masked_in_place() {
+        for (text, masked) in [
+            (
+                "Mon numéro : +33\u{a0}1\u{a0}42\u{a0}68\u{a0}53\u{a0}00, merci",
+                "Mon numéro : +33\u{a0}*************, merci",
+            ),
+            (
+                "carte 4539\u{202f}5787\u{202f}6362\u{202f}1486.",
+                "carte 4539***************.",
+            ),
+            (
+                "电话＋８６ １３８ １２３４ ５６７８。",
+                "电话＋８６ *************。",
+            ),
+            ("رقمي +٩٦٦ ٥٠ ١٢٣ ٤٥٦٧ شكرا", "رقمي +٩٦٦************ شكرا"),
+        ] {
+            assert_eq!(mask_matches(text), masked, "{text}");
+        }
+        // No-break spaces in prose, and numbers too short to be anything, stay.
+        for text in [
+            "Prix\u{a0}: 12\u{a0}500\u{a0}€ le 3\u{a0}mai",
+            "第１２章、２０２４年",
+            "ص ١٢٣ و ٤٥",
+        ] {
+            assert_eq!(mask_matches(text), text);
+        }
     }
 
     #[test]

@@ -18,7 +18,11 @@ declare_rule! {
     /// - text-speak words standing alone: `ur`, `pls`, `plz`, `thx`, `thnx`, `tnx`, `b4`,
     ///   `gr8`, `l8r`, `idk`, `imo`, `btw`, `omg`, `lol`, `cuz`, `coz`, in lowercase or with
     ///   a capital (`Thx`, `Btw`; not `Ur`, a city, nor `B4`, a paper size) but not in
-    ///   capitals (`IMO` is an organisation);
+    ///   capitals (`IMO` is an organisation), where the text around them is English: not
+    ///   where the words near the first of them on its line are mostly common words of
+    ///   another language (or, with none of either, have letters beyond ASCII), so the
+    ///   Swedish `ur` ("out of", `ta ut boken ur väskan`) and the Danish `ur` ("watch") are
+    ///   not one;
     /// - `u` for "you" and `r` for "are" beside a word that shows it (`thank u`, `u can`,
     ///   `r u`), so the vector in "let u be a vector" is not one;
     /// - `2` for "to" between a word that takes "to" and a verb or pronoun (`want 2 go`,
@@ -259,6 +263,9 @@ const ABBREVIATIONS: &[&str] = &[
 struct Sign {
     range: std::ops::Range<usize>,
     what: String,
+    /// A word of English text-speak (`ur`, `thx`), a sign only in English text: `ur` is
+    /// Swedish for "out of" and Danish for "watch".
+    english: bool,
 }
 
 pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
@@ -376,17 +383,27 @@ fn signs(text: &str, continues: bool) -> Vec<Sign> {
     let quotations = Quotations::new(text);
     out.sort_by_key(|s| s.range.start);
     out.dedup_by_key(|s| s.range.start);
-    // Each line is judged once, however many signs it holds.
-    let mut line: Option<(std::ops::Range<usize>, bool)> = None;
+    // Each line is judged once, however many signs it holds; its language too, beside its
+    // first word of text-speak.
+    let mut line: Option<(std::ops::Range<usize>, bool, Option<bool>)> = None;
     out.retain(|s| {
         let at = s.range.start;
-        if line.as_ref().is_none_or(|(r, _)| !r.contains(&at)) {
+        if line.as_ref().is_none_or(|(r, _, _)| !r.contains(&at)) {
             let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
             let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-            line = Some((start..end.max(at + 1), is_prose_line(&text[start..end])));
+            line = Some((
+                start..end.max(at + 1),
+                is_prose_line(&text[start..end]),
+                None,
+            ));
         }
-        let prose_line = line.as_ref().is_some_and(|(_, prose)| *prose);
-        prose_line
+        let Some((_, prose_line, other_language)) = line.as_mut() else {
+            return false;
+        };
+        if s.english && *other_language.get_or_insert_with(|| prose::in_other_language(text, at)) {
+            return false;
+        }
+        *prose_line
             && !mask.covers(at)
             && !prose::is_quoted(text, at)
             && quotations.around(s.range.clone()).next().is_none()
@@ -459,6 +476,7 @@ fn word_sign(text: &str, start: usize, len: usize, out: &mut Vec<Sign>) {
     out.push(Sign {
         range: start..end,
         what,
+        english: speak.is_some(),
     });
 }
 
@@ -546,6 +564,7 @@ fn lowercase_opening(text: &str) -> Option<Sign> {
         what: format!(
             "the answer starts in lowercase (\"{first_word}\"); capitalise the first word"
         ),
+        english: false,
     })
 }
 
@@ -602,6 +621,7 @@ fn sentence_ends(text: &str, out: &mut Vec<Sign>) {
             out.push(Sign {
                 range: start..start + next_len,
                 what: format!("a sentence starts in lowercase (\"{next}\"); capitalise it"),
+                english: false,
             });
         }
     }
@@ -628,6 +648,7 @@ fn exclamations(text: &str, start: usize, out: &mut Vec<Sign>) {
                 "\"{}\"; one exclamation mark is enough",
                 &text[start..start + run]
             ),
+            english: false,
         });
     }
 }
@@ -672,6 +693,11 @@ mod tests {
         assert_eq!(first("That is gr8 news"), Some("gr8".into()));
         assert_eq!(first("Thx, I got it."), Some("Thx".into()));
         assert_eq!(first("Done. Btw the app is free."), Some("Btw".into()));
+        // English around a word of another language is still English.
+        assert_eq!(
+            first("Gracias for the order, ur parcel ships today."),
+            Some("ur".into())
+        );
     }
 
     #[test]
@@ -717,6 +743,11 @@ mod tests {
             "Look at the statement: \"so yeah i could too and uh gah i don't think so.\" It agrees.",
             "It roughly translates to \"Extreme Battle!!!\" and is dramatic.",
             "He wrote “thx 4 ur help” in the note.",
+            // Swedish and Danish "ur" ("out of", "watch").
+            "Ta ut boken ur väskan och lägg den på bordet, tack.",
+            "Hon tog fram kartan ur fickan och visade vägen.",
+            "Mit ur er gået i stå, så jeg kommer lidt for sent.",
+            "Han gick ur bilen och sedan hem.",
         ] {
             assert_eq!(first(text), None, "{text}");
         }

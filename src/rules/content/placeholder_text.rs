@@ -33,6 +33,11 @@ declare_rule! {
     /// - `TODO`, `TBD`, `FIXME` and the filler right after an opening quotation mark (a
     ///   quoted example: `replace the "TODO" comment`) or a comment marker (`# TODO: check`,
     ///   `// FIXME`), and `TODO list`;
+    /// - `TODO` among words of another language, where it is the Spanish and Portuguese
+    ///   "all" (`paquete TODO INCLUIDO`, `seguro a TODO RIESGO`, `TODO o país`): when the
+    ///   words near it on its line are mostly common words of another language than
+    ///   English (or, with none of either, have letters beyond ASCII). `TODO:` with a colon
+    ///   is a note in any language;
     /// - "Lorem Ipsum" as a name, without the "dolor" of the filler ("the history of Lorem
     ///   Ipsum"), and the filler inside a user or system message that does not start with it
     ///   (text handed to a task as its input: "count the words of: Lorem ipsum dolor…", or
@@ -151,6 +156,7 @@ pub fn first_placeholder(
         .find_iter(text)
         .map(|m| (m.start(), m.end()));
     let mut mask: Option<Mask> = None;
+    let mut language = Language::default();
     let mut first: Option<std::ops::Range<usize>> = None;
     for candidates in [
         &mut variables.into_iter() as &mut dyn Iterator<Item = (usize, usize)>,
@@ -160,7 +166,7 @@ pub fn first_placeholder(
             if first.as_ref().is_some_and(|f| start >= f.start) {
                 break;
             }
-            let Some(found) = confirm(text, start, end, role, opens_message) else {
+            let Some(found) = confirm(text, start, end, role, opens_message, &mut language) else {
                 continue;
             };
             if !mask
@@ -182,6 +188,7 @@ fn confirm(
     end: usize,
     role: Role,
     opens_message: bool,
+    language: &mut Language,
 ) -> Option<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     match bytes[start] {
@@ -242,7 +249,36 @@ fn confirm(
             {
                 return None;
             }
+            // `TODO` is the Spanish and Portuguese "all" (`paquete TODO INCLUIDO`, `seguro a
+            // TODO RIESGO`): in words of another language it is one, unless a colon makes
+            // it a note (`TODO: traducir`).
+            if word == "TODO" && !text[end..].starts_with(':') && language.other(text, start) {
+                return None;
+            }
             Some(start..end)
+        }
+    }
+}
+
+/// Whether the line of a `TODO` reads as another language than English, judged once per
+/// line beside its first `TODO` ([`prose::in_other_language`]): candidates come in order,
+/// so a text of a million `TODO`s is read once, not once per word.
+#[derive(Default)]
+struct Language {
+    /// The end of the line last judged, and the judgment.
+    line: Option<(usize, bool)>,
+}
+
+impl Language {
+    fn other(&mut self, text: &str, at: usize) -> bool {
+        match self.line {
+            Some((end, other)) if at < end => other,
+            _ => {
+                let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                let other = prose::in_other_language(text, at);
+                self.line = Some((end, other));
+                other
+            }
         }
     }
 }
@@ -300,6 +336,8 @@ mod tests {
         );
         assert_eq!(found("Shipping: TBD."), Some("TBD"));
         assert_eq!(found("TODO: write this answer"), Some("TODO"));
+        assert_eq!(found("TODO: traducir este párrafo"), Some("TODO"));
+        assert_eq!(found("The price is TODO for now."), Some("TODO"));
         assert_eq!(
             found("Lorem ipsum dolor sit amet"),
             Some("Lorem ipsum dolor")
@@ -315,6 +353,15 @@ mod tests {
         assert_eq!(found("def f():\n    # TODO: assert name is a string"), None);
         assert_eq!(found("an API for a TODO list"), None);
         assert_eq!(found("todos and TODOs"), None);
+        assert_eq!(
+            found("Nuestro hotel ofrece el paquete TODO INCLUIDO con comidas y bebidas."),
+            None
+        );
+        assert_eq!(
+            found("El seguro a TODO RIESGO cubre daños propios y a terceros."),
+            None
+        );
+        assert_eq!(found("Entregamos em TODO o país."), None);
         assert_eq!(found("<input placeholder=\"Name\">"), None);
         assert_eq!(found("a placeholder is fine in prose"), None);
         assert_eq!(found("text = \"Lorem ipsum dolor\""), None);

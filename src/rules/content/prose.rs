@@ -315,9 +315,109 @@ pub fn word_before(text: &str, at: usize) -> &str {
     &head[start..]
 }
 
+/// Bytes on either side of a word that [`in_other_language`] reads: a sentence or two,
+/// however long the line.
+const LANGUAGE_WINDOW: usize = 160;
+
+/// Common words of English that are not words of the other languages below.
+const ENGLISH_WORDS: &[&str] = &[
+    "the", "and", "you", "your", "of", "that", "this", "with", "are", "is", "it", "be", "have",
+    "has", "had", "not", "can", "will", "would", "should", "could", "what", "which", "who",
+    "there", "they", "them", "their", "we", "our", "from", "or", "but", "if", "my", "she", "his",
+    "her", "him", "been", "were", "does", "to", "please", "thanks", "just", "about",
+];
+
+/// Common words of the languages written in Latin letters that English-only checks
+/// misread (Swedish, Danish and Norwegian, German, Dutch, Spanish, Portuguese, French,
+/// Italian), none of them an English word.
+const OTHER_WORDS: &[&str] = &[
+    // Swedish, Danish, Norwegian.
+    "och", "att", "det", "som", "är", "på", "med", "för", "inte", "av", "har", "jag", "ett", "om",
+    "ut", "vi", "kan", "så", "hon", "vad", "eller", "efter", "från", "hur", "nu", "tack", "og",
+    "er", "ikke", "jeg", "af", "mig", "dig", "hvad", "hvor", "lidt", "meget", "til", "mit", "være",
+    "blev", "ikkje", // German, Dutch.
+    "und", "der", "das", "ist", "nicht", "ein", "eine", "ich", "sie", "auf", "zu", "dem", "von",
+    "für", "sich", "auch", "wir", "ihr", "sind", "wie", "bitte", "oder", "aber", "nur", "noch",
+    "het", "een", "niet", "zijn", "ik", "dat", "voor", "op", "naar", "wat", "ook", "maar", "bij",
+    // Spanish, Portuguese.
+    "el", "la", "los", "las", "y", "de", "que", "en", "con", "por", "para", "un", "una", "es",
+    "del", "al", "se", "su", "lo", "como", "muy", "pero", "más", "está", "este", "esta", "esto",
+    "son", "sus", "usted", "nos", "sin", "hay", "ya", "si", "también", "os", "um", "uma", "da",
+    "dos", "das", "em", "não", "com", "você", "mais", "ao", "ele", "ela", "seu", "sua", "muito",
+    "é", // French, Italian.
+    "le", "les", "et", "des", "du", "une", "est", "pour", "dans", "avec", "pas", "ce", "sur",
+    "vous", "nous", "je", "au", "aux", "qui", "sont", "cette", "mais", "très", "être", "à", "il",
+    "gli", "di", "che", "per", "sono", "della", "nel", "anche", "questo", "molto", "più", "è",
+];
+
+/// The words around `at` (on its line, at most 160 bytes on either side) read as a language
+/// other than English: more of them are common words of another language than of English,
+/// or none is either and one has a letter beyond ASCII (`väskan`, `país`, Han or Cyrillic).
+/// For the checks of English writing (C007's `TODO`, C008's text-speak): the Spanish
+/// `TODO INCLUIDO` ("all inclusive") and the Swedish `ur` ("out of") are words there.
+/// Linear in the window, whatever the text's length.
+pub fn in_other_language(text: &str, at: usize) -> bool {
+    let mut start = text[..at]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
+        .max(at.saturating_sub(LANGUAGE_WINDOW));
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = text[at..]
+        .find('\n')
+        .map_or(text.len(), |i| at + i)
+        .min(at + LANGUAGE_WINDOW);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let (mut english, mut other, mut beyond_ascii) = (0, 0, false);
+    let mut lower = String::new();
+    for word in text[start..end].split(|c: char| !c.is_alphabetic()) {
+        if word.is_empty() {
+            continue;
+        }
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        beyond_ascii |= !word.is_ascii();
+        if ENGLISH_WORDS.contains(&lower.as_str()) {
+            english += 1;
+        } else if OTHER_WORDS.contains(&lower.as_str()) {
+            other += 1;
+        }
+    }
+    other > english || (english == 0 && other == 0 && beyond_ascii)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_language_around_a_word() {
+        for text in [
+            "Ta ut boken ur väskan och lägg den på bordet, tack.",
+            "Hon tog fram kartan ur fickan och visade vägen.",
+            "Mit ur er gået i stå, så jeg kommer lidt for sent.",
+            "Nuestro hotel ofrece el paquete TODO INCLUIDO con comidas y bebidas.",
+            "El seguro a TODO RIESGO cubre daños propios y a terceros.",
+            "Vendemos para TODO o país.",
+            "请把 TODO 写完",
+        ] {
+            let at = text.find(" ur ").or(text.find("TODO")).unwrap_or(0);
+            assert!(in_other_language(text, at + 1), "{text}");
+        }
+        for text in [
+            "Check ur inbox.",
+            "Thanks 4 ur help, it is gr8.",
+            "TODO: write the answer",
+            "Please see the TODO below and the café menu.",
+            "Gracias! But ur order is late, and the hotel is TODO INCLUIDO.",
+        ] {
+            let at = text.find("ur ").or(text.find("TODO")).unwrap_or(0);
+            assert!(!in_other_language(text, at), "{text}");
+        }
+    }
 
     #[test]
     fn fences_inline_code_and_urls() {

@@ -18,7 +18,9 @@ declare_rule! {
     /// Reports chat-template markup written into a message's text:
     ///
     /// - special tokens of the form `<|name|>` (`<|endoftext|>`, `<|im_start|>`,
-    ///   `<|im_end|>`, `<|eot_id|>`, `<|start_header_id|>`, ...);
+    ///   `<|im_end|>`, `<|eot_id|>`, `<|start_header_id|>`, ...): a name of up to 40
+    ///   letters, digits, `_.:-` and `▁`, also between the full-width bars DeepSeek's
+    ///   tokens use (`<｜end▁of▁sentence｜>`, `<｜User｜>`, `<｜Assistant｜>`);
     /// - Llama and Mistral markup: `</s>`, `[INST]`, `[/INST]`, `<<SYS>>`, `<</SYS>>`;
     ///   Gemma's `<start_of_turn>`, `<end_of_turn>`, `<bos>` and `<eos>`;
     /// - Alpaca and Vicuna headings: `### Instruction:`, `### Input:`, `### Response:`,
@@ -94,6 +96,11 @@ const TOKENS: &[&str] = &[
     "### Human:",
     "### Assistant:",
 ];
+
+/// How a special token `<|name|>` opens and closes: with `|`, or with U+FF5C FULLWIDTH
+/// VERTICAL LINE as DeepSeek's tokens are spelled (`<｜end▁of▁sentence｜>`, `<｜User｜>`).
+const SPECIAL_OPENS: &[&str] = &["<|", "<\u{FF5C}"];
+const SPECIAL_CLOSES: &[&str] = &["|>", "\u{FF5C}>"];
 
 /// Role labels that start a turn when they start a line.
 const ROLE_LABELS: &[&str] = &["Human:", "User:", "Assistant:"];
@@ -183,8 +190,8 @@ pub fn first_token(text: &str) -> Option<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let tokens = memchr::memchr3_iter(b'<', b'[', b'#', bytes).filter_map(|at| {
         let rest = &text[at..];
-        if rest.starts_with("<|") {
-            return Some((at, at + 2));
+        if let Some(open) = SPECIAL_OPENS.iter().find(|o| rest.starts_with(*o)) {
+            return Some((at, at + open.len()));
         }
         let token = TOKENS.iter().find(|t| rest.starts_with(*t))?;
         Some((at, at + token.len()))
@@ -242,18 +249,26 @@ fn confirm(
 ) -> Option<usize> {
     let token = &text[start..end];
     let mut end = end;
-    if token == "<|" {
-        // `<|name|>`: letters, digits and `_.:-`, then `|>`.
+    if SPECIAL_OPENS.contains(&token) {
+        // `<|name|>`: letters, digits, `_.:-` and SentencePiece's `▁` (DeepSeek's
+        // `<|end▁of▁sentence|>`), at most 40 of them, then `|>` (or DeepSeek's `｜>`).
         let rest = &text[end..];
-        let name_len = rest
-            .bytes()
+        let name_len: usize = rest
+            .chars()
             .take(41)
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
-            .count();
-        if name_len == 0 || name_len > 40 || !rest[name_len..].starts_with("|>") {
+            .take_while(|&c| {
+                c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-' | '\u{2581}')
+            })
+            .map(char::len_utf8)
+            .sum();
+        let named = &rest[..name_len];
+        if name_len == 0 || named.chars().count() > 40 {
             return None;
         }
-        end += name_len + 2;
+        let close = SPECIAL_CLOSES
+            .iter()
+            .find(|c| rest[name_len..].starts_with(*c))?;
+        end += name_len + close.len();
     } else if ROLE_LABELS.contains(&token) {
         if in_label_list(text, start) {
             return None;
@@ -269,7 +284,7 @@ fn confirm(
 /// `"<|im_start|>user\nHi<|im_end|>"`), its tokens are examples. Markup later in a quoted
 /// sentence (`"Of course!<|im_end|> Let's start"`) leaked into the quoted text.
 fn starts_with_markup(quoted: &str) -> bool {
-    quoted.starts_with("<|")
+    SPECIAL_OPENS.iter().any(|o| quoted.starts_with(o))
         || quoted.starts_with("<s>")
         || TOKENS.iter().any(|t| quoted.starts_with(t))
 }
@@ -341,6 +356,16 @@ mod tests {
         // Gemma's sequence tokens.
         assert_eq!(found("The capital is Paris.<eos>"), Some("<eos>"));
         assert_eq!(found("<bos>Paris is the capital."), Some("<bos>"));
+        // DeepSeek's tokens: `▁` in the name, full-width bars or ASCII ones.
+        assert_eq!(
+            found("The answer is 42.<｜end▁of▁sentence｜>"),
+            Some("<｜end▁of▁sentence｜>")
+        );
+        assert_eq!(found("Hi<｜Assistant｜>Hello"), Some("<｜Assistant｜>"));
+        assert_eq!(
+            found("The answer is 42.<|end▁of▁sentence|>"),
+            Some("<|end▁of▁sentence|>")
+        );
     }
 
     #[test]
@@ -366,6 +391,12 @@ mod tests {
         assert_eq!(found("Gemma ends a sequence with `<eos>`."), None);
         assert_eq!(found("the \"<eos>\" token"), None);
         assert_eq!(found("a <|> b"), None);
+        assert_eq!(found("a <｜> b and x <｜ y ｜> z"), None);
+        assert_eq!(
+            found("DeepSeek ends a turn with `<｜end▁of▁sentence｜>`."),
+            None
+        );
+        assert_eq!(found("the \"<｜end▁of▁sentence｜>\" token"), None);
         assert_eq!(found("```\nUser: hi\n```"), None);
     }
 }

@@ -17,6 +17,12 @@ declare_rule! {
     ///   network issues, and
     /// - pass the Luhn checksum.
     ///
+    /// Digits may be full-width (`１３８`) or Arabic-Indic (`٥٠`, `۵۰`), and groups may be
+    /// separated by the spaces that keep them together (no-break U+00A0, narrow no-break
+    /// U+202F, thin and figure spaces, the ideographic space), as French typography and word
+    /// processors write numbers; the no-break hyphen U+2011 and full-width `＋－（）` count
+    /// as their ASCII forms.
+    ///
     /// Deliberately not matched: digit runs that fail the Luhn check (order numbers,
     /// tracking codes); the test numbers card networks and payment processors publish
     /// (4111 1111 1111 1111, 4242 4242 4242 4242, 5555 5555 5555 4444, 3782 822463 10005,

@@ -9,14 +9,18 @@ declare_rule! {
     /// Reports an email address in any message, tool-call argument or tool definition (a chat
     /// template renders the definitions into every prompt): a local part of letters, digits and
     /// `._%+-`, an `@`, and a domain of at least two labels ending in a top-level domain of
-    /// letters.
+    /// letters. The address ends where a letter of another script begins, as a reader
+    /// sees it: `请发邮件到zhang.wei@qq.com，谢谢`, `tanaka@docomo.ne.jpまで` and Korean
+    /// `minsu.kim@naver.com으로` hold an address. Glued to an ASCII or Latin letter (`ü`,
+    /// `é`), the match is part of a longer word and is not reported.
     ///
     /// Deliberately not matched: addresses at domains reserved for documentation and
     /// testing (`example.com`, `example.org`, `example.net` and their subdomains; any name
     /// under `.example`, `.test`, `.invalid` or `.localhost`); an SSH remote such as
-    /// `git@github.com:org/repo.git`; the user part of a URL (`ftp://user:pw@host`); and
-    /// image names like `icon@2x.png`. Addresses in code count: a real address is personal
-    /// data wherever it is written.
+    /// `git@github.com:org/repo.git`; the user part of a URL (`ftp://user:pw@host`, after
+    /// the URL's `//`); and image names like `icon@2x.png`. An address right after a label's
+    /// colon (`Email:jane@…`, `mailto:jane@…`) is an address. Addresses in code count: a
+    /// real address is personal data wherever it is written.
     ///
     /// The message quotes the address masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it

@@ -13,6 +13,12 @@ declare_rule! {
     /// the SSA could issue: the area `AAA` is not 000, 666 or 900–999, the group `GG` is not
     /// 00 and the serial `SSSS` is not 0000.
     ///
+    /// Digits may be full-width (`１３８`) or Arabic-Indic (`٥٠`, `۵۰`), and groups may be
+    /// separated by the spaces that keep them together (no-break U+00A0, narrow no-break
+    /// U+202F, thin and figure spaces, the ideographic space), as French typography and word
+    /// processors write numbers; the no-break hyphen U+2011 and full-width `＋－（）` count
+    /// as their ASCII forms.
+    ///
     /// Deliberately not matched: numbers that cannot be issued (`000-12-3456`,
     /// `987-65-4320`); the numbers famous from advertising and textbooks, 078-05-1120 (the
     /// Woolworth wallet card), 219-09-9999 (a Social Security Board pamphlet) and

@@ -17,6 +17,12 @@ declare_rule! {
     ///   `+33 1 23 45 67 89`, `+8613812345678`: a `+`, a country code and groups of digits,
     ///   8 to 15 digits in all.
     ///
+    /// Digits may be full-width (`１３８`) or Arabic-Indic (`٥٠`, `۵۰`), and groups may be
+    /// separated by the spaces that keep them together (no-break U+00A0, narrow no-break
+    /// U+202F, thin and figure spaces, the ideographic space), as French typography and word
+    /// processors write numbers; the no-break hyphen U+2011 and full-width `＋－（）` count
+    /// as their ASCII forms.
+    ///
     /// Deliberately not matched: the fictional range 555-0100 to 555-0199 (`(415)
     /// 555-0123`); ten digits without separators or a `+1`, and NANP numbers separated only
     /// by spaces without `+1` or parentheses (`212 555 1234` is as likely three amounts);
