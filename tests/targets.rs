@@ -2452,9 +2452,15 @@ fn bedrock_nova_takes_8_to_20000_examples() {
             r#"{{"schemaVersion": "bedrock-conversation-2024", "messages": [{{"role": "user", "content": [{{"text": "Question {i}: how do I reset my password?"}}]}}, {{"role": "assistant", "content": [{{"text": "Use the Forgot password link on the sign-in page."}}]}}]}}"#
         )
     };
-    let run = |n: usize| {
+    let rft = |i: usize| {
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "Solve: 2x + {i} = 13"}}], "reference_answer": {{"solution": "x = {}"}}}}"#,
+            13 - i as i64
+        )
+    };
+    let run_of = |n: usize, make: &dyn Fn(usize) -> String| {
         let dir = TempDir::new().expect("temp dir");
-        let lines: Vec<String> = (0..n).map(record).collect();
+        let lines: Vec<String> = (0..n).map(make).collect();
         write(dir.path(), "data.jsonl", &(lines.join("\n") + "\n"));
         let out = tunelint(dir.path())
             .args(["--format", "concise", "--quiet", "--select", "B001"])
@@ -2466,6 +2472,7 @@ fn bedrock_nova_takes_8_to_20000_examples() {
             String::from_utf8_lossy(&out.stdout).trim().to_owned(),
         )
     };
+    let run = |n: usize| run_of(n, &record);
     assert_eq!(
         run(3),
         (
@@ -2475,6 +2482,17 @@ fn bedrock_nova_takes_8_to_20000_examples() {
         )
     );
     assert_eq!(run(8), (Some(0), String::new()));
+    let over = run(20_001);
+    assert_eq!(over.0, Some(1), "{}", over.1);
+    assert!(
+        over.1.ends_with("B001 20,001 examples; Amazon Bedrock (Nova) takes at most 20,000 in one dataset (split the file)"),
+        "{}",
+        over.1
+    );
+    // Reinforcement fine-tuning prompts are not held to the supervised maximum (Bedrock asks
+    // at least 100 of them and states no most); fewer than the minimum is still refused.
+    assert_eq!(run_of(20_001, &rft), (Some(0), String::new()));
+    assert_eq!(run_of(3, &rft).0, Some(1));
     let dir = TempDir::new().expect("temp dir");
     tunelint(dir.path())
         .args(["explain", "bedrock-nova"])

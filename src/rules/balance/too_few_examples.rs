@@ -1,8 +1,9 @@
 //! B001 too-few-examples.
 
-use crate::dataset::DatasetContext;
+use crate::dataset::{DatasetContext, FactKind, Facts, RecordView};
 use crate::declare_rule;
 use crate::diagnostic::FileId;
+use crate::record::Shape;
 use crate::rule::Level;
 use crate::rules::{Code, RunsOn};
 use crate::wording::thousands;
@@ -31,8 +32,10 @@ declare_rule! {
     /// naming the provider (OpenAI and Azure OpenAI: at least 10; Fireworks: 3 to 3 million;
     /// `explain TARGET` cites each), unless a level is chosen for B001 (`--warn B001`, or
     /// `B001 = "info"` in `[rules]`), which it keeps. Evaluation files (a split's `valid` or `test` file) are
-    /// not held to the minimum. Below a target's minimum the goal's shortfall is not
-    /// reported as well.
+    /// not held to the minimum, and a file of prompts without answers (reinforcement
+    /// fine-tuning, prompt-only) not to the most, which is for supervised data (Nova takes 8 to
+    /// 20,000 supervised examples, and at least 100 prompts). Below a target's minimum the
+    /// goal's shortfall is not reported as well.
     ///
     /// ## Why is this bad?
     /// Below the minimum, a fine-tuned model behaves inconsistently across similar inputs and
@@ -62,8 +65,35 @@ declare_rule! {
     };
 }
 
-/// Runs on the dataset: it needs only the count of each file's records.
-pub const RUNS_ON: RunsOn = RunsOn::Dataset { check, facts: &[] };
+/// Runs on the dataset: it needs the count of each file's records, and of its prompts.
+pub const RUNS_ON: RunsOn = RunsOn::Dataset {
+    check,
+    facts: &[&PROMPTS],
+};
+
+/// How many of a file's records are prompts without their answer (reinforcement fine-tuning,
+/// prompt-only): a target's most examples (B001 under the target) are its supervised
+/// fine-tuning's, and a file of prompts is not judged by it.
+#[derive(Default)]
+struct Prompts {
+    count: u64,
+}
+
+static PROMPTS: FactKind = FactKind {
+    name: "prompts",
+    new: |_| Box::<Prompts>::default(),
+};
+
+impl Facts for Prompts {
+    fn add(&mut self, record: &RecordView<'_, '_>) {
+        self.count += u64::from(record.conv.is_some_and(|c| c.shape == Shape::Prompt));
+    }
+
+    fn append(&mut self, next: Box<dyn Facts>) {
+        let next: Prompts = crate::dataset::downcast(next);
+        self.count += next.count;
+    }
+}
 
 fn check(ctx: &mut DatasetContext<'_>) {
     let all = ctx.facts;
@@ -117,6 +147,13 @@ fn target_limits(ctx: &mut DatasetContext<'_>, file: FileId, count: u64) -> bool
     else {
         return false;
     };
+    // Most records prompts: reinforcement fine-tuning data, whose own bounds the target's
+    // may not be (Nova takes 8 to 20,000 supervised examples and at least 100 prompts):
+    // only the minimum is judged, which no target's prompt data goes below.
+    let prompts = ctx.facts[file as usize]
+        .get::<Prompts>()
+        .map_or(0, |p| p.count);
+    let supervised = prompts * 2 <= count;
     let examples = if count == 1 { "example" } else { "examples" };
     let evaluation = ctx.splits.iter().any(|s| s.eval.contains(&file));
     if count < limits.min && !evaluation {
@@ -130,7 +167,7 @@ fn target_limits(ctx: &mut DatasetContext<'_>, file: FileId, count: u64) -> bool
         );
         return true;
     }
-    if let Some(max) = limits.max.filter(|&max| count > max) {
+    if let Some(max) = limits.max.filter(|&max| count > max && supervised) {
         ctx.report_file_error(
             Code::B001,
             file,
