@@ -500,8 +500,7 @@ fn printable(bytes: &[u8]) -> Vec<char> {
 
 /// [`printable`] of one character.
 fn printable_char(c: char) -> char {
-    if (c.is_control() && c != '\t') || (crate::wording::invisible(c) && !crate::wording::joiner(c))
-    {
+    if (c.is_control() && c != '\t') || crate::wording::reordering(c) {
         '·'
     } else if c == '\t' {
         ' '
@@ -526,14 +525,15 @@ mod tests {
         assert_eq!(shown, "a·[2Jb·c·d·e·f· g");
     }
 
-    /// The joiners of Persian and Hindi words and of emoji sequences are shown as written;
-    /// a soft hyphen or a tag character is not.
+    /// The joiners of Persian and Hindi words and of emoji sequences are shown as written,
+    /// as the other format characters (a soft hyphen, a tag character): only those that hide
+    /// or turn text around are not.
     #[test]
     fn a_line_keeps_its_joiners() {
         let shown: String = printable("می\u{200c}خواهم 👨\u{200d}👩 a\u{ad}b\u{e0041}".as_bytes())
             .into_iter()
             .collect();
-        assert_eq!(shown, "می\u{200c}خواهم 👨\u{200d}👩 a·b·");
+        assert_eq!(shown, "می\u{200c}خواهم 👨\u{200d}👩 a\u{ad}b\u{e0041}");
     }
 
     /// A long line is cropped to the same number of terminal columns whatever its script

@@ -43,29 +43,57 @@ pub fn unread_reason(text: &str) -> String {
 }
 
 /// Zero-width, reordering (bidi: the overrides, isolates and marks, Arabic's letter mark),
-/// line- and paragraph-separator and byte-order-mark characters, and the other format
-/// characters and fillers Unicode says to show as nothing (the soft hyphen, the Hangul
-/// fillers, Mongolian's selectors, the deprecated format controls, the interlinear
-/// annotation marks, the tag characters of "ASCII smuggling"): shown as `\u` escapes
-/// wherever a message quotes data, and never written as they are to a terminal, a log or a
-/// page, where they hide text or turn it around ("Trojan Source"). The joiners
-/// ([`joiner`]) are among them; the variation selectors (an emoji's U+FE0F) are not.
+/// line- and paragraph-separator and byte-order-mark characters, the joiners ([`joiner`]),
+/// and the other format characters and fillers Unicode says to show as nothing
+/// ([`format_char`]): shown as `\u` escapes wherever a message quotes data, so a quoted
+/// value reads as what it is (`"assistant\u00ad"` is not `"assistant"`). The variation
+/// selectors (an emoji's U+FE0F) are not among them.
 pub fn invisible(c: char) -> bool {
+    reordering(c) || joiner(c) || format_char(c)
+}
+
+/// The characters that hide text or turn it around ("Trojan Source"): the zero-width space
+/// and word joiner, the bidi overrides, isolates and marks, Arabic's letter mark, the line
+/// and paragraph separators and the byte-order mark. No output writes them as they are to a
+/// terminal, a log or a page, not even in a path or a quoted line of the file.
+pub fn reordering(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// The zero-width non-joiner and joiner: invisible, but part of ordinary words (Persian,
+/// Urdu, the Indic scripts) and of emoji sequences, and unable to reorder or hide text.
+pub fn joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
+}
+
+/// The other format characters and fillers shown as nothing (Default_Ignorable): the soft
+/// hyphen, the combining grapheme joiner, the Hangul fillers, Khmer's inherent vowels,
+/// Mongolian's selectors, the deprecated format controls, the interlinear annotation marks,
+/// shorthand and musical format controls, and the tag characters of "ASCII smuggling".
+/// Escaped where a message quotes a value; a path keeps them, so it names its file.
+pub fn format_char(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
             | '\u{034F}'
-            | '\u{061C}'
             | '\u{115F}'
             | '\u{1160}'
             | '\u{17B4}'
             | '\u{17B5}'
             | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
+            | '\u{2065}'
+            | '\u{206A}'..='\u{206F}'
             | '\u{3164}'
-            | '\u{FEFF}'
             | '\u{FFA0}'
             | '\u{FFF0}'..='\u{FFFB}'
             | '\u{1BCA0}'..='\u{1BCA3}'
@@ -74,24 +102,18 @@ pub fn invisible(c: char) -> bool {
     )
 }
 
-/// The zero-width non-joiner and joiner: invisible, but part of ordinary words (Persian,
-/// Urdu, the Indic scripts) and of emoji sequences, and unable to reorder or hide text. A
-/// message quoting a value still escapes them (`"assistant\u200d"` is not `"assistant"`);
-/// a path and a quoted line of the file keep them, so the path names its file and the line
-/// reads as written.
-pub fn joiner(c: char) -> bool {
-    matches!(c, '\u{200C}' | '\u{200D}')
-}
-
 /// A character no output writes as it is: a control character (C0, DEL and C1: U+009B is
 /// a terminal's escape sequence introducer on its own) or an [`invisible`] one.
 pub fn unseen(c: char) -> bool {
     c.is_control() || invisible(c)
 }
 
-/// [`unseen`], but for the [`joiner`]s: what a path or a quoted line of the file escapes.
+/// What a path, a quoted line of the file or a page's text escapes: control characters and
+/// the [`reordering`] ones, which could hide or turn text around. The joiners and the other
+/// format characters are part of what is written there (a Persian folder's name, a word
+/// with a soft hyphen) and are kept, so a path names its file.
 pub fn unseen_in_text(c: char) -> bool {
-    unseen(c) && !joiner(c)
+    c.is_control() || reordering(c)
 }
 
 /// `text` with [`unseen`] characters written as `\u` escapes.

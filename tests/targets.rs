@@ -2505,19 +2505,15 @@ fn bedrock_nova_takes_8_to_20000_examples() {
 }
 
 /// Together's data-preparation page: "The conversation must start with system or user and
-/// alternate user and assistant afterwards". A conversation that opens on the assistant is an
-/// O006 error under `together`.
+/// alternate user and assistant afterwards". Whether an assistant may answer the system
+/// prompt first it leaves open, and its client checks only alternation: such a record (OpenAI's
+/// cookbook has one) is no error under `together`, and `explain` quotes the page rather than
+/// claiming the user need not speak first.
 #[test]
-fn together_conversations_start_with_system_or_user() {
-    let line = r#"{"messages": [{"role": "assistant", "content": "Hello! I am the support bot, how can I help you?"}, {"role": "user", "content": "My order never arrived, what should I do?"}, {"role": "assistant", "content": "I am sorry to hear that. Please share the order number so I can check."}]}"#;
+fn together_states_its_first_turn_rule_without_refusing_a_system_then_assistant_record() {
+    let line = r#"{"messages": [{"role": "system", "content": "You are a friendly support bot."}, {"role": "assistant", "content": "Hello! I am the support bot, how can I help you?"}, {"role": "user", "content": "My order never arrived, what should I do?"}, {"role": "assistant", "content": "I am sorry to hear that. Please share the order number so I can check."}]}"#;
     let (code, out) = check(&[line], &["--target", "together", "--select", "O"]);
-    assert_eq!(code, 1, "{out}");
-    assert_eq!(
-        out.trim(),
-        "data.jsonl:1:24: O006 the conversation opens with an assistant message, which Together \
-         rejects (the conversation must start with a system or user message); start with the \
-         user's turn"
-    );
+    assert!(!out.contains(" error") && code == 0, "{code} {out}");
     let (code, out) = check(&[CHAT], &["--target", "together"]);
     assert_eq!((code, out.as_str()), (0, ""));
     let dir = TempDir::new().expect("temp dir");
@@ -2531,7 +2527,7 @@ fn together_conversations_start_with_system_or_user() {
         "{text}"
     );
     assert!(
-        text.contains("- **first turn (O006, an error)**: the conversation must start with a system or user message  \n  source: <https://docs.together.ai/docs/fine-tuning/data-preparation>"),
+        text.contains("(\"the conversation must start with system or user\"; its upload check tests the alternation only)"),
         "{text}"
     );
 }

@@ -258,10 +258,11 @@ mod tests {
         );
     }
 
-    /// A Persian folder's zero-width non-joiner is part of its name: the path must name the
-    /// file. The other invisible characters (a soft hyphen, a tag character) are escaped.
+    /// A Persian folder's zero-width non-joiner is part of its name, as a soft hyphen or a
+    /// tag character is of another: the path must name the file. What reorders text is
+    /// escaped.
     #[test]
-    fn joiners_in_paths_are_kept_and_other_invisible_characters_escaped() {
+    fn joiners_and_format_characters_in_paths_are_kept() {
         assert_eq!(
             shown_path("داده\u{200c}ها/train.jsonl"),
             "داده\u{200c}ها/train.jsonl"
@@ -269,7 +270,8 @@ mod tests {
         assert_eq!(shown_path("a\u{200d}b.jsonl"), "a\u{200d}b.jsonl");
         assert_eq!(
             shown_path("a\u{ad}b\u{e0041}.jsonl"),
-            r"a\u{ad}b\u{e0041}.jsonl"
+            "a\u{ad}b\u{e0041}.jsonl"
         );
+        assert_eq!(shown_path("a\u{200b}b.jsonl"), r"a\u{200b}b.jsonl");
     }
 }

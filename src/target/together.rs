@@ -44,13 +44,12 @@ pub(super) const TARGET: Target = Target {
     }),
     tool_turns_alternate: false,
     // "The conversation must start with system or user and alternate user and assistant
-    // afterwards" (the data-preparation page; the client's own check tests only alternation).
-    user_first: Some(Cited {
-        value: "the conversation must start with a system or user message",
-        source: DATA,
-    }),
+    // afterwards" (the data-preparation page) leaves open whether an assistant may answer
+    // the system prompt first, and the client's own check tests only alternation: O006
+    // stays the warning it is without a target (OpenAI's cookbook has such a record).
+    user_first: None,
     turns: Cited {
-        value: "an optional system message, then user and assistant messages in turn, starting with the user's, with at least one assistant message; tool results follow the assistant message that called the tools",
+        value: "an optional system message, then user and assistant messages in turn, with at least one assistant message (\"the conversation must start with system or user\"; its upload check tests the alternation only); tool results follow the assistant message that called the tools",
         source: DATA,
     },
     max_images: Some(Cited {
