@@ -834,7 +834,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             Found::Stdin => args.stdin_filename.clone(),
         })
         .collect();
-    let groups = crate::splits::groups(&paths, &config.datasets, config.root());
+    let mut groups = crate::splits::groups(&paths, &config.datasets, config.root());
+    // A dataset's files are read as one file in path order (which copy of a duplicate is the
+    // first): the files read as context (`--context dataset`, file ids after the named
+    // ones) take their place among the named ones, so the hook judges a staged record as a
+    // run over the whole dataset does.
+    let order: Vec<&str> = jobs.iter().map(|j| j.display.as_str()).collect();
+    in_path_order(&mut groups, &order);
     let split_groups = groups.splits;
     for id in split_groups.iter().flat_map(|g| &g.eval) {
         if let Some(job) = jobs.get_mut(*id as usize) {
@@ -1330,6 +1336,19 @@ struct Output {
     out: Sink,
     /// The first write error; the renderer is not called again after it.
     error: Option<io::Error>,
+}
+
+/// Orders the files of each dataset, and each split group's training files, by `order`
+/// (each file's path), then file id.
+fn in_path_order<K: Ord>(groups: &mut crate::splits::Groups, order: &[K]) {
+    let key = |&f: &crate::diagnostic::FileId| (order.get(f as usize), f);
+    for members in &mut groups.datasets {
+        members.sort_by(|a, b| key(a).cmp(&key(b)));
+    }
+    for group in &mut groups.splits {
+        group.train.sort_by(|a, b| key(a).cmp(&key(b)));
+        group.eval.sort_by(|a, b| key(a).cmp(&key(b)));
+    }
 }
 
 /// The `[[datasets]]` groups name files that exist, each in one split: a path with a typo

@@ -31,7 +31,10 @@ declare_rule! {
     /// (`train`, `valid`, `test`) of a `[[datasets]]` group. A copy in another file is named
     /// by path and line (`data/train-00000-of-00002.jsonl:17`). Other files of a directory
     /// are datasets of their own, and different splits are not compared here: an evaluation
-    /// example that repeats a training one is D003's.
+    /// example that repeats a training one is D003's. With `--context dataset` (the
+    /// pre-commit hooks), the files read as context keep their place in that order: a named
+    /// file's example is reported when it repeats an earlier one, as in a run over the whole
+    /// dataset, and the first copy is not.
     ///
     /// ## Why is this bad?
     /// A repeated example is trained on twice: it weighs double in the loss, the model
