@@ -285,6 +285,56 @@ fn split_files_in_one_directory_are_checked_for_leaks() {
     );
 }
 
+/// An evaluation example identical to a training example is reported as an exact copy of
+/// that example whether the training split is one file or shards, even when an earlier
+/// shard holds a near copy of it.
+#[test]
+fn an_exact_leak_from_a_sharded_training_split_names_the_copy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let a = chat(
+        "How do I reset my password on the website?",
+        "Click Forgot password on the sign-in page.",
+    );
+    let b = chat(
+        "How do I reset my pasword on the website?",
+        "Use the Forgot password link when you sign in.",
+    );
+    for dir in ["single", "sharded"] {
+        std::fs::create_dir(d.join(dir)).expect("mkdir");
+        std::fs::write(d.join(dir).join("test.jsonl"), format!("{b}\n")).expect("write");
+    }
+    std::fs::write(d.join("single/train.jsonl"), format!("{a}\n{b}\n")).expect("write");
+    std::fs::write(
+        d.join("sharded/train-00000-of-00002.jsonl"),
+        format!("{a}\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("sharded/train-00001-of-00002.jsonl"),
+        format!("{b}\n"),
+    )
+    .expect("write");
+    for (dir, train) in [
+        ("single", "single/train.jsonl:2"),
+        ("sharded", "sharded/train-00001-of-00002.jsonl:1"),
+    ] {
+        let out = tunelint(d)
+            .args(["--format", "concise", "--select", "D003", dir])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let leaks: Vec<&str> = stdout.lines().filter(|l| l.contains(" D003 ")).collect();
+        assert_eq!(
+            leaks,
+            [format!(
+                "{dir}/test.jsonl:1:1: D003 exact copy of training example {train}; evaluation scores would count it as learned"
+            )],
+            "{stdout}"
+        );
+    }
+}
+
 #[test]
 fn dataset_groups_in_config_are_checked_for_leaks() {
     let dir = tempfile::tempdir().expect("tempdir");
