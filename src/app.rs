@@ -828,7 +828,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     // first): the files read as context (`--context dataset`, file ids after the named
     // ones) take their place among the named ones, so the hook judges a staged record as a
     // run over the whole dataset does.
-    let order: Vec<&str> = jobs.iter().map(|j| j.display.as_str()).collect();
+    // The path is the file's from the project root, as SARIF names it, whatever its spelling
+    // on the command line (absolute, `x/../`, from a subfolder).
+    let root = project_root(&args, &cwd);
+    let order: Vec<String> = jobs
+        .iter()
+        .map(|j| crate::report::sarif::project_path(&root, &cwd, &j.display))
+        .collect();
     in_path_order(&mut groups, &order);
     let split_groups = groups.splits;
     for id in split_groups.iter().flat_map(|g| &g.eval) {
@@ -1473,6 +1479,15 @@ fn check_dataset_groups(config: &Config) -> Result<()> {
 
 /// The root of the git checkout `cwd` is in: the nearest folder, `cwd` or above, that holds
 /// `.git` (a folder, or the file of a worktree or a submodule).
+/// The folder paths are reported from in SARIF and annotations: `--project-root`, or the
+/// root of the git checkout the run is in, or the current directory outside one.
+fn project_root(args: &CheckArgs, cwd: &Path) -> PathBuf {
+    args.project_root
+        .clone()
+        .or_else(|| repository_root(cwd))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
 fn repository_root(cwd: &Path) -> Option<PathBuf> {
     cwd.ancestors()
         .find(|dir| dir.join(".git").exists())
@@ -1516,11 +1531,7 @@ fn open_outputs(
     // Code scanning places a finding by its path from the repository's root: by default,
     // the root of the git checkout the run is in (a step with `working-directory: data`
     // still writes `data/train.jsonl`), or the current directory outside one.
-    let root = args
-        .project_root
-        .clone()
-        .or_else(|| repository_root(cwd))
-        .unwrap_or_else(|| PathBuf::from("."));
+    let root = project_root(args, cwd);
     if let Some(dir) = &args.project_root
         && !dir.is_dir()
     {

@@ -335,6 +335,54 @@ fn an_exact_leak_from_a_sharded_training_split_names_the_copy() {
     }
 }
 
+/// Shards are read in the order of their paths from the project root, however they are
+/// spelt on the command line: the later shard's copy is the duplicate whether a shard is
+/// named by an absolute path, through `x/../` or from a subfolder.
+#[test]
+fn which_shard_copy_is_first_does_not_depend_on_how_paths_are_spelt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("data")).expect("mkdir");
+    std::fs::create_dir_all(d.join("zz")).expect("mkdir");
+    let a = chat("How do I reset my password?", "Click Forgot password.");
+    for shard in ["train-00000-of-00002.jsonl", "train-00001-of-00002.jsonl"] {
+        std::fs::write(d.join("data").join(shard), format!("{a}\n")).expect("write");
+    }
+    let absolute = d.join("data/train-00001-of-00002.jsonl");
+    let absolute = absolute.to_str().expect("a UTF-8 path");
+    let spellings: [(&str, Vec<&str>); 4] = [
+        (".", vec!["data"]),
+        (".", vec!["data/train-00000-of-00002.jsonl", absolute]),
+        (
+            ".",
+            vec![
+                "zz/../data/train-00000-of-00002.jsonl",
+                "data/train-00001-of-00002.jsonl",
+            ],
+        ),
+        ("data", vec!["--project-root", "..", "."]),
+    ];
+    for (cwd, args) in spellings {
+        let out = tunelint(&d.join(cwd))
+            .args(["--format", "sarif", "--select", "D001"])
+            .args(&args)
+            .output()
+            .expect("run");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+        let results = doc["runs"][0]["results"].as_array().expect("results");
+        let uris: Vec<&str> = results
+            .iter()
+            .filter(|r| r["ruleId"] == "D001")
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(uris, ["data/train-00001-of-00002.jsonl"], "{args:?}");
+    }
+}
+
 #[test]
 fn dataset_groups_in_config_are_checked_for_leaks() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -24,7 +24,8 @@ declare_rule! {
     /// record with a key of its own equals no other.
     ///
     /// A dataset is one file, or the files that hold one split of a dataset, read as one
-    /// file in path order: a directory's Hugging Face shards (`train-00000-of-00004.jsonl`,
+    /// file in path order (their paths from the project root, as SARIF names them, however
+    /// they are spelt on the command line): a directory's Hugging Face shards (`train-00000-of-00004.jsonl`,
     /// `train-00001-of-00004.jsonl`, or `data-00000-of-00002.jsonl` with its siblings), the
     /// files of one split named as D003 reads names (`gsm8k_train.jsonl` with
     /// `gsm8k_train-00001-of-00002.jsonl`, or every file under `train/`), and each list
