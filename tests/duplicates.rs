@@ -337,7 +337,8 @@ fn an_exact_leak_from_a_sharded_training_split_names_the_copy() {
 
 /// Shards are read in the order of their paths from the project root, however they are
 /// spelt on the command line: the later shard's copy is the duplicate whether a shard is
-/// named by an absolute path, through `x/../` or from a subfolder.
+/// named by an absolute path, through `x/../` or from a subfolder, and SARIF and the
+/// annotations name the other copy's file by that path in their text too.
 #[test]
 fn which_shard_copy_is_first_does_not_depend_on_how_paths_are_spelt() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -380,6 +381,27 @@ fn which_shard_copy_is_first_does_not_depend_on_how_paths_are_spelt() {
             })
             .collect();
         assert_eq!(uris, ["data/train-00001-of-00002.jsonl"], "{args:?}");
+        // The message names the other file by the same path as the location fields.
+        let texts: Vec<&str> = results
+            .iter()
+            .filter(|r| r["ruleId"] == "D001")
+            .map(|r| r["message"]["text"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            texts,
+            ["exact duplicate of the example at data/train-00000-of-00002.jsonl:1"],
+            "{args:?}"
+        );
+        let github = tunelint(&d.join(cwd))
+            .args(["--format", "github", "--select", "D001"])
+            .args(&args)
+            .output()
+            .expect("run");
+        let github = String::from_utf8_lossy(&github.stdout);
+        assert!(
+            github.contains("::exact duplicate of the example at data/train-00000-of-00002.jsonl:1%0Adata/train-00000-of-00002.jsonl:1: first occurrence"),
+            "{args:?}: {github}"
+        );
     }
 }
 
