@@ -726,6 +726,15 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     // `--context dataset`: the rest of the named files' datasets, read after them (file ids
     // from `judged_files` on), and neither reported on nor counted (`dataset::Role`).
     let judged_files = found.len();
+    // What the rest of a dataset is: its data files, as a walk finds them, without the
+    // excluded ones.
+    let context_exclusion = Exclusion {
+        is_excluded: &is_excluded,
+        is_included: &is_included,
+        force: true,
+        json_records_only: args.json_records_only,
+        respect_ignore_files: args.ignore_files.respect(config.respect_gitignore),
+    };
     let context: Vec<PathBuf> = match args.context {
         ContextScope::Files => Vec::new(),
         ContextScope::Dataset => {
@@ -738,29 +747,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                     Found::Stdin => args.stdin_filename.clone(),
                 })
                 .collect();
-            let exclusion = Exclusion {
-                is_excluded: &is_excluded,
-                is_included: &is_included,
-                force: true,
-                json_records_only: args.json_records_only,
-                respect_ignore_files: args.ignore_files.respect(config.respect_gitignore),
-            };
-            let mut walk_error = None;
-            let context = crate::splits::dataset_context(
-                &named,
-                &config.datasets,
-                config.root(),
-                &mut |dir, depth| match discover::near(dir, depth, &exclusion) {
-                    Ok(files) => files,
-                    Err(e) => {
-                        walk_error.get_or_insert(e);
-                        Vec::new()
-                    }
-                },
-            );
-            if let Some(e) = walk_error {
-                bail!("cannot read the rest of the dataset (--context dataset): {e}");
-            }
+            let context = rest_of_datasets(&named, &config, &context_exclusion).map_err(|e| {
+                anyhow::anyhow!("cannot read the rest of the dataset (--context dataset): {e}")
+            })?;
             // A `[[datasets]]` file is found from the configuration's directory: shown
             // from the current one when it is under it, as a walk shows it.
             context
@@ -833,7 +822,19 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             Found::Stdin => args.stdin_filename.clone(),
         })
         .collect();
-    let groups = crate::splits::groups(&paths, &config.datasets, config.root());
+    let mut groups = crate::splits::groups(&paths, &config.datasets, config.root());
+    // A dataset's files are read as one file in path order (which copy of a duplicate is the
+    // first): the files read as context (`--context dataset`, file ids after the named
+    // ones) take their place among the named ones, so the hook judges a staged record as a
+    // run over the whole dataset does.
+    // The path is the file's from the project root, as SARIF names it, whatever its spelling
+    // on the command line (absolute, `x/../`, from a subfolder).
+    let root = project_root(&args, &cwd);
+    let order: Vec<String> = jobs
+        .iter()
+        .map(|j| crate::report::sarif::project_path(&root, &cwd, &j.display))
+        .collect();
+    in_path_order(&mut groups, &order);
     let split_groups = groups.splits;
     for id in split_groups.iter().flat_map(|g| &g.eval) {
         if let Some(job) = jobs.get_mut(*id as usize) {
@@ -899,6 +900,23 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     let baseline_counts = match &args.baseline {
         Some(path) => crate::baseline::read(path)?,
         None => Default::default(),
+    };
+    let is_dataset_rule = |rule: &str| {
+        crate::registry::Code::from_code(rule)
+            .is_some_and(|c| matches!(c.rule().runs_on, crate::rules::RunsOn::Dataset { .. }))
+    };
+    // The files of the run whose datasets it did not read whole (a shard named alone,
+    // without --context dataset): a dataset rule's entry about them may be about a pair in
+    // a file that was not read, so it is neither stale nor dropped. Looked for (a walk of
+    // their folders, as --context dataset walks) only when the baseline has such entries.
+    let partial_datasets: Vec<bool> = if baseline_counts.keys().any(|k| is_dataset_rule(&k.rule)) {
+        let named: Vec<PathBuf> = paths.iter().flatten().cloned().collect();
+        match rest_of_datasets(&named, &config, &context_exclusion) {
+            Ok(rest) => read_partly(&paths, rest, &config),
+            Err(_) => vec![true; paths.len()],
+        }
+    } else {
+        vec![false; paths.len()]
     };
     let baseline_out = match &args.write_baseline {
         Some(path) => {
@@ -1060,14 +1078,15 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     // A dataset rule's finding (a duplicate pair, a file's composition) also depends on the
     // other files read: none of its entries is stale when one of them was not read through.
     let all_read_through = read_through.iter().all(|&r| r);
+    // So does one of a file whose dataset the run did not read whole (`partial_datasets`).
     let linted = |key: &crate::baseline::Key| {
         let code = crate::registry::Code::from_code(&key.rule);
-        let dataset_rule =
-            code.is_some_and(|c| matches!(c.rule().runs_on, crate::rules::RunsOn::Dataset { .. }));
+        let dataset_rule = is_dataset_rule(&key.rule);
         read_keys.iter().enumerate().any(|(i, path)| {
             *path == key.path
                 && read_through.get(i).copied().unwrap_or(false)
-                && (all_read_through || !dataset_rule)
+                && (!dataset_rule
+                    || (all_read_through && !partial_datasets.get(i).copied().unwrap_or(true)))
                 && jobs.get(i).is_some_and(|job| {
                     job.role == crate::dataset::Role::Judged
                         && code.is_some_and(|c| job.settings.enabled(c))
@@ -1331,6 +1350,84 @@ struct Output {
     error: Option<io::Error>,
 }
 
+/// The files of the datasets `named` belong to (their other shards and splits, the other
+/// files of a `[[datasets]]` group) that are not among them, as `--context dataset` reads.
+fn rest_of_datasets(
+    named: &[PathBuf],
+    config: &Config,
+    exclusion: &Exclusion<'_>,
+) -> Result<Vec<PathBuf>, discover::DiscoverError> {
+    let mut walk_error = None;
+    let rest = crate::splits::dataset_context(
+        named,
+        &config.datasets,
+        config.root(),
+        &mut |dir, depth| match discover::near(dir, depth, exclusion) {
+            Ok(files) => files,
+            Err(e) => {
+                walk_error.get_or_insert(e);
+                Vec::new()
+            }
+        },
+    );
+    match walk_error {
+        Some(e) => Err(e),
+        None => Ok(rest),
+    }
+}
+
+/// For each of the run's files (`paths`), whether a dataset or split group it belongs to
+/// has a file of `rest` (files the run did not read).
+fn read_partly(paths: &[Option<PathBuf>], rest: Vec<PathBuf>, config: &Config) -> Vec<bool> {
+    let n = paths.len();
+    let mut partly = vec![false; n];
+    if rest.is_empty() {
+        return partly;
+    }
+    let all: Vec<Option<PathBuf>> = paths
+        .iter()
+        .cloned()
+        .chain(rest.into_iter().map(Some))
+        .collect();
+    let groups = crate::splits::groups(&all, &config.datasets, config.root());
+    let members = groups.datasets.iter().map(|m| m.to_vec()).chain(
+        groups
+            .splits
+            .iter()
+            .map(|g| g.train.iter().chain(&g.eval).copied().collect()),
+    );
+    for members in members {
+        if members.iter().any(|&f| f as usize >= n) {
+            for &f in members.iter().filter(|&&f| (f as usize) < n) {
+                partly[f as usize] = true;
+            }
+        }
+    }
+    partly
+}
+
+/// Orders the files of each dataset, and each split group's training files, by `order`
+/// (each file's path), then file id.
+fn in_path_order<K: Ord>(groups: &mut crate::splits::Groups, order: &[K]) {
+    let key = |&f: &crate::diagnostic::FileId| (order.get(f as usize), f);
+    for members in &mut groups.datasets {
+        members.sort_by(|a, b| key(a).cmp(&key(b)));
+    }
+    for group in &mut groups.splits {
+        group.train.sort_by(|a, b| key(a).cmp(&key(b)));
+        group.eval.sort_by(|a, b| key(a).cmp(&key(b)));
+    }
+}
+
+/// The folder paths are reported from in SARIF and annotations: `--project-root`, or the
+/// root of the git checkout the run is in, or the current directory outside one.
+fn project_root(args: &CheckArgs, cwd: &Path) -> PathBuf {
+    args.project_root
+        .clone()
+        .or_else(|| repository_root(cwd))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
 /// The root of the git checkout `cwd` is in: the nearest folder, `cwd` or above, that holds
 /// `.git` (a folder, or the file of a worktree or a submodule).
 fn repository_root(cwd: &Path) -> Option<PathBuf> {
@@ -1376,11 +1473,7 @@ fn open_outputs(
     // Code scanning places a finding by its path from the repository's root: by default,
     // the root of the git checkout the run is in (a step with `working-directory: data`
     // still writes `data/train.jsonl`), or the current directory outside one.
-    let root = args
-        .project_root
-        .clone()
-        .or_else(|| repository_root(cwd))
-        .unwrap_or_else(|| PathBuf::from("."));
+    let root = project_root(args, cwd);
     if let Some(dir) = &args.project_root
         && !dir.is_dir()
     {

@@ -382,9 +382,10 @@ pub struct SplitGroup {
 /// splits of a staged file's dataset, `--context dataset`): nothing is reported on a context
 /// file and nothing of it is counted, but a judged record that duplicates one of its records
 /// is reported, naming it. This is the only place the notion lives; the engine drops a
-/// context file's findings in `engine::collect` (`Collector::kept`), and
-/// [`DatasetContext::datasets_enabling`] puts context files first, so that the judged
-/// (new) record is the later copy that a duplicate finding is reported on.
+/// context file's findings in `engine::collect` (`Collector::kept`). A context file keeps its
+/// place in its dataset's file order ([`DatasetContext::datasets_enabling`]): which copy is
+/// the first follows the dataset's order as a run over the whole dataset sees it, so a judged
+/// record is reported exactly when that run reports it, and a baseline it wrote still matches.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Role {
     #[default]
@@ -411,7 +412,7 @@ pub struct DatasetContext<'a> {
     pub facts: &'a [FileFacts],
     pub lines: &'a dyn LineReader,
     pub splits: &'a [SplitGroup],
-    /// Files compared as one dataset by D001 and D002, each in file order (see
+    /// Files compared as one dataset by D001 and D002, each in path order (see
     /// [`DatasetContext::datasets_enabling`]).
     pub datasets: &'a [Vec<FileId>],
     pub threads: usize,
@@ -448,20 +449,20 @@ impl<'a> DatasetContext<'a> {
     }
 
     /// Whether record `index` of `file` is new, what a finding between a new and an old
-    /// record is reported on: never a record of a file read as context (`--context
-    /// dataset`); with `--diff-base`, one added or changed since the base; otherwise, with
-    /// context files, every record of a judged file; never without either.
+    /// record is reported on, whichever comes first: with `--diff-base`, one added or
+    /// changed since the base, never a record of a file read as context; without it, none
+    /// (the later copy is reported, as in a run over the whole dataset, `--context dataset`
+    /// included).
     pub fn is_new(&self, file: FileId, index: usize) -> bool {
         if self.files[file as usize].role == Role::Context {
             return false;
         }
-        match self.new_records {
-            Some(new) => self.facts[file as usize]
+        self.new_records.is_some_and(|new| {
+            self.facts[file as usize]
                 .items
                 .get(index)
-                .is_some_and(|item| new(file, item.line)),
-            None => self.files.iter().any(|f| f.role == Role::Context),
-        }
+                .is_some_and(|item| new(file, item.line))
+        })
     }
 
     pub fn settings(&self, file: FileId) -> &'a Settings {
@@ -492,8 +493,9 @@ impl<'a> DatasetContext<'a> {
 
     /// The datasets whose files `code` compares with each other: every group of
     /// [`DatasetContext::datasets`] and every other file on its own, each with only its files
-    /// that enable `code`, context files first (see [`Role`]) and then in file order, in
-    /// order of first file.
+    /// that enable `code`, in the dataset's order (its files' paths, as the run orders
+    /// [`DatasetContext::datasets`]; context files keep their place, see [`Role`]), in order
+    /// of first file.
     pub fn datasets_enabling(&self, code: Code) -> Vec<Vec<FileId>> {
         let mut grouped = vec![None; self.files.len()];
         for (g, files) in self.datasets.iter().enumerate() {
@@ -510,15 +512,13 @@ impl<'a> DatasetContext<'a> {
                 None => vec![f as FileId],
                 Some(g) if !seen[g] => {
                     seen[g] = true;
-                    let mut m = self.datasets[g].clone();
-                    m.sort_unstable();
-                    m.dedup();
-                    let judged = |&f: &FileId| {
-                        self.files
-                            .get(f as usize)
-                            .is_none_or(|x| x.role == Role::Judged)
-                    };
-                    m.sort_by_key(judged);
+                    // In the order given (the files' paths), each once.
+                    let mut m: Vec<FileId> = Vec::with_capacity(self.datasets[g].len());
+                    for &f in &self.datasets[g] {
+                        if !m.contains(&f) {
+                            m.push(f);
+                        }
+                    }
                     m
                 }
                 Some(_) => continue,

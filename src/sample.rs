@@ -3,11 +3,15 @@
 //! composition classifier's categories so that the rare refusals and clarifications are read
 //! too.
 //!
-//! One pass, bounded memory: every record gets a key, a hash of its text seeded with the
-//! sample's seed, and each stratum keeps the records with the `n` smallest keys (a bottom-k
-//! sample, which is a uniform random sample without replacement). The same files and seed give
-//! the same sample on any machine, in any order of reading, and a record's chance does not
-//! depend on where it sits in the file.
+//! One pass: every record gets a key, a hash of its text seeded with the sample's seed, and
+//! each stratum keeps the records with the `n` smallest keys (a bottom-k sample, which is a
+//! uniform random sample without replacement). A record that repeats an earlier one has the
+//! hash of its text and of how many copies came before it as its key: every copy is its own
+//! draw, so a record making up a tenth of the data makes up about a tenth of the sample,
+//! where one key for all its copies took them all or none. Memory: the sample, and a count
+//! per distinct record text (a 64-bit hash and a count). The same files and seed give the
+//! same sample on any machine, the same texts in any order of reading, and a record's
+//! chance does not depend on where it sits in the file.
 
 use std::collections::BinaryHeap;
 use std::fs::File;
@@ -157,6 +161,7 @@ pub enum SampleError {
 pub fn sample(inputs: &[Input], request: &Request) -> Result<Sample, SampleError> {
     let mut heaps: Vec<BinaryHeap<Picked>> =
         (0..Stratum::STRATA).map(|_| BinaryHeap::new()).collect();
+    let mut copies = rustc_hash::FxHashMap::default();
     let mut out = Sample::default();
     for (file, input) in inputs.iter().enumerate() {
         let mut sampler = FileSampler {
@@ -170,6 +175,7 @@ pub fn sample(inputs: &[Input], request: &Request) -> Result<Sample, SampleError
             parser: Parser::new(),
             table: false,
             heaps: &mut heaps,
+            copies: &mut copies,
             out: &mut out,
         };
         sampler.read(input).map_err(|e| SampleError::Read {
@@ -219,6 +225,8 @@ struct FileSampler<'a> {
     /// The file being read is a Parquet table.
     table: bool,
     heaps: &'a mut Vec<BinaryHeap<Picked>>,
+    /// Per record text's key (as its first copy has it), how many copies were read.
+    copies: &'a mut rustc_hash::FxHashMap<u64, u32>,
     out: &'a mut Sample,
 }
 
@@ -361,7 +369,15 @@ impl FileSampler<'_> {
             Stratum::All
         };
         self.out.counts[stratum.index()] += 1;
-        let key = xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), self.request.seed);
+        let first = xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), self.request.seed);
+        // Each copy of a repeated text is its own draw: the k-th copy's key hashes k with
+        // the text's (the first keeps the text's own, as without copies).
+        let seen = self.copies.entry(first).or_insert(0);
+        let key = match *seen {
+            0 => first,
+            k => xxhash_rust::xxh3::xxh3_64_with_seed(&k.to_le_bytes(), first),
+        };
+        *seen = seen.saturating_add(1);
         let heap = &mut self.heaps[stratum.index()];
         let rank = (key, self.file, line, column);
         if heap.len() >= self.request.n {

@@ -34,8 +34,9 @@ pub struct Groups {
     /// Training files with their evaluation files (D003); evaluation files named as such
     /// without their training file in the run form a group with no training file.
     pub splits: Vec<SplitGroup>,
-    /// Files compared as one dataset by D001 and D002, each in path order (file id order);
-    /// a file in none of them is a dataset on its own.
+    /// Files compared as one dataset by D001 and D002, each in file id order (the run puts
+    /// them in path order, `app::in_path_order`); a file in none of them is a dataset on its
+    /// own.
     pub datasets: Vec<Vec<FileId>>,
 }
 

@@ -278,6 +278,69 @@ fn entries_about_files_and_rules_not_linted_are_neither_stale_nor_dropped() {
     );
 }
 
+/// A shard named alone (without --context dataset) is linted without the rest of its
+/// dataset: a duplicate entry whose first copy is in a shard not read was not looked for,
+/// so it is neither listed as "no longer found" nor dropped by a refresh, and the next run
+/// over the whole dataset still passes.
+#[test]
+fn dataset_entries_about_a_shard_linted_alone_are_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    legacy(d);
+    let second = "data/train-00001-of-00002.jsonl";
+    run(d, &["--write-baseline", "baseline.json", "data"]);
+    let all = entries(&d.join("baseline.json"));
+    assert!(
+        all.iter()
+            .any(|(path, rule, _)| path == second && rule == "D001"),
+        "{all:?}"
+    );
+    let alone = run(d, &["--baseline", "baseline.json", second]);
+    assert_eq!(alone.code, Some(0), "{}{}", alone.stdout, alone.stderr);
+    assert!(
+        !alone.stderr.contains("no longer found")
+            && alone.stdout.contains(", 0 entries no longer found"),
+        "{}{}",
+        alone.stdout,
+        alone.stderr
+    );
+    let refreshed = run(
+        d,
+        &[
+            "--baseline",
+            "baseline.json",
+            "--write-baseline",
+            "baseline.json",
+            second,
+        ],
+    );
+    assert_eq!(refreshed.code, Some(0), "{}", refreshed.stderr);
+    assert!(
+        !refreshed.stderr.contains("no longer found"),
+        "{}",
+        refreshed.stderr
+    );
+    assert_eq!(entries(&d.join("baseline.json")), all);
+    let whole = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(whole.code, Some(0), "{}{}", whole.stdout, whole.stderr);
+    assert_eq!(
+        findings(&whole.stdout),
+        Vec::<&str>::new(),
+        "{}",
+        whole.stdout
+    );
+    // Read whole, the dataset's fixed duplicates are stale as before.
+    write_lines(d, second, &[chat("Where are my invoces?", "Billing.")]);
+    let fixed = run(d, &["--baseline", "baseline.json", "data"]);
+    assert!(
+        fixed
+            .stderr
+            .contains("data/train-00001-of-00002.jsonl D001"),
+        "{}",
+        fixed.stderr
+    );
+}
+
 /// A file that cannot be read this time (a checkout without its Git LFS content, a
 /// truncated archive) was not searched: its entries are neither stale nor dropped when the
 /// baseline is written again, and they accept its findings once it reads again.
@@ -326,9 +389,8 @@ fn entries_about_a_file_that_could_not_be_read_are_kept() {
     );
 }
 
-/// A baseline written over the whole dataset accepts the same duplicate pairs in the
-/// pre-commit hook, which reports a pair on the staged file (the other copy is context,
-/// never reported) where the whole run reported it on the later copy.
+/// A baseline written over the whole dataset accepts in the pre-commit hook the duplicates
+/// the hook reports on the staged file (the same as the whole run's on it).
 #[test]
 fn a_pair_baselined_on_its_other_copy_is_accepted() {
     let dir = tempfile::tempdir().expect("tempdir");

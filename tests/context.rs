@@ -12,33 +12,35 @@ mod scratch;
 
 use scratch::{chat, findings, git, run_raw as run, write_lines};
 
-/// A dataset of two shards of one split. The first shard (the staged one in these tests)
-/// repeats line 1 of the second on its line 2; the second, never named, has a duplicate of
+/// A dataset of two shards of one split. The second shard (the staged one in these tests)
+/// repeats line 1 of the first on its line 2; the first, never named, has a duplicate of
 /// its own and a broken record, which are not reported when it is read as context.
 fn sharded(d: &Path) {
     let old = chat("How do I reset my password?", "Use Forgot password.");
-    write_lines(
-        d,
-        "data/train-00000-of-00002.jsonl",
-        &[
-            chat("Where are my invoices?", "Under Billing, then Invoices."),
-            old.clone(),
-        ],
-    );
     let broken = r#"{"messages": [{"role": "user", "content": "Can I pay by card?"}, {"role": "bot", "content": "Yes."}]}"#;
     write_lines(
         d,
-        "data/train-00001-of-00002.jsonl",
+        OTHER,
         &[
             old.clone(),
             chat("Can I change my plan?", "Yes, under Plans."),
-            old,
+            old.clone(),
             broken.to_owned(),
+        ],
+    );
+    write_lines(
+        d,
+        STAGED,
+        &[
+            chat("Where are my invoices?", "Under Billing, then Invoices."),
+            old,
         ],
     );
 }
 
-const STAGED: &str = "data/train-00000-of-00002.jsonl";
+const STAGED: &str = "data/train-00001-of-00002.jsonl";
+/// The shard before it, in the dataset's (path) order.
+const OTHER: &str = "data/train-00000-of-00002.jsonl";
 
 #[test]
 fn a_named_shard_is_judged_against_the_shards_beside_it() {
@@ -56,12 +58,12 @@ fn a_named_shard_is_judged_against_the_shards_beside_it() {
             STAGED,
         ],
     );
-    // Reported on the named file, the later copy although its path sorts first, naming
-    // the other shard's line; nothing on the other shard (its own duplicate, its S005).
+    // Reported on the named file, the later copy, naming the other shard's line; nothing on
+    // the other shard (its own duplicate, its S005).
     assert_eq!(
         findings(&with.stdout),
         [
-            "data/train-00000-of-00002.jsonl:2:1: D001 exact duplicate of the example at data/train-00001-of-00002.jsonl:1"
+            "data/train-00001-of-00002.jsonl:2:1: D001 exact duplicate of the example at data/train-00000-of-00002.jsonl:1"
         ],
         "{}",
         with.stdout
@@ -106,14 +108,36 @@ fn a_named_shard_is_judged_against_the_shards_beside_it() {
     assert!(
         all_findings
             .iter()
-            .any(|f| f.starts_with("data/train-00001-of-00002.jsonl:4:")),
+            .any(|f| f.starts_with("data/train-00000-of-00002.jsonl:4:")),
         "{}",
         all.stdout
     );
+
+    // The other shard named, this one read as context: its first copy is no duplicate (the
+    // full run reports the later copies, here in the unnamed shard), its own later copy is.
+    let first = run(
+        d,
+        &[
+            "--isolated",
+            "--format",
+            "concise",
+            "--select",
+            "D",
+            "--context",
+            "dataset",
+            OTHER,
+        ],
+    );
+    assert_eq!(
+        findings(&first.stdout),
+        ["data/train-00000-of-00002.jsonl:3:1: D001 exact duplicate of the example at line 1"],
+        "{}",
+        first.stdout
+    );
 }
 
-/// A staged near-copy of an example in an unstaged shard is reported on the staged line,
-/// naming the other shard's; near-copies within the unstaged shards are not looked for.
+/// A staged near-copy of an earlier example in an unstaged shard is reported on the staged
+/// line, naming the other shard's.
 #[test]
 fn a_staged_near_duplicate_of_another_shard_is_reported_on_the_staged_line() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -121,7 +145,7 @@ fn a_staged_near_duplicate_of_another_shard_is_reported_on_the_staged_line() {
     let question = "How do I reset the password of my account on the customer portal?";
     write_lines(
         d,
-        "data/train-00001-of-00002.jsonl",
+        OTHER,
         &[
             chat("Can I change my plan?", "Yes, under Plans."),
             chat(question, "Use Forgot password on the sign-in page."),
@@ -153,15 +177,16 @@ fn a_staged_near_duplicate_of_another_shard_is_reported_on_the_staged_line() {
         ],
     );
     let found = findings(&out.stdout);
-    assert_eq!(found.len(), 1, "{}", out.stdout);
-    assert!(
-        found[0].starts_with(
-            "data/train-00000-of-00002.jsonl:2:25: D002 near-duplicate of the example at data/train-00001-of-00002.jsonl:"
-        ),
+    assert_eq!(
+        found,
+        [
+            "data/train-00001-of-00002.jsonl:2:25: D002 near-duplicate of the example at data/train-00000-of-00002.jsonl:2: first user message 94.2% similar (threshold 85%)"
+        ],
         "{}",
         out.stdout
     );
-    // The whole dataset: the unstaged shard's own near-copy is reported too.
+    // The whole dataset: the unstaged shard's own near-copy is reported too, and the staged
+    // line as above.
     let all = run(
         d,
         &[
@@ -173,13 +198,86 @@ fn a_staged_near_duplicate_of_another_shard_is_reported_on_the_staged_line() {
             "data",
         ],
     );
+    let all = findings(&all.stdout);
     assert!(
-        findings(&all.stdout)
-            .iter()
-            .any(|f| f.starts_with("data/train-00001-of-00002.jsonl:3:25: D002")),
-        "{}",
-        all.stdout
+        all.iter()
+            .any(|f| f.starts_with("data/train-00000-of-00002.jsonl:3:25: D002")),
+        "{all:?}"
     );
+    assert!(all.contains(&found[0]), "{all:?}");
+}
+
+/// The pre-commit hook on unchanged data passes with a baseline a run over the whole
+/// dataset wrote, whichever shard is staged: a staged record is reported exactly when that
+/// run reports it (which copy of a duplicate or near-duplicate is the first follows the
+/// dataset's order), so every finding on a staged shard is one the baseline holds.
+#[test]
+fn the_hook_on_unchanged_data_agrees_with_the_whole_dataset_and_its_baseline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let b = "How do I reset my password on the website?";
+    let x = "How do I reset my pasword on the website?";
+    write_lines(
+        d,
+        "data/train-00000-of-00003.jsonl",
+        &[chat(
+            "What is the capital city of France, please?",
+            "Paris is the capital city of France.",
+        )],
+    );
+    // X near-duplicates B; the last shard repeats X exactly.
+    write_lines(
+        d,
+        "data/train-00001-of-00003.jsonl",
+        &[
+            chat(b, "Click Forgot password on the sign-in page."),
+            chat(x, "Use the Forgot password link when you sign in."),
+        ],
+    );
+    write_lines(
+        d,
+        "data/train-00002-of-00003.jsonl",
+        &[chat(x, "Use the Forgot password link when you sign in.")],
+    );
+    let whole = run(d, &["--isolated", "--format", "concise", "data"]);
+    let whole = findings(&whole.stdout);
+    assert_eq!(
+        whole,
+        [
+            "data/train-00001-of-00003.jsonl:2:25: D002 near-duplicate of the example at line 1: first user message 98.7% similar (threshold 85%)",
+            "data/train-00002-of-00003.jsonl:1:1: D001 exact duplicate of the example at data/train-00001-of-00003.jsonl:2",
+        ]
+    );
+    let written = run(d, &["--isolated", "--write-baseline", "bl.json", "data"]);
+    assert_eq!(written.code, Some(0), "{}", written.stderr);
+    for shard in 0..3 {
+        let shard = format!("data/train-0000{shard}-of-00003.jsonl");
+        let hook = [
+            "--isolated",
+            "--format",
+            "concise",
+            "--force-exclude",
+            "--context",
+            "dataset",
+            "--json-records-only",
+        ];
+        // The same findings on the staged shard as the whole dataset's run.
+        let out = run(d, &[&hook[..], &["--", &shard]].concat());
+        let on_shard: Vec<&str> = whole
+            .iter()
+            .copied()
+            .filter(|f| f.starts_with(&format!("{shard}:")))
+            .collect();
+        assert_eq!(findings(&out.stdout), on_shard, "{}", out.stdout);
+        // With the baseline: nothing new, nothing stale, the commit goes through.
+        let out = run(
+            d,
+            &[&hook[..], &["--baseline", "bl.json", "--", &shard]].concat(),
+        );
+        assert_eq!(out.code, Some(0), "{shard}: {}{}", out.stdout, out.stderr);
+        assert!(findings(&out.stdout).is_empty(), "{}", out.stdout);
+        assert!(!out.stderr.contains("no longer found"), "{}", out.stderr);
+    }
 }
 
 #[test]
@@ -211,7 +309,7 @@ fn every_summary_says_how_many_examples_were_read_as_context() {
     assert_eq!(diagnostics.len(), 1, "{}", json.stdout);
     assert_eq!(
         diagnostics[0]["related"][0],
-        serde_json::json!({"path": "data/train-00001-of-00002.jsonl", "line": 1, "message": "first occurrence"})
+        serde_json::json!({"path": "data/train-00000-of-00002.jsonl", "line": 1, "message": "first occurrence"})
     );
 
     let note = "also read 4 examples of 1 file as context (the rest of their datasets: duplicates and leaks judged against them, nothing reported on them)";
@@ -316,8 +414,9 @@ fn a_named_evaluation_split_is_judged_against_its_training_split() {
         serde_json::json!({"files": 1, "examples": 2})
     );
 
-    // The training split staged, the evaluation split read as context: the leak is
-    // reported on the staged training example, naming the evaluation one.
+    // The training split staged, the evaluation split read as context: the leak is the
+    // evaluation example's, as in a run over both, and nothing is reported on the staged
+    // training split.
     let out = run(
         d,
         &[
@@ -332,14 +431,8 @@ fn a_named_evaluation_split_is_judged_against_its_training_split() {
         ],
     );
     let lines: Vec<&str> = out.stdout.lines().filter(|l| l.contains(" D0")).collect();
-    assert_eq!(
-        lines,
-        [
-            "gsm8k_train.jsonl:2:1: D003 exact copy of evaluation example gsm8k_test.jsonl:2; evaluation scores would count it as learned"
-        ],
-        "{}",
-        out.stdout
-    );
+    assert!(lines.is_empty(), "{}", out.stdout);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
 }
 
 #[test]
@@ -367,25 +460,17 @@ fn a_train_only_datasets_group_is_one_dataset_and_the_context_of_its_files() {
         whole.stdout,
         whole.stderr
     );
-    // Named alone with --context dataset, the new batch is judged against the group's
-    // other file, and the finding lands on the named file.
-    let staged = run(
-        d,
-        &[
-            "--format",
-            "concise",
-            "--context",
-            "dataset",
-            "data/new_batch.jsonl",
-        ],
-    );
-    assert_eq!(
-        findings(&staged.stdout),
-        ["data/new_batch.jsonl:2:1: D001 exact duplicate of the example at data/support.jsonl:1"],
-        "{}{}",
-        staged.stdout,
-        staged.stderr
-    );
+    // Named alone with --context dataset, each file is judged against the group's other
+    // file as the whole run judges it: the later copy (in path order) is the duplicate.
+    let staged = |file: &str| {
+        let out = run(d, &["--format", "concise", "--context", "dataset", file]);
+        findings(&out.stdout)
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(staged("data/support.jsonl"), findings(&whole.stdout));
+    assert_eq!(staged("data/new_batch.jsonl"), Vec::<String>::new());
 }
 
 /// The pre-commit executable: `TUNELINT_PRE_COMMIT`, or the one .ci/venv.sh installs.
@@ -485,8 +570,8 @@ fn pre_commit_try_repo_judges_a_staged_shard_against_an_unstaged_one() {
         return;
     };
     sharded(&user);
-    // The second shard is committed; the first is new and staged.
-    git(&user, &["add", "data/train-00001-of-00002.jsonl"]);
+    // The first shard is committed; the second is new and staged.
+    git(&user, &["add", OTHER]);
     git(&user, &["commit", "-q", "-m", "the dataset"]);
     git(&user, &["add", STAGED]);
 
@@ -499,14 +584,14 @@ fn pre_commit_try_repo_judges_a_staged_shard_against_an_unstaged_one() {
     );
     assert!(
         text.contains(
-            "data/train-00000-of-00002.jsonl:2:1: D001 exact duplicate of the example at data/train-00001-of-00002.jsonl:1"
+            "data/train-00001-of-00002.jsonl:2:1: D001 exact duplicate of the example at data/train-00000-of-00002.jsonl:1"
         ),
         "{text}"
     );
     assert!(
         !text
             .lines()
-            .any(|l| l.starts_with("data/train-00001-of-00002.jsonl:")),
+            .any(|l| l.starts_with("data/train-00000-of-00002.jsonl:")),
         "nothing is reported on the unstaged shard: {text}"
     );
 }

@@ -285,6 +285,126 @@ fn split_files_in_one_directory_are_checked_for_leaks() {
     );
 }
 
+/// An evaluation example identical to a training example is reported as an exact copy of
+/// that example whether the training split is one file or shards, even when an earlier
+/// shard holds a near copy of it.
+#[test]
+fn an_exact_leak_from_a_sharded_training_split_names_the_copy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let a = chat(
+        "How do I reset my password on the website?",
+        "Click Forgot password on the sign-in page.",
+    );
+    let b = chat(
+        "How do I reset my pasword on the website?",
+        "Use the Forgot password link when you sign in.",
+    );
+    for dir in ["single", "sharded"] {
+        std::fs::create_dir(d.join(dir)).expect("mkdir");
+        std::fs::write(d.join(dir).join("test.jsonl"), format!("{b}\n")).expect("write");
+    }
+    std::fs::write(d.join("single/train.jsonl"), format!("{a}\n{b}\n")).expect("write");
+    std::fs::write(
+        d.join("sharded/train-00000-of-00002.jsonl"),
+        format!("{a}\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("sharded/train-00001-of-00002.jsonl"),
+        format!("{b}\n"),
+    )
+    .expect("write");
+    for (dir, train) in [
+        ("single", "single/train.jsonl:2"),
+        ("sharded", "sharded/train-00001-of-00002.jsonl:1"),
+    ] {
+        let out = tunelint(d)
+            .args(["--format", "concise", "--select", "D003", dir])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let leaks: Vec<&str> = stdout.lines().filter(|l| l.contains(" D003 ")).collect();
+        assert_eq!(
+            leaks,
+            [format!(
+                "{dir}/test.jsonl:1:1: D003 exact copy of training example {train}; evaluation scores would count it as learned"
+            )],
+            "{stdout}"
+        );
+    }
+}
+
+/// Shards are read in the order of their paths from the project root, however they are
+/// spelt on the command line: the later shard's copy is the duplicate whether a shard is
+/// named by an absolute path, through `x/../` or from a subfolder, and SARIF and the
+/// annotations name the other copy's file by that path in their text too.
+#[test]
+fn which_shard_copy_is_first_does_not_depend_on_how_paths_are_spelt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("data")).expect("mkdir");
+    std::fs::create_dir_all(d.join("zz")).expect("mkdir");
+    let a = chat("How do I reset my password?", "Click Forgot password.");
+    for shard in ["train-00000-of-00002.jsonl", "train-00001-of-00002.jsonl"] {
+        std::fs::write(d.join("data").join(shard), format!("{a}\n")).expect("write");
+    }
+    let absolute = d.join("data/train-00001-of-00002.jsonl");
+    let absolute = absolute.to_str().expect("a UTF-8 path");
+    let spellings: [(&str, Vec<&str>); 4] = [
+        (".", vec!["data"]),
+        (".", vec!["data/train-00000-of-00002.jsonl", absolute]),
+        (
+            ".",
+            vec![
+                "zz/../data/train-00000-of-00002.jsonl",
+                "data/train-00001-of-00002.jsonl",
+            ],
+        ),
+        ("data", vec!["--project-root", "..", "."]),
+    ];
+    for (cwd, args) in spellings {
+        let out = tunelint(&d.join(cwd))
+            .args(["--format", "sarif", "--select", "D001"])
+            .args(&args)
+            .output()
+            .expect("run");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+        let results = doc["runs"][0]["results"].as_array().expect("results");
+        let uris: Vec<&str> = results
+            .iter()
+            .filter(|r| r["ruleId"] == "D001")
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(uris, ["data/train-00001-of-00002.jsonl"], "{args:?}");
+        // The message names the other file by the same path as the location fields.
+        let texts: Vec<&str> = results
+            .iter()
+            .filter(|r| r["ruleId"] == "D001")
+            .map(|r| r["message"]["text"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            texts,
+            ["exact duplicate of the example at data/train-00000-of-00002.jsonl:1"],
+            "{args:?}"
+        );
+        let github = tunelint(&d.join(cwd))
+            .args(["--format", "github", "--select", "D001"])
+            .args(&args)
+            .output()
+            .expect("run");
+        let github = String::from_utf8_lossy(&github.stdout);
+        assert!(
+            github.contains("::exact duplicate of the example at data/train-00000-of-00002.jsonl:1%0Adata/train-00000-of-00002.jsonl:1: first occurrence"),
+            "{args:?}: {github}"
+        );
+    }
+}
+
 #[test]
 fn dataset_groups_in_config_are_checked_for_leaks() {
     let dir = tempfile::tempdir().expect("tempdir");

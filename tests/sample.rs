@@ -100,6 +100,41 @@ fn the_same_seed_gives_the_same_sample_and_another_seed_another() {
     assert_eq!(a.matches("\n── ").count(), 20, "{a}");
 }
 
+/// Each copy of a repeated record is its own draw: a record that makes up a tenth of the
+/// data makes up about a tenth of a sample, never all of it or none for every seed.
+#[test]
+fn copies_of_a_record_are_drawn_one_by_one() {
+    let dir = TempDir::new().unwrap();
+    let lines: Vec<String> = (0..1000)
+        .map(|i| {
+            if i % 10 == 0 {
+                example("How do I reset my password?", "Use Forgot password.")
+            } else {
+                example(&format!("Unique question number {i}?"), "A helpful answer.")
+            }
+        })
+        .collect();
+    write_lines(dir.path(), "a.jsonl", &lines);
+    let mut counts = Vec::new();
+    for seed in 0..30 {
+        let seed = seed.to_string();
+        let args = [
+            "sample", "a.jsonl", "-n", "20", "--seed", &seed, "--format", "jsonl",
+        ];
+        let out = run_ok(dir.path(), &args);
+        assert_eq!(out, run_ok(dir.path(), &args), "reproducible by seed");
+        counts.push(out.matches("reset my password").count());
+    }
+    // About 2 copies in a sample of 20 (binomial, p = 0.1): 60 over 30 seeds.
+    let total: usize = counts.iter().sum();
+    assert!((30..=100).contains(&total), "{counts:?}");
+    assert!(counts.iter().all(|&c| c <= 8), "{counts:?}");
+    assert!(
+        counts.iter().filter(|&&c| c > 0).count() >= 15,
+        "{counts:?}"
+    );
+}
+
 #[test]
 fn the_sample_does_not_depend_on_the_order_of_the_lines() {
     let dir = TempDir::new().unwrap();

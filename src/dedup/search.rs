@@ -75,9 +75,26 @@ pub fn within(
     skip: impl Fn(usize) -> bool + Sync,
 ) -> Vec<Found> {
     if let Some(stripped) = without_template(texts, options) {
-        return within_texts(&stripped, options, skip);
+        return within_texts(&stripped, options, skip, None);
     }
-    within_texts(texts, options, skip)
+    within_texts(texts, options, skip, None)
+}
+
+/// [`within`]'s findings on the texts `wanted` names, exactly as [`within`] over all of
+/// `texts` finds them, searching only as far as they need: the wanted texts' matches, and
+/// those of the earlier texts whose being kept or not decides them, and so on down. The
+/// pre-commit hook (`--context dataset`) judges a staged shard as a run over the whole
+/// dataset does without searching the whole dataset. Findings on other texts may come too.
+pub fn within_some(
+    texts: &CompareTexts,
+    options: &Options,
+    skip: impl Fn(usize) -> bool + Sync,
+    wanted: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<Found> {
+    if let Some(stripped) = without_template(texts, options) {
+        return within_texts(&stripped, options, skip, Some(wanted));
+    }
+    within_texts(texts, options, skip, Some(wanted))
 }
 
 /// The texts with their shared template taken out, when `ignore_template` is on and there
@@ -93,10 +110,39 @@ fn within_texts(
     texts: &CompareTexts,
     options: &Options,
     skip: impl Fn(usize) -> bool + Sync,
+    wanted: Option<&(dyn Fn(usize) -> bool + Sync)>,
 ) -> Vec<Found> {
     let earlier = Earlier::new(texts, options);
     let skipped = Bits::of(texts.len(), skip);
-    let first = earlier.first_matches(options, &|t| skipped.get(t));
+    let skip = |t: usize| skipped.get(t);
+    let first = match wanted {
+        // Exhaustively, a text whose first match was dropped is checked against every
+        // earlier kept text: every text's match is needed.
+        Some(wanted) if earlier.index.is_some() => {
+            let mut needed = Bits::of(texts.len(), |t| wanted(t) && !skip(t));
+            let mut next: Vec<u32> = (0..texts.len() as u32)
+                .filter(|&t| needed.get(t as usize))
+                .collect();
+            let mut first = Vec::new();
+            while !next.is_empty() {
+                let found = earlier.first_matches_of(&next, options, &skip);
+                next.clear();
+                // Whether a text is kept, and which kept text a dropped one repeats, is
+                // decided by its own first match and further candidates.
+                for (f, rest) in &found {
+                    for c in std::iter::once(f.of).chain(rest.iter().copied()) {
+                        if needed.insert(c as usize) {
+                            next.push(c);
+                        }
+                    }
+                }
+                first.extend(found);
+            }
+            first.sort_unstable_by_key(|(f, _)| f.text);
+            first
+        }
+        _ => earlier.first_matches(options, &skip),
+    };
     let mut kept: Vec<bool> = (0..texts.len()).map(|t| !skipped.get(t)).collect();
     // The kept text each dropped text repeats.
     let mut repeats: Vec<u32> = vec![u32::MAX; texts.len()];
@@ -295,8 +341,30 @@ impl<'a> Earlier<'a> {
         options: &Options,
         skip: &(impl Fn(usize) -> bool + Sync),
     ) -> Vec<(Found, Vec<u32>)> {
+        self.first_matches_where(self.texts.len(), |i| i, options, skip)
+    }
+
+    /// [`Earlier::first_matches`] of the texts `ids` only, in their order.
+    fn first_matches_of(
+        &self,
+        ids: &[u32],
+        options: &Options,
+        skip: &(impl Fn(usize) -> bool + Sync),
+    ) -> Vec<(Found, Vec<u32>)> {
+        self.first_matches_where(ids.len(), |i| ids[i] as usize, options, skip)
+    }
+
+    /// [`Earlier::first_matches`] of texts `id(0..n)`.
+    fn first_matches_where(
+        &self,
+        n: usize,
+        id: impl Fn(usize) -> usize + Sync,
+        options: &Options,
+        skip: &(impl Fn(usize) -> bool + Sync),
+    ) -> Vec<(Found, Vec<u32>)> {
         let texts = self.texts;
-        parallel_map(texts.len(), options.threads, |t, scratch| {
+        parallel_map(n, options.threads, |i, scratch| {
+            let t = id(i);
             if skip(t) {
                 return None;
             }
@@ -609,6 +677,26 @@ mod tests {
             index * 100 >= lesson * 99,
             "the index drops {index}, the lesson {lesson}"
         );
+        // Searched only as far as some texts' verdicts need (a staged shard read with the
+        // rest of its dataset as context), those texts get the same findings as in the
+        // whole search, through the chains of dropped copies a cluster makes.
+        let skip = |t: usize| t % 11 == 5;
+        let whole = within(&set, &options(false), skip);
+        let subsets: [&(dyn Fn(usize) -> bool + Sync); 3] =
+            [&|t| t % 7 == 3, &|t| (150..170).contains(&t), &|t| t >= 290];
+        for wanted in subsets {
+            let some: Vec<Found> = within_some(&set, &options(false), skip, wanted)
+                .into_iter()
+                .filter(|f| wanted(f.text as usize))
+                .collect();
+            let expected: Vec<Found> = whole
+                .iter()
+                .copied()
+                .filter(|f| wanted(f.text as usize))
+                .collect();
+            assert!(!expected.is_empty());
+            assert_eq!(some, expected);
+        }
     }
 
     /// Templated texts, as the benchmark's generator writes: each of a few dozen sentences,

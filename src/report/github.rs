@@ -135,7 +135,7 @@ impl Renderer for Github {
             ",title={}",
             escape_property(&format!("{} {}", meta.code, meta.name))
         ));
-        message.push_str(&d.message);
+        message.push_str(&super::message_with_paths(d, files, |f| path(f).to_owned()));
         for r in &d.related {
             let shown = super::shown_path(path(r.file));
             if rows(r.file) {

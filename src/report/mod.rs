@@ -75,6 +75,40 @@ pub fn row_of(line: u64) -> u64 {
     line.saturating_sub(1)
 }
 
+/// `d`'s message with the other files it names (its related locations' files, which the
+/// dataset rules name as `PATH:LINE` or `PATH row N`, as typed on the command line) named
+/// by `path(file)` instead: SARIF and annotations name every file by its path from the
+/// project root, in the text as in the location fields, however it was spelt.
+pub fn message_with_paths(
+    d: &crate::diagnostic::Diagnostic,
+    files: &[FileInfo],
+    path: impl Fn(crate::diagnostic::FileId) -> String,
+) -> String {
+    let mut message = d.message.clone();
+    let mut done: Vec<crate::diagnostic::FileId> = Vec::new();
+    for r in &d.related {
+        if r.file == d.location.file || done.contains(&r.file) {
+            continue;
+        }
+        done.push(r.file);
+        let Some(typed) = files.get(r.file as usize).map(|f| f.display.as_str()) else {
+            continue;
+        };
+        let wanted = path(r.file);
+        if typed == wanted {
+            continue;
+        }
+        for after in [":", " row "] {
+            let from = format!(" {typed}{after}");
+            if message.contains(&from) {
+                message = message.replacen(&from, &format!(" {wanted}{after}"), 1);
+                break;
+            }
+        }
+    }
+    message
+}
+
 /// A path as a line of text output shows it: a control character in a file name (a newline
 /// would split a `PATH:LINE:COL: CODE message` line in two) is written as an escape, `\n`,
 /// `\r`, `\t` or `\u{1b}`, and a path so escaped has its backslashes doubled, so the

@@ -820,7 +820,9 @@ impl Sarif {
             line: d.location.line,
             column: d.location.column,
             end_column: d.location.end_column,
-            message: cap_message(&d.message),
+            message: cap_message(&super::message_with_paths(d, files, |f| {
+                self.path(f).to_owned()
+            })),
             related: d.related.clone(),
             fingerprint,
             about_file: d.about_file,

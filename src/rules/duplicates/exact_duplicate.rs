@@ -24,14 +24,18 @@ declare_rule! {
     /// record with a key of its own equals no other.
     ///
     /// A dataset is one file, or the files that hold one split of a dataset, read as one
-    /// file in path order: a directory's Hugging Face shards (`train-00000-of-00004.jsonl`,
+    /// file in path order (their paths from the project root, as SARIF names them, however
+    /// they are spelt on the command line): a directory's Hugging Face shards (`train-00000-of-00004.jsonl`,
     /// `train-00001-of-00004.jsonl`, or `data-00000-of-00002.jsonl` with its siblings), the
     /// files of one split named as D003 reads names (`gsm8k_train.jsonl` with
     /// `gsm8k_train-00001-of-00002.jsonl`, or every file under `train/`), and each list
     /// (`train`, `valid`, `test`) of a `[[datasets]]` group. A copy in another file is named
     /// by path and line (`data/train-00000-of-00002.jsonl:17`). Other files of a directory
     /// are datasets of their own, and different splits are not compared here: an evaluation
-    /// example that repeats a training one is D003's.
+    /// example that repeats a training one is D003's. With `--context dataset` (the
+    /// pre-commit hooks), the files read as context keep their place in that order: a named
+    /// file's example is reported when it repeats an earlier one, as in a run over the whole
+    /// dataset, and the first copy is not.
     ///
     /// ## Why is this bad?
     /// A repeated example is trained on twice: it weighs double in the loss, the model

@@ -46,11 +46,12 @@ declare_rule! {
     /// keeps); measured recall against comparing every pair is in the README. `tunelint dedupe --exhaustive` compares every example with every kept one
     /// instead: the lesson's loop and its exact answer, in quadratic time.
     ///
-    /// With `--context dataset` (the pre-commit hooks), the named files' examples are compared
-    /// with each other as above and with every example of the rest of the dataset, kept or
-    /// not, but the rest is not compared within itself: a staged example close to any
-    /// example already in the dataset is reported, naming the first candidate found similar
-    /// enough, and the hook does not pay for the whole dataset's search.
+    /// With `--context dataset` (the pre-commit hooks), the named files' examples get the
+    /// findings a run over the whole dataset gives them, naming the same examples (the files
+    /// read as context keep their place in the dataset's order), and only they are reported;
+    /// the rest of the dataset is searched only as far as their verdicts need (whether an
+    /// example of the rest that a named one resembles is kept), so the hook does not pay for
+    /// the whole dataset's search.
     ///
     /// ## Why is this bad?
     /// Near-copies (a typo fixed, a word swapped) add little the model has not seen and tilt
@@ -138,72 +139,51 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
         })
         .collect();
     let options = search::Options::new(&settings.dedup, ctx.threads);
-    // --context dataset: the files read as context come first; only pairs with a judged
-    // record can be reported, so the context is searched against and never among itself
-    // (the pre-commit hook on one staged shard would otherwise pay for the whole dataset).
+    let threshold = settings.dedup.threshold;
+    let joined;
+    let texts: &CompareTexts = if let [one] = parts[..] {
+        one
+    } else {
+        joined = CompareTexts::concat(&parts);
+        &joined
+    };
+    if texts.len() < 2 {
+        return;
+    }
+    let skip = |t: usize| exact[texts.owner[t] as usize];
+    // --context dataset: only the named files' findings are reported, and they are those of
+    // the whole dataset's search; it is run as far as they need (the pre-commit hook on one
+    // staged shard does not pay for the whole dataset). With --diff-base, a new record may be
+    // reported for an old one after it: every pair counts.
     let context = files
         .iter()
-        .take_while(|&&f| ctx.files[f as usize].role == Role::Context)
-        .count();
-    let threshold = settings.dedup.threshold;
+        .any(|&f| ctx.files[f as usize].role == Role::Context);
+    let found = if context && ctx.new_records.is_none() {
+        let judged: Vec<bool> = files
+            .iter()
+            .zip(&parts)
+            .flat_map(|(&f, p)| {
+                let judged = ctx.files[f as usize].role == Role::Judged;
+                std::iter::repeat_n(judged, p.records())
+            })
+            .collect();
+        let wanted = |t: usize| judged[texts.owner[t] as usize];
+        search::within_some(texts, &options, skip, &wanted)
+    } else {
+        search::within(texts, &options, skip)
+    };
     // (text, of, similarity) with record numbers of the joined dataset.
-    let found: Vec<(u32, u32, f64)> =
-        if context > 0 && context < files.len() && !options.ignore_template {
-            let old = CompareTexts::concat(&parts[..context]);
-            let new = CompareTexts::concat(&parts[context..]);
-            let shift = bases[context] as u32;
-            let skip_new = |t: usize| exact[(new.owner[t] + shift) as usize];
-            if new.is_empty() {
-                return;
-            }
-            let mut found: Vec<(u32, u32, f64)> = search::Against::new(&old)
-                .find(&new, &options, skip_new)
-                .into_iter()
-                .filter(|f| alike(&new, f.text, &old, f.of))
-                .map(|f| {
-                    (
-                        new.owner[f.text as usize] + shift,
-                        old.owner[f.of as usize],
-                        f.similarity,
-                    )
-                })
-                .collect();
-            found.extend(
-                search::within(&new, &options, skip_new)
-                    .into_iter()
-                    .filter(|f| alike(&new, f.text, &new, f.of))
-                    .map(|f| {
-                        (
-                            new.owner[f.text as usize] + shift,
-                            new.owner[f.of as usize] + shift,
-                            f.similarity,
-                        )
-                    }),
-            );
-            found
-        } else {
-            let joined;
-            let texts: &CompareTexts = if let [one] = parts[..] {
-                one
-            } else {
-                joined = CompareTexts::concat(&parts);
-                &joined
-            };
-            if texts.len() < 2 {
-                return;
-            }
-            search::within(texts, &options, |t| exact[texts.owner[t] as usize])
-                .into_iter()
-                .filter(|f| alike(texts, f.text, texts, f.of))
-                .map(|f| {
-                    (
-                        texts.owner[f.text as usize],
-                        texts.owner[f.of as usize],
-                        f.similarity,
-                    )
-                })
-                .collect()
-        };
+    let found: Vec<(u32, u32, f64)> = found
+        .into_iter()
+        .filter(|f| alike(texts, f.text, texts, f.of))
+        .map(|f| {
+            (
+                texts.owner[f.text as usize],
+                texts.owner[f.of as usize],
+                f.similarity,
+            )
+        })
+        .collect();
     let plain_text = parts.iter().any(|p| p.plain_text);
     let preference = parts.iter().any(|p| p.preference);
     let field = match settings.dedup.field {
@@ -222,7 +202,8 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
         if ctx.is_new(of.0, of.1) && !ctx.is_new(here.0, here.1) {
             std::mem::swap(&mut here, &mut of);
         }
-        if !reported.insert(here) {
+        // A file read as context reports nothing (`dataset::Role`).
+        if ctx.files[here.0 as usize].role == Role::Context || !reported.insert(here) {
             continue;
         }
         let ((file, index), (of_file, of_index)) = (here, of);

@@ -15,7 +15,9 @@ declare_rule! {
     /// Reports an example of a validation or test split that duplicates an example of its
     /// training split: exactly (as D001: identical after JSON canonicalisation, confirmed in
     /// full) or nearly (as D002: the `dedup.field` text at least `dedup.threshold` similar,
-    /// about the same media). The finding is on the evaluation example and names the training example.
+    /// about the same media). The finding is on the evaluation example and names the training
+    /// example: an exact copy wherever the training split has one (in any of its shards, the
+    /// first in path order), and only otherwise the near copy found.
     ///
     /// Splits are the files of one directory named `train`, and `valid`, `validation`,
     /// `val`, `test`, `eval` or `dev` (`train.jsonl` with `valid.jsonl`, say); a name may
@@ -102,12 +104,16 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
         }
         let eval_facts = &facts[eval as usize];
         // Records already reported: one finding per evaluation example, naming the first
-        // training file (in path order) that has it.
+        // training file (in path order) that has an exact copy of it, or else the first
+        // that has a near one.
         let mut done = vec![false; eval_facts.items.len()];
         // Training records already reported on (--diff-base: a new one leaking an old
         // evaluation example), once each.
         let mut swapped = HashSet::new();
-        for (train, by_hash, train_texts, against) in &trains {
+        // Exact copies first, in every training file (a split's shards are one dataset): an
+        // exact leak is reported as one, naming the copy, whichever shard holds it, and
+        // never as a near copy of another line found in an earlier shard.
+        for (train, by_hash, _, _) in &trains {
             let train = *train;
             if eval == train {
                 continue;
@@ -132,6 +138,12 @@ fn check_group(ctx: &mut DatasetContext<'_>, group: &SplitGroup) {
                     done[e] = true;
                     leak(ctx, &mut swapped, (eval, e), (train, t), None);
                 }
+            }
+        }
+        for (train, _, train_texts, against) in &trains {
+            let train = *train;
+            if eval == train {
+                continue;
             }
             let Some(eval_texts) = eval_facts.get::<CompareTexts>() else {
                 continue;
