@@ -18,11 +18,9 @@ declare_rule! {
     /// - text-speak words standing alone: `ur`, `pls`, `plz`, `thx`, `thnx`, `tnx`, `b4`,
     ///   `gr8`, `l8r`, `idk`, `imo`, `btw`, `omg`, `lol`, `cuz`, `coz`, in lowercase or with
     ///   a capital (`Thx`, `Btw`; not `Ur`, a city, nor `B4`, a paper size) but not in
-    ///   capitals (`IMO` is an organisation), where the text around them is English: not
-    ///   where the words near the first of them on its line are mostly common words of
-    ///   another language (or, with none of either, have letters beyond ASCII), so the
-    ///   Swedish `ur` ("out of", `ta ut boken ur väskan`) and the Danish `ur` ("watch") are
-    ///   not one;
+    ///   capitals (`IMO` is an organisation); `ur` not among Swedish, Danish or Norwegian
+    ///   words (more of the words near it on its line common words of those languages than
+    ///   of English), where it is "out of" (`ta ut boken ur väskan`) or "watch";
     /// - `u` for "you" and `r` for "are" beside a word that shows it (`thank u`, `u can`,
     ///   `r u`), so the vector in "let u be a vector" is not one;
     /// - `2` for "to" between a word that takes "to" and a verb or pronoun (`want 2 go`,
@@ -263,8 +261,7 @@ const ABBREVIATIONS: &[&str] = &[
 struct Sign {
     range: std::ops::Range<usize>,
     what: String,
-    /// A word of English text-speak (`ur`, `thx`), a sign only in English text: `ur` is
-    /// Swedish for "out of" and Danish for "watch".
+    /// `ur`, a sign only outside Nordic text: Swedish for "out of", Danish for "watch".
     english: bool,
 }
 
@@ -400,7 +397,10 @@ fn signs(text: &str, continues: bool) -> Vec<Sign> {
         let Some((_, prose_line, other_language)) = line.as_mut() else {
             return false;
         };
-        if s.english && *other_language.get_or_insert_with(|| prose::in_other_language(text, at)) {
+        if s.english
+            && *other_language
+                .get_or_insert_with(|| prose::in_language(text, at, prose::NORDIC_WORDS))
+        {
             return false;
         }
         *prose_line
@@ -476,7 +476,7 @@ fn word_sign(text: &str, start: usize, len: usize, out: &mut Vec<Sign>) {
     out.push(Sign {
         range: start..end,
         what,
-        english: speak.is_some(),
+        english: word == "ur",
     });
 }
 

@@ -33,11 +33,10 @@ declare_rule! {
     /// - `TODO`, `TBD`, `FIXME` and the filler right after an opening quotation mark (a
     ///   quoted example: `replace the "TODO" comment`) or a comment marker (`# TODO: check`,
     ///   `// FIXME`), and `TODO list`;
-    /// - `TODO` among words of another language, where it is the Spanish and Portuguese
-    ///   "all" (`paquete TODO INCLUIDO`, `seguro a TODO RIESGO`, `TODO o país`): when the
-    ///   words near it on its line are mostly common words of another language than
-    ///   English (or, with none of either, have letters beyond ASCII). `TODO:` with a colon
-    ///   is a note in any language;
+    /// - `TODO` among Spanish or Portuguese words, where it is "all" (`paquete TODO
+    ///   INCLUIDO`, `seguro a TODO RIESGO`, `TODO o país`): when the words near it on its
+    ///   line are more often common words of those languages than of English. `TODO:` with
+    ///   a colon is a note in any language, and in any other language `TODO` is one too;
     /// - "Lorem Ipsum" as a name, without the "dolor" of the filler ("the history of Lorem
     ///   Ipsum"), and the filler inside a user or system message that does not start with it
     ///   (text handed to a task as its input: "count the words of: Lorem ipsum dolor…", or
@@ -261,7 +260,7 @@ fn confirm(
 }
 
 /// Whether the line of a `TODO` reads as another language than English, judged once per
-/// line beside its first `TODO` ([`prose::in_other_language`]): candidates come in order,
+/// line beside its first `TODO` ([`prose::in_language`]): candidates come in order,
 /// so a text of a million `TODO`s is read once, not once per word.
 #[derive(Default)]
 struct Language {
@@ -275,7 +274,7 @@ impl Language {
             Some((end, other)) if at < end => other,
             _ => {
                 let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-                let other = prose::in_other_language(text, at);
+                let other = prose::in_language(text, at, prose::IBERIAN_WORDS);
                 self.line = Some((end, other));
                 other
             }

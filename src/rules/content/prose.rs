@@ -327,36 +327,32 @@ const ENGLISH_WORDS: &[&str] = &[
     "her", "him", "been", "were", "does", "to", "please", "thanks", "just", "about",
 ];
 
-/// Common words of the languages written in Latin letters that English-only checks
-/// misread (Swedish, Danish and Norwegian, German, Dutch, Spanish, Portuguese, French,
-/// Italian), none of them an English word.
-const OTHER_WORDS: &[&str] = &[
-    // Swedish, Danish, Norwegian.
+/// Common words of Swedish, Danish and Norwegian, none of them an English word: where `ur`
+/// is a word ("out of", "watch"), not text-speak.
+pub const NORDIC_WORDS: &[&str] = &[
     "och", "att", "det", "som", "är", "på", "med", "för", "inte", "av", "har", "jag", "ett", "om",
     "ut", "vi", "kan", "så", "hon", "vad", "eller", "efter", "från", "hur", "nu", "tack", "og",
     "er", "ikke", "jeg", "af", "mig", "dig", "hvad", "hvor", "lidt", "meget", "til", "mit", "være",
-    "blev", "ikkje", // German, Dutch.
-    "und", "der", "das", "ist", "nicht", "ein", "eine", "ich", "sie", "auf", "zu", "dem", "von",
-    "für", "sich", "auch", "wir", "ihr", "sind", "wie", "bitte", "oder", "aber", "nur", "noch",
-    "het", "een", "niet", "zijn", "ik", "dat", "voor", "op", "naar", "wat", "ook", "maar", "bij",
-    // Spanish, Portuguese.
+    "blev", "ikkje", "den", "han", "fram", "min", "sin",
+];
+
+/// Common words of Spanish and Portuguese, none of them an English word: where `TODO` is a
+/// word ("all"), not a placeholder.
+pub const IBERIAN_WORDS: &[&str] = &[
     "el", "la", "los", "las", "y", "de", "que", "en", "con", "por", "para", "un", "una", "es",
     "del", "al", "se", "su", "lo", "como", "muy", "pero", "más", "está", "este", "esta", "esto",
     "son", "sus", "usted", "nos", "sin", "hay", "ya", "si", "también", "os", "um", "uma", "da",
     "dos", "das", "em", "não", "com", "você", "mais", "ao", "ele", "ela", "seu", "sua", "muito",
-    "é", // French, Italian.
-    "le", "les", "et", "des", "du", "une", "est", "pour", "dans", "avec", "pas", "ce", "sur",
-    "vous", "nous", "je", "au", "aux", "qui", "sont", "cette", "mais", "très", "être", "à", "il",
-    "gli", "di", "che", "per", "sono", "della", "nel", "anche", "questo", "molto", "più", "è",
+    "é", "o", "e",
 ];
 
-/// The words around `at` (on its line, at most 160 bytes on either side) read as a language
-/// other than English: more of them are common words of another language than of English,
-/// or none is either and one has a letter beyond ASCII (`väskan`, `país`, Han or Cyrillic).
-/// For the checks of English writing (C007's `TODO`, C008's text-speak): the Spanish
-/// `TODO INCLUIDO` ("all inclusive") and the Swedish `ur` ("out of") are words there.
-/// Linear in the window, whatever the text's length.
-pub fn in_other_language(text: &str, at: usize) -> bool {
+/// The words around `at` (on its line, at most 160 bytes on either side) read as the language
+/// of `words` (a list of its common words that are not English ones): more of them are its
+/// words than English ones. For the checks of English writing where a word is another
+/// language's too: the Spanish `TODO INCLUIDO` ("all inclusive"), the Swedish `ur` ("out
+/// of"); in any other language around them they are still the note and the text-speak they
+/// are in English. Linear in the window, whatever the text's length.
+pub fn in_language(text: &str, at: usize, words: &[&str]) -> bool {
     let mut start = text[..at]
         .rfind('\n')
         .map_or(0, |i| i + 1)
@@ -371,7 +367,7 @@ pub fn in_other_language(text: &str, at: usize) -> bool {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let (mut english, mut other, mut beyond_ascii) = (0, 0, false);
+    let (mut english, mut other) = (0, 0);
     let mut lower = String::new();
     for word in text[start..end].split(|c: char| !c.is_alphabetic()) {
         if word.is_empty() {
@@ -379,14 +375,13 @@ pub fn in_other_language(text: &str, at: usize) -> bool {
         }
         lower.clear();
         lower.extend(word.chars().flat_map(char::to_lowercase));
-        beyond_ascii |= !word.is_ascii();
         if ENGLISH_WORDS.contains(&lower.as_str()) {
             english += 1;
-        } else if OTHER_WORDS.contains(&lower.as_str()) {
+        } else if words.contains(&lower.as_str()) {
             other += 1;
         }
     }
-    other > english || (english == 0 && other == 0 && beyond_ascii)
+    other > english
 }
 
 #[cfg(test)]
@@ -395,27 +390,56 @@ mod tests {
 
     #[test]
     fn the_language_around_a_word() {
-        for text in [
-            "Ta ut boken ur väskan och lägg den på bordet, tack.",
-            "Hon tog fram kartan ur fickan och visade vägen.",
-            "Mit ur er gået i stå, så jeg kommer lidt for sent.",
-            "Nuestro hotel ofrece el paquete TODO INCLUIDO con comidas y bebidas.",
-            "El seguro a TODO RIESGO cubre daños propios y a terceros.",
-            "Vendemos para TODO o país.",
-            "请把 TODO 写完",
+        for (text, words) in [
+            (
+                "Ta ut boken ur väskan och lägg den på bordet, tack.",
+                NORDIC_WORDS,
+            ),
+            (
+                "Hon tog fram kartan ur fickan och visade vägen.",
+                NORDIC_WORDS,
+            ),
+            (
+                "Mit ur er gået i stå, så jeg kommer lidt for sent.",
+                NORDIC_WORDS,
+            ),
+            (
+                "Nuestro hotel ofrece el paquete TODO INCLUIDO con comidas y bebidas.",
+                IBERIAN_WORDS,
+            ),
+            (
+                "El seguro a TODO RIESGO cubre daños propios y a terceros.",
+                IBERIAN_WORDS,
+            ),
+            ("Vendemos para TODO o país.", IBERIAN_WORDS),
         ] {
             let at = text.find(" ur ").or(text.find("TODO")).unwrap_or(0);
-            assert!(in_other_language(text, at + 1), "{text}");
+            assert!(in_language(text, at + 1, words), "{text}");
         }
-        for text in [
-            "Check ur inbox.",
-            "Thanks 4 ur help, it is gr8.",
-            "TODO: write the answer",
-            "Please see the TODO below and the café menu.",
-            "Gracias! But ur order is late, and the hotel is TODO INCLUIDO.",
+        for (text, words) in [
+            ("Check ur inbox.", NORDIC_WORDS),
+            ("Thanks 4 ur help, it is gr8.", NORDIC_WORDS),
+            ("TODO: write the answer", IBERIAN_WORDS),
+            (
+                "Please see the TODO below and the café menu.",
+                IBERIAN_WORDS,
+            ),
+            (
+                "Gracias! But ur order is late, and the hotel is TODO INCLUIDO.",
+                IBERIAN_WORDS,
+            ),
+            // A placeholder in text of another language is still one.
+            ("请把 TODO 写完", IBERIAN_WORDS),
+            ("Ответ: TODO", IBERIAN_WORDS),
+            ("Die Antwort ist TODO und folgt später.", IBERIAN_WORDS),
+            ("Vielen Dank, thx und bis bald", NORDIC_WORDS),
         ] {
-            let at = text.find("ur ").or(text.find("TODO")).unwrap_or(0);
-            assert!(!in_other_language(text, at), "{text}");
+            let at = text
+                .find("ur ")
+                .or(text.find("TODO"))
+                .or(text.find("thx"))
+                .unwrap_or(0);
+            assert!(!in_language(text, at, words), "{text}");
         }
     }
 
