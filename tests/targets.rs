@@ -700,7 +700,7 @@ fn mistral_reads_its_own_record_keys() {
             r#" S007 "system_prompt" is a number (5); expected the system prompt as a string"#,
         ),
         (
-            format!(r#"{body}, "system_prompt": "Be brief."}}"#).replace(
+            format!(r#"{body}, "system_prompt": "Answer briefly and politely."}}"#).replace(
                 r#"[{"role": "user""#,
                 r#"[{"role": "system", "content": "Answer in one sentence."}, {"role": "user""#,
             ),
@@ -713,6 +713,16 @@ fn mistral_reads_its_own_record_keys() {
         assert!(out.contains(expected), "{expected}\n{out}");
         assert_eq!(out.lines().count(), 1, "{out}");
     }
+    // The system prompt is the conversation's first turn: its text is judged as a system
+    // message's (an address in it is P001 there, as in a system message).
+    let leaky = format!(
+        r#"{body}, "system_prompt": "Escalate refunds to jane.doe@corp-mail.com at once."}}"#
+    );
+    let (_, out) = check(&[&leaky], &["--target", "mistral"]);
+    assert!(
+        out.contains(" P001 email address \"jane") && out.contains("in system content"),
+        "{out}"
+    );
     // A call to a function only `available_tools` declares is a declared call.
     let undeclared = available.replace(
         r#""name": "get_order_status", "desc"#,

@@ -320,7 +320,7 @@ fn t001_points_at_the_tools_when_they_outweigh_every_message() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("; the tool definitions (`tools`, ")
+        stdout.contains("; the tool definitions (")
             && stdout.contains(" tokens) outweigh every message"),
         "{stdout}"
     );

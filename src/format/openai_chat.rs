@@ -62,6 +62,22 @@ pub fn normalize<'s>(
         tools,
         ..Default::default()
     };
+    // A target's own key for the system prompt (mistral-finetune's `system_prompt`) is the
+    // conversation's first turn: its text is judged, counted and masked as a system
+    // message's (a string; `read_chat_object` reported another value).
+    if let Some(t) = ctx
+        .settings
+        .target
+        .iter()
+        .flat_map(|t| t.keys)
+        .filter(|k| k.value.place == KeyPlace::SystemPrompt)
+        .flat_map(|k| k.value.names)
+        .find_map(|name| doc.get(root, name))
+        .and_then(|node| text(doc, node))
+    {
+        conv.messages
+            .push(Message::new(Role::System, t.span, t.span, Content::Text(t)));
+    }
     let mut images = 0usize;
     if !read_message_list(
         doc,

@@ -787,11 +787,13 @@ fn largest_part(
                 ),
             )
         }
+        // The span points at them under whichever key the record gives them (`tools`, the
+        // deprecated `functions`, Mistral's `available_tools`).
         Some(tokens::Largest::Tools(n)) => (
             conv.tools.unwrap_or(conv.span),
             format!(
-                "; the tool definitions (`tools`{}) outweigh every message",
-                tokens(n)
+                "; the tool definitions ({} tokens) outweigh every message",
+                thousands(n)
             ),
         ),
         None => (conv.span, String::new()),
