@@ -454,9 +454,15 @@ fn informal_writing_in_plain_text_is_in_text() {
 /// What `code` reports in one record whose user message is `user`: each finding's span,
 /// cut from the line by its columns, as a user's editor shows it.
 fn spans_of(code: &str, user: &str) -> Vec<String> {
+    spans_in(code, user, "Thank you, I have noted this for you.")
+}
+
+/// What `code` reports in one record of a user and an assistant message: the text of each
+/// finding's span, cut from the line by its columns.
+fn spans_in(code: &str, user: &str, assistant: &str) -> Vec<String> {
     let line = serde_json::json!({"messages": [
         {"role": "user", "content": user},
-        {"role": "assistant", "content": "Thank you, I have noted this for you."},
+        {"role": "assistant", "content": assistant},
     ]})
     .to_string();
     let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
@@ -622,21 +628,7 @@ fn deepseek_template_tokens_are_c010() {
 /// What `code` reports in one record whose assistant message is `assistant`, as
 /// [`spans_of`] shows it.
 fn answer_spans_of(code: &str, assistant: &str) -> Vec<String> {
-    let line = serde_json::json!({"messages": [
-        {"role": "user", "content": "Please answer the question now."},
-        {"role": "assistant", "content": assistant},
-    ]})
-    .to_string();
-    let (diagnostics, _) = lint_bytes(format!("{line}\n").as_bytes(), &Settings::default());
-    let chars: Vec<char> = line.chars().collect();
-    diagnostics
-        .iter()
-        .filter(|d| d.code.as_str() == code)
-        .map(|d| {
-            let (from, to) = (d.location.column - 1, d.location.end_column - 1);
-            chars[from as usize..to as usize].iter().collect()
-        })
-        .collect()
+    spans_in(code, "Please answer the question now.", assistant)
 }
 
 /// English text-speak is judged in English text: the Swedish and Danish "ur" ("out of",
