@@ -284,6 +284,23 @@ pub struct Conversation<'a> {
 }
 
 impl<'a> Conversation<'a> {
+    /// Whether `m` is one of the record's list of messages, not a turn the format took from
+    /// another key (a system prompt under its own key: axolotl's `system`, mistral-finetune's
+    /// `system_prompt`), which comes before them.
+    pub fn listed(&self, m: &Message<'_>) -> bool {
+        m.span.start >= self.span.start && m.span.end <= self.span.end
+    }
+
+    /// The position, from 1, at which a reader counts message `i` in the record's list (the
+    /// turns taken from other keys come first and are not counted).
+    pub fn position(&self, i: usize) -> usize {
+        let before = self.messages[..i]
+            .iter()
+            .filter(|m| !self.listed(m))
+            .count();
+        i + 1 - before
+    }
+
     /// The example as the trainer processes it: an unpaired preference answer labelled
     /// undesirable (KTO `false`) is set aside from the content rules, leaving a prompt, but it
     /// is trained on all the same (against its label), so its tokens, characters and turns

@@ -723,6 +723,14 @@ fn mistral_reads_its_own_record_keys() {
         out.contains(" P001 email address \"jane") && out.contains("in system content"),
         "{out}"
     );
+    // Messages are still numbered as the list has them: the system prompt under its own key
+    // comes before them.
+    let repeated = r#"{"system_prompt": "Answer in one sentence, please.", "messages": [{"role": "user", "content": "Where is order A-1042 right now?"}, {"role": "assistant", "content": "It left the warehouse this morning."}, {"role": "user", "content": "Where is order A-1042 right now?"}, {"role": "assistant", "content": "It is still on its way to you."}]}"#;
+    let (_, out) = check(&[repeated], &["--target", "mistral"]);
+    assert!(
+        out.contains(" C006 user message 3 repeats user message 1 word for word"),
+        "{out}"
+    );
     // A call to a function only `available_tools` declares is a declared call.
     let undeclared = available.replace(
         r#""name": "get_order_status", "desc"#,

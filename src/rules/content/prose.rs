@@ -327,23 +327,24 @@ const ENGLISH_WORDS: &[&str] = &[
     "her", "him", "been", "were", "does", "to", "please", "thanks", "just", "about",
 ];
 
-/// Common words of Swedish, Danish and Norwegian, none of them an English word: where `ur`
-/// is a word ("out of", "watch"), not text-speak.
+/// Common words of Swedish, Danish and Norwegian, none of them a word of English or of the
+/// other languages of Western Europe (German, Dutch, French, Italian, Spanish, Portuguese):
+/// where `ur` is a word ("out of", "watch"), not text-speak.
 pub const NORDIC_WORDS: &[&str] = &[
-    "och", "att", "det", "som", "är", "på", "med", "för", "inte", "av", "har", "jag", "ett", "om",
-    "ut", "vi", "kan", "så", "hon", "vad", "eller", "efter", "från", "hur", "nu", "tack", "og",
-    "er", "ikke", "jeg", "af", "mig", "dig", "hvad", "hvor", "lidt", "meget", "til", "mit", "være",
-    "blev", "ikkje", "den", "han", "fram", "min", "sin",
+    "och", "att", "det", "som", "är", "på", "för", "inte", "av", "har", "jag", "ett", "ut", "så",
+    "hon", "vad", "eller", "efter", "från", "hur", "tack", "og", "ikke", "jeg", "af", "mig", "dig",
+    "hvad", "hvor", "lidt", "meget", "være", "blev", "ikkje", "han", "fram", "också", "väl",
+    "kommer", "gået",
 ];
 
-/// Common words of Spanish and Portuguese, none of them an English word: where `TODO` is a
-/// word ("all"), not a placeholder.
+/// Common words of Spanish and Portuguese, none of them a word of English or of the other
+/// languages of Western Europe (French, Italian, German, Dutch, the Nordic ones): where
+/// `TODO` is a word ("all"), not a placeholder.
 pub const IBERIAN_WORDS: &[&str] = &[
-    "el", "la", "los", "las", "y", "de", "que", "en", "con", "por", "para", "un", "una", "es",
-    "del", "al", "se", "su", "lo", "como", "muy", "pero", "más", "está", "este", "esta", "esto",
-    "son", "sus", "usted", "nos", "sin", "hay", "ya", "si", "también", "os", "um", "uma", "da",
-    "dos", "das", "em", "não", "com", "você", "mais", "ao", "ele", "ela", "seu", "sua", "muito",
-    "é", "o", "e",
+    "el", "los", "las", "y", "por", "para", "más", "está", "este", "esta", "esto", "muy", "pero",
+    "usted", "hay", "ya", "también", "sus", "como", "sin", "nosotros", "ellos", "cuando", "donde",
+    "todos", "puede", "hasta", "desde", "não", "você", "ao", "ela", "seu", "sua", "muito", "uma",
+    "dos", "com", "em", "os", "é", "são", "pelo", "pela", "isso", "já",
 ];
 
 /// The words around `at` (on its line, at most 160 bytes on either side) read as the language
@@ -432,6 +433,15 @@ mod tests {
             ("请把 TODO 写完", IBERIAN_WORDS),
             ("Ответ: TODO", IBERIAN_WORDS),
             ("Die Antwort ist TODO und folgt später.", IBERIAN_WORDS),
+            (
+                "La réponse est TODO pour le moment, merci de la compléter.",
+                IBERIAN_WORDS,
+            ),
+            (
+                "La risposta è TODO per ora, e la data è da definire.",
+                IBERIAN_WORDS,
+            ),
+            ("De antwoord is TODO en volgt later.", IBERIAN_WORDS),
             ("Vielen Dank, thx und bis bald", NORDIC_WORDS),
         ] {
             let at = text

@@ -104,8 +104,8 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
             span,
             format!(
                 "user message {} repeats user message {} word for word",
-                i + 1,
-                first + 1
+                conv.position(i),
+                conv.position(first)
             ),
         );
     };

@@ -37,10 +37,13 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     // Positions count the messages of the record's list: a system prompt a target reads
     // from a key of its own (mistral-finetune's `system_prompt`) comes before them, and a
     // system message beside it is what the target refuses, which the format reports.
-    let listed = |m: &&crate::record::Message<'_>| {
-        m.span.start >= conv.span.start && m.span.end <= conv.span.end
-    };
-    for (i, m) in conv.messages.iter().filter(listed).enumerate().skip(1) {
+    for (i, m) in conv
+        .messages
+        .iter()
+        .filter(|m| conv.listed(m))
+        .enumerate()
+        .skip(1)
+    {
         if m.role.is_instruction() {
             ctx.report(
                 Code::O005,
