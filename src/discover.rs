@@ -178,6 +178,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
                 &mut found,
                 &mut registries,
                 &mut special,
+                false,
             )?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
             if dataset_info::is_registry(path) {
@@ -366,6 +367,9 @@ pub fn near(
     let mut found = Vec::new();
     // Context is the dataset's data files; a registry beside them declares nothing more here.
     let mut registries = Vec::new();
+    // Under `--json-records-only` (the hook), a `.json` file of records is a data file when
+    // named, so one beside a named file is context too (LLaMA-Factory's train.json and
+    // test.json): its leaks and duplicates are judged as the run over both judges them.
     walk(
         dir,
         Some(depth),
@@ -373,6 +377,7 @@ pub fn near(
         &mut found,
         &mut registries,
         &mut Vec::new(),
+        exclusion.json_records_only,
     )?;
     Ok(found
         .into_iter()
@@ -416,6 +421,7 @@ fn walk(
     found: &mut Vec<Found>,
     registries: &mut Vec<PathBuf>,
     special: &mut Vec<PathBuf>,
+    records_json: bool,
 ) -> Result<usize, DiscoverError> {
     let mut excluded = 0;
     let respect = exclusion.respect_ignore_files;
@@ -461,7 +467,9 @@ fn walk(
             registries.push(clean(path));
             continue;
         }
-        if !(is_dataset_name(path) || (exclusion.is_included)(path)) {
+        let records =
+            || records_json && is_file && crate::source::is_json_name(path) && holds_records(path);
+        if !(is_dataset_name(path) || (exclusion.is_included)(path) || records()) {
             continue;
         }
         if !is_file {

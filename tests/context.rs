@@ -435,6 +435,61 @@ fn a_named_evaluation_split_is_judged_against_its_training_split() {
     assert_eq!(out.code, Some(0), "{}", out.stdout);
 }
 
+/// LLaMA-Factory's layout, `.json` arrays of records: the hook (`--json-records-only`)
+/// lints a staged `test.json`, and reads the `train.json` beside it as context, so its leak
+/// is reported as a run over both reports it. Other `.json` (configuration) is not read.
+#[test]
+fn the_hook_reads_json_arrays_of_records_beside_a_staged_one_as_context() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let record = |i: usize| {
+        serde_json::json!({
+            "instruction": format!("Explain item {i} of the river list in detail"),
+            "input": "",
+            "output": format!("Item {i} is a river in the north."),
+        })
+    };
+    let train: Vec<serde_json::Value> = (0..10).map(record).collect();
+    let test = vec![
+        record(2),
+        serde_json::json!({"instruction": "What colour is the sky at noon?", "input": "", "output": "It is blue on a clear day."}),
+    ];
+    let write_json = |name: &str, value: &serde_json::Value| {
+        std::fs::write(
+            d.join(name),
+            serde_json::to_string_pretty(value).expect("json"),
+        )
+        .expect("write")
+    };
+    write_json("train.json", &serde_json::Value::Array(train));
+    write_json("test.json", &serde_json::Value::Array(test));
+    write_json(
+        "package.json",
+        &serde_json::json!({"name": "x", "version": "1.0.0"}),
+    );
+    let leak = |args: &[&str]| -> Vec<String> {
+        let mut all = vec![
+            "--isolated",
+            "--json-records-only",
+            "--select",
+            "D003",
+            "--format",
+            "concise",
+        ];
+        all.extend_from_slice(args);
+        run(d, &all)
+            .stdout
+            .lines()
+            .filter(|l| l.contains(" D003 "))
+            .map(str::to_owned)
+            .collect()
+    };
+    let full = leak(&["--", "train.json", "test.json"]);
+    assert_eq!(full.len(), 1, "{full:?}");
+    assert!(full[0].starts_with("test.json:"), "{full:?}");
+    assert_eq!(leak(&["--context", "dataset", "--", "test.json"]), full);
+}
+
 #[test]
 fn a_train_only_datasets_group_is_one_dataset_and_the_context_of_its_files() {
     let dir = tempfile::tempdir().expect("tempdir");
