@@ -735,7 +735,15 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         json_records_only: args.json_records_only,
         respect_ignore_files: args.ignore_files.respect(config.respect_gitignore),
     };
-    let context: Vec<PathBuf> = match args.context {
+    // Writing a baseline reads the rest of the named files' datasets as context: the
+    // entries written for a shard named alone are then the whole dataset's findings on it
+    // (a copy whose first is in another shard is that shard's duplicate, not a near copy of
+    // something else), so a run over the whole dataset matches the refreshed baseline.
+    let scope = match args.context {
+        ContextScope::Files if args.write_baseline.is_some() => ContextScope::Dataset,
+        scope => scope,
+    };
+    let context: Vec<PathBuf> = match scope {
         ContextScope::Files => Vec::new(),
         ContextScope::Dataset => {
             // Standard input named with --stdin-filename stands for that file: its dataset's

@@ -341,6 +341,56 @@ fn dataset_entries_about_a_shard_linted_alone_are_kept() {
     );
 }
 
+/// A baseline refreshed over one shard reads the rest of its dataset as context: the
+/// entries it writes for the shard are the whole dataset's findings on it (a copy whose
+/// first is in the other shard is that shard's duplicate, not a near copy of a neighbour),
+/// so the next run over the whole dataset, on unchanged data, still passes.
+#[test]
+fn a_baseline_refreshed_over_one_shard_matches_the_whole_dataset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let record = |i: usize| {
+        chat(
+            &format!(
+                "Question number {i}: how do tides work on planet {}?",
+                i * 7
+            ),
+            &format!(
+                "Tides number {i} come from the moon pulling oceans, distinct reply {}.",
+                i * 13
+            ),
+        )
+    };
+    let second = "data/train-00001-of-00002.jsonl";
+    write_lines(
+        d,
+        "data/train-00000-of-00002.jsonl",
+        &[record(1), record(2), record(3)],
+    );
+    write_lines(d, second, &[record(4), record(1), record(5)]);
+    run(d, &["--write-baseline", "baseline.json", "data"]);
+    let refreshed = run(
+        d,
+        &[
+            "--baseline",
+            "baseline.json",
+            "--write-baseline",
+            "baseline.json",
+            second,
+        ],
+    );
+    assert_eq!(refreshed.code, Some(0), "{}", refreshed.stderr);
+    let whole = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(whole.code, Some(0), "{}{}", whole.stdout, whole.stderr);
+    assert!(
+        !whole.stderr.contains("no longer found")
+            && whole.stdout.contains(", 0 entries no longer found"),
+        "{}{}",
+        whole.stdout,
+        whole.stderr
+    );
+}
+
 /// A file that cannot be read this time (a checkout without its Git LFS content, a
 /// truncated archive) was not searched: its entries are neither stale nor dropped when the
 /// baseline is written again, and they accept its findings once it reads again.
