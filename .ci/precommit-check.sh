@@ -179,23 +179,26 @@ for hook in tunelint tunelint-src; do
 done
 
 # Pre-commit names only the staged files; the hook's --context dataset judges them against
-# the rest of their dataset. A new shard staged beside a committed one repeats one of its
-# examples: the hook reports it on the staged shard's line, naming the committed shard's
-# line, and nothing on the committed shard (whose own duplicate is not the commit's doing).
+# the rest of their dataset, in the dataset's order, as a run over all of it does. A new
+# shard staged after a committed one repeats one of its examples: the hook reports it on the
+# staged shard's line, naming the committed shard's line, and nothing on the committed shard
+# (whose own duplicate is not the commit's doing). (A staged shard that sorts first holds
+# the first copy: the run over the dataset reports the later one, in the committed shard,
+# and so does CI; README's pre-commit section says so.)
 echo
 echo "-- tunelint, a staged shard repeating an example of a committed shard: the hook must fail on the staged line"
 git -C "$user" reset -q --hard "$(git -C "$user" rev-list --max-parents=0 HEAD)"
 old='{"messages": [{"role": "user", "content": "Do you ship to Canada?"}, {"role": "assistant", "content": "Yes: 5 to 8 business days, duties paid at delivery."}]}'
 new='{"messages": [{"role": "user", "content": "Can I change my delivery address?"}, {"role": "assistant", "content": "Yes, until the parcel ships: Orders, then Change address."}]}'
-printf '%s\n%s\n' "$old" "$old" > "$user/data/train-00001-of-00002.jsonl"
+printf '%s\n%s\n' "$old" "$old" > "$user/data/train-00000-of-00002.jsonl"
 git_commit "$user" "a shard"
-printf '%s\n%s\n' "$new" "$old" > "$user/data/train-00000-of-00002.jsonl"
-git -C "$user" add data/train-00000-of-00002.jsonl
+printf '%s\n%s\n' "$new" "$old" > "$user/data/train-00001-of-00002.jsonl"
+git -C "$user" add data/train-00001-of-00002.jsonl
 try_repo tunelint staged
 [ "$status" -eq 1 ] || fail "tunelint: expected exit status 1 from pre-commit on a staged duplicate, got $status"
-grep -Eq '^data/train-00000-of-00002\.jsonl:2:1: D001 exact duplicate of the example at data/train-00001-of-00002\.jsonl:1$' "$work/out" ||
+grep -Eq '^data/train-00001-of-00002\.jsonl:2:1: D001 exact duplicate of the example at data/train-00000-of-00002\.jsonl:1$' "$work/out" ||
     fail "tunelint: the D001 on the staged shard naming the committed shard's line is not in the output"
-! grep -q '^data/train-00001-of-00002\.jsonl:' "$work/out" ||
+! grep -q '^data/train-00000-of-00002\.jsonl:' "$work/out" ||
     fail "tunelint: a finding was reported on the committed shard, read only as context"
 check_pip_log
 echo
