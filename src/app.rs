@@ -735,15 +735,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         json_records_only: args.json_records_only,
         respect_ignore_files: args.ignore_files.respect(config.respect_gitignore),
     };
-    // Writing a baseline reads the rest of the named files' datasets as context: the
-    // entries written for a shard named alone are then the whole dataset's findings on it
-    // (a copy whose first is in another shard is that shard's duplicate, not a near copy of
-    // something else), so a run over the whole dataset matches the refreshed baseline.
-    let scope = match args.context {
-        ContextScope::Files if args.write_baseline.is_some() => ContextScope::Dataset,
-        scope => scope,
-    };
-    let context: Vec<PathBuf> = match scope {
+    let context: Vec<PathBuf> = match args.context {
         ContextScope::Files => Vec::new(),
         ContextScope::Dataset => {
             // Standard input named with --stdin-filename stands for that file: its dataset's
@@ -917,7 +909,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     // without --context dataset): a dataset rule's entry about them may be about a pair in
     // a file that was not read, so it is neither stale nor dropped. Looked for (a walk of
     // their folders, as --context dataset walks) only when the baseline has such entries.
-    let partial_datasets: Vec<bool> = if baseline_counts.keys().any(|k| is_dataset_rule(&k.rule)) {
+    let partial_datasets: Vec<bool> = if baseline_counts.keys().any(|k| is_dataset_rule(&k.rule))
+        || args.write_baseline.is_some()
+    {
         let named: Vec<PathBuf> = paths.iter().flatten().cloned().collect();
         match rest_of_datasets(&named, &config, &context_exclusion) {
             Ok(rest) => read_partly(&paths, rest, &config),
@@ -926,6 +920,33 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     } else {
         vec![false; paths.len()]
     };
+    // A baseline written from part of a dataset holds the part's duplicates, which are not
+    // the whole's (a copy whose first is in a shard not read is a near copy of something
+    // else, or nothing): a run over the whole dataset may not match it. Said, not done for
+    // the user: `--context dataset` reads the rest, and fails on a shard that cannot be read.
+    if let Some(path) = &args.write_baseline
+        && let Some(first) = partial_datasets
+            .iter()
+            .position(|&partly| partly)
+            .and_then(|i| files.get(i))
+    {
+        let others = partial_datasets.iter().filter(|&&p| p).count() - 1;
+        crate::say!(
+            "tunelint: warning: --write-baseline {}: {}{} {} read without the rest of {} dataset, so the duplicate and leak entries written are the part's, which a run over the whole dataset may not match; write the baseline over the whole dataset, or add --context dataset",
+            path.display(),
+            crate::report::shown_path(&first.display),
+            if others > 0 {
+                format!(
+                    " and {}",
+                    crate::wording::plural(others as u64, "other file")
+                )
+            } else {
+                String::new()
+            },
+            if others > 0 { "are" } else { "is" },
+            if others > 0 { "their" } else { "its" },
+        );
+    }
     let baseline_out = match &args.write_baseline {
         Some(path) => {
             inputs.check_but("--write-baseline", path, Some(BASELINE))?;

@@ -177,7 +177,7 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
 
     /// Record every finding of this run in this baseline file (replacing it) and report none
-    /// of them; the rest of the named files' datasets is read as context
+    /// of them
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 

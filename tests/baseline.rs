@@ -341,10 +341,11 @@ fn dataset_entries_about_a_shard_linted_alone_are_kept() {
     );
 }
 
-/// A baseline refreshed over one shard reads the rest of its dataset as context: the
-/// entries it writes for the shard are the whole dataset's findings on it (a copy whose
-/// first is in the other shard is that shard's duplicate, not a near copy of a neighbour),
-/// so the next run over the whole dataset, on unchanged data, still passes.
+/// A baseline refreshed over one shard alone records the shard-alone view, which the whole
+/// dataset may not match: tunelint warns. With `--context dataset` the refresh records the
+/// whole dataset's findings on the shard (a copy whose first is in the other shard is that
+/// shard's duplicate, not a near copy of a neighbour), so the next run over the whole
+/// dataset, on unchanged data, still passes.
 #[test]
 fn a_baseline_refreshed_over_one_shard_matches_the_whole_dataset() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -368,10 +369,25 @@ fn a_baseline_refreshed_over_one_shard_matches_the_whole_dataset() {
         &[record(1), record(2), record(3)],
     );
     write_lines(d, second, &[record(4), record(1), record(5)]);
-    run(d, &["--write-baseline", "baseline.json", "data"]);
+    let whole_first = run(d, &["--write-baseline", "baseline.json", "data"]);
+    assert!(
+        !whole_first.stderr.contains("--write-baseline"),
+        "{}",
+        whole_first.stderr
+    );
+    let alone = run(d, &["--write-baseline", "alone.json", second]);
+    assert!(
+        alone.stderr.contains(&format!(
+            "tunelint: warning: --write-baseline alone.json: {second} is read without the rest of its dataset"
+        )),
+        "{}",
+        alone.stderr
+    );
     let refreshed = run(
         d,
         &[
+            "--context",
+            "dataset",
             "--baseline",
             "baseline.json",
             "--write-baseline",
@@ -380,6 +396,11 @@ fn a_baseline_refreshed_over_one_shard_matches_the_whole_dataset() {
         ],
     );
     assert_eq!(refreshed.code, Some(0), "{}", refreshed.stderr);
+    assert!(
+        !refreshed.stderr.contains("warning"),
+        "{}",
+        refreshed.stderr
+    );
     let whole = run(d, &["--baseline", "baseline.json", "data"]);
     assert_eq!(whole.code, Some(0), "{}{}", whole.stdout, whole.stderr);
     assert!(

@@ -327,14 +327,16 @@ const ENGLISH_WORDS: &[&str] = &[
     "her", "him", "been", "were", "does", "to", "please", "thanks", "just", "about",
 ];
 
-/// Common words of Swedish, Danish and Norwegian, none of them a word of English or of the
-/// other languages of Western Europe (German, Dutch, French, Italian, Spanish, Portuguese):
-/// where `ur` is a word ("out of", "watch"), not text-speak.
+/// Common words of Swedish, Danish and Norwegian, none of them an English word: where `ur`
+/// is a word ("out of", "watch"), not text-speak. Some are German or Dutch words too, where
+/// `ur` is no word either, so they may count.
 pub const NORDIC_WORDS: &[&str] = &[
     "och", "att", "det", "som", "är", "på", "för", "inte", "av", "har", "jag", "ett", "ut", "så",
     "hon", "vad", "eller", "efter", "från", "hur", "tack", "og", "ikke", "jeg", "af", "mig", "dig",
     "hvad", "hvor", "lidt", "meget", "være", "blev", "ikkje", "han", "fram", "också", "väl",
     "kommer", "gået",
+    // Shared with German or Dutch, where `ur` is no word either: they count here.
+    "med", "om", "vi", "kan", "nu", "er", "den", "et",
 ];
 
 /// Common words of Spanish and Portuguese, none of them a word of English or of the other
