@@ -731,6 +731,32 @@ fn mistral_reads_its_own_record_keys() {
         out.contains(" C006 user message 3 repeats user message 1 word for word"),
         "{out}"
     );
+    // T001 numbers them so too, and names the system prompt under its own key as such.
+    let limits = TempDir::new().expect("temp dir");
+    write(
+        limits.path(),
+        "limits.toml",
+        "[tokens]\nmax_per_example = 20\n",
+    );
+    let config = limits.path().join("limits.toml");
+    let config = config.to_str().expect("utf-8 path");
+    let long = "It left the warehouse this morning and should reach you on Friday afternoon.";
+    let answered = format!(
+        r#"{{"system_prompt": "Answer in one sentence.", "messages": [{{"role": "user", "content": "Where is order A-1042?"}}, {{"role": "assistant", "content": "{long}"}}]}}"#
+    );
+    let (_, out) = check(&[&answered], &["--target", "mistral", "--config", config]);
+    assert!(
+        out.contains("; the largest message is #2 (assistant, "),
+        "{out}"
+    );
+    let briefed = format!(
+        r#"{{"system_prompt": "{long}", "messages": [{{"role": "user", "content": "Where?"}}, {{"role": "assistant", "content": "Here."}}]}}"#
+    );
+    let (_, out) = check(&[&briefed], &["--target", "mistral", "--config", config]);
+    assert!(
+        out.contains("; the largest message is the record's own system prompt, "),
+        "{out}"
+    );
     // A call to a function only `available_tools` declares is a declared call.
     let undeclared = available.replace(
         r#""name": "get_order_status", "desc"#,

@@ -777,14 +777,17 @@ fn largest_part(
     match largest {
         Some(tokens::Largest::Message(i, n)) => {
             let m = &conv.messages[i];
+            // Numbered as the record's list has them (C006, O005 alike); a system prompt under
+            // its own key (axolotl's `system`, mistral-finetune's `system_prompt`) is none of
+            // them.
+            let which = if conv.listed(m) {
+                format!("#{} ({}{})", conv.position(i), m.role.as_str(), tokens(n))
+            } else {
+                format!("the record's own {} prompt{}", m.role.as_str(), tokens(n))
+            };
             (
                 m.content_or_message_span(),
-                format!(
-                    "; the largest message is #{} ({}{})",
-                    i + 1,
-                    m.role.as_str(),
-                    tokens(n)
-                ),
+                format!("; the largest message is {which}"),
             )
         }
         // The span points at them under whichever key the record gives them (`tools`, the
