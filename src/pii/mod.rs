@@ -399,21 +399,24 @@ impl AsciiDigits {
     }
 
     /// The text has a digit other than ASCII, or a character to change next to an ASCII
-    /// digit: one pass, stopping at the first.
+    /// digit. Only the first bytes of the characters [`ascii_form`] changes are looked at
+    /// (C2 for U+00A0, D9 and DB for the Arabic-Indic digits, E2 for U+2007 to U+202F, E3
+    /// for U+3000, EF for the full-width forms), found with memchr: most texts beyond ASCII
+    /// are decoded nowhere.
     fn needed(text: &str) -> bool {
-        let mut previous = ' ';
-        for c in text.chars() {
-            if !c.is_ascii() {
-                match ascii_form(c) {
-                    Some(b) if b.is_ascii_digit() || previous.is_ascii_digit() => return true,
-                    _ => {}
-                }
-            } else if c.is_ascii_digit() && ascii_form(previous).is_some() && !previous.is_ascii() {
-                return true;
-            }
-            previous = c;
-        }
-        false
+        let bytes = text.as_bytes();
+        let digit_at = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+        // A first byte of a character of more than one byte is always a char boundary.
+        let changes_a_number = |at: usize| {
+            let Some(c) = text[at..].chars().next() else {
+                return false;
+            };
+            ascii_form(c).is_some_and(|b| {
+                b.is_ascii_digit() || (at > 0 && digit_at(at - 1)) || digit_at(at + c.len_utf8())
+            })
+        };
+        memchr::memchr3_iter(0xD9, 0xDB, 0xEF, bytes).any(changes_a_number)
+            || memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes).any(changes_a_number)
     }
 
     /// The byte offset in the text of the byte offset `at` of the view.
@@ -708,6 +711,50 @@ pub(crate) fn digits_of(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `AsciiDigits::needed` finds first bytes, not characters: it answers as one pass over
+    /// the characters does, for every character the view changes and others that share
+    /// their first bytes (curly quotes, dashes, CJK, Arabic letters), before, after or
+    /// between digits, at either end of the text.
+    #[test]
+    fn the_view_is_needed_where_a_character_pass_says_so() {
+        let by_chars = |text: &str| {
+            let mut previous = ' ';
+            for c in text.chars() {
+                if let Some(b) = ascii_form(c) {
+                    if b.is_ascii_digit() || previous.is_ascii_digit() {
+                        return true;
+                    }
+                } else if c.is_ascii_digit() && ascii_form(previous).is_some() {
+                    return true;
+                }
+                previous = c;
+            }
+            false
+        };
+        let mut pieces: Vec<String> = (0xA0..=0xFFu32)
+            .chain(0x600..=0x6FF)
+            .chain(0x2000..=0x2030)
+            .chain([0x3000, 0x3001, 0x4E2D])
+            .chain(0xFF00..=0xFF20)
+            .filter_map(char::from_u32)
+            .map(String::from)
+            .collect();
+        pieces.extend(["7", "12", "a", " ", ""].map(String::from));
+        for a in &pieces {
+            for b in ["", "5", "x", "\u{2019}"] {
+                for c in ["", "3", " ", "\u{A0}"] {
+                    for text in [
+                        format!("{b}{a}{c}"),
+                        format!("{a}{b}{c}"),
+                        format!("{c}{b}{a}"),
+                    ] {
+                        assert_eq!(AsciiDigits::needed(&text), by_chars(&text), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
 
     /// A key split between two text parts is found in the parts' text joined, and each
     /// half masked where it is written; the JSON between them stays.
