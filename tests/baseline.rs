@@ -33,6 +33,19 @@ fn entries(path: &Path) -> Vec<(String, String, u64)> {
         .collect()
 }
 
+/// The documented refresh, `--baseline baseline.json --write-baseline baseline.json`, then
+/// `args`.
+fn refresh(d: &Path, args: &[&str]) -> scratch::Run {
+    let mut all = vec![
+        "--baseline",
+        "baseline.json",
+        "--write-baseline",
+        "baseline.json",
+    ];
+    all.extend_from_slice(args);
+    run(d, &all)
+}
+
 /// A dataset with legacy findings: an example three times (two D001), a near-duplicate
 /// (D002) and a placeholder (C007), across two shards of one split.
 fn legacy(d: &Path) -> (Vec<String>, Vec<String>) {
@@ -214,16 +227,7 @@ fn a_fixed_example_leaves_a_stale_entry_and_rewriting_drops_it() {
         "{}",
         fixed.stderr
     );
-    let rewritten = run(
-        d,
-        &[
-            "--baseline",
-            "baseline.json",
-            "--write-baseline",
-            "baseline.json",
-            "data",
-        ],
-    );
+    let rewritten = refresh(d, &["data"]);
     assert_eq!(rewritten.code, Some(0), "{}", rewritten.stderr);
     let left = entries(&d.join("baseline.json"));
     assert_eq!(left.len(), 3, "{left:?}");
@@ -304,16 +308,7 @@ fn dataset_entries_about_a_shard_linted_alone_are_kept() {
         alone.stdout,
         alone.stderr
     );
-    let refreshed = run(
-        d,
-        &[
-            "--baseline",
-            "baseline.json",
-            "--write-baseline",
-            "baseline.json",
-            second,
-        ],
-    );
+    let refreshed = refresh(d, &[second]);
     assert_eq!(refreshed.code, Some(0), "{}", refreshed.stderr);
     assert!(
         !refreshed.stderr.contains("no longer found"),
@@ -383,18 +378,7 @@ fn a_baseline_refreshed_over_one_shard_matches_the_whole_dataset() {
         "{}",
         alone.stderr
     );
-    let refreshed = run(
-        d,
-        &[
-            "--context",
-            "dataset",
-            "--baseline",
-            "baseline.json",
-            "--write-baseline",
-            "baseline.json",
-            second,
-        ],
-    );
+    let refreshed = refresh(d, &["--context", "dataset", second]);
     assert_eq!(refreshed.code, Some(0), "{}", refreshed.stderr);
     assert!(
         !refreshed.stderr.contains("warning"),
@@ -438,16 +422,7 @@ fn entries_about_a_file_that_could_not_be_read_are_kept() {
         pointer.stdout,
         pointer.stderr
     );
-    run(
-        d,
-        &[
-            "--baseline",
-            "baseline.json",
-            "--write-baseline",
-            "baseline.json",
-            "data",
-        ],
-    );
+    refresh(d, &["data"]);
     assert_eq!(entries(&d.join("baseline.json")), all);
     write_lines(d, shard, &first);
     let back = run(d, &["--baseline", "baseline.json", "data"]);
