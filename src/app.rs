@@ -1753,7 +1753,19 @@ fn settings_of(
     declared: &std::collections::BTreeMap<PathBuf, Arc<crate::declared::Declared>>,
 ) -> Result<crate::settings::Settings> {
     let mut settings = config.settings_for(path, overrides).map_err(config_error)?;
-    if let Some(declared) = declared.get(path) {
+    // A registry spells its files from its own path; the run may spell one otherwise (a
+    // context file shown from the current directory, a registry named by absolute path).
+    let found = declared.get(path).or_else(|| {
+        if declared.is_empty() {
+            return None;
+        }
+        let file = std::fs::canonicalize(path).ok()?;
+        declared
+            .iter()
+            .find(|(p, _)| std::fs::canonicalize(p).is_ok_and(|p| p == file))
+            .map(|(_, d)| d)
+    });
+    if let Some(declared) = found {
         settings.declared = Some(Arc::clone(declared));
         settings.format = crate::settings::FormatChoice::LlamaFactory;
     }

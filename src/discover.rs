@@ -158,6 +158,9 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     let mut stdin = false;
     // The data files named on their own (not found by walking a folder).
     let mut named: Vec<PathBuf> = Vec::new();
+    // The `.json` files named that hold no records by their look (`json_records_only`),
+    // linted only if a registry declares them.
+    let mut unsure: Vec<PathBuf> = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             stdin = true;
@@ -188,7 +191,15 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
                 && !(exclusion.is_included)(path)
                 && !holds_records(path)
             {
-                not_records.push(clean(path));
+                // Records under custom columns look like no records by their keys: a
+                // `dataset_info.json` above may declare the file (told once it is read).
+                if registry_above(path).is_some() {
+                    unsure.push(clean(path));
+                    found.push(Found::File(clean(path)));
+                    named.push(clean(path));
+                } else {
+                    not_records.push(clean(path));
+                }
             } else {
                 found.push(Found::File(clean(path)));
                 named.push(clean(path));
@@ -239,20 +250,37 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             let read = dataset_info::read(registry)?;
             for entry in read.entries {
                 for file in entry.files {
-                    let Some(named) = std::fs::canonicalize(&file)
+                    // The other files it declares are not linted, but `--context dataset`
+                    // reads them (as [`near`] finds them): with their columns.
+                    let key = match std::fs::canonicalize(&file)
                         .ok()
                         .and_then(|f| by_file.get(&f))
-                    else {
-                        continue;
+                    {
+                        Some(named) => (*named).clone(),
+                        None => file,
                     };
                     declared
-                        .entry((*named).clone())
+                        .entry(key)
                         .or_insert_with(|| entry.declared.clone());
                 }
             }
         }
     }
     registries.extend(nearby);
+    if !unsure.is_empty() {
+        let declared_files: Vec<PathBuf> = declared
+            .keys()
+            .filter_map(|f| std::fs::canonicalize(f).ok())
+            .collect();
+        for file in unsure {
+            let is_declared = declared.contains_key(&file)
+                || std::fs::canonicalize(&file).is_ok_and(|f| declared_files.contains(&f));
+            if !is_declared {
+                found.retain(|f| *f != Found::File(file.clone()));
+                not_records.push(file);
+            }
+        }
+    }
     special.sort();
     if let Some(note) = special_note(&special) {
         notes.push(note);
@@ -379,6 +407,25 @@ pub fn near(
         &mut Vec::new(),
         exclusion.json_records_only,
     )?;
+    // A `dataset_info.json` found declares data files a walk does not take by their name
+    // or look (`.json` files of records under custom columns), as a walk of the folder
+    // lints them: they are the dataset's too. One that cannot be read adds nothing here
+    // (linting the folder reports it).
+    for registry in &registries {
+        let Ok(read) = dataset_info::read(registry) else {
+            continue;
+        };
+        for file in read.entries.into_iter().flat_map(|e| e.files) {
+            if clean(&file).starts_with(clean(dir))
+                && file.is_file()
+                && !(exclusion.is_excluded)(&file)
+            {
+                found.push(Found::File(clean(&file)));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
     Ok(found
         .into_iter()
         .filter_map(|f| match f {
