@@ -547,6 +547,8 @@ fn stats(mut args: CheckArgs) -> Result<Status> {
     if args.statistics {
         bail!("`stats` always reports the findings by rule: drop --statistics (it is `check`'s)");
     }
+    // Every rule with findings, in every format: the report is read whole.
+    args.statistics = true;
     args.format = Some(args.format.unwrap_or(OutputFormat::Full));
     args.token_stats = !args.no_tokens;
     check(args, Mode::Stats)
@@ -1563,7 +1565,7 @@ fn open_outputs(
             OutputFormat::Github => {
                 Box::new(Github::new(options, paths.clone(), full_list.clone()))
             }
-            OutputFormat::Markdown => Box::new(Markdown::new()),
+            OutputFormat::Markdown => Box::new(Markdown::new(options.statistics)),
             OutputFormat::Html => Box::new(Html::new()),
         }
     };

@@ -912,3 +912,46 @@ fn stats_help_offers_only_what_stats_takes() {
         "{stderr}"
     );
 }
+
+/// Every rule with findings is listed in `full` and `markdown` as in `json` (a report is
+/// read whole: `check` lists the top ones and points at `--statistics`, which `stats`
+/// refuses).
+#[test]
+fn every_rule_with_findings_is_listed_in_every_format() {
+    let fixture = "tests/fixtures/cli/mixed.jsonl";
+    let report = |format: &str| {
+        let out = run_in(
+            root(),
+            &[
+                "stats",
+                "--isolated",
+                "--no-tokens",
+                "--format",
+                format,
+                fixture,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let doc = json(&report("json"));
+    let rules: Vec<String> = table(&doc, "findings-by-rule").expect("findings by rule")["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r[0].as_str().expect("code").to_owned())
+        .collect();
+    assert!(rules.len() > 10, "{rules:?}");
+    let full = report("full");
+    assert!(full.contains("\nFindings by rule\n"), "{full}");
+    assert!(!full.contains("--statistics"), "{full}");
+    let markdown = report("markdown");
+    assert!(markdown.contains("### Findings by rule"), "{markdown}");
+    for code in &rules {
+        assert!(full.contains(&format!("\n  {code} ")), "{code}: {full}");
+        assert!(
+            markdown.contains(&format!("[{code} ")),
+            "{code}: {markdown}"
+        );
+    }
+}

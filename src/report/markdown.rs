@@ -23,11 +23,15 @@ const TOP_RULES: usize = 10;
 const MAX_PATH_CHARS: usize = 40;
 
 #[derive(Default)]
-pub struct Markdown;
+pub struct Markdown {
+    /// Every rule under "Findings by rule", not the top ones: `stats`, and `check
+    /// --statistics`.
+    all_rules: bool,
+}
 
 impl Markdown {
-    pub fn new() -> Self {
-        Markdown
+    pub fn new(all_rules: bool) -> Self {
+        Markdown { all_rules }
     }
 }
 
@@ -74,7 +78,7 @@ fn row(name: &str, s: &FileSummary) -> String {
 }
 
 /// Writes the summary.
-pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, all_rules: bool) -> io::Result<()> {
     let failed: Vec<_> = summary.gates.iter().filter(|g| !g.passed).collect();
     if summary.gates.is_empty() {
         // `stats`: a report, not a verdict.
@@ -202,7 +206,11 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
 
     let by_rule = summary.total.by_rule();
     if !by_rule.is_empty() {
-        let shown = by_rule.len().min(TOP_RULES);
+        let shown = if all_rules {
+            by_rule.len()
+        } else {
+            by_rule.len().min(TOP_RULES)
+        };
         if shown == by_rule.len() {
             writeln!(out, "### Findings by rule\n")?;
         } else {
@@ -375,7 +383,7 @@ impl Renderer for Markdown {
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &RunSummary<'_>) -> io::Result<()> {
-        write(out, summary)
+        write(out, summary, self.all_rules)
     }
 }
 

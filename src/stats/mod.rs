@@ -820,10 +820,7 @@ fn variant_table<K>(
         let more = if other > 0 {
             "other variants".to_string()
         } else {
-            format!(
-                "{} other variants",
-                thousands((distinct - TOP_VARIANTS) as u64)
-            )
+            crate::wording::plural((distinct - TOP_VARIANTS) as u64, "other variant")
         };
         rows.push(vec![
             format!("({more})"),
