@@ -476,3 +476,78 @@ fn answers_in_another_script_are_not_sorted_by_the_english_phrases() {
         "{diagnostics:?}"
     );
 }
+
+/// docs/composition.md's table of what `tunelint --isolated` reports on the real datasets
+/// is what it reports: each row's B002 shares and common count, and which of B003 and B004
+/// fire (the RewardBench row went stale once, when answers in other scripts stopped being
+/// sorted).
+#[test]
+fn the_documented_composition_of_the_real_datasets_is_what_tunelint_reports() {
+    let Some(dir) = datasets() else { return };
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/composition.md"))
+            .expect("read docs/composition.md");
+    let files = [
+        ("gsm8k train", "chat/gsm8k_train.jsonl"),
+        ("gsm8k test", "chat/gsm8k_test.jsonl"),
+        (
+            "LLaMA-Factory alpaca demo",
+            "chat/llamafactory_alpaca_en_demo.jsonl",
+        ),
+        (
+            "RewardBench 2 (chosen)",
+            "chat/together_rewardbench2_dpo_val.jsonl",
+        ),
+        (
+            "Dolly/HH-RLHF mix",
+            "chat/llmfoundry_dolly_hhrlhf_small.jsonl",
+        ),
+    ];
+    let mut checked = 0;
+    for row in doc.lines().filter(|l| l.starts_with("| ")) {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+        let Some((_, file)) = files.iter().find(|(label, _)| *label == cells[0]) else {
+            continue;
+        };
+        let out = Command::cargo_bin("tunelint")
+            .expect("the tunelint binary is built")
+            .current_dir(&dir)
+            .args([
+                "--isolated",
+                "--select",
+                "B002,B003,B004",
+                "--format",
+                "json",
+                file,
+            ])
+            .output()
+            .expect("run tunelint");
+        let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let b002 = findings(&report, "B002");
+        let message = b002[0]["message"].as_str().expect("message");
+        let shares = cells[6]
+            .split_once('(')
+            .and_then(|(_, s)| s.strip_suffix(')').or(s.split_once(')').map(|(s, _)| s)))
+            .expect("B002's shares");
+        for share in shares.split(", ") {
+            assert!(message.contains(&format!("{share} (")), "{row}\n{message}");
+        }
+        let common = cells[2].parse::<u64>().expect("common count");
+        if message.contains("common ") {
+            let written = tunelint::wording::thousands(common);
+            assert!(
+                message.contains(&format!("% ({written} of ")),
+                "{row}\n{message}"
+            );
+        }
+        for code in ["B003", "B004"] {
+            assert_eq!(
+                !findings(&report, code).is_empty(),
+                cells[6].contains(code),
+                "{code}: {row}"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, files.len(), "a row of the table was not found");
+}
