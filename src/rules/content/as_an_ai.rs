@@ -23,6 +23,17 @@ declare_rule! {
     /// model's maker or name ("I am an AI assistant developed by Acme", "named Lumi") is an
     /// identity answer, not a disclaimer, and is not reported.
     ///
+    /// The same openings are found in Chinese ("作为一个人工智能助手，", "作为 AI 语言模型",
+    /// "由于我是一个人工智能", "我只是一个语言模型", after at most one "抱歉，" or "对不起，但"),
+    /// where the next character ends the phrase or goes on describing the model (助手,
+    /// 程序, 模型, 我, 无法 ...; "作为人工智能研究员" or "作为人工智能的一个分支" are not
+    /// reported), and in Spanish, Portuguese, French, German, Italian, Russian, Japanese and
+    /// Korean: "as a language model" ("Como modelo de lenguaje", "En tant que modèle de
+    /// langage", "Als KI-Sprachmodell", "Как языковая модель", "言語モデルとして", "AI 언어
+    /// 모델로서") wherever a word ends, and "as an AI" ("Como IA", "En tant qu'IA", "Als KI",
+    /// "Как ИИ", "AIとして") only before a comma or the end of a sentence ("Als KI kann ich"
+    /// is not read: "Als KI" also opens sentences about AI).
+    ///
     /// ## Why is this bad?
     /// It is the base model's voice, not your product's: it spends tokens on a disclaimer,
     /// breaks the persona the system prompt sets up, and teaches the model to talk about
@@ -181,8 +192,11 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
         return;
     };
     let trimmed = first.value.trim_start();
-    let text = &trimmed[interjection_len(trimmed)..];
-    let Some(phrase_len) = opening_len(text) else {
+    let english = &trimmed[interjection_len(trimmed)..];
+    let Some((text, phrase_len)) = opening_len(english)
+        .map(|n| (english, n))
+        .or_else(|| other_language_opening(trimmed))
+    else {
         return;
     };
     let lead = first.value.len() - text.len();
@@ -217,6 +231,278 @@ fn opening_len(text: &str) -> Option<usize> {
     }
     let n = opening.chars().count();
     Some(text.char_indices().nth(n).map_or(text.len(), |(i, _)| i))
+}
+
+/// "As a language model" and "as an AI" in other languages than English, lowercase, with
+/// straight apostrophes. A phrase naming a model or an assistant counts wherever a word
+/// ends; the others ("como ia", "als ki") only before a comma or the end of a sentence,
+/// since they also open sentences about AI ("Als KI bezeichnet man ...").
+const OTHER_OPENINGS: &[&str] = &[
+    // Spanish
+    "como modelo de lenguaje",
+    "como un modelo de lenguaje",
+    "como asistente de ia",
+    "como un asistente de ia",
+    "como una ia",
+    "como ia",
+    "soy una ia",
+    "solo soy una ia",
+    // Portuguese
+    "como modelo de linguagem",
+    "como um modelo de linguagem",
+    "como um assistente de ia",
+    "como uma ia",
+    "sou uma ia",
+    // French
+    "en tant que modèle de langage",
+    "en tant qu'assistant ia",
+    "en tant qu'assistant d'ia",
+    "en tant qu'ia",
+    "en tant qu'intelligence artificielle",
+    "je suis une ia",
+    "je ne suis qu'une ia",
+    // German
+    "als sprachmodell",
+    "als ki-sprachmodell",
+    "als ki-assistent",
+    "als ki",
+    "als künstliche intelligenz",
+    "ich bin eine ki",
+    "ich bin nur eine ki",
+    // Italian
+    "come modello linguistico",
+    "come modello di linguaggio",
+    "in quanto modello linguistico",
+    "come assistente ia",
+    "in quanto ia",
+    "come ia",
+    "in quanto intelligenza artificiale",
+    "come intelligenza artificiale",
+    // Russian
+    "как языковая модель",
+    "как ии-ассистент",
+    "как ии",
+    "как искусственный интеллект",
+    "я всего лишь ии",
+    // Japanese
+    "ai言語モデルとして",
+    "言語モデルとして",
+    "aiアシスタントとして",
+    "aiとして",
+    "人工知能として",
+    // Korean
+    "ai 언어 모델로서",
+    "언어 모델로서",
+    "ai 어시스턴트로서",
+    "ai로서",
+    "인공지능으로서",
+];
+
+/// Interjections before an opening in another language, with the mark after them: "Lo
+/// siento, como modelo de lenguaje", "抱歉，作为一个人工智能". Lowercase.
+const OTHER_INTERJECTIONS: &[&str] = &[
+    "claro",
+    "por supuesto",
+    "lo siento",
+    "desculpe",
+    "désolé",
+    "désolée",
+    "bien sûr",
+    "natürlich",
+    "entschuldigung",
+    "leider",
+    "certo",
+    "mi dispiace",
+    "конечно",
+    "извините",
+    "к сожалению",
+    "申し訳ありませんが",
+    "すみません",
+    "죄송합니다",
+    "抱歉",
+    "很抱歉",
+    "非常抱歉",
+    "对不起",
+    "我抱歉",
+    "不好意思",
+    "喔不",
+    "哦",
+    "嗯",
+    "好的",
+    "当然",
+    "是的",
+];
+
+/// The first words of [`OTHER_OPENINGS`] and [`OTHER_INTERJECTIONS`] in ASCII letters.
+const FIRST_WORDS: &[&[u8]] = &[
+    b"como",
+    b"come",
+    b"soy",
+    b"solo",
+    b"sou",
+    b"en",
+    b"je",
+    b"als",
+    b"ich",
+    b"in",
+    b"ai",
+    b"claro",
+    b"por",
+    b"lo",
+    b"desculpe",
+    b"bien",
+    b"entschuldigung",
+    b"leider",
+    b"certo",
+    b"mi",
+];
+
+/// The AI nouns of a Chinese opening, after "作为" or "我是" (and a measure word).
+const CHINESE_NOUNS: &[&str] = &["人工智能", "ai", "语言模型"];
+
+/// What may follow a Chinese opening's noun for it to describe the model: punctuation, a
+/// noun that goes on describing it (助手, 模型 ...), or the answer going on about itself
+/// (我, 无法 ...). A role ("研究员") or a possessive ("的") is not.
+const CHINESE_FOLLOWERS: &[&str] = &[
+    "，",
+    ",",
+    "。",
+    "！",
+    "!",
+    "：",
+    ":",
+    "；",
+    "、",
+    "助手",
+    "助理",
+    "程序",
+    "模型",
+    "语言模型",
+    "机器人",
+    "聊天机器人",
+    "系统",
+    "我",
+    "无法",
+    "不能",
+    "没有",
+    "并",
+    "不",
+    "只",
+];
+
+/// The opening in another language than English that `text` starts with (after at most
+/// one interjection): the text it is in (from its first letter) and the phrase's length.
+fn other_language_opening(text: &str) -> Option<(&str, usize)> {
+    // Most answers are ruled out by their first word: every opening and interjection in
+    // a Latin script starts with one of these, and the others with a letter beyond ASCII.
+    let word: &[u8] = {
+        let b = text.as_bytes();
+        let n = b
+            .iter()
+            .position(|c| c.is_ascii() && !c.is_ascii_alphabetic())
+            .unwrap_or(b.len());
+        &b[..n]
+    };
+    if word.is_ascii() && !FIRST_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        return None;
+    }
+    let lower = |t: &str, n: usize| -> String {
+        t.chars()
+            .take(n)
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == '\u{2019}' { '\'' } else { c })
+            .collect()
+    };
+    let head = lower(text, 48);
+    let mut skipped = 0;
+    for word in OTHER_INTERJECTIONS {
+        let Some(rest) = head.strip_prefix(word) else {
+            continue;
+        };
+        let after = rest.trim_start_matches(['!', ',', '.', '，', '！', '。', '、']);
+        if after.len() == rest.len() {
+            continue;
+        }
+        let after = after.trim_start();
+        // "对不起，但作为 ...", "抱歉，但是我是 ...".
+        let after = ["但是", "但"]
+            .iter()
+            .find_map(|b| after.strip_prefix(b))
+            .map_or(after, |a| a.trim_start_matches(['，', ',']).trim_start());
+        skipped = head[..head.len() - after.len()].chars().count();
+        break;
+    }
+    let at = text
+        .char_indices()
+        .nth(skipped)
+        .map_or(text.len(), |(i, _)| i);
+    let text = &text[at..];
+    let head = lower(text, 40);
+    let chars = OTHER_OPENINGS
+        .iter()
+        .filter(|o| head.starts_with(*o))
+        .find(|o| {
+            let after = &head[o.len()..];
+            let strong = [
+                "model",
+                "modèle",
+                "modell",
+                "модель",
+                "assist",
+                "ассистент",
+                "모델",
+                "어시스턴트",
+            ]
+            .iter()
+            .any(|w| o.contains(w));
+            if strong {
+                !after.starts_with(char::is_alphanumeric)
+            } else {
+                after.is_empty() || after.starts_with([',', '，', '、', '.', '。', '!', '！', ':'])
+            }
+        })
+        .map(|o| o.chars().count())
+        .or_else(|| chinese_opening(&head))?;
+    Some((
+        text,
+        text.char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(i, _)| i),
+    ))
+}
+
+/// A Chinese opening at the start of `head` (lowercase): "作为" or "(由于)我(只)是", a
+/// measure word, at most four characters more ("大型", "文字型"), one of
+/// [`CHINESE_NOUNS`], followed by one of [`CHINESE_FOLLOWERS`] or the end. Its length in
+/// characters, through the noun.
+fn chinese_opening(head: &str) -> Option<usize> {
+    let rest = head.strip_prefix("作为").or_else(|| {
+        let h = ["由于", "因为"]
+            .iter()
+            .find_map(|b| head.strip_prefix(b))
+            .unwrap_or(head);
+        ["我只是", "我是"].iter().find_map(|p| h.strip_prefix(p))
+    })?;
+    let rest = ["一个", "一名", "一位", "一款", "一种"]
+        .iter()
+        .find_map(|m| rest.strip_prefix(m))
+        .unwrap_or(rest);
+    for (skip, (at, _)) in rest.char_indices().enumerate().take(5) {
+        if skip > 0 && rest[..at].contains(['，', ',', '。', '的']) {
+            return None;
+        }
+        let from = rest[at..].trim_start();
+        let Some(noun) = CHINESE_NOUNS.iter().find(|n| from.starts_with(*n)) else {
+            continue;
+        };
+        let after = from[noun.len()..].trim_start();
+        if after.is_empty() || CHINESE_FOLLOWERS.iter().any(|f| after.starts_with(f)) {
+            let end = head.len() - from.len() + noun.len();
+            return Some(head[..end].chars().count());
+        }
+        return None;
+    }
+    None
 }
 
 /// The length of a short interjection with its punctuation and spaces at the start of
@@ -284,7 +570,7 @@ fn starts_with_words(head: &str, prefix: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{interjection_len, opening_len};
+    use super::{interjection_len, opening_len, other_language_opening};
 
     #[test]
     fn after_an_interjection() {
@@ -336,6 +622,68 @@ mod tests {
             "As of my last visit, the shop was open.",
         ] {
             assert_eq!(opening_len(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn other_languages() {
+        for (text, phrase) in [
+            ("作为一个人工智能助手，我无法看到物体。", "作为一个人工智能"),
+            ("作为语言模型，我没有办法做出多项式分解。", "作为语言模型"),
+            (
+                "抱歉，作为一个大型语言模型，我无法给出评价。",
+                "作为一个大型语言模型",
+            ),
+            (
+                "我抱歉，但作为一个语言模型，我无法找到。",
+                "作为一个语言模型",
+            ),
+            (
+                "作为一个文字型 AI 机器人，我不能为您录制。",
+                "作为一个文字型 AI",
+            ),
+            (
+                "由于我是一个人工智能语言模型，我无法获取实时信息。",
+                "由于我是一个人工智能",
+            ),
+            ("作为AI，我没有实体。", "作为AI"),
+            (
+                "Como modelo de lenguaje, no tengo opiniones.",
+                "Como modelo de lenguaje",
+            ),
+            ("Lo siento, como una IA, no puedo hacerlo.", "como una IA"),
+            (
+                "En tant qu\u{2019}IA, je ne peux pas.",
+                "En tant qu\u{2019}IA",
+            ),
+            (
+                "Als KI-Sprachmodell kann ich das nicht.",
+                "Als KI-Sprachmodell",
+            ),
+            ("Als KI, kann ich das nicht.", "Als KI"),
+            (
+                "Entschuldigung, als KI-Sprachmodell kann ich das nicht.",
+                "als KI-Sprachmodell",
+            ),
+            ("Как языковая модель, я не могу.", "Как языковая модель"),
+            ("AIとして、私は意見を持ちません。", "AIとして"),
+            ("AI 언어 모델로서 저는 의견이 없습니다.", "AI 언어 모델로서"),
+        ] {
+            let (at, n) = other_language_opening(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(&at[..n], phrase, "{text}");
+        }
+        for text in [
+            "作为人工智能研究员，我认为数据很重要。",
+            "作为人工智能的一个分支，机器学习很重要。",
+            "人工智能（AI）是一门技术。",
+            "我是 Lumi，由 Acme 开发的助手。",
+            "Als KI bezeichnet man Systeme, die lernen.",
+            "Como ianque, prefiero el norte.",
+            "Como modelos de lenguaje grandes, los LLM aprenden.",
+            "AIとして知られる技術です。",
+            "Sure, here it is.",
+        ] {
+            assert_eq!(other_language_opening(text), None, "{text}");
         }
     }
 }
