@@ -88,7 +88,8 @@ pub(super) const TARGET: Target = Target {
         },
         source: "https://docs.aws.amazon.com/nova/latest/userguide/fine-tune-prepare-data-understanding.html",
     }),
-    max_tokens: None, // The Nova SDK's RFT validator (rft_dataset_validator.py, `RFTMessage.validate_role`):
+    max_tokens: None,
+    // The Nova SDK's RFT validator (rft_dataset_validator.py, `RFTMessage.validate_role`):
     // "Invalid role, must be one of ['system', 'user', 'assistant']".
     rft_roles: Some(Cited {
         value: &["system", "user", "assistant"],
