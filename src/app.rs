@@ -1210,10 +1210,25 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             if html_page {
                 (page.charts, page.tables) = dataset_report();
             }
+            // The composition is B002's: of the training files, not the evaluation splits
+            // it does not judge.
+            let evaluation = |i: usize| {
+                let id = i as crate::diagnostic::FileId;
+                split_groups
+                    .iter()
+                    .any(|g| !g.train.is_empty() && g.eval.contains(&id))
+                    && !split_groups.iter().any(|g| g.train.contains(&id))
+            };
+            let trained: Vec<&crate::dataset::FileFacts> = facts[..judged_files]
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| !evaluation(i))
+                .map(|(_, f)| f)
+                .collect();
             match jobs.first() {
                 Some(job) => (
                     crate::stats::verdict_charts(
-                        &facts[..judged_files],
+                        &trained,
                         &job.settings.composition.targets,
                         &total,
                     ),

@@ -385,6 +385,22 @@ fn an_evaluation_split_is_not_judged_for_composition_or_size() {
     for code in ["B001", "B002", "B003", "B004"] {
         assert_eq!(files_of(code), ["train.jsonl"], "{code}: {report}");
     }
+    // The composition chart shows what B002 judged: the training file's examples.
+    let title = |report: &Value| -> String {
+        report["summary"]["charts"]
+            .as_array()
+            .expect("charts")
+            .iter()
+            .find(|c| c["id"] == "composition")
+            .and_then(|c| c["title"].as_str())
+            .expect("the composition chart")
+            .to_owned()
+    };
+    let trained = common_lines(None).lines().count();
+    assert_eq!(
+        title(&report),
+        format!("Composition against the target ({trained} examples classified)")
+    );
     // A validation file with no training file beside it may be what is trained on: judged.
     std::fs::remove_file(dir.path().join("train.jsonl")).expect("remove train");
     std::fs::rename(

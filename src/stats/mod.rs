@@ -734,8 +734,8 @@ fn tokens_per_example_chart(total: &FileSummary) -> Option<Chart> {
 /// `check`'s charts, for the reports people look at (the markdown job summary, html): the
 /// composition against the target, from the categories B002-B004 classified (absent when
 /// they are off), and tokens per example (when token statistics were counted). `facts` are
-/// the judged files'.
-pub fn verdict_charts(facts: &[FileFacts], targets: &[f64; 4], total: &FileSummary) -> Vec<Chart> {
+/// the judged training files' (B002 judges no evaluation split).
+pub fn verdict_charts(facts: &[&FileFacts], targets: &[f64; 4], total: &FileSummary) -> Vec<Chart> {
     let mut categories = [0u64; 4];
     let mut unclassified = 0;
     let mut other_script = 0;
