@@ -780,10 +780,10 @@ fn largest_part(
             // Numbered as the record's list has them (C006, O005 alike); a system prompt under
             // its own key (axolotl's `system`, mistral-finetune's `system_prompt`) is none of
             // them.
-            let which = if conv.listed(m) {
-                format!("#{} ({}{})", conv.position(i), m.role.as_str(), tokens(n))
+            let which = if m.role == Role::System && !conv.listed(m) {
+                format!("the record's own system prompt{}", tokens(n))
             } else {
-                format!("the record's own {} prompt{}", m.role.as_str(), tokens(n))
+                format!("#{} ({}{})", conv.position(i), m.role.as_str(), tokens(n))
             };
             (
                 m.content_or_message_span(),
