@@ -1785,6 +1785,7 @@ fn settings_of(
     if let Some(declared) = found {
         settings.declared = Some(Arc::clone(declared));
         settings.format = crate::settings::FormatChoice::LlamaFactory;
+        settings.format_source = None;
     }
     Ok(settings)
 }

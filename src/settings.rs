@@ -202,6 +202,9 @@ pub struct Settings {
     /// The options a configuration sets, read with [`Settings::options`].
     pub rule_options: ConfiguredOptions,
     pub format: FormatChoice,
+    /// Where the configuration set `format` for this file, as a message names it (S001's
+    /// hint): `None` when it did not (the format is detected, or a registry declares it).
+    pub format_source: Option<String>,
     /// `[dedup]`: what D002/D003 compare and from which similarity on.
     pub dedup: DedupConfig,
     /// `[pii] allow`: known-safe matches of the P rules, compiled once per config and shared

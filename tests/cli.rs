@@ -4252,3 +4252,48 @@ fn a_stray_bracket_on_the_first_line_is_j001_and_the_records_are_linted() {
         stdout_of(tunelint(dir.path()).args(["--format", "concise", "train.jsonl"]));
     assert_eq!(heads(&stdout), ["train.jsonl:1:1: J007"], "{stdout}");
 }
+
+/// S001's hint on a record of another format says where the format the file is read as
+/// comes from: detected from the first record (set `format`), the configuration's `format`,
+/// or the `[[overrides]]` entry that sets it (at its line), so the user changes the right
+/// line.
+#[test]
+fn s001_says_where_the_format_a_file_is_read_as_was_set() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let chat = r#"{"messages": [{"role": "user", "content": "Hello there, how are you?"}, {"role": "assistant", "content": "I am fine, thank you for asking."}]}"#;
+    let alpaca =
+        r#"{"instruction": "Say hello to me, please.", "output": "Hello there, my friend."}"#;
+    let hint = |config: Option<&str>, lines: &[&str]| -> String {
+        write(dir.path(), "train.jsonl", &(lines.join("\n") + "\n"));
+        let _ = fs::remove_file(dir.path().join("tunelint.toml"));
+        if let Some(config) = config {
+            write(dir.path(), "tunelint.toml", config);
+        }
+        let (_, stdout, _) = stdout_of(tunelint(dir.path()).args([
+            "--format",
+            "concise",
+            "--select",
+            "S001",
+            "train.jsonl",
+        ]));
+        let first = stdout.lines().next().unwrap_or_default().to_owned();
+        first
+            .split_once("but the file is read as alpaca ")
+            .map_or(first.clone(), |(_, hint)| hint.to_owned())
+    };
+    assert_eq!(
+        hint(None, &[alpaca, chat]),
+        "(set `format` in tunelint.toml)"
+    );
+    assert_eq!(
+        hint(Some("format = \"alpaca\"\n"), &[chat]),
+        "(the configuration's `format` says so)"
+    );
+    assert_eq!(
+        hint(
+            Some("target = \"trl\"\n\n[[overrides]]\nfiles = [\"*.jsonl\"]\nformat = \"alpaca\"\n"),
+            &[chat]
+        ),
+        "(`format` in the [[overrides]] entry at line 4 says so)"
+    );
+}

@@ -144,6 +144,7 @@ impl Default for Settings {
             chosen_levels: vec![false; RULES.len()],
             rule_options: ConfiguredOptions::default(),
             format: FormatChoice::Auto,
+            format_source: None,
             dedup: DedupConfig::default(),
             pii_allow: Arc::default(),
             encoding: Encoding::default(),
@@ -171,6 +172,8 @@ struct Override {
     files: Globs,
     rules: Vec<RuleEntry>,
     format: Option<FormatChoice>,
+    /// The line of the entry's `files`, to say which entry set the format.
+    line: usize,
     target: Option<TargetChoice>,
 }
 
@@ -524,6 +527,8 @@ impl Config {
             // The declared levels, uncapped: the target is settled below, and capped for.
             levels: RULES.iter().map(|r| r.default_level).collect(),
             format: self.format,
+            format_source: (self.format != FormatChoice::Auto)
+                .then(|| "the configuration's `format`".to_owned()),
             target: self.target.0,
             dedup: self.dedup.clone(),
             pii_allow: Arc::clone(&self.pii.allow),
@@ -576,6 +581,10 @@ impl Config {
                         }));
                     if let Some(format) = over.format {
                         settings.format = format;
+                        settings.format_source = Some(format!(
+                            "`format` in the [[overrides]] entry at line {}",
+                            over.line
+                        ));
                     }
                     if let Some(target) = over.target {
                         settings.target = target.0;
@@ -909,6 +918,7 @@ fn read_override(
         files,
         rules,
         format: entry.format.map(|c| c.0),
+        line: error::locate(doc.text, entry.files.span()).line,
         target: entry.target.map(|c| c.0),
     })
 }

@@ -447,8 +447,14 @@ pub(crate) fn missing_key(
 ) {
     let hint = match crate::format::detect(doc) {
         Some(other) if other != format => {
+            // Set by the configuration: say where, to change it there. Detected from the
+            // file's first records: say how to set it.
+            let how = match &ctx.settings.format_source {
+                Some(source) => format!("{source} says so"),
+                None => "set `format` in tunelint.toml".to_owned(),
+            };
             format!(
-                "; this record looks like {} format, but the file is read as {} (set `format` in tunelint.toml)",
+                "; this record looks like {} format, but the file is read as {} ({how})",
                 other.as_str(),
                 format.as_str()
             )
