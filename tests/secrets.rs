@@ -1176,3 +1176,53 @@ fn a_json_web_token_longer_than_8_kb_is_reported_and_masked() {
         }
     }
 }
+
+/// Web pages and chat apps put a zero-width space or a soft hyphen into a long token so it
+/// can wrap, and a copied key carries them, as an escape or as the character itself: the
+/// key is reported from its start, and masked to its end, not only up to that character.
+#[test]
+fn a_key_with_an_invisible_character_inside_is_reported_and_masked_whole() {
+    let tail = "1zB6cY3hJ5fD0gS2aE7uI9oPqXw4Lm8Nv2Rt6Yb";
+    let github_tail = "1k2L3m4N5o6P7q8R";
+    let answer = r#"{"role": "assistant", "content": "Never paste keys into a chat: revoke it, then create a new one."}"#;
+    let lines = [
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "My key sk-proj-Q7vX2mR9kL4pT8wN\u200b{tail} fails"}}, {answer}]}}"#
+        ),
+        format!(
+            "{{\"messages\": [{{\"role\": \"user\", \"content\": \"My key sk-proj-Q7vX2mR9kL4pT8wN\u{200b}{tail} fails\"}}, {answer}]}}"
+        ),
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "Other key ghp_1a2B\u00ad3c4D5e6F7g8H9i0J{github_tail} fails"}}, {answer}]}}"#
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), lines.join("\n") + "\n").unwrap();
+    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
+    for (n, line) in lines.iter().enumerate() {
+        let at = line.find("sk-proj").or_else(|| line.find("ghp_")).unwrap();
+        let column = line[..at].chars().count() + 1;
+        let kind = if line.contains("ghp_") {
+            "GitHub token"
+        } else {
+            "OpenAI API key"
+        };
+        assert!(
+            stdout.contains(&format!("t.jsonl:{}:{column}: P006 secret", n + 1))
+                && stdout.lines().nth(n).is_some_and(|l| l.contains(kind)),
+            "{stdout}"
+        );
+    }
+    for out in shown(dir.path(), "t.jsonl") {
+        assert!(out.contains("fails"), "{out}");
+        for piece in [
+            &tail[..8],
+            &tail[16..24],
+            &tail[tail.len() - 8..],
+            github_tail,
+        ] {
+            assert!(!out.contains(piece), "{piece} shows in\n{out}");
+        }
+        assert!(!out.contains("3c4D5e6F"), "{out}");
+    }
+}

@@ -48,7 +48,11 @@ declare_rule! {
     /// or `placeholder` (any case). Deliberately not matched: AWS keys ending in `EXAMPLE`
     /// (AWS's documentation key), stand-ins such as `sk-your-api-key-here`, and a PEM
     /// header without a base64 body of 40 characters or more (`...` in documentation).
-    /// Keys in code count: a key in a code sample is as live as anywhere else.
+    /// Keys in code count: a key in a code sample is as live as anywhere else. A key is read
+    /// through the invisible format characters inside it (a zero-width space, a soft hyphen,
+    /// a word joiner: web pages and chat apps put them into a long token so it can wrap, and
+    /// a copied key carries them), as if they were absent: it is reported from its start and
+    /// masked to its end as written, those characters with it.
     ///
     /// A secret is never printed whole, in any output format. The message quotes it
     /// masked: its first 4 characters (of a PEM key, of its body; of a password in a URL,
