@@ -260,6 +260,11 @@ pub struct Conversation<'a> {
     /// The tool definitions (`tools`, or the deprecated `functions`) of formats that carry
     /// them as JSON: what the token count adds for them.
     pub tools: Option<Span>,
+    /// The tool definitions of formats that keep them as JSON text and that the token count
+    /// does not read (LLaMA-Factory's `tools` column, of ShareGPT records and its other
+    /// shapes): LLaMA-Factory renders them into the prompt, and the P rules search them as
+    /// they search [`Conversation::tools`].
+    pub tools_text: Option<Span>,
     /// What kind of example this is (chat, prompt, plain text).
     pub shape: Shape,
     /// One of several answers to its prompt: a preference pair (`chosen`/`rejected`,

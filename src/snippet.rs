@@ -192,7 +192,7 @@ impl Region {
         for chunk in raw.utf8_chunks() {
             for (i, c) in chunk.valid().char_indices() {
                 offsets.push((at + i) as u32);
-                chars.push(printable_char(c));
+                chars.push(c);
             }
             at += chunk.valid().len();
             if !chunk.invalid().is_empty() {
@@ -202,7 +202,10 @@ impl Region {
             }
         }
         let more_left = start > 0;
+        // Masked as written, then made printable: a key is read through the invisible
+        // characters inside it, which `printable` would turn into a `·` that parts it.
         mask(&mut chars, &mut [], &mut [], more_left, more_right);
+        chars.iter_mut().for_each(|c| *c = printable_char(*c));
         Region {
             file: location.file,
             line_offset: location.line_offset,
@@ -317,14 +320,20 @@ impl Window {
 /// Crops `raw[..s]` (before), `raw[s..e]` (span) and `raw[e..]` (after) to the display width,
 /// after masking the secrets and personal details in all of `raw`.
 fn crop(raw: &[u8], s: usize, e: usize, cut_left: bool, cut_right: bool, column: u32) -> Snippet {
-    let mut before: Vec<char> = printable(&raw[..s]);
-    let mut span: Vec<char> = printable(&raw[s..e]);
-    let mut after: Vec<char> = printable(&raw[e..]);
+    let decode = |bytes: &[u8]| -> Vec<char> { String::from_utf8_lossy(bytes).chars().collect() };
+    let mut before = decode(&raw[..s]);
+    let mut span = decode(&raw[s..e]);
+    let mut after = decode(&raw[e..]);
     // A window that starts mid-line may start mid-character; drop the replacement char.
     if cut_left && before.first() == Some(&'\u{FFFD}') {
         before.remove(0);
     }
+    // Masked as written, then made printable: a key is read through the invisible
+    // characters inside it, which `printable` would turn into a `·` that parts it.
     mask(&mut before, &mut span, &mut after, cut_left, cut_right);
+    for c in before.iter_mut().chain(&mut span).chain(&mut after) {
+        *c = printable_char(*c);
+    }
     crop_chars(before, &span, &after, cut_left, column)
 }
 
@@ -491,6 +500,7 @@ fn mask(
 /// invisible ones (zero-width, bidi overrides that would turn the line around, the
 /// byte-order mark) become `·` (one character each, so columns still
 /// line up and J005 has something to underline).
+#[cfg(test)]
 fn printable(bytes: &[u8]) -> Vec<char> {
     String::from_utf8_lossy(bytes)
         .chars()

@@ -1111,3 +1111,118 @@ fn the_wrapped_rest_of_a_key_is_masked_too() {
         "{stdout}"
     );
 }
+
+/// The `check --format full` report, then `sample` as text and as JSON Lines, of `file` in
+/// `dir`: everything a user can be shown of a record.
+fn shown(dir: &std::path::Path, file: &str) -> Vec<String> {
+    let runs: [&[&str]; 3] = [
+        &["check", "--format", "full", "--color", "never"],
+        &["sample"],
+        &["sample", "--format", "jsonl"],
+    ];
+    runs.iter()
+        .map(|args| {
+            let out = Command::cargo_bin("tunelint")
+                .unwrap()
+                .current_dir(dir)
+                .args(*args)
+                .args(["--isolated", file])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        })
+        .collect()
+}
+
+/// A JSON Web Token whose claims carry many groups (Keycloak's, Azure AD's) runs past 8 KB:
+/// it is reported where it starts and masked to its end, signature included.
+#[test]
+fn a_json_web_token_longer_than_8_kb_is_reported_and_masked() {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let claims: String = (0..12_000)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ALPHABET[(state >> 58) as usize] as char
+        })
+        .collect();
+    let signature = "Zk8pQ2vR7mT4wL9nB3cY6hJ1fD5gS0aEuI7oPqXw";
+    let jwt = format!("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ{claims}.{signature}");
+    let line = json!({"messages": [
+        {"role": "user", "content": format!("It fails with token {jwt} , caf\u{c3}\u{a9} why?")},
+        {"role": "assistant", "content": "Never paste tokens into a chat: revoke it, then sign in again."}]})
+    .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), format!("{line}\n")).unwrap();
+    let column = line.find("eyJ").unwrap() + 1;
+    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
+    assert!(
+        stdout.contains(&format!(
+            "t.jsonl:1:{column}: P006 secret \"eyJh********************************\" (JSON Web Token)"
+        )),
+        "{stdout}"
+    );
+    for out in shown(dir.path(), "t.jsonl") {
+        assert!(out.contains("why?"), "{out}");
+        assert!(!out.contains(&signature[4..12]), "{out}");
+        for piece in claims
+            .as_bytes()
+            .chunks(8)
+            .map(|p| std::str::from_utf8(p).unwrap())
+        {
+            assert!(!out.contains(piece), "{piece} shows in\n{out}");
+        }
+    }
+}
+
+/// Web pages and chat apps put a zero-width space or a soft hyphen into a long token so it
+/// can wrap, and a copied key carries them, as an escape or as the character itself: the
+/// key is reported from its start, and masked to its end, not only up to that character.
+#[test]
+fn a_key_with_an_invisible_character_inside_is_reported_and_masked_whole() {
+    let tail = "1zB6cY3hJ5fD0gS2aE7uI9oPqXw4Lm8Nv2Rt6Yb";
+    let github_tail = "1k2L3m4N5o6P7q8R";
+    let answer = r#"{"role": "assistant", "content": "Never paste keys into a chat: revoke it, then create a new one."}"#;
+    let lines = [
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "My key sk-proj-Q7vX2mR9kL4pT8wN\u200b{tail} fails"}}, {answer}]}}"#
+        ),
+        format!(
+            "{{\"messages\": [{{\"role\": \"user\", \"content\": \"My key sk-proj-Q7vX2mR9kL4pT8wN\u{200b}{tail} fails\"}}, {answer}]}}"
+        ),
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "Other key ghp_1a2B\u00ad3c4D5e6F7g8H9i0J{github_tail} fails"}}, {answer}]}}"#
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), lines.join("\n") + "\n").unwrap();
+    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
+    for (n, line) in lines.iter().enumerate() {
+        let at = line.find("sk-proj").or_else(|| line.find("ghp_")).unwrap();
+        let column = line[..at].chars().count() + 1;
+        let kind = if line.contains("ghp_") {
+            "GitHub token"
+        } else {
+            "OpenAI API key"
+        };
+        assert!(
+            stdout.contains(&format!("t.jsonl:{}:{column}: P006 secret", n + 1))
+                && stdout.lines().nth(n).is_some_and(|l| l.contains(kind)),
+            "{stdout}"
+        );
+    }
+    for out in shown(dir.path(), "t.jsonl") {
+        assert!(out.contains("fails"), "{out}");
+        for piece in [
+            &tail[..8],
+            &tail[16..24],
+            &tail[tail.len() - 8..],
+            github_tail,
+        ] {
+            assert!(!out.contains(piece), "{piece} shows in\n{out}");
+        }
+        assert!(!out.contains("3c4D5e6F"), "{out}");
+    }
+}

@@ -310,6 +310,55 @@ fn privacy_findings_past_the_limit_are_counted_in_one() {
     );
 }
 
+/// LLaMA-Factory renders a record's `tools` column (JSON text in a string) into the prompt,
+/// of a ShareGPT record and of its own: the personal data in it is reported, where it is
+/// written, as in OpenAI chat's tool definitions.
+#[test]
+fn privacy_rules_read_llama_factory_tools_columns() {
+    let tools = serde_json::json!([{"name": "notify",
+        "description": "Mail jorge.ramirez84@gmail.com or call (312) 748-2956",
+        "parameters": {"type": "object", "properties": {}}}])
+    .to_string();
+    let sharegpt = serde_json::json!({"conversations": [
+        {"from": "human", "value": "Please notify the owner about the outage."},
+        {"from": "gpt", "value": "I have notified the owner about the outage just now."}],
+        "tools": tools});
+    let v1 = serde_json::json!({"messages": [
+        {"role": "user", "content": [{"type": "text", "value": "Please notify the owner about the outage."}]},
+        {"role": "assistant", "content": [{"type": "text", "value": "I have notified the owner about the outage just now."}]}],
+        "tools": tools});
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (file, record, target) in [
+        ("sharegpt.jsonl", sharegpt, None),
+        ("v1.jsonl", v1, Some("llama-factory")),
+    ] {
+        let line = record.to_string();
+        std::fs::write(dir.path().join(file), format!("{line}\n")).expect("write");
+        let mut cmd = tunelint(dir.path());
+        cmd.args(["--isolated", "--format", "concise", "--select", "P"]);
+        if let Some(target) = target {
+            cmd.args(["--target", target]);
+        }
+        let out = cmd.arg(file).output().expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        for (code, value) in [("P001", "jorge.ramirez84"), ("P002", "(312) 748")] {
+            let column = line.find(value).expect("in the line") + 1;
+            assert!(
+                stdout.contains(&format!("{file}:1:{column}: {code} ")),
+                "{code} at {column}:\n{stdout}"
+            );
+        }
+        assert!(
+            stdout
+                .lines()
+                .filter(|l| l.contains(" P00"))
+                .all(|l| l.contains(" in tool definitions")),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("ramirez84"), "{stdout}");
+    }
+}
+
 /// Tool definitions are rendered into every prompt: personal data in a description or a
 /// default is reported there, pointing at it, as JSON and as LLaMA-Factory's string of JSON;
 /// keys are not read as values, and a secret there is reported once.

@@ -23,12 +23,15 @@ pub fn normalize<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
     let root = doc.root();
-    let (mut conversations, mut system) = (None, None);
+    let (mut conversations, mut system, mut tools) = (None, None, None);
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "conversations" => conversations = Some(value),
             "system" => system = Some((key, value)),
-            "tools" => check_encoded_tools(doc, value, "\"tools\"", "ShareGPT", ctx),
+            "tools" => {
+                check_encoded_tools(doc, value, "\"tools\"", "ShareGPT", ctx);
+                tools = Some(doc.span(value));
+            }
             "id" => {}
             other => unknown_key(ctx, doc.span(key), other, "a ShareGPT record", KEYS),
         }
@@ -49,6 +52,7 @@ pub fn normalize<'s>(
         TurnKeys::FromValue => read_conversation(doc, turns, system, ctx),
     }?;
     conv.roles_as_written = as_written;
+    conv.tools_text = tools;
     Some(conv)
 }
 

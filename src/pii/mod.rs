@@ -317,31 +317,18 @@ pub(crate) fn scan(value: &str, found: &mut Found<'_>) {
     if memchr::memchr(b'@', value.as_bytes()).is_some() {
         email::check(value, found);
     }
-    match AsciiDigits::of(value) {
+    let ascii = value.is_ascii();
+    // The numbers are found in their ASCII view, the keys in the text without the
+    // invisible characters inside them, and both reported where they are written.
+    match (!ascii).then(|| ascii_digits(value)).flatten() {
         None => check_numbers(value, found),
-        Some(view) => {
-            // The numbers are found in the view and reported where they are written.
-            let outer = &mut *found.sink;
-            let mut sink = |m: Match<'_>| {
-                outer(Match {
-                    range: view.original(m.range.start)..view.original(m.range.end),
-                    quote: view.original(m.quote.start)..view.original(m.quote.end),
-                    evidence_end: view.original(m.evidence_end),
-                    ..m
-                });
-            };
-            check_numbers(
-                &view.text,
-                &mut Found {
-                    enabled: found.enabled,
-                    sink: &mut sink,
-                    masking: found.masking,
-                },
-            );
-        }
+        Some(view) => view.check(found, check_numbers),
     }
     ip::check_v6(value, found);
-    secret::check(value, found);
+    match (!ascii).then(|| without_ignorables(value)).flatten() {
+        None => secret::check(value, found),
+        Some(view) => view.check(found, secret::check),
+    }
 }
 
 /// The detectors of numbers (phone, card, SSN, IPv4) on one text.
@@ -355,6 +342,101 @@ fn check_numbers(value: &str, found: &mut Found<'_>) {
     }
 }
 
+/// A text as some detectors read it, with characters changed or left out
+/// ([`ascii_digits`], [`without_ignorables`]), and the way back: a match found in the view
+/// is reported where it is written, over every character of the text it covers.
+struct View<'t> {
+    written: &'t str,
+    text: String,
+    /// For each byte of `text`, and one past its end, the byte offset in `written`.
+    offsets: Vec<usize>,
+}
+
+/// What a [`View`] makes of one character of the text.
+enum Read {
+    Kept,
+    /// Read as this ASCII character, one byte.
+    As(u8),
+    /// Left out.
+    Skipped,
+}
+
+impl<'t> View<'t> {
+    fn new(written: &'t str, read: impl Fn(char) -> Read) -> View<'t> {
+        let mut text = String::with_capacity(written.len());
+        let mut offsets = Vec::with_capacity(written.len() + 1);
+        for (at, c) in written.char_indices() {
+            match read(c) {
+                Read::Kept => {
+                    text.push(c);
+                    offsets.extend(at..at + c.len_utf8());
+                }
+                Read::As(b) => {
+                    text.push(char::from(b));
+                    offsets.push(at);
+                }
+                Read::Skipped => {}
+            }
+        }
+        offsets.push(written.len());
+        View {
+            written,
+            text,
+            offsets,
+        }
+    }
+
+    /// The byte offset in the text of the byte offset `at` of the view, where a match
+    /// starts: characters left out before it are not part of it.
+    fn start(&self, at: usize) -> usize {
+        self.offsets
+            .get(at)
+            .copied()
+            .unwrap_or(self.offsets[self.offsets.len() - 1])
+    }
+
+    /// [`View::start`] for where a match ends: just past the character of the view's byte
+    /// before `at`, so characters left out after a match are not part of it either.
+    fn end(&self, at: usize) -> usize {
+        let Some(last) = at.checked_sub(1).filter(|&i| i < self.text.len()) else {
+            return self.start(at);
+        };
+        let from = self.offsets[last];
+        let changed =
+            self.text.as_bytes()[last].is_ascii() && !self.written.as_bytes()[from].is_ascii();
+        if changed {
+            from + self.written[from..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8)
+        } else {
+            from + 1
+        }
+    }
+
+    /// Runs `detectors` on the view, their matches reported to `found` where they are
+    /// written.
+    fn check(&self, found: &mut Found<'_>, detectors: fn(&str, &mut Found<'_>)) {
+        let outer = &mut *found.sink;
+        let mut sink = |m: Match<'_>| {
+            outer(Match {
+                range: self.start(m.range.start)..self.end(m.range.end),
+                quote: self.start(m.quote.start)..self.end(m.quote.end),
+                evidence_end: self.end(m.evidence_end),
+                ..m
+            });
+        };
+        detectors(
+            &self.text,
+            &mut Found {
+                enabled: found.enabled,
+                sink: &mut sink,
+                masking: found.masking,
+            },
+        );
+    }
+}
+
 /// A text's numbers spelled in ASCII, for the detectors of numbers, which read ASCII digits
 /// and separators: full-width digits (`１３８`) and Arabic-Indic digits (`٥٠`, and the
 /// Persian and Urdu `۵۰`) become `0`–`9`; the spaces that keep digit groups together
@@ -362,42 +444,20 @@ fn check_numbers(value: &str, found: &mut Found<'_>) {
 /// space, U+3000 ideographic space: French typography, word processors and CLDR's number
 /// formats put them between groups) become a space; the no-break hyphen U+2011 a `-`;
 /// full-width `＋－（）．／` their ASCII forms. Every other character stays as it is.
-/// Each character changed becomes one byte, and [`AsciiDigits::original`] maps an offset
-/// in the view back to the text.
-struct AsciiDigits {
-    text: String,
-    /// For each byte of `text`, and one past its end, the byte offset in the text.
-    offsets: Vec<usize>,
+/// `None` for a text the detectors read as it is (no such character near a number).
+fn ascii_digits(text: &str) -> Option<View<'_>> {
+    AsciiDigits::needed(text).then(|| {
+        View::new(text, |c| match ascii_form(c) {
+            Some(b) => Read::As(b),
+            None => Read::Kept,
+        })
+    })
 }
 
-impl AsciiDigits {
-    /// The view of `text`, when it has a character to change beside a digit; `None` for
-    /// text the detectors read as it is (all ASCII, or no such character near a number).
-    fn of(text: &str) -> Option<AsciiDigits> {
-        if text.is_ascii() || !Self::needed(text) {
-            return None;
-        }
-        let mut view = String::with_capacity(text.len());
-        let mut offsets = Vec::with_capacity(text.len() + 1);
-        for (at, c) in text.char_indices() {
-            match ascii_form(c) {
-                Some(b) => {
-                    view.push(char::from(b));
-                    offsets.push(at);
-                }
-                None => {
-                    view.push(c);
-                    offsets.extend(at..at + c.len_utf8());
-                }
-            }
-        }
-        offsets.push(text.len());
-        Some(AsciiDigits {
-            text: view,
-            offsets,
-        })
-    }
+/// The test of whether a text needs its [`ascii_digits`] view.
+struct AsciiDigits;
 
+impl AsciiDigits {
     /// The text has a digit other than ASCII, or a character to change next to an ASCII
     /// digit. Only the first bytes of the characters [`ascii_form`] changes are looked at
     /// (C2 for U+00A0, D9 and DB for the Arabic-Indic digits, E2 for U+2007 to U+202F, E3
@@ -418,14 +478,72 @@ impl AsciiDigits {
         memchr::memchr3_iter(0xD9, 0xDB, 0xEF, bytes).any(changes_a_number)
             || memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes).any(changes_a_number)
     }
+}
 
-    /// The byte offset in the text of the byte offset `at` of the view.
-    fn original(&self, at: usize) -> usize {
-        self.offsets
-            .get(at)
-            .copied()
-            .unwrap_or(self.offsets[self.offsets.len() - 1])
-    }
+/// A text without the invisible characters inside its words of key characters
+/// (`A-Za-z0-9_-`), for the detectors of keys: web pages, CMSs and chat apps put a
+/// zero-width space, a soft hyphen or another of the format characters shown as nothing
+/// ([`ignorable`]) into a long token so that it can wrap, and a key copied from there
+/// carries them. Such a key is read as if they were absent, and reported and masked whole
+/// as written. `None` for a text with no such character between two key characters, found
+/// by their first bytes with memchr (C2, CD, D8, E1, E2, E3, EF, F0 and F3): most texts
+/// beyond ASCII are decoded nowhere. Every invisible character of the text is left out of
+/// the view, which only the detectors of keys read.
+fn without_ignorables(text: &str) -> Option<View<'_>> {
+    let bytes = text.as_bytes();
+    let key_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    // A first byte of a character of more than one byte is always a char boundary.
+    let inside_a_word = |at: usize| {
+        if at == 0 || !key_char(bytes[at - 1]) {
+            return false;
+        }
+        let after = text[at..]
+            .char_indices()
+            .find(|&(_, c)| !ignorable(c))
+            .map(|(i, _)| at + i);
+        after.is_some_and(|i| i > at && key_char(bytes[i]))
+    };
+    let needed = memchr::memchr3_iter(0xC2, 0xE2, 0xEF, bytes).any(inside_a_word)
+        || memchr::memchr3_iter(0xCD, 0xD8, 0xE1, bytes).any(inside_a_word)
+        || memchr::memchr3_iter(0xE3, 0xF0, 0xF3, bytes).any(inside_a_word);
+    needed.then(|| {
+        View::new(text, |c| {
+            if ignorable(c) {
+                Read::Skipped
+            } else {
+                Read::Kept
+            }
+        })
+    })
+}
+
+/// The format characters and fillers shown as nothing (Default_Ignorable), as
+/// `crate::wording::invisible` classes them for output, but the line and paragraph
+/// separators, which break a line: the soft hyphen, the zero-width space, non-joiner,
+/// joiner and word joiner, the bidi marks, embeddings, overrides and isolates, the
+/// byte-order mark, and the rarer ones (a unit test keeps the two lists in step).
+fn ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 /// The ASCII character a number's character stands for ([`AsciiDigits`]); `None` for
@@ -754,6 +872,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The characters a key is read through are those the outputs show as nothing, but the
+    /// line and paragraph separators.
+    #[test]
+    fn ignorable_characters_are_the_invisible_ones_but_line_breaks() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let breaks = matches!(c, '\u{2028}' | '\u{2029}');
+            assert_eq!(
+                ignorable(c),
+                crate::wording::invisible(c) && !breaks,
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    /// A key with invisible characters inside it is masked whole as written, those
+    /// characters too; one between words and a key, or around a key, does not lengthen it.
+    #[test]
+    fn a_key_is_read_through_invisible_characters() {
+        for text in [
+            "key sk-proj-Q7vX2mR9kL4pT8wN\u{200b}1zB6cY3hJ5fD0gS2aE7uI9oPqXw4Lm8Nv2Rt6Yb fails",
+            "key gh\u{ad}p_1a2B3c4D5e6F7g8H9i0J\u{ad}1k2L3m4N5o6P7q8R fails",
+            "key AKIA4QW7\u{200b}\u{2060}ZR2KXNB5TG3M fails",
+        ] {
+            let masked = mask_matches(text);
+            let kept: String = masked.chars().filter(|&c| c != '*').collect();
+            let shown: String = text.chars().take(8).collect();
+            assert_eq!(kept, format!("{shown} fails"), "{masked:?}");
+            assert_eq!(masked.chars().count(), text.chars().count(), "{masked:?}");
+        }
+        assert_eq!(
+            mask_matches("\u{200b}key AKIA4QW7ZR2KXNB5TG3M\u{200b} ok\u{ad}ay"),
+            "\u{200b}key AKIA****************\u{200b} ok\u{ad}ay"
+        );
     }
 
     /// A key split between two text parts is found in the parts' text joined, and each

@@ -170,11 +170,10 @@ static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 });
 
 /// The longest key of a kind other than PEM and JWT, in bytes, with room to spare (OpenAI's
-/// project keys are about 164).
+/// project keys are about 164). A JSON Web Token has no longest: its claims grow with the
+/// roles and groups they carry (Keycloak's and Azure AD's run past 8 KB), and its parts are
+/// read to their ends instead ([`jwt_extent`]).
 const MAX_KEY: usize = 256;
-
-/// The longest JSON Web Token (claims can be long; HTTP headers rarely take more than 8 KB).
-const MAX_JWT: usize = 8192;
 
 /// Words that mark a key as a stand-in.
 const STAND_INS: &[&str] = &[
@@ -203,6 +202,10 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
     // ID beside it, the `Bearer` before it) is not reported again.
     let mut reported: Vec<Range<usize>> = Vec::new();
     let (searcher, owners) = &*PREFIXES;
+    // Where the first part of the last JSON Web Token read ends: an `eyJ` inside it starts
+    // no other token (one inside a token's claims would read them to their end again, and a
+    // text of `-eyJ-eyJ...` would cost the square of its length).
+    let mut jwt_read_to = 0;
     for m in searcher.find_iter(text) {
         let (kind_index, skip, prefix_len) = owners[m.pattern().as_usize()];
         // The skipped bytes may be part of another character (`éhp_`): then no key.
@@ -226,24 +229,30 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
             continue;
         }
         // The regex checks the skipped bytes too (`^gh[pousr]_`). It reads at most
-        // `MAX_KEY` bytes (a PEM key, all of the text): a key is never longer, and a prefix
-        // repeated through a long text (`sk-sk-sk-...`) then costs a bounded match each rather
-        // than a match to the end of the text each.
-        let max = if kind.name == JWT { MAX_JWT } else { MAX_KEY };
-        let window = if kind.name == "PEM private key" {
-            &text[start..]
+        // `MAX_KEY` bytes (a PEM key, all of the text; a JSON Web Token, its three parts): a
+        // key is never longer, and a prefix repeated through a long text (`sk-sk-sk-...`)
+        // then costs a bounded match each rather than a match to the end of the text each.
+        let (window, capped) = if kind.name == "PEM private key" {
+            (&text[start..], false)
+        } else if kind.name == JWT {
+            if start < jwt_read_to {
+                continue;
+            }
+            let (first_end, end) = jwt_extent(text, start);
+            jwt_read_to = first_end;
+            (&text[start..end], false)
         } else {
-            let mut end = (start + max).min(text.len());
+            let mut end = (start + MAX_KEY).min(text.len());
             while !text.is_char_boundary(end) {
                 end -= 1;
             }
-            &text[start..end]
+            (&text[start..end], true)
         };
         let Some(found_key) = PATTERNS[kind_index].find(window) else {
             continue;
         };
-        // A match that fills the window runs on past it: no key is that long.
-        if found_key.end() == max {
+        // A match that fills a window of `MAX_KEY` bytes runs on past it: no key is that long.
+        if capped && found_key.end() == MAX_KEY {
             continue;
         }
         // Separators after a key are not part of it (`sk-proj-...______ # set it`): its
@@ -287,6 +296,9 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
         } else if kind.name == SLACK_WEBHOOK {
             // 24 letters and digits: one in 70 has no digit.
             looks_random(random) || looks_random_letters(random)
+        } else if kind.name == JWT {
+            looks_random_jwt(random)
+                || (found.masking && looks_random_jwt(without_trailing_run(random)))
         } else if kind.name == HUGGING_FACE {
             looks_random_letters(random)
                 || (found.masking && looks_random_letters(without_trailing_run(random)))
@@ -341,6 +353,30 @@ pub(crate) fn check(text: &str, found: &mut Found<'_>) {
     {
         bearer_tokens(text, &reported, found);
     }
+}
+
+/// Where the JSON Web Token that may start at `start` (at its `eyJ`) ends at the latest: the
+/// end of its first part, and the end of its third part when a `.`, a second part starting
+/// `eyJ` and a `.` follow (else the end of what there is). Its parts are base64url, so each
+/// ends at the first other byte: the token's pattern matches within these bytes or not at
+/// all, and reading them is linear in the token's length however long it is.
+fn jwt_extent(text: &str, start: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let part_end = |from: usize| {
+        from + bytes[from..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            .count()
+    };
+    let first = part_end(start);
+    let mut end = first;
+    if bytes.get(first) == Some(&b'.') && bytes[first + 1..].starts_with(b"eyJ") {
+        end = part_end(first + 1);
+        if bytes.get(end) == Some(&b'.') {
+            end = part_end(end + 1);
+        }
+    }
+    (first, end)
 }
 
 /// The characters of an AWS secret access key: 30 random bytes in base64, 40 characters.
@@ -646,6 +682,18 @@ fn looks_random(s: &str) -> bool {
     let has_digit = s.bytes().any(|b| b.is_ascii_digit());
     let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
     has_digit && has_letter && longest_run(s) < 6 && !is_stand_in(s)
+}
+
+/// [`looks_random`] for a JSON Web Token's parts after its `eyJ`, whose stand-in words are
+/// looked for in the signature only: the header and claims are base64 of JSON, where such a
+/// word is chance (about one token of 9 KB in 40 holds a `your` or a `fake`), while the
+/// stand-ins of documentation sign with one (jwt.io's example, `your-signature`).
+fn looks_random_jwt(s: &str) -> bool {
+    let signature = s.rsplit('.').next().unwrap_or(s);
+    s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().any(|b| b.is_ascii_alphabetic())
+        && longest_run(s) < 6
+        && !is_stand_in(signature)
 }
 
 /// [`looks_random`] for an AWS access key ID's base32 part drawn without a digit: many

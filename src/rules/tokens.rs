@@ -409,6 +409,7 @@ fn rejected_view<'s>(conv: &Conversation<'s>) -> Option<Conversation<'s>> {
         span: conv.span,
         incomplete: conv.incomplete,
         tools: conv.tools,
+        tools_text: conv.tools_text,
         shape: conv.shape,
         preference: true,
         set_aside: Vec::new(),

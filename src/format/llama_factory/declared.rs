@@ -217,6 +217,7 @@ fn read_alpaca<'s>(
     let mut conv = Conversation {
         messages: Vec::with_capacity(4),
         span: doc.span(doc.root()),
+        tools_text: found.get("tools").map(|(_, v)| doc.span(v)),
         ..Default::default()
     };
     // Pre-training text: a prompt column and no answer column (LLaMA-Factory's `c4_demo`).
@@ -395,6 +396,7 @@ fn read_turns<'s>(
     };
     let system = found.get("system");
     let mut conv = sharegpt::read_conversation_with(doc, turns, system, ctx, &words)?;
+    conv.tools_text = found.get("tools").map(|(_, v)| doc.span(v));
     let chosen = found.get("chosen").map(|(_, v)| v);
     let rejected = found.get("rejected").map(|(_, v)| v);
     let keys = [

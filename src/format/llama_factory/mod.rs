@@ -84,7 +84,11 @@ pub fn normalize<'s>(
     doc: &Document<'_, 's>,
     ctx: &mut RecordContext<'_>,
 ) -> Option<Conversation<'s>> {
-    let conv = read(doc, ctx)?;
+    let mut conv = read(doc, ctx)?;
+    // The `tools` column of every shape; a declared entry's own name for it is read there.
+    if conv.tools_text.is_none() && ctx.settings.declared.is_none() {
+        conv.tools_text = doc.get(doc.root(), "tools").map(|v| doc.span(v));
+    }
     check_media_placeholders(doc, &conv, ctx);
     Some(undesirable_as_prompt(doc, ctx.settings, conv))
 }

@@ -78,7 +78,7 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     }
     // Tool definitions are rendered into every prompt by the chat template: their
     // descriptions, defaults and examples are trained on as the messages are.
-    if let Some(tools) = conv.tools {
+    for tools in conv.tools.into_iter().chain(conv.tools_text) {
         for range in string_values(ctx.text.as_bytes(), tools.range()) {
             let Some(Ok(value)) = ctx
                 .text

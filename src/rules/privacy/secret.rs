@@ -23,7 +23,7 @@ declare_rule! {
     /// | OpenAI API key | `sk-` (or `sk-proj-`, `sk-svcacct-`, `sk-admin-`) and 20 or more of `A-Za-z0-9_-` |
     /// | Anthropic API key | `sk-ant-` and 20 or more of `A-Za-z0-9_-` |
     /// | Hugging Face token | `hf_` and 34 letters or digits, both cases mixed |
-    /// | JSON Web Token | `eyJ`, then three base64url parts joined by `.` (header, claims, a signature of 16 or more characters; jwt.io's example token is a stand-in) |
+    /// | JSON Web Token | `eyJ`, then three base64url parts joined by `.` (header, claims, a signature of 16 or more characters), however long (claims that carry many roles or groups run past 8 KB); the stand-in words below are looked for in its signature only, as its header and claims are base64 of JSON (jwt.io's example token is a stand-in) |
     /// | AWS access key ID | `AKIA` or `ASIA` and 16 capitals or digits; with the secret access key when one follows within 48 characters (reported once, as a pair) |
     /// | AWS secret access key | 40 characters of base64 (both cases, a digit, `/` or `+`) after its name and a separator: `aws_secret_access_key = `, `AWS_SECRET_ACCESS_KEY=`, `"SecretAccessKey": "`, `AWS Secret Access Key [None]: `; or after an access key ID, as above. Without either, 40 random characters are not taken for one |
     /// | GitHub token | `ghp_`, `gho_`, `ghu_`, `ghs_` or `ghr_` and 36 letters or digits; `github_pat_` and 22 or more of `A-Za-z0-9_` |
@@ -48,7 +48,11 @@ declare_rule! {
     /// or `placeholder` (any case). Deliberately not matched: AWS keys ending in `EXAMPLE`
     /// (AWS's documentation key), stand-ins such as `sk-your-api-key-here`, and a PEM
     /// header without a base64 body of 40 characters or more (`...` in documentation).
-    /// Keys in code count: a key in a code sample is as live as anywhere else.
+    /// Keys in code count: a key in a code sample is as live as anywhere else. A key is read
+    /// through the invisible format characters inside it (a zero-width space, a soft hyphen,
+    /// a word joiner: web pages and chat apps put them into a long token so it can wrap, and
+    /// a copied key carries them), as if they were absent: it is reported from its start and
+    /// masked to its end as written, those characters with it.
     ///
     /// A secret is never printed whole, in any output format. The message quotes it
     /// masked: its first 4 characters (of a PEM key, of its body; of a password in a URL,
