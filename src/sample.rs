@@ -85,6 +85,54 @@ impl Stratum {
     }
 }
 
+/// Lines (or records of a `.json` array) left out of the sample, by why, as `check` reports
+/// them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Longer than `max_line_bytes` (J008): skipped unread, as `check` skips them.
+    pub too_long: u64,
+    /// Not valid UTF-8 (J004).
+    pub not_utf8: u64,
+    /// Not valid JSON (J001).
+    pub not_json: u64,
+    /// JSON, but not an object (J002).
+    pub not_object: u64,
+}
+
+impl Skipped {
+    pub fn total(&self) -> u64 {
+        self.too_long + self.not_utf8 + self.not_json + self.not_object
+    }
+
+    /// `2 lines not sampled: 1 over max_line_bytes (J008), 1 not valid UTF-8 (J004)` (the
+    /// count left out when there is one reason), or `None` when nothing was left out. The
+    /// reasons are `check`'s, with its codes.
+    pub fn line(&self) -> Option<String> {
+        let reasons: Vec<(u64, &str)> = [
+            (self.too_long, "over max_line_bytes (J008)"),
+            (self.not_utf8, "not valid UTF-8 (J004)"),
+            (self.not_json, "not valid JSON (J001)"),
+            (self.not_object, "JSON but not an object (J002)"),
+        ]
+        .into_iter()
+        .filter(|&(n, _)| n > 0)
+        .collect();
+        let why = match reasons.as_slice() {
+            [] => return None,
+            [(_, why)] => (*why).to_owned(),
+            _ => reasons
+                .iter()
+                .map(|(n, why)| format!("{} {why}", crate::wording::thousands(*n)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        Some(format!(
+            "{} not sampled: {why}",
+            crate::wording::plural(self.total(), "line")
+        ))
+    }
+}
+
 /// One example of the sample.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Picked {
@@ -130,8 +178,8 @@ pub struct Sample {
     pub counts: [u64; Stratum::STRATA],
     /// Records read (JSON objects).
     pub records: u64,
-    /// Lines (or array elements) left out because they are not a JSON object.
-    pub skipped: u64,
+    /// Lines (or array elements) left out: no record to read.
+    pub skipped: Skipped,
 }
 
 impl Sample {
@@ -286,7 +334,7 @@ impl FileSampler<'_> {
                         let bytes = buf[start..end].to_vec();
                         self.record(&bytes, at.line, at.column_chars + 1);
                     }
-                    ArrayEvent::TooLong { .. } => self.out.skipped += 1,
+                    ArrayEvent::TooLong { .. } => self.out.skipped.too_long += 1,
                     ArrayEvent::Problem { .. } => {}
                     ArrayEvent::NotArray { .. } => break,
                 }
@@ -297,12 +345,21 @@ impl FileSampler<'_> {
                 match piece {
                     Piece::Lines { first_line, offset } => {
                         for (line, _, bytes) in source::lines(&buf, first_line, offset) {
-                            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                            if bytes.iter().all(u8::is_ascii_whitespace) {
+                                continue;
+                            }
+                            // A line over the limit that ends inside the reader's buffer is
+                            // read, but `check` skips it unread (J008): it is not sampled
+                            // either, nor copied, parsed or printed (one such line held
+                            // gigabytes).
+                            if bytes.len() as u64 > max {
+                                self.out.skipped.too_long += 1;
+                            } else {
                                 self.record(bytes, line, 1);
                             }
                         }
                     }
-                    Piece::TooLong { .. } => self.out.skipped += 1,
+                    Piece::TooLong { .. } => self.out.skipped.too_long += 1,
                 }
             }
         }
@@ -329,17 +386,17 @@ impl FileSampler<'_> {
     /// Offers one record (a line, or an element of an array) to its stratum's sample.
     fn record(&mut self, bytes: &[u8], line: u64, column: u32) {
         let Ok(text) = std::str::from_utf8(bytes) else {
-            self.out.skipped += 1;
+            self.out.skipped.not_utf8 += 1;
             return;
         };
         // A file's byte-order mark is not part of its first record (J005 says so in `check`).
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let Ok(doc) = self.parser.parse(text) else {
-            self.out.skipped += 1;
+            self.out.skipped.not_json += 1;
             return;
         };
         if doc.kind(doc.root()) != Kind::Object {
-            self.out.skipped += 1;
+            self.out.skipped.not_object += 1;
             return;
         }
         self.out.records += 1;
@@ -432,12 +489,8 @@ pub fn write_text(
         crate::wording::thousands(sample.records),
         request.seed,
     )?;
-    if sample.skipped > 0 {
-        writeln!(
-            out,
-            "{} not sampled: not a JSON object",
-            crate::wording::plural(sample.skipped, "line")
-        )?;
+    if let Some(skipped) = sample.skipped.line() {
+        writeln!(out, "{skipped}")?;
     }
     let mut parser = Parser::new();
     for (i, p) in sample.picked.iter().enumerate() {

@@ -275,7 +275,44 @@ fn fewer_records_than_asked_gives_them_all_and_skips_what_is_not_a_record() {
     write_lines(dir.path(), "data.jsonl", &lines);
     let out = run_ok(dir.path(), &["sample", "data.jsonl"]);
     assert!(
-        out.starts_with("8 examples of 8 (seed 0)\n1 line not sampled: not a JSON object\n"),
+        out.starts_with("8 examples of 8 (seed 0)\n1 line not sampled: not valid JSON (J001)\n"),
+        "{out}"
+    );
+}
+
+/// A line left out is said to be left out for the reason `check` gives, with its code: a
+/// JSON object with a byte that is not UTF-8 is J004's, not "not a JSON object".
+#[test]
+fn lines_not_sampled_are_named_as_check_names_them() {
+    let dir = TempDir::new().unwrap();
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(
+        br#"{"messages":[{"role":"user","content":"Where can I get a coffee?"},{"role":"assistant","content":"Try the caf"#,
+    );
+    bytes.extend_from_slice(b"\xe9 on the corner.\"}]}\n");
+    fs::write(dir.path().join("latin1.jsonl"), &bytes).unwrap();
+    let out = run_ok(dir.path(), &["sample", "--isolated", "latin1.jsonl"]);
+    assert!(
+        out.starts_with("0 examples of 0 (seed 0)\n1 line not sampled: not valid UTF-8 (J004)\n"),
+        "{out}"
+    );
+    let check = tunelint(dir.path())
+        .args(["check", "--isolated", "--format", "concise", "latin1.jsonl"])
+        .assert()
+        .code(1);
+    let check = String::from_utf8_lossy(&check.get_output().stdout).into_owned();
+    assert!(check.contains("J004 line is not valid UTF-8"), "{check}");
+
+    bytes.extend_from_slice(b"{not json\n[1, 2]\n\"text\"\n");
+    bytes.extend_from_slice(example("Hi", "Hello!").as_bytes());
+    bytes.push(b'\n');
+    fs::write(dir.path().join("mixed.jsonl"), &bytes).unwrap();
+    let out = run_ok(dir.path(), &["sample", "--isolated", "mixed.jsonl"]);
+    assert!(
+        out.starts_with(
+            "1 example of 1 (seed 0)\n4 lines not sampled: 1 not valid UTF-8 (J004), \
+             1 not valid JSON (J001), 2 JSON but not an object (J002)\n"
+        ),
         "{out}"
     );
 }
@@ -747,4 +784,43 @@ fn the_text_view_masks_what_ends_or_starts_a_text_part() {
     // The text around them is shown as written.
     assert!(out.contains("is my cell"), "{out}");
     assert!(out.contains("and that is all"), "{out}");
+}
+
+
+/// A line over `max_line_bytes` is skipped unread by `check` (J008); `sample` leaves it out
+/// too, and says so, wherever it falls in the reader's buffer.
+#[test]
+fn a_line_over_max_line_bytes_is_not_sampled() {
+    let dir = TempDir::new().unwrap();
+    let lines = vec![
+        example(
+            "Tell me a short fact, please.",
+            "Water boils at 100 degrees Celsius.",
+        ),
+        example("Tell me a long fact, please.", &"x".repeat(400)),
+        example(
+            "Tell me another fact, please.",
+            "The Moon orbits the Earth.",
+        ),
+    ];
+    write_lines(dir.path(), "data.jsonl", &lines);
+    fs::write(
+        dir.path().join("tunelint.toml"),
+        "[rules.J008]\nmax_line_bytes = 300\n",
+    )
+    .unwrap();
+    let out = run_ok(
+        dir.path(),
+        &["sample", "data.jsonl", "-n", "10", "--format", "jsonl"],
+    );
+    let picked: Vec<u64> = jsonl(&out).iter().map(|(line, _, _)| *line).collect();
+    assert_eq!(picked, [1, 3], "{out}");
+    let out = run_ok(dir.path(), &["sample", "data.jsonl", "-n", "10"]);
+    assert!(
+        out.starts_with(
+            "2 examples of 2 (seed 0)\n1 line not sampled: over max_line_bytes (J008)\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("xxxx"), "{out}");
 }
