@@ -347,7 +347,9 @@ pub struct DedupeArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SampleBy {
     /// The composition classifier's categories (common, edge, clarification, refusal; see
-    /// `tunelint explain B002`), plus the records without an answer: an equal share of each
+    /// `tunelint explain B002`), plus other-script (answered in a script other than Latin,
+    /// which the classifier does not sort) and unclassified (the records without an answer):
+    /// an equal share of each
     Category,
 }
 

@@ -22,7 +22,7 @@ use crate::dataset::RecordView;
 use crate::json::{Kind, Parser};
 use crate::pii::mask_matches;
 use crate::record::{Content, Conversation};
-use crate::rules::balance::classify;
+use crate::rules::balance::classify::{self, Reading};
 use crate::settings::{FormatChoice, Settings};
 use crate::source::{self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece};
 
@@ -48,30 +48,35 @@ pub struct Request {
     pub by_category: bool,
 }
 
-/// A stratum: one of the four categories, or the records without an answer to classify
-/// (prompts, plain text). Without `--by category` every record is in [`Stratum::All`].
+/// A stratum: one of the four categories, the answers the classifier cannot read (a script
+/// other than Latin, which `stats` counts as "not sorted"), or the records without an answer
+/// to classify (prompts, plain text), as [`classify::read_record`] tells them apart. Without
+/// `--by category` every record is in [`Stratum::All`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stratum {
     Category(Category),
+    OtherScript,
     Unclassified,
     All,
 }
 
 impl Stratum {
-    const STRATA: usize = 6;
+    const STRATA: usize = 7;
 
     fn index(self) -> usize {
         match self {
             Stratum::Category(c) => c as usize,
-            Stratum::Unclassified => 4,
-            Stratum::All => 5,
+            Stratum::OtherScript => 4,
+            Stratum::Unclassified => 5,
+            Stratum::All => 6,
         }
     }
 
     fn of_index(i: usize) -> Stratum {
         match i {
             0..=3 => Stratum::Category(Category::ALL[i]),
-            4 => Stratum::Unclassified,
+            4 => Stratum::OtherScript,
+            5 => Stratum::Unclassified,
             _ => Stratum::All,
         }
     }
@@ -79,6 +84,7 @@ impl Stratum {
     pub fn as_str(self) -> &'static str {
         match self {
             Stratum::Category(c) => c.as_str(),
+            Stratum::OtherScript => "other-script",
             Stratum::Unclassified => "unclassified",
             Stratum::All => "all",
         }
@@ -421,7 +427,11 @@ impl FileSampler<'_> {
                 ..Default::default()
             };
             let view = RecordView::new(&doc, conv.as_ref(), self.settings, start);
-            classify::of_record(&view).map_or(Stratum::Unclassified, Stratum::Category)
+            match classify::read_record(&view) {
+                Reading::Category(c) => Stratum::Category(c),
+                Reading::OtherScript => Stratum::OtherScript,
+                Reading::NoAnswer => Stratum::Unclassified,
+            }
         } else {
             Stratum::All
         };

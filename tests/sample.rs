@@ -824,3 +824,70 @@ fn a_line_over_max_line_bytes_is_not_sampled() {
     );
     assert!(!out.contains("xxxx"), "{out}");
 }
+
+
+/// An answer in a script the classifier cannot read (Chinese here) is its own stratum,
+/// `other-script`, as `stats` counts it ("answered in a script other than Latin, not
+/// sorted"), not the records without an answer.
+#[test]
+fn answers_in_another_script_are_their_own_stratum() {
+    let dir = TempDir::new().unwrap();
+    let lines = vec![
+        example(
+            "What is the capital of France?",
+            "The capital of France is Paris.",
+        ),
+        example("法国的首都是哪里？", "法国的首都是巴黎，它位于塞纳河畔。"),
+    ];
+    write_lines(dir.path(), "data.jsonl", &lines);
+    // A prompt set: records without an answer.
+    write_lines(
+        dir.path(),
+        "prompts.jsonl",
+        &[r#"{"prompt":"Write a haiku about rain."}"#.to_string()],
+    );
+    let out = run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "--isolated",
+            "data.jsonl",
+            "prompts.jsonl",
+            "--by",
+            "category",
+        ],
+    );
+    assert!(
+        out.starts_with(
+            "3 examples of 3 (seed 0); by category: common 1 of 1, other-script 1 of 1, \
+             unclassified 1 of 1\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("── 2 of 3 · data.jsonl:2 · other-script\n"),
+        "{out}"
+    );
+    let out = run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "--isolated",
+            "data.jsonl",
+            "--by",
+            "category",
+            "--format",
+            "jsonl",
+        ],
+    );
+    let categories: Vec<Option<String>> = jsonl(&out).into_iter().map(|(_, c, _)| c).collect();
+    assert_eq!(
+        categories,
+        [Some("common".to_owned()), Some("other-script".to_owned())]
+    );
+    let help = run_ok(dir.path(), &["sample", "--help"]);
+    assert!(
+        help.contains("other-script") && help.contains("script other than Latin"),
+        "{help}"
+    );
+}
