@@ -356,7 +356,8 @@ pub enum SampleBy {
 /// How `sample` writes the examples.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum SampleFormat {
-    /// For reading: each example's place, category and turns, the text wrapped
+    /// For reading: each example's place, category and turns, each line as written, wrapped when
+    /// too wide
     #[default]
     Text,
     /// One JSON object a line: `path`, `line`, `category` and the `record` as written, with

@@ -587,72 +587,160 @@ fn no_text(content: &Content<'_>, text: &str) -> &'static str {
     }
 }
 
-/// Writes `text` indented by four spaces, each of its lines wrapped at word boundaries to
-/// fit `width` terminal columns (a wide character, such as CJK, takes two). A word longer than
-/// that gets a line of its own, unless it holds wide characters: text written without spaces
-/// (Chinese, Japanese) is broken between characters. What the data could drive a terminal or
-/// a CI log with (escape sequences, a line starting `::`) is written escaped
+/// The gutter of a line that continues the one above it (a line of the text too wide for
+/// the page): it stands in the indent, so the text stays in its column.
+const CONTINUED: &str = "  ↪ ";
+
+/// Columns between tab stops: a tab is shown as spaces to the next stop.
+const TAB_STOP: usize = 4;
+
+/// Writes `text` indented by four spaces, line for line as written: its line breaks, the
+/// indentation of each line and the spaces inside it are kept (code must read as it was
+/// trained on). A line too wide for `width` terminal columns (a wide character, such as CJK,
+/// takes two) is wrapped at the white space between its words, each further line marked
+/// [`CONTINUED`] in the gutter and indented as the line began. A word longer than the room
+/// stays whole on a line of its own (a URL), unless it holds wide characters: text written
+/// without spaces (Chinese, Japanese) is broken between characters. A tab is shown as spaces
+/// to the next multiple of [`TAB_STOP`] columns. What the data could drive a terminal or a
+/// CI log with (escape sequences, a line starting `::`) is written escaped
 /// ([`crate::wording::for_log`]).
 fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()> {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    use unicode_width::UnicodeWidthStr;
     let room = width
         .saturating_sub(INDENT.len())
         .max(MIN_WIDTH - INDENT.len());
     // Blank lines around the text are the data's padding, not its content.
     for line in text.trim_matches(['\n', '\r']).lines() {
         let line = crate::wording::for_log(line);
-        let mut current = String::new();
-        let mut len = 0usize;
-        let mut flush = |current: &mut String, len: &mut usize| -> io::Result<()> {
-            writeln!(out, "{INDENT}{current}")?;
-            current.clear();
-            *len = 0;
-            Ok(())
-        };
-        for word in line.split_whitespace() {
-            let w = word.width();
-            let wide = word.chars().any(|c| c.width() == Some(2));
-            let space = usize::from(len > 0);
-            if len + space + w <= room || (len == 0 && !wide) {
-                // It fits, or it is a long word of narrow characters (a URL): whole.
-                if space == 1 {
-                    current.push(' ');
-                }
-                current.push_str(word);
-                len += space + w;
-                continue;
-            }
-            if !wide {
-                flush(&mut current, &mut len)?;
-                current.push_str(word);
-                len = w;
-                continue;
-            }
-            // Wide characters: as many as fit on this line, the rest on the next ones (the
-            // space before them only when the first fits after it).
-            let first = word.chars().next().and_then(|c| c.width()).unwrap_or(0);
-            if space == 1 && len + 1 + first <= room {
-                current.push(' ');
-                len += 1;
-            } else if len > 0 {
-                flush(&mut current, &mut len)?;
-            }
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
-                if len > 0 && len + cw > room {
-                    flush(&mut current, &mut len)?;
-                }
-                current.push(c);
-                len += cw;
-            }
-        }
-        if current.is_empty() {
+        let line = expand_tabs(&line);
+        let line = line.trim_end();
+        if line.is_empty() {
             writeln!(out)?;
+        } else if line.width() <= room {
+            writeln!(out, "{INDENT}{line}")?;
         } else {
-            writeln!(out, "{INDENT}{current}")?;
+            write_long_line(out, line, room)?;
         }
     }
     Ok(())
+}
+
+/// `line` with each tab replaced by the spaces to the next tab stop.
+fn expand_tabs(line: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_width::UnicodeWidthChar;
+    if !line.contains('\t') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let spaces = TAB_STOP - column % TAB_STOP;
+            out.extend(std::iter::repeat_n(' ', spaces));
+            column += spaces;
+        } else {
+            out.push(c);
+            column += c.width().unwrap_or(0);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writes one line wider than `room` columns over several, as [`write_wrapped`] says.
+fn write_long_line(out: &mut dyn Write, line: &str, room: usize) -> io::Result<()> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let body = line.trim_start_matches(' ');
+    let indent = line.len() - body.len();
+    // A continued line is indented as the line began, leaving at least half the room.
+    let hanging = indent.min(room / 2);
+    let mut page = Page {
+        out,
+        gutter: INDENT,
+        current: line[..indent].to_owned(),
+        len: indent,
+        hanging,
+        words: false,
+    };
+    // Words with the white space before each (kept as written unless a line breaks there).
+    let mut rest = body;
+    while !rest.is_empty() {
+        let gap = rest.len() - rest.trim_start_matches(' ').len();
+        let word_len = rest[gap..].find(' ').unwrap_or(rest.len() - gap);
+        let word = &rest[gap..gap + word_len];
+        rest = &rest[gap + word_len..];
+        // Where a line starts, the white space before its first word is the break.
+        let gap = if page.words { gap } else { 0 };
+        let w = word.width();
+        if page.len + gap + w <= room {
+            page.push(gap, word, w);
+            continue;
+        }
+        if !word.chars().any(|c| c.width() == Some(2)) {
+            // A long word of narrow characters (a URL) is kept whole, on a line of its own.
+            if page.words {
+                page.flush()?;
+            }
+            page.push(0, word, w);
+            continue;
+        }
+        // Wide characters: as many as fit on this line, the rest on the next ones (the
+        // white space before them only when the first fits after it).
+        let first = word.chars().next().and_then(|c| c.width()).unwrap_or(0);
+        let mut gap = gap;
+        if page.words && page.len + gap + first > room {
+            page.flush()?;
+            gap = 0;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if page.words && page.len + gap + cw > room {
+                page.flush()?;
+                gap = 0;
+            }
+            let mut buf = [0; 4];
+            page.push(gap, c.encode_utf8(&mut buf), cw);
+            gap = 0;
+        }
+    }
+    if page.words {
+        page.flush()?;
+    }
+    Ok(())
+}
+
+/// The line [`write_long_line`] is filling.
+struct Page<'a> {
+    out: &'a mut dyn Write,
+    /// What stands before the line: the indent, or [`CONTINUED`] on a line that continues.
+    gutter: &'static str,
+    current: String,
+    /// Its width in columns.
+    len: usize,
+    /// The indent of a line that continues.
+    hanging: usize,
+    /// Whether the line has text after its indent.
+    words: bool,
+}
+
+impl Page<'_> {
+    /// Appends `gap` spaces and `word`, `width` columns wide.
+    fn push(&mut self, gap: usize, word: &str, width: usize) {
+        self.current.extend(std::iter::repeat_n(' ', gap));
+        self.current.push_str(word);
+        self.len += gap + width;
+        self.words = true;
+    }
+
+    /// Writes the line and starts the next, which continues it.
+    fn flush(&mut self) -> io::Result<()> {
+        writeln!(self.out, "{}{}", self.gutter, self.current.trim_end())?;
+        self.current.clear();
+        self.current.extend(std::iter::repeat_n(' ', self.hanging));
+        self.len = self.hanging;
+        self.gutter = CONTINUED;
+        self.words = false;
+        Ok(())
+    }
 }
 
 /// Writes the sample as JSON Lines for reviewers' tools: each line an object with the

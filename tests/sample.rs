@@ -675,7 +675,11 @@ fn cjk_text_is_wrapped_by_display_width() {
         dir.path(),
         &["sample", "data.jsonl", "-n", "1", "--width", "40"],
     );
-    let body: Vec<&str> = out.lines().filter(|l| l.starts_with("    ")).collect();
+    // The answer's lines, and the lines continuing them (marked in the gutter).
+    let body: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("    ") || l.starts_with("  ↪ "))
+        .collect();
     for line in &body {
         if !line.contains("https://") {
             assert!(
@@ -684,13 +688,17 @@ fn cjk_text_is_wrapped_by_display_width() {
             );
         }
     }
-    let joined: String = body.iter().map(|l| l.trim()).collect();
+    let joined: String = body
+        .iter()
+        .map(|l| l.trim_start_matches("  ↪ ").trim())
+        .collect();
     assert!(
         joined.contains(chinese),
         "every character is shown, in order: {out}"
     );
     assert!(
-        body.iter().any(|l| l.trim() == url),
+        body.iter()
+            .any(|l| l.trim_start_matches("  ↪ ").trim() == url),
         "the URL is whole on a line: {out}"
     );
     assert!(body.len() >= 4, "the answer is wrapped: {out}");
@@ -784,6 +792,40 @@ fn the_text_view_masks_what_ends_or_starts_a_text_part() {
     // The text around them is shown as written.
     assert!(out.contains("is my cell"), "{out}");
     assert!(out.contains("and that is all"), "{out}");
+}
+
+/// The text format shows a line as written: its indentation, tabs (as spaces to the next
+/// stop of four) and the spaces inside it are kept, so code reads as the program it is. A
+/// line too wide is continued on the next ones, marked `↪` in the gutter and indented as it
+/// began; nothing of it is lost.
+#[test]
+fn code_keeps_its_line_breaks_and_indentation() {
+    let dir = TempDir::new().unwrap();
+    let code = "def sign(x):\n    if x > 0:\n        return 1\n    return -1\n\n\
+                def table():\n\tprint('a  b')  # two spaces\n\
+                \treturn sorted(items, key=lambda item: (item.priority, item.name), reverse=True)";
+    write_lines(
+        dir.path(),
+        "data.jsonl",
+        &[example("Write a Python function for the sign.", code)],
+    );
+    let out = run_ok(
+        dir.path(),
+        &["sample", "--isolated", "data.jsonl", "--width", "60"],
+    );
+    let expected = "\
+assistant:
+    def sign(x):
+        if x > 0:
+            return 1
+        return -1
+
+    def table():
+        print('a  b')  # two spaces
+        return sorted(items, key=lambda item:
+  ↪     (item.priority, item.name), reverse=True)
+";
+    assert!(out.ends_with(expected), "{out}");
 }
 
 
