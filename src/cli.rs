@@ -356,8 +356,8 @@ pub enum SampleBy {
 /// How `sample` writes the examples.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum SampleFormat {
-    /// For reading: each example's place, category and turns, each line as written, wrapped when
-    /// too wide
+    /// For reading: each example's place, category and turns (every answer of a preference
+    /// record, labelled), each line as written, wrapped when too wide
     #[default]
     Text,
     /// One JSON object a line: `path`, `line`, `category` and the `record` as written, with

@@ -21,7 +21,7 @@ use crate::composition::Category;
 use crate::dataset::RecordView;
 use crate::json::{Kind, Parser};
 use crate::pii::mask_matches;
-use crate::record::{Content, Conversation};
+use crate::record::{Content, Conversation, Message, Role};
 use crate::rules::balance::classify::{self, Reading};
 use crate::settings::{FormatChoice, Settings};
 use crate::source::{self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece};
@@ -548,29 +548,70 @@ pub fn write_text(
     Ok(())
 }
 
+/// Writes a conversation's turns, each under its role. The answers of a preference record
+/// are labelled with what it teaches: a pair's chosen and rejected answers, an unpaired
+/// (KTO) answer with its label. The rejected and undesirable answers, which the rules set
+/// aside, are shown after the turns: a reviewer judges the pair, not half of it.
 fn write_turns(out: &mut dyn Write, conv: &Conversation<'_>, width: usize) -> io::Result<()> {
-    for m in &conv.messages {
-        writeln!(out, "{}:", m.role.as_str())?;
-        let text = m.content.joined_text();
-        if !text.trim().is_empty() {
-            let parts: Vec<&str> = m.content.texts().map(|t| t.value.as_ref()).collect();
-            write_wrapped(out, &crate::pii::mask_joined(&parts), width)?;
-        } else if m.tool_calls.is_empty() && !m.content.has_image() {
-            // A turn with nothing to read is a defect the reviewer should see, not a gap.
-            write_wrapped(out, no_text(&m.content, &text), width)?;
-        }
-        for call in &m.tool_calls {
-            let name = call.name.as_ref().map_or("?", |n| &n.value);
-            let args = call.arguments.as_ref().map_or("", |a| &a.value);
-            write_wrapped(
-                out,
-                &mask_matches(&format!("[calls {name}({args})]")),
-                width,
-            )?;
-        }
-        if m.content.has_image() {
-            write_wrapped(out, "[image]", width)?;
-        }
+    let (answer, set_aside) = match conv.desirable {
+        Some(true) => (Some("desirable, KTO label true"), "rejected"),
+        Some(false) => (None, "undesirable, KTO label false"),
+        None => (
+            (conv.preference && !conv.set_aside.is_empty()).then_some("chosen"),
+            "rejected",
+        ),
+    };
+    let start = answer_start(conv);
+    for (i, m) in conv.messages.iter().enumerate() {
+        write_message(out, m, answer.filter(|_| i >= start), width)?;
+    }
+    for m in &conv.set_aside {
+        write_message(out, m, Some(set_aside), width)?;
+    }
+    Ok(())
+}
+
+/// Where a preference record's answer begins among its messages: where the format says it
+/// does, or after the prompt's last user (or system) turn.
+fn answer_start(conv: &Conversation<'_>) -> usize {
+    conv.output_start.unwrap_or_else(|| {
+        conv.messages
+            .iter()
+            .rposition(|m| matches!(m.role, Role::User | Role::System | Role::Developer))
+            .map_or(0, |i| i + 1)
+    })
+}
+
+/// Writes one turn under its role (`assistant (rejected):` with a `label`).
+fn write_message(
+    out: &mut dyn Write,
+    m: &Message<'_>,
+    label: Option<&str>,
+    width: usize,
+) -> io::Result<()> {
+    match label {
+        Some(label) => writeln!(out, "{} ({label}):", m.role.as_str())?,
+        None => writeln!(out, "{}:", m.role.as_str())?,
+    }
+    let text = m.content.joined_text();
+    if !text.trim().is_empty() {
+        let parts: Vec<&str> = m.content.texts().map(|t| t.value.as_ref()).collect();
+        write_wrapped(out, &crate::pii::mask_joined(&parts), width)?;
+    } else if m.tool_calls.is_empty() && !m.content.has_image() {
+        // A turn with nothing to read is a defect the reviewer should see, not a gap.
+        write_wrapped(out, no_text(&m.content, &text), width)?;
+    }
+    for call in &m.tool_calls {
+        let name = call.name.as_ref().map_or("?", |n| &n.value);
+        let args = call.arguments.as_ref().map_or("", |a| &a.value);
+        write_wrapped(
+            out,
+            &mask_matches(&format!("[calls {name}({args})]")),
+            width,
+        )?;
+    }
+    if m.content.has_image() {
+        write_wrapped(out, "[image]", width)?;
     }
     Ok(())
 }

@@ -828,6 +828,38 @@ assistant:
     assert!(out.ends_with(expected), "{out}");
 }
 
+/// A preference record is shown whole: a pair's rejected answer after its chosen one, each
+/// labelled, and an unpaired (KTO) answer with its label, so that a reviewer sees what the
+/// record teaches.
+#[test]
+fn a_preference_record_shows_every_answer_labelled() {
+    let dir = TempDir::new().unwrap();
+    let files = [
+        (
+            "openai.jsonl",
+            r#"{"input":{"messages":[{"role":"user","content":"What is the capital of Australia?"}]},"preferred_output":[{"role":"assistant","content":"The capital of Australia is Canberra."}],"non_preferred_output":[{"role":"assistant","content":"The capital of Australia is Sydney."}]}"#,
+        ),
+        (
+            "trl.jsonl",
+            r#"{"prompt":"What is the capital of Australia?","chosen":"The capital of Australia is Canberra.","rejected":"The capital of Australia is Sydney."}"#,
+        ),
+        (
+            "implicit.jsonl",
+            r#"{"chosen":[{"role":"user","content":"What is the capital of Australia?"},{"role":"assistant","content":"Canberra."}],"rejected":[{"role":"user","content":"What is the capital of Australia?"},{"role":"assistant","content":"Sydney."}]}"#,
+        ),
+        (
+            "kto.jsonl",
+            "{\"prompt\":\"What is the capital of Australia?\",\"completion\":\"Sydney.\",\"label\":false}\n\
+             {\"prompt\":\"What is the capital of France?\",\"completion\":\"Paris.\",\"label\":true}",
+        ),
+    ];
+    let mut out = String::new();
+    for (name, text) in files {
+        fs::write(dir.path().join(name), format!("{text}\n")).unwrap();
+        out += &run_ok(dir.path(), &["sample", "--isolated", name]);
+    }
+    insta::assert_snapshot!("sample_preference", out);
+}
 
 /// A line over `max_line_bytes` is skipped unread by `check` (J008); `sample` leaves it out
 /// too, and says so, wherever it falls in the reader's buffer.
@@ -866,7 +898,6 @@ fn a_line_over_max_line_bytes_is_not_sampled() {
     );
     assert!(!out.contains("xxxx"), "{out}");
 }
-
 
 /// An answer in a script the classifier cannot read (Chinese here) is its own stratum,
 /// `other-script`, as `stats` counts it ("answered in a script other than Latin, not
