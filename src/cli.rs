@@ -347,14 +347,17 @@ pub struct DedupeArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SampleBy {
     /// The composition classifier's categories (common, edge, clarification, refusal; see
-    /// `tunelint explain B002`), plus the records without an answer: an equal share of each
+    /// `tunelint explain B002`), plus other-script (answered in a script other than Latin,
+    /// which the classifier does not sort) and unclassified (the records without an answer):
+    /// an equal share of each
     Category,
 }
 
 /// How `sample` writes the examples.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum SampleFormat {
-    /// For reading: each example's place, category and turns, the text wrapped
+    /// For reading: each example's place, category and turns (every answer of a preference
+    /// record, labelled), each line as written, wrapped when too wide
     #[default]
     Text,
     /// One JSON object a line: `path`, `line`, `category` and the `record` as written, with

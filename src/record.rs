@@ -277,6 +277,9 @@ pub struct Conversation<'a> {
     /// as data whatever their label is still looked for in them: secrets and personal data
     /// (the P rules), chat-template tokens and encoding artifacts (C010, C011).
     pub set_aside: Vec<Message<'a>>,
+    /// An unpaired preference (KTO) record's label as read: whether its answer is desirable.
+    /// `None` for other records and for a label that could not be read (S007).
+    pub desirable: Option<bool>,
     /// The trainer hands the role names to the chat template as the record writes them
     /// (TRL converts ShareGPT's `from`/`value` turns keeping `human` and `gpt`): the token
     /// count renders them so, not as the roles they stand for.

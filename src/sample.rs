@@ -21,8 +21,8 @@ use crate::composition::Category;
 use crate::dataset::RecordView;
 use crate::json::{Kind, Parser};
 use crate::pii::mask_matches;
-use crate::record::{Content, Conversation};
-use crate::rules::balance::classify;
+use crate::record::{Content, Conversation, Message, Role};
+use crate::rules::balance::classify::{self, Reading};
 use crate::settings::{FormatChoice, Settings};
 use crate::source::{self, ArrayEvent, ArrayReader, ChunkReader, InputSource, Piece};
 
@@ -48,30 +48,35 @@ pub struct Request {
     pub by_category: bool,
 }
 
-/// A stratum: one of the four categories, or the records without an answer to classify
-/// (prompts, plain text). Without `--by category` every record is in [`Stratum::All`].
+/// A stratum: one of the four categories, the answers the classifier cannot read (a script
+/// other than Latin, which `stats` counts as "not sorted"), or the records without an answer
+/// to classify (prompts, plain text), as [`classify::read_record`] tells them apart. Without
+/// `--by category` every record is in [`Stratum::All`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stratum {
     Category(Category),
+    OtherScript,
     Unclassified,
     All,
 }
 
 impl Stratum {
-    const STRATA: usize = 6;
+    const STRATA: usize = 7;
 
     fn index(self) -> usize {
         match self {
             Stratum::Category(c) => c as usize,
-            Stratum::Unclassified => 4,
-            Stratum::All => 5,
+            Stratum::OtherScript => 4,
+            Stratum::Unclassified => 5,
+            Stratum::All => 6,
         }
     }
 
     fn of_index(i: usize) -> Stratum {
         match i {
             0..=3 => Stratum::Category(Category::ALL[i]),
-            4 => Stratum::Unclassified,
+            4 => Stratum::OtherScript,
+            5 => Stratum::Unclassified,
             _ => Stratum::All,
         }
     }
@@ -79,9 +84,58 @@ impl Stratum {
     pub fn as_str(self) -> &'static str {
         match self {
             Stratum::Category(c) => c.as_str(),
+            Stratum::OtherScript => "other-script",
             Stratum::Unclassified => "unclassified",
             Stratum::All => "all",
         }
+    }
+}
+
+/// Lines (or records of a `.json` array) left out of the sample, by why, as `check` reports
+/// them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Longer than `max_line_bytes` (J008): skipped unread, as `check` skips them.
+    pub too_long: u64,
+    /// Not valid UTF-8 (J004).
+    pub not_utf8: u64,
+    /// Not valid JSON (J001).
+    pub not_json: u64,
+    /// JSON, but not an object (J002).
+    pub not_object: u64,
+}
+
+impl Skipped {
+    pub fn total(&self) -> u64 {
+        self.too_long + self.not_utf8 + self.not_json + self.not_object
+    }
+
+    /// `2 lines not sampled: 1 over max_line_bytes (J008), 1 not valid UTF-8 (J004)` (the
+    /// count left out when there is one reason), or `None` when nothing was left out. The
+    /// reasons are `check`'s, with its codes.
+    pub fn line(&self) -> Option<String> {
+        let reasons: Vec<(u64, &str)> = [
+            (self.too_long, "over max_line_bytes (J008)"),
+            (self.not_utf8, "not valid UTF-8 (J004)"),
+            (self.not_json, "not valid JSON (J001)"),
+            (self.not_object, "JSON but not an object (J002)"),
+        ]
+        .into_iter()
+        .filter(|&(n, _)| n > 0)
+        .collect();
+        let why = match reasons.as_slice() {
+            [] => return None,
+            [(_, why)] => (*why).to_owned(),
+            _ => reasons
+                .iter()
+                .map(|(n, why)| format!("{} {why}", crate::wording::thousands(*n)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        Some(format!(
+            "{} not sampled: {why}",
+            crate::wording::plural(self.total(), "line")
+        ))
     }
 }
 
@@ -130,8 +184,8 @@ pub struct Sample {
     pub counts: [u64; Stratum::STRATA],
     /// Records read (JSON objects).
     pub records: u64,
-    /// Lines (or array elements) left out because they are not a JSON object.
-    pub skipped: u64,
+    /// Lines (or array elements) left out: no record to read.
+    pub skipped: Skipped,
 }
 
 impl Sample {
@@ -286,7 +340,7 @@ impl FileSampler<'_> {
                         let bytes = buf[start..end].to_vec();
                         self.record(&bytes, at.line, at.column_chars + 1);
                     }
-                    ArrayEvent::TooLong { .. } => self.out.skipped += 1,
+                    ArrayEvent::TooLong { .. } => self.out.skipped.too_long += 1,
                     ArrayEvent::Problem { .. } => {}
                     ArrayEvent::NotArray { .. } => break,
                 }
@@ -297,12 +351,21 @@ impl FileSampler<'_> {
                 match piece {
                     Piece::Lines { first_line, offset } => {
                         for (line, _, bytes) in source::lines(&buf, first_line, offset) {
-                            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                            if bytes.iter().all(u8::is_ascii_whitespace) {
+                                continue;
+                            }
+                            // A line over the limit that ends inside the reader's buffer is
+                            // read, but `check` skips it unread (J008): it is not sampled
+                            // either, nor copied, parsed or printed (one such line held
+                            // gigabytes).
+                            if bytes.len() as u64 > max {
+                                self.out.skipped.too_long += 1;
+                            } else {
                                 self.record(bytes, line, 1);
                             }
                         }
                     }
-                    Piece::TooLong { .. } => self.out.skipped += 1,
+                    Piece::TooLong { .. } => self.out.skipped.too_long += 1,
                 }
             }
         }
@@ -329,17 +392,17 @@ impl FileSampler<'_> {
     /// Offers one record (a line, or an element of an array) to its stratum's sample.
     fn record(&mut self, bytes: &[u8], line: u64, column: u32) {
         let Ok(text) = std::str::from_utf8(bytes) else {
-            self.out.skipped += 1;
+            self.out.skipped.not_utf8 += 1;
             return;
         };
         // A file's byte-order mark is not part of its first record (J005 says so in `check`).
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let Ok(doc) = self.parser.parse(text) else {
-            self.out.skipped += 1;
+            self.out.skipped.not_json += 1;
             return;
         };
         if doc.kind(doc.root()) != Kind::Object {
-            self.out.skipped += 1;
+            self.out.skipped.not_object += 1;
             return;
         }
         self.out.records += 1;
@@ -364,7 +427,11 @@ impl FileSampler<'_> {
                 ..Default::default()
             };
             let view = RecordView::new(&doc, conv.as_ref(), self.settings, start);
-            classify::of_record(&view).map_or(Stratum::Unclassified, Stratum::Category)
+            match classify::read_record(&view) {
+                Reading::Category(c) => Stratum::Category(c),
+                Reading::OtherScript => Stratum::OtherScript,
+                Reading::NoAnswer => Stratum::Unclassified,
+            }
         } else {
             Stratum::All
         };
@@ -432,12 +499,8 @@ pub fn write_text(
         crate::wording::thousands(sample.records),
         request.seed,
     )?;
-    if sample.skipped > 0 {
-        writeln!(
-            out,
-            "{} not sampled: not a JSON object",
-            crate::wording::plural(sample.skipped, "line")
-        )?;
+    if let Some(skipped) = sample.skipped.line() {
+        writeln!(out, "{skipped}")?;
     }
     let mut parser = Parser::new();
     for (i, p) in sample.picked.iter().enumerate() {
@@ -485,29 +548,70 @@ pub fn write_text(
     Ok(())
 }
 
+/// Writes a conversation's turns, each under its role. The answers of a preference record
+/// are labelled with what it teaches: a pair's chosen and rejected answers, an unpaired
+/// (KTO) answer with its label. The rejected and undesirable answers, which the rules set
+/// aside, are shown after the turns: a reviewer judges the pair, not half of it.
 fn write_turns(out: &mut dyn Write, conv: &Conversation<'_>, width: usize) -> io::Result<()> {
-    for m in &conv.messages {
-        writeln!(out, "{}:", m.role.as_str())?;
-        let text = m.content.joined_text();
-        if !text.trim().is_empty() {
-            let parts: Vec<&str> = m.content.texts().map(|t| t.value.as_ref()).collect();
-            write_wrapped(out, &crate::pii::mask_joined(&parts), width)?;
-        } else if m.tool_calls.is_empty() && !m.content.has_image() {
-            // A turn with nothing to read is a defect the reviewer should see, not a gap.
-            write_wrapped(out, no_text(&m.content, &text), width)?;
-        }
-        for call in &m.tool_calls {
-            let name = call.name.as_ref().map_or("?", |n| &n.value);
-            let args = call.arguments.as_ref().map_or("", |a| &a.value);
-            write_wrapped(
-                out,
-                &mask_matches(&format!("[calls {name}({args})]")),
-                width,
-            )?;
-        }
-        if m.content.has_image() {
-            write_wrapped(out, "[image]", width)?;
-        }
+    let (answer, set_aside) = match conv.desirable {
+        Some(true) => (Some("desirable, KTO label true"), "rejected"),
+        Some(false) => (None, "undesirable, KTO label false"),
+        None => (
+            (conv.preference && !conv.set_aside.is_empty()).then_some("chosen"),
+            "rejected",
+        ),
+    };
+    let start = answer_start(conv);
+    for (i, m) in conv.messages.iter().enumerate() {
+        write_message(out, m, answer.filter(|_| i >= start), width)?;
+    }
+    for m in &conv.set_aside {
+        write_message(out, m, Some(set_aside), width)?;
+    }
+    Ok(())
+}
+
+/// Where a preference record's answer begins among its messages: where the format says it
+/// does, or after the prompt's last user (or system) turn.
+fn answer_start(conv: &Conversation<'_>) -> usize {
+    conv.output_start.unwrap_or_else(|| {
+        conv.messages
+            .iter()
+            .rposition(|m| matches!(m.role, Role::User | Role::System | Role::Developer))
+            .map_or(0, |i| i + 1)
+    })
+}
+
+/// Writes one turn under its role (`assistant (rejected):` with a `label`).
+fn write_message(
+    out: &mut dyn Write,
+    m: &Message<'_>,
+    label: Option<&str>,
+    width: usize,
+) -> io::Result<()> {
+    match label {
+        Some(label) => writeln!(out, "{} ({label}):", m.role.as_str())?,
+        None => writeln!(out, "{}:", m.role.as_str())?,
+    }
+    let text = m.content.joined_text();
+    if !text.trim().is_empty() {
+        let parts: Vec<&str> = m.content.texts().map(|t| t.value.as_ref()).collect();
+        write_wrapped(out, &crate::pii::mask_joined(&parts), width)?;
+    } else if m.tool_calls.is_empty() && !m.content.has_image() {
+        // A turn with nothing to read is a defect the reviewer should see, not a gap.
+        write_wrapped(out, no_text(&m.content, &text), width)?;
+    }
+    for call in &m.tool_calls {
+        let name = call.name.as_ref().map_or("?", |n| &n.value);
+        let args = call.arguments.as_ref().map_or("", |a| &a.value);
+        write_wrapped(
+            out,
+            &mask_matches(&format!("[calls {name}({args})]")),
+            width,
+        )?;
+    }
+    if m.content.has_image() {
+        write_wrapped(out, "[image]", width)?;
     }
     Ok(())
 }
@@ -524,72 +628,160 @@ fn no_text(content: &Content<'_>, text: &str) -> &'static str {
     }
 }
 
-/// Writes `text` indented by four spaces, each of its lines wrapped at word boundaries to
-/// fit `width` terminal columns (a wide character, such as CJK, takes two). A word longer than
-/// that gets a line of its own, unless it holds wide characters: text written without spaces
-/// (Chinese, Japanese) is broken between characters. What the data could drive a terminal or
-/// a CI log with (escape sequences, a line starting `::`) is written escaped
+/// The gutter of a line that continues the one above it (a line of the text too wide for
+/// the page): it stands in the indent, so the text stays in its column.
+const CONTINUED: &str = "  ↪ ";
+
+/// Columns between tab stops: a tab is shown as spaces to the next stop.
+const TAB_STOP: usize = 4;
+
+/// Writes `text` indented by four spaces, line for line as written: its line breaks, the
+/// indentation of each line and the spaces inside it are kept (code must read as it was
+/// trained on). A line too wide for `width` terminal columns (a wide character, such as CJK,
+/// takes two) is wrapped at the white space between its words, each further line marked
+/// [`CONTINUED`] in the gutter and indented as the line began. A word longer than the room
+/// stays whole on a line of its own (a URL), unless it holds wide characters: text written
+/// without spaces (Chinese, Japanese) is broken between characters. A tab is shown as spaces
+/// to the next multiple of [`TAB_STOP`] columns. What the data could drive a terminal or a
+/// CI log with (escape sequences, a line starting `::`) is written escaped
 /// ([`crate::wording::for_log`]).
 fn write_wrapped(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()> {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    use unicode_width::UnicodeWidthStr;
     let room = width
         .saturating_sub(INDENT.len())
         .max(MIN_WIDTH - INDENT.len());
     // Blank lines around the text are the data's padding, not its content.
     for line in text.trim_matches(['\n', '\r']).lines() {
         let line = crate::wording::for_log(line);
-        let mut current = String::new();
-        let mut len = 0usize;
-        let mut flush = |current: &mut String, len: &mut usize| -> io::Result<()> {
-            writeln!(out, "{INDENT}{current}")?;
-            current.clear();
-            *len = 0;
-            Ok(())
-        };
-        for word in line.split_whitespace() {
-            let w = word.width();
-            let wide = word.chars().any(|c| c.width() == Some(2));
-            let space = usize::from(len > 0);
-            if len + space + w <= room || (len == 0 && !wide) {
-                // It fits, or it is a long word of narrow characters (a URL): whole.
-                if space == 1 {
-                    current.push(' ');
-                }
-                current.push_str(word);
-                len += space + w;
-                continue;
-            }
-            if !wide {
-                flush(&mut current, &mut len)?;
-                current.push_str(word);
-                len = w;
-                continue;
-            }
-            // Wide characters: as many as fit on this line, the rest on the next ones (the
-            // space before them only when the first fits after it).
-            let first = word.chars().next().and_then(|c| c.width()).unwrap_or(0);
-            if space == 1 && len + 1 + first <= room {
-                current.push(' ');
-                len += 1;
-            } else if len > 0 {
-                flush(&mut current, &mut len)?;
-            }
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
-                if len > 0 && len + cw > room {
-                    flush(&mut current, &mut len)?;
-                }
-                current.push(c);
-                len += cw;
-            }
-        }
-        if current.is_empty() {
+        let line = expand_tabs(&line);
+        let line = line.trim_end();
+        if line.is_empty() {
             writeln!(out)?;
+        } else if line.width() <= room {
+            writeln!(out, "{INDENT}{line}")?;
         } else {
-            writeln!(out, "{INDENT}{current}")?;
+            write_long_line(out, line, room)?;
         }
     }
     Ok(())
+}
+
+/// `line` with each tab replaced by the spaces to the next tab stop.
+fn expand_tabs(line: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_width::UnicodeWidthChar;
+    if !line.contains('\t') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let spaces = TAB_STOP - column % TAB_STOP;
+            out.extend(std::iter::repeat_n(' ', spaces));
+            column += spaces;
+        } else {
+            out.push(c);
+            column += c.width().unwrap_or(0);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writes one line wider than `room` columns over several, as [`write_wrapped`] says.
+fn write_long_line(out: &mut dyn Write, line: &str, room: usize) -> io::Result<()> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let body = line.trim_start_matches(' ');
+    let indent = line.len() - body.len();
+    // A continued line is indented as the line began, leaving at least half the room.
+    let hanging = indent.min(room / 2);
+    let mut page = Page {
+        out,
+        gutter: INDENT,
+        current: line[..indent].to_owned(),
+        len: indent,
+        hanging,
+        words: false,
+    };
+    // Words with the white space before each (kept as written unless a line breaks there).
+    let mut rest = body;
+    while !rest.is_empty() {
+        let gap = rest.len() - rest.trim_start_matches(' ').len();
+        let word_len = rest[gap..].find(' ').unwrap_or(rest.len() - gap);
+        let word = &rest[gap..gap + word_len];
+        rest = &rest[gap + word_len..];
+        // Where a line starts, the white space before its first word is the break.
+        let gap = if page.words { gap } else { 0 };
+        let w = word.width();
+        if page.len + gap + w <= room {
+            page.push(gap, word, w);
+            continue;
+        }
+        if !word.chars().any(|c| c.width() == Some(2)) {
+            // A long word of narrow characters (a URL) is kept whole, on a line of its own.
+            if page.words {
+                page.flush()?;
+            }
+            page.push(0, word, w);
+            continue;
+        }
+        // Wide characters: as many as fit on this line, the rest on the next ones (the
+        // white space before them only when the first fits after it).
+        let first = word.chars().next().and_then(|c| c.width()).unwrap_or(0);
+        let mut gap = gap;
+        if page.words && page.len + gap + first > room {
+            page.flush()?;
+            gap = 0;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if page.words && page.len + gap + cw > room {
+                page.flush()?;
+                gap = 0;
+            }
+            let mut buf = [0; 4];
+            page.push(gap, c.encode_utf8(&mut buf), cw);
+            gap = 0;
+        }
+    }
+    if page.words {
+        page.flush()?;
+    }
+    Ok(())
+}
+
+/// The line [`write_long_line`] is filling.
+struct Page<'a> {
+    out: &'a mut dyn Write,
+    /// What stands before the line: the indent, or [`CONTINUED`] on a line that continues.
+    gutter: &'static str,
+    current: String,
+    /// Its width in columns.
+    len: usize,
+    /// The indent of a line that continues.
+    hanging: usize,
+    /// Whether the line has text after its indent.
+    words: bool,
+}
+
+impl Page<'_> {
+    /// Appends `gap` spaces and `word`, `width` columns wide.
+    fn push(&mut self, gap: usize, word: &str, width: usize) {
+        self.current.extend(std::iter::repeat_n(' ', gap));
+        self.current.push_str(word);
+        self.len += gap + width;
+        self.words = true;
+    }
+
+    /// Writes the line and starts the next, which continues it.
+    fn flush(&mut self) -> io::Result<()> {
+        writeln!(self.out, "{}{}", self.gutter, self.current.trim_end())?;
+        self.current.clear();
+        self.current.extend(std::iter::repeat_n(' ', self.hanging));
+        self.len = self.hanging;
+        self.gutter = CONTINUED;
+        self.words = false;
+        Ok(())
+    }
 }
 
 /// Writes the sample as JSON Lines for reviewers' tools: each line an object with the

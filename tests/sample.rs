@@ -275,7 +275,44 @@ fn fewer_records_than_asked_gives_them_all_and_skips_what_is_not_a_record() {
     write_lines(dir.path(), "data.jsonl", &lines);
     let out = run_ok(dir.path(), &["sample", "data.jsonl"]);
     assert!(
-        out.starts_with("8 examples of 8 (seed 0)\n1 line not sampled: not a JSON object\n"),
+        out.starts_with("8 examples of 8 (seed 0)\n1 line not sampled: not valid JSON (J001)\n"),
+        "{out}"
+    );
+}
+
+/// A line left out is said to be left out for the reason `check` gives, with its code: a
+/// JSON object with a byte that is not UTF-8 is J004's, not "not a JSON object".
+#[test]
+fn lines_not_sampled_are_named_as_check_names_them() {
+    let dir = TempDir::new().unwrap();
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(
+        br#"{"messages":[{"role":"user","content":"Where can I get a coffee?"},{"role":"assistant","content":"Try the caf"#,
+    );
+    bytes.extend_from_slice(b"\xe9 on the corner.\"}]}\n");
+    fs::write(dir.path().join("latin1.jsonl"), &bytes).unwrap();
+    let out = run_ok(dir.path(), &["sample", "--isolated", "latin1.jsonl"]);
+    assert!(
+        out.starts_with("0 examples of 0 (seed 0)\n1 line not sampled: not valid UTF-8 (J004)\n"),
+        "{out}"
+    );
+    let check = tunelint(dir.path())
+        .args(["check", "--isolated", "--format", "concise", "latin1.jsonl"])
+        .assert()
+        .code(1);
+    let check = String::from_utf8_lossy(&check.get_output().stdout).into_owned();
+    assert!(check.contains("J004 line is not valid UTF-8"), "{check}");
+
+    bytes.extend_from_slice(b"{not json\n[1, 2]\n\"text\"\n");
+    bytes.extend_from_slice(example("Hi", "Hello!").as_bytes());
+    bytes.push(b'\n');
+    fs::write(dir.path().join("mixed.jsonl"), &bytes).unwrap();
+    let out = run_ok(dir.path(), &["sample", "--isolated", "mixed.jsonl"]);
+    assert!(
+        out.starts_with(
+            "1 example of 1 (seed 0)\n4 lines not sampled: 1 not valid UTF-8 (J004), \
+             1 not valid JSON (J001), 2 JSON but not an object (J002)\n"
+        ),
         "{out}"
     );
 }
@@ -638,7 +675,11 @@ fn cjk_text_is_wrapped_by_display_width() {
         dir.path(),
         &["sample", "data.jsonl", "-n", "1", "--width", "40"],
     );
-    let body: Vec<&str> = out.lines().filter(|l| l.starts_with("    ")).collect();
+    // The answer's lines, and the lines continuing them (marked in the gutter).
+    let body: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("    ") || l.starts_with("  ↪ "))
+        .collect();
     for line in &body {
         if !line.contains("https://") {
             assert!(
@@ -647,13 +688,17 @@ fn cjk_text_is_wrapped_by_display_width() {
             );
         }
     }
-    let joined: String = body.iter().map(|l| l.trim()).collect();
+    let joined: String = body
+        .iter()
+        .map(|l| l.trim_start_matches("  ↪ ").trim())
+        .collect();
     assert!(
         joined.contains(chinese),
         "every character is shown, in order: {out}"
     );
     assert!(
-        body.iter().any(|l| l.trim() == url),
+        body.iter()
+            .any(|l| l.trim_start_matches("  ↪ ").trim() == url),
         "the URL is whole on a line: {out}"
     );
     assert!(body.len() >= 4, "the answer is wrapped: {out}");
@@ -747,4 +792,175 @@ fn the_text_view_masks_what_ends_or_starts_a_text_part() {
     // The text around them is shown as written.
     assert!(out.contains("is my cell"), "{out}");
     assert!(out.contains("and that is all"), "{out}");
+}
+
+/// The text format shows a line as written: its indentation, tabs (as spaces to the next
+/// stop of four) and the spaces inside it are kept, so code reads as the program it is. A
+/// line too wide is continued on the next ones, marked `↪` in the gutter and indented as it
+/// began; nothing of it is lost.
+#[test]
+fn code_keeps_its_line_breaks_and_indentation() {
+    let dir = TempDir::new().unwrap();
+    let code = "def sign(x):\n    if x > 0:\n        return 1\n    return -1\n\n\
+                def table():\n\tprint('a  b')  # two spaces\n\
+                \treturn sorted(items, key=lambda item: (item.priority, item.name), reverse=True)";
+    write_lines(
+        dir.path(),
+        "data.jsonl",
+        &[example("Write a Python function for the sign.", code)],
+    );
+    let out = run_ok(
+        dir.path(),
+        &["sample", "--isolated", "data.jsonl", "--width", "60"],
+    );
+    let expected = "\
+assistant:
+    def sign(x):
+        if x > 0:
+            return 1
+        return -1
+
+    def table():
+        print('a  b')  # two spaces
+        return sorted(items, key=lambda item:
+  ↪     (item.priority, item.name), reverse=True)
+";
+    assert!(out.ends_with(expected), "{out}");
+}
+
+/// A preference record is shown whole: a pair's rejected answer after its chosen one, each
+/// labelled, and an unpaired (KTO) answer with its label, so that a reviewer sees what the
+/// record teaches.
+#[test]
+fn a_preference_record_shows_every_answer_labelled() {
+    let dir = TempDir::new().unwrap();
+    let files = [
+        (
+            "openai.jsonl",
+            r#"{"input":{"messages":[{"role":"user","content":"What is the capital of Australia?"}]},"preferred_output":[{"role":"assistant","content":"The capital of Australia is Canberra."}],"non_preferred_output":[{"role":"assistant","content":"The capital of Australia is Sydney."}]}"#,
+        ),
+        (
+            "trl.jsonl",
+            r#"{"prompt":"What is the capital of Australia?","chosen":"The capital of Australia is Canberra.","rejected":"The capital of Australia is Sydney."}"#,
+        ),
+        (
+            "implicit.jsonl",
+            r#"{"chosen":[{"role":"user","content":"What is the capital of Australia?"},{"role":"assistant","content":"Canberra."}],"rejected":[{"role":"user","content":"What is the capital of Australia?"},{"role":"assistant","content":"Sydney."}]}"#,
+        ),
+        (
+            "kto.jsonl",
+            "{\"prompt\":\"What is the capital of Australia?\",\"completion\":\"Sydney.\",\"label\":false}\n\
+             {\"prompt\":\"What is the capital of France?\",\"completion\":\"Paris.\",\"label\":true}",
+        ),
+    ];
+    let mut out = String::new();
+    for (name, text) in files {
+        fs::write(dir.path().join(name), format!("{text}\n")).unwrap();
+        out += &run_ok(dir.path(), &["sample", "--isolated", name]);
+    }
+    insta::assert_snapshot!("sample_preference", out);
+}
+
+/// A line over `max_line_bytes` is skipped unread by `check` (J008); `sample` leaves it out
+/// too, and says so, wherever it falls in the reader's buffer.
+#[test]
+fn a_line_over_max_line_bytes_is_not_sampled() {
+    let dir = TempDir::new().unwrap();
+    let lines = vec![
+        example(
+            "Tell me a short fact, please.",
+            "Water boils at 100 degrees Celsius.",
+        ),
+        example("Tell me a long fact, please.", &"x".repeat(400)),
+        example(
+            "Tell me another fact, please.",
+            "The Moon orbits the Earth.",
+        ),
+    ];
+    write_lines(dir.path(), "data.jsonl", &lines);
+    fs::write(
+        dir.path().join("tunelint.toml"),
+        "[rules.J008]\nmax_line_bytes = 300\n",
+    )
+    .unwrap();
+    let out = run_ok(
+        dir.path(),
+        &["sample", "data.jsonl", "-n", "10", "--format", "jsonl"],
+    );
+    let picked: Vec<u64> = jsonl(&out).iter().map(|(line, _, _)| *line).collect();
+    assert_eq!(picked, [1, 3], "{out}");
+    let out = run_ok(dir.path(), &["sample", "data.jsonl", "-n", "10"]);
+    assert!(
+        out.starts_with(
+            "2 examples of 2 (seed 0)\n1 line not sampled: over max_line_bytes (J008)\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("xxxx"), "{out}");
+}
+
+/// An answer in a script the classifier cannot read (Chinese here) is its own stratum,
+/// `other-script`, as `stats` counts it ("answered in a script other than Latin, not
+/// sorted"), not the records without an answer.
+#[test]
+fn answers_in_another_script_are_their_own_stratum() {
+    let dir = TempDir::new().unwrap();
+    let lines = vec![
+        example(
+            "What is the capital of France?",
+            "The capital of France is Paris.",
+        ),
+        example("法国的首都是哪里？", "法国的首都是巴黎，它位于塞纳河畔。"),
+    ];
+    write_lines(dir.path(), "data.jsonl", &lines);
+    // A prompt set: records without an answer.
+    write_lines(
+        dir.path(),
+        "prompts.jsonl",
+        &[r#"{"prompt":"Write a haiku about rain."}"#.to_string()],
+    );
+    let out = run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "--isolated",
+            "data.jsonl",
+            "prompts.jsonl",
+            "--by",
+            "category",
+        ],
+    );
+    assert!(
+        out.starts_with(
+            "3 examples of 3 (seed 0); by category: common 1 of 1, other-script 1 of 1, \
+             unclassified 1 of 1\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("── 2 of 3 · data.jsonl:2 · other-script\n"),
+        "{out}"
+    );
+    let out = run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "--isolated",
+            "data.jsonl",
+            "--by",
+            "category",
+            "--format",
+            "jsonl",
+        ],
+    );
+    let categories: Vec<Option<String>> = jsonl(&out).into_iter().map(|(_, c, _)| c).collect();
+    assert_eq!(
+        categories,
+        [Some("common".to_owned()), Some("other-script".to_owned())]
+    );
+    let help = run_ok(dir.path(), &["sample", "--help"]);
+    assert!(
+        help.contains("other-script") && help.contains("script other than Latin"),
+        "{help}"
+    );
 }

@@ -355,6 +355,7 @@ fn unpaired_record<'s>(
         }
     }
     let desirable = read_label(doc, label, FormatChoice::AxolotlPreference, ctx);
+    conv.desirable = desirable;
     if let Some(field) = system {
         conv.incomplete |= !trl::system_turn(doc, field, &mut conv, ctx);
     }

@@ -64,6 +64,7 @@ pub fn normalize<'s>(
         &mut conv,
     );
     openai_chat::check_tool_pairing(&conv, ctx);
+    conv.desirable = desirable;
     if desirable == Some(false)
         && let Some(start) = start
     {

@@ -415,6 +415,7 @@ fn rejected_view<'s>(conv: &Conversation<'s>) -> Option<Conversation<'s>> {
         set_aside: Vec::new(),
         roles_as_written: conv.roles_as_written,
         output_start: None,
+        desirable: conv.desirable,
     })
 }
 

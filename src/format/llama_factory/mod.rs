@@ -187,6 +187,7 @@ fn check_media_placeholders(
 /// `false` holds an undesirable answer: it is meant to be bad, as a preference pair's
 /// rejected answer is, so only the schema is checked on it. The rules see the conversation
 /// before that answer, as a prompt (TRL's unpaired preference records are read the same way).
+/// A boolean tag is kept as [`Conversation::desirable`], for `sample` to show.
 fn undesirable_as_prompt<'s>(
     doc: &Document<'_, 's>,
     settings: &crate::settings::Settings,
@@ -201,7 +202,10 @@ fn undesirable_as_prompt<'s>(
         Some(column) => doc.get(root, column),
         None => doc.get(root, "kto_tag").or_else(|| doc.get(root, "label")),
     };
-    let undesirable = tag.is_some_and(|t| doc.kind(t) == Kind::Bool && doc.raw(t) == "false");
+    conv.desirable = tag
+        .filter(|&t| doc.kind(t) == Kind::Bool)
+        .map(|t| doc.raw(t) == "true");
+    let undesirable = conv.desirable == Some(false);
     if undesirable
         && conv.shape == Shape::Chat
         && let Some(answer) = conv

@@ -288,12 +288,6 @@ impl Reading {
     }
 }
 
-/// The category of one record: its label, or the classifier's verdict on its final
-/// assistant turn; `None` when it has none ([`read_record`] says why).
-pub(crate) fn of_record(record: &RecordView<'_, '_>) -> Option<Category> {
-    read_record(record).category()
-}
-
 /// What the classifier makes of one record: its label, its verdict on the final assistant
 /// turn, or why there is none.
 pub(crate) fn read_record(record: &RecordView<'_, '_>) -> Reading {
