@@ -1226,3 +1226,48 @@ fn a_key_with_an_invisible_character_inside_is_reported_and_masked_whole() {
         assert!(!out.contains("3c4D5e6F"), "{out}");
     }
 }
+
+/// An invisible character between a word and a key parts them (a word break), as it
+/// did before keys were read through such characters: the key is reported once, where it
+/// starts, and a key with one inside in the same text is reported once too.
+#[test]
+fn a_key_after_an_invisible_word_break_is_still_reported() {
+    let key = "sk-proj-Q7vX2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eW4xZ7";
+    let answer = r#"{"role": "assistant", "content": "Never paste keys into a chat: revoke it, then create a new one."}"#;
+    let lines = [
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "my key is word\u200b{key} ok"}}, {answer}]}}"#
+        ),
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "a\u200bb and {key} ok, then {}\u200b{} too"}}, {answer}]}}"#,
+            &key[..12],
+            &key[12..]
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), lines.join("\n") + "\n").unwrap();
+    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
+    let findings: Vec<&str> = stdout.lines().filter(|l| l.contains(" P006 ")).collect();
+    let at = |line: &str, from: usize| {
+        line[..from + line[from..].find("sk-proj").unwrap()]
+            .chars()
+            .count()
+            + 1
+    };
+    let second_from = lines[1].find(key).unwrap() + 1;
+    assert_eq!(
+        findings
+            .iter()
+            .map(|l| {
+                let head = l.split(": P006").next().unwrap_or_default();
+                head.rsplit('/').next().unwrap_or_default().to_owned()
+            })
+            .collect::<Vec<_>>(),
+        [
+            format!("t.jsonl:1:{}", at(&lines[0], 0)),
+            format!("t.jsonl:2:{}", at(&lines[1], 0)),
+            format!("t.jsonl:2:{}", at(&lines[1], second_from)),
+        ],
+        "{stdout}"
+    );
+}

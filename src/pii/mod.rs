@@ -327,7 +327,44 @@ pub(crate) fn scan(value: &str, found: &mut Found<'_>) {
     ip::check_v6(value, found);
     match (!ascii).then(|| without_ignorables(value)).flatten() {
         None => secret::check(value, found),
-        Some(view) => view.check(found, secret::check),
+        Some(view) => {
+            // An invisible character may also part a key from the word before it
+            // (`word\u{200B}sk-proj-...`), where the view glues them: the text as written
+            // is read too, for the keys the view did not find.
+            let mut in_view: Vec<Range<usize>> = Vec::new();
+            {
+                let outer = &mut *found.sink;
+                let mut sink = |m: Match<'_>| {
+                    in_view.push(m.range.clone());
+                    outer(m);
+                };
+                view.check(
+                    &mut Found {
+                        enabled: found.enabled,
+                        sink: &mut sink,
+                        masking: found.masking,
+                    },
+                    secret::check,
+                );
+            }
+            let outer = &mut *found.sink;
+            let mut sink = |m: Match<'_>| {
+                if !in_view
+                    .iter()
+                    .any(|r| r.start < m.range.end && m.range.start < r.end)
+                {
+                    outer(m);
+                }
+            };
+            secret::check(
+                value,
+                &mut Found {
+                    enabled: found.enabled,
+                    sink: &mut sink,
+                    masking: found.masking,
+                },
+            );
+        }
     }
 }
 
