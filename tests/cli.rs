@@ -364,6 +364,44 @@ fn a_full_disk_is_said_once() {
     );
 }
 
+/// An output may have any name the system allows, up to 255 bytes: its temporary file is
+/// given a short name of its own when `.NAME.XXXXXX.tunelint.tmp` would be too long.
+#[test]
+fn outputs_with_the_longest_names_are_written() {
+    let dir = tempdir();
+    write(dir.path(), "a.jsonl", &lines(&[GOOD]));
+    for len in [234, 235, 244, 255] {
+        let name = format!("{}.out", "r".repeat(len - 4));
+        if fs::write(dir.path().join(&name), "").is_err() {
+            // A file system with shorter names than Linux's usual 255 bytes; CI's has them.
+            assert!(
+                !(cfg!(target_os = "linux") && std::env::var_os("CI").is_some()),
+                "the temporary folder takes no {len}-byte name"
+            );
+            continue;
+        }
+        fs::remove_file(dir.path().join(&name)).expect("rm");
+        for args in [
+            &["--isolated", "a.jsonl", "-o"][..],
+            &["--isolated", "a.jsonl", "--json-file"],
+            &["--isolated", "a.jsonl", "--sarif-file"],
+            &["--isolated", "a.jsonl", "--write-baseline"],
+            &["dedupe", "--isolated", "a.jsonl", "-o"],
+        ] {
+            let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(args).arg(&name));
+            assert_eq!(code, 0, "{len} bytes, {args:?}: {stderr}");
+            let written = fs::metadata(dir.path().join(&name)).expect("the output is there");
+            assert!(written.len() > 0, "{len} bytes, {args:?}");
+            fs::remove_file(dir.path().join(&name)).expect("rm");
+            let left: Vec<_> = fs::read_dir(dir.path())
+                .expect("read dir")
+                .map(|e| e.expect("entry").file_name())
+                .collect();
+            assert_eq!(left, ["a.jsonl"], "{len} bytes, {args:?}");
+        }
+    }
+}
+
 /// A mistyped rule selector is the error, even where there is nothing to lint, and a code
 /// with one character wrong is suggested whole.
 #[test]
