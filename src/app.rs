@@ -146,14 +146,28 @@ fn init(force: bool, target: Option<&crate::target::Target>) -> Result<Status> {
                 "this directory is configured by {existing}; a tunelint.toml beside it would be read instead (tunelint.toml comes first). Edit the existing configuration, or use --force to write tunelint.toml anyway"
             );
         }
-    } else if path
-        .symlink_metadata()
-        .is_ok_and(|m| m.file_type().is_symlink())
-    {
-        // The link is replaced, not the file it names (which may be shared elsewhere).
-        std::fs::remove_file(path).context("could not replace the link tunelint.toml")?;
     }
-    std::fs::write(path, config::starter(target)).context("could not write tunelint.toml")?;
+    // Written as every output is, to a temporary file renamed into place: a write that fails
+    // part way (a full disk) leaves the old configuration whole, or no file at all, never a
+    // cut-off starter that still parses. A link is replaced, not the file it names (which
+    // may be shared elsewhere).
+    let existed = path.symlink_metadata().is_ok();
+    let mut out = OutputFile::create_over_link(path)?;
+    let written = match out.write_all(config::starter(target).as_bytes()) {
+        Ok(()) => out.commit(),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = written {
+        let kept = if existed {
+            "; the existing tunelint.toml is left as it was"
+        } else {
+            ""
+        };
+        bail!(
+            "could not write tunelint.toml: {}{kept}",
+            crate::source::io_error_text(&e)
+        );
+    }
     match target {
         Some(t) => println!("wrote tunelint.toml for target {}", t.name),
         None => println!("wrote tunelint.toml"),

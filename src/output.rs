@@ -438,7 +438,39 @@ impl OutputFile {
                     .unwrap_or_else(|| io::Error::from(io::ErrorKind::NotFound)),
             ),
         })?;
-        let dir = dest.parent().unwrap_or(Path::new("."));
+        OutputFile::beside(path, dest, meta)
+    }
+
+    /// Starts writing `path` as [`OutputFile::create`] does, except that a symbolic link
+    /// there is itself replaced at commit, not the file it names (`init --force`: a
+    /// `tunelint.toml` linked to a configuration shared elsewhere is not written over).
+    pub fn create_over_link(path: &Path) -> Result<OutputFile, OutputError> {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return OutputFile::create(path);
+        }
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let name = path.file_name().ok_or_else(|| OutputError::Io {
+            path: path.display().to_string(),
+            reason: "names no file".into(),
+        })?;
+        OutputFile::beside(path, dir.join(name), None)
+    }
+
+    /// A temporary file in `dest`'s folder, renamed to `dest` at commit; `meta` is what is
+    /// there now, if anything (whose permissions the new file keeps).
+    fn beside(
+        path: &Path,
+        dest: PathBuf,
+        meta: Option<std::fs::Metadata>,
+    ) -> Result<OutputFile, OutputError> {
+        let dir = match dest.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
         let name = dest
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());

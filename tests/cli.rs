@@ -364,6 +364,66 @@ fn a_full_disk_is_said_once() {
     );
 }
 
+/// Runs tunelint in `dir` with `args` and a file-size limit of `kib` KiB (SIGXFSZ ignored, so
+/// a write past it fails with "file too large" part way, as on a full disk): the shell's
+/// `ulimit -f`, which any user may lower.
+#[cfg(unix)]
+fn with_file_size_limit(dir: &Path, kib: u32, args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new("sh")
+        .current_dir(dir)
+        .args([
+            "-c",
+            &format!("trap '' XFSZ; ulimit -f {kib} && exec \"$0\" \"$@\""),
+        ])
+        .arg(assert_cmd::cargo::cargo_bin("tunelint"))
+        .args(args)
+        .output()
+        .expect("run tunelint under sh");
+    let code = out.status.code().expect("exited normally, not by a signal");
+    (code, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// `init` writes tunelint.toml through a temporary file renamed into place: a write that
+/// fails part way (a full disk) keeps the user's configuration whole with `--force`, and
+/// leaves no half starter without it (which would still parse, and would block a retry).
+#[cfg(unix)]
+#[test]
+fn init_that_fails_part_way_keeps_the_old_configuration() {
+    let dir = tempdir();
+    let mine = "# my tuned configuration\n[gates]\nmin_valid_pct = 95\n";
+    write(dir.path(), "tunelint.toml", mine);
+    // The starter is over 5 KiB: a 2 KiB limit stops it part way.
+    let (code, stderr) = with_file_size_limit(dir.path(), 2, &["init", "--force"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_clean_error(&stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        "tunelint: error: could not write tunelint.toml: file too large; the existing tunelint.toml is left as it was"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("tunelint.toml")).expect("read"),
+        mine
+    );
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, ["tunelint.toml"], "no temporary file is left");
+
+    let dir = tempdir();
+    let (code, stderr) = with_file_size_limit(dir.path(), 2, &["init"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "tunelint: error: could not write tunelint.toml: file too large"
+    );
+    assert_eq!(fs::read_dir(dir.path()).expect("read dir").count(), 0);
+    // Nothing is in the way of a retry with room.
+    tunelint(dir.path()).arg("init").assert().code(0);
+    let written = fs::read_to_string(dir.path().join("tunelint.toml")).expect("read");
+    assert!(written.contains("[gates]"), "{written}");
+}
+
 /// An output may have any name the system allows, up to 255 bytes: its temporary file is
 /// given a short name of its own when `.NAME.XXXXXX.tunelint.tmp` would be too long.
 #[test]
