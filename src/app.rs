@@ -432,7 +432,7 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
         },
     )?;
     if found.found.is_empty() {
-        if let Some(why) = all_ignored(&args.paths, "tunelint sample")
+        if let Some(why) = all_ignored(&args.paths, &[], "tunelint sample")
             .filter(|_| args.ignore_files.respect(config.respect_gitignore))
         {
             bail!("no dataset files to sample from: {why}");
@@ -495,14 +495,17 @@ enum Mode {
 /// say why a folder with data has nothing to lint.
 /// Why a walk of `paths` found no data file when ignore files kept them all out (`dvc add`
 /// writes a `.gitignore` for the data it tracks): which, and how to lint them all the same
-/// with `command`. `None` when no ignore file is to blame.
-fn all_ignored(paths: &[PathBuf], command: &str) -> Option<String> {
+/// with `command`. `None` when no ignore file is to blame. `walked`: the files the walk did
+/// find (and the run then left out for a reason of its own, such as being the baseline),
+/// which no ignore file kept out.
+fn all_ignored(paths: &[PathBuf], walked: &[Found], command: &str) -> Option<String> {
     let dirs: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.iter().filter(|p| p.is_dir()).cloned().collect()
     };
-    let ignored = crate::discover::ignored_data_files(&dirs);
+    let mut ignored = crate::discover::ignored_data_files(&dirs);
+    ignored.retain(|p| !walked.contains(&Found::File(p.clone())));
     let first = ignored.first()?.display().to_string();
     let first = if first
         .chars()
@@ -619,6 +622,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     }
     let not_records = discovered.not_records;
     let mut found = discovered.found;
+    // What the walk found, before the run leaves some out (the baseline, standard input's
+    // file, the report the shell made): none of them was kept out by an ignore file.
+    let walked = found.clone();
     let excluded_files = discovered.excluded;
     // `--stdin-filename s.jsonl - s.jsonl` (an editor passes the unsaved buffer and the
     // file): standard input stands for the file, which is not linted as well, under the same
@@ -668,10 +674,33 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 named.display()
             );
         }
+        let before = found.len();
         found.retain(|f| match f {
             Found::File(p) => crate::output::identity(p).as_ref() != Some(&id),
             Found::Stdin => true,
         });
+        // The walk's only data file was the baseline (a slip: `--baseline dd/a.jsonl`
+        // meant a baseline beside the data): what is wrong is said, not that nothing was found.
+        if found.is_empty()
+            && before > 0
+            && let Some(path) = args.baseline.as_deref()
+        {
+            // One that is no baseline at all says so, as it does beside other data.
+            let _ = crate::baseline::read(path)?;
+            let named = if args.paths.is_empty() {
+                ".".to_string()
+            } else {
+                args.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            bail!(
+                "no dataset files to lint in {named}: the one data file there, {}, is the --baseline file, which is read as the baseline, not linted (name the data to lint, and the baseline's own file after --baseline)",
+                path.display()
+            );
+        }
     }
     // `tunelint check . > report.jsonl`: the shell made the (empty) report before the walk
     // found it; it is this run's output, not data.
@@ -732,7 +761,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         } else {
             "tunelint"
         };
-        if let Some(why) = all_ignored(&args.paths, command) {
+        if let Some(why) = all_ignored(&args.paths, &walked, command) {
             bail!("no dataset files to lint in {named}: {why}");
         }
         bail!(

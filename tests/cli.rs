@@ -462,6 +462,40 @@ fn outputs_with_the_longest_names_are_written() {
     }
 }
 
+/// `--baseline` naming the one data file of the folder linted (a slip for the baseline's
+/// path) says what is wrong: that file is no baseline, or, when it is one, that it is not
+/// linted and nothing else is there. No ignore file is blamed where there is none.
+#[test]
+fn a_folder_whose_only_data_file_is_the_baseline_says_so() {
+    let dir = tempdir();
+    write(dir.path(), "dd/a.jsonl", &lines(&[GOOD]));
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--isolated", "dd", "--baseline", "dd/a.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert_clean_error(&stderr);
+    assert!(
+        stderr.starts_with(
+            "tunelint: error: dd/a.jsonl is not a tunelint baseline: unknown field `messages`"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ignore"), "{stderr}");
+
+    write(dir.path(), "a.jsonl", &lines(&[SHORT]));
+    tunelint(dir.path())
+        .args(["--isolated", "a.jsonl", "--write-baseline", "dd/b.jsonl"])
+        .assert()
+        .code(0);
+    fs::remove_file(dir.path().join("dd/a.jsonl")).expect("rm");
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--isolated", "dd", "--baseline", "dd/b.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "tunelint: error: no dataset files to lint in dd: the one data file there, dd/b.jsonl, is the --baseline file, which is read as the baseline, not linted (name the data to lint, and the baseline's own file after --baseline)"
+    );
+}
+
 /// A mistyped rule selector is the error, even where there is nothing to lint, and a code
 /// with one character wrong is suggested whole.
 #[test]
