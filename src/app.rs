@@ -840,7 +840,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         for job in &mut jobs {
             if let Some(spool) = job
                 .spool_if_needed()
-                .context("cannot create a temporary file for an input read once or compressed")?
+                .context("cannot create a temporary file in the temporary folder ($TMPDIR) for an input read once or compressed")?
             {
                 spools.push(spool);
             }
@@ -1095,8 +1095,18 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         progress.finish();
         run
     });
-    let (mut summaries, facts) =
-        run.context("cannot keep the findings in order (writing a temporary file failed)")?;
+    let (mut summaries, facts) = match run {
+        Ok(run) => run,
+        // tunelint's copy of an input could not be written: said as that, not as the input
+        // being unreadable.
+        Err(e) if engine::SpoolError::of(&e).is_some() => {
+            return Err(anyhow::Error::new(e));
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e)
+                .context("cannot keep the findings in order (writing a temporary file failed)"));
+        }
+    };
     // The files read to their end: a baseline's entries about the others (a truncated
     // archive, a Git LFS pointer, a binary file) were not looked for, so they are not stale.
     let read_through: Vec<bool> = summaries

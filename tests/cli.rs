@@ -364,21 +364,25 @@ fn a_full_disk_is_said_once() {
     );
 }
 
-/// Runs tunelint in `dir` with `args` and a file-size limit of `kib` KiB (SIGXFSZ ignored, so
-/// a write past it fails with "file too large" part way, as on a full disk): the shell's
-/// `ulimit -f`, which any user may lower.
+/// tunelint, to run in `dir` with a file-size limit of `kib` KiB (SIGXFSZ ignored, so a
+/// write past it fails with "file too large" part way, as on a full disk): the shell's
+/// `ulimit -f`, which any user may lower. The caller adds the arguments.
 #[cfg(unix)]
-fn with_file_size_limit(dir: &Path, kib: u32, args: &[&str]) -> (i32, String) {
-    let out = std::process::Command::new("sh")
-        .current_dir(dir)
+fn with_file_size_limit(dir: &Path, kib: u32) -> std::process::Command {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.current_dir(dir)
         .args([
             "-c",
             &format!("trap '' XFSZ; ulimit -f {kib} && exec \"$0\" \"$@\""),
         ])
-        .arg(assert_cmd::cargo::cargo_bin("tunelint"))
-        .args(args)
-        .output()
-        .expect("run tunelint under sh");
+        .arg(assert_cmd::cargo::cargo_bin("tunelint"));
+    cmd
+}
+
+/// Exit status and stderr of `cmd`.
+#[cfg(unix)]
+fn status_and_stderr(cmd: &mut std::process::Command) -> (i32, String) {
+    let out = cmd.output().expect("run tunelint under sh");
     let code = out.status.code().expect("exited normally, not by a signal");
     (code, String::from_utf8_lossy(&out.stderr).into_owned())
 }
@@ -393,7 +397,8 @@ fn init_that_fails_part_way_keeps_the_old_configuration() {
     let mine = "# my tuned configuration\n[gates]\nmin_valid_pct = 95\n";
     write(dir.path(), "tunelint.toml", mine);
     // The starter is over 5 KiB: a 2 KiB limit stops it part way.
-    let (code, stderr) = with_file_size_limit(dir.path(), 2, &["init", "--force"]);
+    let (code, stderr) =
+        status_and_stderr(with_file_size_limit(dir.path(), 2).args(["init", "--force"]));
     assert_eq!(code, 2, "{stderr}");
     assert_clean_error(&stderr);
     assert_eq!(
@@ -411,7 +416,7 @@ fn init_that_fails_part_way_keeps_the_old_configuration() {
     assert_eq!(left, ["tunelint.toml"], "no temporary file is left");
 
     let dir = tempdir();
-    let (code, stderr) = with_file_size_limit(dir.path(), 2, &["init"]);
+    let (code, stderr) = status_and_stderr(with_file_size_limit(dir.path(), 2).arg("init"));
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(
         stderr.trim_end(),
@@ -422,6 +427,54 @@ fn init_that_fails_part_way_keeps_the_old_configuration() {
     tunelint(dir.path()).arg("init").assert().code(0);
     let written = fs::read_to_string(dir.path().join("tunelint.toml")).expect("read");
     assert!(written.contains("[gates]"), "{written}");
+}
+
+/// When tunelint's temporary copy of an input (a compressed file, standard input) cannot be
+/// written ($TMPDIR full), the error says so and names the copy: the input is not reported
+/// as unreadable, nor counted by the file-level gate. Exit status 2, nothing on stdout.
+#[cfg(unix)]
+#[test]
+fn a_full_temporary_folder_is_not_blamed_on_the_input() {
+    use std::io::Write;
+    let dir = tempdir();
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).expect("mkdir");
+    // Far more than the 16 KiB limit once decompressed.
+    let text: String = (0..3000).map(good).map(|l| format!("{l}\n")).collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).expect("gzip");
+    fs::write(dir.path().join("d.jsonl.gz"), gz.finish().expect("gzip")).expect("write");
+    write(dir.path(), "d.jsonl", &text);
+    for (args, input) in [
+        (&["--format", "concise", "d.jsonl.gz"][..], "d.jsonl.gz"),
+        (&["--format", "json", "-"], "standard input"),
+    ] {
+        let stdin = fs::File::open(dir.path().join("d.jsonl")).expect("open");
+        let out = with_file_size_limit(dir.path(), 16)
+            .arg("--isolated")
+            .args(args)
+            .env("TMPDIR", &tmp)
+            .stdin(stdin)
+            .output()
+            .expect("run tunelint under sh");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_clean_error(&stderr);
+        let head = format!(
+            "tunelint: error: cannot write tunelint's temporary copy of {input}, {}/tunelint-input-",
+            tmp.display()
+        );
+        assert!(stderr.starts_with(&head), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(": file too large; the input is not at fault")
+                && stderr.contains("set TMPDIR to a folder with room"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("could not be read"), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(fs::read_dir(&tmp).expect("read dir").count(), 0, "{args:?}");
+    }
 }
 
 /// An output may have any name the system allows, up to 255 bytes: its temporary file is
