@@ -146,14 +146,28 @@ fn init(force: bool, target: Option<&crate::target::Target>) -> Result<Status> {
                 "this directory is configured by {existing}; a tunelint.toml beside it would be read instead (tunelint.toml comes first). Edit the existing configuration, or use --force to write tunelint.toml anyway"
             );
         }
-    } else if path
-        .symlink_metadata()
-        .is_ok_and(|m| m.file_type().is_symlink())
-    {
-        // The link is replaced, not the file it names (which may be shared elsewhere).
-        std::fs::remove_file(path).context("could not replace the link tunelint.toml")?;
     }
-    std::fs::write(path, config::starter(target)).context("could not write tunelint.toml")?;
+    // Written as every output is, to a temporary file renamed into place: a write that fails
+    // part way (a full disk) leaves the old configuration whole, or no file at all, never a
+    // cut-off starter that still parses. A link is replaced, not the file it names (which
+    // may be shared elsewhere).
+    let existed = path.symlink_metadata().is_ok();
+    let mut out = OutputFile::create_over_link(path)?;
+    let written = match out.write_all(config::starter(target).as_bytes()) {
+        Ok(()) => out.commit(),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = written {
+        let kept = if existed {
+            "; the existing tunelint.toml is left as it was"
+        } else {
+            ""
+        };
+        bail!(
+            "could not write tunelint.toml: {}{kept}",
+            crate::source::io_error_text(&e)
+        );
+    }
     match target {
         Some(t) => println!("wrote tunelint.toml for target {}", t.name),
         None => println!("wrote tunelint.toml"),
@@ -418,7 +432,7 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
         },
     )?;
     if found.found.is_empty() {
-        if let Some(why) = all_ignored(&args.paths, "tunelint sample")
+        if let Some(why) = all_ignored(&args.paths, &[], "tunelint sample")
             .filter(|_| args.ignore_files.respect(config.respect_gitignore))
         {
             bail!("no dataset files to sample from: {why}");
@@ -481,14 +495,17 @@ enum Mode {
 /// say why a folder with data has nothing to lint.
 /// Why a walk of `paths` found no data file when ignore files kept them all out (`dvc add`
 /// writes a `.gitignore` for the data it tracks): which, and how to lint them all the same
-/// with `command`. `None` when no ignore file is to blame.
-fn all_ignored(paths: &[PathBuf], command: &str) -> Option<String> {
+/// with `command`. `None` when no ignore file is to blame. `walked`: the files the walk did
+/// find (and the run then left out for a reason of its own, such as being the baseline),
+/// which no ignore file kept out.
+fn all_ignored(paths: &[PathBuf], walked: &[Found], command: &str) -> Option<String> {
     let dirs: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.iter().filter(|p| p.is_dir()).cloned().collect()
     };
-    let ignored = crate::discover::ignored_data_files(&dirs);
+    let mut ignored = crate::discover::ignored_data_files(&dirs);
+    ignored.retain(|p| !walked.contains(&Found::File(p.clone())));
     let first = ignored.first()?.display().to_string();
     let first = if first
         .chars()
@@ -605,6 +622,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     }
     let not_records = discovered.not_records;
     let mut found = discovered.found;
+    // What the walk found, before the run leaves some out (the baseline, standard input's
+    // file, the report the shell made): none of them was kept out by an ignore file.
+    let walked = found.clone();
     let excluded_files = discovered.excluded;
     // `--stdin-filename s.jsonl - s.jsonl` (an editor passes the unsaved buffer and the
     // file): standard input stands for the file, which is not linted as well, under the same
@@ -654,10 +674,33 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 named.display()
             );
         }
+        let before = found.len();
         found.retain(|f| match f {
             Found::File(p) => crate::output::identity(p).as_ref() != Some(&id),
             Found::Stdin => true,
         });
+        // The walk's only data file was the baseline (a slip: `--baseline dd/a.jsonl`
+        // meant a baseline beside the data): what is wrong is said, not that nothing was found.
+        if found.is_empty()
+            && before > 0
+            && let Some(path) = args.baseline.as_deref()
+        {
+            // One that is no baseline at all says so, as it does beside other data.
+            let _ = crate::baseline::read(path)?;
+            let named = if args.paths.is_empty() {
+                ".".to_string()
+            } else {
+                args.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            bail!(
+                "no dataset files to lint in {named}: the one data file there, {}, is the --baseline file, which is read as the baseline, not linted (name the data to lint, and the baseline's own file after --baseline)",
+                path.display()
+            );
+        }
     }
     // `tunelint check . > report.jsonl`: the shell made the (empty) report before the walk
     // found it; it is this run's output, not data.
@@ -718,7 +761,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         } else {
             "tunelint"
         };
-        if let Some(why) = all_ignored(&args.paths, command) {
+        if let Some(why) = all_ignored(&args.paths, &walked, command) {
             bail!("no dataset files to lint in {named}: {why}");
         }
         bail!(
@@ -797,7 +840,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         for job in &mut jobs {
             if let Some(spool) = job
                 .spool_if_needed()
-                .context("cannot create a temporary file for an input read once or compressed")?
+                .context("cannot create a temporary file in the temporary folder ($TMPDIR) for an input read once or compressed")?
             {
                 spools.push(spool);
             }
@@ -1052,8 +1095,18 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         progress.finish();
         run
     });
-    let (mut summaries, facts) =
-        run.context("cannot keep the findings in order (writing a temporary file failed)")?;
+    let (mut summaries, facts) = match run {
+        Ok(run) => run,
+        // tunelint's copy of an input could not be written: said as that, not as the input
+        // being unreadable.
+        Err(e) if engine::SpoolError::of(&e).is_some() => {
+            return Err(anyhow::Error::new(e));
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e)
+                .context("cannot keep the findings in order (writing a temporary file failed)"));
+        }
+    };
     // The files read to their end: a baseline's entries about the others (a truncated
     // archive, a Git LFS pointer, a binary file) were not looked for, so they are not stale.
     let read_through: Vec<bool> = summaries

@@ -76,7 +76,8 @@ pub enum Command {
     Sample(SampleArgs),
     /// Write a commented starter tunelint.toml in the current directory
     Init {
-        /// Overwrite an existing tunelint.toml
+        /// Overwrite an existing tunelint.toml (replaced whole, through a temporary file:
+        /// a write that fails leaves the old one as it was)
         #[arg(long)]
         force: bool,
         /// Write the starter for this target (openai, azure-openai, together, fireworks,

@@ -210,11 +210,26 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     registries.dedup();
     let mut declared = BTreeMap::new();
     let mut notes = Vec::new();
+    // The FIFOs, sockets and devices a registry names, skipped as a walk skips them: opening
+    // a FIFO waits for a writer that may never come. One named on its own is read.
+    let mut special_declared = Vec::new();
+    let named_resolved: Vec<PathBuf> = named
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     for registry in &registries {
         let read = dataset_info::read(registry)?;
         for entry in read.entries {
             for file in entry.files {
                 if (exclusion.is_excluded)(&file) {
+                    continue;
+                }
+                if std::fs::metadata(&file).is_ok_and(|m| !m.is_file() && !m.is_dir())
+                    && !std::fs::canonicalize(&file).is_ok_and(|f| named_resolved.contains(&f))
+                {
+                    if !special.contains(&file) && !special_declared.contains(&file) {
+                        special_declared.push(file);
+                    }
                     continue;
                 }
                 declared
@@ -282,7 +297,14 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         }
     }
     special.sort();
-    if let Some(note) = special_note(&special) {
+    if let Some(note) = special_note(&special, "a folder's walk reads only regular files") {
+        notes.push(note);
+    }
+    special_declared.sort();
+    if let Some(note) = special_note(
+        &special_declared,
+        "the files a dataset_info.json names are read only when they are regular files",
+    ) {
         notes.push(note);
     }
     found.sort();
@@ -303,8 +325,9 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     })
 }
 
-/// The data-named FIFOs, sockets and devices a walk skipped, in one line.
-fn special_note(special: &[PathBuf]) -> Option<String> {
+/// The data-named FIFOs, sockets and devices a walk (or a registry) skipped, in one line,
+/// with `why`.
+fn special_note(special: &[PathBuf], why: &str) -> Option<String> {
     let first = special.first()?;
     #[cfg(unix)]
     let (what, fifo) = {
@@ -326,7 +349,7 @@ fn special_note(special: &[PathBuf]) -> Option<String> {
     // A FIFO named on the command line is read (a pipe of JSONL); a socket or a device is not.
     let advice = if fifo { "; name it to read it" } else { "" };
     Some(format!(
-        "skipped {} ({what}){more}: a folder's walk reads only regular files{advice}",
+        "skipped {} ({what}){more}: {why}{advice}",
         first.display()
     ))
 }

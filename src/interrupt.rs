@@ -1,8 +1,9 @@
 //! Temporary files removed when a run is interrupted.
 //!
 //! A run keeps temporary files while it works: an output being written beside its
-//! destination (`.out.jsonl.XXXX.tunelint.tmp`), standard input copied for `dedupe -`, and
-//! the copies of inputs read more than once. Each removes itself when dropped, but Ctrl-C, a
+//! destination (`.out.jsonl.XXXX.tunelint.tmp`, or `.tunelint.XXXX.tmp` beside a name too
+//! long for that), standard input copied for `dedupe -`, and the copies of inputs read more
+//! than once. Each removes itself when dropped, but Ctrl-C, a
 //! `kill` or a closed terminal ends the process without dropping anything: the files were
 //! left in the user's folder and, holding their data, in the temporary directory. Each such
 //! file is registered here while it exists ([`Pending`]); on SIGINT, SIGTERM or SIGHUP a

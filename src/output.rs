@@ -345,6 +345,11 @@ fn landing(path: &Path) -> Result<PathBuf, Option<PathBuf>> {
     Err(None)
 }
 
+/// Bytes of the longest file name most file systems take (Linux's `NAME_MAX`).
+const NAME_MAX: usize = 255;
+/// Random characters in a temporary file's name (`tempfile`'s default).
+const TEMP_RANDOM: usize = 6;
+
 /// An output file being written. A regular file (or a new one) is written to a temporary
 /// file beside it and renamed over it by [`OutputFile::commit`]; dropped uncommitted, the
 /// temporary file is removed and the old file stays. A device or a pipe (`/dev/stdout`,
@@ -433,23 +438,76 @@ impl OutputFile {
                     .unwrap_or_else(|| io::Error::from(io::ErrorKind::NotFound)),
             ),
         })?;
-        let dir = dest.parent().unwrap_or(Path::new("."));
+        OutputFile::beside(path, dest, meta)
+    }
+
+    /// Starts writing `path` as [`OutputFile::create`] does, except that a symbolic link
+    /// there is itself replaced at commit, not the file it names (`init --force`: a
+    /// `tunelint.toml` linked to a configuration shared elsewhere is not written over).
+    pub fn create_over_link(path: &Path) -> Result<OutputFile, OutputError> {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return OutputFile::create(path);
+        }
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let name = path.file_name().ok_or_else(|| OutputError::Io {
+            path: path.display().to_string(),
+            reason: "names no file".into(),
+        })?;
+        OutputFile::beside(path, dir.join(name), None)
+    }
+
+    /// A temporary file in `dest`'s folder, renamed to `dest` at commit; `meta` is what is
+    /// there now, if anything (whose permissions the new file keeps).
+    fn beside(
+        path: &Path,
+        dest: PathBuf,
+        meta: Option<std::fs::Metadata>,
+    ) -> Result<OutputFile, OutputError> {
+        let dir = match dest.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
         let name = dest
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let temp_in = |prefix: &str, suffix: &str| {
+            let mut builder = tempfile::Builder::new();
+            builder
+                .prefix(prefix)
+                .suffix(suffix)
+                .rand_bytes(TEMP_RANDOM);
+            #[cfg(unix)]
+            if meta.is_none() {
+                // A new file gets the mode any new file gets (0666 less the umask), not the
+                // temporary file's private 0600.
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
+            }
+            builder.tempfile_in(dir)
+        };
+        // The temporary name says whose it is (`.report.json.XXXXXX.tunelint.tmp`), unless
+        // that would pass the longest name a folder takes: then a short one of its own
+        // (`.tunelint.XXXXXX.tmp`), so that any name the system allows can be written.
         let prefix = format!(".{name}.");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tunelint.tmp");
-        #[cfg(unix)]
-        if meta.is_none() {
-            // A new file gets the mode any new file gets (0666 less the umask), not the
-            // temporary file's private 0600.
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
+        let descriptive = prefix.len() + TEMP_RANDOM + ".tunelint.tmp".len() <= NAME_MAX;
+        let temp = if descriptive {
+            match temp_in(&prefix, ".tunelint.tmp") {
+                // A file system with shorter names than most (eCryptfs: 143 bytes).
+                Err(e) if e.kind() == io::ErrorKind::InvalidFilename => {
+                    temp_in(".tunelint.", ".tmp")
+                }
+                made => made,
+            }
+        } else {
+            temp_in(".tunelint.", ".tmp")
+        };
         // The output is written beside its destination and renamed into place: a folder
         // that takes no new file (`/proc`, a read-only mount) is the reason, not the file.
-        let temp = builder.tempfile_in(dir).map_err(|e| OutputError::Io {
+        let temp = temp.map_err(|e| OutputError::Io {
             path: path.display().to_string(),
             reason: format!(
                 "cannot create a file in its folder {} ({}); tunelint writes the output beside it and renames it into place",

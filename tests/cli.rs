@@ -364,6 +364,191 @@ fn a_full_disk_is_said_once() {
     );
 }
 
+/// tunelint, to run in `dir` with a file-size limit of `kib` KiB (SIGXFSZ ignored, so a
+/// write past it fails with "file too large" part way, as on a full disk): the shell's
+/// `ulimit -f`, which any user may lower. The caller adds the arguments.
+#[cfg(unix)]
+fn with_file_size_limit(dir: &Path, kib: u32) -> std::process::Command {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.current_dir(dir)
+        .args([
+            "-c",
+            &format!("trap '' XFSZ; ulimit -f {kib} && exec \"$0\" \"$@\""),
+        ])
+        .arg(assert_cmd::cargo::cargo_bin("tunelint"));
+    cmd
+}
+
+/// Exit status and stderr of `cmd`.
+#[cfg(unix)]
+fn status_and_stderr(cmd: &mut std::process::Command) -> (i32, String) {
+    let out = cmd.output().expect("run tunelint under sh");
+    let code = out.status.code().expect("exited normally, not by a signal");
+    (code, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// `init` writes tunelint.toml through a temporary file renamed into place: a write that
+/// fails part way (a full disk) keeps the user's configuration whole with `--force`, and
+/// leaves no half starter without it (which would still parse, and would block a retry).
+#[cfg(unix)]
+#[test]
+fn init_that_fails_part_way_keeps_the_old_configuration() {
+    let dir = tempdir();
+    let mine = "# my tuned configuration\n[gates]\nmin_valid_pct = 95\n";
+    write(dir.path(), "tunelint.toml", mine);
+    // The starter is over 5 KiB: a 2 KiB limit stops it part way.
+    let (code, stderr) =
+        status_and_stderr(with_file_size_limit(dir.path(), 2).args(["init", "--force"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert_clean_error(&stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        "tunelint: error: could not write tunelint.toml: file too large; the existing tunelint.toml is left as it was"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("tunelint.toml")).expect("read"),
+        mine
+    );
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, ["tunelint.toml"], "no temporary file is left");
+
+    let dir = tempdir();
+    let (code, stderr) = status_and_stderr(with_file_size_limit(dir.path(), 2).arg("init"));
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "tunelint: error: could not write tunelint.toml: file too large"
+    );
+    assert_eq!(fs::read_dir(dir.path()).expect("read dir").count(), 0);
+    // Nothing is in the way of a retry with room.
+    tunelint(dir.path()).arg("init").assert().code(0);
+    let written = fs::read_to_string(dir.path().join("tunelint.toml")).expect("read");
+    assert!(written.contains("[gates]"), "{written}");
+}
+
+/// When tunelint's temporary copy of an input (a compressed file, standard input) cannot be
+/// written ($TMPDIR full), the error says so and names the copy: the input is not reported
+/// as unreadable, nor counted by the file-level gate. Exit status 2, nothing on stdout.
+#[cfg(unix)]
+#[test]
+fn a_full_temporary_folder_is_not_blamed_on_the_input() {
+    use std::io::Write;
+    let dir = tempdir();
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).expect("mkdir");
+    // Far more than the 16 KiB limit once decompressed.
+    let text: String = (0..3000).map(good).map(|l| format!("{l}\n")).collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).expect("gzip");
+    fs::write(dir.path().join("d.jsonl.gz"), gz.finish().expect("gzip")).expect("write");
+    write(dir.path(), "d.jsonl", &text);
+    for (args, input) in [
+        (&["--format", "concise", "d.jsonl.gz"][..], "d.jsonl.gz"),
+        (&["--format", "json", "-"], "standard input"),
+    ] {
+        let stdin = fs::File::open(dir.path().join("d.jsonl")).expect("open");
+        let out = with_file_size_limit(dir.path(), 16)
+            .arg("--isolated")
+            .args(args)
+            .env("TMPDIR", &tmp)
+            .stdin(stdin)
+            .output()
+            .expect("run tunelint under sh");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_clean_error(&stderr);
+        let head = format!(
+            "tunelint: error: cannot write tunelint's temporary copy of {input}, {}/tunelint-input-",
+            tmp.display()
+        );
+        assert!(stderr.starts_with(&head), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(": file too large; the input is not at fault")
+                && stderr.contains("set TMPDIR to a folder with room"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("could not be read"), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(fs::read_dir(&tmp).expect("read dir").count(), 0, "{args:?}");
+    }
+}
+
+/// An output may have any name the system allows, up to 255 bytes: its temporary file is
+/// given a short name of its own when `.NAME.XXXXXX.tunelint.tmp` would be too long.
+#[test]
+fn outputs_with_the_longest_names_are_written() {
+    let dir = tempdir();
+    write(dir.path(), "a.jsonl", &lines(&[GOOD]));
+    for len in [234, 235, 244, 255] {
+        let name = format!("{}.out", "r".repeat(len - 4));
+        if fs::write(dir.path().join(&name), "").is_err() {
+            // A file system with shorter names than Linux's usual 255 bytes; CI's has them.
+            assert!(
+                !(cfg!(target_os = "linux") && std::env::var_os("CI").is_some()),
+                "the temporary folder takes no {len}-byte name"
+            );
+            continue;
+        }
+        fs::remove_file(dir.path().join(&name)).expect("rm");
+        for args in [
+            &["--isolated", "a.jsonl", "-o"][..],
+            &["--isolated", "a.jsonl", "--json-file"],
+            &["--isolated", "a.jsonl", "--sarif-file"],
+            &["--isolated", "a.jsonl", "--write-baseline"],
+            &["dedupe", "--isolated", "a.jsonl", "-o"],
+        ] {
+            let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(args).arg(&name));
+            assert_eq!(code, 0, "{len} bytes, {args:?}: {stderr}");
+            let written = fs::metadata(dir.path().join(&name)).expect("the output is there");
+            assert!(written.len() > 0, "{len} bytes, {args:?}");
+            fs::remove_file(dir.path().join(&name)).expect("rm");
+            let left: Vec<_> = fs::read_dir(dir.path())
+                .expect("read dir")
+                .map(|e| e.expect("entry").file_name())
+                .collect();
+            assert_eq!(left, ["a.jsonl"], "{len} bytes, {args:?}");
+        }
+    }
+}
+
+/// `--baseline` naming the one data file of the folder linted (a slip for the baseline's
+/// path) says what is wrong: that file is no baseline, or, when it is one, that it is not
+/// linted and nothing else is there. No ignore file is blamed where there is none.
+#[test]
+fn a_folder_whose_only_data_file_is_the_baseline_says_so() {
+    let dir = tempdir();
+    write(dir.path(), "dd/a.jsonl", &lines(&[GOOD]));
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--isolated", "dd", "--baseline", "dd/a.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert_clean_error(&stderr);
+    assert!(
+        stderr.starts_with(
+            "tunelint: error: dd/a.jsonl is not a tunelint baseline: unknown field `messages`"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ignore"), "{stderr}");
+
+    write(dir.path(), "a.jsonl", &lines(&[SHORT]));
+    tunelint(dir.path())
+        .args(["--isolated", "a.jsonl", "--write-baseline", "dd/b.jsonl"])
+        .assert()
+        .code(0);
+    fs::remove_file(dir.path().join("dd/a.jsonl")).expect("rm");
+    let (code, _, stderr) =
+        stdout_of(tunelint(dir.path()).args(["--isolated", "dd", "--baseline", "dd/b.jsonl"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "tunelint: error: no dataset files to lint in dd: the one data file there, dd/b.jsonl, is the --baseline file, which is read as the baseline, not linted (name the data to lint, and the baseline's own file after --baseline)"
+    );
+}
+
 /// A mistyped rule selector is the error, even where there is nothing to lint, and a code
 /// with one character wrong is suggested whole.
 #[test]

@@ -195,6 +195,75 @@ fn the_registry_named_alone_lints_what_it_names() {
     assert_eq!(status, 0, "{stderr}");
 }
 
+/// A registry entry naming a FIFO (or a socket, a device) is skipped with a note, as a walk
+/// skips one: opening it waited for ever for a writer. Named on the command line as well,
+/// the FIFO is read, with the entry's columns.
+#[cfg(unix)]
+#[test]
+fn a_fifo_a_registry_names_is_skipped_with_a_note() {
+    let dir = TempDir::new().expect("temp dir");
+    let data = dir.path().join("data");
+    fs::create_dir(&data).expect("mkdir");
+    let record = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello.\"}]}\n";
+    fs::write(data.join("a.jsonl"), record).expect("write");
+    let made = std::process::Command::new("mkfifo")
+        .arg(data.join("pipe.jsonl"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    fs::write(
+        data.join("dataset_info.json"),
+        r#"{"x":{"file_name":"pipe.jsonl"},"y":{"file_name":"a.jsonl"}}"#,
+    )
+    .expect("write");
+    let linted = |args: &[&str]| {
+        let out = Command::cargo_bin("tunelint")
+            .expect("the tunelint binary is built")
+            .current_dir(dir.path())
+            .args(["--isolated", "--format", "json"])
+            .args(args)
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .expect("run tunelint");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.code().is_some(), "still waiting: {args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let paths: Vec<String> = files_and_formats(&json_report(&stdout))
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        (paths, stderr)
+    };
+    // Walked: the walk and the registry both skip it; one note.
+    let (paths, stderr) = linted(&["data"]);
+    assert_eq!(paths, ["data/a.jsonl"], "{stderr}");
+    assert_eq!(
+        stderr.matches("skipped data/pipe.jsonl (a FIFO)").count(),
+        1,
+        "{stderr}"
+    );
+    // The registry named alone: the note says why.
+    let (paths, stderr) = linted(&["data/dataset_info.json"]);
+    assert_eq!(paths, ["data/a.jsonl"], "{stderr}");
+    assert!(
+        stderr.contains(
+            "tunelint: note: skipped data/pipe.jsonl (a FIFO): the files a dataset_info.json names are read only when they are regular files; name it to read it"
+        ),
+        "{stderr}"
+    );
+    // Named as well: read, as its entry declares it, and no note says it was skipped.
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("cat data/a.jsonl > data/pipe.jsonl")
+        .current_dir(dir.path())
+        .spawn()
+        .expect("a writer");
+    let (paths, stderr) = linted(&["data/dataset_info.json", "data/pipe.jsonl"]);
+    let _ = writer.wait();
+    assert_eq!(paths, ["data/a.jsonl", "data/pipe.jsonl"], "{stderr}");
+    assert!(!stderr.contains("skipped"), "{stderr}");
+}
+
 #[test]
 fn a_registry_that_is_not_json_stops_the_run_at_its_line() {
     let dir = copy_of("bad-json");

@@ -20,6 +20,7 @@ mod work;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::{Arc, OnceLock};
 
 use crossbeam_channel::{bounded, unbounded};
 
@@ -32,6 +33,30 @@ use crate::settings::{FormatChoice, Settings};
 pub use crate::source::InputSource;
 use crate::source::Reread;
 pub use crate::summary::FileSummary;
+
+/// Writing an input's spool (tunelint's temporary copy of a compressed input, a table or
+/// standard input, in `$TMPDIR`) failed: a fault of tunelint's surroundings (a full
+/// temporary folder), not of the input, so the run ends with it rather than counting the
+/// input as unreadable.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error(
+    "cannot write tunelint's temporary copy of {input}, {}: {reason}; the input is not at fault: a compressed input, a Parquet table or standard input is copied to the temporary folder ($TMPDIR) as it is read, so that its lines can be read again (free space there, or set TMPDIR to a folder with room)",
+    path.display()
+)]
+pub struct SpoolError {
+    /// The input, as shown to the user.
+    pub input: String,
+    /// The temporary copy.
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl SpoolError {
+    /// The spool failure `e` is, if it is one.
+    pub fn of(e: &std::io::Error) -> Option<&SpoolError> {
+        e.get_ref()?.downcast_ref::<SpoolError>()
+    }
+}
 
 /// One input to lint, with its resolved settings.
 #[derive(Clone, Debug)]
@@ -209,7 +234,8 @@ pub fn run_with_facts(
     let defer_hashes = defer_hashes(jobs);
     let mut collector = collect::Collector::new(jobs, options, &kinds, sink);
     let workers = AtomicUsize::new(threads);
-    std::thread::scope(|scope| -> std::io::Result<()> {
+    let spool_failed: Arc<OnceLock<SpoolError>> = Arc::default();
+    let taken = std::thread::scope(|scope| -> std::io::Result<()> {
         let workers = &workers;
         for _ in 0..threads {
             let (work_rx, done_tx, pool_tx) = (work_rx.clone(), done_tx.clone(), pool_tx.clone());
@@ -225,6 +251,7 @@ pub fn run_with_facts(
             piece_bytes: options.array_piece_bytes,
             workers,
             window: &window_tx,
+            spool_failed: &spool_failed,
         };
         let reader = scope.spawn(move || {
             let mut seq = 0u64;
@@ -237,6 +264,10 @@ pub fn run_with_facts(
                     &mut seq,
                     &reading,
                 );
+                // The run ends with that error: the other inputs are not read for nothing.
+                if reading.spool_failed.get().is_some() {
+                    break;
+                }
             }
         });
         let result = collector.take(&done_rx, &window_rx);
@@ -245,7 +276,11 @@ pub fn run_with_facts(
         // The reader only fails by panicking, which scope() re-raises.
         let _ = reader.join();
         result
-    })?;
+    });
+    if let Some(failure) = spool_failed.get() {
+        return Err(std::io::Error::other(failure.clone()));
+    }
+    taken?;
     collector.finish()
 }
 

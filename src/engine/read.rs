@@ -5,14 +5,14 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::Job;
 use super::pieces;
 use super::work::{Work, WorkKind};
+use super::{Job, SpoolError};
 use crate::context::FileContext;
 use crate::diagnostic::{Diagnostic, FileId, RecordStart};
 use crate::format;
@@ -39,6 +39,9 @@ pub(super) struct Reading<'a> {
     /// the window is full, so chunks done out of order, or faster than their findings are
     /// written, never pile up (see `engine::run_with_facts`).
     pub window: &'a Sender<()>,
+    /// Set when writing a spool fails: the run ends with that error (see
+    /// [`super::SpoolError`]).
+    pub spool_failed: &'a Arc<OnceLock<SpoolError>>,
 }
 
 /// Reads one input to its end (or until its head shows it is not JSON Lines), sending its
@@ -80,13 +83,28 @@ pub(super) fn read_job(
     // What is spooled is the text: offsets are those of the decompressed lines. A thread that
     // makes the text writes the spool too.
     let mut spool = match &job.spool {
-        Some(path) => match File::create(path) {
-            Ok(copy) => Some(copy),
-            Err(e) => {
-                send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
-                return;
+        Some(path) => {
+            let copy = Spool {
+                file: None,
+                path: path.clone(),
+                input: match job.source {
+                    InputSource::Stdin if job.display == "-" => "standard input".into(),
+                    _ => job.display.clone(),
+                },
+                failed: reading.spool_failed.clone(),
+            };
+            match File::create(path) {
+                Ok(file) => Some(Spool {
+                    file: Some(file),
+                    ..copy
+                }),
+                Err(e) => {
+                    copy.fail(&e);
+                    send(findings(Vec::new(), 0, Some(io_error_text(&e)), None));
+                    return;
+                }
             }
-        },
+        }
         None => None,
     };
     // Progress counts the bytes of the file, compressed or not, as its size does.
@@ -396,23 +414,50 @@ fn corrupt_text(corrupt: &source::CorruptData, last_line: u64) -> String {
 }
 
 /// `src`, copying what is read from it to `copy` when there is one.
-fn teed<'a>(src: Box<dyn Read + 'a>, copy: Option<File>) -> Box<dyn Read + 'a> {
+fn teed<'a>(src: Box<dyn Read + 'a>, copy: Option<Spool>) -> Box<dyn Read + 'a> {
     match copy {
         Some(copy) => Box::new(Tee { src, copy }),
         None => src,
     }
 }
 
+/// An input's spool being written, and where to say that writing it failed.
+struct Spool {
+    /// `None` only until it is created.
+    file: Option<File>,
+    path: std::path::PathBuf,
+    /// The input, as shown to the user.
+    input: String,
+    failed: Arc<OnceLock<SpoolError>>,
+}
+
+impl Spool {
+    /// Records that the spool could not be made or written: the run ends with that, not
+    /// with the input reported unreadable.
+    fn fail(&self, e: &io::Error) {
+        let _ = self.failed.set(SpoolError {
+            input: self.input.clone(),
+            path: self.path.clone(),
+            reason: io_error_text(e),
+        });
+    }
+}
+
 /// Copies every byte read from `src` to `copy`, where lines can be read again.
 struct Tee<'a> {
     src: Box<dyn Read + 'a>,
-    copy: File,
+    copy: Spool,
 }
 
 impl Read for Tee<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.src.read(buf)?;
-        self.copy.write_all(&buf[..n])?;
+        if let Some(file) = &mut self.copy.file
+            && let Err(e) = file.write_all(&buf[..n])
+        {
+            self.copy.fail(&e);
+            return Err(e);
+        }
         Ok(n)
     }
 }
