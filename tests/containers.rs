@@ -263,7 +263,9 @@ fn a_compressed_input_is_spooled_only_when_its_lines_are_read_again() {
         let (code, _, err) = run(args);
         assert_eq!(code, Some(2), "{args:?}");
         assert!(
-            err.contains("cannot create a temporary file for an input read once or compressed"),
+            err.contains(
+                "cannot create a temporary file in the temporary folder ($TMPDIR) for an input read once or compressed"
+            ),
             "{args:?}: {err}"
         );
     }
