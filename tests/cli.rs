@@ -4479,6 +4479,16 @@ fn s001_says_where_the_format_a_file_is_read_as_was_set() {
             Some("target = \"trl\"\n\n[[overrides]]\nfiles = [\"*.jsonl\"]\nformat = \"alpaca\"\n"),
             &[chat]
         ),
-        "(`format` in the [[overrides]] entry at line 4 says so)"
+        "(`format` in the [[overrides]] entry at line 3 says so)"
+    );
+    // `auto` in an entry sets nothing: the format is detected from the file.
+    assert_eq!(
+        hint(
+            Some(
+                "format = \"sharegpt\"\n[[overrides]]\nfiles = [\"*.jsonl\"]\nformat = \"auto\"\n"
+            ),
+            &[alpaca, chat]
+        ),
+        "(set `format` in tunelint.toml)"
     );
 }

@@ -581,10 +581,10 @@ impl Config {
                         }));
                     if let Some(format) = over.format {
                         settings.format = format;
-                        settings.format_source = Some(format!(
-                            "`format` in the [[overrides]] entry at line {}",
-                            over.line
-                        ));
+                        // `auto` sets nothing: the format is detected.
+                        settings.format_source = (format != FormatChoice::Auto).then(|| {
+                            format!("`format` in the [[overrides]] entry at line {}", over.line)
+                        });
                     }
                     if let Some(target) = over.target {
                         settings.target = target.0;
@@ -918,7 +918,16 @@ fn read_override(
         files,
         rules,
         format: entry.format.map(|c| c.0),
-        line: error::locate(doc.text, entry.files.span()).line,
+        // The line of the entry's `[[overrides]]` header (no other table header between it
+        // and the entry's `files`), else of its `files` (an inline table has no header).
+        line: {
+            let files = entry.files.span();
+            let before = &doc.text[..files.start];
+            let header = before
+                .rfind("[[overrides]]")
+                .filter(|&at| !before[at + 1..].contains("\n["));
+            error::locate(doc.text, header.map_or(files, |at| at..at + 1)).line
+        },
         target: entry.target.map(|c| c.0),
     })
 }
