@@ -14,25 +14,34 @@ declare_rule! {
     /// update", "As of my last update" and "As of my training cutoff" (any case, straight or
     /// curly apostrophe, whole words only: "As an AIrline partner" is fine). Only the start of
     /// the message is checked, after at most one short interjection such as "Sure!",
-    /// "Certainly," or "Of course," ("Sure! As an AI language model, ..."). An "As a ..." or
-    /// "I'm an AI" opening counts when it ends the phrase ("As an AI, I ...") or goes on to
-    /// describe the model ("As an AI language model", "As an AI assistant", "As an AI developed
-    /// by ...", "As an AI I cannot"); where the next word makes it a person's role instead ("As
-    /// an AI researcher would tell you", "As an AI ethics professor, I"), it is not
-    /// self-description. "I'm an AI" or "I am an AI" in a first sentence that names the
-    /// model's maker or name ("I am an AI assistant developed by Acme", "named Lumi") is an
-    /// identity answer, not a disclaimer, and is not reported.
+    /// "Certainly," or "I'm sorry," and a "but" after it ("Sure! As an AI language model,
+    /// ...", "I'm sorry, but as an AI ..."). An "As a ..." or "I'm an AI" opening counts when
+    /// it ends the phrase ("As an AI, I ...") or goes on to describe the model ("As an AI
+    /// language model", "As an AI assistant", "As an AI developed by ...", "As an AI I
+    /// cannot"); where the next word makes it a person's role instead ("As an AI researcher
+    /// would tell you", "As an AI ethics professor, I"), it is not self-description. "I'm an
+    /// AI" or "I am an AI" that names the model's maker or name in its own clause or at the
+    /// start of the next ("I am an AI assistant developed by Acme", "I'm an AI, named Lumi")
+    /// is an identity answer, not a disclaimer, and is not reported.
     ///
-    /// The same openings are found in Chinese ("作为一个人工智能助手，", "作为 AI 语言模型",
-    /// "由于我是一个人工智能", "我只是一个语言模型", after at most one "抱歉，" or "对不起，但"),
-    /// where the next character ends the phrase or goes on describing the model (助手,
-    /// 程序, 模型, 我, 无法 ...; "作为人工智能研究员" or "作为人工智能的一个分支" are not
-    /// reported), and in Spanish, Portuguese, French, German, Italian, Russian, Japanese and
-    /// Korean: "as a language model" ("Como modelo de lenguaje", "En tant que modèle de
-    /// langage", "Als KI-Sprachmodell", "Как языковая модель", "言語モデルとして", "AI 언어
-    /// 모델로서") wherever a word ends, and "as an AI" ("Como IA", "En tant qu'IA", "Als KI",
-    /// "Как ИИ", "AIとして") only before a comma or the end of a sentence ("Als KI kann ich"
-    /// is not read: "Als KI" also opens sentences about AI).
+    /// The same openings are found in Chinese, Simplified or Traditional ("作为一个人工智能
+    /// 助手，", "作為一個人工智慧語言模型", "由于我是一个人工智能", "我只是一个语言模型", after at
+    /// most one "抱歉，" or "对不起，但"), where the noun phrase ends, after any nouns going
+    /// on describing the model (助手, 程序, 模型 ...), with punctuation, 我 or a
+    /// verb such as 无法, 不能, 没有 ("作为人工智能研究员", "作为一名人工智能程序员",
+    /// "作为人工智能助手的开发者" and "作为人工智能的一个分支" are not reported); and in Spanish,
+    /// Portuguese, French, German, Italian, Russian, Japanese and Korean, after at most one
+    /// interjection and "but" ("Lo siento, pero ..."): "as a language model" ("Como modelo
+    /// de lenguaje", "Como modelo de IA", "En tant que modèle de langage", "Als KI-Modell",
+    /// "Как языковая модель", "言語モデルとして", "AI 언어 모델로서") wherever a word ends,
+    /// and "as an AI" ("Como IA", "En tant qu'IA", "Als KI", "Как ИИ", "AIとして") only
+    /// before a comma or the end of a sentence ("Als KI kann ich" is not read: "Als KI" also
+    /// opens sentences about AI). Without a comma, a German opening needs "ich" within the
+    /// next words ("Als KI-Modell habe ich", not the definition "Als Sprachmodell bezeichnet
+    /// man") and a Japanese one 私 right after it ("AI言語モデルとして私は"); "Как ИИ, так и
+    /// ..." ("both AI and ...") is not reported. The identity exception holds in every
+    /// language: "我是一个AI助手，由Acme开发" and "Soy una IA, desarrollada por Acme" are not
+    /// reported.
     ///
     /// ## Why is this bad?
     /// It is the base model's voice, not your product's: it spends tokens on a disclaimer,
@@ -226,7 +235,7 @@ fn opening_len(text: &str) -> Option<usize> {
     let opening = OPENINGS
         .iter()
         .find(|o| starts_with_words(&head, o) && describes_model(&head, o))?;
-    if matches!(*opening, "i'm an ai" | "i am an ai") && names_its_maker(&head) {
+    if matches!(*opening, "i'm an ai" | "i am an ai") && names_its_maker(&head[opening.len()..]) {
         return None;
     }
     let n = opening.chars().count();
@@ -234,27 +243,34 @@ fn opening_len(text: &str) -> Option<usize> {
 }
 
 /// "As a language model" and "as an AI" in other languages than English, lowercase, with
-/// straight apostrophes. A phrase naming a model or an assistant counts wherever a word
-/// ends; the others ("como ia", "als ki") only before a comma or the end of a sentence,
-/// since they also open sentences about AI ("Als KI bezeichnet man ...").
+/// straight apostrophes. A phrase naming a model or an assistant ([`STRONG_WORDS`])
+/// counts wherever a word ends; the others ("como ia", "als ki") only before a comma or
+/// the end of a sentence, since they also open sentences about AI ("Als KI bezeichnet man
+/// ..."). [`fits_after`] has the exceptions of each language.
 const OTHER_OPENINGS: &[&str] = &[
     // Spanish
     "como modelo de lenguaje",
     "como un modelo de lenguaje",
+    "como modelo de ia",
+    "como un modelo de ia",
     "como asistente de ia",
     "como un asistente de ia",
     "como una ia",
     "como ia",
+    "como inteligencia artificial",
     "soy una ia",
     "solo soy una ia",
     // Portuguese
     "como modelo de linguagem",
     "como um modelo de linguagem",
+    "como um modelo de ia",
     "como um assistente de ia",
     "como uma ia",
+    "como inteligência artificial",
     "sou uma ia",
     // French
     "en tant que modèle de langage",
+    "en tant que modèle d'ia",
     "en tant qu'assistant ia",
     "en tant qu'assistant d'ia",
     "en tant qu'ia",
@@ -264,6 +280,7 @@ const OTHER_OPENINGS: &[&str] = &[
     // German
     "als sprachmodell",
     "als ki-sprachmodell",
+    "als ki-modell",
     "als ki-assistent",
     "als ki",
     "als künstliche intelligenz",
@@ -272,6 +289,7 @@ const OTHER_OPENINGS: &[&str] = &[
     // Italian
     "come modello linguistico",
     "come modello di linguaggio",
+    "come modello di ia",
     "in quanto modello linguistico",
     "come assistente ia",
     "in quanto ia",
@@ -296,6 +314,30 @@ const OTHER_OPENINGS: &[&str] = &[
     "ai 어시스턴트로서",
     "ai로서",
     "인공지능으로서",
+];
+
+/// Words that make an opening of [`OTHER_OPENINGS`] name a model or an assistant.
+const STRONG_WORDS: &[&str] = &[
+    "model",
+    "modèle",
+    "modell",
+    "модель",
+    "assist",
+    "ассистент",
+    "モデル",
+    "アシスタント",
+    "모델",
+    "어시스턴트",
+];
+
+/// The openings of [`OTHER_OPENINGS`] that say "I am an AI": like "I am an AI" in English,
+/// they are identity answers when they go on to name the model or its maker ("Soy una IA,
+/// desarrollada por Acme").
+const IDENTITY_OPENINGS: &[&str] = &[
+    "soy una ia",
+    "sou uma ia",
+    "je suis une ia",
+    "ich bin eine ki",
 ];
 
 /// Interjections before an opening in another language, with the mark after them: "Lo
@@ -323,6 +365,7 @@ const OTHER_INTERJECTIONS: &[&str] = &[
     "很抱歉",
     "非常抱歉",
     "对不起",
+    "對不起",
     "我抱歉",
     "不好意思",
     "喔不",
@@ -330,7 +373,22 @@ const OTHER_INTERJECTIONS: &[&str] = &[
     "嗯",
     "好的",
     "当然",
+    "當然",
     "是的",
+];
+
+/// "But" after an interjection: "Lo siento, pero como modelo de lenguaje", "对不起，但作为".
+/// A word in a script with spaces carries its space.
+const BUTS: &[&str] = &[
+    "pero ",
+    "mas ",
+    "mais ",
+    "aber ",
+    "ma ",
+    "но ",
+    "하지만 ",
+    "但是",
+    "但",
 ];
 
 /// The first words of [`OTHER_OPENINGS`] and [`OTHER_INTERJECTIONS`] in ASCII letters.
@@ -357,38 +415,14 @@ const FIRST_WORDS: &[&[u8]] = &[
     b"mi",
 ];
 
-/// The AI nouns of a Chinese opening, after "作为" or "我是" (and a measure word).
-const CHINESE_NOUNS: &[&str] = &["人工智能", "ai", "语言模型"];
-
-/// What may follow a Chinese opening's noun for it to describe the model: punctuation, a
-/// noun that goes on describing it (助手, 模型 ...), or the answer going on about itself
-/// (我, 无法 ...). A role ("研究员") or a possessive ("的") is not.
-const CHINESE_FOLLOWERS: &[&str] = &[
-    "，",
-    ",",
-    "。",
-    "！",
-    "!",
-    "：",
-    ":",
-    "；",
-    "、",
-    "助手",
-    "助理",
-    "程序",
-    "模型",
-    "语言模型",
-    "机器人",
-    "聊天机器人",
-    "系统",
-    "我",
-    "无法",
-    "不能",
-    "没有",
-    "并",
-    "不",
-    "只",
-];
+/// The first `n` characters of `text`, lowercase, with straight apostrophes.
+fn lower_head(text: &str, n: usize) -> String {
+    text.chars()
+        .take(n)
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
+        .collect()
+}
 
 /// The opening in another language than English that `text` starts with (after at most
 /// one interjection): the text it is in (from its first letter) and the phrase's length.
@@ -406,14 +440,7 @@ fn other_language_opening(text: &str) -> Option<(&str, usize)> {
     if word.is_ascii() && !FIRST_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
         return None;
     }
-    let lower = |t: &str, n: usize| -> String {
-        t.chars()
-            .take(n)
-            .flat_map(char::to_lowercase)
-            .map(|c| if c == '\u{2019}' { '\'' } else { c })
-            .collect()
-    };
-    let head = lower(text, 48);
+    let head = lower_head(text, 48);
     let mut skipped = 0;
     for word in OTHER_INTERJECTIONS {
         let Some(rest) = head.strip_prefix(word) else {
@@ -424,8 +451,7 @@ fn other_language_opening(text: &str) -> Option<(&str, usize)> {
             continue;
         }
         let after = after.trim_start();
-        // "对不起，但作为 ...", "抱歉，但是我是 ...".
-        let after = ["但是", "但"]
+        let after = BUTS
             .iter()
             .find_map(|b| after.strip_prefix(b))
             .map_or(after, |a| a.trim_start_matches(['，', ',']).trim_start());
@@ -437,32 +463,20 @@ fn other_language_opening(text: &str) -> Option<(&str, usize)> {
         .nth(skipped)
         .map_or(text.len(), |(i, _)| i);
     let text = &text[at..];
-    let head = lower(text, 40);
-    let chars = OTHER_OPENINGS
+    let head = lower_head(text, 60);
+    let opening = OTHER_OPENINGS
         .iter()
         .filter(|o| head.starts_with(*o))
-        .find(|o| {
-            let after = &head[o.len()..];
-            let strong = [
-                "model",
-                "modèle",
-                "modell",
-                "модель",
-                "assist",
-                "ассистент",
-                "모델",
-                "어시스턴트",
-            ]
-            .iter()
-            .any(|w| o.contains(w));
-            if strong {
-                !after.starts_with(char::is_alphanumeric)
-            } else {
-                after.is_empty() || after.starts_with([',', '，', '、', '.', '。', '!', '！', ':'])
+        .find(|o| fits_after(o, &head[o.len()..]));
+    let chars = match opening {
+        Some(o) => {
+            if IDENTITY_OPENINGS.contains(o) && names_its_maker(&lower_head(text, 120)[o.len()..]) {
+                return None;
             }
-        })
-        .map(|o| o.chars().count())
-        .or_else(|| chinese_opening(&head))?;
+            o.chars().count()
+        }
+        None => chinese_opening(text)?,
+    };
     Some((
         text,
         text.char_indices()
@@ -471,11 +485,101 @@ fn other_language_opening(text: &str) -> Option<(&str, usize)> {
     ))
 }
 
-/// A Chinese opening at the start of `head` (lowercase): "作为" or "(由于)我(只)是", a
-/// measure word, at most four characters more ("大型", "文字型"), one of
-/// [`CHINESE_NOUNS`], followed by one of [`CHINESE_FOLLOWERS`] or the end. Its length in
-/// characters, through the noun.
-fn chinese_opening(head: &str) -> Option<usize> {
+/// Marks that end an opening's phrase.
+const PHRASE_ENDS: &[char] = &[',', '，', '、', '.', '。', '!', '！', ':', '：', ';', '；'];
+
+/// `opening` of [`OTHER_OPENINGS`], followed by `after`, is the model describing itself.
+fn fits_after(opening: &str, after: &str) -> bool {
+    if after.is_empty() || after.starts_with(PHRASE_ENDS) {
+        // "Как ИИ, так и люди ...": "both AI and people".
+        let coordination = opening.starts_with("как ")
+            && after
+                .strip_prefix(',')
+                .is_some_and(|a| a.trim_start().starts_with("так и "));
+        return !coordination;
+    }
+    if !STRONG_WORDS.iter().any(|w| opening.contains(w)) {
+        return false;
+    }
+    if opening.ends_with("として") {
+        // Japanese runs on without a space: "AI言語モデルとして私は" is the model, but
+        // "言語モデルとして広く使われている" ("widely used as a language model") is not.
+        return ["私", "わたし", "僕"].iter().any(|i| after.starts_with(i));
+    }
+    if after.starts_with(char::is_alphanumeric) {
+        return false;
+    }
+    if opening.starts_with("als ") {
+        // German puts the verb second and the subject after it: "Als KI-Modell habe ich"
+        // is the model; "Als Sprachmodell bezeichnet man ..." and "Als KI-Assistent wird
+        // ein Programm bezeichnet" are definitions.
+        let clause = after.split(PHRASE_ENDS).next().unwrap_or_default();
+        return clause
+            .split_whitespace()
+            .take(4)
+            .any(|w| matches!(w, "ich" | "mir" | "mich"));
+    }
+    true
+}
+
+/// Traditional Chinese characters of the openings, as Simplified ones: one character for
+/// one, so that lengths in characters are the same.
+fn simplified(c: char) -> char {
+    match c {
+        '為' => '为',
+        '於' => '于',
+        '個' => '个',
+        '種' => '种',
+        '語' => '语',
+        '機' => '机',
+        '統' => '统',
+        '無' => '无',
+        '沒' => '没',
+        '並' => '并',
+        '發' => '发',
+        '開' => '开',
+        '練' => '练',
+        '設' => '设',
+        '計' => '计',
+        '創' => '创',
+        '稱' => '称',
+        '這' => '这',
+        _ => c,
+    }
+}
+
+/// The AI nouns of a Chinese opening, after "作为" or "我是" (and a measure word), in
+/// Simplified characters.
+const CHINESE_NOUNS: &[&str] = &["人工智能", "人工智慧", "ai", "语言模型"];
+
+/// Nouns that may follow a Chinese opening's noun and go on describing the model: "人工智能
+/// 助手", "人工智能语言模型", "人工智能助手程序".
+const CHINESE_NOUN_TAILS: &[&str] = &[
+    "助手",
+    "助理",
+    "程序",
+    "程式",
+    "语言模型",
+    "模型",
+    "聊天机器人",
+    "机器人",
+    "系统",
+];
+
+/// What may follow a Chinese opening's noun phrase for it to describe the model:
+/// punctuation or the answer going on about itself (我, 无法 ...). Anything else makes the
+/// phrase longer: a role ("人工智能程序员", "人工智能系统工程师") or a possessive
+/// ("人工智能助手的开发者").
+const CHINESE_GOES_ON: &[&str] = &["我", "无法", "不能", "没有", "并", "不", "只"];
+
+/// A Chinese opening at the start of `text`, Simplified or Traditional: "作为" or
+/// "(由于)我(只)是", a measure word, at most four characters more ("大型", "文字型"), one
+/// of [`CHINESE_NOUNS`] and any of [`CHINESE_NOUN_TAILS`], then the end, punctuation or
+/// one of [`CHINESE_GOES_ON`]. Its length in characters, through the noun; `None` as well
+/// for an identity answer ("我是一个AI助手，由Acme开发").
+fn chinese_opening(text: &str) -> Option<usize> {
+    let head: String = lower_head(text, 60).chars().map(simplified).collect();
+    let head = head.as_str();
     let rest = head.strip_prefix("作为").or_else(|| {
         let h = ["由于", "因为"]
             .iter()
@@ -495,14 +599,42 @@ fn chinese_opening(head: &str) -> Option<usize> {
         let Some(noun) = CHINESE_NOUNS.iter().find(|n| from.starts_with(*n)) else {
             continue;
         };
-        let after = from[noun.len()..].trim_start();
-        if after.is_empty() || CHINESE_FOLLOWERS.iter().any(|f| after.starts_with(f)) {
-            let end = head.len() - from.len() + noun.len();
-            return Some(head[..end].chars().count());
+        let mut after = from[noun.len()..].trim_start();
+        while let Some(tail) = CHINESE_NOUN_TAILS
+            .iter()
+            .find_map(|t| after.strip_prefix(t))
+        {
+            after = tail.trim_start();
         }
-        return None;
+        let ends = after.is_empty()
+            || after.starts_with(PHRASE_ENDS)
+            || after.starts_with(['！', '？', '?'])
+            || CHINESE_GOES_ON.iter().any(|g| after.starts_with(g));
+        if !ends || (head.starts_with("我是") && chinese_identity(after)) {
+            return None;
+        }
+        let end = head.len() - from.len() + noun.len();
+        return Some(head[..end].chars().count());
     }
     None
+}
+
+/// After a "我是一个人工智能助手" opening, `rest` (Simplified) names the model or its
+/// maker in the same clause or the next: "，名叫Lumi", "，由Acme开发".
+fn chinese_identity(rest: &str) -> bool {
+    rest.split(['，', ',', '。', '！', '？', '；', '!', '?', ';'])
+        .take(2)
+        .any(|clause| {
+            let made = [
+                "开发", "研发", "打造", "训练", "创建", "创造", "设计", "推出",
+            ]
+            .iter()
+            .any(|v| clause.contains(v));
+            ["名叫", "名为", "叫做", "我叫", "名字是", "名字叫"]
+                .iter()
+                .any(|n| clause.contains(n))
+                || made && (clause.starts_with('由') || clause.contains("的"))
+        })
 }
 
 /// The length of a short interjection with its punctuation and spaces at the start of
@@ -522,7 +654,10 @@ fn interjection_len(text: &str) -> usize {
         if after_mark.len() == rest.len() || !after_mark.starts_with(' ') {
             continue;
         }
-        let skipped = head.len() - after_mark.trim_start().len();
+        let after = after_mark.trim_start();
+        // "I'm sorry, but as an AI language model, ...".
+        let after = after.strip_prefix("but ").unwrap_or(after).trim_start();
+        let skipped = head.len() - after.len();
         // The skipped part is the word's letters, marks and spaces: one character each in
         // `head` and in `text`.
         let chars = head[..skipped].chars().count();
@@ -554,13 +689,102 @@ fn describes_model(head: &str, opening: &str) -> bool {
     next.len() == rest.len() || SELF_DESCRIPTION.contains(&next)
 }
 
-/// The first sentence of `head` says who made the model or what it is called: "I am an AI
-/// assistant developed by Acme", an identity answer to "Who are you?", not a disclaimer.
-fn names_its_maker(head: &str) -> bool {
-    let sentence = head.split(['.', '!', '?', ',']).next().unwrap_or_default();
+/// After an "I am an AI" opening, `rest` says who made the model or what it is called: "I
+/// am an AI assistant developed by Acme", "I'm an AI, named Lumi", an identity answer to
+/// "Who are you?", not a disclaimer. The maker or name must come in the opening's own
+/// clause or open the next one ("I'm an AI, so I can't tell time by the sun" is reported).
+fn names_its_maker(rest: &str) -> bool {
+    let mut clauses = rest.split(['.', '!', '?', ',', ';', ':']);
+    let first = clauses.next().unwrap_or_default();
     [" by ", " named ", " called "]
         .iter()
-        .any(|w| sentence.contains(w))
+        .any(|w| first.contains(w))
+        || clauses.next().is_some_and(opens_with_maker)
+}
+
+/// Participles that, followed by [`MAKER_PREPOSITIONS`], name who made the model:
+/// "developed by", "desarrollada por", "entwickelt von". Lowercase stems.
+const MAKER_PARTICIPLES: &[&str] = &[
+    "developed",
+    "created",
+    "made",
+    "built",
+    "trained",
+    "designed",
+    "powered",
+    "programmed",
+    "desarrollad",
+    "cread",
+    "entrenad",
+    "diseñad",
+    "programad",
+    "hech",
+    "desenvolvid",
+    "criad",
+    "treinad",
+    "projetad",
+    "feit",
+    "développé",
+    "créé",
+    "entraîné",
+    "conçu",
+    "programmé",
+    "entwickelt",
+    "erstellt",
+    "trainiert",
+    "programmiert",
+    "entworfen",
+    "sviluppat",
+    "creat",
+    "addestrat",
+    "progettat",
+];
+
+/// "by" in the languages of [`MAKER_PARTICIPLES`].
+const MAKER_PREPOSITIONS: &[&str] = &[
+    "by", "por", "pela", "pelo", "par", "von", "vom", "da", "dal", "dalla", "dai",
+];
+
+/// Clause openings that name the model or its maker without a participle: "named Lumi",
+/// "me llamo Lumi", "von Acme entwickelt", "die von Acme entwickelt wurde". Lowercase.
+const NAMING: &[&str] = &[
+    "named ",
+    "called ",
+    "my name ",
+    "llamad",
+    "me llamo ",
+    "mi nombre ",
+    "de nombre ",
+    "chamad",
+    "me chamo ",
+    "meu nome ",
+    "appelé",
+    "nommé",
+    "je m'appelle ",
+    "mon nom ",
+    "namens ",
+    "genannt ",
+    "ich heiße ",
+    "mein name ",
+    "von ",
+    "die von ",
+    "der von ",
+    "mi chiamo ",
+    "chiamat",
+];
+
+/// `clause` (lowercase, straight apostrophes) opens by naming the model or its maker:
+/// "developed by Acme", "desarrollada por Acme", "named Lumi".
+fn opens_with_maker(clause: &str) -> bool {
+    let clause = clause.trim_start();
+    if NAMING.iter().any(|n| clause.starts_with(n)) {
+        return true;
+    }
+    let mut words = clause.split_whitespace();
+    let (Some(first), Some(second)) = (words.next(), words.next()) else {
+        return false;
+    };
+    MAKER_PARTICIPLES.iter().any(|p| first.starts_with(p)) && MAKER_PREPOSITIONS.contains(&second)
 }
 
 /// `head` starts with `prefix` and the match ends at a word boundary ("as an aide" is fine).
@@ -684,6 +908,214 @@ mod tests {
             "Sure, here it is.",
         ] {
             assert_eq!(other_language_opening(text), None, "{text}");
+        }
+    }
+
+    /// The phrase that `text` is reported for, in any language.
+    fn reported(text: &str) -> Option<&str> {
+        let english = &text[interjection_len(text)..];
+        opening_len(english)
+            .map(|n| &english[..n])
+            .or_else(|| other_language_opening(text).map(|(at, n)| &at[..n]))
+    }
+
+    #[test]
+    fn chinese_roles_after_the_noun() {
+        for text in [
+            "作为一名人工智能程序员，我每天都要调试训练脚本。",
+            "我是一名人工智能系统工程师，负责模型的部署和监控。",
+            "作为AI模型训练师，我建议先清洗数据再开始训练。",
+            "作为人工智能助手的开发者，我们必须重视用户隐私。",
+            "作为语言模型研究者，我关注评测。",
+            "作為一名人工智慧程式設計師，我每天寫程式。",
+        ] {
+            assert_eq!(reported(text), None, "{text}");
+        }
+        for (text, phrase) in [
+            ("作为人工智能程序，我无法拥有超能力。", "作为人工智能"),
+            (
+                "由于我是一个人工智能助手程序，我无法直接提供。",
+                "由于我是一个人工智能",
+            ),
+            (
+                "我是一个语言模型不能回答有关具体年份的信息。",
+                "我是一个语言模型",
+            ),
+            ("作为一个AI助手我可以帮你。", "作为一个AI"),
+            ("作为一名人工智能系统，我没有情感。", "作为一名人工智能"),
+        ] {
+            assert_eq!(reported(text), Some(phrase), "{text}");
+        }
+    }
+
+    #[test]
+    fn definitions_and_coordination() {
+        for text in [
+            "Als Sprachmodell bezeichnet man ein statistisches Modell der Wortfolgen.",
+            "Als KI-Assistent wird ein Programm bezeichnet, das Fragen beantwortet.",
+            "Als KI-Modell gilt jedes System, das aus Daten lernt.",
+            "Как искусственный интеллект, так и машинное обучение быстро развиваются.",
+            "Как ИИ, так и люди могут ошибаться в таких задачах.",
+            "Как языковая модель, так и поисковик могут ошибаться.",
+            "言語モデルとして広く使われているのはGPTです。",
+            "言語モデルとしての役割を説明します。",
+        ] {
+            assert_eq!(reported(text), None, "{text}");
+        }
+        for (text, phrase) in [
+            (
+                "Als Sprachmodell kann ich das nicht beurteilen.",
+                "Als Sprachmodell",
+            ),
+            (
+                "Als KI-Sprachmodell ist es mir nicht möglich.",
+                "Als KI-Sprachmodell",
+            ),
+            (
+                "Als KI-Assistent, der von Acme trainiert wurde, helfe ich.",
+                "Als KI-Assistent",
+            ),
+            ("Как ИИ, я не могу.", "Как ИИ"),
+            ("Как языковая модель, я не могу.", "Как языковая модель"),
+        ] {
+            assert_eq!(reported(text), Some(phrase), "{text}");
+        }
+    }
+
+    #[test]
+    fn identity_answers_in_every_language() {
+        for text in [
+            "I am an AI assistant named Lumi, developed by Acme.",
+            "I'm an AI, developed by Acme.",
+            "I am an AI, named Lumi.",
+            "我是一个人工智能助手，名叫Lumi，由Acme开发。",
+            "我是一个AI助手，由 Acme 公司开发。",
+            "我是一個人工智慧助手，由Acme開發。",
+            "我是一个AI助手，是Acme研发的。",
+            "Soy una IA, desarrollada por Acme.",
+            "Soy una IA, llamada Lumi.",
+            "Sou uma IA, criada pela Acme.",
+            "Je suis une IA, développée par Acme.",
+            "Ich bin eine KI, entwickelt von Acme.",
+            "Ich bin eine KI, die von Acme entwickelt wurde.",
+        ] {
+            assert_eq!(reported(text), None, "{text}");
+        }
+        for (text, phrase) in [
+            ("I'm an AI, so I can't tell time by the sun.", "I'm an AI"),
+            ("I am an AI, created to help.", "I am an AI"),
+            (
+                "我是一个人工智能助手，我的程序旨在提供客观建议。",
+                "我是一个人工智能",
+            ),
+            ("我是一个AI助手，无法开发软件。", "我是一个AI"),
+            (
+                "由于我是一个人工智能，由我来回答并不合适。",
+                "由于我是一个人工智能",
+            ),
+            ("Soy una IA, por lo que no tengo opiniones.", "Soy una IA"),
+            ("Soy una IA, así que no puedo.", "Soy una IA"),
+            (
+                "Ich bin eine KI, daher kann ich das nicht.",
+                "Ich bin eine KI",
+            ),
+        ] {
+            assert_eq!(reported(text), Some(phrase), "{text}");
+        }
+    }
+
+    #[test]
+    fn but_after_an_interjection() {
+        for (text, phrase) in [
+            (
+                "I'm sorry, but as an AI language model, I cannot.",
+                "as an AI",
+            ),
+            (
+                "Lo siento, pero como modelo de lenguaje, no puedo.",
+                "como modelo de lenguaje",
+            ),
+            (
+                "Désolé, mais en tant que modèle de langage, je ne peux pas.",
+                "en tant que modèle de langage",
+            ),
+            (
+                "Entschuldigung, aber als KI-Sprachmodell kann ich nicht surfen.",
+                "als KI-Sprachmodell",
+            ),
+            (
+                "Mi dispiace, ma come modello linguistico non posso.",
+                "come modello linguistico",
+            ),
+            (
+                "Desculpe, mas como modelo de linguagem, não posso.",
+                "como modelo de linguagem",
+            ),
+            (
+                "Извините, но как языковая модель, я не могу.",
+                "как языковая модель",
+            ),
+            (
+                "對不起，但作為一個語言模型，我無法回答。",
+                "作為一個語言模型",
+            ),
+        ] {
+            assert_eq!(reported(text), Some(phrase), "{text}");
+        }
+        for text in [
+            "I'm sorry, but as an AI researcher would tell you, it depends.",
+            "Lo siento, pero como modelos de lenguaje grandes, los LLM fallan.",
+            "Lo siento, pero no puedo.",
+            "Entschuldigung, aber als Sprachmodell bezeichnet man etwas anderes.",
+        ] {
+            assert_eq!(reported(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn more_openings() {
+        for (text, phrase) in [
+            (
+                "Como modelo de IA, no tengo opiniones personales.",
+                "Como modelo de IA",
+            ),
+            (
+                "Como un modelo de IA no tengo opiniones.",
+                "Como un modelo de IA",
+            ),
+            (
+                "Como inteligencia artificial, no puedo.",
+                "Como inteligencia artificial",
+            ),
+            (
+                "Als KI-Modell habe ich keine persönlichen Meinungen.",
+                "Als KI-Modell",
+            ),
+            (
+                "作為一個人工智慧語言模型，我無法提供即時資訊。",
+                "作為一個人工智慧",
+            ),
+            ("作為AI，我沒有實體。", "作為AI"),
+            (
+                "由於我是一個語言模型，無法提供路線。",
+                "由於我是一個語言模型",
+            ),
+            (
+                "AI言語モデルとして私は個人的な意見を持ちません。",
+                "AI言語モデルとして",
+            ),
+            ("言語モデルとして、意見はありません。", "言語モデルとして"),
+        ] {
+            assert_eq!(reported(text), Some(phrase), "{text}");
+        }
+        for text in [
+            "Como modelo de ianque, no sé.",
+            "Como inteligencia artificial general se entiende otra cosa.",
+            "Als KI-Modelle bezeichnet man lernende Systeme.",
+            "作為人工智慧研究員，我認為數據很重要。",
+            "作為人工智慧的一個分支，機器學習很重要。",
+        ] {
+            assert_eq!(reported(text), None, "{text}");
         }
     }
 }
