@@ -1271,3 +1271,96 @@ fn a_key_after_an_invisible_word_break_is_still_reported() {
         "{stdout}"
     );
 }
+
+/// A key with invisible characters both inside it and at its edges: a JSON Web Token
+/// wrapped at its dots (a web page's wrap points), and a key joined by one to the word
+/// before or after it with another inside it. Each is reported once, at its first character
+/// as written, whatever else the text holds, and no output shows a piece of it.
+#[test]
+fn a_key_with_invisible_characters_inside_and_at_its_edges_is_reported_and_masked() {
+    let jwt = [
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+        "eyJzdWIiOiI5ODc2NTQzMjEiLCJyb2xlIjoiYWRtaW4ifQ",
+        "Q3vT9xKp2LmZ8wRbN4cYd7FhJ1sGa6EuVo0iXq5TnWk",
+    ];
+    let openai = ["sk-proj-Q7vX", "2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eW4xZ7"];
+    let aws = ["AKIA4QW7", "ZR2KXNB5TG3M"];
+    let answer = r#"{"role": "assistant", "content": "Revoke it now and create a new one."}"#;
+    // Each text, and the key's pieces between its invisible characters.
+    let cases: [(String, &[&str]); 6] = [
+        (
+            format!(
+                r"my token {}.\u200b{}.\u200b{} fails",
+                jwt[0], jwt[1], jwt[2]
+            ),
+            &jwt,
+        ),
+        (
+            format!(
+                r"my token {}\u200b.{}\u00ad.{} fails",
+                jwt[0], jwt[1], jwt[2]
+            ),
+            &jwt,
+        ),
+        (
+            format!(r"my key is word\u200b{}\u200b{} ok", openai[0], openai[1]),
+            &openai,
+        ),
+        (
+            format!(r"aws id: x\u200b{}\u200b{} ok", aws[0], aws[1]),
+            &aws,
+        ),
+        (
+            format!(r"aws id: {}\u200b{}\u200bfoo ok", aws[0], aws[1]),
+            &aws,
+        ),
+        (
+            format!(r"aws id: {}\u2060{}\u200bfoo ok", aws[0], aws[1]),
+            &aws,
+        ),
+    ];
+    let lines: Vec<String> = cases
+        .iter()
+        .map(|(text, _)| {
+            format!(r#"{{"messages": [{{"role": "user", "content": "{text}"}}, {answer}]}}"#)
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), lines.join("\n") + "\n").unwrap();
+    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
+    let findings: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.contains(" P006 "))
+        .map(|l| {
+            let head = l.split(": P006").next().unwrap_or_default();
+            head.rsplit('/').next().unwrap_or_default().to_owned()
+        })
+        .collect();
+    let expected: Vec<String> = lines
+        .iter()
+        .zip(&cases)
+        .enumerate()
+        .map(|(n, (line, (_, pieces)))| {
+            let column = line[..line.find(pieces[0]).unwrap()].chars().count() + 1;
+            format!("t.jsonl:{}:{column}", n + 1)
+        })
+        .collect();
+    assert_eq!(findings, expected, "{stdout}");
+    for (i, out) in shown(dir.path(), "t.jsonl").iter().enumerate() {
+        // `full` shows a window of each line; `sample` all of the text after the key.
+        assert!(i == 0 || out.matches("fails").count() == 2, "{out}");
+        for (_, pieces) in &cases {
+            // The first 4 characters of a key are shown; no 4 of the rest are.
+            let rest = pieces
+                .iter()
+                .enumerate()
+                .map(|(i, p)| if i == 0 { &p[4..] } else { p });
+            for piece in rest {
+                for chunk in piece.as_bytes().chunks(4).filter(|c| c.len() == 4) {
+                    let chunk = std::str::from_utf8(chunk).unwrap();
+                    assert!(!out.contains(chunk), "{chunk} shows in\n{out}");
+                }
+            }
+        }
+    }
+}

@@ -322,15 +322,16 @@ pub(crate) fn scan(value: &str, found: &mut Found<'_>) {
     // invisible characters inside them, and both reported where they are written.
     match (!ascii).then(|| ascii_digits(value)).flatten() {
         None => check_numbers(value, found),
-        Some(view) => view.check(found, check_numbers),
+        Some(view) => view.check(found, |text, _, found| check_numbers(text, found)),
     }
     ip::check_v6(value, found);
     match (!ascii).then(|| without_ignorables(value)).flatten() {
-        None => secret::check(value, found),
+        None => secret::check(value, &[], found),
         Some(view) => {
-            // An invisible character may also part a key from the word before it
-            // (`word\u{200B}sk-proj-...`), where the view glues them: the text as written
-            // is read too, for the keys the view did not find.
+            // The text as written is read too, for a key the view reads otherwise (the
+            // view runs a key of no fixed length on into the word after it, which can fail
+            // its randomness test); a key found in both is reported once, as the view
+            // found it.
             let mut in_view: Vec<Range<usize>> = Vec::new();
             {
                 let outer = &mut *found.sink;
@@ -347,17 +348,16 @@ pub(crate) fn scan(value: &str, found: &mut Found<'_>) {
                     secret::check,
                 );
             }
+            let in_view = Claimed::new(in_view);
             let outer = &mut *found.sink;
             let mut sink = |m: Match<'_>| {
-                if !in_view
-                    .iter()
-                    .any(|r| r.start < m.range.end && m.range.start < r.end)
-                {
+                if !in_view.overlaps(&m.range) {
                     outer(m);
                 }
             };
             secret::check(
                 value,
+                &[],
                 &mut Found {
                     enabled: found.enabled,
                     sink: &mut sink,
@@ -365,6 +365,37 @@ pub(crate) fn scan(value: &str, found: &mut Found<'_>) {
                 },
             );
         }
+    }
+}
+
+/// Ranges of a text already claimed by matches, asked whether a range overlaps one of them
+/// in logarithmic time: a text of many keys costs time in proportion to its keys, not to
+/// their square. The ranges may come in any order and overlap one another.
+struct Claimed {
+    /// The ranges, sorted by start.
+    ranges: Vec<Range<usize>>,
+    /// For each range in `ranges`, the furthest end of it and the ranges before it.
+    reach: Vec<usize>,
+}
+
+impl Claimed {
+    fn new(mut ranges: Vec<Range<usize>>) -> Claimed {
+        ranges.sort_unstable_by_key(|r| (r.start, r.end));
+        let reach = ranges
+            .iter()
+            .scan(0, |furthest, r| {
+                *furthest = r.end.max(*furthest);
+                Some(*furthest)
+            })
+            .collect();
+        Claimed { ranges, reach }
+    }
+
+    /// Whether `range` overlaps one of the ranges: one starts before it ends and ends after
+    /// it starts.
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        let before_end = self.ranges.partition_point(|r| r.start < range.end);
+        before_end > 0 && self.reach[before_end - 1] > range.start
     }
 }
 
@@ -387,6 +418,9 @@ struct View<'t> {
     text: String,
     /// For each byte of `text`, and one past its end, the byte offset in `written`.
     offsets: Vec<usize>,
+    /// The byte offsets in `text` where characters of `written` were left out, in order:
+    /// where the view joins what the text keeps apart.
+    gaps: Vec<usize>,
 }
 
 /// What a [`View`] makes of one character of the text.
@@ -402,6 +436,7 @@ impl<'t> View<'t> {
     fn new(written: &'t str, read: impl Fn(char) -> Read) -> View<'t> {
         let mut text = String::with_capacity(written.len());
         let mut offsets = Vec::with_capacity(written.len() + 1);
+        let mut gaps = Vec::new();
         for (at, c) in written.char_indices() {
             match read(c) {
                 Read::Kept => {
@@ -412,7 +447,11 @@ impl<'t> View<'t> {
                     text.push(char::from(b));
                     offsets.push(at);
                 }
-                Read::Skipped => {}
+                Read::Skipped => {
+                    if gaps.last() != Some(&text.len()) {
+                        gaps.push(text.len());
+                    }
+                }
             }
         }
         offsets.push(written.len());
@@ -420,6 +459,7 @@ impl<'t> View<'t> {
             written,
             text,
             offsets,
+            gaps,
         }
     }
 
@@ -451,9 +491,9 @@ impl<'t> View<'t> {
         }
     }
 
-    /// Runs `detectors` on the view, their matches reported to `found` where they are
-    /// written.
-    fn check(&self, found: &mut Found<'_>, detectors: fn(&str, &mut Found<'_>)) {
+    /// Runs `detectors` on the view and its [`View::gaps`], their matches reported to
+    /// `found` where they are written.
+    fn check(&self, found: &mut Found<'_>, detectors: fn(&str, &[usize], &mut Found<'_>)) {
         let outer = &mut *found.sink;
         let mut sink = |m: Match<'_>| {
             outer(Match {
@@ -465,6 +505,7 @@ impl<'t> View<'t> {
         };
         detectors(
             &self.text,
+            &self.gaps,
             &mut Found {
                 enabled: found.enabled,
                 sink: &mut sink,
@@ -517,18 +558,21 @@ impl AsciiDigits {
     }
 }
 
-/// A text without the invisible characters inside its words of key characters
-/// (`A-Za-z0-9_-`), for the detectors of keys: web pages, CMSs and chat apps put a
-/// zero-width space, a soft hyphen or another of the format characters shown as nothing
-/// ([`ignorable`]) into a long token so that it can wrap, and a key copied from there
-/// carries them. Such a key is read as if they were absent, and reported and masked whole
-/// as written. `None` for a text with no such character between two key characters, found
-/// by their first bytes with memchr (C2, CD, D8, E1, E2, E3, EF, F0 and F3): most texts
-/// beyond ASCII are decoded nowhere. Every invisible character of the text is left out of
-/// the view, which only the detectors of keys read.
+/// A text without the invisible characters inside its runs of key characters, for the
+/// detectors of keys: web pages, CMSs and chat apps put a zero-width space, a soft hyphen or
+/// another of the format characters shown as nothing ([`ignorable`]) into a long token so
+/// that it can wrap, and a key copied from there carries them. Such a key is read as if they
+/// were absent, and reported and masked whole as written. Key characters are those of every
+/// kind of key the view is read for ([`key_char`]): a JSON Web Token's `.`, an AWS secret's
+/// `/`, `+` and `=`, a URL's `:` and `@` too, so that a token wrapped at its dots is read
+/// whatever else the text holds. Where the view joins a key to the word before or after it
+/// (`word\u{200B}sk-proj-...`), its gaps ([`View::gaps`]) part them again for the
+/// detectors. `None` for a text with no such character between two key characters, found by
+/// their first bytes with memchr (C2, CD, D8, E1, E2, E3, EF, F0 and F3): most texts beyond
+/// ASCII are decoded nowhere. Every invisible character of the text is left out of the view,
+/// which only the detectors of keys read.
 fn without_ignorables(text: &str) -> Option<View<'_>> {
     let bytes = text.as_bytes();
-    let key_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     // A first byte of a character of more than one byte is always a char boundary.
     let inside_a_word = |at: usize| {
         if at == 0 || !key_char(bytes[at - 1]) {
@@ -552,6 +596,18 @@ fn without_ignorables(text: &str) -> Option<View<'_>> {
             }
         })
     })
+}
+
+/// A character of a key of some kind, but a PEM key's blanks and line breaks: a key's
+/// letters and digits and `_` `-`, a JSON Web Token's and a Slack webhook's `.` and `/`, an
+/// AWS secret's and an Azure account key's `+` `/` `=`, a bearer token's `~`, and the `:`
+/// and `@` around a password in a URL.
+fn key_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'_' | b'-' | b'.' | b'/' | b'+' | b'=' | b'~' | b':' | b'@'
+        )
 }
 
 /// The format characters and fillers shown as nothing (Default_Ignorable), as
@@ -945,6 +1001,86 @@ mod tests {
             mask_matches("\u{200b}key AKIA4QW7ZR2KXNB5TG3M\u{200b} ok\u{ad}ay"),
             "\u{200b}key AKIA****************\u{200b} ok\u{ad}ay"
         );
+    }
+
+    /// A key wrapped at its dots or joined to a word by an invisible character, with another
+    /// inside it, is found as the rule reports it and masked whole, the word left alone.
+    #[test]
+    fn a_key_is_parted_from_a_word_at_an_invisible_character() {
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.\u{200b}eyJzdWIiOiI5ODc2NTQzMjEiLCJyb2xlIjoiYWRtaW4ifQ.\u{200b}Q3vT9xKp2LmZ8wRbN4cYd7FhJ1sGa6EuVo0iXq5TnWk";
+        for (text, key) in [
+            (format!("token {jwt} fails"), jwt),
+            (
+                "word\u{200b}sk-proj-Q7vX\u{200b}2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eW4xZ7 ok"
+                    .to_owned(),
+                "sk-proj-Q7vX\u{200b}2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eW4xZ7",
+            ),
+            (
+                "x\u{200b}AKIA4QW7\u{200b}ZR2KXNB5TG3M ok".to_owned(),
+                "AKIA4QW7\u{200b}ZR2KXNB5TG3M",
+            ),
+            (
+                "AKIA4QW7\u{200b}ZR2KXNB5TG3M\u{200b}foo ok".to_owned(),
+                "AKIA4QW7\u{200b}ZR2KXNB5TG3M",
+            ),
+        ] {
+            let start = text.find(key).unwrap();
+            let whole = start..start + key.len();
+            let reported = matches_of(&text, &|_| true);
+            let mut found = Vec::new();
+            scan(
+                &text,
+                &mut Found {
+                    enabled: &|_| true,
+                    sink: &mut |m: Match<'_>| found.push(m.range),
+                    masking: false,
+                },
+            );
+            assert_eq!(found, std::slice::from_ref(&whole), "{text:?}");
+            assert_eq!(reported, std::slice::from_ref(&whole), "{text:?}");
+            assert_eq!(
+                mask_matches(&text),
+                mask_ranges(&text, &[whole]),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// [`Claimed::overlaps`] answers as a walk over every range does, for ranges in any
+    /// order, nested, overlapping one another, empty, and touching the range asked about.
+    #[test]
+    fn claimed_ranges_overlap_as_a_walk_over_all_of_them_says() {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % bound).unwrap()
+        };
+        for _ in 0..300 {
+            let count = next(12);
+            let ranges: Vec<Range<usize>> = (0..count)
+                .map(|_| {
+                    let start = next(40);
+                    start..start + next(10)
+                })
+                .collect();
+            let claimed = Claimed::new(ranges.clone());
+            for start in 0..50 {
+                for len in 0..6 {
+                    let asked = start..start + len;
+                    let walk = ranges
+                        .iter()
+                        .any(|r| r.start < asked.end && asked.start < r.end);
+                    assert_eq!(claimed.overlaps(&asked), walk, "{ranges:?} {asked:?}");
+                }
+            }
+        }
+        assert!(!Claimed::new(Vec::new()).overlaps(&(0..10)));
+        // A long range before short ones still reaches past them.
+        let claimed = Claimed::new(vec![30..32, 0..100, 5..6]);
+        assert!(claimed.overlaps(&(50..51)));
+        assert!(!claimed.overlaps(&(100..120)));
     }
 
     /// A key split between two text parts is found in the parts' text joined, and each
