@@ -371,7 +371,7 @@ pub(crate) fn scan(value: &str, found: &mut Found<'_>) {
 /// Ranges of a text already claimed by matches, asked whether a range overlaps one of them
 /// in logarithmic time: a text of many keys costs time in proportion to its keys, not to
 /// their square. The ranges may come in any order and overlap one another.
-struct Claimed {
+pub(crate) struct Claimed {
     /// The ranges, sorted by start.
     ranges: Vec<Range<usize>>,
     /// For each range in `ranges`, the furthest end of it and the ranges before it.
@@ -379,7 +379,7 @@ struct Claimed {
 }
 
 impl Claimed {
-    fn new(mut ranges: Vec<Range<usize>>) -> Claimed {
+    pub(crate) fn new(mut ranges: Vec<Range<usize>>) -> Claimed {
         ranges.sort_unstable_by_key(|r| (r.start, r.end));
         let reach = ranges
             .iter()
@@ -393,7 +393,7 @@ impl Claimed {
 
     /// Whether `range` overlaps one of the ranges: one starts before it ends and ends after
     /// it starts.
-    fn overlaps(&self, range: &Range<usize>) -> bool {
+    pub(crate) fn overlaps(&self, range: &Range<usize>) -> bool {
         let before_end = self.ranges.partition_point(|r| r.start < range.end);
         before_end > 0 && self.reach[before_end - 1] > range.start
     }

@@ -350,6 +350,9 @@ pub(crate) fn check(text: &str, gaps: &[usize], found: &mut Found<'_>) {
             "revoke it, then remove it from the data",
         );
     }
+    // The keys found, asked in logarithmic time whether they overlap a candidate: a text of
+    // many keys and many `Bearer`s costs no square of them.
+    let reported = super::Claimed::new(reported);
     if memchr::memmem::find(text.as_bytes(), b"ecret").is_some()
         || memchr::memmem::find(text.as_bytes(), b"ECRET").is_some()
     {
@@ -453,7 +456,7 @@ static AWS_SECRET_NAMED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// AWS secret access keys after their name. The finding runs from the name, so its quote
 /// shows none of the secret.
-fn named_aws_secrets(text: &str, reported: &[Range<usize>], found: &mut Found<'_>) {
+fn named_aws_secrets(text: &str, reported: &super::Claimed, found: &mut Found<'_>) {
     for c in AWS_SECRET_NAMED.captures_iter(text) {
         let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
             continue;
@@ -467,7 +470,7 @@ fn named_aws_secrets(text: &str, reported: &[Range<usize>], found: &mut Found<'_
         if value.start() == name.end()
             || !fits
             || !looks_like_aws_secret(&value.as_str()[..AWS_SECRET_LEN])
-            || overlaps(reported, &(name.start()..value.end()))
+            || reported.overlaps(&(name.start()..value.end()))
         {
             continue;
         }
@@ -501,7 +504,7 @@ const MIN_BEARER: usize = 20;
 /// or 32 or more hex digits), none of a stand-in's words. A token of a kind with a prefix
 /// (`eyJ`, `sk-`, `ghp_`, ...) is that kind's to judge; a placeholder (`<token>`, `$TOKEN`,
 /// `{token}`, `YOUR_TOKEN`) has no letters and digits mixed, or does not start with one.
-fn bearer_tokens(text: &str, reported: &[Range<usize>], found: &mut Found<'_>) {
+fn bearer_tokens(text: &str, reported: &super::Claimed, found: &mut Found<'_>) {
     for c in BEARER.captures_iter(text) {
         let (Some(word), Some(token)) = (c.get(1), c.get(2)) else {
             continue;
@@ -538,7 +541,7 @@ fn bearer_tokens(text: &str, reported: &[Range<usize>], found: &mut Found<'_>) {
             || is_stand_in(random)
             || BEARER_STAND_INS.iter().any(|w| lower.contains(w))
             || of_a_kind
-            || overlaps(reported, &(token.start()..end))
+            || reported.overlaps(&(token.start()..end))
         {
             continue;
         }
@@ -550,13 +553,6 @@ fn bearer_tokens(text: &str, reported: &[Range<usize>], found: &mut Found<'_>) {
             "revoke it, then remove it from the data",
         );
     }
-}
-
-/// Whether `range` overlaps one of `ranges`.
-fn overlaps(ranges: &[Range<usize>], range: &Range<usize>) -> bool {
-    ranges
-        .iter()
-        .any(|r| r.start < range.end && range.start < r.end)
 }
 
 /// Where a key that ends at a line break really ends when the next line goes on with it:
