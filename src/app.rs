@@ -1468,6 +1468,7 @@ fn rest_of_datasets(
                 Vec::new()
             }
         },
+        &mut |file| discover::declared_with(file, exclusion),
     );
     match walk_error {
         Some(e) => Err(e),

@@ -793,20 +793,84 @@ fn walk_error_text(e: &ignore::Error) -> String {
     s.split(" (os error").next().unwrap_or(&s).to_string()
 }
 
-/// `./data/x.jsonl` → `data/x.jsonl`: paths are shown the way a user would type them.
 /// The `dataset_info.json` nearest above `file`: in its folder or one of the three above.
+/// The folders are walked up from the path as written, and past its first folder by `..`:
+/// a file named from inside the data folder (`test.json`, `../data/test.json`) has the
+/// registry of the folder above as a file named from there has, spelt from where the run is.
 fn registry_above(file: &Path) -> Option<PathBuf> {
-    let parent = file.parent()?;
-    parent.ancestors().take(4).find_map(|dir| {
-        let candidate = if dir.as_os_str().is_empty() {
+    let mut dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    for _ in 0..4 {
+        let candidate = if dir == Path::new(".") {
             PathBuf::from(dataset_info::FILE_NAME)
         } else {
             dir.join(dataset_info::FILE_NAME)
         };
-        candidate.is_file().then_some(candidate)
-    })
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = folder_above(&dir)?;
+    }
+    None
 }
 
+/// The folder above `dir` as a user would write it: `data` → `.`, `.` → `..`, `..` →
+/// `../..`; `None` above the root.
+fn folder_above(dir: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    match dir.components().next_back()? {
+        Component::Normal(_) => Some(match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }),
+        Component::CurDir => Some(PathBuf::from("..")),
+        Component::ParentDir => Some(dir.join("..")),
+        Component::RootDir | Component::Prefix(_) => None,
+    }
+}
+
+/// `--context dataset`: the data files the `dataset_info.json` that declares `file` (the one
+/// [`registry_above`] finds, as [`discover`] reads `file` with its declaration) declares,
+/// wherever they sit: its own folder, a subfolder (`splits/train.json`), not only the folder
+/// of `file` that [`near`] walks. Spelt as the registry spells them, so that they are read
+/// with their declared columns. Nothing when no registry declares `file`, or one cannot be
+/// read (linting the dataset reports it).
+pub fn declared_with(file: &Path, exclusion: &Exclusion<'_>) -> Vec<PathBuf> {
+    let Some(registry) = registry_above(file) else {
+        return Vec::new();
+    };
+    let (Ok(read), Ok(own)) = (dataset_info::read(&registry), std::fs::canonicalize(file)) else {
+        return Vec::new();
+    };
+    let files: Vec<PathBuf> = read.entries.into_iter().flat_map(|e| e.files).collect();
+    if !files
+        .iter()
+        .any(|f| std::fs::canonicalize(f).is_ok_and(|f| f == own))
+    {
+        return Vec::new();
+    }
+    files
+        .into_iter()
+        .filter(|f| f.is_file() && !(exclusion.is_excluded)(f))
+        .map(|f| within_current_dir(&f).unwrap_or_else(|| clean(&f)))
+        .collect()
+}
+
+/// `../data/train.json` run from inside `data` → `train.json`: a registry found by `..`
+/// spells its files from above the current folder, and a user would name one under it
+/// from there. `None` for other paths.
+fn within_current_dir(path: &Path) -> Option<PathBuf> {
+    if !path.starts_with("..") {
+        return None;
+    }
+    let here = std::fs::canonicalize(".").ok()?;
+    let file = crate::splits::located(path)?;
+    file.strip_prefix(&here).ok().map(Path::to_path_buf)
+}
+
+/// `./data/x.jsonl` → `data/x.jsonl`: paths are shown the way a user would type them.
 fn clean(path: &Path) -> PathBuf {
     path.strip_prefix(".")
         .map(Path::to_path_buf)

@@ -144,13 +144,16 @@ pub fn groups(paths: &[Option<PathBuf>], configured: &[DatasetGroup], root: &Pat
 /// group), in path order. `near(dir, depth)` lists the dataset files a walk finds in `dir`
 /// (ignore files and the configuration's `exclude` honoured); the candidates are the files
 /// within two levels of each judged file's directory (and of the directory above one named
-/// as a split, `train/`), and the files `[[datasets]]` lists; those that group with a judged
-/// file (see [`groups`]) are its context.
+/// as a split, `train/`), the files `declared(file)` lists for a judged file (those the
+/// `dataset_info.json` declaring it declares, wherever they sit), and the files
+/// `[[datasets]]` lists; those that group with a judged file (see [`groups`]) are its
+/// context.
 pub fn dataset_context(
     judged: &[PathBuf],
     configured: &[DatasetGroup],
     root: &Path,
     near: &mut dyn FnMut(&Path, usize) -> Vec<PathBuf>,
+    declared: &mut dyn FnMut(&Path) -> Vec<PathBuf>,
 ) -> Vec<PathBuf> {
     let key = |p: &Path| located(p).unwrap_or_else(|| p.to_path_buf());
     let mut seen: std::collections::BTreeSet<PathBuf> = judged.iter().map(|p| key(p)).collect();
@@ -182,6 +185,11 @@ pub fn dataset_context(
     };
     for dir in &dirs {
         for p in near(dir, 2) {
+            add(p, &mut candidates);
+        }
+    }
+    for p in judged {
+        for p in declared(p) {
             add(p, &mut candidates);
         }
     }

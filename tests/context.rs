@@ -490,6 +490,96 @@ fn the_hook_reads_json_arrays_of_records_beside_a_staged_one_as_context() {
     assert_eq!(leak(&["--context", "dataset", "--", "test.json"]), full);
 }
 
+/// LLaMA-Factory's layout with a `dataset_info.json` declaring `.json` files of records under
+/// custom columns, from the folder above them or with the files in a subfolder: the hook
+/// (`--json-records-only --context dataset`) on a staged test file reads the training file
+/// the same registry declares as context, with its columns, from any current folder, and
+/// reports the leak a run over the dataset reports.
+#[test]
+fn the_hook_reads_json_files_a_registry_declares_with_custom_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let record = |i: usize| {
+        serde_json::json!({
+            "q": format!("Explain item {i} of the river list in detail"),
+            "a": format!("Item {i} is a river in the north."),
+        })
+    };
+    let train: Vec<serde_json::Value> = (0..10).map(record).collect();
+    let test = vec![
+        record(2),
+        serde_json::json!({"q": "What colour is the sky at noon?", "a": "It is blue on a clear day."}),
+    ];
+    let write_json = |name: &str, value: &serde_json::Value| {
+        let path = d.join(name);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, serde_json::to_string_pretty(value).expect("json")).expect("write")
+    };
+    let columns = serde_json::json!({"prompt": "q", "response": "a"});
+    let registry = |train: &str, test: &str| {
+        serde_json::json!({
+            "my_train": {"file_name": train, "columns": columns},
+            "my_test": {"file_name": test, "columns": columns},
+        })
+    };
+    let leak = |cwd: &Path, args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--isolated", "--select", "D003", "--format", "concise"];
+        all.extend_from_slice(args);
+        run(cwd, &all)
+            .stdout
+            .lines()
+            .filter(|l| l.contains(" D003 "))
+            .map(str::to_owned)
+            .collect()
+    };
+    let hook = |cwd: &Path, staged: &str| {
+        leak(
+            cwd,
+            &["--json-records-only", "--context", "dataset", "--", staged],
+        )
+    };
+    // The registry one folder above the data.
+    write_json("data/train.json", &serde_json::Value::Array(train.clone()));
+    write_json("data/test.json", &serde_json::Value::Array(test.clone()));
+    write_json(
+        "dataset_info.json",
+        &registry("data/train.json", "data/test.json"),
+    );
+    let full = leak(d, &["."]);
+    assert_eq!(full.len(), 1, "{full:?}");
+    assert!(
+        full[0].starts_with(
+            "data/test.json:2:3: D003 exact copy of training example data/train.json:"
+        ),
+        "{full:?}"
+    );
+    assert_eq!(hook(d, "data/test.json"), full);
+    // Run from inside the data folder: the registry above is found, the file named from here.
+    let inside = hook(&d.join("data"), "test.json");
+    assert_eq!(
+        inside,
+        [full[0].replacen("data/test.json", "test.json", 1).replacen(
+            "data/train.json",
+            "train.json",
+            1
+        )],
+    );
+    // The registry in the data folder, the files it declares in a subfolder.
+    std::fs::remove_file(d.join("dataset_info.json")).expect("rm");
+    write_json("data/splits/train.json", &serde_json::Value::Array(train));
+    write_json("data/splits/test.json", &serde_json::Value::Array(test));
+    write_json(
+        "data/dataset_info.json",
+        &registry("splits/train.json", "splits/test.json"),
+    );
+    let full = leak(d, &["data"]);
+    assert_eq!(full.len(), 1, "{full:?}");
+    assert!(full[0].starts_with("data/splits/test.json:"), "{full:?}");
+    assert_eq!(hook(d, "data/splits/test.json"), full);
+    let inside = hook(&d.join("data"), "splits/test.json");
+    assert_eq!(inside, [full[0].replace("data/splits/", "splits/")]);
+}
+
 #[test]
 fn a_train_only_datasets_group_is_one_dataset_and_the_context_of_its_files() {
     let dir = tempfile::tempdir().expect("tempdir");

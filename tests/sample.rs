@@ -852,6 +852,20 @@ fn a_preference_record_shows_every_answer_labelled() {
             "{\"prompt\":\"What is the capital of Australia?\",\"completion\":\"Sydney.\",\"label\":false}\n\
              {\"prompt\":\"What is the capital of France?\",\"completion\":\"Paris.\",\"label\":true}",
         ),
+        // LLaMA-Factory's own pairs: alpaca, ShareGPT (its dpo_en_demo) and v1 (its
+        // v1_dpo_demo), whose lists repeat the prompt, an earlier answer included.
+        (
+            "lf_alpaca.jsonl",
+            r#"{"instruction":"What is the capital of Australia?","chosen":"Canberra.","rejected":"Sydney."}"#,
+        ),
+        (
+            "lf_sharegpt.jsonl",
+            r#"{"conversations":[{"from":"human","value":"What is the capital of Australia?"}],"chosen":{"from":"gpt","value":"Canberra."},"rejected":{"from":"gpt","value":"Sydney."}}"#,
+        ),
+        (
+            "lf_v1.jsonl",
+            r#"{"chosen_messages":[{"role":"user","content":[{"type":"text","value":"Name a city."}]},{"role":"assistant","content":[{"type":"text","value":"Paris."}]},{"role":"user","content":[{"type":"text","value":"What is the capital of Australia?"}]},{"role":"assistant","content":[{"type":"text","value":"Canberra."}]}],"rejected_messages":[{"role":"user","content":[{"type":"text","value":"Name a city."}]},{"role":"assistant","content":[{"type":"text","value":"Paris."}]},{"role":"user","content":[{"type":"text","value":"What is the capital of Australia?"}]},{"role":"assistant","content":[{"type":"text","value":"Sydney."}]}]}"#,
+        ),
     ];
     let mut out = String::new();
     for (name, text) in files {

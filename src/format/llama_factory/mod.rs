@@ -396,8 +396,8 @@ fn read_v1_pair<'s>(
             }
         }
     }
+    let mut scratch = Conversation::default();
     if let Some(node) = rejected {
-        let mut scratch = Conversation::default();
         read_message_list(doc, node, "\"rejected_messages\"", ctx, &mut scratch);
     } else {
         missing_key(
@@ -425,7 +425,29 @@ fn read_v1_pair<'s>(
         tools: None,
         ..Default::default()
     };
-    read_message_list(doc, node, "\"chosen_messages\"", ctx, &mut conv).then_some(conv)
+    if !read_message_list(doc, node, "\"chosen_messages\"", ctx, &mut conv) {
+        return None;
+    }
+    // Both lists repeat the prompt: each answer is what follows the turns they share, as in
+    // TRL's conversational pairs. The rejected one is set aside, as other pairs' are.
+    if let Some(rejected) = rejected
+        && conv.messages.len() == doc.len(node)
+        && scratch.messages.len() == doc.len(rejected)
+    {
+        let common = doc
+            .elements(node)
+            .zip(doc.elements(rejected))
+            .take_while(|&(c, r)| doc.raw(c) == doc.raw(r))
+            .count();
+        // Lists that share no prompt are not a pair to show or count.
+        if common > 0 && common < scratch.messages.len() {
+            conv.set_aside = scratch.messages.split_off(common);
+        }
+        if common > 0 && common < conv.messages.len() {
+            conv.output_start = Some(common);
+        }
+    }
+    Some(conv)
 }
 
 /// ShareGPT `conversations` with LLaMA-Factory's extra columns.
@@ -532,7 +554,12 @@ fn read_answers<'s>(
         }
         if keep {
             conv.incomplete |= answer.role == Role::Unknown;
+            conv.output_start = Some(conv.messages.len());
             conv.messages.push(answer);
+        } else {
+            // Set aside as other pairs' rejected answers are: `sample` shows it, T001 counts
+            // the pair with it, and the data rules look in it.
+            conv.set_aside.push(answer);
         }
     }
 }
