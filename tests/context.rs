@@ -578,6 +578,32 @@ fn the_hook_reads_json_files_a_registry_declares_with_custom_columns() {
     assert_eq!(hook(d, "data/splits/test.json"), full);
     let inside = hook(&d.join("data"), "splits/test.json");
     assert_eq!(inside, [full[0].replace("data/splits/", "splits/")]);
+    // Named by absolute path: the same leak.
+    let absolute = d.join("data/splits/test.json");
+    let by_path = hook(d, absolute.to_str().expect("a UTF-8 path"));
+    assert_eq!(by_path.len(), 1, "{by_path:?}");
+    assert!(
+        by_path[0].contains(" D003 exact copy of training example "),
+        "{by_path:?}"
+    );
+    // A `.json` beside them that the registry does not declare, and that holds no records by
+    // its look, is still skipped.
+    write_json("data/splits/fixture.json", &serde_json::json!([{"x": 1}]));
+    let skipped = run(
+        d,
+        &[
+            "--isolated",
+            "--json-records-only",
+            "--",
+            "data/splits/fixture.json",
+        ],
+    );
+    assert_eq!(skipped.code, Some(0), "{}", skipped.stderr);
+    assert!(
+        skipped.stderr.contains("nothing to lint"),
+        "{}",
+        skipped.stderr
+    );
 }
 
 #[test]
