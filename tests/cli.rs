@@ -4481,6 +4481,16 @@ fn s001_says_where_the_format_a_file_is_read_as_was_set() {
         ),
         "(`format` in the [[overrides]] entry at line 3 says so)"
     );
+    // A comment naming `[[overrides]]` is not the entry's header.
+    assert_eq!(
+        hint(
+            Some(
+                "# legacy files: see [[overrides]] below\n[[overrides]]\nfiles = [\"*.jsonl\"]\nformat = \"alpaca\"\n"
+            ),
+            &[chat]
+        ),
+        "(`format` in the [[overrides]] entry at line 2 says so)"
+    );
     // `auto` in an entry sets nothing: the format is detected from the file.
     assert_eq!(
         hint(

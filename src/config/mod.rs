@@ -923,8 +923,15 @@ fn read_override(
         line: {
             let files = entry.files.span();
             let before = &doc.text[..files.start];
+            // A header starts its line (a comment may name one).
             let header = before
-                .rfind("[[overrides]]")
+                .match_indices("[[overrides]]")
+                .map(|(at, _)| at)
+                .filter(|&at| {
+                    let line_start = before[..at].rfind('\n').map_or(0, |i| i + 1);
+                    before[line_start..at].trim().is_empty()
+                })
+                .last()
                 .filter(|&at| !before[at + 1..].contains("\n["));
             error::locate(doc.text, header.map_or(files, |at| at..at + 1)).line
         },

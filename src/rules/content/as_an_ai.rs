@@ -14,8 +14,10 @@ declare_rule! {
     /// update", "As of my last update" and "As of my training cutoff" (any case, straight or
     /// curly apostrophe, whole words only: "As an AIrline partner" is fine). Only the start of
     /// the message is checked, after at most one short interjection such as "Sure!",
-    /// "Certainly," or "I'm sorry," and a "but" after it ("Sure! As an AI language model,
-    /// ...", "I'm sorry, but as an AI ..."). An "As a ..." or "I'm an AI" opening counts when
+    /// "Certainly," "I'm sorry," "I apologize," or "Unfortunately," and a "but" after it
+    /// ("Sure! As an AI language model, ...", "I'm sorry, but as an AI ..."; after a "but",
+    /// the phrase must go on about the speaker: "Yes, but as an AI model improves" is about
+    /// AI). An "As a ..." or "I'm an AI" opening counts when
     /// it ends the phrase ("As an AI, I ...") or goes on to describe the model ("As an AI
     /// language model", "As an AI assistant", "As an AI developed by ...", "As an AI I
     /// cannot"); where the next word makes it a person's role instead ("As an AI researcher
@@ -106,6 +108,12 @@ const INTERJECTIONS: &[&str] = &[
     "hmm",
     "sorry",
     "i'm sorry",
+    "i am sorry",
+    "i apologize",
+    "i apologise",
+    "my apologies",
+    "apologies",
+    "unfortunately",
     "great question",
     "good question",
 ];
@@ -201,11 +209,7 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
         return;
     };
     let trimmed = first.value.trim_start();
-    let english = &trimmed[interjection_len(trimmed)..];
-    let Some((text, phrase_len)) = opening_len(english)
-        .map(|n| (english, n))
-        .or_else(|| other_language_opening(trimmed))
-    else {
+    let Some((text, phrase_len)) = opening(trimmed) else {
         return;
     };
     let lead = first.value.len() - text.len();
@@ -218,6 +222,19 @@ pub fn check(message: &Message<'_>, ctx: &mut RecordContext<'_>) {
             &text[..phrase_len]
         ),
     );
+}
+
+/// The self-description `trimmed` opens with, in any language, after at most one
+/// interjection: the text from the opening on, and the opening's length.
+fn opening(trimmed: &str) -> Option<(&str, usize)> {
+    let (skipped, after_but) = interjection_len(trimmed);
+    let english = &trimmed[skipped..];
+    opening_len(english)
+        // After "..., but" the phrase may start a sentence about AI ("Yes, but as an AI
+        // model improves, ..."): a disclaimer goes on about the speaker.
+        .filter(|&n| !after_but || speaks_of_itself(&english[n..]))
+        .map(|n| (english, n))
+        .or_else(|| other_language_opening(trimmed))
 }
 
 /// The length in `text` of the self-description it opens with, if any.
@@ -539,6 +556,7 @@ fn simplified(c: char) -> char {
         '發' => '发',
         '開' => '开',
         '練' => '练',
+        '訓' => '训',
         '設' => '设',
         '計' => '计',
         '創' => '创',
@@ -591,6 +609,8 @@ fn chinese_opening(text: &str) -> Option<usize> {
         .iter()
         .find_map(|m| rest.strip_prefix(m))
         .unwrap_or(rest);
+    // "作为一个由OpenAI训练的语言模型": who made it, before the noun.
+    let rest = made_by(rest).unwrap_or(rest);
     for (skip, (at, _)) in rest.char_indices().enumerate().take(5) {
         if skip > 0 && rest[..at].contains(['，', ',', '。', '的']) {
             return None;
@@ -619,17 +639,30 @@ fn chinese_opening(text: &str) -> Option<usize> {
     None
 }
 
+/// The verbs of making a model, in Simplified characters (a Traditional text is read
+/// through [`simplified`]).
+const CHINESE_MAKER_VERBS: &[&str] = &[
+    "开发", "研发", "打造", "训练", "创建", "创造", "设计", "推出",
+];
+
+/// `rest` opens with who made the model, "由OpenAI训练的": the text after its "的".
+fn made_by(rest: &str) -> Option<&str> {
+    let clause = rest.strip_prefix('由')?;
+    let end = clause.find('的')?;
+    let maker = &clause[..end];
+    (maker.chars().count() <= 20
+        && !maker.contains(['，', ',', '。'])
+        && CHINESE_MAKER_VERBS.iter().any(|v| maker.ends_with(v)))
+    .then(|| &clause[end + '的'.len_utf8()..])
+}
+
 /// After a "我是一个人工智能助手" opening, `rest` (Simplified) names the model or its
 /// maker in the same clause or the next: "，名叫Lumi", "，由Acme开发".
 fn chinese_identity(rest: &str) -> bool {
     rest.split(['，', ',', '。', '！', '？', '；', '!', '?', ';'])
         .take(2)
         .any(|clause| {
-            let made = [
-                "开发", "研发", "打造", "训练", "创建", "创造", "设计", "推出",
-            ]
-            .iter()
-            .any(|v| clause.contains(v));
+            let made = CHINESE_MAKER_VERBS.iter().any(|v| clause.contains(v));
             ["名叫", "名为", "叫做", "我叫", "名字是", "名字叫"]
                 .iter()
                 .any(|n| clause.contains(n))
@@ -637,9 +670,28 @@ fn chinese_identity(rest: &str) -> bool {
         })
 }
 
+/// After an opening reached through "..., but": the rest of its clause is words that go on
+/// describing the model ("language model") ended by a mark, or speaks of the speaker ("I",
+/// "my"): "I'm sorry, but as an AI language model, I cannot", not "Yes, but as an AI model
+/// improves, it" or "Sorry, but as an AI-generated image".
+fn speaks_of_itself(after: &str) -> bool {
+    let head = lower_head(after, 60);
+    let clause_end = head.find([',', '.', ';', ':', '!', '?']);
+    let clause = &head[..clause_end.unwrap_or(head.len())];
+    let words: Vec<&str> = clause
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let first_person = ["i", "i'm", "i've", "i'd", "my", "me", "myself"];
+    words.iter().any(|w| first_person.contains(w))
+        || (clause_end.is_some()
+            && !clause.contains('-')
+            && words.iter().all(|w| SELF_DESCRIPTION.contains(w)))
+}
+
 /// The length of a short interjection with its punctuation and spaces at the start of
-/// `text` ("Sure! "), or 0.
-fn interjection_len(text: &str) -> usize {
+/// `text` ("Sure! ", "I'm sorry, but "), or 0, and whether a "but" was part of it.
+fn interjection_len(text: &str) -> (usize, bool) {
     let head: String = text
         .chars()
         .take(24)
@@ -651,22 +703,26 @@ fn interjection_len(text: &str) -> usize {
             continue;
         };
         let after_mark = rest.trim_start_matches(['!', ',', '.']);
-        if after_mark.len() == rest.len() || !after_mark.starts_with(' ') {
+        // "I'm sorry but as an AI ..." has no mark before its "but".
+        let unmarked_but = after_mark.len() == rest.len() && rest.starts_with(" but ");
+        if !unmarked_but && (after_mark.len() == rest.len() || !after_mark.starts_with(' ')) {
             continue;
         }
         let after = after_mark.trim_start();
         // "I'm sorry, but as an AI language model, ...".
-        let after = after.strip_prefix("but ").unwrap_or(after).trim_start();
+        let but = after.strip_prefix("but ");
+        let after = but.unwrap_or(after).trim_start();
         let skipped = head.len() - after.len();
         // The skipped part is the word's letters, marks and spaces: one character each in
         // `head` and in `text`.
         let chars = head[..skipped].chars().count();
-        return text
+        let at = text
             .char_indices()
             .nth(chars)
             .map_or(text.len(), |(i, _)| i);
+        return (at, but.is_some());
     }
-    0
+    (0, false)
 }
 
 /// The opening that `head` starts with describes the model: it ends the phrase ("As an
@@ -794,7 +850,7 @@ fn starts_with_words(head: &str, prefix: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{interjection_len, opening_len, other_language_opening};
+    use super::{interjection_len, opening, opening_len, other_language_opening};
 
     #[test]
     fn after_an_interjection() {
@@ -804,12 +860,12 @@ mod tests {
             "Of course, I\u{2019}m an AI, so I have no favourite.",
         ] {
             assert!(
-                opening_len(&text[interjection_len(text)..]).is_some(),
+                opening_len(&text[interjection_len(text).0..]).is_some(),
                 "{text}"
             );
         }
-        assert_eq!(interjection_len("Sure thing, here it is."), 0);
-        assert_eq!(interjection_len("Well-known tools are listed."), 0);
+        assert_eq!(interjection_len("Sure thing, here it is."), (0, false));
+        assert_eq!(interjection_len("Well-known tools are listed."), (0, false));
     }
 
     #[test]
@@ -913,10 +969,59 @@ mod tests {
 
     /// The phrase that `text` is reported for, in any language.
     fn reported(text: &str) -> Option<&str> {
-        let english = &text[interjection_len(text)..];
-        opening_len(english)
-            .map(|n| &english[..n])
-            .or_else(|| other_language_opening(text).map(|(at, n)| &at[..n]))
+        opening(text).map(|(at, n)| &at[..n])
+    }
+
+    /// "But" after an interjection, with or without a comma, and the apologies that open
+    /// disclaimers; after a "but", the phrase must go on about the speaker (s14e).
+    #[test]
+    fn apologies_and_buts() {
+        for (text, phrase) in [
+            (
+                "I am sorry, but as an AI language model, I cannot browse.",
+                "as an AI",
+            ),
+            ("I apologize, but as an AI, I have no opinions.", "as an AI"),
+            (
+                "Unfortunately, as an AI language model, I cannot see images.",
+                "as an AI",
+            ),
+            ("I'm sorry but as an AI I cannot do that.", "as an AI"),
+            (
+                "Sorry, but as a language model I have no access.",
+                "as a language model",
+            ),
+        ] {
+            assert_eq!(reported(text), Some(phrase), "{text}");
+        }
+        for text in [
+            "Yes, but as an AI model improves, it needs more data.",
+            "Sorry, but as an AI-generated image, it cannot be copyrighted.",
+            "No, but as an AI system scales, costs grow.",
+        ] {
+            assert_eq!(reported(text), None, "{text}");
+        }
+    }
+
+    /// Who made the model may stand before the noun (s14e).
+    #[test]
+    fn chinese_maker_before_the_noun() {
+        for (text, phrase) in [
+            (
+                "作为一个由OpenAI训练的语言模型，我无法访问互联网。",
+                "作为一个由OpenAI训练的语言模型",
+            ),
+            (
+                "作為一個由OpenAI訓練的語言模型，我無法訪問互聯網。",
+                "作為一個由OpenAI訓練的語言模型",
+            ),
+        ] {
+            assert_eq!(reported(text), Some(phrase), "{text}");
+        }
+        assert_eq!(
+            reported("作为一个由数据驱动的行业，金融业很重视模型。"),
+            None
+        );
     }
 
     #[test]
