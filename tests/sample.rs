@@ -875,6 +875,20 @@ fn a_preference_record_shows_every_answer_labelled() {
     insta::assert_snapshot!("sample_preference", out);
 }
 
+/// LLaMA-Factory's v1 pairs repeat the prompt in both lists; the lists share it by value,
+/// whatever their spacing or extra keys (a `loss_weight` on one), so the rejected answer is
+/// still shown as such.
+#[test]
+fn a_v1_pair_spaced_differently_is_still_a_pair() {
+    let dir = TempDir::new().unwrap();
+    let record = r#"{"chosen_messages": [{"role": "user", "content": [{"type": "text", "value": "What is the capital of Australia?"}]}, {"role": "assistant", "content": [{"type": "text", "value": "Canberra."}]}], "rejected_messages":[{"content":[{"value":"What is the capital of Australia?","type":"text"}],"role":"user","loss_weight":0.0},{"role":"assistant","content":[{"type":"text","value":"Sydney."}]}]}"#;
+    fs::write(dir.path().join("v1.jsonl"), format!("{record}\n")).unwrap();
+    let out = run_ok(dir.path(), &["sample", "--isolated", "v1.jsonl"]);
+    assert!(out.contains("assistant (chosen):"), "{out}");
+    assert!(out.contains("assistant (rejected):"), "{out}");
+    assert!(out.contains("Sydney."), "{out}");
+}
+
 /// A line over `max_line_bytes` is skipped unread by `check` (J008); `sample` leaves it out
 /// too, and says so, wherever it falls in the reader's buffer.
 #[test]

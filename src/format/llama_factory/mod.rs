@@ -434,10 +434,20 @@ fn read_v1_pair<'s>(
         && conv.messages.len() == doc.len(node)
         && scratch.messages.len() == doc.len(rejected)
     {
-        let common = doc
-            .elements(node)
-            .zip(doc.elements(rejected))
-            .take_while(|&(c, r)| doc.raw(c) == doc.raw(r))
+        // Shared by value (role and text), not as written: the two lists may space or order
+        // the repeated prompt's keys differently, or give it another key (`loss_weight`).
+        let same = |a: &crate::record::Message<'_>, b: &crate::record::Message<'_>| {
+            a.role == b.role
+                && a.content
+                    .texts()
+                    .map(|t| t.value.as_ref())
+                    .eq(b.content.texts().map(|t| t.value.as_ref()))
+        };
+        let common = conv
+            .messages
+            .iter()
+            .zip(&scratch.messages)
+            .take_while(|&(c, r)| same(c, r))
             .count();
         // Lists that share no prompt are not a pair to show or count.
         if common > 0 && common < scratch.messages.len() {
