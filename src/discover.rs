@@ -793,11 +793,15 @@ fn walk_error_text(e: &ignore::Error) -> String {
     s.split(" (os error").next().unwrap_or(&s).to_string()
 }
 
-/// The `dataset_info.json` nearest above `file`: in its folder or one of the three above.
-/// The folders are walked up from the path as written, and past its first folder by `..`:
-/// a file named from inside the data folder (`test.json`, `../data/test.json`) has the
-/// registry of the folder above as a file named from there has, spelt from where the run is.
+/// The `dataset_info.json` that declares `file`, the nearest in its folder or one of the
+/// three above: a nearer registry of other datasets (`data/splits/dataset_info.json` naming
+/// `other.json`) does not hide the one that names it. One that cannot be read is returned
+/// too, for its reader to report. The folders are walked up from the path as written, and
+/// past its first folder by `..`: a file named from inside the data folder (`test.json`,
+/// `../data/test.json`) has the registry of the folder above as a file named from there has,
+/// spelt from where the run is.
 fn registry_above(file: &Path) -> Option<PathBuf> {
+    let own = std::fs::canonicalize(file).ok();
     let mut dir = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -809,7 +813,17 @@ fn registry_above(file: &Path) -> Option<PathBuf> {
             dir.join(dataset_info::FILE_NAME)
         };
         if candidate.is_file() {
-            return Some(candidate);
+            let declares = |read: &dataset_info::Registry| {
+                read.entries
+                    .iter()
+                    .flat_map(|e| &e.files)
+                    .any(|f| std::fs::canonicalize(f).ok() == own)
+            };
+            match dataset_info::read(&candidate) {
+                Err(_) => return Some(candidate),
+                Ok(read) if own.is_some() && declares(&read) => return Some(candidate),
+                Ok(_) => {}
+            }
         }
         dir = folder_above(&dir)?;
     }

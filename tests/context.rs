@@ -578,6 +578,13 @@ fn the_hook_reads_json_files_a_registry_declares_with_custom_columns() {
     assert_eq!(hook(d, "data/splits/test.json"), full);
     let inside = hook(&d.join("data"), "splits/test.json");
     assert_eq!(inside, [full[0].replace("data/splits/", "splits/")]);
+    // A nearer registry of other datasets does not hide the one that declares the file.
+    write_json(
+        "data/splits/dataset_info.json",
+        &serde_json::json!({"other": {"file_name": "other.json", "columns": columns}}),
+    );
+    assert_eq!(hook(d, "data/splits/test.json"), full);
+    std::fs::remove_file(d.join("data/splits/dataset_info.json")).expect("rm");
     // Named by absolute path: the same leak.
     let absolute = d.join("data/splits/test.json");
     let by_path = hook(d, absolute.to_str().expect("a UTF-8 path"));
