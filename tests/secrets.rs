@@ -1364,3 +1364,77 @@ fn a_key_with_invisible_characters_inside_and_at_its_edges_is_reported_and_maske
         }
     }
 }
+
+/// A key of no fixed length with an invisible character inside it, joined by another to a
+/// stand-in word after it (`...xZ7\u200bexample`), and a bearer token behind an invisible
+/// character beside the blank after `Bearer`: each is reported where it starts as written,
+/// and no output shows a piece of it.
+#[test]
+fn a_key_glued_to_a_stand_in_or_behind_an_invisible_blank_is_reported_and_masked() {
+    let openai = "sk-proj-Q7vX2mK9pL4nR8sT1wY5zB3cD6fG0hJ2kA9eW4xZ7";
+    let bearer = "a8Fk2Lm9Qx7Vb3Np5Rt1Wz4Yc6";
+    let answer = r#"{"role": "assistant", "content": "Please rotate it now and never share it."}"#;
+    // Each text, where its finding starts, and the secret.
+    let cases = [
+        (
+            format!(
+                r"use {}\u200b{}\u200bexample here",
+                &openai[..20],
+                &openai[20..]
+            ),
+            "sk-proj",
+            openai,
+        ),
+        (
+            format!(r"use {}\u200b{}\u200bxxxx", &openai[..20], &openai[20..]),
+            "sk-proj",
+            openai,
+        ),
+        (
+            format!(r"Authorization: Bearer \u200b{bearer}"),
+            "Bearer",
+            bearer,
+        ),
+        (
+            format!(r"Authorization: Bearer\u200b {bearer}"),
+            "Bearer",
+            bearer,
+        ),
+    ];
+    let lines: Vec<String> = cases
+        .iter()
+        .map(|(text, _, _)| {
+            format!(r#"{{"messages": [{{"role": "user", "content": "{text}"}}, {answer}]}}"#)
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), lines.join("\n") + "\n").unwrap();
+    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
+    let findings: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.contains(" P006 "))
+        .map(|l| {
+            let head = l.split(": P006").next().unwrap_or_default();
+            head.rsplit('/').next().unwrap_or_default().to_owned()
+        })
+        .collect();
+    let expected: Vec<String> = lines
+        .iter()
+        .zip(&cases)
+        .enumerate()
+        .map(|(n, (line, (_, start, _)))| {
+            let column = line[..line.find(start).unwrap()].chars().count() + 1;
+            format!("t.jsonl:{}:{column}", n + 1)
+        })
+        .collect();
+    assert_eq!(findings, expected, "{stdout}");
+    for out in shown(dir.path(), "t.jsonl") {
+        for (_, _, secret) in &cases {
+            // The first 4 characters of the secret (a key's prefix) may show; no 8 of the rest.
+            for at in 4..secret.len() - 7 {
+                let piece = &secret[at..at + 8];
+                assert!(!out.contains(piece), "{piece} shows in\n{out}");
+            }
+        }
+    }
+}

@@ -1023,6 +1023,17 @@ mod tests {
                 "AKIA4QW7\u{200b}ZR2KXNB5TG3M\u{200b}foo ok".to_owned(),
                 "AKIA4QW7\u{200b}ZR2KXNB5TG3M",
             ),
+            // A key of no fixed length run on into a stand-in word is cut at the gap.
+            (
+                "use sk-proj-Q7vX2mK9pL4n\u{200b}R8sT1wY5zB3cD6fG0hJ2kA9eW4xZ7\u{200b}example here"
+                    .to_owned(),
+                "sk-proj-Q7vX2mK9pL4n\u{200b}R8sT1wY5zB3cD6fG0hJ2kA9eW4xZ7",
+            ),
+            (
+                "use sk-proj-Q7vX2mK9pL4n\u{200b}R8sT1wY5zB3cD6fG0hJ2kA9eW4xZ7\u{200b}xxxx"
+                    .to_owned(),
+                "sk-proj-Q7vX2mK9pL4n\u{200b}R8sT1wY5zB3cD6fG0hJ2kA9eW4xZ7",
+            ),
         ] {
             let start = text.find(key).unwrap();
             let whole = start..start + key.len();

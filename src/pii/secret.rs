@@ -254,69 +254,94 @@ pub(crate) fn check(text: &str, gaps: &[usize], found: &mut Found<'_>) {
             }
             (&text[start..end], true)
         };
-        let Some(found_key) = PATTERNS[kind_index].find(window) else {
-            continue;
-        };
-        // A match that fills a window of `MAX_KEY` bytes runs on past it: no key is that long.
-        if capped && found_key.end() == MAX_KEY {
-            continue;
-        }
-        // Separators after a key are not part of it (`sk-proj-...______ # set it`): its
-        // character class takes `_` and `-`, but a run of them would fail the randomness test
-        // and hide the key. The key without them must still be one. One such character is
-        // left alone: it may be the last of a key of fixed length (a GitLab token's 20th).
-        let trimmed = found_key.as_str().trim_end_matches(['_', '-']);
-        let key = if found_key.len() - trimmed.len() < 2 || kind.name == "PEM private key" {
-            found_key
-        } else {
-            match PATTERNS[kind_index].find(trimmed) {
-                Some(k) => k,
-                None => continue,
+        // A key of no fixed length read through invisible characters runs on across a gap
+        // into the word after it (`...xZ7\u{200B}example`), which can make it a stand-in: the
+        // key cut at each gap inside it, the last first, is tried too when it fails whole.
+        // A PEM key's body and a JSON Web Token's parts are read to their ends instead.
+        let cuttable = kind.name != "PEM private key" && kind.name != JWT;
+        let cuts = gaps
+            .iter()
+            .rev()
+            .filter(|&&g| cuttable && g > start + prefix_len && g < start + window.len())
+            .map(|&g| g - start);
+        let mut chosen = None;
+        'cut: for len in std::iter::once(window.len()).chain(cuts) {
+            let cut = len < window.len();
+            let window = &window[..len];
+            let Some(found_key) = PATTERNS[kind_index].find(window) else {
+                continue;
+            };
+            // A cut key fills its window: it ends at the gap.
+            if cut && found_key.end() != len {
+                continue;
             }
-        };
-        let end = start + key.end();
-        let end = if kind.name == "PEM private key" {
-            pem_end(text, end)
-        } else {
-            end
-        };
-        let after_glued = text[end..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-            && !parted(end);
-        if after_glued && !found.masking && kind.name != "PEM private key" {
-            continue;
+            // A match that fills a window of `MAX_KEY` bytes runs on past it: no key is that long.
+            if capped && found_key.end() == MAX_KEY {
+                continue;
+            }
+            // Separators after a key are not part of it (`sk-proj-...______ # set it`): its
+            // character class takes `_` and `-`, but a run of them would fail the randomness test
+            // and hide the key. The key without them must still be one. One such character is
+            // left alone: it may be the last of a key of fixed length (a GitLab token's 20th).
+            let trimmed = found_key.as_str().trim_end_matches(['_', '-']);
+            let key = if found_key.len() - trimmed.len() < 2 || kind.name == "PEM private key" {
+                found_key
+            } else {
+                match PATTERNS[kind_index].find(trimmed) {
+                    Some(k) => k,
+                    None => continue,
+                }
+            };
+            let end = start + key.end();
+            let end = if kind.name == "PEM private key" {
+                pem_end(text, end)
+            } else {
+                end
+            };
+            let after_glued = text[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+                && !parted(end);
+            if after_glued && !found.masking && kind.name != "PEM private key" {
+                continue;
+            }
+            let random = if kind.name == "PEM private key" {
+                text[start..end].rsplit("-----").next().unwrap_or_default()
+            } else if kind.name == SLACK_WEBHOOK {
+                key.as_str().rsplit('/').next().unwrap_or_default()
+            } else {
+                &key.as_str()[prefix_len.min(key.len())..]
+            };
+            let random_enough = if kind.name == "PEM private key" {
+                !is_stand_in(random)
+            } else if kind.name == AWS {
+                // An access key ID's 16 characters are base32: one in 28 has no digit.
+                looks_random(random) || looks_random_base32_letters(random)
+            } else if kind.name == SLACK_WEBHOOK {
+                // 24 letters and digits: one in 70 has no digit.
+                looks_random(random) || looks_random_letters(random)
+            } else if kind.name == JWT {
+                looks_random_jwt(random)
+                    || (found.masking && looks_random_jwt(without_trailing_run(random)))
+            } else if kind.name == HUGGING_FACE {
+                looks_random_letters(random)
+                    || (found.masking && looks_random_letters(without_trailing_run(random)))
+            } else {
+                // A mask also hides a key with a run glued after it (`...sGa0EAAAAAA`): the run
+                // fails the randomness test, the key before it need not.
+                looks_random(random)
+                    || (found.masking && looks_random(without_trailing_run(random)))
+            };
+            if !random_enough || (kind.name == AWS && key.as_str().ends_with("EXAMPLE")) {
+                continue;
+            }
+            chosen = Some((end, random));
+            break 'cut;
         }
-        let random = if kind.name == "PEM private key" {
-            text[start..end].rsplit("-----").next().unwrap_or_default()
-        } else if kind.name == SLACK_WEBHOOK {
-            key.as_str().rsplit('/').next().unwrap_or_default()
-        } else {
-            &key.as_str()[prefix_len.min(key.len())..]
-        };
-        let random_enough = if kind.name == "PEM private key" {
-            !is_stand_in(random)
-        } else if kind.name == AWS {
-            // An access key ID's 16 characters are base32: one in 28 has no digit.
-            looks_random(random) || looks_random_base32_letters(random)
-        } else if kind.name == SLACK_WEBHOOK {
-            // 24 letters and digits: one in 70 has no digit.
-            looks_random(random) || looks_random_letters(random)
-        } else if kind.name == JWT {
-            looks_random_jwt(random)
-                || (found.masking && looks_random_jwt(without_trailing_run(random)))
-        } else if kind.name == HUGGING_FACE {
-            looks_random_letters(random)
-                || (found.masking && looks_random_letters(without_trailing_run(random)))
-        } else {
-            // A mask also hides a key with a run glued after it (`...sGa0EAAAAAA`): the run
-            // fails the randomness test, the key before it need not.
-            looks_random(random) || (found.masking && looks_random(without_trailing_run(random)))
-        };
-        if !random_enough || (kind.name == AWS && key.as_str().ends_with("EXAMPLE")) {
+        let Some((end, random)) = chosen else {
             continue;
-        }
+        };
         // An access key ID with its secret beside it (a credentials file, the CSV the
         // console downloads, `ID:SECRET`) is one finding, masked from the ID to the secret.
         let pair = if kind.name == AWS {
@@ -486,10 +511,19 @@ fn named_aws_secrets(text: &str, reported: &super::Claimed, found: &mut Found<'_
 }
 
 /// `Bearer` and a token, as an `Authorization` header carries it: the characters of
-/// RFC 6750's `b64token`.
+/// RFC 6750's `b64token`. Invisible characters ([`IGNORABLE`]) around the blanks between
+/// them (`Bearer \u{200B}token`, `Bearer\u{200B} token`) are read through: the view
+/// without them is only made for one between two key characters, and a blank is not one.
 static BEARER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(bearer)[ \t]+([A-Za-z0-9][A-Za-z0-9._~+/-]*=*)").expect("constant regex")
+    Regex::new(&format!(
+        r"(?i)\b(bearer){IGNORABLE}*[ \t](?:[ \t]|{IGNORABLE})*([A-Za-z0-9][A-Za-z0-9._~+/-]*=*)"
+    ))
+    .expect("constant regex")
 });
+
+/// The characters `super::ignorable` leaves out of a view, as a regex class (a unit test
+/// keeps the two in step).
+const IGNORABLE: &str = r"[\x{AD}\x{34F}\x{61C}\x{115F}\x{1160}\x{17B4}\x{17B5}\x{180B}-\x{180F}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{206F}\x{3164}\x{FEFF}\x{FFA0}\x{FFF0}-\x{FFFB}\x{1BCA0}-\x{1BCA3}\x{1D173}-\x{1D17A}\x{E0000}-\x{E0FFF}]";
 
 /// Words of the stand-ins documentation writes after `Bearer` (`my-access-token-123`), on
 /// top of [`STAND_INS`].
@@ -768,6 +802,34 @@ fn is_stand_in(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::pii::Match;
+
+    /// [`IGNORABLE`] holds the characters `super::ignorable` names, and no others.
+    #[test]
+    fn the_ignorable_class_is_ignorable() {
+        let class = Regex::new(&format!("^{IGNORABLE}$")).unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                class.is_match(c.encode_utf8(&mut [0; 4])),
+                crate::pii::ignorable(c),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    /// A bearer token behind an invisible character beside the blank after `Bearer` is
+    /// found, where `Bearer` is written.
+    #[test]
+    fn a_bearer_token_is_read_through_invisible_characters() {
+        for text in [
+            "Authorization: Bearer \u{200b}a8Fk2Lm9Qx7Vb3Np5Rt1Wz4Yc6",
+            "Authorization: Bearer\u{200b} a8Fk2Lm9Qx7Vb3Np5Rt1Wz4Yc6",
+            "Authorization: Bearer \u{ad}\u{2060} a8Fk2Lm9Qx7Vb3Np5Rt1Wz4Yc6",
+        ] {
+            assert_eq!(kind_of(text).as_deref(), Some("bearer token"), "{text:?}");
+        }
+        assert_eq!(kind_of("Authorization: Bearer\u{200b}"), None);
+    }
 
     /// The kind of the first key `check` finds in `text`.
     fn kind_of(text: &str) -> Option<String> {
