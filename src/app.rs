@@ -522,6 +522,19 @@ fn all_ignored(paths: &[PathBuf], walked: &[Found], command: &str) -> Option<Str
     ))
 }
 
+/// The paths a command names, as its messages quote them: `.` when it names none (the
+/// current folder is walked).
+fn named_paths(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return ".".to_string();
+    }
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn the_data_files_there(n: usize) -> String {
     match n {
         1 => "the one data file there is".to_string(),
@@ -687,15 +700,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         {
             // One that is no baseline at all says so, as it does beside other data.
             let _ = crate::baseline::read(path)?;
-            let named = if args.paths.is_empty() {
-                ".".to_string()
-            } else {
-                args.paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let named = named_paths(&args.paths);
             bail!(
                 "no dataset files to lint in {named}: the one data file there, {}, is the --baseline file, which is read as the baseline, not linted (name the data to lint, and the baseline's own file after --baseline)",
                 path.display()
@@ -707,15 +712,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     crate::output::drop_fresh_standard_output(&mut found);
 
     if found.is_empty() {
-        let named = if args.paths.is_empty() {
-            ".".to_string()
-        } else {
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let named = named_paths(&args.paths);
         // pre-commit names the staged files; when configuration excludes all of them
         // (`--force-exclude`), there is nothing to do, and that is not an error.
         let all_excluded = args.force_exclude

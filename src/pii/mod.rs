@@ -611,32 +611,12 @@ fn key_char(b: u8) -> bool {
 }
 
 /// The format characters and fillers shown as nothing (Default_Ignorable), as
-/// `crate::wording::invisible` classes them for output, but the line and paragraph
+/// [`crate::wording::invisible`] classes them for output, but the line and paragraph
 /// separators, which break a line: the soft hyphen, the zero-width space, non-joiner,
 /// joiner and word joiner, the bidi marks, embeddings, overrides and isolates, the
-/// byte-order mark, and the rarer ones (a unit test keeps the two lists in step).
+/// byte-order mark, and the rarer ones.
 fn ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'
-            | '\u{1160}'
-            | '\u{17B4}'
-            | '\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF0}'..='\u{FFFB}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E0FFF}'
-    )
+    crate::wording::invisible(c) && !matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// The ASCII character a number's character stands for ([`AsciiDigits`]); `None` for
@@ -964,21 +944,6 @@ mod tests {
                     }
                 }
             }
-        }
-    }
-
-    /// The characters a key is read through are those the outputs show as nothing, but the
-    /// line and paragraph separators.
-    #[test]
-    fn ignorable_characters_are_the_invisible_ones_but_line_breaks() {
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            let breaks = matches!(c, '\u{2028}' | '\u{2029}');
-            assert_eq!(
-                ignorable(c),
-                crate::wording::invisible(c) && !breaks,
-                "U+{:04X}",
-                u32::from(c)
-            );
         }
     }
 
