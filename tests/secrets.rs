@@ -1272,6 +1272,40 @@ fn a_key_after_an_invisible_word_break_is_still_reported() {
     );
 }
 
+/// Writes `t.jsonl`, one record per text (a user message holding it, then `answer`), and
+/// asserts that P006 reports each line once, where its `starts` text first occurs; the
+/// folder, for the checks of what the outputs show.
+fn p006_once_each(texts: &[&str], starts: &[&str], answer: &str) -> tempfile::TempDir {
+    let lines: Vec<String> = texts
+        .iter()
+        .map(|text| {
+            format!(r#"{{"messages": [{{"role": "user", "content": "{text}"}}, {answer}]}}"#)
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.jsonl"), lines.join("\n") + "\n").unwrap();
+    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
+    let findings: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.contains(" P006 "))
+        .map(|l| {
+            let head = l.split(": P006").next().unwrap_or_default();
+            head.rsplit('/').next().unwrap_or_default().to_owned()
+        })
+        .collect();
+    let expected: Vec<String> = lines
+        .iter()
+        .zip(starts)
+        .enumerate()
+        .map(|(n, (line, start))| {
+            let column = line[..line.find(start).unwrap()].chars().count() + 1;
+            format!("t.jsonl:{}:{column}", n + 1)
+        })
+        .collect();
+    assert_eq!(findings, expected, "{stdout}");
+    dir
+}
+
 /// A key with invisible characters both inside it and at its edges: a JSON Web Token
 /// wrapped at its dots (a web page's wrap points), and a key joined by one to the word
 /// before or after it with another inside it. Each is reported once, at its first character
@@ -1319,33 +1353,9 @@ fn a_key_with_invisible_characters_inside_and_at_its_edges_is_reported_and_maske
             &aws,
         ),
     ];
-    let lines: Vec<String> = cases
-        .iter()
-        .map(|(text, _)| {
-            format!(r#"{{"messages": [{{"role": "user", "content": "{text}"}}, {answer}]}}"#)
-        })
-        .collect();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("t.jsonl"), lines.join("\n") + "\n").unwrap();
-    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
-    let findings: Vec<String> = stdout
-        .lines()
-        .filter(|l| l.contains(" P006 "))
-        .map(|l| {
-            let head = l.split(": P006").next().unwrap_or_default();
-            head.rsplit('/').next().unwrap_or_default().to_owned()
-        })
-        .collect();
-    let expected: Vec<String> = lines
-        .iter()
-        .zip(&cases)
-        .enumerate()
-        .map(|(n, (line, (_, pieces)))| {
-            let column = line[..line.find(pieces[0]).unwrap()].chars().count() + 1;
-            format!("t.jsonl:{}:{column}", n + 1)
-        })
-        .collect();
-    assert_eq!(findings, expected, "{stdout}");
+    let starts: Vec<&str> = cases.iter().map(|(_, pieces)| pieces[0]).collect();
+    let texts: Vec<&str> = cases.iter().map(|(text, _)| text.as_str()).collect();
+    let dir = p006_once_each(&texts, &starts, answer);
     for (i, out) in shown(dir.path(), "t.jsonl").iter().enumerate() {
         // `full` shows a window of each line; `sample` all of the text after the key.
         assert!(i == 0 || out.matches("fails").count() == 2, "{out}");
@@ -1401,33 +1411,9 @@ fn a_key_glued_to_a_stand_in_or_behind_an_invisible_blank_is_reported_and_masked
             bearer,
         ),
     ];
-    let lines: Vec<String> = cases
-        .iter()
-        .map(|(text, _, _)| {
-            format!(r#"{{"messages": [{{"role": "user", "content": "{text}"}}, {answer}]}}"#)
-        })
-        .collect();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("t.jsonl"), lines.join("\n") + "\n").unwrap();
-    let stdout = p006(dir.path(), &dir.path().join("t.jsonl"));
-    let findings: Vec<String> = stdout
-        .lines()
-        .filter(|l| l.contains(" P006 "))
-        .map(|l| {
-            let head = l.split(": P006").next().unwrap_or_default();
-            head.rsplit('/').next().unwrap_or_default().to_owned()
-        })
-        .collect();
-    let expected: Vec<String> = lines
-        .iter()
-        .zip(&cases)
-        .enumerate()
-        .map(|(n, (line, (_, start, _)))| {
-            let column = line[..line.find(start).unwrap()].chars().count() + 1;
-            format!("t.jsonl:{}:{column}", n + 1)
-        })
-        .collect();
-    assert_eq!(findings, expected, "{stdout}");
+    let starts: Vec<&str> = cases.iter().map(|(_, start, _)| *start).collect();
+    let texts: Vec<&str> = cases.iter().map(|(text, _, _)| text.as_str()).collect();
+    let dir = p006_once_each(&texts, &starts, answer);
     for out in shown(dir.path(), "t.jsonl") {
         for (_, _, secret) in &cases {
             // The first 4 characters of the secret (a key's prefix) may show; no 8 of the rest.
