@@ -120,12 +120,33 @@ fn lint_checked(input: &[u8], settings: &Settings) -> (Vec<Diagnostic>, FileSumm
         starts.len()
     );
     assert!(summary.valid <= summary.examples);
-    assert_eq!(
-        summary.bytes as usize,
-        input.len(),
-        "every byte is accounted for"
-    );
+    match &summary.io_error {
+        // The only reason bytes in memory cannot be read: they start with a gzip or zstd magic
+        // number and do not decompress. The error names the compression.
+        Some(reason) => assert!(
+            starts_compressed(input)
+                && (reason.contains("corrupt or truncated gzip data")
+                    || reason.contains("corrupt or truncated zstd data")),
+            "read error {reason:?} for {:?}",
+            String::from_utf8_lossy(&input[..input.len().min(300)])
+        ),
+        // A compressed input that decompresses: its figures count the text, not the input.
+        None if starts_compressed(input) => {}
+        None => assert_eq!(
+            summary.bytes as usize,
+            input.len(),
+            "every byte is accounted for"
+        ),
+    }
     (diagnostics, summary)
+}
+
+/// Whether `input` starts with a gzip member's or a zstd frame's magic number (a skippable
+/// frame's included), which tunelint decompresses whatever the file's name.
+fn starts_compressed(input: &[u8]) -> bool {
+    input.starts_with(&[0x1f, 0x8b])
+        || input.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+        || matches!(input, [first, 0x2a, 0x4d, 0x18, ..] if first & 0xf0 == 0x50)
 }
 
 /// Default settings, or `max_line_bytes = 64` to exercise skipping over-long lines. (Each case
@@ -308,6 +329,29 @@ fn a_document_after_a_byte_order_mark_and_blank_lines_is_placed_on_its_line() {
                     .any(|d| d.code == Code::J007 && d.location.line > 1),
                 "{found:?}"
             );
+        }
+    }
+}
+
+/// Found once by `arbitrary_bytes_never_panic`: bytes that start with gzip's magic number
+/// and do not decompress are a read error that says so (the check had counted their bytes as
+/// text); the same for zstd's, and for a magic number followed by lines of JSON.
+#[test]
+fn a_compression_magic_number_before_other_bytes_is_a_read_error_naming_it() {
+    for (input, compression) in [
+        (&b"\x1f\x8b"[..], "gzip"),
+        (b"\x1f\x8bxx\n{\"a\": 1}\n", "gzip"),
+        (b"\x28\xb5\x2f\xfd{\"a\": 1}\n", "zstd"),
+        (b"\x50\x2a\x4d\x18\xff\xff\xff\x00", "zstd"),
+    ] {
+        for small in [false, true] {
+            let (found, summary) = lint_checked(input, &settings(small));
+            let reason = summary.io_error.as_deref().unwrap_or_default();
+            assert!(
+                reason.contains(&format!("corrupt or truncated {compression} data")),
+                "{input:?}: {reason:?}, {found:?}"
+            );
+            assert_eq!(summary.examples, 0, "{input:?}");
         }
     }
 }
