@@ -37,10 +37,11 @@ declare_rule! {
     /// de lenguaje", "Como modelo de IA", "En tant que modèle de langage", "Als KI-Modell",
     /// "Как языковая модель", "言語モデルとして", "AI 언어 모델로서") wherever a word ends,
     /// and "as an AI" ("Como IA", "En tant qu'IA", "Als KI", "Как ИИ", "AIとして") only
-    /// before a comma or the end of a sentence ("Als KI kann ich" is not read: "Als KI" also
-    /// opens sentences about AI). Without a comma, a German opening needs "ich" within the
-    /// next words ("Als KI-Modell habe ich", not the definition "Als Sprachmodell bezeichnet
-    /// man") and a Japanese one 私 right after it ("AI言語モデルとして私は"); "Как ИИ, так и
+    /// before a comma or the end of a sentence, or before the speaker: "Als KI kann ich"
+    /// (German's verb second, "ich" its subject) and "AIとして私は" ("Als KI aufkam, war ich"
+    /// is about AI). Without a comma, a German opening needs "ich" within the next words
+    /// ("Als KI-Modell habe ich", not the definition "Als Sprachmodell bezeichnet man") and a
+    /// Japanese one 私 right after it ("AI言語モデルとして私は"); "Как ИИ, так и
     /// ..." ("both AI and ...") is not reported. The identity exception holds in every
     /// language: "我是一个AI助手，由Acme开发" and "Soy una IA, desarrollada por Acme" are not
     /// reported.
@@ -516,12 +517,23 @@ fn fits_after(opening: &str, after: &str) -> bool {
         return !coordination;
     }
     if !STRONG_WORDS.iter().any(|w| opening.contains(w)) {
+        // The short ones ("Als KI", "AIとして") also open sentences about AI; only the
+        // speaker right after them makes them self-description: "AIとして私は", and German's
+        // verb second with "ich" its subject, "Als KI kann ich" ("Als KI aufkam, war ich"
+        // is "when AI came", its clause ends first).
+        if opening.ends_with("として") {
+            return starts_with_watashi(after);
+        }
+        if opening.starts_with("als ") && after.starts_with(' ') {
+            let clause = after.split(PHRASE_ENDS).next().unwrap_or_default();
+            return clause.split_whitespace().nth(1) == Some("ich");
+        }
         return false;
     }
     if opening.ends_with("として") {
         // Japanese runs on without a space: "AI言語モデルとして私は" is the model, but
         // "言語モデルとして広く使われている" ("widely used as a language model") is not.
-        return ["私", "わたし", "僕"].iter().any(|i| after.starts_with(i));
+        return starts_with_watashi(after);
     }
     if after.starts_with(char::is_alphanumeric) {
         return false;
@@ -537,6 +549,11 @@ fn fits_after(opening: &str, after: &str) -> bool {
             .any(|w| matches!(w, "ich" | "mir" | "mich"));
     }
     true
+}
+
+/// Japanese text that starts with "I" (私, わたし, 僕).
+fn starts_with_watashi(text: &str) -> bool {
+    ["私", "わたし", "僕"].iter().any(|i| text.starts_with(i))
 }
 
 /// Traditional Chinese characters of the openings, as Simplified ones: one character for
@@ -947,6 +964,9 @@ mod tests {
             ),
             ("Как языковая модель, я не могу.", "Как языковая модель"),
             ("AIとして、私は意見を持ちません。", "AIとして"),
+            ("AIとして私は意見を持ちません。", "AIとして"),
+            ("Als KI kann ich das nicht beurteilen.", "Als KI"),
+            ("Leider, aber als KI habe ich keinen Zugang.", "als KI"),
             ("AI 언어 모델로서 저는 의견이 없습니다.", "AI 언어 모델로서"),
         ] {
             let (at, n) = other_language_opening(text).unwrap_or_else(|| panic!("{text}"));
@@ -958,6 +978,10 @@ mod tests {
             "人工智能（AI）是一门技术。",
             "我是 Lumi，由 Acme 开发的助手。",
             "Als KI bezeichnet man Systeme, die lernen.",
+            "Als KI aufkam, war ich skeptisch.",
+            "Als KI mich zum ersten Mal überraschte, lachte ich.",
+            "Als KI-Forscherin kann ich das erklären.",
+            "AIとして知られる技術で、私は使っています。",
             "Como ianque, prefiero el norte.",
             "Como modelos de lenguaje grandes, los LLM aprenden.",
             "AIとして知られる技術です。",
