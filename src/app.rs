@@ -1223,6 +1223,15 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .filter(|g| !g.passed && nothing_reported)
         .map(|g| g.line())
         .collect();
+    // An evaluation split beside training files: B002 does not judge it, so the composition
+    // against the target leaves it out (the other figures count it).
+    let evaluation = |i: usize| {
+        let id = i as crate::diagnostic::FileId;
+        split_groups
+            .iter()
+            .any(|g| !g.train.is_empty() && g.eval.contains(&id))
+            && !split_groups.iter().any(|g| g.train.contains(&id))
+    };
     // The dataset's charts and tables, as `stats` draws them.
     let dataset_report = || {
         // The dataset of each file as the duplicate rules see them: its group's, or its own.
@@ -1243,6 +1252,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 display: &f.display,
                 facts,
                 dataset: dataset_of(i),
+                evaluation: evaluation(i),
             })
             .collect();
         crate::stats::report(&inputs, &total)
@@ -1262,13 +1272,6 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             }
             // The composition is B002's: of the training files, not the evaluation splits
             // it does not judge.
-            let evaluation = |i: usize| {
-                let id = i as crate::diagnostic::FileId;
-                split_groups
-                    .iter()
-                    .any(|g| !g.train.is_empty() && g.eval.contains(&id))
-                    && !split_groups.iter().any(|g| g.train.contains(&id))
-            };
             let trained: Vec<&crate::dataset::FileFacts> = facts[..judged_files]
                 .iter()
                 .enumerate()

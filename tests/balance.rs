@@ -401,6 +401,20 @@ fn an_evaluation_split_is_not_judged_for_composition_or_size() {
         title(&report),
         format!("Composition against the target ({trained} examples classified)")
     );
+    // `stats` draws the same composition; its other figures count both files.
+    let out = Command::cargo_bin("tunelint")
+        .expect("the tunelint binary is built")
+        .current_dir(dir.path())
+        .args(["stats", "--no-tokens", "--format", "json", "."])
+        .output()
+        .expect("run tunelint stats");
+    let stats: Value = serde_json::from_slice(&out.stdout).expect("stats json");
+    assert_eq!(title(&stats), title(&report), "{stats}");
+    assert_eq!(
+        stats["summary"]["examples"].as_u64(),
+        Some(2 * trained as u64),
+        "{stats}"
+    );
     // A validation file with no training file beside it may be what is trained on: judged.
     std::fs::remove_file(dir.path().join("train.jsonl")).expect("remove train");
     std::fs::rename(

@@ -955,3 +955,51 @@ fn every_rule_with_findings_is_listed_in_every_format() {
         );
     }
 }
+
+/// A role tunelint does not know is shown as the record writes it, each its own sequence
+/// (axolotl's `Customer`, a stray `bot`), not all as `unknown`; a key in one is masked.
+#[test]
+fn unknown_roles_are_shown_as_written() {
+    let turn = |role: &str, text: &str| format!(r#"{{"from": "{role}", "value": "{text}"}}"#);
+    let record = |roles: [&str; 2]| {
+        format!(
+            r#"{{"conversations": [{}, {}]}}"#,
+            turn(roles[0], "Where is my parcel, please?"),
+            turn(roles[1], "It left the depot this morning.")
+        )
+    };
+    let doc = stats_json_of(&[
+        record(["Customer", "gpt"]),
+        record(["Customer", "gpt"]),
+        record(["bot", "gpt"]),
+        record(["human", "gpt"]),
+        record(["sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "gpt"]),
+    ]);
+    let sequences = table(&doc, "role-sequences").expect("role sequences");
+    let rows: Vec<(String, String)> = sequences["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().to_owned(),
+                r[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows[0],
+        (r#""Customer", assistant"#.into(), "2".into()),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&(r#""bot", assistant"#.into(), "1".into())),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&("user, assistant".into(), "1".into())),
+        "{rows:?}"
+    );
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(!doc.to_string().contains("AbCdEfGhIjKlMnOp"), "{doc}");
+}

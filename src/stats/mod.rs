@@ -13,7 +13,8 @@ use rustc_hash::FxHashMap;
 
 use crate::composition::Category;
 use crate::dataset::{FactKind, Facts, FileFacts, RecordView};
-use crate::record::{Conversation, Role};
+use crate::json::Document;
+use crate::record::{Conversation, Message, Role};
 use crate::report::chart::{Bar, Chart, Table};
 use crate::summary::FileSummary;
 use crate::tokens::Encoding;
@@ -284,7 +285,8 @@ impl Stats {
         }
     }
 
-    fn add_conversation(&mut self, conv: &Conversation<'_>, index: u64) {
+    /// `doc` is the record's, where a role tunelint does not know is read as written.
+    fn add_conversation(&mut self, conv: &Conversation<'_>, doc: &Document<'_, '_>, index: u64) {
         self.conversations += 1;
         let mut turns = 0;
         let mut system = None;
@@ -308,10 +310,12 @@ impl Stats {
             }
         }
         self.turns.add(turns);
-        sequence_key(conv, &mut self.key);
+        let written = |m: &Message<'_>| written_role(doc, m);
+        sequence_key(conv, &written, &mut self.key);
         let key = &self.key;
-        self.sequences
-            .add(&key[..], index, || (key[..].into(), sequence(conv)));
+        self.sequences.add(&key[..], index, || {
+            (key[..].into(), sequence(conv, &written))
+        });
         match system {
             Some((text, key)) => {
                 self.system_prompts
@@ -376,13 +380,23 @@ impl Stats {
 /// What [`sequence`] spells out of a conversation, in bytes: the same key for the same
 /// label, without writing the label. The roles shown, then, after a marker, the number of
 /// (user, assistant) pairs or of messages when they are summed up.
-fn sequence_key(conv: &Conversation<'_>, key: &mut Vec<u8>) {
+fn sequence_key(conv: &Conversation<'_>, written: &Written<'_>, key: &mut Vec<u8>) {
     const PAIRS: u8 = 0xFF;
     const CUT: u8 = 0xFE;
     key.clear();
     let roles = &conv.messages;
     let start = roles.iter().take_while(|m| m.role.is_instruction()).count();
-    key.extend(roles[..start].iter().map(|m| m.role as u8));
+    let push_role = |key: &mut Vec<u8>, m: &Message<'_>| {
+        key.push(m.role as u8);
+        if m.role == Role::Unknown {
+            // The name as the label shows it (JSON text has no NUL byte to end it early).
+            key.extend(written(m).unwrap_or_default().bytes());
+            key.push(0);
+        }
+    };
+    for m in &roles[..start] {
+        push_role(key, m);
+    }
     let rest = &roles[start..];
     let pairs = rest.len() / 2;
     if pairs > 1
@@ -396,17 +410,42 @@ fn sequence_key(conv: &Conversation<'_>, key: &mut Vec<u8>) {
         return;
     }
     let shown = rest.len().min(SEQUENCE_ROLES.saturating_sub(start));
-    key.extend(rest[..shown].iter().map(|m| m.role as u8));
+    for m in &rest[..shown] {
+        push_role(key, m);
+    }
     if start + shown < roles.len() {
         key.push(CUT);
         key.extend_from_slice(&(roles.len() as u64).to_le_bytes());
     }
 }
 
+/// A message's role as the record writes it, quoted (masked and cropped), when it is none
+/// tunelint knows (`"Customer"`); `None` for a known role or one that is not a string.
+type Written<'w> = dyn Fn(&Message<'_>) -> Option<String> + 'w;
+
+fn written_role(doc: &Document<'_, '_>, m: &Message<'_>) -> Option<String> {
+    if m.role != Role::Unknown {
+        return None;
+    }
+    let raw = doc.raw_at(m.role_span);
+    if !raw.starts_with('"') {
+        return None;
+    }
+    let name: String = serde_json::from_str(raw).ok()?;
+    Some(crate::wording::quote(&name))
+}
+
 /// A role sequence as a reader scans it: `system, user, assistant`; a run of user and
-/// assistant pairs as `(user, assistant) ×3`; cut after [`SEQUENCE_ROLES`] roles.
-fn sequence(conv: &Conversation<'_>) -> String {
-    let roles: Vec<&str> = conv.messages.iter().map(|m| m.role.as_str()).collect();
+/// assistant pairs as `(user, assistant) ×3`; cut after [`SEQUENCE_ROLES`] roles. A role
+/// tunelint does not know is shown as written (`"Customer"`), or as `unknown`.
+fn sequence(conv: &Conversation<'_>, written: &Written<'_>) -> String {
+    let names: Vec<Option<String>> = conv.messages.iter().map(written).collect();
+    let roles: Vec<&str> = conv
+        .messages
+        .iter()
+        .zip(&names)
+        .map(|(m, name)| name.as_deref().unwrap_or(m.role.as_str()))
+        .collect();
     if roles.is_empty() {
         return "(no messages)".to_string();
     }
@@ -453,7 +492,7 @@ impl Facts for Stats {
         let Some(conv) = record.conv else {
             return;
         };
-        self.add_conversation(&conv.as_trained(), index);
+        self.add_conversation(&conv.as_trained(), record.doc, index);
         use crate::rules::balance::classify::{Reading, read_record};
         match read_record(record) {
             Reading::Category(c) => self.categories[c as usize] += 1,
@@ -510,6 +549,9 @@ pub struct Input<'a> {
     /// the same number are one dataset (a `[[datasets]]` group, or a folder's splits); the
     /// records of different datasets are not duplicates of each other.
     pub dataset: usize,
+    /// The file is an evaluation split beside training files: its examples are in every
+    /// figure but the composition against the target, which is B002's, of what is trained.
+    pub evaluation: bool,
 }
 
 /// The charts and tables of `stats` over every input.
@@ -521,10 +563,19 @@ pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Tab
     let mut prompts: HashMap<u64, Folded> = HashMap::new();
     let mut other_sequences = 0;
     let mut other_prompts = 0;
+    // The composition's counts: categories, then unclassified and other-script answers.
+    let mut composition = ([0u64; 4], [0u64; 2]);
     for (order, input) in inputs.iter().enumerate() {
         let Some(stats) = input.facts.get::<Stats>() else {
             continue;
         };
+        if !input.evaluation {
+            for (sum, n) in composition.0.iter_mut().zip(stats.categories) {
+                *sum += n;
+            }
+            composition.1[0] += stats.unclassified;
+            composition.1[1] += stats.other_script;
+        }
         let place = |index: u64| -> (String, (usize, u64)) {
             let line = input
                 .facts
@@ -560,8 +611,8 @@ pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Tab
     };
 
     charts.extend(composition_chart(
-        &all.categories,
-        [all.unclassified, all.other_script],
+        &composition.0,
+        composition.1,
         &all.targets,
     ));
 
@@ -1007,8 +1058,8 @@ mod tests {
                 ..Default::default()
             };
             let mut key = Vec::new();
-            sequence_key(&conv, &mut key);
-            let label = sequence(&conv);
+            sequence_key(&conv, &|_| None, &mut key);
+            let label = sequence(&conv, &|_| None);
             assert_eq!(seen.entry(key.clone()).or_insert(label.clone()), &label);
             assert_eq!(labels.entry(label).or_insert(key.clone()), &key);
         }
