@@ -730,6 +730,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                     "tunelint: every file named is excluded by the configuration; nothing to lint"
                 );
             }
+            write_empty_reports(&args, &cwd)?;
             return Ok(Status::Success);
         }
         // `--json-records-only`: the staged .json files were configuration, not data.
@@ -740,6 +741,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                     first.display()
                 );
             }
+            write_empty_reports(&args, &cwd)?;
             return Ok(Status::Success);
         }
         if excluded_files > 0 {
@@ -1443,6 +1445,7 @@ fn report_baseline(
 
 /// A renderer and where it writes.
 struct Output {
+    format: OutputFormat,
     renderer: Box<dyn Renderer>,
     out: Sink,
     /// The first write error; the renderer is not called again after it.
@@ -1542,6 +1545,43 @@ const BASELINE: &str = "the baseline";
 /// The main output (`--format` to stdout or `--output-file`) first, then the extra files
 /// (`--sarif-file`, `--json-file`, `--summary-file`), all opened before linting starts so
 /// a wrong path fails at once.
+/// A run that succeeds with nothing to lint (`--force-exclude` excluded every file named, or
+/// `--json-records-only` was given no records) still writes the machine-read reports asked
+/// for (`--format json` or `sarif`, `--sarif-file`, `--json-file`), with no file in them: the
+/// step after it (code scanning's upload, a `jq`) finds what it reads. The other formats
+/// have the message on standard error.
+fn write_empty_reports(args: &CheckArgs, cwd: &Path) -> Result<()> {
+    let machine = |f: OutputFormat| matches!(f, OutputFormat::Json | OutputFormat::Sarif);
+    if !machine(main_format(args)) && args.sarif_file.is_none() && args.json_file.is_none() {
+        return Ok(());
+    }
+    // The files named were not read, but no report may land on one of them.
+    let mut inputs = Inputs::default();
+    for path in args.paths.iter().filter(|p| p.as_os_str() != "-") {
+        inputs.add(path);
+    }
+    let summary = RunSummary {
+        files: &[],
+        summaries: &[],
+        total: FileSummary::default(),
+        gates: Vec::new(),
+        diff: None,
+        charts: Vec::new(),
+        tables: Vec::new(),
+        context: None,
+        baseline: None,
+        page: Default::default(),
+    };
+    for mut o in open_outputs(args, cwd, &[], &inputs)? {
+        if machine(o.format) {
+            o.renderer.finish(&mut o.out, &summary)?;
+            o.out.flush()?;
+            o.out.commit()?;
+        }
+    }
+    Ok(())
+}
+
 fn open_outputs(
     args: &CheckArgs,
     cwd: &Path,
@@ -1682,6 +1722,7 @@ fn open_outputs(
         }
     };
     let mut outputs = vec![Output {
+        format,
         renderer: renderer(format),
         out: main_out,
         error: None,
@@ -1692,6 +1733,7 @@ fn open_outputs(
     ] {
         if let Some(path) = path {
             outputs.push(Output {
+                format,
                 renderer: renderer(format),
                 out: Sink::File(OutputFile::create(path)?),
                 error: None,
@@ -1701,6 +1743,7 @@ fn open_outputs(
     if let Some(path) = &args.summary_file {
         // $GITHUB_STEP_SUMMARY collects every step's summary: append, never truncate.
         outputs.push(Output {
+            format: OutputFormat::Markdown,
             renderer: renderer(OutputFormat::Markdown),
             out: Sink::File(OutputFile::append(path)?),
             error: None,

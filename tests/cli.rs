@@ -4410,6 +4410,64 @@ fn force_exclude_applies_to_the_stdin_filename() {
     assert!(stdout.starts_with("data/x.jsonl:1:"), "{stdout}");
 }
 
+/// A hook's or a workflow's run where `--force-exclude` leaves nothing to lint passes, and
+/// still writes the SARIF and JSON reports it was asked for, with no file in them: the step
+/// after it (code scanning's upload, `jq`) reads them (they were missing). A human format
+/// prints nothing on standard output.
+#[test]
+fn force_exclude_of_every_file_still_writes_empty_machine_reports() {
+    let dir = tempdir();
+    fs::write(
+        dir.path().join("tunelint.toml"),
+        "exclude = [\"data/raw/**\"]\n",
+    )
+    .expect("write");
+    fs::create_dir_all(dir.path().join("data/raw")).expect("mkdir");
+    fs::write(dir.path().join("data/raw/a.jsonl"), lines(&[BAD_ROLE])).expect("write data");
+    let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "json",
+        "--force-exclude",
+        "--sarif-file",
+        "out.sarif",
+        "--json-file",
+        "out.json",
+        "--",
+        "data/raw/a.jsonl",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("every file named is excluded"), "{stderr}");
+    let printed: serde_json::Value = serde_json::from_str(&stdout).expect("json on stdout");
+    let written: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("out.json")).expect("out.json"))
+            .expect("json file");
+    assert_eq!(printed, written);
+    assert_eq!(printed["files"], serde_json::json!([]), "{printed}");
+    assert_eq!(printed["summary"]["passed"], true, "{printed}");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("out.sarif")).expect("out.sarif"))
+            .expect("sarif");
+    assert_eq!(
+        sarif["runs"][0]["results"],
+        serde_json::json!([]),
+        "{sarif}"
+    );
+    assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "tunelint");
+    // The data file is untouched, and a human format prints nothing.
+    assert_eq!(
+        fs::read_to_string(dir.path().join("data/raw/a.jsonl")).expect("read"),
+        lines(&[BAD_ROLE])
+    );
+    let (code, stdout, _) = stdout_of(tunelint(dir.path()).args([
+        "--format",
+        "concise",
+        "--force-exclude",
+        "--",
+        "data/raw/a.jsonl",
+    ]));
+    assert_eq!((code, stdout.as_str()), (0, ""));
+}
+
 /// A stray `{` or `[` alone on the first line of JSON Lines, before whole records: J001 on
 /// it and every record linted (it was J007 "one pretty-printed JSON object" with nothing
 /// linted, hiding the records' findings, and `jq -c .` could not fix it). An array of one
