@@ -120,7 +120,21 @@ pub fn valid_pct(summary: &FileSummary) -> f64 {
     }
 }
 
-use crate::wording::{format_pct, thousands};
+use crate::wording::thousands;
+
+/// A share as a gate line shows it beside its `threshold`: floored, as every share tunelint
+/// shows, to one decimal or to as many as the threshold is written with, so that a line never
+/// reads "78.5% ..., required at least 78.55%" for a gate that passed (11 of 14 is 78.57%).
+fn pct_against(pct: f64, threshold: f64) -> String {
+    let written = threshold.to_string();
+    let decimals = written
+        .split_once('.')
+        .map_or(0, |(_, d)| d.len())
+        .clamp(1, 6);
+    let scale = 10f64.powi(decimals as i32);
+    let floored = (pct * scale).floor() / scale;
+    format!("{floored:.decimals$}%")
+}
 
 /// The rules whose errors are the file-level gate's (besides a `.json` array's broken
 /// punctuation and a declared column no record has, [`FileSummary::structure_errors`]): the
@@ -196,7 +210,7 @@ pub fn evaluate(
                 passed: pct >= gates.min_valid_pct,
                 measured: format!(
                     "{} ({} of {})",
-                    format_pct(pct),
+                    pct_against(pct, gates.min_valid_pct),
                     thousands(total.valid),
                     thousands(total.examples)
                 ),
@@ -225,4 +239,20 @@ pub fn evaluate(
                 .to_string(),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pct_against;
+
+    #[test]
+    fn a_share_is_shown_with_the_decimals_of_its_threshold() {
+        let eleven_of_fourteen = 11.0 * 100.0 / 14.0;
+        assert_eq!(pct_against(eleven_of_fourteen, 78.55), "78.57%");
+        assert_eq!(pct_against(eleven_of_fourteen, 95.0), "78.5%");
+        assert_eq!(pct_against(eleven_of_fourteen, 78.5), "78.5%");
+        // Floored: 99.96 is not 100.0, against 99.95 it is 99.96.
+        assert_eq!(pct_against(99.96, 100.0), "99.9%");
+        assert_eq!(pct_against(99.96, 99.95), "99.96%");
+    }
 }

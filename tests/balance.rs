@@ -219,6 +219,55 @@ fn the_label_key_gives_the_categories_and_is_not_an_unknown_key() {
     assert!(diagnostics.iter().any(|d| d.code == Code::B003));
 }
 
+/// A share exactly at its target's tolerance is not "further than" it, with targets and a
+/// tolerance written with decimals too (15.3 - 10 is 5.300000000000001 in floating point,
+/// and B002 reported it); a hair further is reported.
+#[test]
+fn b002_reports_shares_further_than_the_tolerance_not_at_it() {
+    let labelled = |counts: [(&str, usize); 4]| -> String {
+        let mut n = 0;
+        let mut lines = String::new();
+        for (category, count) in counts {
+            for _ in 0..count {
+                lines += &line(
+                    &format!("Question number {n} about item {}?", n * 7919),
+                    &format!("Answer number {n} is complete."),
+                    Some(category),
+                );
+                n += 1;
+            }
+        }
+        lines
+    };
+    let toml = "[composition]\nlabel_key = \"category\"\nmin_examples = 10\ntolerance = 5.3\ntargets = { common = 64.7, edge = 15.3, clarification = 10, refusal = 10 }\n";
+    let b002 = |bytes: String| -> Vec<String> {
+        let (diagnostics, _) = engine::lint_bytes(bytes.as_bytes(), &settings(toml));
+        diagnostics
+            .iter()
+            .filter(|d| d.code == Code::B002)
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let at = b002(labelled([
+        ("common", 65),
+        ("edge", 10),
+        ("clarification", 13),
+        ("refusal", 12),
+    ]));
+    assert_eq!(at, Vec::<String>::new());
+    let further = b002(labelled([
+        ("common", 66),
+        ("edge", 9),
+        ("clarification", 13),
+        ("refusal", 12),
+    ]));
+    assert_eq!(further.len(), 1, "{further:?}");
+    assert!(
+        further[0].contains("edge 9.0% (9 of 100; target 15.3% ± 5.3)"),
+        "{further:?}"
+    );
+}
+
 #[test]
 fn a_file_below_min_examples_is_not_judged() {
     let bytes = common_lines(None);
