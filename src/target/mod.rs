@@ -753,8 +753,10 @@ impl Target {
                 examples.source,
             );
         }
+        // Documented limits no rule checks (file sizes, a validation split's count): said so,
+        // beside the facts that name the rule checking them.
         for limit in self.limits {
-            fact("limit", limit.value.to_owned(), limit.source);
+            fact("limit (not checked)", limit.value.to_owned(), limit.source);
         }
         fact(
             "tokenizer",

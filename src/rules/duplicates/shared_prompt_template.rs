@@ -18,8 +18,11 @@ declare_rule! {
     /// example that carries it and says how long the template is, how many examples carry
     /// it and how it starts.
     ///
-    /// A template is the longest prefix or suffix, of at least 100 characters, that more
-    /// than half of the texts share. When there is none, the texts may fall into groups that
+    /// A template is the longest prefix or suffix that more than half of the texts share,
+    /// cut back to where a word ends (its last whitespace, so the template does not end in
+    /// the middle of a word), and at least 100 characters once cut: texts that share 104
+    /// characters ending inside a word may have a template of 98, which is none, and the
+    /// length a finding says is the cut one. When there is none, the texts may fall into groups that
     /// each open (or end) with a template of their own, as a tool-use set gives each tool its
     /// description: a group is at least 4 texts, and at least 1 in 200 of those looked at,
     /// that share at least 100 characters, and what follows in each differs (at least 90% of
