@@ -6,8 +6,9 @@
 //! A walk never picks up a `.json` file by its name alone (`package.json`): a `.json` array
 //! is linted when it is named on the command line or matched by `include`, or when a
 //! LLaMA-Factory `dataset_info.json` (walked or named) lists it: the files such a registry
-//! names are linted with what it declares about them (`crate::dataset_info`). The result is
-//! sorted and deduplicated so output never depends on directory order.
+//! names are linted with what it declares about them (`crate::dataset_info`); another tool's
+//! file of that name (Hugging Face's `save_to_disk`) names nothing, and is noted only when
+//! named. The result is sorted and deduplicated so output never depends on directory order.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
