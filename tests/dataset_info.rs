@@ -1119,6 +1119,25 @@ fn a_save_to_disk_dataset_info_named_is_noted_and_not_read() {
     assert_eq!(status, 0, "{stdout}\n{stderr}");
     assert!(stderr.starts_with(note), "{stderr}");
     assert!(stderr.contains("nothing to lint"), "{stderr}");
+    // The hook with the whole folder staged: its state.json is no records either.
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--force-exclude",
+            "--context",
+            "dataset",
+            "--json-records-only",
+            "--",
+            "ds/train/dataset_info.json",
+            "ds/train/notes.jsonl",
+            "ds/train/state.json",
+        ],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert_eq!(linted_paths(&stdout), ["ds/train/notes.jsonl"], "{stderr}");
+    assert_eq!(stderr, note);
     // Without a Hugging Face key or a state.json, the note says what it lacks.
     fs::write(
         dir.path().join("dataset_info.json"),
