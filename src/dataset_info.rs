@@ -3,6 +3,12 @@
 //! it. Entries on a hub or behind a loading script are never fetched: they are listed as
 //! skipped, and the run says so in a note. A registry that is not valid JSON, or an entry
 //! LLaMA-Factory could not load, is an error located at its line and column.
+//!
+//! Other tools write a file of the same name (Hugging Face `datasets`' `save_to_disk` and
+//! TensorFlow Datasets, their `DatasetInfo`). A file is read as a registry only when it has an
+//! entry shaped like LLaMA-Factory's (`is_entry`); one with none is [`DatasetInfo::Other`],
+//! read as nothing, so that a mistake in a real registry still stops the run while another
+//! tool's file does not.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -17,7 +23,7 @@ pub const FILE_NAME: &str = "dataset_info.json";
 /// A registry larger than this is not a registry (LLaMA-Factory's own is 25 KB).
 const MAX_BYTES: u64 = 16 << 20;
 
-/// The keys that say an entry is not a local file.
+/// The keys that say an entry is not a local file (the [`SOURCE_KEYS`] but `file_name`).
 const REMOTE_KEYS: &[&str] = &[
     "hf_hub_url",
     "ms_hub_url",
@@ -25,6 +31,53 @@ const REMOTE_KEYS: &[&str] = &[
     "script_url",
     "cloud_file_name",
 ];
+
+/// The keys that say where an entry's data is: LLaMA-Factory's parser reads one of them from
+/// every entry.
+const SOURCE_KEYS: &[&str] = &[
+    "file_name",
+    "hf_hub_url",
+    "ms_hub_url",
+    "om_hub_url",
+    "script_url",
+    "cloud_file_name",
+];
+
+/// What a file named `dataset_info.json` is.
+#[derive(Debug)]
+pub enum DatasetInfo {
+    /// A LLaMA-Factory registry.
+    Registry(Registry),
+    /// Another tool's file of the same name: not a registry, and not read as one.
+    Other(Other),
+}
+
+/// Whose `dataset_info.json` a file that is not a registry is, when its keys tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Other {
+    /// Hugging Face `datasets`' `DatasetInfo` beside a `state.json`: a folder written by
+    /// `save_to_disk`, whose data is in `data-*.arrow` files.
+    SavedToDisk,
+    /// Hugging Face `datasets`' `DatasetInfo` (`features`, `builder_name`, `splits`, ...).
+    HuggingFace,
+    /// TensorFlow Datasets' `DatasetInfo` (`moduleName`, `fileFormat`, ...).
+    TensorFlow,
+    Unknown,
+}
+
+impl Other {
+    /// What the file is, for a note: `the DatasetInfo of a Hugging Face save_to_disk folder`.
+    pub fn described(self) -> Option<&'static str> {
+        match self {
+            Other::SavedToDisk => Some(
+                "the DatasetInfo of a Hugging Face `save_to_disk` folder (tunelint does not read its .arrow files)",
+            ),
+            Other::HuggingFace => Some("a Hugging Face `datasets` DatasetInfo"),
+            Other::TensorFlow => Some("a TensorFlow Datasets DatasetInfo"),
+            Other::Unknown => None,
+        }
+    }
+}
 
 /// Why a registry cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -91,8 +144,9 @@ fn is_readable(path: &Path) -> bool {
     }
 }
 
-/// Reads the registry at `path`; the files it names are relative to its folder.
-pub fn read(path: &Path) -> Result<Registry, DatasetInfoError> {
+/// Reads the `dataset_info.json` at `path`: a registry, whose files are relative to its
+/// folder, or another tool's file.
+pub fn read(path: &Path) -> Result<DatasetInfo, DatasetInfoError> {
     let shown = path.display().to_string();
     let io = |reason: String| DatasetInfoError::Io {
         path: shown.clone(),
@@ -131,6 +185,9 @@ pub fn read(path: &Path) -> Result<Registry, DatasetInfoError> {
         doc: &doc,
     };
     let root = doc.root();
+    if !is_registry_shaped(&doc, root) {
+        return Ok(DatasetInfo::Other(other_kind(&doc, root, dir)));
+    }
     if doc.kind(root) != Kind::Object {
         return Err(reader.invalid(
             root,
@@ -145,7 +202,105 @@ pub fn read(path: &Path) -> Result<Registry, DatasetInfoError> {
         let name = doc.str(key).unwrap_or_default().into_owned();
         reader.entry(&name, key, value, dir, &mut registry)?;
     }
-    Ok(registry)
+    Ok(DatasetInfo::Registry(registry))
+}
+
+/// Whether a document is a LLaMA-Factory registry by its shape: an empty object (a registry
+/// of no datasets), or one with at least one entry shaped like LLaMA-Factory's. Every entry
+/// is checked for what LLaMA-Factory needs only once this holds, so a real registry with one
+/// broken entry (a string, no `file_name`) is still reported at that entry. An array is
+/// judged by its elements, so that a registry written as a list is told what is wrong with it.
+fn is_registry_shaped(doc: &Document<'_, '_>, root: NodeId) -> bool {
+    match doc.kind(root) {
+        Kind::Object => {
+            doc.members(root).next().is_none()
+                || doc.members(root).any(|(_, value)| is_entry(doc, value))
+        }
+        Kind::Array => doc.elements(root).any(|value| is_entry(doc, value)),
+        _ => false,
+    }
+}
+
+/// Whether `value` is shaped like a LLaMA-Factory entry: an object with one of the keys its
+/// parser reads, holding the kind of value it reads there. A source key (`file_name`,
+/// `hf_hub_url`, ...) counts with any value but an object or an array, and a misspelling of
+/// one (`filename`, `file-name`) with a string. Another tool's `dataset_info.json` has
+/// objects too, but where it has these names (a column called `file_name` or `tags` among
+/// Hugging Face's `features`) it holds an object describing a column, not a string.
+fn is_entry(doc: &Document<'_, '_>, value: NodeId) -> bool {
+    if doc.kind(value) != Kind::Object {
+        return false;
+    }
+    doc.members(value).any(|(key, v)| {
+        let Some(key) = doc.str(key) else {
+            return false;
+        };
+        let kind = doc.kind(v);
+        let text = kind == Kind::String;
+        match &*key {
+            k if SOURCE_KEYS.contains(&k) => !matches!(kind, Kind::Object | Kind::Array),
+            "formatting" | "subset" | "split" | "folder" => text,
+            "ranking" => kind == Kind::Bool,
+            "num_samples" => kind == Kind::Number,
+            "columns" => maps_names(doc, v, Columns::NAMES),
+            "tags" => maps_names(doc, v, Tags::NAMES),
+            k => text && is_like_a_source_key(k),
+        }
+    })
+}
+
+/// Whether `node` is an object with one of `names` holding a key of the records (a string)
+/// or nothing (null), as an entry's `columns` or `tags` does.
+fn maps_names(doc: &Document<'_, '_>, node: NodeId, names: &[&str]) -> bool {
+    doc.kind(node) == Kind::Object
+        && doc.members(node).any(|(name, key)| {
+            doc.str(name).is_some_and(|n| names.contains(&&*n))
+                && matches!(doc.kind(key), Kind::String | Kind::Null)
+        })
+}
+
+/// `filename`, `fileName`, `file-name`, `hf_hub_uri`: a source key as it may be misspelt.
+fn is_like_a_source_key(key: &str) -> bool {
+    let key = key.to_lowercase().replace(['-', ' '], "_");
+    SOURCE_KEYS
+        .iter()
+        .any(|k| strsim::jaro_winkler(&key, k) >= 0.9)
+}
+
+/// Whose file a `dataset_info.json` that is not a registry is, by its keys and its folder.
+fn other_kind(doc: &Document<'_, '_>, root: NodeId, dir: &Path) -> Other {
+    const HUGGING_FACE: &[&str] = &[
+        "builder_name",
+        "config_name",
+        "dataset_name",
+        "features",
+        "download_checksums",
+        "download_size",
+        "dataset_size",
+        "supervised_keys",
+    ];
+    const TENSORFLOW: &[&str] = &[
+        "moduleName",
+        "fileFormat",
+        "releaseNotes",
+        "supervisedKeys",
+        "downloadSize",
+        "datasetSize",
+    ];
+    let has = |keys: &[&str]| {
+        doc.kind(root) == Kind::Object && keys.iter().any(|k| doc.get(root, k).is_some())
+    };
+    if has(TENSORFLOW) {
+        Other::TensorFlow
+    } else if has(HUGGING_FACE) {
+        if dir.join("state.json").is_file() {
+            Other::SavedToDisk
+        } else {
+            Other::HuggingFace
+        }
+    } else {
+        Other::Unknown
+    }
 }
 
 /// 1-based line and column (in code points) of byte `offset` of `text`.
@@ -429,6 +584,73 @@ mod tests {
         assert_eq!(line_col(text, 4), (2, 3));
         let b = text.find("\"b\"").expect("b");
         assert_eq!(line_col(text, b), (3, 3));
+    }
+
+    fn shaped_like_a_registry(text: &str) -> bool {
+        let mut parser = Parser::new();
+        let doc = parser.parse(text).expect("json");
+        is_registry_shaped(&doc, doc.root())
+    }
+
+    #[test]
+    fn a_registry_is_told_by_an_entry_shaped_like_llama_factorys() {
+        for registry in [
+            "{}",
+            r#"{"a": {"file_name": "a.json"}}"#,
+            r#"{"a": {"hf_hub_url": "org/a"}}"#,
+            // One broken entry among good ones is the registry's mistake to report.
+            r#"{"a": "a.json", "b": {"file_name": "b.json"}}"#,
+            r#"{"a": {"columns": {"prompt": "q"}}, "b": {"file_name": "b.json"}}"#,
+            // A lone entry with a misspelt or mistyped source key, or only its settings.
+            r#"{"a": {"filename": "a.json"}}"#,
+            r#"{"a": {"fileName": "a.json"}}"#,
+            r#"{"a": {"file_name": null}}"#,
+            r#"{"a": {"formatting": "chatml"}}"#,
+            r#"{"a": {"columns": {"messages": "turns"}}}"#,
+            r#"{"a": {"ranking": true}}"#,
+            r#"[{"file_name": "a.json"}]"#,
+        ] {
+            assert!(shaped_like_a_registry(registry), "{registry}");
+        }
+    }
+
+    #[test]
+    fn another_tools_dataset_info_is_not_a_registry() {
+        // Hugging Face `datasets`: the names of LLaMA-Factory's keys are column names among
+        // the features, each holding an object.
+        let hugging_face = r#"{
+            "builder_name": "json", "citation": "", "config_name": "default",
+            "dataset_name": "json", "dataset_size": 120, "description": "",
+            "download_checksums": {"data/train.json": {"num_bytes": 120, "checksum": null}},
+            "download_size": 120,
+            "features": {
+                "file_name": {"dtype": "string", "_type": "Value"},
+                "split": {"dtype": "string", "_type": "Value"},
+                "tags": {"feature": {"dtype": "string", "_type": "Value"}, "_type": "List"},
+                "columns": {"prompt": {"dtype": "string", "_type": "Value"}}
+            },
+            "homepage": "", "license": "",
+            "splits": {"train": {"name": "train", "num_bytes": 120, "num_examples": 2, "dataset_name": "json"}},
+            "version": {"version_str": "0.0.0", "major": 0, "minor": 0, "patch": 0}
+        }"#;
+        let tensorflow = r#"{
+            "citation": "", "description": "MNIST", "fileFormat": "tfrecord",
+            "location": {"urls": ["http://yann.lecun.com/exdb/mnist/"]},
+            "moduleName": "tensorflow_datasets.image_classification.mnist",
+            "name": "mnist", "releaseNotes": {"3.0.1": "New split API"},
+            "splits": [{"name": "test", "numBytes": "3150056", "shardLengths": ["10000"]}],
+            "supervisedKeys": {"tuple": {"items": [{"featureKey": "image"}, {"featureKey": "label"}]}},
+            "version": "3.0.1"
+        }"#;
+        for other in [
+            hugging_face,
+            tensorflow,
+            r#"{"a": "a.json"}"#,
+            "[]",
+            r#""dataset""#,
+        ] {
+            assert!(!shaped_like_a_registry(other), "{other}");
+        }
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! A walk never picks up a `.json` file by its name alone (`package.json`): a `.json` array
 //! is linted when it is named on the command line or matched by `include`, or when a
 //! LLaMA-Factory `dataset_info.json` (walked or named) lists it: the files such a registry
-//! names are linted with what it declares about them (`crate::dataset_info`). The result is
-//! sorted and deduplicated so output never depends on directory order.
+//! names are linted with what it declares about them (`crate::dataset_info`); another tool's
+//! file of that name (Hugging Face's `save_to_disk`) names nothing, and is noted only when
+//! named. The result is sorted and deduplicated so output never depends on directory order.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use ignore::WalkBuilder;
 
-use crate::dataset_info::{self, DatasetInfoError, SkipReason};
+use crate::dataset_info::{self, DatasetInfo, DatasetInfoError, SkipReason};
 use crate::declared::Declared;
 
 /// One input found.
@@ -161,6 +162,8 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     // The `.json` files named that hold no records by their look (`json_records_only`),
     // linted only if a registry declares them.
     let mut unsure: Vec<PathBuf> = Vec::new();
+    // The `dataset_info.json` files named: one that is not a registry is said to be so.
+    let mut named_registries: Vec<PathBuf> = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             stdin = true;
@@ -186,6 +189,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
             if dataset_info::is_registry(path) {
                 registries.push(clean(path));
+                named_registries.push(clean(path));
             } else if exclusion.json_records_only
                 && crate::source::is_json_name(path)
                 && !(exclusion.is_included)(path)
@@ -217,8 +221,23 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         .iter()
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
+    // Another tool's `dataset_info.json` (Hugging Face's `save_to_disk`) is not a registry:
+    // not read, not an input of the run, and named in a note only when it was named.
+    let mut others = Vec::new();
     for registry in &registries {
-        let read = dataset_info::read(registry)?;
+        let read = match dataset_info::read(registry)? {
+            DatasetInfo::Registry(read) => read,
+            DatasetInfo::Other(other) => {
+                others.push(registry.clone());
+                if named_registries.contains(registry) {
+                    notes.push(not_a_registry_note(registry, other));
+                    if exclusion.json_records_only {
+                        not_records.push(registry.clone());
+                    }
+                }
+                continue;
+            }
+        };
         for entry in read.entries {
             for file in entry.files {
                 if (exclusion.is_excluded)(&file) {
@@ -242,6 +261,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             notes.push(note);
         }
     }
+    registries.retain(|r| !others.contains(r));
     // A file named on its own (a pre-commit hook passes the staged files) is read as the
     // `dataset_info.json` of its folder, or of a folder above it, declares it: walking the
     // folder finds that registry, and naming the file alone must not lose its columns. Only
@@ -262,7 +282,10 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             .filter_map(|p| Some((std::fs::canonicalize(p).ok()?, p)))
             .collect();
         for registry in &nearby {
-            let read = dataset_info::read(registry)?;
+            // [`registry_above`] passes over another tool's file.
+            let DatasetInfo::Registry(read) = dataset_info::read(registry)? else {
+                continue;
+            };
             for entry in read.entries {
                 for file in entry.files {
                     // The other files it declares are not linted, but `--context dataset`
@@ -400,6 +423,19 @@ fn skipped_note(registry: &Path, skipped: &[dataset_info::Skipped]) -> Option<St
     (!parts.is_empty()).then(|| format!("{}: not linted: {}", registry.display(), parts.join("; ")))
 }
 
+/// A `dataset_info.json` named that is not a LLaMA-Factory registry, in one line.
+fn not_a_registry_note(path: &Path, other: dataset_info::Other) -> String {
+    let path = path.display();
+    match other.described() {
+        Some(what) => {
+            format!("{path} is {what}, not a LLaMA-Factory registry; not read as one")
+        }
+        None => format!(
+            "{path} is not a LLaMA-Factory registry (no entry has \"file_name\", a hub's URL or \"script_url\"); not read as one"
+        ),
+    }
+}
+
 fn count(n: usize) -> String {
     if n == 1 {
         "1 dataset".to_string()
@@ -435,7 +471,7 @@ pub fn near(
     // lints them: they are the dataset's too. One that cannot be read adds nothing here
     // (linting the folder reports it).
     for registry in &registries {
-        let Ok(read) = dataset_info::read(registry) else {
+        let Ok(DatasetInfo::Registry(read)) = dataset_info::read(registry) else {
             continue;
         };
         for file in read.entries.into_iter().flat_map(|e| e.files) {
@@ -821,7 +857,10 @@ fn registry_above(file: &Path) -> Option<PathBuf> {
             };
             match dataset_info::read(&candidate) {
                 Err(_) => return Some(candidate),
-                Ok(read) if own.is_some() && declares(&read) => return Some(candidate),
+                Ok(DatasetInfo::Registry(read)) if own.is_some() && declares(&read) => {
+                    return Some(candidate);
+                }
+                // Another tool's file (a `save_to_disk` folder's) declares nothing.
                 Ok(_) => {}
             }
         }
@@ -855,7 +894,9 @@ pub fn declared_with(file: &Path, exclusion: &Exclusion<'_>) -> Vec<PathBuf> {
     let Some(registry) = registry_above(file) else {
         return Vec::new();
     };
-    let (Ok(read), Ok(own)) = (dataset_info::read(&registry), std::fs::canonicalize(file)) else {
+    let (Ok(DatasetInfo::Registry(read)), Ok(own)) =
+        (dataset_info::read(&registry), std::fs::canonicalize(file))
+    else {
         return Vec::new();
     };
     let files: Vec<PathBuf> = read.entries.into_iter().flat_map(|e| e.files).collect();

@@ -3,7 +3,8 @@
 //! and ranking; hub and script entries are noted, never fetched; a file it names that is
 //! missing, or records that do not match its columns, are errors naming the entry's line and
 //! column; a registry that is not valid JSON, or an entry LLaMA-Factory cannot load, stops
-//! the run (exit 2) at its line and column. The fixtures are under
+//! the run (exit 2) at its line and column. Another tool's file of the same name (Hugging
+//! Face's `save_to_disk`) is not a registry: it stops nothing. The fixtures are under
 //! `tests/fixtures/dataset-info/`, modelled on LLaMA-Factory's own `data/dataset_info.json`.
 //! The real demo data (`../shared/datasets/native/llamafactory_*`) is read through a
 //! registry of the real entries with no schema or order error; when that folder is absent the
@@ -936,4 +937,265 @@ fn a_null_optional_column_is_none() {
     );
     assert_eq!(status, 0, "{stdout}\n{stderr}");
     assert!(stdout.starts_with("0 errors, 0 warnings"), "{stdout}");
+}
+
+/// The `dataset_info.json` Hugging Face `datasets` writes with `save_to_disk` (a
+/// `DatasetInfo`, here of a chat dataset loaded from JSON Lines), beside its `state.json`.
+const SAVED_TO_DISK_INFO: &str = r#"{
+  "builder_name": "json",
+  "citation": "",
+  "config_name": "default",
+  "dataset_name": "json",
+  "dataset_size": 2410,
+  "description": "",
+  "download_checksums": {
+    "/home/user/chat/train.jsonl": {
+      "num_bytes": 2510,
+      "checksum": null
+    }
+  },
+  "download_size": 2510,
+  "features": {
+    "messages": {
+      "feature": {
+        "content": {
+          "dtype": "string",
+          "_type": "Value"
+        },
+        "role": {
+          "dtype": "string",
+          "_type": "Value"
+        }
+      },
+      "_type": "List"
+    },
+    "tags": {
+      "feature": {
+        "dtype": "string",
+        "_type": "Value"
+      },
+      "_type": "List"
+    },
+    "file_name": {
+      "dtype": "string",
+      "_type": "Value"
+    }
+  },
+  "homepage": "",
+  "license": "",
+  "size_in_bytes": 4920,
+  "splits": {
+    "train": {
+      "name": "train",
+      "num_bytes": 2410,
+      "num_examples": 12,
+      "dataset_name": "json"
+    }
+  },
+  "version": {
+    "version_str": "0.0.0",
+    "major": 0,
+    "minor": 0,
+    "patch": 0
+  }
+}
+"#;
+
+const CHAT: &str = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello there friend\"},{\"role\":\"assistant\",\"content\":\"Hi there, how are you doing?\"}]}\n";
+
+/// A repository with `ok.jsonl` and a `save_to_disk` folder, `ds/train/`, holding a JSON Lines
+/// file beside the Arrow data and one more a folder down.
+fn with_a_saved_dataset() -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    let train = dir.path().join("ds/train");
+    fs::create_dir_all(train.join("extra")).expect("mkdir");
+    fs::write(train.join("dataset_info.json"), SAVED_TO_DISK_INFO).expect("write");
+    fs::write(
+        train.join("state.json"),
+        r#"{"_data_files": [{"filename": "data-00000-of-00001.arrow"}], "_fingerprint": "5d9a3f2a1c0b7e64", "_format_columns": null, "_format_kwargs": {}, "_format_type": null, "_output_all_columns": false, "_split": "train"}"#,
+    )
+    .expect("write");
+    // An Arrow stream starts with a continuation marker and a schema message.
+    fs::write(
+        train.join("data-00000-of-00001.arrow"),
+        b"\xff\xff\xff\xff\xf8\x00\x00\x00\x10\x00\x00\x00",
+    )
+    .expect("write");
+    fs::write(train.join("notes.jsonl"), CHAT).expect("write");
+    fs::write(train.join("extra/more.jsonl"), CHAT).expect("write");
+    fs::write(dir.path().join("ok.jsonl"), CHAT).expect("write");
+    dir
+}
+
+/// The paths a JSON report holds, in order.
+fn linted_paths(stdout: &str) -> Vec<String> {
+    files_and_formats(&json_report(stdout))
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// A Hugging Face `save_to_disk` folder's `dataset_info.json` is not a LLaMA-Factory registry:
+/// a walk, `--isolated`, `stats`, a file named below it and the pre-commit hook lint the data
+/// files as if it were not there, and say nothing about it (s15c 01: each stopped with exit 2
+/// on `dataset "citation" is a string`).
+#[test]
+fn a_save_to_disk_folder_is_not_a_registry() {
+    let dir = with_a_saved_dataset();
+    let all = [
+        "ds/train/extra/more.jsonl",
+        "ds/train/notes.jsonl",
+        "ok.jsonl",
+    ];
+    for args in [
+        &["--format", "json", "."][..],
+        &["--format", "json", "--isolated", "."],
+        &["stats", "--format", "json", "."],
+    ] {
+        let (status, stdout, stderr) = run(dir.path(), args);
+        assert_eq!(status, 0, "{args:?}\n{stdout}\n{stderr}");
+        assert_eq!(linted_paths(&stdout), all, "{args:?}\n{stderr}");
+        assert!(!stderr.contains("dataset_info"), "{args:?}\n{stderr}");
+    }
+    // Named, each file below it (in its folder, a folder down) is read as data.
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "ds/train/notes.jsonl",
+            "ds/train/extra/more.jsonl",
+        ],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert_eq!(
+        linted_paths(&stdout),
+        ["ds/train/extra/more.jsonl", "ds/train/notes.jsonl"],
+        "{stderr}"
+    );
+    assert!(!stderr.contains("dataset_info"), "{stderr}");
+    // The pre-commit hook, with the staged file's dataset as context.
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "concise",
+            "--force-exclude",
+            "--context",
+            "dataset",
+            "--json-records-only",
+            "--",
+            "ds/train/notes.jsonl",
+        ],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("in 1 example of 1 file"), "{stdout}");
+    assert_eq!(stderr, "", "{stdout}");
+}
+
+/// Named (the hook passes a staged `dataset_info.json` too), another tool's file is said once
+/// not to be a registry, and the run goes on; alone under the hook there is nothing to lint.
+#[test]
+fn a_save_to_disk_dataset_info_named_is_noted_and_not_read() {
+    let dir = with_a_saved_dataset();
+    let note = "tunelint: note: ds/train/dataset_info.json is the DatasetInfo of a Hugging Face `save_to_disk` folder (tunelint does not read its .arrow files), not a LLaMA-Factory registry; not read as one\n";
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--json-records-only",
+            "ds/train/dataset_info.json",
+            "ok.jsonl",
+        ],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert_eq!(linted_paths(&stdout), ["ok.jsonl"], "{stderr}");
+    assert_eq!(stderr, note);
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &["--json-records-only", "ds/train/dataset_info.json"],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert!(stderr.starts_with(note), "{stderr}");
+    assert!(stderr.contains("nothing to lint"), "{stderr}");
+    // The hook with the whole folder staged: its state.json is no records either.
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--force-exclude",
+            "--context",
+            "dataset",
+            "--json-records-only",
+            "--",
+            "ds/train/dataset_info.json",
+            "ds/train/notes.jsonl",
+            "ds/train/state.json",
+        ],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert_eq!(linted_paths(&stdout), ["ds/train/notes.jsonl"], "{stderr}");
+    assert_eq!(stderr, note);
+    // Without a Hugging Face key or a state.json, the note says what it lacks.
+    fs::write(
+        dir.path().join("dataset_info.json"),
+        r#"{"description": "notes", "owner": {"name": "data team"}}"#,
+    )
+    .expect("write");
+    let (status, stdout, stderr) = run(
+        dir.path(),
+        &["--format", "json", "dataset_info.json", "ok.jsonl"],
+    );
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    assert_eq!(linted_paths(&stdout), ["ok.jsonl"], "{stderr}");
+    assert_eq!(
+        stderr,
+        "tunelint: note: dataset_info.json is not a LLaMA-Factory registry (no entry has \"file_name\", a hub's URL or \"script_url\"); not read as one\n"
+    );
+}
+
+/// A LLaMA-Factory registry with one broken entry is still a registry: the walk and the hook
+/// stop at that entry (exit 2), as LLaMA-Factory would not load it.
+#[test]
+fn a_registry_with_one_broken_entry_still_stops_the_run() {
+    for (registry, error) in [
+        (
+            r#"{"chat": {"file_name": "chat.jsonl", "formatting": "sharegpt"}, "notes": "notes.jsonl"}"#,
+            r#"tunelint: error: data/dataset_info.json:1:74: dataset "notes" is a string ("notes.jsonl"); expected an object with "file_name""#,
+        ),
+        (
+            r#"{"chat": {"file_name": "chat.jsonl"}, "more": {"file_name": "more.jsonl"}, "notes": {"formatting": "alpaca"}}"#,
+            r#"tunelint: error: data/dataset_info.json:1:76: dataset "notes" has no "file_name" (nor hf_hub_url, ms_hub_url, om_hub_url, script_url, cloud_file_name); LLaMA-Factory cannot load it"#,
+        ),
+        // A lone entry, its key misspelt.
+        (
+            r#"{"chat": {"filename": "chat.jsonl"}}"#,
+            r#"tunelint: error: data/dataset_info.json:1:2: dataset "chat" has no "file_name" (nor hf_hub_url, ms_hub_url, om_hub_url, script_url, cloud_file_name); LLaMA-Factory cannot load it"#,
+        ),
+    ] {
+        let dir = TempDir::new().expect("temp dir");
+        let data = dir.path().join("data");
+        fs::create_dir(&data).expect("mkdir");
+        fs::write(data.join("dataset_info.json"), registry).expect("write");
+        fs::write(data.join("chat.jsonl"), CHAT).expect("write");
+        for args in [
+            &["--format", "concise", "."][..],
+            &[
+                "--format",
+                "concise",
+                "--force-exclude",
+                "--context",
+                "dataset",
+                "--json-records-only",
+                "--",
+                "data/chat.jsonl",
+            ],
+        ] {
+            let (status, stdout, stderr) = run(dir.path(), args);
+            assert_eq!(status, 2, "{registry} {args:?}\n{stdout}\n{stderr}");
+            assert_eq!(stderr.lines().next(), Some(error), "{args:?}\n{stderr}");
+        }
+    }
 }
