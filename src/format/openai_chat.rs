@@ -909,9 +909,12 @@ fn read_weight(
         );
         return None;
     }
-    match (doc.kind(value), doc.raw(value)) {
-        (Kind::Number, "0") => Some(0),
-        (Kind::Number, "1") => Some(1),
+    // By value, however the number is spelt: `1.0` is what a float column of pandas or
+    // numpy writes, `1e0` another writer's 1. Python's own check (`weight in {0, 1}`) and
+    // every JSON reader take it as 1, and no provider documents refusing it.
+    match doc.number(value) {
+        Some(0.0) => Some(0),
+        Some(1.0) => Some(1),
         _ => {
             ctx.report(
                 Code::S009,

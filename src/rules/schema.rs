@@ -316,8 +316,10 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `weight` whose value is not exactly the number `0` or `1` (`0.5`, `1.0`,
-    /// `true`, `"0"` are all reported), and a `weight` on a message that is not the
+    /// Reports a `weight` whose value is not the number 0 or 1 (`0.5`, `true`, `"0"` are all
+    /// reported; `1.0`, `1e0` and `0.0` are 1 and 0, as a float column of pandas or numpy
+    /// writes them, and as Python's `weight in {0, 1}` reads them: no provider documents
+    /// refusing them), and a `weight` on a message that is not the
     /// assistant's, except under a target that takes it on any message (`together`, which
     /// masks any message with it, and `fireworks`, whose format documents it per message).
     ///
