@@ -807,3 +807,27 @@ fn text_stored_as_bytes_is_s007_and_its_text_is_still_linted() {
     assert!(!r.stdout.contains("S007"), "{}", r.stdout);
     assert!(r.stdout.contains("100.0% valid"), "{}", r.stdout);
 }
+
+/// alpaca as pandas' and `datasets`' `to_parquet` write it (make.py): every column some row
+/// has, null in the others. The nulls in `input`, `system` and `history` are absent keys, as
+/// `datasets` hands them to LLaMA-Factory; only the null answer, a required key, is reported.
+#[test]
+fn null_optional_columns_are_absent_keys() {
+    let d = scratch_with(&["alpaca_nulls.parquet"]);
+    for args in [&[][..], &["--target", "llama-factory"]] {
+        let mut all = args.to_vec();
+        all.push("alpaca_nulls.parquet");
+        let r = run(d.path(), &all);
+        assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+        assert_eq!(
+            row_findings(&r.stdout),
+            ["alpaca_nulls.parquet: row 4: S007 \"output\" is null; expected a string"],
+            "{args:?}"
+        );
+        assert!(
+            r.stdout.contains("in 5 examples of 1 file; 80.0% valid"),
+            "{}",
+            r.stdout
+        );
+    }
+}

@@ -3,10 +3,14 @@
 //! `system` string and `history` list of `[user, assistant]` pairs of LLaMA-Factory's
 //! alpaca variant become a system turn and earlier turns. GPTeacher spells `output`
 //! `response`; both are read, and messages name the key the record uses.
+//!
+//! A null `input`, `system` or `history` (or any other key but the instruction and the
+//! answer) is read as absent: pandas and Hugging Face `datasets` write a column some records
+//! lack as null on the others, and LLaMA-Factory reads these with `if example[col]`.
 
 use std::borrow::Cow;
 
-use super::openai_chat::{missing_key, unknown_key};
+use super::openai_chat::{missing_key, unknown_key, unused_key};
 use super::prompt_completion::{answer_key, push_string_field, string_field};
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
@@ -46,7 +50,15 @@ pub fn normalize_with<'s>(
     let (mut instruction, mut input, mut output, mut system, mut history) =
         (None, None, None, None, None);
     for (key, value) in doc.members(root) {
-        let slot = match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
+        let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
+        // Only the instruction and the answer are required: any other key written null (by
+        // pandas or `datasets`, for a column other records use) is read as absent.
+        if !matches!(name.as_ref(), "instruction" | "output" | "response")
+            && unused_key(doc, value, false, ctx)
+        {
+            continue;
+        }
+        let slot = match name.as_ref() {
             "instruction" => &mut instruction,
             "input" => &mut input,
             "output" => {

@@ -12,7 +12,8 @@
 use std::borrow::Cow;
 
 use super::openai_chat::{
-    check_tool_pairing, message_object, missing_key, read_tool_calls, role_alias, text, unknown_key,
+    check_tool_pairing, message_object, missing_key, read_tool_calls, role_alias, text,
+    unknown_key, unused_key,
 };
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
@@ -114,6 +115,8 @@ pub fn normalize<'s>(
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match name.as_ref() {
             "messages" | "conversations" => list = Some((name, value)),
+            // A column other records use, written null by pandas or `datasets`.
+            _ if unused_key(doc, value, false, ctx) => {}
             "system" => system = Some(value),
             "tools" => tools = Some(doc.span(value)),
             "id" => {}
@@ -212,6 +215,9 @@ fn read_message<'s>(
         match name.as_ref() {
             k if k == role_key => {}
             k if k == content_key => content_node = Some(value),
+            // Arrow writes every key of a column's messages on each, null where one has none
+            // (`"train": null`, `"weight": null` on the turns that do not say).
+            _ if unused_key(doc, value, false, ctx) => {}
             "train" => match doc.bool(value) {
                 Some(b) => trained = Some(b),
                 None => ctx.report(

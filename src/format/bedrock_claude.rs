@@ -20,7 +20,8 @@
 use std::borrow::Cow;
 
 use super::openai_chat::{
-    foreign_record, message_object, missing_key, unknown_key, unknown_record_key,
+    absent, foreign_record, message_object, missing_key, unknown_key, unknown_record_key,
+    unused_key,
 };
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
@@ -44,11 +45,15 @@ pub fn normalize<'s>(
     }
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
+            // A null system prompt is none (pandas and `datasets` write one for records
+            // without a system prompt when others have it).
+            "system" if absent(doc, value) => {}
             "system" => system = Some((key, value)),
             "messages" => messages = Some(value),
             other => unknown_record_key(
                 ctx,
-                doc.span(key),
+                doc,
+                (key, value),
                 other,
                 "a Bedrock Claude record (Bedrock accepts only \"system\" and \"messages\")",
                 KEYS,
@@ -191,9 +196,9 @@ fn read_message<'s>(
     if !message_object(doc, node, ctx) {
         return None;
     }
-    for (key, _) in doc.members(node) {
+    for (key, value) in doc.members(node) {
         let name = doc.str(key).unwrap_or_default();
-        if !MESSAGE_KEYS.contains(&name.as_ref()) {
+        if !MESSAGE_KEYS.contains(&name.as_ref()) && !unused_key(doc, value, false, ctx) {
             unknown_key(
                 ctx,
                 doc.span(key),

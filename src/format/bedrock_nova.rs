@@ -16,6 +16,10 @@
 //! Order: as for Bedrock Claude, the order rules report the last turn (O002) and alternation
 //! (O006); a first turn that is the assistant's is S005 here.
 //!
+//! A null is an absent key, on the record (`system`, `toolConfig`), on a message and in a
+//! content block: pandas and Hugging Face `datasets` write a column, or a kind of block, that
+//! other records use as null on the others.
+//!
 //! Detection: a `schemaVersion` key, or `messages` beside a `system` list.
 
 use std::borrow::Cow;
@@ -23,7 +27,7 @@ use std::borrow::Cow;
 use super::bedrock_claude::{check_first_turn, message_list, read_role};
 use super::blocks::{self, Block};
 use super::openai_chat::{
-    check_tool_pairing, foreign_record, message_object, missing_key, text, unknown_key,
+    check_tool_pairing, foreign_record, message_object, missing_key, text, unknown_key, unused_key,
 };
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
@@ -54,6 +58,9 @@ pub fn normalize<'s>(
     }
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
+            "messages" => messages = Some(value),
+            // A column other records use, written null by pandas or `datasets`.
+            _ if unused_key(doc, value, false, ctx) => {}
             "schemaVersion" => {
                 if doc.kind(value) != Kind::String {
                     ctx.report(
@@ -67,7 +74,6 @@ pub fn normalize<'s>(
                 }
             }
             "system" => system = Some((key, value)),
-            "messages" => messages = Some(value),
             "toolConfig" => {
                 if doc.kind(value) == Kind::Object {
                     tools = Some(doc.span(value));
@@ -226,9 +232,9 @@ fn read_message<'s>(
     if !message_object(doc, node, ctx) {
         return None;
     }
-    for (key, _) in doc.members(node) {
+    for (key, value) in doc.members(node) {
         let name = doc.str(key).unwrap_or_default();
-        if !MESSAGE_KEYS.contains(&name.as_ref()) {
+        if !MESSAGE_KEYS.contains(&name.as_ref()) && !unused_key(doc, value, false, ctx) {
             unknown_key(
                 ctx,
                 doc.span(key),
@@ -287,7 +293,7 @@ pub fn first_media(doc: &Document<'_, '_>) -> (Option<Span>, Option<Span>) {
             continue;
         };
         for block in doc.elements(content) {
-            let mut members = doc.members(block);
+            let mut members = set_members(doc, block);
             if let (Some((key, _)), None) = (members.next(), members.next()) {
                 match doc.str(key).as_deref() {
                     Some("image") => image = image.or(Some(doc.span(block))),
@@ -307,6 +313,17 @@ pub fn first_media(doc: &Document<'_, '_>) -> (Option<Span>, Option<Span>) {
 /// images or text with videos, never both.
 const MIXED_MEDIA: &str = "an image and a video in one record; Bedrock Nova takes text with images or text with videos, not both in one dataset";
 
+/// The members of a content block that are not null: Arrow writes every kind of block a
+/// column holds on each block (`{"text": "...", "image": null}`), and a null is no block of
+/// its kind.
+fn set_members<'d>(
+    doc: &'d Document<'_, '_>,
+    block: NodeId,
+) -> impl Iterator<Item = (NodeId, NodeId)> + 'd {
+    doc.members(block)
+        .filter(move |&(_, value)| doc.kind(value) != Kind::Null)
+}
+
 fn read_block<'s>(
     doc: &Document<'_, 's>,
     block: NodeId,
@@ -315,7 +332,7 @@ fn read_block<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Block<'s> {
     let span = doc.span(block);
-    let mut members = doc.members(block);
+    let mut members = set_members(doc, block);
     let (key, value) = match (doc.kind(block), members.next(), members.next()) {
         (Kind::Object, Some(only), None) => only,
         _ => {

@@ -310,6 +310,7 @@ pub(crate) fn read_chat_object(
                 functions = Some(doc.span(value));
             }
             key if CHAT_TEMPLATE_KEYS.contains(&key) && chat_template_tools(ctx) => {}
+            _ if unused_key(doc, value, obj == doc.root(), ctx) => {}
             other if obj == doc.root() && target_reads_at(ctx, KeyPlace::Record, other) => {
                 if doc.kind(value) != Kind::Number {
                     ctx.report(
@@ -909,9 +910,12 @@ fn read_weight(
         );
         return None;
     }
-    match (doc.kind(value), doc.raw(value)) {
-        (Kind::Number, "0") => Some(0),
-        (Kind::Number, "1") => Some(1),
+    // By value, however the number is spelt: `1.0` is what a float column of pandas or
+    // numpy writes, `1e0` another writer's 1. Python's own check (`weight in {0, 1}`) and
+    // every JSON reader take it as 1, and no provider documents refusing it.
+    match doc.number(value) {
+        Some(0.0) => Some(0),
+        Some(1.0) => Some(1),
         _ => {
             ctx.report(
                 Code::S009,
@@ -1892,6 +1896,33 @@ pub(crate) fn text<'s>(doc: &Document<'_, 's>, node: NodeId) -> Option<Text<'s>>
     })
 }
 
+/// Whether a key the format does not require, holding `value`, reads as absent: a null.
+/// pandas (`to_json(orient="records")`, `to_parquet`) and Hugging Face `datasets` (`to_json`,
+/// `to_parquet`) write a column some records lack as null on every other record, and
+/// `datasets.load_dataset("json")` gives the trainer the same None for a key left out; the
+/// trainers read such columns with `if example[col]` or `isinstance`. A key a format requires
+/// is reported when null, with the message it gets for any other wrong value; so is an
+/// unknown key at the top of a record under a target whose upload check refuses keys it does
+/// not read (`top_level`), since that check looks at the names, not the values.
+pub(crate) fn unused_key(
+    doc: &Document<'_, '_>,
+    value: NodeId,
+    top_level: bool,
+    ctx: &RecordContext<'_>,
+) -> bool {
+    doc.kind(value) == Kind::Null
+        && !(top_level
+            && ctx
+                .settings
+                .target
+                .is_some_and(|t| t.extra_keys_refused.is_some()))
+}
+
+/// [`unused_key`] for an optional key the format defines: a null is absent under any target.
+pub(crate) fn absent(doc: &Document<'_, '_>, value: NodeId) -> bool {
+    doc.kind(value) == Kind::Null
+}
+
 pub(crate) fn unknown_key(
     ctx: &mut RecordContext<'_>,
     span: Span,
@@ -1902,17 +1933,21 @@ pub(crate) fn unknown_key(
     unknown_key_noted(ctx, span, key, place, allowed, "", false);
 }
 
-/// [`unknown_key`] for a key at the top of a record: an error under a target whose upload
-/// check refuses a record with a column it does not read
-/// ([`crate::target::Target::extra_keys_refused`]).
+/// [`unknown_key`] for a key at the top of a record (`key` and its `value`): an error under a
+/// target whose upload check refuses a record with a column it does not read
+/// ([`crate::target::Target::extra_keys_refused`]), even when null; elsewhere a null is an
+/// unused column ([`unused_key`]) and not reported.
 pub(crate) fn unknown_record_key(
     ctx: &mut RecordContext<'_>,
-    span: Span,
-    key: &str,
+    doc: &Document<'_, '_>,
+    (key, value): (NodeId, NodeId),
+    name: &str,
     place: &str,
     allowed: &[&str],
 ) {
-    unknown_key_noted(ctx, span, key, place, allowed, "", true);
+    if !unused_key(doc, value, true, ctx) {
+        unknown_key_noted(ctx, doc.span(key), name, place, allowed, "", true);
+    }
 }
 
 /// Whether the configured target reads `key` on assistant messages, although OpenAI's

@@ -31,7 +31,8 @@ pub fn normalize<'s>(
             "non_preferred_output" => non_preferred = Some(value),
             other => unknown_record_key(
                 ctx,
-                doc.span(key),
+                doc,
+                (key, value),
                 other,
                 "the top level of a preference record",
                 TOP_LEVEL_KEYS,

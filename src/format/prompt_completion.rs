@@ -34,7 +34,8 @@ pub fn normalize<'s>(
             "response" => answer_key(doc, key, value, "response", &mut completion, ctx),
             other => unknown_record_key(
                 ctx,
-                doc.span(key),
+                doc,
+                (key, value),
                 other,
                 "a prompt-completion record",
                 KEYS,
@@ -160,7 +161,9 @@ fn parts_field<'s>(
 
 /// Keeps the answer key of a format that accepts two spellings of it (`output`/`response`,
 /// `completion`/`response`): the first one written; S008 on a second, which trainers read
-/// instead of the first or not at all.
+/// instead of the first or not at all. A null one gives way to the other spelling: pandas and
+/// `datasets` write `"output": null` beside `"response"` when other records of the file use
+/// `output`; only when the answer is null under both spellings is it reported (as a null).
 pub(crate) fn answer_key<'k>(
     doc: &Document<'_, '_>,
     key: NodeId,
@@ -169,10 +172,13 @@ pub(crate) fn answer_key<'k>(
     slot: &mut Option<(NodeId, NodeId, &'k str)>,
     ctx: &mut RecordContext<'_>,
 ) {
+    let null = |v: NodeId| doc.kind(v) == Kind::Null;
     match slot {
         // The same key again (J010): the last value is the one every loader keeps.
         Some((_, _, first)) if *first == name => *slot = Some((key, value, name)),
         None => *slot = Some((key, value, name)),
+        Some(_) if null(value) => {}
+        Some((_, first, _)) if null(*first) => *slot = Some((key, value, name)),
         Some((_, _, first)) => ctx.report(
             Code::S008,
             doc.span(key),

@@ -3,10 +3,14 @@
 //! assistant tool call (its value a JSON `{"name", "arguments"}`), `observation` a tool result.
 //! Turns with OpenAI's `role` and `content` instead (`standardize_sharegpt`'s output) are read
 //! as OpenAI chat messages.
+//!
+//! A key other than `conversations` written null is read as absent, on the record and on a
+//! turn: pandas and Hugging Face `datasets` write a column (or a turn key) some records lack
+//! as null on the others, and LLaMA-Factory reads `system` and `tools` with `if example[col]`.
 
 use std::borrow::Cow;
 
-use super::openai_chat::{missing_key, role_alias, unknown_key};
+use super::openai_chat::{missing_key, role_alias, unknown_key, unused_key};
 use super::prompt_completion::push_string_field;
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId, Parser};
@@ -27,6 +31,9 @@ pub fn normalize<'s>(
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "conversations" => conversations = Some(value),
+            // Any other key written null is absent: pandas and `datasets` write a column some
+            // records lack (`system`, `tools`) as null on the others.
+            _ if unused_key(doc, value, false, ctx) => {}
             "system" => system = Some((key, value)),
             "tools" => {
                 check_encoded_tools(doc, value, "\"tools\"", "ShareGPT", ctx);
@@ -381,9 +388,15 @@ pub(crate) fn read_turn_with<'s>(
         );
         return None;
     }
-    for (key, _) in doc.members(turn) {
+    for (key, value) in doc.members(turn) {
         let name = doc.str(key).unwrap_or_default();
-        if name != role_key && name != content_key && !words.other_keys.contains(&&*name) {
+        // Arrow writes every key any turn of the column has on every turn, null where a turn
+        // has none.
+        if name != role_key
+            && name != content_key
+            && !words.other_keys.contains(&&*name)
+            && !unused_key(doc, value, false, ctx)
+        {
             let mut allowed = vec![role_key, content_key];
             allowed.extend_from_slice(words.other_keys);
             unknown_key(ctx, doc.span(key), &name, "a ShareGPT turn", &allowed);
@@ -443,7 +456,11 @@ pub(crate) fn read_turn_with<'s>(
     let openai_calls = (words.other_keys.contains(&"tool_calls") && role == Role::Assistant)
         .then(|| doc.get(turn, "tool_calls"))
         .flatten()
-        .filter(|&calls| doc.kind(calls) != Kind::Array || doc.len(calls) > 0);
+        .filter(|&calls| match doc.kind(calls) {
+            Kind::Array => doc.len(calls) > 0,
+            Kind::Null => false,
+            _ => true,
+        });
     if let Some(calls) = openai_calls {
         let tool_calls = crate::format::openai_chat::read_tool_calls_with(doc, calls, ctx, true);
         return Some(Message {

@@ -24,7 +24,7 @@ pub fn normalize<'s>(
     for (key, value) in doc.members(root) {
         match doc.str(key).unwrap_or(Cow::Borrowed("")).as_ref() {
             "text" => text = Some((key, value)),
-            other => unknown_record_key(ctx, doc.span(key), other, "a text record", KEYS),
+            other => unknown_record_key(ctx, doc, (key, value), other, "a text record", KEYS),
         }
     }
     let Some((key, value)) = text else {

@@ -43,7 +43,7 @@ impl Form {
 }
 
 /// A top-level key outside the type's own `keys`: one of [`EXTRA_KEYS`] is read (the tool
-/// definitions count as tokens), any other is S008.
+/// definitions count as tokens), any other is S008 unless null.
 pub(crate) fn other_key(
     doc: &Document<'_, '_>,
     key: NodeId,
@@ -57,7 +57,8 @@ pub(crate) fn other_key(
     if name == "tools" && doc.kind(value) == Kind::Array {
         conv.tools = Some(doc.span(value));
     }
-    if EXTRA_KEYS.contains(&name.as_ref()) {
+    // A column other records use, written null by pandas or `datasets`, is not reported.
+    if EXTRA_KEYS.contains(&name.as_ref()) || openai_chat::unused_key(doc, value, false, ctx) {
         return;
     }
     let allowed: Vec<&str> = keys.iter().chain(EXTRA_KEYS).copied().collect();

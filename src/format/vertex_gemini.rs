@@ -18,12 +18,17 @@
 //! assistant. (The order rules' messages are shared by every format and name the roles of the
 //! conversation model.)
 //!
+//! A null stands for an unset field, as in the protobuf JSON Vertex AI reads: a null
+//! `systemInstruction` or `tools` is none, a part's null members are not its kind, and an
+//! unknown key holding null is not reported. pandas and Hugging Face `datasets` write such
+//! nulls for a column, or a kind of part, that other records use.
+//!
 //! Detection: a `contents` or `systemInstruction` key.
 
 use std::borrow::Cow;
 
 use super::blocks::{self, Block};
-use super::openai_chat::{foreign_record, missing_key, text, unknown_key};
+use super::openai_chat::{foreign_record, missing_key, text, unknown_key, unused_key};
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
 use crate::json::{Document, Kind, NodeId};
@@ -81,6 +86,9 @@ pub fn normalize<'s>(
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match field(&name).as_ref() {
             "contents" => contents = Some(value),
+            // Vertex AI reads the record as protobuf JSON, where a null is an unset field;
+            // pandas and `datasets` write one for a column other records use.
+            _ if unused_key(doc, value, false, ctx) => {}
             "systemInstruction" => system = Some((key, value)),
             // Generation settings for the tuned model (`mediaResolution` for video tuning).
             "generationConfig" if doc.kind(value) == Kind::Object => {}
@@ -198,9 +206,9 @@ fn read_system<'s>(
         );
         return None;
     };
-    for (k, _) in doc.members(value) {
+    for (k, v) in doc.members(value) {
         let name = doc.str(k).unwrap_or_default();
-        if !CONTENT_KEYS.contains(&field(&name).as_ref()) {
+        if !CONTENT_KEYS.contains(&field(&name).as_ref()) && !unused_key(doc, v, false, ctx) {
             unknown_key(
                 ctx,
                 doc.span(k),
@@ -308,9 +316,9 @@ fn read_content<'s>(
         });
         return None;
     }
-    for (key, _) in doc.members(node) {
+    for (key, value) in doc.members(node) {
         let name = doc.str(key).unwrap_or_default();
-        if !CONTENT_KEYS.contains(&field(&name).as_ref()) {
+        if !CONTENT_KEYS.contains(&field(&name).as_ref()) && !unused_key(doc, value, false, ctx) {
             unknown_key(
                 ctx,
                 doc.span(key),
@@ -351,8 +359,11 @@ fn read_part<'s>(
     let span = doc.span(part);
     // A video's segment (`videoMetadata`: its start and end offsets) goes beside its
     // `fileData`, the one key a part may have besides its content.
-    let metadata =
-        |(k, _): &(NodeId, NodeId)| doc.str(*k).is_some_and(|k| field(&k) == "videoMetadata");
+    // A null member is an unset field of the part's oneof: Arrow writes every kind of part a
+    // column holds on each part (`{"text": "...", "fileData": null}`).
+    let metadata = |(k, v): &(NodeId, NodeId)| {
+        doc.kind(*v) == Kind::Null || doc.str(*k).is_some_and(|k| field(&k) == "videoMetadata")
+    };
     let mut members = doc.members(part).filter(|m| !metadata(m));
     let (key, value) = match (doc.kind(part), members.next(), members.next()) {
         (Kind::Object, Some(only), None) => only,
@@ -443,9 +454,11 @@ fn file_data<'s>(
         );
         return Block::Other;
     }
-    for (k, _) in doc.members(value) {
+    for (k, v) in doc.members(value) {
         let name = doc.str(k).unwrap_or_default();
-        if !matches!(field(&name).as_ref(), "mimeType" | "fileUri") {
+        if !matches!(field(&name).as_ref(), "mimeType" | "fileUri")
+            && !unused_key(doc, v, false, ctx)
+        {
             unknown_key(
                 ctx,
                 doc.span(k),

@@ -290,6 +290,15 @@ declare_rule! {
     /// extraneous keys are allowed" beside `system` and `messages`), a key at the top of a
     /// record is an error, unless a level is chosen for S008.
     ///
+    /// A key whose value is `null` is not reported: pandas (`to_json(orient="records")`,
+    /// `to_parquet`) and Hugging Face `datasets` (`to_json`, `to_parquet`) write a column some
+    /// records carry as null on every other record, and `datasets.load_dataset` makes such a
+    /// key a column of None whether it is written or left out. The same holds for the optional
+    /// keys each format defines (alpaca's `input`, `system` and `history`, ShareGPT's `system`
+    /// and `tools`, Vertex AI's `systemInstruction`, Bedrock's `system`, ...): a null one is
+    /// read as absent. Under `together` and `bedrock-claude`, whose checks refuse a record by
+    /// the names of its keys, an unknown top-level key is an error even when null.
+    ///
     /// ## Why is this bad?
     /// Loaders ignore keys they do not know without a word, so a typo silently changes what
     /// is trained: `"wieght": 0` leaves a turn in the training signal that was meant to be
@@ -316,8 +325,10 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `weight` whose value is not exactly the number `0` or `1` (`0.5`, `1.0`,
-    /// `true`, `"0"` are all reported), and a `weight` on a message that is not the
+    /// Reports a `weight` whose value is not the number 0 or 1 (`0.5`, `true`, `"0"` are all
+    /// reported; `1.0`, `1e0` and `0.0` are 1 and 0, as a float column of pandas or numpy
+    /// writes them, and as Python's `weight in {0, 1}` reads them: no provider documents
+    /// refusing them), and a `weight` on a message that is not the
     /// assistant's, except under a target that takes it on any message (`together`, which
     /// masks any message with it, and `fireworks`, whose format documents it per message).
     ///

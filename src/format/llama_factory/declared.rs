@@ -16,7 +16,7 @@ use super::{common_column, read_answers};
 use crate::context::RecordContext;
 use crate::declared::{Columns, Declared, Formatting};
 use crate::format::alpaca::read_history;
-use crate::format::openai_chat::unknown_key;
+use crate::format::openai_chat::{unknown_key, unused_key};
 use crate::format::prompt_completion::string_field;
 use crate::format::sharegpt::{self, TurnWords};
 use crate::json::{Document, Kind, NodeId};
@@ -127,7 +127,9 @@ impl Found {
                     common_column(doc, column, &name, value, ctx);
                 }
             }
-            if !known {
+            // A column the entry does not declare is never read, null or not; a null one is
+            // not worth a warning (`datasets` writes it for the records that lack it).
+            if !known && !unused_key(doc, value, false, ctx) {
                 let place = format!(
                     "{place}, which LLaMA-Factory ignores (the declared columns are {})",
                     allowed

@@ -4,7 +4,7 @@
 use crate::format::openai_chat::message_object;
 use std::borrow::Cow;
 
-use super::super::openai_chat::{role_alias, unknown_key};
+use super::super::openai_chat::{role_alias, unknown_key, unused_key};
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
 use crate::json::{Document, Kind, NodeId, Parser};
@@ -71,12 +71,15 @@ pub(super) fn read_message<'s>(
         match name.as_ref() {
             "role" => {}
             "content" => content = Some(value),
+            // A null `loss_weight` stays S009: v1's reader compares it with a number.
             "loss_weight" => {
                 let weight = read_loss_weight(doc, value, ctx);
                 if role == Role::Assistant {
                     message.weight = weight;
                 }
             }
+            // Arrow writes every key of a column's messages on each, null where one has none.
+            _ if unused_key(doc, value, false, ctx) => {}
             other => unknown_key(
                 ctx,
                 doc.span(key),

@@ -14,6 +14,13 @@
 //! - alpaca preference pairs: `instruction` (+ `input`, `system`, `history`) with `chosen`
 //!   and `rejected` strings instead of `output`.
 //!
+//! A column written null is read as absent, as LLaMA-Factory's converters read it (`if
+//! example[col]`, `isinstance(..., list)`): pandas and Hugging Face `datasets` write a column
+//! some records lack (`system`, `tools`, `history`, `images`, `kto_tag`, a pair's `chosen`) as
+//! null on the others. Only the turn lists themselves (`messages`, `conversations`,
+//! `chosen_messages`, `rejected_messages`) and alpaca's instruction and answer are reported
+//! when null.
+//!
 //! A file a `dataset_info.json` names is read as its entry declares (columns, tags, ranking:
 //! [`declared`]), whatever its records look like.
 //!
@@ -27,7 +34,7 @@ mod message;
 use std::borrow::Cow;
 
 use self::message::{read_message, read_message_list};
-use super::openai_chat::{missing_key, unknown_key};
+use super::openai_chat::{missing_key, unknown_key, unused_key};
 use super::prompt_completion::string_field;
 use super::{alpaca, sharegpt};
 use crate::context::RecordContext;
@@ -325,6 +332,7 @@ fn read_messages_record<'s>(
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match name.as_ref() {
             "messages" => messages = Some(value),
+            _ if unused_key(doc, value, false, ctx) => {}
             "system" => system = Some((key, value)),
             "chosen" => chosen = Some(value),
             "rejected" => rejected = Some(value),
@@ -383,6 +391,7 @@ fn read_v1_pair<'s>(
         match name.as_ref() {
             "chosen_messages" => chosen = Some(value),
             "rejected_messages" => rejected = Some(value),
+            _ if unused_key(doc, value, false, ctx) => {}
             other => {
                 if !common_column(doc, other, other, value, ctx) {
                     unknown_key(
@@ -482,6 +491,7 @@ fn read_sharegpt_record<'s>(
         let name = doc.str(key).unwrap_or(Cow::Borrowed(""));
         match name.as_ref() {
             "conversations" => turns = Some(value),
+            _ if unused_key(doc, value, false, ctx) => {}
             "system" => system = Some((key, value)),
             "chosen" => chosen = Some(value),
             "rejected" => rejected = Some(value),
