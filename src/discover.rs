@@ -10,7 +10,7 @@
 //! sorted and deduplicated so output never depends on directory order.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use ignore::WalkBuilder;
@@ -28,37 +28,58 @@ pub enum Found {
 
 /// Keeps one path per file when the same file is named two ways (relative and absolute,
 /// through a symbolic link, or a hard link): linted twice, its records would be exact
-/// duplicates of themselves. The kept spelling is relative if one is, then the shortest.
+/// duplicates of themselves. The kept spelling is the one that goes through no symbolic
+/// link if there is one (a link to a data file, `latest.jsonl`, is the file a walk also
+/// meets, and git stores the link as a link, on which code scanning can place no alert),
+/// then a relative one, then the shortest.
 /// But a file under two names that give it roles in a dataset (`train.jsonl` and
 /// `validation.jsonl` linked to one blob, as the Hugging Face cache stores identical files;
 /// two shards) is two files of the dataset, as a trainer loads them: both are linted, and
-/// D003 or D001 says that they repeat each other.
+/// D003 or D001 says that they repeat each other. A name that gives no role (`latest.jsonl`)
+/// adds none: it is dropped beside one that does.
 fn one_spelling_per_file(found: &mut Vec<Found>) {
-    use std::collections::hash_map::{Entry, HashMap};
-    let rank = |p: &Path| (p.is_absolute(), p.components().count(), p.to_path_buf());
-    type Key<'p> = (crate::output::Identity, Option<&'p std::ffi::OsStr>);
-    let mut kept: HashMap<Key<'_>, usize> = HashMap::new();
-    let mut drop = vec![false; found.len()];
+    use std::collections::hash_map::HashMap;
+    let rank = |p: &Path| {
+        (
+            through_link(p),
+            p.is_absolute(),
+            p.components().count(),
+            p.to_path_buf(),
+        )
+    };
+    // The spellings of each file, by its identity, in `found`'s order.
+    let mut by_file: HashMap<crate::output::Identity, Vec<usize>> = HashMap::new();
     for (i, f) in found.iter().enumerate() {
         let Found::File(path) = f else { continue };
-        let Some(id) = crate::output::identity(path) else {
-            continue;
+        if let Some(id) = crate::output::identity(path) {
+            by_file.entry(id).or_default().push(i);
+        }
+    }
+    let mut drop = vec![false; found.len()];
+    let path_of = |i: usize| match &found[i] {
+        Found::File(p) => p.as_path(),
+        Found::Stdin => Path::new("-"),
+    };
+    for spellings in by_file.values().filter(|s| s.len() > 1) {
+        let role = |i: usize| {
+            let path = path_of(i);
+            path.file_name().filter(|_| crate::splits::has_role(path))
         };
-        let role = path.file_name().filter(|_| crate::splits::has_role(path));
-        match kept.entry((id, role)) {
-            Entry::Vacant(slot) => {
-                slot.insert(i);
+        let any_role = spellings.iter().any(|&i| role(i).is_some());
+        // The best spelling of each role (or of none, when no name gives one).
+        let mut kept: Vec<usize> = Vec::new();
+        for &i in spellings {
+            if any_role && role(i).is_none() {
+                drop[i] = true;
+                continue;
             }
-            Entry::Occupied(mut slot) => {
-                let Found::File(other) = &found[*slot.get()] else {
-                    continue;
-                };
-                if rank(path) < rank(other) {
-                    drop[*slot.get()] = true;
-                    slot.insert(i);
-                } else {
-                    drop[i] = true;
+            match kept.iter_mut().find(|k| role(**k) == role(i)) {
+                None => kept.push(i),
+                Some(k) if rank(path_of(i)) < rank(path_of(*k)) => {
+                    drop[*k] = true;
+                    *k = i;
                 }
+                Some(_) => drop[i] = true,
             }
         }
     }
@@ -67,6 +88,17 @@ fn one_spelling_per_file(found: &mut Vec<Found>) {
         i += 1;
         !drop[i - 1]
     });
+}
+
+/// Whether `path` goes through a symbolic link: the file, or a folder on its way as
+/// written (`zz/train.jsonl` where `zz` leads to `data/real`).
+fn through_link(path: &Path) -> bool {
+    let mut prefix = PathBuf::new();
+    path.components().any(|c| {
+        prefix.push(c.as_os_str());
+        matches!(c, Component::Normal(_))
+            && std::fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink())
+    })
 }
 
 /// A path that could not be used.
@@ -221,6 +253,8 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         let read = dataset_info::read(registry)?;
         for entry in read.entries {
             for file in entry.files {
+                // `data/../other/x.json` is `other/x.json`, as a walk or a user names it.
+                let file = clean(&file);
                 if (exclusion.is_excluded)(&file) {
                     continue;
                 }
@@ -272,7 +306,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
                         .and_then(|f| by_file.get(&f))
                     {
                         Some(named) => (*named).clone(),
-                        None => file,
+                        None => clean(&file),
                     };
                     declared
                         .entry(key)
@@ -833,7 +867,6 @@ fn registry_above(file: &Path) -> Option<PathBuf> {
 /// The folder above `dir` as a user would write it: `data` → `.`, `.` → `..`, `..` →
 /// `../..`; `None` above the root.
 fn folder_above(dir: &Path) -> Option<PathBuf> {
-    use std::path::Component;
     match dir.components().next_back()? {
         Component::Normal(_) => Some(match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -884,11 +917,56 @@ fn within_current_dir(path: &Path) -> Option<PathBuf> {
     file.strip_prefix(&here).ok().map(Path::to_path_buf)
 }
 
-/// `./data/x.jsonl` → `data/x.jsonl`: paths are shown the way a user would type them.
+/// `./data/x.jsonl` → `data/x.jsonl`: paths are shown the way a user would type them. A
+/// `..` after a folder is resolved as the system resolves it, through symbolic links:
+/// `link/../x.jsonl`, where `link` leads to `real/deep`, is `real/x.jsonl`, the file read
+/// (folding the `..` away by its letters named `x.jsonl`, another file), and a registry's
+/// `data/../other/x.json` is `other/x.json`, as every output names it. Leading `..` stay:
+/// they climb from the current folder as written.
 fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".")
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    let path = path.strip_prefix(".").unwrap_or(path);
+    let mut after_folder = false;
+    let climbs_back = path.components().any(|c| match c {
+        Component::Normal(_) => {
+            after_folder = true;
+            false
+        }
+        Component::ParentDir => after_folder,
+        _ => false,
+    });
+    if !climbs_back {
+        return path.to_path_buf();
+    }
+    resolved(path).unwrap_or_else(|| path.to_path_buf())
+}
+
+/// `path` with its folder resolved (links, `.` and `..`) and its own name kept (a file
+/// that is a link stays one), relative to the current folder unless it is absolute; `None`
+/// when its folder cannot be resolved (the reader then reports the path as written).
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let real = std::fs::canonicalize(folder).ok()?.join(name);
+    if path.is_absolute() {
+        return Some(real);
+    }
+    let here = std::fs::canonicalize(".").ok()?;
+    // Relative to the current folder, climbing out of it with `..` where the file is not
+    // under it.
+    let real: Vec<Component<'_>> = real.components().collect();
+    let here: Vec<Component<'_>> = here.components().collect();
+    let common = real.iter().zip(&here).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..here.len() {
+        out.push("..");
+    }
+    for c in &real[common..] {
+        out.push(c.as_os_str());
+    }
+    Some(out)
 }
 
 #[cfg(test)]
