@@ -154,6 +154,9 @@ pub struct Discovered {
     pub registries: Vec<PathBuf>,
     /// Data files a walk found and configuration excluded, for saying why nothing is linted.
     pub excluded: usize,
+    /// Symbolic links to folders that a walk met and did not follow, which hold data files
+    /// not linted otherwise: for a note, or for saying why nothing is linted.
+    pub linked: Vec<PathBuf>,
 }
 
 /// What discovery needs to know about exclusion.
@@ -187,6 +190,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     let mut not_records = Vec::new();
     let mut excluded = 0;
     let mut special = Vec::new();
+    let mut linked = Vec::new();
     let mut stdin = false;
     // The data files named on their own (not found by walking a folder).
     let mut named: Vec<PathBuf> = Vec::new();
@@ -213,6 +217,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
                 &mut found,
                 &mut registries,
                 &mut special,
+                &mut linked,
                 false,
             )?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
@@ -344,6 +349,20 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     found.sort();
     found.dedup();
     one_spelling_per_file(&mut found);
+    // A linked folder whose data is all linted anyway (a link to a folder of the walk) is no
+    // loss; one that leads elsewhere is named, not skipped without a word.
+    linked.sort();
+    linked.dedup();
+    if !linked.is_empty() {
+        let read: std::collections::HashSet<crate::output::Identity> = found
+            .iter()
+            .filter_map(|f| match f {
+                Found::File(p) => crate::output::identity(p),
+                Found::Stdin => None,
+            })
+            .collect();
+        linked.retain(|dir| !(exclusion.is_excluded)(dir) && holds_unread_data(dir, exclusion, &read));
+    }
     if stdin {
         found.push(Found::Stdin);
     }
@@ -356,6 +375,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         not_records,
         registries,
         excluded,
+        linked,
     })
 }
 
@@ -462,6 +482,7 @@ pub fn near(
         &mut found,
         &mut registries,
         &mut Vec::new(),
+        &mut Vec::new(),
         exclusion.json_records_only,
     )?;
     // A `dataset_info.json` found declares data files a walk does not take by their name
@@ -516,21 +537,13 @@ pub fn ignored_data_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
     found
 }
 
-/// Adds what a walk of `dir` finds to `found` and `registries`; returns how many data files
-/// it found that configuration excludes.
-fn walk(
-    dir: &Path,
-    depth: Option<usize>,
-    exclusion: &Exclusion<'_>,
-    found: &mut Vec<Found>,
-    registries: &mut Vec<PathBuf>,
-    special: &mut Vec<PathBuf>,
-    records_json: bool,
-) -> Result<usize, DiscoverError> {
-    let mut excluded = 0;
-    let respect = exclusion.respect_ignore_files;
-    let walker = WalkBuilder::new(dir)
-        .max_depth(depth)
+/// How every walk of `dir` goes: hidden files and folders skipped, ignore files read when
+/// `respect_ignore_files` (in a git repository or not), symbolic links not followed below
+/// `dir` itself.
+fn walker(dir: &Path, respect_ignore_files: bool) -> WalkBuilder {
+    let respect = respect_ignore_files;
+    let mut builder = WalkBuilder::new(dir);
+    builder
         .hidden(true)
         .git_ignore(respect)
         .git_exclude(respect)
@@ -538,7 +551,86 @@ fn walk(
         .ignore(respect)
         .parents(respect)
         .require_git(false)
-        .follow_links(false)
+        .follow_links(false);
+    builder
+}
+
+/// Whether the folder `dir` (a symbolic link a walk did not follow) holds a data file that
+/// a walk of it would lint and that is not among `read`.
+fn holds_unread_data(
+    dir: &Path,
+    exclusion: &Exclusion<'_>,
+    read: &std::collections::HashSet<crate::output::Identity>,
+) -> bool {
+    walker(dir, exclusion.respect_ignore_files)
+        .build()
+        .flatten()
+        .any(|entry| {
+            let path = entry.path();
+            (is_dataset_name(path) || (exclusion.is_included)(path))
+                && !(exclusion.is_excluded)(path)
+                && crate::output::identity(path).is_some_and(|id| !read.contains(&id))
+        })
+}
+
+/// The data files under `dirs` that only their hidden names keep out of a walk (a file's
+/// or a folder's name that starts with a dot: `.data/train.jsonl`), for the error when a
+/// walk finds nothing, each with the hidden file or folder on its way (`.data`), which a
+/// user names to lint it: at most 1,000, in path order. Git's own folder is not looked into.
+pub fn hidden_data_files(dirs: &[PathBuf], respect_ignore_files: bool) -> Vec<(PathBuf, PathBuf)> {
+    let mut found = Vec::new();
+    for dir in dirs {
+        let walk = walker(dir, respect_ignore_files)
+            .hidden(false)
+            .filter_entry(|e| e.file_name() != ".git")
+            .build();
+        for entry in walk.flatten() {
+            let path = entry.path();
+            if !entry.file_type().is_some_and(|t| t.is_file()) || !is_dataset_name(path) {
+                continue;
+            }
+            if let Some(part) = hidden_part(dir, path) {
+                found.push((clean(path), part));
+                if found.len() >= 1_000 {
+                    break;
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The first hidden file or folder on the way from `dir` down to `path` (`dir/.data` for
+/// `dir/.data/train.jsonl`), as a user would name it to lint what it holds.
+fn hidden_part(dir: &Path, path: &Path) -> Option<PathBuf> {
+    let below = path.strip_prefix(dir).ok()?;
+    let mut part = dir.to_path_buf();
+    for c in below.components() {
+        part.push(c.as_os_str());
+        if c.as_os_str().as_encoded_bytes().starts_with(b".") && matches!(c, Component::Normal(_)) {
+            return Some(clean(&part));
+        }
+    }
+    None
+}
+
+/// Adds what a walk of `dir` finds to `found` and `registries`, and the symbolic links to
+/// folders it does not follow to `linked`; returns how many data files it found that
+/// configuration excludes.
+fn walk(
+    dir: &Path,
+    depth: Option<usize>,
+    exclusion: &Exclusion<'_>,
+    found: &mut Vec<Found>,
+    registries: &mut Vec<PathBuf>,
+    special: &mut Vec<PathBuf>,
+    linked: &mut Vec<PathBuf>,
+    records_json: bool,
+) -> Result<usize, DiscoverError> {
+    let mut excluded = 0;
+    let walker = walker(dir, exclusion.respect_ignore_files)
+        .max_depth(depth)
         .build();
     for entry in walker {
         let entry = match entry {
@@ -561,6 +653,16 @@ fn walk(
             },
         };
         let path = entry.path();
+        // A link to a folder is not followed (it may lead out of the repository, to a
+        // store of data or a loop, as ripgrep and ruff do not follow one either), but it
+        // is kept to be named if it holds data that is not linted otherwise.
+        if entry.depth() > 0
+            && entry.path_is_symlink()
+            && std::fs::metadata(path).is_ok_and(|m| m.is_dir())
+        {
+            linked.push(clean(path));
+            continue;
+        }
         // A link is followed to what it names: a link to a FIFO, a socket or a device would
         // block the walk or read forever (as a FIFO found itself is skipped), and one to a
         // directory holds no records. A broken link is kept, to be reported unreadable.

@@ -10,7 +10,7 @@ use serde_json::Value;
 #[path = "support/scratch.rs"]
 mod scratch;
 
-use scratch::{Run, chat, findings, run, run_as, write_lines};
+use scratch::{Run, chat, findings, run, run_as, run_raw, write_lines};
 
 /// One error, at column 72: the role "bot" (S005); `i` makes each its own example.
 fn bad(i: usize) -> String {
@@ -218,5 +218,106 @@ fn a_folder_named_through_a_link_and_dot_dot_names_its_files_as_read() {
         ],
         "{}",
         concise.stdout
+    );
+}
+
+/// A walk does not follow a symbolic link to a folder (it may lead out of the repository, to
+/// a store of data or into a loop; ripgrep and ruff do not follow one either), but one that
+/// holds data not linted otherwise is named: in a note when other files are linted, in the
+/// error when nothing is. A link to a folder the walk reads anyway is no loss, and no note.
+#[test]
+fn a_linked_data_folder_a_walk_skips_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().join("repo");
+    write_lines(dir.path(), "store/train.jsonl", &[bad(0)]);
+    std::fs::create_dir_all(&d).expect("mkdir");
+    symlink("../store", d.join("data")).expect("symlink");
+    let note = "data is a symbolic link to a folder of data files, which a walk does not follow (name it to lint it: `tunelint data`)";
+    let alone = run(&d, &["."]);
+    assert_eq!(alone.code, Some(2), "{}{}", alone.stdout, alone.stderr);
+    assert!(
+        alone
+            .stderr
+            .contains(&format!("error: no dataset files to lint in .: {note}")),
+        "{}",
+        alone.stderr
+    );
+    let stats = run_raw(&d, &["stats", "--isolated", "--format", "json", "."]);
+    assert!(
+        stats
+            .stderr
+            .contains("name it to lint it: `tunelint stats data`"),
+        "{}",
+        stats.stderr
+    );
+    write_lines(&d, "readme_example.jsonl", &[good(0)]);
+    let beside = run(&d, &["."]);
+    assert_eq!(beside.code, Some(0), "{}{}", beside.stdout, beside.stderr);
+    assert!(
+        beside
+            .stderr
+            .contains(&format!("tunelint: note: not linted: {note}")),
+        "{}",
+        beside.stderr
+    );
+    // Named, it is linted.
+    let named = run(&d, &["data"]);
+    assert_eq!(heads(&named), ["data/train.jsonl:1:72: S005"]);
+    // A link to a folder the walk reads itself: nothing skipped, nothing said.
+    std::fs::remove_file(d.join("data")).expect("rm");
+    write_lines(&d, "real/train.jsonl", &[good(1)]);
+    symlink("real", d.join("latest")).expect("symlink");
+    let inside = run(&d, &["."]);
+    assert_eq!(inside.code, Some(0), "{}{}", inside.stdout, inside.stderr);
+    assert!(!inside.stderr.contains("note"), "{}", inside.stderr);
+    assert!(inside.stdout.contains("of 2 files"), "{}", inside.stdout);
+}
+
+/// Hidden data (`.data/train.jsonl`, `.train.jsonl`) is skipped by a walk, as ripgrep skips
+/// it; when that leaves nothing, the error says so and what to name, as it does for data an
+/// ignore file keeps out. Each reason is given when there are several.
+#[test]
+fn hidden_data_a_walk_skips_is_named_when_nothing_is_left() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write_lines(d, ".data/train.jsonl", &[good(0)]);
+    write_lines(d, ".data/test.jsonl", &[good(1)]);
+    let hidden = run(d, &["."]);
+    assert_eq!(hidden.code, Some(2), "{}", hidden.stderr);
+    assert!(
+        hidden.stderr.contains(
+            "no dataset files to lint in .: the 2 data files there are all hidden (a walk skips \
+             files and folders whose names start with a dot; name it to read it all the same: \
+             `tunelint .data`)"
+        ),
+        "{}",
+        hidden.stderr
+    );
+    let named = run(d, &[".data"]);
+    assert!(named.stdout.contains("in 2 examples of 2 files"), "{}", named.stdout);
+    // A hidden file in a folder, and data an ignore file keeps out.
+    write_lines(d, "sub/.train.jsonl", &[good(2)]);
+    write_lines(d, "dvc/train.jsonl", &[good(3)]);
+    write_lines(d, ".gitignore", &["/dvc/".to_string()]);
+    let both = run(d, &["."]);
+    assert!(
+        both.stderr.contains(
+            "no dataset files to lint in .: 1 data file is ignored by a .gitignore or .ignore \
+             file (name it to read it all the same: `tunelint dvc/train.jsonl`; or walk without \
+             ignore files: --no-respect-gitignore); 3 data files are hidden (a walk skips files \
+             and folders whose names start with a dot; name one to read it all the same: \
+             `tunelint .data`)"
+        ),
+        "{}",
+        both.stderr
+    );
+    // Git's own folder is not data.
+    write_lines(d, ".git/annex/objects/x.jsonl", &[good(4)]);
+    let git = run(d, &["sub"]);
+    assert!(
+        git.stderr
+            .contains("hidden (a walk skips files and folders whose names start with a dot; name it to read it all the same: `tunelint sub/.train.jsonl`)"),
+        "{}",
+        git.stderr
     );
 }
