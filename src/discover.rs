@@ -185,12 +185,9 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     } else {
         paths
     };
-    let mut found = Vec::new();
-    let mut registries = Vec::new();
+    let mut walked = Walked::default();
     let mut not_records = Vec::new();
     let mut excluded = 0;
-    let mut special = Vec::new();
-    let mut linked = Vec::new();
     let mut stdin = false;
     // The data files named on their own (not found by walking a folder).
     let mut named: Vec<PathBuf> = Vec::new();
@@ -210,19 +207,10 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             },
         })?;
         if meta.is_dir() {
-            excluded += walk(
-                path,
-                None,
-                exclusion,
-                &mut found,
-                &mut registries,
-                &mut special,
-                &mut linked,
-                false,
-            )?;
+            excluded += walk(path, None, exclusion, &mut walked, false)?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
             if dataset_info::is_registry(path) {
-                registries.push(clean(path));
+                walked.registries.push(clean(path));
             } else if exclusion.json_records_only
                 && crate::source::is_json_name(path)
                 && !(exclusion.is_included)(path)
@@ -232,17 +220,23 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
                 // `dataset_info.json` above may declare the file (told once it is read).
                 if registry_above(path).is_some() {
                     unsure.push(clean(path));
-                    found.push(Found::File(clean(path)));
+                    walked.found.push(Found::File(clean(path)));
                     named.push(clean(path));
                 } else {
                     not_records.push(clean(path));
                 }
             } else {
-                found.push(Found::File(clean(path)));
+                walked.found.push(Found::File(clean(path)));
                 named.push(clean(path));
             }
         }
     }
+    let Walked {
+        mut found,
+        mut registries,
+        mut special,
+        mut linked,
+    } = walked;
     registries.sort();
     registries.dedup();
     let mut declared = BTreeMap::new();
@@ -361,7 +355,9 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
                 Found::Stdin => None,
             })
             .collect();
-        linked.retain(|dir| !(exclusion.is_excluded)(dir) && holds_unread_data(dir, exclusion, &read));
+        linked.retain(|dir| {
+            !(exclusion.is_excluded)(dir) && holds_unread_data(dir, exclusion, &read)
+        });
     }
     if stdin {
         found.push(Found::Stdin);
@@ -469,9 +465,8 @@ pub fn near(
     depth: usize,
     exclusion: &Exclusion<'_>,
 ) -> Result<Vec<PathBuf>, DiscoverError> {
-    let mut found = Vec::new();
     // Context is the dataset's data files; a registry beside them declares nothing more here.
-    let mut registries = Vec::new();
+    let mut walked = Walked::default();
     // Under `--json-records-only` (the hook), a `.json` file of records is a data file when
     // named, so one beside a named file is context too (LLaMA-Factory's train.json and
     // test.json): its leaks and duplicates are judged as the run over both judges them.
@@ -479,12 +474,14 @@ pub fn near(
         dir,
         Some(depth),
         exclusion,
-        &mut found,
-        &mut registries,
-        &mut Vec::new(),
-        &mut Vec::new(),
+        &mut walked,
         exclusion.json_records_only,
     )?;
+    let Walked {
+        mut found,
+        registries,
+        ..
+    } = walked;
     // A `dataset_info.json` found declares data files a walk does not take by their name
     // or look (`.json` files of records under custom columns), as a walk of the folder
     // lints them: they are the dataset's too. One that cannot be read adds nothing here
@@ -615,19 +612,33 @@ fn hidden_part(dir: &Path, path: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Adds what a walk of `dir` finds to `found` and `registries`, and the symbolic links to
-/// folders it does not follow to `linked`; returns how many data files it found that
+/// What walks find: the inputs, the `dataset_info.json` registries, and what they skip
+/// that is to be named.
+#[derive(Default)]
+struct Walked {
+    found: Vec<Found>,
+    registries: Vec<PathBuf>,
+    /// FIFOs, sockets and devices with a data file's name.
+    special: Vec<PathBuf>,
+    /// Symbolic links to folders, which a walk does not follow.
+    linked: Vec<PathBuf>,
+}
+
+/// Adds what a walk of `dir` finds to `walked`; returns how many data files it found that
 /// configuration excludes.
 fn walk(
     dir: &Path,
     depth: Option<usize>,
     exclusion: &Exclusion<'_>,
-    found: &mut Vec<Found>,
-    registries: &mut Vec<PathBuf>,
-    special: &mut Vec<PathBuf>,
-    linked: &mut Vec<PathBuf>,
+    walked: &mut Walked,
     records_json: bool,
 ) -> Result<usize, DiscoverError> {
+    let Walked {
+        found,
+        registries,
+        special,
+        linked,
+    } = walked;
     let mut excluded = 0;
     let walker = walker(dir, exclusion.respect_ignore_files)
         .max_depth(depth)

@@ -4,8 +4,8 @@
 //! one spelling, and nothing a walk leaves out goes without a word.
 #![cfg(unix)]
 
-use std::os::unix::fs::symlink;
 use serde_json::Value;
+use std::os::unix::fs::symlink;
 
 #[path = "support/scratch.rs"]
 mod scratch;
@@ -73,7 +73,10 @@ fn json_files(run: &Run) -> (Vec<String>, u64) {
         .iter()
         .map(|f| f["path"].as_str().expect("a path").to_string())
         .collect();
-    (files, doc["summary"]["examples"].as_u64().expect("examples"))
+    (
+        files,
+        doc["summary"]["examples"].as_u64().expect("examples"),
+    )
 }
 
 /// A link to a data file that a walk also meets by its real path (`latest.jsonl`) is that
@@ -123,21 +126,29 @@ fn a_path_climbing_out_of_a_linked_folder_names_the_file_read() {
     write_lines(d, "x.jsonl", &[good(0)]);
     symlink("real/deep", d.join("link")).expect("symlink");
     let concise = run(d, &["link/../x.jsonl"]);
-    assert_eq!(concise.code, Some(1), "{}{}", concise.stdout, concise.stderr);
     assert_eq!(
-        heads(&concise),
-        [
-            "real/x.jsonl:1:72: S005"
-        ]
+        concise.code,
+        Some(1),
+        "{}{}",
+        concise.stdout,
+        concise.stderr
     );
-    assert_eq!(sarif_uris(&run_as(d, "sarif", &["link/../x.jsonl"])), ["real/x.jsonl"]);
+    assert_eq!(heads(&concise), ["real/x.jsonl:1:72: S005"]);
+    assert_eq!(
+        sarif_uris(&run_as(d, "sarif", &["link/../x.jsonl"])),
+        ["real/x.jsonl"]
+    );
     let github = run_as(d, "github", &["link/../x.jsonl"]);
     assert_eq!(github_files(&github), ["real/x.jsonl"], "{}", github.stdout);
     // Named beside the clean `x.jsonl`: two files, the finding on the one that has it.
     let both = run_as(d, "sarif", &["link/../x.jsonl", "x.jsonl"]);
     assert_eq!(sarif_uris(&both), ["real/x.jsonl"]);
     let both = run(d, &["x.jsonl", "link/../x.jsonl"]);
-    assert!(both.stdout.contains("in 2 examples of 2 files"), "{}", both.stdout);
+    assert!(
+        both.stdout.contains("in 2 examples of 2 files"),
+        "{}",
+        both.stdout
+    );
 }
 
 /// A file reached through its real folder and through a linked one is linted once, and
@@ -154,9 +165,7 @@ fn a_file_reached_through_a_linked_folder_is_named_by_its_real_path() {
         let concise = run(d, &paths);
         assert_eq!(
             heads(&concise),
-            [
-                "data/real/train.jsonl:1:72: S005"
-            ],
+            ["data/real/train.jsonl:1:72: S005"],
             "{paths:?}"
         );
     }
@@ -178,7 +187,10 @@ fn a_registry_path_climbing_out_of_its_folder_is_spelt_one_way() {
     write_lines(
         d,
         "other/x.json",
-        &[r#"[{"instruction":"Describe how to make crepes at home.","input":"","output":""}]"#.to_string()],
+        &[
+            r#"[{"instruction":"Describe how to make crepes at home.","input":"","output":""}]"#
+                .to_string(),
+        ],
     );
     write_lines(
         d,
@@ -186,7 +198,12 @@ fn a_registry_path_climbing_out_of_its_folder_is_spelt_one_way() {
         &[r#"{"demo":{"file_name":"../other/x.json"}}"#.to_string()],
     );
     let concise = run(d, &["."]);
-    assert_eq!(heads(&concise), ["other/x.json:1:76: C003"], "{}", concise.stdout);
+    assert_eq!(
+        heads(&concise),
+        ["other/x.json:1:76: C003"],
+        "{}",
+        concise.stdout
+    );
     let (files, _) = json_files(&run_as(d, "json", &["."]));
     assert_eq!(files, ["other/x.json"]);
     assert_eq!(sarif_uris(&run_as(d, "sarif", &["."])), ["other/x.json"]);
@@ -213,9 +230,7 @@ fn a_folder_named_through_a_link_and_dot_dot_names_its_files_as_read() {
     let concise = run(d, &["link/../sub"]);
     assert_eq!(
         heads(&concise),
-        [
-            "real/sub/x.jsonl:1:72: S005"
-        ],
+        ["real/sub/x.jsonl:1:72: S005"],
         "{}",
         concise.stdout
     );
@@ -294,7 +309,11 @@ fn hidden_data_a_walk_skips_is_named_when_nothing_is_left() {
         hidden.stderr
     );
     let named = run(d, &[".data"]);
-    assert!(named.stdout.contains("in 2 examples of 2 files"), "{}", named.stdout);
+    assert!(
+        named.stdout.contains("in 2 examples of 2 files"),
+        "{}",
+        named.stdout
+    );
     // A hidden file in a folder, and data an ignore file keeps out.
     write_lines(d, "sub/.train.jsonl", &[good(2)]);
     write_lines(d, "dvc/train.jsonl", &[good(3)]);
