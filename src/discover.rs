@@ -6,8 +6,11 @@
 //! A walk never picks up a `.json` file by its name alone (`package.json`): a `.json` array
 //! is linted when it is named on the command line or matched by `include`, or when a
 //! LLaMA-Factory `dataset_info.json` (walked or named) lists it: the files such a registry
-//! names are linted with what it declares about them (`crate::dataset_info`). The result is
-//! sorted and deduplicated so output never depends on directory order.
+//! names are linted with what it declares about them (`crate::dataset_info`). A walk reads a
+//! symbolic link to a file and does not follow one to a folder; the linked folders that hold
+//! data nothing else lints are returned, to be named. The result is sorted and
+//! deduplicated (one path per file, the one through no link) so output never depends on
+//! directory order, and a `..` after a folder is resolved as the system resolves it.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
