@@ -432,9 +432,13 @@ fn sample(args: crate::cli::SampleArgs) -> Result<Status> {
         },
     )?;
     if found.found.is_empty() {
-        if let Some(why) = all_ignored(&args.paths, &[], "tunelint sample")
-            .filter(|_| args.ignore_files.respect(config.respect_gitignore))
-        {
+        if let Some(why) = unwalked(
+            &args.paths,
+            &[],
+            &found.linked,
+            "tunelint sample",
+            args.ignore_files.respect(config.respect_gitignore),
+        ) {
             bail!("no dataset files to sample from: {why}");
         }
         bail!(
@@ -491,35 +495,112 @@ enum Mode {
     Stats,
 }
 
-/// `the one data file there is` or `the 3 data files there are all`, for the errors that
-/// say why a folder with data has nothing to lint.
-/// Why a walk of `paths` found no data file when ignore files kept them all out (`dvc add`
-/// writes a `.gitignore` for the data it tracks): which, and how to lint them all the same
-/// with `command`. `None` when no ignore file is to blame. `walked`: the files the walk did
-/// find (and the run then left out for a reason of its own, such as being the baseline),
-/// which no ignore file kept out.
-fn all_ignored(paths: &[PathBuf], walked: &[Found], command: &str) -> Option<String> {
+/// Why a walk of `paths` found no data file, when something kept them out: ignore files
+/// (`dvc add` writes a `.gitignore` for the data it tracks; only when `respect_ignore_files`),
+/// hidden names (`.data/`), or symbolic links to folders, which a walk does not follow
+/// (`linked`, from discovery). Says which, and how to lint them all the same with
+/// `command`. `None` when nothing kept data out. `walked`: the files the walk did find (and
+/// the run then left out for a reason of its own, such as being the baseline), which no
+/// ignore file kept out.
+fn unwalked(
+    paths: &[PathBuf],
+    walked: &[Found],
+    linked: &[PathBuf],
+    command: &str,
+    respect_ignore_files: bool,
+) -> Option<String> {
     let dirs: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.iter().filter(|p| p.is_dir()).cloned().collect()
     };
-    let mut ignored = crate::discover::ignored_data_files(&dirs);
+    let mut ignored = if respect_ignore_files {
+        crate::discover::ignored_data_files(&dirs)
+    } else {
+        Vec::new()
+    };
     ignored.retain(|p| !walked.contains(&Found::File(p.clone())));
-    let first = ignored.first()?.display().to_string();
-    let first = if first
+    let hidden = crate::discover::hidden_data_files(&dirs, respect_ignore_files);
+    let kinds = [!linked.is_empty(), !ignored.is_empty(), !hidden.is_empty()];
+    // One reason alone reads `the one data file there is ...`; several, `1 data file is`.
+    let alone = kinds.iter().filter(|k| **k).count() == 1;
+    let files_are = |n: usize| {
+        if alone {
+            the_data_files_there(n)
+        } else if n == 1 {
+            "1 data file is".to_string()
+        } else {
+            format!("{} data files are", crate::wording::thousands(n as u64))
+        }
+    };
+    let mut why = Vec::new();
+    if let Some(text) = linked_folders(linked, command) {
+        why.push(text);
+    }
+    if let Some(first) = ignored.first() {
+        let it = if ignored.len() > 1 { "one" } else { "it" };
+        why.push(format!(
+            "{} ignored by a .gitignore or .ignore file (name {it} to read it all the same: `{command} {}`; or walk without ignore files: --no-respect-gitignore)",
+            files_are(ignored.len()),
+            shell_word(first)
+        ));
+    }
+    if let Some((_, first)) = hidden.first() {
+        let mut parts: Vec<&PathBuf> = hidden.iter().map(|(_, part)| part).collect();
+        parts.dedup();
+        let it = if parts.len() > 1 { "one" } else { "it" };
+        why.push(format!(
+            "{} hidden (a walk skips files and folders whose names start with a dot; name {it} to read it all the same: `{command} {}`)",
+            files_are(hidden.len()),
+            shell_word(first)
+        ));
+    }
+    (!why.is_empty()).then(|| why.join("; "))
+}
+
+/// The symbolic links to folders of data a walk did not follow, in words, with the command
+/// that lints the first; `None` when there are none.
+fn linked_folders(linked: &[PathBuf], command: &str) -> Option<String> {
+    let first = linked.first()?;
+    let (what, it) = match linked.len() {
+        1 => (
+            format!("{} is a symbolic link to a folder", first.display()),
+            "it",
+        ),
+        2 => (
+            format!(
+                "{} and 1 more are symbolic links to folders",
+                first.display()
+            ),
+            "one",
+        ),
+        n => (
+            format!(
+                "{} and {} more are symbolic links to folders",
+                first.display(),
+                n - 1
+            ),
+            "one",
+        ),
+    };
+    Some(format!(
+        "{what} of data files, which a walk does not follow (name {it} to lint it: `{command} {}`)",
+        shell_word(first)
+    ))
+}
+
+/// `path` as one word of a shell command: quoted unless it is made of letters, digits and
+/// `._/-` only.
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
     {
-        first
+        text
     } else {
-        format!("'{}'", first.replace('\'', "'\\''"))
-    };
-    let it = if ignored.len() > 1 { "one" } else { "it" };
-    Some(format!(
-        "{} ignored by a .gitignore or .ignore file (name {it} to read it all the same: `{command} {first}`; or walk without ignore files: --no-respect-gitignore)",
-        the_data_files_there(ignored.len())
-    ))
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// The paths a command names, as its messages quote them: `.` when it names none (the
@@ -535,6 +616,8 @@ fn named_paths(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
+/// `the one data file there is` or `the 3 data files there are all`, for the errors that
+/// say why a folder with data has nothing to lint.
 fn the_data_files_there(n: usize) -> String {
     match n {
         1 => "the one data file there is".to_string(),
@@ -628,11 +711,23 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             respect_ignore_files: args.ignore_files.respect(config.respect_gitignore),
         },
     )?;
+    let command = if mode == Mode::Stats {
+        "tunelint stats"
+    } else {
+        "tunelint"
+    };
     if !args.quiet {
         for note in &discovered.notes {
             crate::say!("tunelint: note: {note}");
         }
+        // When nothing else is linted, the error says it instead.
+        if !discovered.found.is_empty()
+            && let Some(linked) = linked_folders(&discovered.linked, command)
+        {
+            crate::say!("tunelint: note: not linted: {linked}");
+        }
     }
+    let linked = discovered.linked;
     let not_records = discovered.not_records;
     let mut found = discovered.found;
     // What the walk found, before the run leaves some out (the baseline, standard input's
@@ -754,13 +849,15 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
             );
         }
         // Data files kept out of git (`dvc add` writes a `.gitignore` for them) are skipped
-        // by the walk as the repository's own tools skip them: say so, not "no files".
-        let command = if mode == Mode::Stats {
-            "tunelint stats"
-        } else {
-            "tunelint"
-        };
-        if let Some(why) = all_ignored(&args.paths, &walked, command) {
+        // by the walk as the repository's own tools skip them, hidden ones as ripgrep skips
+        // them, linked folders are not followed: say so, not "no files".
+        if let Some(why) = unwalked(
+            &args.paths,
+            &walked,
+            &linked,
+            command,
+            args.ignore_files.respect(config.respect_gitignore),
+        ) {
             bail!("no dataset files to lint in {named}: {why}");
         }
         bail!(

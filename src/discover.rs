@@ -8,10 +8,14 @@
 //! LLaMA-Factory `dataset_info.json` (walked or named) lists it: the files such a registry
 //! names are linted with what it declares about them (`crate::dataset_info`); another tool's
 //! file of that name (Hugging Face's `save_to_disk`) names nothing, and is noted only when
-//! named. The result is sorted and deduplicated so output never depends on directory order.
+//! named. A walk reads a symbolic link to a file and does not follow one to a folder; the
+//! linked folders that hold data nothing else lints are returned, to be named. The result is
+//! sorted and deduplicated (one path per file, the one through no link) so output never
+//! depends on directory order, and a `..` after a folder is resolved as the system resolves
+//! it.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use ignore::WalkBuilder;
@@ -29,37 +33,58 @@ pub enum Found {
 
 /// Keeps one path per file when the same file is named two ways (relative and absolute,
 /// through a symbolic link, or a hard link): linted twice, its records would be exact
-/// duplicates of themselves. The kept spelling is relative if one is, then the shortest.
+/// duplicates of themselves. The kept spelling is the one that goes through no symbolic
+/// link if there is one (a link to a data file, `latest.jsonl`, is the file a walk also
+/// meets, and git stores the link as a link, on which code scanning can place no alert),
+/// then a relative one, then the shortest.
 /// But a file under two names that give it roles in a dataset (`train.jsonl` and
 /// `validation.jsonl` linked to one blob, as the Hugging Face cache stores identical files;
 /// two shards) is two files of the dataset, as a trainer loads them: both are linted, and
-/// D003 or D001 says that they repeat each other.
+/// D003 or D001 says that they repeat each other. A name that gives no role (`latest.jsonl`)
+/// adds none: it is dropped beside one that does.
 fn one_spelling_per_file(found: &mut Vec<Found>) {
-    use std::collections::hash_map::{Entry, HashMap};
-    let rank = |p: &Path| (p.is_absolute(), p.components().count(), p.to_path_buf());
-    type Key<'p> = (crate::output::Identity, Option<&'p std::ffi::OsStr>);
-    let mut kept: HashMap<Key<'_>, usize> = HashMap::new();
-    let mut drop = vec![false; found.len()];
+    use std::collections::hash_map::HashMap;
+    let rank = |p: &Path| {
+        (
+            through_link(p),
+            p.is_absolute(),
+            p.components().count(),
+            p.to_path_buf(),
+        )
+    };
+    // The spellings of each file, by its identity, in `found`'s order.
+    let mut by_file: HashMap<crate::output::Identity, Vec<usize>> = HashMap::new();
     for (i, f) in found.iter().enumerate() {
         let Found::File(path) = f else { continue };
-        let Some(id) = crate::output::identity(path) else {
-            continue;
+        if let Some(id) = crate::output::identity(path) {
+            by_file.entry(id).or_default().push(i);
+        }
+    }
+    let mut drop = vec![false; found.len()];
+    let path_of = |i: usize| match &found[i] {
+        Found::File(p) => p.as_path(),
+        Found::Stdin => Path::new("-"),
+    };
+    for spellings in by_file.values().filter(|s| s.len() > 1) {
+        let role = |i: usize| {
+            let path = path_of(i);
+            path.file_name().filter(|_| crate::splits::has_role(path))
         };
-        let role = path.file_name().filter(|_| crate::splits::has_role(path));
-        match kept.entry((id, role)) {
-            Entry::Vacant(slot) => {
-                slot.insert(i);
+        let any_role = spellings.iter().any(|&i| role(i).is_some());
+        // The best spelling of each role (or of none, when no name gives one).
+        let mut kept: Vec<usize> = Vec::new();
+        for &i in spellings {
+            if any_role && role(i).is_none() {
+                drop[i] = true;
+                continue;
             }
-            Entry::Occupied(mut slot) => {
-                let Found::File(other) = &found[*slot.get()] else {
-                    continue;
-                };
-                if rank(path) < rank(other) {
-                    drop[*slot.get()] = true;
-                    slot.insert(i);
-                } else {
-                    drop[i] = true;
+            match kept.iter_mut().find(|k| role(**k) == role(i)) {
+                None => kept.push(i),
+                Some(k) if rank(path_of(i)) < rank(path_of(*k)) => {
+                    drop[*k] = true;
+                    *k = i;
                 }
+                Some(_) => drop[i] = true,
             }
         }
     }
@@ -68,6 +93,17 @@ fn one_spelling_per_file(found: &mut Vec<Found>) {
         i += 1;
         !drop[i - 1]
     });
+}
+
+/// Whether `path` goes through a symbolic link: the file, or a folder on its way as
+/// written (`zz/train.jsonl` where `zz` leads to `data/real`).
+fn through_link(path: &Path) -> bool {
+    let mut prefix = PathBuf::new();
+    path.components().any(|c| {
+        prefix.push(c.as_os_str());
+        matches!(c, Component::Normal(_))
+            && std::fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink())
+    })
 }
 
 /// A path that could not be used.
@@ -123,6 +159,9 @@ pub struct Discovered {
     pub registries: Vec<PathBuf>,
     /// Data files a walk found and configuration excluded, for saying why nothing is linted.
     pub excluded: usize,
+    /// Symbolic links to folders that a walk met and did not follow, which hold data files
+    /// not linted otherwise: for a note, or for saying why nothing is linted.
+    pub linked: Vec<PathBuf>,
 }
 
 /// What discovery needs to know about exclusion.
@@ -151,11 +190,9 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     } else {
         paths
     };
-    let mut found = Vec::new();
-    let mut registries = Vec::new();
+    let mut walked = Walked::default();
     let mut not_records = Vec::new();
     let mut excluded = 0;
-    let mut special = Vec::new();
     let mut stdin = false;
     // The data files named on their own (not found by walking a folder).
     let mut named: Vec<PathBuf> = Vec::new();
@@ -177,18 +214,10 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
             },
         })?;
         if meta.is_dir() {
-            excluded += walk(
-                path,
-                None,
-                exclusion,
-                &mut found,
-                &mut registries,
-                &mut special,
-                false,
-            )?;
+            excluded += walk(path, None, exclusion, &mut walked, false)?;
         } else if !(exclusion.force && (exclusion.is_excluded)(path)) {
             if dataset_info::is_registry(path) {
-                registries.push(clean(path));
+                walked.registries.push(clean(path));
                 named_registries.push(clean(path));
             } else if exclusion.json_records_only
                 && crate::source::is_json_name(path)
@@ -199,17 +228,23 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
                 // `dataset_info.json` above may declare the file (told once it is read).
                 if registry_above(path).is_some() {
                     unsure.push(clean(path));
-                    found.push(Found::File(clean(path)));
+                    walked.found.push(Found::File(clean(path)));
                     named.push(clean(path));
                 } else {
                     not_records.push(clean(path));
                 }
             } else {
-                found.push(Found::File(clean(path)));
+                walked.found.push(Found::File(clean(path)));
                 named.push(clean(path));
             }
         }
     }
+    let Walked {
+        mut found,
+        mut registries,
+        mut special,
+        mut linked,
+    } = walked;
     registries.sort();
     registries.dedup();
     let mut declared = BTreeMap::new();
@@ -240,6 +275,8 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         };
         for entry in read.entries {
             for file in entry.files {
+                // `data/../other/x.json` is `other/x.json`, as a walk or a user names it.
+                let file = clean(&file);
                 if (exclusion.is_excluded)(&file) {
                     continue;
                 }
@@ -295,7 +332,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
                         .and_then(|f| by_file.get(&f))
                     {
                         Some(named) => (*named).clone(),
-                        None => file,
+                        None => clean(&file),
                     };
                     declared
                         .entry(key)
@@ -333,6 +370,22 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
     found.sort();
     found.dedup();
     one_spelling_per_file(&mut found);
+    // A linked folder whose data is all linted anyway (a link to a folder of the walk) is no
+    // loss; one that leads elsewhere is named, not skipped without a word.
+    linked.sort();
+    linked.dedup();
+    if !linked.is_empty() {
+        let read: std::collections::HashSet<crate::output::Identity> = found
+            .iter()
+            .filter_map(|f| match f {
+                Found::File(p) => crate::output::identity(p),
+                Found::Stdin => None,
+            })
+            .collect();
+        linked.retain(|dir| {
+            !(exclusion.is_excluded)(dir) && holds_unread_data(dir, exclusion, &read)
+        });
+    }
     if stdin {
         found.push(Found::Stdin);
     }
@@ -345,6 +398,7 @@ pub fn discover(paths: &[PathBuf], exclusion: &Exclusion<'_>) -> Result<Discover
         not_records,
         registries,
         excluded,
+        linked,
     })
 }
 
@@ -451,9 +505,8 @@ pub fn near(
     depth: usize,
     exclusion: &Exclusion<'_>,
 ) -> Result<Vec<PathBuf>, DiscoverError> {
-    let mut found = Vec::new();
     // Context is the dataset's data files; a registry beside them declares nothing more here.
-    let mut registries = Vec::new();
+    let mut walked = Walked::default();
     // Under `--json-records-only` (the hook), a `.json` file of records is a data file when
     // named, so one beside a named file is context too (LLaMA-Factory's train.json and
     // test.json): its leaks and duplicates are judged as the run over both judges them.
@@ -461,11 +514,14 @@ pub fn near(
         dir,
         Some(depth),
         exclusion,
-        &mut found,
-        &mut registries,
-        &mut Vec::new(),
+        &mut walked,
         exclusion.json_records_only,
     )?;
+    let Walked {
+        mut found,
+        registries,
+        ..
+    } = walked;
     // A `dataset_info.json` found declares data files a walk does not take by their name
     // or look (`.json` files of records under custom columns), as a walk of the folder
     // lints them: they are the dataset's too. One that cannot be read adds nothing here
@@ -518,21 +574,13 @@ pub fn ignored_data_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
     found
 }
 
-/// Adds what a walk of `dir` finds to `found` and `registries`; returns how many data files
-/// it found that configuration excludes.
-fn walk(
-    dir: &Path,
-    depth: Option<usize>,
-    exclusion: &Exclusion<'_>,
-    found: &mut Vec<Found>,
-    registries: &mut Vec<PathBuf>,
-    special: &mut Vec<PathBuf>,
-    records_json: bool,
-) -> Result<usize, DiscoverError> {
-    let mut excluded = 0;
-    let respect = exclusion.respect_ignore_files;
-    let walker = WalkBuilder::new(dir)
-        .max_depth(depth)
+/// How every walk of `dir` goes: hidden files and folders skipped, ignore files read when
+/// `respect_ignore_files` (in a git repository or not), symbolic links not followed below
+/// `dir` itself.
+fn walker(dir: &Path, respect_ignore_files: bool) -> WalkBuilder {
+    let respect = respect_ignore_files;
+    let mut builder = WalkBuilder::new(dir);
+    builder
         .hidden(true)
         .git_ignore(respect)
         .git_exclude(respect)
@@ -540,7 +588,100 @@ fn walk(
         .ignore(respect)
         .parents(respect)
         .require_git(false)
-        .follow_links(false)
+        .follow_links(false);
+    builder
+}
+
+/// Whether the folder `dir` (a symbolic link a walk did not follow) holds a data file that
+/// a walk of it would lint and that is not among `read`.
+fn holds_unread_data(
+    dir: &Path,
+    exclusion: &Exclusion<'_>,
+    read: &std::collections::HashSet<crate::output::Identity>,
+) -> bool {
+    walker(dir, exclusion.respect_ignore_files)
+        .build()
+        .flatten()
+        .any(|entry| {
+            let path = entry.path();
+            (is_dataset_name(path) || (exclusion.is_included)(path))
+                && !(exclusion.is_excluded)(path)
+                && crate::output::identity(path).is_some_and(|id| !read.contains(&id))
+        })
+}
+
+/// The data files under `dirs` that only their hidden names keep out of a walk (a file's
+/// or a folder's name that starts with a dot: `.data/train.jsonl`), for the error when a
+/// walk finds nothing, each with the hidden file or folder on its way (`.data`), which a
+/// user names to lint it: at most 1,000, in path order. Git's own folder is not looked into.
+pub fn hidden_data_files(dirs: &[PathBuf], respect_ignore_files: bool) -> Vec<(PathBuf, PathBuf)> {
+    let mut found = Vec::new();
+    for dir in dirs {
+        let walk = walker(dir, respect_ignore_files)
+            .hidden(false)
+            .filter_entry(|e| e.file_name() != ".git")
+            .build();
+        for entry in walk.flatten() {
+            let path = entry.path();
+            if !entry.file_type().is_some_and(|t| t.is_file()) || !is_dataset_name(path) {
+                continue;
+            }
+            if let Some(part) = hidden_part(dir, path) {
+                found.push((clean(path), part));
+                if found.len() >= 1_000 {
+                    break;
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The first hidden file or folder on the way from `dir` down to `path` (`dir/.data` for
+/// `dir/.data/train.jsonl`), as a user would name it to lint what it holds.
+fn hidden_part(dir: &Path, path: &Path) -> Option<PathBuf> {
+    let below = path.strip_prefix(dir).ok()?;
+    let mut part = dir.to_path_buf();
+    for c in below.components() {
+        part.push(c.as_os_str());
+        if c.as_os_str().as_encoded_bytes().starts_with(b".") && matches!(c, Component::Normal(_)) {
+            return Some(clean(&part));
+        }
+    }
+    None
+}
+
+/// What walks find: the inputs, the `dataset_info.json` registries, and what they skip
+/// that is to be named.
+#[derive(Default)]
+struct Walked {
+    found: Vec<Found>,
+    registries: Vec<PathBuf>,
+    /// FIFOs, sockets and devices with a data file's name.
+    special: Vec<PathBuf>,
+    /// Symbolic links to folders, which a walk does not follow.
+    linked: Vec<PathBuf>,
+}
+
+/// Adds what a walk of `dir` finds to `walked`; returns how many data files it found that
+/// configuration excludes.
+fn walk(
+    dir: &Path,
+    depth: Option<usize>,
+    exclusion: &Exclusion<'_>,
+    walked: &mut Walked,
+    records_json: bool,
+) -> Result<usize, DiscoverError> {
+    let Walked {
+        found,
+        registries,
+        special,
+        linked,
+    } = walked;
+    let mut excluded = 0;
+    let walker = walker(dir, exclusion.respect_ignore_files)
+        .max_depth(depth)
         .build();
     for entry in walker {
         let entry = match entry {
@@ -563,6 +704,16 @@ fn walk(
             },
         };
         let path = entry.path();
+        // A link to a folder is not followed (it may lead out of the repository, to a
+        // store of data or a loop, as ripgrep and ruff do not follow one either), but it
+        // is kept to be named if it holds data that is not linted otherwise.
+        if entry.depth() > 0
+            && entry.path_is_symlink()
+            && std::fs::metadata(path).is_ok_and(|m| m.is_dir())
+        {
+            linked.push(clean(path));
+            continue;
+        }
         // A link is followed to what it names: a link to a FIFO, a socket or a device would
         // block the walk or read forever (as a FIFO found itself is skipped), and one to a
         // directory holds no records. A broken link is kept, to be reported unreadable.
@@ -872,7 +1023,6 @@ fn registry_above(file: &Path) -> Option<PathBuf> {
 /// The folder above `dir` as a user would write it: `data` → `.`, `.` → `..`, `..` →
 /// `../..`; `None` above the root.
 fn folder_above(dir: &Path) -> Option<PathBuf> {
-    use std::path::Component;
     match dir.components().next_back()? {
         Component::Normal(_) => Some(match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -925,11 +1075,56 @@ fn within_current_dir(path: &Path) -> Option<PathBuf> {
     file.strip_prefix(&here).ok().map(Path::to_path_buf)
 }
 
-/// `./data/x.jsonl` → `data/x.jsonl`: paths are shown the way a user would type them.
+/// `./data/x.jsonl` → `data/x.jsonl`: paths are shown the way a user would type them. A
+/// `..` after a folder is resolved as the system resolves it, through symbolic links:
+/// `link/../x.jsonl`, where `link` leads to `real/deep`, is `real/x.jsonl`, the file read
+/// (folding the `..` away by its letters named `x.jsonl`, another file), and a registry's
+/// `data/../other/x.json` is `other/x.json`, as every output names it. Leading `..` stay:
+/// they climb from the current folder as written.
 fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".")
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    let path = path.strip_prefix(".").unwrap_or(path);
+    let mut after_folder = false;
+    let climbs_back = path.components().any(|c| match c {
+        Component::Normal(_) => {
+            after_folder = true;
+            false
+        }
+        Component::ParentDir => after_folder,
+        _ => false,
+    });
+    if !climbs_back {
+        return path.to_path_buf();
+    }
+    resolved(path).unwrap_or_else(|| path.to_path_buf())
+}
+
+/// `path` with its folder resolved (links, `.` and `..`) and its own name kept (a file
+/// that is a link stays one), relative to the current folder unless it is absolute; `None`
+/// when its folder cannot be resolved (the reader then reports the path as written).
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let real = std::fs::canonicalize(folder).ok()?.join(name);
+    if path.is_absolute() {
+        return Some(real);
+    }
+    let here = std::fs::canonicalize(".").ok()?;
+    // Relative to the current folder, climbing out of it with `..` where the file is not
+    // under it.
+    let real: Vec<Component<'_>> = real.components().collect();
+    let here: Vec<Component<'_>> = here.components().collect();
+    let common = real.iter().zip(&here).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..here.len() {
+        out.push("..");
+    }
+    for c in &real[common..] {
+        out.push(c.as_os_str());
+    }
+    Some(out)
 }
 
 #[cfg(test)]
