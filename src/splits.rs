@@ -310,12 +310,23 @@ fn is_split(word: &str) -> bool {
     word == TRAIN || EVAL_SPLITS.contains(&word)
 }
 
-/// `train` for `train-00000-of-00004`: the name before a Hugging Face shard suffix.
+/// `train` for `train-00000-of-00004`: the name before a Hugging Face shard suffix. Anything
+/// may follow the count, as in `datasets`' own `SPLIT_PATTERN_SHARDED`
+/// (`data/{split}-[0-9]{5}-of-[0-9]{5}*.*`): `push_to_hub` named shards
+/// `train-00000-of-00001-5d9a3f2a.parquet` for years, and the Hub still serves them so.
+/// Unlike `datasets`, any number of digits counts and `_` may come before the index
+/// (`gsm8k_train_0-of-2`): a shard is a shard however it was numbered.
 fn strip_shard(stem: &str) -> Option<&str> {
-    let (head, total) = stem.rsplit_once("-of-")?;
-    let (head, index) = head.rsplit_once(['-', '_'])?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    (digits(total) && digits(index) && !head.is_empty()).then_some(head)
+    // The last `-of-` that is one: the split's own name may hold another.
+    stem.rmatch_indices("-of-").find_map(|(at, of)| {
+        let total = &stem[at + of.len()..];
+        if !total.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let (head, index) = stem[..at].rsplit_once(['-', '_'])?;
+        (digits(index) && !head.is_empty()).then_some(head)
+    })
 }
 
 /// The split word of a stem and the dataset name around it (separators made `_`): `train`
@@ -368,8 +379,17 @@ mod tests {
         );
         assert_eq!(split_of("train/part-1.jsonl"), s("train", ""));
         assert_eq!(split_of("valid/gsm8k.jsonl"), s("valid", ""));
-        // The Hugging Face Hub's Parquet files, named as the JSON Lines are.
+        // The Hugging Face Hub's Parquet files, named as the JSON Lines are, with or
+        // without the hash `push_to_hub` appended for years.
         assert_eq!(split_of("test-00000-of-00001.parquet"), s("test", ""));
+        assert_eq!(
+            split_of("train-00000-of-00001-5d9a3f2a.parquet"),
+            s("train", "")
+        );
+        assert_eq!(
+            split_of("test-00000-of-00001-9c1b2e3d.jsonl"),
+            s("test", "")
+        );
         assert_eq!(split_of("gsm8k_train.parquet"), s("train", "gsm8k"));
     }
 
@@ -385,8 +405,13 @@ mod tests {
         ] {
             assert_eq!(split_of(name), None, "{name}");
         }
-        let n = named(Path::new("/d/data-00000-of-00002.jsonl")).expect("a shard");
-        assert_eq!(n.shards_of.as_deref(), Some("data"));
+        for name in [
+            "data-00000-of-00002.jsonl",
+            "data-00001-of-00002-a1b2c3.jsonl",
+        ] {
+            let n = named(&Path::new("/d").join(name)).expect("a shard");
+            assert_eq!(n.shards_of.as_deref(), Some("data"), "{name}");
+        }
     }
 
     #[test]

@@ -1462,6 +1462,46 @@ fn duplicates_are_found_across_the_shards_of_a_dataset() {
     );
 }
 
+/// The Hub's shards as `push_to_hub` named them for years, a hash after the count
+/// (`data/train-00000-of-00002-5d9a3f2a.parquet`; tatsu-lab/alpaca, ultrachat_200k): shards
+/// of their split all the same, so a leak into the test split is D003 and a repeat across
+/// training shards D001, as without the hash.
+#[test]
+fn shards_with_a_hash_after_the_count_are_shards_of_their_split() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let leaked = chat(
+        "How do I reset my password today?",
+        "Click Forgot password.",
+    );
+    let repeated = chat("Can I pay by bank transfer?", "Yes, choose Bank transfer.");
+    let other = chat(
+        "Where are my invoices kept?",
+        "Under Billing, then Invoices.",
+    );
+    write_lines(
+        d,
+        "data/train-00000-of-00002-5d9a3f2a.jsonl",
+        &[repeated.clone(), leaked.clone()],
+    );
+    write_lines(
+        d,
+        "data/train-00001-of-00002-0b7e44c1.jsonl",
+        &[other, repeated],
+    );
+    write_lines(d, "data/test-00000-of-00001-9c1b2e3d.jsonl", &[leaked]);
+    let (code, stdout) = concise(d);
+    assert_eq!(
+        d_findings(&stdout),
+        [
+            "data/test-00000-of-00001-9c1b2e3d.jsonl:1:1: D003 exact copy of training example data/train-00000-of-00002-5d9a3f2a.jsonl:2; evaluation scores would count it as learned",
+            "data/train-00001-of-00002-0b7e44c1.jsonl:2:1: D001 exact duplicate of the example at data/train-00000-of-00002-5d9a3f2a.jsonl:1",
+        ],
+        "{stdout}"
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+}
+
 #[test]
 fn a_configured_dataset_is_one_dataset_for_duplicates() {
     let dir = tempfile::tempdir().expect("tempdir");
