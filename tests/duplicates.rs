@@ -1303,6 +1303,10 @@ fn splits_pair_up_by_the_names_real_datasets_use() {
         ("train-00000-of-00002.jsonl", "test-00000-of-00001.jsonl"),
         ("train/part.jsonl", "dev/part.jsonl"),
         ("data_train.jsonl.gz", "data_val.jsonl"),
+        // The other words `datasets` reads as splits, anywhere in a name, and parts numbered.
+        ("training.jsonl", "evaluation.jsonl"),
+        ("my_train_file.jsonl", "my_testing_file.jsonl"),
+        ("train_1.jsonl", "dev0.jsonl"),
     ];
     for (train, eval) in pairs {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -1335,12 +1339,13 @@ fn names_that_only_contain_a_split_word_are_not_splits() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let same = [chat("What is 12 times 12?", "144.")];
-    // None of these is a split, and no two of them a dataset: nothing is compared.
+    // None of these is a split, or two splits of one dataset, or two shards of one split:
+    // nothing is compared.
     for name in [
-        "training_notes.jsonl",
+        "trainer.jsonl",
+        "retrain.jsonl",
         "contest.jsonl",
-        "notes_training.jsonl",
-        "latest_eval_results.jsonl",
+        "development.jsonl",
         "gsm8k_train.jsonl",
         "other_test.jsonl",
     ] {
@@ -1349,6 +1354,30 @@ fn names_that_only_contain_a_split_word_are_not_splits() {
     let (code, stdout) = concise(d);
     assert_eq!(d_findings(&stdout), Vec::<&str>::new(), "{stdout}");
     assert_eq!(code, Some(0), "{stdout}");
+}
+
+/// `datasets` reads `training`, `testing`, `evaluation` as split words too, and a split word
+/// anywhere in a name: `training_notes.jsonl` and `notes_training.jsonl` are two files of the
+/// training split of `notes`, as `load_dataset` would load them, so a repeat across them is
+/// D001, and `latest_eval_results.jsonl` is no split of theirs.
+#[test]
+fn split_words_count_anywhere_in_a_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let same = [chat("What is 12 times 12?", "144.")];
+    for name in [
+        "training_notes.jsonl",
+        "notes_training.jsonl",
+        "latest_eval_results.jsonl",
+    ] {
+        write_lines(d, name, &same);
+    }
+    let (_, stdout) = concise(d);
+    assert_eq!(
+        d_findings(&stdout),
+        ["training_notes.jsonl:1:1: D001 exact duplicate of the example at notes_training.jsonl:1"],
+        "{stdout}"
+    );
 }
 
 #[test]
