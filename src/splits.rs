@@ -410,13 +410,19 @@ fn dataset_name(before: &str, after: &str) -> String {
         .replace(SEPARATORS, "_")
 }
 
+/// The Python with `datasets` 4.0.0 that the tests ask (`TUNELINT_DATASETS_PYTHON` in CI).
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../tests/support/datasets_python.rs"]
+mod datasets_python;
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// File names (in a folder `data/`, as on the Hub) and what each says: its split and its
     /// dataset's name. The split is the one Hugging Face `datasets` 4.0.0 reads from the same
-    /// name, except for `Train.jsonl`, `TEST.jsonl` and the last two.
+    /// name (`datasets_reads_the_same_splits` asks it), except for the names of [`DIFFERS`].
     const NAMES: &[(&str, Option<(&str, &str)>)] = &[
         ("train.jsonl", Some(("train", ""))),
         ("gsm8k_train.jsonl", Some(("train", "gsm8k"))),
@@ -495,6 +501,16 @@ mod tests {
         ("train/more/part.jsonl", None),
     ];
 
+    /// The names of [`NAMES`] whose split differs from `datasets`' on purpose: case does not
+    /// matter here ([`split_in`]), and a directory counts only by its whole name and only when
+    /// it holds the file (`named`).
+    const DIFFERS: &[&str] = &[
+        "Train.jsonl",
+        "TEST.jsonl",
+        "gsm8k_train/part.jsonl",
+        "train/more/part.jsonl",
+    ];
+
     fn split_of(name: &str) -> Option<(String, String)> {
         let n = named(&Path::new("/d/data").join(name))?;
         Some((n.split?, n.dataset.1))
@@ -516,6 +532,79 @@ mod tests {
         ] {
             let n = named(&Path::new("/d").join(name)).expect("a shard");
             assert_eq!(n.shards_of.as_deref(), Some("data"), "{name}");
+        }
+    }
+
+    /// For each name, the splits `datasets.data_files.get_data_patterns` finds in a folder
+    /// holding only `data/NAME`, or null when it finds none and loads every file as `train`.
+    const SPLITS_OF: &str = r#"
+import json, os, sys, tempfile
+from datasets.data_files import get_data_patterns, DEFAULT_PATTERNS_ALL
+everything = {str(k): v for k, v in DEFAULT_PATTERNS_ALL.items()}
+out = {}
+for name in json.load(sys.stdin):
+    with tempfile.TemporaryDirectory() as root:
+        path = os.path.join(root, "data", name)
+        os.makedirs(os.path.dirname(path))
+        open(path, "w").close()
+        found = {str(k): v for k, v in get_data_patterns(root).items()}
+        out[name] = None if found == everything else sorted(found)
+print(json.dumps(out))
+"#;
+
+    /// Hugging Face `datasets` reads the split of every name of [`NAMES`] as tunelint does,
+    /// but those of [`DIFFERS`]. Its sharded pattern takes any name before the shard numbers
+    /// as the split (`train_sft`): tunelint reads that name as any other.
+    #[test]
+    fn datasets_reads_the_same_splits() {
+        let Some(python) = super::datasets_python::oracle_python() else {
+            return;
+        };
+        // Besides the table, every split word in a few settings: at either end, in the
+        // middle, glued to a letter or a digit, before a shard suffix.
+        let mut generated = Vec::new();
+        for word in SPLITS.iter().flat_map(|w| w.iter()) {
+            for before in ["", "x_", "x", "1", "x."] {
+                for after in ["", "_y", "y", "2", "-00000-of-00002-ab12"] {
+                    generated.push(format!("{before}{word}{after}.jsonl"));
+                }
+            }
+        }
+        let names: Vec<&str> = NAMES
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(generated.iter().map(String::as_str))
+            .collect();
+        let mut child = std::process::Command::new(python)
+            .args(["-c", SPLITS_OF])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python runs");
+        let input = serde_json::to_vec(&names).expect("json");
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &input)
+            .expect("write names");
+        let out = child.wait_with_output().expect("python ends");
+        assert!(out.status.success(), "the datasets oracle failed");
+        let theirs: BTreeMap<String, Option<Vec<String>>> =
+            serde_json::from_slice(&out.stdout).expect("the oracle's json");
+        for name in names {
+            let ours = split_of(name).map(|(split, _)| split);
+            let ours = ours.as_deref();
+            let splits = theirs[name].clone().unwrap_or_default();
+            let same = match splits.as_slice() {
+                [] => ours.is_none(),
+                [one] if !SPLITS.iter().any(|w| w[0] == one) => {
+                    let read = split_in(&one.to_ascii_lowercase());
+                    read.map(|(s, _)| s).as_deref() == ours
+                }
+                several => ours.is_some_and(|s| several.iter().any(|t| t == s)),
+            };
+            assert_eq!(
+                same,
+                !DIFFERS.contains(&name),
+                "{name}: datasets reads {splits:?}, tunelint {ours:?}"
+            );
         }
     }
 
