@@ -3,14 +3,16 @@
 //! are one dataset for D001 and D002 (the shards of one split), found by their names or
 //! listed in `[[datasets]]`.
 //!
-//! A file's name says its split when, once its extensions (`.jsonl`, `.ndjson`, `.gz`,
-//! `.zst`) and a Hugging Face shard suffix (`-00000-of-00004`) are set aside, it is a split
-//! word (`train`, or `valid`, `validation`, `val`, `test`, `eval`, `dev`), or starts or ends
-//! with one after a `-`, `_` or `.` (`gsm8k_train`, `test.gsm8k`); what remains is the
-//! dataset's name (`gsm8k`), and a split only pairs with splits of the same name. A file in a
-//! directory named as a split (`train/`, `test/`) with no split in its own name is of that
-//! split, and its dataset is the directory above. Words only count whole: `training_notes`
-//! and `contest` are not splits.
+//! A file's name says its split as Hugging Face `datasets` reads it, once its extensions
+//! (`.jsonl`, `.ndjson`, `.gz`, `.zst`, `.parquet`...) and a shard suffix (`-00000-of-00004`,
+//! with anything after the count: `-00000-of-00004-5d9a3f2a`) are set aside: when it holds a
+//! split word whole, `train` or `training`; `validation`, `valid`, `dev` or `val`; `test`,
+//! `testing`, `eval` or `evaluation` (`gsm8k_train`, `test.gsm8k`, `my_training_file`,
+//! `train1`). What remains, without a part's number, is the dataset's name (`gsm8k`), and a
+//! split only pairs with splits of the same name. A file in a directory named as a split
+//! (`train/`, `test/`) with no split in its own name is of that split, and its dataset is the
+//! directory above. Words only count whole: `trainer` and `contest` are not splits. Where
+//! this differs from `datasets`, [`split_in`] and [`strip_shard`] say why.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,14 +21,20 @@ use crate::config::DatasetGroup;
 use crate::dataset::SplitGroup;
 use crate::diagnostic::FileId;
 
-/// The word naming a training split.
+/// The splits Hugging Face `datasets` knows and the words that name each in a file or
+/// directory name, first the split's own (`SPLIT_KEYWORDS` in datasets/data_files.py, 4.0.0):
+/// `training.jsonl` is a train split and `dev.jsonl` a validation split there, so here too.
+const SPLITS: [&[&str]; 3] = [
+    &["train", "training"],
+    &["validation", "valid", "dev", "val"],
+    &["test", "testing", "eval", "evaluation"],
+];
+/// The training split: every other is an evaluation split.
 const TRAIN: &str = "train";
-/// Words naming an evaluation split.
-const EVAL_SPLITS: &[&str] = &["valid", "validation", "val", "test", "eval", "dev"];
 /// Extensions set aside before a name is read (compression first, then the data's).
 const EXTENSIONS: &[&str] = &["gz", "zst", "zstd", "jsonl", "ndjson", "json", "parquet"];
-/// Characters that separate a split word from the rest of a name.
-const SEPARATORS: &[char] = &['-', '_', '.'];
+/// The punctuation that separates the words of a name; made `_` in a dataset's name.
+const SEPARATORS: &[char] = &['-', '_', '.', ' '];
 
 /// How the files of a run group: see the module documentation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -167,7 +175,7 @@ pub fn dataset_context(
             .file_name()
             .and_then(|n| n.to_str())
             .map(str::to_ascii_lowercase);
-        if dir_name.as_deref().is_some_and(is_split) {
+        if dir_name.as_deref().and_then(split_named).is_some() {
             let above = match dir.parent() {
                 _ if dir == Path::new(".") => PathBuf::from(".."),
                 Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -291,11 +299,15 @@ fn named(path: &Path) -> Option<Named> {
             shards_of: None,
         });
     }
+    // A directory counts only when its whole name is a split word (`train/`, `testing/`):
+    // unlike `datasets`, which also reads `gsm8k_train/` and `runs_2024_test/`, since a
+    // directory's name covers every file under it and says less about them than a file's own
+    // name (`test_runs/`, a temporary directory's random digits and letters).
     let dir_name = dir.file_name()?.to_str()?.to_ascii_lowercase();
-    if is_split(&dir_name) {
+    if let Some(split) = split_named(&dir_name) {
         return Some(Named {
             dataset: (dir.parent()?.to_path_buf(), String::new()),
-            split: Some(dir_name),
+            split: Some(split.to_owned()),
             shards_of: None,
         });
     }
@@ -306,43 +318,198 @@ fn named(path: &Path) -> Option<Named> {
     })
 }
 
-fn is_split(word: &str) -> bool {
-    word == TRAIN || EVAL_SPLITS.contains(&word)
+/// The split `word` names, if it is one of [`SPLITS`]' words.
+fn split_named(word: &str) -> Option<&'static str> {
+    SPLITS
+        .iter()
+        .find(|words| words.contains(&word))
+        .map(|w| w[0])
 }
 
-/// `train` for `train-00000-of-00004`: the name before a Hugging Face shard suffix.
+/// `train` for `train-00000-of-00004`: the name before a Hugging Face shard suffix. Anything
+/// may follow the count, as in `datasets`' own `SPLIT_PATTERN_SHARDED`
+/// (`data/{split}-[0-9]{5}-of-[0-9]{5}*.*`): `push_to_hub` named shards
+/// `train-00000-of-00001-5d9a3f2a.parquet` for years, and the Hub still serves them so.
+/// Unlike `datasets`, any number of digits counts and `_` may come before the index
+/// (`gsm8k_train_0-of-2`): a shard is a shard however it was numbered.
 fn strip_shard(stem: &str) -> Option<&str> {
-    let (head, total) = stem.rsplit_once("-of-")?;
-    let (head, index) = head.rsplit_once(['-', '_'])?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    (digits(total) && digits(index) && !head.is_empty()).then_some(head)
+    // The last `-of-` that is one: the split's own name may hold another.
+    stem.rmatch_indices("-of-").find_map(|(at, of)| {
+        let total = &stem[at + of.len()..];
+        if !total.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let (head, index) = stem[..at].rsplit_once(['-', '_'])?;
+        (digits(index) && !head.is_empty()).then_some(head)
+    })
 }
 
-/// The split word of a stem and the dataset name around it (separators made `_`): `train`
-/// → (`train`, ``), `gsm8k-test` → (`test`, `gsm8k`), `val.my-set` → (`val`, `my_set`).
+/// The split a stem names and the dataset name around its split word: `train` →
+/// (`train`, ``), `gsm8k-test` → (`test`, `gsm8k`), `val.my-set` → (`validation`, `my_set`),
+/// `my_training_file` → (`train`, `my_file`).
+///
+/// As `datasets` reads a file name (`KEYWORDS_IN_FILENAME_BASE_PATTERNS`,
+/// `**/{keyword}[{sep}]*` and `**/*[{sep}]{keyword}[{sep}]*` with `NON_WORDS_CHARS`
+/// `-._ 0-9` as `sep`), a split word counts anywhere in the name, whole: after the start or
+/// one of `-._ ` or a digit, and before one of them or the end (`train1`, `2023_test`, but
+/// not `trainer` or `contest`). Where it differs, on purpose: case does not matter
+/// (`Train.jsonl`: Windows and macOS find that file as `train.jsonl`), and a name with two
+/// split words (`train_test`), which `datasets` puts in both splits, is the split of the
+/// first, since a file here is in one split.
 fn split_in(stem: &str) -> Option<(String, String)> {
-    let norm = |s: &str| s.replace(SEPARATORS, "_");
-    if is_split(stem) {
-        return Some((stem.to_owned(), String::new()));
-    }
-    if let Some((first, rest)) = stem.split_once(SEPARATORS)
-        && is_split(first)
-        && !rest.is_empty()
-    {
-        return Some((first.to_owned(), norm(rest)));
-    }
-    if let Some((rest, last)) = stem.rsplit_once(SEPARATORS)
-        && is_split(last)
-        && !rest.is_empty()
-    {
-        return Some((last.to_owned(), norm(rest)));
+    let boundary = |c: char| SEPARATORS.contains(&c) || c.is_ascii_digit();
+    let starts = std::iter::once(0).chain(
+        stem.char_indices()
+            .filter(|&(_, c)| boundary(c))
+            .map(|(i, c)| i + c.len_utf8()),
+    );
+    for at in starts {
+        for words in SPLITS {
+            for word in words {
+                let Some(after) = stem[at..].strip_prefix(word) else {
+                    continue;
+                };
+                if after.starts_with(|c: char| !boundary(c)) {
+                    continue;
+                }
+                return Some((words[0].to_owned(), dataset_name(&stem[..at], after)));
+            }
+        }
     }
     None
 }
 
+/// The name of a dataset, what is left around its split word, separators made `_`
+/// (`gsm8k_` and `` give `gsm8k`). `datasets` has no dataset names: every file of a folder
+/// named as one split is that split; here splits pair by name, so that `a_train` is not
+/// compared with `b_test`. A number beside the split word numbers a part (`train_0`,
+/// `train1`, `datasets`' own example of one `train` split of several files), not a dataset,
+/// and is left out.
+fn dataset_name(before: &str, after: &str) -> String {
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let before = before.trim_end_matches(SEPARATORS);
+    let before = match before.rsplit_once(SEPARATORS) {
+        Some((head, last)) if number(last) => head,
+        _ if number(before) => "",
+        _ => before,
+    };
+    let after = after.trim_start_matches(SEPARATORS);
+    let after = match after.split_once(SEPARATORS) {
+        Some((first, tail)) if number(first) => tail,
+        _ if number(after) => "",
+        _ => after,
+    };
+    [before, after]
+        .map(|s| s.trim_matches(SEPARATORS))
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("_")
+        .replace(SEPARATORS, "_")
+}
+
+/// The Python with `datasets` 4.0.0 that the tests ask (`TUNELINT_DATASETS_PYTHON` in CI).
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../tests/support/datasets_python.rs"]
+mod datasets_python;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// File names (in a folder `data/`, as on the Hub) and what each says: its split and its
+    /// dataset's name. The split is the one Hugging Face `datasets` 4.0.0 reads from the same
+    /// name (`datasets_reads_the_same_splits` asks it), except for the names of [`DIFFERS`].
+    const NAMES: &[(&str, Option<(&str, &str)>)] = &[
+        ("train.jsonl", Some(("train", ""))),
+        ("gsm8k_train.jsonl", Some(("train", "gsm8k"))),
+        ("gsm8k-test.jsonl.gz", Some(("test", "gsm8k"))),
+        ("test.gsm8k.jsonl", Some(("test", "gsm8k"))),
+        ("my-set.validation.ndjson", Some(("validation", "my_set"))),
+        ("alpaca_gpt4_train.jsonl", Some(("train", "alpaca_gpt4"))),
+        ("gsm8k_train.parquet", Some(("train", "gsm8k"))),
+        // Every word of datasets' SPLIT_KEYWORDS, alone.
+        ("training.jsonl", Some(("train", ""))),
+        ("validation.jsonl", Some(("validation", ""))),
+        ("valid.jsonl", Some(("validation", ""))),
+        ("dev.jsonl", Some(("validation", ""))),
+        ("val.jsonl", Some(("validation", ""))),
+        ("testing.jsonl", Some(("test", ""))),
+        ("eval.jsonl", Some(("test", ""))),
+        ("evaluation.jsonl", Some(("test", ""))),
+        // Anywhere in the name, after and before a separator, a digit or an end.
+        ("my_train_file.jsonl", Some(("train", "my_file"))),
+        ("training_notes.jsonl", Some(("train", "notes"))),
+        (
+            "latest_eval_results.jsonl",
+            Some(("test", "latest_results")),
+        ),
+        ("my train.jsonl", Some(("train", "my"))),
+        ("_train_.jsonl", Some(("train", ""))),
+        // A part's number is no dataset's name.
+        ("train1.jsonl", Some(("train", ""))),
+        ("train_0.jsonl", Some(("train", ""))),
+        ("2023_test.jsonl", Some(("test", ""))),
+        ("sft_valid-3.jsonl", Some(("validation", "sft"))),
+        // Two split words: the first.
+        ("train_test.jsonl", Some(("train", "test"))),
+        // Hugging Face shards, with and without the hash `push_to_hub` appended for years.
+        ("train-00000-of-00002.jsonl", Some(("train", ""))),
+        ("test-00000-of-00001.parquet", Some(("test", ""))),
+        ("train-00000-of-00001-5d9a3f2a.parquet", Some(("train", ""))),
+        ("test-00000-of-00001-9c1b2e3d.jsonl", Some(("test", ""))),
+        (
+            "validation-00000-of-00001.parquet",
+            Some(("validation", "")),
+        ),
+        ("Test-00000-of-00001.jsonl.zst", Some(("test", ""))),
+        (
+            "gsm8k_dev-00001-of-00003.jsonl",
+            Some(("validation", "gsm8k")),
+        ),
+        // HuggingFaceH4/ultrachat_200k's splits.
+        (
+            "train_sft-00000-of-00003-a3ecf92756993583.parquet",
+            Some(("train", "sft")),
+        ),
+        (
+            "test_sft-00000-of-00001-f7dfac4afe5b93f4.parquet",
+            Some(("test", "sft")),
+        ),
+        // Directories named as splits.
+        ("train/part-1.jsonl", Some(("train", ""))),
+        ("valid/gsm8k.jsonl", Some(("validation", ""))),
+        ("training/part.jsonl", Some(("train", ""))),
+        ("evaluation/part.jsonl", Some(("test", ""))),
+        // Words only count whole.
+        ("trainer.jsonl", None),
+        ("retrain.jsonl", None),
+        ("contest.jsonl", None),
+        ("evals.jsonl", None),
+        ("development.jsonl", None),
+        ("interval.jsonl", None),
+        ("notes.jsonl", None),
+        ("data-00000-of-00002.jsonl", None),
+        // Case does not matter here.
+        ("Train.jsonl", Some(("train", ""))),
+        ("TEST.jsonl", Some(("test", ""))),
+        // A directory counts only by its whole name, and only the file's own.
+        ("gsm8k_train/part.jsonl", None),
+        ("train/more/part.jsonl", None),
+    ];
+
+    /// The names of [`NAMES`] whose split differs from `datasets`' on purpose: case does not
+    /// matter here ([`split_in`]), and a directory counts only by its whole name and only when
+    /// it holds the file (`named`).
+    const DIFFERS: &[&str] = &[
+        "Train.jsonl",
+        "TEST.jsonl",
+        "gsm8k_train/part.jsonl",
+        "train/more/part.jsonl",
+    ];
 
     fn split_of(name: &str) -> Option<(String, String)> {
         let n = named(&Path::new("/d/data").join(name))?;
@@ -350,43 +517,95 @@ mod tests {
     }
 
     #[test]
-    fn names_real_datasets_use() {
-        let s = |a: &str, b: &str| Some((a.to_owned(), b.to_owned()));
-        assert_eq!(split_of("train.jsonl"), s("train", ""));
-        assert_eq!(split_of("gsm8k_train.jsonl"), s("train", "gsm8k"));
-        assert_eq!(split_of("gsm8k-test.jsonl.gz"), s("test", "gsm8k"));
-        assert_eq!(split_of("test.gsm8k.jsonl"), s("test", "gsm8k"));
-        assert_eq!(
-            split_of("my-set.validation.ndjson"),
-            s("validation", "my_set")
-        );
-        assert_eq!(split_of("train-00000-of-00002.jsonl"), s("train", ""));
-        assert_eq!(split_of("Test-00000-of-00001.jsonl.zst"), s("test", ""));
-        assert_eq!(
-            split_of("gsm8k_dev-00001-of-00003.jsonl"),
-            s("dev", "gsm8k")
-        );
-        assert_eq!(split_of("train/part-1.jsonl"), s("train", ""));
-        assert_eq!(split_of("valid/gsm8k.jsonl"), s("valid", ""));
-        // The Hugging Face Hub's Parquet files, named as the JSON Lines are.
-        assert_eq!(split_of("test-00000-of-00001.parquet"), s("test", ""));
-        assert_eq!(split_of("gsm8k_train.parquet"), s("train", "gsm8k"));
+    fn names_say_their_split_and_dataset() {
+        for (name, expected) in NAMES {
+            let expected = expected.map(|(s, d)| (s.to_owned(), d.to_owned()));
+            assert_eq!(split_of(name), expected, "{name}");
+        }
     }
 
     #[test]
-    fn words_only_count_whole() {
+    fn shards_of_no_split_are_shards_of_their_prefix() {
         for name in [
-            "training_notes.jsonl",
-            "contest.jsonl",
-            "latest_eval_results.jsonl",
-            "trainer.jsonl",
-            "_train_.jsonl",
             "data-00000-of-00002.jsonl",
+            "data-00001-of-00002-a1b2c3.jsonl",
         ] {
-            assert_eq!(split_of(name), None, "{name}");
+            let n = named(&Path::new("/d").join(name)).expect("a shard");
+            assert_eq!(n.shards_of.as_deref(), Some("data"), "{name}");
         }
-        let n = named(Path::new("/d/data-00000-of-00002.jsonl")).expect("a shard");
-        assert_eq!(n.shards_of.as_deref(), Some("data"));
+    }
+
+    /// For each name, the splits `datasets.data_files.get_data_patterns` finds in a folder
+    /// holding only `data/NAME`, or null when it finds none and loads every file as `train`.
+    const SPLITS_OF: &str = r#"
+import json, os, sys, tempfile
+from datasets.data_files import get_data_patterns, DEFAULT_PATTERNS_ALL
+everything = {str(k): v for k, v in DEFAULT_PATTERNS_ALL.items()}
+out = {}
+for name in json.load(sys.stdin):
+    with tempfile.TemporaryDirectory() as root:
+        path = os.path.join(root, "data", name)
+        os.makedirs(os.path.dirname(path))
+        open(path, "w").close()
+        found = {str(k): v for k, v in get_data_patterns(root).items()}
+        out[name] = None if found == everything else sorted(found)
+print(json.dumps(out))
+"#;
+
+    /// Hugging Face `datasets` reads the split of every name of [`NAMES`] as tunelint does,
+    /// but those of [`DIFFERS`]. Its sharded pattern takes any name before the shard numbers
+    /// as the split (`train_sft`): tunelint reads that name as any other.
+    #[test]
+    fn datasets_reads_the_same_splits() {
+        let Some(python) = super::datasets_python::oracle_python() else {
+            return;
+        };
+        // Besides the table, every split word in a few settings: at either end, in the
+        // middle, glued to a letter or a digit, before a shard suffix.
+        let mut generated = Vec::new();
+        for word in SPLITS.iter().flat_map(|w| w.iter()) {
+            for before in ["", "x_", "x", "1", "x."] {
+                for after in ["", "_y", "y", "2", "-00000-of-00002-ab12"] {
+                    generated.push(format!("{before}{word}{after}.jsonl"));
+                }
+            }
+        }
+        let names: Vec<&str> = NAMES
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(generated.iter().map(String::as_str))
+            .collect();
+        let mut child = std::process::Command::new(python)
+            .args(["-c", SPLITS_OF])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python runs");
+        let input = serde_json::to_vec(&names).expect("json");
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &input)
+            .expect("write names");
+        let out = child.wait_with_output().expect("python ends");
+        assert!(out.status.success(), "the datasets oracle failed");
+        let theirs: BTreeMap<String, Option<Vec<String>>> =
+            serde_json::from_slice(&out.stdout).expect("the oracle's json");
+        for name in names {
+            let ours = split_of(name).map(|(split, _)| split);
+            let ours = ours.as_deref();
+            let splits = theirs[name].clone().unwrap_or_default();
+            let same = match splits.as_slice() {
+                [] => ours.is_none(),
+                [one] if !SPLITS.iter().any(|w| w[0] == one) => {
+                    let read = split_in(&one.to_ascii_lowercase());
+                    read.map(|(s, _)| s).as_deref() == ours
+                }
+                several => ours.is_some_and(|s| several.iter().any(|t| t == s)),
+            };
+            assert_eq!(
+                same,
+                !DIFFERS.contains(&name),
+                "{name}: datasets reads {splits:?}, tunelint {ours:?}"
+            );
+        }
     }
 
     #[test]

@@ -1303,6 +1303,10 @@ fn splits_pair_up_by_the_names_real_datasets_use() {
         ("train-00000-of-00002.jsonl", "test-00000-of-00001.jsonl"),
         ("train/part.jsonl", "dev/part.jsonl"),
         ("data_train.jsonl.gz", "data_val.jsonl"),
+        // The other words `datasets` reads as splits, anywhere in a name, and parts numbered.
+        ("training.jsonl", "evaluation.jsonl"),
+        ("my_train_file.jsonl", "my_testing_file.jsonl"),
+        ("train_1.jsonl", "dev0.jsonl"),
     ];
     for (train, eval) in pairs {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -1335,12 +1339,13 @@ fn names_that_only_contain_a_split_word_are_not_splits() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let same = [chat("What is 12 times 12?", "144.")];
-    // None of these is a split, and no two of them a dataset: nothing is compared.
+    // None of these is a split, or two splits of one dataset, or two shards of one split:
+    // nothing is compared.
     for name in [
-        "training_notes.jsonl",
+        "trainer.jsonl",
+        "retrain.jsonl",
         "contest.jsonl",
-        "notes_training.jsonl",
-        "latest_eval_results.jsonl",
+        "development.jsonl",
         "gsm8k_train.jsonl",
         "other_test.jsonl",
     ] {
@@ -1349,6 +1354,30 @@ fn names_that_only_contain_a_split_word_are_not_splits() {
     let (code, stdout) = concise(d);
     assert_eq!(d_findings(&stdout), Vec::<&str>::new(), "{stdout}");
     assert_eq!(code, Some(0), "{stdout}");
+}
+
+/// `datasets` reads `training`, `testing`, `evaluation` as split words too, and a split word
+/// anywhere in a name: `training_notes.jsonl` and `notes_training.jsonl` are two files of the
+/// training split of `notes`, as `load_dataset` would load them, so a repeat across them is
+/// D001, and `latest_eval_results.jsonl` is no split of theirs.
+#[test]
+fn split_words_count_anywhere_in_a_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let same = [chat("What is 12 times 12?", "144.")];
+    for name in [
+        "training_notes.jsonl",
+        "notes_training.jsonl",
+        "latest_eval_results.jsonl",
+    ] {
+        write_lines(d, name, &same);
+    }
+    let (_, stdout) = concise(d);
+    assert_eq!(
+        d_findings(&stdout),
+        ["training_notes.jsonl:1:1: D001 exact duplicate of the example at notes_training.jsonl:1"],
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -1460,6 +1489,46 @@ fn duplicates_are_found_across_the_shards_of_a_dataset() {
         ],
         "{stdout}"
     );
+}
+
+/// The Hub's shards as `push_to_hub` named them for years, a hash after the count
+/// (`data/train-00000-of-00002-5d9a3f2a.parquet`; tatsu-lab/alpaca, ultrachat_200k): shards
+/// of their split all the same, so a leak into the test split is D003 and a repeat across
+/// training shards D001, as without the hash.
+#[test]
+fn shards_with_a_hash_after_the_count_are_shards_of_their_split() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let leaked = chat(
+        "How do I reset my password today?",
+        "Click Forgot password.",
+    );
+    let repeated = chat("Can I pay by bank transfer?", "Yes, choose Bank transfer.");
+    let other = chat(
+        "Where are my invoices kept?",
+        "Under Billing, then Invoices.",
+    );
+    write_lines(
+        d,
+        "data/train-00000-of-00002-5d9a3f2a.jsonl",
+        &[repeated.clone(), leaked.clone()],
+    );
+    write_lines(
+        d,
+        "data/train-00001-of-00002-0b7e44c1.jsonl",
+        &[other, repeated],
+    );
+    write_lines(d, "data/test-00000-of-00001-9c1b2e3d.jsonl", &[leaked]);
+    let (code, stdout) = concise(d);
+    assert_eq!(
+        d_findings(&stdout),
+        [
+            "data/test-00000-of-00001-9c1b2e3d.jsonl:1:1: D003 exact copy of training example data/train-00000-of-00002-5d9a3f2a.jsonl:2; evaluation scores would count it as learned",
+            "data/train-00001-of-00002-0b7e44c1.jsonl:2:1: D001 exact duplicate of the example at data/train-00000-of-00002-5d9a3f2a.jsonl:1",
+        ],
+        "{stdout}"
+    );
+    assert_eq!(code, Some(1), "{stdout}");
 }
 
 #[test]

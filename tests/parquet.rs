@@ -227,6 +227,30 @@ fn discovery_finds_tables_and_standard_input_is_told_by_its_bytes() {
     assert_eq!(lines, expected, "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// The Hub's shards as `push_to_hub` named them for years, a hash after the count: shards of
+/// their split, so a repeat across the training shards is D001 and a copy in the test split
+/// D003, each naming the row of the first training shard.
+#[test]
+fn hub_shards_with_a_hash_after_the_count_are_one_split() {
+    let d = scratch_with(&[]);
+    std::fs::create_dir(d.path().join("data")).expect("mkdir");
+    for (fixture, shard) in [
+        ("chat.parquet", "train-00000-of-00002-5d9a3f2a"),
+        ("chat_zstd.parquet", "train-00001-of-00002-0b7e44c1"),
+        ("chat.parquet", "test-00000-of-00001-9c1b2e3d"),
+    ] {
+        let to = d.path().join(format!("data/{shard}.parquet"));
+        std::fs::copy(fixtures().join(fixture), to).expect("copy");
+    }
+    let r = run(d.path(), &["--select", "D001,D003", "."]);
+    let first = "data/train-00000-of-00002-5d9a3f2a.parquet";
+    let expected: Vec<String> = (0..5)
+        .map(|row| format!("data/test-00000-of-00001-9c1b2e3d.parquet: row {row}: D003 exact copy of training example {first} row {row}; evaluation scores would count it as learned"))
+        .chain((0..5).map(|row| format!("data/train-00001-of-00002-0b7e44c1.parquet: row {row}: D001 exact duplicate of the example at {first} row {row}")))
+        .collect();
+    assert_eq!(row_findings(&r.stdout), expected, "{}", r.stdout);
+}
+
 #[test]
 fn a_table_that_cannot_be_read_is_an_error_that_says_why() {
     let d = scratch_with(&["chat_lzo.parquet", "truncated.parquet", "empty.parquet"]);

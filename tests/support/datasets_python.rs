@@ -2,7 +2,7 @@
 //! LLaMA-Factory pins): `TUNELINT_DATASETS_PYTHON` (CI sets it; it must work), or `python3`
 //! if it has that version. Without one a test skips its comparison with a note, and fails
 //! under `CI=true`. Also the real datasets of ../shared/datasets. Shared by
-//! tests/unloadable_column.rs and tests/parquet.rs.
+//! tests/unloadable_column.rs, tests/parquet.rs and the unit tests of src/splits.rs.
 
 use std::process::Command as Process;
 

@@ -19,16 +19,20 @@ declare_rule! {
     /// example: an exact copy wherever the training split has one (in any of its shards, the
     /// first in path order), and only otherwise the near copy found.
     ///
-    /// Splits are the files of one directory named `train`, and `valid`, `validation`,
-    /// `val`, `test`, `eval` or `dev` (`train.jsonl` with `valid.jsonl`, say); a name may
-    /// also start or end with its split after a `-`, `_` or `.`, and then pairs with the
-    /// splits of the same name (`gsm8k_train.jsonl` with `gsm8k_test.jsonl`, or
-    /// `train.gsm8k.jsonl`), and Hugging Face shards count as their split
-    /// (`train-00000-of-00002.jsonl` with `test-00000-of-00001.jsonl`). Files in
-    /// subdirectories named as splits (`train/`, `test/`) are splits of the directory above.
-    /// The split must be a whole word: `training_notes.jsonl` and `contest.jsonl` are not
-    /// splits. The groups listed under `[[datasets]]` in the configuration are splits too;
-    /// both sides must be linted in the same run.
+    /// Splits are the files of one directory named as Hugging Face `datasets` names them:
+    /// `train` or `training`, and `validation`, `valid`, `dev`, `val`, `test`, `testing`,
+    /// `eval` or `evaluation` (`train.jsonl` with `valid.jsonl`, say). The split word may
+    /// sit anywhere in a name, between `-`, `_`, `.`, a space or a digit, and the rest of
+    /// the name is the dataset's, which pairs with the splits of the same name
+    /// (`gsm8k_train.jsonl` with `gsm8k_test.jsonl`, or `train.gsm8k.jsonl`); a number
+    /// beside the split word numbers a part (`train_0.jsonl`, `train_1.jsonl`). Hugging
+    /// Face shards count as their split (`train-00000-of-00002.jsonl` with
+    /// `test-00000-of-00001.jsonl`, or `train-00000-of-00001-5d9a3f2a.parquet` as
+    /// `push_to_hub` named them). Files in subdirectories named as splits (`train/`,
+    /// `test/`) are splits of the directory above. The split word must be whole:
+    /// `trainer.jsonl` and `contest.jsonl` are not splits. The groups listed under
+    /// `[[datasets]]` in the configuration are splits too; both sides must be linted in the
+    /// same run.
     /// The similarity settings are D002's, under `[dedup]`. An explicit group:
     ///
     /// ```toml
