@@ -977,7 +977,17 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .collect();
     in_path_order(&mut groups, &order);
     let split_groups = groups.splits;
-    for id in split_groups.iter().flat_map(|g| &g.eval) {
+    // An evaluation split beside its training file is not trained on (D004 passes over it);
+    // alone in the run, a validation or test file may be what is uploaded to train, as
+    // billing and B001 take it.
+    for id in split_groups
+        .iter()
+        .filter(|g| !g.train.is_empty())
+        .flat_map(|g| &g.eval)
+    {
+        if split_groups.iter().any(|g| g.train.contains(id)) {
+            continue;
+        }
         if let Some(job) = jobs.get_mut(*id as usize) {
             job.settings.evaluation_split = true;
         }

@@ -465,3 +465,38 @@ fn the_benchmark_is_named_from_the_current_directory() {
         );
     }
 }
+
+/// A validation file beside its training file is not trained on, so a benchmark item in it
+/// is no contamination; alone in the run it may be what is uploaded to train (as billing and
+/// B001 take it), and D004 judges it.
+#[test]
+fn an_evaluation_file_is_judged_alone_and_passed_over_beside_its_training_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    std::fs::create_dir(d.join("evals")).expect("mkdir");
+    let item = "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether in April and May?";
+    std::fs::write(d.join("evals/bench.jsonl"), record(item, "72") + "\n").expect("write");
+    std::fs::write(
+        d.join("tunelint.toml"),
+        "[contamination]\nbenchmarks = [\"evals/bench.jsonl\"]\n",
+    )
+    .expect("config");
+    std::fs::create_dir(d.join("data")).expect("mkdir");
+    std::fs::write(
+        d.join("data/validation.jsonl"),
+        record(&format!("Solve this: {item}"), "They sold 72 clips in all.") + "\n",
+    )
+    .expect("write");
+    let alone = d004(d, &["data"]);
+    assert_eq!(alone.len(), 1, "{alone:#?}");
+    assert!(
+        alone[0].1.starts_with("data/validation.jsonl:1:"),
+        "{alone:#?}"
+    );
+    std::fs::write(
+        d.join("data/train.jsonl"),
+        record("What is the capital of France?", "Paris is the capital.") + "\n",
+    )
+    .expect("write");
+    assert_eq!(d004(d, &["data"]), Vec::<(u64, String)>::new());
+}
