@@ -1662,14 +1662,15 @@ fn preference_records_sharing_a_prompt_are_not_near_duplicates() {
         let stdout = run(&lines);
         assert!(!stdout.contains("D002"), "{stdout}");
     }
-    // The same pair twice, one word changed: a near-duplicate, of prompt and answers.
+    // The same pair twice, one word changed: a near-duplicate, and the finding says the
+    // answers were compared too.
     let again = records[0]
         .to_string()
         .replace("the most", "the most of all");
     let stdout = run(&[records[0].to_string(), again]);
     assert!(
         stdout.contains(
-            "pref.jsonl:2:128: D002 near-duplicate of the example at line 1: prompt and answers"
+            "pref.jsonl:2:128: D002 near-duplicate of the example at line 1: first user message 100.0% similar (threshold 85%); every answer and other message alike too"
         ),
         "{stdout}"
     );
