@@ -270,7 +270,7 @@ pub struct Conversation<'a> {
     /// One of several answers to its prompt: a preference pair (`chosen`/`rejected`,
     /// `preferred_output`), or an unpaired (KTO) answer with its label. Such datasets repeat a
     /// prompt by design (one pair per pair of sampled answers), so a record is a duplicate of
-    /// another only with its answers: [`crate::dedup`] compares the whole record.
+    /// another only with its answers: [`crate::dedup`] compares each of them too.
     pub preference: bool,
     /// Answers kept out of the content rules because they are meant to be bad: a preference
     /// pair's rejected answer, an undesirable (KTO `false`) answer. What is wrong with them

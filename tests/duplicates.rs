@@ -1731,17 +1731,291 @@ fn preference_records_sharing_a_prompt_are_not_near_duplicates() {
         let stdout = run(&lines);
         assert!(!stdout.contains("D002"), "{stdout}");
     }
-    // The same pair twice, one word changed: a near-duplicate, of prompt and answers.
+    // The same pair twice, one word changed: a near-duplicate, and the finding says the
+    // answers were compared too.
     let again = records[0]
         .to_string()
         .replace("the most", "the most of all");
     let stdout = run(&[records[0].to_string(), again]);
     assert!(
         stdout.contains(
-            "pref.jsonl:2:128: D002 near-duplicate of the example at line 1: prompt and answers"
+            "pref.jsonl:2:128: D002 near-duplicate of the example at line 1: first user message 100.0% similar (threshold 85%); every answer and other message alike too"
         ),
         "{stdout}"
     );
+}
+
+/// The D001 and D002 findings of `check --select D` on `file` in `dir`, each as
+/// `LINE CODE NAMED-LINE` (the column depends on where the writer put the compared text).
+fn duplicate_verdicts(dir: &Path, file: &str) -> Vec<String> {
+    let out = tunelint(dir)
+        .args(["--format", "concise", "--select", "D", "--exit-zero", file])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    stdout
+        .lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix(file)?.strip_prefix(':')?;
+            let (line, rest) = rest.split_once(':')?;
+            let code = rest.split_once(": ")?.1.split(' ').next()?;
+            let named = rest
+                .split("line ")
+                .nth(1)?
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?;
+            Some(format!("{line} {code} {named}"))
+        })
+        .collect()
+}
+
+/// `dedupe --dry-run`'s last line on `file` in `dir`.
+fn dedupe_verdict(dir: &Path, file: &str) -> String {
+    let out = dedupe(dir, &["--dry-run", file]).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    stdout.lines().last().unwrap_or_default().to_string()
+}
+
+/// A JSON value written as another tool might: keys in sorted or reverse-sorted order,
+/// compact or with spaces, and with `ensure_ascii`'s escapes (every character past ASCII as
+/// `\uXXXX`, and `/` as `\/`) or none. The same record to every JSON reader.
+fn written(v: &serde_json::Value, reverse: bool, spaced: bool, ascii: bool) -> String {
+    use serde_json::Value;
+    let (colon, comma) = if spaced { (": ", ", ") } else { (":", ",") };
+    match v {
+        Value::String(s) if ascii => {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '/' => out.push_str("\\/"),
+                    '\n' => out.push_str("\\n"),
+                    c if (c as u32) < 0x20 || !c.is_ascii() => {
+                        let mut units = [0u16; 2];
+                        for u in c.encode_utf16(&mut units) {
+                            out.push_str(&format!("\\u{u:04x}"));
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|e| written(e, reverse, spaced, ascii))
+                .collect();
+            format!("[{}]", items.join(comma))
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            if reverse {
+                keys.reverse();
+            }
+            let members: Vec<String> = keys
+                .into_iter()
+                .map(|k| {
+                    let value = written(&map[k], reverse, spaced, ascii);
+                    format!("{}{colon}{value}", serde_json::to_string(k).unwrap())
+                })
+                .collect();
+            format!("{{{}}}", members.join(comma))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The probe's smallest case (s15a, finding 2): the same prompt and preferred answer, and
+/// another rejected answer. Not a near-duplicate, whichever order the writer put the user
+/// message's keys in (`jq -S` and `json.dumps(sort_keys=True)` write `content` first), and
+/// `dedupe` keeps both; the record written twice, in the two orders, is one record (D001).
+#[test]
+fn preference_verdicts_do_not_depend_on_key_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prompt = "Which fruit is often associated with keeping the doctor away?";
+    let record = |user: &str, rejected: &str| {
+        format!(
+            r#"{{"input":{{"messages":[{user}]}},"preferred_output":[{{"role":"assistant","content":"Apple"}}],"non_preferred_output":[{{"role":"assistant","content":"{rejected}"}}]}}"#
+        )
+    };
+    let role_first = format!(r#"{{"role":"user","content":"{prompt}"}}"#);
+    let content_first = format!(r#"{{"content":"{prompt}","role":"user"}}"#);
+    for (name, user) in [
+        ("role-first.jsonl", &role_first),
+        ("content-first.jsonl", &content_first),
+    ] {
+        let lines = [record(user, "Cherry"), record(user, "Strawberry")];
+        std::fs::write(dir.path().join(name), lines.join("\n") + "\n").expect("write");
+        assert_eq!(
+            duplicate_verdicts(dir.path(), name),
+            Vec::<String>::new(),
+            "{name}"
+        );
+        assert_eq!(
+            dedupe_verdict(dir.path(), name),
+            "Would reduce from 2 to 2 examples",
+            "{name}"
+        );
+    }
+    let lines = [
+        record(&role_first, "Cherry"),
+        record(&content_first, "Cherry"),
+    ];
+    std::fs::write(dir.path().join("twice.jsonl"), lines.join("\n") + "\n").expect("write");
+    assert_eq!(duplicate_verdicts(dir.path(), "twice.jsonl"), ["2 D001 1"]);
+}
+
+/// Real pairs (Together's RewardBench 2 DPO split: one-word answers, a prompt repeated with
+/// other rejected answers) and three made from them, written as published, with sorted keys
+/// (`jq -S -c`), with reversed keys and spaces, and with `ensure_ascii` escapes: the same
+/// verdicts, from check and dedupe alike. Only the near copy with both answers the same, and
+/// the exact copy, are duplicates.
+#[test]
+fn real_preference_pairs_get_the_same_verdicts_however_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let published = [
+        r#"{"input": {"messages": [{"role": "user", "content": "Which member of the rose family is widely cultivated for its fleshy pome fruit and is scientifically named Malus domestica?"}]}, "preferred_output": [{"role": "assistant", "content": "Apple"}], "non_preferred_output": [{"role": "assistant", "content": "Strawberry"}]}"#,
+        r#"{"input": {"messages": [{"role": "user", "content": "Which architectural feature serves as a tower attached to a mosque from which the call to prayer is announced?"}]}, "preferred_output": [{"role": "assistant", "content": "Minaret"}], "non_preferred_output": [{"role": "assistant", "content": "Calligraphy"}]}"#,
+        r#"{"input": {"messages": [{"role": "user", "content": "Which member of the rose family is widely cultivated for its fleshy pome fruit and is scientifically named Malus domestica?"}]}, "preferred_output": [{"role": "assistant", "content": "Apple"}], "non_preferred_output": [{"role": "assistant", "content": "Peach"}]}"#,
+        r#"{"input": {"messages": [{"role": "user", "content": "Which architectural feature serves as a tower attached to a mosque from which the call to prayer is announced?"}]}, "preferred_output": [{"role": "assistant", "content": "Minaret"}], "non_preferred_output": [{"role": "assistant", "content": "Mashrabiya"}]}"#,
+        r#"{"input": {"messages": [{"role": "user", "content": "Which architectural feature serves as a tower attached to a mosque from which the call to prayer is announced?"}]}, "preferred_output": [{"role": "assistant", "content": "Minaret"}], "non_preferred_output": [{"role": "assistant", "content": "Horseshoe arch"}]}"#,
+        // Made: a question and answers past ASCII, with a slash ...
+        r#"{"input": {"messages": [{"role": "user", "content": "What is the French word for a small coffee shop/bar serving drinks and light meals?"}]}, "preferred_output": [{"role": "assistant", "content": "Café"}], "non_preferred_output": [{"role": "assistant", "content": "Brasserie"}]}"#,
+        // ... the first pair with a word of its prompt changed: a near-duplicate ...
+        r#"{"input": {"messages": [{"role": "user", "content": "Which member of the rose family is commonly cultivated for its fleshy pome fruit and is scientifically named Malus domestica?"}]}, "preferred_output": [{"role": "assistant", "content": "Apple"}], "non_preferred_output": [{"role": "assistant", "content": "Strawberry"}]}"#,
+        // ... the second pair again, keys in another order: an exact duplicate ...
+        r#"{"non_preferred_output": [{"content": "Calligraphy", "role": "assistant"}], "preferred_output": [{"content": "Minaret", "role": "assistant"}], "input": {"messages": [{"content": "Which architectural feature serves as a tower attached to a mosque from which the call to prayer is announced?", "role": "user"}]}}"#,
+        // ... and the made question reworded, with another rejected answer: neither.
+        r#"{"input": {"messages": [{"role": "user", "content": "What is the French word for a small coffee shop/bar that serves drinks and light meals?"}]}, "preferred_output": [{"role": "assistant", "content": "Café"}], "non_preferred_output": [{"role": "assistant", "content": "Bistro"}]}"#,
+    ];
+    let expected = ["7 D002 1", "8 D001 2"];
+    let values: Vec<serde_json::Value> = published
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("valid JSON"))
+        .collect();
+    let writers: [(&str, bool, bool, bool); 4] = [
+        ("sorted.jsonl", false, false, false),
+        ("reversed.jsonl", true, true, false),
+        ("ascii.jsonl", false, true, true),
+        ("reversed-ascii.jsonl", true, false, true),
+    ];
+    let mut files = vec![(
+        "published.jsonl".to_string(),
+        published.map(String::from).to_vec(),
+    )];
+    for (name, reverse, spaced, ascii) in writers {
+        let lines = values
+            .iter()
+            .map(|v| written(v, reverse, spaced, ascii))
+            .collect();
+        files.push((name.to_string(), lines));
+    }
+    for (name, lines) in &files {
+        std::fs::write(dir.path().join(name), lines.join("\n") + "\n").expect("write");
+        assert_eq!(duplicate_verdicts(dir.path(), name), expected, "{name}");
+        assert_eq!(
+            dedupe_verdict(dir.path(), name),
+            "Would reduce from 9 to 7 examples",
+            "{name}"
+        );
+    }
+    assert!(files[1].1[0].starts_with(r#"{"input":{"messages":[{"content":"#));
+    assert!(files[3].1[5].contains(r"Caf\u00e9") && files[3].1[5].contains(r"shop\/bar"));
+}
+
+/// A one-word answer that differs makes two preference records different, however long and
+/// alike the rest: each answer is compared on its own, not as a few words of one text of
+/// the whole record. Pairs (TRL's `prompt`/`chosen`/`rejected`, with a long system prompt)
+/// and KTO's labelled answers.
+#[test]
+fn one_word_answers_that_differ_make_preference_records_different() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let system = "You are a careful assistant for a quiz show. Read the question, think about every \
+        option you know of, and answer with the single word that names the thing asked for, \
+        without any explanation, punctuation or pleasantries, as the contestants must.";
+    let question = "Which planet in our solar system is known as the Red Planet?";
+    let typo = "Which planet in our solar sytem is known as the Red Planet?";
+    let pair = |q: &str, chosen: &str, rejected: &str| {
+        serde_json::json!({
+            "prompt": [{"role": "system", "content": system}, {"role": "user", "content": q}],
+            "chosen": [{"role": "assistant", "content": chosen}],
+            "rejected": [{"role": "assistant", "content": rejected}],
+        })
+        .to_string()
+    };
+    let labelled = |q: &str, answer: &str, label: bool| {
+        serde_json::json!({"prompt": q, "completion": answer, "label": label}).to_string()
+    };
+    let cases = [
+        // The rejected answer differs by a letter: another answer.
+        (
+            vec![
+                pair(question, "Mars", "Venus"),
+                pair(typo, "Mars", "Venus."),
+            ],
+            vec![],
+        ),
+        // The chosen one does.
+        (
+            vec![
+                pair(question, "Mars", "Venus"),
+                pair(typo, "Mars.", "Venus"),
+            ],
+            vec![],
+        ),
+        // Both answers the same: a near-duplicate.
+        (
+            vec![pair(question, "Mars", "Venus"), pair(typo, "Mars", "Venus")],
+            vec!["2 D002 1"],
+        ),
+        // The copy of the second pair names it, not the first pair its prompt matched
+        // first.
+        (
+            vec![
+                pair(question, "Mars", "Venus"),
+                pair(question, "Mars", "Jupiter"),
+                pair(typo, "Mars", "Jupiter"),
+            ],
+            vec!["3 D002 2"],
+        ),
+        // KTO: the same answer to the same question labelled both ways is not one example
+        // repeated (a conflict, not a copy) ...
+        (
+            vec![
+                labelled(question, "Mars", true),
+                labelled(question, "Mars", false),
+            ],
+            vec![],
+        ),
+        // ... another answer is another example ...
+        (
+            vec![
+                labelled(question, "Mars", true),
+                labelled(typo, "Jupiter", true),
+            ],
+            vec![],
+        ),
+        // ... and the same answer with the same label is one.
+        (
+            vec![
+                labelled(question, "Mars", true),
+                labelled(typo, "Mars", true),
+            ],
+            vec!["2 D002 1"],
+        ),
+    ];
+    for (lines, expected) in cases {
+        std::fs::write(dir.path().join("pref.jsonl"), lines.join("\n") + "\n").expect("write");
+        assert_eq!(
+            duplicate_verdicts(dir.path(), "pref.jsonl"),
+            expected,
+            "{lines:?}"
+        );
+    }
 }
 
 /// Visual question answering repeats its questions by design: the same question about two

@@ -153,7 +153,6 @@ pub fn word_signature(text: &str) -> Signature {
 
 /// The number of equal positions; divided by `HASHES`, an estimate of the Jaccard
 /// similarity of the two texts.
-#[cfg(test)]
 pub fn equal_hashes(a: &Signature, b: &Signature) -> usize {
     a.iter().zip(b).filter(|(x, y)| x == y).count()
 }

@@ -57,7 +57,8 @@ pub struct Found {
 /// going down the file, a text is a near duplicate when it is more similar than the
 /// threshold to an earlier text that is kept, and it is kept otherwise. Texts for which
 /// `skip` is true (exact duplicates) are neither checked nor kept. Each finding names the
-/// kept text it repeats; findings come in text order.
+/// kept text it repeats; findings come in text order. Texts of preference records match
+/// only when their records are alike as wholes too ([`CompareTexts::wholes_alike`]).
 ///
 /// With the index, a text is checked against its best `MAX_CHECKS` earlier candidates that
 /// are not skipped, best estimate first, and repeats the first of them that is kept and
@@ -112,7 +113,7 @@ fn within_texts(
     skip: impl Fn(usize) -> bool + Sync,
     wanted: Option<&(dyn Fn(usize) -> bool + Sync)>,
 ) -> Vec<Found> {
-    let earlier = Earlier::new(texts, options);
+    let earlier = Earlier::new(texts, options, Alike::Records);
     let skipped = Bits::of(texts.len(), skip);
     let skip = |t: usize| skipped.get(t);
     let first = match wanted {
@@ -178,7 +179,16 @@ fn within_texts(
                 }
             }
             let order = tried.iter().copied();
-            first_passing(texts, t, texts, order, options.threshold, &mut matcher)
+            let threshold = options.threshold;
+            first_passing(
+                texts,
+                t,
+                texts,
+                order,
+                threshold,
+                Alike::Records,
+                &mut matcher,
+            )
         };
         if let Some(found) = found {
             kept[t] = false;
@@ -199,7 +209,7 @@ pub fn first_matches(
 ) -> Vec<Found> {
     let skipped = Bits::of(texts.len(), skip);
     let first = |texts: &CompareTexts| {
-        let earlier = Earlier::new(texts, options);
+        let earlier = Earlier::new(texts, options, Alike::Texts);
         let matches = earlier.first_matches(options, &|t| skipped.get(t));
         matches.into_iter().map(|(found, _)| found).collect()
     };
@@ -266,16 +276,30 @@ impl<'a> Against<'a> {
                         against,
                         candidates.into_iter(),
                         threshold,
+                        Alike::Texts,
                         matcher,
                     )
                 }
                 None => {
                     let all = 0..against.len() as u32;
-                    first_passing(queries, t, against, all, threshold, &mut scratch.matcher)
+                    let matcher = &mut scratch.matcher;
+                    first_passing(queries, t, against, all, threshold, Alike::Texts, matcher)
                 }
             }
         })
     }
+}
+
+/// What makes a candidate whose text is similar enough a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Alike {
+    /// The texts alone.
+    Texts,
+    /// The texts, and their records as wholes ([`CompareTexts::wholes_alike`]: every answer
+    /// of two preference records): D002's near-duplicates. Asked during the search, not of
+    /// its findings, so a preference record whose first match by prompt is another pair of
+    /// answers goes on to its next candidates, and is kept when none is alike.
+    Records,
 }
 
 /// The earlier texts each text of a file is checked against.
@@ -283,14 +307,16 @@ struct Earlier<'a> {
     texts: &'a CompareTexts,
     /// `None` when exhaustive: every earlier text.
     index: Option<Index>,
+    alike: Alike,
 }
 
 impl<'a> Earlier<'a> {
-    fn new(texts: &'a CompareTexts, options: &Options) -> Self {
+    fn new(texts: &'a CompareTexts, options: &Options, alike: Alike) -> Self {
         Earlier {
             texts,
             index: (!options.exhaustive)
                 .then(|| Index::with_positions(&texts.sigs, options.threads)),
+            alike,
         }
     }
 
@@ -372,13 +398,15 @@ impl<'a> Earlier<'a> {
                 // Not collected: every earlier text is a candidate.
                 let earlier = (0..t as u32).filter(|&c| !skip(c as usize));
                 let matcher = &mut scratch.matcher;
-                let found = first_passing(texts, t, texts, earlier, options.threshold, matcher);
+                let threshold = options.threshold;
+                let found = first_passing(texts, t, texts, earlier, threshold, self.alike, matcher);
                 return found.map(|f| (f, Vec::new()));
             };
             let mut candidates = self.ranked(index, t, skip, scratch);
             let order = candidates.iter().copied();
             let matcher = &mut scratch.matcher;
-            let found = first_passing(texts, t, texts, order, options.threshold, matcher)?;
+            let threshold = options.threshold;
+            let found = first_passing(texts, t, texts, order, threshold, self.alike, matcher)?;
             let at = candidates
                 .iter()
                 .position(|&c| c == found.of)
@@ -417,19 +445,24 @@ fn keep_best(ranked: &mut Vec<u64>, out: &mut Vec<u32>) {
 /// The first of `candidates` (texts of `against`) to which text `t` of `queries` is more
 /// similar than `threshold`. Every candidate counts as checked, whichever bound settles it:
 /// the profiles (lengths, then character buckets) rule out most pairs without reading the
-/// other text, and [`Matcher::exceeds_against`] the rest exactly.
+/// other text, and [`Matcher::exceeds_against`] the rest exactly. With [`Alike::Records`],
+/// a candidate whose record is not alike as a whole is passed over before its text is read.
 fn first_passing(
     queries: &CompareTexts,
     t: usize,
     against: &CompareTexts,
     candidates: impl Iterator<Item = u32>,
     threshold: f64,
+    alike: Alike,
     matcher: &mut Matcher,
 ) -> Option<Found> {
     let profile = &queries.profiles[t];
     let mut a_set = false;
     for c in candidates {
         if !profile.may_exceed(&against.profiles[c as usize], threshold) {
+            continue;
+        }
+        if alike == Alike::Records && !queries.wholes_alike(t as u32, against, c) {
             continue;
         }
         if !a_set {

@@ -27,13 +27,11 @@ pub struct CompareTexts {
     /// The texts are whole records of plain text (the `text` format), not the field
     /// `[dedup] field` names: what a finding calls the compared text.
     pub plain_text: bool,
-    /// Some texts are of preference records (`Conversation::preference`, in `record`):
-    /// D002 then also compares their whole records.
-    pub preference: bool,
-    /// Per text id, the signature of the whole record (every string of it: prompt and every
-    /// answer) of a preference record; `None` for the others. A signature, not the text: a
-    /// fixed 128 bytes a record, however long its answers.
-    wholes: Vec<Option<Signature>>,
+    /// Per text id, the rest of a preference record ([`Whole`]): what else of it D002
+    /// compares besides the compared text; `None` for the others.
+    wholes: Vec<Option<Whole>>,
+    /// The word signatures of the messages [`Whole`]s point at, one after the other.
+    message_sigs: Vec<Signature>,
     /// Per text id, what identifies the images and other media of its record
     /// ([`media_key`]; 0 for none).
     media: Vec<u64>,
@@ -43,6 +41,28 @@ pub struct CompareTexts {
     /// what a finding points at.
     at: Vec<Span>,
 }
+
+/// What D002 compares of a preference record besides its compared text: each of its other
+/// messages, by its word signature ([`index::word_signature`]), and where they are.
+#[derive(Debug, Clone, Copy)]
+struct Whole {
+    /// A hash of the record's layout: the role of each of its messages, in order, which
+    /// list holds it (the prompt and chosen answer, or the answers set aside) and which one
+    /// is the compared text, left out of [`Whole::messages`].
+    layout: u64,
+    /// Where its messages' signatures start in [`CompareTexts::message_sigs`] ...
+    first: u32,
+    /// ... and how many there are.
+    messages: u32,
+}
+
+/// How many of the 32 hashes of two messages' word signatures must agree for the messages
+/// to be alike: half, an estimate of half their word 3-grams in common. An answer copied
+/// with a word changed every dozen words keeps more; two answers to one prompt written
+/// apart share far fewer (under a fifth for 99% of the chosen and rejected answers of the
+/// preference datasets at hand). A text of fewer than three words is one shingle, so a
+/// one- or two-word answer is alike only to the same words.
+const MESSAGE_ALIKE: usize = index::HASHES / 2;
 
 /// The facts kind of [`CompareTexts`].
 pub static COMPARE_TEXTS: FactKind = FactKind {
@@ -92,11 +112,22 @@ impl CompareTexts {
             out.owner.extend(part.owner.iter().map(|o| o + base));
             out.records += part.records;
             out.plain_text |= part.plain_text;
-            out.preference |= part.preference;
-            out.wholes.extend_from_slice(&part.wholes);
+            out.extend_wholes(&part.wholes, &part.message_sigs);
             out.media.extend_from_slice(&part.media);
         }
         out
+    }
+
+    /// Appends the wholes of another part, their messages' signatures after these.
+    fn extend_wholes(&mut self, wholes: &[Option<Whole>], message_sigs: &[Signature]) {
+        let base = self.message_sigs.len() as u32;
+        self.wholes.extend(wholes.iter().map(|w| {
+            w.map(|w| Whole {
+                first: w.first + base,
+                ..w
+            })
+        }));
+        self.message_sigs.extend_from_slice(message_sigs);
     }
 
     /// Whether the records of text `a` here and text `b` of `other` show the same media (or
@@ -106,9 +137,41 @@ impl CompareTexts {
         self.media.get(a as usize) == other.media.get(b as usize)
     }
 
-    /// The signature of the whole record of text id `id` when it is a preference record's.
-    pub fn whole(&self, id: u32) -> Option<&Signature> {
-        self.wholes.get(id as usize)?.as_ref()
+    /// Whether text id `id` is a preference record's.
+    pub fn is_preference(&self, id: u32) -> bool {
+        self.wholes.get(id as usize).is_some_and(Option::is_some)
+    }
+
+    /// Whether the records of text `a` here and text `b` of `other`, whose compared texts
+    /// are alike, are alike as wholes: always, unless both are preference records
+    /// ([`Conversation::preference`]), which repeat a prompt by design (one record per pair
+    /// of sampled answers, or per labelled answer). Two of those are alike only when every
+    /// other message is, each compared on its own, every answer included: their messages
+    /// (prompt and chosen answer, and the answers set aside: the rejected one, or an
+    /// undesirable KTO answer) have the same roles in the same places, and each pair of
+    /// messages at least half of its word 3-grams in common ([`MESSAGE_ALIKE`]). Read from
+    /// the normalised record, so the key order, the white space and the escapes a writer
+    /// chose do not count, and roles are compared as roles, not as words of a text; and a
+    /// short answer that differs, however long the rest, makes two records different, where
+    /// one text of the whole record would drown it out.
+    pub fn wholes_alike(&self, a: u32, other: &CompareTexts, b: u32) -> bool {
+        let (Some(Some(x)), Some(Some(y))) =
+            (self.wholes.get(a as usize), other.wholes.get(b as usize))
+        else {
+            return true;
+        };
+        x.layout == y.layout
+            && x.messages == y.messages
+            && self
+                .messages_of(x)
+                .iter()
+                .zip(other.messages_of(y))
+                .all(|(p, q)| index::equal_hashes(p, q) >= MESSAGE_ALIKE)
+    }
+
+    fn messages_of(&self, w: &Whole) -> &[Signature] {
+        let first = w.first as usize;
+        &self.message_sigs[first..first + w.messages as usize]
     }
 
     /// Adds a text for the next record.
@@ -125,10 +188,17 @@ impl CompareTexts {
 
     /// Adds a text for the next record, with its whole record when it is a preference
     /// record's.
-    fn push_with_whole(&mut self, text: &str, whole: Option<&str>, media: u64, at: Span) {
+    fn push_with_whole(
+        &mut self,
+        text: &str,
+        whole: Option<(&Conversation<'_>, DedupField)>,
+        media: u64,
+        at: Span,
+    ) {
         if !text.is_empty() {
             self.at.push(at);
-            self.wholes.push(whole.map(index::word_signature));
+            let whole = whole.map(|(conv, field)| self.push_whole(conv, field));
+            self.wholes.push(whole);
             self.media.push(media);
             self.spans
                 .push((self.arena.len() as u64, text.len() as u32));
@@ -140,6 +210,37 @@ impl CompareTexts {
         self.records += 1;
     }
 
+    /// Adds the signatures of the messages of preference record `conv` other than its
+    /// compared text (the first user message, with `[dedup] field = "user"`, whose
+    /// similarity the search works out exactly); what [`CompareTexts::wholes_alike`] reads.
+    fn push_whole(&mut self, conv: &Conversation<'_>, field: DedupField) -> Whole {
+        let compared = match field {
+            DedupField::User => conv.messages.iter().position(|m| m.role == Role::User),
+            DedupField::Assistant | DedupField::Conversation => None,
+        };
+        let first = self.message_sigs.len() as u32;
+        let mut layout = xxhash_rust::xxh3::Xxh3::new();
+        let lists = [&conv.messages, &conv.set_aside];
+        for (list, messages) in lists.into_iter().enumerate() {
+            layout.update(&[list as u8]);
+            for (i, m) in messages.iter().enumerate() {
+                layout.update(m.role.as_str().as_bytes());
+                if list == 0 && Some(i) == compared {
+                    layout.update(b"=");
+                } else {
+                    layout.update(b",");
+                    let text = m.content.joined_text();
+                    self.message_sigs.push(index::word_signature(&text));
+                }
+            }
+        }
+        Whole {
+            layout: layout.digest(),
+            first,
+            messages: self.message_sigs.len() as u32 - first,
+        }
+    }
+
     /// The same texts, each replaced by `f(id, text)` (empty ones kept, so the ids and the
     /// records they belong to stay the same).
     pub fn map_texts<'s>(&'s self, f: impl Fn(u32, &'s str) -> &'s str) -> CompareTexts {
@@ -147,8 +248,8 @@ impl CompareTexts {
             field: self.field,
             records: self.records,
             plain_text: self.plain_text,
-            preference: self.preference,
             wholes: self.wholes.clone(),
+            message_sigs: self.message_sigs.clone(),
             media: self.media.clone(),
             owner: self.owner.clone(),
             ..Default::default()
@@ -171,13 +272,8 @@ impl Facts for CompareTexts {
                 self.plain_text |= conv.shape == Shape::Text;
                 let media = media_key(record.doc, conv);
                 let at = compared_place(conv, self.field);
-                if conv.preference {
-                    self.preference = true;
-                    let whole = record_text(record.doc);
-                    self.push_with_whole(&dedup_text(conv, self.field), Some(&whole), media, at);
-                } else {
-                    self.push_with_whole(&dedup_text(conv, self.field), None, media, at);
-                }
+                let whole = conv.preference.then_some((conv, self.field));
+                self.push_with_whole(&dedup_text(conv, self.field), whole, media, at);
             }
             None => self.records += 1,
         }
@@ -195,8 +291,7 @@ impl Facts for CompareTexts {
         self.owner.extend(next.owner.iter().map(|o| o + base));
         self.records += next.records;
         self.plain_text |= next.plain_text;
-        self.preference |= next.preference;
-        self.wholes.extend(next.wholes);
+        self.extend_wholes(&next.wholes, &next.message_sigs);
         self.media.extend(next.media);
         self.at.extend(next.at);
     }
@@ -343,37 +438,6 @@ fn media_key(doc: &crate::json::Document<'_, '_>, conv: &Conversation<'_>) -> u6
         }
     }
     if any { hasher.digest().max(1) } else { 0 }
-}
-
-/// Every string of a record, in order, one per line: a preference record's prompt and every
-/// answer (the rejected one too).
-fn record_text(doc: &crate::json::Document<'_, '_>) -> String {
-    fn walk(doc: &crate::json::Document<'_, '_>, node: crate::json::NodeId, out: &mut String) {
-        match doc.kind(node) {
-            crate::json::Kind::String => {
-                if let Some(s) = doc.str(node) {
-                    if !out.is_empty() {
-                        out.push('\n');
-                    }
-                    out.push_str(&s);
-                }
-            }
-            crate::json::Kind::Array => {
-                for e in doc.elements(node) {
-                    walk(doc, e, out);
-                }
-            }
-            crate::json::Kind::Object => {
-                for (_, v) in doc.members(node) {
-                    walk(doc, v, out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = String::new();
-    walk(doc, doc.root(), &mut out);
-    out
 }
 
 fn join<'a>(parts: impl Iterator<Item = std::borrow::Cow<'a, str>>) -> String {

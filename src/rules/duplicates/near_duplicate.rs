@@ -2,7 +2,6 @@
 
 use crate::dataset::{DatasetContext, Role};
 use crate::declare_rule;
-use crate::dedup::index::Signature;
 use crate::dedup::search;
 use crate::dedup::texts::{COMPARE_TEXTS, CompareTexts};
 use crate::diagnostic::{FileId, Related};
@@ -34,6 +33,20 @@ declare_rule! {
     /// threshold = 0.9
     /// field = "conversation"
     /// ```
+    ///
+    /// Preference data repeats a prompt by design: one record per pair of sampled answers
+    /// (`chosen`/`rejected`, `preferred_output`/`non_preferred_output`), or per labelled
+    /// answer (KTO). Two preference records are near-duplicates only when, besides the
+    /// compared text, every other message is alike too, each compared on its own, every
+    /// answer included: the same roles in the same places (the chosen answer against the
+    /// chosen one, the rejected against the rejected, a desirable KTO answer never against
+    /// an undesirable one), and each pair of messages sharing at least half of its word
+    /// 3-grams (estimated from 32 MinHash values, in the index's way). A text of fewer than
+    /// three words is alike only to the same words, so a one-word answer that differs
+    /// (`Apple` or `Peach`) makes two records different however alike the rest. The
+    /// records are compared as read, so the order of their keys, their white space and
+    /// their escapes do not change a verdict. The finding gives the compared text's
+    /// similarity and says the answers were alike too.
     ///
     /// Candidate pairs come from a MinHash index of character 3-grams (16 bands of 2 hashes
     /// for loosely alike texts, 8 bands of 4 and 4 bands of 8 for closely alike ones, which
@@ -172,8 +185,9 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
     } else {
         search::within(texts, &options, skip)
     };
-    // (text, of, similarity) with record numbers of the joined dataset.
-    let found: Vec<(u32, u32, f64)> = found
+    // (text, of, similarity, of preference records) with record numbers of the joined
+    // dataset.
+    let found: Vec<(u32, u32, f64, bool)> = found
         .into_iter()
         .filter(|f| alike(texts, f.text, texts, f.of))
         .map(|f| {
@@ -181,14 +195,13 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
                 texts.owner[f.text as usize],
                 texts.owner[f.of as usize],
                 f.similarity,
+                texts.is_preference(f.text) && texts.is_preference(f.of),
             )
         })
         .collect();
     let plain_text = parts.iter().any(|p| p.plain_text);
-    let preference = parts.iter().any(|p| p.preference);
     let field = match settings.dedup.field {
         _ if plain_text => "text",
-        _ if preference => "prompt and answers",
         crate::settings::DedupField::User => "first user message",
         crate::settings::DedupField::Assistant => "assistant messages",
         crate::settings::DedupField::Conversation => "conversation",
@@ -196,7 +209,7 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
     // With --diff-base, a new example near an old one is reported on the new one, naming
     // the old one, whichever comes first; each record is reported once.
     let mut reported = std::collections::HashSet::new();
-    for (text, of, similarity) in found {
+    for (text, of, similarity, preference) in found {
         let mut here = record(text);
         let mut of = record(of);
         if ctx.is_new(of.0, of.1) && !ctx.is_new(here.0, here.1) {
@@ -212,13 +225,20 @@ fn check_dataset(ctx: &mut DatasetContext<'_>, files: &[FileId]) {
         // At the compared text (the first user message), where the similarity is.
         let at = ctx.locate_compared(file, index);
         let earlier_hash = ctx.record_hash(of_file, of_index);
+        // The similarity is the compared text's; a preference pair's answers were compared
+        // too, each on its own, by estimate: said so, without a figure of their own.
+        let answers = if preference {
+            "; every answer and other message alike too"
+        } else {
+            ""
+        };
         ctx.report_at(
             Code::D002,
             index,
             at,
             crate::rule::Level::Error,
             format!(
-                "near-duplicate of the example at {place}: {field} {:.1}% similar (threshold {}%)",
+                "near-duplicate of the example at {place}: {field} {:.1}% similar (threshold {}%){answers}",
                 floor_pct(similarity),
                 (threshold * 1000.0).round() / 10.0
             ),
@@ -244,21 +264,8 @@ pub(crate) fn floor_pct(ratio: f64) -> f64 {
 
 /// Whether the records of text `x` of `a` and text `y` of `b`, whose compared texts are
 /// alike, are near-duplicates: the same media (the same question about another image is
-/// another example) and, for preference records, whole records alike ([`wholes_alike`]).
+/// another example). Preference records' answers are compared during the search
+/// ([`CompareTexts::wholes_alike`]).
 fn alike(a: &CompareTexts, x: u32, b: &CompareTexts, y: u32) -> bool {
-    a.same_media(x, b, y) && wholes_alike(a.whole(x), b.whole(y))
-}
-
-/// Whether two records whose compared texts are near-duplicates are near-duplicates: a
-/// preference record (its whole record's signature given, `Some`) repeats its prompt by
-/// design, one record per pair of answers or per labelled answer, so two of them are only
-/// when their whole records, every answer included, are alike too: at least 80% of the
-/// hashes of their word signatures agree (an estimate of the share of their word 3-grams
-/// they have in common, which a record copied with a word changed keeps near 1, and one that
-/// shares its prompt and one answer with another, but not the other answer, near a half).
-fn wholes_alike(a: Option<&Signature>, b: Option<&Signature>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => 5 * a.iter().zip(b).filter(|(x, y)| x == y).count() >= 4 * a.len(),
-        _ => true,
-    }
+    a.same_media(x, b, y)
 }
