@@ -185,8 +185,15 @@ pub fn read(path: &Path) -> Result<DatasetInfo, DatasetInfoError> {
         doc: &doc,
     };
     let root = doc.root();
+    // Not a registry only when it is recognisably another tool's: a file of no entry shaped
+    // like LLaMA-Factory's and of none of Hugging Face's or TensorFlow Datasets' keys is a
+    // registry gone wrong (`{"mine": {"file": "a.jsonl"}}`), which LLaMA-Factory cannot load
+    // and the user is told about at its entry.
     if !is_registry_shaped(&doc, root) {
-        return Ok(DatasetInfo::Other(other_kind(&doc, root, dir)));
+        let other = other_kind(&doc, root, dir);
+        if other != Other::Unknown || describes_a_dataset(&doc, root) {
+            return Ok(DatasetInfo::Other(other));
+        }
     }
     if doc.kind(root) != Kind::Object {
         return Err(reader.invalid(
@@ -265,6 +272,18 @@ fn is_like_a_source_key(key: &str) -> bool {
     SOURCE_KEYS
         .iter()
         .any(|k| strsim::jaro_winkler(&key, k) >= 0.9)
+}
+
+/// Whether a document describes one dataset in text (`"description": "..."`, a citation, a
+/// homepage, a licence), as other tools' `dataset_info.json` do, where a registry's values
+/// are entries (objects).
+fn describes_a_dataset(doc: &Document<'_, '_>, root: NodeId) -> bool {
+    ["citation", "description", "homepage", "license"]
+        .iter()
+        .any(|k| {
+            doc.get(root, k)
+                .is_some_and(|v| doc.kind(v) == Kind::String)
+        })
 }
 
 /// Whose file a `dataset_info.json` that is not a registry is, by its keys and its folder.

@@ -114,10 +114,10 @@ pub fn groups(paths: &[Option<PathBuf>], configured: &[DatasetGroup], root: &Pat
             .filter(|(s, _)| s.as_str() != TRAIN)
             .flat_map(|(_, ids)| ids.iter().copied())
             .collect();
-        // Evaluation files without their training file in the run still form a group: they
-        // are evaluation files all the same (not held to a target's minimum count, B001), and
-        // D003 has nothing to compare them with. (Their tokens are billed, as a file linted
-        // alone may be the one uploaded.)
+        // Evaluation files without their training file in the run still form a group, with
+        // no training file: D003 has nothing to compare them with, and B001, D004 and
+        // billing judge them as training files, since a file linted alone may be the one
+        // uploaded to train.
         if !eval.is_empty() {
             splits.push(SplitGroup { train, eval });
         }

@@ -630,3 +630,44 @@ fn the_documented_composition_of_the_real_datasets_is_what_tunelint_reports() {
     }
     assert_eq!(checked, files.len(), "a row of the table was not found");
 }
+
+/// A target's minimum holds for every training file: a name that merely holds a split word
+/// (`unit_test_generation.jsonl`, `web-dev-qa.jsonl`) is a training file's, and a validation
+/// file alone in the run may be the one uploaded; only beside its training file is a
+/// validation file not held to it (s15d 01).
+#[test]
+fn a_targets_minimum_spares_only_a_validation_file_beside_its_training_file() {
+    let five: String = common_lines(None)
+        .lines()
+        .take(5)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let b001_files = |dir: &Path, args: &[&str]| -> Vec<String> {
+        let out = Command::cargo_bin("tunelint")
+            .expect("the tunelint binary is built")
+            .current_dir(dir)
+            .args(["--isolated", "--target", "openai", "--format", "json"])
+            .args(args)
+            .output()
+            .expect("run tunelint");
+        let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+        findings(&report, "B001")
+            .iter()
+            .map(|d| d["path"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    for name in [
+        "unit_test_generation.jsonl",
+        "web-dev-qa.jsonl",
+        "evaluation_rubric.jsonl",
+        "validation.jsonl",
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(name), &five).expect("write");
+        assert_eq!(b001_files(dir.path(), &[name]), [name], "{name}");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("validation.jsonl"), &five).expect("write");
+    std::fs::write(dir.path().join("train.jsonl"), common_lines(None)).expect("write");
+    assert_eq!(b001_files(dir.path(), &["."]), Vec::<String>::new());
+}

@@ -1174,6 +1174,20 @@ fn a_registry_with_one_broken_entry_still_stops_the_run() {
             r#"{"chat": {"filename": "chat.jsonl"}}"#,
             r#"tunelint: error: data/dataset_info.json:1:2: dataset "chat" has no "file_name" (nor hf_hub_url, ms_hub_url, om_hub_url, script_url, cloud_file_name); LLaMA-Factory cannot load it"#,
         ),
+        // Registries with no entry LLaMA-Factory can read and nothing of another tool's
+        // `dataset_info.json` (s15d 02): read as registries, so the user hears why.
+        (
+            r#"{"chat": {"file": "chat.jsonl"}}"#,
+            r#"tunelint: error: data/dataset_info.json:1:2: dataset "chat" has no "file_name" (nor hf_hub_url, ms_hub_url, om_hub_url, script_url, cloud_file_name); LLaMA-Factory cannot load it"#,
+        ),
+        (
+            r#"{"chat": {"data_files": "chat.jsonl"}}"#,
+            r#"tunelint: error: data/dataset_info.json:1:2: dataset "chat" has no "file_name" (nor hf_hub_url, ms_hub_url, om_hub_url, script_url, cloud_file_name); LLaMA-Factory cannot load it"#,
+        ),
+        (
+            r#"{"chat": "chat.jsonl"}"#,
+            r#"tunelint: error: data/dataset_info.json:1:10: dataset "chat" is a string ("chat.jsonl"); expected an object with "file_name""#,
+        ),
     ] {
         let dir = TempDir::new().expect("temp dir");
         let data = dir.path().join("data");
