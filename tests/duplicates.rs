@@ -1951,25 +1951,33 @@ fn one_word_answers_that_differ_make_preference_records_different() {
         serde_json::json!({"prompt": q, "completion": answer, "label": label}).to_string()
     };
     let cases = [
-        // The rejected answer differs by a letter: another answer.
+        // The rejected answer is another word: another pair.
         (
             vec![
                 pair(question, "Mars", "Venus"),
-                pair(typo, "Mars", "Venus."),
+                pair(typo, "Mars", "Saturn"),
             ],
             vec![],
         ),
-        // The chosen one does.
+        // The chosen one is.
         (
             vec![
                 pair(question, "Mars", "Venus"),
-                pair(typo, "Mars.", "Venus"),
+                pair(typo, "Earth", "Venus"),
             ],
             vec![],
         ),
         // Both answers the same: a near-duplicate.
         (
             vec![pair(question, "Mars", "Venus"), pair(typo, "Mars", "Venus")],
+            vec!["2 D002 1"],
+        ),
+        // The same words, whatever their case and the punctuation after them (s15d 03).
+        (
+            vec![
+                pair(question, "Mars", "Venus"),
+                pair(typo, "mars.", "Venus!"),
+            ],
             vec!["2 D002 1"],
         ),
         // The copy of the second pair names it, not the first pair its prompt matched

@@ -140,6 +140,15 @@ fn vertex_records_with_null_fields_are_valid() {
     let (code, out) = check(&[null_contents], &["--target", "vertex-gemini"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains(" S002 \"contents\" is null;"), "{out}");
+    // A part of nothing but nulls is read by its first member, said to be null (s15d 04:
+    // it was "an object with 1 keys").
+    let null_text = r#"{"contents":[{"role":"user","parts":[{"text":"What is the capital city of France, please?"}]},{"role":"model","parts":[{"text":null,"fileData":null}]}]}"#;
+    let (code, out) = check(&[null_text], &["--target", "vertex-gemini"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S007 \"text\" is null; expected a string"),
+        "{out}"
+    );
 }
 
 #[test]

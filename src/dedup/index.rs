@@ -126,16 +126,25 @@ pub fn signature(text: &str) -> Signature {
 
 /// The signature of a text by its word 3-grams (words split at white space, a text of fewer
 /// than 3 words is one shingle): what tells two long texts apart, where the character
-/// 3-grams of any two long English texts are mostly the same.
+/// 3-grams of any two long English texts are mostly the same. A word is read without its
+/// case and the punctuation around it (`Paris.` is `paris`), and one of punctuation only
+/// (`-`, `—`) is none: a full stop or a capital does not make two short answers different.
 pub fn word_signature(text: &str) -> Signature {
     let mut sig = [u32::MAX; HASHES];
     let mut window = [0u64; 3];
     let mut n = 0usize;
+    let mut folded = String::new();
     for word in text.split_whitespace() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.is_empty() {
+            continue;
+        }
+        folded.clear();
+        folded.extend(word.chars().flat_map(char::to_lowercase));
         window = [
             window[1],
             window[2],
-            xxhash_rust::xxh3::xxh3_64(word.as_bytes()),
+            xxhash_rust::xxh3::xxh3_64(folded.as_bytes()),
         ];
         n += 1;
         if n >= 3 {

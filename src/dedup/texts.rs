@@ -61,7 +61,8 @@ struct Whole {
 /// with a word changed every dozen words keeps more; two answers to one prompt written
 /// apart share far fewer (under a fifth for 99% of the chosen and rejected answers of the
 /// preference datasets at hand). A text of fewer than three words is one shingle, so a
-/// one- or two-word answer is alike only to the same words.
+/// one- or two-word answer is alike only to the same words (whatever their case and the
+/// punctuation around them: `Paris` and `Paris.` are alike).
 const MESSAGE_ALIKE: usize = index::HASHES / 2;
 
 /// The facts kind of [`CompareTexts`].
@@ -144,12 +145,12 @@ impl CompareTexts {
 
     /// Whether the records of text `a` here and text `b` of `other`, whose compared texts
     /// are alike, are alike as wholes: always, unless both are preference records
-    /// ([`Conversation::preference`]), which repeat a prompt by design (one record per pair
+    /// (`Conversation::preference`), which repeat a prompt by design (one record per pair
     /// of sampled answers, or per labelled answer). Two of those are alike only when every
     /// other message is, each compared on its own, every answer included: their messages
     /// (prompt and chosen answer, and the answers set aside: the rejected one, or an
     /// undesirable KTO answer) have the same roles in the same places, and each pair of
-    /// messages at least half of its word 3-grams in common ([`MESSAGE_ALIKE`]). Read from
+    /// messages at least half of its word 3-grams in common (`MESSAGE_ALIKE`). Read from
     /// the normalised record, so the key order, the white space and the escapes a writer
     /// chose do not count, and roles are compared as roles, not as words of a text; and a
     /// short answer that differs, however long the rest, makes two records different, where

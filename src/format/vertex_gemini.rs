@@ -365,8 +365,14 @@ fn read_part<'s>(
         doc.kind(*v) == Kind::Null || doc.str(*k).is_some_and(|k| field(&k) == "videoMetadata")
     };
     let mut members = doc.members(part).filter(|m| !metadata(m));
-    let (key, value) = match (doc.kind(part), members.next(), members.next()) {
-        (Kind::Object, Some(only), None) => only,
+    // A part whose members are all null (`{"text": null}`) is read by its first one, which
+    // is then said to be null.
+    let first = doc
+        .members(part)
+        .find(|(k, _)| doc.str(*k).is_some_and(|k| field(&k) != "videoMetadata"));
+    let (key, value) = match (doc.kind(part), members.next(), members.next(), first) {
+        (Kind::Object, Some(only), None, _) => only,
+        (Kind::Object, None, None, Some(first)) => first,
         _ => {
             ctx.report(
                 Code::S007,
@@ -374,7 +380,10 @@ fn read_part<'s>(
                 format!(
                     "part is {}; expected an object with one of {PARTS}",
                     if doc.kind(part) == Kind::Object {
-                        format!("an object with {} keys", doc.len(part))
+                        format!(
+                            "an object with {}",
+                            crate::wording::plural(doc.len(part) as u64, "key")
+                        )
                     } else {
                         describe(doc, part)
                     }

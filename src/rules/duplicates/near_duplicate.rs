@@ -42,8 +42,10 @@ declare_rule! {
     /// chosen one, the rejected against the rejected, a desirable KTO answer never against
     /// an undesirable one), and each pair of messages sharing at least half of its word
     /// 3-grams (estimated from 32 MinHash values, in the index's way). A text of fewer than
-    /// three words is alike only to the same words, so a one-word answer that differs
-    /// (`Apple` or `Peach`) makes two records different however alike the rest. The
+    /// three words is alike only to the same words (words read without their case and
+    /// the punctuation around them: `Paris` and `paris.` are alike), so a one-word answer
+    /// that differs (`Apple` or `Peach`) makes two records different however alike the
+    /// rest. The
     /// records are compared as read, so the order of their keys, their white space and
     /// their escapes do not change a verdict. The finding gives the compared text's
     /// similarity and says the answers were alike too.
