@@ -277,10 +277,38 @@ pub(crate) fn has_role(path: &Path) -> bool {
     named(path).is_some()
 }
 
-/// What `path`'s name (or its directory's) says: see the module documentation.
-fn named(path: &Path) -> Option<Named> {
-    let dir = path.parent()?;
-    let mut stem = path.file_name()?.to_str()?.to_ascii_lowercase();
+/// Whether `path` is named for its split and nothing else: a split word opens or ends its
+/// name (`validation.jsonl`, `support_valid.jsonl`, `test-00000-of-00002.parquet`,
+/// `test_0.jsonl`) or is its folder's whole name (`test/x.jsonl`), as an evaluation file is
+/// named. A split word inside a name (`unit_test_generation.jsonl`, `web-dev-qa.jsonl`)
+/// names a training file's subject as often, which is how B001 tells a lone evaluation file
+/// from a training file it must judge.
+pub(crate) fn named_for_its_split(path: &Path) -> bool {
+    let Some(named) = named(path) else {
+        return false;
+    };
+    if named.split.is_none() {
+        return false;
+    }
+    let Some((stem, _)) = path.file_name().and_then(|n| n.to_str()).map(stem_of) else {
+        return false;
+    };
+    let edge = |c: char| SEPARATORS.contains(&c) || c.is_ascii_digit();
+    let word = |w: &str| split_named(w).is_some();
+    let first = stem.trim_start_matches(edge).split(edge).next();
+    let last = stem.trim_end_matches(edge).rsplit(edge).next();
+    let dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|d| d.to_str())
+        .is_some_and(|d| word(&d.to_ascii_lowercase()));
+    first.is_some_and(word) || last.is_some_and(word) || dir
+}
+
+/// A file name without its extensions and shard suffix, in lower case, and whether it had
+/// that suffix: (`train`, true) for `Train-00000-of-00002.jsonl.gz`.
+fn stem_of(name: &str) -> (String, bool) {
+    let mut stem = name.to_ascii_lowercase();
     for ext in EXTENSIONS {
         if let Some(s) = stem.strip_suffix(&format!(".{ext}"))
             && !s.is_empty()
@@ -288,10 +316,16 @@ fn named(path: &Path) -> Option<Named> {
             stem = s.to_owned();
         }
     }
-    let (stem, sharded) = match strip_shard(&stem) {
+    match strip_shard(&stem) {
         Some(s) => (s.to_owned(), true),
         None => (stem, false),
-    };
+    }
+}
+
+/// What `path`'s name (or its directory's) says: see the module documentation.
+fn named(path: &Path) -> Option<Named> {
+    let dir = path.parent()?;
+    let (stem, sharded) = stem_of(path.file_name()?.to_str()?);
     if let Some((split, name)) = split_in(&stem) {
         return Some(Named {
             dataset: (dir.to_path_buf(), name),
@@ -418,6 +452,30 @@ mod datasets_python;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_name_for_its_split_opens_or_ends_with_the_split_word() {
+        for name in [
+            "validation.jsonl",
+            "support_valid.jsonl",
+            "gsm8k-test.jsonl",
+            "test_0.jsonl",
+            "evaluation_rubric.jsonl",
+            "data/test-00000-of-00002-5d9a3f2a.parquet",
+            "test/questions.jsonl",
+        ] {
+            assert!(named_for_its_split(Path::new(name)), "{name}");
+        }
+        for name in [
+            "unit_test_generation.jsonl",
+            "web-dev-qa.jsonl",
+            "ab-test-prompts.jsonl",
+            "contest.jsonl",
+            "train.jsonl.gz/../notes.jsonl",
+        ] {
+            assert!(!named_for_its_split(Path::new(name)), "{name}");
+        }
+    }
+
     use super::*;
 
     /// File names (in a folder `data/`, as on the Hub) and what each says: its split and its

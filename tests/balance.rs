@@ -632,9 +632,9 @@ fn the_documented_composition_of_the_real_datasets_is_what_tunelint_reports() {
 }
 
 /// A target's minimum holds for every training file: a name that merely holds a split word
-/// (`unit_test_generation.jsonl`, `web-dev-qa.jsonl`) is a training file's, and a validation
-/// file alone in the run may be the one uploaded; only beside its training file is a
-/// validation file not held to it (s15d 01).
+/// (`unit_test_generation.jsonl`, `web-dev-qa.jsonl`) is a training file's (s15d 01). A
+/// validation file is not held to it, beside its training file or named alone (a CI run on
+/// the changed file).
 #[test]
 fn a_targets_minimum_spares_only_a_validation_file_beside_its_training_file() {
     let five: String = common_lines(None)
@@ -659,8 +659,7 @@ fn a_targets_minimum_spares_only_a_validation_file_beside_its_training_file() {
     for name in [
         "unit_test_generation.jsonl",
         "web-dev-qa.jsonl",
-        "evaluation_rubric.jsonl",
-        "validation.jsonl",
+        "ab-test-prompts.jsonl",
     ] {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join(name), &five).expect("write");
@@ -668,6 +667,10 @@ fn a_targets_minimum_spares_only_a_validation_file_beside_its_training_file() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("validation.jsonl"), &five).expect("write");
+    assert_eq!(
+        b001_files(dir.path(), &["validation.jsonl"]),
+        Vec::<String>::new()
+    );
     std::fs::write(dir.path().join("train.jsonl"), common_lines(None)).expect("write");
     assert_eq!(b001_files(dir.path(), &["."]), Vec::<String>::new());
 }

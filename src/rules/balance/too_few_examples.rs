@@ -32,7 +32,8 @@ declare_rule! {
     /// naming the provider (OpenAI and Azure OpenAI: at least 10; Fireworks: 3 to 3 million;
     /// `explain TARGET` cites each), unless a level is chosen for B001 (`--warn B001`, or
     /// `B001 = "info"` in `[rules]`), which it keeps. Evaluation files (a split's `valid` or `test` file,
-    /// beside its training file in the run) are not held to the minimum, and a file of prompts without answers (reinforcement
+    /// beside its training file in the run, or named for its split: `support_valid.jsonl`, not
+    /// `unit_test_generation.jsonl`) are not held to the minimum, and a file of prompts without answers (reinforcement
     /// fine-tuning, prompt-only) not to the most, which is for supervised data (Nova takes 8 to
     /// 20,000 supervised examples, and at least 100 prompts). Below a target's minimum the
     /// goal's shortfall is not reported as well.
@@ -155,10 +156,13 @@ fn target_limits(ctx: &mut DatasetContext<'_>, file: FileId, count: u64) -> bool
         .map_or(0, |p| p.count);
     let supervised = prompts * 2 <= count;
     let examples = if count == 1 { "example" } else { "examples" };
-    // A validation or test file beside its training file is not held to the minimum; alone in
-    // the run it may be the file uploaded to train (as D004 and billing take it), and a name
-    // that merely holds a split word (`unit_test_generation.jsonl`) is a training file's.
-    let evaluation = ctx.is_evaluation(file);
+    // A validation or test file is not held to the minimum: beside its training file, or
+    // named alone (a CI run on the changed file) when its name is its split's
+    // (`support_valid.jsonl`); a name that merely holds a split word
+    // (`unit_test_generation.jsonl`, `web-dev-qa.jsonl`) is a training file's.
+    let evaluation = ctx.is_evaluation(file)
+        || (ctx.splits.iter().any(|s| s.eval.contains(&file))
+            && crate::splits::named_for_its_split(std::path::Path::new(ctx.display(file))));
     if count < limits.min && !evaluation {
         ctx.report_file_error(
             Code::B001,
