@@ -2773,3 +2773,40 @@ fn axolotls_documented_instruction_types_are_read() {
         );
     }
 }
+
+/// A byte-order mark is a file-level error under every target but Azure OpenAI's; under a
+/// trainer that loads with Hugging Face `datasets`, which skips it, the message says so and
+/// names who fails on it (s15a 05: "most JSONL loaders fail on it" was untrue there).
+#[test]
+fn a_byte_order_mark_under_a_datasets_trainer_says_datasets_skips_it() {
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "bom.jsonl", &format!("\u{feff}{CHAT}\n"));
+    let j005 = |target: &[&str]| -> (i32, String) {
+        let out = tunelint(dir.path())
+            .args(["--isolated", "--format", "concise", "--select", "J005"])
+            .args(target)
+            .arg("bom.jsonl")
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let line = stdout.lines().find(|l| l.contains(" J005 ")).unwrap_or("");
+        (out.status.code().unwrap_or(-1), line.to_owned())
+    };
+    for trainer in ["trl", "axolotl", "llama-factory", "unsloth"] {
+        let (code, line) = j005(&["--target", trainer]);
+        assert_eq!(code, 1, "{trainer}: {line}");
+        assert!(
+            line.ends_with("J005 file starts with a UTF-8 byte-order mark; Hugging Face `datasets` skips it, but `json.loads`, pandas and most other JSONL readers fail on it"),
+            "{trainer}: {line}"
+        );
+    }
+    let (code, line) = j005(&["--target", "openai"]);
+    assert_eq!(code, 1);
+    assert!(
+        line.ends_with(
+            "J005 file starts with a UTF-8 byte-order mark; most JSONL loaders fail on it"
+        ),
+        "{line}"
+    );
+    assert_eq!(j005(&["--target", "azure-openai"]), (0, String::new()));
+}

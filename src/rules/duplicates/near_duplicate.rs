@@ -58,8 +58,14 @@ declare_rule! {
     /// are checked, best first, which keeps templated data fast, and the first of them that is
     /// kept and similar enough is named (a candidate that was itself dropped stands for the
     /// kept example it repeats, so a cluster of near copies keeps about what the lesson
-    /// keeps); measured recall against comparing every pair is in the README. `tunelint dedupe --exhaustive` compares every example with every kept one
-    /// instead: the lesson's loop and its exact answer, in quadratic time.
+    /// keeps); measured recall against comparing every pair is in the README. The index
+    /// finds pairs by the 3-grams they share, so it misses most where they share fewest: a
+    /// pair just at the threshold (a few in a hundred of those within a point of it), a
+    /// short text with a character changed (a quarter of nine-character ones), and, with
+    /// `threshold` set low (under about 0.6), pairs that the lesson's measure calls alike but
+    /// that share few 3-grams (different case and separators throughout). `tunelint dedupe
+    /// --exhaustive` compares every example with every kept one instead: the lesson's loop
+    /// and its exact answer, in quadratic time.
     ///
     /// With `--context dataset` (the pre-commit hooks), the named files' examples get the
     /// findings a run over the whole dataset gives them, naming the same examples (the files

@@ -18,7 +18,10 @@ declare_rule! {
     /// `sed -i '1s/^\xEF\xBB\xBF//' data.jsonl`.
     ///
     /// Under a target whose documentation asks for the mark (Azure OpenAI: "encoded in UTF-8
-    /// and include a byte-order mark"), a file that starts with it is not reported.
+    /// and include a byte-order mark"), a file that starts with it is not reported. Under a
+    /// trainer that loads with Hugging Face `datasets` (TRL, axolotl, LLaMA-Factory, Unsloth),
+    /// which skips the mark, the message says so; it is still a file-level error, since the
+    /// file is not JSON for every other reader of it.
     ///
     /// ## Example
     /// ```jsonl,invalid,bytes
@@ -54,11 +57,21 @@ pub fn check(buf: &mut Vec<u8>, ctx: &mut FileContext<'_>) -> bool {
         // The provider asks for it (Azure OpenAI).
         return true;
     }
+    // A trainer that loads with Hugging Face `datasets` reads past it; the file is still not
+    // JSON, and the next tool to read it (`json.loads`, pandas, an upload) fails on it.
+    let through_datasets = ctx
+        .settings
+        .target
+        .is_some_and(|t| matches!(t.loader.value, crate::target::Loader::Datasets { .. }));
     ctx.report_line(
         Code::J005,
         1,
         0,
-        "file starts with a UTF-8 byte-order mark; most JSONL loaders fail on it",
+        if through_datasets {
+            "file starts with a UTF-8 byte-order mark; Hugging Face `datasets` skips it, but `json.loads`, pandas and most other JSONL readers fail on it"
+        } else {
+            "file starts with a UTF-8 byte-order mark; most JSONL loaders fail on it"
+        },
     );
     true
 }
