@@ -470,7 +470,7 @@ mod tests {
             "web-dev-qa.jsonl",
             "ab-test-prompts.jsonl",
             "contest.jsonl",
-            "train.jsonl.gz/../notes.jsonl",
+            "data/notes.jsonl",
         ] {
             assert!(!named_for_its_split(Path::new(name)), "{name}");
         }
