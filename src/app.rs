@@ -977,20 +977,13 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .collect();
     in_path_order(&mut groups, &order);
     let split_groups = groups.splits;
-    // An evaluation split beside its training file is not trained on (D004 passes over it);
-    // alone in the run, a validation or test file may be what is uploaded to train, as
-    // billing and B001 take it.
-    for id in split_groups
-        .iter()
-        .filter(|g| !g.train.is_empty())
-        .flat_map(|g| &g.eval)
-    {
-        if split_groups.iter().any(|g| g.train.contains(id)) {
-            continue;
-        }
-        if let Some(job) = jobs.get_mut(*id as usize) {
-            job.settings.evaluation_split = true;
-        }
+    // An evaluation split beside its training file is not trained on: D004 passes over it,
+    // its tokens are not billed, and the composition against the target leaves it out. Alone
+    // in the run, a validation or test file may be what is uploaded to train.
+    let evaluation =
+        |i: usize| crate::dataset::is_evaluation(&split_groups, i as crate::diagnostic::FileId);
+    for (i, job) in jobs.iter_mut().enumerate() {
+        job.settings.evaluation_split = evaluation(i);
     }
     // --diff-base: which records are new; the others are read as context only.
     // Standard input is compared as what it is, not as the file on disk it is named after
@@ -1224,14 +1217,9 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         })
         .collect();
 
-    // Evaluation splits are not trained on: their tokens are not billed. Alone (no training
-    // file in the run), a validation file may be what is uploaded to train: billed.
-    for id in split_groups
-        .iter()
-        .filter(|g| !g.train.is_empty())
-        .flat_map(|g| &g.eval)
-    {
-        if let Some(t) = summaries[*id as usize].tokens.as_mut() {
+    // Evaluation splits are not billed (`evaluation`, above).
+    for (i, s) in summaries.iter_mut().enumerate() {
+        if let Some(t) = s.tokens.as_mut().filter(|_| evaluation(i)) {
             t.evaluation_split = true;
         }
     }
@@ -1332,15 +1320,6 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
         .filter(|g| !g.passed && nothing_reported)
         .map(|g| g.line())
         .collect();
-    // An evaluation split beside training files: B002 does not judge it, so the composition
-    // against the target leaves it out (the other figures count it).
-    let evaluation = |i: usize| {
-        let id = i as crate::diagnostic::FileId;
-        split_groups
-            .iter()
-            .any(|g| !g.train.is_empty() && g.eval.contains(&id))
-            && !split_groups.iter().any(|g| g.train.contains(&id))
-    };
     // The dataset's charts and tables, as `stats` draws them.
     let dataset_report = || {
         // The dataset of each file as the duplicate rules see them: its group's, or its own.

@@ -377,6 +377,17 @@ pub struct SplitGroup {
     pub eval: Vec<FileId>,
 }
 
+/// Whether `file` is an evaluation split (validation or test) of a group with a training
+/// split, and the training split of none: data the model is measured on, not trained on, which
+/// D004, billing and the composition pass over. A validation file alone in the run may be what
+/// is uploaded to train.
+pub fn is_evaluation(splits: &[SplitGroup], file: FileId) -> bool {
+    splits
+        .iter()
+        .any(|g| !g.train.is_empty() && g.eval.contains(&file))
+        && !splits.iter().any(|g| g.train.contains(&file))
+}
+
 /// What a run does with a file: judges it (its findings are reported and counted), or reads
 /// it only as context, for what its records say about the judged files (the other shards and
 /// splits of a staged file's dataset, `--context dataset`): nothing is reported on a context
@@ -473,10 +484,7 @@ impl<'a> DatasetContext<'a> {
     /// split, and the training split of none: data the model is measured on, not trained on.
     /// A validation file alone may be what is uploaded to train.
     pub fn is_evaluation(&self, file: FileId) -> bool {
-        self.splits
-            .iter()
-            .any(|g| !g.train.is_empty() && g.eval.contains(&file))
-            && !self.splits.iter().any(|g| g.train.contains(&file))
+        is_evaluation(self.splits, file)
     }
 
     pub fn display(&self, file: FileId) -> &'a str {
