@@ -142,6 +142,9 @@ fn mix(mut x: u64) -> u64 {
 /// normal form.
 fn number_hash(raw: &str) -> u64 {
     let as_f64 = |f: f64| xxhash_rust::xxh3::xxh3_64_with_seed(&f.to_bits().to_le_bytes(), 1);
+    if let Some(f) = non_finite(raw) {
+        return as_f64(f);
+    }
     if let Some(f) = short_f64(raw) {
         return as_f64(f);
     }
@@ -306,6 +309,15 @@ impl<'s> Decimal<'s> {
 /// places or zeros after them: exact arithmetic gives it correctly rounded (Clinger's fast
 /// path), and such a number is its `f64`'s shortest form (see [`Decimal::shortest_f64`]).
 /// `None` for any other number, which takes the general path. One pass, no allocation.
+/// The value of a number the parser read as `NaN`, `Infinity` or `-Infinity` (Python's
+/// literals; [`crate::json::Document::non_finite`]), which have no digits to normalise.
+fn non_finite(raw: &str) -> Option<f64> {
+    match raw.as_bytes().last() {
+        Some(b'N' | b'y') => raw.parse().ok(),
+        _ => None,
+    }
+}
+
 fn short_f64(raw: &str) -> Option<f64> {
     const POW10: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
@@ -449,6 +461,7 @@ fn write(doc: &Document<'_, '_>, node: NodeId, out: &mut String) {
         } else {
             "false"
         }),
+        Kind::Number if non_finite(doc.raw(node)).is_some() => out.push_str(doc.raw(node)),
         Kind::Number => {
             let d = Decimal::of(doc.raw(node));
             if d.is_zero() {

@@ -190,6 +190,9 @@ struct Notes {
     deepest: Deepest,
     /// Numbers with a positive exponent above 308, in line order.
     large_exponents: Vec<Span>,
+    /// `NaN`, `Infinity` and `-Infinity`, in line order: not JSON, but Python's `json` writes
+    /// and reads them, and so does Arrow's reader.
+    non_finite: Vec<Span>,
 }
 
 /// The most deeply nested value of a line, counted as Arrow nests the types it infers: the
@@ -254,6 +257,7 @@ impl Parser {
         self.dups.found.clear();
         self.notes.deepest = Deepest::default();
         self.notes.large_exponents.clear();
+        self.notes.non_finite.clear();
         // One pathological line (a 32 MiB array of zeros needs 335 MB of nodes) must not pin
         // its memory in every worker for the rest of the run. A value takes at least two
         // bytes of the line, which bounds what this line can need.
@@ -358,13 +362,30 @@ fn parse_into(
                 }
             }
             b'-' | b'0'..=b'9' => {
-                let (end, large_exponent) = scan_number(src, i)?;
+                let (end, large_exponent) = match scan_number(src, i) {
+                    Ok(scanned) => scanned,
+                    Err(e) => match non_finite_len(&b[i..]) {
+                        Some(len) => {
+                            notes.non_finite.push(Span::from_usize(i, i + len));
+                            (i + len, false)
+                        }
+                        None => return Err(e),
+                    },
+                };
                 let id = push(nodes, Kind::Number, i, end, false);
                 link_element(nodes, stack, id);
                 notes.value_at(stack.len() + 1, i);
                 if large_exponent {
                     notes.large_exponents.push(Span::from_usize(i, end));
                 }
+                i = end;
+            }
+            b'N' | b'I' if non_finite_len(&b[i..]).is_some() => {
+                let end = i + non_finite_len(&b[i..]).unwrap_or(0);
+                notes.non_finite.push(Span::from_usize(i, end));
+                let id = push(nodes, Kind::Number, i, end, false);
+                link_element(nodes, stack, id);
+                notes.value_at(stack.len() + 1, i);
                 i = end;
             }
             b't' | b'f' | b'n' => {
@@ -720,8 +741,9 @@ fn scan_number(src: &str, start: usize) -> Result<(usize, bool), ParseError> {
             i += 1;
         }
         Some(b'1'..=b'9') => i = digits(i + 1),
-        _ if b[i..].starts_with(b"Infinity") => {
-            return Err(error(start, "-Infinity is not valid JSON"));
+        // `-Infinity` is read as a number (`non_finite_len`); Python's `json` refuses `-Inf`.
+        _ if b[i..].starts_with(b"Inf") => {
+            return Err(error(start, "-Inf is not valid JSON"));
         }
         _ => return Err(expected(src, i, "expected a digit after '-'")),
     }
@@ -790,16 +812,27 @@ fn expected(src: &str, i: usize, message: &str) -> ParseError {
     }
 }
 
+/// The length of the `NaN`, `Infinity` or `-Infinity` that `b` starts with: the literals that
+/// Python's `json` and Arrow's JSON reader both take for the float values (`nan`, `Inf` and
+/// `+Infinity` are errors to Python).
+fn non_finite_len(b: &[u8]) -> Option<usize> {
+    [&b"NaN"[..], b"Infinity", b"-Infinity"]
+        .into_iter()
+        .find(|word| b.starts_with(word))
+        .map(<[u8]>::len)
+}
+
 #[cold]
 fn value_error(src: &str, i: usize) -> ParseError {
     let rest = src.get(i..).unwrap_or("");
     let starts = |word: &str| rest.starts_with(word);
     let message = if starts("'") {
         "single-quoted string; JSON strings use double quotes"
-    } else if starts("NaN") {
-        "NaN is not valid JSON"
-    } else if starts("Infinity") {
-        "Infinity is not valid JSON"
+    } else if starts("Inf") {
+        // `NaN`, `Infinity` and `-Infinity` are read as numbers (`non_finite_len`).
+        "Inf is not valid JSON"
+    } else if starts("nan") {
+        "nan is not valid JSON"
     } else if starts("+") {
         "number with a leading '+'"
     } else if starts(".") {
@@ -1064,6 +1097,14 @@ impl<'p, 's> Document<'p, 's> {
         &self.notes.large_exponents
     }
 
+    /// The `NaN`, `Infinity` and `-Infinity` read as numbers, in line order. RFC 8259 has no
+    /// such literals, but Python's `json` writes them by default (`allow_nan=True`) and reads
+    /// them, and so does Arrow's JSON reader (`datasets`): such a line is read, and J001 says
+    /// which readers fail on it.
+    pub fn non_finite(&self) -> &'p [Span] {
+        &self.notes.non_finite
+    }
+
     /// `(key, value)` pairs in source order, repeated keys included; empty if `obj` is not
     /// an object.
     pub fn members(&self, obj: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
@@ -1313,6 +1354,9 @@ mod tests {
             (Ok(_), Ok(v)) => Err(format!("{src:?}: values differ from {v:?}")),
             (Err(_), Err(_)) => Ok(()),
             (Ok(_), Err(e)) if serde_only_error(e) => Ok(()),
+            // Python's `NaN`, `Infinity` and `-Infinity`, which serde_json refuses, are read
+            // as numbers and noted for J001.
+            (Ok(doc), Err(_)) if !doc.non_finite().is_empty() => Ok(()),
             (Ok(_), Err(e)) => Err(format!("{src:?}: accepted, serde_json says {e}")),
             (Err(e), Ok(_)) => Err(format!("{src:?}: rejected ({e}), serde_json accepts")),
         }
@@ -1539,8 +1583,10 @@ mod tests {
             ),
             ("1ex", 2, "expected a digit in the exponent"),
             ("-x", 1, "expected a digit after '-'"),
-            ("NaN", 0, "NaN is not valid JSON"),
-            ("[-Infinity]", 1, "-Infinity is not valid JSON"),
+            ("[-Inf]", 1, "-Inf is not valid JSON"),
+            ("Inf", 0, "Inf is not valid JSON"),
+            ("[nan]", 1, "nan is not valid JSON"),
+            ("NaNa", 3, "trailing characters after the JSON value"),
             (
                 "'x'",
                 0,
@@ -1554,6 +1600,26 @@ mod tests {
             let e = parse(src).err().unwrap_or_else(|| panic!("{src:?} parsed"));
             assert_eq!((e.offset, e.message.as_str()), (offset, message), "{src:?}");
         }
+    }
+
+    #[test]
+    fn python_s_non_finite_floats_are_read_as_numbers_and_noted() {
+        let mut parser = Parser::new();
+        let src = r#"{"a": NaN, "b": [Infinity, -Infinity, -1]}"#;
+        let doc = parser.parse(src).expect("Python's json reads it");
+        let noted: Vec<&str> = doc.non_finite().iter().map(|s| doc.raw_at(*s)).collect();
+        assert_eq!(noted, ["NaN", "Infinity", "-Infinity"]);
+        let root = doc.root();
+        let a = doc.get(root, "a").expect("a");
+        assert_eq!(doc.kind(a), Kind::Number);
+        assert!(doc.number(a).is_some_and(f64::is_nan));
+        let b: Vec<f64> = doc
+            .elements(doc.get(root, "b").expect("b"))
+            .filter_map(|v| doc.number(v))
+            .collect();
+        assert_eq!(b, [f64::INFINITY, f64::NEG_INFINITY, -1.0]);
+        // A parser reused on an ordinary line forgets them.
+        assert!(parser.parse("[1]").expect("json").non_finite().is_empty());
     }
 
     #[test]

@@ -1464,6 +1464,81 @@ fn datasets_refusals_follow_the_target() {
     }
 }
 
+/// Python's `json.dumps` writes a float that is not finite as `NaN`, `Infinity` or
+/// `-Infinity` (`allow_nan=True` by default), and Python's `json` and `datasets` read them
+/// back (checked with `datasets` 4.0: `[nan, inf, -inf]`), so pandas and notebook exports
+/// carry them. The record is read, its other defects reported (here an empty answer, C003),
+/// and J001 says at the literal which readers fail: a warning under a trainer that loads
+/// with `datasets`, an error for a provider or without a target. `nan`, `Inf` and
+/// `+Infinity`, which Python refuses, stay plain syntax errors.
+#[test]
+fn python_s_nan_and_infinity_are_j001_at_the_literal_and_the_record_is_linted() {
+    use tunelint::rule::Level;
+    let good = with_metadata(r#"{"score":0.5}"#);
+    for (target, level) in [
+        (Some("trl"), Level::Warning),
+        (Some("llama-factory"), Level::Warning),
+        (None, Level::Error),
+        (Some("openai"), Level::Error),
+        (Some("together"), Level::Error),
+    ] {
+        let settings = Settings {
+            target: target.map(|t| tunelint::target::lookup(t).expect("a target")),
+            ..Settings::default()
+        };
+        for literal in ["NaN", "Infinity", "-Infinity"] {
+            let bad = format!(
+                r#"{{"messages":[{{"role":"user","content":"Rate this."}},{{"role":"assistant","content":" "}}],"metadata":{{"score":{literal}}}}}"#
+            );
+            let input = format!("{good}\n{bad}\n{good}\n");
+            let (diagnostics, summary) = lint_checked(input.as_bytes(), &settings);
+            let j001: Vec<_> = diagnostics
+                .iter()
+                .filter(|d| d.code == Code::J001)
+                .collect();
+            assert_eq!(j001.len(), 1, "{target:?} {literal}: {diagnostics:?}");
+            let d = j001[0];
+            let column = bad.find(literal).unwrap() as u32 + 1;
+            assert_eq!(
+                (
+                    d.location.line,
+                    d.location.column,
+                    d.location.end_column,
+                    d.level
+                ),
+                (2, column, column + literal.len() as u32, level),
+                "{target:?} {literal}"
+            );
+            assert!(
+                d.message
+                    .starts_with(&format!("{literal} is not valid JSON: ")),
+                "{}",
+                d.message
+            );
+            assert!(d.message.contains("allow_nan=False"), "{}", d.message);
+            assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::C003 && d.location.line == 2),
+                "{target:?} {literal}: the record is linted: {diagnostics:?}"
+            );
+            assert_eq!(summary.examples, 3);
+        }
+    }
+    // What Python's `json` refuses is a syntax error, and the record is not read.
+    for literal in ["nan", "Inf", "-Inf", "+Infinity", "NAN"] {
+        let bad = with_metadata(&format!(r#"{{"score":{literal}}}"#));
+        let (diagnostics, summary) =
+            lint_checked(format!("{bad}\n").as_bytes(), &Settings::default());
+        assert_eq!(
+            diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(),
+            [Code::J001],
+            "{literal}"
+        );
+        assert_eq!(summary.valid, 0, "{literal}");
+    }
+}
+
 /// Nesting that Python's `json` reads and `datasets` cannot load: Arrow refuses a schema
 /// more than 64 types deep ("Recursion level in ArrowSchema struct exceeded"), counting the
 /// record, each object and array, and the value inside (an empty array's `null`; an empty

@@ -397,6 +397,7 @@ impl<'a> Chunk<'a> {
             Ok(doc) => {
                 duplicate_key::check(&doc, &mut ctx);
                 invalid_json::check_loadable(&doc, start.is_none(), &mut ctx);
+                invalid_json::check_non_finite(&doc, &mut ctx);
                 if let Some(table) = self.job.table.get()
                     && !table.binary.is_empty()
                 {

@@ -14,7 +14,7 @@ declare_rule! {
     /// Checks that every line that is not blank is one JSON value under the strict rules of
     /// RFC 8259, and reports the first syntax error of a line at the column where the parser
     /// stopped, with what it expected: a trailing comma, single quotes, an unquoted key, a
-    /// comment, Python's `True`/`False`/`None`, `NaN`, a raw tab or newline inside a string,
+    /// comment, Python's `True`/`False`/`None`, a raw tab or newline inside a string,
     /// a lone UTF-16 surrogate escape (`\ud83d` without the `\ude00` that completes it, or a
     /// low surrogate alone), reported at the escape. A line that is not JSON is not checked
     /// any further. A line nested deeper than 128 levels, or holding more than 1,048,576
@@ -31,7 +31,13 @@ declare_rule! {
     /// record is still linted, since every other reader gets its values. These two are
     /// errors under a target that loads with `datasets` (TRL, axolotl, LLaMA-Factory,
     /// Unsloth), warnings without a target, and not reported under a provider that reads
-    /// each record with its own JSON parser. Two records split
+    /// each record with its own JSON parser. `NaN`, `Infinity` and `-Infinity`, which are not
+    /// JSON but which Python's `json.dumps` writes for a float that is not finite (pandas and
+    /// notebook exports carry them), and which Python's `json` and `datasets` read back, are
+    /// read as numbers: the record is linted, and J001 at the first of them is a warning under
+    /// a target that loads with `datasets` and an error otherwise (strict JSON readers, a
+    /// provider's upload among them, reject the line); `nan`, `Inf` and `+Infinity`, which
+    /// Python refuses too, are syntax errors. Two records split
     /// by a lone carriage return (`\r`, no `\n`) are one line with text after its JSON
     /// value, and the message says where the `\r` is (a file split by `\r` only is J007).
     /// In a file that is one JSON array of records, the array's own punctuation is checked
@@ -156,6 +162,41 @@ pub fn check_loadable(doc: &Document<'_, '_>, lines: bool, ctx: &mut RecordConte
         format!(
             "number {} is too large for pyarrow's JSON reader: `datasets` fails to load the file (\"Number too big to be stored in double\"), though Python's `json` reads it as {python}; write it as a string, or within the range of a 64-bit float (±1.8e308)",
             quote_cut(raw, 40)
+        ),
+    );
+}
+
+/// Reports the first `NaN`, `Infinity` or `-Infinity` of a record. RFC 8259 has none of them,
+/// but Python's `json.dumps` writes them by default (`allow_nan=True`) for a float that is not
+/// finite, and Python's `json` and Arrow's JSON reader (`datasets`) read them back: the record
+/// is read with them as numbers and linted. A warning under a target that loads with
+/// `datasets`, which loads the file; an error otherwise, since strict JSON readers (a
+/// provider's upload, JavaScript, Go, Rust) reject the line.
+pub fn check_non_finite(doc: &Document<'_, '_>, ctx: &mut RecordContext<'_>) {
+    let Some(&span) = doc.non_finite().first() else {
+        return;
+    };
+    let raw = doc.raw_at(span);
+    let (level, readers) = match ctx.settings.target.map(|t| t.loader.value) {
+        Some(Loader::Datasets { .. }) => (
+            Level::Warning,
+            "`datasets` loads it as a float, but strict JSON readers (JavaScript, Go, Rust, most upload validators) reject the line",
+        ),
+        Some(Loader::Own) => (
+            Level::Error,
+            "Python's `json` reads it, but the provider's upload validation reads strict JSON and rejects the line",
+        ),
+        None => (
+            Level::Error,
+            "Python's `json` and `datasets` read it, but strict JSON readers (JavaScript, Go, Rust, most upload validators) reject the line",
+        ),
+    };
+    ctx.report_capped(
+        Code::J001,
+        level,
+        span,
+        format!(
+            "{raw} is not valid JSON: Python's `json.dumps` writes it for a float that is not finite, and {readers}; write null, or a number (`json.dumps(..., allow_nan=False)` catches it)"
         ),
     );
 }
