@@ -3,15 +3,16 @@
 //! composition classifier's categories so that the rare refusals and clarifications are read
 //! too.
 //!
-//! One pass: every record gets a key, a hash of its text seeded with the sample's seed, and
+//! One pass: every record gets a key, a hash of its canonical form (D001's: the record's
+//! values whatever the key order, escaping or spacing a tool wrote) seeded with the sample's seed, and
 //! each stratum keeps the records with the `n` smallest keys (a bottom-k sample, which is a
 //! uniform random sample without replacement). A record that repeats an earlier one has the
 //! hash of its text and of how many copies came before it as its key: every copy is its own
 //! draw, so a record making up a tenth of the data makes up about a tenth of the sample,
 //! where one key for all its copies took them all or none. Memory: the sample, and a count
-//! per distinct record text (a 64-bit hash and a count). The same files and seed give the
-//! same sample on any machine, the same texts in any order of reading, and a record's
-//! chance does not depend on where it sits in the file.
+//! per distinct record (a 64-bit hash and a count). The same files and seed give the
+//! same sample on any machine, the same records in any order of reading or written by any
+//! tool, and a record's chance does not depend on where it sits in the file.
 
 use std::collections::BinaryHeap;
 use std::fs::File;
@@ -436,7 +437,13 @@ impl FileSampler<'_> {
             Stratum::All
         };
         self.out.counts[stratum.index()] += 1;
-        let first = xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), self.request.seed);
+        // The record's canonical hash (D001's: keys in any order, any escaping or spacing),
+        // so the same data written by another tool (pandas, `datasets`, jq -S, a Parquet
+        // export) gives the same sample.
+        let first = xxhash_rust::xxh3::xxh3_64_with_seed(
+            &crate::canonical::hash(&doc).to_le_bytes(),
+            self.request.seed,
+        );
         // Each copy of a repeated text is its own draw: the k-th copy's key hashes k with
         // the text's (the first keeps the text's own, as without copies).
         let seen = self.copies.entry(first).or_insert(0);

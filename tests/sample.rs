@@ -160,6 +160,54 @@ fn the_sample_does_not_depend_on_the_order_of_the_lines() {
     assert_eq!(a, records("b.jsonl"));
 }
 
+/// The same records written by another tool (keys in another order, `\u00e9` and `\/`
+/// escapes, spaces after separators, as pandas, `datasets`, `jq -S` and Python's
+/// `ensure_ascii=True` write them) give the same sample for the same seed.
+#[test]
+fn the_sample_does_not_depend_on_the_tool_that_wrote_the_records() {
+    let dir = TempDir::new().unwrap();
+    let lines: Vec<String> = (0..60)
+        .map(|i| example(&format!("Où est la gare n°{i}?"), &format!("À gauche, rue {i}/B.")))
+        .collect();
+    write_lines(dir.path(), "a.jsonl", &lines);
+    let rewritten: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let mut messages = Vec::new();
+            for m in v["messages"].as_array().unwrap() {
+                let content: String = m["content"]
+                    .as_str()
+                    .unwrap()
+                    .chars()
+                    .map(|c| match c {
+                        '/' => r"\/".to_owned(),
+                        c if !c.is_ascii() => format!("\\u{:04x}", c as u32),
+                        c => c.to_string(),
+                    })
+                    .collect();
+                messages.push(format!(
+                    r#"{{"content": "{content}", "role": "{}"}}"#,
+                    m["role"].as_str().unwrap()
+                ));
+            }
+            format!(r#"{{"messages": [{}]}}"#, messages.join(", "))
+        })
+        .collect();
+    assert_ne!(lines[0], rewritten[0]);
+    write_lines(dir.path(), "b.jsonl", &rewritten);
+    let records = |name: &str| -> Vec<(u64, Value)> {
+        let out = run_ok(
+            dir.path(),
+            &["sample", name, "-n", "7", "--seed", "11", "--format", "jsonl"],
+        );
+        jsonl(&out).into_iter().map(|(l, _, r)| (l, r)).collect()
+    };
+    let (a, b) = (records("a.jsonl"), records("b.jsonl"));
+    assert_eq!(a.len(), 7);
+    assert_eq!(a, b, "the same lines and the same records");
+}
+
 #[test]
 fn by_category_reads_every_category_present_as_often_as_it_can() {
     let dir = TempDir::new().unwrap();
