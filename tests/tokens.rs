@@ -913,10 +913,10 @@ fn figures_under(target: &str, lines: &[serde_json::Value]) -> serde_json::Value
             .map(|c| c["bars"].clone())
             .unwrap_or_default()
     };
-    let _ = chart;
     serde_json::json!({
         "total": t["total"], "assistant": t["assistant"], "trainable": t["trainable"],
-        "billed": t["billed"],
+        "billed": t["billed"], "tokens-assistant": chart("tokens-assistant"),
+        "chars-assistant": chart("chars-assistant"),
     })
 }
 
@@ -1121,5 +1121,36 @@ fn a_sharegpt_tools_column_counts_as_openai_chat_tools() {
             expected["total"]
         )) && over[0].contains("the tool definitions ("),
         "{over:?}"
+    );
+}
+
+/// An assistant turn that only calls a tool is charted with the tokens and characters of its
+/// call, as the assistant total counts them, not as an empty answer: a tool-calling dataset
+/// is not full of empty answers.
+#[test]
+fn a_turn_that_only_calls_a_tool_is_charted_with_its_call() {
+    let call = serde_json::json!({"id": "call_1", "type": "function", "function": {
+        "name": "get_weather", "arguments": "{\"location\": \"Tokyo, Japan\"}",
+    }});
+    let record = serde_json::json!({"messages": [
+        {"role": "user", "content": "What is the weather in Tokyo right now?"},
+        {"role": "assistant", "tool_calls": [call]},
+    ]});
+    let figures = figures_under("", &[record]);
+    let assistant = figures["assistant"].as_u64().expect("assistant");
+    assert!(assistant > 15, "{figures}");
+    // Its one message, in the bucket of the assistant total (16–31 tokens), and in that of
+    // the characters of the call's compact JSON text (164).
+    assert_eq!(
+        figures["tokens-assistant"],
+        serde_json::json!([{"label": "16–31", "value": 1.0}]),
+        "{figures}"
+    );
+    let compact = r#"{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"location\": \"Tokyo, Japan\"}"}}"#;
+    assert!((100..200).contains(&compact.chars().count()));
+    assert_eq!(
+        figures["chars-assistant"],
+        serde_json::json!([{"label": "100–199", "value": 1.0}]),
+        "{figures}"
     );
 }
