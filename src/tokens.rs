@@ -15,7 +15,7 @@
 //!   trainer decodes and renders into the prompt;
 //! - 3 tokens per example for the reply priming.
 //!
-//! An assistant turn's chain of thought kept beside its answer ([`Message::reasoning`]) is
+//! An assistant turn's chain of thought kept beside its answer (`Message::reasoning`) is
 //! part of the turn: it is counted as if written before the answer as
 //! `<think>\n{reasoning}\n</think>\n\n` (see [`said`]), so a turn counts the same whether its
 //! data keeps the reasoning in a field or inline in the content, and it is trainable when the

@@ -1028,8 +1028,8 @@ fn a_chain_of_thought_the_target_trains_counts_as_the_same_text_inline() {
     ]));
     let inline = nova(serde_json::json!([{"text": inline_thought()}]));
     assert_eq!(
-        figures_under("bedrock-nova", &[reasoning.clone()]),
-        figures_under("bedrock-nova", &[inline.clone()])
+        figures_under("bedrock-nova", std::slice::from_ref(&reasoning)),
+        figures_under("bedrock-nova", std::slice::from_ref(&inline))
     );
     assert_eq!(
         t001_messages("bedrock-nova", &reasoning, 100),
