@@ -184,6 +184,12 @@ pub struct Message<'a> {
     /// trained and counted, but the message rules, which judge the data's own text, pass
     /// over it.
     pub from_trainer: bool,
+    /// The chain of thought of an assistant turn, where the record keeps it beside the answer
+    /// and the trainer reads it there (`reasoning_content`, `reasoning` or `thinking` under a
+    /// target that reads the key, Bedrock Nova's `reasoningContent` blocks): the model is
+    /// trained on it and the service bills it as part of the turn, so the token count counts
+    /// it ([`crate::tokens::said`]). Empty where the trainer drops the key (S008 says so).
+    pub reasoning: Vec<Text<'a>>,
 }
 
 impl<'a> Message<'a> {
@@ -201,6 +207,7 @@ impl<'a> Message<'a> {
             weight: None,
             train_detail: None,
             from_trainer: false,
+            reasoning: Vec::new(),
         }
     }
 
@@ -260,10 +267,10 @@ pub struct Conversation<'a> {
     /// The tool definitions (`tools`, or the deprecated `functions`) of formats that carry
     /// them as JSON: what the token count adds for them.
     pub tools: Option<Span>,
-    /// The tool definitions of formats that keep them as JSON text and that the token count
-    /// does not read (LLaMA-Factory's `tools` column, of ShareGPT records and its other
-    /// shapes): LLaMA-Factory renders them into the prompt, and the P rules search them as
-    /// they search [`Conversation::tools`].
+    /// The tool definitions of formats that keep them as JSON text (LLaMA-Factory's `tools`
+    /// column, of ShareGPT records and its other shapes): LLaMA-Factory renders them into the
+    /// prompt of the example, so the token count counts them as it counts
+    /// [`Conversation::tools`], and the P rules search them likewise.
     pub tools_text: Option<Span>,
     /// What kind of example this is (chat, prompt, plain text).
     pub shape: Shape,

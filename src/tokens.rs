@@ -7,13 +7,21 @@
 //!   text of its content (each text part of a content array on its own), its `name` (plus 1
 //!   more token) and a tool message's `tool_call_id`;
 //! - each tool call of an assistant message counts as the tokens of its JSON text, and the
-//!   example's tool definitions (`tools`, or the deprecated `functions`) as the tokens of
-//!   theirs; "JSON text" is the value as `json.dumps(value, ensure_ascii=False,
-//!   separators=(",", ":"))` writes it, numbers as written in the file;
+//!   example's tool definitions (`tools`, or the deprecated `functions`, or the `tools`
+//!   column of ShareGPT and LLaMA-Factory records) as the tokens of theirs; "JSON text" is
+//!   the value as `json.dumps(value, ensure_ascii=False, separators=(",", ":"))` writes it,
+//!   numbers as written in the file, and definitions kept as a string of JSON (as
+//!   LLaMA-Factory stores them) are counted as the JSON they hold, since that is what the
+//!   trainer decodes and renders into the prompt;
 //! - 3 tokens per example for the reply priming.
 //!
-//! Images are not text and are not counted, nor are ShareGPT's `tools` (a string of JSON
-//! whose use depends on the chat template). Text is encoded as ordinary text: a literal
+//! An assistant turn's chain of thought kept beside its answer (`Message::reasoning`) is
+//! part of the turn: it is counted as if written before the answer as
+//! `<think>\n{reasoning}\n</think>\n\n` (see [`said`]), so a turn counts the same whether its
+//! data keeps the reasoning in a field or inline in the content, and it is trainable when the
+//! turn is.
+//!
+//! Images are not text and are not counted. Text is encoded as ordinary text: a literal
 //! `<|endoftext|>` in the data is a few ordinary tokens (and C010 reports it).
 //!
 //! Every byte-level BPE token stands for at least one byte of its text, so the UTF-8 length of
@@ -212,13 +220,89 @@ pub struct Counting {
     pub overflow: Overflow,
 }
 
+/// The tool definitions the count reads: `tools` (or `functions`), else the `tools` column
+/// of the formats that keep it as JSON text.
+fn tool_definitions(conv: &Conversation<'_>) -> Option<crate::diagnostic::Span> {
+    conv.tools.or(conv.tools_text)
+}
+
+/// Writes the JSON text the count reads of tool definitions written as `raw`: compact, and a
+/// string that holds JSON (LLaMA-Factory's `tools` column, TRL's `json.dumps` of the list)
+/// decoded first, as the trainer decodes it before rendering. A string that holds no JSON is
+/// counted as its text. Never longer than `raw`.
+fn tool_definitions_json(raw: &str, out: &mut String) {
+    if raw.starts_with('"') {
+        let mut parser = crate::json::Parser::new();
+        if let Ok(doc) = parser.parse(raw)
+            && let Some(text) = doc.str(doc.root())
+        {
+            match crate::json::Parser::new().parse(&text) {
+                Ok(_) => compact_json(&text, out),
+                Err(_) => out.push_str(&text),
+            }
+            return;
+        }
+    }
+    compact_json(raw, out);
+}
+
+/// What sets a chain of thought apart from the answer that follows it, as the reasoning chat
+/// templates (Qwen3, DeepSeek-R1) render `reasoning_content`: the turn is counted as
+/// `THINK_OPEN + reasoning + THINK_CLOSE + content`, the text an inline `<think>` writes.
+pub const THINK_OPEN: &str = "<think>\n";
+/// See [`THINK_OPEN`].
+pub const THINK_CLOSE: &str = "\n</think>\n\n";
+
+/// Hands `f` the texts message `m` (from the record `line`) says, in the order the count reads
+/// them, each with whether it is a tool call's JSON text: its chain of thought wrapped as
+/// [`THINK_OPEN`] and [`THINK_CLOSE`] and joined to the first text of its content, the other
+/// texts of its content, then its tool calls. The tokens of these are the message's tokens
+/// without the formula's framing: what the assistant totals add and `stats` charts per
+/// message. `buf` is scratch space.
+pub fn said(m: &Message<'_>, line: &str, buf: &mut String, mut f: impl FnMut(&str, bool)) {
+    let mut texts = m.content.texts();
+    if !m.reasoning.is_empty() {
+        buf.clear();
+        buf.push_str(THINK_OPEN);
+        for r in &m.reasoning {
+            buf.push_str(&r.value);
+        }
+        buf.push_str(THINK_CLOSE);
+        if let Some(first) = texts.next() {
+            buf.push_str(&first.value);
+        }
+        f(buf, false);
+    }
+    for t in texts {
+        f(&t.value, false);
+    }
+    for call in &m.tool_calls {
+        buf.clear();
+        compact_json(span_text(line, call.span), buf);
+        f(buf, true);
+    }
+}
+
+/// The bytes of the chain of thought of `m` as [`said`] writes it (0 without one).
+fn reasoning_len(m: &Message<'_>) -> u64 {
+    if m.reasoning.is_empty() {
+        return 0;
+    }
+    (THINK_OPEN.len() + THINK_CLOSE.len()) as u64
+        + m.reasoning
+            .iter()
+            .map(|r| r.value.len() as u64)
+            .sum::<u64>()
+}
+
 /// An upper bound of [`count`]: the UTF-8 bytes of everything counted plus the formula's
 /// overhead. Cheap (no tokenizer); `line` is the record's line, the one the spans index.
 pub fn upper_bound(conv: &Conversation<'_>, line: &str) -> u64 {
-    let mut bound = PER_EXAMPLE + json_len(line, conv.tools);
+    let mut bound = PER_EXAMPLE + json_len(line, tool_definitions(conv));
     for m in &conv.messages {
         bound += PER_MESSAGE + PER_NAME + LONGEST_ROLE.max(role_text(m, line).len() as u64);
         bound += m.content.texts().map(|t| t.value.len() as u64).sum::<u64>();
+        bound += reasoning_len(m);
         bound += [&m.name, &m.tool_call_id]
             .into_iter()
             .flatten()
@@ -242,17 +326,21 @@ pub fn lower_bound(conv: &Conversation<'_>) -> (u64, Option<Largest>) {
     for (i, m) in conv.messages.iter().enumerate() {
         // Every message has its framing and at least one token of role.
         bound += PER_MESSAGE + 1;
-        let bytes: u64 = m.content.texts().map(|t| t.value.len() as u64).sum();
+        let bytes: u64 =
+            m.content.texts().map(|t| t.value.len() as u64).sum::<u64>() + reasoning_len(m);
         bound += m
             .content
             .texts()
             .map(|t| (t.value.len() as u64).div_ceil(MAX_TOKEN_BYTES))
             .sum::<u64>();
+        // The chain of thought and the first text are one string to the tokenizer: the
+        // whole blocks of the thought plus the rounded-up blocks of the text stay within it.
+        bound += reasoning_len(m) / MAX_TOKEN_BYTES;
         if largest.is_none_or(|(_, b)| bytes > b) {
             largest = Some((i, bytes));
         }
     }
-    let tools = conv.tools.map_or(0, |s| s.range().len() as u64);
+    let tools = tool_definitions(conv).map_or(0, |s| s.range().len() as u64);
     (bound, Largest::of(largest, tools, false))
 }
 
@@ -265,9 +353,9 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
         };
         let mut json = String::new();
         let mut tools = 0;
-        if let Some(span) = conv.tools {
+        if let Some(span) = tool_definitions(conv) {
             json.clear();
-            compact_json(span_text(line, span), &mut json);
+            tool_definitions_json(span_text(line, span), &mut json);
             tools = enc.count(&json);
             out.total += tools;
         }
@@ -277,14 +365,7 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
         let mut position = out.total - PER_EXAMPLE;
         for (i, m) in conv.messages.iter().enumerate() {
             let mut said = 0;
-            for t in m.content.texts() {
-                said += enc.count(&t.value);
-            }
-            for call in &m.tool_calls {
-                json.clear();
-                compact_json(span_text(line, call.span), &mut json);
-                said += enc.count(&json);
-            }
+            self::said(m, line, &mut json, |text, _| said += enc.count(text));
             let mut message = PER_MESSAGE + said + enc.count(role_text(m, line));
             if let Some(name) = &m.name {
                 message += enc.count(&name.value) + PER_NAME;
@@ -302,8 +383,20 @@ pub fn count(conv: &Conversation<'_>, line: &str, encoding: Encoding) -> Example
                     (m.trained(), &detail, &m.content)
                 {
                     // axolotl's `train_detail`: only the characters it marks are trained,
-                    // each run counted where it falls in the content.
-                    let start = end - said;
+                    // each run counted where it falls in the content (after the chain of
+                    // thought, which is then not trained).
+                    let thought = if m.reasoning.is_empty() {
+                        0
+                    } else {
+                        json.clear();
+                        json.push_str(THINK_OPEN);
+                        for r in &m.reasoning {
+                            json.push_str(&r.value);
+                        }
+                        json.push_str(THINK_CLOSE);
+                        enc.count(&json)
+                    };
+                    let start = end - said + thought;
                     for r in runs {
                         let from = start + enc.count(&text.value[..r.start]);
                         let to = start + enc.count(&text.value[..r.end]);

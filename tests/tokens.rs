@@ -883,3 +883,274 @@ fn axolotl_train_true_on_a_user_turn_trains_it_with_openais_tokenizer() {
     );
     assert_eq!(trained["assistant"], untrained["assistant"]);
 }
+
+/// `stats --format json` of the one file `train.jsonl` holding `lines`, under `target`
+/// (none when empty).
+fn stats_under(target: &str, lines: &[serde_json::Value]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("train.jsonl"), text).expect("write");
+    let mut cmd = tunelint(dir.path());
+    cmd.args(["stats", "--isolated", "--format", "json"]);
+    if !target.is_empty() {
+        cmd.args(["--target", target]);
+    }
+    json(&cmd.arg("train.jsonl").output().expect("run"))
+}
+
+/// The token figures a user reads in `stats --format json`: the file's total, assistant,
+/// trainable and billed tokens, and the "Tokens per assistant message" and "Characters per
+/// assistant message" charts.
+fn figures_under(target: &str, lines: &[serde_json::Value]) -> serde_json::Value {
+    let stats = stats_under(target, lines);
+    let t = &stats["files"][0]["tokens"];
+    let chart = |id: &str| {
+        stats["summary"]["charts"]
+            .as_array()
+            .expect("charts")
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["bars"].clone())
+            .unwrap_or_default()
+    };
+    serde_json::json!({
+        "total": t["total"], "assistant": t["assistant"], "trainable": t["trainable"],
+        "billed": t["billed"], "tokens-assistant": chart("tokens-assistant"),
+        "chars-assistant": chart("chars-assistant"),
+    })
+}
+
+/// T001's messages (without their `path:line:column:` places) on `train.jsonl` holding
+/// `line`, under `target`, with `max_per_example` as the limit.
+fn t001_messages(target: &str, line: &serde_json::Value, max_per_example: u64) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("train.jsonl"), format!("{line}\n")).expect("write");
+    std::fs::write(
+        dir.path().join("tunelint.toml"),
+        format!("[tokens]\nmax_per_example = {max_per_example}\n"),
+    )
+    .expect("write");
+    let out = tunelint(dir.path())
+        .args([
+            "--format", "concise", "--target", target, "--select", "T001",
+        ])
+        .arg("train.jsonl")
+        .output()
+        .expect("run");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(": T001 ").map(|(_, m)| m.to_owned()))
+        .collect()
+}
+
+const QUESTION: &str = "What is 17 times 23? Please show the result.";
+const ANSWER: &str = "17 times 23 is 391.";
+
+fn chain_of_thought() -> String {
+    format!(
+        "Let me compute this carefully. {}",
+        "17 times 20 is 340 and 17 times 3 is 51, so the sum is 391. ".repeat(20)
+    )
+}
+
+/// The answer with its chain of thought written inline, as reasoning templates render it.
+fn inline_thought() -> String {
+    format!("<think>\n{}\n</think>\n\n{ANSWER}", chain_of_thought())
+}
+
+fn chat_with_reasoning(key: &str) -> serde_json::Value {
+    serde_json::json!({"messages": [
+        {"role": "user", "content": QUESTION},
+        {"role": "assistant", key: chain_of_thought(), "content": ANSWER},
+    ]})
+}
+
+fn chat(answer: &str) -> serde_json::Value {
+    serde_json::json!({"messages": [
+        {"role": "user", "content": QUESTION},
+        {"role": "assistant", "content": answer},
+    ]})
+}
+
+fn nova(assistant: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"schemaVersion": "bedrock-conversation-2024", "messages": [
+        {"role": "user", "content": [{"text": QUESTION}]},
+        {"role": "assistant", "content": assistant},
+    ]})
+}
+
+/// A chain of thought kept beside the answer, under a target that trains it there, is
+/// counted in every figure (total, assistant, trained, billed, the per-message charts) and by
+/// T001 exactly as the same turn with its reasoning inline in `<think>` tags: reasoning
+/// datasets are mostly reasoning, and leaving it out made their counts a fraction of the
+/// truth and T001 blind to them.
+#[test]
+fn a_chain_of_thought_the_target_trains_counts_as_the_same_text_inline() {
+    let inline = chat(&inline_thought());
+    let cases = [
+        ("together", "reasoning_content"),
+        ("together", "reasoning"),
+        ("fireworks", "reasoning_content"),
+        ("trl", "thinking"),
+        ("trl", "reasoning_content"),
+        ("unsloth", "thinking"),
+        ("axolotl", "reasoning_content"),
+    ];
+    for (target, key) in cases {
+        let expected = figures_under(target, std::slice::from_ref(&inline));
+        let figures = figures_under(target, &[chat_with_reasoning(key)]);
+        assert_eq!(figures, expected, "{key} under {target}");
+        let answer_alone = figures_under(target, &[chat(ANSWER)]);
+        assert!(
+            figures["total"].as_u64() > answer_alone["total"].as_u64().map(|n| n + 400),
+            "{key} under {target}: {figures} {answer_alone}"
+        );
+        // T001 sees the same example: the same count, the same largest message.
+        let over = t001_messages(target, &chat_with_reasoning(key), 100);
+        assert_eq!(
+            over,
+            t001_messages(target, &inline, 100),
+            "{key} under {target}"
+        );
+        assert_eq!(over.len(), 1, "{key} under {target}: {over:?}");
+        assert!(
+            over[0].starts_with(&format!(
+                "example has {} tokens (o200k_base)",
+                figures["total"]
+            )),
+            "{over:?}"
+        );
+    }
+    // Bedrock Nova trains its `reasoningContent` blocks with the answer.
+    let reasoning = nova(serde_json::json!([
+        {"reasoningContent": {"reasoningText": {"text": chain_of_thought()}}},
+        {"text": ANSWER},
+    ]));
+    let inline = nova(serde_json::json!([{"text": inline_thought()}]));
+    assert_eq!(
+        figures_under("bedrock-nova", std::slice::from_ref(&reasoning)),
+        figures_under("bedrock-nova", std::slice::from_ref(&inline))
+    );
+    assert_eq!(
+        t001_messages("bedrock-nova", &reasoning, 100),
+        t001_messages("bedrock-nova", &inline, 100)
+    );
+}
+
+/// The reasoning of a turn the data does not train (`weight: 0`) is not trained either, and
+/// a key the target does not read (S008 says the trainer drops it) adds nothing: the figures
+/// are those of the answer alone.
+#[test]
+fn a_chain_of_thought_is_trained_with_its_turn_and_dropped_with_its_key() {
+    let mut masked = chat_with_reasoning("reasoning_content");
+    masked["messages"][1]["weight"] = 0.into();
+    let figures = figures_under("fireworks", &[masked]);
+    assert_eq!(figures["trainable"], 0, "{figures}");
+    let counted = figures_under("fireworks", &[chat_with_reasoning("reasoning_content")]);
+    assert_eq!(figures["total"], counted["total"], "{figures} {counted}");
+
+    // OpenAI's format has no `reasoning_content`, nor Fireworks' `thinking`.
+    for (target, key) in [("", "reasoning_content"), ("fireworks", "thinking")] {
+        assert_eq!(
+            figures_under(target, &[chat_with_reasoning(key)]),
+            figures_under(target, &[chat(ANSWER)]),
+            "{key} under {target:?}"
+        );
+    }
+}
+
+fn weather_tools() -> serde_json::Value {
+    serde_json::json!([{"type": "function", "function": {
+        "name": "get_weather",
+        "description": "Get the current weather ".repeat(30),
+        "parameters": {"type": "object", "properties": {
+            "location": {"type": "string", "description": "City and country"},
+        }, "required": ["location"]},
+    }}])
+}
+
+fn sharegpt(tools: Option<serde_json::Value>) -> serde_json::Value {
+    let mut record = serde_json::json!({"conversations": [
+        {"from": "human", "value": "What is the weather in Tokyo right now?"},
+        {"from": "gpt", "value": "It is 25 degrees Celsius and sunny in Tokyo right now."},
+    ]});
+    if let Some(tools) = tools {
+        record["tools"] = tools;
+    }
+    record
+}
+
+/// The `tools` column of a ShareGPT record (LLaMA-Factory stores it as a string of JSON and
+/// renders it into every example's prompt) is counted as the same definitions in an OpenAI
+/// chat record's `tools`: the same conversation with the same tools has the same figures in
+/// both formats, and T001 points at the definitions when they are what is too long.
+#[test]
+fn a_sharegpt_tools_column_counts_as_openai_chat_tools() {
+    let tools = weather_tools();
+    let as_string = serde_json::Value::String(tools.to_string());
+    let openai = serde_json::json!({"messages": [
+        {"role": "user", "content": "What is the weather in Tokyo right now?"},
+        {"role": "assistant", "content": "It is 25 degrees Celsius and sunny in Tokyo right now."},
+    ], "tools": tools});
+    let expected = figures_under("llama-factory", std::slice::from_ref(&openai));
+    let plain = figures_under("llama-factory", &[sharegpt(None)]);
+    assert!(
+        expected["total"].as_u64() > plain["total"].as_u64().map(|n| n + 100),
+        "{expected} {plain}"
+    );
+    for column in [as_string.clone(), tools.clone()] {
+        assert_eq!(
+            figures_under("llama-factory", &[sharegpt(Some(column.clone()))]),
+            expected,
+            "{column}"
+        );
+    }
+    // An OpenAI chat record whose `tools` is the same string of JSON (TRL's `json.dumps`).
+    let mut encoded = openai.clone();
+    encoded["tools"] = as_string.clone();
+    assert_eq!(
+        figures_under("trl", &[encoded]),
+        figures_under("trl", &[openai])
+    );
+
+    let over = t001_messages("llama-factory", &sharegpt(Some(as_string)), 100);
+    assert_eq!(over.len(), 1, "{over:?}");
+    assert!(
+        over[0].starts_with(&format!(
+            "example has {} tokens (o200k_base)",
+            expected["total"]
+        )) && over[0].contains("the tool definitions ("),
+        "{over:?}"
+    );
+}
+
+/// An assistant turn that only calls a tool is charted with the tokens and characters of its
+/// call, as the assistant total counts them, not as an empty answer: a tool-calling dataset
+/// is not full of empty answers.
+#[test]
+fn a_turn_that_only_calls_a_tool_is_charted_with_its_call() {
+    let call = serde_json::json!({"id": "call_1", "type": "function", "function": {
+        "name": "get_weather", "arguments": "{\"location\": \"Tokyo, Japan\"}",
+    }});
+    let record = serde_json::json!({"messages": [
+        {"role": "user", "content": "What is the weather in Tokyo right now?"},
+        {"role": "assistant", "tool_calls": [call]},
+    ]});
+    let figures = figures_under("", &[record]);
+    let assistant = figures["assistant"].as_u64().expect("assistant");
+    assert!(assistant > 15, "{figures}");
+    // Its one message, in the bucket of the assistant total (16–31 tokens), and in that of
+    // the characters of the call's compact JSON text (164).
+    assert_eq!(
+        figures["tokens-assistant"],
+        serde_json::json!([{"label": "16–31", "value": 1.0}]),
+        "{figures}"
+    );
+    let compact = r#"{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"location\": \"Tokyo, Japan\"}"}}"#;
+    assert!((100..200).contains(&compact.chars().count()));
+    assert_eq!(
+        figures["chars-assistant"],
+        serde_json::json!([{"label": "100–199", "value": 1.0}]),
+        "{figures}"
+    );
+}

@@ -242,7 +242,10 @@ fn read_message<'s>(
             },
             "train_detail" => detail = Some(value),
             "reasoning_content" => {
-                if !matches!(doc.kind(value), Kind::String | Kind::Array | Kind::Null) {
+                if let Some(t) = text(doc, value) {
+                    // `field_thinking`: the template renders it into the turn, trained with it.
+                    message.reasoning.push(t);
+                } else if !matches!(doc.kind(value), Kind::String | Kind::Array | Kind::Null) {
                     ctx.report(
                         Code::S007,
                         doc.span(value),

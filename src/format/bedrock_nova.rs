@@ -424,13 +424,15 @@ fn read_block<'s>(
             let reasoning = doc
                 .get(value, "reasoningText")
                 .and_then(|r| doc.get(r, "text"))
-                .and_then(|t| doc.str(t));
-            if doc.kind(value) != Kind::Object || reasoning.is_none() {
-                ctx.report(
+                .and_then(|t| text(doc, t));
+            match reasoning {
+                // Nova 2.0 trains the reasoning of an assistant turn with its answer.
+                Some(t) if doc.kind(value) == Kind::Object => return Block::Reasoning(t),
+                _ => ctx.report(
                     Code::S007,
                     doc.span(value),
                     "\"reasoningContent\" must be {\"reasoningText\": {\"text\": \"...\"}}",
-                );
+                ),
             }
         }
         "toolUse" => {

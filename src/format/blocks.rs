@@ -15,8 +15,10 @@ pub(crate) enum Block<'s> {
     /// A tool's result, with what names the call it answers when it says (Bedrock: the call's
     /// id; Vertex: the function's name).
     Result(Option<Text<'s>>),
-    /// Read (or reported) and not part of the conversation model: reasoning, a document, a
-    /// video, a malformed block.
+    /// The chain of thought of an assistant turn (Bedrock Nova's `reasoningContent`).
+    Reasoning(Text<'s>),
+    /// Read (or reported) and not part of the conversation model: a document, a video, a
+    /// malformed block.
     Other,
 }
 
@@ -84,6 +86,10 @@ pub(crate) fn read<'s>(
                 if slot.is_none() {
                     *slot = name;
                 }
+            }
+            Block::Reasoning(t) => {
+                others += 1;
+                message.reasoning.push(t);
             }
             Block::Other => others += 1,
         }

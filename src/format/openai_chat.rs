@@ -670,7 +670,10 @@ pub(crate) fn read_message<'s>(
                 }
             }
             other if role == Role::Assistant && target_reads(ctx, other) => {
-                if !matches!(doc.kind(value), Kind::String | Kind::Null) {
+                if let Some(t) = text(doc, value) {
+                    // The chain of thought the target trains on with the answer.
+                    message.reasoning.push(t);
+                } else if !matches!(doc.kind(value), Kind::String | Kind::Null) {
                     ctx.report(
                         Code::S007,
                         doc.span(value),

@@ -35,6 +35,14 @@ declare_rule! {
     /// its content (each text part of a content array; images are not counted), its `name`
     /// (plus 1) and a tool message's `tool_call_id`; each tool call, and the example's tool
     /// definitions, as the tokens of their compact JSON text; plus 3 for the reply priming.
+    /// The tool definitions are the record's `tools` (or `functions`), or the `tools` column
+    /// of a ShareGPT or LLaMA-Factory record (LLaMA-Factory renders it into every example's
+    /// prompt); definitions stored as a string of JSON count as the JSON they hold. An
+    /// assistant turn's chain of thought, where the target reads it beside the answer
+    /// (`reasoning_content`, `reasoning` or `thinking` as `tunelint explain TARGET` lists
+    /// them; Bedrock Nova's `reasoningContent`), is part of the turn: it counts as if written
+    /// before the answer as `<think>\n…\n</think>\n\n`, so a turn counts the same with its
+    /// reasoning in a field or inline. A key the target drops (S008) is not counted.
     /// Text is encoded as ordinary text, so a literal `<|endoftext|>` counts as the few tokens
     /// of its characters (C010 reports it). Every token stands for at least one byte, so an
     /// example whose text is shorter than the limit is never tokenized for this rule; and no
@@ -528,7 +536,9 @@ fn measure(
         let trained = conv.messages.iter().any(|m| {
             m.role == Role::Assistant
                 && m.trained()
-                && (m.content.texts().any(|t| !t.value.is_empty()) || m.calls_tools())
+                && (m.content.texts().any(|t| !t.value.is_empty())
+                    || m.calls_tools()
+                    || !m.reasoning.is_empty())
         });
         return Ok(Measured::WithinLimit { trained });
     }

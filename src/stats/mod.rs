@@ -239,6 +239,8 @@ pub struct Stats {
     /// variant): datasets repeat a few prompts in most records, and looking one up costs
     /// less than counting it again.
     prompts: FxHashMap<u64, Counted>,
+    /// Scratch space for the texts of a message ([`crate::tokens::said`]).
+    buf: String,
 }
 
 /// System prompts [`Stats::prompts`] remembers; the others are counted every time.
@@ -282,6 +284,7 @@ impl Stats {
             key: Vec::new(),
             seen: script::Seen::default(),
             prompts: FxHashMap::default(),
+            buf: String::new(),
         }
     }
 
@@ -296,11 +299,11 @@ impl Stats {
             }
             let (chars, tokens) = if m.role.is_instruction() && system.is_none() {
                 let text = m.content.joined_text();
-                let (chars, tokens, key) = self.count_prompt(m, &text);
+                let (chars, tokens, key) = self.count_prompt(m, doc.src(), &text);
                 system = Some((text, key));
                 (chars, tokens)
             } else {
-                self.count(m, None)
+                self.count(m, doc.src(), None)
             };
             if let Some(slot) = role_slot(m.role) {
                 self.chars[slot].add(chars);
@@ -325,22 +328,32 @@ impl Stats {
         }
     }
 
-    /// The characters and tokens of message `m`, its letters added to `scripts` (or to
-    /// [`Stats::scripts`]).
+    /// The characters and tokens of message `m` (from the record `line`), its letters added
+    /// to `scripts` (or to [`Stats::scripts`]). Both are of what the token totals count of a
+    /// message ([`crate::tokens::said`]): its text, its chain of thought and its tool calls'
+    /// JSON, so a turn that only calls a tool is charted with its call, as the assistant
+    /// total counts it, not as an empty answer. The calls' JSON is no language's writing: it
+    /// is left out of the scripts.
     fn count(
         &mut self,
         m: &crate::record::Message<'_>,
+        line: &str,
         scripts: Option<&mut [u64; script::COUNT]>,
     ) -> (u64, u64) {
         let scripts = scripts.unwrap_or(&mut self.scripts);
         let mut chars = 0u64;
         let mut tokens = 0u64;
-        for t in m.content.texts() {
-            chars += script::count(&t.value, scripts, &mut self.seen);
-            if let Some((tokenizer, _)) = &self.tokens {
-                tokens += tokenizer.count(&t.value);
+        let (seen, counter) = (&mut self.seen, &self.tokens);
+        crate::tokens::said(m, line, &mut self.buf, |text, call| {
+            chars += if call {
+                crate::record::count_chars(text) as u64
+            } else {
+                script::count(text, scripts, seen)
+            };
+            if let Some((tokenizer, _)) = counter {
+                tokens += tokenizer.count(text);
             }
-        }
+        });
         (chars, tokens)
     }
 
@@ -348,10 +361,15 @@ impl Stats {
     /// hash: a prompt of one text met before is looked up, not counted. (Tokens are counted
     /// part by part, so a prompt in parts is counted every time: the same text in other
     /// parts has other tokens.)
-    fn count_prompt(&mut self, m: &crate::record::Message<'_>, text: &str) -> (u64, u64, u64) {
+    fn count_prompt(
+        &mut self,
+        m: &crate::record::Message<'_>,
+        line: &str,
+        text: &str,
+    ) -> (u64, u64, u64) {
         let key = crate::canonical::hash_raw(text.as_bytes());
         if !matches!(m.content, crate::record::Content::Text(_)) {
-            let (chars, tokens) = self.count(m, None);
+            let (chars, tokens) = self.count(m, line, None);
             return (chars, tokens, key);
         }
         if let Some(counted) = self.prompts.get(&key) {
@@ -361,7 +379,7 @@ impl Stats {
             return (counted.chars, counted.tokens, key);
         }
         let mut scripts = [0; script::COUNT];
-        let (chars, tokens) = self.count(m, Some(&mut scripts));
+        let (chars, tokens) = self.count(m, line, Some(&mut scripts));
         for (all, these) in self.scripts.iter_mut().zip(&scripts) {
             *all += these;
         }
@@ -597,6 +615,7 @@ pub fn report(inputs: &[Input<'_>], total: &FileSummary) -> (Vec<Chart>, Vec<Tab
             turns: stats.turns.clone(),
             key: Vec::new(),
             prompts: FxHashMap::default(),
+            buf: String::new(),
             ..*stats
         };
         match &mut all {
