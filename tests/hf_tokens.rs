@@ -2541,3 +2541,83 @@ fn t001_with_a_models_template_points_at_the_largest_message_not_the_tools() {
     };
     assert_eq!(count(lines[0]), count(lines[1]), "{stdout}");
 }
+
+/// A chat template with Windows line endings, as a `chat_template.jinja` checked out with
+/// git's `autocrlf` or a `tokenizer_config.json` template written on Windows has them, renders
+/// `\n` where it says `\r\n` (or a lone `\r`): Jinja2's lexer makes every line break `\n`
+/// before it reads a template (in text, string literals and raw blocks, and before
+/// `trim_blocks` looks for one), and `transformers` reads `.jinja` files with universal
+/// newlines. The count is that of the same template with `\n`, and `transformers`'.
+#[test]
+fn a_template_with_crlf_line_endings_counts_as_with_lf() {
+    use serde_json::json;
+    let lf = "{% for m in messages %}\n<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}\n{{ 'end\nof\nchat' }}{% raw %}<\n>{% endraw %}\n";
+    let crlf = lf.replace('\n', "\r\n");
+    // A lone `\r` (old Mac line endings) is a line break to Jinja2 too.
+    let cr = lf.replace('\n', "\r");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = |name: &str, jinja: Option<&str>, config: Option<&str>| {
+        let m = dir.path().join(name);
+        std::fs::create_dir_all(&m).expect("mkdir");
+        std::fs::copy(
+            tokenizer("bpe-chatml").join("tokenizer.json"),
+            m.join("tokenizer.json"),
+        )
+        .expect("copy");
+        let mut cfg: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(tokenizer("bpe-chatml").join("tokenizer_config.json"))
+                .expect("read"),
+        )
+        .expect("json");
+        if let Some(t) = config {
+            cfg["chat_template"] = json!(t);
+        }
+        std::fs::write(m.join("tokenizer_config.json"), cfg.to_string()).expect("write");
+        if let Some(t) = jinja {
+            std::fs::write(m.join("chat_template.jinja"), t).expect("write");
+        }
+        m
+    };
+    let models = [
+        model("lf", None, Some(lf)),
+        model("crlf-jinja", Some(&crlf), None),
+        model("crlf-config", None, Some(&crlf)),
+        model("cr-config", None, Some(&cr)),
+    ];
+    let lines: Vec<String> = [
+        json!({"messages": [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hi there!"}]}),
+        json!({"messages": [{"role": "user", "content": "a\r\nb"}, {"role": "assistant", "content": "c"}]}),
+    ]
+    .iter()
+    .map(|e| e.to_string())
+    .collect();
+    let got: Vec<Vec<Option<(u64, u64)>>> = models
+        .iter()
+        .map(|m| {
+            let settings = settings_with(load(m, None).expect("loads"));
+            lines
+                .iter()
+                .map(|l| count_tokens(l, &settings).map(|t| (t.total, t.trainable)))
+                .collect()
+        })
+        .collect();
+    for (m, counts) in models.iter().zip(&got).skip(1) {
+        assert_eq!(counts, &got[0], "{} counts as the LF template", m.display());
+    }
+    // The record's own `\r\n` is data, not the template's, and is counted as written.
+    assert!(got[0][1].is_some(), "{got:?}");
+
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let pairs: Vec<(PathBuf, PathBuf)> = models
+        .iter()
+        .map(|m| (m.clone(), PathBuf::from("-")))
+        .collect();
+    let expected = oracle_totals(&oracle_counts(&python, &lines, &pairs));
+    let got: Vec<Option<(u64, u64)>> = got.into_iter().flatten().collect();
+    assert_eq!(got, expected, "tunelint, then transformers");
+}

@@ -442,7 +442,8 @@ impl ChatTemplate {
     }
 
     fn compile(source: &str, origin: String) -> Result<ChatTemplate, TemplateError> {
-        let (source, has_generation) = rewrite_generation(source);
+        let source = jinja2_newlines(source);
+        let (source, has_generation) = rewrite_generation(&source);
         if let Some((line, operators)) = largest_tag(&source)
             && operators > MAX_TAG_OPERATORS
         {
@@ -1313,6 +1314,20 @@ fn attribute_of(item: Value, path: &str) -> Result<Value, Error> {
         value = next.unwrap_or(Value::UNDEFINED);
     }
     Ok(value)
+}
+
+/// `source` with every `\r\n` and lone `\r` made `\n`, as Jinja2's lexer makes them before it
+/// reads a template (`Lexer.tokeniter` splits the source on `\r\n|\r|\n` and joins it with
+/// `\n`; `newline_sequence` is `\n` in `transformers`' environment): template data, string
+/// literals, raw blocks and the whitespace `trim_blocks` removes alike. A `chat_template.jinja`
+/// checked out with CRLF line endings, or a `tokenizer_config.json` template written on
+/// Windows, renders the `\n` text the trainer sees, not an extra `\r` token per line. An
+/// escaped `'\r'` in a string literal is no carriage return in the source, and stays one.
+fn jinja2_newlines(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains('\r') {
+        return source.into();
+    }
+    source.replace("\r\n", "\n").replace('\r', "\n").into()
 }
 
 /// Rewrites `{% generation %}` and `{% endgeneration %}` (with any whitespace control) into a
