@@ -137,8 +137,12 @@ pub struct TemplateError {
 pub enum InputProblem {
     /// A `tools` string that is not JSON, which the trainer decodes (S010 reports it too).
     ToolsText,
-    /// A `chat_template_kwargs` that is not an object, which the trainer unpacks with `**`.
+    /// A `chat_template_kwargs` that is not an object, which the trainer unpacks with `**`, or
+    /// one with an entry that makes the trainer fail (`messages`, `tokenize`, ...).
     TemplateKwargs,
+    /// An input the trainer renders or tokenizes in a way tunelint does not (a record's own
+    /// `chat_template`, `continue_final_message`): not the data's fault, and not counted.
+    Unsupported,
 }
 
 /// Jinja2's built-in filters: a template that uses one tunelint's engine lacks renders in
@@ -313,6 +317,21 @@ impl TemplateError {
             missing: true,
             unsupported: false,
             input: None,
+        }
+    }
+
+    /// The trainer renders the example in a way tunelint does not (a record's own
+    /// `chat_template`, `continue_final_message`): `message` says how; the example is not
+    /// counted rather than counted otherwise.
+    pub fn cannot(message: String) -> TemplateError {
+        TemplateError {
+            message,
+            line: None,
+            raised: false,
+            exhausted: false,
+            missing: false,
+            unsupported: true,
+            input: Some(InputProblem::Unsupported),
         }
     }
 
