@@ -2636,7 +2636,8 @@ fn a_template_with_crlf_line_endings_counts_as_with_lf() {
 fn chat_template_kwargs_that_are_call_parameters_act_as_in_trl() {
     use serde_json::json;
     let turns = json!([{"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4."}]);
-    let with = |kwargs: serde_json::Value| json!({"messages": turns, "chat_template_kwargs": kwargs});
+    let with =
+        |kwargs: serde_json::Value| json!({"messages": turns, "chat_template_kwargs": kwargs});
     let records = [
         json!({"messages": turns}),
         with(json!({"add_generation_prompt": true})),
@@ -2669,7 +2670,11 @@ fn chat_template_kwargs_that_are_call_parameters_act_as_in_trl() {
     assert_eq!(got[4], got[0], "one sequence is not padded");
     assert_eq!(&got[5..], [None; 5], "the trainer stops");
     for line in cannot.iter().map(|r| r.to_string()) {
-        assert_eq!(count_tokens(&line, &settings).map(|t| t.total), None, "{line}");
+        assert_eq!(
+            count_tokens(&line, &settings).map(|t| t.total),
+            None,
+            "{line}"
+        );
     }
 
     // What T003 says, through the binary.
@@ -2685,14 +2690,29 @@ fn chat_template_kwargs_that_are_call_parameters_act_as_in_trl() {
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
     for (line, text) in [
-        (1, "T003 \"chat_template_kwargs\" has \"messages\", which TRL passes itself on the way to the chat template: Python fails with TypeError (got multiple values for keyword argument 'messages'); the trainer's preprocessing would stop here"),
+        (
+            1,
+            "T003 \"chat_template_kwargs\" has \"messages\", which TRL passes itself on the way to the chat template: Python fails with TypeError (got multiple values for keyword argument 'messages'); the trainer's preprocessing would stop here",
+        ),
         (2, "has \"tokenize\""),
         (3, "has \"return_dict\""),
         (4, "has \"return_assistant_tokens_mask\""),
-        (5, "T003 \"chat_template_kwargs\" sets both continue_final_message and add_generation_prompt, which apply_chat_template refuses (ValueError: continue_final_message and add_generation_prompt are not compatible); TRL fails; the trainer's preprocessing would stop here"),
-        (6, "T003 \"chat_template_kwargs\" sets continue_final_message: apply_chat_template ends the text inside the final message, which tunelint does not do, so this example's tokens are not counted (the trainer renders it)"),
-        (7, "T003 \"chat_template_kwargs\" has its own \"chat_template\", which the trainer renders this example with; tunelint counts with the model's template only, so this example's tokens are not counted"),
-        (8, "T003 \"chat_template_kwargs\" sets \"truncation\", which changes how apply_chat_template tokenizes the example; tunelint tokenizes without it, so"),
+        (
+            5,
+            "T003 \"chat_template_kwargs\" sets both continue_final_message and add_generation_prompt, which apply_chat_template refuses (ValueError: continue_final_message and add_generation_prompt are not compatible); TRL fails; the trainer's preprocessing would stop here",
+        ),
+        (
+            6,
+            "T003 \"chat_template_kwargs\" sets continue_final_message: apply_chat_template ends the text inside the final message, which tunelint does not do, so this example's tokens are not counted (the trainer renders it)",
+        ),
+        (
+            7,
+            "T003 \"chat_template_kwargs\" has its own \"chat_template\", which the trainer renders this example with; tunelint counts with the model's template only, so this example's tokens are not counted",
+        ),
+        (
+            8,
+            "T003 \"chat_template_kwargs\" sets \"truncation\", which changes how apply_chat_template tokenizes the example; tunelint tokenizes without it, so",
+        ),
     ] {
         let prefix = format!("train.jsonl:{line}:");
         assert!(

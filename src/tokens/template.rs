@@ -621,6 +621,31 @@ impl ChatTemplate {
             },
         );
         env.add_function("strftime_now", strftime_now);
+        // transformers 5's `TemplateNamespace` refuses a name that starts with `_`.
+        env.add_function(
+            "namespace",
+            |defaults: Option<minijinja::value::ValueOrKwargs>| -> Result<Value, Error> {
+                let defaults = defaults.map(|d| d.into_value());
+                if let Some(name) = defaults
+                    .as_ref()
+                    .and_then(|d| d.try_iter().ok())
+                    .and_then(|mut keys| {
+                        keys.find(|k| k.as_str().is_some_and(|k| k.starts_with('_')))
+                    })
+                {
+                    return Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!(
+                            "SecurityError: Chat templates cannot store underscore-prefixed attributes on a namespace, but got '{}' (please rename the attribute)",
+                            name.as_str().unwrap_or_default()
+                        ),
+                    ));
+                }
+                minijinja::functions::namespace(
+                    defaults.map(minijinja::value::ValueOrKwargs::from),
+                )
+            },
+        );
         env.add_function("cycler", |items: minijinja::value::Rest<Value>| {
             Cycler::new(items.0)
         });
@@ -2441,17 +2466,40 @@ fn python_int_filter(
         .map_or(default, |f| Value::from(f.trunc() as i128)))
 }
 
-/// Python's `int(text, base)`: digits with single underscores between them, a sign; `None`
-/// for anything else (or a number past 128 bits).
+/// Python's `int(text, base)`: digits with single underscores between them, a sign, a base's
+/// prefix (`0x1A` in base 16 or 0); `None` for anything else (or a number past 128 bits).
 fn python_int_literal(text: &str, base: u32) -> Option<Value> {
     let (negative, digits) = match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),
         _ => (false, text),
     };
+    // `0x`, `0o` and `0b` are allowed in their own base, and decide it in base 0 (where a
+    // decimal may not start with 0 unless it is all zeros); `_` may follow them.
+    let prefix_base = match digits.get(..2).map(|p| p.to_ascii_lowercase()).as_deref() {
+        Some("0x") => Some(16),
+        Some("0o") => Some(8),
+        Some("0b") => Some(2),
+        _ => None,
+    };
+    let (base, digits) = match (base, prefix_base) {
+        (0, Some(b)) => (b, &digits[2..]),
+        (b, Some(p)) if b == p => (b, &digits[2..]),
+        (0, None) => {
+            if digits.starts_with('0') && digits.contains(|c: char| c != '0' && c != '_') {
+                return None;
+            }
+            (10, digits)
+        }
+        (b, _) => (b, digits),
+    };
+    let digits = match prefix_base {
+        Some(p) if p == base => digits.strip_prefix('_').unwrap_or(digits),
+        _ => digits,
+    };
     if !(2..=36).contains(&base)
         || digits.is_empty()
-        || digits.starts_with('_')
+        || digits.starts_with(['_', '+', '-'])
         || digits.ends_with('_')
         || digits.contains("__")
     {
@@ -3613,13 +3661,21 @@ mod tests {
         for (source, python) in [
             ("{% set x = [] %}{{ x.append(1) }}", "'append' of 'list'"),
             ("{{ messages.pop() }}", "'pop' of 'list'"),
-            ("{% set d = {} %}{{ d.update({'a': 1}) }}", "'update' of 'dict'"),
-            ("{{ messages[0].setdefault('x', 1) }}", "'setdefault' of 'dict'"),
+            (
+                "{% set d = {} %}{{ d.update({'a': 1}) }}",
+                "'update' of 'dict'",
+            ),
+            (
+                "{{ messages[0].setdefault('x', 1) }}",
+                "'setdefault' of 'dict'",
+            ),
         ] {
             let e = render(source, m.clone()).expect_err(source);
             assert!(!e.unsupported, "{source}: {e:?}");
             assert!(
-                e.message.contains(&format!("SecurityError: access to attribute {python} object is unsafe")),
+                e.message.contains(&format!(
+                    "SecurityError: access to attribute {python} object is unsafe"
+                )),
                 "{source}: {}",
                 e.message
             );
