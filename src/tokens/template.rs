@@ -647,7 +647,7 @@ impl ChatTemplate {
             },
         );
         env.add_function("cycler", |items: minijinja::value::Rest<Value>| {
-            Cycler::new(items.0)
+            Cycler::value(items.0)
         });
         env.add_function("joiner", |sep: Option<Value>| {
             Value::from_object(Joiner {
@@ -763,7 +763,7 @@ struct Cycler {
 }
 
 impl Cycler {
-    fn new(items: Vec<Value>) -> Result<Value, Error> {
+    fn value(items: Vec<Value>) -> Result<Value, Error> {
         if items.is_empty() {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
