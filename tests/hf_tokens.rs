@@ -2541,3 +2541,195 @@ fn t001_with_a_models_template_points_at_the_largest_message_not_the_tools() {
     };
     assert_eq!(count(lines[0]), count(lines[1]), "{stdout}");
 }
+
+/// A chat template with Windows line endings, as a `chat_template.jinja` checked out with
+/// git's `autocrlf` or a `tokenizer_config.json` template written on Windows has them, renders
+/// `\n` where it says `\r\n` (or a lone `\r`): Jinja2's lexer makes every line break `\n`
+/// before it reads a template (in text, string literals and raw blocks, and before
+/// `trim_blocks` looks for one), and `transformers` reads `.jinja` files with universal
+/// newlines. The count is that of the same template with `\n`, and `transformers`'.
+#[test]
+fn a_template_with_crlf_line_endings_counts_as_with_lf() {
+    use serde_json::json;
+    let lf = "{% for m in messages %}\n<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}\n{{ 'end\nof\nchat' }}{% raw %}<\n>{% endraw %}\n";
+    let crlf = lf.replace('\n', "\r\n");
+    // A lone `\r` (old Mac line endings) is a line break to Jinja2 too.
+    let cr = lf.replace('\n', "\r");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = |name: &str, jinja: Option<&str>, config: Option<&str>| {
+        let m = dir.path().join(name);
+        std::fs::create_dir_all(&m).expect("mkdir");
+        std::fs::copy(
+            tokenizer("bpe-chatml").join("tokenizer.json"),
+            m.join("tokenizer.json"),
+        )
+        .expect("copy");
+        let mut cfg: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(tokenizer("bpe-chatml").join("tokenizer_config.json"))
+                .expect("read"),
+        )
+        .expect("json");
+        if let Some(t) = config {
+            cfg["chat_template"] = json!(t);
+        }
+        std::fs::write(m.join("tokenizer_config.json"), cfg.to_string()).expect("write");
+        if let Some(t) = jinja {
+            std::fs::write(m.join("chat_template.jinja"), t).expect("write");
+        }
+        m
+    };
+    let models = [
+        model("lf", None, Some(lf)),
+        model("crlf-jinja", Some(&crlf), None),
+        model("crlf-config", None, Some(&crlf)),
+        model("cr-config", None, Some(&cr)),
+    ];
+    let lines: Vec<String> = [
+        json!({"messages": [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hi there!"}]}),
+        json!({"messages": [{"role": "user", "content": "a\r\nb"}, {"role": "assistant", "content": "c"}]}),
+    ]
+    .iter()
+    .map(|e| e.to_string())
+    .collect();
+    let got: Vec<Vec<Option<(u64, u64)>>> = models
+        .iter()
+        .map(|m| {
+            let settings = settings_with(load(m, None).expect("loads"));
+            lines
+                .iter()
+                .map(|l| count_tokens(l, &settings).map(|t| (t.total, t.trainable)))
+                .collect()
+        })
+        .collect();
+    for (m, counts) in models.iter().zip(&got).skip(1) {
+        assert_eq!(counts, &got[0], "{} counts as the LF template", m.display());
+    }
+    // The record's own `\r\n` is data, not the template's, and is counted as written.
+    assert!(got[0][1].is_some(), "{got:?}");
+
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let pairs: Vec<(PathBuf, PathBuf)> = models
+        .iter()
+        .map(|m| (m.clone(), PathBuf::from("-")))
+        .collect();
+    let expected = oracle_totals(&oracle_counts(&python, &lines, &pairs));
+    let got: Vec<Option<(u64, u64)>> = got.into_iter().flatten().collect();
+    assert_eq!(got, expected, "tunelint, then transformers");
+}
+
+/// The `chat_template_kwargs` entries that are `apply_chat_template`'s own parameters, as TRL
+/// passes them (`_tokenize(processing_class, messages, return_assistant_tokens_mask=...,
+/// **{"chat_template": ..., "tools": ..., **kwargs})`, then `apply_chat_template(input,
+/// tokenize=True, return_dict=True, **kwargs)`): `add_generation_prompt` renders the
+/// generation prompt after the example; `messages`, `tokenize`, `return_dict` and the other
+/// names TRL passes itself fail with a TypeError, and `continue_final_message` with
+/// `add_generation_prompt` with a ValueError (the trainer stops: T003); `padding: true` and a
+/// lone `max_length` change nothing. What tunelint does not do (`continue_final_message`, a
+/// record's own `chat_template`, `truncation`) is said, not counted otherwise. Compared with
+/// `transformers` when it is at hand.
+#[test]
+fn chat_template_kwargs_that_are_call_parameters_act_as_in_trl() {
+    use serde_json::json;
+    let turns = json!([{"role": "user", "content": "What is 2 + 2?"}, {"role": "assistant", "content": "4."}]);
+    let with =
+        |kwargs: serde_json::Value| json!({"messages": turns, "chat_template_kwargs": kwargs});
+    let records = [
+        json!({"messages": turns}),
+        with(json!({"add_generation_prompt": true})),
+        with(json!({"add_generation_prompt": true, "enable_thinking": false})),
+        with(json!({"add_generation_prompt": false, "continue_final_message": false})),
+        with(json!({"padding": true, "max_length": 3})),
+        with(json!({"messages": turns})),
+        with(json!({"tokenize": false})),
+        with(json!({"return_dict": false})),
+        with(json!({"return_assistant_tokens_mask": true})),
+        with(json!({"add_generation_prompt": true, "continue_final_message": true})),
+    ];
+    let cannot = [
+        with(json!({"continue_final_message": true})),
+        with(json!({"chat_template": "{{ messages[0].content }}"})),
+        with(json!({"truncation": true, "max_length": 3})),
+    ];
+    let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+    let tpl = template("template_kwargs.jinja");
+    let settings = settings_with(load(&tokenizer("bpe-chatml"), Some(&tpl)).expect("loads"));
+    let got: Vec<Option<(u64, u64)>> = lines
+        .iter()
+        .map(|l| count_tokens(l, &settings).map(|t| (t.total, t.trainable)))
+        .collect();
+    let plain = got[0].expect("counted");
+    // `<|im_start|>assistant\n` after the example, none of it trained.
+    let prompted = got[1].expect("counted");
+    assert!(prompted.0 > plain.0 && prompted.1 == plain.1, "{got:?}");
+    assert_eq!(got[3], got[0], "false is no generation prompt");
+    assert_eq!(got[4], got[0], "one sequence is not padded");
+    assert_eq!(&got[5..], [None; 5], "the trainer stops");
+    for line in cannot.iter().map(|r| r.to_string()) {
+        assert_eq!(
+            count_tokens(&line, &settings).map(|t| t.total),
+            None,
+            "{line}"
+        );
+    }
+
+    // What T003 says, through the binary.
+    let all: Vec<serde_json::Value> = records[5..].iter().chain(&cannot).cloned().collect();
+    let dir = project(
+        "template_kwargs.jinja",
+        "[tokens]\ntokenizer = \"models/chat\"\n",
+        &all,
+    );
+    let out = tunelint(dir.path())
+        .args(["--format", "concise", "--select", "T", "train.jsonl"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for (line, text) in [
+        (
+            1,
+            "T003 \"chat_template_kwargs\" has \"messages\", which TRL passes itself on the way to the chat template: Python fails with TypeError (got multiple values for keyword argument 'messages'); the trainer's preprocessing would stop here",
+        ),
+        (2, "has \"tokenize\""),
+        (3, "has \"return_dict\""),
+        (4, "has \"return_assistant_tokens_mask\""),
+        (
+            5,
+            "T003 \"chat_template_kwargs\" sets both continue_final_message and add_generation_prompt, which apply_chat_template refuses (ValueError: continue_final_message and add_generation_prompt are not compatible); TRL fails; the trainer's preprocessing would stop here",
+        ),
+        (
+            6,
+            "T003 \"chat_template_kwargs\" sets continue_final_message: apply_chat_template ends the text inside the final message, which tunelint does not do, so this example's tokens are not counted (the trainer renders it)",
+        ),
+        (
+            7,
+            "T003 \"chat_template_kwargs\" has its own \"chat_template\", which the trainer renders this example with; tunelint counts with the model's template only, so this example's tokens are not counted",
+        ),
+        (
+            8,
+            "T003 \"chat_template_kwargs\" sets \"truncation\", which changes how apply_chat_template tokenizes the example; tunelint tokenizes without it, so",
+        ),
+    ] {
+        let prefix = format!("train.jsonl:{line}:");
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(&prefix) && l.contains(text)),
+            "line {line}: {text}\n{stdout}"
+        );
+    }
+    assert_eq!(stdout.matches(" T003 ").count(), 8, "{stdout}");
+
+    let Some(python) = python_with_transformers() else {
+        eprintln!(
+            "note: no Python with transformers and mistral-common (set TUNELINT_HF_PYTHON); the comparison is skipped"
+        );
+        return;
+    };
+    let expected = oracle_counts(&python, &lines, &[(tokenizer("bpe-chatml"), tpl)]);
+    assert_eq!(got, oracle_totals(&expected), "tunelint, then transformers");
+}

@@ -227,11 +227,15 @@ declare_rule! {
     /// second), and every later example is reported at once, saying why the 8 were stopped.
     /// Under TRL (and without a target) also a record whose `chat_template_kwargs` is not an
     /// object (`null` included): TRL's trainers unpack it into `apply_chat_template`'s
-    /// arguments, and stop there. (A `tools` string that is not JSON stops them too; S010
-    /// reports it.) A template that uses one of Jinja2's filters or Python's methods that
-    /// tunelint's template engine does not have (`wordwrap`, `xmlattr`, `.expandtabs()`) is
-    /// reported as info instead: the trainer renders it, and only the token counts of those
-    /// examples are missing.
+    /// arguments, and stop there; so they do on an entry TRL passes itself (`messages`,
+    /// `tokenize`, `return_dict`, `return_assistant_tokens_mask`: a TypeError), and on
+    /// `continue_final_message` with `add_generation_prompt` (a ValueError). (A `tools` string
+    /// that is not JSON stops them too; S010 reports it.) A template that uses one of
+    /// Jinja2's filters or Python's methods that tunelint's template engine does not have
+    /// (`wordwrap`, `xmlattr`, `.expandtabs()`) is reported as info instead: the trainer
+    /// renders it, and only the token counts of those examples are missing; so is a record
+    /// whose `chat_template_kwargs` asks for what tunelint does not do (`continue_final_message`,
+    /// its own `chat_template`, `truncation`).
     ///
     /// An example with no assistant message, or only masked ones (`weight: 0`, axolotl's
     /// `train: false`, LLaMA-Factory's `loss_weight: 0.0`), is O004's.
@@ -445,7 +449,11 @@ fn check_view(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>, view: View) 
                 Code::T003,
                 crate::rule::Level::Info,
                 conv.span,
-                format!("{e}; Jinja2 has it and tunelint's template engine does not, so this example's tokens are not counted (the trainer renders it)"),
+                if e.error.input.is_some() {
+                    format!("{e}, so this example's tokens are not counted (the trainer renders it)")
+                } else {
+                    format!("{e}; Jinja2 has it and tunelint's template engine does not, so this example's tokens are not counted (the trainer renders it)")
+                },
             );
             return;
         }

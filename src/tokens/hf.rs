@@ -96,24 +96,33 @@ impl Trainer {
     }
 }
 
-/// `apply_chat_template`'s own parameters, and the names its `render` passes itself: a
-/// `chat_template_kwargs` entry of one of these names is no template variable (`tools` and
-/// `documents` replace the record's, as TRL's `{"tools": tools, **kwargs}` does).
-const CALL_PARAMETERS: [&str; 15] = [
+/// Names TRL passes on its own along the way from `**example["chat_template_kwargs"]` to the
+/// template (`_tokenize(processing_class, input, return_assistant_tokens_mask=...)`,
+/// `apply_chat_template(input, tokenize=True, return_dict=True)`, `render_jinja_template(
+/// conversations=...)`, `template.render(messages=...)`): a `chat_template_kwargs` entry of
+/// one of these names makes Python fail with `TypeError: got multiple values for keyword
+/// argument`, and the trainer stops.
+const PASSED_TWICE: [&str; 9] = [
+    "processing_class",
+    "input",
+    "self",
     "conversation",
     "conversations",
     "messages",
-    "chat_template",
-    "add_generation_prompt",
-    "continue_final_message",
     "tokenize",
+    "return_dict",
+    "return_assistant_tokens_mask",
+];
+
+/// `apply_chat_template`'s parameters that change the tokens, not the text, when given
+/// (`sanitize_control_tokens`, `padding` to a length, `truncation`, `return_tensors`,
+/// `tokenizer_kwargs`): tunelint does not tokenize so, and says it cannot count the example
+/// rather than count it otherwise. `max_length` alone does nothing.
+const CHANGES_TOKENS: [&str; 5] = [
     "sanitize_control_tokens",
     "padding",
     "truncation",
-    "max_length",
     "return_tensors",
-    "return_dict",
-    "return_assistant_tokens_mask",
     "tokenizer_kwargs",
 ];
 
@@ -487,7 +496,22 @@ impl Model {
                     error,
                 })
         };
-        let full = render(&Value::from(input.messages.clone()), false)?;
+        let full = match &input.generation_prompt {
+            None => render(&Value::from(input.messages.clone()), false)?,
+            Some(prompt) => template
+                .render(
+                    &Value::from(input.messages.clone()),
+                    input.tools.as_ref(),
+                    false,
+                    &self.specials,
+                    &input.with_generation_prompt(prompt),
+                    super::template::max_render_bytes(line.len()),
+                )
+                .map_err(|error| RenderError {
+                    origin: template.origin.clone(),
+                    error,
+                })?,
+        };
         let mut turns: Vec<Turn> = Vec::new();
         let untrained = conv
             .messages
@@ -584,13 +608,17 @@ impl Model {
         let input = Input::new(conv, line, trainer)?;
         // `"tools": null` is no tools to transformers, which picks the template by `tools is not None`.
         let template = self.template_for(input.tools.as_ref().is_some_and(|t| !t.is_none()))?;
+        let variables = match &input.generation_prompt {
+            Some(prompt) => input.with_generation_prompt(prompt),
+            None => input.variables.clone(),
+        };
         let full = template
             .render(
                 &Value::from(input.messages),
                 input.tools.as_ref(),
                 false,
                 &self.specials,
-                &input.variables,
+                &variables,
                 super::template::max_render_bytes(line.len()),
             )
             .map_err(|error| RenderError {
@@ -1214,6 +1242,10 @@ struct Input {
     messages: Vec<Value>,
     tools: Option<Value>,
     variables: Vec<(String, Value)>,
+    /// `chat_template_kwargs`' `add_generation_prompt`, which `apply_chat_template` passes the
+    /// template as given: the whole example is rendered with it, the prompts that find the
+    /// assistant turns with their own.
+    generation_prompt: Option<Value>,
 }
 
 impl Input {
@@ -1254,6 +1286,7 @@ impl Input {
                 tools = Some(json_value(&doc, doc.root(), false));
             }
             let mut variables = Vec::new();
+            let mut generation_prompt = None;
             if matches!(trainer, Trainer::Trl | Trainer::Unsloth)
                 && line.contains("\"chat_template_kwargs\"")
             {
@@ -1271,14 +1304,63 @@ impl Input {
                 match kwargs.map(|k| (k, doc.kind(k))) {
                     None => {}
                     Some((k, Kind::Object)) => {
+                        let mut twice = None;
+                        let mut continued = None;
+                        let mut changes_tokens = None;
+                        let mut own_template = false;
                         for (key, value) in doc.members(k) {
                             let key = doc.str(key).unwrap_or_default();
                             let value = json_value(&doc, value, false);
                             match key.as_ref() {
                                 "tools" => tools = Some(value),
-                                k if CALL_PARAMETERS.contains(&k) => {}
+                                k if PASSED_TWICE.contains(&k) => {
+                                    twice.get_or_insert_with(|| k.to_string());
+                                }
+                                "add_generation_prompt" => generation_prompt = Some(value),
+                                "continue_final_message" => {
+                                    continued = value.is_true().then_some(value);
+                                }
+                                // `get_chat_template(None)` is the model's own.
+                                "chat_template" => own_template = !value.is_none(),
+                                // Only with `padding` or `truncation`.
+                                "max_length" => {}
+                                // A single sequence is not padded unless to a length.
+                                "padding" if value.as_str() != Some("max_length") => {}
+                                k if CHANGES_TOKENS.contains(&k) => {
+                                    if value.is_true() {
+                                        changes_tokens.get_or_insert_with(|| k.to_string());
+                                    }
+                                }
                                 k => variables.push((k.to_string(), value)),
                             }
+                        }
+                        let title = trainer.title();
+                        if let Some(k) = twice {
+                            return Err(input_error(InputProblem::TemplateKwargs, format!(
+                                "\"chat_template_kwargs\" has \"{k}\", which {title} passes itself on the way to the chat template: Python fails with TypeError (got multiple values for keyword argument '{k}')"
+                            )));
+                        }
+                        if continued.is_some()
+                            && generation_prompt.as_ref().is_some_and(Value::is_true)
+                        {
+                            return Err(input_error(InputProblem::TemplateKwargs, format!(
+                                "\"chat_template_kwargs\" sets both continue_final_message and add_generation_prompt, which apply_chat_template refuses (ValueError: continue_final_message and add_generation_prompt are not compatible); {title} fails"
+                            )));
+                        }
+                        let cannot = if own_template {
+                            Some("\"chat_template_kwargs\" has its own \"chat_template\", which the trainer renders this example with; tunelint counts with the model's template only".to_string())
+                        } else if continued.is_some() {
+                            Some("\"chat_template_kwargs\" sets continue_final_message: apply_chat_template ends the text inside the final message, which tunelint does not do".to_string())
+                        } else {
+                            changes_tokens.map(|k| format!(
+                                "\"chat_template_kwargs\" sets \"{k}\", which changes how apply_chat_template tokenizes the example; tunelint tokenizes without it"
+                            ))
+                        };
+                        if let Some(message) = cannot {
+                            return Err(RenderError {
+                                origin: String::new(),
+                                error: TemplateError::cannot(message),
+                            });
                         }
                     }
                     // Unsloth's `example.get("chat_template_kwargs") or {}`.
@@ -1302,8 +1384,19 @@ impl Input {
                 messages,
                 tools,
                 variables,
+                generation_prompt,
             })
         })
+    }
+}
+
+impl Input {
+    /// The template's variables with the record's `add_generation_prompt`, as given (a template
+    /// may test it or print it), over the one tunelint renders prompts with.
+    fn with_generation_prompt(&self, prompt: &Value) -> Vec<(String, Value)> {
+        let mut variables = self.variables.clone();
+        variables.push(("add_generation_prompt".to_string(), prompt.clone()));
+        variables
     }
 }
 

@@ -137,8 +137,12 @@ pub struct TemplateError {
 pub enum InputProblem {
     /// A `tools` string that is not JSON, which the trainer decodes (S010 reports it too).
     ToolsText,
-    /// A `chat_template_kwargs` that is not an object, which the trainer unpacks with `**`.
+    /// A `chat_template_kwargs` that is not an object, which the trainer unpacks with `**`, or
+    /// one with an entry that makes the trainer fail (`messages`, `tokenize`, ...).
     TemplateKwargs,
+    /// An input the trainer renders or tokenizes in a way tunelint does not (a record's own
+    /// `chat_template`, `continue_final_message`): not the data's fault, and not counted.
+    Unsupported,
 }
 
 /// Jinja2's built-in filters: a template that uses one tunelint's engine lacks renders in
@@ -199,6 +203,10 @@ const JINJA2_FILTERS: &[&str] = &[
     "wordwrap",
     "xmlattr",
 ];
+
+/// Jinja2's global functions that tunelint's engine lacks: `lipsum` makes random text, which
+/// no count can match.
+const JINJA2_GLOBALS: &[&str] = &["lipsum"];
 
 /// Python's methods of `str`, which Jinja2 lets a template call.
 const PYTHON_STR_METHODS: &[&str] = &[
@@ -272,6 +280,39 @@ const PYTHON_DICT_METHODS: &[&str] = &[
     "values",
 ];
 
+/// The methods of a list and of a dict that change it, which `transformers`'
+/// `ImmutableSandboxedEnvironment` refuses (`jinja2.sandbox._mutable_spec`): calling one is a
+/// SecurityError, and the trainer stops.
+const SANDBOX_MUTATING: &[(&str, &str, &[&str])] = &[
+    (
+        "sequence",
+        "list",
+        &[
+            "append", "clear", "extend", "insert", "pop", "remove", "reverse", "sort",
+        ],
+    ),
+    (
+        "map",
+        "dict",
+        &["clear", "pop", "popitem", "setdefault", "update"],
+    ),
+];
+
+/// Jinja2's message for a method its sandbox refuses (`x.append(1)` on a list), when `e` is
+/// MiniJinja's for a missing method of that name.
+fn sandbox_refused(e: &Error) -> Option<String> {
+    if e.kind() != ErrorKind::UnknownMethod {
+        return None;
+    }
+    let (kind, name) = e.detail()?.split_once(" has no method named ")?;
+    let (_, python, _) = SANDBOX_MUTATING
+        .iter()
+        .find(|(k, _, methods)| *k == kind && methods.contains(&name))?;
+    Some(format!(
+        "SecurityError: access to attribute '{name}' of '{python}' object is unsafe (transformers renders in Jinja2's immutable sandbox, where a template cannot change a list or dict)"
+    ))
+}
+
 /// Whether `e` is a filter, or a method of the value's own Python type, that the trainer's
 /// Jinja2 has and tunelint's engine does not. (A method the value's type lacks, `.strip()`
 /// of `None` say, fails in Jinja2 too.)
@@ -282,10 +323,16 @@ fn unsupported_by_engine(e: &Error) -> bool {
             .strip_prefix("filter ")
             .and_then(|d| d.strip_suffix(" is unknown"))
             .is_some_and(|name| JINJA2_FILTERS.contains(&name)),
+        ErrorKind::UnknownFunction => detail
+            .strip_suffix(" is unknown")
+            .is_some_and(|name| JINJA2_GLOBALS.contains(&name)),
         ErrorKind::UnknownMethod => {
             let Some((kind, name)) = detail.split_once(" has no method named ") else {
                 return false;
             };
+            if sandbox_refused(e).is_some() {
+                return false;
+            }
             let methods = match kind {
                 "string" => PYTHON_STR_METHODS,
                 "sequence" => PYTHON_LIST_METHODS,
@@ -316,6 +363,21 @@ impl TemplateError {
         }
     }
 
+    /// The trainer renders the example in a way tunelint does not (a record's own
+    /// `chat_template`, `continue_final_message`): `message` says how; the example is not
+    /// counted rather than counted otherwise.
+    pub fn cannot(message: String) -> TemplateError {
+        TemplateError {
+            message,
+            line: None,
+            raised: false,
+            exhausted: false,
+            missing: false,
+            unsupported: true,
+            input: Some(InputProblem::Unsupported),
+        }
+    }
+
     /// The trainer fails on the record's input before rendering: `message` says why.
     pub fn input(problem: InputProblem, message: String) -> TemplateError {
         TemplateError {
@@ -337,6 +399,9 @@ impl TemplateError {
         // MiniJinja's detail of a raise_exception is the message the template gave.
         if !raised && e.kind() != ErrorKind::InvalidOperation {
             message = format!("{}: {message}", e.kind());
+        }
+        if let Some(refused) = sandbox_refused(e) {
+            message = refused;
         }
         let exhausted = e.kind() == ErrorKind::OutOfFuel;
         let unsupported = unsupported_by_engine(e);
@@ -442,7 +507,8 @@ impl ChatTemplate {
     }
 
     fn compile(source: &str, origin: String) -> Result<ChatTemplate, TemplateError> {
-        let (source, has_generation) = rewrite_generation(source);
+        let source = jinja2_newlines(source);
+        let (source, has_generation) = rewrite_generation(&source);
         if let Some((line, operators)) = largest_tag(&source)
             && operators > MAX_TAG_OPERATORS
         {
@@ -465,6 +531,20 @@ impl ChatTemplate {
             .keep_trailing_newline(false)
             .build()
             .map_err(|e| TemplateError::new(&e, false))?;
+        if let Some(line) = do_statement(&source, syntax.clone()) {
+            // MiniJinja has `{% do %}` built in; Jinja2 only with the `jinja2.ext.do`
+            // extension, which `transformers` does not load (only `loopcontrols`): there the
+            // template does not compile, and no example renders.
+            return Err(TemplateError {
+                message: "syntax error: Encountered unknown tag 'do' (Jinja2 has it only with the jinja2.ext.do extension, which transformers does not load)".into(),
+                line: Some(line),
+                raised: false,
+                exhausted: false,
+                missing: false,
+                unsupported: false,
+                input: None,
+            });
+        }
         let rewritten = rewrite_python(&source, syntax.clone());
         env.set_syntax(syntax);
         env.set_unknown_method_callback(python_methods);
@@ -541,6 +621,40 @@ impl ChatTemplate {
             },
         );
         env.add_function("strftime_now", strftime_now);
+        // transformers 5's `TemplateNamespace` refuses a name that starts with `_`.
+        env.add_function(
+            "namespace",
+            |defaults: Option<minijinja::value::ValueOrKwargs>| -> Result<Value, Error> {
+                let defaults = defaults.map(|d| d.into_value());
+                if let Some(name) = defaults
+                    .as_ref()
+                    .and_then(|d| d.try_iter().ok())
+                    .and_then(|mut keys| {
+                        keys.find(|k| k.as_str().is_some_and(|k| k.starts_with('_')))
+                    })
+                {
+                    return Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!(
+                            "SecurityError: Chat templates cannot store underscore-prefixed attributes on a namespace, but got '{}' (please rename the attribute)",
+                            name.as_str().unwrap_or_default()
+                        ),
+                    ));
+                }
+                minijinja::functions::namespace(
+                    defaults.map(minijinja::value::ValueOrKwargs::from),
+                )
+            },
+        );
+        env.add_function("cycler", |items: minijinja::value::Rest<Value>| {
+            Cycler::value(items.0)
+        });
+        env.add_function("joiner", |sep: Option<Value>| {
+            Value::from_object(Joiner {
+                sep: sep.unwrap_or(Value::from(", ")),
+                used: Default::default(),
+            })
+        });
         env.add_function(MOD, python_mod);
         env.add_filter("int", python_int_filter);
         env.add_filter("float", python_float_filter);
@@ -637,6 +751,106 @@ impl ChatTemplate {
                 Err(TemplateError::new(&e, raised))
             }
         }
+    }
+}
+
+/// Jinja2's `cycler(*items)`: `next()` gives the items in turn, `current` the one `next()` gives
+/// next, `reset()` starts over. Python raises a RuntimeError for no items.
+#[derive(Debug)]
+struct Cycler {
+    items: Vec<Value>,
+    pos: std::sync::atomic::AtomicUsize,
+}
+
+impl Cycler {
+    fn value(items: Vec<Value>) -> Result<Value, Error> {
+        if items.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "RuntimeError: at least one item has to be provided",
+            ));
+        }
+        Ok(Value::from_object(Cycler {
+            items,
+            pos: Default::default(),
+        }))
+    }
+}
+
+impl minijinja::value::Object for Cycler {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        use std::sync::atomic::Ordering;
+        match key.as_str()? {
+            "current" => Some(self.items[self.pos.load(Ordering::Relaxed)].clone()),
+            "items" => Some(Value::from(self.items.clone())),
+            "pos" => Some(Value::from(self.pos.load(Ordering::Relaxed))),
+            _ => None,
+        }
+    }
+
+    fn call_method(
+        self: &std::sync::Arc<Self>,
+        _state: &mut minijinja::State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        use std::sync::atomic::Ordering;
+        if !args.is_empty() {
+            return Err(Error::from(ErrorKind::TooManyArguments));
+        }
+        match method {
+            "next" | "__next__" => {
+                let at = self.pos.load(Ordering::Relaxed);
+                self.pos
+                    .store((at + 1) % self.items.len(), Ordering::Relaxed);
+                Ok(self.items[at].clone())
+            }
+            "reset" => {
+                self.pos.store(0, Ordering::Relaxed);
+                Ok(Value::from(()))
+            }
+            _ => Err(Error::from(ErrorKind::UnknownMethod)),
+        }
+    }
+
+    fn render(self: &std::sync::Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<jinja2.utils.Cycler object>")
+    }
+}
+
+/// Jinja2's `joiner(sep=", ")`: a function that gives `""` when first called, `sep` after.
+#[derive(Debug)]
+struct Joiner {
+    sep: Value,
+    used: std::sync::atomic::AtomicBool,
+}
+
+impl minijinja::value::Object for Joiner {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
+    fn call(
+        self: &std::sync::Arc<Self>,
+        _state: &mut minijinja::State<'_, '_>,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        if !args.is_empty() {
+            return Err(Error::from(ErrorKind::TooManyArguments));
+        }
+        if self.used.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            Ok(self.sep.clone())
+        } else {
+            Ok(Value::from(""))
+        }
+    }
+
+    fn render(self: &std::sync::Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<jinja2.utils.Joiner object>")
     }
 }
 
@@ -812,6 +1026,31 @@ fn made_sequence(value: &Value) -> Result<(), Error> {
 /// on this thread.
 fn max_text() -> usize {
     BUDGET.with(|b| b.max_text.get())
+}
+
+/// The line of the first `{% do %}` statement in `source`, if any (the template as MiniJinja
+/// parses it; one it cannot parse has no such statement here and fails on its own).
+fn do_statement(source: &str, syntax: minijinja::syntax::SyntaxConfig) -> Option<usize> {
+    fn find(stmts: &[ast::Stmt<'_>]) -> Option<usize> {
+        stmts.iter().find_map(|s| {
+            use ast::Stmt;
+            match s {
+                Stmt::Do(d) => Some(usize::from(d.span().start_line)),
+                Stmt::Template(t) => find(&t.children),
+                Stmt::ForLoop(f) => find(&f.body).or_else(|| find(&f.else_body)),
+                Stmt::IfCond(c) => find(&c.true_body).or_else(|| find(&c.false_body)),
+                Stmt::WithBlock(w) => find(&w.body),
+                Stmt::SetBlock(set) => find(&set.body),
+                Stmt::AutoEscape(a) => find(&a.body),
+                Stmt::FilterBlock(f) => find(&f.body),
+                Stmt::Macro(m) => find(&m.body),
+                Stmt::CallBlock(c) => find(&c.macro_decl.body),
+                _ => None,
+            }
+        })
+    }
+    let ast = minijinja::machinery::parse(source, NAME, syntax).ok()?;
+    find(std::slice::from_ref(&ast))
 }
 
 /// Rewrites what MiniJinja evaluates otherwise than Jinja2 where no filter, test or formatter
@@ -1313,6 +1552,20 @@ fn attribute_of(item: Value, path: &str) -> Result<Value, Error> {
         value = next.unwrap_or(Value::UNDEFINED);
     }
     Ok(value)
+}
+
+/// `source` with every `\r\n` and lone `\r` made `\n`, as Jinja2's lexer makes them before it
+/// reads a template (`Lexer.tokeniter` splits the source on `\r\n|\r|\n` and joins it with
+/// `\n`; `newline_sequence` is `\n` in `transformers`' environment): template data, string
+/// literals, raw blocks and the whitespace `trim_blocks` removes alike. A `chat_template.jinja`
+/// checked out with CRLF line endings, or a `tokenizer_config.json` template written on
+/// Windows, renders the `\n` text the trainer sees, not an extra `\r` token per line. An
+/// escaped `'\r'` in a string literal is no carriage return in the source, and stays one.
+fn jinja2_newlines(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains('\r') {
+        return source.into();
+    }
+    source.replace("\r\n", "\n").replace('\r', "\n").into()
 }
 
 /// Rewrites `{% generation %}` and `{% endgeneration %}` (with any whitespace control) into a
@@ -2213,17 +2466,40 @@ fn python_int_filter(
         .map_or(default, |f| Value::from(f.trunc() as i128)))
 }
 
-/// Python's `int(text, base)`: digits with single underscores between them, a sign; `None`
-/// for anything else (or a number past 128 bits).
+/// Python's `int(text, base)`: digits with single underscores between them, a sign, a base's
+/// prefix (`0x1A` in base 16 or 0); `None` for anything else (or a number past 128 bits).
 fn python_int_literal(text: &str, base: u32) -> Option<Value> {
     let (negative, digits) = match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),
         _ => (false, text),
     };
+    // `0x`, `0o` and `0b` are allowed in their own base, and decide it in base 0 (where a
+    // decimal may not start with 0 unless it is all zeros); `_` may follow them.
+    let prefix_base = match digits.get(..2).map(|p| p.to_ascii_lowercase()).as_deref() {
+        Some("0x") => Some(16),
+        Some("0o") => Some(8),
+        Some("0b") => Some(2),
+        _ => None,
+    };
+    let (base, digits) = match (base, prefix_base) {
+        (0, Some(b)) => (b, &digits[2..]),
+        (b, Some(p)) if b == p => (b, &digits[2..]),
+        (0, None) => {
+            if digits.starts_with('0') && digits.contains(|c: char| c != '0' && c != '_') {
+                return None;
+            }
+            (10, digits)
+        }
+        (b, _) => (b, digits),
+    };
+    let digits = match prefix_base {
+        Some(p) if p == base => digits.strip_prefix('_').unwrap_or(digits),
+        _ => digits,
+    };
     if !(2..=36).contains(&base)
         || digits.is_empty()
-        || digits.starts_with('_')
+        || digits.starts_with(['_', '+', '-'])
         || digits.ends_with('_')
         || digits.contains("__")
     {
@@ -3341,5 +3617,94 @@ mod tests {
     fn syntax_errors_name_the_line() {
         let e = ChatTemplate::new("a\nb\n{% if %}", "t.jinja".into()).expect_err("bad");
         assert_eq!(e.line, Some(3), "{e:?}");
+    }
+
+    /// Jinja2's `cycler` and `joiner` globals, as `transformers`' environment has them.
+    #[test]
+    fn cycler_and_joiner_render_as_in_jinja2() {
+        let m = msgs(&[("user", "a"), ("assistant", "b"), ("user", "c")]);
+        let cases = [
+            (
+                "{% set c = cycler('x', 'y') %}{% for m in messages %}{{ c.next() }}{% endfor %}{{ c.current }}",
+                "xyxy",
+            ),
+            (
+                "{% set c = cycler(1, 2, 3) %}{{ c.next() }}{{ c.next() }}{{ c.reset() }}{{ c.next() }}",
+                "12None1",
+            ),
+            (
+                "{% set j = joiner(' | ') %}{% for m in messages %}{{ j() }}{{ m.content }}{% endfor %}",
+                "a | b | c",
+            ),
+            (
+                "{% set j = joiner() %}{% for m in messages %}{{ j() }}{{ m.content }}{% endfor %}",
+                "a, b, c",
+            ),
+        ];
+        for (source, want) in cases {
+            let r = render(source, m.clone()).expect(source);
+            assert_eq!(r.text, want, "{source}");
+        }
+        let e = render("{{ cycler().next() }}", m.clone()).expect_err("no items");
+        assert!(e.message.contains("at least one item"), "{e:?}");
+        // `lipsum` makes random text: Jinja2 has it, tunelint cannot count it.
+        let e = render("{{ lipsum(1) }}", m).expect_err("random");
+        assert!(e.unsupported, "{e:?}");
+    }
+
+    /// `transformers` renders in Jinja2's immutable sandbox: a template that changes a list or
+    /// dict (`x.append(1)`, `d.update(...)`) raises a SecurityError there, and the trainer
+    /// stops; not a method tunelint merely lacks.
+    #[test]
+    fn changing_a_list_or_dict_is_refused_as_in_the_sandbox() {
+        let m = msgs(&[("user", "a")]);
+        for (source, python) in [
+            ("{% set x = [] %}{{ x.append(1) }}", "'append' of 'list'"),
+            ("{{ messages.pop() }}", "'pop' of 'list'"),
+            (
+                "{% set d = {} %}{{ d.update({'a': 1}) }}",
+                "'update' of 'dict'",
+            ),
+            (
+                "{{ messages[0].setdefault('x', 1) }}",
+                "'setdefault' of 'dict'",
+            ),
+        ] {
+            let e = render(source, m.clone()).expect_err(source);
+            assert!(!e.unsupported, "{source}: {e:?}");
+            assert!(
+                e.message.contains(&format!(
+                    "SecurityError: access to attribute {python} object is unsafe"
+                )),
+                "{source}: {}",
+                e.message
+            );
+        }
+    }
+
+    /// `transformers`' Jinja2 environment loads `loopcontrols` and not `jinja2.ext.do`: a
+    /// template with `{% do %}` does not compile there, wherever the statement is, and not
+    /// here; `{% break %}` and `{% continue %}` do.
+    #[test]
+    fn do_statements_do_not_compile_as_in_transformers() {
+        for (source, line) in [
+            ("{% do range(3) %}{{ 1 }}", 1),
+            (
+                "x\n{% for m in messages %}{% if m %}\n{% do m.get('a') %}{% endif %}{% endfor %}",
+                3,
+            ),
+            ("{% macro f() %}{% do range(1) %}{% endmacro %}\n\n", 1),
+        ] {
+            let e = ChatTemplate::new(source, "t.jinja".into()).expect_err(source);
+            assert!(
+                e.message.contains("unknown tag 'do'"),
+                "{source}: {}",
+                e.message
+            );
+            assert_eq!(e.line, Some(line), "{source}");
+        }
+        let loops = "{% for m in messages %}{% if loop.first %}{% continue %}{% endif %}{{ m.content }}{% break %}{% endfor %}";
+        let r = render(loops, msgs(&[("user", "a"), ("assistant", "b")])).expect("renders");
+        assert_eq!(r.text, "b");
     }
 }
