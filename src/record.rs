@@ -45,7 +45,9 @@ impl Role {
 }
 
 /// A string from the record: its decoded value and the span of its JSON literal (quotes
-/// included) in the line.
+/// included) in the line. A value a format keeps as JSON rather than as a string (a tool
+/// call's arguments object, a column written out as its JSON) is a `Text` too: its JSON as
+/// written and that JSON's span, which is then no string literal.
 #[derive(Clone, Debug)]
 pub struct Text<'a> {
     pub value: Cow<'a, str>,
@@ -68,8 +70,14 @@ impl Text<'_> {
         if raw.len() < 2 || range.start > range.end {
             return self.span;
         }
-        let found = crate::json::literal_range_of(raw, range);
         let base = self.span.start as usize;
+        // JSON kept as written is its own text: its escapes are not decoded in the value, so
+        // reading them as a string literal's would move every offset after one.
+        if raw == self.value.as_ref() {
+            let end = range.end.min(raw.len());
+            return Span::from_usize(base + range.start.min(end), base + end);
+        }
+        let found = crate::json::literal_range_of(raw, range);
         Span::from_usize(base + found.start, base + found.end)
     }
 }
@@ -153,7 +161,9 @@ impl<'a> Content<'a> {
 pub struct ToolCall<'a> {
     pub id: Option<Text<'a>>,
     pub name: Option<Text<'a>>,
-    /// The arguments string as written (a JSON document in a string).
+    /// The arguments: a JSON document in a string (OpenAI's `arguments`, a ShareGPT
+    /// `function_call` turn's value), or JSON kept as written (a chat template's `arguments`
+    /// object).
     pub arguments: Option<Text<'a>>,
     pub span: Span,
 }

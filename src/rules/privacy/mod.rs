@@ -3,9 +3,10 @@
 //! Every text of every message (content and tool-call arguments), and every string value of
 //! the tool definitions, goes once through `crate::pii::scan`, which finds what these rules
 //! report, and so does the joined text of a content of several text parts, for the matches
-//! that run across parts; their files hold the rules' declarations. A match that a `[pii] allow` pattern finds is not reported. Messages
-//! quote the match masked: its first 4 characters, then one `*` per character
-//! (`crate::pii::mask`).
+//! that run across parts; their files hold the rules' declarations. Tool-call arguments are
+//! JSON, read with its strings' escapes decoded ([`Unescaped`]). A match that a `[pii] allow`
+//! pattern finds is not reported. Messages quote the match masked: its first 4 characters,
+//! then one `*` per character (`crate::pii::mask`).
 
 pub mod credit_card_number;
 pub mod email_address;
@@ -16,6 +17,7 @@ pub mod secret;
 
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
+use crate::json::Unescaped;
 use crate::pii::{Found, Match, mask, scan};
 use crate::record::{Conversation, Role, Shape, Text};
 use crate::rules::Code;
@@ -69,11 +71,13 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         }
         let parts: Vec<&Text<'_>> = message.content.texts().collect();
         check_joined(&parts, &found, place, ctx, &|code| settings.enabled(code));
-        for call in &message.tool_calls {
-            if let Some(arguments) = &call.arguments {
-                covered.push(arguments.span.range());
-                check_text(arguments, "tool call arguments", ctx);
-            }
+        for arguments in message
+            .tool_calls
+            .iter()
+            .filter_map(|c| c.arguments.as_ref())
+        {
+            covered.push(arguments.span.range());
+            check_json(arguments, "tool call arguments", ctx);
         }
     }
     // Tool definitions are rendered into every prompt by the chat template: their
@@ -270,20 +274,51 @@ fn check_with(
     enabled: &dyn Fn(Code) -> bool,
     found: &mut dyn FnMut(Code, std::ops::Range<usize>),
 ) {
+    check_reading(text, None, place, ctx, enabled, found);
+}
+
+/// [`check_text`] for JSON: a tool call's arguments, as written in the record or inside a
+/// string (OpenAI's `arguments`, where the JSON's own escapes are written
+/// out: `\\n`). Its strings are read with their escapes decoded ([`Unescaped`]), as the data
+/// they hold, and a match is reported where it is written, escapes and all.
+fn check_json(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
     let settings = ctx.settings;
+    check_reading(
+        text,
+        Unescaped::of(&text.value).as_ref(),
+        place,
+        ctx,
+        &|code: Code| settings.enabled(code),
+        &mut |_, _| {},
+    );
+}
+
+/// [`check_with`] on `reading` of the text when there is one (its JSON's escapes decoded), on
+/// its value otherwise; `found` is told of the matches by the offsets of the text's value.
+fn check_reading(
+    text: &Text<'_>,
+    reading: Option<&Unescaped>,
+    place: &str,
+    ctx: &mut RecordContext<'_>,
+    enabled: &dyn Fn(Code) -> bool,
+    found: &mut dyn FnMut(Code, std::ops::Range<usize>),
+) {
+    let settings = ctx.settings;
+    let read = reading.map_or(text.value.as_ref(), |r| r.text.as_str());
     let mut report = |m: Match<'_>| {
-        if settings.pii_allow.allows(&text.value[m.range.clone()]) {
+        if settings.pii_allow.allows(&read[m.range.clone()]) {
             return;
         }
-        found(m.code, m.range.clone());
+        let in_value = reading.map_or(m.range.clone(), |r| r.source(m.range.clone()));
+        found(m.code, in_value.clone());
         let line = ctx.text;
         ctx.report_with(m.code, || {
-            let message = describe(&m, &text.value, place);
-            (text.sub_span(line, m.range), message)
+            let message = describe(&m, read, place);
+            (text.sub_span(line, in_value), message)
         });
     };
     scan(
-        &text.value,
+        read,
         &mut Found {
             enabled,
             sink: &mut report,
