@@ -46,8 +46,8 @@ impl Role {
 
 /// A string from the record: its decoded value and the span of its JSON literal (quotes
 /// included) in the line. A value a format keeps as JSON rather than as a string (a tool
-/// call's arguments object, a column written out as its JSON) is a `Text` too: its JSON as
-/// written and that JSON's span, which is then no string literal.
+/// call's arguments object, a tool's result, a column written out as its JSON) is a `Text`
+/// too: its JSON as written and that JSON's span, which is then no string literal.
 #[derive(Clone, Debug)]
 pub struct Text<'a> {
     pub value: Cow<'a, str>,
@@ -79,6 +79,12 @@ impl Text<'_> {
         }
         let found = crate::json::literal_range_of(raw, range);
         Span::from_usize(base + found.start, base + found.end)
+    }
+
+    /// Whether the text is JSON kept as written in `line` (see [`Text`]), not a string
+    /// decoded: a string's literal is its value with quotes, never the value itself.
+    pub fn as_written(&self, line: &str) -> bool {
+        line.get(self.span.range()) == Some(self.value.as_ref())
     }
 }
 
@@ -163,7 +169,7 @@ pub struct ToolCall<'a> {
     pub name: Option<Text<'a>>,
     /// The arguments: a JSON document in a string (OpenAI's `arguments`, a ShareGPT
     /// `function_call` turn's value), or JSON kept as written (a chat template's `arguments`
-    /// object).
+    /// object, Vertex AI's `functionCall.args`, Bedrock's `toolUse.input`).
     pub arguments: Option<Text<'a>>,
     pub span: Span,
 }
@@ -181,6 +187,19 @@ pub struct Message<'a> {
     pub tool_calls: Vec<ToolCall<'a>>,
     /// `tool_call_id` of a tool message.
     pub tool_call_id: Option<Text<'a>>,
+    /// The results of tool calls that a format keeps as data rather than as the message's
+    /// content, as JSON kept as written (Vertex AI's `functionResponse.response`, Bedrock's
+    /// `toolResult.content`): the chat template renders them into the prompt all the same.
+    pub tool_results: Vec<Text<'a>>,
+    /// The chain of thought the format reads beside the answer (Bedrock Nova's
+    /// `reasoningContent`, a Gemini part marked `thought`, axolotl's `reasoning_content`,
+    /// and the `reasoning_content`, `reasoning` or `thinking` of an assistant message under
+    /// a target that reads it, or under none when some target does): trained on by the
+    /// trainers that read it, and not the answer, which the content rules judge.
+    pub reasoning: Vec<Text<'a>>,
+    /// What an assistant says in refusing, as OpenAI writes it beside or in the content
+    /// (`refusal`, a `{"type": "refusal"}` part).
+    pub refusals: Vec<Text<'a>>,
     /// `weight` of an assistant message: `Some(0)` means "do not train on this turn". Of
     /// another message, `Some(1)` means "train on it too" (axolotl's `train: true` on a user
     /// turn); see [`Message::trained_input`].
@@ -208,6 +227,9 @@ impl<'a> Message<'a> {
             name: None,
             tool_calls: Vec::new(),
             tool_call_id: None,
+            tool_results: Vec::new(),
+            reasoning: Vec::new(),
+            refusals: Vec::new(),
             weight: None,
             train_detail: None,
             from_trainer: false,

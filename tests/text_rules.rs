@@ -787,13 +787,14 @@ fn person_written() -> [Written; 2] {
 }
 
 /// P001 (as every personal-data rule, which share one search) finds an address in every text
-/// a format reads into the conversation, in each format's own shape of it (tool calls'
-/// arguments: JSON in a string, or as written), where the address is written in the line.
+/// a format reads into the conversation — tool calls' arguments, tool results, reasoning and
+/// refusals — in each format's own shape of it, where the address is written in the line.
 #[test]
 fn personal_data_is_found_in_every_text_a_format_reads() {
     use serde_json::{Value, json};
     let ask = "Please email the report to my colleague.";
     let done = "Done, the report has been sent.";
+    let nova = |messages: Value| json!({"schemaVersion": "bedrock-conversation-2024", "messages": messages});
     type Record = Box<dyn Fn(&str) -> Value>;
     let cases: Vec<(&str, &[Option<&str>], &str, Record)> = vec![
         (
@@ -830,6 +831,129 @@ fn personal_data_is_found_in_every_text_a_format_reads() {
                 {"role": "assistant", "content": done}]})
             }),
         ),
+        (
+            "Vertex AI functionCall.args",
+            &[None, Some("vertex-gemini")],
+            "tool call arguments",
+            Box::new(move |t| {
+                json!({"contents": [{"role": "user", "parts": [{"text": ask}]},
+                {"role": "model", "parts": [{"functionCall": {"name": "send", "args": {"to": t}}}]},
+                {"role": "user", "parts": [{"functionResponse": {"name": "send", "response": {"ok": true}}}]},
+                {"role": "model", "parts": [{"text": done}]}]})
+            }),
+        ),
+        (
+            "Vertex AI functionResponse.response",
+            &[None, Some("vertex-gemini")],
+            "tool result",
+            Box::new(move |t| {
+                json!({"contents": [{"role": "user", "parts": [{"text": ask}]},
+                {"role": "model", "parts": [{"functionCall": {"name": "send", "args": {}}}]},
+                {"role": "user", "parts": [{"functionResponse": {"name": "send", "response": {"sent_to": t}}}]},
+                {"role": "model", "parts": [{"text": done}]}]})
+            }),
+        ),
+        (
+            "a Gemini part marked thought",
+            &[None, Some("vertex-gemini")],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"contents": [{"role": "user", "parts": [{"text": ask}]},
+                {"role": "model", "parts": [{"text": t, "thought": true}, {"text": done}]}]})
+            }),
+        ),
+        (
+            "Bedrock Nova toolUse.input",
+            &[None, Some("bedrock-nova")],
+            "tool call arguments",
+            Box::new(move |t| {
+                nova(json!([{"role": "user", "content": [{"text": ask}]},
+                {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "send", "input": {"to": t}}}]},
+                {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": "ok"}]}}]},
+                {"role": "assistant", "content": [{"text": done}]}]))
+            }),
+        ),
+        (
+            "Bedrock Nova toolResult.content",
+            &[None, Some("bedrock-nova")],
+            "tool result",
+            Box::new(move |t| {
+                nova(json!([{"role": "user", "content": [{"text": ask}]},
+                {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "send", "input": {}}}]},
+                {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": t}]}}]},
+                {"role": "assistant", "content": [{"text": done}]}]))
+            }),
+        ),
+        (
+            "Bedrock Nova reasoningContent",
+            &[None, Some("bedrock-nova")],
+            "reasoning",
+            Box::new(move |t| {
+                nova(json!([{"role": "user", "content": [{"text": ask}]},
+                {"role": "assistant", "content": [{"reasoningContent": {"reasoningText": {"text": t}}}, {"text": done}]}]))
+            }),
+        ),
+        (
+            "reasoning_content",
+            &[
+                None,
+                Some("together"),
+                Some("fireworks"),
+                Some("trl"),
+                Some("axolotl"),
+                Some("unsloth"),
+            ],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "reasoning_content": t, "content": done}]})
+            }),
+        ),
+        (
+            "reasoning",
+            &[None, Some("together")],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "reasoning": t, "content": done}]})
+            }),
+        ),
+        (
+            "thinking",
+            &[None, Some("trl"), Some("unsloth")],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "thinking": t, "content": done}]})
+            }),
+        ),
+        (
+            "axolotl's reasoning_content",
+            &[None, Some("axolotl")],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask, "train": false},
+                {"role": "assistant", "reasoning_content": t, "content": done, "train": true}]})
+            }),
+        ),
+        (
+            "an assistant's refusal",
+            &[None, Some("openai")],
+            "refusal",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "content": null, "refusal": t}]})
+            }),
+        ),
+        (
+            "a refusal part",
+            &[None, Some("openai")],
+            "refusal",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "content": [{"type": "refusal", "refusal": t}]}]})
+            }),
+        ),
     ];
     for (what, targets, place, record) in &cases {
         for Written {
@@ -855,5 +979,29 @@ fn personal_data_is_found_in_every_text_a_format_reads() {
                 );
             }
         }
+    }
+}
+
+/// A string the format does not read is no text a trainer sees, and the personal-data rules
+/// leave it alone (S008 reports the key; P006 still looks for keys in it): a metadata column,
+/// and a chain of thought under a target that does not read it.
+#[test]
+fn personal_data_in_a_key_the_format_does_not_read_is_not_reported() {
+    let ask = "Please email the report to my colleague.";
+    let done = "Done, the report has been sent.";
+    for (line, target) in [
+        (
+            serde_json::json!({"messages": [{"role": "user", "content": ask},
+            {"role": "assistant", "content": done}], "metadata": {"author": PERSON}}),
+            None,
+        ),
+        (
+            serde_json::json!({"messages": [{"role": "user", "content": ask},
+            {"role": "assistant", "reasoning_content": format!("Notes for {PERSON}"), "content": done}]}),
+            Some("openai"),
+        ),
+    ] {
+        let line = line.to_string();
+        assert_eq!(p001_in(&line, target), Vec::new(), "{line}");
     }
 }

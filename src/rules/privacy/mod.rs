@@ -1,10 +1,12 @@
 //! P rules: personal data and secrets in the text of an example.
 //!
-//! Every text of every message (content and tool-call arguments), and every string value of
-//! the tool definitions, goes once through `crate::pii::scan`, which finds what these rules
-//! report, and so does the joined text of a content of several text parts, for the matches
-//! that run across parts; their files hold the rules' declarations. Tool-call arguments are
-//! JSON, read with its strings' escapes decoded ([`Unescaped`]). A match that a `[pii] allow`
+//! Every text the format reads into a message — its content, its tool calls' arguments, its
+//! tool results, its reasoning and its refusal — and every string value of the tool
+//! definitions, goes once through `crate::pii::scan`, which finds what these rules report,
+//! and so does the joined text of a content of several text parts, for the matches that run
+//! across parts; their files hold the rules' declarations. JSON (arguments, results) is read
+//! with its strings' escapes decoded ([`Unescaped`]). What the format does not read is left to
+//! P006, which looks at every other string of the record. A match that a `[pii] allow`
 //! pattern finds is not reported. Messages quote the match masked: its first 4 characters,
 //! then one `*` per character (`crate::pii::mask`).
 
@@ -78,6 +80,24 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         {
             covered.push(arguments.span.range());
             check_json(arguments, "tool call arguments", ctx);
+        }
+        for result in &message.tool_results {
+            covered.push(result.span.range());
+            check_json(result, "tool result", ctx);
+        }
+        for (texts, place) in [
+            (&message.reasoning, "reasoning"),
+            (&message.refusals, "refusal"),
+        ] {
+            for text in texts {
+                covered.push(text.span.range());
+                // A chain of thought axolotl takes as a list is JSON kept as written.
+                if text.as_written(ctx.text) {
+                    check_json(text, place, ctx);
+                } else {
+                    check_text(text, place, ctx);
+                }
+            }
         }
     }
     // Tool definitions are rendered into every prompt by the chat template: their
@@ -157,9 +177,8 @@ pub fn check_unread(ctx: &mut RecordContext<'_>, place: &str) {
     }
 }
 
-/// P006 on every other string of the record, key or value: a key in a tool call the format
-/// keeps as data (Gemini's `functionCall.args`, Bedrock's `toolUse.input`), in an image's
-/// URL, in a tool's definition or in a metadata column leaks as any other.
+/// P006 on every other string of the record, key or value: a key in an image's URL, in a
+/// key the format does not read or in a metadata column leaks as any other.
 fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordContext<'_>) {
     let line = ctx.text;
     let bytes = line.as_bytes();
@@ -277,8 +296,8 @@ fn check_with(
     check_reading(text, None, place, ctx, enabled, found);
 }
 
-/// [`check_text`] for JSON: a tool call's arguments, as written in the record or inside a
-/// string (OpenAI's `arguments`, where the JSON's own escapes are written
+/// [`check_text`] for JSON: a tool call's arguments or a tool's result, as written in the
+/// record or inside a string (OpenAI's `arguments`, where the JSON's own escapes are written
 /// out: `\\n`). Its strings are read with their escapes decoded ([`Unescaped`]), as the data
 /// they hold, and a match is reported where it is written, escapes and all.
 fn check_json(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
