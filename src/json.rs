@@ -1246,6 +1246,90 @@ pub fn literal_range_of(literal: &str, decoded: Range<usize>) -> Range<usize> {
     base + start..base + end
 }
 
+/// A JSON text as a reader of its strings sees them: every escape read as the character it
+/// stands for (`\n` a line break, `\u00e9` an `é`, `\"` a quote), everything else as
+/// written, with the way back from the reading to the text ([`Unescaped::source`]). For JSON
+/// that a record keeps as data, or writes inside a string (a tool call's arguments), where
+/// what a detector looks for is in the strings: an address after a line break written out
+/// (`\njane@…`) begins at its `j`, not at the `n` of the escape. A backslash that starts no
+/// escape stays as written (the text need not be JSON).
+pub struct Unescaped {
+    /// The reading.
+    pub text: String,
+    /// Each escape read, in order: where its character starts in `text`, and the escape's
+    /// bytes in the source. Between two escapes, a byte is read as itself: its place in the
+    /// source follows from the escape before it, so the way back costs memory per escape,
+    /// not per byte of a long tool result.
+    escapes: Vec<(usize, Range<usize>)>,
+    source_len: usize,
+}
+
+impl Unescaped {
+    /// `json` read with its escapes decoded; `None` when it has none (it reads as written).
+    pub fn of(json: &str) -> Option<Unescaped> {
+        let b = json.as_bytes();
+        memchr::memchr(b'\\', b)?;
+        let mut text = String::with_capacity(json.len());
+        let mut escapes = Vec::new();
+        let mut at = 0;
+        while at < b.len() {
+            let next = memchr::memchr(b'\\', &b[at..]).map_or(b.len(), |i| at + i);
+            // A run without a backslash ends before a backslash or at the end: both are
+            // character boundaries.
+            text.push_str(&json[at..next]);
+            if next == b.len() {
+                break;
+            }
+            let (c, len) = decode_escape(b, next);
+            if len == 1 {
+                // No escape: the backslash is read as itself, as any other byte.
+                text.push('\\');
+            } else {
+                escapes.push((text.len(), next..next + len));
+                text.push(c);
+            }
+            at = next + len;
+        }
+        Some(Unescaped {
+            text,
+            escapes,
+            source_len: json.len(),
+        })
+    }
+
+    /// The bytes of the source that byte `at` of the reading is read from: an escape's
+    /// character is read from the whole escape.
+    fn unit(&self, at: usize) -> Range<usize> {
+        let before = self.escapes.partition_point(|(start, _)| *start <= at);
+        let Some((start, escape)) = before.checked_sub(1).map(|i| &self.escapes[i]) else {
+            return at..at + 1;
+        };
+        let char_end = start + self.text[*start..].chars().next().map_or(1, char::len_utf8);
+        if at < char_end {
+            return escape.clone();
+        }
+        let source = escape.end + (at - char_end);
+        source..source + 1
+    }
+
+    /// The bytes of the source that the bytes `range` of the reading are read from: an
+    /// endpoint inside an escape's character widens to the whole escape.
+    pub fn source(&self, range: Range<usize>) -> Range<usize> {
+        let start = if range.start < self.text.len() {
+            self.unit(range.start).start
+        } else {
+            self.source_len
+        };
+        let end = match range.end.min(self.text.len()).checked_sub(1) {
+            Some(last) if range.end > range.start && range.start < self.text.len() => {
+                self.unit(last).end
+            }
+            _ => start,
+        };
+        start..end.max(start)
+    }
+}
+
 /// Raw positions in `b` (a string's inside) of the decoded byte offsets `start..end`.
 fn map_decoded(b: &[u8], start: usize, end: usize) -> (usize, usize) {
     let end = end.max(start);
@@ -1674,6 +1758,31 @@ mod tests {
         )
     }
 
+    /// A JSON text read with its strings' escapes decoded maps each range of the reading
+    /// back to the text as written: an escape whole, a plain byte as itself, a backslash
+    /// that starts no escape as itself.
+    #[test]
+    fn unescaped_reads_escapes_and_maps_back_to_them() {
+        let src = r#"{"to": "a\nb\u00e9@x\u0040y\q"}"#;
+        let reading = Unescaped::of(src).expect("has escapes");
+        assert_eq!(reading.text, "{\"to\": \"a\nbé@x@y\\q\"}");
+        let back = |needle: &str| {
+            let at = reading.text.find(needle).expect("in the reading");
+            &src[reading.source(at..at + needle.len())]
+        };
+        assert_eq!(back("\n"), "\\n");
+        assert_eq!(back("b"), "b");
+        assert_eq!(back("é"), r"\u00e9");
+        assert_eq!(back("x@y"), r"x\u0040y");
+        assert_eq!(back("\\q"), r"\q");
+        // Inside an escape's character, a range widens to the escape; past the end, it is
+        // the end.
+        let e = reading.text.find('é').expect("é");
+        assert_eq!(&src[reading.source(e + 1..e + 2)], r"\u00e9");
+        assert_eq!(reading.source(999..1000), src.len()..src.len());
+        assert!(Unescaped::of("no escape at all").is_none());
+    }
+
     #[test]
     fn string_span_of_maps_decoded_ranges_to_raw_bytes() {
         let src = r#"["a\nb\u00e9c", "plain é text"]"#;
@@ -1999,6 +2108,22 @@ mod tests {
         #[test]
         fn numbers_agree(text in "-?[0-9.eE+-]{1,10}") {
             agrees(&text).map_err(TestCaseError::fail)?;
+        }
+
+        /// What serde writes, escapes and all, reads back as what it wrote, and every range
+        /// of the reading maps back into the text written.
+        #[test]
+        fn unescaped_reads_what_serde_writes(s in any::<String>(), a in 0usize..64, b in 0usize..64) {
+            let text = ascii_only(&serde_json::to_string(&s).unwrap());
+            let quoted = format!("\"{s}\"");
+            match Unescaped::of(&text) {
+                Some(reading) => {
+                    let back = reading.source(a..b);
+                    prop_assert!(back.start <= back.end && back.end <= text.len());
+                    prop_assert_eq!(reading.text, quoted);
+                }
+                None => prop_assert_eq!(text, quoted),
+            }
         }
 
         #[test]

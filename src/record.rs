@@ -45,7 +45,9 @@ impl Role {
 }
 
 /// A string from the record: its decoded value and the span of its JSON literal (quotes
-/// included) in the line.
+/// included) in the line. A value a format keeps as JSON rather than as a string (a tool
+/// call's arguments object, a tool's result, a column written out as its JSON) is a `Text`
+/// too: its JSON as written and that JSON's span, which is then no string literal.
 #[derive(Clone, Debug)]
 pub struct Text<'a> {
     pub value: Cow<'a, str>,
@@ -68,9 +70,21 @@ impl Text<'_> {
         if raw.len() < 2 || range.start > range.end {
             return self.span;
         }
-        let found = crate::json::literal_range_of(raw, range);
         let base = self.span.start as usize;
+        // JSON kept as written is its own text: its escapes are not decoded in the value, so
+        // reading them as a string literal's would move every offset after one.
+        if raw == self.value.as_ref() {
+            let end = range.end.min(raw.len());
+            return Span::from_usize(base + range.start.min(end), base + end);
+        }
+        let found = crate::json::literal_range_of(raw, range);
         Span::from_usize(base + found.start, base + found.end)
+    }
+
+    /// Whether the text is JSON kept as written in `line` (see [`Text`]), not a string
+    /// decoded: a string's literal is its value with quotes, never the value itself.
+    pub fn as_written(&self, line: &str) -> bool {
+        line.get(self.span.range()) == Some(self.value.as_ref())
     }
 }
 
@@ -153,7 +167,9 @@ impl<'a> Content<'a> {
 pub struct ToolCall<'a> {
     pub id: Option<Text<'a>>,
     pub name: Option<Text<'a>>,
-    /// The arguments string as written (a JSON document in a string).
+    /// The arguments: a JSON document in a string (OpenAI's `arguments`, a ShareGPT
+    /// `function_call` turn's value), or JSON kept as written (a chat template's `arguments`
+    /// object, Vertex AI's `functionCall.args`, Bedrock's `toolUse.input`).
     pub arguments: Option<Text<'a>>,
     pub span: Span,
 }
@@ -171,6 +187,25 @@ pub struct Message<'a> {
     pub tool_calls: Vec<ToolCall<'a>>,
     /// `tool_call_id` of a tool message.
     pub tool_call_id: Option<Text<'a>>,
+    /// The results of tool calls that a format keeps as data rather than as the message's
+    /// content, as JSON kept as written (Vertex AI's `functionResponse.response`, Bedrock's
+    /// `toolResult.content`): the chat template renders them into the prompt all the same.
+    pub tool_results: Vec<Text<'a>>,
+    /// The chain of thought the format reads beside the answer (Bedrock Nova's
+    /// `reasoningContent`, a Gemini part marked `thought`, axolotl's `reasoning_content`,
+    /// and the `reasoning_content`, `reasoning` or `thinking` of an assistant message under
+    /// a target that reads the key): the model is trained on it and the service bills it as
+    /// part of the turn, so the token count counts it ([`crate::tokens::said`]); it is not
+    /// the answer, which the content rules judge. Empty where the trainer drops the key
+    /// (S008 says so).
+    pub reasoning: Vec<Text<'a>>,
+    /// A chain of thought under a key some target reads, in a record linted without a
+    /// target (S008 names the targets): the privacy rules search it, since the trainer may
+    /// be one of them, but no token figure counts it.
+    pub reasoning_unread: Vec<Text<'a>>,
+    /// What an assistant says in refusing, as OpenAI writes it beside or in the content
+    /// (`refusal`, a `{"type": "refusal"}` part).
+    pub refusals: Vec<Text<'a>>,
     /// `weight` of an assistant message: `Some(0)` means "do not train on this turn". Of
     /// another message, `Some(1)` means "train on it too" (axolotl's `train: true` on a user
     /// turn); see [`Message::trained_input`].
@@ -184,12 +219,6 @@ pub struct Message<'a> {
     /// trained and counted, but the message rules, which judge the data's own text, pass
     /// over it.
     pub from_trainer: bool,
-    /// The chain of thought of an assistant turn, where the record keeps it beside the answer
-    /// and the trainer reads it there (`reasoning_content`, `reasoning` or `thinking` under a
-    /// target that reads the key, Bedrock Nova's `reasoningContent` blocks): the model is
-    /// trained on it and the service bills it as part of the turn, so the token count counts
-    /// it ([`crate::tokens::said`]). Empty where the trainer drops the key (S008 says so).
-    pub reasoning: Vec<Text<'a>>,
 }
 
 impl<'a> Message<'a> {
@@ -204,10 +233,13 @@ impl<'a> Message<'a> {
             name: None,
             tool_calls: Vec::new(),
             tool_call_id: None,
+            tool_results: Vec::new(),
+            reasoning: Vec::new(),
+            refusals: Vec::new(),
             weight: None,
             train_detail: None,
             from_trainer: false,
-            reasoning: Vec::new(),
+            reasoning_unread: Vec::new(),
         }
     }
 

@@ -167,7 +167,12 @@ fn the_sample_does_not_depend_on_the_order_of_the_lines() {
 fn the_sample_does_not_depend_on_the_tool_that_wrote_the_records() {
     let dir = TempDir::new().unwrap();
     let lines: Vec<String> = (0..60)
-        .map(|i| example(&format!("Où est la gare n°{i}?"), &format!("À gauche, rue {i}/B.")))
+        .map(|i| {
+            example(
+                &format!("Où est la gare n°{i}?"),
+                &format!("À gauche, rue {i}/B."),
+            )
+        })
         .collect();
     write_lines(dir.path(), "a.jsonl", &lines);
     let rewritten: Vec<String> = lines
@@ -199,7 +204,9 @@ fn the_sample_does_not_depend_on_the_tool_that_wrote_the_records() {
     let records = |name: &str| -> Vec<(u64, Value)> {
         let out = run_ok(
             dir.path(),
-            &["sample", name, "-n", "7", "--seed", "11", "--format", "jsonl"],
+            &[
+                "sample", name, "-n", "7", "--seed", "11", "--format", "jsonl",
+            ],
         );
         jsonl(&out).into_iter().map(|(l, _, r)| (l, r)).collect()
     };

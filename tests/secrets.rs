@@ -570,9 +570,10 @@ fn a_secret_in_a_rejected_answer_is_reported() {
     }
 }
 
-/// A key anywhere in a record is reported, once, where it is written: in a tool call a
-/// format keeps as data, an image's URL, a tool's definition, a record's key, a metadata
-/// column, and in a record its format cannot read as an example.
+/// A key anywhere in a record is reported, once, where it is written: in a tool call's
+/// arguments and a tool's result that a format keeps as JSON (Gemini's, Bedrock Nova's), in
+/// reasoning, an image's URL, a tool's definition, a record's key, a metadata column, and in a
+/// record its format cannot read as an example.
 #[test]
 fn a_secret_anywhere_in_a_record_is_reported_once() {
     let key = "AKIAZ7QX3M9KV2LR8TWB";
@@ -584,7 +585,14 @@ fn a_secret_anywhere_in_a_record_is_reported_once() {
             {"role": "model", "parts": [{"functionCall": {"name": "deploy", "args": {"token": key}}}]},
             {"role": "user", "parts": [{"functionResponse": {"name": "deploy", "response": {"status": "ok"}}}]},
             {"role": "model", "parts": [{"text": done}]}]}),
-            "outside its messages' text",
+            "in tool call arguments",
+        ),
+        (
+            json!({"contents": [{"role": "user", "parts": [{"text": ask}]},
+            {"role": "model", "parts": [{"functionCall": {"name": "deploy", "args": {}}}]},
+            {"role": "user", "parts": [{"functionResponse": {"name": "deploy", "response": {"used": key}}}]},
+            {"role": "model", "parts": [{"text": done}]}]}),
+            "in tool result",
         ),
         (
             json!({"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "You deploy services."}],
@@ -592,7 +600,13 @@ fn a_secret_anywhere_in_a_record_is_reported_once() {
             {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "deploy", "input": {"token": key}}}]},
             {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": "ok"}]}}]},
             {"role": "assistant", "content": [{"text": done}]}]}),
-            "outside its messages' text",
+            "in tool call arguments",
+        ),
+        (
+            json!({"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "You deploy services."}],
+            "messages": [{"role": "user", "content": [{"text": ask}]},
+            {"role": "assistant", "content": [{"reasoningContent": {"reasoningText": {"text": format!("The key is {key}.")}}}, {"text": done}]}]}),
+            "in reasoning",
         ),
         (
             json!({"messages": [{"role": "user", "content": [{"type": "text", "text": ask},

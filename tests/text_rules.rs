@@ -723,3 +723,285 @@ fn spanish_todo_is_not_a_placeholder() {
         assert_eq!(answer_spans_of("C007", answer), ["TODO"], "{answer}");
     }
 }
+
+/// The address the tests of where personal data is looked for put in each place.
+const PERSON: &str = "jane.doe@acme-corp.com";
+
+/// What P001 reports in the one record `line` (linted as a file, under `target` when set):
+/// the text of each finding's span, cut from the line by its columns as a user's editor
+/// shows it, and its message.
+fn p001_in(line: &str, target: Option<&str>) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("data.jsonl"), format!("{line}\n")).expect("write");
+    let mut cmd = tunelint(dir.path());
+    cmd.args(["--isolated", "--format", "json", "--select", "P001"]);
+    if let Some(target) = target {
+        cmd.args(["--target", target]);
+    }
+    let out = cmd.arg("data.jsonl").output().expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let chars: Vec<char> = line.chars().collect();
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let column = |key: &str| d[key].as_u64().expect("a column") as usize - 1;
+            (
+                chars[column("column")..column("end_column")]
+                    .iter()
+                    .collect(),
+                d["message"].as_str().expect("a message").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// One way [`PERSON`] is written in a record of
+/// [`personal_data_is_found_in_every_text_a_format_reads`].
+struct Written {
+    /// The text that holds the address.
+    text: String,
+    /// The record's line as written, from its JSON.
+    line: fn(String) -> String,
+    /// The address as the line writes it: what the finding covers.
+    address: String,
+}
+
+/// The address as it is, and written with escapes (a line break right before it, an
+/// accent and its `@` as `\u` escapes), where the finding still covers it as written,
+/// escapes and all.
+fn person_written() -> [Written; 2] {
+    [
+        Written {
+            text: format!("Notes for {PERSON}"),
+            line: |line| line,
+            address: PERSON.to_owned(),
+        },
+        Written {
+            text: format!("Réunion:\n{PERSON}"),
+            line: |line| line.replace('é', "\\u00e9").replace('@', "\\u0040"),
+            address: PERSON.replace('@', "\\u0040"),
+        },
+    ]
+}
+
+/// P001 (as every personal-data rule, which share one search) finds an address in every text
+/// a format reads into the conversation — tool calls' arguments, tool results, reasoning and
+/// refusals — in each format's own shape of it, where the address is written in the line.
+#[test]
+fn personal_data_is_found_in_every_text_a_format_reads() {
+    use serde_json::{Value, json};
+    let ask = "Please email the report to my colleague.";
+    let done = "Done, the report has been sent.";
+    let nova = |messages: Value| json!({"schemaVersion": "bedrock-conversation-2024", "messages": messages});
+    type Record = Box<dyn Fn(&str) -> Value>;
+    let cases: Vec<(&str, &[Option<&str>], &str, Record)> = vec![
+        (
+            "OpenAI arguments, JSON in a string",
+            &[None, Some("openai")],
+            "tool call arguments",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function",
+                    "function": {"name": "send", "arguments": json!({"to": t}).to_string()}}]},
+                {"role": "tool", "tool_call_id": "call_1", "content": "ok"},
+                {"role": "assistant", "content": done}]})
+            }),
+        ),
+        (
+            "a ShareGPT function_call turn",
+            &[None, Some("llama-factory")],
+            "tool call arguments",
+            Box::new(move |t| {
+                json!({"conversations": [{"from": "human", "value": ask},
+                {"from": "function_call", "value": json!({"name": "send", "arguments": {"to": t}}).to_string()},
+                {"from": "observation", "value": "ok"}, {"from": "gpt", "value": done}]})
+            }),
+        ),
+        (
+            "a chat template's arguments object",
+            &[Some("trl")],
+            "tool call arguments",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "tool_calls": [{"type": "function",
+                    "function": {"name": "send", "arguments": {"note": "a\tb", "to": t}}}]},
+                {"role": "tool", "name": "send", "content": "ok"},
+                {"role": "assistant", "content": done}]})
+            }),
+        ),
+        (
+            "Vertex AI functionCall.args",
+            &[None, Some("vertex-gemini")],
+            "tool call arguments",
+            Box::new(move |t| {
+                json!({"contents": [{"role": "user", "parts": [{"text": ask}]},
+                {"role": "model", "parts": [{"functionCall": {"name": "send", "args": {"to": t}}}]},
+                {"role": "user", "parts": [{"functionResponse": {"name": "send", "response": {"ok": true}}}]},
+                {"role": "model", "parts": [{"text": done}]}]})
+            }),
+        ),
+        (
+            "Vertex AI functionResponse.response",
+            &[None, Some("vertex-gemini")],
+            "tool result",
+            Box::new(move |t| {
+                json!({"contents": [{"role": "user", "parts": [{"text": ask}]},
+                {"role": "model", "parts": [{"functionCall": {"name": "send", "args": {}}}]},
+                {"role": "user", "parts": [{"functionResponse": {"name": "send", "response": {"sent_to": t}}}]},
+                {"role": "model", "parts": [{"text": done}]}]})
+            }),
+        ),
+        (
+            "a Gemini part marked thought",
+            &[None, Some("vertex-gemini")],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"contents": [{"role": "user", "parts": [{"text": ask}]},
+                {"role": "model", "parts": [{"text": t, "thought": true}, {"text": done}]}]})
+            }),
+        ),
+        (
+            "Bedrock Nova toolUse.input",
+            &[None, Some("bedrock-nova")],
+            "tool call arguments",
+            Box::new(move |t| {
+                nova(json!([{"role": "user", "content": [{"text": ask}]},
+                {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "send", "input": {"to": t}}}]},
+                {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": "ok"}]}}]},
+                {"role": "assistant", "content": [{"text": done}]}]))
+            }),
+        ),
+        (
+            "Bedrock Nova toolResult.content",
+            &[None, Some("bedrock-nova")],
+            "tool result",
+            Box::new(move |t| {
+                nova(json!([{"role": "user", "content": [{"text": ask}]},
+                {"role": "assistant", "content": [{"toolUse": {"toolUseId": "t1", "name": "send", "input": {}}}]},
+                {"role": "user", "content": [{"toolResult": {"toolUseId": "t1", "content": [{"text": t}]}}]},
+                {"role": "assistant", "content": [{"text": done}]}]))
+            }),
+        ),
+        (
+            "Bedrock Nova reasoningContent",
+            &[None, Some("bedrock-nova")],
+            "reasoning",
+            Box::new(move |t| {
+                nova(json!([{"role": "user", "content": [{"text": ask}]},
+                {"role": "assistant", "content": [{"reasoningContent": {"reasoningText": {"text": t}}}, {"text": done}]}]))
+            }),
+        ),
+        (
+            "reasoning_content",
+            &[
+                None,
+                Some("together"),
+                Some("fireworks"),
+                Some("trl"),
+                Some("axolotl"),
+                Some("unsloth"),
+            ],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "reasoning_content": t, "content": done}]})
+            }),
+        ),
+        (
+            "reasoning",
+            &[None, Some("together")],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "reasoning": t, "content": done}]})
+            }),
+        ),
+        (
+            "thinking",
+            &[None, Some("trl"), Some("unsloth")],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "thinking": t, "content": done}]})
+            }),
+        ),
+        (
+            "axolotl's reasoning_content",
+            &[None, Some("axolotl")],
+            "reasoning",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask, "train": false},
+                {"role": "assistant", "reasoning_content": t, "content": done, "train": true}]})
+            }),
+        ),
+        (
+            "an assistant's refusal",
+            &[None, Some("openai")],
+            "refusal",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "content": null, "refusal": t}]})
+            }),
+        ),
+        (
+            "a refusal part",
+            &[None, Some("openai")],
+            "refusal",
+            Box::new(move |t| {
+                json!({"messages": [{"role": "user", "content": ask},
+                {"role": "assistant", "content": [{"type": "refusal", "refusal": t}]}]})
+            }),
+        ),
+    ];
+    for (what, targets, place, record) in &cases {
+        for Written {
+            text,
+            line,
+            address,
+        } in person_written()
+        {
+            let line = line(record(&text).to_string());
+            for target in *targets {
+                let found = p001_in(&line, *target);
+                assert_eq!(
+                    found
+                        .iter()
+                        .map(|(span, _)| span.as_str())
+                        .collect::<Vec<_>>(),
+                    [address.as_str()],
+                    "{what} under {target:?}: {line}\n{found:?}"
+                );
+                assert!(
+                    found[0].1.contains(&format!(" in {place}; ")),
+                    "{what}: {found:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A string the format does not read is no text a trainer sees, and the personal-data rules
+/// leave it alone (S008 reports the key; P006 still looks for keys in it): a metadata column,
+/// and a chain of thought under a target that does not read it.
+#[test]
+fn personal_data_in_a_key_the_format_does_not_read_is_not_reported() {
+    let ask = "Please email the report to my colleague.";
+    let done = "Done, the report has been sent.";
+    for (line, target) in [
+        (
+            serde_json::json!({"messages": [{"role": "user", "content": ask},
+            {"role": "assistant", "content": done}], "metadata": {"author": PERSON}}),
+            None,
+        ),
+        (
+            serde_json::json!({"messages": [{"role": "user", "content": ask},
+            {"role": "assistant", "reasoning_content": format!("Notes for {PERSON}"), "content": done}]}),
+            Some("openai"),
+        ),
+    ] {
+        let line = line.to_string();
+        assert_eq!(p001_in(&line, target), Vec::new(), "{line}");
+    }
+}

@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 
 use super::openai_chat::{
-    check_tool_pairing, message_object, missing_key, read_tool_calls, role_alias, text,
+    check_tool_pairing, json_text, message_object, missing_key, read_tool_calls, role_alias, text,
     unknown_key, unused_key,
 };
 use crate::context::RecordContext;
@@ -241,21 +241,18 @@ fn read_message<'s>(
                 ),
             },
             "train_detail" => detail = Some(value),
-            "reasoning_content" => {
-                if let Some(t) = text(doc, value) {
-                    // `field_thinking`: the template renders it into the turn, trained with it.
-                    message.reasoning.push(t);
-                } else if !matches!(doc.kind(value), Kind::String | Kind::Array | Kind::Null) {
-                    ctx.report(
-                        Code::S007,
-                        doc.span(value),
-                        format!(
-                            "\"reasoning_content\" is {}; expected a string",
-                            describe(doc, value)
-                        ),
-                    );
-                }
-            }
+            "reasoning_content" => match doc.kind(value) {
+                Kind::Null => {}
+                Kind::String | Kind::Array => message.reasoning.push(json_text(doc, value)),
+                _ => ctx.report(
+                    Code::S007,
+                    doc.span(value),
+                    format!(
+                        "\"reasoning_content\" is {}; expected a string",
+                        describe(doc, value)
+                    ),
+                ),
+            },
             "tool_calls" if doc.kind(value) == Kind::Null => {}
             "tool_calls" => message.tool_calls = read_tool_calls(doc, value, ctx),
             "tool_call_id" => message.tool_call_id = text(doc, value),

@@ -27,7 +27,8 @@ use std::borrow::Cow;
 use super::bedrock_claude::{check_first_turn, message_list, read_role};
 use super::blocks::{self, Block};
 use super::openai_chat::{
-    check_tool_pairing, foreign_record, message_object, missing_key, text, unknown_key, unused_key,
+    check_tool_pairing, foreign_record, json_text, message_object, missing_key, text, unknown_key,
+    unused_key,
 };
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
@@ -572,7 +573,8 @@ fn tool_use<'s>(doc: &Document<'_, 's>, value: NodeId, ctx: &mut RecordContext<'
     };
     let id = string("toolUseId", ctx);
     let name = string("name", ctx);
-    match doc.get(value, "input") {
+    let input = doc.get(value, "input");
+    match input {
         Some(i) if doc.kind(i) == Kind::Object => {}
         Some(i) => ctx.report(
             Code::S010,
@@ -587,7 +589,9 @@ fn tool_use<'s>(doc: &Document<'_, 's>, value: NodeId, ctx: &mut RecordContext<'
     Block::Call(ToolCall {
         id,
         name,
-        arguments: None,
+        arguments: input
+            .filter(|&i| doc.kind(i) != Kind::Null)
+            .map(|i| json_text(doc, i)),
         span,
     })
 }
@@ -598,12 +602,18 @@ fn tool_result<'s>(
     ctx: &mut RecordContext<'_>,
 ) -> Block<'s> {
     let id = doc.get(value, "toolUseId").and_then(|i| text(doc, i));
-    if doc.kind(value) != Kind::Object || id.is_none() || doc.get(value, "content").is_none() {
+    let content = doc.get(value, "content");
+    if doc.kind(value) != Kind::Object || id.is_none() || content.is_none() {
         ctx.report(
             Code::S011,
             doc.span(value),
             "\"toolResult\" must be an object with \"toolUseId\" (the call it answers) and \"content\"",
         );
     }
-    Block::Result(id)
+    Block::Result {
+        answers: id,
+        data: content
+            .filter(|&c| doc.kind(c) != Kind::Null)
+            .map(|c| json_text(doc, c)),
+    }
 }

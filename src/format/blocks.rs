@@ -1,6 +1,7 @@
 //! A message's list of blocks, as Bedrock Nova (`content`) and Vertex AI (`parts`) write it:
-//! each block one of text, an image, a tool call or a tool result, read by the format; the
-//! list itself is checked, and the blocks gathered into the message, the same way for both.
+//! each block one of text, an image, a tool call, a tool result or reasoning, read by the
+//! format; the list itself is checked, and the blocks gathered into the message, the same way
+//! for both.
 
 use crate::context::RecordContext;
 use crate::json::{Document, Kind, NodeId};
@@ -12,10 +13,13 @@ use crate::wording::describe;
 pub(crate) enum Block<'s> {
     Part(Part<'s>),
     Call(ToolCall<'s>),
-    /// A tool's result, with what names the call it answers when it says (Bedrock: the call's
-    /// id; Vertex: the function's name).
-    Result(Option<Text<'s>>),
-    /// The chain of thought of an assistant turn (Bedrock Nova's `reasoningContent`).
+    /// A tool's result: what names the call it answers when it says (Bedrock: the call's id;
+    /// Vertex: the function's name), and the result itself as JSON kept as written.
+    Result {
+        answers: Option<Text<'s>>,
+        data: Option<Text<'s>>,
+    },
+    /// A chain of thought (Bedrock's `reasoningContent`, a Gemini part marked `thought`).
     Reasoning(Text<'s>),
     /// Read (or reported) and not part of the conversation model: a document, a video, a
     /// malformed block.
@@ -35,8 +39,8 @@ pub(crate) struct Words {
 }
 
 /// Reads the list of blocks under `words.key` of message `node` into `message` (whose role is
-/// read): its parts and tool calls, and in `answers` the name of the first tool result. A user
-/// turn that only returns tool results is the model's tool message.
+/// read): its parts, tool calls, tool results and reasoning, and in `answers` the name of the
+/// first tool result. A user turn that only returns tool results is the model's tool message.
 pub(crate) fn read<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
@@ -80,16 +84,20 @@ pub(crate) fn read<'s>(
                 others += 1;
                 message.tool_calls.push(call);
             }
-            Block::Result(name) => {
+            Block::Result {
+                answers: name,
+                data,
+            } => {
                 results += 1;
+                message.tool_results.extend(data);
                 let slot = answers(message);
                 if slot.is_none() {
                     *slot = name;
                 }
             }
-            Block::Reasoning(t) => {
+            Block::Reasoning(text) => {
                 others += 1;
-                message.reasoning.push(t);
+                message.reasoning.push(text);
             }
             Block::Other => others += 1,
         }

@@ -658,23 +658,22 @@ pub(crate) fn read_message<'s>(
                 ),
             },
             "refusal" if role == Role::Assistant || role == Role::Unknown => {
-                if !matches!(doc.kind(value), Kind::String | Kind::Null) {
-                    ctx.report(
+                match text(doc, value) {
+                    Some(t) => message.refusals.push(t),
+                    None => ctx.report(
                         Code::S003,
                         doc.span(value),
                         format!(
                             "\"refusal\" is {}; expected a string or null",
                             describe(doc, value)
                         ),
-                    );
+                    ),
                 }
             }
             other if role == Role::Assistant && target_reads(ctx, other) => {
-                if let Some(t) = text(doc, value) {
-                    // The chain of thought the target trains on with the answer.
-                    message.reasoning.push(t);
-                } else if !matches!(doc.kind(value), Kind::String | Kind::Null) {
-                    ctx.report(
+                match text(doc, value) {
+                    Some(t) => message.reasoning.push(t),
+                    None => ctx.report(
                         Code::S007,
                         doc.span(value),
                         format!(
@@ -682,7 +681,7 @@ pub(crate) fn read_message<'s>(
                             quote(other),
                             describe(doc, value)
                         ),
-                    );
+                    ),
                 }
             }
             other => {
@@ -706,6 +705,14 @@ pub(crate) fn read_message<'s>(
                     Role::Assistant => key_readers(KeyPlace::AssistantMessage, other),
                     _ => Vec::new(),
                 };
+                // A chain of thought some targets train on: without a target, the one that
+                // trains on the file may be one of them.
+                if !readers.is_empty()
+                    && ctx.settings.target.is_none()
+                    && let Some(t) = text(doc, value)
+                {
+                    message.reasoning_unread.push(t);
+                }
                 let place = format!("{} message", with_article(role.as_str()));
                 // A key some targets read (a chain of thought): say which.
                 let note = readers_note(ctx, &readers);
@@ -759,7 +766,15 @@ pub(crate) fn read_message<'s>(
             }
             Content::Missing
         }
-        Some(c) => read_content(doc, c, role, calls_tools, ctx, images),
+        Some(c) => read_content(
+            doc,
+            c,
+            role,
+            calls_tools,
+            ctx,
+            images,
+            &mut message.refusals,
+        ),
     };
     if role == Role::Assistant
         && !message.tool_calls.is_empty()
@@ -931,17 +946,21 @@ fn read_weight(
 }
 
 /// A message's content as written at `node` (a string or a list of parts), for a format
-/// that holds it outside a message (Together's instruction records with images).
+/// that holds it outside a message (Together's instruction records with images); the text
+/// of its refusal parts goes to `refusals`.
 pub(crate) fn read_content_value<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
     role: Role,
     ctx: &mut RecordContext<'_>,
     images: &mut usize,
+    refusals: &mut Vec<Text<'s>>,
 ) -> Content<'s> {
-    read_content(doc, node, role, false, ctx, images)
+    read_content(doc, node, role, false, ctx, images, refusals)
 }
 
+/// The content at `node`, and in `refusals` the text of its refusal parts, which are no
+/// part of what the message says but are trained on.
 fn read_content<'s>(
     doc: &Document<'_, 's>,
     node: NodeId,
@@ -949,6 +968,7 @@ fn read_content<'s>(
     calls_tools: bool,
     ctx: &mut RecordContext<'_>,
     images: &mut usize,
+    refusals: &mut Vec<Text<'s>>,
 ) -> Content<'s> {
     let span = doc.span(node);
     match doc.kind(node) {
@@ -980,7 +1000,7 @@ fn read_content<'s>(
             }
             let mut parts = Vec::with_capacity(doc.len(node));
             for part in doc.elements(node) {
-                if let Some(p) = read_part(doc, part, role, ctx, images) {
+                if let Some(p) = read_part(doc, part, role, ctx, images, refusals) {
                     parts.push(p);
                 }
             }
@@ -1006,6 +1026,7 @@ fn read_part<'s>(
     role: Role,
     ctx: &mut RecordContext<'_>,
     images: &mut usize,
+    refusals: &mut Vec<Text<'s>>,
 ) -> Option<Part<'s>> {
     let span = doc.span(part);
     if doc.kind(part) != Kind::Object {
@@ -1053,12 +1074,12 @@ fn read_part<'s>(
         // An assistant may refuse in a part of its own.
         Some("refusal") if matches!(role, Role::Assistant | Role::Unknown) => {
             check_part_keys(doc, part, &["type", "refusal"], ctx);
-            if doc
-                .get(part, "refusal")
-                .is_none_or(|r| doc.kind(r) != Kind::String)
-            {
-                let at = doc.get(part, "refusal").map_or(span, |r| doc.span(r));
-                ctx.report(Code::S007, at, "refusal part needs a string \"refusal\"");
+            match doc.get(part, "refusal").and_then(|r| text(doc, r)) {
+                Some(t) => refusals.push(t),
+                None => {
+                    let at = doc.get(part, "refusal").map_or(span, |r| doc.span(r));
+                    ctx.report(Code::S007, at, "refusal part needs a string \"refusal\"");
+                }
             }
             None
         }
@@ -1895,6 +1916,16 @@ fn chat_template_tools(ctx: &RecordContext<'_>) -> bool {
 pub(crate) fn text<'s>(doc: &Document<'_, 's>, node: NodeId) -> Option<Text<'s>> {
     doc.str(node).map(|value| Text {
         value,
+        span: doc.span(node),
+    })
+}
+
+/// The value at `node` as a [`Text`] whatever its kind: a string decoded, any other value as
+/// the JSON written (a tool call's arguments object, a tool's result), which is what a chat
+/// template renders of it.
+pub(crate) fn json_text<'s>(doc: &Document<'_, 's>, node: NodeId) -> Text<'s> {
+    text(doc, node).unwrap_or_else(|| Text {
+        value: Cow::Borrowed(doc.raw(node)),
         span: doc.span(node),
     })
 }

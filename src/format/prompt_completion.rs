@@ -155,8 +155,12 @@ fn parts_field<'s>(
         );
         return None;
     }
-    let content = openai_chat::read_content_value(doc, value, role, ctx, images);
-    Some(Message::new(role, doc.span(key), doc.span(value), content))
+    let mut refusals = Vec::new();
+    let content = openai_chat::read_content_value(doc, value, role, ctx, images, &mut refusals);
+    Some(Message {
+        refusals,
+        ..Message::new(role, doc.span(key), doc.span(value), content)
+    })
 }
 
 /// Keeps the answer key of a format that accepts two spellings of it (`output`/`response`,

@@ -28,7 +28,7 @@
 use std::borrow::Cow;
 
 use super::blocks::{self, Block};
-use super::openai_chat::{foreign_record, missing_key, text, unknown_key, unused_key};
+use super::openai_chat::{foreign_record, json_text, missing_key, text, unknown_key, unused_key};
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
 use crate::json::{Document, Kind, NodeId};
@@ -389,7 +389,15 @@ fn read_part<'s>(
                     }
                 ),
             );
-            return Block::Other;
+            // A thought as the Gemini API returns it (`{"text": ..., "thought": true}`): not a
+            // part tuning defines, but a chain of thought all the same, whose text is read
+            // as one.
+            let thought = doc.kind(part) == Kind::Object
+                && get(doc, part, "thought").and_then(|t| doc.bool(t)) == Some(true);
+            return match get(doc, part, "text").and_then(|t| text(doc, t)) {
+                Some(t) if thought => Block::Reasoning(t),
+                _ => Block::Other,
+            };
         }
     };
     let name = doc.str(key).unwrap_or_default();
@@ -422,9 +430,8 @@ fn read_part<'s>(
                 );
             }
             let name = doc.get(value, "name").and_then(|n| text(doc, n));
-            let response_ok = doc
-                .get(value, "response")
-                .is_some_and(|r| doc.kind(r) == Kind::Object);
+            let response = doc.get(value, "response");
+            let response_ok = response.is_some_and(|r| doc.kind(r) == Kind::Object);
             if doc.kind(value) != Kind::Object || name.is_none() || !response_ok {
                 ctx.report(
                     Code::S011,
@@ -432,7 +439,12 @@ fn read_part<'s>(
                     "\"functionResponse\" must be an object with \"name\" (the function called) and a \"response\" object",
                 );
             }
-            return Block::Result(name);
+            return Block::Result {
+                answers: name,
+                data: response
+                    .filter(|&r| doc.kind(r) != Kind::Null)
+                    .map(|r| json_text(doc, r)),
+            };
         }
         other => ctx.report(
             Code::S007,
@@ -569,7 +581,8 @@ fn function_call<'s>(
             None
         }
     };
-    if let Some(a) = doc.get(value, "args")
+    let args = doc.get(value, "args");
+    if let Some(a) = args
         && doc.kind(a) != Kind::Object
     {
         ctx.report(
@@ -584,7 +597,9 @@ fn function_call<'s>(
     Block::Call(ToolCall {
         id: None,
         name,
-        arguments: None,
+        arguments: args
+            .filter(|&a| doc.kind(a) != Kind::Null)
+            .map(|a| json_text(doc, a)),
         span,
     })
 }

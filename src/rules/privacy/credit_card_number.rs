@@ -6,10 +6,10 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a payment card number in any message, tool-call argument or tool definition (a chat
-    /// template renders the definitions into every prompt): 13 to 19 digits written together or in
-    /// the groups printed on cards (4-4-4-4, 4-4-4-4-3, Amex's 4-6-5, Diners' 4-6-4) separated by
-    /// single spaces or dashes, or by dots between groups of four (`4539.1488.0343.6467`), that
+    /// Reports a payment card number in the text of an example that a trainer reads (listed
+    /// below): 13 to 19 digits written together or in the groups printed on cards (4-4-4-4,
+    /// 4-4-4-4-3, Amex's 4-6-5, Diners' 4-6-4) separated by single spaces or dashes, or by
+    /// dots between groups of four (`4539.1488.0343.6467`), that
     ///
     /// - start like a card of a known network (Visa 4; Mastercard 51–55 and 2221–2720;
     ///   American Express 34 and 37; Discover 6011, 644–649 and 65; Diners 300–305, 36, 38
@@ -32,6 +32,20 @@ declare_rule! {
     /// (`256626720691 + 3956256292305 = 4212883012996`), or a line of its own in a column
     /// of numbers ruled off by `-----` (a sum written out). A result on a line of its own
     /// without such a sign ("The result is:" and then the number) is still reported.
+    ///
+    /// What is searched, in every format: a message's content; a tool call's arguments
+    /// (OpenAI's `arguments` string, a chat template's `arguments` object, Vertex AI's
+    /// `functionCall.args`, Bedrock's `toolUse.input`); a tool's result (a tool message's
+    /// content, Vertex AI's `functionResponse.response`, Bedrock's `toolResult.content`);
+    /// reasoning (Bedrock Nova's `reasoningContent`, a Gemini part marked `thought`, and an
+    /// assistant message's `reasoning_content`, `reasoning` or `thinking` under a target that
+    /// reads it, or when no target is set); a `refusal`; and the tool definitions, which a
+    /// chat template renders into every prompt. An answer meant to be bad (a rejected
+    /// answer) is searched too, as it is trained on. JSON (arguments, results) is read with
+    /// the escapes of its strings decoded, and a finding points at the characters as written.
+    /// A string the format does not read (a metadata column, a key S008 calls unknown, a chain
+    /// of thought under a target that does not read it) is not searched, as no trainer sees
+    /// it; P006 looks for keys there too, since a key leaks to whoever reads the file.
     ///
     /// The message quotes the number masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it

@@ -6,11 +6,10 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an email address in any message, tool-call argument or tool definition (a chat
-    /// template renders the definitions into every prompt): a local part of letters, digits and
-    /// `._%+-`, an `@`, and a domain of at least two labels ending in a top-level domain of
-    /// letters. The address ends where a letter of another script begins, as a reader
-    /// sees it: `请发邮件到zhang.wei@qq.com，谢谢`, `tanaka@docomo.ne.jpまで` and Korean
+    /// Reports an email address in the text of an example that a trainer reads (listed
+    /// below): a local part of letters, digits and `._%+-`, an `@`, and a domain of at least
+    /// two labels ending in a top-level domain of letters. The address ends where a letter of
+    /// another script begins, as a reader sees it: `请发邮件到zhang.wei@qq.com，谢谢`, `tanaka@docomo.ne.jpまで` and Korean
     /// `minsu.kim@naver.com으로` hold an address. Glued to an ASCII or Latin letter (`ü`,
     /// `é`), the match is part of a longer word and is not reported.
     ///
@@ -21,6 +20,20 @@ declare_rule! {
     /// the URL's `//`); and image names like `icon@2x.png`. An address right after a label's
     /// colon (`Email:jane@…`, `mailto:jane@…`) is an address. Addresses in code count: a
     /// real address is personal data wherever it is written.
+    ///
+    /// What is searched, in every format: a message's content; a tool call's arguments
+    /// (OpenAI's `arguments` string, a chat template's `arguments` object, Vertex AI's
+    /// `functionCall.args`, Bedrock's `toolUse.input`); a tool's result (a tool message's
+    /// content, Vertex AI's `functionResponse.response`, Bedrock's `toolResult.content`);
+    /// reasoning (Bedrock Nova's `reasoningContent`, a Gemini part marked `thought`, and an
+    /// assistant message's `reasoning_content`, `reasoning` or `thinking` under a target that
+    /// reads it, or when no target is set); a `refusal`; and the tool definitions, which a
+    /// chat template renders into every prompt. An answer meant to be bad (a rejected
+    /// answer) is searched too, as it is trained on. JSON (arguments, results) is read with
+    /// the escapes of its strings decoded, and a finding points at the characters as written.
+    /// A string the format does not read (a metadata column, a key S008 calls unknown, a chain
+    /// of thought under a target that does not read it) is not searched, as no trainer sees
+    /// it; P006 looks for keys there too, since a key leaks to whoever reads the file.
     ///
     /// The message quotes the address masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it

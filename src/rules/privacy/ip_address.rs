@@ -6,8 +6,8 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a public IP address in any message, tool-call argument or tool definition (a chat
-    /// template renders the definitions into every prompt):
+    /// Reports a public IP address in the text of an example that a trainer reads (listed
+    /// below):
     ///
     /// - IPv4 in dotted decimal (`81.2.69.160`), four numbers from 0 to 255 without leading
     ///   zeros, outside the ranges that identify no one: this network (0.0.0.0/8), private
@@ -34,6 +34,20 @@ declare_rule! {
     /// (`Upgrade to Contoso 12.4.1.7`; not `Ping 81.2.69.160` at a sentence's start nor `the
     /// IP`, `Server`, `Host` ...); and addresses glued to more digits or dots (`1.2.3.4.5`, so
     /// outline numbers of five parts and more).
+    ///
+    /// What is searched, in every format: a message's content; a tool call's arguments
+    /// (OpenAI's `arguments` string, a chat template's `arguments` object, Vertex AI's
+    /// `functionCall.args`, Bedrock's `toolUse.input`); a tool's result (a tool message's
+    /// content, Vertex AI's `functionResponse.response`, Bedrock's `toolResult.content`);
+    /// reasoning (Bedrock Nova's `reasoningContent`, a Gemini part marked `thought`, and an
+    /// assistant message's `reasoning_content`, `reasoning` or `thinking` under a target that
+    /// reads it, or when no target is set); a `refusal`; and the tool definitions, which a
+    /// chat template renders into every prompt. An answer meant to be bad (a rejected
+    /// answer) is searched too, as it is trained on. JSON (arguments, results) is read with
+    /// the escapes of its strings decoded, and a finding points at the characters as written.
+    /// A string the format does not read (a metadata column, a key S008 calls unknown, a chain
+    /// of thought under a target that does not read it) is not searched, as no trainer sees
+    /// it; P006 looks for keys there too, since a key leaks to whoever reads the file.
     ///
     /// The message quotes the address masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it

@@ -1,11 +1,14 @@
 //! P rules: personal data and secrets in the text of an example.
 //!
-//! Every text of every message (content and tool-call arguments), and every string value of
-//! the tool definitions, goes once through `crate::pii::scan`, which finds what these rules
-//! report, and so does the joined text of a content of several text parts, for the matches
-//! that run across parts; their files hold the rules' declarations. A match that a `[pii] allow` pattern finds is not reported. Messages
-//! quote the match masked: its first 4 characters, then one `*` per character
-//! (`crate::pii::mask`).
+//! Every text the format reads into a message — its content, its tool calls' arguments, its
+//! tool results, its reasoning and its refusal — and every string value of the tool
+//! definitions, goes once through `crate::pii::scan`, which finds what these rules report,
+//! and so does the joined text of a content of several text parts, for the matches that run
+//! across parts; their files hold the rules' declarations. JSON (arguments, results) is read
+//! with its strings' escapes decoded ([`Unescaped`]). What the format does not read is left to
+//! P006, which looks at every other string of the record. A match that a `[pii] allow`
+//! pattern finds is not reported. Messages quote the match masked: its first 4 characters,
+//! then one `*` per character (`crate::pii::mask`).
 
 pub mod credit_card_number;
 pub mod email_address;
@@ -16,6 +19,7 @@ pub mod secret;
 
 use crate::context::RecordContext;
 use crate::diagnostic::Span;
+use crate::json::Unescaped;
 use crate::pii::{Found, Match, mask, scan};
 use crate::record::{Conversation, Role, Shape, Text};
 use crate::rules::Code;
@@ -69,10 +73,31 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         }
         let parts: Vec<&Text<'_>> = message.content.texts().collect();
         check_joined(&parts, &found, place, ctx, &|code| settings.enabled(code));
-        for call in &message.tool_calls {
-            if let Some(arguments) = &call.arguments {
-                covered.push(arguments.span.range());
-                check_text(arguments, "tool call arguments", ctx);
+        for arguments in message
+            .tool_calls
+            .iter()
+            .filter_map(|c| c.arguments.as_ref())
+        {
+            covered.push(arguments.span.range());
+            check_json(arguments, "tool call arguments", ctx);
+        }
+        for result in &message.tool_results {
+            covered.push(result.span.range());
+            check_json(result, "tool result", ctx);
+        }
+        for (texts, place) in [
+            (&message.reasoning, "reasoning"),
+            (&message.reasoning_unread, "reasoning"),
+            (&message.refusals, "refusal"),
+        ] {
+            for text in texts {
+                covered.push(text.span.range());
+                // A chain of thought axolotl takes as a list is JSON kept as written.
+                if text.as_written(ctx.text) {
+                    check_json(text, place, ctx);
+                } else {
+                    check_text(text, place, ctx);
+                }
             }
         }
     }
@@ -153,9 +178,8 @@ pub fn check_unread(ctx: &mut RecordContext<'_>, place: &str) {
     }
 }
 
-/// P006 on every other string of the record, key or value: a key in a tool call the format
-/// keeps as data (Gemini's `functionCall.args`, Bedrock's `toolUse.input`), in an image's
-/// URL, in a tool's definition or in a metadata column leaks as any other.
+/// P006 on every other string of the record, key or value: a key in an image's URL, in a
+/// key the format does not read or in a metadata column leaks as any other.
 fn check_rest(covered: &[std::ops::Range<usize>], place: &str, ctx: &mut RecordContext<'_>) {
     let line = ctx.text;
     let bytes = line.as_bytes();
@@ -270,20 +294,51 @@ fn check_with(
     enabled: &dyn Fn(Code) -> bool,
     found: &mut dyn FnMut(Code, std::ops::Range<usize>),
 ) {
+    check_reading(text, None, place, ctx, enabled, found);
+}
+
+/// [`check_text`] for JSON: a tool call's arguments or a tool's result, as written in the
+/// record or inside a string (OpenAI's `arguments`, where the JSON's own escapes are written
+/// out: `\\n`). Its strings are read with their escapes decoded ([`Unescaped`]), as the data
+/// they hold, and a match is reported where it is written, escapes and all.
+fn check_json(text: &Text<'_>, place: &str, ctx: &mut RecordContext<'_>) {
     let settings = ctx.settings;
+    check_reading(
+        text,
+        Unescaped::of(&text.value).as_ref(),
+        place,
+        ctx,
+        &|code: Code| settings.enabled(code),
+        &mut |_, _| {},
+    );
+}
+
+/// [`check_with`] on `reading` of the text when there is one (its JSON's escapes decoded), on
+/// its value otherwise; `found` is told of the matches by the offsets of the text's value.
+fn check_reading(
+    text: &Text<'_>,
+    reading: Option<&Unescaped>,
+    place: &str,
+    ctx: &mut RecordContext<'_>,
+    enabled: &dyn Fn(Code) -> bool,
+    found: &mut dyn FnMut(Code, std::ops::Range<usize>),
+) {
+    let settings = ctx.settings;
+    let read = reading.map_or(text.value.as_ref(), |r| r.text.as_str());
     let mut report = |m: Match<'_>| {
-        if settings.pii_allow.allows(&text.value[m.range.clone()]) {
+        if settings.pii_allow.allows(&read[m.range.clone()]) {
             return;
         }
-        found(m.code, m.range.clone());
+        let in_value = reading.map_or(m.range.clone(), |r| r.source(m.range.clone()));
+        found(m.code, in_value.clone());
         let line = ctx.text;
         ctx.report_with(m.code, || {
-            let message = describe(&m, &text.value, place);
-            (text.sub_span(line, m.range), message)
+            let message = describe(&m, read, place);
+            (text.sub_span(line, in_value), message)
         });
     };
     scan(
-        &text.value,
+        read,
         &mut Found {
             enabled,
             sink: &mut report,

@@ -6,8 +6,8 @@ use crate::declare_rule;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a phone number in any message, tool-call argument or tool definition (a chat
-    /// template renders the definitions into every prompt), in one of these forms:
+    /// Reports a phone number in the text of an example that a trainer reads (listed below),
+    /// in one of these forms:
     ///
     /// - North American (NANP): `(415) 555-2671`, `415-555-2671`, `415.555.2671`,
     ///   `+1 415 555 2671`, `1-800-555-2671`, `+14155552671`. The area code and the exchange
@@ -36,6 +36,20 @@ declare_rule! {
     /// another number on its line, or a line of its own in a column of numbers ruled off by
     /// `-----`, such as `+960397912423686` under `472547338` in a sum written out (a list
     /// of numbers without the rule is still reported).
+    ///
+    /// What is searched, in every format: a message's content; a tool call's arguments
+    /// (OpenAI's `arguments` string, a chat template's `arguments` object, Vertex AI's
+    /// `functionCall.args`, Bedrock's `toolUse.input`); a tool's result (a tool message's
+    /// content, Vertex AI's `functionResponse.response`, Bedrock's `toolResult.content`);
+    /// reasoning (Bedrock Nova's `reasoningContent`, a Gemini part marked `thought`, and an
+    /// assistant message's `reasoning_content`, `reasoning` or `thinking` under a target that
+    /// reads it, or when no target is set); a `refusal`; and the tool definitions, which a
+    /// chat template renders into every prompt. An answer meant to be bad (a rejected
+    /// answer) is searched too, as it is trained on. JSON (arguments, results) is read with
+    /// the escapes of its strings decoded, and a finding points at the characters as written.
+    /// A string the format does not read (a metadata column, a key S008 calls unknown, a chain
+    /// of thought under a target that does not read it) is not searched, as no trainer sees
+    /// it; P006 looks for keys there too, since a key leaks to whoever reads the file.
     ///
     /// The message quotes the number masked: its first 4 characters, then one `*` for each
     /// other character (at most 32). The `full` output masks it the same way in the line it

@@ -7,11 +7,12 @@ use crate::declare_rule;
 declare_rule! {
     /// ## What it does
     /// Reports credentials anywhere in a record, by the formats their issuers give them: in
-    /// any message or tool-call argument, and in every other string of the record, key or
-    /// value (a tool call a format keeps as data, such as Gemini's `functionCall.args` or
-    /// Bedrock's `toolUse.input`; an image's URL; a tool's definition; a metadata column),
-    /// including a record its format cannot read as an example, a line that is JSON but not
-    /// an object, and a line that is not valid JSON (each of its complete strings). A
+    /// the texts where P001 looks for addresses (a message's content, a tool call's
+    /// arguments, a tool's result, reasoning, a refusal, the tool definitions), and in every
+    /// other string of the record, key or value (an image's URL, a metadata column, a key the
+    /// format does not read), including a record its format cannot read as an example, a
+    /// line that is JSON but not an object, and a line that is not valid JSON (each of its
+    /// complete strings). A
     /// content of several text parts is searched as the trainer reads it, the parts joined:
     /// a key split between two parts is reported from its start in the first to its end in
     /// the last (as are the P rules' other matches); so are the `"text"` values of a
