@@ -220,6 +220,74 @@ fn tool_calls_as_a_chat_template_takes_them() {
     );
 }
 
+/// A chat template reads no tool call id: under the trainers that hand calls to one, a result
+/// without a `tool_call_id` answers the call it follows, by the function it names or in order,
+/// whether or not the call carries an `id` (OpenAI-exported data adapted to TRL's shape keeps
+/// them). A call that nothing answers is still S011 there, id or not; OpenAI pairs by id.
+#[test]
+fn chat_template_targets_pair_tool_results_by_position_and_name() {
+    const CALL: &str = r#"{"type": "function", "function": {"name": "control_light", "arguments": {"room": "living room", "state": "on"}}, "id": "call_1"}"#;
+    const WEATHER: &str = r#"{"type": "function", "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}"#;
+    let record = |calls: &str, results: &str| {
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "Turn on the living room lights, and what is the weather in Paris?"}}, {{"role": "assistant", "tool_calls": [{calls}]}}, {results}{{"role": "assistant", "content": "Done! The living room lights are now on."}}]}}"#
+        )
+    };
+    let named = record(
+        CALL,
+        r#"{"role": "tool", "name": "control_light", "content": "The lights are now on."}, "#,
+    );
+    let bare = record(
+        CALL,
+        r#"{"role": "tool", "content": "The lights are now on."}, "#,
+    );
+    // Two calls answered in the other order, each result naming its function.
+    let both = record(
+        &format!("{CALL}, {WEATHER}"),
+        r#"{"role": "tool", "name": "get_weather", "content": "Sunny, 24 C."}, {"role": "tool", "name": "control_light", "content": "The lights are now on."}, "#,
+    );
+    for target in ["trl", "axolotl", "unsloth"] {
+        for line in [&named, &bare, &both] {
+            let args = ["--target", target, "--select", "S010,S011"];
+            let (code, out) = check(&[line], &args);
+            assert_eq!((code, out.as_str()), (0, ""), "--target {target}: {line}");
+        }
+    }
+    let (code, out) = check(&[&named], &["--select", "S010,S011"]);
+    assert_eq!((code, out.as_str()), (0, ""), "without a target");
+    // OpenAI pairs by id: the result answers nothing it can name.
+    let (code, out) = check(&[&named], &["--target", "openai", "--select", "S011"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S011 tool call \"call_1\" is never answered by a tool message"),
+        "{out}"
+    );
+    // The second call gets no result: reported with its id, or by its function without one.
+    let half = record(
+        &format!("{CALL}, {WEATHER}"),
+        r#"{"role": "tool", "name": "control_light", "content": "The lights are now on."}, "#,
+    );
+    let (code, out) = check(&[&half], &["--target", "trl", "--select", "S011"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        format!(
+            "data.jsonl:1:{}: S011 tool call to \"get_weather\" is never answered by a tool message",
+            half.find(r#"{"type": "function", "function": {"name": "get_weather""#)
+                .expect("the second call")
+                + 1
+        ),
+        "{out}"
+    );
+    let unanswered = record(CALL, "");
+    let (code, out) = check(&[&unanswered], &["--target", "axolotl", "--select", "S011"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S011 tool call \"call_1\" is never answered by a tool message"),
+        "{out}"
+    );
+}
+
 /// A vision record as TRL and Unsloth document it: `{"type": "image"}` parts standing for the
 /// `images` column (or holding the image), and Arrow's nulls in the parts
 /// (llava-instruct-mix-vsft): clean for those targets and without a target, an unknown part

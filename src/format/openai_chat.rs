@@ -1816,10 +1816,19 @@ fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Rec
 
 /// S011: every tool result answers an earlier call, and every call but those of the final
 /// assistant turn gets an answer (an example may end on a tool call: that is what it teaches).
+///
+/// Where calls are paired by id (OpenAI and the providers), a call is answered by a later
+/// tool message with its id, and a call without one is S010's. Where a chat template renders
+/// the calls ([`chat_template_tools`]: TRL, axolotl, Unsloth, no target), the template never
+/// reads an id: a tool message without a `tool_call_id` answers a call of the assistant
+/// message it follows, the one whose function it names or else the next unanswered one, so
+/// a call is judged the same with an id or without. A `tool_call_id` that is written is
+/// still honoured: it names the call it answers, and one naming no call is reported.
 pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if !ctx.enabled(Code::S011) {
         return;
     }
+    let by_position = chat_template_tools(ctx);
     let last_index = conv.messages.len().saturating_sub(1);
     // Hash lookups, not scans of the other messages: one record may hold 100,000 calls and
     // as many answers. The last tool message answering each id, and the ids called so far.
@@ -1846,21 +1855,42 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
                 ),
             );
         }
-        if m.role == Role::Assistant && i != last_index {
-            for call in &m.tool_calls {
-                let Some(id) = &call.id else { continue };
-                if last_answer
-                    .get(id.value.as_ref())
-                    .is_none_or(|&answer| answer <= i)
-                {
-                    ctx.report(
+        if m.role == Role::Assistant && i != last_index && !m.tool_calls.is_empty() {
+            let answered_by_id = |call: &ToolCall<'_>| {
+                call.id.as_ref().is_some_and(|id| {
+                    last_answer
+                        .get(id.value.as_ref())
+                        .is_some_and(|&answer| answer > i)
+                })
+            };
+            let mut answered: Vec<bool> = m.tool_calls.iter().map(answered_by_id).collect();
+            if by_position {
+                answer_by_position(&conv.messages[i + 1..], &m.tool_calls, &mut answered);
+            }
+            for (call, _) in m.tool_calls.iter().zip(&answered).filter(|(_, a)| !**a) {
+                match (&call.id, &call.name) {
+                    (Some(id), _) => ctx.report(
                         Code::S011,
                         id.span,
                         format!(
                             "tool call {} is never answered by a tool message",
                             quote(&id.value)
                         ),
-                    );
+                    ),
+                    (None, _) if !by_position => {}
+                    (None, Some(name)) => ctx.report(
+                        Code::S011,
+                        call.span,
+                        format!(
+                            "tool call to {} is never answered by a tool message",
+                            quote(&name.value)
+                        ),
+                    ),
+                    (None, None) => ctx.report(
+                        Code::S011,
+                        call.span,
+                        "tool call is never answered by a tool message",
+                    ),
                 }
             }
         }
@@ -1869,6 +1899,48 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
                 .iter()
                 .filter_map(|c| c.id.as_ref().map(|id| id.value.as_ref())),
         );
+    }
+}
+
+/// Marks in `answered` the `calls` of one assistant message that the tool messages of `after`
+/// (the messages that follow it, up to the next assistant message) answer as a chat template
+/// pairs them: a result without a `tool_call_id` answers the first unanswered call to the
+/// function it names (`name`), or, naming none or one not called, the first unanswered call.
+/// A result with a `tool_call_id` answers by id ([`check_tool_pairing`]), not here.
+fn answer_by_position(after: &[Message<'_>], calls: &[ToolCall<'_>], answered: &mut [bool]) {
+    // The unanswered calls to each function, in order, and the first unanswered call: each
+    // result is paired in constant time, however many calls one message makes.
+    let mut by_name: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::new();
+    for (k, call) in calls.iter().enumerate() {
+        if let Some(name) = &call.name
+            && !answered[k]
+        {
+            by_name.entry(&name.value).or_default().push_back(k);
+        }
+    }
+    let mut next = 0;
+    for result in after.iter().take_while(|m| m.role != Role::Assistant) {
+        if !matches!(result.role, Role::Tool | Role::Function) || result.tool_call_id.is_some() {
+            continue;
+        }
+        let named = result.name.as_ref().and_then(|name| {
+            let queue = by_name.get_mut(name.value.as_ref())?;
+            while let Some(k) = queue.pop_front() {
+                if !answered[k] {
+                    return Some(k);
+                }
+            }
+            None
+        });
+        let positional = || {
+            while next < answered.len() && answered[next] {
+                next += 1;
+            }
+            (next < answered.len()).then_some(next)
+        };
+        if let Some(k) = named.or_else(positional) {
+            answered[k] = true;
+        }
     }
 }
 

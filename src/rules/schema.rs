@@ -420,16 +420,22 @@ declare_rule! {
     /// Reports a `tool` message whose `tool_call_id` matches no call of an earlier assistant
     /// message, a tool message without a string `tool_call_id` (where calls are paired by id:
     /// not under `trl`, `axolotl`, `unsloth` or without a target, see S010), and a tool call
-    /// that no later
-    /// tool message answers. Calls in the conversation's final message need no answer: an
-    /// example may end on a tool call, since choosing the call is what it teaches. A call
-    /// without an `id` is S010's.
+    /// that no later tool message answers. Calls in the conversation's final message need no
+    /// answer: an example may end on a tool call, since choosing the call is what it teaches.
+    ///
+    /// Where calls are paired by id, a call is answered by a tool message with its id, and a
+    /// call without an `id` is S010's. Under `trl`, `axolotl`, `unsloth` and without a
+    /// target, the chat template reads no id: a tool message without a `tool_call_id`
+    /// answers a call of the assistant message it follows (before the next assistant
+    /// message), the call to the function it names with `name`, or else the next unanswered
+    /// one, whether or not the call has an `id`; a `tool_call_id` that is written still
+    /// names the call it answers.
     ///
     /// ## Why is this bad?
-    /// OpenAI rejects the file. Chat templates and trainers pair each result with its call by
-    /// id: an orphan result has nothing to attach to, and a call left unanswered in the
-    /// middle of a conversation teaches the model to carry on as if the tool had replied,
-    /// inventing the result instead of waiting for it.
+    /// OpenAI rejects the file. Providers pair each result with its call by id, chat
+    /// templates by order: an orphan result has nothing to attach to, and a call left
+    /// unanswered in the middle of a conversation teaches the model to carry on as if the
+    /// tool had replied, inventing the result instead of waiting for it.
     ///
     /// ## Example
     /// ```jsonl,invalid

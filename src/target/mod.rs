@@ -231,7 +231,7 @@ pub struct Target {
     /// Where it hands tool calls to the model's chat template as Hugging Face documents
     /// them (S010, S011): a call's `arguments` a JSON object (a string holding one too), no
     /// `id` required, a tool result naming its function with `name` or nothing rather than a
-    /// `tool_call_id`, a function definition with the `return` that `get_json_schema`
+    /// `tool_call_id` and answering the calls it follows in order, a function definition with the `return` that `get_json_schema`
     /// writes. `None`: OpenAI's rules (arguments encoded as a string, ids that pair calls
     /// and results).
     pub chat_template_tools: Option<Cited<&'static str>>,
