@@ -876,7 +876,10 @@ const DEVELOPER: &str = r#"{"messages": [{"role": "developer", "content": "Answe
 fn a_role_the_target_does_not_take_is_s005_naming_the_target() {
     // Providers reject the upload: an error, at the role, with the roles they take.
     for (target, title) in [("mistral", "Mistral"), ("together", "Together")] {
-        let (code, out) = check(&[FUNCTION_MESSAGE], &["--target", target]);
+        let (code, out) = check(
+            &[FUNCTION_MESSAGE],
+            &["--target", target, "--select", "S005"],
+        );
         assert_eq!(code, 1, "--target {target}: {out}");
         let expected = format!(
             "data.jsonl:1:209: S005 role \"function\" is not accepted by {title}, which takes \
@@ -2131,6 +2134,57 @@ fn together_refuses_a_key_its_formats_do_not_read() {
     let (code, out) = check(&[weighted], &["--target", "together"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("S008 unknown key \"wieght\""), "{out}");
+}
+
+/// Together's upload check takes `messages` and `tools` at the top of a chat record and no
+/// other column (together-py's `JSONL_REQUIRED_COLUMNS_MAP`, `JSONL_EXTRA_COLUMNS_MAP`), and
+/// its function-calling guide writes calls as `tool_calls`: OpenAI's `parallel_tool_calls` and
+/// deprecated `functions` are refused as any other extra column, and Azure's `function_call`
+/// record is told what Together reads instead. Its own documented record stays clean, and
+/// OpenAI still takes all three.
+#[test]
+fn together_reads_no_openai_only_tool_keys() {
+    const TOGETHER_TOOLS: &str = r#"{"messages": [{"role": "system", "content": "You are a helpful travel planning assistant."}, {"role": "user", "content": "What is the current temperature in San Francisco?"}, {"role": "assistant", "tool_calls": [{"id": "call_abc123", "type": "function", "function": {"name": "getCurrentWeather", "arguments": "{\"location\": \"San Francisco\"}"}}]}, {"role": "tool", "tool_call_id": "call_abc123", "content": "{\"temperature\": 18}"}, {"role": "assistant", "content": "It is 18 degrees in San Francisco right now."}], "tools": [{"type": "function", "function": {"name": "getCurrentWeather", "description": "Get the current weather in a location", "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]}}}]}"#;
+    let (code, out) = check(&[TOGETHER_TOOLS], &["--target", "together"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let parallel = TOGETHER_TOOLS.replacen(
+        r#"{"messages""#,
+        r#"{"parallel_tool_calls": false, "messages""#,
+        1,
+    );
+    let (code, out) = check(&[&parallel], &["--target", "together"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        "data.jsonl:1:2: S008 unknown key \"parallel_tool_calls\" in the top level of a chat \
+         record; OpenAI reads it, Together does not; Together rejects a record with a key it \
+         does not read"
+    );
+    // Azure's documented function-calling record: the definitions under `functions`, the call
+    // under `function_call`, which Together does not read (the assistant turn is then empty).
+    const AZURE: &str = r#"{"messages": [{"role": "user", "content": "What is the weather in San Francisco?"}, {"role": "assistant", "function_call": {"name": "get_current_weather", "arguments": "{\"location\": \"San Francisco, USA\", \"format\": \"celsius\"}"}}], "functions": [{"name": "get_current_weather", "description": "Get the current weather", "parameters": {"type": "object", "properties": {"location": {"type": "string"}, "format": {"type": "string", "enum": ["celsius", "fahrenheit"]}}, "required": ["location", "format"]}}]}"#;
+    let (code, out) = check(&[AZURE], &["--target", "together", "--select", "S008"]);
+    assert_eq!(code, 1, "{out}");
+    let column = |key: &str| AZURE.find(&format!("\"{key}\":")).expect("the key") + 1;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "data.jsonl:1:{}: S008 unknown key \"function_call\" in an assistant message; Together reads tool calls from \"tool_calls\"",
+                column("function_call")
+            ),
+            format!(
+                "data.jsonl:1:{}: S008 unknown key \"functions\" in the top level of a chat record; Together reads tool definitions from \"tools\"; Together rejects a record with a key it does not read",
+                column("functions")
+            ),
+        ],
+        "{out}"
+    );
+    for line in [parallel.as_str(), AZURE] {
+        let (code, out) = check(&[line], &["--target", "openai"]);
+        assert_eq!((code, out.as_str()), (0, ""), "{line}");
+    }
 }
 
 /// Bedrock (Claude): "No extraneous keys are allowed" beside `system` and `messages`; read as

@@ -288,12 +288,13 @@ pub(crate) fn read_chat_object(
             // A null is an absent key, as on a message: pydantic's `model_dump_json()`
             // (eval-protocol rows, Fireworks' RL samples) and Hugging Face `datasets`'
             // `to_json()` write an optional field a record does not use as null.
-            "tools" | "functions" | "parallel_tool_calls" if doc.kind(value) == Kind::Null => {}
+            "tools" | "functions" | "parallel_tool_calls"
+                if doc.kind(value) == Kind::Null && !target_leaves_unread(ctx, &name) => {}
             "tools" => {
                 check_tool_definitions(doc, value, ctx);
                 tools = Some(doc.span(value));
             }
-            "parallel_tool_calls" => {
+            "parallel_tool_calls" if !target_leaves_unread(ctx, &name) => {
                 if doc.kind(value) != Kind::Bool {
                     ctx.report(
                         Code::S010,
@@ -305,7 +306,7 @@ pub(crate) fn read_chat_object(
                     );
                 }
             }
-            "functions" => {
+            "functions" if !target_leaves_unread(ctx, &name) => {
                 check_function_definitions(doc, value, ctx);
                 functions = Some(doc.span(value));
             }
@@ -326,7 +327,9 @@ pub(crate) fn read_chat_object(
             }
             other => {
                 let at_root = obj == doc.root();
-                let note = if at_root
+                let note = if target_leaves_unread(ctx, other) {
+                    unread_note(ctx, other)
+                } else if at_root
                     && CHAT_TEMPLATE_KEYS[..2].contains(&other)
                     && ctx
                         .settings
@@ -358,15 +361,12 @@ pub(crate) fn read_chat_object(
                     };
                     readers_note(ctx, &readers)
                 };
-                unknown_key_noted(
-                    ctx,
-                    doc.span(key),
-                    other,
-                    place,
-                    TOP_LEVEL_KEYS,
-                    &note,
-                    at_root,
-                );
+                let allowed: Vec<&str> = TOP_LEVEL_KEYS
+                    .iter()
+                    .copied()
+                    .filter(|k| !target_leaves_unread(ctx, k))
+                    .collect();
+                unknown_key_noted(ctx, doc.span(key), other, place, &allowed, &note, at_root);
             }
         }
     }
@@ -629,13 +629,16 @@ pub(crate) fn read_message<'s>(
             "tool_calls" if role == Role::Assistant || role == Role::Unknown => {
                 message.tool_calls = read_tool_calls(doc, value, ctx);
             }
-            "function_call" if role == Role::Assistant || role == Role::Unknown => {
+            "function_call"
+                if (role == Role::Assistant || role == Role::Unknown)
+                    && !target_leaves_unread(ctx, "function_call") =>
+            {
                 has_function_call = true;
                 if let Some(call) = read_function(doc, value, "\"function_call\"", ctx) {
                     message.tool_calls.push(call);
                 }
             }
-            "tool_calls" | "function_call" => {
+            "tool_calls" | "function_call" if !target_leaves_unread(ctx, &key_name) => {
                 ctx.report(
                     Code::S010,
                     doc.span(key),
@@ -699,14 +702,24 @@ pub(crate) fn read_message<'s>(
                     Role::Tool => &["role", "content", "tool_call_id"],
                     _ => &["role", "content", "name"],
                 };
+                let allowed: Vec<&str> = allowed
+                    .iter()
+                    .copied()
+                    .filter(|k| !target_leaves_unread(ctx, k))
+                    .collect();
                 let readers = match role {
                     Role::Assistant => key_readers(KeyPlace::AssistantMessage, other),
                     _ => Vec::new(),
                 };
                 let place = format!("{} message", with_article(role.as_str()));
-                // A key some targets read (a chain of thought): say which.
-                let note = readers_note(ctx, &readers);
-                unknown_key_noted(ctx, doc.span(key), other, &place, allowed, &note, false);
+                // A key some targets read (a chain of thought): say which. One of OpenAI's
+                // that the target leaves unread: say what it reads instead.
+                let note = if target_leaves_unread(ctx, other) {
+                    unread_note(ctx, other)
+                } else {
+                    readers_note(ctx, &readers)
+                };
+                unknown_key_noted(ctx, doc.span(key), other, &place, &allowed, &note, false);
             }
         }
     }
@@ -2040,6 +2053,27 @@ pub(crate) fn readers_note(ctx: &RecordContext<'_>, readers: &[&str]) -> String 
         [] => String::new(),
         [one] => format!("; {one} reads it{set}"),
         many => format!("; {} read it{set}", crate::target::list(many)),
+    }
+}
+
+/// Whether the configured target reads OpenAI's chat format but not this key of it
+/// ([`crate::target::Target::chat_keys_unread`]: Together's upload check takes `messages`
+/// and `tools` only, and it reads calls from `tool_calls`).
+fn target_leaves_unread(ctx: &RecordContext<'_>, key: &str) -> bool {
+    ctx.settings
+        .target
+        .and_then(|t| t.chat_keys_unread)
+        .is_some_and(|keys| keys.value.contains(&key))
+}
+
+/// What S008 adds about an OpenAI key the target leaves unread: the key it reads instead,
+/// where OpenAI deprecated this one for it, or that only OpenAI reads it.
+fn unread_note(ctx: &RecordContext<'_>, key: &str) -> String {
+    let title = ctx.settings.target.map_or("the target", |t| t.title);
+    match key {
+        "functions" => format!("; {title} reads tool definitions from \"tools\""),
+        "function_call" => format!("; {title} reads tool calls from \"tool_calls\""),
+        _ => format!("; OpenAI reads it, {title} does not"),
     }
 }
 

@@ -288,7 +288,10 @@ declare_rule! {
     /// check refuses a record with a column its format does not read ("Found extra
     /// column"; `text` beside `messages` is two formats), and under `bedrock-claude` ("No
     /// extraneous keys are allowed" beside `system` and `messages`), a key at the top of a
-    /// record is an error, unless a level is chosen for S008.
+    /// record is an error, unless a level is chosen for S008. Together's check takes
+    /// `messages` and `tools` only, and its guide writes calls as `tool_calls`: OpenAI's
+    /// `parallel_tool_calls` and deprecated `functions` are errors there as any other
+    /// column, and a `function_call` on a message is reported with the key Together reads.
     ///
     /// A key whose value is `null` is not reported: pandas (`to_json(orient="records")`,
     /// `to_parquet`) and Hugging Face `datasets` (`to_json`, `to_parquet`) write a column some

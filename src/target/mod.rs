@@ -287,6 +287,11 @@ pub struct Target {
     /// The keys every function definition must have (S010), where it requires more than a
     /// `name`.
     pub function_keys: Option<Cited<&'static [&'static str]>>,
+    /// Keys of OpenAI's chat format that a target reading that format otherwise does not
+    /// read (S008): OpenAI's own top-level `parallel_tool_calls` and its deprecated
+    /// `functions` and `function_call`. At the top of a record they are errors where the
+    /// upload check refuses a key it does not read ([`Target::extra_keys_refused`]).
+    pub chat_keys_unread: Option<Cited<&'static [&'static str]>>,
 }
 
 /// A target's limit on an example's tokens.
@@ -710,6 +715,22 @@ impl Target {
                 fact(what, cited.value.to_owned(), cited.source);
             }
         }
+        if let Some(keys) = self.chat_keys_unread {
+            let names: Vec<String> = keys.value.iter().map(|n| format!("`{n}`")).collect();
+            fact(
+                "OpenAI keys it does not read (S008)",
+                format!(
+                    "{}, though OpenAI's chat format defines them{}",
+                    list_refs(&names),
+                    if self.extra_keys_refused.is_some() {
+                        "; at the top of a record, refused as any other key it does not read"
+                    } else {
+                        ""
+                    }
+                ),
+                keys.source,
+            );
+        }
         if let Some(keys) = self.function_keys {
             let names: Vec<String> = keys.value.iter().map(|n| format!("`{n}`")).collect();
             fact(
@@ -1031,6 +1052,7 @@ mod tests {
             sources.extend(t.tool_result_turns.map(|c| c.source));
             sources.extend(t.calls_without_text.map(|c| c.source));
             sources.extend(t.function_keys.map(|c| c.source));
+            sources.extend(t.chat_keys_unread.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }
