@@ -83,6 +83,81 @@ fn a_sharegpt_file_for_openai_is_s014_naming_both_sides() {
     assert_eq!(out.lines().count(), 2, "{out}");
 }
 
+/// axolotl's `chat_template` datasets map role names through `roles` (by default `human`,
+/// `user`, `gpt`, `assistant`, `system`, `tool`) and hand any other name to the chat template
+/// as written, training only `roles_to_train` (`["assistant"]`): LLaMA-Factory's
+/// `function_call` and `observation` turns are S005 warnings there, and the call turn is not
+/// counted as trained. LLaMA-Factory, whose roles they are, reads the record clean and trains
+/// the call.
+#[test]
+fn axolotl_passes_sharegpt_tool_roles_to_the_template_untrained() {
+    const LF_TOOLS: &str = r#"{"conversations": [{"from": "human", "value": "What is the weather in Tokyo right now?"}, {"from": "function_call", "value": "{\"name\": \"get_weather\", \"arguments\": {\"location\": \"Tokyo, Japan\"}}"}, {"from": "observation", "value": "{\"temp_c\": 25, \"sky\": \"sunny\"}"}, {"from": "gpt", "value": "It is 25 degrees Celsius and sunny in Tokyo right now."}], "tools": "[{\"name\": \"get_weather\", \"description\": \"Get the current weather\", \"parameters\": {\"type\": \"object\", \"properties\": {\"location\": {\"type\": \"string\"}}}}]"}"#;
+    const ANSWER_ONLY: &str = r#"{"conversations": [{"from": "human", "value": "What is the weather in Tokyo right now?"}, {"from": "gpt", "value": "It is 25 degrees Celsius and sunny in Tokyo right now."}]}"#;
+    let (code, out) = check(&[LF_TOOLS], &["--target", "axolotl"]);
+    assert_eq!(code, 0, "{out}");
+    let roles =
+        "(\"system\", \"user\", \"human\", \"assistant\", \"gpt\", \"tool\" and \"ipython\")";
+    let hint = "(axolotl's role map passes it on as written, and only the assistant's turns are \
+                trained by default: map it with `roles:` in the dataset config)";
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        ["function_call", "observation"].map(|name| format!(
+            "data.jsonl:1:{}: S005 role \"{name}\" is not one axolotl documents {roles}; the \
+             model's chat template may drop it or fail on it {hint}",
+            LF_TOOLS.find(&format!("\"{name}\"")).expect("the role") + 1
+        )),
+        "{out}"
+    );
+    let (code, out) = check(&[LF_TOOLS], &["--target", "llama-factory"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+
+    // Trained tokens: under axolotl the final answer's only, as if the call were not there.
+    let trained = |line: &str, target: &str| {
+        let dir = TempDir::new().expect("temp dir");
+        write(dir.path(), "data.jsonl", &format!("{line}\n"));
+        let out = tunelint(dir.path())
+            .args([
+                "stats",
+                "--isolated",
+                "--format",
+                "json",
+                "--target",
+                target,
+            ])
+            .arg("data.jsonl")
+            .output()
+            .expect("run tunelint");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["summary"]["tokens"]["trainable"]
+            .as_u64()
+            .expect("trainable tokens")
+    };
+    let answer = trained(ANSWER_ONLY, "axolotl");
+    assert_eq!(trained(LF_TOOLS, "axolotl"), answer);
+    assert!(trained(LF_TOOLS, "llama-factory") > answer);
+
+    // An example that ends on the call teaches axolotl nothing, and says why.
+    let ends_on_call = LF_TOOLS.replacen(
+        r#", {"from": "observation", "value": "{\"temp_c\": 25, \"sky\": \"sunny\"}"}, {"from": "gpt", "value": "It is 25 degrees Celsius and sunny in Tokyo right now."}"#,
+        "",
+        1,
+    );
+    let (code, out) = check(
+        &[&ends_on_call],
+        &["--target", "axolotl", "--select", "O004"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        "data.jsonl:1:19: O004 no turn of this example is one axolotl trains: it passes the role \
+         \"function_call\" to the chat template as written, and roles_to_train names the \
+         assistant's only; the model has nothing to learn from this example"
+    );
+    let (code, out) = check(&[&ends_on_call], &["--target", "llama-factory"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
 #[test]
 fn a_target_that_reads_the_format_is_quiet() {
     for target in ["llama-factory", "axolotl", "unsloth"] {

@@ -171,8 +171,12 @@ declare_rule! {
     /// a warning where the model's chat template decides; under `unsloth`, a ShareGPT role name
     /// its `standardize_sharegpt` does not map (tool turns among them) is an error, since the
     /// conversion raises on it; under `trl`, ShareGPT's `human` and `gpt` are a warning,
-    /// since TRL renames the keys but hands the names to the chat template as written; and
-    /// under `trl`, in a record with `images` or `image`, any role but `system`, `user`,
+    /// since TRL renames the keys but hands the names to the chat template as written; under
+    /// `axolotl`, ShareGPT's `function_call` and `observation` are a warning, since its
+    /// default role map converts `human`, `user`, `gpt`, `assistant`, `system` and `tool`
+    /// only and hands any other name to the template as written (and trains only the
+    /// assistant's turns: such a call is not counted as trained); and under `trl`, in a
+    /// record with `images` or `image`, any role but `system`, `user`,
     /// `assistant` and `tool` (`developer` included) is an error, since its vision collators
     /// convert the messages with `prepare_multimodal_messages`, which raises on it. A
     /// record with an unknown role is left out of the conversation-order rules (O).

@@ -1,6 +1,6 @@
 //! axolotl.
 
-use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
+use super::{Cited, KeyPlace, Keys, Loader, ShareGptRoles, Target, Tokenizer};
 
 const FORMATS: &str = "https://docs.axolotl.ai/docs/dataset-formats/";
 
@@ -105,7 +105,15 @@ pub(super) const TARGET: Target = Target {
     }),
     byte_order_mark: None,
     unanswered_call_ids: None,
-    sharegpt_roles: None,
+    // A `chat_template` dataset maps the role names through `roles` (by default these six)
+    // and passes any other on unchanged; `roles_to_train` defaults to `["assistant"]`.
+    sharegpt_roles: Some(Cited {
+        value: ShareGptRoles::MappedOrAsWritten {
+            mapped: &["human", "user", "gpt", "assistant", "system", "tool"],
+            trained: &["gpt", "assistant"],
+        },
+        source: "https://github.com/axolotl-ai-cloud/axolotl/blob/main/src/axolotl/prompt_strategies/chat_template.py",
+    }),
     preference_one_turn: None,
     extra_keys_refused: None,
     vision_messages: None,

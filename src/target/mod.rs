@@ -391,6 +391,18 @@ pub enum ShareGptRoles {
     /// the chat template sees `human` and `gpt`, so a name not among the target's roles is
     /// S005 at the target's level.
     AsWritten,
+    /// Through a role map that hands a name it does not hold to the chat template as written
+    /// (axolotl's `roles`, `self.prompter.roles.get(role, role)`): a name not among the
+    /// target's roles (LLaMA-Factory's `function_call` and `observation`) is S005 at the
+    /// target's level, and a turn is trained only when its name is one of `trained`, those
+    /// the map turns into the role trained by default (axolotl's `roles_to_train`,
+    /// `["assistant"]`): a `function_call` turn is read as the call it holds, but not trained.
+    MappedOrAsWritten {
+        /// The names the map holds, as written.
+        mapped: &'static [&'static str],
+        /// The names whose turns are trained.
+        trained: &'static [&'static str],
+    },
 }
 
 /// A provider's rules for the images of an example (S012, S007, S009).
@@ -668,6 +680,21 @@ impl Target {
                     format!(
                         "{}; any other fails the conversion to role and content",
                         list_refs(&quoted)
+                    )
+                }
+                ShareGptRoles::MappedOrAsWritten { mapped, trained } => {
+                    let quote_all = |names: &[&str]| -> String {
+                        let quoted: Vec<String> =
+                            names.iter().map(|n| format!("\"{n}\"")).collect();
+                        list_refs(&quoted)
+                    };
+                    format!(
+                        "its role map converts {}; any other name (\"function_call\", \
+                         \"observation\") reaches the chat template as written and is judged \
+                         as a role, and only {} turns are trained (roles_to_train), \
+                         unless the dataset's `roles:` maps more",
+                        quote_all(mapped),
+                        quote_all(trained)
                     )
                 }
                 ShareGptRoles::AsWritten => "the turns are renamed to role and content with their \
