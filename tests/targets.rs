@@ -2125,6 +2125,68 @@ fn llama_factory_counts_tool_results_on_the_users_side() {
     );
 }
 
+/// A tool result right after a plain answer (`human, gpt, observation, gpt`, the call written
+/// in the answer's text, as in two records of LLaMA-Factory's own glaive_toolcall_zh_demo):
+/// every turn is where LLaMA-Factory's converter wants it, and its template trains the pair as
+/// written. Under that target O006 only says so, as an info; without one it is the warning.
+#[test]
+fn llama_factory_trains_a_tool_result_after_a_plain_answer() {
+    let record = serde_json::json!({
+        "conversations": [
+            {"from": "human", "value": "A jacket costs 80 dollars with 25% off. What do I pay?"},
+            {"from": "gpt", "value": "Let me work that out.\ncalculate_discount: {\"price\": 80, \"percent\": 25}"},
+            {"from": "observation", "value": "{\"discounted_price\": 60}"},
+            {"from": "gpt", "value": "With 25% off, the jacket costs 60 dollars."}
+        ],
+        "tools": "[{\"name\": \"calculate_discount\", \"description\": \"Price after a discount\", \"parameters\": {\"type\": \"object\", \"properties\": {\"price\": {\"type\": \"number\"}, \"percent\": {\"type\": \"number\"}}, \"required\": [\"price\", \"percent\"]}}]"
+    })
+    .to_string();
+    let column = record.find(r#""observation""#).expect("the observation") + 1;
+    let info = "O006 tool message follows an assistant message that calls no tool; \
+                LLaMA-Factory trains it as written (a tool result takes the user's side of its \
+                alternation), so the model learns a tool result after a plain answer; if the \
+                answer holds a call, write it as a function_call turn";
+    // Read as ShareGPT, and through a dataset_info.json entry as the demo is.
+    let (code, out) = check(&[&record], &["--target", "llama-factory"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.trim_end(), format!("data.jsonl:1:{column}: {info}"));
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "toolcall_demo.json", &format!("[{record}]\n"));
+    write(
+        dir.path(),
+        "dataset_info.json",
+        r#"{"toolcall_demo": {"file_name": "toolcall_demo.json", "formatting": "sharegpt", "columns": {"messages": "conversations", "tools": "tools"}}}"#,
+    );
+    let out = tunelint(dir.path())
+        .args([
+            "--isolated",
+            "--format",
+            "concise",
+            "--target",
+            "llama-factory",
+            ".",
+        ])
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(&format!("toolcall_demo.json:1:{}: {info}", column + 1)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 errors, 0 warnings, 1 info"), "{stdout}");
+    // Without a target, the tool result that answers no call is the usual warning.
+    let (code, out) = check(&[&record], &["--select", "O006"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        format!(
+            "data.jsonl:1:{column}: O006 tool message follows an assistant message; a tool \
+             result must follow the assistant's tool call"
+        )
+    );
+}
+
 /// Together and Fireworks take images only as base64 data URLs of a few types (Together's
 /// upload check; Fireworks' VLM guide); Together also refuses a non-zero `weight` on a
 /// message with an image, and a conversation mixing string content with lists of parts.
