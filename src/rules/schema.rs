@@ -176,10 +176,10 @@ declare_rule! {
     /// default role map converts `human`, `user`, `gpt`, `assistant`, `system` and `tool`
     /// only and hands any other name to the template as written (and trains only the
     /// assistant's turns: such a call is not counted as trained); and under `trl`, in a
-    /// record with `images` or `image`, any role but `system`, `user`,
-    /// `assistant` and `tool` (`developer` included) is an error, since its vision collators
-    /// convert the messages with `prepare_multimodal_messages`, which raises on it. A
-    /// record with an unknown role is left out of the conversation-order rules (O).
+    /// record with `images` or `image`, any role but `system`, `user`, `assistant` and
+    /// `tool` (`developer` included) is an error, since its vision collators convert the
+    /// messages with `prepare_multimodal_messages`, which raises on it. A record with an
+    /// unknown role is left out of the conversation-order rules (O).
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. Open-model chat templates either raise on the unknown role or
