@@ -83,6 +83,81 @@ fn a_sharegpt_file_for_openai_is_s014_naming_both_sides() {
     assert_eq!(out.lines().count(), 2, "{out}");
 }
 
+/// axolotl's `chat_template` datasets map role names through `roles` (by default `human`,
+/// `user`, `gpt`, `assistant`, `system`, `tool`) and hand any other name to the chat template
+/// as written, training only `roles_to_train` (`["assistant"]`): LLaMA-Factory's
+/// `function_call` and `observation` turns are S005 warnings there, and the call turn is not
+/// counted as trained. LLaMA-Factory, whose roles they are, reads the record clean and trains
+/// the call.
+#[test]
+fn axolotl_passes_sharegpt_tool_roles_to_the_template_untrained() {
+    const LF_TOOLS: &str = r#"{"conversations": [{"from": "human", "value": "What is the weather in Tokyo right now?"}, {"from": "function_call", "value": "{\"name\": \"get_weather\", \"arguments\": {\"location\": \"Tokyo, Japan\"}}"}, {"from": "observation", "value": "{\"temp_c\": 25, \"sky\": \"sunny\"}"}, {"from": "gpt", "value": "It is 25 degrees Celsius and sunny in Tokyo right now."}], "tools": "[{\"name\": \"get_weather\", \"description\": \"Get the current weather\", \"parameters\": {\"type\": \"object\", \"properties\": {\"location\": {\"type\": \"string\"}}}}]"}"#;
+    const ANSWER_ONLY: &str = r#"{"conversations": [{"from": "human", "value": "What is the weather in Tokyo right now?"}, {"from": "gpt", "value": "It is 25 degrees Celsius and sunny in Tokyo right now."}]}"#;
+    let (code, out) = check(&[LF_TOOLS], &["--target", "axolotl"]);
+    assert_eq!(code, 0, "{out}");
+    let roles =
+        "(\"system\", \"user\", \"human\", \"assistant\", \"gpt\", \"tool\" and \"ipython\")";
+    let hint = "(axolotl's role map passes it on as written, and only the assistant's turns are \
+                trained by default: map it with `roles:` in the dataset config)";
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        ["function_call", "observation"].map(|name| format!(
+            "data.jsonl:1:{}: S005 role \"{name}\" is not one axolotl documents {roles}; the \
+             model's chat template may drop it or fail on it {hint}",
+            LF_TOOLS.find(&format!("\"{name}\"")).expect("the role") + 1
+        )),
+        "{out}"
+    );
+    let (code, out) = check(&[LF_TOOLS], &["--target", "llama-factory"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+
+    // Trained tokens: under axolotl the final answer's only, as if the call were not there.
+    let trained = |line: &str, target: &str| {
+        let dir = TempDir::new().expect("temp dir");
+        write(dir.path(), "data.jsonl", &format!("{line}\n"));
+        let out = tunelint(dir.path())
+            .args([
+                "stats",
+                "--isolated",
+                "--format",
+                "json",
+                "--target",
+                target,
+            ])
+            .arg("data.jsonl")
+            .output()
+            .expect("run tunelint");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["summary"]["tokens"]["trainable"]
+            .as_u64()
+            .expect("trainable tokens")
+    };
+    let answer = trained(ANSWER_ONLY, "axolotl");
+    assert_eq!(trained(LF_TOOLS, "axolotl"), answer);
+    assert!(trained(LF_TOOLS, "llama-factory") > answer);
+
+    // An example that ends on the call teaches axolotl nothing, and says why.
+    let ends_on_call = LF_TOOLS.replacen(
+        r#", {"from": "observation", "value": "{\"temp_c\": 25, \"sky\": \"sunny\"}"}, {"from": "gpt", "value": "It is 25 degrees Celsius and sunny in Tokyo right now."}"#,
+        "",
+        1,
+    );
+    let (code, out) = check(
+        &[&ends_on_call],
+        &["--target", "axolotl", "--select", "O004"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        "data.jsonl:1:19: O004 no turn of this example is one axolotl trains: it passes the role \
+         \"function_call\" to the chat template as written, and roles_to_train names the \
+         assistant's only; the model has nothing to learn from this example"
+    );
+    let (code, out) = check(&[&ends_on_call], &["--target", "llama-factory"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
 #[test]
 fn a_target_that_reads_the_format_is_quiet() {
     for target in ["llama-factory", "axolotl", "unsloth"] {
@@ -216,6 +291,74 @@ fn tool_calls_as_a_chat_template_takes_them() {
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(" S010 \"arguments\" is not valid JSON"),
+        "{out}"
+    );
+}
+
+/// A chat template reads no tool call id: under the trainers that hand calls to one, a result
+/// without a `tool_call_id` answers the call it follows, by the function it names or in order,
+/// whether or not the call carries an `id` (OpenAI-exported data adapted to TRL's shape keeps
+/// them). A call that nothing answers is still S011 there, id or not; OpenAI pairs by id.
+#[test]
+fn chat_template_targets_pair_tool_results_by_position_and_name() {
+    const CALL: &str = r#"{"type": "function", "function": {"name": "control_light", "arguments": {"room": "living room", "state": "on"}}, "id": "call_1"}"#;
+    const WEATHER: &str = r#"{"type": "function", "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}"#;
+    let record = |calls: &str, results: &str| {
+        format!(
+            r#"{{"messages": [{{"role": "user", "content": "Turn on the living room lights, and what is the weather in Paris?"}}, {{"role": "assistant", "tool_calls": [{calls}]}}, {results}{{"role": "assistant", "content": "Done! The living room lights are now on."}}]}}"#
+        )
+    };
+    let named = record(
+        CALL,
+        r#"{"role": "tool", "name": "control_light", "content": "The lights are now on."}, "#,
+    );
+    let bare = record(
+        CALL,
+        r#"{"role": "tool", "content": "The lights are now on."}, "#,
+    );
+    // Two calls answered in the other order, each result naming its function.
+    let both = record(
+        &format!("{CALL}, {WEATHER}"),
+        r#"{"role": "tool", "name": "get_weather", "content": "Sunny, 24 C."}, {"role": "tool", "name": "control_light", "content": "The lights are now on."}, "#,
+    );
+    for target in ["trl", "axolotl", "unsloth"] {
+        for line in [&named, &bare, &both] {
+            let args = ["--target", target, "--select", "S010,S011"];
+            let (code, out) = check(&[line], &args);
+            assert_eq!((code, out.as_str()), (0, ""), "--target {target}: {line}");
+        }
+    }
+    let (code, out) = check(&[&named], &["--select", "S010,S011"]);
+    assert_eq!((code, out.as_str()), (0, ""), "without a target");
+    // OpenAI pairs by id: the result answers nothing it can name.
+    let (code, out) = check(&[&named], &["--target", "openai", "--select", "S011"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S011 tool call \"call_1\" is never answered by a tool message"),
+        "{out}"
+    );
+    // The second call gets no result: reported with its id, or by its function without one.
+    let half = record(
+        &format!("{CALL}, {WEATHER}"),
+        r#"{"role": "tool", "name": "control_light", "content": "The lights are now on."}, "#,
+    );
+    let (code, out) = check(&[&half], &["--target", "trl", "--select", "S011"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        format!(
+            "data.jsonl:1:{}: S011 tool call to \"get_weather\" is never answered by a tool message",
+            half.find(r#"{"type": "function", "function": {"name": "get_weather""#)
+                .expect("the second call")
+                + 1
+        ),
+        "{out}"
+    );
+    let unanswered = record(CALL, "");
+    let (code, out) = check(&[&unanswered], &["--target", "axolotl", "--select", "S011"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(" S011 tool call \"call_1\" is never answered by a tool message"),
         "{out}"
     );
 }
@@ -808,7 +951,10 @@ const DEVELOPER: &str = r#"{"messages": [{"role": "developer", "content": "Answe
 fn a_role_the_target_does_not_take_is_s005_naming_the_target() {
     // Providers reject the upload: an error, at the role, with the roles they take.
     for (target, title) in [("mistral", "Mistral"), ("together", "Together")] {
-        let (code, out) = check(&[FUNCTION_MESSAGE], &["--target", target]);
+        let (code, out) = check(
+            &[FUNCTION_MESSAGE],
+            &["--target", target, "--select", "S005"],
+        );
         assert_eq!(code, 1, "--target {target}: {out}");
         let expected = format!(
             "data.jsonl:1:209: S005 role \"function\" is not accepted by {title}, which takes \
@@ -1979,6 +2125,68 @@ fn llama_factory_counts_tool_results_on_the_users_side() {
     );
 }
 
+/// A tool result right after a plain answer (`human, gpt, observation, gpt`, the call written
+/// in the answer's text, as in two records of LLaMA-Factory's own glaive_toolcall_zh_demo):
+/// every turn is where LLaMA-Factory's converter wants it, and its template trains the pair as
+/// written. Under that target O006 only says so, as an info; without one it is the warning.
+#[test]
+fn llama_factory_trains_a_tool_result_after_a_plain_answer() {
+    let record = serde_json::json!({
+        "conversations": [
+            {"from": "human", "value": "A jacket costs 80 dollars with 25% off. What do I pay?"},
+            {"from": "gpt", "value": "Let me work that out.\ncalculate_discount: {\"price\": 80, \"percent\": 25}"},
+            {"from": "observation", "value": "{\"discounted_price\": 60}"},
+            {"from": "gpt", "value": "With 25% off, the jacket costs 60 dollars."}
+        ],
+        "tools": "[{\"name\": \"calculate_discount\", \"description\": \"Price after a discount\", \"parameters\": {\"type\": \"object\", \"properties\": {\"price\": {\"type\": \"number\"}, \"percent\": {\"type\": \"number\"}}, \"required\": [\"price\", \"percent\"]}}]"
+    })
+    .to_string();
+    let column = record.find(r#""observation""#).expect("the observation") + 1;
+    let info = "O006 tool message follows an assistant message that calls no tool; \
+                LLaMA-Factory trains it as written (a tool result takes the user's side of its \
+                alternation), so the model learns a tool result after a plain answer; if the \
+                answer holds a call, write it as a function_call turn";
+    // Read as ShareGPT, and through a dataset_info.json entry as the demo is.
+    let (code, out) = check(&[&record], &["--target", "llama-factory"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.trim_end(), format!("data.jsonl:1:{column}: {info}"));
+    let dir = TempDir::new().expect("temp dir");
+    write(dir.path(), "toolcall_demo.json", &format!("[{record}]\n"));
+    write(
+        dir.path(),
+        "dataset_info.json",
+        r#"{"toolcall_demo": {"file_name": "toolcall_demo.json", "formatting": "sharegpt", "columns": {"messages": "conversations", "tools": "tools"}}}"#,
+    );
+    let out = tunelint(dir.path())
+        .args([
+            "--isolated",
+            "--format",
+            "concise",
+            "--target",
+            "llama-factory",
+            ".",
+        ])
+        .output()
+        .expect("run tunelint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(&format!("toolcall_demo.json:1:{}: {info}", column + 1)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 errors, 0 warnings, 1 info"), "{stdout}");
+    // Without a target, the tool result that answers no call is the usual warning.
+    let (code, out) = check(&[&record], &["--select", "O006"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        format!(
+            "data.jsonl:1:{column}: O006 tool message follows an assistant message; a tool \
+             result must follow the assistant's tool call"
+        )
+    );
+}
+
 /// Together and Fireworks take images only as base64 data URLs of a few types (Together's
 /// upload check; Fireworks' VLM guide); Together also refuses a non-zero `weight` on a
 /// message with an image, and a conversation mixing string content with lists of parts.
@@ -2063,6 +2271,57 @@ fn together_refuses_a_key_its_formats_do_not_read() {
     let (code, out) = check(&[weighted], &["--target", "together"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("S008 unknown key \"wieght\""), "{out}");
+}
+
+/// Together's upload check takes `messages` and `tools` at the top of a chat record and no
+/// other column (together-py's `JSONL_REQUIRED_COLUMNS_MAP`, `JSONL_EXTRA_COLUMNS_MAP`), and
+/// its function-calling guide writes calls as `tool_calls`: OpenAI's `parallel_tool_calls` and
+/// deprecated `functions` are refused as any other extra column, and Azure's `function_call`
+/// record is told what Together reads instead. Its own documented record stays clean, and
+/// OpenAI still takes all three.
+#[test]
+fn together_reads_no_openai_only_tool_keys() {
+    const TOGETHER_TOOLS: &str = r#"{"messages": [{"role": "system", "content": "You are a helpful travel planning assistant."}, {"role": "user", "content": "What is the current temperature in San Francisco?"}, {"role": "assistant", "tool_calls": [{"id": "call_abc123", "type": "function", "function": {"name": "getCurrentWeather", "arguments": "{\"location\": \"San Francisco\"}"}}]}, {"role": "tool", "tool_call_id": "call_abc123", "content": "{\"temperature\": 18}"}, {"role": "assistant", "content": "It is 18 degrees in San Francisco right now."}], "tools": [{"type": "function", "function": {"name": "getCurrentWeather", "description": "Get the current weather in a location", "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]}}}]}"#;
+    let (code, out) = check(&[TOGETHER_TOOLS], &["--target", "together"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let parallel = TOGETHER_TOOLS.replacen(
+        r#"{"messages""#,
+        r#"{"parallel_tool_calls": false, "messages""#,
+        1,
+    );
+    let (code, out) = check(&[&parallel], &["--target", "together"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.trim_end(),
+        "data.jsonl:1:2: S008 unknown key \"parallel_tool_calls\" in the top level of a chat \
+         record; OpenAI reads it, Together does not; Together rejects a record with a key it \
+         does not read"
+    );
+    // Azure's documented function-calling record: the definitions under `functions`, the call
+    // under `function_call`, which Together does not read (the assistant turn is then empty).
+    const AZURE: &str = r#"{"messages": [{"role": "user", "content": "What is the weather in San Francisco?"}, {"role": "assistant", "function_call": {"name": "get_current_weather", "arguments": "{\"location\": \"San Francisco, USA\", \"format\": \"celsius\"}"}}], "functions": [{"name": "get_current_weather", "description": "Get the current weather", "parameters": {"type": "object", "properties": {"location": {"type": "string"}, "format": {"type": "string", "enum": ["celsius", "fahrenheit"]}}, "required": ["location", "format"]}}]}"#;
+    let (code, out) = check(&[AZURE], &["--target", "together", "--select", "S008"]);
+    assert_eq!(code, 1, "{out}");
+    let column = |key: &str| AZURE.find(&format!("\"{key}\":")).expect("the key") + 1;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "data.jsonl:1:{}: S008 unknown key \"function_call\" in an assistant message; Together reads tool calls from \"tool_calls\"",
+                column("function_call")
+            ),
+            format!(
+                "data.jsonl:1:{}: S008 unknown key \"functions\" in the top level of a chat record; Together reads tool definitions from \"tools\"; Together rejects a record with a key it does not read",
+                column("functions")
+            ),
+        ],
+        "{out}"
+    );
+    for line in [parallel.as_str(), AZURE] {
+        let (code, out) = check(&[line], &["--target", "openai"]);
+        assert_eq!((code, out.as_str()), (0, ""), "{line}");
+    }
 }
 
 /// Bedrock (Claude): "No extraneous keys are allowed" beside `system` and `messages`; read as

@@ -288,12 +288,13 @@ pub(crate) fn read_chat_object(
             // A null is an absent key, as on a message: pydantic's `model_dump_json()`
             // (eval-protocol rows, Fireworks' RL samples) and Hugging Face `datasets`'
             // `to_json()` write an optional field a record does not use as null.
-            "tools" | "functions" | "parallel_tool_calls" if doc.kind(value) == Kind::Null => {}
+            "tools" | "functions" | "parallel_tool_calls"
+                if doc.kind(value) == Kind::Null && !target_leaves_unread(ctx, &name) => {}
             "tools" => {
                 check_tool_definitions(doc, value, ctx);
                 tools = Some(doc.span(value));
             }
-            "parallel_tool_calls" => {
+            "parallel_tool_calls" if !target_leaves_unread(ctx, &name) => {
                 if doc.kind(value) != Kind::Bool {
                     ctx.report(
                         Code::S010,
@@ -305,7 +306,7 @@ pub(crate) fn read_chat_object(
                     );
                 }
             }
-            "functions" => {
+            "functions" if !target_leaves_unread(ctx, &name) => {
                 check_function_definitions(doc, value, ctx);
                 functions = Some(doc.span(value));
             }
@@ -326,7 +327,9 @@ pub(crate) fn read_chat_object(
             }
             other => {
                 let at_root = obj == doc.root();
-                let note = if at_root
+                let note = if target_leaves_unread(ctx, other) {
+                    unread_note(ctx, other)
+                } else if at_root
                     && CHAT_TEMPLATE_KEYS[..2].contains(&other)
                     && ctx
                         .settings
@@ -358,15 +361,12 @@ pub(crate) fn read_chat_object(
                     };
                     readers_note(ctx, &readers)
                 };
-                unknown_key_noted(
-                    ctx,
-                    doc.span(key),
-                    other,
-                    place,
-                    TOP_LEVEL_KEYS,
-                    &note,
-                    at_root,
-                );
+                let allowed: Vec<&str> = TOP_LEVEL_KEYS
+                    .iter()
+                    .copied()
+                    .filter(|k| !target_leaves_unread(ctx, k))
+                    .collect();
+                unknown_key_noted(ctx, doc.span(key), other, place, &allowed, &note, at_root);
             }
         }
     }
@@ -629,13 +629,16 @@ pub(crate) fn read_message<'s>(
             "tool_calls" if role == Role::Assistant || role == Role::Unknown => {
                 message.tool_calls = read_tool_calls(doc, value, ctx);
             }
-            "function_call" if role == Role::Assistant || role == Role::Unknown => {
+            "function_call"
+                if (role == Role::Assistant || role == Role::Unknown)
+                    && !target_leaves_unread(ctx, "function_call") =>
+            {
                 has_function_call = true;
                 if let Some(call) = read_function(doc, value, "\"function_call\"", ctx) {
                     message.tool_calls.push(call);
                 }
             }
-            "tool_calls" | "function_call" => {
+            "tool_calls" | "function_call" if !target_leaves_unread(ctx, &key_name) => {
                 ctx.report(
                     Code::S010,
                     doc.span(key),
@@ -701,6 +704,11 @@ pub(crate) fn read_message<'s>(
                     Role::Tool => &["role", "content", "tool_call_id"],
                     _ => &["role", "content", "name"],
                 };
+                let allowed: Vec<&str> = allowed
+                    .iter()
+                    .copied()
+                    .filter(|k| !target_leaves_unread(ctx, k))
+                    .collect();
                 let readers = match role {
                     Role::Assistant => key_readers(KeyPlace::AssistantMessage, other),
                     _ => Vec::new(),
@@ -714,9 +722,14 @@ pub(crate) fn read_message<'s>(
                     message.reasoning_unread.push(t);
                 }
                 let place = format!("{} message", with_article(role.as_str()));
-                // A key some targets read (a chain of thought): say which.
-                let note = readers_note(ctx, &readers);
-                unknown_key_noted(ctx, doc.span(key), other, &place, allowed, &note, false);
+                // A key some targets read (a chain of thought): say which. One of OpenAI's
+                // that the target leaves unread: say what it reads instead.
+                let note = if target_leaves_unread(ctx, other) {
+                    unread_note(ctx, other)
+                } else {
+                    readers_note(ctx, &readers)
+                };
+                unknown_key_noted(ctx, doc.span(key), other, &place, &allowed, &note, false);
             }
         }
     }
@@ -1840,10 +1853,19 @@ fn check_function_definition(doc: &Document<'_, '_>, node: NodeId, ctx: &mut Rec
 
 /// S011: every tool result answers an earlier call, and every call but those of the final
 /// assistant turn gets an answer (an example may end on a tool call: that is what it teaches).
+///
+/// Where calls are paired by id (OpenAI and the providers), a call is answered by a later
+/// tool message with its id, and a call without one is S010's. Where a chat template renders
+/// the calls ([`chat_template_tools`]: TRL, axolotl, Unsloth, no target), the template never
+/// reads an id: a tool message without a `tool_call_id` answers a call of the assistant
+/// message it follows, the one whose function it names or else the next unanswered one, so
+/// a call is judged the same with an id or without. A `tool_call_id` that is written is
+/// still honoured: it names the call it answers, and one naming no call is reported.
 pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
     if !ctx.enabled(Code::S011) {
         return;
     }
+    let by_position = chat_template_tools(ctx);
     let last_index = conv.messages.len().saturating_sub(1);
     // Hash lookups, not scans of the other messages: one record may hold 100,000 calls and
     // as many answers. The last tool message answering each id, and the ids called so far.
@@ -1870,21 +1892,42 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
                 ),
             );
         }
-        if m.role == Role::Assistant && i != last_index {
-            for call in &m.tool_calls {
-                let Some(id) = &call.id else { continue };
-                if last_answer
-                    .get(id.value.as_ref())
-                    .is_none_or(|&answer| answer <= i)
-                {
-                    ctx.report(
+        if m.role == Role::Assistant && i != last_index && !m.tool_calls.is_empty() {
+            let answered_by_id = |call: &ToolCall<'_>| {
+                call.id.as_ref().is_some_and(|id| {
+                    last_answer
+                        .get(id.value.as_ref())
+                        .is_some_and(|&answer| answer > i)
+                })
+            };
+            let mut answered: Vec<bool> = m.tool_calls.iter().map(answered_by_id).collect();
+            if by_position {
+                answer_by_position(&conv.messages[i + 1..], &m.tool_calls, &mut answered);
+            }
+            for (call, _) in m.tool_calls.iter().zip(&answered).filter(|(_, a)| !**a) {
+                match (&call.id, &call.name) {
+                    (Some(id), _) => ctx.report(
                         Code::S011,
                         id.span,
                         format!(
                             "tool call {} is never answered by a tool message",
                             quote(&id.value)
                         ),
-                    );
+                    ),
+                    (None, _) if !by_position => {}
+                    (None, Some(name)) => ctx.report(
+                        Code::S011,
+                        call.span,
+                        format!(
+                            "tool call to {} is never answered by a tool message",
+                            quote(&name.value)
+                        ),
+                    ),
+                    (None, None) => ctx.report(
+                        Code::S011,
+                        call.span,
+                        "tool call is never answered by a tool message",
+                    ),
                 }
             }
         }
@@ -1893,6 +1936,48 @@ pub(crate) fn check_tool_pairing(conv: &Conversation<'_>, ctx: &mut RecordContex
                 .iter()
                 .filter_map(|c| c.id.as_ref().map(|id| id.value.as_ref())),
         );
+    }
+}
+
+/// Marks in `answered` the `calls` of one assistant message that the tool messages of `after`
+/// (the messages that follow it, up to the next assistant message) answer as a chat template
+/// pairs them: a result without a `tool_call_id` answers the first unanswered call to the
+/// function it names (`name`), or, naming none or one not called, the first unanswered call.
+/// A result with a `tool_call_id` answers by id ([`check_tool_pairing`]), not here.
+fn answer_by_position(after: &[Message<'_>], calls: &[ToolCall<'_>], answered: &mut [bool]) {
+    // The unanswered calls to each function, in order, and the first unanswered call: each
+    // result is paired in constant time, however many calls one message makes.
+    let mut by_name: HashMap<&str, std::collections::VecDeque<usize>> = HashMap::new();
+    for (k, call) in calls.iter().enumerate() {
+        if let Some(name) = &call.name
+            && !answered[k]
+        {
+            by_name.entry(&name.value).or_default().push_back(k);
+        }
+    }
+    let mut next = 0;
+    for result in after.iter().take_while(|m| m.role != Role::Assistant) {
+        if !matches!(result.role, Role::Tool | Role::Function) || result.tool_call_id.is_some() {
+            continue;
+        }
+        let named = result.name.as_ref().and_then(|name| {
+            let queue = by_name.get_mut(name.value.as_ref())?;
+            while let Some(k) = queue.pop_front() {
+                if !answered[k] {
+                    return Some(k);
+                }
+            }
+            None
+        });
+        let positional = || {
+            while next < answered.len() && answered[next] {
+                next += 1;
+            }
+            (next < answered.len()).then_some(next)
+        };
+        if let Some(k) = named.or_else(positional) {
+            answered[k] = true;
+        }
     }
 }
 
@@ -2002,6 +2087,27 @@ pub(crate) fn readers_note(ctx: &RecordContext<'_>, readers: &[&str]) -> String 
         [] => String::new(),
         [one] => format!("; {one} reads it{set}"),
         many => format!("; {} read it{set}", crate::target::list(many)),
+    }
+}
+
+/// Whether the configured target reads OpenAI's chat format but not this key of it
+/// ([`crate::target::Target::chat_keys_unread`]: Together's upload check takes `messages`
+/// and `tools` only, and it reads calls from `tool_calls`).
+fn target_leaves_unread(ctx: &RecordContext<'_>, key: &str) -> bool {
+    ctx.settings
+        .target
+        .and_then(|t| t.chat_keys_unread)
+        .is_some_and(|keys| keys.value.contains(&key))
+}
+
+/// What S008 adds about an OpenAI key the target leaves unread: the key it reads instead,
+/// where OpenAI deprecated this one for it, or that only OpenAI reads it.
+fn unread_note(ctx: &RecordContext<'_>, key: &str) -> String {
+    let title = ctx.settings.target.map_or("the target", |t| t.title);
+    match key {
+        "functions" => format!("; {title} reads tool definitions from \"tools\""),
+        "function_call" => format!("; {title} reads tool calls from \"tool_calls\""),
+        _ => format!("; OpenAI reads it, {title} does not"),
     }
 }
 

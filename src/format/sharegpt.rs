@@ -402,6 +402,9 @@ pub(crate) fn read_turn_with<'s>(
             unknown_key(ctx, doc.span(key), &name, "a ShareGPT turn", &allowed);
         }
     }
+    // A turn the target's trainer does not train by the name it is given
+    // ([`untrained_as_written`]).
+    let mut untrained = false;
     let (role, role_span, is_call) = match doc.get(turn, role_key) {
         None => {
             ctx.report(Code::S004, span, format!("turn has no {}", quote(role_key)));
@@ -423,6 +426,7 @@ pub(crate) fn read_turn_with<'s>(
                 (Role::Unknown, doc.span(f), false)
             }
             Some(name) => {
+                untrained = words.is_sharegpt() && unmapped_as_written(&name, doc.span(f), ctx);
                 let (role, is_call) = match words.role(&name) {
                     Some(found) => found,
                     None if let Some(role) = super::converted_role(&name, ctx) => (role, false),
@@ -512,8 +516,52 @@ pub(crate) fn read_turn_with<'s>(
     let content = if is_call { Content::Missing } else { content };
     Some(Message {
         tool_calls,
+        weight: (untrained && role == Role::Assistant).then_some(0),
         ..Message::new(role, role_span, span, content)
     })
+}
+
+/// Where the target converts ShareGPT turns through a role map that hands a name it does not
+/// hold to the chat template as written ([`crate::target::ShareGptRoles::MappedOrAsWritten`]:
+/// axolotl), S005 at the target's level on a role name (`name`, at `span`) that is not among
+/// its roles: LLaMA-Factory's `function_call` and `observation` reach the template as
+/// written, which may drop them or fail on them. Returns whether the turn goes untrained:
+/// `roles_to_train` (`["assistant"]`) does not name `function_call`, so the call the turn
+/// holds is read but not trained.
+fn unmapped_as_written(
+    name: &str,
+    span: crate::diagnostic::Span,
+    ctx: &mut RecordContext<'_>,
+) -> bool {
+    use crate::target::ShareGptRoles;
+    let Some(target) = ctx.settings.target else {
+        return false;
+    };
+    let Some(crate::target::Cited {
+        value: ShareGptRoles::MappedOrAsWritten { trained, .. },
+        ..
+    }) = target.sharegpt_roles
+    else {
+        return false;
+    };
+    if ctx.format.read_as() != FormatChoice::ShareGpt {
+        return false;
+    }
+    // A name ShareGPT does not define is S005's already, in ShareGPT's words.
+    if !target.roles.value.contains(&name) && TurnWords::SHAREGPT.role(name).is_some() {
+        ctx.report_capped(
+            Code::S005,
+            target.role_level(),
+            span,
+            format!(
+                "{} ({}'s role map passes it on as written, and only the assistant's turns are \
+                 trained by default: map it with `roles:` in the dataset config)",
+                target.role_refused(&quote(name)),
+                target.title
+            ),
+        );
+    }
+    !trained.contains(&name)
 }
 
 /// The targets that read a ShareGPT turn's `value` as a list of content parts: those that

@@ -171,11 +171,15 @@ declare_rule! {
     /// a warning where the model's chat template decides; under `unsloth`, a ShareGPT role name
     /// its `standardize_sharegpt` does not map (tool turns among them) is an error, since the
     /// conversion raises on it; under `trl`, ShareGPT's `human` and `gpt` are a warning,
-    /// since TRL renames the keys but hands the names to the chat template as written; and
-    /// under `trl`, in a record with `images` or `image`, any role but `system`, `user`,
-    /// `assistant` and `tool` (`developer` included) is an error, since its vision collators
-    /// convert the messages with `prepare_multimodal_messages`, which raises on it. A
-    /// record with an unknown role is left out of the conversation-order rules (O).
+    /// since TRL renames the keys but hands the names to the chat template as written; under
+    /// `axolotl`, ShareGPT's `function_call` and `observation` are a warning, since its
+    /// default role map converts `human`, `user`, `gpt`, `assistant`, `system` and `tool`
+    /// only and hands any other name to the template as written (and trains only the
+    /// assistant's turns: such a call is not counted as trained); and under `trl`, in a
+    /// record with `images` or `image`, any role but `system`, `user`, `assistant` and
+    /// `tool` (`developer` included) is an error, since its vision collators convert the
+    /// messages with `prepare_multimodal_messages`, which raises on it. A record with an
+    /// unknown role is left out of the conversation-order rules (O).
     ///
     /// ## Why is this bad?
     /// OpenAI rejects the file. Open-model chat templates either raise on the unknown role or
@@ -288,7 +292,10 @@ declare_rule! {
     /// check refuses a record with a column its format does not read ("Found extra
     /// column"; `text` beside `messages` is two formats), and under `bedrock-claude` ("No
     /// extraneous keys are allowed" beside `system` and `messages`), a key at the top of a
-    /// record is an error, unless a level is chosen for S008.
+    /// record is an error, unless a level is chosen for S008. Together's check takes
+    /// `messages` and `tools` only, and its guide writes calls as `tool_calls`: OpenAI's
+    /// `parallel_tool_calls` and deprecated `functions` are errors there as any other
+    /// column, and a `function_call` on a message is reported with the key Together reads.
     ///
     /// A key whose value is `null` is not reported: pandas (`to_json(orient="records")`,
     /// `to_parquet`) and Hugging Face `datasets` (`to_json`, `to_parquet`) write a column some
@@ -420,16 +427,22 @@ declare_rule! {
     /// Reports a `tool` message whose `tool_call_id` matches no call of an earlier assistant
     /// message, a tool message without a string `tool_call_id` (where calls are paired by id:
     /// not under `trl`, `axolotl`, `unsloth` or without a target, see S010), and a tool call
-    /// that no later
-    /// tool message answers. Calls in the conversation's final message need no answer: an
-    /// example may end on a tool call, since choosing the call is what it teaches. A call
-    /// without an `id` is S010's.
+    /// that no later tool message answers. Calls in the conversation's final message need no
+    /// answer: an example may end on a tool call, since choosing the call is what it teaches.
+    ///
+    /// Where calls are paired by id, a call is answered by a tool message with its id, and a
+    /// call without an `id` is S010's. Under `trl`, `axolotl`, `unsloth` and without a
+    /// target, the chat template reads no id: a tool message without a `tool_call_id`
+    /// answers a call of the assistant message it follows (before the next assistant
+    /// message), the call to the function it names with `name`, or else the next unanswered
+    /// one, whether or not the call has an `id`; a `tool_call_id` that is written still
+    /// names the call it answers.
     ///
     /// ## Why is this bad?
-    /// OpenAI rejects the file. Chat templates and trainers pair each result with its call by
-    /// id: an orphan result has nothing to attach to, and a call left unanswered in the
-    /// middle of a conversation teaches the model to carry on as if the tool had replied,
-    /// inventing the result instead of waiting for it.
+    /// OpenAI rejects the file. Providers pair each result with its call by id, chat
+    /// templates by order: an orphan result has nothing to attach to, and a call left
+    /// unanswered in the middle of a conversation teaches the model to carry on as if the
+    /// tool had replied, inventing the result instead of waiting for it.
     ///
     /// ## Example
     /// ```jsonl,invalid

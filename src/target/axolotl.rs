@@ -1,6 +1,6 @@
 //! axolotl.
 
-use super::{Cited, KeyPlace, Keys, Loader, Target, Tokenizer};
+use super::{Cited, KeyPlace, Keys, Loader, ShareGptRoles, Target, Tokenizer};
 
 const FORMATS: &str = "https://docs.axolotl.ai/docs/dataset-formats/";
 
@@ -92,8 +92,10 @@ pub(super) const TARGET: Target = Target {
     },
     weights_any_message: None,
     chat_template_tools: Some(Cited {
-        value: "arguments a JSON object or a string holding one; no tool call id needed; a \
-                tool result names its function with \"name\" (or nothing)",
+        value: "arguments a JSON object or a string holding one; no tool call id needed, and \
+                one a call carries is not read: a tool result names its function with \
+                \"name\" (or nothing) and answers a call of the assistant message it \
+                follows, the one to that function or else the next unanswered one",
         source: "https://docs.axolotl.ai/docs/dataset-formats/conversation.html",
     }),
     tool_parameters_encoded: Some(Cited {
@@ -103,7 +105,15 @@ pub(super) const TARGET: Target = Target {
     }),
     byte_order_mark: None,
     unanswered_call_ids: None,
-    sharegpt_roles: None,
+    // A `chat_template` dataset maps the role names through `roles` (by default these six)
+    // and passes any other on unchanged; `roles_to_train` defaults to `["assistant"]`.
+    sharegpt_roles: Some(Cited {
+        value: ShareGptRoles::MappedOrAsWritten {
+            mapped: &["human", "user", "gpt", "assistant", "system", "tool"],
+            trained: &["gpt", "assistant"],
+        },
+        source: "https://github.com/axolotl-ai-cloud/axolotl/blob/main/src/axolotl/prompt_strategies/chat_template.py",
+    }),
     preference_one_turn: None,
     extra_keys_refused: None,
     vision_messages: None,
@@ -116,4 +126,5 @@ pub(super) const TARGET: Target = Target {
     tool_result_turns: None,
     calls_without_text: None,
     function_keys: None,
+    chat_keys_unread: None,
 };

@@ -85,4 +85,5 @@ pub(super) const TARGET: Target = Target {
     tool_result_turns: None,
     calls_without_text: None,
     function_keys: None,
+    chat_keys_unread: None,
 };

@@ -40,7 +40,8 @@ pub(super) const TARGET: Target = Target {
     // and query columns (`converter.py`, `AlpacaDatasetConverter`).
     turns: Cited {
         value: "human and observation at odd positions, gpt and function_call at even \
-                positions; the system prompt in its own column; an alpaca dataset's user turn \
+                positions, nothing else checked: an observation after a gpt turn that calls no \
+                tool is trained as written (O006, an info); the system prompt in its own column; an alpaca dataset's user turn \
                 is its prompt and query columns joined (empty when its \"columns\" name \
                 neither: the example is trained so, not skipped)",
         source: CONVERTER,
@@ -81,4 +82,5 @@ pub(super) const TARGET: Target = Target {
     tool_result_turns: None,
     calls_without_text: None,
     function_keys: None,
+    chat_keys_unread: None,
 };

@@ -104,4 +104,5 @@ pub(super) const TARGET: Target = Target {
         value: &["name", "description", "parameters"],
         source: TOKENIZE,
     }),
+    chat_keys_unread: None,
 };

@@ -231,7 +231,7 @@ pub struct Target {
     /// Where it hands tool calls to the model's chat template as Hugging Face documents
     /// them (S010, S011): a call's `arguments` a JSON object (a string holding one too), no
     /// `id` required, a tool result naming its function with `name` or nothing rather than a
-    /// `tool_call_id`, a function definition with the `return` that `get_json_schema`
+    /// `tool_call_id` and answering the calls it follows in order, a function definition with the `return` that `get_json_schema`
     /// writes. `None`: OpenAI's rules (arguments encoded as a string, ids that pair calls
     /// and results).
     pub chat_template_tools: Option<Cited<&'static str>>,
@@ -287,6 +287,11 @@ pub struct Target {
     /// The keys every function definition must have (S010), where it requires more than a
     /// `name`.
     pub function_keys: Option<Cited<&'static [&'static str]>>,
+    /// Keys of OpenAI's chat format that a target reading that format otherwise does not
+    /// read (S008): OpenAI's own top-level `parallel_tool_calls` and its deprecated
+    /// `functions` and `function_call`. At the top of a record they are errors where the
+    /// upload check refuses a key it does not read ([`Target::extra_keys_refused`]).
+    pub chat_keys_unread: Option<Cited<&'static [&'static str]>>,
 }
 
 /// A target's limit on an example's tokens.
@@ -386,6 +391,18 @@ pub enum ShareGptRoles {
     /// the chat template sees `human` and `gpt`, so a name not among the target's roles is
     /// S005 at the target's level.
     AsWritten,
+    /// Through a role map that hands a name it does not hold to the chat template as written
+    /// (axolotl's `roles`, `self.prompter.roles.get(role, role)`): a name not among the
+    /// target's roles (LLaMA-Factory's `function_call` and `observation`) is S005 at the
+    /// target's level, and a turn is trained only when its name is one of `trained`, those
+    /// the map turns into the role trained by default (axolotl's `roles_to_train`,
+    /// `["assistant"]`): a `function_call` turn is read as the call it holds, but not trained.
+    MappedOrAsWritten {
+        /// The names the map holds, as written.
+        mapped: &'static [&'static str],
+        /// The names whose turns are trained.
+        trained: &'static [&'static str],
+    },
 }
 
 /// A provider's rules for the images of an example (S012, S007, S009).
@@ -665,6 +682,21 @@ impl Target {
                         list_refs(&quoted)
                     )
                 }
+                ShareGptRoles::MappedOrAsWritten { mapped, trained } => {
+                    let quote_all = |names: &[&str]| -> String {
+                        let quoted: Vec<String> =
+                            names.iter().map(|n| format!("\"{n}\"")).collect();
+                        list_refs(&quoted)
+                    };
+                    format!(
+                        "its role map converts {}; any other name (\"function_call\", \
+                         \"observation\") reaches the chat template as written and is judged \
+                         as a role, and only {} turns are trained (roles_to_train), \
+                         unless the dataset's `roles:` maps more",
+                        quote_all(mapped),
+                        quote_all(trained)
+                    )
+                }
                 ShareGptRoles::AsWritten => "the turns are renamed to role and content with their \
                                              names kept, so \"human\" and \"gpt\" reach the \
                                              chat template as written and are judged as roles; \
@@ -709,6 +741,22 @@ impl Target {
             if let Some(cited) = cited {
                 fact(what, cited.value.to_owned(), cited.source);
             }
+        }
+        if let Some(keys) = self.chat_keys_unread {
+            let names: Vec<String> = keys.value.iter().map(|n| format!("`{n}`")).collect();
+            fact(
+                "OpenAI keys it does not read (S008)",
+                format!(
+                    "{}, though OpenAI's chat format defines them{}",
+                    list_refs(&names),
+                    if self.extra_keys_refused.is_some() {
+                        "; at the top of a record, refused as any other key it does not read"
+                    } else {
+                        ""
+                    }
+                ),
+                keys.source,
+            );
         }
         if let Some(keys) = self.function_keys {
             let names: Vec<String> = keys.value.iter().map(|n| format!("`{n}`")).collect();
@@ -1031,6 +1079,7 @@ mod tests {
             sources.extend(t.tool_result_turns.map(|c| c.source));
             sources.extend(t.calls_without_text.map(|c| c.source));
             sources.extend(t.function_keys.map(|c| c.source));
+            sources.extend(t.chat_keys_unread.map(|c| c.source));
             for s in sources {
                 assert!(s.starts_with("https://"), "{}: {s:?}", t.name);
             }

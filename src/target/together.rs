@@ -123,4 +123,13 @@ pub(super) const TARGET: Target = Target {
     tool_result_turns: None,
     calls_without_text: None,
     function_keys: None,
+    // The upload check takes a conversation's required and extra columns only: `messages`
+    // and `tools` (together-py's `JSONL_REQUIRED_COLUMNS_MAP` and `JSONL_EXTRA_COLUMNS_MAP`),
+    // and the function-calling guide writes calls as `tool_calls`, results as `tool`
+    // messages: OpenAI's `parallel_tool_calls` and its deprecated `functions` and
+    // `function_call` are nowhere read.
+    chat_keys_unread: Some(Cited {
+        value: &["parallel_tool_calls", "functions", "function_call"],
+        source: "https://github.com/togethercomputer/together-py/blob/main/src/together/lib/constants.py",
+    }),
 };

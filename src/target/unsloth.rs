@@ -66,8 +66,10 @@ pub(super) const TARGET: Target = Target {
     },
     weights_any_message: None,
     chat_template_tools: Some(Cited {
-        value: "arguments a JSON object or a string holding one; no tool call id needed; a \
-                tool result names its function with \"name\" (or nothing)",
+        value: "arguments a JSON object or a string holding one; no tool call id needed, and \
+                one a call carries is not read: a tool result names its function with \
+                \"name\" (or nothing) and answers a call of the assistant message it \
+                follows, the one to that function or else the next unanswered one",
         source: "https://huggingface.co/docs/transformers/chat_extras",
     }),
     tool_parameters_encoded: None,
@@ -97,4 +99,5 @@ pub(super) const TARGET: Target = Target {
     tool_result_turns: None,
     calls_without_text: None,
     function_keys: None,
+    chat_keys_unread: None,
 };

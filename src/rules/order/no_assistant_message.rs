@@ -4,6 +4,8 @@ use crate::context::RecordContext;
 use crate::declare_rule;
 use crate::record::{Conversation, Role, Shape};
 use crate::rules::Code;
+use crate::settings::FormatChoice;
+use crate::target::ShareGptRoles;
 
 declare_rule! {
     /// ## What it does
@@ -18,6 +20,10 @@ declare_rule! {
     /// such examples stops with "Cannot find valid samples"). It is reported here however
     /// many messages the record holds (the `history` pairs are context, not its answer), and
     /// O001 leaves it to this rule.
+    ///
+    /// Under `axolotl`, a ShareGPT record whose only answer is a `function_call` turn has
+    /// nothing trained either: axolotl hands that name to the chat template as written and
+    /// trains only `roles_to_train` (the assistant's turns by default).
     ///
     /// ## Why is this bad?
     /// Trainers compute the loss on assistant turns only, so such an example costs tokens and
@@ -77,6 +83,37 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
         return;
     }
     if assistants.all(|m| m.weight == Some(0)) {
-        ctx.report(Code::O004, conv.span, "every assistant message has weight 0; the model has nothing to learn from this example");
+        let message = match untrained_by_name(conv, ctx) {
+            Some((title, name)) => format!(
+                "no turn of this example is one {title} trains: it passes the role {} to the \
+                 chat template as written, and roles_to_train names the assistant's only; the \
+                 model has nothing to learn from this example",
+                crate::wording::quote(&name)
+            ),
+            None => "every assistant message has weight 0; the model has nothing to learn from \
+                     this example"
+                .to_owned(),
+        };
+        ctx.report(Code::O004, conv.span, message);
     }
+}
+
+/// Where the record's answers are ShareGPT turns the target's trainer does not train by their
+/// role name, not by a weight the data writes ([`ShareGptRoles::MappedOrAsWritten`]: axolotl
+/// hands `function_call` to the template as written): the target's title and the first such
+/// name, for a message that says so.
+fn untrained_by_name(
+    conv: &Conversation<'_>,
+    ctx: &RecordContext<'_>,
+) -> Option<(&'static str, String)> {
+    let target = ctx.settings.target?;
+    let ShareGptRoles::MappedOrAsWritten { trained, .. } = target.sharegpt_roles?.value else {
+        return None;
+    };
+    if ctx.format.read_as() != FormatChoice::ShareGpt {
+        return None;
+    }
+    let first = conv.messages.iter().find(|m| m.role == Role::Assistant)?;
+    let name = crate::format::written_role(ctx.text, first.role_span)?;
+    (!trained.contains(&name.as_str())).then_some((target.title, name))
 }

@@ -34,7 +34,11 @@ declare_rule! {
     /// log, the example trained as empty) on the first that does not fit. Its alpaca
     /// converter skips nothing: a record of an alpaca `dataset_info.json` entry that names no
     /// `prompt` column gets an empty user turn before its answer, and is trained so; that is
-    /// an error too, saying so.
+    /// an error too, saying so. A tool result (an `observation` turn) right after an answer
+    /// that calls no tool is only an info there: the converter checks positions, where a
+    /// tool result takes the user's side, and the template renders and trains the pair as
+    /// written (LLaMA-Factory's own `glaive_toolcall` demo writes some calls inside the
+    /// answer's text).
     ///
     /// ## Why is this bad?
     /// Conversations alternate, and several open-model chat templates (Llama 2, Mistral)
@@ -138,6 +142,25 @@ pub fn check(conv: &Conversation<'_>, ctx: &mut RecordContext<'_>) {
                         "merge the tool results into one".to_string()
                     };
                     report_repeat(ctx, cur.role_span, &turns, &fix);
+                } else if !answers_call
+                    && prev.role == Role::Assistant
+                    && let Some((title, _)) = alternation(ctx).filter(|_| tool_alternation(ctx))
+                {
+                    // LLaMA-Factory's converter checks positions only: a tool result on the
+                    // user's side after a plain answer fits, and its template renders and
+                    // trains the pair as written (its own glaive demo has such records).
+                    ctx.report_capped(
+                        Code::O006,
+                        crate::rule::Level::Info,
+                        cur.role_span,
+                        format!(
+                            "{} message follows an assistant message that calls no tool; {title} \
+                             trains it as written (a tool result takes the user's side of its \
+                             alternation), so the model learns a tool result after a plain \
+                             answer; if the answer holds a call, write it as a function_call turn",
+                            cur.role.as_str()
+                        ),
+                    );
                 } else if !answers_call {
                     ctx.report(
                         Code::O006,
