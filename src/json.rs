@@ -240,6 +240,24 @@ impl Parser {
     /// Parses the JSON value `src` starts with (no white space before it), ignoring what
     /// follows it: the document's text is the value's own, which ends where the text of
     /// the next element of an array begins. Spans are those of the value alone.
+    /// [`Parser::parse`] under RFC 8259 alone: a `NaN`, `Infinity` or `-Infinity` is an error,
+    /// for JSON held in a string (a tool call's arguments, tool definitions) that a
+    /// provider decodes with a strict parser.
+    pub fn parse_strict<'p, 's>(
+        &'p mut self,
+        src: &'s str,
+    ) -> Result<Document<'p, 's>, ParseError> {
+        let doc = self.parse(src)?;
+        if let Some(&span) = doc.non_finite().first() {
+            let raw = doc.raw_at(span);
+            return Err(error(
+                span.start as usize,
+                format!("{raw} is not valid JSON"),
+            ));
+        }
+        Ok(doc)
+    }
+
     pub fn parse_prefix<'p, 's>(
         &'p mut self,
         src: &'s str,

@@ -199,9 +199,11 @@ pub struct Message<'a> {
     /// the answer, which the content rules judge. Empty where the trainer drops the key
     /// (S008 says so).
     pub reasoning: Vec<Text<'a>>,
-    /// A chain of thought under a key some target reads, in a record linted without a
-    /// target (S008 names the targets): the privacy rules search it, since the trainer may
-    /// be one of them, but no token figure counts it.
+    /// A chain of thought no template renders but a trainer may: under a key some target
+    /// reads, in a record linted without a target (S008 names the targets), or under a
+    /// second key the target reads beside the one rendered (transformers renders the first of
+    /// `reasoning_content`, `thinking`, `reasoning`). The privacy rules search it; no token
+    /// figure counts it.
     pub reasoning_unread: Vec<Text<'a>>,
     /// What an assistant says in refusing, as OpenAI writes it beside or in the content
     /// (`refusal`, a `{"type": "refusal"}` part).

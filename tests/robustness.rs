@@ -1539,6 +1539,30 @@ fn python_s_nan_and_infinity_are_j001_at_the_literal_and_the_record_is_linted() 
     }
 }
 
+/// A tool call's arguments are JSON in a string, which a provider decodes with a strict
+/// parser: a `NaN` in them stays an S010 error, as any other syntax error there.
+#[test]
+fn nan_in_a_tool_calls_arguments_string_is_s010() {
+    let record = r#"{"messages":[{"role":"user","content":"What is the weather in Paris?"},{"role":"assistant","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\": \"Paris\", \"threshold\": NaN}"}}]},{"role":"tool","tool_call_id":"call_1","content":"18 degrees"},{"role":"assistant","content":"It is 18 degrees in Paris."}]}"#;
+    for target in [None, Some("openai")] {
+        let settings = Settings {
+            target: target.map(|t| tunelint::target::lookup(t).expect("a target")),
+            ..Settings::default()
+        };
+        let (diagnostics, _) = lint_checked(format!("{record}\n").as_bytes(), &settings);
+        assert!(
+            diagnostics.iter().any(|d| d.code == Code::S010
+                && d.message
+                    .contains("\"arguments\" is not valid JSON (NaN is not valid JSON")),
+            "{target:?}: {diagnostics:?}"
+        );
+        assert!(
+            diagnostics.iter().all(|d| d.code != Code::J001),
+            "{diagnostics:?}"
+        );
+    }
+}
+
 /// Nesting that Python's `json` reads and `datasets` cannot load: Arrow refuses a schema
 /// more than 64 types deep ("Recursion level in ArrowSchema struct exceeded"), counting the
 /// record, each object and array, and the value inside (an empty array's `null`; an empty

@@ -1059,6 +1059,26 @@ fn a_chain_of_thought_is_trained_with_its_turn_and_dropped_with_its_key() {
     }
 }
 
+/// A message with its chain of thought under two keys the target reads (vLLM writes the same
+/// text in `reasoning` and `reasoning_content`) is counted once, as a template renders one of
+/// them: the same figures as the message with one key.
+#[test]
+fn a_chain_of_thought_under_two_keys_is_counted_once() {
+    for (target, keys) in [
+        ("together", ["reasoning", "reasoning_content"]),
+        ("trl", ["thinking", "reasoning_content"]),
+        ("unsloth", ["reasoning_content", "thinking"]),
+    ] {
+        let mut both = chat_with_reasoning(keys[0]);
+        both["messages"][1][keys[1]] = chain_of_thought().into();
+        assert_eq!(
+            figures_under(target, &[both]),
+            figures_under(target, &[chat_with_reasoning(keys[0])]),
+            "{keys:?} under {target}"
+        );
+    }
+}
+
 fn weather_tools() -> serde_json::Value {
     serde_json::json!([{"type": "function", "function": {
         "name": "get_weather",

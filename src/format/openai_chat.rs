@@ -603,6 +603,8 @@ pub(crate) fn read_message<'s>(
     };
 
     let mut message = Message::new(role, role_span, span, Content::Missing);
+    // The rank (in transformers' order) of the key the chain of thought was read from.
+    let mut reasoning_rank = usize::MAX;
     let mut has_function_call = false;
     let mut content_node = None;
     for (key, value) in doc.members(node) {
@@ -675,7 +677,19 @@ pub(crate) fn read_message<'s>(
             }
             other if role == Role::Assistant && target_reads(ctx, other) => {
                 match text(doc, value) {
-                    Some(t) => message.reasoning.push(t),
+                    // A message with its chain of thought under two keys (vLLM writes the
+                    // same text in both): a template renders one, the first of
+                    // transformers' order; the other is searched, not counted.
+                    Some(t) => {
+                        let rank = crate::tokens::hf::reasoning_rank(other);
+                        if rank < reasoning_rank {
+                            reasoning_rank = rank;
+                            message.reasoning_unread.append(&mut message.reasoning);
+                            message.reasoning.push(t);
+                        } else {
+                            message.reasoning_unread.push(t);
+                        }
+                    }
                     None => ctx.report(
                         Code::S007,
                         doc.span(value),
@@ -1595,7 +1609,7 @@ fn read_function<'s>(
 /// a rare, small string, and the record's own parser is borrowed by the document.
 fn arguments_problem(arguments: &str) -> Option<String> {
     let mut parser = crate::json::Parser::new();
-    match parser.parse(arguments) {
+    match parser.parse_strict(arguments) {
         Err(e) => Some(format!(
             "\"arguments\" is not valid JSON ({} at character {})",
             e.message,
@@ -1634,7 +1648,7 @@ fn valid_function_name(name: &str) -> bool {
 /// The trainers that take them so (TRL, axolotl, LLaMA-Factory) decode them before use.
 pub(crate) fn encoded_tools_problem(text: &str, key: &str, objects: bool) -> Option<String> {
     let mut parser = crate::json::Parser::new();
-    match parser.parse(text) {
+    match parser.parse_strict(text) {
         Err(e) => Some(format!(
             "{key} is a string that is not valid JSON ({})",
             e.message

@@ -638,7 +638,7 @@ fn call_problem(json: &str) -> Option<String> {
     const EXPECTED: &str =
         "expected a JSON object with a \"name\" and \"arguments\", or a list of them";
     let mut parser = Parser::new();
-    let call = match parser.parse(json) {
+    let call = match parser.parse_strict(json) {
         Ok(call) => call,
         Err(e) => {
             return Some(format!(

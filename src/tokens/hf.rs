@@ -1459,6 +1459,15 @@ fn with_written_role(message: Value, m: &Message<'_>, line: &str) -> Value {
 /// (`_REASONING_FIELDS` in `transformers/utils/chat_template_utils.py`).
 const REASONING_FIELDS: [&str; 3] = ["reasoning_content", "thinking", "reasoning"];
 
+/// Where `key` stands in [`REASONING_FIELDS`] (after them when it is none of them): of a
+/// message's chain of thought under several keys, the template renders the first.
+pub(crate) fn reasoning_rank(key: &str) -> usize {
+    REASONING_FIELDS
+        .iter()
+        .position(|k| *k == key)
+        .unwrap_or(REASONING_FIELDS.len())
+}
+
 /// `message` as `transformers` 5 passes it to the template (`_alias_reasoning_fields`): when it
 /// has reasoning under any of [`REASONING_FIELDS`], the first of them is copied to both
 /// `reasoning_content` (Qwen3's, DeepSeek's and GLM's templates read it) and `thinking`

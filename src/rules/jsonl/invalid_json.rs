@@ -180,7 +180,7 @@ pub fn check_non_finite(doc: &Document<'_, '_>, ctx: &mut RecordContext<'_>) {
     let (level, readers) = match ctx.settings.target.map(|t| t.loader.value) {
         Some(Loader::Datasets { .. }) => (
             Level::Warning,
-            "`datasets` loads it as a float, but strict JSON readers (JavaScript, Go, Rust, most upload validators) reject the line",
+            "`datasets` loads the file (the value as a float in JSON Lines, as null in a `.json` array), but strict JSON readers (JavaScript, Go, Rust, most upload validators) reject the line",
         ),
         Some(Loader::Own) => (
             Level::Error,
