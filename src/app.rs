@@ -578,7 +578,7 @@ fn linked_folders(linked: &[PathBuf], command: &str) -> Option<String> {
             format!(
                 "{} and {} more are symbolic links to folders",
                 first.display(),
-                n - 1
+                crate::wording::thousands(n as u64 - 1)
             ),
             "one",
         ),
@@ -1502,7 +1502,7 @@ fn report_baseline(
             );
             for (key, n) in &outcome.stale {
                 let times = if *n > 1 {
-                    format!(" ({n} times)")
+                    format!(" ({} times)", crate::wording::thousands(u64::from(*n)))
                 } else {
                     String::new()
                 };

@@ -141,7 +141,10 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, all_rules: bool) -> 
                 out,
                 "{}",
                 row(
-                    &format!("{} more files", summary.files.len() - MAX_FILES),
+                    &format!(
+                        "{} more files",
+                        thousands((summary.files.len() - MAX_FILES) as u64)
+                    ),
                     &rest
                 )
             )?;
@@ -179,7 +182,8 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, all_rules: bool) -> 
         if more > 0 {
             writeln!(
                 out,
-                "| {more} more files (in the total below) |{}",
+                "| {} more files (in the total below) |{}",
+                thousands(more as u64),
                 " |".repeat(super::summary::TOKEN_COLUMNS - 1)
             )?;
         }
