@@ -1029,7 +1029,8 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
         stdout
     };
 
-    // A newline in a name is written `\n`; a byte that is not UTF-8 as U+FFFD.
+    // A name with a newline is quoted, the newline written `\n`; a byte that is not UTF-8
+    // is U+FFFD.
     let concise = lint("concise");
     let heads: Vec<&str> = concise
         .lines()
@@ -1039,8 +1040,8 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
     assert_eq!(
         heads,
         [
-            r"a\nb.jsonl:1:82: S005",
-            r"a\nb.jsonl:1:135: J009",
+            r#""a\nb.jsonl":1:82: S005"#,
+            r#""a\nb.jsonl":1:135: J009"#,
             "x\u{FFFD}.jsonl:1:82: S005",
             "x\u{FFFD}.jsonl:1:135: J009"
         ],
@@ -1052,9 +1053,9 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
         "and the summary and gate lines: {concise}"
     );
     let full = lint("full");
-    assert!(full.contains("┌─ a\\nb.jsonl:1:82\n"), "{full}");
+    assert!(full.contains("┌─ \"a\\nb.jsonl\":1:82\n"), "{full}");
     assert!(
-        full.contains("  a\\nb.jsonl  "),
+        full.contains("  \"a\\nb.jsonl\"  "),
         "the summary table: {full}"
     );
 
@@ -1084,6 +1085,29 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
         })
         .collect();
     assert_eq!(uris, ["a%0Ab.jsonl", "x%FF.jsonl"].into());
+}
+
+/// A file named `lit` + newline + `.jsonl` and one named `lit\n.jsonl` (a backslash and an
+/// `n`) are two files in every text format: the first is quoted, the second printed as it is.
+#[test]
+fn a_newline_and_a_backslash_n_in_file_names_print_differently() {
+    let dir = TempDir::new().expect("tempdir");
+    fs::write(dir.path().join("lit\n.jsonl"), "{\"broken\n").expect("write");
+    fs::write(dir.path().join(r"lit\n.jsonl"), "{\"broken\n").expect("write");
+    let lint = |format: &str| {
+        let (code, stdout) =
+            run(tunelint(dir.path()).args(["--format", format, "--color", "never", "."]));
+        assert_eq!(code, 1, "{stdout}");
+        stdout
+    };
+    let concise = lint("concise");
+    let j001: Vec<&str> = concise.lines().filter(|l| l.contains(": J001 ")).collect();
+    assert_eq!(j001.len(), 2, "{concise}");
+    assert!(j001[0].starts_with(r#""lit\n.jsonl":1:"#), "{concise}");
+    assert!(j001[1].starts_with(r"lit\n.jsonl:1:"), "{concise}");
+    let full = lint("full");
+    assert!(full.contains("┌─ \"lit\\n.jsonl\":1:"), "{full}");
+    assert!(full.contains("┌─ lit\\n.jsonl:1:"), "{full}");
 }
 
 #[test]

@@ -109,19 +109,24 @@ pub fn message_with_paths(
     message
 }
 
-/// A path as a line of text output shows it: a control character in a file name (a newline
-/// would split a `PATH:LINE:COL: CODE message` line in two) is written as an escape, `\n`,
-/// `\r`, `\t` or `\u{1b}`, and a path so escaped has its backslashes doubled, so the
-/// escapes read one way. Other paths are shown as they are (Windows separators included).
-/// The `json` format keeps the exact path.
+/// A path as a line of text output shows it. A path is shown as it is (Windows separators
+/// included: a backslash there is a separator to read, not an escape), unless it holds a
+/// control or reordering character (a newline would split a `PATH:LINE:COL: CODE message`
+/// line in two) or starts with a double quote. Such a path is written between double quotes
+/// with escapes, `\n`, `\r`, `\t`, `\u{1b}`, `\"` and `\\`, as git quotes an unusual
+/// name: a path without quotes is the name letter for letter, and one in quotes reads one
+/// way, so two files with UTF-8 names never print alike (`lit<LF>.jsonl` is `"lit\n.jsonl"`,
+/// `lit\n.jsonl` is itself). The `json` format keeps the exact path.
 pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
-    if !path.chars().any(crate::wording::unseen_in_text) {
+    if !path.starts_with('"') && !path.chars().any(crate::wording::unseen_in_text) {
         return path.into();
     }
     let mut out = String::with_capacity(path.len() + 8);
+    out.push('"');
     for c in path.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
@@ -131,6 +136,7 @@ pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
             c => out.push(c),
         }
     }
+    out.push('"');
     out.into()
 }
 
@@ -280,16 +286,45 @@ mod tests {
     fn control_characters_in_paths_are_escaped() {
         assert_eq!(shown_path("data/train.jsonl"), "data/train.jsonl");
         assert_eq!(shown_path(r"data\train.jsonl"), r"data\train.jsonl");
-        assert_eq!(shown_path("a\nb.jsonl"), r"a\nb.jsonl");
+        assert_eq!(shown_path("a\nb.jsonl"), r#""a\nb.jsonl""#);
         assert_eq!(
             shown_path("a\\b\r\t\u{1b}[31m.jsonl"),
-            r"a\\b\r\t\u{1b}[31m.jsonl"
+            r#""a\\b\r\t\u{1b}[31m.jsonl""#
         );
         // A right-to-left override would show `b<RLO>lsonj.txt` as `btxt.jsonl`.
         assert_eq!(
             shown_path("b\u{202e}lsonj.txt\u{9b}"),
-            r"b\u{202e}lsonj.txt\u{9b}"
+            r#""b\u{202e}lsonj.txt\u{9b}""#
         );
+    }
+
+    /// A name with a newline and a name with a backslash and an `n` would both print as
+    /// `lit\n.jsonl` if escaping were all: the quotes tell them apart, and a name that
+    /// starts with a quote is quoted itself, so no plain name looks like a quoted one.
+    #[test]
+    fn distinct_paths_are_shown_distinctly() {
+        let names = [
+            "lit\n.jsonl",
+            r"lit\n.jsonl",
+            r#""lit\n.jsonl""#,
+            r#""lit"#,
+            "\"lit\n.jsonl\"",
+            r"C:\data\new\train.jsonl",
+        ];
+        let shown: Vec<String> = names.iter().map(|n| shown_path(n).into_owned()).collect();
+        assert_eq!(
+            shown,
+            [
+                r#""lit\n.jsonl""#,
+                r"lit\n.jsonl",
+                r#""\"lit\\n.jsonl\"""#,
+                r#""\"lit""#,
+                r#""\"lit\n.jsonl\"""#,
+                r"C:\data\new\train.jsonl",
+            ]
+        );
+        let unique: std::collections::BTreeSet<&String> = shown.iter().collect();
+        assert_eq!(unique.len(), names.len());
     }
 
     /// A Persian folder's zero-width non-joiner is part of its name, as a soft hyphen or a
@@ -306,6 +341,6 @@ mod tests {
             shown_path("a\u{ad}b\u{e0041}.jsonl"),
             "a\u{ad}b\u{e0041}.jsonl"
         );
-        assert_eq!(shown_path("a\u{200b}b.jsonl"), r"a\u{200b}b.jsonl");
+        assert_eq!(shown_path("a\u{200b}b.jsonl"), r#""a\u{200b}b.jsonl""#);
     }
 }
