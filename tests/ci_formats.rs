@@ -1087,6 +1087,132 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
     assert_eq!(uris, ["a%0Ab.jsonl", "x%FF.jsonl"].into());
 }
 
+/// A clean example, different for each `i` (no duplicates).
+fn clean_record(i: usize) -> String {
+    format!(
+        r#"{{"messages":[{{"role":"user","content":"A unique question number {i} about sailing boats?"}},{{"role":"assistant","content":"A unique and helpful answer number {i} about sailing."}}]}}"#
+    ) + "\n"
+}
+
+/// 60 clean files, then two that fail sorted last: the job summary's files table lists 20
+/// files and folds the rest, and the failing ones are among the 20 it names, errors first,
+/// the lower valid % first; the folded row sums up clean files. The html page (200 rows)
+/// does the same past its cap, and lists every file below it in path order.
+#[test]
+fn a_folded_files_table_names_the_failing_files_first() {
+    let dir = TempDir::new().expect("tempdir");
+    for i in 0..60 {
+        fs::write(dir.path().join(format!("a{i:03}.jsonl")), clean_record(i)).expect("write");
+    }
+    // One error in three examples (66.6% valid), and one in one (0.0%).
+    fs::write(
+        dir.path().join("zzy-half.jsonl"),
+        clean_record(100)
+            + r#"{"messages":[{"role":"user","content":"Which knot holds a mooring line best?"},{"role":"assistant","content":"A bowline: it holds under load and unties easily afterwards."}]}"#
+            + "\n{\"broken\n",
+    )
+    .expect("write");
+    fs::write(dir.path().join("zzz-broken.jsonl"), "{\"broken\n").expect("write");
+    let (code, markdown) = run(tunelint(dir.path()).args(["--format", "markdown", "."]));
+    assert_eq!(code, 1, "{markdown}");
+    let rows: Vec<&str> = markdown
+        .lines()
+        .skip_while(|l| !l.starts_with("| file |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        20 + 2,
+        "20 files, the folded row, the total: {markdown}"
+    );
+    assert_eq!(rows[0], "| `zzz-broken.jsonl` | 1 | 0.0% | 1 | 0 | 0 |");
+    assert_eq!(rows[1], "| `zzy-half.jsonl` | 3 | 66.6% | 1 | 0 | 0 |");
+    assert_eq!(rows[2], "| `a000.jsonl` | 1 | 100.0% | 0 | 0 | 0 |");
+    assert_eq!(rows[20], "| 42 more files | 42 | 100.0% | 0 | 0 | 0 |");
+    assert_eq!(rows[21], "| **total** | 64 | 96.8% | 2 | 0 | 0 |");
+    assert!(
+        markdown.contains("Files with errors first, then with warnings, then the rest"),
+        "{markdown}"
+    );
+
+    // Below the cap, path order.
+    let (_, few) = run(tunelint(dir.path()).args([
+        "--format",
+        "markdown",
+        "a000.jsonl",
+        "zzz-broken.jsonl",
+        "a001.jsonl",
+    ]));
+    let names: Vec<&str> = few
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.split('`').nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        ["a000.jsonl", "a001.jsonl", "zzz-broken.jsonl"],
+        "{few}"
+    );
+    assert!(!few.contains("Files with errors first"), "{few}");
+
+    // The html page folds past 200 files.
+    for i in 60..240 {
+        fs::write(dir.path().join(format!("a{i:03}.jsonl")), clean_record(i)).expect("write");
+    }
+    let (_, html) = run(tunelint(dir.path()).args(["--format", "html", "."]));
+    let files = &html[html.find("<section id=\"files\">").expect("files section")..];
+    let first = files.find("<tr data-path=").expect("a row");
+    assert!(
+        files[first..].starts_with("<tr data-path=\"zzz-broken.jsonl\">"),
+        "{}",
+        &files[first..first + 200]
+    );
+    assert!(files.contains("<tr data-path=\"zzy-half.jsonl\">"));
+    assert!(
+        files.contains("data-more=\"42\""),
+        "240 clean files, 198 listed"
+    );
+}
+
+/// Long paths are cropped in the middle, keeping the dataset's folder and the file name, and
+/// two that would still read alike keep more of themselves.
+#[test]
+fn cropped_paths_in_the_job_summary_tell_files_apart() {
+    let dir = TempDir::new().expect("tempdir");
+    let folders = [
+        "english-customer-support-conversations",
+        "french-customer-support-conversations",
+        "customer-support-conversations-english-2023-edition",
+        "customer-support-conversations-french-2023-edition",
+    ];
+    for folder in folders {
+        fs::create_dir_all(dir.path().join("data").join(folder)).expect("mkdir");
+        fs::write(
+            dir.path().join("data").join(folder).join("train.jsonl"),
+            "{\"broken\n",
+        )
+        .expect("write");
+    }
+    let (_, markdown) = run(tunelint(dir.path()).args(["--format", "markdown", "."]));
+    let names: Vec<&str> = markdown
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.split('`').nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            // Alike in 40 characters (`data/customer-s…2023-edition/train.jsonl`): 50.
+            "data/customer-suppo…glish-2023-edition/train.jsonl",
+            "data/customer-suppo…rench-2023-edition/train.jsonl",
+            "data/english-cu…onversations/train.jsonl",
+            "data/french-cus…onversations/train.jsonl",
+        ],
+        "{markdown}"
+    );
+}
+
 /// A file named `lit` + newline + `.jsonl` and one named `lit\n.jsonl` (a backslash and an
 /// `n`) are two files in every text format: the first is quoted, the second printed as it is.
 #[test]

@@ -140,6 +140,57 @@ pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// The order of the files in a table that lists some and folds the rest into one row
+/// (`markdown`, `html`): indices into `summaries`. Up to `shown` files, path order, as every
+/// other list. More: the files a reviewer has to look at come first, so that a failing file
+/// sorted last is never hidden in the folded row: files with errors (or that could not be
+/// read), then files with warnings, then the rest; within each, the lowest valid % first,
+/// then path order.
+pub fn files_in_table_order(summaries: &[FileSummary], shown: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..summaries.len()).collect();
+    if summaries.len() <= shown {
+        return order;
+    }
+    let group = |s: &FileSummary| {
+        if s.count(crate::rule::Level::Error) > 0 || s.io_error.is_some() {
+            0
+        } else if s.count(crate::rule::Level::Warning) > 0 {
+            1
+        } else {
+            2
+        }
+    };
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&summaries[a], &summaries[b]);
+        group(x)
+            .cmp(&group(y))
+            .then(crate::gates::valid_pct(x).total_cmp(&crate::gates::valid_pct(y)))
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+/// The rules a summary lists when it shows only `shown` of them (`by_rule`: most findings
+/// first). Up to `shown`, all in that order. More: rules with errors first, then with
+/// warnings, then the rest, each most findings first, so a rule whose three errors fail the
+/// run is not left out for info notes that number thousands.
+pub fn top_rules(
+    by_rule: &[(crate::registry::Code, [u64; 3])],
+    shown: usize,
+) -> Vec<(crate::registry::Code, [u64; 3])> {
+    let mut rules = by_rule.to_vec();
+    if rules.len() > shown {
+        // `[info, warning, error]`: a stable sort keeps the most findings first in a group.
+        rules.sort_by_key(|(_, n)| match n {
+            [_, _, e] if *e > 0 => 0,
+            [_, w, _] if *w > 0 => 1,
+            _ => 2,
+        });
+        rules.truncate(shown);
+    }
+    rules
+}
+
 /// Everything known at the end of a run.
 pub struct RunSummary<'a> {
     pub files: &'a [FileInfo],
@@ -280,7 +331,70 @@ pub struct RenderOptions {
 
 #[cfg(test)]
 mod tests {
-    use super::shown_path;
+    use super::{files_in_table_order, shown_path, top_rules};
+    use crate::registry::Code;
+    use crate::rule::Level;
+    use crate::summary::FileSummary;
+
+    /// A file of `examples`, `valid` of them valid, with `errors` and `warnings` findings.
+    fn file(examples: u64, valid: u64, errors: u64, warnings: u64) -> FileSummary {
+        let mut s = FileSummary {
+            examples,
+            valid,
+            ..Default::default()
+        };
+        for _ in 0..errors {
+            s.tally(Code::S005, Level::Error);
+        }
+        for _ in 0..warnings {
+            s.tally(Code::C005, Level::Warning);
+        }
+        s
+    }
+
+    #[test]
+    fn a_folded_table_lists_the_files_to_fix_first() {
+        let files = [
+            file(10, 10, 0, 0),
+            file(10, 10, 0, 3),
+            file(10, 9, 1, 0),
+            file(10, 10, 0, 0),
+            file(10, 2, 8, 0),
+            FileSummary {
+                io_error: Some("no such file".into()),
+                ..Default::default()
+            },
+            file(10, 10, 0, 1),
+        ];
+        // Errors (the lowest valid % first; an unreadable file counts no example, so 100%),
+        // then warnings, then the rest, path order within a share.
+        assert_eq!(files_in_table_order(&files, 3), [4, 2, 5, 1, 6, 0, 3]);
+        // All of them shown: path order.
+        assert_eq!(files_in_table_order(&files, 7), [0, 1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn a_cut_list_of_rules_keeps_the_rules_with_errors() {
+        let by_rule = [
+            (Code::C001, [900, 0, 0]),
+            (Code::C005, [0, 500, 0]),
+            (Code::C007, [40, 0, 0]),
+            (Code::S005, [0, 0, 3]),
+            (Code::J001, [0, 1, 2]),
+        ];
+        let codes = |rules: Vec<(Code, [u64; 3])>| -> Vec<Code> {
+            rules.into_iter().map(|(c, _)| c).collect()
+        };
+        assert_eq!(
+            codes(top_rules(&by_rule, 3)),
+            [Code::S005, Code::J001, Code::C005]
+        );
+        assert_eq!(
+            codes(top_rules(&by_rule, 5)),
+            by_rule.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+            "all of them: as given, most findings first"
+        );
+    }
 
     #[test]
     fn control_characters_in_paths_are_escaped() {
