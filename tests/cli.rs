@@ -3194,14 +3194,14 @@ fn over_long_lines_are_skipped_and_the_rest_keeps_its_line_numbers() {
     assert!(
         stdout.contains(&format!(
             "train.jsonl:2:1: J008 line is {} bytes",
-            small.len()
+            tunelint::wording::thousands(small.len() as u64)
         )),
         "{stdout}"
     );
     assert!(
         stdout.contains(&format!(
             "train.jsonl:4:1: J008 line is {} bytes",
-            huge.len()
+            tunelint::wording::thousands(huge.len() as u64)
         )),
         "{stdout}"
     );
