@@ -715,18 +715,29 @@ fn sarif_keeps_the_25000_most_severe_results() {
     assert_eq!(count(sarif::OMITTED_RULE_ID), 1);
     let warnings = sarif::MAX_RESULTS - 10_000 - 2;
     assert_eq!(count("C001"), warnings);
-    let omitted = results.last().expect("the last result");
+    // GitHub keeps 5,000 results of the 25,000 it accepts: the failed gate and the notice
+    // come first, then the errors, so whichever 5,000 it keeps, they are among them.
+    assert_eq!(results[0]["ruleId"], "gate-min-valid-pct");
+    let omitted = &results[1];
     assert_eq!(omitted["ruleId"], sarif::OMITTED_RULE_ID);
+    assert_eq!(omitted["level"], "warning", "only warnings were left out");
     let left_out = 30_000 - 10_000 - warnings;
-    assert!(
-        omitted["message"]["text"]
-            .as_str()
-            .expect("text")
-            .starts_with(&format!(
-                "{} more results were left out: code scanning shows at most 25,000 results",
-                tunelint::wording::thousands(left_out as u64)
-            ))
+    assert_eq!(
+        omitted["message"]["text"].as_str().expect("text"),
+        format!(
+            "{} more results were left out: code scanning accepts at most 25,000 results of a \
+             run and shows the top 5,000, so this file keeps 24,998 findings, the most severe \
+             first and then in file order, after the failed gates and this note; run tunelint \
+             locally or write --json-file for all of them",
+            tunelint::wording::thousands(left_out as u64)
+        )
     );
+    let levels: Vec<&str> = results[2..]
+        .iter()
+        .map(|r| r["level"].as_str().unwrap_or(""))
+        .collect();
+    assert!(levels[..10_000].iter().all(|l| *l == "error"));
+    assert!(levels[10_000..].iter().all(|l| *l == "warning"));
     // The warnings kept are the first ones in line order.
     let last_warning_line = results
         .iter()
@@ -737,12 +748,14 @@ fn sarif_keeps_the_25000_most_severe_results() {
         .filter(|l| (l - 1) % 3 != 2)
         .nth(warnings - 1);
     assert_eq!(last_warning_line, nth_warning_line);
-    // Results stay in file order.
-    let lines: Vec<u64> = results[..results.len() - 2]
-        .iter()
-        .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
-        .collect();
-    assert!(lines.windows(2).all(|w| w[0] <= w[1]));
+    // Within a level, results stay in file order.
+    for level in [&results[2..10_002], &results[10_002..]] {
+        let lines: Vec<u64> = level
+            .iter()
+            .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
+            .collect();
+        assert!(lines.windows(2).all(|w| w[0] < w[1]));
+    }
     assert_eq!(
         fs::read_to_string(dir.path().join("copy.sarif")).expect("copy"),
         stdout
@@ -839,14 +852,15 @@ fn related_locations_reach_every_format() {
         &mut Sarif::new(vec!["data/train.jsonl".into()]),
         vec![duplicate_finding("same as line 3")],
     ));
-    let related = &results(&log)[0]["relatedLocations"][0];
+    // The failed gate first, then the finding.
+    assert_eq!(results(&log)[0]["ruleId"], "gate-max-duplicates");
+    let related = &results(&log)[1]["relatedLocations"][0];
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
         "data/train.jsonl"
     );
     assert_eq!(related["physicalLocation"]["region"]["startLine"], 3);
     assert_eq!(related["message"]["text"], "first seen here");
-    assert_eq!(results(&log)[1]["ruleId"], "gate-max-duplicates");
 
     let github = render(
         &mut Github::new(
@@ -875,7 +889,8 @@ fn long_messages_are_capped_in_sarif() {
         &mut Sarif::new(vec!["data/train.jsonl".into()]),
         vec![duplicate_finding(&message)],
     ));
-    let text = results(&log)[0]["message"]["text"].as_str().expect("text");
+    // After the failed gate.
+    let text = results(&log)[1]["message"]["text"].as_str().expect("text");
     assert_eq!(text.chars().count(), sarif::MAX_MESSAGE_CHARS);
     assert!(text.ends_with('…'));
 }
@@ -931,20 +946,53 @@ fn the_cap_counts_gates_and_the_note_about_the_rest() {
             )
         })
         .collect();
+    // The gate and the note first; then the errors, then the warning, each in line order.
     let expected = [
-        ("C006", 2),
-        ("C006", 3),
-        ("C006", 6),
         ("gate-max-duplicates", 1),
         (sarif::OMITTED_RULE_ID, 1),
+        ("C006", 3),
+        ("C006", 6),
+        ("C006", 2),
     ];
     assert_eq!(kept, expected.map(|(id, line)| (id.to_string(), line)));
+    let note = &results(&log)[1];
     assert!(
-        results(&log)[4]["message"]["text"]
+        note["message"]["text"]
             .as_str()
             .unwrap_or("")
             .starts_with("4 more results were left out")
     );
+    assert_eq!(
+        note["level"], "warning",
+        "two warnings and two notes left out"
+    );
+}
+
+/// The note about the results left out has the level of the most severe of them: a cut by
+/// severity that keeps an error keeps the note that an error was left out.
+#[test]
+fn the_note_about_the_rest_is_as_severe_as_the_worst_left_out() {
+    let diagnostics: Vec<Diagnostic> = (1..=6).map(|l| finding_at(l, Level::Error)).collect();
+    let log = sarif_of(&render(
+        &mut Sarif::with_limit(vec!["data/train.jsonl".into()], 4),
+        diagnostics,
+    ));
+    let results = results(&log);
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[1]["ruleId"], sarif::OMITTED_RULE_ID);
+    assert_eq!(results[1]["level"], "error");
+    assert!(
+        results[1]["message"]["text"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("4 more results were left out"),
+        "{}",
+        results[1]
+    );
+    let levels: Vec<&str> = (0..4)
+        .map(|i| results[i]["level"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(levels, ["error"; 4], "the gate, the note, two errors");
 }
 
 /// GitHub shows the first ten error annotations of a step: with more error findings than

@@ -1489,7 +1489,12 @@ fn explain_knows_the_sarif_gate_ids() {
     let (code, stdout, _) =
         stdout_of(tunelint(dir.path()).args(["explain", "tunelint-results-omitted"]));
     assert_eq!(code, 0);
-    assert!(stdout.contains("at most 25000 results"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "accepts at most 25,000 results of one run, and keeps and shows the top 5,000"
+        ),
+        "{stdout}"
+    );
     let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(["explain", "gate-max-warning"]));
     assert_eq!(code, 2);
     assert!(
