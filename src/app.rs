@@ -1471,6 +1471,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     })
 }
 
+/// Stale baseline entries listed one by one on standard error; the rest are counted. A
+/// baseline written before a large clean-up can hold a hundred thousand of them, megabytes
+/// of log that bury the report, and rewriting the baseline lists them all in its diff.
+const STALE_LISTED: usize = 20;
+
 /// Writes the new baseline (`--write-baseline`) and says on stderr what the baseline did:
 /// how many findings it kept from the report, and which of its entries matched nothing.
 fn report_baseline(
@@ -1500,7 +1505,7 @@ fn report_baseline(
                 plural(stale, "entry", "entries"),
                 if stale == 1 { "it" } else { "them" }
             );
-            for (key, n) in &outcome.stale {
+            for (key, n) in outcome.stale.iter().take(STALE_LISTED) {
                 let times = if *n > 1 {
                     format!(" ({} times)", crate::wording::thousands(u64::from(*n)))
                 } else {
@@ -1511,6 +1516,12 @@ fn report_baseline(
                     key.path,
                     key.rule,
                     key.fingerprint
+                );
+            }
+            if outcome.stale.len() > STALE_LISTED {
+                crate::say!(
+                    "  and {} more (the diff of {path} after --write-baseline {path} lists every one)",
+                    crate::wording::thousands((outcome.stale.len() - STALE_LISTED) as u64)
                 );
             }
         }
