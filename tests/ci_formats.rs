@@ -326,6 +326,8 @@ fn one_run_writes_every_extra_file() {
         "out.sarif",
         "--json-file",
         "out.json",
+        "--json-summary-file",
+        "figures.json",
         "--summary-file",
         "summary.md",
         "data",
@@ -344,8 +346,8 @@ fn one_run_writes_every_extra_file() {
         "tunelint: 13 annotations (9 errors, 3 warnings, 1 notice); the full list is in out.sarif"
     );
 
-    // The Action keeps its own JSON document in the runner's temporary folder, which is
-    // emptied with the job: the log does not send anyone there.
+    // A JSON document in the runner's temporary folder (a step's scratch report) is emptied
+    // with the job: the log does not send anyone there.
     let temp = dir.path().join("runner-temp");
     fs::create_dir_all(&temp).expect("mkdir");
     let own = temp.join("tunelint.json");
@@ -422,6 +424,21 @@ fn one_run_writes_every_extra_file() {
     )
     .expect("JSON document");
     assert_eq!(doc.diagnostics.len(), 11);
+    // The summary document is the JSON document's version, summary and gates, nothing else.
+    let figures: Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("figures.json")).expect("summary document written"),
+    )
+    .expect("JSON");
+    let whole: Value = serde_json::to_value(&doc).expect("JSON");
+    assert_eq!(
+        figures,
+        serde_json::json!({
+            "version": whole["version"],
+            "summary": whole["summary"],
+            "gates": whole["gates"],
+        })
+    );
+    assert_eq!(figures["summary"]["examples"], 13);
     let summary = fs::read_to_string(dir.path().join("summary.md")).expect("summary written");
     assert!(
         summary.starts_with("## an earlier step\n\n## ❌ tunelint: failed"),
@@ -444,6 +461,48 @@ fn one_run_writes_every_extra_file() {
     );
     let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF"));
     assert_eq!(results(&log).len(), 13);
+}
+
+/// `--json-summary-file` is what a script reads the totals from (the Action's outputs): its
+/// size does not grow with the findings, where the whole JSON document does.
+#[test]
+fn the_json_summary_file_stays_small_however_many_findings() {
+    let dir = TempDir::new().expect("tempdir");
+    let broken = r#"{"messages": [{"role": "bot", "content": "Hello there, how are you today?"}, {"role": "assistant", "content": "I am fine, thank you for asking."}]}"#;
+    let sizes = |lines: usize| -> (u64, u64, Value) {
+        fs::write(
+            dir.path().join("t.jsonl"),
+            format!("{broken}\n").repeat(lines),
+        )
+        .expect("write");
+        let (code, _) = run(tunelint(dir.path()).args([
+            "--format",
+            "concise",
+            "-o",
+            "out.txt",
+            "--json-file",
+            "all.json",
+            "--json-summary-file",
+            "figures.json",
+            "t.jsonl",
+        ]));
+        assert_eq!(code, 1);
+        let size = |name: &str| fs::metadata(dir.path().join(name)).expect("written").len();
+        let figures = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("figures.json")).expect("written"),
+        )
+        .expect("JSON");
+        (size("all.json"), size("figures.json"), figures)
+    };
+    let (few_all, few, _) = sizes(10);
+    let (many_all, many, figures) = sizes(20_000);
+    assert!(many_all > 100 * few_all, "{few_all} {many_all}");
+    // The same rules' counts, whatever they count (a few rules fire only on a larger file).
+    assert!(few < 4096 && many < 4096, "{few} and {many} bytes");
+    assert_eq!(figures["summary"]["examples"], 20_000);
+    assert_eq!(figures["summary"]["valid_pct"], 0.0);
+    assert_eq!(figures["summary"]["duplicates"], 19_999);
+    assert!(figures.get("diagnostics").is_none() && figures.get("files").is_none());
 }
 
 #[test]

@@ -1037,18 +1037,29 @@ fn unreadable_inputs_say_why() {
 fn a_second_output_on_standard_output_is_refused() {
     let dir = tempdir();
     write(dir.path(), "a.jsonl", &lines(&[GOOD]));
-    for name in ["-", "/dev/stdout"] {
-        let (code, stdout, stderr) =
-            stdout_of(tunelint(dir.path()).args(["--isolated", "--json-file", name, "a.jsonl"]));
-        assert_eq!(code, 2, "{name}: {stdout}{stderr}");
-        assert!(stdout.is_empty(), "{stdout}");
-        assert!(
-            stderr.contains(&format!(
-                "--json-file {name} would write to standard output, where the report goes"
-            )),
-            "{stderr}"
-        );
+    for option in ["--json-file", "--json-summary-file"] {
+        for name in ["-", "/dev/stdout"] {
+            let (code, stdout, stderr) =
+                stdout_of(tunelint(dir.path()).args(["--isolated", option, name, "a.jsonl"]));
+            assert_eq!(code, 2, "{option} {name}: {stdout}{stderr}");
+            assert!(stdout.is_empty(), "{stdout}");
+            assert!(
+                stderr.contains(&format!(
+                    "{option} {name} would write to standard output, where the report goes"
+                )),
+                "{stderr}"
+            );
+        }
     }
+    // Nor on an input.
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).args([
+        "--isolated",
+        "--json-summary-file",
+        "a.jsonl",
+        "a.jsonl",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--json-summary-file"), "{stderr}");
     let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args([
         "--isolated",
         "--json-file",
