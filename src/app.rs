@@ -1514,7 +1514,7 @@ fn report_baseline(
                 };
                 crate::say!(
                     "  {} {} {:016x}{times}",
-                    key.path,
+                    crate::report::shown_path(&key.path),
                     key.rule,
                     key.fingerprint
                 );

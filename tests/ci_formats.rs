@@ -1343,6 +1343,40 @@ fn a_newline_and_a_backslash_n_in_file_names_print_differently() {
     assert!(full.contains("┌─ lit\\n.jsonl:1:"), "{full}");
 }
 
+/// A dataset rule that names another file in its message names it as the text formats show
+/// paths: a newline in a folder's name does not split the concise line, and SARIF still
+/// names the file by its path.
+#[test]
+fn another_file_named_in_a_message_keeps_the_line_whole() {
+    let dir = TempDir::new().expect("tempdir");
+    let record = r#"{"messages":[{"role":"user","content":"What is the capital of France today?"},{"role":"assistant","content":"Paris is the capital of France."}]}"#;
+    let folder = dir.path().join("d\nx");
+    fs::create_dir(&folder).expect("mkdir");
+    for shard in ["train-00000-of-00002.jsonl", "train-00001-of-00002.jsonl"] {
+        fs::write(folder.join(shard), format!("{record}\n")).expect("write");
+    }
+    let (_, concise) = run(tunelint(dir.path()).args(["--format", "concise", "."]));
+    let d001: Vec<&str> = concise.lines().filter(|l| l.contains(" D001 ")).collect();
+    assert_eq!(
+        d001,
+        [
+            r#""d\nx/train-00001-of-00002.jsonl":1:1: D001 exact duplicate of the example at "d\nx/train-00000-of-00002.jsonl":1"#
+        ],
+        "{concise}"
+    );
+    let (_, sarif) =
+        run(tunelint(dir.path()).args(["--format", "sarif", "--project-root", ".", "."]));
+    let log = sarif_of(&sarif);
+    let text = results(&log)
+        .iter()
+        .find(|r| r["ruleId"] == "D001")
+        .map(|r| r["message"]["text"].as_str().unwrap_or("").to_string());
+    assert_eq!(
+        text.as_deref(),
+        Some("exact duplicate of the example at d\nx/train-00000-of-00002.jsonl:1")
+    );
+}
+
 #[test]
 fn an_unreadable_file_is_reported_by_every_machine_format() {
     let dir = TempDir::new().expect("tempdir");

@@ -76,9 +76,10 @@ pub fn row_of(line: u64) -> u64 {
 }
 
 /// `d`'s message with the other files it names (its related locations' files, which the
-/// dataset rules name as `PATH:LINE` or `PATH row N`, as typed on the command line) named
-/// by `path(file)` instead: SARIF and annotations name every file by its path from the
-/// project root, in the text as in the location fields, however it was spelt.
+/// dataset rules name as `PATH:LINE` or `PATH row N`, as typed on the command line and shown
+/// by [`shown_path`]) named by `path(file)` instead: SARIF and annotations name every file
+/// by its path from the project root, in the text as in the location fields, however it was
+/// spelt.
 pub fn message_with_paths(
     d: &crate::diagnostic::Diagnostic,
     files: &[FileInfo],
@@ -91,7 +92,7 @@ pub fn message_with_paths(
             continue;
         }
         done.push(r.file);
-        let Some(typed) = files.get(r.file as usize).map(|f| f.display.as_str()) else {
+        let Some(typed) = files.get(r.file as usize).map(|f| shown_path(&f.display)) else {
             continue;
         };
         let wanted = path(r.file);
