@@ -144,7 +144,7 @@ for r in log["runs"][0]["results"]:
 repo=$(new_repo pass-repo "$good" "$good2")
 run_action pass "$repo" sarif-file=tunelint.sarif --env "TUNELINT_BIN=$debug_bin"
 expect_status 0
-expect stdout '^Running: .* check --format github --json-file .* --summary-file .* --sarif-file tunelint\.sarif --token-stats -- \.$' \
+expect stdout '^Running: .* check --format github --json-summary-file .* --summary-file .* --sarif-file tunelint\.sarif --token-stats -- \.$' \
     "the default inputs (format github, paths ., token-stats true) did not reach tunelint"
 expect_not stdout '^::(error|warning) ' "annotations on a clean dataset"
 expect stdout '^tunelint: 0 annotations' "no annotation count line"
@@ -277,20 +277,82 @@ else
     fail "unreadable: no out/tunelint.sarif in the workspace"
 fi
 
-# Paths one per line may hold spaces; `args` may name its own JSON file (the outputs are
-# read from it) and summary file.
+# Paths one per line may hold spaces; `args` may name its own summary document (the outputs
+# are read from it) and summary file, and a JSON file of every finding beside them.
 repo=$(new_repo spaces-repo "$good")
 mkdir -p "$repo/odd dir"
 printf '%s\n' "$broken" > "$repo/odd dir/my file.jsonl"
 run_action spaces "$repo" "paths=odd dir/my file.jsonl
-data" "args=--json-file report.json --summary-file own-summary.md" --env "TUNELINT_BIN=$debug_bin"
+data" "args=--json-summary-file figures.json --json-file report.json --summary-file own-summary.md" \
+    --env "TUNELINT_BIN=$debug_bin"
 expect_status 1
 expect stdout '^::error file=odd dir/my file\.jsonl,line=1,' "no annotation on the file with spaces"
-expect_not stdout 'Running: .* --json-file [^ ]*/tunelint\.json' "the action's own --json-file was passed too"
+expect_not stdout 'Running: .* --json-summary-file [^ ]*/summary\.json' "the action's own --json-summary-file was passed too"
+[ -s "$repo/figures.json" ] || fail "spaces: args' --json-summary-file was not written"
 [ -s "$repo/report.json" ] || fail "spaces: args' --json-file was not written"
 [ -s "$repo/own-summary.md" ] || fail "spaces: args' --summary-file was not written"
 expect_output examples 2
 expect_output valid-pct 50.0
+
+# The outputs come from the summary document alone, which stays a few kilobytes however many
+# findings there are: no JSON of every finding is written for them (jq needed 4.2 GB to read
+# that of 400,000 records of six findings each).
+lines=()
+for _ in $(seq 3000); do lines+=("$broken"); done
+repo=$(new_repo many-findings-repo "${lines[@]}")
+run_action many-findings "$repo" diff-base=false token-stats=false "args=--max-duplicates 100%" \
+    --env "TUNELINT_BIN=$debug_bin"
+expect_status 1
+expect_not stdout '^Running: .* --json-file ' "the action asked for the JSON of every finding"
+expect_output examples 3000
+expect_output valid-pct 0.0
+expect_output duplicates 2999
+own_files=$(find "$result/runner-temp" -path '*/tunelint-*/*' -type f -printf '%s %f\n')
+grep -q ' summary\.json$' <<< "$own_files" || fail "many-findings: no summary document in RUNNER_TEMP: $own_files"
+big=$(awk '$1 > 65536' <<< "$own_files")
+[ -z "$big" ] || fail "many-findings: the action wrote files over 64 KiB for its outputs: $big"
+
+# The tools that read the outputs: python where jq is missing; where the one there fails (jq
+# out of memory, say), a warning that says so, not that it is missing; where neither is
+# installed, a warning that says that. The step's exit status stays tunelint's.
+tools=$work/tools
+mkdir -p "$tools/no-jq" "$tools/neither" "$tools/failing-jq"
+IFS=: read -r -a path_dirs <<< "$PATH"
+for dir in "${path_dirs[@]}"; do
+    for tool in "$dir"/*; do
+        name=${tool##*/}
+        if [ ! -x "$tool" ] || [ -d "$tool" ]; then continue; fi
+        case "$name" in
+            jq) continue ;;
+            python | python3 | python3.*) [ -e "$tools/no-jq/$name" ] || ln -s "$tool" "$tools/no-jq/$name" ;;
+            *)
+                [ -e "$tools/no-jq/$name" ] || ln -s "$tool" "$tools/no-jq/$name"
+                [ -e "$tools/neither/$name" ] || ln -s "$tool" "$tools/neither/$name"
+                ;;
+        esac
+    done
+done
+printf '#!/bin/sh\necho "jq: error: cannot allocate memory" >&2\nexit 5\n' > "$tools/failing-jq/jq"
+chmod +x "$tools/failing-jq/jq"
+repo=$(new_repo tools-repo "$good" "$broken")
+run_action python-only "$repo" --env "TUNELINT_BIN=$debug_bin" --env "PATH=$tools/no-jq"
+expect_status 1
+expect_not stdout '^::warning title=tunelint action::' "a warning when python reads the outputs"
+expect_output valid-pct 50.0
+expect_output examples 2
+expect_output duplicates 0
+run_action failing-jq "$repo" --env "TUNELINT_BIN=$debug_bin" --env "PATH=$tools/failing-jq:$PATH"
+expect_status 1
+expect stdout '^::warning title=tunelint action::jq could not read .*/summary\.json \(exit status 5: jq: error: cannot allocate memory\): the outputs valid-pct, examples and duplicates are empty$' \
+    "a failing jq was not reported as such"
+expect_not stdout 'neither jq nor python' "a failing jq was reported as missing"
+expect_output valid-pct ''
+expect_output examples ''
+run_action no-tools "$repo" --env "TUNELINT_BIN=$debug_bin" --env "PATH=$tools/neither"
+expect_status 1
+expect stdout '^::warning title=tunelint action::neither jq nor python is installed: the outputs valid-pct, examples and duplicates are empty$' \
+    "missing jq and python were not reported"
+expect_output examples ''
 
 # Inputs are data, never code: nothing here may be expanded, substituted or globbed.
 repo=$(new_repo quoting-repo "$good")

@@ -15,7 +15,7 @@
 #   INPUT_TOKEN_STATS     "true" (default) or "false": --token-stats, token totals in the summary
 #   INPUT_ARGS            more options, separated by spaces or newlines (split without eval,
 #                         without globbing; an option cannot contain a space); its own
-#                         --json-file or --summary-file replaces the action's
+#                         --json-summary-file or --summary-file replaces the action's
 #   INPUT_DIFF_BASE       "auto" (default): on pull_request events, --diff-base
 #                         $PULL_REQUEST_BASE_SHA (report only what the pull request adds or
 #                         changes); "false": no --diff-base; else a revision for --diff-base
@@ -41,6 +41,10 @@
 #
 # Outputs ($GITHUB_OUTPUT): sarif-file (the SARIF file written, or empty), valid-pct (one
 # decimal, as in the summary), examples, duplicates (empty when linting did not happen).
+# They are read with jq (or python where jq is missing) from the document
+# --json-summary-file writes, the summary and gates alone: a few kilobytes however many
+# findings, where the JSON of every finding (--json-file) takes gigabytes of memory to read
+# on a large dataset.
 # Exit status: tunelint's own (0 every gate passed, 1 a gate failed, 2 an error kept
 # something from being linted, 101 a bug in tunelint), so the step fails exactly when tunelint does.
 set -euo pipefail
@@ -187,21 +191,22 @@ fi
 read -r -d '' -a extra <<< "${INPUT_ARGS:-}" || true
 [ ${#paths[@]} -gt 0 ] || paths=(.)
 
-# The JSON document, read for the outputs: the one `args` asks for, else one in
-# RUNNER_TEMP, which the runner empties. A summary file in `args` replaces the step's.
+# The summary document (--json-summary-file), read for the outputs: the one `args` asks for,
+# else one in RUNNER_TEMP, which the runner empties. A summary file in `args` replaces the
+# step's.
 own_dir=$(mktemp -d "$temp/tunelint-XXXXXX")
-json=$own_dir/tunelint.json
-own_json=true own_summary=true
+figures_file=$own_dir/summary.json
+own_figures=true own_summary=true
 for ((i = 0; i < ${#extra[@]}; i++)); do
     case "${extra[i]}" in
-        --json-file) own_json=false json=${extra[i + 1]:-} ;;
-        --json-file=*) own_json=false json=${extra[i]#--json-file=} ;;
+        --json-summary-file) own_figures=false figures_file=${extra[i + 1]:-} ;;
+        --json-summary-file=*) own_figures=false figures_file=${extra[i]#--json-summary-file=} ;;
         --summary-file | --summary-file=*) own_summary=false ;;
     esac
 done
-[ "$own_json" = false ] && [[ $json != /* ]] && json=$workspace/$json
+[ "$own_figures" = false ] && [[ $figures_file != /* ]] && figures_file=$workspace/$figures_file
 command=("$tunelint" check --format "${INPUT_FORMAT:-github}")
-[ "$own_json" = true ] && command+=(--json-file "$json")
+[ "$own_figures" = true ] && command+=(--json-summary-file "$figures_file")
 [ "$own_summary" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ] &&
     command+=(--summary-file "$GITHUB_STEP_SUMMARY")
 [ -n "${INPUT_SARIF_FILE:-}" ] && command+=(--sarif-file "$INPUT_SARIF_FILE")
@@ -243,32 +248,47 @@ errors=$own_dir/stderr.txt
 
 # --- outputs ------------------------------------------------------------------------------
 
-# Prints "valid_pct examples duplicates" from the JSON document.
+# Prints "valid_pct examples duplicates" from the summary document $1, with jq, or python
+# where jq is missing. When it cannot, it prints why on standard error, in one line, and
+# returns 1: neither is installed, or the one there failed (with its last line of error).
 summary_figures() {
+    local python tool result=0 reason
     if command -v jq > /dev/null; then
-        jq -r '.summary | "\(.valid_pct) \(.examples) \(.duplicates)"' "$1"
-    else
-        local python
-        python=$(command -v python3 || command -v python) || return 1
+        tool=jq
+        jq -r '.summary | "\(.valid_pct) \(.examples) \(.duplicates)"' "$1" \
+            2> "$own_dir/figures-error.txt" || result=$?
+    elif python=$(command -v python3 || command -v python); then
+        tool=${python##*/}
         "$python" -c 'import json, sys
 s = json.load(open(sys.argv[1], encoding="utf-8"))["summary"]
-print(s["valid_pct"], s["examples"], s["duplicates"])' "$1"
+print(s["valid_pct"], s["examples"], s["duplicates"])' "$1" 2> "$own_dir/figures-error.txt" || result=$?
+    else
+        echo "neither jq nor python is installed" >&2
+        return 1
+    fi
+    if [ "$result" -ne 0 ]; then
+        reason=$(grep -v '^[[:space:]]*$' "$own_dir/figures-error.txt" | tail -n 1)
+        echo "$tool could not read $1 (exit status $result${reason:+: $reason})" >&2
+        return 1
     fi
 }
 
-# Whether this run wrote its outputs: the action's own JSON file is new (a fresh folder),
-# and tunelint writes every output together once it has linted.
+# Whether this run wrote its outputs: the action's own summary document is new (a fresh
+# folder), and tunelint writes every output together once it has linted.
 written=false
-if [ "$status" -le 1 ] || { [ "$own_json" = true ] && [ -s "$json" ]; }; then
+if [ "$status" -le 1 ] || { [ "$own_figures" = true ] && [ -s "$figures_file" ]; }; then
     written=true
 fi
 valid_pct='' examples='' duplicates=''
-if [ "$written" = true ] && [ -s "$json" ]; then
-    if figures=$(summary_figures "$json"); then
+if [ "$written" = true ] && [ -s "$figures_file" ]; then
+    if figures=$(summary_figures "$figures_file" 2> "$own_dir/figures-why.txt"); then
         read -r valid_pct examples duplicates <<< "$figures"
         valid_pct=$(LC_ALL=C printf '%.1f' "$valid_pct" 2> /dev/null) || valid_pct=''
     else
-        echo "::warning title=tunelint action::neither jq nor python is installed: the outputs valid-pct, examples and duplicates are empty"
+        why=$(tail -n 1 "$own_dir/figures-why.txt")
+        why=${why//'%'/%25}
+        why=${why//$'\r'/%0D}
+        echo "::warning title=tunelint action::${why:-the outputs could not be read}: the outputs valid-pct, examples and duplicates are empty"
     fi
 fi
 # Stopped before linting (a usage, configuration or input error): no annotation or summary

@@ -578,7 +578,7 @@ fn linked_folders(linked: &[PathBuf], command: &str) -> Option<String> {
             format!(
                 "{} and {} more are symbolic links to folders",
                 first.display(),
-                n - 1
+                crate::wording::thousands(n as u64 - 1)
             ),
             "one",
         ),
@@ -1098,6 +1098,7 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
                 ("--output-file", &args.output_file),
                 ("--sarif-file", &args.sarif_file),
                 ("--json-file", &args.json_file),
+                ("--json-summary-file", &args.json_summary_file),
                 ("--summary-file", &args.summary_file),
             ];
             let mut named: Vec<(&str, &Path)> = others
@@ -1471,6 +1472,11 @@ fn check(args: CheckArgs, mode: Mode) -> Result<Status> {
     })
 }
 
+/// Stale baseline entries listed one by one on standard error; the rest are counted. A
+/// baseline written before a large clean-up can hold a hundred thousand of them, megabytes
+/// of log that bury the report, and rewriting the baseline lists them all in its diff.
+const STALE_LISTED: usize = 20;
+
 /// Writes the new baseline (`--write-baseline`) and says on stderr what the baseline did:
 /// how many findings it kept from the report, and which of its entries matched nothing.
 fn report_baseline(
@@ -1500,17 +1506,23 @@ fn report_baseline(
                 plural(stale, "entry", "entries"),
                 if stale == 1 { "it" } else { "them" }
             );
-            for (key, n) in &outcome.stale {
+            for (key, n) in outcome.stale.iter().take(STALE_LISTED) {
                 let times = if *n > 1 {
-                    format!(" ({n} times)")
+                    format!(" ({} times)", crate::wording::thousands(u64::from(*n)))
                 } else {
                     String::new()
                 };
                 crate::say!(
                     "  {} {} {:016x}{times}",
-                    key.path,
+                    crate::report::shown_path(&key.path),
                     key.rule,
                     key.fingerprint
+                );
+            }
+            if outcome.stale.len() > STALE_LISTED {
+                crate::say!(
+                    "  and {} more (the diff of {path} after --write-baseline {path} lists every one)",
+                    crate::wording::thousands((outcome.stale.len() - STALE_LISTED) as u64)
                 );
             }
         }
@@ -1629,16 +1641,21 @@ fn repository_root(cwd: &Path) -> Option<PathBuf> {
 const BASELINE: &str = "the baseline";
 
 /// The main output (`--format` to stdout or `--output-file`) first, then the extra files
-/// (`--sarif-file`, `--json-file`, `--summary-file`), all opened before linting starts so
-/// a wrong path fails at once.
+/// (`--sarif-file`, `--json-file`, `--json-summary-file`, `--summary-file`), all opened
+/// before linting starts so a wrong path fails at once.
 /// A run that succeeds with nothing to lint (`--force-exclude` excluded every file named, or
 /// `--json-records-only` was given no records) still writes the machine-read reports asked
-/// for (`--format json` or `sarif`, `--sarif-file`, `--json-file`), with no file in them: the
+/// for (`--format json` or `sarif`, `--sarif-file`, `--json-file`, `--json-summary-file`),
+/// with no file in them: the
 /// step after it (code scanning's upload, a `jq`) finds what it reads. The other formats
 /// have the message on standard error.
 fn write_empty_reports(args: &CheckArgs, cwd: &Path) -> Result<()> {
     let machine = |f: OutputFormat| matches!(f, OutputFormat::Json | OutputFormat::Sarif);
-    if !machine(main_format(args)) && args.sarif_file.is_none() && args.json_file.is_none() {
+    if !machine(main_format(args))
+        && args.sarif_file.is_none()
+        && args.json_file.is_none()
+        && args.json_summary_file.is_none()
+    {
         return Ok(());
     }
     // The files named were not read, but no report may land on one of them.
@@ -1727,9 +1744,9 @@ fn open_outputs(
         );
     }
 
-    // A file in an Actions runner's temporary folder (the Action's own JSON document, read
-    // for its outputs) is emptied with the job and opened by nobody: not the place to send
-    // a reader of the log.
+    // A file in an Actions runner's temporary folder (a step's scratch report, read by a
+    // later command) is emptied with the job and opened by nobody: not the place to send a
+    // reader of the log.
     let runner_temp = std::env::var_os("RUNNER_TEMP").filter(|t| !t.is_empty());
     // A file the reader of the log can open: not one in the runner's temporary folder, nor
     // standard output (`--sarif-file -`), which is the log itself, nor a device or a pipe
@@ -1770,6 +1787,7 @@ fn open_outputs(
         let extra = [
             ("--sarif-file", &args.sarif_file),
             ("--json-file", &args.json_file),
+            ("--json-summary-file", &args.json_summary_file),
             ("--summary-file", &args.summary_file),
             ("--write-baseline", &args.write_baseline),
         ];
@@ -1790,6 +1808,7 @@ fn open_outputs(
         ("--output-file", &args.output_file),
         ("--sarif-file", &args.sarif_file),
         ("--json-file", &args.json_file),
+        ("--json-summary-file", &args.json_summary_file),
         ("--summary-file", &args.summary_file),
     ]
     .into_iter()
@@ -1825,6 +1844,14 @@ fn open_outputs(
                 error: None,
             });
         }
+    }
+    if let Some(path) = &args.json_summary_file {
+        outputs.push(Output {
+            format: OutputFormat::Json,
+            renderer: Box::new(crate::report::json::JsonSummary),
+            out: Sink::File(OutputFile::create(path)?),
+            error: None,
+        });
     }
     if let Some(path) = &args.summary_file {
         // $GITHUB_STEP_SUMMARY collects every step's summary: append, never truncate.

@@ -168,6 +168,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub json_file: Option<PathBuf>,
 
+    /// Also write the JSON document's version, summary and gates to this file, without its
+    /// files and diagnostics: a few kilobytes however many findings, for a script that wants
+    /// the totals (`-`: standard output, with `-o FILE`)
+    #[arg(long, value_name = "FILE")]
+    pub json_summary_file: Option<PathBuf>,
+
     /// Also append the Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY), in the same run
     #[arg(long, value_name = "FILE")]
     pub summary_file: Option<PathBuf>,

@@ -108,7 +108,7 @@ impl<'a> FileContext<'a> {
 }
 
 /// Most findings of one rule shown for one record. The others are counted, and one more
-/// finding of the rule, at the first one not shown, says how many: `4990 more invalid-message
+/// finding of the rule, at the first one not shown, says how many: `4,990 more invalid-message
 /// findings in this record not shown one by one`. Validity counts them all: a record with a
 /// hidden error is invalid. The figure is documented in the README (output) and in the
 /// introduction of `docs/rules.md` (`crate::docs`): change them with it.
@@ -321,7 +321,7 @@ impl<'a> RecordContext<'a> {
             let findings = if h.count == 1 { "finding" } else { "findings" };
             let message = format!(
                 "{} more {name} {findings} in this record not shown one by one (at most {MAX_PER_RULE} per rule and record)",
-                h.count
+                crate::wording::thousands(h.count as u64)
             );
             if let Some(mut d) = diagnostic(self.settings, h.code, h.level, h.location, message) {
                 d.fingerprint = self.fingerprint;

@@ -562,13 +562,16 @@ impl<'a> DatasetContext<'a> {
         }
     }
 
+    /// Another file is named as the text formats show paths (`report::shown_path`): a
+    /// newline in its name would split the message's line in two.
     pub fn place(&self, here: FileId, file: FileId, line: u64) -> String {
         let rows = self.files.get(file as usize).is_some_and(|f| f.rows);
+        let path = || crate::report::shown_path(self.display(file));
         match (here == file, rows) {
             (true, false) => format!("line {line}"),
-            (false, false) => format!("{}:{line}", self.display(file)),
+            (false, false) => format!("{}:{line}", path()),
             (true, true) => format!("row {}", crate::report::row_of(line)),
-            (false, true) => format!("{} row {}", self.display(file), crate::report::row_of(line)),
+            (false, true) => format!("{} row {}", path(), crate::report::row_of(line)),
         }
     }
 

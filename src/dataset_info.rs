@@ -155,8 +155,9 @@ pub fn read(path: &Path) -> Result<DatasetInfo, DatasetInfoError> {
     let meta = std::fs::metadata(path).map_err(|e| io(crate::source::io_error_text(&e)))?;
     if meta.len() > MAX_BYTES {
         return Err(io(format!(
-            "{} bytes is too large for a dataset_info.json (at most {MAX_BYTES})",
-            meta.len()
+            "{} bytes is too large for a dataset_info.json (at most {})",
+            crate::wording::thousands(meta.len()),
+            crate::wording::thousands(MAX_BYTES)
         )));
     }
     let bytes = crate::source::read_capped(path, MAX_BYTES)

@@ -421,7 +421,10 @@ fn special_note(special: &[PathBuf], why: &str) -> Option<String> {
     let more = match special.len() {
         1 => String::new(),
         2 => " and 1 more that is not a regular file".into(),
-        n => format!(" and {} more that are not regular files", n - 1),
+        n => format!(
+            " and {} more that are not regular files",
+            crate::wording::thousands(n as u64 - 1)
+        ),
     };
     // A FIFO named on the command line is read (a pipe of JSONL); a socket or a device is not.
     let advice = if fifo { "; name it to read it" } else { "" };
@@ -494,7 +497,7 @@ fn count(n: usize) -> String {
     if n == 1 {
         "1 dataset".to_string()
     } else {
-        format!("{n} datasets")
+        format!("{} datasets", crate::wording::thousands(n as u64))
     }
 }
 

@@ -266,7 +266,7 @@ On the command line, `--select`, `--ignore` and `--warn` take the same selectors
 documentation, the same text as its section below.
 
 One example shows at most 10 findings of each rule. When a rule finds more, one more finding
-of that rule, where the first one not shown is, counts them: `4990 more invalid-message
+of that rule, where the first one not shown is, counts them: `4,990 more invalid-message
 findings in this record not shown one by one (at most 10 per rule and record)`. It has the
 level of the most severe of them, and a hidden error still makes the example invalid; the
 counts by rule and the warnings gate count the summary as one finding.

@@ -1,4 +1,5 @@
-//! Files tunelint writes (`-o`, `--json-file`, `--sarif-file`, `--summary-file`, `dedupe -o`):
+//! Files tunelint writes (`-o`, `--json-file`, `--json-summary-file`, `--sarif-file`,
+//! `--summary-file`, `dedupe -o`):
 //! never one of the inputs, and written through a temporary file renamed into place, so a
 //! dataset is never overwritten and a half-written report never replaces a whole one. `-`
 //! is standard output, which one output at most may take.

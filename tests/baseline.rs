@@ -246,6 +246,60 @@ fn a_fixed_example_leaves_a_stale_entry_and_rewriting_drops_it() {
     );
 }
 
+/// A baseline written before a large clean-up: every one of its 25 entries is stale. The
+/// first 20 are listed on standard error and the rest counted, with where to see them all
+/// (a baseline of 99,000 stale entries printed 6.4 MB of log).
+#[test]
+fn a_long_list_of_stale_entries_is_cut() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write_lines(
+        d,
+        "data/train.jsonl",
+        &[
+            chat("Where are my invoices?", "Under Account, then Billing."),
+            chat("Can I change my plan?", "Yes, under Account, then Plan."),
+        ],
+    );
+    let entries: Vec<String> = (0..25)
+        .map(|i| {
+            format!(
+                r#"{{"path":"data/train.jsonl","rule":"C007","fingerprint":"{i:016x}","count":1}}"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        d.join("baseline.json"),
+        format!(
+            "{{\"tunelint_baseline\": 1, \"findings\": [\n{}\n]}}\n",
+            entries.join(",\n")
+        ),
+    )
+    .expect("write");
+    let stale = run(d, &["--baseline", "baseline.json", "data"]);
+    assert_eq!(stale.code, Some(0), "{}", stale.stderr);
+    assert!(
+        stale
+            .stderr
+            .contains("baseline baseline.json: 25 entries no longer found (fixed or deleted)"),
+        "{}",
+        stale.stderr
+    );
+    let listed: Vec<&str> = stale
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("  data/train.jsonl C007 "))
+        .collect();
+    assert_eq!(listed.len(), 20, "{}", stale.stderr);
+    assert_eq!(listed[0], "  data/train.jsonl C007 0000000000000000");
+    assert!(
+        stale.stderr.lines().any(|l| l
+            == "  and 5 more (the diff of baseline.json after --write-baseline baseline.json lists every one)"),
+        "{}",
+        stale.stderr
+    );
+}
+
 #[test]
 fn entries_about_files_and_rules_not_linted_are_neither_stale_nor_dropped() {
     // A pre-commit hook lints the staged files only; --select lints some rules only.

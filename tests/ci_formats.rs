@@ -326,6 +326,8 @@ fn one_run_writes_every_extra_file() {
         "out.sarif",
         "--json-file",
         "out.json",
+        "--json-summary-file",
+        "figures.json",
         "--summary-file",
         "summary.md",
         "data",
@@ -344,8 +346,8 @@ fn one_run_writes_every_extra_file() {
         "tunelint: 13 annotations (9 errors, 3 warnings, 1 notice); the full list is in out.sarif"
     );
 
-    // The Action keeps its own JSON document in the runner's temporary folder, which is
-    // emptied with the job: the log does not send anyone there.
+    // A JSON document in the runner's temporary folder (a step's scratch report) is emptied
+    // with the job: the log does not send anyone there.
     let temp = dir.path().join("runner-temp");
     fs::create_dir_all(&temp).expect("mkdir");
     let own = temp.join("tunelint.json");
@@ -422,6 +424,21 @@ fn one_run_writes_every_extra_file() {
     )
     .expect("JSON document");
     assert_eq!(doc.diagnostics.len(), 11);
+    // The summary document is the JSON document's version, summary and gates, nothing else.
+    let figures: Value = serde_json::from_str(
+        &fs::read_to_string(dir.path().join("figures.json")).expect("summary document written"),
+    )
+    .expect("JSON");
+    let whole: Value = serde_json::to_value(&doc).expect("JSON");
+    assert_eq!(
+        figures,
+        serde_json::json!({
+            "version": whole["version"],
+            "summary": whole["summary"],
+            "gates": whole["gates"],
+        })
+    );
+    assert_eq!(figures["summary"]["examples"], 13);
     let summary = fs::read_to_string(dir.path().join("summary.md")).expect("summary written");
     assert!(
         summary.starts_with("## an earlier step\n\n## ❌ tunelint: failed"),
@@ -444,6 +461,48 @@ fn one_run_writes_every_extra_file() {
     );
     let log = sarif_of(&fs::read_to_string(dir.path().join("out.sarif")).expect("SARIF"));
     assert_eq!(results(&log).len(), 13);
+}
+
+/// `--json-summary-file` is what a script reads the totals from (the Action's outputs): its
+/// size does not grow with the findings, where the whole JSON document does.
+#[test]
+fn the_json_summary_file_stays_small_however_many_findings() {
+    let dir = TempDir::new().expect("tempdir");
+    let broken = r#"{"messages": [{"role": "bot", "content": "Hello there, how are you today?"}, {"role": "assistant", "content": "I am fine, thank you for asking."}]}"#;
+    let sizes = |lines: usize| -> (u64, u64, Value) {
+        fs::write(
+            dir.path().join("t.jsonl"),
+            format!("{broken}\n").repeat(lines),
+        )
+        .expect("write");
+        let (code, _) = run(tunelint(dir.path()).args([
+            "--format",
+            "concise",
+            "-o",
+            "out.txt",
+            "--json-file",
+            "all.json",
+            "--json-summary-file",
+            "figures.json",
+            "t.jsonl",
+        ]));
+        assert_eq!(code, 1);
+        let size = |name: &str| fs::metadata(dir.path().join(name)).expect("written").len();
+        let figures = serde_json::from_str(
+            &fs::read_to_string(dir.path().join("figures.json")).expect("written"),
+        )
+        .expect("JSON");
+        (size("all.json"), size("figures.json"), figures)
+    };
+    let (few_all, few, _) = sizes(10);
+    let (many_all, many, figures) = sizes(20_000);
+    assert!(many_all > 100 * few_all, "{few_all} {many_all}");
+    // The same rules' counts, whatever they count (a few rules fire only on a larger file).
+    assert!(few < 4096 && many < 4096, "{few} and {many} bytes");
+    assert_eq!(figures["summary"]["examples"], 20_000);
+    assert_eq!(figures["summary"]["valid_pct"], 0.0);
+    assert_eq!(figures["summary"]["duplicates"], 19_999);
+    assert!(figures.get("diagnostics").is_none() && figures.get("files").is_none());
 }
 
 #[test]
@@ -715,18 +774,29 @@ fn sarif_keeps_the_25000_most_severe_results() {
     assert_eq!(count(sarif::OMITTED_RULE_ID), 1);
     let warnings = sarif::MAX_RESULTS - 10_000 - 2;
     assert_eq!(count("C001"), warnings);
-    let omitted = results.last().expect("the last result");
+    // GitHub keeps 5,000 results of the 25,000 it accepts: the failed gate and the notice
+    // come first, then the errors, so whichever 5,000 it keeps, they are among them.
+    assert_eq!(results[0]["ruleId"], "gate-min-valid-pct");
+    let omitted = &results[1];
     assert_eq!(omitted["ruleId"], sarif::OMITTED_RULE_ID);
+    assert_eq!(omitted["level"], "warning", "only warnings were left out");
     let left_out = 30_000 - 10_000 - warnings;
-    assert!(
-        omitted["message"]["text"]
-            .as_str()
-            .expect("text")
-            .starts_with(&format!(
-                "{} more results were left out: code scanning shows at most 25,000 results",
-                tunelint::wording::thousands(left_out as u64)
-            ))
+    assert_eq!(
+        omitted["message"]["text"].as_str().expect("text"),
+        format!(
+            "{} more results were left out: code scanning accepts at most 25,000 results of a \
+             run and shows the top 5,000, so this file keeps 24,998 findings, the most severe \
+             first and then in file order, after the failed gates and this note; run tunelint \
+             locally or write --json-file for all of them",
+            tunelint::wording::thousands(left_out as u64)
+        )
     );
+    let levels: Vec<&str> = results[2..]
+        .iter()
+        .map(|r| r["level"].as_str().unwrap_or(""))
+        .collect();
+    assert!(levels[..10_000].iter().all(|l| *l == "error"));
+    assert!(levels[10_000..].iter().all(|l| *l == "warning"));
     // The warnings kept are the first ones in line order.
     let last_warning_line = results
         .iter()
@@ -737,12 +807,14 @@ fn sarif_keeps_the_25000_most_severe_results() {
         .filter(|l| (l - 1) % 3 != 2)
         .nth(warnings - 1);
     assert_eq!(last_warning_line, nth_warning_line);
-    // Results stay in file order.
-    let lines: Vec<u64> = results[..results.len() - 2]
-        .iter()
-        .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
-        .collect();
-    assert!(lines.windows(2).all(|w| w[0] <= w[1]));
+    // Within a level, results stay in file order.
+    for level in [&results[2..10_002], &results[10_002..]] {
+        let lines: Vec<u64> = level
+            .iter()
+            .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
+            .collect();
+        assert!(lines.windows(2).all(|w| w[0] < w[1]));
+    }
     assert_eq!(
         fs::read_to_string(dir.path().join("copy.sarif")).expect("copy"),
         stdout
@@ -839,14 +911,15 @@ fn related_locations_reach_every_format() {
         &mut Sarif::new(vec!["data/train.jsonl".into()]),
         vec![duplicate_finding("same as line 3")],
     ));
-    let related = &results(&log)[0]["relatedLocations"][0];
+    // The failed gate first, then the finding.
+    assert_eq!(results(&log)[0]["ruleId"], "gate-max-duplicates");
+    let related = &results(&log)[1]["relatedLocations"][0];
     assert_eq!(
         related["physicalLocation"]["artifactLocation"]["uri"],
         "data/train.jsonl"
     );
     assert_eq!(related["physicalLocation"]["region"]["startLine"], 3);
     assert_eq!(related["message"]["text"], "first seen here");
-    assert_eq!(results(&log)[1]["ruleId"], "gate-max-duplicates");
 
     let github = render(
         &mut Github::new(
@@ -875,7 +948,8 @@ fn long_messages_are_capped_in_sarif() {
         &mut Sarif::new(vec!["data/train.jsonl".into()]),
         vec![duplicate_finding(&message)],
     ));
-    let text = results(&log)[0]["message"]["text"].as_str().expect("text");
+    // After the failed gate.
+    let text = results(&log)[1]["message"]["text"].as_str().expect("text");
     assert_eq!(text.chars().count(), sarif::MAX_MESSAGE_CHARS);
     assert!(text.ends_with('…'));
 }
@@ -931,20 +1005,53 @@ fn the_cap_counts_gates_and_the_note_about_the_rest() {
             )
         })
         .collect();
+    // The gate and the note first; then the errors, then the warning, each in line order.
     let expected = [
-        ("C006", 2),
-        ("C006", 3),
-        ("C006", 6),
         ("gate-max-duplicates", 1),
         (sarif::OMITTED_RULE_ID, 1),
+        ("C006", 3),
+        ("C006", 6),
+        ("C006", 2),
     ];
     assert_eq!(kept, expected.map(|(id, line)| (id.to_string(), line)));
+    let note = &results(&log)[1];
     assert!(
-        results(&log)[4]["message"]["text"]
+        note["message"]["text"]
             .as_str()
             .unwrap_or("")
             .starts_with("4 more results were left out")
     );
+    assert_eq!(
+        note["level"], "warning",
+        "two warnings and two notes left out"
+    );
+}
+
+/// The note about the results left out has the level of the most severe of them: a cut by
+/// severity that keeps an error keeps the note that an error was left out.
+#[test]
+fn the_note_about_the_rest_is_as_severe_as_the_worst_left_out() {
+    let diagnostics: Vec<Diagnostic> = (1..=6).map(|l| finding_at(l, Level::Error)).collect();
+    let log = sarif_of(&render(
+        &mut Sarif::with_limit(vec!["data/train.jsonl".into()], 4),
+        diagnostics,
+    ));
+    let results = results(&log);
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[1]["ruleId"], sarif::OMITTED_RULE_ID);
+    assert_eq!(results[1]["level"], "error");
+    assert!(
+        results[1]["message"]["text"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("4 more results were left out"),
+        "{}",
+        results[1]
+    );
+    let levels: Vec<&str> = (0..4)
+        .map(|i| results[i]["level"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(levels, ["error"; 4], "the gate, the note, two errors");
 }
 
 /// GitHub shows the first ten error annotations of a step: with more error findings than
@@ -1029,7 +1136,8 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
         stdout
     };
 
-    // A newline in a name is written `\n`; a byte that is not UTF-8 as U+FFFD.
+    // A name with a newline is quoted, the newline written `\n`; a byte that is not UTF-8
+    // is U+FFFD.
     let concise = lint("concise");
     let heads: Vec<&str> = concise
         .lines()
@@ -1039,8 +1147,8 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
     assert_eq!(
         heads,
         [
-            r"a\nb.jsonl:1:82: S005",
-            r"a\nb.jsonl:1:135: J009",
+            r#""a\nb.jsonl":1:82: S005"#,
+            r#""a\nb.jsonl":1:135: J009"#,
             "x\u{FFFD}.jsonl:1:82: S005",
             "x\u{FFFD}.jsonl:1:135: J009"
         ],
@@ -1052,9 +1160,9 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
         "and the summary and gate lines: {concise}"
     );
     let full = lint("full");
-    assert!(full.contains("┌─ a\\nb.jsonl:1:82\n"), "{full}");
+    assert!(full.contains("┌─ \"a\\nb.jsonl\":1:82\n"), "{full}");
     assert!(
-        full.contains("  a\\nb.jsonl  "),
+        full.contains("  \"a\\nb.jsonl\"  "),
         "the summary table: {full}"
     );
 
@@ -1084,6 +1192,189 @@ fn odd_file_names_keep_one_line_per_finding_and_their_bytes_in_uris() {
         })
         .collect();
     assert_eq!(uris, ["a%0Ab.jsonl", "x%FF.jsonl"].into());
+}
+
+/// A clean example, different for each `i` (no duplicates).
+fn clean_record(i: usize) -> String {
+    format!(
+        r#"{{"messages":[{{"role":"user","content":"A unique question number {i} about sailing boats?"}},{{"role":"assistant","content":"A unique and helpful answer number {i} about sailing."}}]}}"#
+    ) + "\n"
+}
+
+/// 60 clean files, then two that fail sorted last: the job summary's files table lists 20
+/// files and folds the rest, and the failing ones are among the 20 it names, errors first,
+/// the lower valid % first; the folded row sums up clean files. The html page (200 rows)
+/// does the same past its cap, and lists every file below it in path order.
+#[test]
+fn a_folded_files_table_names_the_failing_files_first() {
+    let dir = TempDir::new().expect("tempdir");
+    for i in 0..60 {
+        fs::write(dir.path().join(format!("a{i:03}.jsonl")), clean_record(i)).expect("write");
+    }
+    // One error in three examples (66.6% valid), and one in one (0.0%).
+    fs::write(
+        dir.path().join("zzy-half.jsonl"),
+        clean_record(100)
+            + r#"{"messages":[{"role":"user","content":"Which knot holds a mooring line best?"},{"role":"assistant","content":"A bowline: it holds under load and unties easily afterwards."}]}"#
+            + "\n{\"broken\n",
+    )
+    .expect("write");
+    fs::write(dir.path().join("zzz-broken.jsonl"), "{\"broken\n").expect("write");
+    let (code, markdown) = run(tunelint(dir.path()).args(["--format", "markdown", "."]));
+    assert_eq!(code, 1, "{markdown}");
+    let rows: Vec<&str> = markdown
+        .lines()
+        .skip_while(|l| !l.starts_with("| file |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        20 + 2,
+        "20 files, the folded row, the total: {markdown}"
+    );
+    assert_eq!(rows[0], "| `zzz-broken.jsonl` | 1 | 0.0% | 1 | 0 | 0 |");
+    assert_eq!(rows[1], "| `zzy-half.jsonl` | 3 | 66.6% | 1 | 0 | 0 |");
+    assert_eq!(rows[2], "| `a000.jsonl` | 1 | 100.0% | 0 | 0 | 0 |");
+    assert_eq!(rows[20], "| 42 more files | 42 | 100.0% | 0 | 0 | 0 |");
+    assert_eq!(rows[21], "| **total** | 64 | 96.8% | 2 | 0 | 0 |");
+    assert!(
+        markdown.contains("Files with errors first, then with warnings, then the rest"),
+        "{markdown}"
+    );
+
+    // Below the cap, path order.
+    let (_, few) = run(tunelint(dir.path()).args([
+        "--format",
+        "markdown",
+        "a000.jsonl",
+        "zzz-broken.jsonl",
+        "a001.jsonl",
+    ]));
+    let names: Vec<&str> = few
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.split('`').nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        ["a000.jsonl", "a001.jsonl", "zzz-broken.jsonl"],
+        "{few}"
+    );
+    assert!(!few.contains("Files with errors first"), "{few}");
+
+    // The html page folds past 200 files.
+    for i in 60..240 {
+        fs::write(dir.path().join(format!("a{i:03}.jsonl")), clean_record(i)).expect("write");
+    }
+    let (_, html) = run(tunelint(dir.path()).args(["--format", "html", "."]));
+    let files = &html[html.find("<section id=\"files\">").expect("files section")..];
+    let first = files.find("<tr data-path=").expect("a row");
+    assert!(
+        files[first..].starts_with("<tr data-path=\"zzz-broken.jsonl\">"),
+        "{}",
+        &files[first..first + 200]
+    );
+    assert!(files.contains("<tr data-path=\"zzy-half.jsonl\">"));
+    assert!(
+        files.contains("data-more=\"42\""),
+        "240 clean files, 198 listed"
+    );
+}
+
+/// Long paths are cropped in the middle, keeping the dataset's folder and the file name, and
+/// two that would still read alike keep more of themselves.
+#[test]
+fn cropped_paths_in_the_job_summary_tell_files_apart() {
+    let dir = TempDir::new().expect("tempdir");
+    let folders = [
+        "english-customer-support-conversations",
+        "french-customer-support-conversations",
+        "customer-support-conversations-english-2023-edition",
+        "customer-support-conversations-french-2023-edition",
+    ];
+    for folder in folders {
+        fs::create_dir_all(dir.path().join("data").join(folder)).expect("mkdir");
+        fs::write(
+            dir.path().join("data").join(folder).join("train.jsonl"),
+            "{\"broken\n",
+        )
+        .expect("write");
+    }
+    let (_, markdown) = run(tunelint(dir.path()).args(["--format", "markdown", "."]));
+    let names: Vec<&str> = markdown
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.split('`').nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            // Alike in 40 characters (`data/customer-s…2023-edition/train.jsonl`): 50.
+            "data/customer-suppo…glish-2023-edition/train.jsonl",
+            "data/customer-suppo…rench-2023-edition/train.jsonl",
+            "data/english-cu…onversations/train.jsonl",
+            "data/french-cus…onversations/train.jsonl",
+        ],
+        "{markdown}"
+    );
+}
+
+/// A file named `lit` + newline + `.jsonl` and one named `lit\n.jsonl` (a backslash and an
+/// `n`) are two files in every text format: the first is quoted, the second printed as it is.
+#[test]
+fn a_newline_and_a_backslash_n_in_file_names_print_differently() {
+    let dir = TempDir::new().expect("tempdir");
+    fs::write(dir.path().join("lit\n.jsonl"), "{\"broken\n").expect("write");
+    fs::write(dir.path().join(r"lit\n.jsonl"), "{\"broken\n").expect("write");
+    let lint = |format: &str| {
+        let (code, stdout) =
+            run(tunelint(dir.path()).args(["--format", format, "--color", "never", "."]));
+        assert_eq!(code, 1, "{stdout}");
+        stdout
+    };
+    let concise = lint("concise");
+    let j001: Vec<&str> = concise.lines().filter(|l| l.contains(": J001 ")).collect();
+    assert_eq!(j001.len(), 2, "{concise}");
+    assert!(j001[0].starts_with(r#""lit\n.jsonl":1:"#), "{concise}");
+    assert!(j001[1].starts_with(r"lit\n.jsonl:1:"), "{concise}");
+    let full = lint("full");
+    assert!(full.contains("┌─ \"lit\\n.jsonl\":1:"), "{full}");
+    assert!(full.contains("┌─ lit\\n.jsonl:1:"), "{full}");
+}
+
+/// A dataset rule that names another file in its message names it as the text formats show
+/// paths: a newline in a folder's name does not split the concise line, and SARIF still
+/// names the file by its path.
+#[test]
+fn another_file_named_in_a_message_keeps_the_line_whole() {
+    let dir = TempDir::new().expect("tempdir");
+    let record = r#"{"messages":[{"role":"user","content":"What is the capital of France today?"},{"role":"assistant","content":"Paris is the capital of France."}]}"#;
+    let folder = dir.path().join("d\nx");
+    fs::create_dir(&folder).expect("mkdir");
+    for shard in ["train-00000-of-00002.jsonl", "train-00001-of-00002.jsonl"] {
+        fs::write(folder.join(shard), format!("{record}\n")).expect("write");
+    }
+    let (_, concise) = run(tunelint(dir.path()).args(["--format", "concise", "."]));
+    let d001: Vec<&str> = concise.lines().filter(|l| l.contains(" D001 ")).collect();
+    assert_eq!(
+        d001,
+        [
+            r#""d\nx/train-00001-of-00002.jsonl":1:1: D001 exact duplicate of the example at "d\nx/train-00000-of-00002.jsonl":1"#
+        ],
+        "{concise}"
+    );
+    let (_, sarif) =
+        run(tunelint(dir.path()).args(["--format", "sarif", "--project-root", ".", "."]));
+    let log = sarif_of(&sarif);
+    let text = results(&log)
+        .iter()
+        .find(|r| r["ruleId"] == "D001")
+        .map(|r| r["message"]["text"].as_str().unwrap_or("").to_string());
+    assert_eq!(
+        text.as_deref(),
+        Some("exact duplicate of the example at d\nx/train-00000-of-00002.jsonl:1")
+    );
 }
 
 #[test]

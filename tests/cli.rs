@@ -1037,18 +1037,29 @@ fn unreadable_inputs_say_why() {
 fn a_second_output_on_standard_output_is_refused() {
     let dir = tempdir();
     write(dir.path(), "a.jsonl", &lines(&[GOOD]));
-    for name in ["-", "/dev/stdout"] {
-        let (code, stdout, stderr) =
-            stdout_of(tunelint(dir.path()).args(["--isolated", "--json-file", name, "a.jsonl"]));
-        assert_eq!(code, 2, "{name}: {stdout}{stderr}");
-        assert!(stdout.is_empty(), "{stdout}");
-        assert!(
-            stderr.contains(&format!(
-                "--json-file {name} would write to standard output, where the report goes"
-            )),
-            "{stderr}"
-        );
+    for option in ["--json-file", "--json-summary-file"] {
+        for name in ["-", "/dev/stdout"] {
+            let (code, stdout, stderr) =
+                stdout_of(tunelint(dir.path()).args(["--isolated", option, name, "a.jsonl"]));
+            assert_eq!(code, 2, "{option} {name}: {stdout}{stderr}");
+            assert!(stdout.is_empty(), "{stdout}");
+            assert!(
+                stderr.contains(&format!(
+                    "{option} {name} would write to standard output, where the report goes"
+                )),
+                "{stderr}"
+            );
+        }
     }
+    // Nor on an input.
+    let (code, _, stderr) = stdout_of(tunelint(dir.path()).args([
+        "--isolated",
+        "--json-summary-file",
+        "a.jsonl",
+        "a.jsonl",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--json-summary-file"), "{stderr}");
     let (code, stdout, stderr) = stdout_of(tunelint(dir.path()).args([
         "--isolated",
         "--json-file",
@@ -1489,7 +1500,12 @@ fn explain_knows_the_sarif_gate_ids() {
     let (code, stdout, _) =
         stdout_of(tunelint(dir.path()).args(["explain", "tunelint-results-omitted"]));
     assert_eq!(code, 0);
-    assert!(stdout.contains("at most 25000 results"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "accepts at most 25,000 results of one run, and keeps and shows the top 5,000"
+        ),
+        "{stdout}"
+    );
     let (code, _, stderr) = stdout_of(tunelint(dir.path()).args(["explain", "gate-max-warning"]));
     assert_eq!(code, 2);
     assert!(
@@ -3194,14 +3210,14 @@ fn over_long_lines_are_skipped_and_the_rest_keeps_its_line_numbers() {
     assert!(
         stdout.contains(&format!(
             "train.jsonl:2:1: J008 line is {} bytes",
-            small.len()
+            tunelint::wording::thousands(small.len() as u64)
         )),
         "{stdout}"
     );
     assert!(
         stdout.contains(&format!(
             "train.jsonl:4:1: J008 line is {} bytes",
-            huge.len()
+            tunelint::wording::thousands(huge.len() as u64)
         )),
         "{stdout}"
     );

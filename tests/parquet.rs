@@ -173,7 +173,12 @@ fn every_format_points_at_rows_not_at_lines_of_the_file() {
 
     let sarif = run_as(d.path(), "sarif", &["dup.parquet"]);
     let doc: Value = serde_json::from_str(&sarif.stdout).expect("SARIF");
-    let result = &doc["runs"][0]["results"][0];
+    // The first finding, after the failed duplicates gate.
+    assert_eq!(
+        doc["runs"][0]["results"][0]["ruleId"],
+        "gate-max-duplicates"
+    );
+    let result = &doc["runs"][0]["results"][1];
     assert_eq!(
         result["message"]["text"],
         "row 1: exact duplicate of the example at row 0"

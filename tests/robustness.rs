@@ -10,6 +10,7 @@ use tunelint::engine::{FileSummary, lint_bytes};
 use tunelint::rules::Code;
 use tunelint::rules::jsonl::line_too_large::LineTooLargeOptions;
 use tunelint::settings::Settings;
+use tunelint::wording::thousands;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -518,8 +519,9 @@ fn a_run_of_blank_lines_is_one_finding_across_chunks() {
             (
                 2,
                 format!(
-                    "{run} blank lines (lines 2–{last}); JSONL loaders treat each as an empty \
-                     record or an error"
+                    "{} blank lines (lines 2–{last}); JSONL loaders treat each as an empty \
+                     record or an error",
+                    thousands(run as u64)
                 )
                 .as_str()
             ),
@@ -716,7 +718,7 @@ fn hidden_count(d: &Diagnostic) -> Option<usize> {
     let name = d.code.meta().name;
     (rest.starts_with(&format!("{name} finding"))
         && rest.contains(" in this record not shown one by one"))
-    .then(|| n.parse().ok())
+    .then(|| n.replace(',', "").parse().ok())
     .flatten()
 }
 
@@ -797,7 +799,7 @@ fn five_million_messages_that_are_numbers_give_ten_s003_and_one_count() {
     );
     assert_eq!(
         s003[MAX_PER_RULE].message,
-        "4999990 more invalid-message findings in this record not shown one by one (at most 10 per rule and record)"
+        "4,999,990 more invalid-message findings in this record not shown one by one (at most 10 per rule and record)"
     );
     assert_eq!((summary.examples, summary.valid), (1, 0));
     // Counted by rule as they are shown: eleven S003 errors.
@@ -923,7 +925,7 @@ fn a_hundred_thousand_repeated_messages_keys_give_ten_j010_and_one_count() {
     assert_eq!(j010[MAX_PER_RULE].location.column, 2 + 11 * 14);
     assert_eq!(
         j010[MAX_PER_RULE].message,
-        "99989 more duplicate-key findings in this record not shown one by one (at most 10 per rule and record)"
+        "99,989 more duplicate-key findings in this record not shown one by one (at most 10 per rule and record)"
     );
     // The last value (an empty array) is what a loader keeps: S002 says it is empty.
     assert_eq!(
@@ -1037,7 +1039,7 @@ fn a_hundred_and_fifty_thousand_unanswered_tool_calls_give_ten_s011_and_one_coun
         .collect();
     assert_eq!(
         s011[MAX_PER_RULE].message,
-        "149990 more orphan-tool-message findings in this record not shown one by one (at most 10 per rule and record)"
+        "149,990 more orphan-tool-message findings in this record not shown one by one (at most 10 per rule and record)"
     );
 }
 

@@ -104,8 +104,10 @@ pub fn normalize<'s>(
                 Code::S007,
                 doc.span(*value),
                 format!(
-                    "{} has {len} entries and \"input_ids\" {tokens}; it needs one per token",
-                    quote(name)
+                    "{} has {} entries and \"input_ids\" {}; it needs one per token",
+                    quote(name),
+                    crate::wording::thousands(len as u64),
+                    crate::wording::thousands(tokens as u64)
                 ),
             );
         }

@@ -10,7 +10,9 @@
 //!
 //! The page stays small whatever the dataset's size: the findings are kept per rule with at
 //! most [`EXAMPLES_PER_RULE`] examples (the rest counted), and files, bars and table rows are
-//! capped, each cap saying how many were left out.
+//! capped, each cap saying how many were left out. A files table that folds rows lists the
+//! files with something to fix first (`report::files_in_table_order`), so a failing file is
+//! never among the folded ones.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -319,7 +321,9 @@ fn files_section(p: &mut String, summary: &RunSummary<'_>) {
          <th>file</th><th>format</th><th>examples</th><th>valid</th><th>valid %</th><th>errors</th>\
          <th>warnings</th><th>infos</th><th>duplicates</th><th>bytes</th></tr></thead>\n<tbody>\n",
     );
-    for (f, s) in summary.files.iter().zip(summary.summaries).take(MAX_FILES) {
+    let order = super::files_in_table_order(summary.summaries, MAX_FILES);
+    for &i in order.iter().take(MAX_FILES) {
+        let (f, s) = (&summary.files[i], &summary.summaries[i]);
         let format = s.format.map_or("-", |f| f.as_str());
         let _ = writeln!(
             p,
@@ -335,8 +339,8 @@ fn files_section(p: &mut String, summary: &RunSummary<'_>) {
     }
     if summary.files.len() > MAX_FILES {
         let mut rest = FileSummary::default();
-        for s in &summary.summaries[MAX_FILES..] {
-            rest.add(s);
+        for &i in &order[MAX_FILES..] {
+            rest.add(&summary.summaries[i]);
         }
         let more = summary.files.len() - MAX_FILES;
         let _ = writeln!(
@@ -395,8 +399,11 @@ fn tokens_section(p: &mut String, summary: &RunSummary<'_>) {
         }
         p.push_str("</tr>\n");
     };
-    for r in files.iter().take(MAX_FILES) {
-        token_row(p, "", r);
+    for i in super::summary::token_rows_in_table_order(summary, MAX_FILES)
+        .into_iter()
+        .take(MAX_FILES)
+    {
+        token_row(p, "", &files[i]);
     }
     p.push_str("</tbody>\n");
     if let Some(t) = total.filter(|_| files.len() > 1) {
@@ -415,11 +422,11 @@ fn tokens_section(p: &mut String, summary: &RunSummary<'_>) {
     if let Some(note) = super::summary::limit_note(summary) {
         let _ = writeln!(p, "<p class=\"note\">{}</p>", escape(&note));
     }
-    for f in super::summary::evaluation_splits(summary) {
+    for i in super::summary::evaluation_splits(summary) {
         let _ = writeln!(
             p,
             "<p class=\"note\"><code>{}</code> is not billed: an evaluation split, not trained on</p>",
-            escape(&super::shown_path(&f.display))
+            escape(&super::shown_path(&summary.files[i].display))
         );
     }
     p.push_str("</section>\n");

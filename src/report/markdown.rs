@@ -2,7 +2,9 @@
 //! the verdict first, a table per file, the top rules linked to their documentation.
 //!
 //! It is read on phones too: no line of data, no table wider than a few short columns, long
-//! paths cropped from the left.
+//! paths cropped in the middle (as long as two files still read differently). A table that
+//! folds rows lists the files with something to fix first, so the folded row never hides one
+//! that failed.
 
 use std::io::{self, Write};
 
@@ -19,8 +21,11 @@ use crate::wording::{format_pct, thousands};
 const MAX_FILES: usize = 20;
 /// Rules listed under "Top rules".
 const TOP_RULES: usize = 10;
-/// The longest path shown, in characters; longer ones keep their end.
+/// The longest path shown, in characters, unless two paths would then read alike; longer
+/// ones keep their start and their end.
 const MAX_PATH_CHARS: usize = 40;
+/// Characters a cropped path gains at a time while it reads like another.
+const PATH_CHARS_STEP: usize = 10;
 
 #[derive(Default)]
 pub struct Markdown {
@@ -57,13 +62,48 @@ fn code_span(text: &str) -> String {
     format!("{fence} {text} {fence}")
 }
 
-fn crop_path(path: &str) -> String {
+/// `path` in at most `max` characters: its start (the folder of the dataset, often what
+/// tells it from its siblings) and its end (the file's name), the middle cut to `…`.
+fn crop_path(path: &str, max: usize) -> String {
     let n = path.chars().count();
-    if n <= MAX_PATH_CHARS {
+    if n <= max {
         return path.to_string();
     }
-    let tail: String = path.chars().skip(n - (MAX_PATH_CHARS - 1)).collect();
-    format!("…{tail}")
+    let kept = max.saturating_sub(1);
+    let head = kept * 2 / 5;
+    let tail = kept - head;
+    let start: String = path.chars().take(head).collect();
+    let end: String = path.chars().skip(n - tail).collect();
+    format!("{start}…{end}")
+}
+
+/// Every path as the tables show it: cropped to [`MAX_PATH_CHARS`], and longer where two
+/// different paths would read alike that way (`data/english-…/train.jsonl` and
+/// `data/french-…/train.jsonl` keep what tells them apart), up to the whole path.
+fn cropped_paths(paths: &[String]) -> Vec<String> {
+    let mut max = vec![MAX_PATH_CHARS; paths.len()];
+    loop {
+        let shown: Vec<String> = paths
+            .iter()
+            .zip(&max)
+            .map(|(p, &m)| crop_path(p, m))
+            .collect();
+        let mut alike: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for (i, text) in shown.iter().enumerate() {
+            alike.entry(text.as_str()).or_default().push(i);
+        }
+        let mut grown = false;
+        for same in alike.values().filter(|same| same.len() > 1) {
+            // Those still cropped grow; the whole path of one of them cannot.
+            for &i in same.iter().filter(|&&i| shown[i] != paths[i]) {
+                max[i] += PATH_CHARS_STEP;
+                grown = true;
+            }
+        }
+        if !grown {
+            return shown;
+        }
+    }
 }
 
 fn row(name: &str, s: &FileSummary) -> String {
@@ -116,32 +156,45 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, all_rules: bool) -> 
         writeln!(out, "{}\n", upper_first(&note))?;
     }
 
+    let paths = cropped_paths(
+        &summary
+            .files
+            .iter()
+            .map(|f| super::shown_path(&f.display).into_owned())
+            .collect::<Vec<_>>(),
+    );
     if !summary.files.is_empty() {
+        let order = super::files_in_table_order(summary.summaries, MAX_FILES);
+        if summary.files.len() > MAX_FILES {
+            writeln!(
+                out,
+                "Files with errors first, then with warnings, then the rest; the lowest valid % first in each:\n"
+            )?;
+        }
         writeln!(
             out,
             "| file | examples | valid % | errors | warnings | duplicates |"
         )?;
         writeln!(out, "|:--|--:|--:|--:|--:|--:|")?;
-        for (f, s) in summary.files.iter().zip(summary.summaries).take(MAX_FILES) {
-            writeln!(
-                out,
-                "{}",
-                row(&code_span(&crop_path(&super::shown_path(&f.display))), s)
-            )?;
+        for &i in order.iter().take(MAX_FILES) {
+            writeln!(out, "{}", row(&code_span(&paths[i]), &summary.summaries[i]))?;
         }
         if summary.files.len() > MAX_FILES {
             let mut rest = FileSummary {
                 counts: vec![[0; 3]; RULES.len()],
                 ..Default::default()
             };
-            for s in &summary.summaries[MAX_FILES..] {
-                rest.add(s);
+            for &i in &order[MAX_FILES..] {
+                rest.add(&summary.summaries[i]);
             }
             writeln!(
                 out,
                 "{}",
                 row(
-                    &format!("{} more files", summary.files.len() - MAX_FILES),
+                    &format!(
+                        "{} more files",
+                        thousands((summary.files.len() - MAX_FILES) as u64)
+                    ),
                     &rest
                 )
             )?;
@@ -150,13 +203,9 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, all_rules: bool) -> 
             writeln!(out, "{}", row("**total**", &summary.total))?;
         }
         writeln!(out)?;
-        for (f, s) in summary.files.iter().zip(summary.summaries) {
+        for (i, s) in summary.summaries.iter().enumerate() {
             if let Some(e) = &s.io_error {
-                writeln!(
-                    out,
-                    "- {} could not be read: {e}",
-                    code_span(&crop_path(&super::shown_path(&f.display)))
-                )?;
+                writeln!(out, "- {} could not be read: {e}", code_span(&paths[i]))?;
             }
         }
     }
@@ -172,14 +221,20 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, all_rules: bool) -> 
         // The last row is the total; below one file it repeats that file.
         let total = rows.pop().filter(|_| rows.len() > 1);
         let more = rows.len().saturating_sub(MAX_FILES);
-        for mut r in rows.into_iter().take(MAX_FILES) {
-            r[0] = code_span(&crop_path(&r[0]));
+        let files = super::summary::token_files(summary);
+        for i in super::summary::token_rows_in_table_order(summary, MAX_FILES)
+            .into_iter()
+            .take(MAX_FILES)
+        {
+            let mut r = rows[i].clone();
+            r[0] = code_span(&paths[files[i]]);
             writeln!(out, "| {} |", r.join(" | "))?;
         }
         if more > 0 {
             writeln!(
                 out,
-                "| {more} more files (in the total below) |{}",
+                "| {} more files (in the total below) |{}",
+                thousands(more as u64),
                 " |".repeat(super::summary::TOKEN_COLUMNS - 1)
             )?;
         }
@@ -193,11 +248,11 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, all_rules: bool) -> 
         }
         let mut unbilled = super::summary::evaluation_splits(summary).peekable();
         if unbilled.peek().is_some() {
-            for f in unbilled {
+            for i in unbilled {
                 writeln!(
                     out,
                     "- {} is not billed: an evaluation split, not trained on",
-                    code_span(&crop_path(&super::shown_path(&f.display)))
+                    code_span(&paths[i])
                 )?;
             }
             writeln!(out)?;
@@ -218,7 +273,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, all_rules: bool) -> 
         }
         writeln!(out, "| rule | findings | level |")?;
         writeln!(out, "|:--|--:|:--|")?;
-        for (code, n) in &by_rule[..shown] {
+        for (code, n) in &super::top_rules(&by_rule, shown) {
             let meta = code.meta();
             let level = [(2, "error"), (1, "warning"), (0, "info")]
                 .iter()
@@ -392,11 +447,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_paths_keep_their_end() {
-        let p = format!("{}/train.jsonl", "very-long-directory-name".repeat(4));
-        let c = crop_path(&p);
+    fn long_paths_keep_their_start_and_end() {
+        let p = format!("data/{}/train.jsonl", "very-long-directory-name".repeat(4));
+        let c = crop_path(&p, MAX_PATH_CHARS);
         assert_eq!(c.chars().count(), MAX_PATH_CHARS);
-        assert!(c.starts_with('…') && c.ends_with("/train.jsonl"));
+        assert_eq!(c, "data/very-long-…rectory-name/train.jsonl");
+        assert_eq!(
+            crop_path("data/train.jsonl", MAX_PATH_CHARS),
+            "data/train.jsonl"
+        );
+    }
+
+    /// Paths that crop alike grow until they differ; a path that is whole already, or two
+    /// identical ones, stop the growth.
+    #[test]
+    fn cropped_paths_stay_distinct() {
+        let long = |middle: &str| {
+            format!(
+                "data/{}-{middle}-{}/train.jsonl",
+                "x".repeat(30),
+                "y".repeat(30)
+            )
+        };
+        let paths = vec![
+            long("a"),
+            long("b"),
+            long("a"),
+            "short.jsonl".to_string(),
+            "short.jsonl".to_string(),
+        ];
+        let shown = cropped_paths(&paths);
+        assert_ne!(shown[0], shown[1]);
+        assert_eq!(shown[0], paths[0], "the difference is the middle: whole");
+        assert_eq!(shown[0], shown[2], "the same path");
+        assert_eq!(shown[3], "short.jsonl");
     }
 
     #[test]

@@ -76,9 +76,10 @@ pub fn row_of(line: u64) -> u64 {
 }
 
 /// `d`'s message with the other files it names (its related locations' files, which the
-/// dataset rules name as `PATH:LINE` or `PATH row N`, as typed on the command line) named
-/// by `path(file)` instead: SARIF and annotations name every file by its path from the
-/// project root, in the text as in the location fields, however it was spelt.
+/// dataset rules name as `PATH:LINE` or `PATH row N`, as typed on the command line and shown
+/// by [`shown_path`]) named by `path(file)` instead: SARIF and annotations name every file
+/// by its path from the project root, in the text as in the location fields, however it was
+/// spelt.
 pub fn message_with_paths(
     d: &crate::diagnostic::Diagnostic,
     files: &[FileInfo],
@@ -91,7 +92,7 @@ pub fn message_with_paths(
             continue;
         }
         done.push(r.file);
-        let Some(typed) = files.get(r.file as usize).map(|f| f.display.as_str()) else {
+        let Some(typed) = files.get(r.file as usize).map(|f| shown_path(&f.display)) else {
             continue;
         };
         let wanted = path(r.file);
@@ -109,19 +110,24 @@ pub fn message_with_paths(
     message
 }
 
-/// A path as a line of text output shows it: a control character in a file name (a newline
-/// would split a `PATH:LINE:COL: CODE message` line in two) is written as an escape, `\n`,
-/// `\r`, `\t` or `\u{1b}`, and a path so escaped has its backslashes doubled, so the
-/// escapes read one way. Other paths are shown as they are (Windows separators included).
-/// The `json` format keeps the exact path.
+/// A path as a line of text output shows it. A path is shown as it is (Windows separators
+/// included: a backslash there is a separator to read, not an escape), unless it holds a
+/// control or reordering character (a newline would split a `PATH:LINE:COL: CODE message`
+/// line in two) or starts with a double quote. Such a path is written between double quotes
+/// with escapes, `\n`, `\r`, `\t`, `\u{1b}`, `\"` and `\\`, as git quotes an unusual
+/// name: a path without quotes is the name letter for letter, and one in quotes reads one
+/// way, so two files with UTF-8 names never print alike (`lit<LF>.jsonl` is `"lit\n.jsonl"`,
+/// `lit\n.jsonl` is itself). The `json` format keeps the exact path.
 pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
-    if !path.chars().any(crate::wording::unseen_in_text) {
+    if !path.starts_with('"') && !path.chars().any(crate::wording::unseen_in_text) {
         return path.into();
     }
     let mut out = String::with_capacity(path.len() + 8);
+    out.push('"');
     for c in path.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
@@ -131,7 +137,59 @@ pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
             c => out.push(c),
         }
     }
+    out.push('"');
     out.into()
+}
+
+/// The order of the files in a table that lists some and folds the rest into one row
+/// (`markdown`, `html`): indices into `summaries`. Up to `shown` files, path order, as every
+/// other list. More: the files a reviewer has to look at come first, so that a failing file
+/// sorted last is never hidden in the folded row: files with errors (or that could not be
+/// read), then files with warnings, then the rest; within each, the lowest valid % first,
+/// then path order.
+pub fn files_in_table_order(summaries: &[FileSummary], shown: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..summaries.len()).collect();
+    if summaries.len() <= shown {
+        return order;
+    }
+    let group = |s: &FileSummary| {
+        if s.count(crate::rule::Level::Error) > 0 || s.io_error.is_some() {
+            0
+        } else if s.count(crate::rule::Level::Warning) > 0 {
+            1
+        } else {
+            2
+        }
+    };
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&summaries[a], &summaries[b]);
+        group(x)
+            .cmp(&group(y))
+            .then(crate::gates::valid_pct(x).total_cmp(&crate::gates::valid_pct(y)))
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+/// The rules a summary lists when it shows only `shown` of them (`by_rule`: most findings
+/// first). Up to `shown`, all in that order. More: rules with errors first, then with
+/// warnings, then the rest, each most findings first, so a rule whose three errors fail the
+/// run is not left out for info notes that number thousands.
+pub fn top_rules(
+    by_rule: &[(crate::registry::Code, [u64; 3])],
+    shown: usize,
+) -> Vec<(crate::registry::Code, [u64; 3])> {
+    let mut rules = by_rule.to_vec();
+    if rules.len() > shown {
+        // `[info, warning, error]`: a stable sort keeps the most findings first in a group.
+        rules.sort_by_key(|(_, n)| match n {
+            [_, _, e] if *e > 0 => 0,
+            [_, w, _] if *w > 0 => 1,
+            _ => 2,
+        });
+        rules.truncate(shown);
+    }
+    rules
 }
 
 /// Everything known at the end of a run.
@@ -274,22 +332,114 @@ pub struct RenderOptions {
 
 #[cfg(test)]
 mod tests {
-    use super::shown_path;
+    use super::{files_in_table_order, shown_path, top_rules};
+    use crate::registry::Code;
+    use crate::rule::Level;
+    use crate::summary::FileSummary;
+
+    /// A file of `examples`, `valid` of them valid, with `errors` and `warnings` findings.
+    fn file(examples: u64, valid: u64, errors: u64, warnings: u64) -> FileSummary {
+        let mut s = FileSummary {
+            examples,
+            valid,
+            ..Default::default()
+        };
+        for _ in 0..errors {
+            s.tally(Code::S005, Level::Error);
+        }
+        for _ in 0..warnings {
+            s.tally(Code::C005, Level::Warning);
+        }
+        s
+    }
+
+    #[test]
+    fn a_folded_table_lists_the_files_to_fix_first() {
+        let files = [
+            file(10, 10, 0, 0),
+            file(10, 10, 0, 3),
+            file(10, 9, 1, 0),
+            file(10, 10, 0, 0),
+            file(10, 2, 8, 0),
+            FileSummary {
+                io_error: Some("no such file".into()),
+                ..Default::default()
+            },
+            file(10, 10, 0, 1),
+        ];
+        // Errors (the lowest valid % first; an unreadable file counts no example, so 100%),
+        // then warnings, then the rest, path order within a share.
+        assert_eq!(files_in_table_order(&files, 3), [4, 2, 5, 1, 6, 0, 3]);
+        // All of them shown: path order.
+        assert_eq!(files_in_table_order(&files, 7), [0, 1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn a_cut_list_of_rules_keeps_the_rules_with_errors() {
+        let by_rule = [
+            (Code::C001, [900, 0, 0]),
+            (Code::C005, [0, 500, 0]),
+            (Code::C007, [40, 0, 0]),
+            (Code::S005, [0, 0, 3]),
+            (Code::J001, [0, 1, 2]),
+        ];
+        let codes = |rules: Vec<(Code, [u64; 3])>| -> Vec<Code> {
+            rules.into_iter().map(|(c, _)| c).collect()
+        };
+        assert_eq!(
+            codes(top_rules(&by_rule, 3)),
+            [Code::S005, Code::J001, Code::C005]
+        );
+        assert_eq!(
+            codes(top_rules(&by_rule, 5)),
+            by_rule.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+            "all of them: as given, most findings first"
+        );
+    }
 
     #[test]
     fn control_characters_in_paths_are_escaped() {
         assert_eq!(shown_path("data/train.jsonl"), "data/train.jsonl");
         assert_eq!(shown_path(r"data\train.jsonl"), r"data\train.jsonl");
-        assert_eq!(shown_path("a\nb.jsonl"), r"a\nb.jsonl");
+        assert_eq!(shown_path("a\nb.jsonl"), r#""a\nb.jsonl""#);
         assert_eq!(
             shown_path("a\\b\r\t\u{1b}[31m.jsonl"),
-            r"a\\b\r\t\u{1b}[31m.jsonl"
+            r#""a\\b\r\t\u{1b}[31m.jsonl""#
         );
         // A right-to-left override would show `b<RLO>lsonj.txt` as `btxt.jsonl`.
         assert_eq!(
             shown_path("b\u{202e}lsonj.txt\u{9b}"),
-            r"b\u{202e}lsonj.txt\u{9b}"
+            r#""b\u{202e}lsonj.txt\u{9b}""#
         );
+    }
+
+    /// A name with a newline and a name with a backslash and an `n` would both print as
+    /// `lit\n.jsonl` if escaping were all: the quotes tell them apart, and a name that
+    /// starts with a quote is quoted itself, so no plain name looks like a quoted one.
+    #[test]
+    fn distinct_paths_are_shown_distinctly() {
+        let names = [
+            "lit\n.jsonl",
+            r"lit\n.jsonl",
+            r#""lit\n.jsonl""#,
+            r#""lit"#,
+            "\"lit\n.jsonl\"",
+            r"C:\data\new\train.jsonl",
+        ];
+        let shown: Vec<String> = names.iter().map(|n| shown_path(n).into_owned()).collect();
+        assert_eq!(
+            shown,
+            [
+                r#""lit\n.jsonl""#,
+                r"lit\n.jsonl",
+                r#""\"lit\\n.jsonl\"""#,
+                r#""\"lit""#,
+                r#""\"lit\n.jsonl\"""#,
+                r"C:\data\new\train.jsonl",
+            ]
+        );
+        let unique: std::collections::BTreeSet<&String> = shown.iter().collect();
+        assert_eq!(unique.len(), names.len());
     }
 
     /// A Persian folder's zero-width non-joiner is part of its name, as a soft hyphen or a
@@ -306,6 +456,6 @@ mod tests {
             shown_path("a\u{ad}b\u{e0041}.jsonl"),
             "a\u{ad}b\u{e0041}.jsonl"
         );
-        assert_eq!(shown_path("a\u{200b}b.jsonl"), r"a\u{200b}b.jsonl");
+        assert_eq!(shown_path("a\u{200b}b.jsonl"), r#""a\u{200b}b.jsonl""#);
     }
 }

@@ -1,11 +1,15 @@
 //! `sarif`: one SARIF 2.1.0 log for GitHub code scanning, written when the run ends.
 //!
-//! GitHub shows at most 25,000 results of a run, so at most that many are kept while the
-//! diagnostics stream by: a heap holds the most severe ones (error, then warning, then note;
-//! within a level the first in file and line order), and the last result says how many were
-//! left out. Results carry no dataset text beyond the message (no `region.snippet`), and a
-//! `partialFingerprints` entry derived from the record's canonical content, so an alert
-//! survives lines being inserted above it.
+//! GitHub code scanning accepts at most 25,000 results of a run and keeps only 5,000 of them
+//! ("the top 5,000", by its documentation; the first 5,000, by what users report). So at most
+//! 25,000 are kept while the diagnostics stream by: a heap holds the most severe ones (error,
+//! then warning, then note; within a level the first in file and line order), and one result
+//! says how many were left out, at the level of the most severe of them. The results are
+//! written in the order GitHub should keep them, whichever way it picks: the failed gates
+//! (why the check is red) and that notice first, then the findings, most severe first and in
+//! file order within a level. Results carry no dataset text beyond the message (no
+//! `region.snippet`), and a `partialFingerprints` entry derived from the record's canonical
+//! content, so an alert survives lines being inserted above it.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap};
@@ -23,8 +27,12 @@ use crate::rule::{Category, Level, RuleMeta};
 use crate::rules::{Code, RULES};
 use crate::summary::FileSummary;
 
-/// The most results GitHub code scanning shows for one run.
+/// The most results GitHub code scanning accepts for one run (PRODUCT.md §7's cap).
 pub const MAX_RESULTS: usize = 25_000;
+
+/// The most results of one run GitHub code scanning keeps and shows, of those it accepts:
+/// why the gates and the notice come first, and the findings most severe first.
+pub const SHOWN_RESULTS: usize = 5_000;
 
 /// The longest message kept, in characters: a message quotes at most a short excerpt of the
 /// data, and this bounds what any rule can put into a code-scanning alert.
@@ -211,6 +219,16 @@ fn sarif_level(level: Level) -> sarif::ResultLevel {
     }
 }
 
+/// The SARIF level of a [`level_rank`].
+fn rank_level(rank: u8) -> sarif::ResultLevel {
+    match rank {
+        3 => sarif::ResultLevel::Error,
+        2 => sarif::ResultLevel::Warning,
+        1 => sarif::ResultLevel::Note,
+        _ => sarif::ResultLevel::None,
+    }
+}
+
 fn level_value(level: Level) -> serde_json::Value {
     serde_json::Value::String(sarif_level(level).to_string())
 }
@@ -277,6 +295,9 @@ pub struct Sarif {
     kept: BinaryHeap<Kept>,
     seq: u64,
     omitted: u64,
+    /// The [`level_rank`] of the most severe result left out: the notice's level, so that a
+    /// cut by severity (GitHub's) keeps the notice whenever it keeps what it stands for.
+    omitted_rank: u8,
     /// Occurrences so far of each (record, rule) pair in the current file, keyed by a hash
     /// of the pair: one small entry per finding, cleared at each new file.
     /// Whether each input is a Parquet table, by file id (see [`FileInfo::rows`]).
@@ -301,6 +322,7 @@ impl Sarif {
             kept: BinaryHeap::new(),
             seq: 0,
             omitted: 0,
+            omitted_rank: 0,
             rows: Vec::new(),
             diff_base: false,
         }
@@ -429,16 +451,17 @@ impl Sarif {
 
     fn omitted_result(&self, kept: usize) -> sarif::Result {
         let message = format!(
-            "{} more results were left out: code scanning shows at most {} results, so this file keeps {} findings, the most severe first and then in file order; run tunelint locally or write --json-file for all of them",
+            "{} more results were left out: code scanning accepts at most {} results of a run and shows the top {}, so this file keeps {} findings, the most severe first and then in file order, after the failed gates and this note; run tunelint locally or write --json-file for all of them",
             crate::wording::thousands(self.omitted),
             crate::wording::thousands(MAX_RESULTS as u64),
+            crate::wording::thousands(SHOWN_RESULTS as u64),
             crate::wording::thousands(kept as u64)
         );
         let fingerprint = partial_fingerprint(0, OMITTED_RULE_ID, 0, self.path(0));
         result(
             OMITTED_RULE_ID.to_string(),
             RULES.len() + Gate::ALL.len(),
-            sarif::ResultLevel::Warning,
+            rank_level(self.omitted_rank),
             message,
             self.location(0, 1, None, None),
             fingerprint,
@@ -475,18 +498,24 @@ impl Sarif {
         if self.kept.len() + failed.len() > self.limit {
             let room = self.limit.saturating_sub(failed.len() + 1).max(1);
             while self.kept.len() > room {
-                self.kept.pop();
+                if let Some(dropped) = self.kept.pop() {
+                    self.omitted_rank = self.omitted_rank.max(dropped.rank);
+                }
                 self.omitted += 1;
             }
         }
+        // The order to keep them in: the reverse of the order they are dropped in.
         let mut kept = std::mem::take(&mut self.kept).into_vec();
-        kept.sort_by_key(|k| k.seq);
+        kept.sort_by_key(Kept::key);
         let n_kept = kept.len();
-        let mut results: Vec<sarif::Result> = kept.into_iter().map(|k| self.result_of(k)).collect();
-        results.extend(failed.iter().map(|g| self.gate_result(g, summary)));
+        let mut results: Vec<sarif::Result> = failed
+            .iter()
+            .map(|g| self.gate_result(g, summary))
+            .collect();
         if self.omitted > 0 {
             results.push(self.omitted_result(n_kept));
         }
+        results.extend(kept.into_iter().map(|k| self.result_of(k)));
         let version = env!("CARGO_PKG_VERSION");
         let mut driver = sarif::ToolComponent::builder().name("tunelint").build();
         driver.full_name = Some(format!("tunelint {version}"));
@@ -645,7 +674,9 @@ pub fn gate_help(g: Gate) -> String {
 /// The help of the omitted-results SARIF rule, which `tunelint explain` prints too.
 pub fn omitted_help() -> String {
     format!(
-        "GitHub code scanning shows at most {MAX_RESULTS} results of one run. When a run finds more, the SARIF file keeps the most severe ones (errors, then warnings, then notes; within a level, the first in file and line order; with `--diff-base`, the findings the change adds before those it did not) and this one result says how many were left out. `--json-file` and the other formats list every finding."
+        "GitHub code scanning accepts at most {} results of one run, and keeps and shows the top {} of them. When a run finds more than {0}, the SARIF file keeps the most severe ones (errors, then warnings, then notes; within a level, the first in file and line order; with `--diff-base`, the findings the change adds before those it did not) and this one result says how many were left out. It has the level of the most severe result left out, and it comes right after the failed gates, before the findings (which are written most severe first), so it is among the results GitHub keeps. `--json-file` and the other formats list every finding.",
+        crate::wording::thousands(MAX_RESULTS as u64),
+        crate::wording::thousands(SHOWN_RESULTS as u64)
     )
 }
 
@@ -688,9 +719,10 @@ fn rule_descriptors() -> Vec<sarif::ReportingDescriptor> {
     }
     let help = omitted_help();
     let text = RuleText {
-        short: "more results than code scanning shows".to_string(),
+        short: "more results than code scanning accepts".to_string(),
         full: format!(
-            "The run found more than {MAX_RESULTS} results; the least severe were left out of the SARIF file."
+            "The run found more than {} results; the least severe were left out of the SARIF file.",
+            crate::wording::thousands(MAX_RESULTS as u64)
         ),
         help,
         help_uri: format!(
@@ -799,10 +831,13 @@ impl Sarif {
             // Full: keep the new finding only if it beats the weakest kept one.
             let weakest = self.kept.peek().map(Kept::key);
             if weakest.is_some_and(|w| drop_key(new, rank, seq) >= w) {
+                self.omitted_rank = self.omitted_rank.max(rank);
                 self.omitted += 1;
                 return;
             }
-            self.kept.pop();
+            if let Some(dropped) = self.kept.pop() {
+                self.omitted_rank = self.omitted_rank.max(dropped.rank);
+            }
             self.omitted += 1;
         }
         let fingerprint = partial_fingerprint(

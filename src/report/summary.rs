@@ -7,7 +7,8 @@ use crate::gates::valid_pct;
 use crate::rule::Level;
 use crate::wording::{format_pct, plural};
 
-/// Rules listed in the summary without `--statistics`.
+/// Rules listed in the summary without `--statistics` (past it, those with errors first: see
+/// `report::top_rules`).
 const TOP_RULES: usize = 8;
 
 /// One line: `3 errors, 2 warnings, 1 info in 7,473 examples of 1 file; 70.0% valid`.
@@ -131,11 +132,11 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
         if let Some(note) = limit_note(summary) {
             writeln!(out, "  {note}")?;
         }
-        for f in evaluation_splits(summary) {
+        for i in evaluation_splits(summary) {
             writeln!(
                 out,
                 "  {}: not billed (an evaluation split, not trained on)",
-                super::shown_path(&f.display)
+                super::shown_path(&summary.files[i].display)
             )?;
         }
     }
@@ -157,7 +158,7 @@ pub fn write(out: &mut dyn Write, summary: &RunSummary<'_>, statistics: bool) ->
                 by_rule.len()
             )?;
         }
-        for line in rule_lines(&by_rule[..shown]) {
+        for line in rule_lines(&super::top_rules(&by_rule, shown)) {
             writeln!(out, "  {line}")?;
         }
     }
@@ -284,31 +285,58 @@ pub fn token_table(summary: &RunSummary<'_>) -> Option<(String, Vec<[String; TOK
             },
         ]
     };
-    let mut rows: Vec<[String; TOKEN_COLUMNS]> = summary
-        .files
-        .iter()
-        .zip(summary.summaries)
-        .filter_map(|(f, s)| {
-            let t = s.tokens.as_ref()?;
-            Some(token_row(&super::shown_path(&f.display), t))
+    let mut rows: Vec<[String; TOKEN_COLUMNS]> = token_files(summary)
+        .into_iter()
+        .filter_map(|i| {
+            let t = summary.summaries[i].tokens.as_ref()?;
+            Some(token_row(&super::shown_path(&summary.files[i].display), t))
         })
         .collect();
     rows.push(token_row("total", total));
     Some((total.tokenizer_name().to_string(), rows))
 }
 
+/// The order of the token table's file rows (indices into [`token_table`]'s rows, the
+/// total left out) in a table that lists `shown` of them and folds the rest: up to `shown`,
+/// path order; more, the files with examples over the token limit first (those are what a
+/// trainer cuts or drops), the most tokens cut first, then path order.
+pub fn token_rows_in_table_order(summary: &RunSummary<'_>, shown: usize) -> Vec<usize> {
+    let stats: Vec<&crate::tokens::TokenStats> = summary
+        .summaries
+        .iter()
+        .filter_map(|s| s.tokens.as_ref())
+        .collect();
+    let mut order: Vec<usize> = (0..stats.len()).collect();
+    if stats.len() > shown {
+        order.sort_by_key(|&i| {
+            (
+                stats[i].over_limit == 0,
+                std::cmp::Reverse(stats[i].lost),
+                i,
+            )
+        });
+    }
+    order
+}
+
 use crate::wording::thousands;
 
-/// The files whose tokens are not billed: evaluation splits.
-pub fn evaluation_splits<'a>(
-    summary: &'a RunSummary<'_>,
-) -> impl Iterator<Item = &'a super::FileInfo> {
-    summary
-        .files
-        .iter()
-        .zip(summary.summaries)
-        .filter(|(_, s)| s.tokens.as_ref().is_some_and(|t| t.evaluation_split))
-        .map(|(f, _)| f)
+/// The files of the token table's rows, by index into `summary.files`: those whose tokens
+/// were counted.
+pub fn token_files(summary: &RunSummary<'_>) -> Vec<usize> {
+    (0..summary.summaries.len())
+        .filter(|&i| summary.summaries[i].tokens.is_some())
+        .collect()
+}
+
+/// The files whose tokens are not billed (evaluation splits), by index into `summary.files`.
+pub fn evaluation_splits<'a>(summary: &'a RunSummary<'_>) -> impl Iterator<Item = usize> + 'a {
+    (0..summary.summaries.len()).filter(|&i| {
+        summary.summaries[i]
+            .tokens
+            .as_ref()
+            .is_some_and(|t| t.evaluation_split)
+    })
 }
 
 fn row(name: &str, s: &crate::summary::FileSummary) -> [String; 7] {

@@ -328,7 +328,7 @@ fn describe(feature: Feature, style: &Style, norm: &Norm) -> String {
     let this = match count {
         0 => format!("no {many}"),
         1 => format!("1 {one}"),
-        n => format!("{n} {many}"),
+        n => format!("{} {many}", crate::wording::thousands(n as u64)),
     };
     let typical = if median < 0.05 {
         "none".to_owned()

@@ -121,7 +121,10 @@ fn check(ctx: &mut DatasetContext<'_>) {
                 file,
                 Level::Error,
                 format!(
-                    "{count} {examples}, fewer than the minimum of {minimum} for {what}; {recommended} are recommended"
+                    "{} {examples}, fewer than the minimum of {} for {what}; {} are recommended",
+                    thousands(count),
+                    thousands(minimum),
+                    thousands(recommended)
                 ),
             );
         } else if count < recommended {
@@ -130,8 +133,11 @@ fn check(ctx: &mut DatasetContext<'_>) {
                 file,
                 Level::Info,
                 format!(
-                    "{count} {examples}: {} the minimum of {minimum} for {what}, below the recommended {recommended}",
-                    if count == minimum { "at" } else { "above" }
+                    "{} {examples}: {} the minimum of {} for {what}, below the recommended {}",
+                    thousands(count),
+                    if count == minimum { "at" } else { "above" },
+                    thousands(minimum),
+                    thousands(recommended)
                 ),
             );
         }
@@ -168,7 +174,8 @@ fn target_limits(ctx: &mut DatasetContext<'_>, file: FileId, count: u64) -> bool
             Code::B001,
             file,
             format!(
-                "{count} {examples}; {title} rejects a training file of fewer than {}",
+                "{} {examples}; {title} rejects a training file of fewer than {}",
+                thousands(count),
                 thousands(limits.min)
             ),
         );

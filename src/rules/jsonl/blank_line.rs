@@ -86,7 +86,7 @@ pub fn report(ctx: &mut FileContext<'_>, run: Run) {
     } else {
         format!(
             "{} blank lines (lines {}–{}); JSONL loaders treat each as an empty record or an error",
-            run.count,
+            crate::wording::thousands(run.count),
             run.line,
             run.line + run.count - 1
         )

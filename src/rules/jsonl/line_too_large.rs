@@ -7,6 +7,7 @@ use crate::declare_rule;
 use crate::registry::Code;
 use crate::rule::{RuleOption, RuleOptions, integer_option};
 use crate::settings::Settings;
+use crate::wording::thousands;
 
 declare_rule! {
     /// ## What it does
@@ -92,7 +93,11 @@ pub fn report(ctx: &mut FileContext<'_>, line: u64, offset: u64, len: u64) {
         Code::J008,
         line,
         offset,
-        format!("line is {len} bytes, over the limit of {max} (max_line_bytes); it was skipped"),
+        format!(
+            "line is {} bytes, over the limit of {} (max_line_bytes); it was skipped",
+            thousands(len),
+            thousands(max)
+        ),
     );
 }
 
@@ -103,6 +108,10 @@ pub fn report_record(ctx: &mut FileContext<'_>, start: &crate::diagnostic::Recor
     ctx.report(
         Code::J008,
         location,
-        format!("record is {len} bytes, over the limit of {max} (max_line_bytes); it was skipped"),
+        format!(
+            "record is {} bytes, over the limit of {} (max_line_bytes); it was skipped",
+            thousands(len),
+            thousands(max)
+        ),
     );
 }
